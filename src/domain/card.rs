@@ -1,0 +1,274 @@
+//! A CRM card (deal or lead) as okk understands it, whatever CRM it came from.
+//! Parsed at the import edge; everything inside okk trusts these types.
+
+use chrono::NaiveDateTime;
+use serde::{Deserialize, Serialize};
+
+/// The fields okk itself understands. Profiles map CRM headers onto these; funnel configs name them
+/// in `required` lists. Anything else a CRM exports is kept as a custom field under its header.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SystemField {
+    ExternalId,
+    Title,
+    Stage,
+    Pipeline,
+    Owner,
+    Amount,
+    Currency,
+    CreatedAt,
+    UpdatedAt,
+    ClosedAt,
+    ExpectedCloseAt,
+    LastActivityAt,
+    /// A yes/no "closed" column (Bitrix24 `Сделка закрыта`, Salesforce `IsClosed`).
+    Closed,
+    /// A yes/no "won" column (Salesforce `IsWon`).
+    Won,
+    /// A status word mapped to closed/won through the profile (Pipedrive `Deal - Status`).
+    Status,
+    Contact,
+    Company,
+    Phone,
+    Email,
+    Tags,
+    Notes,
+}
+
+impl SystemField {
+    pub const ALL: [SystemField; 21] = [
+        SystemField::ExternalId,
+        SystemField::Title,
+        SystemField::Stage,
+        SystemField::Pipeline,
+        SystemField::Owner,
+        SystemField::Amount,
+        SystemField::Currency,
+        SystemField::CreatedAt,
+        SystemField::UpdatedAt,
+        SystemField::ClosedAt,
+        SystemField::ExpectedCloseAt,
+        SystemField::LastActivityAt,
+        SystemField::Closed,
+        SystemField::Won,
+        SystemField::Status,
+        SystemField::Contact,
+        SystemField::Company,
+        SystemField::Phone,
+        SystemField::Email,
+        SystemField::Tags,
+        SystemField::Notes,
+    ];
+
+    /// The name used in profiles, funnel configs and `--map` (snake_case).
+    pub fn name(self) -> &'static str {
+        match self {
+            SystemField::ExternalId => "external_id",
+            SystemField::Title => "title",
+            SystemField::Stage => "stage",
+            SystemField::Pipeline => "pipeline",
+            SystemField::Owner => "owner",
+            SystemField::Amount => "amount",
+            SystemField::Currency => "currency",
+            SystemField::CreatedAt => "created_at",
+            SystemField::UpdatedAt => "updated_at",
+            SystemField::ClosedAt => "closed_at",
+            SystemField::ExpectedCloseAt => "expected_close_at",
+            SystemField::LastActivityAt => "last_activity_at",
+            SystemField::Closed => "closed",
+            SystemField::Won => "won",
+            SystemField::Status => "status",
+            SystemField::Contact => "contact",
+            SystemField::Company => "company",
+            SystemField::Phone => "phone",
+            SystemField::Email => "email",
+            SystemField::Tags => "tags",
+            SystemField::Notes => "notes",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<SystemField> {
+        let name = name.trim();
+        SystemField::ALL
+            .into_iter()
+            .find(|f| f.name().eq_ignore_ascii_case(name))
+    }
+
+    /// Fields that may be filled from several columns at once (all non-empty values are kept).
+    pub fn is_multi(self) -> bool {
+        matches!(
+            self,
+            SystemField::Phone | SystemField::Email | SystemField::Notes | SystemField::Tags
+        )
+    }
+}
+
+/// A card as read from one CRM export row (or several Bitrix24 product rows of one deal).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Card {
+    /// Which CRM account the card belongs to (`amocrm`, `bitrix24`, … or `--source`).
+    pub source: String,
+    pub external_id: String,
+    pub pipeline: Option<String>,
+    /// The stage exactly as the CRM names it; resolved against the funnel when read.
+    pub stage: String,
+    pub title: Option<String>,
+    pub owner: Option<String>,
+    pub amount: Option<f64>,
+    pub currency: Option<String>,
+    pub created_at: Option<NaiveDateTime>,
+    pub updated_at: Option<NaiveDateTime>,
+    pub closed_at: Option<NaiveDateTime>,
+    pub expected_close_at: Option<NaiveDateTime>,
+    pub last_activity_at: Option<NaiveDateTime>,
+    pub closed: Option<bool>,
+    pub won: Option<bool>,
+    pub contact: Option<String>,
+    pub company: Option<String>,
+    pub phones: Vec<String>,
+    pub emails: Vec<String>,
+    pub tags: Vec<String>,
+    pub notes: Vec<String>,
+    /// Columns no profile field maps, under their (trimmed) header, in file order. Repeated headers
+    /// are kept apart as `Header (2)`, `Header (3)`. Empty cells are not kept.
+    pub fields: Vec<(String, String)>,
+    /// Values that did not parse (a date like `32.13.2024`), kept raw under the field's name.
+    pub invalid: Vec<(String, String)>,
+}
+
+impl Card {
+    /// Value of a custom field by name, compared trimmed and case-insensitively.
+    pub fn field(&self, name: &str) -> Option<&str> {
+        let key = crate::domain::names::fold(name);
+        self.fields
+            .iter()
+            .find(|(k, _)| crate::domain::names::fold(k) == key)
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// The latest moment anything happened to the card, as far as the export tells.
+    pub fn last_touched(&self) -> Option<NaiveDateTime> {
+        [self.last_activity_at, self.updated_at, self.created_at]
+            .into_iter()
+            .flatten()
+            .max()
+    }
+
+    /// A digest of everything the CRM said about the card: equal digests mean "unchanged since".
+    /// xxh3 over a canonical serialisation; stable across runs and platforms.
+    pub fn content_hash(&self) -> i64 {
+        let mut buf = Vec::with_capacity(512);
+        self.write_canonical(&mut buf);
+        xxhash_rust::xxh3::xxh3_64(&buf) as i64
+    }
+
+    fn write_canonical(&self, out: &mut Vec<u8>) {
+        fn s(out: &mut Vec<u8>, v: &str) {
+            out.extend_from_slice(&(v.len() as u32).to_le_bytes());
+            out.extend_from_slice(v.as_bytes());
+        }
+        fn o(out: &mut Vec<u8>, v: &Option<String>) {
+            match v {
+                Some(v) => {
+                    out.push(1);
+                    s(out, v)
+                }
+                None => out.push(0),
+            }
+        }
+        fn d(out: &mut Vec<u8>, v: &Option<NaiveDateTime>) {
+            match v {
+                Some(v) => {
+                    out.push(1);
+                    out.extend_from_slice(&v.and_utc().timestamp().to_le_bytes());
+                }
+                None => out.push(0),
+            }
+        }
+        fn b(out: &mut Vec<u8>, v: &Option<bool>) {
+            out.push(match v {
+                None => 0,
+                Some(false) => 1,
+                Some(true) => 2,
+            });
+        }
+        fn l(out: &mut Vec<u8>, v: &[String]) {
+            out.extend_from_slice(&(v.len() as u32).to_le_bytes());
+            for x in v {
+                s(out, x);
+            }
+        }
+        s(out, &self.external_id);
+        o(out, &self.pipeline);
+        s(out, &self.stage);
+        o(out, &self.title);
+        o(out, &self.owner);
+        match self.amount {
+            Some(a) => {
+                out.push(1);
+                out.extend_from_slice(&a.to_bits().to_le_bytes());
+            }
+            None => out.push(0),
+        }
+        o(out, &self.currency);
+        for v in [
+            &self.created_at,
+            &self.updated_at,
+            &self.closed_at,
+            &self.expected_close_at,
+            &self.last_activity_at,
+        ] {
+            d(out, v);
+        }
+        b(out, &self.closed);
+        b(out, &self.won);
+        o(out, &self.contact);
+        o(out, &self.company);
+        l(out, &self.phones);
+        l(out, &self.emails);
+        l(out, &self.tags);
+        l(out, &self.notes);
+        out.extend_from_slice(&(self.fields.len() as u32).to_le_bytes());
+        for (k, v) in &self.fields {
+            s(out, k);
+            s(out, v);
+        }
+        out.extend_from_slice(&(self.invalid.len() as u32).to_le_bytes());
+        for (k, v) in &self.invalid {
+            s(out, k);
+            s(out, v);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn content_hash_changes_with_any_field_and_only_then() {
+        let a = Card {
+            source: "amocrm".into(),
+            external_id: "1".into(),
+            stage: "Квалификация".into(),
+            notes: vec!["звонок".into()],
+            ..Card::default()
+        };
+        let mut b = a.clone();
+        assert_eq!(a.content_hash(), b.content_hash());
+        b.notes[0].push('!');
+        assert_ne!(a.content_hash(), b.content_hash());
+        let mut c = a.clone();
+        c.fields.push(("Город".into(), "Казань".into()));
+        assert_ne!(a.content_hash(), c.content_hash());
+    }
+
+    #[test]
+    fn system_field_names_round_trip() {
+        for f in SystemField::ALL {
+            assert_eq!(SystemField::from_name(f.name()), Some(f));
+        }
+        assert_eq!(SystemField::from_name(" Stage "), Some(SystemField::Stage));
+        assert_eq!(SystemField::from_name("nope"), None);
+    }
+}

@@ -1,0 +1,8 @@
+//! The words of the trade and the pure functions over them. No I/O, no SQL, no terminal.
+
+pub mod card;
+pub mod funnel;
+pub mod names;
+
+pub use card::{Card, SystemField};
+pub use funnel::{Funnel, Stage, StageKind};

@@ -1,0 +1,34 @@
+//! How okk compares names that people and CRMs spell loosely: stage names, headers, field labels.
+
+/// Fold a name for comparison: trimmed, inner whitespace collapsed, lower-cased, `ё` as `е`,
+/// non-breaking spaces as spaces. Two names are "the same" when their folds are equal.
+pub fn fold(name: &str) -> String {
+    let mut out = String::with_capacity(name.len());
+    let mut pending_space = false;
+    for ch in name.chars() {
+        if ch.is_whitespace() || ch == '\u{a0}' {
+            pending_space = !out.is_empty();
+            continue;
+        }
+        if pending_space {
+            out.push(' ');
+            pending_space = false;
+        }
+        for lc in ch.to_lowercase() {
+            out.push(if lc == 'ё' { 'е' } else { lc });
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::fold;
+
+    #[test]
+    fn folds_case_space_and_yo() {
+        assert_eq!(fold("  Бюджет "), "бюджет");
+        assert_eq!(fold("Встреча\u{a0} ПРОВЕДЕНА"), "встреча проведена");
+        assert_eq!(fold("Отчёт"), fold("отчет"));
+    }
+}

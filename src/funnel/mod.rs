@@ -1,0 +1,1 @@
+//! Loading and checking the funnel TOML (owned by the funnel config work).

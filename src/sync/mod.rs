@@ -1,0 +1,1 @@
+//! Importers: CRM exports → domain cards.
