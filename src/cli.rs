@@ -1,1 +1,104 @@
-//! Command line.
+//! The command line: every command, flag and its help text.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "okk",
+    version,
+    about = "Audit CRM sales funnels: import deal exports, check every card against its stage, \
+             review them keyboard-first, export the verdicts.",
+    after_help = "Start with `okk demo`. Exit codes: 0 success, 1 bad input or config, 2 wrong usage."
+)]
+pub struct Cli {
+    /// The SQLite store [default: the platform data dir, e.g. ~/.local/share/okk/okk.db]
+    #[arg(long, global = true, env = "OKK_DB", value_name = "PATH")]
+    pub db: Option<PathBuf>,
+
+    /// The funnel config [default: funnel.toml in the platform config dir, written from the
+    /// built-in default on first use and never overwritten]
+    #[arg(long, global = true, env = "OKK_FUNNEL", value_name = "PATH")]
+    pub funnel: Option<PathBuf>,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Import CRM deal exports (CSV or XLSX) into the store: new cards are added, changed cards
+    /// updated (stage moves kept in their history), cards missing from a full export marked gone.
+    Import(ImportArgs),
+    /// Per-stage figures, in funnel order (stages the funnel does not know come last).
+    Stats(StatsArgs),
+    /// Check or show the funnel config.
+    Funnel {
+        #[command(subcommand)]
+        command: FunnelCommand,
+    },
+    /// Build a fresh demo store from the bundled demo export (a new temporary copy each run;
+    /// your own store is never touched) and show it.
+    Demo,
+}
+
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// Export files: CSV (UTF-8, UTF-16, windows-1251, KOI8-R; `,` `;` or tab) or XLSX/XLS/ODS.
+    #[arg(required = true, value_name = "FILE")]
+    pub files: Vec<PathBuf>,
+
+    /// Which CRM wrote the file.
+    #[arg(long, default_value = "auto", value_parser = ["auto", "amocrm", "bitrix24", "hubspot", "pipedrive", "salesforce", "generic"])]
+    pub profile: String,
+
+    /// Map columns to okk's fields, e.g. `--map title=Deal,stage=Status,external_id=No`.
+    /// Fields: external_id, title, stage, pipeline, owner, amount, currency, created_at,
+    /// updated_at, closed_at, expected_close_at, last_activity_at, closed, won, status, contact,
+    /// company, phone, email, tags, notes.
+    #[arg(long, value_name = "FIELD=HEADER,...")]
+    pub map: Vec<String>,
+
+    /// Force the text encoding (utf-8, utf-16le, utf-16be, windows-1251, koi8-r) instead of
+    /// detecting it.
+    #[arg(long, value_name = "NAME")]
+    pub encoding: Option<String>,
+
+    /// The workbook sheet to read [default: the first].
+    #[arg(long, value_name = "NAME")]
+    pub sheet: Option<String>,
+
+    /// The CRM account the cards belong to [default: the profile's name]. Use it to keep two
+    /// accounts of one CRM apart.
+    #[arg(long, value_name = "NAME")]
+    pub source: Option<String>,
+
+    /// The file is a partial export (a filter or one stage): cards missing from it are not
+    /// marked gone.
+    #[arg(long)]
+    pub partial: bool,
+
+    /// Read and check everything, report what would change, write nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+
+    /// Print each file's report as one JSON object per line.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct StatsArgs {
+    /// Print `{"stages":[{"stage":..,"cards":..,"gone":..}, ...]}`.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum FunnelCommand {
+    /// Check the funnel config; every problem is reported as FILE:LINE:COLUMN: key: what to fix.
+    Check,
+    /// Print the funnel: stages in order, what each demands, its checklist.
+    Show,
+}

@@ -1,1 +1,41 @@
-//! Commands.
+//! Commands: each takes parsed arguments, opens what it needs, and prints its result.
+
+mod demo;
+mod funnel_cmd;
+mod import;
+mod paths;
+mod stats;
+
+use std::process::ExitCode;
+
+use color_eyre::Result;
+
+use crate::cli::{Cli, Command};
+
+/// An error the user can fix (bad input, bad config): printed as is, exit code 1.
+#[derive(Debug)]
+pub struct UserError(pub String);
+
+impl std::fmt::Display for UserError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for UserError {}
+
+pub fn user(message: impl Into<String>) -> color_eyre::Report {
+    UserError(message.into()).into()
+}
+
+pub fn run(cli: Cli) -> Result<ExitCode> {
+    let paths = paths::Paths::resolve(cli.db, cli.funnel)?;
+    match cli.command {
+        Command::Import(args) => import::run(&paths, args),
+        Command::Stats(args) => stats::run(&paths, args),
+        Command::Funnel { command } => funnel_cmd::run(&paths, command),
+        Command::Demo => demo::run(),
+    }
+}
+
+pub use paths::Paths;

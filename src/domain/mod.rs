@@ -3,6 +3,7 @@
 pub mod card;
 pub mod funnel;
 pub mod names;
+pub mod stats;
 
 pub use card::{Card, SystemField};
 pub use funnel::{Funnel, Stage, StageKind};

@@ -1,1 +1,161 @@
-//! The one place that speaks SQL.
+//! The one place that speaks SQL: opening the store, migrations, and one function per question
+//! the app asks. Every write that belongs together is one transaction.
+
+pub mod cards;
+pub mod schema;
+pub mod stats;
+
+use std::path::{Path, PathBuf};
+
+use rusqlite::{Connection, OpenFlags};
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("{}", crate::text::store::newer_schema(.path, *.found, *.known))]
+    NewerSchema {
+        path: PathBuf,
+        found: i64,
+        known: i64,
+    },
+    #[error("{}", crate::text::store::not_okk(.path))]
+    NotOkk { path: PathBuf },
+    #[error("{}", crate::text::store::cannot_open(.path, .source))]
+    Open {
+        path: PathBuf,
+        source: Box<dyn std::error::Error + Send + Sync>,
+    },
+    #[error(transparent)]
+    Sql(#[from] rusqlite::Error),
+}
+
+pub struct Store {
+    pub(crate) conn: Connection,
+    path: PathBuf,
+}
+
+impl Store {
+    /// Opens (creating if needed, with mode 0600) and migrates the store at `path`. A store made
+    /// by a newer okk is refused before anything is written to it.
+    pub fn open(path: &Path) -> Result<Store, StoreError> {
+        let open_err = |e: Box<dyn std::error::Error + Send + Sync>| StoreError::Open {
+            path: path.to_path_buf(),
+            source: e,
+        };
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).map_err(|e| open_err(Box::new(e)))?;
+        }
+        create_private(path).map_err(|e| open_err(Box::new(e)))?;
+        let conn = Connection::open_with_flags(
+            path,
+            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )
+        .map_err(|e| open_err(Box::new(e)))?;
+        conn.busy_timeout(std::time::Duration::from_secs(10))?;
+        // Read-only checks first: a file we must not touch is refused before any pragma writes.
+        let (app_id, version) = match read_header(&conn) {
+            Ok(v) => v,
+            Err(rusqlite::Error::SqliteFailure(e, _))
+                if e.code == rusqlite::ErrorCode::NotADatabase =>
+            {
+                return Err(StoreError::NotOkk {
+                    path: path.to_path_buf(),
+                });
+            }
+            Err(e) => return Err(e.into()),
+        };
+        if app_id != 0 && app_id != schema::APPLICATION_ID {
+            return Err(StoreError::NotOkk {
+                path: path.to_path_buf(),
+            });
+        }
+        if version > schema::latest() {
+            return Err(StoreError::NewerSchema {
+                path: path.to_path_buf(),
+                found: version,
+                known: schema::latest(),
+            });
+        }
+        if app_id == 0 && version == 0 && has_foreign_tables(&conn)? {
+            return Err(StoreError::NotOkk {
+                path: path.to_path_buf(),
+            });
+        }
+        conn.execute_batch(
+            "PRAGMA journal_mode = WAL;
+             PRAGMA synchronous = FULL;
+             PRAGMA foreign_keys = ON;
+             PRAGMA cache_size = -32768;
+             PRAGMA temp_store = MEMORY;",
+        )?;
+        let mut store = Store {
+            conn,
+            path: path.to_path_buf(),
+        };
+        store.migrate()?;
+        Ok(store)
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    pub fn schema_version(&self) -> Result<i64, StoreError> {
+        Ok(self
+            .conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))?)
+    }
+
+    fn migrate(&mut self) -> Result<(), StoreError> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        // Re-read inside the write lock: another okk may have migrated meanwhile.
+        let version: i64 = tx.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+        if version > schema::latest() {
+            return Err(StoreError::NewerSchema {
+                path: self.path.clone(),
+                found: version,
+                known: schema::latest(),
+            });
+        }
+        for (i, sql) in schema::MIGRATIONS.iter().enumerate().skip(version as usize) {
+            tx.execute_batch(sql)?;
+            tx.pragma_update(None, "user_version", (i + 1) as i64)?;
+        }
+        tx.pragma_update(None, "application_id", schema::APPLICATION_ID)?;
+        tx.commit()?;
+        Ok(())
+    }
+}
+
+fn read_header(conn: &Connection) -> rusqlite::Result<(i64, i64)> {
+    let app_id = conn.query_row("PRAGMA application_id", [], |r| r.get(0))?;
+    let version = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    Ok((app_id, version))
+}
+
+fn has_foreign_tables(conn: &Connection) -> rusqlite::Result<bool> {
+    conn.query_row(
+        "SELECT count(*) FROM sqlite_schema WHERE type = 'table'",
+        [],
+        |r| r.get::<_, i64>(0),
+    )
+    .map(|n| n > 0)
+}
+
+/// Creates the file with owner-only permissions if it does not exist: it holds customers' names
+/// and phones. SQLite gives its -wal and -shm files the same mode.
+fn create_private(path: &Path) -> std::io::Result<()> {
+    let mut opts = std::fs::OpenOptions::new();
+    opts.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        opts.mode(0o600);
+    }
+    match opts.open(path) {
+        Ok(_) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
+        Err(e) => Err(e),
+    }
+}

@@ -1,1 +1,13 @@
-//! Importers: CRM exports → domain cards.
+//! Importers: CRM exports (CSV in any of the encodings Russian CRMs write, or workbooks) become
+//! domain cards through data-driven profiles, and land in the store one transaction per file.
+
+pub mod csv;
+pub mod decode;
+pub mod import;
+pub mod mapper;
+pub mod profile;
+pub mod rows;
+pub mod values;
+pub mod xlsx;
+
+pub use import::{ImportError, ImportOptions, ImportReport, import_file};

@@ -1,0 +1,137 @@
+#!/usr/bin/env bash
+# Import benchmark: okk import of a synthetic amoCRM export vs. sqlite3's own CSV .import.
+#
+#   bench/import.sh [N]          N rows, default 1000000
+#
+# Steps: cargo build --release; generate bench/out/amocrm_N.csv (reused when it exists); time
+#   1. okk first import into a fresh DB      (target/release/okk --db bench/out/okk.db
+#                                              --funnel assets/funnel.toml import FILE)
+#   2. okk re-import of the unchanged file   (same command, same DB)
+#   3. sqlite3 .mode csv / .import FILE deals into a fresh bench/out/plain.db
+# each under /usr/bin/time -v (wall time, peak RSS), then print a table. Logs of every step are
+# kept in bench/out/. OKK_BIN=/path/to/okk benchmarks that binary instead (no cargo build). If okk does not build or its import fails, the sqlite3 part still runs, the
+# okk cells read "failed", and the script exits 1.
+set -euo pipefail
+
+N="${1:-1000000}"
+if ! [[ "$N" =~ ^[1-9][0-9]*$ ]]; then
+    echo "usage: $0 [N]   (N = rows, default 1000000)" >&2
+    exit 2
+fi
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+OUT=bench/out
+FILE="$OUT/amocrm_$N.csv"
+OKK="${OKK_BIN:-target/release/okk}"
+OKK_DB="$OUT/okk.db"
+PLAIN_DB="$OUT/plain.db"
+FUNNEL=assets/funnel.toml
+TIME=/usr/bin/time
+mkdir -p "$OUT"
+
+for tool in cargo python3 sqlite3 "$TIME"; do
+    command -v "$tool" >/dev/null || { echo "bench: $tool not found" >&2; exit 2; }
+done
+
+# --- timing helpers --------------------------------------------------------------------------
+# timed NAME CMD...: runs CMD under /usr/bin/time -v, stdout+stderr to $OUT/NAME.log, the
+# time report to $OUT/NAME.time. Returns CMD's exit status.
+timed() {
+    local name="$1"; shift
+    "$TIME" -v -o "$OUT/$name.time" "$@" >"$OUT/$name.log" 2>&1
+}
+# Wall-clock seconds from a /usr/bin/time -v report ("h:mm:ss" or "m:ss.cc").
+wall_s() {
+    awk -F': ' '/Elapsed \(wall clock\) time/ {
+        n = split($2, p, ":"); s = 0
+        for (i = 1; i <= n; i++) s = s * 60 + p[i]
+        printf "%.2f", s
+    }' "$OUT/$1.time"
+}
+# Peak RSS in MB from a /usr/bin/time -v report.
+rss_mb() {
+    awk -F': ' '/Maximum resident set size/ { printf "%.0f", $2 / 1024 }' "$OUT/$1.time"
+}
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }'; }
+fresh_db() { rm -f "$1" "$1-wal" "$1-shm" "$1-journal"; }
+
+# --- build -----------------------------------------------------------------------------------
+okk_ok=1
+if [[ -n "${OKK_BIN:-}" ]]; then
+    echo "== using OKK_BIN=$OKK_BIN (no build)"
+elif ! { echo "== cargo build --release"; cargo build --release; }; then
+    echo "bench: cargo build failed; okk steps skipped" >&2
+    okk_ok=0
+fi
+
+# --- data ------------------------------------------------------------------------------------
+if [[ -s "$FILE" ]]; then
+    echo "== reusing $FILE"
+else
+    echo "== generating $FILE ($N rows)"
+    python3 bench/gen_rows.py "$N" "$FILE.tmp"
+    mv "$FILE.tmp" "$FILE"
+fi
+file_mb=$(awk -v b="$(stat -c %s "$FILE")" 'BEGIN { printf "%.1f", b / 1e6 }')
+
+# --- okk -------------------------------------------------------------------------------------
+okk_first=failed okk_re=failed okk_rss=failed
+if [[ $okk_ok == 1 ]]; then
+    fresh_db "$OKK_DB"
+    echo "== okk first import"
+    if timed okk_first "$OKK" --db "$OKK_DB" --funnel "$FUNNEL" import "$FILE"; then
+        tail -n 20 "$OUT/okk_first.log"
+        okk_first=$(wall_s okk_first)
+        echo "== okk re-import (unchanged file)"
+        if timed okk_re "$OKK" --db "$OKK_DB" --funnel "$FUNNEL" import "$FILE"; then
+            tail -n 20 "$OUT/okk_re.log"
+            okk_re=$(wall_s okk_re)
+            okk_rss=$(( $(rss_mb okk_first) > $(rss_mb okk_re) ? $(rss_mb okk_first) : $(rss_mb okk_re) ))
+        else
+            echo "bench: okk re-import failed (see $OUT/okk_re.log):" >&2
+            tail -n 20 "$OUT/okk_re.log" >&2
+            okk_ok=0
+        fi
+    else
+        echo "bench: okk import failed (see $OUT/okk_first.log):" >&2
+        tail -n 20 "$OUT/okk_first.log" >&2
+        okk_ok=0
+    fi
+fi
+
+# --- sqlite3 ---------------------------------------------------------------------------------
+fresh_db "$PLAIN_DB"
+echo "== sqlite3 .import"
+printf '.bail on\n.mode csv\n.import %s deals\n' "$FILE" >"$OUT/plain_import.sql"
+if ! timed sqlite3 sqlite3 "$PLAIN_DB" -init "$OUT/plain_import.sql" .quit; then
+    echo "bench: sqlite3 .import failed (see $OUT/sqlite3.log):" >&2
+    tail -n 20 "$OUT/sqlite3.log" >&2
+    exit 1
+fi
+plain_rows=$(sqlite3 "$PLAIN_DB" 'SELECT count(*) FROM deals;')
+if [[ "$plain_rows" != "$N" ]]; then
+    echo "bench: sqlite3 imported $plain_rows rows, expected $N" >&2
+    exit 1
+fi
+sqlite_s=$(wall_s sqlite3)
+sqlite_rss=$(rss_mb sqlite3)
+
+# --- report ----------------------------------------------------------------------------------
+speedup=n/a reimport=n/a
+if [[ $okk_first != failed ]]; then speedup=$(ratio "$sqlite_s" "$okk_first"); fi
+if [[ $okk_re != failed ]]; then reimport=$(ratio "$okk_first" "$okk_re"); fi
+
+echo
+printf '%-34s %s\n' \
+    "rows" "$N" \
+    "file MB" "$file_mb" \
+    "okk first import s" "$okk_first" \
+    "okk re-import s" "$okk_re" \
+    "sqlite3 .import s" "$sqlite_s" \
+    "speed-up (sqlite3 s / okk s)" "$speedup" \
+    "re-import ratio (first / re)" "$reimport" \
+    "okk peak RSS MB" "$okk_rss" \
+    "sqlite3 peak RSS MB" "$sqlite_rss"
+
+[[ $okk_ok == 1 ]]

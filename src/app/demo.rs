@@ -1,0 +1,38 @@
+//! `okk demo`: a fresh store from the bundled demo export, in a new temporary directory.
+
+use std::process::ExitCode;
+
+use color_eyre::Result;
+
+use super::paths::open_store;
+use crate::sync::{ImportOptions, import_file};
+use crate::text::app as msg;
+
+pub const DEMO_CSV: &[u8] = include_bytes!("../../assets/demo/amocrm_deals.csv");
+pub const DEMO_FILE_NAME: &str = "amocrm_deals.csv";
+
+pub fn run() -> Result<ExitCode> {
+    let dir = std::env::temp_dir().join(format!(
+        "okk-demo-{}-{}",
+        std::process::id(),
+        chrono::Local::now().format("%Y%m%d%H%M%S%f")
+    ));
+    std::fs::create_dir_all(&dir)?;
+    let csv = dir.join(DEMO_FILE_NAME);
+    std::fs::write(&csv, DEMO_CSV)?;
+    let db = dir.join("okk.db");
+    // The demo uses the built-in funnel, whatever the user's config says.
+    let funnel = crate::funnel::default_funnel();
+    let mut store = open_store(&db)?;
+    let opts = ImportOptions {
+        now: chrono::Local::now().naive_local(),
+        ..ImportOptions::default()
+    };
+    let report = import_file(&mut store, &funnel, &csv, &opts).map_err(|e| super::user(e.to_string()))?;
+    print!("{}", crate::text::import::report(&report));
+    println!();
+    super::stats::print_stats(&store, &funnel, false)?;
+    println!();
+    println!("{}", msg::demo_where(&db));
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,18 @@
+//! `okk funnel check` and `okk funnel show`.
+
+use std::process::ExitCode;
+
+use color_eyre::Result;
+
+use super::Paths;
+use crate::cli::FunnelCommand;
+use crate::text::app as msg;
+
+pub fn run(paths: &Paths, command: FunnelCommand) -> Result<ExitCode> {
+    let funnel = paths.load_funnel()?;
+    match command {
+        FunnelCommand::Check => println!("{}", msg::funnel_ok(&paths.funnel, &funnel)),
+        FunnelCommand::Show => print!("{}", crate::funnel::show(&funnel)),
+    }
+    Ok(ExitCode::SUCCESS)
+}

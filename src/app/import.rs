@@ -1,0 +1,41 @@
+//! `okk import`.
+
+use std::process::ExitCode;
+
+use color_eyre::Result;
+
+use super::{Paths, user};
+use crate::cli::ImportArgs;
+use crate::sync::profile::parse_map;
+use crate::sync::{ImportOptions, import_file};
+use crate::text::import as msg;
+
+pub fn run(paths: &Paths, args: ImportArgs) -> Result<ExitCode> {
+    let mut map = Vec::new();
+    for spec in &args.map {
+        map.extend(parse_map(spec).map_err(user)?);
+    }
+    let funnel = paths.load_funnel()?;
+    let mut store = paths.open_store()?;
+    let opts = ImportOptions {
+        profile: Some(args.profile.clone()),
+        map,
+        encoding: args.encoding.clone(),
+        sheet: args.sheet.clone(),
+        source: args.source.clone(),
+        dry_run: args.dry_run,
+        partial: args.partial,
+        now: chrono::Local::now().naive_local(),
+        progress: !args.json,
+    };
+    for file in &args.files {
+        // Each file is its own transaction: earlier files stay imported if a later one fails.
+        let report = import_file(&mut store, &funnel, file, &opts).map_err(|e| user(e.to_string()))?;
+        if args.json {
+            println!("{}", serde_json::to_string(&report)?);
+        } else {
+            print!("{}", msg::report(&report));
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}

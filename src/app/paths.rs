@@ -1,0 +1,76 @@
+//! Where the store and the funnel config live, and loading them with user-facing errors.
+
+use std::path::{Path, PathBuf};
+
+use color_eyre::Result;
+
+use super::user;
+use crate::domain::Funnel;
+use crate::store::{Store, StoreError};
+use crate::text::app as msg;
+
+pub struct Paths {
+    pub db: PathBuf,
+    pub funnel: PathBuf,
+    /// The funnel path was the default one (so it may be written on first use).
+    funnel_is_default: bool,
+}
+
+impl Paths {
+    pub fn resolve(db: Option<PathBuf>, funnel: Option<PathBuf>) -> Result<Paths> {
+        let dirs = || {
+            directories::ProjectDirs::from("", "", "okk").ok_or_else(|| user(msg::no_home_dir()))
+        };
+        let db = match db {
+            Some(p) => p,
+            None => dirs()?.data_dir().join("okk.db"),
+        };
+        let (funnel, funnel_is_default) = match funnel {
+            Some(p) => (p, false),
+            None => (dirs()?.config_dir().join("funnel.toml"), true),
+        };
+        Ok(Paths {
+            db,
+            funnel,
+            funnel_is_default,
+        })
+    }
+
+    pub fn open_store(&self) -> Result<Store> {
+        open_store(&self.db)
+    }
+
+    /// Loads the funnel config, first writing the built-in default to the default path if
+    /// nothing is there yet (an existing file is never overwritten).
+    pub fn load_funnel(&self) -> Result<Funnel> {
+        if self.funnel_is_default && !self.funnel.exists() {
+            write_default_funnel(&self.funnel)?;
+            eprintln!("{}", msg::wrote_default_funnel(&self.funnel));
+        }
+        crate::funnel::load(&self.funnel).map_err(|e| user(e.to_string()))
+    }
+}
+
+pub fn open_store(path: &Path) -> Result<Store> {
+    Store::open(path).map_err(|e| match e {
+        StoreError::Sql(_) => color_eyre::Report::new(e),
+        other => user(other.to_string()),
+    })
+}
+
+fn write_default_funnel(path: &Path) -> Result<()> {
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir)?;
+    }
+    let mut f = match std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path)
+    {
+        Ok(f) => f,
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => return Ok(()),
+        Err(e) => return Err(user(msg::cannot_write(path, &e))),
+    };
+    std::io::Write::write_all(&mut f, crate::funnel::DEFAULT_FUNNEL.as_bytes())?;
+    Ok(())
+}

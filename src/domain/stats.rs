@@ -1,0 +1,109 @@
+//! Per-stage figures: CRM stage names folded into the funnel's stages, in funnel order, with the
+//! stages the funnel does not know after them.
+
+use serde::Serialize;
+
+use super::funnel::{Funnel, StageKind};
+
+/// Counts for one stage name exactly as the CRM wrote it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CrmStageCount {
+    pub stage: String,
+    pub cards: u64,
+    pub gone: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct StageFigures {
+    pub stage: String,
+    /// Cards there now (not gone).
+    pub cards: u64,
+    pub gone: u64,
+    /// Whether the funnel config knows the stage.
+    pub known: bool,
+    pub kind: Option<StageKind>,
+    pub extra_control: bool,
+    /// The CRM's names that were folded into this stage (aliases, other spellings).
+    pub crm_names: Vec<String>,
+}
+
+pub fn stage_table(funnel: &Funnel, counts: &[CrmStageCount]) -> Vec<StageFigures> {
+    let mut rows: Vec<StageFigures> = funnel
+        .stages
+        .iter()
+        .map(|s| StageFigures {
+            stage: s.name.clone(),
+            cards: 0,
+            gone: 0,
+            known: true,
+            kind: Some(s.kind),
+            extra_control: s.extra_control,
+            crm_names: Vec::new(),
+        })
+        .collect();
+    let mut unknown: Vec<StageFigures> = Vec::new();
+    for c in counts {
+        let row = match funnel.resolve(&c.stage) {
+            Some(i) => &mut rows[i],
+            None => {
+                unknown.push(StageFigures {
+                    stage: c.stage.clone(),
+                    cards: 0,
+                    gone: 0,
+                    known: false,
+                    kind: None,
+                    extra_control: false,
+                    crm_names: Vec::new(),
+                });
+                unknown.last_mut().expect("just pushed")
+            }
+        };
+        row.cards += c.cards;
+        row.gone += c.gone;
+        row.crm_names.push(c.stage.clone());
+    }
+    unknown.sort_by(|a, b| b.cards.cmp(&a.cards).then(a.stage.cmp(&b.stage)));
+    rows.extend(unknown);
+    rows
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::funnel::{DefaultAnswer, Stage};
+
+    fn stage(name: &str, aliases: &[&str]) -> Stage {
+        Stage {
+            name: name.into(),
+            aliases: aliases.iter().map(|a| a.to_string()).collect(),
+            kind: StageKind::Open,
+            extra_control: false,
+            max_idle_days: None,
+            required: vec![],
+            fields: vec![],
+            checklist: vec![],
+            skippable: true,
+        }
+    }
+
+    #[test]
+    fn aliases_fold_into_their_stage_and_unknown_stages_come_last() {
+        let funnel = Funnel::new(
+            "t".into(),
+            vec![stage("Квалификация", &[]), stage("Встреча проведена", &["Встреча состоялась"])],
+            vec![],
+            DefaultAnswer::Pass,
+        );
+        let counts = [
+            CrmStageCount { stage: "Встреча состоялась".into(), cards: 2, gone: 1 },
+            CrmStageCount { stage: "Переговоры".into(), cards: 3, gone: 0 },
+            CrmStageCount { stage: "встреча проведена".into(), cards: 4, gone: 0 },
+        ];
+        let t = stage_table(&funnel, &counts);
+        assert_eq!(t.len(), 3);
+        assert_eq!((t[0].stage.as_str(), t[0].cards), ("Квалификация", 0));
+        assert_eq!((t[1].cards, t[1].gone), (6, 1));
+        assert_eq!(t[1].crm_names.len(), 2);
+        assert_eq!((t[2].stage.as_str(), t[2].known), ("Переговоры", false));
+    }
+}

@@ -1,0 +1,133 @@
+//! `okk funnel show`: the loaded funnel as plain text, so a desk lead can check what okk understood
+//! from the TOML without reading it. Words come from `text::funnel`; layout lives here.
+
+use std::fmt::Write as _;
+
+use crate::domain::funnel::{DefaultAnswer, FieldKind, Funnel, Stage, StageKind};
+use crate::text::funnel as text;
+
+pub fn show(funnel: &Funnel) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "{}", text::show_title(&funnel.name));
+    let _ = writeln!(
+        out,
+        "{}",
+        text::show_checklist_default(answer_word(funnel.checklist_default))
+    );
+    let queue: Vec<String> = funnel
+        .queue_order()
+        .into_iter()
+        .map(|i| funnel.stage(i).name.clone())
+        .collect();
+    let _ = writeln!(out, "{}", text::show_queue_order(&queue));
+    let _ = writeln!(out, "\n{}", text::SHOW_STAGES);
+    let number_width = funnel.stages.len().to_string().len();
+    for (i, stage) in funnel.stages.iter().enumerate() {
+        stage_block(&mut out, i + 1, number_width, stage);
+    }
+    out.push('\n');
+    if funnel.custom_fields.is_empty() {
+        let _ = writeln!(out, "{}", text::SHOW_NO_CUSTOM_FIELDS);
+    } else {
+        let _ = writeln!(out, "{}", text::SHOW_CUSTOM_FIELDS);
+        for field in &funnel.custom_fields {
+            let line = text::show_custom_field(&field.name, kind_word(field.kind), &field.aliases);
+            let _ = writeln!(out, "  {line}");
+        }
+    }
+    out
+}
+
+fn stage_block(out: &mut String, number: usize, width: usize, stage: &Stage) {
+    let mut marks = vec![stage_kind_word(stage.kind)];
+    if stage.extra_control {
+        marks.push(text::SHOW_EXTRA_CONTROL);
+    }
+    if !stage.skippable {
+        marks.push(text::SHOW_NOT_SKIPPABLE);
+    }
+    let _ = writeln!(
+        out,
+        "\n{number:>width$}. {}  [{}]",
+        stage.name,
+        marks.join(", ")
+    );
+    let indent = " ".repeat(width + 2);
+    if !stage.aliases.is_empty() {
+        let _ = writeln!(out, "{indent}{}", text::show_aliases(&stage.aliases));
+    }
+    let _ = writeln!(out, "{indent}{}", text::show_idle_limit(stage.max_idle_days));
+    let required: Vec<String> = stage.required.iter().map(|f| f.label().to_string()).collect();
+    let _ = writeln!(out, "{indent}{}", text::show_required(&required));
+    let _ = writeln!(out, "{indent}{}", text::show_bound(&stage.fields));
+    if stage.checklist.is_empty() {
+        return;
+    }
+    let _ = writeln!(out, "{indent}{}", text::show_checklist(stage.checklist.len()));
+    let id_width = stage.checklist.iter().map(|c| c.id.chars().count()).max().unwrap_or(0);
+    for item in &stage.checklist {
+        let mut extras = Vec::new();
+        if item.critical {
+            extras.push(text::SHOW_CRITICAL.to_string());
+        }
+        if let Some(scale) = item.scale {
+            extras.push(text::show_scale(scale));
+        }
+        if let Some(field) = &item.field {
+            extras.push(text::show_checks_field(field.label()));
+        }
+        let extras = if extras.is_empty() {
+            String::new()
+        } else {
+            format!("  ({})", extras.join(", "))
+        };
+        let _ = writeln!(
+            out,
+            "{indent}  {:<id_width$}  {:>4}  {}{extras}",
+            item.id,
+            text::show_weight(item.weight),
+            item.text
+        );
+    }
+}
+
+/// The words of the TOML itself, so what `show` prints can be pasted back into the file.
+fn stage_kind_word(kind: StageKind) -> &'static str {
+    match kind {
+        StageKind::Open => "open",
+        StageKind::Won => "won",
+        StageKind::Lost => "lost",
+    }
+}
+
+fn kind_word(kind: FieldKind) -> &'static str {
+    match kind {
+        FieldKind::Text => "text",
+        FieldKind::Date => "date",
+        FieldKind::Number => "number",
+        FieldKind::Bool => "bool",
+        FieldKind::List => "list",
+    }
+}
+
+fn answer_word(answer: DefaultAnswer) -> &'static str {
+    match answer {
+        DefaultAnswer::Pass => "pass",
+        DefaultAnswer::Fail => "fail",
+        DefaultAnswer::Na => "na",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn show_lists_stages_checklist_and_custom_fields() {
+        let out = show(&crate::funnel::default_funnel());
+        assert!(out.starts_with("Funnel: "), "{out}");
+        assert!(out.contains("Отработка возражений  [open, extra control"), "{out}");
+        assert!(out.contains("lost_reason"), "{out}");
+        assert!(out.contains("«Срок действия брони» (date)"), "{out}");
+    }
+}

@@ -1,0 +1,127 @@
+//! Where a byte span of the funnel file is for a person: line and column, and the dotted key.
+//! Columns count characters, not bytes, so on a Cyrillic line they point where an editor does.
+
+use std::ops::Range;
+
+use toml::de::{DeTable, DeValue};
+use toml::Spanned;
+
+/// Line starts of one source text, so many spans convert without rescanning the file.
+pub struct LineIndex<'a> {
+    src: &'a str,
+    starts: Vec<usize>,
+}
+
+impl<'a> LineIndex<'a> {
+    pub fn new(src: &'a str) -> LineIndex<'a> {
+        let starts = std::iter::once(0)
+            .chain(src.match_indices('\n').map(|(i, _)| i + 1))
+            .collect();
+        LineIndex { src, starts }
+    }
+
+    /// 1-based (line, column) of a byte offset; offsets past the end land on the last character.
+    pub fn position(&self, offset: usize) -> (usize, usize) {
+        let mut offset = offset.min(self.src.len());
+        while !self.src.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        let line = match self.starts.binary_search(&offset) {
+            Ok(i) => i,
+            Err(i) => i - 1,
+        };
+        let column = self.src[self.starts[line]..offset].chars().count() + 1;
+        (line + 1, column)
+    }
+}
+
+/// The dotted key (`stages[3].checklist[1].weight`) of the innermost key or value at `offset`,
+/// or "" when the offset lies outside any key. Serde's errors carry a span but no key path.
+pub fn key_at(src: &str, offset: usize) -> String {
+    // Recoverable parsing still yields the keys around a syntax error.
+    let (root, _) = DeTable::parse_recoverable(src);
+    let mut best: Option<(usize, String)> = None;
+    walk_table(root.get_ref(), "", offset, &mut best);
+    best.map(|(_, key)| key).unwrap_or_default()
+}
+
+fn walk_table(table: &DeTable<'_>, prefix: &str, offset: usize, best: &mut Option<(usize, String)>) {
+    for (key, value) in table {
+        let path = join(prefix, key.get_ref());
+        consider(key.span(), &path, offset, best);
+        walk_value(value, &path, offset, best);
+    }
+}
+
+fn walk_value(
+    value: &Spanned<DeValue<'_>>,
+    path: &str,
+    offset: usize,
+    best: &mut Option<(usize, String)>,
+) {
+    consider(value.span(), path, offset, best);
+    match value.get_ref() {
+        DeValue::Table(table) => walk_table(table, path, offset, best),
+        DeValue::Array(items) => {
+            for (i, item) in items.iter().enumerate() {
+                walk_value(item, &format!("{path}[{i}]"), offset, best);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// The smallest span around the offset wins: it is the most specific key.
+fn consider(span: Range<usize>, path: &str, offset: usize, best: &mut Option<(usize, String)>) {
+    let inside = span.start <= offset && offset < span.end.max(span.start + 1);
+    let len = span.end - span.start;
+    if inside && best.as_ref().is_none_or(|(best_len, _)| len < *best_len) {
+        *best = Some((len, path.to_string()));
+    }
+}
+
+fn join(prefix: &str, key: &str) -> String {
+    let bare = !key.is_empty()
+        && key
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-');
+    let key = if bare {
+        key.to_string()
+    } else {
+        format!("{key:?}")
+    };
+    if prefix.is_empty() {
+        key
+    } else {
+        format!("{prefix}.{key}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn columns_count_characters_not_bytes() {
+        let src = "name = \"Воронка\"\nключ = 1\n";
+        let lines = LineIndex::new(src);
+        assert_eq!(lines.position(0), (1, 1));
+        let eq = src.find("= 1").unwrap();
+        assert_eq!(lines.position(eq), (2, 6));
+        assert_eq!(lines.position(src.len()), (3, 1));
+    }
+
+    #[test]
+    fn key_at_names_the_innermost_key() {
+        let src = "[[stages]]\nname = \"a\"\n[[stages]]\nname = \"b\"\n[[stages.checklist]]\nweight = 0\n";
+        let at = src.rfind('0').unwrap();
+        assert_eq!(key_at(src, at), "stages[1].checklist[0].weight");
+        assert_eq!(key_at(src, src.rfind("weight").unwrap()), "stages[1].checklist[0].weight");
+    }
+
+    #[test]
+    fn non_bare_keys_are_quoted() {
+        let src = "[[stages]]\n\"имя\" = 1\n";
+        assert_eq!(key_at(src, src.find('1').unwrap()), "stages[0].\"имя\"");
+    }
+}

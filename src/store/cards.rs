@@ -1,0 +1,339 @@
+//! Writing synced cards: one import is one transaction that inserts new cards, updates changed
+//! ones (appending stage moves to the history), and marks cards missing from a full export gone.
+
+use chrono::NaiveDateTime;
+use rusqlite::{OptionalExtension, Transaction, params};
+
+use super::{Store, StoreError};
+use crate::domain::Card;
+
+pub const TIME_FORMAT: &str = "%Y-%m-%d %H:%M:%S";
+
+pub fn fmt_time(t: &NaiveDateTime) -> String {
+    t.format(TIME_FORMAT).to_string()
+}
+
+fn opt_time(t: &Option<NaiveDateTime>) -> Option<String> {
+    t.as_ref().map(fmt_time)
+}
+
+/// What happened to one card.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    Inserted,
+    Updated { stage_changed: bool },
+    Unchanged,
+    /// The file already held this card on an earlier line; the later row is ignored so that
+    /// importing the file again stays a no-op.
+    Duplicate,
+}
+
+pub struct BatchMeta<'a> {
+    pub file: &'a str,
+    pub profile: &'a str,
+    pub source: &'a str,
+    pub encoding: &'a str,
+    pub partial: bool,
+    pub now: NaiveDateTime,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct BatchCounts {
+    pub rows: u64,
+    pub inserted: u64,
+    pub updated: u64,
+    pub unchanged: u64,
+    pub gone: u64,
+    pub warnings: u64,
+}
+
+/// An import under way. Dropping it without [`Import::commit`] rolls everything back.
+pub struct Import<'a> {
+    tx: Transaction<'a>,
+    batch: i64,
+    now: String,
+    source: String,
+    partial: bool,
+    /// Card ids seen in this file, as a bitset (ids are dense rowids).
+    seen: Vec<u64>,
+    /// (pipeline) scopes seen in this file: a full export of a pipeline makes its absentees gone.
+    scopes: Vec<Option<String>>,
+    scratch: Scratch,
+}
+
+#[derive(Default)]
+struct Scratch {
+    phones: String,
+    emails: String,
+    tags: String,
+    notes: String,
+    fields: String,
+    invalid: String,
+}
+
+impl Scratch {
+    fn fill(&mut self, card: &Card) {
+        json_list(&mut self.phones, &card.phones);
+        json_list(&mut self.emails, &card.emails);
+        json_list(&mut self.tags, &card.tags);
+        json_list(&mut self.notes, &card.notes);
+        json_object(&mut self.fields, &card.fields);
+        json_object(&mut self.invalid, &card.invalid);
+    }
+}
+
+fn json_list(out: &mut String, items: &[String]) {
+    out.clear();
+    // serde_json never fails on strings.
+    *out = serde_json::to_string(items).unwrap_or_else(|_| "[]".into());
+}
+
+fn json_object(out: &mut String, pairs: &[(String, String)]) {
+    out.clear();
+    let map: serde_json::Map<String, serde_json::Value> = pairs
+        .iter()
+        .map(|(k, v)| (k.clone(), serde_json::Value::String(v.clone())))
+        .collect();
+    *out = serde_json::Value::Object(map).to_string();
+}
+
+impl Store {
+    pub fn begin_import(&mut self, meta: &BatchMeta<'_>) -> Result<Import<'_>, StoreError> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let now = fmt_time(&meta.now);
+        tx.execute(
+            "INSERT INTO import_batches (file, profile, source, encoding, started_at, partial)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            params![
+                meta.file,
+                meta.profile,
+                meta.source,
+                meta.encoding,
+                now,
+                meta.partial
+            ],
+        )?;
+        let batch = tx.last_insert_rowid();
+        Ok(Import {
+            tx,
+            batch,
+            now,
+            source: meta.source.to_string(),
+            partial: meta.partial,
+            seen: Vec::new(),
+            scopes: Vec::new(),
+            scratch: Scratch::default(),
+        })
+    }
+}
+
+impl Import<'_> {
+    pub fn upsert(&mut self, card: &Card) -> Result<Outcome, StoreError> {
+        debug_assert_eq!(card.source, self.source);
+        let hash = card.content_hash();
+        let existing: Option<(i64, i64, String, bool)> = self
+            .tx
+            .prepare_cached(
+                "SELECT id, content_hash, stage, gone_at IS NOT NULL FROM cards
+                 WHERE source = ?1 AND external_id = ?2",
+            )?
+            .query_row(params![card.source, card.external_id], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+            })
+            .optional()?;
+        if !self.scopes.contains(&card.pipeline) {
+            self.scopes.push(card.pipeline.clone());
+        }
+        let outcome = match existing {
+            Some((id, ..)) if self.was_seen(id) => Outcome::Duplicate,
+            Some((id, old_hash, _, gone)) if old_hash == hash && !gone => {
+                self.mark_seen(id);
+                Outcome::Unchanged
+            }
+            Some((id, old_hash, old_stage, gone)) => {
+                self.scratch.fill(card);
+                let changed = old_hash != hash;
+                let s = &self.scratch;
+                self.tx
+                    .prepare_cached(
+                        "UPDATE cards SET pipeline=?2, stage=?3, title=?4, owner=?5, amount=?6,
+                         currency=?7, created_at=?8, updated_at=?9, closed_at=?10,
+                         expected_close_at=?11, last_activity_at=?12, closed=?13, won=?14,
+                         contact=?15, company=?16, phones=?17, emails=?18, tags=?19, notes=?20,
+                         fields=?21, invalid=?22, content_hash=?23,
+                         changed_batch = CASE WHEN ?26 THEN ?24 ELSE changed_batch END,
+                         changed_at = CASE WHEN ?26 THEN ?25 ELSE changed_at END,
+                         gone_at=NULL, gone_batch=NULL
+                         WHERE id=?1",
+                    )?
+                    .execute(params![
+                        id,
+                        card.pipeline,
+                        card.stage,
+                        card.title,
+                        card.owner,
+                        card.amount,
+                        card.currency,
+                        opt_time(&card.created_at),
+                        opt_time(&card.updated_at),
+                        opt_time(&card.closed_at),
+                        opt_time(&card.expected_close_at),
+                        opt_time(&card.last_activity_at),
+                        card.closed,
+                        card.won,
+                        card.contact,
+                        card.company,
+                        s.phones,
+                        s.emails,
+                        s.tags,
+                        s.notes,
+                        s.fields,
+                        s.invalid,
+                        hash,
+                        self.batch,
+                        self.now,
+                        changed,
+                    ])?;
+                let stage_changed = old_stage != card.stage;
+                if stage_changed || gone {
+                    self.history(id, card)?;
+                }
+                self.mark_seen(id);
+                Outcome::Updated { stage_changed }
+            }
+            None => {
+                self.scratch.fill(card);
+                let s = &self.scratch;
+                self.tx
+                    .prepare_cached(
+                        "INSERT INTO cards (source, external_id, pipeline, stage, title, owner,
+                         amount, currency, created_at, updated_at, closed_at, expected_close_at,
+                         last_activity_at, closed, won, contact, company, phones, emails, tags,
+                         notes, fields, invalid, content_hash, first_batch, changed_batch,
+                         changed_at)
+                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15,
+                         ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?25, ?26)",
+                    )?
+                    .execute(params![
+                        card.source,
+                        card.external_id,
+                        card.pipeline,
+                        card.stage,
+                        card.title,
+                        card.owner,
+                        card.amount,
+                        card.currency,
+                        opt_time(&card.created_at),
+                        opt_time(&card.updated_at),
+                        opt_time(&card.closed_at),
+                        opt_time(&card.expected_close_at),
+                        opt_time(&card.last_activity_at),
+                        card.closed,
+                        card.won,
+                        card.contact,
+                        card.company,
+                        s.phones,
+                        s.emails,
+                        s.tags,
+                        s.notes,
+                        s.fields,
+                        s.invalid,
+                        hash,
+                        self.batch,
+                        self.now,
+                    ])?;
+                let id = self.tx.last_insert_rowid();
+                self.history(id, card)?;
+                self.mark_seen(id);
+                // Reviews made on another laptop before this card arrived attach to it now.
+                self.tx
+                    .prepare_cached(
+                        "UPDATE reviews SET card_id = ?1
+                         WHERE card_id IS NULL AND card_source = ?2 AND card_external_id = ?3",
+                    )?
+                    .execute(params![id, card.source, card.external_id])?;
+                Outcome::Inserted
+            }
+        };
+        Ok(outcome)
+    }
+
+    fn history(&mut self, id: i64, card: &Card) -> Result<(), StoreError> {
+        self.tx
+            .prepare_cached(
+                "INSERT INTO stage_history (card_id, batch_id, seen_at, pipeline, stage)
+                 VALUES (?1, ?2, ?3, ?4, ?5)",
+            )?
+            .execute(params![id, self.batch, self.now, card.pipeline, card.stage])?;
+        Ok(())
+    }
+
+    fn mark_seen(&mut self, id: i64) {
+        let (word, bit) = ((id as usize) / 64, (id as usize) % 64);
+        if self.seen.len() <= word {
+            self.seen.resize(word + 1, 0);
+        }
+        self.seen[word] |= 1 << bit;
+    }
+
+    fn was_seen(&self, id: i64) -> bool {
+        let (word, bit) = ((id as usize) / 64, (id as usize) % 64);
+        self.seen.get(word).is_some_and(|w| w & (1 << bit) != 0)
+    }
+
+    /// Marks cards of this source and of the pipelines this file held, that the file did not
+    /// hold, as gone. Returns how many. Skipped for partial exports.
+    fn mark_gone(&mut self) -> Result<u64, StoreError> {
+        if self.partial {
+            return Ok(0);
+        }
+        let mut gone_ids = Vec::new();
+        for scope in &self.scopes {
+            let mut stmt = self.tx.prepare_cached(
+                "SELECT id FROM cards WHERE source = ?1 AND pipeline IS ?2 AND gone_at IS NULL",
+            )?;
+            let ids = stmt.query_map(params![self.source, scope], |r| r.get::<_, i64>(0))?;
+            for id in ids {
+                let id = id?;
+                if !self.was_seen(id) {
+                    gone_ids.push(id);
+                }
+            }
+        }
+        let mut stmt = self
+            .tx
+            .prepare_cached("UPDATE cards SET gone_at = ?2, gone_batch = ?3 WHERE id = ?1")?;
+        for id in &gone_ids {
+            stmt.execute(params![id, self.now, self.batch])?;
+        }
+        Ok(gone_ids.len() as u64)
+    }
+
+    /// Finishes the batch: marks gone cards, records the counts. `commit: false` (a dry run)
+    /// rolls everything back but still returns the counts.
+    pub fn finish(mut self, mut counts: BatchCounts, commit: bool) -> Result<BatchCounts, StoreError> {
+        counts.gone = self.mark_gone()?;
+        self.tx.execute(
+            "UPDATE import_batches SET finished_at = ?2, rows = ?3, inserted = ?4, updated = ?5,
+             unchanged = ?6, gone = ?7, warnings = ?8 WHERE id = ?1",
+            params![
+                self.batch,
+                self.now,
+                counts.rows as i64,
+                counts.inserted as i64,
+                counts.updated as i64,
+                counts.unchanged as i64,
+                counts.gone as i64,
+                counts.warnings as i64
+            ],
+        )?;
+        if commit {
+            self.tx.commit()?;
+        } else {
+            self.tx.rollback()?;
+        }
+        Ok(counts)
+    }
+}

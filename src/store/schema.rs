@@ -1,0 +1,124 @@
+//! The schema, as forward-only migrations. `PRAGMA user_version` is the number applied.
+//! Never edit a migration that has shipped: add a new one.
+
+/// `okk!` — marks a SQLite file as an okk store.
+pub const APPLICATION_ID: i64 = 0x6F6B_6B21;
+
+pub const MIGRATIONS: &[&str] = &[
+    // 1: cards, import batches, stage history, reviews, lead decisions, comment drafts.
+    r#"
+CREATE TABLE import_batches (
+    id          INTEGER PRIMARY KEY,
+    file        TEXT NOT NULL,
+    profile     TEXT NOT NULL,
+    source      TEXT NOT NULL,
+    encoding    TEXT NOT NULL,
+    started_at  TEXT NOT NULL,
+    finished_at TEXT,
+    partial     INTEGER NOT NULL DEFAULT 0,
+    rows        INTEGER NOT NULL DEFAULT 0,
+    inserted    INTEGER NOT NULL DEFAULT 0,
+    updated     INTEGER NOT NULL DEFAULT 0,
+    unchanged   INTEGER NOT NULL DEFAULT 0,
+    gone        INTEGER NOT NULL DEFAULT 0,
+    warnings    INTEGER NOT NULL DEFAULT 0
+);
+
+CREATE TABLE cards (
+    id                INTEGER PRIMARY KEY,
+    source            TEXT NOT NULL,
+    external_id       TEXT NOT NULL,
+    pipeline          TEXT,
+    stage             TEXT NOT NULL,          -- as the CRM names it; resolved through the funnel
+    title             TEXT,
+    owner             TEXT,
+    amount            REAL,
+    currency          TEXT,
+    created_at        TEXT,                   -- 'YYYY-MM-DD HH:MM:SS', CRM local time
+    updated_at        TEXT,
+    closed_at         TEXT,
+    expected_close_at TEXT,
+    last_activity_at  TEXT,
+    closed            INTEGER,
+    won               INTEGER,
+    contact           TEXT,
+    company           TEXT,
+    phones            TEXT NOT NULL DEFAULT '[]',   -- JSON arrays
+    emails            TEXT NOT NULL DEFAULT '[]',
+    tags              TEXT NOT NULL DEFAULT '[]',
+    notes             TEXT NOT NULL DEFAULT '[]',
+    fields            TEXT NOT NULL DEFAULT '{}',   -- JSON object: custom fields by header
+    invalid           TEXT NOT NULL DEFAULT '{}',   -- JSON object: raw values that did not parse
+    content_hash      INTEGER NOT NULL,
+    first_batch       INTEGER NOT NULL REFERENCES import_batches(id),
+    changed_batch     INTEGER NOT NULL REFERENCES import_batches(id),
+    changed_at        TEXT NOT NULL,          -- sync time of the last change okk saw
+    gone_at           TEXT,                   -- missing from a later full export; never deleted
+    gone_batch        INTEGER REFERENCES import_batches(id),
+    UNIQUE (source, external_id)
+);
+CREATE INDEX cards_scope ON cards (source, pipeline);
+CREATE INDEX cards_stage ON cards (stage);
+
+CREATE TABLE stage_history (
+    id        INTEGER PRIMARY KEY,
+    card_id   INTEGER NOT NULL REFERENCES cards(id),
+    batch_id  INTEGER NOT NULL REFERENCES import_batches(id),
+    seen_at   TEXT NOT NULL,
+    pipeline  TEXT,
+    stage     TEXT NOT NULL
+);
+CREATE INDEX stage_history_card ON stage_history (card_id, id);
+
+-- Reviews carry the card's source and external id so that a review made on another laptop can
+-- wait for its card to arrive in a later sync.
+CREATE TABLE reviews (
+    id                 TEXT PRIMARY KEY,       -- UUID, stable across laptops
+    card_id            INTEGER REFERENCES cards(id),
+    card_source        TEXT NOT NULL,
+    card_external_id   TEXT NOT NULL,
+    auditor            TEXT NOT NULL,
+    stage              TEXT NOT NULL,          -- the card's stage when reviewed
+    verdict            TEXT NOT NULL CHECK (verdict IN ('ok','wrong_stage','stale','dead','unclear')),
+    checklist          TEXT NOT NULL DEFAULT '{}',
+    score              REAL,
+    suggested_stage    TEXT,
+    suggested_owner    TEXT,
+    corrections        TEXT NOT NULL DEFAULT '{}',
+    comment            TEXT NOT NULL DEFAULT '',
+    card_hash          INTEGER,
+    funnel_fingerprint TEXT,
+    created_at         TEXT NOT NULL,
+    seconds_spent      REAL,
+    superseded_by      TEXT REFERENCES reviews(id),
+    withdrawn_at       TEXT
+);
+CREATE INDEX reviews_card ON reviews (card_source, card_external_id);
+CREATE INDEX reviews_auditor ON reviews (auditor, card_id);
+
+CREATE TABLE lead_decisions (
+    id              TEXT PRIMARY KEY,
+    review_id       TEXT NOT NULL REFERENCES reviews(id),
+    lead            TEXT NOT NULL,
+    decision        TEXT NOT NULL CHECK (decision IN ('accept','override','return')),
+    verdict         TEXT,
+    suggested_stage TEXT,
+    suggested_owner TEXT,
+    note            TEXT NOT NULL DEFAULT '',
+    created_at      TEXT NOT NULL
+);
+CREATE INDEX lead_decisions_review ON lead_decisions (review_id);
+
+CREATE TABLE drafts (
+    card_id    INTEGER NOT NULL REFERENCES cards(id),
+    auditor    TEXT NOT NULL,
+    comment    TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    PRIMARY KEY (card_id, auditor)
+);
+"#,
+];
+
+pub fn latest() -> i64 {
+    MIGRATIONS.len() as i64
+}

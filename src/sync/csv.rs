@@ -1,0 +1,254 @@
+//! A streaming CSV reader (RFC 4180 via `csv-core`) that knows the physical line each record
+//! starts on and tells a quote left open at the end of the file from a normal last line.
+
+use std::io::{self, Read};
+
+use csv_core::{ReadRecordResult, Reader, ReaderBuilder};
+
+#[derive(Debug)]
+pub enum CsvError {
+    Io(io::Error),
+    /// The file ends inside a quoted field that began on this line.
+    UnclosedQuote { line: u64 },
+    /// A field that is not valid UTF-8 (1-based field number).
+    NotUtf8 { line: u64, field: usize },
+}
+
+pub struct CsvReader<R> {
+    rdr: Reader,
+    src: R,
+    buf: Vec<u8>,
+    start: usize,
+    end: usize,
+    eof: bool,
+    out: Vec<u8>,
+    ends: Vec<usize>,
+    nfields: usize,
+    /// Physical line (1-based) the next record starts on.
+    line: u64,
+    record_line: u64,
+    done: bool,
+}
+
+impl<R: Read> CsvReader<R> {
+    pub fn new(src: R, delimiter: u8) -> Self {
+        CsvReader {
+            rdr: ReaderBuilder::new().delimiter(delimiter).build(),
+            src,
+            buf: vec![0; 256 * 1024],
+            start: 0,
+            end: 0,
+            eof: false,
+            out: vec![0; 16 * 1024],
+            ends: vec![0; 256],
+            nfields: 0,
+            line: 1,
+            record_line: 1,
+            done: false,
+        }
+    }
+
+    fn fill(&mut self) -> io::Result<()> {
+        if self.start == self.end && !self.eof {
+            let n = self.src.read(&mut self.buf)?;
+            self.start = 0;
+            self.end = n;
+            self.eof = n == 0;
+        }
+        Ok(())
+    }
+
+    /// Reads the next record; its fields are then available through [`CsvReader::field`].
+    /// Returns `Ok(false)` at the end of the file. Blank lines are skipped.
+    pub fn next_record(&mut self) -> Result<bool, CsvError> {
+        if self.done {
+            return Ok(false);
+        }
+        // Skip blank lines ourselves so that the record's first line is known exactly.
+        loop {
+            self.fill().map_err(CsvError::Io)?;
+            if self.start == self.end {
+                self.done = true;
+                return Ok(false);
+            }
+            match self.buf[self.start] {
+                b'\n' => {
+                    self.line += 1;
+                    self.start += 1;
+                }
+                b'\r' => self.start += 1,
+                _ => break,
+            }
+        }
+        self.record_line = self.line;
+        let mut nout = 0;
+        let mut nend = 0;
+        let mut pending = false;
+        loop {
+            self.fill().map_err(CsvError::Io)?;
+            let input: &[u8] = if self.start < self.end {
+                &self.buf[self.start..self.end]
+            } else if pending {
+                // At the end of the file in the middle of a record: a newline closes it unless
+                // a quoted field is still open.
+                b"\n"
+            } else {
+                &[]
+            };
+            let synthetic = self.start == self.end;
+            let (res, nin, o, e) =
+                self.rdr
+                    .read_record(input, &mut self.out[nout..], &mut self.ends[nend..]);
+            if !synthetic {
+                self.line += memchr_count(&input[..nin]);
+                self.start += nin;
+            }
+            pending = !synthetic || pending;
+            nout += o;
+            nend += e;
+            match res {
+                ReadRecordResult::InputEmpty => {
+                    if synthetic {
+                        self.done = true;
+                        return Err(CsvError::UnclosedQuote {
+                            line: self.record_line,
+                        });
+                    }
+                }
+                ReadRecordResult::OutputFull => {
+                    let n = self.out.len() * 2;
+                    self.out.resize(n, 0);
+                }
+                ReadRecordResult::OutputEndsFull => {
+                    let n = self.ends.len() * 2;
+                    self.ends.resize(n, 0);
+                }
+                ReadRecordResult::Record => {
+                    self.nfields = nend;
+                    // Offsets in `ends` are relative to each call's output slice start; csv-core
+                    // keeps them cumulative within one record, so nothing to adjust.
+                    return Ok(true);
+                }
+                ReadRecordResult::End => {
+                    self.done = true;
+                    return Ok(false);
+                }
+            }
+        }
+    }
+
+    /// Line the current record starts on.
+    pub fn line(&self) -> u64 {
+        self.record_line
+    }
+
+    pub fn len(&self) -> usize {
+        self.nfields
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.nfields == 0
+    }
+
+    pub fn field_bytes(&self, i: usize) -> &[u8] {
+        let start = if i == 0 { 0 } else { self.ends[i - 1] };
+        &self.out[start..self.ends[i]]
+    }
+
+    pub fn field(&self, i: usize) -> Result<&str, CsvError> {
+        std::str::from_utf8(self.field_bytes(i)).map_err(|_| CsvError::NotUtf8 {
+            line: self.record_line,
+            field: i + 1,
+        })
+    }
+}
+
+fn memchr_count(bytes: &[u8]) -> u64 {
+    bytes.iter().filter(|&&b| b == b'\n').count() as u64
+}
+
+/// Picks the delimiter (`,`, `;` or tab) under which the first records of `sample` have the
+/// most fields, consistently. `sample` may end mid-record.
+pub fn sniff_delimiter(sample: &[u8]) -> u8 {
+    let mut best = (b',', 0usize, 0usize);
+    for delim in [b',', b';', b'\t'] {
+        let mut rdr = ReaderBuilder::new().delimiter(delim).build();
+        let mut input = sample;
+        let mut out = vec![0u8; sample.len() + 16];
+        let mut ends = vec![0usize; 4096];
+        let mut counts = Vec::new();
+        while counts.len() < 20 {
+            let (res, nin, _, nend) = rdr.read_record(input, &mut out, &mut ends);
+            input = &input[nin..];
+            match res {
+                ReadRecordResult::Record => counts.push(nend),
+                // The sample's last record may be cut short: ignore it.
+                _ => break,
+            }
+        }
+        let Some(&header) = counts.first() else {
+            continue;
+        };
+        let consistent = counts.iter().filter(|&&c| c == header).count();
+        if header > 1 && (consistent, header) > (best.1, best.2) {
+            best = (delim, consistent, header);
+        }
+    }
+    best.0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn read_all(text: &str) -> Result<Vec<(u64, Vec<String>)>, CsvError> {
+        let mut r = CsvReader::new(text.as_bytes(), b',');
+        let mut rows = Vec::new();
+        while r.next_record()? {
+            let fields = (0..r.len())
+                .map(|i| r.field(i).unwrap().to_string())
+                .collect();
+            rows.push((r.line(), fields));
+        }
+        Ok(rows)
+    }
+
+    #[test]
+    fn records_know_their_first_line_across_multiline_fields() {
+        let rows = read_all("a,b\n1,\"x\ny\"\n\n2,\"q\"\"q\"\r\n3,z").unwrap();
+        assert_eq!(rows.len(), 4);
+        assert_eq!(rows[1], (2, vec!["1".into(), "x\ny".into()]));
+        assert_eq!(rows[2], (5, vec!["2".into(), "q\"q".into()]));
+        assert_eq!(rows[3], (6, vec!["3".into(), "z".into()]));
+    }
+
+    #[test]
+    fn quote_left_open_at_the_end_is_an_error_at_its_line() {
+        let err = read_all("a,b\n1,2\n3,\"never closed\n4,5\n").unwrap_err();
+        assert!(matches!(err, CsvError::UnclosedQuote { line: 3 }), "{err:?}");
+    }
+
+    #[test]
+    fn closed_quote_at_the_end_without_newline_is_fine() {
+        let rows = read_all("a,b\n1,\"x\"").unwrap();
+        assert_eq!(rows[1].1, vec!["1".to_string(), "x".into()]);
+    }
+
+    #[test]
+    fn long_fields_grow_the_buffers() {
+        let long = "я".repeat(100_000);
+        let rows = read_all(&format!("a,b\n1,\"{long}\"\n")).unwrap();
+        assert_eq!(rows[1].1[1].len(), long.len());
+    }
+
+    #[test]
+    fn delimiters_are_sniffed() {
+        assert_eq!(sniff_delimiter(b"a;b;c\n1;2;3\n"), b';');
+        assert_eq!(sniff_delimiter(b"a,b,c\n1,2,3\n"), b',');
+        assert_eq!(sniff_delimiter(b"a\tb\n1\t2\n"), b'\t');
+        assert_eq!(
+            sniff_delimiter("\"ID\";\"Сумма\";\n\"1\";\"1,5\";\n".as_bytes()),
+            b';'
+        );
+    }
+}

@@ -1,0 +1,434 @@
+//! One file in, one transaction out: sniff the file, pick the profile, stream rows to cards on a
+//! reader thread while the store writes them, and report what changed.
+
+use std::collections::HashMap;
+use std::fs::File;
+use std::io::{Cursor, IsTerminal, Read};
+use std::path::Path;
+use std::sync::mpsc;
+
+use chrono::NaiveDateTime;
+use serde::Serialize;
+
+use super::csv::{CsvError, CsvReader, sniff_delimiter};
+use super::decode::{self, FileKind, SniffError, Utf8Reader};
+use super::mapper::{Mapper, RowError, Warning, merge_product_row};
+use super::profile::{self, Profile};
+use super::rows::RowSource;
+use super::xlsx;
+use crate::domain::{Card, Funnel, SystemField};
+use crate::store::Store;
+use crate::store::cards::{BatchCounts, BatchMeta, Outcome};
+use crate::text::import as msg;
+
+/// How many warnings the report shows (all are counted).
+const WARNING_SAMPLES: usize = 10;
+const BATCH: usize = 512;
+/// Files bigger than this get a progress bar when stderr is a terminal.
+const PROGRESS_BYTES: u64 = 16 * 1024 * 1024;
+
+#[derive(Debug, Clone, Default)]
+pub struct ImportOptions {
+    /// `None` or `auto`: pick by headers.
+    pub profile: Option<String>,
+    pub map: Vec<(SystemField, String)>,
+    pub encoding: Option<String>,
+    pub sheet: Option<String>,
+    pub source: Option<String>,
+    pub dry_run: bool,
+    /// The file is not a full export: cards missing from it are not marked gone.
+    pub partial: bool,
+    pub now: NaiveDateTime,
+    pub progress: bool,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct UnknownStage {
+    pub stage: String,
+    pub cards: u64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ImportReport {
+    pub file: String,
+    pub profile: String,
+    pub profile_reason: String,
+    pub encoding: String,
+    pub encoding_reason: String,
+    pub delimiter: Option<String>,
+    pub sheet: Option<String>,
+    pub source: String,
+    pub rows: u64,
+    pub cards: u64,
+    pub inserted: u64,
+    pub updated: u64,
+    pub unchanged: u64,
+    pub gone: u64,
+    pub stage_changes: u64,
+    pub warnings: u64,
+    pub warning_samples: Vec<Warning>,
+    pub unknown_stages: Vec<UnknownStage>,
+    pub dry_run: bool,
+}
+
+/// An import that stopped; the store is unchanged.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ImportError {
+    pub file: String,
+    pub line: Option<u64>,
+    pub column: Option<usize>,
+    pub message: String,
+}
+
+impl std::fmt::Display for ImportError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match (self.line, self.column) {
+            (Some(l), Some(c)) => write!(f, "{}:{l}:{c}: {}", self.file, self.message),
+            (Some(l), None) => write!(f, "{}:{l}: {}", self.file, self.message),
+            _ => write!(f, "{}: {}", self.file, self.message),
+        }
+    }
+}
+
+impl std::error::Error for ImportError {}
+
+/// What the reader thread sends the writer.
+enum Chunk {
+    Cards(Vec<(u64, Card)>, Vec<Warning>),
+    Failed(ImportError),
+}
+
+struct Opened {
+    rows: RowSource,
+    encoding: String,
+    encoding_reason: String,
+    delimiter: Option<String>,
+    sheet: Option<String>,
+}
+
+pub fn import_file(
+    store: &mut Store,
+    funnel: &Funnel,
+    path: &Path,
+    opts: &ImportOptions,
+) -> Result<ImportReport, ImportError> {
+    let file_label = path.display().to_string();
+    let fail = |line: Option<u64>, column: Option<usize>, message: String| ImportError {
+        file: file_label.clone(),
+        line,
+        column,
+        message,
+    };
+    let mut opened = open(path, opts).map_err(|m| fail(None, None, m))?;
+
+    // The header.
+    let header_line;
+    let header: Vec<String> = {
+        let rows = &mut opened.rows;
+        if !rows.next_record().map_err(|e| csv_error(&file_label, e))? {
+            return Err(fail(None, None, msg::empty_file()));
+        }
+        header_line = rows.line();
+        (0..rows.len())
+            .map(|i| rows.field(i).map(str::to_string))
+            .collect::<Result<_, _>>()
+            .map_err(|e| csv_error(&file_label, e))?
+    };
+
+    let (profile, profile_reason) =
+        choose_profile(&header, opts).map_err(|m| fail(Some(header_line), None, m))?;
+    let source = opts.source.clone().unwrap_or_else(|| profile.source.clone());
+    let profile_name = profile.name.clone();
+    let mapper = Mapper::new(&header, profile, source.clone())
+        .map_err(|m| fail(Some(header_line), None, m))?;
+
+    let meta = BatchMeta {
+        file: &file_label,
+        profile: &profile_name,
+        source: &source,
+        encoding: &opened.encoding,
+        partial: opts.partial,
+        now: opts.now,
+    };
+    let mut import = store
+        .begin_import(&meta)
+        .map_err(|e| fail(None, None, e.to_string()))?;
+
+    let mut counts = BatchCounts::default();
+    let mut stage_changes = 0u64;
+    let mut samples: Vec<Warning> = Vec::new();
+    let mut stage_known: HashMap<String, bool> = HashMap::new();
+    let mut unknown: Vec<UnknownStage> = Vec::new();
+    let mut note_warnings = |counts: &mut BatchCounts, ws: Vec<Warning>| {
+        counts.warnings += ws.len() as u64;
+        for w in ws {
+            if samples.len() < WARNING_SAMPLES {
+                samples.push(w);
+            }
+        }
+    };
+
+    let rows = opened.rows;
+    let file_for_thread = file_label.clone();
+    let result: Result<(), ImportError> = std::thread::scope(|scope| {
+        let (tx, rx) = mpsc::sync_channel::<Chunk>(8);
+        scope.spawn(move || read_cards(rows, &mapper, &file_for_thread, tx));
+        for chunk in rx {
+            let (cards, warnings) = match chunk {
+                Chunk::Cards(c, w) => (c, w),
+                Chunk::Failed(e) => return Err(e),
+            };
+            note_warnings(&mut counts, warnings);
+            for (line, card) in cards {
+                counts.rows += 1;
+                let outcome = import.upsert(&card).map_err(|e| fail(Some(line), None, e.to_string()))?;
+                match outcome {
+                    Outcome::Inserted => counts.inserted += 1,
+                    Outcome::Updated { stage_changed } => {
+                        counts.updated += 1;
+                        stage_changes += stage_changed as u64;
+                    }
+                    Outcome::Unchanged => counts.unchanged += 1,
+                    Outcome::Duplicate => {
+                        let w = Warning {
+                            line,
+                            column: String::new(),
+                            message: msg::duplicate_id(&card.external_id),
+                        };
+                        note_warnings(&mut counts, vec![w]);
+                        continue;
+                    }
+                }
+                let known = match stage_known.get(card.stage.as_str()) {
+                    Some(k) => *k,
+                    None => {
+                        let k = funnel.resolve(&card.stage).is_some();
+                        stage_known.insert(card.stage.clone(), k);
+                        k
+                    }
+                };
+                if !known {
+                    match unknown.iter_mut().find(|u| u.stage == card.stage) {
+                        Some(u) => u.cards += 1,
+                        None => unknown.push(UnknownStage {
+                            stage: card.stage.clone(),
+                            cards: 1,
+                        }),
+                    }
+                }
+            }
+        }
+        Ok(())
+    });
+    // On error `import` is dropped here, which rolls the transaction back.
+    result?;
+    let cards = counts.inserted + counts.updated + counts.unchanged;
+    let counts = import
+        .finish(counts, !opts.dry_run)
+        .map_err(|e| fail(None, None, e.to_string()))?;
+    Ok(ImportReport {
+        file: file_label,
+        profile: profile_name,
+        profile_reason,
+        encoding: opened.encoding,
+        encoding_reason: opened.encoding_reason,
+        delimiter: opened.delimiter,
+        sheet: opened.sheet,
+        source,
+        rows: counts.rows,
+        cards,
+        inserted: counts.inserted,
+        updated: counts.updated,
+        unchanged: counts.unchanged,
+        gone: counts.gone,
+        stage_changes,
+        warnings: counts.warnings,
+        warning_samples: samples,
+        unknown_stages: unknown,
+        dry_run: opts.dry_run,
+    })
+}
+
+/// The reader thread: rows → cards, in batches. Consecutive rows with one ID are one card when
+/// the profile says so (Bitrix24 product rows).
+fn read_cards(mut rows: RowSource, mapper: &Mapper, file: &str, tx: mpsc::SyncSender<Chunk>) {
+    let group = mapper.profile().group_rows_by_id;
+    let mut batch: Vec<(u64, Card)> = Vec::with_capacity(BATCH);
+    let mut warnings = Vec::new();
+    let mut pending: Option<(u64, Card)> = None;
+    let fail = |e: ImportError| {
+        let _ = tx.send(Chunk::Failed(e));
+    };
+    let row_error = |e: RowError| ImportError {
+        file: file.to_string(),
+        line: Some(e.line),
+        column: e.column,
+        message: e.message,
+    };
+    loop {
+        match rows.next_record() {
+            Ok(true) => {}
+            Ok(false) => break,
+            Err(e) => return fail(csv_error(file, e)),
+        }
+        let line = rows.line();
+        let len = rows.len();
+        let width = if rows.pads_short_rows() {
+            mapper.width()
+        } else {
+            let last_empty = len > 0 && rows.field(len - 1).is_ok_and(|f| f.trim().is_empty());
+            match mapper.check_width(line, len, last_empty) {
+                Ok(w) => w,
+                Err(e) => return fail(row_error(e)),
+            }
+        };
+        let mut cells = Vec::with_capacity(width);
+        for i in 0..width.min(len) {
+            match rows.field(i) {
+                Ok(f) => cells.push(f),
+                Err(e) => return fail(csv_error(file, e)),
+            }
+        }
+        let card = match mapper.card(line, cells.into_iter(), &mut warnings) {
+            Ok(c) => c,
+            Err(e) => return fail(row_error(e)),
+        };
+        if group {
+            match pending.as_mut() {
+                Some((_, p)) if p.external_id == card.external_id => {
+                    merge_product_row(p, card);
+                    continue;
+                }
+                _ => {
+                    if let Some(done) = pending.replace((line, card)) {
+                        batch.push(done);
+                    }
+                }
+            }
+        } else {
+            batch.push((line, card));
+        }
+        if batch.len() >= BATCH {
+            let full = std::mem::replace(&mut batch, Vec::with_capacity(BATCH));
+            if tx
+                .send(Chunk::Cards(full, std::mem::take(&mut warnings)))
+                .is_err()
+            {
+                return; // the writer stopped; it reports why
+            }
+        }
+    }
+    batch.extend(pending);
+    let _ = tx.send(Chunk::Cards(batch, warnings));
+}
+
+fn csv_error(file: &str, e: CsvError) -> ImportError {
+    let (line, column, message) = match e {
+        CsvError::UnclosedQuote { line } => (Some(line), None, msg::unclosed_quote()),
+        CsvError::NotUtf8 { line, field } => (Some(line), Some(field), msg::not_utf8()),
+        CsvError::Io(io) => match io
+            .get_ref()
+            .and_then(|inner| inner.downcast_ref::<decode::MalformedAt>())
+        {
+            Some(at) => (None, None, msg::undecodable(at.0)),
+            None => (None, None, io.to_string()),
+        },
+    };
+    ImportError {
+        file: file.to_string(),
+        line,
+        column,
+        message,
+    }
+}
+
+fn open(path: &Path, opts: &ImportOptions) -> Result<Opened, String> {
+    let mut file = File::open(path).map_err(|e| msg::cannot_read(&e))?;
+    let size = file.metadata().map(|m| m.len()).unwrap_or(0);
+    let mut head = Vec::with_capacity(decode::SNIFF_BYTES);
+    (&mut file)
+        .take(decode::SNIFF_BYTES as u64)
+        .read_to_end(&mut head)
+        .map_err(|e| msg::cannot_read(&e))?;
+    let whole = (head.len() as u64) >= size;
+    let kind = match decode::file_kind(&head) {
+        Ok(k) => k,
+        Err(SniffError::Empty) => return Err(msg::empty_file()),
+        Err(SniffError::Binary(at)) => return Err(msg::binary_file(at)),
+    };
+    match kind {
+        FileKind::HtmlTable => Err(msg::html_table()),
+        FileKind::Workbook => {
+            drop(file);
+            let sheet = xlsx::read(path, opts.sheet.as_deref()).map_err(|e| msg::bad_workbook(&e))?;
+            Ok(Opened {
+                rows: RowSource::sheet(sheet.rows),
+                encoding: "xlsx".into(),
+                encoding_reason: msg::workbook_reason(),
+                delimiter: None,
+                sheet: Some(sheet.name),
+            })
+        }
+        FileKind::Text => {
+            let chosen = match &opts.encoding {
+                Some(label) => decode::forced(label, &head).ok_or_else(|| msg::unknown_encoding(label))?,
+                None => decode::sniff(&head, whole),
+            };
+            let (sample, _) = chosen.encoding.decode_without_bom_handling(&head[chosen.bom_len..]);
+            let delimiter = sniff_delimiter(sample.as_bytes());
+            let body = Cursor::new(head[chosen.bom_len..].to_vec());
+            let rest: Box<dyn Read + Send> = if opts.progress && size > PROGRESS_BYTES && std::io::stderr().is_terminal() {
+                let bar = indicatif::ProgressBar::new(size);
+                bar.set_style(
+                    indicatif::ProgressStyle::with_template("{bar:40} {bytes}/{total_bytes} {eta}")
+                        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+                );
+                bar.set_position(head.len() as u64);
+                Box::new(bar.wrap_read(file))
+            } else {
+                Box::new(file)
+            };
+            let stream: Box<dyn Read + Send> = Box::new(Utf8Reader::new(body.chain(rest), chosen.encoding));
+            Ok(Opened {
+                rows: RowSource::Csv(CsvReader::new(stream, delimiter)),
+                encoding: chosen.label(),
+                encoding_reason: msg::encoding_reason(chosen.reason),
+                delimiter: Some(msg::delimiter_name(delimiter)),
+                sheet: None,
+            })
+        }
+    }
+}
+
+fn choose_profile(header: &[String], opts: &ImportOptions) -> Result<(Profile, String), String> {
+    let named = opts
+        .profile
+        .as_deref()
+        .filter(|p| !p.eq_ignore_ascii_case("auto"));
+    let (mut profile, reason) = match named {
+        Some(name) => {
+            let p = Profile::builtin(name).ok_or_else(|| msg::unknown_profile(name))?;
+            (p, msg::profile_forced())
+        }
+        None => match profile::detect(header) {
+            Some(d) => {
+                let reason = msg::profile_detected(&d);
+                (Profile::builtin(&d.profile).expect("detected profiles are built in"), reason)
+            }
+            None if !opts.map.is_empty() => (
+                Profile::builtin("generic").expect("generic is built in"),
+                msg::profile_generic_by_map(),
+            ),
+            None => return Err(msg::profile_not_recognised(header)),
+        },
+    };
+    profile.apply_map(&opts.map);
+    if let Some((field, h)) = opts.map.iter().find(|(_, h)| {
+        !header
+            .iter()
+            .any(|x| crate::domain::names::fold(x) == crate::domain::names::fold(h))
+    }) {
+        return Err(msg::map_header_missing(field.name(), h, header));
+    }
+    Ok((profile, reason))
+}

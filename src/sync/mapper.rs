@@ -1,0 +1,282 @@
+//! Turns a file's header and rows into cards through a profile: which column feeds which field,
+//! how values are parsed, what becomes a custom field.
+
+use crate::domain::names::fold;
+use crate::domain::{Card, SystemField};
+use crate::text::import as msg;
+
+use super::profile::Profile;
+use super::values;
+
+#[derive(Debug, Clone, PartialEq)]
+enum Target {
+    System(SystemField),
+    Custom(String),
+}
+
+/// A problem with one value that does not stop the import.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Warning {
+    pub line: u64,
+    pub column: String,
+    pub message: String,
+}
+
+/// A problem with a row that stops the import (the file is rolled back).
+#[derive(Debug, Clone, PartialEq)]
+pub struct RowError {
+    pub line: u64,
+    /// 1-based column number, when one column is at fault.
+    pub column: Option<usize>,
+    pub message: String,
+}
+
+pub struct Mapper {
+    profile: Profile,
+    source: String,
+    targets: Vec<Target>,
+    /// Header names as shown in messages and stored for custom fields (trimmed, repeats numbered).
+    names: Vec<String>,
+    /// Number of columns each row must have (the header's, not counting a trailing empty one).
+    width: usize,
+    trailing_empty: bool,
+}
+
+impl Mapper {
+    /// Plans the columns. Fails when the ID or stage column is missing.
+    pub fn new(raw_header: &[String], profile: Profile, source: String) -> Result<Mapper, String> {
+        let mut header: Vec<String> = raw_header.iter().map(|h| h.trim().to_string()).collect();
+        let trailing_empty = header.len() > 1 && header.last().is_some_and(|h| h.is_empty());
+        if trailing_empty {
+            header.pop();
+        }
+        let width = header.len();
+        // Name empty headers by position and number repeats, so no column is lost or merged.
+        let mut names: Vec<String> = Vec::with_capacity(width);
+        for (i, h) in header.iter().enumerate() {
+            let base = if h.is_empty() {
+                msg::unnamed_column(i + 1)
+            } else {
+                h.clone()
+            };
+            let mut name = base.clone();
+            let mut n = 1;
+            while names.iter().any(|x| fold(x) == fold(&name)) {
+                n += 1;
+                name = format!("{base} ({n})");
+            }
+            names.push(name);
+        }
+        let folded: Vec<String> = header.iter().map(|h| fold(h)).collect();
+        let mut targets: Vec<Option<Target>> = vec![None; width];
+        let mut fields: Vec<(&SystemField, &Vec<String>)> = profile.fields.iter().collect();
+        fields.sort_by_key(|(f, _)| **f);
+        for (field, aliases) in fields {
+            for alias in aliases {
+                let key = fold(alias);
+                // First occurrence only: a repeated header is a different (custom) field.
+                let Some(col) = folded.iter().position(|h| *h == key) else {
+                    continue;
+                };
+                if targets[col].is_some() {
+                    continue;
+                }
+                targets[col] = Some(Target::System(*field));
+                if !field.is_multi() {
+                    break;
+                }
+            }
+        }
+        let targets: Vec<Target> = targets
+            .into_iter()
+            .enumerate()
+            .map(|(i, t)| t.unwrap_or_else(|| Target::Custom(names[i].clone())))
+            .collect();
+        let mapper = Mapper {
+            profile,
+            source,
+            targets,
+            names,
+            width,
+            trailing_empty,
+        };
+        for required in [SystemField::ExternalId, SystemField::Stage] {
+            if !mapper.targets.contains(&Target::System(required)) {
+                let expected = mapper
+                    .profile
+                    .fields
+                    .get(&required)
+                    .cloned()
+                    .unwrap_or_default();
+                return Err(msg::missing_column(
+                    required.name(),
+                    &mapper.profile.name,
+                    &expected,
+                ));
+            }
+        }
+        Ok(mapper)
+    }
+
+    pub fn profile(&self) -> &Profile {
+        &self.profile
+    }
+
+    pub fn width(&self) -> usize {
+        self.width
+    }
+
+    /// The header of the column feeding `field`, for messages.
+    pub fn column_of(&self, field: SystemField) -> Option<&str> {
+        self.targets
+            .iter()
+            .position(|t| *t == Target::System(field))
+            .map(|i| self.names[i].as_str())
+    }
+
+    /// Checks a row's width, accepting one extra empty last field when the header had one.
+    pub fn check_width(&self, line: u64, len: usize, last_is_empty: bool) -> Result<usize, RowError> {
+        let ok = len == self.width
+            || (len == self.width + 1 && (self.trailing_empty || last_is_empty));
+        if ok {
+            Ok(self.width)
+        } else {
+            Err(RowError {
+                line,
+                column: None,
+                message: msg::wrong_field_count(len, self.width),
+            })
+        }
+    }
+
+    /// Builds a card from one row's fields (already checked for width).
+    pub fn card<'a>(
+        &self,
+        line: u64,
+        cells: impl Iterator<Item = &'a str>,
+        warnings: &mut Vec<Warning>,
+    ) -> Result<Card, RowError> {
+        let p = &self.profile;
+        let mut card = Card {
+            source: self.source.clone(),
+            ..Card::default()
+        };
+        for (col, raw) in cells.enumerate().take(self.width) {
+            let value = raw.trim();
+            if value.is_empty() || p.empty_values.iter().any(|e| fold(e) == fold(value)) {
+                continue;
+            }
+            let header = &self.names[col];
+            let mut warn = |card: &mut Card, message: String| {
+                card.invalid.push((header.clone(), raw.to_string()));
+                warnings.push(Warning {
+                    line,
+                    column: header.clone(),
+                    message,
+                });
+            };
+            match &self.targets[col] {
+                Target::Custom(name) => card.fields.push((name.clone(), raw.to_string())),
+                Target::System(field) => match field {
+                    SystemField::ExternalId => card.external_id = value.to_string(),
+                    SystemField::Title => card.title = Some(raw.to_string()),
+                    SystemField::Stage => card.stage = value.to_string(),
+                    SystemField::Pipeline => card.pipeline = Some(value.to_string()),
+                    SystemField::Owner => {
+                        card.owner = Some(values::clean_owner(value, p.owner_format))
+                    }
+                    SystemField::Currency => card.currency = Some(value.to_string()),
+                    SystemField::Contact => card.contact = Some(value.to_string()),
+                    SystemField::Company => card.company = Some(value.to_string()),
+                    SystemField::Phone => card.phones.push(value.to_string()),
+                    SystemField::Email => card.emails.push(value.to_string()),
+                    SystemField::Notes => card.notes.push(raw.to_string()),
+                    SystemField::Tags => {
+                        card.tags.extend(values::split_list(value, &p.list_separator))
+                    }
+                    SystemField::Amount => match values::parse_amount(value, p.decimal_comma) {
+                        Some(a) => card.amount = Some(a),
+                        None => warn(&mut card, msg::bad_amount(value)),
+                    },
+                    SystemField::CreatedAt
+                    | SystemField::UpdatedAt
+                    | SystemField::ClosedAt
+                    | SystemField::ExpectedCloseAt
+                    | SystemField::LastActivityAt => {
+                        match values::parse_date(value, &p.date_formats) {
+                            Some(d) => {
+                                let slot = match field {
+                                    SystemField::CreatedAt => &mut card.created_at,
+                                    SystemField::UpdatedAt => &mut card.updated_at,
+                                    SystemField::ClosedAt => &mut card.closed_at,
+                                    SystemField::ExpectedCloseAt => &mut card.expected_close_at,
+                                    _ => &mut card.last_activity_at,
+                                };
+                                *slot = Some(d);
+                            }
+                            None => warn(&mut card, msg::bad_date(value, &p.date_formats)),
+                        }
+                    }
+                    SystemField::Closed | SystemField::Won => match values::parse_bool(value, p) {
+                        Some(b) if *field == SystemField::Closed => card.closed = Some(b),
+                        Some(b) => card.won = Some(b),
+                        None => warn(&mut card, msg::bad_bool(value)),
+                    },
+                    SystemField::Status => {
+                        let k = fold(value);
+                        let is = |words: &[String]| words.iter().any(|w| fold(w) == k);
+                        if is(&p.status.won) {
+                            card.closed = Some(true);
+                            card.won = Some(true);
+                        } else if is(&p.status.lost) {
+                            card.closed = Some(true);
+                            card.won = Some(false);
+                        } else if is(&p.status.open) {
+                            card.closed = Some(false);
+                        } else {
+                            warn(&mut card, msg::bad_status(value));
+                        }
+                    }
+                },
+            }
+        }
+        if card.external_id.is_empty() {
+            return Err(self.empty_required(line, SystemField::ExternalId));
+        }
+        if card.stage.is_empty() {
+            return Err(self.empty_required(line, SystemField::Stage));
+        }
+        Ok(card)
+    }
+
+    fn empty_required(&self, line: u64, field: SystemField) -> RowError {
+        let col = self
+            .targets
+            .iter()
+            .position(|t| *t == Target::System(field));
+        RowError {
+            line,
+            column: col.map(|c| c + 1),
+            message: msg::empty_required(field.name(), col.map(|c| self.names[c].as_str())),
+        }
+    }
+}
+
+/// Folds a later product row of the same deal into `into` (Bitrix24): amounts add up, custom
+/// values that differ are kept side by side.
+pub fn merge_product_row(into: &mut Card, row: Card) {
+    if let Some(a) = row.amount {
+        into.amount = Some(into.amount.unwrap_or(0.0) + a);
+    }
+    for (k, v) in row.fields {
+        match into.fields.iter_mut().find(|(ik, _)| *ik == k) {
+            Some((_, iv)) => {
+                if !iv.split("; ").any(|x| x == v) {
+                    iv.push_str("; ");
+                    iv.push_str(&v);
+                }
+            }
+            None => into.fields.push((k, v)),
+        }
+    }
+}

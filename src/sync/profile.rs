@@ -1,0 +1,225 @@
+//! Import profiles: what a CRM's export looks like, as data (`assets/profiles/*.toml`).
+//! Adding a CRM means adding a TOML file here, not a module.
+
+use std::collections::HashMap;
+
+use serde::Deserialize;
+
+use crate::domain::SystemField;
+use crate::domain::names::fold;
+
+/// The profiles okk ships, in the order detection prefers on a tie.
+pub const BUILTIN: &[(&str, &str)] = &[
+    ("amocrm", include_str!("../../assets/profiles/amocrm.toml")),
+    ("bitrix24", include_str!("../../assets/profiles/bitrix24.toml")),
+    ("hubspot", include_str!("../../assets/profiles/hubspot.toml")),
+    ("pipedrive", include_str!("../../assets/profiles/pipedrive.toml")),
+    ("salesforce", include_str!("../../assets/profiles/salesforce.toml")),
+    ("generic", include_str!("../../assets/profiles/generic.toml")),
+];
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum OwnerFormat {
+    /// The cell is the owner's name (or id) as is.
+    #[default]
+    Plain,
+    /// `Name [123]` — the bracketed CRM user id is dropped (Bitrix24).
+    NameWithId,
+}
+
+#[derive(Debug, Clone, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct StatusWords {
+    #[serde(default)]
+    pub open: Vec<String>,
+    #[serde(default)]
+    pub won: Vec<String>,
+    #[serde(default)]
+    pub lost: Vec<String>,
+}
+
+/// A profile as written in TOML.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Profile {
+    pub name: String,
+    pub label: String,
+    /// The `source` cards imported with this profile get unless `--source` says otherwise.
+    pub source: String,
+    /// chrono formats, tried in order. Formats with `%z` parse an offset and are stored as UTC.
+    #[serde(default)]
+    pub date_formats: Vec<String>,
+    /// Cell values that mean "nothing here" (amoCRM writes `не закрыта` in the closing date).
+    #[serde(default)]
+    pub empty_values: Vec<String>,
+    #[serde(default)]
+    pub owner_format: OwnerFormat,
+    /// Separator of several values in one cell (tags).
+    #[serde(default = "default_list_separator")]
+    pub list_separator: String,
+    /// `1 234,50` style amounts.
+    #[serde(default)]
+    pub decimal_comma: bool,
+    #[serde(default = "default_true_values")]
+    pub true_values: Vec<String>,
+    #[serde(default = "default_false_values")]
+    pub false_values: Vec<String>,
+    /// Consecutive rows with one ID are one card, their amounts summed (Bitrix24 product rows).
+    #[serde(default)]
+    pub group_rows_by_id: bool,
+    #[serde(default)]
+    pub status: StatusWords,
+    /// System field → the headers that may hold it (any of; multi-value fields take all of them).
+    #[serde(default)]
+    pub fields: HashMap<SystemField, Vec<String>>,
+}
+
+fn default_list_separator() -> String {
+    ",".into()
+}
+fn default_true_values() -> Vec<String> {
+    ["да", "yes", "y", "true", "1", "истина"]
+        .map(String::from)
+        .to_vec()
+}
+fn default_false_values() -> Vec<String> {
+    ["нет", "no", "n", "false", "0", "ложь"]
+        .map(String::from)
+        .to_vec()
+}
+
+impl Profile {
+    pub fn builtin(name: &str) -> Option<Profile> {
+        BUILTIN
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(n, src)| parse_builtin(n, src))
+    }
+
+    pub fn all_builtin() -> Vec<Profile> {
+        BUILTIN.iter().map(|(n, s)| parse_builtin(n, s)).collect()
+    }
+
+    /// Every header this profile knows, folded.
+    pub fn known_headers(&self) -> impl Iterator<Item = String> + '_ {
+        self.fields.values().flatten().map(|h| fold(h))
+    }
+
+    /// Adds `--map field=Header` pairs on top of the profile; a mapped field replaces the
+    /// profile's own headers for it.
+    pub fn apply_map(&mut self, map: &[(SystemField, String)]) {
+        let mut replaced = Vec::new();
+        for (field, header) in map {
+            if !replaced.contains(field) {
+                self.fields.insert(*field, Vec::new());
+                replaced.push(*field);
+            }
+            self.fields.get_mut(field).unwrap().push(header.clone());
+        }
+    }
+}
+
+fn parse_builtin(name: &str, src: &str) -> Profile {
+    // Built-in profiles are part of the binary; a broken one is a bug caught by the tests below.
+    toml::from_str(src).unwrap_or_else(|e| panic!("built-in profile {name} is invalid: {e}"))
+}
+
+/// Why a profile was chosen, for the report.
+#[derive(Debug, Clone)]
+pub struct Detection {
+    pub profile: String,
+    pub matched: Vec<String>,
+    pub known: usize,
+    pub runner_up: Option<(String, usize)>,
+}
+
+/// Picks the built-in profile whose headers the file has most of. A candidate must find both an
+/// ID and a stage column. `generic` is never picked by headers alone.
+pub fn detect(headers: &[String]) -> Option<Detection> {
+    let folded: Vec<String> = headers.iter().map(|h| fold(h)).collect();
+    let has = |h: &str| folded.iter().any(|x| *x == fold(h));
+    let mut scored: Vec<(String, Vec<String>, usize, bool)> = Vec::new();
+    for profile in Profile::all_builtin() {
+        if profile.name == "generic" {
+            continue;
+        }
+        let finds = |f: SystemField| {
+            profile
+                .fields
+                .get(&f)
+                .is_some_and(|hs| hs.iter().any(|h| has(h)))
+        };
+        let eligible = finds(SystemField::ExternalId) && finds(SystemField::Stage);
+        let mut matched: Vec<String> = Vec::new();
+        let mut known = 0;
+        for hs in profile.fields.values() {
+            for h in hs {
+                known += 1;
+                if has(h) && !matched.iter().any(|m| fold(m) == fold(h)) {
+                    matched.push(h.clone());
+                }
+            }
+        }
+        // Show matched headers in file order, which reads naturally in the report.
+        matched.sort_by_key(|m| folded.iter().position(|x| *x == fold(m)));
+        scored.push((profile.name.clone(), matched, known, eligible));
+    }
+    // Stable: on a tie the earlier profile in BUILTIN wins.
+    let mut eligible: Vec<_> = scored.into_iter().filter(|s| s.3).collect();
+    eligible.sort_by_key(|s| std::cmp::Reverse(s.1.len()));
+    let mut it = eligible.into_iter();
+    let best = it.next()?;
+    let runner_up = it.next().map(|s| (s.0, s.1.len()));
+    Some(Detection {
+        profile: best.0,
+        matched: best.1,
+        known: best.2,
+        runner_up,
+    })
+}
+
+/// Parses `--map title=Deal,stage=Status` into system fields and headers.
+pub fn parse_map(spec: &str) -> Result<Vec<(SystemField, String)>, String> {
+    let mut out = Vec::new();
+    for part in spec.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+        let Some((field, header)) = part.split_once('=') else {
+            return Err(crate::text::import::map_entry_without_equals(part));
+        };
+        let Some(field) = SystemField::from_name(field) else {
+            return Err(crate::text::import::map_unknown_field(field.trim()));
+        };
+        let header = header.trim();
+        if header.is_empty() {
+            return Err(crate::text::import::map_empty_header(field.name()));
+        }
+        out.push((field, header.to_string()));
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_builtin_profile_parses_and_names_itself() {
+        for (name, _) in BUILTIN {
+            let p = Profile::builtin(name).unwrap();
+            assert_eq!(&p.name, name);
+            if *name != "generic" {
+                assert!(p.fields.contains_key(&SystemField::Stage), "{name}");
+                assert!(p.fields.contains_key(&SystemField::ExternalId), "{name}");
+            }
+        }
+    }
+
+    #[test]
+    fn map_spec_parses_and_rejects_unknown_fields() {
+        let m = parse_map("title=Deal, stage = Status").unwrap();
+        assert_eq!(m[0], (SystemField::Title, "Deal".into()));
+        assert_eq!(m[1], (SystemField::Stage, "Status".into()));
+        assert!(parse_map("colour=Red").unwrap_err().contains("colour"));
+        assert!(parse_map("title").is_err());
+    }
+}

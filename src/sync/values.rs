@@ -1,0 +1,144 @@
+//! Parsing the value formats CRMs write: dates, amounts, yes/no, `Name [ID]` owners, lists.
+
+use chrono::{DateTime, NaiveDate, NaiveDateTime};
+
+use super::profile::{OwnerFormat, Profile};
+use crate::domain::names::fold;
+
+/// Parses a date or date-time with the profile's formats. Date-only values are midnight; values
+/// with an offset are stored as UTC.
+pub fn parse_date(raw: &str, formats: &[String]) -> Option<NaiveDateTime> {
+    let raw = raw.trim();
+    for f in formats {
+        if f.contains("%z") || f.contains("%:z") {
+            if let Ok(dt) = DateTime::parse_from_str(raw, f) {
+                return Some(dt.naive_utc());
+            }
+        } else if f.contains("%H") {
+            if let Ok(dt) = NaiveDateTime::parse_from_str(raw, f) {
+                return Some(dt);
+            }
+        } else if let Ok(d) = NaiveDate::parse_from_str(raw, f) {
+            return d.and_hms_opt(0, 0, 0);
+        }
+    }
+    None
+}
+
+/// Parses `8 450 000`, `8 450 000,50 ₽`, `1124741.15`, `1,124,741.15` (with `decimal_comma` off).
+pub fn parse_amount(raw: &str, decimal_comma: bool) -> Option<f64> {
+    let mut s: String = raw
+        .chars()
+        .filter(|c| !c.is_whitespace() && !matches!(c, '\u{a0}' | '\u{202f}' | '\''))
+        .collect();
+    for suffix in ["₽", "руб.", "руб", "р.", "$", "€", "rub", "usd", "eur"] {
+        if let Some(stripped) = s.to_lowercase().strip_suffix(suffix) {
+            s = stripped.to_string();
+        }
+        if let Some(stripped) = s.strip_prefix(suffix) {
+            s = stripped.to_string();
+        }
+    }
+    if s.is_empty() {
+        return None;
+    }
+    let s = if decimal_comma {
+        if s.contains(',') && s.contains('.') {
+            // `1.234.567,89`: dots group thousands.
+            s.replace('.', "").replace(',', ".")
+        } else {
+            s.replace(',', ".")
+        }
+    } else {
+        s.replace(',', "")
+    };
+    let v: f64 = s.parse().ok()?;
+    v.is_finite().then_some(v)
+}
+
+pub fn parse_bool(raw: &str, profile: &Profile) -> Option<bool> {
+    let k = fold(raw);
+    if profile.true_values.iter().any(|t| fold(t) == k) {
+        Some(true)
+    } else if profile.false_values.iter().any(|f| fold(f) == k) {
+        Some(false)
+    } else {
+        None
+    }
+}
+
+/// `Смирнова Ольга [17]` → `Смирнова Ольга` when the profile says owners carry ids.
+pub fn clean_owner(raw: &str, format: OwnerFormat) -> String {
+    let raw = raw.trim();
+    match format {
+        OwnerFormat::Plain => raw.to_string(),
+        OwnerFormat::NameWithId => match raw.rfind(" [") {
+            Some(i) if raw.ends_with(']') => raw[..i].trim().to_string(),
+            _ => raw.to_string(),
+        },
+    }
+}
+
+pub fn split_list<'a>(raw: &'a str, sep: &'a str) -> impl Iterator<Item = String> + 'a {
+    raw.split(sep)
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(String::from)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fmts(v: &[&str]) -> Vec<String> {
+        v.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn dates_in_crm_formats() {
+        let f = fmts(&["%d.%m.%Y %H:%M:%S", "%d.%m.%Y"]);
+        assert_eq!(
+            parse_date("14.10.2026 09:30:00", &f).unwrap().to_string(),
+            "2026-10-14 09:30:00"
+        );
+        assert_eq!(
+            parse_date("14.10.2026", &f).unwrap().to_string(),
+            "2026-10-14 00:00:00"
+        );
+        assert_eq!(parse_date("32.13.2026", &f), None);
+        let sf = fmts(&["%Y-%m-%dT%H:%M:%S%.f%z", "%Y-%m-%d"]);
+        assert_eq!(
+            parse_date("2024-01-22T16:14:25.000+0300", &sf)
+                .unwrap()
+                .to_string(),
+            "2024-01-22 13:14:25"
+        );
+        assert_eq!(
+            parse_date("2024-11-10", &sf).unwrap().to_string(),
+            "2024-11-10 00:00:00"
+        );
+    }
+
+    #[test]
+    fn amounts_with_spaces_commas_and_currency() {
+        assert_eq!(parse_amount("8 450 000", true), Some(8_450_000.0));
+        assert_eq!(parse_amount("8\u{a0}450\u{a0}000,50 ₽", true), Some(8_450_000.5));
+        assert_eq!(parse_amount("1124741.15", true), Some(1_124_741.15));
+        assert_eq!(parse_amount("1.234.567,89", true), Some(1_234_567.89));
+        assert_eq!(parse_amount("1,124,741.15", false), Some(1_124_741.15));
+        assert_eq!(parse_amount("abc", true), None);
+        assert_eq!(parse_amount("", true), None);
+    }
+
+    #[test]
+    fn owners_with_ids() {
+        assert_eq!(
+            clean_owner("Смирнова Ольга [17]", OwnerFormat::NameWithId),
+            "Смирнова Ольга"
+        );
+        assert_eq!(
+            clean_owner("Смирнова Ольга [17]", OwnerFormat::Plain),
+            "Смирнова Ольга [17]"
+        );
+    }
+}

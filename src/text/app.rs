@@ -1,0 +1,75 @@
+//! Messages of the commands themselves: paths, `okk stats`, `okk funnel check`, the demo.
+
+use std::path::Path;
+
+use crate::domain::Funnel;
+use crate::domain::funnel::StageKind;
+use crate::domain::stats::StageFigures;
+
+pub fn no_home_dir() -> String {
+    "cannot find the home directory for the default --db and --funnel paths; pass them explicitly"
+        .into()
+}
+
+pub fn wrote_default_funnel(path: &Path) -> String {
+    format!(
+        "okk: wrote the default funnel config to {} (edit it to match your CRM)",
+        path.display()
+    )
+}
+
+pub fn cannot_write(path: &Path, e: &std::io::Error) -> String {
+    format!("{}: cannot write: {e}", path.display())
+}
+
+pub fn funnel_ok(path: &Path, funnel: &Funnel) -> String {
+    let checklist: usize = funnel.stages.iter().map(|s| s.checklist.len()).sum();
+    format!(
+        "{}: ok — «{}», {} stages, {} custom fields, {} checklist items",
+        path.display(),
+        funnel.name,
+        funnel.stages.len(),
+        funnel.custom_fields.len(),
+        checklist
+    )
+}
+
+pub fn stats_table(funnel_name: &str, rows: &[StageFigures]) -> String {
+    use std::fmt::Write;
+    let width = rows
+        .iter()
+        .map(|r| r.stage.chars().count())
+        .max()
+        .unwrap_or(5)
+        .max(5);
+    let mut s = String::new();
+    let _ = writeln!(s, "{funnel_name}");
+    let _ = writeln!(s, "  {:<width$}  {:>7}  {:>5}", "Stage", "Cards", "Gone");
+    let (mut total, mut gone) = (0, 0);
+    for r in rows {
+        let mark = match (r.known, r.kind, r.extra_control) {
+            (false, _, _) => "  ? not in the funnel",
+            (_, Some(StageKind::Won), _) => "  won",
+            (_, Some(StageKind::Lost), _) => "  lost",
+            (_, _, true) => "  extra control",
+            _ => "",
+        };
+        let _ = writeln!(
+            s,
+            "  {:<width$}  {:>7}  {:>5}{mark}",
+            r.stage, r.cards, r.gone
+        );
+        total += r.cards;
+        gone += r.gone;
+    }
+    let _ = writeln!(s, "  {:<width$}  {:>7}  {:>5}", "Total", total, gone);
+    s
+}
+
+pub fn demo_where(db: &Path) -> String {
+    format!(
+        "Demo database: {}\nTry: okk --db {} stats --json",
+        db.display(),
+        db.display()
+    )
+}
