@@ -28,7 +28,8 @@ pub fn run() -> Result<ExitCode> {
         now: chrono::Local::now().naive_local(),
         ..ImportOptions::default()
     };
-    let report = import_file(&mut store, &funnel, &csv, &opts).map_err(|e| super::user(e.to_string()))?;
+    let report =
+        import_file(&mut store, &funnel, &csv, &opts).map_err(|e| super::user(e.to_string()))?;
     print!("{}", crate::text::import::report(&report));
     println!();
     super::stats::print_stats(&store, &funnel, false)?;

@@ -30,7 +30,8 @@ pub fn run(paths: &Paths, args: ImportArgs) -> Result<ExitCode> {
     };
     for file in &args.files {
         // Each file is its own transaction: earlier files stay imported if a later one fails.
-        let report = import_file(&mut store, &funnel, file, &opts).map_err(|e| user(e.to_string()))?;
+        let report =
+            import_file(&mut store, &funnel, file, &opts).map_err(|e| user(e.to_string()))?;
         if args.json {
             println!("{}", serde_json::to_string(&report)?);
         } else {

@@ -90,14 +90,29 @@ mod tests {
     fn aliases_fold_into_their_stage_and_unknown_stages_come_last() {
         let funnel = Funnel::new(
             "t".into(),
-            vec![stage("Квалификация", &[]), stage("Встреча проведена", &["Встреча состоялась"])],
+            vec![
+                stage("Квалификация", &[]),
+                stage("Встреча проведена", &["Встреча состоялась"]),
+            ],
             vec![],
             DefaultAnswer::Pass,
         );
         let counts = [
-            CrmStageCount { stage: "Встреча состоялась".into(), cards: 2, gone: 1 },
-            CrmStageCount { stage: "Переговоры".into(), cards: 3, gone: 0 },
-            CrmStageCount { stage: "встреча проведена".into(), cards: 4, gone: 0 },
+            CrmStageCount {
+                stage: "Встреча состоялась".into(),
+                cards: 2,
+                gone: 1,
+            },
+            CrmStageCount {
+                stage: "Переговоры".into(),
+                cards: 3,
+                gone: 0,
+            },
+            CrmStageCount {
+                stage: "встреча проведена".into(),
+                cards: 4,
+                gone: 0,
+            },
         ];
         let t = stage_table(&funnel, &counts);
         assert_eq!(t.len(), 3);

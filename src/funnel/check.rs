@@ -169,9 +169,7 @@ fn required(stage: &RawStage, key: &str, fields: &Fields, report: &mut Report) -
         .required
         .iter()
         .enumerate()
-        .filter_map(|(j, label)| {
-            field_ref(label, &format!("{key}.required[{j}]"), fields, report)
-        })
+        .filter_map(|(j, label)| field_ref(label, &format!("{key}.required[{j}]"), fields, report))
         .collect()
 }
 
@@ -219,7 +217,13 @@ fn checklist(
         .iter()
         .enumerate()
         .filter_map(|(j, item)| {
-            checklist_item(item, &format!("{key}.checklist[{j}]"), fields, &mut ids, report)
+            checklist_item(
+                item,
+                &format!("{key}.checklist[{j}]"),
+                fields,
+                &mut ids,
+                report,
+            )
         })
         .collect()
 }
@@ -258,12 +262,24 @@ fn checklist_item(
     };
     let weight = match &item.weight {
         None => Some(DEFAULT_WEIGHT),
-        Some(w) => in_range(w, 1..101, &format!("{key}.weight"), report, text::weight_out_of_range),
+        Some(w) => in_range(
+            w,
+            1..101,
+            &format!("{key}.weight"),
+            report,
+            text::weight_out_of_range,
+        ),
     };
     let scale = match &item.scale {
         None => Some(None),
-        Some(s) => in_range(s, 1..11, &format!("{key}.scale"), report, text::scale_out_of_range)
-            .map(|n| Some(n as u8)),
+        Some(s) => in_range(
+            s,
+            1..11,
+            &format!("{key}.scale"),
+            report,
+            text::scale_out_of_range,
+        )
+        .map(|n| Some(n as u8)),
     };
     let field = match &item.field {
         None => Some(None),

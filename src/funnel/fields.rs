@@ -11,19 +11,36 @@ use crate::domain::funnel::{CustomField, FieldKind, FieldRef};
 use crate::domain::names::fold;
 use crate::text::funnel as text;
 
-pub(super) fn custom_fields(raw: &[Spanned<RawCustomField>], report: &mut Report) -> Vec<CustomField> {
+pub(super) fn custom_fields(
+    raw: &[Spanned<RawCustomField>],
+    report: &mut Report,
+) -> Vec<CustomField> {
     let mut seen = FirstSeen::default();
     let mut out = Vec::new();
     for (i, item) in raw.iter().enumerate() {
         let key = format!("custom_fields[{i}]");
         let field = item.get_ref();
         let kind = field_kind(field, &key, report);
-        let Some(name) = field.name.as_ref().filter(|n| !n.get_ref().trim().is_empty()) else {
+        let Some(name) = field
+            .name
+            .as_ref()
+            .filter(|n| !n.get_ref().trim().is_empty())
+        else {
             let span = field.name.as_ref().map_or(item.span(), |n| n.span());
-            report.add(span, format!("{key}.name"), text::custom_field_name_missing());
+            report.add(
+                span,
+                format!("{key}.name"),
+                text::custom_field_name_missing(),
+            );
             continue;
         };
-        let mut ok = claim(name, name.get_ref(), &format!("{key}.name"), &mut seen, report);
+        let mut ok = claim(
+            name,
+            name.get_ref(),
+            &format!("{key}.name"),
+            &mut seen,
+            report,
+        );
         let mut aliases = Vec::new();
         for (j, alias) in field.aliases.iter().enumerate() {
             let alias_key = format!("{key}.aliases[{j}]");
@@ -35,11 +52,12 @@ pub(super) fn custom_fields(raw: &[Spanned<RawCustomField>], report: &mut Report
             ok &= claim(alias, name.get_ref(), &alias_key, &mut seen, report);
             aliases.push(alias.get_ref().trim().to_string());
         }
-        if let (true, Some(kind)) = (ok, kind) {
+        // A field with a bad type is still declared: stages naming it should not report it too.
+        if ok {
             out.push(CustomField {
                 name: name.get_ref().trim().to_string(),
                 aliases,
-                kind,
+                kind: kind.unwrap_or(FieldKind::Text),
             });
         }
     }

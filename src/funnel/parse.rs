@@ -3,7 +3,7 @@
 
 use super::error::Report;
 use super::raw::RawFunnel;
-use super::span::key_at;
+use super::span::{key_at, key_before};
 use crate::text::funnel as text;
 
 pub(super) fn raw(src: &str, report: &mut Report) -> Option<RawFunnel> {
@@ -11,7 +11,13 @@ pub(super) fn raw(src: &str, report: &mut Report) -> Option<RawFunnel> {
         Ok(raw) => Some(raw),
         Err(error) => {
             let span = error.span().unwrap_or(0..0);
-            let key = key_at(src, span.start);
+            let key = match error.message() {
+                "duplicate key" => {
+                    let written = src.get(span.clone()).unwrap_or_default();
+                    key_before(src, span.start, written.trim().trim_matches(['"', '\'']))
+                }
+                _ => key_at(src, span.start),
+            };
             report.add(span, key, reword(error.message()));
             None
         }
@@ -39,7 +45,11 @@ fn reword(message: &str) -> String {
 
 /// The `quoted` words of a serde message, in order.
 fn backticked(s: &str) -> Vec<String> {
-    s.split('`').skip(1).step_by(2).map(str::to_string).collect()
+    s.split('`')
+        .skip(1)
+        .step_by(2)
+        .map(str::to_string)
+        .collect()
 }
 
 #[cfg(test)]
@@ -49,7 +59,10 @@ mod tests {
     #[test]
     fn unknown_field_message_lists_the_known_keys() {
         let m = reword("unknown field `wieght`, expected one of `id`, `text`, `weight`");
-        assert_eq!(m, text::unknown_key("wieght", &["id".into(), "text".into(), "weight".into()]));
+        assert_eq!(
+            m,
+            text::unknown_key("wieght", &["id".into(), "text".into(), "weight".into()])
+        );
     }
 
     #[test]

@@ -56,15 +56,32 @@ fn stage_block(out: &mut String, number: usize, width: usize, stage: &Stage) {
     if !stage.aliases.is_empty() {
         let _ = writeln!(out, "{indent}{}", text::show_aliases(&stage.aliases));
     }
-    let _ = writeln!(out, "{indent}{}", text::show_idle_limit(stage.max_idle_days));
-    let required: Vec<String> = stage.required.iter().map(|f| f.label().to_string()).collect();
+    let _ = writeln!(
+        out,
+        "{indent}{}",
+        text::show_idle_limit(stage.max_idle_days)
+    );
+    let required: Vec<String> = stage
+        .required
+        .iter()
+        .map(|f| f.label().to_string())
+        .collect();
     let _ = writeln!(out, "{indent}{}", text::show_required(&required));
     let _ = writeln!(out, "{indent}{}", text::show_bound(&stage.fields));
     if stage.checklist.is_empty() {
         return;
     }
-    let _ = writeln!(out, "{indent}{}", text::show_checklist(stage.checklist.len()));
-    let id_width = stage.checklist.iter().map(|c| c.id.chars().count()).max().unwrap_or(0);
+    let _ = writeln!(
+        out,
+        "{indent}{}",
+        text::show_checklist(stage.checklist.len())
+    );
+    let id_width = stage
+        .checklist
+        .iter()
+        .map(|c| c.id.chars().count())
+        .max()
+        .unwrap_or(0);
     for item in &stage.checklist {
         let mut extras = Vec::new();
         if item.critical {
@@ -126,7 +143,10 @@ mod tests {
     fn show_lists_stages_checklist_and_custom_fields() {
         let out = show(&crate::funnel::default_funnel());
         assert!(out.starts_with("Funnel: "), "{out}");
-        assert!(out.contains("Отработка возражений  [open, extra control"), "{out}");
+        assert!(
+            out.contains("Отработка возражений  [open, extra control"),
+            "{out}"
+        );
         assert!(out.contains("lost_reason"), "{out}");
         assert!(out.contains("«Срок действия брони» (date)"), "{out}");
     }

@@ -10,7 +10,18 @@ use crate::domain::Card;
 pub const TIME_FORMAT: &str = "%Y-%m-%d %H:%M:%S";
 
 pub fn fmt_time(t: &NaiveDateTime) -> String {
-    t.format(TIME_FORMAT).to_string()
+    // By hand: chrono's format() re-parses the pattern on every call, and imports call this
+    // a few million times.
+    use chrono::{Datelike, Timelike};
+    format!(
+        "{:04}-{:02}-{:02} {:02}:{:02}:{:02}",
+        t.year(),
+        t.month(),
+        t.day(),
+        t.hour(),
+        t.minute(),
+        t.second()
+    )
 }
 
 fn opt_time(t: &Option<NaiveDateTime>) -> Option<String> {
@@ -21,7 +32,9 @@ fn opt_time(t: &Option<NaiveDateTime>) -> Option<String> {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Outcome {
     Inserted,
-    Updated { stage_changed: bool },
+    Updated {
+        stage_changed: bool,
+    },
     Unchanged,
     /// The file already held this card on an earlier line; the later row is ignored so that
     /// importing the file again stays a no-op.
@@ -47,22 +60,16 @@ pub struct BatchCounts {
     pub warnings: u64,
 }
 
-/// An import under way. Dropping it without [`Import::commit`] rolls everything back.
-pub struct Import<'a> {
-    tx: Transaction<'a>,
-    batch: i64,
-    now: String,
-    source: String,
-    partial: bool,
-    /// Card ids seen in this file, as a bitset (ids are dense rowids).
-    seen: Vec<u64>,
-    /// (pipeline) scopes seen in this file: a full export of a pipeline makes its absentees gone.
-    scopes: Vec<Option<String>>,
-    scratch: Scratch,
-}
-
-#[derive(Default)]
-struct Scratch {
+/// A card in the form the store writes it: hashed and serialised. Built on the import's reader
+/// thread so that the writer thread only binds values.
+pub struct CardRow {
+    pub card: Card,
+    pub hash: i64,
+    created_at: Option<String>,
+    updated_at: Option<String>,
+    closed_at: Option<String>,
+    expected_close_at: Option<String>,
+    last_activity_at: Option<String>,
     phones: String,
     emails: String,
     tags: String,
@@ -71,30 +78,59 @@ struct Scratch {
     invalid: String,
 }
 
-impl Scratch {
-    fn fill(&mut self, card: &Card) {
-        json_list(&mut self.phones, &card.phones);
-        json_list(&mut self.emails, &card.emails);
-        json_list(&mut self.tags, &card.tags);
-        json_list(&mut self.notes, &card.notes);
-        json_object(&mut self.fields, &card.fields);
-        json_object(&mut self.invalid, &card.invalid);
+impl CardRow {
+    pub fn new(card: Card) -> CardRow {
+        CardRow {
+            hash: card.content_hash(),
+            created_at: opt_time(&card.created_at),
+            updated_at: opt_time(&card.updated_at),
+            closed_at: opt_time(&card.closed_at),
+            expected_close_at: opt_time(&card.expected_close_at),
+            last_activity_at: opt_time(&card.last_activity_at),
+            phones: json(&card.phones),
+            emails: json(&card.emails),
+            tags: json(&card.tags),
+            notes: json(&card.notes),
+            fields: json(&Pairs(&card.fields)),
+            invalid: json(&Pairs(&card.invalid)),
+            card,
+        }
     }
 }
 
-fn json_list(out: &mut String, items: &[String]) {
-    out.clear();
-    // serde_json never fails on strings.
-    *out = serde_json::to_string(items).unwrap_or_else(|_| "[]".into());
+fn json<T: serde::Serialize>(value: &T) -> String {
+    // Serialising strings cannot fail.
+    serde_json::to_string(value).unwrap_or_default()
 }
 
-fn json_object(out: &mut String, pairs: &[(String, String)]) {
-    out.clear();
-    let map: serde_json::Map<String, serde_json::Value> = pairs
-        .iter()
-        .map(|(k, v)| (k.clone(), serde_json::Value::String(v.clone())))
-        .collect();
-    *out = serde_json::Value::Object(map).to_string();
+/// Ordered (header, value) pairs written as a JSON object.
+struct Pairs<'a>(&'a [(String, String)]);
+
+impl serde::Serialize for Pairs<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = s.serialize_map(Some(self.0.len()))?;
+        for (k, v) in self.0 {
+            map.serialize_entry(k, v)?;
+        }
+        map.end()
+    }
+}
+
+/// An import under way. Dropping it without [`Import::finish`] rolls everything back.
+pub struct Import<'a> {
+    tx: Transaction<'a>,
+    batch: i64,
+    now: String,
+    source: String,
+    partial: bool,
+    /// The source had no cards before this import: every row is new unless the file repeats
+    /// it, so inserts need no lookup first.
+    fresh: bool,
+    /// Card ids seen in this file, as a bitset (ids are dense rowids).
+    seen: Vec<u64>,
+    /// Pipelines this file held: a full export of a pipeline makes its absentees gone.
+    scopes: Vec<Option<String>>,
 }
 
 impl Store {
@@ -116,46 +152,63 @@ impl Store {
             ],
         )?;
         let batch = tx.last_insert_rowid();
+        let fresh = tx.query_row(
+            "SELECT NOT EXISTS (SELECT 1 FROM cards WHERE source = ?1)",
+            [meta.source],
+            |r| r.get(0),
+        )?;
         Ok(Import {
             tx,
             batch,
             now,
             source: meta.source.to_string(),
             partial: meta.partial,
+            fresh,
             seen: Vec::new(),
             scopes: Vec::new(),
-            scratch: Scratch::default(),
         })
     }
 }
 
 impl Import<'_> {
-    pub fn upsert(&mut self, card: &Card) -> Result<Outcome, StoreError> {
+    pub fn upsert(&mut self, row: &CardRow) -> Result<Outcome, StoreError> {
+        let card = &row.card;
         debug_assert_eq!(card.source, self.source);
-        let hash = card.content_hash();
-        let existing: Option<(i64, i64, String, bool)> = self
-            .tx
-            .prepare_cached(
-                "SELECT id, content_hash, stage, gone_at IS NOT NULL FROM cards
-                 WHERE source = ?1 AND external_id = ?2",
-            )?
-            .query_row(params![card.source, card.external_id], |r| {
-                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
-            })
-            .optional()?;
         if !self.scopes.contains(&card.pipeline) {
             self.scopes.push(card.pipeline.clone());
         }
+        if self.fresh {
+            return match self.insert(row, "INSERT OR IGNORE")? {
+                Some(id) => {
+                    self.history(id, card)?;
+                    self.mark_seen(id);
+                    Ok(Outcome::Inserted)
+                }
+                None => Ok(Outcome::Duplicate),
+            };
+        }
+        let existing: Option<(i64, i64, bool)> = self
+            .tx
+            .prepare_cached(
+                "SELECT id, content_hash, gone_at IS NOT NULL FROM cards
+                 WHERE source = ?1 AND external_id = ?2",
+            )?
+            .query_row(params![card.source, card.external_id], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+            })
+            .optional()?;
         let outcome = match existing {
             Some((id, ..)) if self.was_seen(id) => Outcome::Duplicate,
-            Some((id, old_hash, _, gone)) if old_hash == hash && !gone => {
+            Some((id, old_hash, gone)) if old_hash == row.hash && !gone => {
                 self.mark_seen(id);
                 Outcome::Unchanged
             }
-            Some((id, old_hash, old_stage, gone)) => {
-                self.scratch.fill(card);
-                let changed = old_hash != hash;
-                let s = &self.scratch;
+            Some((id, old_hash, gone)) => {
+                let old_stage: String = self
+                    .tx
+                    .prepare_cached("SELECT stage FROM cards WHERE id = ?1")?
+                    .query_row([id], |r| r.get(0))?;
+                let changed = old_hash != row.hash;
                 self.tx
                     .prepare_cached(
                         "UPDATE cards SET pipeline=?2, stage=?3, title=?4, owner=?5, amount=?6,
@@ -176,22 +229,22 @@ impl Import<'_> {
                         card.owner,
                         card.amount,
                         card.currency,
-                        opt_time(&card.created_at),
-                        opt_time(&card.updated_at),
-                        opt_time(&card.closed_at),
-                        opt_time(&card.expected_close_at),
-                        opt_time(&card.last_activity_at),
+                        row.created_at,
+                        row.updated_at,
+                        row.closed_at,
+                        row.expected_close_at,
+                        row.last_activity_at,
                         card.closed,
                         card.won,
                         card.contact,
                         card.company,
-                        s.phones,
-                        s.emails,
-                        s.tags,
-                        s.notes,
-                        s.fields,
-                        s.invalid,
-                        hash,
+                        row.phones,
+                        row.emails,
+                        row.tags,
+                        row.notes,
+                        row.fields,
+                        row.invalid,
+                        row.hash,
                         self.batch,
                         self.now,
                         changed,
@@ -204,60 +257,58 @@ impl Import<'_> {
                 Outcome::Updated { stage_changed }
             }
             None => {
-                self.scratch.fill(card);
-                let s = &self.scratch;
-                self.tx
-                    .prepare_cached(
-                        "INSERT INTO cards (source, external_id, pipeline, stage, title, owner,
-                         amount, currency, created_at, updated_at, closed_at, expected_close_at,
-                         last_activity_at, closed, won, contact, company, phones, emails, tags,
-                         notes, fields, invalid, content_hash, first_batch, changed_batch,
-                         changed_at)
-                         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15,
-                         ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?25, ?26)",
-                    )?
-                    .execute(params![
-                        card.source,
-                        card.external_id,
-                        card.pipeline,
-                        card.stage,
-                        card.title,
-                        card.owner,
-                        card.amount,
-                        card.currency,
-                        opt_time(&card.created_at),
-                        opt_time(&card.updated_at),
-                        opt_time(&card.closed_at),
-                        opt_time(&card.expected_close_at),
-                        opt_time(&card.last_activity_at),
-                        card.closed,
-                        card.won,
-                        card.contact,
-                        card.company,
-                        s.phones,
-                        s.emails,
-                        s.tags,
-                        s.notes,
-                        s.fields,
-                        s.invalid,
-                        hash,
-                        self.batch,
-                        self.now,
-                    ])?;
-                let id = self.tx.last_insert_rowid();
+                let id = self
+                    .insert(row, "INSERT")?
+                    .expect("a plain INSERT inserts or fails");
                 self.history(id, card)?;
                 self.mark_seen(id);
-                // Reviews made on another laptop before this card arrived attach to it now.
-                self.tx
-                    .prepare_cached(
-                        "UPDATE reviews SET card_id = ?1
-                         WHERE card_id IS NULL AND card_source = ?2 AND card_external_id = ?3",
-                    )?
-                    .execute(params![id, card.source, card.external_id])?;
                 Outcome::Inserted
             }
         };
         Ok(outcome)
+    }
+
+    /// Inserts the card; `None` when `INSERT OR IGNORE` met the same card earlier in the file.
+    fn insert(&mut self, row: &CardRow, verb: &str) -> Result<Option<i64>, StoreError> {
+        let card = &row.card;
+        let sql = format!(
+            "{verb} INTO cards (source, external_id, pipeline, stage, title, owner,
+             amount, currency, created_at, updated_at, closed_at, expected_close_at,
+             last_activity_at, closed, won, contact, company, phones, emails, tags,
+             notes, fields, invalid, content_hash, first_batch, changed_batch,
+             changed_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15,
+             ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?25, ?26)"
+        );
+        let n = self.tx.prepare_cached(&sql)?.execute(params![
+            card.source,
+            card.external_id,
+            card.pipeline,
+            card.stage,
+            card.title,
+            card.owner,
+            card.amount,
+            card.currency,
+            row.created_at,
+            row.updated_at,
+            row.closed_at,
+            row.expected_close_at,
+            row.last_activity_at,
+            card.closed,
+            card.won,
+            card.contact,
+            card.company,
+            row.phones,
+            row.emails,
+            row.tags,
+            row.notes,
+            row.fields,
+            row.invalid,
+            row.hash,
+            self.batch,
+            self.now,
+        ])?;
+        Ok((n == 1).then(|| self.tx.last_insert_rowid()))
     }
 
     fn history(&mut self, id: i64, card: &Card) -> Result<(), StoreError> {
@@ -313,8 +364,19 @@ impl Import<'_> {
 
     /// Finishes the batch: marks gone cards, records the counts. `commit: false` (a dry run)
     /// rolls everything back but still returns the counts.
-    pub fn finish(mut self, mut counts: BatchCounts, commit: bool) -> Result<BatchCounts, StoreError> {
+    pub fn finish(
+        mut self,
+        mut counts: BatchCounts,
+        commit: bool,
+    ) -> Result<BatchCounts, StoreError> {
         counts.gone = self.mark_gone()?;
+        // Reviews made on another laptop before their card arrived attach to it now.
+        self.tx.execute(
+            "UPDATE reviews SET card_id = (SELECT c.id FROM cards c
+                 WHERE c.source = reviews.card_source AND c.external_id = reviews.card_external_id)
+             WHERE card_id IS NULL",
+            [],
+        )?;
         self.tx.execute(
             "UPDATE import_batches SET finished_at = ?2, rows = ?3, inserted = ?4, updated = ?5,
              unchanged = ?6, gone = ?7, warnings = ?8 WHERE id = ?1",

@@ -57,7 +57,6 @@ CREATE TABLE cards (
     gone_batch        INTEGER REFERENCES import_batches(id),
     UNIQUE (source, external_id)
 );
-CREATE INDEX cards_scope ON cards (source, pipeline);
 CREATE INDEX cards_stage ON cards (stage);
 
 CREATE TABLE stage_history (

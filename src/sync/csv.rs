@@ -9,9 +9,14 @@ use csv_core::{ReadRecordResult, Reader, ReaderBuilder};
 pub enum CsvError {
     Io(io::Error),
     /// The file ends inside a quoted field that began on this line.
-    UnclosedQuote { line: u64 },
+    UnclosedQuote {
+        line: u64,
+    },
     /// A field that is not valid UTF-8 (1-based field number).
-    NotUtf8 { line: u64, field: usize },
+    NotUtf8 {
+        line: u64,
+        field: usize,
+    },
 }
 
 pub struct CsvReader<R> {
@@ -24,9 +29,10 @@ pub struct CsvReader<R> {
     out: Vec<u8>,
     ends: Vec<usize>,
     nfields: usize,
-    /// Physical line (1-based) the next record starts on.
+    /// Physical line (1-based) the reader is on.
+    next_line: u64,
+    /// Physical line the current record started on.
     line: u64,
-    record_line: u64,
     done: bool,
 }
 
@@ -42,8 +48,8 @@ impl<R: Read> CsvReader<R> {
             out: vec![0; 16 * 1024],
             ends: vec![0; 256],
             nfields: 0,
+            next_line: 1,
             line: 1,
-            record_line: 1,
             done: false,
         }
     }
@@ -73,14 +79,14 @@ impl<R: Read> CsvReader<R> {
             }
             match self.buf[self.start] {
                 b'\n' => {
-                    self.line += 1;
+                    self.next_line += 1;
                     self.start += 1;
                 }
                 b'\r' => self.start += 1,
                 _ => break,
             }
         }
-        self.record_line = self.line;
+        self.line = self.next_line;
         let mut nout = 0;
         let mut nend = 0;
         let mut pending = false;
@@ -100,7 +106,7 @@ impl<R: Read> CsvReader<R> {
                 self.rdr
                     .read_record(input, &mut self.out[nout..], &mut self.ends[nend..]);
             if !synthetic {
-                self.line += memchr_count(&input[..nin]);
+                self.next_line += memchr_count(&input[..nin]);
                 self.start += nin;
             }
             pending = !synthetic || pending;
@@ -110,9 +116,7 @@ impl<R: Read> CsvReader<R> {
                 ReadRecordResult::InputEmpty => {
                     if synthetic {
                         self.done = true;
-                        return Err(CsvError::UnclosedQuote {
-                            line: self.record_line,
-                        });
+                        return Err(CsvError::UnclosedQuote { line: self.line });
                     }
                 }
                 ReadRecordResult::OutputFull => {
@@ -139,7 +143,7 @@ impl<R: Read> CsvReader<R> {
 
     /// Line the current record starts on.
     pub fn line(&self) -> u64 {
-        self.record_line
+        self.line
     }
 
     pub fn len(&self) -> usize {
@@ -157,7 +161,7 @@ impl<R: Read> CsvReader<R> {
 
     pub fn field(&self, i: usize) -> Result<&str, CsvError> {
         std::str::from_utf8(self.field_bytes(i)).map_err(|_| CsvError::NotUtf8 {
-            line: self.record_line,
+            line: self.line,
             field: i + 1,
         })
     }
@@ -225,7 +229,10 @@ mod tests {
     #[test]
     fn quote_left_open_at_the_end_is_an_error_at_its_line() {
         let err = read_all("a,b\n1,2\n3,\"never closed\n4,5\n").unwrap_err();
-        assert!(matches!(err, CsvError::UnclosedQuote { line: 3 }), "{err:?}");
+        assert!(
+            matches!(err, CsvError::UnclosedQuote { line: 3 }),
+            "{err:?}"
+        );
     }
 
     #[test]

@@ -3,7 +3,9 @@
 
 use std::io::{self, Read};
 
-use encoding_rs::{Decoder, DecoderResult, Encoding, KOI8_R, UTF_8, UTF_16BE, UTF_16LE, WINDOWS_1251};
+use encoding_rs::{
+    Decoder, DecoderResult, Encoding, KOI8_R, UTF_8, UTF_16BE, UTF_16LE, WINDOWS_1251,
+};
 
 /// How many bytes are looked at to decide.
 pub const SNIFF_BYTES: usize = 64 * 1024;
@@ -200,10 +202,7 @@ impl<R: Read> Read for Utf8Reader<R> {
             match result {
                 DecoderResult::Malformed(bad, _) => {
                     let at = self.consumed - bad as u64;
-                    return Err(io::Error::new(
-                        io::ErrorKind::InvalidData,
-                        MalformedAt(at),
-                    ));
+                    return Err(io::Error::new(io::ErrorKind::InvalidData, MalformedAt(at)));
                 }
                 DecoderResult::OutputFull | DecoderResult::InputEmpty => {
                     if written > 0 || self.eof {

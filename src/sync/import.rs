@@ -18,7 +18,7 @@ use super::rows::RowSource;
 use super::xlsx;
 use crate::domain::{Card, Funnel, SystemField};
 use crate::store::Store;
-use crate::store::cards::{BatchCounts, BatchMeta, Outcome};
+use crate::store::cards::{BatchCounts, BatchMeta, CardRow, Outcome};
 use crate::text::import as msg;
 
 /// How many warnings the report shows (all are counted).
@@ -94,7 +94,7 @@ impl std::error::Error for ImportError {}
 
 /// What the reader thread sends the writer.
 enum Chunk {
-    Cards(Vec<(u64, Card)>, Vec<Warning>),
+    Cards(Vec<(u64, CardRow)>, Vec<Warning>),
     Failed(ImportError),
 }
 
@@ -137,7 +137,10 @@ pub fn import_file(
 
     let (profile, profile_reason) =
         choose_profile(&header, opts).map_err(|m| fail(Some(header_line), None, m))?;
-    let source = opts.source.clone().unwrap_or_else(|| profile.source.clone());
+    let source = opts
+        .source
+        .clone()
+        .unwrap_or_else(|| profile.source.clone());
     let profile_name = profile.name.clone();
     let mapper = Mapper::new(&header, profile, source.clone())
         .map_err(|m| fail(Some(header_line), None, m))?;
@@ -172,16 +175,24 @@ pub fn import_file(
     let file_for_thread = file_label.clone();
     let result: Result<(), ImportError> = std::thread::scope(|scope| {
         let (tx, rx) = mpsc::sync_channel::<Chunk>(8);
-        scope.spawn(move || read_cards(rows, &mapper, &file_for_thread, tx));
+        std::thread::Builder::new()
+            .name("okk-reader".into())
+            .spawn_scoped(scope, move || {
+                read_cards(rows, &mapper, &file_for_thread, tx)
+            })
+            .map_err(|e| fail(None, None, e.to_string()))?;
         for chunk in rx {
             let (cards, warnings) = match chunk {
                 Chunk::Cards(c, w) => (c, w),
                 Chunk::Failed(e) => return Err(e),
             };
             note_warnings(&mut counts, warnings);
-            for (line, card) in cards {
+            for (line, row) in cards {
                 counts.rows += 1;
-                let outcome = import.upsert(&card).map_err(|e| fail(Some(line), None, e.to_string()))?;
+                let card = &row.card;
+                let outcome = import
+                    .upsert(&row)
+                    .map_err(|e| fail(Some(line), None, e.to_string()))?;
                 match outcome {
                     Outcome::Inserted => counts.inserted += 1,
                     Outcome::Updated { stage_changed } => {
@@ -253,7 +264,7 @@ pub fn import_file(
 /// the profile says so (Bitrix24 product rows).
 fn read_cards(mut rows: RowSource, mapper: &Mapper, file: &str, tx: mpsc::SyncSender<Chunk>) {
     let group = mapper.profile().group_rows_by_id;
-    let mut batch: Vec<(u64, Card)> = Vec::with_capacity(BATCH);
+    let mut batch: Vec<(u64, CardRow)> = Vec::with_capacity(BATCH);
     let mut warnings = Vec::new();
     let mut pending: Option<(u64, Card)> = None;
     let fail = |e: ImportError| {
@@ -300,13 +311,13 @@ fn read_cards(mut rows: RowSource, mapper: &Mapper, file: &str, tx: mpsc::SyncSe
                     continue;
                 }
                 _ => {
-                    if let Some(done) = pending.replace((line, card)) {
-                        batch.push(done);
+                    if let Some((l, done)) = pending.replace((line, card)) {
+                        batch.push((l, CardRow::new(done)));
                     }
                 }
             }
         } else {
-            batch.push((line, card));
+            batch.push((line, CardRow::new(card)));
         }
         if batch.len() >= BATCH {
             let full = std::mem::replace(&mut batch, Vec::with_capacity(BATCH));
@@ -318,7 +329,7 @@ fn read_cards(mut rows: RowSource, mapper: &Mapper, file: &str, tx: mpsc::SyncSe
             }
         }
     }
-    batch.extend(pending);
+    batch.extend(pending.map(|(l, c)| (l, CardRow::new(c))));
     let _ = tx.send(Chunk::Cards(batch, warnings));
 }
 
@@ -360,7 +371,8 @@ fn open(path: &Path, opts: &ImportOptions) -> Result<Opened, String> {
         FileKind::HtmlTable => Err(msg::html_table()),
         FileKind::Workbook => {
             drop(file);
-            let sheet = xlsx::read(path, opts.sheet.as_deref()).map_err(|e| msg::bad_workbook(&e))?;
+            let sheet =
+                xlsx::read(path, opts.sheet.as_deref()).map_err(|e| msg::bad_workbook(&e))?;
             Ok(Opened {
                 rows: RowSource::sheet(sheet.rows),
                 encoding: "xlsx".into(),
@@ -371,13 +383,20 @@ fn open(path: &Path, opts: &ImportOptions) -> Result<Opened, String> {
         }
         FileKind::Text => {
             let chosen = match &opts.encoding {
-                Some(label) => decode::forced(label, &head).ok_or_else(|| msg::unknown_encoding(label))?,
+                Some(label) => {
+                    decode::forced(label, &head).ok_or_else(|| msg::unknown_encoding(label))?
+                }
                 None => decode::sniff(&head, whole),
             };
-            let (sample, _) = chosen.encoding.decode_without_bom_handling(&head[chosen.bom_len..]);
+            let (sample, _) = chosen
+                .encoding
+                .decode_without_bom_handling(&head[chosen.bom_len..]);
             let delimiter = sniff_delimiter(sample.as_bytes());
             let body = Cursor::new(head[chosen.bom_len..].to_vec());
-            let rest: Box<dyn Read + Send> = if opts.progress && size > PROGRESS_BYTES && std::io::stderr().is_terminal() {
+            let rest: Box<dyn Read + Send> = if opts.progress
+                && size > PROGRESS_BYTES
+                && std::io::stderr().is_terminal()
+            {
                 let bar = indicatif::ProgressBar::new(size);
                 bar.set_style(
                     indicatif::ProgressStyle::with_template("{bar:40} {bytes}/{total_bytes} {eta}")
@@ -388,9 +407,10 @@ fn open(path: &Path, opts: &ImportOptions) -> Result<Opened, String> {
             } else {
                 Box::new(file)
             };
-            let stream: Box<dyn Read + Send> = Box::new(Utf8Reader::new(body.chain(rest), chosen.encoding));
+            let stream: Box<dyn Read + Send> =
+                Box::new(Utf8Reader::new(body.chain(rest), chosen.encoding));
             Ok(Opened {
-                rows: RowSource::Csv(CsvReader::new(stream, delimiter)),
+                rows: RowSource::Csv(Box::new(CsvReader::new(stream, delimiter))),
                 encoding: chosen.label(),
                 encoding_reason: msg::encoding_reason(chosen.reason),
                 delimiter: Some(msg::delimiter_name(delimiter)),
@@ -413,7 +433,10 @@ fn choose_profile(header: &[String], opts: &ImportOptions) -> Result<(Profile, S
         None => match profile::detect(header) {
             Some(d) => {
                 let reason = msg::profile_detected(&d);
-                (Profile::builtin(&d.profile).expect("detected profiles are built in"), reason)
+                (
+                    Profile::builtin(&d.profile).expect("detected profiles are built in"),
+                    reason,
+                )
             }
             None if !opts.map.is_empty() => (
                 Profile::builtin("generic").expect("generic is built in"),

@@ -40,6 +40,10 @@ pub struct Mapper {
     /// Number of columns each row must have (the header's, not counting a trailing empty one).
     width: usize,
     trailing_empty: bool,
+    /// The profile's "means empty" values, folded once; cells longer than the longest skip the
+    /// comparison (folding every cell was the import's hottest path).
+    empty_values: Vec<String>,
+    empty_max_len: usize,
 }
 
 impl Mapper {
@@ -92,7 +96,16 @@ impl Mapper {
             .enumerate()
             .map(|(i, t)| t.unwrap_or_else(|| Target::Custom(names[i].clone())))
             .collect();
+        let empty_values: Vec<String> = profile.empty_values.iter().map(|e| fold(e)).collect();
+        let empty_max_len = profile
+            .empty_values
+            .iter()
+            .map(|e| e.len() + 8)
+            .max()
+            .unwrap_or(0);
         let mapper = Mapper {
+            empty_values,
+            empty_max_len,
             profile,
             source,
             targets,
@@ -135,9 +148,14 @@ impl Mapper {
     }
 
     /// Checks a row's width, accepting one extra empty last field when the header had one.
-    pub fn check_width(&self, line: u64, len: usize, last_is_empty: bool) -> Result<usize, RowError> {
-        let ok = len == self.width
-            || (len == self.width + 1 && (self.trailing_empty || last_is_empty));
+    pub fn check_width(
+        &self,
+        line: u64,
+        len: usize,
+        last_is_empty: bool,
+    ) -> Result<usize, RowError> {
+        let ok =
+            len == self.width || (len == self.width + 1 && (self.trailing_empty || last_is_empty));
         if ok {
             Ok(self.width)
         } else {
@@ -163,7 +181,7 @@ impl Mapper {
         };
         for (col, raw) in cells.enumerate().take(self.width) {
             let value = raw.trim();
-            if value.is_empty() || p.empty_values.iter().any(|e| fold(e) == fold(value)) {
+            if value.is_empty() || self.means_empty(value) {
                 continue;
             }
             let header = &self.names[col];
@@ -191,9 +209,9 @@ impl Mapper {
                     SystemField::Phone => card.phones.push(value.to_string()),
                     SystemField::Email => card.emails.push(value.to_string()),
                     SystemField::Notes => card.notes.push(raw.to_string()),
-                    SystemField::Tags => {
-                        card.tags.extend(values::split_list(value, &p.list_separator))
-                    }
+                    SystemField::Tags => card
+                        .tags
+                        .extend(values::split_list(value, &p.list_separator)),
                     SystemField::Amount => match values::parse_amount(value, p.decimal_comma) {
                         Some(a) => card.amount = Some(a),
                         None => warn(&mut card, msg::bad_amount(value)),
@@ -247,6 +265,18 @@ impl Mapper {
             return Err(self.empty_required(line, SystemField::Stage));
         }
         Ok(card)
+    }
+
+    fn means_empty(&self, value: &str) -> bool {
+        value.len() <= self.empty_max_len
+            && self.empty_values.iter().any(|e| {
+                // fold() without allocating: most cells differ at the first character.
+                value
+                    .chars()
+                    .flat_map(char::to_lowercase)
+                    .map(|c| if c == 'ё' { 'е' } else { c })
+                    .eq(e.chars())
+            })
     }
 
     fn empty_required(&self, line: u64, field: SystemField) -> RowError {

@@ -11,11 +11,26 @@ use crate::domain::names::fold;
 /// The profiles okk ships, in the order detection prefers on a tie.
 pub const BUILTIN: &[(&str, &str)] = &[
     ("amocrm", include_str!("../../assets/profiles/amocrm.toml")),
-    ("bitrix24", include_str!("../../assets/profiles/bitrix24.toml")),
-    ("hubspot", include_str!("../../assets/profiles/hubspot.toml")),
-    ("pipedrive", include_str!("../../assets/profiles/pipedrive.toml")),
-    ("salesforce", include_str!("../../assets/profiles/salesforce.toml")),
-    ("generic", include_str!("../../assets/profiles/generic.toml")),
+    (
+        "bitrix24",
+        include_str!("../../assets/profiles/bitrix24.toml"),
+    ),
+    (
+        "hubspot",
+        include_str!("../../assets/profiles/hubspot.toml"),
+    ),
+    (
+        "pipedrive",
+        include_str!("../../assets/profiles/pipedrive.toml"),
+    ),
+    (
+        "salesforce",
+        include_str!("../../assets/profiles/salesforce.toml"),
+    ),
+    (
+        "generic",
+        include_str!("../../assets/profiles/generic.toml"),
+    ),
 ];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]

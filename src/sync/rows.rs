@@ -5,7 +5,7 @@ use std::io::Read;
 use super::csv::{CsvError, CsvReader};
 
 pub enum RowSource {
-    Csv(CsvReader<Box<dyn Read + Send>>),
+    Csv(Box<CsvReader<Box<dyn Read + Send>>>),
     Sheet {
         rows: std::vec::IntoIter<(u64, Vec<String>)>,
         current: (u64, Vec<String>),

@@ -122,7 +122,10 @@ mod tests {
     #[test]
     fn amounts_with_spaces_commas_and_currency() {
         assert_eq!(parse_amount("8 450 000", true), Some(8_450_000.0));
-        assert_eq!(parse_amount("8\u{a0}450\u{a0}000,50 ₽", true), Some(8_450_000.5));
+        assert_eq!(
+            parse_amount("8\u{a0}450\u{a0}000,50 ₽", true),
+            Some(8_450_000.5)
+        );
         assert_eq!(parse_amount("1124741.15", true), Some(1_124_741.15));
         assert_eq!(parse_amount("1.234.567,89", true), Some(1_234_567.89));
         assert_eq!(parse_amount("1,124,741.15", false), Some(1_124_741.15));

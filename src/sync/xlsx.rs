@@ -23,14 +23,19 @@ pub fn read(path: &Path, sheet: Option<&str>) -> Result<Sheet, String> {
         None => names
             .first()
             .cloned()
-            .ok_or_else(|| crate::text::import::no_sheets())?,
+            .ok_or_else(crate::text::import::no_sheets)?,
     };
     let range = wb.worksheet_range(&name).map_err(|e| e.to_string())?;
     let first_row = range.start().map(|(r, _)| r as u64).unwrap_or(0);
     let rows = range
         .rows()
         .enumerate()
-        .map(|(i, row)| (first_row + i as u64 + 1, row.iter().map(cell_text).collect()))
+        .map(|(i, row)| {
+            (
+                first_row + i as u64 + 1,
+                row.iter().map(cell_text).collect(),
+            )
+        })
         .filter(|(_, cells): &(u64, Vec<String>)| cells.iter().any(|c| !c.is_empty()))
         .collect();
     Ok(Sheet { name, rows })

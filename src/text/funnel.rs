@@ -23,7 +23,8 @@ pub fn cannot_read(error: &str) -> String {
 }
 
 pub fn not_utf8() -> String {
-    "the file is not UTF-8 text; save it as UTF-8 (in Notepad: Save as → Encoding → UTF-8)".to_string()
+    "the file is not UTF-8 text; save it as UTF-8 (in Notepad: Save as → Encoding → UTF-8)"
+        .to_string()
 }
 
 pub fn syntax(detail: &str) -> String {
@@ -32,7 +33,10 @@ pub fn syntax(detail: &str) -> String {
 
 pub fn unknown_key(key: &str, expected: &[String]) -> String {
     if expected.is_empty() {
-        format!("unknown key {}; this table takes no keys, remove it", q(key))
+        format!(
+            "unknown key {}; this table takes no keys, remove it",
+            q(key)
+        )
     } else {
         format!(
             "unknown key {}; remove it or use one of: {}",
@@ -48,6 +52,11 @@ pub fn duplicate_key() -> String {
 
 /// `found` and `expected` come from the TOML reader's own words (`string "x"`, `i64`, …).
 pub fn wrong_type(found: &str, expected: &str) -> String {
+    if found == "map" && expected == "a sequence" {
+        return "a single [table] stands where a list of tables belongs; \
+                write its header with double brackets, [[…]]"
+            .to_string();
+    }
     let want = match expected {
         "i64" | "u64" | "u32" | "u8" | "an integer" => "a whole number, without quotes",
         "a string" | "a borrowed string" => "text in double quotes",

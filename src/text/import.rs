@@ -179,7 +179,11 @@ pub fn profile_forced() -> String {
 
 pub fn profile_detected(d: &Detection) -> String {
     let shown: Vec<&str> = d.matched.iter().take(4).map(String::as_str).collect();
-    let more = if d.matched.len() > shown.len() { ", …" } else { "" };
+    let more = if d.matched.len() > shown.len() {
+        ", …"
+    } else {
+        ""
+    };
     let runner = match &d.runner_up {
         Some((name, n)) => format!("; next best {name} with {n}"),
         None => String::new(),
