@@ -18,3 +18,8 @@ fn main() -> ExitCode {
         }
     }
 }
+
+// Imports allocate cards on a reader thread and free them on the writer thread; glibc's malloc
+// serialises that on an arena lock, mimalloc does not.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;

@@ -13,19 +13,87 @@ pub fn fmt_time(t: &NaiveDateTime) -> String {
     // By hand: chrono's format() re-parses the pattern on every call, and imports call this
     // a few million times.
     use chrono::{Datelike, Timelike};
-    format!(
-        "{:04}-{:02}-{:02} {:02}:{:02}:{:02}",
-        t.year(),
-        t.month(),
-        t.day(),
-        t.hour(),
-        t.minute(),
-        t.second()
-    )
+    let mut b = *b"0000-00-00 00:00:00";
+    let put = |b: &mut [u8; 19], at: usize, width: usize, mut v: u32| {
+        for i in (0..width).rev() {
+            b[at + i] = b'0' + (v % 10) as u8;
+            v /= 10;
+        }
+    };
+    put(&mut b, 0, 4, t.year().clamp(0, 9999) as u32);
+    put(&mut b, 5, 2, t.month());
+    put(&mut b, 8, 2, t.day());
+    put(&mut b, 11, 2, t.hour());
+    put(&mut b, 14, 2, t.minute());
+    put(&mut b, 17, 2, t.second());
+    String::from_utf8_lossy(&b).into_owned()
 }
 
 fn opt_time(t: &Option<NaiveDateTime>) -> Option<String> {
     t.as_ref().map(fmt_time)
+}
+
+/// A card as the store held it before this import.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Existing {
+    pub id: i64,
+    pub hash: i64,
+    pub gone: bool,
+    pub stage: String,
+}
+
+/// Looks cards up in the store as it was when an import began. Runs on the import's reader
+/// thread with its own read-only connection, so that unchanged rows never reach the writer.
+/// The writer holds the write lock for the whole import, so the snapshot cannot move.
+pub struct Lookup {
+    conn: rusqlite::Connection,
+    source: String,
+    /// The source had no cards at all: every lookup would miss.
+    empty: bool,
+}
+
+impl Lookup {
+    pub fn open(db: &std::path::Path, source: &str) -> Result<Lookup, StoreError> {
+        let conn = rusqlite::Connection::open_with_flags(
+            db,
+            rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )?;
+        conn.busy_timeout(std::time::Duration::from_secs(10))?;
+        // One read transaction for the whole import: the snapshot is pinned once instead of
+        // re-reading the WAL index on every lookup while the writer appends to the WAL.
+        conn.execute_batch("BEGIN")?;
+        let empty = conn.query_row(
+            "SELECT NOT EXISTS (SELECT 1 FROM cards WHERE source = ?1)",
+            [source],
+            |r| r.get(0),
+        )?;
+        Ok(Lookup {
+            conn,
+            source: source.to_string(),
+            empty,
+        })
+    }
+
+    pub fn get(&self, external_id: &str) -> Result<Option<Existing>, StoreError> {
+        if self.empty {
+            return Ok(None);
+        }
+        Ok(self
+            .conn
+            .prepare_cached(
+                "SELECT id, content_hash, gone_at IS NOT NULL, stage FROM cards
+                 WHERE source = ?1 AND external_id = ?2",
+            )?
+            .query_row(params![self.source, external_id], |r| {
+                Ok(Existing {
+                    id: r.get(0)?,
+                    hash: r.get(1)?,
+                    gone: r.get(2)?,
+                    stage: r.get(3)?,
+                })
+            })
+            .optional()?)
+    }
 }
 
 /// What happened to one card.
@@ -79,9 +147,10 @@ pub struct CardRow {
 }
 
 impl CardRow {
-    pub fn new(card: Card) -> CardRow {
+    /// `hash` is the digest of what the export said about the card (see `sync::digest`).
+    pub fn new(card: Card, hash: i64) -> CardRow {
         CardRow {
-            hash: card.content_hash(),
+            hash,
             created_at: opt_time(&card.created_at),
             updated_at: opt_time(&card.updated_at),
             closed_at: opt_time(&card.closed_at),
@@ -124,9 +193,8 @@ pub struct Import<'a> {
     now: String,
     source: String,
     partial: bool,
-    /// The source had no cards before this import: every row is new unless the file repeats
-    /// it, so inserts need no lookup first.
-    fresh: bool,
+    /// New cards get rowids above this (SQLite picks max(rowid) + 1).
+    max_id_before: i64,
     /// Card ids seen in this file, as a bitset (ids are dense rowids).
     seen: Vec<u64>,
     /// Pipelines this file held: a full export of a pipeline makes its absentees gone.
@@ -152,18 +220,15 @@ impl Store {
             ],
         )?;
         let batch = tx.last_insert_rowid();
-        let fresh = tx.query_row(
-            "SELECT NOT EXISTS (SELECT 1 FROM cards WHERE source = ?1)",
-            [meta.source],
-            |r| r.get(0),
-        )?;
+        let max_id_before =
+            tx.query_row("SELECT coalesce(max(id), 0) FROM cards", [], |r| r.get(0))?;
         Ok(Import {
             tx,
             batch,
             now,
             source: meta.source.to_string(),
             partial: meta.partial,
-            fresh,
+            max_id_before,
             seen: Vec::new(),
             scopes: Vec::new(),
         })
@@ -171,101 +236,87 @@ impl Store {
 }
 
 impl Import<'_> {
-    pub fn upsert(&mut self, row: &CardRow) -> Result<Outcome, StoreError> {
+    /// A card the snapshot holds with the same digest: nothing to write.
+    pub fn unchanged(&mut self, id: i64) -> Outcome {
+        if self.was_seen(id) {
+            return Outcome::Duplicate;
+        }
+        self.mark_seen(id);
+        Outcome::Unchanged
+    }
+
+    /// Writes a card the snapshot did not hold, or held with another digest or as gone.
+    pub fn upsert(
+        &mut self,
+        existing: Option<&Existing>,
+        row: &CardRow,
+    ) -> Result<Outcome, StoreError> {
         let card = &row.card;
         debug_assert_eq!(card.source, self.source);
         if !self.scopes.contains(&card.pipeline) {
             self.scopes.push(card.pipeline.clone());
         }
-        if self.fresh {
+        let Some(old) = existing else {
+            // OR IGNORE: a card repeated in the file was inserted from its first row.
             return match self.insert(row, "INSERT OR IGNORE")? {
                 Some(id) => {
-                    self.history(id, card)?;
+                    // Its first stage-history row is written in bulk by `finish`.
                     self.mark_seen(id);
                     Ok(Outcome::Inserted)
                 }
                 None => Ok(Outcome::Duplicate),
             };
-        }
-        let existing: Option<(i64, i64, bool)> = self
-            .tx
-            .prepare_cached(
-                "SELECT id, content_hash, gone_at IS NOT NULL FROM cards
-                 WHERE source = ?1 AND external_id = ?2",
-            )?
-            .query_row(params![card.source, card.external_id], |r| {
-                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
-            })
-            .optional()?;
-        let outcome = match existing {
-            Some((id, ..)) if self.was_seen(id) => Outcome::Duplicate,
-            Some((id, old_hash, gone)) if old_hash == row.hash && !gone => {
-                self.mark_seen(id);
-                Outcome::Unchanged
-            }
-            Some((id, old_hash, gone)) => {
-                let old_stage: String = self
-                    .tx
-                    .prepare_cached("SELECT stage FROM cards WHERE id = ?1")?
-                    .query_row([id], |r| r.get(0))?;
-                let changed = old_hash != row.hash;
-                self.tx
-                    .prepare_cached(
-                        "UPDATE cards SET pipeline=?2, stage=?3, title=?4, owner=?5, amount=?6,
-                         currency=?7, created_at=?8, updated_at=?9, closed_at=?10,
-                         expected_close_at=?11, last_activity_at=?12, closed=?13, won=?14,
-                         contact=?15, company=?16, phones=?17, emails=?18, tags=?19, notes=?20,
-                         fields=?21, invalid=?22, content_hash=?23,
-                         changed_batch = CASE WHEN ?26 THEN ?24 ELSE changed_batch END,
-                         changed_at = CASE WHEN ?26 THEN ?25 ELSE changed_at END,
-                         gone_at=NULL, gone_batch=NULL
-                         WHERE id=?1",
-                    )?
-                    .execute(params![
-                        id,
-                        card.pipeline,
-                        card.stage,
-                        card.title,
-                        card.owner,
-                        card.amount,
-                        card.currency,
-                        row.created_at,
-                        row.updated_at,
-                        row.closed_at,
-                        row.expected_close_at,
-                        row.last_activity_at,
-                        card.closed,
-                        card.won,
-                        card.contact,
-                        card.company,
-                        row.phones,
-                        row.emails,
-                        row.tags,
-                        row.notes,
-                        row.fields,
-                        row.invalid,
-                        row.hash,
-                        self.batch,
-                        self.now,
-                        changed,
-                    ])?;
-                let stage_changed = old_stage != card.stage;
-                if stage_changed || gone {
-                    self.history(id, card)?;
-                }
-                self.mark_seen(id);
-                Outcome::Updated { stage_changed }
-            }
-            None => {
-                let id = self
-                    .insert(row, "INSERT")?
-                    .expect("a plain INSERT inserts or fails");
-                self.history(id, card)?;
-                self.mark_seen(id);
-                Outcome::Inserted
-            }
         };
-        Ok(outcome)
+        if self.was_seen(old.id) {
+            return Ok(Outcome::Duplicate);
+        }
+        let changed = old.hash != row.hash;
+        self.tx
+            .prepare_cached(
+                "UPDATE cards SET pipeline=?2, stage=?3, title=?4, owner=?5, amount=?6,
+                 currency=?7, created_at=?8, updated_at=?9, closed_at=?10,
+                 expected_close_at=?11, last_activity_at=?12, closed=?13, won=?14,
+                 contact=?15, company=?16, phones=?17, emails=?18, tags=?19, notes=?20,
+                 fields=?21, invalid=?22, content_hash=?23,
+                 changed_batch = CASE WHEN ?26 THEN ?24 ELSE changed_batch END,
+                 changed_at = CASE WHEN ?26 THEN ?25 ELSE changed_at END,
+                 gone_at=NULL, gone_batch=NULL
+                 WHERE id=?1",
+            )?
+            .execute(params![
+                old.id,
+                card.pipeline,
+                card.stage,
+                card.title,
+                card.owner,
+                card.amount,
+                card.currency,
+                row.created_at,
+                row.updated_at,
+                row.closed_at,
+                row.expected_close_at,
+                row.last_activity_at,
+                card.closed,
+                card.won,
+                card.contact,
+                card.company,
+                row.phones,
+                row.emails,
+                row.tags,
+                row.notes,
+                row.fields,
+                row.invalid,
+                row.hash,
+                self.batch,
+                self.now,
+                changed,
+            ])?;
+        let stage_changed = old.stage != card.stage;
+        if stage_changed || old.gone {
+            self.history(old.id, card)?;
+        }
+        self.mark_seen(old.id);
+        Ok(Outcome::Updated { stage_changed })
     }
 
     /// Inserts the card; `None` when `INSERT OR IGNORE` met the same card earlier in the file.
@@ -370,6 +421,12 @@ impl Import<'_> {
         commit: bool,
     ) -> Result<BatchCounts, StoreError> {
         counts.gone = self.mark_gone()?;
+        // One set-based statement instead of a row-by-row insert per new card.
+        self.tx.execute(
+            "INSERT INTO stage_history (card_id, batch_id, seen_at, pipeline, stage)
+             SELECT id, first_batch, changed_at, pipeline, stage FROM cards WHERE id > ?1",
+            [self.max_id_before],
+        )?;
         // Reviews made on another laptop before their card arrived attach to it now.
         self.tx.execute(
             "UPDATE reviews SET card_id = (SELECT c.id FROM cards c

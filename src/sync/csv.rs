@@ -29,6 +29,8 @@ pub struct CsvReader<R> {
     out: Vec<u8>,
     ends: Vec<usize>,
     nfields: usize,
+    /// The current record is valid UTF-8 as a whole (checked once, not per field).
+    record_utf8: bool,
     /// Physical line (1-based) the reader is on.
     next_line: u64,
     /// Physical line the current record started on.
@@ -48,6 +50,7 @@ impl<R: Read> CsvReader<R> {
             out: vec![0; 16 * 1024],
             ends: vec![0; 256],
             nfields: 0,
+            record_utf8: false,
             next_line: 1,
             line: 1,
             done: false,
@@ -129,6 +132,8 @@ impl<R: Read> CsvReader<R> {
                 }
                 ReadRecordResult::Record => {
                     self.nfields = nend;
+                    let used = if nend == 0 { 0 } else { self.ends[nend - 1] };
+                    self.record_utf8 = std::str::from_utf8(&self.out[..used]).is_ok();
                     // Offsets in `ends` are relative to each call's output slice start; csv-core
                     // keeps them cumulative within one record, so nothing to adjust.
                     return Ok(true);
@@ -160,7 +165,13 @@ impl<R: Read> CsvReader<R> {
     }
 
     pub fn field(&self, i: usize) -> Result<&str, CsvError> {
-        std::str::from_utf8(self.field_bytes(i)).map_err(|_| CsvError::NotUtf8 {
+        let bytes = self.field_bytes(i);
+        if self.record_utf8 {
+            // SAFETY: the whole record was checked to be UTF-8 when it was read, and fields are
+            // split at ASCII delimiters, so every field is a whole run of UTF-8 characters.
+            return Ok(unsafe { std::str::from_utf8_unchecked(bytes) });
+        }
+        std::str::from_utf8(bytes).map_err(|_| CsvError::NotUtf8 {
             line: self.line,
             field: i + 1,
         })

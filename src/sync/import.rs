@@ -12,13 +12,14 @@ use serde::Serialize;
 
 use super::csv::{CsvError, CsvReader, sniff_delimiter};
 use super::decode::{self, FileKind, SniffError, Utf8Reader};
+use super::digest::{self, Seed};
 use super::mapper::{Mapper, RowError, Warning, merge_product_row};
 use super::profile::{self, Profile};
 use super::rows::RowSource;
 use super::xlsx;
 use crate::domain::{Card, Funnel, SystemField};
 use crate::store::Store;
-use crate::store::cards::{BatchCounts, BatchMeta, CardRow, Outcome};
+use crate::store::cards::{BatchCounts, BatchMeta, CardRow, Existing, Lookup, Outcome};
 use crate::text::import as msg;
 
 /// How many warnings the report shows (all are counted).
@@ -92,9 +93,23 @@ impl std::fmt::Display for ImportError {
 
 impl std::error::Error for ImportError {}
 
+/// One card of the file, as the reader thread found it against the store's snapshot.
+enum Item {
+    Unchanged {
+        line: u64,
+        id: i64,
+    },
+    Upsert {
+        line: u64,
+        existing: Option<Existing>,
+        row: CardRow,
+    },
+}
+
 /// What the reader thread sends the writer.
 enum Chunk {
-    Cards(Vec<(u64, CardRow)>, Vec<Warning>),
+    Items(Vec<Item>, Vec<Warning>),
+    Done(Vec<UnknownStage>),
     Failed(ImportError),
 }
 
@@ -153,14 +168,18 @@ pub fn import_file(
         partial: opts.partial,
         now: opts.now,
     };
+    let store_path = store.path().to_path_buf();
+    let store_path = store_path.as_path();
     let mut import = store
         .begin_import(&meta)
         .map_err(|e| fail(None, None, e.to_string()))?;
 
+    let lookup = Lookup::open(store_path, &source).map_err(|e| fail(None, None, e.to_string()))?;
+    let seed = Seed::new(mapper.profile(), &header, &source);
+
     let mut counts = BatchCounts::default();
     let mut stage_changes = 0u64;
     let mut samples: Vec<Warning> = Vec::new();
-    let mut stage_known: HashMap<String, bool> = HashMap::new();
     let mut unknown: Vec<UnknownStage> = Vec::new();
     let mut note_warnings = |counts: &mut BatchCounts, ws: Vec<Warning>| {
         counts.warnings += ws.len() as u64;
@@ -175,24 +194,44 @@ pub fn import_file(
     let file_for_thread = file_label.clone();
     let result: Result<(), ImportError> = std::thread::scope(|scope| {
         let (tx, rx) = mpsc::sync_channel::<Chunk>(8);
+        let reader = Reader {
+            mapper: &mapper,
+            funnel,
+            lookup,
+            seed,
+            file: &file_for_thread,
+            stage_known: HashMap::new(),
+            unknown: Vec::new(),
+        };
         std::thread::Builder::new()
             .name("okk-reader".into())
-            .spawn_scoped(scope, move || {
-                read_cards(rows, &mapper, &file_for_thread, tx)
-            })
+            .spawn_scoped(scope, move || reader.run(rows, tx))
             .map_err(|e| fail(None, None, e.to_string()))?;
         for chunk in rx {
-            let (cards, warnings) = match chunk {
-                Chunk::Cards(c, w) => (c, w),
+            let (items, warnings) = match chunk {
+                Chunk::Items(items, w) => (items, w),
+                Chunk::Done(u) => {
+                    unknown = u;
+                    continue;
+                }
                 Chunk::Failed(e) => return Err(e),
             };
             note_warnings(&mut counts, warnings);
-            for (line, row) in cards {
+            for item in items {
                 counts.rows += 1;
-                let card = &row.card;
-                let outcome = import
-                    .upsert(&row)
-                    .map_err(|e| fail(Some(line), None, e.to_string()))?;
+                let (line, outcome) = match item {
+                    Item::Unchanged { line, id } => (line, import.unchanged(id)),
+                    Item::Upsert {
+                        line,
+                        existing,
+                        row,
+                    } => {
+                        let outcome = import
+                            .upsert(existing.as_ref(), &row)
+                            .map_err(|e| fail(Some(line), None, e.to_string()))?;
+                        (line, outcome)
+                    }
+                };
                 match outcome {
                     Outcome::Inserted => counts.inserted += 1,
                     Outcome::Updated { stage_changed } => {
@@ -204,27 +243,9 @@ pub fn import_file(
                         let w = Warning {
                             line,
                             column: String::new(),
-                            message: msg::duplicate_id(&card.external_id),
+                            message: msg::duplicate_id(),
                         };
                         note_warnings(&mut counts, vec![w]);
-                        continue;
-                    }
-                }
-                let known = match stage_known.get(card.stage.as_str()) {
-                    Some(k) => *k,
-                    None => {
-                        let k = funnel.resolve(&card.stage).is_some();
-                        stage_known.insert(card.stage.clone(), k);
-                        k
-                    }
-                };
-                if !known {
-                    match unknown.iter_mut().find(|u| u.stage == card.stage) {
-                        Some(u) => u.cards += 1,
-                        None => unknown.push(UnknownStage {
-                            stage: card.stage.clone(),
-                            cards: 1,
-                        }),
                     }
                 }
             }
@@ -260,77 +281,189 @@ pub fn import_file(
     })
 }
 
-/// The reader thread: rows → cards, in batches. Consecutive rows with one ID are one card when
-/// the profile says so (Bitrix24 product rows).
-fn read_cards(mut rows: RowSource, mapper: &Mapper, file: &str, tx: mpsc::SyncSender<Chunk>) {
-    let group = mapper.profile().group_rows_by_id;
-    let mut batch: Vec<(u64, CardRow)> = Vec::with_capacity(BATCH);
-    let mut warnings = Vec::new();
-    let mut pending: Option<(u64, Card)> = None;
-    let fail = |e: ImportError| {
-        let _ = tx.send(Chunk::Failed(e));
-    };
-    let row_error = |e: RowError| ImportError {
+/// The reader thread: rows → cards, diffed against the store's snapshot, in batches.
+struct Reader<'a> {
+    mapper: &'a Mapper,
+    funnel: &'a Funnel,
+    lookup: Lookup,
+    seed: Seed,
+    file: &'a str,
+    stage_known: HashMap<String, bool>,
+    unknown: Vec<UnknownStage>,
+}
+
+impl Reader<'_> {
+    fn run(mut self, rows: RowSource, tx: mpsc::SyncSender<Chunk>) {
+        match self.read(rows, &tx) {
+            Ok(()) => {
+                let _ = tx.send(Chunk::Done(self.unknown));
+            }
+            Err(Some(e)) => {
+                let _ = tx.send(Chunk::Failed(e));
+            }
+            // The writer stopped; it reports why.
+            Err(None) => {}
+        }
+    }
+
+    fn error(&self, line: Option<u64>, message: String) -> Option<ImportError> {
+        Some(ImportError {
+            file: self.file.to_string(),
+            line,
+            column: None,
+            message,
+        })
+    }
+
+    /// `Err(None)`: the writer hung up.
+    fn read(
+        &mut self,
+        mut rows: RowSource,
+        tx: &mpsc::SyncSender<Chunk>,
+    ) -> Result<(), Option<ImportError>> {
+        let mapper = self.mapper;
+        let group = mapper.profile().group_rows_by_id;
+        let id_col = mapper
+            .column_index(SystemField::ExternalId)
+            .expect("checked by Mapper::new");
+        let stage_col = mapper
+            .column_index(SystemField::Stage)
+            .expect("checked by Mapper::new");
+        let mut items: Vec<Item> = Vec::with_capacity(BATCH);
+        let mut warnings = Vec::new();
+        // Bitrix24: the card being built from consecutive rows with one ID.
+        let mut pending: Option<(u64, Card, xxhash_rust::xxh3::Xxh3)> = None;
+        loop {
+            if !rows
+                .next_record()
+                .map_err(|e| Some(csv_error(self.file, e)))?
+            {
+                break;
+            }
+            let line = rows.line();
+            let len = rows.len();
+            let width = if rows.pads_short_rows() {
+                mapper.width()
+            } else {
+                let last_empty = len > 0 && rows.field(len - 1).is_ok_and(|f| f.trim().is_empty());
+                mapper
+                    .check_width(line, len, last_empty)
+                    .map_err(|e| Some(row_error(self.file, e)))?
+            };
+            let mut cells: Vec<&str> = Vec::with_capacity(width);
+            for i in 0..width {
+                let cell = if i < len {
+                    rows.field(i).map_err(|e| Some(csv_error(self.file, e)))?
+                } else {
+                    ""
+                };
+                cells.push(cell);
+            }
+            let id = cells[id_col].trim();
+            if group {
+                if let Some((_, card, h)) = pending.as_mut().filter(|(_, c, _)| c.external_id == id)
+                {
+                    digest::add_row(h, cells.iter().copied());
+                    let row = mapper
+                        .card(line, cells.iter().copied(), &mut warnings)
+                        .map_err(|e| Some(row_error(self.file, e)))?;
+                    merge_product_row(card, row);
+                    continue;
+                }
+                let mut h = self.seed.hasher();
+                digest::add_row(&mut h, cells.iter().copied());
+                let card = mapper
+                    .card(line, cells.iter().copied(), &mut warnings)
+                    .map_err(|e| Some(row_error(self.file, e)))?;
+                if let Some((l, done, dh)) = pending.replace((line, card, h)) {
+                    let item = self.item(l, done, digest::finish(&dh))?;
+                    items.push(item);
+                }
+            } else {
+                let mut h = self.seed.hasher();
+                digest::add_row(&mut h, cells.iter().copied());
+                let hash = digest::finish(&h);
+                let existing = self
+                    .lookup
+                    .get(id)
+                    .map_err(|e| self.error(Some(line), e.to_string()))?;
+                match existing {
+                    // The common case of a re-import: nothing to map, nothing to write.
+                    Some(e) if e.hash == hash && !e.gone => {
+                        self.note_stage(cells[stage_col].trim());
+                        items.push(Item::Unchanged { line, id: e.id });
+                    }
+                    existing => {
+                        let card = mapper
+                            .card(line, cells.iter().copied(), &mut warnings)
+                            .map_err(|e| Some(row_error(self.file, e)))?;
+                        self.note_stage(&card.stage);
+                        items.push(Item::Upsert {
+                            line,
+                            existing,
+                            row: Box::new(CardRow::new(card, hash)),
+                        });
+                    }
+                }
+            }
+            if items.len() >= BATCH {
+                let full = std::mem::replace(&mut items, Vec::with_capacity(BATCH));
+                tx.send(Chunk::Items(full, std::mem::take(&mut warnings)))
+                    .map_err(|_| None)?;
+            }
+        }
+        if let Some((l, done, dh)) = pending {
+            let item = self.item(l, done, digest::finish(&dh))?;
+            items.push(item);
+        }
+        tx.send(Chunk::Items(items, warnings)).map_err(|_| None)
+    }
+
+    /// A whole card (used for grouped rows, which are always mapped).
+    fn item(&mut self, line: u64, card: Card, hash: i64) -> Result<Item, Option<ImportError>> {
+        self.note_stage(&card.stage);
+        let existing = self
+            .lookup
+            .get(&card.external_id)
+            .map_err(|e| self.error(Some(line), e.to_string()))?;
+        Ok(match existing {
+            Some(e) if e.hash == hash && !e.gone => Item::Unchanged { line, id: e.id },
+            existing => Item::Upsert {
+                line,
+                existing,
+                row: Box::new(CardRow::new(card, hash)),
+            },
+        })
+    }
+
+    fn note_stage(&mut self, stage: &str) {
+        let known = match self.stage_known.get(stage) {
+            Some(k) => *k,
+            None => {
+                let k = self.funnel.resolve(stage).is_some();
+                self.stage_known.insert(stage.to_string(), k);
+                k
+            }
+        };
+        if !known {
+            match self.unknown.iter_mut().find(|u| u.stage == stage) {
+                Some(u) => u.cards += 1,
+                None => self.unknown.push(UnknownStage {
+                    stage: stage.to_string(),
+                    cards: 1,
+                }),
+            }
+        }
+    }
+}
+
+fn row_error(file: &str, e: RowError) -> ImportError {
+    ImportError {
         file: file.to_string(),
         line: Some(e.line),
         column: e.column,
         message: e.message,
-    };
-    loop {
-        match rows.next_record() {
-            Ok(true) => {}
-            Ok(false) => break,
-            Err(e) => return fail(csv_error(file, e)),
-        }
-        let line = rows.line();
-        let len = rows.len();
-        let width = if rows.pads_short_rows() {
-            mapper.width()
-        } else {
-            let last_empty = len > 0 && rows.field(len - 1).is_ok_and(|f| f.trim().is_empty());
-            match mapper.check_width(line, len, last_empty) {
-                Ok(w) => w,
-                Err(e) => return fail(row_error(e)),
-            }
-        };
-        let mut cells = Vec::with_capacity(width);
-        for i in 0..width.min(len) {
-            match rows.field(i) {
-                Ok(f) => cells.push(f),
-                Err(e) => return fail(csv_error(file, e)),
-            }
-        }
-        let card = match mapper.card(line, cells.into_iter(), &mut warnings) {
-            Ok(c) => c,
-            Err(e) => return fail(row_error(e)),
-        };
-        if group {
-            match pending.as_mut() {
-                Some((_, p)) if p.external_id == card.external_id => {
-                    merge_product_row(p, card);
-                    continue;
-                }
-                _ => {
-                    if let Some((l, done)) = pending.replace((line, card)) {
-                        batch.push((l, CardRow::new(done)));
-                    }
-                }
-            }
-        } else {
-            batch.push((line, CardRow::new(card)));
-        }
-        if batch.len() >= BATCH {
-            let full = std::mem::replace(&mut batch, Vec::with_capacity(BATCH));
-            if tx
-                .send(Chunk::Cards(full, std::mem::take(&mut warnings)))
-                .is_err()
-            {
-                return; // the writer stopped; it reports why
-            }
-        }
     }
-    batch.extend(pending.map(|(l, c)| (l, CardRow::new(c))));
-    let _ = tx.send(Chunk::Cards(batch, warnings));
 }
 
 fn csv_error(file: &str, e: CsvError) -> ImportError {

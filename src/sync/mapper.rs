@@ -43,7 +43,8 @@ pub struct Mapper {
     /// The profile's "means empty" values, folded once; cells longer than the longest skip the
     /// comparison (folding every cell was the import's hottest path).
     empty_values: Vec<String>,
-    empty_max_len: usize,
+    empty_lens: Vec<usize>,
+    dates: values::DateParser,
 }
 
 impl Mapper {
@@ -97,15 +98,14 @@ impl Mapper {
             .map(|(i, t)| t.unwrap_or_else(|| Target::Custom(names[i].clone())))
             .collect();
         let empty_values: Vec<String> = profile.empty_values.iter().map(|e| fold(e)).collect();
-        let empty_max_len = profile
-            .empty_values
-            .iter()
-            .map(|e| e.len() + 8)
-            .max()
-            .unwrap_or(0);
+        // Case folding keeps the UTF-8 length of Russian and English letters (ё→е aside), so
+        // a cell of another length cannot be one of these.
+        let mut empty_lens: Vec<usize> = profile.empty_values.iter().map(|e| e.len()).collect();
+        empty_lens.extend(empty_values.iter().map(|e| e.len()));
         let mapper = Mapper {
+            dates: values::DateParser::new(&profile.date_formats),
             empty_values,
-            empty_max_len,
+            empty_lens,
             profile,
             source,
             targets,
@@ -139,12 +139,11 @@ impl Mapper {
         self.width
     }
 
-    /// The header of the column feeding `field`, for messages.
-    pub fn column_of(&self, field: SystemField) -> Option<&str> {
+    /// The index of the column feeding `field`.
+    pub fn column_index(&self, field: SystemField) -> Option<usize> {
         self.targets
             .iter()
             .position(|t| *t == Target::System(field))
-            .map(|i| self.names[i].as_str())
     }
 
     /// Checks a row's width, accepting one extra empty last field when the header had one.
@@ -220,21 +219,19 @@ impl Mapper {
                     | SystemField::UpdatedAt
                     | SystemField::ClosedAt
                     | SystemField::ExpectedCloseAt
-                    | SystemField::LastActivityAt => {
-                        match values::parse_date(value, &p.date_formats) {
-                            Some(d) => {
-                                let slot = match field {
-                                    SystemField::CreatedAt => &mut card.created_at,
-                                    SystemField::UpdatedAt => &mut card.updated_at,
-                                    SystemField::ClosedAt => &mut card.closed_at,
-                                    SystemField::ExpectedCloseAt => &mut card.expected_close_at,
-                                    _ => &mut card.last_activity_at,
-                                };
-                                *slot = Some(d);
-                            }
-                            None => warn(&mut card, msg::bad_date(value, &p.date_formats)),
+                    | SystemField::LastActivityAt => match self.dates.parse(value) {
+                        Some(d) => {
+                            let slot = match field {
+                                SystemField::CreatedAt => &mut card.created_at,
+                                SystemField::UpdatedAt => &mut card.updated_at,
+                                SystemField::ClosedAt => &mut card.closed_at,
+                                SystemField::ExpectedCloseAt => &mut card.expected_close_at,
+                                _ => &mut card.last_activity_at,
+                            };
+                            *slot = Some(d);
                         }
-                    }
+                        None => warn(&mut card, msg::bad_date(value, &p.date_formats)),
+                    },
                     SystemField::Closed | SystemField::Won => match values::parse_bool(value, p) {
                         Some(b) if *field == SystemField::Closed => card.closed = Some(b),
                         Some(b) => card.won = Some(b),
@@ -268,7 +265,7 @@ impl Mapper {
     }
 
     fn means_empty(&self, value: &str) -> bool {
-        value.len() <= self.empty_max_len
+        self.empty_lens.contains(&value.len())
             && self.empty_values.iter().any(|e| {
                 // fold() without allocating: most cells differ at the first character.
                 value

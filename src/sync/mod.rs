@@ -3,6 +3,7 @@
 
 pub mod csv;
 pub mod decode;
+pub mod digest;
 pub mod import;
 pub mod mapper;
 pub mod profile;

@@ -1,7 +1,7 @@
 //! Import profiles: what a CRM's export looks like, as data (`assets/profiles/*.toml`).
 //! Adding a CRM means adding a TOML file here, not a module.
 
-use std::collections::HashMap;
+use std::collections::BTreeMap;
 
 use serde::Deserialize;
 
@@ -87,7 +87,7 @@ pub struct Profile {
     pub status: StatusWords,
     /// System field → the headers that may hold it (any of; multi-value fields take all of them).
     #[serde(default)]
-    pub fields: HashMap<SystemField, Vec<String>>,
+    pub fields: BTreeMap<SystemField, Vec<String>>,
 }
 
 fn default_list_separator() -> String {

@@ -82,8 +82,10 @@ pub fn bad_status(value: &str) -> String {
     format!("«{value}» is not a status this profile knows; kept as text")
 }
 
-pub fn duplicate_id(id: &str) -> String {
-    format!("card {id} appears again in this file; the later row is ignored")
+pub fn duplicate_id() -> String {
+    "this row repeats the ID of an earlier row (or, for grouped product rows, of an earlier \
+     group); the later row is ignored"
+        .into()
 }
 
 pub fn unclosed_quote() -> String {
