@@ -102,7 +102,7 @@ enum Item {
     Upsert {
         line: u64,
         existing: Option<Existing>,
-        row: CardRow,
+        row: Box<CardRow>,
     },
 }
 
