@@ -53,7 +53,7 @@ impl Paths {
 
 pub fn open_store(path: &Path) -> Result<Store> {
     Store::open(path).map_err(|e| match e {
-        StoreError::Sql(_) => color_eyre::Report::new(e),
+        StoreError::Sql(_) if !e.is_busy() => color_eyre::Report::new(e),
         other => user(other.to_string()),
     })
 }

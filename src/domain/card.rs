@@ -153,115 +153,11 @@ impl Card {
             .flatten()
             .max()
     }
-
-    /// A digest of everything the CRM said about the card: equal digests mean "unchanged since".
-    /// xxh3 over a canonical serialisation; stable across runs and platforms.
-    pub fn content_hash(&self) -> i64 {
-        let mut buf = Vec::with_capacity(512);
-        self.write_canonical(&mut buf);
-        xxhash_rust::xxh3::xxh3_64(&buf) as i64
-    }
-
-    fn write_canonical(&self, out: &mut Vec<u8>) {
-        fn s(out: &mut Vec<u8>, v: &str) {
-            out.extend_from_slice(&(v.len() as u32).to_le_bytes());
-            out.extend_from_slice(v.as_bytes());
-        }
-        fn o(out: &mut Vec<u8>, v: &Option<String>) {
-            match v {
-                Some(v) => {
-                    out.push(1);
-                    s(out, v)
-                }
-                None => out.push(0),
-            }
-        }
-        fn d(out: &mut Vec<u8>, v: &Option<NaiveDateTime>) {
-            match v {
-                Some(v) => {
-                    out.push(1);
-                    out.extend_from_slice(&v.and_utc().timestamp().to_le_bytes());
-                }
-                None => out.push(0),
-            }
-        }
-        fn b(out: &mut Vec<u8>, v: &Option<bool>) {
-            out.push(match v {
-                None => 0,
-                Some(false) => 1,
-                Some(true) => 2,
-            });
-        }
-        fn l(out: &mut Vec<u8>, v: &[String]) {
-            out.extend_from_slice(&(v.len() as u32).to_le_bytes());
-            for x in v {
-                s(out, x);
-            }
-        }
-        s(out, &self.external_id);
-        o(out, &self.pipeline);
-        s(out, &self.stage);
-        o(out, &self.title);
-        o(out, &self.owner);
-        match self.amount {
-            Some(a) => {
-                out.push(1);
-                out.extend_from_slice(&a.to_bits().to_le_bytes());
-            }
-            None => out.push(0),
-        }
-        o(out, &self.currency);
-        for v in [
-            &self.created_at,
-            &self.updated_at,
-            &self.closed_at,
-            &self.expected_close_at,
-            &self.last_activity_at,
-        ] {
-            d(out, v);
-        }
-        b(out, &self.closed);
-        b(out, &self.won);
-        o(out, &self.contact);
-        o(out, &self.company);
-        l(out, &self.phones);
-        l(out, &self.emails);
-        l(out, &self.tags);
-        l(out, &self.notes);
-        out.extend_from_slice(&(self.fields.len() as u32).to_le_bytes());
-        for (k, v) in &self.fields {
-            s(out, k);
-            s(out, v);
-        }
-        out.extend_from_slice(&(self.invalid.len() as u32).to_le_bytes());
-        for (k, v) in &self.invalid {
-            s(out, k);
-            s(out, v);
-        }
-    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn content_hash_changes_with_any_field_and_only_then() {
-        let a = Card {
-            source: "amocrm".into(),
-            external_id: "1".into(),
-            stage: "Квалификация".into(),
-            notes: vec!["звонок".into()],
-            ..Card::default()
-        };
-        let mut b = a.clone();
-        assert_eq!(a.content_hash(), b.content_hash());
-        b.notes[0].push('!');
-        assert_ne!(a.content_hash(), b.content_hash());
-        let mut c = a.clone();
-        c.fields.push(("Город".into(), "Казань".into()));
-        assert_ne!(a.content_hash(), c.content_hash());
-    }
 
     #[test]
     fn system_field_names_round_trip() {

@@ -40,6 +40,8 @@ pub struct Existing {
     pub hash: i64,
     pub gone: bool,
     pub stage: String,
+    /// Some values did not parse last time: the row is mapped again to report them again.
+    pub has_invalid: bool,
 }
 
 /// Looks cards up in the store as it was when an import began. Runs on the import's reader
@@ -81,7 +83,7 @@ impl Lookup {
         Ok(self
             .conn
             .prepare_cached(
-                "SELECT id, content_hash, gone_at IS NOT NULL, stage FROM cards
+                "SELECT id, content_hash, gone_at IS NOT NULL, stage, invalid <> '{}' FROM cards
                  WHERE source = ?1 AND external_id = ?2",
             )?
             .query_row(params![self.source, external_id], |r| {
@@ -90,6 +92,7 @@ impl Lookup {
                     hash: r.get(1)?,
                     gone: r.get(2)?,
                     stage: r.get(3)?,
+                    has_invalid: r.get(4)?,
                 })
             })
             .optional()?)
@@ -197,8 +200,6 @@ pub struct Import<'a> {
     max_id_before: i64,
     /// Card ids seen in this file, as a bitset (ids are dense rowids).
     seen: Vec<u64>,
-    /// Pipelines this file held: a full export of a pipeline makes its absentees gone.
-    scopes: Vec<Option<String>>,
 }
 
 impl Store {
@@ -230,7 +231,6 @@ impl Store {
             partial: meta.partial,
             max_id_before,
             seen: Vec::new(),
-            scopes: Vec::new(),
         })
     }
 }
@@ -253,9 +253,6 @@ impl Import<'_> {
     ) -> Result<Outcome, StoreError> {
         let card = &row.card;
         debug_assert_eq!(card.source, self.source);
-        if !self.scopes.contains(&card.pipeline) {
-            self.scopes.push(card.pipeline.clone());
-        }
         let Some(old) = existing else {
             // OR IGNORE: a card repeated in the file was inserted from its first row.
             return match self.insert(row, "INSERT OR IGNORE")? {
@@ -385,14 +382,14 @@ impl Import<'_> {
         self.seen.get(word).is_some_and(|w| w & (1 << bit) != 0)
     }
 
-    /// Marks cards of this source and of the pipelines this file held, that the file did not
-    /// hold, as gone. Returns how many. Skipped for partial exports.
-    fn mark_gone(&mut self) -> Result<u64, StoreError> {
+    /// Marks cards of this source and of the pipelines this file held (`scopes`), that the
+    /// file did not hold, as gone. Returns how many. Skipped for partial exports.
+    fn mark_gone(&mut self, scopes: &[Option<String>]) -> Result<u64, StoreError> {
         if self.partial {
             return Ok(0);
         }
         let mut gone_ids = Vec::new();
-        for scope in &self.scopes {
+        for scope in scopes {
             let mut stmt = self.tx.prepare_cached(
                 "SELECT id FROM cards WHERE source = ?1 AND pipeline IS ?2 AND gone_at IS NULL",
             )?;
@@ -413,14 +410,16 @@ impl Import<'_> {
         Ok(gone_ids.len() as u64)
     }
 
-    /// Finishes the batch: marks gone cards, records the counts. `commit: false` (a dry run)
-    /// rolls everything back but still returns the counts.
+    /// Finishes the batch: marks cards of the file's pipelines (`scopes`) that it did not hold
+    /// gone, records the counts. `commit: false` (a dry run) rolls everything back but still
+    /// returns the counts.
     pub fn finish(
         mut self,
         mut counts: BatchCounts,
+        scopes: &[Option<String>],
         commit: bool,
     ) -> Result<BatchCounts, StoreError> {
-        counts.gone = self.mark_gone()?;
+        counts.gone = self.mark_gone(scopes)?;
         // One set-based statement instead of a row-by-row insert per new card.
         self.tx.execute(
             "INSERT INTO stage_history (card_id, batch_id, seen_at, pipeline, stage)

@@ -24,7 +24,7 @@ pub enum StoreError {
         path: PathBuf,
         source: Box<dyn std::error::Error + Send + Sync>,
     },
-    #[error(transparent)]
+    #[error("{}", crate::text::store::sql(.0, is_busy(.0)))]
     Sql(#[from] rusqlite::Error),
 }
 
@@ -92,7 +92,10 @@ impl Store {
             conn,
             path: path.to_path_buf(),
         };
-        store.migrate()?;
+        // Only a store that needs it takes the write lock: readers must not wait for an import.
+        if version < schema::latest() || app_id == 0 {
+            store.migrate()?;
+        }
         Ok(store)
     }
 
@@ -126,6 +129,18 @@ impl Store {
         tx.pragma_update(None, "application_id", schema::APPLICATION_ID)?;
         tx.commit()?;
         Ok(())
+    }
+}
+
+fn is_busy(e: &rusqlite::Error) -> bool {
+    matches!(e, rusqlite::Error::SqliteFailure(f, _)
+        if matches!(f.code, rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked))
+}
+
+impl StoreError {
+    /// Another okk holds the write lock past the busy timeout: the user can retry.
+    pub fn is_busy(&self) -> bool {
+        matches!(self, StoreError::Sql(e) if is_busy(e))
     }
 }
 

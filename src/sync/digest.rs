@@ -1,37 +1,63 @@
-//! The digest of what an export says about a card: a hash of the row's raw cells (all rows of
-//! the card, for Bitrix24 product rows), seeded with everything that decides how cells become a
-//! card (okk's version, the profile, the header, the source). Equal digests mean "unchanged
-//! since", which lets a re-import skip unchanged rows without mapping them.
+//! The digest of what an export says about a card: a hash of the card's non-empty cells (all
+//! rows of the card, for Bitrix24 product rows) under their header names, seeded with what
+//! decides how cells become a card (the profile, the source, [`MAPPING_VERSION`]). Equal digests
+//! mean "unchanged since", which lets a re-import skip unchanged rows without mapping them.
+//!
+//! Cells are taken in the order of their header names, not of the columns, so an export with
+//! its columns in another order (or with an extra, empty column) changes nothing.
 
 use xxhash_rust::xxh3::{Xxh3, xxh3_64};
 
-use super::profile::Profile;
+use super::mapper::Mapper;
 
-#[derive(Debug, Clone, Copy)]
-pub struct Seed(u64);
+/// Bump when a change to the mapping code makes the same cells give a different card, so that
+/// the next import re-maps every card once.
+pub const MAPPING_VERSION: u32 = 1;
 
-impl Seed {
-    pub fn new(profile: &Profile, header: &[String], source: &str) -> Seed {
-        // Profile's Debug output is deterministic (its maps are BTreeMaps).
-        let basis = format!(
-            "okk {}\0{profile:?}\0{header:?}\0{source}",
-            env!("CARGO_PKG_VERSION")
-        );
-        Seed(xxh3_64(basis.as_bytes()))
-    }
-
-    pub fn hasher(self) -> Xxh3 {
-        Xxh3::with_seed(self.0)
-    }
+#[derive(Debug, Clone)]
+pub struct Seed {
+    seed: u64,
+    /// Column indices in the order of their header names.
+    order: Vec<usize>,
+    names: Vec<String>,
 }
 
-/// Adds one row's cells to a card's digest.
-pub fn add_row<'a>(h: &mut Xxh3, cells: impl IntoIterator<Item = &'a str>) {
-    for c in cells {
-        h.update(&(c.len() as u32).to_le_bytes());
-        h.update(c.as_bytes());
+impl Seed {
+    pub fn new(mapper: &Mapper, source: &str) -> Seed {
+        // Profile's Debug output is deterministic (its maps are BTreeMaps).
+        let basis = format!(
+            "okk mapping {MAPPING_VERSION}\0{:?}\0{source}",
+            mapper.profile()
+        );
+        let names = mapper.names().to_vec();
+        let mut order: Vec<usize> = (0..names.len()).collect();
+        order.sort_by(|&a, &b| names[a].cmp(&names[b]));
+        Seed {
+            seed: xxh3_64(basis.as_bytes()),
+            order,
+            names,
+        }
     }
-    h.update(b"\n");
+
+    pub fn hasher(&self) -> Xxh3 {
+        Xxh3::with_seed(self.seed)
+    }
+
+    /// Adds one row's cells (one per header column) to a card's digest.
+    pub fn add_row(&self, h: &mut Xxh3, cells: &[&str]) {
+        for &i in &self.order {
+            let cell = cells.get(i).copied().unwrap_or("");
+            if cell.trim().is_empty() {
+                continue;
+            }
+            let name = &self.names[i];
+            h.update(&(name.len() as u32).to_le_bytes());
+            h.update(name.as_bytes());
+            h.update(&(cell.len() as u32).to_le_bytes());
+            h.update(cell.as_bytes());
+        }
+        h.update(b"\n");
+    }
 }
 
 pub fn finish(h: &Xxh3) -> i64 {

@@ -106,10 +106,20 @@ enum Item {
     },
 }
 
+/// What the reader learnt about the file as a whole.
+#[derive(Default)]
+struct FileFacts {
+    /// Data records read (Bitrix24 product rows count one each).
+    rows: u64,
+    unknown: Vec<UnknownStage>,
+    /// The pipelines the file held: a full export of them makes their absentees gone.
+    scopes: Vec<Option<String>>,
+}
+
 /// What the reader thread sends the writer.
 enum Chunk {
     Items(Vec<Item>, Vec<Warning>),
-    Done(Vec<UnknownStage>),
+    Done(FileFacts),
     Failed(ImportError),
 }
 
@@ -175,12 +185,12 @@ pub fn import_file(
         .map_err(|e| fail(None, None, e.to_string()))?;
 
     let lookup = Lookup::open(store_path, &source).map_err(|e| fail(None, None, e.to_string()))?;
-    let seed = Seed::new(mapper.profile(), &header, &source);
+    let seed = Seed::new(&mapper, &source);
 
     let mut counts = BatchCounts::default();
     let mut stage_changes = 0u64;
     let mut samples: Vec<Warning> = Vec::new();
-    let mut unknown: Vec<UnknownStage> = Vec::new();
+    let mut facts = FileFacts::default();
     let mut note_warnings = |counts: &mut BatchCounts, ws: Vec<Warning>| {
         counts.warnings += ws.len() as u64;
         for w in ws {
@@ -201,7 +211,7 @@ pub fn import_file(
             seed,
             file: &file_for_thread,
             stage_known: HashMap::new(),
-            unknown: Vec::new(),
+            facts: FileFacts::default(),
         };
         std::thread::Builder::new()
             .name("okk-reader".into())
@@ -210,15 +220,14 @@ pub fn import_file(
         for chunk in rx {
             let (items, warnings) = match chunk {
                 Chunk::Items(items, w) => (items, w),
-                Chunk::Done(u) => {
-                    unknown = u;
+                Chunk::Done(f) => {
+                    facts = f;
                     continue;
                 }
                 Chunk::Failed(e) => return Err(e),
             };
             note_warnings(&mut counts, warnings);
             for item in items {
-                counts.rows += 1;
                 let (line, outcome) = match item {
                     Item::Unchanged { line, id } => (line, import.unchanged(id)),
                     Item::Upsert {
@@ -255,8 +264,9 @@ pub fn import_file(
     // On error `import` is dropped here, which rolls the transaction back.
     result?;
     let cards = counts.inserted + counts.updated + counts.unchanged;
+    counts.rows = facts.rows;
     let counts = import
-        .finish(counts, !opts.dry_run)
+        .finish(counts, &facts.scopes, !opts.dry_run)
         .map_err(|e| fail(None, None, e.to_string()))?;
     Ok(ImportReport {
         file: file_label,
@@ -276,7 +286,7 @@ pub fn import_file(
         stage_changes,
         warnings: counts.warnings,
         warning_samples: samples,
-        unknown_stages: unknown,
+        unknown_stages: facts.unknown,
         dry_run: opts.dry_run,
     })
 }
@@ -289,14 +299,14 @@ struct Reader<'a> {
     seed: Seed,
     file: &'a str,
     stage_known: HashMap<String, bool>,
-    unknown: Vec<UnknownStage>,
+    facts: FileFacts,
 }
 
 impl Reader<'_> {
     fn run(mut self, rows: RowSource, tx: mpsc::SyncSender<Chunk>) {
         match self.read(rows, &tx) {
             Ok(()) => {
-                let _ = tx.send(Chunk::Done(self.unknown));
+                let _ = tx.send(Chunk::Done(self.facts));
             }
             Err(Some(e)) => {
                 let _ = tx.send(Chunk::Failed(e));
@@ -329,6 +339,7 @@ impl Reader<'_> {
         let stage_col = mapper
             .column_index(SystemField::Stage)
             .expect("checked by Mapper::new");
+        let pipeline_col = mapper.column_index(SystemField::Pipeline);
         let mut items: Vec<Item> = Vec::with_capacity(BATCH);
         let mut warnings = Vec::new();
         // Bitrix24: the card being built from consecutive rows with one ID.
@@ -341,6 +352,7 @@ impl Reader<'_> {
                 break;
             }
             let line = rows.line();
+            self.facts.rows += 1;
             let len = rows.len();
             let width = if rows.pads_short_rows() {
                 mapper.width()
@@ -363,7 +375,7 @@ impl Reader<'_> {
             if group {
                 if let Some((_, card, h)) = pending.as_mut().filter(|(_, c, _)| c.external_id == id)
                 {
-                    digest::add_row(h, cells.iter().copied());
+                    self.seed.add_row(h, &cells);
                     let row = mapper
                         .card(line, cells.iter().copied(), &mut warnings)
                         .map_err(|e| Some(row_error(self.file, e)))?;
@@ -371,7 +383,7 @@ impl Reader<'_> {
                     continue;
                 }
                 let mut h = self.seed.hasher();
-                digest::add_row(&mut h, cells.iter().copied());
+                self.seed.add_row(&mut h, &cells);
                 let card = mapper
                     .card(line, cells.iter().copied(), &mut warnings)
                     .map_err(|e| Some(row_error(self.file, e)))?;
@@ -381,7 +393,7 @@ impl Reader<'_> {
                 }
             } else {
                 let mut h = self.seed.hasher();
-                digest::add_row(&mut h, cells.iter().copied());
+                self.seed.add_row(&mut h, &cells);
                 let hash = digest::finish(&h);
                 let existing = self
                     .lookup
@@ -390,14 +402,23 @@ impl Reader<'_> {
                 match existing {
                     // The common case of a re-import: nothing to map, nothing to write.
                     Some(e) if e.hash == hash && !e.gone => {
-                        self.note_stage(cells[stage_col].trim());
+                        if e.has_invalid {
+                            // Unchanged, but its bad values are reported again.
+                            mapper
+                                .card(line, cells.iter().copied(), &mut warnings)
+                                .map_err(|e| Some(row_error(self.file, e)))?;
+                        }
+                        let pipeline = pipeline_col
+                            .map(|c| cells[c].trim())
+                            .filter(|p| !p.is_empty());
+                        self.note_card(cells[stage_col].trim(), pipeline);
                         items.push(Item::Unchanged { line, id: e.id });
                     }
                     existing => {
                         let card = mapper
                             .card(line, cells.iter().copied(), &mut warnings)
                             .map_err(|e| Some(row_error(self.file, e)))?;
-                        self.note_stage(&card.stage);
+                        self.note_card(&card.stage, card.pipeline.as_deref());
                         items.push(Item::Upsert {
                             line,
                             existing,
@@ -421,7 +442,7 @@ impl Reader<'_> {
 
     /// A whole card (used for grouped rows, which are always mapped).
     fn item(&mut self, line: u64, card: Card, hash: i64) -> Result<Item, Option<ImportError>> {
-        self.note_stage(&card.stage);
+        self.note_card(&card.stage, card.pipeline.as_deref());
         let existing = self
             .lookup
             .get(&card.external_id)
@@ -436,7 +457,11 @@ impl Reader<'_> {
         })
     }
 
-    fn note_stage(&mut self, stage: &str) {
+    /// Notes what the file holds: its pipelines, and stages the funnel does not know.
+    fn note_card(&mut self, stage: &str, pipeline: Option<&str>) {
+        if !self.facts.scopes.iter().any(|s| s.as_deref() == pipeline) {
+            self.facts.scopes.push(pipeline.map(String::from));
+        }
         let known = match self.stage_known.get(stage) {
             Some(k) => *k,
             None => {
@@ -446,9 +471,9 @@ impl Reader<'_> {
             }
         };
         if !known {
-            match self.unknown.iter_mut().find(|u| u.stage == stage) {
+            match self.facts.unknown.iter_mut().find(|u| u.stage == stage) {
                 Some(u) => u.cards += 1,
-                None => self.unknown.push(UnknownStage {
+                None => self.facts.unknown.push(UnknownStage {
                     stage: stage.to_string(),
                     cards: 1,
                 }),

@@ -139,6 +139,11 @@ impl Mapper {
         self.width
     }
 
+    /// Header names as used for custom fields: trimmed, repeats numbered.
+    pub fn names(&self) -> &[String] {
+        &self.names
+    }
+
     /// The index of the column feeding `field`.
     pub fn column_index(&self, field: SystemField) -> Option<usize> {
         self.targets
@@ -257,6 +262,25 @@ impl Mapper {
         }
         if card.external_id.is_empty() {
             return Err(self.empty_required(line, SystemField::ExternalId));
+        }
+        if values::looks_like_scientific(&card.external_id) {
+            warnings.push(Warning {
+                line,
+                column: self.names[self.column_index(SystemField::ExternalId).unwrap_or(0)].clone(),
+                message: msg::scientific_id(&card.external_id),
+            });
+        }
+        if p.blank_is_false {
+            for field in [SystemField::Closed, SystemField::Won] {
+                let slot = if field == SystemField::Closed {
+                    &mut card.closed
+                } else {
+                    &mut card.won
+                };
+                if slot.is_none() && self.column_index(field).is_some() {
+                    *slot = Some(false);
+                }
+            }
         }
         if card.stage.is_empty() {
             return Err(self.empty_required(line, SystemField::Stage));

@@ -80,6 +80,9 @@ pub struct Profile {
     pub true_values: Vec<String>,
     #[serde(default = "default_false_values")]
     pub false_values: Vec<String>,
+    /// An empty yes/no cell means "no" (Salesforce writes `1` or nothing).
+    #[serde(default)]
+    pub blank_is_false: bool,
     /// Consecutive rows with one ID are one card, their amounts summed (Bitrix24 product rows).
     #[serde(default)]
     pub group_rows_by_id: bool,

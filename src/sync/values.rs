@@ -117,6 +117,21 @@ pub fn clean_owner(raw: &str, format: OwnerFormat) -> String {
     }
 }
 
+/// `3.14159E+17`: a long numeric ID after a trip through Excel (HubSpot record IDs).
+pub fn looks_like_scientific(id: &str) -> bool {
+    let Some((mantissa, exp)) = id.split_once(['e', 'E']) else {
+        return false;
+    };
+    let exp = exp.strip_prefix('+').unwrap_or(exp);
+    !exp.is_empty()
+        && exp.bytes().all(|b| b.is_ascii_digit())
+        && !mantissa.is_empty()
+        && mantissa
+            .bytes()
+            .all(|b| b.is_ascii_digit() || b == b'.' || b == b',')
+        && mantissa.bytes().next().is_some_and(|b| b.is_ascii_digit())
+}
+
 pub fn split_list<'a>(raw: &'a str, sep: &'a str) -> impl Iterator<Item = String> + 'a {
     raw.split(sep)
         .map(str::trim)
@@ -193,6 +208,15 @@ mod tests {
         assert_eq!(parse_amount("1,124,741.15", false), Some(1_124_741.15));
         assert_eq!(parse_amount("abc", true), None);
         assert_eq!(parse_amount("", true), None);
+    }
+
+    #[test]
+    fn excel_mangled_ids_are_spotted() {
+        assert!(looks_like_scientific("3.14159E+17"));
+        assert!(looks_like_scientific("1,2E+10"));
+        assert!(!looks_like_scientific("31245817"));
+        assert!(!looks_like_scientific("006Ec00000AieKFIAZ"));
+        assert!(!looks_like_scientific("E+17"));
     }
 
     #[test]

@@ -88,6 +88,13 @@ pub fn duplicate_id() -> String {
         .into()
 }
 
+pub fn scientific_id(id: &str) -> String {
+    format!(
+        "ID «{id}» looks like a number Excel turned into scientific notation, so it may not match \
+         the CRM's record; export again without opening the file in Excel"
+    )
+}
+
 pub fn unclosed_quote() -> String {
     "a quoted field that starts in this record is never closed: the file ends inside quotes \
      (the file may be truncated, or a quote inside a field is not doubled)"

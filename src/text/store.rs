@@ -20,3 +20,13 @@ pub fn not_okk(path: &Path) -> String {
 pub fn cannot_open(path: &Path, err: &dyn std::fmt::Display) -> String {
     format!("{}: cannot open the database: {err}", path.display())
 }
+
+pub fn sql(e: &rusqlite::Error, busy: bool) -> String {
+    if busy {
+        "the database is busy: another okk is writing to it (an import?); \
+         try again when it has finished"
+            .into()
+    } else {
+        format!("database error: {e}")
+    }
+}

@@ -1,0 +1,323 @@
+//! The command line as a user meets it: help that names every flag, exit code 2 for wrong usage
+//! and 1 for bad input, machine-readable `--json` reports, the demo, and `okk funnel check`.
+
+mod common;
+
+use common::{Desk, fixture, funnel_path, path_arg};
+use serde_json::Value as Json;
+
+fn stdout_of(cmd: &mut assert_cmd::Command) -> String {
+    let out = cmd.output().expect("run okk");
+    assert!(
+        out.status.success(),
+        "failed ({:?}):\n{}",
+        out.status.code(),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).expect("UTF-8 stdout")
+}
+
+// ---- help and usage ---------------------------------------------------------------------------
+
+#[test]
+fn help_names_every_command_and_global_flag() {
+    let desk = Desk::new();
+    let help = stdout_of(desk.okk_bare().arg("--help"));
+    for word in [
+        "import",
+        "stats",
+        "funnel",
+        "demo",
+        "--db",
+        "--funnel",
+        "--help",
+        "--version",
+    ] {
+        assert!(
+            help.contains(word),
+            "«{word}» missing from okk --help:\n{help}"
+        );
+    }
+    assert!(help.contains("Exit codes: 0 success, 1 bad input or config, 2 wrong usage"));
+}
+
+#[test]
+fn import_help_names_every_flag() {
+    let desk = Desk::new();
+    let help = stdout_of(desk.okk_bare().args(["import", "--help"]));
+    for flag in [
+        "<FILE>...",
+        "--profile",
+        "--map",
+        "--encoding",
+        "--sheet",
+        "--source",
+        "--partial",
+        "--dry-run",
+        "--json",
+        "--db",
+        "--funnel",
+        "--help",
+    ] {
+        assert!(
+            help.contains(flag),
+            "«{flag}» missing from okk import --help:\n{help}"
+        );
+    }
+    for profile in [
+        "amocrm",
+        "bitrix24",
+        "hubspot",
+        "pipedrive",
+        "salesforce",
+        "generic",
+    ] {
+        assert!(help.contains(profile), "profile {profile} not listed");
+    }
+}
+
+#[test]
+fn wrong_usage_exits_2_and_touches_nothing() {
+    let desk = Desk::new();
+    let cases: [&[&str]; 5] = [
+        &["--no-such-flag", "stats"],
+        &["import", "--no-such-flag", "x.csv"],
+        &["import"],
+        &["import", "--profile", "zoho", "x.csv"],
+        &["no-such-command"],
+    ];
+    for args in cases {
+        let out = desk.okk().args(args).output().unwrap();
+        assert_eq!(out.status.code(), Some(2), "okk {args:?}");
+        assert!(!out.stderr.is_empty(), "okk {args:?} says nothing");
+    }
+    assert!(!desk.db.exists(), "wrong usage created the store");
+}
+
+#[test]
+fn import_without_a_file_names_the_missing_argument() {
+    let desk = Desk::new();
+    let out = desk.okk().arg("import").output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(err.contains("<FILE>"), "{err}");
+}
+
+// ---- import --json ----------------------------------------------------------------------------
+
+#[test]
+fn import_json_prints_one_object_per_file() {
+    let desk = Desk::new();
+    let files = [
+        fixture("amocrm_utf8_bom.csv"),
+        fixture("amocrm_cp1251.csv"),
+        fixture("bitrix24_deals.csv"),
+    ];
+    let out = stdout_of(desk.okk().args(["import", "--json"]).args(&files));
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines.len(), 3, "{out}");
+    let reports: Vec<Json> = lines
+        .iter()
+        .map(|l| serde_json::from_str(l).expect("each line is one JSON object"))
+        .collect();
+    for (r, file) in reports.iter().zip(&files) {
+        assert!(r.is_object());
+        for key in [
+            "file",
+            "profile",
+            "encoding",
+            "rows",
+            "inserted",
+            "updated",
+            "unchanged",
+            "gone",
+            "warnings",
+            "unknown_stages",
+        ] {
+            assert!(r.get(key).is_some(), "no «{key}» in {r}");
+        }
+        assert_eq!(r["file"], file.as_str());
+        assert!(r["unknown_stages"].is_array());
+    }
+    let summary: Vec<(&str, &str, u64, u64)> = reports
+        .iter()
+        .map(|r| {
+            (
+                r["profile"].as_str().unwrap(),
+                r["encoding"].as_str().unwrap(),
+                r["inserted"].as_u64().unwrap(),
+                r["gone"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        summary,
+        [
+            ("amocrm", "UTF-8 (BOM)", 5, 0),
+            // Same account and pipeline, other cards: this full export makes 1001–1005 gone.
+            ("amocrm", "windows-1251", 4, 5),
+            ("bitrix24", "UTF-8 (BOM)", 3, 0),
+        ]
+    );
+}
+
+#[test]
+fn second_amocrm_export_marks_the_first_ones_cards_gone_in_its_report() {
+    // Two full exports of one account and one pipeline: the second does not hold 1001–1005.
+    let desk = Desk::new();
+    desk.import_one(&[&fixture("amocrm_utf8_bom.csv")]);
+    let r = desk.import_one(&[&fixture("amocrm_cp1251.csv")]);
+    assert_eq!(r["gone"], 5);
+}
+
+#[test]
+fn import_errors_go_to_stderr_with_exit_1() {
+    let desk = Desk::new();
+    let missing = path_arg(&desk.dir.path().join("no-such-export.csv"));
+    let out = desk.okk().args(["import", &missing]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(out.stdout.is_empty());
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        err.starts_with(&format!("okk: {missing}: cannot read the file")),
+        "{err}"
+    );
+}
+
+// ---- stats --json -----------------------------------------------------------------------------
+
+#[test]
+fn stats_json_lists_funnel_stages_in_order_then_unknown_ones() {
+    let desk = Desk::new();
+    desk.import(&[
+        &fixture("amocrm_utf8_bom.csv"),
+        &fixture("bitrix24_deals.csv"),
+    ]);
+    let stats = desk.stats();
+    let stages = stats["stages"].as_array().expect("{\"stages\": [...]}");
+    let names: Vec<&str> = stages
+        .iter()
+        .map(|s| s["stage"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "Первичный контакт",
+            "Квалификация",
+            "Встреча назначена",
+            "Встреча проведена",
+            "Молчуны после встречи",
+            "Отработка возражений",
+            "Контакт после встречи",
+            "Бронирование",
+            "Договор",
+            "Успешно реализовано",
+            "Закрыто и не реализовано",
+            // Not in the funnel: after it, most cards first, then by name.
+            "Новая",
+            "Подготовка документов",
+        ]
+    );
+    let figures: Vec<(u64, u64)> = stages
+        .iter()
+        .map(|s| (s["cards"].as_u64().unwrap(), s["gone"].as_u64().unwrap()))
+        .collect();
+    assert_eq!(
+        figures,
+        [
+            (2, 0),
+            (1, 0),
+            (0, 0),
+            (0, 0),
+            (0, 0),
+            (0, 0),
+            (0, 0),
+            (0, 0),
+            (0, 0),
+            // amoCRM's 1004 and Bitrix24's «Сделка успешна» (an alias).
+            (2, 0),
+            (1, 0),
+            (1, 0),
+            (1, 0),
+        ]
+    );
+    assert_eq!(stages[9]["known"], true);
+    assert_eq!(stages[11]["known"], false);
+}
+
+#[test]
+fn stats_on_an_empty_store_lists_every_funnel_stage_with_zero() {
+    let desk = Desk::new();
+    let stats = desk.stats();
+    let stages = stats["stages"].as_array().unwrap();
+    assert_eq!(stages.len(), 11);
+    assert!(stages.iter().all(|s| s["cards"] == 0 && s["gone"] == 0));
+}
+
+// ---- demo -------------------------------------------------------------------------------------
+
+#[test]
+fn demo_prints_the_stats_and_never_touches_the_db_path() {
+    let desk = Desk::new();
+    let out = stdout_of(desk.okk().arg("demo"));
+    assert!(out.contains("Продажи недвижимости"), "{out}");
+    assert!(out.contains("  Stage "), "{out}");
+    assert!(out.contains("  Первичный контакт "), "{out}");
+    assert!(out.contains("  Total "), "{out}");
+    assert!(!desk.db.exists(), "the demo created {}", desk.db.display());
+    // Its own store lives in a fresh temporary directory.
+    let demo_db = out
+        .lines()
+        .find_map(|l| l.strip_prefix("Demo database: "))
+        .expect("the demo says where its store is");
+    assert!(
+        demo_db.starts_with(&path_arg(&desk.tmp_dir())),
+        "{demo_db} is not under TMPDIR"
+    );
+    assert!(std::path::Path::new(demo_db).exists());
+}
+
+// ---- funnel check -----------------------------------------------------------------------------
+
+#[test]
+fn funnel_check_on_a_broken_funnel_points_at_file_line_column() {
+    let desk = Desk::new();
+    let broken = desk.dir.path().join("broken.toml");
+    std::fs::write(
+        &broken,
+        "name = \"Сломанная\"\n\n[[stages]]\nname = \"Первичный контакт\"\nkind = \"closed\"\nmax_idle_days = 0\n",
+    )
+    .unwrap();
+    let out = desk
+        .okk_bare()
+        .arg("--db")
+        .arg(&desk.db)
+        .arg("--funnel")
+        .arg(&broken)
+        .args(["funnel", "check"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8(out.stderr).unwrap();
+    let file = path_arg(&broken);
+    assert!(
+        err.contains(&format!("{file}:5:8: stages[0].kind: ")),
+        "{err}"
+    );
+    assert!(
+        err.contains(&format!("{file}:6:17: stages[0].max_idle_days: ")),
+        "{err}"
+    );
+    assert!(!desk.db.exists());
+}
+
+#[test]
+fn funnel_check_on_the_shipped_funnel_is_ok() {
+    let desk = Desk::new();
+    let out = stdout_of(desk.okk().args(["funnel", "check"]));
+    assert!(
+        out.starts_with(&format!("{}: ok", path_arg(&funnel_path()))),
+        "{out}"
+    );
+    assert!(out.contains("11 stages"), "{out}");
+}

@@ -1,0 +1,304 @@
+//! Shared by the integration tests: a throw-away store in a temp dir, the real `okk` binary run
+//! against it, and a digest of every table that shows what a command did or did not change.
+
+// Each test binary uses its own subset of these helpers.
+#![allow(dead_code)]
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use assert_cmd::Command;
+use rusqlite::types::Value;
+use rusqlite::{Connection, OpenFlags};
+use serde_json::Value as Json;
+
+pub fn repo() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// A file under `tests/fixtures/import/` (built by `make_fixtures.py`), as a command argument.
+pub fn fixture(rel: &str) -> String {
+    path_arg(&repo().join("tests/fixtures/import").join(rel))
+}
+
+/// The real Salesforce demo-org dump under `tests/fixtures/salesforce/`.
+pub fn salesforce(name: &str) -> String {
+    path_arg(&repo().join("tests/fixtures/salesforce").join(name))
+}
+
+pub fn funnel_path() -> PathBuf {
+    repo().join("assets/funnel.toml")
+}
+
+pub fn path_arg(p: &Path) -> String {
+    p.to_str().expect("test paths are UTF-8").to_string()
+}
+
+/// Every row of every table (and the schema version), rows sorted, values spelled out.
+pub type Digest = BTreeMap<String, Vec<String>>;
+
+/// One desk: a temp dir holding the store, the home and temp dirs the binary sees.
+pub struct Desk {
+    pub dir: tempfile::TempDir,
+    pub db: PathBuf,
+}
+
+impl Default for Desk {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Desk {
+    pub fn new() -> Desk {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let db = dir.path().join("okk.db");
+        Desk { dir, db }
+    }
+
+    /// `okk --db DB --funnel assets/funnel.toml`, with HOME, the XDG dirs and TMPDIR inside the
+    /// temp dir, so that nothing the test runs can reach the user's own store or config.
+    pub fn okk(&self) -> Command {
+        let mut cmd = self.okk_bare();
+        cmd.arg("--db")
+            .arg(&self.db)
+            .arg("--funnel")
+            .arg(funnel_path());
+        cmd
+    }
+
+    /// The binary with the sandboxed environment but no `--db`/`--funnel`.
+    pub fn okk_bare(&self) -> Command {
+        let home = self.dir.path().join("home");
+        let tmp = self.dir.path().join("tmp");
+        std::fs::create_dir_all(&home).expect("home dir");
+        std::fs::create_dir_all(&tmp).expect("tmp dir");
+        let mut cmd = Command::cargo_bin("okk").expect("the okk binary is built");
+        cmd.env_remove("OKK_DB")
+            .env_remove("OKK_FUNNEL")
+            .env("HOME", &home)
+            .env("XDG_DATA_HOME", home.join(".local/share"))
+            .env("XDG_CONFIG_HOME", home.join(".config"))
+            .env("TMPDIR", &tmp)
+            .env("NO_COLOR", "1")
+            .env("RUST_BACKTRACE", "0");
+        cmd
+    }
+
+    pub fn tmp_dir(&self) -> PathBuf {
+        self.dir.path().join("tmp")
+    }
+
+    /// `okk import --json ARGS`, which must succeed; the reports, one per file.
+    pub fn import(&self, args: &[&str]) -> Vec<Json> {
+        let out = self
+            .okk()
+            .arg("import")
+            .arg("--json")
+            .args(args)
+            .output()
+            .expect("run okk");
+        assert!(
+            out.status.success(),
+            "okk import {args:?} failed ({:?}):\n{}",
+            out.status.code(),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout)
+            .expect("UTF-8 stdout")
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not JSON ({e}): {l}")))
+            .collect()
+    }
+
+    /// `okk import --json ARGS` for one file: its report.
+    pub fn import_one(&self, args: &[&str]) -> Json {
+        let mut reports = self.import(args);
+        assert_eq!(reports.len(), 1, "one report per file: {reports:#?}");
+        reports.remove(0)
+    }
+
+    /// `okk import ARGS`, which must fail with exit code 1; its stderr.
+    pub fn import_fails(&self, args: &[&str]) -> String {
+        let out = self
+            .okk()
+            .arg("import")
+            .args(args)
+            .output()
+            .expect("run okk");
+        let stderr = String::from_utf8(out.stderr).expect("UTF-8 stderr");
+        assert_eq!(
+            out.status.code(),
+            Some(1),
+            "okk import {args:?} should exit 1; stderr:\n{stderr}"
+        );
+        stderr
+    }
+
+    /// `okk stats --json`.
+    pub fn stats(&self) -> Json {
+        let out = self
+            .okk()
+            .args(["stats", "--json"])
+            .output()
+            .expect("run okk");
+        assert!(
+            out.status.success(),
+            "okk stats failed:\n{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        serde_json::from_slice(&out.stdout).expect("stats --json prints JSON")
+    }
+
+    /// The `okk stats --json` row of one stage.
+    pub fn stats_row(&self, stage: &str) -> Json {
+        let stats = self.stats();
+        stats["stages"]
+            .as_array()
+            .expect("stages array")
+            .iter()
+            .find(|s| s["stage"] == stage)
+            .unwrap_or_else(|| panic!("no stage «{stage}» in {stats:#}"))
+            .clone()
+    }
+
+    pub fn conn(&self) -> Connection {
+        let conn = Connection::open_with_flags(
+            &self.db,
+            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )
+        .expect("open the store");
+        conn.busy_timeout(std::time::Duration::from_secs(5))
+            .expect("busy timeout");
+        conn
+    }
+
+    /// One card's row as column → value (TEXT, INTEGER, REAL or null).
+    pub fn card(&self, external_id: &str) -> BTreeMap<String, Json> {
+        let conn = self.conn();
+        let mut stmt = conn
+            .prepare("SELECT * FROM cards WHERE external_id = ?1")
+            .unwrap();
+        let names: Vec<String> = stmt.column_names().map(str::to_string).collect();
+        let mut rows = stmt.query([external_id]).unwrap();
+        let row = rows
+            .next()
+            .unwrap()
+            .unwrap_or_else(|| panic!("no card {external_id}"));
+        let mut card = BTreeMap::new();
+        for (i, name) in names.iter().enumerate() {
+            let v = match row.get::<_, Value>(i).unwrap() {
+                Value::Null => Json::Null,
+                Value::Integer(n) => Json::from(n),
+                Value::Real(f) => Json::from(f),
+                Value::Text(s) => Json::from(s),
+                Value::Blob(b) => Json::from(format!("{b:?}")),
+            };
+            card.insert(name.clone(), v);
+        }
+        assert!(rows.next().unwrap().is_none(), "two cards {external_id}");
+        card
+    }
+
+    /// Cards not gone, per stage name as the CRM wrote it.
+    pub fn stage_counts(&self) -> BTreeMap<String, i64> {
+        let conn = self.conn();
+        let mut stmt = conn
+            .prepare("SELECT stage, count(*) FROM cards WHERE gone_at IS NULL GROUP BY stage")
+            .unwrap();
+        stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap()
+    }
+
+    pub fn count(&self, sql: &str) -> i64 {
+        self.conn().query_row(sql, [], |r| r.get(0)).unwrap()
+    }
+
+    /// The stage history of one card, oldest first.
+    pub fn history(&self, external_id: &str) -> Vec<String> {
+        let conn = self.conn();
+        let mut stmt = conn
+            .prepare(
+                "SELECT h.stage FROM stage_history h JOIN cards c ON c.id = h.card_id
+                 WHERE c.external_id = ?1 ORDER BY h.id",
+            )
+            .unwrap();
+        stmt.query_map([external_id], |r| r.get(0))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap()
+    }
+
+    pub fn digest(&self) -> Digest {
+        digest(&self.db)
+    }
+}
+
+/// Builds the expected stage counts from pairs.
+pub fn counts(pairs: &[(&str, i64)]) -> BTreeMap<String, i64> {
+    pairs.iter().map(|(s, n)| (s.to_string(), *n)).collect()
+}
+
+/// A JSON column of a card (`tags`, `notes`, `fields`, …), parsed.
+pub fn json_col(card: &BTreeMap<String, Json>, column: &str) -> Json {
+    let text = card[column]
+        .as_str()
+        .unwrap_or_else(|| panic!("{column} is not text: {:?}", card[column]));
+    serde_json::from_str(text).unwrap_or_else(|e| panic!("{column} is not JSON ({e}): {text}"))
+}
+
+/// Every table listed in `sqlite_schema`, every row, sorted; plus the schema itself and
+/// `user_version`. Equal digests mean the store holds the same data.
+pub fn digest(db: &Path) -> Digest {
+    let conn =
+        Connection::open_with_flags(db, OpenFlags::SQLITE_OPEN_READ_WRITE).expect("open the store");
+    let mut out = Digest::new();
+    let version: i64 = conn
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .unwrap();
+    out.insert("PRAGMA user_version".into(), vec![version.to_string()]);
+    let tables: Vec<String> = {
+        let mut stmt = conn
+            .prepare("SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name")
+            .unwrap();
+        stmt.query_map([], |r| r.get(0))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap()
+    };
+    for table in ["sqlite_schema".to_string()].into_iter().chain(tables) {
+        let mut stmt = conn.prepare(&format!("SELECT * FROM \"{table}\"")).unwrap();
+        let n = stmt.column_count();
+        let mut rows: Vec<String> = stmt
+            .query_map([], |r| {
+                let cells: Vec<String> = (0..n)
+                    .map(|i| format!("{:?}", r.get::<_, Value>(i).unwrap()))
+                    .collect();
+                Ok(cells.join(" | "))
+            })
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        rows.sort();
+        out.insert(table, rows);
+    }
+    out
+}
+
+/// Asserts two digests are equal, naming the first table that differs.
+pub fn assert_same(before: &Digest, after: &Digest) {
+    for (table, rows) in before {
+        assert_eq!(
+            after.get(table),
+            Some(rows),
+            "table {table} changed (before → after)"
+        );
+    }
+    assert_eq!(
+        before.keys().collect::<Vec<_>>(),
+        after.keys().collect::<Vec<_>>(),
+        "the set of tables changed"
+    );
+}

@@ -1,0 +1,219 @@
+//! A broken export never half-lands: the import stops with `FILE:LINE: what is wrong`, exits 1,
+//! and the store — already holding cards from a good import — is exactly as it was. A value that
+//! merely does not parse is a warning, and the row is kept with the raw text.
+
+mod common;
+
+use common::{Desk, assert_same, fixture, json_col};
+use serde_json::json;
+
+/// A desk with the good amoCRM export already imported (cards 1001–1005, source amocrm).
+fn desk_with_cards() -> Desk {
+    let desk = Desk::new();
+    let r = desk.import_one(&[&fixture("amocrm_utf8_bom.csv")]);
+    assert_eq!(r["inserted"], 5);
+    desk
+}
+
+/// Imports `rel`, expects exit 1 with stderr starting `okk: FILE:{at}` and containing `says`,
+/// and the store unchanged.
+fn refused(rel: &str, extra: &[&str], at: &str, says: &str) {
+    let desk = desk_with_cards();
+    let before = desk.digest();
+    let file = fixture(rel);
+    let mut args: Vec<&str> = extra.to_vec();
+    args.push(&file);
+    let err = desk.import_fails(&args);
+    let prefix = format!("okk: {file}{at} ");
+    assert!(
+        err.starts_with(&prefix),
+        "expected stderr to start with {prefix:?}, got:\n{err}"
+    );
+    assert!(err.contains(says), "expected {says:?} in:\n{err}");
+    assert_eq!(err.lines().count(), 1, "one line of error:\n{err}");
+    assert_same(&before, &desk.digest());
+}
+
+#[test]
+fn quote_never_closed_stops_at_the_line_where_its_record_starts() {
+    // Line 5 opens a quote; the file ends inside it two lines later.
+    refused("malformed/unclosed_quote.csv", &[], ":5:", "never closed");
+}
+
+#[test]
+fn truncated_last_line_stops_at_that_line() {
+    refused(
+        "malformed/truncated_last_line.csv",
+        &[],
+        ":6:",
+        "this row has 3 fields but the header has 7",
+    );
+}
+
+#[test]
+fn row_with_an_extra_field_mid_file_stops_at_its_line() {
+    // Line 6, after a record whose note spans lines 3–4: physical lines are counted.
+    refused(
+        "malformed/field_count_mid.csv",
+        &[],
+        ":6:",
+        "this row has 8 fields but the header has 7",
+    );
+}
+
+#[test]
+fn invalid_utf8_after_the_first_64kb_is_an_error_not_garbage() {
+    let bytes = std::fs::read(fixture("malformed/invalid_utf8_after_70k.csv")).unwrap();
+    let bad_at = std::str::from_utf8(&bytes).unwrap_err().valid_up_to();
+    assert!(bad_at > 70 * 1024, "bad bytes at {bad_at}");
+    let line = bytes[..bad_at].iter().filter(|&&b| b == b'\n').count() + 1;
+    assert_eq!(line, 705);
+    // Field 2 (the title) holds the windows-1251 bytes.
+    refused(
+        "malformed/invalid_utf8_after_70k.csv",
+        &[],
+        ":705:2:",
+        "not valid UTF-8",
+    );
+}
+
+#[test]
+fn export_without_a_stage_column_is_refused_at_the_header() {
+    refused(
+        "malformed/no_stage_column.csv",
+        &[],
+        ":1:",
+        "no profile recognises these headers",
+    );
+    refused(
+        "malformed/no_stage_column.csv",
+        &["--profile", "amocrm"],
+        ":1:",
+        "no stage column",
+    );
+}
+
+#[test]
+fn empty_id_cell_stops_at_its_line_and_column() {
+    refused(
+        "malformed/empty_id.csv",
+        &[],
+        ":5:1:",
+        "the external_id column «ID» is empty",
+    );
+}
+
+// Problems with the file as a whole have no line to point at: `FILE: message`.
+
+#[test]
+fn empty_file_is_refused() {
+    refused("malformed/empty.csv", &[], ":", "the file is empty");
+}
+
+#[test]
+fn file_of_only_a_bom_is_refused_as_empty() {
+    refused("malformed/bom_only.csv", &[], ":", "the file is empty");
+    refused(
+        "malformed/utf16_bom_only.csv",
+        &[],
+        ":",
+        "the file is empty",
+    );
+}
+
+#[test]
+fn binary_file_is_refused() {
+    refused(
+        "malformed/picture.csv",
+        &[],
+        ":",
+        "this is not a text export (a NUL byte at offset 8)",
+    );
+}
+
+#[test]
+fn html_table_named_xls_is_refused() {
+    refused(
+        "malformed/bitrix_export.xls",
+        &[],
+        ":",
+        "this is an HTML table saved as a spreadsheet",
+    );
+}
+
+#[test]
+fn a_failed_file_rolls_back_alone_and_earlier_files_stay_imported() {
+    let desk = Desk::new();
+    let good = fixture("amocrm_cp1251.csv");
+    let bad = fixture("malformed/field_count_mid.csv");
+    let out = desk
+        .okk()
+        .args(["import", "--json", &good, &bad])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert_eq!(stdout.lines().count(), 1, "{stdout}");
+    assert!(
+        String::from_utf8(out.stderr)
+            .unwrap()
+            .starts_with(&format!("okk: {bad}:6: "))
+    );
+    assert_eq!(desk.count("SELECT count(*) FROM cards"), 4);
+    assert_eq!(
+        desk.count("SELECT count(*) FROM cards WHERE external_id IN ('2901', '2902')"),
+        0
+    );
+    assert_eq!(desk.count("SELECT count(*) FROM import_batches"), 1);
+}
+
+// ---- warnings do not stop the import ----------------------------------------------------------
+
+#[test]
+fn bad_date_in_an_optional_field_is_a_warning_and_the_row_is_kept() {
+    let desk = desk_with_cards();
+    let r = desk.import_one(&[&fixture("amocrm_bad_date.csv")]);
+    assert_eq!(r["inserted"], 3);
+    assert_eq!(r["warnings"], 1);
+    let samples = r["warning_samples"].as_array().unwrap();
+    assert_eq!(samples.len(), 1);
+    assert_eq!(samples[0]["line"], 3);
+    assert_eq!(samples[0]["column"], "Дата создания сделки");
+    assert!(
+        samples[0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("«32.13.2026 10:00:00»"),
+        "{samples:?}"
+    );
+
+    let c = desk.card("3002");
+    assert_eq!(c["created_at"], json!(null));
+    assert_eq!(c["stage"], "Квалификация");
+    assert_eq!(
+        json_col(&c, "invalid"),
+        json!({"Дата создания сделки": "32.13.2026 10:00:00"})
+    );
+    assert_eq!(desk.card("3001")["created_at"], "2026-11-01 10:00:00");
+    assert_eq!(
+        desk.count("SELECT warnings FROM import_batches ORDER BY id DESC LIMIT 1"),
+        1
+    );
+}
+
+#[test]
+fn bad_date_warning_is_shown_with_its_line_in_the_human_report() {
+    let desk = Desk::new();
+    let out = desk
+        .okk()
+        .args(["import", &fixture("amocrm_bad_date.csv")])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("  warnings  1\n"), "{text}");
+    assert!(
+        text.contains("    line 3 [Дата создания сделки]: «32.13.2026 10:00:00»"),
+        "{text}"
+    );
+}

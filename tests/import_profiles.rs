@@ -1,0 +1,506 @@
+//! A desk imports the export its CRM wrote, whichever CRM, encoding or layout: okk names the
+//! profile and encoding it chose, counts the cards per stage, and stores each value where it
+//! belongs (owner, amount, dates as 'YYYY-MM-DD HH:MM:SS', tags, notes, custom fields).
+
+mod common;
+
+use common::{Desk, counts, fixture, json_col, salesforce};
+use serde_json::json;
+
+// ---- amoCRM -----------------------------------------------------------------------------------
+
+#[test]
+fn amocrm_utf8_export_with_bom_is_detected_and_mapped() {
+    let desk = Desk::new();
+    let r = desk.import_one(&[&fixture("amocrm_utf8_bom.csv")]);
+    assert_eq!(r["profile"], "amocrm");
+    assert_eq!(r["encoding"], "UTF-8 (BOM)");
+    assert_eq!(r["delimiter"], ",");
+    assert_eq!(r["source"], "amocrm");
+    assert_eq!(
+        (r["rows"].as_u64(), r["cards"].as_u64()),
+        (Some(5), Some(5))
+    );
+    assert_eq!(r["inserted"], 5);
+    assert_eq!(r["warnings"], 0);
+    assert_eq!(r["unknown_stages"], json!([]));
+    assert_eq!(
+        desk.stage_counts(),
+        counts(&[
+            ("Первичный контакт", 2),
+            ("Квалификация", 1),
+            ("Успешно реализовано", 1),
+            ("Закрыто и не реализовано", 1),
+        ])
+    );
+
+    let c = desk.card("1001");
+    assert_eq!(c["source"], "amocrm");
+    assert_eq!(c["title"], "Квартира в ЖК «Солнечный берег»");
+    assert_eq!(c["owner"], "Смирнова Ольга");
+    assert_eq!(c["amount"], 8_450_000.0);
+    assert_eq!(c["pipeline"], "Продажи недвижимости");
+    assert_eq!(c["created_at"], "2026-11-20 10:11:35");
+    assert_eq!(c["updated_at"], "2026-11-20 10:11:35");
+    assert_eq!(c["contact"], "Петров Павел Николаевич");
+    assert_eq!(c["company"], "ООО «Ромашка»");
+    assert_eq!(json_col(&c, "tags"), json!(["VIP", "ипотека", "сайт"]));
+    assert_eq!(
+        json_col(&c, "phones"),
+        json!(["+7 907 636-56-65", "+7 912 000-11-22"])
+    );
+    assert_eq!(json_col(&c, "emails"), json!(["p.petrov@example.ru"]));
+    assert_eq!(json_col(&c, "invalid"), json!({}));
+
+    assert_eq!(desk.card("1003")["amount"], 20_180_000.5);
+    assert_eq!(desk.card("1004")["closed_at"], "2026-11-15 18:00:00");
+    assert_eq!(desk.card("1005")["closed_at"], "2026-11-10 12:00:00");
+}
+
+#[test]
+fn amocrm_multiline_note_with_doubled_quotes_is_one_note() {
+    let desk = Desk::new();
+    desk.import_one(&[&fixture("amocrm_utf8_bom.csv")]);
+    let c = desk.card("1001");
+    assert_eq!(
+        json_col(&c, "notes"),
+        json!([
+            "Клиент сказал: \"перезвоните в четверг\"\nХочет 2-комнатную",
+            "Отправил презентацию"
+        ])
+    );
+    // The record after the two-line one is read whole, from its own first line.
+    assert_eq!(desk.card("1002")["title"], "Павлов Павел");
+}
+
+#[test]
+fn amocrm_not_closed_text_leaves_the_closing_date_empty_without_a_warning() {
+    let desk = Desk::new();
+    let r = desk.import_one(&[&fixture("amocrm_utf8_bom.csv")]);
+    assert_eq!(r["warnings"], 0);
+    for id in ["1001", "1002", "1003"] {
+        let c = desk.card(id);
+        assert_eq!(c["closed_at"], json!(null), "card {id}");
+        assert_eq!(json_col(&c, "invalid"), json!({}), "card {id}");
+    }
+}
+
+#[test]
+fn amocrm_padded_budget_header_maps_and_its_repeat_survives_as_budget_2() {
+    let desk = Desk::new();
+    desk.import_one(&[&fixture("amocrm_utf8_bom.csv")]);
+    let c = desk.card("1001");
+    // `"Бюджет "` is the amount; the account's own custom field «Бюджет» is kept apart.
+    assert_eq!(c["amount"], 8_450_000.0);
+    assert_eq!(
+        json_col(&c, "fields"),
+        json!({
+            "Кем создана сделка": "Администратор",
+            "Кем редактирована": "Смирнова Ольга",
+            "Ответственный за контакт": "Смирнова Ольга",
+            "Город": "Екатеринбург",
+            "Источник": "Сайт",
+            "Интересующие параметры": "2-комн., до 9 млн",
+            "Бюджет (2)": "9 000 000",
+            "utm_source": "yandex",
+        })
+    );
+}
+
+#[test]
+fn amocrm_windows_1251_export_with_semicolons_quotes_and_crlf() {
+    let desk = Desk::new();
+    let r = desk.import_one(&[&fixture("amocrm_cp1251.csv")]);
+    assert_eq!(r["profile"], "amocrm");
+    assert_eq!(r["encoding"], "windows-1251");
+    assert_eq!(r["delimiter"], ";");
+    assert_eq!(
+        (r["rows"].as_u64(), r["cards"].as_u64()),
+        (Some(4), Some(4))
+    );
+    assert_eq!(
+        desk.stage_counts(),
+        counts(&[
+            ("Квалификация", 2),
+            ("Встреча назначена", 1),
+            ("Договор", 1)
+        ])
+    );
+    let c = desk.card("2101");
+    assert_eq!(c["title"], "Квартира для семьи с детьми");
+    assert_eq!(c["owner"], "Кузнецова Елена");
+    assert_eq!(c["amount"], 7_300_000.0);
+    assert_eq!(c["created_at"], "2026-11-12 11:00:00");
+    assert_eq!(c["closed_at"], json!(null));
+    assert_eq!(json_col(&c, "tags"), json!(["ипотека", "семейная"]));
+    assert_eq!(
+        json_col(&c, "notes"),
+        json!(["Нужна школа рядом; просит планировки"])
+    );
+    // The last column of a CRLF line carries no stray `\r`.
+    assert_eq!(json_col(&c, "fields"), json!({"Город": "Екатеринбург"}));
+
+    let c = desk.card("2102");
+    assert_eq!(c["title"], "Студия «под сдачу»");
+    assert_eq!(
+        json_col(&c, "notes"),
+        json!(["Клиент: \"возьму, если скидка\""])
+    );
+    assert_eq!(desk.card("2104")["closed_at"], "2026-11-18 17:05:00");
+    assert_eq!(
+        desk.count("SELECT count(*) FROM cards WHERE instr(fields || notes || stage, char(13))"),
+        0
+    );
+}
+
+#[test]
+fn amocrm_koi8r_export_is_told_from_windows_1251() {
+    let desk = Desk::new();
+    let r = desk.import_one(&[&fixture("amocrm_koi8r.csv")]);
+    assert_eq!(r["profile"], "amocrm");
+    assert_eq!(r["encoding"], "KOI8-R");
+    assert_eq!(r["cards"], 3);
+    assert_eq!(
+        desk.stage_counts(),
+        counts(&[("Встреча проведена", 2), ("Бронирование", 1)])
+    );
+    let c = desk.card("2201");
+    assert_eq!(c["title"], "Трёхкомнатная квартира у парка");
+    assert_eq!(c["owner"], "Орлова Светлана");
+    assert_eq!(c["amount"], 12_500_000.0);
+    assert_eq!(c["created_at"], "2026-11-03 09:15:00");
+}
+
+#[test]
+fn amocrm_utf16le_tab_separated_export() {
+    let desk = Desk::new();
+    let r = desk.import_one(&[&fixture("amocrm_utf16le.csv")]);
+    assert_eq!(r["profile"], "amocrm");
+    assert_eq!(r["encoding"], "UTF-16LE");
+    assert_eq!(r["delimiter"], "tab");
+    assert_eq!(r["cards"], 3);
+    assert_eq!(
+        desk.stage_counts(),
+        counts(&[
+            ("Первичный контакт", 1),
+            ("Молчуны после встречи", 1),
+            ("Отработка возражений", 1),
+        ])
+    );
+    let c = desk.card("2301");
+    assert_eq!(c["owner"], "Фёдорова Ирина");
+    assert_eq!(c["amount"], 4_200_000.0);
+    assert_eq!(c["created_at"], "2026-11-18 12:00:00");
+    assert_eq!(json_col(&c, "tags"), json!(["выставка", "холодный"]));
+    assert_eq!(json_col(&desk.card("2302"), "tags"), json!([]));
+}
+
+#[test]
+fn forced_encoding_is_used_and_reported() {
+    let desk = Desk::new();
+    let r = desk.import_one(&["--encoding", "cp1251", &fixture("amocrm_cp1251.csv")]);
+    assert_eq!(r["encoding"], "windows-1251");
+    assert_eq!(r["encoding_reason"], "--encoding");
+    assert_eq!(desk.card("2103")["title"], "Двухкомнатная квартира");
+}
+
+// ---- Bitrix24 ---------------------------------------------------------------------------------
+
+#[test]
+fn bitrix24_export_with_trailing_semicolons_owner_ids_and_product_rows() {
+    let desk = Desk::new();
+    let r = desk.import_one(&[&fixture("bitrix24_deals.csv")]);
+    assert_eq!(r["profile"], "bitrix24");
+    assert_eq!(r["encoding"], "UTF-8 (BOM)");
+    assert_eq!(r["delimiter"], ";");
+    assert_eq!(
+        (r["cards"].as_u64(), r["inserted"].as_u64()),
+        (Some(3), Some(3))
+    );
+    assert_eq!(r["warnings"], 0);
+    // «Сделка успешна» is an alias in the funnel; the other two are not.
+    assert_eq!(
+        r["unknown_stages"],
+        json!([
+            {"stage": "Подготовка документов", "cards": 1},
+            {"stage": "Новая", "cards": 1},
+        ])
+    );
+    assert_eq!(
+        desk.stage_counts(),
+        counts(&[
+            ("Подготовка документов", 1),
+            ("Сделка успешна", 1),
+            ("Новая", 1)
+        ])
+    );
+    assert_eq!(desk.count("SELECT count(*) FROM cards"), 3);
+
+    // Three product rows of deal 501 are one card, its amount their sum.
+    let c = desk.card("501");
+    assert_eq!(c["amount"], 400_000.5);
+    assert_eq!(c["owner"], "Смирнова Ольга");
+    assert_eq!(c["closed"], 0);
+    assert_eq!(c["currency"], "RUB");
+    assert_eq!(c["pipeline"], "Общая");
+    assert_eq!(c["created_at"], "2026-11-20 10:11:35");
+    assert_eq!(c["expected_close_at"], "2026-12-30 00:00:00");
+    assert_eq!(json_col(&c, "notes"), json!(["Ждём одобрение банка"]));
+    assert_eq!(
+        json_col(&c, "fields"),
+        json!({
+            "Кем создана": "Администратор",
+            "Источник": "Звонок",
+            "Товар": "Квартира; Парковка; Кладовая",
+            "Группа стадий": "В работе",
+        })
+    );
+    assert_eq!(desk.history("501"), ["Подготовка документов"]);
+
+    let c = desk.card("502");
+    assert_eq!(c["owner"], "Иванов Пётр");
+    assert_eq!(c["closed"], 1);
+    assert_eq!(c["amount"], 1_200_000.0);
+    assert_eq!(json_col(&c, "notes"), json!(["Оплата \"в два транша\""]));
+
+    let c = desk.card("503");
+    assert_eq!(c["owner"], "Козлова Мария");
+    assert_eq!(c["amount"], json!(null));
+    assert_eq!(c["expected_close_at"], json!(null));
+}
+
+#[test]
+fn bitrix24_product_rows_are_counted_as_rows_of_the_file() {
+    let desk = Desk::new();
+    let r = desk.import_one(&[&fixture("bitrix24_deals.csv")]);
+    // 5 data rows in the file, 3 deals.
+    assert_eq!(
+        (r["rows"].as_u64(), r["cards"].as_u64()),
+        (Some(5), Some(3))
+    );
+}
+
+// ---- HubSpot, Pipedrive -----------------------------------------------------------------------
+
+#[test]
+fn hubspot_all_quoted_export() {
+    let desk = Desk::new();
+    let r = desk.import_one(&[&fixture("hubspot-crm-exports-all-deals-2026-11-20.csv")]);
+    assert_eq!(r["profile"], "hubspot");
+    assert_eq!(r["encoding"], "UTF-8");
+    assert_eq!(r["cards"], 4);
+    assert_eq!(
+        desk.stage_counts(),
+        counts(&[
+            ("appointmentscheduled", 2),
+            ("closedwon", 1),
+            ("contractsent", 1)
+        ])
+    );
+    let c = desk.card("18234567801");
+    assert_eq!(c["source"], "hubspot");
+    assert_eq!(c["title"], "Acme - 3 apartments");
+    assert_eq!(c["owner"], "Anna Popova");
+    assert_eq!(c["amount"], 12_500.5);
+    assert_eq!(c["pipeline"], "Sales Pipeline");
+    assert_eq!(c["created_at"], "2026-11-02 09:30:00");
+    assert_eq!(c["expected_close_at"], "2026-12-15 00:00:00");
+    assert_eq!(c["last_activity_at"], "2026-11-19 16:45:00");
+    assert_eq!(json_col(&c, "tags"), json!(["newbusiness"]));
+    assert_eq!(
+        json_col(&c, "notes"),
+        json!(["Wants a bulk discount, meeting on Friday"])
+    );
+    assert_eq!(json_col(&c, "fields"), json!({"Lead Source": "Website"}));
+    assert_eq!(desk.card("18234567804")["title"], "Umbrella, \"phase 2\"");
+}
+
+#[test]
+fn pipedrive_status_column_sets_closed_and_won() {
+    let desk = Desk::new();
+    let r = desk.import_one(&[&fixture("pipedrive_deals.csv")]);
+    assert_eq!(r["profile"], "pipedrive");
+    assert_eq!(r["cards"], 3);
+    assert_eq!(r["warnings"], 0);
+    assert_eq!(
+        desk.stage_counts(),
+        counts(&[
+            ("Qualified", 1),
+            ("Negotiations Started", 1),
+            ("Contact Made", 1)
+        ])
+    );
+    let open = desk.card("7");
+    assert_eq!((&open["closed"], &open["won"]), (&json!(0), &json!(null)));
+    assert_eq!(open["owner"], "Maria Lopez");
+    assert_eq!(open["amount"], 9_500.0);
+    assert_eq!(open["currency"], "EUR");
+    assert_eq!(open["company"], "Riverside LLC");
+    assert_eq!(open["created_at"], "2026-11-03 10:00:00");
+    assert_eq!(open["expected_close_at"], "2026-12-31 00:00:00");
+    assert_eq!(
+        json_col(&open, "fields"),
+        json!({"Deal - Total activities": "4", "Deal - Floor": "5"})
+    );
+    let won = desk.card("8");
+    assert_eq!((&won["closed"], &won["won"]), (&json!(1), &json!(1)));
+    let lost = desk.card("9");
+    assert_eq!((&lost["closed"], &lost["won"]), (&json!(1), &json!(0)));
+    assert_eq!(json_col(&lost, "notes"), json!(["Too expensive"]));
+}
+
+// ---- Salesforce (a real demo-org dump) --------------------------------------------------------
+
+#[test]
+fn salesforce_opportunity_export_is_detected_with_its_stage_counts() {
+    let desk = Desk::new();
+    let r = desk.import_one(&[&salesforce("Opportunity.csv")]);
+    assert_eq!(r["profile"], "salesforce");
+    assert_eq!(r["encoding"], "UTF-8 (BOM)");
+    assert_eq!(
+        (r["rows"].as_u64(), r["cards"].as_u64()),
+        (Some(50), Some(50))
+    );
+    assert_eq!(r["warnings"], 0);
+    // Counted in the file with `csv.DictReader`; none of them is in the real-estate funnel.
+    assert_eq!(
+        r["unknown_stages"],
+        json!([
+            {"stage": "Qualification", "cards": 9},
+            {"stage": "Closed Won", "cards": 12},
+            {"stage": "Negotiation", "cards": 9},
+            {"stage": "Discovery", "cards": 9},
+            {"stage": "Proposal/Quote", "cards": 8},
+            {"stage": "Closed Lost", "cards": 3},
+        ])
+    );
+    assert_eq!(
+        desk.stage_counts(),
+        counts(&[
+            ("Qualification", 9),
+            ("Closed Won", 12),
+            ("Negotiation", 9),
+            ("Discovery", 9),
+            ("Proposal/Quote", 8),
+            ("Closed Lost", 3),
+        ])
+    );
+    let c = desk.card("006Ec00000AieKFIAZ");
+    assert_eq!(
+        c["title"],
+        "Patterson-Hansen - Merchant Services - November 2024"
+    );
+    assert_eq!(c["owner"], "005Ec000004oBPNIA2");
+    assert_eq!(c["company"], "001Ec00000GGw3iIAD");
+    assert_eq!(c["amount"], 1_124_741.15);
+    // `2024-01-22T16:14:25.000+0000` → UTC; `CloseDate` is a date.
+    assert_eq!(c["created_at"], "2024-01-22 16:14:25");
+    assert_eq!(c["updated_at"], "2024-01-22 16:14:25");
+    assert_eq!(c["expected_close_at"], "2024-11-10 00:00:00");
+    // Salesforce writes `1` or nothing: an open deal is closed = 0, won = 0.
+    assert_eq!((&c["closed"], &c["won"]), (&json!(0), &json!(0)));
+    let fields = json_col(&c, "fields");
+    assert_eq!(fields["External_id__c"], "ext_opportunity_0");
+    assert_eq!(fields["Product__c"], "Merchant Services");
+
+    let won = desk.card("006Ec00000AieKGIAZ");
+    assert_eq!((&won["closed"], &won["won"]), (&json!(1), &json!(1)));
+    assert_eq!(
+        desk.count("SELECT count(*) FROM cards WHERE closed = 1 AND won = 1"),
+        12
+    );
+    // Lost deals: IsClosed 1, IsWon empty.
+    assert_eq!(
+        desk.count("SELECT count(*) FROM cards WHERE closed = 1 AND won = 0"),
+        3
+    );
+}
+
+#[test]
+fn salesforce_leads_import_as_generic_with_a_column_map() {
+    let desk = Desk::new();
+    let r = desk.import_one(&[
+        "--map",
+        "external_id=Id,stage=Status,title=Company,owner=OwnerId",
+        &salesforce("Lead.csv"),
+    ]);
+    assert_eq!(r["profile"], "generic");
+    assert_eq!(r["source"], "generic");
+    assert_eq!(
+        (r["rows"].as_u64(), r["cards"].as_u64()),
+        (Some(60), Some(60))
+    );
+    // Counted in the file's `Status` column.
+    assert_eq!(
+        desk.stage_counts(),
+        counts(&[("Qualified", 24), ("New", 21), ("Working", 15)])
+    );
+    let c = desk.card("00QEc00000BBaeXMAT");
+    assert_eq!(c["stage"], "Qualified");
+    assert_eq!(c["title"], "001Ec00000GINb1IAH");
+    assert_eq!(c["owner"], "005Ec000004oBPNIA2");
+    let fields = json_col(&c, "fields");
+    assert_eq!(fields["Name"], "William Lee");
+    assert_eq!(fields["Email"], "william.lee@example.com");
+    // A quoted JSON cell with doubled quotes comes through intact.
+    assert_eq!(
+        fields["Address"],
+        "{\"city\":\"East Kellyburgh\",\"country\":\"US\",\"geocodeAccuracy\":null,\
+         \"latitude\":null,\"longitude\":null,\"postalCode\":\"11709\",\"state\":\"ME\",\
+         \"street\":\"84011 Porter Springs Suite 653\"}"
+    );
+}
+
+// ---- XLSX -------------------------------------------------------------------------------------
+
+#[test]
+fn xlsx_export_reads_the_first_sheet_by_default() {
+    let desk = Desk::new();
+    let r = desk.import_one(&[&fixture("amocrm_two_sheets.xlsx")]);
+    assert_eq!(r["profile"], "amocrm");
+    assert_eq!(r["encoding"], "xlsx");
+    assert_eq!(r["sheet"], "Сделки");
+    assert_eq!(r["cards"], 3);
+    assert_eq!(
+        desk.stage_counts(),
+        counts(&[("Квалификация", 1), ("Первичный контакт", 2)])
+    );
+    let c = desk.card("5001");
+    assert_eq!(c["title"], "Квартира из таблицы");
+    assert_eq!(c["owner"], "Смирнова Ольга");
+    assert_eq!(c["amount"], 7_500_000.0);
+    // A real date cell (number format 22) and a text date both land as 'YYYY-MM-DD HH:MM:SS'.
+    assert_eq!(c["created_at"], "2026-11-20 10:30:00");
+    assert_eq!(desk.card("5002")["created_at"], "2026-11-19 18:31:35");
+    assert_eq!(desk.card("5002")["amount"], 3_900_000.5);
+    assert_eq!(json_col(&c, "fields"), json!({"Город": "Екатеринбург"}));
+    // A row whose trailing cells are absent is padded, not refused.
+    assert_eq!(json_col(&desk.card("5003"), "fields"), json!({}));
+}
+
+#[test]
+fn xlsx_sheet_flag_picks_the_second_sheet() {
+    let desk = Desk::new();
+    let r = desk.import_one(&["--sheet", "Архив", &fixture("amocrm_two_sheets.xlsx")]);
+    assert_eq!(r["sheet"], "Архив");
+    assert_eq!(r["cards"], 2);
+    assert_eq!(
+        desk.stage_counts(),
+        counts(&[("Успешно реализовано", 1), ("Закрыто и не реализовано", 1)])
+    );
+    assert_eq!(desk.card("5101")["amount"], 9_000_000.0);
+    assert_eq!(
+        desk.count("SELECT count(*) FROM cards WHERE external_id LIKE '500%'"),
+        0
+    );
+}
+
+#[test]
+fn xlsx_unknown_sheet_is_refused_with_the_sheets_it_has() {
+    let desk = Desk::new();
+    let file = fixture("amocrm_two_sheets.xlsx");
+    let err = desk.import_fails(&["--sheet", "Нет такого", &file]);
+    assert!(err.starts_with(&format!("okk: {file}: ")), "{err}");
+    assert!(err.contains("«Нет такого»"), "{err}");
+    assert!(err.contains("Сделки, Архив"), "{err}");
+}

@@ -1,0 +1,282 @@
+//! The desk imports a fresh export every morning: an unchanged export changes nothing, a changed
+//! one updates just what moved (keeping the stage history), cards that left a full export are
+//! marked gone but never deleted, and their reviews stay with them.
+
+mod common;
+
+use common::{Desk, assert_same, fixture, json_col, salesforce};
+use serde_json::{Value as Json, json};
+
+/// (inserted, updated, unchanged, gone) of a report.
+fn tally(r: &Json) -> (u64, u64, u64, u64) {
+    let n = |k: &str| r[k].as_u64().unwrap_or_else(|| panic!("no {k} in {r}"));
+    (n("inserted"), n("updated"), n("unchanged"), n("gone"))
+}
+
+// ---- re-import idempotence --------------------------------------------------------------------
+
+#[test]
+fn reimporting_the_same_export_changes_nothing() {
+    let desk = Desk::new();
+    let first = desk.import_one(&[&fixture("amocrm_utf8_bom.csv")]);
+    assert_eq!(tally(&first), (5, 0, 0, 0));
+    let before = desk.digest();
+
+    let again = desk.import_one(&[&fixture("amocrm_utf8_bom.csv")]);
+    assert_eq!(tally(&again), (0, 0, 5, 0));
+    assert_eq!(again["stage_changes"], 0);
+
+    let mut after = desk.digest();
+    let mut before = before;
+    // Only the new batch's own row differs.
+    assert_eq!(after["import_batches"].len(), 2);
+    before.remove("import_batches");
+    after.remove("import_batches");
+    assert_same(&before, &after);
+}
+
+#[test]
+fn reimporting_any_shipped_profile_export_changes_nothing() {
+    let files = [
+        (fixture("amocrm_cp1251.csv"), vec![]),
+        (fixture("amocrm_koi8r.csv"), vec![]),
+        (fixture("amocrm_utf16le.csv"), vec![]),
+        (fixture("bitrix24_deals.csv"), vec![]),
+        (
+            fixture("hubspot-crm-exports-all-deals-2026-11-20.csv"),
+            vec![],
+        ),
+        (fixture("pipedrive_deals.csv"), vec![]),
+        (fixture("amocrm_two_sheets.xlsx"), vec![]),
+        (salesforce("Opportunity.csv"), vec![]),
+        (
+            salesforce("Lead.csv"),
+            vec![
+                "--map",
+                "external_id=Id,stage=Status,title=Company,owner=OwnerId",
+            ],
+        ),
+    ];
+    for (file, extra) in &files {
+        let desk = Desk::new();
+        let mut args: Vec<&str> = extra.clone();
+        args.push(file);
+        let first = desk.import_one(&args);
+        let cards = first["cards"].as_u64().unwrap();
+        let mut before = desk.digest();
+        let again = desk.import_one(&args);
+        assert_eq!(tally(&again), (0, 0, cards, 0), "{file}");
+        let mut after = desk.digest();
+        before.remove("import_batches");
+        after.remove("import_batches");
+        assert_same(&before, &after);
+    }
+}
+
+#[test]
+fn the_same_deals_with_columns_in_another_order_change_nothing() {
+    let desk = Desk::new();
+    desk.import_one(&[&fixture("resync/v1.csv")]);
+    let mut before = desk.digest();
+    let r = desk.import_one(&[&fixture("resync/v1_columns_reordered.csv")]);
+    assert_eq!(tally(&r), (0, 0, 5, 0));
+    let mut after = desk.digest();
+    before.remove("import_batches");
+    after.remove("import_batches");
+    assert_same(&before, &after);
+}
+
+#[test]
+fn reimporting_a_file_with_a_bad_date_reports_the_same_warning() {
+    let desk = Desk::new();
+    let first = desk.import_one(&[&fixture("amocrm_bad_date.csv")]);
+    assert_eq!(first["warnings"], 1);
+    let again = desk.import_one(&[&fixture("amocrm_bad_date.csv")]);
+    assert_eq!(tally(&again), (0, 0, 3, 0));
+    assert_eq!(again["warnings"], 1);
+    assert_eq!(again["warning_samples"], first["warning_samples"]);
+}
+
+// ---- change detection and stage history -------------------------------------------------------
+
+#[test]
+fn second_export_reports_moved_edited_vanished_and_new_cards() {
+    let desk = Desk::new();
+    assert_eq!(
+        tally(&desk.import_one(&[&fixture("resync/v1.csv")])),
+        (5, 0, 0, 0)
+    );
+    let r = desk.import_one(&[&fixture("resync/v2.csv")]);
+    // 4006 new; 4002 moved and 4003 edited; 4001 and 4005 as they were; 4004 gone.
+    assert_eq!(tally(&r), (1, 2, 2, 1));
+    assert_eq!(r["stage_changes"], 1);
+    assert_eq!(
+        (r["rows"].as_u64(), r["cards"].as_u64()),
+        (Some(5), Some(5))
+    );
+
+    assert_eq!(desk.history("4002"), ["Первичный контакт", "Квалификация"]);
+    assert_eq!(desk.card("4002")["stage"], "Квалификация");
+    assert_eq!(desk.history("4003"), ["Квалификация"]);
+    assert_eq!(
+        json_col(&desk.card("4003"), "notes"),
+        json!(["Планировки отправлены"])
+    );
+    assert_eq!(desk.history("4006"), ["Первичный контакт"]);
+
+    // The vanished card is kept, marked gone by the second batch.
+    let gone = desk.card("4004");
+    assert!(gone["gone_at"].is_string(), "{gone:?}");
+    let batch2: i64 = desk.count("SELECT max(id) FROM import_batches");
+    assert_eq!(gone["gone_batch"], batch2);
+    assert_eq!(gone["stage"], "Встреча назначена");
+    assert_eq!(desk.count("SELECT count(*) FROM cards"), 6);
+
+    // Unchanged and edited cards keep their place; only 4002/4003 changed in batch 2.
+    assert_eq!(desk.card("4001")["changed_batch"], 1);
+    assert_eq!(desk.card("4003")["changed_batch"], batch2);
+
+    let met = desk.stats_row("Встреча назначена");
+    assert_eq!((&met["cards"], &met["gone"]), (&json!(0), &json!(1)));
+    let first = desk.stats_row("Первичный контакт");
+    assert_eq!((&first["cards"], &first["gone"]), (&json!(2), &json!(0)));
+    let qual = desk.stats_row("Квалификация");
+    assert_eq!((&qual["cards"], &qual["gone"]), (&json!(2), &json!(0)));
+    let total: u64 = desk.stats()["stages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["cards"].as_u64().unwrap())
+        .sum();
+    assert_eq!(total, 5, "a gone card is not counted among the cards");
+}
+
+#[test]
+fn a_vanished_card_that_comes_back_is_no_longer_gone() {
+    let desk = Desk::new();
+    desk.import_one(&[&fixture("resync/v1.csv")]);
+    desk.import_one(&[&fixture("resync/v2.csv")]);
+    assert!(desk.card("4004")["gone_at"].is_string());
+
+    let r = desk.import_one(&[&fixture("resync/v3.csv")]);
+    assert_eq!(tally(&r), (0, 1, 5, 0));
+    let back = desk.card("4004");
+    assert_eq!(back["gone_at"], json!(null));
+    assert_eq!(back["gone_batch"], json!(null));
+    let met = desk.stats_row("Встреча назначена");
+    assert_eq!((&met["cards"], &met["gone"]), (&json!(1), &json!(0)));
+}
+
+#[test]
+fn a_card_missing_from_an_otherwise_unchanged_export_is_gone() {
+    let desk = Desk::new();
+    desk.import_one(&[&fixture("resync/v1.csv")]);
+    // Yesterday's export without 4004, nothing else changed: the deal was deleted in the CRM.
+    let r = desk.import_one(&[&fixture("resync/v1_without_4004.csv")]);
+    assert_eq!(tally(&r), (0, 0, 4, 1));
+    assert!(desk.card("4004")["gone_at"].is_string());
+    let met = desk.stats_row("Встреча назначена");
+    assert_eq!((&met["cards"], &met["gone"]), (&json!(0), &json!(1)));
+}
+
+#[test]
+fn partial_export_does_not_mark_missing_cards_gone() {
+    let desk = Desk::new();
+    desk.import_one(&[&fixture("resync/v1.csv")]);
+    let r = desk.import_one(&["--partial", &fixture("resync/v2.csv")]);
+    assert_eq!(tally(&r), (1, 2, 2, 0));
+    assert_eq!(desk.card("4004")["gone_at"], json!(null));
+    assert_eq!(
+        desk.count("SELECT partial FROM import_batches ORDER BY id DESC LIMIT 1"),
+        1
+    );
+    let met = desk.stats_row("Встреча назначена");
+    assert_eq!((&met["cards"], &met["gone"]), (&json!(1), &json!(0)));
+}
+
+#[test]
+fn full_export_of_one_pipeline_leaves_other_pipelines_alone() {
+    let desk = Desk::new();
+    let r = desk.import_one(&[&fixture("resync/two_pipelines.csv")]);
+    assert_eq!(tally(&r), (4, 0, 0, 0));
+    let r = desk.import_one(&[&fixture("resync/pipeline_a_only.csv")]);
+    assert_eq!(tally(&r), (0, 0, 1, 1));
+    assert!(desk.card("4102")["gone_at"].is_string());
+    for id in ["4101", "4201", "4202"] {
+        assert_eq!(desk.card(id)["gone_at"], json!(null), "card {id}");
+    }
+}
+
+// ---- reviews survive -------------------------------------------------------------------------
+
+#[test]
+fn a_gone_card_keeps_its_reviews() {
+    let desk = Desk::new();
+    desk.import_one(&[&fixture("resync/v1.csv")]);
+    let card_id: i64 = desk.count("SELECT id FROM cards WHERE external_id = '4004'");
+    desk.conn()
+        .execute(
+            "INSERT INTO reviews (id, card_id, card_source, card_external_id, auditor, stage,
+                                  verdict, comment, created_at)
+             VALUES ('0b9c6f7e-1111-4c2a-9d3e-000000004004', ?1, 'amocrm', '4004', 'Аудитор',
+                     'Встреча назначена', 'stale', 'Встреча не подтверждена', '2026-11-20 12:00:00')",
+            [card_id],
+        )
+        .unwrap();
+
+    let r = desk.import_one(&[&fixture("resync/v2.csv")]);
+    assert_eq!(r["gone"], 1);
+    let (still, points_at, verdict): (i64, i64, String) = desk
+        .conn()
+        .query_row(
+            "SELECT count(*), max(card_id), max(verdict) FROM reviews
+             WHERE id = '0b9c6f7e-1111-4c2a-9d3e-000000004004'",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .unwrap();
+    assert_eq!((still, points_at, verdict.as_str()), (1, card_id, "stale"));
+    let card = desk.card("4004");
+    assert_eq!(card["id"], card_id);
+    assert!(card["gone_at"].is_string());
+
+    // And when the card comes back it is the same card, with the same review.
+    desk.import_one(&[&fixture("resync/v3.csv")]);
+    assert_eq!(desk.card("4004")["id"], card_id);
+    assert_eq!(
+        desk.count("SELECT count(*) FROM reviews WHERE card_id = (SELECT id FROM cards WHERE external_id = '4004')"),
+        1
+    );
+}
+
+// ---- dry run ---------------------------------------------------------------------------------
+
+#[test]
+fn dry_run_reports_the_counts_and_writes_nothing() {
+    let desk = Desk::new();
+    desk.import_one(&[&fixture("resync/v1.csv")]);
+    let before = desk.digest();
+
+    let dry = desk.import_one(&["--dry-run", &fixture("resync/v2.csv")]);
+    assert_eq!(dry["dry_run"], true);
+    assert_eq!(tally(&dry), (1, 2, 2, 1));
+    assert_eq!(dry["stage_changes"], 1);
+    assert_same(&before, &desk.digest());
+
+    // The real run then reports exactly what the dry run promised.
+    let real = desk.import_one(&[&fixture("resync/v2.csv")]);
+    assert_eq!(real["dry_run"], false);
+    assert_eq!(tally(&real), tally(&dry));
+}
+
+#[test]
+fn dry_run_on_a_fresh_store_counts_every_card_as_new() {
+    let desk = Desk::new();
+    // Create the (empty) store first, then make sure a dry run leaves it empty.
+    desk.stats();
+    let before = desk.digest();
+    let dry = desk.import_one(&["--dry-run", &salesforce("Opportunity.csv")]);
+    assert_eq!(tally(&dry), (50, 0, 0, 0));
+    assert_same(&before, &desk.digest());
+    assert_eq!(desk.count("SELECT count(*) FROM cards"), 0);
+}

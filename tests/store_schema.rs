@@ -1,0 +1,247 @@
+//! The store on disk: a new file is migrated to the latest schema and private to its owner; a file
+//! okk must not touch (a newer okk's store, something that is not SQLite at all) is refused with
+//! its bytes unchanged; and readers are never locked out while an import writes.
+
+mod common;
+
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use common::{Desk, fixture};
+use okk::store::schema::{APPLICATION_ID, MIGRATIONS, latest};
+use okk::store::{Store, StoreError};
+use rusqlite::Connection;
+
+fn tables(conn: &Connection) -> Vec<String> {
+    let mut stmt = conn
+        .prepare("SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name")
+        .unwrap();
+    stmt.query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap()
+}
+
+#[test]
+fn a_new_store_is_migrated_to_the_latest_schema() {
+    let desk = Desk::new();
+    assert!(!desk.db.exists());
+    let store = Store::open(&desk.db).unwrap();
+    assert_eq!(store.schema_version().unwrap(), MIGRATIONS.len() as i64);
+    assert_eq!(latest(), MIGRATIONS.len() as i64);
+    drop(store);
+
+    let conn = desk.conn();
+    let version: i64 = conn
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(version, MIGRATIONS.len() as i64);
+    let app_id: i64 = conn
+        .query_row("PRAGMA application_id", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(app_id, APPLICATION_ID);
+    assert_eq!(
+        tables(&conn),
+        [
+            "cards",
+            "drafts",
+            "import_batches",
+            "lead_decisions",
+            "reviews",
+            "stage_history"
+        ]
+    );
+}
+
+#[test]
+fn the_cli_creates_and_migrates_the_store_on_first_use() {
+    let desk = Desk::new();
+    desk.okk().args(["stats", "--json"]).assert().success();
+    let version: i64 = desk
+        .conn()
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(version, MIGRATIONS.len() as i64);
+    // Opening it again migrates nothing and keeps the data.
+    let before = desk.digest();
+    desk.okk().args(["stats", "--json"]).assert().success();
+    common::assert_same(&before, &desk.digest());
+}
+
+/// A store as a newer okk would leave it: our application id, a schema version we do not know.
+fn newer_store(path: &Path) {
+    let conn = Connection::open(path).unwrap();
+    conn.execute_batch(&format!(
+        "CREATE TABLE future_things (id INTEGER PRIMARY KEY, what TEXT);
+         INSERT INTO future_things (what) VALUES ('from okk 9');
+         PRAGMA application_id = {APPLICATION_ID};
+         PRAGMA user_version = {};",
+        latest() + 1
+    ))
+    .unwrap();
+}
+
+#[test]
+fn a_store_from_a_newer_okk_is_refused_and_left_byte_for_byte() {
+    let desk = Desk::new();
+    newer_store(&desk.db);
+    let bytes = std::fs::read(&desk.db).unwrap();
+
+    let out = desk.okk().args(["stats", "--json"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        err.contains(&format!(
+            "this database was written by a newer okk (schema {}; this okk knows up to {})",
+            latest() + 1,
+            latest()
+        )),
+        "{err}"
+    );
+    assert!(err.contains("It was not touched"), "{err}");
+    assert!(out.stdout.is_empty());
+    assert_eq!(std::fs::read(&desk.db).unwrap(), bytes);
+
+    // An import is refused the same way, before reading the export.
+    let err = desk.import_fails(&[&fixture("amocrm_utf8_bom.csv")]);
+    assert!(err.contains("newer okk"), "{err}");
+    assert_eq!(std::fs::read(&desk.db).unwrap(), bytes);
+
+    match Store::open(&desk.db) {
+        Err(StoreError::NewerSchema { found, known, .. }) => {
+            assert_eq!((found, known), (latest() + 1, latest()))
+        }
+        Err(e) => panic!("expected NewerSchema, got {e}"),
+        Ok(_) => panic!("a newer store was opened"),
+    }
+    assert_eq!(std::fs::read(&desk.db).unwrap(), bytes);
+}
+
+#[test]
+fn a_file_that_is_not_sqlite_is_refused_and_left_byte_for_byte() {
+    let desk = Desk::new();
+    let text = "ID,Название сделки,Этап сделки\n1001,Квартира,Первичный контакт\n".repeat(20);
+    std::fs::write(&desk.db, &text).unwrap();
+
+    let out = desk.okk().args(["stats", "--json"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        err.contains("this file is not an okk database. It was not touched."),
+        "{err}"
+    );
+    assert_eq!(std::fs::read_to_string(&desk.db).unwrap(), text);
+
+    let err = desk.import_fails(&[&fixture("amocrm_utf8_bom.csv")]);
+    assert!(err.contains("not an okk database"), "{err}");
+    assert_eq!(std::fs::read_to_string(&desk.db).unwrap(), text);
+}
+
+#[test]
+fn another_programs_sqlite_database_is_refused_and_left_byte_for_byte() {
+    let desk = Desk::new();
+    {
+        let conn = Connection::open(&desk.db).unwrap();
+        conn.execute_batch(
+            "CREATE TABLE contacts (id INTEGER PRIMARY KEY, name TEXT);
+             INSERT INTO contacts (name) VALUES ('Петров');",
+        )
+        .unwrap();
+    }
+    let bytes = std::fs::read(&desk.db).unwrap();
+    let out = desk.okk().args(["stats", "--json"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(err.contains("not an okk database"), "{err}");
+    assert_eq!(std::fs::read(&desk.db).unwrap(), bytes);
+}
+
+#[cfg(unix)]
+#[test]
+fn the_store_file_is_private_to_its_owner() {
+    use std::os::unix::fs::PermissionsExt;
+    let desk = Desk::new();
+    desk.import_one(&[&fixture("amocrm_utf8_bom.csv")]);
+    let mode = std::fs::metadata(&desk.db).unwrap().permissions().mode();
+    assert_eq!(mode & 0o777, 0o600, "mode {mode:o}");
+
+    // Also when the library creates it, in a directory that does not exist yet.
+    let nested = desk.dir.path().join("a/b/okk.db");
+    drop(Store::open(&nested).unwrap());
+    let mode = std::fs::metadata(&nested).unwrap().permissions().mode();
+    assert_eq!(mode & 0o777, 0o600, "mode {mode:o}");
+}
+
+/// Holds the store's write lock the way an import does (`BEGIN IMMEDIATE`, a card written, not
+/// committed) on another connection while `check` runs, then rolls back.
+fn while_an_import_writes(desk: &Desk, check: impl FnOnce()) {
+    let writer = desk.conn();
+    writer
+        .execute_batch(
+            "BEGIN IMMEDIATE;
+             INSERT INTO import_batches (file, profile, source, encoding, started_at)
+             VALUES ('held.csv', 'amocrm', 'amocrm', 'UTF-8', '2026-11-20 12:00:00');
+             INSERT INTO cards (source, external_id, stage, content_hash, first_batch,
+                                changed_batch, changed_at)
+             VALUES ('amocrm', '9999', 'Квалификация', 0, last_insert_rowid(),
+                     last_insert_rowid(), '2026-11-20 12:00:00');",
+        )
+        .unwrap();
+    check();
+    writer.execute_batch("ROLLBACK").unwrap();
+}
+
+#[test]
+fn a_second_connection_reads_while_an_import_holds_the_store() {
+    let desk = Desk::new();
+    desk.import_one(&[&fixture("amocrm_utf8_bom.csv")]);
+    while_an_import_writes(&desk, || {
+        let reader = Connection::open(&desk.db).unwrap();
+        // No waiting: a reader must not need the write lock.
+        reader.busy_timeout(Duration::ZERO).unwrap();
+        let mode: String = reader
+            .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(
+            mode, "wal",
+            "the store is in WAL mode, so readers never wait"
+        );
+        let n: i64 = reader
+            .query_row("SELECT count(*) FROM cards", [], |r| r.get(0))
+            .expect("a reader is not locked out");
+        assert_eq!(
+            n, 5,
+            "the reader sees the committed cards, not the open import"
+        );
+    });
+    assert_eq!(desk.count("SELECT count(*) FROM cards"), 5);
+}
+
+#[test]
+fn okk_stats_reads_while_an_import_holds_the_store() {
+    let desk = Desk::new();
+    desk.import_one(&[&fixture("amocrm_utf8_bom.csv")]);
+    while_an_import_writes(&desk, || {
+        let started = Instant::now();
+        let out = desk
+            .okk()
+            .args(["stats", "--json"])
+            .timeout(Duration::from_secs(5))
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "okk stats failed after {:?}: {}",
+            started.elapsed(),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let stats: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        let cards: u64 = stats["stages"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| s["cards"].as_u64().unwrap())
+            .sum();
+        assert_eq!(cards, 5);
+    });
+}
