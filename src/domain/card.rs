@@ -4,6 +4,10 @@
 use chrono::NaiveDateTime;
 use serde::{Deserialize, Serialize};
 
+/// A custom field's name (the export's header). Shared: every card of an import has the same
+/// few dozen names.
+pub type FieldName = std::sync::Arc<str>;
+
 /// The fields okk itself understands. Profiles map CRM headers onto these; funnel configs name them
 /// in `required` lists. Anything else a CRM exports is kept as a custom field under its header.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -131,7 +135,7 @@ pub struct Card {
     pub notes: Vec<String>,
     /// Columns no profile field maps, under their (trimmed) header, in file order. Repeated headers
     /// are kept apart as `Header (2)`, `Header (3)`. Empty cells are not kept.
-    pub fields: Vec<(String, String)>,
+    pub fields: Vec<(FieldName, String)>,
     /// Values that did not parse (a date like `32.13.2024`), kept raw under the field's name.
     pub invalid: Vec<(String, String)>,
 }

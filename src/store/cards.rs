@@ -1,6 +1,8 @@
 //! Writing synced cards: one import is one transaction that inserts new cards, updates changed
 //! ones (appending stage moves to the history), and marks cards missing from a full export gone.
 
+use std::borrow::Cow;
+
 use chrono::NaiveDateTime;
 use rusqlite::{OptionalExtension, Transaction, params};
 
@@ -55,7 +57,10 @@ pub struct Lookup {
 }
 
 impl Lookup {
-    pub fn open(db: &std::path::Path, source: &str) -> Result<Lookup, StoreError> {
+    /// `snapshot`: hold one read transaction for the whole import (WAL mode). Under the
+    /// rollback journal of a bulk load a held read lock would block the writer, so each lookup
+    /// reads on its own there.
+    pub fn open(db: &std::path::Path, source: &str, snapshot: bool) -> Result<Lookup, StoreError> {
         let conn = rusqlite::Connection::open_with_flags(
             db,
             rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
@@ -63,7 +68,9 @@ impl Lookup {
         conn.busy_timeout(std::time::Duration::from_secs(10))?;
         // One read transaction for the whole import: the snapshot is pinned once instead of
         // re-reading the WAL index on every lookup while the writer appends to the WAL.
-        conn.execute_batch("BEGIN")?;
+        if snapshot {
+            conn.execute_batch("BEGIN")?;
+        }
         let empty = conn.query_row(
             "SELECT NOT EXISTS (SELECT 1 FROM cards WHERE source = ?1)",
             [source],
@@ -141,12 +148,12 @@ pub struct CardRow {
     closed_at: Option<String>,
     expected_close_at: Option<String>,
     last_activity_at: Option<String>,
-    phones: String,
-    emails: String,
-    tags: String,
-    notes: String,
-    fields: String,
-    invalid: String,
+    phones: Cow<'static, str>,
+    emails: Cow<'static, str>,
+    tags: Cow<'static, str>,
+    notes: Cow<'static, str>,
+    fields: Cow<'static, str>,
+    invalid: Cow<'static, str>,
 }
 
 impl CardRow {
@@ -159,26 +166,46 @@ impl CardRow {
             closed_at: opt_time(&card.closed_at),
             expected_close_at: opt_time(&card.expected_close_at),
             last_activity_at: opt_time(&card.last_activity_at),
-            phones: json(&card.phones),
-            emails: json(&card.emails),
-            tags: json(&card.tags),
-            notes: json(&card.notes),
-            fields: json(&Pairs(&card.fields)),
-            invalid: json(&Pairs(&card.invalid)),
+            phones: json_list(&card.phones),
+            emails: json_list(&card.emails),
+            tags: json_list(&card.tags),
+            notes: json_list(&card.notes),
+            fields: json_object(&card.fields),
+            invalid: json_object(&card.invalid),
             card,
         }
     }
 }
 
-fn json<T: serde::Serialize>(value: &T) -> String {
+// Most cards have no emails, no invalid values…: the empty cases cost no allocation.
+fn json_list(items: &[String]) -> Cow<'static, str> {
+    if items.is_empty() {
+        return Cow::Borrowed("[]");
+    }
     // Serialising strings cannot fail.
-    serde_json::to_string(value).unwrap_or_default()
+    Cow::Owned(to_json(items, items.iter().map(|s| s.len() + 4).sum()))
+}
+
+/// Serialises into a buffer sized up front (growing it showed in import profiles).
+fn to_json<T: serde::Serialize + ?Sized>(value: &T, estimate: usize) -> String {
+    let mut buf = Vec::with_capacity(estimate + 16);
+    // Serialising strings cannot fail.
+    let _ = serde_json::to_writer(&mut buf, value);
+    String::from_utf8(buf).unwrap_or_default()
+}
+
+fn json_object<K: serde::Serialize>(pairs: &[(K, String)]) -> Cow<'static, str> {
+    if pairs.is_empty() {
+        return Cow::Borrowed("{}");
+    }
+    let estimate = pairs.len() * 8 + pairs.iter().map(|(_, v)| v.len()).sum::<usize>() * 2;
+    Cow::Owned(to_json(&Pairs(pairs), estimate))
 }
 
 /// Ordered (header, value) pairs written as a JSON object.
-struct Pairs<'a>(&'a [(String, String)]);
+struct Pairs<'a, K>(&'a [(K, String)]);
 
-impl serde::Serialize for Pairs<'_> {
+impl<K: serde::Serialize> serde::Serialize for Pairs<'_, K> {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         let mut map = s.serialize_map(Some(self.0.len()))?;
@@ -189,8 +216,32 @@ impl serde::Serialize for Pairs<'_> {
     }
 }
 
+const INSERT_CARD: &str = "INSERT OR IGNORE INTO cards (source, external_id, pipeline, stage,
+    title, owner, amount, currency, created_at, updated_at, closed_at, expected_close_at,
+    last_activity_at, closed, won, contact, company, phones, emails, tags, notes, fields, invalid,
+    content_hash, first_batch, changed_batch, changed_at)
+    VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19,
+    ?20, ?21, ?22, ?23, ?24, ?25, ?25, ?26)";
+
+const UPDATE_CARD: &str = "UPDATE cards SET pipeline=?2, stage=?3, title=?4, owner=?5, amount=?6,
+    currency=?7, created_at=?8, updated_at=?9, closed_at=?10, expected_close_at=?11,
+    last_activity_at=?12, closed=?13, won=?14, contact=?15, company=?16, phones=?17, emails=?18,
+    tags=?19, notes=?20, fields=?21, invalid=?22, content_hash=?23,
+    changed_batch = CASE WHEN ?26 THEN ?24 ELSE changed_batch END,
+    changed_at = CASE WHEN ?26 THEN ?25 ELSE changed_at END,
+    gone_at=NULL, gone_batch=NULL
+    WHERE id=?1";
+
+const INSERT_HISTORY: &str = "INSERT INTO stage_history (card_id, batch_id, seen_at, pipeline,
+    stage) VALUES (?1, ?2, ?3, ?4, ?5)";
+
 /// An import under way. Dropping it without [`Import::finish`] rolls everything back.
 pub struct Import<'a> {
+    // Statements are held, not looked up in rusqlite's cache per row: the lookup hashes the
+    // SQL text, which showed up in profiles of million-row imports.
+    insert_card: rusqlite::Statement<'a>,
+    update_card: rusqlite::Statement<'a>,
+    insert_history: rusqlite::Statement<'a>,
     tx: Transaction<'a>,
     batch: i64,
     now: String,
@@ -203,10 +254,44 @@ pub struct Import<'a> {
 }
 
 impl Store {
-    pub fn begin_import(&mut self, meta: &BatchMeta<'_>) -> Result<Import<'_>, StoreError> {
-        let tx = self
+    /// Prepares the first import of a source: when nobody else has the store open, switches
+    /// from WAL to SQLite's rollback journal, which writes the new pages once where WAL writes
+    /// them twice (to the log, then to the database). Just as durable. Returns whether it
+    /// switched; [`Store::end_bulk_load`] switches back.
+    pub fn begin_bulk_load(&mut self, source: &str) -> Result<bool, StoreError> {
+        let empty: bool = self.conn.query_row(
+            "SELECT NOT EXISTS (SELECT 1 FROM cards WHERE source = ?1)",
+            [source],
+            |r| r.get(0),
+        )?;
+        if !empty {
+            return Ok(false);
+        }
+        // SQLite leaves WAL mode only when no other connection uses the log; otherwise it
+        // answers "busy" (or with the mode it kept), and the import runs in WAL as usual.
+        match self
             .conn
-            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+            .query_row("PRAGMA journal_mode = DELETE", [], |r| {
+                r.get::<_, String>(0)
+            }) {
+            Ok(mode) => Ok(mode.eq_ignore_ascii_case("delete")),
+            Err(e) => {
+                let e = StoreError::Sql(e);
+                if e.is_busy() { Ok(false) } else { Err(e) }
+            }
+        }
+    }
+
+    pub fn end_bulk_load(&mut self) -> Result<(), StoreError> {
+        self.conn
+            .query_row("PRAGMA journal_mode = WAL", [], |r| r.get::<_, String>(0))?;
+        Ok(())
+    }
+
+    pub fn begin_import(&mut self, meta: &BatchMeta<'_>) -> Result<Import<'_>, StoreError> {
+        let conn: &rusqlite::Connection = &self.conn;
+        // `&mut self` guarantees no other transaction on this connection is open.
+        let tx = Transaction::new_unchecked(conn, rusqlite::TransactionBehavior::Immediate)?;
         let now = fmt_time(&meta.now);
         tx.execute(
             "INSERT INTO import_batches (file, profile, source, encoding, started_at, partial)
@@ -224,6 +309,9 @@ impl Store {
         let max_id_before =
             tx.query_row("SELECT coalesce(max(id), 0) FROM cards", [], |r| r.get(0))?;
         Ok(Import {
+            insert_card: conn.prepare(INSERT_CARD)?,
+            update_card: conn.prepare(UPDATE_CARD)?,
+            insert_history: conn.prepare(INSERT_HISTORY)?,
             tx,
             batch,
             now,
@@ -255,9 +343,9 @@ impl Import<'_> {
         debug_assert_eq!(card.source, self.source);
         let Some(old) = existing else {
             // OR IGNORE: a card repeated in the file was inserted from its first row.
-            return match self.insert(row, "INSERT OR IGNORE")? {
+            return match self.insert(row)? {
                 Some(id) => {
-                    // Its first stage-history row is written in bulk by `finish`.
+                    self.history(id, card)?;
                     self.mark_seen(id);
                     Ok(Outcome::Inserted)
                 }
@@ -268,46 +356,34 @@ impl Import<'_> {
             return Ok(Outcome::Duplicate);
         }
         let changed = old.hash != row.hash;
-        self.tx
-            .prepare_cached(
-                "UPDATE cards SET pipeline=?2, stage=?3, title=?4, owner=?5, amount=?6,
-                 currency=?7, created_at=?8, updated_at=?9, closed_at=?10,
-                 expected_close_at=?11, last_activity_at=?12, closed=?13, won=?14,
-                 contact=?15, company=?16, phones=?17, emails=?18, tags=?19, notes=?20,
-                 fields=?21, invalid=?22, content_hash=?23,
-                 changed_batch = CASE WHEN ?26 THEN ?24 ELSE changed_batch END,
-                 changed_at = CASE WHEN ?26 THEN ?25 ELSE changed_at END,
-                 gone_at=NULL, gone_batch=NULL
-                 WHERE id=?1",
-            )?
-            .execute(params![
-                old.id,
-                card.pipeline,
-                card.stage,
-                card.title,
-                card.owner,
-                card.amount,
-                card.currency,
-                row.created_at,
-                row.updated_at,
-                row.closed_at,
-                row.expected_close_at,
-                row.last_activity_at,
-                card.closed,
-                card.won,
-                card.contact,
-                card.company,
-                row.phones,
-                row.emails,
-                row.tags,
-                row.notes,
-                row.fields,
-                row.invalid,
-                row.hash,
-                self.batch,
-                self.now,
-                changed,
-            ])?;
+        self.update_card.execute(params![
+            old.id,
+            card.pipeline,
+            card.stage,
+            card.title,
+            card.owner,
+            card.amount,
+            card.currency,
+            row.created_at,
+            row.updated_at,
+            row.closed_at,
+            row.expected_close_at,
+            row.last_activity_at,
+            card.closed,
+            card.won,
+            card.contact,
+            card.company,
+            row.phones,
+            row.emails,
+            row.tags,
+            row.notes,
+            row.fields,
+            row.invalid,
+            row.hash,
+            self.batch,
+            self.now,
+            changed,
+        ])?;
         let stage_changed = old.stage != card.stage;
         if stage_changed || old.gone {
             self.history(old.id, card)?;
@@ -316,19 +392,10 @@ impl Import<'_> {
         Ok(Outcome::Updated { stage_changed })
     }
 
-    /// Inserts the card; `None` when `INSERT OR IGNORE` met the same card earlier in the file.
-    fn insert(&mut self, row: &CardRow, verb: &str) -> Result<Option<i64>, StoreError> {
+    /// Inserts the card; `None` when the file held the same card on an earlier row.
+    fn insert(&mut self, row: &CardRow) -> Result<Option<i64>, StoreError> {
         let card = &row.card;
-        let sql = format!(
-            "{verb} INTO cards (source, external_id, pipeline, stage, title, owner,
-             amount, currency, created_at, updated_at, closed_at, expected_close_at,
-             last_activity_at, closed, won, contact, company, phones, emails, tags,
-             notes, fields, invalid, content_hash, first_batch, changed_batch,
-             changed_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15,
-             ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?25, ?26)"
-        );
-        let n = self.tx.prepare_cached(&sql)?.execute(params![
+        let n = self.insert_card.execute(params![
             card.source,
             card.external_id,
             card.pipeline,
@@ -360,12 +427,13 @@ impl Import<'_> {
     }
 
     fn history(&mut self, id: i64, card: &Card) -> Result<(), StoreError> {
-        self.tx
-            .prepare_cached(
-                "INSERT INTO stage_history (card_id, batch_id, seen_at, pipeline, stage)
-                 VALUES (?1, ?2, ?3, ?4, ?5)",
-            )?
-            .execute(params![id, self.batch, self.now, card.pipeline, card.stage])?;
+        self.insert_history.execute(params![
+            id,
+            self.batch,
+            self.now,
+            card.pipeline,
+            card.stage
+        ])?;
         Ok(())
     }
 
@@ -388,26 +456,39 @@ impl Import<'_> {
         if self.partial {
             return Ok(0);
         }
-        let mut gone_ids = Vec::new();
-        for scope in scopes {
-            let mut stmt = self.tx.prepare_cached(
-                "SELECT id FROM cards WHERE source = ?1 AND pipeline IS ?2 AND gone_at IS NULL",
-            )?;
-            let ids = stmt.query_map(params![self.source, scope], |r| r.get::<_, i64>(0))?;
+        // Walk the ids of the source through the (source, external_id) index, which answers
+        // without reading the cards themselves; only cards the file did not hold are read.
+        // Cards added by this import were all seen, so only older ids are candidates.
+        let mut unseen = Vec::new();
+        {
+            let mut stmt = self
+                .tx
+                .prepare_cached("SELECT id FROM cards WHERE source = ?1 AND id <= ?2")?;
+            let ids = stmt.query_map(params![self.source, self.max_id_before], |r| {
+                r.get::<_, i64>(0)
+            })?;
             for id in ids {
                 let id = id?;
                 if !self.was_seen(id) {
-                    gone_ids.push(id);
+                    unseen.push(id);
                 }
             }
         }
-        let mut stmt = self
-            .tx
-            .prepare_cached("UPDATE cards SET gone_at = ?2, gone_batch = ?3 WHERE id = ?1")?;
-        for id in &gone_ids {
-            stmt.execute(params![id, self.now, self.batch])?;
+        let mut gone = 0;
+        for id in unseen {
+            let (pipeline, already_gone): (Option<String>, bool) = self
+                .tx
+                .prepare_cached("SELECT pipeline, gone_at IS NOT NULL FROM cards WHERE id = ?1")?
+                .query_row([id], |r| Ok((r.get(0)?, r.get(1)?)))?;
+            if already_gone || !scopes.contains(&pipeline) {
+                continue;
+            }
+            self.tx
+                .prepare_cached("UPDATE cards SET gone_at = ?2, gone_batch = ?3 WHERE id = ?1")?
+                .execute(params![id, self.now, self.batch])?;
+            gone += 1;
         }
-        Ok(gone_ids.len() as u64)
+        Ok(gone)
     }
 
     /// Finishes the batch: marks cards of the file's pipelines (`scopes`) that it did not hold
@@ -420,12 +501,6 @@ impl Import<'_> {
         commit: bool,
     ) -> Result<BatchCounts, StoreError> {
         counts.gone = self.mark_gone(scopes)?;
-        // One set-based statement instead of a row-by-row insert per new card.
-        self.tx.execute(
-            "INSERT INTO stage_history (card_id, batch_id, seen_at, pipeline, stage)
-             SELECT id, first_batch, changed_at, pipeline, stage FROM cards WHERE id > ?1",
-            [self.max_id_before],
-        )?;
         // Reviews made on another laptop before their card arrived attach to it now.
         self.tx.execute(
             "UPDATE reviews SET card_id = (SELECT c.id FROM cards c

@@ -59,15 +59,16 @@ CREATE TABLE cards (
 );
 CREATE INDEX cards_stage ON cards (stage);
 
+-- One row per sync that found a card in a new stage (and its first one). Clustered by card, so
+-- a card's history is one range and a fresh import appends.
 CREATE TABLE stage_history (
-    id        INTEGER PRIMARY KEY,
     card_id   INTEGER NOT NULL REFERENCES cards(id),
     batch_id  INTEGER NOT NULL REFERENCES import_batches(id),
     seen_at   TEXT NOT NULL,
     pipeline  TEXT,
-    stage     TEXT NOT NULL
-);
-CREATE INDEX stage_history_card ON stage_history (card_id, id);
+    stage     TEXT NOT NULL,
+    PRIMARY KEY (card_id, batch_id)
+) WITHOUT ROWID;
 
 -- Reviews carry the card's source and external id so that a review made on another laptop can
 -- wait for its card to arrive in a later sync.

@@ -19,7 +19,6 @@ pub struct Seed {
     seed: u64,
     /// Column indices in the order of their header names.
     order: Vec<usize>,
-    names: Vec<String>,
 }
 
 impl Seed {
@@ -29,13 +28,14 @@ impl Seed {
             "okk mapping {MAPPING_VERSION}\0{:?}\0{source}",
             mapper.profile()
         );
-        let names = mapper.names().to_vec();
+        let names = mapper.names();
         let mut order: Vec<usize> = (0..names.len()).collect();
         order.sort_by(|&a, &b| names[a].cmp(&names[b]));
+        let sorted: Vec<&str> = order.iter().map(|&i| names[i].as_str()).collect();
+        let basis = format!("{basis}\0{sorted:?}");
         Seed {
             seed: xxh3_64(basis.as_bytes()),
             order,
-            names,
         }
     }
 
@@ -43,17 +43,18 @@ impl Seed {
         Xxh3::with_seed(self.seed)
     }
 
-    /// Adds one row's cells (one per header column) to a card's digest.
+    /// Adds one row's cells (one per header column) to a card's digest. A cell is tagged with
+    /// its column's rank among the sorted header names, which the seed fixes.
     pub fn add_row(&self, h: &mut Xxh3, cells: &[&str]) {
-        for &i in &self.order {
+        for (rank, &i) in self.order.iter().enumerate() {
             let cell = cells.get(i).copied().unwrap_or("");
-            if cell.trim().is_empty() {
+            if cell.bytes().all(|b| b.is_ascii_whitespace()) {
                 continue;
             }
-            let name = &self.names[i];
-            h.update(&(name.len() as u32).to_le_bytes());
-            h.update(name.as_bytes());
-            h.update(&(cell.len() as u32).to_le_bytes());
+            let mut tag = [0u8; 8];
+            tag[..4].copy_from_slice(&(rank as u32).to_le_bytes());
+            tag[4..].copy_from_slice(&(cell.len() as u32).to_le_bytes());
+            h.update(&tag);
             h.update(cell.as_bytes());
         }
         h.update(b"\n");

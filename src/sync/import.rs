@@ -137,6 +137,22 @@ pub fn import_file(
     path: &Path,
     opts: &ImportOptions,
 ) -> Result<ImportReport, ImportError> {
+    let mut bulk = false;
+    let result = import_into(store, funnel, path, opts, &mut bulk);
+    if bulk {
+        // Best effort: the next okk to open the store sets WAL again anyway.
+        let _ = store.end_bulk_load();
+    }
+    result
+}
+
+fn import_into(
+    store: &mut Store,
+    funnel: &Funnel,
+    path: &Path,
+    opts: &ImportOptions,
+    bulk: &mut bool,
+) -> Result<ImportReport, ImportError> {
     let file_label = path.display().to_string();
     let fail = |line: Option<u64>, column: Option<usize>, message: String| ImportError {
         file: file_label.clone(),
@@ -180,11 +196,15 @@ pub fn import_file(
     };
     let store_path = store.path().to_path_buf();
     let store_path = store_path.as_path();
+    *bulk = store
+        .begin_bulk_load(&source)
+        .map_err(|e| fail(None, None, e.to_string()))?;
     let mut import = store
         .begin_import(&meta)
         .map_err(|e| fail(None, None, e.to_string()))?;
 
-    let lookup = Lookup::open(store_path, &source).map_err(|e| fail(None, None, e.to_string()))?;
+    let lookup =
+        Lookup::open(store_path, &source, !*bulk).map_err(|e| fail(None, None, e.to_string()))?;
     let seed = Seed::new(&mapper, &source);
 
     let mut counts = BatchCounts::default();

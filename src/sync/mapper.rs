@@ -2,7 +2,7 @@
 //! how values are parsed, what becomes a custom field.
 
 use crate::domain::names::fold;
-use crate::domain::{Card, SystemField};
+use crate::domain::{Card, FieldName, SystemField};
 use crate::text::import as msg;
 
 use super::profile::Profile;
@@ -11,7 +11,7 @@ use super::values;
 #[derive(Debug, Clone, PartialEq)]
 enum Target {
     System(SystemField),
-    Custom(String),
+    Custom(FieldName),
 }
 
 /// A problem with one value that does not stop the import.
@@ -95,7 +95,7 @@ impl Mapper {
         let targets: Vec<Target> = targets
             .into_iter()
             .enumerate()
-            .map(|(i, t)| t.unwrap_or_else(|| Target::Custom(names[i].clone())))
+            .map(|(i, t)| t.unwrap_or_else(|| Target::Custom(FieldName::from(names[i].as_str()))))
             .collect();
         let empty_values: Vec<String> = profile.empty_values.iter().map(|e| fold(e)).collect();
         // Case folding keeps the UTF-8 length of Russian and English letters (ё→е aside), so

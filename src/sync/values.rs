@@ -65,6 +65,10 @@ pub fn parse_date(raw: &str, formats: &[String]) -> Option<NaiveDateTime> {
 
 /// Parses `8 450 000`, `8 450 000,50 ₽`, `1124741.15`, `1,124,741.15` (with `decimal_comma` off).
 pub fn parse_amount(raw: &str, decimal_comma: bool) -> Option<f64> {
+    // Most CRMs write plain whole numbers: no need to clean them up.
+    if !raw.is_empty() && raw.len() < 16 && raw.bytes().all(|b| b.is_ascii_digit()) {
+        return raw.parse::<u64>().ok().map(|v| v as f64);
+    }
     let mut s: String = raw
         .chars()
         .filter(|c| !c.is_whitespace() && !matches!(c, '\u{a0}' | '\u{202f}' | '\''))

@@ -222,7 +222,7 @@ impl Desk {
         let mut stmt = conn
             .prepare(
                 "SELECT h.stage FROM stage_history h JOIN cards c ON c.id = h.card_id
-                 WHERE c.external_id = ?1 ORDER BY h.id",
+                 WHERE c.external_id = ?1 ORDER BY h.batch_id",
             )
             .unwrap();
         stmt.query_map([external_id], |r| r.get(0))
