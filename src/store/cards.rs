@@ -35,7 +35,7 @@ fn opt_time(t: &Option<NaiveDateTime>) -> Option<String> {
     t.as_ref().map(fmt_time)
 }
 
-/// A card as the store held it before this import.
+/// A card as the store holds it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Existing {
     pub id: i64,
@@ -44,66 +44,6 @@ pub struct Existing {
     pub stage: String,
     /// Some values did not parse last time: the row is mapped again to report them again.
     pub has_invalid: bool,
-}
-
-/// Looks cards up in the store as it was when an import began. Runs on the import's reader
-/// thread with its own read-only connection, so that unchanged rows never reach the writer.
-/// The writer holds the write lock for the whole import, so the snapshot cannot move.
-pub struct Lookup {
-    conn: rusqlite::Connection,
-    source: String,
-    /// The source had no cards at all: every lookup would miss.
-    empty: bool,
-}
-
-impl Lookup {
-    /// `snapshot`: hold one read transaction for the whole import (WAL mode). Under the
-    /// rollback journal of a bulk load a held read lock would block the writer, so each lookup
-    /// reads on its own there.
-    pub fn open(db: &std::path::Path, source: &str, snapshot: bool) -> Result<Lookup, StoreError> {
-        let conn = rusqlite::Connection::open_with_flags(
-            db,
-            rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
-        )?;
-        conn.busy_timeout(std::time::Duration::from_secs(10))?;
-        // One read transaction for the whole import: the snapshot is pinned once instead of
-        // re-reading the WAL index on every lookup while the writer appends to the WAL.
-        if snapshot {
-            conn.execute_batch("BEGIN")?;
-        }
-        let empty = conn.query_row(
-            "SELECT NOT EXISTS (SELECT 1 FROM cards WHERE source = ?1)",
-            [source],
-            |r| r.get(0),
-        )?;
-        Ok(Lookup {
-            conn,
-            source: source.to_string(),
-            empty,
-        })
-    }
-
-    pub fn get(&self, external_id: &str) -> Result<Option<Existing>, StoreError> {
-        if self.empty {
-            return Ok(None);
-        }
-        Ok(self
-            .conn
-            .prepare_cached(
-                "SELECT id, content_hash, gone_at IS NOT NULL, stage, invalid <> '{}' FROM cards
-                 WHERE source = ?1 AND external_id = ?2",
-            )?
-            .query_row(params![self.source, external_id], |r| {
-                Ok(Existing {
-                    id: r.get(0)?,
-                    hash: r.get(1)?,
-                    gone: r.get(2)?,
-                    stage: r.get(3)?,
-                    has_invalid: r.get(4)?,
-                })
-            })
-            .optional()?)
-    }
 }
 
 /// What happened to one card.
@@ -232,6 +172,9 @@ const UPDATE_CARD: &str = "UPDATE cards SET pipeline=?2, stage=?3, title=?4, own
     gone_at=NULL, gone_batch=NULL
     WHERE id=?1";
 
+const LOOKUP_CARD: &str = "SELECT id, content_hash, gone_at IS NOT NULL, stage, invalid <> '{}'
+    FROM cards WHERE source = ?1 AND external_id = ?2";
+
 const INSERT_HISTORY: &str = "INSERT INTO stage_history (card_id, batch_id, seen_at, pipeline,
     stage) VALUES (?1, ?2, ?3, ?4, ?5)";
 
@@ -242,6 +185,7 @@ pub struct Import<'a> {
     insert_card: rusqlite::Statement<'a>,
     update_card: rusqlite::Statement<'a>,
     insert_history: rusqlite::Statement<'a>,
+    lookup_card: rusqlite::Statement<'a>,
     tx: Transaction<'a>,
     batch: i64,
     now: String,
@@ -249,6 +193,7 @@ pub struct Import<'a> {
     partial: bool,
     /// New cards get rowids above this (SQLite picks max(rowid) + 1).
     max_id_before: i64,
+    fresh: bool,
     /// Card ids seen in this file, as a bitset (ids are dense rowids).
     seen: Vec<u64>,
 }
@@ -308,23 +253,52 @@ impl Store {
         let batch = tx.last_insert_rowid();
         let max_id_before =
             tx.query_row("SELECT coalesce(max(id), 0) FROM cards", [], |r| r.get(0))?;
+        let fresh = tx.query_row(
+            "SELECT NOT EXISTS (SELECT 1 FROM cards WHERE source = ?1)",
+            [meta.source],
+            |r| r.get(0),
+        )?;
         Ok(Import {
             insert_card: conn.prepare(INSERT_CARD)?,
             update_card: conn.prepare(UPDATE_CARD)?,
             insert_history: conn.prepare(INSERT_HISTORY)?,
+            lookup_card: conn.prepare(LOOKUP_CARD)?,
             tx,
             batch,
             now,
             source: meta.source.to_string(),
             partial: meta.partial,
             max_id_before,
+            fresh,
             seen: Vec::new(),
         })
     }
 }
 
 impl Import<'_> {
-    /// A card the snapshot holds with the same digest: nothing to write.
+    /// The source had no cards when the import began: every card is new (or repeated in the
+    /// file, which the insert tells), so no lookup is needed.
+    pub fn fresh(&self) -> bool {
+        self.fresh
+    }
+
+    /// The card as the store holds it (this import's own writes included).
+    pub fn lookup(&mut self, external_id: &str) -> Result<Option<Existing>, StoreError> {
+        Ok(self
+            .lookup_card
+            .query_row(params![self.source, external_id], |r| {
+                Ok(Existing {
+                    id: r.get(0)?,
+                    hash: r.get(1)?,
+                    gone: r.get(2)?,
+                    stage: r.get(3)?,
+                    has_invalid: r.get(4)?,
+                })
+            })
+            .optional()?)
+    }
+
+    /// A card the store holds with the same digest: nothing to write.
     pub fn unchanged(&mut self, id: i64) -> Outcome {
         if self.was_seen(id) {
             return Outcome::Duplicate;

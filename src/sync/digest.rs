@@ -6,7 +6,7 @@
 //! Cells are taken in the order of their header names, not of the columns, so an export with
 //! its columns in another order (or with an extra, empty column) changes nothing.
 
-use xxhash_rust::xxh3::{Xxh3, xxh3_64};
+use xxhash_rust::xxh3::{xxh3_64, xxh3_64_with_seed};
 
 use super::mapper::Mapper;
 
@@ -39,28 +39,24 @@ impl Seed {
         }
     }
 
-    pub fn hasher(&self) -> Xxh3 {
-        Xxh3::with_seed(self.seed)
-    }
-
-    /// Adds one row's cells (one per header column) to a card's digest. A cell is tagged with
-    /// its column's rank among the sorted header names, which the seed fixes.
-    pub fn add_row(&self, h: &mut Xxh3, cells: &[&str]) {
+    /// Adds one row's cells (one per header column) to a card's digest input. A cell is
+    /// tagged with its column's rank among the sorted header names, which the seed fixes.
+    /// The input is hashed in one go by [`Seed::finish`]: one pass over a contiguous buffer is
+    /// several times cheaper than feeding a streaming hasher cell by cell.
+    pub fn add_row(&self, buf: &mut Vec<u8>, cells: &[&str]) {
         for (rank, &i) in self.order.iter().enumerate() {
             let cell = cells.get(i).copied().unwrap_or("");
             if cell.bytes().all(|b| b.is_ascii_whitespace()) {
                 continue;
             }
-            let mut tag = [0u8; 8];
-            tag[..4].copy_from_slice(&(rank as u32).to_le_bytes());
-            tag[4..].copy_from_slice(&(cell.len() as u32).to_le_bytes());
-            h.update(&tag);
-            h.update(cell.as_bytes());
+            buf.extend_from_slice(&(rank as u32).to_le_bytes());
+            buf.extend_from_slice(&(cell.len() as u32).to_le_bytes());
+            buf.extend_from_slice(cell.as_bytes());
         }
-        h.update(b"\n");
+        buf.push(b'\n');
     }
-}
 
-pub fn finish(h: &Xxh3) -> i64 {
-    h.digest() as i64
+    pub fn finish(&self, buf: &[u8]) -> i64 {
+        xxh3_64_with_seed(buf, self.seed) as i64
+    }
 }

@@ -12,14 +12,14 @@ use serde::Serialize;
 
 use super::csv::{CsvError, CsvReader, sniff_delimiter};
 use super::decode::{self, FileKind, SniffError, Utf8Reader};
-use super::digest::{self, Seed};
+use super::digest::Seed;
 use super::mapper::{Mapper, RowError, Warning, merge_product_row};
 use super::profile::{self, Profile};
 use super::rows::RowSource;
 use super::xlsx;
 use crate::domain::{Card, Funnel, SystemField};
 use crate::store::Store;
-use crate::store::cards::{BatchCounts, BatchMeta, CardRow, Existing, Lookup, Outcome};
+use crate::store::cards::{BatchCounts, BatchMeta, CardRow, Existing, Outcome};
 use crate::text::import as msg;
 
 /// How many warnings the report shows (all are counted).
@@ -93,17 +93,51 @@ impl std::fmt::Display for ImportError {
 
 impl std::error::Error for ImportError {}
 
-/// One card of the file, as the reader thread found it against the store's snapshot.
+/// One card of the file, as the reader thread sends it to the writer.
 enum Item {
-    Unchanged {
+    /// Mapped already: every card of a fresh source, and grouped product rows.
+    Card {
         line: u64,
-        id: i64,
-    },
-    Upsert {
-        line: u64,
-        existing: Option<Existing>,
+        hash: i64,
         row: Box<CardRow>,
     },
+    /// Not mapped: on a re-sync most rows are unchanged, and only the writer, which looks the
+    /// card up, knows which. Mapping waits until a row turns out to be new or changed.
+    Raw {
+        line: u64,
+        hash: i64,
+        record: Record,
+    },
+}
+
+/// A row's cells, owned, in one buffer.
+struct Record {
+    text: String,
+    ends: Vec<usize>,
+}
+
+impl Record {
+    fn new(cells: &[&str]) -> Record {
+        let mut text = String::with_capacity(cells.iter().map(|c| c.len()).sum());
+        let mut ends = Vec::with_capacity(cells.len());
+        for c in cells {
+            text.push_str(c);
+            ends.push(text.len());
+        }
+        Record { text, ends }
+    }
+
+    fn cells(&self) -> impl Iterator<Item = &str> + Clone {
+        let starts = std::iter::once(0).chain(self.ends.iter().copied());
+        starts
+            .zip(self.ends.iter().copied())
+            .map(|(a, b)| &self.text[a..b])
+    }
+
+    fn cell(&self, i: usize) -> &str {
+        let a = if i == 0 { 0 } else { self.ends[i - 1] };
+        &self.text[a..self.ends[i]]
+    }
 }
 
 /// What the reader learnt about the file as a whole.
@@ -194,8 +228,6 @@ fn import_into(
         partial: opts.partial,
         now: opts.now,
     };
-    let store_path = store.path().to_path_buf();
-    let store_path = store_path.as_path();
     *bulk = store
         .begin_bulk_load(&source)
         .map_err(|e| fail(None, None, e.to_string()))?;
@@ -203,8 +235,6 @@ fn import_into(
         .begin_import(&meta)
         .map_err(|e| fail(None, None, e.to_string()))?;
 
-    let lookup =
-        Lookup::open(store_path, &source, !*bulk).map_err(|e| fail(None, None, e.to_string()))?;
     let seed = Seed::new(&mapper, &source);
 
     let mut counts = BatchCounts::default();
@@ -227,8 +257,8 @@ fn import_into(
         let reader = Reader {
             mapper: &mapper,
             funnel,
-            lookup,
-            seed,
+            fresh: import.fresh(),
+            seed: &seed,
             file: &file_for_thread,
             stage_known: HashMap::new(),
             facts: FileFacts::default(),
@@ -248,19 +278,13 @@ fn import_into(
             };
             note_warnings(&mut counts, warnings);
             for item in items {
-                let (line, outcome) = match item {
-                    Item::Unchanged { line, id } => (line, import.unchanged(id)),
-                    Item::Upsert {
-                        line,
-                        existing,
-                        row,
-                    } => {
-                        let outcome = import
-                            .upsert(existing.as_ref(), &row)
-                            .map_err(|e| fail(Some(line), None, e.to_string()))?;
-                        (line, outcome)
-                    }
-                };
+                let mut warnings = Vec::new();
+                let (line, outcome) =
+                    apply(&mut import, &mapper, item, &mut warnings).map_err(|e| match e {
+                        Applied::Row(e) => row_error(&file_label, e),
+                        Applied::Store(line, e) => fail(Some(line), None, e.to_string()),
+                    })?;
+                note_warnings(&mut counts, warnings);
                 match outcome {
                     Outcome::Inserted => counts.inserted += 1,
                     Outcome::Updated { stage_changed } => {
@@ -311,12 +335,73 @@ fn import_into(
     })
 }
 
-/// The reader thread: rows → cards, diffed against the store's snapshot, in batches.
+enum Applied {
+    Row(RowError),
+    Store(u64, crate::store::StoreError),
+}
+
+/// The writer's side of one item: look the card up (unless the source is fresh), and write it
+/// if it is new or changed.
+fn apply(
+    import: &mut crate::store::cards::Import<'_>,
+    mapper: &Mapper,
+    item: Item,
+    warnings: &mut Vec<Warning>,
+) -> Result<(u64, Outcome), Applied> {
+    let lookup = |import: &mut crate::store::cards::Import<'_>, line, id: &str| {
+        if import.fresh() {
+            Ok(None)
+        } else {
+            import.lookup(id).map_err(|e| Applied::Store(line, e))
+        }
+    };
+    let write = |import: &mut crate::store::cards::Import<'_>,
+                 line,
+                 existing: Option<Existing>,
+                 row: &CardRow| {
+        import
+            .upsert(existing.as_ref(), row)
+            .map(|o| (line, o))
+            .map_err(|e| Applied::Store(line, e))
+    };
+    match item {
+        Item::Card { line, hash, row } => match lookup(import, line, &row.card.external_id)? {
+            Some(e) if e.hash == hash && !e.gone => Ok((line, import.unchanged(e.id))),
+            existing => write(import, line, existing, &row),
+        },
+        Item::Raw { line, hash, record } => {
+            let id_col = mapper
+                .column_index(SystemField::ExternalId)
+                .expect("checked by Mapper::new");
+            let existing = lookup(import, line, record.cell(id_col).trim())?;
+            match existing {
+                Some(e) if e.hash == hash && !e.gone => {
+                    if e.has_invalid {
+                        // Unchanged, but its bad values are reported again.
+                        mapper
+                            .card(line, record.cells(), warnings)
+                            .map_err(Applied::Row)?;
+                    }
+                    Ok((line, import.unchanged(e.id)))
+                }
+                existing => {
+                    let card = mapper
+                        .card(line, record.cells(), warnings)
+                        .map_err(Applied::Row)?;
+                    write(import, line, existing, &CardRow::new(card, hash))
+                }
+            }
+        }
+    }
+}
+
+/// The reader thread: rows → items, in batches. It never touches the store.
 struct Reader<'a> {
     mapper: &'a Mapper,
     funnel: &'a Funnel,
-    lookup: Lookup,
-    seed: Seed,
+    /// The source has no cards yet: map every row here, the writer only inserts.
+    fresh: bool,
+    seed: &'a Seed,
     file: &'a str,
     stage_known: HashMap<String, bool>,
     facts: FileFacts,
@@ -334,15 +419,6 @@ impl Reader<'_> {
             // The writer stopped; it reports why.
             Err(None) => {}
         }
-    }
-
-    fn error(&self, line: Option<u64>, message: String) -> Option<ImportError> {
-        Some(ImportError {
-            file: self.file.to_string(),
-            line,
-            column: None,
-            message,
-        })
     }
 
     /// `Err(None)`: the writer hung up.
@@ -363,7 +439,8 @@ impl Reader<'_> {
         let mut items: Vec<Item> = Vec::with_capacity(BATCH);
         let mut warnings = Vec::new();
         // Bitrix24: the card being built from consecutive rows with one ID.
-        let mut pending: Option<(u64, Card, xxhash_rust::xxh3::Xxh3)> = None;
+        let mut pending: Option<(u64, Card, Vec<u8>)> = None;
+        let mut digest_buf: Vec<u8> = Vec::with_capacity(4096);
         loop {
             if !rows
                 .next_record()
@@ -402,49 +479,40 @@ impl Reader<'_> {
                     merge_product_row(card, row);
                     continue;
                 }
-                let mut h = self.seed.hasher();
+                let mut h = Vec::with_capacity(1024);
                 self.seed.add_row(&mut h, &cells);
                 let card = mapper
                     .card(line, cells.iter().copied(), &mut warnings)
                     .map_err(|e| Some(row_error(self.file, e)))?;
                 if let Some((l, done, dh)) = pending.replace((line, card, h)) {
-                    let item = self.item(l, done, digest::finish(&dh))?;
+                    let hash = self.seed.finish(&dh);
+                    let item = self.item(l, done, hash)?;
                     items.push(item);
                 }
             } else {
-                let mut h = self.seed.hasher();
-                self.seed.add_row(&mut h, &cells);
-                let hash = digest::finish(&h);
-                let existing = self
-                    .lookup
-                    .get(id)
-                    .map_err(|e| self.error(Some(line), e.to_string()))?;
-                match existing {
-                    // The common case of a re-import: nothing to map, nothing to write.
-                    Some(e) if e.hash == hash && !e.gone => {
-                        if e.has_invalid {
-                            // Unchanged, but its bad values are reported again.
-                            mapper
-                                .card(line, cells.iter().copied(), &mut warnings)
-                                .map_err(|e| Some(row_error(self.file, e)))?;
-                        }
-                        let pipeline = pipeline_col
-                            .map(|c| cells[c].trim())
-                            .filter(|p| !p.is_empty());
-                        self.note_card(cells[stage_col].trim(), pipeline);
-                        items.push(Item::Unchanged { line, id: e.id });
-                    }
-                    existing => {
-                        let card = mapper
-                            .card(line, cells.iter().copied(), &mut warnings)
-                            .map_err(|e| Some(row_error(self.file, e)))?;
-                        self.note_card(&card.stage, card.pipeline.as_deref());
-                        items.push(Item::Upsert {
-                            line,
-                            existing,
-                            row: Box::new(CardRow::new(card, hash)),
-                        });
-                    }
+                digest_buf.clear();
+                self.seed.add_row(&mut digest_buf, &cells);
+                let hash = self.seed.finish(&digest_buf);
+                if self.fresh {
+                    let card = mapper
+                        .card(line, cells.iter().copied(), &mut warnings)
+                        .map_err(|e| Some(row_error(self.file, e)))?;
+                    self.note_card(&card.stage, card.pipeline.as_deref());
+                    items.push(Item::Card {
+                        line,
+                        hash,
+                        row: Box::new(CardRow::new(card, hash)),
+                    });
+                } else {
+                    let pipeline = pipeline_col
+                        .map(|c| cells[c].trim())
+                        .filter(|p| !p.is_empty());
+                    self.note_card(cells[stage_col].trim(), pipeline);
+                    items.push(Item::Raw {
+                        line,
+                        hash,
+                        record: Record::new(&cells),
+                    });
                 }
             }
             if items.len() >= BATCH {
@@ -454,26 +522,20 @@ impl Reader<'_> {
             }
         }
         if let Some((l, done, dh)) = pending {
-            let item = self.item(l, done, digest::finish(&dh))?;
+            let hash = self.seed.finish(&dh);
+            let item = self.item(l, done, hash)?;
             items.push(item);
         }
         tx.send(Chunk::Items(items, warnings)).map_err(|_| None)
     }
 
-    /// A whole card (used for grouped rows, which are always mapped).
+    /// A whole card (grouped rows are always mapped).
     fn item(&mut self, line: u64, card: Card, hash: i64) -> Result<Item, Option<ImportError>> {
         self.note_card(&card.stage, card.pipeline.as_deref());
-        let existing = self
-            .lookup
-            .get(&card.external_id)
-            .map_err(|e| self.error(Some(line), e.to_string()))?;
-        Ok(match existing {
-            Some(e) if e.hash == hash && !e.gone => Item::Unchanged { line, id: e.id },
-            existing => Item::Upsert {
-                line,
-                existing,
-                row: Box::new(CardRow::new(card, hash)),
-            },
+        Ok(Item::Card {
+            line,
+            hash,
+            row: Box::new(CardRow::new(card, hash)),
         })
     }
 

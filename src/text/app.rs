@@ -57,7 +57,9 @@ pub fn stats_table(funnel_name: &str, rows: &[StageFigures]) -> String {
         let _ = writeln!(
             s,
             "  {:<width$}  {:>7}  {:>5}{mark}",
-            r.stage, r.cards, r.gone
+            super::safe::line(&r.stage),
+            r.cards,
+            r.gone
         );
         total += r.cards;
         gone += r.gone;

@@ -1,5 +1,6 @@
 //! Messages of `okk import`: errors that stop an import, warnings, and the report.
 
+use super::safe;
 use crate::sync::decode::Reason;
 use crate::sync::profile::Detection;
 
@@ -24,7 +25,9 @@ pub fn map_empty_header(field: &str) -> String {
 
 pub fn map_header_missing(field: &str, header: &str, headers: &[String]) -> String {
     format!(
-        "--map {field}={header}: the file has no column «{header}»; its columns are: {}",
+        "--map {field}={}: the file has no column «{}»; its columns are: {}",
+        safe::line(header),
+        safe::line(header),
         short_list(headers)
     )
 }
@@ -217,7 +220,11 @@ pub fn profile_not_recognised(headers: &[String]) -> String {
 }
 
 fn short_list(items: &[String]) -> String {
-    let shown: Vec<String> = items.iter().take(8).map(|h| format!("«{h}»")).collect();
+    let shown: Vec<String> = items
+        .iter()
+        .take(8)
+        .map(|h| format!("«{}»", safe::line(h)))
+        .collect();
     let more = if items.len() > 8 { ", …" } else { "" };
     format!("{}{more}", shown.join(", "))
 }
@@ -226,7 +233,7 @@ fn short_list(items: &[String]) -> String {
 pub fn report(r: &crate::sync::ImportReport) -> String {
     use std::fmt::Write;
     let mut s = String::new();
-    let _ = writeln!(s, "{}", r.file);
+    let _ = writeln!(s, "{}", safe::line(&r.file));
     let _ = writeln!(s, "  profile   {} ({})", r.profile, r.profile_reason);
     let _ = write!(s, "  encoding  {} ({})", r.encoding, r.encoding_reason);
     if let Some(d) = &r.delimiter {
@@ -246,7 +253,7 @@ pub fn report(r: &crate::sync::ImportReport) -> String {
         let list: Vec<String> = r
             .unknown_stages
             .iter()
-            .map(|u| format!("«{}» ({})", u.stage, u.cards))
+            .map(|u| format!("«{}» ({})", safe::line(&u.stage), u.cards))
             .collect();
         let _ = writeln!(
             s,
@@ -260,9 +267,9 @@ pub fn report(r: &crate::sync::ImportReport) -> String {
             let col = if w.column.is_empty() {
                 String::new()
             } else {
-                format!(" [{}]", w.column)
+                format!(" [{}]", safe::line(&w.column))
             };
-            let _ = writeln!(s, "    line {}{col}: {}", w.line, w.message);
+            let _ = writeln!(s, "    line {}{col}: {}", w.line, safe::line(&w.message));
         }
         if r.warnings as usize > r.warning_samples.len() {
             let _ = writeln!(s, "    …");

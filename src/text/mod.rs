@@ -3,4 +3,5 @@
 pub mod app;
 pub mod funnel;
 pub mod import;
+pub mod safe;
 pub mod store;

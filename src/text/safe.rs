@@ -1,0 +1,43 @@
+//! CRM data is untrusted: before any of it reaches a terminal, control characters, escape
+//! sequences and bidi overrides become visible placeholders, so a card can neither move the
+//! cursor, retitle the window, nor reorder what the auditor reads.
+
+use std::borrow::Cow;
+
+/// A placeholder for a character that must not reach the terminal as is: C0 controls become
+/// their Unicode "control pictures" (ESC → ␛, TAB → ␉, LF → ␊), DEL → ␡, and C1 controls,
+/// bidi embeddings/overrides/isolates and other invisible format characters → �.
+fn placeholder(c: char) -> Option<char> {
+    match c {
+        '\u{00}'..='\u{1f}' => char::from_u32(0x2400 + c as u32),
+        '\u{7f}' => Some('␡'),
+        '\u{80}'..='\u{9f}'
+        | '\u{200e}'
+        | '\u{200f}'
+        | '\u{202a}'..='\u{202e}'
+        | '\u{2066}'..='\u{2069}'
+        | '\u{061c}' => Some('\u{fffd}'),
+        _ => None,
+    }
+}
+
+/// One line of untrusted text, safe to print.
+pub fn line(s: &str) -> Cow<'_, str> {
+    if !s.chars().any(|c| placeholder(c).is_some()) {
+        return Cow::Borrowed(s);
+    }
+    Cow::Owned(s.chars().map(|c| placeholder(c).unwrap_or(c)).collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::line;
+
+    #[test]
+    fn escape_sequences_and_bidi_overrides_are_made_visible() {
+        assert_eq!(line("Встреча проведена"), "Встреча проведена");
+        assert_eq!(line("\u{1b}[2J\u{1b}]0;pwned\u{7}"), "␛[2J␛]0;pwned␇");
+        assert_eq!(line("a\u{202e}b\u{9b}c"), "a\u{fffd}b\u{fffd}c");
+        assert_eq!(line("two\nlines\r"), "two␊lines␍");
+    }
+}
