@@ -254,6 +254,7 @@ fn import_into(
     let file_for_thread = file_label.clone();
     let result: Result<(), ImportError> = std::thread::scope(|scope| {
         let (tx, rx) = mpsc::sync_channel::<Chunk>(8);
+        let (back_tx, back_rx) = mpsc::channel::<Vec<Item>>();
         let reader = Reader {
             mapper: &mapper,
             funnel,
@@ -265,7 +266,7 @@ fn import_into(
         };
         std::thread::Builder::new()
             .name("okk-reader".into())
-            .spawn_scoped(scope, move || reader.run(rows, tx))
+            .spawn_scoped(scope, move || reader.run(rows, tx, back_rx))
             .map_err(|e| fail(None, None, e.to_string()))?;
         for chunk in rx {
             let (items, warnings) = match chunk {
@@ -277,7 +278,7 @@ fn import_into(
                 Chunk::Failed(e) => return Err(e),
             };
             note_warnings(&mut counts, warnings);
-            for item in items {
+            for item in &items {
                 let mut warnings = Vec::new();
                 let (line, outcome) =
                     apply(&mut import, &mapper, item, &mut warnings).map_err(|e| match e {
@@ -302,6 +303,9 @@ fn import_into(
                     }
                 }
             }
+            // Freeing a batch is a good part of the writer's time on a bulk load, and the
+            // reader has time to spare: it drops the batches the writer hands back.
+            let _ = back_tx.send(items);
         }
         Ok(())
     });
@@ -345,7 +349,7 @@ enum Applied {
 fn apply(
     import: &mut crate::store::cards::Import<'_>,
     mapper: &Mapper,
-    item: Item,
+    item: &Item,
     warnings: &mut Vec<Warning>,
 ) -> Result<(u64, Outcome), Applied> {
     let lookup = |import: &mut crate::store::cards::Import<'_>, line, id: &str| {
@@ -365,11 +369,19 @@ fn apply(
             .map_err(|e| Applied::Store(line, e))
     };
     match item {
-        Item::Card { line, hash, row } => match lookup(import, line, &row.card.external_id)? {
+        &Item::Card {
+            line,
+            hash,
+            ref row,
+        } => match lookup(import, line, &row.card.external_id)? {
             Some(e) if e.hash == hash && !e.gone => Ok((line, import.unchanged(e.id))),
-            existing => write(import, line, existing, &row),
+            existing => write(import, line, existing, row),
         },
-        Item::Raw { line, hash, record } => {
+        &Item::Raw {
+            line,
+            hash,
+            ref record,
+        } => {
             let id_col = mapper
                 .column_index(SystemField::ExternalId)
                 .expect("checked by Mapper::new");
@@ -408,8 +420,13 @@ struct Reader<'a> {
 }
 
 impl Reader<'_> {
-    fn run(mut self, rows: RowSource, tx: mpsc::SyncSender<Chunk>) {
-        match self.read(rows, &tx) {
+    fn run(
+        mut self,
+        rows: RowSource,
+        tx: mpsc::SyncSender<Chunk>,
+        back: mpsc::Receiver<Vec<Item>>,
+    ) {
+        match self.read(rows, &tx, &back) {
             Ok(()) => {
                 let _ = tx.send(Chunk::Done(self.facts));
             }
@@ -426,6 +443,7 @@ impl Reader<'_> {
         &mut self,
         mut rows: RowSource,
         tx: &mpsc::SyncSender<Chunk>,
+        back: &mpsc::Receiver<Vec<Item>>,
     ) -> Result<(), Option<ImportError>> {
         let mapper = self.mapper;
         let group = mapper.profile().group_rows_by_id;
@@ -516,6 +534,9 @@ impl Reader<'_> {
                 }
             }
             if items.len() >= BATCH {
+                while let Ok(done) = back.try_recv() {
+                    drop(done);
+                }
                 let full = std::mem::replace(&mut items, Vec::with_capacity(BATCH));
                 tx.send(Chunk::Items(full, std::mem::take(&mut warnings)))
                     .map_err(|_| None)?;
