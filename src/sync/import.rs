@@ -368,8 +368,8 @@ fn apply(
             .map(|o| (line, o))
             .map_err(|e| Applied::Store(line, e))
     };
-    match item {
-        &Item::Card {
+    match *item {
+        Item::Card {
             line,
             hash,
             ref row,
@@ -377,7 +377,7 @@ fn apply(
             Some(e) if e.hash == hash && !e.gone => Ok((line, import.unchanged(e.id))),
             existing => write(import, line, existing, row),
         },
-        &Item::Raw {
+        Item::Raw {
             line,
             hash,
             ref record,
