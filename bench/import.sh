@@ -39,6 +39,9 @@ done
 # time report to $OUT/NAME.time. Returns CMD's exit status.
 timed() {
     local name="$1"; shift
+    # Start each step with no dirty pages of the previous one still being written back, so
+    # that no step pays for another's I/O.
+    sync
     "$TIME" -v -o "$OUT/$name.time" "$@" >"$OUT/$name.log" 2>&1
 }
 # Wall-clock seconds from a /usr/bin/time -v report ("h:mm:ss" or "m:ss.cc").
