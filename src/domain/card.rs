@@ -172,3 +172,19 @@ mod tests {
         assert_eq!(SystemField::from_name("nope"), None);
     }
 }
+
+/// One stage a sync saw the card in.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StageVisit {
+    pub stage: String,
+    pub seen_at: NaiveDateTime,
+}
+
+/// What the store knows about a card beyond the export row: rules need it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CardContext {
+    /// Missing from a later full export of its source and pipeline.
+    pub gone: bool,
+    /// Stages the syncs saw, oldest first (the first entry is where the card was first seen).
+    pub history: Vec<StageVisit>,
+}

@@ -5,5 +5,5 @@ pub mod funnel;
 pub mod names;
 pub mod stats;
 
-pub use card::{Card, FieldName, SystemField};
+pub use card::{Card, CardContext, FieldName, StageVisit, SystemField};
 pub use funnel::{Funnel, Stage, StageKind};

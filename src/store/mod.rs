@@ -2,6 +2,7 @@
 //! the app asks. Every write that belongs together is one transaction.
 
 pub mod cards;
+pub mod read;
 pub mod schema;
 pub mod stats;
 
