@@ -33,6 +33,10 @@ pub enum Command {
     Import(ImportArgs),
     /// Per-stage figures, in funnel order (stages the funnel does not know come last).
     Stats(StatsArgs),
+    /// List the cards the stage rules flagged, with the evidence for each flag.
+    Check(CheckArgs),
+    /// The review queue of a stage, in the order an auditor meets the cards.
+    Queue(QueueArgs),
     /// Check or show the funnel config.
     Funnel {
         #[command(subcommand)]
@@ -84,6 +88,40 @@ pub struct ImportArgs {
     pub dry_run: bool,
 
     /// Print each file's report as one JSON object per line.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Only this stage (its funnel name, an alias, or the CRM's name for it).
+    #[arg(long, value_name = "NAME")]
+    pub stage: Option<String>,
+    /// Only cards with this flag: required, idle, date, markers, closed_open, backwards, gone,
+    /// unknown_stage.
+    #[arg(long, value_name = "CODE")]
+    pub rule: Option<String>,
+    /// Print `{"cards":[{"id":..,"stage":..,"owner":..,"flags":[{"code","severity","message"}]}]}`.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct QueueArgs {
+    /// The stage (its funnel name, an alias, or the CRM's name for it).
+    #[arg(long, value_name = "NAME")]
+    pub stage: String,
+    /// Whose queue: cards this auditor reviewed leave it until a sync changes them
+    /// [default: $OKK_AUDITOR, else the login name].
+    #[arg(long, env = "OKK_AUDITOR", value_name = "NAME")]
+    pub auditor: Option<String>,
+    /// How many cards to show.
+    #[arg(long, default_value_t = 50, value_name = "N")]
+    pub limit: usize,
+    /// Include gone and closed cards.
+    #[arg(long)]
+    pub all: bool,
+    /// Print `{"cards":[{"id":..,"title":..,"flags":[CODE,..],"idle_days":N}, ...]}`.
     #[arg(long)]
     pub json: bool,
 }

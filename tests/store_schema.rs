@@ -45,12 +45,54 @@ fn a_new_store_is_migrated_to_the_latest_schema() {
         [
             "cards",
             "drafts",
+            "flags",
             "import_batches",
             "lead_decisions",
+            "meta",
             "reviews",
             "stage_history"
         ]
     );
+}
+
+#[test]
+fn a_store_of_schema_1_with_cards_migrates_forward_and_keeps_them() {
+    let desk = Desk::new();
+    {
+        let conn = Connection::open(&desk.db).unwrap();
+        conn.execute_batch(MIGRATIONS[0]).unwrap();
+        conn.execute_batch(&format!(
+            "PRAGMA user_version = 1; PRAGMA application_id = {APPLICATION_ID};
+             INSERT INTO import_batches (file, profile, source, encoding, started_at)
+                 VALUES ('f.csv', 'amocrm', 'amocrm', 'UTF-8', '2026-11-01 10:00:00');
+             INSERT INTO cards (source, external_id, stage, created_at, updated_at, content_hash,
+                                first_batch, changed_batch, changed_at)
+                 VALUES ('amocrm', '7', 'Квалификация', '2026-10-01 09:00:00',
+                         '2026-10-20 18:30:00', 1, 1, 1, '2026-11-01 10:00:00');"
+        ))
+        .unwrap();
+    }
+    let store = okk::store::Store::open(&desk.db).unwrap();
+    assert_eq!(store.schema_version().unwrap(), MIGRATIONS.len() as i64);
+    drop(store);
+    let conn = desk.conn();
+    let (touched, rank): (String, i64) = conn
+        .query_row(
+            "SELECT touched_at, flag_rank FROM cards WHERE external_id = '7'",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    assert_eq!((touched.as_str(), rank), ("2026-10-20 18:30:00", 0));
+    let plan: String = conn
+        .query_row(
+            "EXPLAIN QUERY PLAN SELECT id FROM cards WHERE stage = 'x'
+             ORDER BY flag_rank DESC, flag_count DESC, touched_at, external_id",
+            [],
+            |r| r.get(3),
+        )
+        .unwrap();
+    assert!(plan.contains("cards_queue"), "{plan}");
 }
 
 #[test]

@@ -10,6 +10,9 @@ use crate::text::app as msg;
 
 pub const DEMO_CSV: &[u8] = include_bytes!("../../assets/demo/amocrm_deals.csv");
 pub const DEMO_FILE_NAME: &str = "amocrm_deals.csv";
+/// The "today" scripts/gen_demo.py wrote the demo around: the demo store's clock stays there, so
+/// its idle cards and expired bookings stay what they were planted as.
+pub const DEMO_TODAY: &str = "2026-11-20 12:00:00";
 
 pub fn run() -> Result<ExitCode> {
     let dir = std::env::temp_dir().join(format!(
@@ -24,12 +27,15 @@ pub fn run() -> Result<ExitCode> {
     // The demo uses the built-in funnel, whatever the user's config says.
     let funnel = crate::funnel::default_funnel();
     let mut store = open_store(&db)?;
+    store.set_meta(super::audit::CLOCK, DEMO_TODAY)?;
     let opts = ImportOptions {
-        now: chrono::Local::now().naive_local(),
+        now: super::audit::now(&store)?,
         ..ImportOptions::default()
     };
     let report =
         import_file(&mut store, &funnel, &csv, &opts).map_err(|e| super::user(e.to_string()))?;
+    let fingerprint = super::paths::fingerprint(crate::funnel::DEFAULT_FUNNEL.as_bytes());
+    super::audit::refresh(&mut store, &funnel, &fingerprint, true)?;
     print!("{}", crate::text::import::report(&report));
     println!();
     super::stats::print_stats(&store, &funnel, false)?;

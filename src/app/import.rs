@@ -15,7 +15,7 @@ pub fn run(paths: &Paths, args: ImportArgs) -> Result<ExitCode> {
     for spec in &args.map {
         map.extend(parse_map(spec).map_err(user)?);
     }
-    let funnel = paths.load_funnel()?;
+    let (funnel, fingerprint) = paths.load_funnel_with_fingerprint()?;
     let mut store = paths.open_store()?;
     let opts = ImportOptions {
         profile: Some(args.profile.clone()),
@@ -28,15 +28,31 @@ pub fn run(paths: &Paths, args: ImportArgs) -> Result<ExitCode> {
         now: chrono::Local::now().naive_local(),
         progress: !args.json,
     };
+    let mut imported = 0;
+    let mut failure = None;
     for file in &args.files {
         // Each file is its own transaction: earlier files stay imported if a later one fails.
-        let report =
-            import_file(&mut store, &funnel, file, &opts).map_err(|e| user(e.to_string()))?;
-        if args.json {
-            println!("{}", serde_json::to_string(&report)?);
-        } else {
-            print!("{}", msg::report(&report));
+        match import_file(&mut store, &funnel, file, &opts) {
+            Ok(report) => {
+                imported += 1;
+                if args.json {
+                    println!("{}", serde_json::to_string(&report)?);
+                } else {
+                    print!("{}", msg::report(&report));
+                }
+            }
+            Err(e) => {
+                failure = Some(e);
+                break;
+            }
         }
     }
-    Ok(ExitCode::SUCCESS)
+    // The rules run over the whole store once the files are in.
+    if !args.dry_run && imported > 0 {
+        super::audit::refresh(&mut store, &funnel, &fingerprint, true)?;
+    }
+    match failure {
+        Some(e) => Err(user(e.to_string())),
+        None => Ok(ExitCode::SUCCESS),
+    }
 }

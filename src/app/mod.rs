@@ -1,9 +1,12 @@
 //! Commands: each takes parsed arguments, opens what it needs, and prints its result.
 
+pub mod audit;
+mod check;
 mod demo;
 mod funnel_cmd;
 mod import;
 mod paths;
+mod queue;
 mod stats;
 
 use std::process::ExitCode;
@@ -33,6 +36,8 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
     match cli.command {
         Command::Import(args) => import::run(&paths, args),
         Command::Stats(args) => stats::run(&paths, args),
+        Command::Check(args) => check::run(&paths, args),
+        Command::Queue(args) => queue::run(&paths, args),
         Command::Funnel { command } => funnel_cmd::run(&paths, command),
         Command::Demo => demo::run(),
     }

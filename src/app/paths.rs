@@ -43,11 +43,18 @@ impl Paths {
     /// Loads the funnel config, first writing the built-in default to the default path if
     /// nothing is there yet (an existing file is never overwritten).
     pub fn load_funnel(&self) -> Result<Funnel> {
+        Ok(self.load_funnel_with_fingerprint()?.0)
+    }
+
+    /// The funnel and a digest of its text: when the text changes, the rules run again.
+    pub fn load_funnel_with_fingerprint(&self) -> Result<(Funnel, String)> {
         if self.funnel_is_default && !self.funnel.exists() {
             write_default_funnel(&self.funnel)?;
             eprintln!("{}", msg::wrote_default_funnel(&self.funnel));
         }
-        crate::funnel::load(&self.funnel).map_err(|e| user(e.to_string()))
+        let funnel = crate::funnel::load(&self.funnel).map_err(|e| user(e.to_string()))?;
+        let text = std::fs::read(&self.funnel).unwrap_or_default();
+        Ok((funnel, fingerprint(&text)))
     }
 }
 
@@ -73,4 +80,8 @@ fn write_default_funnel(path: &Path) -> Result<()> {
     };
     std::io::Write::write_all(&mut f, crate::funnel::DEFAULT_FUNNEL.as_bytes())?;
     Ok(())
+}
+
+pub fn fingerprint(funnel_text: &[u8]) -> String {
+    format!("{:016x}", xxhash_rust::xxh3::xxh3_64(funnel_text))
 }

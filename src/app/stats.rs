@@ -9,8 +9,9 @@ use crate::cli::StatsArgs;
 use crate::domain::stats::stage_table;
 
 pub fn run(paths: &Paths, args: StatsArgs) -> Result<ExitCode> {
-    let funnel = paths.load_funnel()?;
-    let store = paths.open_store()?;
+    let (funnel, fingerprint) = paths.load_funnel_with_fingerprint()?;
+    let mut store = paths.open_store()?;
+    super::audit::refresh(&mut store, &funnel, &fingerprint, false)?;
     print_stats(&store, &funnel, args.json)?;
     Ok(ExitCode::SUCCESS)
 }
@@ -20,7 +21,7 @@ pub fn print_stats(
     funnel: &crate::domain::Funnel,
     json: bool,
 ) -> Result<()> {
-    let table = stage_table(funnel, &store.stage_counts()?);
+    let table = stage_table(funnel, &store.stage_counts()?, &store.flagged_per_stage()?);
     if json {
         println!("{}", serde_json::json!({ "stages": table }));
     } else {

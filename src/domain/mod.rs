@@ -1,8 +1,10 @@
 //! The words of the trade and the pure functions over them. No I/O, no SQL, no terminal.
 
 pub mod card;
+pub mod flag;
 pub mod funnel;
 pub mod names;
+pub mod score;
 pub mod stats;
 
 pub use card::{Card, CardContext, FieldName, StageVisit, SystemField};

@@ -19,6 +19,8 @@ pub struct StageFigures {
     /// Cards there now (not gone).
     pub cards: u64,
     pub gone: u64,
+    /// Cards there now with at least one flag.
+    pub flagged: u64,
     /// Whether the funnel config knows the stage.
     pub known: bool,
     pub kind: Option<StageKind>,
@@ -27,7 +29,12 @@ pub struct StageFigures {
     pub crm_names: Vec<String>,
 }
 
-pub fn stage_table(funnel: &Funnel, counts: &[CrmStageCount]) -> Vec<StageFigures> {
+/// `flagged`: cards with flags per CRM stage name.
+pub fn stage_table(
+    funnel: &Funnel,
+    counts: &[CrmStageCount],
+    flagged: &[(String, u64)],
+) -> Vec<StageFigures> {
     let mut rows: Vec<StageFigures> = funnel
         .stages
         .iter()
@@ -35,6 +42,7 @@ pub fn stage_table(funnel: &Funnel, counts: &[CrmStageCount]) -> Vec<StageFigure
             stage: s.name.clone(),
             cards: 0,
             gone: 0,
+            flagged: 0,
             known: true,
             kind: Some(s.kind),
             extra_control: s.extra_control,
@@ -50,6 +58,7 @@ pub fn stage_table(funnel: &Funnel, counts: &[CrmStageCount]) -> Vec<StageFigure
                     stage: c.stage.clone(),
                     cards: 0,
                     gone: 0,
+                    flagged: 0,
                     known: false,
                     kind: None,
                     extra_control: false,
@@ -60,6 +69,11 @@ pub fn stage_table(funnel: &Funnel, counts: &[CrmStageCount]) -> Vec<StageFigure
         };
         row.cards += c.cards;
         row.gone += c.gone;
+        row.flagged += flagged
+            .iter()
+            .filter(|(s, _)| *s == c.stage)
+            .map(|(_, n)| n)
+            .sum::<u64>();
         row.crm_names.push(c.stage.clone());
     }
     unknown.sort_by(|a, b| b.cards.cmp(&a.cards).then(a.stage.cmp(&b.stage)));
@@ -114,10 +128,12 @@ mod tests {
                 gone: 0,
             },
         ];
-        let t = stage_table(&funnel, &counts);
+        let flagged = [("Переговоры".to_string(), 2), ("Встреча состоялась".to_string(), 1)];
+        let t = stage_table(&funnel, &counts, &flagged);
         assert_eq!(t.len(), 3);
         assert_eq!((t[0].stage.as_str(), t[0].cards), ("Квалификация", 0));
-        assert_eq!((t[1].cards, t[1].gone), (6, 1));
+        assert_eq!((t[1].cards, t[1].gone, t[1].flagged), (6, 1, 1));
+        assert_eq!(t[2].flagged, 2);
         assert_eq!(t[1].crm_names.len(), 2);
         assert_eq!((t[2].stage.as_str(), t[2].known), ("Переговоры", false));
     }

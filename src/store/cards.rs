@@ -88,6 +88,8 @@ pub struct CardRow {
     closed_at: Option<String>,
     expected_close_at: Option<String>,
     last_activity_at: Option<String>,
+    /// The latest of the card's dates: the queue orders by it.
+    touched_at: Option<String>,
     phones: Cow<'static, str>,
     emails: Cow<'static, str>,
     tags: Cow<'static, str>,
@@ -106,6 +108,7 @@ impl CardRow {
             closed_at: opt_time(&card.closed_at),
             expected_close_at: opt_time(&card.expected_close_at),
             last_activity_at: opt_time(&card.last_activity_at),
+            touched_at: opt_time(&card.last_touched()),
             phones: json_list(&card.phones),
             emails: json_list(&card.emails),
             tags: json_list(&card.tags),
@@ -159,14 +162,14 @@ impl<K: serde::Serialize> serde::Serialize for Pairs<'_, K> {
 const INSERT_CARD: &str = "INSERT OR IGNORE INTO cards (source, external_id, pipeline, stage,
     title, owner, amount, currency, created_at, updated_at, closed_at, expected_close_at,
     last_activity_at, closed, won, contact, company, phones, emails, tags, notes, fields, invalid,
-    content_hash, first_batch, changed_batch, changed_at)
+    content_hash, first_batch, changed_batch, changed_at, touched_at)
     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19,
-    ?20, ?21, ?22, ?23, ?24, ?25, ?25, ?26)";
+    ?20, ?21, ?22, ?23, ?24, ?25, ?25, ?26, ?27)";
 
 const UPDATE_CARD: &str = "UPDATE cards SET pipeline=?2, stage=?3, title=?4, owner=?5, amount=?6,
     currency=?7, created_at=?8, updated_at=?9, closed_at=?10, expected_close_at=?11,
     last_activity_at=?12, closed=?13, won=?14, contact=?15, company=?16, phones=?17, emails=?18,
-    tags=?19, notes=?20, fields=?21, invalid=?22, content_hash=?23,
+    tags=?19, notes=?20, fields=?21, invalid=?22, content_hash=?23, touched_at=?27,
     changed_batch = CASE WHEN ?26 THEN ?24 ELSE changed_batch END,
     changed_at = CASE WHEN ?26 THEN ?25 ELSE changed_at END,
     gone_at=NULL, gone_batch=NULL
@@ -372,6 +375,7 @@ impl Import<'_> {
             self.batch,
             self.now,
             changed,
+            row.touched_at,
         ])?;
         let stage_changed = old.stage != card.stage;
         if stage_changed || old.gone {
@@ -411,6 +415,7 @@ impl Import<'_> {
             row.hash,
             self.batch,
             self.now,
+            row.touched_at,
         ])?;
         Ok((n == 1).then(|| self.tx.last_insert_rowid()))
     }

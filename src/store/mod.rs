@@ -2,6 +2,8 @@
 //! the app asks. Every write that belongs together is one transaction.
 
 pub mod cards;
+pub mod flags;
+pub mod queue;
 pub mod read;
 pub mod schema;
 pub mod stats;

@@ -73,17 +73,35 @@ impl Store {
     /// Calls `f` for every card with its context, in id order, reading in one pass.
     pub fn for_each_card(
         &self,
+        f: impl FnMut(i64, &Card, &CardContext) -> Result<(), StoreError>,
+    ) -> Result<(), StoreError> {
+        self.for_each_card_in(0, i64::MAX, f)
+    }
+
+    /// The largest card id (0 when there are none): callers walk the cards in id ranges.
+    pub fn max_card_id(&self) -> Result<i64, StoreError> {
+        Ok(self
+            .conn
+            .query_row("SELECT coalesce(max(id), 0) FROM cards", [], |r| r.get(0))?)
+    }
+
+    /// Like [`Store::for_each_card`], for ids in `after < id <= upto`.
+    pub fn for_each_card_in(
+        &self,
+        after: i64,
+        upto: i64,
         mut f: impl FnMut(i64, &Card, &CardContext) -> Result<(), StoreError>,
     ) -> Result<(), StoreError> {
-        let mut cards = self
-            .conn
-            .prepare(&format!("SELECT {CARD_COLUMNS} FROM cards c ORDER BY c.id"))?;
-        let mut history = self.conn.prepare(
-            "SELECT card_id, stage, seen_at FROM stage_history ORDER BY card_id, batch_id",
+        let mut cards = self.conn.prepare_cached(&format!(
+            "SELECT {CARD_COLUMNS} FROM cards c WHERE c.id > ?1 AND c.id <= ?2 ORDER BY c.id"
+        ))?;
+        let mut history = self.conn.prepare_cached(
+            "SELECT card_id, stage, seen_at FROM stage_history
+             WHERE card_id > ?1 AND card_id <= ?2 ORDER BY card_id, batch_id",
         )?;
-        let mut hist_rows = history.query([])?;
+        let mut hist_rows = history.query([after, upto])?;
         let mut pending: Option<(i64, StageVisit)> = None;
-        let mut rows = cards.query([])?;
+        let mut rows = cards.query([after, upto])?;
         while let Some(r) = rows.next()? {
             let (id, card, gone) = card_from_row(r)?;
             let mut ctx = CardContext {

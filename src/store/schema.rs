@@ -117,6 +117,34 @@ CREATE TABLE drafts (
     PRIMARY KEY (card_id, auditor)
 );
 "#,
+    // 2: flags the stage rules raise, the queue's ordering columns and index, settings.
+    r#"
+CREATE TABLE flags (
+    card_id   INTEGER NOT NULL REFERENCES cards(id),
+    seq       INTEGER NOT NULL,               -- order within the card: most severe first
+    code      TEXT NOT NULL,
+    severity  INTEGER NOT NULL,               -- 1 info, 2 warning, 3 critical
+    message   TEXT NOT NULL,
+    field     TEXT,
+    PRIMARY KEY (card_id, seq)
+) WITHOUT ROWID;
+CREATE INDEX flags_code ON flags (code, card_id);
+
+-- Denormalised from flags and the card's dates, so that a stage's queue is one index range:
+-- flagged first (most severe, then most flags), then the longest idle, then by external id.
+ALTER TABLE cards ADD COLUMN flag_rank INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE cards ADD COLUMN flag_count INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE cards ADD COLUMN touched_at TEXT;
+UPDATE cards SET touched_at = nullif(max(coalesce(last_activity_at, ''),
+    coalesce(updated_at, ''), coalesce(created_at, '')), '');
+DROP INDEX cards_stage;
+CREATE INDEX cards_queue ON cards (stage, flag_rank DESC, flag_count DESC, touched_at, external_id);
+
+CREATE TABLE meta (
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+"#,
 ];
 
 pub fn latest() -> i64 {

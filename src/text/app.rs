@@ -44,8 +44,12 @@ pub fn stats_table(funnel_name: &str, rows: &[StageFigures]) -> String {
         .max(5);
     let mut s = String::new();
     let _ = writeln!(s, "{funnel_name}");
-    let _ = writeln!(s, "  {:<width$}  {:>7}  {:>5}", "Stage", "Cards", "Gone");
-    let (mut total, mut gone) = (0, 0);
+    let _ = writeln!(
+        s,
+        "  {:<width$}  {:>7}  {:>7}  {:>5}",
+        "Stage", "Cards", "Flagged", "Gone"
+    );
+    let (mut total, mut gone, mut flagged) = (0, 0, 0);
     for r in rows {
         let mark = match (r.known, r.kind, r.extra_control) {
             (false, _, _) => "  ? not in the funnel",
@@ -56,15 +60,21 @@ pub fn stats_table(funnel_name: &str, rows: &[StageFigures]) -> String {
         };
         let _ = writeln!(
             s,
-            "  {:<width$}  {:>7}  {:>5}{mark}",
+            "  {:<width$}  {:>7}  {:>7}  {:>5}{mark}",
             super::safe::line(&r.stage),
             r.cards,
+            r.flagged,
             r.gone
         );
         total += r.cards;
         gone += r.gone;
+        flagged += r.flagged;
     }
-    let _ = writeln!(s, "  {:<width$}  {:>7}  {:>5}", "Total", total, gone);
+    let _ = writeln!(
+        s,
+        "  {:<width$}  {:>7}  {:>7}  {:>5}",
+        "Total", total, flagged, gone
+    );
     s
 }
 

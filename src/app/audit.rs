@@ -1,0 +1,54 @@
+//! Keeping the flags true: the stage rules run after every import, and again whenever the
+//! funnel config or the date has changed since they last ran.
+
+use chrono::NaiveDateTime;
+use color_eyre::Result;
+
+use crate::domain::Funnel;
+// use crate::domain::rules::evaluate; (until the rules land)
+use crate::store::Store;
+use crate::store::flags::RulesRun;
+
+/// `meta` keys.
+const RULES_RAN_FOR: &str = "rules_ran_for";
+/// A store's frozen "now" (the demo's), as 'YYYY-MM-DD HH:MM:SS'.
+pub const CLOCK: &str = "clock";
+
+/// The moment rules and idle days are measured against: the store's frozen clock if it has one
+/// (the demo), else the local time.
+pub fn now(store: &Store) -> Result<NaiveDateTime> {
+    if let Some(clock) = store.meta(CLOCK)?
+        && let Ok(t) = NaiveDateTime::parse_from_str(&clock, crate::store::cards::TIME_FORMAT)
+    {
+        return Ok(t);
+    }
+    Ok(chrono::Local::now().naive_local())
+}
+
+/// Runs the rules over every card if `force`, or if the funnel (its fingerprint) or the day
+/// changed since the last run. Returns what the run found, if it ran.
+pub fn refresh(
+    store: &mut Store,
+    funnel: &Funnel,
+    fingerprint: &str,
+    force: bool,
+) -> Result<Option<RulesRun>> {
+    let now = now(store)?;
+    let key = format!("{fingerprint} {}", now.date());
+    if !force && store.meta(RULES_RAN_FOR)?.as_deref() == Some(key.as_str()) {
+        return Ok(None);
+    }
+    let _ = (funnel, now);
+    let run = match store.rerun_flags(|_card, _ctx| Vec::new()) {
+        Ok(run) => run,
+        // Another okk holds the store (an import, which runs the rules itself when it ends):
+        // show the flags as they are rather than wait.
+        Err(e) if !force && e.is_busy() => {
+            eprintln!("{}", crate::text::check::flags_not_refreshed());
+            return Ok(None);
+        }
+        Err(e) => return Err(e.into()),
+    };
+    store.set_meta(RULES_RAN_FOR, &key)?;
+    Ok(Some(run))
+}

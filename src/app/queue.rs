@@ -1,0 +1,70 @@
+//! `okk queue`: a stage's review queue.
+
+use std::process::ExitCode;
+
+use color_eyre::Result;
+
+use super::{Paths, audit, user};
+use crate::cli::QueueArgs;
+use crate::domain::Funnel;
+use crate::domain::funnel::StageKind;
+use crate::domain::names::fold;
+use crate::store::Store;
+use crate::store::queue::QueueQuery;
+use crate::text::check as msg;
+
+/// The CRM's names for a stage given by its funnel name, an alias, or a CRM name the funnel
+/// does not know.
+pub fn crm_names(store: &Store, funnel: &Funnel, name: &str) -> Result<Vec<String>> {
+    let names = store.crm_stage_names()?;
+    let matched: Vec<String> = match funnel.resolve(name) {
+        Some(idx) => names
+            .into_iter()
+            .filter(|n| funnel.resolve(n) == Some(idx))
+            .collect(),
+        None => {
+            let key = fold(name);
+            let m: Vec<String> = names.into_iter().filter(|n| fold(n) == key).collect();
+            if m.is_empty() {
+                let stages: Vec<&str> = funnel.stages.iter().map(|s| s.name.as_str()).collect();
+                return Err(user(msg::unknown_stage(name, &stages)));
+            }
+            m
+        }
+    };
+    Ok(matched)
+}
+
+pub fn auditor(given: Option<&str>) -> String {
+    given
+        .map(str::to_string)
+        .or_else(|| std::env::var("USER").ok())
+        .or_else(|| std::env::var("USERNAME").ok())
+        .unwrap_or_else(|| "auditor".into())
+}
+
+pub fn run(paths: &Paths, args: QueueArgs) -> Result<ExitCode> {
+    let (funnel, fingerprint) = paths.load_funnel_with_fingerprint()?;
+    let mut store = paths.open_store()?;
+    audit::refresh(&mut store, &funnel, &fingerprint, false)?;
+    let crm_stages = crm_names(&store, &funnel, &args.stage)?;
+    let closed_stage = funnel
+        .resolve(&args.stage)
+        .is_some_and(|i| funnel.stage(i).kind != StageKind::Open);
+    let now = crate::store::cards::fmt_time(&audit::now(&store)?);
+    let who = auditor(args.auditor.as_deref());
+    let cards = store.queue(&QueueQuery {
+        crm_stages: &crm_stages,
+        auditor: &who,
+        limit: args.limit,
+        all: args.all,
+        closed_stage,
+        now: &now,
+    })?;
+    if args.json {
+        println!("{}", serde_json::json!({ "cards": cards }));
+    } else {
+        print!("{}", msg::queue(&args.stage, &who, &cards));
+    }
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,413 @@
+//! Checklist scoring: an auditor's answers to a stage's checklist, the score they make, and the
+//! answers a card starts with (the funnel's default, with items the rules caught already failed).
+
+use std::collections::{BTreeMap, HashSet};
+
+use serde::{Deserialize, Serialize};
+
+use super::flag::Flag;
+use super::funnel::{ChecklistItem, DefaultAnswer, Stage};
+use super::names::fold;
+
+/// One answer to one checklist item.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Answer {
+    Pass,
+    Fail,
+    /// Not applicable: the item counts neither for nor against the card.
+    Na,
+    /// `n` on an item answered on a `0..=max` scale (`scale = Some(max)`); worth `n / max`.
+    Scale(u8),
+}
+
+impl Answer {
+    /// The answer after this one when the auditor presses the item's key again: pass → fail → n/a →
+    /// pass, or on a scale item 0 → 1 → … → max → n/a → 0. An answer of the other kind (left over
+    /// from a config change) first reads as its nearest equivalent.
+    pub fn next(self, scale: Option<u8>) -> Answer {
+        match scale {
+            None => match self {
+                Answer::Pass => Answer::Fail,
+                Answer::Fail => Answer::Na,
+                Answer::Na => Answer::Pass,
+                Answer::Scale(0) => Answer::Na,
+                Answer::Scale(_) => Answer::Fail,
+            },
+            Some(max) => match self {
+                Answer::Na => Answer::Scale(0),
+                Answer::Fail => Answer::Scale(1.min(max)),
+                Answer::Pass => Answer::Na,
+                Answer::Scale(n) if n >= max => Answer::Na,
+                Answer::Scale(n) => Answer::Scale(n + 1),
+            },
+        }
+    }
+
+    /// What the answer is worth, 0..=1, on an item with this `scale`; `None` for n/a. A scale
+    /// value above the maximum counts as the maximum; on a pass/fail item any scale value above 0
+    /// counts as a pass.
+    pub fn value(self, scale: Option<u8>) -> Option<f64> {
+        match self {
+            Answer::Pass => Some(1.0),
+            Answer::Fail => Some(0.0),
+            Answer::Na => None,
+            Answer::Scale(n) => Some(match scale {
+                Some(max) if max > 0 => f64::from(n.min(max)) / f64::from(max),
+                _ => f64::from(u8::from(n > 0)),
+            }),
+        }
+    }
+
+    /// The answer `default` means on an item with this `scale`: a scale item passes at its
+    /// maximum and fails at 0.
+    pub fn from_default(default: DefaultAnswer, scale: Option<u8>) -> Answer {
+        match (default, scale) {
+            (DefaultAnswer::Na, _) => Answer::Na,
+            (DefaultAnswer::Pass, None) => Answer::Pass,
+            (DefaultAnswer::Fail, None) => Answer::Fail,
+            (DefaultAnswer::Pass, Some(max)) => Answer::Scale(max),
+            (DefaultAnswer::Fail, Some(_)) => Answer::Scale(0),
+        }
+    }
+}
+
+/// A card's answers: checklist item id → answer.
+pub type Answers = BTreeMap<String, Answer>;
+
+/// The card's checklist score, a percentage 0..=100.
+///
+/// Score = Σ(weight × value) / Σ(weight) × 100, both sums over the items that have an answer that
+/// is not n/a, where pass = 1, fail = 0 and `n` on a `0..=max` scale = n / max (clamped to 0..=1).
+/// Any failed `critical` item (fail, or 0 on a critical scale item) makes the score 0.
+/// `None` when no item counts (every item n/a or unanswered). Answers for ids not in `items` are
+/// ignored.
+pub fn score(items: &[ChecklistItem], answers: &Answers) -> Option<f64> {
+    let mut earned = 0.0_f64;
+    let mut possible = 0_u64;
+    let mut counted = false;
+    let mut critical_failed = false;
+    for item in items {
+        let Some(value) = answers.get(&item.id).and_then(|a| a.value(item.scale)) else {
+            continue;
+        };
+        counted = true;
+        critical_failed |= item.critical && value <= 0.0;
+        earned += f64::from(item.weight) * value;
+        possible += u64::from(item.weight);
+    }
+    if !counted {
+        return None;
+    }
+    if critical_failed {
+        return Some(0.0);
+    }
+    // Weights are 1..=100 (the funnel loader sees to it); all-zero weights have no share to give.
+    if possible == 0 {
+        return None;
+    }
+    Some((100.0 * earned / possible as f64).clamp(0.0, 100.0))
+}
+
+/// The answers a card starts with at `stage`: every item gets the funnel's `default`, except an
+/// item bound to a field that one of `flags` names — the rules already found that field wrong, so
+/// the item starts failed (0 on a scale item). The auditor only corrects.
+pub fn prefill(stage: &Stage, flags: &[Flag], default: DefaultAnswer) -> Answers {
+    let flagged: HashSet<String> = flags
+        .iter()
+        .filter_map(|f| f.field.as_deref())
+        .map(fold)
+        .collect();
+    stage
+        .checklist
+        .iter()
+        .map(|item| {
+            let caught = item
+                .field
+                .as_ref()
+                .is_some_and(|field| flagged.contains(&fold(field.label())));
+            let default = if caught { DefaultAnswer::Fail } else { default };
+            (item.id.clone(), Answer::from_default(default, item.scale))
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::card::SystemField;
+    use crate::domain::flag::{RuleCode, Severity};
+    use crate::domain::funnel::FieldRef;
+
+    fn item(id: &str, weight: u32) -> ChecklistItem {
+        ChecklistItem {
+            id: id.to_string(),
+            text: format!("Пункт {id}"),
+            weight,
+            critical: false,
+            field: None,
+            scale: None,
+        }
+    }
+
+    fn critical(mut item: ChecklistItem) -> ChecklistItem {
+        item.critical = true;
+        item
+    }
+
+    fn scaled(mut item: ChecklistItem, max: u8) -> ChecklistItem {
+        item.scale = Some(max);
+        item
+    }
+
+    fn bound(mut item: ChecklistItem, field: FieldRef) -> ChecklistItem {
+        item.field = Some(field);
+        item
+    }
+
+    fn answers(pairs: &[(&str, Answer)]) -> Answers {
+        pairs.iter().map(|(id, a)| (id.to_string(), *a)).collect()
+    }
+
+    /// A stage of the built-in funnel with its checklist replaced, so these tests do not spell out
+    /// every field of `Stage`.
+    fn stage_with(checklist: Vec<ChecklistItem>) -> Stage {
+        let mut stage = crate::funnel::default_funnel().stages[0].clone();
+        stage.checklist = checklist;
+        stage
+    }
+
+    fn flag_on(field: &str) -> Flag {
+        Flag {
+            code: RuleCode::Required,
+            severity: Severity::Warning,
+            message: format!("Поле «{field}» не заполнено"),
+            field: Some(field.to_string()),
+        }
+    }
+
+    fn close(actual: Option<f64>, expected: f64) {
+        let actual = actual.expect("a score");
+        assert!((actual - expected).abs() < 1e-9, "{actual} != {expected}");
+    }
+
+    #[test]
+    fn readme_example_weights_three_two_one_and_na_with_one_fail() {
+        let items = [item("a", 3), item("b", 2), item("c", 1), item("d", 4)];
+        let given = answers(&[
+            ("a", Answer::Pass),
+            ("b", Answer::Fail),
+            ("c", Answer::Pass),
+            ("d", Answer::Na),
+        ]);
+        // (3×1 + 2×0 + 1×1) / (3 + 2 + 1) = 4/6
+        close(score(&items, &given), 400.0 / 6.0);
+    }
+
+    #[test]
+    fn all_pass_scores_a_hundred_and_all_fail_zero() {
+        let items = [item("a", 5), item("b", 1)];
+        let pass = answers(&[("a", Answer::Pass), ("b", Answer::Pass)]);
+        let fail = answers(&[("a", Answer::Fail), ("b", Answer::Fail)]);
+        assert_eq!(score(&items, &pass), Some(100.0));
+        assert_eq!(score(&items, &fail), Some(0.0));
+    }
+
+    #[test]
+    fn a_failed_critical_item_makes_the_score_zero() {
+        let items = [item("a", 10), item("b", 10), critical(item("c", 1))];
+        let given = answers(&[
+            ("a", Answer::Pass),
+            ("b", Answer::Pass),
+            ("c", Answer::Fail),
+        ]);
+        assert_eq!(score(&items, &given), Some(0.0));
+    }
+
+    #[test]
+    fn a_critical_item_marked_na_does_not_zero_the_score() {
+        let items = [item("a", 1), critical(item("c", 1))];
+        let given = answers(&[("a", Answer::Pass), ("c", Answer::Na)]);
+        assert_eq!(score(&items, &given), Some(100.0));
+    }
+
+    #[test]
+    fn scale_items_count_their_share_of_the_maximum() {
+        let items = [scaled(item("script", 2), 5), item("call", 3)];
+        let given = answers(&[("script", Answer::Scale(4)), ("call", Answer::Pass)]);
+        // (2 × 4/5 + 3 × 1) / (2 + 3) = 4.6 / 5
+        close(score(&items, &given), 92.0);
+    }
+
+    #[test]
+    fn a_scale_answer_above_the_maximum_counts_as_the_maximum() {
+        let items = [scaled(item("script", 1), 5)];
+        let given = answers(&[("script", Answer::Scale(9))]);
+        assert_eq!(score(&items, &given), Some(100.0));
+    }
+
+    #[test]
+    fn zero_on_a_critical_scale_item_makes_the_score_zero() {
+        let items = [critical(scaled(item("script", 1), 5)), item("call", 9)];
+        let zero = answers(&[("script", Answer::Scale(0)), ("call", Answer::Pass)]);
+        let one = answers(&[("script", Answer::Scale(1)), ("call", Answer::Pass)]);
+        assert_eq!(score(&items, &zero), Some(0.0));
+        // Above 0 a critical scale item is not failed: (1 × 1/5 + 9) / 10.
+        close(score(&items, &one), 92.0);
+    }
+
+    #[test]
+    fn marking_an_item_na_removes_its_weight() {
+        let items = [item("a", 3), item("b", 7)];
+        let with_na = answers(&[("a", Answer::Pass), ("b", Answer::Na)]);
+        let unanswered = answers(&[("a", Answer::Pass)]);
+        assert_eq!(score(&items, &with_na), Some(100.0));
+        assert_eq!(score(&items, &unanswered), Some(100.0));
+    }
+
+    #[test]
+    fn nothing_to_count_gives_no_score() {
+        let items = [item("a", 3), critical(item("b", 7))];
+        assert_eq!(score(&items, &Answers::new()), None);
+        let all_na = answers(&[("a", Answer::Na), ("b", Answer::Na)]);
+        assert_eq!(score(&items, &all_na), None);
+        assert_eq!(score(&[], &all_na), None);
+    }
+
+    #[test]
+    fn answers_for_unknown_items_are_ignored() {
+        let items = [item("a", 2), item("b", 2)];
+        let given = answers(&[
+            ("a", Answer::Pass),
+            ("b", Answer::Fail),
+            ("removed_from_config", Answer::Fail),
+            ("another", Answer::Pass),
+        ]);
+        close(score(&items, &given), 50.0);
+    }
+
+    #[test]
+    fn pass_fail_items_cycle_pass_fail_na() {
+        assert_eq!(Answer::Pass.next(None), Answer::Fail);
+        assert_eq!(Answer::Fail.next(None), Answer::Na);
+        assert_eq!(Answer::Na.next(None), Answer::Pass);
+    }
+
+    #[test]
+    fn scale_items_cycle_through_every_step_then_na() {
+        let mut seen = vec![Answer::Na];
+        for _ in 0..5 {
+            seen.push(seen.last().unwrap().next(Some(3)));
+        }
+        assert_eq!(
+            seen,
+            [
+                Answer::Na,
+                Answer::Scale(0),
+                Answer::Scale(1),
+                Answer::Scale(2),
+                Answer::Scale(3),
+                Answer::Na,
+            ]
+        );
+    }
+
+    #[test]
+    fn an_answer_of_the_other_kind_cycles_from_its_nearest_equivalent() {
+        // A scale item read with a pass/fail answer, e.g. after `scale` was added to the config.
+        assert_eq!(Answer::Pass.next(Some(4)), Answer::Na);
+        assert_eq!(Answer::Fail.next(Some(4)), Answer::Scale(1));
+        // A pass/fail item read with a scale answer, after `scale` was removed.
+        assert_eq!(Answer::Scale(3).next(None), Answer::Fail);
+        assert_eq!(Answer::Scale(0).next(None), Answer::Na);
+    }
+
+    #[test]
+    fn answers_serialise_in_snake_case() {
+        let given = answers(&[
+            ("a", Answer::Pass),
+            ("b", Answer::Fail),
+            ("c", Answer::Na),
+            ("d", Answer::Scale(3)),
+        ]);
+        let json = serde_json::to_string(&given).unwrap();
+        assert_eq!(json, r#"{"a":"pass","b":"fail","c":"na","d":{"scale":3}}"#);
+        let back: Answers = serde_json::from_str(&json).unwrap();
+        assert_eq!(back, given);
+    }
+
+    #[test]
+    fn prefill_without_flags_gives_every_item_the_funnel_default() {
+        let stage = stage_with(vec![item("a", 1), scaled(item("s", 2), 5)]);
+        assert_eq!(
+            prefill(&stage, &[], DefaultAnswer::Pass),
+            answers(&[("a", Answer::Pass), ("s", Answer::Scale(5))])
+        );
+        assert_eq!(
+            prefill(&stage, &[], DefaultAnswer::Fail),
+            answers(&[("a", Answer::Fail), ("s", Answer::Scale(0))])
+        );
+        assert_eq!(
+            prefill(&stage, &[], DefaultAnswer::Na),
+            answers(&[("a", Answer::Na), ("s", Answer::Na)])
+        );
+    }
+
+    #[test]
+    fn prefill_fails_the_items_bound_to_a_flagged_field() {
+        let stage = stage_with(vec![
+            bound(item("phone_saved", 4), FieldRef::System(SystemField::Phone)),
+            bound(
+                scaled(item("meeting", 2), 5),
+                FieldRef::Custom("Дата встречи в офисе продаж".into()),
+            ),
+            bound(item("owner_set", 1), FieldRef::System(SystemField::Owner)),
+            item("call", 3),
+        ]);
+        // The flag names the field loosely spelled; the comparison folds case, spaces and «ё».
+        let flags = [flag_on("Phone"), flag_on("  дата встречи в  офисе продаж")];
+        assert_eq!(
+            prefill(&stage, &flags, DefaultAnswer::Na),
+            answers(&[
+                ("phone_saved", Answer::Fail),
+                ("meeting", Answer::Scale(0)),
+                ("owner_set", Answer::Na),
+                ("call", Answer::Na),
+            ])
+        );
+    }
+
+    #[test]
+    fn prefill_ignores_flags_that_name_no_field() {
+        let stage = stage_with(vec![bound(
+            item("phone_saved", 4),
+            FieldRef::System(SystemField::Phone),
+        )]);
+        let mut idle = flag_on("phone");
+        idle.field = None;
+        assert_eq!(
+            prefill(&stage, &[idle], DefaultAnswer::Pass),
+            answers(&[("phone_saved", Answer::Pass)])
+        );
+    }
+
+    #[test]
+    fn the_built_in_first_stage_scores_a_flagged_critical_field_as_zero() {
+        let funnel = crate::funnel::default_funnel();
+        let stage = &funnel.stages[0];
+        assert_eq!(funnel.checklist_default, DefaultAnswer::Pass);
+        let clean = prefill(stage, &[], funnel.checklist_default);
+        assert_eq!(score(&stage.checklist, &clean), Some(100.0));
+        // In the shipped funnel `contact_saved` is critical and bound to `phone`.
+        let bound = stage
+            .checklist
+            .iter()
+            .find(|i| i.critical && i.field.is_some())
+            .expect("a critical item bound to a field in the first stage");
+        let field = bound.field.as_ref().unwrap().label();
+        let caught = prefill(stage, &[flag_on(field)], funnel.checklist_default);
+        let answer = caught[&bound.id];
+        assert_eq!(answer.value(bound.scale), Some(0.0), "{answer:?}");
+        assert_eq!(score(&stage.checklist, &caught), Some(0.0));
+    }
+}

@@ -1,0 +1,178 @@
+//! Storing what the stage rules found: a card's flags are replaced on every run, never piled
+//! up, and the card's queue columns (most severe flag, number of flags) follow.
+
+use rusqlite::params;
+
+use super::{Store, StoreError};
+use crate::domain::flag::{Flag, RuleCode, Severity};
+use crate::domain::{Card, CardContext};
+
+/// Cards are read, judged and written back this many at a time.
+const CHUNK: i64 = 4096;
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct RulesRun {
+    pub cards: u64,
+    pub flagged: u64,
+    pub flags: u64,
+}
+
+/// A flagged card as `okk check` lists it.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct FlaggedCard {
+    pub id: String,
+    pub source: String,
+    pub stage: String,
+    pub owner: Option<String>,
+    pub flags: Vec<Flag>,
+}
+
+impl Store {
+    /// Runs `judge` over every card and stores its flags, all in one transaction.
+    pub fn rerun_flags(
+        &mut self,
+        mut judge: impl FnMut(&Card, &CardContext) -> Vec<Flag>,
+    ) -> Result<RulesRun, StoreError> {
+        // A transaction by hand: `for_each_card_in` borrows the store, which a rusqlite
+        // Transaction value would hold.
+        self.conn.execute_batch("BEGIN IMMEDIATE")?;
+        let mut run = RulesRun::default();
+        let result = (|| {
+            self.conn.execute("DELETE FROM flags", [])?;
+            let max_id = self.max_card_id()?;
+            let mut after = 0;
+            while after < max_id {
+                let upto = after + CHUNK;
+                let mut judged: Vec<(i64, Vec<Flag>)> = Vec::new();
+                self.for_each_card_in(after, upto, |id, card, ctx| {
+                    judged.push((id, judge(card, ctx)));
+                    Ok(())
+                })?;
+                let mut insert = self.conn.prepare_cached(
+                    "INSERT INTO flags (card_id, seq, code, severity, message, field)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                )?;
+                let mut rank = self.conn.prepare_cached(
+                    "UPDATE cards SET flag_rank = ?2, flag_count = ?3
+                     WHERE id = ?1 AND (flag_rank <> ?2 OR flag_count <> ?3)",
+                )?;
+                for (id, flags) in &judged {
+                    run.cards += 1;
+                    if !flags.is_empty() {
+                        run.flagged += 1;
+                    }
+                    for (seq, f) in flags.iter().enumerate() {
+                        insert.execute(params![
+                            id,
+                            seq as i64,
+                            f.code.as_str(),
+                            f.severity.rank(),
+                            f.message,
+                            f.field
+                        ])?;
+                        run.flags += 1;
+                    }
+                    let top = flags.iter().map(|f| f.severity.rank()).max().unwrap_or(0);
+                    rank.execute(params![id, top, flags.len() as i64])?;
+                }
+                after = upto;
+            }
+            Ok::<_, StoreError>(())
+        })();
+        match result {
+            Ok(()) => {
+                self.conn.execute_batch("COMMIT")?;
+                Ok(run)
+            }
+            Err(e) => {
+                let _ = self.conn.execute_batch("ROLLBACK");
+                Err(e)
+            }
+        }
+    }
+
+    /// Flagged cards, in funnel-independent order (stage as the CRM names it, then external
+    /// id). `stages`: only these CRM stage names (None: all). `code`: only cards with that flag.
+    pub fn flagged_cards(
+        &self,
+        stages: Option<&[String]>,
+        code: Option<RuleCode>,
+        mut f: impl FnMut(FlaggedCard) -> Result<(), StoreError>,
+    ) -> Result<(), StoreError> {
+        let mut stmt = self.conn.prepare(
+            "SELECT c.id, c.source, c.external_id, c.stage, c.owner, f.code, f.severity,
+                    f.message, f.field
+             FROM cards c JOIN flags f ON f.card_id = c.id
+             WHERE c.flag_count > 0
+             ORDER BY c.stage, c.external_id, c.id, f.seq",
+        )?;
+        let mut rows = stmt.query([])?;
+        let mut current: Option<(i64, FlaggedCard)> = None;
+        let keep = |c: &FlaggedCard| {
+            stages.is_none_or(|s| s.contains(&c.stage))
+                && code.is_none_or(|code| c.flags.iter().any(|f| f.code == code))
+        };
+        while let Some(r) = rows.next()? {
+            let id: i64 = r.get(0)?;
+            let flag = Flag {
+                code: RuleCode::from_name(&r.get::<_, String>(5)?).unwrap_or(RuleCode::UnknownStage),
+                severity: Severity::from_rank(r.get(6)?).unwrap_or(Severity::Warning),
+                message: r.get(7)?,
+                field: r.get(8)?,
+            };
+            match current.as_mut() {
+                Some((cid, card)) if *cid == id => card.flags.push(flag),
+                _ => {
+                    if let Some((_, done)) = current.take()
+                        && keep(&done)
+                    {
+                        f(done)?;
+                    }
+                    current = Some((
+                        id,
+                        FlaggedCard {
+                            id: r.get(2)?,
+                            source: r.get(1)?,
+                            stage: r.get(3)?,
+                            owner: r.get(4)?,
+                            flags: vec![flag],
+                        },
+                    ));
+                }
+            }
+        }
+        if let Some((_, done)) = current
+            && keep(&done)
+        {
+            f(done)?;
+        }
+        Ok(())
+    }
+
+    /// Cards with at least one flag, per stage as the CRM names it (not gone).
+    pub fn flagged_per_stage(&self) -> Result<Vec<(String, u64)>, StoreError> {
+        let mut stmt = self.conn.prepare(
+            "SELECT stage, count(*) FROM cards WHERE flag_count > 0 AND gone_at IS NULL
+             GROUP BY stage",
+        )?;
+        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get::<_, i64>(1)? as u64)))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    pub fn meta(&self, key: &str) -> Result<Option<String>, StoreError> {
+        use rusqlite::OptionalExtension;
+        Ok(self
+            .conn
+            .query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0))
+            .optional()?)
+    }
+
+    pub fn set_meta(&self, key: &str, value: &str) -> Result<(), StoreError> {
+        self.conn.execute(
+            "INSERT INTO meta (key, value) VALUES (?1, ?2)
+             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            [key, value],
+        )?;
+        Ok(())
+    }
+}

@@ -1,0 +1,88 @@
+//! Messages of `okk check` and `okk queue`.
+
+use std::fmt::Write;
+
+use super::safe::line;
+use crate::store::flags::FlaggedCard;
+use crate::store::queue::QueueEntry;
+
+pub fn unknown_rule(code: &str) -> String {
+    let codes: Vec<&str> = crate::domain::flag::RuleCode::ALL
+        .iter()
+        .map(|c| c.as_str())
+        .collect();
+    format!("unknown rule «{code}»; use one of: {}", codes.join(", "))
+}
+
+pub fn unknown_stage(name: &str, stages: &[&str]) -> String {
+    format!(
+        "no stage «{}» in the funnel or the store; the funnel's stages are: {}",
+        line(name),
+        stages.join(", ")
+    )
+}
+
+pub fn card(c: &FlaggedCard) -> String {
+    let mut s = String::new();
+    let _ = writeln!(
+        s,
+        "#{}  {}  {}",
+        line(&c.id),
+        line(&c.stage),
+        c.owner.as_deref().map(line).unwrap_or_default()
+    );
+    for f in &c.flags {
+        let _ = writeln!(
+            s,
+            "  {:<8} {:<13} {}",
+            f.severity.as_str(),
+            f.code.as_str(),
+            line(&f.message)
+        );
+    }
+    s
+}
+
+pub fn total(n: u64) -> String {
+    format!("{n} flagged cards")
+}
+
+pub fn queue(stage: &str, auditor: &str, cards: &[QueueEntry]) -> String {
+    let mut s = String::new();
+    let _ = writeln!(
+        s,
+        "Queue of «{}» for {} ({} cards shown)",
+        line(stage),
+        line(auditor),
+        cards.len()
+    );
+    for c in cards {
+        let title: String = c
+            .title
+            .as_deref()
+            .map(line)
+            .unwrap_or_default()
+            .chars()
+            .take(48)
+            .collect();
+        let idle = c.idle_days.map(|d| format!("{d} d")).unwrap_or_else(|| "—".into());
+        let changed = if c.changed_since_review {
+            "  changed since your review"
+        } else {
+            ""
+        };
+        let _ = writeln!(
+            s,
+            "  #{:<10} {:<48} {:>6}  {}{changed}",
+            line(&c.id),
+            title,
+            idle,
+            c.flags.join(" ")
+        );
+    }
+    s
+}
+
+pub fn flags_not_refreshed() -> String {
+    "okk: another okk is writing to the store; flags are shown as the last run left them".into()
+}
