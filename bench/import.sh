@@ -83,11 +83,11 @@ okk_first=failed okk_re=failed okk_rss=failed
 if [[ $okk_ok == 1 ]]; then
     fresh_db "$OKK_DB"
     echo "== okk first import"
-    if timed okk_first "$OKK" --db "$OKK_DB" --funnel "$FUNNEL" import "$FILE"; then
+    if timed okk_first "$OKK" --db "$OKK_DB" --funnel "$FUNNEL" import --no-check "$FILE"; then
         tail -n 20 "$OUT/okk_first.log"
         okk_first=$(wall_s okk_first)
         echo "== okk re-import (unchanged file)"
-        if timed okk_re "$OKK" --db "$OKK_DB" --funnel "$FUNNEL" import "$FILE"; then
+        if timed okk_re "$OKK" --db "$OKK_DB" --funnel "$FUNNEL" import --no-check "$FILE"; then
             tail -n 20 "$OUT/okk_re.log"
             okk_re=$(wall_s okk_re)
             okk_rss=$(( $(rss_mb okk_first) > $(rss_mb okk_re) ? $(rss_mb okk_first) : $(rss_mb okk_re) ))

@@ -87,6 +87,11 @@ pub struct ImportArgs {
     #[arg(long)]
     pub dry_run: bool,
 
+    /// Do not run the stage rules after the import; they run at the next `okk check`,
+    /// `okk queue` or `okk stats` (useful when importing several exports in a row).
+    #[arg(long)]
+    pub no_check: bool,
+
     /// Print each file's report as one JSON object per line.
     #[arg(long)]
     pub json: bool,

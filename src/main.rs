@@ -10,6 +10,14 @@ fn main() -> ExitCode {
     match okk::app::run(cli) {
         Ok(code) => code,
         Err(e) => {
+            // `okk check | head`: the reader left; that is not a failure.
+            let broken_pipe = e.chain().any(|c| {
+                c.downcast_ref::<std::io::Error>()
+                    .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+            });
+            if broken_pipe {
+                return ExitCode::SUCCESS;
+            }
             match e.downcast_ref::<okk::app::UserError>() {
                 Some(user) => eprintln!("okk: {user}"),
                 None => eprintln!("okk: {e:?}"),

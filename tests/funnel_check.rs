@@ -587,3 +587,248 @@ fn byte_order_mark_does_not_shift_columns() {
     let p = only_problem("\u{feff}name = \"В\"\nstages = []\n");
     assert_eq!(at(&p), (2, 10, "stages"));
 }
+
+// ---- stage rules, markers and [rules] ----
+
+/// A funnel with one date field, one text field, a `lost` marker list and one stage; `rest` is
+/// appended (a stage's `[[stages.rules]]` or more tables). The stage header is on line 9.
+fn with_rules(rest: &str) -> String {
+    format!(
+        r#"name = "Воронка"
+[[custom_fields]]
+name = "Дата встречи в офисе продаж"
+type = "date"
+[[custom_fields]]
+name = "Интересующие параметры"
+[markers]
+lost = ["отказ", "не актуально"]
+[[stages]]
+name = "Встреча назначена"
+{rest}"#
+    )
+}
+
+#[test]
+fn default_funnel_ships_date_and_marker_rules() {
+    use okk::domain::rules::{MustBe, Rule};
+    let funnel = okk::funnel::default_funnel();
+    let lost = funnel.markers.id("lost").unwrap();
+    let sold = funnel.markers.id("sold").unwrap();
+    let meeting = FieldRef::Custom("Дата встречи в офисе продаж".into());
+    let booking = FieldRef::Custom("Срок действия брони".into());
+    let rules_of = |name: &str| &funnel.stages[funnel.resolve(name).unwrap()].rules;
+    let scheduled = rules_of("Встреча назначена");
+    assert!(scheduled.iter().any(|r| matches!(r,
+        Rule::Date(d) if d.field == meeting && d.must_be == MustBe::NotPassed
+            && d.severity == Some(okk::domain::flag::Severity::Critical))));
+    let booked = rules_of("Бронирование");
+    assert!(booked.iter().any(|r| matches!(r,
+        Rule::Date(d) if d.field == booking && d.must_be == MustBe::NotPassed)));
+    for stage in funnel.stages.iter().filter(|s| s.kind == StageKind::Open) {
+        assert!(
+            stage
+                .rules
+                .iter()
+                .any(|r| matches!(r, Rule::Markers(m) if m.list == lost)),
+            "{}",
+            stage.name
+        );
+    }
+    let early = [
+        "Первичный контакт",
+        "Квалификация",
+        "Встреча назначена",
+        "Встреча проведена",
+    ];
+    for stage in &funnel.stages {
+        let has_sold = stage
+            .rules
+            .iter()
+            .any(|r| matches!(r, Rule::Markers(m) if m.list == sold));
+        assert_eq!(
+            has_sold,
+            early.contains(&stage.name.as_str()),
+            "{}",
+            stage.name
+        );
+    }
+    for name in &early[3..] {
+        assert!(rules_of(name).iter().any(|r| matches!(r,
+            Rule::Date(d) if d.field == meeting && d.must_be == MustBe::Past)));
+    }
+}
+
+#[test]
+fn unknown_rule_kind_is_refused() {
+    let p = only_problem(&with_rules("  [[stages.rules]]\n  kind = \"regex\"\n"));
+    assert_eq!(at(&p), (12, 10, "stages[0].rules[0].kind"));
+    assert!(p.message.contains("«regex» is not known"), "{}", p.message);
+}
+
+#[test]
+fn an_implicit_rule_as_a_stage_rule_points_to_the_rules_table() {
+    let p = only_problem(&with_rules("  [[stages.rules]]\n  kind = \"idle\"\n"));
+    assert_eq!(at(&p), (12, 10, "stages[0].rules[0].kind"));
+    assert!(p.message.contains("under [rules]"), "{}", p.message);
+}
+
+#[test]
+fn rule_without_a_kind_points_at_its_header() {
+    let p = only_problem(&with_rules("  [[stages.rules]]\n  markers = \"lost\"\n"));
+    assert_eq!(at(&p), (11, 3, "stages[0].rules[0].kind"));
+}
+
+#[test]
+fn unknown_key_in_a_rule_is_reported() {
+    let p = only_problem(&with_rules(
+        "  [[stages.rules]]\n  kind = \"markers\"\n  markers = \"lost\"\n  pattern = \"отказ\"\n",
+    ));
+    assert_eq!(at(&p), (14, 3, "stages[0].rules[0].pattern"));
+}
+
+#[test]
+fn markers_rule_naming_a_missing_list_is_refused() {
+    let p = only_problem(&with_rules(
+        "  [[stages.rules]]\n  kind = \"markers\"\n  markers = \"sold\"\n",
+    ));
+    assert_eq!(at(&p), (13, 13, "stages[0].rules[0].markers"));
+    assert_eq!(
+        p.message,
+        "there is no marker list «sold»; declare it under [markers] or use one of: lost"
+    );
+}
+
+#[test]
+fn markers_rule_with_date_keys_is_refused() {
+    let p = only_problem(&with_rules(
+        "  [[stages.rules]]\n  kind = \"markers\"\n  markers = \"lost\"\n  must_be = \"past\"\n",
+    ));
+    assert_eq!(at(&p), (14, 13, "stages[0].rules[0].must_be"));
+}
+
+#[test]
+fn marker_list_that_is_not_a_list_is_refused() {
+    let p = only_problem(&with_rules("").replace(
+        "lost = [\"отказ\", \"не актуально\"]",
+        "lost = \"отказ\"\nsold = [\"договор подписан\"]",
+    ));
+    assert_eq!(at(&p), (8, 8, "markers.lost"));
+    assert!(
+        p.message.contains("must be a list of phrases, found text"),
+        "{}",
+        p.message
+    );
+}
+
+#[test]
+fn marker_that_is_not_text_or_has_no_words_is_refused() {
+    let all = problems(&with_rules("").replace(
+        "lost = [\"отказ\", \"не актуально\"]",
+        "lost = [\"отказ\", 3, \" … \"]",
+    ));
+    let found: Vec<_> = all.iter().map(at).collect();
+    assert_eq!(
+        found,
+        [(8, 18, "markers.lost[1]"), (8, 21, "markers.lost[2]")]
+    );
+    assert!(
+        all[0].message.contains("found a number"),
+        "{}",
+        all[0].message
+    );
+    assert!(all[1].message.contains("no words"), "{}", all[1].message);
+}
+
+#[test]
+fn date_rule_field_must_be_a_date_field() {
+    let rule = |field: &str| {
+        only_problem(&with_rules(&format!(
+            "  [[stages.rules]]\n  kind = \"date\"\n  field = \"{field}\"\n  must_be = \"future\"\n"
+        )))
+    };
+    let p = rule("Дата визита");
+    assert_eq!(at(&p), (13, 11, "stages[0].rules[0].field"));
+    assert!(
+        p.message.starts_with("no profile or custom field provides «Дата визита»; a date rule reads one of: created_at, updated_at, closed_at, expected_close_at, last_activity_at, «Дата встречи в офисе продаж»"),
+        "{}",
+        p.message
+    );
+    let p = rule("owner");
+    assert_eq!(at(&p), (13, 11, "stages[0].rules[0].field"));
+    assert!(
+        p.message.starts_with("«owner» is not a date field"),
+        "{}",
+        p.message
+    );
+    let p = rule("Интересующие параметры");
+    assert!(p.message.contains("is of type text"), "{}", p.message);
+}
+
+#[test]
+fn date_rule_without_field_or_must_be_is_refused() {
+    let all = problems(&with_rules("  [[stages.rules]]\n  kind = \"date\"\n"));
+    let found: Vec<_> = all.iter().map(at).collect();
+    assert_eq!(
+        found,
+        [
+            (11, 3, "stages[0].rules[0].field"),
+            (11, 3, "stages[0].rules[0].must_be"),
+        ]
+    );
+}
+
+#[test]
+fn unknown_must_be_is_refused() {
+    let p = only_problem(&with_rules(
+        "  [[stages.rules]]\n  kind = \"date\"\n  field = \"created_at\"\n  must_be = \"soon\"\n",
+    ));
+    assert_eq!(at(&p), (14, 13, "stages[0].rules[0].must_be"));
+    assert!(p.message.contains("\"not_passed\""), "{}", p.message);
+}
+
+#[test]
+fn comparing_rule_without_other_is_refused() {
+    let p = only_problem(&with_rules(
+        "  [[stages.rules]]\n  kind = \"date\"\n  field = \"Дата встречи в офисе продаж\"\n  must_be = \"before_field\"\n",
+    ));
+    assert_eq!(at(&p), (14, 13, "stages[0].rules[0].other"));
+    assert!(p.message.contains("add other = "), "{}", p.message);
+    let p = only_problem(&with_rules(
+        "  [[stages.rules]]\n  kind = \"date\"\n  field = \"created_at\"\n  must_be = \"past\"\n  other = \"closed_at\"\n",
+    ));
+    assert_eq!(at(&p), (15, 11, "stages[0].rules[0].other"));
+}
+
+#[test]
+fn unknown_severity_is_refused() {
+    let p = only_problem(&with_rules(
+        "  [[stages.rules]]\n  kind = \"markers\"\n  markers = \"lost\"\n  severity = \"high\"\n",
+    ));
+    assert_eq!(at(&p), (14, 14, "stages[0].rules[0].severity"));
+    assert!(p.message.contains("\"critical\""), "{}", p.message);
+}
+
+#[test]
+fn rules_table_takes_known_codes_and_levels() {
+    let all = problems(&with_rules(
+        "[rules]\nidel = \"off\"\nbackwards = \"never\"\ngone = \"off\"\n",
+    ));
+    let found: Vec<_> = all.iter().map(at).collect();
+    assert_eq!(found, [(12, 1, "rules.idel"), (13, 13, "rules.backwards")]);
+    assert!(
+        all[0].message.contains("required, idle, date"),
+        "{}",
+        all[0].message
+    );
+    let funnel = load_str(
+        &with_rules("[rules]\nbackwards = \"off\"\nidle = \"critical\"\n"),
+        Path::new("funnel.toml"),
+    )
+    .unwrap();
+    use okk::domain::flag::{RuleCode, Severity};
+    assert_eq!(funnel.rule_settings.level(RuleCode::Backwards), None);
+    assert_eq!(
+        funnel.rule_settings.level(RuleCode::Idle),
+        Some(Severity::Critical)
+    );
+}

@@ -5,7 +5,7 @@ use chrono::NaiveDateTime;
 use color_eyre::Result;
 
 use crate::domain::Funnel;
-// use crate::domain::rules::evaluate; (until the rules land)
+use crate::domain::rules::evaluate;
 use crate::store::Store;
 use crate::store::flags::RulesRun;
 
@@ -25,6 +25,12 @@ pub fn now(store: &Store) -> Result<NaiveDateTime> {
     Ok(chrono::Local::now().naive_local())
 }
 
+/// Makes the next [`refresh`] run the rules (the cards changed).
+pub fn mark_stale(store: &Store) -> Result<()> {
+    store.set_meta(RULES_RAN_FOR, "")?;
+    Ok(())
+}
+
 /// Runs the rules over every card if `force`, or if the funnel (its fingerprint) or the day
 /// changed since the last run. Returns what the run found, if it ran.
 pub fn refresh(
@@ -38,8 +44,7 @@ pub fn refresh(
     if !force && store.meta(RULES_RAN_FOR)?.as_deref() == Some(key.as_str()) {
         return Ok(None);
     }
-    let _ = (funnel, now);
-    let run = match store.rerun_flags(|_card, _ctx| Vec::new()) {
+    let run = match store.rerun_flags(|card, ctx| evaluate(card, ctx, funnel, now)) {
         Ok(run) => run,
         // Another okk holds the store (an import, which runs the rules itself when it ends):
         // show the flags as they are rather than wait.

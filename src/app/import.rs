@@ -47,9 +47,13 @@ pub fn run(paths: &Paths, args: ImportArgs) -> Result<ExitCode> {
             }
         }
     }
-    // The rules run over the whole store once the files are in.
+    // The rules run over the whole store once the files are in (or at the next read).
     if !args.dry_run && imported > 0 {
-        super::audit::refresh(&mut store, &funnel, &fingerprint, true)?;
+        if args.no_check {
+            super::audit::mark_stale(&store)?;
+        } else {
+            super::audit::refresh(&mut store, &funnel, &fingerprint, true)?;
+        }
     }
     match failure {
         Some(e) => Err(user(e.to_string())),

@@ -3,7 +3,9 @@
 use serde::Serialize;
 
 /// How bad a flag is. Ordered: `Critical` > `Warning` > `Info`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, serde::Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, serde::Deserialize,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Severity {
     Info,
@@ -40,7 +42,9 @@ impl Severity {
 }
 
 /// The kinds of stage rule; each flag carries the code of the rule that raised it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, serde::Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, serde::Deserialize,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum RuleCode {
     Required,
@@ -79,7 +83,9 @@ impl RuleCode {
     }
 
     pub fn from_name(name: &str) -> Option<RuleCode> {
-        RuleCode::ALL.into_iter().find(|c| c.as_str() == name.trim())
+        RuleCode::ALL
+            .into_iter()
+            .find(|c| c.as_str() == name.trim())
     }
 }
 

@@ -5,6 +5,7 @@ use std::collections::HashMap;
 
 use super::card::SystemField;
 use super::names::fold;
+use super::rules::{MarkerLists, Rule, RuleSettings};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -78,6 +79,9 @@ pub struct Stage {
     pub checklist: Vec<ChecklistItem>,
     /// Whether a card may jump over this stage without a flag.
     pub skippable: bool,
+    /// Rules configured on this stage (`[[stages.rules]]`); the implicit rules come from the
+    /// fields above.
+    pub rules: Vec<Rule>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -94,8 +98,18 @@ pub struct Funnel {
     pub stages: Vec<Stage>,
     pub custom_fields: Vec<CustomField>,
     pub checklist_default: DefaultAnswer,
+    /// Named phrase lists the `markers` rules look for (`[markers]`), pre-stemmed.
+    pub markers: MarkerLists,
+    /// Severity or "off" of every rule code (`[rules]`).
+    pub rule_settings: RuleSettings,
     /// fold(name or alias) -> stage index.
     by_name: HashMap<String, usize>,
+    /// Name or alias exactly as written -> stage index: most CRM stage names hit it, without
+    /// folding (rules resolve every card's stage and history).
+    by_exact: HashMap<String, usize>,
+    /// Custom field name -> fold(name) and fold(alias)…, so rules match headers without folding
+    /// the field's names again for every card.
+    custom_keys: HashMap<String, Vec<String>>,
 }
 
 impl Funnel {
@@ -107,23 +121,56 @@ impl Funnel {
         checklist_default: DefaultAnswer,
     ) -> Funnel {
         let mut by_name = HashMap::new();
+        let mut by_exact = HashMap::new();
         for (i, stage) in stages.iter().enumerate() {
-            by_name.entry(fold(&stage.name)).or_insert(i);
-            for alias in &stage.aliases {
-                by_name.entry(fold(alias)).or_insert(i);
+            for label in std::iter::once(&stage.name).chain(&stage.aliases) {
+                let index = *by_name.entry(fold(label)).or_insert(i);
+                by_exact.entry(label.clone()).or_insert(index);
             }
         }
+        let custom_keys = custom_fields
+            .iter()
+            .map(|f| {
+                let keys = std::iter::once(&f.name).chain(&f.aliases).map(|n| fold(n));
+                (f.name.clone(), keys.collect())
+            })
+            .collect();
         Funnel {
             name,
             stages,
             custom_fields,
             checklist_default,
+            markers: MarkerLists::default(),
+            rule_settings: RuleSettings::default(),
             by_name,
+            by_exact,
+            custom_keys,
         }
+    }
+
+    /// The funnel with these marker lists (the ids in stage rules index into them).
+    pub fn with_markers(mut self, markers: MarkerLists) -> Funnel {
+        self.markers = markers;
+        self
+    }
+
+    /// The funnel with these rule severities and switches.
+    pub fn with_rule_settings(mut self, settings: RuleSettings) -> Funnel {
+        self.rule_settings = settings;
+        self
+    }
+
+    /// The folded name and aliases of a declared custom field (by its canonical name); empty for
+    /// a field the funnel does not declare.
+    pub fn custom_keys(&self, name: &str) -> &[String] {
+        self.custom_keys.get(name).map_or(&[], Vec::as_slice)
     }
 
     /// The funnel stage a CRM stage name belongs to (by name or alias, loosely compared).
     pub fn resolve(&self, crm_stage: &str) -> Option<usize> {
+        if let Some(&i) = self.by_exact.get(crm_stage) {
+            return Some(i);
+        }
         self.by_name.get(&fold(crm_stage)).copied()
     }
 

@@ -97,6 +97,7 @@ mod tests {
             fields: vec![],
             checklist: vec![],
             skippable: true,
+            rules: vec![],
         }
     }
 
@@ -128,7 +129,10 @@ mod tests {
                 gone: 0,
             },
         ];
-        let flagged = [("Переговоры".to_string(), 2), ("Встреча состоялась".to_string(), 1)];
+        let flagged = [
+            ("Переговоры".to_string(), 2),
+            ("Встреча состоялась".to_string(), 1),
+        ];
         let t = stage_table(&funnel, &counts, &flagged);
         assert_eq!(t.len(), 3);
         assert_eq!((t[0].stage.as_str(), t[0].cards), ("Квалификация", 0));

@@ -8,8 +8,10 @@ use toml::Spanned;
 use super::error::Report;
 use super::fields::{Fields, custom_fields};
 use super::raw::{RawChecklistItem, RawFunnel, RawStage};
+use super::rules;
 use super::unique::FirstSeen;
 use crate::domain::funnel::{ChecklistItem, DefaultAnswer, FieldRef, Funnel, Stage, StageKind};
+use crate::domain::rules::MarkerLists;
 use crate::text::funnel as text;
 
 /// Weight of a checklist item that does not set one: every item counts, none dominates.
@@ -28,6 +30,8 @@ pub(super) fn funnel(raw: &RawFunnel, report: &mut Report) -> Funnel {
     let checklist_default = checklist_default(raw, report);
     let custom = custom_fields(&raw.custom_fields, report);
     let fields = Fields::new(&custom);
+    let markers = rules::markers(raw, report);
+    let settings = rules::settings(raw, report);
     let stages = match &raw.stages {
         Some(stages) if !stages.get_ref().is_empty() => {
             let mut names = FirstSeen::default();
@@ -35,7 +39,10 @@ pub(super) fn funnel(raw: &RawFunnel, report: &mut Report) -> Funnel {
             stages
                 .iter()
                 .enumerate()
-                .map(|(i, s)| stage(s, &format!("stages[{i}]"), &fields, &mut names, report))
+                .map(|(i, s)| {
+                    let key = format!("stages[{i}]");
+                    stage(s, &key, &fields, &markers, &mut names, report)
+                })
                 .collect()
         }
         other => {
@@ -45,6 +52,8 @@ pub(super) fn funnel(raw: &RawFunnel, report: &mut Report) -> Funnel {
         }
     };
     Funnel::new(name, stages, custom, checklist_default)
+        .with_markers(markers)
+        .with_rule_settings(settings)
 }
 
 fn checklist_default(raw: &RawFunnel, report: &mut Report) -> DefaultAnswer {
@@ -70,6 +79,7 @@ fn stage(
     raw: &Spanned<RawStage>,
     key: &str,
     fields: &Fields,
+    markers: &MarkerLists,
     names: &mut FirstSeen,
     report: &mut Report,
 ) -> Stage {
@@ -105,6 +115,7 @@ fn stage(
         fields: bound_fields(stage, key, fields, report),
         checklist: checklist(stage, key, fields, report),
         skippable: stage.skippable.unwrap_or(true),
+        rules: rules::stage_rules(stage, key, fields, markers, report),
         name,
         aliases,
     }

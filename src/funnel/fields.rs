@@ -145,4 +145,13 @@ impl<'a> Fields<'a> {
     pub fn custom_names(&self) -> Vec<String> {
         self.custom.iter().map(|f| f.name.clone()).collect()
     }
+
+    /// Names of the custom fields of one type (a date rule lists the date fields).
+    pub fn custom_names_of(&self, kind: FieldKind) -> Vec<String> {
+        self.custom
+            .iter()
+            .filter(|f| f.kind == kind)
+            .map(|f| f.name.clone())
+            .collect()
+    }
 }

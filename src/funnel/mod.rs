@@ -6,6 +6,7 @@ mod error;
 mod fields;
 mod parse;
 mod raw;
+mod rules;
 mod show;
 mod span;
 mod unique;

@@ -2,7 +2,11 @@
 //! Nearly everything is optional and enums are plain strings so that `check`, not serde, says what
 //! is missing or misspelled — all problems at once instead of the first one.
 
+use std::collections::BTreeMap;
+use std::fmt;
+
 use serde::Deserialize;
+use serde::de::{self, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use toml::Spanned;
 
 #[derive(Debug, Deserialize)]
@@ -13,6 +17,82 @@ pub struct RawFunnel {
     #[serde(default)]
     pub custom_fields: Vec<Spanned<RawCustomField>>,
     pub stages: Option<Spanned<Vec<Spanned<RawStage>>>>,
+    /// `[markers]`: list name → phrases.
+    #[serde(default)]
+    pub markers: BTreeMap<Spanned<String>, Spanned<RawMarkerList>>,
+    /// `[rules]`: rule code → severity or "off".
+    #[serde(default)]
+    pub rules: BTreeMap<Spanned<String>, Spanned<String>>,
+}
+
+/// A `[markers]` entry. Read by hand rather than as `Vec<String>` so that a wrong shape is one
+/// more problem in the list, at the item that is wrong, instead of the reader's first error.
+#[derive(Debug)]
+pub enum RawMarkerList {
+    Items(Vec<Spanned<toml::Value>>),
+    /// Not an array: what was found instead ("text", "a number", …), for the message.
+    NotAList(&'static str),
+}
+
+impl<'de> Deserialize<'de> for RawMarkerList {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(MarkerListVisitor)
+    }
+}
+
+struct MarkerListVisitor;
+
+impl<'de> Visitor<'de> for MarkerListVisitor {
+    type Value = RawMarkerList;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a list of phrases")
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<RawMarkerList, A::Error> {
+        let mut items = Vec::new();
+        while let Some(item) = seq.next_element::<Spanned<toml::Value>>()? {
+            items.push(item);
+        }
+        Ok(RawMarkerList::Items(items))
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<RawMarkerList, A::Error> {
+        while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+        Ok(RawMarkerList::NotAList("a table or a date"))
+    }
+
+    fn visit_str<E: de::Error>(self, _: &str) -> Result<RawMarkerList, E> {
+        Ok(RawMarkerList::NotAList("text"))
+    }
+
+    fn visit_i64<E: de::Error>(self, _: i64) -> Result<RawMarkerList, E> {
+        Ok(RawMarkerList::NotAList("a number"))
+    }
+
+    fn visit_u64<E: de::Error>(self, _: u64) -> Result<RawMarkerList, E> {
+        Ok(RawMarkerList::NotAList("a number"))
+    }
+
+    fn visit_f64<E: de::Error>(self, _: f64) -> Result<RawMarkerList, E> {
+        Ok(RawMarkerList::NotAList("a number"))
+    }
+
+    fn visit_bool<E: de::Error>(self, _: bool) -> Result<RawMarkerList, E> {
+        Ok(RawMarkerList::NotAList("true or false"))
+    }
+}
+
+/// One `[[stages.rules]]` entry; which keys a kind takes is checked in `rules.rs`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawRule {
+    pub kind: Option<Spanned<String>>,
+    pub severity: Option<Spanned<String>>,
+    pub field: Option<Spanned<String>>,
+    pub must_be: Option<Spanned<String>>,
+    pub other: Option<Spanned<String>>,
+    pub markers: Option<Spanned<String>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -25,7 +105,6 @@ pub struct RawCustomField {
     pub aliases: Vec<Spanned<String>>,
 }
 
-/// Stage rules (`[[stages.rules]]`) will join as one more defaulted field.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawStage {
@@ -44,6 +123,8 @@ pub struct RawStage {
     pub fields: Vec<Spanned<String>>,
     #[serde(default)]
     pub checklist: Vec<Spanned<RawChecklistItem>>,
+    #[serde(default)]
+    pub rules: Vec<Spanned<RawRule>>,
 }
 
 #[derive(Debug, Deserialize)]

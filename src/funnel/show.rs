@@ -3,7 +3,9 @@
 
 use std::fmt::Write as _;
 
+use crate::domain::flag::RuleCode;
 use crate::domain::funnel::{DefaultAnswer, FieldKind, Funnel, Stage, StageKind};
+use crate::domain::rules::{MarkerLists, MustBe, Rule};
 use crate::text::funnel as text;
 
 pub fn show(funnel: &Funnel) -> String {
@@ -23,7 +25,7 @@ pub fn show(funnel: &Funnel) -> String {
     let _ = writeln!(out, "\n{}", text::SHOW_STAGES);
     let number_width = funnel.stages.len().to_string().len();
     for (i, stage) in funnel.stages.iter().enumerate() {
-        stage_block(&mut out, i + 1, number_width, stage);
+        stage_block(&mut out, i + 1, number_width, stage, &funnel.markers);
     }
     out.push('\n');
     if funnel.custom_fields.is_empty() {
@@ -35,10 +37,34 @@ pub fn show(funnel: &Funnel) -> String {
             let _ = writeln!(out, "  {line}");
         }
     }
+    out.push('\n');
+    if funnel.markers.is_empty() {
+        let _ = writeln!(out, "{}", text::SHOW_NO_MARKERS);
+    } else {
+        let _ = writeln!(out, "{}", text::SHOW_MARKERS);
+        for list in funnel.markers.lists() {
+            let phrases: Vec<String> = list.phrases.iter().map(|p| p.text.clone()).collect();
+            let _ = writeln!(out, "  {}", text::show_marker_list(&list.name, &phrases));
+        }
+    }
+    let levels: Vec<(&str, &str)> = RuleCode::ALL
+        .iter()
+        .map(|&c| {
+            let level = funnel.rule_settings.level(c);
+            (c.as_str(), level.map_or(text::SHOW_OFF, |s| s.as_str()))
+        })
+        .collect();
+    let _ = writeln!(out, "{}", text::show_rule_levels(&levels));
     out
 }
 
-fn stage_block(out: &mut String, number: usize, width: usize, stage: &Stage) {
+fn stage_block(
+    out: &mut String,
+    number: usize,
+    width: usize,
+    stage: &Stage,
+    markers: &MarkerLists,
+) {
     let mut marks = vec![stage_kind_word(stage.kind)];
     if stage.extra_control {
         marks.push(text::SHOW_EXTRA_CONTROL);
@@ -68,6 +94,28 @@ fn stage_block(out: &mut String, number: usize, width: usize, stage: &Stage) {
         .collect();
     let _ = writeln!(out, "{indent}{}", text::show_required(&required));
     let _ = writeln!(out, "{indent}{}", text::show_bound(&stage.fields));
+    if !stage.rules.is_empty() {
+        let _ = writeln!(out, "{indent}{}", text::SHOW_RULES);
+        for rule in &stage.rules {
+            let mut line = match rule {
+                Rule::Date(d) => {
+                    let other = match &d.must_be {
+                        MustBe::BeforeField(o) | MustBe::AfterField(o) => Some(o.label()),
+                        _ => None,
+                    };
+                    text::show_date_rule(d.field.label(), d.must_be.word(), other)
+                }
+                Rule::Markers(m) => {
+                    let name = markers.list(m.list).map_or("?", |l| l.name.as_str());
+                    text::show_markers_rule(name)
+                }
+            };
+            if let Some(severity) = rule.severity() {
+                let _ = write!(line, "  ({})", severity.as_str());
+            }
+            let _ = writeln!(out, "{indent}  {line}");
+        }
+    }
     if stage.checklist.is_empty() {
         return;
     }
@@ -117,7 +165,7 @@ fn stage_kind_word(kind: StageKind) -> &'static str {
     }
 }
 
-fn kind_word(kind: FieldKind) -> &'static str {
+pub(super) fn kind_word(kind: FieldKind) -> &'static str {
     match kind {
         FieldKind::Text => "text",
         FieldKind::Date => "date",

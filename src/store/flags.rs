@@ -28,59 +28,18 @@ pub struct FlaggedCard {
 }
 
 impl Store {
-    /// Runs `judge` over every card and stores its flags, all in one transaction.
+    /// Runs `judge` over every card and stores its flags, all in one transaction. Cards are
+    /// judged on a second thread while this one reads the next chunk and writes the last.
     pub fn rerun_flags(
         &mut self,
-        mut judge: impl FnMut(&Card, &CardContext) -> Vec<Flag>,
+        judge: impl Fn(&Card, &CardContext) -> Vec<Flag> + Sync,
     ) -> Result<RulesRun, StoreError> {
         // A transaction by hand: `for_each_card_in` borrows the store, which a rusqlite
         // Transaction value would hold.
         self.conn.execute_batch("BEGIN IMMEDIATE")?;
-        let mut run = RulesRun::default();
-        let result = (|| {
-            self.conn.execute("DELETE FROM flags", [])?;
-            let max_id = self.max_card_id()?;
-            let mut after = 0;
-            while after < max_id {
-                let upto = after + CHUNK;
-                let mut judged: Vec<(i64, Vec<Flag>)> = Vec::new();
-                self.for_each_card_in(after, upto, |id, card, ctx| {
-                    judged.push((id, judge(card, ctx)));
-                    Ok(())
-                })?;
-                let mut insert = self.conn.prepare_cached(
-                    "INSERT INTO flags (card_id, seq, code, severity, message, field)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                )?;
-                let mut rank = self.conn.prepare_cached(
-                    "UPDATE cards SET flag_rank = ?2, flag_count = ?3
-                     WHERE id = ?1 AND (flag_rank <> ?2 OR flag_count <> ?3)",
-                )?;
-                for (id, flags) in &judged {
-                    run.cards += 1;
-                    if !flags.is_empty() {
-                        run.flagged += 1;
-                    }
-                    for (seq, f) in flags.iter().enumerate() {
-                        insert.execute(params![
-                            id,
-                            seq as i64,
-                            f.code.as_str(),
-                            f.severity.rank(),
-                            f.message,
-                            f.field
-                        ])?;
-                        run.flags += 1;
-                    }
-                    let top = flags.iter().map(|f| f.severity.rank()).max().unwrap_or(0);
-                    rank.execute(params![id, top, flags.len() as i64])?;
-                }
-                after = upto;
-            }
-            Ok::<_, StoreError>(())
-        })();
+        let result = self.judge_all(&judge);
         match result {
-            Ok(()) => {
+            Ok(run) => {
                 self.conn.execute_batch("COMMIT")?;
                 Ok(run)
             }
@@ -89,6 +48,96 @@ impl Store {
                 Err(e)
             }
         }
+    }
+
+    fn judge_all(
+        &self,
+        judge: &(impl Fn(&Card, &CardContext) -> Vec<Flag> + Sync),
+    ) -> Result<RulesRun, StoreError> {
+        type Chunk = Vec<(i64, Card, CardContext)>;
+        self.conn.execute("DELETE FROM flags", [])?;
+        let max_id = self.max_card_id()?;
+        let mut run = RulesRun::default();
+        std::thread::scope(|scope| {
+            let (to_judge, judging) = std::sync::mpsc::sync_channel::<Chunk>(2);
+            let (to_write, judged) = std::sync::mpsc::sync_channel::<Vec<(i64, Vec<Flag>)>>(2);
+            scope.spawn(move || {
+                for chunk in judging {
+                    let out = chunk
+                        .iter()
+                        .map(|(id, card, ctx)| (*id, judge(card, ctx)))
+                        .collect();
+                    if to_write.send(out).is_err() {
+                        return;
+                    }
+                }
+            });
+            let mut after = 0;
+            let mut in_flight = 0usize;
+            loop {
+                if after < max_id {
+                    let upto = after + CHUNK;
+                    let mut chunk: Chunk = Vec::with_capacity(CHUNK as usize);
+                    self.for_each_card_in(after, upto, |id, card, ctx| {
+                        chunk.push((id, card, ctx));
+                        Ok(())
+                    })?;
+                    after = upto;
+                    if to_judge.send(chunk).is_err() {
+                        break;
+                    }
+                    in_flight += 1;
+                    // Keep one chunk being judged while the next is read.
+                    if in_flight < 2 && after < max_id {
+                        continue;
+                    }
+                }
+                if in_flight == 0 {
+                    break;
+                }
+                let Ok(done) = judged.recv() else { break };
+                in_flight -= 1;
+                self.write_flags(&done, &mut run)?;
+            }
+            drop(to_judge);
+            Ok::<_, StoreError>(())
+        })?;
+        Ok(run)
+    }
+
+    fn write_flags(
+        &self,
+        judged: &[(i64, Vec<Flag>)],
+        run: &mut RulesRun,
+    ) -> Result<(), StoreError> {
+        let mut insert = self.conn.prepare_cached(
+            "INSERT INTO flags (card_id, seq, code, severity, message, field)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        )?;
+        let mut rank = self.conn.prepare_cached(
+            "UPDATE cards SET flag_rank = ?2, flag_count = ?3
+             WHERE id = ?1 AND (flag_rank <> ?2 OR flag_count <> ?3)",
+        )?;
+        for (id, flags) in judged {
+            run.cards += 1;
+            if !flags.is_empty() {
+                run.flagged += 1;
+            }
+            for (seq, f) in flags.iter().enumerate() {
+                insert.execute(params![
+                    id,
+                    seq as i64,
+                    f.code.as_str(),
+                    f.severity.rank(),
+                    f.message,
+                    f.field
+                ])?;
+                run.flags += 1;
+            }
+            let top = flags.iter().map(|f| f.severity.rank()).max().unwrap_or(0);
+            rank.execute(params![id, top, flags.len() as i64])?;
+        }
+        Ok(())
     }
 
     /// Flagged cards, in funnel-independent order (stage as the CRM names it, then external
@@ -115,7 +164,8 @@ impl Store {
         while let Some(r) = rows.next()? {
             let id: i64 = r.get(0)?;
             let flag = Flag {
-                code: RuleCode::from_name(&r.get::<_, String>(5)?).unwrap_or(RuleCode::UnknownStage),
+                code: RuleCode::from_name(&r.get::<_, String>(5)?)
+                    .unwrap_or(RuleCode::UnknownStage),
                 severity: Severity::from_rank(r.get(6)?).unwrap_or(Severity::Warning),
                 message: r.get(7)?,
                 field: r.get(8)?,

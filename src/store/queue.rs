@@ -70,9 +70,9 @@ impl Store {
             .map(String::from)
             .chain(q.crm_stages.iter().cloned());
         let mut rows = stmt.query(params_from_iter(args))?;
-        let mut flags = self.conn.prepare_cached(
-            "SELECT code FROM flags WHERE card_id = ?1 ORDER BY seq",
-        )?;
+        let mut flags = self
+            .conn
+            .prepare_cached("SELECT code FROM flags WHERE card_id = ?1 ORDER BY seq")?;
         let mut out = Vec::new();
         while let Some(r) = rows.next()? {
             let reviewed_hash: Option<i64> = r.get(5)?;

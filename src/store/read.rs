@@ -73,9 +73,9 @@ impl Store {
     /// Calls `f` for every card with its context, in id order, reading in one pass.
     pub fn for_each_card(
         &self,
-        f: impl FnMut(i64, &Card, &CardContext) -> Result<(), StoreError>,
+        mut f: impl FnMut(i64, &Card, &CardContext) -> Result<(), StoreError>,
     ) -> Result<(), StoreError> {
-        self.for_each_card_in(0, i64::MAX, f)
+        self.for_each_card_in(0, i64::MAX, |id, card, ctx| f(id, &card, &ctx))
     }
 
     /// The largest card id (0 when there are none): callers walk the cards in id ranges.
@@ -85,12 +85,12 @@ impl Store {
             .query_row("SELECT coalesce(max(id), 0) FROM cards", [], |r| r.get(0))?)
     }
 
-    /// Like [`Store::for_each_card`], for ids in `after < id <= upto`.
+    /// Like [`Store::for_each_card`], for ids in `after < id <= upto`, handing the cards over.
     pub fn for_each_card_in(
         &self,
         after: i64,
         upto: i64,
-        mut f: impl FnMut(i64, &Card, &CardContext) -> Result<(), StoreError>,
+        mut f: impl FnMut(i64, Card, CardContext) -> Result<(), StoreError>,
     ) -> Result<(), StoreError> {
         let mut cards = self.conn.prepare_cached(&format!(
             "SELECT {CARD_COLUMNS} FROM cards c WHERE c.id > ?1 AND c.id <= ?2 ORDER BY c.id"
@@ -128,7 +128,7 @@ impl Store {
                     }
                 }
             }
-            f(id, &card, &ctx)?;
+            f(id, card, ctx)?;
         }
         Ok(())
     }

@@ -132,13 +132,15 @@ CREATE INDEX flags_code ON flags (code, card_id);
 
 -- Denormalised from flags and the card's dates, so that a stage's queue is one index range:
 -- flagged first (most severe, then most flags), then the longest idle, then by external id.
+-- gone_at last: per-stage counts are answered from the index alone.
 ALTER TABLE cards ADD COLUMN flag_rank INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE cards ADD COLUMN flag_count INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE cards ADD COLUMN touched_at TEXT;
 UPDATE cards SET touched_at = nullif(max(coalesce(last_activity_at, ''),
     coalesce(updated_at, ''), coalesce(created_at, '')), '');
 DROP INDEX cards_stage;
-CREATE INDEX cards_queue ON cards (stage, flag_rank DESC, flag_count DESC, touched_at, external_id);
+CREATE INDEX cards_queue ON cards (stage, flag_rank DESC, flag_count DESC, touched_at, external_id,
+    gone_at);
 
 CREATE TABLE meta (
     key   TEXT PRIMARY KEY,

@@ -65,7 +65,10 @@ pub fn queue(stage: &str, auditor: &str, cards: &[QueueEntry]) -> String {
             .chars()
             .take(48)
             .collect();
-        let idle = c.idle_days.map(|d| format!("{d} d")).unwrap_or_else(|| "—".into());
+        let idle = c
+            .idle_days
+            .map(|d| format!("{d} d"))
+            .unwrap_or_else(|| "—".into());
         let changed = if c.changed_since_review {
             "  changed since your review"
         } else {

@@ -208,6 +208,148 @@ pub fn custom_field_is_system(name: &str) -> String {
     )
 }
 
+// ---- markers and rules ----
+
+pub fn marker_list_not_a_list(name: &str, found: &str) -> String {
+    format!(
+        "marker list {} must be a list of phrases, found {found}; write e.g. {name} = [\"отказ\", \"не актуально\"]",
+        q(name)
+    )
+}
+
+pub fn marker_not_text(found: &str) -> String {
+    format!("a marker is a phrase in double quotes, found {found}; write it as \"…\"")
+}
+
+pub fn marker_without_words() -> String {
+    "this marker has no words to match; remove it or write the phrase".to_string()
+}
+
+pub fn rule_code_unknown(code: &str, codes: &[&str]) -> String {
+    format!(
+        "there is no rule {}; [rules] takes: {}",
+        q(code),
+        codes.join(", ")
+    )
+}
+
+pub fn rule_level_unknown(value: &str) -> String {
+    format!(
+        "{} is not a severity; use \"info\", \"warning\", \"critical\" or \"off\"",
+        q(value)
+    )
+}
+
+pub fn severity_unknown(value: &str) -> String {
+    format!(
+        "severity {} is not known; use \"info\", \"warning\" or \"critical\" \
+         (to turn a rule off, remove it)",
+        q(value)
+    )
+}
+
+pub fn rule_kind_missing() -> String {
+    "the rule has no kind; add kind = \"date\" or kind = \"markers\"".to_string()
+}
+
+pub fn rule_kind_unknown(kind: &str) -> String {
+    format!(
+        "rule kind {} is not known; a stage configures \"date\" or \"markers\" rules",
+        q(kind)
+    )
+}
+
+/// `kind` names one of the rules that follow from the stage itself.
+pub fn rule_kind_implicit(kind: &str) -> String {
+    format!(
+        "{} needs no [[stages.rules]] entry: it follows from the stage (required, max_idle_days, \
+         kind, skippable); set its severity or \"off\" under [rules]",
+        q(kind)
+    )
+}
+
+pub fn rule_key_not_used(key: &str, kind: &str) -> String {
+    format!("{} is not read by a {kind} rule; remove it", q(key))
+}
+
+pub fn date_field_missing() -> String {
+    "the date rule has no field; add field = \"…\" with a date field's name".to_string()
+}
+
+fn date_fields(system: &[&str], custom: &[String]) -> String {
+    let options: Vec<String> = system
+        .iter()
+        .map(|s| s.to_string())
+        .chain(custom.iter().map(|c| q(c)))
+        .collect();
+    list(&options)
+}
+
+pub fn date_field_unknown(label: &str, system: &[&str], custom_dates: &[String]) -> String {
+    format!(
+        "no profile or custom field provides {}; a date rule reads one of: {}",
+        q(label),
+        date_fields(system, custom_dates)
+    )
+}
+
+pub fn date_field_not_date(label: &str, system: &[&str], custom_dates: &[String]) -> String {
+    format!(
+        "{} is not a date field; a date rule reads one of: {}",
+        q(label),
+        date_fields(system, custom_dates)
+    )
+}
+
+pub fn date_field_wrong_type(label: &str, kind: &str) -> String {
+    format!(
+        "custom field {} is of type {kind}; a date rule needs type = \"date\" \
+         (change the field's type or name another field)",
+        q(label)
+    )
+}
+
+pub fn must_be_missing() -> String {
+    "the date rule has no must_be; add must_be = \"future\", \"past\", \"not_passed\", \
+     \"before_field\" or \"after_field\""
+        .to_string()
+}
+
+pub fn must_be_unknown(value: &str) -> String {
+    format!(
+        "must_be {} is not known; use \"future\", \"past\", \"not_passed\", \"before_field\" \
+         or \"after_field\"",
+        q(value)
+    )
+}
+
+pub fn other_missing(must_be: &str) -> String {
+    format!(
+        "must_be = \"{must_be}\" compares with another field; add other = \"…\" with that date field"
+    )
+}
+
+pub fn other_not_used(must_be: &str) -> String {
+    format!(
+        "other is read only with \"before_field\" or \"after_field\", not with \"{must_be}\"; remove it"
+    )
+}
+
+pub fn markers_list_missing(lists: &[String]) -> String {
+    format!(
+        "the markers rule names no list; add markers = \"…\" with one of: {}",
+        list(lists)
+    )
+}
+
+pub fn markers_list_unknown(name: &str, lists: &[String]) -> String {
+    format!(
+        "there is no marker list {}; declare it under [markers] or use one of: {}",
+        q(name),
+        list(lists)
+    )
+}
+
 // ---- `okk funnel show` ----
 
 pub const SHOW_STAGES: &str = "Stages, in funnel order:";
@@ -217,6 +359,10 @@ pub const SHOW_EXTRA_CONTROL: &str = "extra control";
 pub const SHOW_NOT_SKIPPABLE: &str = "may not be skipped";
 pub const SHOW_CRITICAL: &str = "critical";
 pub const SHOW_NONE: &str = "—";
+pub const SHOW_RULES: &str = "rules:";
+pub const SHOW_MARKERS: &str = "Marker lists:";
+pub const SHOW_NO_MARKERS: &str = "Marker lists: none";
+pub const SHOW_OFF: &str = "off";
 
 pub fn show_title(name: &str) -> String {
     format!("Funnel: {name}")
@@ -271,6 +417,27 @@ pub fn show_custom_field(name: &str, kind: &str, aliases: &[String]) -> String {
         let _ = write!(out, "; {}", show_aliases(aliases));
     }
     out
+}
+
+pub fn show_date_rule(field: &str, must_be: &str, other: Option<&str>) -> String {
+    match other {
+        Some(other) => format!("date {} {must_be} {}", q(field), q(other)),
+        None => format!("date {} {must_be}", q(field)),
+    }
+}
+
+pub fn show_markers_rule(list: &str) -> String {
+    format!("markers {list}")
+}
+
+pub fn show_marker_list(name: &str, phrases: &[String]) -> String {
+    format!("{name} ({}): {}", phrases.len(), list_or_dash(phrases))
+}
+
+/// `levels`: (rule code, severity word or "off").
+pub fn show_rule_levels(levels: &[(&str, &str)]) -> String {
+    let parts: Vec<String> = levels.iter().map(|(c, l)| format!("{c} {l}")).collect();
+    format!("Rule severities: {}", parts.join(", "))
 }
 
 fn list_or_dash(names: &[String]) -> String {

@@ -4,5 +4,6 @@ pub mod app;
 pub mod check;
 pub mod funnel;
 pub mod import;
+pub mod rules;
 pub mod safe;
 pub mod store;

@@ -1,7 +1,10 @@
 //! Word-stem matching of marker phrases: «купил» finds «Купила», «купили»; «не актуально» finds
 //! «Не актуально», but not «актуально» alone. Marker lists are stemmed once, when the funnel loads.
+//!
+//! Stemming is the costly step, so a word of a card is stemmed only when a marker stem could come
+//! of it: Snowball cuts endings only, so the word must start with that stem.
 
-use std::collections::{HashMap, HashSet, VecDeque};
+use std::collections::HashMap;
 use std::ops::Range;
 
 use rust_stemmers::{Algorithm, Stemmer};
@@ -14,21 +17,19 @@ pub struct MarkerListId(pub usize);
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct MarkerLists {
     lists: Vec<MarkerList>,
-    /// Every stem of every phrase → a small id, so phrases compare as integers.
-    stems: HashMap<String, u32>,
-    /// The first one or two characters of every stem: a word whose start is not here cannot
-    /// stem to a marker stem, so it is not stemmed at all (stemmers only cut word ends).
-    heads: HashSet<u64>,
-    /// The id of a phrase's last stem → the phrases ending with it.
-    ends: HashMap<u32, Vec<(MarkerListId, u32)>>,
-    /// Words in the longest phrase.
-    longest: usize,
+    /// Every stem of every phrase, by id: phrases compare as integers.
+    stems: Vec<String>,
+    /// Stem ids by the stem's first two characters (packed), sorted by that key; one-letter
+    /// stems under the letter alone.
+    heads: Vec<(u64, Vec<u32>)>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct MarkerList {
     pub name: String,
     pub phrases: Vec<Phrase>,
+    /// Ids of the stems that begin a phrase of this list.
+    firsts: Vec<u32>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -50,8 +51,19 @@ pub struct Found {
 #[derive(Debug, Default)]
 pub struct Scratch {
     word: String,
-    /// (stem id or `NO_STEM`, byte start) of the last few words.
-    window: VecDeque<(u32, usize)>,
+    /// Stems the current word may usefully be: a phrase's first, or the next of a partial match.
+    wanted: Vec<u32>,
+    /// Phrases matched up to the previous word, and those still alive after the current one.
+    partial: Vec<Partial>,
+    next: Vec<Partial>,
+}
+
+/// A phrase whose first `matched` words were the last words read, starting at byte `start`.
+#[derive(Debug, Clone, Copy)]
+struct Partial {
+    phrase: u32,
+    matched: u32,
+    start: usize,
 }
 
 const NO_STEM: u32 = u32::MAX;
@@ -60,30 +72,42 @@ impl MarkerLists {
     /// Stems every phrase. Phrases without a single word are dropped (the loader refuses them).
     pub fn new(lists: Vec<(String, Vec<String>)>) -> MarkerLists {
         let mut out = MarkerLists::default();
+        let mut ids: HashMap<String, u32> = HashMap::new();
         let mut word = String::new();
         for (name, phrases) in lists {
-            let id = MarkerListId(out.lists.len());
             let mut list = MarkerList {
                 name,
                 phrases: Vec::new(),
+                firsts: Vec::new(),
             };
             for text in phrases {
                 let mut stems = Vec::new();
                 for span in words(&text) {
                     fold_into(&text[span], &mut word);
-                    let stem = stem(&word);
-                    out.heads.insert(head(&stem));
-                    let next = out.stems.len() as u32;
-                    stems.push(*out.stems.entry(stem.into_owned()).or_insert(next));
+                    let stem = stem(&word).into_owned();
+                    let next = ids.len() as u32;
+                    let stem_id = *ids.entry(stem.clone()).or_insert_with(|| {
+                        out.stems.push(stem);
+                        next
+                    });
+                    stems.push(stem_id);
                 }
-                let Some(&last) = stems.last() else { continue };
-                out.longest = out.longest.max(stems.len());
-                let phrase = list.phrases.len() as u32;
-                out.ends.entry(last).or_default().push((id, phrase));
+                let Some(&first) = stems.first() else {
+                    continue;
+                };
+                if !list.firsts.contains(&first) {
+                    list.firsts.push(first);
+                }
                 list.phrases.push(Phrase { text, stems });
             }
             out.lists.push(list);
         }
+        let mut heads: HashMap<u64, Vec<u32>> = HashMap::new();
+        for (i, stem) in out.stems.iter().enumerate() {
+            heads.entry(head(stem)).or_default().push(i as u32);
+        }
+        out.heads = heads.into_iter().collect();
+        out.heads.sort_unstable_by_key(|(k, _)| *k);
         out
     }
 
@@ -108,52 +132,113 @@ impl MarkerLists {
 
     /// The first phrase of `list` in `text`, in reading order.
     pub fn find(&self, list: MarkerListId, text: &str, scratch: &mut Scratch) -> Option<Found> {
-        if self.longest == 0 {
-            return None;
-        }
-        scratch.window.clear();
+        let markers = self.lists.get(list.0)?;
+        let phrases = &markers.phrases;
+        scratch.partial.clear();
         for span in words(text) {
-            let word = &text[span.clone()];
-            fold_into(word, &mut scratch.word);
-            let id = if self.heads.contains(&head(&scratch.word)) || self.heads.contains(&head1(&scratch.word)) {
-                self.stems
-                    .get(stem(&scratch.word).as_ref())
-                    .copied()
-                    .unwrap_or(NO_STEM)
-            } else {
-                NO_STEM
-            };
-            if scratch.window.len() == self.longest {
-                scratch.window.pop_front();
+            // Only a stem that starts a phrase or continues a partial match is worth stemming for.
+            scratch.wanted.clear();
+            scratch.wanted.extend_from_slice(&markers.firsts);
+            for p in &scratch.partial {
+                scratch
+                    .wanted
+                    .push(phrases[p.phrase as usize].stems[p.matched as usize]);
             }
-            scratch.window.push_back((id, span.start));
-            if id == NO_STEM {
-                continue;
-            }
-            for &(l, p) in self.ends.get(&id).into_iter().flatten() {
-                if l != list {
-                    continue;
+            let id = self.stem_id(&text[span.clone()], &scratch.wanted, &mut scratch.word);
+            scratch.next.clear();
+            if id != NO_STEM {
+                let found = |phrase, start: usize| Found {
+                    list,
+                    phrase,
+                    span: start..span.end,
+                };
+                for p in &scratch.partial {
+                    let stems = &phrases[p.phrase as usize].stems;
+                    if stems[p.matched as usize] != id {
+                        continue;
+                    }
+                    if p.matched as usize + 1 == stems.len() {
+                        return Some(found(p.phrase as usize, p.start));
+                    }
+                    scratch.next.push(Partial {
+                        matched: p.matched + 1,
+                        ..*p
+                    });
                 }
-                let stems = &self.lists[l.0].phrases[p as usize].stems;
-                let n = stems.len();
-                let len = scratch.window.len();
-                if n <= len
-                    && scratch
-                        .window
-                        .range(len - n..)
-                        .map(|(s, _)| *s)
-                        .eq(stems.iter().copied())
-                {
-                    return Some(Found {
-                        list,
-                        phrase: p as usize,
-                        span: scratch.window[len - n].1..span.end,
+                for (i, phrase) in phrases.iter().enumerate() {
+                    if phrase.stems[0] != id {
+                        continue;
+                    }
+                    if phrase.stems.len() == 1 {
+                        return Some(found(i, span.start));
+                    }
+                    scratch.next.push(Partial {
+                        phrase: i as u32,
+                        matched: 1,
+                        start: span.start,
                     });
                 }
             }
+            std::mem::swap(&mut scratch.partial, &mut scratch.next);
         }
         None
     }
+
+    /// The id of the wanted marker stem a word stems to, or `NO_STEM`. Most words are turned
+    /// away by their first two letters, before they are folded or stemmed.
+    fn stem_id(&self, raw: &str, wanted: &[u32], folded: &mut String) -> u32 {
+        let (two, one) = heads_of(raw);
+        let buckets = [two, one].map(|key| {
+            self.heads
+                .binary_search_by_key(&key, |(k, _)| *k)
+                .map_or(&[][..], |i| self.heads[i].1.as_slice())
+        });
+        if !buckets
+            .iter()
+            .flat_map(|b| b.iter())
+            .any(|id| wanted.contains(id))
+        {
+            return NO_STEM;
+        }
+        fold_into(raw, folded);
+        let word = folded.as_str();
+        let mut candidates = [NO_STEM; 4];
+        let mut n = 0;
+        for &id in buckets.iter().flat_map(|b| b.iter()) {
+            if n < candidates.len()
+                && wanted.contains(&id)
+                && could_stem_to(word, &self.stems[id as usize])
+            {
+                candidates[n] = id;
+                n += 1;
+            }
+        }
+        if n == 0 {
+            return NO_STEM;
+        }
+        let stemmed = stem(word);
+        candidates[..n]
+            .iter()
+            .copied()
+            .find(|&id| self.stems[id as usize] == stemmed.as_ref())
+            .unwrap_or(NO_STEM)
+    }
+}
+
+/// Whether `word` (folded) may stem to `stem`, judged without stemming. The Russian stemmer
+/// only cuts endings, and only after a word's first vowel: a Russian stem is a prefix of its
+/// word, and one without a vowel («в») comes only of itself. The English stemmer may rewrite
+/// the end («hoping» → «hope»), so an English stem only has to share the word's start.
+fn could_stem_to(word: &str, stem: &str) -> bool {
+    const VOWELS: &str = "аеиоуыэюя";
+    if !is_cyrillic(stem) {
+        return true;
+    }
+    word.starts_with(stem) && (word.len() == stem.len() || stem.chars().any(|c| VOWELS.contains(c)))
+}
+
+fn is_cyrillic(s: &str) -> bool {
+    s.chars().any(|c| ('\u{400}'..='\u{4ff}').contains(&c))
 }
 
 /// Byte ranges of the words of `text`: runs of letters and digits (a hyphen or an apostrophe
@@ -163,13 +248,13 @@ pub fn words(text: &str) -> impl Iterator<Item = Range<usize>> + '_ {
     std::iter::from_fn(move || {
         let start = loop {
             let (i, c) = chars.next()?;
-            if c.is_alphanumeric() {
+            if is_word_char(c) {
                 break i;
             }
         };
         let mut end = text.len();
         while let Some(&(i, c)) = chars.peek() {
-            if !c.is_alphanumeric() {
+            if !is_word_char(c) {
                 end = i;
                 break;
             }
@@ -183,16 +268,40 @@ pub fn words(text: &str) -> impl Iterator<Item = Range<usize>> + '_ {
 fn fold_into(word: &str, out: &mut String) {
     out.clear();
     for c in word.chars() {
-        for lc in c.to_lowercase() {
-            out.push(if lc == 'ё' { 'е' } else { lc });
+        match lower_fast(c) {
+            Some(lc) => out.push(lc),
+            None => {
+                for lc in c.to_lowercase() {
+                    out.push(if lc == 'ё' { 'е' } else { lc });
+                }
+            }
         }
+    }
+}
+
+/// A letter or digit. Latin and Russian letters are answered without Unicode tables: they are
+/// nearly every character a card holds, and the tables' lookups dominated the profile.
+fn is_word_char(c: char) -> bool {
+    c.is_ascii_alphanumeric()
+        || matches!(c, 'а'..='я' | 'А'..='Я' | 'ё' | 'Ё')
+        || (!c.is_ascii() && c.is_alphanumeric())
+}
+
+/// The folded (lower-case, `ё` as `е`) form of a Latin or Russian letter or a digit; `None` for
+/// other characters, which take the general path.
+pub(super) fn lower_fast(c: char) -> Option<char> {
+    match c {
+        'a'..='z' | '0'..='9' | 'а'..='я' => Some(c),
+        'A'..='Z' => Some(c.to_ascii_lowercase()),
+        'А'..='Я' => char::from_u32(c as u32 + 0x20),
+        'ё' | 'Ё' => Some('е'),
+        _ => None,
     }
 }
 
 /// The Snowball stem of a folded word: Russian for Cyrillic words, English otherwise.
 pub fn stem(folded: &str) -> std::borrow::Cow<'_, str> {
-    let cyrillic = folded.chars().any(|c| ('\u{400}'..='\u{4ff}').contains(&c));
-    let algorithm = if cyrillic {
+    let algorithm = if is_cyrillic(folded) {
         Algorithm::Russian
     } else {
         Algorithm::English
@@ -211,8 +320,8 @@ pub fn phrase_stems(text: &str) -> Vec<String> {
         .collect()
 }
 
-/// The first two characters (or the one) of a word, packed: both stemmers keep a word's start,
-/// so a word can only stem to a marker stem when its start is one of theirs.
+/// The first two characters (or the one) of a word, packed: a stem is a prefix of its word in
+/// its first two characters at least (the English stemmer may rewrite a final «y» as «i»).
 fn head(s: &str) -> u64 {
     let mut chars = s.chars();
     let a = chars.next().map_or(0, u64::from);
@@ -220,9 +329,20 @@ fn head(s: &str) -> u64 {
     (a << 32) | b
 }
 
-/// The first character alone: a one-letter stem («в», «у») starts longer words.
-fn head1(s: &str) -> u64 {
-    s.chars().next().map_or(0, |a| u64::from(a) << 32)
+/// `head` and the one-letter key of a word not yet folded, folding only its first letters.
+fn heads_of(raw: &str) -> (u64, u64) {
+    let mut folded = raw.chars().flat_map(|c| {
+        let (fast, slow) = match lower_fast(c) {
+            Some(lc) => (Some(lc), None),
+            None => (None, Some(c.to_lowercase())),
+        };
+        fast.into_iter()
+            .chain(slow.into_iter().flatten())
+            .map(|lc| if lc == 'ё' { 'е' } else { lc })
+    });
+    let a = folded.next().map_or(0, u64::from);
+    let b = folded.next().map_or(0, u64::from);
+    ((a << 32) | b, a << 32)
 }
 
 #[cfg(test)]
@@ -245,7 +365,8 @@ mod tests {
     #[test]
     fn forms_of_a_verb_share_its_stem() {
         let m = lists(&["купил"]);
-        for text in ["купила", "купили", "Купил", "КУПИЛИ квартиру"] {
+        for text in ["купила", "купили", "Купил", "КУПИЛИ квартиру"]
+        {
             assert!(found(&m, text).is_some(), "{text}");
         }
         assert_eq!(found(&m, "Клиент: «Мы купили»"), Some("купили"));
@@ -288,8 +409,18 @@ mod tests {
     #[test]
     fn english_words_are_stemmed_too() {
         let m = lists(&["not interested"]);
-        assert_eq!(found(&m, "Client is NOT interested."), Some("NOT interested"));
+        assert_eq!(
+            found(&m, "Client is NOT interested."),
+            Some("NOT interested")
+        );
         assert!(found(&m, "not interesting").is_some());
+    }
+
+    #[test]
+    fn english_stems_that_rewrite_the_end_still_match() {
+        let m = lists(&["hoping", "happy"]);
+        assert!(found(&m, "We hope so").is_some());
+        assert!(found(&m, "happy client").is_some());
     }
 
     #[test]

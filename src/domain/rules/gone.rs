@@ -1,0 +1,14 @@
+//! `gone`: the card vanished from a full CRM export while still open — deleted or moved in the
+//! CRM without being closed, so it drops out of every report unnoticed.
+
+use super::flag;
+use crate::domain::card::CardContext;
+use crate::domain::flag::{Flag, RuleCode, Severity};
+use crate::domain::funnel::{Stage, StageKind};
+use crate::text::rules as text;
+
+/// `stage`: the card's funnel stage, `None` when the funnel does not know it.
+pub(super) fn check(ctx: &CardContext, stage: Option<&Stage>, severity: Severity) -> Option<Flag> {
+    let closing = stage.is_some_and(|s| s.kind != StageKind::Open);
+    (ctx.gone && !closing).then(|| flag(RuleCode::Gone, severity, text::gone(), None))
+}

@@ -1,0 +1,100 @@
+//! Stage rules: what a machine can check on a card, each finding a [`Flag`] whose sentence cites
+//! the evidence. Pure functions over a card, its context and the funnel; no I/O.
+
+mod backwards;
+mod closed_open;
+pub mod config;
+mod date;
+mod gone;
+mod idle;
+mod markers;
+mod required;
+pub mod stem;
+mod unknown_stage;
+pub mod values;
+
+use chrono::NaiveDateTime;
+
+pub use config::{DateRule, MarkersRule, MustBe, Rule, RuleSettings, default_severity};
+pub use stem::{MarkerList, MarkerListId, MarkerLists};
+
+use crate::domain::card::{Card, CardContext};
+use crate::domain::flag::{Flag, RuleCode, Severity};
+use crate::domain::funnel::{Funnel, Stage};
+
+/// Everything a rule may look at for one card.
+struct Cx<'a> {
+    card: &'a Card,
+    ctx: &'a CardContext,
+    funnel: &'a Funnel,
+    stage: &'a Stage,
+    now: NaiveDateTime,
+}
+
+/// The flags of one card, most severe first, then by rule code (a rule's own flags keep the
+/// order of the config: required fields in the stage's order, history events oldest first).
+/// A card in a stage the funnel does not know gets only `unknown_stage` and `gone`: every other
+/// rule depends on the stage.
+pub fn evaluate(card: &Card, ctx: &CardContext, funnel: &Funnel, now: NaiveDateTime) -> Vec<Flag> {
+    let settings = &funnel.rule_settings;
+    let mut flags = Vec::new();
+    let Some(index) = funnel.resolve(&card.stage) else {
+        if let Some(severity) = settings.level(RuleCode::UnknownStage) {
+            flags.push(unknown_stage::check(card, severity));
+        }
+        if let Some(severity) = settings.level(RuleCode::Gone) {
+            flags.extend(gone::check(ctx, None, severity));
+        }
+        sort(&mut flags);
+        return flags;
+    };
+    let cx = Cx {
+        card,
+        ctx,
+        funnel,
+        stage: funnel.stage(index),
+        now,
+    };
+    if let Some(severity) = settings.level(RuleCode::Required) {
+        required::check(&cx, severity, &mut flags);
+    }
+    if let Some(severity) = settings.level(RuleCode::Idle) {
+        flags.extend(idle::check(&cx, severity));
+    }
+    let mut scratch = stem::Scratch::default();
+    for rule in &cx.stage.rules {
+        let Some(level) = settings.level(rule.code()) else {
+            continue;
+        };
+        let severity = rule.severity().unwrap_or(level);
+        let flag = match rule {
+            Rule::Date(r) => date::check(&cx, r, severity),
+            Rule::Markers(r) => markers::check(&cx, r, severity, &mut scratch),
+        };
+        flags.extend(flag);
+    }
+    if let Some(severity) = settings.level(RuleCode::ClosedOpen) {
+        flags.extend(closed_open::check(&cx, severity));
+    }
+    if let Some(severity) = settings.level(RuleCode::Backwards) {
+        backwards::check(&cx, severity, &mut flags);
+    }
+    if let Some(severity) = settings.level(RuleCode::Gone) {
+        flags.extend(gone::check(ctx, Some(cx.stage), severity));
+    }
+    sort(&mut flags);
+    flags
+}
+
+fn sort(flags: &mut [Flag]) {
+    flags.sort_by(|a, b| b.severity.cmp(&a.severity).then(a.code.cmp(&b.code)));
+}
+
+fn flag(code: RuleCode, severity: Severity, message: String, field: Option<String>) -> Flag {
+    Flag {
+        code,
+        severity,
+        message,
+        field,
+    }
+}

@@ -1,0 +1,247 @@
+//! The sentences of flags: what a stage rule found on a card, with the evidence (field, value,
+//! date) quoted as the CRM wrote it, so a QC specialist can check the claim in one look.
+//! English for now; a Russian interface translates this file. Dates are DD.MM.YYYY.
+
+use chrono::NaiveDate;
+
+use crate::domain::card::SystemField;
+use crate::domain::funnel::FieldRef;
+
+fn q(text: &str) -> String {
+    format!("«{text}»")
+}
+
+/// A calendar day as the desk writes it.
+pub fn day(d: NaiveDate) -> String {
+    d.format("%d.%m.%Y").to_string()
+}
+
+/// How far a day lies from today, in words: "today", "3 days ago", "in 5 days".
+fn distance(days_from_today: i64) -> String {
+    match days_from_today {
+        0 => "today".to_string(),
+        -1 => "yesterday".to_string(),
+        1 => "tomorrow".to_string(),
+        n if n < 0 => format!("{} days ago", -n),
+        n => format!("in {n} days"),
+    }
+}
+
+/// A field as a sentence names it: a custom field by its name in «», a profile field in words.
+pub fn field(f: &FieldRef) -> String {
+    match f {
+        FieldRef::Custom(name) => q(name),
+        FieldRef::System(s) => system_field(*s).to_string(),
+    }
+}
+
+fn system_field(f: SystemField) -> &'static str {
+    match f {
+        SystemField::ExternalId => "the CRM id",
+        SystemField::Title => "the title",
+        SystemField::Stage => "the stage",
+        SystemField::Pipeline => "the pipeline",
+        SystemField::Owner => "the owner",
+        SystemField::Amount => "the amount",
+        SystemField::Currency => "the currency",
+        SystemField::CreatedAt => "the creation date",
+        SystemField::UpdatedAt => "the last edit date",
+        SystemField::ClosedAt => "the closing date",
+        SystemField::ExpectedCloseAt => "the expected close date",
+        SystemField::LastActivityAt => "the last activity date",
+        SystemField::Closed => "the closed flag",
+        SystemField::Won => "the won flag",
+        SystemField::Status => "the status",
+        SystemField::Contact => "the contact",
+        SystemField::Company => "the company",
+        SystemField::Phone => "the phone",
+        SystemField::Email => "the email",
+        SystemField::Tags => "the tags",
+        SystemField::Notes => "the notes",
+    }
+}
+
+// ---- required ----
+
+pub fn required_empty(f: &FieldRef, stage: &str) -> String {
+    format!("{} is empty, required in {}", field(f), q(stage))
+}
+
+// ---- idle ----
+
+pub fn idle(days: i64, last: NaiveDate, stage: &str, allowed: u32) -> String {
+    format!(
+        "no activity for {days} days (last {}); {} allows {allowed}",
+        day(last),
+        q(stage)
+    )
+}
+
+// ---- date ----
+
+pub fn date_not_a_date(f: &FieldRef, raw: &str, stage: &str) -> String {
+    format!(
+        "{} holds {}, which is not a date (DD.MM.YYYY); {} needs a date there",
+        field(f),
+        q(raw),
+        q(stage)
+    )
+}
+
+/// `must_be = "not_passed"` failed: the day is before today.
+pub fn date_passed(f: &FieldRef, value: NaiveDate, from_today: i64, stage: &str) -> String {
+    format!(
+        "{} {} has passed ({}), yet the card is in {}",
+        field(f),
+        day(value),
+        distance(from_today),
+        q(stage)
+    )
+}
+
+/// `must_be = "future"` failed: the day is today or before.
+pub fn date_not_future(f: &FieldRef, value: NaiveDate, from_today: i64, stage: &str) -> String {
+    format!(
+        "{} {} is not in the future ({}), yet the card is in {}",
+        field(f),
+        day(value),
+        distance(from_today),
+        q(stage)
+    )
+}
+
+/// `must_be = "past"` failed: the day is after today.
+pub fn date_not_past(f: &FieldRef, value: NaiveDate, from_today: i64, stage: &str) -> String {
+    format!(
+        "{} {} is still ahead ({}), yet the card is in {}",
+        field(f),
+        day(value),
+        distance(from_today),
+        q(stage)
+    )
+}
+
+/// `must_be = "before_field"` failed.
+pub fn date_after_other(
+    f: &FieldRef,
+    value: NaiveDate,
+    other: &FieldRef,
+    other_value: NaiveDate,
+    stage: &str,
+) -> String {
+    format!(
+        "{} {} is after {} {}; in {} it must not be",
+        field(f),
+        day(value),
+        field(other),
+        day(other_value),
+        q(stage)
+    )
+}
+
+/// `must_be = "after_field"` failed.
+pub fn date_before_other(
+    f: &FieldRef,
+    value: NaiveDate,
+    other: &FieldRef,
+    other_value: NaiveDate,
+    stage: &str,
+) -> String {
+    format!(
+        "{} {} is before {} {}; in {} it must not be",
+        field(f),
+        day(value),
+        field(other),
+        day(other_value),
+        q(stage)
+    )
+}
+
+// ---- markers ----
+
+/// Where on the card a marker phrase was found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Place {
+    Notes,
+    Tags,
+    Title,
+}
+
+/// `list` is the marker list's name: the shipped `lost` and `sold` lists get their meaning
+/// spelled out, any other list is named.
+pub fn markers(place: Place, quote: &str, list: &str, stage: &str) -> String {
+    let said = match place {
+        Place::Notes => "notes say",
+        Place::Tags => "tags say",
+        Place::Title => "the title says",
+    };
+    let meaning = match list {
+        "lost" => "the lead looks lost".to_string(),
+        "sold" => "the deal looks sold".to_string(),
+        other => format!("a {} marker", q(other)),
+    };
+    format!(
+        "{said} {}: {meaning}, but the card is in {}",
+        q(quote),
+        q(stage)
+    )
+}
+
+// ---- closed_open ----
+
+pub fn closed_on_open(closed: NaiveDate, stage: &str) -> String {
+    format!(
+        "closed on {} but {} is an open stage",
+        day(closed),
+        q(stage)
+    )
+}
+
+pub fn marked_closed_on_open(stage: &str) -> String {
+    format!("marked closed but {} is an open stage", q(stage))
+}
+
+pub fn not_closed_on_closing(stage: &str) -> String {
+    format!("marked not closed but {} is a closing stage", q(stage))
+}
+
+// ---- backwards ----
+
+pub fn moved_back(from: &str, to: &str, on: NaiveDate) -> String {
+    format!("moved back from {} to {} on {}", q(from), q(to), day(on))
+}
+
+pub fn skipped(stages: &[&str], to: &str, on: NaiveDate) -> String {
+    let names: Vec<String> = stages.iter().map(|s| q(s)).collect();
+    format!(
+        "skipped {} (not skippable) on the way to {} ({})",
+        names.join(", "),
+        q(to),
+        day(on)
+    )
+}
+
+// ---- gone ----
+
+pub fn gone() -> String {
+    "missing from the latest CRM export but not closed".to_string()
+}
+
+// ---- unknown_stage ----
+
+pub fn unknown_stage(stage: &str) -> String {
+    format!("stage {} is not in the funnel", q(stage))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn distances_read_naturally() {
+        assert_eq!(distance(0), "today");
+        assert_eq!(distance(-1), "yesterday");
+        assert_eq!(distance(-10), "10 days ago");
+        assert_eq!(distance(5), "in 5 days");
+    }
+}
