@@ -832,3 +832,10 @@ fn rules_table_takes_known_codes_and_levels() {
         Some(Severity::Critical)
     );
 }
+
+#[test]
+fn rules_value_must_be_text() {
+    let p = only_problem(&with_rules("[rules]\nidle = 5\n"));
+    assert_eq!(at(&p), (12, 8, "rules.idle"));
+    assert!(p.message.contains("text in double quotes"), "{}", p.message);
+}

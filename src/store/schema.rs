@@ -132,7 +132,8 @@ CREATE INDEX flags_code ON flags (code, card_id);
 
 -- Denormalised from flags and the card's dates, so that a stage's queue is one index range:
 -- flagged first (most severe, then most flags), then the longest idle, then by external id.
--- gone_at last: per-stage counts are answered from the index alone.
+-- gone_at, closed, closed_at last: per-stage counts and the queue's "not gone, not closed"
+-- filter are answered from the index alone, without reading the cards it skips.
 ALTER TABLE cards ADD COLUMN flag_rank INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE cards ADD COLUMN flag_count INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE cards ADD COLUMN touched_at TEXT;
@@ -140,7 +141,7 @@ UPDATE cards SET touched_at = nullif(max(coalesce(last_activity_at, ''),
     coalesce(updated_at, ''), coalesce(created_at, '')), '');
 DROP INDEX cards_stage;
 CREATE INDEX cards_queue ON cards (stage, flag_rank DESC, flag_count DESC, touched_at, external_id,
-    gone_at);
+    gone_at, closed, closed_at);
 
 CREATE TABLE meta (
     key   TEXT PRIMARY KEY,

@@ -5,7 +5,7 @@
 use std::ops::Range;
 
 use super::config::MarkersRule;
-use super::stem::Scratch;
+use super::stem::{Found, Scratch};
 use super::{Cx, flag};
 use crate::domain::flag::{Flag, RuleCode, Severity};
 use crate::text::rules::{self as text, Place};
@@ -15,30 +15,41 @@ const QUOTE_EXTRA_WORDS: usize = 3;
 /// A quote longer than this is cut back to the phrase alone.
 const QUOTE_MAX_CHARS: usize = 80;
 
-pub(super) fn check(
-    cx: &Cx,
-    rule: &MarkersRule,
-    severity: Severity,
-    scratch: &mut Scratch,
-) -> Option<Flag> {
+/// The flags of a stage's markers rules, in their order: each text of the card is split into
+/// words once for all of them.
+pub(super) fn check(cx: &Cx, rules: &[(&MarkersRule, Severity)], out: &mut Vec<Flag>) {
     let markers = &cx.funnel.markers;
-    let list = markers.list(rule.list)?;
     let card = cx.card;
     let texts = (card.notes.iter().map(|n| (Place::Notes, n.as_str())))
         .chain(card.tags.iter().map(|t| (Place::Tags, t.as_str())))
         .chain(card.title.iter().map(|t| (Place::Title, t.as_str())));
+    let mut scratch = Scratch::default();
+    // Per rule: its first finding, in reading order.
+    let mut found: Vec<Option<(Place, &str, Found)>> = vec![None; rules.len()];
     for (place, text) in texts {
-        if let Some(found) = markers.find(rule.list, text, scratch) {
-            let quote = quote(text, found.span);
-            return Some(flag(
-                RuleCode::Markers,
-                severity,
-                text::markers(place, &quote, &list.name, &cx.stage.name),
-                None,
-            ));
+        if found.iter().all(Option::is_some) {
+            break;
+        }
+        markers.read(text, &mut scratch);
+        for (slot, (rule, _)) in found.iter_mut().zip(rules) {
+            if slot.is_none() {
+                *slot = markers
+                    .find_read(rule.list, text, &mut scratch)
+                    .map(|f| (place, text, f));
+            }
         }
     }
-    None
+    for (slot, (rule, severity)) in found.into_iter().zip(rules) {
+        let (Some((place, text, f)), Some(list)) = (slot, markers.list(rule.list)) else {
+            continue;
+        };
+        out.push(flag(
+            RuleCode::Markers,
+            *severity,
+            text::markers(place, &quote(text, f.span), &list.name, &cx.stage.name),
+            None,
+        ));
+    }
 }
 
 /// The found phrase with the rest of its clause (up to a few words), on one line.

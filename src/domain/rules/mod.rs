@@ -61,17 +61,19 @@ pub fn evaluate(card: &Card, ctx: &CardContext, funnel: &Funnel, now: NaiveDateT
     if let Some(severity) = settings.level(RuleCode::Idle) {
         flags.extend(idle::check(&cx, severity));
     }
-    let mut scratch = stem::Scratch::default();
+    let mut markers_rules = Vec::new();
     for rule in &cx.stage.rules {
         let Some(level) = settings.level(rule.code()) else {
             continue;
         };
         let severity = rule.severity().unwrap_or(level);
-        let flag = match rule {
-            Rule::Date(r) => date::check(&cx, r, severity),
-            Rule::Markers(r) => markers::check(&cx, r, severity, &mut scratch),
-        };
-        flags.extend(flag);
+        match rule {
+            Rule::Date(r) => flags.extend(date::check(&cx, r, severity)),
+            Rule::Markers(r) => markers_rules.push((r, severity)),
+        }
+    }
+    if !markers_rules.is_empty() {
+        markers::check(&cx, &markers_rules, &mut flags);
     }
     if let Some(severity) = settings.level(RuleCode::ClosedOpen) {
         flags.extend(closed_open::check(&cx, severity));

@@ -2,7 +2,8 @@
 //! «Не актуально», but not «актуально» alone. Marker lists are stemmed once, when the funnel loads.
 //!
 //! Stemming is the costly step, so a word of a card is stemmed only when a marker stem could come
-//! of it: Snowball cuts endings only, so the word must start with that stem.
+//! of it (Snowball keeps a word's first letters), when a phrase wants that stem there, and once
+//! for all the lists a stage reads.
 
 use std::collections::HashMap;
 use std::ops::Range;
@@ -19,17 +20,23 @@ pub struct MarkerLists {
     lists: Vec<MarkerList>,
     /// Every stem of every phrase, by id: phrases compare as integers.
     stems: Vec<String>,
-    /// Stem ids by the stem's first two characters (packed), sorted by that key; one-letter
-    /// stems under the letter alone.
+    /// By stem id: what a word must be to stem to it (see `could_stem_to`).
+    shapes: Vec<StemShape>,
+    /// Stem ids by the stem's first two letters (packed, see `key`), sorted by that key;
+    /// one-letter stems under the letter alone.
     heads: Vec<(u64, Vec<u32>)>,
+    /// Which pairs of Russian first letters (а..я × а..я, 1024 bits) and which single Russian
+    /// letters begin a stem: most words of a card are turned away by one bit test.
+    russian_pairs: Vec<u64>,
+    russian_singles: u32,
 }
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct MarkerList {
     pub name: String,
     pub phrases: Vec<Phrase>,
-    /// Ids of the stems that begin a phrase of this list.
-    firsts: Vec<u32>,
+    /// By stem id: whether the stem begins a phrase of this list.
+    is_first: Vec<bool>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -47,15 +54,26 @@ pub struct Found {
     pub span: Range<usize>,
 }
 
-/// Buffers reused across the words and texts of one card, so matching allocates per card at most.
+/// Buffers reused across the texts of one card, so matching allocates per card at most.
 #[derive(Debug, Default)]
 pub struct Scratch {
+    /// The words of the text last read.
+    tokens: Vec<Token>,
     word: String,
-    /// Stems the current word may usefully be: a phrase's first, or the next of a partial match.
-    wanted: Vec<u32>,
     /// Phrases matched up to the previous word, and those still alive after the current one.
     partial: Vec<Partial>,
     next: Vec<Partial>,
+}
+
+/// One word of a text: where it is, and what is known of its stem.
+#[derive(Debug, Clone, Copy)]
+struct Token {
+    start: usize,
+    end: usize,
+    /// Indices into `MarkerLists::heads` of the marker stems the word may stem to.
+    buckets: [u32; 2],
+    /// A stem id, `NO_STEM`, or `UNSTEMMED` while no phrase has asked.
+    stem: u32,
 }
 
 /// A phrase whose first `matched` words were the last words read, starting at byte `start`.
@@ -66,7 +84,20 @@ struct Partial {
     start: usize,
 }
 
+/// What is known of the words a stem may come of, without stemming them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum StemShape {
+    /// A Russian stem with a vowel: words that start with it.
+    RussianPrefix,
+    /// A Russian stem without a vowel («в»): only the word itself.
+    RussianWhole,
+    /// Any other: words that share its first letters.
+    Other,
+}
+
 const NO_STEM: u32 = u32::MAX;
+const UNSTEMMED: u32 = u32::MAX - 1;
+const NO_BUCKET: u32 = u32::MAX;
 
 impl MarkerLists {
     /// Stems every phrase. Phrases without a single word are dropped (the loader refuses them).
@@ -78,7 +109,7 @@ impl MarkerLists {
             let mut list = MarkerList {
                 name,
                 phrases: Vec::new(),
-                firsts: Vec::new(),
+                is_first: Vec::new(),
             };
             for text in phrases {
                 let mut stems = Vec::new();
@@ -92,19 +123,29 @@ impl MarkerLists {
                     });
                     stems.push(stem_id);
                 }
-                let Some(&first) = stems.first() else {
-                    continue;
-                };
-                if !list.firsts.contains(&first) {
-                    list.firsts.push(first);
+                if !stems.is_empty() {
+                    list.phrases.push(Phrase { text, stems });
                 }
-                list.phrases.push(Phrase { text, stems });
             }
             out.lists.push(list);
         }
+        out.shapes = out.stems.iter().map(|s| shape(s)).collect();
+        for list in &mut out.lists {
+            list.is_first = vec![false; out.stems.len()];
+            for phrase in &list.phrases {
+                list.is_first[phrase.stems[0] as usize] = true;
+            }
+        }
         let mut heads: HashMap<u64, Vec<u32>> = HashMap::new();
+        out.russian_pairs = vec![0; 16];
         for (i, stem) in out.stems.iter().enumerate() {
-            heads.entry(head(stem)).or_default().push(i as u32);
+            let (a, b) = first_letters(stem);
+            heads.entry(key(a, b)).or_default().push(i as u32);
+            match (russian(a), russian(b)) {
+                (Some(a), Some(b)) => out.russian_pairs[a / 2] |= 1 << ((a % 2) * 32 + b),
+                (Some(a), None) if b == 0 => out.russian_singles |= 1 << a,
+                _ => {}
+            }
         }
         out.heads = heads.into_iter().collect();
         out.heads.sort_unstable_by_key(|(k, _)| *k);
@@ -132,27 +173,95 @@ impl MarkerLists {
 
     /// The first phrase of `list` in `text`, in reading order.
     pub fn find(&self, list: MarkerListId, text: &str, scratch: &mut Scratch) -> Option<Found> {
+        self.read(text, scratch);
+        self.find_read(list, text, scratch)
+    }
+
+    /// Splits `text` into words for [`MarkerLists::find_read`]: once per text, however many
+    /// lists are looked for in it.
+    pub fn read(&self, text: &str, scratch: &mut Scratch) {
+        scratch.tokens.clear();
+        for span in words(text) {
+            let (a, b) = first_letters(&text[span.clone()]);
+            let buckets = self.buckets(a, b);
+            if buckets == [NO_BUCKET; 2] {
+                // A word no marker stem can come of only breaks phrases: one gap stands for a
+                // run of them.
+                if scratch.tokens.last().is_none_or(|t| t.stem != NO_STEM) {
+                    scratch.tokens.push(Token {
+                        start: span.start,
+                        end: span.end,
+                        buckets,
+                        stem: NO_STEM,
+                    });
+                }
+                continue;
+            }
+            scratch.tokens.push(Token {
+                start: span.start,
+                end: span.end,
+                buckets,
+                stem: UNSTEMMED,
+            });
+        }
+    }
+
+    /// Where in `heads` the stems beginning with a word's first letters `a`, `b` (folded) are.
+    fn buckets(&self, a: u32, b: u32) -> [u32; 2] {
+        let bucket = |key| {
+            self.heads
+                .binary_search_by_key(&key, |(k, _)| *k)
+                .map_or(NO_BUCKET, |i| i as u32)
+        };
+        match (russian(a), russian(b)) {
+            (Some(ra), Some(rb)) => {
+                let pair = self.russian_pairs[ra / 2] & (1 << ((ra % 2) * 32 + rb)) != 0;
+                let single = self.russian_singles & (1 << ra) != 0;
+                [
+                    if pair { bucket(key(a, b)) } else { NO_BUCKET },
+                    if single { bucket(key(a, 0)) } else { NO_BUCKET },
+                ]
+            }
+            _ => [bucket(key(a, b)), bucket(key(a, 0))],
+        }
+    }
+
+    /// The first phrase of `list` among the words of `text` last [read](MarkerLists::read).
+    pub fn find_read(
+        &self,
+        list: MarkerListId,
+        text: &str,
+        scratch: &mut Scratch,
+    ) -> Option<Found> {
         let markers = self.lists.get(list.0)?;
         let phrases = &markers.phrases;
-        scratch.partial.clear();
-        for span in words(text) {
-            // Only a stem that starts a phrase or continues a partial match is worth stemming for.
-            scratch.wanted.clear();
-            scratch.wanted.extend_from_slice(&markers.firsts);
-            for p in &scratch.partial {
-                scratch
-                    .wanted
-                    .push(phrases[p.phrase as usize].stems[p.matched as usize]);
+        let Scratch {
+            tokens,
+            word,
+            partial,
+            next,
+        } = scratch;
+        partial.clear();
+        for token in tokens.iter_mut() {
+            if token.stem == NO_STEM {
+                partial.clear();
+                continue;
             }
-            let id = self.stem_id(&text[span.clone()], &scratch.wanted, &mut scratch.word);
-            scratch.next.clear();
-            if id != NO_STEM {
-                let found = |phrase, start: usize| Found {
+            next.clear();
+            let wanted = |id: u32| {
+                markers.is_first[id as usize]
+                    || partial
+                        .iter()
+                        .any(|p| phrases[p.phrase as usize].stems[p.matched as usize] == id)
+            };
+            let id = self.stem_of(token, text, word, wanted);
+            if id < UNSTEMMED {
+                let found = |phrase, start| Found {
                     list,
                     phrase,
-                    span: start..span.end,
+                    span: start..token.end,
                 };
-                for p in &scratch.partial {
+                for p in partial.iter() {
                     let stems = &phrases[p.phrase as usize].stems;
                     if stems[p.matched as usize] != id {
                         continue;
@@ -160,7 +269,7 @@ impl MarkerLists {
                     if p.matched as usize + 1 == stems.len() {
                         return Some(found(p.phrase as usize, p.start));
                     }
-                    scratch.next.push(Partial {
+                    next.push(Partial {
                         matched: p.matched + 1,
                         ..*p
                     });
@@ -170,71 +279,82 @@ impl MarkerLists {
                         continue;
                     }
                     if phrase.stems.len() == 1 {
-                        return Some(found(i, span.start));
+                        return Some(found(i, token.start));
                     }
-                    scratch.next.push(Partial {
+                    next.push(Partial {
                         phrase: i as u32,
                         matched: 1,
-                        start: span.start,
+                        start: token.start,
                     });
                 }
             }
-            std::mem::swap(&mut scratch.partial, &mut scratch.next);
+            std::mem::swap(partial, next);
         }
         None
     }
 
-    /// The id of the wanted marker stem a word stems to, or `NO_STEM`. Most words are turned
-    /// away by their first two letters, before they are folded or stemmed.
-    fn stem_id(&self, raw: &str, wanted: &[u32], folded: &mut String) -> u32 {
-        let (two, one) = heads_of(raw);
-        let buckets = [two, one].map(|key| {
-            self.heads
-                .binary_search_by_key(&key, |(k, _)| *k)
-                .map_or(&[][..], |i| self.heads[i].1.as_slice())
+    /// The token's stem id, stemming it now if some marker stem it may have is `wanted`;
+    /// `UNSTEMMED` when none is (the word cannot matter here).
+    fn stem_of(
+        &self,
+        token: &mut Token,
+        text: &str,
+        folded: &mut String,
+        wanted: impl Fn(u32) -> bool,
+    ) -> u32 {
+        if token.stem != UNSTEMMED {
+            return token.stem;
+        }
+        let [two, one] = token.buckets.map(|b| match b {
+            NO_BUCKET => &[][..],
+            b => self.heads[b as usize].1.as_slice(),
         });
-        if !buckets
-            .iter()
-            .flat_map(|b| b.iter())
-            .any(|id| wanted.contains(id))
-        {
-            return NO_STEM;
+        if !two.iter().chain(one).any(|&id| wanted(id)) {
+            return UNSTEMMED;
         }
-        fold_into(raw, folded);
+        fold_into(&text[token.start..token.end], folded);
         let word = folded.as_str();
-        let mut candidates = [NO_STEM; 4];
-        let mut n = 0;
-        for &id in buckets.iter().flat_map(|b| b.iter()) {
-            if n < candidates.len()
-                && wanted.contains(&id)
-                && could_stem_to(word, &self.stems[id as usize])
-            {
-                candidates[n] = id;
-                n += 1;
-            }
-        }
-        if n == 0 {
-            return NO_STEM;
-        }
-        let stemmed = stem(word);
-        candidates[..n]
+        let mut possible = two
             .iter()
+            .chain(one)
             .copied()
-            .find(|&id| self.stems[id as usize] == stemmed.as_ref())
-            .unwrap_or(NO_STEM)
+            .filter(|&id| could_stem_to(word, &self.stems[id as usize], self.shapes[id as usize]))
+            .peekable();
+        let id = if possible.peek().is_none() {
+            NO_STEM
+        } else {
+            let stemmed = stem(word);
+            possible
+                .find(|&id| self.stems[id as usize] == stemmed.as_ref())
+                .unwrap_or(NO_STEM)
+        };
+        token.stem = id;
+        id
     }
 }
 
-/// Whether `word` (folded) may stem to `stem`, judged without stemming. The Russian stemmer
-/// only cuts endings, and only after a word's first vowel: a Russian stem is a prefix of its
-/// word, and one without a vowel («в») comes only of itself. The English stemmer may rewrite
-/// the end («hoping» → «hope»), so an English stem only has to share the word's start.
-fn could_stem_to(word: &str, stem: &str) -> bool {
+/// The Russian stemmer only cuts endings, and only after a word's first vowel: a Russian stem
+/// is a prefix of its word, and one without a vowel («в») comes only of itself. The English
+/// stemmer may rewrite the end («hoping» → «hope»), so an English stem only has to share the
+/// word's first letters.
+fn shape(stem: &str) -> StemShape {
     const VOWELS: &str = "аеиоуыэюя";
     if !is_cyrillic(stem) {
-        return true;
+        StemShape::Other
+    } else if stem.chars().any(|c| VOWELS.contains(c)) {
+        StemShape::RussianPrefix
+    } else {
+        StemShape::RussianWhole
     }
-    word.starts_with(stem) && (word.len() == stem.len() || stem.chars().any(|c| VOWELS.contains(c)))
+}
+
+/// Whether `word` (folded) may stem to `stem`, judged without stemming (see `shape`).
+fn could_stem_to(word: &str, stem: &str, shape: StemShape) -> bool {
+    match shape {
+        StemShape::RussianPrefix => word.starts_with(stem),
+        StemShape::RussianWhole => word == stem,
+        StemShape::Other => true,
+    }
 }
 
 fn is_cyrillic(s: &str) -> bool {
@@ -244,39 +364,46 @@ fn is_cyrillic(s: &str) -> bool {
 /// Byte ranges of the words of `text`: runs of letters and digits (a hyphen or an apostrophe
 /// splits, so «trade-in» is two words).
 pub fn words(text: &str) -> impl Iterator<Item = Range<usize>> + '_ {
-    let mut chars = text.char_indices().peekable();
+    let mut chars = text.char_indices();
+    let mut start: Option<usize> = None;
+    let mut done = false;
     std::iter::from_fn(move || {
-        let start = loop {
-            let (i, c) = chars.next()?;
-            if is_word_char(c) {
-                break i;
-            }
-        };
-        let mut end = text.len();
-        while let Some(&(i, c)) = chars.peek() {
-            if !is_word_char(c) {
-                end = i;
-                break;
-            }
-            chars.next();
+        if done {
+            return None;
         }
-        Some(start..end)
+        for (i, c) in chars.by_ref() {
+            match (is_word_char(c), start) {
+                (true, None) => start = Some(i),
+                (false, Some(s)) => {
+                    start = None;
+                    return Some(s..i);
+                }
+                _ => {}
+            }
+        }
+        done = true;
+        start.take().map(|s| s..text.len())
     })
 }
 
 /// Lower case with `ё` as `е`, as `domain::names::fold` compares names, into a reused buffer.
 fn fold_into(word: &str, out: &mut String) {
     out.clear();
-    for c in word.chars() {
-        match lower_fast(c) {
-            Some(lc) => out.push(lc),
-            None => {
-                for lc in c.to_lowercase() {
-                    out.push(if lc == 'ё' { 'е' } else { lc });
-                }
-            }
-        }
-    }
+    out.extend(folded_chars(word));
+}
+
+fn folded_chars(word: &str) -> impl Iterator<Item = char> + '_ {
+    word.chars().flat_map(|c| {
+        let (fast, slow) = match lower_fast(c) {
+            Some(lc) => (Some(lc), None),
+            None => (None, Some(c.to_lowercase())),
+        };
+        fast.into_iter().chain(
+            slow.into_iter()
+                .flatten()
+                .map(|lc| if lc == 'ё' { 'е' } else { lc }),
+        )
+    })
 }
 
 /// A letter or digit. Latin and Russian letters are answered without Unicode tables: they are
@@ -309,7 +436,7 @@ pub fn stem(folded: &str) -> std::borrow::Cow<'_, str> {
     Stemmer::create(algorithm).stem(folded)
 }
 
-/// The stems of a phrase, folded and stemmed word by word (for tests and `okk funnel show`).
+/// The stems of a phrase, folded and stemmed word by word (for tests and the funnel check).
 pub fn phrase_stems(text: &str) -> Vec<String> {
     let mut word = String::new();
     words(text)
@@ -320,29 +447,42 @@ pub fn phrase_stems(text: &str) -> Vec<String> {
         .collect()
 }
 
-/// The first two characters (or the one) of a word, packed: a stem is a prefix of its word in
-/// its first two characters at least (the English stemmer may rewrite a final «y» as «i»).
-fn head(s: &str) -> u64 {
-    let mut chars = s.chars();
-    let a = chars.next().map_or(0, u64::from);
-    let b = chars.next().map_or(0, u64::from);
-    (a << 32) | b
+/// The first two letters of a word, folded (0 where the word is shorter). Snowball keeps a
+/// stem's first two letters as they were in the word (the English stemmer rewrites only later
+/// letters, e.g. a final «y»), so a word can stem to a marker stem only if its first two letters,
+/// or its first alone for a one-letter stem, are that stem's.
+fn first_letters(word: &str) -> (u32, u32) {
+    let mut pair = [0u32; 2];
+    let mut n = 0;
+    'fill: for c in word.chars() {
+        if let Some(lc) = lower_fast(c) {
+            pair[n] = u32::from(lc);
+            n += 1;
+        } else {
+            for lc in c.to_lowercase() {
+                pair[n] = u32::from(if lc == 'ё' { 'е' } else { lc });
+                n += 1;
+                if n == 2 {
+                    break 'fill;
+                }
+            }
+        }
+        if n == 2 {
+            break;
+        }
+    }
+    (pair[0], pair[1])
 }
 
-/// `head` and the one-letter key of a word not yet folded, folding only its first letters.
-fn heads_of(raw: &str) -> (u64, u64) {
-    let mut folded = raw.chars().flat_map(|c| {
-        let (fast, slow) = match lower_fast(c) {
-            Some(lc) => (Some(lc), None),
-            None => (None, Some(c.to_lowercase())),
-        };
-        fast.into_iter()
-            .chain(slow.into_iter().flatten())
-            .map(|lc| if lc == 'ё' { 'е' } else { lc })
-    });
-    let a = folded.next().map_or(0, u64::from);
-    let b = folded.next().map_or(0, u64::from);
-    ((a << 32) | b, a << 32)
+fn key(a: u32, b: u32) -> u64 {
+    (u64::from(a) << 32) | u64::from(b)
+}
+
+/// 0..32 for а..я.
+fn russian(c: u32) -> Option<usize> {
+    c.checked_sub(u32::from('а'))
+        .filter(|&i| i < 32)
+        .map(|i| i as usize)
 }
 
 #[cfg(test)]
@@ -437,10 +577,29 @@ mod tests {
     }
 
     #[test]
+    fn one_reading_serves_every_list() {
+        let m = MarkerLists::new(vec![
+            ("lost".into(), vec!["не актуально".into()]),
+            ("sold".into(), vec!["договор подписан".into()]),
+        ]);
+        let text = "Договор подписан, но уже не актуально";
+        let mut s = Scratch::default();
+        m.read(text, &mut s);
+        let lost = m.find_read(m.id("lost").unwrap(), text, &mut s).unwrap();
+        let sold = m.find_read(m.id("sold").unwrap(), text, &mut s).unwrap();
+        assert_eq!(&text[lost.span], "не актуально");
+        assert_eq!(&text[sold.span], "Договор подписан");
+    }
+
+    #[test]
     fn words_split_on_punctuation_and_hyphens() {
         let text = "trade-in, 2-к: «Да»";
         let got: Vec<&str> = words(text).map(|r| &text[r]).collect();
         assert_eq!(got, ["trade", "in", "2", "к", "Да"]);
+        let got: Vec<&str> = words("  Ёлка").map(|r| &"  Ёлка"[r]).collect();
+        assert_eq!(got, ["Ёлка"]);
+        assert_eq!(words("").count(), 0);
+        assert_eq!(words(" ,. ").count(), 0);
     }
 
     #[test]

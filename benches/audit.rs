@@ -1,0 +1,77 @@
+//! Audit-engine benchmark on the store the import benchmark leaves behind (bench/import.sh):
+//! all rules over all cards, and the next 50 cards of a stage's queue.
+//!
+//!   bench/import.sh 1000000 && cargo bench --bench audit
+//!
+//! Prints wall times; targets are in the README.
+
+use std::time::Instant;
+
+use okk::domain::rules::evaluate;
+use okk::store::Store;
+use okk::store::queue::QueueQuery;
+
+fn main() {
+    let db = std::env::var("OKK_BENCH_DB").unwrap_or_else(|_| "bench/out/okk.db".into());
+    let src = std::path::Path::new(&db);
+    if !src.exists() {
+        eprintln!("audit bench: {db} not found; run bench/import.sh first");
+        return;
+    }
+    // Work on a copy: the import benchmark's store stays as it was.
+    let copy = std::env::temp_dir().join(format!("okk-audit-bench-{}.db", std::process::id()));
+    std::fs::copy(src, &copy).expect("copy the store");
+    let funnel = okk::funnel::default_funnel();
+    let now = chrono::NaiveDate::from_ymd_opt(2026, 11, 20)
+        .and_then(|d| d.and_hms_opt(12, 0, 0))
+        .expect("a valid date");
+
+    let t = Instant::now();
+    let mut store = Store::open(&copy).expect("open the store");
+    let cards = store.card_count().expect("count");
+    println!(
+        "open (and migrate) {cards} cards: {:.2} s",
+        t.elapsed().as_secs_f64()
+    );
+
+    for run in ["first", "again"] {
+        let t = Instant::now();
+        let r = store
+            .rerun_flags(|card, ctx| evaluate(card, ctx, &funnel, now))
+            .expect("rules");
+        println!(
+            "rules over all cards ({run}): {:.2} s — {} flagged, {} flags",
+            t.elapsed().as_secs_f64(),
+            r.flagged,
+            r.flags
+        );
+    }
+
+    let stage = "Встреча проведена".to_string();
+    let mut times = Vec::new();
+    for _ in 0..50 {
+        let t = Instant::now();
+        let q = store
+            .queue(&QueueQuery {
+                crm_stages: std::slice::from_ref(&stage),
+                auditor: "bench",
+                limit: 50,
+                all: false,
+                closed_stage: false,
+                now: "2026-11-20 12:00:00",
+            })
+            .expect("queue");
+        assert_eq!(q.len(), 50);
+        times.push(t.elapsed().as_secs_f64() * 1000.0);
+    }
+    times.sort_by(f64::total_cmp);
+    println!(
+        "next 50 of «{stage}»: median {:.2} ms, worst {:.2} ms (50 runs)",
+        times[times.len() / 2],
+        times[times.len() - 1]
+    );
+    drop(store);
+    for suffix in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{suffix}", copy.display()));
+    }
+}
