@@ -66,6 +66,9 @@ pub struct BatchMeta<'a> {
     pub encoding: &'a str,
     pub partial: bool,
     pub now: NaiveDateTime,
+    /// A bulk load: the queue index is dropped and rebuilt at the end (in the same
+    /// transaction), instead of taking every new card in random order.
+    pub rebuild_queue_index: bool,
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -209,6 +212,7 @@ pub struct Import<'a> {
     partial: bool,
     /// New cards get rowids above this (SQLite picks max(rowid) + 1).
     max_id_before: i64,
+    rebuild_queue_index: bool,
     fresh: bool,
     /// Card ids seen in this file, as a bitset (ids are dense rowids).
     seen: Vec<u64>,
@@ -267,6 +271,9 @@ impl Store {
             ],
         )?;
         let batch = tx.last_insert_rowid();
+        if meta.rebuild_queue_index {
+            tx.execute_batch("DROP INDEX cards_queue")?;
+        }
         let max_id_before =
             tx.query_row("SELECT coalesce(max(id), 0) FROM cards", [], |r| r.get(0))?;
         let fresh = tx.query_row(
@@ -287,6 +294,7 @@ impl Store {
             source: meta.source.to_string(),
             partial: meta.partial,
             max_id_before,
+            rebuild_queue_index: meta.rebuild_queue_index,
             fresh,
             seen: Vec::new(),
         })
@@ -519,6 +527,9 @@ impl Import<'_> {
         commit: bool,
     ) -> Result<BatchCounts, StoreError> {
         self.flush_history()?;
+        if self.rebuild_queue_index {
+            self.tx.execute_batch(super::schema::CREATE_QUEUE_INDEX)?;
+        }
         counts.gone = self.mark_gone(scopes)?;
         // Reviews made on another laptop before their card arrived attach to it now.
         self.tx.execute(

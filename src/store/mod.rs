@@ -88,7 +88,7 @@ impl Store {
              PRAGMA journal_mode = WAL;
              PRAGMA synchronous = FULL;
              PRAGMA foreign_keys = ON;
-             PRAGMA cache_size = -32768;",
+             PRAGMA cache_size = -16384;",
         )?;
         let mut store = Store {
             conn,

@@ -4,6 +4,18 @@
 /// `okk!` — marks a SQLite file as an okk store.
 pub const APPLICATION_ID: i64 = 0x6F6B_6B21;
 
+/// The queue's index, as a literal so that a migration and a bulk load share one definition.
+macro_rules! queue_index {
+    () => {
+        "CREATE INDEX cards_queue ON cards (stage, flag_rank DESC, flag_count DESC, touched_at,
+    external_id, gone_at, closed, closed_at);"
+    };
+}
+
+/// Rebuilds the queue index after a bulk load dropped it: sorting once is much cheaper than
+/// inserting a million entries in random order.
+pub const CREATE_QUEUE_INDEX: &str = queue_index!();
+
 pub const MIGRATIONS: &[&str] = &[
     // 1: cards, import batches, stage history, reviews, lead decisions, comment drafts.
     r#"
@@ -118,7 +130,8 @@ CREATE TABLE drafts (
 );
 "#,
     // 2: flags the stage rules raise, the queue's ordering columns and index, settings.
-    r#"
+    concat!(
+        r#"
 CREATE TABLE flags (
     card_id   INTEGER NOT NULL REFERENCES cards(id),
     seq       INTEGER NOT NULL,               -- order within the card: most severe first
@@ -140,14 +153,15 @@ ALTER TABLE cards ADD COLUMN touched_at TEXT;
 UPDATE cards SET touched_at = nullif(max(coalesce(last_activity_at, ''),
     coalesce(updated_at, ''), coalesce(created_at, '')), '');
 DROP INDEX cards_stage;
-CREATE INDEX cards_queue ON cards (stage, flag_rank DESC, flag_count DESC, touched_at, external_id,
-    gone_at, closed, closed_at);
-
+"#,
+        queue_index!(),
+        r#"
 CREATE TABLE meta (
     key   TEXT PRIMARY KEY,
     value TEXT NOT NULL
 );
-"#,
+"#
+    ),
 ];
 
 pub fn latest() -> i64 {

@@ -220,6 +220,9 @@ fn import_into(
     let mapper = Mapper::new(&header, profile, source.clone())
         .map_err(|m| fail(Some(header_line), None, m))?;
 
+    *bulk = store
+        .begin_bulk_load(&source)
+        .map_err(|e| fail(None, None, e.to_string()))?;
     let meta = BatchMeta {
         file: &file_label,
         profile: &profile_name,
@@ -227,10 +230,13 @@ fn import_into(
         encoding: &opened.encoding,
         partial: opts.partial,
         now: opts.now,
+        // Only into an empty store: rebuilding means sorting every card there is.
+        rebuild_queue_index: *bulk
+            && store
+                .max_card_id()
+                .map_err(|e| fail(None, None, e.to_string()))?
+                == 0,
     };
-    *bulk = store
-        .begin_bulk_load(&source)
-        .map_err(|e| fail(None, None, e.to_string()))?;
     let mut import = store
         .begin_import(&meta)
         .map_err(|e| fail(None, None, e.to_string()))?;
