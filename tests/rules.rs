@@ -157,6 +157,7 @@ fn codes(flags: &[Flag]) -> Vec<RuleCode> {
 fn history(visits: &[(&str, NaiveDateTime)]) -> CardContext {
     CardContext {
         gone: false,
+        gone_since: None,
         history: visits
             .iter()
             .map(|(stage, seen_at)| StageVisit {
@@ -498,12 +499,21 @@ fn forward_moves_losses_and_unknown_stages_in_history_are_fine() {
 fn a_card_gone_from_the_export_while_open_is_flagged() {
     let ctx = CardContext {
         gone: true,
+        gone_since: None,
         history: vec![],
     };
     let found = flags_in(&card("Квалификация"), &ctx, &funnel());
     assert_eq!(
         messages(&found),
         ["missing from the latest CRM export but not closed"]
+    );
+    let dated = CardContext {
+        gone_since: Some(at(18, 11)),
+        ..ctx.clone()
+    };
+    assert_eq!(
+        messages(&flags_in(&card("Квалификация"), &dated, &funnel())),
+        ["missing from the CRM export since 18.11.2026 but not closed"]
     );
     assert_eq!(flags_in(&card("Успешно реализовано"), &ctx, &funnel()), []);
 }
@@ -523,6 +533,7 @@ fn a_card_in_an_unknown_stage_gets_only_that_flag_and_gone() {
     assert_eq!(found[0].code, RuleCode::UnknownStage);
     let ctx = CardContext {
         gone: true,
+        gone_since: None,
         history: vec![],
     };
     assert_eq!(
@@ -562,6 +573,7 @@ fn flags_come_most_severe_first_then_by_code() {
     c.last_activity_at = Some(at(1, 11));
     let ctx = CardContext {
         gone: true,
+        gone_since: None,
         history: vec![],
     };
     let found = flags_in(&c, &ctx, &funnel());

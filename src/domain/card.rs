@@ -185,6 +185,8 @@ pub struct StageVisit {
 pub struct CardContext {
     /// Missing from a later full export of its source and pipeline.
     pub gone: bool,
+    /// When the sync that first missed it ran.
+    pub gone_since: Option<NaiveDateTime>,
     /// Stages the syncs saw, oldest first (the first entry is where the card was first seen).
     pub history: Vec<StageVisit>,
 }

@@ -12,7 +12,7 @@ use crate::domain::{Card, CardContext, FieldName, StageVisit};
 pub const CARD_COLUMNS: &str = "c.id, c.source, c.external_id, c.pipeline, c.stage, c.title, \
      c.owner, c.amount, c.currency, c.created_at, c.updated_at, c.closed_at, \
      c.expected_close_at, c.last_activity_at, c.closed, c.won, c.contact, c.company, c.phones, \
-     c.emails, c.tags, c.notes, c.fields, c.invalid, c.gone_at IS NOT NULL";
+     c.emails, c.tags, c.notes, c.fields, c.invalid, c.gone_at";
 
 fn time(v: Option<String>) -> Option<NaiveDateTime> {
     v.and_then(|s| NaiveDateTime::parse_from_str(&s, TIME_FORMAT).ok())
@@ -36,8 +36,8 @@ fn pairs(v: String) -> Vec<(FieldName, String)> {
         .collect()
 }
 
-/// (card id, card, gone) from a row selected with [`CARD_COLUMNS`].
-pub fn card_from_row(r: &Row<'_>) -> rusqlite::Result<(i64, Card, bool)> {
+/// (card id, card, when it went missing) from a row selected with [`CARD_COLUMNS`].
+pub fn card_from_row(r: &Row<'_>) -> rusqlite::Result<(i64, Card, Option<NaiveDateTime>)> {
     let card = Card {
         source: r.get(1)?,
         external_id: r.get(2)?,
@@ -66,7 +66,7 @@ pub fn card_from_row(r: &Row<'_>) -> rusqlite::Result<(i64, Card, bool)> {
             .map(|(k, v)| (k.to_string(), v))
             .collect(),
     };
-    Ok((r.get(0)?, card, r.get(24)?))
+    Ok((r.get(0)?, card, time(r.get(24)?)))
 }
 
 impl Store {
@@ -103,9 +103,10 @@ impl Store {
         let mut pending: Option<(i64, StageVisit)> = None;
         let mut rows = cards.query([after, upto])?;
         while let Some(r) = rows.next()? {
-            let (id, card, gone) = card_from_row(r)?;
+            let (id, card, gone_since) = card_from_row(r)?;
             let mut ctx = CardContext {
-                gone,
+                gone: gone_since.is_some(),
+                gone_since,
                 history: Vec::new(),
             };
             // Both cursors walk in card id order: merge them.
@@ -146,7 +147,7 @@ impl Store {
         let Some(r) = rows.next()? else {
             return Ok(None);
         };
-        let (id, card, gone) = card_from_row(r)?;
+        let (id, card, gone_since) = card_from_row(r)?;
         let mut h = self.conn.prepare_cached(
             "SELECT stage, seen_at FROM stage_history WHERE card_id = ?1 ORDER BY batch_id",
         )?;
@@ -158,6 +159,14 @@ impl Store {
                 })
             })?
             .collect::<Result<_, _>>()?;
-        Ok(Some((id, card, CardContext { gone, history })))
+        Ok(Some((
+            id,
+            card,
+            CardContext {
+                gone: gone_since.is_some(),
+                gone_since,
+                history,
+            },
+        )))
     }
 }

@@ -223,8 +223,14 @@ pub fn skipped(stages: &[&str], to: &str, on: NaiveDate) -> String {
 
 // ---- gone ----
 
-pub fn gone() -> String {
-    "missing from the latest CRM export but not closed".to_string()
+pub fn gone(since: Option<NaiveDate>) -> String {
+    match since {
+        Some(d) => format!(
+            "missing from the CRM export since {} but not closed",
+            day(d)
+        ),
+        None => "missing from the latest CRM export but not closed".to_string(),
+    }
 }
 
 // ---- unknown_stage ----

@@ -10,5 +10,8 @@ use crate::text::rules as text;
 /// `stage`: the card's funnel stage, `None` when the funnel does not know it.
 pub(super) fn check(ctx: &CardContext, stage: Option<&Stage>, severity: Severity) -> Option<Flag> {
     let closing = stage.is_some_and(|s| s.kind != StageKind::Open);
-    (ctx.gone && !closing).then(|| flag(RuleCode::Gone, severity, text::gone(), None))
+    (ctx.gone && !closing).then(|| {
+        let since = ctx.gone_since.map(|t| t.date());
+        flag(RuleCode::Gone, severity, text::gone(since), None)
+    })
 }
