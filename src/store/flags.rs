@@ -3,9 +3,13 @@
 
 use rusqlite::params;
 
+use super::read::RawCard;
 use super::{Store, StoreError};
 use crate::domain::flag::{Flag, RuleCode, Severity};
 use crate::domain::{Card, CardContext};
+
+/// A judged card: id, (flag rank, flag count) before, flags now.
+type Judged = (i64, (i64, i64), Vec<Flag>);
 
 /// Cards are read, judged and written back this many at a time.
 const CHUNK: i64 = 4096;
@@ -54,18 +58,25 @@ impl Store {
         &self,
         judge: &(impl Fn(&Card, &CardContext) -> Vec<Flag> + Sync),
     ) -> Result<RulesRun, StoreError> {
-        type Chunk = Vec<(i64, Card, CardContext)>;
+        type Chunk = Vec<(RawCard, CardContext)>;
         self.conn.execute("DELETE FROM flags", [])?;
         let max_id = self.max_card_id()?;
         let mut run = RulesRun::default();
         std::thread::scope(|scope| {
             let (to_judge, judging) = std::sync::mpsc::sync_channel::<Chunk>(2);
-            let (to_write, judged) = std::sync::mpsc::sync_channel::<Vec<(i64, Vec<Flag>)>>(2);
+            let (to_write, judged) = std::sync::mpsc::sync_channel::<Vec<Judged>>(2);
             scope.spawn(move || {
                 for chunk in judging {
+                    // Parsing the cards' JSON happens here too, off the connection's thread.
                     let out = chunk
-                        .iter()
-                        .map(|(id, card, ctx)| (*id, judge(card, ctx)))
+                        .into_iter()
+                        .map(|(raw, mut ctx)| {
+                            let (id, prior) = (raw.id, (raw.flag_rank, raw.flag_count));
+                            let (card, gone_since) = raw.parse();
+                            ctx.gone = gone_since.is_some();
+                            ctx.gone_since = gone_since;
+                            (id, prior, judge(&card, &ctx))
+                        })
                         .collect();
                     if to_write.send(out).is_err() {
                         return;
@@ -78,8 +89,8 @@ impl Store {
                 if after < max_id {
                     let upto = after + CHUNK;
                     let mut chunk: Chunk = Vec::with_capacity(CHUNK as usize);
-                    self.for_each_card_in(after, upto, |id, card, ctx| {
-                        chunk.push((id, card, ctx));
+                    self.for_each_raw_in(after, upto, |raw, ctx| {
+                        chunk.push((raw, ctx));
                         Ok(())
                     })?;
                     after = upto;
@@ -105,20 +116,15 @@ impl Store {
         Ok(run)
     }
 
-    fn write_flags(
-        &self,
-        judged: &[(i64, Vec<Flag>)],
-        run: &mut RulesRun,
-    ) -> Result<(), StoreError> {
+    fn write_flags(&self, judged: &[Judged], run: &mut RulesRun) -> Result<(), StoreError> {
         let mut insert = self.conn.prepare_cached(
             "INSERT INTO flags (card_id, seq, code, severity, message, field)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
         )?;
-        let mut rank = self.conn.prepare_cached(
-            "UPDATE cards SET flag_rank = ?2, flag_count = ?3
-             WHERE id = ?1 AND (flag_rank <> ?2 OR flag_count <> ?3)",
-        )?;
-        for (id, flags) in judged {
+        let mut rank = self
+            .conn
+            .prepare_cached("UPDATE cards SET flag_rank = ?2, flag_count = ?3 WHERE id = ?1")?;
+        for (id, prior, flags) in judged {
             run.cards += 1;
             if !flags.is_empty() {
                 run.flagged += 1;
@@ -135,7 +141,10 @@ impl Store {
                 run.flags += 1;
             }
             let top = flags.iter().map(|f| f.severity.rank()).max().unwrap_or(0);
-            rank.execute(params![id, top, flags.len() as i64])?;
+            // Most cards keep their standing from one run to the next: no write for them.
+            if *prior != (top, flags.len() as i64) {
+                rank.execute(params![id, top, flags.len() as i64])?;
+            }
         }
         Ok(())
     }

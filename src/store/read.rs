@@ -12,7 +12,7 @@ use crate::domain::{Card, CardContext, FieldName, StageVisit};
 pub const CARD_COLUMNS: &str = "c.id, c.source, c.external_id, c.pipeline, c.stage, c.title, \
      c.owner, c.amount, c.currency, c.created_at, c.updated_at, c.closed_at, \
      c.expected_close_at, c.last_activity_at, c.closed, c.won, c.contact, c.company, c.phones, \
-     c.emails, c.tags, c.notes, c.fields, c.invalid, c.gone_at";
+     c.emails, c.tags, c.notes, c.fields, c.invalid, c.gone_at, c.flag_rank, c.flag_count";
 
 fn time(v: Option<String>) -> Option<NaiveDateTime> {
     v.and_then(|s| NaiveDateTime::parse_from_str(&s, TIME_FORMAT).ok())
@@ -36,37 +36,120 @@ fn pairs(v: String) -> Vec<(FieldName, String)> {
         .collect()
 }
 
+/// A card row as SQLite gave it: its columns, not yet parsed. Reading is cheap and must happen
+/// on the connection's thread; parsing (JSON, dates) can happen on another.
+pub struct RawCard {
+    pub id: i64,
+    text: [Option<String>; 12],
+    lists: [String; 6],
+    times: [Option<String>; 6],
+    amount: Option<f64>,
+    closed: Option<bool>,
+    won: Option<bool>,
+    /// The queue columns as the last rules run left them.
+    pub flag_rank: i64,
+    pub flag_count: i64,
+}
+
+impl RawCard {
+    fn from_row(r: &Row<'_>) -> rusqlite::Result<RawCard> {
+        Ok(RawCard {
+            id: r.get(0)?,
+            // source, external_id, pipeline, stage, title, owner, currency, contact, company
+            text: [
+                r.get(1)?,
+                r.get(2)?,
+                r.get(3)?,
+                r.get(4)?,
+                r.get(5)?,
+                r.get(6)?,
+                r.get(8)?,
+                r.get(16)?,
+                r.get(17)?,
+                None,
+                None,
+                None,
+            ],
+            // phones, emails, tags, notes, fields, invalid
+            lists: [
+                r.get(18)?,
+                r.get(19)?,
+                r.get(20)?,
+                r.get(21)?,
+                r.get(22)?,
+                r.get(23)?,
+            ],
+            // created, updated, closed, expected close, last activity, gone
+            times: [
+                r.get(9)?,
+                r.get(10)?,
+                r.get(11)?,
+                r.get(12)?,
+                r.get(13)?,
+                r.get(24)?,
+            ],
+            amount: r.get(7)?,
+            closed: r.get(14)?,
+            won: r.get(15)?,
+            flag_rank: r.get(25)?,
+            flag_count: r.get(26)?,
+        })
+    }
+
+    /// (card, when it went missing).
+    pub fn parse(self) -> (Card, Option<NaiveDateTime>) {
+        let [
+            source,
+            external_id,
+            pipeline,
+            stage,
+            title,
+            owner,
+            currency,
+            contact,
+            company,
+            ..,
+        ] = self.text;
+        let [phones, emails, tags, notes, fields, invalid] = self.lists;
+        let [created, updated, closed_at, expected, activity, gone] = self.times;
+        let card = Card {
+            source: source.unwrap_or_default(),
+            external_id: external_id.unwrap_or_default(),
+            pipeline,
+            stage: stage.unwrap_or_default(),
+            title,
+            owner,
+            amount: self.amount,
+            currency,
+            created_at: time(created),
+            updated_at: time(updated),
+            closed_at: time(closed_at),
+            expected_close_at: time(expected),
+            last_activity_at: time(activity),
+            closed: self.closed,
+            won: self.won,
+            contact,
+            company,
+            phones: list(phones),
+            emails: list(emails),
+            tags: list(tags),
+            notes: list(notes),
+            fields: pairs(fields),
+            invalid: pairs(invalid)
+                .into_iter()
+                .map(|(k, v)| (k.to_string(), v))
+                .collect(),
+        };
+        (card, time(gone))
+    }
+}
+
 /// (card id, card, when it went missing) from a row selected with [`CARD_COLUMNS`].
 pub fn card_from_row(r: &Row<'_>) -> rusqlite::Result<(i64, Card, Option<NaiveDateTime>)> {
-    let card = Card {
-        source: r.get(1)?,
-        external_id: r.get(2)?,
-        pipeline: r.get(3)?,
-        stage: r.get(4)?,
-        title: r.get(5)?,
-        owner: r.get(6)?,
-        amount: r.get(7)?,
-        currency: r.get(8)?,
-        created_at: time(r.get(9)?),
-        updated_at: time(r.get(10)?),
-        closed_at: time(r.get(11)?),
-        expected_close_at: time(r.get(12)?),
-        last_activity_at: time(r.get(13)?),
-        closed: r.get(14)?,
-        won: r.get(15)?,
-        contact: r.get(16)?,
-        company: r.get(17)?,
-        phones: list(r.get(18)?),
-        emails: list(r.get(19)?),
-        tags: list(r.get(20)?),
-        notes: list(r.get(21)?),
-        fields: pairs(r.get(22)?),
-        invalid: pairs(r.get::<_, String>(23)?)
-            .into_iter()
-            .map(|(k, v)| (k.to_string(), v))
-            .collect(),
-    };
-    Ok((r.get(0)?, card, time(r.get(24)?)))
+    let raw = RawCard::from_row(r)?;
+    let id = raw.id;
+    let (card, gone) = raw.parse();
+    Ok((id, card, gone))
 }
 
 impl Store {
@@ -92,6 +175,22 @@ impl Store {
         upto: i64,
         mut f: impl FnMut(i64, Card, CardContext) -> Result<(), StoreError>,
     ) -> Result<(), StoreError> {
+        self.for_each_raw_in(after, upto, |raw, mut ctx| {
+            let id = raw.id;
+            let (card, gone_since) = raw.parse();
+            ctx.gone = gone_since.is_some();
+            ctx.gone_since = gone_since;
+            f(id, card, ctx)
+        })
+    }
+
+    /// Cards in `after < id <= upto` as read, unparsed, with their stage history.
+    pub fn for_each_raw_in(
+        &self,
+        after: i64,
+        upto: i64,
+        mut f: impl FnMut(RawCard, CardContext) -> Result<(), StoreError>,
+    ) -> Result<(), StoreError> {
         let mut cards = self.conn.prepare_cached(&format!(
             "SELECT {CARD_COLUMNS} FROM cards c WHERE c.id > ?1 AND c.id <= ?2 ORDER BY c.id"
         ))?;
@@ -103,12 +202,9 @@ impl Store {
         let mut pending: Option<(i64, StageVisit)> = None;
         let mut rows = cards.query([after, upto])?;
         while let Some(r) = rows.next()? {
-            let (id, card, gone_since) = card_from_row(r)?;
-            let mut ctx = CardContext {
-                gone: gone_since.is_some(),
-                gone_since,
-                history: Vec::new(),
-            };
+            let raw = RawCard::from_row(r)?;
+            let id = raw.id;
+            let mut ctx = CardContext::default();
             // Both cursors walk in card id order: merge them.
             loop {
                 if pending.is_none()
@@ -129,7 +225,7 @@ impl Store {
                     }
                 }
             }
-            f(id, card, ctx)?;
+            f(raw, ctx)?;
         }
         Ok(())
     }
