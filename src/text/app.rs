@@ -79,9 +79,9 @@ pub fn stats_table(funnel_name: &str, rows: &[StageFigures]) -> String {
 }
 
 pub fn demo_where(db: &Path) -> String {
+    let db = db.display();
     format!(
-        "Demo database: {}\nTry: okk --db {} stats --json",
-        db.display(),
-        db.display()
+        "Demo database: {db}\nTry: okk --db {db} stats --json\n     okk --db {db} check\n     \
+         okk --db {db} queue --stage \"Отработка возражений\""
     )
 }
