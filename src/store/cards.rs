@@ -4,7 +4,8 @@
 use std::borrow::Cow;
 
 use chrono::NaiveDateTime;
-use rusqlite::{OptionalExtension, Transaction, params};
+use rusqlite::types::ToSql;
+use rusqlite::{OptionalExtension, Transaction, params, params_from_iter};
 
 use super::{Store, StoreError};
 use crate::domain::Card;
@@ -124,6 +125,38 @@ impl CardRow {
 }
 
 // Most cards have no emails, no invalid values…: the empty cases cost no allocation.
+impl CardRow {
+    /// The card's columns from `pipeline` to `content_hash`, in the order both INSERT_CARD and
+    /// UPDATE_CARD number them.
+    fn values(&self) -> [&dyn ToSql; 22] {
+        let card = &self.card;
+        [
+            &card.pipeline,
+            &card.stage,
+            &card.title,
+            &card.owner,
+            &card.amount,
+            &card.currency,
+            &self.created_at,
+            &self.updated_at,
+            &self.closed_at,
+            &self.expected_close_at,
+            &self.last_activity_at,
+            &card.closed,
+            &card.won,
+            &card.contact,
+            &card.company,
+            &self.phones,
+            &self.emails,
+            &self.tags,
+            &self.notes,
+            &self.fields,
+            &self.invalid,
+            &self.hash,
+        ]
+    }
+}
+
 fn json_list(items: &[String]) -> Cow<'static, str> {
     if items.is_empty() {
         return Cow::Borrowed("[]");
@@ -356,35 +389,11 @@ impl Import<'_> {
             return Ok(Outcome::Duplicate);
         }
         let changed = old.hash != row.hash;
-        self.update_card.execute(params![
-            old.id,
-            card.pipeline,
-            card.stage,
-            card.title,
-            card.owner,
-            card.amount,
-            card.currency,
-            row.created_at,
-            row.updated_at,
-            row.closed_at,
-            row.expected_close_at,
-            row.last_activity_at,
-            card.closed,
-            card.won,
-            card.contact,
-            card.company,
-            row.phones,
-            row.emails,
-            row.tags,
-            row.notes,
-            row.fields,
-            row.invalid,
-            row.hash,
-            self.batch,
-            self.now,
-            changed,
-            row.touched_at,
-        ])?;
+        let head: [&dyn ToSql; 1] = [&old.id];
+        let tail: [&dyn ToSql; 4] = [&self.batch, &self.now, &changed, &row.touched_at];
+        self.update_card.execute(params_from_iter(
+            head.into_iter().chain(row.values()).chain(tail),
+        ))?;
         let stage_changed = old.stage != card.stage;
         if stage_changed || old.gone {
             self.history(old.id, card)?;
@@ -396,35 +405,11 @@ impl Import<'_> {
     /// Inserts the card; `None` when the file held the same card on an earlier row.
     fn insert(&mut self, row: &CardRow) -> Result<Option<i64>, StoreError> {
         let card = &row.card;
-        let n = self.insert_card.execute(params![
-            card.source,
-            card.external_id,
-            card.pipeline,
-            card.stage,
-            card.title,
-            card.owner,
-            card.amount,
-            card.currency,
-            row.created_at,
-            row.updated_at,
-            row.closed_at,
-            row.expected_close_at,
-            row.last_activity_at,
-            card.closed,
-            card.won,
-            card.contact,
-            card.company,
-            row.phones,
-            row.emails,
-            row.tags,
-            row.notes,
-            row.fields,
-            row.invalid,
-            row.hash,
-            self.batch,
-            self.now,
-            row.touched_at,
-        ])?;
+        let head: [&dyn ToSql; 2] = [&card.source, &card.external_id];
+        let tail: [&dyn ToSql; 3] = [&self.batch, &self.now, &row.touched_at];
+        let n = self.insert_card.execute(params_from_iter(
+            head.into_iter().chain(row.values()).chain(tail),
+        ))?;
         Ok((n == 1).then(|| self.tx.last_insert_rowid()))
     }
 

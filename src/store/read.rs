@@ -2,13 +2,13 @@
 //! them all in memory.
 
 use chrono::NaiveDateTime;
-use rusqlite::{Row, params};
+use rusqlite::Row;
 
 use super::cards::TIME_FORMAT;
 use super::{Store, StoreError};
 use crate::domain::{Card, CardContext, FieldName, StageVisit};
 
-/// The columns [`card_from_row`] reads, in order.
+/// The columns [`RawCard`] reads, in order.
 pub const CARD_COLUMNS: &str = "c.id, c.source, c.external_id, c.pipeline, c.stage, c.title, \
      c.owner, c.amount, c.currency, c.created_at, c.updated_at, c.closed_at, \
      c.expected_close_at, c.last_activity_at, c.closed, c.won, c.contact, c.company, c.phones, \
@@ -144,14 +144,6 @@ impl RawCard {
     }
 }
 
-/// (card id, card, when it went missing) from a row selected with [`CARD_COLUMNS`].
-pub fn card_from_row(r: &Row<'_>) -> rusqlite::Result<(i64, Card, Option<NaiveDateTime>)> {
-    let raw = RawCard::from_row(r)?;
-    let id = raw.id;
-    let (card, gone) = raw.parse();
-    Ok((id, card, gone))
-}
-
 impl Store {
     /// Calls `f` for every card with its context, in id order, reading in one pass.
     pub fn for_each_card(
@@ -228,41 +220,5 @@ impl Store {
             f(raw, ctx)?;
         }
         Ok(())
-    }
-
-    /// One card by source and external id.
-    pub fn card(
-        &self,
-        source: &str,
-        external_id: &str,
-    ) -> Result<Option<(i64, Card, CardContext)>, StoreError> {
-        let mut stmt = self.conn.prepare_cached(&format!(
-            "SELECT {CARD_COLUMNS} FROM cards c WHERE c.source = ?1 AND c.external_id = ?2"
-        ))?;
-        let mut rows = stmt.query(params![source, external_id])?;
-        let Some(r) = rows.next()? else {
-            return Ok(None);
-        };
-        let (id, card, gone_since) = card_from_row(r)?;
-        let mut h = self.conn.prepare_cached(
-            "SELECT stage, seen_at FROM stage_history WHERE card_id = ?1 ORDER BY batch_id",
-        )?;
-        let history = h
-            .query_map([id], |r| {
-                Ok(StageVisit {
-                    stage: r.get(0)?,
-                    seen_at: time(r.get(1)?).unwrap_or_default(),
-                })
-            })?
-            .collect::<Result<_, _>>()?;
-        Ok(Some((
-            id,
-            card,
-            CardContext {
-                gone: gone_since.is_some(),
-                gone_since,
-                history,
-            },
-        )))
     }
 }

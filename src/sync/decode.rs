@@ -3,9 +3,7 @@
 
 use std::io::{self, Read};
 
-use encoding_rs::{
-    Decoder, DecoderResult, Encoding, KOI8_R, UTF_8, UTF_16BE, UTF_16LE, WINDOWS_1251,
-};
+use encoding_rs::{Decoder, DecoderResult, Encoding, KOI8_R, UTF_8, WINDOWS_1251};
 
 /// How many bytes are looked at to decide.
 pub const SNIFF_BYTES: usize = 64 * 1024;
@@ -141,10 +139,6 @@ fn valid_utf8_prefix(head: &[u8], complete: bool) -> bool {
     }
 }
 
-pub fn is_utf16(e: &'static Encoding) -> bool {
-    e == UTF_16LE || e == UTF_16BE
-}
-
 /// Streams bytes in `encoding` out as UTF-8. UTF-8 input passes through unchanged (it is checked
 /// field by field later, where the line and column of a bad byte are known); other encodings are
 /// decoded strictly, and a malformed sequence is an error with its byte offset.
@@ -228,6 +222,7 @@ impl std::error::Error for MalformedAt {}
 #[cfg(test)]
 mod tests {
     use super::*;
+    use encoding_rs::{UTF_16BE, UTF_16LE};
 
     #[test]
     fn boms_are_honoured() {

@@ -119,11 +119,6 @@ impl Profile {
         BUILTIN.iter().map(|(n, s)| parse_builtin(n, s)).collect()
     }
 
-    /// Every header this profile knows, folded.
-    pub fn known_headers(&self) -> impl Iterator<Item = String> + '_ {
-        self.fields.values().flatten().map(|h| fold(h))
-    }
-
     /// Adds `--map field=Header` pairs on top of the profile; a mapped field replaces the
     /// profile's own headers for it.
     pub fn apply_map(&mut self, map: &[(SystemField, String)]) {
