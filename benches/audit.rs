@@ -53,6 +53,8 @@ fn main() {
         let t = Instant::now();
         let q = store
             .queue(&QueueQuery {
+                after: None,
+                text: None,
                 crm_stages: std::slice::from_ref(&stage),
                 auditor: "bench",
                 limit: 50,

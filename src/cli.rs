@@ -22,8 +22,14 @@ pub struct Cli {
     #[arg(long, global = true, env = "OKK_FUNNEL", value_name = "PATH")]
     pub funnel: Option<PathBuf>,
 
+    /// The config file: `auditor = "name"` and key rebindings under `[keys.SCREEN]`
+    /// [default: config.toml in the platform config dir]
+    #[arg(long, global = true, env = "OKK_CONFIG", value_name = "PATH")]
+    pub config: Option<PathBuf>,
+
+    /// Without a command: open the reviewer if the store has cards.
     #[command(subcommand)]
-    pub command: Command,
+    pub command: Option<Command>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -37,14 +43,40 @@ pub enum Command {
     Check(CheckArgs),
     /// The review queue of a stage, in the order an auditor meets the cards.
     Queue(QueueArgs),
+    /// Review cards, keyboard only: the funnel, each stage's queue, one card at a time.
+    Review(ReviewArgs),
+    /// Print the active key table (defaults with the config file's rebindings).
+    Keys,
     /// Check or show the funnel config.
     Funnel {
         #[command(subcommand)]
         command: FunnelCommand,
     },
     /// Build a fresh demo store from the bundled demo export (a new temporary copy each run;
-    /// your own store is never touched) and show it.
-    Demo,
+    /// your own store is never touched) and open the reviewer on it (or print its figures
+    /// when not on a terminal).
+    Demo(DemoArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ReviewArgs {
+    /// Start on the first card of this stage's queue (its funnel name, an alias, or the CRM's
+    /// name for it) instead of the funnel screen.
+    #[arg(long, value_name = "NAME")]
+    pub stage: Option<String>,
+    /// Who reviews: stored with every verdict [default: $OKK_AUDITOR, else `auditor` in the
+    /// config file, else the login name].
+    #[arg(long, env = "OKK_AUDITOR", value_name = "NAME")]
+    pub auditor: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct DemoArgs {
+    #[command(flatten)]
+    pub review: ReviewArgs,
+    /// Print the demo's figures instead of opening the reviewer.
+    #[arg(long)]
+    pub print: bool,
 }
 
 #[derive(Debug, Args)]

@@ -9,3 +9,4 @@ pub mod funnel;
 pub mod store;
 pub mod sync;
 pub mod text;
+pub mod tui;

@@ -34,6 +34,8 @@ fn judge_fixed(store: &mut Store) {
 fn queue(store: &Store, auditor: &str, all: bool) -> Vec<QueueEntry> {
     store
         .queue(&QueueQuery {
+            after: None,
+            text: None,
             crm_stages: &["Квалификация".to_string()],
             auditor,
             limit: 50,

@@ -2,6 +2,8 @@
 
 use std::process::ExitCode;
 
+use std::io::IsTerminal;
+
 use color_eyre::Result;
 
 use super::paths::open_store;
@@ -14,7 +16,8 @@ pub const DEMO_FILE_NAME: &str = "amocrm_deals.csv";
 /// its idle cards and expired bookings stay what they were planted as.
 pub const DEMO_TODAY: &str = "2026-11-20 12:00:00";
 
-pub fn run() -> Result<ExitCode> {
+pub fn run(paths: &super::Paths, args: crate::cli::DemoArgs) -> Result<ExitCode> {
+    let started = std::time::Instant::now();
     let dir = std::env::temp_dir().join(format!(
         "okk-demo-{}-{}",
         std::process::id(),
@@ -36,6 +39,13 @@ pub fn run() -> Result<ExitCode> {
         import_file(&mut store, &funnel, &csv, &opts).map_err(|e| super::user(e.to_string()))?;
     let fingerprint = super::paths::fingerprint(crate::funnel::DEFAULT_FUNNEL.as_bytes());
     super::audit::refresh(&mut store, &funnel, &fingerprint, true)?;
+    let interactive = std::io::stdin().is_terminal() && std::io::stdout().is_terminal();
+    if interactive && !args.print {
+        let config = super::config::load(&paths.config)?;
+        let result = super::review::open(store, funnel, fingerprint, config, &args.review, started);
+        println!("{}", msg::demo_where(&db));
+        return result;
+    }
     print!("{}", crate::text::import::report(&report));
     println!();
     super::stats::print_stats(&store, &funnel, false)?;

@@ -2,11 +2,14 @@
 
 pub mod audit;
 mod check;
+pub mod config;
 mod demo;
 mod funnel_cmd;
 mod import;
+mod keys;
 mod paths;
 mod queue;
+mod review;
 mod stats;
 
 use std::process::ExitCode;
@@ -32,14 +35,19 @@ pub fn user(message: impl Into<String>) -> color_eyre::Report {
 }
 
 pub fn run(cli: Cli) -> Result<ExitCode> {
-    let paths = paths::Paths::resolve(cli.db, cli.funnel)?;
-    match cli.command {
+    let paths = paths::Paths::resolve(cli.db, cli.funnel, cli.config)?;
+    let Some(command) = cli.command else {
+        return review::bare(&paths);
+    };
+    match command {
         Command::Import(args) => import::run(&paths, args),
+        Command::Review(args) => review::run(&paths, args),
+        Command::Keys => keys::run(&paths),
         Command::Stats(args) => stats::run(&paths, args),
         Command::Check(args) => check::run(&paths, args),
         Command::Queue(args) => queue::run(&paths, args),
         Command::Funnel { command } => funnel_cmd::run(&paths, command),
-        Command::Demo => demo::run(),
+        Command::Demo(args) => demo::run(&paths, args),
     }
 }
 

@@ -12,12 +12,17 @@ use crate::text::app as msg;
 pub struct Paths {
     pub db: PathBuf,
     pub funnel: PathBuf,
+    pub config: PathBuf,
     /// The funnel path was the default one (so it may be written on first use).
     funnel_is_default: bool,
 }
 
 impl Paths {
-    pub fn resolve(db: Option<PathBuf>, funnel: Option<PathBuf>) -> Result<Paths> {
+    pub fn resolve(
+        db: Option<PathBuf>,
+        funnel: Option<PathBuf>,
+        config: Option<PathBuf>,
+    ) -> Result<Paths> {
         let dirs = || {
             directories::ProjectDirs::from("", "", "okk").ok_or_else(|| user(msg::no_home_dir()))
         };
@@ -29,9 +34,14 @@ impl Paths {
             Some(p) => (p, false),
             None => (dirs()?.config_dir().join("funnel.toml"), true),
         };
+        let config = match config {
+            Some(p) => p,
+            None => dirs()?.config_dir().join("config.toml"),
+        };
         Ok(Paths {
             db,
             funnel,
+            config,
             funnel_is_default,
         })
     }

@@ -54,6 +54,8 @@ pub fn run(paths: &Paths, args: QueueArgs) -> Result<ExitCode> {
     let now = crate::store::cards::fmt_time(&audit::now(&store)?);
     let who = auditor(args.auditor.as_deref());
     let cards = store.queue(&QueueQuery {
+        after: None,
+        text: None,
         crm_stages: &crm_stages,
         auditor: &who,
         limit: args.limit,

@@ -6,7 +6,7 @@ use color_eyre::Result;
 
 use super::Paths;
 use crate::cli::StatsArgs;
-use crate::domain::stats::stage_table;
+use crate::domain::stats::{add_verdicts, stage_table};
 
 pub fn run(paths: &Paths, args: StatsArgs) -> Result<ExitCode> {
     let (funnel, fingerprint) = paths.load_funnel_with_fingerprint()?;
@@ -21,7 +21,8 @@ pub fn print_stats(
     funnel: &crate::domain::Funnel,
     json: bool,
 ) -> Result<()> {
-    let table = stage_table(funnel, &store.stage_counts()?, &store.flagged_per_stage()?);
+    let mut table = stage_table(funnel, &store.stage_counts()?, &store.flagged_per_stage()?);
+    add_verdicts(funnel, &mut table, &store.verdict_counts()?);
     if json {
         println!("{}", serde_json::json!({ "stages": table }));
     } else {

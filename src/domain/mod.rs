@@ -4,6 +4,7 @@ pub mod card;
 pub mod flag;
 pub mod funnel;
 pub mod names;
+pub mod review;
 pub mod rules;
 pub mod score;
 pub mod stats;

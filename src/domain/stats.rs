@@ -4,6 +4,7 @@
 use serde::Serialize;
 
 use super::funnel::{Funnel, StageKind};
+use super::review::Verdict;
 
 /// Counts for one stage name exactly as the CRM wrote it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -27,6 +28,51 @@ pub struct StageFigures {
     pub extra_control: bool,
     /// The CRM's names that were folded into this stage (aliases, other spellings).
     pub crm_names: Vec<String>,
+    /// Cards there now with a current verdict.
+    pub reviewed: u64,
+    /// Those cards by their latest current verdict.
+    pub verdicts: VerdictCounts,
+}
+
+/// Cards per verdict; serialised with every verdict present, in a fixed order.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct VerdictCounts {
+    pub ok: u64,
+    pub wrong_stage: u64,
+    pub stale: u64,
+    pub dead: u64,
+    pub unclear: u64,
+}
+
+impl VerdictCounts {
+    pub fn add(&mut self, verdict: Verdict, n: u64) {
+        *match verdict {
+            Verdict::Ok => &mut self.ok,
+            Verdict::WrongStage => &mut self.wrong_stage,
+            Verdict::Stale => &mut self.stale,
+            Verdict::Dead => &mut self.dead,
+            Verdict::Unclear => &mut self.unclear,
+        } += n;
+    }
+
+    pub fn total(&self) -> u64 {
+        self.ok + self.wrong_stage + self.stale + self.dead + self.unclear
+    }
+}
+
+/// Adds the verdict counts (per CRM stage name, as the store gives them) to the table
+/// [`stage_table`] made.
+pub fn add_verdicts(funnel: &Funnel, rows: &mut [StageFigures], counts: &[(String, Verdict, u64)]) {
+    for (crm, verdict, n) in counts {
+        let row = match funnel.resolve(crm) {
+            Some(i) => rows.get_mut(i),
+            None => rows.iter_mut().find(|r| !r.known && r.stage == *crm),
+        };
+        if let Some(row) = row {
+            row.verdicts.add(*verdict, *n);
+            row.reviewed += n;
+        }
+    }
 }
 
 /// `flagged`: cards with flags per CRM stage name.
@@ -47,6 +93,8 @@ pub fn stage_table(
             kind: Some(s.kind),
             extra_control: s.extra_control,
             crm_names: Vec::new(),
+            reviewed: 0,
+            verdicts: VerdictCounts::default(),
         })
         .collect();
     let mut unknown: Vec<StageFigures> = Vec::new();
@@ -63,6 +111,8 @@ pub fn stage_table(
                     kind: None,
                     extra_control: false,
                     crm_names: Vec::new(),
+                    reviewed: 0,
+                    verdicts: VerdictCounts::default(),
                 });
                 unknown.last_mut().expect("just pushed")
             }

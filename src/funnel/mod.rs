@@ -8,7 +8,7 @@ mod parse;
 mod raw;
 mod rules;
 mod show;
-mod span;
+pub(crate) mod span;
 mod unique;
 
 use std::path::Path;

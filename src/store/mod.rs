@@ -5,6 +5,7 @@ pub mod cards;
 pub mod flags;
 pub mod queue;
 pub mod read;
+pub mod reviews;
 pub mod schema;
 pub mod stats;
 

@@ -1,9 +1,20 @@
 //! The review queue of one stage, straight from the `cards_queue` index: flagged cards first
-//! (most severe, then most flags), then the longest idle, then by external id.
+//! (most severe, then most flags), then the longest idle, then by external id. Read a page at a
+//! time: a stage may hold a hundred thousand cards.
 
-use rusqlite::params_from_iter;
+use rusqlite::{OptionalExtension, params_from_iter, types::Value};
 
 use super::{Store, StoreError};
+use crate::domain::names::fold;
+
+/// A card's place in the queue order; the next page starts after it.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct QueueKey {
+    pub flag_rank: i64,
+    pub flag_count: i64,
+    pub touched_at: Option<String>,
+    pub external_id: String,
+}
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct QueueEntry {
@@ -16,6 +27,11 @@ pub struct QueueEntry {
     pub idle_days: Option<i64>,
     /// The auditor reviewed the card, and a later sync changed it.
     pub changed_since_review: bool,
+    /// The team lead sent the auditor's review back, with this note.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub returned: Option<String>,
+    #[serde(skip)]
+    pub key: QueueKey,
 }
 
 pub struct QueueQuery<'a> {
@@ -29,6 +45,48 @@ pub struct QueueQuery<'a> {
     pub closed_stage: bool,
     /// 'YYYY-MM-DD HH:MM:SS': idle days are counted to this moment.
     pub now: &'a str,
+    /// Start after this card (the last of the previous page).
+    pub after: Option<&'a QueueKey>,
+    /// Only cards whose id, title or owner contains this (already folded: `names::fold`).
+    pub text: Option<&'a str>,
+}
+
+/// A stage's queue in figures: `reviewed + to_review = cards`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct QueueCounts {
+    pub cards: u64,
+    pub flagged: u64,
+    /// Cards the auditor has a current review of, unchanged since and not sent back.
+    pub reviewed: u64,
+}
+
+impl QueueCounts {
+    pub fn to_review(&self) -> u64 {
+        self.cards.saturating_sub(self.reviewed)
+    }
+}
+
+/// The note of the lead's latest decision on a review, if that decision sent it back.
+const RETURNED: &str = "(SELECT CASE WHEN d.decision = 'return' THEN d.note END
+      FROM lead_decisions d WHERE d.review_id = r.id ORDER BY d.created_at DESC LIMIT 1)";
+
+impl QueueQuery<'_> {
+    fn filter(&self) -> &'static str {
+        if self.all {
+            ""
+        } else if self.closed_stage {
+            "AND c.gone_at IS NULL"
+        } else {
+            "AND c.gone_at IS NULL AND coalesce(c.closed, 0) = 0 AND c.closed_at IS NULL"
+        }
+    }
+
+    fn stage_marks(&self, first: usize) -> String {
+        (0..self.crm_stages.len())
+            .map(|i| format!("?{}", first + i))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
 }
 
 impl Store {
@@ -39,64 +97,134 @@ impl Store {
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
+    /// Up to `limit` cards the auditor has still to review, in queue order.
     pub fn queue(&self, q: &QueueQuery<'_>) -> Result<Vec<QueueEntry>, StoreError> {
         if q.crm_stages.is_empty() || q.limit == 0 {
             return Ok(Vec::new());
         }
-        let marks = vec!["?"; q.crm_stages.len()].join(", ");
-        let filter = if q.all {
-            ""
-        } else if q.closed_stage {
-            "AND c.gone_at IS NULL"
-        } else {
-            "AND c.gone_at IS NULL AND coalesce(c.closed, 0) = 0 AND c.closed_at IS NULL"
-        };
-        // The auditor's current review of the card, if any, and the card digest it saw.
+        // ?1 now, ?2 auditor, ?3..?7 the key to start after (?3 NULL: from the start), stages.
+        // The key condition spells out the index order (rank DESC, count DESC, touched ASC with
+        // NULLs first, external id ASC) so the scan starts where the last page ended.
+        let after = "AND (?3 IS NULL OR c.flag_rank < ?4 OR (c.flag_rank = ?4 AND (
+                c.flag_count < ?5 OR (c.flag_count = ?5 AND (
+                    CASE WHEN ?6 IS NULL THEN c.touched_at IS NOT NULL ELSE c.touched_at > ?6 END
+                    OR (c.touched_at IS ?6 AND c.external_id > ?7))))))";
         let sql = format!(
             "SELECT c.id, c.external_id, c.title, c.owner,
                     CAST(julianday(?1) - julianday(c.touched_at) AS INTEGER),
-                    (SELECT r.card_hash FROM reviews r
-                      WHERE r.card_id = c.id AND r.auditor = ?2
-                        AND r.superseded_by IS NULL AND r.withdrawn_at IS NULL
-                      ORDER BY r.created_at DESC LIMIT 1),
-                    c.content_hash
+                    c.content_hash, c.flag_rank, c.flag_count, c.touched_at
              FROM cards c
-             WHERE c.stage IN ({marks}) {filter}
-             ORDER BY c.flag_rank DESC, c.flag_count DESC, c.touched_at, c.external_id"
+             WHERE c.stage IN ({}) {} {after}
+             ORDER BY c.flag_rank DESC, c.flag_count DESC, c.touched_at, c.external_id",
+            q.stage_marks(8),
+            q.filter()
         );
         let mut stmt = self.conn.prepare_cached(&sql)?;
-        let args = [q.now, q.auditor]
-            .into_iter()
-            .map(String::from)
-            .chain(q.crm_stages.iter().cloned());
+        let key = q.after;
+        let mut args: Vec<Value> = vec![
+            q.now.to_string().into(),
+            q.auditor.to_string().into(),
+            key.map_or(Value::Null, |_| 1.into()),
+            key.map_or(Value::Null, |k| k.flag_rank.into()),
+            key.map_or(Value::Null, |k| k.flag_count.into()),
+            key.and_then(|k| k.touched_at.clone())
+                .map_or(Value::Null, Value::from),
+            key.map_or(Value::Null, |k| k.external_id.clone().into()),
+        ];
+        args.extend(q.crm_stages.iter().cloned().map(Value::from));
         let mut rows = stmt.query(params_from_iter(args))?;
+        let mut review = self.conn.prepare_cached(&format!(
+            "SELECT r.card_hash, {RETURNED} FROM reviews r
+             WHERE r.card_id = ?1 AND r.auditor = ?2
+               AND r.superseded_by IS NULL AND r.withdrawn_at IS NULL
+             ORDER BY r.created_at DESC LIMIT 1"
+        ))?;
         let mut flags = self
             .conn
             .prepare_cached("SELECT code FROM flags WHERE card_id = ?1 ORDER BY seq")?;
         let mut out = Vec::new();
         while let Some(r) = rows.next()? {
-            let reviewed_hash: Option<i64> = r.get(5)?;
-            let hash: i64 = r.get(6)?;
-            if reviewed_hash == Some(hash) {
+            let card_id: i64 = r.get(0)?;
+            let hash: i64 = r.get(5)?;
+            let mine: Option<(Option<i64>, Option<String>)> = review
+                .query_row(rusqlite::params![card_id, q.auditor], |r| {
+                    Ok((r.get(0)?, r.get(1)?))
+                })
+                .optional()?;
+            let (reviewed_hash, returned) = mine.unwrap_or((None, None));
+            if reviewed_hash == Some(hash) && returned.is_none() {
                 continue; // reviewed, and unchanged since
             }
-            let card_id: i64 = r.get(0)?;
+            let external_id: String = r.get(1)?;
+            let title: Option<String> = r.get(2)?;
+            let owner: Option<String> = r.get(3)?;
+            if let Some(t) = q.text {
+                let hit = |s: &Option<String>| s.as_deref().is_some_and(|s| fold(s).contains(t));
+                if !(fold(&external_id).contains(t) || hit(&title) || hit(&owner)) {
+                    continue;
+                }
+            }
             let codes = flags
                 .query_map([card_id], |f| f.get(0))?
                 .collect::<Result<_, _>>()?;
             out.push(QueueEntry {
                 card_id,
-                id: r.get(1)?,
-                title: r.get(2)?,
-                owner: r.get(3)?,
+                title,
+                owner,
                 idle_days: r.get(4)?,
                 flags: codes,
-                changed_since_review: reviewed_hash.is_some(),
+                changed_since_review: reviewed_hash.is_some_and(|h| h != hash),
+                returned,
+                key: QueueKey {
+                    flag_rank: r.get(6)?,
+                    flag_count: r.get(7)?,
+                    touched_at: r.get(8)?,
+                    external_id: external_id.clone(),
+                },
+                id: external_id,
             });
             if out.len() >= q.limit {
                 break;
             }
         }
         Ok(out)
+    }
+
+    /// The queue's figures for the auditor: cards, flagged, reviewed (counted from the index
+    /// and the auditor's own reviews, without reading the cards).
+    pub fn queue_counts(&self, q: &QueueQuery<'_>) -> Result<QueueCounts, StoreError> {
+        if q.crm_stages.is_empty() {
+            return Ok(QueueCounts::default());
+        }
+        let stages: Vec<Value> = q.crm_stages.iter().cloned().map(Value::from).collect();
+        let (cards, flagged): (i64, i64) = self
+            .conn
+            .prepare_cached(&format!(
+                "SELECT count(*), coalesce(sum(c.flag_count > 0), 0) FROM cards c
+             WHERE c.stage IN ({}) {}",
+                q.stage_marks(1),
+                q.filter()
+            ))?
+            .query_row(params_from_iter(stages.iter()), |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })?;
+        let mut args = vec![Value::from(q.auditor.to_string())];
+        args.extend(stages);
+        let reviewed: i64 = self
+            .conn
+            .prepare_cached(&format!(
+                "SELECT count(DISTINCT c.id) FROM reviews r JOIN cards c ON c.id = r.card_id
+             WHERE r.auditor = ?1 AND r.superseded_by IS NULL AND r.withdrawn_at IS NULL
+               AND r.card_hash = c.content_hash AND {RETURNED} IS NULL
+               AND c.stage IN ({}) {}",
+                q.stage_marks(2),
+                q.filter()
+            ))?
+            .query_row(params_from_iter(args), |r| r.get(0))?;
+        Ok(QueueCounts {
+            cards: cards as u64,
+            flagged: flagged as u64,
+            reviewed: reviewed as u64,
+        })
     }
 }

@@ -222,3 +222,53 @@ impl Store {
         Ok(())
     }
 }
+
+/// Everything the reviewer shows of one card.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CardDetail {
+    pub card_id: i64,
+    pub card: Card,
+    pub context: CardContext,
+    pub flags: Vec<crate::domain::flag::Flag>,
+    pub hash: i64,
+}
+
+impl Store {
+    /// One card with its stage history, flags and content digest; `None` if there is no such id.
+    pub fn card_detail(&self, card_id: i64) -> Result<Option<CardDetail>, StoreError> {
+        use crate::domain::flag::{Flag, RuleCode, Severity};
+        let mut found = None;
+        self.for_each_card_in(card_id - 1, card_id, |id, card, context| {
+            found = Some((id, card, context));
+            Ok(())
+        })?;
+        let Some((card_id, card, context)) = found else {
+            return Ok(None);
+        };
+        let hash: i64 = self
+            .conn
+            .prepare_cached("SELECT content_hash FROM cards WHERE id = ?1")?
+            .query_row([card_id], |r| r.get(0))?;
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT code, severity, message, field FROM flags WHERE card_id = ?1 ORDER BY seq",
+        )?;
+        let flags = stmt
+            .query_map([card_id], |r| {
+                Ok(Flag {
+                    code: RuleCode::from_name(&r.get::<_, String>(0)?)
+                        .unwrap_or(RuleCode::UnknownStage),
+                    severity: Severity::from_rank(r.get(1)?).unwrap_or(Severity::Warning),
+                    message: r.get(2)?,
+                    field: r.get(3)?,
+                })
+            })?
+            .collect::<Result<_, _>>()?;
+        Ok(Some(CardDetail {
+            card_id,
+            card,
+            context,
+            flags,
+            hash,
+        }))
+    }
+}

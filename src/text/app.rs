@@ -46,10 +46,10 @@ pub fn stats_table(funnel_name: &str, rows: &[StageFigures]) -> String {
     let _ = writeln!(s, "{funnel_name}");
     let _ = writeln!(
         s,
-        "  {:<width$}  {:>7}  {:>7}  {:>5}",
-        "Stage", "Cards", "Flagged", "Gone"
+        "  {:<width$}  {:>7}  {:>7}  {:>8}  {:>5}",
+        "Stage", "Cards", "Flagged", "Reviewed", "Gone"
     );
-    let (mut total, mut gone, mut flagged) = (0, 0, 0);
+    let (mut total, mut gone, mut flagged, mut reviewed) = (0, 0, 0, 0);
     for r in rows {
         let mark = match (r.known, r.kind, r.extra_control) {
             (false, _, _) => "  ? not in the funnel",
@@ -60,20 +60,22 @@ pub fn stats_table(funnel_name: &str, rows: &[StageFigures]) -> String {
         };
         let _ = writeln!(
             s,
-            "  {:<width$}  {:>7}  {:>7}  {:>5}{mark}",
+            "  {:<width$}  {:>7}  {:>7}  {:>8}  {:>5}{mark}",
             super::safe::line(&r.stage),
             r.cards,
             r.flagged,
+            r.reviewed,
             r.gone
         );
         total += r.cards;
         gone += r.gone;
         flagged += r.flagged;
+        reviewed += r.reviewed;
     }
     let _ = writeln!(
         s,
-        "  {:<width$}  {:>7}  {:>7}  {:>5}",
-        "Total", total, flagged, gone
+        "  {:<width$}  {:>7}  {:>7}  {:>8}  {:>5}",
+        "Total", total, flagged, reviewed, gone
     );
     s
 }

@@ -4,6 +4,8 @@ pub mod app;
 pub mod check;
 pub mod funnel;
 pub mod import;
+pub mod review;
 pub mod rules;
 pub mod safe;
 pub mod store;
+pub mod tui;

@@ -1,0 +1,52 @@
+//! The user's config file (`config.toml` beside the funnel): the auditor's name and key
+//! rebindings. Missing is fine; wrong is an error with line and column.
+
+use std::path::Path;
+
+use color_eyre::Result;
+
+use super::user;
+use crate::funnel::span::LineIndex;
+use crate::text::tui as msg;
+use crate::tui::keymap::{Keymap, KeysTable};
+
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Raw {
+    auditor: Option<String>,
+    #[serde(default)]
+    keys: KeysTable,
+}
+
+#[derive(Debug, Default)]
+pub struct Config {
+    pub auditor: Option<String>,
+    pub keymap: Keymap,
+}
+
+pub fn load(path: &Path) -> Result<Config> {
+    let text = match std::fs::read_to_string(path) {
+        Ok(t) => t,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Config::default()),
+        Err(e) => return Err(user(format!("{}: {e}", path.display()))),
+    };
+    let index = LineIndex::new(&text);
+    let at = |offset: usize, message: &str| {
+        let (line, column) = index.position(offset);
+        user(msg::bad_config(
+            &path.display().to_string(),
+            line,
+            column,
+            message,
+        ))
+    };
+    let raw: Raw = toml::from_str(&text).map_err(|e| {
+        let offset = e.span().map_or(0, |s| s.start);
+        at(offset, e.message())
+    })?;
+    let keymap = Keymap::with_overrides(&raw.keys).map_err(|e| at(e.offset, &e.message))?;
+    Ok(Config {
+        auditor: raw.auditor.filter(|a| !a.trim().is_empty()),
+        keymap,
+    })
+}

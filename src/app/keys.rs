@@ -1,0 +1,13 @@
+//! `okk keys`: the active key table, screen by screen.
+
+use std::process::ExitCode;
+
+use color_eyre::Result;
+
+use super::{Paths, config};
+
+pub fn run(paths: &Paths) -> Result<ExitCode> {
+    let config = config::load(&paths.config)?;
+    print!("{}", crate::text::review::key_table(&config.keymap));
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,100 @@
+//! `okk review` (and bare `okk`, and `okk demo`): opens the reviewer on a store.
+
+use std::io::IsTerminal;
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::time::Instant;
+
+use color_eyre::Result;
+
+use super::{Paths, audit, config, user};
+use crate::cli::ReviewArgs;
+use crate::domain::Funnel;
+use crate::domain::names::fold;
+use crate::store::Store;
+use crate::text::review as msg;
+use crate::tui::desk::Desk;
+use crate::tui::state::State;
+use crate::tui::update;
+
+pub fn run(paths: &Paths, args: ReviewArgs) -> Result<ExitCode> {
+    let started = Instant::now();
+    let config = config::load(&paths.config)?;
+    let (funnel, fingerprint) = paths.load_funnel_with_fingerprint()?;
+    let mut store = paths.open_store()?;
+    audit::refresh(&mut store, &funnel, &fingerprint, false)?;
+    open(store, funnel, fingerprint, config, &args, started)
+}
+
+/// Bare `okk`: the reviewer when the store has cards, else a word on how to begin.
+pub fn bare(paths: &Paths) -> Result<ExitCode> {
+    let has_cards = paths.db.exists() && paths.open_store()?.card_count()? > 0;
+    if !has_cards {
+        println!("{}", msg::no_cards(&paths.db));
+        return Ok(ExitCode::SUCCESS);
+    }
+    run(
+        paths,
+        ReviewArgs {
+            stage: None,
+            auditor: std::env::var("OKK_AUDITOR").ok(),
+        },
+    )
+}
+
+/// The auditor: `--auditor` or `OKK_AUDITOR` (clap reads both), else the config file, else
+/// the login name.
+pub fn auditor(given: Option<&str>, config: &config::Config) -> String {
+    given
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_string)
+        .or_else(|| config.auditor.clone())
+        .unwrap_or_else(|| super::queue::auditor(None))
+}
+
+pub fn open(
+    store: Store,
+    funnel: Funnel,
+    fingerprint: String,
+    config: config::Config,
+    args: &ReviewArgs,
+    started: Instant,
+) -> Result<ExitCode> {
+    if !std::io::stdin().is_terminal() || !std::io::stdout().is_terminal() {
+        return Err(user(msg::needs_terminal()));
+    }
+    let who = auditor(args.auditor.as_deref(), &config);
+    let clock = audit::now(&store)
+        .ok()
+        .filter(|_| store.meta(audit::CLOCK).ok().flatten().is_some());
+    let funnel = Arc::new(funnel);
+    let mut desk = Desk::new(store, funnel.clone(), who.clone(), fingerprint, clock);
+    let mut state = State::new(funnel.clone(), who, config.keymap);
+    state.now = desk.now();
+    match &args.stage {
+        Some(name) => {
+            let rows = desk.stages()?;
+            let row = find_stage(&funnel, &rows, name)?;
+            state.stages = rows;
+            update::start_at_stage(&mut state, row, &mut desk)?;
+        }
+        None => update::load_stages(&mut state, &desk)?,
+    }
+    crate::tui::run::run(&mut state, &mut desk, started)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The funnel screen's row for a stage given by funnel name, alias or CRM name.
+fn find_stage(funnel: &Funnel, rows: &[crate::tui::desk::StageRow], name: &str) -> Result<usize> {
+    let found = match funnel.resolve(name) {
+        Some(i) => rows.iter().position(|r| r.stage == Some(i)),
+        None => rows
+            .iter()
+            .position(|r| r.crm_names.iter().any(|n| fold(n) == fold(name))),
+    };
+    found.ok_or_else(|| {
+        let names: Vec<&str> = rows.iter().map(|r| r.name.as_str()).collect();
+        user(crate::text::check::unknown_stage(name, &names))
+    })
+}

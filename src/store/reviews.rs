@@ -1,0 +1,200 @@
+//! Reviews and comment drafts: each verdict is one durable transaction, written before the next
+//! card is shown; undo withdraws a review (never deletes it) and restores the one it replaced.
+
+use chrono::NaiveDateTime;
+use rusqlite::{OptionalExtension, params};
+
+use super::cards::fmt_time;
+use super::{Store, StoreError};
+use crate::domain::review::{Review, ReviewDraft, Verdict};
+use crate::domain::score::Answers;
+
+/// The card a review is about, as the store knows it at review time.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReviewedCard {
+    pub card_id: i64,
+    pub source: String,
+    pub external_id: String,
+    /// The card's stage as the CRM names it.
+    pub stage: String,
+    /// The card's content digest: a later sync that changes the card puts it back in the queue.
+    pub hash: i64,
+}
+
+/// An auditor's current review of a card, as stored.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StoredReview {
+    pub id: String,
+    pub verdict: Verdict,
+    pub draft: ReviewDraft,
+    pub score: Option<f64>,
+    pub card_hash: Option<i64>,
+    pub created_at: String,
+}
+
+/// Who writes the review, against which funnel, when.
+pub struct Stamp<'a> {
+    pub auditor: &'a str,
+    pub funnel_fingerprint: &'a str,
+    pub now: NaiveDateTime,
+}
+
+const CURRENT: &str = "superseded_by IS NULL AND withdrawn_at IS NULL";
+
+impl Store {
+    /// Writes `review` of `card` and makes it the auditor's current review of the card (the
+    /// previous one, if any, is superseded, not deleted); the card's comment draft goes. One
+    /// transaction, committed durably (WAL, synchronous=FULL) before this returns.
+    pub fn save_review(
+        &mut self,
+        card: &ReviewedCard,
+        review: &Review,
+        stamp: &Stamp<'_>,
+    ) -> Result<String, StoreError> {
+        let id = uuid::Uuid::new_v4().to_string();
+        let d = &review.draft;
+        let checklist = serde_json::to_string(&d.answers).expect("answers serialise");
+        let corrections = serde_json::to_string(&d.corrections).expect("corrections serialise");
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        tx.execute(
+            "INSERT INTO reviews (id, card_id, card_source, card_external_id, auditor, stage,
+                 verdict, checklist, score, suggested_stage, suggested_owner, corrections,
+                 comment, card_hash, funnel_fingerprint, created_at, seconds_spent)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
+            params![
+                id,
+                card.card_id,
+                card.source,
+                card.external_id,
+                stamp.auditor,
+                card.stage,
+                review.verdict.as_str(),
+                checklist,
+                review.score,
+                d.suggested_stage,
+                d.suggested_owner,
+                corrections,
+                d.comment,
+                card.hash,
+                stamp.funnel_fingerprint,
+                fmt_time(&stamp.now),
+                review.seconds_spent,
+            ],
+        )?;
+        // After the insert: superseded_by is a foreign key to the new row.
+        tx.execute(
+            &format!(
+                "UPDATE reviews SET superseded_by = ?1
+                 WHERE card_id = ?2 AND auditor = ?3 AND id <> ?1 AND {CURRENT}"
+            ),
+            params![id, card.card_id, stamp.auditor],
+        )?;
+        tx.execute(
+            "DELETE FROM drafts WHERE card_id = ?1 AND auditor = ?2",
+            params![card.card_id, stamp.auditor],
+        )?;
+        tx.commit()?;
+        Ok(id)
+    }
+
+    /// Withdraws review `id` (undo): it stays in the store, marked withdrawn, and the review it
+    /// replaced, if any, is current again.
+    pub fn withdraw_review(&mut self, id: &str, now: NaiveDateTime) -> Result<(), StoreError> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        tx.execute(
+            "UPDATE reviews SET withdrawn_at = ?2 WHERE id = ?1 AND withdrawn_at IS NULL",
+            params![id, fmt_time(&now)],
+        )?;
+        tx.execute(
+            "UPDATE reviews SET superseded_by = NULL
+             WHERE superseded_by = ?1 AND withdrawn_at IS NULL",
+            [id],
+        )?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// The auditor's current review of the card, if any.
+    pub fn current_review(
+        &self,
+        card_id: i64,
+        auditor: &str,
+    ) -> Result<Option<StoredReview>, StoreError> {
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT id, verdict, checklist, score, suggested_stage, suggested_owner, corrections,
+                    comment, card_hash, created_at
+             FROM reviews WHERE card_id = ?1 AND auditor = ?2 AND {CURRENT}
+             ORDER BY created_at DESC LIMIT 1"
+        ))?;
+        Ok(stmt
+            .query_row(params![card_id, auditor], |r| {
+                let answers: Answers =
+                    serde_json::from_str(&r.get::<_, String>(2)?).unwrap_or_default();
+                Ok(StoredReview {
+                    id: r.get(0)?,
+                    verdict: Verdict::from_name(&r.get::<_, String>(1)?)
+                        .unwrap_or(Verdict::Unclear),
+                    draft: ReviewDraft {
+                        answers,
+                        suggested_stage: r.get(4)?,
+                        suggested_owner: r.get(5)?,
+                        corrections: serde_json::from_str(&r.get::<_, String>(6)?)
+                            .unwrap_or_default(),
+                        comment: r.get(7)?,
+                    },
+                    score: r.get(3)?,
+                    card_hash: r.get(8)?,
+                    created_at: r.get(9)?,
+                })
+            })
+            .optional()?)
+    }
+
+    /// Keeps the comment typed so far, so that a crash loses nothing; an empty comment removes
+    /// the draft.
+    pub fn save_draft(
+        &mut self,
+        card_id: i64,
+        auditor: &str,
+        comment: &str,
+        now: NaiveDateTime,
+    ) -> Result<(), StoreError> {
+        if comment.is_empty() {
+            self.conn.execute(
+                "DELETE FROM drafts WHERE card_id = ?1 AND auditor = ?2",
+                params![card_id, auditor],
+            )?;
+        } else {
+            self.conn.execute(
+                "INSERT INTO drafts (card_id, auditor, comment, updated_at)
+                 VALUES (?1, ?2, ?3, ?4)
+                 ON CONFLICT (card_id, auditor) DO UPDATE
+                 SET comment = excluded.comment, updated_at = excluded.updated_at",
+                params![card_id, auditor, comment, fmt_time(&now)],
+            )?;
+        }
+        Ok(())
+    }
+
+    pub fn draft(&self, card_id: i64, auditor: &str) -> Result<Option<String>, StoreError> {
+        Ok(self
+            .conn
+            .prepare_cached("SELECT comment FROM drafts WHERE card_id = ?1 AND auditor = ?2")?
+            .query_row(params![card_id, auditor], |r| r.get(0))
+            .optional()?)
+    }
+
+    /// Every owner the cards name, sorted: the owner picker's list.
+    pub fn owners(&self) -> Result<Vec<String>, StoreError> {
+        let mut stmt = self.conn.prepare(
+            "SELECT DISTINCT owner FROM cards WHERE owner IS NOT NULL AND owner <> ''
+             ORDER BY owner",
+        )?;
+        let rows = stmt.query_map([], |r| r.get(0))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+}

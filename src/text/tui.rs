@@ -1,0 +1,203 @@
+//! The reviewer's words: labels, hints, help lines and messages.
+
+use crate::domain::review::Verdict;
+use crate::tui::action::Action;
+
+pub fn unknown_mode(name: &str) -> String {
+    format!(
+        "unknown screen `{name}`: expected funnel, queue, card, filter, picker, comment, input or help"
+    )
+}
+
+pub fn unknown_action(name: &str) -> String {
+    let names: Vec<String> = Action::all().into_iter().map(Action::name).collect();
+    format!(
+        "unknown action `{name}`: expected one of {}",
+        names.join(", ")
+    )
+}
+
+pub fn bad_key(key: &str) -> String {
+    format!(
+        "`{key}` is not a key: write a character (`a`, `G`), `ctrl-x`, `alt-x`, or enter, esc, \
+         space, backspace, tab, up, down, left, right, pgup, pgdn, home, end, delete, f1…f12"
+    )
+}
+
+pub fn key_taken(key: &str, action: &str) -> String {
+    format!(
+        "`{key}` already means `{action}` on this screen: rebind `{action}` too, or pick another key"
+    )
+}
+
+pub fn bad_config(file: &str, line: usize, column: usize, message: &str) -> String {
+    format!("{file}:{line}:{column}: {message}")
+}
+
+pub fn store_failed(e: &str) -> String {
+    format!("not saved: {e} (press the key again to retry)")
+}
+
+pub fn verdict(v: Verdict) -> &'static str {
+    match v {
+        Verdict::Ok => "ok",
+        Verdict::WrongStage => "wrong stage",
+        Verdict::Stale => "stale",
+        Verdict::Dead => "dead",
+        Verdict::Unclear => "unclear",
+    }
+}
+
+pub fn saved(v: Verdict, id: &str) -> String {
+    format!("#{} saved: {}", crate::text::safe::line(id), verdict(v))
+}
+
+pub fn nothing_to_undo() -> String {
+    "nothing to undo".into()
+}
+
+pub fn undo_other_stage() -> String {
+    "the last verdict was in another stage: open that stage to undo it".into()
+}
+
+pub fn undone(id: &str) -> String {
+    format!("verdict on #{} withdrawn", crate::text::safe::line(id))
+}
+
+pub fn stage_done(stage: &str, next: Option<&str>) -> String {
+    let stage = crate::text::safe::line(stage);
+    match next {
+        Some(n) => format!(
+            "Nothing left to review in «{stage}». Enter or n: next stage «{}»; q: back",
+            crate::text::safe::line(n)
+        ),
+        None => format!("Nothing left to review in «{stage}», nor in any later stage. q: back"),
+    }
+}
+
+pub fn all_done() -> String {
+    "No stage has cards left to review.".into()
+}
+
+/// The hint bar's word for an action.
+pub fn hint(a: Action) -> String {
+    match a {
+        Action::Ok => "ok".into(),
+        Action::WrongStage => "wrong stage".into(),
+        Action::Stale => "stale".into(),
+        Action::Dead => "dead".into(),
+        Action::Unclear => "unclear".into(),
+        Action::Item(_) => "checklist".into(),
+        Action::Owner => "owner".into(),
+        Action::Correct => "field".into(),
+        Action::Comment => "comment".into(),
+        Action::Undo => "undo".into(),
+        Action::Open => "open".into(),
+        Action::Filter => "filter".into(),
+        Action::Help => "help".into(),
+        Action::Back => "back".into(),
+        Action::Choose => "choose".into(),
+        Action::Close => "close".into(),
+        Action::Down => "move".into(),
+        other => describe(other),
+    }
+}
+
+/// Help's line for an action.
+pub fn describe(a: Action) -> String {
+    match a {
+        Action::Help => "show the keys of this screen".into(),
+        Action::Back => "back one screen (quit from the funnel)".into(),
+        Action::Quit => "quit at once".into(),
+        Action::Down => "move down".into(),
+        Action::Up => "move up".into(),
+        Action::First => "go to the first line".into(),
+        Action::Last => "go to the last line".into(),
+        Action::Open => "open".into(),
+        Action::Filter => "filter by text (id, title, owner)".into(),
+        Action::Close => "close the popup, or clear the filter".into(),
+        Action::PageDown => "page down (the card's notes)".into(),
+        Action::PageUp => "page up".into(),
+        Action::NextStage => "next stage with cards to review".into(),
+        Action::Ok => "verdict ok: the card matches its stage; save, next card".into(),
+        Action::WrongStage => {
+            "verdict wrong stage: pick the stage it belongs in; save, next".into()
+        }
+        Action::Stale => "verdict stale: the card's information is out of date; save, next".into(),
+        Action::Dead => "verdict dead: the lead is lost but the card is open; save, next".into(),
+        Action::Unclear => "verdict unclear: the manager must say; save, next".into(),
+        Action::Item(n) => format!("checklist item {n}: pass → fail → n/a"),
+        Action::Owner => "suggest another owner".into(),
+        Action::Correct => "correct a field (kept as a suggestion)".into(),
+        Action::Comment => "write a comment".into(),
+        Action::Skip => "skip to the next card without a verdict".into(),
+        Action::Prev => "back to the previous card".into(),
+        Action::Undo => "undo the last verdict and show its card again".into(),
+        Action::Choose => "choose".into(),
+        Action::Type(_) => "type".into(),
+    }
+}
+
+pub const TOO_SMALL: &str = "okk needs a terminal of at least 80×24";
+pub fn too_small(w: u16, h: u16) -> String {
+    format!("{TOO_SMALL}; this one is {w}×{h}. Enlarge it, or press ctrl-c to quit.")
+}
+
+pub const HELP: &str = "help";
+pub const HELP_TITLE: &str = "Keys";
+pub const AUDITOR: &str = "auditor";
+pub const FUNNEL_COLUMNS: [&str; 6] = ["Stage", "Cards", "To review", "Flagged", "Mine", ""];
+pub const EXTRA_CONTROL: &str = "extra control";
+pub const NOT_IN_FUNNEL: &str = "not in the funnel";
+pub const NO_CARDS: &str = "No cards yet: import a CRM export with `okk import FILE`.";
+pub const QUEUE_COLUMNS: [&str; 6] = ["", "Id", "Title", "Owner", "Idle", "Flags"];
+pub const QUEUE_EMPTY: &str = "Nothing to review here.";
+pub const CHANGED: &str = "changed since your review";
+pub const RETURNED: &str = "returned by lead";
+pub const FILTER: &str = "filter";
+pub const CHECKLIST: &str = "Checklist";
+pub const NO_CHECKLIST: &str = "The funnel has no checklist for this stage.";
+pub const SCORE: &str = "score";
+pub const SUGGESTION: &str = "Suggestion";
+pub const STAGE_ARROW: &str = "stage →";
+pub const OWNER_ARROW: &str = "owner →";
+pub const COMMENT: &str = "comment";
+pub const YOUR_VERDICT: &str = "your verdict";
+pub const OWNER: &str = "Owner";
+pub const BUDGET: &str = "Budget";
+pub const STAGE: &str = "Stage";
+pub const SINCE: &str = "since";
+pub const ACTIVITY: &str = "Activity";
+pub const IDLE: &str = "idle";
+pub const CREATED: &str = "Created";
+pub const CONTACT: &str = "Contact";
+pub const FIELDS: &str = "Fields";
+pub const NOTES: &str = "Notes";
+pub const TAGS: &str = "Tags";
+pub const EMPTY: &str = "— empty";
+pub const GONE: &str = "missing from the last export";
+pub const CLOSED: &str = "closed";
+pub const PICK_STAGE: &str = "Move to stage";
+pub const PICK_OWNER: &str = "Hand to owner";
+pub const PICK_FIELD: &str = "Correct field";
+pub const COMMENT_TITLE: &str = "Comment (esc keeps it)";
+pub const NO_MATCH: &str = "no match";
+
+pub fn days_ago(d: i64) -> String {
+    match d {
+        0 => "today".into(),
+        1 => "1 day ago".into(),
+        d => format!("{d} days ago"),
+    }
+}
+
+pub fn field_input_title(field: &str) -> String {
+    format!(
+        "New value of «{}» (enter saves, empty removes)",
+        crate::text::safe::line(field)
+    )
+}
+
+pub fn more_text(bytes: usize) -> String {
+    format!("… {} KB more not shown", bytes.div_ceil(1024))
+}

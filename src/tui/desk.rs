@@ -1,0 +1,181 @@
+//! The reviewer's window on the store: every question the screens ask and every write a key
+//! makes, for one auditor against one funnel. Store errors come back to update(), which shows
+//! them and keeps the card on screen: a verdict that did not save is never silently dropped.
+
+use std::sync::Arc;
+
+use chrono::NaiveDateTime;
+
+use crate::domain::Funnel;
+use crate::domain::funnel::StageKind;
+use crate::domain::names::fold;
+use crate::domain::review::Review;
+use crate::store::queue::{QueueCounts, QueueEntry, QueueKey, QueueQuery};
+use crate::store::read::CardDetail;
+use crate::store::reviews::{ReviewedCard, Stamp, StoredReview};
+use crate::store::{Store, StoreError};
+
+/// A row of the funnel screen: a funnel stage (with the CRM's names for it), or a stage the
+/// CRM has and the funnel does not know.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StageRow {
+    pub name: String,
+    /// Index into the funnel's stages; `None` for a stage the funnel does not know.
+    pub stage: Option<usize>,
+    pub crm_names: Vec<String>,
+    pub closed_stage: bool,
+    pub extra_control: bool,
+    pub counts: QueueCounts,
+}
+
+pub struct Desk {
+    store: Store,
+    funnel: Arc<Funnel>,
+    auditor: String,
+    fingerprint: String,
+    /// A frozen clock (the demo's), else the wall clock.
+    clock: Option<NaiveDateTime>,
+}
+
+pub type DeskResult<T> = Result<T, StoreError>;
+
+impl Desk {
+    pub fn new(
+        store: Store,
+        funnel: Arc<Funnel>,
+        auditor: String,
+        fingerprint: String,
+        clock: Option<NaiveDateTime>,
+    ) -> Desk {
+        Desk {
+            store,
+            funnel,
+            auditor,
+            fingerprint,
+            clock,
+        }
+    }
+
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    pub fn now(&self) -> NaiveDateTime {
+        self.clock
+            .unwrap_or_else(|| chrono::Local::now().naive_local())
+    }
+
+    /// The funnel's stages in queue order (extra control first), then stages only the CRM
+    /// knows; without counts (see [`Desk::counts`]).
+    pub fn stages(&self) -> DeskResult<Vec<StageRow>> {
+        let names = self.store.crm_stage_names()?;
+        let f = &self.funnel;
+        let mut rows: Vec<StageRow> = f
+            .queue_order()
+            .into_iter()
+            .map(|i| {
+                let s = f.stage(i);
+                StageRow {
+                    name: s.name.clone(),
+                    stage: Some(i),
+                    crm_names: names
+                        .iter()
+                        .filter(|n| f.resolve(n) == Some(i))
+                        .cloned()
+                        .collect(),
+                    closed_stage: s.kind != StageKind::Open,
+                    extra_control: s.extra_control,
+                    counts: QueueCounts::default(),
+                }
+            })
+            .collect();
+        let mut unknown: Vec<&String> = names.iter().filter(|n| f.resolve(n).is_none()).collect();
+        unknown.sort();
+        rows.extend(unknown.into_iter().map(|n| StageRow {
+            name: n.clone(),
+            stage: None,
+            crm_names: vec![n.clone()],
+            closed_stage: false,
+            extra_control: false,
+            counts: QueueCounts::default(),
+        }));
+        Ok(rows)
+    }
+
+    fn query<'a>(
+        &'a self,
+        row: &'a StageRow,
+        now: &'a str,
+        after: Option<&'a QueueKey>,
+        text: Option<&'a str>,
+        limit: usize,
+    ) -> QueueQuery<'a> {
+        QueueQuery {
+            crm_stages: &row.crm_names,
+            auditor: &self.auditor,
+            limit,
+            all: false,
+            closed_stage: row.closed_stage,
+            now,
+            after,
+            text,
+        }
+    }
+
+    pub fn counts(&self, row: &StageRow) -> DeskResult<QueueCounts> {
+        let now = crate::store::cards::fmt_time(&self.now());
+        self.store
+            .queue_counts(&self.query(row, &now, None, None, 0))
+    }
+
+    /// The next `limit` cards of the stage's queue after `after`, matching `filter` (any case)
+    /// in id, title or owner.
+    pub fn queue(
+        &self,
+        row: &StageRow,
+        after: Option<&QueueKey>,
+        filter: &str,
+        limit: usize,
+    ) -> DeskResult<Vec<QueueEntry>> {
+        let now = crate::store::cards::fmt_time(&self.now());
+        let needle = fold(filter);
+        let text = (!needle.is_empty()).then_some(needle.as_str());
+        self.store.queue(&self.query(row, &now, after, text, limit))
+    }
+
+    pub fn card(&self, card_id: i64) -> DeskResult<Option<CardDetail>> {
+        self.store.card_detail(card_id)
+    }
+
+    pub fn current_review(&self, card_id: i64) -> DeskResult<Option<StoredReview>> {
+        self.store.current_review(card_id, &self.auditor)
+    }
+
+    pub fn draft(&self, card_id: i64) -> DeskResult<Option<String>> {
+        self.store.draft(card_id, &self.auditor)
+    }
+
+    pub fn owners(&self) -> DeskResult<Vec<String>> {
+        self.store.owners()
+    }
+
+    pub fn save(&mut self, card: &ReviewedCard, review: &Review) -> DeskResult<String> {
+        let stamp = Stamp {
+            auditor: &self.auditor,
+            funnel_fingerprint: &self.fingerprint,
+            now: self.now(),
+        };
+        self.store.save_review(card, review, &stamp)
+    }
+
+    pub fn withdraw(&mut self, id: &str) -> DeskResult<()> {
+        let now = self.now();
+        self.store.withdraw_review(id, now)
+    }
+
+    pub fn save_draft(&mut self, card_id: i64, comment: &str) -> DeskResult<()> {
+        let now = self.now();
+        let auditor = self.auditor.clone();
+        self.store.save_draft(card_id, &auditor, comment, now)
+    }
+}

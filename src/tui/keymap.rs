@@ -1,0 +1,506 @@
+//! The one table of keys: it dispatches key presses, draws the hint bar and the help overlay,
+//! and is what `okk keys` prints, so none of them can drift from another. Users rebind actions
+//! per screen in the config file (`[keys.card] stale = "z"`).
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+use super::action::Action;
+use crate::text::tui as msg;
+
+/// A key press, normalised: a character carries no Shift (the character says it), so `G` is
+/// `G` however the terminal reports it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Key {
+    pub code: KeyCode,
+    pub ctrl: bool,
+    pub alt: bool,
+}
+
+impl Key {
+    pub const fn plain(code: KeyCode) -> Key {
+        Key {
+            code,
+            ctrl: false,
+            alt: false,
+        }
+    }
+
+    pub const fn char(c: char) -> Key {
+        Key::plain(KeyCode::Char(c))
+    }
+
+    pub const fn ctrl(c: char) -> Key {
+        Key {
+            code: KeyCode::Char(c),
+            ctrl: true,
+            alt: false,
+        }
+    }
+
+    /// `a`, `G`, `ctrl-c`, `alt-x`, `enter`, `esc`, `space`, `backspace`, `tab`, `up`, `down`,
+    /// `left`, `right`, `pgup`, `pgdn`, `home`, `end`, `delete`, `f1`…`f12`.
+    pub fn parse(s: &str) -> Option<Key> {
+        let mut rest = s.trim();
+        let (mut ctrl, mut alt) = (false, false);
+        loop {
+            let lower = rest.to_ascii_lowercase();
+            if rest.chars().count() > 1 && lower.starts_with("ctrl-") {
+                ctrl = true;
+                rest = &rest[5..];
+            } else if rest.chars().count() > 1 && lower.starts_with("alt-") {
+                alt = true;
+                rest = &rest[4..];
+            } else {
+                break;
+            }
+        }
+        let mut chars = rest.chars();
+        let code = match (chars.next(), chars.next()) {
+            (Some(c), None) => KeyCode::Char(if ctrl { c.to_ascii_lowercase() } else { c }),
+            _ => match rest.to_ascii_lowercase().as_str() {
+                "enter" | "return" => KeyCode::Enter,
+                "esc" | "escape" => KeyCode::Esc,
+                "space" => KeyCode::Char(' '),
+                "backspace" => KeyCode::Backspace,
+                "tab" => KeyCode::Tab,
+                "backtab" => KeyCode::BackTab,
+                "up" => KeyCode::Up,
+                "down" => KeyCode::Down,
+                "left" => KeyCode::Left,
+                "right" => KeyCode::Right,
+                "pgup" | "pageup" => KeyCode::PageUp,
+                "pgdn" | "pagedown" => KeyCode::PageDown,
+                "home" => KeyCode::Home,
+                "end" => KeyCode::End,
+                "delete" | "del" => KeyCode::Delete,
+                f if f.starts_with('f') => KeyCode::F(f[1..].parse().ok().filter(|n| *n >= 1)?),
+                _ => return None,
+            },
+        };
+        Some(Key { code, ctrl, alt })
+    }
+
+    pub fn from_event(e: &KeyEvent) -> Key {
+        let ctrl = e.modifiers.contains(KeyModifiers::CONTROL);
+        let code = match e.code {
+            KeyCode::Char(c) if ctrl => KeyCode::Char(c.to_ascii_lowercase()),
+            other => other,
+        };
+        Key {
+            code,
+            ctrl,
+            alt: e.modifiers.contains(KeyModifiers::ALT),
+        }
+    }
+
+    /// The crossterm event this key is (for text boxes, which take events).
+    pub fn to_event(self) -> KeyEvent {
+        let mut m = KeyModifiers::NONE;
+        if self.ctrl {
+            m |= KeyModifiers::CONTROL;
+        }
+        if self.alt {
+            m |= KeyModifiers::ALT;
+        }
+        KeyEvent::new(self.code, m)
+    }
+}
+
+impl fmt::Display for Key {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.ctrl {
+            f.write_str("ctrl-")?;
+        }
+        if self.alt {
+            f.write_str("alt-")?;
+        }
+        match self.code {
+            KeyCode::Char(' ') => f.write_str("space"),
+            KeyCode::Char(c) => write!(f, "{c}"),
+            KeyCode::Enter => f.write_str("enter"),
+            KeyCode::Esc => f.write_str("esc"),
+            KeyCode::Backspace => f.write_str("backspace"),
+            KeyCode::Tab => f.write_str("tab"),
+            KeyCode::BackTab => f.write_str("backtab"),
+            KeyCode::Up => f.write_str("up"),
+            KeyCode::Down => f.write_str("down"),
+            KeyCode::Left => f.write_str("left"),
+            KeyCode::Right => f.write_str("right"),
+            KeyCode::PageUp => f.write_str("pgup"),
+            KeyCode::PageDown => f.write_str("pgdn"),
+            KeyCode::Home => f.write_str("home"),
+            KeyCode::End => f.write_str("end"),
+            KeyCode::Delete => f.write_str("delete"),
+            KeyCode::F(n) => write!(f, "f{n}"),
+            other => write!(f, "{other:?}"),
+        }
+    }
+}
+
+/// Where the keys are read: each screen and popup has its own layer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Mode {
+    Funnel,
+    Queue,
+    Card,
+    /// Typing the queue's text filter.
+    Filter,
+    Picker,
+    Comment,
+    /// Typing a corrected field value.
+    Input,
+    Help,
+}
+
+impl Mode {
+    pub const ALL: [Mode; 8] = [
+        Mode::Funnel,
+        Mode::Queue,
+        Mode::Card,
+        Mode::Filter,
+        Mode::Picker,
+        Mode::Comment,
+        Mode::Input,
+        Mode::Help,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Mode::Funnel => "funnel",
+            Mode::Queue => "queue",
+            Mode::Card => "card",
+            Mode::Filter => "filter",
+            Mode::Picker => "picker",
+            Mode::Comment => "comment",
+            Mode::Input => "input",
+            Mode::Help => "help",
+        }
+    }
+
+    /// Keys bound nowhere in a text mode are typed into its box.
+    pub fn takes_text(self) -> bool {
+        matches!(
+            self,
+            Mode::Filter | Mode::Picker | Mode::Comment | Mode::Input
+        )
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Binding {
+    pub mode: Mode,
+    pub key: Key,
+    pub action: Action,
+    /// Shown in the hint bar (the rest only in help).
+    pub hint: bool,
+}
+
+/// The default keys: (modes, keys, action, in the hint bar). The contract users' muscle memory
+/// depends on; see the README's key table.
+fn defaults() -> Vec<Binding> {
+    use Action as A;
+    use Mode as M;
+    const SCREENS: &[Mode] = &[M::Funnel, M::Queue, M::Card];
+    const LISTS: &[Mode] = &[M::Funnel, M::Queue];
+    let mut table: Vec<(&[Mode], &[&str], Action, bool)> = vec![
+        (&[M::Card], &["a"], A::Ok, true),
+        (&[M::Card], &["x"], A::WrongStage, true),
+        (&[M::Card], &["s"], A::Stale, true),
+        (&[M::Card], &["d"], A::Dead, true),
+        (&[M::Card], &["i"], A::Unclear, true),
+    ];
+    const DIGITS: [&[&str]; 9] = [
+        &["1"],
+        &["2"],
+        &["3"],
+        &["4"],
+        &["5"],
+        &["6"],
+        &["7"],
+        &["8"],
+        &["9"],
+    ];
+    for (n, keys) in (1..=9).zip(DIGITS) {
+        table.push((&[M::Card], keys, A::Item(n), false));
+    }
+    table.extend([
+        (&[M::Card][..], &["r"][..], A::Owner, true),
+        (&[M::Card], &["e"], A::Correct, true),
+        (&[M::Card], &["c"], A::Comment, true),
+        (&[M::Card], &["space"], A::Skip, false),
+        (&[M::Card], &["p"], A::Prev, false),
+        (&[M::Card], &["u", "backspace"], A::Undo, true),
+        (LISTS, &["enter"], A::Open, true),
+        (&[M::Queue], &["/"], A::Filter, true),
+        (&[M::Queue], &["n"], A::NextStage, false),
+        (&[M::Queue], &["esc"], A::Close, false),
+        (LISTS, &["j", "down"], A::Down, false),
+        (LISTS, &["k", "up"], A::Up, false),
+        (&[M::Card], &["j", "down"], A::Down, false),
+        (&[M::Card], &["k", "up"], A::Up, false),
+        (SCREENS, &["J", "pgdn"], A::PageDown, false),
+        (SCREENS, &["K", "pgup"], A::PageUp, false),
+        (SCREENS, &["g", "home"], A::First, false),
+        (SCREENS, &["G", "end"], A::Last, false),
+        (SCREENS, &["?"], A::Help, true),
+        (SCREENS, &["q"], A::Back, true),
+        (
+            &[M::Picker, M::Filter, M::Input],
+            &["enter"],
+            A::Choose,
+            true,
+        ),
+        (&[M::Picker, M::Filter], &["down", "ctrl-n"], A::Down, true),
+        (&[M::Picker, M::Filter], &["up", "ctrl-p"], A::Up, false),
+        (
+            &[M::Picker, M::Filter, M::Input, M::Comment],
+            &["esc"],
+            A::Close,
+            true,
+        ),
+        (&[M::Help], &["esc", "?", "q"], A::Close, true),
+        (&[M::Help], &["j", "down"], A::Down, false),
+        (&[M::Help], &["k", "up"], A::Up, false),
+        (&Mode::ALL, &["ctrl-c"], A::Quit, false),
+    ]);
+    let mut out = Vec::new();
+    for (modes, keys, action, hint) in table {
+        for &mode in modes {
+            for k in keys {
+                out.push(Binding {
+                    mode,
+                    key: Key::parse(k).expect("default keys parse"),
+                    action,
+                    hint,
+                });
+            }
+        }
+    }
+    out
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Keymap {
+    bindings: Vec<Binding>,
+}
+
+impl Default for Keymap {
+    fn default() -> Keymap {
+        Keymap {
+            bindings: defaults(),
+        }
+    }
+}
+
+/// A problem in the user's `[keys]` table.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KeymapError {
+    /// Byte offset in the config file.
+    pub offset: usize,
+    pub message: String,
+}
+
+/// `[keys.MODE] action = "key"` or `action = ["key", "key"]`, as read from the config file.
+pub type KeysTable =
+    BTreeMap<toml::Spanned<String>, BTreeMap<toml::Spanned<String>, toml::Spanned<KeyList>>>;
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
+#[serde(untagged)]
+pub enum KeyList {
+    One(String),
+    Many(Vec<String>),
+}
+
+impl Keymap {
+    /// The defaults with the user's rebindings: each action named replaces that action's keys
+    /// on that screen.
+    pub fn with_overrides(table: &KeysTable) -> Result<Keymap, KeymapError> {
+        let mut map = Keymap::default();
+        for (mode_name, actions) in table {
+            let mode = Mode::ALL
+                .into_iter()
+                .find(|m| m.name() == mode_name.get_ref())
+                .ok_or_else(|| KeymapError {
+                    offset: mode_name.span().start,
+                    message: msg::unknown_mode(mode_name.get_ref()),
+                })?;
+            for (action_name, keys) in actions {
+                let action =
+                    Action::from_name(action_name.get_ref()).ok_or_else(|| KeymapError {
+                        offset: action_name.span().start,
+                        message: msg::unknown_action(action_name.get_ref()),
+                    })?;
+                let list = match keys.get_ref() {
+                    KeyList::One(k) => vec![k.clone()],
+                    KeyList::Many(ks) => ks.clone(),
+                };
+                let hint = map
+                    .bindings
+                    .iter()
+                    .any(|b| b.mode == mode && b.action == action && b.hint);
+                map.bindings
+                    .retain(|b| !(b.mode == mode && b.action == action));
+                for k in list {
+                    let key = Key::parse(&k).ok_or_else(|| KeymapError {
+                        offset: keys.span().start,
+                        message: msg::bad_key(&k),
+                    })?;
+                    if let Some(other) =
+                        map.bindings.iter().find(|b| b.mode == mode && b.key == key)
+                    {
+                        return Err(KeymapError {
+                            offset: keys.span().start,
+                            message: msg::key_taken(&k, &other.action.name()),
+                        });
+                    }
+                    map.bindings.push(Binding {
+                        mode,
+                        key,
+                        action,
+                        hint,
+                    });
+                }
+            }
+        }
+        Ok(map)
+    }
+
+    pub fn lookup(&self, mode: Mode, key: Key) -> Option<Action> {
+        self.bindings
+            .iter()
+            .find(|b| b.mode == mode && b.key == key)
+            .map(|b| b.action)
+    }
+
+    /// The action a key means in `mode`; in a text mode an unbound key is typed.
+    pub fn action(&self, mode: Mode, key: Key) -> Option<Action> {
+        self.lookup(mode, key)
+            .or_else(|| mode.takes_text().then_some(Action::Type(key)))
+    }
+
+    /// The keys of each action in `mode`, in the order help lists actions: the help overlay
+    /// and `okk keys` print this.
+    pub fn rows(&self, mode: Mode) -> Vec<(Action, Vec<Key>)> {
+        let mut rows: Vec<(Action, Vec<Key>)> = Vec::new();
+        for action in Action::all() {
+            let keys: Vec<Key> = self
+                .bindings
+                .iter()
+                .filter(|b| b.mode == mode && b.action == action)
+                .map(|b| b.key)
+                .collect();
+            if !keys.is_empty() {
+                rows.push((action, keys));
+            }
+        }
+        rows
+    }
+
+    /// The hint bar of `mode`: the first key of each hinted action. Checklist items show as
+    /// one `1-9` entry.
+    pub fn hints(&self, mode: Mode) -> Vec<(String, Action)> {
+        let mut out: Vec<(String, Action)> = Vec::new();
+        for (action, keys) in self.rows(mode) {
+            let hinted = self
+                .bindings
+                .iter()
+                .any(|b| b.mode == mode && b.action == action && b.hint);
+            if hinted {
+                out.push((keys[0].to_string(), action));
+            }
+            if action == Action::Item(1)
+                && let Some(last) = (2..=9).rev().find(|n| {
+                    self.bindings
+                        .iter()
+                        .any(|b| b.mode == mode && b.action == Action::Item(*n))
+                })
+            {
+                let last_key = self
+                    .rows(mode)
+                    .into_iter()
+                    .find(|(a, _)| *a == Action::Item(last));
+                if let Some((_, lk)) = last_key {
+                    out.push((format!("{}-{}", keys[0], lk[0]), Action::Item(0)));
+                }
+            }
+        }
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_parse_and_print_back() {
+        for s in [
+            "a", "G", "ctrl-c", "enter", "esc", "space", "pgdn", "f5", "/", "?", "я",
+        ] {
+            assert_eq!(Key::parse(s).unwrap().to_string(), s);
+        }
+        assert_eq!(Key::parse("Ctrl-C"), Some(Key::ctrl('c')));
+        assert_eq!(Key::parse("ctrl-"), None);
+        assert_eq!(Key::parse("nope"), None);
+    }
+
+    #[test]
+    fn the_contract_keys_are_bound() {
+        let k = Keymap::default();
+        let card = |s: &str| k.lookup(Mode::Card, Key::parse(s).unwrap());
+        assert_eq!(card("a"), Some(Action::Ok));
+        assert_eq!(card("x"), Some(Action::WrongStage));
+        assert_eq!(card("s"), Some(Action::Stale));
+        assert_eq!(card("d"), Some(Action::Dead));
+        assert_eq!(card("i"), Some(Action::Unclear));
+        assert_eq!(card("3"), Some(Action::Item(3)));
+        assert_eq!(card("r"), Some(Action::Owner));
+        assert_eq!(card("e"), Some(Action::Correct));
+        assert_eq!(card("c"), Some(Action::Comment));
+        assert_eq!(card("space"), Some(Action::Skip));
+        assert_eq!(card("p"), Some(Action::Prev));
+        assert_eq!(card("u"), Some(Action::Undo));
+        assert_eq!(card("backspace"), Some(Action::Undo));
+        assert_eq!(card("J"), Some(Action::PageDown));
+        assert_eq!(card("pgup"), Some(Action::PageUp));
+        for m in Mode::ALL {
+            assert_eq!(k.lookup(m, Key::ctrl('c')), Some(Action::Quit));
+        }
+        assert_eq!(
+            k.action(Mode::Picker, Key::char('x')),
+            Some(Action::Type(Key::char('x')))
+        );
+        assert_eq!(k.lookup(Mode::Picker, Key::ctrl('n')), Some(Action::Down));
+    }
+
+    #[test]
+    fn no_key_means_two_things_on_one_screen() {
+        let k = Keymap::default();
+        for (i, a) in k.bindings.iter().enumerate() {
+            for b in &k.bindings[i + 1..] {
+                assert!(!(a.mode == b.mode && a.key == b.key), "{a:?} vs {b:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn a_rebinding_replaces_the_action_keys_and_refuses_a_taken_key() {
+        let table: KeysTable = toml::from_str("[card]\nstale = \"z\"\n").unwrap();
+        let k = Keymap::with_overrides(&table).unwrap();
+        assert_eq!(k.lookup(Mode::Card, Key::char('z')), Some(Action::Stale));
+        assert_eq!(k.lookup(Mode::Card, Key::char('s')), None);
+        assert!(
+            k.hints(Mode::Card)
+                .iter()
+                .any(|(key, a)| key == "z" && *a == Action::Stale)
+        );
+        let table: KeysTable = toml::from_str("[card]\nstale = \"a\"\n").unwrap();
+        let e = Keymap::with_overrides(&table).unwrap_err();
+        assert!(e.message.contains("ok"), "{}", e.message);
+        let table: KeysTable = toml::from_str("[card]\nfly = \"z\"\n").unwrap();
+        assert!(Keymap::with_overrides(&table).is_err());
+    }
+}

@@ -1,0 +1,106 @@
+//! A fuzzy picker over a list of names (stages, owners, fields): typing filters with
+//! nucleo-matcher, best match first; an empty query keeps the list's own order.
+
+use nucleo_matcher::pattern::{CaseMatching, Normalization, Pattern};
+use nucleo_matcher::{Config, Matcher, Utf32Str};
+
+/// What the chosen name is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PickerFor {
+    /// The suggested stage of a wrong-stage verdict (choosing saves the verdict).
+    WrongStage,
+    Owner,
+    Field,
+}
+
+#[derive(Debug, Clone)]
+pub struct Picker {
+    pub purpose: PickerFor,
+    pub items: Vec<String>,
+    pub query: String,
+    /// Indices into `items`, best first.
+    pub matches: Vec<usize>,
+    pub selected: usize,
+}
+
+impl Picker {
+    pub fn new(purpose: PickerFor, items: Vec<String>) -> Picker {
+        let mut p = Picker {
+            purpose,
+            items,
+            query: String::new(),
+            matches: Vec::new(),
+            selected: 0,
+        };
+        p.refilter();
+        p
+    }
+
+    pub fn set_query(&mut self, query: String) {
+        self.query = query;
+        self.refilter();
+    }
+
+    fn refilter(&mut self) {
+        self.selected = 0;
+        if self.query.trim().is_empty() {
+            self.matches = (0..self.items.len()).collect();
+            return;
+        }
+        let mut matcher = Matcher::new(Config::DEFAULT);
+        let pattern = Pattern::parse(&self.query, CaseMatching::Ignore, Normalization::Smart);
+        let mut buf = Vec::new();
+        let mut scored: Vec<(u32, usize)> = self
+            .items
+            .iter()
+            .enumerate()
+            .filter_map(|(i, s)| {
+                pattern
+                    .score(Utf32Str::new(s, &mut buf), &mut matcher)
+                    .map(|score| (score, i))
+            })
+            .collect();
+        scored.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+        self.matches = scored.into_iter().map(|(_, i)| i).collect();
+    }
+
+    pub fn down(&mut self) {
+        if self.selected + 1 < self.matches.len() {
+            self.selected += 1;
+        }
+    }
+
+    pub fn up(&mut self) {
+        self.selected = self.selected.saturating_sub(1);
+    }
+
+    pub fn chosen(&self) -> Option<&str> {
+        self.matches
+            .get(self.selected)
+            .map(|&i| self.items[i].as_str())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn typing_filters_fuzzily_and_best_first() {
+        let mut p = Picker::new(
+            PickerFor::WrongStage,
+            vec![
+                "Первичный контакт".into(),
+                "Встреча назначена".into(),
+                "Закрыто и не реализовано".into(),
+            ],
+        );
+        assert_eq!(p.matches, vec![0, 1, 2]);
+        p.set_query("закр".into());
+        assert_eq!(p.chosen(), Some("Закрыто и не реализовано"));
+        p.set_query("встр наз".into());
+        assert_eq!(p.chosen(), Some("Встреча назначена"));
+        p.set_query("zzz".into());
+        assert_eq!(p.chosen(), None);
+    }
+}

@@ -1,0 +1,66 @@
+//! The terminal loop: draw, wait for a key (or half a second, to keep a comment draft),
+//! update, repeat. The terminal is restored on every exit path: `ratatui::init` installs a
+//! panic hook that restores it before color-eyre reports the panic.
+
+use std::time::{Duration, Instant};
+
+use color_eyre::Result;
+use ratatui::crossterm::event::{self, Event, KeyEventKind};
+
+use super::desk::Desk;
+use super::keymap::Key;
+use super::state::{Screen, State};
+use super::update::{handle_key, tick};
+use super::view::{Theme, view};
+
+/// Where the app measures itself (`OKK_TIMINGS=FILE`): start to the first card drawn, and each
+/// key from its arrival to its frame drawn. The benchmark reads the file.
+#[derive(Debug, Default, serde::Serialize)]
+pub struct Timings {
+    pub first_frame_ms: Option<f64>,
+    pub first_card_ms: Option<f64>,
+    pub keys_ms: Vec<f64>,
+}
+
+pub fn run(state: &mut State, desk: &mut Desk, started: Instant) -> Result<()> {
+    let theme = Theme::from_env();
+    let timings_file = std::env::var_os("OKK_TIMINGS");
+    let mut timings = Timings::default();
+    let mut terminal = ratatui::init();
+    let result = (|| -> Result<()> {
+        let mut pending: Option<Instant> = None;
+        loop {
+            terminal.draw(|f| view(state, &theme, f))?;
+            let ms = |t: Instant| t.elapsed().as_secs_f64() * 1000.0;
+            if timings.first_frame_ms.is_none() {
+                timings.first_frame_ms = Some(ms(started));
+            }
+            if timings.first_card_ms.is_none() && state.screen == Screen::Card {
+                timings.first_card_ms = Some(ms(started));
+            }
+            if let Some(t) = pending.take() {
+                timings.keys_ms.push(ms(t));
+            }
+            if state.quit {
+                return Ok(());
+            }
+            if !event::poll(Duration::from_millis(500))? {
+                tick(state, desk);
+                continue;
+            }
+            match event::read()? {
+                Event::Key(k) if k.kind != KeyEventKind::Release => {
+                    pending = Some(Instant::now());
+                    handle_key(state, Key::from_event(&k), desk);
+                }
+                // A resize (or anything else) just redraws.
+                _ => {}
+            }
+        }
+    })();
+    ratatui::restore();
+    if let Some(path) = timings_file {
+        std::fs::write(path, serde_json::to_vec(&timings)?)?;
+    }
+    result
+}

@@ -1,0 +1,185 @@
+//! What is on screen: the funnel's stages, the open queue, the open card with the review being
+//! built, and the popup over them. Changed only by `update`; drawn only by `view`.
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use ratatui_textarea::TextArea;
+
+use super::desk::StageRow;
+use super::keymap::{Keymap, Mode};
+use super::picker::Picker;
+use crate::domain::Funnel;
+use crate::domain::review::{ReviewDraft, Verdict};
+use crate::store::queue::{QueueCounts, QueueEntry};
+use crate::store::read::CardDetail;
+use crate::store::reviews::StoredReview;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Screen {
+    Funnel,
+    Queue,
+    Card,
+}
+
+/// A queue entry and what the auditor did with it this session.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Item {
+    pub entry: QueueEntry,
+    pub done: Option<Verdict>,
+}
+
+/// The open stage's queue, read a page at a time.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Queue {
+    /// Index into `State::stages`.
+    pub row: usize,
+    pub items: Vec<Item>,
+    pub selected: usize,
+    pub filter: String,
+    /// The filter is being typed.
+    pub filtering: bool,
+    /// No more pages to read.
+    pub exhausted: bool,
+    /// The stage's figures when the queue was opened, kept current as verdicts land.
+    pub counts: QueueCounts,
+    /// Cards to review when the queue was opened (with the filter): the `N` of "12/N".
+    pub total: u64,
+}
+
+impl Queue {
+    pub fn done(&self) -> usize {
+        self.items.iter().filter(|i| i.done.is_some()).count()
+    }
+
+    /// Every card of the queue has a verdict.
+    pub fn finished(&self) -> bool {
+        self.exhausted && self.items.iter().all(|i| i.done.is_some())
+    }
+}
+
+/// The card being reviewed.
+#[derive(Debug, Clone)]
+pub struct CardState {
+    /// Index into the queue's items.
+    pub index: usize,
+    pub detail: CardDetail,
+    /// The funnel stage the card is in, if the funnel knows it.
+    pub stage: Option<usize>,
+    /// The review being built: starts as the auditor's current review of the card, else as the
+    /// rules pre-answered the checklist.
+    pub draft: ReviewDraft,
+    /// The auditor's current review of the card, when re-judging.
+    pub previous: Option<StoredReview>,
+    pub opened: Instant,
+    /// The left pane's first line.
+    pub scroll: u16,
+}
+
+/// One-line text entry: the corrected value of a field.
+#[derive(Debug)]
+pub struct FieldInput {
+    pub field: String,
+    pub area: TextArea<'static>,
+}
+
+#[derive(Debug)]
+pub enum Popup {
+    Help {
+        scroll: u16,
+    },
+    Picker(Picker),
+    Comment {
+        area: TextArea<'static>,
+        dirty: bool,
+    },
+    Input(FieldInput),
+}
+
+/// A verdict that can be taken back.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Undo {
+    pub review_id: String,
+    pub row: usize,
+    pub card_id: i64,
+    /// What the queue item showed before (a re-judged card keeps its earlier verdict on undo).
+    pub before: Option<Verdict>,
+    /// The review as it was saved: undo puts it back on screen to be corrected.
+    pub draft: ReviewDraft,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Status {
+    Info(String),
+    Error(String),
+}
+
+pub struct State {
+    pub funnel: Arc<Funnel>,
+    pub auditor: String,
+    pub keymap: Keymap,
+    pub stages: Vec<StageRow>,
+    /// The funnel screen's selected row.
+    pub stage_selected: usize,
+    pub screen: Screen,
+    pub queue: Option<Queue>,
+    pub card: Option<CardState>,
+    pub popup: Option<Popup>,
+    pub status: Option<Status>,
+    pub undo: Vec<Undo>,
+    /// Owners known from the cards (read once, for the owner picker).
+    pub owners: Option<Vec<String>>,
+    pub quit: bool,
+    /// The moment idle days are counted to (the store's clock), set before each update.
+    pub now: chrono::NaiveDateTime,
+}
+
+impl State {
+    pub fn new(funnel: Arc<Funnel>, auditor: String, keymap: Keymap) -> State {
+        State {
+            funnel,
+            auditor,
+            keymap,
+            stages: Vec::new(),
+            stage_selected: 0,
+            screen: Screen::Funnel,
+            queue: None,
+            card: None,
+            popup: None,
+            status: None,
+            undo: Vec::new(),
+            owners: None,
+            quit: false,
+            now: chrono::NaiveDateTime::default(),
+        }
+    }
+
+    /// The key layer in force: the popup's, else the screen's.
+    pub fn mode(&self) -> Mode {
+        match &self.popup {
+            Some(Popup::Help { .. }) => Mode::Help,
+            Some(Popup::Picker(_)) => Mode::Picker,
+            Some(Popup::Comment { .. }) => Mode::Comment,
+            Some(Popup::Input(_)) => Mode::Input,
+            None => match self.screen {
+                Screen::Funnel => Mode::Funnel,
+                Screen::Queue if self.queue.as_ref().is_some_and(|q| q.filtering) => Mode::Filter,
+                Screen::Queue => Mode::Queue,
+                Screen::Card => Mode::Card,
+            },
+        }
+    }
+
+    /// The screen under the popup (help lists its keys).
+    pub fn screen_mode(&self) -> Mode {
+        match self.screen {
+            Screen::Funnel => Mode::Funnel,
+            Screen::Queue => Mode::Queue,
+            Screen::Card => Mode::Card,
+        }
+    }
+
+    pub fn stage_row(&self) -> Option<&StageRow> {
+        self.queue.as_ref().and_then(|q| self.stages.get(q.row))
+    }
+}

@@ -1,0 +1,686 @@
+//! The one place an action changes state. A verdict is written to the store before the next
+//! card is read, and when writing fails the card stays on screen with the error.
+
+use std::time::Instant;
+
+use ratatui_textarea::TextArea;
+
+use super::action::Action;
+use super::desk::{Desk, DeskResult};
+use super::keymap::Key;
+use super::picker::{Picker, PickerFor};
+use super::state::{CardState, FieldInput, Item, Popup, Queue, Screen, State, Status, Undo};
+use crate::domain::funnel::StageKind;
+use crate::domain::review::{Review, Verdict};
+use crate::domain::score::{Answer, prefill, score};
+use crate::store::reviews::ReviewedCard;
+use crate::text::tui as msg;
+
+/// Cards read per page of a queue.
+pub const PAGE: usize = 100;
+
+/// Reads the funnel's stages and their figures (the funnel screen).
+pub fn load_stages(state: &mut State, desk: &Desk) -> DeskResult<()> {
+    let mut rows = desk.stages()?;
+    for row in &mut rows {
+        row.counts = desk.counts(row)?;
+    }
+    // Keep the selection on the same stage when figures are re-read.
+    let keep = state
+        .stages
+        .get(state.stage_selected)
+        .map(|r| r.name.clone());
+    state.stages = rows;
+    state.stage_selected = keep
+        .and_then(|n| state.stages.iter().position(|r| r.name == n))
+        .unwrap_or(0)
+        .min(state.stages.len().saturating_sub(1));
+    Ok(())
+}
+
+/// A key press: looked up in the layer in force, then applied.
+pub fn handle_key(state: &mut State, key: Key, desk: &mut Desk) {
+    if let Some(action) = state.keymap.action(state.mode(), key) {
+        update(state, action, desk);
+    }
+}
+
+pub fn update(state: &mut State, action: Action, desk: &mut Desk) {
+    state.now = desk.now();
+    if !matches!(action, Action::Type(_)) {
+        state.status = None;
+    }
+    if let Err(e) = apply(state, action, desk) {
+        state.status = Some(Status::Error(msg::store_failed(&e.to_string())));
+    }
+}
+
+/// Opens a stage's queue by name and its first card (`okk review --stage`).
+pub fn start_at_stage(state: &mut State, row: usize, desk: &mut Desk) -> DeskResult<()> {
+    state.stage_selected = row;
+    open_queue(state, row, desk)?;
+    open_first_card(state, desk)
+}
+
+/// Periodic work between keys: a comment being typed is kept as a draft.
+pub fn tick(state: &mut State, desk: &mut Desk) {
+    if let Err(e) = save_comment_draft(state, desk) {
+        state.status = Some(Status::Error(msg::store_failed(&e.to_string())));
+    }
+}
+
+fn save_comment_draft(state: &mut State, desk: &mut Desk) -> DeskResult<()> {
+    if let (Some(Popup::Comment { area, dirty }), Some(card)) = (&mut state.popup, &state.card)
+        && *dirty
+    {
+        desk.save_draft(card.detail.card_id, &area.lines().join("\n"))?;
+        *dirty = false;
+    }
+    Ok(())
+}
+
+fn apply(state: &mut State, action: Action, desk: &mut Desk) -> DeskResult<()> {
+    if action == Action::Quit {
+        save_comment_draft(state, desk)?;
+        if let (Some(Popup::Comment { area, .. }), Some(card)) = (&state.popup, &mut state.card) {
+            card.draft.comment = area.lines().join("\n");
+        }
+        state.quit = true;
+        return Ok(());
+    }
+    if state.popup.is_some() {
+        return popup(state, action, desk);
+    }
+    match state.screen {
+        Screen::Funnel => funnel(state, action, desk),
+        Screen::Queue => queue(state, action, desk),
+        Screen::Card => card(state, action, desk),
+    }
+}
+
+fn funnel(state: &mut State, action: Action, desk: &mut Desk) -> DeskResult<()> {
+    let n = state.stages.len();
+    match action {
+        Action::Down => state.stage_selected = (state.stage_selected + 1).min(n.saturating_sub(1)),
+        Action::Up => state.stage_selected = state.stage_selected.saturating_sub(1),
+        Action::PageDown => {
+            state.stage_selected = (state.stage_selected + 10).min(n.saturating_sub(1))
+        }
+        Action::PageUp => state.stage_selected = state.stage_selected.saturating_sub(10),
+        Action::First => state.stage_selected = 0,
+        Action::Last => state.stage_selected = n.saturating_sub(1),
+        Action::Open if n > 0 => open_queue(state, state.stage_selected, desk)?,
+        Action::Help => state.popup = Some(Popup::Help { scroll: 0 }),
+        Action::Back => state.quit = true,
+        _ => {}
+    }
+    Ok(())
+}
+
+fn queue(state: &mut State, action: Action, desk: &mut Desk) -> DeskResult<()> {
+    let Some(q) = state.queue.as_mut() else {
+        state.screen = Screen::Funnel;
+        return Ok(());
+    };
+    if q.filtering {
+        return filter(state, action, desk);
+    }
+    let n = q.items.len();
+    match action {
+        Action::Down => {
+            q.selected = (q.selected + 1).min(n.saturating_sub(1));
+            ensure_loaded(state, desk, state_sel(state) + 1)?;
+        }
+        Action::Up => q.selected = q.selected.saturating_sub(1),
+        Action::PageDown => {
+            let want = q.selected + 20;
+            ensure_loaded(state, desk, want)?;
+            let q = state.queue.as_mut().expect("queue");
+            q.selected = want.min(q.items.len().saturating_sub(1));
+        }
+        Action::PageUp => q.selected = q.selected.saturating_sub(20),
+        Action::First => q.selected = 0,
+        Action::Last => {
+            ensure_loaded(state, desk, usize::MAX)?;
+            let q = state.queue.as_mut().expect("queue");
+            q.selected = q.items.len().saturating_sub(1);
+        }
+        Action::Open if q.finished() => next_stage(state, desk)?,
+        Action::Open if n > 0 => {
+            let i = q.selected;
+            open_card(state, i, desk)?;
+        }
+        Action::Filter => q.filtering = true,
+        Action::Close if !q.filter.is_empty() => {
+            let row = q.row;
+            q.filter.clear();
+            reload_queue(state, row, desk)?;
+        }
+        Action::NextStage => next_stage(state, desk)?,
+        Action::Help => state.popup = Some(Popup::Help { scroll: 0 }),
+        Action::Back => {
+            state.queue = None;
+            state.screen = Screen::Funnel;
+            load_stages(state, desk)?;
+        }
+        _ => {}
+    }
+    Ok(())
+}
+
+fn state_sel(state: &State) -> usize {
+    state.queue.as_ref().map_or(0, |q| q.selected)
+}
+
+/// Typing the queue's filter: each change re-reads the queue from the start.
+fn filter(state: &mut State, action: Action, desk: &mut Desk) -> DeskResult<()> {
+    let q = state.queue.as_mut().expect("queue");
+    let row = q.row;
+    match action {
+        Action::Choose | Action::Down => q.filtering = false,
+        Action::Close => {
+            q.filtering = false;
+            q.filter.clear();
+            reload_queue(state, row, desk)?;
+        }
+        Action::Type(key) if edit_line(&mut q.filter, key) => reload_queue(state, row, desk)?,
+        _ => {}
+    }
+    Ok(())
+}
+
+/// Applies a typed key to a one-line text; true if the text changed.
+fn edit_line(text: &mut String, key: Key) -> bool {
+    use ratatui::crossterm::event::KeyCode;
+    match key.code {
+        KeyCode::Backspace => text.pop().is_some(),
+        KeyCode::Char('u') if key.ctrl => {
+            let changed = !text.is_empty();
+            text.clear();
+            changed
+        }
+        KeyCode::Char(c) if !key.ctrl && !key.alt && !c.is_control() => {
+            text.push(c);
+            true
+        }
+        _ => false,
+    }
+}
+
+fn card(state: &mut State, action: Action, desk: &mut Desk) -> DeskResult<()> {
+    let Some(c) = state.card.as_mut() else {
+        state.screen = Screen::Queue;
+        return Ok(());
+    };
+    match action {
+        Action::Ok => verdict(state, Verdict::Ok, desk)?,
+        Action::Stale => verdict(state, Verdict::Stale, desk)?,
+        Action::Unclear => verdict(state, Verdict::Unclear, desk)?,
+        Action::Dead => {
+            let lost = state
+                .funnel
+                .stages
+                .iter()
+                .find(|s| s.kind == StageKind::Lost)
+                .map(|s| s.name.clone());
+            if lost.is_some() {
+                c.draft.suggested_stage = lost;
+            }
+            verdict(state, Verdict::Dead, desk)?;
+        }
+        Action::WrongStage => {
+            let here = c.stage;
+            let stages: Vec<String> = state
+                .funnel
+                .stages
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| Some(*i) != here)
+                .map(|(_, s)| s.name.clone())
+                .collect();
+            state.popup = Some(Popup::Picker(Picker::new(PickerFor::WrongStage, stages)));
+        }
+        Action::Item(n) => {
+            let stage = c.stage.map(|i| state.funnel.stage(i));
+            if let Some(item) = stage.and_then(|s| s.checklist.get(usize::from(n).wrapping_sub(1)))
+            {
+                let now = c
+                    .draft
+                    .answers
+                    .get(&item.id)
+                    .copied()
+                    .unwrap_or(Answer::from_default(
+                        state.funnel.checklist_default,
+                        item.scale,
+                    ));
+                c.draft
+                    .answers
+                    .insert(item.id.clone(), now.next(item.scale));
+            }
+        }
+        Action::Owner => {
+            if state.owners.is_none() {
+                state.owners = Some(desk.owners()?);
+            }
+            let owners = state.owners.clone().unwrap_or_default();
+            state.popup = Some(Popup::Picker(Picker::new(PickerFor::Owner, owners)));
+        }
+        Action::Correct => {
+            let fields = field_choices(state);
+            state.popup = Some(Popup::Picker(Picker::new(PickerFor::Field, fields)));
+        }
+        Action::Comment => {
+            let mut area = TextArea::from(c.draft.comment.lines());
+            area.move_cursor(ratatui_textarea::CursorMove::Bottom);
+            area.move_cursor(ratatui_textarea::CursorMove::End);
+            state.popup = Some(Popup::Comment { area, dirty: false });
+        }
+        Action::Skip => {
+            let from = c.index + 1;
+            move_to(state, from, desk, false)?;
+        }
+        Action::Prev if c.index > 0 => {
+            let i = c.index - 1;
+            open_card(state, i, desk)?;
+        }
+        Action::Undo => undo(state, desk)?,
+        Action::Down => c.scroll = c.scroll.saturating_add(1),
+        Action::Up => c.scroll = c.scroll.saturating_sub(1),
+        Action::PageDown => c.scroll = c.scroll.saturating_add(10),
+        Action::PageUp => c.scroll = c.scroll.saturating_sub(10),
+        Action::First => c.scroll = 0,
+        Action::Last => c.scroll = u16::MAX,
+        Action::Help => state.popup = Some(Popup::Help { scroll: 0 }),
+        Action::Back => {
+            let i = c.index;
+            state.card = None;
+            state.screen = Screen::Queue;
+            if let Some(q) = state.queue.as_mut() {
+                q.selected = i.min(q.items.len().saturating_sub(1));
+            }
+        }
+        _ => {}
+    }
+    Ok(())
+}
+
+/// The fields a correction can be about: the stage's own first, then the funnel's custom
+/// fields, the card's other columns, and okk's system fields.
+fn field_choices(state: &State) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let mut push = |s: &str| {
+        if !out.iter().any(|o| o == s) {
+            out.push(s.to_string());
+        }
+    };
+    if let Some(c) = &state.card {
+        if let Some(stage) = c.stage.map(|i| state.funnel.stage(i)) {
+            stage.fields.iter().for_each(|f| push(f));
+            stage.required.iter().for_each(|f| push(f.label()));
+        }
+        state
+            .funnel
+            .custom_fields
+            .iter()
+            .for_each(|f| push(&f.name));
+        c.detail.card.fields.iter().for_each(|(k, _)| push(k));
+    }
+    for f in crate::domain::SystemField::ALL {
+        use crate::domain::SystemField as S;
+        if !matches!(f, S::ExternalId | S::Stage | S::Status) {
+            push(f.name());
+        }
+    }
+    out
+}
+
+fn popup(state: &mut State, action: Action, desk: &mut Desk) -> DeskResult<()> {
+    let Some(p) = state.popup.as_mut() else {
+        return Ok(());
+    };
+    match p {
+        Popup::Help { scroll } => match action {
+            Action::Close => state.popup = None,
+            Action::Down => *scroll = scroll.saturating_add(1),
+            Action::Up => *scroll = scroll.saturating_sub(1),
+            _ => {}
+        },
+        Popup::Picker(picker) => match action {
+            Action::Close => state.popup = None,
+            Action::Down => picker.down(),
+            Action::Up => picker.up(),
+            Action::Type(key) => {
+                let mut q = picker.query.clone();
+                if edit_line(&mut q, key) {
+                    picker.set_query(q);
+                }
+            }
+            Action::Choose => {
+                let Some(chosen) = picker.chosen().map(str::to_string) else {
+                    return Ok(());
+                };
+                let purpose = picker.purpose;
+                state.popup = None;
+                chose(state, purpose, chosen, desk)?;
+            }
+            _ => {}
+        },
+        Popup::Comment { area, dirty } => match action {
+            Action::Close => {
+                let text = area.lines().join("\n");
+                let text = text.trim_end().to_string();
+                if let Some(c) = state.card.as_mut() {
+                    desk.save_draft(c.detail.card_id, &text)?;
+                    c.draft.comment = text;
+                }
+                state.popup = None;
+            }
+            Action::Type(key) if area.input(key.to_event()) => *dirty = true,
+            _ => {}
+        },
+        Popup::Input(input) => match action {
+            Action::Close => state.popup = None,
+            Action::Type(key) => {
+                input.area.input(key.to_event());
+            }
+            Action::Choose => {
+                let value = input.area.lines().join(" ").trim().to_string();
+                let field = input.field.clone();
+                state.popup = None;
+                if let Some(c) = state.card.as_mut() {
+                    if value.is_empty() {
+                        c.draft.corrections.remove(&field);
+                    } else {
+                        c.draft.corrections.insert(field, value);
+                    }
+                }
+            }
+            _ => {}
+        },
+    }
+    Ok(())
+}
+
+fn chose(state: &mut State, purpose: PickerFor, chosen: String, desk: &mut Desk) -> DeskResult<()> {
+    let Some(c) = state.card.as_mut() else {
+        return Ok(());
+    };
+    match purpose {
+        PickerFor::WrongStage => {
+            c.draft.suggested_stage = Some(chosen);
+            verdict(state, Verdict::WrongStage, desk)?;
+        }
+        PickerFor::Owner => c.draft.suggested_owner = Some(chosen),
+        PickerFor::Field => {
+            let current = c
+                .draft
+                .corrections
+                .get(&chosen)
+                .cloned()
+                .or_else(|| field_value(&c.detail.card, &chosen))
+                .unwrap_or_default();
+            let mut area = TextArea::from([current]);
+            area.move_cursor(ratatui_textarea::CursorMove::End);
+            state.popup = Some(Popup::Input(FieldInput {
+                field: chosen,
+                area,
+            }));
+        }
+    }
+    Ok(())
+}
+
+/// A field's value as the card shows it (custom field, else system field).
+pub fn field_value(card: &crate::domain::Card, label: &str) -> Option<String> {
+    use crate::domain::SystemField as S;
+    if let Some(v) = card.field(label) {
+        return Some(v.to_string());
+    }
+    let time = |t: Option<chrono::NaiveDateTime>| t.map(|t| t.format("%d.%m.%Y %H:%M").to_string());
+    match S::from_name(label)? {
+        S::Title => card.title.clone(),
+        S::Owner => card.owner.clone(),
+        S::Pipeline => card.pipeline.clone(),
+        S::Amount => card.amount.map(|a| a.to_string()),
+        S::Currency => card.currency.clone(),
+        S::CreatedAt => time(card.created_at),
+        S::UpdatedAt => time(card.updated_at),
+        S::ClosedAt => time(card.closed_at),
+        S::ExpectedCloseAt => time(card.expected_close_at),
+        S::LastActivityAt => time(card.last_activity_at),
+        S::Contact => card.contact.clone(),
+        S::Company => card.company.clone(),
+        S::Phone => Some(card.phones.join(", ")),
+        S::Email => Some(card.emails.join(", ")),
+        S::Tags => Some(card.tags.join(", ")),
+        _ => None,
+    }
+}
+
+/// Writes the verdict (durably), marks the card done and shows the next card to review.
+fn verdict(state: &mut State, verdict: Verdict, desk: &mut Desk) -> DeskResult<()> {
+    let Some(c) = state.card.as_ref() else {
+        return Ok(());
+    };
+    let items = c
+        .stage
+        .map(|i| state.funnel.stage(i).checklist.as_slice())
+        .unwrap_or(&[]);
+    let review = Review {
+        verdict,
+        score: score(items, &c.draft.answers),
+        draft: c.draft.clone(),
+        seconds_spent: c.opened.elapsed().as_secs_f64(),
+    };
+    let card = &c.detail.card;
+    let reviewed = ReviewedCard {
+        card_id: c.detail.card_id,
+        source: card.source.clone(),
+        external_id: card.external_id.clone(),
+        stage: card.stage.clone(),
+        hash: c.detail.hash,
+    };
+    let id = desk.save(&reviewed, &review)?;
+    let index = c.index;
+    let row = state.queue.as_ref().map_or(0, |q| q.row);
+    let q = state.queue.as_mut().expect("a card is open from a queue");
+    let before = q.items[index].done;
+    q.items[index].done = Some(verdict);
+    if before.is_none() {
+        q.counts.reviewed += 1;
+    }
+    state.undo.push(Undo {
+        review_id: id,
+        row,
+        card_id: reviewed.card_id,
+        before,
+        draft: review.draft,
+    });
+    state.status = Some(Status::Info(msg::saved(verdict, &card.external_id)));
+    move_to(state, index + 1, desk, true)
+}
+
+/// Withdraws the last verdict and shows its card again.
+fn undo(state: &mut State, desk: &mut Desk) -> DeskResult<()> {
+    let Some(last) = state.undo.last().cloned() else {
+        state.status = Some(Status::Info(msg::nothing_to_undo()));
+        return Ok(());
+    };
+    let same_queue = state.queue.as_ref().is_some_and(|q| q.row == last.row);
+    if !same_queue {
+        state.status = Some(Status::Info(msg::undo_other_stage()));
+        return Ok(());
+    }
+    desk.withdraw(&last.review_id)?;
+    state.undo.pop();
+    let q = state.queue.as_mut().expect("checked");
+    if let Some(index) = q.items.iter().position(|i| i.entry.card_id == last.card_id) {
+        q.items[index].done = last.before;
+        if last.before.is_none() {
+            q.counts.reviewed = q.counts.reviewed.saturating_sub(1);
+        }
+        state.status = Some(Status::Info(msg::undone(&q.items[index].entry.id)));
+        open_card(state, index, desk)?;
+        if let Some(c) = state.card.as_mut() {
+            c.draft = last.draft;
+        }
+    }
+    Ok(())
+}
+
+/// Shows the first card at or after `from` that still wants a verdict (`pending_only`), or
+/// simply the card at `from`; past the end, the queue screen says the stage is done.
+fn move_to(state: &mut State, from: usize, desk: &mut Desk, pending_only: bool) -> DeskResult<()> {
+    let mut i = from;
+    loop {
+        ensure_loaded(state, desk, i)?;
+        let q = state.queue.as_ref().expect("queue");
+        match q.items.get(i) {
+            Some(item) if pending_only && item.done.is_some() => i += 1,
+            Some(_) => return open_card(state, i, desk),
+            None => break,
+        }
+    }
+    // Past the end: go back for any card skipped earlier.
+    let q = state.queue.as_ref().expect("queue");
+    if let Some(i) = q.items.iter().position(|it| it.done.is_none()) {
+        return open_card(state, i, desk);
+    }
+    let q = state.queue.as_mut().expect("queue");
+    q.selected = q.items.len().saturating_sub(1);
+    state.card = None;
+    state.screen = Screen::Queue;
+    let name = state
+        .stage_row()
+        .map(|r| r.name.clone())
+        .unwrap_or_default();
+    let next = next_stage_row(state).map(|i| state.stages[i].name.clone());
+    state.status = Some(Status::Info(msg::stage_done(&name, next.as_deref())));
+    Ok(())
+}
+
+/// Reads pages until item `index` is loaded or the queue ends.
+fn ensure_loaded(state: &mut State, desk: &Desk, index: usize) -> DeskResult<()> {
+    let Some(q) = state.queue.as_mut() else {
+        return Ok(());
+    };
+    while q.items.len() <= index && !q.exhausted {
+        let row = &state.stages[q.row];
+        let after = q.items.last().map(|i| i.entry.key.clone());
+        let page = desk.queue(row, after.as_ref(), &q.filter, PAGE)?;
+        q.exhausted = page.len() < PAGE;
+        q.items
+            .extend(page.into_iter().map(|entry| Item { entry, done: None }));
+    }
+    Ok(())
+}
+
+fn open_queue(state: &mut State, row: usize, desk: &mut Desk) -> DeskResult<()> {
+    let counts = desk.counts(&state.stages[row])?;
+    state.stages[row].counts = counts;
+    state.queue = Some(Queue {
+        row,
+        items: Vec::new(),
+        selected: 0,
+        filter: String::new(),
+        filtering: false,
+        exhausted: false,
+        counts,
+        total: counts.to_review(),
+    });
+    state.card = None;
+    state.screen = Screen::Queue;
+    ensure_loaded(state, desk, 0)
+}
+
+/// Re-reads the queue from the start (the filter changed).
+fn reload_queue(state: &mut State, row: usize, desk: &mut Desk) -> DeskResult<()> {
+    let q = state.queue.as_mut().expect("queue");
+    q.items.clear();
+    q.exhausted = false;
+    q.selected = 0;
+    ensure_loaded(state, desk, PAGE - 1)?;
+    let q = state.queue.as_mut().expect("queue");
+    q.total = if q.filter.is_empty() {
+        desk.counts(&state.stages[row])?.to_review()
+    } else if q.exhausted {
+        q.items.len() as u64
+    } else {
+        // A filtered count would read the whole stage; show what is loaded, "+" in the view.
+        q.items.len() as u64
+    };
+    Ok(())
+}
+
+fn open_first_card(state: &mut State, desk: &mut Desk) -> DeskResult<()> {
+    if state.queue.as_ref().is_some_and(|q| !q.items.is_empty()) {
+        open_card(state, 0, desk)
+    } else {
+        let name = state
+            .stage_row()
+            .map(|r| r.name.clone())
+            .unwrap_or_default();
+        let next = next_stage_row(state).map(|i| state.stages[i].name.clone());
+        state.status = Some(Status::Info(msg::stage_done(&name, next.as_deref())));
+        Ok(())
+    }
+}
+
+/// The next stage in queue order with cards to review, after the open one.
+fn next_stage_row(state: &State) -> Option<usize> {
+    let from = state.queue.as_ref().map_or(state.stage_selected, |q| q.row);
+    (from + 1..state.stages.len()).find(|&i| state.stages[i].counts.to_review() > 0)
+}
+
+fn next_stage(state: &mut State, desk: &mut Desk) -> DeskResult<()> {
+    // Figures may have moved since the funnel screen read them.
+    load_stages(state, desk)?;
+    match next_stage_row(state) {
+        Some(row) => start_at_stage(state, row, desk),
+        None => {
+            state.status = Some(Status::Info(msg::all_done()));
+            Ok(())
+        }
+    }
+}
+
+/// Shows queue item `index`: the card as the store has it now, the auditor's current review
+/// of it (when re-judging) or the rules' pre-answers, and any comment draft.
+fn open_card(state: &mut State, index: usize, desk: &mut Desk) -> DeskResult<()> {
+    let q = state.queue.as_mut().expect("queue");
+    let Some(item) = q.items.get(index) else {
+        return Ok(());
+    };
+    q.selected = index;
+    let Some(detail) = desk.card(item.entry.card_id)? else {
+        return Ok(());
+    };
+    let stage = state.funnel.resolve(&detail.card.stage);
+    let previous = desk.current_review(detail.card_id)?;
+    let draft = match &previous {
+        Some(p) => p.draft.clone(),
+        None => {
+            let mut d = crate::domain::review::ReviewDraft::default();
+            if let Some(s) = stage {
+                d.answers = prefill(
+                    state.funnel.stage(s),
+                    &detail.flags,
+                    state.funnel.checklist_default,
+                );
+            }
+            d.comment = desk.draft(detail.card_id)?.unwrap_or_default();
+            d
+        }
+    };
+    state.card = Some(CardState {
+        index,
+        detail,
+        stage,
+        draft,
+        previous,
+        opened: Instant::now(),
+        scroll: 0,
+    });
+    state.screen = Screen::Card;
+    Ok(())
+}

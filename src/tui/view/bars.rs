@@ -1,0 +1,59 @@
+//! The title bar (where the auditor is), the status line and the hint bar (generated from the
+//! keymap of the layer in force).
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+use super::{Theme, clip};
+use crate::text::tui as msg;
+use crate::tui::state::{Screen, State, Status};
+
+pub fn title(state: &State, theme: &Theme, frame: &mut Frame<'_>, area: Rect) {
+    let mut parts = vec![format!(" okk · {}", clip(&state.funnel.name, 40))];
+    if state.screen != Screen::Funnel
+        && let Some(row) = state.stage_row()
+    {
+        parts.push(clip(&row.name, 40));
+        if let Some(q) = &state.queue {
+            let pos = match (&state.card, state.screen) {
+                (Some(c), Screen::Card) => c.index + 1,
+                _ => q.selected + 1,
+            };
+            let more = if q.exhausted || q.filter.is_empty() {
+                ""
+            } else {
+                "+"
+            };
+            parts.push(format!("{pos}/{}{more}", q.total.max(q.items.len() as u64)));
+        }
+    }
+    parts.push(format!("{} {}", msg::AUDITOR, clip(&state.auditor, 30)));
+    let left = parts.join(" · ");
+    let right = format!("? {} ", msg::HELP);
+    let width = area.width as usize;
+    let used = Line::from(left.as_str()).width() + right.len();
+    let pad = " ".repeat(width.saturating_sub(used));
+    let line = Line::from(vec![Span::raw(left), Span::raw(pad), Span::raw(right)]);
+    frame.render_widget(Paragraph::new(line).style(theme.title), area);
+}
+
+pub fn status(state: &State, theme: &Theme, frame: &mut Frame<'_>, area: Rect) {
+    let line = match &state.status {
+        Some(Status::Info(s)) => Line::from(Span::styled(format!(" {s}"), theme.bold)),
+        Some(Status::Error(s)) => Line::from(Span::styled(format!(" {s}"), theme.error)),
+        None => Line::default(),
+    };
+    frame.render_widget(Paragraph::new(line), area);
+}
+
+pub fn hints(state: &State, theme: &Theme, frame: &mut Frame<'_>, area: Rect) {
+    let mut spans = Vec::new();
+    for (key, action) in state.keymap.hints(state.mode()) {
+        spans.push(Span::raw(" "));
+        spans.push(Span::styled(key, theme.key));
+        spans.push(Span::raw(format!(" {} ", msg::hint(action))));
+    }
+    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+}

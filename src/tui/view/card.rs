@@ -1,0 +1,339 @@
+//! The card screen: the card's truth on the left (figures, flags, fields with the stage's own
+//! first, contact, notes), the review being built on the right (checklist and suggestion).
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
+
+use super::{Theme, clip};
+use crate::domain::Card;
+use crate::domain::flag::Severity;
+use crate::domain::score::{Answer, score};
+use crate::text::tui as msg;
+use crate::tui::state::{CardState, State};
+
+/// Notes longer than this are cut for display: a 200 KB note must not slow every frame.
+const NOTE_LIMIT: usize = 8 * 1024;
+/// Notes shown at most (the newest are first in CRM exports).
+const NOTES_SHOWN: usize = 50;
+
+pub fn draw(state: &State, theme: &Theme, frame: &mut Frame<'_>, area: Rect) {
+    let Some(c) = &state.card else { return };
+    let right_w = (area.width * 2 / 5).max(36);
+    let [left, right] =
+        Layout::horizontal([Constraint::Min(20), Constraint::Length(right_w)]).areas(area);
+    draw_card(state, c, theme, frame, left);
+    let items = c.stage.map_or(0, |i| state.funnel.stage(i).checklist.len()) as u16;
+    let [list, suggestion] =
+        Layout::vertical([Constraint::Length((items + 2).max(3)), Constraint::Min(6)]).areas(right);
+    draw_checklist(state, c, theme, frame, list);
+    draw_suggestion(state, c, theme, frame, suggestion);
+}
+
+fn date(t: chrono::NaiveDateTime) -> String {
+    t.format("%d.%m.%Y").to_string()
+}
+
+/// 8450000 → "8 450 000 ₽".
+pub fn money(amount: f64, currency: Option<&str>) -> String {
+    let whole = amount.round() as i64;
+    let digits = whole.unsigned_abs().to_string();
+    let mut grouped = String::new();
+    for (i, ch) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            grouped.push(' ');
+        }
+        grouped.push(ch);
+    }
+    let sign = if whole < 0 { "-" } else { "" };
+    let cur = match currency.map(str::trim) {
+        None | Some("") | Some("RUB") | Some("руб") | Some("руб.") => "₽".to_string(),
+        Some(c) => clip(c, 8),
+    };
+    format!("{sign}{grouped} {cur}")
+}
+
+fn label(s: &str, theme: &Theme) -> Span<'static> {
+    Span::styled(format!("{s:<9}"), theme.dim)
+}
+
+fn card_lines(state: &State, c: &CardState, theme: &Theme) -> Vec<Line<'static>> {
+    let card = &c.detail.card;
+    let now = state_now(state);
+    let mut lines: Vec<Line<'static>> = Vec::new();
+    let owner = clip(card.owner.as_deref().unwrap_or("—"), 40);
+    let mut first = vec![label(msg::OWNER, theme), Span::raw(format!("{owner:<22}"))];
+    if let Some(a) = card.amount {
+        first.push(label(msg::BUDGET, theme));
+        first.push(Span::raw(money(a, card.currency.as_deref())));
+    }
+    lines.push(Line::from(first));
+    let mut stage = vec![label(msg::STAGE, theme), Span::raw(clip(&card.stage, 60))];
+    // The first sync's date says when okk first saw the card, not when it entered the
+    // stage: only a move seen by a later sync tells that.
+    let history = &c.detail.context.history;
+    if let Some(since) = history
+        .last()
+        .filter(|_| history.len() > 1)
+        .map(|v| v.seen_at)
+    {
+        let days = (now.date() - since.date()).num_days().max(0);
+        stage.push(Span::styled(
+            format!("  {} {} ({days} d)", msg::SINCE, since.format("%d.%m")),
+            theme.dim,
+        ));
+    }
+    if card.closed == Some(true) || card.closed_at.is_some() {
+        stage.push(Span::styled(format!("  {}", msg::CLOSED), theme.warn));
+    }
+    if c.detail.context.gone {
+        stage.push(Span::styled(format!("  {}", msg::GONE), theme.warn));
+    }
+    lines.push(Line::from(stage));
+    if let Some(t) = card.last_touched() {
+        let days = (now.date() - t.date()).num_days().max(0);
+        let mut act = vec![
+            label(msg::ACTIVITY, theme),
+            Span::raw(format!("{}, {}", date(t), msg::days_ago(days))),
+        ];
+        if c.detail.flags.iter().any(|f| f.code.as_str() == "idle") {
+            act.push(Span::styled(format!("  ⚠ {}", msg::IDLE), theme.warn));
+        }
+        lines.push(Line::from(act));
+    }
+    for f in &c.detail.flags {
+        let style = match f.severity {
+            Severity::Critical => theme.critical,
+            Severity::Warning => theme.warn,
+            Severity::Info => theme.dim,
+        };
+        lines.push(Line::from(vec![
+            Span::styled("⚑ ", style),
+            Span::styled(clip(&f.message, 400), style),
+        ]));
+    }
+    lines.push(Line::default());
+    lines.push(Line::from(Span::styled(msg::FIELDS, theme.bold)));
+    for (name, value, own) in fields(state, c) {
+        let value = match value {
+            Some(v) => Span::raw(clip(&v, 400)),
+            None => Span::styled(msg::EMPTY, if own { theme.fail } else { theme.dim }),
+        };
+        let name_style = if own { theme.bold } else { theme.dim };
+        lines.push(Line::from(vec![
+            Span::styled(format!("  {}: ", clip(&name, 40)), name_style),
+            value,
+        ]));
+    }
+    let contact: Vec<String> = [card.contact.clone(), card.company.clone()]
+        .into_iter()
+        .flatten()
+        .chain(card.phones.iter().cloned())
+        .chain(card.emails.iter().cloned())
+        .collect();
+    if !contact.is_empty() {
+        lines.push(Line::from(vec![
+            label(msg::CONTACT, theme),
+            Span::raw(clip(&contact.join(", "), 400)),
+        ]));
+    }
+    if !card.tags.is_empty() {
+        lines.push(Line::from(vec![
+            label(msg::TAGS, theme),
+            Span::raw(clip(&card.tags.join(", "), 400)),
+        ]));
+    }
+    lines.push(Line::default());
+    lines.push(Line::from(Span::styled(
+        format!("{} ({})", msg::NOTES, card.notes.len()),
+        theme.bold,
+    )));
+    for note in card.notes.iter().take(NOTES_SHOWN) {
+        let (shown, rest) = match note.char_indices().nth(NOTE_LIMIT) {
+            Some((i, _)) => (&note[..i], note.len() - i),
+            None => (note.as_str(), 0),
+        };
+        for l in shown.lines() {
+            lines.push(Line::from(format!("  {}", crate::text::safe::line(l))));
+        }
+        if rest > 0 {
+            lines.push(Line::from(Span::styled(
+                format!("  {}", msg::more_text(rest)),
+                theme.dim,
+            )));
+        }
+        lines.push(Line::from(Span::styled("  ·", theme.dim)));
+    }
+    lines
+}
+
+/// (name, value, the stage's own field): the stage's bound and required fields first (empty
+/// ones kept, to be seen), then the card's other columns.
+fn fields(state: &State, c: &CardState) -> Vec<(String, Option<String>, bool)> {
+    let card = &c.detail.card;
+    let mut out: Vec<(String, Option<String>, bool)> = Vec::new();
+    if let Some(stage) = c.stage.map(|i| state.funnel.stage(i)) {
+        let own = stage
+            .fields
+            .iter()
+            .map(String::as_str)
+            .chain(stage.required.iter().map(|f| f.label()));
+        // Owner, budget and title are in the header already.
+        let header = ["owner", "amount", "title"];
+        for name in own {
+            if header.contains(&name) || out.iter().any(|(n, _, _)| n == name) {
+                continue;
+            }
+            let value =
+                crate::tui::update::field_value(card, name).filter(|v| !v.trim().is_empty());
+            out.push((name.to_string(), value, true));
+        }
+    }
+    for (k, v) in &card.fields {
+        if !out
+            .iter()
+            .any(|(n, _, _)| crate::domain::names::fold(n) == crate::domain::names::fold(k))
+        {
+            out.push((k.to_string(), Some(v.clone()), false));
+        }
+    }
+    for (k, v) in &card.invalid {
+        out.push((k.clone(), Some(format!("{v} (?)")), false));
+    }
+    out
+}
+
+fn state_now(state: &State) -> chrono::NaiveDateTime {
+    state.now
+}
+
+fn title(card: &Card) -> String {
+    let t = card.title.as_deref().unwrap_or("");
+    format!(" #{} {} ", clip(&card.external_id, 24), clip(t, 200))
+}
+
+fn draw_card(state: &State, c: &CardState, theme: &Theme, frame: &mut Frame<'_>, area: Rect) {
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .title(title(&c.detail.card));
+    let inner = block.inner(area);
+    let lines = card_lines(state, c, theme);
+    // Wrapped height, estimated per line: enough to stop scrolling past the end.
+    let width = inner.width.max(1) as usize;
+    let total: usize = lines.iter().map(|l| l.width().max(1).div_ceil(width)).sum();
+    let max_scroll = total.saturating_sub(inner.height as usize) as u16;
+    let scroll = c.scroll.min(max_scroll);
+    let p = Paragraph::new(lines)
+        .block(block)
+        .wrap(Wrap { trim: false })
+        .scroll((scroll, 0));
+    frame.render_widget(p, area);
+}
+
+fn answer_mark(a: Option<Answer>, scale: Option<u8>, theme: &Theme) -> Span<'static> {
+    match a {
+        Some(Answer::Pass) => Span::styled("✔", theme.pass),
+        Some(Answer::Fail) => Span::styled("✘", theme.fail),
+        Some(Answer::Na) | None => Span::styled("–", theme.dim),
+        Some(Answer::Scale(n)) => {
+            let max = scale.unwrap_or(1);
+            let style = if n == 0 { theme.fail } else { theme.pass };
+            Span::styled(format!("{n}/{max}"), style)
+        }
+    }
+}
+
+fn draw_checklist(state: &State, c: &CardState, theme: &Theme, frame: &mut Frame<'_>, area: Rect) {
+    let items = c
+        .stage
+        .map(|i| state.funnel.stage(i).checklist.as_slice())
+        .unwrap_or(&[]);
+    let pct = score(items, &c.draft.answers).map_or("—".to_string(), |s| format!("{:.0}%", s));
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .title(format!(" {} ", msg::CHECKLIST))
+        .title(Line::from(format!(" {} {pct} ", msg::SCORE)).right_aligned());
+    if items.is_empty() {
+        frame.render_widget(
+            Paragraph::new(msg::NO_CHECKLIST)
+                .block(block)
+                .wrap(Wrap { trim: true }),
+            area,
+        );
+        return;
+    }
+    let lines: Vec<Line> = items
+        .iter()
+        .enumerate()
+        .map(|(i, item)| {
+            let a = c.draft.answers.get(&item.id).copied();
+            let na = matches!(a, Some(Answer::Na) | None);
+            let text_style = if na {
+                theme.dim
+            } else {
+                ratatui::style::Style::new()
+            };
+            Line::from(vec![
+                Span::styled(format!("{} ", i + 1), theme.key),
+                answer_mark(a, item.scale, theme),
+                Span::styled(
+                    format!(" w{}{} ", item.weight, if item.critical { "!" } else { "" }),
+                    theme.dim,
+                ),
+                Span::styled(item.text.clone(), text_style),
+            ])
+        })
+        .collect();
+    frame.render_widget(Paragraph::new(lines).block(block), area);
+}
+
+fn draw_suggestion(
+    _state: &State,
+    c: &CardState,
+    theme: &Theme,
+    frame: &mut Frame<'_>,
+    area: Rect,
+) {
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .title(format!(" {} ", msg::SUGGESTION));
+    let d = &c.draft;
+    let mut lines: Vec<Line> = Vec::new();
+    if let Some(p) = &c.previous {
+        lines.push(Line::from(vec![
+            Span::styled(format!("{}: ", msg::YOUR_VERDICT), theme.dim),
+            Span::styled(msg::verdict(p.verdict), theme.bold),
+            Span::styled(format!(" · {}", clip(&p.created_at, 20)), theme.dim),
+        ]));
+    }
+    let arrow = |label: &str, value: Option<&str>| {
+        Line::from(vec![
+            Span::styled(format!("{label} "), theme.dim),
+            Span::raw(value.map_or("—".to_string(), |v| clip(v, 80))),
+        ])
+    };
+    lines.push(arrow(msg::STAGE_ARROW, d.suggested_stage.as_deref()));
+    lines.push(arrow(msg::OWNER_ARROW, d.suggested_owner.as_deref()));
+    for (field, value) in &d.corrections {
+        lines.push(Line::from(vec![
+            Span::styled(format!("{} → ", clip(field, 30)), theme.dim),
+            Span::raw(clip(value, 80)),
+        ]));
+    }
+    if !d.comment.is_empty() {
+        lines.push(Line::from(Span::styled(
+            format!("{}:", msg::COMMENT),
+            theme.dim,
+        )));
+        for l in d.comment.lines().take(20) {
+            lines.push(Line::from(clip(l, 400)));
+        }
+    }
+    frame.render_widget(
+        Paragraph::new(lines)
+            .block(block)
+            .wrap(Wrap { trim: false }),
+        area,
+    );
+}

@@ -1,0 +1,74 @@
+//! The funnel screen: each stage in queue order with its figures and a bar of the auditor's
+//! progress through it.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row, Table, TableState};
+
+use super::{Theme, clip};
+use crate::text::tui as msg;
+use crate::tui::state::State;
+
+const BAR: usize = 12;
+
+/// `reviewed` of `cards` as a bar of BAR cells: done ones full, the rest light.
+fn bar(done: u64, total: u64) -> String {
+    if total == 0 {
+        return " ".repeat(BAR);
+    }
+    let full = ((done as f64 / total as f64) * BAR as f64).round() as usize;
+    let full = full.min(BAR);
+    format!("{}{}", "█".repeat(full), "░".repeat(BAR - full))
+}
+
+pub fn draw(state: &State, theme: &Theme, frame: &mut Frame<'_>, area: Rect) {
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .title(format!(" {} ", clip(&state.funnel.name, 60)));
+    if state.stages.iter().all(|r| r.counts.cards == 0)
+        && state.stages.iter().all(|r| r.stage.is_some())
+    {
+        let inner = block.inner(area);
+        frame.render_widget(block, area);
+        frame.render_widget(Paragraph::new(msg::NO_CARDS), inner);
+        return;
+    }
+    let header = Row::new(msg::FUNNEL_COLUMNS.map(|h| Cell::from(h).style(theme.bold)));
+    let rows = state.stages.iter().map(|r| {
+        let c = r.counts;
+        let mark = if r.stage.is_none() {
+            Span::styled(format!(" ? {}", msg::NOT_IN_FUNNEL), theme.warn)
+        } else if r.extra_control {
+            Span::styled(format!(" ◆ {}", msg::EXTRA_CONTROL), theme.warn)
+        } else {
+            Span::raw("")
+        };
+        Row::new(vec![
+            Cell::from(clip(&r.name, 60)),
+            Cell::from(Line::from(c.cards.to_string()).right_aligned()),
+            Cell::from(Line::from(c.to_review().to_string()).right_aligned()),
+            Cell::from(Line::from(c.flagged.to_string()).right_aligned()),
+            Cell::from(Line::from(c.reviewed.to_string()).right_aligned()),
+            Cell::from(Line::from(vec![
+                Span::styled(bar(c.reviewed, c.cards), theme.bar),
+                mark,
+            ])),
+        ])
+    });
+    let widths = [
+        Constraint::Fill(1),
+        Constraint::Length(6),
+        Constraint::Length(9),
+        Constraint::Length(7),
+        Constraint::Length(5),
+        Constraint::Length(BAR as u16 + 21),
+    ];
+    let table = Table::new(rows, widths)
+        .header(header)
+        .block(block)
+        .row_highlight_style(theme.selected)
+        .highlight_symbol("▶ ");
+    let mut ts = TableState::default().with_selected(Some(state.stage_selected));
+    frame.render_stateful_widget(table, area, &mut ts);
+}

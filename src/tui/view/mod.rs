@@ -1,0 +1,70 @@
+//! Drawing: a pure function of the state. Every string from the CRM passes `text::safe` before
+//! it reaches a span, so a card cannot send the terminal an escape sequence.
+
+mod bars;
+mod card;
+mod funnel;
+mod popup;
+mod queue;
+mod theme;
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::widgets::Paragraph;
+
+pub use theme::Theme;
+
+use super::state::{Screen, State};
+use crate::text::tui as msg;
+
+pub const MIN_WIDTH: u16 = 80;
+pub const MIN_HEIGHT: u16 = 24;
+
+pub fn view(state: &State, theme: &Theme, frame: &mut Frame<'_>) {
+    let area = frame.area();
+    if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
+        let p = Paragraph::new(msg::too_small(area.width, area.height))
+            .wrap(ratatui::widgets::Wrap { trim: true });
+        frame.render_widget(p, area);
+        return;
+    }
+    let [title, body, status, hints] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Min(1),
+        Constraint::Length(1),
+        Constraint::Length(1),
+    ])
+    .areas(area);
+    bars::title(state, theme, frame, title);
+    match state.screen {
+        Screen::Funnel => funnel::draw(state, theme, frame, body),
+        Screen::Queue => queue::draw(state, theme, frame, body),
+        Screen::Card => card::draw(state, theme, frame, body),
+    }
+    bars::status(state, theme, frame, status);
+    bars::hints(state, theme, frame, hints);
+    if state.popup.is_some() {
+        popup::draw(state, theme, frame, body);
+    }
+}
+
+/// A box of `w`×`h` centred in `area` (clamped to it).
+fn centered(area: Rect, w: u16, h: u16) -> Rect {
+    let w = w.min(area.width);
+    let h = h.min(area.height);
+    Rect {
+        x: area.x + (area.width - w) / 2,
+        y: area.y + (area.height - h) / 2,
+        width: w,
+        height: h,
+    }
+}
+
+/// At most `max` characters of untrusted one-line text, made safe; long values end in `…`.
+fn clip(s: &str, max: usize) -> String {
+    let safe = crate::text::safe::line(s);
+    match safe.char_indices().nth(max) {
+        Some((i, _)) => format!("{}…", &safe[..i]),
+        None => safe.into_owned(),
+    }
+}

@@ -1,0 +1,107 @@
+//! Popups over the screen: help (generated from the keymap), pickers, the comment box and the
+//! one-line field editor.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Clear, List, ListItem, ListState, Paragraph};
+
+use super::{Theme, centered, clip};
+use crate::text::tui as msg;
+use crate::tui::picker::PickerFor;
+use crate::tui::state::{Popup, State};
+
+pub fn draw(state: &State, theme: &Theme, frame: &mut Frame<'_>, area: Rect) {
+    match &state.popup {
+        Some(Popup::Help { scroll }) => help(state, *scroll, theme, frame, area),
+        Some(Popup::Picker(p)) => {
+            let title = match p.purpose {
+                PickerFor::WrongStage => msg::PICK_STAGE,
+                PickerFor::Owner => msg::PICK_OWNER,
+                PickerFor::Field => msg::PICK_FIELD,
+            };
+            let height = (p.items.len() as u16 + 4).clamp(6, 20);
+            let rect = centered(area, 60, height);
+            frame.render_widget(Clear, rect);
+            let block = Block::default()
+                .borders(Borders::ALL)
+                .title(format!(" {title} "))
+                .title(
+                    Line::from(format!(" {}/{} ", p.matches.len(), p.items.len())).right_aligned(),
+                );
+            let inner = block.inner(rect);
+            frame.render_widget(block, rect);
+            let [query, list] =
+                Layout::vertical([Constraint::Length(1), Constraint::Min(1)]).areas(inner);
+            frame.render_widget(
+                Paragraph::new(Line::from(vec![
+                    Span::styled("> ", theme.key),
+                    Span::raw(format!("{}▏", clip(&p.query, 200))),
+                ])),
+                query,
+            );
+            if p.matches.is_empty() {
+                frame.render_widget(Paragraph::new(Span::styled(msg::NO_MATCH, theme.dim)), list);
+                return;
+            }
+            let items: Vec<ListItem> = p
+                .matches
+                .iter()
+                .map(|&i| ListItem::new(clip(&p.items[i], 200)))
+                .collect();
+            let mut ls = ListState::default().with_selected(Some(p.selected));
+            frame.render_stateful_widget(
+                List::new(items)
+                    .highlight_style(theme.selected)
+                    .highlight_symbol("▶ "),
+                list,
+                &mut ls,
+            );
+        }
+        Some(Popup::Comment { area: text, .. }) => {
+            let rect = centered(area, 70, 12);
+            frame.render_widget(Clear, rect);
+            let mut text = text.clone();
+            text.set_block(
+                Block::default()
+                    .borders(Borders::ALL)
+                    .title(format!(" {} ", msg::COMMENT_TITLE)),
+            );
+            frame.render_widget(&text, rect);
+        }
+        Some(Popup::Input(input)) => {
+            let rect = centered(area, 70, 3);
+            frame.render_widget(Clear, rect);
+            let mut text = input.area.clone();
+            text.set_block(
+                Block::default()
+                    .borders(Borders::ALL)
+                    .title(msg::field_input_title(&input.field)),
+            );
+            frame.render_widget(&text, rect);
+        }
+        None => {}
+    }
+}
+
+fn help(state: &State, scroll: u16, theme: &Theme, frame: &mut Frame<'_>, area: Rect) {
+    let rows = state.keymap.rows(state.screen_mode());
+    let lines: Vec<Line> = rows
+        .iter()
+        .map(|(action, keys)| {
+            let keys: Vec<String> = keys.iter().map(ToString::to_string).collect();
+            Line::from(vec![
+                Span::styled(format!(" {:<16}", keys.join(" ")), theme.key),
+                Span::raw(msg::describe(*action)),
+            ])
+        })
+        .collect();
+    let rect = centered(area, 76, lines.len() as u16 + 2);
+    frame.render_widget(Clear, rect);
+    let block = Block::default().borders(Borders::ALL).title(format!(
+        " {} · {} ",
+        msg::HELP_TITLE,
+        state.screen_mode().name()
+    ));
+    frame.render_widget(Paragraph::new(lines).block(block).scroll((scroll, 0)), rect);
+}

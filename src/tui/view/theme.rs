@@ -1,0 +1,62 @@
+//! Colours and emphasis. Everything that matters also shows without colour (bold, reverse,
+//! symbols), so `NO_COLOR` terminals stay readable.
+
+use ratatui::style::{Color, Modifier, Style};
+
+#[derive(Debug, Clone, Copy)]
+pub struct Theme {
+    pub title: Style,
+    pub selected: Style,
+    pub dim: Style,
+    pub bold: Style,
+    pub pass: Style,
+    pub fail: Style,
+    pub warn: Style,
+    pub critical: Style,
+    pub key: Style,
+    pub error: Style,
+    pub bar: Style,
+}
+
+impl Theme {
+    pub fn colour() -> Theme {
+        Theme {
+            title: Style::new().fg(Color::Black).bg(Color::Cyan),
+            selected: Style::new().add_modifier(Modifier::REVERSED),
+            dim: Style::new().fg(Color::DarkGray),
+            bold: Style::new().add_modifier(Modifier::BOLD),
+            pass: Style::new().fg(Color::Green),
+            fail: Style::new().fg(Color::Red).add_modifier(Modifier::BOLD),
+            warn: Style::new().fg(Color::Yellow),
+            critical: Style::new().fg(Color::Red).add_modifier(Modifier::BOLD),
+            key: Style::new().fg(Color::Cyan).add_modifier(Modifier::BOLD),
+            error: Style::new().fg(Color::White).bg(Color::Red),
+            bar: Style::new().fg(Color::Blue),
+        }
+    }
+
+    pub fn plain() -> Theme {
+        let bold = Style::new().add_modifier(Modifier::BOLD);
+        Theme {
+            title: Style::new().add_modifier(Modifier::REVERSED),
+            selected: Style::new().add_modifier(Modifier::REVERSED),
+            dim: Style::new(),
+            bold,
+            pass: Style::new(),
+            fail: bold,
+            warn: Style::new(),
+            critical: bold,
+            key: bold,
+            error: Style::new().add_modifier(Modifier::REVERSED | Modifier::BOLD),
+            bar: Style::new(),
+        }
+    }
+
+    /// `NO_COLOR` set (to anything non-empty): no colours.
+    pub fn from_env() -> Theme {
+        match std::env::var_os("NO_COLOR") {
+            Some(v) if !v.is_empty() => Theme::plain(),
+            _ => Theme::colour(),
+        }
+    }
+}
