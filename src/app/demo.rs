@@ -7,7 +7,9 @@ use std::io::IsTerminal;
 use color_eyre::Result;
 
 use super::paths::open_store;
-use crate::sync::{ImportOptions, import_file};
+use crate::domain::Funnel;
+use crate::store::Store;
+use crate::sync::{ImportOptions, ImportReport, import_file};
 use crate::text::app as msg;
 
 pub const DEMO_CSV: &[u8] = include_bytes!("../../assets/demo/amocrm_deals.csv");
@@ -16,14 +18,9 @@ pub const DEMO_FILE_NAME: &str = "amocrm_deals.csv";
 /// its idle cards and expired bookings stay what they were planted as.
 pub const DEMO_TODAY: &str = "2026-11-20 12:00:00";
 
-pub fn run(paths: &super::Paths, args: crate::cli::DemoArgs) -> Result<ExitCode> {
-    let started = std::time::Instant::now();
-    let dir = std::env::temp_dir().join(format!(
-        "okk-demo-{}-{}",
-        std::process::id(),
-        chrono::Local::now().format("%Y%m%d%H%M%S%f")
-    ));
-    std::fs::create_dir_all(&dir)?;
+/// Builds the demo store `okk.db` in `dir` (which must not hold one yet): the bundled export
+/// imported with the built-in funnel, the rules run, the clock frozen at [`DEMO_TODAY`].
+pub fn build(dir: &std::path::Path) -> Result<(Store, Funnel, String, ImportReport)> {
     let csv = dir.join(DEMO_FILE_NAME);
     std::fs::write(&csv, DEMO_CSV)?;
     let db = dir.join("okk.db");
@@ -39,6 +36,19 @@ pub fn run(paths: &super::Paths, args: crate::cli::DemoArgs) -> Result<ExitCode>
         import_file(&mut store, &funnel, &csv, &opts).map_err(|e| super::user(e.to_string()))?;
     let fingerprint = super::paths::fingerprint(crate::funnel::DEFAULT_FUNNEL.as_bytes());
     super::audit::refresh(&mut store, &funnel, &fingerprint, true)?;
+    Ok((store, funnel, fingerprint, report))
+}
+
+pub fn run(paths: &super::Paths, args: crate::cli::DemoArgs) -> Result<ExitCode> {
+    let started = std::time::Instant::now();
+    let dir = std::env::temp_dir().join(format!(
+        "okk-demo-{}-{}",
+        std::process::id(),
+        chrono::Local::now().format("%Y%m%d%H%M%S%f")
+    ));
+    std::fs::create_dir_all(&dir)?;
+    let db = dir.join("okk.db");
+    let (store, funnel, fingerprint, report) = build(&dir)?;
     let interactive = std::io::stdin().is_terminal() && std::io::stdout().is_terminal();
     if interactive && !args.print {
         let config = super::config::load(&paths.config)?;

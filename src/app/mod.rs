@@ -3,7 +3,7 @@
 pub mod audit;
 mod check;
 pub mod config;
-mod demo;
+pub mod demo;
 mod funnel_cmd;
 mod import;
 mod keys;

@@ -116,7 +116,7 @@ pub fn describe(a: Action) -> String {
         Action::Open => "open".into(),
         Action::Filter => "filter by text (id, title, owner)".into(),
         Action::Close => "close the popup, or clear the filter".into(),
-        Action::PageDown => "page down (the card's notes)".into(),
+        Action::PageDown => "page down".into(),
         Action::PageUp => "page up".into(),
         Action::NextStage => "next stage with cards to review".into(),
         Action::Ok => "verdict ok: the card matches its stage; save, next card".into(),

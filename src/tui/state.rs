@@ -102,6 +102,7 @@ pub struct Undo {
     pub review_id: String,
     pub row: usize,
     pub card_id: i64,
+    pub external_id: String,
     /// What the queue item showed before (a re-judged card keeps its earlier verdict on undo).
     pub before: Option<Verdict>,
     /// The review as it was saved: undo puts it back on screen to be corrected.

@@ -380,6 +380,8 @@ fn popup(state: &mut State, action: Action, desk: &mut Desk) -> DeskResult<()> {
         },
         Popup::Input(input) => match action {
             Action::Close => state.popup = None,
+            // Clears the line, as in the filter and pickers (the text box would undo).
+            Action::Type(key) if key == Key::ctrl('u') => input.area = TextArea::default(),
             Action::Type(key) => {
                 input.area.input(key.to_event());
             }
@@ -493,6 +495,7 @@ fn verdict(state: &mut State, verdict: Verdict, desk: &mut Desk) -> DeskResult<(
         review_id: id,
         row,
         card_id: reviewed.card_id,
+        external_id: reviewed.external_id.clone(),
         before,
         draft: review.draft,
     });
@@ -514,16 +517,19 @@ fn undo(state: &mut State, desk: &mut Desk) -> DeskResult<()> {
     desk.withdraw(&last.review_id)?;
     state.undo.pop();
     let q = state.queue.as_mut().expect("checked");
-    if let Some(index) = q.items.iter().position(|i| i.entry.card_id == last.card_id) {
-        q.items[index].done = last.before;
-        if last.before.is_none() {
-            q.counts.reviewed = q.counts.reviewed.saturating_sub(1);
-        }
-        state.status = Some(Status::Info(msg::undone(&q.items[index].entry.id)));
-        open_card(state, index, desk)?;
-        if let Some(c) = state.card.as_mut() {
-            c.draft = last.draft;
-        }
+    if last.before.is_none() {
+        q.counts.reviewed = q.counts.reviewed.saturating_sub(1);
+    }
+    let Some(index) = q.items.iter().position(|i| i.entry.card_id == last.card_id) else {
+        // The card is filtered out of view: the verdict is withdrawn all the same.
+        state.status = Some(Status::Info(msg::undone(&last.external_id)));
+        return Ok(());
+    };
+    q.items[index].done = last.before;
+    state.status = Some(Status::Info(msg::undone(&last.external_id)));
+    open_card(state, index, desk)?;
+    if let Some(c) = state.card.as_mut() {
+        c.draft = last.draft;
     }
     Ok(())
 }
