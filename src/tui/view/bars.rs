@@ -50,10 +50,18 @@ pub fn status(state: &State, theme: &Theme, frame: &mut Frame<'_>, area: Rect) {
 
 pub fn hints(state: &State, theme: &Theme, frame: &mut Frame<'_>, area: Rect) {
     let mut spans = Vec::new();
+    let mut used = 0;
+    // Whole entries only: a cut-off hint reads as a different key.
     for (key, action) in state.keymap.hints(state.mode()) {
+        let label = format!(" {} ", msg::hint(action));
+        let width = 1 + Line::from(key.as_str()).width() + Line::from(label.as_str()).width();
+        if used + width > area.width as usize {
+            break;
+        }
+        used += width;
         spans.push(Span::raw(" "));
         spans.push(Span::styled(key, theme.key));
-        spans.push(Span::raw(format!(" {} ", msg::hint(action))));
+        spans.push(Span::raw(label));
     }
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
 }

@@ -24,9 +24,17 @@ pub fn draw(state: &State, theme: &Theme, frame: &mut Frame<'_>, area: Rect) {
     let [left, right] =
         Layout::horizontal([Constraint::Min(20), Constraint::Length(right_w)]).areas(area);
     draw_card(state, c, theme, frame, left);
-    let items = c.stage.map_or(0, |i| state.funnel.stage(i).checklist.len()) as u16;
-    let [list, suggestion] =
-        Layout::vertical([Constraint::Length((items + 2).max(3)), Constraint::Min(6)]).areas(right);
+    // Items wrap rather than lose their words; the checklist is as tall as they need.
+    let inner_w = right.width.saturating_sub(2).max(1) as usize;
+    let rows: usize = checklist_lines(state, c, theme)
+        .iter()
+        .map(|l| l.width().max(1).div_ceil(inner_w))
+        .sum();
+    let [list, suggestion] = Layout::vertical([
+        Constraint::Length((rows as u16 + 2).max(3)),
+        Constraint::Min(6),
+    ])
+    .areas(right);
     draw_checklist(state, c, theme, frame, list);
     draw_suggestion(state, c, theme, frame, suggestion);
 }
@@ -58,15 +66,25 @@ fn label(s: &str, theme: &Theme) -> Span<'static> {
     Span::styled(format!("{s:<9}"), theme.dim)
 }
 
-fn card_lines(state: &State, c: &CardState, theme: &Theme) -> Vec<Line<'static>> {
+fn card_lines(state: &State, c: &CardState, theme: &Theme, width: u16) -> Vec<Line<'static>> {
     let card = &c.detail.card;
     let now = state_now(state);
     let mut lines: Vec<Line<'static>> = Vec::new();
     let owner = clip(card.owner.as_deref().unwrap_or("—"), 40);
     let mut first = vec![label(msg::OWNER, theme), Span::raw(format!("{owner:<22}"))];
     if let Some(a) = card.amount {
-        first.push(label(msg::BUDGET, theme));
-        first.push(Span::raw(money(a, card.currency.as_deref())));
+        let budget = vec![
+            label(msg::BUDGET, theme),
+            Span::raw(money(a, card.currency.as_deref())),
+        ];
+        // Side by side when they fit, else one under the other (never wrapped mid-figure).
+        let together = Line::from(first.clone()).width() + Line::from(budget.clone()).width();
+        if together <= width as usize {
+            first.extend(budget);
+        } else {
+            lines.push(Line::from(first));
+            first = budget;
+        }
     }
     lines.push(Line::from(first));
     let mut stage = vec![label(msg::STAGE, theme), Span::raw(clip(&card.stage, 60))];
@@ -218,7 +236,7 @@ fn draw_card(state: &State, c: &CardState, theme: &Theme, frame: &mut Frame<'_>,
         .borders(Borders::ALL)
         .title(title(&c.detail.card));
     let inner = block.inner(area);
-    let lines = card_lines(state, c, theme);
+    let lines = card_lines(state, c, theme, inner.width);
     // Wrapped height, estimated per line: enough to stop scrolling past the end.
     let width = inner.width.max(1) as usize;
     let total: usize = lines.iter().map(|l| l.width().max(1).div_ceil(width)).sum();
@@ -263,7 +281,21 @@ fn draw_checklist(state: &State, c: &CardState, theme: &Theme, frame: &mut Frame
         );
         return;
     }
-    let lines: Vec<Line> = items
+    let lines = checklist_lines(state, c, theme);
+    frame.render_widget(
+        Paragraph::new(lines)
+            .block(block)
+            .wrap(Wrap { trim: false }),
+        area,
+    );
+}
+
+fn checklist_lines(state: &State, c: &CardState, theme: &Theme) -> Vec<Line<'static>> {
+    let items = c
+        .stage
+        .map(|i| state.funnel.stage(i).checklist.as_slice())
+        .unwrap_or(&[]);
+    items
         .iter()
         .enumerate()
         .map(|(i, item)| {
@@ -284,8 +316,7 @@ fn draw_checklist(state: &State, c: &CardState, theme: &Theme, frame: &mut Frame
                 Span::styled(item.text.clone(), text_style),
             ])
         })
-        .collect();
-    frame.render_widget(Paragraph::new(lines).block(block), area);
+        .collect()
 }
 
 fn draw_suggestion(
