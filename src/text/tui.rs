@@ -201,3 +201,7 @@ pub fn field_input_title(field: &str) -> String {
 pub fn more_text(bytes: usize) -> String {
     format!("… {} KB more not shown", bytes.div_ceil(1024))
 }
+
+pub fn more_notes(n: usize) -> String {
+    format!("… {n} more notes not shown")
+}

@@ -17,6 +17,8 @@ use crate::tui::state::{CardState, State};
 const NOTE_LIMIT: usize = 8 * 1024;
 /// Notes shown at most (the newest are first in CRM exports).
 const NOTES_SHOWN: usize = 50;
+/// Characters of notes drawn in all: the card is re-laid out on every key.
+const NOTES_BUDGET: usize = 32 * 1024;
 
 pub fn draw(state: &State, theme: &Theme, frame: &mut Frame<'_>, area: Rect) {
     let Some(c) = &state.card else { return };
@@ -167,11 +169,21 @@ fn card_lines(state: &State, c: &CardState, theme: &Theme, width: u16) -> Vec<Li
         format!("{} ({})", msg::NOTES, card.notes.len()),
         theme.bold,
     )));
-    for note in card.notes.iter().take(NOTES_SHOWN) {
-        let (shown, rest) = match note.char_indices().nth(NOTE_LIMIT) {
+    let mut budget = NOTES_BUDGET;
+    for (n, note) in card.notes.iter().enumerate() {
+        if n == NOTES_SHOWN || budget == 0 {
+            lines.push(Line::from(Span::styled(
+                format!("  {}", msg::more_notes(card.notes.len() - n)),
+                theme.dim,
+            )));
+            break;
+        }
+        let limit = NOTE_LIMIT.min(budget);
+        let (shown, rest) = match note.char_indices().nth(limit) {
             Some((i, _)) => (&note[..i], note.len() - i),
             None => (note.as_str(), 0),
         };
+        budget -= shown.chars().count().min(budget);
         for l in shown.lines() {
             lines.push(Line::from(format!("  {}", crate::text::safe::line(l))));
         }
