@@ -682,3 +682,43 @@ mod random_keys {
         }
     }
 }
+
+#[test]
+fn okk_stats_counts_the_verdicts_per_stage() {
+    let mut s = session();
+    s.stage(MET).keys("a a s d i x").text("догов").keys("enter");
+    // Judged again: counted once, by the latest verdict.
+    s.keys("p i");
+    drop(s.desk);
+    let out = assert_cmd::Command::cargo_bin("okk")
+        .unwrap()
+        .args(["--db", s.db.to_str().unwrap(), "--funnel"])
+        .arg(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/funnel.toml"))
+        .args(["stats", "--json"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let stage = json["stages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|st| st["stage"] == MET)
+        .unwrap();
+    assert_eq!(stage["reviewed"], 6);
+    assert_eq!(
+        stage["verdicts"],
+        serde_json::json!({"ok": 2, "wrong_stage": 0, "stale": 1, "dead": 1, "unclear": 2})
+    );
+    let other = json["stages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|st| st["stage"] == LOST)
+        .unwrap();
+    assert_eq!(other["reviewed"], 0);
+}

@@ -18,6 +18,7 @@ use crate::text::tui as msg;
 
 /// Cards read per page of a queue.
 pub const PAGE: usize = 100;
+const BIG_PAGE: usize = 5000;
 
 /// Reads the funnel's stages and their figures (the funnel screen).
 pub fn load_stages(state: &mut State, desk: &Desk) -> DeskResult<()> {
@@ -573,8 +574,14 @@ fn ensure_loaded(state: &mut State, desk: &Desk, index: usize) -> DeskResult<()>
     while q.items.len() <= index && !q.exhausted {
         let row = &state.stages[q.row];
         let after = q.items.last().map(|i| i.entry.key.clone());
-        let page = desk.queue(row, after.as_ref(), &q.filter, PAGE)?;
-        q.exhausted = page.len() < PAGE;
+        // Far targets (`G`) read in big pages: each page starts a new index scan.
+        let size = if index - q.items.len() > PAGE {
+            BIG_PAGE
+        } else {
+            PAGE
+        };
+        let page = desk.queue(row, after.as_ref(), &q.filter, size)?;
+        q.exhausted = page.len() < size;
         q.items
             .extend(page.into_iter().map(|entry| Item { entry, done: None }));
     }
