@@ -68,10 +68,10 @@ pub fn stage_done(stage: &str, next: Option<&str>) -> String {
     let stage = crate::text::safe::line(stage);
     match next {
         Some(n) => format!(
-            "Nothing left to review in «{stage}». Enter or n: next stage «{}»; q: back",
+            "«{stage}» is done. enter: next stage «{}»; q: back",
             crate::text::safe::line(n)
         ),
-        None => format!("Nothing left to review in «{stage}», nor in any later stage. q: back"),
+        None => format!("«{stage}» is done, and every later stage too. q: back"),
     }
 }
 
@@ -145,6 +145,7 @@ pub fn too_small(w: u16, h: u16) -> String {
 
 pub const HELP: &str = "help";
 pub const HELP_TITLE: &str = "Keys";
+pub const HELP_SCROLLS: &str = " j/k scroll ";
 pub const AUDITOR: &str = "auditor";
 pub const FUNNEL_COLUMNS: [&str; 6] = ["Stage", "Cards", "To review", "Flagged", "Mine", ""];
 pub const EXTRA_CONTROL: &str = "extra control";

@@ -19,6 +19,7 @@ pub fn title(state: &State, theme: &Theme, frame: &mut Frame<'_>, area: Rect) {
         if let Some(q) = &state.queue {
             let pos = match (&state.card, state.screen) {
                 (Some(c), Screen::Card) => c.index + 1,
+                _ if q.items.is_empty() => 0,
                 _ => q.selected + 1,
             };
             let more = if q.exhausted || q.filter.is_empty() {
@@ -30,12 +31,11 @@ pub fn title(state: &State, theme: &Theme, frame: &mut Frame<'_>, area: Rect) {
         }
     }
     parts.push(format!("{} {}", msg::AUDITOR, clip(&state.auditor, 30)));
-    let left = parts.join(" · ");
-    let right = format!("? {} ", msg::HELP);
-    let width = area.width as usize;
-    let used = Line::from(left.as_str()).width() + right.len();
-    let pad = " ".repeat(width.saturating_sub(used));
-    let line = Line::from(vec![Span::raw(left), Span::raw(pad), Span::raw(right)]);
+    let right = format!("  ? {} ", msg::HELP);
+    // The help key always shows; the left part gives way.
+    let room = (area.width as usize).saturating_sub(super::width(&right));
+    let left = super::pad(&super::fit(&parts.join(" · "), room), room);
+    let line = Line::from(vec![Span::raw(left), Span::raw(right)]);
     frame.render_widget(Paragraph::new(line).style(theme.title), area);
 }
 

@@ -73,7 +73,7 @@ fn card_lines(state: &State, c: &CardState, theme: &Theme, width: u16) -> Vec<Li
     let now = state_now(state);
     let mut lines: Vec<Line<'static>> = Vec::new();
     let owner = clip(card.owner.as_deref().unwrap_or("—"), 40);
-    let mut first = vec![label(msg::OWNER, theme), Span::raw(format!("{owner:<22}"))];
+    let mut first = vec![label(msg::OWNER, theme), Span::raw(super::pad(&owner, 22))];
     if let Some(a) = card.amount {
         let budget = vec![
             label(msg::BUDGET, theme),

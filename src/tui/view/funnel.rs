@@ -25,7 +25,15 @@ fn bar(done: u64, total: u64) -> String {
 pub fn draw(state: &State, theme: &Theme, frame: &mut Frame<'_>, area: Rect) {
     let block = Block::default()
         .borders(Borders::ALL)
-        .title(format!(" {} ", clip(&state.funnel.name, 60)));
+        .title(format!(" {} ", clip(&state.funnel.name, 60)))
+        .title_bottom(
+            Line::from(format!(
+                " ◆ {}  ? {} ",
+                msg::EXTRA_CONTROL,
+                msg::NOT_IN_FUNNEL
+            ))
+            .right_aligned(),
+        );
     if state.stages.iter().all(|r| r.counts.cards == 0)
         && state.stages.iter().all(|r| r.stage.is_some())
     {
@@ -37,10 +45,11 @@ pub fn draw(state: &State, theme: &Theme, frame: &mut Frame<'_>, area: Rect) {
     let header = Row::new(msg::FUNNEL_COLUMNS.map(|h| Cell::from(h).style(theme.bold)));
     let rows = state.stages.iter().map(|r| {
         let c = r.counts;
+        // A one-character mark: the stage column needs the room at 80 columns.
         let mark = if r.stage.is_none() {
-            Span::styled(format!(" ? {}", msg::NOT_IN_FUNNEL), theme.warn)
+            Span::styled(" ?", theme.warn)
         } else if r.extra_control {
-            Span::styled(format!(" ◆ {}", msg::EXTRA_CONTROL), theme.warn)
+            Span::styled(" ◆", theme.warn)
         } else {
             Span::raw("")
         };
@@ -62,7 +71,7 @@ pub fn draw(state: &State, theme: &Theme, frame: &mut Frame<'_>, area: Rect) {
         Constraint::Length(9),
         Constraint::Length(7),
         Constraint::Length(5),
-        Constraint::Length(BAR as u16 + 21),
+        Constraint::Length(BAR as u16 + 2),
     ];
     let table = Table::new(rows, widths)
         .header(header)

@@ -85,7 +85,20 @@ pub fn draw(state: &State, theme: &Theme, frame: &mut Frame<'_>, area: Rect) {
 }
 
 fn help(state: &State, scroll: u16, theme: &Theme, frame: &mut Frame<'_>, area: Rect) {
-    let rows = state.keymap.rows(state.screen_mode());
+    // Checklist keys beyond the card's checklist do nothing there: not listed.
+    let items = state
+        .card
+        .as_ref()
+        .and_then(|c| c.stage)
+        .map_or(9, |i| state.funnel.stage(i).checklist.len());
+    let rows: Vec<_> = state
+        .keymap
+        .rows(state.screen_mode())
+        .into_iter()
+        .filter(
+            |(a, _)| !matches!(a, crate::tui::action::Action::Item(n) if usize::from(*n) > items),
+        )
+        .collect();
     let lines: Vec<Line> = rows
         .iter()
         .map(|(action, keys)| {
@@ -96,12 +109,26 @@ fn help(state: &State, scroll: u16, theme: &Theme, frame: &mut Frame<'_>, area: 
             ])
         })
         .collect();
-    let rect = centered(area, 76, lines.len() as u16 + 2);
+    let w = area.width.saturating_sub(4).min(110);
+    let inner = w.saturating_sub(2).max(1) as usize;
+    let rows: usize = lines.iter().map(|l| l.width().max(1).div_ceil(inner)).sum();
+    let rect = centered(area, w, rows as u16 + 2);
     frame.render_widget(Clear, rect);
-    let block = Block::default().borders(Borders::ALL).title(format!(
-        " {} · {} ",
-        msg::HELP_TITLE,
-        state.screen_mode().name()
-    ));
-    frame.render_widget(Paragraph::new(lines).block(block).scroll((scroll, 0)), rect);
+    let scrolls = rows as u16 + 2 > rect.height;
+    let scroll = scroll.min((rows as u16 + 2).saturating_sub(rect.height));
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .title(format!(
+            " {} · {} ",
+            msg::HELP_TITLE,
+            state.screen_mode().name()
+        ))
+        .title(Line::from(if scrolls { msg::HELP_SCROLLS } else { "" }).right_aligned());
+    frame.render_widget(
+        Paragraph::new(lines)
+            .block(block)
+            .wrap(ratatui::widgets::Wrap { trim: false })
+            .scroll((scroll, 0)),
+        rect,
+    );
 }

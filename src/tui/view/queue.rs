@@ -108,7 +108,8 @@ pub fn draw(state: &State, theme: &Theme, frame: &mut Frame<'_>, area: Rect) {
     let table = Table::new(rows, widths)
         .header(header)
         .block(block)
-        .row_highlight_style(theme.selected);
+        .row_highlight_style(theme.selected)
+        .highlight_symbol("▶");
     let mut ts = TableState::default().with_selected(Some(q.selected - first));
     frame.render_stateful_widget(table, table_area, &mut ts);
 }
