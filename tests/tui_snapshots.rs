@@ -1,0 +1,397 @@
+//! What the reviewer shows, screen by screen: the state is built by pressing the keys a user
+//! presses (through the default keymap), then drawn on a test terminal and kept as a text
+//! snapshot at 80×24 (the smallest size the reviewer accepts) and 120×40. The demo store's
+//! frozen clock keeps idle days and dates stable.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use chrono::NaiveDateTime;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::buffer::Buffer;
+
+use okk::store::Store;
+use okk::sync::{ImportOptions, import_file};
+use okk::tui::desk::Desk;
+use okk::tui::keymap::{Key, Keymap};
+use okk::tui::state::{Screen, State};
+use okk::tui::update::{handle_key, load_stages};
+use okk::tui::view::{Theme, view};
+
+/// The demo's "today" (`okk demo` freezes the store's clock there).
+const CLOCK: &str = "2026-11-20 12:00:00";
+const AUDITOR: &str = "Контролёр Анна";
+const SIZES: [(u16, u16); 2] = [(80, 24), (120, 40)];
+
+/// A reviewer open on a store of its own.
+struct Desktop {
+    // Holds the store's directory until the test ends.
+    _dir: tempfile::TempDir,
+    state: State,
+    desk: Desk,
+}
+
+/// A fresh store from `csv` (the amoCRM profile is detected from its headers), rules run, the
+/// reviewer on the funnel screen.
+fn desktop(csv: &Path) -> Desktop {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut store = Store::open(&dir.path().join("okk.db")).expect("open store");
+    store
+        .set_meta(okk::app::audit::CLOCK, CLOCK)
+        .expect("set clock");
+    let clock = NaiveDateTime::parse_from_str(CLOCK, "%Y-%m-%d %H:%M:%S").expect("clock");
+    let funnel = okk::funnel::default_funnel();
+    let opts = ImportOptions {
+        now: clock,
+        ..ImportOptions::default()
+    };
+    import_file(&mut store, &funnel, csv, &opts).expect("import");
+    let fingerprint = "snapshot-tests".to_string();
+    okk::app::audit::refresh(&mut store, &funnel, &fingerprint, true).expect("rules");
+    let funnel = Arc::new(funnel);
+    let desk = Desk::new(
+        store,
+        funnel.clone(),
+        AUDITOR.to_string(),
+        fingerprint,
+        Some(clock),
+    );
+    let mut state = State::new(funnel, AUDITOR.to_string(), Keymap::default());
+    state.now = desk.now();
+    load_stages(&mut state, &desk).expect("stages");
+    Desktop {
+        _dir: dir,
+        state,
+        desk,
+    }
+}
+
+fn repo(rel: &str) -> std::path::PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join(rel)
+}
+
+fn demo() -> Desktop {
+    desktop(&repo("assets/demo/amocrm_deals.csv"))
+}
+
+fn hostile() -> Desktop {
+    desktop(&repo("tests/fixtures/tui/hostile_amocrm.csv"))
+}
+
+impl Desktop {
+    /// Presses keys named as in the keymap (`a`, `enter`, `esc`, `/` …), one after another.
+    fn press(&mut self, keys: &[&str]) -> &mut Self {
+        for k in keys {
+            let key = Key::parse(k).unwrap_or_else(|| panic!("key {k:?}"));
+            handle_key(&mut self.state, key, &mut self.desk);
+        }
+        self
+    }
+
+    /// Types text one character at a time (`\n` is enter).
+    fn type_text(&mut self, text: &str) -> &mut Self {
+        for c in text.chars() {
+            let key = if c == '\n' {
+                Key::parse("enter").expect("enter")
+            } else {
+                Key::char(c)
+            };
+            handle_key(&mut self.state, key, &mut self.desk);
+        }
+        self
+    }
+
+    /// Moves the funnel screen's selection down to the stage `name`.
+    fn select_stage(&mut self, name: &str) -> &mut Self {
+        let row = self
+            .state
+            .stages
+            .iter()
+            .position(|r| r.name == name)
+            .unwrap_or_else(|| panic!("no stage {name}"));
+        assert_eq!(self.state.screen, Screen::Funnel);
+        for _ in 0..row {
+            self.press(&["j"]);
+        }
+        assert_eq!(self.state.stage_selected, row);
+        self
+    }
+
+    fn buffer(&self, width: u16, height: u16, theme: &Theme) -> Buffer {
+        let mut terminal = Terminal::new(TestBackend::new(width, height)).expect("terminal");
+        terminal
+            .draw(|f| view(&self.state, theme, f))
+            .expect("draw");
+        terminal.backend().buffer().clone()
+    }
+
+    /// The screen as text: one quoted line per row (cells hidden behind a wide character are
+    /// listed after the row).
+    fn screen(&self, width: u16, height: u16) -> String {
+        let mut terminal = Terminal::new(TestBackend::new(width, height)).expect("terminal");
+        terminal
+            .draw(|f| view(&self.state, &Theme::plain(), f))
+            .expect("draw");
+        terminal.backend().to_string()
+    }
+
+    /// `NAME_80x24` and `NAME_120x40`.
+    fn snap(&self, name: &str) {
+        for (w, h) in SIZES {
+            insta::assert_snapshot!(format!("{name}_{w}x{h}"), self.screen(w, h));
+        }
+    }
+}
+
+// ---- the funnel, the queue ------------------------------------------------------------------
+
+#[test]
+fn funnel() {
+    let d = demo();
+    assert_eq!(d.state.screen, Screen::Funnel);
+    d.snap("funnel");
+}
+
+#[test]
+fn queue() {
+    let mut d = demo();
+    d.press(&["enter"]);
+    assert_eq!(d.state.screen, Screen::Queue);
+    d.snap("queue");
+}
+
+#[test]
+fn queue_with_a_filter_typed() {
+    let mut d = demo();
+    d.press(&["j", "enter", "/"]).type_text("смирн");
+    assert!(d.state.queue.as_ref().is_some_and(|q| q.filtering));
+    d.snap("queue_filter");
+}
+
+// ---- the card and what is done on it --------------------------------------------------------
+
+#[test]
+fn card() {
+    let mut d = demo();
+    d.press(&["enter", "enter"]);
+    assert_eq!(d.state.screen, Screen::Card);
+    d.snap("card");
+}
+
+#[test]
+fn card_after_toggling_a_checklist_item() {
+    let mut d = demo();
+    d.press(&["enter", "enter", "1"]);
+    d.snap("card_item_toggled");
+}
+
+#[test]
+fn card_in_colour() {
+    let mut d = demo();
+    d.press(&["enter", "enter"]);
+    insta::assert_debug_snapshot!("card_colour_120x40", d.buffer(120, 40, &Theme::colour()));
+}
+
+#[test]
+fn stage_picker_with_a_query() {
+    let mut d = demo();
+    d.press(&["enter", "enter", "x"]).type_text("встр");
+    d.snap("stage_picker");
+}
+
+#[test]
+fn owner_picker() {
+    let mut d = demo();
+    d.press(&["enter", "enter", "r"]);
+    d.snap("owner_picker");
+}
+
+#[test]
+fn field_picker_then_field_value() {
+    let mut d = demo();
+    d.press(&["enter", "enter", "e"]);
+    d.snap("field_picker");
+    d.press(&["enter"]);
+    d.snap("field_input");
+}
+
+#[test]
+fn comment_box_with_text() {
+    let mut d = demo();
+    d.press(&["enter", "enter", "c"])
+        .type_text("Клиент просил перезвонить в четверг,\nзвонка в истории нет.");
+    d.snap("comment");
+}
+
+#[test]
+fn help_on_the_card() {
+    let mut d = demo();
+    d.press(&["enter", "enter", "?"]);
+    d.snap("help_card");
+}
+
+#[test]
+fn help_on_the_funnel() {
+    let mut d = demo();
+    d.press(&["?"]);
+    d.snap("help_funnel");
+}
+
+// ---- a stage reviewed to the end, a terminal too small -----------------------------------
+
+#[test]
+fn stage_done_offers_the_next_stage() {
+    let mut d = demo();
+    d.select_stage("Договор");
+    d.press(&["enter", "enter"]);
+    let mut verdicts = 0;
+    while d.state.screen == Screen::Card {
+        d.press(&["a"]);
+        verdicts += 1;
+        assert!(verdicts <= 40, "the queue of Договор never ends");
+    }
+    let q = d.state.queue.as_ref().expect("queue");
+    assert!(q.finished(), "every card has a verdict");
+    assert_eq!(verdicts, q.items.len());
+    d.snap("stage_done");
+}
+
+#[test]
+fn terminal_too_small() {
+    let mut d = demo();
+    d.press(&["enter", "enter"]);
+    for (w, h) in [(79, 24), (60, 20)] {
+        insta::assert_snapshot!(format!("too_small_{w}x{h}"), d.screen(w, h));
+    }
+}
+
+// ---- hostile text ---------------------------------------------------------------------------
+
+/// Characters that must not reach a terminal: controls (C0, DEL, C1) and the invisible
+/// direction and format marks a card could reorder text with.
+fn forbidden(c: char) -> bool {
+    c.is_control()
+        || matches!(
+            c,
+            '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{061c}'
+        )
+}
+
+/// Every cell holds printable text; each row's symbols add up to exactly the terminal's width
+/// (a wide character takes its cell and hides the next one); and box borders sit at the columns
+/// they are drawn at, on every body row.
+fn assert_screen_sound(buf: &Buffer, border_columns: &[u16]) {
+    let area = buf.area;
+    for y in 0..area.height {
+        let mut width = 0usize;
+        let mut hidden = 0usize;
+        for x in 0..area.width {
+            let cell = &buf[(x, y)];
+            let sym = cell.symbol();
+            if let Some(c) = sym.chars().find(|&c| forbidden(c)) {
+                panic!("cell ({x}, {y}) holds {c:?} in {sym:?}");
+            }
+            if hidden > 0 {
+                hidden -= 1;
+                continue;
+            }
+            let w = ratatui::text::Span::raw(sym).width();
+            width += w;
+            hidden = w.saturating_sub(1);
+        }
+        assert_eq!(
+            width, area.width as usize,
+            "row {y} is {width} columns wide"
+        );
+    }
+    // The body: between the title bar and the status and hint lines.
+    for y in 1..area.height.saturating_sub(2) {
+        for &x in border_columns {
+            let sym = buf[(x, y)].symbol();
+            assert!(
+                ["│", "┐", "┘", "┤"].contains(&sym),
+                "row {y}: column {x} holds {sym:?}, not a right border"
+            );
+        }
+    }
+}
+
+#[test]
+#[should_panic = "holds '\\u{1b}'"]
+fn the_soundness_check_sees_an_escape() {
+    // ratatui drops control characters from strings itself; a cell can still be set to one.
+    let mut buf = Buffer::with_lines(["ab│"]);
+    buf[(1, 0)].set_symbol("\x1b");
+    assert_screen_sound(&buf, &[]);
+}
+
+#[test]
+#[should_panic = "holds '\\u{202e}'"]
+fn the_soundness_check_sees_a_bidi_override() {
+    let mut buf = Buffer::with_lines(["ab│"]);
+    buf[(1, 0)].set_symbol("b\u{202e}");
+    assert_screen_sound(&buf, &[]);
+}
+
+#[test]
+#[should_panic = "columns wide"]
+fn the_soundness_check_sees_a_row_of_the_wrong_width() {
+    // A character of no width in a cell of its own shifts the rest of the row left.
+    let mut buf = Buffer::with_lines(["ab│"]);
+    buf[(1, 0)].set_symbol("\u{200b}");
+    assert_screen_sound(&buf, &[]);
+}
+
+#[test]
+#[should_panic = "not a right border"]
+fn the_soundness_check_sees_a_border_out_of_its_column() {
+    let buf = Buffer::with_lines(["title", "ab│ ", "ab │", "hints", "hints"]);
+    assert_screen_sound(&buf, &[2]);
+}
+
+#[test]
+fn hostile_text_is_made_visible_and_keeps_the_layout() {
+    let mut d = hostile();
+    d.snap("hostile_funnel");
+    for (w, h) in SIZES {
+        assert_screen_sound(&d.buffer(w, h, &Theme::plain()), &[w - 1]);
+    }
+    d.select_stage("Первичный контакт").press(&["enter"]);
+    assert_eq!(d.state.queue.as_ref().map(|q| q.items.len()), Some(2));
+    d.snap("hostile_queue");
+    for (w, h) in SIZES {
+        assert_screen_sound(&d.buffer(w, h, &Theme::plain()), &[w - 1]);
+    }
+    d.press(&["enter"]);
+    let card = &d.state.card.as_ref().expect("a card is open").detail.card;
+    assert_eq!(card.external_id, "777001");
+    let title = card.title.as_deref().unwrap_or_default();
+    assert_eq!(title.chars().count(), 5000);
+    // The store keeps the CRM's text as it came: making it safe is the view's work.
+    assert!(title.contains('\x1b') && title.contains('\u{202e}'));
+    assert!(card.notes.iter().any(|n| n.len() == 200 * 1024));
+    d.snap("hostile_card");
+    for (w, h) in SIZES {
+        // The card's box ends where the review's boxes begin (see view/card.rs: the right
+        // pane is 2/5 of the width, at least 36 columns); the right pane ends at the edge.
+        let right = (w * 2 / 5).max(36);
+        assert_screen_sound(&d.buffer(w, h, &Theme::plain()), &[w - right - 1, w - 1]);
+    }
+    // Scrolled to the end of the cut 200 KB note.
+    d.press(&["G"]);
+    d.snap("hostile_card_end");
+    for (w, h) in SIZES {
+        let right = (w * 2 / 5).max(36);
+        assert_screen_sound(&d.buffer(w, h, &Theme::plain()), &[w - right - 1, w - 1]);
+    }
+}
+
+#[test]
+fn empty_queue() {
+    // The hostile store has no card in the first stage (an extra-control one).
+    let mut d = hostile();
+    d.press(&["enter"]);
+    assert_eq!(d.state.queue.as_ref().map(|q| q.items.len()), Some(0));
+    d.snap("queue_empty");
+}
