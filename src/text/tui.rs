@@ -206,3 +206,27 @@ pub fn more_text(bytes: usize) -> String {
 pub fn more_notes(n: usize) -> String {
     format!("… {n} more notes not shown")
 }
+
+/// How the card names a field: okk's own fields by a word, the CRM's by their header.
+pub fn field_label(name: &str) -> &str {
+    use crate::domain::SystemField as S;
+    match S::from_name(name) {
+        Some(S::Title) => "Title",
+        Some(S::Pipeline) => "Pipeline",
+        Some(S::Owner) => "Owner",
+        Some(S::Amount) => "Budget",
+        Some(S::Currency) => "Currency",
+        Some(S::CreatedAt) => "Created",
+        Some(S::UpdatedAt) => "Updated",
+        Some(S::ClosedAt) => "Closed",
+        Some(S::ExpectedCloseAt) => "Expected close",
+        Some(S::LastActivityAt) => "Last activity",
+        Some(S::Contact) => "Contact",
+        Some(S::Company) => "Company",
+        Some(S::Phone) => "Phone",
+        Some(S::Email) => "Email",
+        Some(S::Tags) => "Tags",
+        Some(S::Notes) => "Notes",
+        _ => name,
+    }
+}

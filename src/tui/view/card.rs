@@ -142,7 +142,10 @@ fn card_lines(state: &State, c: &CardState, theme: &Theme, width: u16) -> Vec<Li
         };
         let name_style = if own { theme.bold } else { theme.dim };
         lines.push(Line::from(vec![
-            Span::styled(format!("  {}: ", clip(&name, 40)), name_style),
+            Span::styled(
+                format!("  {}: ", clip(msg::field_label(&name), 40)),
+                name_style,
+            ),
             value,
         ]));
     }
