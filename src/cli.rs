@@ -47,6 +47,11 @@ pub enum Command {
     Review(ReviewArgs),
     /// Print the active key table (defaults with the config file's rebindings).
     Keys,
+    /// Move reviews and lead decisions between laptops.
+    Bundle {
+        #[command(subcommand)]
+        command: BundleCommand,
+    },
     /// Check or show the funnel config.
     Funnel {
         #[command(subcommand)]
@@ -176,4 +181,34 @@ pub enum FunnelCommand {
     Check,
     /// Print the funnel: stages in order, what each demands, its checklist.
     Show,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum BundleCommand {
+    /// Write this store's reviews and lead decisions to one file (with a checksum).
+    Export(BundleExportArgs),
+    /// Merge bundles into this store: importing twice, or in another order, gives the same
+    /// store; a damaged bundle is refused whole.
+    Import {
+        #[arg(required = true, value_name = "FILE")]
+        files: Vec<PathBuf>,
+        /// Print the report as JSON, one object per file.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct BundleExportArgs {
+    #[arg(long, value_name = "FILE")]
+    pub out: PathBuf,
+    /// Only what was made or withdrawn on or after this date (YYYY-MM-DD).
+    #[arg(long, value_name = "DATE", conflicts_with = "all")]
+    pub since: Option<chrono::NaiveDate>,
+    /// Everything (the default).
+    #[arg(long)]
+    pub all: bool,
+    /// Replace FILE if it exists.
+    #[arg(long)]
+    pub force: bool,
 }

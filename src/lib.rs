@@ -3,6 +3,7 @@
 //! (commands), `text` (every user-facing string).
 
 pub mod app;
+pub mod bundle;
 pub mod cli;
 pub mod domain;
 pub mod funnel;

@@ -1,6 +1,7 @@
 //! Commands: each takes parsed arguments, opens what it needs, and prints its result.
 
 pub mod audit;
+mod bundle;
 mod check;
 pub mod config;
 pub mod demo;
@@ -43,6 +44,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Import(args) => import::run(&paths, args),
         Command::Review(args) => review::run(&paths, args),
         Command::Keys => keys::run(&paths),
+        Command::Bundle { command } => bundle::run(&paths, command),
         Command::Stats(args) => stats::run(&paths, args),
         Command::Check(args) => check::run(&paths, args),
         Command::Queue(args) => queue::run(&paths, args),

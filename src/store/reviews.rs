@@ -58,11 +58,22 @@ impl Store {
         let tx = self
             .conn
             .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let supersedes: Option<String> = tx
+            .query_row(
+                &format!(
+                    "SELECT id FROM reviews WHERE card_source = ?1 AND card_external_id = ?2
+                       AND auditor = ?3 AND {CURRENT} ORDER BY created_at DESC, id DESC LIMIT 1"
+                ),
+                params![card.source, card.external_id, stamp.auditor],
+                |r| r.get(0),
+            )
+            .optional()?;
         tx.execute(
             "INSERT INTO reviews (id, card_id, card_source, card_external_id, auditor, stage,
                  verdict, checklist, score, suggested_stage, suggested_owner, corrections,
-                 comment, card_hash, funnel_fingerprint, created_at, seconds_spent)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
+                 comment, card_hash, funnel_fingerprint, created_at, seconds_spent, supersedes)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17,
+                     ?18)",
             params![
                 id,
                 card.card_id,
@@ -81,16 +92,10 @@ impl Store {
                 stamp.funnel_fingerprint,
                 fmt_time(&stamp.now),
                 review.seconds_spent,
+                supersedes,
             ],
         )?;
-        // After the insert: superseded_by is a foreign key to the new row.
-        tx.execute(
-            &format!(
-                "UPDATE reviews SET superseded_by = ?1
-                 WHERE card_id = ?2 AND auditor = ?3 AND id <> ?1 AND {CURRENT}"
-            ),
-            params![id, card.card_id, stamp.auditor],
-        )?;
+        settle_current(&tx, &card.source, &card.external_id, stamp.auditor)?;
         tx.execute(
             "DELETE FROM drafts WHERE card_id = ?1 AND auditor = ?2",
             params![card.card_id, stamp.auditor],
@@ -109,11 +114,16 @@ impl Store {
             "UPDATE reviews SET withdrawn_at = ?2 WHERE id = ?1 AND withdrawn_at IS NULL",
             params![id, fmt_time(&now)],
         )?;
-        tx.execute(
-            "UPDATE reviews SET superseded_by = NULL
-             WHERE superseded_by = ?1 AND withdrawn_at IS NULL",
-            [id],
-        )?;
+        let group: Option<(String, String, String)> = tx
+            .query_row(
+                "SELECT card_source, card_external_id, auditor FROM reviews WHERE id = ?1",
+                [id],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+            .optional()?;
+        if let Some((source, external_id, auditor)) = group {
+            settle_current(&tx, &source, &external_id, &auditor)?;
+        }
         tx.commit()?;
         Ok(())
     }
@@ -197,4 +207,62 @@ impl Store {
         let rows = stmt.query_map([], |r| r.get(0))?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
+}
+
+/// Decides which of an auditor's reviews of a card is current, from facts that never change
+/// once written (which review each one replaced, which were withdrawn), and stores the answer
+/// in `superseded_by`. A review is replaced when a review not withdrawn descends from it
+/// through `supersedes` links (withdrawn links included: undoing the middle of three keeps the
+/// last). Of the reviews nothing replaced, the latest (then the greatest id) is current; two
+/// laptops that each judged the card leave two such heads, and the later one wins.
+pub(crate) fn settle_current(
+    tx: &rusqlite::Transaction<'_>,
+    source: &str,
+    external_id: &str,
+    auditor: &str,
+) -> Result<(), StoreError> {
+    use std::collections::{HashMap, HashSet};
+    let mut stmt = tx.prepare_cached(
+        "SELECT id, supersedes, withdrawn_at IS NOT NULL, created_at FROM reviews
+         WHERE card_source = ?1 AND card_external_id = ?2 AND auditor = ?3",
+    )?;
+    let rows: Vec<(String, Option<String>, bool, String)> = stmt
+        .query_map(params![source, external_id, auditor], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+        })?
+        .collect::<Result<_, _>>()?;
+    let parent: HashMap<&str, &str> = rows
+        .iter()
+        .filter_map(|(id, sup, ..)| sup.as_deref().map(|s| (id.as_str(), s)))
+        .collect();
+    let mut replaced: HashSet<&str> = HashSet::new();
+    for (id, _, withdrawn, _) in &rows {
+        if *withdrawn {
+            continue;
+        }
+        // Walk up the links; a cycle (only a corrupt bundle could make one) stops the walk.
+        let mut seen = HashSet::from([id.as_str()]);
+        let mut at = id.as_str();
+        while let Some(&up) = parent.get(at) {
+            if !seen.insert(up) {
+                break;
+            }
+            replaced.insert(up);
+            at = up;
+        }
+    }
+    let current = rows
+        .iter()
+        .filter(|(id, _, withdrawn, _)| !withdrawn && !replaced.contains(id.as_str()))
+        .max_by(|a, b| a.3.cmp(&b.3).then(a.0.cmp(&b.0)))
+        .map(|r| r.0.clone());
+    let mut set = tx.prepare_cached("UPDATE reviews SET superseded_by = ?2 WHERE id = ?1")?;
+    for (id, _, withdrawn, _) in &rows {
+        let by = match &current {
+            Some(c) if !withdrawn && c != id => Some(c.as_str()),
+            _ => None,
+        };
+        set.execute(params![id, by])?;
+    }
+    Ok(())
 }

@@ -162,6 +162,16 @@ CREATE TABLE meta (
 );
 "#
     ),
+    // 3: a review names the review it replaced. Which review is current is derived from these
+    // links and withdrawals alone, so merging bundles from several laptops gives the same answer
+    // in any order; `superseded_by` is kept as a cache of that answer.
+    r#"
+ALTER TABLE reviews ADD COLUMN supersedes TEXT;
+UPDATE reviews SET supersedes = (SELECT o.id FROM reviews o WHERE o.superseded_by = reviews.id
+                                 ORDER BY o.created_at LIMIT 1);
+CREATE INDEX reviews_created ON reviews (created_at);
+CREATE INDEX lead_decisions_created ON lead_decisions (created_at);
+"#,
 ];
 
 pub fn latest() -> i64 {

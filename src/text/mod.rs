@@ -1,6 +1,7 @@
 //! Every user-facing string lives under this module, one file per area, so that a Russian
 //! interface is a translation of these files and not a hunt through the code.
 pub mod app;
+pub mod bundle;
 pub mod check;
 pub mod funnel;
 pub mod import;
