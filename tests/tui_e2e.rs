@@ -632,3 +632,290 @@ fn wait_for_store<T>(desk: &Desk, what: &str, ready: impl Fn(&Desk) -> Option<T>
         std::thread::sleep(Duration::from_millis(50));
     }
 }
+
+// ---- the terminal -----------------------------------------------------------------------------
+
+/// A card whose text is an attack on the terminal (escape sequences that retitle the window,
+/// clear the screen or recolour it, a bidi override, a 5,000-character title, a 200 KB note)
+/// is shown as inert text, with CJK and emoji intact, and the layout holds.
+#[test]
+fn hostile_card_text_is_shown_inert_and_the_layout_holds() {
+    let desk = Desk::new();
+    // The fixture holds the escapes; the sizes are built here rather than kept in a 200 KB file.
+    let mut csv = std::fs::read_to_string(repo().join("tests/fixtures/tui/hostile_cards.csv"))
+        .expect("the fixture");
+    let title = format!("Огромная {}", "сделка ".repeat(714));
+    assert!(title.chars().count() >= 5000);
+    let note: String = (1..)
+        .map(|i| format!("Строка {i} длинного примечания, которое никто не дочитает.\n"))
+        .scan(0, |len, line| {
+            *len += line.len();
+            (*len <= 200 * 1024).then_some(line)
+        })
+        .collect();
+    csv.push_str(&format!(
+        "\"900003\",\"{title}\",\"1000000\",\"Попова Анна\",\"20.11.2026 10:00:00\",\
+         \"20.11.2026 11:00:00\",\"\",\"{note}\",\"Квалификация\",\"Продажи недвижимости\",\
+         \"Огромнов Олег\",\"+7 900 000-00-03\"\n"
+    ));
+    let file = desk.dir.path().join("hostile.csv");
+    std::fs::write(&file, csv).unwrap();
+    desk.import(&["--profile", "amocrm", &path_arg(&file)]);
+
+    let mut term = review_stage(&desk, "Первичный контакт", "anna");
+    let screen = term.wait_for("北京");
+    // The escapes are on screen as pictures, not obeyed.
+    for shown in [
+        "␛]0;pwned␇",
+        "␛[2J",
+        "␛[31mКРАСНЫЙ␛[0m",
+        "🚀",
+        "😀",
+        "中文备注",
+    ] {
+        assert!(screen.contains(shown), "«{shown}» not on screen:\n{screen}");
+    }
+    assert_layout(&term, 120, 40);
+    let raw = String::from_utf8_lossy(&term.raw_output()).into_owned();
+    // The bidi override became �, which vt100 keeps off its grid (a real terminal shows it).
+    assert!(
+        raw.contains("\u{fffd}наоборот"),
+        "no placeholder for the bidi override"
+    );
+    assert_nothing_obeyed(&term);
+
+    // The correction box shows the field's current value: still inert.
+    term.send("e");
+    term.wait_for("Correct field");
+    term.send("title");
+    term.wait_for("▶ title");
+    term.send(keys::ENTER);
+    term.wait_for("New value of «title»");
+    term.send(keys::ESC);
+    term.wait_gone("New value of «title»");
+    assert_nothing_obeyed(&term);
+
+    // The queue lists the same title, as inert.
+    term.send("q");
+    let queue = term.wait_for("Title");
+    assert!(queue.contains("␛]0;pwned␇"), "{queue}");
+    assert_layout(&term, 120, 40);
+
+    // Next stage: the huge card, cut to fit, quick to open and to scroll.
+    term.send("n");
+    let screen = term.wait_for("#900003");
+    assert!(screen.contains("Огромная сделка"), "{screen}");
+    assert_layout(&term, 120, 40);
+    term.send(keys::PGDN);
+    term.wait_gone("Owner    Попова Анна");
+    term.send("G");
+    let screen = term.wait_for("KB more not shown");
+    assert!(screen.contains("┌ #900003"), "{screen}");
+    assert_layout(&term, 120, 40);
+    quit_from_card(&mut term);
+    assert_nothing_obeyed(&term);
+}
+
+/// None of the fixture's sequences reached the terminal as bytes, and the terminal was never
+/// asked to retitle the window or ring the bell.
+fn assert_nothing_obeyed(term: &Term) {
+    let raw = String::from_utf8_lossy(&term.raw_output()).into_owned();
+    for sequence in [
+        "\x1b]0;pwned",
+        "\x1b]2;pwned",
+        "\x1b[2J\x1b[31mКРАСНЫЙ",
+        "\x1b[H\x1b[2Jпосле",
+        "\x1b[5mмигает",
+        "\x1b[8mневидимый",
+        "\u{202e}",
+    ] {
+        assert!(!raw.contains(sequence), "{sequence:?} reached the terminal");
+    }
+    term.with_events(|e| {
+        assert!(
+            e.titles.iter().all(|t| !t.contains("pwned")),
+            "the window was retitled: {:?}",
+            e.titles
+        );
+        assert_eq!(e.bells, 0, "the card rang the bell");
+    });
+}
+
+/// The frame of the reviewer: the title bar on top, the hint bar at the bottom, and every row of
+/// the body boxed on both sides (a wide character or an escape that moved the cursor would
+/// push a border out of place).
+fn assert_layout(term: &Term, cols: u16, rows: u16) {
+    let screen = term.screen();
+    term.with_screen(|s| {
+        assert_eq!(
+            s.size(),
+            (rows.try_into().unwrap(), cols.try_into().unwrap())
+        );
+        let row = |r: u16| s.contents_between(r, 0, r, cols);
+        assert!(row(0).starts_with(" okk · "), "title bar:\n{screen}");
+        assert!(
+            row(0).trim_end().ends_with("? help"),
+            "title bar:\n{screen}"
+        );
+        let corner = |r: u16, c: u16| s.cell(r, c).map(|c| c.contents().to_string());
+        for r in 1..rows - 2 {
+            let (first, last) = (corner(r, 0), corner(r, cols - 1));
+            let edge =
+                |c: &Option<String>| matches!(c.as_deref(), Some("│" | "┌" | "└" | "┐" | "┘"));
+            assert!(
+                edge(&first) && edge(&last),
+                "row {r} is not boxed ({first:?} … {last:?}):\n{screen}"
+            );
+        }
+        assert!(
+            row(rows - 1)
+                .trim_start()
+                .starts_with(|c: char| c.is_alphanumeric()),
+            "hint bar:\n{screen}"
+        );
+    });
+}
+
+/// The terminal is given back as it was found, whether the auditor quits with q or ctrl-c:
+/// main screen, cursor visible, line editing and echo on.
+#[test]
+fn the_terminal_is_restored_after_q_and_after_ctrl_c() {
+    let desk = demo_desk();
+    for (how, keys) in [("q", "q"), ("ctrl-c", keys::CTRL_C)] {
+        let mut term = okk(&desk, &["review", "--auditor", "anna"], 100, 30).start(desk.dir.path());
+        term.wait_for("To review");
+        term.with_screen(|s| {
+            assert!(
+                s.alternate_screen() && s.hide_cursor(),
+                "the reviewer owns the screen"
+            );
+        });
+        assert!(!term.line_editing(), "raw mode while the reviewer runs");
+        term.send(keys);
+        let status = term.wait_exit();
+        assert!(status.success(), "{how}: okk exited with {status}");
+        term.with_screen(|s| {
+            assert!(
+                !s.alternate_screen(),
+                "{how}: still on the alternate screen"
+            );
+            assert!(!s.hide_cursor(), "{how}: the cursor is still hidden");
+        });
+        assert!(
+            term.line_editing(),
+            "{how}: the terminal is left in raw mode"
+        );
+    }
+}
+
+/// The auditor resizes the window: every size redraws the whole frame, too small a window
+/// says so, and the reviewer carries on when it grows back.
+#[test]
+fn resizing_redraws_and_too_small_says_so() {
+    let desk = demo_desk();
+    let mut term = review_stage(&desk, STAGE, "anna");
+    assert_layout(&term, 120, 40);
+    for (cols, rows) in [(80, 24), (60, 20), (100, 30)] {
+        term.resize(cols, rows);
+        if cols < 80 {
+            term.wait_for("okk needs a terminal of at least 80×24");
+            let screen = term.screen();
+            assert!(
+                !screen.contains("┌ #"),
+                "no card under the message:\n{screen}"
+            );
+        } else {
+            term.wait_until(&format!("a {cols}×{rows} frame"), |s| {
+                let last = s.contents_between(0, 0, 0, cols);
+                last.trim_end().ends_with("? help") && !s.contents().contains("needs a terminal")
+            });
+            assert_layout(&term, cols, rows);
+        }
+    }
+    // Still working at the new size.
+    verdict(&mut term, "a", "ok");
+    assert_layout(&term, 100, 30);
+    quit_from_card(&mut term);
+    assert_eq!(reviews(&desk).len(), 1);
+}
+
+/// With NO_COLOR the card screen draws without a single colour, and what is selected still
+/// stands out, in reverse video.
+#[test]
+fn no_color_draws_without_colour_and_selection_in_reverse() {
+    let desk = demo_desk();
+    let mut term = okk(
+        &desk,
+        &["review", "--stage", STAGE, "--auditor", "anna"],
+        120,
+        40,
+    )
+    .env("NO_COLOR", "1")
+    .start(desk.dir.path());
+    term.wait_for("┌ #");
+    term.wait_for("Checklist");
+    assert_layout(&term, 120, 40);
+    let uncoloured = |s: &vt100::Screen| {
+        (0..40).all(|r| {
+            (0..120).all(|c| {
+                s.cell(r, c).is_none_or(|cell| {
+                    cell.fgcolor() == vt100::Color::Default
+                        && cell.bgcolor() == vt100::Color::Default
+                })
+            })
+        })
+    };
+    term.with_screen(|s| assert!(uncoloured(s), "a colour on screen:\n{}", s.contents()));
+
+    // The stage picker: the chosen row is the one in reverse video.
+    term.send("x");
+    term.wait_for("Move to stage");
+    term.with_screen(|s| {
+        assert!(uncoloured(s));
+        let selected = reversed_rows(s);
+        let rows: Vec<String> = selected
+            .iter()
+            .map(|r| s.contents_between(*r, 0, *r, 120))
+            .collect();
+        assert!(
+            rows.iter().any(|r| r.contains("▶ Первичный контакт")),
+            "the picked row is not reversed: {rows:#?}"
+        );
+        assert!(
+            !rows.iter().any(|r| r.contains("Квалификация")),
+            "an unpicked row is reversed: {rows:#?}"
+        );
+    });
+    term.send(keys::ESC);
+    term.wait_gone("Move to stage");
+
+    // The queue: the selected card is the reversed row.
+    let id = card_id(&term.screen());
+    term.send("q");
+    term.wait_for("Title");
+    term.with_screen(|s| {
+        let rows: Vec<String> = reversed_rows(s)
+            .iter()
+            .map(|r| s.contents_between(*r, 0, *r, 120))
+            .collect();
+        assert!(rows.iter().any(|r| r.contains(&id)), "{rows:#?}");
+        assert_eq!(rows.len(), 2, "the title bar and one queue row: {rows:#?}");
+    });
+    term.send("q");
+    term.wait_for("To review");
+    term.send("q");
+    assert!(term.wait_exit().success());
+}
+
+/// The rows with a stretch in reverse video (20 cells or more): the title bar is one.
+fn reversed_rows(s: &vt100::Screen) -> Vec<u16> {
+    let (rows, cols) = s.size();
+    (0..rows.get())
+        .filter(|&r| {
+            let inverse = (0..cols.get())
+                .filter(|&c| s.cell(r, c).is_some_and(|cell| cell.inverse()))
+                .count();
+            inverse >= 20
+        })
+        .collect()
+}
