@@ -919,3 +919,129 @@ fn reversed_rows(s: &vt100::Screen) -> Vec<u16> {
         })
         .collect()
 }
+
+// ---- command line and config ------------------------------------------------------------------
+
+/// A new auditor runs bare `okk` on an empty store: a word on how to begin, not a blank
+/// reviewer; and `okk keys` lists the card keys by their action names.
+#[test]
+fn bare_okk_on_an_empty_store_says_how_to_begin_and_keys_lists_the_actions() {
+    let desk = Desk::new();
+    for store in ["missing", "without cards"] {
+        let mut term = okk(&desk, &[], 100, 30).start(desk.dir.path());
+        let status = term.wait_exit();
+        assert!(status.success(), "store {store}: okk exited with {status}");
+        let screen = term.screen();
+        assert!(
+            screen.contains("has no cards yet") && screen.contains("okk demo"),
+            "store {store}:\n{screen}"
+        );
+        let raw = String::from_utf8_lossy(&term.raw_output()).into_owned();
+        assert!(
+            !raw.contains("\x1b[?1049h"),
+            "store {store}: the reviewer opened"
+        );
+        // `okk stats` creates the store: the second round finds it, empty.
+        assert!(desk.okk().arg("stats").output().unwrap().status.success());
+    }
+
+    let out = desk.okk().arg("keys").output().unwrap();
+    assert!(out.status.success());
+    let keys = String::from_utf8(out.stdout).unwrap();
+    let card = keys.split("[card]").nth(1).expect("a [card] section");
+    let x = card
+        .lines()
+        .find(|l| l.contains("wrong_stage"))
+        .expect("wrong_stage listed");
+    assert!(x.trim_start().starts_with("x "), "{x}");
+}
+
+/// An auditor who keeps `s` for something else binds stale to `z` in her config file: the
+/// hint bar says so, `z` judges stale, `s` no longer does.
+#[test]
+fn a_rebound_key_from_the_config_file_works_and_shows_in_the_hint_bar() {
+    let desk = demo_desk();
+    let config = desk.dir.path().join("config.toml");
+    std::fs::write(
+        &config,
+        "auditor = \"vera\"\n\n[keys.card]\nstale = \"z\"\n",
+    )
+    .unwrap();
+    let config = path_arg(&config);
+
+    let out = desk
+        .okk()
+        .args(["--config", &config, "keys"])
+        .output()
+        .unwrap();
+    let keys = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        keys.lines()
+            .any(|l| l.split_whitespace().take(2).eq(["z", "stale"])),
+        "{keys}"
+    );
+
+    let mut term = okk(&desk, &["review", "--stage", STAGE], 120, 40)
+        .env("OKK_CONFIG", &config)
+        .start(desk.dir.path());
+    let screen = term.wait_for("auditor vera");
+    term.wait_for("┌ #");
+    let hints = screen.lines().last().unwrap_or_default().to_string();
+    assert!(hints.contains(" z stale"), "hint bar: {hints}");
+    assert!(!hints.contains(" s stale"), "hint bar: {hints}");
+
+    // Help is drawn from the same table.
+    term.send("?");
+    let help = term.wait_for("Keys · card");
+    assert!(
+        help.lines()
+            .any(|l| l.contains("│ z ") && l.contains("verdict stale")),
+        "{help}"
+    );
+    term.send(keys::ESC);
+    term.wait_gone("Keys · card");
+
+    let id = card_id(&term.screen());
+    term.send("s");
+    term.send("z");
+    term.wait_for(&format!("#{id} saved: stale"));
+    quit_from_card(&mut term);
+    let all = reviews(&desk);
+    assert_eq!(all.len(), 1, "s did nothing, z one verdict: {all:#?}");
+    assert_eq!(
+        (
+            all[0].card.as_str(),
+            all[0].verdict.as_str(),
+            all[0].auditor.as_str()
+        ),
+        (id.as_str(), "stale", "vera")
+    );
+}
+
+/// `okk demo` in a terminal: the reviewer opens on a fresh demo store, and after q the
+/// terminal says where that store is (under TMPDIR); the desk's own store is never made.
+#[test]
+fn okk_demo_opens_the_reviewer_and_says_where_its_store_is() {
+    let desk = Desk::new();
+    let mut term = okk(&desk, &["demo"], 100, 30).start(desk.dir.path());
+    let funnel = term.wait_for("To review");
+    assert!(funnel.contains(&format!(" {STAGE} ")), "{funnel}");
+    term.send("q");
+    assert!(term.wait_exit().success());
+    // Read from the bytes: a long temp path would wrap on screen.
+    let raw = String::from_utf8_lossy(&term.raw_output()).into_owned();
+    let at = raw
+        .find("Demo database: ")
+        .unwrap_or_else(|| panic!("no store named:\n{}", term.screen()));
+    let demo_db = raw[at + "Demo database: ".len()..]
+        .lines()
+        .next()
+        .unwrap()
+        .trim_end();
+    assert!(
+        demo_db.starts_with(&path_arg(&desk.tmp_dir())),
+        "{demo_db} is not under TMPDIR"
+    );
+    assert!(std::path::Path::new(demo_db).exists());
+    assert!(!desk.db.exists(), "the demo made {}", desk.db.display());
+}
