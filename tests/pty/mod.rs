@@ -229,7 +229,8 @@ impl Term {
     /// A lone Esc is special: crossterm reads an Esc that arrives with the next key as Alt+key,
     /// so after each one this waits for the screen to change (the popup closing, the filter
     /// clearing) before typing on. Wait for the effect of the keys before an Esc first, so that
-    /// the change seen is the Esc's own.
+    /// the change seen is the Esc's own. An Esc followed by `[` or `O` starts a key sequence
+    /// (an arrow, PgDn) and goes out whole.
     pub fn send(&mut self, keys: &str) {
         let bytes = keys.as_bytes();
         let mut start = 0;
