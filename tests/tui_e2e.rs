@@ -1,0 +1,1047 @@
+//! The reviewer end to end: the real `okk` binary in a pseudo-terminal, driven key by key as an
+//! auditor would, with the store read back afterwards. What the auditor saw on screen must be
+//! what the store keeps, whatever the terminal does (resized, killed) and whatever the CRM sent.
+
+mod common;
+mod pty;
+
+use std::collections::BTreeMap;
+use std::time::{Duration, Instant};
+
+use common::{Desk, funnel_path, path_arg, repo};
+use pty::{Spawn, Term, keys};
+use rusqlite::{Connection, OpenFlags};
+use serde_json::{Value as Json, json};
+
+const STAGE: &str = "Встреча проведена";
+const LOST: &str = "Закрыто и не реализовано";
+
+// ---- helpers ----------------------------------------------------------------------------------
+
+/// A desk holding the demo export (353 amoCRM deals).
+fn demo_desk() -> Desk {
+    let desk = Desk::new();
+    desk.import(&[&path_arg(&repo().join("assets/demo/amocrm_deals.csv"))]);
+    desk
+}
+
+/// `okk --db DB --funnel assets/funnel.toml ARGS` in a `cols`×`rows` terminal.
+fn okk(desk: &Desk, args: &[&str], cols: u16, rows: u16) -> Spawn {
+    let mut all = vec![
+        "--db".to_string(),
+        path_arg(&desk.db),
+        "--funnel".to_string(),
+        path_arg(&funnel_path()),
+    ];
+    all.extend(args.iter().map(|a| a.to_string()));
+    Spawn::new(&all, cols, rows)
+}
+
+/// `okk review --stage STAGE --auditor WHO` at 120×40, waited for until its first card shows.
+fn review_stage(desk: &Desk, stage: &str, auditor: &str) -> Term {
+    let term = okk(
+        desk,
+        &["review", "--stage", stage, "--auditor", auditor],
+        120,
+        40,
+    )
+    .start(desk.dir.path());
+    term.wait_for(&format!("auditor {auditor}"));
+    term.wait_for("┌ #");
+    term
+}
+
+/// The external id of the card on screen, from its box's title `┌ #ID title ─┐`.
+fn card_id(screen: &str) -> String {
+    let at = screen
+        .find("┌ #")
+        .unwrap_or_else(|| panic!("no card on screen:\n{screen}"));
+    screen[at + "┌ #".len()..]
+        .chars()
+        .take_while(|c| !c.is_whitespace())
+        .collect()
+}
+
+/// Presses a verdict key on the card shown and waits for the status line to say it is saved;
+/// the card's id.
+fn verdict(term: &mut Term, key: &str, word: &str) -> String {
+    let id = card_id(&term.screen());
+    term.send(key);
+    term.wait_for(&format!("#{id} saved: {word}"));
+    id
+}
+
+/// The answer mark of checklist item `n` (`✔`, `✘`, `–` or `k/max`), from the right pane.
+fn item_mark(screen: &str, n: u8) -> String {
+    let needle = format!("││{n} ");
+    let line = screen
+        .lines()
+        .find(|l| l.contains(&needle))
+        .unwrap_or_else(|| panic!("no checklist item {n} on screen:\n{screen}"));
+    let rest = &line[line.find(&needle).unwrap() + needle.len()..];
+    rest.split_whitespace().next().unwrap().to_string()
+}
+
+/// The checklist score the screen shows, in percent.
+fn score_shown(screen: &str) -> f64 {
+    let line = screen.lines().find(|l| l.contains("Checklist")).unwrap();
+    let at = line.find("score ").expect("a score") + "score ".len();
+    let pct: String = line[at..]
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .collect();
+    pct.parse().unwrap_or_else(|_| panic!("no score in {line}"))
+}
+
+/// The store, read-only: the tests look, they never write.
+fn read_only(desk: &Desk) -> Connection {
+    let conn = Connection::open_with_flags(
+        &desk.db,
+        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )
+    .expect("open the store read-only");
+    conn.busy_timeout(Duration::from_secs(10)).unwrap();
+    conn
+}
+
+/// One row of `reviews`, the columns a test checks.
+#[derive(Debug, Clone, PartialEq)]
+struct Review {
+    card: String,
+    source: String,
+    auditor: String,
+    stage: String,
+    verdict: String,
+    checklist: Json,
+    score: Option<f64>,
+    suggested_stage: Option<String>,
+    suggested_owner: Option<String>,
+    corrections: Json,
+    comment: Option<String>,
+    superseded: bool,
+    withdrawn: bool,
+}
+
+/// Every review in the store, oldest first, by card external id.
+fn reviews(desk: &Desk) -> Vec<Review> {
+    let conn = read_only(desk);
+    let mut stmt = conn
+        .prepare(
+            "SELECT card_external_id, card_source, auditor, stage, verdict, checklist, score,
+                    suggested_stage, suggested_owner, corrections, comment,
+                    superseded_by IS NOT NULL, withdrawn_at IS NOT NULL
+             FROM reviews ORDER BY created_at, rowid",
+        )
+        .unwrap();
+    let json = |s: Option<String>| s.map_or(Json::Null, |s| serde_json::from_str(&s).unwrap());
+    stmt.query_map([], |r| {
+        Ok(Review {
+            card: r.get(0)?,
+            source: r.get(1)?,
+            auditor: r.get(2)?,
+            stage: r.get(3)?,
+            verdict: r.get(4)?,
+            checklist: json(r.get(5)?),
+            score: r.get(6)?,
+            suggested_stage: r.get(7)?,
+            suggested_owner: r.get(8)?,
+            corrections: json(r.get(9)?),
+            comment: r.get(10)?,
+            superseded: r.get(11)?,
+            withdrawn: r.get(12)?,
+        })
+    })
+    .unwrap()
+    .collect::<Result<_, _>>()
+    .unwrap()
+}
+
+/// The one review of `card` among `all`.
+fn review_of<'a>(all: &'a [Review], card: &str) -> &'a Review {
+    let mine: Vec<&Review> = all.iter().filter(|r| r.card == card).collect();
+    assert_eq!(mine.len(), 1, "one review of #{card}: {mine:#?}");
+    mine[0]
+}
+
+/// The comment drafts: (card external id, auditor) → text.
+fn drafts(desk: &Desk) -> BTreeMap<(String, String), String> {
+    let conn = read_only(desk);
+    let mut stmt = conn
+        .prepare(
+            "SELECT c.external_id, d.auditor, d.comment FROM drafts d
+             JOIN cards c ON c.id = d.card_id",
+        )
+        .unwrap();
+    stmt.query_map([], |r| Ok(((r.get(0)?, r.get(1)?), r.get(2)?)))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap()
+}
+
+/// Quits from a card: card → queue → funnel → exit, which must be clean.
+fn quit_from_card(term: &mut Term) {
+    term.send("q");
+    term.wait_for("Title");
+    term.send("q");
+    term.wait_for("To review");
+    term.send("q");
+    let status = term.wait_exit();
+    assert!(status.success(), "okk exited with {status}");
+}
+
+// ---- reviewing --------------------------------------------------------------------------------
+
+/// Anna works through a stage using every key the card screen has, then leaves; each verdict,
+/// suggestion, correction and comment is in the store as she gave it, and `okk stats` agrees.
+#[test]
+fn auditor_reviews_a_stage_with_every_card_key_and_the_store_keeps_what_she_saw() {
+    let desk = demo_desk();
+    let mut term = review_stage(&desk, STAGE, "anna");
+    let first = term.screen();
+    assert!(
+        first.contains(&format!("okk · Продажи недвижимости · {STAGE} · 1/")),
+        "title bar:\n{first}"
+    );
+
+    // 1: ok as it is.
+    let ok_plain = verdict(&mut term, "a", "ok");
+
+    // 2: item 1 flipped first; the store keeps the answer and score she saw.
+    let screen = term.screen();
+    let toggled = card_id(&screen);
+    let before = item_mark(&screen, 1);
+    term.send("1");
+    term.wait_until("checklist item 1 to change", |s| {
+        item_mark(&s.contents(), 1) != before
+    });
+    let screen = term.screen();
+    let (mark, score) = (item_mark(&screen, 1), score_shown(&screen));
+    assert_eq!(verdict(&mut term, "a", "ok"), toggled);
+
+    // 3: wrong stage, the stage picked by typing part of its name.
+    let moved = card_id(&term.screen());
+    term.send("x");
+    term.wait_for("Move to stage");
+    term.send("бронир");
+    term.wait_for("▶ Бронирование");
+    term.send(keys::ENTER);
+    term.wait_for(&format!("#{moved} saved: wrong stage"));
+
+    // 4: another owner, a corrected field and a comment, then stale.
+    let stale = card_id(&term.screen());
+    term.send("r");
+    term.wait_for("Hand to owner");
+    term.send("морозов");
+    term.wait_for("▶ Морозов Алексей");
+    term.send(keys::ENTER);
+    term.wait_for("owner → Морозов Алексей");
+    term.send("e");
+    term.wait_for("Correct field");
+    term.send("дата встречи");
+    term.wait_for("▶ Дата встречи в офисе продаж");
+    term.send(keys::ENTER);
+    term.wait_for("New value of «Дата встречи в офисе продаж»");
+    // Whatever the field held goes: Home, then ctrl-k deletes to the end of the line.
+    term.send(keys::HOME);
+    term.send("\x0b25.11.2026");
+    term.wait_for("│25.11.2026 ");
+    term.send(keys::ENTER);
+    term.wait_for("Дата встречи в офисе продаж → 25.11.2026");
+    term.send("c");
+    term.wait_for("Comment (esc keeps it)");
+    term.send("Клиент просил перезвонить");
+    term.wait_for("Клиент просил перезвонить");
+    term.send(keys::ESC);
+    term.wait_gone("Comment (esc keeps it)");
+    term.wait_for("comment:");
+    assert_eq!(verdict(&mut term, "s", "stale"), stale);
+
+    // 5: dead, which suggests the lost stage by itself.
+    let dead = verdict(&mut term, "d", "dead");
+
+    // 6: skipped, then back to it with p, and judged unclear.
+    let skipped = card_id(&term.screen());
+    term.send(" ");
+    term.wait_until("the next card after a skip", |s| {
+        card_id(&s.contents()) != skipped
+    });
+    let after_skip = card_id(&term.screen());
+    term.send("p");
+    term.wait_until("the skipped card again", |s| {
+        card_id(&s.contents()) == skipped
+    });
+    assert_eq!(verdict(&mut term, "i", "unclear"), skipped);
+
+    // 7: ok, then taken back: the card is shown again, its review withdrawn.
+    assert_eq!(
+        card_id(&term.screen()),
+        after_skip,
+        "the skipped-over card is next"
+    );
+    let undone = verdict(&mut term, "a", "ok");
+    term.send("u");
+    term.wait_for(&format!("verdict on #{undone} withdrawn"));
+    assert_eq!(card_id(&term.screen()), undone);
+
+    term.send("q");
+    let queue = term.wait_for("Title");
+    assert!(
+        queue.contains(&format!("{STAGE} · 6 / ")),
+        "the queue counts six reviewed:\n{queue}"
+    );
+    term.send("q");
+    let funnel = term.wait_for("To review");
+    term.send("q");
+    let status = term.wait_exit();
+    assert!(status.success(), "okk exited with {status}");
+    // The funnel row: cards, to review, flagged, mine; mine and to review make the cards.
+    let figures: Vec<u64> = funnel
+        .lines()
+        .find_map(|l| l.split(&format!("{STAGE} ")).nth(1))
+        .expect("the stage on the funnel screen")
+        .split_whitespace()
+        .map_while(|w| w.parse().ok())
+        .collect();
+    let [cards, to_review, _flagged, mine] = figures[..] else {
+        panic!("funnel row figures: {figures:?}\n{funnel}")
+    };
+    assert_eq!((mine, cards), (6, to_review + 6), "{funnel}");
+
+    let all = reviews(&desk);
+    assert_eq!(all.len(), 7, "{all:#?}");
+    for r in &all {
+        assert_eq!(
+            (r.auditor.as_str(), r.stage.as_str(), r.source.as_str()),
+            ("anna", STAGE, "amocrm"),
+            "{r:#?}"
+        );
+        assert!(!r.superseded, "{r:#?}");
+        assert_eq!(r.withdrawn, r.card == undone, "{r:#?}");
+    }
+    let r = review_of(&all, &ok_plain);
+    assert_eq!(r.verdict, "ok");
+    assert_eq!(
+        (&r.suggested_stage, &r.suggested_owner, &r.corrections),
+        (&None, &None, &json!({}))
+    );
+    assert_eq!(r.comment.as_deref(), Some(""));
+
+    let r = review_of(&all, &toggled);
+    assert_eq!(r.verdict, "ok");
+    let stored = match mark.as_str() {
+        "✔" => "pass",
+        "✘" => "fail",
+        "–" => "na",
+        other => panic!("item 1 shows {other}"),
+    };
+    assert_eq!(r.checklist["meeting_result"], stored, "{r:#?}");
+    assert_eq!(r.score.map(f64::round), Some(score), "{r:#?}");
+
+    let r = review_of(&all, &moved);
+    assert_eq!(r.verdict, "wrong_stage");
+    assert_eq!(r.suggested_stage.as_deref(), Some("Бронирование"));
+
+    let r = review_of(&all, &stale);
+    assert_eq!(r.verdict, "stale");
+    assert_eq!(r.suggested_owner.as_deref(), Some("Морозов Алексей"));
+    assert_eq!(
+        r.corrections,
+        json!({"Дата встречи в офисе продаж": "25.11.2026"})
+    );
+    assert_eq!(r.comment.as_deref(), Some("Клиент просил перезвонить"));
+
+    let r = review_of(&all, &dead);
+    assert_eq!(r.verdict, "dead");
+    assert_eq!(r.suggested_stage.as_deref(), Some(LOST));
+
+    assert_eq!(review_of(&all, &skipped).verdict, "unclear");
+    assert_eq!(review_of(&all, &undone).verdict, "ok");
+    assert!(
+        drafts(&desk).is_empty(),
+        "the comment draft went with its verdict"
+    );
+
+    // stats counts current verdicts only (not the withdrawn one), in their own stage only.
+    let row = desk.stats_row(STAGE);
+    let current = all.iter().filter(|r| !r.withdrawn).count();
+    assert_eq!(row["reviewed"], current, "{row:#}");
+    assert_eq!(
+        row["verdicts"],
+        json!({"ok": 2, "wrong_stage": 1, "stale": 1, "dead": 1, "unclear": 1}),
+        "{row:#}"
+    );
+    assert_eq!(
+        row["reviewed"], mine,
+        "stats and the funnel screen agree: {row:#}"
+    );
+    // The funnel screen counts the cards a queue can show; stats also counts closed ones.
+    assert!(row["cards"].as_u64().unwrap() >= cards, "{row:#}");
+    for other in desk.stats()["stages"].as_array().unwrap() {
+        if other["stage"] != STAGE {
+            assert_eq!(other["reviewed"], 0, "counted elsewhere: {other:#}");
+        }
+    }
+}
+
+/// An auditor who knows her verdicts types ahead: five `a` in one burst judge the first five
+/// cards of the queue, in the order `okk queue` lists them, and Backspace takes the last back.
+#[test]
+fn typing_ahead_judges_cards_in_queue_order_and_backspace_undoes() {
+    let desk = demo_desk();
+    let out = desk
+        .okk()
+        .args(["queue", "--stage", STAGE, "--auditor", "anna", "--json"])
+        .args(["--limit", "5"])
+        .output()
+        .unwrap();
+    let queue: Json = serde_json::from_slice(&out.stdout).expect("queue --json");
+    let first_five: Vec<String> = queue["cards"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["id"].as_str().unwrap().to_string())
+        .collect();
+
+    let mut term = review_stage(&desk, STAGE, "anna");
+    assert_eq!(card_id(&term.screen()), first_five[0]);
+    term.send("aaaaa");
+    term.wait_for(&format!("#{} saved: ok", first_five[4]));
+    term.wait_for(&format!("{STAGE} · 6/"));
+    term.send(keys::BACKSPACE);
+    term.wait_for(&format!("verdict on #{} withdrawn", first_five[4]));
+    assert_eq!(card_id(&term.screen()), first_five[4]);
+    quit_from_card(&mut term);
+
+    let all = reviews(&desk);
+    let judged: Vec<(&str, &str, bool)> = all
+        .iter()
+        .map(|r| (r.card.as_str(), r.verdict.as_str(), r.withdrawn))
+        .collect();
+    let expected: Vec<(&str, &str, bool)> = first_five
+        .iter()
+        .enumerate()
+        .map(|(i, id)| (id.as_str(), "ok", i == 4))
+        .collect();
+    assert_eq!(judged, expected);
+}
+
+/// From the funnel to one card by the keyboard: move down and up the stages (j k and the
+/// arrows), open a queue, narrow it with `/`, open a card from it, clear the filter with Esc,
+/// glance at help, and leave.
+#[test]
+fn from_the_funnel_through_a_filtered_queue_to_a_card_and_back() {
+    let desk = demo_desk();
+    let mut term = okk(&desk, &["review", "--auditor", "anna"], 120, 40).start(desk.dir.path());
+    let funnel = term.wait_for("To review");
+    let row_of = |screen: &str, text: &str| {
+        screen
+            .lines()
+            .position(|l| l.contains(text))
+            .unwrap_or_else(|| panic!("«{text}» not on the funnel:\n{screen}"))
+    };
+    let steps = row_of(&funnel, &format!(" {STAGE} ")) - row_of(&funnel, "▶");
+    assert!(steps >= 2, "{funnel}");
+    // One past the stage and back, with every move key.
+    let moves = format!(
+        "{}{}{}k{}j",
+        "j".repeat(steps - 1),
+        keys::DOWN,
+        keys::DOWN,
+        keys::UP
+    );
+    term.send(&moves);
+    term.wait_for(&format!("▶ {STAGE}"));
+    term.send(keys::ENTER);
+    term.wait_for(&format!("┌ {STAGE} · 0 / "));
+
+    term.send("/");
+    term.wait_for("filter: ▏");
+    term.send("морозов");
+    let queue = term.wait_for("filter: морозов▏");
+    let rows = queue_rows(&queue);
+    assert!(!rows.is_empty(), "{queue}");
+    assert!(
+        rows.iter().all(|r| r.contains("Морозов Алексей")),
+        "{queue}"
+    );
+    // Enter keeps the filter and leaves the box; the next Enter opens the first match.
+    term.send(keys::ENTER);
+    term.wait_gone("морозов▏");
+    term.send(keys::ENTER);
+    let card = term.wait_for("┌ #");
+    assert!(card.contains("Owner    Морозов Алексей"), "{card}");
+    term.send("q");
+    let queue = term.wait_for("filter: морозов");
+    assert_eq!(queue_rows(&queue), rows, "the same filtered queue");
+    term.send(keys::ESC);
+    let queue = term.wait_gone("filter:");
+    assert!(
+        queue_rows(&queue)
+            .iter()
+            .any(|r| !r.contains("Морозов Алексей")),
+        "the filter is cleared:\n{queue}"
+    );
+
+    term.send("?");
+    term.wait_for("Keys · queue");
+    term.send(keys::ESC);
+    term.wait_gone("Keys · queue");
+    term.send("q");
+    term.wait_for("To review");
+    term.send("q");
+    assert!(term.wait_exit().success());
+}
+
+/// The queue table's card rows (an id in the first or second word, after a verdict mark).
+fn queue_rows(screen: &str) -> Vec<String> {
+    screen
+        .lines()
+        .filter(|l| {
+            l.split(|c: char| c == '│' || c.is_whitespace())
+                .filter(|w| !w.is_empty())
+                .take(2)
+                .any(|w| w.len() >= 5 && w.chars().all(|c| c.is_ascii_digit()))
+        })
+        .map(str::to_string)
+        .collect()
+}
+
+// ---- nothing lost -----------------------------------------------------------------------------
+
+/// The power goes right after a verdict key, and again while a comment is half typed: the
+/// verdict is in the store, the comment is kept as a draft, and the card shows it on return.
+#[test]
+fn a_verdict_and_a_comment_draft_survive_kill_9() {
+    let desk = demo_desk();
+    let mut term = review_stage(&desk, STAGE, "anna");
+    let judged = verdict(&mut term, "a", "ok");
+    term.kill();
+    let all = reviews(&desk);
+    assert_eq!(all.len(), 1, "{all:#?}");
+    assert_eq!(
+        (all[0].card.as_str(), all[0].verdict.as_str()),
+        (judged.as_str(), "ok")
+    );
+
+    let mut term = review_stage(&desk, STAGE, "anna");
+    let card = card_id(&term.screen());
+    assert_ne!(card, judged, "a reviewed card leaves the queue");
+    term.send("c");
+    term.wait_for("Comment (esc keeps it)");
+    term.send("Менеджер не отвечает, перезвонить");
+    term.wait_for("Менеджер не отвечает, перезвонить");
+    // No key for a while: the idle tick (every 500 ms) keeps the draft.
+    let key = (card.clone(), "anna".to_string());
+    let text = wait_for_store(&desk, "the comment draft", |d| drafts(d).get(&key).cloned());
+    assert_eq!(text, "Менеджер не отвечает, перезвонить");
+    term.kill();
+    assert_eq!(
+        drafts(&desk).get(&key).map(String::as_str),
+        Some("Менеджер не отвечает, перезвонить")
+    );
+    assert_eq!(reviews(&desk).len(), 1, "a draft is not a verdict");
+
+    let mut term = review_stage(&desk, STAGE, "anna");
+    let screen = term.screen();
+    assert_eq!(
+        card_id(&screen),
+        card,
+        "the unjudged card comes first again"
+    );
+    assert!(
+        screen.contains("comment:") && screen.contains("Менеджер не отвечает, перезвонить"),
+        "the draft is back on the card:\n{screen}"
+    );
+    quit_from_card(&mut term);
+}
+
+/// ctrl-c while a comment is half typed (before any idle tick): the reviewer quits at once,
+/// and the comment is kept as a draft.
+#[test]
+fn ctrl_c_while_typing_a_comment_keeps_it_as_a_draft() {
+    let desk = demo_desk();
+    let mut term = review_stage(&desk, STAGE, "anna");
+    let card = card_id(&term.screen());
+    term.send("c");
+    term.wait_for("Comment (esc keeps it)");
+    term.send("Не дозвонился");
+    term.wait_for("Не дозвонился");
+    term.send(keys::CTRL_C);
+    let status = term.wait_exit();
+    assert!(status.success(), "okk exited with {status}");
+    assert_eq!(
+        drafts(&desk)
+            .get(&(card, "anna".to_string()))
+            .map(String::as_str),
+        Some("Не дозвонился")
+    );
+    assert!(reviews(&desk).is_empty());
+}
+
+/// Anna and Boris review the same stage of one store at the same moment: neither is told the
+/// store is locked, and every verdict of both is kept.
+#[test]
+fn two_auditors_on_one_store_both_save() {
+    let desk = demo_desk();
+    let mut anna = review_stage(&desk, STAGE, "anna");
+    let mut boris = review_stage(&desk, STAGE, "boris");
+    let mut judged: Vec<(String, String)> = Vec::new();
+    for key in ["a", "s", "i", "a", "d"] {
+        let (a, b) = (card_id(&anna.screen()), card_id(&boris.screen()));
+        // Both keys go before either save is waited for: the writes race.
+        anna.send(key);
+        boris.send(key);
+        for (term, id, who) in [(&anna, &a, "anna"), (&boris, &b, "boris")] {
+            term.wait_until(&format!("{who}'s verdict on #{id}"), |s| {
+                let text = s.contents();
+                text.contains(&format!("#{id} saved:")) || text.contains("not saved")
+            });
+            let screen = term.screen();
+            assert!(
+                !screen.contains("not saved") && !screen.contains("locked"),
+                "{who} was refused:\n{screen}"
+            );
+            judged.push((id.clone(), who.to_string()));
+        }
+    }
+    quit_from_card(&mut anna);
+    quit_from_card(&mut boris);
+
+    let all = reviews(&desk);
+    let mut stored: Vec<(String, String)> = all
+        .iter()
+        .map(|r| (r.card.clone(), r.auditor.clone()))
+        .collect();
+    stored.sort();
+    judged.sort();
+    assert_eq!(stored, judged);
+    assert!(
+        all.iter().all(|r| !r.superseded && !r.withdrawn),
+        "{all:#?}"
+    );
+}
+
+/// Polls the store until `ready` holds (the binary writes on its own schedule).
+fn wait_for_store<T>(desk: &Desk, what: &str, ready: impl Fn(&Desk) -> Option<T>) -> T {
+    let deadline = Instant::now() + pty::PATIENCE;
+    loop {
+        if let Some(v) = ready(desk) {
+            return v;
+        }
+        assert!(Instant::now() < deadline, "the store never showed {what}");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+// ---- the terminal -----------------------------------------------------------------------------
+
+/// A card whose text is an attack on the terminal (escape sequences that retitle the window,
+/// clear the screen or recolour it, a bidi override, a 5,000-character title, a 200 KB note)
+/// is shown as inert text, with CJK and emoji intact, and the layout holds.
+#[test]
+fn hostile_card_text_is_shown_inert_and_the_layout_holds() {
+    let desk = Desk::new();
+    // The fixture holds the escapes; the sizes are built here rather than kept in a 200 KB file.
+    let mut csv = std::fs::read_to_string(repo().join("tests/fixtures/tui/hostile_cards.csv"))
+        .expect("the fixture");
+    let title = format!("Огромная {}", "сделка ".repeat(714));
+    assert!(title.chars().count() >= 5000);
+    let note: String = (1..)
+        .map(|i| format!("Строка {i} длинного примечания, которое никто не дочитает.\n"))
+        .scan(0, |len, line| {
+            *len += line.len();
+            (*len <= 200 * 1024).then_some(line)
+        })
+        .collect();
+    csv.push_str(&format!(
+        "\"900003\",\"{title}\",\"1000000\",\"Попова Анна\",\"20.11.2026 10:00:00\",\
+         \"20.11.2026 11:00:00\",\"\",\"{note}\",\"Квалификация\",\"Продажи недвижимости\",\
+         \"Огромнов Олег\",\"+7 900 000-00-03\"\n"
+    ));
+    let file = desk.dir.path().join("hostile.csv");
+    std::fs::write(&file, csv).unwrap();
+    desk.import(&["--profile", "amocrm", &path_arg(&file)]);
+
+    let mut term = review_stage(&desk, "Первичный контакт", "anna");
+    let screen = term.wait_for("北京");
+    // The escapes are on screen as pictures, not obeyed.
+    for shown in [
+        "␛]0;pwned␇",
+        "␛[2J",
+        "␛[31mКРАСНЫЙ␛[0m",
+        "🚀",
+        "😀",
+        "中文备注",
+    ] {
+        assert!(screen.contains(shown), "«{shown}» not on screen:\n{screen}");
+    }
+    assert_layout(&term, 120, 40);
+    let raw = String::from_utf8_lossy(&term.raw_output()).into_owned();
+    // The bidi override became �, which vt100 keeps off its grid (a real terminal shows it).
+    assert!(
+        raw.contains("\u{fffd}наоборот"),
+        "no placeholder for the bidi override"
+    );
+    assert_nothing_obeyed(&term);
+
+    // The correction box shows the field's current value: still inert.
+    term.send("e");
+    term.wait_for("Correct field");
+    term.send("title");
+    term.wait_for("▶ title");
+    term.send(keys::ENTER);
+    term.wait_for("New value of «title»");
+    term.send(keys::ESC);
+    term.wait_gone("New value of «title»");
+    assert_nothing_obeyed(&term);
+
+    // The queue lists the same title, as inert.
+    term.send("q");
+    let queue = term.wait_for("Title");
+    assert!(queue.contains("␛]0;pwned␇"), "{queue}");
+    assert_layout(&term, 120, 40);
+
+    // Next stage: the huge card, cut to fit, quick to open and to scroll.
+    term.send("n");
+    let screen = term.wait_for("#900003");
+    assert!(screen.contains("Огромная сделка"), "{screen}");
+    assert_layout(&term, 120, 40);
+    term.send(keys::PGDN);
+    term.wait_gone("Owner    Попова Анна");
+    term.send("G");
+    let screen = term.wait_for("KB more not shown");
+    assert!(screen.contains("┌ #900003"), "{screen}");
+    assert_layout(&term, 120, 40);
+    quit_from_card(&mut term);
+    assert_nothing_obeyed(&term);
+}
+
+/// None of the fixture's sequences reached the terminal as bytes, and the terminal was never
+/// asked to retitle the window or ring the bell.
+fn assert_nothing_obeyed(term: &Term) {
+    let raw = String::from_utf8_lossy(&term.raw_output()).into_owned();
+    for sequence in [
+        "\x1b]0;pwned",
+        "\x1b]2;pwned",
+        "\x1b[2J\x1b[31mКРАСНЫЙ",
+        "\x1b[H\x1b[2Jпосле",
+        "\x1b[5mмигает",
+        "\x1b[8mневидимый",
+        "\u{202e}",
+    ] {
+        assert!(!raw.contains(sequence), "{sequence:?} reached the terminal");
+    }
+    term.with_events(|e| {
+        assert!(
+            e.titles.iter().all(|t| !t.contains("pwned")),
+            "the window was retitled: {:?}",
+            e.titles
+        );
+        assert_eq!(e.bells, 0, "the card rang the bell");
+    });
+}
+
+/// The frame of the reviewer: the title bar on top, the hint bar at the bottom, and every row of
+/// the body boxed on both sides (a wide character or an escape that moved the cursor would
+/// push a border out of place).
+fn assert_layout(term: &Term, cols: u16, rows: u16) {
+    let screen = term.screen();
+    term.with_screen(|s| {
+        assert_eq!(
+            s.size(),
+            (rows.try_into().unwrap(), cols.try_into().unwrap())
+        );
+        let row = |r: u16| s.contents_between(r, 0, r, cols);
+        assert!(row(0).starts_with(" okk · "), "title bar:\n{screen}");
+        assert!(
+            row(0).trim_end().ends_with("? help"),
+            "title bar:\n{screen}"
+        );
+        let corner = |r: u16, c: u16| s.cell(r, c).map(|c| c.contents().to_string());
+        for r in 1..rows - 2 {
+            let (first, last) = (corner(r, 0), corner(r, cols - 1));
+            let edge =
+                |c: &Option<String>| matches!(c.as_deref(), Some("│" | "┌" | "└" | "┐" | "┘"));
+            assert!(
+                edge(&first) && edge(&last),
+                "row {r} is not boxed ({first:?} … {last:?}):\n{screen}"
+            );
+        }
+        assert!(
+            row(rows - 1)
+                .trim_start()
+                .starts_with(|c: char| c.is_alphanumeric()),
+            "hint bar:\n{screen}"
+        );
+    });
+}
+
+/// The terminal is given back as it was found, whether the auditor quits with q or ctrl-c:
+/// main screen, cursor visible, line editing and echo on.
+#[test]
+fn the_terminal_is_restored_after_q_and_after_ctrl_c() {
+    let desk = demo_desk();
+    for (how, keys) in [("q", "q"), ("ctrl-c", keys::CTRL_C)] {
+        let mut term = okk(&desk, &["review", "--auditor", "anna"], 100, 30).start(desk.dir.path());
+        term.wait_for("To review");
+        term.with_screen(|s| {
+            assert!(
+                s.alternate_screen() && s.hide_cursor(),
+                "the reviewer owns the screen"
+            );
+        });
+        assert!(!term.line_editing(), "raw mode while the reviewer runs");
+        term.send(keys);
+        let status = term.wait_exit();
+        assert!(status.success(), "{how}: okk exited with {status}");
+        term.with_screen(|s| {
+            assert!(
+                !s.alternate_screen(),
+                "{how}: still on the alternate screen"
+            );
+            assert!(!s.hide_cursor(), "{how}: the cursor is still hidden");
+        });
+        assert!(
+            term.line_editing(),
+            "{how}: the terminal is left in raw mode"
+        );
+    }
+}
+
+/// The auditor resizes the window: every size redraws the whole frame, too small a window
+/// says so, and the reviewer carries on when it grows back.
+#[test]
+fn resizing_redraws_and_too_small_says_so() {
+    let desk = demo_desk();
+    let mut term = review_stage(&desk, STAGE, "anna");
+    assert_layout(&term, 120, 40);
+    for (cols, rows) in [(80, 24), (60, 20), (100, 30)] {
+        term.resize(cols, rows);
+        if cols < 80 {
+            term.wait_for("okk needs a terminal of at least 80×24");
+            let screen = term.screen();
+            assert!(
+                !screen.contains("┌ #"),
+                "no card under the message:\n{screen}"
+            );
+        } else {
+            term.wait_until(&format!("a {cols}×{rows} frame"), |s| {
+                let last = s.contents_between(0, 0, 0, cols);
+                last.trim_end().ends_with("? help") && !s.contents().contains("needs a terminal")
+            });
+            assert_layout(&term, cols, rows);
+        }
+    }
+    // Still working at the new size.
+    verdict(&mut term, "a", "ok");
+    assert_layout(&term, 100, 30);
+    quit_from_card(&mut term);
+    assert_eq!(reviews(&desk).len(), 1);
+}
+
+/// With NO_COLOR the card screen draws without a single colour, and what is selected still
+/// stands out, in reverse video.
+#[test]
+fn no_color_draws_without_colour_and_selection_in_reverse() {
+    let desk = demo_desk();
+    let mut term = okk(
+        &desk,
+        &["review", "--stage", STAGE, "--auditor", "anna"],
+        120,
+        40,
+    )
+    .env("NO_COLOR", "1")
+    .start(desk.dir.path());
+    term.wait_for("┌ #");
+    term.wait_for("Checklist");
+    assert_layout(&term, 120, 40);
+    let uncoloured = |s: &vt100::Screen| {
+        (0..40).all(|r| {
+            (0..120).all(|c| {
+                s.cell(r, c).is_none_or(|cell| {
+                    cell.fgcolor() == vt100::Color::Default
+                        && cell.bgcolor() == vt100::Color::Default
+                })
+            })
+        })
+    };
+    term.with_screen(|s| assert!(uncoloured(s), "a colour on screen:\n{}", s.contents()));
+
+    // The stage picker: the chosen row is the one in reverse video.
+    term.send("x");
+    term.wait_for("Move to stage");
+    term.with_screen(|s| {
+        assert!(uncoloured(s));
+        let selected = reversed_rows(s);
+        let rows: Vec<String> = selected
+            .iter()
+            .map(|r| s.contents_between(*r, 0, *r, 120))
+            .collect();
+        assert!(
+            rows.iter().any(|r| r.contains("▶ Первичный контакт")),
+            "the picked row is not reversed: {rows:#?}"
+        );
+        assert!(
+            !rows.iter().any(|r| r.contains("Квалификация")),
+            "an unpicked row is reversed: {rows:#?}"
+        );
+    });
+    term.send(keys::ESC);
+    term.wait_gone("Move to stage");
+
+    // The queue: the selected card is the reversed row.
+    let id = card_id(&term.screen());
+    term.send("q");
+    term.wait_for("Title");
+    term.with_screen(|s| {
+        let rows: Vec<String> = reversed_rows(s)
+            .iter()
+            .map(|r| s.contents_between(*r, 0, *r, 120))
+            .collect();
+        assert!(rows.iter().any(|r| r.contains(&id)), "{rows:#?}");
+        assert_eq!(rows.len(), 2, "the title bar and one queue row: {rows:#?}");
+    });
+    term.send("q");
+    term.wait_for("To review");
+    term.send("q");
+    assert!(term.wait_exit().success());
+}
+
+/// The rows with a stretch in reverse video (20 cells or more): the title bar is one.
+fn reversed_rows(s: &vt100::Screen) -> Vec<u16> {
+    let (rows, cols) = s.size();
+    (0..rows.get())
+        .filter(|&r| {
+            let inverse = (0..cols.get())
+                .filter(|&c| s.cell(r, c).is_some_and(|cell| cell.inverse()))
+                .count();
+            inverse >= 20
+        })
+        .collect()
+}
+
+// ---- command line and config ------------------------------------------------------------------
+
+/// A new auditor runs bare `okk` on an empty store: a word on how to begin, not a blank
+/// reviewer; and `okk keys` lists the card keys by their action names.
+#[test]
+fn bare_okk_on_an_empty_store_says_how_to_begin_and_keys_lists_the_actions() {
+    let desk = Desk::new();
+    for store in ["missing", "without cards"] {
+        let mut term = okk(&desk, &[], 100, 30).start(desk.dir.path());
+        let status = term.wait_exit();
+        assert!(status.success(), "store {store}: okk exited with {status}");
+        let screen = term.screen();
+        assert!(
+            screen.contains("has no cards yet") && screen.contains("okk demo"),
+            "store {store}:\n{screen}"
+        );
+        let raw = String::from_utf8_lossy(&term.raw_output()).into_owned();
+        assert!(
+            !raw.contains("\x1b[?1049h"),
+            "store {store}: the reviewer opened"
+        );
+        // `okk stats` creates the store: the second round finds it, empty.
+        assert!(desk.okk().arg("stats").output().unwrap().status.success());
+    }
+
+    let out = desk.okk().arg("keys").output().unwrap();
+    assert!(out.status.success());
+    let keys = String::from_utf8(out.stdout).unwrap();
+    let card = keys.split("[card]").nth(1).expect("a [card] section");
+    let x = card
+        .lines()
+        .find(|l| l.contains("wrong_stage"))
+        .expect("wrong_stage listed");
+    assert!(x.trim_start().starts_with("x "), "{x}");
+}
+
+/// An auditor who keeps `s` for something else binds stale to `z` in her config file: the
+/// hint bar says so, `z` judges stale, `s` no longer does.
+#[test]
+fn a_rebound_key_from_the_config_file_works_and_shows_in_the_hint_bar() {
+    let desk = demo_desk();
+    let config = desk.dir.path().join("config.toml");
+    std::fs::write(
+        &config,
+        "auditor = \"vera\"\n\n[keys.card]\nstale = \"z\"\n",
+    )
+    .unwrap();
+    let config = path_arg(&config);
+
+    let out = desk
+        .okk()
+        .args(["--config", &config, "keys"])
+        .output()
+        .unwrap();
+    let keys = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        keys.lines()
+            .any(|l| l.split_whitespace().take(2).eq(["z", "stale"])),
+        "{keys}"
+    );
+
+    let mut term = okk(&desk, &["review", "--stage", STAGE], 120, 40)
+        .env("OKK_CONFIG", &config)
+        .start(desk.dir.path());
+    let screen = term.wait_for("auditor vera");
+    term.wait_for("┌ #");
+    let hints = screen.lines().last().unwrap_or_default().to_string();
+    assert!(hints.contains(" z stale"), "hint bar: {hints}");
+    assert!(!hints.contains(" s stale"), "hint bar: {hints}");
+
+    // Help is drawn from the same table.
+    term.send("?");
+    let help = term.wait_for("Keys · card");
+    assert!(
+        help.lines()
+            .any(|l| l.contains("│ z ") && l.contains("verdict stale")),
+        "{help}"
+    );
+    term.send(keys::ESC);
+    term.wait_gone("Keys · card");
+
+    let id = card_id(&term.screen());
+    term.send("s");
+    term.send("z");
+    term.wait_for(&format!("#{id} saved: stale"));
+    quit_from_card(&mut term);
+    let all = reviews(&desk);
+    assert_eq!(all.len(), 1, "s did nothing, z one verdict: {all:#?}");
+    assert_eq!(
+        (
+            all[0].card.as_str(),
+            all[0].verdict.as_str(),
+            all[0].auditor.as_str()
+        ),
+        (id.as_str(), "stale", "vera")
+    );
+}
+
+/// `okk demo` in a terminal: the reviewer opens on a fresh demo store, and after q the
+/// terminal says where that store is (under TMPDIR); the desk's own store is never made.
+#[test]
+fn okk_demo_opens_the_reviewer_and_says_where_its_store_is() {
+    let desk = Desk::new();
+    let mut term = okk(&desk, &["demo"], 100, 30).start(desk.dir.path());
+    let funnel = term.wait_for("To review");
+    assert!(funnel.contains(&format!(" {STAGE} ")), "{funnel}");
+    term.send("q");
+    assert!(term.wait_exit().success());
+    // Read from the bytes: a long temp path would wrap on screen.
+    let raw = String::from_utf8_lossy(&term.raw_output()).into_owned();
+    let at = raw
+        .find("Demo database: ")
+        .unwrap_or_else(|| panic!("no store named:\n{}", term.screen()));
+    let demo_db = raw[at + "Demo database: ".len()..]
+        .lines()
+        .next()
+        .unwrap()
+        .trim_end();
+    assert!(
+        demo_db.starts_with(&path_arg(&desk.tmp_dir())),
+        "{demo_db} is not under TMPDIR"
+    );
+    assert!(std::path::Path::new(demo_db).exists());
+    assert!(!desk.db.exists(), "the demo made {}", desk.db.display());
+}
