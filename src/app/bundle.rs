@@ -23,10 +23,11 @@ fn export(paths: &Paths, args: BundleExportArgs) -> Result<ExitCode> {
     let since = args.since.map(|d| d.format("%Y-%m-%d").to_string());
     let bundle = store.bundle(since.as_deref(), &now)?;
     write_new(&args.out, &crate::bundle::write(&bundle), args.force)?;
-    println!(
-        "{}",
-        msg::wrote(&args.out, bundle.reviews.len(), bundle.decisions.len())
-    );
+    super::say(msg::wrote(
+        &args.out,
+        bundle.reviews.len(),
+        bundle.decisions.len(),
+    ))?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -43,12 +44,9 @@ fn import(paths: &Paths, files: &[std::path::PathBuf], json: bool) -> Result<Exi
     for (f, bundle) in bundles {
         let report = store.merge_bundle(&bundle)?;
         if json {
-            println!(
-                "{}",
-                serde_json::json!({"file": f.display().to_string(), "report": report})
-            );
+            super::say(serde_json::json!({"file": f.display().to_string(), "report": report}))?;
         } else {
-            println!("{}", msg::merged(f, &report));
+            super::say(msg::merged(f, &report))?;
         }
     }
     Ok(ExitCode::SUCCESS)

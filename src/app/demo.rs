@@ -53,13 +53,13 @@ pub fn run(paths: &super::Paths, args: crate::cli::DemoArgs) -> Result<ExitCode>
     if interactive && !args.print {
         let config = super::config::load(&paths.config)?;
         let result = super::review::open(store, funnel, fingerprint, config, &args.review, started);
-        println!("{}", msg::demo_where(&db));
+        super::say(msg::demo_where(&db))?;
         return result;
     }
-    print!("{}", crate::text::import::report(&report));
-    println!();
+    super::say_raw(crate::text::import::report(&report))?;
+    super::say("")?;
     super::stats::print_stats(&store, &funnel, false)?;
-    println!();
-    println!("{}", msg::demo_where(&db));
+    super::say("")?;
+    super::say(msg::demo_where(&db))?;
     Ok(ExitCode::SUCCESS)
 }

@@ -11,8 +11,8 @@ use crate::text::app as msg;
 pub fn run(paths: &Paths, command: FunnelCommand) -> Result<ExitCode> {
     let funnel = paths.load_funnel()?;
     match command {
-        FunnelCommand::Check => println!("{}", msg::funnel_ok(&paths.funnel, &funnel)),
-        FunnelCommand::Show => print!("{}", crate::funnel::show(&funnel)),
+        FunnelCommand::Check => super::say(msg::funnel_ok(&paths.funnel, &funnel))?,
+        FunnelCommand::Show => super::say_raw(crate::funnel::show(&funnel))?,
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -36,9 +36,9 @@ pub fn run(paths: &Paths, args: ImportArgs) -> Result<ExitCode> {
             Ok(report) => {
                 imported += 1;
                 if args.json {
-                    println!("{}", serde_json::to_string(&report)?);
+                    super::say(serde_json::to_string(&report)?)?;
                 } else {
-                    print!("{}", msg::report(&report));
+                    super::say_raw(msg::report(&report))?;
                 }
             }
             Err(e) => {

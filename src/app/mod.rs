@@ -54,3 +54,16 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
 }
 
 pub use paths::Paths;
+
+/// Prints a line to stdout. Unlike `println!`, a reader that went away (`okk check | head`)
+/// comes back as an error (main exits quietly with 0) instead of a panic.
+pub fn say(text: impl std::fmt::Display) -> std::io::Result<()> {
+    use std::io::Write;
+    writeln!(std::io::stdout().lock(), "{text}")
+}
+
+/// [`say`] without the newline.
+pub fn say_raw(text: impl std::fmt::Display) -> std::io::Result<()> {
+    use std::io::Write;
+    write!(std::io::stdout().lock(), "{text}")
+}

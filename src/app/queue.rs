@@ -64,9 +64,9 @@ pub fn run(paths: &Paths, args: QueueArgs) -> Result<ExitCode> {
         now: &now,
     })?;
     if args.json {
-        println!("{}", serde_json::json!({ "cards": cards }));
+        super::say(serde_json::json!({ "cards": cards }))?;
     } else {
-        print!("{}", msg::queue(&args.stage, &who, &cards));
+        super::say_raw(msg::queue(&args.stage, &who, &cards))?;
     }
     Ok(ExitCode::SUCCESS)
 }

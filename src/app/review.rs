@@ -30,7 +30,7 @@ pub fn run(paths: &Paths, args: ReviewArgs) -> Result<ExitCode> {
 pub fn bare(paths: &Paths) -> Result<ExitCode> {
     let has_cards = paths.db.exists() && paths.open_store()?.card_count()? > 0;
     if !has_cards {
-        println!("{}", msg::no_cards(&paths.db));
+        super::say(msg::no_cards(&paths.db))?;
         return Ok(ExitCode::SUCCESS);
     }
     run(

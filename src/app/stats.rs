@@ -24,9 +24,9 @@ pub fn print_stats(
     let mut table = stage_table(funnel, &store.stage_counts()?, &store.flagged_per_stage()?);
     add_verdicts(funnel, &mut table, &store.verdict_counts()?);
     if json {
-        println!("{}", serde_json::json!({ "stages": table }));
+        super::say(serde_json::json!({ "stages": table }))?;
     } else {
-        print!("{}", crate::text::app::stats_table(&funnel.name, &table));
+        super::say_raw(crate::text::app::stats_table(&funnel.name, &table))?;
     }
     Ok(())
 }
