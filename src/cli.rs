@@ -45,6 +45,8 @@ pub enum Command {
     Queue(QueueArgs),
     /// Review cards, keyboard only: the funnel, each stage's queue, one card at a time.
     Review(ReviewArgs),
+    /// The team lead's desk: the auditors' reviews, to accept, override or send back.
+    Lead(LeadArgs),
     /// Print the active key table (defaults with the config file's rebindings).
     Keys,
     /// Move reviews and lead decisions between laptops.
@@ -73,6 +75,14 @@ pub struct ReviewArgs {
     /// config file, else the login name].
     #[arg(long, env = "OKK_AUDITOR", value_name = "NAME")]
     pub auditor: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct LeadArgs {
+    /// Who decides: stored with every decision [default: $OKK_LEAD, else `auditor` in the
+    /// config file, else the login name].
+    #[arg(long, env = "OKK_LEAD", value_name = "NAME")]
+    pub lead: Option<String>,
 }
 
 #[derive(Debug, Args)]

@@ -657,6 +657,9 @@ mod random_keys {
                 assert!(q.selected < q.items.len().max(1));
             }
             Screen::Funnel => assert!(st.stage_selected < st.stages.len().max(1)),
+            Screen::Reviews | Screen::Decide => {
+                panic!("the reviewer never opens the lead's screens")
+            }
         }
         s.assert_counts_true();
     }

@@ -43,6 +43,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
     match command {
         Command::Import(args) => import::run(&paths, args),
         Command::Review(args) => review::run(&paths, args),
+        Command::Lead(args) => review::lead(&paths, args),
         Command::Keys => keys::run(&paths),
         Command::Bundle { command } => bundle::run(&paths, command),
         Command::Stats(args) => stats::run(&paths, args),

@@ -98,3 +98,26 @@ fn find_stage(funnel: &Funnel, rows: &[crate::tui::desk::StageRow], name: &str) 
         user(crate::text::check::unknown_stage(name, &names))
     })
 }
+
+/// `okk lead`: the lead's list of reviews.
+pub fn lead(paths: &Paths, args: crate::cli::LeadArgs) -> Result<ExitCode> {
+    let started = Instant::now();
+    let config = config::load(&paths.config)?;
+    let (funnel, fingerprint) = paths.load_funnel_with_fingerprint()?;
+    let mut store = paths.open_store()?;
+    audit::refresh(&mut store, &funnel, &fingerprint, false)?;
+    if !std::io::stdin().is_terminal() || !std::io::stdout().is_terminal() {
+        return Err(user(msg::needs_terminal()));
+    }
+    let who = auditor(args.lead.as_deref(), &config);
+    let clock = audit::now(&store)
+        .ok()
+        .filter(|_| store.meta(audit::CLOCK).ok().flatten().is_some());
+    let funnel = Arc::new(funnel);
+    let mut desk = Desk::new(store, funnel.clone(), who.clone(), fingerprint, clock);
+    let mut state = State::new(funnel, who, config.keymap);
+    state.now = desk.now();
+    crate::tui::lead::load(&mut state, &desk)?;
+    crate::tui::run::run(&mut state, &mut desk, started)?;
+    Ok(ExitCode::SUCCESS)
+}

@@ -161,6 +161,7 @@ mod tests {
                 suggested_owner: None,
                 note: "проверь дату".into(),
                 created_at: "2026-11-21 09:00:00".into(),
+                withdrawn_at: None,
             }],
         }
     }

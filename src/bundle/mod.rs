@@ -47,6 +47,8 @@ pub struct DecisionRecord {
     pub suggested_owner: Option<String>,
     pub note: String,
     pub created_at: String,
+    #[serde(default)]
+    pub withdrawn_at: Option<String>,
 }
 
 /// What a bundle holds.

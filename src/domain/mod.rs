@@ -1,6 +1,7 @@
 //! The words of the trade and the pure functions over them. No I/O, no SQL, no terminal.
 
 pub mod card;
+pub mod decision;
 pub mod flag;
 pub mod funnel;
 pub mod names;

@@ -64,8 +64,9 @@ impl Store {
             .collect::<Result<_, _>>()?;
         let mut stmt = self.conn.prepare(
             "SELECT id, review_id, lead, decision, verdict, suggested_stage, suggested_owner,
-                    note, created_at
-             FROM lead_decisions WHERE created_at >= ?1 ORDER BY created_at, id",
+                    note, created_at, withdrawn_at
+             FROM lead_decisions WHERE created_at >= ?1 OR withdrawn_at >= ?1
+             ORDER BY created_at, id",
         )?;
         let decisions = stmt
             .query_map([since], |r| {
@@ -79,6 +80,7 @@ impl Store {
                     suggested_owner: r.get(6)?,
                     note: r.get(7)?,
                     created_at: r.get(8)?,
+                    withdrawn_at: r.get(9)?,
                 })
             })?
             .collect::<Result<_, _>>()?;
@@ -156,8 +158,12 @@ impl Store {
             }
             let mut insert = tx.prepare(
                 "INSERT INTO lead_decisions (id, review_id, lead, decision, verdict,
-                     suggested_stage, suggested_owner, note, created_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) ON CONFLICT (id) DO NOTHING",
+                     suggested_stage, suggested_owner, note, created_at, withdrawn_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) ON CONFLICT (id) DO NOTHING",
+            )?;
+            let mut withdraw_decision = tx.prepare(
+                "UPDATE lead_decisions SET withdrawn_at = ?2
+                 WHERE id = ?1 AND (withdrawn_at IS NULL OR withdrawn_at > ?2)",
             )?;
             for d in &bundle.decisions {
                 let added = insert.execute(params![
@@ -169,12 +175,16 @@ impl Store {
                     d.suggested_stage,
                     d.suggested_owner,
                     d.note,
-                    d.created_at
+                    d.created_at,
+                    d.withdrawn_at,
                 ])?;
                 if added > 0 {
                     report.decisions_added += 1;
                 } else {
                     report.decisions_known += 1;
+                    if let Some(w) = &d.withdrawn_at {
+                        withdraw_decision.execute(params![d.id, w])?;
+                    }
                 }
             }
         }

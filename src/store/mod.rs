@@ -3,6 +3,7 @@
 
 pub mod bundle;
 pub mod cards;
+pub mod decisions;
 pub mod flags;
 pub mod queue;
 pub mod read;

@@ -170,6 +170,8 @@ ALTER TABLE reviews ADD COLUMN supersedes TEXT;
 UPDATE reviews SET supersedes = (SELECT o.id FROM reviews o WHERE o.superseded_by = reviews.id
                                  ORDER BY o.created_at LIMIT 1);
 CREATE INDEX reviews_created ON reviews (created_at);
+-- A lead's decision taken back (undo); like a review, kept and marked, never deleted.
+ALTER TABLE lead_decisions ADD COLUMN withdrawn_at TEXT;
 CREATE INDEX lead_decisions_created ON lead_decisions (created_at);
 "#,
 ];

@@ -98,6 +98,10 @@ pub fn hint(a: Action) -> String {
         Action::Back => "back".into(),
         Action::Choose => "choose".into(),
         Action::Close => "close".into(),
+        Action::Accept => "accept".into(),
+        Action::Override => "override".into(),
+        Action::SendBack => "send back".into(),
+        Action::ToggleAll => "all/awaiting".into(),
         Action::Down => "move".into(),
         other => describe(other),
     }
@@ -134,6 +138,10 @@ pub fn describe(a: Action) -> String {
         Action::Prev => "back to the previous card".into(),
         Action::Undo => "undo the last verdict and show its card again".into(),
         Action::Choose => "choose".into(),
+        Action::Accept => "accept the auditor's review as it is; next".into(),
+        Action::Override => "override: pick the verdict (and stage) you hold right; next".into(),
+        Action::SendBack => "send the review back to the auditor with a note; next".into(),
+        Action::ToggleAll => "show decided reviews too, or only those awaiting a decision".into(),
         Action::Type(_) => "type".into(),
     }
 }
@@ -228,5 +236,69 @@ pub fn field_label(name: &str) -> &str {
         Some(S::Tags) => "Tags",
         Some(S::Notes) => "Notes",
         _ => name,
+    }
+}
+
+pub fn card_not_synced(id: &str) -> String {
+    format!(
+        "card #{} has not arrived in a sync yet: import the CRM export first",
+        crate::text::safe::line(id)
+    )
+}
+
+pub fn decided(kind: &str, id: &str) -> String {
+    let what = match kind {
+        "accept" => "accepted",
+        "override" => "overridden",
+        _ => "sent back",
+    };
+    format!("#{} {what}", crate::text::safe::line(id))
+}
+
+pub fn all_decided() -> String {
+    "No review is waiting for a decision.".into()
+}
+
+pub fn decision_undone() -> String {
+    "decision withdrawn".into()
+}
+
+pub const LEAD: &str = "lead";
+pub const PICK_VERDICT: &str = "Override with verdict";
+pub const RETURN_NOTE: &str = " Note to the auditor (enter sends the review back) ";
+pub const LEAD_COLUMNS: [&str; 8] = [
+    "",
+    "Card",
+    "Stage",
+    "Auditor",
+    "Verdict",
+    "Score",
+    "Suggestion",
+    "Age",
+];
+pub const REVIEWS_EMPTY: &str = "No review matches (t shows decided reviews too).";
+pub const REVIEW: &str = "Review";
+pub const SPENT: &str = "spent";
+pub const DISAGREES: &str = "⚠ ok on a card the rules flag as critical";
+
+pub fn by_auditor(auditor: &str) -> String {
+    format!("auditor {}", crate::text::safe::line(auditor))
+}
+
+pub fn lead_decision(d: &crate::domain::decision::LeadDecision) -> String {
+    use crate::domain::decision::DecisionKind as K;
+    let who = crate::text::safe::line(&d.lead);
+    match d.decision.kind {
+        K::Accept => format!("lead {who}: accepted"),
+        K::Override => format!(
+            "lead {who}: overridden → {}{}",
+            d.decision.verdict.map_or("", verdict),
+            d.decision
+                .suggested_stage
+                .as_deref()
+                .map(|s| format!(" «{}»", crate::text::safe::line(s)))
+                .unwrap_or_default()
+        ),
+        K::Return => format!("lead {who}: sent back"),
     }
 }

@@ -33,6 +33,14 @@ pub enum Action {
     Undo,
     /// Pickers and one-line inputs: take the selection or the text.
     Choose,
+    /// The lead: the auditor's review stands.
+    Accept,
+    /// The lead: another verdict (and suggestion) replaces the auditor's.
+    Override,
+    /// The lead: back to the auditor, with a note.
+    SendBack,
+    /// The lead's list: decided reviews too, or only those awaiting a decision.
+    ToggleAll,
     /// A key typed into a text box (filter, picker query, comment, field value).
     Type(super::keymap::Key),
 }
@@ -49,6 +57,10 @@ impl Action {
         ];
         v.extend((1..=9).map(Action::Item));
         v.extend([
+            Action::Accept,
+            Action::Override,
+            Action::SendBack,
+            Action::ToggleAll,
             Action::Owner,
             Action::Correct,
             Action::Comment,
@@ -102,6 +114,10 @@ impl Action {
             Action::Prev => "prev",
             Action::Undo => "undo",
             Action::Choose => "choose",
+            Action::Accept => "accept",
+            Action::Override => "override",
+            Action::SendBack => "send_back",
+            Action::ToggleAll => "all",
             Action::Type(_) => "type",
         };
         s.to_string()

@@ -178,4 +178,36 @@ impl Desk {
         let auditor = self.auditor.clone();
         self.store.save_draft(card_id, &auditor, comment, now)
     }
+
+    pub fn lead_rows(&self) -> DeskResult<Vec<crate::store::decisions::LeadRow>> {
+        self.store.lead_rows()
+    }
+
+    /// `auditor`'s current review of a card (the lead looks at someone else's).
+    pub fn review_of(&self, card_id: i64, auditor: &str) -> DeskResult<Option<StoredReview>> {
+        self.store.current_review(card_id, auditor)
+    }
+
+    pub fn latest_decision(
+        &self,
+        review_id: &str,
+    ) -> DeskResult<Option<crate::domain::decision::LeadDecision>> {
+        self.store.latest_decision(review_id)
+    }
+
+    /// Records a decision by this desk's person (the lead).
+    pub fn decide(
+        &mut self,
+        review_id: &str,
+        decision: &crate::domain::decision::Decision,
+    ) -> DeskResult<String> {
+        let now = self.now();
+        let lead = self.auditor.clone();
+        self.store.decide(review_id, &lead, decision, now)
+    }
+
+    pub fn withdraw_decision(&mut self, id: &str) -> DeskResult<()> {
+        let now = self.now();
+        self.store.withdraw_decision(id, now)
+    }
 }

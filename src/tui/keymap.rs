@@ -150,13 +150,17 @@ pub enum Mode {
     Filter,
     Picker,
     Comment,
-    /// Typing a corrected field value.
+    /// Typing a corrected field value or a note.
     Input,
     Help,
+    /// The lead's list of reviews.
+    Reviews,
+    /// The lead deciding on one review.
+    Decide,
 }
 
 impl Mode {
-    pub const ALL: [Mode; 8] = [
+    pub const ALL: [Mode; 10] = [
         Mode::Funnel,
         Mode::Queue,
         Mode::Card,
@@ -165,6 +169,8 @@ impl Mode {
         Mode::Comment,
         Mode::Input,
         Mode::Help,
+        Mode::Reviews,
+        Mode::Decide,
     ];
 
     pub fn name(self) -> &'static str {
@@ -177,6 +183,8 @@ impl Mode {
             Mode::Comment => "comment",
             Mode::Input => "input",
             Mode::Help => "help",
+            Mode::Reviews => "reviews",
+            Mode::Decide => "decide",
         }
     }
 
@@ -203,8 +211,8 @@ pub struct Binding {
 fn defaults() -> Vec<Binding> {
     use Action as A;
     use Mode as M;
-    const SCREENS: &[Mode] = &[M::Funnel, M::Queue, M::Card];
-    const LISTS: &[Mode] = &[M::Funnel, M::Queue];
+    const SCREENS: &[Mode] = &[M::Funnel, M::Queue, M::Card, M::Reviews, M::Decide];
+    const LISTS: &[Mode] = &[M::Funnel, M::Queue, M::Reviews];
     let mut table: Vec<(&[Mode], &[&str], Action, bool)> = vec![
         (&[M::Card], &["a"], A::Ok, true),
         (&[M::Card], &["x"], A::WrongStage, true),
@@ -230,17 +238,21 @@ fn defaults() -> Vec<Binding> {
         (&[M::Card][..], &["r"][..], A::Owner, true),
         (&[M::Card], &["e"], A::Correct, true),
         (&[M::Card], &["c"], A::Comment, true),
-        (&[M::Card], &["space"], A::Skip, false),
-        (&[M::Card], &["p"], A::Prev, false),
-        (&[M::Card], &["u", "backspace"], A::Undo, true),
+        (&[M::Decide], &["a"], A::Accept, true),
+        (&[M::Decide], &["o"], A::Override, true),
+        (&[M::Decide], &["b"], A::SendBack, true),
+        (&[M::Card, M::Decide], &["space"], A::Skip, false),
+        (&[M::Card, M::Decide], &["p"], A::Prev, false),
+        (&[M::Card, M::Decide], &["u", "backspace"], A::Undo, true),
+        (&[M::Reviews], &["t"], A::ToggleAll, true),
         (LISTS, &["enter"], A::Open, true),
-        (&[M::Queue], &["/"], A::Filter, true),
+        (&[M::Queue, M::Reviews], &["/"], A::Filter, true),
         (&[M::Queue], &["n"], A::NextStage, false),
-        (&[M::Queue], &["esc"], A::Close, false),
+        (&[M::Queue, M::Reviews], &["esc"], A::Close, false),
         (LISTS, &["j", "down"], A::Down, false),
         (LISTS, &["k", "up"], A::Up, false),
-        (&[M::Card], &["j", "down"], A::Down, false),
-        (&[M::Card], &["k", "up"], A::Up, false),
+        (&[M::Card, M::Decide], &["j", "down"], A::Down, false),
+        (&[M::Card, M::Decide], &["k", "up"], A::Up, false),
         (SCREENS, &["J", "pgdn"], A::PageDown, false),
         (SCREENS, &["K", "pgup"], A::PageUp, false),
         (SCREENS, &["g", "home"], A::First, false),

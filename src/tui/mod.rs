@@ -5,6 +5,7 @@
 pub mod action;
 pub mod desk;
 pub mod keymap;
+pub mod lead;
 pub mod picker;
 pub mod run;
 pub mod state;

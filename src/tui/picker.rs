@@ -11,6 +11,10 @@ pub enum PickerFor {
     WrongStage,
     Owner,
     Field,
+    /// The lead's verdict when overriding.
+    Verdict,
+    /// The lead's suggested stage after overriding with "wrong stage".
+    LeadStage,
 }
 
 #[derive(Debug, Clone)]

@@ -20,6 +20,10 @@ pub enum Screen {
     Funnel,
     Queue,
     Card,
+    /// The lead's list of reviews.
+    Reviews,
+    /// The lead deciding on one review: the card with the auditor's review beside it.
+    Decide,
 }
 
 /// A queue entry and what the auditor did with it this session.
@@ -74,13 +78,42 @@ pub struct CardState {
     pub opened: Instant,
     /// The left pane's first line.
     pub scroll: u16,
+    /// The lead's standing decision on the review shown (read-only for the auditor).
+    pub decision: Option<crate::domain::decision::LeadDecision>,
 }
 
-/// One-line text entry: the corrected value of a field.
+/// What a one-line entry is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum InputFor {
+    /// The corrected value of `FieldInput::field`.
+    Correction,
+    /// The lead's note to the auditor when sending a review back.
+    ReturnNote,
+}
+
+/// One-line text entry.
 #[derive(Debug)]
 pub struct FieldInput {
+    pub purpose: InputFor,
     pub field: String,
     pub area: TextArea<'static>,
+}
+
+/// The lead's list: current reviews, filtered.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LeadList {
+    pub rows: Vec<crate::store::decisions::LeadRow>,
+    /// Indices into `rows` that pass the filter, in order.
+    pub shown: Vec<usize>,
+    pub selected: usize,
+    pub filter: String,
+    pub filtering: bool,
+    /// Decided reviews too (else only those awaiting a decision).
+    pub all: bool,
+    /// The row open on the decide screen.
+    pub open: Option<usize>,
+    /// Decisions made this session, for undo: (row, decision id).
+    pub undo: Vec<(usize, String)>,
 }
 
 #[derive(Debug)]
@@ -133,6 +166,8 @@ pub struct State {
     pub quit: bool,
     /// The moment idle days are counted to (the store's clock), set before each update.
     pub now: chrono::NaiveDateTime,
+    /// The lead's desk (`okk lead`); `None` in the reviewer.
+    pub lead: Option<LeadList>,
 }
 
 impl State {
@@ -152,6 +187,7 @@ impl State {
             owners: None,
             quit: false,
             now: chrono::NaiveDateTime::default(),
+            lead: None,
         }
     }
 
@@ -167,6 +203,9 @@ impl State {
                 Screen::Queue if self.queue.as_ref().is_some_and(|q| q.filtering) => Mode::Filter,
                 Screen::Queue => Mode::Queue,
                 Screen::Card => Mode::Card,
+                Screen::Reviews if self.lead.as_ref().is_some_and(|l| l.filtering) => Mode::Filter,
+                Screen::Reviews => Mode::Reviews,
+                Screen::Decide => Mode::Decide,
             },
         }
     }
@@ -177,6 +216,8 @@ impl State {
             Screen::Funnel => Mode::Funnel,
             Screen::Queue => Mode::Queue,
             Screen::Card => Mode::Card,
+            Screen::Reviews => Mode::Reviews,
+            Screen::Decide => Mode::Decide,
         }
     }
 

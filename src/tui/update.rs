@@ -9,7 +9,9 @@ use super::action::Action;
 use super::desk::{Desk, DeskResult};
 use super::keymap::Key;
 use super::picker::{Picker, PickerFor};
-use super::state::{CardState, FieldInput, Item, Popup, Queue, Screen, State, Status, Undo};
+use super::state::{
+    CardState, FieldInput, InputFor, Item, Popup, Queue, Screen, State, Status, Undo,
+};
 use crate::domain::funnel::StageKind;
 use crate::domain::review::{Review, Verdict};
 use crate::domain::score::{Answer, prefill, score};
@@ -96,6 +98,7 @@ fn apply(state: &mut State, action: Action, desk: &mut Desk) -> DeskResult<()> {
         Screen::Funnel => funnel(state, action, desk),
         Screen::Queue => queue(state, action, desk),
         Screen::Card => card(state, action, desk),
+        Screen::Reviews | Screen::Decide => super::lead::update(state, action, desk),
     }
 }
 
@@ -191,7 +194,7 @@ fn filter(state: &mut State, action: Action, desk: &mut Desk) -> DeskResult<()> 
 }
 
 /// Applies a typed key to a one-line text; true if the text changed.
-fn edit_line(text: &mut String, key: Key) -> bool {
+pub(crate) fn edit_line(text: &mut String, key: Key) -> bool {
     use ratatui::crossterm::event::KeyCode;
     match key.code {
         KeyCode::Backspace => text.pop().is_some(),
@@ -386,6 +389,11 @@ fn popup(state: &mut State, action: Action, desk: &mut Desk) -> DeskResult<()> {
             Action::Type(key) => {
                 input.area.input(key.to_event());
             }
+            Action::Choose if input.purpose == InputFor::ReturnNote => {
+                let note = input.area.lines().join(" ").trim().to_string();
+                state.popup = None;
+                super::lead::send_back(state, note, desk)?;
+            }
             Action::Choose => {
                 let value = input.area.lines().join(" ").trim().to_string();
                 let field = input.field.clone();
@@ -405,10 +413,14 @@ fn popup(state: &mut State, action: Action, desk: &mut Desk) -> DeskResult<()> {
 }
 
 fn chose(state: &mut State, purpose: PickerFor, chosen: String, desk: &mut Desk) -> DeskResult<()> {
+    if matches!(purpose, PickerFor::Verdict | PickerFor::LeadStage) {
+        return super::lead::chose(state, purpose, chosen, desk);
+    }
     let Some(c) = state.card.as_mut() else {
         return Ok(());
     };
     match purpose {
+        PickerFor::Verdict | PickerFor::LeadStage => {}
         PickerFor::WrongStage => {
             c.draft.suggested_stage = Some(chosen);
             verdict(state, Verdict::WrongStage, desk)?;
@@ -425,6 +437,7 @@ fn chose(state: &mut State, purpose: PickerFor, chosen: String, desk: &mut Desk)
             let mut area = TextArea::from([current]);
             area.move_cursor(ratatui_textarea::CursorMove::End);
             state.popup = Some(Popup::Input(FieldInput {
+                purpose: InputFor::Correction,
                 field: chosen,
                 area,
             }));
@@ -670,6 +683,10 @@ fn open_card(state: &mut State, index: usize, desk: &mut Desk) -> DeskResult<()>
     };
     let stage = state.funnel.resolve(&detail.card.stage);
     let previous = desk.current_review(detail.card_id)?;
+    let decision = match &previous {
+        Some(p) => desk.latest_decision(&p.id)?,
+        None => None,
+    };
     let draft = match &previous {
         Some(p) => p.draft.clone(),
         None => {
@@ -693,6 +710,7 @@ fn open_card(state: &mut State, index: usize, desk: &mut Desk) -> DeskResult<()>
         previous,
         opened: Instant::now(),
         scroll: 0,
+        decision,
     });
     state.screen = Screen::Card;
     Ok(())

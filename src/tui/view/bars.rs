@@ -30,7 +30,17 @@ pub fn title(state: &State, theme: &Theme, frame: &mut Frame<'_>, area: Rect) {
             parts.push(format!("{pos}/{}{more}", q.total.max(q.items.len() as u64)));
         }
     }
-    parts.push(format!("{} {}", msg::AUDITOR, clip(&state.auditor, 30)));
+    if let Some(l) = &state.lead {
+        let pos = if l.shown.is_empty() {
+            0
+        } else {
+            l.selected + 1
+        };
+        parts.push(format!("{pos}/{}", l.shown.len()));
+        parts.push(format!("{} {}", msg::LEAD, clip(&state.auditor, 30)));
+    } else {
+        parts.push(format!("{} {}", msg::AUDITOR, clip(&state.auditor, 30)));
+    }
     let right = format!("  ? {} ", msg::HELP);
     // The help key always shows; the left part gives way.
     let room = (area.width as usize).saturating_sub(super::width(&right));

@@ -38,7 +38,11 @@ pub fn draw(state: &State, theme: &Theme, frame: &mut Frame<'_>, area: Rect) {
     ])
     .areas(right);
     draw_checklist(state, c, theme, frame, list);
-    draw_suggestion(state, c, theme, frame, suggestion);
+    if state.screen == crate::tui::state::Screen::Decide {
+        super::lead::draw_review(state, c, theme, frame, suggestion);
+    } else {
+        draw_suggestion(state, c, theme, frame, suggestion);
+    }
 }
 
 fn date(t: chrono::NaiveDateTime) -> String {
@@ -359,6 +363,18 @@ fn draw_suggestion(
             Span::raw(value.map_or("—".to_string(), |v| clip(v, 80))),
         ])
     };
+    if let Some(dec) = &c.decision {
+        lines.push(Line::from(Span::styled(
+            msg::lead_decision(dec),
+            theme.warn,
+        )));
+        if !dec.decision.note.is_empty() {
+            lines.push(Line::from(Span::styled(
+                format!("  «{}»", clip(&dec.decision.note, 300)),
+                theme.warn,
+            )));
+        }
+    }
     lines.push(arrow(msg::STAGE_ARROW, d.suggested_stage.as_deref()));
     lines.push(arrow(msg::OWNER_ARROW, d.suggested_owner.as_deref()));
     for (field, value) in &d.corrections {

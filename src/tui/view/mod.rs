@@ -4,6 +4,7 @@
 mod bars;
 mod card;
 mod funnel;
+mod lead;
 mod popup;
 mod queue;
 mod theme;
@@ -39,7 +40,8 @@ pub fn view(state: &State, theme: &Theme, frame: &mut Frame<'_>) {
     match state.screen {
         Screen::Funnel => funnel::draw(state, theme, frame, body),
         Screen::Queue => queue::draw(state, theme, frame, body),
-        Screen::Card => card::draw(state, theme, frame, body),
+        Screen::Card | Screen::Decide => card::draw(state, theme, frame, body),
+        Screen::Reviews => lead::draw(state, theme, frame, body),
     }
     bars::status(state, theme, frame, status);
     bars::hints(state, theme, frame, hints);

@@ -19,6 +19,8 @@ pub fn draw(state: &State, theme: &Theme, frame: &mut Frame<'_>, area: Rect) {
                 PickerFor::WrongStage => msg::PICK_STAGE,
                 PickerFor::Owner => msg::PICK_OWNER,
                 PickerFor::Field => msg::PICK_FIELD,
+                PickerFor::Verdict => msg::PICK_VERDICT,
+                PickerFor::LeadStage => msg::PICK_STAGE,
             };
             let height = (p.items.len() as u16 + 4).clamp(6, 20);
             let rect = centered(area, 60, height);
@@ -76,7 +78,12 @@ pub fn draw(state: &State, theme: &Theme, frame: &mut Frame<'_>, area: Rect) {
             text.set_block(
                 Block::default()
                     .borders(Borders::ALL)
-                    .title(msg::field_input_title(&input.field)),
+                    .title(match input.purpose {
+                        crate::tui::state::InputFor::Correction => {
+                            msg::field_input_title(&input.field)
+                        }
+                        crate::tui::state::InputFor::ReturnNote => msg::RETURN_NOTE.to_string(),
+                    }),
             );
             frame.render_widget(&text, rect);
         }

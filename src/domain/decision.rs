@@ -1,0 +1,84 @@
+//! The team lead's word on an auditor's review: accepted as it is, overridden with the lead's
+//! own verdict and suggestion (the auditor's original stays), or sent back with a note.
+
+use serde::{Deserialize, Serialize};
+
+use super::review::Verdict;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DecisionKind {
+    Accept,
+    Override,
+    Return,
+}
+
+impl DecisionKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DecisionKind::Accept => "accept",
+            DecisionKind::Override => "override",
+            DecisionKind::Return => "return",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<DecisionKind> {
+        [
+            DecisionKind::Accept,
+            DecisionKind::Override,
+            DecisionKind::Return,
+        ]
+        .into_iter()
+        .find(|k| k.as_str() == name)
+    }
+}
+
+/// A decision as the lead makes it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Decision {
+    pub kind: DecisionKind,
+    /// Override: the verdict the lead holds right.
+    pub verdict: Option<Verdict>,
+    pub suggested_stage: Option<String>,
+    pub suggested_owner: Option<String>,
+    /// Return: what the auditor should look at again.
+    pub note: String,
+}
+
+impl Decision {
+    pub fn accept() -> Decision {
+        Decision {
+            kind: DecisionKind::Accept,
+            verdict: None,
+            suggested_stage: None,
+            suggested_owner: None,
+            note: String::new(),
+        }
+    }
+
+    pub fn overrule(verdict: Verdict, stage: Option<String>) -> Decision {
+        Decision {
+            kind: DecisionKind::Override,
+            verdict: Some(verdict),
+            suggested_stage: stage,
+            ..Decision::accept()
+        }
+    }
+
+    pub fn send_back(note: String) -> Decision {
+        Decision {
+            kind: DecisionKind::Return,
+            note,
+            ..Decision::accept()
+        }
+    }
+}
+
+/// A decision as stored: who made it and when.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LeadDecision {
+    pub id: String,
+    pub lead: String,
+    pub decision: Decision,
+    pub created_at: String,
+}

@@ -1,0 +1,148 @@
+//! The team lead's decisions and the list of reviews awaiting one. Decisions are never changed:
+//! a later one supersedes, an undo marks one withdrawn.
+
+use chrono::NaiveDateTime;
+use rusqlite::{OptionalExtension, params};
+
+use super::cards::fmt_time;
+use super::{Store, StoreError};
+use crate::domain::decision::{Decision, DecisionKind, LeadDecision};
+use crate::domain::review::Verdict;
+
+/// A current review as the lead's list shows it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LeadRow {
+    pub review_id: String,
+    /// `None` while the card has not arrived in a sync.
+    pub card_id: Option<i64>,
+    pub external_id: String,
+    pub title: Option<String>,
+    /// The card's stage when reviewed.
+    pub stage: String,
+    pub auditor: String,
+    pub verdict: Verdict,
+    pub score: Option<f64>,
+    pub suggested_stage: Option<String>,
+    pub suggested_owner: Option<String>,
+    pub comment: String,
+    pub created_at: String,
+    pub seconds_spent: Option<f64>,
+    /// The card's most severe flag now (0 none, 3 critical).
+    pub flag_rank: i64,
+    /// The latest decision still standing, if any.
+    pub decision: Option<LeadDecision>,
+}
+
+impl LeadRow {
+    /// The auditor judged against the rules: "ok" on a card the rules flag as critical.
+    pub fn disagrees_with_rules(&self) -> bool {
+        self.verdict == Verdict::Ok && self.flag_rank >= 3
+    }
+}
+
+const LATEST: &str = "SELECT id, lead, decision, verdict, suggested_stage, suggested_owner, note,
+        created_at FROM lead_decisions
+     WHERE review_id = ?1 AND withdrawn_at IS NULL ORDER BY created_at DESC, id DESC LIMIT 1";
+
+fn decision_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<LeadDecision> {
+    let kind: String = r.get(2)?;
+    let verdict: Option<String> = r.get(3)?;
+    Ok(LeadDecision {
+        id: r.get(0)?,
+        lead: r.get(1)?,
+        decision: Decision {
+            kind: DecisionKind::from_name(&kind).unwrap_or(DecisionKind::Accept),
+            verdict: verdict.as_deref().and_then(Verdict::from_name),
+            suggested_stage: r.get(4)?,
+            suggested_owner: r.get(5)?,
+            note: r.get(6)?,
+        },
+        created_at: r.get(7)?,
+    })
+}
+
+impl Store {
+    /// Records the lead's decision on a review (one durable transaction); returns its id.
+    pub fn decide(
+        &mut self,
+        review_id: &str,
+        lead: &str,
+        decision: &Decision,
+        now: NaiveDateTime,
+    ) -> Result<String, StoreError> {
+        let id = uuid::Uuid::new_v4().to_string();
+        self.conn.execute(
+            "INSERT INTO lead_decisions (id, review_id, lead, decision, verdict, suggested_stage,
+                 suggested_owner, note, created_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+            params![
+                id,
+                review_id,
+                lead,
+                decision.kind.as_str(),
+                decision.verdict.map(Verdict::as_str),
+                decision.suggested_stage,
+                decision.suggested_owner,
+                decision.note,
+                fmt_time(&now)
+            ],
+        )?;
+        Ok(id)
+    }
+
+    /// Takes a decision back (undo): it stays, marked withdrawn.
+    pub fn withdraw_decision(&mut self, id: &str, now: NaiveDateTime) -> Result<(), StoreError> {
+        self.conn.execute(
+            "UPDATE lead_decisions SET withdrawn_at = ?2 WHERE id = ?1 AND withdrawn_at IS NULL",
+            params![id, fmt_time(&now)],
+        )?;
+        Ok(())
+    }
+
+    /// The latest standing decision on a review.
+    pub fn latest_decision(&self, review_id: &str) -> Result<Option<LeadDecision>, StoreError> {
+        Ok(self
+            .conn
+            .prepare_cached(LATEST)?
+            .query_row([review_id], decision_row)
+            .optional()?)
+    }
+
+    /// Every current review (of any auditor), oldest first, with its latest standing decision.
+    pub fn lead_rows(&self) -> Result<Vec<LeadRow>, StoreError> {
+        let mut stmt = self.conn.prepare(
+            "SELECT r.id, r.card_id, r.card_external_id, c.title, r.stage, r.auditor, r.verdict,
+                    r.score, r.suggested_stage, r.suggested_owner, r.comment, r.created_at,
+                    r.seconds_spent, coalesce(c.flag_rank, 0)
+             FROM reviews r LEFT JOIN cards c ON c.id = r.card_id
+             WHERE r.superseded_by IS NULL AND r.withdrawn_at IS NULL
+             ORDER BY r.created_at, r.rowid",
+        )?;
+        let mut latest = self.conn.prepare_cached(LATEST)?;
+        let mut rows = stmt.query([])?;
+        let mut out = Vec::new();
+        while let Some(r) = rows.next()? {
+            let review_id: String = r.get(0)?;
+            let verdict: String = r.get(6)?;
+            let decision = latest.query_row([&review_id], decision_row).optional()?;
+            out.push(LeadRow {
+                card_id: r.get(1)?,
+                external_id: r.get(2)?,
+                title: r.get(3)?,
+                stage: r.get(4)?,
+                auditor: r.get(5)?,
+                verdict: Verdict::from_name(&verdict).unwrap_or(Verdict::Unclear),
+                score: r.get(7)?,
+                suggested_stage: r.get(8)?,
+                suggested_owner: r.get(9)?,
+                comment: r.get(10)?,
+                created_at: r.get(11)?,
+                seconds_spent: r.get(12)?,
+                flag_rank: r.get(13)?,
+                decision,
+                review_id,
+            });
+        }
+        Ok(out)
+    }
+}

@@ -1,0 +1,365 @@
+//! The team lead's screens: the list of the auditors' reviews and the decision on one of them.
+//! Same keymap conventions as the reviewer; decisions are durable before the next review shows.
+
+use std::time::Instant;
+
+use ratatui_textarea::TextArea;
+
+use super::action::Action;
+use super::desk::{Desk, DeskResult};
+use super::picker::{Picker, PickerFor};
+use super::state::{CardState, FieldInput, InputFor, LeadList, Popup, Screen, State, Status};
+use crate::domain::decision::Decision;
+use crate::domain::funnel::StageKind;
+use crate::domain::names::fold;
+use crate::domain::review::Verdict;
+use crate::store::decisions::LeadRow;
+use crate::text::tui as msg;
+
+/// Reads the reviews and opens the list (`okk lead`).
+pub fn load(state: &mut State, desk: &Desk) -> DeskResult<()> {
+    let rows = desk.lead_rows()?;
+    let keep = state.lead.take();
+    let mut list = LeadList {
+        rows,
+        shown: Vec::new(),
+        selected: 0,
+        filter: keep.as_ref().map(|l| l.filter.clone()).unwrap_or_default(),
+        filtering: false,
+        all: keep.as_ref().is_some_and(|l| l.all),
+        open: None,
+        undo: keep.map(|l| l.undo).unwrap_or_default(),
+    };
+    refilter(&mut list);
+    state.lead = Some(list);
+    state.screen = Screen::Reviews;
+    Ok(())
+}
+
+/// Whether a review passes the list's filter: words `auditor:NAME`, `stage:TEXT`,
+/// `verdict:NAME`, `since:YYYY-MM-DD`, `until:YYYY-MM-DD`, `disagree` (ok on a card the rules
+/// flag as critical); any other word must appear in the card's id, title, stage, auditor or
+/// comment. Case and ё/е do not matter.
+pub fn matches(row: &LeadRow, filter: &str) -> bool {
+    filter.split_whitespace().all(|word| {
+        let (key, value) = word.split_once(':').unwrap_or(("", word));
+        let has = |s: &str| fold(s).contains(&fold(value));
+        match key.to_lowercase().as_str() {
+            "auditor" => has(&row.auditor),
+            "stage" => has(&row.stage),
+            "verdict" => row.verdict.as_str().starts_with(&value.to_lowercase()),
+            "since" => row.created_at.as_str() >= value,
+            "until" => row
+                .created_at
+                .get(..value.len())
+                .is_some_and(|d| d <= value),
+            _ if fold(word) == "disagree" => row.disagrees_with_rules(),
+            _ => {
+                has(&row.external_id)
+                    || row.title.as_deref().is_some_and(has)
+                    || has(&row.stage)
+                    || has(&row.auditor)
+                    || has(&row.comment)
+            }
+        }
+    })
+}
+
+fn refilter(list: &mut LeadList) {
+    list.shown = list
+        .rows
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| (list.all || r.decision.is_none()) && matches(r, &list.filter))
+        .map(|(i, _)| i)
+        .collect();
+    list.selected = list.selected.min(list.shown.len().saturating_sub(1));
+}
+
+pub fn update(state: &mut State, action: Action, desk: &mut Desk) -> DeskResult<()> {
+    match state.screen {
+        Screen::Reviews => list(state, action, desk),
+        Screen::Decide => decide(state, action, desk),
+        _ => Ok(()),
+    }
+}
+
+fn list(state: &mut State, action: Action, desk: &mut Desk) -> DeskResult<()> {
+    let Some(l) = state.lead.as_mut() else {
+        return Ok(());
+    };
+    let n = l.shown.len();
+    if l.filtering {
+        match action {
+            Action::Choose | Action::Down => l.filtering = false,
+            Action::Close => {
+                l.filtering = false;
+                l.filter.clear();
+                refilter(l);
+            }
+            Action::Type(key) if super::update::edit_line(&mut l.filter, key) => {
+                l.selected = 0;
+                refilter(l);
+            }
+            _ => {}
+        }
+        return Ok(());
+    }
+    match action {
+        Action::Down => l.selected = (l.selected + 1).min(n.saturating_sub(1)),
+        Action::Up => l.selected = l.selected.saturating_sub(1),
+        Action::PageDown => l.selected = (l.selected + 20).min(n.saturating_sub(1)),
+        Action::PageUp => l.selected = l.selected.saturating_sub(20),
+        Action::First => l.selected = 0,
+        Action::Last => l.selected = n.saturating_sub(1),
+        Action::Filter => l.filtering = true,
+        Action::Close if !l.filter.is_empty() => {
+            l.filter.clear();
+            refilter(l);
+        }
+        Action::ToggleAll => {
+            l.all = !l.all;
+            refilter(l);
+        }
+        Action::Open if n > 0 => {
+            let row = l.shown[l.selected];
+            open(state, row, desk)?;
+        }
+        Action::Help => state.popup = Some(Popup::Help { scroll: 0 }),
+        Action::Back => state.quit = true,
+        _ => {}
+    }
+    Ok(())
+}
+
+/// Shows row `row` on the decide screen: the card as the store has it, the auditor's review.
+fn open(state: &mut State, row: usize, desk: &mut Desk) -> DeskResult<()> {
+    let l = state.lead.as_mut().expect("lead");
+    let r = &l.rows[row];
+    let Some(card_id) = r.card_id else {
+        state.status = Some(Status::Info(msg::card_not_synced(&r.external_id)));
+        return Ok(());
+    };
+    let Some(detail) = desk.card(card_id)? else {
+        return Ok(());
+    };
+    let review = desk.review_of(card_id, &r.auditor)?;
+    let decision = desk.latest_decision(&r.review_id)?;
+    if let Some(pos) = l.shown.iter().position(|&i| i == row) {
+        l.selected = pos;
+    }
+    l.open = Some(row);
+    let stage = state.funnel.resolve(&detail.card.stage);
+    state.card = Some(CardState {
+        index: row,
+        stage,
+        draft: review.as_ref().map(|p| p.draft.clone()).unwrap_or_default(),
+        previous: review,
+        opened: Instant::now(),
+        scroll: 0,
+        decision,
+        detail,
+    });
+    state.screen = Screen::Decide;
+    Ok(())
+}
+
+fn decide(state: &mut State, action: Action, desk: &mut Desk) -> DeskResult<()> {
+    let Some(c) = state.card.as_mut() else {
+        state.screen = Screen::Reviews;
+        return Ok(());
+    };
+    match action {
+        Action::Accept => record(state, Decision::accept(), desk)?,
+        Action::Override => {
+            let verdicts = Verdict::ALL
+                .iter()
+                .map(|v| msg::verdict(*v).to_string())
+                .collect();
+            state.popup = Some(Popup::Picker(Picker::new(PickerFor::Verdict, verdicts)));
+        }
+        Action::SendBack => {
+            state.popup = Some(Popup::Input(FieldInput {
+                purpose: InputFor::ReturnNote,
+                field: String::new(),
+                area: TextArea::default(),
+            }));
+        }
+        Action::Undo => undo(state, desk)?,
+        Action::Skip => step(state, 1, desk)?,
+        Action::Prev => step(state, -1, desk)?,
+        Action::Down => c.scroll = c.scroll.saturating_add(1),
+        Action::Up => c.scroll = c.scroll.saturating_sub(1),
+        Action::PageDown => c.scroll = c.scroll.saturating_add(10),
+        Action::PageUp => c.scroll = c.scroll.saturating_sub(10),
+        Action::First => c.scroll = 0,
+        Action::Last => c.scroll = u16::MAX,
+        Action::Help => state.popup = Some(Popup::Help { scroll: 0 }),
+        Action::Back => {
+            state.card = None;
+            state.screen = Screen::Reviews;
+            if let Some(l) = state.lead.as_mut() {
+                l.open = None;
+                refilter(l);
+            }
+        }
+        _ => {}
+    }
+    Ok(())
+}
+
+/// The lead picked a verdict (override) or a stage after "wrong stage", or typed a note.
+pub fn chose(
+    state: &mut State,
+    purpose: PickerFor,
+    chosen: String,
+    desk: &mut Desk,
+) -> DeskResult<()> {
+    match purpose {
+        PickerFor::Verdict => {
+            let Some(v) = Verdict::ALL
+                .into_iter()
+                .find(|v| msg::verdict(*v) == chosen)
+            else {
+                return Ok(());
+            };
+            match v {
+                Verdict::WrongStage => {
+                    let stages = state.funnel.stages.iter().map(|s| s.name.clone()).collect();
+                    state.popup = Some(Popup::Picker(Picker::new(PickerFor::LeadStage, stages)));
+                    Ok(())
+                }
+                Verdict::Dead => {
+                    let lost = state
+                        .funnel
+                        .stages
+                        .iter()
+                        .find(|s| s.kind == StageKind::Lost)
+                        .map(|s| s.name.clone());
+                    record(state, Decision::overrule(v, lost), desk)
+                }
+                _ => record(state, Decision::overrule(v, None), desk),
+            }
+        }
+        PickerFor::LeadStage => record(
+            state,
+            Decision::overrule(Verdict::WrongStage, Some(chosen)),
+            desk,
+        ),
+        _ => Ok(()),
+    }
+}
+
+pub fn send_back(state: &mut State, note: String, desk: &mut Desk) -> DeskResult<()> {
+    record(state, Decision::send_back(note), desk)
+}
+
+/// Writes the decision, then shows the next review awaiting one.
+fn record(state: &mut State, decision: Decision, desk: &mut Desk) -> DeskResult<()> {
+    let Some(row) = state.lead.as_ref().and_then(|l| l.open) else {
+        return Ok(());
+    };
+    let l = state.lead.as_mut().expect("lead");
+    let review_id = l.rows[row].review_id.clone();
+    let id = desk.decide(&review_id, &decision)?;
+    l.rows[row].decision = desk.latest_decision(&review_id)?;
+    l.undo.push((row, id));
+    state.status = Some(Status::Info(msg::decided(
+        decision.kind.as_str(),
+        &l.rows[row].external_id,
+    )));
+    next_awaiting(state, row, desk)
+}
+
+fn next_awaiting(state: &mut State, from: usize, desk: &mut Desk) -> DeskResult<()> {
+    let l = state.lead.as_ref().expect("lead");
+    let pos = l.shown.iter().position(|&i| i == from).unwrap_or(0);
+    let next = l
+        .shown
+        .iter()
+        .skip(pos + 1)
+        .chain(l.shown.iter().take(pos))
+        .copied()
+        .find(|&i| l.rows[i].decision.is_none());
+    match next {
+        Some(i) => open(state, i, desk),
+        None => {
+            state.card = None;
+            state.screen = Screen::Reviews;
+            let l = state.lead.as_mut().expect("lead");
+            l.open = None;
+            refilter(l);
+            state.status = Some(Status::Info(msg::all_decided()));
+            Ok(())
+        }
+    }
+}
+
+/// Space / p on the decide screen: the next or previous review in the list.
+fn step(state: &mut State, by: isize, desk: &mut Desk) -> DeskResult<()> {
+    let l = state.lead.as_ref().expect("lead");
+    let Some(row) = l.open else { return Ok(()) };
+    let pos = l.shown.iter().position(|&i| i == row).unwrap_or(0) as isize + by;
+    if pos >= 0
+        && let Some(&i) = l.shown.get(pos as usize)
+    {
+        open(state, i, desk)?;
+    }
+    Ok(())
+}
+
+fn undo(state: &mut State, desk: &mut Desk) -> DeskResult<()> {
+    let Some((row, id)) = state.lead.as_ref().and_then(|l| l.undo.last().cloned()) else {
+        state.status = Some(Status::Info(msg::nothing_to_undo()));
+        return Ok(());
+    };
+    desk.withdraw_decision(&id)?;
+    let l = state.lead.as_mut().expect("lead");
+    l.undo.pop();
+    let review_id = l.rows[row].review_id.clone();
+    l.rows[row].decision = desk.latest_decision(&review_id)?;
+    refilter(state.lead.as_mut().expect("lead"));
+    state.status = Some(Status::Info(msg::decision_undone()));
+    open(state, row, desk)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row() -> LeadRow {
+        LeadRow {
+            review_id: "r".into(),
+            card_id: Some(1),
+            external_id: "31245817".into(),
+            title: Some("ЖК «Северный парк», 2-к кв.".into()),
+            stage: "Встреча проведена".into(),
+            auditor: "anna".into(),
+            verdict: Verdict::Ok,
+            score: Some(75.0),
+            suggested_stage: None,
+            suggested_owner: None,
+            comment: "клиент ждёт ипотеку".into(),
+            created_at: "2026-11-20 12:00:00".into(),
+            seconds_spent: Some(12.0),
+            flag_rank: 3,
+            decision: None,
+        }
+    }
+
+    #[test]
+    fn the_filter_reads_keys_and_free_words() {
+        let r = row();
+        assert!(matches(&r, ""));
+        assert!(matches(&r, "auditor:ANNA stage:встреча verdict:ok"));
+        assert!(!matches(&r, "auditor:boris"));
+        assert!(matches(&r, "since:2026-11-20 until:2026-11-20"));
+        assert!(!matches(&r, "since:2026-11-21"));
+        assert!(!matches(&r, "until:2026-11-19"));
+        assert!(matches(&r, "disagree северный ждет"));
+        let mut fine = r.clone();
+        fine.flag_rank = 2;
+        assert!(!matches(&fine, "disagree"));
+        assert!(!matches(&r, "verdict:stale"));
+    }
+}

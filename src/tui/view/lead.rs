@@ -1,0 +1,182 @@
+//! The lead's list of reviews, and the review pane of the decide screen (the card itself is
+//! drawn as on the reviewer's card screen).
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row, Table, TableState, Wrap};
+
+use super::{Theme, clip};
+use crate::text::tui as msg;
+use crate::tui::state::{CardState, State};
+
+/// "3 d", "5 h", "now": how long a review has waited.
+fn age(created_at: &str, now: chrono::NaiveDateTime) -> String {
+    let Ok(t) = chrono::NaiveDateTime::parse_from_str(created_at, "%Y-%m-%d %H:%M:%S") else {
+        return String::new();
+    };
+    let d = now - t;
+    if d.num_days() > 0 {
+        format!("{} d", d.num_days())
+    } else if d.num_hours() > 0 {
+        format!("{} h", d.num_hours())
+    } else {
+        "now".into()
+    }
+}
+
+pub fn draw(state: &State, theme: &Theme, frame: &mut Frame<'_>, area: Rect) {
+    let Some(l) = &state.lead else { return };
+    let [filter_area, table_area] = if l.filtering || !l.filter.is_empty() {
+        Layout::vertical([Constraint::Length(1), Constraint::Min(1)]).areas(area)
+    } else {
+        [Rect::default(), area]
+    };
+    if filter_area.height > 0 {
+        let cursor = if l.filtering { "▏" } else { "" };
+        frame.render_widget(
+            Paragraph::new(Line::from(vec![
+                Span::styled(format!(" {}: ", msg::FILTER), theme.bold),
+                Span::raw(format!("{}{cursor}", clip(&l.filter, 200))),
+            ])),
+            filter_area,
+        );
+    }
+    let waiting = l.rows.iter().filter(|r| r.decision.is_none()).count();
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .title(format!(" {} · {waiting} / {} ", msg::REVIEW, l.rows.len()))
+        .title_bottom(
+            Line::from(" / auditor:NAME stage:TEXT verdict:ok since:DATE disagree ")
+                .right_aligned(),
+        );
+    if l.shown.is_empty() {
+        let inner = block.inner(table_area);
+        frame.render_widget(block, table_area);
+        frame.render_widget(Paragraph::new(msg::REVIEWS_EMPTY), inner);
+        return;
+    }
+    let header = Row::new(msg::LEAD_COLUMNS.map(|h| Cell::from(h).style(theme.bold)));
+    let visible = table_area.height.saturating_sub(3) as usize;
+    let first = l.selected.saturating_sub(visible.saturating_sub(1));
+    let rows = l.shown.iter().skip(first).take(visible.max(1)).map(|&i| {
+        let r = &l.rows[i];
+        let mark = match &r.decision {
+            Some(d) => match d.decision.kind {
+                crate::domain::decision::DecisionKind::Accept => "✔",
+                crate::domain::decision::DecisionKind::Override => "≠",
+                crate::domain::decision::DecisionKind::Return => "↩",
+            },
+            None if r.disagrees_with_rules() => "⚠",
+            None => " ",
+        };
+        let suggestion = r
+            .suggested_stage
+            .as_deref()
+            .or(r.suggested_owner.as_deref())
+            .unwrap_or("");
+        Row::new(vec![
+            Cell::from(Span::styled(mark, theme.warn)),
+            Cell::from(format!(
+                "{} {}",
+                clip(&r.external_id, 12),
+                clip(r.title.as_deref().unwrap_or(""), 60)
+            )),
+            Cell::from(clip(&r.stage, 40)),
+            Cell::from(clip(&r.auditor, 20)),
+            Cell::from(msg::verdict(r.verdict)),
+            Cell::from(
+                Line::from(r.score.map_or("—".into(), |s| format!("{s:.0}%"))).right_aligned(),
+            ),
+            Cell::from(clip(suggestion, 40)),
+            Cell::from(Line::from(age(&r.created_at, state.now)).right_aligned()),
+        ])
+    });
+    let widths = [
+        Constraint::Length(1),
+        Constraint::Fill(3),
+        Constraint::Fill(2),
+        Constraint::Length(10),
+        Constraint::Length(11),
+        Constraint::Length(5),
+        Constraint::Fill(2),
+        Constraint::Length(5),
+    ];
+    let table = Table::new(rows, widths)
+        .header(header)
+        .block(block)
+        .row_highlight_style(theme.selected)
+        .highlight_symbol("▶");
+    let mut ts = TableState::default().with_selected(Some(l.selected - first));
+    frame.render_stateful_widget(table, table_area, &mut ts);
+}
+
+/// The auditor's review beside the card: verdict, suggestion, comment, time spent, and the
+/// lead's standing decision.
+pub fn draw_review(state: &State, c: &CardState, theme: &Theme, frame: &mut Frame<'_>, area: Rect) {
+    let row = state.lead.as_ref().and_then(|l| l.open.map(|i| &l.rows[i]));
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .title(format!(" {} ", msg::REVIEW));
+    let mut lines: Vec<Line> = Vec::new();
+    if let Some(r) = row {
+        lines.push(Line::from(vec![
+            Span::styled(format!("{}: ", msg::by_auditor(&r.auditor)), theme.dim),
+            Span::styled(msg::verdict(r.verdict), theme.bold),
+        ]));
+        if r.disagrees_with_rules() {
+            lines.push(Line::from(Span::styled(msg::DISAGREES, theme.fail)));
+        }
+        let d = &c.draft;
+        let arrow = |label: &str, value: Option<&str>| {
+            Line::from(vec![
+                Span::styled(format!("{label} "), theme.dim),
+                Span::raw(value.map_or("—".to_string(), |v| clip(v, 80))),
+            ])
+        };
+        lines.push(arrow(msg::STAGE_ARROW, d.suggested_stage.as_deref()));
+        lines.push(arrow(msg::OWNER_ARROW, d.suggested_owner.as_deref()));
+        for (field, value) in &d.corrections {
+            lines.push(Line::from(vec![
+                Span::styled(format!("{} → ", clip(field, 30)), theme.dim),
+                Span::raw(clip(value, 80)),
+            ]));
+        }
+        if !d.comment.is_empty() {
+            lines.push(Line::from(Span::styled(
+                format!("{}:", msg::COMMENT),
+                theme.dim,
+            )));
+            for l in d.comment.lines().take(20) {
+                lines.push(Line::from(clip(l, 400)));
+            }
+        }
+        lines.push(Line::from(Span::styled(
+            format!(
+                "{} · {} {:.0} s",
+                clip(&r.created_at, 20),
+                msg::SPENT,
+                r.seconds_spent.unwrap_or(0.0)
+            ),
+            theme.dim,
+        )));
+        if let Some(dec) = &r.decision {
+            lines.push(Line::from(Span::styled(
+                msg::lead_decision(dec),
+                theme.warn,
+            )));
+            if !dec.decision.note.is_empty() {
+                lines.push(Line::from(Span::styled(
+                    format!("  «{}»", clip(&dec.decision.note, 300)),
+                    theme.warn,
+                )));
+            }
+        }
+    }
+    frame.render_widget(
+        Paragraph::new(lines)
+            .block(block)
+            .wrap(Wrap { trim: false }),
+        area,
+    );
+}

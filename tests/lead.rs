@@ -1,0 +1,221 @@
+//! The team lead's desk, driven key by key against a real store: accept, override and send
+//! back reviews, undo, filter; a returned review comes back to its auditor's queue, marked.
+
+use std::sync::{Arc, OnceLock};
+
+use okk::domain::decision::DecisionKind;
+use okk::domain::review::Verdict;
+use okk::store::Store;
+use okk::tui::desk::Desk;
+use okk::tui::keymap::{Key, Keymap};
+use okk::tui::state::{Popup, Screen, State};
+use okk::tui::update::{handle_key, load_stages, start_at_stage};
+
+fn template() -> &'static std::path::Path {
+    static DIR: OnceLock<tempfile::TempDir> = OnceLock::new();
+    DIR.get_or_init(|| {
+        let dir = tempfile::tempdir().unwrap();
+        let (store, ..) = okk::app::demo::build(dir.path()).unwrap();
+        drop(store);
+        dir
+    })
+    .path()
+}
+
+struct Desk2 {
+    _dir: tempfile::TempDir,
+    db: std::path::PathBuf,
+}
+
+fn store_copy() -> Desk2 {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("okk.db");
+    std::fs::copy(template().join("okk.db"), &db).unwrap();
+    Desk2 { _dir: dir, db }
+}
+
+fn open(db: &std::path::Path, who: &str) -> (State, Desk) {
+    let store = Store::open(db).unwrap();
+    let funnel = Arc::new(okk::funnel::default_funnel());
+    let clock = okk::app::audit::now(&store).unwrap();
+    let desk = Desk::new(store, funnel.clone(), who.into(), "fp".into(), Some(clock));
+    let state = State::new(funnel, who.into(), Keymap::default());
+    (state, desk)
+}
+
+fn keys(state: &mut State, desk: &mut Desk, keys: &str) {
+    for k in keys.split_whitespace() {
+        handle_key(state, Key::parse(k).unwrap(), desk);
+    }
+}
+
+fn text(state: &mut State, desk: &mut Desk, text: &str) {
+    for c in text.chars() {
+        handle_key(state, Key::char(c), desk);
+    }
+}
+
+const MET: &str = "Встреча проведена";
+
+/// boris judges the first four cards of «Встреча проведена»: ok, stale, dead, unclear.
+fn boris_reviews(db: &std::path::Path) -> Vec<String> {
+    let (mut s, mut d) = open(db, "boris");
+    load_stages(&mut s, &d).unwrap();
+    let row = s.stages.iter().position(|r| r.name == MET).unwrap();
+    start_at_stage(&mut s, row, &mut d).unwrap();
+    let mut ids = Vec::new();
+    for k in ["a", "s", "d", "i"] {
+        ids.push(s.card.as_ref().unwrap().detail.card.external_id.clone());
+        keys(&mut s, &mut d, k);
+    }
+    ids
+}
+
+fn lead(db: &std::path::Path) -> (State, Desk) {
+    let (mut s, d) = open(db, "olga");
+    okk::tui::lead::load(&mut s, &d).unwrap();
+    (s, d)
+}
+
+/// (lead, decision, verdict, suggested stage, note).
+type DecisionRow = (String, String, Option<String>, Option<String>, String);
+
+fn decisions(db: &std::path::Path) -> Vec<DecisionRow> {
+    let conn = rusqlite::Connection::open(db).unwrap();
+    let mut stmt = conn
+        .prepare(
+            "SELECT lead, decision, verdict, suggested_stage, note FROM lead_decisions
+             WHERE withdrawn_at IS NULL ORDER BY rowid",
+        )
+        .unwrap();
+    stmt.query_map([], |r| {
+        Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+    })
+    .unwrap()
+    .collect::<Result<_, _>>()
+    .unwrap()
+}
+
+#[test]
+fn the_lead_accepts_overrides_and_sends_back_in_turn() {
+    let store = store_copy();
+    boris_reviews(&store.db);
+    let (mut s, mut d) = lead(&store.db);
+    assert_eq!(s.screen, Screen::Reviews);
+    assert_eq!(s.lead.as_ref().unwrap().shown.len(), 4);
+    keys(&mut s, &mut d, "enter");
+    assert_eq!(s.screen, Screen::Decide);
+    keys(&mut s, &mut d, "a o");
+    assert!(matches!(s.popup, Some(Popup::Picker(_))));
+    text(&mut s, &mut d, "wrong");
+    keys(&mut s, &mut d, "enter");
+    text(&mut s, &mut d, "догов");
+    keys(&mut s, &mut d, "enter b");
+    text(&mut s, &mut d, "проверь дату встречи");
+    keys(&mut s, &mut d, "enter");
+    assert_eq!(
+        decisions(&store.db),
+        vec![
+            ("olga".into(), "accept".into(), None, None, String::new()),
+            (
+                "olga".into(),
+                "override".into(),
+                Some("wrong_stage".into()),
+                Some("Договор".into()),
+                String::new()
+            ),
+            (
+                "olga".into(),
+                "return".into(),
+                None,
+                None,
+                "проверь дату встречи".into()
+            ),
+        ]
+    );
+    // The auditor's originals stay as they were.
+    let conn = rusqlite::Connection::open(&store.db).unwrap();
+    let verdicts: Vec<String> = conn
+        .prepare("SELECT verdict FROM reviews ORDER BY rowid")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(verdicts, ["ok", "stale", "dead", "unclear"]);
+    // One left awaiting; `t` shows all four.
+    keys(&mut s, &mut d, "q");
+    assert_eq!(s.lead.as_ref().unwrap().shown.len(), 1);
+    keys(&mut s, &mut d, "t");
+    assert_eq!(s.lead.as_ref().unwrap().shown.len(), 4);
+}
+
+#[test]
+fn undo_withdraws_the_decision_and_shows_the_review_again() {
+    let store = store_copy();
+    let ids = boris_reviews(&store.db);
+    let (mut s, mut d) = lead(&store.db);
+    keys(&mut s, &mut d, "enter a");
+    assert_eq!(decisions(&store.db).len(), 1);
+    keys(&mut s, &mut d, "u");
+    assert!(decisions(&store.db).is_empty());
+    assert_eq!(s.card.as_ref().unwrap().detail.card.external_id, ids[0]);
+    let l = s.lead.as_ref().unwrap();
+    assert!(l.rows[l.open.unwrap()].decision.is_none());
+}
+
+#[test]
+fn a_returned_review_comes_back_to_the_auditors_queue_with_the_note() {
+    let store = store_copy();
+    let ids = boris_reviews(&store.db);
+    let (mut s, mut d) = lead(&store.db);
+    keys(&mut s, &mut d, "enter space b");
+    text(&mut s, &mut d, "где дата?");
+    keys(&mut s, &mut d, "enter");
+    drop((s, d));
+    let (mut s, mut d) = open(&store.db, "boris");
+    load_stages(&mut s, &d).unwrap();
+    let row = s.stages.iter().position(|r| r.name == MET).unwrap();
+    start_at_stage(&mut s, row, &mut d).unwrap();
+    let q = s.queue.as_ref().unwrap();
+    let back = q
+        .items
+        .iter()
+        .find(|i| i.entry.id == ids[1])
+        .expect("back in the queue");
+    assert_eq!(back.entry.returned.as_deref(), Some("где дата?"));
+    // The auditor sees the decision on the card, read-only, and judges again.
+    let idx = q.items.iter().position(|i| i.entry.id == ids[1]).unwrap();
+    while s.card.as_ref().unwrap().index != idx {
+        keys(&mut s, &mut d, "space");
+    }
+    let dec = s.card.as_ref().unwrap().decision.clone().unwrap();
+    assert_eq!(
+        (dec.lead.as_str(), dec.decision.kind),
+        ("olga", DecisionKind::Return)
+    );
+    keys(&mut s, &mut d, "s");
+    drop((s, d));
+    // The new review waits for the lead; the returned one is no longer current.
+    let (s, _d) = lead(&store.db);
+    let l = s.lead.as_ref().unwrap();
+    let mine: Vec<_> = l.rows.iter().filter(|r| r.external_id == ids[1]).collect();
+    assert_eq!(mine.len(), 1);
+    assert!(mine[0].decision.is_none());
+    assert_eq!(mine[0].verdict, Verdict::Stale);
+}
+
+#[test]
+fn the_filter_narrows_by_verdict_auditor_and_disagreement() {
+    let store = store_copy();
+    boris_reviews(&store.db);
+    let (mut s, mut d) = lead(&store.db);
+    keys(&mut s, &mut d, "/");
+    text(&mut s, &mut d, "verdict:dead");
+    assert_eq!(s.lead.as_ref().unwrap().shown.len(), 1);
+    keys(&mut s, &mut d, "esc");
+    assert_eq!(s.lead.as_ref().unwrap().shown.len(), 4);
+    keys(&mut s, &mut d, "/");
+    text(&mut s, &mut d, "auditor:anna");
+    assert!(s.lead.as_ref().unwrap().shown.is_empty());
+}
