@@ -2,6 +2,7 @@
 //! the app asks. Every write that belongs together is one transaction.
 
 pub mod bundle;
+pub mod calibration;
 pub mod cards;
 pub mod decisions;
 pub mod flags;

@@ -173,6 +173,26 @@ CREATE INDEX reviews_created ON reviews (created_at);
 -- A lead's decision taken back (undo); like a review, kept and marked, never deleted.
 ALTER TABLE lead_decisions ADD COLUMN withdrawn_at TEXT;
 CREATE INDEX lead_decisions_created ON lead_decisions (created_at);
+
+-- A calibration: the same sample of a stage's cards judged by several auditors, to see whether
+-- they judge alike. Cards by source and external id, like reviews, so a calibration travels in
+-- bundles to laptops that may not have synced every card yet.
+CREATE TABLE calibrations (
+    id          TEXT PRIMARY KEY,              -- UUID
+    stage       TEXT NOT NULL,                 -- the funnel stage's name
+    seed        INTEGER NOT NULL,
+    auditors    TEXT NOT NULL,                 -- JSON array of names
+    created_by  TEXT NOT NULL,
+    created_at  TEXT NOT NULL
+);
+CREATE TABLE calibration_cards (
+    calibration_id   TEXT NOT NULL REFERENCES calibrations(id),
+    position         INTEGER NOT NULL,
+    card_source      TEXT NOT NULL,
+    card_external_id TEXT NOT NULL,
+    PRIMARY KEY (calibration_id, position)
+) WITHOUT ROWID;
+CREATE INDEX calibration_cards_card ON calibration_cards (card_source, card_external_id);
 "#,
 ];
 

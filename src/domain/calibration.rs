@@ -1,0 +1,229 @@
+//! Calibration: a reproducible sample of a stage's cards that several auditors judge, and how
+//! far their verdicts and checklist answers agree.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use rand::SeedableRng;
+use rand::seq::IndexedRandom;
+use serde::Serialize;
+
+use super::agreement::{Ratings, cohen_kappa, krippendorff_alpha, percent_agreement};
+use super::review::Verdict;
+use super::score::{Answer, Answers};
+
+/// A card by its CRM identity: (source, external id).
+pub type CardKey = (String, String);
+
+/// `n` cards drawn from `pool` with `seed`: the same pool and seed give the same cards, in the
+/// same order, on any machine (ChaCha8, a fixed algorithm).
+pub fn sample(pool: &[CardKey], n: usize, seed: u64) -> Vec<CardKey> {
+    let mut sorted = pool.to_vec();
+    sorted.sort();
+    sorted.dedup();
+    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(seed);
+    sorted.choose_multiple(&mut rng, n).cloned().collect()
+}
+
+/// One auditor's answer on one calibration card.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Judgement {
+    pub card: CardKey,
+    pub auditor: String,
+    pub verdict: Verdict,
+    pub answers: Answers,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PairAgreement {
+    pub a: String,
+    pub b: String,
+    /// Cards both judged.
+    pub cards: usize,
+    pub percent: Option<f64>,
+    pub kappa: Option<f64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ItemAgreement {
+    pub item: String,
+    pub percent: Option<f64>,
+    pub alpha: Option<f64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Disagreement {
+    pub source: String,
+    pub id: String,
+    /// Auditor → verdict.
+    pub verdicts: BTreeMap<String, Verdict>,
+    /// The lead's verdict on the card, when the lead has settled it.
+    pub reference: Option<Verdict>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Report {
+    pub cards: usize,
+    pub auditors: Vec<String>,
+    /// Cards each auditor has judged so far.
+    pub judged: BTreeMap<String, usize>,
+    pub percent: Option<f64>,
+    pub kappa: Option<f64>,
+    pub alpha: Option<f64>,
+    pub pairs: Vec<PairAgreement>,
+    pub items: Vec<ItemAgreement>,
+    pub disagreements: Vec<Disagreement>,
+}
+
+/// How an answer compares with another: pass/fail/n-a, or a scale point.
+fn answer_key(a: &Answer) -> String {
+    match a {
+        Answer::Pass => "pass".into(),
+        Answer::Fail => "fail".into(),
+        Answer::Na => "na".into(),
+        Answer::Scale(n) => format!("scale {n}"),
+    }
+}
+
+/// Agreement over `cards` (in sample order) among `auditors`; `judged` holds whatever the
+/// auditors have submitted (missing judgements are missing answers); `reference` the lead's
+/// verdict per card.
+pub fn report(
+    cards: &[CardKey],
+    auditors: &[String],
+    judged: &[Judgement],
+    reference: &BTreeMap<CardKey, Verdict>,
+) -> Report {
+    let find = |card: &CardKey, auditor: &str| {
+        judged
+            .iter()
+            .find(|j| &j.card == card && j.auditor == auditor)
+    };
+    let verdicts: Ratings<Verdict> = cards
+        .iter()
+        .map(|c| auditors.iter().map(|a| find(c, a).map(|j| j.verdict)).collect())
+        .collect();
+    let mut pairs = Vec::new();
+    for i in 0..auditors.len() {
+        for j in i + 1..auditors.len() {
+            let both: Ratings<Verdict> = verdicts
+                .iter()
+                .map(|u| vec![u[i], u[j]])
+                .collect();
+            pairs.push(PairAgreement {
+                a: auditors[i].clone(),
+                b: auditors[j].clone(),
+                cards: both.iter().filter(|u| u[0].is_some() && u[1].is_some()).count(),
+                percent: percent_agreement(&both),
+                kappa: cohen_kappa(&both, 0, 1),
+            });
+        }
+    }
+    let item_ids: BTreeSet<&String> = judged.iter().flat_map(|j| j.answers.keys()).collect();
+    let items = item_ids
+        .into_iter()
+        .map(|id| {
+            let ratings: Ratings<String> = cards
+                .iter()
+                .map(|c| {
+                    auditors
+                        .iter()
+                        .map(|a| find(c, a).and_then(|j| j.answers.get(id)).map(answer_key))
+                        .collect()
+                })
+                .collect();
+            ItemAgreement {
+                item: id.clone(),
+                percent: percent_agreement(&ratings),
+                alpha: krippendorff_alpha(&ratings),
+            }
+        })
+        .collect();
+    let disagreements = cards
+        .iter()
+        .zip(&verdicts)
+        .filter(|(_, u)| {
+            let given: BTreeSet<Verdict> = u.iter().flatten().copied().collect();
+            given.len() > 1
+        })
+        .map(|(c, u)| Disagreement {
+            source: c.0.clone(),
+            id: c.1.clone(),
+            verdicts: auditors
+                .iter()
+                .zip(u)
+                .filter_map(|(a, v)| v.map(|v| (a.clone(), v)))
+                .collect(),
+            reference: reference.get(c).copied(),
+        })
+        .collect();
+    Report {
+        cards: cards.len(),
+        auditors: auditors.to_vec(),
+        judged: auditors
+            .iter()
+            .map(|a| (a.clone(), cards.iter().filter(|c| find(c, a).is_some()).count()))
+            .collect(),
+        percent: percent_agreement(&verdicts),
+        kappa: (auditors.len() == 2)
+            .then(|| cohen_kappa(&verdicts, 0, 1))
+            .flatten(),
+        alpha: krippendorff_alpha(&verdicts),
+        pairs,
+        items,
+        disagreements,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pool(n: usize) -> Vec<CardKey> {
+        (0..n).map(|i| ("amocrm".to_string(), format!("{i:05}"))).collect()
+    }
+
+    #[test]
+    fn the_same_seed_draws_the_same_cards_whatever_the_pool_order() {
+        let mut p = pool(100);
+        let a = sample(&p, 10, 7);
+        p.reverse();
+        assert_eq!(sample(&p, 10, 7), a);
+        assert_ne!(sample(&p, 10, 8), a);
+        assert_eq!(a.len(), 10);
+        assert_eq!(sample(&pool(3), 10, 7).len(), 3);
+    }
+
+    #[test]
+    fn a_hand_computed_calibration() {
+        // Three cards, two auditors: they agree on c1 and c2 (ok, ok; dead, dead) and not on c3
+        // (ok vs stale). p_o = 2/3; anna: ok 2, dead 1; boris: ok 1, dead 1, stale 1;
+        // p_e = (2/3·1/3) + (1/3·1/3) = 1/3; kappa = (2/3 − 1/3) / (1 − 1/3) = 0.5.
+        let cards = pool(3);
+        let who = vec!["anna".to_string(), "boris".to_string()];
+        let j = |c: usize, a: &str, v: Verdict| Judgement {
+            card: cards[c].clone(),
+            auditor: a.into(),
+            verdict: v,
+            answers: Answers::from([("i1".to_string(), if v == Verdict::Ok { Answer::Pass } else { Answer::Fail })]),
+        };
+        let judged = vec![
+            j(0, "anna", Verdict::Ok),
+            j(0, "boris", Verdict::Ok),
+            j(1, "anna", Verdict::Dead),
+            j(1, "boris", Verdict::Dead),
+            j(2, "anna", Verdict::Ok),
+            j(2, "boris", Verdict::Stale),
+        ];
+        let reference = BTreeMap::from([(cards[2].clone(), Verdict::Stale)]);
+        let r = report(&cards, &who, &judged, &reference);
+        assert!((r.percent.unwrap() - 2.0 / 3.0).abs() < 1e-9);
+        assert!((r.kappa.unwrap() - 0.5).abs() < 1e-9);
+        assert_eq!(r.pairs.len(), 1);
+        assert_eq!(r.pairs[0].cards, 3);
+        assert_eq!(r.disagreements.len(), 1);
+        assert_eq!(r.disagreements[0].id, "00002");
+        assert_eq!(r.disagreements[0].reference, Some(Verdict::Stale));
+        assert_eq!(r.items[0].item, "i1");
+        assert!((r.items[0].percent.unwrap() - 2.0 / 3.0).abs() < 1e-9);
+    }
+}
