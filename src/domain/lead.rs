@@ -1,0 +1,60 @@
+//! A lead's decision on an auditor's review: accept it, override it with the lead's own verdict
+//! and suggestion, or return it to the auditor. Only the latest decision on a review counts.
+
+use super::review::Verdict;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Decision {
+    Accept,
+    Override,
+    /// Sent back to the auditor: the review's suggestion is not approved.
+    Return,
+}
+
+impl Decision {
+    pub const ALL: [Decision; 3] = [Decision::Accept, Decision::Override, Decision::Return];
+
+    /// The name stored in SQLite and written in exports.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Decision::Accept => "accept",
+            Decision::Override => "override",
+            Decision::Return => "return",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<Decision> {
+        Decision::ALL.into_iter().find(|d| d.as_str() == name)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LeadDecision {
+    pub lead: String,
+    pub decision: Decision,
+    /// The lead's verdict, on an override.
+    pub verdict: Option<Verdict>,
+    /// The lead's suggestion, on an override: it replaces the auditor's (none means no move).
+    pub suggested_stage: Option<String>,
+    pub suggested_owner: Option<String>,
+}
+
+impl LeadDecision {
+    /// The lead accepted the review or set their own suggestion in its place.
+    pub fn approves(&self) -> bool {
+        matches!(self.decision, Decision::Accept | Decision::Override)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decision_names_round_trip() {
+        for d in Decision::ALL {
+            assert_eq!(Decision::from_name(d.as_str()), Some(d));
+        }
+        assert_eq!(Decision::from_name("Accept"), None);
+    }
+}
