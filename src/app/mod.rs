@@ -4,6 +4,7 @@ pub mod audit;
 mod check;
 pub mod config;
 pub mod demo;
+mod export;
 mod funnel_cmd;
 mod import;
 mod keys;
@@ -47,6 +48,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Check(args) => check::run(&paths, args),
         Command::Queue(args) => queue::run(&paths, args),
         Command::Funnel { command } => funnel_cmd::run(&paths, command),
+        Command::Export { command } => export::run(&paths, command),
         Command::Demo(args) => demo::run(&paths, args),
     }
 }

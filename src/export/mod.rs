@@ -2,7 +2,11 @@
 //! back (profiles under `assets/export/`). Every file goes through one safe writer.
 
 pub mod cell;
+pub mod crm;
 pub mod file;
+pub mod profile;
+pub mod rest;
+pub mod reviews;
 pub mod table;
 
 use std::path::PathBuf;

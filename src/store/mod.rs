@@ -2,6 +2,7 @@
 //! the app asks. Every write that belongs together is one transaction.
 
 pub mod cards;
+pub mod export;
 pub mod flags;
 pub mod queue;
 pub mod read;
