@@ -55,6 +55,7 @@ fn main() {
             .queue(&QueueQuery {
                 after: None,
                 text: None,
+                with_calibration: true,
                 crm_stages: std::slice::from_ref(&stage),
                 auditor: "bench",
                 limit: 50,

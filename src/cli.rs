@@ -49,6 +49,11 @@ pub enum Command {
     Lead(LeadArgs),
     /// Print the active key table (defaults with the config file's rebindings).
     Keys,
+    /// Calibrate auditors: the same sample judged by each, and how far they agree.
+    Calibrate {
+        #[command(subcommand)]
+        command: CalibrateCommand,
+    },
     /// Move reviews and lead decisions between laptops.
     Bundle {
         #[command(subcommand)]
@@ -58,6 +63,11 @@ pub enum Command {
     Funnel {
         #[command(subcommand)]
         command: FunnelCommand,
+    },
+    /// Write the reviews as a table, or the changes they ask for in a CRM's import format.
+    Export {
+        #[command(subcommand)]
+        command: ExportCommand,
     },
     /// Build a fresh demo store from the bundled demo export (a new temporary copy each run;
     /// your own store is never touched) and open the reviewer on it (or print its figures
@@ -186,6 +196,68 @@ pub struct StatsArgs {
 }
 
 #[derive(Debug, Subcommand)]
+pub enum ExportCommand {
+    /// One row per current review (columns: review_id, source, external_id, title, stage,
+    /// owner, auditor, verdict, score, failed_items, failed_critical_items, suggested_stage,
+    /// suggested_owner, corrections, comment, reviewed_at, seconds_spent, lead_decision, lead,
+    /// card_changed). Cells a spreadsheet would run as a formula get a leading `'`.
+    Reviews(ExportReviewsArgs),
+    /// One row per card whose current review suggests a change (stage, owner, corrected
+    /// fields), in the CRM's own import columns and formats; the lead's override replaces the
+    /// auditor's suggestion, a review the lead returned is left out. Bitrix24 gets REST
+    /// `crm.deal.update` calls as JSON lines: its file import cannot update deals.
+    Crm(ExportCrmArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ExportTarget {
+    /// The file to write (written to a temp file beside it, then renamed into place).
+    #[arg(long, value_name = "FILE")]
+    pub out: PathBuf,
+    /// Replace the file if it exists.
+    #[arg(long)]
+    pub force: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ExportReviewsArgs {
+    #[command(flatten)]
+    pub target: ExportTarget,
+    /// Only reviews made on or after this day (YYYY-MM-DD).
+    #[arg(long, value_name = "DATE")]
+    pub since: Option<chrono::NaiveDate>,
+    /// Only reviews of cards at this stage when reviewed (its funnel name, an alias, or the
+    /// CRM's name for it).
+    #[arg(long, value_name = "NAME")]
+    pub stage: Option<String>,
+    /// Only this auditor's reviews.
+    #[arg(long, value_name = "NAME")]
+    pub auditor: Option<String>,
+    /// The field separator; `;` also writes decimal commas, as Excel expects in locales such
+    /// as Russian.
+    #[arg(long, default_value = ",", value_parser = [",", ";"])]
+    pub delimiter: String,
+    /// Start with a UTF-8 byte order mark, so that Excel reads the file as UTF-8.
+    #[arg(long)]
+    pub bom: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ExportCrmArgs {
+    #[command(flatten)]
+    pub target: ExportTarget,
+    /// The CRM to write for: the cards imported with this profile.
+    #[arg(long, value_parser = ["amocrm", "bitrix24", "hubspot", "pipedrive", "salesforce"])]
+    pub profile: String,
+    /// Only suggestions the team lead accepted or overrode.
+    #[arg(long)]
+    pub approved_only: bool,
+    /// Only cards of this source (one CRM account, as given to `okk import --source`).
+    #[arg(long, value_name = "NAME")]
+    pub source: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
 pub enum FunnelCommand {
     /// Check the funnel config; every problem is reported as FILE:LINE:COLUMN: key: what to fix.
     Check,
@@ -221,4 +293,36 @@ pub struct BundleExportArgs {
     /// Replace FILE if it exists.
     #[arg(long)]
     pub force: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CalibrateCommand {
+    /// Draw a reproducible sample of a stage's cards for the listed auditors; the cards come
+    /// first in each one's queue, marked "calibration" (bundles carry the calibration to their
+    /// laptops).
+    New {
+        /// The stage (its funnel name, an alias, or the CRM's name for it).
+        #[arg(long, value_name = "NAME")]
+        stage: String,
+        /// How many cards.
+        #[arg(long, value_name = "N")]
+        cards: usize,
+        /// Who judges them, comma-separated (at least two).
+        #[arg(long, value_name = "A,B,...", value_delimiter = ',', required = true)]
+        auditors: Vec<String>,
+        /// The same seed draws the same cards [default: a random one, printed].
+        #[arg(long, value_name = "S")]
+        seed: Option<u64>,
+        /// Who starts it [default: $OKK_LEAD, else the config's name, else the login name].
+        #[arg(long, env = "OKK_LEAD", value_name = "NAME")]
+        lead: Option<String>,
+    },
+    /// Agreement figures of a calibration [default: the latest].
+    Report {
+        #[arg(value_name = "ID")]
+        id: Option<String>,
+        /// Print the report as JSON.
+        #[arg(long)]
+        json: bool,
+    },
 }

@@ -1,11 +1,12 @@
 //! okk — the quality-control desk's audit tool for CRM sales funnels.
-//! Layers: `domain` (pure) ← `store` (the only SQL), `sync` (importers), `funnel` (config), `app`
-//! (commands), `text` (every user-facing string).
+//! Layers: `domain` (pure) ← `store` (the only SQL), `sync` (importers), `export` (writers),
+//! `funnel` (config), `app` (commands), `text` (every user-facing string).
 
 pub mod app;
 pub mod bundle;
 pub mod cli;
 pub mod domain;
+pub mod export;
 pub mod funnel;
 pub mod store;
 pub mod sync;

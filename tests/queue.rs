@@ -36,6 +36,7 @@ fn queue(store: &Store, auditor: &str, all: bool) -> Vec<QueueEntry> {
         .queue(&QueueQuery {
             after: None,
             text: None,
+            with_calibration: true,
             crm_stages: &["Квалификация".to_string()],
             auditor,
             limit: 50,

@@ -43,6 +43,8 @@ fn a_new_store_is_migrated_to_the_latest_schema() {
     assert_eq!(
         tables(&conn),
         [
+            "calibration_cards",
+            "calibrations",
             "cards",
             "drafts",
             "flags",

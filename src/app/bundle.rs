@@ -1,7 +1,6 @@
 //! `okk bundle export|import`.
 
 use std::io::Write;
-use std::path::Path;
 use std::process::ExitCode;
 
 use color_eyre::Result;
@@ -22,7 +21,12 @@ fn export(paths: &Paths, args: BundleExportArgs) -> Result<ExitCode> {
     let now = crate::store::cards::fmt_time(&audit::now(&store)?);
     let since = args.since.map(|d| d.format("%Y-%m-%d").to_string());
     let bundle = store.bundle(since.as_deref(), &now)?;
-    write_new(&args.out, &crate::bundle::write(&bundle), args.force)?;
+    let bytes = crate::bundle::write(&bundle);
+    crate::export::file::write_atomically(&args.out, args.force, |out| {
+        out.write_all(&bytes)
+            .map_err(crate::export::file::io(&args.out))
+    })
+    .map_err(|e| user(e.to_string()))?;
     super::say(msg::wrote(
         &args.out,
         bundle.reviews.len(),
@@ -50,24 +54,4 @@ fn import(paths: &Paths, files: &[std::path::PathBuf], json: bool) -> Result<Exi
         }
     }
     Ok(ExitCode::SUCCESS)
-}
-
-/// Writes `bytes` to `path` through a temp file in the same dir and a rename, so a reader never
-/// sees half a file; an existing file is replaced only with `force`.
-pub fn write_new(path: &Path, bytes: &[u8], force: bool) -> Result<()> {
-    if path.exists() && !force {
-        return Err(user(crate::text::app::exists(path)));
-    }
-    let dir = path
-        .parent()
-        .filter(|d| !d.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    // Dropped on any error before the rename: no temp file is left behind.
-    let mut tmp = tempfile::NamedTempFile::new_in(dir)
-        .map_err(|e| user(format!("{}: {e}", dir.display())))?;
-    tmp.write_all(bytes)?;
-    tmp.as_file().sync_all()?;
-    tmp.persist(path)
-        .map_err(|e| user(format!("{}: {}", path.display(), e.error)))?;
-    Ok(())
 }

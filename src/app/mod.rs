@@ -2,9 +2,11 @@
 
 pub mod audit;
 mod bundle;
+mod calibrate;
 mod check;
 pub mod config;
 pub mod demo;
+mod export;
 mod funnel_cmd;
 mod import;
 mod keys;
@@ -46,10 +48,12 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Lead(args) => review::lead(&paths, args),
         Command::Keys => keys::run(&paths),
         Command::Bundle { command } => bundle::run(&paths, command),
+        Command::Calibrate { command } => calibrate::run(&paths, command),
         Command::Stats(args) => stats::run(&paths, args),
         Command::Check(args) => check::run(&paths, args),
         Command::Queue(args) => queue::run(&paths, args),
         Command::Funnel { command } => funnel_cmd::run(&paths, command),
+        Command::Export { command } => export::run(&paths, command),
         Command::Demo(args) => demo::run(&paths, args),
     }
 }

@@ -56,6 +56,7 @@ pub fn run(paths: &Paths, args: QueueArgs) -> Result<ExitCode> {
     let cards = store.queue(&QueueQuery {
         after: None,
         text: None,
+        with_calibration: true,
         crm_stages: &crm_stages,
         auditor: &who,
         limit: args.limit,

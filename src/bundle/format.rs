@@ -35,6 +35,7 @@ struct Header {
 enum Line {
     Review(ReviewRecord),
     Decision(DecisionRecord),
+    Calibration(crate::store::calibration::Calibration),
     End { records: usize, sha256: String },
 }
 
@@ -62,8 +63,11 @@ pub fn write(bundle: &Bundle) -> Vec<u8> {
     for d in &bundle.decisions {
         push_json(&mut out, &Line::Decision(d.clone()));
     }
+    for c in &bundle.calibrations {
+        push_json(&mut out, &Line::Calibration(c.clone()));
+    }
     let end = Line::End {
-        records: bundle.reviews.len() + bundle.decisions.len(),
+        records: bundle.reviews.len() + bundle.decisions.len() + bundle.calibrations.len(),
         sha256: hex(&Sha256::digest(&out)),
     };
     push_json(&mut out, &end);
@@ -110,6 +114,7 @@ pub fn read(bytes: &[u8]) -> Result<Bundle, BundleError> {
         match parsed {
             Line::Review(r) => bundle.reviews.push(r),
             Line::Decision(d) => bundle.decisions.push(d),
+            Line::Calibration(c) => bundle.calibrations.push(c),
             Line::End { .. } => {
                 return Err(BundleError::BadLine {
                     line: i + 1,
@@ -118,7 +123,7 @@ pub fn read(bytes: &[u8]) -> Result<Bundle, BundleError> {
             }
         }
     }
-    if bundle.reviews.len() + bundle.decisions.len() != records {
+    if bundle.reviews.len() + bundle.decisions.len() + bundle.calibrations.len() != records {
         return Err(BundleError::Truncated);
     }
     Ok(bundle)
@@ -162,6 +167,15 @@ mod tests {
                 note: "проверь дату".into(),
                 created_at: "2026-11-21 09:00:00".into(),
                 withdrawn_at: None,
+            }],
+            calibrations: vec![crate::store::calibration::Calibration {
+                id: "c1".into(),
+                stage: "Встреча проведена".into(),
+                seed: 7,
+                auditors: vec!["anna".into(), "boris".into()],
+                created_by: "olga".into(),
+                created_at: "2026-11-20 12:00:00".into(),
+                cards: vec![("amocrm".into(), "31245817".into())],
             }],
         }
     }

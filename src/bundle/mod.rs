@@ -57,4 +57,6 @@ pub struct Bundle {
     pub created_at: String,
     pub reviews: Vec<ReviewRecord>,
     pub decisions: Vec<DecisionRecord>,
+    /// Calibrations, so that their cards reach the auditors' queues.
+    pub calibrations: Vec<crate::store::calibration::Calibration>,
 }

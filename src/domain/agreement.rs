@@ -99,7 +99,11 @@ mod tests {
     fn table(rows: &[&[u8]]) -> Ratings<u8> {
         let units = rows[0].len();
         (0..units)
-            .map(|u| rows.iter().map(|r| Some(r[u]).filter(|v| *v != 0)).collect())
+            .map(|u| {
+                rows.iter()
+                    .map(|r| Some(r[u]).filter(|v| *v != 0))
+                    .collect()
+            })
             .collect()
     }
 

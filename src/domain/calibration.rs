@@ -100,19 +100,24 @@ pub fn report(
     };
     let verdicts: Ratings<Verdict> = cards
         .iter()
-        .map(|c| auditors.iter().map(|a| find(c, a).map(|j| j.verdict)).collect())
+        .map(|c| {
+            auditors
+                .iter()
+                .map(|a| find(c, a).map(|j| j.verdict))
+                .collect()
+        })
         .collect();
     let mut pairs = Vec::new();
     for i in 0..auditors.len() {
         for j in i + 1..auditors.len() {
-            let both: Ratings<Verdict> = verdicts
-                .iter()
-                .map(|u| vec![u[i], u[j]])
-                .collect();
+            let both: Ratings<Verdict> = verdicts.iter().map(|u| vec![u[i], u[j]]).collect();
             pairs.push(PairAgreement {
                 a: auditors[i].clone(),
                 b: auditors[j].clone(),
-                cards: both.iter().filter(|u| u[0].is_some() && u[1].is_some()).count(),
+                cards: both
+                    .iter()
+                    .filter(|u| u[0].is_some() && u[1].is_some())
+                    .count(),
                 percent: percent_agreement(&both),
                 kappa: cohen_kappa(&both, 0, 1),
             });
@@ -161,7 +166,12 @@ pub fn report(
         auditors: auditors.to_vec(),
         judged: auditors
             .iter()
-            .map(|a| (a.clone(), cards.iter().filter(|c| find(c, a).is_some()).count()))
+            .map(|a| {
+                (
+                    a.clone(),
+                    cards.iter().filter(|c| find(c, a).is_some()).count(),
+                )
+            })
             .collect(),
         percent: percent_agreement(&verdicts),
         kappa: (auditors.len() == 2)
@@ -179,7 +189,9 @@ mod tests {
     use super::*;
 
     fn pool(n: usize) -> Vec<CardKey> {
-        (0..n).map(|i| ("amocrm".to_string(), format!("{i:05}"))).collect()
+        (0..n)
+            .map(|i| ("amocrm".to_string(), format!("{i:05}")))
+            .collect()
     }
 
     #[test]
@@ -204,7 +216,14 @@ mod tests {
             card: cards[c].clone(),
             auditor: a.into(),
             verdict: v,
-            answers: Answers::from([("i1".to_string(), if v == Verdict::Ok { Answer::Pass } else { Answer::Fail })]),
+            answers: Answers::from([(
+                "i1".to_string(),
+                if v == Verdict::Ok {
+                    Answer::Pass
+                } else {
+                    Answer::Fail
+                },
+            )]),
         };
         let judged = vec![
             j(0, "anna", Verdict::Ok),

@@ -14,6 +14,12 @@ pub enum DecisionKind {
 }
 
 impl DecisionKind {
+    pub const ALL: [DecisionKind; 3] = [
+        DecisionKind::Accept,
+        DecisionKind::Override,
+        DecisionKind::Return,
+    ];
+
     pub fn as_str(self) -> &'static str {
         match self {
             DecisionKind::Accept => "accept",

@@ -4,13 +4,16 @@ pub mod agreement;
 pub mod calibration;
 pub mod card;
 pub mod decision;
+pub mod failed;
 pub mod flag;
 pub mod funnel;
+pub mod lead;
 pub mod names;
 pub mod review;
 pub mod rules;
 pub mod score;
 pub mod stats;
+pub mod suggestion;
 
 pub use card::{Card, CardContext, FieldName, StageVisit, SystemField};
 pub use funnel::{Funnel, Stage, StageKind};

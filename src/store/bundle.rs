@@ -18,6 +18,7 @@ pub struct MergeReport {
     pub reviews_withdrawn: u64,
     pub decisions_added: u64,
     pub decisions_known: u64,
+    pub calibrations_added: u64,
     /// Reviews (in this store, after the merge) whose card has not arrived yet.
     pub waiting_for_cards: u64,
 }
@@ -84,10 +85,13 @@ impl Store {
                 })
             })?
             .collect::<Result<_, _>>()?;
+        // Calibrations are few and small: every one goes, whatever `since` says.
+        let calibrations = self.calibrations()?;
         Ok(Bundle {
             created_at: created_at.to_string(),
             reviews,
             decisions,
+            calibrations,
         })
     }
 
@@ -186,6 +190,11 @@ impl Store {
                         withdraw_decision.execute(params![d.id, w])?;
                     }
                 }
+            }
+        }
+        for c in &bundle.calibrations {
+            if super::calibration::insert_calibration(&tx, c)? {
+                report.calibrations_added += 1;
             }
         }
         for (source, external_id, auditor) in &groups {

@@ -47,33 +47,12 @@ impl Store {
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
-    /// Stores a calibration (once: the id is its identity, as in bundles).
+    /// Stores a calibration (once: the id is its identity, as in bundles); true if it is new.
     pub fn save_calibration(&mut self, c: &Calibration) -> Result<bool, StoreError> {
         let tx = self.conn.transaction()?;
-        let added = tx.execute(
-            "INSERT INTO calibrations (id, stage, seed, auditors, created_by, created_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (id) DO NOTHING",
-            params![
-                c.id,
-                c.stage,
-                c.seed as i64,
-                serde_json::to_string(&c.auditors).expect("names serialise"),
-                c.created_by,
-                c.created_at
-            ],
-        )?;
-        if added > 0 {
-            let mut card = tx.prepare(
-                "INSERT INTO calibration_cards (calibration_id, position, card_source,
-                     card_external_id) VALUES (?1, ?2, ?3, ?4)",
-            )?;
-            for (i, (source, id)) in c.cards.iter().enumerate() {
-                card.execute(params![c.id, i as i64, source, id])?;
-            }
-        }
-        drop(tx.prepare("SELECT 1")?);
+        let added = insert_calibration(&tx, c)?;
         tx.commit()?;
-        Ok(added > 0)
+        Ok(added)
     }
 
     /// Every calibration, oldest first.
@@ -153,6 +132,34 @@ impl Store {
         }
         Ok((judged, reference))
     }
+}
+
+pub(crate) fn insert_calibration(
+    conn: &rusqlite::Connection,
+    c: &Calibration,
+) -> Result<bool, StoreError> {
+    let added = conn.execute(
+        "INSERT INTO calibrations (id, stage, seed, auditors, created_by, created_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (id) DO NOTHING",
+        params![
+            c.id,
+            c.stage,
+            c.seed as i64,
+            serde_json::to_string(&c.auditors).expect("names serialise"),
+            c.created_by,
+            c.created_at
+        ],
+    )?;
+    if added > 0 {
+        let mut card = conn.prepare_cached(
+            "INSERT INTO calibration_cards (calibration_id, position, card_source,
+                 card_external_id) VALUES (?1, ?2, ?3, ?4)",
+        )?;
+        for (i, (source, id)) in c.cards.iter().enumerate() {
+            card.execute(params![c.id, i as i64, source, id])?;
+        }
+    }
+    Ok(added > 0)
 }
 
 /// The calibration cards an auditor has still to judge, as a SQL condition on `c` (cards) with

@@ -5,6 +5,7 @@ pub mod bundle;
 pub mod calibration;
 pub mod cards;
 pub mod decisions;
+pub mod export;
 pub mod flags;
 pub mod queue;
 pub mod read;

@@ -4,6 +4,7 @@
 
 use rusqlite::{OptionalExtension, params_from_iter, types::Value};
 
+use super::calibration::PENDING_CALIBRATION;
 use super::{Store, StoreError};
 use crate::domain::names::fold;
 
@@ -30,6 +31,9 @@ pub struct QueueEntry {
     /// The team lead sent the auditor's review back, with this note.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub returned: Option<String>,
+    /// In a calibration the auditor has still to judge (such cards come first).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub calibration: bool,
     #[serde(skip)]
     pub key: QueueKey,
 }
@@ -49,6 +53,8 @@ pub struct QueueQuery<'a> {
     pub after: Option<&'a QueueKey>,
     /// Only cards whose id, title or owner contains this (already folded: `names::fold`).
     pub text: Option<&'a str>,
+    /// Put the auditor's pending calibration cards first (the first page of a queue).
+    pub with_calibration: bool,
 }
 
 /// A stage's queue in figures: `reviewed + to_review = cards`.
@@ -144,8 +150,16 @@ impl Store {
             .conn
             .prepare_cached("SELECT code FROM flags WHERE card_id = ?1 ORDER BY seq")?;
         let mut out = Vec::new();
+        let pending = self.pending_calibration(q)?;
+        let skip: std::collections::HashSet<i64> = pending.iter().map(|e| e.card_id).collect();
+        if q.with_calibration {
+            out.extend(pending);
+        }
         while let Some(r) = rows.next()? {
             let card_id: i64 = r.get(0)?;
+            if skip.contains(&card_id) {
+                continue; // listed first, as a calibration card
+            }
             let hash: i64 = r.get(5)?;
             let mine: Option<(Option<i64>, Option<String>)> = review
                 .query_row(rusqlite::params![card_id, q.auditor], |r| {
@@ -176,6 +190,7 @@ impl Store {
                 flags: codes,
                 changed_since_review: reviewed_hash.is_some_and(|h| h != hash),
                 returned,
+                calibration: false,
                 key: QueueKey {
                     flag_rank: r.get(6)?,
                     flag_count: r.get(7)?,
@@ -217,9 +232,10 @@ impl Store {
                 "SELECT count(DISTINCT c.id) FROM reviews r JOIN cards c ON c.id = r.card_id
              WHERE r.auditor = ?1 AND r.superseded_by IS NULL AND r.withdrawn_at IS NULL
                AND r.card_hash = c.content_hash AND {RETURNED} IS NULL
-               AND c.stage IN ({}) {}",
+               AND c.stage IN ({}) {} AND NOT {}",
                 q.stage_marks(2),
-                q.filter()
+                q.filter(),
+                PENDING_CALIBRATION.replace("?A", "?1")
             ))?
             .query_row(params_from_iter(args), |r| r.get(0))?;
         Ok(QueueCounts {
@@ -227,5 +243,61 @@ impl Store {
             flagged: flagged as u64,
             reviewed: reviewed as u64,
         })
+    }
+
+    /// The stage's calibration cards the auditor has still to judge, in queue order, matching
+    /// the text filter.
+    fn pending_calibration(&self, q: &QueueQuery<'_>) -> Result<Vec<QueueEntry>, StoreError> {
+        let sql = format!(
+            "SELECT c.id, c.external_id, c.title, c.owner,
+                    CAST(julianday(?1) - julianday(c.touched_at) AS INTEGER),
+                    c.flag_rank, c.flag_count, c.touched_at
+             FROM cards c
+             WHERE c.stage IN ({}) {} AND {}
+             ORDER BY c.flag_rank DESC, c.flag_count DESC, c.touched_at, c.external_id",
+            q.stage_marks(3),
+            q.filter(),
+            PENDING_CALIBRATION.replace("?A", "?2")
+        );
+        let mut args: Vec<Value> = vec![q.now.to_string().into(), q.auditor.to_string().into()];
+        args.extend(q.crm_stages.iter().cloned().map(Value::from));
+        let mut stmt = self.conn.prepare_cached(&sql)?;
+        let mut flags = self
+            .conn
+            .prepare_cached("SELECT code FROM flags WHERE card_id = ?1 ORDER BY seq")?;
+        let mut rows = stmt.query(params_from_iter(args))?;
+        let mut out = Vec::new();
+        while let Some(r) = rows.next()? {
+            let card_id: i64 = r.get(0)?;
+            let external_id: String = r.get(1)?;
+            let title: Option<String> = r.get(2)?;
+            let owner: Option<String> = r.get(3)?;
+            if let Some(t) = q.text {
+                let hit = |s: &Option<String>| s.as_deref().is_some_and(|s| fold(s).contains(t));
+                if !(fold(&external_id).contains(t) || hit(&title) || hit(&owner)) {
+                    continue;
+                }
+            }
+            out.push(QueueEntry {
+                card_id,
+                title,
+                owner,
+                idle_days: r.get(4)?,
+                flags: flags
+                    .query_map([card_id], |f| f.get(0))?
+                    .collect::<Result<_, _>>()?,
+                changed_since_review: false,
+                returned: None,
+                calibration: true,
+                key: QueueKey {
+                    flag_rank: r.get(5)?,
+                    flag_count: r.get(6)?,
+                    touched_at: r.get(7)?,
+                    external_id: external_id.clone(),
+                },
+                id: external_id,
+            });
+        }
+        Ok(out)
     }
 }

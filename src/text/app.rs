@@ -87,10 +87,3 @@ pub fn demo_where(db: &Path) -> String {
          okk --db {db} queue --stage \"Отработка возражений\""
     )
 }
-
-pub fn exists(path: &Path) -> String {
-    format!(
-        "{} exists: pass --force to replace it, or choose another --out",
-        path.display()
-    )
-}

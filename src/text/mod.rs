@@ -2,7 +2,9 @@
 //! interface is a translation of these files and not a hunt through the code.
 pub mod app;
 pub mod bundle;
+pub mod calibrate;
 pub mod check;
+pub mod export;
 pub mod funnel;
 pub mod import;
 pub mod review;

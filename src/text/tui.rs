@@ -302,3 +302,5 @@ pub fn lead_decision(d: &crate::domain::decision::LeadDecision) -> String {
         K::Return => format!("lead {who}: sent back"),
     }
 }
+
+pub const CALIBRATION: &str = "calibration";

@@ -119,6 +119,7 @@ impl Desk {
             now,
             after,
             text,
+            with_calibration: after.is_none(),
         }
     }
 

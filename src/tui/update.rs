@@ -586,7 +586,17 @@ fn ensure_loaded(state: &mut State, desk: &Desk, index: usize) -> DeskResult<()>
     };
     while q.items.len() <= index && !q.exhausted {
         let row = &state.stages[q.row];
-        let after = q.items.last().map(|i| i.entry.key.clone());
+        // Calibration cards come first on the first page and are no place to resume from.
+        let after = q
+            .items
+            .iter()
+            .rev()
+            .find(|i| !i.entry.calibration)
+            .map(|i| i.entry.key.clone());
+        if after.is_none() && !q.items.is_empty() {
+            q.exhausted = true;
+            break;
+        }
         // Far targets (`G`) read in big pages: each page starts a new index scan.
         let size = if index - q.items.len() > PAGE {
             BIG_PAGE

@@ -302,3 +302,181 @@ pub fn assert_same(before: &Digest, after: &Digest) {
         "the set of tables changed"
     );
 }
+
+// Reviews and lead decisions, for the export tests: saved as the reviewer saves them (the
+// store's own `save_review`); lead decisions inserted as the lead's screen will write them.
+
+/// The demo store (353 amoCRM cards, clock frozen), built once per test binary.
+fn demo_template() -> &'static Path {
+    static DIR: std::sync::OnceLock<tempfile::TempDir> = std::sync::OnceLock::new();
+    DIR.get_or_init(|| {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let (store, ..) = okk::app::demo::build(dir.path()).expect("the demo builds");
+        drop(store); // checkpoints the WAL into okk.db
+        dir
+    })
+    .path()
+}
+
+/// A review as a test writes it: `verdict` and the draft's parts.
+#[derive(Debug, Clone, Default)]
+pub struct Verdict<'a> {
+    pub verdict: &'a str,
+    pub stage: Option<&'a str>,
+    pub owner: Option<&'a str>,
+    pub corrections: &'a [(&'a str, &'a str)],
+    /// Checklist item id → `pass`, `fail`, `na` or a scale number.
+    pub answers: &'a [(&'a str, &'a str)],
+    pub comment: &'a str,
+}
+
+impl Verdict<'_> {
+    pub fn of(verdict: &str) -> Verdict<'_> {
+        Verdict {
+            verdict,
+            ..Verdict::default()
+        }
+    }
+}
+
+impl Desk {
+    /// A desk on its own copy of the demo store.
+    pub fn demo() -> Desk {
+        let desk = Desk::new();
+        std::fs::copy(demo_template().join("okk.db"), &desk.db).expect("copy the demo store");
+        desk
+    }
+
+    /// Saves `v` as `auditor`'s review of card `external_id`, made at `at`
+    /// (`YYYY-MM-DD HH:MM:SS`) after `seconds` of looking; the review's id. The score is the
+    /// built-in funnel's for the card's stage.
+    pub fn review(&self, external_id: &str, auditor: &str, at: &str, v: &Verdict) -> String {
+        use okk::domain::review::{Review, ReviewDraft, Verdict as V};
+        use okk::domain::score::{Answer, score};
+        use okk::store::reviews::{ReviewedCard, Stamp};
+        let card: ReviewedCard = self
+            .conn()
+            .query_row(
+                "SELECT id, source, external_id, stage, content_hash FROM cards
+                 WHERE external_id = ?1",
+                [external_id],
+                |r| {
+                    Ok(ReviewedCard {
+                        card_id: r.get(0)?,
+                        source: r.get(1)?,
+                        external_id: r.get(2)?,
+                        stage: r.get(3)?,
+                        hash: r.get(4)?,
+                    })
+                },
+            )
+            .unwrap_or_else(|e| panic!("no card {external_id}: {e}"));
+        let answers = v
+            .answers
+            .iter()
+            .map(|(id, a)| {
+                let answer = match *a {
+                    "pass" => Answer::Pass,
+                    "fail" => Answer::Fail,
+                    "na" => Answer::Na,
+                    n => Answer::Scale(n.parse().expect("pass, fail, na or a number")),
+                };
+                (id.to_string(), answer)
+            })
+            .collect();
+        let draft = ReviewDraft {
+            answers,
+            suggested_stage: v.stage.map(String::from),
+            suggested_owner: v.owner.map(String::from),
+            corrections: v
+                .corrections
+                .iter()
+                .map(|(f, x)| (f.to_string(), x.to_string()))
+                .collect(),
+            comment: v.comment.to_string(),
+        };
+        let funnel = okk::funnel::default_funnel();
+        let items = funnel
+            .resolve(&card.stage)
+            .map_or(&[][..], |i| &funnel.stage(i).checklist[..]);
+        let review = Review {
+            verdict: V::from_name(v.verdict).expect("a verdict name"),
+            score: score(items, &draft.answers),
+            draft,
+            seconds_spent: 42.25,
+        };
+        let stamp = Stamp {
+            auditor,
+            funnel_fingerprint: "test",
+            now: chrono::NaiveDateTime::parse_from_str(at, "%Y-%m-%d %H:%M:%S")
+                .expect("YYYY-MM-DD HH:MM:SS"),
+        };
+        let mut store = okk::store::Store::open(&self.db).expect("open the store");
+        store.save_review(&card, &review, &stamp).expect("save")
+    }
+
+    /// The lead's decision on review `review_id` (`accept`, `override` with the lead's verdict
+    /// and suggestion, or `return`), made at `at`.
+    pub fn decide(
+        &self,
+        review_id: &str,
+        lead: &str,
+        decision: &str,
+        overrides: (Option<&str>, Option<&str>, Option<&str>),
+        at: &str,
+    ) {
+        let (verdict, stage, owner) = overrides;
+        self.conn()
+            .execute(
+                "INSERT INTO lead_decisions (id, review_id, lead, decision, verdict,
+                     suggested_stage, suggested_owner, created_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                rusqlite::params![
+                    format!("{review_id}/{at}"),
+                    review_id,
+                    lead,
+                    decision,
+                    verdict,
+                    stage,
+                    owner,
+                    at
+                ],
+            )
+            .expect("insert a lead decision");
+    }
+
+    /// `okk ARGS`, which must succeed; its stdout.
+    pub fn run_ok(&self, args: &[&str]) -> String {
+        let out = self.okk().args(args).output().expect("run okk");
+        assert!(
+            out.status.success(),
+            "okk {args:?} failed ({:?}):\n{}",
+            out.status.code(),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).expect("UTF-8 stdout")
+    }
+
+    /// A path in the desk's temp dir, as an argument.
+    pub fn file(&self, name: &str) -> String {
+        path_arg(&self.dir.path().join(name))
+    }
+}
+
+/// Parses CSV with Python's `csv` module (the reference reader): the rows, BOM dropped.
+pub fn python_csv(path: &str, delimiter: char) -> Vec<Vec<String>> {
+    let script = "import csv, json, sys\n\
+        with open(sys.argv[1], newline='', encoding='utf-8-sig') as f:\n\
+        \x20   rows = list(csv.reader(f, delimiter=sys.argv[2], strict=True))\n\
+        print(json.dumps(rows))";
+    let out = std::process::Command::new("python3")
+        .args(["-c", script, path, &delimiter.to_string()])
+        .output()
+        .expect("python3 runs");
+    assert!(
+        out.status.success(),
+        "python's csv could not read {path}:\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).expect("python prints JSON")
+}

@@ -78,6 +78,9 @@ pub fn draw(state: &State, theme: &Theme, frame: &mut Frame<'_>, area: Rect) {
         if e.changed_since_review {
             notes.push(Span::styled(format!(" ↻ {}", msg::CHANGED), theme.warn));
         }
+        if e.calibration {
+            notes.push(Span::styled(format!(" ◎ {}", msg::CALIBRATION), theme.warn));
+        }
         if let Some(note) = &e.returned {
             notes.push(Span::styled(
                 format!(" ↩ {}: {}", msg::RETURNED, clip(note, 60)),

@@ -1,0 +1,89 @@
+//! `okk calibrate new|report`.
+
+use std::process::ExitCode;
+
+use color_eyre::Result;
+
+use super::{Paths, audit, config, say, user};
+use crate::cli::CalibrateCommand;
+use crate::domain::calibration::{report, sample};
+use crate::domain::funnel::StageKind;
+use crate::store::calibration::Calibration;
+use crate::text::calibrate as msg;
+
+pub fn run(paths: &Paths, command: CalibrateCommand) -> Result<ExitCode> {
+    match command {
+        CalibrateCommand::New {
+            stage,
+            cards,
+            auditors,
+            seed,
+            lead,
+        } => {
+            let config = config::load(&paths.config)?;
+            let (funnel, _) = paths.load_funnel_with_fingerprint()?;
+            let mut store = paths.open_store()?;
+            let auditors: Vec<String> = auditors
+                .iter()
+                .map(|a| a.trim().to_string())
+                .filter(|a| !a.is_empty())
+                .collect();
+            if auditors.len() < 2 {
+                return Err(user(msg::too_few_auditors()));
+            }
+            let crm = super::queue::crm_names(&store, &funnel, &stage)?;
+            let name = funnel
+                .resolve(&stage)
+                .map_or(stage.clone(), |i| funnel.stage(i).name.clone());
+            let closed = funnel
+                .resolve(&stage)
+                .is_some_and(|i| funnel.stage(i).kind != StageKind::Open);
+            let pool = store.calibration_pool(&crm, closed)?;
+            let seed = seed.unwrap_or_else(rand::random);
+            let drawn = sample(&pool, cards, seed);
+            if drawn.is_empty() {
+                return Err(user(msg::no_cards(&name)));
+            }
+            let c = Calibration {
+                id: uuid::Uuid::new_v4().to_string(),
+                stage: name,
+                seed,
+                auditors,
+                created_by: super::review::auditor(lead.as_deref(), &config),
+                created_at: crate::store::cards::fmt_time(&audit::now(&store)?),
+                cards: drawn,
+            };
+            store.save_calibration(&c)?;
+            say(msg::created(&c, pool.len()))?;
+        }
+        CalibrateCommand::Report { id, json } => {
+            let store = paths.open_store()?;
+            let all = store.calibrations()?;
+            let c = match &id {
+                Some(id) => all.iter().find(|c| c.id.starts_with(id.as_str())),
+                None => all.last(),
+            }
+            .ok_or_else(|| user(msg::not_found(id.as_deref())))?;
+            let (judged, reference) = store.calibration_judgements(c)?;
+            let r = report(&c.cards, &c.auditors, &judged, &reference);
+            if json {
+                say(serde_json::json!({
+                    "id": c.id, "stage": c.stage, "seed": c.seed, "created_at": c.created_at,
+                    "report": r,
+                }))?;
+            } else {
+                let funnel = paths.load_funnel()?;
+                say_raw_report(c, &r, &funnel)?;
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn say_raw_report(
+    c: &Calibration,
+    r: &crate::domain::calibration::Report,
+    funnel: &crate::domain::Funnel,
+) -> std::io::Result<()> {
+    super::say_raw(msg::report(c, r, funnel))
+}

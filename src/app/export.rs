@@ -1,0 +1,194 @@
+//! `okk export reviews` and `okk export crm`: read the current reviews, lay them out, write the
+//! file whole or not at all.
+
+use std::process::ExitCode;
+
+use color_eyre::Result;
+
+use super::{Paths, user};
+use crate::cli::{ExportCommand, ExportCrmArgs, ExportReviewsArgs, ExportTarget};
+use crate::domain::Funnel;
+use crate::domain::names::fold;
+use crate::domain::suggestion::suggest;
+use crate::export::crm::{Change, Sheet};
+use crate::export::file::{io, write_atomically};
+use crate::export::profile::{ExportProfile, Format};
+use crate::export::table::{Layout, Table};
+use crate::export::{ExportError, crm, rest, reviews};
+use crate::store::Store;
+use crate::store::export::ReviewQuery;
+use crate::text::export as msg;
+
+pub fn run(paths: &Paths, command: ExportCommand) -> Result<ExitCode> {
+    match command {
+        ExportCommand::Reviews(args) => export_reviews(paths, args),
+        ExportCommand::Crm(args) => export_crm(paths, args),
+    }
+}
+
+fn export_reviews(paths: &Paths, args: ExportReviewsArgs) -> Result<ExitCode> {
+    let funnel = paths.load_funnel()?;
+    let store = paths.open_store()?;
+    let stage = match &args.stage {
+        Some(name) => Some(StageFilter::new(&store, &funnel, name)?),
+        None => None,
+    };
+    let since = args.since.map(|d| format!("{d} 00:00:00"));
+    let auditor = args.auditor.as_deref().map(str::trim);
+    let query = ReviewQuery {
+        since: since.as_deref(),
+        auditor,
+        ..ReviewQuery::default()
+    };
+    let layout = Layout::with_delimiter(args.delimiter.as_bytes()[0], args.bom);
+    let out = &args.target.out;
+    let mut written = 0u64;
+    place(&args.target, |file| {
+        let mut table = Table::new(file, layout).map_err(io(out))?;
+        table.header(&reviews::HEADER).map_err(io(out))?;
+        store.for_each_current_review(&query, |r| {
+            if stage
+                .as_ref()
+                .is_some_and(|s| !s.matches(&funnel, &r.stage))
+            {
+                return Ok(());
+            }
+            written += 1;
+            table.row(&reviews::row(&funnel, &r)).map_err(io(out))
+        })?;
+        table.finish().map_err(io(out))?;
+        Ok(())
+    })?;
+    println!("{}", msg::wrote_reviews(written, out));
+    Ok(ExitCode::SUCCESS)
+}
+
+fn export_crm(paths: &Paths, args: ExportCrmArgs) -> Result<ExitCode> {
+    let profile = ExportProfile::builtin(&args.profile)
+        .ok_or_else(|| user(msg::unknown_profile(&args.profile)))?;
+    let funnel = paths.load_funnel()?;
+    let store = paths.open_store()?;
+    let source = args.source.as_deref();
+    let (changes, changed_since) = changes(&store, &funnel, &profile, source, args.approved_only)?;
+    let spellings = store.stage_spellings(&profile.name, source)?;
+    let sheet = crm::sheet(&profile, &funnel, &spellings, &changes);
+    let out = &args.target.out;
+    place(&args.target, |file| {
+        write_sheet(file, &profile, &sheet).map_err(io(out))
+    })?;
+    for w in &sheet.warnings {
+        eprintln!("{}", msg::warning(w, &profile.label));
+    }
+    println!("{}", msg::wrote_changes(sheet.rows.len(), out, &profile));
+    if changed_since > 0 {
+        println!("{}", msg::changed_since_review(changed_since));
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Each card's change, from its latest current review (its latest approved one with
+/// `approved_only`); and how many of those cards a sync changed since that review.
+fn changes(
+    store: &Store,
+    funnel: &Funnel,
+    profile: &ExportProfile,
+    source: Option<&str>,
+    approved_only: bool,
+) -> Result<(Vec<Change>, usize)> {
+    let query = ReviewQuery {
+        profile: Some(&profile.name),
+        source,
+        by_card: true,
+        ..ReviewQuery::default()
+    };
+    let mut changes = Vec::new();
+    let mut changed_since = 0;
+    let mut last: Option<(String, String)> = None;
+    store.for_each_current_review(&query, |r| -> Result<(), ExportError> {
+        let key = (r.source.clone(), r.external_id.clone());
+        let approved = r.lead.as_ref().is_some_and(|d| d.approves());
+        if last.as_ref() == Some(&key) || (approved_only && !approved) {
+            return Ok(());
+        }
+        last = Some(key);
+        let Some(card) = r.card else { return Ok(()) };
+        if let Some(suggestion) = suggest(funnel, &r.proposal, r.lead.as_ref(), &card) {
+            changed_since += usize::from(r.card_changed == Some(true));
+            changes.push(Change {
+                external_id: r.external_id,
+                card,
+                suggestion,
+            });
+        }
+        Ok(())
+    })?;
+    Ok((changes, changed_since))
+}
+
+fn write_sheet(
+    file: &mut impl std::io::Write,
+    profile: &ExportProfile,
+    sheet: &Sheet,
+) -> std::io::Result<()> {
+    match profile.format {
+        Format::Csv => {
+            let layout = Layout {
+                delimiter: profile.delimiter as u8,
+                bom: profile.bom,
+                decimal_comma: false,
+            };
+            let mut table = Table::new(file, layout)?;
+            table.header(&sheet.headers)?;
+            for row in &sheet.rows {
+                table.row(row)?;
+            }
+            table.finish().map(drop)
+        }
+        Format::RestJsonl => {
+            let method = profile.method.as_deref().unwrap_or_default();
+            rest::write_lines(file, method, sheet)
+        }
+    }
+}
+
+/// Writes the target whole or not at all; an existing file without `--force` is the user's to
+/// sort out (exit 1), not a crash.
+fn place(
+    target: &ExportTarget,
+    write: impl FnOnce(&mut std::io::BufWriter<std::fs::File>) -> Result<(), ExportError>,
+) -> Result<()> {
+    write_atomically(&target.out, target.force, write).map_err(|e| match e {
+        ExportError::Store(e) => color_eyre::Report::new(e),
+        other => user(other.to_string()),
+    })
+}
+
+/// `--stage`: the funnel stage it names (with every alias and CRM spelling of it), or a CRM
+/// stage name the funnel does not know.
+enum StageFilter {
+    Funnel(usize),
+    Crm(String),
+}
+
+impl StageFilter {
+    fn new(store: &Store, funnel: &Funnel, name: &str) -> Result<StageFilter> {
+        if let Some(i) = funnel.resolve(name) {
+            return Ok(StageFilter::Funnel(i));
+        }
+        let key = fold(name);
+        let mut known = store.reviewed_stage_names()?;
+        known.extend(store.crm_stage_names()?);
+        if known.iter().any(|n| fold(n) == key) {
+            return Ok(StageFilter::Crm(key));
+        }
+        let stages: Vec<&str> = funnel.stages.iter().map(|s| s.name.as_str()).collect();
+        Err(user(crate::text::check::unknown_stage(name, &stages)))
+    }
+
+    fn matches(&self, funnel: &Funnel, crm_stage: &str) -> bool {
+        match self {
+            StageFilter::Funnel(i) => funnel.resolve(crm_stage) == Some(*i),
+            StageFilter::Crm(key) => fold(crm_stage) == *key,
+        }
+    }
+}

@@ -1,0 +1,404 @@
+//! The changes reviews ask for, laid out in one CRM's columns and value formats: a sheet that
+//! the CSV writer or the REST-lines writer puts out. What the CRM's import cannot set is left
+//! out and reported, never written where the CRM would misread it.
+
+use std::collections::BTreeMap;
+
+use crate::domain::funnel::{FieldKind, StageKind};
+use crate::domain::suggestion::{CardNow, StageTarget, Suggestion};
+use crate::domain::{Funnel, SystemField};
+use crate::sync::values::{DateParser, parse_amount};
+
+use super::cell::Cell;
+use super::profile::{ColumnType, ExportProfile, Value};
+
+/// One card's change.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Change {
+    pub external_id: String,
+    pub card: CardNow,
+    pub suggestion: Suggestion,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Warning {
+    /// The CRM's import cannot set this field; left out of `cards` rows.
+    CannotSet { field: String, cards: usize },
+    /// A corrected value that is not a number or a date where the CRM wants one: written as
+    /// text.
+    BadValue {
+        external_id: String,
+        field: String,
+        value: String,
+        kind: ColumnType,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Sheet {
+    pub headers: Vec<String>,
+    pub rows: Vec<Vec<Cell<'static>>>,
+    pub warnings: Vec<Warning>,
+}
+
+/// Dates as auditors type them (and as the reviewer shows them).
+const DATE_INPUTS: [&str; 7] = [
+    "%d.%m.%Y %H:%M:%S",
+    "%d.%m.%Y %H:%M",
+    "%d.%m.%Y",
+    "%Y-%m-%d %H:%M:%S",
+    "%Y-%m-%d %H:%M",
+    "%Y-%m-%dT%H:%M:%S",
+    "%Y-%m-%d",
+];
+
+/// Where a corrected field goes.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+struct Target {
+    /// The profile's corrections first, in their order; custom fields after, by header.
+    rank: usize,
+    header: String,
+    kind: ColumnType,
+}
+
+/// The sheet of `changes` for `profile`. `spellings` are the stage names the CRM's own cards
+/// carry (with counts): a stage is written as the CRM spells it.
+pub fn sheet(
+    profile: &ExportProfile,
+    funnel: &Funnel,
+    spellings: &[(String, u64)],
+    changes: &[Change],
+) -> Sheet {
+    let dates = DateParser::new(&DATE_INPUTS.map(String::from));
+    let mut cannot: BTreeMap<String, usize> = BTreeMap::new();
+    let mut warnings = Vec::new();
+    // Each change's fixed cells and its corrections by target.
+    let mut laid: Vec<(Vec<Cell<'static>>, BTreeMap<Target, Cell<'static>>)> = Vec::new();
+    for change in changes {
+        let s = &change.suggestion;
+        let stage_moves = s.stage.is_some();
+        let mut unset = |field: &str| *cannot.entry(field.to_string()).or_default() += 1;
+        for (value, given) in [
+            (Value::Stage, stage_moves),
+            (Value::Owner, s.owner.is_some()),
+            (Value::Pipeline, s.pipeline.is_some()),
+        ] {
+            if given && !profile.has(value) {
+                unset(value_field(value));
+            }
+        }
+        let fixed: Vec<Cell<'static>> = profile
+            .columns
+            .iter()
+            .map(|c| {
+                let text = match c.value {
+                    Value::ExternalId => Some(change.external_id.clone()),
+                    Value::Stage => s
+                        .stage
+                        .as_ref()
+                        .and_then(|t| stage_name(profile, funnel, spellings, t)),
+                    Value::Owner => s.owner.clone(),
+                    Value::Pipeline => s
+                        .pipeline
+                        .clone()
+                        .or_else(|| change.card.pipeline.clone().filter(|_| stage_moves)),
+                    Value::Status => match &s.stage {
+                        Some(StageTarget::Funnel(i)) => {
+                            profile.status.get(funnel.stage(*i).kind).map(String::from)
+                        }
+                        _ => None,
+                    },
+                };
+                text.map_or(Cell::Empty, Cell::text)
+            })
+            .collect();
+        // The id, and a pipeline that only says where the stage is, change nothing by themselves.
+        let changes_something = profile.columns.iter().zip(&fixed).any(|(c, cell)| {
+            let echo = c.value == Value::ExternalId
+                || (c.value == Value::Pipeline && s.pipeline.is_none());
+            !echo && *cell != Cell::Empty
+        });
+        let mut corrected = BTreeMap::new();
+        for (field, raw) in &s.corrections {
+            let Some(target) = target(profile, funnel, field) else {
+                unset(field);
+                continue;
+            };
+            let cell = typed(profile, &dates, target.kind, raw).unwrap_or_else(|| {
+                warnings.push(Warning::BadValue {
+                    external_id: change.external_id.clone(),
+                    field: field.clone(),
+                    value: raw.clone(),
+                    kind: target.kind,
+                });
+                Cell::text(raw.clone())
+            });
+            corrected.insert(target, cell);
+        }
+        if changes_something || !corrected.is_empty() {
+            laid.push((fixed, corrected));
+        }
+    }
+    let mut targets: Vec<Target> = laid.iter().flat_map(|(_, c)| c.keys().cloned()).collect();
+    targets.sort();
+    targets.dedup();
+    let mut headers: Vec<String> = profile.columns.iter().map(|c| c.header.clone()).collect();
+    headers.extend(targets.iter().map(|t| t.header.clone()));
+    let rows = laid
+        .into_iter()
+        .map(|(mut cells, mut corrected)| {
+            cells.extend(
+                targets
+                    .iter()
+                    .map(|t| corrected.remove(t).unwrap_or(Cell::Empty)),
+            );
+            cells
+        })
+        .collect();
+    let cannot = cannot
+        .into_iter()
+        .map(|(field, cards)| Warning::CannotSet { field, cards });
+    Sheet {
+        headers,
+        rows,
+        warnings: cannot.chain(warnings).collect(),
+    }
+}
+
+fn value_field(value: Value) -> &'static str {
+    match value {
+        Value::ExternalId => SystemField::ExternalId.name(),
+        Value::Pipeline => SystemField::Pipeline.name(),
+        Value::Stage => SystemField::Stage.name(),
+        Value::Owner => SystemField::Owner.name(),
+        Value::Status => SystemField::Status.name(),
+    }
+}
+
+/// The column a corrected field goes to, if the CRM's import can set it.
+fn target(profile: &ExportProfile, funnel: &Funnel, field: &str) -> Option<Target> {
+    if let Some(system) = SystemField::from_name(field) {
+        let (rank, c) = profile
+            .corrections
+            .iter()
+            .enumerate()
+            .find(|(_, c)| c.field == system)?;
+        return Some(Target {
+            rank,
+            header: c.header.clone(),
+            kind: c.kind,
+        });
+    }
+    if !profile.custom_fields {
+        return None;
+    }
+    let kind = match funnel.custom_field(field).map(|f| f.kind) {
+        Some(FieldKind::Number) => ColumnType::Number,
+        Some(FieldKind::Date) => ColumnType::Date,
+        _ => ColumnType::Text,
+    };
+    Some(Target {
+        rank: profile.corrections.len(),
+        header: field.to_string(),
+        kind,
+    })
+}
+
+/// The corrected value in the column's type; `None` when it is not one.
+fn typed(
+    profile: &ExportProfile,
+    dates: &DateParser,
+    kind: ColumnType,
+    raw: &str,
+) -> Option<Cell<'static>> {
+    Some(match kind {
+        ColumnType::Text => Cell::text(raw.to_string()),
+        // Auditors type amounts the Russian way: spaces group thousands, `,` is the point.
+        ColumnType::Number => Cell::Number(parse_amount(raw.trim(), true)?),
+        ColumnType::Date => Cell::text(dates.parse(raw)?.format(&profile.date_format).to_string()),
+    })
+}
+
+/// The name the CRM knows the stage by: as its own cards spell it (the funnel's name if they
+/// use it, else their most common spelling), else the profile's name for a won or lost stage,
+/// else the funnel's name. `None` where the CRM closes deals by status instead.
+pub fn stage_name(
+    profile: &ExportProfile,
+    funnel: &Funnel,
+    spellings: &[(String, u64)],
+    target: &StageTarget,
+) -> Option<String> {
+    let i = match target {
+        StageTarget::Named(name) => return Some(name.clone()),
+        StageTarget::Funnel(i) => *i,
+    };
+    let stage = funnel.stage(i);
+    if profile.closed_by_status && stage.kind != StageKind::Open {
+        return None;
+    }
+    let seen = spellings
+        .iter()
+        .filter(|(name, _)| funnel.resolve(name) == Some(i));
+    let best = seen
+        .max_by_key(|(name, n)| (*name == stage.name, *n, std::cmp::Reverse(name.clone())))
+        .map(|(name, _)| name.clone());
+    best.or_else(|| profile.closed_stage.get(stage.kind).map(String::from))
+        .or_else(|| Some(stage.name.clone()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::review::{Corrections, Verdict};
+
+    fn funnel() -> Funnel {
+        crate::funnel::default_funnel()
+    }
+
+    fn change(id: &str, stage: Option<StageTarget>, fixes: &[(&str, &str)]) -> Change {
+        Change {
+            external_id: id.into(),
+            card: CardNow {
+                stage: "Квалификация".into(),
+                owner: Some("Попова Анна".into()),
+                pipeline: Some("Продажи".into()),
+            },
+            suggestion: Suggestion {
+                verdict: Verdict::WrongStage,
+                stage,
+                owner: None,
+                pipeline: None,
+                corrections: fixes
+                    .iter()
+                    .map(|(f, v)| (f.to_string(), v.to_string()))
+                    .collect::<Corrections>(),
+            },
+        }
+    }
+
+    fn lost(f: &Funnel) -> StageTarget {
+        StageTarget::Funnel(f.resolve("Закрыто и не реализовано").unwrap())
+    }
+
+    #[test]
+    fn a_stage_is_written_as_the_crms_own_cards_spell_it() {
+        let f = funnel();
+        let amocrm = ExportProfile::builtin("amocrm").unwrap();
+        let booking = StageTarget::Funnel(f.resolve("Бронирование").unwrap());
+        let seen = |names: &[(&str, u64)]| -> Vec<(String, u64)> {
+            names.iter().map(|(n, c)| (n.to_string(), *c)).collect()
+        };
+        let name = |spellings: &[(String, u64)], t: &StageTarget| {
+            stage_name(&amocrm, &f, spellings, t).unwrap()
+        };
+        assert_eq!(name(&[], &booking), "Бронирование");
+        assert_eq!(name(&seen(&[("Бронь", 3)]), &booking), "Бронь");
+        assert_eq!(
+            name(&seen(&[("Бронь", 3), ("Бронирование", 1)]), &booking),
+            "Бронирование",
+            "the funnel's own name wins where the CRM uses it"
+        );
+        let hubspot = ExportProfile::builtin("hubspot").unwrap();
+        assert_eq!(
+            stage_name(&hubspot, &f, &[], &lost(&f)).as_deref(),
+            Some("closedlost")
+        );
+        let pipedrive = ExportProfile::builtin("pipedrive").unwrap();
+        assert_eq!(stage_name(&pipedrive, &f, &[], &lost(&f)), None);
+    }
+
+    #[test]
+    fn pipedrive_closes_by_status_and_keeps_the_pipeline_beside_the_move() {
+        let f = funnel();
+        let p = ExportProfile::builtin("pipedrive").unwrap();
+        let sheet = sheet(&p, &f, &[], &[change("7", Some(lost(&f)), &[])]);
+        assert_eq!(
+            sheet.headers,
+            [
+                "Deal - ID",
+                "Deal - Pipeline",
+                "Deal - Stage",
+                "Deal - Owner",
+                "Deal - Status"
+            ]
+        );
+        assert_eq!(
+            sheet.rows,
+            [vec![
+                Cell::text("7"),
+                Cell::text("Продажи"),
+                Cell::Empty,
+                Cell::Empty,
+                Cell::text("lost")
+            ]]
+        );
+    }
+
+    #[test]
+    fn corrections_get_typed_columns_in_profile_order_and_the_rest_is_reported() {
+        let f = funnel();
+        let p = ExportProfile::builtin("salesforce").unwrap();
+        let changes = [
+            change(
+                "006A",
+                None,
+                &[
+                    ("phone", "+7 999"),
+                    ("expected_close_at", "31.12.2026"),
+                    ("amount", "1 250 000,50"),
+                    ("title", "New name"),
+                    ("Product__c", "GC1060"),
+                ],
+            ),
+            change("006B", None, &[("amount", "lots"), ("phone", "+7 998")]),
+            change("006C", None, &[("email", "a@b.c")]),
+        ];
+        let sheet = sheet(&p, &f, &[], &changes);
+        assert_eq!(
+            sheet.headers,
+            [
+                "Id",
+                "StageName",
+                "OwnerId",
+                "Name",
+                "Amount",
+                "CloseDate",
+                "Product__c"
+            ]
+        );
+        assert_eq!(
+            sheet.rows.len(),
+            2,
+            "006C asks only for what Salesforce cannot take"
+        );
+        assert_eq!(
+            sheet.rows[0][3..],
+            [
+                Cell::text("New name"),
+                Cell::Number(1_250_000.5),
+                Cell::text("2026-12-31"),
+                Cell::text("GC1060")
+            ]
+        );
+        assert_eq!(sheet.rows[1][4], Cell::text("lots"));
+        assert_eq!(
+            sheet.warnings,
+            [
+                Warning::CannotSet {
+                    field: "email".into(),
+                    cards: 1
+                },
+                Warning::CannotSet {
+                    field: "phone".into(),
+                    cards: 2
+                },
+                Warning::BadValue {
+                    external_id: "006B".into(),
+                    field: "amount".into(),
+                    value: "lots".into(),
+                    kind: ColumnType::Number
+                },
+            ]
+        );
+    }
+}

@@ -1,0 +1,77 @@
+//! The reviews export: one row per current review. The header names are part of okk's interface
+//! (scripts and pivot tables read them): add columns at the end, never rename one.
+
+use crate::domain::Funnel;
+use crate::domain::failed::failed_items;
+use crate::store::export::ExportedReview;
+
+use super::cell::Cell;
+
+pub const HEADER: [&str; 20] = [
+    "review_id",
+    "source",
+    "external_id",
+    "title",
+    "stage",
+    "owner",
+    "auditor",
+    "verdict",
+    "score",
+    "failed_items",
+    "failed_critical_items",
+    "suggested_stage",
+    "suggested_owner",
+    "corrections",
+    "comment",
+    "reviewed_at",
+    "seconds_spent",
+    "lead_decision",
+    "lead",
+    "card_changed",
+];
+
+/// The cells of one review, in [`HEADER`] order. `stage` is the card's stage when reviewed;
+/// `title` and `owner` are the card's now; failed items are judged against that stage's
+/// checklist in `funnel`.
+pub fn row<'a>(funnel: &Funnel, r: &'a ExportedReview) -> Vec<Cell<'a>> {
+    let checklist = funnel
+        .resolve(&r.stage)
+        .map_or(&[][..], |i| &funnel.stage(i).checklist[..]);
+    let failed = failed_items(checklist, &r.answers);
+    let corrections = if r.proposal.corrections.is_empty() {
+        Cell::Empty
+    } else {
+        Cell::text(serde_json::to_string(&r.proposal.corrections).expect("strings serialise"))
+    };
+    let changed = r
+        .card_changed
+        .map_or(Cell::Empty, |c| Cell::text(if c { "yes" } else { "no" }));
+    vec![
+        Cell::text(&r.id),
+        Cell::text(&r.source),
+        Cell::text(&r.external_id),
+        Cell::opt(r.title.as_deref()),
+        Cell::text(&r.stage),
+        Cell::opt(r.card.as_ref().and_then(|c| c.owner.as_deref())),
+        Cell::text(&r.auditor),
+        Cell::text(r.proposal.verdict.as_str()),
+        r.score.map_or(Cell::Empty, |s| Cell::Number(tenths(s))),
+        Cell::text(failed.all.join(", ")),
+        Cell::text(failed.critical.join(", ")),
+        Cell::opt(r.proposal.stage.as_deref()),
+        Cell::opt(r.proposal.owner.as_deref()),
+        corrections,
+        Cell::text(&r.comment),
+        Cell::text(&r.created_at),
+        r.seconds_spent
+            .map_or(Cell::Empty, |s| Cell::Number(tenths(s))),
+        Cell::opt(r.lead.as_ref().map(|d| d.decision.as_str())),
+        Cell::opt(r.lead.as_ref().map(|d| d.lead.as_str())),
+        changed,
+    ]
+}
+
+/// Scores and seconds to one decimal: more digits only look precise.
+fn tenths(v: f64) -> f64 {
+    (v * 10.0).round() / 10.0
+}

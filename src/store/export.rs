@@ -1,0 +1,174 @@
+//! What the exports read: current reviews with the card as it is now and the lead's latest
+//! decision, streamed in a stable order; and the stage names a CRM's own cards use.
+
+use rusqlite::{Row, params};
+
+use super::{Store, StoreError};
+use crate::domain::lead::{Decision, LeadDecision};
+use crate::domain::review::Verdict;
+use crate::domain::score::Answers;
+use crate::domain::suggestion::{CardNow, Proposal};
+
+/// Which current reviews, in which order.
+#[derive(Debug, Clone, Default)]
+pub struct ReviewQuery<'a> {
+    /// Reviewed at or after this time, `YYYY-MM-DD HH:MM:SS`.
+    pub since: Option<&'a str>,
+    pub auditor: Option<&'a str>,
+    /// Only reviews of cards imported with this profile (the CRM export).
+    pub profile: Option<&'a str>,
+    /// Only reviews of cards of this source (one CRM account).
+    pub source: Option<&'a str>,
+    /// Card by card, each card's latest review first; otherwise oldest review first.
+    pub by_card: bool,
+}
+
+/// A current review as the exports need it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ExportedReview {
+    pub id: String,
+    pub source: String,
+    pub external_id: String,
+    pub auditor: String,
+    /// The card's stage (as the CRM named it) when reviewed.
+    pub stage: String,
+    pub proposal: Proposal,
+    pub answers: Answers,
+    pub score: Option<f64>,
+    pub comment: String,
+    pub created_at: String,
+    pub seconds_spent: Option<f64>,
+    /// The card as the store holds it now; `None` while the review waits for its card to arrive.
+    pub card: Option<CardNow>,
+    pub title: Option<String>,
+    /// A sync changed the card after the review (`None`: the card or its digest is unknown).
+    pub card_changed: Option<bool>,
+    pub lead: Option<LeadDecision>,
+}
+
+const SELECT: &str = "
+SELECT r.id, r.card_source, r.card_external_id, r.auditor, r.stage, r.verdict, r.checklist,
+       r.score, r.suggested_stage, r.suggested_owner, r.corrections, r.comment, r.created_at,
+       r.seconds_spent,
+       c.id, c.stage, c.owner, c.pipeline, c.title, c.content_hash <> r.card_hash,
+       d.lead, d.decision, d.verdict, d.suggested_stage, d.suggested_owner
+FROM reviews r
+LEFT JOIN cards c ON c.source = r.card_source AND c.external_id = r.card_external_id
+LEFT JOIN import_batches b ON b.id = c.first_batch
+LEFT JOIN lead_decisions d ON d.rowid = (
+    SELECT d2.rowid FROM lead_decisions d2 WHERE d2.review_id = r.id AND d2.withdrawn_at IS NULL
+    ORDER BY d2.created_at DESC, d2.rowid DESC LIMIT 1)
+WHERE r.superseded_by IS NULL AND r.withdrawn_at IS NULL
+  AND (?1 IS NULL OR r.created_at >= ?1)
+  AND (?2 IS NULL OR r.auditor = ?2)
+  AND (?3 IS NULL OR b.profile = ?3)
+  AND (?4 IS NULL OR c.source = ?4)";
+
+/// Reviews made at one frozen second (the demo's clock) still come out in one order.
+const BY_TIME: &str = "ORDER BY r.created_at, r.card_source, r.card_external_id, r.auditor, r.id";
+const BY_CARD: &str =
+    "ORDER BY r.card_source, r.card_external_id, r.created_at DESC, r.auditor, r.id";
+
+impl Store {
+    /// Calls `f` with every current review `q` selects, in its order; `f` may stop the walk with
+    /// an error of its own (the file it writes to failed).
+    pub fn for_each_current_review<E: From<StoreError>>(
+        &self,
+        q: &ReviewQuery<'_>,
+        mut f: impl FnMut(ExportedReview) -> Result<(), E>,
+    ) -> Result<(), E> {
+        let order = if q.by_card { BY_CARD } else { BY_TIME };
+        let mut stmt = self
+            .conn
+            .prepare(&format!("{SELECT} {order}"))
+            .map_err(StoreError::from)?;
+        let mut rows = stmt
+            .query(params![q.since, q.auditor, q.profile, q.source])
+            .map_err(StoreError::from)?;
+        while let Some(r) = rows.next().map_err(StoreError::from)? {
+            f(exported(r)?)?;
+        }
+        Ok(())
+    }
+
+    /// Every stage name current reviews were made at (as the CRM named it).
+    pub fn reviewed_stage_names(&self) -> Result<Vec<String>, StoreError> {
+        let mut stmt = self.conn.prepare(
+            "SELECT DISTINCT stage FROM reviews
+             WHERE superseded_by IS NULL AND withdrawn_at IS NULL",
+        )?;
+        let rows = stmt.query_map([], |r| r.get(0))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// The stage names the cards imported with `profile` (of `source`, if given) carry, with how
+    /// many cards carry each: how that CRM spells its stages.
+    pub fn stage_spellings(
+        &self,
+        profile: &str,
+        source: Option<&str>,
+    ) -> Result<Vec<(String, u64)>, StoreError> {
+        let mut stmt = self.conn.prepare(
+            "SELECT c.stage, count(*) FROM cards c JOIN import_batches b ON b.id = c.first_batch
+             WHERE b.profile = ?1 AND (?2 IS NULL OR c.source = ?2)
+             GROUP BY c.stage ORDER BY c.stage",
+        )?;
+        let rows = stmt.query_map(params![profile, source], |r| {
+            Ok((r.get(0)?, r.get::<_, i64>(1)? as u64))
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+}
+
+fn exported(r: &Row<'_>) -> Result<ExportedReview, StoreError> {
+    // JSON columns okk wrote itself; a damaged one reads as empty rather than stopping the export.
+    let json = |i: usize| -> rusqlite::Result<String> { r.get(i) };
+    let verdict = |i: usize| -> rusqlite::Result<Option<Verdict>> {
+        Ok(r.get::<_, Option<String>>(i)?
+            .and_then(|v| Verdict::from_name(&v)))
+    };
+    let card = match r.get::<_, Option<i64>>(14)? {
+        Some(_) => Some(CardNow {
+            stage: r.get(15)?,
+            owner: r.get(16)?,
+            pipeline: r.get(17)?,
+        }),
+        None => None,
+    };
+    let lead = match r.get::<_, Option<String>>(21)? {
+        Some(decision) => Decision::from_name(&decision)
+            .map(|decision| -> rusqlite::Result<LeadDecision> {
+                Ok(LeadDecision {
+                    lead: r.get(20)?,
+                    decision,
+                    verdict: verdict(22)?,
+                    suggested_stage: r.get(23)?,
+                    suggested_owner: r.get(24)?,
+                })
+            })
+            .transpose()?,
+        None => None,
+    };
+    Ok(ExportedReview {
+        id: r.get(0)?,
+        source: r.get(1)?,
+        external_id: r.get(2)?,
+        auditor: r.get(3)?,
+        stage: r.get(4)?,
+        proposal: Proposal {
+            verdict: verdict(5)?.unwrap_or(Verdict::Unclear),
+            stage: r.get(8)?,
+            owner: r.get(9)?,
+            corrections: serde_json::from_str(&json(10)?).unwrap_or_default(),
+        },
+        answers: serde_json::from_str(&json(6)?).unwrap_or_default(),
+        score: r.get(7)?,
+        comment: r.get(11)?,
+        created_at: r.get(12)?,
+        seconds_spent: r.get(13)?,
+        card,
+        title: r.get(18)?,
+        card_changed: r.get(19)?,
+        lead,
+    })
+}

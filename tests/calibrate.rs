@@ -1,0 +1,226 @@
+//! Calibration end to end: the lead draws a reproducible sample, it travels to the auditors'
+//! laptops in a bundle, comes first in their queues, and the report's figures match a hand
+//! computation.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+use common::Desk;
+use okk::domain::review::{Review, ReviewDraft, Verdict};
+use okk::store::Store;
+use okk::store::reviews::{ReviewedCard, Stamp};
+
+fn template() -> &'static Path {
+    static DIR: OnceLock<tempfile::TempDir> = OnceLock::new();
+    DIR.get_or_init(|| {
+        let dir = tempfile::tempdir().unwrap();
+        let (store, ..) = okk::app::demo::build(dir.path()).unwrap();
+        drop(store);
+        dir
+    })
+    .path()
+}
+
+fn laptop() -> Desk {
+    let desk = Desk::new();
+    std::fs::copy(template().join("okk.db"), &desk.db).unwrap();
+    desk
+}
+
+const MET: &str = "Встреча проведена";
+
+fn calibrate(desk: &Desk, seed: &str) -> serde_json::Value {
+    desk.okk()
+        .args([
+            "calibrate",
+            "new",
+            "--stage",
+            MET,
+            "--cards",
+            "5",
+            "--auditors",
+            "anna,boris",
+        ])
+        .args(["--seed", seed, "--lead", "olga"])
+        .assert()
+        .success();
+    report(desk)
+}
+
+fn report(desk: &Desk) -> serde_json::Value {
+    let out = desk
+        .okk()
+        .args(["calibrate", "report", "--json"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+fn queue(desk: &Desk, auditor: &str) -> Vec<serde_json::Value> {
+    let out = desk
+        .okk()
+        .args([
+            "queue",
+            "--stage",
+            MET,
+            "--auditor",
+            auditor,
+            "--limit",
+            "100",
+            "--json",
+        ])
+        .output()
+        .unwrap();
+    serde_json::from_slice::<serde_json::Value>(&out.stdout).unwrap()["cards"]
+        .as_array()
+        .unwrap()
+        .clone()
+}
+
+fn bundle(desk: &Desk, name: &str) -> PathBuf {
+    let out = desk.dir.path().join(name);
+    desk.okk()
+        .args(["bundle", "export", "--force", "--out"])
+        .arg(&out)
+        .assert()
+        .success();
+    out
+}
+
+fn import(desk: &Desk, file: &Path) {
+    desk.okk()
+        .args(["bundle", "import"])
+        .arg(file)
+        .assert()
+        .success();
+}
+
+/// Judges card `external_id` on `db` as `auditor`, a minute after the demo's clock.
+fn judge(db: &Path, auditor: &str, external_id: &str, verdict: Verdict) {
+    let mut store = Store::open(db).unwrap();
+    let conn = rusqlite::Connection::open(db).unwrap();
+    let id: i64 = conn
+        .query_row(
+            "SELECT id FROM cards WHERE external_id = ?1",
+            [external_id],
+            |r| r.get(0),
+        )
+        .unwrap();
+    let d = store.card_detail(id).unwrap().unwrap();
+    let now =
+        chrono::NaiveDateTime::parse_from_str("2026-11-20 12:01:00", "%Y-%m-%d %H:%M:%S").unwrap();
+    store
+        .save_review(
+            &ReviewedCard {
+                card_id: d.card_id,
+                source: d.card.source.clone(),
+                external_id: d.card.external_id.clone(),
+                stage: d.card.stage.clone(),
+                hash: d.hash,
+            },
+            &Review {
+                verdict,
+                draft: ReviewDraft::default(),
+                score: None,
+                seconds_spent: 1.0,
+            },
+            &Stamp {
+                auditor,
+                funnel_fingerprint: "fp",
+                now,
+            },
+        )
+        .unwrap();
+}
+
+#[test]
+fn the_same_seed_draws_the_same_cards_on_any_store() {
+    let (a, b) = (laptop(), laptop());
+    calibrate(&a, "42");
+    calibrate(&b, "42");
+    let cards = |d: &Desk| {
+        let s = Store::open(&d.db).unwrap();
+        s.calibrations().unwrap()[0].cards.clone()
+    };
+    assert_eq!(cards(&a), cards(&b));
+    assert_eq!(cards(&a).len(), 5);
+    let c = laptop();
+    calibrate(&c, "43");
+    assert_ne!(cards(&a), cards(&c));
+}
+
+#[test]
+fn a_calibration_reaches_the_auditors_and_the_report_matches_a_hand_computation() {
+    let lead = laptop();
+    calibrate(&lead, "7");
+    let sample: Vec<String> = Store::open(&lead.db).unwrap().calibrations().unwrap()[0]
+        .cards
+        .iter()
+        .map(|c| c.1.clone())
+        .collect();
+    let to_auditors = bundle(&lead, "calibration.okkb");
+    let (anna, boris) = (laptop(), laptop());
+    import(&anna, &to_auditors);
+    import(&boris, &to_auditors);
+    // The sample comes first in each auditor's queue, marked.
+    let q = queue(&anna, "anna");
+    let first: Vec<&str> = q
+        .iter()
+        .take(5)
+        .map(|c| c["id"].as_str().unwrap())
+        .collect();
+    let mut expected: Vec<&str> = sample.iter().map(String::as_str).collect();
+    let mut got = first.clone();
+    expected.sort();
+    got.sort();
+    assert_eq!(got, expected);
+    assert!(q.iter().take(5).all(|c| c["calibration"] == true));
+    assert!(q.iter().skip(5).all(|c| c.get("calibration").is_none()));
+    // anna: ok ok dead stale ok; boris: ok stale dead stale unclear.
+    use Verdict::*;
+    let a = [Ok, Ok, Dead, Stale, Ok];
+    let b = [Ok, Stale, Dead, Stale, Unclear];
+    for (i, id) in sample.iter().enumerate() {
+        judge(&anna.db, "anna", id, a[i]);
+        judge(&boris.db, "boris", id, b[i]);
+    }
+    assert!(
+        queue(&anna, "anna")
+            .iter()
+            .all(|c| c.get("calibration").is_none())
+    );
+    import(&lead, &bundle(&anna, "anna.okkb"));
+    import(&lead, &bundle(&boris, "boris.okkb"));
+    let r = report(&lead)["report"].clone();
+    // Agreement on 3 of 5 cards (1, 3, 4). Cohen's kappa: p_o = 0.6; anna ok 3/5, dead 1/5,
+    // stale 1/5; boris ok 1/5, stale 2/5, dead 1/5, unclear 1/5;
+    // p_e = 3/25 + 1/25 + 2/25 = 0.24; kappa = 0.36 / 0.76.
+    assert!((r["percent"].as_f64().unwrap() - 0.6).abs() < 1e-9, "{r}");
+    assert!(
+        (r["kappa"].as_f64().unwrap() - 0.36 / 0.76).abs() < 1e-9,
+        "{r}"
+    );
+    assert_eq!(r["judged"]["anna"], 5);
+    assert_eq!(r["pairs"][0]["cards"], 5);
+    let dis: Vec<&str> = r["disagreements"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(dis, [sample[1].as_str(), sample[4].as_str()]);
+    // The text report says the same.
+    let text = lead.okk().args(["calibrate", "report"]).output().unwrap();
+    let text = String::from_utf8(text.stdout).unwrap();
+    assert!(
+        text.contains("agreement 60%") && text.contains("kappa 0.474"),
+        "{text}"
+    );
+}

@@ -1,0 +1,324 @@
+//! `okk export crm`: for every CRM, the file its import takes back, compared with a golden file
+//! under `tests/fixtures/export/` (reviewed by hand; `OKK_BLESS=1` rewrites them after a
+//! deliberate change). Reviews are saved as the reviewer saves them, lead decisions as the
+//! lead's screen will write them.
+
+mod common;
+
+use common::{Desk, Verdict, path_arg, repo};
+
+const AT: &str = "2026-11-20 12:00:00";
+const LATER: &str = "2026-11-21 09:00:00";
+
+/// Compares `actual` with the golden file `name`, or writes it under `OKK_BLESS=1`.
+fn golden(name: &str, actual: &[u8]) {
+    let path = repo().join("tests/fixtures/export").join(name);
+    if name.ends_with(".csv") {
+        // Whatever the CRM, the file is CSV that Python's reference reader takes as a table.
+        let tmp = tempfile::NamedTempFile::new().unwrap();
+        std::fs::write(tmp.path(), actual).unwrap();
+        let rows = common::python_csv(&path_arg(tmp.path()), ',');
+        assert!(rows.iter().all(|r| r.len() == rows[0].len()), "{rows:?}");
+    }
+    if std::env::var_os("OKK_BLESS").is_some() {
+        std::fs::write(&path, actual).unwrap();
+        return;
+    }
+    let expected = std::fs::read(&path)
+        .unwrap_or_else(|e| panic!("{}: {e} (OKK_BLESS=1 writes it)", path.display()));
+    assert_eq!(
+        String::from_utf8_lossy(actual),
+        String::from_utf8_lossy(&expected),
+        "{name} differs from the golden file"
+    );
+}
+
+/// `okk export crm --profile PROFILE EXTRA…` into a fresh file: (file bytes, stdout, stderr).
+fn export(desk: &Desk, profile: &str, extra: &[&str]) -> (Vec<u8>, String, String) {
+    let out = desk.file(&format!("{profile}-{}.out", extra.len()));
+    let run = desk
+        .okk()
+        .args(["export", "crm", "--profile", profile, "--out", &out])
+        .args(extra)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&run.stderr).into_owned();
+    assert!(run.status.success(), "export failed:\n{stderr}");
+    let bytes = std::fs::read(&out).unwrap();
+    std::fs::remove_file(&out).unwrap();
+    (bytes, String::from_utf8(run.stdout).unwrap(), stderr)
+}
+
+/// The demo's amoCRM desk after a morning of reviews and the lead's decisions on some.
+fn reviewed_demo() -> Desk {
+    let desk = Desk::demo();
+    // Dead without a stage: the funnel's lost stage.
+    desk.review("31999149", "anna", AT, &Verdict::of("dead"));
+    // A move by alias, a new owner, corrections (a custom date field among them); the lead
+    // accepts it.
+    let moved = desk.review(
+        "31973177",
+        "anna",
+        AT,
+        &Verdict {
+            stage: Some("Бронь"),
+            owner: Some("Попова Анна"),
+            corrections: &[
+                ("title", "Комаров Михаил, 2-к \"Северный парк\""),
+                ("amount", "7 500 000"),
+                ("Срок действия брони", "2026-12-31"),
+                ("phone", "+7 912 000-00-00"),
+            ],
+            ..Verdict::of("wrong_stage")
+        },
+    );
+    desk.decide(&moved, "lena", "accept", (None, None, None), LATER);
+    // Only the owner.
+    desk.review(
+        "31957017",
+        "boris",
+        AT,
+        &Verdict {
+            owner: Some("Морозов Алексей"),
+            ..Verdict::of("stale")
+        },
+    );
+    // `ok`: a stage picked first and then thought better of moves nothing.
+    desk.review(
+        "31898005",
+        "boris",
+        AT,
+        &Verdict {
+            stage: Some("Договор"),
+            ..Verdict::of("ok")
+        },
+    );
+    // Returned by the lead: not exported.
+    let returned = desk.review(
+        "31874040",
+        "boris",
+        AT,
+        &Verdict {
+            stage: Some("Договор"),
+            ..Verdict::of("wrong_stage")
+        },
+    );
+    desk.decide(&returned, "lena", "return", (None, None, None), LATER);
+    // Overridden by the lead: the lead's stage, not the auditor's.
+    let overridden = desk.review(
+        "31801109",
+        "anna",
+        AT,
+        &Verdict {
+            stage: Some("Договор"),
+            ..Verdict::of("wrong_stage")
+        },
+    );
+    desk.decide(
+        &overridden,
+        "lena",
+        "override",
+        (Some("wrong_stage"), Some("Бронирование"), None),
+        LATER,
+    );
+    desk
+}
+
+#[test]
+fn amocrm_gets_stage_owner_and_corrections_by_name_with_the_leads_word_applied() {
+    let desk = reviewed_demo();
+    let (file, stdout, stderr) = export(&desk, "amocrm", &[]);
+    golden("amocrm.csv", &file);
+    assert!(stdout.contains("changes to 4 cards"), "{stdout}");
+    assert!(
+        stderr.contains("cannot set «phone»: left out for 1 card"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn approved_only_keeps_what_the_lead_accepted_or_set() {
+    let desk = reviewed_demo();
+    let (file, stdout, _) = export(&desk, "amocrm", &["--approved-only"]);
+    golden("amocrm_approved.csv", &file);
+    assert!(stdout.contains("changes to 2 cards"), "{stdout}");
+}
+
+#[test]
+fn the_latest_lead_decision_counts() {
+    let desk = reviewed_demo();
+    // The lead changes their mind about the returned review: now it is accepted.
+    let id: String = desk
+        .conn()
+        .query_row(
+            "SELECT review_id FROM lead_decisions WHERE decision = 'return'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    desk.decide(
+        &id,
+        "lena",
+        "accept",
+        (None, None, None),
+        "2026-11-22 10:00:00",
+    );
+    let (_, stdout, _) = export(&desk, "amocrm", &["--approved-only"]);
+    assert!(stdout.contains("changes to 3 cards"), "{stdout}");
+}
+
+#[test]
+fn a_card_changed_since_its_review_is_pointed_out() {
+    let desk = reviewed_demo();
+    desk.conn()
+        .execute(
+            "UPDATE cards SET content_hash = content_hash + 1 WHERE external_id = '31957017'",
+            [],
+        )
+        .unwrap();
+    let (_, stdout, _) = export(&desk, "amocrm", &[]);
+    assert!(
+        stdout.contains("1 of these card has changed in the CRM since the review"),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn hubspot_gets_record_id_pipeline_stage_and_owner() {
+    let desk = Desk::new();
+    desk.import(&[&common::fixture(
+        "hubspot-crm-exports-all-deals-2026-11-20.csv",
+    )]);
+    desk.review("18234567801", "anna", AT, &Verdict::of("dead"));
+    desk.review(
+        "18234567802",
+        "anna",
+        AT,
+        &Verdict {
+            owner: Some("anna.popova@example.com"),
+            corrections: &[("amount", "48 500,50"), ("expected_close_at", "15.01.2027")],
+            ..Verdict::of("stale")
+        },
+    );
+    desk.review(
+        "18234567804",
+        "anna",
+        AT,
+        &Verdict {
+            stage: Some("decisionmakerboughtin"),
+            ..Verdict::of("wrong_stage")
+        },
+    );
+    let (file, _, _) = export(&desk, "hubspot", &[]);
+    golden("hubspot.csv", &file);
+}
+
+#[test]
+fn pipedrive_closes_a_dead_deal_by_status() {
+    let desk = Desk::new();
+    desk.import(&[&common::fixture("pipedrive_deals.csv")]);
+    desk.review("7", "anna", AT, &Verdict::of("dead"));
+    desk.review(
+        "9",
+        "anna",
+        AT,
+        &Verdict {
+            stage: Some("Proposal Made"),
+            owner: Some("John Smith"),
+            corrections: &[("Deal - Floor", "7"), ("title", "Old town loft")],
+            ..Verdict::of("wrong_stage")
+        },
+    );
+    let (file, _, _) = export(&desk, "pipedrive", &[]);
+    golden("pipedrive.csv", &file);
+}
+
+#[test]
+fn salesforce_gets_api_names_and_the_orgs_own_stage_names() {
+    let desk = Desk::new();
+    let funnel = path_arg(&repo().join("tests/fixtures/export/salesforce_funnel.toml"));
+    let okk = |args: &[&str]| {
+        let out = desk
+            .okk_bare()
+            .arg("--db")
+            .arg(&desk.db)
+            .args(["--funnel", &funnel])
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        out
+    };
+    okk(&["import", &common::salesforce("Opportunity.csv")]);
+    desk.review(
+        "006Ec00000AieKFIAZ",
+        "anna",
+        AT,
+        &Verdict {
+            stage: Some("Proposal"),
+            corrections: &[
+                ("expected_close_at", "31.01.2025"),
+                ("amount", "1124741.15"),
+            ],
+            ..Verdict::of("wrong_stage")
+        },
+    );
+    desk.review("006Ec00000AieKJIAZ", "anna", AT, &Verdict::of("dead"));
+    desk.review(
+        "006Ec00000AieKIIAZ",
+        "anna",
+        AT,
+        &Verdict {
+            owner: Some("005Ec000004oBPXIA2"),
+            ..Verdict::of("stale")
+        },
+    );
+    let out = desk.file("sf.csv");
+    okk(&["export", "crm", "--profile", "salesforce", "--out", &out]);
+    golden("salesforce.csv", &std::fs::read(&out).unwrap());
+}
+
+#[test]
+fn bitrix24_gets_rest_update_calls_as_json_lines() {
+    let desk = Desk::new();
+    desk.import(&[&common::fixture("bitrix24_deals.csv")]);
+    desk.review("501", "anna", AT, &Verdict::of("dead"));
+    desk.review(
+        "503",
+        "anna",
+        AT,
+        &Verdict {
+            owner: Some("Смирнова Ольга"),
+            corrections: &[
+                ("amount", "120 000"),
+                ("expected_close_at", "30.12.2026"),
+                ("Интересующие параметры", "2-к, 60 м²"),
+            ],
+            ..Verdict::of("stale")
+        },
+    );
+    let (file, stdout, stderr) = export(&desk, "bitrix24", &[]);
+    golden("bitrix24.jsonl", &file);
+    assert!(stdout.contains("2 REST crm.deal.update calls"), "{stdout}");
+    assert!(
+        stderr.contains("cannot set «Интересующие параметры»"),
+        "{stderr}"
+    );
+    for line in String::from_utf8(file).unwrap().lines() {
+        let call: serde_json::Value = serde_json::from_str(line).unwrap();
+        assert_eq!(call["method"], "crm.deal.update");
+        assert!(call["params"]["id"].is_u64(), "{line}");
+    }
+}
+
+#[test]
+fn only_cards_imported_with_the_profile_are_exported() {
+    let desk = reviewed_demo();
+    let (file, stdout, _) = export(&desk, "hubspot", &[]);
+    assert_eq!(file, b"Record ID,Pipeline,Deal Stage,Deal owner\r\n");
+    assert!(stdout.contains("changes to 0 cards"), "{stdout}");
+}

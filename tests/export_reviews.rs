@@ -1,0 +1,247 @@
+//! `okk export reviews`: one row per current review, under the documented header, read back
+//! with Python's csv module; the `--since`, `--stage` and `--auditor` filters; the Excel layout.
+
+mod common;
+
+use std::collections::BTreeMap;
+
+use common::{Desk, Verdict, python_csv};
+
+const HEADER: [&str; 20] = [
+    "review_id",
+    "source",
+    "external_id",
+    "title",
+    "stage",
+    "owner",
+    "auditor",
+    "verdict",
+    "score",
+    "failed_items",
+    "failed_critical_items",
+    "suggested_stage",
+    "suggested_owner",
+    "corrections",
+    "comment",
+    "reviewed_at",
+    "seconds_spent",
+    "lead_decision",
+    "lead",
+    "card_changed",
+];
+
+/// `okk export reviews --out FILE ARGS…`, read back with Python: the header and each row as
+/// header → value.
+fn export(desk: &Desk, args: &[&str]) -> (Vec<String>, Vec<BTreeMap<String, String>>) {
+    let out = desk.file("reviews.csv");
+    let _ = std::fs::remove_file(&out);
+    desk.run_ok(&[&["export", "reviews", "--out", &out][..], args].concat());
+    let delimiter = if args.contains(&";") { ';' } else { ',' };
+    let mut rows = python_csv(&out, delimiter).into_iter();
+    let header = rows.next().expect("a header");
+    let rows = rows
+        .map(|r| header.iter().cloned().zip(r).collect())
+        .collect();
+    (header, rows)
+}
+
+#[test]
+fn one_row_per_current_review_with_the_documented_columns() {
+    let desk = Desk::demo();
+    // Anna's first look is superseded by her second; Boris's review of the same card stays.
+    desk.review(
+        "31999149",
+        "anna",
+        "2026-11-20 10:00:00",
+        &Verdict::of("stale"),
+    );
+    let anna = desk.review(
+        "31999149",
+        "anna",
+        "2026-11-20 11:00:00",
+        &Verdict {
+            stage: Some("Квалификация"),
+            owner: Some("Васильев Игорь"),
+            corrections: &[("title", "Петров Павел"), ("amount", "7 100 000")],
+            // 4 + 4 + 0 + 3 + 2 × 3/5 of 15 weights; next_step n/a.
+            answers: &[
+                ("first_call_in_time", "pass"),
+                ("contact_saved", "pass"),
+                ("source_recorded", "fail"),
+                ("request_clarified", "pass"),
+                ("script_followed", "3"),
+                ("next_step", "na"),
+            ],
+            comment: "Звонок был, карточка отстаёт",
+            ..Verdict::of("wrong_stage")
+        },
+    );
+    desk.review(
+        "31999149",
+        "boris",
+        "2026-11-20 11:30:00",
+        &Verdict {
+            answers: &[("next_step", "fail"), ("script_followed", "0")],
+            ..Verdict::of("ok")
+        },
+    );
+    // Withdrawn (undo): not a current review.
+    let undone = desk.review(
+        "31973177",
+        "anna",
+        "2026-11-20 12:00:00",
+        &Verdict::of("dead"),
+    );
+    okk::store::Store::open(&desk.db)
+        .unwrap()
+        .withdraw_review(&undone, chrono::NaiveDateTime::default())
+        .unwrap();
+    // The lead returned Anna's review, then accepted it: the latest decision counts.
+    let returned = (None, None, None);
+    desk.decide(&anna, "lena", "return", returned, "2026-11-21 09:00:00");
+    desk.decide(&anna, "lena", "accept", returned, "2026-11-21 10:00:00");
+    // A later sync changed the card.
+    desk.conn()
+        .execute(
+            "UPDATE cards SET content_hash = content_hash + 1 WHERE external_id = '31999149'",
+            [],
+        )
+        .unwrap();
+
+    let (header, rows) = export(&desk, &[]);
+    assert_eq!(header, HEADER);
+    assert_eq!(rows.len(), 2, "{rows:#?}");
+    let a = &rows[0];
+    let expect = [
+        ("review_id", anna.as_str()),
+        ("source", "amocrm"),
+        ("external_id", "31999149"),
+        ("title", "Сделка #31999149"),
+        ("stage", "Первичный контакт"),
+        ("owner", "Смирнова Ольга"),
+        ("auditor", "anna"),
+        ("verdict", "wrong_stage"),
+        ("score", "81.3"),
+        ("failed_items", "source_recorded"),
+        ("failed_critical_items", ""),
+        ("suggested_stage", "Квалификация"),
+        ("suggested_owner", "Васильев Игорь"),
+        (
+            "corrections",
+            r#"{"amount":"7 100 000","title":"Петров Павел"}"#,
+        ),
+        ("comment", "Звонок был, карточка отстаёт"),
+        ("reviewed_at", "2026-11-20 11:00:00"),
+        ("seconds_spent", "42.3"),
+        ("lead_decision", "accept"),
+        ("lead", "lena"),
+        ("card_changed", "yes"),
+    ];
+    for (column, value) in expect {
+        assert_eq!(a[column], value, "column {column}");
+    }
+    let b = &rows[1];
+    assert_eq!(b["auditor"], "boris");
+    assert_eq!(b["verdict"], "ok");
+    assert_eq!(b["score"], "0", "a failed critical item makes the score 0");
+    assert_eq!(b["failed_items"], "script_followed, next_step");
+    assert_eq!(b["failed_critical_items"], "next_step");
+    assert_eq!(b["lead_decision"], "");
+    assert_eq!(b["corrections"], "");
+}
+
+#[test]
+fn since_stage_and_auditor_narrow_the_rows() {
+    let desk = Desk::demo();
+    desk.review(
+        "31999149",
+        "anna",
+        "2026-11-18 17:00:00",
+        &Verdict::of("stale"),
+    );
+    desk.review(
+        "31973177",
+        "boris",
+        "2026-11-20 09:00:00",
+        &Verdict::of("ok"),
+    );
+    desk.review(
+        "31957017",
+        "anna",
+        "2026-11-20 10:00:00",
+        &Verdict::of("dead"),
+    );
+    desk.review(
+        "31793085",
+        "anna",
+        "2026-11-20 11:00:00",
+        &Verdict::of("unclear"),
+    );
+    let ids = |args: &[&str]| -> Vec<String> {
+        let (_, rows) = export(&desk, args);
+        rows.iter().map(|r| r["external_id"].clone()).collect()
+    };
+    assert_eq!(ids(&[]), ["31999149", "31973177", "31957017", "31793085"]);
+    assert_eq!(
+        ids(&["--since", "2026-11-20"]),
+        ["31973177", "31957017", "31793085"]
+    );
+    assert_eq!(
+        ids(&["--auditor", "anna"]),
+        ["31999149", "31957017", "31793085"]
+    );
+    assert_eq!(
+        ids(&["--since", "2026-11-20", "--auditor", "anna"]),
+        ["31957017", "31793085"]
+    );
+    // By funnel name, by an alias, and by a CRM stage the funnel does not know.
+    assert_eq!(ids(&["--stage", "Квалификация"]), ["31973177"]);
+    assert_eq!(ids(&["--stage", "выявление потребностей"]), ["31973177"]);
+    assert_eq!(ids(&["--stage", "Переговоры"]), ["31793085"]);
+
+    let out = desk.file("none.csv");
+    let unknown = desk
+        .okk()
+        .args(["export", "reviews", "--out", &out, "--stage", "Нет такой"])
+        .output()
+        .unwrap();
+    assert_eq!(unknown.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&unknown.stderr).contains("no stage «Нет такой»"));
+    let bad_date = desk
+        .okk()
+        .args(["export", "reviews", "--out", &out, "--since", "20.11.2026"])
+        .output()
+        .unwrap();
+    assert_eq!(bad_date.status.code(), Some(2), "a usage error");
+    assert!(!std::path::Path::new(&out).exists());
+}
+
+#[test]
+fn semicolons_and_a_bom_make_the_file_excels_in_a_russian_locale() {
+    let desk = Desk::demo();
+    desk.review(
+        "31999149",
+        "anna",
+        "2026-11-20 11:00:00",
+        &Verdict {
+            // 15 of 17 weights.
+            answers: &[
+                ("first_call_in_time", "pass"),
+                ("contact_saved", "pass"),
+                ("source_recorded", "fail"),
+                ("request_clarified", "pass"),
+                ("next_step", "pass"),
+            ],
+            comment: "Вариант; другой",
+            ..Verdict::of("stale")
+        },
+    );
+    let (header, rows) = export(&desk, &["--delimiter", ";", "--bom"]);
+    assert_eq!(header, HEADER, "the BOM is not part of the first header");
+    assert_eq!(rows[0]["score"], "88,2", "decimal comma beside `;`");
+    assert_eq!(rows[0]["seconds_spent"], "42,3");
+    assert_eq!(rows[0]["comment"], "Вариант; другой");
+    let bytes = std::fs::read(desk.dir.path().join("reviews.csv")).unwrap();
+    assert!(bytes.starts_with("\u{feff}review_id;source;".as_bytes()));
+    assert!(bytes.ends_with(b"\r\n"), "RFC 4180 line ends");
+}
