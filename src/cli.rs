@@ -190,6 +190,10 @@ pub struct QueueArgs {
 
 #[derive(Debug, Args)]
 pub struct StatsArgs {
+    /// Per auditor instead: reviews, cards per hour, median seconds per card, the lead's
+    /// accepted / overridden / returned shares, agreement with the lead's calibration reference.
+    #[arg(long)]
+    pub auditors: bool,
     /// Print `{"stages":[{"stage":..,"cards":..,"gone":..}, ...]}`.
     #[arg(long)]
     pub json: bool,

@@ -223,4 +223,36 @@ fn a_calibration_reaches_the_auditors_and_the_report_matches_a_hand_computation(
         text.contains("agreement 60%") && text.contains("kappa 0.474"),
         "{text}"
     );
+    // The lead settles card 2 by accepting boris's "stale": it becomes the reference.
+    let conn = rusqlite::Connection::open(&lead.db).unwrap();
+    conn.execute(
+        "INSERT INTO lead_decisions (id, review_id, lead, decision, note, created_at)
+         SELECT 'd1', id, 'olga', 'accept', '', '2026-11-20 13:00:00' FROM reviews
+         WHERE auditor = 'boris' AND card_external_id = ?1",
+        [&sample[1]],
+    )
+    .unwrap();
+    let r = report(&lead)["report"].clone();
+    assert_eq!(r["disagreements"][0]["reference"], "stale");
+    let out = lead
+        .okk()
+        .args(["stats", "--auditors", "--json"])
+        .output()
+        .unwrap();
+    let figures: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let who = |name: &str| {
+        figures["auditors"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|a| a["auditor"] == name)
+            .unwrap()
+            .clone()
+    };
+    assert_eq!(who("anna")["calibrated"], 1);
+    assert_eq!(who("anna")["reference_agreement"], 0.0);
+    assert_eq!(who("boris")["reference_agreement"], 1.0);
+    assert_eq!(who("boris")["decided"], 1);
+    assert_eq!(who("boris")["accepted"], 1.0);
+    assert_eq!(who("anna")["reviews"], 5);
 }

@@ -12,6 +12,9 @@ pub fn run(paths: &Paths, args: StatsArgs) -> Result<ExitCode> {
     let (funnel, fingerprint) = paths.load_funnel_with_fingerprint()?;
     let mut store = paths.open_store()?;
     super::audit::refresh(&mut store, &funnel, &fingerprint, false)?;
+    if args.auditors {
+        return print_auditors(&store, args.json);
+    }
     print_stats(&store, &funnel, args.json)?;
     Ok(ExitCode::SUCCESS)
 }
@@ -29,4 +32,23 @@ pub fn print_stats(
         super::say_raw(crate::text::app::stats_table(&funnel.name, &table))?;
     }
     Ok(())
+}
+
+fn print_auditors(store: &crate::store::Store, json: bool) -> Result<ExitCode> {
+    let mut calibration = Vec::new();
+    for c in store.calibrations()? {
+        let (judged, reference) = store.calibration_judgements(&c)?;
+        for j in judged {
+            if let Some(r) = reference.get(&j.card) {
+                calibration.push((j.auditor, j.verdict == *r));
+            }
+        }
+    }
+    let figures = crate::domain::auditors::figures(&store.review_facts()?, &calibration);
+    if json {
+        super::say(serde_json::json!({ "auditors": figures }))?;
+    } else {
+        super::say_raw(crate::text::app::auditors_table(&figures))?;
+    }
+    Ok(ExitCode::SUCCESS)
 }

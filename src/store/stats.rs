@@ -49,4 +49,25 @@ impl Store {
         })?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
+
+    /// Every review not withdrawn, with its time and the lead's standing decision.
+    pub fn review_facts(&self) -> Result<Vec<crate::domain::auditors::ReviewFact>, StoreError> {
+        use crate::domain::decision::DecisionKind;
+        let mut stmt = self.conn.prepare(
+            "SELECT r.auditor, r.seconds_spent,
+                    (SELECT d.decision FROM lead_decisions d
+                     WHERE d.review_id = r.id AND d.withdrawn_at IS NULL
+                     ORDER BY d.created_at DESC, d.id DESC LIMIT 1)
+             FROM reviews r WHERE r.withdrawn_at IS NULL",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            let d: Option<String> = r.get(2)?;
+            Ok(crate::domain::auditors::ReviewFact {
+                auditor: r.get(0)?,
+                seconds: r.get(1)?,
+                decision: d.as_deref().and_then(DecisionKind::from_name),
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
 }

@@ -87,3 +87,39 @@ pub fn demo_where(db: &Path) -> String {
          okk --db {db} queue --stage \"Отработка возражений\""
     )
 }
+
+pub fn auditors_table(rows: &[crate::domain::auditors::AuditorFigures]) -> String {
+    use std::fmt::Write;
+    let pct = |v: Option<f64>| v.map_or("—".to_string(), |v| format!("{:.0}%", v * 100.0));
+    let num = |v: Option<f64>| v.map_or("—".to_string(), |v| format!("{v:.0}"));
+    let mut s = String::new();
+    let _ = writeln!(
+        s,
+        "  {:<20} {:>7} {:>9} {:>8} {:>7} {:>8} {:>10} {:>8} {:>10}",
+        "Auditor",
+        "Reviews",
+        "Per hour",
+        "Median s",
+        "Decided",
+        "Accepted",
+        "Overridden",
+        "Returned",
+        "Reference"
+    );
+    for r in rows {
+        let _ = writeln!(
+            s,
+            "  {:<20} {:>7} {:>9} {:>8} {:>7} {:>8} {:>10} {:>8} {:>10}",
+            super::safe::line(&r.auditor),
+            r.reviews,
+            num(r.cards_per_hour),
+            num(r.median_seconds),
+            r.decided,
+            pct(r.accepted),
+            pct(r.overridden),
+            pct(r.returned),
+            pct(r.reference_agreement)
+        );
+    }
+    s
+}

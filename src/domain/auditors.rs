@@ -1,0 +1,124 @@
+//! Auditor figures for the team lead: how much each auditor reviews, how fast, how often the
+//! lead agrees, and how close their calibration verdicts come to the lead's reference.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use super::decision::DecisionKind;
+
+/// One review as the figures need it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReviewFact {
+    pub auditor: String,
+    pub seconds: Option<f64>,
+    /// The lead's standing decision on it.
+    pub decision: Option<DecisionKind>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct AuditorFigures {
+    pub auditor: String,
+    pub reviews: u64,
+    /// Reviews per hour of time on cards.
+    pub cards_per_hour: Option<f64>,
+    pub median_seconds: Option<f64>,
+    /// Reviews the lead decided on.
+    pub decided: u64,
+    /// Shares of the decided reviews.
+    pub accepted: Option<f64>,
+    pub overridden: Option<f64>,
+    pub returned: Option<f64>,
+    /// Calibration cards with a lead reference, and the share the auditor matched.
+    pub calibrated: u64,
+    pub reference_agreement: Option<f64>,
+}
+
+fn median(v: &mut [f64]) -> Option<f64> {
+    if v.is_empty() {
+        return None;
+    }
+    v.sort_by(f64::total_cmp);
+    let m = v.len() / 2;
+    Some(if v.len().is_multiple_of(2) {
+        (v[m - 1] + v[m]) / 2.0
+    } else {
+        v[m]
+    })
+}
+
+/// `calibration`: (auditor, matched the lead's reference) per calibration card judged.
+pub fn figures(reviews: &[ReviewFact], calibration: &[(String, bool)]) -> Vec<AuditorFigures> {
+    let mut by: BTreeMap<&str, Vec<&ReviewFact>> = BTreeMap::new();
+    for r in reviews {
+        by.entry(&r.auditor).or_default().push(r);
+    }
+    for (a, _) in calibration {
+        by.entry(a).or_default();
+    }
+    by.into_iter()
+        .map(|(auditor, rs)| {
+            let mut secs: Vec<f64> = rs.iter().filter_map(|r| r.seconds).collect();
+            let total: f64 = secs.iter().sum();
+            let decided: Vec<DecisionKind> = rs.iter().filter_map(|r| r.decision).collect();
+            let share = |k: DecisionKind| {
+                (!decided.is_empty()).then(|| {
+                    decided.iter().filter(|d| **d == k).count() as f64 / decided.len() as f64
+                })
+            };
+            let cal: Vec<bool> = calibration
+                .iter()
+                .filter(|(a, _)| a == auditor)
+                .map(|(_, m)| *m)
+                .collect();
+            AuditorFigures {
+                auditor: auditor.to_string(),
+                reviews: rs.len() as u64,
+                cards_per_hour: (total > 0.0).then(|| secs.len() as f64 * 3600.0 / total),
+                median_seconds: median(&mut secs),
+                decided: decided.len() as u64,
+                accepted: share(DecisionKind::Accept),
+                overridden: share(DecisionKind::Override),
+                returned: share(DecisionKind::Return),
+                calibrated: cal.len() as u64,
+                reference_agreement: (!cal.is_empty())
+                    .then(|| cal.iter().filter(|m| **m).count() as f64 / cal.len() as f64),
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn figures_by_hand() {
+        let r = |a: &str, s: f64, d: Option<DecisionKind>| ReviewFact {
+            auditor: a.into(),
+            seconds: Some(s),
+            decision: d,
+        };
+        let facts = vec![
+            r("anna", 30.0, Some(DecisionKind::Accept)),
+            r("anna", 60.0, Some(DecisionKind::Override)),
+            r("anna", 90.0, None),
+            r("anna", 180.0, Some(DecisionKind::Accept)),
+            r("boris", 10.0, Some(DecisionKind::Return)),
+        ];
+        let cal = vec![("anna".to_string(), true), ("anna".to_string(), false)];
+        let f = figures(&facts, &cal);
+        let anna = &f[0];
+        assert_eq!(anna.reviews, 4);
+        // 4 reviews in 360 s: 40 an hour; median of 30, 60, 90, 180 = 75.
+        assert_eq!(anna.cards_per_hour, Some(40.0));
+        assert_eq!(anna.median_seconds, Some(75.0));
+        assert_eq!(anna.decided, 3);
+        assert_eq!(anna.accepted, Some(2.0 / 3.0));
+        assert_eq!(anna.overridden, Some(1.0 / 3.0));
+        assert_eq!(anna.returned, Some(0.0));
+        assert_eq!(anna.reference_agreement, Some(0.5));
+        assert_eq!(f[1].returned, Some(1.0));
+        assert_eq!(f[1].reference_agreement, None);
+    }
+}
