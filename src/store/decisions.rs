@@ -31,6 +31,8 @@ pub struct LeadRow {
     pub flag_rank: i64,
     /// The latest decision still standing, if any.
     pub decision: Option<LeadDecision>,
+    /// Made for a calibration (the card is in one naming the auditor, and the review is newer).
+    pub calibration: bool,
 }
 
 impl LeadRow {
@@ -113,7 +115,14 @@ impl Store {
         let mut stmt = self.conn.prepare(
             "SELECT r.id, r.card_id, r.card_external_id, c.title, r.stage, r.auditor, r.verdict,
                     r.score, r.suggested_stage, r.suggested_owner, r.comment, r.created_at,
-                    r.seconds_spent, coalesce(c.flag_rank, 0)
+                    r.seconds_spent, coalesce(c.flag_rank, 0),
+                    EXISTS (SELECT 1 FROM calibration_cards cc
+                            JOIN calibrations k ON k.id = cc.calibration_id
+                            WHERE cc.card_source = r.card_source
+                              AND cc.card_external_id = r.card_external_id
+                              AND r.created_at >= k.created_at
+                              AND EXISTS (SELECT 1 FROM json_each(k.auditors)
+                                          WHERE value = r.auditor))
              FROM reviews r LEFT JOIN cards c ON c.id = r.card_id
              WHERE r.superseded_by IS NULL AND r.withdrawn_at IS NULL
              ORDER BY r.created_at, r.rowid",
@@ -139,6 +148,7 @@ impl Store {
                 created_at: r.get(11)?,
                 seconds_spent: r.get(12)?,
                 flag_rank: r.get(13)?,
+                calibration: r.get(14)?,
                 decision,
                 review_id,
             });

@@ -304,3 +304,4 @@ pub fn lead_decision(d: &crate::domain::decision::LeadDecision) -> String {
 }
 
 pub const CALIBRATION: &str = "calibration";
+pub const OTHERS: &str = "others";

@@ -38,7 +38,7 @@ pub fn load(state: &mut State, desk: &Desk) -> DeskResult<()> {
 
 /// Whether a review passes the list's filter: words `auditor:NAME`, `stage:TEXT`,
 /// `verdict:NAME`, `since:YYYY-MM-DD`, `until:YYYY-MM-DD`, `disagree` (ok on a card the rules
-/// flag as critical); any other word must appear in the card's id, title, stage, auditor or
+/// flag as critical), `calibration` (made for a calibration); any other word must appear in the card's id, title, stage, auditor or
 /// comment. Case and ё/е do not matter.
 pub fn matches(row: &LeadRow, filter: &str) -> bool {
     filter.split_whitespace().all(|word| {
@@ -54,6 +54,7 @@ pub fn matches(row: &LeadRow, filter: &str) -> bool {
                 .get(..value.len())
                 .is_some_and(|d| d <= value),
             _ if fold(word) == "disagree" => row.disagrees_with_rules(),
+            _ if fold(word) == "calibration" => row.calibration,
             _ => {
                 has(&row.external_id)
                     || row.title.as_deref().is_some_and(has)
@@ -344,6 +345,7 @@ mod tests {
             seconds_spent: Some(12.0),
             flag_rank: 3,
             decision: None,
+            calibration: false,
         }
     }
 
@@ -361,5 +363,9 @@ mod tests {
         fine.flag_rank = 2;
         assert!(!matches(&fine, "disagree"));
         assert!(!matches(&r, "verdict:stale"));
+        assert!(!matches(&r, "calibration"));
+        let mut cal = r.clone();
+        cal.calibration = true;
+        assert!(matches(&cal, "calibration auditor:anna"));
     }
 }

@@ -47,7 +47,7 @@ pub fn draw(state: &State, theme: &Theme, frame: &mut Frame<'_>, area: Rect) {
         .borders(Borders::ALL)
         .title(format!(" {} · {waiting} / {} ", msg::REVIEW, l.rows.len()))
         .title_bottom(
-            Line::from(" / auditor:NAME stage:TEXT verdict:ok since:DATE disagree ")
+            Line::from(" / auditor:NAME stage:TEXT verdict:ok since:DATE disagree calibration ")
                 .right_aligned(),
         );
     if l.shown.is_empty() {
@@ -68,6 +68,7 @@ pub fn draw(state: &State, theme: &Theme, frame: &mut Frame<'_>, area: Rect) {
                 crate::domain::decision::DecisionKind::Return => "↩",
             },
             None if r.disagrees_with_rules() => "⚠",
+            None if r.calibration => "◎",
             None => " ",
         };
         let suggestion = r
@@ -126,6 +127,30 @@ pub fn draw_review(state: &State, c: &CardState, theme: &Theme, frame: &mut Fram
         ]));
         if r.disagrees_with_rules() {
             lines.push(Line::from(Span::styled(msg::DISAGREES, theme.fail)));
+        }
+        // Side by side: what the other auditors said about the same card (a calibration's
+        // disagreements are settled here: the lead's decision becomes the reference).
+        let others: Vec<String> = state
+            .lead
+            .as_ref()
+            .map(|l| {
+                l.rows
+                    .iter()
+                    .filter(|o| o.external_id == r.external_id && o.auditor != r.auditor)
+                    .map(|o| format!("{} {}", clip(&o.auditor, 20), msg::verdict(o.verdict)))
+                    .collect()
+            })
+            .unwrap_or_default();
+        if r.calibration || !others.is_empty() {
+            let label = if r.calibration {
+                format!("◎ {}", msg::CALIBRATION)
+            } else {
+                msg::OTHERS.to_string()
+            };
+            lines.push(Line::from(vec![
+                Span::styled(format!("{label}: "), theme.warn),
+                Span::raw(others.join(", ")),
+            ]));
         }
         let d = &c.draft;
         let arrow = |label: &str, value: Option<&str>| {
