@@ -219,3 +219,25 @@ fn the_filter_narrows_by_verdict_auditor_and_disagreement() {
     text(&mut s, &mut d, "auditor:anna");
     assert!(s.lead.as_ref().unwrap().shown.is_empty());
 }
+
+#[test]
+fn the_leads_checklist_corrections_are_kept_as_the_reference() {
+    let store = store_copy();
+    boris_reviews(&store.db);
+    let (mut s, mut d) = lead(&store.db);
+    keys(&mut s, &mut d, "enter 2 a a");
+    let conn = rusqlite::Connection::open(&store.db).unwrap();
+    let lists: Vec<Option<String>> = conn
+        .prepare("SELECT checklist FROM lead_decisions ORDER BY rowid")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(lists.len(), 2);
+    assert!(
+        lists[0].as_deref().is_some_and(|j| j.contains("fail")),
+        "{lists:?}"
+    );
+    assert_eq!(lists[1], None, "an untouched checklist is not copied");
+}

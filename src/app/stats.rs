@@ -13,7 +13,7 @@ pub fn run(paths: &Paths, args: StatsArgs) -> Result<ExitCode> {
     let mut store = paths.open_store()?;
     super::audit::refresh(&mut store, &funnel, &fingerprint, false)?;
     if args.auditors {
-        return print_auditors(&store, args.json);
+        return print_auditors(&store, &funnel, args.json);
     }
     print_stats(&store, &funnel, args.json)?;
     Ok(ExitCode::SUCCESS)
@@ -34,7 +34,11 @@ pub fn print_stats(
     Ok(())
 }
 
-fn print_auditors(store: &crate::store::Store, json: bool) -> Result<ExitCode> {
+fn print_auditors(
+    store: &crate::store::Store,
+    funnel: &crate::domain::Funnel,
+    json: bool,
+) -> Result<ExitCode> {
     let mut calibration = Vec::new();
     for c in store.calibrations()? {
         let (judged, reference) = store.calibration_judgements(&c)?;
@@ -44,7 +48,7 @@ fn print_auditors(store: &crate::store::Store, json: bool) -> Result<ExitCode> {
             }
         }
     }
-    let figures = crate::domain::auditors::figures(&store.review_facts()?, &calibration);
+    let figures = crate::domain::auditors::figures(&store.review_facts()?, &calibration, funnel);
     if json {
         super::say(serde_json::json!({ "auditors": figures }))?;
     } else {

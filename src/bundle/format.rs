@@ -167,6 +167,7 @@ mod tests {
                 note: "проверь дату".into(),
                 created_at: "2026-11-21 09:00:00".into(),
                 withdrawn_at: None,
+                checklist: None,
             }],
             calibrations: vec![crate::store::calibration::Calibration {
                 id: "c1".into(),

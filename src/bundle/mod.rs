@@ -49,6 +49,9 @@ pub struct DecisionRecord {
     pub created_at: String,
     #[serde(default)]
     pub withdrawn_at: Option<String>,
+    /// The lead's checklist answers (JSON), when they differ from the auditor's.
+    #[serde(default)]
+    pub checklist: Option<String>,
 }
 
 /// What a bundle holds.

@@ -6,14 +6,35 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use super::decision::DecisionKind;
+use super::funnel::Funnel;
+use super::score::Answers;
 
 /// One review as the figures need it.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct ReviewFact {
     pub auditor: String,
     pub seconds: Option<f64>,
     /// The lead's standing decision on it.
     pub decision: Option<DecisionKind>,
+    /// The card's stage at review (the checklist it was answered against).
+    pub stage: String,
+    pub answers: Answers,
+    /// The lead's answers when the lead corrected them.
+    pub lead_answers: Option<Answers>,
+}
+
+impl ReviewFact {
+    /// The reference the auditor is measured against: the lead's answers where the lead gave
+    /// them, else the auditor's own where the lead accepted or overrode (the lead let them
+    /// stand); nothing for a review sent back or not decided.
+    fn reference(&self) -> Option<&Answers> {
+        match self.decision {
+            Some(DecisionKind::Accept | DecisionKind::Override) => {
+                Some(self.lead_answers.as_ref().unwrap_or(&self.answers))
+            }
+            _ => None,
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -32,6 +53,9 @@ pub struct AuditorFigures {
     /// Calibration cards with a lead reference, and the share the auditor matched.
     pub calibrated: u64,
     pub reference_agreement: Option<f64>,
+    /// Per checklist item id: alignment with the lead's reference, 1 − |auditor − reference| /
+    /// item max, averaged over the decided reviews where both answered (MaestroQA-style).
+    pub items: BTreeMap<String, f64>,
 }
 
 fn median(v: &mut [f64]) -> Option<f64> {
@@ -48,7 +72,11 @@ fn median(v: &mut [f64]) -> Option<f64> {
 }
 
 /// `calibration`: (auditor, matched the lead's reference) per calibration card judged.
-pub fn figures(reviews: &[ReviewFact], calibration: &[(String, bool)]) -> Vec<AuditorFigures> {
+pub fn figures(
+    reviews: &[ReviewFact],
+    calibration: &[(String, bool)],
+    funnel: &Funnel,
+) -> Vec<AuditorFigures> {
     let mut by: BTreeMap<&str, Vec<&ReviewFact>> = BTreeMap::new();
     for r in reviews {
         by.entry(&r.auditor).or_default().push(r);
@@ -71,7 +99,28 @@ pub fn figures(reviews: &[ReviewFact], calibration: &[(String, bool)]) -> Vec<Au
                 .filter(|(a, _)| a == auditor)
                 .map(|(_, m)| *m)
                 .collect();
+            let mut items: BTreeMap<String, (f64, u64)> = BTreeMap::new();
+            for r in &rs {
+                let (Some(reference), Some(stage)) = (
+                    r.reference(),
+                    funnel.resolve(&r.stage).map(|i| funnel.stage(i)),
+                ) else {
+                    continue;
+                };
+                for item in &stage.checklist {
+                    let value = |a: &Answers| a.get(&item.id).and_then(|x| x.value(item.scale));
+                    if let (Some(a), Some(b)) = (value(&r.answers), value(reference)) {
+                        let e = items.entry(item.id.clone()).or_default();
+                        e.0 += 1.0 - (a - b).abs();
+                        e.1 += 1;
+                    }
+                }
+            }
             AuditorFigures {
+                items: items
+                    .into_iter()
+                    .map(|(k, (sum, n))| (k, sum / n as f64))
+                    .collect(),
                 auditor: auditor.to_string(),
                 reviews: rs.len() as u64,
                 cards_per_hour: (total > 0.0).then(|| secs.len() as f64 * 3600.0 / total),
@@ -98,6 +147,7 @@ mod tests {
             auditor: a.into(),
             seconds: Some(s),
             decision: d,
+            ..ReviewFact::default()
         };
         let facts = vec![
             r("anna", 30.0, Some(DecisionKind::Accept)),
@@ -107,7 +157,7 @@ mod tests {
             r("boris", 10.0, Some(DecisionKind::Return)),
         ];
         let cal = vec![("anna".to_string(), true), ("anna".to_string(), false)];
-        let f = figures(&facts, &cal);
+        let f = figures(&facts, &cal, &crate::funnel::default_funnel());
         let anna = &f[0];
         assert_eq!(anna.reviews, 4);
         // 4 reviews in 360 s: 40 an hour; median of 30, 60, 90, 180 = 75.
@@ -120,5 +170,38 @@ mod tests {
         assert_eq!(anna.reference_agreement, Some(0.5));
         assert_eq!(f[1].returned, Some(1.0));
         assert_eq!(f[1].reference_agreement, None);
+    }
+
+    #[test]
+    fn item_alignment_against_the_leads_answers() {
+        use crate::domain::score::Answer;
+        let funnel = crate::funnel::default_funnel();
+        let stage = funnel.stage(funnel.resolve("Встреча проведена").unwrap());
+        let (i1, i2) = (stage.checklist[0].id.clone(), stage.checklist[1].id.clone());
+        let answers = |a: Answer, b: Answer| Answers::from([(i1.clone(), a), (i2.clone(), b)]);
+        let fact = |lead: Option<Answers>, d| ReviewFact {
+            auditor: "anna".into(),
+            decision: Some(d),
+            stage: "Встреча проведена".into(),
+            answers: answers(Answer::Pass, Answer::Pass),
+            lead_answers: lead,
+            ..ReviewFact::default()
+        };
+        // One review the lead corrected on item 2 (pass → fail), one accepted as is, one sent
+        // back (not counted): item 1 aligns 1.0; item 2 (0 + 1) / 2 = 0.5.
+        let facts = vec![
+            fact(
+                Some(answers(Answer::Pass, Answer::Fail)),
+                DecisionKind::Override,
+            ),
+            fact(None, DecisionKind::Accept),
+            fact(
+                Some(answers(Answer::Fail, Answer::Fail)),
+                DecisionKind::Return,
+            ),
+        ];
+        let f = figures(&facts, &[], &funnel);
+        assert_eq!(f[0].items[&i1], 1.0);
+        assert_eq!(f[0].items[&i2], 0.5);
     }
 }

@@ -49,6 +49,8 @@ pub struct Decision {
     pub suggested_owner: Option<String>,
     /// Return: what the auditor should look at again.
     pub note: String,
+    /// The lead's checklist answers, when the lead corrected the auditor's.
+    pub answers: Option<super::score::Answers>,
 }
 
 impl Decision {
@@ -59,6 +61,7 @@ impl Decision {
             suggested_stage: None,
             suggested_owner: None,
             note: String::new(),
+            answers: None,
         }
     }
 

@@ -65,7 +65,7 @@ impl Store {
             .collect::<Result<_, _>>()?;
         let mut stmt = self.conn.prepare(
             "SELECT id, review_id, lead, decision, verdict, suggested_stage, suggested_owner,
-                    note, created_at, withdrawn_at
+                    note, created_at, withdrawn_at, checklist
              FROM lead_decisions WHERE created_at >= ?1 OR withdrawn_at >= ?1
              ORDER BY created_at, id",
         )?;
@@ -82,6 +82,7 @@ impl Store {
                     note: r.get(7)?,
                     created_at: r.get(8)?,
                     withdrawn_at: r.get(9)?,
+                    checklist: r.get(10)?,
                 })
             })?
             .collect::<Result<_, _>>()?;
@@ -162,8 +163,9 @@ impl Store {
             }
             let mut insert = tx.prepare(
                 "INSERT INTO lead_decisions (id, review_id, lead, decision, verdict,
-                     suggested_stage, suggested_owner, note, created_at, withdrawn_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) ON CONFLICT (id) DO NOTHING",
+                     suggested_stage, suggested_owner, note, created_at, withdrawn_at, checklist)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
+                 ON CONFLICT (id) DO NOTHING",
             )?;
             let mut withdraw_decision = tx.prepare(
                 "UPDATE lead_decisions SET withdrawn_at = ?2
@@ -181,6 +183,7 @@ impl Store {
                     d.note,
                     d.created_at,
                     d.withdrawn_at,
+                    d.checklist,
                 ])?;
                 if added > 0 {
                     report.decisions_added += 1;

@@ -43,7 +43,7 @@ impl LeadRow {
 }
 
 const LATEST: &str = "SELECT id, lead, decision, verdict, suggested_stage, suggested_owner, note,
-        created_at FROM lead_decisions
+        created_at, checklist FROM lead_decisions
      WHERE review_id = ?1 AND withdrawn_at IS NULL ORDER BY created_at DESC, id DESC LIMIT 1";
 
 fn decision_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<LeadDecision> {
@@ -58,6 +58,9 @@ fn decision_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<LeadDecision> {
             suggested_stage: r.get(4)?,
             suggested_owner: r.get(5)?,
             note: r.get(6)?,
+            answers: r
+                .get::<_, Option<String>>(8)?
+                .and_then(|j| serde_json::from_str(&j).ok()),
         },
         created_at: r.get(7)?,
     })
@@ -75,8 +78,8 @@ impl Store {
         let id = uuid::Uuid::new_v4().to_string();
         self.conn.execute(
             "INSERT INTO lead_decisions (id, review_id, lead, decision, verdict, suggested_stage,
-                 suggested_owner, note, created_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                 suggested_owner, note, created_at, checklist)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
             params![
                 id,
                 review_id,
@@ -86,7 +89,11 @@ impl Store {
                 decision.suggested_stage,
                 decision.suggested_owner,
                 decision.note,
-                fmt_time(&now)
+                fmt_time(&now),
+                decision
+                    .answers
+                    .as_ref()
+                    .map(|a| serde_json::to_string(a).expect("answers serialise")),
             ],
         )?;
         Ok(id)

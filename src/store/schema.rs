@@ -172,6 +172,9 @@ UPDATE reviews SET supersedes = (SELECT o.id FROM reviews o WHERE o.superseded_b
 CREATE INDEX reviews_created ON reviews (created_at);
 -- A lead's decision taken back (undo); like a review, kept and marked, never deleted.
 ALTER TABLE lead_decisions ADD COLUMN withdrawn_at TEXT;
+-- The lead's own checklist answers when they differ from the auditor's (the reference for
+-- "grading the grader"), JSON like reviews.checklist.
+ALTER TABLE lead_decisions ADD COLUMN checklist TEXT;
 CREATE INDEX lead_decisions_created ON lead_decisions (created_at);
 
 -- A calibration: the same sample of a stage's cards judged by several auditors, to see whether

@@ -54,18 +54,24 @@ impl Store {
     pub fn review_facts(&self) -> Result<Vec<crate::domain::auditors::ReviewFact>, StoreError> {
         use crate::domain::decision::DecisionKind;
         let mut stmt = self.conn.prepare(
-            "SELECT r.auditor, r.seconds_spent,
-                    (SELECT d.decision FROM lead_decisions d
-                     WHERE d.review_id = r.id AND d.withdrawn_at IS NULL
-                     ORDER BY d.created_at DESC, d.id DESC LIMIT 1)
-             FROM reviews r WHERE r.withdrawn_at IS NULL",
+            "SELECT r.auditor, r.seconds_spent, d.decision, r.stage, r.checklist, d.checklist
+             FROM reviews r LEFT JOIN lead_decisions d ON d.rowid = (
+                 SELECT d2.rowid FROM lead_decisions d2
+                 WHERE d2.review_id = r.id AND d2.withdrawn_at IS NULL
+                 ORDER BY d2.created_at DESC, d2.id DESC LIMIT 1)
+             WHERE r.withdrawn_at IS NULL",
         )?;
         let rows = stmt.query_map([], |r| {
             let d: Option<String> = r.get(2)?;
+            let answers: String = r.get(4)?;
+            let lead: Option<String> = r.get(5)?;
             Ok(crate::domain::auditors::ReviewFact {
                 auditor: r.get(0)?,
                 seconds: r.get(1)?,
                 decision: d.as_deref().and_then(DecisionKind::from_name),
+                stage: r.get(3)?,
+                answers: serde_json::from_str(&answers).unwrap_or_default(),
+                lead_answers: lead.and_then(|j| serde_json::from_str(&j).ok()),
             })
         })?;
         Ok(rows.collect::<Result<_, _>>()?)

@@ -120,6 +120,14 @@ pub fn auditors_table(rows: &[crate::domain::auditors::AuditorFigures]) -> Strin
             pct(r.returned),
             pct(r.reference_agreement)
         );
+        if !r.items.is_empty() {
+            let items: Vec<String> = r
+                .items
+                .iter()
+                .map(|(id, a)| format!("{} {:.0}%", super::safe::line(id), a * 100.0))
+                .collect();
+            let _ = writeln!(s, "    alignment with the lead: {}", items.join(", "));
+        }
     }
     s
 }

@@ -232,7 +232,7 @@ fn defaults() -> Vec<Binding> {
         &["9"],
     ];
     for (n, keys) in (1..=9).zip(DIGITS) {
-        table.push((&[M::Card], keys, A::Item(n), false));
+        table.push((&[M::Card, M::Decide], keys, A::Item(n), false));
     }
     table.extend([
         (&[M::Card][..], &["r"][..], A::Owner, true),

@@ -186,6 +186,22 @@ fn decide(state: &mut State, action: Action, desk: &mut Desk) -> DeskResult<()> 
                 area: TextArea::default(),
             }));
         }
+        // The lead corrects the auditor's answers; the decision keeps them as the reference.
+        Action::Item(n) => {
+            let stage = c.stage.map(|i| state.funnel.stage(i));
+            if let Some(item) = stage.and_then(|s| s.checklist.get(usize::from(n).wrapping_sub(1)))
+            {
+                let now = c.draft.answers.get(&item.id).copied().unwrap_or(
+                    crate::domain::score::Answer::from_default(
+                        state.funnel.checklist_default,
+                        item.scale,
+                    ),
+                );
+                c.draft
+                    .answers
+                    .insert(item.id.clone(), now.next(item.scale));
+            }
+        }
         Action::Undo => undo(state, desk)?,
         Action::Skip => step(state, 1, desk)?,
         Action::Prev => step(state, -1, desk)?,
@@ -256,10 +272,16 @@ pub fn send_back(state: &mut State, note: String, desk: &mut Desk) -> DeskResult
 }
 
 /// Writes the decision, then shows the next review awaiting one.
-fn record(state: &mut State, decision: Decision, desk: &mut Desk) -> DeskResult<()> {
+fn record(state: &mut State, mut decision: Decision, desk: &mut Desk) -> DeskResult<()> {
     let Some(row) = state.lead.as_ref().and_then(|l| l.open) else {
         return Ok(());
     };
+    if let Some(c) = &state.card {
+        let auditors = c.previous.as_ref().map(|p| &p.draft.answers);
+        if Some(&c.draft.answers) != auditors {
+            decision.answers = Some(c.draft.answers.clone());
+        }
+    }
     let l = state.lead.as_mut().expect("lead");
     let review_id = l.rows[row].review_id.clone();
     let id = desk.decide(&review_id, &decision)?;
