@@ -1,0 +1,404 @@
+//! The team lead's round trip with the real binary: two auditors review on their own laptops
+//! (`okk review` in a pseudo-terminal), bundle their work to the lead, who accepts, overrides,
+//! sends back, undoes and redoes in `okk lead`; the lead's bundle goes back to an auditor, whose
+//! queue shows the returned card with the note, and whose card screen shows the decision. The
+//! stores are read back with SQL after every step.
+
+mod common;
+mod pty;
+
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+use common::{Desk, funnel_path, path_arg};
+use pty::{Spawn, Term, keys};
+use rusqlite::{Connection, OpenFlags};
+
+const MET: &str = "Встреча проведена";
+const BOOKING: &str = "Бронирование";
+const NOTE: &str = "где дата встречи?";
+
+/// `okk --db DB --funnel assets/funnel.toml ARGS` at 120×40.
+fn okk(desk: &Desk, args: &[&str]) -> Spawn {
+    let mut all = vec![
+        "--db".to_string(),
+        path_arg(&desk.db),
+        "--funnel".to_string(),
+        path_arg(&funnel_path()),
+    ];
+    all.extend(args.iter().map(|a| a.to_string()));
+    Spawn::new(&all, 120, 40)
+}
+
+/// The external id of the card on screen, from its box's title `┌ #ID title ─┐`.
+fn card_id(screen: &str) -> String {
+    let at = screen
+        .find("┌ #")
+        .unwrap_or_else(|| panic!("no card on screen:\n{screen}"));
+    screen[at + "┌ #".len()..]
+        .chars()
+        .take_while(|c| !c.is_whitespace())
+        .collect()
+}
+
+/// The store, read-only.
+fn read_only(desk: &Desk) -> Connection {
+    let conn = Connection::open_with_flags(
+        &desk.db,
+        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )
+    .expect("open the store read-only");
+    conn.busy_timeout(Duration::from_secs(10)).unwrap();
+    conn
+}
+
+/// `auditor` opens `stage` in the reviewer and presses each verdict key on the card shown,
+/// waiting for it to be saved; then leaves. Card external id → verdict word, in order.
+fn review(desk: &Desk, auditor: &str, stage: &str, verdicts: &[(&str, &str)]) -> Vec<String> {
+    let mut term =
+        okk(desk, &["review", "--stage", stage, "--auditor", auditor]).start(desk.dir.path());
+    term.wait_for(&format!("auditor {auditor}"));
+    term.wait_for("┌ #");
+    let mut ids = Vec::new();
+    for (key, word) in verdicts {
+        let id = card_id(&term.screen());
+        term.send(key);
+        term.wait_for(&format!("#{id} saved: {word}"));
+        ids.push(id);
+    }
+    // Card → queue → funnel → exit.
+    term.send("q");
+    term.wait_for("Title");
+    term.send("q");
+    term.wait_for("To review");
+    term.send("q");
+    let status = term.wait_exit();
+    assert!(status.success(), "okk review exited with {status}");
+    ids
+}
+
+/// (card external id, auditor, verdict) of the current reviews, by card id then auditor.
+fn current_reviews(desk: &Desk) -> Vec<(String, String, String)> {
+    let conn = read_only(desk);
+    let mut stmt = conn
+        .prepare(
+            "SELECT card_external_id, auditor, verdict FROM reviews
+             WHERE superseded_by IS NULL AND withdrawn_at IS NULL
+             ORDER BY card_external_id, auditor",
+        )
+        .unwrap();
+    stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap()
+}
+
+/// One row of `lead_decisions`, with the card and auditor of its review.
+#[derive(Debug, Clone, PartialEq)]
+struct DecisionRow {
+    card: String,
+    auditor: String,
+    lead: String,
+    decision: String,
+    verdict: Option<String>,
+    suggested_stage: Option<String>,
+    note: String,
+    withdrawn: bool,
+}
+
+/// Every lead decision, by card, then standing ones after withdrawn ones.
+fn decisions(desk: &Desk) -> Vec<DecisionRow> {
+    let conn = read_only(desk);
+    let mut stmt = conn
+        .prepare(
+            "SELECT r.card_external_id, r.auditor, d.lead, d.decision, d.verdict,
+                    d.suggested_stage, d.note, d.withdrawn_at IS NOT NULL
+             FROM lead_decisions d JOIN reviews r ON r.id = d.review_id
+             ORDER BY r.card_external_id, d.withdrawn_at IS NULL, d.rowid",
+        )
+        .unwrap();
+    stmt.query_map([], |r| {
+        Ok(DecisionRow {
+            card: r.get(0)?,
+            auditor: r.get(1)?,
+            lead: r.get(2)?,
+            decision: r.get(3)?,
+            verdict: r.get(4)?,
+            suggested_stage: r.get(5)?,
+            note: r.get(6)?,
+            withdrawn: r.get(7)?,
+        })
+    })
+    .unwrap()
+    .collect::<Result<_, _>>()
+    .unwrap()
+}
+
+/// `okk bundle export --out NAME` in the desk's dir; the file.
+fn export(desk: &Desk, name: &str) -> String {
+    let out = desk.file(name);
+    desk.run_ok(&["bundle", "export", "--out", &out]);
+    assert!(std::path::Path::new(&out).is_file(), "{out} written");
+    out
+}
+
+/// The lead's decide screen: waits for a review of `auditor` and returns its card's id, after
+/// checking that the review pane shows the verdict the auditor gave that card.
+fn opened(term: &Term, auditor: &str, verdict_of: &BTreeMap<String, &str>) -> String {
+    let screen = term.wait_for(&format!("auditor {auditor}: "));
+    let id = card_id(&screen);
+    let verdict = verdict_of
+        .get(&id)
+        .unwrap_or_else(|| panic!("#{id} was not reviewed:\n{screen}"));
+    assert!(
+        screen.contains(&format!("auditor {auditor}: {verdict} ")),
+        "#{id}: {auditor}'s verdict {verdict}:\n{screen}"
+    );
+    id
+}
+
+/// Waits for the decide screen to show a card other than `id`; its id.
+fn next_card(term: &Term, id: &str) -> String {
+    term.wait_until(&format!("a card other than #{id}"), |s| {
+        let screen = s.contents();
+        screen.contains("┌ #") && card_id(&screen) != id
+    });
+    card_id(&term.screen())
+}
+
+#[test]
+fn reviews_go_to_the_lead_and_a_returned_one_comes_back_to_its_auditor() {
+    // ---- two auditors, each on a laptop of their own ----------------------------------------
+    let anna = Desk::demo();
+    let boris = Desk::demo();
+    let lead = Desk::demo();
+    let anna_ids = review(
+        &anna,
+        "anna",
+        MET,
+        &[("a", "ok"), ("s", "stale"), ("d", "dead")],
+    );
+    let boris_ids = review(&boris, "boris", BOOKING, &[("a", "ok"), ("i", "unclear")]);
+    let verdict_of: BTreeMap<String, &str> = anna_ids
+        .iter()
+        .cloned()
+        .zip(["ok", "stale", "dead"])
+        .chain(boris_ids.iter().cloned().zip(["ok", "unclear"]))
+        .collect();
+    assert_eq!(verdict_of.len(), 5, "five different cards: {verdict_of:?}");
+    let mine = |who: &str, ids: &[String], verdicts: &[&str]| {
+        let mut v: Vec<(String, String, String)> = ids
+            .iter()
+            .zip(verdicts)
+            .map(|(id, v)| (id.clone(), who.to_string(), v.to_string()))
+            .collect();
+        v.sort();
+        v
+    };
+    assert_eq!(
+        current_reviews(&anna),
+        mine("anna", &anna_ids, &["ok", "stale", "dead"])
+    );
+    assert_eq!(
+        current_reviews(&boris),
+        mine("boris", &boris_ids, &["ok", "unclear"])
+    );
+    assert!(decisions(&anna).is_empty() && decisions(&boris).is_empty());
+
+    // ---- their bundles reach the lead ---------------------------------------------------------
+    let from_anna = export(&anna, "anna.okkb");
+    let from_boris = export(&boris, "boris.okkb");
+    lead.run_ok(&["bundle", "import", &from_anna, &from_boris]);
+    let mut all = mine("anna", &anna_ids, &["ok", "stale", "dead"]);
+    all.extend(mine("boris", &boris_ids, &["ok", "unclear"]));
+    all.sort();
+    assert_eq!(current_reviews(&lead), all);
+    assert!(decisions(&lead).is_empty());
+
+    // ---- the lead decides -----------------------------------------------------------------------
+    let mut term = okk(&lead, &["lead", "--lead", "olga"]).start(lead.dir.path());
+    term.wait_for("lead olga");
+    term.wait_for("Review · 5 / 5");
+    // Anna's three first: the filter narrows the list to them.
+    term.send("/");
+    term.wait_for("filter: ▏");
+    term.send("auditor:anna");
+    term.wait_for("filter: auditor:anna▏");
+    term.send(keys::ENTER);
+    term.wait_for(" · 1/3 · lead olga");
+    term.wait_gone("auditor:anna▏");
+    term.send(keys::ENTER);
+
+    // Accept the first; the next of hers opens.
+    let accepted = opened(&term, "anna", &verdict_of);
+    term.send("a");
+    term.wait_for(&format!("#{accepted} accepted"));
+
+    // Override the second: wrong stage, and the stage she should have named.
+    let overridden = next_card(&term, &accepted);
+    assert_eq!(opened(&term, "anna", &verdict_of), overridden);
+    term.send("o");
+    term.wait_for("Override with verdict");
+    term.send("wrong");
+    term.wait_for("▶ wrong stage");
+    term.send(keys::ENTER);
+    term.wait_for("Move to stage");
+    term.send("догов");
+    term.wait_for("▶ Договор");
+    term.send(keys::ENTER);
+    term.wait_for(&format!("#{overridden} overridden"));
+
+    // Send the third back with a note; none of hers is left, the list says so.
+    let returned = next_card(&term, &overridden);
+    assert_eq!(opened(&term, "anna", &verdict_of), returned);
+    term.send("b");
+    term.wait_for("Note to the auditor");
+    term.send(NOTE);
+    term.wait_for(NOTE);
+    term.send(keys::ENTER);
+    // The last one in view: the list comes back, its status in place of "#… sent back".
+    let list = term.wait_for("No review is waiting for a decision.");
+    assert!(list.contains("Review · 2 / 5"), "{list}");
+    let anna_decided = [&accepted, &overridden, &returned];
+    for id in anna_decided {
+        assert!(
+            anna_ids.contains(id),
+            "#{id} is one of anna's: {anna_ids:?}"
+        );
+    }
+    let mut sorted = anna_decided.map(String::as_str).to_vec();
+    sorted.sort();
+    sorted.dedup();
+    assert_eq!(sorted.len(), 3, "three different cards");
+
+    // Esc clears the filter: boris's two. Accept one, undo (it shows again), accept again.
+    term.send(keys::ESC);
+    term.wait_for(" · 1/2 · lead olga");
+    term.send(keys::ENTER);
+    let redone = opened(&term, "boris", &verdict_of);
+    term.send("a");
+    term.wait_for(&format!("#{redone} accepted"));
+    let waiting = next_card(&term, &redone);
+    assert!(boris_ids.contains(&waiting) && waiting != redone);
+    term.send("u");
+    term.wait_for("decision withdrawn");
+    assert_eq!(
+        next_card(&term, &waiting),
+        redone,
+        "undo shows its review again"
+    );
+    term.wait_for("auditor boris: ");
+    {
+        // Between the undo and the redo the store holds the accept as withdrawn.
+        let now = decisions(&lead);
+        let on_redone: Vec<_> = now.iter().filter(|d| d.card == redone).collect();
+        assert_eq!(on_redone.len(), 1, "{now:#?}");
+        assert!(on_redone[0].withdrawn, "{now:#?}");
+    }
+    term.send("a");
+    term.wait_for(&format!("#{redone} accepted"));
+    assert_eq!(next_card(&term, &redone), waiting);
+
+    // Back to the list (one awaiting), then out.
+    term.send("q");
+    let list = term.wait_for("Review · 1 / 5");
+    assert!(list.contains(&format!("{waiting} ")), "{list}");
+    term.send("q");
+    let status = term.wait_exit();
+    assert!(status.success(), "okk lead exited with {status}");
+    assert!(term.line_editing(), "the terminal is restored");
+
+    // ---- what the lead's store keeps ----------------------------------------------------------
+    let row = |card: &str,
+               auditor: &str,
+               decision: &str,
+               verdict: Option<&str>,
+               stage: Option<&str>,
+               note: &str,
+               withdrawn: bool| DecisionRow {
+        card: card.to_string(),
+        auditor: auditor.to_string(),
+        lead: "olga".to_string(),
+        decision: decision.to_string(),
+        verdict: verdict.map(String::from),
+        suggested_stage: stage.map(String::from),
+        note: note.to_string(),
+        withdrawn,
+    };
+    let mut expected = vec![
+        row(&accepted, "anna", "accept", None, None, "", false),
+        row(
+            &overridden,
+            "anna",
+            "override",
+            Some("wrong_stage"),
+            Some("Договор"),
+            "",
+            false,
+        ),
+        row(&returned, "anna", "return", None, None, NOTE, false),
+        row(&redone, "boris", "accept", None, None, "", true),
+        row(&redone, "boris", "accept", None, None, "", false),
+    ];
+    expected.sort_by(|a, b| (&a.card, !a.withdrawn).cmp(&(&b.card, !b.withdrawn)));
+    assert_eq!(decisions(&lead), expected);
+    // The auditors' reviews are as they made them: a decision never rewrites one.
+    assert_eq!(current_reviews(&lead), all);
+
+    // ---- the lead's bundle goes back to anna ----------------------------------------------------
+    let from_lead = export(&lead, "olga.okkb");
+    anna.run_ok(&["bundle", "import", &from_lead]);
+    assert_eq!(
+        decisions(&anna),
+        expected,
+        "anna's store has every decision"
+    );
+    assert_eq!(current_reviews(&anna), all);
+
+    // Her queue starts with the returned card (her other two stay reviewed): the card screen
+    // shows the lead's decision and note.
+    let mut term =
+        okk(&anna, &["review", "--stage", MET, "--auditor", "anna"]).start(anna.dir.path());
+    term.wait_for("auditor anna");
+    let card = term.wait_for("┌ #");
+    assert_eq!(card_id(&card), returned, "{card}");
+    let card = term.wait_for("lead olga: sent back");
+    assert!(card.contains(&format!("«{NOTE}»")), "{card}");
+    let hers = verdict_of[&returned];
+    assert!(card.contains(&format!("your verdict: {hers}")), "{card}");
+    // The queue marks it.
+    term.send("q");
+    let queue = term.wait_for("Title");
+    let line = queue
+        .lines()
+        .find(|l| l.contains(&returned))
+        .unwrap_or_else(|| panic!("#{returned} in the queue:\n{queue}"));
+    assert!(
+        line.contains(&format!("↩ returned by lead: {NOTE}")),
+        "{line}"
+    );
+    for id in [&accepted, &overridden] {
+        assert!(
+            !queue.contains(id.as_str()),
+            "#{id} stays reviewed:\n{queue}"
+        );
+    }
+    // She judges it again; the new review replaces the returned one and waits for the lead.
+    term.send(keys::ENTER);
+    term.wait_for("lead olga: sent back");
+    assert_eq!(card_id(&term.screen()), returned);
+    term.send("s");
+    term.wait_for(&format!("#{returned} saved: stale"));
+    term.send("q");
+    term.wait_for("Title");
+    term.send("q");
+    term.wait_for("To review");
+    term.send("q");
+    assert!(term.wait_exit().success());
+    let now = current_reviews(&anna);
+    let hers: Vec<_> = now.iter().filter(|r| r.0 == returned).collect();
+    assert_eq!(
+        hers,
+        [&(returned.clone(), "anna".to_string(), "stale".to_string())]
+    );
+}

@@ -1,0 +1,413 @@
+//! What the team lead sees, screen by screen: two auditors review cards of the demo store through
+//! the reviewer (the keys they press), then the lead's desk is driven key by key and drawn on a
+//! test terminal, kept as text snapshots at 80×24 (the smallest size accepted) and 120×40. The
+//! demo store's frozen clock keeps ages and dates stable.
+
+use std::path::Path;
+use std::sync::{Arc, OnceLock};
+
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::buffer::Buffer;
+
+use okk::domain::decision::DecisionKind;
+use okk::store::Store;
+use okk::tui::desk::Desk;
+use okk::tui::keymap::{Key, Keymap};
+use okk::tui::state::{Popup, Screen, State, Status};
+use okk::tui::update::{handle_key, load_stages, start_at_stage};
+use okk::tui::view::{Theme, view};
+
+const SIZES: [(u16, u16); 2] = [(80, 24), (120, 40)];
+const MET: &str = "Встреча проведена";
+const BOOKING: &str = "Бронирование";
+
+/// The demo store, built once per test binary; each test works on a copy.
+fn template() -> &'static Path {
+    static DIR: OnceLock<tempfile::TempDir> = OnceLock::new();
+    DIR.get_or_init(|| {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let (store, ..) = okk::app::demo::build(dir.path()).expect("the demo builds");
+        drop(store); // checkpoints the WAL into okk.db
+        dir
+    })
+    .path()
+}
+
+/// A state and a desk on `db` for `who`, with the demo's frozen clock.
+fn open(db: &Path, who: &str) -> (State, Desk) {
+    let store = Store::open(db).expect("open the store");
+    let funnel = Arc::new(okk::funnel::default_funnel());
+    let clock = okk::app::audit::now(&store).expect("the demo clock");
+    let desk = Desk::new(store, funnel.clone(), who.into(), "fp".into(), Some(clock));
+    let mut state = State::new(funnel, who.into(), Keymap::default());
+    state.now = desk.now();
+    (state, desk)
+}
+
+/// Presses keys named as in the keymap (`a`, `enter`, `esc`, `/` …); `text:…` types the rest of
+/// the word character by character.
+fn press(state: &mut State, desk: &mut Desk, keys: &[&str]) {
+    for k in keys {
+        if let Some(text) = k.strip_prefix("text:") {
+            for c in text.chars() {
+                handle_key(state, Key::char(c), desk);
+            }
+        } else {
+            let key = Key::parse(k).unwrap_or_else(|| panic!("key {k:?}"));
+            handle_key(state, key, desk);
+        }
+    }
+}
+
+/// `auditor` opens `stage` in the reviewer and presses `keys` there, then leaves; the external
+/// ids of the cards shown when each verdict key was pressed.
+fn reviewer(db: &Path, auditor: &str, stage: &str, keys: &[&[&str]]) -> Vec<String> {
+    let (mut s, mut d) = open(db, auditor);
+    load_stages(&mut s, &d).expect("stages");
+    let row = s
+        .stages
+        .iter()
+        .position(|r| r.name == stage)
+        .unwrap_or_else(|| panic!("no stage {stage}"));
+    start_at_stage(&mut s, row, &mut d).expect("the stage opens");
+    let mut ids = Vec::new();
+    for k in keys {
+        ids.push(
+            s.card
+                .as_ref()
+                .expect("a card")
+                .detail
+                .card
+                .external_id
+                .clone(),
+        );
+        press(&mut s, &mut d, k);
+    }
+    ids
+}
+
+/// The lead's desk on a store where boris judged four cards of «Встреча проведена» (ok on the
+/// first, flagged critical by the rules; stale; dead; unclear) and anna two of «Бронирование»
+/// (wrong stage → Договор; stale with a comment).
+struct LeadDesk {
+    _dir: tempfile::TempDir,
+    db: std::path::PathBuf,
+    state: State,
+    desk: Desk,
+}
+
+fn lead_desk() -> LeadDesk {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let db = dir.path().join("okk.db");
+    std::fs::copy(template().join("okk.db"), &db).expect("copy the demo store");
+    reviewer(&db, "boris", MET, &[&["a"], &["s"], &["d"], &["i"]]);
+    reviewer(
+        &db,
+        "anna",
+        BOOKING,
+        &[
+            &["x", "text:догов", "enter"],
+            &["c", "text:клиент ждёт одобрения ипотеки", "esc", "s"],
+        ],
+    );
+    let (mut state, desk) = open(&db, "olga");
+    okk::tui::lead::load(&mut state, &desk).expect("the lead's list loads");
+    LeadDesk {
+        _dir: dir,
+        db,
+        state,
+        desk,
+    }
+}
+
+impl LeadDesk {
+    fn press(&mut self, keys: &[&str]) -> &mut Self {
+        press(&mut self.state, &mut self.desk, keys);
+        self
+    }
+
+    fn buffer(&self, width: u16, height: u16) -> Buffer {
+        let mut terminal = Terminal::new(TestBackend::new(width, height)).expect("terminal");
+        terminal
+            .draw(|f| view(&self.state, &Theme::plain(), f))
+            .expect("draw");
+        terminal.backend().buffer().clone()
+    }
+
+    fn screen(&self, width: u16, height: u16) -> String {
+        let mut terminal = Terminal::new(TestBackend::new(width, height)).expect("terminal");
+        terminal
+            .draw(|f| view(&self.state, &Theme::plain(), f))
+            .expect("draw");
+        terminal.backend().to_string()
+    }
+
+    /// `NAME_80x24` and `NAME_120x40`; each screen is also checked to be whole (see
+    /// [`assert_rows_whole`]).
+    fn snap(&self, name: &str) {
+        for (w, h) in SIZES {
+            assert_rows_whole(&self.buffer(w, h));
+            insta::assert_snapshot!(format!("{name}_{w}x{h}"), self.screen(w, h));
+        }
+    }
+
+    fn shown(&self) -> usize {
+        self.state
+            .lead
+            .as_ref()
+            .expect("the lead's list")
+            .shown
+            .len()
+    }
+
+    fn status(&self) -> String {
+        match &self.state.status {
+            Some(Status::Info(s) | Status::Error(s)) => s.clone(),
+            None => String::new(),
+        }
+    }
+
+    /// The standing decisions, oldest first.
+    fn decisions(&self) -> Vec<DecisionRow> {
+        let conn = rusqlite::Connection::open(&self.db).expect("open the store");
+        let mut stmt = conn
+            .prepare(
+                "SELECT lead, decision, verdict, suggested_stage, note FROM lead_decisions
+                 WHERE withdrawn_at IS NULL ORDER BY rowid",
+            )
+            .expect("prepare");
+        stmt.query_map([], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+        })
+        .expect("query")
+        .collect::<Result<_, _>>()
+        .expect("rows")
+    }
+}
+
+/// (lead, decision, verdict, suggested stage, note).
+type DecisionRow = (String, String, Option<String>, Option<String>, String);
+
+/// Every row's symbols add up to exactly the terminal's width (a wide character takes its cell
+/// and hides the next one), and no cell holds a control character.
+fn assert_rows_whole(buf: &Buffer) {
+    let area = buf.area;
+    for y in 0..area.height {
+        let mut width = 0usize;
+        let mut hidden = 0usize;
+        for x in 0..area.width {
+            let sym = buf[(x, y)].symbol();
+            assert!(
+                !sym.chars().any(char::is_control),
+                "cell ({x}, {y}) holds {sym:?}"
+            );
+            if hidden > 0 {
+                hidden -= 1;
+                continue;
+            }
+            let w = ratatui::text::Span::raw(sym).width();
+            width += w;
+            hidden = w.saturating_sub(1);
+        }
+        assert_eq!(
+            width, area.width as usize,
+            "row {y} is {width} columns wide"
+        );
+    }
+}
+
+// ---- the list -------------------------------------------------------------------------------
+
+#[test]
+fn the_list_marks_a_disagreement_with_the_rules() {
+    let d = lead_desk();
+    assert_eq!(d.state.screen, Screen::Reviews);
+    assert_eq!(d.shown(), 6);
+    let l = d.state.lead.as_ref().unwrap();
+    assert!(
+        l.rows[0].disagrees_with_rules(),
+        "boris's ok on the first card of «{MET}» goes against a critical flag"
+    );
+    assert_eq!(
+        l.rows.iter().filter(|r| r.disagrees_with_rules()).count(),
+        1
+    );
+    d.snap("lead_list");
+}
+
+#[test]
+fn the_list_with_a_filter_typed() {
+    let mut d = lead_desk();
+    d.press(&["/", "text:auditor:boris встреча"]);
+    assert!(d.state.lead.as_ref().unwrap().filtering);
+    assert_eq!(d.shown(), 4);
+    d.snap("lead_list_filter");
+    // Enter keeps the filter and leaves typing; the list is still narrowed.
+    d.press(&["enter", "j"]);
+    assert!(!d.state.lead.as_ref().unwrap().filtering);
+    assert_eq!(d.shown(), 4);
+    d.snap("lead_list_filter_kept");
+}
+
+#[test]
+fn a_filter_that_matches_nothing() {
+    let mut d = lead_desk();
+    d.press(&["/", "text:verdict:wrong auditor:boris", "enter"]);
+    assert_eq!(d.shown(), 0);
+    d.snap("lead_list_no_match");
+}
+
+// ---- the decide screen ----------------------------------------------------------------------
+
+#[test]
+fn the_decide_screen_shows_the_card_and_the_review() {
+    let mut d = lead_desk();
+    d.press(&["enter"]);
+    assert_eq!(d.state.screen, Screen::Decide);
+    d.snap("lead_decide");
+}
+
+#[test]
+fn the_decide_screen_of_a_review_with_a_suggestion_and_a_comment() {
+    let mut d = lead_desk();
+    // Anna's reviews come after boris's four.
+    d.press(&["G", "k", "enter"]);
+    let l = d.state.lead.as_ref().unwrap();
+    assert_eq!(l.rows[l.open.unwrap()].auditor, "anna");
+    assert_eq!(
+        l.rows[l.open.unwrap()].suggested_stage.as_deref(),
+        Some("Договор")
+    );
+    d.snap("lead_decide_suggestion");
+    // Anna's second, with her comment.
+    d.press(&["space"]);
+    let l = d.state.lead.as_ref().unwrap();
+    assert_eq!(
+        l.rows[l.open.unwrap()].comment,
+        "клиент ждёт одобрения ипотеки"
+    );
+    d.snap("lead_decide_comment");
+}
+
+#[test]
+fn override_offers_the_verdicts() {
+    let mut d = lead_desk();
+    d.press(&["enter", "o"]);
+    assert!(matches!(d.state.popup, Some(Popup::Picker(_))));
+    d.snap("lead_override_picker");
+}
+
+#[test]
+fn wrong_stage_then_offers_the_stages() {
+    let mut d = lead_desk();
+    d.press(&["enter", "o", "text:wrong", "enter"]);
+    assert!(matches!(d.state.popup, Some(Popup::Picker(_))));
+    assert!(d.decisions().is_empty(), "nothing decided before the stage");
+    d.snap("lead_stage_picker");
+    d.press(&["text:догов"]);
+    d.snap("lead_stage_picker_query");
+}
+
+#[test]
+fn send_back_asks_for_a_note() {
+    let mut d = lead_desk();
+    d.press(&["enter", "b", "text:проверь дату встречи в истории"]);
+    assert!(matches!(d.state.popup, Some(Popup::Input(_))));
+    d.snap("lead_send_back");
+}
+
+#[test]
+fn help_on_the_decide_screen() {
+    let mut d = lead_desk();
+    d.press(&["enter", "?"]);
+    assert!(matches!(d.state.popup, Some(Popup::Help { .. })));
+    d.snap("lead_help_decide");
+}
+
+#[test]
+fn help_on_the_list() {
+    let mut d = lead_desk();
+    d.press(&["?"]);
+    d.snap("lead_help_list");
+}
+
+// ---- after the decisions --------------------------------------------------------------------
+
+/// Decides all six: accept, override to «wrong stage → Договор», send back, override «dead»,
+/// accept, accept; then the list, empty, says so.
+fn decide_all(d: &mut LeadDesk) {
+    d.press(&["enter", "a"]);
+    d.press(&["o", "text:wrong", "enter", "text:догов", "enter"]);
+    d.press(&["b", "text:где дата встречи?", "enter"]);
+    d.press(&["o", "text:dead", "enter"]);
+    d.press(&["a", "a"]);
+}
+
+#[test]
+fn the_list_after_every_review_is_decided() {
+    let mut d = lead_desk();
+    decide_all(&mut d);
+    assert_eq!(d.state.screen, Screen::Reviews);
+    assert_eq!(d.shown(), 0);
+    assert_eq!(d.status(), "No review is waiting for a decision.");
+    let row = |kind: &str, verdict: Option<&str>, stage: Option<&str>, note: &str| {
+        (
+            "olga".to_string(),
+            kind.to_string(),
+            verdict.map(String::from),
+            stage.map(String::from),
+            note.to_string(),
+        )
+    };
+    assert_eq!(
+        d.decisions(),
+        [
+            row("accept", None, None, ""),
+            row("override", Some("wrong_stage"), Some("Договор"), ""),
+            row("return", None, None, "где дата встречи?"),
+            row(
+                "override",
+                Some("dead"),
+                Some("Закрыто и не реализовано"),
+                ""
+            ),
+            row("accept", None, None, ""),
+            row("accept", None, None, ""),
+        ]
+    );
+    d.snap("lead_all_decided");
+}
+
+#[test]
+fn t_shows_the_decided_reviews_with_their_marks() {
+    let mut d = lead_desk();
+    decide_all(&mut d);
+    d.press(&["t"]);
+    assert_eq!(d.shown(), 6);
+    let marks: Vec<DecisionKind> = d
+        .state
+        .lead
+        .as_ref()
+        .unwrap()
+        .rows
+        .iter()
+        .map(|r| r.decision.as_ref().expect("decided").decision.kind)
+        .collect();
+    assert_eq!(
+        marks,
+        [
+            DecisionKind::Accept,
+            DecisionKind::Override,
+            DecisionKind::Return,
+            DecisionKind::Override,
+            DecisionKind::Accept,
+            DecisionKind::Accept
+        ]
+    );
+    d.snap("lead_all_decided_t");
+    // A decided review opened from there shows the standing decision and its note.
+    d.press(&["j", "j", "enter"]);
+    assert_eq!(d.state.screen, Screen::Decide);
+    d.snap("lead_decided_review");
+}
