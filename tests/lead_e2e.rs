@@ -218,7 +218,7 @@ fn reviews_go_to_the_lead_and_a_returned_one_comes_back_to_its_auditor() {
     // ---- the lead decides -----------------------------------------------------------------------
     let mut term = okk(&lead, &["lead", "--lead", "olga"]).start(lead.dir.path());
     term.wait_for("lead olga");
-    term.wait_for("Review · 5 / 5");
+    term.wait_for("Reviews · 5 awaiting a decision, of 5");
     // Anna's three first: the filter narrows the list to them.
     term.send("/");
     term.wait_for("filter: ▏");
@@ -258,7 +258,10 @@ fn reviews_go_to_the_lead_and_a_returned_one_comes_back_to_its_auditor() {
     term.send(keys::ENTER);
     // The last one in view: the list comes back, its status in place of "#… sent back".
     let list = term.wait_for("No review is waiting for a decision.");
-    assert!(list.contains("Review · 2 / 5"), "{list}");
+    assert!(
+        list.contains("Reviews · 2 awaiting a decision, of 5"),
+        "{list}"
+    );
     let anna_decided = [&accepted, &overridden, &returned];
     for id in anna_decided {
         assert!(
@@ -301,7 +304,7 @@ fn reviews_go_to_the_lead_and_a_returned_one_comes_back_to_its_auditor() {
 
     // Back to the list (one awaiting), then out.
     term.send("q");
-    let list = term.wait_for("Review · 1 / 5");
+    let list = term.wait_for("Reviews · 1 awaiting a decision, of 5");
     assert!(list.contains(&format!("{waiting} ")), "{list}");
     term.send("q");
     let status = term.wait_exit();

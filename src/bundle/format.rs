@@ -168,6 +168,7 @@ mod tests {
                 created_at: "2026-11-21 09:00:00".into(),
                 withdrawn_at: None,
                 checklist: None,
+                seq: 1,
             }],
             calibrations: vec![crate::store::calibration::Calibration {
                 id: "c1".into(),

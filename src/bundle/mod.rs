@@ -52,6 +52,9 @@ pub struct DecisionRecord {
     /// The lead's checklist answers (JSON), when they differ from the auditor's.
     #[serde(default)]
     pub checklist: Option<String>,
+    /// Its place among the decisions on the review.
+    #[serde(default)]
+    pub seq: i64,
 }
 
 /// What a bundle holds.

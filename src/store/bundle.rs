@@ -37,7 +37,7 @@ impl Store {
             "SELECT {REVIEW_COLUMNS} FROM reviews
              WHERE created_at >= ?1 OR withdrawn_at >= ?1
                 OR id IN (SELECT review_id FROM lead_decisions WHERE created_at >= ?1)
-             ORDER BY created_at, id"
+             ORDER BY created_at, rowid"
         ))?;
         let reviews = stmt
             .query_map([since], |r| {
@@ -65,9 +65,9 @@ impl Store {
             .collect::<Result<_, _>>()?;
         let mut stmt = self.conn.prepare(
             "SELECT id, review_id, lead, decision, verdict, suggested_stage, suggested_owner,
-                    note, created_at, withdrawn_at, checklist
+                    note, created_at, withdrawn_at, checklist, seq
              FROM lead_decisions WHERE created_at >= ?1 OR withdrawn_at >= ?1
-             ORDER BY created_at, id",
+             ORDER BY created_at, rowid",
         )?;
         let decisions = stmt
             .query_map([since], |r| {
@@ -83,6 +83,7 @@ impl Store {
                     created_at: r.get(8)?,
                     withdrawn_at: r.get(9)?,
                     checklist: r.get(10)?,
+                    seq: r.get(11)?,
                 })
             })?
             .collect::<Result<_, _>>()?;
@@ -163,8 +164,9 @@ impl Store {
             }
             let mut insert = tx.prepare(
                 "INSERT INTO lead_decisions (id, review_id, lead, decision, verdict,
-                     suggested_stage, suggested_owner, note, created_at, withdrawn_at, checklist)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)
+                     suggested_stage, suggested_owner, note, created_at, withdrawn_at, checklist,
+                     seq)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)
                  ON CONFLICT (id) DO NOTHING",
             )?;
             let mut withdraw_decision = tx.prepare(
@@ -184,6 +186,7 @@ impl Store {
                     d.created_at,
                     d.withdrawn_at,
                     d.checklist,
+                    d.seq,
                 ])?;
                 if added > 0 {
                     report.decisions_added += 1;

@@ -98,7 +98,7 @@ impl Store {
                     (SELECT CASE d.decision WHEN 'accept' THEN r.verdict
                                             WHEN 'override' THEN d.verdict END
                      FROM lead_decisions d WHERE d.review_id = r.id AND d.withdrawn_at IS NULL
-                     ORDER BY d.created_at DESC, d.id DESC LIMIT 1)
+                     ORDER BY d.seq DESC, d.created_at DESC, d.id DESC LIMIT 1)
              FROM reviews r
              WHERE r.card_source = ?1 AND r.card_external_id = ?2 AND r.created_at >= ?3
                AND r.superseded_by IS NULL AND r.withdrawn_at IS NULL",

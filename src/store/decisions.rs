@@ -44,7 +44,8 @@ impl LeadRow {
 
 const LATEST: &str = "SELECT id, lead, decision, verdict, suggested_stage, suggested_owner, note,
         created_at, checklist FROM lead_decisions
-     WHERE review_id = ?1 AND withdrawn_at IS NULL ORDER BY created_at DESC, id DESC LIMIT 1";
+     WHERE review_id = ?1 AND withdrawn_at IS NULL
+     ORDER BY seq DESC, created_at DESC, id DESC LIMIT 1";
 
 fn decision_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<LeadDecision> {
     let kind: String = r.get(2)?;
@@ -78,8 +79,9 @@ impl Store {
         let id = uuid::Uuid::new_v4().to_string();
         self.conn.execute(
             "INSERT INTO lead_decisions (id, review_id, lead, decision, verdict, suggested_stage,
-                 suggested_owner, note, created_at, checklist)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+                 suggested_owner, note, created_at, checklist, seq)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10,
+                     (SELECT coalesce(max(seq), 0) + 1 FROM lead_decisions WHERE review_id = ?2))",
             params![
                 id,
                 review_id,

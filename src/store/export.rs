@@ -57,7 +57,7 @@ LEFT JOIN cards c ON c.source = r.card_source AND c.external_id = r.card_externa
 LEFT JOIN import_batches b ON b.id = c.first_batch
 LEFT JOIN lead_decisions d ON d.rowid = (
     SELECT d2.rowid FROM lead_decisions d2 WHERE d2.review_id = r.id AND d2.withdrawn_at IS NULL
-    ORDER BY d2.created_at DESC, d2.rowid DESC LIMIT 1)
+    ORDER BY d2.seq DESC, d2.created_at DESC, d2.id DESC LIMIT 1)
 WHERE r.superseded_by IS NULL AND r.withdrawn_at IS NULL
   AND (?1 IS NULL OR r.created_at >= ?1)
   AND (?2 IS NULL OR r.auditor = ?2)

@@ -75,7 +75,7 @@ impl QueueCounts {
 /// The note of the lead's latest decision on a review, if that decision sent it back.
 const RETURNED: &str = "(SELECT CASE WHEN d.decision = 'return' THEN d.note END
       FROM lead_decisions d WHERE d.review_id = r.id AND d.withdrawn_at IS NULL
-      ORDER BY d.created_at DESC, d.id DESC LIMIT 1)";
+      ORDER BY d.seq DESC, d.created_at DESC, d.id DESC LIMIT 1)";
 
 impl QueueQuery<'_> {
     fn filter(&self) -> &'static str {

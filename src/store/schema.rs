@@ -175,6 +175,9 @@ ALTER TABLE lead_decisions ADD COLUMN withdrawn_at TEXT;
 -- The lead's own checklist answers when they differ from the auditor's (the reference for
 -- "grading the grader"), JSON like reviews.checklist.
 ALTER TABLE lead_decisions ADD COLUMN checklist TEXT;
+-- The decision's place among the decisions on its review (1, 2, …): the highest standing one
+-- counts. A clock second cannot order two decisions made within it; this can, on every laptop.
+ALTER TABLE lead_decisions ADD COLUMN seq INTEGER NOT NULL DEFAULT 0;
 CREATE INDEX lead_decisions_created ON lead_decisions (created_at);
 
 -- A calibration: the same sample of a stage's cards judged by several auditors, to see whether

@@ -58,7 +58,7 @@ impl Store {
              FROM reviews r LEFT JOIN lead_decisions d ON d.rowid = (
                  SELECT d2.rowid FROM lead_decisions d2
                  WHERE d2.review_id = r.id AND d2.withdrawn_at IS NULL
-                 ORDER BY d2.created_at DESC, d2.id DESC LIMIT 1)
+                 ORDER BY d2.seq DESC, d2.created_at DESC, d2.id DESC LIMIT 1)
              WHERE r.withdrawn_at IS NULL",
         )?;
         let rows = stmt.query_map([], |r| {

@@ -31,7 +31,7 @@ pub fn key_table(keymap: &Keymap) -> String {
                 "  {:<18} {:<14} {}",
                 keys.join(" "),
                 action.name(),
-                super::tui::describe(action)
+                super::tui::describe_in(mode, action)
             );
         }
         s.push('\n');

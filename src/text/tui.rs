@@ -305,3 +305,34 @@ pub fn lead_decision(d: &crate::domain::decision::LeadDecision) -> String {
 
 pub const CALIBRATION: &str = "calibration";
 pub const OTHERS: &str = "others";
+
+pub fn note_needed() -> String {
+    "write what the auditor should look at again, then enter".into()
+}
+
+pub fn reviews_title(waiting: usize, all: usize) -> String {
+    format!(" Reviews · {waiting} awaiting a decision, of {all} ")
+}
+
+/// Help's line for an action on a given screen: the lead's screens say what the keys do there.
+pub fn describe_in(mode: crate::tui::keymap::Mode, a: Action) -> String {
+    use crate::tui::keymap::Mode;
+    match (mode, a) {
+        (Mode::Reviews, Action::Filter) => {
+            "filter: auditor:NAME stage:TEXT verdict:NAME since:DATE until:DATE disagree \
+             calibration, or any text of the card, stage, auditor or comment"
+                .into()
+        }
+        (Mode::Reviews, Action::Back) => "quit".into(),
+        (Mode::Reviews, Action::Open) => "open the review beside its card".into(),
+        (Mode::Decide, Action::Undo) => "undo the last decision and show its review again".into(),
+        (Mode::Decide, Action::Skip) => "the next review, without a decision".into(),
+        (Mode::Decide, Action::Prev) => "the previous review".into(),
+        (Mode::Decide, Action::Back) => "back to the list".into(),
+        (Mode::Decide, Action::Item(n)) => {
+            format!("correct checklist item {n} (your answers become the reference)")
+        }
+        (Mode::Decide, Action::Down | Action::Up) => "scroll the card".into(),
+        _ => describe(a),
+    }
+}

@@ -173,8 +173,11 @@ fn decide(state: &mut State, action: Action, desk: &mut Desk) -> DeskResult<()> 
     match action {
         Action::Accept => record(state, Decision::accept(), desk)?,
         Action::Override => {
+            // Overriding with the auditor's own verdict would be an accept.
+            let own = c.previous.as_ref().map(|p| p.verdict);
             let verdicts = Verdict::ALL
                 .iter()
+                .filter(|v| Some(**v) != own)
                 .map(|v| msg::verdict(*v).to_string())
                 .collect();
             state.popup = Some(Popup::Picker(Picker::new(PickerFor::Verdict, verdicts)));
@@ -242,7 +245,15 @@ pub fn chose(
             };
             match v {
                 Verdict::WrongStage => {
-                    let stages = state.funnel.stages.iter().map(|s| s.name.clone()).collect();
+                    let here = state.card.as_ref().and_then(|c| c.stage);
+                    let stages = state
+                        .funnel
+                        .stages
+                        .iter()
+                        .enumerate()
+                        .filter(|(i, _)| Some(*i) != here)
+                        .map(|(_, s)| s.name.clone())
+                        .collect();
                     state.popup = Some(Popup::Picker(Picker::new(PickerFor::LeadStage, stages)));
                     Ok(())
                 }

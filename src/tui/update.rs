@@ -391,6 +391,11 @@ fn popup(state: &mut State, action: Action, desk: &mut Desk) -> DeskResult<()> {
             }
             Action::Choose if input.purpose == InputFor::ReturnNote => {
                 let note = input.area.lines().join(" ").trim().to_string();
+                // The auditor must learn what to look at again.
+                if note.is_empty() {
+                    state.status = Some(Status::Info(msg::note_needed()));
+                    return Ok(());
+                }
                 state.popup = None;
                 super::lead::send_back(state, note, desk)?;
             }

@@ -45,15 +45,22 @@ pub fn draw(state: &State, theme: &Theme, frame: &mut Frame<'_>, area: Rect) {
     let waiting = l.rows.iter().filter(|r| r.decision.is_none()).count();
     let block = Block::default()
         .borders(Borders::ALL)
-        .title(format!(" {} · {waiting} / {} ", msg::REVIEW, l.rows.len()))
+        .title(msg::reviews_title(waiting, l.rows.len()))
         .title_bottom(
-            Line::from(" / auditor:NAME stage:TEXT verdict:ok since:DATE disagree calibration ")
-                .right_aligned(),
+            Line::from(
+                " / auditor:NAME stage:TEXT verdict:ok since:DATE until:DATE disagree calibration ",
+            )
+            .right_aligned(),
         );
     if l.shown.is_empty() {
         let inner = block.inner(table_area);
         frame.render_widget(block, table_area);
-        frame.render_widget(Paragraph::new(msg::REVIEWS_EMPTY), inner);
+        let empty = if l.filter.is_empty() && !l.all {
+            msg::all_decided()
+        } else {
+            msg::REVIEWS_EMPTY.to_string()
+        };
+        frame.render_widget(Paragraph::new(empty), inner);
         return;
     }
     let header = Row::new(msg::LEAD_COLUMNS.map(|h| Cell::from(h).style(theme.bold)));
@@ -121,6 +128,19 @@ pub fn draw_review(state: &State, c: &CardState, theme: &Theme, frame: &mut Fram
         .title(format!(" {} ", msg::REVIEW));
     let mut lines: Vec<Line> = Vec::new();
     if let Some(r) = row {
+        // The standing decision first: on a small screen it must not be the line cut off.
+        if let Some(dec) = &r.decision {
+            lines.push(Line::from(Span::styled(
+                msg::lead_decision(dec),
+                theme.warn,
+            )));
+            if !dec.decision.note.is_empty() {
+                lines.push(Line::from(Span::styled(
+                    format!("  «{}»", clip(&dec.decision.note, 300)),
+                    theme.warn,
+                )));
+            }
+        }
         lines.push(Line::from(vec![
             Span::styled(format!("{}: ", msg::by_auditor(&r.auditor)), theme.dim),
             Span::styled(msg::verdict(r.verdict), theme.bold),
@@ -185,18 +205,6 @@ pub fn draw_review(state: &State, c: &CardState, theme: &Theme, frame: &mut Fram
             ),
             theme.dim,
         )));
-        if let Some(dec) = &r.decision {
-            lines.push(Line::from(Span::styled(
-                msg::lead_decision(dec),
-                theme.warn,
-            )));
-            if !dec.decision.note.is_empty() {
-                lines.push(Line::from(Span::styled(
-                    format!("  «{}»", clip(&dec.decision.note, 300)),
-                    theme.warn,
-                )));
-            }
-        }
     }
     frame.render_widget(
         Paragraph::new(lines)

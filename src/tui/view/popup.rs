@@ -112,7 +112,7 @@ fn help(state: &State, scroll: u16, theme: &Theme, frame: &mut Frame<'_>, area: 
             let keys: Vec<String> = keys.iter().map(ToString::to_string).collect();
             Line::from(vec![
                 Span::styled(format!(" {:<16}", keys.join(" ")), theme.key),
-                Span::raw(msg::describe(*action)),
+                Span::raw(msg::describe_in(state.screen_mode(), *action)),
             ])
         })
         .collect();
