@@ -728,3 +728,16 @@ fn okk_stats_counts_the_verdicts_per_stage() {
         .unwrap();
     assert_eq!(other["reviewed"], 0);
 }
+
+#[test]
+fn esc_and_a_key_arriving_together_count_as_both() {
+    let mut s = session();
+    s.stage(MET);
+    let first = s.card_id();
+    s.keys("c").text("перезвонить");
+    // The terminal reports Esc followed at once by `a` as Alt+a.
+    s.keys("alt-a");
+    assert!(s.state.popup.is_none(), "esc closed the comment box");
+    assert_ne!(s.card_id(), first, "and `a` judged the card");
+    assert_eq!(s.reviews()[0].4, "перезвонить");
+}

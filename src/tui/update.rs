@@ -43,6 +43,14 @@ pub fn load_stages(state: &mut State, desk: &Desk) -> DeskResult<()> {
 
 /// A key press: looked up in the layer in force, then applied.
 pub fn handle_key(state: &mut State, key: Key, desk: &mut Desk) {
+    // Esc and the next key arriving together (a slow link, a fast typist) reach us as Alt+key;
+    // unless Alt+key means something here, they were meant as the two keys.
+    if key.alt && state.keymap.lookup(state.mode(), key).is_none() {
+        let esc = Key::plain(ratatui::crossterm::event::KeyCode::Esc);
+        handle_key(state, esc, desk);
+        handle_key(state, Key { alt: false, ..key }, desk);
+        return;
+    }
     if let Some(action) = state.keymap.action(state.mode(), key) {
         update(state, action, desk);
     }
