@@ -168,6 +168,17 @@ impl Store {
         while let Some(r) = rows.next()? {
             let card_id: i64 = r.get(0)?;
             let hash: i64 = r.get(5)?;
+            let external_id: String = r.get(1)?;
+            let title: Option<String> = r.get(2)?;
+            let owner: Option<String> = r.get(3)?;
+            // The text first: a filter may pass over thousands of cards, and this is cheaper
+            // than asking for the auditor's review of each.
+            if let Some(t) = q.text {
+                let hit = |s: &Option<String>| s.as_deref().is_some_and(|s| fold(s).contains(t));
+                if !(fold(&external_id).contains(t) || hit(&title) || hit(&owner)) {
+                    continue;
+                }
+            }
             let mine: Option<(Option<i64>, Option<String>)> = review
                 .query_row(rusqlite::params![card_id, q.auditor], |r| {
                     Ok((r.get(0)?, r.get(1)?))
@@ -176,15 +187,6 @@ impl Store {
             let (reviewed_hash, returned) = mine.unwrap_or((None, None));
             if reviewed_hash == Some(hash) && returned.is_none() {
                 continue; // reviewed, and unchanged since
-            }
-            let external_id: String = r.get(1)?;
-            let title: Option<String> = r.get(2)?;
-            let owner: Option<String> = r.get(3)?;
-            if let Some(t) = q.text {
-                let hit = |s: &Option<String>| s.as_deref().is_some_and(|s| fold(s).contains(t));
-                if !(fold(&external_id).contains(t) || hit(&title) || hit(&owner)) {
-                    continue;
-                }
             }
             let codes = flags
                 .query_map([card_id], |f| f.get(0))?
