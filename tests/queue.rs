@@ -293,3 +293,42 @@ fn owners_and_stage_names_are_the_distinct_values_sorted() {
     assert_eq!(distinct("SELECT name FROM owners").len(), 5);
     check("from the summary again");
 }
+
+fn filtered(store: &Store, text: &str) -> Vec<String> {
+    store
+        .queue(&QueueQuery {
+            after: None,
+            text: Some(text),
+            crm_stages: &["Квалификация".to_string()],
+            auditor: "anna",
+            limit: 50,
+            all: false,
+            closed_stage: false,
+            now: NOW,
+        })
+        .unwrap()
+        .into_iter()
+        .map(|e| e.id)
+        .collect()
+}
+
+#[test]
+fn the_text_filter_finds_id_title_and_owner_and_sees_a_later_import() {
+    let desk = Desk::new();
+    desk.import_one(&[&fixture("../queue/v1.csv")]);
+    let store = Store::open(&desk.db).unwrap();
+    assert_eq!(filtered(&store, "q3"), ["q3"]);
+    assert_eq!(filtered(&store, "сделка q1"), ["q1"]);
+    assert_eq!(filtered(&store, "смирнова ольга").len(), 6);
+    assert!(filtered(&store, "зуева").is_empty());
+    // A line break never matches across title and owner.
+    assert!(filtered(&store, "q1 смирнова").is_empty());
+
+    // Another okk imports a new owner for q1 while this store is open: the filter sees it.
+    let v1 = std::fs::read_to_string(repo().join("tests/fixtures/queue/v1.csv")).unwrap();
+    let file = desk.tmp_dir().join("v1.csv");
+    std::fs::write(&file, v1.replacen("Смирнова Ольга", "Зуева Дарья", 1)).unwrap();
+    desk.import_one(&[&path_arg(&file)]);
+    assert_eq!(filtered(&store, "зуева"), ["q1"]);
+    assert_eq!(filtered(&store, "смирнова ольга").len(), 5);
+}

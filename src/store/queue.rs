@@ -131,10 +131,10 @@ impl Store {
                 c.flag_count < ?5 OR (c.flag_count = ?5 AND (
                     CASE WHEN ?6 IS NULL THEN c.touched_at IS NOT NULL ELSE c.touched_at > ?6 END
                     OR (c.touched_at IS ?6 AND c.external_id > ?7))))))";
+        // The scan reads the queue index alone; a card's row (a random 16 KiB page) is read
+        // only for a card that passes the text filter, or to fold its title and owner once.
         let sql = format!(
-            "SELECT c.id, c.external_id, c.title, c.owner,
-                    CAST(julianday(?1) - julianday(c.touched_at) AS INTEGER),
-                    c.content_hash, c.flag_rank, c.flag_count, c.touched_at
+            "SELECT c.id, c.external_id, c.flag_rank, c.flag_count, c.touched_at
              FROM cards c
              WHERE c.stage IN ({}) {} {after}
              ORDER BY c.flag_rank DESC, c.flag_count DESC, c.touched_at, c.external_id",
@@ -155,6 +155,11 @@ impl Store {
         ];
         args.extend(q.crm_stages.iter().cloned().map(Value::from));
         let mut rows = stmt.query(params_from_iter(args))?;
+        let mut card = self.conn.prepare_cached(
+            "SELECT title, owner, content_hash,
+                    CAST(julianday(?2) - julianday(touched_at) AS INTEGER)
+             FROM cards WHERE id = ?1",
+        )?;
         let mut review = self.conn.prepare_cached(&format!(
             "SELECT r.card_hash, {RETURNED} FROM reviews r
              WHERE r.card_id = ?1 AND r.auditor = ?2
@@ -164,21 +169,33 @@ impl Store {
         let mut flags = self
             .conn
             .prepare_cached("SELECT code FROM flags WHERE card_id = ?1 ORDER BY seq")?;
+        if q.text.is_some() {
+            self.text_memo.borrow_mut().check(&self.conn)?;
+        }
         let mut out = Vec::new();
         while let Some(r) = rows.next()? {
             let card_id: i64 = r.get(0)?;
-            let hash: i64 = r.get(5)?;
             let external_id: String = r.get(1)?;
-            let title: Option<String> = r.get(2)?;
-            let owner: Option<String> = r.get(3)?;
             // The text first: a filter may pass over thousands of cards, and this is cheaper
             // than asking for the auditor's review of each.
-            if let Some(t) = q.text {
-                let hit = |s: &Option<String>| s.as_deref().is_some_and(|s| fold(s).contains(t));
-                if !(fold(&external_id).contains(t) || hit(&title) || hit(&owner)) {
-                    continue;
-                }
+            if let Some(t) = q.text
+                && !fold(&external_id).contains(t)
+                && !self
+                    .text_memo
+                    .borrow_mut()
+                    .folded(card_id, &self.conn)?
+                    .contains(t)
+            {
+                continue;
             }
+            let (title, owner, hash, idle_days): (
+                Option<String>,
+                Option<String>,
+                i64,
+                Option<i64>,
+            ) = card.query_row(rusqlite::params![card_id, q.now], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+            })?;
             let mine: Option<(Option<i64>, Option<String>)> = review
                 .query_row(rusqlite::params![card_id, q.auditor], |r| {
                     Ok((r.get(0)?, r.get(1)?))
@@ -195,14 +212,14 @@ impl Store {
                 card_id,
                 title,
                 owner,
-                idle_days: r.get(4)?,
+                idle_days,
                 flags: codes,
                 changed_since_review: reviewed_hash.is_some_and(|h| h != hash),
                 returned,
                 key: QueueKey {
-                    flag_rank: r.get(6)?,
-                    flag_count: r.get(7)?,
-                    touched_at: r.get(8)?,
+                    flag_rank: r.get(2)?,
+                    flag_count: r.get(3)?,
+                    touched_at: r.get(4)?,
                     external_id: external_id.clone(),
                 },
                 id: external_id,
@@ -267,5 +284,53 @@ impl Store {
             flagged: flagged as u64,
             reviewed: reviewed as u64,
         })
+    }
+}
+
+/// Cards' titles and owners, folded, as the queue's text filter last read them: typing a filter
+/// re-reads the queue from its start at every key, over the same cards, and reading a card's
+/// row costs a random page read where this costs a lookup. Emptied whenever another connection
+/// has committed (an import may have changed titles and owners).
+#[derive(Debug, Default)]
+pub(crate) struct TextMemo {
+    data_version: Option<i64>,
+    folded: std::collections::HashMap<i64, Box<str>>,
+    /// A card's text when the memo is full.
+    scratch: Box<str>,
+}
+
+/// Cards a memo holds at most (~100 bytes each).
+const TEXT_MEMO_CARDS: usize = 32 * 1024;
+
+impl TextMemo {
+    /// Empties the memo if another connection has committed since it was filled.
+    fn check(&mut self, conn: &rusqlite::Connection) -> Result<(), StoreError> {
+        let version: i64 = conn.query_row("PRAGMA data_version", [], |r| r.get(0))?;
+        if self.data_version != Some(version) {
+            self.folded.clear();
+            self.data_version = Some(version);
+        }
+        Ok(())
+    }
+
+    /// The card's folded title and owner, one per line (a folded filter holds no line break).
+    fn folded(&mut self, card_id: i64, conn: &rusqlite::Connection) -> Result<&str, StoreError> {
+        if !self.folded.contains_key(&card_id) {
+            let (title, owner): (Option<String>, Option<String>) = conn
+                .prepare_cached("SELECT title, owner FROM cards WHERE id = ?1")?
+                .query_row([card_id], |r| Ok((r.get(0)?, r.get(1)?)))?;
+            let text = format!(
+                "{}\n{}",
+                fold(title.as_deref().unwrap_or("")),
+                fold(owner.as_deref().unwrap_or(""))
+            );
+            if self.folded.len() >= TEXT_MEMO_CARDS {
+                // Full: the queue's first cards, which every key re-reads, are in already.
+                self.scratch = text.into_boxed_str();
+                return Ok(&self.scratch);
+            }
+            self.folded.insert(card_id, text.into_boxed_str());
+        }
+        Ok(&self.folded[&card_id])
     }
 }
