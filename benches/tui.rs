@@ -1,5 +1,5 @@
 //! Reviewer benchmark: the release binary in a pseudo-terminal (120×40) on the store the import
-//! benchmark leaves behind, driven by a scripted session of about 300 keys.
+//! benchmark leaves behind, driven by a scripted session of 345 keys.
 //!
 //!   bench/import.sh 1000000
 //!   target/release/okk --db bench/out/okk.db --funnel assets/funnel.toml check > /dev/null
@@ -7,9 +7,11 @@
 //!
 //! Works on a copy of the store (the import benchmark's stays as it was). The app measures
 //! itself (`OKK_TIMINGS`): start to the first card drawn, start to the first frame, and each
-//! key from its arrival to its frame drawn. The benchmark waits for each key's effect on the
-//! emulated screen (vt100) before sending the next, then pauses a little, as a fast auditor
-//! would. Peak memory is the child's VmHWM, read from /proc just before it quits.
+//! key from its arrival to its frame drawn. The benchmark waits for each key's frame on the
+//! emulated screen (vt100; frames are counted by the cursor-hide that ends each) and, where the
+//! key has a visible outcome, for that outcome, before sending the next key after a short pause,
+//! as a fast auditor would. Peak memory is the child's VmHWM, read from /proc just before it
+//! quits. Last, one start after marking the day's rules as not run.
 //!
 //! Environment: OKK_BENCH_DB (the store, default bench/out/okk.db), OKK_BENCH_STARTS (start-up
 //! runs of each kind, default 5), OKK_BENCH_THINK_MS (pause between keys, default 20),
