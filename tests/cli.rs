@@ -321,3 +321,23 @@ fn funnel_check_on_the_shipped_funnel_is_ok() {
     );
     assert!(out.contains("11 stages"), "{out}");
 }
+
+// ---- bare okk ---------------------------------------------------------------------------------
+
+#[test]
+fn bare_okk_says_how_to_begin_on_an_empty_store_and_needs_a_terminal_on_a_full_one() {
+    let desk = Desk::new();
+    for _ in ["no store file", "a store without cards"] {
+        let out = desk.okk().output().unwrap();
+        assert!(out.status.success());
+        let text = String::from_utf8(out.stdout).unwrap();
+        assert!(text.contains("has no cards yet"), "{text}");
+        desk.okk().arg("stats").assert().success();
+    }
+
+    desk.import_one(&[&fixture("amocrm_utf8_bom.csv")]);
+    let out = desk.okk().output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(err.contains("needs a terminal"), "{err}");
+}

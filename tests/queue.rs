@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{Desk, fixture};
+use common::{Desk, fixture, path_arg, repo};
 use okk::domain::flag::{Flag, RuleCode, Severity};
 use okk::store::Store;
 use okk::store::queue::{QueueEntry, QueueQuery};
@@ -168,4 +168,170 @@ fn check_json_lists_each_flagged_card_with_its_flags() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(1));
+}
+
+/// The figures of one stage as `okk review` asks for them, for each of the queue's filters,
+/// and as counted from the cards.
+fn figures_agree_with_the_cards(desk: &Desk, label: &str) {
+    let store = Store::open(&desk.db).unwrap();
+    let filters = [
+        (true, false, ""),
+        (false, true, "AND gone_at IS NULL"),
+        (
+            false,
+            false,
+            "AND gone_at IS NULL AND coalesce(closed, 0) = 0 AND closed_at IS NULL",
+        ),
+    ];
+    for stage in ["Квалификация", "Встреча назначена"] {
+        for (all, closed_stage, filter) in filters {
+            let got = store
+                .queue_counts(&QueueQuery {
+                    after: None,
+                    text: None,
+                    with_calibration: true,
+                    crm_stages: &[stage.to_string()],
+                    auditor: "anna",
+                    limit: 0,
+                    all,
+                    closed_stage,
+                    now: NOW,
+                })
+                .unwrap();
+            let count = |more: &str| {
+                desk.count(&format!(
+                    "SELECT count(*) FROM cards WHERE stage = '{stage}' {filter} {more}"
+                ))
+            };
+            assert_eq!(
+                (got.cards as i64, got.flagged as i64),
+                (count(""), count("AND flag_count > 0")),
+                "{label}: «{stage}», all {all}, closed stage {closed_stage}"
+            );
+        }
+    }
+}
+
+#[test]
+fn stage_figures_kept_by_the_rules_run_follow_imports() {
+    let desk = Desk::new();
+    let kept = || desk.count("SELECT count(*) FROM meta WHERE key = 'summaries'");
+    desk.import_one(&[&fixture("../queue/v1.csv")]);
+    assert_eq!(kept(), 1, "the import's rules run keeps the figures");
+    figures_agree_with_the_cards(&desk, "after the first import");
+
+    // A full export without q5 (gone) and with q6 moved on, imported without the rules.
+    let v1 = std::fs::read_to_string(repo().join("tests/fixtures/queue/v1.csv")).unwrap();
+    let v3: String = v1
+        .lines()
+        .filter(|l| !l.starts_with("q5,"))
+        .map(|l| match l.strip_prefix("q6,") {
+            Some(rest) => format!(
+                "q6,{}\n",
+                rest.replace(",Квалификация,", ",Встреча назначена,")
+            ),
+            None => format!("{l}\n"),
+        })
+        .collect();
+    let file = desk.tmp_dir().join("v3.csv");
+    std::fs::write(&file, v3).unwrap();
+    let r = desk.import_one(&["--no-check", &path_arg(&file)]);
+    assert_eq!(
+        (r["gone"].as_i64(), r["updated"].as_i64()),
+        (Some(1), Some(1))
+    );
+    assert_eq!(kept(), 0, "an import drops the kept figures");
+    figures_agree_with_the_cards(&desk, "after an import without the rules");
+
+    let mut store = Store::open(&desk.db).unwrap();
+    judge_fixed(&mut store);
+    drop(store);
+    assert_eq!(kept(), 1, "the rules run keeps them again");
+    figures_agree_with_the_cards(&desk, "after the rules ran");
+}
+
+#[test]
+fn owners_and_stage_names_are_the_distinct_values_sorted() {
+    let desk = Desk::new();
+    let distinct = |sql: &str| -> Vec<String> {
+        let conn = desk.conn();
+        let mut stmt = conn.prepare(sql).unwrap();
+        stmt.query_map([], |r| r.get(0))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap()
+    };
+    let check = |label: &str| {
+        let store = Store::open(&desk.db).unwrap();
+        assert_eq!(
+            store.owners().unwrap(),
+            distinct("SELECT DISTINCT owner FROM cards WHERE owner <> '' ORDER BY owner"),
+            "{label}"
+        );
+        assert_eq!(
+            store.crm_stage_names().unwrap(),
+            distinct("SELECT DISTINCT stage FROM cards ORDER BY stage"),
+            "{label}"
+        );
+    };
+    desk.import_one(&[&fixture("amocrm_utf8_bom.csv")]);
+    check("from the summary");
+    assert_eq!(distinct("SELECT name FROM owners").len(), 4);
+
+    // Another source, with a new owner, imported without the rules: the summary is dropped.
+    let v1 = std::fs::read_to_string(repo().join("tests/fixtures/queue/v1.csv")).unwrap();
+    let file = desk.tmp_dir().join("v1.csv");
+    std::fs::write(&file, v1.replacen("Смирнова Ольга", "Зуева Дарья", 1)).unwrap();
+    desk.import_one(&["--no-check", &path_arg(&file)]);
+    check("from the cards");
+    let store = Store::open(&desk.db).unwrap();
+    assert!(store.owners().unwrap().contains(&"Зуева Дарья".to_string()));
+    assert!(store.crm_stage_names().unwrap().len() >= 5);
+    drop(store);
+
+    let mut store = Store::open(&desk.db).unwrap();
+    judge_fixed(&mut store);
+    drop(store);
+    assert_eq!(distinct("SELECT name FROM owners").len(), 5);
+    check("from the summary again");
+}
+
+fn filtered(store: &Store, text: &str) -> Vec<String> {
+    store
+        .queue(&QueueQuery {
+            after: None,
+            text: Some(text),
+            with_calibration: true,
+            crm_stages: &["Квалификация".to_string()],
+            auditor: "anna",
+            limit: 50,
+            all: false,
+            closed_stage: false,
+            now: NOW,
+        })
+        .unwrap()
+        .into_iter()
+        .map(|e| e.id)
+        .collect()
+}
+
+#[test]
+fn the_text_filter_finds_id_title_and_owner_and_sees_a_later_import() {
+    let desk = Desk::new();
+    desk.import_one(&[&fixture("../queue/v1.csv")]);
+    let store = Store::open(&desk.db).unwrap();
+    assert_eq!(filtered(&store, "q3"), ["q3"]);
+    assert_eq!(filtered(&store, "сделка q1"), ["q1"]);
+    assert_eq!(filtered(&store, "смирнова ольга").len(), 6);
+    assert!(filtered(&store, "зуева").is_empty());
+    // A line break never matches across title and owner.
+    assert!(filtered(&store, "q1 смирнова").is_empty());
+
+    // Another okk imports a new owner for q1 while this store is open: the filter sees it.
+    let v1 = std::fs::read_to_string(repo().join("tests/fixtures/queue/v1.csv")).unwrap();
+    let file = desk.tmp_dir().join("v1.csv");
+    std::fs::write(&file, v1.replacen("Смирнова Ольга", "Зуева Дарья", 1)).unwrap();
+    desk.import_one(&[&path_arg(&file)]);
+    assert_eq!(filtered(&store, "зуева"), ["q1"]);
+    assert_eq!(filtered(&store, "смирнова ольга").len(), 5);
 }

@@ -51,7 +51,9 @@ fn a_new_store_is_migrated_to_the_latest_schema() {
             "import_batches",
             "lead_decisions",
             "meta",
+            "owners",
             "reviews",
+            "stage_counts",
             "stage_history"
         ]
     );

@@ -28,7 +28,7 @@ pub fn run(paths: &Paths, args: ReviewArgs) -> Result<ExitCode> {
 
 /// Bare `okk`: the reviewer when the store has cards, else a word on how to begin.
 pub fn bare(paths: &Paths) -> Result<ExitCode> {
-    let has_cards = paths.db.exists() && paths.open_store()?.card_count()? > 0;
+    let has_cards = paths.db.exists() && paths.open_store()?.has_cards()?;
     if !has_cards {
         super::say(msg::no_cards(&paths.db))?;
         return Ok(ExitCode::SUCCESS);

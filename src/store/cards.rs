@@ -304,6 +304,8 @@ impl Store {
             ],
         )?;
         let batch = tx.last_insert_rowid();
+        // The cards change: the summaries are out of date until the rules run again.
+        tx.execute_batch(super::schema::DROP_SUMMARIES)?;
         if meta.rebuild_queue_index {
             tx.execute_batch("DROP INDEX cards_queue")?;
         }

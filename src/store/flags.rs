@@ -1,6 +1,8 @@
 //! Storing what the stage rules found: a card's flags are replaced on every run, never piled
 //! up, and the card's queue columns (most severe flag, number of flags) follow.
 
+use std::collections::BTreeSet;
+
 use rusqlite::params;
 
 use super::read::RawCard;
@@ -62,6 +64,8 @@ impl Store {
         self.conn.execute("DELETE FROM flags", [])?;
         let max_id = self.max_card_id()?;
         let mut run = RulesRun::default();
+        // Every owner named, for the `owners` summary: the pass reads every card anyway.
+        let mut owners: BTreeSet<String> = BTreeSet::new();
         std::thread::scope(|scope| {
             let (to_judge, judging) = std::sync::mpsc::sync_channel::<Chunk>(2);
             let (to_write, judged) = std::sync::mpsc::sync_channel::<Vec<Judged>>(2);
@@ -90,6 +94,11 @@ impl Store {
                     let upto = after + CHUNK;
                     let mut chunk: Chunk = Vec::with_capacity(CHUNK as usize);
                     self.for_each_raw_in(after, upto, |raw, ctx| {
+                        if let Some(o) = raw.owner().filter(|o| !o.is_empty())
+                            && !owners.contains(o)
+                        {
+                            owners.insert(o.to_string());
+                        }
                         chunk.push((raw, ctx));
                         Ok(())
                     })?;
@@ -113,6 +122,16 @@ impl Store {
             drop(to_judge);
             Ok::<_, StoreError>(())
         })?;
+        // The summaries, in the same transaction: flags changed the stages' flagged figures.
+        self.conn.execute_batch(super::schema::FILL_STAGE_COUNTS)?;
+        self.conn.execute("DELETE FROM owners", [])?;
+        let mut insert = self
+            .conn
+            .prepare_cached("INSERT INTO owners (name) VALUES (?1)")?;
+        for o in &owners {
+            insert.execute([o])?;
+        }
+        self.conn.execute_batch(super::schema::MARK_SUMMARIES)?;
         Ok(run)
     }
 

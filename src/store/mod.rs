@@ -39,6 +39,8 @@ pub enum StoreError {
 pub struct Store {
     pub(crate) conn: Connection,
     path: PathBuf,
+    /// The queue filter's folded titles and owners (see [`queue::TextMemo`]).
+    text_memo: std::cell::RefCell<queue::TextMemo>,
 }
 
 impl Store {
@@ -98,6 +100,7 @@ impl Store {
         let mut store = Store {
             conn,
             path: path.to_path_buf(),
+            text_memo: Default::default(),
         };
         // Only a store that needs it takes the write lock: readers must not wait for an import.
         if version < schema::latest() || app_id == 0 {

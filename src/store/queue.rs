@@ -5,6 +5,7 @@
 use rusqlite::{OptionalExtension, params_from_iter, types::Value};
 
 use super::calibration::PENDING_CALIBRATION;
+use super::schema::SUMMARIES_KEY;
 use super::{Store, StoreError};
 use crate::domain::names::fold;
 
@@ -88,6 +89,18 @@ impl QueueQuery<'_> {
         }
     }
 
+    /// The `stage_counts` columns that hold the cards and flagged cards [`QueueQuery::filter`]
+    /// keeps.
+    fn kept_columns(&self) -> &'static str {
+        if self.all {
+            "sum(cards), sum(flagged)"
+        } else if self.closed_stage {
+            "sum(live), sum(live_flagged)"
+        } else {
+            "sum(open), sum(open_flagged)"
+        }
+    }
+
     fn stage_marks(&self, first: usize) -> String {
         (0..self.crm_stages.len())
             .map(|i| format!("?{}", first + i))
@@ -97,11 +110,20 @@ impl QueueQuery<'_> {
 }
 
 impl Store {
-    /// Distinct stage names as the CRM wrote them (from the queue index, without reading cards).
+    /// Distinct stage names as the CRM wrote them, sorted. One seek in the queue index per
+    /// stage (it leads with the stage), where `SELECT DISTINCT` would read all its entries.
     pub fn crm_stage_names(&self) -> Result<Vec<String>, StoreError> {
-        let mut stmt = self.conn.prepare("SELECT DISTINCT stage FROM cards")?;
-        let rows = stmt.query_map([], |r| r.get(0))?;
-        Ok(rows.collect::<Result<_, _>>()?)
+        let mut first = self.conn.prepare_cached("SELECT min(stage) FROM cards")?;
+        let mut next = self
+            .conn
+            .prepare_cached("SELECT min(stage) FROM cards WHERE stage > ?1")?;
+        let mut out: Vec<String> = Vec::new();
+        let mut stage: Option<String> = first.query_row([], |r| r.get(0))?;
+        while let Some(s) = stage {
+            stage = next.query_row([&s], |r| r.get(0))?;
+            out.push(s);
+        }
+        Ok(out)
     }
 
     /// Up to `limit` cards the auditor has still to review, in queue order.
@@ -116,10 +138,10 @@ impl Store {
                 c.flag_count < ?5 OR (c.flag_count = ?5 AND (
                     CASE WHEN ?6 IS NULL THEN c.touched_at IS NOT NULL ELSE c.touched_at > ?6 END
                     OR (c.touched_at IS ?6 AND c.external_id > ?7))))))";
+        // The scan reads the queue index alone; a card's row (a random 16 KiB page) is read
+        // only for a card that passes the text filter, or to fold its title and owner once.
         let sql = format!(
-            "SELECT c.id, c.external_id, c.title, c.owner,
-                    CAST(julianday(?1) - julianday(c.touched_at) AS INTEGER),
-                    c.content_hash, c.flag_rank, c.flag_count, c.touched_at
+            "SELECT c.id, c.external_id, c.flag_rank, c.flag_count, c.touched_at
              FROM cards c
              WHERE c.stage IN ({}) {} {after}
              ORDER BY c.flag_rank DESC, c.flag_count DESC, c.touched_at, c.external_id",
@@ -140,6 +162,11 @@ impl Store {
         ];
         args.extend(q.crm_stages.iter().cloned().map(Value::from));
         let mut rows = stmt.query(params_from_iter(args))?;
+        let mut card = self.conn.prepare_cached(
+            "SELECT title, owner, content_hash,
+                    CAST(julianday(?2) - julianday(touched_at) AS INTEGER)
+             FROM cards WHERE id = ?1",
+        )?;
         let mut review = self.conn.prepare_cached(&format!(
             "SELECT r.card_hash, {RETURNED} FROM reviews r
              WHERE r.card_id = ?1 AND r.auditor = ?2
@@ -149,6 +176,9 @@ impl Store {
         let mut flags = self
             .conn
             .prepare_cached("SELECT code FROM flags WHERE card_id = ?1 ORDER BY seq")?;
+        if q.text.is_some() {
+            self.text_memo.borrow_mut().check(&self.conn)?;
+        }
         let mut out = Vec::new();
         let pending = self.pending_calibration(q)?;
         let skip: std::collections::HashSet<i64> = pending.iter().map(|e| e.card_id).collect();
@@ -160,7 +190,27 @@ impl Store {
             if skip.contains(&card_id) {
                 continue; // listed first, as a calibration card
             }
-            let hash: i64 = r.get(5)?;
+            let external_id: String = r.get(1)?;
+            // The text first: a filter may pass over thousands of cards, and this is cheaper
+            // than asking for the auditor's review of each.
+            if let Some(t) = q.text
+                && !fold(&external_id).contains(t)
+                && !self
+                    .text_memo
+                    .borrow_mut()
+                    .folded(card_id, &self.conn)?
+                    .contains(t)
+            {
+                continue;
+            }
+            let (title, owner, hash, idle_days): (
+                Option<String>,
+                Option<String>,
+                i64,
+                Option<i64>,
+            ) = card.query_row(rusqlite::params![card_id, q.now], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+            })?;
             let mine: Option<(Option<i64>, Option<String>)> = review
                 .query_row(rusqlite::params![card_id, q.auditor], |r| {
                     Ok((r.get(0)?, r.get(1)?))
@@ -170,15 +220,6 @@ impl Store {
             if reviewed_hash == Some(hash) && returned.is_none() {
                 continue; // reviewed, and unchanged since
             }
-            let external_id: String = r.get(1)?;
-            let title: Option<String> = r.get(2)?;
-            let owner: Option<String> = r.get(3)?;
-            if let Some(t) = q.text {
-                let hit = |s: &Option<String>| s.as_deref().is_some_and(|s| fold(s).contains(t));
-                if !(fold(&external_id).contains(t) || hit(&title) || hit(&owner)) {
-                    continue;
-                }
-            }
             let codes = flags
                 .query_map([card_id], |f| f.get(0))?
                 .collect::<Result<_, _>>()?;
@@ -186,15 +227,15 @@ impl Store {
                 card_id,
                 title,
                 owner,
-                idle_days: r.get(4)?,
+                idle_days,
                 flags: codes,
                 changed_since_review: reviewed_hash.is_some_and(|h| h != hash),
                 returned,
                 calibration: false,
                 key: QueueKey {
-                    flag_rank: r.get(6)?,
-                    flag_count: r.get(7)?,
-                    touched_at: r.get(8)?,
+                    flag_rank: r.get(2)?,
+                    flag_count: r.get(3)?,
+                    touched_at: r.get(4)?,
                     external_id: external_id.clone(),
                 },
                 id: external_id,
@@ -213,17 +254,34 @@ impl Store {
             return Ok(QueueCounts::default());
         }
         let stages: Vec<Value> = q.crm_stages.iter().cloned().map(Value::from).collect();
-        let (cards, flagged): (i64, i64) = self
+        // The figures the last rules run kept, if no import came since (one statement: one
+        // snapshot of the mark and the figures); else counted from the cards, which on a
+        // stage of 100k cards reads 100k index entries.
+        let kept: (Option<i64>, Option<i64>, Option<i64>) = self
             .conn
             .prepare_cached(&format!(
-                "SELECT count(*), coalesce(sum(c.flag_count > 0), 0) FROM cards c
-             WHERE c.stage IN ({}) {}",
+                "SELECT (SELECT 1 FROM meta WHERE key = '{SUMMARIES_KEY}'), {}
+                 FROM stage_counts WHERE stage IN ({})",
+                q.kept_columns(),
                 q.stage_marks(1),
-                q.filter()
             ))?
             .query_row(params_from_iter(stages.iter()), |r| {
-                Ok((r.get(0)?, r.get(1)?))
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
             })?;
+        let (cards, flagged): (i64, i64) = match kept {
+            (Some(_), cards, flagged) => (cards.unwrap_or(0), flagged.unwrap_or(0)),
+            (None, ..) => self
+                .conn
+                .prepare_cached(&format!(
+                    "SELECT count(*), coalesce(sum(c.flag_count > 0), 0) FROM cards c
+                     WHERE c.stage IN ({}) {}",
+                    q.stage_marks(1),
+                    q.filter()
+                ))?
+                .query_row(params_from_iter(stages.iter()), |r| {
+                    Ok((r.get(0)?, r.get(1)?))
+                })?,
+        };
         let mut args = vec![Value::from(q.auditor.to_string())];
         args.extend(stages);
         let reviewed: i64 = self
@@ -299,5 +357,53 @@ impl Store {
             });
         }
         Ok(out)
+    }
+}
+
+/// Cards' titles and owners, folded, as the queue's text filter last read them: typing a filter
+/// re-reads the queue from its start at every key, over the same cards, and reading a card's
+/// row costs a random page read where this costs a lookup. Emptied whenever another connection
+/// has committed (an import may have changed titles and owners).
+#[derive(Debug, Default)]
+pub(crate) struct TextMemo {
+    data_version: Option<i64>,
+    folded: std::collections::HashMap<i64, Box<str>>,
+    /// A card's text when the memo is full.
+    scratch: Box<str>,
+}
+
+/// Cards a memo holds at most (~100 bytes each).
+const TEXT_MEMO_CARDS: usize = 32 * 1024;
+
+impl TextMemo {
+    /// Empties the memo if another connection has committed since it was filled.
+    fn check(&mut self, conn: &rusqlite::Connection) -> Result<(), StoreError> {
+        let version: i64 = conn.query_row("PRAGMA data_version", [], |r| r.get(0))?;
+        if self.data_version != Some(version) {
+            self.folded.clear();
+            self.data_version = Some(version);
+        }
+        Ok(())
+    }
+
+    /// The card's folded title and owner, one per line (a folded filter holds no line break).
+    fn folded(&mut self, card_id: i64, conn: &rusqlite::Connection) -> Result<&str, StoreError> {
+        if !self.folded.contains_key(&card_id) {
+            let (title, owner): (Option<String>, Option<String>) = conn
+                .prepare_cached("SELECT title, owner FROM cards WHERE id = ?1")?
+                .query_row([card_id], |r| Ok((r.get(0)?, r.get(1)?)))?;
+            let text = format!(
+                "{}\n{}",
+                fold(title.as_deref().unwrap_or("")),
+                fold(owner.as_deref().unwrap_or(""))
+            );
+            if self.folded.len() >= TEXT_MEMO_CARDS {
+                // Full: the queue's first cards, which every key re-reads, are in already.
+                self.scratch = text.into_boxed_str();
+                return Ok(&self.scratch);
+            }
+            self.folded.insert(card_id, text.into_boxed_str());
+        }
+        Ok(&self.folded[&card_id])
     }
 }

@@ -52,6 +52,11 @@ pub struct RawCard {
 }
 
 impl RawCard {
+    /// The card's owner as stored.
+    pub fn owner(&self) -> Option<&str> {
+        self.text[5].as_deref()
+    }
+
     fn from_row(r: &Row<'_>) -> rusqlite::Result<RawCard> {
         Ok(RawCard {
             id: r.get(0)?,

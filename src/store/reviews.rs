@@ -198,8 +198,21 @@ impl Store {
             .optional()?)
     }
 
-    /// Every owner the cards name, sorted: the owner picker's list.
+    /// Every owner the cards name, sorted: the owner picker's list. From the summary the rules
+    /// run keeps, else (an import came since, or no card has an owner) from the cards, which
+    /// reads all of them.
     pub fn owners(&self) -> Result<Vec<String>, StoreError> {
+        let mut kept = self.conn.prepare_cached(&format!(
+            "SELECT name FROM owners
+             WHERE EXISTS (SELECT 1 FROM meta WHERE key = '{}') ORDER BY name",
+            super::schema::SUMMARIES_KEY
+        ))?;
+        let owners: Vec<String> = kept
+            .query_map([], |r| r.get(0))?
+            .collect::<Result<_, _>>()?;
+        if !owners.is_empty() {
+            return Ok(owners);
+        }
         let mut stmt = self.conn.prepare(
             "SELECT DISTINCT owner FROM cards WHERE owner IS NOT NULL AND owner <> ''
              ORDER BY owner",

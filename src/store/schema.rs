@@ -16,6 +16,43 @@ macro_rules! queue_index {
 /// inserting a million entries in random order.
 pub const CREATE_QUEUE_INDEX: &str = queue_index!();
 
+/// Counts the cards per stage into `stage_counts`: one pass along the queue index, which holds
+/// every column it needs.
+macro_rules! fill_stage_counts {
+    () => {
+        "DELETE FROM stage_counts;
+INSERT INTO stage_counts (stage, cards, flagged, live, live_flagged, open, open_flagged)
+    SELECT stage, count(*), sum(flagged), sum(live), sum(live AND flagged), sum(open),
+           sum(open AND flagged)
+    FROM (SELECT stage, flag_count > 0 AS flagged, gone_at IS NULL AS live,
+                 gone_at IS NULL AND coalesce(closed, 0) = 0 AND closed_at IS NULL AS open
+          FROM cards)
+    GROUP BY stage;"
+    };
+}
+
+/// Marks the summaries (`stage_counts`, `owners`) current.
+macro_rules! mark_summaries {
+    () => {
+        "INSERT INTO meta (key, value) VALUES ('summaries', 'current')
+    ON CONFLICT (key) DO UPDATE SET value = excluded.value;"
+    };
+}
+
+/// Re-counts `stage_counts` (the rules ran: flags changed).
+pub const FILL_STAGE_COUNTS: &str = fill_stage_counts!();
+
+/// Marks the summaries current (the rules run, which rewrote them, is about to commit).
+pub const MARK_SUMMARIES: &str = mark_summaries!();
+
+/// Marks the summaries out of date (an import is about to change cards): until the next rules
+/// run, their questions are answered from the cards.
+pub const DROP_SUMMARIES: &str = "DELETE FROM meta WHERE key = 'summaries';
+DELETE FROM stage_counts; DELETE FROM owners;";
+
+/// `meta` holds this key while the summaries are current (the value does not matter).
+pub const SUMMARIES_KEY: &str = "summaries";
+
 pub const MIGRATIONS: &[&str] = &[
     // 1: cards, import batches, stage history, reviews, lead decisions, comment drafts.
     r#"
@@ -200,6 +237,34 @@ CREATE TABLE calibration_cards (
 ) WITHOUT ROWID;
 CREATE INDEX calibration_cards_card ON calibration_cards (card_source, card_external_id);
 "#,
+    // 4: what the reviewer asks on every screen, answered without reading a million cards.
+    concat!(
+        r#"
+-- Summaries the rules run keeps (it reads every card anyway), current while `meta` holds the
+-- key 'summaries': an import drops them, and until the rules run again their questions are
+-- answered from the cards.
+--
+-- Cards per stage as the CRM names it, and how many of them are flagged: all of them, those
+-- not gone, and those neither gone nor closed (the queue's three filters). The funnel
+-- screen's and the queues' figures.
+CREATE TABLE stage_counts (
+    stage        TEXT PRIMARY KEY,
+    cards        INTEGER NOT NULL,
+    flagged      INTEGER NOT NULL,    -- flag_count > 0
+    live         INTEGER NOT NULL,    -- gone_at IS NULL
+    live_flagged INTEGER NOT NULL,
+    open         INTEGER NOT NULL,    -- not gone, no closed flag, no closed date
+    open_flagged INTEGER NOT NULL
+) WITHOUT ROWID;
+-- Every owner the cards name: the owner picker's list.
+CREATE TABLE owners (
+    name TEXT PRIMARY KEY
+) WITHOUT ROWID;
+INSERT INTO owners SELECT DISTINCT owner FROM cards WHERE owner IS NOT NULL AND owner <> '';
+"#,
+        fill_stage_counts!(),
+        mark_summaries!()
+    ),
 ];
 
 pub fn latest() -> i64 {

@@ -21,6 +21,13 @@ impl Store {
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
+    /// Whether the store holds any card (without counting a million of them).
+    pub fn has_cards(&self) -> Result<bool, StoreError> {
+        Ok(self
+            .conn
+            .query_row("SELECT EXISTS (SELECT 1 FROM cards)", [], |r| r.get(0))?)
+    }
+
     pub fn card_count(&self) -> Result<u64, StoreError> {
         Ok(self
             .conn
