@@ -457,7 +457,13 @@ fn from_the_funnel_through_a_filtered_queue_to_a_card_and_back() {
     term.send("/");
     term.wait_for("filter: ▏");
     term.send("морозов");
-    let queue = term.wait_for("filter: морозов▏");
+    term.wait_for("filter: морозов▏");
+    // The queue is re-read once the typing pauses.
+    term.wait_until("the queue filtered to Морозов", |s| {
+        let rows = queue_rows(&s.contents());
+        !rows.is_empty() && rows.iter().all(|r| r.contains("Морозов Алексей"))
+    });
+    let queue = term.screen();
     let rows = queue_rows(&queue);
     assert!(!rows.is_empty(), "{queue}");
     assert!(

@@ -215,6 +215,9 @@ fn the_filter_narrows_the_queue_by_title_owner_or_id_in_any_case_and_esc_clears_
         .unwrap();
     let word = owner.split_whitespace().next().unwrap().to_lowercase();
     s.keys("/").text(&word);
+    // Typing does not re-read the queue on every letter: the pause does.
+    assert!(s.state.queue.as_ref().unwrap().filter_pending);
+    tick(&mut s.state, &mut s.desk);
     let q = s.state.queue.as_ref().unwrap();
     assert!(q.filtering);
     assert!(!q.items.is_empty() && q.items.len() < all);

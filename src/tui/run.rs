@@ -44,7 +44,9 @@ pub fn run(state: &mut State, desk: &mut Desk, started: Instant) -> Result<()> {
             if state.quit {
                 return Ok(());
             }
-            if !event::poll(Duration::from_millis(500))? {
+            // Soon when work waits for a pause in the keys (a typed filter), else twice a second.
+            let wait = if state.wants_tick() { 60 } else { 500 };
+            if !event::poll(Duration::from_millis(wait))? {
                 tick(state, desk);
                 continue;
             }

@@ -43,6 +43,9 @@ pub struct Queue {
     pub filter: String,
     /// The filter is being typed.
     pub filtering: bool,
+    /// The filter changed and the queue is not re-read yet: typing re-reads once the keys
+    /// pause (a filter may pass over thousands of cards; each letter need not).
+    pub filter_pending: bool,
     /// No more pages to read.
     pub exhausted: bool,
     /// The stage's figures when the queue was opened, kept current as verdicts land.
@@ -211,6 +214,11 @@ impl State {
     }
 
     /// The screen under the popup (help lists its keys).
+    /// Work is waiting for the keys to pause (the loop wakes up soon to do it).
+    pub fn wants_tick(&self) -> bool {
+        self.queue.as_ref().is_some_and(|q| q.filter_pending)
+    }
+
     pub fn screen_mode(&self) -> Mode {
         match self.screen {
             Screen::Funnel => Mode::Funnel,

@@ -73,9 +73,19 @@ pub fn start_at_stage(state: &mut State, row: usize, desk: &mut Desk) -> DeskRes
     open_first_card(state, desk)
 }
 
-/// Periodic work between keys: a comment being typed is kept as a draft.
+/// Work done when the keys pause: a comment being typed is kept as a draft, and a queue filter
+/// typed since is applied.
 pub fn tick(state: &mut State, desk: &mut Desk) {
-    if let Err(e) = save_comment_draft(state, desk) {
+    state.now = desk.now();
+    let filter = match state.queue.as_ref() {
+        Some(q) if q.filter_pending => Some(q.row),
+        _ => None,
+    };
+    let result = save_comment_draft(state, desk).and_then(|()| match filter {
+        Some(row) => reload_queue(state, row, desk),
+        None => Ok(()),
+    });
+    if let Err(e) = result {
         state.status = Some(Status::Error(msg::store_failed(&e.to_string())));
     }
 }
@@ -137,6 +147,11 @@ fn queue(state: &mut State, action: Action, desk: &mut Desk) -> DeskResult<()> {
     if q.filtering {
         return filter(state, action, desk);
     }
+    if q.filter_pending {
+        let row = q.row;
+        reload_queue(state, row, desk)?;
+    }
+    let q = state.queue.as_mut().expect("queue");
     let n = q.items.len();
     match action {
         Action::Down => {
@@ -189,13 +204,18 @@ fn filter(state: &mut State, action: Action, desk: &mut Desk) -> DeskResult<()> 
     let q = state.queue.as_mut().expect("queue");
     let row = q.row;
     match action {
-        Action::Choose | Action::Down => q.filtering = false,
+        Action::Choose | Action::Down => {
+            q.filtering = false;
+            if q.filter_pending {
+                reload_queue(state, row, desk)?;
+            }
+        }
         Action::Close => {
             q.filtering = false;
             q.filter.clear();
             reload_queue(state, row, desk)?;
         }
-        Action::Type(key) if edit_line(&mut q.filter, key) => reload_queue(state, row, desk)?,
+        Action::Type(key) if edit_line(&mut q.filter, key) => q.filter_pending = true,
         _ => {}
     }
     Ok(())
@@ -633,6 +653,7 @@ fn open_queue(state: &mut State, row: usize, desk: &mut Desk) -> DeskResult<()> 
         selected: 0,
         filter: String::new(),
         filtering: false,
+        filter_pending: false,
         exhausted: false,
         counts,
         total: counts.to_review(),
@@ -645,6 +666,7 @@ fn open_queue(state: &mut State, row: usize, desk: &mut Desk) -> DeskResult<()> 
 /// Re-reads the queue from the start (the filter changed).
 fn reload_queue(state: &mut State, row: usize, desk: &mut Desk) -> DeskResult<()> {
     let q = state.queue.as_mut().expect("queue");
+    q.filter_pending = false;
     q.items.clear();
     q.exhausted = false;
     q.selected = 0;
