@@ -165,6 +165,8 @@ fn queue() {
 fn queue_with_a_filter_typed() {
     let mut d = demo();
     d.press(&["j", "enter", "/"]).type_text("смирн");
+    // The queue is re-read when the typing pauses.
+    okk::tui::update::tick(&mut d.state, &mut d.desk);
     assert!(d.state.queue.as_ref().is_some_and(|q| q.filtering));
     d.snap("queue_filter");
 }
