@@ -11,7 +11,7 @@
 //! emulated screen (vt100; frames are counted by the cursor-hide that ends each) and, where the
 //! key has a visible outcome, for that outcome, before sending the next key after a short pause,
 //! as a fast auditor would. Peak memory is the child's VmHWM, read from /proc just before it
-//! quits. Last, one start after marking the day's rules as not run.
+//! quits. Last, one start the morning after (the rules last ran yesterday).
 //!
 //! Environment: OKK_BENCH_DB (the store, default bench/out/okk.db), OKK_BENCH_STARTS (start-up
 //! runs of each kind, default 5), OKK_BENCH_THINK_MS (pause between keys, default 20),
@@ -620,14 +620,21 @@ fn main() {
         );
     }
 
-    // The day's first start: the rules run over every card before the first card shows.
+    // The day's first start: the rules last ran yesterday. The reviewer opens at once on
+    // yesterday's flags (and says so); the morning's import or `okk check` re-runs them.
     if std::env::var("OKK_BENCH_DAY_START").as_deref() != Ok("0") {
         rusqlite::Connection::open(&env.db)
-            .and_then(|c| c.execute("UPDATE meta SET value = '' WHERE key = 'rules_ran_for'", []))
-            .expect("mark the rules stale");
+            .and_then(|c| {
+                c.execute(
+                    "UPDATE meta SET value = substr(value, 1, instr(value, ' ')) || '2000-01-01'
+                     WHERE key = 'rules_ran_for'",
+                    [],
+                )
+            })
+            .expect("date the rules run yesterday");
         let (day, walls, rss) = starts(&env, &stage_args, CARD_MARK, 1);
         println!(
-            "day's first start (rules re-run): first_card_ms {:.0}, spawn → card {:.0} ms, peak RSS {rss:.1} MB",
+            "day's first start (yesterday's flags kept): first_card_ms {:.0}, spawn → card {:.0} ms, peak RSS {rss:.1} MB",
             day[0].first_card_ms.unwrap_or(f64::NAN),
             walls[0]
         );

@@ -52,7 +52,15 @@ pub fn run(paths: &super::Paths, args: crate::cli::DemoArgs) -> Result<ExitCode>
     let interactive = std::io::stdin().is_terminal() && std::io::stdout().is_terminal();
     if interactive && !args.print {
         let config = super::config::load(&paths.config)?;
-        let result = super::review::open(store, funnel, fingerprint, config, &args.review, started);
+        let result = super::review::open(
+            store,
+            funnel,
+            fingerprint,
+            config,
+            &args.review,
+            started,
+            None,
+        );
         super::say(msg::demo_where(&db))?;
         return result;
     }

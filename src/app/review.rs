@@ -22,8 +22,8 @@ pub fn run(paths: &Paths, args: ReviewArgs) -> Result<ExitCode> {
     let config = config::load(&paths.config)?;
     let (funnel, fingerprint) = paths.load_funnel_with_fingerprint()?;
     let mut store = paths.open_store()?;
-    audit::refresh(&mut store, &funnel, &fingerprint, false)?;
-    open(store, funnel, fingerprint, config, &args, started)
+    let stale = audit::refresh_unless_only_the_day(&mut store, &funnel, &fingerprint)?;
+    open(store, funnel, fingerprint, config, &args, started, stale)
 }
 
 /// Bare `okk`: the reviewer when the store has cards, else a word on how to begin.
@@ -60,6 +60,7 @@ pub fn open(
     config: config::Config,
     args: &ReviewArgs,
     started: Instant,
+    flags_from: Option<String>,
 ) -> Result<ExitCode> {
     if !std::io::stdin().is_terminal() || !std::io::stdout().is_terminal() {
         return Err(user(msg::needs_terminal()));
@@ -80,6 +81,11 @@ pub fn open(
             update::start_at_stage(&mut state, row, &mut desk)?;
         }
         None => update::load_stages(&mut state, &desk)?,
+    }
+    if let Some(day) = flags_from {
+        state.status = Some(crate::tui::state::Status::Info(
+            crate::text::tui::flags_from(&day),
+        ));
     }
     crate::tui::run::run(&mut state, &mut desk, started)?;
     Ok(ExitCode::SUCCESS)
@@ -105,7 +111,7 @@ pub fn lead(paths: &Paths, args: crate::cli::LeadArgs) -> Result<ExitCode> {
     let config = config::load(&paths.config)?;
     let (funnel, fingerprint) = paths.load_funnel_with_fingerprint()?;
     let mut store = paths.open_store()?;
-    audit::refresh(&mut store, &funnel, &fingerprint, false)?;
+    let stale = audit::refresh_unless_only_the_day(&mut store, &funnel, &fingerprint)?;
     if !std::io::stdin().is_terminal() || !std::io::stdout().is_terminal() {
         return Err(user(msg::needs_terminal()));
     }
@@ -118,6 +124,11 @@ pub fn lead(paths: &Paths, args: crate::cli::LeadArgs) -> Result<ExitCode> {
     let mut state = State::new(funnel, who, config.keymap);
     state.now = desk.now();
     crate::tui::lead::load(&mut state, &desk)?;
+    if let Some(day) = stale {
+        state.status = Some(crate::tui::state::Status::Info(
+            crate::text::tui::flags_from(&day),
+        ));
+    }
     crate::tui::run::run(&mut state, &mut desk, started)?;
     Ok(ExitCode::SUCCESS)
 }

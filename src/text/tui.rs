@@ -336,3 +336,9 @@ pub fn describe_in(mode: crate::tui::keymap::Mode, a: Action) -> String {
         _ => describe(a),
     }
 }
+
+pub fn flags_from(day: &str) -> String {
+    format!(
+        "flags as the rules found them on {day}; `okk check` (or the next import) brings them up to date"
+    )
+}
