@@ -306,16 +306,24 @@ impl Store {
     /// The stage's calibration cards the auditor has still to judge, in queue order, matching
     /// the text filter.
     fn pending_calibration(&self, q: &QueueQuery<'_>) -> Result<Vec<QueueEntry>, StoreError> {
+        // Driven from the (few) calibration cards, each found by its CRM identity: never a scan
+        // of the stage.
         let sql = format!(
-            "SELECT c.id, c.external_id, c.title, c.owner,
+            "SELECT DISTINCT c.id, c.external_id, c.title, c.owner,
                     CAST(julianday(?1) - julianday(c.touched_at) AS INTEGER),
                     c.flag_rank, c.flag_count, c.touched_at
-             FROM cards c
-             WHERE c.stage IN ({}) {} AND {}
+             FROM calibrations k
+             JOIN calibration_cards cc ON cc.calibration_id = k.id
+             JOIN cards c ON c.source = cc.card_source AND c.external_id = cc.card_external_id
+             WHERE EXISTS (SELECT 1 FROM json_each(k.auditors) WHERE value = ?2)
+               AND c.stage IN ({}) {}
+               AND NOT EXISTS (SELECT 1 FROM reviews rr
+                               WHERE rr.card_id = c.id AND rr.auditor = ?2
+                                 AND rr.created_at >= k.created_at
+                                 AND rr.superseded_by IS NULL AND rr.withdrawn_at IS NULL)
              ORDER BY c.flag_rank DESC, c.flag_count DESC, c.touched_at, c.external_id",
             q.stage_marks(3),
             q.filter(),
-            PENDING_CALIBRATION.replace("?A", "?2")
         );
         let mut args: Vec<Value> = vec![q.now.to_string().into(), q.auditor.to_string().into()];
         args.extend(q.crm_stages.iter().cloned().map(Value::from));
