@@ -13,7 +13,7 @@ mod keys;
 mod paths;
 mod queue;
 mod review;
-mod stats;
+pub mod stats;
 
 use std::process::ExitCode;
 

@@ -10,5 +10,6 @@ pub mod import;
 pub mod review;
 pub mod rules;
 pub mod safe;
+pub mod stats;
 pub mod store;
 pub mod tui;
