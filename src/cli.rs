@@ -40,6 +40,9 @@ pub enum Command {
     /// Where the funnel leaks: per stage and per manager, reviews and the share not ok, scores,
     /// idle days, the checklist items failed most; the bottlenecks; the weekly trend.
     Stats(StatsArgs),
+    /// Write the figures of `okk stats` (and the auditors') as one self-contained HTML page with
+    /// charts, for the head of sales: no scripts, nothing fetched from the network.
+    Report(ReportArgs),
     /// List the cards the stage rules flagged, with the evidence for each flag.
     Check(CheckArgs),
     /// The review queue of a stage, in the order an auditor meets the cards.
@@ -227,6 +230,18 @@ pub enum StatsTable {
     Bottlenecks,
     /// Reviews and the share not ok per ISO week.
     Trend,
+}
+
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    #[command(flatten)]
+    pub target: ExportTarget,
+    /// Only reviews made on or after this day (YYYY-MM-DD).
+    #[arg(long, value_name = "DATE")]
+    pub since: Option<chrono::NaiveDate>,
+    /// Only reviews made on or before this day (YYYY-MM-DD).
+    #[arg(long, value_name = "DATE")]
+    pub until: Option<chrono::NaiveDate>,
 }
 
 #[derive(Debug, Subcommand)]
