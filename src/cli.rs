@@ -37,8 +37,12 @@ pub enum Command {
     /// Import CRM deal exports (CSV or XLSX) into the store: new cards are added, changed cards
     /// updated (stage moves kept in their history), cards missing from a full export marked gone.
     Import(ImportArgs),
-    /// Per-stage figures, in funnel order (stages the funnel does not know come last).
+    /// Where the funnel leaks: per stage and per manager, reviews and the share not ok, scores,
+    /// idle days, the checklist items failed most; the bottlenecks; the weekly trend.
     Stats(StatsArgs),
+    /// Write the figures of `okk stats` (and the auditors') as one self-contained HTML page with
+    /// charts, for the head of sales: no scripts, nothing fetched from the network.
+    Report(ReportArgs),
     /// List the cards the stage rules flagged, with the evidence for each flag.
     Check(CheckArgs),
     /// The review queue of a stage, in the order an auditor meets the cards.
@@ -192,11 +196,52 @@ pub struct QueueArgs {
 pub struct StatsArgs {
     /// Per auditor instead: reviews, cards per hour, median seconds per card, the lead's
     /// accepted / overridden / returned shares, agreement with the lead's calibration reference.
-    #[arg(long)]
+    #[arg(long, conflicts_with_all = ["table", "since", "until"])]
     pub auditors: bool,
-    /// Print `{"stages":[{"stage":..,"cards":..,"gone":..}, ...]}`.
+    /// Print JSON: `{"stages":[{"stage":..,"cards":..,"gone":..,"mismatch_rate":..}, ...],
+    /// "managers":[..], "bottlenecks":{"stages":[..],"pairs":[..]}, "trend":[..], ...}`.
     #[arg(long)]
     pub json: bool,
+    /// Print one table as CSV (RFC 4180; cells a spreadsheet would run as a formula get a
+    /// leading `'`): the one --table names, else stages.
+    #[arg(long, conflicts_with = "json")]
+    pub csv: bool,
+    /// Only this table [default: all of them; with --csv, stages].
+    #[arg(long, value_enum, value_name = "TABLE")]
+    pub table: Option<StatsTable>,
+    /// Only reviews made on or after this day (YYYY-MM-DD). Cards, flags and idle days are
+    /// always as they are now.
+    #[arg(long, value_name = "DATE")]
+    pub since: Option<chrono::NaiveDate>,
+    /// Only reviews made on or before this day (YYYY-MM-DD).
+    #[arg(long, value_name = "DATE")]
+    pub until: Option<chrono::NaiveDate>,
+}
+
+/// The tables of `okk stats`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum StatsTable {
+    /// Per funnel stage: cards, flags, reviews, verdicts, the share not ok, score, idle days,
+    /// the checklist items failed most.
+    Stages,
+    /// The same per manager (the cards' owner).
+    Managers,
+    /// Stages, and managers at a stage, by how many of their cards likely lie.
+    Bottlenecks,
+    /// Reviews and the share not ok per ISO week.
+    Trend,
+}
+
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    #[command(flatten)]
+    pub target: ExportTarget,
+    /// Only reviews made on or after this day (YYYY-MM-DD).
+    #[arg(long, value_name = "DATE")]
+    pub since: Option<chrono::NaiveDate>,
+    /// Only reviews made on or before this day (YYYY-MM-DD).
+    #[arg(long, value_name = "DATE")]
+    pub until: Option<chrono::NaiveDate>,
 }
 
 #[derive(Debug, Subcommand)]

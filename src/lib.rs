@@ -8,6 +8,7 @@ pub mod cli;
 pub mod domain;
 pub mod export;
 pub mod funnel;
+pub mod report;
 pub mod store;
 pub mod sync;
 pub mod text;

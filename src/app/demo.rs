@@ -66,7 +66,7 @@ pub fn run(paths: &super::Paths, args: crate::cli::DemoArgs) -> Result<ExitCode>
     }
     super::say_raw(crate::text::import::report(&report))?;
     super::say("")?;
-    super::stats::print_stats(&store, &funnel, false)?;
+    super::stats::print_stats(&store, &funnel)?;
     super::say("")?;
     super::say(msg::demo_where(&db))?;
     Ok(ExitCode::SUCCESS)

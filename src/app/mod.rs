@@ -12,8 +12,9 @@ mod import;
 mod keys;
 mod paths;
 mod queue;
+mod report;
 mod review;
-mod stats;
+pub mod stats;
 
 use std::process::ExitCode;
 
@@ -50,6 +51,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Bundle { command } => bundle::run(&paths, command),
         Command::Calibrate { command } => calibrate::run(&paths, command),
         Command::Stats(args) => stats::run(&paths, args),
+        Command::Report(args) => report::run(&paths, args),
         Command::Check(args) => check::run(&paths, args),
         Command::Queue(args) => queue::run(&paths, args),
         Command::Funnel { command } => funnel_cmd::run(&paths, command),

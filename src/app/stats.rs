@@ -1,44 +1,85 @@
-//! `okk stats`.
+//! `okk stats`: the per-stage counts, the analytics (managers, bottlenecks, trend) and the
+//! auditors' figures, as text, JSON or one table as CSV.
 
 use std::process::ExitCode;
 
 use color_eyre::Result;
 
-use super::Paths;
-use crate::cli::StatsArgs;
+use super::{Paths, user};
+use crate::cli::{StatsArgs, StatsTable};
+use crate::domain::Funnel;
+use crate::domain::analytics::{
+    Analytics, CardFact, Collector, Finding, StageRow, Window, stage_rows,
+};
+use crate::domain::auditors::AuditorFigures;
 use crate::domain::stats::{add_verdicts, stage_table};
+use crate::export::analytics as sheets;
+use crate::export::table::{Layout, Table};
+use crate::store::Store;
+use crate::text::stats as msg;
 
 pub fn run(paths: &Paths, args: StatsArgs) -> Result<ExitCode> {
     let (funnel, fingerprint) = paths.load_funnel_with_fingerprint()?;
     let mut store = paths.open_store()?;
     super::audit::refresh(&mut store, &funnel, &fingerprint, false)?;
     if args.auditors {
-        return print_auditors(&store, &funnel, args.json);
+        let figures = auditor_figures(&store, &funnel)?;
+        if args.csv {
+            write_csv(sheets::auditors(&figures))?;
+        } else if args.json {
+            super::say(serde_json::json!({ "auditors": figures }))?;
+        } else {
+            super::say_raw(crate::text::app::auditors_table(&figures))?;
+        }
+        return Ok(ExitCode::SUCCESS);
     }
-    print_stats(&store, &funnel, args.json)?;
+    let window = Window {
+        since: args.since,
+        until: args.until,
+    };
+    if window.is_empty() {
+        return Err(user(msg::since_after_until(&window)));
+    }
+    let f = figures(&store, &funnel, window)?;
+    if args.csv {
+        write_csv(match args.table.unwrap_or(StatsTable::Stages) {
+            StatsTable::Stages => sheets::stages(&f.rows),
+            StatsTable::Managers => sheets::managers(&f.analytics),
+            StatsTable::Bottlenecks => sheets::bottlenecks(&f.analytics),
+            StatsTable::Trend => sheets::trend(&f.analytics.trend),
+        })?;
+    } else if args.json {
+        super::say(json(&f, args.table))?;
+    } else {
+        super::say_raw(text(&funnel, &f, args.table))?;
+    }
     Ok(ExitCode::SUCCESS)
 }
 
-pub fn print_stats(
-    store: &crate::store::Store,
-    funnel: &crate::domain::Funnel,
-    json: bool,
-) -> Result<()> {
-    let mut table = stage_table(funnel, &store.stage_counts()?, &store.flagged_per_stage()?);
-    add_verdicts(funnel, &mut table, &store.verdict_counts()?);
-    if json {
-        super::say(serde_json::json!({ "stages": table }))?;
-    } else {
-        super::say_raw(crate::text::app::stats_table(&funnel.name, &table))?;
-    }
-    Ok(())
+/// Everything `okk stats` and `okk report` show about the funnel.
+pub struct StatsFigures {
+    /// Per stage: the counts `okk stats` always had, with the analytics beside them.
+    pub rows: Vec<StageRow>,
+    pub analytics: Analytics,
 }
 
-fn print_auditors(
-    store: &crate::store::Store,
-    funnel: &crate::domain::Funnel,
-    json: bool,
-) -> Result<ExitCode> {
+/// One pass over the cards and one over the current reviews in `window`.
+pub fn figures(store: &Store, funnel: &Funnel, window: Window) -> Result<StatsFigures> {
+    let today = super::audit::now(store)?.date();
+    let mut collector = Collector::new(funnel, today, window);
+    store.for_each_card_fact(|c: &CardFact| collector.add_card(c))?;
+    store.for_each_finding(&window, |r: &Finding| collector.add_review(r))?;
+    let analytics = collector.finish();
+    let mut table = stage_table(funnel, &store.stage_counts()?, &store.flagged_per_stage()?);
+    add_verdicts(funnel, &mut table, &store.verdict_counts(&window)?);
+    Ok(StatsFigures {
+        rows: stage_rows(table, &analytics.stages),
+        analytics,
+    })
+}
+
+/// The auditors' figures, with their agreement with the lead's calibration references.
+pub fn auditor_figures(store: &Store, funnel: &Funnel) -> Result<Vec<AuditorFigures>> {
     let mut calibration = Vec::new();
     for c in store.calibrations()? {
         let (judged, reference) = store.calibration_judgements(&c)?;
@@ -48,11 +89,74 @@ fn print_auditors(
             }
         }
     }
-    let figures = crate::domain::auditors::figures(&store.review_facts()?, &calibration, funnel);
-    if json {
-        super::say(serde_json::json!({ "auditors": figures }))?;
-    } else {
-        super::say_raw(crate::text::app::auditors_table(&figures))?;
+    Ok(crate::domain::auditors::figures(
+        &store.review_facts()?,
+        &calibration,
+        funnel,
+    ))
+}
+
+fn json(f: &StatsFigures, table: Option<StatsTable>) -> serde_json::Value {
+    use serde_json::json;
+    let a = &f.analytics;
+    match table {
+        Some(StatsTable::Stages) => json!({ "window": a.window, "stages": f.rows }),
+        Some(StatsTable::Managers) => json!({ "window": a.window, "managers": a.managers }),
+        Some(StatsTable::Bottlenecks) => {
+            json!({ "window": a.window, "bottlenecks": a.bottlenecks })
+        }
+        Some(StatsTable::Trend) => json!({ "window": a.window, "trend": a.trend }),
+        None => json!({
+            "window": a.window,
+            "today": a.today,
+            "totals": a.totals,
+            "returned": a.returned,
+            "stages": f.rows,
+            "managers": a.managers,
+            "bottlenecks": a.bottlenecks,
+            "trend": a.trend,
+        }),
     }
-    Ok(ExitCode::SUCCESS)
+}
+
+fn text(funnel: &Funnel, f: &StatsFigures, table: Option<StatsTable>) -> String {
+    let a = &f.analytics;
+    let stages = || {
+        let mut s = msg::stages_table(&funnel.name, &f.rows, a);
+        s.push('\n');
+        s.push_str(&msg::worst_stage(a));
+        s
+    };
+    match table {
+        Some(StatsTable::Stages) => stages(),
+        Some(StatsTable::Managers) => msg::managers_table(a),
+        Some(StatsTable::Bottlenecks) => msg::bottlenecks_table(a),
+        Some(StatsTable::Trend) => msg::trend_table(a),
+        None => [
+            stages(),
+            msg::managers_table(a),
+            msg::bottlenecks_table(a),
+            msg::trend_table(a),
+        ]
+        .join("\n"),
+    }
+}
+
+/// One table as CSV on stdout, through the export's safe writer.
+fn write_csv(sheet: sheets::Sheet) -> Result<()> {
+    let (header, rows) = sheet;
+    let mut table = Table::new(std::io::stdout().lock(), Layout::default())?;
+    table.header(&header)?;
+    for row in &rows {
+        table.row(row)?;
+    }
+    drop(table.finish()?);
+    Ok(())
+}
+
+/// `okk demo --print`: the full text of `okk stats`.
+pub fn print_stats(store: &Store, funnel: &Funnel) -> Result<()> {
+    let f = figures(store, funnel, Window::default())?;
+    super::say_raw(text(funnel, &f, None))?;
+    Ok(())
 }

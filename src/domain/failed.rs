@@ -16,20 +16,49 @@ pub struct Failed {
 /// An item fails when answered `fail`, or 0 on a scale (`n/a` and unanswered items do not).
 pub fn failed_items(items: &[ChecklistItem], answers: &Answers) -> Failed {
     let mut failed = Failed::default();
-    for item in items {
-        if answers.get(&item.id).and_then(|a| a.value(item.scale)) == Some(0.0) {
-            failed.all.push(item.id.clone());
-            if item.critical {
-                failed.critical.push(item.id.clone());
-            }
+    for j in judged_items(items, answers).filter(|j| j.failed) {
+        failed.all.push(j.id.to_string());
+        if j.item.is_some_and(|i| i.critical) {
+            failed.critical.push(j.id.to_string());
         }
     }
+    failed
+}
+
+/// One checklist item the answers judged.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Judged<'a> {
+    pub id: &'a str,
+    /// The item as the stage's checklist lists it; `None` for an item it no longer lists.
+    pub item: Option<&'a ChecklistItem>,
+    pub failed: bool,
+}
+
+/// Every item the answers judged (answered, not `n/a`), in [`failed_items`]' order: the analytics
+/// count how often an item fails among the reviews that judged it.
+pub fn judged_items<'a>(
+    items: &'a [ChecklistItem],
+    answers: &'a Answers,
+) -> impl Iterator<Item = Judged<'a>> {
+    let listed = items.iter().filter_map(|item| {
+        let value = answers.get(&item.id)?.value(item.scale)?;
+        Some(Judged {
+            id: &item.id,
+            item: Some(item),
+            failed: value == 0.0,
+        })
+    });
     let unlisted = answers
         .iter()
         .filter(|(id, _)| !items.iter().any(|i| &i.id == *id))
-        .filter(|(_, a)| a.value(None) == Some(0.0));
-    failed.all.extend(unlisted.map(|(id, _)| id.clone()));
-    failed
+        .filter_map(|(id, a)| {
+            Some(Judged {
+                id,
+                item: None,
+                failed: a.value(None)? == 0.0,
+            })
+        });
+    listed.chain(unlisted)
 }
 
 #[cfg(test)]

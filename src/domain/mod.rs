@@ -1,6 +1,7 @@
 //! The words of the trade and the pure functions over them. No I/O, no SQL, no terminal.
 
 pub mod agreement;
+pub mod analytics;
 pub mod auditors;
 pub mod calibration;
 pub mod card;

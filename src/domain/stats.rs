@@ -55,6 +55,16 @@ impl VerdictCounts {
         } += n;
     }
 
+    pub fn get(&self, verdict: Verdict) -> u64 {
+        match verdict {
+            Verdict::Ok => self.ok,
+            Verdict::WrongStage => self.wrong_stage,
+            Verdict::Stale => self.stale,
+            Verdict::Dead => self.dead,
+            Verdict::Unclear => self.unclear,
+        }
+    }
+
     pub fn total(&self) -> u64 {
         self.ok + self.wrong_stage + self.stale + self.dead + self.unclear
     }

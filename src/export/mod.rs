@@ -1,6 +1,7 @@
 //! Exporters: the reviews as a table, and the changes they ask for in the form each CRM takes
 //! back (profiles under `assets/export/`). Every file goes through one safe writer.
 
+pub mod analytics;
 pub mod cell;
 pub mod crm;
 pub mod file;

@@ -1,6 +1,7 @@
 //! The one place that speaks SQL: opening the store, migrations, and one function per question
 //! the app asks. Every write that belongs together is one transaction.
 
+pub mod analytics;
 pub mod bundle;
 pub mod calibration;
 pub mod cards;

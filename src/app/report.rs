@@ -1,0 +1,46 @@
+//! `okk report`: the figures of `okk stats` and `okk stats --auditors` as one HTML file,
+//! written whole or not at all.
+
+use std::io::Write;
+use std::process::ExitCode;
+
+use color_eyre::Result;
+
+use super::{Paths, user};
+use crate::cli::ReportArgs;
+use crate::domain::analytics::Window;
+use crate::export::ExportError;
+use crate::export::file::{io, write_atomically};
+use crate::report::{Report, render};
+
+pub fn run(paths: &Paths, args: ReportArgs) -> Result<ExitCode> {
+    let (funnel, fingerprint) = paths.load_funnel_with_fingerprint()?;
+    let mut store = paths.open_store()?;
+    super::audit::refresh(&mut store, &funnel, &fingerprint, false)?;
+    let window = Window {
+        since: args.since,
+        until: args.until,
+    };
+    if window.is_empty() {
+        return Err(user(crate::text::stats::since_after_until(&window)));
+    }
+    let figures = super::stats::figures(&store, &funnel, window)?;
+    let auditors = super::stats::auditor_figures(&store, &funnel)?;
+    let page = render(&Report {
+        funnel_name: &funnel.name,
+        generated: super::audit::now(&store)?,
+        rows: &figures.rows,
+        analytics: &figures.analytics,
+        auditors: &auditors,
+    });
+    let out = &args.target.out;
+    write_atomically(out, args.target.force, |file| {
+        file.write_all(page.as_bytes()).map_err(io(out))
+    })
+    .map_err(|e| match e {
+        ExportError::Store(e) => color_eyre::Report::new(e),
+        other => user(other.to_string()),
+    })?;
+    super::say(crate::text::report::wrote(out))?;
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,115 @@
+//! What the analytics read from the store: each card there now, and each current review with
+//! the lead's standing decision on it.
+
+use chrono::NaiveDate;
+
+use crate::domain::decision::DecisionKind;
+use crate::domain::review::Verdict;
+use crate::domain::score::Answers;
+
+/// A card not gone from the CRM.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct CardFact<'a> {
+    /// As the CRM names it.
+    pub stage: &'a str,
+    pub owner: Option<&'a str>,
+    /// The day of its last activity or update: idle days count from it.
+    pub touched: Option<NaiveDate>,
+    /// The CRM says the deal is closed (won or lost).
+    pub closed: bool,
+    /// The stage rules raised at least one flag on it.
+    pub flagged: bool,
+}
+
+/// A current review (not superseded, not withdrawn).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Finding<'a> {
+    /// The card's stage when reviewed, as the CRM named it.
+    pub stage: &'a str,
+    /// The card's owner now; `None` when it has none or the card has not been synced yet.
+    pub owner: Option<&'a str>,
+    /// The auditor's verdict.
+    pub verdict: Verdict,
+    /// The lead's standing decision and, on an override, the lead's verdict.
+    pub lead: Option<(DecisionKind, Option<Verdict>)>,
+    pub score: Option<f64>,
+    pub answers: Answers,
+    /// The day the review was made.
+    pub day: NaiveDate,
+}
+
+impl Finding<'_> {
+    /// The verdict as it lands: the lead's where the lead overrode it; none when the lead sent
+    /// the review back, since the auditor has yet to judge the card again (the CRM export leaves
+    /// such reviews out too).
+    pub fn landed(&self) -> Option<Verdict> {
+        match self.lead {
+            Some((DecisionKind::Return, _)) => None,
+            Some((DecisionKind::Override, Some(v))) => Some(v),
+            _ => Some(self.verdict),
+        }
+    }
+}
+
+/// The reviews the figures cover, by the day they were made (both ends included).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+pub struct Window {
+    pub since: Option<NaiveDate>,
+    pub until: Option<NaiveDate>,
+}
+
+impl Window {
+    pub fn contains(&self, day: NaiveDate) -> bool {
+        self.since.is_none_or(|s| day >= s) && self.until.is_none_or(|u| day <= u)
+    }
+
+    /// `--since` after `--until` selects nothing: a mistake worth telling the user about.
+    pub fn is_empty(&self) -> bool {
+        matches!((self.since, self.until), (Some(s), Some(u)) if s > u)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn finding(lead: Option<(DecisionKind, Option<Verdict>)>) -> Finding<'static> {
+        Finding {
+            stage: "Квалификация",
+            owner: None,
+            verdict: Verdict::Ok,
+            lead,
+            score: None,
+            answers: Answers::new(),
+            day: NaiveDate::from_ymd_opt(2026, 11, 2).unwrap(),
+        }
+    }
+
+    #[test]
+    fn the_leads_override_lands_and_a_returned_review_does_not() {
+        assert_eq!(finding(None).landed(), Some(Verdict::Ok));
+        let accepted = finding(Some((DecisionKind::Accept, None)));
+        assert_eq!(accepted.landed(), Some(Verdict::Ok));
+        let overridden = finding(Some((DecisionKind::Override, Some(Verdict::Stale))));
+        assert_eq!(overridden.landed(), Some(Verdict::Stale));
+        assert_eq!(finding(Some((DecisionKind::Return, None))).landed(), None);
+    }
+
+    #[test]
+    fn a_window_includes_both_ends() {
+        let d = |day| NaiveDate::from_ymd_opt(2026, 11, day).unwrap();
+        let w = Window {
+            since: Some(d(2)),
+            until: Some(d(8)),
+        };
+        assert!(!w.contains(d(1)) && w.contains(d(2)) && w.contains(d(8)) && !w.contains(d(9)));
+        assert!(Window::default().contains(d(1)));
+        assert!(
+            Window {
+                since: Some(d(9)),
+                until: Some(d(8))
+            }
+            .is_empty()
+        );
+    }
+}

@@ -1,0 +1,91 @@
+//! The weekly trend: reviews and the share not ok per ISO week (Monday to Sunday), weeks
+//! without reviews included, so that a chart's gaps are real gaps.
+
+use std::collections::BTreeMap;
+
+use chrono::{Datelike, Days, NaiveDate};
+use serde::Serialize;
+
+use super::facts::Window;
+use super::tally::{rate, share};
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Week {
+    /// ISO 8601: `2026-W47`.
+    pub week: String,
+    /// Its Monday.
+    pub starts: NaiveDate,
+    pub reviews: u64,
+    pub mismatches: u64,
+    pub mismatch_rate: Option<f64>,
+}
+
+/// The Monday of `day`'s ISO week.
+pub fn monday(day: NaiveDate) -> NaiveDate {
+    day - Days::new(u64::from(day.weekday().num_days_from_monday()))
+}
+
+/// `counts`: (reviews, mismatches) per Monday. The weeks run from the window's first week (or
+/// the first week with reviews) to its last (or the last with reviews).
+pub fn weeks(counts: &BTreeMap<NaiveDate, (u64, u64)>, window: &Window) -> Vec<Week> {
+    let first = window.since.map(monday).or(counts.keys().next().copied());
+    let last = window
+        .until
+        .map(monday)
+        .or(counts.keys().next_back().copied());
+    let (Some(mut at), Some(last)) = (first, last) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    while at <= last {
+        let (reviews, mismatches) = counts.get(&at).copied().unwrap_or_default();
+        let iso = at.iso_week();
+        out.push(Week {
+            week: format!("{}-W{:02}", iso.year(), iso.week()),
+            starts: at,
+            reviews,
+            mismatches,
+            mismatch_rate: share(mismatches, reviews).map(rate),
+        });
+        at = at + Days::new(7);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, day).unwrap()
+    }
+
+    #[test]
+    fn weeks_start_on_monday_and_cross_the_year_as_iso_says() {
+        // 2026-11-20 is a Friday; 2027-01-01 is a Friday of 2026's week 53.
+        assert_eq!(monday(d(2026, 11, 20)), d(2026, 11, 16));
+        assert_eq!(monday(d(2026, 11, 16)), d(2026, 11, 16));
+        let counts = BTreeMap::from([(d(2026, 12, 28), (4, 1))]);
+        let w = weeks(&counts, &Window::default());
+        assert_eq!(w.len(), 1);
+        assert_eq!(w[0].week, "2026-W53");
+        assert_eq!(w[0].mismatch_rate, Some(0.25));
+    }
+
+    #[test]
+    fn empty_weeks_are_kept_and_the_window_sets_the_ends() {
+        let counts = BTreeMap::from([(d(2026, 11, 2), (2, 2)), (d(2026, 11, 16), (3, 0))]);
+        let w = weeks(&counts, &Window::default());
+        let labels: Vec<&str> = w.iter().map(|w| w.week.as_str()).collect();
+        assert_eq!(labels, ["2026-W45", "2026-W46", "2026-W47"]);
+        assert_eq!((w[1].reviews, w[1].mismatch_rate), (0, None));
+        let window = Window {
+            since: Some(d(2026, 10, 29)),
+            until: Some(d(2026, 11, 24)),
+        };
+        let w = weeks(&counts, &window);
+        assert_eq!(w.first().unwrap().week, "2026-W44");
+        assert_eq!(w.last().unwrap().week, "2026-W48");
+        assert!(weeks(&BTreeMap::new(), &Window::default()).is_empty());
+    }
+}

@@ -1,0 +1,201 @@
+//! `okk stats --csv`: each analytics table as rows of typed cells, for the one safe writer. The
+//! header names are part of okk's interface (spreadsheets and scripts read them): add columns at
+//! the end, never rename one.
+
+use crate::domain::analytics::{Analytics, Bottleneck, FailingItem, Figures, StageRow, Week};
+use crate::domain::auditors::AuditorFigures;
+use crate::text::stats::items_cell;
+
+use super::cell::Cell;
+
+/// A table: its header and its rows.
+pub type Sheet<'a> = (Vec<&'static str>, Vec<Vec<Cell<'a>>>);
+
+const FIGURES: [&str; 15] = [
+    "flagged_share",
+    "reviews",
+    "ok",
+    "wrong_stage",
+    "stale",
+    "dead",
+    "unclear",
+    "mismatches",
+    "mismatch_rate",
+    "estimated_lying",
+    "average_score",
+    "open_cards",
+    "median_idle_days",
+    "top_failing_items",
+    "top_failing_ids",
+];
+
+fn num(v: Option<f64>) -> Cell<'static> {
+    v.map_or(Cell::Empty, Cell::Number)
+}
+
+fn count(n: u64) -> Cell<'static> {
+    Cell::Number(n as f64)
+}
+
+fn ids(items: &[FailingItem]) -> Cell<'static> {
+    let ids: Vec<&str> = items.iter().map(|i| i.id.as_str()).collect();
+    Cell::text(ids.join(", "))
+}
+
+/// `with_stage`: name each item's stage (a manager's items come from several).
+fn figures(f: &Figures, with_stage: bool) -> Vec<Cell<'static>> {
+    let v = &f.review_verdicts;
+    vec![
+        num(f.flagged_share),
+        count(f.reviews),
+        count(v.ok),
+        count(v.wrong_stage),
+        count(v.stale),
+        count(v.dead),
+        count(v.unclear),
+        count(f.mismatches),
+        num(f.mismatch_rate),
+        num(f.estimated_lying),
+        num(f.average_score),
+        count(f.open_cards),
+        num(f.median_idle_days),
+        Cell::text(items_cell(&f.top_failing, with_stage, |i| i.failed)),
+        ids(&f.top_failing),
+    ]
+}
+
+pub fn stages(rows: &[StageRow]) -> Sheet<'_> {
+    let mut header = vec![
+        "stage", "known", "kind", "cards", "gone", "flagged", "reviewed",
+    ];
+    header.extend(FIGURES);
+    let rows = rows
+        .iter()
+        .map(|r| {
+            let b = &r.base;
+            let mut cells = vec![
+                Cell::text(&b.stage),
+                Cell::text(if b.known { "yes" } else { "no" }),
+                Cell::opt(b.kind.map(|k| match k {
+                    crate::domain::StageKind::Open => "open",
+                    crate::domain::StageKind::Won => "won",
+                    crate::domain::StageKind::Lost => "lost",
+                })),
+                count(b.cards),
+                count(b.gone),
+                count(b.flagged),
+                count(b.reviewed),
+            ];
+            cells.extend(figures(&r.figures, false));
+            cells
+        })
+        .collect();
+    (header, rows)
+}
+
+pub fn managers(a: &Analytics) -> Sheet<'_> {
+    let mut header = vec!["manager", "cards", "flagged"];
+    header.extend(FIGURES);
+    let rows = a
+        .managers
+        .iter()
+        .map(|m| {
+            let mut cells = vec![
+                Cell::opt(m.manager.as_deref()),
+                count(m.group.cards),
+                count(m.group.flagged),
+            ];
+            cells.extend(figures(&m.group.figures, true));
+            cells
+        })
+        .collect();
+    (header, rows)
+}
+
+/// Stages first (level `stage`), then managers at a stage (level `manager`), each by rank.
+pub fn bottlenecks(a: &Analytics) -> Sheet<'_> {
+    let header = vec![
+        "level",
+        "rank",
+        "stage",
+        "manager",
+        "cards",
+        "reviews",
+        "mismatches",
+        "mismatch_rate",
+        "estimated_lying",
+        "likely_cause",
+        "likely_cause_ids",
+    ];
+    let b = &a.bottlenecks;
+    let rows = (b.stages.iter().map(|s| bottleneck("stage", s)))
+        .chain(b.pairs.iter().map(|p| bottleneck("manager", p)))
+        .collect();
+    (header, rows)
+}
+
+fn bottleneck<'a>(level: &'static str, b: &'a Bottleneck) -> Vec<Cell<'a>> {
+    vec![
+        Cell::text(level),
+        count(b.rank as u64),
+        Cell::text(&b.stage),
+        Cell::opt(b.manager.as_deref()),
+        count(b.cards),
+        count(b.reviews),
+        count(b.mismatches),
+        Cell::Number(b.mismatch_rate),
+        Cell::Number(b.estimated_lying),
+        Cell::text(items_cell(&b.likely_cause, false, |i| i.failed_in_mismatch)),
+        ids(&b.likely_cause),
+    ]
+}
+
+pub fn trend(weeks: &[Week]) -> Sheet<'_> {
+    let header = vec!["week", "starts", "reviews", "mismatches", "mismatch_rate"];
+    let rows = weeks
+        .iter()
+        .map(|w| {
+            vec![
+                Cell::text(&w.week),
+                Cell::text(w.starts.to_string()),
+                count(w.reviews),
+                count(w.mismatches),
+                num(w.mismatch_rate),
+            ]
+        })
+        .collect();
+    (header, rows)
+}
+
+pub fn auditors(rows: &[AuditorFigures]) -> Sheet<'_> {
+    let header = vec![
+        "auditor",
+        "reviews",
+        "cards_per_hour",
+        "median_seconds",
+        "decided",
+        "accepted",
+        "overridden",
+        "returned",
+        "calibrated",
+        "reference_agreement",
+    ];
+    let rows = rows
+        .iter()
+        .map(|r| {
+            vec![
+                Cell::text(&r.auditor),
+                count(r.reviews),
+                num(r.cards_per_hour),
+                num(r.median_seconds),
+                count(r.decided),
+                num(r.accepted),
+                num(r.overridden),
+                num(r.returned),
+                count(r.calibrated),
+                num(r.reference_agreement),
+            ]
+        })
+        .collect();
+    (header, rows)
+}

@@ -1,0 +1,245 @@
+//! The report's charts, as inline SVG: cards and the share not ok per stage, estimated lying
+//! cards per bottleneck, reviews and the share not ok per week. Fixed sizes and no fonts
+//! fetched: the page draws the same offline as on.
+
+use std::fmt::Write;
+
+use super::html::{cut, esc};
+use crate::domain::analytics::{Bottleneck, StageRow, Week};
+use crate::text::report as msg;
+use crate::text::stats::pct;
+
+const WIDTH: f64 = 1000.0;
+const ROW: f64 = 26.0;
+const LABEL: f64 = 250.0;
+
+/// A colour for a share not ok: green while most cards tell the truth, red when most lie.
+fn heat(rate: f64) -> &'static str {
+    match rate {
+        r if r < 0.15 => "#4c9a5b",
+        r if r < 0.35 => "#d9a227",
+        r if r < 0.6 => "#e07b39",
+        _ => "#c8423b",
+    }
+}
+
+fn open(s: &mut String, height: f64, label: &str) {
+    let _ = write!(
+        s,
+        r#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height}" width="100%" role="img" aria-label="{}">"#,
+        esc(label)
+    );
+}
+
+/// Per stage: a bar of its cards (the likely lying part in red) and a bar of the share of its
+/// reviews not ok.
+pub fn funnel(rows: &[StageRow]) -> String {
+    let max = rows.iter().map(|r| r.base.cards).max().unwrap_or(0).max(1) as f64;
+    let (cards_x, cards_w) = (LABEL + 10.0, 360.0);
+    let (rate_x, rate_w) = (cards_x + cards_w + 60.0, 200.0);
+    let height = 30.0 + ROW * rows.len() as f64;
+    let mut s = String::new();
+    open(&mut s, height, msg::FUNNEL);
+    let _ = write!(
+        s,
+        r#"<text x="{cards_x}" y="16" class="axis">{}</text><text x="{rate_x}" y="16" class="axis">{}</text>"#,
+        esc(msg::CARDS_NOW),
+        esc(msg::NOT_OK)
+    );
+    for (i, r) in rows.iter().enumerate() {
+        let y = 26.0 + ROW * i as f64;
+        let (b, f) = (&r.base, &r.figures);
+        let w = cards_w * b.cards as f64 / max;
+        let _ = write!(
+            s,
+            r#"<g><title>{}</title><text x="{LABEL}" y="{}" text-anchor="end" class="label">{}</text>"#,
+            esc(&b.stage),
+            y + 15.0,
+            esc(&cut(&b.stage, 34))
+        );
+        let _ = write!(
+            s,
+            r##"<rect x="{cards_x}" y="{}" width="{w:.1}" height="18" fill="#5b7db1"/>"##,
+            y + 2.0
+        );
+        if let Some(lying) = f.estimated_lying.filter(|n| *n > 0.0) {
+            let lw = cards_w * lying.min(b.cards as f64) / max;
+            let _ = write!(
+                s,
+                r##"<rect x="{:.1}" y="{}" width="{lw:.1}" height="18" fill="#c8423b"/>"##,
+                cards_x + w - lw,
+                y + 2.0
+            );
+        }
+        let _ = write!(
+            s,
+            r#"<text x="{:.1}" y="{}" class="value">{}</text>"#,
+            cards_x + w + 5.0,
+            y + 15.0,
+            b.cards
+        );
+        let _ = write!(
+            s,
+            r##"<rect x="{rate_x}" y="{}" width="{rate_w}" height="18" fill="#eef0f3"/>"##,
+            y + 2.0
+        );
+        match f.mismatch_rate {
+            Some(rate) => {
+                let _ = write!(
+                    s,
+                    r#"<rect x="{rate_x}" y="{}" width="{:.1}" height="18" fill="{}"/><text x="{}" y="{}" class="value">{} · {}/{}</text>"#,
+                    y + 2.0,
+                    rate_w * rate,
+                    heat(rate),
+                    rate_x + rate_w + 6.0,
+                    y + 15.0,
+                    pct(Some(rate)),
+                    f.mismatches,
+                    f.reviews
+                );
+            }
+            None => {
+                let _ = write!(
+                    s,
+                    r#"<text x="{}" y="{}" class="muted">{}</text>"#,
+                    rate_x + 6.0,
+                    y + 15.0,
+                    esc(msg::NO_REVIEWS)
+                );
+            }
+        }
+        s.push_str("</g>");
+    }
+    s.push_str("</svg>");
+    s
+}
+
+/// The top bottlenecks: a bar of estimated lying cards each, coloured by the share not ok.
+pub fn bottlenecks(rows: &[Bottleneck], label: impl Fn(&Bottleneck) -> String) -> String {
+    let max = rows
+        .iter()
+        .map(|b| b.estimated_lying)
+        .fold(0.0, f64::max)
+        .max(1.0);
+    let (x, bar_w) = (LABEL + 10.0, 560.0);
+    let height = 10.0 + ROW * rows.len() as f64;
+    let mut s = String::new();
+    open(&mut s, height, msg::BOTTLENECKS);
+    for (i, b) in rows.iter().enumerate() {
+        let y = 6.0 + ROW * i as f64;
+        let name = label(b);
+        let w = bar_w * b.estimated_lying / max;
+        let _ = write!(
+            s,
+            r#"<g><title>{}</title><text x="{LABEL}" y="{}" text-anchor="end" class="label">{}. {}</text><rect x="{x}" y="{}" width="{w:.1}" height="18" fill="{}"/><text x="{:.1}" y="{}" class="value">~{:.0} of {} · {} not ok</text></g>"#,
+            esc(&name),
+            y + 15.0,
+            b.rank,
+            esc(&cut(&name, 32)),
+            y + 2.0,
+            heat(b.mismatch_rate),
+            x + w + 6.0,
+            y + 15.0,
+            b.estimated_lying,
+            b.cards,
+            pct(Some(b.mismatch_rate))
+        );
+    }
+    s.push_str("</svg>");
+    s
+}
+
+/// Reviews per week as bars (left scale) and the share not ok as a line (0–100%, right scale).
+pub fn trend(weeks: &[Week]) -> String {
+    let (left, right, top, bottom) = (40.0, 60.0, 28.0, 50.0);
+    let height = 280.0;
+    let plot_w = WIDTH - left - right;
+    let plot_h = height - top - bottom;
+    let max = weeks.iter().map(|w| w.reviews).max().unwrap_or(0).max(1);
+    let slot = plot_w / weeks.len().max(1) as f64;
+    // Every week's label fits up to about 20 weeks; beyond that every n-th.
+    let every = (weeks.len() / 20).max(1);
+    let mut s = String::new();
+    open(&mut s, height, msg::TREND);
+    let base = top + plot_h;
+    let _ = write!(
+        s,
+        r##"<line x1="{left}" y1="{base}" x2="{}" y2="{base}" stroke="#999"/>"##,
+        left + plot_w
+    );
+    for (frac, label) in [(0.0, "0%"), (0.5, "50%"), (1.0, "100%")] {
+        let y = base - plot_h * frac;
+        let _ = write!(
+            s,
+            r##"<line x1="{left}" y1="{y}" x2="{}" y2="{y}" stroke="#e3e6ea"/><text x="{}" y="{}" class="axis">{label}</text>"##,
+            left + plot_w,
+            left + plot_w + 6.0,
+            y + 4.0
+        );
+    }
+    // The reviews scale: its top above the plot (a long number never runs off the left edge).
+    let _ = write!(
+        s,
+        r#"<text x="{left}" y="{}" class="axis">{}</text><text x="{}" y="{}" text-anchor="end" class="axis">0</text>"#,
+        top - 10.0,
+        esc(&msg::week_axis(max)),
+        left - 6.0,
+        base + 4.0
+    );
+    let mut points = Vec::new();
+    for (i, w) in weeks.iter().enumerate() {
+        let x = left + slot * i as f64;
+        let h = plot_h * w.reviews as f64 / max as f64;
+        let bar = (slot * 0.7).max(1.0);
+        let _ = write!(
+            s,
+            r##"<rect x="{:.1}" y="{:.1}" width="{bar:.1}" height="{h:.1}" fill="#9db4d6"><title>{} · {} · {}</title></rect>"##,
+            x + (slot - bar) / 2.0,
+            base - h,
+            esc(&w.week),
+            w.reviews,
+            pct(w.mismatch_rate)
+        );
+        if i % every == 0 {
+            let _ = write!(
+                s,
+                r#"<text x="{:.1}" y="{}" text-anchor="middle" class="axis">{}</text>"#,
+                x + slot / 2.0,
+                base + 16.0,
+                esc(w.week.get(5..).unwrap_or(&w.week))
+            );
+        }
+        if let Some(rate) = w.mismatch_rate {
+            points.push((x + slot / 2.0, base - plot_h * rate, rate));
+        }
+    }
+    if points.len() > 1 {
+        let path: Vec<String> = points
+            .iter()
+            .map(|(x, y, _)| format!("{x:.1},{y:.1}"))
+            .collect();
+        let _ = write!(
+            s,
+            r##"<polyline points="{}" fill="none" stroke="#c8423b" stroke-width="2"/>"##,
+            path.join(" ")
+        );
+    }
+    for (x, y, rate) in &points {
+        let _ = write!(
+            s,
+            r##"<circle cx="{x:.1}" cy="{y:.1}" r="3.5" fill="{}"/>"##,
+            heat(*rate)
+        );
+    }
+    if let (Some(first), Some(last)) = (weeks.first(), weeks.last()) {
+        let _ = write!(
+            s,
+            r#"<text x="{left}" y="{}" class="axis">{} … {}</text>"#,
+            height - 8.0,
+            first.starts,
+            last.starts
+        );
+    }
+    s.push_str("</svg>");
+    s
+}

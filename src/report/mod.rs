@@ -1,0 +1,25 @@
+//! `okk report`'s page: the figures of `okk stats` and the auditors', as one self-contained
+//! HTML file with inline SVG charts for the head of sales.
+
+pub mod charts;
+pub mod html;
+pub mod page;
+
+use chrono::NaiveDateTime;
+
+use crate::domain::analytics::{Analytics, StageRow};
+use crate::domain::auditors::AuditorFigures;
+
+/// What the page shows.
+pub struct Report<'a> {
+    pub funnel_name: &'a str,
+    /// The store's "now" (the demo's frozen clock, else the local time).
+    pub generated: NaiveDateTime,
+    pub rows: &'a [StageRow],
+    pub analytics: &'a Analytics,
+    pub auditors: &'a [AuditorFigures],
+}
+
+pub fn render(r: &Report) -> String {
+    page::render(r)
+}

@@ -1,0 +1,286 @@
+//! The report page: a header with the headline figures and the stage that lies most, then one
+//! section per view — funnel, bottlenecks, managers, trend, auditors — each a heading, a note,
+//! and its chart or table. Well-formed XHTML-compatible markup, inline CSS, no scripts; the
+//! content security policy forbids fetching anything, so the page works offline and a hostile
+//! card cannot make it call out.
+
+use std::fmt::Write;
+
+use super::Report;
+use super::charts;
+use super::html::esc;
+use crate::domain::analytics::{Bottleneck, FailingItem, Figures};
+use crate::text::report as msg;
+use crate::text::stats::{num, pct};
+
+/// How many (stage, manager) bottlenecks the page lists.
+const PAIRS_SHOWN: usize = 15;
+/// How many stage bottlenecks the chart draws.
+const STAGES_SHOWN: usize = 10;
+
+const STYLE: &str = "
+body { font-family: -apple-system, 'Segoe UI', Roboto, 'DejaVu Sans', Arial, sans-serif;
+  color: #1f2933; background: #f6f7f9; margin: 0; }
+main { max-width: 1120px; margin: 0 auto; padding: 24px 28px 48px; }
+h1 { font-size: 26px; margin: 8px 0 4px; }
+h2 { font-size: 20px; margin: 0 0 6px; }
+h3 { font-size: 16px; margin: 18px 0 6px; }
+section { background: #fff; border: 1px solid #e3e6ea; border-radius: 8px; padding: 18px 20px;
+  margin: 18px 0; }
+.muted, .note { color: #65717e; }
+.note { margin: 0 0 12px; font-size: 14px; }
+.kpis { display: flex; gap: 14px; margin: 16px 0; flex-wrap: wrap; }
+.kpi { background: #fff; border: 1px solid #e3e6ea; border-radius: 8px; padding: 12px 16px;
+  min-width: 180px; }
+.kpi b { display: block; font-size: 26px; }
+.headline { background: #fff4f2; border-left: 4px solid #c8423b; padding: 10px 14px;
+  border-radius: 4px; }
+table { border-collapse: collapse; width: 100%; font-size: 13px; }
+th, td { padding: 5px 8px; border-bottom: 1px solid #eef0f3; text-align: right;
+  vertical-align: top; }
+th { background: #f6f7f9; font-weight: 600; }
+th:first-child, td:first-child, .text { text-align: left; }
+td.items { text-align: left; color: #65717e; font-size: 12px; }
+svg { display: block; margin: 6px 0 14px; }
+svg .label { font-size: 13px; fill: #1f2933; }
+svg .value { font-size: 12px; fill: #1f2933; }
+svg .axis { font-size: 11px; fill: #65717e; }
+svg .muted { font-size: 12px; fill: #9aa5b1; }
+footer { color: #9aa5b1; font-size: 12px; text-align: center; }
+";
+
+pub fn render(r: &Report) -> String {
+    let a = r.analytics;
+    let mut s = String::with_capacity(64 * 1024);
+    let title = esc(&msg::title(r.funnel_name));
+    let _ = write!(
+        s,
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\"/>\n\
+         <meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; \
+         style-src 'unsafe-inline'\"/>\n\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"/>\n\
+         <title>{title}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n<main>\n"
+    );
+    header(&mut s, r, &title);
+    funnel(&mut s, r);
+    bottlenecks(&mut s, r);
+    managers(&mut s, r);
+    let _ = write!(
+        s,
+        "<section id=\"trend\">\n<h2>{}</h2>\n<p class=\"note\">{}</p>\n",
+        esc(msg::TREND),
+        esc(msg::TREND_NOTE)
+    );
+    if a.trend.is_empty() {
+        let _ = writeln!(s, "<p class=\"muted\">{}</p>", esc(msg::NO_TREND));
+    }
+    s.push_str(&charts::trend(&a.trend));
+    s.push_str("\n</section>\n");
+    auditors(&mut s, r);
+    let _ = write!(
+        s,
+        "<footer>okk {}</footer>\n</main>\n</body>\n</html>\n",
+        env!("CARGO_PKG_VERSION")
+    );
+    s
+}
+
+fn header(s: &mut String, r: &Report, title: &str) {
+    let a = r.analytics;
+    let t = &a.totals;
+    let lying: f64 = a.bottlenecks.stages.iter().map(|b| b.estimated_lying).sum();
+    let _ = write!(
+        s,
+        "<header>\n<h1>{title}</h1>\n<p class=\"muted\">{}</p>\n<div class=\"kpis\">",
+        esc(&msg::generated(r.generated, &a.window))
+    );
+    for (value, label) in [
+        (t.cards.to_string(), msg::KPI_CARDS),
+        (t.figures.reviews.to_string(), msg::KPI_REVIEWS),
+        (pct(t.figures.mismatch_rate), msg::KPI_NOT_OK),
+        (format!("~{:.0}", lying), msg::KPI_LYING),
+    ] {
+        let _ = write!(
+            s,
+            "<div class=\"kpi\"><b>{}</b><span class=\"muted\">{}</span></div>",
+            esc(&value),
+            esc(label)
+        );
+    }
+    s.push_str("</div>\n<p class=\"headline\">");
+    let sentence = crate::text::stats::worst_stage(a);
+    let lines: Vec<String> = sentence.lines().map(|l| esc(l.trim())).collect();
+    s.push_str(&lines.join("<br/>"));
+    s.push_str("</p>\n");
+    if a.returned > 0 {
+        let _ = writeln!(
+            s,
+            "<p class=\"muted\">{}</p>",
+            esc(&msg::returned(a.returned))
+        );
+    }
+    s.push_str("</header>\n");
+}
+
+fn items(items: &[FailingItem], with_stage: bool) -> String {
+    let one = |i: &FailingItem| {
+        let text = if with_stage {
+            format!("{} [{}]", i.text, i.stage)
+        } else {
+            i.text.clone()
+        };
+        esc(&msg::item(&text, i.failed))
+    };
+    items.iter().map(one).collect::<Vec<_>>().join("<br/>")
+}
+
+/// A table's head; the `text` columns are aligned left like their cells, the rest (figures)
+/// right.
+fn head(s: &mut String, columns: &[&str], text: &[usize]) {
+    s.push_str("<table>\n<thead><tr>");
+    for (i, c) in columns.iter().enumerate() {
+        let class = if text.contains(&i) {
+            " class=\"text\""
+        } else {
+            ""
+        };
+        let _ = write!(s, "<th{class}>{}</th>", esc(c));
+    }
+    s.push_str("</tr></thead>\n<tbody>\n");
+}
+
+/// The cells every stage and manager row shares, after its name.
+fn figure_cells(s: &mut String, cards: u64, flagged: u64, f: &Figures, with_stage: bool) {
+    let _ = write!(
+        s,
+        "<td>{cards}</td><td>{flagged}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td>\
+         <td>{}</td><td class=\"items\">{}</td>",
+        f.reviews,
+        esc(&pct(f.mismatch_rate)),
+        esc(&f.estimated_lying.map_or("—".into(), |n| format!("~{n:.0}"))),
+        esc(&num(f.average_score)),
+        esc(&num(f.median_idle_days)),
+        items(&f.top_failing, with_stage)
+    );
+}
+
+fn funnel(s: &mut String, r: &Report) {
+    let _ = write!(
+        s,
+        "<section id=\"funnel\">\n<h2>{}</h2>\n<p class=\"note\">{}</p>\n",
+        esc(msg::FUNNEL),
+        esc(msg::FUNNEL_NOTE)
+    );
+    s.push_str(&charts::funnel(r.rows));
+    s.push('\n');
+    head(s, &msg::STAGE_COLUMNS, &[8]);
+    for row in r.rows {
+        let _ = write!(s, "<tr><td>{}</td>", esc(&row.base.stage));
+        figure_cells(s, row.base.cards, row.base.flagged, &row.figures, false);
+        s.push_str("</tr>\n");
+    }
+    s.push_str("</tbody>\n</table>\n</section>\n");
+}
+
+fn bottleneck_rows(s: &mut String, rows: &[Bottleneck], label: impl Fn(&Bottleneck) -> String) {
+    head(s, &msg::BOTTLENECK_COLUMNS, &[1, 5]);
+    for b in rows {
+        let cause: Vec<String> = b
+            .likely_cause
+            .iter()
+            .map(|i| esc(&msg::item(&i.text, i.failed_in_mismatch)))
+            .collect();
+        let _ = writeln!(
+            s,
+            "<tr><td>{}</td><td class=\"text\">{}</td><td>~{:.0}</td><td>{}</td><td>{}</td>\
+             <td class=\"items\">{}</td></tr>",
+            b.rank,
+            esc(&label(b)),
+            b.estimated_lying,
+            b.cards,
+            esc(&msg::of(b.mismatches, b.reviews, Some(b.mismatch_rate))),
+            cause.join("<br/>")
+        );
+    }
+    s.push_str("</tbody>\n</table>\n");
+}
+
+fn pair_label(b: &Bottleneck) -> String {
+    format!(
+        "{} · {}",
+        b.stage,
+        b.manager.as_deref().unwrap_or(msg::NO_OWNER)
+    )
+}
+
+fn bottlenecks(s: &mut String, r: &Report) {
+    let b = &r.analytics.bottlenecks;
+    let _ = write!(
+        s,
+        "<section id=\"bottlenecks\">\n<h2>{}</h2>\n<p class=\"note\">{}</p>\n",
+        esc(msg::BOTTLENECKS),
+        esc(msg::BOTTLENECKS_NOTE)
+    );
+    if b.stages.is_empty() {
+        let _ = writeln!(s, "<p class=\"muted\">{}</p>", esc(msg::NO_BOTTLENECKS));
+    }
+    let shown = &b.stages[..b.stages.len().min(STAGES_SHOWN)];
+    s.push_str(&charts::bottlenecks(shown, |b| b.stage.clone()));
+    s.push('\n');
+    if !b.stages.is_empty() {
+        bottleneck_rows(s, &b.stages, |b| b.stage.clone());
+        let _ = writeln!(s, "<h3>{}</h3>", esc(msg::PAIRS));
+        bottleneck_rows(s, &b.pairs[..b.pairs.len().min(PAIRS_SHOWN)], pair_label);
+    }
+    s.push_str("</section>\n");
+}
+
+fn managers(s: &mut String, r: &Report) {
+    let _ = write!(
+        s,
+        "<section id=\"managers\">\n<h2>{}</h2>\n<p class=\"note\">{}</p>\n",
+        esc(msg::MANAGERS),
+        esc(msg::MANAGERS_NOTE)
+    );
+    head(s, &msg::MANAGER_COLUMNS, &[8]);
+    for m in &r.analytics.managers {
+        let _ = write!(
+            s,
+            "<tr><td>{}</td>",
+            esc(m.manager.as_deref().unwrap_or(msg::NO_OWNER))
+        );
+        figure_cells(s, m.group.cards, m.group.flagged, &m.group.figures, true);
+        s.push_str("</tr>\n");
+    }
+    s.push_str("</tbody>\n</table>\n</section>\n");
+}
+
+fn auditors(s: &mut String, r: &Report) {
+    let _ = write!(
+        s,
+        "<section id=\"auditors\">\n<h2>{}</h2>\n<p class=\"note\">{}</p>\n",
+        esc(msg::AUDITORS),
+        esc(msg::AUDITORS_NOTE)
+    );
+    if r.auditors.is_empty() {
+        let _ = writeln!(s, "<p class=\"muted\">{}</p>", esc(msg::NO_AUDITORS));
+    }
+    head(s, &msg::AUDITOR_COLUMNS, &[]);
+    for a in r.auditors {
+        let _ = writeln!(
+            s,
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td>\
+             <td>{}</td><td>{}</td></tr>",
+            esc(&a.auditor),
+            a.reviews,
+            esc(&num(a.cards_per_hour.map(|v| v.round()))),
+            esc(&num(a.median_seconds.map(|v| v.round()))),
+            a.decided,
+            esc(&pct(a.accepted)),
+            esc(&pct(a.overridden)),
+            esc(&pct(a.returned)),
+            esc(&pct(a.reference_agreement))
+        );
+    }
+    s.push_str("</tbody>\n</table>\n</section>\n");
+}

@@ -1,0 +1,119 @@
+//! Words of `okk report`'s page: headings, captions, column names, and what `okk report` says
+//! when done. Plain text: the report escapes all of it (and every CRM string) for HTML.
+
+use std::path::Path;
+
+use chrono::NaiveDateTime;
+
+use crate::domain::analytics::Window;
+
+pub fn title(funnel_name: &str) -> String {
+    format!("Funnel audit — {funnel_name}")
+}
+
+pub fn generated(at: NaiveDateTime, window: &Window) -> String {
+    let scope = super::stats::window(window);
+    let scope = if scope.is_empty() {
+        "all current reviews".to_string()
+    } else {
+        scope
+    };
+    format!("As of {} · {scope}", at.format("%Y-%m-%d %H:%M"))
+}
+
+pub const KPI_CARDS: &str = "cards in the funnel";
+pub const KPI_REVIEWS: &str = "reviews";
+pub const KPI_NOT_OK: &str = "of reviews not ok";
+pub const KPI_LYING: &str = "cards likely lying";
+
+pub fn returned(n: u64) -> String {
+    format!("{n} reviews the lead sent back are left out until judged again.")
+}
+
+pub const FUNNEL: &str = "The funnel";
+pub const FUNNEL_NOTE: &str = "Cards at each stage now (red: the share likely lying) and the share \
+    of the stage's reviews whose verdict is not ok (the lead's verdict where the lead overrode \
+    one).";
+pub const CARDS_NOW: &str = "Cards now";
+pub const NOT_OK: &str = "Reviews not ok";
+pub const NO_REVIEWS: &str = "no reviews";
+
+pub const BOTTLENECKS: &str = "Bottlenecks";
+pub const BOTTLENECKS_NOTE: &str = "Where cards likely lie: the share of reviews not ok times the \
+    cards there now. The likely cause is the checklist items failed most in those reviews.";
+pub const NO_BOTTLENECKS: &str = "None: no review found a card that is not as its stage says.";
+pub const PAIRS: &str = "Managers at a stage";
+
+pub const MANAGERS: &str = "Managers";
+pub const MANAGERS_NOTE: &str = "The cards' owners now. Idle days: the median days since the last \
+    activity of their open cards.";
+pub const NO_OWNER: &str = "(no owner)";
+
+pub const TREND: &str = "Trend by week";
+pub const TREND_NOTE: &str = "Reviews per ISO week (bars) and the share not ok (line).";
+pub const NO_TREND: &str = "No reviews yet.";
+
+pub const AUDITORS: &str = "Auditors";
+pub const AUDITORS_NOTE: &str = "Reviews, pace, and how the lead decided on them; reference: \
+    agreement with the lead on calibration cards.";
+pub const NO_AUDITORS: &str = "No reviews yet.";
+
+pub const STAGE_COLUMNS: [&str; 9] = [
+    "Stage",
+    "Cards",
+    "Flagged",
+    "Reviews",
+    "Not ok",
+    "Likely lying",
+    "Score",
+    "Idle days",
+    "Fails most",
+];
+pub const MANAGER_COLUMNS: [&str; 9] = [
+    "Manager",
+    "Cards",
+    "Flagged",
+    "Reviews",
+    "Not ok",
+    "Likely lying",
+    "Score",
+    "Idle days",
+    "Fails most",
+];
+pub const BOTTLENECK_COLUMNS: [&str; 6] = [
+    "#",
+    "Where",
+    "Likely lying",
+    "Cards",
+    "Not ok",
+    "Likely cause",
+];
+pub const AUDITOR_COLUMNS: [&str; 9] = [
+    "Auditor",
+    "Reviews",
+    "Per hour",
+    "Median s",
+    "Decided",
+    "Accepted",
+    "Overridden",
+    "Returned",
+    "Reference",
+];
+
+/// `3 of 10 (30%)`.
+pub fn of(part: u64, whole: u64, rate: Option<f64>) -> String {
+    format!("{part} of {whole} ({})", super::stats::pct(rate))
+}
+
+/// A failing item: `text ×n`.
+pub fn item(text: &str, n: u64) -> String {
+    format!("{text} ×{n}")
+}
+
+pub fn week_axis(reviews_max: u64) -> String {
+    format!("{reviews_max} reviews")
+}
+
+pub fn wrote(path: &Path) -> String {
+    format!("okk: wrote the report to {}", path.display())
+}

@@ -1,0 +1,313 @@
+//! Messages of `okk stats`: the stage table with its analytics, the stage that lies most and
+//! why, managers, bottlenecks, the weekly trend.
+
+use std::fmt::Write;
+
+use super::safe::line;
+use crate::domain::analytics::{Analytics, Bottleneck, FailingItem, StageRow, Window};
+use crate::domain::funnel::StageKind;
+
+/// How many bottlenecks the text lists (JSON and CSV have them all).
+const SHOWN: usize = 10;
+
+/// A share as a whole percentage, `—` for none.
+pub fn pct(v: Option<f64>) -> String {
+    v.map_or("—".into(), |v| format!("{:.0}%", v * 100.0))
+}
+
+/// A figure to at most one decimal (`9`, `9.5`), `—` for none.
+pub fn num(v: Option<f64>) -> String {
+    match v {
+        None => "—".into(),
+        Some(v) if v.fract() == 0.0 => format!("{v:.0}"),
+        Some(v) => format!("{v:.1}"),
+    }
+}
+
+/// Untrusted text on one line, at most `max` characters (then `…`).
+fn cut(s: &str, max: usize) -> String {
+    let s = line(s);
+    if s.chars().count() <= max {
+        return s.into_owned();
+    }
+    let mut out: String = s.chars().take(max.saturating_sub(1)).collect();
+    out.push('…');
+    out
+}
+
+fn width<'a>(names: impl Iterator<Item = &'a str>, min: usize) -> usize {
+    names
+        .map(|n| line(n).chars().count())
+        .max()
+        .unwrap_or(0)
+        .max(min)
+}
+
+/// `reviews from … to …` for a window; empty for all reviews.
+pub fn window(w: &Window) -> String {
+    match (w.since, w.until) {
+        (None, None) => String::new(),
+        (Some(s), None) => format!("reviews from {s}"),
+        (None, Some(u)) => format!("reviews up to {u}"),
+        (Some(s), Some(u)) => format!("reviews from {s} to {u}"),
+    }
+}
+
+pub fn since_after_until(w: &Window) -> String {
+    format!(
+        "--since {} is after --until {}: no review can fall between them",
+        w.since.map(|d| d.to_string()).unwrap_or_default(),
+        w.until.map(|d| d.to_string()).unwrap_or_default()
+    )
+}
+
+/// Items as one cell: `text (n); text (n)`, each with its stage when `with_stage`; `n` is
+/// `count` of it (fails, or fails in reviews not ok).
+pub fn items_cell(
+    items: &[FailingItem],
+    with_stage: bool,
+    count: impl Fn(&FailingItem) -> u64,
+) -> String {
+    let one = |i: &FailingItem| {
+        if with_stage {
+            format!("{} [{}] ({})", i.text, i.stage, count(i))
+        } else {
+            format!("{} ({})", i.text, count(i))
+        }
+    };
+    items.iter().map(one).collect::<Vec<_>>().join("; ")
+}
+
+/// The stage table: the per-stage counts `okk stats` always printed, then reviews, the share
+/// not ok, the mean score and the median idle days.
+pub fn stages_table(funnel_name: &str, rows: &[StageRow], a: &Analytics) -> String {
+    let w = width(rows.iter().map(|r| r.base.stage.as_str()), 5);
+    let mut s = String::new();
+    let scope = window(&a.window);
+    if scope.is_empty() {
+        let _ = writeln!(s, "{}", line(funnel_name));
+    } else {
+        let _ = writeln!(s, "{} — {scope}", line(funnel_name));
+    }
+    let _ = writeln!(
+        s,
+        "  {:<w$}  {:>7}  {:>7}  {:>8}  {:>5}  {:>7}  {:>6}  {:>5}  {:>6}",
+        "Stage", "Cards", "Flagged", "Reviewed", "Gone", "Reviews", "Not ok", "Score", "Idle d"
+    );
+    let (mut gone, mut reviewed) = (0, 0);
+    for r in rows {
+        let (b, f) = (&r.base, &r.figures);
+        let mark = match (b.known, b.kind, b.extra_control) {
+            (false, _, _) => "  ? not in the funnel",
+            (_, Some(StageKind::Won), _) => "  won",
+            (_, Some(StageKind::Lost), _) => "  lost",
+            (_, _, true) => "  extra control",
+            _ => "",
+        };
+        let _ = writeln!(
+            s,
+            "  {:<w$}  {:>7}  {:>7}  {:>8}  {:>5}  {:>7}  {:>6}  {:>5}  {:>6}{mark}",
+            line(&b.stage),
+            b.cards,
+            b.flagged,
+            b.reviewed,
+            b.gone,
+            f.reviews,
+            pct(f.mismatch_rate),
+            num(f.average_score),
+            num(f.median_idle_days),
+        );
+        gone += b.gone;
+        reviewed += b.reviewed;
+    }
+    let t = &a.totals;
+    let _ = writeln!(
+        s,
+        "  {:<w$}  {:>7}  {:>7}  {:>8}  {:>5}  {:>7}  {:>6}  {:>5}  {:>6}",
+        "Total",
+        t.cards,
+        t.flagged,
+        reviewed,
+        gone,
+        t.figures.reviews,
+        pct(t.figures.mismatch_rate),
+        num(t.figures.average_score),
+        num(t.figures.median_idle_days),
+    );
+    if a.returned > 0 {
+        let _ = writeln!(
+            s,
+            "  ({} reviews the lead sent back are left out until judged again)",
+            a.returned
+        );
+    }
+    s
+}
+
+/// The stage that lies most and why: the sentence `okk stats` ends its stage table with.
+pub fn worst_stage(a: &Analytics) -> String {
+    let Some(b) = a.worst_stage() else {
+        return if a.totals.figures.reviews == 0 {
+            "No reviews yet: once auditors judge cards, okk names the stage whose cards lie most.\n"
+                .into()
+        } else {
+            "No stage lies: every review found its card as its stage says.\n".into()
+        };
+    };
+    let mut s = format!(
+        "Lies most: «{}» — {} of {} reviews not ok ({}), so about {} of its {} cards.\n",
+        line(&b.stage),
+        b.mismatches,
+        b.reviews,
+        pct(Some(b.mismatch_rate)),
+        num(Some(b.estimated_lying.round())),
+        b.cards
+    );
+    let _ = writeln!(s, "  {}", cause(b));
+    s
+}
+
+fn cause(b: &Bottleneck) -> String {
+    if b.likely_cause.is_empty() {
+        return "Why: no checklist item was failed in those reviews.".into();
+    }
+    let items: Vec<String> = b
+        .likely_cause
+        .iter()
+        .map(|i| {
+            format!(
+                "«{}» (failed in {} of the {})",
+                line(&i.text),
+                i.failed_in_mismatch,
+                b.mismatches
+            )
+        })
+        .collect();
+    format!("Why: {}.", items.join(", "))
+}
+
+pub fn managers_table(a: &Analytics) -> String {
+    let no_owner = "(no owner)";
+    let name = |m: &Option<String>| m.clone().unwrap_or_else(|| no_owner.into());
+    let w = width(
+        a.managers
+            .iter()
+            .map(|m| m.manager.as_deref().unwrap_or(no_owner)),
+        7,
+    )
+    .min(30);
+    let mut s = String::from("Managers (the cards' owners now)\n");
+    let _ = writeln!(
+        s,
+        "  {:<w$}  {:>6}  {:>7}  {:>7}  {:>6}  {:>6}  {:>5}  {:>6}  Fails most",
+        "Manager", "Cards", "Flagged", "Reviews", "Not ok", "Lying", "Score", "Idle d"
+    );
+    for m in &a.managers {
+        let f = &m.group.figures;
+        let fails = f.top_failing.first().map_or(String::new(), |i| {
+            format!("«{}» ×{}", cut(&i.text, 40), i.failed)
+        });
+        let _ = writeln!(
+            s,
+            "  {:<w$}  {:>6}  {:>7}  {:>7}  {:>6}  {:>6}  {:>5}  {:>6}  {fails}",
+            cut(&name(&m.manager), w),
+            m.group.cards,
+            m.group.flagged,
+            f.reviews,
+            pct(f.mismatch_rate),
+            f.estimated_lying
+                .map_or("—".into(), |n| format!("~{}", num(Some(n.round())))),
+            num(f.average_score),
+            num(f.median_idle_days),
+        );
+    }
+    s
+}
+
+pub fn bottlenecks_table(a: &Analytics) -> String {
+    let mut s = String::from("Bottlenecks: where cards likely lie (share not ok × cards there)\n");
+    let b = &a.bottlenecks;
+    if b.stages.is_empty() {
+        s.push_str("  none: no review found a card that is not as its stage says\n");
+        return s;
+    }
+    list(&mut s, &b.stages, "Stage");
+    s.push('\n');
+    list(&mut s, &b.pairs, "Stage · manager");
+    s
+}
+
+fn list(s: &mut String, rows: &[Bottleneck], what: &str) {
+    let label = |b: &Bottleneck| match &b.manager {
+        Some(m) => format!("{} · {}", cut(&b.stage, 30), cut(m, 30)),
+        None => cut(&b.stage, 30),
+    };
+    let w = rows
+        .iter()
+        .take(SHOWN)
+        .map(|b| label(b).chars().count())
+        .max()
+        .unwrap_or(0)
+        .max(what.chars().count());
+    let _ = writeln!(
+        s,
+        "  {:>2}  {:<w$}  {:>6}  {:>6}  {:>12}  Likely cause",
+        "#", what, "Lying", "Cards", "Not ok"
+    );
+    for b in rows.iter().take(SHOWN) {
+        let causes: Vec<String> = b
+            .likely_cause
+            .iter()
+            .map(|i| format!("«{}» ×{}", cut(&i.text, 40), i.failed_in_mismatch))
+            .collect();
+        let _ = writeln!(
+            s,
+            "  {:>2}  {:<w$}  {:>6}  {:>6}  {:>12}  {}",
+            b.rank,
+            label(b),
+            format!("~{}", num(Some(b.estimated_lying.round()))),
+            b.cards,
+            format!(
+                "{}/{} {:>4}",
+                b.mismatches,
+                b.reviews,
+                pct(Some(b.mismatch_rate))
+            ),
+            causes.join(", ")
+        );
+    }
+    if rows.len() > SHOWN {
+        let _ = writeln!(
+            s,
+            "  … and {} more (okk stats --table bottlenecks --csv)",
+            rows.len() - SHOWN
+        );
+    }
+}
+
+pub fn trend_table(a: &Analytics) -> String {
+    let mut s = String::from("Trend by ISO week\n");
+    if a.trend.is_empty() {
+        s.push_str("  no reviews yet\n");
+        return s;
+    }
+    let _ = writeln!(
+        s,
+        "  {:<8}  {:<10}  {:>7}  {:>6}",
+        "Week", "From", "Reviews", "Not ok"
+    );
+    for w in &a.trend {
+        let bar = w
+            .mismatch_rate
+            .map_or(String::new(), |r| "█".repeat((r * 20.0).round() as usize));
+        let _ = writeln!(
+            s,
+            "  {:<8}  {:<10}  {:>7}  {:>6}  {bar}",
+            w.week,
+            w.starts,
+            w.reviews,
+            pct(w.mismatch_rate)
+        );
+    }
+    s
+}

@@ -1,0 +1,779 @@
+//! `okk stats` analytics and `okk report` on a nine-card fixture whose every figure is worked
+//! out by hand below: per stage, per manager, the bottlenecks, the weekly trend, `--since` and
+//! `--until`, CSV that Python reads back, and a report page that parses and escapes CRM text.
+//!
+//! The fixture (tests/fixtures/analytics/): the clock stands at 2026-11-20 12:00; the funnel's
+//! only rule is `required = ["amount"]`, so the flagged cards are those without a budget at the
+//! open stages (a2, a4, b2). Idle days count from «Дата редактирования».
+//!
+//! | card | stage (now = at review)  | owner            | budget | edited | idle |
+//! |------|--------------------------|------------------|--------|--------|------|
+//! | a1   | Квалификация (Q)         | Смирнова Ольга   | yes    | 10.11  | 10   |
+//! | a2   | Q                        | Смирнова Ольга   | — flag | 18.11  | 2    |
+//! | a3   | Q                        | Васильев Игорь   | yes    | 14.11  | 6    |
+//! | a4   | Q                        | Васильев Игорь   | — flag | 20.11  | 0    |
+//! | b1   | Встреча проведена (M)    | Смирнова Ольга   | yes    | 01.11  | 19   |
+//! | b2   | M                        | <script>…        | — flag | 15.11  | 5    |
+//! | b3   | M                        | Васильев Игорь   | yes    | 19.11  | 1    |
+//! | c1   | Успешно реализовано (won)| Смирнова Ольга   | yes    | closed | —    |
+//! | d1   | <b>Переговоры</b> (unknown) | Васильев Игорь | yes   | 12.11  | 8    |
+//!
+//! Reviews (anna unless named; Q items need, next_step (critical); M items result (critical),
+//! objects):
+//!
+//! | id  | card | day   | week | verdict     | answers                    | score | lead            |
+//! |-----|------|-------|------|-------------|----------------------------|-------|-----------------|
+//! | R1  | a1   | 11-03 | W45  | ok          | need ✓ next_step ✓         | 100   |                 |
+//! | R2  | a2   | 11-10 | W46  | stale       | need ✗ next_step ✓         | 50    |                 |
+//! | R3' | a3   | 11-09 | W46  | ok          |                            | 100   | superseded by R3|
+//! | R3  | a3   | 11-11 | W46  | wrong_stage | need ✗ next_step ✗         | 0     |                 |
+//! | R4  | a4   | 11-17 | W47  | ok          | need ✓ next_step n/a       | 100   | override → dead |
+//! | R5  | b1   | 11-04 | W45  | stale       | result ✗ objects ✗         | 0     |                 |
+//! | R6  | b2   | 11-18 | W47  | ok          | result ✓ objects ✗         | 50    | override → stale, withdrawn |
+//! | R7  | b3   | 11-18 | W47  | dead        | result ✓ objects ✓         | 100   | returned: left out |
+//! | R8  | c1   | 11-19 | W47  | ok          |                            | —     |                 |
+//! | R9  | d1   | 11-12 | W46  | unclear     |                            | —     |                 |
+//! | R10 | a1   | 11-19 | W47  | wrong_stage | need ✓ next_step ✗ (boris) | 0     |                 |
+//! | R11 | b1   | 11-12 | W46  | ok (boris)  |                            | 100   | withdrawn review|
+
+mod common;
+
+use std::path::Path;
+
+use common::{Desk, path_arg, python_csv, repo};
+use serde_json::{Value as Json, json};
+
+const CLOCK: &str = "2026-11-20 12:00:00";
+const Q: &str = "Квалификация";
+const M: &str = "Встреча проведена";
+const WON: &str = "Успешно реализовано";
+const UNKNOWN: &str = "<b>Переговоры</b>";
+const OLGA: &str = "Смирнова Ольга";
+const IGOR: &str = "Васильев Игорь";
+const SCRIPT: &str = "<script>alert(1)</script>";
+
+fn funnel() -> String {
+    path_arg(&repo().join("tests/fixtures/analytics/funnel.toml"))
+}
+
+/// `okk --db DB --funnel <the fixture's> ARGS`, which must succeed; its stdout.
+fn okk(desk: &Desk, args: &[&str]) -> String {
+    let out = desk
+        .okk_bare()
+        .arg("--db")
+        .arg(&desk.db)
+        .args(["--funnel", &funnel()])
+        .args(args)
+        .output()
+        .expect("run okk");
+    assert!(
+        out.status.success(),
+        "okk {args:?} failed:\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).expect("UTF-8 stdout")
+}
+
+fn stats(desk: &Desk, args: &[&str]) -> Json {
+    let mut all = vec!["stats", "--json"];
+    all.extend(args);
+    serde_json::from_str(&okk(desk, &all)).expect("stats --json prints JSON")
+}
+
+/// Saves a review as the reviewer does, with the score given (the fixture's own funnel scores
+/// it; the tests only need the number). The review's id.
+fn review(
+    desk: &Desk,
+    card: &str,
+    auditor: &str,
+    day: &str,
+    verdict: &str,
+    answers: &[(&str, &str)],
+    score: Option<f64>,
+) -> String {
+    use okk::domain::review::{Review, ReviewDraft, Verdict};
+    use okk::domain::score::Answer;
+    use okk::store::reviews::{ReviewedCard, Stamp};
+    let card: ReviewedCard = desk
+        .conn()
+        .query_row(
+            "SELECT id, source, external_id, stage, content_hash FROM cards
+             WHERE external_id = ?1",
+            [card],
+            |r| {
+                Ok(ReviewedCard {
+                    card_id: r.get(0)?,
+                    source: r.get(1)?,
+                    external_id: r.get(2)?,
+                    stage: r.get(3)?,
+                    hash: r.get(4)?,
+                })
+            },
+        )
+        .unwrap();
+    let answers = answers
+        .iter()
+        .map(|(id, a)| {
+            let a = match *a {
+                "pass" => Answer::Pass,
+                "fail" => Answer::Fail,
+                _ => Answer::Na,
+            };
+            (id.to_string(), a)
+        })
+        .collect();
+    let review = Review {
+        verdict: Verdict::from_name(verdict).unwrap(),
+        draft: ReviewDraft {
+            answers,
+            ..ReviewDraft::default()
+        },
+        score,
+        seconds_spent: 30.0,
+    };
+    let now =
+        chrono::NaiveDateTime::parse_from_str(&format!("{day} 15:00:00"), "%Y-%m-%d %H:%M:%S")
+            .unwrap();
+    let mut store = okk::store::Store::open(&desk.db).unwrap();
+    store
+        .save_review(
+            &card,
+            &review,
+            &Stamp {
+                auditor,
+                funnel_fingerprint: "test",
+                now,
+            },
+        )
+        .unwrap()
+}
+
+/// The fixture, reviewed as the table at the top says.
+fn fixture() -> Desk {
+    let desk = Desk::new();
+    okk(
+        &desk,
+        &[
+            "import",
+            &path_arg(&repo().join("tests/fixtures/analytics/deals.csv")),
+        ],
+    );
+    desk.conn()
+        .execute(
+            "INSERT INTO meta (key, value) VALUES ('clock', ?1)",
+            [CLOCK],
+        )
+        .unwrap();
+    let (p, f, na) = ("pass", "fail", "na");
+    review(
+        &desk,
+        "a1",
+        "anna",
+        "2026-11-03",
+        "ok",
+        &[("need", p), ("next_step", p)],
+        Some(100.0),
+    );
+    review(
+        &desk,
+        "a2",
+        "anna",
+        "2026-11-10",
+        "stale",
+        &[("need", f), ("next_step", p)],
+        Some(50.0),
+    );
+    review(&desk, "a3", "anna", "2026-11-09", "ok", &[], Some(100.0));
+    review(
+        &desk,
+        "a3",
+        "anna",
+        "2026-11-11",
+        "wrong_stage",
+        &[("need", f), ("next_step", f)],
+        Some(0.0),
+    );
+    let r4 = review(
+        &desk,
+        "a4",
+        "anna",
+        "2026-11-17",
+        "ok",
+        &[("need", p), ("next_step", na)],
+        Some(100.0),
+    );
+    review(
+        &desk,
+        "b1",
+        "anna",
+        "2026-11-04",
+        "stale",
+        &[("result", f), ("objects", f)],
+        Some(0.0),
+    );
+    let r6 = review(
+        &desk,
+        "b2",
+        "anna",
+        "2026-11-18",
+        "ok",
+        &[("result", p), ("objects", f)],
+        Some(50.0),
+    );
+    let r7 = review(
+        &desk,
+        "b3",
+        "anna",
+        "2026-11-18",
+        "dead",
+        &[("result", p), ("objects", p)],
+        Some(100.0),
+    );
+    review(&desk, "c1", "anna", "2026-11-19", "ok", &[], None);
+    review(&desk, "d1", "anna", "2026-11-12", "unclear", &[], None);
+    review(
+        &desk,
+        "a1",
+        "boris",
+        "2026-11-19",
+        "wrong_stage",
+        &[("need", p), ("next_step", f)],
+        Some(0.0),
+    );
+    let r11 = review(&desk, "b1", "boris", "2026-11-12", "ok", &[], Some(100.0));
+    desk.decide(
+        &r4,
+        "olga",
+        "override",
+        (Some("dead"), None, None),
+        "2026-11-18 10:00:00",
+    );
+    desk.decide(
+        &r6,
+        "olga",
+        "override",
+        (Some("stale"), None, None),
+        "2026-11-19 10:00:00",
+    );
+    desk.conn()
+        .execute(
+            "UPDATE lead_decisions SET withdrawn_at = '2026-11-19 11:00:00' WHERE review_id = ?1",
+            [&r6],
+        )
+        .unwrap();
+    desk.decide(
+        &r7,
+        "olga",
+        "return",
+        (None, None, None),
+        "2026-11-19 10:00:00",
+    );
+    okk::store::Store::open(&desk.db)
+        .unwrap()
+        .withdraw_review(
+            &r11,
+            chrono::NaiveDateTime::parse_from_str("2026-11-13 09:00:00", "%Y-%m-%d %H:%M:%S")
+                .unwrap(),
+        )
+        .unwrap();
+    desk
+}
+
+fn row<'a>(rows: &'a Json, key: &str, name: &str) -> &'a Json {
+    rows.as_array()
+        .expect("an array")
+        .iter()
+        .find(|r| r[key] == name)
+        .unwrap_or_else(|| panic!("no {key} «{name}» in {rows:#}"))
+}
+
+fn ids(items: &Json) -> Vec<&str> {
+    items
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["id"].as_str().unwrap())
+        .collect()
+}
+
+#[test]
+fn stage_figures_match_the_hand_count() {
+    let desk = fixture();
+    let s = stats(&desk, &[]);
+    // Counted: R1–R6, R8–R10 (9). R7 was sent back; R3' was superseded, R11 withdrawn.
+    assert_eq!(s["returned"], 1);
+
+    // Q: R1 ok, R2 stale, R3 wrong_stage, R4 dead (the lead's override), R10 wrong_stage.
+    // 4 of 5 not ok = 0.8; × 4 cards = 3.2 likely lying. Scores 100, 50, 0, 100, 0 → 50.
+    // Flagged a2, a4: 2 of 4. Idle 0, 2, 6, 10 → median (2 + 6) / 2 = 4.
+    // need: judged 5 (R1 R2 R3 R4 R10), failed 2 (R2 R3), both not ok; next_step: judged 4
+    // (R4 said n/a), failed 2 (R3 R10), both not ok. Equal counts: by id.
+    let q = row(&s["stages"], "stage", Q);
+    assert_eq!(q["cards"], 4);
+    assert_eq!(q["flagged"], 2);
+    assert_eq!(q["flagged_share"], 0.5);
+    assert_eq!(q["reviews"], 5);
+    assert_eq!(
+        q["review_verdicts"],
+        json!({"ok": 1, "wrong_stage": 2, "stale": 1, "dead": 1, "unclear": 0})
+    );
+    assert_eq!(q["mismatches"], 4);
+    assert_eq!(q["mismatch_rate"], 0.8);
+    assert_eq!(q["estimated_lying"], 3.2);
+    assert_eq!(q["average_score"], 50.0);
+    assert_eq!(q["open_cards"], 4);
+    assert_eq!(q["median_idle_days"], 4.0);
+    assert_eq!(ids(&q["top_failing"]), ["need", "next_step"]);
+    let need = &q["top_failing"][0];
+    assert_eq!(need["text"], "Запрос клиента выяснен");
+    assert_eq!(
+        (need["failed"].as_u64(), need["judged"].as_u64()),
+        (Some(2), Some(5))
+    );
+    assert_eq!(need["fail_rate"], 0.4);
+    assert_eq!(q["top_failing"][1]["critical"], true);
+    assert_eq!(q["top_failing"][1]["judged"], 4);
+    // The counts `okk stats` always had stay: cards there now by their latest raw verdict
+    // (a1: boris's R10, a4: anna's ok — the lead's override is not in these).
+    assert_eq!(q["reviewed"], 4);
+    assert_eq!(q["verdicts"]["ok"], 1);
+
+    // M: R5 stale, R6 ok (its override withdrawn); R7 left out. 1 of 2 → 0.5 × 3 = 1.5.
+    // Scores 0, 50 → 25. Flagged b2: 1 of 3. Idle 1, 5, 19 → 5. objects failed 2 (R5 R6),
+    // result 1 (R5).
+    let m = row(&s["stages"], "stage", M);
+    assert_eq!(
+        (m["reviews"].as_u64(), m["mismatches"].as_u64()),
+        (Some(2), Some(1))
+    );
+    assert_eq!(m["mismatch_rate"], 0.5);
+    assert_eq!(m["estimated_lying"], 1.5);
+    assert_eq!(m["average_score"], 25.0);
+    assert_eq!(m["flagged_share"], 0.3333);
+    assert_eq!(m["median_idle_days"], 5.0);
+    assert_eq!(ids(&m["top_failing"]), ["objects", "result"]);
+
+    // Won: R8 ok; no score; a won card is never idle.
+    let won = row(&s["stages"], "stage", WON);
+    assert_eq!(
+        (won["reviews"].as_u64(), won["mismatch_rate"].as_f64()),
+        (Some(1), Some(0.0))
+    );
+    assert_eq!(won["average_score"], Json::Null);
+    assert_eq!(
+        (won["open_cards"].as_u64(), &won["median_idle_days"]),
+        (Some(0), &Json::Null)
+    );
+
+    // The unknown stage: R9 unclear, 1 of 1 × 1 card; idle 8.
+    let unknown = row(&s["stages"], "stage", UNKNOWN);
+    assert_eq!(unknown["known"], false);
+    assert_eq!(unknown["mismatch_rate"], 1.0);
+    assert_eq!(unknown["median_idle_days"], 8.0);
+
+    // Everything: 9 cards, 3 flagged, 6 of 9 not ok; scores 100 50 0 100 0 50 0 → 300 / 7.
+    // Idle 0 1 2 5 6 8 10 19 → (5 + 6) / 2.
+    let t = &s["totals"];
+    assert_eq!(
+        (t["cards"].as_u64(), t["flagged"].as_u64()),
+        (Some(9), Some(3))
+    );
+    assert_eq!(
+        (t["reviews"].as_u64(), t["mismatches"].as_u64()),
+        (Some(9), Some(6))
+    );
+    assert_eq!(t["mismatch_rate"], 0.6667);
+    assert_eq!(t["average_score"], 42.9);
+    assert_eq!(t["median_idle_days"], 5.5);
+}
+
+#[test]
+fn managers_and_bottlenecks_match_the_hand_count() {
+    let desk = fixture();
+    let s = stats(&desk, &[]);
+
+    // Игорь: a3 a4 b3 d1; R3 wrong, R4 dead, R9 unclear (R7 left out): 3 of 3 → 1.0 × 4 = 4.
+    // Scores 0, 100 → 50. Idle 0 1 6 8 → 3.5. Flagged a4.
+    // Ольга: a1 a2 b1 c1; R1 ok, R2 stale, R5 stale, R8 ok, R10 wrong: 3 of 5 → 0.6 × 4 = 2.4.
+    // Scores 100 50 0 0 → 37.5. Idle a1 10, a2 2, b1 19 (c1 won) → 10. Each of need,
+    // next_step (Q) and objects, result (M) failed once: the first three by stage, then id.
+    // <script>: b2; R6 ok → 0 × 1 = 0.
+    let managers = &s["managers"];
+    let order: Vec<&str> = managers
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["manager"].as_str().unwrap())
+        .collect();
+    assert_eq!(order, [IGOR, OLGA, SCRIPT]);
+    let igor = row(managers, "manager", IGOR);
+    assert_eq!(
+        (igor["cards"].as_u64(), igor["flagged"].as_u64()),
+        (Some(4), Some(1))
+    );
+    assert_eq!(igor["mismatch_rate"], 1.0);
+    assert_eq!(igor["estimated_lying"], 4.0);
+    assert_eq!(igor["average_score"], 50.0);
+    assert_eq!(igor["median_idle_days"], 3.5);
+    let olga = row(managers, "manager", OLGA);
+    assert_eq!(olga["reviews"], 5);
+    assert_eq!(olga["mismatch_rate"], 0.6);
+    assert_eq!(olga["estimated_lying"], 2.4);
+    assert_eq!(olga["average_score"], 37.5);
+    assert_eq!(olga["median_idle_days"], 10.0);
+    assert_eq!(ids(&olga["top_failing"]), ["need", "next_step", "objects"]);
+    assert_eq!(olga["top_failing"][2]["stage"], M);
+    assert_eq!(row(managers, "manager", SCRIPT)["estimated_lying"], 0.0);
+
+    // Stages: Q 3.2, M 1.5, the unknown one 1.0; won 0 is no bottleneck.
+    let stages = &s["bottlenecks"]["stages"];
+    let order: Vec<(u64, &str, f64)> = stages
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|b| {
+            (
+                b["rank"].as_u64().unwrap(),
+                b["stage"].as_str().unwrap(),
+                b["estimated_lying"].as_f64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(order, [(1, Q, 3.2), (2, M, 1.5), (3, UNKNOWN, 1.0)]);
+    // Q's likely cause: need failed in 2 of its 4 mismatches (R2 R3), next_step in 2 (R3 R10).
+    assert_eq!(ids(&stages[0]["likely_cause"]), ["need", "next_step"]);
+    assert_eq!(stages[0]["likely_cause"][0]["failed_in_mismatch"], 2);
+    // M: R5 failed both; R6 (ok) failed objects but is no mismatch.
+    assert_eq!(ids(&stages[1]["likely_cause"]), ["objects", "result"]);
+    assert_eq!(stages[1]["likely_cause"][0]["failed_in_mismatch"], 1);
+
+    // Pairs: (Q, Игорь) 2 of 2 × 2 = 2; (Q, Ольга) 2 of 3 × 2 = 1.33; (M, Ольга) 1 × 1 and
+    // (unknown, Игорь) 1 × 1 tie at 1 with one mismatch each: funnel order. (M, Игорь) has no
+    // review counted; the rest found nothing.
+    let pairs: Vec<(&str, &str, f64)> = s["bottlenecks"]["pairs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|b| {
+            (
+                b["stage"].as_str().unwrap(),
+                b["manager"].as_str().unwrap(),
+                b["estimated_lying"].as_f64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        pairs,
+        [
+            (Q, IGOR, 2.0),
+            (Q, OLGA, 1.3),
+            (M, OLGA, 1.0),
+            (UNKNOWN, IGOR, 1.0)
+        ]
+    );
+
+    // The text names the stage that lies most, and why.
+    let text = okk(&desk, &["stats"]);
+    assert!(
+        text.contains(
+            "Lies most: «Квалификация» — 4 of 5 reviews not ok (80%), so about 3 of its 4 cards."
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains(
+            "Why: «Запрос клиента выяснен» (failed in 2 of the 4), «Следующий шаг назначен» \
+             (failed in 2 of the 4)."
+        ),
+        "{text}"
+    );
+    for heading in [
+        "  Stage ",
+        "  Total ",
+        "Managers",
+        "Bottlenecks",
+        "Trend by ISO week",
+    ] {
+        assert!(text.contains(heading), "«{heading}» missing:\n{text}");
+    }
+}
+
+#[test]
+fn the_weekly_trend_counts_reviews_by_iso_week() {
+    let desk = fixture();
+    let s = stats(&desk, &["--table", "trend"]);
+    // W45 (from Mon 11-02): R1 ok, R5 stale. W46: R2, R3, R9, all not ok (R3' superseded,
+    // R11 withdrawn). W47: R4 dead, R6 ok, R8 ok, R10 wrong (R7 left out).
+    assert_eq!(
+        s["trend"],
+        json!([
+            {"week": "2026-W45", "starts": "2026-11-02", "reviews": 2, "mismatches": 1, "mismatch_rate": 0.5},
+            {"week": "2026-W46", "starts": "2026-11-09", "reviews": 3, "mismatches": 3, "mismatch_rate": 1.0},
+            {"week": "2026-W47", "starts": "2026-11-16", "reviews": 4, "mismatches": 2, "mismatch_rate": 0.5},
+        ])
+    );
+    assert!(
+        s.get("stages").is_none(),
+        "--table trend prints the trend only"
+    );
+}
+
+#[test]
+fn since_and_until_select_reviews_by_day_both_ends_included() {
+    let desk = fixture();
+    // 11-10 … 11-12: R2 (11-10, 15:00), R3 (11-11), R9 (11-12).
+    let s = stats(&desk, &["--since", "2026-11-10", "--until", "2026-11-12"]);
+    assert_eq!(
+        s["window"],
+        json!({"since": "2026-11-10", "until": "2026-11-12"})
+    );
+    let q = row(&s["stages"], "stage", Q);
+    // R2 stale, R3 wrong_stage: 2 of 2 × 4 cards. Cards, flags and idle days stay as now.
+    assert_eq!(
+        (q["reviews"].as_u64(), q["mismatch_rate"].as_f64()),
+        (Some(2), Some(1.0))
+    );
+    assert_eq!(q["estimated_lying"], 4.0);
+    assert_eq!(
+        (q["cards"].as_u64(), q["median_idle_days"].as_f64()),
+        (Some(4), Some(4.0))
+    );
+    // The old per-stage counts follow the window too: a2 and a3 have a verdict in it.
+    assert_eq!(q["reviewed"], 2);
+    assert_eq!(s["totals"]["reviews"], 3);
+    assert_eq!(s["trend"].as_array().unwrap().len(), 1);
+    assert_eq!(s["trend"][0]["week"], "2026-W46");
+
+    let after = stats(&desk, &["--since", "2026-11-11"]);
+    // R3, R9, R4, R6, R8, R10 (R7 still left out).
+    assert_eq!(after["totals"]["reviews"], 6);
+    let before = stats(&desk, &["--until", "2026-11-10"]);
+    // R1, R5, R2.
+    assert_eq!(before["totals"]["reviews"], 3);
+
+    let out = desk
+        .okk_bare()
+        .arg("--db")
+        .arg(&desk.db)
+        .args(["--funnel", &funnel()])
+        .args(["stats", "--since", "2026-11-12", "--until", "2026-11-10"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("is after --until"));
+}
+
+/// `okk stats --csv --table NAME`, read back by Python's csv.
+fn csv_table(desk: &Desk, table: &str) -> Vec<Vec<String>> {
+    let text = okk(desk, &["stats", "--csv", "--table", table]);
+    let path = desk.file(&format!("{table}.csv"));
+    std::fs::write(&path, text).unwrap();
+    python_csv(&path, ',')
+}
+
+fn column(rows: &[Vec<String>], name: &str) -> usize {
+    rows[0]
+        .iter()
+        .position(|h| h == name)
+        .unwrap_or_else(|| panic!("no column {name} in {:?}", rows[0]))
+}
+
+#[test]
+fn every_table_as_csv_reads_back_in_python() {
+    let desk = fixture();
+    let stages = csv_table(&desk, "stages");
+    let q = stages.iter().find(|r| r[0] == Q).unwrap();
+    assert_eq!(q[column(&stages, "mismatch_rate")], "0.8");
+    assert_eq!(q[column(&stages, "estimated_lying")], "3.2");
+    assert_eq!(q[column(&stages, "median_idle_days")], "4");
+    assert_eq!(
+        q[column(&stages, "top_failing_items")],
+        "Запрос клиента выяснен (2); Следующий шаг назначен (2)"
+    );
+    assert_eq!(q[column(&stages, "top_failing_ids")], "need, next_step");
+    assert!(stages.iter().any(|r| r[0] == UNKNOWN), "{stages:?}");
+    assert_eq!(stages.len(), 1 + 4);
+
+    let managers = csv_table(&desk, "managers");
+    assert_eq!(managers[0][..3], ["manager", "cards", "flagged"]);
+    let names: Vec<&str> = managers[1..].iter().map(|r| r[0].as_str()).collect();
+    assert_eq!(names, [IGOR, OLGA, SCRIPT]);
+    assert_eq!(managers[2][column(&managers, "estimated_lying")], "2.4");
+
+    let bottlenecks = csv_table(&desk, "bottlenecks");
+    let levels: Vec<(&str, &str)> = bottlenecks[1..]
+        .iter()
+        .map(|r| (r[0].as_str(), r[2].as_str()))
+        .collect();
+    assert_eq!(
+        levels,
+        [
+            ("stage", Q),
+            ("stage", M),
+            ("stage", UNKNOWN),
+            ("manager", Q),
+            ("manager", Q),
+            ("manager", M),
+            ("manager", UNKNOWN)
+        ]
+    );
+    assert_eq!(bottlenecks[4][3], IGOR);
+
+    let trend = csv_table(&desk, "trend");
+    assert_eq!(
+        trend,
+        [
+            vec!["week", "starts", "reviews", "mismatches", "mismatch_rate"],
+            vec!["2026-W45", "2026-11-02", "2", "1", "0.5"],
+            vec!["2026-W46", "2026-11-09", "3", "3", "1"],
+            vec!["2026-W47", "2026-11-16", "4", "2", "0.5"],
+        ]
+    );
+
+    let auditors = okk(&desk, &["stats", "--auditors", "--csv"]);
+    let path = desk.file("auditors.csv");
+    std::fs::write(&path, auditors).unwrap();
+    let auditors = python_csv(&path, ',');
+    assert_eq!(auditors[0][0], "auditor");
+    // Every review anna made and did not withdraw, superseded R3' too: R1–R9 and R3'.
+    assert_eq!(auditors[1][..2], ["anna", "10"]);
+}
+
+#[test]
+fn a_csv_cell_a_spreadsheet_would_run_is_defused() {
+    let desk = fixture();
+    desk.conn()
+        .execute(
+            "UPDATE cards SET owner = '=HYPERLINK(\"x\")' WHERE external_id = 'b2'",
+            [],
+        )
+        .unwrap();
+    let managers = csv_table(&desk, "managers");
+    assert!(
+        managers.iter().any(|r| r[0] == "'=HYPERLINK(\"x\")"),
+        "{managers:?}"
+    );
+}
+
+/// Writes the report; its text.
+fn report(desk: &Desk) -> String {
+    let out = desk.file("report.html");
+    let said = okk(desk, &["report", "--out", &out]);
+    assert!(said.contains("report.html"), "{said}");
+    std::fs::read_to_string(&out).unwrap()
+}
+
+/// The page parsed as XML by Python (the page is well-formed XHTML-compatible markup): per
+/// section id, its h2 text, how many svg charts and table rows it holds.
+fn sections(path: &Path) -> Json {
+    let script = r#"
+import json, sys
+import xml.etree.ElementTree as ET
+root = ET.parse(sys.argv[1]).getroot()
+SVG = '{http://www.w3.org/2000/svg}svg'
+out = {}
+for s in root.iter('section'):
+    out[s.get('id')] = {
+        'h2': ''.join(s.find('h2').itertext()),
+        'svg': len(list(s.iter(SVG))),
+        'rows': len(list(s.iter('tr'))),
+    }
+out['_title'] = root.find('head/title').text
+out['_charset'] = root.find('head/meta').get('charset')
+out['_scripts'] = len(list(root.iter('script')))
+print(json.dumps(out))
+"#;
+    let out = std::process::Command::new("python3")
+        .args(["-c", script])
+        .arg(path)
+        .output()
+        .expect("python3 runs");
+    assert!(
+        out.status.success(),
+        "the report is not well-formed:\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+#[test]
+fn the_report_has_every_section_parses_and_escapes_crm_text() {
+    let desk = fixture();
+    let html = report(&desk);
+    let parsed = sections(&desk.dir.path().join("report.html"));
+    assert_eq!(parsed["_charset"], "utf-8");
+    assert_eq!(parsed["_title"], "Funnel audit — Тестовая воронка");
+    assert_eq!(parsed["_scripts"], 0);
+    for (id, h2, charts) in [
+        ("funnel", "The funnel", 1),
+        ("bottlenecks", "Bottlenecks", 1),
+        ("managers", "Managers", 0),
+        ("trend", "Trend by week", 1),
+        ("auditors", "Auditors", 0),
+    ] {
+        let s = &parsed[id];
+        assert_eq!(s["h2"], h2, "section {id}: {parsed:#}");
+        assert_eq!(s["svg"], charts, "section {id}: {parsed:#}");
+    }
+    // Header rows plus: 4 stages; 3 stage and 4 pair bottlenecks; 3 managers; 2 auditors.
+    assert_eq!(parsed["funnel"]["rows"], 1 + 4);
+    assert_eq!(parsed["bottlenecks"]["rows"], 2 + 3 + 4);
+    assert_eq!(parsed["managers"]["rows"], 1 + 3);
+    assert_eq!(parsed["auditors"]["rows"], 1 + 2);
+
+    // CRM text reads as text: the owner and the stage name are escaped wherever they appear.
+    assert!(
+        !html.contains("<script"),
+        "raw markup from the CRM in the page"
+    );
+    assert!(
+        !html.contains("<b>Переговоры"),
+        "raw markup from the CRM in the page"
+    );
+    assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
+    assert!(html.contains("&lt;b&gt;Переговоры&lt;/b&gt;"));
+    // Nothing to fetch: no URL in the page but the SVG namespace.
+    let urls = html.matches("http").count();
+    assert_eq!(
+        urls,
+        html.matches("http://www.w3.org/2000/svg").count() + 1,
+        "only the CSP's http-equiv"
+    );
+    assert!(html.contains("Lies most: «Квалификация»"));
+}
+
+#[test]
+fn the_report_keeps_an_existing_file_unless_forced() {
+    let desk = fixture();
+    let out = desk.file("report.html");
+    std::fs::write(&out, "mine").unwrap();
+    let res = desk
+        .okk_bare()
+        .arg("--db")
+        .arg(&desk.db)
+        .args(["--funnel", &funnel(), "report", "--out", &out])
+        .output()
+        .unwrap();
+    assert_eq!(res.status.code(), Some(1));
+    assert_eq!(std::fs::read_to_string(&out).unwrap(), "mine");
+    okk(&desk, &["report", "--out", &out, "--force"]);
+    assert!(
+        std::fs::read_to_string(&out)
+            .unwrap()
+            .starts_with("<!DOCTYPE html>")
+    );
+}
+
+#[test]
+fn an_empty_store_reports_no_reviews_yet() {
+    let desk = Desk::new();
+    let s = stats(&desk, &[]);
+    assert_eq!(s["totals"]["reviews"], 0);
+    assert!(s["bottlenecks"]["stages"].as_array().unwrap().is_empty());
+    assert!(s["trend"].as_array().unwrap().is_empty());
+    let text = okk(&desk, &["stats"]);
+    assert!(text.contains("No reviews yet"), "{text}");
+    let html = report(&desk);
+    assert!(html.contains("<section id=\"trend\">"));
+    sections(&desk.dir.path().join("report.html"));
+}
