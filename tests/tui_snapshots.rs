@@ -397,3 +397,11 @@ fn empty_queue() {
     assert_eq!(d.state.queue.as_ref().map(|q| q.items.len()), Some(0));
     d.snap("queue_empty");
 }
+
+#[test]
+fn stats_screen_after_some_verdicts() {
+    let mut d = demo();
+    d.press(&["enter", "enter", "a", "s", "d", "i", "q", "q", "4"]);
+    assert_eq!(d.state.screen, Screen::Stats);
+    d.snap("stats");
+}

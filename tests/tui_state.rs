@@ -644,6 +644,7 @@ mod random_keys {
         "pgdn",
         "pgup",
         "tab",
+        "4",
     ];
 
     fn invariants(s: &Session) {
@@ -663,6 +664,7 @@ mod random_keys {
             Screen::Reviews | Screen::Decide => {
                 panic!("the reviewer never opens the lead's screens")
             }
+            Screen::Stats => assert!(st.stats.is_some()),
         }
         s.assert_counts_true();
     }
@@ -743,4 +745,33 @@ fn esc_and_a_key_arriving_together_count_as_both() {
     assert!(s.state.popup.is_none(), "esc closed the comment box");
     assert_ne!(s.card_id(), first, "and `a` judged the card");
     assert_eq!(s.reviews()[0].4, "перезвонить");
+}
+
+#[test]
+fn four_opens_where_the_funnel_leaks_and_enter_opens_a_bottlenecks_cards() {
+    let mut s = session();
+    s.stage(MET)
+        .keys("a s d i x")
+        .text("догов")
+        .keys("enter q 4");
+    assert_eq!(s.state.screen, Screen::Stats);
+    let (f, _) = s.state.stats.clone().unwrap();
+    let list = okk::tui::update::bottleneck_list(&f);
+    assert_eq!(list[0].0, MET, "the stage that lies most comes first");
+    let pair = list.iter().position(|(_, m)| m.is_some()).unwrap();
+    let owner = list[pair].1.clone().unwrap();
+    for _ in 0..pair {
+        s.keys("j");
+    }
+    s.keys("enter");
+    assert_eq!(s.state.screen, Screen::Queue);
+    let q = s.state.queue.as_ref().unwrap();
+    assert_eq!(q.filter, owner);
+    assert!(
+        q.items
+            .iter()
+            .all(|i| i.entry.owner.as_deref() == Some(owner.as_str()))
+    );
+    s.keys("q 4 q");
+    assert_eq!(s.state.screen, Screen::Funnel);
 }

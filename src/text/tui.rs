@@ -102,6 +102,7 @@ pub fn hint(a: Action) -> String {
         Action::Override => "override".into(),
         Action::SendBack => "send back".into(),
         Action::ToggleAll => "all/awaiting".into(),
+        Action::Stats => "stats".into(),
         Action::Down => "move".into(),
         other => describe(other),
     }
@@ -142,6 +143,7 @@ pub fn describe(a: Action) -> String {
         Action::Override => "override: pick the verdict (and stage) you hold right; next".into(),
         Action::SendBack => "send the review back to the auditor with a note; next".into(),
         Action::ToggleAll => "show decided reviews too, or only those awaiting a decision".into(),
+        Action::Stats => "where the funnel leaks: stages, managers, bottlenecks".into(),
         Action::Type(_) => "type".into(),
     }
 }
@@ -342,3 +344,23 @@ pub fn flags_from(day: &str) -> String {
         "flags as the rules found them on {day}; `okk check` (or the next import) brings them up to date"
     )
 }
+
+pub const STATS_STAGES: &str = " Stages · cards · share of reviews not ok ";
+pub const STATS_MANAGERS: &str = " Managers ";
+pub const STATS_MANAGER_COLUMNS: [&str; 5] = ["Manager", "Cards", "Rev.", "Not ok", "Idle"];
+pub const STATS_BOTTLENECKS: &str = " Bottlenecks · ~cards that lie · likely cause (enter opens) ";
+pub const STATS_NO_REVIEWS: &str =
+    "No reviews yet: the bottlenecks come from the auditors' verdicts.";
+
+pub fn stats_trend(weeks: usize) -> String {
+    format!(" Reviews per week ({weeks}) ")
+}
+
+pub fn stats_last_week(week: &str, reviews: u64, not_ok: &str) -> String {
+    format!("{week}: {reviews} reviews, {not_ok} not ok")
+}
+
+pub fn stats_totals(reviews: u64, not_ok: &str) -> String {
+    format!("in all: {reviews} reviews, {not_ok} not ok")
+}
+pub const STATS_TITLE: &str = "where the funnel leaks";

@@ -41,6 +41,8 @@ pub enum Action {
     SendBack,
     /// The lead's list: decided reviews too, or only those awaiting a decision.
     ToggleAll,
+    /// The stats screen: where the funnel leaks.
+    Stats,
     /// A key typed into a text box (filter, picker query, comment, field value).
     Type(super::keymap::Key),
 }
@@ -61,6 +63,7 @@ impl Action {
             Action::Override,
             Action::SendBack,
             Action::ToggleAll,
+            Action::Stats,
             Action::Owner,
             Action::Correct,
             Action::Comment,
@@ -118,6 +121,7 @@ impl Action {
             Action::Override => "override",
             Action::SendBack => "send_back",
             Action::ToggleAll => "all",
+            Action::Stats => "stats",
             Action::Type(_) => "type",
         };
         s.to_string()

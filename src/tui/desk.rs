@@ -180,6 +180,15 @@ impl Desk {
         self.store.save_draft(card_id, &auditor, comment, now)
     }
 
+    /// Everything `okk stats` computes, for the stats screen.
+    pub fn figures(&self) -> color_eyre::Result<crate::app::stats::StatsFigures> {
+        crate::app::stats::figures(
+            &self.store,
+            &self.funnel,
+            crate::domain::analytics::Window::default(),
+        )
+    }
+
     pub fn lead_rows(&self) -> DeskResult<Vec<crate::store::decisions::LeadRow>> {
         self.store.lead_rows()
     }

@@ -157,10 +157,12 @@ pub enum Mode {
     Reviews,
     /// The lead deciding on one review.
     Decide,
+    /// Where the funnel leaks: figures per stage and manager, bottlenecks.
+    Stats,
 }
 
 impl Mode {
-    pub const ALL: [Mode; 10] = [
+    pub const ALL: [Mode; 11] = [
         Mode::Funnel,
         Mode::Queue,
         Mode::Card,
@@ -171,6 +173,7 @@ impl Mode {
         Mode::Help,
         Mode::Reviews,
         Mode::Decide,
+        Mode::Stats,
     ];
 
     pub fn name(self) -> &'static str {
@@ -185,6 +188,7 @@ impl Mode {
             Mode::Help => "help",
             Mode::Reviews => "reviews",
             Mode::Decide => "decide",
+            Mode::Stats => "stats",
         }
     }
 
@@ -211,8 +215,15 @@ pub struct Binding {
 fn defaults() -> Vec<Binding> {
     use Action as A;
     use Mode as M;
-    const SCREENS: &[Mode] = &[M::Funnel, M::Queue, M::Card, M::Reviews, M::Decide];
-    const LISTS: &[Mode] = &[M::Funnel, M::Queue, M::Reviews];
+    const SCREENS: &[Mode] = &[
+        M::Funnel,
+        M::Queue,
+        M::Card,
+        M::Reviews,
+        M::Decide,
+        M::Stats,
+    ];
+    const LISTS: &[Mode] = &[M::Funnel, M::Queue, M::Reviews, M::Stats];
     let mut table: Vec<(&[Mode], &[&str], Action, bool)> = vec![
         (&[M::Card], &["a"], A::Ok, true),
         (&[M::Card], &["x"], A::WrongStage, true),
@@ -245,6 +256,7 @@ fn defaults() -> Vec<Binding> {
         (&[M::Card, M::Decide], &["p"], A::Prev, false),
         (&[M::Card, M::Decide], &["u", "backspace"], A::Undo, true),
         (&[M::Reviews], &["t"], A::ToggleAll, true),
+        (&[M::Funnel, M::Queue], &["4"], A::Stats, true),
         (LISTS, &["enter"], A::Open, true),
         (&[M::Queue, M::Reviews], &["/"], A::Filter, true),
         (&[M::Queue], &["n"], A::NextStage, false),

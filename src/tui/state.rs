@@ -24,6 +24,8 @@ pub enum Screen {
     Reviews,
     /// The lead deciding on one review: the card with the auditor's review beside it.
     Decide,
+    /// Where the funnel leaks.
+    Stats,
 }
 
 /// A queue entry and what the auditor did with it this session.
@@ -171,6 +173,8 @@ pub struct State {
     pub now: chrono::NaiveDateTime,
     /// The lead's desk (`okk lead`); `None` in the reviewer.
     pub lead: Option<LeadList>,
+    /// The stats screen's figures and its selected bottleneck.
+    pub stats: Option<(std::sync::Arc<crate::app::stats::StatsFigures>, usize)>,
 }
 
 impl State {
@@ -191,6 +195,7 @@ impl State {
             quit: false,
             now: chrono::NaiveDateTime::default(),
             lead: None,
+            stats: None,
         }
     }
 
@@ -209,6 +214,7 @@ impl State {
                 Screen::Reviews if self.lead.as_ref().is_some_and(|l| l.filtering) => Mode::Filter,
                 Screen::Reviews => Mode::Reviews,
                 Screen::Decide => Mode::Decide,
+                Screen::Stats => Mode::Stats,
             },
         }
     }
@@ -226,6 +232,7 @@ impl State {
             Screen::Card => Mode::Card,
             Screen::Reviews => Mode::Reviews,
             Screen::Decide => Mode::Decide,
+            Screen::Stats => Mode::Stats,
         }
     }
 

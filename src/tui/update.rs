@@ -117,6 +117,7 @@ fn apply(state: &mut State, action: Action, desk: &mut Desk) -> DeskResult<()> {
         Screen::Queue => queue(state, action, desk),
         Screen::Card => card(state, action, desk),
         Screen::Reviews | Screen::Decide => super::lead::update(state, action, desk),
+        Screen::Stats => stats(state, action, desk),
     }
 }
 
@@ -132,6 +133,7 @@ fn funnel(state: &mut State, action: Action, desk: &mut Desk) -> DeskResult<()> 
         Action::First => state.stage_selected = 0,
         Action::Last => state.stage_selected = n.saturating_sub(1),
         Action::Open if n > 0 => open_queue(state, state.stage_selected, desk)?,
+        Action::Stats => open_stats(state, desk),
         Action::Help => state.popup = Some(Popup::Help { scroll: 0 }),
         Action::Back => state.quit = true,
         _ => {}
@@ -184,6 +186,7 @@ fn queue(state: &mut State, action: Action, desk: &mut Desk) -> DeskResult<()> {
             reload_queue(state, row, desk)?;
         }
         Action::NextStage => next_stage(state, desk)?,
+        Action::Stats => open_stats(state, desk),
         Action::Help => state.popup = Some(Popup::Help { scroll: 0 }),
         Action::Back => {
             state.queue = None;
@@ -759,4 +762,63 @@ fn open_card(state: &mut State, index: usize, desk: &mut Desk) -> DeskResult<()>
     });
     state.screen = Screen::Card;
     Ok(())
+}
+
+/// Computes the figures (one pass over the cards and the reviews) and shows the stats screen.
+fn open_stats(state: &mut State, desk: &Desk) {
+    match desk.figures() {
+        Ok(f) => {
+            state.stats = Some((std::sync::Arc::new(f), 0));
+            state.card = None;
+            state.screen = Screen::Stats;
+        }
+        Err(e) => state.status = Some(Status::Error(msg::store_failed(&e.to_string()))),
+    }
+}
+
+/// The stats screen: move through the bottlenecks; enter opens the cards where one lies (the
+/// stage's queue, filtered to the manager for a stage-and-manager pair).
+fn stats(state: &mut State, action: Action, desk: &mut Desk) -> DeskResult<()> {
+    let Some((f, sel)) = state.stats.as_mut() else {
+        state.screen = Screen::Funnel;
+        return Ok(());
+    };
+    let list = bottleneck_list(f);
+    let n = list.len();
+    match action {
+        Action::Down => *sel = (*sel + 1).min(n.saturating_sub(1)),
+        Action::Up => *sel = sel.saturating_sub(1),
+        Action::First => *sel = 0,
+        Action::Last => *sel = n.saturating_sub(1),
+        Action::Open if n > 0 => {
+            let (stage, manager) = list[*sel].clone();
+            let Some(row) = state.stages.iter().position(|r| r.name == stage) else {
+                return Ok(());
+            };
+            state.stage_selected = row;
+            open_queue(state, row, desk)?;
+            if let Some(m) = manager {
+                let q = state.queue.as_mut().expect("opened");
+                q.filter = m;
+                reload_queue(state, row, desk)?;
+            }
+        }
+        Action::Help => state.popup = Some(Popup::Help { scroll: 0 }),
+        Action::Back => {
+            state.screen = Screen::Funnel;
+            load_stages(state, desk)?;
+        }
+        _ => {}
+    }
+    Ok(())
+}
+
+/// The bottlenecks the stats screen lists, in order: stages, then stage-and-manager pairs.
+pub fn bottleneck_list(f: &crate::app::stats::StatsFigures) -> Vec<(String, Option<String>)> {
+    let b = &f.analytics.bottlenecks;
+    b.stages
+        .iter()
+        .chain(&b.pairs)
+        .map(|x| (x.stage.clone(), x.manager.clone()))
+        .collect()
 }

@@ -12,7 +12,9 @@ use crate::tui::state::{Screen, State, Status};
 
 pub fn title(state: &State, theme: &Theme, frame: &mut Frame<'_>, area: Rect) {
     let mut parts = vec![format!(" okk · {}", clip(&state.funnel.name, 40))];
-    if state.screen != Screen::Funnel
+    if state.screen == Screen::Stats {
+        parts.push(msg::STATS_TITLE.to_string());
+    } else if state.screen != Screen::Funnel
         && let Some(row) = state.stage_row()
     {
         parts.push(clip(&row.name, 40));

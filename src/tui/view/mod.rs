@@ -7,6 +7,7 @@ mod funnel;
 mod lead;
 mod popup;
 mod queue;
+mod stats;
 mod theme;
 
 use ratatui::Frame;
@@ -42,6 +43,7 @@ pub fn view(state: &State, theme: &Theme, frame: &mut Frame<'_>) {
         Screen::Queue => queue::draw(state, theme, frame, body),
         Screen::Card | Screen::Decide => card::draw(state, theme, frame, body),
         Screen::Reviews => lead::draw(state, theme, frame, body),
+        Screen::Stats => stats::draw(state, theme, frame, body),
     }
     bars::status(state, theme, frame, status);
     bars::hints(state, theme, frame, hints);

@@ -1,0 +1,180 @@
+//! The stats screen: where the funnel leaks. Cards and the share of reviews not ok per stage,
+//! reviews per week, the managers, and the bottlenecks (enter opens their cards).
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{
+    Block, Borders, Cell, List, ListItem, ListState, Paragraph, Row, Sparkline, Table,
+};
+
+use super::{Theme, clip, fit, pad};
+use crate::text::tui as msg;
+use crate::tui::state::State;
+
+fn pct(v: Option<f64>) -> String {
+    v.map_or("—".into(), |v| format!("{:.0}%", v * 100.0))
+}
+
+/// A bar of `width` cells for `value` of `max`.
+fn bar(value: f64, max: f64, width: usize) -> String {
+    if max <= 0.0 {
+        return String::new();
+    }
+    let n = ((value / max) * width as f64).round() as usize;
+    "█".repeat(n.min(width))
+}
+
+pub fn draw(state: &State, theme: &Theme, frame: &mut Frame<'_>, area: Rect) {
+    let Some((f, selected)) = &state.stats else {
+        return;
+    };
+    let a = &f.analytics;
+    let [top, bottom] =
+        Layout::vertical([Constraint::Percentage(55), Constraint::Percentage(45)]).areas(area);
+    let [stages, trend] =
+        Layout::horizontal([Constraint::Percentage(62), Constraint::Percentage(38)]).areas(top);
+    let [managers, bottlenecks] =
+        Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(bottom);
+
+    // Per stage: cards as a bar, and the share of reviews not ok as a second bar.
+    let inner_w = stages.width.saturating_sub(2) as usize;
+    let name_w = (inner_w / 3).max(10);
+    let bar_w = inner_w.saturating_sub(name_w + 16) / 2;
+    let max_cards = f.rows.iter().map(|r| r.base.cards).max().unwrap_or(0) as f64;
+    let lines: Vec<Line> = f
+        .rows
+        .iter()
+        .map(|r| {
+            let rate = r.figures.mismatch_rate;
+            Line::from(vec![
+                Span::raw(pad(
+                    &fit(&crate::text::safe::line(&r.base.stage), name_w - 1),
+                    name_w,
+                )),
+                Span::styled(
+                    pad(&bar(r.base.cards as f64, max_cards, bar_w), bar_w),
+                    theme.bar,
+                ),
+                Span::raw(format!("{:>6} ", r.base.cards)),
+                Span::styled(
+                    pad(&bar(rate.unwrap_or(0.0), 1.0, bar_w), bar_w),
+                    theme.fail,
+                ),
+                Span::raw(format!("{:>5}", pct(rate))),
+            ])
+        })
+        .collect();
+    frame.render_widget(
+        Paragraph::new(lines).block(
+            Block::default()
+                .borders(Borders::ALL)
+                .title(msg::STATS_STAGES),
+        ),
+        stages,
+    );
+
+    // Reviews per week, oldest first.
+    let weeks: Vec<u64> = a.trend.iter().map(|w| w.reviews).collect();
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .title(msg::stats_trend(a.trend.len()));
+    let inner = block.inner(trend);
+    frame.render_widget(block, trend);
+    let [spark, legend] =
+        Layout::vertical([Constraint::Min(1), Constraint::Length(2)]).areas(inner);
+    frame.render_widget(Sparkline::default().data(&weeks).style(theme.bar), spark);
+    let last = a.trend.last();
+    frame.render_widget(
+        Paragraph::new(vec![
+            Line::from(msg::stats_last_week(
+                last.map_or("—", |w| w.week.as_str()),
+                last.map_or(0, |w| w.reviews),
+                &pct(last.and_then(|w| w.mismatch_rate)),
+            )),
+            Line::from(msg::stats_totals(
+                a.totals.figures.reviews,
+                &pct(a.totals.figures.mismatch_rate),
+            )),
+        ]),
+        legend,
+    );
+
+    // Managers by estimated lying cards.
+    let header = Row::new(msg::STATS_MANAGER_COLUMNS.map(|h| Cell::from(h).style(theme.bold)));
+    let rows = a.managers.iter().map(|m| {
+        Row::new(vec![
+            Cell::from(clip(m.manager.as_deref().unwrap_or("—"), 40)),
+            Cell::from(Line::from(m.group.cards.to_string()).right_aligned()),
+            Cell::from(Line::from(m.group.figures.reviews.to_string()).right_aligned()),
+            Cell::from(Line::from(pct(m.group.figures.mismatch_rate)).right_aligned()),
+            Cell::from(
+                Line::from(
+                    m.group
+                        .figures
+                        .median_idle_days
+                        .map_or("—".into(), |d| format!("{d:.0}")),
+                )
+                .right_aligned(),
+            ),
+        ])
+    });
+    let widths = [
+        Constraint::Min(12),
+        Constraint::Length(5),
+        Constraint::Length(4),
+        Constraint::Length(6),
+        Constraint::Length(4),
+    ];
+    frame.render_widget(
+        Table::new(rows, widths).header(header).block(
+            Block::default()
+                .borders(Borders::ALL)
+                .title(msg::STATS_MANAGERS),
+        ),
+        managers,
+    );
+
+    // Bottlenecks, selectable: enter opens their cards.
+    let b = &a.bottlenecks;
+    let items: Vec<ListItem> = b
+        .stages
+        .iter()
+        .chain(&b.pairs)
+        .map(|x| {
+            let who = x
+                .manager
+                .as_deref()
+                .map(|m| format!(" · {}", clip(m, 30)))
+                .unwrap_or_default();
+            let cause = x
+                .likely_cause
+                .first()
+                .map(|c| format!(" — {}", clip(&c.text, 60)))
+                .unwrap_or_default();
+            ListItem::new(Line::from(vec![
+                Span::styled(format!("~{:.0} ", x.estimated_lying), theme.fail),
+                Span::raw(format!("{}{who}", clip(&x.stage, 40))),
+                Span::styled(cause, theme.dim),
+            ]))
+        })
+        .collect();
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .title(msg::STATS_BOTTLENECKS);
+    if items.is_empty() {
+        let inner = block.inner(bottlenecks);
+        frame.render_widget(block, bottlenecks);
+        frame.render_widget(Paragraph::new(msg::STATS_NO_REVIEWS), inner);
+        return;
+    }
+    let mut ls = ListState::default().with_selected(Some(*selected));
+    frame.render_stateful_widget(
+        List::new(items)
+            .block(block)
+            .highlight_style(theme.selected)
+            .highlight_symbol("▶"),
+        bottlenecks,
+        &mut ls,
+    );
+}
