@@ -316,8 +316,29 @@ fn bitrix24_gets_rest_update_calls_as_json_lines() {
 }
 
 #[test]
-fn only_cards_imported_with_the_profile_are_exported() {
+fn another_crms_columns_take_every_card_until_that_crm_has_cards_here() {
     let desk = reviewed_demo();
+    // Only amoCRM cards: the demo's changes in HubSpot's columns, and said so.
+    let (file, stdout, stderr) = export(&desk, "hubspot", &[]);
+    let text = String::from_utf8(file).unwrap();
+    assert!(
+        text.starts_with("Record ID,Pipeline,Deal Stage,Deal owner"),
+        "{text}"
+    );
+    assert!(text.lines().count() > 1, "{text}");
+    assert!(
+        stderr.contains("no cards in this store came from HubSpot"),
+        "{stderr}"
+    );
+    assert!(!stdout.contains("changes to 0 cards"), "{stdout}");
+    // Once HubSpot's own cards are here, only they are exported (none of them reviewed).
+    desk.okk()
+        .args(["import", "--no-check"])
+        .arg(common::fixture(
+            "hubspot-crm-exports-all-deals-2026-11-20.csv",
+        ))
+        .assert()
+        .success();
     let (file, stdout, _) = export(&desk, "hubspot", &[]);
     assert_eq!(file, b"Record ID,Pipeline,Deal Stage,Deal owner\r\n");
     assert!(stdout.contains("changes to 0 cards"), "{stdout}");

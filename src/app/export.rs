@@ -69,7 +69,19 @@ fn export_crm(paths: &Paths, args: ExportCrmArgs) -> Result<ExitCode> {
     let funnel = paths.load_funnel()?;
     let store = paths.open_store()?;
     let source = args.source.as_deref();
-    let (changes, changed_since) = changes(&store, &funnel, &profile, source, args.approved_only)?;
+    // Cards this CRM exported, when the store has some; else every card, in this CRM's columns
+    // (a desk moving to another CRM, or trying the demo in its own CRM's format), said plainly.
+    let only_profile = store.has_profile(&profile.name)?;
+    if !only_profile {
+        eprintln!("{}", msg::no_cards_from(&profile.label));
+    }
+    let (changes, changed_since) = changes(
+        &store,
+        &funnel,
+        only_profile.then_some(profile.name.as_str()),
+        source,
+        args.approved_only,
+    )?;
     let spellings = store.stage_spellings(&profile.name, source)?;
     let sheet = crm::sheet(&profile, &funnel, &spellings, &changes);
     let out = &args.target.out;
@@ -91,12 +103,12 @@ fn export_crm(paths: &Paths, args: ExportCrmArgs) -> Result<ExitCode> {
 fn changes(
     store: &Store,
     funnel: &Funnel,
-    profile: &ExportProfile,
+    profile: Option<&str>,
     source: Option<&str>,
     approved_only: bool,
 ) -> Result<(Vec<Change>, usize)> {
     let query = ReviewQuery {
-        profile: Some(&profile.name),
+        profile,
         source,
         by_card: true,
         ..ReviewQuery::default()

@@ -172,3 +172,14 @@ fn exported(r: &Row<'_>) -> Result<ExportedReview, StoreError> {
         lead,
     })
 }
+
+impl Store {
+    /// Whether any import came through this profile.
+    pub fn has_profile(&self, profile: &str) -> Result<bool, StoreError> {
+        Ok(self.conn.query_row(
+            "SELECT EXISTS (SELECT 1 FROM import_batches WHERE profile = ?1)",
+            [profile],
+            |r| r.get(0),
+        )?)
+    }
+}

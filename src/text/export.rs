@@ -83,3 +83,10 @@ pub fn warning(w: &Warning, crm: &str) -> String {
         ),
     }
 }
+
+pub fn no_cards_from(crm: &str) -> String {
+    format!(
+        "okk: no cards in this store came from {crm}: writing every card's change in {crm}'s \
+         columns (its ids are the other CRM's: check before importing)"
+    )
+}
