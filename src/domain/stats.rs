@@ -85,6 +85,24 @@ pub fn add_verdicts(funnel: &Funnel, rows: &mut [StageFigures], counts: &[(Strin
     }
 }
 
+/// What the per-stage table is made of, per stage name as the CRM writes it: cards and gone
+/// cards, flagged cards (not gone), and cards (not gone) by their latest current verdict.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct StageCounts {
+    pub stages: Vec<CrmStageCount>,
+    pub flagged: Vec<(String, u64)>,
+    pub verdicts: Vec<(String, Verdict, u64)>,
+}
+
+impl StageCounts {
+    /// The per-stage table: [`stage_table`] with [`add_verdicts`].
+    pub fn table(&self, funnel: &Funnel) -> Vec<StageFigures> {
+        let mut rows = stage_table(funnel, &self.stages, &self.flagged);
+        add_verdicts(funnel, &mut rows, &self.verdicts);
+        rows
+    }
+}
+
 /// `flagged`: cards with flags per CRM stage name.
 pub fn stage_table(
     funnel: &Funnel,

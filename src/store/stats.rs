@@ -1,7 +1,6 @@
 //! Read-side questions about the whole store (per-stage counts for `okk stats`).
 
 use super::{Store, StoreError};
-use crate::domain::analytics::Window;
 use crate::domain::review::Verdict;
 use crate::domain::stats::CrmStageCount;
 
@@ -35,25 +34,19 @@ impl Store {
             .query_row("SELECT count(*) FROM cards", [], |r| r.get::<_, i64>(0))? as u64)
     }
 
-    /// Cards with a current verdict made within `window` (not gone), per CRM stage name and
-    /// verdict. A card two auditors reviewed counts once, by its latest verdict.
-    pub fn verdict_counts(
-        &self,
-        window: &Window,
-    ) -> Result<Vec<(String, Verdict, u64)>, StoreError> {
-        let (since, before) = super::analytics::bounds(window);
+    /// Cards with a current verdict (not gone), per CRM stage name and verdict. A card two
+    /// auditors reviewed counts once, by its latest verdict.
+    pub fn verdict_counts(&self) -> Result<Vec<(String, Verdict, u64)>, StoreError> {
         let mut stmt = self.conn.prepare(
             "SELECT stage, verdict, count(*) FROM (
                  SELECT c.stage, r.verdict, row_number() OVER (
                      PARTITION BY r.card_id ORDER BY r.created_at DESC, r.id) AS n
                  FROM reviews r JOIN cards c ON c.id = r.card_id
                  WHERE r.superseded_by IS NULL AND r.withdrawn_at IS NULL
-                   AND c.gone_at IS NULL
-                   AND (?1 IS NULL OR r.created_at >= ?1)
-                   AND (?2 IS NULL OR r.created_at < ?2))
+                   AND c.gone_at IS NULL)
              WHERE n = 1 GROUP BY stage, verdict",
         )?;
-        let rows = stmt.query_map(rusqlite::params![since, before], |r| {
+        let rows = stmt.query_map([], |r| {
             let verdict: String = r.get(1)?;
             Ok((
                 r.get(0)?,

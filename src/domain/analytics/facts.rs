@@ -7,9 +7,11 @@ use crate::domain::decision::DecisionKind;
 use crate::domain::review::Verdict;
 use crate::domain::score::Answers;
 
-/// A card not gone from the CRM.
+/// A card, gone or not.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct CardFact<'a> {
+    /// The store's id: how a review names its card.
+    pub id: i64,
     /// As the CRM names it.
     pub stage: &'a str,
     pub owner: Option<&'a str>,
@@ -19,22 +21,28 @@ pub struct CardFact<'a> {
     pub closed: bool,
     /// The stage rules raised at least one flag on it.
     pub flagged: bool,
+    /// Missing from a later full export of its CRM.
+    pub gone: bool,
 }
 
 /// A current review (not superseded, not withdrawn).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Finding<'a> {
+    pub id: &'a str,
+    /// The reviewed card's id; `None` while the review waits for its card to be synced.
+    pub card: Option<i64>,
     /// The card's stage when reviewed, as the CRM named it.
     pub stage: &'a str,
-    /// The card's owner now; `None` when it has none or the card has not been synced yet.
-    pub owner: Option<&'a str>,
     /// The auditor's verdict.
     pub verdict: Verdict,
     /// The lead's standing decision and, on an override, the lead's verdict.
     pub lead: Option<(DecisionKind, Option<Verdict>)>,
     pub score: Option<f64>,
-    pub answers: Answers,
-    /// The day the review was made.
+    pub answers: &'a Answers,
+    /// When the review was made, 'YYYY-MM-DD HH:MM:SS': the latest review of a card is its
+    /// verdict in the per-stage counts.
+    pub at: &'a str,
+    /// Its day.
     pub day: NaiveDate,
 }
 
@@ -74,13 +82,16 @@ mod tests {
     use super::*;
 
     fn finding(lead: Option<(DecisionKind, Option<Verdict>)>) -> Finding<'static> {
+        static NONE: Answers = Answers::new();
         Finding {
+            id: "r",
+            card: None,
             stage: "Квалификация",
-            owner: None,
+            at: "2026-11-02 10:00:00",
             verdict: Verdict::Ok,
             lead,
             score: None,
-            answers: Answers::new(),
+            answers: &NONE,
             day: NaiveDate::from_ymd_opt(2026, 11, 2).unwrap(),
         }
     }

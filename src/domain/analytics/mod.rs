@@ -2,25 +2,23 @@
 //! share not ok (the lead's verdict where the lead overrode one), scores, idle days, flags, the
 //! checklist items failed most — the bottleneck ranking and the weekly trend.
 //!
-//! Pure: the store streams [`CardFact`]s and [`Finding`]s into a [`Collector`], which keeps
-//! counts only (a million cards cost a few small maps), and [`Collector::finish`] makes the
-//! figures.
+//! Pure: the store streams [`CardFact`]s and then [`Finding`]s into a [`Collector`], which keeps
+//! counts (and each card's stage and owner, 12 bytes a card, to place its reviews), and
+//! [`Collector::finish`] makes the figures — and the per-stage counts `okk stats` always had,
+//! from the same pass.
 
 pub mod bottlenecks;
+pub mod collector;
 pub mod facts;
 pub mod tally;
 pub mod trend;
 
-use std::collections::{BTreeMap, HashMap};
-
 use chrono::NaiveDate;
 use serde::Serialize;
 
-use super::failed::judged_items;
-use super::funnel::{Funnel, StageKind};
-use super::review::Verdict;
 use super::stats::StageFigures;
 pub use bottlenecks::{Bottleneck, Bottlenecks};
+pub use collector::Collector;
 pub use facts::{CardFact, Finding, Window};
 pub use tally::{FailingItem, Figures, ItemInfo, Tally};
 pub use trend::Week;
@@ -72,235 +70,6 @@ impl Analytics {
     /// The stage whose cards lie most, if any review found one that does.
     pub fn worst_stage(&self) -> Option<&Bottleneck> {
         self.bottlenecks.stages.first()
-    }
-}
-
-/// One stage's counts, split by the cards' owner.
-#[derive(Debug)]
-struct Slot {
-    name: String,
-    kind: Option<StageKind>,
-    no_owner: Tally,
-    by_owner: HashMap<String, Tally>,
-}
-
-impl Slot {
-    fn tally(&mut self, owner: Option<&str>) -> &mut Tally {
-        let Some(owner) = owner else {
-            return &mut self.no_owner;
-        };
-        // Two lookups on a new owner, none of them allocating on the million that follow.
-        if !self.by_owner.contains_key(owner) {
-            self.by_owner.insert(owner.to_string(), Tally::default());
-        }
-        self.by_owner.get_mut(owner).expect("just inserted")
-    }
-
-    fn cells(&self) -> impl Iterator<Item = (Option<&String>, &Tally)> {
-        std::iter::once((None, &self.no_owner))
-            .filter(|(_, t)| **t != Tally::default())
-            .chain(self.by_owner.iter().map(|(o, t)| (Some(o), t)))
-    }
-
-    fn merged(&self) -> Tally {
-        let mut all = Tally::default();
-        for (_, t) in self.cells() {
-            all.merge(t);
-        }
-        all
-    }
-}
-
-/// Takes cards and reviews one at a time; [`Collector::finish`] makes the figures.
-pub struct Collector<'f> {
-    funnel: &'f Funnel,
-    today: NaiveDate,
-    window: Window,
-    /// CRM stage name → slot: the funnel's stages at their own index, unknown names after.
-    slot_of: HashMap<String, usize>,
-    slots: Vec<Slot>,
-    /// (reviews, mismatches) per ISO week's Monday.
-    weeks: BTreeMap<NaiveDate, (u64, u64)>,
-    returned: u64,
-}
-
-impl<'f> Collector<'f> {
-    /// Idle days count to `today`; reviews outside `window` are passed over.
-    pub fn new(funnel: &'f Funnel, today: NaiveDate, window: Window) -> Collector<'f> {
-        let slots = funnel
-            .stages
-            .iter()
-            .map(|s| Slot {
-                name: s.name.clone(),
-                kind: Some(s.kind),
-                no_owner: Tally::default(),
-                by_owner: HashMap::new(),
-            })
-            .collect();
-        Collector {
-            funnel,
-            today,
-            window,
-            slot_of: HashMap::new(),
-            slots,
-            weeks: BTreeMap::new(),
-            returned: 0,
-        }
-    }
-
-    fn slot(&mut self, crm_stage: &str) -> usize {
-        if let Some(&i) = self.slot_of.get(crm_stage) {
-            return i;
-        }
-        let i = self.funnel.resolve(crm_stage).unwrap_or_else(|| {
-            self.slots.push(Slot {
-                name: crm_stage.to_string(),
-                kind: None,
-                no_owner: Tally::default(),
-                by_owner: HashMap::new(),
-            });
-            self.slots.len() - 1
-        });
-        self.slot_of.insert(crm_stage.to_string(), i);
-        i
-    }
-
-    pub fn add_card(&mut self, card: &CardFact) {
-        let today = self.today;
-        let i = self.slot(card.stage);
-        let slot = &mut self.slots[i];
-        // Won and lost deals rest by nature: their quiet days say nothing about the manager.
-        let open = !card.closed && !matches!(slot.kind, Some(StageKind::Won | StageKind::Lost));
-        let t = slot.tally(card.owner);
-        t.cards += 1;
-        t.flagged += u64::from(card.flagged);
-        if open && let Some(day) = card.touched {
-            let days = (today - day).num_days().clamp(0, i64::from(u32::MAX)) as u32;
-            *t.idle.entry(days).or_default() += 1;
-        }
-    }
-
-    pub fn add_review(&mut self, review: &Finding) {
-        if !self.window.contains(review.day) {
-            return;
-        }
-        let Some(verdict) = review.landed() else {
-            self.returned += 1;
-            return;
-        };
-        let mismatch = verdict != Verdict::Ok;
-        let i = self.slot(review.stage);
-        let funnel = self.funnel;
-        let checklist = match self.slots[i].kind {
-            Some(_) => &funnel.stage(i).checklist[..],
-            None => &[],
-        };
-        let t = self.slots[i].tally(review.owner);
-        t.reviews += 1;
-        t.verdicts.add(verdict, 1);
-        if let Some(s) = review.score {
-            t.score_sum += s;
-            t.scored += 1;
-        }
-        for j in judged_items(checklist, &review.answers) {
-            t.judged(i, j.id, j.failed, mismatch);
-        }
-        let week = self.weeks.entry(trend::monday(review.day)).or_default();
-        week.0 += 1;
-        week.1 += u64::from(mismatch);
-    }
-
-    pub fn finish(self) -> Analytics {
-        let info = |stage: usize, id: &str| {
-            let slot = &self.slots[stage];
-            let item = slot.kind.and_then(|_| {
-                self.funnel
-                    .stage(stage)
-                    .checklist
-                    .iter()
-                    .find(|i| i.id == id)
-            });
-            ItemInfo {
-                stage: slot.name.clone(),
-                text: item.map_or_else(|| id.to_string(), |i| i.text.clone()),
-                critical: item.is_some_and(|i| i.critical),
-            }
-        };
-        let group = |t: &Tally| Group {
-            cards: t.cards,
-            flagged: t.flagged,
-            figures: t.figures(&info),
-        };
-
-        let merged: Vec<Tally> = self.slots.iter().map(Slot::merged).collect();
-        // Funnel stages in order, then unknown ones by cards (most first), then name.
-        let mut order: Vec<usize> = (0..self.slots.len()).collect();
-        let known = self.funnel.stages.len();
-        order[known..].sort_by(|&a, &b| {
-            merged[b]
-                .cards
-                .cmp(&merged[a].cards)
-                .then(self.slots[a].name.cmp(&self.slots[b].name))
-        });
-        let stages = order
-            .iter()
-            .map(|&i| StageGroup {
-                stage: self.slots[i].name.clone(),
-                known: self.slots[i].kind.is_some(),
-                group: group(&merged[i]),
-            })
-            .collect();
-
-        let mut totals = Tally::default();
-        let mut managers: BTreeMap<Option<&String>, Tally> = BTreeMap::new();
-        for slot in &self.slots {
-            for (owner, t) in slot.cells() {
-                managers.entry(owner).or_default().merge(t);
-                totals.merge(t);
-            }
-        }
-        let mut managers: Vec<(Option<&String>, Tally)> = managers.into_iter().collect();
-        managers.sort_by(|(a, ta), (b, tb)| {
-            let lying = |t: &Tally| t.estimated_lying().unwrap_or(-1.0);
-            lying(tb)
-                .total_cmp(&lying(ta))
-                .then(tb.cards.cmp(&ta.cards))
-                .then(a.cmp(b))
-        });
-
-        let stage_candidates = order
-            .iter()
-            .map(|&i| (self.slots[i].name.clone(), None, &merged[i]))
-            .collect();
-        let mut pair_candidates = Vec::new();
-        for &i in &order {
-            let mut cells: Vec<_> = self.slots[i].cells().collect();
-            cells.sort_by(|a, b| a.0.cmp(&b.0));
-            for (owner, t) in cells {
-                pair_candidates.push((self.slots[i].name.clone(), owner.cloned(), t));
-            }
-        }
-        let bottlenecks = Bottlenecks {
-            stages: bottlenecks::rank(stage_candidates, &info),
-            pairs: bottlenecks::rank(pair_candidates, &info),
-        };
-
-        Analytics {
-            window: self.window,
-            today: self.today,
-            totals: group(&totals),
-            returned: self.returned,
-            stages,
-            managers: managers
-                .iter()
-                .map(|(owner, t)| ManagerGroup {
-                    manager: owner.cloned(),
-                    group: group(t),
-                })
-                .collect(),
-            bottlenecks,
-            trend: trend::weeks(&self.weeks, &self.window),
-        }
     }
 }
 
@@ -362,30 +131,36 @@ pub fn stage_rows(base: Vec<StageFigures>, stages: &[StageGroup]) -> Vec<StageRo
 mod tests {
     use super::*;
     use crate::domain::decision::DecisionKind;
+    use crate::domain::review::Verdict;
     use crate::domain::score::{Answer, Answers};
 
     fn day(d: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(2026, 11, d).unwrap()
     }
 
-    fn card<'a>(stage: &'a str, owner: &'a str, touched: u32) -> CardFact<'a> {
+    fn card<'a>(id: i64, stage: &'a str, owner: &'a str, touched: u32) -> CardFact<'a> {
         CardFact {
+            id,
             stage,
             owner: Some(owner),
             touched: Some(day(touched)),
             closed: false,
             flagged: false,
+            gone: false,
         }
     }
 
-    fn finding<'a>(stage: &'a str, owner: &'a str, verdict: Verdict, d: u32) -> Finding<'a> {
+    fn finding(card: i64, stage: &str, verdict: Verdict, d: u32) -> Finding<'_> {
+        static NONE: Answers = Answers::new();
         Finding {
+            id: "r",
+            card: Some(card),
             stage,
-            owner: Some(owner),
             verdict,
             lead: None,
             score: None,
-            answers: Answers::new(),
+            answers: &NONE,
+            at: Box::leak(format!("{} 10:00:00", day(d)).into_boxed_str()),
             day: day(d),
         }
     }
@@ -400,28 +175,29 @@ mod tests {
             until: None,
         };
         let mut c = Collector::new(&funnel, day(20), window);
-        c.add_card(&card("Встреча состоялась", "Ольга", 18));
-        c.add_card(&card("Встреча проведена", "Ольга", 10));
-        c.add_card(&card("Старый этап", "Игорь", 1));
-        c.add_card(&card("Ещё этап", "Игорь", 1));
-        c.add_card(&card("Ещё этап", "Игорь", 1));
-        let mut failed = finding("Встреча состоялась", "Ольга", Verdict::Stale, 12);
-        failed.answers = Answers::from([
+        c.add_card(&card(1, "Встреча состоялась", "Ольга", 18));
+        c.add_card(&card(2, "Встреча проведена", "Ольга", 10));
+        c.add_card(&card(3, "Старый этап", "Игорь", 1));
+        c.add_card(&card(4, "Ещё этап", "Игорь", 1));
+        c.add_card(&card(5, "Ещё этап", "Игорь", 1));
+        let mut failed = finding(1, "Встреча состоялась", Verdict::Stale, 12);
+        let answers = Answers::from([
             ("meeting_result".to_string(), Answer::Fail),
             ("next_step".to_string(), Answer::Pass),
         ]);
+        failed.answers = &answers;
         c.add_review(&failed);
         // Before the window: passed over.
-        c.add_review(&finding("Встреча проведена", "Ольга", Verdict::Dead, 9));
+        c.add_review(&finding(2, "Встреча проведена", Verdict::Dead, 9));
         // Sent back: counted apart.
-        let mut returned = finding("Встреча проведена", "Ольга", Verdict::Dead, 13);
+        let mut returned = finding(2, "Встреча проведена", Verdict::Dead, 13);
         returned.lead = Some((DecisionKind::Return, None));
         c.add_review(&returned);
         // Overridden to ok by the lead.
-        let mut overridden = finding("Встреча проведена", "Ольга", Verdict::Stale, 14);
+        let mut overridden = finding(1, "Встреча проведена", Verdict::Stale, 14);
         overridden.lead = Some((DecisionKind::Override, Some(Verdict::Ok)));
         c.add_review(&overridden);
-        let a = c.finish();
+        let (a, counts) = c.finish();
 
         let s = &a.stages[met];
         assert_eq!((s.stage.as_str(), s.group.cards), ("Встреча проведена", 2));
@@ -444,16 +220,39 @@ mod tests {
         assert_eq!(a.trend.len(), 1);
         assert_eq!((a.trend[0].reviews, a.trend[0].mismatches), (2, 1));
         assert_eq!(a.worst_stage().unwrap().stage, "Встреча проведена");
+        // Every review was Ольга's cards'.
+        assert_eq!(a.managers[0].manager.as_deref(), Some("Ольга"));
+        assert_eq!(a.managers[0].group.figures.reviews, 2);
+
+        // The per-stage counts: cards by CRM name in byte order; card 1's latest review is
+        // the overridden one (11-14), counted as the auditor gave it; card 2's the returned one.
+        let names: Vec<&str> = counts.stages.iter().map(|c| c.stage.as_str()).collect();
+        assert_eq!(
+            names,
+            [
+                "Встреча проведена",
+                "Встреча состоялась",
+                "Ещё этап",
+                "Старый этап"
+            ]
+        );
+        assert_eq!(
+            counts.verdicts,
+            [
+                ("Встреча проведена".to_string(), Verdict::Dead, 1),
+                ("Встреча состоялась".to_string(), Verdict::Stale, 1),
+            ]
+        );
     }
 
     #[test]
     fn a_stage_only_reviews_name_joins_the_table_at_its_end() {
         let funnel = crate::funnel::default_funnel();
         let mut c = Collector::new(&funnel, day(20), Window::default());
-        c.add_review(&finding("Снятый этап", "Ольга", Verdict::Unclear, 12));
-        let a = c.finish();
-        let base = crate::domain::stats::stage_table(&funnel, &[], &[]);
-        let rows = stage_rows(base, &a.stages);
+        c.add_review(&finding(7, "Снятый этап", Verdict::Unclear, 12));
+        let (a, counts) = c.finish();
+        assert!(counts.stages.is_empty(), "no card there");
+        let rows = stage_rows(counts.table(&funnel), &a.stages);
         assert_eq!(rows.len(), funnel.stages.len() + 1);
         let last = rows.last().unwrap();
         assert_eq!(
@@ -464,5 +263,52 @@ mod tests {
         // No cards there now: nothing lies there now, so it is no bottleneck.
         assert_eq!(last.figures.estimated_lying, Some(0.0));
         assert!(a.bottlenecks.stages.is_empty());
+    }
+
+    #[test]
+    fn two_halves_absorbed_count_as_one_collector() {
+        let funnel = crate::funnel::default_funnel();
+        let cards = [
+            card(1, "Встреча проведена", "Ольга", 18),
+            card(2, "Неизвестный этап", "Игорь", 3),
+            card(3, "Встреча состоялась", "Игорь", 10),
+            card(4, "Неизвестный этап", "Ольга", 1),
+            CardFact {
+                owner: None,
+                gone: true,
+                ..card(5, "Квалификация", "", 2)
+            },
+            card(6, "Другой этап", "Вера", 5),
+        ];
+        let answers = Answers::from([("meeting_result".to_string(), Answer::Fail)]);
+        let mut reviews = vec![
+            finding(1, "Встреча проведена", Verdict::Stale, 12),
+            finding(3, "Встреча проведена", Verdict::Ok, 13),
+            finding(4, "Неизвестный этап", Verdict::Dead, 14),
+            finding(5, "Квалификация", Verdict::WrongStage, 15),
+        ];
+        reviews[0].answers = &answers;
+        let run = |split: usize| {
+            let mut one = Collector::new(&funnel, day(20), Window::default());
+            let mut two = Collector::new(&funnel, day(20), Window::default());
+            for (i, c) in cards.iter().enumerate() {
+                if i < split {
+                    one.add_card(c)
+                } else {
+                    two.add_card(c)
+                }
+            }
+            one.absorb(two);
+            for r in &reviews {
+                one.add_review(r);
+            }
+            one.finish()
+        };
+        let whole = run(cards.len());
+        for split in 0..cards.len() {
+            assert_eq!(run(split), whole, "split at {split}");
+        }
+        // Ольга, Игорь, Вера, and no owner (the gone card 5, whose review still counts).
+        assert_eq!(whole.0.managers.len(), 4);
     }
 }

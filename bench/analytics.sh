@@ -1,0 +1,71 @@
+#!/usr/bin/env bash
+# Analytics benchmark: `okk stats --json` and `okk report` on the import benchmark's store
+# (1,000,000 cards) with REVIEWS current reviews planted in a copy of it.
+#
+#   bench/import.sh 1000000 && bench/analytics.sh [REVIEWS]      REVIEWS default 200000
+#
+# Steps: copy bench/out/okk.db to bench/out/analytics.db (reused when it exists: delete it to
+# re-seed); freeze its clock at 2026-11-20 12:00 (the day the synthetic export was written
+# around); plant the reviews with bench/seed_reviews.py (SQL, one transaction); run `okk stats`
+# once so that the day's rules run is done (the first command of a day reruns the stage rules
+# over every card: the audit benchmark times that); then time three runs each of
+# `okk stats --json`, `okk stats` (text), `okk stats --csv --table managers` and
+# `okk report --out`, under /usr/bin/time -v (wall time, peak RSS). OKK_BIN=/path/to/okk uses
+# that binary (default target/release/okk, built if missing).
+set -euo pipefail
+
+REVIEWS="${1:-200000}"
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+OUT=bench/out
+SRC="$OUT/okk.db"
+DB="$OUT/analytics.db"
+OKK="${OKK_BIN:-target/release/okk}"
+FUNNEL=assets/funnel.toml
+TIME=/usr/bin/time
+
+[[ -s "$SRC" ]] || { echo "bench: $SRC not found; run bench/import.sh first" >&2; exit 2; }
+command -v sqlite3 >/dev/null || { echo "bench: sqlite3 not found" >&2; exit 2; }
+if [[ -z "${OKK_BIN:-}" ]]; then cargo build --release --quiet; fi
+
+if [[ ! -s "$DB" ]]; then
+    echo "== copying $SRC and planting $REVIEWS reviews"
+    rm -f "$DB" "$DB-wal" "$DB-shm"
+    cp "$SRC" "$DB"
+    sqlite3 "$DB" "INSERT INTO meta (key, value) VALUES ('clock', '2026-11-20 12:00:00')
+                   ON CONFLICT (key) DO UPDATE SET value = excluded.value;"
+    python3 bench/seed_reviews.py "$DB" "$REVIEWS" --funnel "$FUNNEL"
+fi
+echo "== $(sqlite3 "$DB" 'SELECT count(*) FROM cards') cards, \
+$(sqlite3 "$DB" 'SELECT count(*) FROM reviews WHERE superseded_by IS NULL AND withdrawn_at IS NULL') current reviews"
+echo "== the day's rules run (not timed)"
+"$OKK" --db "$DB" --funnel "$FUNNEL" stats --table trend >/dev/null
+
+wall_s() {
+    awk -F': ' '/Elapsed \(wall clock\) time/ {
+        n = split($2, p, ":"); s = 0
+        for (i = 1; i <= n; i++) s = s * 60 + p[i]
+        printf "%.2f", s
+    }' "$1"
+}
+rss_mb() { awk -F': ' '/Maximum resident set size/ { printf "%.0f", $2 / 1024 }' "$1"; }
+
+timed() {
+    local name="$1"; shift
+    local walls=() rss=0
+    for run in 1 2 3; do
+        sync
+        "$TIME" -v -o "$OUT/analytics_$name.time" "$@" >"$OUT/analytics_$name.out"
+        walls+=("$(wall_s "$OUT/analytics_$name.time")")
+        local r; r=$(rss_mb "$OUT/analytics_$name.time")
+        (( r > rss )) && rss=$r
+    done
+    printf '%-36s %s s   peak RSS %s MB\n' "$name" "${walls[*]}" "$rss"
+}
+
+echo
+timed "stats --json" "$OKK" --db "$DB" --funnel "$FUNNEL" stats --json
+timed "stats (text)" "$OKK" --db "$DB" --funnel "$FUNNEL" stats
+timed "stats --csv --table managers" "$OKK" --db "$DB" --funnel "$FUNNEL" stats --csv --table managers
+timed "report --out" "$OKK" --db "$DB" --funnel "$FUNNEL" report --out "$OUT/report.html" --force
+echo "report: $(stat -c %s "$OUT/report.html") bytes"

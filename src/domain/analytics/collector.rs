@@ -1,0 +1,505 @@
+//! The one pass: cards first, then reviews, counted into per-stage, per-owner tallies.
+
+use std::collections::{BTreeMap, HashMap};
+use std::hash::{BuildHasherDefault, Hasher};
+
+use chrono::NaiveDate;
+
+use super::facts::{CardFact, Finding, Window};
+use super::tally::{ItemInfo, Tally};
+use super::{Analytics, Bottlenecks, Group, ManagerGroup, StageGroup, bottlenecks, trend};
+use crate::domain::failed::judged_items;
+use crate::domain::funnel::{Funnel, StageKind};
+use crate::domain::review::Verdict;
+use crate::domain::stats::{CrmStageCount, StageCounts, VerdictCounts};
+
+/// The Fx hash (Firefox's, rustc's): eight bytes at a time. The maps here are looked up a
+/// million times a pass by short stage and owner names and card ids; SipHash, the standard
+/// one, took a tenth of the pass. Its defence against keys chosen to collide is not needed:
+/// there are a few hundred names, and a collision costs time, never a wrong count.
+#[derive(Default)]
+struct Fx(u64);
+
+impl Fx {
+    fn add(&mut self, word: u64) {
+        self.0 = (self.0.rotate_left(5) ^ word).wrapping_mul(0x51_7c_c1_b7_27_22_0a_95);
+    }
+}
+
+impl Hasher for Fx {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            self.add(u64::from_le_bytes(c.try_into().expect("eight bytes")));
+        }
+        let mut last = [0u8; 8];
+        let rest = chunks.remainder();
+        last[..rest.len()].copy_from_slice(rest);
+        self.add(u64::from_le_bytes(last));
+    }
+
+    fn write_u32(&mut self, n: u32) {
+        self.add(u64::from(n));
+    }
+
+    fn write_i64(&mut self, n: i64) {
+        self.add(n as u64);
+    }
+}
+
+type Map<K, V> = HashMap<K, V, BuildHasherDefault<Fx>>;
+
+/// An owner, by their place in [`Collector::owners`]; [`NO_OWNER`] for cards without one.
+type Owner = u32;
+const NO_OWNER: Owner = u32::MAX;
+
+/// One funnel stage (or CRM stage the funnel does not know), its tallies split by owner.
+#[derive(Debug)]
+struct Slot {
+    name: String,
+    kind: Option<StageKind>,
+    by_owner: Map<Owner, Tally>,
+}
+
+impl Slot {
+    fn merged(&self) -> Tally {
+        let mut all = Tally::default();
+        for t in self.by_owner.values() {
+            all.merge(t);
+        }
+        all
+    }
+}
+
+/// A stage name exactly as the CRM writes it: the counts of the per-stage table.
+#[derive(Debug)]
+struct CrmStage {
+    name: String,
+    slot: usize,
+    cards: u64,
+    gone: u64,
+    flagged: u64,
+    /// Cards here now by their latest current verdict (the auditor's, as the table always had).
+    verdicts: VerdictCounts,
+}
+
+/// Where a card is now: its CRM stage and owner.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct CardRef {
+    crm: u32,
+    owner: Owner,
+    gone: bool,
+}
+
+/// Card id → [`CardRef`]. Store ids are dense (cards are never deleted), so a vector indexed by
+/// id: 12 bytes a card where a hash map takes about 50; ids far beyond the count go to a map.
+#[derive(Debug, Default)]
+struct Cards {
+    dense: Vec<Option<CardRef>>,
+    sparse: Map<i64, CardRef>,
+}
+
+impl Cards {
+    fn insert(&mut self, id: i64, card: CardRef) {
+        match usize::try_from(id) {
+            Ok(i) if i < self.dense.len() + (1 << 20) => {
+                if i >= self.dense.len() {
+                    self.dense.resize(i + 1, None);
+                }
+                self.dense[i] = Some(card);
+            }
+            _ => {
+                self.sparse.insert(id, card);
+            }
+        }
+    }
+
+    fn get(&self, id: i64) -> Option<CardRef> {
+        usize::try_from(id)
+            .ok()
+            .and_then(|i| self.dense.get(i).copied().flatten())
+            .or_else(|| self.sparse.get(&id).copied())
+    }
+
+    fn iter(&self) -> impl Iterator<Item = (i64, CardRef)> + '_ {
+        let dense = self.dense.iter().enumerate();
+        dense
+            .filter_map(|(i, c)| Some((i as i64, (*c)?)))
+            .chain(self.sparse.iter().map(|(id, c)| (*id, *c)))
+    }
+}
+
+/// A card's latest current review so far: (made at, review id, the auditor's verdict).
+type Latest = (Box<str>, Box<str>, Verdict);
+
+/// Whether a review made at `at` with id `id` comes after `than` for its card: made later, or
+/// at the same second with a lower id (the order the per-stage counts always used).
+fn later(at: &str, id: &str, than: &Latest) -> bool {
+    at > &*than.0 || (at == &*than.0 && id < &*than.1)
+}
+
+/// Takes every card, then every current review; [`Collector::finish`] makes the figures.
+pub struct Collector<'f> {
+    funnel: &'f Funnel,
+    today: NaiveDate,
+    window: Window,
+    crm_of: Map<String, u32>,
+    crm: Vec<CrmStage>,
+    /// The funnel's stages at their own index, unknown CRM names after.
+    slots: Vec<Slot>,
+    owner_of: Map<String, Owner>,
+    owners: Vec<String>,
+    cards: Cards,
+    /// Per card not gone: its latest current review in the window.
+    latest: Map<i64, Latest>,
+    /// (reviews, mismatches) per ISO week's Monday.
+    weeks: BTreeMap<NaiveDate, (u64, u64)>,
+    returned: u64,
+}
+
+impl<'f> Collector<'f> {
+    /// Idle days count to `today`; reviews outside `window` are passed over.
+    pub fn new(funnel: &'f Funnel, today: NaiveDate, window: Window) -> Collector<'f> {
+        let slots = funnel
+            .stages
+            .iter()
+            .map(|s| Slot {
+                name: s.name.clone(),
+                kind: Some(s.kind),
+                by_owner: Map::default(),
+            })
+            .collect();
+        Collector {
+            funnel,
+            today,
+            window,
+            crm_of: Map::default(),
+            crm: Vec::new(),
+            slots,
+            owner_of: Map::default(),
+            owners: Vec::new(),
+            cards: Cards::default(),
+            latest: Map::default(),
+            weeks: BTreeMap::new(),
+            returned: 0,
+        }
+    }
+
+    fn crm(&mut self, name: &str) -> u32 {
+        if let Some(&i) = self.crm_of.get(name) {
+            return i;
+        }
+        let slot = self.funnel.resolve(name).unwrap_or_else(|| {
+            self.slots.push(Slot {
+                name: name.to_string(),
+                kind: None,
+                by_owner: Map::default(),
+            });
+            self.slots.len() - 1
+        });
+        self.crm.push(CrmStage {
+            name: name.to_string(),
+            slot,
+            cards: 0,
+            gone: 0,
+            flagged: 0,
+            verdicts: VerdictCounts::default(),
+        });
+        let i = (self.crm.len() - 1) as u32;
+        self.crm_of.insert(name.to_string(), i);
+        i
+    }
+
+    fn owner(&mut self, name: Option<&str>) -> Owner {
+        let Some(name) = name else {
+            return NO_OWNER;
+        };
+        if let Some(&o) = self.owner_of.get(name) {
+            return o;
+        }
+        self.owners.push(name.to_string());
+        let o = (self.owners.len() - 1) as Owner;
+        self.owner_of.insert(name.to_string(), o);
+        o
+    }
+
+    pub fn add_card(&mut self, card: &CardFact) {
+        let crm = self.crm(card.stage);
+        let owner = self.owner(card.owner);
+        self.cards.insert(
+            card.id,
+            CardRef {
+                crm,
+                owner,
+                gone: card.gone,
+            },
+        );
+        let c = &mut self.crm[crm as usize];
+        if card.gone {
+            c.gone += 1;
+            return;
+        }
+        c.cards += 1;
+        c.flagged += u64::from(card.flagged);
+        let slot = &mut self.slots[c.slot];
+        // Won and lost deals rest by nature: their quiet days say nothing about the manager.
+        let open = !card.closed && !matches!(slot.kind, Some(StageKind::Won | StageKind::Lost));
+        let t = slot.by_owner.entry(owner).or_default();
+        t.cards += 1;
+        t.flagged += u64::from(card.flagged);
+        if open && let Some(day) = card.touched {
+            let days = (self.today - day).num_days().clamp(0, i64::from(u32::MAX)) as u32;
+            *t.idle.entry(days).or_default() += 1;
+        }
+    }
+
+    /// After every card: a review counts for its card's owner now.
+    pub fn add_review(&mut self, review: &Finding) {
+        if !self.window.contains(review.day) {
+            return;
+        }
+        let card = review.card.and_then(|id| Some((id, self.cards.get(id)?)));
+        // The per-stage counts take each card's latest review as the auditor gave it, sent back
+        // or not (as they always have).
+        if let Some((id, _)) = card.filter(|(_, c)| !c.gone) {
+            self.note_latest(id, review);
+        }
+        let Some(verdict) = review.landed() else {
+            self.returned += 1;
+            return;
+        };
+        let mismatch = verdict != Verdict::Ok;
+        let crm = self.crm(review.stage);
+        let slot = self.crm[crm as usize].slot;
+        let funnel = self.funnel;
+        let checklist = match self.slots[slot].kind {
+            Some(_) => &funnel.stage(slot).checklist[..],
+            None => &[],
+        };
+        let owner = card.map_or(NO_OWNER, |(_, c)| c.owner);
+        let t = self.slots[slot].by_owner.entry(owner).or_default();
+        t.reviews += 1;
+        t.verdicts.add(verdict, 1);
+        if let Some(s) = review.score {
+            t.score_sum += s;
+            t.scored += 1;
+        }
+        for j in judged_items(checklist, review.answers) {
+            t.judged(slot, j.id, j.failed, mismatch);
+        }
+        let week = self.weeks.entry(trend::monday(review.day)).or_default();
+        week.0 += 1;
+        week.1 += u64::from(mismatch);
+    }
+
+    /// Keeps the card's latest review: the latest made, the lowest id among those made at one
+    /// second (the order the per-stage counts always used).
+    fn note_latest(&mut self, card: i64, review: &Finding) {
+        let latest = || (review.at.into(), review.id.into(), review.verdict);
+        match self.latest.get_mut(&card) {
+            Some(l) if !later(review.at, review.id, l) => {}
+            Some(l) => *l = latest(),
+            None => {
+                self.latest.insert(card, latest());
+            }
+        }
+    }
+
+    /// Adds what another collector over the same funnel, day and window counted (the other half
+    /// of the cards, read on another thread): the figures come out as if one had counted all.
+    pub fn absorb(&mut self, other: Collector<'_>) {
+        let crm: Vec<u32> = other.crm.iter().map(|c| self.crm(&c.name)).collect();
+        let owners: Vec<Owner> = other.owners.iter().map(|o| self.owner(Some(o))).collect();
+        let owner = |o: Owner| if o == NO_OWNER { o } else { owners[o as usize] };
+        // The funnel's stages have one index everywhere; a stage it does not know is named as
+        // the CRM names it.
+        let mut slots = Vec::with_capacity(other.slots.len());
+        for (i, s) in other.slots.iter().enumerate() {
+            slots.push(match s.kind {
+                Some(_) => i,
+                None => {
+                    let c = self.crm(&s.name);
+                    self.crm[c as usize].slot
+                }
+            });
+        }
+        for (c, theirs) in crm.iter().zip(&other.crm) {
+            let mine = &mut self.crm[*c as usize];
+            mine.cards += theirs.cards;
+            mine.gone += theirs.gone;
+            mine.flagged += theirs.flagged;
+            for v in Verdict::ALL {
+                mine.verdicts.add(v, theirs.verdicts.get(v));
+            }
+        }
+        for (i, slot) in other.slots.into_iter().enumerate() {
+            for (o, mut t) in slot.by_owner {
+                t.items = std::mem::take(&mut t.items)
+                    .into_iter()
+                    .map(|(s, items)| (slots[s], items))
+                    .collect();
+                let mine = self.slots[slots[i]].by_owner.entry(owner(o)).or_default();
+                mine.merge(&t);
+            }
+        }
+        for (id, c) in other.cards.iter() {
+            let c = CardRef {
+                crm: crm[c.crm as usize],
+                owner: owner(c.owner),
+                gone: c.gone,
+            };
+            self.cards.insert(id, c);
+        }
+        for (card, theirs) in other.latest {
+            match self.latest.get(&card) {
+                Some(l) if !later(&theirs.0, &theirs.1, l) => {}
+                _ => {
+                    self.latest.insert(card, theirs);
+                }
+            }
+        }
+        for (week, (n, m)) in other.weeks {
+            let mine = self.weeks.entry(week).or_default();
+            mine.0 += n;
+            mine.1 += m;
+        }
+        self.returned += other.returned;
+    }
+
+    pub fn finish(mut self) -> (Analytics, StageCounts) {
+        let latest = std::mem::take(&mut self.latest);
+        for (card, (_, _, verdict)) in latest {
+            if let Some(c) = self.cards.get(card) {
+                self.crm[c.crm as usize].verdicts.add(verdict, 1);
+            }
+        }
+        let counts = self.stage_counts();
+        (self.analytics(), counts)
+    }
+
+    /// The per-stage table's inputs, by CRM name in byte order (as the store used to list them).
+    fn stage_counts(&self) -> StageCounts {
+        let mut crm: Vec<&CrmStage> = self.crm.iter().filter(|c| c.cards + c.gone > 0).collect();
+        crm.sort_by(|a, b| a.name.cmp(&b.name));
+        let mut counts = StageCounts::default();
+        for c in crm {
+            counts.stages.push(CrmStageCount {
+                stage: c.name.clone(),
+                cards: c.cards,
+                gone: c.gone,
+            });
+            if c.flagged > 0 {
+                counts.flagged.push((c.name.clone(), c.flagged));
+            }
+            for v in Verdict::ALL {
+                let n = c.verdicts.get(v);
+                if n > 0 {
+                    counts.verdicts.push((c.name.clone(), v, n));
+                }
+            }
+        }
+        counts
+    }
+
+    fn analytics(&self) -> Analytics {
+        let info = |stage: usize, id: &str| {
+            let slot = &self.slots[stage];
+            let item = slot.kind.and_then(|_| {
+                self.funnel
+                    .stage(stage)
+                    .checklist
+                    .iter()
+                    .find(|i| i.id == id)
+            });
+            ItemInfo {
+                stage: slot.name.clone(),
+                text: item.map_or_else(|| id.to_string(), |i| i.text.clone()),
+                critical: item.is_some_and(|i| i.critical),
+            }
+        };
+        let group = |t: &Tally| Group {
+            cards: t.cards,
+            flagged: t.flagged,
+            figures: t.figures(&info),
+        };
+        let name = |o: Owner| self.owners.get(o as usize);
+
+        let merged: Vec<Tally> = self.slots.iter().map(Slot::merged).collect();
+        // Funnel stages in order, then unknown ones by cards (most first), then name.
+        let mut order: Vec<usize> = (0..self.slots.len()).collect();
+        let known = self.funnel.stages.len();
+        order[known..].sort_by(|&a, &b| {
+            merged[b]
+                .cards
+                .cmp(&merged[a].cards)
+                .then(self.slots[a].name.cmp(&self.slots[b].name))
+        });
+        let stages = order
+            .iter()
+            .map(|&i| StageGroup {
+                stage: self.slots[i].name.clone(),
+                known: self.slots[i].kind.is_some(),
+                group: group(&merged[i]),
+            })
+            .collect();
+
+        let mut totals = Tally::default();
+        let mut managers: BTreeMap<Option<&String>, Tally> = BTreeMap::new();
+        for slot in &self.slots {
+            for (owner, t) in &slot.by_owner {
+                managers.entry(name(*owner)).or_default().merge(t);
+                totals.merge(t);
+            }
+        }
+        let mut managers: Vec<(Option<&String>, Tally)> = managers.into_iter().collect();
+        managers.sort_by(|(a, ta), (b, tb)| {
+            let lying = |t: &Tally| t.estimated_lying().unwrap_or(-1.0);
+            lying(tb)
+                .total_cmp(&lying(ta))
+                .then(tb.cards.cmp(&ta.cards))
+                .then(a.cmp(b))
+        });
+
+        let stage_candidates = order
+            .iter()
+            .map(|&i| (self.slots[i].name.clone(), None, &merged[i]))
+            .collect();
+        let mut pair_candidates = Vec::new();
+        for &i in &order {
+            let mut cells: Vec<(Option<&String>, &Tally)> = self.slots[i]
+                .by_owner
+                .iter()
+                .map(|(o, t)| (name(*o), t))
+                .collect();
+            cells.sort_by(|a, b| a.0.cmp(&b.0));
+            for (owner, t) in cells {
+                pair_candidates.push((self.slots[i].name.clone(), owner.cloned(), t));
+            }
+        }
+        let bottlenecks = Bottlenecks {
+            stages: bottlenecks::rank(stage_candidates, &info),
+            pairs: bottlenecks::rank(pair_candidates, &info),
+        };
+
+        Analytics {
+            window: self.window,
+            today: self.today,
+            totals: group(&totals),
+            returned: self.returned,
+            stages,
+            managers: managers
+                .iter()
+                .map(|(owner, t)| ManagerGroup {
+                    manager: owner.cloned(),
+                    group: group(t),
+                })
+                .collect(),
+            bottlenecks,
+            trend: trend::weeks(&self.weeks, &self.window),
+        }
+    }
+}
