@@ -775,3 +775,14 @@ fn four_opens_where_the_funnel_leaks_and_enter_opens_a_bottlenecks_cards() {
     s.keys("q 4 q");
     assert_eq!(s.state.screen, Screen::Funnel);
 }
+
+#[test]
+fn the_stats_sparkline_counts_reviews_per_day() {
+    let mut s = session();
+    s.stage(MET).keys("a s d q 4");
+    let days = &s.state.reviews_per_day;
+    assert_eq!(days.len(), 30);
+    // The demo's clock stands still: every verdict falls on its last day.
+    assert_eq!(days.last(), Some(&3));
+    assert_eq!(days.iter().sum::<u64>(), 3);
+}

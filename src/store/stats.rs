@@ -83,4 +83,28 @@ impl Store {
         })?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
+
+    /// Reviews made (not withdrawn) per day from `first` to `last`, zeros included.
+    pub fn reviews_per_day(
+        &self,
+        first: chrono::NaiveDate,
+        last: chrono::NaiveDate,
+    ) -> Result<Vec<u64>, StoreError> {
+        let mut stmt = self.conn.prepare(
+            "SELECT substr(created_at, 1, 10), count(*) FROM reviews
+             WHERE withdrawn_at IS NULL AND created_at >= ?1 AND created_at < ?2
+             GROUP BY 1",
+        )?;
+        let end = last + chrono::Days::new(1);
+        let counts: std::collections::HashMap<String, u64> = stmt
+            .query_map([first.to_string(), end.to_string()], |r| {
+                Ok((r.get(0)?, r.get::<_, i64>(1)? as u64))
+            })?
+            .collect::<Result<_, _>>()?;
+        Ok(first
+            .iter_days()
+            .take_while(|d| *d <= last)
+            .map(|d| counts.get(&d.to_string()).copied().unwrap_or(0))
+            .collect())
+    }
 }

@@ -352,8 +352,8 @@ pub const STATS_BOTTLENECKS: &str = " Bottlenecks · ~cards that lie · likely c
 pub const STATS_NO_REVIEWS: &str =
     "No reviews yet: the bottlenecks come from the auditors' verdicts.";
 
-pub fn stats_trend(weeks: usize) -> String {
-    format!(" Reviews per week ({weeks}) ")
+pub fn stats_trend(days: usize) -> String {
+    format!(" Reviews per day, last {days} days ")
 }
 
 pub fn stats_last_week(week: &str, reviews: u64, not_ok: &str) -> String {

@@ -189,6 +189,13 @@ impl Desk {
         )
     }
 
+    /// Reviews per day over the last `days` days to today.
+    pub fn reviews_per_day(&self, days: u64) -> DeskResult<Vec<u64>> {
+        let today = self.now().date();
+        let first = today - chrono::Days::new(days.saturating_sub(1));
+        self.store.reviews_per_day(first, today)
+    }
+
     pub fn lead_rows(&self) -> DeskResult<Vec<crate::store::decisions::LeadRow>> {
         self.store.lead_rows()
     }

@@ -175,6 +175,8 @@ pub struct State {
     pub lead: Option<LeadList>,
     /// The stats screen's figures and its selected bottleneck.
     pub stats: Option<(std::sync::Arc<crate::app::stats::StatsFigures>, usize)>,
+    /// Reviews per day over the last weeks, oldest first (the stats screen's sparkline).
+    pub reviews_per_day: Vec<u64>,
 }
 
 impl State {
@@ -196,6 +198,7 @@ impl State {
             now: chrono::NaiveDateTime::default(),
             lead: None,
             stats: None,
+            reviews_per_day: Vec::new(),
         }
     }
 

@@ -768,6 +768,7 @@ fn open_card(state: &mut State, index: usize, desk: &mut Desk) -> DeskResult<()>
 fn open_stats(state: &mut State, desk: &Desk) {
     match desk.figures() {
         Ok(f) => {
+            state.reviews_per_day = desk.reviews_per_day(30).unwrap_or_default();
             state.stats = Some((std::sync::Arc::new(f), 0));
             state.card = None;
             state.screen = Screen::Stats;

@@ -74,16 +74,16 @@ pub fn draw(state: &State, theme: &Theme, frame: &mut Frame<'_>, area: Rect) {
         stages,
     );
 
-    // Reviews per week, oldest first.
-    let weeks: Vec<u64> = a.trend.iter().map(|w| w.reviews).collect();
+    // Reviews per day over the last 30 days, oldest first; the week's figures below.
+    let days = &state.reviews_per_day;
     let block = Block::default()
         .borders(Borders::ALL)
-        .title(msg::stats_trend(a.trend.len()));
+        .title(msg::stats_trend(days.len()));
     let inner = block.inner(trend);
     frame.render_widget(block, trend);
     let [spark, legend] =
         Layout::vertical([Constraint::Min(1), Constraint::Length(2)]).areas(inner);
-    frame.render_widget(Sparkline::default().data(&weeks).style(theme.bar), spark);
+    frame.render_widget(Sparkline::default().data(days).style(theme.bar), spark);
     let last = a.trend.last();
     frame.render_widget(
         Paragraph::new(vec![
