@@ -146,6 +146,11 @@ pub fn stages_table(funnel_name: &str, rows: &[StageRow], a: &Analytics) -> Stri
 
 /// The stage that lies most and why: the sentence `okk stats` ends its stage table with.
 pub fn worst_stage(a: &Analytics) -> String {
+    headline(a, &|n| n.to_string())
+}
+
+/// [`worst_stage`], with `count` writing its numbers (the report groups their thousands).
+pub fn headline(a: &Analytics, count: &dyn Fn(u64) -> String) -> String {
     let Some(b) = a.worst_stage() else {
         return if a.totals.figures.reviews == 0 {
             "No reviews yet: once auditors judge cards, okk names the stage whose cards lie most.\n"
@@ -157,17 +162,17 @@ pub fn worst_stage(a: &Analytics) -> String {
     let mut s = format!(
         "Lies most: «{}» — {} of {} reviews not ok ({}), so about {} of its {} cards.\n",
         line(&b.stage),
-        b.mismatches,
-        b.reviews,
+        count(b.mismatches),
+        count(b.reviews),
         pct(Some(b.mismatch_rate)),
-        num(Some(b.estimated_lying.round())),
-        b.cards
+        count(b.estimated_lying.round() as u64),
+        count(b.cards)
     );
-    let _ = writeln!(s, "  {}", cause(b));
+    let _ = writeln!(s, "  {}", cause(b, count));
     s
 }
 
-fn cause(b: &Bottleneck) -> String {
+fn cause(b: &Bottleneck, count: &dyn Fn(u64) -> String) -> String {
     if b.likely_cause.is_empty() {
         return "Why: no checklist item was failed in those reviews.".into();
     }
@@ -178,8 +183,8 @@ fn cause(b: &Bottleneck) -> String {
             format!(
                 "«{}» (failed in {} of the {})",
                 line(&i.text),
-                i.failed_in_mismatch,
-                b.mismatches
+                count(i.failed_in_mismatch),
+                count(b.mismatches)
             )
         })
         .collect();
