@@ -35,8 +35,9 @@ fn open(s: &mut String, height: f64, label: &str) {
 /// reviews not ok.
 pub fn funnel(rows: &[StageRow]) -> String {
     let max = rows.iter().map(|r| r.base.cards).max().unwrap_or(0).max(1) as f64;
-    let (cards_x, cards_w) = (LABEL + 10.0, 360.0);
-    let (rate_x, rate_w) = (cards_x + cards_w + 60.0, 200.0);
+    // Room on the right of each bar for its label: `146 852`, `54% · 12 198/22 667`.
+    let (cards_x, cards_w) = (LABEL + 10.0, 340.0);
+    let (rate_x, rate_w) = (cards_x + cards_w + 70.0, 170.0);
     let height = 30.0 + ROW * rows.len() as f64;
     let mut s = String::new();
     open(&mut s, height, msg::FUNNEL);
@@ -76,7 +77,7 @@ pub fn funnel(rows: &[StageRow]) -> String {
             r#"<text x="{:.1}" y="{}" class="value">{}</text>"#,
             cards_x + w + 5.0,
             y + 15.0,
-            b.cards
+            esc(&msg::count(b.cards))
         );
         let _ = write!(
             s,
@@ -87,15 +88,13 @@ pub fn funnel(rows: &[StageRow]) -> String {
             Some(rate) => {
                 let _ = write!(
                     s,
-                    r#"<rect x="{rate_x}" y="{}" width="{:.1}" height="18" fill="{}"/><text x="{}" y="{}" class="value">{} · {}/{}</text>"#,
+                    r#"<rect x="{rate_x}" y="{}" width="{:.1}" height="18" fill="{}"/><text x="{}" y="{}" class="value">{}</text>"#,
                     y + 2.0,
                     rate_w * rate,
                     heat(rate),
                     rate_x + rate_w + 6.0,
                     y + 15.0,
-                    pct(Some(rate)),
-                    f.mismatches,
-                    f.reviews
+                    esc(&msg::not_ok_of(rate, f.mismatches, f.reviews))
                 );
             }
             None => {
@@ -121,7 +120,8 @@ pub fn bottlenecks(rows: &[Bottleneck], label: impl Fn(&Bottleneck) -> String) -
         .map(|b| b.estimated_lying)
         .fold(0.0, f64::max)
         .max(1.0);
-    let (x, bar_w) = (LABEL + 10.0, 560.0);
+    // Room on the right for the longest label: `~62 158 of 115 505 · 54% not ok`.
+    let (x, bar_w) = (LABEL + 10.0, 470.0);
     let height = 10.0 + ROW * rows.len() as f64;
     let mut s = String::new();
     open(&mut s, height, msg::BOTTLENECKS);
@@ -131,7 +131,7 @@ pub fn bottlenecks(rows: &[Bottleneck], label: impl Fn(&Bottleneck) -> String) -
         let w = bar_w * b.estimated_lying / max;
         let _ = write!(
             s,
-            r#"<g><title>{}</title><text x="{LABEL}" y="{}" text-anchor="end" class="label">{}. {}</text><rect x="{x}" y="{}" width="{w:.1}" height="18" fill="{}"/><text x="{:.1}" y="{}" class="value">~{:.0} of {} · {} not ok</text></g>"#,
+            r#"<g><title>{}</title><text x="{LABEL}" y="{}" text-anchor="end" class="label">{}. {}</text><rect x="{x}" y="{}" width="{w:.1}" height="18" fill="{}"/><text x="{:.1}" y="{}" class="value">{}</text></g>"#,
             esc(&name),
             y + 15.0,
             b.rank,
@@ -140,9 +140,7 @@ pub fn bottlenecks(rows: &[Bottleneck], label: impl Fn(&Bottleneck) -> String) -
             heat(b.mismatch_rate),
             x + w + 6.0,
             y + 15.0,
-            b.estimated_lying,
-            b.cards,
-            pct(Some(b.mismatch_rate))
+            esc(&msg::lying_of(b.estimated_lying, b.cards, b.mismatch_rate))
         );
     }
     s.push_str("</svg>");

@@ -95,10 +95,10 @@ fn header(s: &mut String, r: &Report, title: &str) {
         esc(&msg::generated(r.generated, &a.window))
     );
     for (value, label) in [
-        (t.cards.to_string(), msg::KPI_CARDS),
-        (t.figures.reviews.to_string(), msg::KPI_REVIEWS),
+        (msg::count(t.cards), msg::KPI_CARDS),
+        (msg::count(t.figures.reviews), msg::KPI_REVIEWS),
         (pct(t.figures.mismatch_rate), msg::KPI_NOT_OK),
-        (format!("~{:.0}", lying), msg::KPI_LYING),
+        (msg::about(lying), msg::KPI_LYING),
     ] {
         let _ = write!(
             s,
@@ -108,7 +108,7 @@ fn header(s: &mut String, r: &Report, title: &str) {
         );
     }
     s.push_str("</div>\n<p class=\"headline\">");
-    let sentence = crate::text::stats::worst_stage(a);
+    let sentence = crate::text::stats::headline(a, &msg::count);
     let lines: Vec<String> = sentence.lines().map(|l| esc(l.trim())).collect();
     s.push_str(&lines.join("<br/>"));
     s.push_str("</p>\n");
@@ -153,11 +153,13 @@ fn head(s: &mut String, columns: &[&str], text: &[usize]) {
 fn figure_cells(s: &mut String, cards: u64, flagged: u64, f: &Figures, with_stage: bool) {
     let _ = write!(
         s,
-        "<td>{cards}</td><td>{flagged}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td>\
+        "<td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td>\
          <td>{}</td><td class=\"items\">{}</td>",
-        f.reviews,
+        esc(&msg::count(cards)),
+        esc(&msg::count(flagged)),
+        esc(&msg::count(f.reviews)),
         esc(&pct(f.mismatch_rate)),
-        esc(&f.estimated_lying.map_or("—".into(), |n| format!("~{n:.0}"))),
+        esc(&f.estimated_lying.map_or("—".into(), msg::about)),
         esc(&num(f.average_score)),
         esc(&num(f.median_idle_days)),
         items(&f.top_failing, with_stage)
@@ -192,12 +194,12 @@ fn bottleneck_rows(s: &mut String, rows: &[Bottleneck], label: impl Fn(&Bottlene
             .collect();
         let _ = writeln!(
             s,
-            "<tr><td>{}</td><td class=\"text\">{}</td><td>~{:.0}</td><td>{}</td><td>{}</td>\
+            "<tr><td>{}</td><td class=\"text\">{}</td><td>{}</td><td>{}</td><td>{}</td>\
              <td class=\"items\">{}</td></tr>",
             b.rank,
             esc(&label(b)),
-            b.estimated_lying,
-            b.cards,
+            esc(&msg::about(b.estimated_lying)),
+            esc(&msg::count(b.cards)),
             esc(&msg::of(b.mismatches, b.reviews, Some(b.mismatch_rate))),
             cause.join("<br/>")
         );
@@ -272,7 +274,7 @@ fn auditors(s: &mut String, r: &Report) {
             "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td>\
              <td>{}</td><td>{}</td></tr>",
             esc(&a.auditor),
-            a.reviews,
+            esc(&msg::count(a.reviews)),
             esc(&num(a.cards_per_hour.map(|v| v.round()))),
             esc(&num(a.median_seconds.map(|v| v.round()))),
             a.decided,

@@ -27,7 +27,10 @@ pub const KPI_NOT_OK: &str = "of reviews not ok";
 pub const KPI_LYING: &str = "cards likely lying";
 
 pub fn returned(n: u64) -> String {
-    format!("{n} reviews the lead sent back are left out until judged again.")
+    format!(
+        "{} reviews the lead sent back are left out until judged again.",
+        count(n)
+    )
 }
 
 pub const FUNNEL: &str = "The funnel";
@@ -100,20 +103,76 @@ pub const AUDITOR_COLUMNS: [&str; 9] = [
     "Reference",
 ];
 
+/// A count with its thousands set apart by a narrow no-break space, as Russian typography
+/// writes them: `1 000 000`.
+pub fn count(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, d) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push('\u{202f}');
+        }
+        out.push(d);
+    }
+    out
+}
+
+/// An estimated count: `~62 158`.
+pub fn about(n: f64) -> String {
+    format!("~{}", count(n.max(0.0).round() as u64))
+}
+
 /// `3 of 10 (30%)`.
 pub fn of(part: u64, whole: u64, rate: Option<f64>) -> String {
-    format!("{part} of {whole} ({})", super::stats::pct(rate))
+    format!(
+        "{} of {} ({})",
+        count(part),
+        count(whole),
+        super::stats::pct(rate)
+    )
 }
 
 /// A failing item: `text ×n`.
 pub fn item(text: &str, n: u64) -> String {
-    format!("{text} ×{n}")
+    format!("{text} ×{}", count(n))
 }
 
 pub fn week_axis(reviews_max: u64) -> String {
-    format!("{reviews_max} reviews")
+    format!("{} reviews", count(reviews_max))
+}
+
+/// A bottleneck's bar: `~62 158 of 115 505 · 54% not ok`.
+pub fn lying_of(lying: f64, cards: u64, rate: f64) -> String {
+    format!(
+        "{} of {} · {} not ok",
+        about(lying),
+        count(cards),
+        super::stats::pct(Some(rate))
+    )
+}
+
+/// A stage's share-not-ok bar: `54% · 12 198/22 667`.
+pub fn not_ok_of(rate: f64, mismatches: u64, reviews: u64) -> String {
+    format!(
+        "{} · {}/{}",
+        super::stats::pct(Some(rate)),
+        count(mismatches),
+        count(reviews)
+    )
 }
 
 pub fn wrote(path: &Path) -> String {
     format!("okk: wrote the report to {}", path.display())
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn thousands_are_set_apart() {
+        assert_eq!(super::count(0), "0");
+        assert_eq!(super::count(999), "999");
+        assert_eq!(super::count(1000), "1\u{202f}000");
+        assert_eq!(super::count(1_000_000), "1\u{202f}000\u{202f}000");
+        assert_eq!(super::about(62157.6), "~62\u{202f}158");
+    }
 }

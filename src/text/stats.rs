@@ -146,6 +146,11 @@ pub fn stages_table(funnel_name: &str, rows: &[StageRow], a: &Analytics) -> Stri
 
 /// The stage that lies most and why: the sentence `okk stats` ends its stage table with.
 pub fn worst_stage(a: &Analytics) -> String {
+    headline(a, &|n| n.to_string())
+}
+
+/// [`worst_stage`], with `count` writing its numbers (the report groups their thousands).
+pub fn headline(a: &Analytics, count: &dyn Fn(u64) -> String) -> String {
     let Some(b) = a.worst_stage() else {
         return if a.totals.figures.reviews == 0 {
             "No reviews yet: once auditors judge cards, okk names the stage whose cards lie most.\n"
@@ -157,17 +162,17 @@ pub fn worst_stage(a: &Analytics) -> String {
     let mut s = format!(
         "Lies most: «{}» — {} of {} reviews not ok ({}), so about {} of its {} cards.\n",
         line(&b.stage),
-        b.mismatches,
-        b.reviews,
+        count(b.mismatches),
+        count(b.reviews),
         pct(Some(b.mismatch_rate)),
-        num(Some(b.estimated_lying.round())),
-        b.cards
+        count(b.estimated_lying.round() as u64),
+        count(b.cards)
     );
-    let _ = writeln!(s, "  {}", cause(b));
+    let _ = writeln!(s, "  {}", cause(b, count));
     s
 }
 
-fn cause(b: &Bottleneck) -> String {
+fn cause(b: &Bottleneck, count: &dyn Fn(u64) -> String) -> String {
     if b.likely_cause.is_empty() {
         return "Why: no checklist item was failed in those reviews.".into();
     }
@@ -178,50 +183,82 @@ fn cause(b: &Bottleneck) -> String {
             format!(
                 "«{}» (failed in {} of the {})",
                 line(&i.text),
-                i.failed_in_mismatch,
-                b.mismatches
+                count(i.failed_in_mismatch),
+                count(b.mismatches)
             )
         })
         .collect();
     format!("Why: {}.", items.join(", "))
 }
 
-pub fn managers_table(a: &Analytics) -> String {
-    let no_owner = "(no owner)";
-    let name = |m: &Option<String>| m.clone().unwrap_or_else(|| no_owner.into());
-    let w = width(
-        a.managers
-            .iter()
-            .map(|m| m.manager.as_deref().unwrap_or(no_owner)),
-        7,
-    )
-    .min(30);
-    let mut s = String::from("Managers (the cards' owners now)\n");
-    let _ = writeln!(
-        s,
-        "  {:<w$}  {:>6}  {:>7}  {:>7}  {:>6}  {:>6}  {:>5}  {:>6}  Fails most",
-        "Manager", "Cards", "Flagged", "Reviews", "Not ok", "Lying", "Score", "Idle d"
-    );
-    for m in &a.managers {
-        let f = &m.group.figures;
-        let fails = f.top_failing.first().map_or(String::new(), |i| {
-            format!("«{}» ×{}", cut(&i.text, 40), i.failed)
-        });
-        let _ = writeln!(
-            s,
-            "  {:<w$}  {:>6}  {:>7}  {:>7}  {:>6}  {:>6}  {:>5}  {:>6}  {fails}",
-            cut(&name(&m.manager), w),
-            m.group.cards,
-            m.group.flagged,
-            f.reviews,
-            pct(f.mismatch_rate),
-            f.estimated_lying
-                .map_or("—".into(), |n| format!("~{}", num(Some(n.round())))),
-            num(f.average_score),
-            num(f.median_idle_days),
-        );
+/// Lines of a table: each column as wide as its widest cell; the first `left` columns aligned
+/// left, the others right; the last column is free text and not padded.
+fn grid(header: &[&str], rows: &[Vec<String>], left: usize) -> String {
+    let widths: Vec<usize> = (0..header.len())
+        .map(|c| {
+            let cells = rows.iter().map(|r| r[c].chars().count());
+            cells.chain([header[c].chars().count()]).max().unwrap_or(0)
+        })
+        .collect();
+    let line = |cells: Vec<&str>| {
+        let last = cells.len() - 1;
+        let mut l = String::from(" ");
+        for (c, cell) in cells.into_iter().enumerate() {
+            let w = widths[c];
+            let gap = if c == 0 { " " } else { "  " };
+            let _ = match (c == last, c < left) {
+                (true, _) => write!(l, "{gap}{cell}"),
+                (false, true) => write!(l, "{gap}{cell:<w$}"),
+                (false, false) => write!(l, "{gap}{cell:>w$}"),
+            };
+        }
+        l.trim_end().to_string() + "\n"
+    };
+    let mut s = line(header.to_vec());
+    for r in rows {
+        s.push_str(&line(r.iter().map(String::as_str).collect()));
     }
     s
+}
+
+pub fn managers_table(a: &Analytics) -> String {
+    let rows: Vec<Vec<String>> = a
+        .managers
+        .iter()
+        .map(|m| {
+            let f = &m.group.figures;
+            let fails = f.top_failing.first().map_or(String::new(), |i| {
+                format!("«{}» ×{}", cut(&i.text, 40), i.failed)
+            });
+            vec![
+                cut(m.manager.as_deref().unwrap_or("(no owner)"), 30),
+                m.group.cards.to_string(),
+                m.group.flagged.to_string(),
+                f.reviews.to_string(),
+                pct(f.mismatch_rate),
+                f.estimated_lying
+                    .map_or("—".into(), |n| format!("~{}", num(Some(n.round())))),
+                num(f.average_score),
+                num(f.median_idle_days),
+                fails,
+            ]
+        })
+        .collect();
+    let header = [
+        "Manager",
+        "Cards",
+        "Flagged",
+        "Reviews",
+        "Not ok",
+        "Lying",
+        "Score",
+        "Idle d",
+        "Fails most",
+    ];
+    format!(
+        "Managers (the cards' owners now)\n{}",
+        grid(&header, &rows, 1)
+    )
 }
 
 pub fn bottlenecks_table(a: &Analytics) -> String {
@@ -242,40 +279,28 @@ fn list(s: &mut String, rows: &[Bottleneck], what: &str) {
         Some(m) => format!("{} · {}", cut(&b.stage, 30), cut(m, 30)),
         None => cut(&b.stage, 30),
     };
-    let w = rows
+    let cells: Vec<Vec<String>> = rows
         .iter()
         .take(SHOWN)
-        .map(|b| label(b).chars().count())
-        .max()
-        .unwrap_or(0)
-        .max(what.chars().count());
-    let _ = writeln!(
-        s,
-        "  {:>2}  {:<w$}  {:>6}  {:>6}  {:>12}  Likely cause",
-        "#", what, "Lying", "Cards", "Not ok"
-    );
-    for b in rows.iter().take(SHOWN) {
-        let causes: Vec<String> = b
-            .likely_cause
-            .iter()
-            .map(|i| format!("«{}» ×{}", cut(&i.text, 40), i.failed_in_mismatch))
-            .collect();
-        let _ = writeln!(
-            s,
-            "  {:>2}  {:<w$}  {:>6}  {:>6}  {:>12}  {}",
-            b.rank,
-            label(b),
-            format!("~{}", num(Some(b.estimated_lying.round()))),
-            b.cards,
-            format!(
-                "{}/{} {:>4}",
-                b.mismatches,
-                b.reviews,
-                pct(Some(b.mismatch_rate))
-            ),
-            causes.join(", ")
-        );
-    }
+        .map(|b| {
+            let causes: Vec<String> = b
+                .likely_cause
+                .iter()
+                .map(|i| format!("«{}» ×{}", cut(&i.text, 40), i.failed_in_mismatch))
+                .collect();
+            vec![
+                format!("{:>2}", b.rank),
+                label(b),
+                format!("~{}", num(Some(b.estimated_lying.round()))),
+                b.cards.to_string(),
+                format!("{}/{}", b.mismatches, b.reviews),
+                pct(Some(b.mismatch_rate)),
+                causes.join(", "),
+            ]
+        })
+        .collect();
+    let header = [" #", what, "Lying", "Cards", "Not ok", "", "Likely cause"];
+    s.push_str(&grid(&header, &cells, 2));
     if rows.len() > SHOWN {
         let _ = writeln!(
             s,
