@@ -56,13 +56,14 @@ cpu_s() {
 
 timed() {
     local name="$1"; shift
+    local log="$OUT/analytics_${name//[^a-z]/_}"
     local walls=() cpus=() rss=0
     for run in 1 2 3; do
         sync
-        "$TIME" -v -o "$OUT/analytics_$name.time" "$@" >"$OUT/analytics_$name.out"
-        walls+=("$(wall_s "$OUT/analytics_$name.time")")
-        cpus+=("$(cpu_s "$OUT/analytics_$name.time")")
-        local r; r=$(rss_mb "$OUT/analytics_$name.time")
+        "$TIME" -v -o "$log.time" "$@" >"$log.out"
+        walls+=("$(wall_s "$log.time")")
+        cpus+=("$(cpu_s "$log.time")")
+        local r; r=$(rss_mb "$log.time")
         (( r > rss )) && rss=$r
     done
     printf '%-30s wall %s s   cpu %s s   peak RSS %s MB\n' "$name" "${walls[*]}" "${cpus[*]}" "$rss"
