@@ -49,23 +49,29 @@ wall_s() {
     }' "$1"
 }
 rss_mb() { awk -F': ' '/Maximum resident set size/ { printf "%.0f", $2 / 1024 }' "$1"; }
+# User + system CPU seconds: steadier than wall time when other work shares the machine.
+cpu_s() {
+    awk -F': ' '/User time \(seconds\)|System time \(seconds\)/ { s += $2 } END { printf "%.2f", s }' "$1"
+}
 
 timed() {
     local name="$1"; shift
-    local walls=() rss=0
+    local log="$OUT/analytics_${name//[^a-z]/_}"
+    local walls=() cpus=() rss=0
     for run in 1 2 3; do
         sync
-        "$TIME" -v -o "$OUT/analytics_$name.time" "$@" >"$OUT/analytics_$name.out"
-        walls+=("$(wall_s "$OUT/analytics_$name.time")")
-        local r; r=$(rss_mb "$OUT/analytics_$name.time")
+        "$TIME" -v -o "$log.time" "$@" >"$log.out"
+        walls+=("$(wall_s "$log.time")")
+        cpus+=("$(cpu_s "$log.time")")
+        local r; r=$(rss_mb "$log.time")
         (( r > rss )) && rss=$r
     done
-    printf '%-36s %s s   peak RSS %s MB\n' "$name" "${walls[*]}" "$rss"
+    printf '%-30s wall %s s   cpu %s s   peak RSS %s MB\n' "$name" "${walls[*]}" "${cpus[*]}" "$rss"
 }
 
-echo
+echo "== load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 timed "stats --json" "$OKK" --db "$DB" --funnel "$FUNNEL" stats --json
 timed "stats (text)" "$OKK" --db "$DB" --funnel "$FUNNEL" stats
 timed "stats --csv --table managers" "$OKK" --db "$DB" --funnel "$FUNNEL" stats --csv --table managers
 timed "report --out" "$OKK" --db "$DB" --funnel "$FUNNEL" report --out "$OUT/report.html" --force
-echo "report: $(stat -c %s "$OUT/report.html") bytes"
+echo "report: $(stat -c %s "$OUT/report.html") bytes; load average after: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -168,7 +168,8 @@ pub struct Figures {
     pub estimated_lying: Option<f64>,
     /// The mean checklist score of the reviews that have one.
     pub average_score: Option<f64>,
-    /// Open cards (not closed, not at a won or lost stage): the ones idle days are measured on.
+    /// Open cards (not closed, not at a won or lost stage) with a date to count idle days from:
+    /// the ones the median is taken over.
     pub open_cards: u64,
     pub median_idle_days: Option<f64>,
     pub top_failing: Vec<FailingItem>,
