@@ -190,30 +190,18 @@ fn decide(state: &mut State, action: Action, desk: &mut Desk) -> DeskResult<()> 
             }));
         }
         // The lead corrects the auditor's answers; the decision keeps them as the reference.
-        Action::Item(n) => {
-            let stage = c.stage.map(|i| state.funnel.stage(i));
-            if let Some(item) = stage.and_then(|s| s.checklist.get(usize::from(n).wrapping_sub(1)))
-            {
-                let now = c.draft.answers.get(&item.id).copied().unwrap_or(
-                    crate::domain::score::Answer::from_default(
-                        state.funnel.checklist_default,
-                        item.scale,
-                    ),
-                );
-                c.draft
-                    .answers
-                    .insert(item.id.clone(), now.next(item.scale));
-            }
-        }
+        Action::Item(n) => c.cycle_item(&state.funnel, n),
         Action::Undo => undo(state, desk)?,
         Action::Skip => step(state, 1, desk)?,
         Action::Prev => step(state, -1, desk)?,
-        Action::Down => c.scroll = c.scroll.saturating_add(1),
-        Action::Up => c.scroll = c.scroll.saturating_sub(1),
-        Action::PageDown => c.scroll = c.scroll.saturating_add(10),
-        Action::PageUp => c.scroll = c.scroll.saturating_sub(10),
-        Action::First => c.scroll = 0,
-        Action::Last => c.scroll = u16::MAX,
+        Action::Down
+        | Action::Up
+        | Action::PageDown
+        | Action::PageUp
+        | Action::First
+        | Action::Last => {
+            c.scroll_by(action);
+        }
         Action::Help => state.popup = Some(Popup::Help { scroll: 0 }),
         Action::Back => {
             state.card = None;

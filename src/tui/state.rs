@@ -96,6 +96,37 @@ pub enum InputFor {
     ReturnNote,
 }
 
+impl CardState {
+    /// Cycles checklist item `n` (1-based) of the card's stage; nothing beyond the checklist.
+    pub fn cycle_item(&mut self, funnel: &Funnel, n: u8) {
+        let stage = self.stage.map(|i| funnel.stage(i));
+        let Some(item) = stage.and_then(|s| s.checklist.get(usize::from(n).wrapping_sub(1))) else {
+            return;
+        };
+        let now = self.draft.answers.get(&item.id).copied().unwrap_or(
+            crate::domain::score::Answer::from_default(funnel.checklist_default, item.scale),
+        );
+        self.draft
+            .answers
+            .insert(item.id.clone(), now.next(item.scale));
+    }
+
+    /// Scrolls the card pane; true if `action` was a scroll.
+    pub fn scroll_by(&mut self, action: super::action::Action) -> bool {
+        use super::action::Action;
+        self.scroll = match action {
+            Action::Down => self.scroll.saturating_add(1),
+            Action::Up => self.scroll.saturating_sub(1),
+            Action::PageDown => self.scroll.saturating_add(10),
+            Action::PageUp => self.scroll.saturating_sub(10),
+            Action::First => 0,
+            Action::Last => u16::MAX,
+            _ => return false,
+        };
+        true
+    }
+}
+
 /// One-line text entry.
 #[derive(Debug)]
 pub struct FieldInput {

@@ -14,7 +14,7 @@ use super::state::{
 };
 use crate::domain::funnel::StageKind;
 use crate::domain::review::{Review, Verdict};
-use crate::domain::score::{Answer, prefill, score};
+use crate::domain::score::{prefill, score};
 use crate::store::reviews::ReviewedCard;
 use crate::text::tui as msg;
 
@@ -275,24 +275,7 @@ fn card(state: &mut State, action: Action, desk: &mut Desk) -> DeskResult<()> {
                 .collect();
             state.popup = Some(Popup::Picker(Picker::new(PickerFor::WrongStage, stages)));
         }
-        Action::Item(n) => {
-            let stage = c.stage.map(|i| state.funnel.stage(i));
-            if let Some(item) = stage.and_then(|s| s.checklist.get(usize::from(n).wrapping_sub(1)))
-            {
-                let now = c
-                    .draft
-                    .answers
-                    .get(&item.id)
-                    .copied()
-                    .unwrap_or(Answer::from_default(
-                        state.funnel.checklist_default,
-                        item.scale,
-                    ));
-                c.draft
-                    .answers
-                    .insert(item.id.clone(), now.next(item.scale));
-            }
-        }
+        Action::Item(n) => c.cycle_item(&state.funnel, n),
         Action::Owner => {
             if state.owners.is_none() {
                 state.owners = Some(desk.owners()?);
@@ -319,12 +302,14 @@ fn card(state: &mut State, action: Action, desk: &mut Desk) -> DeskResult<()> {
             open_card(state, i, desk)?;
         }
         Action::Undo => undo(state, desk)?,
-        Action::Down => c.scroll = c.scroll.saturating_add(1),
-        Action::Up => c.scroll = c.scroll.saturating_sub(1),
-        Action::PageDown => c.scroll = c.scroll.saturating_add(10),
-        Action::PageUp => c.scroll = c.scroll.saturating_sub(10),
-        Action::First => c.scroll = 0,
-        Action::Last => c.scroll = u16::MAX,
+        Action::Down
+        | Action::Up
+        | Action::PageDown
+        | Action::PageUp
+        | Action::First
+        | Action::Last => {
+            c.scroll_by(action);
+        }
         Action::Help => state.popup = Some(Popup::Help { scroll: 0 }),
         Action::Back => {
             let i = c.index;
