@@ -44,6 +44,8 @@ struct Timings {
     first_frame_ms: Option<f64>,
     first_card_ms: Option<f64>,
     keys_ms: Vec<f64>,
+    #[serde(default)]
+    update_ms: Vec<f64>,
 }
 
 /// Every frame the app draws ends by hiding the cursor (ratatui hides it after flushing the
@@ -598,14 +600,31 @@ fn main() {
             max(&keys)
         );
     }
+    if t.update_ms.len() == t.keys_ms.len() {
+        let mut update = t.update_ms.clone();
+        let mut draw: Vec<f64> = (t.keys_ms.iter().zip(&t.update_ms))
+            .map(|(k, u)| k - u)
+            .collect();
+        update.sort_by(f64::total_cmp);
+        draw.sort_by(f64::total_cmp);
+        println!(
+            "  of which update p50 {:6.2}  p99 {:7.2}; draw (and write to the pty) p50 {:6.2}  p99 {:7.2} ms",
+            percentile(&update, 50.0),
+            percentile(&update, 99.0),
+            percentile(&draw, 50.0),
+            percentile(&draw, 99.0)
+        );
+    }
     let mut slow: Vec<(usize, f64)> = t.keys_ms.iter().copied().enumerate().collect();
     slow.sort_by(|a, b| b.1.total_cmp(&a.1));
     println!("  slowest keys (with the keys before them):");
     for (i, ms) in slow.iter().take(10) {
         let before: Vec<&str> = sent[i.saturating_sub(4)..*i].to_vec();
+        let update = t.update_ms.get(*i).copied().unwrap_or(f64::NAN);
         println!(
-            "    #{i:<4} {:<6} {ms:8.2} ms   after: {}",
+            "    #{i:<4} {:<6} {ms:8.2} ms (update {update:5.2}, draw {:5.2})   after: {}",
             sent.get(*i).copied().unwrap_or("?"),
+            ms - update,
             before.join(" ")
         );
     }

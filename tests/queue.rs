@@ -324,8 +324,9 @@ fn the_text_filter_finds_id_title_and_owner_and_sees_a_later_import() {
     assert_eq!(filtered(&store, "сделка q1"), ["q1"]);
     assert_eq!(filtered(&store, "смирнова ольга").len(), 6);
     assert!(filtered(&store, "зуева").is_empty());
-    // A line break never matches across title and owner.
+    // A match never spans the id, the title and the owner.
     assert!(filtered(&store, "q1 смирнова").is_empty());
+    assert!(filtered(&store, "q3сделка").is_empty());
 
     // Another okk imports a new owner for q1 while this store is open: the filter sees it.
     let v1 = std::fs::read_to_string(repo().join("tests/fixtures/queue/v1.csv")).unwrap();

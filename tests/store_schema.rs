@@ -72,7 +72,11 @@ fn a_store_of_schema_1_with_cards_migrates_forward_and_keeps_them() {
              INSERT INTO cards (source, external_id, stage, created_at, updated_at, content_hash,
                                 first_batch, changed_batch, changed_at)
                  VALUES ('amocrm', '7', 'Квалификация', '2026-10-01 09:00:00',
-                         '2026-10-20 18:30:00', 1, 1, 1, '2026-11-01 10:00:00');"
+                         '2026-10-20 18:30:00', 1, 1, 1, '2026-11-01 10:00:00');
+             INSERT INTO cards (source, external_id, stage, title, owner, content_hash,
+                                first_batch, changed_batch, changed_at)
+                 VALUES ('amocrm', 'A-8', 'Квалификация', '  ЖК «Ёлки»,  2-к ', 'Смирнова Ольга',
+                         1, 1, 1, '2026-11-01 10:00:00');"
         ))
         .unwrap();
     }
@@ -97,6 +101,26 @@ fn a_store_of_schema_1_with_cards_migrates_forward_and_keeps_them() {
         )
         .unwrap();
     assert!(plan.contains("cards_queue"), "{plan}");
+    // Schema 5: the queue filter's text, folded, filled for the cards already there, and read
+    // from the queue index alone.
+    let search: String = conn
+        .query_row(
+            "SELECT search FROM cards WHERE external_id = 'A-8'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(search, "a-8\u{1f}жк «елки», 2-к\u{1f}смирнова ольга");
+    let plan: String = conn
+        .query_row(
+            "EXPLAIN QUERY PLAN SELECT id, external_id FROM cards
+             WHERE stage = 'x' AND gone_at IS NULL AND instr(search, 'елк') > 0
+             ORDER BY flag_rank DESC, flag_count DESC, touched_at, external_id",
+            [],
+            |r| r.get(3),
+        )
+        .unwrap();
+    assert!(plan.contains("COVERING INDEX cards_queue"), "{plan}");
 }
 
 #[test]

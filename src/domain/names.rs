@@ -21,6 +21,20 @@ pub fn fold(name: &str) -> String {
     out
 }
 
+/// What the queue's text filter looks in: the card's id, title and owner, folded, apart by a
+/// character no typed filter holds (so no match spans two of them).
+pub fn search_text(external_id: &str, title: Option<&str>, owner: Option<&str>) -> String {
+    let mut out = fold(external_id);
+    out.push(SEARCH_SEPARATOR);
+    out.push_str(&fold(title.unwrap_or("")));
+    out.push(SEARCH_SEPARATOR);
+    out.push_str(&fold(owner.unwrap_or("")));
+    out
+}
+
+/// ASCII unit separator: a control character, which the filter's line editor never takes.
+pub const SEARCH_SEPARATOR: char = '\u{1f}';
+
 #[cfg(test)]
 mod tests {
     use super::fold;

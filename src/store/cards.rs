@@ -94,6 +94,8 @@ pub struct CardRow {
     last_activity_at: Option<String>,
     /// The latest of the card's dates: the queue orders by it.
     touched_at: Option<String>,
+    /// The queue filter's text (`names::search_text`).
+    search: String,
     phones: Cow<'static, str>,
     emails: Cow<'static, str>,
     tags: Cow<'static, str>,
@@ -113,6 +115,11 @@ impl CardRow {
             expected_close_at: opt_time(&card.expected_close_at),
             last_activity_at: opt_time(&card.last_activity_at),
             touched_at: opt_time(&card.last_touched()),
+            search: crate::domain::names::search_text(
+                &card.external_id,
+                card.title.as_deref(),
+                card.owner.as_deref(),
+            ),
             phones: json_list(&card.phones),
             emails: json_list(&card.emails),
             tags: json_list(&card.tags),
@@ -198,14 +205,14 @@ impl<K: serde::Serialize> serde::Serialize for Pairs<'_, K> {
 const INSERT_CARD: &str = "INSERT OR IGNORE INTO cards (source, external_id, pipeline, stage,
     title, owner, amount, currency, created_at, updated_at, closed_at, expected_close_at,
     last_activity_at, closed, won, contact, company, phones, emails, tags, notes, fields, invalid,
-    content_hash, first_batch, changed_batch, changed_at, touched_at)
+    content_hash, first_batch, changed_batch, changed_at, touched_at, search)
     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19,
-    ?20, ?21, ?22, ?23, ?24, ?25, ?25, ?26, ?27)";
+    ?20, ?21, ?22, ?23, ?24, ?25, ?25, ?26, ?27, ?28)";
 
 const UPDATE_CARD: &str = "UPDATE cards SET pipeline=?2, stage=?3, title=?4, owner=?5, amount=?6,
     currency=?7, created_at=?8, updated_at=?9, closed_at=?10, expected_close_at=?11,
     last_activity_at=?12, closed=?13, won=?14, contact=?15, company=?16, phones=?17, emails=?18,
-    tags=?19, notes=?20, fields=?21, invalid=?22, content_hash=?23, touched_at=?27,
+    tags=?19, notes=?20, fields=?21, invalid=?22, content_hash=?23, touched_at=?27, search=?28,
     changed_batch = CASE WHEN ?26 THEN ?24 ELSE changed_batch END,
     changed_at = CASE WHEN ?26 THEN ?25 ELSE changed_at END,
     gone_at=NULL, gone_batch=NULL
@@ -392,7 +399,13 @@ impl Import<'_> {
         }
         let changed = old.hash != row.hash;
         let head: [&dyn ToSql; 1] = [&old.id];
-        let tail: [&dyn ToSql; 4] = [&self.batch, &self.now, &changed, &row.touched_at];
+        let tail: [&dyn ToSql; 5] = [
+            &self.batch,
+            &self.now,
+            &changed,
+            &row.touched_at,
+            &row.search,
+        ];
         self.update_card.execute(params_from_iter(
             head.into_iter().chain(row.values()).chain(tail),
         ))?;
@@ -408,7 +421,7 @@ impl Import<'_> {
     fn insert(&mut self, row: &CardRow) -> Result<Option<i64>, StoreError> {
         let card = &row.card;
         let head: [&dyn ToSql; 2] = [&card.source, &card.external_id];
-        let tail: [&dyn ToSql; 3] = [&self.batch, &self.now, &row.touched_at];
+        let tail: [&dyn ToSql; 4] = [&self.batch, &self.now, &row.touched_at, &row.search];
         let n = self.insert_card.execute(params_from_iter(
             head.into_iter().chain(row.values()).chain(tail),
         ))?;

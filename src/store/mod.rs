@@ -40,8 +40,6 @@ pub enum StoreError {
 pub struct Store {
     pub(crate) conn: Connection,
     path: PathBuf,
-    /// The queue filter's folded titles and owners (see [`queue::TextMemo`]).
-    text_memo: std::cell::RefCell<queue::TextMemo>,
 }
 
 impl Store {
@@ -101,7 +99,6 @@ impl Store {
         let mut store = Store {
             conn,
             path: path.to_path_buf(),
-            text_memo: Default::default(),
         };
         // Only a store that needs it takes the write lock: readers must not wait for an import.
         if version < schema::latest() || app_id == 0 {
@@ -133,6 +130,23 @@ impl Store {
                 known: schema::latest(),
             });
         }
+        // Migrations call it to fill columns okk computes (only while they run).
+        tx.create_scalar_function(
+            schema::SEARCH_TEXT_FN,
+            3,
+            rusqlite::functions::FunctionFlags::SQLITE_UTF8
+                | rusqlite::functions::FunctionFlags::SQLITE_DETERMINISTIC,
+            |ctx| {
+                let id: String = ctx.get(0)?;
+                let title: Option<String> = ctx.get(1)?;
+                let owner: Option<String> = ctx.get(2)?;
+                Ok(crate::domain::names::search_text(
+                    &id,
+                    title.as_deref(),
+                    owner.as_deref(),
+                ))
+            },
+        )?;
         for (i, sql) in schema::MIGRATIONS.iter().enumerate().skip(version as usize) {
             tx.execute_batch(sql)?;
             tx.pragma_update(None, "user_version", (i + 1) as i64)?;

@@ -7,7 +7,6 @@ use rusqlite::{OptionalExtension, params_from_iter, types::Value};
 use super::calibration::PENDING_CALIBRATION;
 use super::schema::SUMMARIES_KEY;
 use super::{Store, StoreError};
-use crate::domain::names::fold;
 
 /// A card's place in the queue order; the next page starts after it.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -138,12 +137,18 @@ impl Store {
                 c.flag_count < ?5 OR (c.flag_count = ?5 AND (
                     CASE WHEN ?6 IS NULL THEN c.touched_at IS NOT NULL ELSE c.touched_at > ?6 END
                     OR (c.touched_at IS ?6 AND c.external_id > ?7))))))";
-        // The scan reads the queue index alone; a card's row (a random 16 KiB page) is read
-        // only for a card that passes the text filter, or to fold its title and owner once.
+        // The scan reads the queue index alone, the text filter included (the index holds
+        // `search`); a card's row (a random 16 KiB page) is read only for a card listed.
+        let text_mark = 8 + q.crm_stages.len();
+        let text = if q.text.is_some() {
+            format!("AND instr(c.search, ?{text_mark}) > 0")
+        } else {
+            String::new()
+        };
         let sql = format!(
             "SELECT c.id, c.external_id, c.flag_rank, c.flag_count, c.touched_at
              FROM cards c
-             WHERE c.stage IN ({}) {} {after}
+             WHERE c.stage IN ({}) {} {text} {after}
              ORDER BY c.flag_rank DESC, c.flag_count DESC, c.touched_at, c.external_id",
             q.stage_marks(8),
             q.filter()
@@ -161,6 +166,9 @@ impl Store {
             key.map_or(Value::Null, |k| k.external_id.clone().into()),
         ];
         args.extend(q.crm_stages.iter().cloned().map(Value::from));
+        if let Some(t) = q.text {
+            args.push(t.to_string().into());
+        }
         let mut rows = stmt.query(params_from_iter(args))?;
         let mut card = self.conn.prepare_cached(
             "SELECT title, owner, content_hash,
@@ -176,9 +184,6 @@ impl Store {
         let mut flags = self
             .conn
             .prepare_cached("SELECT code FROM flags WHERE card_id = ?1 ORDER BY seq")?;
-        if q.text.is_some() {
-            self.text_memo.borrow_mut().check(&self.conn)?;
-        }
         let mut out = Vec::new();
         let pending = self.pending_calibration(q)?;
         let skip: std::collections::HashSet<i64> = pending.iter().map(|e| e.card_id).collect();
@@ -191,18 +196,6 @@ impl Store {
                 continue; // listed first, as a calibration card
             }
             let external_id: String = r.get(1)?;
-            // The text first: a filter may pass over thousands of cards, and this is cheaper
-            // than asking for the auditor's review of each.
-            if let Some(t) = q.text
-                && !fold(&external_id).contains(t)
-                && !self
-                    .text_memo
-                    .borrow_mut()
-                    .folded(card_id, &self.conn)?
-                    .contains(t)
-            {
-                continue;
-            }
             let (title, owner, hash, idle_days): (
                 Option<String>,
                 Option<String>,
@@ -220,9 +213,15 @@ impl Store {
             if reviewed_hash == Some(hash) && returned.is_none() {
                 continue; // reviewed, and unchanged since
             }
-            let codes = flags
-                .query_map([card_id], |f| f.get(0))?
-                .collect::<Result<_, _>>()?;
+            let flag_count: i64 = r.get(3)?;
+            // The index knows an unflagged card: no lookup for its (no) flags.
+            let codes = if flag_count > 0 {
+                flags
+                    .query_map([card_id], |f| f.get(0))?
+                    .collect::<Result<_, _>>()?
+            } else {
+                Vec::new()
+            };
             out.push(QueueEntry {
                 card_id,
                 title,
@@ -311,7 +310,7 @@ impl Store {
         let sql = format!(
             "SELECT DISTINCT c.id, c.external_id, c.title, c.owner,
                     CAST(julianday(?1) - julianday(c.touched_at) AS INTEGER),
-                    c.flag_rank, c.flag_count, c.touched_at
+                    c.flag_rank, c.flag_count, c.touched_at, c.search
              FROM calibrations k
              JOIN calibration_cards cc ON cc.calibration_id = k.id
              JOIN cards c ON c.source = cc.card_source AND c.external_id = cc.card_external_id
@@ -338,11 +337,10 @@ impl Store {
             let external_id: String = r.get(1)?;
             let title: Option<String> = r.get(2)?;
             let owner: Option<String> = r.get(3)?;
-            if let Some(t) = q.text {
-                let hit = |s: &Option<String>| s.as_deref().is_some_and(|s| fold(s).contains(t));
-                if !(fold(&external_id).contains(t) || hit(&title) || hit(&owner)) {
-                    continue;
-                }
+            if let Some(t) = q.text
+                && !r.get::<_, String>(8)?.contains(t)
+            {
+                continue;
             }
             out.push(QueueEntry {
                 card_id,
@@ -365,53 +363,5 @@ impl Store {
             });
         }
         Ok(out)
-    }
-}
-
-/// Cards' titles and owners, folded, as the queue's text filter last read them: typing a filter
-/// re-reads the queue from its start at every key, over the same cards, and reading a card's
-/// row costs a random page read where this costs a lookup. Emptied whenever another connection
-/// has committed (an import may have changed titles and owners).
-#[derive(Debug, Default)]
-pub(crate) struct TextMemo {
-    data_version: Option<i64>,
-    folded: std::collections::HashMap<i64, Box<str>>,
-    /// A card's text when the memo is full.
-    scratch: Box<str>,
-}
-
-/// Cards a memo holds at most (~100 bytes each).
-const TEXT_MEMO_CARDS: usize = 32 * 1024;
-
-impl TextMemo {
-    /// Empties the memo if another connection has committed since it was filled.
-    fn check(&mut self, conn: &rusqlite::Connection) -> Result<(), StoreError> {
-        let version: i64 = conn.query_row("PRAGMA data_version", [], |r| r.get(0))?;
-        if self.data_version != Some(version) {
-            self.folded.clear();
-            self.data_version = Some(version);
-        }
-        Ok(())
-    }
-
-    /// The card's folded title and owner, one per line (a folded filter holds no line break).
-    fn folded(&mut self, card_id: i64, conn: &rusqlite::Connection) -> Result<&str, StoreError> {
-        if !self.folded.contains_key(&card_id) {
-            let (title, owner): (Option<String>, Option<String>) = conn
-                .prepare_cached("SELECT title, owner FROM cards WHERE id = ?1")?
-                .query_row([card_id], |r| Ok((r.get(0)?, r.get(1)?)))?;
-            let text = format!(
-                "{}\n{}",
-                fold(title.as_deref().unwrap_or("")),
-                fold(owner.as_deref().unwrap_or(""))
-            );
-            if self.folded.len() >= TEXT_MEMO_CARDS {
-                // Full: the queue's first cards, which every key re-reads, are in already.
-                self.scratch = text.into_boxed_str();
-                return Ok(&self.scratch);
-            }
-            self.folded.insert(card_id, text.into_boxed_str());
-        }
-        Ok(&self.folded[&card_id])
     }
 }

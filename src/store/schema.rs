@@ -12,9 +12,21 @@ macro_rules! queue_index {
     };
 }
 
+/// The queue's index from schema 5 on: it also holds the cards' folded id, title and owner, so
+/// that the queue's text filter reads the index alone, never a card's row.
+macro_rules! queue_index_v5 {
+    () => {
+        "CREATE INDEX cards_queue ON cards (stage, flag_rank DESC, flag_count DESC, touched_at,
+    external_id, gone_at, closed, closed_at, search);"
+    };
+}
+
 /// Rebuilds the queue index after a bulk load dropped it: sorting once is much cheaper than
 /// inserting a million entries in random order.
-pub const CREATE_QUEUE_INDEX: &str = queue_index!();
+pub const CREATE_QUEUE_INDEX: &str = queue_index_v5!();
+
+/// The SQL function migration 5 fills `cards.search` with (see [`crate::domain::names::search_text`]).
+pub const SEARCH_TEXT_FN: &str = "okk_search_text";
 
 /// Counts the cards per stage into `stage_counts`: one pass along the queue index, which holds
 /// every column it needs.
@@ -264,6 +276,16 @@ INSERT INTO owners SELECT DISTINCT owner FROM cards WHERE owner IS NOT NULL AND 
 "#,
         fill_stage_counts!(),
         mark_summaries!()
+    ),
+    // 5: the queue's text filter answered from the queue index.
+    concat!(
+        r#"
+-- The card's id, title and owner, folded (names::search_text), kept at every import.
+ALTER TABLE cards ADD COLUMN search TEXT NOT NULL DEFAULT '';
+UPDATE cards SET search = okk_search_text(external_id, title, owner);
+DROP INDEX cards_queue;
+"#,
+        queue_index_v5!()
     ),
 ];
 

@@ -20,6 +20,8 @@ pub struct Timings {
     pub first_frame_ms: Option<f64>,
     pub first_card_ms: Option<f64>,
     pub keys_ms: Vec<f64>,
+    /// Of each key's time, the part spent in `handle_key` (the rest is drawing the frame).
+    pub update_ms: Vec<f64>,
 }
 
 pub fn run(state: &mut State, desk: &mut Desk, started: Instant) -> Result<()> {
@@ -28,7 +30,7 @@ pub fn run(state: &mut State, desk: &mut Desk, started: Instant) -> Result<()> {
     let mut timings = Timings::default();
     let mut terminal = ratatui::init();
     let result = (|| -> Result<()> {
-        let mut pending: Option<Instant> = None;
+        let mut pending: Option<(Instant, f64)> = None;
         loop {
             terminal.draw(|f| view(state, &theme, f))?;
             let ms = |t: Instant| t.elapsed().as_secs_f64() * 1000.0;
@@ -38,8 +40,9 @@ pub fn run(state: &mut State, desk: &mut Desk, started: Instant) -> Result<()> {
             if timings.first_card_ms.is_none() && state.screen == Screen::Card {
                 timings.first_card_ms = Some(ms(started));
             }
-            if let Some(t) = pending.take() {
+            if let Some((t, update)) = pending.take() {
                 timings.keys_ms.push(ms(t));
+                timings.update_ms.push(update);
             }
             if state.quit {
                 return Ok(());
@@ -52,8 +55,9 @@ pub fn run(state: &mut State, desk: &mut Desk, started: Instant) -> Result<()> {
             }
             match event::read()? {
                 Event::Key(k) if k.kind != KeyEventKind::Release => {
-                    pending = Some(Instant::now());
+                    let t = Instant::now();
                     handle_key(state, Key::from_event(&k), desk);
+                    pending = Some((t, ms(t)));
                 }
                 // A resize (or anything else) just redraws.
                 _ => {}
