@@ -12,6 +12,7 @@ use super::picker::{Picker, PickerFor};
 use super::state::{
     CardState, FieldInput, InputFor, Item, Popup, Queue, Screen, State, Status, Undo,
 };
+use crate::domain::analytics::StatsFigures;
 use crate::domain::funnel::StageKind;
 use crate::domain::review::{Review, Verdict};
 use crate::domain::score::{prefill, score};
@@ -800,7 +801,7 @@ fn stats(state: &mut State, action: Action, desk: &mut Desk) -> DeskResult<()> {
 }
 
 /// The bottlenecks the stats screen lists, in order: stages, then stage-and-manager pairs.
-pub fn bottleneck_list(f: &crate::app::stats::StatsFigures) -> Vec<(String, Option<String>)> {
+pub fn bottleneck_list(f: &StatsFigures) -> Vec<(String, Option<String>)> {
     let b = &f.analytics.bottlenecks;
     b.stages
         .iter()
