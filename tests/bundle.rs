@@ -5,7 +5,6 @@
 mod common;
 
 use std::path::{Path, PathBuf};
-use std::sync::OnceLock;
 
 use chrono::NaiveDateTime;
 use common::{Desk, assert_same, digest, path_arg};
@@ -15,18 +14,6 @@ use okk::store::reviews::{ReviewedCard, Stamp};
 use proptest::prelude::*;
 use rusqlite::Connection;
 
-/// The demo store, built once; each laptop starts from a copy.
-fn template() -> &'static Path {
-    static DIR: OnceLock<tempfile::TempDir> = OnceLock::new();
-    DIR.get_or_init(|| {
-        let dir = tempfile::tempdir().unwrap();
-        let (store, ..) = okk::app::demo::build(dir.path()).unwrap();
-        drop(store);
-        dir
-    })
-    .path()
-}
-
 struct Laptop {
     desk: Desk,
     auditor: &'static str,
@@ -34,11 +21,10 @@ struct Laptop {
 }
 
 impl Laptop {
+    /// A laptop on its own copy of the demo store.
     fn new(auditor: &'static str) -> Laptop {
-        let desk = Desk::new();
-        std::fs::copy(template().join("okk.db"), &desk.db).unwrap();
         Laptop {
-            desk,
+            desk: Desk::demo(),
             auditor,
             clock: 0,
         }

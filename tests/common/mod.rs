@@ -4,6 +4,8 @@
 // Each test binary uses its own subset of these helpers.
 #![allow(dead_code)]
 
+pub mod reviewer;
+
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -306,7 +308,8 @@ pub fn assert_same(before: &Digest, after: &Digest) {
 // Reviews and lead decisions, for the export tests: saved as the reviewer saves them (the
 // store's own `save_review`); lead decisions inserted as the lead's screen will write them.
 
-/// The demo store (353 amoCRM cards, clock frozen), built once per test binary.
+/// The demo store (353 amoCRM cards, clock frozen), built once per test binary: building it
+/// imports and checks every card, copying it is a file copy.
 fn demo_template() -> &'static Path {
     static DIR: std::sync::OnceLock<tempfile::TempDir> = std::sync::OnceLock::new();
     DIR.get_or_init(|| {
@@ -340,7 +343,7 @@ impl Verdict<'_> {
 }
 
 impl Desk {
-    /// A desk on its own copy of the demo store.
+    /// A desk on its own copy of the demo store (see [`demo_template`]).
     pub fn demo() -> Desk {
         let desk = Desk::new();
         std::fs::copy(demo_template().join("okk.db"), &desk.db).expect("copy the demo store");
