@@ -133,18 +133,7 @@ impl Laptop {
 
     /// (card, auditor, verdict) of every current review, sorted.
     fn current(&self) -> Vec<(String, String, String)> {
-        let conn = Connection::open(&self.desk.db).unwrap();
-        let mut stmt = conn
-            .prepare(
-                "SELECT card_external_id, auditor, verdict FROM reviews
-                 WHERE superseded_by IS NULL AND withdrawn_at IS NULL
-                 ORDER BY card_external_id, auditor",
-            )
-            .unwrap();
-        stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
-            .unwrap()
-            .collect::<Result<_, _>>()
-            .unwrap()
+        self.desk.current_reviews()
     }
 
     /// Reviews and decisions, without the store-local card id.
