@@ -8,11 +8,9 @@ mod common;
 mod pty;
 
 use std::collections::BTreeMap;
-use std::time::Duration;
 
 use common::{Desk, funnel_path, path_arg};
-use pty::{Spawn, Term, keys};
-use rusqlite::{Connection, OpenFlags};
+use pty::{Spawn, Term, card_id, keys};
 
 const MET: &str = "Встреча проведена";
 const BOOKING: &str = "Бронирование";
@@ -28,28 +26,6 @@ fn okk(desk: &Desk, args: &[&str]) -> Spawn {
     ];
     all.extend(args.iter().map(|a| a.to_string()));
     Spawn::new(&all, 120, 40)
-}
-
-/// The external id of the card on screen, from its box's title `┌ #ID title ─┐`.
-fn card_id(screen: &str) -> String {
-    let at = screen
-        .find("┌ #")
-        .unwrap_or_else(|| panic!("no card on screen:\n{screen}"));
-    screen[at + "┌ #".len()..]
-        .chars()
-        .take_while(|c| !c.is_whitespace())
-        .collect()
-}
-
-/// The store, read-only.
-fn read_only(desk: &Desk) -> Connection {
-    let conn = Connection::open_with_flags(
-        &desk.db,
-        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-    )
-    .expect("open the store read-only");
-    conn.busy_timeout(Duration::from_secs(10)).unwrap();
-    conn
 }
 
 /// `auditor` opens `stage` in the reviewer and presses each verdict key on the card shown,
@@ -92,7 +68,7 @@ struct DecisionRow {
 
 /// Every lead decision, by card, then standing ones after withdrawn ones.
 fn decisions(desk: &Desk) -> Vec<DecisionRow> {
-    let conn = read_only(desk);
+    let conn = desk.read_only();
     let mut stmt = conn
         .prepare(
             "SELECT r.card_external_id, r.auditor, d.lead, d.decision, d.verdict,

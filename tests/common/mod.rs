@@ -175,6 +175,18 @@ impl Desk {
         conn
     }
 
+    /// The store, read-only: for tests that look while an okk may still have it open.
+    pub fn read_only(&self) -> Connection {
+        let conn = Connection::open_with_flags(
+            &self.db,
+            OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )
+        .expect("open the store read-only");
+        conn.busy_timeout(std::time::Duration::from_secs(10))
+            .expect("busy timeout");
+        conn
+    }
+
     /// One card's row as column → value (TEXT, INTEGER, REAL or null).
     pub fn card(&self, external_id: &str) -> BTreeMap<String, Json> {
         let conn = self.conn();
@@ -221,13 +233,7 @@ impl Desk {
     /// (card external id, auditor, verdict) of every current review (neither superseded nor
     /// withdrawn), by card then auditor. Read-only: an okk may still have the store open.
     pub fn current_reviews(&self) -> Vec<(String, String, String)> {
-        let conn = Connection::open_with_flags(
-            &self.db,
-            OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-        )
-        .expect("open the store read-only");
-        conn.busy_timeout(std::time::Duration::from_secs(10))
-            .expect("busy timeout");
+        let conn = self.read_only();
         let mut stmt = conn
             .prepare(
                 "SELECT card_external_id, auditor, verdict FROM reviews
