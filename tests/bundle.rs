@@ -116,19 +116,9 @@ impl Laptop {
     }
 
     fn import(&self, bundle: &Path) -> serde_json::Value {
-        let out = self
-            .desk
-            .okk()
-            .args(["bundle", "import", "--json"])
-            .arg(bundle)
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        serde_json::from_slice::<serde_json::Value>(&out.stdout).unwrap()["report"].clone()
+        self.desk
+            .json_ok(&["bundle", "import", "--json", &path_arg(bundle)])["report"]
+            .clone()
     }
 
     /// (card, auditor, verdict) of every current review, sorted.

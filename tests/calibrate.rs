@@ -32,17 +32,7 @@ fn calibrate(desk: &Desk, seed: &str) -> serde_json::Value {
 }
 
 fn report(desk: &Desk) -> serde_json::Value {
-    let out = desk
-        .okk()
-        .args(["calibrate", "report", "--json"])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).unwrap()
+    desk.json_ok(&["calibrate", "report", "--json"])
 }
 
 fn queue(desk: &Desk, auditor: &str) -> Vec<serde_json::Value> {

@@ -515,6 +515,13 @@ impl Desk {
         String::from_utf8(out.stdout).expect("UTF-8 stdout")
     }
 
+    /// `okk ARGS`, which must succeed and print one JSON value: the value.
+    pub fn json_ok(&self, args: &[&str]) -> Json {
+        let out = self.run_ok(args);
+        serde_json::from_str(&out)
+            .unwrap_or_else(|e| panic!("okk {args:?}: not JSON ({e}):\n{out}"))
+    }
+
     /// A path in the desk's temp dir, as an argument.
     pub fn file(&self, name: &str) -> String {
         path_arg(&self.dir.path().join(name))
