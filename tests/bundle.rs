@@ -5,7 +5,6 @@
 mod common;
 
 use std::path::{Path, PathBuf};
-use std::sync::OnceLock;
 
 use chrono::NaiveDateTime;
 use common::{Desk, assert_same, digest, path_arg};
@@ -15,18 +14,6 @@ use okk::store::reviews::{ReviewedCard, Stamp};
 use proptest::prelude::*;
 use rusqlite::Connection;
 
-/// The demo store, built once; each laptop starts from a copy.
-fn template() -> &'static Path {
-    static DIR: OnceLock<tempfile::TempDir> = OnceLock::new();
-    DIR.get_or_init(|| {
-        let dir = tempfile::tempdir().unwrap();
-        let (store, ..) = okk::app::demo::build(dir.path()).unwrap();
-        drop(store);
-        dir
-    })
-    .path()
-}
-
 struct Laptop {
     desk: Desk,
     auditor: &'static str,
@@ -34,11 +21,10 @@ struct Laptop {
 }
 
 impl Laptop {
+    /// A laptop on its own copy of the demo store.
     fn new(auditor: &'static str) -> Laptop {
-        let desk = Desk::new();
-        std::fs::copy(template().join("okk.db"), &desk.db).unwrap();
         Laptop {
-            desk,
+            desk: Desk::demo(),
             auditor,
             clock: 0,
         }
@@ -130,35 +116,14 @@ impl Laptop {
     }
 
     fn import(&self, bundle: &Path) -> serde_json::Value {
-        let out = self
-            .desk
-            .okk()
-            .args(["bundle", "import", "--json"])
-            .arg(bundle)
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        serde_json::from_slice::<serde_json::Value>(&out.stdout).unwrap()["report"].clone()
+        self.desk
+            .json_ok(&["bundle", "import", "--json", &path_arg(bundle)])["report"]
+            .clone()
     }
 
     /// (card, auditor, verdict) of every current review, sorted.
     fn current(&self) -> Vec<(String, String, String)> {
-        let conn = Connection::open(&self.desk.db).unwrap();
-        let mut stmt = conn
-            .prepare(
-                "SELECT card_external_id, auditor, verdict FROM reviews
-                 WHERE superseded_by IS NULL AND withdrawn_at IS NULL
-                 ORDER BY card_external_id, auditor",
-            )
-            .unwrap();
-        stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
-            .unwrap()
-            .collect::<Result<_, _>>()
-            .unwrap()
+        self.desk.current_reviews()
     }
 
     /// Reviews and decisions, without the store-local card id.

@@ -5,29 +5,11 @@
 mod common;
 
 use std::path::{Path, PathBuf};
-use std::sync::OnceLock;
 
 use common::Desk;
 use okk::domain::review::{Review, ReviewDraft, Verdict};
 use okk::store::Store;
 use okk::store::reviews::{ReviewedCard, Stamp};
-
-fn template() -> &'static Path {
-    static DIR: OnceLock<tempfile::TempDir> = OnceLock::new();
-    DIR.get_or_init(|| {
-        let dir = tempfile::tempdir().unwrap();
-        let (store, ..) = okk::app::demo::build(dir.path()).unwrap();
-        drop(store);
-        dir
-    })
-    .path()
-}
-
-fn laptop() -> Desk {
-    let desk = Desk::new();
-    std::fs::copy(template().join("okk.db"), &desk.db).unwrap();
-    desk
-}
 
 const MET: &str = "Встреча проведена";
 
@@ -50,17 +32,7 @@ fn calibrate(desk: &Desk, seed: &str) -> serde_json::Value {
 }
 
 fn report(desk: &Desk) -> serde_json::Value {
-    let out = desk
-        .okk()
-        .args(["calibrate", "report", "--json"])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).unwrap()
+    desk.json_ok(&["calibrate", "report", "--json"])
 }
 
 fn queue(desk: &Desk, auditor: &str) -> Vec<serde_json::Value> {
@@ -142,7 +114,7 @@ fn judge(db: &Path, auditor: &str, external_id: &str, verdict: Verdict) {
 
 #[test]
 fn the_same_seed_draws_the_same_cards_on_any_store() {
-    let (a, b) = (laptop(), laptop());
+    let (a, b) = (Desk::demo(), Desk::demo());
     calibrate(&a, "42");
     calibrate(&b, "42");
     let cards = |d: &Desk| {
@@ -151,14 +123,14 @@ fn the_same_seed_draws_the_same_cards_on_any_store() {
     };
     assert_eq!(cards(&a), cards(&b));
     assert_eq!(cards(&a).len(), 5);
-    let c = laptop();
+    let c = Desk::demo();
     calibrate(&c, "43");
     assert_ne!(cards(&a), cards(&c));
 }
 
 #[test]
 fn a_calibration_reaches_the_auditors_and_the_report_matches_a_hand_computation() {
-    let lead = laptop();
+    let lead = Desk::demo();
     calibrate(&lead, "7");
     let sample: Vec<String> = Store::open(&lead.db).unwrap().calibrations().unwrap()[0]
         .cards
@@ -166,7 +138,7 @@ fn a_calibration_reaches_the_auditors_and_the_report_matches_a_hand_computation(
         .map(|c| c.1.clone())
         .collect();
     let to_auditors = bundle(&lead, "calibration.okkb");
-    let (anna, boris) = (laptop(), laptop());
+    let (anna, boris) = (Desk::demo(), Desk::demo());
     import(&anna, &to_auditors);
     import(&boris, &to_auditors);
     // The sample comes first in each auditor's queue, marked.

@@ -1,47 +1,14 @@
 //! The team lead's desk, driven key by key against a real store: accept, override and send
 //! back reviews, undo, filter; a returned review comes back to its auditor's queue, marked.
 
-use std::sync::{Arc, OnceLock};
+mod common;
 
 use okk::domain::decision::DecisionKind;
 use okk::domain::review::Verdict;
-use okk::store::Store;
 use okk::tui::desk::Desk;
-use okk::tui::keymap::{Key, Keymap};
+use okk::tui::keymap::Key;
 use okk::tui::state::{Popup, Screen, State};
 use okk::tui::update::{handle_key, load_stages, start_at_stage};
-
-fn template() -> &'static std::path::Path {
-    static DIR: OnceLock<tempfile::TempDir> = OnceLock::new();
-    DIR.get_or_init(|| {
-        let dir = tempfile::tempdir().unwrap();
-        let (store, ..) = okk::app::demo::build(dir.path()).unwrap();
-        drop(store);
-        dir
-    })
-    .path()
-}
-
-struct Desk2 {
-    _dir: tempfile::TempDir,
-    db: std::path::PathBuf,
-}
-
-fn store_copy() -> Desk2 {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("okk.db");
-    std::fs::copy(template().join("okk.db"), &db).unwrap();
-    Desk2 { _dir: dir, db }
-}
-
-fn open(db: &std::path::Path, who: &str) -> (State, Desk) {
-    let store = Store::open(db).unwrap();
-    let funnel = Arc::new(okk::funnel::default_funnel());
-    let clock = okk::app::audit::now(&store).unwrap();
-    let desk = Desk::new(store, funnel.clone(), who.into(), "fp".into(), Some(clock));
-    let state = State::new(funnel, who.into(), Keymap::default());
-    (state, desk)
-}
 
 fn keys(state: &mut State, desk: &mut Desk, keys: &str) {
     for k in keys.split_whitespace() {
@@ -59,7 +26,7 @@ const MET: &str = "Встреча проведена";
 
 /// boris judges the first four cards of «Встреча проведена»: ok, stale, dead, unclear.
 fn boris_reviews(db: &std::path::Path) -> Vec<String> {
-    let (mut s, mut d) = open(db, "boris");
+    let (mut s, mut d) = common::reviewer::open(db, "boris");
     load_stages(&mut s, &d).unwrap();
     let row = s.stages.iter().position(|r| r.name == MET).unwrap();
     start_at_stage(&mut s, row, &mut d).unwrap();
@@ -72,7 +39,7 @@ fn boris_reviews(db: &std::path::Path) -> Vec<String> {
 }
 
 fn lead(db: &std::path::Path) -> (State, Desk) {
-    let (mut s, d) = open(db, "olga");
+    let (mut s, d) = common::reviewer::open(db, "olga");
     okk::tui::lead::load(&mut s, &d).unwrap();
     (s, d)
 }
@@ -98,7 +65,7 @@ fn decisions(db: &std::path::Path) -> Vec<DecisionRow> {
 
 #[test]
 fn the_lead_accepts_overrides_and_sends_back_in_turn() {
-    let store = store_copy();
+    let store = common::Desk::demo();
     boris_reviews(&store.db);
     let (mut s, mut d) = lead(&store.db);
     assert_eq!(s.screen, Screen::Reviews);
@@ -152,7 +119,7 @@ fn the_lead_accepts_overrides_and_sends_back_in_turn() {
 
 #[test]
 fn undo_withdraws_the_decision_and_shows_the_review_again() {
-    let store = store_copy();
+    let store = common::Desk::demo();
     let ids = boris_reviews(&store.db);
     let (mut s, mut d) = lead(&store.db);
     keys(&mut s, &mut d, "enter a");
@@ -166,14 +133,14 @@ fn undo_withdraws_the_decision_and_shows_the_review_again() {
 
 #[test]
 fn a_returned_review_comes_back_to_the_auditors_queue_with_the_note() {
-    let store = store_copy();
+    let store = common::Desk::demo();
     let ids = boris_reviews(&store.db);
     let (mut s, mut d) = lead(&store.db);
     keys(&mut s, &mut d, "enter space b");
     text(&mut s, &mut d, "где дата?");
     keys(&mut s, &mut d, "enter");
     drop((s, d));
-    let (mut s, mut d) = open(&store.db, "boris");
+    let (mut s, mut d) = common::reviewer::open(&store.db, "boris");
     load_stages(&mut s, &d).unwrap();
     let row = s.stages.iter().position(|r| r.name == MET).unwrap();
     start_at_stage(&mut s, row, &mut d).unwrap();
@@ -207,7 +174,7 @@ fn a_returned_review_comes_back_to_the_auditors_queue_with_the_note() {
 
 #[test]
 fn the_filter_narrows_by_verdict_auditor_and_disagreement() {
-    let store = store_copy();
+    let store = common::Desk::demo();
     boris_reviews(&store.db);
     let (mut s, mut d) = lead(&store.db);
     keys(&mut s, &mut d, "/");
@@ -222,7 +189,7 @@ fn the_filter_narrows_by_verdict_auditor_and_disagreement() {
 
 #[test]
 fn the_leads_checklist_corrections_are_kept_as_the_reference() {
-    let store = store_copy();
+    let store = common::Desk::demo();
     boris_reviews(&store.db);
     let (mut s, mut d) = lead(&store.db);
     keys(&mut s, &mut d, "enter 2 a a");

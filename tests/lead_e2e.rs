@@ -8,11 +8,9 @@ mod common;
 mod pty;
 
 use std::collections::BTreeMap;
-use std::time::Duration;
 
 use common::{Desk, funnel_path, path_arg};
-use pty::{Spawn, Term, keys};
-use rusqlite::{Connection, OpenFlags};
+use pty::{Spawn, Term, card_id, keys};
 
 const MET: &str = "Встреча проведена";
 const BOOKING: &str = "Бронирование";
@@ -28,28 +26,6 @@ fn okk(desk: &Desk, args: &[&str]) -> Spawn {
     ];
     all.extend(args.iter().map(|a| a.to_string()));
     Spawn::new(&all, 120, 40)
-}
-
-/// The external id of the card on screen, from its box's title `┌ #ID title ─┐`.
-fn card_id(screen: &str) -> String {
-    let at = screen
-        .find("┌ #")
-        .unwrap_or_else(|| panic!("no card on screen:\n{screen}"));
-    screen[at + "┌ #".len()..]
-        .chars()
-        .take_while(|c| !c.is_whitespace())
-        .collect()
-}
-
-/// The store, read-only.
-fn read_only(desk: &Desk) -> Connection {
-    let conn = Connection::open_with_flags(
-        &desk.db,
-        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-    )
-    .expect("open the store read-only");
-    conn.busy_timeout(Duration::from_secs(10)).unwrap();
-    conn
 }
 
 /// `auditor` opens `stage` in the reviewer and presses each verdict key on the card shown,
@@ -77,22 +53,6 @@ fn review(desk: &Desk, auditor: &str, stage: &str, verdicts: &[(&str, &str)]) ->
     ids
 }
 
-/// (card external id, auditor, verdict) of the current reviews, by card id then auditor.
-fn current_reviews(desk: &Desk) -> Vec<(String, String, String)> {
-    let conn = read_only(desk);
-    let mut stmt = conn
-        .prepare(
-            "SELECT card_external_id, auditor, verdict FROM reviews
-             WHERE superseded_by IS NULL AND withdrawn_at IS NULL
-             ORDER BY card_external_id, auditor",
-        )
-        .unwrap();
-    stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
-        .unwrap()
-        .collect::<Result<_, _>>()
-        .unwrap()
-}
-
 /// One row of `lead_decisions`, with the card and auditor of its review.
 #[derive(Debug, Clone, PartialEq)]
 struct DecisionRow {
@@ -108,7 +68,7 @@ struct DecisionRow {
 
 /// Every lead decision, by card, then standing ones after withdrawn ones.
 fn decisions(desk: &Desk) -> Vec<DecisionRow> {
-    let conn = read_only(desk);
+    let conn = desk.read_only();
     let mut stmt = conn
         .prepare(
             "SELECT r.card_external_id, r.auditor, d.lead, d.decision, d.verdict,
@@ -196,11 +156,11 @@ fn reviews_go_to_the_lead_and_a_returned_one_comes_back_to_its_auditor() {
         v
     };
     assert_eq!(
-        current_reviews(&anna),
+        anna.current_reviews(),
         mine("anna", &anna_ids, &["ok", "stale", "dead"])
     );
     assert_eq!(
-        current_reviews(&boris),
+        boris.current_reviews(),
         mine("boris", &boris_ids, &["ok", "unclear"])
     );
     assert!(decisions(&anna).is_empty() && decisions(&boris).is_empty());
@@ -212,7 +172,7 @@ fn reviews_go_to_the_lead_and_a_returned_one_comes_back_to_its_auditor() {
     let mut all = mine("anna", &anna_ids, &["ok", "stale", "dead"]);
     all.extend(mine("boris", &boris_ids, &["ok", "unclear"]));
     all.sort();
-    assert_eq!(current_reviews(&lead), all);
+    assert_eq!(lead.current_reviews(), all);
     assert!(decisions(&lead).is_empty());
 
     // ---- the lead decides -----------------------------------------------------------------------
@@ -346,7 +306,7 @@ fn reviews_go_to_the_lead_and_a_returned_one_comes_back_to_its_auditor() {
     expected.sort_by(|a, b| (&a.card, !a.withdrawn).cmp(&(&b.card, !b.withdrawn)));
     assert_eq!(decisions(&lead), expected);
     // The auditors' reviews are as they made them: a decision never rewrites one.
-    assert_eq!(current_reviews(&lead), all);
+    assert_eq!(lead.current_reviews(), all);
 
     // ---- the lead's bundle goes back to anna ----------------------------------------------------
     let from_lead = export(&lead, "olga.okkb");
@@ -356,7 +316,7 @@ fn reviews_go_to_the_lead_and_a_returned_one_comes_back_to_its_auditor() {
         expected,
         "anna's store has every decision"
     );
-    assert_eq!(current_reviews(&anna), all);
+    assert_eq!(anna.current_reviews(), all);
 
     // Her queue starts with the returned card (her other two stay reviewed): the card screen
     // shows the lead's decision and note.
@@ -398,7 +358,7 @@ fn reviews_go_to_the_lead_and_a_returned_one_comes_back_to_its_auditor() {
     term.wait_for("To review");
     term.send("q");
     assert!(term.wait_exit().success());
-    let now = current_reviews(&anna);
+    let now = anna.current_reviews();
     let hers: Vec<_> = now.iter().filter(|r| r.0 == returned).collect();
     assert_eq!(
         hers,

@@ -3,47 +3,22 @@
 //! test terminal, kept as text snapshots at 80×24 (the smallest size accepted) and 120×40. The
 //! demo store's frozen clock keeps ages and dates stable.
 
-use std::path::Path;
-use std::sync::{Arc, OnceLock};
+mod common;
 
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
+use std::path::Path;
+
 use ratatui::buffer::Buffer;
 
 use okk::domain::decision::DecisionKind;
-use okk::store::Store;
 use okk::tui::desk::Desk;
-use okk::tui::keymap::{Key, Keymap};
+use okk::tui::keymap::Key;
 use okk::tui::state::{Popup, Screen, State, Status};
 use okk::tui::update::{handle_key, load_stages, start_at_stage};
-use okk::tui::view::{Theme, view};
+use okk::tui::view::Theme;
 
 const SIZES: [(u16, u16); 2] = [(80, 24), (120, 40)];
 const MET: &str = "Встреча проведена";
 const BOOKING: &str = "Бронирование";
-
-/// The demo store, built once per test binary; each test works on a copy.
-fn template() -> &'static Path {
-    static DIR: OnceLock<tempfile::TempDir> = OnceLock::new();
-    DIR.get_or_init(|| {
-        let dir = tempfile::tempdir().expect("temp dir");
-        let (store, ..) = okk::app::demo::build(dir.path()).expect("the demo builds");
-        drop(store); // checkpoints the WAL into okk.db
-        dir
-    })
-    .path()
-}
-
-/// A state and a desk on `db` for `who`, with the demo's frozen clock.
-fn open(db: &Path, who: &str) -> (State, Desk) {
-    let store = Store::open(db).expect("open the store");
-    let funnel = Arc::new(okk::funnel::default_funnel());
-    let clock = okk::app::audit::now(&store).expect("the demo clock");
-    let desk = Desk::new(store, funnel.clone(), who.into(), "fp".into(), Some(clock));
-    let mut state = State::new(funnel, who.into(), Keymap::default());
-    state.now = desk.now();
-    (state, desk)
-}
 
 /// Presses keys named as in the keymap (`a`, `enter`, `esc`, `/` …); `text:…` types the rest of
 /// the word character by character.
@@ -63,7 +38,7 @@ fn press(state: &mut State, desk: &mut Desk, keys: &[&str]) {
 /// `auditor` opens `stage` in the reviewer and presses `keys` there, then leaves; the external
 /// ids of the cards shown when each verdict key was pressed.
 fn reviewer(db: &Path, auditor: &str, stage: &str, keys: &[&[&str]]) -> Vec<String> {
-    let (mut s, mut d) = open(db, auditor);
+    let (mut s, mut d) = common::reviewer::open(db, auditor);
     load_stages(&mut s, &d).expect("stages");
     let row = s
         .stages
@@ -98,9 +73,7 @@ struct LeadDesk {
 }
 
 fn lead_desk() -> LeadDesk {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let db = dir.path().join("okk.db");
-    std::fs::copy(template().join("okk.db"), &db).expect("copy the demo store");
+    let common::Desk { dir, db } = common::Desk::demo();
     reviewer(&db, "boris", MET, &[&["a"], &["s"], &["d"], &["i"]]);
     reviewer(
         &db,
@@ -111,7 +84,7 @@ fn lead_desk() -> LeadDesk {
             &["c", "text:клиент ждёт одобрения ипотеки", "esc", "s"],
         ],
     );
-    let (mut state, desk) = open(&db, "olga");
+    let (mut state, desk) = common::reviewer::open(&db, "olga");
     okk::tui::lead::load(&mut state, &desk).expect("the lead's list loads");
     LeadDesk {
         _dir: dir,
@@ -128,19 +101,11 @@ impl LeadDesk {
     }
 
     fn buffer(&self, width: u16, height: u16) -> Buffer {
-        let mut terminal = Terminal::new(TestBackend::new(width, height)).expect("terminal");
-        terminal
-            .draw(|f| view(&self.state, &Theme::plain(), f))
-            .expect("draw");
-        terminal.backend().buffer().clone()
+        common::reviewer::buffer(&self.state, width, height, &Theme::plain())
     }
 
     fn screen(&self, width: u16, height: u16) -> String {
-        let mut terminal = Terminal::new(TestBackend::new(width, height)).expect("terminal");
-        terminal
-            .draw(|f| view(&self.state, &Theme::plain(), f))
-            .expect("draw");
-        terminal.backend().to_string()
+        common::reviewer::screen(&self.state, width, height)
     }
 
     /// `NAME_80x24` and `NAME_120x40`; each screen is also checked to be whole (see

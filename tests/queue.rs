@@ -111,26 +111,16 @@ fn a_reviewed_card_leaves_the_auditors_queue_and_comes_back_when_it_changes() {
 fn the_queue_command_prints_json_in_queue_order_and_refuses_an_unknown_stage() {
     let desk = Desk::new();
     desk.import_one(&[&fixture("../queue/v1.csv")]);
-    let out = desk
-        .okk()
-        .args([
-            "queue",
-            "--stage",
-            "квалификация",
-            "--auditor",
-            "anna",
-            "--json",
-            "--limit",
-            "3",
-        ])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let v = desk.json_ok(&[
+        "queue",
+        "--stage",
+        "квалификация",
+        "--auditor",
+        "anna",
+        "--json",
+        "--limit",
+        "3",
+    ]);
     let cards = v["cards"].as_array().unwrap();
     assert_eq!(cards.len(), 3);
     for c in cards {

@@ -92,60 +92,16 @@ fn review(
     score: Option<f64>,
 ) -> String {
     use okk::domain::review::{Review, ReviewDraft, Verdict};
-    use okk::domain::score::Answer;
-    use okk::store::reviews::{ReviewedCard, Stamp};
-    let card: ReviewedCard = desk
-        .conn()
-        .query_row(
-            "SELECT id, source, external_id, stage, content_hash FROM cards
-             WHERE external_id = ?1",
-            [card],
-            |r| {
-                Ok(ReviewedCard {
-                    card_id: r.get(0)?,
-                    source: r.get(1)?,
-                    external_id: r.get(2)?,
-                    stage: r.get(3)?,
-                    hash: r.get(4)?,
-                })
-            },
-        )
-        .unwrap();
-    let answers = answers
-        .iter()
-        .map(|(id, a)| {
-            let a = match *a {
-                "pass" => Answer::Pass,
-                "fail" => Answer::Fail,
-                _ => Answer::Na,
-            };
-            (id.to_string(), a)
-        })
-        .collect();
     let review = Review {
         verdict: Verdict::from_name(verdict).unwrap(),
         draft: ReviewDraft {
-            answers,
+            answers: common::answers(answers),
             ..ReviewDraft::default()
         },
         score,
         seconds_spent: 30.0,
     };
-    let now =
-        chrono::NaiveDateTime::parse_from_str(&format!("{day} 15:00:00"), "%Y-%m-%d %H:%M:%S")
-            .unwrap();
-    let mut store = okk::store::Store::open(&desk.db).unwrap();
-    store
-        .save_review(
-            &card,
-            &review,
-            &Stamp {
-                auditor,
-                funnel_fingerprint: "test",
-                now,
-            },
-        )
-        .unwrap()
+    desk.save_review(card, auditor, &format!("{day} 15:00:00"), &review)
 }
 
 /// The fixture, reviewed as the table at the top says.

@@ -9,8 +9,7 @@ use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
 use common::{Desk, funnel_path, path_arg, repo};
-use pty::{Spawn, Term, keys};
-use rusqlite::{Connection, OpenFlags};
+use pty::{Spawn, Term, card_id, keys};
 use serde_json::{Value as Json, json};
 
 const STAGE: &str = "Встреча проведена";
@@ -51,17 +50,6 @@ fn review_stage(desk: &Desk, stage: &str, auditor: &str) -> Term {
     term
 }
 
-/// The external id of the card on screen, from its box's title `┌ #ID title ─┐`.
-fn card_id(screen: &str) -> String {
-    let at = screen
-        .find("┌ #")
-        .unwrap_or_else(|| panic!("no card on screen:\n{screen}"));
-    screen[at + "┌ #".len()..]
-        .chars()
-        .take_while(|c| !c.is_whitespace())
-        .collect()
-}
-
 /// Presses a verdict key on the card shown and waits for the status line to say it is saved;
 /// the card's id.
 fn verdict(term: &mut Term, key: &str, word: &str) -> String {
@@ -93,17 +81,6 @@ fn score_shown(screen: &str) -> f64 {
     pct.parse().unwrap_or_else(|_| panic!("no score in {line}"))
 }
 
-/// The store, read-only: the tests look, they never write.
-fn read_only(desk: &Desk) -> Connection {
-    let conn = Connection::open_with_flags(
-        &desk.db,
-        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-    )
-    .expect("open the store read-only");
-    conn.busy_timeout(Duration::from_secs(10)).unwrap();
-    conn
-}
-
 /// One row of `reviews`, the columns a test checks.
 #[derive(Debug, Clone, PartialEq)]
 struct Review {
@@ -124,7 +101,7 @@ struct Review {
 
 /// Every review in the store, oldest first, by card external id.
 fn reviews(desk: &Desk) -> Vec<Review> {
-    let conn = read_only(desk);
+    let conn = desk.read_only();
     let mut stmt = conn
         .prepare(
             "SELECT card_external_id, card_source, auditor, stage, verdict, checklist, score,
@@ -165,7 +142,7 @@ fn review_of<'a>(all: &'a [Review], card: &str) -> &'a Review {
 
 /// The comment drafts: (card external id, auditor) → text.
 fn drafts(desk: &Desk) -> BTreeMap<(String, String), String> {
-    let conn = read_only(desk);
+    let conn = desk.read_only();
     let mut stmt = conn
         .prepare(
             "SELECT c.external_id, d.auditor, d.comment FROM drafts d

@@ -3,12 +3,12 @@
 //! snapshot at 80×24 (the smallest size the reviewer accepts) and 120×40. The demo store's
 //! frozen clock keeps idle days and dates stable.
 
+mod common;
+
 use std::path::Path;
 use std::sync::Arc;
 
 use chrono::NaiveDateTime;
-use ratatui::Terminal;
-use ratatui::backend::TestBackend;
 use ratatui::buffer::Buffer;
 
 use okk::store::Store;
@@ -17,7 +17,7 @@ use okk::tui::desk::Desk;
 use okk::tui::keymap::{Key, Keymap};
 use okk::tui::state::{Screen, State};
 use okk::tui::update::{handle_key, load_stages};
-use okk::tui::view::{Theme, view};
+use okk::tui::view::Theme;
 
 /// The demo's "today" (`okk demo` freezes the store's clock there).
 const CLOCK: &str = "2026-11-20 12:00:00";
@@ -119,21 +119,11 @@ impl Desktop {
     }
 
     fn buffer(&self, width: u16, height: u16, theme: &Theme) -> Buffer {
-        let mut terminal = Terminal::new(TestBackend::new(width, height)).expect("terminal");
-        terminal
-            .draw(|f| view(&self.state, theme, f))
-            .expect("draw");
-        terminal.backend().buffer().clone()
+        common::reviewer::buffer(&self.state, width, height, theme)
     }
 
-    /// The screen as text: one quoted line per row (cells hidden behind a wide character are
-    /// listed after the row).
     fn screen(&self, width: u16, height: u16) -> String {
-        let mut terminal = Terminal::new(TestBackend::new(width, height)).expect("terminal");
-        terminal
-            .draw(|f| view(&self.state, &Theme::plain(), f))
-            .expect("draw");
-        terminal.backend().to_string()
+        common::reviewer::screen(&self.state, width, height)
     }
 
     /// `NAME_80x24` and `NAME_120x40`.

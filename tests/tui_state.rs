@@ -1,28 +1,18 @@
 //! The reviewer's state, driven key by key through `handle_key` against a real store (the demo
 //! data), without a terminal: every action's effect on the state and on the store.
 
-use std::sync::{Arc, OnceLock};
+mod common;
+
+use std::sync::Arc;
 
 use okk::domain::review::Verdict;
 use okk::store::Store;
 use okk::tui::desk::Desk;
-use okk::tui::keymap::{Key, Keymap};
+use okk::tui::keymap::Key;
 use okk::tui::picker::PickerFor;
 use okk::tui::state::{Popup, Screen, State, Status};
 use okk::tui::update::{handle_key, load_stages, start_at_stage, tick};
 use rusqlite::Connection;
-
-/// The demo store, built once per test run; each test works on its own copy.
-fn template() -> &'static std::path::Path {
-    static DIR: OnceLock<tempfile::TempDir> = OnceLock::new();
-    DIR.get_or_init(|| {
-        let dir = tempfile::tempdir().unwrap();
-        let (store, ..) = okk::app::demo::build(dir.path()).unwrap();
-        drop(store); // checkpoints the WAL into okk.db
-        dir
-    })
-    .path()
-}
 
 /// (external id, verdict, suggested stage, suggested owner, comment, withdrawn).
 type ReviewRow = (String, String, Option<String>, Option<String>, String, bool);
@@ -39,20 +29,8 @@ fn session() -> Session {
 }
 
 fn session_as(auditor: &str) -> Session {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("okk.db");
-    std::fs::copy(template().join("okk.db"), &db).unwrap();
-    let store = Store::open(&db).unwrap();
-    let funnel = Arc::new(okk::funnel::default_funnel());
-    let clock = okk::app::audit::now(&store).unwrap();
-    let desk = Desk::new(
-        store,
-        funnel.clone(),
-        auditor.into(),
-        "fp".into(),
-        Some(clock),
-    );
-    let mut state = State::new(funnel, auditor.into(), Keymap::default());
+    let common::Desk { dir, db } = common::Desk::demo();
+    let (mut state, desk) = common::reviewer::open(&db, auditor);
     load_stages(&mut state, &desk).unwrap();
     Session {
         _dir: dir,

@@ -8,9 +8,7 @@ use color_eyre::Result;
 use super::{Paths, user};
 use crate::cli::{StatsArgs, StatsTable};
 use crate::domain::Funnel;
-use crate::domain::analytics::{
-    Analytics, CardFact, Collector, Finding, StageRow, Window, stage_rows,
-};
+use crate::domain::analytics::{StatsFigures, Window};
 use crate::domain::auditors::AuditorFigures;
 use crate::export::analytics as sheets;
 use crate::export::table::{Layout, Table};
@@ -55,44 +53,10 @@ pub fn run(paths: &Paths, args: StatsArgs) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// Everything `okk stats` and `okk report` show about the funnel.
-pub struct StatsFigures {
-    /// Per stage: the counts `okk stats` always had, with the analytics beside them.
-    pub rows: Vec<StageRow>,
-    pub analytics: Analytics,
-}
-
-/// One pass over the cards and one over the current reviews in `window` (the per-stage counts
-/// come from the same passes).
+/// The figures as of the store's today (its frozen clock's, in the demo).
 pub fn figures(store: &Store, funnel: &Funnel, window: Window) -> Result<StatsFigures> {
     let today = super::audit::now(store)?.date();
-    let mut collector = Collector::new(funnel, today, window);
-    if let Some((first, last)) = store.card_id_span()? {
-        // Two threads read half the cards each: SQLite's decoding of a million rows is most of
-        // the time, and a laptop has two cores or more.
-        let middle = first + (last - first) / 2 + 1;
-        let path = store.path();
-        std::thread::scope(|s| -> Result<()> {
-            let second = s.spawn(move || -> Result<Collector> {
-                let store = Store::open(path)?;
-                let mut c = Collector::new(funnel, today, window);
-                store.for_each_card_fact(middle..last + 1, |f: &CardFact| c.add_card(f))?;
-                Ok(c)
-            });
-            store.for_each_card_fact(first..middle, |f: &CardFact| collector.add_card(f))?;
-            let second = second
-                .join()
-                .map_err(|_| color_eyre::eyre::eyre!("the second card reader panicked"))??;
-            collector.absorb(second);
-            Ok(())
-        })?;
-    }
-    store.for_each_finding(&window, |r: &Finding| collector.add_review(r))?;
-    let (analytics, counts) = collector.finish();
-    Ok(StatsFigures {
-        rows: stage_rows(counts.table(funnel), &analytics.stages),
-        analytics,
-    })
+    Ok(store.stats_figures(funnel, today, window)?)
 }
 
 /// The auditors' figures, with their agreement with the lead's calibration references.

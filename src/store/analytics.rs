@@ -1,6 +1,6 @@
 //! What the analytics read, streamed: every card, and every current review with the lead's
-//! standing decision. Counting happens in `domain::analytics`; nothing here holds more than one
-//! row, the lead's decisions, and the checklists already parsed.
+//! standing decision, fed to `domain::analytics`'s collector, which does the counting; nothing
+//! here holds more than one row, the lead's decisions, and the checklists already parsed.
 //!
 //! Speed matters here (a million cards and 200,000 reviews in under two seconds), hence the
 //! memory map, the dates read by hand and the parsed checklists kept: each of these was a
@@ -13,7 +13,8 @@ use rusqlite::types::Type;
 use rusqlite::{Row, params};
 
 use super::{Store, StoreError};
-use crate::domain::analytics::{CardFact, Finding, Window};
+use crate::domain::Funnel;
+use crate::domain::analytics::{CardFact, Collector, Finding, StatsFigures, Window, stage_rows};
 use crate::domain::decision::DecisionKind;
 use crate::domain::review::Verdict;
 use crate::domain::score::Answers;
@@ -72,6 +73,45 @@ fn bounds(window: &Window) -> (Option<String>, Option<String>) {
 type Decision = (DecisionKind, Option<Verdict>);
 
 impl Store {
+    /// The figures of the stats and the report: one pass over the cards and one over the
+    /// current reviews in `window` (the per-stage counts come from the same passes). Idle days
+    /// count to `today`.
+    pub fn stats_figures(
+        &self,
+        funnel: &Funnel,
+        today: NaiveDate,
+        window: Window,
+    ) -> Result<StatsFigures, StoreError> {
+        let mut collector = Collector::new(funnel, today, window);
+        if let Some((first, last)) = self.card_id_span()? {
+            // Two threads read half the cards each: SQLite's decoding of a million rows is most
+            // of the time, and a laptop has two cores or more.
+            let middle = first + (last - first) / 2 + 1;
+            let path = self.path();
+            std::thread::scope(|s| -> Result<(), StoreError> {
+                let second = s.spawn(move || -> Result<Collector, StoreError> {
+                    let store = Store::open(path)?;
+                    let mut c = Collector::new(funnel, today, window);
+                    store.for_each_card_fact(middle..last + 1, |f: &CardFact| c.add_card(f))?;
+                    Ok(c)
+                });
+                self.for_each_card_fact(first..middle, |f: &CardFact| collector.add_card(f))?;
+                // A panic there is a bug: raised again here with its own message.
+                let second = second
+                    .join()
+                    .unwrap_or_else(|p| std::panic::resume_unwind(p))?;
+                collector.absorb(second);
+                Ok(())
+            })?;
+        }
+        self.for_each_finding(&window, |r: &Finding| collector.add_review(r))?;
+        let (analytics, counts) = collector.finish();
+        Ok(StatsFigures {
+            rows: stage_rows(counts.table(funnel), &analytics.stages),
+            analytics,
+        })
+    }
+
     /// The lowest and highest card id; `None` for a store without cards.
     pub fn card_id_span(&self) -> Result<Option<(i64, i64)>, StoreError> {
         // Two subqueries: each is one step down the table's b-tree, where `min(id), max(id)`

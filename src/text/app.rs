@@ -1,10 +1,9 @@
-//! Messages of the commands themselves: paths, `okk stats`, `okk funnel check`, the demo.
+//! Messages of the commands themselves: paths, `okk funnel check`, the demo, the auditors'
+//! table of `okk stats --auditors`.
 
 use std::path::Path;
 
 use crate::domain::Funnel;
-use crate::domain::funnel::StageKind;
-use crate::domain::stats::StageFigures;
 
 pub fn no_home_dir() -> String {
     "cannot find the home directory for the default --db and --funnel paths; pass them explicitly"
@@ -32,52 +31,6 @@ pub fn funnel_ok(path: &Path, funnel: &Funnel) -> String {
         funnel.custom_fields.len(),
         checklist
     )
-}
-
-pub fn stats_table(funnel_name: &str, rows: &[StageFigures]) -> String {
-    use std::fmt::Write;
-    let width = rows
-        .iter()
-        .map(|r| r.stage.chars().count())
-        .max()
-        .unwrap_or(5)
-        .max(5);
-    let mut s = String::new();
-    let _ = writeln!(s, "{funnel_name}");
-    let _ = writeln!(
-        s,
-        "  {:<width$}  {:>7}  {:>7}  {:>8}  {:>5}",
-        "Stage", "Cards", "Flagged", "Reviewed", "Gone"
-    );
-    let (mut total, mut gone, mut flagged, mut reviewed) = (0, 0, 0, 0);
-    for r in rows {
-        let mark = match (r.known, r.kind, r.extra_control) {
-            (false, _, _) => "  ? not in the funnel",
-            (_, Some(StageKind::Won), _) => "  won",
-            (_, Some(StageKind::Lost), _) => "  lost",
-            (_, _, true) => "  extra control",
-            _ => "",
-        };
-        let _ = writeln!(
-            s,
-            "  {:<width$}  {:>7}  {:>7}  {:>8}  {:>5}{mark}",
-            super::safe::line(&r.stage),
-            r.cards,
-            r.flagged,
-            r.reviewed,
-            r.gone
-        );
-        total += r.cards;
-        gone += r.gone;
-        flagged += r.flagged;
-        reviewed += r.reviewed;
-    }
-    let _ = writeln!(
-        s,
-        "  {:<width$}  {:>7}  {:>7}  {:>8}  {:>5}",
-        "Total", total, flagged, reviewed, gone
-    );
-    s
 }
 
 pub fn demo_where(db: &Path) -> String {

@@ -7,6 +7,7 @@ use std::sync::Arc;
 use chrono::NaiveDateTime;
 
 use crate::domain::Funnel;
+use crate::domain::analytics::{StatsFigures, Window};
 use crate::domain::funnel::StageKind;
 use crate::domain::names::fold;
 use crate::domain::review::Review;
@@ -181,12 +182,9 @@ impl Desk {
     }
 
     /// Everything `okk stats` computes, for the stats screen.
-    pub fn figures(&self) -> color_eyre::Result<crate::app::stats::StatsFigures> {
-        crate::app::stats::figures(
-            &self.store,
-            &self.funnel,
-            crate::domain::analytics::Window::default(),
-        )
+    pub fn figures(&self) -> DeskResult<StatsFigures> {
+        self.store
+            .stats_figures(&self.funnel, self.now().date(), Window::default())
     }
 
     /// Reviews per day over the last `days` days to today.

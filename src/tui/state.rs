@@ -10,6 +10,7 @@ use super::desk::StageRow;
 use super::keymap::{Keymap, Mode};
 use super::picker::Picker;
 use crate::domain::Funnel;
+use crate::domain::analytics::StatsFigures;
 use crate::domain::review::{ReviewDraft, Verdict};
 use crate::store::queue::{QueueCounts, QueueEntry};
 use crate::store::read::CardDetail;
@@ -205,7 +206,7 @@ pub struct State {
     /// The lead's desk (`okk lead`); `None` in the reviewer.
     pub lead: Option<LeadList>,
     /// The stats screen's figures and its selected bottleneck.
-    pub stats: Option<(std::sync::Arc<crate::app::stats::StatsFigures>, usize)>,
+    pub stats: Option<(Arc<StatsFigures>, usize)>,
     /// Reviews per day over the last weeks, oldest first (the stats screen's sparkline).
     pub reviews_per_day: Vec<u64>,
 }

@@ -12,6 +12,7 @@ use super::picker::{Picker, PickerFor};
 use super::state::{
     CardState, FieldInput, InputFor, Item, Popup, Queue, Screen, State, Status, Undo,
 };
+use crate::domain::analytics::StatsFigures;
 use crate::domain::funnel::StageKind;
 use crate::domain::review::{Review, Verdict};
 use crate::domain::score::{prefill, score};
@@ -591,12 +592,7 @@ fn move_to(state: &mut State, from: usize, desk: &mut Desk, pending_only: bool) 
     q.selected = q.items.len().saturating_sub(1);
     state.card = None;
     state.screen = Screen::Queue;
-    let name = state
-        .stage_row()
-        .map(|r| r.name.clone())
-        .unwrap_or_default();
-    let next = next_stage_row(state).map(|i| state.stages[i].name.clone());
-    state.status = Some(Status::Info(msg::stage_done(&name, next.as_deref())));
+    say_stage_done(state);
     Ok(())
 }
 
@@ -675,14 +671,19 @@ fn open_first_card(state: &mut State, desk: &mut Desk) -> DeskResult<()> {
     if state.queue.as_ref().is_some_and(|q| !q.items.is_empty()) {
         open_card(state, 0, desk)
     } else {
-        let name = state
-            .stage_row()
-            .map(|r| r.name.clone())
-            .unwrap_or_default();
-        let next = next_stage_row(state).map(|i| state.stages[i].name.clone());
-        state.status = Some(Status::Info(msg::stage_done(&name, next.as_deref())));
+        say_stage_done(state);
         Ok(())
     }
+}
+
+/// The open stage has no card left to review: says so, and names the next stage that has.
+fn say_stage_done(state: &mut State) {
+    let name = state
+        .stage_row()
+        .map(|r| r.name.clone())
+        .unwrap_or_default();
+    let next = next_stage_row(state).map(|i| state.stages[i].name.clone());
+    state.status = Some(Status::Info(msg::stage_done(&name, next.as_deref())));
 }
 
 /// The next stage in queue order with cards to review, after the open one.
@@ -800,7 +801,7 @@ fn stats(state: &mut State, action: Action, desk: &mut Desk) -> DeskResult<()> {
 }
 
 /// The bottlenecks the stats screen lists, in order: stages, then stage-and-manager pairs.
-pub fn bottleneck_list(f: &crate::app::stats::StatsFigures) -> Vec<(String, Option<String>)> {
+pub fn bottleneck_list(f: &StatsFigures) -> Vec<(String, Option<String>)> {
     let b = &f.analytics.bottlenecks;
     b.stages
         .iter()

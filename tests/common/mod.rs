@@ -4,6 +4,8 @@
 // Each test binary uses its own subset of these helpers.
 #![allow(dead_code)]
 
+pub mod reviewer;
+
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
@@ -173,6 +175,18 @@ impl Desk {
         conn
     }
 
+    /// The store, read-only: for tests that look while an okk may still have it open.
+    pub fn read_only(&self) -> Connection {
+        let conn = Connection::open_with_flags(
+            &self.db,
+            OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )
+        .expect("open the store read-only");
+        conn.busy_timeout(std::time::Duration::from_secs(10))
+            .expect("busy timeout");
+        conn
+    }
+
     /// One card's row as column → value (TEXT, INTEGER, REAL or null).
     pub fn card(&self, external_id: &str) -> BTreeMap<String, Json> {
         let conn = self.conn();
@@ -214,6 +228,23 @@ impl Desk {
 
     pub fn count(&self, sql: &str) -> i64 {
         self.conn().query_row(sql, [], |r| r.get(0)).unwrap()
+    }
+
+    /// (card external id, auditor, verdict) of every current review (neither superseded nor
+    /// withdrawn), by card then auditor. Read-only: an okk may still have the store open.
+    pub fn current_reviews(&self) -> Vec<(String, String, String)> {
+        let conn = self.read_only();
+        let mut stmt = conn
+            .prepare(
+                "SELECT card_external_id, auditor, verdict FROM reviews
+                 WHERE superseded_by IS NULL AND withdrawn_at IS NULL
+                 ORDER BY card_external_id, auditor",
+            )
+            .unwrap();
+        stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap()
     }
 
     /// The stage history of one card, oldest first.
@@ -306,7 +337,8 @@ pub fn assert_same(before: &Digest, after: &Digest) {
 // Reviews and lead decisions, for the export tests: saved as the reviewer saves them (the
 // store's own `save_review`); lead decisions inserted as the lead's screen will write them.
 
-/// The demo store (353 amoCRM cards, clock frozen), built once per test binary.
+/// The demo store (353 amoCRM cards, clock frozen), built once per test binary: building it
+/// imports and checks every card, copying it is a file copy.
 fn demo_template() -> &'static Path {
     static DIR: std::sync::OnceLock<tempfile::TempDir> = std::sync::OnceLock::new();
     DIR.get_or_init(|| {
@@ -339,8 +371,26 @@ impl Verdict<'_> {
     }
 }
 
+/// Checklist answers written as a test writes them: item id → `pass`, `fail`, `na` or a scale
+/// number.
+pub fn answers(written: &[(&str, &str)]) -> okk::domain::score::Answers {
+    use okk::domain::score::Answer;
+    written
+        .iter()
+        .map(|(id, a)| {
+            let answer = match *a {
+                "pass" => Answer::Pass,
+                "fail" => Answer::Fail,
+                "na" => Answer::Na,
+                n => Answer::Scale(n.parse().expect("pass, fail, na or a number")),
+            };
+            (id.to_string(), answer)
+        })
+        .collect()
+}
+
 impl Desk {
-    /// A desk on its own copy of the demo store.
+    /// A desk on its own copy of the demo store (see [`demo_template`]).
     pub fn demo() -> Desk {
         let desk = Desk::new();
         std::fs::copy(demo_template().join("okk.db"), &desk.db).expect("copy the demo store");
@@ -348,11 +398,53 @@ impl Desk {
     }
 
     /// Saves `v` as `auditor`'s review of card `external_id`, made at `at`
-    /// (`YYYY-MM-DD HH:MM:SS`) after `seconds` of looking; the review's id. The score is the
+    /// (`YYYY-MM-DD HH:MM:SS`) after 42.25 seconds of looking; the review's id. The score is the
     /// built-in funnel's for the card's stage.
     pub fn review(&self, external_id: &str, auditor: &str, at: &str, v: &Verdict) -> String {
         use okk::domain::review::{Review, ReviewDraft, Verdict as V};
-        use okk::domain::score::{Answer, score};
+        use okk::domain::score::score;
+        let draft = ReviewDraft {
+            answers: answers(v.answers),
+            suggested_stage: v.stage.map(String::from),
+            suggested_owner: v.owner.map(String::from),
+            corrections: v
+                .corrections
+                .iter()
+                .map(|(f, x)| (f.to_string(), x.to_string()))
+                .collect(),
+            comment: v.comment.to_string(),
+        };
+        let funnel = okk::funnel::default_funnel();
+        let stage: String = self
+            .conn()
+            .query_row(
+                "SELECT stage FROM cards WHERE external_id = ?1",
+                [external_id],
+                |r| r.get(0),
+            )
+            .unwrap_or_else(|e| panic!("no card {external_id}: {e}"));
+        let items = funnel
+            .resolve(&stage)
+            .map_or(&[][..], |i| &funnel.stage(i).checklist[..]);
+        let review = Review {
+            verdict: V::from_name(v.verdict).expect("a verdict name"),
+            score: score(items, &draft.answers),
+            draft,
+            seconds_spent: 42.25,
+        };
+        self.save_review(external_id, auditor, at, &review)
+    }
+
+    /// Saves `review` as `auditor`'s review of card `external_id`, made at `at`
+    /// (`YYYY-MM-DD HH:MM:SS`), as the reviewer saves one (the store's own `save_review`); the
+    /// review's id.
+    pub fn save_review(
+        &self,
+        external_id: &str,
+        auditor: &str,
+        at: &str,
+        review: &okk::domain::review::Review,
+    ) -> String {
         use okk::store::reviews::{ReviewedCard, Stamp};
         let card: ReviewedCard = self
             .conn()
@@ -371,40 +463,6 @@ impl Desk {
                 },
             )
             .unwrap_or_else(|e| panic!("no card {external_id}: {e}"));
-        let answers = v
-            .answers
-            .iter()
-            .map(|(id, a)| {
-                let answer = match *a {
-                    "pass" => Answer::Pass,
-                    "fail" => Answer::Fail,
-                    "na" => Answer::Na,
-                    n => Answer::Scale(n.parse().expect("pass, fail, na or a number")),
-                };
-                (id.to_string(), answer)
-            })
-            .collect();
-        let draft = ReviewDraft {
-            answers,
-            suggested_stage: v.stage.map(String::from),
-            suggested_owner: v.owner.map(String::from),
-            corrections: v
-                .corrections
-                .iter()
-                .map(|(f, x)| (f.to_string(), x.to_string()))
-                .collect(),
-            comment: v.comment.to_string(),
-        };
-        let funnel = okk::funnel::default_funnel();
-        let items = funnel
-            .resolve(&card.stage)
-            .map_or(&[][..], |i| &funnel.stage(i).checklist[..]);
-        let review = Review {
-            verdict: V::from_name(v.verdict).expect("a verdict name"),
-            score: score(items, &draft.answers),
-            draft,
-            seconds_spent: 42.25,
-        };
         let stamp = Stamp {
             auditor,
             funnel_fingerprint: "test",
@@ -412,7 +470,7 @@ impl Desk {
                 .expect("YYYY-MM-DD HH:MM:SS"),
         };
         let mut store = okk::store::Store::open(&self.db).expect("open the store");
-        store.save_review(&card, &review, &stamp).expect("save")
+        store.save_review(&card, review, &stamp).expect("save")
     }
 
     /// The lead's decision on review `review_id` (`accept`, `override` with the lead's verdict
@@ -455,6 +513,13 @@ impl Desk {
             String::from_utf8_lossy(&out.stderr)
         );
         String::from_utf8(out.stdout).expect("UTF-8 stdout")
+    }
+
+    /// `okk ARGS`, which must succeed and print one JSON value: the value.
+    pub fn json_ok(&self, args: &[&str]) -> Json {
+        let out = self.run_ok(args);
+        serde_json::from_str(&out)
+            .unwrap_or_else(|e| panic!("okk {args:?}: not JSON ({e}):\n{out}"))
     }
 
     /// A path in the desk's temp dir, as an argument.

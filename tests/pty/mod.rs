@@ -428,3 +428,14 @@ impl Drop for Term {
         }
     }
 }
+
+/// The external id of the card on screen, from its box's title `┌ #ID title ─┐`.
+pub fn card_id(screen: &str) -> String {
+    let at = screen
+        .find("┌ #")
+        .unwrap_or_else(|| panic!("no card on screen:\n{screen}"));
+    screen[at + "┌ #".len()..]
+        .chars()
+        .take_while(|c| !c.is_whitespace())
+        .collect()
+}

@@ -83,6 +83,13 @@ pub struct StageRow {
     pub figures: Figures,
 }
 
+/// Everything `okk stats`, `okk report` and the stats screen show about the funnel.
+pub struct StatsFigures {
+    /// Per stage: the counts `okk stats` always had, with the analytics beside them.
+    pub rows: Vec<StageRow>,
+    pub analytics: Analytics,
+}
+
 /// Joins the per-stage counts ([`super::stats::stage_table`]) with the analytics' stages, by
 /// name; a stage only reviews name (cards since moved on) comes last.
 pub fn stage_rows(base: Vec<StageFigures>, stages: &[StageGroup]) -> Vec<StageRow> {

@@ -6,7 +6,7 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 
-use super::{Theme, clip};
+use super::{Theme, clip, suggestion};
 use crate::domain::Card;
 use crate::domain::flag::Severity;
 use crate::domain::score::{Answer, score};
@@ -41,7 +41,7 @@ pub fn draw(state: &State, theme: &Theme, frame: &mut Frame<'_>, area: Rect) {
     if state.screen == crate::tui::state::Screen::Decide {
         super::lead::draw_review(state, c, theme, frame, suggestion);
     } else {
-        draw_suggestion(state, c, theme, frame, suggestion);
+        draw_suggestion(c, theme, frame, suggestion);
     }
 }
 
@@ -338,17 +338,10 @@ fn checklist_lines(state: &State, c: &CardState, theme: &Theme) -> Vec<Line<'sta
         .collect()
 }
 
-fn draw_suggestion(
-    _state: &State,
-    c: &CardState,
-    theme: &Theme,
-    frame: &mut Frame<'_>,
-    area: Rect,
-) {
+fn draw_suggestion(c: &CardState, theme: &Theme, frame: &mut Frame<'_>, area: Rect) {
     let block = Block::default()
         .borders(Borders::ALL)
         .title(format!(" {} ", msg::SUGGESTION));
-    let d = &c.draft;
     let mut lines: Vec<Line> = Vec::new();
     if let Some(p) = &c.previous {
         lines.push(Line::from(vec![
@@ -357,41 +350,10 @@ fn draw_suggestion(
             Span::styled(format!(" · {}", clip(&p.created_at, 20)), theme.dim),
         ]));
     }
-    let arrow = |label: &str, value: Option<&str>| {
-        Line::from(vec![
-            Span::styled(format!("{label} "), theme.dim),
-            Span::raw(value.map_or("—".to_string(), |v| clip(v, 80))),
-        ])
-    };
     if let Some(dec) = &c.decision {
-        lines.push(Line::from(Span::styled(
-            msg::lead_decision(dec),
-            theme.warn,
-        )));
-        if !dec.decision.note.is_empty() {
-            lines.push(Line::from(Span::styled(
-                format!("  «{}»", clip(&dec.decision.note, 300)),
-                theme.warn,
-            )));
-        }
+        lines.extend(suggestion::decision_lines(dec, theme));
     }
-    lines.push(arrow(msg::STAGE_ARROW, d.suggested_stage.as_deref()));
-    lines.push(arrow(msg::OWNER_ARROW, d.suggested_owner.as_deref()));
-    for (field, value) in &d.corrections {
-        lines.push(Line::from(vec![
-            Span::styled(format!("{} → ", clip(field, 30)), theme.dim),
-            Span::raw(clip(value, 80)),
-        ]));
-    }
-    if !d.comment.is_empty() {
-        lines.push(Line::from(Span::styled(
-            format!("{}:", msg::COMMENT),
-            theme.dim,
-        )));
-        for l in d.comment.lines().take(20) {
-            lines.push(Line::from(clip(l, 400)));
-        }
-    }
+    lines.extend(suggestion::suggestion_lines(&c.draft, theme));
     frame.render_widget(
         Paragraph::new(lines)
             .block(block)

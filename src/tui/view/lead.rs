@@ -6,7 +6,7 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row, Table, TableState, Wrap};
 
-use super::{Theme, clip};
+use super::{Theme, clip, suggestion};
 use crate::text::tui as msg;
 use crate::tui::state::{CardState, State};
 
@@ -130,16 +130,7 @@ pub fn draw_review(state: &State, c: &CardState, theme: &Theme, frame: &mut Fram
     if let Some(r) = row {
         // The standing decision first: on a small screen it must not be the line cut off.
         if let Some(dec) = &r.decision {
-            lines.push(Line::from(Span::styled(
-                msg::lead_decision(dec),
-                theme.warn,
-            )));
-            if !dec.decision.note.is_empty() {
-                lines.push(Line::from(Span::styled(
-                    format!("  «{}»", clip(&dec.decision.note, 300)),
-                    theme.warn,
-                )));
-            }
+            lines.extend(suggestion::decision_lines(dec, theme));
         }
         lines.push(Line::from(vec![
             Span::styled(format!("{}: ", msg::by_auditor(&r.auditor)), theme.dim),
@@ -172,30 +163,7 @@ pub fn draw_review(state: &State, c: &CardState, theme: &Theme, frame: &mut Fram
                 Span::raw(others.join(", ")),
             ]));
         }
-        let d = &c.draft;
-        let arrow = |label: &str, value: Option<&str>| {
-            Line::from(vec![
-                Span::styled(format!("{label} "), theme.dim),
-                Span::raw(value.map_or("—".to_string(), |v| clip(v, 80))),
-            ])
-        };
-        lines.push(arrow(msg::STAGE_ARROW, d.suggested_stage.as_deref()));
-        lines.push(arrow(msg::OWNER_ARROW, d.suggested_owner.as_deref()));
-        for (field, value) in &d.corrections {
-            lines.push(Line::from(vec![
-                Span::styled(format!("{} → ", clip(field, 30)), theme.dim),
-                Span::raw(clip(value, 80)),
-            ]));
-        }
-        if !d.comment.is_empty() {
-            lines.push(Line::from(Span::styled(
-                format!("{}:", msg::COMMENT),
-                theme.dim,
-            )));
-            for l in d.comment.lines().take(20) {
-                lines.push(Line::from(clip(l, 400)));
-            }
-        }
+        lines.extend(suggestion::suggestion_lines(&c.draft, theme));
         lines.push(Line::from(Span::styled(
             format!(
                 "{} · {} {:.0} s",

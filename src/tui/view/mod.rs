@@ -8,6 +8,7 @@ mod lead;
 mod popup;
 mod queue;
 mod stats;
+mod suggestion;
 mod theme;
 
 use ratatui::Frame;

@@ -1,0 +1,56 @@
+//! The lines of a review's suggestion (stage, owner, field corrections, comment) and of the
+//! lead's standing decision on it: the auditor's card and the lead's decide screen show them
+//! alike, so that both read a review the same way.
+
+use ratatui::text::{Line, Span};
+
+use super::{Theme, clip};
+use crate::domain::decision::LeadDecision;
+use crate::domain::review::ReviewDraft;
+use crate::text::tui as msg;
+
+/// The lead's decision, and the lead's note under it if there is one.
+pub fn decision_lines(dec: &LeadDecision, theme: &Theme) -> Vec<Line<'static>> {
+    let mut lines = vec![Line::from(Span::styled(
+        msg::lead_decision(dec),
+        theme.warn,
+    ))];
+    if !dec.decision.note.is_empty() {
+        lines.push(Line::from(Span::styled(
+            format!("  «{}»", clip(&dec.decision.note, 300)),
+            theme.warn,
+        )));
+    }
+    lines
+}
+
+/// "stage → …" and "owner → …" (— for none), a line per field correction, then the comment.
+pub fn suggestion_lines(d: &ReviewDraft, theme: &Theme) -> Vec<Line<'static>> {
+    let arrow = |label: &str, value: Option<&str>| {
+        Line::from(vec![
+            Span::styled(format!("{label} "), theme.dim),
+            Span::raw(value.map_or("—".to_string(), |v| clip(v, 80))),
+        ])
+    };
+    let mut lines = vec![
+        arrow(msg::STAGE_ARROW, d.suggested_stage.as_deref()),
+        arrow(msg::OWNER_ARROW, d.suggested_owner.as_deref()),
+    ];
+    for (field, value) in &d.corrections {
+        lines.push(Line::from(vec![
+            Span::styled(format!("{} → ", clip(field, 30)), theme.dim),
+            Span::raw(clip(value, 80)),
+        ]));
+    }
+    if !d.comment.is_empty() {
+        lines.push(Line::from(Span::styled(
+            format!("{}:", msg::COMMENT),
+            theme.dim,
+        )));
+        // Only so much of a long comment: the pane is redrawn on every key.
+        for l in d.comment.lines().take(20) {
+            lines.push(Line::from(clip(l, 400)));
+        }
+    }
+    lines
+}
