@@ -3,6 +3,7 @@
 # (1,000,000 cards) with REVIEWS current reviews planted in a copy of it.
 #
 #   bench/import.sh 1000000 && bench/analytics.sh [REVIEWS]      REVIEWS default 200000
+#   bench/analytics.sh --prepare [REVIEWS]     only make bench/out/analytics.db (bench/export.sh)
 #
 # Steps: copy bench/out/okk.db to bench/out/analytics.db (reused when it exists: delete it to
 # re-seed); freeze its clock at 2026-11-20 12:00 (the day the synthetic export was written
@@ -14,6 +15,8 @@
 # that binary (default target/release/okk, built if missing).
 set -euo pipefail
 
+PREPARE_ONLY=0
+if [[ "${1:-}" == --prepare ]]; then PREPARE_ONLY=1; shift; fi
 REVIEWS="${1:-200000}"
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
@@ -40,6 +43,7 @@ echo "== $(sqlite3 "$DB" 'SELECT count(*) FROM cards') cards, \
 $(sqlite3 "$DB" 'SELECT count(*) FROM reviews WHERE superseded_by IS NULL AND withdrawn_at IS NULL') current reviews"
 echo "== the day's rules run (not timed)"
 "$OKK" --db "$DB" --funnel "$FUNNEL" stats --table trend >/dev/null
+(( PREPARE_ONLY )) && exit 0
 
 wall_s() {
     awk -F': ' '/Elapsed \(wall clock\) time/ {

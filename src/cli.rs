@@ -304,6 +304,15 @@ pub struct ExportCrmArgs {
     /// Only cards of this source (one CRM account, as given to `okk import --source`).
     #[arg(long, value_name = "NAME")]
     pub source: Option<String>,
+    /// The owners map: okk's owner names → what the CRM's import takes (HubSpot: the user's
+    /// email; Salesforce: the User Id; Bitrix24: the user id). CSV with a header row (UTF-8 or
+    /// Windows-1251), or TOML `"okk name" = "CRM value"` lines.
+    #[arg(long, value_name = "FILE")]
+    pub owners: Option<PathBuf>,
+    /// Where the CRM wants an email or an id and a suggested owner has none, write the card's
+    /// other changes and leave its owner unchanged (default: stop and list those owners).
+    #[arg(long)]
+    pub skip_unmapped_owners: bool,
 }
 
 #[derive(Debug, Subcommand)]

@@ -301,7 +301,11 @@ fn bitrix24_gets_rest_update_calls_as_json_lines() {
             ..Verdict::of("stale")
         },
     );
-    let (file, stdout, stderr) = export(&desk, "bitrix24", &[]);
+    // Bitrix24 takes a user id, which its export only shows beside the name (`[17]`): the
+    // owners map gives it.
+    let owners = desk.file("owners.csv");
+    std::fs::write(&owners, "Ответственный;ID\nСмирнова Ольга;17\n").unwrap();
+    let (file, stdout, stderr) = export(&desk, "bitrix24", &["--owners", &owners]);
     golden("bitrix24.jsonl", &file);
     assert!(stdout.contains("2 REST crm.deal.update calls"), "{stdout}");
     assert!(
@@ -318,8 +322,9 @@ fn bitrix24_gets_rest_update_calls_as_json_lines() {
 #[test]
 fn another_crms_columns_take_every_card_until_that_crm_has_cards_here() {
     let desk = reviewed_demo();
-    // Only amoCRM cards: the demo's changes in HubSpot's columns, and said so.
-    let (file, stdout, stderr) = export(&desk, "hubspot", &[]);
+    // Only amoCRM cards: the demo's changes in HubSpot's columns, and said so; its owners are
+    // names, which HubSpot cannot take, so they are left out.
+    let (file, stdout, stderr) = export(&desk, "hubspot", &["--skip-unmapped-owners"]);
     let text = String::from_utf8(file).unwrap();
     assert!(
         text.starts_with("Record ID,Pipeline,Deal Stage,Deal owner"),
@@ -342,4 +347,145 @@ fn another_crms_columns_take_every_card_until_that_crm_has_cards_here() {
     let (file, stdout, _) = export(&desk, "hubspot", &[]);
     assert_eq!(file, b"Record ID,Pipeline,Deal Stage,Deal owner\r\n");
     assert!(stdout.contains("changes to 0 cards"), "{stdout}");
+}
+
+/// `okk export crm --profile PROFILE EXTRA…` expected to fail: (exit code, stderr); no file.
+fn refused(desk: &Desk, profile: &str, extra: &[&str]) -> (i32, String) {
+    let out = desk.file("refused.out");
+    let run = desk
+        .okk()
+        .args(["export", "crm", "--profile", profile, "--out", &out])
+        .args(extra)
+        .output()
+        .unwrap();
+    assert!(
+        !std::path::Path::new(&out).exists(),
+        "a refused export wrote its file"
+    );
+    (
+        run.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&run.stderr).into_owned(),
+    )
+}
+
+/// The demo's cards (amoCRM) exported for HubSpot: two suggested owners, both names.
+fn hubspot_desk() -> Desk {
+    reviewed_demo()
+}
+
+#[test]
+fn hubspot_owners_come_from_the_map_as_emails() {
+    let desk = hubspot_desk();
+    let owners = desk.file("owners.csv");
+    // Saved by Excel on a Russian Windows: Windows-1251, `;`, CRLF, a notes column.
+    let (bytes, _, _) = encoding_rs::WINDOWS_1251.encode(
+        "Менеджер в okk;Email в HubSpot;Заметка\r\nпопова анна;anna.popova@example.com;\r\n\
+         Морозов Алексей;a.morozov@example.com;с мая\r\n",
+    );
+    std::fs::write(&owners, &bytes).unwrap();
+    let (file, _, stderr) = export(&desk, "hubspot", &["--owners", &owners]);
+    golden("hubspot_owners.csv", &file);
+    let text = String::from_utf8(file).unwrap();
+    assert!(text.contains(",anna.popova@example.com"), "{text}");
+    assert!(text.contains(",a.morozov@example.com"), "{text}");
+    assert!(!text.contains("Попова"), "{text}");
+    assert!(stderr.contains("2 owners"), "{stderr}");
+}
+
+#[test]
+fn an_owner_without_an_email_stops_the_hubspot_export_and_says_how_to_fix_it() {
+    let desk = hubspot_desk();
+    let owners = desk.file("owners.toml");
+    std::fs::write(&owners, "\"Попова Анна\" = \"anna.popova@example.com\"\n").unwrap();
+    let (code, stderr) = refused(&desk, "hubspot", &["--owners", &owners]);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(stderr.contains("«Морозов Алексей» (1 card)"), "{stderr}");
+    assert!(!stderr.contains("«Попова Анна»"), "mapped: {stderr}");
+    assert!(stderr.contains("--owners FILE"), "{stderr}");
+    assert!(stderr.contains("--skip-unmapped-owners"), "{stderr}");
+    assert!(
+        stderr.contains("  Морозов Алексей,"),
+        "a template to fill in: {stderr}"
+    );
+    // Asked to, it writes the rest and leaves that owner unchanged, saying so.
+    let (file, _, stderr) = export(
+        &desk,
+        "hubspot",
+        &["--owners", &owners, "--skip-unmapped-owners"],
+    );
+    let text = String::from_utf8(file).unwrap();
+    assert!(text.contains(",anna.popova@example.com"), "{text}");
+    assert!(!text.contains("Морозов"), "{text}");
+    assert!(
+        stderr.contains("warning") && stderr.contains("Морозов Алексей"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn a_bad_owners_map_is_refused_with_every_line_that_is_wrong() {
+    let desk = hubspot_desk();
+    let owners = desk.file("owners.csv");
+    std::fs::write(
+        &owners,
+        "okk,hubspot\nПопова Анна,Anna Popova\nМорозов Алексей,\nПетров Иван,ivan@example.com\n\
+         петров  иван,other@example.com\n",
+    )
+    .unwrap();
+    let (code, stderr) = refused(&desk, "hubspot", &["--owners", &owners]);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(
+        stderr.contains(&format!(
+            "{owners}:2:2: «Anna Popova» for «Попова Анна» is not an email"
+        )),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains(&format!("{owners}:3:2: no HubSpot value")),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains(&format!(
+            "{owners}:5:1: «петров  иван» is already mapped on line 4"
+        )),
+        "{stderr}"
+    );
+    let toml = desk.file("owners.toml");
+    std::fs::write(
+        &toml,
+        "\"Попова Анна\" = \"anna@example.com\"\nМорозов = \"x@y.z\"\n",
+    )
+    .unwrap();
+    let (code, stderr) = refused(&desk, "hubspot", &["--owners", &toml]);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(stderr.contains(&format!("{toml}:2:")), "{stderr}");
+    let (code, stderr) = refused(&desk, "hubspot", &["--owners", &desk.file("missing.csv")]);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(stderr.contains("cannot read the owners map"), "{stderr}");
+}
+
+#[test]
+fn salesforce_owner_ids_from_its_own_export_need_no_map_but_names_do() {
+    let desk = Desk::new();
+    desk.import(&[&common::salesforce("Opportunity.csv")]);
+    desk.review(
+        "006Ec00000AieKIIAZ",
+        "anna",
+        AT,
+        &Verdict {
+            owner: Some("Попова Анна"),
+            ..Verdict::of("stale")
+        },
+    );
+    let (code, stderr) = refused(&desk, "salesforce", &[]);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(stderr.contains("Salesforce User Id"), "{stderr}");
+    let owners = desk.file("owners.csv");
+    std::fs::write(&owners, "owner,OwnerId\nПопова Анна,005Ec000004oBPXIA2\n").unwrap();
+    let (file, _, _) = export(&desk, "salesforce", &["--owners", &owners]);
+    let text = String::from_utf8(file).unwrap();
+    assert!(
+        text.contains("006Ec00000AieKIIAZ,,005Ec000004oBPXIA2"),
+        "{text}"
+    );
 }

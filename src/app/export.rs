@@ -12,6 +12,7 @@ use crate::domain::names::fold;
 use crate::domain::suggestion::suggest;
 use crate::export::crm::{Change, Sheet};
 use crate::export::file::{io, write_atomically};
+use crate::export::owners::OwnerMap;
 use crate::export::profile::{ExportProfile, Format};
 use crate::export::table::{Layout, Table};
 use crate::export::{ExportError, crm, rest, reviews};
@@ -82,8 +83,27 @@ fn export_crm(paths: &Paths, args: ExportCrmArgs) -> Result<ExitCode> {
         source,
         args.approved_only,
     )?;
+    let owners = match &args.owners {
+        Some(path) => {
+            let map = OwnerMap::load(path, profile.owner_form, &profile.label)
+                .map_err(|e| user(e.to_string()))?;
+            eprintln!("{}", msg::owners_loaded(map.len(), path));
+            map
+        }
+        None => OwnerMap::default(),
+    };
     let spellings = store.stage_spellings(&profile.name, source)?;
-    let sheet = crm::sheet(&profile, &funnel, &spellings, &changes);
+    let sheet = crm::sheet(&profile, &funnel, &spellings, &owners, &changes);
+    // A name where the CRM wants an email or an id makes its import reject the whole row (the
+    // stage move with it): stop before writing, unless the admin chose to leave those owners.
+    if !sheet.unmapped_owners.is_empty() {
+        let text =
+            msg::unmapped_owners(&sheet.unmapped_owners, &profile, args.skip_unmapped_owners);
+        if !args.skip_unmapped_owners {
+            return Err(user(text));
+        }
+        eprintln!("{text}");
+    }
     let out = &args.target.out;
     place(&args.target, |file| {
         write_sheet(file, &profile, &sheet).map_err(io(out))

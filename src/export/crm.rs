@@ -10,6 +10,7 @@ use crate::domain::{Funnel, SystemField};
 use crate::sync::values::{DateParser, parse_amount};
 
 use super::cell::Cell;
+use super::owners::OwnerMap;
 use super::profile::{ColumnType, ExportProfile, Value};
 
 /// One card's change.
@@ -39,6 +40,9 @@ pub struct Sheet {
     pub headers: Vec<String>,
     pub rows: Vec<Vec<Cell<'static>>>,
     pub warnings: Vec<Warning>,
+    /// Suggested owners with nothing the CRM's owner column takes (no entry in the owners map,
+    /// and not already an email or id), with how many cards each; their owner cells are empty.
+    pub unmapped_owners: Vec<(String, usize)>,
 }
 
 /// Dates as auditors type them (and as the reviewer shows them).
@@ -63,14 +67,17 @@ struct Target {
 
 /// The sheet of `changes` for `profile`. `spellings` are the stage names the CRM's own cards
 /// carry (with counts): a stage is written as the CRM spells it.
+/// Owners are written as `owners` maps them into the profile's `owner_form`.
 pub fn sheet(
     profile: &ExportProfile,
     funnel: &Funnel,
     spellings: &[(String, u64)],
+    owners: &OwnerMap,
     changes: &[Change],
 ) -> Sheet {
     let dates = DateParser::new(&DATE_INPUTS.map(String::from));
     let mut cannot: BTreeMap<String, usize> = BTreeMap::new();
+    let mut unmapped: BTreeMap<String, usize> = BTreeMap::new();
     let mut warnings = Vec::new();
     // Each change's fixed cells and its corrections by target.
     let mut laid: Vec<(Vec<Cell<'static>>, BTreeMap<Target, Cell<'static>>)> = Vec::new();
@@ -97,7 +104,13 @@ pub fn sheet(
                         .stage
                         .as_ref()
                         .and_then(|t| stage_name(profile, funnel, spellings, t)),
-                    Value::Owner => s.owner.clone(),
+                    Value::Owner => s.owner.as_ref().and_then(|o| {
+                        let value = owners.resolve(profile.owner_form, o);
+                        if value.is_none() {
+                            *unmapped.entry(o.clone()).or_default() += 1;
+                        }
+                        value
+                    }),
                     Value::Pipeline => s
                         .pipeline
                         .clone()
@@ -162,6 +175,7 @@ pub fn sheet(
         headers,
         rows,
         warnings: cannot.chain(warnings).collect(),
+        unmapped_owners: unmapped.into_iter().collect(),
     }
 }
 
@@ -311,7 +325,13 @@ mod tests {
     fn pipedrive_closes_by_status_and_keeps_the_pipeline_beside_the_move() {
         let f = funnel();
         let p = ExportProfile::builtin("pipedrive").unwrap();
-        let sheet = sheet(&p, &f, &[], &[change("7", Some(lost(&f)), &[])]);
+        let sheet = sheet(
+            &p,
+            &f,
+            &[],
+            &OwnerMap::default(),
+            &[change("7", Some(lost(&f)), &[])],
+        );
         assert_eq!(
             sheet.headers,
             [
@@ -353,7 +373,7 @@ mod tests {
             change("006B", None, &[("amount", "lots"), ("phone", "+7 998")]),
             change("006C", None, &[("email", "a@b.c")]),
         ];
-        let sheet = sheet(&p, &f, &[], &changes);
+        let sheet = sheet(&p, &f, &[], &OwnerMap::default(), &changes);
         assert_eq!(
             sheet.headers,
             [

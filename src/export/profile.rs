@@ -56,6 +56,72 @@ pub enum Value {
     Status,
 }
 
+/// What the CRM's import takes in its owner column. Anything but a name cannot be guessed from
+/// what okk knows, so it comes from the store's own values (already in that form) or from an
+/// owners map (`okk export crm --owners FILE`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum OwnerForm {
+    /// The user's name as the CRM shows it (amoCRM, Pipedrive).
+    #[default]
+    Name,
+    /// The user's email (HubSpot's `Deal owner`).
+    Email,
+    /// A numeric user id (Bitrix24's `ASSIGNED_BY_ID`).
+    NumericId,
+    /// A Salesforce User Id: 15 or 18 letters and digits starting `005` (`OwnerId`).
+    SalesforceId,
+}
+
+impl OwnerForm {
+    /// Whether `value` is already in this form (a name is any non-empty text).
+    pub fn accepts(self, value: &str) -> bool {
+        let v = value.trim();
+        match self {
+            OwnerForm::Name => !v.is_empty(),
+            OwnerForm::Email => is_email(v),
+            OwnerForm::NumericId => {
+                !v.is_empty() && v.len() <= 18 && v.bytes().all(|b| b.is_ascii_digit())
+            }
+            OwnerForm::SalesforceId => {
+                matches!(v.len(), 15 | 18)
+                    && v.starts_with("005")
+                    && v.bytes().all(|b| b.is_ascii_alphanumeric())
+            }
+        }
+    }
+
+    /// The value in this form that `owner` carries itself, if any: the whole text, or an email
+    /// inside it (`Anna Popova <anna@example.com>`).
+    pub fn carried(self, owner: &str) -> Option<&str> {
+        let owner = owner.trim();
+        if self.accepts(owner) {
+            return Some(owner);
+        }
+        if self != OwnerForm::Email {
+            return None;
+        }
+        let mut found = owner
+            .split(|c: char| c.is_whitespace() || "<>()[],;\"'".contains(c))
+            .filter(|t| is_email(t));
+        let first = found.next()?;
+        found.next().is_none().then_some(first)
+    }
+}
+
+/// `local@domain.tld`, no spaces: enough to tell an email from a name, not a full RFC 5322 check.
+fn is_email(v: &str) -> bool {
+    let Some((local, domain)) = v.split_once('@') else {
+        return false;
+    };
+    !local.is_empty()
+        && !domain.contains('@')
+        && domain.contains('.')
+        && !domain.starts_with('.')
+        && !domain.ends_with('.')
+        && !v.chars().any(|c| c.is_whitespace() || c.is_control())
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Column {
@@ -121,6 +187,9 @@ pub struct ExportProfile {
     pub closed_by_status: bool,
     #[serde(default)]
     pub status: ByKind,
+    /// What the owner column takes.
+    #[serde(default)]
+    pub owner_form: OwnerForm,
 }
 
 fn default_delimiter() -> char {
@@ -174,6 +243,35 @@ mod tests {
                 assert!(p.has(Value::Status) && p.status.lost.is_some(), "{name}");
             }
         }
+    }
+
+    #[test]
+    fn owner_forms_tell_ids_and_emails_from_names() {
+        use OwnerForm::*;
+        assert!(Email.accepts("anna.popova@example.com"));
+        assert!(!Email.accepts("Anna Popova"));
+        assert!(!Email.accepts("anna@localhost"));
+        assert_eq!(
+            Email.carried("Anna Popova <anna@example.com>"),
+            Some("anna@example.com")
+        );
+        assert_eq!(Email.carried("a@b.co, c@d.co"), None, "two emails: which?");
+        assert!(NumericId.accepts("17") && !NumericId.accepts("Смирнова Ольга [17]"));
+        assert!(SalesforceId.accepts("005Ec000004oBPNIA2"));
+        assert!(SalesforceId.accepts("005Ec000004oBPN"));
+        assert!(!SalesforceId.accepts("001Ec00000GGw3iIAD"), "an Account id");
+        assert!(!SalesforceId.accepts("005Ec000004oBPNIA"));
+        assert_eq!(Name.carried("  Попова Анна "), Some("Попова Анна"));
+        assert_eq!(ExportProfile::builtin("hubspot").unwrap().owner_form, Email);
+        assert_eq!(
+            ExportProfile::builtin("salesforce").unwrap().owner_form,
+            SalesforceId
+        );
+        assert_eq!(
+            ExportProfile::builtin("bitrix24").unwrap().owner_form,
+            NumericId
+        );
+        assert_eq!(ExportProfile::builtin("amocrm").unwrap().owner_form, Name);
     }
 
     #[test]

@@ -60,6 +60,7 @@ mod tests {
                 vec![Cell::text("a-7"), Cell::Empty, Cell::Number(100000.0)],
             ],
             warnings: Vec::new(),
+            unmapped_owners: Vec::new(),
         };
         let mut out = Vec::new();
         write_lines(&mut out, "crm.deal.update", &sheet).unwrap();

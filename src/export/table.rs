@@ -1,6 +1,7 @@
 //! The one CSV writer every export goes through: RFC 4180 (quotes where needed, CRLF), an
 //! optional UTF-8 BOM and `;` for Excel in locales with a decimal comma, every text cell defused.
 
+use std::borrow::Cow;
 use std::io::{self, Write};
 
 use super::cell::{Cell, defuse, number};
@@ -39,8 +40,6 @@ impl Layout {
 pub struct Table<W: Write> {
     csv: csv::Writer<W>,
     decimal_comma: bool,
-    /// Reused for every row: the cells as written.
-    fields: Vec<String>,
 }
 
 impl<W: Write> Table<W> {
@@ -56,7 +55,6 @@ impl<W: Write> Table<W> {
         Ok(Table {
             csv,
             decimal_comma: layout.decimal_comma,
-            fields: Vec::new(),
         })
     }
 
@@ -65,16 +63,20 @@ impl<W: Write> Table<W> {
         self.row(&cells)
     }
 
+    /// Writes one row, cell by cell: text that needs no defusing goes out as it stands, without
+    /// a copy (the reviews export writes millions of cells).
     pub fn row(&mut self, cells: &[Cell]) -> io::Result<()> {
-        self.fields.clear();
         for cell in cells {
-            self.fields.push(match cell {
-                Cell::Empty => String::new(),
-                Cell::Text(t) => defuse(t).into_owned(),
-                Cell::Number(v) => number(*v, self.decimal_comma),
-            });
+            match cell {
+                Cell::Empty => self.csv.write_field("")?,
+                Cell::Text(t) => match defuse(t) {
+                    Cow::Borrowed(t) => self.csv.write_field(t)?,
+                    Cow::Owned(t) => self.csv.write_field(t)?,
+                },
+                Cell::Number(v) => self.csv.write_field(number(*v, self.decimal_comma))?,
+            }
         }
-        Ok(self.csv.write_record(&self.fields)?)
+        Ok(self.csv.write_record(None::<&[u8]>)?)
     }
 
     /// Flushes and hands back the writer.

@@ -4,7 +4,8 @@ use std::path::Path;
 
 use super::safe::line;
 use crate::export::crm::Warning;
-use crate::export::profile::{ColumnType, ExportProfile, Format};
+use crate::export::owners::Problem;
+use crate::export::profile::{ColumnType, ExportProfile, Format, OwnerForm};
 
 pub fn exists(path: &Path) -> String {
     format!(
@@ -89,4 +90,158 @@ pub fn no_cards_from(crm: &str) -> String {
         "okk: no cards in this store came from {crm}: writing every card's change in {crm}'s \
          columns (its ids are the other CRM's: check before importing)"
     )
+}
+
+/// What the owner column of a CRM takes, for messages: "an email", "a numeric user id", …
+pub fn owner_form(form: OwnerForm) -> &'static str {
+    match form {
+        OwnerForm::Name => "a user's name",
+        OwnerForm::Email => "an email",
+        OwnerForm::NumericId => "a numeric user id",
+        OwnerForm::SalesforceId => "a Salesforce User Id (15 or 18 letters and digits, 005…)",
+    }
+}
+
+pub fn owners_unreadable(path: &Path, e: &std::io::Error) -> String {
+    format!("{}: cannot read the owners map: {e}", path.display())
+}
+
+pub fn owners_problems(path: &Path, problems: &[Problem]) -> String {
+    let lines: Vec<String> = problems
+        .iter()
+        .map(|p| format!("{}:{p}", path.display()))
+        .collect();
+    format!(
+        "{}\n(an owners map: a header row, then one row per owner: okk's name for them, the \
+         CRM's value; or TOML lines `\"okk name\" = \"CRM value\"`; nothing was written)",
+        lines.join("\n")
+    )
+}
+
+pub fn owners_not_utf8() -> String {
+    "not UTF-8: save the TOML file as UTF-8".into()
+}
+
+pub fn owners_not_text(encoding: &str) -> String {
+    format!("cannot read the file as {encoding} text: save it as UTF-8 CSV")
+}
+
+pub fn owners_bad_csv(e: &csv::Error) -> String {
+    format!("not a CSV file okk can read ({e}): a quote never closed?")
+}
+
+pub fn owners_bad_toml(e: &str) -> String {
+    format!(
+        "{}: write one `\"okk name\" = \"CRM value\"` per line",
+        e.trim()
+    )
+}
+
+pub fn owners_not_string(name: &str) -> String {
+    format!(
+        "the value for «{}» is not text: put it in quotes",
+        line(name)
+    )
+}
+
+pub fn owners_line_break() -> String {
+    "a line break inside a cell: a quote that never closed? (names and values fit on one line)"
+        .into()
+}
+
+pub fn owners_empty() -> String {
+    "no owners in the map: after the header row, one row per owner (okk's name, the CRM's value)"
+        .into()
+}
+
+pub fn owners_no_name(value: &str) -> String {
+    format!(
+        "«{}» has no okk owner name before it: the first column is the name okk shows",
+        line(value)
+    )
+}
+
+pub fn owners_no_value(name: &str, crm: &str) -> String {
+    format!(
+        "no {crm} value for «{}»: fill in the second column or delete the row",
+        line(name)
+    )
+}
+
+pub fn owners_bad_value(name: &str, value: &str, form: OwnerForm, crm: &str) -> String {
+    format!(
+        "«{}» for «{}» is not {}, which {crm}'s import wants for the owner (columns swapped?)",
+        line(value),
+        line(name),
+        owner_form(form)
+    )
+}
+
+pub fn owners_twice(name: &str, first_line: usize, first: &str, value: &str) -> String {
+    format!(
+        "«{}» is already mapped on line {first_line} to «{}», here to «{}»: keep one",
+        line(name),
+        line(first),
+        line(value)
+    )
+}
+
+/// The owners the map did not cover, with how many cards each; and how to go on.
+pub fn unmapped_owners(
+    unmapped: &[(String, usize)],
+    profile: &ExportProfile,
+    skipped: bool,
+) -> String {
+    let form = owner_form(profile.owner_form);
+    let crm = &profile.label;
+    let list: Vec<String> = unmapped
+        .iter()
+        .map(|(name, n)| {
+            let cards = if *n == 1 { "card" } else { "cards" };
+            format!("  «{}» ({n} {cards})", line(name))
+        })
+        .collect();
+    let template: Vec<String> = unmapped
+        .iter()
+        .map(|(name, _)| format!("  {},", csv_name(name)))
+        .collect();
+    let head = if skipped {
+        format!(
+            "okk: warning: {crm}'s import takes {form} as the owner, and these suggested owners \
+             have none: their cards' owner is left unchanged (their other changes are written)"
+        )
+    } else {
+        format!(
+            "{crm}'s import takes {form} as the owner, and these suggested owners have none \
+             (a name there would make the CRM reject the row); nothing was written"
+        )
+    };
+    let fix = if skipped {
+        "To move them too, add them to the owners map and export again:".to_string()
+    } else {
+        "Add them to an owners map and pass it with --owners FILE (or pass \
+         --skip-unmapped-owners to write the other changes and leave these owners unchanged). \
+         A map to fill in:"
+            .to_string()
+    };
+    format!(
+        "{head}:\n{}\n{fix}\n  okk owner,{crm}\n{}",
+        list.join("\n"),
+        template.join("\n")
+    )
+}
+
+/// A name as one CSV cell of the template.
+fn csv_name(name: &str) -> String {
+    let name = line(name);
+    if name.contains([',', ';', '"']) {
+        format!("\"{}\"", name.replace('"', "\"\""))
+    } else {
+        name.into_owned()
+    }
+}
+
+pub fn owners_loaded(n: usize, path: &Path) -> String {
+    let owners = if n == 1 { "owner" } else { "owners" };
+    format!("okk: owners map {}: {n} {owners}", path.display())
 }
