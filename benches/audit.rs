@@ -7,6 +7,10 @@
 
 use std::time::Instant;
 
+// The allocator the `okk` binary runs with (src/main.rs), so the figures are the binary's.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use okk::domain::rules::evaluate;
 use okk::store::Store;
 use okk::store::queue::QueueQuery;
@@ -34,7 +38,22 @@ fn main() {
         t.elapsed().as_secs_f64()
     );
 
-    for run in ["first", "again"] {
+    // As the first import (`--no-check`) leaves a store: no flags, every card's standing zero.
+    // The benchmark's store may hold flags of another day's run.
+    let t = Instant::now();
+    let conn = rusqlite::Connection::open(&copy).expect("open the copy");
+    conn.execute_batch(
+        "DELETE FROM flags; UPDATE cards SET flag_rank = 0, flag_count = 0
+         WHERE flag_rank <> 0 OR flag_count <> 0; PRAGMA wal_checkpoint(TRUNCATE);",
+    )
+    .expect("clear the flags");
+    drop(conn);
+    println!(
+        "(flags cleared, as after a first import: {:.1} s, not timed below)",
+        t.elapsed().as_secs_f64()
+    );
+
+    for run in ["first, after the import", "again, the next day"] {
         let t = Instant::now();
         let r = store
             .rerun_flags(|card, ctx| evaluate(card, ctx, &funnel, now))

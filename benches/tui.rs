@@ -482,6 +482,19 @@ fn main() {
         "okk stats (runs the rules if not yet run today): {:.2} s",
         t.elapsed().as_secs_f64()
     );
+    // The copy (and the rules' writes) leave a gigabyte of dirty pages: let the kernel write
+    // them out now, not while the session's verdicts wait for their fsync.
+    let t = Instant::now();
+    let synced = std::process::Command::new("sync").status();
+    println!(
+        "sync: {:.1} s{}",
+        t.elapsed().as_secs_f64(),
+        if synced.is_ok_and(|s| s.success()) {
+            ""
+        } else {
+            " (failed)"
+        }
+    );
 
     // Start-up straight on a card, and on the funnel screen.
     let stage_args = ["review", "--stage", STAGE, "--auditor", AUDITOR];

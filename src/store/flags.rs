@@ -1,7 +1,7 @@
 //! Storing what the stage rules found: a card's flags are replaced on every run, never piled
 //! up, and the card's queue columns (most severe flag, number of flags) follow.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 
 use rusqlite::params;
 
@@ -15,6 +15,27 @@ type Judged = (i64, (i64, i64), Vec<Flag>);
 
 /// Cards are read, judged and written back this many at a time.
 const CHUNK: i64 = 4096;
+
+/// Changed standings are written with the queue index rebuilt when there are at least this
+/// many and they are at least a twentieth of the cards.
+const BULK_STANDINGS: u64 = 128;
+
+/// A flag as stored, to compare with a new judgement.
+struct StoredFlag {
+    code: String,
+    severity: i64,
+    message: String,
+    field: Option<String>,
+}
+
+impl StoredFlag {
+    fn is(&self, f: &Flag) -> bool {
+        self.code == f.code.as_str()
+            && self.severity == f.severity.rank()
+            && self.message == f.message
+            && self.field == f.field
+    }
+}
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct RulesRun {
@@ -60,46 +81,46 @@ impl Store {
         &self,
         judge: &(impl Fn(&Card, &CardContext) -> Vec<Flag> + Sync),
     ) -> Result<RulesRun, StoreError> {
-        type Chunk = Vec<(RawCard, CardContext)>;
-        self.conn.execute("DELETE FROM flags", [])?;
         let max_id = self.max_card_id()?;
         let mut run = RulesRun::default();
-        // Every owner named, for the `owners` summary: the pass reads every card anyway.
-        let mut owners: BTreeSet<String> = BTreeSet::new();
-        std::thread::scope(|scope| {
-            let (to_judge, judging) = std::sync::mpsc::sync_channel::<Chunk>(2);
+        // Cards whose standing (most severe flag, number of flags) changed: written at the end.
+        let mut standings: Vec<(i64, i64, i64)> = Vec::new();
+        let owners = std::thread::scope(|scope| {
+            let (to_judge, judging) = std::sync::mpsc::sync_channel::<Vec<RawCard>>(2);
             let (to_write, judged) = std::sync::mpsc::sync_channel::<Vec<Judged>>(2);
-            scope.spawn(move || {
+            let judging = scope.spawn(move || {
+                // Every owner named, for the `owners` summary: the pass reads every card anyway.
+                let mut owners: BTreeSet<String> = BTreeSet::new();
                 for chunk in judging {
-                    // Parsing the cards' JSON happens here too, off the connection's thread.
+                    // Parsing the cards' JSON and dates happens here too, off the connection's
+                    // thread.
                     let out = chunk
                         .into_iter()
-                        .map(|(raw, mut ctx)| {
+                        .map(|raw| {
+                            if let Some(o) = raw.owner().filter(|o| !o.is_empty())
+                                && !owners.contains(o)
+                            {
+                                owners.insert(o.to_string());
+                            }
                             let (id, prior) = (raw.id, (raw.flag_rank, raw.flag_count));
-                            let (card, gone_since) = raw.parse();
-                            ctx.gone = gone_since.is_some();
-                            ctx.gone_since = gone_since;
+                            let (card, ctx) = raw.parse();
                             (id, prior, judge(&card, &ctx))
                         })
                         .collect();
                     if to_write.send(out).is_err() {
-                        return;
+                        break;
                     }
                 }
+                owners
             });
             let mut after = 0;
             let mut in_flight = 0usize;
             loop {
                 if after < max_id {
                     let upto = after + CHUNK;
-                    let mut chunk: Chunk = Vec::with_capacity(CHUNK as usize);
-                    self.for_each_raw_in(after, upto, |raw, ctx| {
-                        if let Some(o) = raw.owner().filter(|o| !o.is_empty())
-                            && !owners.contains(o)
-                        {
-                            owners.insert(o.to_string());
-                        }
-                        chunk.push((raw, ctx));
+                    let mut chunk = Vec::with_capacity(CHUNK as usize);
+                    self.for_each_raw_in(after, upto, |raw| {
+                        chunk.push(raw);
                         Ok(())
                     })?;
                     after = upto;
@@ -117,11 +138,16 @@ impl Store {
                 }
                 let Ok(done) = judged.recv() else { break };
                 in_flight -= 1;
-                self.write_flags(&done, &mut run)?;
+                self.write_flags(&done, &mut run, &mut standings)?;
             }
             drop(to_judge);
-            Ok::<_, StoreError>(())
+            Ok::<_, StoreError>(
+                judging
+                    .join()
+                    .unwrap_or_else(|p| std::panic::resume_unwind(p)),
+            )
         })?;
+        self.write_standings(&standings, run.cards)?;
         // The summaries, in the same transaction: flags changed the stages' flagged figures.
         self.conn.execute_batch(super::schema::FILL_STAGE_COUNTS)?;
         self.conn.execute("DELETE FROM owners", [])?;
@@ -135,35 +161,88 @@ impl Store {
         Ok(run)
     }
 
-    fn write_flags(&self, judged: &[Judged], run: &mut RulesRun) -> Result<(), StoreError> {
+    /// Writes the flags of judged cards (in id order) that differ from the stored ones: most
+    /// cards are judged the same from one run to the next, and rewriting a flag costs far more
+    /// than reading it.
+    fn write_flags(
+        &self,
+        judged: &[Judged],
+        run: &mut RulesRun,
+        standings: &mut Vec<(i64, i64, i64)>,
+    ) -> Result<(), StoreError> {
+        let (Some(first), Some(last)) = (judged.first(), judged.last()) else {
+            return Ok(());
+        };
+        let mut stored: HashMap<i64, Vec<StoredFlag>> = HashMap::new();
+        let mut read = self.conn.prepare_cached(
+            "SELECT card_id, code, severity, message, field FROM flags
+             WHERE card_id >= ?1 AND card_id <= ?2 ORDER BY card_id, seq",
+        )?;
+        let mut rows = read.query([first.0, last.0])?;
+        while let Some(r) = rows.next()? {
+            stored.entry(r.get(0)?).or_default().push(StoredFlag {
+                code: r.get(1)?,
+                severity: r.get(2)?,
+                message: r.get(3)?,
+                field: r.get(4)?,
+            });
+        }
+        let mut delete = self
+            .conn
+            .prepare_cached("DELETE FROM flags WHERE card_id = ?1")?;
         let mut insert = self.conn.prepare_cached(
             "INSERT INTO flags (card_id, seq, code, severity, message, field)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
         )?;
-        let mut rank = self
-            .conn
-            .prepare_cached("UPDATE cards SET flag_rank = ?2, flag_count = ?3 WHERE id = ?1")?;
         for (id, prior, flags) in judged {
             run.cards += 1;
+            run.flags += flags.len() as u64;
             if !flags.is_empty() {
                 run.flagged += 1;
             }
-            for (seq, f) in flags.iter().enumerate() {
-                insert.execute(params![
-                    id,
-                    seq as i64,
-                    f.code.as_str(),
-                    f.severity.rank(),
-                    f.message,
-                    f.field
-                ])?;
-                run.flags += 1;
+            let before = stored.remove(id).unwrap_or_default();
+            let same =
+                before.len() == flags.len() && before.iter().zip(flags).all(|(b, f)| b.is(f));
+            if !same {
+                if !before.is_empty() {
+                    delete.execute([id])?;
+                }
+                for (seq, f) in flags.iter().enumerate() {
+                    insert.execute(params![
+                        id,
+                        seq as i64,
+                        f.code.as_str(),
+                        f.severity.rank(),
+                        f.message,
+                        f.field
+                    ])?;
+                }
             }
             let top = flags.iter().map(|f| f.severity.rank()).max().unwrap_or(0);
-            // Most cards keep their standing from one run to the next: no write for them.
             if *prior != (top, flags.len() as i64) {
-                rank.execute(params![id, top, flags.len() as i64])?;
+                standings.push((*id, top, flags.len() as i64));
             }
+        }
+        Ok(())
+    }
+
+    /// Writes the cards' new standings. Many of them (the first run after an import) are
+    /// written with the queue index dropped and rebuilt after: moving each card's entry in it
+    /// touches pages all over the index, where one sort builds it afresh.
+    fn write_standings(&self, standings: &[(i64, i64, i64)], cards: u64) -> Result<(), StoreError> {
+        let changed = standings.len() as u64;
+        let bulk = changed >= BULK_STANDINGS && changed * 20 >= cards;
+        if bulk {
+            self.conn.execute_batch("DROP INDEX cards_queue")?;
+        }
+        let mut rank = self
+            .conn
+            .prepare_cached("UPDATE cards SET flag_rank = ?2, flag_count = ?3 WHERE id = ?1")?;
+        for (id, top, count) in standings {
+            rank.execute(params![id, top, count])?;
+        }
+        if bulk {
+            self.conn.execute_batch(super::schema::CREATE_QUEUE_INDEX)?;
         }
         Ok(())
     }

@@ -107,6 +107,14 @@ impl Store {
         Ok(store)
     }
 
+    /// Copies what the write-ahead log holds into the store file, as far as no reader needs
+    /// the log (a passive checkpoint: it never waits for another connection).
+    pub fn checkpoint(&self) -> Result<(), StoreError> {
+        self.conn
+            .query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(()))?;
+        Ok(())
+    }
+
     pub fn path(&self) -> &Path {
         &self.path
     }

@@ -49,6 +49,8 @@ pub struct RawCard {
     /// The queue columns as the last rules run left them.
     pub flag_rank: i64,
     pub flag_count: i64,
+    /// The stage history as read: (stage, seen at), oldest first.
+    history: Vec<(String, String)>,
 }
 
 impl RawCard {
@@ -98,11 +100,12 @@ impl RawCard {
             won: r.get(15)?,
             flag_rank: r.get(25)?,
             flag_count: r.get(26)?,
+            history: Vec::new(),
         })
     }
 
-    /// (card, when it went missing).
-    pub fn parse(self) -> (Card, Option<NaiveDateTime>) {
+    /// The card and what the store knows beyond it (history, gone).
+    pub fn parse(self) -> (Card, CardContext) {
         let [
             source,
             external_id,
@@ -117,6 +120,19 @@ impl RawCard {
         ] = self.text;
         let [phones, emails, tags, notes, fields, invalid] = self.lists;
         let [created, updated, closed_at, expected, activity, gone] = self.times;
+        let gone_since = time(gone);
+        let context = CardContext {
+            gone: gone_since.is_some(),
+            gone_since,
+            history: self
+                .history
+                .into_iter()
+                .map(|(stage, seen_at)| StageVisit {
+                    stage,
+                    seen_at: time(Some(seen_at)).unwrap_or_default(),
+                })
+                .collect(),
+        };
         let card = Card {
             source: source.unwrap_or_default(),
             external_id: external_id.unwrap_or_default(),
@@ -145,7 +161,7 @@ impl RawCard {
                 .map(|(k, v)| (k.to_string(), v))
                 .collect(),
         };
-        (card, time(gone))
+        (card, context)
     }
 }
 
@@ -172,21 +188,20 @@ impl Store {
         upto: i64,
         mut f: impl FnMut(i64, Card, CardContext) -> Result<(), StoreError>,
     ) -> Result<(), StoreError> {
-        self.for_each_raw_in(after, upto, |raw, mut ctx| {
+        self.for_each_raw_in(after, upto, |raw| {
             let id = raw.id;
-            let (card, gone_since) = raw.parse();
-            ctx.gone = gone_since.is_some();
-            ctx.gone_since = gone_since;
+            let (card, ctx) = raw.parse();
             f(id, card, ctx)
         })
     }
 
-    /// Cards in `after < id <= upto` as read, unparsed, with their stage history.
+    /// Cards in `after < id <= upto` as read, unparsed, with their stage history (parsing
+    /// is left to the caller, which may do it on another thread).
     pub fn for_each_raw_in(
         &self,
         after: i64,
         upto: i64,
-        mut f: impl FnMut(RawCard, CardContext) -> Result<(), StoreError>,
+        mut f: impl FnMut(RawCard) -> Result<(), StoreError>,
     ) -> Result<(), StoreError> {
         let mut cards = self.conn.prepare_cached(&format!(
             "SELECT {CARD_COLUMNS} FROM cards c WHERE c.id > ?1 AND c.id <= ?2 ORDER BY c.id"
@@ -196,25 +211,20 @@ impl Store {
              WHERE card_id > ?1 AND card_id <= ?2 ORDER BY card_id, batch_id",
         )?;
         let mut hist_rows = history.query([after, upto])?;
-        let mut pending: Option<(i64, StageVisit)> = None;
+        let mut pending: Option<(i64, (String, String))> = None;
         let mut rows = cards.query([after, upto])?;
         while let Some(r) = rows.next()? {
-            let raw = RawCard::from_row(r)?;
+            let mut raw = RawCard::from_row(r)?;
             let id = raw.id;
-            let mut ctx = CardContext::default();
             // Both cursors walk in card id order: merge them.
             loop {
                 if pending.is_none()
                     && let Some(h) = hist_rows.next()?
                 {
-                    let visit = StageVisit {
-                        stage: h.get(1)?,
-                        seen_at: time(h.get(2)?).unwrap_or_default(),
-                    };
-                    pending = Some((h.get(0)?, visit));
+                    pending = Some((h.get(0)?, (h.get(1)?, h.get(2)?)));
                 }
                 match pending.take() {
-                    Some((cid, v)) if cid == id => ctx.history.push(v),
+                    Some((cid, v)) if cid == id => raw.history.push(v),
                     Some((cid, v)) if cid < id => drop(v),
                     other => {
                         pending = other;
@@ -222,7 +232,7 @@ impl Store {
                     }
                 }
             }
-            f(raw, ctx)?;
+            f(raw)?;
         }
         Ok(())
     }

@@ -21,6 +21,9 @@ use crate::text::tui as msg;
 
 /// Cards read per page of a queue.
 pub const PAGE: usize = 100;
+/// The first page: a screenful and some (each card listed costs a few random reads, and a
+/// stage opened or a filter typed waits for them).
+const FIRST_PAGE: usize = 50;
 const BIG_PAGE: usize = 5000;
 
 /// Reads the funnel's stages and their figures (the funnel screen).
@@ -84,7 +87,7 @@ pub fn tick(state: &mut State, desk: &mut Desk) {
     };
     let result = save_comment_draft(state, desk).and_then(|()| match filter {
         Some(row) => reload_queue(state, row, desk),
-        None => Ok(()),
+        None => desk.idle(),
     });
     if let Err(e) = result {
         state.status = Some(Status::Error(msg::store_failed(&e.to_string())));
@@ -617,6 +620,8 @@ fn ensure_loaded(state: &mut State, desk: &Desk, index: usize) -> DeskResult<()>
         // Far targets (`G`) read in big pages: each page starts a new index scan.
         let size = if index - q.items.len() > PAGE {
             BIG_PAGE
+        } else if q.items.is_empty() {
+            FIRST_PAGE.max(index + 1)
         } else {
             PAGE
         };
@@ -654,7 +659,7 @@ fn reload_queue(state: &mut State, row: usize, desk: &mut Desk) -> DeskResult<()
     q.items.clear();
     q.exhausted = false;
     q.selected = 0;
-    ensure_loaded(state, desk, PAGE - 1)?;
+    ensure_loaded(state, desk, 0)?;
     let q = state.queue.as_mut().expect("queue");
     q.total = if q.filter.is_empty() {
         desk.counts(&state.stages[row])?.to_review()

@@ -1,0 +1,197 @@
+//! Re-running the rules writes only what changed: flags that hold are kept, flags that no
+//! longer hold go, and the cards' standings (the queue's order) follow, whether a few cards
+//! changed or most of them (then the queue index is rebuilt).
+
+mod common;
+
+use common::Desk;
+use okk::domain::flag::{Flag, RuleCode, Severity};
+use okk::store::Store;
+
+fn flag(severity: Severity, message: String) -> Flag {
+    Flag {
+        code: RuleCode::Idle,
+        severity,
+        message,
+        field: None,
+    }
+}
+
+/// Every card's flags as stored: (external id, [(seq, severity, message)]).
+fn stored(desk: &Desk) -> Vec<(String, i64, String)> {
+    let conn = desk.conn();
+    let mut stmt = conn
+        .prepare(
+            "SELECT c.external_id, f.seq, f.severity || ' ' || f.message FROM flags f
+             JOIN cards c ON c.id = f.card_id ORDER BY c.external_id, f.seq",
+        )
+        .unwrap();
+    stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap()
+}
+
+/// Cards whose standing disagrees with their stored flags.
+fn wrong_standings(desk: &Desk) -> i64 {
+    desk.count(
+        "SELECT count(*) FROM cards c WHERE (c.flag_rank, c.flag_count) IS NOT
+             (SELECT coalesce(max(f.severity), 0), count(*) FROM flags f WHERE f.card_id = c.id)",
+    )
+}
+
+fn queue_index_used(desk: &Desk) -> bool {
+    let plan: String = desk
+        .conn()
+        .query_row(
+            "EXPLAIN QUERY PLAN SELECT id FROM cards WHERE stage = 'x'
+             ORDER BY flag_rank DESC, flag_count DESC, touched_at, external_id",
+            [],
+            |r| r.get(3),
+        )
+        .unwrap();
+    plan.contains("cards_queue")
+}
+
+fn digits(id: &str) -> u64 {
+    id.bytes()
+        .filter(u8::is_ascii_digit)
+        .fold(0, |n, b| n * 10 + u64::from(b - b'0'))
+}
+
+#[test]
+fn a_rerun_keeps_what_holds_and_replaces_what_changed() {
+    let desk = Desk::demo();
+    let cards = desk.count("SELECT count(*) FROM cards") as u64;
+    assert!(cards > 300, "the demo has hundreds of cards");
+
+    // Most cards flagged: the standings (over 128 of them) are written with the queue index
+    // rebuilt.
+    let mut store = Store::open(&desk.db).unwrap();
+    let run = store
+        .rerun_flags(|card, _| {
+            let n = digits(&card.external_id);
+            match n % 4 {
+                0 => vec![],
+                1 => vec![flag(Severity::Warning, format!("w {n}"))],
+                _ => vec![
+                    flag(Severity::Critical, format!("c {n}")),
+                    flag(Severity::Info, format!("i {n}")),
+                ],
+            }
+        })
+        .unwrap();
+    drop(store);
+    assert_eq!(run.cards, cards);
+    let first = stored(&desk);
+    assert_eq!(first.len() as u64, run.flags);
+    assert!(run.flagged * 2 > cards, "{run:?}");
+    assert_eq!(wrong_standings(&desk), 0);
+    assert!(queue_index_used(&desk), "the queue index is back");
+
+    // The same judgement: nothing changes.
+    let mut store = Store::open(&desk.db).unwrap();
+    let again = store
+        .rerun_flags(|card, _| {
+            let n = digits(&card.external_id);
+            match n % 4 {
+                0 => vec![],
+                1 => vec![flag(Severity::Warning, format!("w {n}"))],
+                _ => vec![
+                    flag(Severity::Critical, format!("c {n}")),
+                    flag(Severity::Info, format!("i {n}")),
+                ],
+            }
+        })
+        .unwrap();
+    drop(store);
+    assert_eq!(again, run);
+    assert_eq!(stored(&desk), first);
+
+    // A few cards change: one loses its flags, one gains, one's sentence changes, one's
+    // severity; the rest are as they were.
+    let ids: Vec<String> = {
+        let conn = desk.conn();
+        let mut stmt = conn
+            .prepare("SELECT external_id FROM cards ORDER BY id")
+            .unwrap();
+        stmt.query_map([], |r| r.get(0))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap()
+    };
+    let pick = |rest: u64| {
+        ids.iter()
+            .find(|id| digits(id) % 4 == rest)
+            .unwrap()
+            .clone()
+    };
+    let (loses, gains, reworded, graver) = (pick(1), pick(0), pick(2), pick(3));
+    let mut store = Store::open(&desk.db).unwrap();
+    store
+        .rerun_flags(|card, _| {
+            let id = card.external_id.as_str();
+            let n = digits(id);
+            if id == loses {
+                return vec![];
+            }
+            if id == gains {
+                return vec![flag(Severity::Info, format!("new {n}"))];
+            }
+            if id == reworded {
+                return vec![
+                    flag(Severity::Critical, format!("c {n}, reworded")),
+                    flag(Severity::Info, format!("i {n}")),
+                ];
+            }
+            if id == graver {
+                return vec![
+                    flag(Severity::Critical, format!("c {n}")),
+                    flag(Severity::Critical, format!("i {n}")),
+                ];
+            }
+            match n % 4 {
+                0 => vec![],
+                1 => vec![flag(Severity::Warning, format!("w {n}"))],
+                _ => vec![
+                    flag(Severity::Critical, format!("c {n}")),
+                    flag(Severity::Info, format!("i {n}")),
+                ],
+            }
+        })
+        .unwrap();
+    drop(store);
+    let now = stored(&desk);
+    let of = |rows: &[(String, i64, String)], id: &str| -> Vec<(i64, String)> {
+        rows.iter()
+            .filter(|r| r.0 == id)
+            .map(|r| (r.1, r.2.clone()))
+            .collect()
+    };
+    let (n_gains, n_reworded, n_graver) = (digits(&gains), digits(&reworded), digits(&graver));
+    assert!(of(&now, &loses).is_empty());
+    assert_eq!(of(&now, &gains), [(0, format!("1 new {n_gains}"))]);
+    assert_eq!(
+        of(&now, &reworded),
+        [
+            (0, format!("3 c {n_reworded}, reworded")),
+            (1, format!("1 i {n_reworded}"))
+        ]
+    );
+    assert_eq!(
+        of(&now, &graver),
+        [
+            (0, format!("3 c {n_graver}")),
+            (1, format!("3 i {n_graver}"))
+        ]
+    );
+    let untouched = |rows: &[(String, i64, String)]| -> Vec<(String, i64, String)> {
+        rows.iter()
+            .filter(|r| ![&loses, &gains, &reworded, &graver].contains(&&r.0))
+            .cloned()
+            .collect()
+    };
+    assert_eq!(untouched(&now), untouched(&first));
+    assert_eq!(wrong_standings(&desk), 0);
+    assert!(queue_index_used(&desk));
+}
