@@ -489,3 +489,59 @@ fn salesforce_owner_ids_from_its_own_export_need_no_map_but_names_do() {
         "{text}"
     );
 }
+
+#[test]
+fn an_owners_map_beside_the_store_is_used_without_being_named() {
+    let desk = hubspot_desk();
+    let dir = desk.db.parent().unwrap();
+    std::fs::copy(
+        common::repo().join("assets/demo/owners-hubspot.csv"),
+        dir.join("owners-hubspot.csv"),
+    )
+    .unwrap();
+    let (file, _, stderr) = export(&desk, "hubspot", &[]);
+    let text = String::from_utf8(file).unwrap();
+    assert!(text.contains(",a.popova@demo-developer.example"), "{text}");
+    assert!(text.contains(",a.morozov@demo-developer.example"), "{text}");
+    assert!(stderr.contains("owners-hubspot.csv: 7 owners"), "{stderr}");
+    // Named on the command line, a map wins over the one beside the store.
+    let owners = desk.file("mine.toml");
+    std::fs::write(
+        &owners,
+        "\"Попова Анна\" = \"anna@example.com\"\n\"Морозов Алексей\" = \"am@example.com\"\n",
+    )
+    .unwrap();
+    let (file, _, _) = export(&desk, "hubspot", &["--owners", &owners]);
+    let text = String::from_utf8(file).unwrap();
+    assert!(text.contains(",anna@example.com"), "{text}");
+    // amoCRM takes names: no map is read for it.
+    let (_, _, stderr) = export(&desk, "amocrm", &[]);
+    assert!(!stderr.contains("owners map"), "{stderr}");
+}
+
+#[test]
+fn the_demo_comes_with_owners_maps_for_the_crms_that_want_ids() {
+    let desk = Desk::new();
+    let out = desk.okk_bare().args(["demo", "--print"]).output().unwrap();
+    assert!(out.status.success());
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    let db = text
+        .split_whitespace()
+        .find(|w| w.ends_with("okk.db"))
+        .unwrap_or_else(|| panic!("no demo path in:\n{text}"));
+    let dir = std::path::Path::new(db).parent().unwrap();
+    for profile in ["hubspot", "salesforce", "bitrix24"] {
+        let map = dir.join(format!("owners-{profile}.csv"));
+        assert!(map.is_file(), "{}", map.display());
+        // Each is a map its CRM's export accepts: every demo owner, in that CRM's form.
+        let run = desk
+            .okk_bare()
+            .args(["--db", db, "export", "crm", "--profile", profile, "--out"])
+            .arg(dir.join(format!("{profile}.out")))
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&run.stderr);
+        assert!(run.status.success(), "{profile}: {stderr}");
+        assert!(stderr.contains(": 7 owners"), "{profile}: {stderr}");
+    }
+}

@@ -14,6 +14,22 @@ use crate::text::app as msg;
 
 pub const DEMO_CSV: &[u8] = include_bytes!("../../assets/demo/amocrm_deals.csv");
 pub const DEMO_FILE_NAME: &str = "amocrm_deals.csv";
+/// The demo owners' emails and ids, for the CRMs that take those (see `okk export crm`): found
+/// beside the demo store.
+const DEMO_OWNERS: [(&str, &[u8]); 3] = [
+    (
+        "owners-hubspot.csv",
+        include_bytes!("../../assets/demo/owners-hubspot.csv"),
+    ),
+    (
+        "owners-salesforce.csv",
+        include_bytes!("../../assets/demo/owners-salesforce.csv"),
+    ),
+    (
+        "owners-bitrix24.csv",
+        include_bytes!("../../assets/demo/owners-bitrix24.csv"),
+    ),
+];
 /// The "today" scripts/gen_demo.py wrote the demo around: the demo store's clock stays there, so
 /// its idle cards and expired bookings stay what they were planted as.
 pub const DEMO_TODAY: &str = "2026-11-20 12:00:00";
@@ -23,6 +39,9 @@ pub const DEMO_TODAY: &str = "2026-11-20 12:00:00";
 pub fn build(dir: &std::path::Path) -> Result<(Store, Funnel, String, ImportReport)> {
     let csv = dir.join(DEMO_FILE_NAME);
     std::fs::write(&csv, DEMO_CSV)?;
+    for (name, bytes) in DEMO_OWNERS {
+        std::fs::write(dir.join(name), bytes)?;
+    }
     let db = dir.join("okk.db");
     // The demo uses the built-in funnel, whatever the user's config says.
     let funnel = crate::funnel::default_funnel();

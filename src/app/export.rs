@@ -83,7 +83,9 @@ fn export_crm(paths: &Paths, args: ExportCrmArgs) -> Result<ExitCode> {
         source,
         args.approved_only,
     )?;
-    let owners = match &args.owners {
+    // Without --owners, a map kept beside the store (`owners-hubspot.csv`…; the demo has them).
+    let beside = default_owners_map(&paths.db, &profile.name);
+    let owners = match args.owners.as_ref().or(beside.as_ref()) {
         Some(path) => {
             let map = OwnerMap::load(path, profile.owner_form, &profile.label)
                 .map_err(|e| user(e.to_string()))?;
@@ -223,4 +225,14 @@ impl StageFilter {
             StageFilter::Crm(key) => fold(crm_stage) == *key,
         }
     }
+}
+
+/// `owners-PROFILE.csv` (or `.toml`) in the store's directory, if there is one: an owners map
+/// made once and found by every later export.
+fn default_owners_map(db: &std::path::Path, profile: &str) -> Option<std::path::PathBuf> {
+    let dir = db.parent()?;
+    ["csv", "toml"]
+        .iter()
+        .map(|ext| dir.join(format!("owners-{profile}.{ext}")))
+        .find(|p| p.is_file())
 }

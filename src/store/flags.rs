@@ -2,6 +2,7 @@
 //! up, and the card's queue columns (most severe flag, number of flags) follow.
 
 use std::collections::{BTreeSet, HashMap};
+use std::sync::mpsc::Receiver;
 
 use rusqlite::params;
 
@@ -85,34 +86,55 @@ impl Store {
         let mut run = RulesRun::default();
         // Cards whose standing (most severe flag, number of flags) changed: written at the end.
         let mut standings: Vec<(i64, i64, i64)> = Vec::new();
+        // Judging (JSON, dates, stemming) costs more than reading: it gets every core, the
+        // reader's too (the reader waits on SQLite's page reads much of the time).
+        let workers = std::thread::available_parallelism().map_or(1, |n| n.get().min(4));
         let owners = std::thread::scope(|scope| {
             let (to_judge, judging) = std::sync::mpsc::sync_channel::<Vec<RawCard>>(2);
             let (to_write, judged) = std::sync::mpsc::sync_channel::<Vec<Judged>>(2);
-            let judging = scope.spawn(move || {
-                // Every owner named, for the `owners` summary: the pass reads every card anyway.
-                let mut owners: BTreeSet<String> = BTreeSet::new();
-                for chunk in judging {
-                    // Parsing the cards' JSON and dates happens here too, off the connection's
-                    // thread.
-                    let out = chunk
-                        .into_iter()
-                        .map(|raw| {
-                            if let Some(o) = raw.owner().filter(|o| !o.is_empty())
-                                && !owners.contains(o)
-                            {
-                                owners.insert(o.to_string());
-                            }
-                            let (id, prior) = (raw.id, (raw.flag_rank, raw.flag_count));
-                            let (card, ctx) = raw.parse();
-                            (id, prior, judge(&card, &ctx))
-                        })
-                        .collect();
-                    if to_write.send(out).is_err() {
-                        break;
+            let judging = std::sync::Arc::new(std::sync::Mutex::new(judging));
+            let judge_chunks =
+                |judging: std::sync::Arc<std::sync::Mutex<_>>,
+                 to_write: std::sync::mpsc::SyncSender<Vec<Judged>>| {
+                    // Every owner named, for the `owners` summary: the pass reads every card anyway.
+                    let mut owners: BTreeSet<String> = BTreeSet::new();
+                    loop {
+                        // Poisoned only if another judge panicked; its panic is raised below.
+                        let Ok(Ok(chunk)) = judging
+                            .lock()
+                            .map(|r: std::sync::MutexGuard<'_, Receiver<Vec<RawCard>>>| r.recv())
+                        else {
+                            break;
+                        };
+                        // Parsing the cards' JSON and dates happens here too, off the connection's
+                        // thread.
+                        let out = chunk
+                            .into_iter()
+                            .map(|raw| {
+                                if let Some(o) = raw.owner().filter(|o| !o.is_empty())
+                                    && !owners.contains(o)
+                                {
+                                    owners.insert(o.to_string());
+                                }
+                                let (id, prior) = (raw.id, (raw.flag_rank, raw.flag_count));
+                                let (card, ctx) = raw.parse();
+                                (id, prior, judge(&card, &ctx))
+                            })
+                            .collect();
+                        if to_write.send(out).is_err() {
+                            break;
+                        }
                     }
-                }
-                owners
-            });
+                    owners
+                };
+            let judges: Vec<_> = (0..workers)
+                .map(|_| {
+                    let (judging, to_write) = (judging.clone(), to_write.clone());
+                    scope.spawn(move || judge_chunks(judging, to_write))
+                })
+                .collect();
+            // The judges hold the only senders: the channel ends when they do.
+            drop(to_write);
             let mut after = 0;
             let mut in_flight = 0usize;
             loop {
@@ -128,8 +150,8 @@ impl Store {
                         break;
                     }
                     in_flight += 1;
-                    // Keep one chunk being judged while the next is read.
-                    if in_flight < 2 && after < max_id {
+                    // Keep every judge busy while the next chunk is read.
+                    if in_flight <= workers && after < max_id {
                         continue;
                     }
                 }
@@ -141,11 +163,15 @@ impl Store {
                 self.write_flags(&done, &mut run, &mut standings)?;
             }
             drop(to_judge);
-            Ok::<_, StoreError>(
-                judging
-                    .join()
-                    .unwrap_or_else(|p| std::panic::resume_unwind(p)),
-            )
+            let mut owners = BTreeSet::new();
+            for judge in judges {
+                owners.append(
+                    &mut judge
+                        .join()
+                        .unwrap_or_else(|p| std::panic::resume_unwind(p)),
+                );
+            }
+            Ok::<_, StoreError>(owners)
         })?;
         self.write_standings(&standings, run.cards)?;
         // The summaries, in the same transaction: flags changed the stages' flagged figures.

@@ -4,7 +4,7 @@
 use chrono::NaiveDateTime;
 use rusqlite::Row;
 
-use super::cards::TIME_FORMAT;
+use super::cards::parse_time;
 use super::{Store, StoreError};
 use crate::domain::{Card, CardContext, FieldName, StageVisit};
 
@@ -15,7 +15,7 @@ pub const CARD_COLUMNS: &str = "c.id, c.source, c.external_id, c.pipeline, c.sta
      c.emails, c.tags, c.notes, c.fields, c.invalid, c.gone_at, c.flag_rank, c.flag_count";
 
 fn time(v: Option<String>) -> Option<NaiveDateTime> {
-    v.and_then(|s| NaiveDateTime::parse_from_str(&s, TIME_FORMAT).ok())
+    v.and_then(|s| parse_time(&s))
 }
 
 fn list(v: String) -> Vec<String> {
