@@ -96,6 +96,7 @@ impl Store {
              PRAGMA foreign_keys = ON;
              PRAGMA cache_size = -16384;",
         )?;
+
         let mut store = Store {
             conn,
             path: path.to_path_buf(),
