@@ -301,12 +301,11 @@ fn bitrix24_gets_rest_update_calls_as_json_lines() {
             ..Verdict::of("stale")
         },
     );
-    // Bitrix24 takes a user id, which its export only shows beside the name (`[17]`): the
-    // owners map gives it.
-    let owners = desk.file("owners.csv");
-    std::fs::write(&owners, "Ответственный;ID\nСмирнова Ольга;17\n").unwrap();
-    let (file, stdout, stderr) = export(&desk, "bitrix24", &["--owners", &owners]);
+    // Bitrix24 takes a user id, which its export shows beside the name (`Смирнова Ольга [17]`):
+    // the import kept it, so no map is needed.
+    let (file, stdout, stderr) = export(&desk, "bitrix24", &[]);
     golden("bitrix24.jsonl", &file);
+    assert!(stderr.contains("user ids of 2 owners"), "{stderr}");
     assert!(stdout.contains("2 REST crm.deal.update calls"), "{stdout}");
     assert!(
         stderr.contains("cannot set «Интересующие параметры»"),
@@ -317,6 +316,13 @@ fn bitrix24_gets_rest_update_calls_as_json_lines() {
         assert_eq!(call["method"], "crm.deal.update");
         assert!(call["params"]["id"].is_u64(), "{line}");
     }
+    // A map made by hand wins over the export's ids.
+    let owners = desk.file("owners.csv");
+    std::fs::write(&owners, "Ответственный;ID\nСмирнова Ольга;99\n").unwrap();
+    let (file, _, _) = export(&desk, "bitrix24", &["--owners", &owners]);
+    let text = String::from_utf8(file).unwrap();
+    assert!(text.contains(r#""ASSIGNED_BY_ID":"99""#), "{text}");
+    assert!(!text.contains(r#""ASSIGNED_BY_ID":"17""#), "{text}");
 }
 
 #[test]

@@ -249,6 +249,8 @@ fn bitrix24_export_with_trailing_semicolons_owner_ids_and_product_rows() {
     assert_eq!(
         json_col(&c, "fields"),
         json!({
+            // The owner's user id from «Смирнова Ольга [17]», under the API's own name.
+            "ASSIGNED_BY_ID": "17",
             "Кем создана": "Администратор",
             "Источник": "Звонок",
             "Товар": "Квартира; Парковка; Кладовая",

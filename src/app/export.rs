@@ -94,6 +94,17 @@ fn export_crm(paths: &Paths, args: ExportCrmArgs) -> Result<ExitCode> {
         }
         None => OwnerMap::default(),
     };
+    // Bitrix24's export names owners `Name [17]`: the import kept the ids.
+    let mut owners = owners;
+    if profile.owner_form == crate::export::profile::OwnerForm::NumericId {
+        let known = store.owner_ids(crate::sync::values::OWNER_ID_FIELD)?;
+        for (owner, id) in &known {
+            owners.learn(owner, id);
+        }
+        if !known.is_empty() {
+            eprintln!("{}", msg::owner_ids_known(known.len(), &profile.label));
+        }
+    }
     let spellings = store.stage_spellings(&profile.name, source)?;
     let sheet = crm::sheet(&profile, &funnel, &spellings, &owners, &changes);
     // A name where the CRM wants an email or an id makes its import reject the whole row (the

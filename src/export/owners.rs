@@ -78,6 +78,14 @@ impl OwnerMap {
         })
     }
 
+    /// Adds what the store knows of `owner` (an id its CRM's export gave), unless the map says
+    /// otherwise: a map made by hand wins.
+    pub fn learn(&mut self, owner: &str, value: &str) {
+        self.by_name
+            .entry(fold(owner))
+            .or_insert_with(|| value.to_string());
+    }
+
     /// The value to write for `owner`: the map's, else what the owner already carries in the
     /// CRM's form (a Salesforce OwnerId the export gave, an email); `None`: nothing fit to write.
     pub fn resolve(&self, form: OwnerForm, owner: &str) -> Option<String> {

@@ -141,6 +141,19 @@ impl Store {
         Ok(out)
     }
 
+    /// Owners and the CRM user id the latest card naming them carried in `field` (Bitrix24's
+    /// `Name [17]`, kept at import).
+    pub fn owner_ids(&self, field: &str) -> Result<Vec<(String, String)>, StoreError> {
+        let mut stmt = self.conn.prepare(
+            "SELECT owner, uid, max(id) FROM (
+                 SELECT id, owner, json_extract(fields, '$.' || json_quote(?1)) AS uid FROM cards
+                 WHERE owner IS NOT NULL AND instr(fields, json_quote(?1)) > 0)
+             WHERE uid IS NOT NULL GROUP BY owner",
+        )?;
+        let rows = stmt.query_map([field], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
     /// Every stage name current reviews were made at (as the CRM named it).
     pub fn reviewed_stage_names(&self) -> Result<Vec<String>, StoreError> {
         let mut stmt = self.conn.prepare(

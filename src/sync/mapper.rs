@@ -205,7 +205,12 @@ impl Mapper {
                     SystemField::Stage => card.stage = value.to_string(),
                     SystemField::Pipeline => card.pipeline = Some(value.to_string()),
                     SystemField::Owner => {
-                        card.owner = Some(values::clean_owner(value, p.owner_format))
+                        card.owner = Some(values::clean_owner(value, p.owner_format));
+                        // The id the CRM's import or API wants back (Bitrix24's ASSIGNED_BY_ID).
+                        if let Some(id) = values::owner_id(value, p.owner_format) {
+                            card.fields
+                                .push((FieldName::from(values::OWNER_ID_FIELD), id.to_string()));
+                        }
                     }
                     SystemField::Currency => card.currency = Some(value.to_string()),
                     SystemField::Contact => card.contact = Some(value.to_string()),

@@ -121,6 +121,23 @@ pub fn clean_owner(raw: &str, format: OwnerFormat) -> String {
     }
 }
 
+/// `Смирнова Ольга [17]` → `17` when the profile says owners carry ids (digits only).
+pub fn owner_id(raw: &str, format: OwnerFormat) -> Option<&str> {
+    let raw = raw.trim();
+    match format {
+        OwnerFormat::Plain => None,
+        OwnerFormat::NameWithId => {
+            let inner = raw.strip_suffix(']')?;
+            let id = &inner[inner.rfind(" [")? + 2..];
+            (!id.is_empty() && id.bytes().all(|b| b.is_ascii_digit())).then_some(id)
+        }
+    }
+}
+
+/// The custom field a card keeps its owner's CRM user id in, when the export gave one
+/// (`Name [17]`): named as Bitrix24's API names it, which takes it back.
+pub const OWNER_ID_FIELD: &str = "ASSIGNED_BY_ID";
+
 /// `3.14159E+17`: a long numeric ID after a trip through Excel (HubSpot record IDs).
 pub fn looks_like_scientific(id: &str) -> bool {
     let Some((mantissa, exp)) = id.split_once(['e', 'E']) else {
@@ -233,5 +250,16 @@ mod tests {
             clean_owner("Смирнова Ольга [17]", OwnerFormat::Plain),
             "Смирнова Ольга [17]"
         );
+        assert_eq!(
+            owner_id(" Смирнова Ольга [17] ", OwnerFormat::NameWithId),
+            Some("17")
+        );
+        assert_eq!(owner_id("Смирнова Ольга [17]", OwnerFormat::Plain), None);
+        assert_eq!(
+            owner_id("Смирнова Ольга [x7]", OwnerFormat::NameWithId),
+            None
+        );
+        assert_eq!(owner_id("Смирнова Ольга []", OwnerFormat::NameWithId), None);
+        assert_eq!(owner_id("Смирнова Ольга", OwnerFormat::NameWithId), None);
     }
 }

@@ -241,6 +241,11 @@ fn csv_name(name: &str) -> String {
     }
 }
 
+pub fn owner_ids_known(n: usize, crm: &str) -> String {
+    let owners = if n == 1 { "owner" } else { "owners" };
+    format!("okk: user ids of {n} {owners} from the {crm} export's «Name [id]»")
+}
+
 pub fn owners_loaded(n: usize, path: &Path) -> String {
     let owners = if n == 1 { "owner" } else { "owners" };
     format!("okk: owners map {}: {n} {owners}", path.display())
