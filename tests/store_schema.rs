@@ -126,7 +126,14 @@ fn a_store_of_schema_1_with_cards_migrates_forward_and_keeps_them() {
 #[test]
 fn the_cli_creates_and_migrates_the_store_on_first_use() {
     let desk = Desk::new();
-    desk.okk().args(["stats", "--json"]).assert().success();
+    let first = desk.okk().args(["stats", "--json"]).output().unwrap();
+    assert!(first.status.success());
+    // A new store is made, not upgraded: nothing to say.
+    assert!(
+        !String::from_utf8_lossy(&first.stderr).contains("upgrading"),
+        "{}",
+        String::from_utf8_lossy(&first.stderr)
+    );
     let version: i64 = desk
         .conn()
         .query_row("PRAGMA user_version", [], |r| r.get(0))
@@ -314,4 +321,29 @@ fn okk_stats_reads_while_an_import_holds_the_store() {
             .sum();
         assert_eq!(cards, 5);
     });
+}
+
+#[test]
+fn upgrading_an_older_store_is_announced_once() {
+    let desk = Desk::new();
+    {
+        let conn = Connection::open(&desk.db).unwrap();
+        conn.execute_batch(MIGRATIONS[0]).unwrap();
+        conn.execute_batch(&format!(
+            "PRAGMA user_version = 1; PRAGMA application_id = {APPLICATION_ID};"
+        ))
+        .unwrap();
+    }
+    let stderr = |out: std::process::Output| {
+        assert!(out.status.success());
+        String::from_utf8_lossy(&out.stderr).into_owned()
+    };
+    let first = stderr(desk.okk().args(["stats", "--json"]).output().unwrap());
+    let said = format!("from schema 1 to {}", MIGRATIONS.len());
+    assert!(
+        first.contains("upgrading the store") && first.contains(&said),
+        "{first}"
+    );
+    let again = stderr(desk.okk().args(["stats", "--json"]).output().unwrap());
+    assert!(!again.contains("upgrading"), "{again}");
 }

@@ -69,7 +69,10 @@ impl Paths {
 }
 
 pub fn open_store(path: &Path) -> Result<Store> {
-    Store::open(path).map_err(|e| match e {
+    Store::open_telling(path, |from, to| {
+        eprintln!("{}", msg::upgrading_store(path, from, to))
+    })
+    .map_err(|e| match e {
         StoreError::Sql(_) if !e.is_busy() => color_eyre::Report::new(e),
         other => user(other.to_string()),
     })

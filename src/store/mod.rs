@@ -46,6 +46,15 @@ impl Store {
     /// Opens (creating if needed, with mode 0600) and migrates the store at `path`. A store made
     /// by a newer okk is refused before anything is written to it.
     pub fn open(path: &Path) -> Result<Store, StoreError> {
+        Store::open_telling(path, |_, _| {})
+    }
+
+    /// Like [`Store::open`]; `upgrading(from, to)` is called before a store made by an older okk
+    /// is migrated (which may rewrite every card: the caller can say so first).
+    pub fn open_telling(
+        path: &Path,
+        upgrading: impl FnOnce(i64, i64),
+    ) -> Result<Store, StoreError> {
         let open_err = |e: Box<dyn std::error::Error + Send + Sync>| StoreError::Open {
             path: path.to_path_buf(),
             source: e,
@@ -103,6 +112,9 @@ impl Store {
         };
         // Only a store that needs it takes the write lock: readers must not wait for an import.
         if version < schema::latest() || app_id == 0 {
+            if version > 0 {
+                upgrading(version, schema::latest());
+            }
             store.migrate()?;
         }
         Ok(store)

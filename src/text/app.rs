@@ -10,6 +10,14 @@ pub fn no_home_dir() -> String {
         .into()
 }
 
+pub fn upgrading_store(path: &Path, from: i64, to: i64) -> String {
+    format!(
+        "okk: upgrading the store {} from schema {from} to {to} (once; a million cards take \
+         up to half a minute)…",
+        path.display()
+    )
+}
+
 pub fn wrote_default_funnel(path: &Path) -> String {
     format!(
         "okk: wrote the default funnel config to {} (edit it to match your CRM)",
