@@ -45,18 +45,7 @@ echo "== the day's rules run (not timed)"
 "$OKK" --db "$DB" --funnel "$FUNNEL" stats --table trend >/dev/null
 (( PREPARE_ONLY )) && exit 0
 
-wall_s() {
-    awk -F': ' '/Elapsed \(wall clock\) time/ {
-        n = split($2, p, ":"); s = 0
-        for (i = 1; i <= n; i++) s = s * 60 + p[i]
-        printf "%.2f", s
-    }' "$1"
-}
-rss_mb() { awk -F': ' '/Maximum resident set size/ { printf "%.0f", $2 / 1024 }' "$1"; }
-# User + system CPU seconds: steadier than wall time when other work shares the machine.
-cpu_s() {
-    awk -F': ' '/User time \(seconds\)|System time \(seconds\)/ { s += $2 } END { printf "%.2f", s }' "$1"
-}
+source "$(dirname "$0")/lib.sh"
 
 timed() {
     local name="$1"; shift

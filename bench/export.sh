@@ -48,17 +48,7 @@ LEFT JOIN lead_decisions d ON d.rowid = (
 WHERE r.superseded_by IS NULL AND r.withdrawn_at IS NULL
 ORDER BY r.created_at, r.card_source, r.card_external_id, r.auditor, r.id;"
 
-wall_s() {
-    awk -F': ' '/Elapsed \(wall clock\) time/ {
-        n = split($2, p, ":"); s = 0
-        for (i = 1; i <= n; i++) s = s * 60 + p[i]
-        printf "%.2f", s
-    }' "$1"
-}
-rss_mb() { awk -F': ' '/Maximum resident set size/ { printf "%.0f", $2 / 1024 }' "$1"; }
-cpu_s() {
-    awk -F': ' '/User time \(seconds\)|System time \(seconds\)/ { s += $2 } END { printf "%.2f", s }' "$1"
-}
+source "$(dirname "$0")/lib.sh"
 
 declare -A WALL CPU RSS
 # once NAME STDOUT CMD...: one timed run, its figures appended to NAME's lists.

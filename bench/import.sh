@@ -44,18 +44,7 @@ timed() {
     sync
     "$TIME" -v -o "$OUT/$name.time" "$@" >"$OUT/$name.log" 2>&1
 }
-# Wall-clock seconds from a /usr/bin/time -v report ("h:mm:ss" or "m:ss.cc").
-wall_s() {
-    awk -F': ' '/Elapsed \(wall clock\) time/ {
-        n = split($2, p, ":"); s = 0
-        for (i = 1; i <= n; i++) s = s * 60 + p[i]
-        printf "%.2f", s
-    }' "$OUT/$1.time"
-}
-# Peak RSS in MB from a /usr/bin/time -v report.
-rss_mb() {
-    awk -F': ' '/Maximum resident set size/ { printf "%.0f", $2 / 1024 }' "$OUT/$1.time"
-}
+source "$(dirname "$0")/lib.sh"
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }'; }
 fresh_db() { rm -f "$1" "$1-wal" "$1-shm" "$1-journal"; }
 
@@ -85,12 +74,12 @@ if [[ $okk_ok == 1 ]]; then
     echo "== okk first import"
     if timed okk_first "$OKK" --db "$OKK_DB" --funnel "$FUNNEL" import --no-check "$FILE"; then
         tail -n 20 "$OUT/okk_first.log"
-        okk_first=$(wall_s okk_first)
+        okk_first=$(wall_s "$OUT/okk_first.time")
         echo "== okk re-import (unchanged file)"
         if timed okk_re "$OKK" --db "$OKK_DB" --funnel "$FUNNEL" import --no-check "$FILE"; then
             tail -n 20 "$OUT/okk_re.log"
-            okk_re=$(wall_s okk_re)
-            okk_rss=$(( $(rss_mb okk_first) > $(rss_mb okk_re) ? $(rss_mb okk_first) : $(rss_mb okk_re) ))
+            okk_re=$(wall_s "$OUT/okk_re.time")
+            okk_rss=$(( $(rss_mb "$OUT/okk_first.time") > $(rss_mb "$OUT/okk_re.time") ? $(rss_mb "$OUT/okk_first.time") : $(rss_mb "$OUT/okk_re.time") ))
         else
             echo "bench: okk re-import failed (see $OUT/okk_re.log):" >&2
             tail -n 20 "$OUT/okk_re.log" >&2
@@ -117,8 +106,8 @@ if [[ "$plain_rows" != "$N" ]]; then
     echo "bench: sqlite3 imported $plain_rows rows, expected $N" >&2
     exit 1
 fi
-sqlite_s=$(wall_s sqlite3)
-sqlite_rss=$(rss_mb sqlite3)
+sqlite_s=$(wall_s "$OUT/sqlite3.time")
+sqlite_rss=$(rss_mb "$OUT/sqlite3.time")
 
 # --- report ----------------------------------------------------------------------------------
 speedup=n/a reimport=n/a

@@ -59,6 +59,20 @@ fn digits(id: &str) -> u64 {
         .fold(0, |n, b| n * 10 + u64::from(b - b'0'))
 }
 
+/// The judgement most cards get: by the digits of their id, none, one warning, or a critical
+/// flag and a note.
+fn usual(external_id: &str) -> Vec<Flag> {
+    let n = digits(external_id);
+    match n % 4 {
+        0 => vec![],
+        1 => vec![flag(Severity::Warning, format!("w {n}"))],
+        _ => vec![
+            flag(Severity::Critical, format!("c {n}")),
+            flag(Severity::Info, format!("i {n}")),
+        ],
+    }
+}
+
 #[test]
 fn a_rerun_keeps_what_holds_and_replaces_what_changed() {
     let desk = Desk::demo();
@@ -69,17 +83,7 @@ fn a_rerun_keeps_what_holds_and_replaces_what_changed() {
     // rebuilt.
     let mut store = Store::open(&desk.db).unwrap();
     let run = store
-        .rerun_flags(|card, _| {
-            let n = digits(&card.external_id);
-            match n % 4 {
-                0 => vec![],
-                1 => vec![flag(Severity::Warning, format!("w {n}"))],
-                _ => vec![
-                    flag(Severity::Critical, format!("c {n}")),
-                    flag(Severity::Info, format!("i {n}")),
-                ],
-            }
-        })
+        .rerun_flags(|card, _| usual(&card.external_id))
         .unwrap();
     drop(store);
     assert_eq!(run.cards, cards);
@@ -92,17 +96,7 @@ fn a_rerun_keeps_what_holds_and_replaces_what_changed() {
     // The same judgement: nothing changes.
     let mut store = Store::open(&desk.db).unwrap();
     let again = store
-        .rerun_flags(|card, _| {
-            let n = digits(&card.external_id);
-            match n % 4 {
-                0 => vec![],
-                1 => vec![flag(Severity::Warning, format!("w {n}"))],
-                _ => vec![
-                    flag(Severity::Critical, format!("c {n}")),
-                    flag(Severity::Info, format!("i {n}")),
-                ],
-            }
-        })
+        .rerun_flags(|card, _| usual(&card.external_id))
         .unwrap();
     drop(store);
     assert_eq!(again, run);
@@ -150,14 +144,7 @@ fn a_rerun_keeps_what_holds_and_replaces_what_changed() {
                     flag(Severity::Critical, format!("i {n}")),
                 ];
             }
-            match n % 4 {
-                0 => vec![],
-                1 => vec![flag(Severity::Warning, format!("w {n}"))],
-                _ => vec![
-                    flag(Severity::Critical, format!("c {n}")),
-                    flag(Severity::Info, format!("i {n}")),
-                ],
-            }
+            usual(id)
         })
         .unwrap();
     drop(store);

@@ -18,7 +18,7 @@ pub const CLOCK: &str = "clock";
 /// (the demo), else the local time.
 pub fn now(store: &Store) -> Result<NaiveDateTime> {
     if let Some(clock) = store.meta(CLOCK)?
-        && let Ok(t) = NaiveDateTime::parse_from_str(&clock, crate::store::cards::TIME_FORMAT)
+        && let Some(t) = crate::store::cards::parse_time(&clock)
     {
         return Ok(t);
     }

@@ -85,7 +85,7 @@ fn export_crm(paths: &Paths, args: ExportCrmArgs) -> Result<ExitCode> {
     )?;
     // Without --owners, a map kept beside the store (`owners-hubspot.csv`…; the demo has them).
     let beside = default_owners_map(&paths.db, &profile.name);
-    let owners = match args.owners.as_ref().or(beside.as_ref()) {
+    let mut owners = match args.owners.as_ref().or(beside.as_ref()) {
         Some(path) => {
             let map = OwnerMap::load(path, profile.owner_form, &profile.label)
                 .map_err(|e| user(e.to_string()))?;
@@ -95,7 +95,6 @@ fn export_crm(paths: &Paths, args: ExportCrmArgs) -> Result<ExitCode> {
         None => OwnerMap::default(),
     };
     // Bitrix24's export names owners `Name [17]`: the import kept the ids.
-    let mut owners = owners;
     if profile.owner_form == crate::export::profile::OwnerForm::NumericId {
         let known = store.owner_ids(crate::sync::values::OWNER_ID_FIELD)?;
         for (owner, id) in &known {

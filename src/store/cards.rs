@@ -552,7 +552,7 @@ impl Import<'_> {
     ) -> Result<BatchCounts, StoreError> {
         self.flush_history()?;
         if self.rebuild_queue_index {
-            self.tx.execute_batch(super::schema::CREATE_QUEUE_INDEX)?;
+            super::schema::create_queue_index(&self.tx)?;
         }
         counts.gone = self.mark_gone(scopes)?;
         // Reviews made on another laptop before their card arrived attach to it now.

@@ -268,7 +268,7 @@ impl Store {
             rank.execute(params![id, top, count])?;
         }
         if bulk {
-            self.conn.execute_batch(super::schema::CREATE_QUEUE_INDEX)?;
+            super::schema::create_queue_index(&self.conn)?;
         }
         Ok(())
     }

@@ -98,13 +98,14 @@ impl Store {
                 path: path.to_path_buf(),
             });
         }
-        conn.execute_batch(
+        conn.execute_batch(&format!(
             "PRAGMA page_size = 16384;
              PRAGMA journal_mode = WAL;
              PRAGMA synchronous = FULL;
              PRAGMA foreign_keys = ON;
-             PRAGMA cache_size = -16384;",
-        )?;
+             PRAGMA cache_size = -{};",
+            schema::CACHE_KIB
+        ))?;
 
         let mut store = Store {
             conn,

@@ -54,18 +54,22 @@ pub fn auditors_table(rows: &[crate::domain::auditors::AuditorFigures]) -> Strin
     let pct = |v: Option<f64>| v.map_or("—".to_string(), |v| format!("{:.0}%", v * 100.0));
     let num = |v: Option<f64>| v.map_or("—".to_string(), |v| format!("{v:.0}"));
     let mut s = String::new();
+    // The report's column names: one translation for both.
+    let [
+        who,
+        reviews,
+        per_hour,
+        median,
+        decided,
+        accepted,
+        overridden,
+        returned,
+        reference,
+    ] = super::report::AUDITOR_COLUMNS;
     let _ = writeln!(
         s,
-        "  {:<20} {:>7} {:>9} {:>8} {:>7} {:>8} {:>10} {:>8} {:>10}",
-        "Auditor",
-        "Reviews",
-        "Per hour",
-        "Median s",
-        "Decided",
-        "Accepted",
-        "Overridden",
-        "Returned",
-        "Reference"
+        "  {who:<20} {reviews:>7} {per_hour:>9} {median:>8} {decided:>7} {accepted:>8} \
+         {overridden:>10} {returned:>8} {reference:>10}"
     );
     for r in rows {
         let _ = writeln!(

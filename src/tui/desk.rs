@@ -36,8 +36,6 @@ pub struct Desk {
     fingerprint: String,
     /// A frozen clock (the demo's), else the wall clock.
     clock: Option<NaiveDateTime>,
-    /// Written since the write-ahead log was last copied into the store (see [`Desk::idle`]).
-    wrote: bool,
 }
 
 pub type DeskResult<T> = Result<T, StoreError>;
@@ -56,18 +54,15 @@ impl Desk {
             auditor,
             fingerprint,
             clock,
-            wrote: false,
         }
     }
 
     /// Work for a pause in the keys: the log of the verdicts written since is copied into the
     /// store now, so that no verdict's commit has to do it (SQLite does it on the commit that
-    /// finds the log long, which would make that key slow).
-    pub fn idle(&mut self) -> DeskResult<()> {
-        if std::mem::take(&mut self.wrote) {
-            self.store.checkpoint()?;
-        }
-        Ok(())
+    /// finds the log long, which would make that key slow). With nothing new in the log this
+    /// reads its index and returns.
+    pub fn idle(&self) -> DeskResult<()> {
+        self.store.checkpoint()
     }
 
     pub fn store(&self) -> &Store {
@@ -180,20 +175,17 @@ impl Desk {
             funnel_fingerprint: &self.fingerprint,
             now: self.now(),
         };
-        self.wrote = true;
         self.store.save_review(card, review, &stamp)
     }
 
     pub fn withdraw(&mut self, id: &str) -> DeskResult<()> {
         let now = self.now();
-        self.wrote = true;
         self.store.withdraw_review(id, now)
     }
 
     pub fn save_draft(&mut self, card_id: i64, comment: &str) -> DeskResult<()> {
         let now = self.now();
         let auditor = self.auditor.clone();
-        self.wrote = true;
         self.store.save_draft(card_id, &auditor, comment, now)
     }
 
@@ -234,13 +226,11 @@ impl Desk {
     ) -> DeskResult<String> {
         let now = self.now();
         let lead = self.auditor.clone();
-        self.wrote = true;
         self.store.decide(review_id, &lead, decision, now)
     }
 
     pub fn withdraw_decision(&mut self, id: &str) -> DeskResult<()> {
         let now = self.now();
-        self.wrote = true;
         self.store.withdraw_decision(id, now)
     }
 }

@@ -661,12 +661,11 @@ fn reload_queue(state: &mut State, row: usize, desk: &mut Desk) -> DeskResult<()
     q.selected = 0;
     ensure_loaded(state, desk, 0)?;
     let q = state.queue.as_mut().expect("queue");
+    // A filtered count would read the whole stage: what is loaded, "+" in the view until the
+    // queue is exhausted.
     q.total = if q.filter.is_empty() {
         desk.counts(&state.stages[row])?.to_review()
-    } else if q.exhausted {
-        q.items.len() as u64
     } else {
-        // A filtered count would read the whole stage; show what is loaded, "+" in the view.
         q.items.len() as u64
     };
     Ok(())

@@ -12,7 +12,7 @@ use crate::tui::state::{CardState, State};
 
 /// "3 d", "5 h", "now": how long a review has waited.
 fn age(created_at: &str, now: chrono::NaiveDateTime) -> String {
-    let Ok(t) = chrono::NaiveDateTime::parse_from_str(created_at, "%Y-%m-%d %H:%M:%S") else {
+    let Some(t) = crate::store::cards::parse_time(created_at) else {
         return String::new();
     };
     let d = now - t;
