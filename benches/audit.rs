@@ -43,8 +43,7 @@ fn main() {
     let t = Instant::now();
     let conn = rusqlite::Connection::open(&copy).expect("open the copy");
     conn.execute_batch(
-        "DELETE FROM flags; UPDATE cards SET flag_rank = 0, flag_count = 0
-         WHERE flag_rank <> 0 OR flag_count <> 0; PRAGMA wal_checkpoint(TRUNCATE);",
+        "DELETE FROM flags; DELETE FROM standings; PRAGMA wal_checkpoint(TRUNCATE);",
     )
     .expect("clear the flags");
     drop(conn);

@@ -195,7 +195,7 @@ fn figures_agree_with_the_cards(desk: &Desk, label: &str) {
             };
             assert_eq!(
                 (got.cards as i64, got.flagged as i64),
-                (count(""), count("AND flag_count > 0")),
+                (count(""), count("AND id IN (SELECT card_id FROM flags)")),
                 "{label}: «{stage}», all {all}, closed stage {closed_stage}"
             );
         }
@@ -238,6 +238,67 @@ fn stage_figures_kept_by_the_rules_run_follow_imports() {
     drop(store);
     assert_eq!(kept(), 1, "the rules run keeps them again");
     figures_agree_with_the_cards(&desk, "after the rules ran");
+}
+
+/// A standing copies its card's queue columns: an import that changes the card, or marks it gone,
+/// takes the standing (and the flags) away, and the rules run writes them again from the card.
+#[test]
+fn a_changed_cards_standing_follows_the_card() {
+    let desk = Desk::new();
+    desk.import_one(&["--no-check", &fixture("../queue/v1.csv")]);
+    let all_flagged = |desk: &Desk| {
+        let mut store = Store::open(&desk.db).unwrap();
+        store
+            .rerun_flags(|_, _| vec![flag(Severity::Info)])
+            .unwrap();
+    };
+    all_flagged(&desk);
+    let v1 = std::fs::read_to_string(repo().join("tests/fixtures/queue/v1.csv")).unwrap();
+    let v3: String = v1
+        .lines()
+        .filter(|l| !l.starts_with("q5,"))
+        .map(|l| match l.strip_prefix("q6,") {
+            Some(rest) => format!(
+                "q6,{}\n",
+                rest.replace(",Квалификация,", ",Встреча назначена,")
+            ),
+            None => format!("{l}\n"),
+        })
+        .collect();
+    let file = desk.tmp_dir().join("v3.csv");
+    std::fs::write(&file, v3).unwrap();
+    desk.import_one(&["--no-check", &path_arg(&file)]);
+    let of = |id: &str| {
+        desk.count(&format!(
+            "SELECT count(*) FROM standings s JOIN flags f ON f.card_id = s.card_id
+             WHERE s.external_id = '{id}'"
+        ))
+    };
+    assert_eq!(
+        (of("q5"), of("q6"), of("q1")),
+        (0, 0, 1),
+        "the import unjudged q5, q6"
+    );
+    // The same judgement as before for every card: only q5 and q6 are written again.
+    all_flagged(&desk);
+    let stale = desk.count(
+        "SELECT count(*) FROM standings s JOIN cards c ON c.id = s.card_id
+         WHERE (s.stage, s.touched_at, s.external_id, s.gone_at, s.closed, s.closed_at, s.search)
+           IS NOT (c.stage, c.touched_at, c.external_id, c.gone_at, c.closed, c.closed_at,
+                   c.search)",
+    );
+    assert_eq!(stale, 0);
+    assert_eq!(
+        desk.count("SELECT count(*) FROM standings"),
+        desk.count("SELECT count(*) FROM cards")
+    );
+    assert_eq!(
+        desk.count(
+            "SELECT count(*) FROM standings WHERE external_id = 'q6'
+             AND stage = 'Встреча назначена'"
+        ),
+        1
+    );
 }
 
 #[test]

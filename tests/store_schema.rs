@@ -54,7 +54,8 @@ fn a_new_store_is_migrated_to_the_latest_schema() {
             "owners",
             "reviews",
             "stage_counts",
-            "stage_history"
+            "stage_history",
+            "standings"
         ]
     );
 }
@@ -86,7 +87,8 @@ fn a_store_of_schema_1_with_cards_migrates_forward_and_keeps_them() {
     let conn = desk.conn();
     let (touched, rank): (String, i64) = conn
         .query_row(
-            "SELECT touched_at, flag_rank FROM cards WHERE external_id = '7'",
+            "SELECT c.touched_at, coalesce(s.flag_rank, 0) FROM cards c
+             LEFT JOIN standings s ON s.card_id = c.id WHERE c.external_id = '7'",
             [],
             |r| Ok((r.get(0)?, r.get(1)?)),
         )
@@ -95,7 +97,7 @@ fn a_store_of_schema_1_with_cards_migrates_forward_and_keeps_them() {
     let plan: String = conn
         .query_row(
             "EXPLAIN QUERY PLAN SELECT id FROM cards WHERE stage = 'x'
-             ORDER BY flag_rank DESC, flag_count DESC, touched_at, external_id",
+             ORDER BY touched_at, external_id",
             [],
             |r| r.get(3),
         )
@@ -115,12 +117,83 @@ fn a_store_of_schema_1_with_cards_migrates_forward_and_keeps_them() {
         .query_row(
             "EXPLAIN QUERY PLAN SELECT id, external_id FROM cards
              WHERE stage = 'x' AND gone_at IS NULL AND instr(search, 'елк') > 0
-             ORDER BY flag_rank DESC, flag_count DESC, touched_at, external_id",
+             ORDER BY touched_at, external_id",
             [],
             |r| r.get(3),
         )
         .unwrap();
     assert!(plan.contains("COVERING INDEX cards_queue"), "{plan}");
+    // Schema 6: the flagged cards' queue, read from the standings' index alone.
+    let plan: String = conn
+        .query_row(
+            "EXPLAIN QUERY PLAN SELECT card_id, external_id FROM standings
+             WHERE stage = 'x' AND gone_at IS NULL AND instr(search, 'елк') > 0
+             ORDER BY flag_rank DESC, flag_count DESC, touched_at, external_id",
+            [],
+            |r| r.get(3),
+        )
+        .unwrap();
+    assert!(plan.contains("COVERING INDEX standings_queue"), "{plan}");
+}
+
+/// Schema 6 moved a flagged card's standing out of its row: the flagged cards of a schema-5 store
+/// keep their place in the queue, and the stage figures stay current.
+#[test]
+fn a_store_of_schema_5_keeps_its_flagged_cards_standings() {
+    let desk = Desk::new();
+    {
+        let conn = Connection::open(&desk.db).unwrap();
+        conn.create_scalar_function(
+            okk::store::schema::SEARCH_TEXT_FN,
+            3,
+            rusqlite::functions::FunctionFlags::SQLITE_DETERMINISTIC,
+            |_| Ok(String::new()),
+        )
+        .unwrap();
+        for m in &MIGRATIONS[..5] {
+            conn.execute_batch(m).unwrap();
+        }
+        conn.execute_batch(&format!(
+            "PRAGMA user_version = 5; PRAGMA application_id = {APPLICATION_ID};
+             INSERT INTO import_batches (file, profile, source, encoding, started_at)
+                 VALUES ('f.csv', 'amocrm', 'amocrm', 'UTF-8', '2026-11-01 10:00:00');
+             INSERT INTO cards (source, external_id, stage, touched_at, content_hash,
+                                first_batch, changed_batch, changed_at, search, flag_rank,
+                                flag_count)
+                 VALUES ('amocrm', '1', 'Квалификация', '2026-10-01 09:00:00', 1, 1, 1,
+                         '2026-11-01 10:00:00', '1␟a␟b', 0, 0),
+                        ('amocrm', '2', 'Квалификация', '2026-10-02 09:00:00', 1, 1, 1,
+                         '2026-11-01 10:00:00', '2␟c␟d', 3, 2);
+             INSERT INTO flags (card_id, seq, code, severity, message)
+                 VALUES (2, 0, 'idle', 3, 'idle'), (2, 1, 'required', 2, 'empty');"
+        ))
+        .unwrap();
+    }
+    let store = Store::open(&desk.db).unwrap();
+    assert_eq!(store.schema_version().unwrap(), latest());
+    drop(store);
+    let conn = desk.conn();
+    let standings: Vec<(i64, i64, i64, String, String)> = conn
+        .prepare("SELECT card_id, flag_rank, flag_count, stage, search FROM standings")
+        .unwrap()
+        .query_map([], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+        })
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(
+        standings,
+        [(2, 3, 2, "Квалификация".to_string(), "2␟c␟d".to_string())]
+    );
+    let columns: i64 = conn
+        .query_row(
+            "SELECT count(*) FROM pragma_table_info('cards') WHERE name LIKE 'flag_%'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(columns, 0, "the standing left the card's row");
 }
 
 #[test]

@@ -245,6 +245,11 @@ const UPDATE_CARD: &str = "UPDATE cards SET pipeline=?2, stage=?3, title=?4, own
 const LOOKUP_CARD: &str = "SELECT id, content_hash, gone_at IS NOT NULL, stage, invalid <> '{}'
     FROM cards WHERE source = ?1 AND external_id = ?2";
 
+/// A changed card's flags judged its old content, and its standing copies columns the change may
+/// have changed: both go, and the rules run after the import writes them again.
+const DROP_STANDING: &str = "DELETE FROM standings WHERE card_id = ?1";
+const DROP_FLAGS: &str = "DELETE FROM flags WHERE card_id = ?1";
+
 const INSERT_HISTORY: &str = "INSERT INTO stage_history (card_id, batch_id, seen_at, pipeline,
     stage) VALUES (?1, ?2, ?3, ?4, ?5)";
 
@@ -269,6 +274,8 @@ pub struct Import<'a> {
     insert_history_block: rusqlite::Statement<'a>,
     pending_history: Vec<(i64, Option<String>, String)>,
     lookup_card: rusqlite::Statement<'a>,
+    drop_standing: rusqlite::Statement<'a>,
+    drop_flags: rusqlite::Statement<'a>,
     tx: Transaction<'a>,
     batch: i64,
     now: String,
@@ -354,6 +361,8 @@ impl Store {
             insert_history_block: conn.prepare(&insert_history_block())?,
             pending_history: Vec::with_capacity(HISTORY_ROWS),
             lookup_card: conn.prepare(LOOKUP_CARD)?,
+            drop_standing: conn.prepare(DROP_STANDING)?,
+            drop_flags: conn.prepare(DROP_FLAGS)?,
             tx,
             batch,
             now,
@@ -433,6 +442,7 @@ impl Import<'_> {
         self.update_card.execute(params_from_iter(
             head.into_iter().chain(row.values()).chain(tail),
         ))?;
+        self.unjudge(old.id)?;
         let stage_changed = old.stage != card.stage;
         if stage_changed || old.gone {
             self.history(old.id, card)?;
@@ -487,6 +497,13 @@ impl Import<'_> {
         Ok(())
     }
 
+    /// Forgets the rules' judgement of a card the import changed.
+    fn unjudge(&mut self, id: i64) -> Result<(), StoreError> {
+        self.drop_standing.execute([id])?;
+        self.drop_flags.execute([id])?;
+        Ok(())
+    }
+
     fn mark_seen(&mut self, id: i64) {
         let (word, bit) = ((id as usize) / 64, (id as usize) % 64);
         if self.seen.len() <= word {
@@ -536,6 +553,7 @@ impl Import<'_> {
             self.tx
                 .prepare_cached("UPDATE cards SET gone_at = ?2, gone_batch = ?3 WHERE id = ?1")?
                 .execute(params![id, self.now, self.batch])?;
+            self.unjudge(id)?;
             gone += 1;
         }
         Ok(gone)

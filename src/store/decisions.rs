@@ -124,7 +124,8 @@ impl Store {
         let mut stmt = self.conn.prepare(
             "SELECT r.id, r.card_id, r.card_external_id, c.title, r.stage, r.auditor, r.verdict,
                     r.score, r.suggested_stage, r.suggested_owner, r.comment, r.created_at,
-                    r.seconds_spent, coalesce(c.flag_rank, 0),
+                    r.seconds_spent,
+                    coalesce((SELECT s.flag_rank FROM standings s WHERE s.card_id = r.card_id), 0),
                     EXISTS (SELECT 1 FROM calibration_cards cc
                             JOIN calibrations k ON k.id = cc.calibration_id
                             WHERE cc.card_source = r.card_source

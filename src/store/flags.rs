@@ -1,25 +1,21 @@
 //! Storing what the stage rules found: a card's flags are replaced on every run, never piled
-//! up, and the card's queue columns (most severe flag, number of flags) follow.
+//! up, and the card's standing in its queue (most severe flag, number of flags) follows.
 
 use std::collections::{BTreeSet, HashMap};
 use std::sync::mpsc::Receiver;
 
 use rusqlite::params;
 
-use super::read::RawCard;
+use super::read::{QueueColumns, RawCard};
 use super::{Store, StoreError};
 use crate::domain::flag::{Flag, RuleCode, Severity};
 use crate::domain::{Card, CardContext};
 
-/// A judged card: id, (flag rank, flag count) before, flags now.
-type Judged = (i64, (i64, i64), Vec<Flag>);
+/// A judged card: id, flags now, and (when it has flags) the columns its standing copies.
+type Judged = (i64, Vec<Flag>, Option<QueueColumns>);
 
 /// Cards are read, judged and written back this many at a time.
 const CHUNK: i64 = 4096;
-
-/// Changed standings are written with the queue index rebuilt when there are at least this
-/// many and they are at least a twentieth of the cards.
-const BULK_STANDINGS: u64 = 128;
 
 /// A flag as stored, to compare with a new judgement.
 struct StoredFlag {
@@ -84,8 +80,17 @@ impl Store {
     ) -> Result<RulesRun, StoreError> {
         let max_id = self.max_card_id()?;
         let mut run = RulesRun::default();
-        // Cards whose standing (most severe flag, number of flags) changed: written at the end.
-        let mut standings: Vec<(i64, i64, i64)> = Vec::new();
+        // No standings yet (the first run after an import): they are written with their index
+        // dropped, and it is built by one sort after, cheaper than inserting into it all over.
+        let bulk: bool =
+            self.conn
+                .query_row("SELECT NOT EXISTS (SELECT 1 FROM standings)", [], |r| {
+                    r.get(0)
+                })?;
+        if bulk {
+            self.conn
+                .execute_batch(super::schema::STANDINGS_INDEX_DROP)?;
+        }
         // Judging (JSON, dates, stemming) costs more than reading: it gets every core, the
         // reader's too (the reader waits on SQLite's page reads much of the time).
         let workers = std::thread::available_parallelism().map_or(1, |n| n.get().min(4));
@@ -116,9 +121,12 @@ impl Store {
                                 {
                                     owners.insert(o.to_string());
                                 }
-                                let (id, prior) = (raw.id, (raw.flag_rank, raw.flag_count));
+                                let id = raw.id;
+                                let columns = raw.queue_columns();
                                 let (card, ctx) = raw.parse();
-                                (id, prior, judge(&card, &ctx))
+                                let flags = judge(&card, &ctx);
+                                let columns = (!flags.is_empty()).then_some(columns);
+                                (id, flags, columns)
                             })
                             .collect();
                         if to_write.send(out).is_err() {
@@ -160,7 +168,7 @@ impl Store {
                 }
                 let Ok(done) = judged.recv() else { break };
                 in_flight -= 1;
-                self.write_flags(&done, &mut run, &mut standings)?;
+                self.write_flags(&done, &mut run)?;
             }
             drop(to_judge);
             let mut owners = BTreeSet::new();
@@ -173,7 +181,9 @@ impl Store {
             }
             Ok::<_, StoreError>(owners)
         })?;
-        self.write_standings(&standings, run.cards)?;
+        if bulk {
+            self.conn.execute_batch(super::schema::STANDINGS_INDEX)?;
+        }
         // The summaries, in the same transaction: flags changed the stages' flagged figures.
         self.conn.execute_batch(super::schema::FILL_STAGE_COUNTS)?;
         self.conn.execute("DELETE FROM owners", [])?;
@@ -190,12 +200,7 @@ impl Store {
     /// Writes the flags of judged cards (in id order) that differ from the stored ones: most
     /// cards are judged the same from one run to the next, and rewriting a flag costs far more
     /// than reading it.
-    fn write_flags(
-        &self,
-        judged: &[Judged],
-        run: &mut RulesRun,
-        standings: &mut Vec<(i64, i64, i64)>,
-    ) -> Result<(), StoreError> {
+    fn write_flags(&self, judged: &[Judged], run: &mut RulesRun) -> Result<(), StoreError> {
         let (Some(first), Some(last)) = (judged.first(), judged.last()) else {
             return Ok(());
         };
@@ -213,6 +218,23 @@ impl Store {
                 field: r.get(4)?,
             });
         }
+        let mut prior: HashMap<i64, (i64, i64)> = HashMap::new();
+        let mut read = self.conn.prepare_cached(
+            "SELECT card_id, flag_rank, flag_count FROM standings
+             WHERE card_id >= ?1 AND card_id <= ?2",
+        )?;
+        let mut rows = read.query([first.0, last.0])?;
+        while let Some(r) = rows.next()? {
+            prior.insert(r.get(0)?, (r.get(1)?, r.get(2)?));
+        }
+        let mut drop_standing = self
+            .conn
+            .prepare_cached("DELETE FROM standings WHERE card_id = ?1")?;
+        let mut write_standing = self.conn.prepare_cached(
+            "INSERT OR REPLACE INTO standings (card_id, flag_rank, flag_count, stage, touched_at,
+                 external_id, gone_at, closed, closed_at, search)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+        )?;
         let mut delete = self
             .conn
             .prepare_cached("DELETE FROM flags WHERE card_id = ?1")?;
@@ -220,7 +242,7 @@ impl Store {
             "INSERT INTO flags (card_id, seq, code, severity, message, field)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
         )?;
-        for (id, prior, flags) in judged {
+        for (id, flags, columns) in judged {
             run.cards += 1;
             run.flags += flags.len() as u64;
             if !flags.is_empty() {
@@ -244,31 +266,31 @@ impl Store {
                     ])?;
                 }
             }
-            let top = flags.iter().map(|f| f.severity.rank()).max().unwrap_or(0);
-            if *prior != (top, flags.len() as i64) {
-                standings.push((*id, top, flags.len() as i64));
+            let was = prior.get(id).copied();
+            match columns {
+                None if was.is_some() => {
+                    drop_standing.execute([id])?;
+                }
+                None => {}
+                Some(c) => {
+                    let top = flags.iter().map(|f| f.severity.rank()).max().unwrap_or(0);
+                    let count = flags.len() as i64;
+                    if was != Some((top, count)) {
+                        write_standing.execute(params![
+                            id,
+                            top,
+                            count,
+                            c.stage,
+                            c.touched_at,
+                            c.external_id,
+                            c.gone_at,
+                            c.closed,
+                            c.closed_at,
+                            c.search
+                        ])?;
+                    }
+                }
             }
-        }
-        Ok(())
-    }
-
-    /// Writes the cards' new standings. Many of them (the first run after an import) are
-    /// written with the queue index dropped and rebuilt after: moving each card's entry in it
-    /// touches pages all over the index, where one sort builds it afresh.
-    fn write_standings(&self, standings: &[(i64, i64, i64)], cards: u64) -> Result<(), StoreError> {
-        let changed = standings.len() as u64;
-        let bulk = changed >= BULK_STANDINGS && changed * 20 >= cards;
-        if bulk {
-            self.conn.execute_batch("DROP INDEX cards_queue")?;
-        }
-        let mut rank = self
-            .conn
-            .prepare_cached("UPDATE cards SET flag_rank = ?2, flag_count = ?3 WHERE id = ?1")?;
-        for (id, top, count) in standings {
-            rank.execute(params![id, top, count])?;
-        }
-        if bulk {
-            super::schema::create_queue_index(&self.conn)?;
         }
         Ok(())
     }
@@ -285,7 +307,6 @@ impl Store {
             "SELECT c.id, c.source, c.external_id, c.stage, c.owner, f.code, f.severity,
                     f.message, f.field
              FROM cards c JOIN flags f ON f.card_id = c.id
-             WHERE c.flag_count > 0
              ORDER BY c.stage, c.external_id, c.id, f.seq",
         )?;
         let mut rows = stmt.query([])?;
@@ -335,8 +356,7 @@ impl Store {
     /// Cards with at least one flag, per stage as the CRM names it (not gone).
     pub fn flagged_per_stage(&self) -> Result<Vec<(String, u64)>, StoreError> {
         let mut stmt = self.conn.prepare(
-            "SELECT stage, count(*) FROM cards WHERE flag_count > 0 AND gone_at IS NULL
-             GROUP BY stage",
+            "SELECT stage, count(*) FROM standings WHERE gone_at IS NULL GROUP BY stage",
         )?;
         let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get::<_, i64>(1)? as u64)))?;
         Ok(rows.collect::<Result<_, _>>()?)

@@ -1,5 +1,6 @@
-//! The review queue of one stage, straight from the `cards_queue` index: flagged cards first
-//! (most severe, then most flags), then the longest idle, then by external id. Read a page at a
+//! The review queue of one stage, straight from two indexes: flagged cards first (most severe,
+//! then most flags; `standings_queue`), then the longest idle (`cards_queue`), then by external
+//! id. Read a page at a
 //! time: a stage may hold a hundred thousand cards.
 
 use rusqlite::{OptionalExtension, params_from_iter, types::Value};
@@ -130,40 +131,82 @@ impl Store {
         if q.crm_stages.is_empty() || q.limit == 0 {
             return Ok(Vec::new());
         }
+        let mut out = Vec::new();
+        let pending = self.pending_calibration(q)?;
+        let skip: std::collections::HashSet<i64> = pending.iter().map(|e| e.card_id).collect();
+        if q.with_calibration {
+            out.extend(pending);
+        }
+        // The flagged cards (their standings), then the rest; a page may span both.
+        let after = q.after;
+        if after.is_none_or(|k| k.flag_count > 0) {
+            self.queue_pass(q, true, after, &skip, &mut out)?;
+        }
+        if out.len() < q.limit {
+            let after = after.filter(|k| k.flag_count == 0);
+            self.queue_pass(q, false, after, &skip, &mut out)?;
+        }
+        Ok(out)
+    }
+
+    /// One part of the queue: the flagged cards, read from their standings' index, or the cards
+    /// without flags, read from the cards' queue index. Either scan reads its index alone, the
+    /// text filter included (both hold `search`); a card's row (a random 16 KiB page) is read
+    /// only for a card listed.
+    fn queue_pass(
+        &self,
+        q: &QueueQuery<'_>,
+        flagged: bool,
+        after: Option<&QueueKey>,
+        skip: &std::collections::HashSet<i64>,
+        out: &mut Vec<QueueEntry>,
+    ) -> Result<(), StoreError> {
         // ?1 now, ?2 auditor, ?3..?7 the key to start after (?3 NULL: from the start), stages.
         // The key condition spells out the index order (rank DESC, count DESC, touched ASC with
         // NULLs first, external id ASC) so the scan starts where the last page ended.
-        let after = "AND (?3 IS NULL OR c.flag_rank < ?4 OR (c.flag_rank = ?4 AND (
-                c.flag_count < ?5 OR (c.flag_count = ?5 AND (
-                    CASE WHEN ?6 IS NULL THEN c.touched_at IS NOT NULL ELSE c.touched_at > ?6 END
-                    OR (c.touched_at IS ?6 AND c.external_id > ?7))))))";
-        // The scan reads the queue index alone, the text filter included (the index holds
-        // `search`); a card's row (a random 16 KiB page) is read only for a card listed.
+        let touched_after = "CASE WHEN ?6 IS NULL THEN c.touched_at IS NOT NULL
+                    ELSE c.touched_at > ?6 END
+                 OR (c.touched_at IS ?6 AND c.external_id > ?7)";
         let text_mark = 8 + q.crm_stages.len();
         let text = if q.text.is_some() {
             format!("AND instr(c.search, ?{text_mark}) > 0")
         } else {
             String::new()
         };
-        let sql = format!(
-            "SELECT c.id, c.external_id, c.flag_rank, c.flag_count, c.touched_at
-             FROM cards c
-             WHERE c.stage IN ({}) {} {text} {after}
-             ORDER BY c.flag_rank DESC, c.flag_count DESC, c.touched_at, c.external_id",
-            q.stage_marks(8),
-            q.filter()
-        );
+        let sql = if flagged {
+            format!(
+                "SELECT c.card_id, c.external_id, c.flag_rank, c.flag_count, c.touched_at
+                 FROM standings c
+                 WHERE c.stage IN ({stages}) {filter} {text}
+                   AND (?3 IS NULL OR c.flag_rank < ?4 OR (c.flag_rank = ?4 AND (
+                        c.flag_count < ?5 OR (c.flag_count = ?5 AND ({touched_after})))))
+                 ORDER BY c.flag_rank DESC, c.flag_count DESC, c.touched_at, c.external_id",
+                stages = q.stage_marks(8),
+                filter = q.filter()
+            )
+        } else {
+            format!(
+                "SELECT c.id, c.external_id, 0, 0, c.touched_at
+                 FROM cards c
+                 WHERE c.stage IN ({stages}) {filter} {text}
+                   AND (?3 IS NULL OR {touched_after})
+                   AND NOT EXISTS (SELECT 1 FROM standings s WHERE s.card_id = c.id)
+                 ORDER BY c.touched_at, c.external_id",
+                stages = q.stage_marks(8),
+                filter = q.filter()
+            )
+        };
         let mut stmt = self.conn.prepare_cached(&sql)?;
-        let key = q.after;
         let mut args: Vec<Value> = vec![
             q.now.to_string().into(),
             q.auditor.to_string().into(),
-            key.map_or(Value::Null, |_| 1.into()),
-            key.map_or(Value::Null, |k| k.flag_rank.into()),
-            key.map_or(Value::Null, |k| k.flag_count.into()),
-            key.and_then(|k| k.touched_at.clone())
+            after.map_or(Value::Null, |_| 1.into()),
+            after.map_or(Value::Null, |k| k.flag_rank.into()),
+            after.map_or(Value::Null, |k| k.flag_count.into()),
+            after
+                .and_then(|k| k.touched_at.clone())
                 .map_or(Value::Null, Value::from),
-            key.map_or(Value::Null, |k| k.external_id.clone().into()),
+            after.map_or(Value::Null, |k| k.external_id.clone().into()),
         ];
         args.extend(q.crm_stages.iter().cloned().map(Value::from));
         if let Some(t) = q.text {
@@ -184,13 +227,9 @@ impl Store {
         let mut flags = self
             .conn
             .prepare_cached("SELECT code FROM flags WHERE card_id = ?1 ORDER BY seq")?;
-        let mut out = Vec::new();
-        let pending = self.pending_calibration(q)?;
-        let skip: std::collections::HashSet<i64> = pending.iter().map(|e| e.card_id).collect();
-        if q.with_calibration {
-            out.extend(pending);
-        }
-        while let Some(r) = rows.next()? {
+        while out.len() < q.limit
+            && let Some(r) = rows.next()?
+        {
             let card_id: i64 = r.get(0)?;
             if skip.contains(&card_id) {
                 continue; // listed first, as a calibration card
@@ -213,9 +252,8 @@ impl Store {
             if reviewed_hash == Some(hash) && returned.is_none() {
                 continue; // reviewed, and unchanged since
             }
-            let flag_count: i64 = r.get(3)?;
-            // The index knows an unflagged card: no lookup for its (no) flags.
-            let codes = if flag_count > 0 {
+            // Only a card with a standing has flags to look up.
+            let codes = if flagged {
                 flags
                     .query_map([card_id], |f| f.get(0))?
                     .collect::<Result<_, _>>()?
@@ -239,11 +277,8 @@ impl Store {
                 },
                 id: external_id,
             });
-            if out.len() >= q.limit {
-                break;
-            }
         }
-        Ok(out)
+        Ok(())
     }
 
     /// The queue's figures for the auditor: cards, flagged, reviewed (counted from the index
@@ -272,10 +307,11 @@ impl Store {
             (None, ..) => self
                 .conn
                 .prepare_cached(&format!(
-                    "SELECT count(*), coalesce(sum(c.flag_count > 0), 0) FROM cards c
-                     WHERE c.stage IN ({}) {}",
-                    q.stage_marks(1),
-                    q.filter()
+                    "SELECT (SELECT count(*) FROM cards c WHERE c.stage IN ({stages}) {filter}),
+                            (SELECT count(*) FROM standings c
+                             WHERE c.stage IN ({stages}) {filter})",
+                    stages = q.stage_marks(1),
+                    filter = q.filter()
                 ))?
                 .query_row(params_from_iter(stages.iter()), |r| {
                     Ok((r.get(0)?, r.get(1)?))
@@ -310,17 +346,19 @@ impl Store {
         let sql = format!(
             "SELECT DISTINCT c.id, c.external_id, c.title, c.owner,
                     CAST(julianday(?1) - julianday(c.touched_at) AS INTEGER),
-                    c.flag_rank, c.flag_count, c.touched_at, c.search
+                    coalesce(s.flag_rank, 0) AS flag_rank, coalesce(s.flag_count, 0) AS flag_count,
+                    c.touched_at, c.search
              FROM calibrations k
              JOIN calibration_cards cc ON cc.calibration_id = k.id
              JOIN cards c ON c.source = cc.card_source AND c.external_id = cc.card_external_id
+             LEFT JOIN standings s ON s.card_id = c.id
              WHERE EXISTS (SELECT 1 FROM json_each(k.auditors) WHERE value = ?2)
                AND c.stage IN ({}) {}
                AND NOT EXISTS (SELECT 1 FROM reviews rr
                                WHERE rr.card_id = c.id AND rr.auditor = ?2
                                  AND rr.created_at >= k.created_at
                                  AND rr.superseded_by IS NULL AND rr.withdrawn_at IS NULL)
-             ORDER BY c.flag_rank DESC, c.flag_count DESC, c.touched_at, c.external_id",
+             ORDER BY flag_rank DESC, flag_count DESC, c.touched_at, c.external_id",
             q.stage_marks(3),
             q.filter(),
         );

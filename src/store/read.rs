@@ -12,7 +12,7 @@ use crate::domain::{Card, CardContext, FieldName, StageVisit};
 pub const CARD_COLUMNS: &str = "c.id, c.source, c.external_id, c.pipeline, c.stage, c.title, \
      c.owner, c.amount, c.currency, c.created_at, c.updated_at, c.closed_at, \
      c.expected_close_at, c.last_activity_at, c.closed, c.won, c.contact, c.company, c.phones, \
-     c.emails, c.tags, c.notes, c.fields, c.invalid, c.gone_at, c.flag_rank, c.flag_count";
+     c.emails, c.tags, c.notes, c.fields, c.invalid, c.gone_at, c.touched_at, c.search";
 
 fn time(v: Option<String>) -> Option<NaiveDateTime> {
     v.and_then(|s| parse_time(&s))
@@ -36,6 +36,18 @@ fn pairs(v: String) -> Vec<(FieldName, String)> {
         .collect()
 }
 
+/// The columns of a card's row that its queue order and filters read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QueueColumns {
+    pub stage: String,
+    pub touched_at: Option<String>,
+    pub external_id: String,
+    pub gone_at: Option<String>,
+    pub closed: Option<bool>,
+    pub closed_at: Option<String>,
+    pub search: String,
+}
+
 /// A card row as SQLite gave it: its columns, not yet parsed. Reading is cheap and must happen
 /// on the connection's thread; parsing (JSON, dates) can happen on another.
 pub struct RawCard {
@@ -46,9 +58,8 @@ pub struct RawCard {
     amount: Option<f64>,
     closed: Option<bool>,
     won: Option<bool>,
-    /// The queue columns as the last rules run left them.
-    pub flag_rank: i64,
-    pub flag_count: i64,
+    touched_at: Option<String>,
+    search: String,
     /// The stage history as read: (stage, seen at), oldest first.
     history: Vec<(String, String)>,
 }
@@ -57,6 +68,19 @@ impl RawCard {
     /// The card's owner as stored.
     pub fn owner(&self) -> Option<&str> {
         self.text[5].as_deref()
+    }
+
+    /// The card's columns a standing copies (see `standings`).
+    pub fn queue_columns(&self) -> QueueColumns {
+        QueueColumns {
+            stage: self.text[3].clone().unwrap_or_default(),
+            touched_at: self.touched_at.clone(),
+            external_id: self.text[1].clone().unwrap_or_default(),
+            gone_at: self.times[5].clone(),
+            closed: self.closed,
+            closed_at: self.times[2].clone(),
+            search: self.search.clone(),
+        }
     }
 
     fn from_row(r: &Row<'_>) -> rusqlite::Result<RawCard> {
@@ -98,8 +122,8 @@ impl RawCard {
             amount: r.get(7)?,
             closed: r.get(14)?,
             won: r.get(15)?,
-            flag_rank: r.get(25)?,
-            flag_count: r.get(26)?,
+            touched_at: r.get(25)?,
+            search: r.get(26)?,
             history: Vec::new(),
         })
     }

@@ -21,6 +21,28 @@ macro_rules! queue_index_v5 {
     };
 }
 
+/// The queue's index from schema 6 on: a card's flags no longer live in its row (see
+/// `standings`), so this index orders the cards without flags.
+macro_rules! queue_index_v6 {
+    () => {
+        "CREATE INDEX cards_queue ON cards (stage, touched_at, external_id, gone_at, closed,
+    closed_at, search);"
+    };
+}
+
+/// The flagged cards' queue order, built apart from the table when many standings are written at
+/// once (the first rules run after an import).
+macro_rules! standings_index {
+    () => {
+        "CREATE INDEX standings_queue ON standings (stage, flag_rank DESC, flag_count DESC,
+    touched_at, external_id, gone_at, closed, closed_at, search);"
+    };
+}
+
+/// Creates the standings' queue index (after [`STANDINGS_INDEX_DROP`]).
+pub const STANDINGS_INDEX: &str = standings_index!();
+pub const STANDINGS_INDEX_DROP: &str = "DROP INDEX standings_queue;";
+
 /// SQLite's page cache per connection, in KiB.
 pub const CACHE_KIB: i64 = 16 * 1024;
 
@@ -31,7 +53,7 @@ pub fn create_queue_index(conn: &rusqlite::Connection) -> rusqlite::Result<()> {
     // and 21 MB against 5.1 s and 37 MB for one core with the connection's usual cache.
     conn.execute_batch(concat!(
         "PRAGMA threads = 2; PRAGMA cache_size = -4096;",
-        queue_index_v5!()
+        queue_index_v6!()
     ))?;
     conn.execute_batch(&format!(
         "PRAGMA threads = 0; PRAGMA cache_size = -{CACHE_KIB};"
@@ -41,8 +63,8 @@ pub fn create_queue_index(conn: &rusqlite::Connection) -> rusqlite::Result<()> {
 /// The SQL function migration 5 fills `cards.search` with (see [`crate::domain::names::search_text`]).
 pub const SEARCH_TEXT_FN: &str = "okk_search_text";
 
-/// Counts the cards per stage into `stage_counts`: one pass along the queue index, which holds
-/// every column it needs.
+/// Counts the cards per stage into `stage_counts` (schema 4 and 5, when the flags' standing lived in
+/// the card's row; migration 4 runs it).
 macro_rules! fill_stage_counts {
     () => {
         "DELETE FROM stage_counts;
@@ -64,8 +86,29 @@ macro_rules! mark_summaries {
     };
 }
 
+/// Counts the cards per stage into `stage_counts`: one pass along the queue index, which holds
+/// every column it needs, then the flagged ones along the standings' index.
+macro_rules! fill_stage_counts_v6 {
+    () => {
+        "DELETE FROM stage_counts;
+INSERT INTO stage_counts (stage, cards, flagged, live, live_flagged, open, open_flagged)
+    SELECT stage, count(*), 0, sum(live), 0, sum(open), 0
+    FROM (SELECT stage, gone_at IS NULL AS live,
+                 gone_at IS NULL AND coalesce(closed, 0) = 0 AND closed_at IS NULL AS open
+          FROM cards)
+    GROUP BY stage;
+UPDATE stage_counts SET (flagged, live_flagged, open_flagged) = (f.flagged, f.live, f.open)
+    FROM (SELECT stage, count(*) AS flagged, sum(live) AS live, sum(open) AS open
+          FROM (SELECT stage, gone_at IS NULL AS live,
+                       gone_at IS NULL AND coalesce(closed, 0) = 0 AND closed_at IS NULL AS open
+                FROM standings)
+          GROUP BY stage) AS f
+    WHERE stage_counts.stage = f.stage;"
+    };
+}
+
 /// Re-counts `stage_counts` (the rules ran: flags changed).
-pub const FILL_STAGE_COUNTS: &str = fill_stage_counts!();
+pub const FILL_STAGE_COUNTS: &str = fill_stage_counts_v6!();
 
 /// Marks the summaries current (the rules run, which rewrote them, is about to commit).
 pub const MARK_SUMMARIES: &str = mark_summaries!();
@@ -299,6 +342,37 @@ UPDATE cards SET search = okk_search_text(external_id, title, owner);
 DROP INDEX cards_queue;
 "#,
         queue_index_v5!()
+    ),
+    // 6: a flagged card's standing in its queue apart from the card's row.
+    concat!(
+        r#"
+-- The first rules run after an import flags a fifth of the cards: with the standing in the card's
+-- row, that rewrote every page of the cards (a gigabyte for a million) twice, through the log.
+-- Only flagged cards have a row here. It copies the card's queue columns, so that a stage's
+-- flagged cards are one range of its index; an import that changes a card deletes its row (and
+-- its flags), and the rules run after the import writes them again.
+CREATE TABLE standings (
+    card_id     INTEGER PRIMARY KEY REFERENCES cards(id),
+    flag_rank   INTEGER NOT NULL,             -- the most severe flag (1 info … 3 critical)
+    flag_count  INTEGER NOT NULL,             -- > 0
+    stage       TEXT NOT NULL,
+    touched_at  TEXT,
+    external_id TEXT NOT NULL,
+    gone_at     TEXT,
+    closed      INTEGER,
+    closed_at   TEXT,
+    search      TEXT NOT NULL
+);
+INSERT INTO standings
+    SELECT id, flag_rank, flag_count, stage, touched_at, external_id, gone_at, closed, closed_at,
+           search
+    FROM cards WHERE flag_count > 0;
+DROP INDEX cards_queue;
+ALTER TABLE cards DROP COLUMN flag_rank;
+ALTER TABLE cards DROP COLUMN flag_count;
+"#,
+        standings_index!(),
+        queue_index_v6!()
     ),
 ];
 
