@@ -96,6 +96,14 @@ fn a_rerun_keeps_what_holds_and_replaces_what_changed() {
     assert!(run.flagged * 2 > cards, "{run:?}");
     assert_eq!(wrong_standings(&desk), 0);
     assert!(queue_index_used(&desk), "the standings' index is back");
+    let mode: String = desk
+        .conn()
+        .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(
+        mode, "wal",
+        "the first run's rollback journal is switched back"
+    );
 
     // The same judgement: nothing changes.
     let mut store = Store::open(&desk.db).unwrap();
@@ -185,4 +193,33 @@ fn a_rerun_keeps_what_holds_and_replaces_what_changed() {
     assert_eq!(untouched(&now), untouched(&first));
     assert_eq!(wrong_standings(&desk), 0);
     assert!(queue_index_used(&desk));
+}
+
+/// The first run switches to the rollback journal only when nobody else has the store open: with
+/// a reader at it, the run keeps to WAL, and the reader goes on reading.
+#[test]
+fn a_first_run_beside_a_reader_stays_in_wal() {
+    let desk = Desk::demo();
+    desk.conn()
+        .execute_batch("DELETE FROM flags; DELETE FROM standings;")
+        .unwrap();
+    let reader = desk.read_only();
+    let cards: i64 = reader
+        .query_row("SELECT count(*) FROM cards", [], |r| r.get(0))
+        .unwrap();
+    let mut store = Store::open(&desk.db).unwrap();
+    let run = store
+        .rerun_flags(|card, _| usual(&card.external_id))
+        .unwrap();
+    drop(store);
+    assert_eq!(run.cards as i64, cards);
+    assert_eq!(wrong_standings(&desk), 0);
+    let mode: String = reader
+        .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(mode, "wal");
+    let flagged: i64 = reader
+        .query_row("SELECT count(*) FROM standings", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(flagged as u64, run.flagged);
 }

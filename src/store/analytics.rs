@@ -19,9 +19,6 @@ use crate::domain::decision::DecisionKind;
 use crate::domain::review::Verdict;
 use crate::domain::score::Answers;
 
-/// The memory map's size: the whole of a million-card store (about 1 GB), and SQLite's own cap.
-const MMAP_SIZE: i64 = 2_000_000_000;
-
 /// How many distinct checklists are kept parsed. Reviews repeat a few hundred answer sets (most
 /// items pass); past this many the cache starts again rather than grow.
 const CHECKLISTS_KEPT: usize = 50_000;
@@ -132,7 +129,8 @@ impl Store {
         ids: std::ops::Range<i64>,
         mut f: impl FnMut(&CardFact),
     ) -> Result<(), StoreError> {
-        self.conn.pragma_update(None, "mmap_size", MMAP_SIZE)?;
+        self.conn
+            .pragma_update(None, "mmap_size", super::schema::MMAP_SIZE)?;
         let mut stmt = self.conn.prepare(
             "SELECT id, stage, owner, touched_at, coalesce(closed, 0), gone_at IS NOT NULL
              FROM cards WHERE id >= ?1 AND id < ?2",

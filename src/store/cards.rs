@@ -303,19 +303,7 @@ impl Store {
         if !empty {
             return Ok(false);
         }
-        // SQLite leaves WAL mode only when no other connection uses the log; otherwise it
-        // answers "busy" (or with the mode it kept), and the import runs in WAL as usual.
-        match self
-            .conn
-            .query_row("PRAGMA journal_mode = DELETE", [], |r| {
-                r.get::<_, String>(0)
-            }) {
-            Ok(mode) => Ok(mode.eq_ignore_ascii_case("delete")),
-            Err(e) => {
-                let e = StoreError::Sql(e);
-                if e.is_busy() { Ok(false) } else { Err(e) }
-            }
-        }
+        self.rollback_journal()
     }
 
     pub fn end_bulk_load(&mut self) -> Result<(), StoreError> {

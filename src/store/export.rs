@@ -71,10 +71,6 @@ SELECT review_id, lead, decision, verdict, suggested_stage, suggested_owner
 FROM lead_decisions WHERE withdrawn_at IS NULL
 ORDER BY review_id, seq DESC, created_at DESC, id DESC";
 
-/// The memory map's size: the whole of a million-card store (about 1 GB). Pages are read in
-/// place instead of copied into SQLite's cache by a system call each.
-const MMAP_SIZE: i64 = 2_000_000_000;
-
 /// Reviews made at one frozen second (the demo's clock) still come out in one order.
 const BY_TIME: &str = "ORDER BY r.created_at, r.card_source, r.card_external_id, r.auditor, r.id";
 const BY_CARD: &str =
@@ -90,7 +86,7 @@ impl Store {
     ) -> Result<(), E> {
         let order = if q.by_card { BY_CARD } else { BY_TIME };
         self.conn
-            .pragma_update(None, "mmap_size", MMAP_SIZE)
+            .pragma_update(None, "mmap_size", super::schema::MMAP_SIZE)
             .map_err(StoreError::from)?;
         let mut decisions = self.decisions()?;
         let mut stmt = self

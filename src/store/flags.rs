@@ -1,7 +1,7 @@
 //! Storing what the stage rules found: a card's flags are replaced on every run, never piled
 //! up, and the card's standing in its queue (most severe flag, number of flags) follows.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
 use std::sync::mpsc::Receiver;
 
 use rusqlite::params;
@@ -17,21 +17,13 @@ type Judged = (i64, Vec<Flag>, Option<QueueColumns>);
 /// Cards are read, judged and written back this many at a time.
 const CHUNK: i64 = 4096;
 
-/// A flag as stored, to compare with a new judgement.
-struct StoredFlag {
-    code: String,
-    severity: i64,
-    message: String,
-    field: Option<String>,
-}
-
-impl StoredFlag {
-    fn is(&self, f: &Flag) -> bool {
-        self.code == f.code.as_str()
-            && self.severity == f.severity.rank()
-            && self.message == f.message
-            && self.field == f.field
-    }
+/// Whether a stored flag's row (card_id, code, severity, message, field) is the flag `f`.
+fn stored_is(r: &rusqlite::Row<'_>, f: &Flag) -> rusqlite::Result<bool> {
+    let text = |i| -> rusqlite::Result<Option<&[u8]>> { Ok(r.get_ref(i)?.as_bytes_or_null()?) };
+    Ok(text(1)? == Some(f.code.as_str().as_bytes())
+        && r.get::<_, i64>(2)? == f.severity.rank()
+        && text(3)? == Some(f.message.as_bytes())
+        && text(4)? == f.field.as_deref().map(str::as_bytes))
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -58,35 +50,49 @@ impl Store {
         &mut self,
         judge: impl Fn(&Card, &CardContext) -> Vec<Flag> + Sync,
     ) -> Result<RulesRun, StoreError> {
-        // A transaction by hand: `for_each_card_in` borrows the store, which a rusqlite
-        // Transaction value would hold.
-        self.conn.execute_batch("BEGIN IMMEDIATE")?;
-        let result = self.judge_all(&judge);
-        match result {
-            Ok(run) => {
-                self.conn.execute_batch("COMMIT")?;
-                Ok(run)
-            }
-            Err(e) => {
-                let _ = self.conn.execute_batch("ROLLBACK");
-                Err(e)
-            }
-        }
-    }
-
-    fn judge_all(
-        &self,
-        judge: &(impl Fn(&Card, &CardContext) -> Vec<Flag> + Sync),
-    ) -> Result<RulesRun, StoreError> {
-        let max_id = self.max_card_id()?;
-        let mut run = RulesRun::default();
-        // No standings yet (the first run after an import): they are written with their index
-        // dropped, and it is built by one sort after, cheaper than inserting into it all over.
+        // No standings yet (the first run after an import): most of what the run writes is new
+        // pages, which the rollback journal writes once.
         let bulk: bool =
             self.conn
                 .query_row("SELECT NOT EXISTS (SELECT 1 FROM standings)", [], |r| {
                     r.get(0)
                 })?;
+        let switched = bulk && self.rollback_journal()?;
+        // A transaction by hand: `for_each_card_in` borrows the store, which a rusqlite
+        // Transaction value would hold.
+        let result = self
+            .conn
+            .execute_batch("BEGIN IMMEDIATE")
+            .map_err(StoreError::from)
+            .and_then(|()| self.judge_all(&judge, bulk));
+        let result = match result {
+            Ok(run) => self
+                .conn
+                .execute_batch("COMMIT")
+                .map(|()| run)
+                .map_err(Into::into),
+            Err(e) => {
+                let _ = self.conn.execute_batch("ROLLBACK");
+                Err(e)
+            }
+        };
+        if switched {
+            self.end_bulk_load()?;
+        }
+        result
+    }
+
+    fn judge_all(
+        &self,
+        judge: &(impl Fn(&Card, &CardContext) -> Vec<Flag> + Sync),
+        bulk: bool,
+    ) -> Result<RulesRun, StoreError> {
+        self.conn
+            .pragma_update(None, "mmap_size", super::schema::MMAP_SIZE)?;
+        let max_id = self.max_card_id()?;
+        let mut run = RulesRun::default();
+        // No standings yet: they are written with their index dropped, and it is built by one
+        // sort after, cheaper than inserting into it all over.
         if bulk {
             self.conn
                 .execute_batch(super::schema::STANDINGS_INDEX_DROP)?;
@@ -204,28 +210,55 @@ impl Store {
         let (Some(first), Some(last)) = (judged.first(), judged.last()) else {
             return Ok(());
         };
-        let mut stored: HashMap<i64, Vec<StoredFlag>> = HashMap::new();
+        // What the store holds for these cards, compared as read: both walk in card id order,
+        // and the stored text is compared in place, never copied (most cards are judged as
+        // before, and this runs on the thread every judge waits for).
+        let mut same = vec![true; judged.len()];
+        let mut had = vec![false; judged.len()];
         let mut read = self.conn.prepare_cached(
             "SELECT card_id, code, severity, message, field FROM flags
              WHERE card_id >= ?1 AND card_id <= ?2 ORDER BY card_id, seq",
         )?;
         let mut rows = read.query([first.0, last.0])?;
+        let mut k = 0; // judged[k] is the card the stored row is compared with
+        let mut seq = 0; // the stored row's place among its card's flags
         while let Some(r) = rows.next()? {
-            stored.entry(r.get(0)?).or_default().push(StoredFlag {
-                code: r.get(1)?,
-                severity: r.get(2)?,
-                message: r.get(3)?,
-                field: r.get(4)?,
-            });
+            let card: i64 = r.get(0)?;
+            while k < judged.len() && judged[k].0 < card {
+                // Fewer flags stored than judged now?
+                same[k] &= seq == judged[k].1.len();
+                k += 1;
+                seq = 0;
+            }
+            let Some((_, flags, _)) = judged.get(k).filter(|j| j.0 == card) else {
+                continue; // a card not judged in this chunk (none: chunks are id ranges)
+            };
+            had[k] = true;
+            same[k] &= flags
+                .get(seq)
+                .is_some_and(|f| stored_is(r, f).unwrap_or(false));
+            seq += 1;
         }
-        let mut prior: HashMap<i64, (i64, i64)> = HashMap::new();
+        while k < judged.len() {
+            same[k] &= seq == judged[k].1.len();
+            k += 1;
+            seq = 0;
+        }
+        let mut prior: Vec<Option<(i64, i64)>> = vec![None; judged.len()];
         let mut read = self.conn.prepare_cached(
             "SELECT card_id, flag_rank, flag_count FROM standings
-             WHERE card_id >= ?1 AND card_id <= ?2",
+             WHERE card_id >= ?1 AND card_id <= ?2 ORDER BY card_id",
         )?;
         let mut rows = read.query([first.0, last.0])?;
+        let mut k = 0;
         while let Some(r) = rows.next()? {
-            prior.insert(r.get(0)?, (r.get(1)?, r.get(2)?));
+            let card: i64 = r.get(0)?;
+            while k < judged.len() && judged[k].0 < card {
+                k += 1;
+            }
+            if judged.get(k).is_some_and(|j| j.0 == card) {
+                prior[k] = Some((r.get(1)?, r.get(2)?));
+            }
         }
         let mut drop_standing = self
             .conn
@@ -242,17 +275,15 @@ impl Store {
             "INSERT INTO flags (card_id, seq, code, severity, message, field)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
         )?;
-        for (id, flags, columns) in judged {
+        for (k, (id, flags, columns)) in judged.iter().enumerate() {
+            let was = prior[k];
             run.cards += 1;
             run.flags += flags.len() as u64;
             if !flags.is_empty() {
                 run.flagged += 1;
             }
-            let before = stored.remove(id).unwrap_or_default();
-            let same =
-                before.len() == flags.len() && before.iter().zip(flags).all(|(b, f)| b.is(f));
-            if !same {
-                if !before.is_empty() {
+            if !same[k] {
+                if had[k] {
                     delete.execute([id])?;
                 }
                 for (seq, f) in flags.iter().enumerate() {
@@ -266,7 +297,6 @@ impl Store {
                     ])?;
                 }
             }
-            let was = prior.get(id).copied();
             match columns {
                 None if was.is_some() => {
                     drop_standing.execute([id])?;

@@ -121,6 +121,26 @@ impl Store {
         Ok(store)
     }
 
+    /// Switches from WAL to SQLite's rollback journal when nobody else has the store open, for a
+    /// transaction that adds many new pages: the journal writes them once where WAL writes them
+    /// twice (to the log, then to the database). Just as durable. Returns whether it switched;
+    /// [`Store::end_bulk_load`] switches back.
+    pub(crate) fn rollback_journal(&mut self) -> Result<bool, StoreError> {
+        // SQLite leaves WAL mode only when no other connection uses the log; otherwise it
+        // answers "busy" (or with the mode it kept), and the work runs in WAL as usual.
+        match self
+            .conn
+            .query_row("PRAGMA journal_mode = DELETE", [], |r| {
+                r.get::<_, String>(0)
+            }) {
+            Ok(mode) => Ok(mode.eq_ignore_ascii_case("delete")),
+            Err(e) => {
+                let e = StoreError::Sql(e);
+                if e.is_busy() { Ok(false) } else { Err(e) }
+            }
+        }
+    }
+
     /// Copies what the write-ahead log holds into the store file, as far as no reader needs
     /// the log (a passive checkpoint: it never waits for another connection).
     pub fn checkpoint(&self) -> Result<(), StoreError> {

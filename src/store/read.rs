@@ -14,17 +14,21 @@ pub const CARD_COLUMNS: &str = "c.id, c.source, c.external_id, c.pipeline, c.sta
      c.expected_close_at, c.last_activity_at, c.closed, c.won, c.contact, c.company, c.phones, \
      c.emails, c.tags, c.notes, c.fields, c.invalid, c.gone_at, c.touched_at, c.search";
 
-fn time(v: Option<String>) -> Option<NaiveDateTime> {
-    v.and_then(|s| parse_time(&s))
+fn time(v: Option<&str>) -> Option<NaiveDateTime> {
+    v.and_then(parse_time)
 }
 
-fn list(v: String) -> Vec<String> {
-    serde_json::from_str(&v).unwrap_or_default()
+// JSON is parsed from text already checked as UTF-8 (by simdutf8, several times faster on
+// Cyrillic than the check `from_slice` makes of every string).
+fn list(v: Option<&str>) -> Vec<String> {
+    v.and_then(|v| serde_json::from_str(v).ok())
+        .unwrap_or_default()
 }
 
-fn pairs(v: String) -> Vec<(FieldName, String)> {
-    let map: serde_json::Map<String, serde_json::Value> =
-        serde_json::from_str(&v).unwrap_or_default();
+fn pairs(v: Option<&str>) -> Vec<(FieldName, String)> {
+    let map: serde_json::Map<String, serde_json::Value> = v
+        .and_then(|v| serde_json::from_str(v).ok())
+        .unwrap_or_default();
     map.into_iter()
         .map(|(k, v)| {
             let v = match v {
@@ -48,139 +52,159 @@ pub struct QueueColumns {
     pub search: String,
 }
 
-/// A card row as SQLite gave it: its columns, not yet parsed. Reading is cheap and must happen
-/// on the connection's thread; parsing (JSON, dates) can happen on another.
+/// The text columns of [`CARD_COLUMNS`], by their place in it.
+mod col {
+    pub const SOURCE: usize = 1;
+    pub const EXTERNAL_ID: usize = 2;
+    pub const PIPELINE: usize = 3;
+    pub const STAGE: usize = 4;
+    pub const TITLE: usize = 5;
+    pub const OWNER: usize = 6;
+    pub const AMOUNT: usize = 7;
+    pub const CURRENCY: usize = 8;
+    pub const CREATED: usize = 9;
+    pub const UPDATED: usize = 10;
+    pub const CLOSED_AT: usize = 11;
+    pub const EXPECTED: usize = 12;
+    pub const ACTIVITY: usize = 13;
+    pub const CLOSED: usize = 14;
+    pub const WON: usize = 15;
+    pub const CONTACT: usize = 16;
+    pub const COMPANY: usize = 17;
+    pub const PHONES: usize = 18;
+    pub const EMAILS: usize = 19;
+    pub const TAGS: usize = 20;
+    pub const NOTES: usize = 21;
+    pub const FIELDS: usize = 22;
+    pub const INVALID: usize = 23;
+    pub const GONE: usize = 24;
+    pub const TOUCHED: usize = 25;
+    pub const SEARCH: usize = 26;
+    pub const COUNT: usize = 27;
+}
+
+/// A card row as SQLite gave it: its columns' bytes, not yet checked or parsed. Reading must
+/// happen on the connection's thread, which every judge waits for: it copies the bytes into one
+/// buffer and nothing more. Checking the text (UTF-8), parsing JSON and dates happen on the
+/// judge's thread.
 pub struct RawCard {
     pub id: i64,
-    text: [Option<String>; 12],
-    lists: [String; 6],
-    times: [Option<String>; 6],
+    /// Every text column's bytes, one after another.
+    bytes: Vec<u8>,
+    /// Each column's end in `bytes` and whether it is NULL (text columns only).
+    ends: [(u32, bool); col::COUNT],
     amount: Option<f64>,
     closed: Option<bool>,
     won: Option<bool>,
-    touched_at: Option<String>,
-    search: String,
     /// The stage history as read: (stage, seen at), oldest first.
     history: Vec<(String, String)>,
 }
 
 impl RawCard {
+    fn bytes(&self, col: usize) -> Option<&[u8]> {
+        let (end, null) = self.ends[col];
+        let start = if col == 0 { 0 } else { self.ends[col - 1].0 };
+        (!null).then(|| &self.bytes[start as usize..end as usize])
+    }
+
+    /// A text column. The store wrote it as UTF-8; a damaged one reads as empty rather than
+    /// failing the pass over every card.
+    fn text(&self, col: usize) -> Option<&str> {
+        self.bytes(col)
+            .map(|b| simdutf8::basic::from_utf8(b).unwrap_or_default())
+    }
+
+    fn owned(&self, col: usize) -> Option<String> {
+        self.text(col).map(str::to_owned)
+    }
+
     /// The card's owner as stored.
     pub fn owner(&self) -> Option<&str> {
-        self.text[5].as_deref()
+        self.text(col::OWNER)
     }
 
     /// The card's columns a standing copies (see `standings`).
     pub fn queue_columns(&self) -> QueueColumns {
         QueueColumns {
-            stage: self.text[3].clone().unwrap_or_default(),
-            touched_at: self.touched_at.clone(),
-            external_id: self.text[1].clone().unwrap_or_default(),
-            gone_at: self.times[5].clone(),
+            stage: self.owned(col::STAGE).unwrap_or_default(),
+            touched_at: self.owned(col::TOUCHED),
+            external_id: self.owned(col::EXTERNAL_ID).unwrap_or_default(),
+            gone_at: self.owned(col::GONE),
             closed: self.closed,
-            closed_at: self.times[2].clone(),
-            search: self.search.clone(),
+            closed_at: self.owned(col::CLOSED_AT),
+            search: self.owned(col::SEARCH).unwrap_or_default(),
         }
     }
 
     fn from_row(r: &Row<'_>) -> rusqlite::Result<RawCard> {
+        use rusqlite::types::ValueRef;
+        let mut texts: [Option<&[u8]>; col::COUNT] = [None; col::COUNT];
+        let mut size = 0;
+        for (c, text) in texts.iter_mut().enumerate().skip(1) {
+            if let ValueRef::Text(t) = r.get_ref(c)? {
+                size += t.len();
+                *text = Some(t);
+            }
+        }
+        let mut bytes = Vec::with_capacity(size);
+        let mut ends = [(0u32, true); col::COUNT];
+        for (end, text) in ends.iter_mut().zip(texts).skip(1) {
+            if let Some(t) = text {
+                bytes.extend_from_slice(t);
+                end.1 = false;
+            }
+            end.0 = bytes.len() as u32;
+        }
         Ok(RawCard {
             id: r.get(0)?,
-            // source, external_id, pipeline, stage, title, owner, currency, contact, company
-            text: [
-                r.get(1)?,
-                r.get(2)?,
-                r.get(3)?,
-                r.get(4)?,
-                r.get(5)?,
-                r.get(6)?,
-                r.get(8)?,
-                r.get(16)?,
-                r.get(17)?,
-                None,
-                None,
-                None,
-            ],
-            // phones, emails, tags, notes, fields, invalid
-            lists: [
-                r.get(18)?,
-                r.get(19)?,
-                r.get(20)?,
-                r.get(21)?,
-                r.get(22)?,
-                r.get(23)?,
-            ],
-            // created, updated, closed, expected close, last activity, gone
-            times: [
-                r.get(9)?,
-                r.get(10)?,
-                r.get(11)?,
-                r.get(12)?,
-                r.get(13)?,
-                r.get(24)?,
-            ],
-            amount: r.get(7)?,
-            closed: r.get(14)?,
-            won: r.get(15)?,
-            touched_at: r.get(25)?,
-            search: r.get(26)?,
+            bytes,
+            ends,
+            amount: r.get(col::AMOUNT)?,
+            closed: r.get(col::CLOSED)?,
+            won: r.get(col::WON)?,
             history: Vec::new(),
         })
     }
 
     /// The card and what the store knows beyond it (history, gone).
     pub fn parse(self) -> (Card, CardContext) {
-        let [
-            source,
-            external_id,
-            pipeline,
-            stage,
-            title,
-            owner,
-            currency,
-            contact,
-            company,
-            ..,
-        ] = self.text;
-        let [phones, emails, tags, notes, fields, invalid] = self.lists;
-        let [created, updated, closed_at, expected, activity, gone] = self.times;
-        let gone_since = time(gone);
+        let gone_since = time(self.text(col::GONE));
         let context = CardContext {
             gone: gone_since.is_some(),
             gone_since,
             history: self
                 .history
-                .into_iter()
+                .iter()
                 .map(|(stage, seen_at)| StageVisit {
-                    stage,
-                    seen_at: time(Some(seen_at)).unwrap_or_default(),
+                    stage: stage.clone(),
+                    seen_at: parse_time(seen_at).unwrap_or_default(),
                 })
                 .collect(),
         };
         let card = Card {
-            source: source.unwrap_or_default(),
-            external_id: external_id.unwrap_or_default(),
-            pipeline,
-            stage: stage.unwrap_or_default(),
-            title,
-            owner,
+            source: self.owned(col::SOURCE).unwrap_or_default(),
+            external_id: self.owned(col::EXTERNAL_ID).unwrap_or_default(),
+            pipeline: self.owned(col::PIPELINE),
+            stage: self.owned(col::STAGE).unwrap_or_default(),
+            title: self.owned(col::TITLE),
+            owner: self.owned(col::OWNER),
             amount: self.amount,
-            currency,
-            created_at: time(created),
-            updated_at: time(updated),
-            closed_at: time(closed_at),
-            expected_close_at: time(expected),
-            last_activity_at: time(activity),
+            currency: self.owned(col::CURRENCY),
+            created_at: time(self.text(col::CREATED)),
+            updated_at: time(self.text(col::UPDATED)),
+            closed_at: time(self.text(col::CLOSED_AT)),
+            expected_close_at: time(self.text(col::EXPECTED)),
+            last_activity_at: time(self.text(col::ACTIVITY)),
             closed: self.closed,
             won: self.won,
-            contact,
-            company,
-            phones: list(phones),
-            emails: list(emails),
-            tags: list(tags),
-            notes: list(notes),
-            fields: pairs(fields),
-            invalid: pairs(invalid)
+            contact: self.owned(col::CONTACT),
+            company: self.owned(col::COMPANY),
+            phones: list(self.text(col::PHONES)),
+            emails: list(self.text(col::EMAILS)),
+            tags: list(self.text(col::TAGS)),
+            notes: list(self.text(col::NOTES)),
+            fields: pairs(self.text(col::FIELDS)),
+            invalid: pairs(self.text(col::INVALID))
                 .into_iter()
                 .map(|(k, v)| (k.to_string(), v))
                 .collect(),

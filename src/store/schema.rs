@@ -43,6 +43,11 @@ macro_rules! standings_index {
 pub const STANDINGS_INDEX: &str = standings_index!();
 pub const STANDINGS_INDEX_DROP: &str = "DROP INDEX standings_queue;";
 
+/// The memory map for passes over every card (rules, analytics, export): the whole of a
+/// million-card store (about 1 GB), and SQLite's own cap. Pages are read in place instead of
+/// copied into SQLite's cache by a system call each.
+pub const MMAP_SIZE: i64 = 2_000_000_000;
+
 /// SQLite's page cache per connection, in KiB.
 pub const CACHE_KIB: i64 = 16 * 1024;
 
