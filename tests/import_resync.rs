@@ -117,6 +117,37 @@ fn second_export_reports_moved_edited_vanished_and_new_cards() {
 
     assert_eq!(desk.history("4002"), ["Первичный контакт", "Квалификация"]);
     assert_eq!(desk.card("4002")["stage"], "Квалификация");
+    // The move wrote the card's first visit (its row said it until then) and the new one, each
+    // at its own batch's time.
+    let rows: Vec<(i64, String, String)> = desk
+        .conn()
+        .prepare(
+            "SELECT h.batch_id, h.stage, h.seen_at = b.started_at FROM stage_history h
+             JOIN cards c ON c.id = h.card_id JOIN import_batches b ON b.id = h.batch_id
+             WHERE c.external_id = '4002' ORDER BY h.batch_id",
+        )
+        .unwrap()
+        .query_map([], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get::<_, bool>(2)?.to_string()))
+        })
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(
+        rows,
+        [
+            (1, "Первичный контакт".to_string(), "true".to_string()),
+            (2, "Квалификация".to_string(), "true".to_string())
+        ]
+    );
+    assert_eq!(
+        desk.count(
+            "SELECT count(*) FROM stage_history h JOIN cards c ON c.id = h.card_id
+             WHERE c.external_id IN ('4003', '4006')"
+        ),
+        0,
+        "cards that never moved have no history rows"
+    );
     assert_eq!(desk.history("4003"), ["Квалификация"]);
     assert_eq!(
         json_col(&desk.card("4003"), "notes"),

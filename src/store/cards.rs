@@ -69,6 +69,8 @@ pub struct Existing {
     pub stage: String,
     /// Some values did not parse last time: the row is mapped again to report them again.
     pub has_invalid: bool,
+    pipeline: Option<String>,
+    first_batch: i64,
 }
 
 /// What happened to one card.
@@ -242,7 +244,8 @@ const UPDATE_CARD: &str = "UPDATE cards SET pipeline=?2, stage=?3, title=?4, own
     gone_at=NULL, gone_batch=NULL
     WHERE id=?1";
 
-const LOOKUP_CARD: &str = "SELECT id, content_hash, gone_at IS NOT NULL, stage, invalid <> '{}'
+const LOOKUP_CARD: &str = "SELECT id, content_hash, gone_at IS NOT NULL, stage, invalid <> '{}',
+    pipeline, first_batch
     FROM cards WHERE source = ?1 AND external_id = ?2";
 
 /// A changed card's flags judged its old content, and its standing copies columns the change may
@@ -272,7 +275,8 @@ pub struct Import<'a> {
     update_card: rusqlite::Statement<'a>,
     insert_history: rusqlite::Statement<'a>,
     insert_history_block: rusqlite::Statement<'a>,
-    pending_history: Vec<(i64, Option<String>, String)>,
+    /// (card, batch, seen at, pipeline, stage)
+    pending_history: Vec<(i64, i64, String, Option<String>, String)>,
     lookup_card: rusqlite::Statement<'a>,
     drop_standing: rusqlite::Statement<'a>,
     drop_flags: rusqlite::Statement<'a>,
@@ -382,6 +386,8 @@ impl Import<'_> {
                     gone: r.get(2)?,
                     stage: r.get(3)?,
                     has_invalid: r.get(4)?,
+                    pipeline: r.get(5)?,
+                    first_batch: r.get(6)?,
                 })
             })
             .optional()?)
@@ -406,9 +412,9 @@ impl Import<'_> {
         debug_assert_eq!(card.source, self.source);
         let Some(old) = existing else {
             // OR IGNORE: a card repeated in the file was inserted from its first row.
+            // A new card's first stage is its row's (see `stage_history`): no history yet.
             return match self.insert(row)? {
                 Some(id) => {
-                    self.history(id, card)?;
                     self.mark_seen(id);
                     Ok(Outcome::Inserted)
                 }
@@ -433,7 +439,7 @@ impl Import<'_> {
         self.unjudge(old.id)?;
         let stage_changed = old.stage != card.stage;
         if stage_changed || old.gone {
-            self.history(old.id, card)?;
+            self.history(old, card)?;
         }
         self.mark_seen(old.id);
         Ok(Outcome::Updated { stage_changed })
@@ -450,10 +456,35 @@ impl Import<'_> {
         Ok((n == 1).then(|| self.tx.last_insert_rowid()))
     }
 
-    fn history(&mut self, id: i64, card: &Card) -> Result<(), StoreError> {
-        self.pending_history
-            .push((id, card.pipeline.clone(), card.stage.clone()));
-        if self.pending_history.len() == HISTORY_ROWS {
+    /// Records that this sync saw the card in a new stage (or back from gone). A card that has
+    /// kept its first stage until now has no history rows (its row said it): its first visit is
+    /// written first, from the row as it was.
+    fn history(&mut self, old: &Existing, card: &Card) -> Result<(), StoreError> {
+        let moved_before: bool = self
+            .tx
+            .prepare_cached("SELECT EXISTS (SELECT 1 FROM stage_history WHERE card_id = ?1)")?
+            .query_row([old.id], |r| r.get(0))?;
+        if !moved_before {
+            let first_seen: String = self
+                .tx
+                .prepare_cached("SELECT started_at FROM import_batches WHERE id = ?1")?
+                .query_row([old.first_batch], |r| r.get(0))?;
+            self.pending_history.push((
+                old.id,
+                old.first_batch,
+                first_seen,
+                old.pipeline.clone(),
+                old.stage.clone(),
+            ));
+        }
+        self.pending_history.push((
+            old.id,
+            self.batch,
+            self.now.clone(),
+            card.pipeline.clone(),
+            card.stage.clone(),
+        ));
+        if self.pending_history.len() >= HISTORY_ROWS {
             self.flush_history()?;
         }
         Ok(())
@@ -463,22 +494,22 @@ impl Import<'_> {
     /// statement per row cost a tenth of a bulk load), the rest one by one.
     fn flush_history(&mut self) -> Result<(), StoreError> {
         let rows = std::mem::take(&mut self.pending_history);
-        if rows.len() == HISTORY_ROWS {
+        let mut blocks = rows.chunks_exact(HISTORY_ROWS);
+        for block in &mut blocks {
             let stmt = &mut self.insert_history_block;
-            for (k, (id, pipeline, stage)) in rows.iter().enumerate() {
+            for (k, (id, batch, seen_at, pipeline, stage)) in block.iter().enumerate() {
                 let at = k * 5;
                 stmt.raw_bind_parameter(at + 1, id)?;
-                stmt.raw_bind_parameter(at + 2, self.batch)?;
-                stmt.raw_bind_parameter(at + 3, &self.now)?;
+                stmt.raw_bind_parameter(at + 2, batch)?;
+                stmt.raw_bind_parameter(at + 3, seen_at)?;
                 stmt.raw_bind_parameter(at + 4, pipeline)?;
                 stmt.raw_bind_parameter(at + 5, stage)?;
             }
             stmt.raw_execute()?;
-        } else {
-            for (id, pipeline, stage) in &rows {
-                self.insert_history
-                    .execute(params![id, self.batch, self.now, pipeline, stage])?;
-            }
+        }
+        for (id, batch, seen_at, pipeline, stage) in blocks.remainder() {
+            self.insert_history
+                .execute(params![id, batch, seen_at, pipeline, stage])?;
         }
         self.pending_history = rows;
         self.pending_history.clear();

@@ -2,7 +2,7 @@
 //! them all in memory.
 
 use chrono::NaiveDateTime;
-use rusqlite::Row;
+use rusqlite::{OptionalExtension, Row};
 
 use super::cards::parse_time;
 use super::{Store, StoreError};
@@ -12,7 +12,8 @@ use crate::domain::{Card, CardContext, FieldName, StageVisit};
 pub const CARD_COLUMNS: &str = "c.id, c.source, c.external_id, c.pipeline, c.stage, c.title, \
      c.owner, c.amount, c.currency, c.created_at, c.updated_at, c.closed_at, \
      c.expected_close_at, c.last_activity_at, c.closed, c.won, c.contact, c.company, c.phones, \
-     c.emails, c.tags, c.notes, c.fields, c.invalid, c.gone_at, c.touched_at, c.search";
+     c.emails, c.tags, c.notes, c.fields, c.invalid, c.gone_at, c.touched_at, c.search, \
+     c.first_batch";
 
 fn time(v: Option<&str>) -> Option<NaiveDateTime> {
     v.and_then(parse_time)
@@ -80,7 +81,8 @@ mod col {
     pub const GONE: usize = 24;
     pub const TOUCHED: usize = 25;
     pub const SEARCH: usize = 26;
-    pub const COUNT: usize = 27;
+    pub const FIRST_BATCH: usize = 27;
+    pub const COUNT: usize = 28;
 }
 
 /// A card row as SQLite gave it: its columns' bytes, not yet checked or parsed. Reading must
@@ -96,8 +98,11 @@ pub struct RawCard {
     amount: Option<f64>,
     closed: Option<bool>,
     won: Option<bool>,
+    first_batch: i64,
     /// The stage history as read: (stage, seen at), oldest first.
     history: Vec<(String, String)>,
+    /// When the card was first seen, for a card without history rows (see `stage_history`).
+    first_seen: Option<String>,
 }
 
 impl RawCard {
@@ -162,24 +167,30 @@ impl RawCard {
             amount: r.get(col::AMOUNT)?,
             closed: r.get(col::CLOSED)?,
             won: r.get(col::WON)?,
+            first_batch: r.get(col::FIRST_BATCH)?,
             history: Vec::new(),
+            first_seen: None,
         })
     }
 
     /// The card and what the store knows beyond it (history, gone).
     pub fn parse(self) -> (Card, CardContext) {
         let gone_since = time(self.text(col::GONE));
+        let visit = |stage: &str, seen_at: &str| StageVisit {
+            stage: stage.to_string(),
+            seen_at: parse_time(seen_at).unwrap_or_default(),
+        };
+        let history = match (&self.first_seen, self.text(col::STAGE)) {
+            // The card has stayed in the stage it was first seen in.
+            (Some(seen_at), Some(stage)) if self.history.is_empty() => {
+                vec![visit(stage, seen_at)]
+            }
+            _ => self.history.iter().map(|(s, at)| visit(s, at)).collect(),
+        };
         let context = CardContext {
             gone: gone_since.is_some(),
             gone_since,
-            history: self
-                .history
-                .iter()
-                .map(|(stage, seen_at)| StageVisit {
-                    stage: stage.clone(),
-                    seen_at: parse_time(seen_at).unwrap_or_default(),
-                })
-                .collect(),
+            history,
         };
         let card = Card {
             source: self.owned(col::SOURCE).unwrap_or_default(),
@@ -258,6 +269,12 @@ impl Store {
             "SELECT card_id, stage, seen_at FROM stage_history
              WHERE card_id > ?1 AND card_id <= ?2 ORDER BY card_id, batch_id",
         )?;
+        // When the batches ran, as asked for: a card that never moved has its first visit in
+        // its first batch, and a million cards come from a few batches.
+        let mut batches: std::collections::HashMap<i64, Option<String>> = Default::default();
+        let mut batch_time = self
+            .conn
+            .prepare_cached("SELECT started_at FROM import_batches WHERE id = ?1")?;
         let mut hist_rows = history.query([after, upto])?;
         let mut pending: Option<(i64, (String, String))> = None;
         let mut rows = cards.query([after, upto])?;
@@ -279,6 +296,18 @@ impl Store {
                         break;
                     }
                 }
+            }
+            if raw.history.is_empty() {
+                raw.first_seen = match batches.get(&raw.first_batch) {
+                    Some(t) => t.clone(),
+                    None => {
+                        let t: Option<String> = batch_time
+                            .query_row([raw.first_batch], |r| r.get(0))
+                            .optional()?;
+                        batches.insert(raw.first_batch, t.clone());
+                        t
+                    }
+                };
             }
             f(raw)?;
         }

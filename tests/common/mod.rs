@@ -247,19 +247,25 @@ impl Desk {
             .unwrap()
     }
 
-    /// The stage history of one card, oldest first.
+    /// The stage history of one card, oldest first, as the store reads it (a card that never
+    /// moved has no history rows: its first stage is its row's).
     pub fn history(&self, external_id: &str) -> Vec<String> {
-        let conn = self.conn();
-        let mut stmt = conn
-            .prepare(
-                "SELECT h.stage FROM stage_history h JOIN cards c ON c.id = h.card_id
-                 WHERE c.external_id = ?1 ORDER BY h.batch_id",
+        let store = okk::store::Store::open(&self.db).unwrap();
+        let id: i64 = self
+            .conn()
+            .query_row(
+                "SELECT id FROM cards WHERE external_id = ?1",
+                [external_id],
+                |r| r.get(0),
             )
             .unwrap();
-        stmt.query_map([external_id], |r| r.get(0))
-            .unwrap()
-            .collect::<Result<_, _>>()
-            .unwrap()
+        let detail = store.card_detail(id).unwrap().unwrap();
+        detail
+            .context
+            .history
+            .into_iter()
+            .map(|v| v.stage)
+            .collect()
     }
 
     pub fn digest(&self) -> Digest {
