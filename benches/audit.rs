@@ -109,6 +109,45 @@ fn main() {
         times[times.len() / 2],
         times[times.len() - 1]
     );
+
+    // The whole queue, page after page, as an auditor scrolling it would read it: the page that
+    // passes from the flagged cards to the rest skips every flagged card in the cards' order.
+    let mut times = Vec::new();
+    let mut crossing = None;
+    let mut after: Option<okk::store::queue::QueueKey> = None;
+    loop {
+        let t = Instant::now();
+        let q = store
+            .queue(&QueueQuery {
+                after: after.as_ref(),
+                text: None,
+                with_calibration: false,
+                crm_stages: std::slice::from_ref(&stage),
+                auditor: "bench",
+                limit: 50,
+                all: false,
+                closed_stage: false,
+                now: "2026-11-20 12:00:00",
+            })
+            .expect("queue");
+        let ms = t.elapsed().as_secs_f64() * 1000.0;
+        let Some(last) = q.last() else { break };
+        if after.as_ref().is_none_or(|k| k.flag_count > 0) && last.key.flag_count == 0 {
+            crossing = Some(ms);
+        }
+        times.push(ms);
+        after = Some(last.key.clone());
+    }
+    let pages = times.len();
+    times.sort_by(f64::total_cmp);
+    println!(
+        "every page of «{stage}» ({pages} pages of 50): median {:.2} ms, p99 {:.2} ms, worst \
+         {:.2} ms; from the flagged cards to the rest {}",
+        times[pages / 2],
+        times[(pages * 99 / 100).min(pages - 1)],
+        times[pages - 1],
+        crossing.map_or("-".to_string(), |ms| format!("{ms:.2} ms"))
+    );
     drop(store);
     for suffix in ["", "-wal", "-shm"] {
         let _ = std::fs::remove_file(format!("{}{suffix}", copy.display()));

@@ -38,7 +38,7 @@ fn wrong_standings(desk: &Desk) -> i64 {
         "SELECT count(*) FROM cards c LEFT JOIN standings s ON s.card_id = c.id
          WHERE (coalesce(s.flag_rank, 0), coalesce(s.flag_count, 0)) IS NOT
              (SELECT coalesce(max(f.severity), 0), count(*) FROM flags f WHERE f.card_id = c.id)
-            OR (s.card_id IS NOT NULL AND (s.stage, s.touched_at, s.external_id, s.gone_at,
+            OR (s.card_id IS NOT NULL AND (s.stage, nullif(s.touched_at, ''), s.external_id, s.gone_at,
                     s.closed, s.closed_at, s.search)
                 IS NOT (c.stage, c.touched_at, c.external_id, c.gone_at, c.closed, c.closed_at,
                         c.search))",
@@ -50,7 +50,7 @@ fn queue_index_used(desk: &Desk) -> bool {
         .conn()
         .query_row(
             "EXPLAIN QUERY PLAN SELECT card_id FROM standings WHERE stage = 'x'
-             ORDER BY flag_rank DESC, flag_count DESC, touched_at, external_id",
+             ORDER BY place, touched_at, external_id",
             [],
             |r| r.get(3),
         )

@@ -47,6 +47,7 @@ fn a_new_store_is_migrated_to_the_latest_schema() {
             "calibrations",
             "cards",
             "drafts",
+            "field_names",
             "flags",
             "import_batches",
             "lead_decisions",
@@ -128,16 +129,38 @@ fn a_store_of_schema_1_with_cards_migrates_forward_and_keeps_them() {
         .query_row(
             "EXPLAIN QUERY PLAN SELECT card_id, external_id FROM standings
              WHERE stage = 'x' AND gone_at IS NULL AND instr(search, 'елк') > 0
-             ORDER BY flag_rank DESC, flag_count DESC, touched_at, external_id",
+             ORDER BY place, touched_at, external_id",
             [],
             |r| r.get(3),
         )
         .unwrap();
     assert!(plan.contains("COVERING INDEX standings_queue"), "{plan}");
+    // A page starts after the last one's key with one seek, not a scan from the stage's start.
+    for (table, key) in [
+        (
+            "standings",
+            "(place, touched_at, external_id) > (-3000002, '2026', '7')",
+        ),
+        ("cards", "(touched_at, external_id) > ('2026', '7')"),
+    ] {
+        let plan: String = conn
+            .query_row(
+                &format!(
+                    "EXPLAIN QUERY PLAN SELECT external_id FROM {table} WHERE stage = 'x' AND {key}"
+                ),
+                [],
+                |r| r.get(3),
+            )
+            .unwrap();
+        assert!(
+            plan.contains("(stage=? AND (") && plan.contains(")>(?"),
+            "{plan}"
+        );
+    }
 }
 
 /// Schema 6 moved a flagged card's standing out of its row: the flagged cards of a schema-5 store
-/// keep their place in the queue, and the stage figures stay current.
+/// keep their place in the queue. Schema 7 names custom fields by id.
 #[test]
 fn a_store_of_schema_5_keeps_its_flagged_cards_standings() {
     let desk = Desk::new();
@@ -164,6 +187,8 @@ fn a_store_of_schema_5_keeps_its_flagged_cards_standings() {
                          '2026-11-01 10:00:00', '1␟a␟b', 0, 0),
                         ('amocrm', '2', 'Квалификация', '2026-10-02 09:00:00', 1, 1, 1,
                          '2026-11-01 10:00:00', '2␟c␟d', 3, 2);
+             UPDATE cards SET fields = '{{\"Источник\":\"Сайт\",\"Город\":\"Тула\"}}'
+                 WHERE external_id = '2';
              INSERT INTO flags (card_id, seq, code, severity, message)
                  VALUES (2, 0, 'idle', 3, 'idle'), (2, 1, 'required', 2, 'empty');"
         ))
@@ -194,6 +219,27 @@ fn a_store_of_schema_5_keeps_its_flagged_cards_standings() {
         )
         .unwrap();
     assert_eq!(columns, 0, "the standing left the card's row");
+    // Schema 7: custom fields by id, in their order, names stored once.
+    let (fields, empty): (String, String) = conn
+        .query_row(
+            "SELECT (SELECT fields FROM cards WHERE external_id = '2'),
+                    (SELECT fields FROM cards WHERE external_id = '1')",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    assert_eq!(
+        (fields.as_str(), empty.as_str()),
+        (r#"[[2,"Сайт"],[1,"Тула"]]"#, "[]")
+    );
+    let store = Store::open(&desk.db).unwrap();
+    let card = store.card_detail(2).unwrap().unwrap().card;
+    let fields: Vec<(&str, &str)> = card
+        .fields
+        .iter()
+        .map(|(k, v)| (k.as_ref(), v.as_str()))
+        .collect();
+    assert_eq!(fields, [("Источник", "Сайт"), ("Город", "Тула")]);
 }
 
 #[test]

@@ -132,7 +132,7 @@ pub struct CardRow {
 
 impl CardRow {
     /// `hash` is the digest of what the export said about the card (see `sync::digest`).
-    pub fn new(card: Card, hash: i64) -> CardRow {
+    pub fn new(card: Card, hash: i64, keys: &super::fields::FieldKeys) -> CardRow {
         CardRow {
             hash,
             created_at: opt_time(&card.created_at),
@@ -150,7 +150,7 @@ impl CardRow {
             emails: json_list(&card.emails),
             tags: json_list(&card.tags),
             notes: json_list(&card.notes),
-            fields: json_object(&card.fields),
+            fields: keys.encode(&card.fields),
             invalid: json_object(&card.invalid),
             card,
         }
@@ -391,6 +391,15 @@ impl Import<'_> {
                 })
             })
             .optional()?)
+    }
+
+    /// Ids for the custom fields the file's cards may carry (new names are added, in this
+    /// import's transaction).
+    pub fn field_keys<'n>(
+        &self,
+        names: impl IntoIterator<Item = &'n crate::domain::FieldName>,
+    ) -> Result<super::fields::FieldKeys, StoreError> {
+        super::fields::field_keys(&self.tx, names)
     }
 
     /// A card the store holds with the same digest: nothing to write.

@@ -140,13 +140,21 @@ impl Store {
     /// Owners and the CRM user id the latest card naming them carried in `field` (Bitrix24's
     /// `Name [17]`, kept at import).
     pub fn owner_ids(&self, field: &str) -> Result<Vec<(String, String)>, StoreError> {
+        let Some(id) = self.field_id(field)? else {
+            return Ok(Vec::new());
+        };
+        // `fields` is [[id, value], …]; `instr` skips, without parsing, the cards that cannot
+        // hold the field.
         let mut stmt = self.conn.prepare(
             "SELECT owner, uid, max(id) FROM (
-                 SELECT id, owner, json_extract(fields, '$.' || json_quote(?1)) AS uid FROM cards
-                 WHERE owner IS NOT NULL AND instr(fields, json_quote(?1)) > 0)
+                 SELECT c.id, c.owner,
+                        (SELECT j.value ->> '$[1]' FROM json_each(c.fields) j
+                         WHERE j.value ->> '$[0]' = ?1) AS uid
+                 FROM cards c
+                 WHERE c.owner IS NOT NULL AND instr(c.fields, '[' || ?1 || ',') > 0)
              WHERE uid IS NOT NULL GROUP BY owner",
         )?;
-        let rows = stmt.query_map([field], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        let rows = stmt.query_map([id], |r| Ok((r.get(0)?, r.get(1)?)))?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
 

@@ -90,6 +90,8 @@ impl Store {
         self.conn
             .pragma_update(None, "mmap_size", super::schema::MMAP_SIZE)?;
         let max_id = self.max_card_id()?;
+        let names = self.field_names()?;
+        let names = &names;
         let mut run = RulesRun::default();
         // No standings yet: they are written with their index dropped, and it is built by one
         // sort after, cheaper than inserting into it all over.
@@ -129,7 +131,7 @@ impl Store {
                                 }
                                 let id = raw.id;
                                 let columns = raw.queue_columns();
-                                let (card, ctx) = raw.parse();
+                                let (card, ctx) = raw.parse(names);
                                 let flags = judge(&card, &ctx);
                                 let columns = (!flags.is_empty()).then_some(columns);
                                 (id, flags, columns)
@@ -264,9 +266,9 @@ impl Store {
             .conn
             .prepare_cached("DELETE FROM standings WHERE card_id = ?1")?;
         let mut write_standing = self.conn.prepare_cached(
-            "INSERT OR REPLACE INTO standings (card_id, flag_rank, flag_count, stage, touched_at,
-                 external_id, gone_at, closed, closed_at, search)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+            "INSERT OR REPLACE INTO standings (card_id, flag_rank, flag_count, place, stage,
+                 touched_at, external_id, gone_at, closed, closed_at, search)
+             VALUES (?1, ?2, ?3, -(?2 * 1000000 + ?3), ?4, coalesce(?5, ''), ?6, ?7, ?8, ?9, ?10)",
         )?;
         let mut delete = self
             .conn

@@ -7,6 +7,7 @@ pub mod calibration;
 pub mod cards;
 pub mod decisions;
 pub mod export;
+pub mod fields;
 pub mod flags;
 pub mod queue;
 pub mod read;

@@ -161,12 +161,9 @@ impl Store {
         skip: &std::collections::HashSet<i64>,
         out: &mut Vec<QueueEntry>,
     ) -> Result<(), StoreError> {
-        // ?1 now, ?2 auditor, ?3..?7 the key to start after (?3 NULL: from the start), stages.
-        // The key condition spells out the index order (rank DESC, count DESC, touched ASC with
-        // NULLs first, external id ASC) so the scan starts where the last page ended.
-        let touched_after = "CASE WHEN ?6 IS NULL THEN c.touched_at IS NOT NULL
-                    ELSE c.touched_at > ?6 END
-                 OR (c.touched_at IS ?6 AND c.external_id > ?7)";
+        // ?1 now, ?2 auditor, ?3..?7 the key to start after (flagged, rank, count, touched,
+        // external id), then the stages. The key is compared as a row value in the index's
+        // order, so that the scan starts where the last page ended (one seek, however deep).
         let text_mark = 8 + q.crm_stages.len();
         let text = if q.text.is_some() {
             format!("AND instr(c.search, ?{text_mark}) > 0")
@@ -174,22 +171,34 @@ impl Store {
             String::new()
         };
         let sql = if flagged {
+            let after_key = if after.is_some() {
+                "AND (c.place, c.touched_at, c.external_id)
+                     > (-(?4 * 1000000 + ?5), coalesce(?6, ''), ?7)"
+            } else {
+                ""
+            };
             format!(
-                "SELECT c.card_id, c.external_id, c.flag_rank, c.flag_count, c.touched_at
+                "SELECT c.card_id, c.external_id, c.flag_rank, c.flag_count,
+                        nullif(c.touched_at, '')
                  FROM standings c
-                 WHERE c.stage IN ({stages}) {filter} {text}
-                   AND (?3 IS NULL OR c.flag_rank < ?4 OR (c.flag_rank = ?4 AND (
-                        c.flag_count < ?5 OR (c.flag_count = ?5 AND ({touched_after})))))
-                 ORDER BY c.flag_rank DESC, c.flag_count DESC, c.touched_at, c.external_id",
+                 WHERE c.stage IN ({stages}) {filter} {text} {after_key}
+                 ORDER BY c.place, c.touched_at, c.external_id",
                 stages = q.stage_marks(8),
                 filter = q.filter()
             )
         } else {
+            // Cards with no date at all (NULL) come first.
+            let after_key = match after {
+                None => "",
+                Some(k) if k.touched_at.is_none() => {
+                    "AND (c.touched_at IS NOT NULL OR c.external_id > ?7)"
+                }
+                Some(_) => "AND (c.touched_at, c.external_id) > (?6, ?7)",
+            };
             format!(
                 "SELECT c.id, c.external_id, 0, 0, c.touched_at
                  FROM cards c
-                 WHERE c.stage IN ({stages}) {filter} {text}
-                   AND (?3 IS NULL OR {touched_after})
+                 WHERE c.stage IN ({stages}) {filter} {text} {after_key}
                    AND NOT EXISTS (SELECT 1 FROM standings s WHERE s.card_id = c.id)
                  ORDER BY c.touched_at, c.external_id",
                 stages = q.stage_marks(8),

@@ -5,6 +5,7 @@ use chrono::NaiveDateTime;
 use rusqlite::{OptionalExtension, Row};
 
 use super::cards::parse_time;
+use super::fields::FieldNames;
 use super::{Store, StoreError};
 use crate::domain::{Card, CardContext, FieldName, StageVisit};
 
@@ -26,6 +27,7 @@ fn list(v: Option<&str>) -> Vec<String> {
         .unwrap_or_default()
 }
 
+/// The `invalid` column: raw values by field name (a JSON object).
 fn pairs(v: Option<&str>) -> Vec<(FieldName, String)> {
     let map: serde_json::Map<String, serde_json::Value> = v
         .and_then(|v| serde_json::from_str(v).ok())
@@ -173,8 +175,9 @@ impl RawCard {
         })
     }
 
-    /// The card and what the store knows beyond it (history, gone).
-    pub fn parse(self) -> (Card, CardContext) {
+    /// The card and what the store knows beyond it (history, gone); `names` names its custom
+    /// fields ([`Store::field_names`]).
+    pub fn parse(self, names: &FieldNames) -> (Card, CardContext) {
         let gone_since = time(self.text(col::GONE));
         let visit = |stage: &str, seen_at: &str| StageVisit {
             stage: stage.to_string(),
@@ -214,7 +217,7 @@ impl RawCard {
             emails: list(self.text(col::EMAILS)),
             tags: list(self.text(col::TAGS)),
             notes: list(self.text(col::NOTES)),
-            fields: pairs(self.text(col::FIELDS)),
+            fields: names.decode(self.text(col::FIELDS)),
             invalid: pairs(self.text(col::INVALID))
                 .into_iter()
                 .map(|(k, v)| (k.to_string(), v))
@@ -247,9 +250,10 @@ impl Store {
         upto: i64,
         mut f: impl FnMut(i64, Card, CardContext) -> Result<(), StoreError>,
     ) -> Result<(), StoreError> {
+        let names = self.field_names()?;
         self.for_each_raw_in(after, upto, |raw| {
             let id = raw.id;
-            let (card, ctx) = raw.parse();
+            let (card, ctx) = raw.parse(&names);
             f(id, card, ctx)
         })
     }

@@ -34,8 +34,8 @@ macro_rules! queue_index_v6 {
 /// once (the first rules run after an import).
 macro_rules! standings_index {
     () => {
-        "CREATE INDEX standings_queue ON standings (stage, flag_rank DESC, flag_count DESC,
-    touched_at, external_id, gone_at, closed, closed_at, search);"
+        "CREATE INDEX standings_queue ON standings (stage, place, touched_at, external_id, gone_at,
+    closed, closed_at, search);"
     };
 }
 
@@ -360,8 +360,11 @@ CREATE TABLE standings (
     card_id     INTEGER PRIMARY KEY REFERENCES cards(id),
     flag_rank   INTEGER NOT NULL,             -- the most severe flag (1 info … 3 critical)
     flag_count  INTEGER NOT NULL,             -- > 0
+    -- -(flag_rank * 1000000 + flag_count): most severe first, then most flags, in ascending
+    -- order, so that a page starts after the last one's key with one seek (a row value).
+    place       INTEGER NOT NULL,
     stage       TEXT NOT NULL,
-    touched_at  TEXT,
+    touched_at  TEXT NOT NULL,                -- '' for none (sorts first, as NULL does in cards)
     external_id TEXT NOT NULL,
     gone_at     TEXT,
     closed      INTEGER,
@@ -369,8 +372,8 @@ CREATE TABLE standings (
     search      TEXT NOT NULL
 );
 INSERT INTO standings
-    SELECT id, flag_rank, flag_count, stage, touched_at, external_id, gone_at, closed, closed_at,
-           search
+    SELECT id, flag_rank, flag_count, -(flag_rank * 1000000 + flag_count), stage,
+           coalesce(touched_at, ''), external_id, gone_at, closed, closed_at, search
     FROM cards WHERE flag_count > 0;
 DROP INDEX cards_queue;
 ALTER TABLE cards DROP COLUMN flag_rank;
@@ -379,6 +382,19 @@ ALTER TABLE cards DROP COLUMN flag_count;
         standings_index!(),
         queue_index_v6!()
     ),
+    // 7: custom fields' names stored once.
+    r#"
+-- A card's `fields` was a JSON object by name; it becomes [[id, value], …] in the same order,
+-- each name stored here once (store::fields). The names were more than half of those bytes.
+CREATE TABLE field_names (
+    id   INTEGER PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE
+);
+INSERT INTO field_names (name)
+    SELECT DISTINCT j.key FROM cards c, json_each(c.fields) j ORDER BY j.key;
+UPDATE cards SET fields = (SELECT json_group_array(json_array(n.id, j.value))
+                           FROM json_each(cards.fields) j JOIN field_names n ON n.name = j.key);
+"#,
 ];
 
 pub fn latest() -> i64 {

@@ -20,6 +20,7 @@ use super::xlsx;
 use crate::domain::{Card, Funnel, SystemField};
 use crate::store::Store;
 use crate::store::cards::{BatchCounts, BatchMeta, CardRow, Existing, Outcome};
+use crate::store::fields::FieldKeys;
 use crate::text::import as msg;
 
 /// How many warnings the report shows (all are counted).
@@ -242,6 +243,9 @@ fn import_into(
         .map_err(|e| fail(None, None, e.to_string()))?;
 
     let seed = Seed::new(&mapper, &source);
+    let keys = import
+        .field_keys(&mapper.custom_fields())
+        .map_err(|e| fail(None, None, e.to_string()))?;
 
     let mut counts = BatchCounts::default();
     let mut stage_changes = 0u64;
@@ -263,6 +267,7 @@ fn import_into(
         let (back_tx, back_rx) = mpsc::channel::<Vec<Item>>();
         let reader = Reader {
             mapper: &mapper,
+            keys: &keys,
             funnel,
             fresh: import.fresh(),
             seed: &seed,
@@ -286,8 +291,8 @@ fn import_into(
             note_warnings(&mut counts, warnings);
             for item in &items {
                 let mut warnings = Vec::new();
-                let (line, outcome) =
-                    apply(&mut import, &mapper, item, &mut warnings).map_err(|e| match e {
+                let (line, outcome) = apply(&mut import, &mapper, &keys, item, &mut warnings)
+                    .map_err(|e| match e {
                         Applied::Row(e) => row_error(&file_label, e),
                         Applied::Store(line, e) => fail(Some(line), None, e.to_string()),
                     })?;
@@ -355,6 +360,7 @@ enum Applied {
 fn apply(
     import: &mut crate::store::cards::Import<'_>,
     mapper: &Mapper,
+    keys: &FieldKeys,
     item: &Item,
     warnings: &mut Vec<Warning>,
 ) -> Result<(u64, Outcome), Applied> {
@@ -406,7 +412,7 @@ fn apply(
                     let card = mapper
                         .card(line, record.cells(), warnings)
                         .map_err(Applied::Row)?;
-                    write(import, line, existing, &CardRow::new(card, hash))
+                    write(import, line, existing, &CardRow::new(card, hash, keys))
                 }
             }
         }
@@ -416,6 +422,7 @@ fn apply(
 /// The reader thread: rows → items, in batches. It never touches the store.
 struct Reader<'a> {
     mapper: &'a Mapper,
+    keys: &'a FieldKeys,
     funnel: &'a Funnel,
     /// The source has no cards yet: map every row here, the writer only inserts.
     fresh: bool,
@@ -525,7 +532,7 @@ impl Reader<'_> {
                     items.push(Item::Card {
                         line,
                         hash,
-                        row: Box::new(CardRow::new(card, hash)),
+                        row: Box::new(CardRow::new(card, hash, self.keys)),
                     });
                 } else {
                     let pipeline = pipeline_col
@@ -562,7 +569,7 @@ impl Reader<'_> {
         Ok(Item::Card {
             line,
             hash,
-            row: Box::new(CardRow::new(card, hash)),
+            row: Box::new(CardRow::new(card, hash, self.keys)),
         })
     }
 

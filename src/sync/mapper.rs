@@ -48,6 +48,19 @@ pub struct Mapper {
 }
 
 impl Mapper {
+    /// Every custom field a card of this file may carry: the custom columns' headers and the
+    /// owner's CRM id.
+    pub fn custom_fields(&self) -> Vec<FieldName> {
+        self.targets
+            .iter()
+            .filter_map(|t| match t {
+                Target::Custom(name) => Some(name.clone()),
+                Target::System(_) => None,
+            })
+            .chain([FieldName::from(values::OWNER_ID_FIELD)])
+            .collect()
+    }
+
     /// Plans the columns. Fails when the ID or stage column is missing.
     pub fn new(raw_header: &[String], profile: Profile, source: String) -> Result<Mapper, String> {
         let mut header: Vec<String> = raw_header.iter().map(|h| h.trim().to_string()).collect();

@@ -211,6 +211,25 @@ impl Desk {
             card.insert(name.clone(), v);
         }
         assert!(rows.next().unwrap().is_none(), "two cards {external_id}");
+        // The custom fields as {name: value}: the row keeps [[id, value], …] (store::fields).
+        if let Some(Json::String(stored)) = card.get("fields") {
+            let names: BTreeMap<i64, String> = conn
+                .prepare("SELECT id, name FROM field_names")
+                .unwrap()
+                .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+                .unwrap()
+                .collect::<Result<_, _>>()
+                .unwrap();
+            let pairs: Vec<(i64, String)> = serde_json::from_str(stored).unwrap();
+            let by_name: serde_json::Map<String, Json> = pairs
+                .into_iter()
+                .map(|(id, v)| (names[&id].clone(), Json::from(v)))
+                .collect();
+            card.insert(
+                "fields".into(),
+                Json::from(Json::Object(by_name).to_string()),
+            );
+        }
         card
     }
 

@@ -1,0 +1,297 @@
+//! Custom fields as a card's row keeps them: `[[id, value], …]`, the field's name stored once in
+//! `field_names`. A million cards repeating «Дата встречи в офисе продаж» in every row spent more
+//! than half of their custom fields' bytes on names.
+//!
+//! A key may also be a name (a JSON string): a field the import had no id for, and the stores
+//! written before schema 7 (a JSON object by name), read alike.
+
+use std::borrow::Cow;
+use std::collections::HashMap;
+use std::fmt;
+
+use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
+
+use super::{Store, StoreError};
+use crate::domain::FieldName;
+
+/// Names → ids, for writing cards.
+#[derive(Debug, Default, Clone)]
+pub struct FieldKeys {
+    by_name: HashMap<FieldName, i64>,
+}
+
+/// Ids → names, for reading cards.
+#[derive(Debug, Default, Clone)]
+pub struct FieldNames {
+    by_id: HashMap<i64, FieldName>,
+}
+
+impl FieldKeys {
+    /// The card's custom fields as the row stores them.
+    pub fn encode(&self, pairs: &[(FieldName, String)]) -> Cow<'static, str> {
+        if pairs.is_empty() {
+            return Cow::Borrowed("[]");
+        }
+        let mut out = String::with_capacity(
+            pairs.len() * 8 + pairs.iter().map(|(_, v)| v.len()).sum::<usize>() * 2,
+        );
+        out.push('[');
+        for (i, (name, value)) in pairs.iter().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            out.push('[');
+            match self.by_name.get(name) {
+                Some(id) => out.push_str(&id.to_string()),
+                None => push_json_str(&mut out, name),
+            }
+            out.push(',');
+            push_json_str(&mut out, value);
+            out.push(']');
+        }
+        out.push(']');
+        Cow::Owned(out)
+    }
+}
+
+fn push_json_str(out: &mut String, s: &str) {
+    // Serialising a string cannot fail.
+    out.push_str(&serde_json::to_string(s).unwrap_or_default());
+}
+
+impl FieldNames {
+    /// The card's custom fields from the row's text (pairs or, before schema 7, an object).
+    /// Text that is not JSON reads as no fields rather than failing a pass over every card.
+    pub fn decode(&self, json: Option<&str>) -> Vec<(FieldName, String)> {
+        let Some(json) = json else {
+            return Vec::new();
+        };
+        let mut de = serde_json::Deserializer::from_str(json);
+        de.deserialize_any(PairsVisitor { names: self })
+            .unwrap_or_default()
+    }
+
+    fn name(&self, key: Key) -> FieldName {
+        match key {
+            Key::Id(id) => self
+                .by_id
+                .get(&id)
+                .cloned()
+                .unwrap_or_else(|| FieldName::from(id.to_string())),
+            Key::Name(name) => FieldName::from(name),
+        }
+    }
+}
+
+impl Store {
+    /// Every custom field's name by id.
+    pub fn field_names(&self) -> Result<FieldNames, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT id, name FROM field_names")?;
+        let by_id = stmt
+            .query_map([], |r| {
+                Ok((r.get::<_, i64>(0)?, FieldName::from(r.get::<_, String>(1)?)))
+            })?
+            .collect::<Result<_, _>>()?;
+        Ok(FieldNames { by_id })
+    }
+
+    /// The id of one field name, if any card was ever written with it.
+    pub fn field_id(&self, name: &str) -> Result<Option<i64>, StoreError> {
+        use rusqlite::OptionalExtension;
+        Ok(self
+            .conn
+            .prepare_cached("SELECT id FROM field_names WHERE name = ?1")?
+            .query_row([name], |r| r.get(0))
+            .optional()?)
+    }
+}
+
+/// Ids for `names`, new names given one (inside the caller's transaction, so that a failed import
+/// leaves no names behind).
+pub(super) fn field_keys<'a>(
+    conn: &rusqlite::Connection,
+    names: impl IntoIterator<Item = &'a FieldName>,
+) -> Result<FieldKeys, StoreError> {
+    let mut insert = conn.prepare_cached("INSERT OR IGNORE INTO field_names (name) VALUES (?1)")?;
+    let mut get = conn.prepare_cached("SELECT id FROM field_names WHERE name = ?1")?;
+    let mut by_name = HashMap::new();
+    for name in names {
+        if by_name.contains_key(name) {
+            continue;
+        }
+        insert.execute([name.as_ref()])?;
+        let id: i64 = get.query_row([name.as_ref()], |r| r.get(0))?;
+        by_name.insert(name.clone(), id);
+    }
+    Ok(FieldKeys { by_name })
+}
+
+enum Key {
+    Id(i64),
+    Name(String),
+}
+
+/// Reads the pairs without building a `serde_json::Value` per field: this runs for every card of
+/// every rules run.
+struct PairsVisitor<'n> {
+    names: &'n FieldNames,
+}
+
+impl<'de> Visitor<'de> for PairsVisitor<'_> {
+    type Value = Vec<(FieldName, String)>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("custom fields: [[id, value], …] or {name: value}")
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        let mut out = Vec::with_capacity(seq.size_hint().unwrap_or(8));
+        while let Some((key, Text(value))) = seq.next_element::<(KeyRepr, Text)>()? {
+            out.push((self.names.name(key.0), value));
+        }
+        Ok(out)
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let mut out = Vec::with_capacity(map.size_hint().unwrap_or(8));
+        while let Some((key, Text(value))) = map.next_entry::<String, Text>()? {
+            out.push((FieldName::from(key), value));
+        }
+        Ok(out)
+    }
+}
+
+struct KeyRepr(Key);
+
+impl<'de> de::Deserialize<'de> for KeyRepr {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl Visitor<'_> for V {
+            type Value = KeyRepr;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a field id or name")
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<KeyRepr, E> {
+                Ok(KeyRepr(Key::Id(v as i64)))
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<KeyRepr, E> {
+                Ok(KeyRepr(Key::Id(v)))
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<KeyRepr, E> {
+                Ok(KeyRepr(Key::Name(v.to_string())))
+            }
+            fn visit_string<E: de::Error>(self, v: String) -> Result<KeyRepr, E> {
+                Ok(KeyRepr(Key::Name(v)))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// A field's value as text: strings as they are, anything else (a number, true) as its JSON.
+struct Text(String);
+
+impl<'de> de::Deserialize<'de> for Text {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Text;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a field value")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Text, E> {
+                Ok(Text(v.to_string()))
+            }
+            fn visit_string<E: de::Error>(self, v: String) -> Result<Text, E> {
+                Ok(Text(v))
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<Text, E> {
+                Ok(Text(v.to_string()))
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<Text, E> {
+                Ok(Text(v.to_string()))
+            }
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<Text, E> {
+                Ok(Text(serde_json::Value::from(v).to_string()))
+            }
+            fn visit_bool<E: de::Error>(self, v: bool) -> Result<Text, E> {
+                Ok(Text(v.to_string()))
+            }
+            fn visit_unit<E: de::Error>(self) -> Result<Text, E> {
+                Ok(Text("null".to_string()))
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Text, A::Error> {
+                let v: serde_json::Value =
+                    de::Deserialize::deserialize(de::value::SeqAccessDeserializer::new(seq))?;
+                Ok(Text(v.to_string()))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Text, A::Error> {
+                let v: serde_json::Value =
+                    de::Deserialize::deserialize(de::value::MapAccessDeserializer::new(map))?;
+                Ok(Text(v.to_string()))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn names() -> (FieldKeys, FieldNames) {
+        let pairs = [(1, "Дата встречи в офисе продаж"), (2, "Источник")];
+        let keys = FieldKeys {
+            by_name: pairs
+                .iter()
+                .map(|(i, n)| (FieldName::from(*n), *i))
+                .collect(),
+        };
+        let names = FieldNames {
+            by_id: pairs
+                .iter()
+                .map(|(i, n)| (*i, FieldName::from(*n)))
+                .collect(),
+        };
+        (keys, names)
+    }
+
+    fn pairs(p: &[(&str, &str)]) -> Vec<(FieldName, String)> {
+        p.iter()
+            .map(|(k, v)| (FieldName::from(*k), v.to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn fields_round_trip_by_id_in_their_order() {
+        let (keys, names) = names();
+        let fields = pairs(&[
+            ("Источник", "Авито \"реклама\""),
+            ("Дата встречи в офисе продаж", "12.11.2026"),
+            ("Без id", "x\ny"),
+        ]);
+        let text = keys.encode(&fields);
+        assert_eq!(
+            text,
+            r#"[[2,"Авито \"реклама\""],[1,"12.11.2026"],["Без id","x\ny"]]"#
+        );
+        assert_eq!(names.decode(Some(&text)), fields);
+        assert_eq!(keys.encode(&[]), "[]");
+        assert_eq!(names.decode(Some("[]")), []);
+    }
+
+    #[test]
+    fn an_object_by_name_and_odd_values_read_too() {
+        let (_, names) = names();
+        assert_eq!(
+            names.decode(Some(r#"{"Город":"Тула","n":5,"b":true,"z":null}"#)),
+            pairs(&[("Город", "Тула"), ("n", "5"), ("b", "true"), ("z", "null")])
+        );
+        // An id no name is known for reads as the number; broken text as no fields.
+        assert_eq!(names.decode(Some(r#"[[9,"v"]]"#)), pairs(&[("9", "v")]));
+        assert_eq!(names.decode(Some("[[1,")), []);
+        assert_eq!(names.decode(None), []);
+    }
+}
