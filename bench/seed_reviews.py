@@ -118,6 +118,10 @@ def main() -> int:
             decisions.append((str(uuid.UUID(int=rng.getrandbits(128), version=4)), rid, "olga",
                               kind, lead_verdict, when.strftime("%Y-%m-%d %H:%M:%S")))
 
+    # okk writes a review when it is made: in a store, reviews (and decisions) follow one another
+    # in time, and so does their rowid.
+    reviews.sort(key=lambda r: r[10])
+    decisions.sort(key=lambda d: d[5])
     with conn:
         conn.executemany(
             "INSERT INTO reviews (id, card_id, card_source, card_external_id, auditor, stage, "

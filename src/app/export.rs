@@ -17,8 +17,11 @@ use crate::export::profile::{ExportProfile, Format};
 use crate::export::table::{Layout, Table};
 use crate::export::{ExportError, crm, rest, reviews};
 use crate::store::Store;
-use crate::store::export::ReviewQuery;
+use crate::store::export::{ReviewQuery, ReviewRow};
 use crate::text::export as msg;
+
+/// Reviews handed from the reading thread to the writing one at a time.
+const EXPORT_BATCH: usize = 512;
 
 pub fn run(paths: &Paths, command: ExportCommand) -> Result<ExitCode> {
     match command {
@@ -47,18 +50,54 @@ fn export_reviews(paths: &Paths, args: ExportReviewsArgs) -> Result<ExitCode> {
     place(&args.target, |file| {
         let mut table = Table::new(file, layout).map_err(io(out))?;
         table.header(&reviews::HEADER).map_err(io(out))?;
-        store.for_each_current_review(&query, |r| {
-            if stage
-                .as_ref()
-                .is_some_and(|s| !s.matches(&funnel, &r.stage))
-            {
-                return Ok(());
+        // Two cores, two halves: this thread reads the reviews from SQLite (which must stay on
+        // the connection's thread), another turns them into CSV and writes it.
+        std::thread::scope(|scope| {
+            let (send, receive) = std::sync::mpsc::sync_channel::<Vec<ReviewRow>>(4);
+            let (funnel, stage) = (&funnel, &stage);
+            let writer = scope.spawn(move || -> Result<u64, ExportError> {
+                let mut written = 0;
+                for batch in receive {
+                    for r in batch {
+                        let r = r.parse();
+                        if stage.as_ref().is_some_and(|s| !s.matches(funnel, &r.stage)) {
+                            continue;
+                        }
+                        table.row(&reviews::row(funnel, &r)).map_err(io(out))?;
+                        written += 1;
+                    }
+                }
+                table.finish().map_err(io(out))?;
+                Ok(written)
+            });
+            let mut batch = Vec::with_capacity(EXPORT_BATCH);
+            let read = store.for_each_review_row(&query, |r| {
+                batch.push(r);
+                if batch.len() == EXPORT_BATCH {
+                    let full = std::mem::replace(&mut batch, Vec::with_capacity(EXPORT_BATCH));
+                    if send.send(full).is_err() {
+                        // The writer failed: stop reading.
+                        return Err(io(out)(std::io::ErrorKind::BrokenPipe.into()));
+                    }
+                }
+                Ok::<(), ExportError>(())
+            });
+            if read.is_ok() {
+                let _ = send.send(batch);
             }
-            written += 1;
-            table.row(&reviews::row(&funnel, &r)).map_err(io(out))
-        })?;
-        table.finish().map_err(io(out))?;
-        Ok(())
+            drop(send);
+            let wrote = writer
+                .join()
+                .unwrap_or_else(|p| std::panic::resume_unwind(p));
+            // A writer that failed stopped the reading: its error is the one to report.
+            match (wrote, read) {
+                (Err(e), _) | (Ok(_), Err(e)) => Err(e),
+                (Ok(n), Ok(())) => {
+                    written = n;
+                    Ok(())
+                }
+            }
+        })
     })?;
     println!("{}", msg::wrote_reviews(written, out));
     Ok(ExitCode::SUCCESS)

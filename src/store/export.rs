@@ -84,6 +84,15 @@ impl Store {
         q: &ReviewQuery<'_>,
         mut f: impl FnMut(ExportedReview) -> Result<(), E>,
     ) -> Result<(), E> {
+        self.for_each_review_row(q, |row| f(row.parse()))
+    }
+
+    /// Like [`Store::for_each_current_review`], with the reviews not yet parsed.
+    pub fn for_each_review_row<E: From<StoreError>>(
+        &self,
+        q: &ReviewQuery<'_>,
+        mut f: impl FnMut(ReviewRow) -> Result<(), E>,
+    ) -> Result<(), E> {
         let order = if q.by_card { BY_CARD } else { BY_TIME };
         self.conn
             .pragma_update(None, "mmap_size", super::schema::MMAP_SIZE)
@@ -97,10 +106,10 @@ impl Store {
             .query(params![q.since, q.auditor, q.profile, q.source])
             .map_err(StoreError::from)?;
         while let Some(r) = rows.next().map_err(StoreError::from)? {
-            let mut review = exported(r)?;
+            let mut row = review_row(r)?;
             // A review is current once: its decision can move out of the map.
-            review.lead = decisions.remove(&review.id);
-            f(review)?;
+            row.review.lead = decisions.remove(&row.review.id);
+            f(row)?;
         }
         Ok(())
     }
@@ -187,9 +196,35 @@ impl Store {
     }
 }
 
+/// A current review as read, its JSON columns (checklist, corrections) not yet parsed: parsing
+/// can happen on another thread than the connection's.
+#[derive(Debug, Clone)]
+pub struct ReviewRow {
+    review: ExportedReview,
+    checklist: String,
+    corrections: String,
+}
+
+impl ReviewRow {
+    pub fn parse(self) -> ExportedReview {
+        // JSON columns okk wrote itself; a damaged one reads as empty rather than stopping the
+        // export.
+        let mut review = self.review;
+        review.answers = serde_json::from_str(&self.checklist).unwrap_or_default();
+        review.proposal.corrections = serde_json::from_str(&self.corrections).unwrap_or_default();
+        review
+    }
+}
+
+fn review_row(r: &Row<'_>) -> Result<ReviewRow, StoreError> {
+    Ok(ReviewRow {
+        checklist: r.get(6)?,
+        corrections: r.get(10)?,
+        review: exported(r)?,
+    })
+}
+
 fn exported(r: &Row<'_>) -> Result<ExportedReview, StoreError> {
-    // JSON columns okk wrote itself; a damaged one reads as empty rather than stopping the export.
-    let json = |i: usize| -> rusqlite::Result<String> { r.get(i) };
     let verdict = |i: usize| -> rusqlite::Result<Option<Verdict>> {
         Ok(r.get::<_, Option<String>>(i)?
             .and_then(|v| Verdict::from_name(&v)))
@@ -212,9 +247,9 @@ fn exported(r: &Row<'_>) -> Result<ExportedReview, StoreError> {
             verdict: verdict(5)?.unwrap_or(Verdict::Unclear),
             stage: r.get(8)?,
             owner: r.get(9)?,
-            corrections: serde_json::from_str(&json(10)?).unwrap_or_default(),
+            corrections: Default::default(),
         },
-        answers: serde_json::from_str(&json(6)?).unwrap_or_default(),
+        answers: Default::default(),
         score: r.get(7)?,
         comment: r.get(11)?,
         created_at: r.get(12)?,
