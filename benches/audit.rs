@@ -84,14 +84,12 @@ fn main() {
     }
 
     let stage = "Встреча проведена".to_string();
-    let mut times = Vec::new();
-    for _ in 0..50 {
-        let t = Instant::now();
-        let q = store
+    let page = |after: Option<&okk::store::queue::QueueKey>| {
+        store
             .queue(&QueueQuery {
-                after: None,
+                after,
                 text: None,
-                with_calibration: true,
+                with_calibration: after.is_none(),
                 crm_stages: std::slice::from_ref(&stage),
                 auditor: "bench",
                 limit: 50,
@@ -99,7 +97,12 @@ fn main() {
                 closed_stage: false,
                 now: "2026-11-20 12:00:00",
             })
-            .expect("queue");
+            .expect("queue")
+    };
+    let mut times = Vec::new();
+    for _ in 0..50 {
+        let t = Instant::now();
+        let q = page(None);
         assert_eq!(q.len(), 50);
         times.push(t.elapsed().as_secs_f64() * 1000.0);
     }
@@ -117,19 +120,7 @@ fn main() {
     let mut after: Option<okk::store::queue::QueueKey> = None;
     loop {
         let t = Instant::now();
-        let q = store
-            .queue(&QueueQuery {
-                after: after.as_ref(),
-                text: None,
-                with_calibration: false,
-                crm_stages: std::slice::from_ref(&stage),
-                auditor: "bench",
-                limit: 50,
-                all: false,
-                closed_stage: false,
-                now: "2026-11-20 12:00:00",
-            })
-            .expect("queue");
+        let q = page(after.as_ref());
         let ms = t.elapsed().as_secs_f64() * 1000.0;
         let Some(last) = q.last() else { break };
         if after.as_ref().is_none_or(|k| k.flag_count > 0) && last.key.flag_count == 0 {
