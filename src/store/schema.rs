@@ -392,7 +392,7 @@ CREATE TABLE field_names (
 );
 INSERT INTO field_names (name)
     SELECT DISTINCT j.key FROM cards c, json_each(c.fields) j ORDER BY j.key;
-UPDATE cards SET fields = (SELECT json_group_array(json_array(n.id, j.value))
+UPDATE cards SET fields = (SELECT json_group_array(json_array(n.id, j.value) ORDER BY j.id)
                            FROM json_each(cards.fields) j JOIN field_names n ON n.name = j.key);
 "#,
 ];
