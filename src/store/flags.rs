@@ -129,12 +129,11 @@ impl Store {
                                 {
                                     owners.insert(o.to_string());
                                 }
-                                let id = raw.id;
-                                let columns = raw.queue_columns();
                                 let (card, ctx) = raw.parse(names);
                                 let flags = judge(&card, &ctx);
-                                let columns = (!flags.is_empty()).then_some(columns);
-                                (id, flags, columns)
+                                // Only a flagged card has a standing to copy them into.
+                                let columns = (!flags.is_empty()).then(|| raw.queue_columns());
+                                (raw.id, flags, columns)
                             })
                             .collect();
                         if to_write.send(out).is_err() {

@@ -177,7 +177,7 @@ impl RawCard {
 
     /// The card and what the store knows beyond it (history, gone); `names` names its custom
     /// fields ([`Store::field_names`]).
-    pub fn parse(self, names: &FieldNames) -> (Card, CardContext) {
+    pub fn parse(&self, names: &FieldNames) -> (Card, CardContext) {
         let gone_since = time(self.text(col::GONE));
         let visit = |stage: &str, seen_at: &str| StageVisit {
             stage: stage.to_string(),
