@@ -13,7 +13,7 @@ pub fn no_home_dir() -> String {
 pub fn upgrading_store(path: &Path, from: i64, to: i64) -> String {
     format!(
         "okk: upgrading the store {} from schema {from} to {to} (once; a million cards take \
-         up to half a minute)…",
+         about a minute)…",
         path.display()
     )
 }
