@@ -37,27 +37,50 @@ pub fn parse_time(s: &str) -> Option<NaiveDateTime> {
 }
 
 pub fn fmt_time(t: &NaiveDateTime) -> String {
-    // By hand: chrono's format() re-parses the pattern on every call, and imports call this
-    // a few million times.
-    use chrono::{Datelike, Timelike};
-    let mut b = *b"0000-00-00 00:00:00";
-    let put = |b: &mut [u8; 19], at: usize, width: usize, mut v: u32| {
-        for i in (0..width).rev() {
-            b[at + i] = b'0' + (v % 10) as u8;
-            v /= 10;
-        }
-    };
-    put(&mut b, 0, 4, t.year().clamp(0, 9999) as u32);
-    put(&mut b, 5, 2, t.month());
-    put(&mut b, 8, 2, t.day());
-    put(&mut b, 11, 2, t.hour());
-    put(&mut b, 14, 2, t.minute());
-    put(&mut b, 17, 2, t.second());
-    String::from_utf8_lossy(&b).into_owned()
+    StoreTime::new(t).as_str().to_string()
 }
 
-fn opt_time(t: &Option<NaiveDateTime>) -> Option<String> {
-    t.as_ref().map(fmt_time)
+/// A time in the store's shape ([`TIME_FORMAT`]), on the stack: an import writes a few million,
+/// and each was an allocation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StoreTime([u8; 19]);
+
+impl StoreTime {
+    pub fn new(t: &NaiveDateTime) -> StoreTime {
+        // By hand: chrono's format() re-parses the pattern on every call.
+        use chrono::{Datelike, Timelike};
+        let mut b = *b"0000-00-00 00:00:00";
+        let put = |b: &mut [u8; 19], at: usize, width: usize, mut v: u32| {
+            for i in (0..width).rev() {
+                b[at + i] = b'0' + (v % 10) as u8;
+                v /= 10;
+            }
+        };
+        put(&mut b, 0, 4, t.year().clamp(0, 9999) as u32);
+        put(&mut b, 5, 2, t.month());
+        put(&mut b, 8, 2, t.day());
+        put(&mut b, 11, 2, t.hour());
+        put(&mut b, 14, 2, t.minute());
+        put(&mut b, 17, 2, t.second());
+        StoreTime(b)
+    }
+
+    pub fn as_str(&self) -> &str {
+        // Digits and separators only: always UTF-8.
+        std::str::from_utf8(&self.0).unwrap_or_default()
+    }
+}
+
+impl ToSql for StoreTime {
+    fn to_sql(&self) -> rusqlite::Result<rusqlite::types::ToSqlOutput<'_>> {
+        Ok(rusqlite::types::ToSqlOutput::Borrowed(
+            rusqlite::types::ValueRef::Text(&self.0),
+        ))
+    }
+}
+
+fn opt_time(t: &Option<NaiveDateTime>) -> Option<StoreTime> {
+    t.as_ref().map(StoreTime::new)
 }
 
 /// A card as the store holds it.
@@ -113,13 +136,13 @@ pub struct BatchCounts {
 pub struct CardRow {
     pub card: Card,
     pub hash: i64,
-    created_at: Option<String>,
-    updated_at: Option<String>,
-    closed_at: Option<String>,
-    expected_close_at: Option<String>,
-    last_activity_at: Option<String>,
+    created_at: Option<StoreTime>,
+    updated_at: Option<StoreTime>,
+    closed_at: Option<StoreTime>,
+    expected_close_at: Option<StoreTime>,
+    last_activity_at: Option<StoreTime>,
     /// The latest of the card's dates: the queue orders by it.
-    touched_at: Option<String>,
+    touched_at: Option<StoreTime>,
     /// The queue filter's text (`names::search_text`).
     search: String,
     phones: Cow<'static, str>,

@@ -18,6 +18,9 @@ use crate::domain::FieldName;
 #[derive(Debug, Default, Clone)]
 pub struct FieldKeys {
     by_name: HashMap<FieldName, i64>,
+    /// The same, for a scan that compares pointers first: the import's cards name their fields
+    /// with the very `Arc`s the header gave (hashing each name cost more than the scan).
+    list: Vec<(FieldName, i64)>,
 }
 
 /// Ids → names, for reading cards.
@@ -41,7 +44,13 @@ impl FieldKeys {
                 out.push(',');
             }
             out.push('[');
-            match self.by_name.get(name) {
+            let id = self
+                .list
+                .iter()
+                .find(|(n, _)| std::sync::Arc::ptr_eq(n, name))
+                .map(|(_, id)| id)
+                .or_else(|| self.by_name.get(name));
+            match id {
                 Some(id) => out.push_str(&id.to_string()),
                 None => push_json_str(&mut out, name),
             }
@@ -125,7 +134,8 @@ pub(super) fn field_keys<'a>(
         let id: i64 = get.query_row([name.as_ref()], |r| r.get(0))?;
         by_name.insert(name.clone(), id);
     }
-    Ok(FieldKeys { by_name })
+    let list = by_name.iter().map(|(n, id)| (n.clone(), *id)).collect();
+    Ok(FieldKeys { by_name, list })
 }
 
 enum Key {
@@ -243,11 +253,13 @@ mod tests {
 
     fn names() -> (FieldKeys, FieldNames) {
         let pairs = [(1, "Дата встречи в офисе продаж"), (2, "Источник")];
+        let by_name: HashMap<FieldName, i64> = pairs
+            .iter()
+            .map(|(i, n)| (FieldName::from(*n), *i))
+            .collect();
         let keys = FieldKeys {
-            by_name: pairs
-                .iter()
-                .map(|(i, n)| (FieldName::from(*n), *i))
-                .collect(),
+            list: by_name.iter().map(|(n, id)| (n.clone(), *id)).collect(),
+            by_name,
         };
         let names = FieldNames {
             by_id: pairs

@@ -310,11 +310,7 @@ impl Mapper {
         self.empty_lens.contains(&value.len())
             && self.empty_values.iter().any(|e| {
                 // fold() without allocating: most cells differ at the first character.
-                value
-                    .chars()
-                    .flat_map(char::to_lowercase)
-                    .map(|c| if c == 'ё' { 'е' } else { c })
-                    .eq(e.chars())
+                crate::domain::names::fold_chars(value).eq(e.chars())
             })
     }
 
