@@ -276,6 +276,10 @@ const LOOKUP_CARD: &str = "SELECT id, content_hash, gone_at IS NOT NULL, stage, 
 const DROP_STANDING: &str = "DELETE FROM standings WHERE card_id = ?1";
 const DROP_FLAGS: &str = "DELETE FROM flags WHERE card_id = ?1";
 
+/// When a batch ran: the time of a card's first visit, for a card that never moved (see
+/// `stage_history`).
+pub(super) const BATCH_STARTED_AT: &str = "SELECT started_at FROM import_batches WHERE id = ?1";
+
 const INSERT_HISTORY: &str = "INSERT INTO stage_history (card_id, batch_id, seen_at, pipeline,
     stage) VALUES (?1, ?2, ?3, ?4, ?5)";
 
@@ -499,7 +503,7 @@ impl Import<'_> {
         if !moved_before {
             let first_seen: String = self
                 .tx
-                .prepare_cached("SELECT started_at FROM import_batches WHERE id = ?1")?
+                .prepare_cached(BATCH_STARTED_AT)?
                 .query_row([old.first_batch], |r| r.get(0))?;
             self.pending_history.push((
                 old.id,

@@ -8,18 +8,18 @@
 use std::borrow::Cow;
 use std::collections::HashMap;
 use std::fmt;
+use std::io::Write;
 
 use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
 
 use super::{Store, StoreError};
 use crate::domain::FieldName;
 
-/// Names → ids, for writing cards.
+/// Names → ids, for writing cards. A list scanned by pointer first: the import's cards name
+/// their fields with the very `Arc`s the header gave, and hashing each name cost more than the
+/// scan of a file's few dozen columns.
 #[derive(Debug, Default, Clone)]
 pub struct FieldKeys {
-    by_name: HashMap<FieldName, i64>,
-    /// The same, for a scan that compares pointers first: the import's cards name their fields
-    /// with the very `Arc`s the header gave (hashing each name cost more than the scan).
     list: Vec<(FieldName, i64)>,
 }
 
@@ -35,37 +35,34 @@ impl FieldKeys {
         if pairs.is_empty() {
             return Cow::Borrowed("[]");
         }
-        let mut out = String::with_capacity(
+        let mut out: Vec<u8> = Vec::with_capacity(
             pairs.len() * 8 + pairs.iter().map(|(_, v)| v.len()).sum::<usize>() * 2,
         );
-        out.push('[');
+        out.push(b'[');
         for (i, (name, value)) in pairs.iter().enumerate() {
             if i > 0 {
-                out.push(',');
+                out.push(b',');
             }
-            out.push('[');
-            let id = self
-                .list
-                .iter()
-                .find(|(n, _)| std::sync::Arc::ptr_eq(n, name))
-                .map(|(_, id)| id)
-                .or_else(|| self.by_name.get(name));
-            match id {
-                Some(id) => out.push_str(&id.to_string()),
-                None => push_json_str(&mut out, name),
-            }
-            out.push(',');
-            push_json_str(&mut out, value);
-            out.push(']');
+            out.push(b'[');
+            // Writing to a Vec and serialising strings cannot fail.
+            let _ = match self.id(name) {
+                Some(id) => write!(out, "{id}"),
+                None => serde_json::to_writer(&mut out, name.as_ref()).map_err(Into::into),
+            };
+            out.push(b',');
+            let _ = serde_json::to_writer(&mut out, value);
+            out.push(b']');
         }
-        out.push(']');
-        Cow::Owned(out)
+        out.push(b']');
+        Cow::Owned(String::from_utf8(out).unwrap_or_default())
     }
-}
 
-fn push_json_str(out: &mut String, s: &str) {
-    // Serialising a string cannot fail.
-    out.push_str(&serde_json::to_string(s).unwrap_or_default());
+    fn id(&self, name: &FieldName) -> Option<i64> {
+        let found = |same: &dyn Fn(&FieldName) -> bool| {
+            self.list.iter().find(|(n, _)| same(n)).map(|(_, id)| *id)
+        };
+        found(&|n| std::sync::Arc::ptr_eq(n, name)).or_else(|| found(&|n| n == name))
+    }
 }
 
 impl FieldNames {
@@ -125,17 +122,16 @@ pub(super) fn field_keys<'a>(
 ) -> Result<FieldKeys, StoreError> {
     let mut insert = conn.prepare_cached("INSERT OR IGNORE INTO field_names (name) VALUES (?1)")?;
     let mut get = conn.prepare_cached("SELECT id FROM field_names WHERE name = ?1")?;
-    let mut by_name = HashMap::new();
+    let mut list: Vec<(FieldName, i64)> = Vec::new();
     for name in names {
-        if by_name.contains_key(name) {
+        if list.iter().any(|(n, _)| n == name) {
             continue;
         }
         insert.execute([name.as_ref()])?;
         let id: i64 = get.query_row([name.as_ref()], |r| r.get(0))?;
-        by_name.insert(name.clone(), id);
+        list.push((name.clone(), id));
     }
-    let list = by_name.iter().map(|(n, id)| (n.clone(), *id)).collect();
-    Ok(FieldKeys { by_name, list })
+    Ok(FieldKeys { list })
 }
 
 enum Key {
@@ -253,13 +249,11 @@ mod tests {
 
     fn names() -> (FieldKeys, FieldNames) {
         let pairs = [(1, "Дата встречи в офисе продаж"), (2, "Источник")];
-        let by_name: HashMap<FieldName, i64> = pairs
-            .iter()
-            .map(|(i, n)| (FieldName::from(*n), *i))
-            .collect();
         let keys = FieldKeys {
-            list: by_name.iter().map(|(n, id)| (n.clone(), *id)).collect(),
-            by_name,
+            list: pairs
+                .iter()
+                .map(|(i, n)| (FieldName::from(*n), *i))
+                .collect(),
         };
         let names = FieldNames {
             by_id: pairs

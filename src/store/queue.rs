@@ -161,10 +161,10 @@ impl Store {
         skip: &std::collections::HashSet<i64>,
         out: &mut Vec<QueueEntry>,
     ) -> Result<(), StoreError> {
-        // ?1 now, ?2 auditor, ?3..?7 the key to start after (flagged, rank, count, touched,
-        // external id), then the stages. The key is compared as a row value in the index's
-        // order, so that the scan starts where the last page ended (one seek, however deep).
-        let text_mark = 8 + q.crm_stages.len();
+        // ?1..?3 the key to start after (place, touched, external id), then the stages, then the
+        // text. The key is compared as a row value in the index's order, so that the scan starts
+        // where the last page ended (one seek, however deep).
+        let text_mark = 4 + q.crm_stages.len();
         let text = if q.text.is_some() {
             format!("AND instr(c.search, ?{text_mark}) > 0")
         } else {
@@ -172,8 +172,7 @@ impl Store {
         };
         let sql = if flagged {
             let after_key = if after.is_some() {
-                "AND (c.place, c.touched_at, c.external_id)
-                     > (-(?4 * 1000000 + ?5), coalesce(?6, ''), ?7)"
+                "AND (c.place, c.touched_at, c.external_id) > (?1, coalesce(?2, ''), ?3)"
             } else {
                 ""
             };
@@ -183,7 +182,7 @@ impl Store {
                  FROM standings c
                  WHERE c.stage IN ({stages}) {filter} {text} {after_key}
                  ORDER BY c.place, c.touched_at, c.external_id",
-                stages = q.stage_marks(8),
+                stages = q.stage_marks(4),
                 filter = q.filter()
             )
         } else {
@@ -191,9 +190,9 @@ impl Store {
             let after_key = match after {
                 None => "",
                 Some(k) if k.touched_at.is_none() => {
-                    "AND (c.touched_at IS NOT NULL OR c.external_id > ?7)"
+                    "AND (c.touched_at IS NOT NULL OR c.external_id > ?3)"
                 }
-                Some(_) => "AND (c.touched_at, c.external_id) > (?6, ?7)",
+                Some(_) => "AND (c.touched_at, c.external_id) > (?2, ?3)",
             };
             format!(
                 "SELECT c.id, c.external_id, 0, 0, c.touched_at
@@ -201,17 +200,15 @@ impl Store {
                  WHERE c.stage IN ({stages}) {filter} {text} {after_key}
                    AND NOT EXISTS (SELECT 1 FROM standings s WHERE s.card_id = c.id)
                  ORDER BY c.touched_at, c.external_id",
-                stages = q.stage_marks(8),
+                stages = q.stage_marks(4),
                 filter = q.filter()
             )
         };
         let mut stmt = self.conn.prepare_cached(&sql)?;
         let mut args: Vec<Value> = vec![
-            q.now.to_string().into(),
-            q.auditor.to_string().into(),
-            after.map_or(Value::Null, |_| 1.into()),
-            after.map_or(Value::Null, |k| k.flag_rank.into()),
-            after.map_or(Value::Null, |k| k.flag_count.into()),
+            after.map_or(Value::Null, |k| {
+                super::flags::place(k.flag_rank, k.flag_count).into()
+            }),
             after
                 .and_then(|k| k.touched_at.clone())
                 .map_or(Value::Null, Value::from),

@@ -276,9 +276,7 @@ impl Store {
         // When the batches ran, as asked for: a card that never moved has its first visit in
         // its first batch, and a million cards come from a few batches.
         let mut batches: std::collections::HashMap<i64, Option<String>> = Default::default();
-        let mut batch_time = self
-            .conn
-            .prepare_cached("SELECT started_at FROM import_batches WHERE id = ?1")?;
+        let mut batch_time = self.conn.prepare_cached(super::cards::BATCH_STARTED_AT)?;
         let mut hist_rows = history.query([after, upto])?;
         let mut pending: Option<(i64, (String, String))> = None;
         let mut rows = cards.query([after, upto])?;

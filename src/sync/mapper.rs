@@ -45,11 +45,14 @@ pub struct Mapper {
     empty_values: Vec<String>,
     empty_lens: Vec<usize>,
     dates: values::DateParser,
+    /// Where a card keeps its owner's CRM id, when the profile's owners carry one (`Name [17]`):
+    /// one name for every card.
+    owner_id_field: Option<FieldName>,
 }
 
 impl Mapper {
-    /// Every custom field a card of this file may carry: the custom columns' headers and the
-    /// owner's CRM id.
+    /// Every custom field a card of this file may carry: the custom columns' headers and, when
+    /// the owners carry one, the owner's CRM id.
     pub fn custom_fields(&self) -> Vec<FieldName> {
         self.targets
             .iter()
@@ -57,7 +60,7 @@ impl Mapper {
                 Target::Custom(name) => Some(name.clone()),
                 Target::System(_) => None,
             })
-            .chain([FieldName::from(values::OWNER_ID_FIELD)])
+            .chain(self.owner_id_field.clone())
             .collect()
     }
 
@@ -115,7 +118,10 @@ impl Mapper {
         // a cell of another length cannot be one of these.
         let mut empty_lens: Vec<usize> = profile.empty_values.iter().map(|e| e.len()).collect();
         empty_lens.extend(empty_values.iter().map(|e| e.len()));
+        let owner_id_field = (profile.owner_format == super::profile::OwnerFormat::NameWithId)
+            .then(|| FieldName::from(values::OWNER_ID_FIELD));
         let mapper = Mapper {
+            owner_id_field,
             dates: values::DateParser::new(&profile.date_formats),
             empty_values,
             empty_lens,
@@ -220,9 +226,11 @@ impl Mapper {
                     SystemField::Owner => {
                         card.owner = Some(values::clean_owner(value, p.owner_format));
                         // The id the CRM's import or API wants back (Bitrix24's ASSIGNED_BY_ID).
-                        if let Some(id) = values::owner_id(value, p.owner_format) {
-                            card.fields
-                                .push((FieldName::from(values::OWNER_ID_FIELD), id.to_string()));
+                        if let (Some(field), Some(id)) = (
+                            &self.owner_id_field,
+                            values::owner_id(value, p.owner_format),
+                        ) {
+                            card.fields.push((field.clone(), id.to_string()));
                         }
                     }
                     SystemField::Currency => card.currency = Some(value.to_string()),
