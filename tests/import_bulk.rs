@@ -7,18 +7,12 @@ mod common;
 use common::{Desk, assert_same, fixture};
 use rusqlite::Connection;
 
-fn journal_mode(desk: &Desk) -> String {
-    desk.conn()
-        .query_row("PRAGMA journal_mode", [], |r| r.get(0))
-        .unwrap()
-}
-
 #[test]
 fn a_first_import_leaves_the_store_in_wal_mode() {
     let desk = Desk::new();
     let r = desk.import_one(&[&fixture("amocrm_utf8_bom.csv")]);
     assert_eq!(r["inserted"], r["cards"]);
-    assert_eq!(journal_mode(&desk), "wal");
+    assert_eq!(desk.journal_mode(), "wal");
     // A new card's first stage is its row's: no history rows until it moves.
     assert_eq!(desk.count("SELECT count(*) FROM stage_history"), 0);
     let first = desk.conn().query_row(
@@ -39,7 +33,7 @@ fn a_failed_first_import_changes_nothing_and_leaves_wal_mode() {
     let err = desk.import_fails(&[&fixture("malformed/field_count_mid.csv")]);
     assert!(err.contains(":6: "), "{err}");
     assert_same(&before, &desk.digest());
-    assert_eq!(journal_mode(&desk), "wal");
+    assert_eq!(desk.journal_mode(), "wal");
 }
 
 #[test]
@@ -61,5 +55,5 @@ fn a_first_import_while_another_connection_reads_stays_in_wal_and_works() {
         .query_row("SELECT count(*) FROM cards", [], |r| r.get(0))
         .unwrap();
     assert_eq!(Some(n as u64), r["cards"].as_u64());
-    assert_eq!(journal_mode(&desk), "wal");
+    assert_eq!(desk.journal_mode(), "wal");
 }

@@ -96,12 +96,9 @@ fn a_rerun_keeps_what_holds_and_replaces_what_changed() {
     assert!(run.flagged * 2 > cards, "{run:?}");
     assert_eq!(wrong_standings(&desk), 0);
     assert!(queue_index_used(&desk), "the standings' index is back");
-    let mode: String = desk
-        .conn()
-        .query_row("PRAGMA journal_mode", [], |r| r.get(0))
-        .unwrap();
     assert_eq!(
-        mode, "wal",
+        desk.journal_mode(),
+        "wal",
         "the first run's rollback journal is switched back"
     );
 
@@ -214,10 +211,7 @@ fn a_first_run_beside_a_reader_stays_in_wal() {
     drop(store);
     assert_eq!(run.cards as i64, cards);
     assert_eq!(wrong_standings(&desk), 0);
-    let mode: String = reader
-        .query_row("PRAGMA journal_mode", [], |r| r.get(0))
-        .unwrap();
-    assert_eq!(mode, "wal");
+    assert_eq!(desk.journal_mode(), "wal");
     let flagged: i64 = reader
         .query_row("SELECT count(*) FROM standings", [], |r| r.get(0))
         .unwrap();

@@ -245,6 +245,13 @@ impl Desk {
             .unwrap()
     }
 
+    /// The store's journal mode (a property of the file: any connection reads it).
+    pub fn journal_mode(&self) -> String {
+        self.conn()
+            .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+            .unwrap()
+    }
+
     pub fn count(&self, sql: &str) -> i64 {
         self.conn().query_row(sql, [], |r| r.get(0)).unwrap()
     }
