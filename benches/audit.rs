@@ -3,7 +3,7 @@
 //!
 //!   bench/import.sh 1000000 && cargo bench --bench audit
 //!
-//! Prints wall times; targets are in the README.
+//! Prints wall times; targets are in docs/benchmarks.md.
 
 use std::time::Instant;
 

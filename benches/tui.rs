@@ -428,7 +428,7 @@ fn main() {
         .unwrap_or_else(|_| root.join("bench/out/okk.db"));
     if !db.exists() {
         eprintln!(
-            "tui bench: {} not found; run bench/import.sh first (see the README's Benchmarks)",
+            "tui bench: {} not found; run bench/import.sh first (see docs/benchmarks.md)",
             db.display()
         );
         return;

@@ -211,7 +211,7 @@ pub struct Binding {
 }
 
 /// The default keys: (modes, keys, action, in the hint bar). The contract users' muscle memory
-/// depends on; see the README's key table.
+/// depends on; see docs/reviewer.md's key table.
 fn defaults() -> Vec<Binding> {
     use Action as A;
     use Mode as M;
