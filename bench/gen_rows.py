@@ -1,7 +1,13 @@
 #!/usr/bin/env python3
 """Synthetic amoCRM deals export for the import benchmark.
 
-    python3 bench/gen_rows.py N OUT.csv
+    python3 bench/gen_rows.py N OUT.csv [--shape dense|sparse]
+
+Two shapes, because a benchmark that passes on one shape of data can fail on another:
+- dense (the default): the demo's 49 columns, every field quoted, about 15% of the rows from a card
+  with a planted fault;
+- sparse: 35 of those columns (fewer notes, phones, utm), quoted only where a field needs it, and
+  three quarters of the rows from a card with a planted fault (a desk's worst case for the rules).
 
 Writes N rows in the demo's format (same header as assets/demo/amocrm_deals.csv: UTF-8 with BOM,
 comma-delimited, every field quoted, LF line ends), about 650 bytes a row: Cyrillic text, quoted
@@ -51,9 +57,27 @@ FUNNEL = [(name, count) for name, count, _, _ in gen_demo.STAGES
           if name not in gen_demo.UNKNOWN_STAGES]
 
 
+# The sparse shape leaves these out (49 - 14 = 35 columns).
+SPARSE_DROPPED = {
+    "Кем редактирована", "Примечание 3", "Примечание 4", "Примечание 5", "Компания контакта",
+    "Ответственный за контакт", "Рабочий прямой телефон", "Факс", "Домашний телефон",
+    "Другой телефон", "Другой email", "utm_term", "utm_content", "_ym_uid",
+}
+SHAPES = {
+    # name: (quoting, fault share, columns kept)
+    "dense": (csv.QUOTE_ALL, 0.18, lambda col: True),
+    "sparse": (csv.QUOTE_MINIMAL, 0.75, lambda col: col not in SPARSE_DROPPED),
+}
+SHAPE = SHAPES["dense"]
+
+
+def kept(columns: list[str]) -> list[str]:
+    return [col for col in columns if SHAPE[2](col)]
+
+
 def quoted(values: list[str]) -> str:
     buf = io.StringIO()
-    csv.writer(buf, quoting=csv.QUOTE_ALL, lineterminator="").writerow(values)
+    csv.writer(buf, quoting=SHAPE[0], lineterminator="").writerow(values)
     return buf.getvalue()
 
 
@@ -66,7 +90,7 @@ def pools(rng: random.Random):
     for _ in range(POOL):
         stage = gen_demo.weighted(rng, FUNNEL)
         faults, missing = [], None
-        if stage in plans and rng.random() < 0.18:
+        if stage in plans and rng.random() < SHAPE[1]:
             faults, missing = rng.choice(plans[stage])
         card = gen_demo.build_card(rng, stage, faults, missing)
         card["Название сделки"] = card["Название сделки"].replace(
@@ -101,10 +125,10 @@ def pools(rng: random.Random):
         for col in ("Ответственный за контакт", "utm_term", "utm_content", "gclid", "yclid",
                     "_ym_uid", "Адрес", "Рабочий email", "Компания контакта", "Должность"):
             card.pop(col, None)
-        deal_pool.append(quoted([card.get(col, "") for col in DEAL_COLUMNS]))
-        custom_pool.append(quoted([card.get(col, "") for col in CUSTOM_COLUMNS]))
-        contact_pool.append(quoted([card.get(col, "") for col in CONTACT_COLUMNS]))
-        utm_pool.append(quoted([card.get(col, "") for col in UTM_COLUMNS]))
+        deal_pool.append(quoted([card.get(col, "") for col in kept(DEAL_COLUMNS)]))
+        custom_pool.append(quoted([card.get(col, "") for col in kept(CUSTOM_COLUMNS)]))
+        contact_pool.append(quoted([card.get(col, "") for col in kept(CONTACT_COLUMNS)]))
+        utm_pool.append(quoted([card.get(col, "") for col in kept(UTM_COLUMNS)]))
     return list(zip(deal_pool, custom_pool)), list(zip(contact_pool, utm_pool))
 
 
@@ -118,8 +142,12 @@ def words(rng: random.Random, count: int) -> array:
 
 
 def main(argv: list[str]) -> int:
+    global SHAPE
+    if len(argv) == 5 and argv[3] == "--shape" and argv[4] in SHAPES:
+        SHAPE = SHAPES[argv[4]]
+        argv = argv[:3]
     if len(argv) != 3 or not argv[1].isdigit():
-        print("usage: gen_rows.py N OUT.csv", file=sys.stderr)
+        print("usage: gen_rows.py N OUT.csv [--shape dense|sparse]", file=sys.stderr)
         return 2
     n = int(argv[1])
     out = argv[2]
@@ -127,9 +155,10 @@ def main(argv: list[str]) -> int:
     rng = random.Random(SEED)
     deal_pool, contact_pool = pools(rng)
     mask = POOL - 1
+    id_quote = '"' if SHAPE[0] == csv.QUOTE_ALL else ""
     total = 0
     with open(out, "wb", buffering=16 << 20) as fh:
-        head = ("\ufeff" + quoted(gen_demo.HEADER) + "\n").encode("utf-8")
+        head = ("\ufeff" + quoted(kept(gen_demo.HEADER)) + "\n").encode("utf-8")
         fh.write(head)
         for start in range(0, n, CHUNK):
             count = min(CHUNK, n - start)
@@ -139,7 +168,7 @@ def main(argv: list[str]) -> int:
             contacts = words(rng, count)
             ids = range(ID_BASE + 4 * start, ID_BASE + 4 * (start + count), 4)
             data = "".join([
-                f'"{i + (d >> 14)}",{dp[0]},{cp[0]},{dp[1]},{cp[1]}\n'
+                f'{id_quote}{i + (d >> 14)}{id_quote},{dp[0]},{cp[0]},{dp[1]},{cp[1]}\n'
                 for i, dp, cp, d in zip(ids, [deal_pool[d & mask] for d in deals],
                                         [contact_pool[c & mask] for c in contacts], deals)
             ]).encode("utf-8")
