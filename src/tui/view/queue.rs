@@ -9,6 +9,24 @@ use super::{Theme, clip};
 use crate::text::tui as msg;
 use crate::tui::state::State;
 
+/// The rule codes that have a letter, in the legend's order.
+pub const FLAG_CODES: [&str; 8] = [
+    "required",
+    "idle",
+    "date",
+    "markers",
+    "closed_open",
+    "backwards",
+    "gone",
+    "unknown_stage",
+];
+
+/// Every verdict, in the legend's order.
+pub const VERDICTS: [crate::domain::review::Verdict; 5] = {
+    use crate::domain::review::Verdict as V;
+    [V::Ok, V::WrongStage, V::Stale, V::Dead, V::Unclear]
+};
+
 /// One character per rule code, so a row shows what is wrong at a glance.
 pub fn flag_icon(code: &str) -> char {
     match code {
@@ -35,6 +53,29 @@ pub fn verdict_icon(v: crate::domain::review::Verdict) -> &'static str {
     }
 }
 
+/// The queue's one-line legend: the flag letters and verdict marks of the loaded cards with
+/// their words, as many as fit in `room` columns, and where the rest are explained.
+fn legend(q: &crate::tui::state::Queue, room: usize) -> String {
+    let codes = FLAG_CODES
+        .iter()
+        .filter(|c| q.items.iter().any(|i| i.entry.flags.iter().any(|f| f == *c)))
+        .map(|c| format!("{} {}", flag_icon(c), msg::flag_word(c)));
+    let verdicts = VERDICTS
+        .iter()
+        .filter(|v| q.items.iter().any(|i| i.done == Some(**v)))
+        .map(|v| format!("{} {}", verdict_icon(*v), msg::verdict(*v)));
+    let more = format!(" {} ", msg::LEGEND_MORE);
+    let mut line = String::new();
+    for entry in codes.chain(verdicts) {
+        let next = format!(" {entry} ·");
+        if super::width(&line) + super::width(&next) + super::width(&more) > room {
+            break;
+        }
+        line.push_str(&next);
+    }
+    line + &more
+}
+
 pub fn draw(state: &State, theme: &Theme, frame: &mut Frame<'_>, area: Rect) {
     let Some(q) = &state.queue else { return };
     let row = &state.stages[q.row];
@@ -59,7 +100,10 @@ pub fn draw(state: &State, theme: &Theme, frame: &mut Frame<'_>, area: Rect) {
         q.counts.reviewed,
         q.counts.cards
     );
-    let block = Block::default().borders(Borders::ALL).title(title);
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .title(title)
+        .title_bottom(Line::from(legend(q, table_area.width.saturating_sub(4) as usize)).right_aligned());
     if q.items.is_empty() {
         let inner = block.inner(table_area);
         frame.render_widget(block, table_area);
@@ -101,7 +145,8 @@ pub fn draw(state: &State, theme: &Theme, frame: &mut Frame<'_>, area: Rect) {
         ])
     });
     let widths = [
-        Constraint::Length(1),
+        // ⌛ is two cells wide.
+        Constraint::Length(2),
         Constraint::Length(10),
         Constraint::Fill(3),
         Constraint::Fill(1),
