@@ -420,32 +420,32 @@ pub const STATS_TITLE: &str = "where the funnel leaks";
 pub const MARKS: &str = "Marks";
 
 /// A flag letter's meaning (the queue's Flags column shows one letter per flag).
-pub fn flag_meaning(code: &str) -> &'static str {
+pub fn flag_meaning(code: crate::domain::flag::RuleCode) -> &'static str {
+    use crate::domain::flag::RuleCode as R;
     match code {
-        "required" => "a field the stage requires is empty",
-        "idle" => "idle longer than the stage allows",
-        "date" => "a date rule fails (a date in the past, missing, out of order)",
-        "markers" => "notes, tags or title say the deal is won or lost",
-        "closed_open" => "closed in the CRM but in an open stage, or the other way round",
-        "backwards" => "moved back in the funnel, or skipped a stage",
-        "gone" => "missing from the last export but not closed",
-        "unknown_stage" => "the stage is not in the funnel",
-        _ => "another rule",
+        R::Required => "a field the stage requires is empty",
+        R::Idle => "idle longer than the stage allows",
+        R::Date => "a date rule fails (past, missing, out of order)",
+        R::Markers => "notes, tags or title say the deal is won or lost",
+        R::ClosedOpen => "closed yet in an open stage, or open in a closed one",
+        R::Backwards => "moved back in the funnel, or skipped a stage",
+        R::Gone => "missing from the last export but not closed",
+        R::UnknownStage => "the stage is not in the funnel",
     }
 }
 
 /// The queue's one-line legend: a letter or mark and its short word.
-pub fn flag_word(code: &str) -> &'static str {
+pub fn flag_word(code: crate::domain::flag::RuleCode) -> &'static str {
+    use crate::domain::flag::RuleCode as R;
     match code {
-        "required" => "required",
-        "idle" => "idle",
-        "date" => "date",
-        "markers" => "markers",
-        "closed_open" => "closed/open",
-        "backwards" => "backwards",
-        "gone" => "gone",
-        "unknown_stage" => "unknown stage",
-        _ => "other",
+        R::Required => "required",
+        R::Idle => "idle",
+        R::Date => "date",
+        R::Markers => "markers",
+        R::ClosedOpen => "closed/open",
+        R::Backwards => "backwards",
+        R::Gone => "gone",
+        R::UnknownStage => "unknown stage",
     }
 }
 
@@ -458,17 +458,17 @@ pub fn marks(mode: crate::tui::keymap::Mode) -> &'static [(&'static str, &'stati
     match mode {
         Mode::Funnel => &[
             ("◆", "an extra-control stage: reviewed first"),
-            ("?", "a stage the funnel does not know (the cards' stage names it)"),
+            ("?", "a stage the cards name but the funnel does not know"),
             ("█░", "my progress: cards with my verdict of the stage's cards"),
             ("Mine", "cards of the stage with my current verdict"),
         ],
         Mode::Queue => &[
-            ("RR", "a letter per flag: the same letter twice, two flags of that rule"),
+            ("RR", "one letter per flag: RR is two flags of one rule"),
             ("Idle", "days since the last activity or change"),
             ("↻", "changed by a sync since my verdict: judge it again"),
-            ("◎", "calibration: every auditor reviews it, the lead compares"),
+            ("◎", "calibration: all auditors review it, the lead compares"),
             ("↩", "returned by the lead, with the lead's note"),
-            ("3/29", "(title bar) the card's place in the queue, of the cards to review"),
+            ("3/29", "(title) place in the queue, of the cards to review"),
         ],
         Mode::Card => &[
             ("⚑", "a rule's flag (red: critical, yellow: warning)"),
@@ -476,9 +476,9 @@ pub fn marks(mode: crate::tui::keymap::Mode) -> &'static [(&'static str, &'stati
             ("3/5", "a scale item: 3 points of 5 (5/5 is a full pass)"),
             ("w4", "the item's weight in the score"),
             ("w4!", "critical: failing it makes the score 0"),
-            ("score", "weighted share of the items passed; n/a items count neither way"),
+            ("score", "weighted share passed; n/a items count neither way"),
             ("— empty", "a field this stage needs is empty (red)"),
-            ("(?)", "a value the import could not read, kept as the CRM wrote it"),
+            ("(?)", "a value the import could not read, kept as written"),
             ("⚠ idle", "no activity for longer than the stage allows"),
             ("X → Y", "(suggestion) field X corrected to Y"),
         ],
@@ -493,9 +493,9 @@ pub fn marks(mode: crate::tui::keymap::Mode) -> &'static [(&'static str, &'stati
         Mode::Decide => &[
             ("✔ ✘ –", "checklist item passed / failed / not applicable"),
             ("3/5", "a scale item: 3 points of 5"),
-            ("w4 w4!", "the item's weight; ! critical: failing it makes the score 0"),
+            ("w4 w4!", "weight; ! critical: failing it makes the score 0"),
             ("⚠", "ok on a card the rules flag as critical"),
-            ("◎", "calibration: the other auditors' verdicts beside this one"),
+            ("◎", "calibration: other auditors' verdicts listed beside"),
         ],
         _ => &[],
     }

@@ -50,7 +50,13 @@ pub fn title(state: &State, theme: &Theme, frame: &mut Frame<'_>, area: Rect) {
     let right = format!("  {who} · ? {} ", msg::HELP);
     // The name and the help key always show; the left part gives way.
     let room = (area.width as usize).saturating_sub(super::width(&right));
-    let left = super::pad(&super::fit(&parts.join(" · "), room), room);
+    // The funnel's name goes first when the stage and the place in the queue need its room.
+    let mut text = parts.join(" · ");
+    if super::width(&text) > room && parts.len() > 2 {
+        parts.remove(0);
+        text = format!(" okk · {}", parts.join(" · "));
+    }
+    let left = super::pad(&super::fit(&text, room), room);
     let line = Line::from(vec![Span::raw(left), Span::raw(right)]);
     frame.render_widget(Paragraph::new(line).style(theme.title), area);
 }

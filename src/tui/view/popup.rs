@@ -169,9 +169,12 @@ pub fn legend(mode: Mode) -> Vec<(String, String)> {
     let mut out: Vec<(String, String)> = Vec::new();
     if mode == Mode::Queue {
         out.extend(
-            queue::FLAG_CODES
-                .iter()
-                .map(|c| (queue::flag_icon(c).to_string(), msg::flag_meaning(c).to_string())),
+            crate::domain::flag::RuleCode::ALL.into_iter().map(|c| {
+                (
+                    queue::flag_icon(c.as_str()).to_string(),
+                    msg::flag_meaning(c).to_string(),
+                )
+            }),
         );
         out.extend(queue::VERDICTS.iter().map(|&v| {
             (

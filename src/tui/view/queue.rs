@@ -6,20 +6,9 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row, Table, TableState};
 
 use super::{Theme, clip};
+use crate::domain::flag::RuleCode;
 use crate::text::tui as msg;
 use crate::tui::state::State;
-
-/// The rule codes that have a letter, in the legend's order.
-pub const FLAG_CODES: [&str; 8] = [
-    "required",
-    "idle",
-    "date",
-    "markers",
-    "closed_open",
-    "backwards",
-    "gone",
-    "unknown_stage",
-];
 
 /// Every verdict, in the legend's order.
 pub const VERDICTS: [crate::domain::review::Verdict; 5] = {
@@ -56,10 +45,10 @@ pub fn verdict_icon(v: crate::domain::review::Verdict) -> &'static str {
 /// The queue's one-line legend: the flag letters and verdict marks of the loaded cards with
 /// their words, as many as fit in `room` columns, and where the rest are explained.
 fn legend(q: &crate::tui::state::Queue, room: usize) -> String {
-    let codes = FLAG_CODES
-        .iter()
-        .filter(|c| q.items.iter().any(|i| i.entry.flags.iter().any(|f| f == *c)))
-        .map(|c| format!("{} {}", flag_icon(c), msg::flag_word(c)));
+    let codes = RuleCode::ALL
+        .into_iter()
+        .filter(|c| q.items.iter().any(|i| i.entry.flags.iter().any(|f| f == c.as_str())))
+        .map(|c| format!("{} {}", flag_icon(c.as_str()), msg::flag_word(c)));
     let verdicts = VERDICTS
         .iter()
         .filter(|v| q.items.iter().any(|i| i.done == Some(**v)))
@@ -160,4 +149,28 @@ pub fn draw(state: &State, theme: &Theme, frame: &mut Frame<'_>, area: Rect) {
         .highlight_symbol("▶");
     let mut ts = TableState::default().with_selected(Some(q.selected - first));
     frame.render_stateful_widget(table, table_area, &mut ts);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_rule_has_a_letter_of_its_own_and_the_legend_names_it() {
+        let letters: Vec<char> = RuleCode::ALL
+            .into_iter()
+            .map(|c| flag_icon(c.as_str()))
+            .collect();
+        for (i, l) in letters.iter().enumerate() {
+            assert_ne!(*l, '?', "{:?} has no letter", RuleCode::ALL[i]);
+            assert!(!letters[i + 1..].contains(l), "{l} means two rules");
+        }
+        let legend = super::super::popup::legend(crate::tui::keymap::Mode::Queue);
+        for l in letters {
+            assert!(legend.iter().any(|(m, _)| m == &l.to_string()), "{l}");
+        }
+        for v in VERDICTS {
+            assert!(legend.iter().any(|(m, _)| m == verdict_icon(v)));
+        }
+    }
 }
