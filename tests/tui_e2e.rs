@@ -45,7 +45,7 @@ fn review_stage(desk: &Desk, stage: &str, auditor: &str) -> Term {
         40,
     )
     .start(desk.dir.path());
-    term.wait_for(&format!("auditor {auditor}"));
+    term.wait_for(&format!("{auditor} · ? help"));
     term.wait_for("┌ #");
     term
 }
@@ -967,7 +967,7 @@ fn a_rebound_key_from_the_config_file_works_and_shows_in_the_hint_bar() {
     let mut term = okk(&desk, &["review", "--stage", STAGE], 120, 40)
         .env("OKK_CONFIG", &config)
         .start(desk.dir.path());
-    let screen = term.wait_for("auditor vera");
+    let screen = term.wait_for("vera · ? help");
     term.wait_for("┌ #");
     let hints = screen.lines().last().unwrap_or_default().to_string();
     assert!(hints.contains(" z stale"), "hint bar: {hints}");
