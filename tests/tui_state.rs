@@ -504,7 +504,10 @@ fn an_empty_queue_says_so_and_offers_the_next_stage() {
     let Some(Status::Info(said)) = &s.state.status else {
         panic!("the status says the stage is done");
     };
-    assert!(said.contains("is done") && said.contains("enter: «"), "{said}");
+    assert!(
+        said.contains("is done") && said.contains("enter: «"),
+        "{said}"
+    );
     assert!(s.state.queue.as_ref().unwrap().finished());
     s.assert_counts_true();
     s.keys("enter");
@@ -574,7 +577,11 @@ fn a_date_correction_must_be_a_date_and_typing_replaces_the_old_value() {
         "edited, where the old value was {old:?}"
     );
     // A number field takes only a number.
-    s.keys("e").text("amount").keys("enter").text("много").keys("enter");
+    s.keys("e")
+        .text("amount")
+        .keys("enter")
+        .text("много")
+        .keys("enter");
     assert!(
         matches!(&s.state.status, Some(Status::Error(e)) if e.contains("not a number")),
         "{:?}",
@@ -582,7 +589,10 @@ fn a_date_correction_must_be_a_date_and_typing_replaces_the_old_value() {
     );
     s.keys("ctrl-u").text("1 250 000").keys("enter");
     let d = &s.state.card.as_ref().unwrap().draft;
-    assert_eq!(d.corrections.get("amount").map(String::as_str), Some("1 250 000"));
+    assert_eq!(
+        d.corrections.get("amount").map(String::as_str),
+        Some("1 250 000")
+    );
 }
 
 #[test]

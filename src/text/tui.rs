@@ -459,14 +459,20 @@ pub fn marks(mode: crate::tui::keymap::Mode) -> &'static [(&'static str, &'stati
         Mode::Funnel => &[
             ("◆", "an extra-control stage: reviewed first"),
             ("?", "a stage the cards name but the funnel does not know"),
-            ("█░", "my progress: cards with my verdict of the stage's cards"),
+            (
+                "█░",
+                "my progress: cards with my verdict of the stage's cards",
+            ),
             ("Mine", "cards of the stage with my current verdict"),
         ],
         Mode::Queue => &[
             ("RR", "one letter per flag: RR is two flags of one rule"),
             ("Idle", "days since the last activity or change"),
             ("↻", "changed by a sync since my verdict: judge it again"),
-            ("◎", "calibration: all auditors review it, the lead compares"),
+            (
+                "◎",
+                "calibration: all auditors review it, the lead compares",
+            ),
             ("↩", "returned by the lead, with the lead's note"),
             ("3/29", "(title) place in the queue, of the cards to review"),
         ],
@@ -476,7 +482,10 @@ pub fn marks(mode: crate::tui::keymap::Mode) -> &'static [(&'static str, &'stati
             ("3/5", "a scale item: 3 points of 5 (5/5 is a full pass)"),
             ("w4", "the item's weight in the score"),
             ("w4!", "critical: failing it makes the score 0"),
-            ("score", "weighted share passed; n/a items count neither way"),
+            (
+                "score",
+                "weighted share passed; n/a items count neither way",
+            ),
             ("— empty", "a field this stage needs is empty (red)"),
             ("(?)", "a value the import could not read, kept as written"),
             ("⚠ idle", "no activity for longer than the stage allows"),

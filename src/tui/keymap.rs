@@ -461,7 +461,10 @@ impl Keymap {
             }
             match action {
                 Action::Item(1) => {
-                    let last = rows.iter().rev().find(|(a, _)| matches!(a, Action::Item(_)));
+                    let last = rows
+                        .iter()
+                        .rev()
+                        .find(|(a, _)| matches!(a, Action::Item(_)));
                     if let Some((_, lk)) = last.filter(|(a, _)| *a != Action::Item(1)) {
                         out.push((format!("{}-{}", keys[0], lk[0]), Action::Item(0), r));
                     } else {
@@ -586,7 +589,10 @@ mod tests {
         assert!(!narrow.iter().any(|k| k == "e" || k == "r"), "{narrow:?}");
         let wide = bar(120);
         for key in ["1-9", "r", "e", "i"] {
-            assert!(wide.iter().any(|k| k == key), "{key} missing at 120: {wide:?}");
+            assert!(
+                wide.iter().any(|k| k == key),
+                "{key} missing at 120: {wide:?}"
+            );
         }
         // Order is help's order whatever drops.
         let pos = |key: &str| narrow.iter().position(|k| k == key).unwrap();

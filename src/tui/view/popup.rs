@@ -7,8 +7,8 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, List, ListItem, ListState, Paragraph};
 
 use super::{Theme, centered, clip, queue};
-use crate::tui::keymap::Mode;
 use crate::text::tui as msg;
+use crate::tui::keymap::Mode;
 use crate::tui::picker::PickerFor;
 use crate::tui::state::{Popup, State};
 
@@ -131,7 +131,10 @@ fn help(state: &State, scroll: u16, theme: &Theme, frame: &mut Frame<'_>, area: 
     let marks = legend(state.screen_mode());
     if !marks.is_empty() {
         lines.push(Line::default());
-        lines.push(Line::from(Span::styled(format!(" {}", msg::MARKS), theme.bold)));
+        lines.push(Line::from(Span::styled(
+            format!(" {}", msg::MARKS),
+            theme.bold,
+        )));
         lines.extend(marks.into_iter().map(|(mark, meaning)| {
             Line::from(vec![
                 Span::styled(format!(" {}", super::pad(&mark, 16)), theme.bold),
@@ -168,20 +171,17 @@ fn help(state: &State, scroll: u16, theme: &Theme, frame: &mut Frame<'_>, area: 
 pub fn legend(mode: Mode) -> Vec<(String, String)> {
     let mut out: Vec<(String, String)> = Vec::new();
     if mode == Mode::Queue {
-        out.extend(
-            crate::domain::flag::RuleCode::ALL.into_iter().map(|c| {
-                (
-                    queue::flag_icon(c.as_str()).to_string(),
-                    msg::flag_meaning(c).to_string(),
-                )
-            }),
-        );
-        out.extend(queue::VERDICTS.iter().map(|&v| {
+        out.extend(crate::domain::flag::RuleCode::ALL.into_iter().map(|c| {
             (
-                queue::verdict_icon(v).to_string(),
-                msg::verdict_given(v),
+                queue::flag_icon(c.as_str()).to_string(),
+                msg::flag_meaning(c).to_string(),
             )
         }));
+        out.extend(
+            queue::VERDICTS
+                .iter()
+                .map(|&v| (queue::verdict_icon(v).to_string(), msg::verdict_given(v))),
+        );
     }
     out.extend(
         msg::marks(mode)

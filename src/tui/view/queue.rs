@@ -47,7 +47,11 @@ pub fn verdict_icon(v: crate::domain::review::Verdict) -> &'static str {
 fn legend(q: &crate::tui::state::Queue, room: usize) -> String {
     let codes = RuleCode::ALL
         .into_iter()
-        .filter(|c| q.items.iter().any(|i| i.entry.flags.iter().any(|f| f == c.as_str())))
+        .filter(|c| {
+            q.items
+                .iter()
+                .any(|i| i.entry.flags.iter().any(|f| f == c.as_str()))
+        })
         .map(|c| format!("{} {}", flag_icon(c.as_str()), msg::flag_word(c)));
     let verdicts = VERDICTS
         .iter()
@@ -92,7 +96,9 @@ pub fn draw(state: &State, theme: &Theme, frame: &mut Frame<'_>, area: Rect) {
     let block = Block::default()
         .borders(Borders::ALL)
         .title(title)
-        .title_bottom(Line::from(legend(q, table_area.width.saturating_sub(4) as usize)).right_aligned());
+        .title_bottom(
+            Line::from(legend(q, table_area.width.saturating_sub(4) as usize)).right_aligned(),
+        );
     if q.items.is_empty() {
         let inner = block.inner(table_area);
         frame.render_widget(block, table_area);
