@@ -217,3 +217,26 @@ fn bad_date_warning_is_shown_with_its_line_in_the_human_report() {
         "{text}"
     );
 }
+
+#[test]
+fn a_refused_first_import_leaves_no_store_behind_but_an_existing_store_stays() {
+    let desk = Desk::new();
+    let side = |suffix: &str| {
+        let mut p = desk.db.as_os_str().to_owned();
+        p.push(suffix);
+        std::path::PathBuf::from(p)
+    };
+    desk.import_fails(&[&fixture("malformed/unclosed_quote.csv")]);
+    for suffix in ["", "-wal", "-shm", "-journal"] {
+        assert!(!side(suffix).exists(), "okk.db{suffix} left behind");
+    }
+    // A dry run on no store creates none either.
+    desk.import_one(&["--dry-run", &fixture("amocrm_utf8_bom.csv")]);
+    assert!(!desk.db.exists(), "a dry run left a store behind");
+    // A store that was there before a refused import is kept, cards and all.
+    let desk = desk_with_cards();
+    let before = desk.digest();
+    desk.import_fails(&[&fixture("malformed/unclosed_quote.csv")]);
+    assert!(desk.db.exists());
+    assert_same(&before, &desk.digest());
+}
