@@ -1,25 +1,70 @@
-//! Reads the funnel TOML into the raw structs. The TOML reader stops at its first error (a syntax
-//! error, an unknown key, a wrong type); that error is reworded here and given its line and key.
+//! Reads the funnel TOML into the raw structs. Unknown keys are all found first, each a problem
+//! at its key; the TOML reader then stops at its first other error (a syntax error, a wrong
+//! type), which is reworded here and given its line and key.
+
+use serde::Deserialize;
+use toml::de::{DeTable, DeValue};
 
 use super::error::Report;
-use super::raw::RawFunnel;
+use super::raw::{FUNNEL_KEYS, Keys, RawFunnel};
 use super::span::{key_at, key_before};
 use crate::text::funnel as text;
 
 pub(super) fn raw(src: &str, report: &mut Report) -> Option<RawFunnel> {
-    match toml::from_str::<RawFunnel>(src) {
+    let mut doc = match DeTable::parse(src) {
+        Ok(doc) => doc,
+        Err(error) => {
+            add(src, &error, report);
+            return None;
+        }
+    };
+    unknown_keys(doc.get_mut(), &FUNNEL_KEYS, src, report);
+    match RawFunnel::deserialize(toml::de::Deserializer::from(doc)) {
         Ok(raw) => Some(raw),
         Err(error) => {
-            let span = error.span().unwrap_or(0..0);
-            let key = match error.message() {
-                "duplicate key" => {
-                    let written = src.get(span.clone()).unwrap_or_default();
-                    key_before(src, span.start, written.trim().trim_matches(['"', '\'']))
-                }
-                _ => key_at(src, span.start),
-            };
-            report.add(span, key, reword(error.message()));
+            add(src, &error, report);
             None
+        }
+    }
+}
+
+fn add(src: &str, error: &toml::de::Error, report: &mut Report) {
+    let span = error.span().unwrap_or(0..0);
+    let key = match error.message() {
+        "duplicate key" => {
+            let written = src.get(span.clone()).unwrap_or_default();
+            key_before(src, span.start, written.trim().trim_matches(['"', '\'']))
+        }
+        _ => key_at(src, span.start),
+    };
+    report.add(span, key, reword(error.message()));
+}
+
+/// Reports every key `keys` does not list, in this table and the arrays of tables below it,
+/// and takes it out so that serde reads the rest.
+fn unknown_keys(table: &mut DeTable<'_>, keys: &Keys, src: &str, report: &mut Report) {
+    let unknown: Vec<_> = table
+        .keys()
+        .filter(|k| !keys.names.contains(&k.get_ref().as_ref()))
+        .cloned()
+        .collect();
+    for k in unknown {
+        let known: Vec<String> = keys.names.iter().map(|n| n.to_string()).collect();
+        report.add(
+            k.span(),
+            key_at(src, k.span().start),
+            text::unknown_key(k.get_ref(), &known),
+        );
+        table.remove(k.get_ref().as_ref());
+    }
+    for (name, inner) in keys.tables {
+        // Anything but an array of tables is serde's to refuse, with its own message.
+        if let Some(DeValue::Array(items)) = table.get_mut(*name).map(|v| v.get_mut()) {
+            for item in items.iter_mut() {
+                if let DeValue::Table(t) = item.get_mut() {
+                    unknown_keys(t, inner, src, report);
+                }
+            }
         }
     }
 }
