@@ -252,8 +252,7 @@ fn a_calibration_bears_the_leads_name_and_every_summary_says_when_it_travels() {
         .unwrap();
     let said = String::from_utf8_lossy(&out.stdout);
     assert!(
-        said.contains(&format!("calibration "))
-            && said.contains("by olga, for anna, boris (3 cards)"),
+        said.contains("calibration ") && said.contains("by olga, for anna, boris (3 cards)"),
         "{said}"
     );
     let anna = Desk::demo();
