@@ -199,6 +199,36 @@ fn unknown_top_level_key_is_reported() {
 }
 
 #[test]
+fn every_value_of_the_wrong_type_is_reported_at_once() {
+    let ps = problems(
+        r#"name = "Воронка"
+[[stages]]
+name = "Квалификация"
+max_idle_days = "три"
+  [[stages.checklist]]
+  id = "a"
+  text = "Бюджет назван"
+  weight = "много"
+[[stages]]
+name = "Встреча"
+required = ["owner", 5]
+skippable = "нет"
+"#,
+    );
+    let found: Vec<(usize, usize, &str)> = ps.iter().map(at).collect();
+    assert_eq!(
+        found,
+        vec![
+            (4, 17, "stages[0].max_idle_days"),
+            (8, 12, "stages[0].checklist[0].weight"),
+            (11, 22, "stages[1].required[1]"),
+            (12, 13, "stages[1].skippable"),
+        ],
+        "{ps:#?}"
+    );
+}
+
+#[test]
 fn unknown_keys_come_with_every_other_problem_at_once() {
     let ps = problems(
         r#"name = "Воронка"

@@ -1,6 +1,6 @@
-//! Reads the funnel TOML into the raw structs. Unknown keys are all found first, each a problem
-//! at its key; the TOML reader then stops at its first other error (a syntax error, a wrong
-//! type), which is reworded here and given its line and key.
+//! Reads the funnel TOML into the raw structs. Unknown keys and values of the wrong type are
+//! all reported, each at its key; only a syntax error stops the reading. Serde's and the TOML
+//! reader's messages are reworded here and given their line and key.
 
 use serde::Deserialize;
 use toml::de::{DeTable, DeValue};
@@ -19,13 +19,62 @@ pub(super) fn raw(src: &str, report: &mut Report) -> Option<RawFunnel> {
         }
     };
     unknown_keys(doc.get_mut(), &FUNNEL_KEYS, src, report);
-    match RawFunnel::deserialize(toml::de::Deserializer::from(doc)) {
-        Ok(raw) => Some(raw),
-        Err(error) => {
-            add(src, &error, report);
-            None
+    // Serde stops at the first value of the wrong type: each is reported, taken out, and the
+    // rest read again, so that every one is in the list. The checks need the whole funnel, so
+    // they wait for the types to be right.
+    let mut wrong_types = false;
+    // Each round takes a key out: a file has only so many (the bound is for a pathological one).
+    for _ in 0..MAX_TYPE_ERRORS {
+        match RawFunnel::deserialize(toml::de::Deserializer::from(doc.clone())) {
+            Ok(raw) if !wrong_types => return Some(raw),
+            Ok(_) => return None,
+            Err(error) => {
+                add(src, &error, report);
+                wrong_types = true;
+                let removed = error
+                    .span()
+                    .is_some_and(|span| remove_at(doc.get_mut(), span.start));
+                if !removed {
+                    return None;
+                }
+            }
         }
     }
+    None
+}
+
+/// Wrong types reported at most; past them the file is too far off to list them all.
+const MAX_TYPE_ERRORS: usize = 50;
+
+/// Takes out the innermost key whose key or value holds `offset`, in `table` or the tables
+/// below it; false if there is none. Tables are searched whatever their own spans: an array of
+/// tables spans only its `[[…]]` header.
+fn remove_at(table: &mut DeTable<'_>, offset: usize) -> bool {
+    let holds = |span: std::ops::Range<usize>| {
+        span.start <= offset && offset < span.end.max(span.start + 1)
+    };
+    for (_, value) in table.iter_mut() {
+        let found = match value.get_mut() {
+            DeValue::Table(t) => remove_at(t, offset),
+            DeValue::Array(items) => items.iter_mut().any(|item| match item.get_mut() {
+                DeValue::Table(t) => remove_at(t, offset),
+                _ => false,
+            }),
+            _ => false,
+        };
+        if found {
+            return true;
+        }
+    }
+    let Some(key) = table
+        .iter()
+        .find(|(k, v)| holds(k.span()) || holds(v.span()))
+        .map(|(k, _)| k.clone())
+    else {
+        return false;
+    };
+    table.remove(key.get_ref().as_ref());
+    true
 }
 
 fn add(src: &str, error: &toml::de::Error, report: &mut Report) {
