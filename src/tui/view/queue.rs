@@ -42,24 +42,34 @@ pub fn verdict_icon(v: crate::domain::review::Verdict) -> &'static str {
     }
 }
 
-/// The queue's one-line legend: the flag letters and verdict marks of the loaded cards with
+/// The queue's one-line legend: the flag letters and verdict marks of the rows on screen with
 /// their words, as many as fit in `room` columns, and where the rest are explained.
-fn legend(q: &crate::tui::state::Queue, room: usize) -> String {
+fn legend(rows: &[crate::tui::state::Item], room: usize) -> String {
+    let mut flags = [false; RuleCode::ALL.len()];
+    let mut verdicts = [false; VERDICTS.len()];
+    for item in rows {
+        for f in &item.entry.flags {
+            if let Some(i) = RuleCode::ALL.iter().position(|c| c.as_str() == f) {
+                flags[i] = true;
+            }
+        }
+        if let Some(i) = VERDICTS.iter().position(|v| item.done == Some(*v)) {
+            verdicts[i] = true;
+        }
+    }
     let codes = RuleCode::ALL
         .into_iter()
-        .filter(|c| {
-            q.items
-                .iter()
-                .any(|i| i.entry.flags.iter().any(|f| f == c.as_str()))
-        })
-        .map(|c| format!("{} {}", flag_icon(c.as_str()), msg::flag_word(c)));
-    let verdicts = VERDICTS
-        .iter()
-        .filter(|v| q.items.iter().any(|i| i.done == Some(**v)))
-        .map(|v| format!("{} {}", verdict_icon(*v), msg::verdict(*v)));
+        .zip(flags)
+        .filter(|(_, shown)| *shown)
+        .map(|(c, _)| format!("{} {}", flag_icon(c.as_str()), msg::flag_word(c)));
+    let marks = VERDICTS
+        .into_iter()
+        .zip(verdicts)
+        .filter(|(_, shown)| *shown)
+        .map(|(v, _)| format!("{} {}", verdict_icon(v), msg::verdict(v)));
     let more = format!(" {} ", msg::LEGEND_MORE);
     let mut line = String::new();
-    for entry in codes.chain(verdicts) {
+    for entry in codes.chain(marks) {
         let next = format!(" {entry} ·");
         if super::width(&line) + super::width(&next) + super::width(&more) > room {
             break;
@@ -93,11 +103,15 @@ pub fn draw(state: &State, theme: &Theme, frame: &mut Frame<'_>, area: Rect) {
         q.counts.reviewed,
         q.counts.cards
     );
+    // Only the rows in view are built: a queue can hold many pages.
+    let visible = table_area.height.saturating_sub(3) as usize;
+    let first = q.selected.saturating_sub(visible.saturating_sub(1));
+    let shown = &q.items[first.min(q.items.len())..(first + visible.max(1)).min(q.items.len())];
     let block = Block::default()
         .borders(Borders::ALL)
         .title(title)
         .title_bottom(
-            Line::from(legend(q, table_area.width.saturating_sub(4) as usize)).right_aligned(),
+            Line::from(legend(shown, table_area.width.saturating_sub(4) as usize)).right_aligned(),
         );
     if q.items.is_empty() {
         let inner = block.inner(table_area);
@@ -106,10 +120,7 @@ pub fn draw(state: &State, theme: &Theme, frame: &mut Frame<'_>, area: Rect) {
         return;
     }
     let header = Row::new(msg::QUEUE_COLUMNS.map(|h| Cell::from(h).style(theme.bold)));
-    // Only the rows in view are built: a queue can hold many pages.
-    let visible = table_area.height.saturating_sub(3) as usize;
-    let first = q.selected.saturating_sub(visible.saturating_sub(1));
-    let rows = q.items.iter().skip(first).take(visible.max(1)).map(|item| {
+    let rows = shown.iter().map(|item| {
         let e = &item.entry;
         let mark = item.done.map_or(" ", verdict_icon);
         let flags: String = e.flags.iter().map(|c| flag_icon(c)).collect();
