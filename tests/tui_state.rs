@@ -540,6 +540,27 @@ fn the_last_stage_done_offers_the_earlier_stages_still_to_review_not_all_done() 
 }
 
 #[test]
+fn a_filtered_queue_done_says_done_for_the_filter_not_for_the_stage() {
+    let mut s = session();
+    s.stage(MET).keys("q");
+    let id = s.state.queue.as_ref().unwrap().items[0].entry.id.clone();
+    s.keys("/").text(&id);
+    tick(&mut s.state, &mut s.desk);
+    s.keys("enter");
+    assert_eq!(s.state.queue.as_ref().unwrap().items.len(), 1);
+    s.keys("enter a");
+    let Some(Status::Info(said)) = s.state.status.clone() else {
+        panic!("the status says what is done");
+    };
+    assert!(
+        said.contains(&format!(
+            "«{MET}» is done for «{id}» (esc clears the filter)"
+        )),
+        "{said}"
+    );
+}
+
+#[test]
 fn a_date_correction_must_be_a_date_and_typing_replaces_the_old_value() {
     let mut s = session();
     s.stage(MET);
