@@ -228,3 +228,61 @@ fn a_calibration_reaches_the_auditors_and_the_report_matches_a_hand_computation(
     assert_eq!(who("boris")["accepted"], 1.0);
     assert_eq!(who("anna")["reviews"], 5);
 }
+
+#[test]
+fn a_calibration_bears_the_leads_name_and_every_summary_says_when_it_travels() {
+    let lead = Desk::demo();
+    let out = lead
+        .okk()
+        .args(["calibrate", "new", "--stage", MET, "--cards", "3"])
+        .args(["--auditors", "anna,boris", "--seed", "3"])
+        .env("OKK_LEAD", "olga")
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(said.contains(&format!("of «{MET}» by olga")), "{said}");
+    assert_eq!(report(&lead)["created_by"], "olga");
+    let file = lead.dir.path().join("to-auditors.okkb");
+    let out = lead
+        .okk()
+        .args(["bundle", "export", "--out"])
+        .arg(&file)
+        .output()
+        .unwrap();
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        said.contains("calibration ") && said.contains("by olga, for anna, boris (3 cards)"),
+        "{said}"
+    );
+    let anna = Desk::demo();
+    let merge = |desk: &Desk| {
+        let out = desk
+            .okk()
+            .args(["bundle", "import"])
+            .arg(&file)
+            .output()
+            .unwrap();
+        assert!(out.status.success());
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    let said = merge(&anna);
+    assert!(
+        said.contains("1 new calibrations, 0 already here"),
+        "{said}"
+    );
+    assert!(said.contains("by olga, for anna, boris"), "{said}");
+    let said = merge(&anna);
+    assert!(
+        said.contains("0 new calibrations, 1 already here"),
+        "{said}"
+    );
+    // The text queue marks the calibration cards as the reviewer does.
+    let out = anna
+        .okk()
+        .args(["queue", "--stage", MET, "--auditor", "anna", "--limit", "5"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(text.matches("◎ calibration").count(), 3, "{text}");
+}

@@ -192,8 +192,83 @@ name = "Первичный контакт"
 
 #[test]
 fn unknown_top_level_key_is_reported() {
-    let p = only_problem("name = \"Воронка\"\npipeline = \"Продажи\"\n");
+    let p = only_problem(
+        "name = \"Воронка\"\npipeline = \"Продажи\"\n[[stages]]\nname = \"Квалификация\"\n",
+    );
     assert_eq!(at(&p), (2, 1, "pipeline"));
+}
+
+#[test]
+fn every_value_of_the_wrong_type_is_reported_at_once() {
+    let ps = problems(
+        r#"name = "Воронка"
+[[stages]]
+name = "Квалификация"
+max_idle_days = "три"
+  [[stages.checklist]]
+  id = "a"
+  text = "Бюджет назван"
+  weight = "много"
+[[stages]]
+name = "Встреча"
+required = ["owner", 5]
+skippable = "нет"
+"#,
+    );
+    let found: Vec<(usize, usize, &str)> = ps.iter().map(at).collect();
+    assert_eq!(
+        found,
+        vec![
+            (4, 17, "stages[0].max_idle_days"),
+            (8, 12, "stages[0].checklist[0].weight"),
+            (11, 22, "stages[1].required[1]"),
+            (12, 13, "stages[1].skippable"),
+        ],
+        "{ps:#?}"
+    );
+}
+
+#[test]
+fn unknown_keys_come_with_every_other_problem_at_once() {
+    let ps = problems(
+        r#"name = "Воронка"
+pipeline = "Продажи"
+[[stages]]
+name = "Квалификация"
+kind = "opne"
+max_idle_dayz = 3
+  [[stages.checklist]]
+  id = "a"
+  text = "Бюджет назван"
+  wieght = 3
+  [[stages.rules]]
+  kind = "date"
+  field = "created_at"
+  must_be = "past"
+  severty = "critical"
+[[custom_fields]]
+name = "Дата визита"
+typ = "date"
+"#,
+    );
+    let found: Vec<(usize, usize, &str)> = ps.iter().map(at).collect();
+    assert_eq!(
+        found,
+        vec![
+            (2, 1, "pipeline"),
+            (5, 8, "stages[0].kind"),
+            (6, 1, "stages[0].max_idle_dayz"),
+            (10, 3, "stages[0].checklist[0].wieght"),
+            (15, 3, "stages[0].rules[0].severty"),
+            (18, 1, "custom_fields[0].typ"),
+        ],
+        "{ps:#?}"
+    );
+    assert!(
+        ps[5].message.contains("use one of: name, type, aliases"),
+        "{}",
+        ps[5].message
+    );
 }
 
 #[test]

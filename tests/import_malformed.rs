@@ -79,17 +79,56 @@ fn invalid_utf8_after_the_first_64kb_is_an_error_not_garbage() {
 
 #[test]
 fn export_without_a_stage_column_is_refused_at_the_header() {
-    refused(
-        "malformed/no_stage_column.csv",
-        &[],
-        ":1:",
-        "no profile recognises these headers",
+    // Detected or named, the refusal names the missing column and where amoCRM keeps it.
+    for profile in [&[][..], &["--profile", "amocrm"][..]] {
+        refused(
+            "malformed/no_stage_column.csv",
+            profile,
+            ":1:",
+            "no stage column in the header (",
+        );
+        refused(
+            "malformed/no_stage_column.csv",
+            profile,
+            ":1:",
+            "profile amocrm looks for «Этап сделки», «Этап», «Lead status», «Stage»); name it \
+             with --map stage=HEADER",
+        );
+    }
+}
+
+#[test]
+fn export_without_an_id_column_is_refused_naming_the_id_column_as_the_profile_would() {
+    let desk = Desk::new();
+    let file = desk.dir.path().join("no_id.csv");
+    std::fs::write(
+        &file,
+        "Название сделки,Этап сделки,Бюджет,Ответственный\nКвартира,Первичный контакт,100,Анна\n",
+    )
+    .unwrap();
+    let file = file.display().to_string();
+    let detected = desk.import_fails(&[&file]);
+    let named = desk.import_fails(&["--profile", "amocrm", &file]);
+    for err in [&detected, &named] {
+        assert!(
+            err.contains("no external_id column in the header ("),
+            "{err}"
+        );
+        assert!(
+            err.contains("name it with --map external_id=HEADER"),
+            "{err}"
+        );
+    }
+    assert!(
+        detected.contains("are amocrm's headers; profile amocrm looks for «ID»"),
+        "{detected}"
     );
-    refused(
-        "malformed/no_stage_column.csv",
-        &["--profile", "amocrm"],
-        ":1:",
-        "no stage column",
+    // Headers no profile knows are still refused as unknown.
+    std::fs::write(desk.dir.path().join("odd.csv"), "a,b\n1,2\n").unwrap();
+    let odd = desk.dir.path().join("odd.csv").display().to_string();
+    assert!(
+        desk.import_fails(&[&odd])
+            .contains("no profile recognises these headers")
     );
 }
 
@@ -216,4 +255,27 @@ fn bad_date_warning_is_shown_with_its_line_in_the_human_report() {
         text.contains("    line 3 [Дата создания сделки]: «32.13.2026 10:00:00»"),
         "{text}"
     );
+}
+
+#[test]
+fn a_refused_first_import_leaves_no_store_behind_but_an_existing_store_stays() {
+    let desk = Desk::new();
+    let side = |suffix: &str| {
+        let mut p = desk.db.as_os_str().to_owned();
+        p.push(suffix);
+        std::path::PathBuf::from(p)
+    };
+    desk.import_fails(&[&fixture("malformed/unclosed_quote.csv")]);
+    for suffix in ["", "-wal", "-shm", "-journal"] {
+        assert!(!side(suffix).exists(), "okk.db{suffix} left behind");
+    }
+    // A dry run on no store creates none either.
+    desk.import_one(&["--dry-run", &fixture("amocrm_utf8_bom.csv")]);
+    assert!(!desk.db.exists(), "a dry run left a store behind");
+    // A store that was there before a refused import is kept, cards and all.
+    let desk = desk_with_cards();
+    let before = desk.digest();
+    desk.import_fails(&[&fixture("malformed/unclosed_quote.csv")]);
+    assert!(desk.db.exists());
+    assert_same(&before, &desk.digest());
 }

@@ -151,6 +151,26 @@ fn a_returned_review_comes_back_to_the_auditors_queue_with_the_note() {
         .find(|i| i.entry.id == ids[1])
         .expect("back in the queue");
     assert_eq!(back.entry.returned.as_deref(), Some("где дата?"));
+    // `okk queue` marks it as the reviewer does.
+    let out = store
+        .okk()
+        .args([
+            "queue",
+            "--stage",
+            MET,
+            "--auditor",
+            "boris",
+            "--limit",
+            "500",
+        ])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    let line = text
+        .lines()
+        .find(|l| l.contains(&format!("#{}", ids[1])))
+        .unwrap_or_else(|| panic!("{text}"));
+    assert!(line.contains("↩ returned by lead: где дата?"), "{line}");
     // The auditor sees the decision on the card, read-only, and judges again.
     let idx = q.items.iter().position(|i| i.entry.id == ids[1]).unwrap();
     while s.card.as_ref().unwrap().index != idx {

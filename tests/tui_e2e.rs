@@ -45,7 +45,7 @@ fn review_stage(desk: &Desk, stage: &str, auditor: &str) -> Term {
         40,
     )
     .start(desk.dir.path());
-    term.wait_for(&format!("auditor {auditor}"));
+    term.wait_for(&format!("{auditor} · ? help"));
     term.wait_for("┌ #");
     term
 }
@@ -967,7 +967,7 @@ fn a_rebound_key_from_the_config_file_works_and_shows_in_the_hint_bar() {
     let mut term = okk(&desk, &["review", "--stage", STAGE], 120, 40)
         .env("OKK_CONFIG", &config)
         .start(desk.dir.path());
-    let screen = term.wait_for("auditor vera");
+    let screen = term.wait_for("vera · ? help");
     term.wait_for("┌ #");
     let hints = screen.lines().last().unwrap_or_default().to_string();
     assert!(hints.contains(" z stale"), "hint bar: {hints}");
@@ -1027,4 +1027,35 @@ fn okk_demo_opens_the_reviewer_and_says_where_its_store_is() {
     );
     assert!(std::path::Path::new(demo_db).exists());
     assert!(!desk.db.exists(), "the demo made {}", desk.db.display());
+}
+
+#[test]
+fn at_80x24_the_card_keeps_undo_comment_help_and_back_and_the_queue_shows_the_stale_mark() {
+    let desk = demo_desk();
+    let mut term = okk(
+        &desk,
+        &["review", "--stage", STAGE, "--auditor", "anna"],
+        80,
+        24,
+    )
+    .start(desk.dir.path());
+    let screen = term.wait_for("┌ #");
+    let title = screen.lines().next().unwrap_or_default();
+    assert_eq!(title.matches("anna").count(), 1, "{title}");
+    let hints = screen.lines().last().unwrap_or_default();
+    for hint in ["a ok", "s stale", "c comment", "u undo", "? help", "q back"] {
+        assert!(
+            hints.contains(hint),
+            "«{hint}» missing from the hint bar: {hints}"
+        );
+    }
+    let id = verdict(&mut term, "s", "stale");
+    term.send("q");
+    let queue = term.wait_for("Title");
+    let row = queue
+        .lines()
+        .find(|l| l.contains(&id))
+        .unwrap_or_else(|| panic!("{queue}"));
+    assert!(row.contains(&format!("⌛ {id}")), "{row}");
+    assert!(queue.contains("⌛ stale · ? all marks"), "{queue}");
 }

@@ -161,6 +161,25 @@ fn queue_with_a_filter_typed() {
     d.snap("queue_filter");
 }
 
+#[test]
+fn queue_after_each_verdict_shows_every_mark_whole() {
+    let mut d = demo();
+    // ok, wrong stage (picked), stale, dead, unclear: then back to the queue.
+    d.press(&["enter", "enter", "a", "x", "enter", "s", "d", "i", "q", "g"]);
+    assert_eq!(d.state.screen, Screen::Queue);
+    d.snap("queue_marks");
+}
+
+#[test]
+fn help_on_the_queue_lists_every_flag_letter_and_mark() {
+    let mut d = demo();
+    d.press(&["enter", "?"]);
+    d.snap("help_queue");
+    // Scrolled down to the marks.
+    d.press(&["J"]);
+    d.snap("help_queue_marks");
+}
+
 // ---- the card and what is done on it --------------------------------------------------------
 
 #[test]

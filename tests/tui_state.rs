@@ -505,7 +505,7 @@ fn an_empty_queue_says_so_and_offers_the_next_stage() {
         panic!("the status says the stage is done");
     };
     assert!(
-        said.contains("is done") && said.contains("enter: next stage"),
+        said.contains("is done") && said.contains("enter: «"),
         "{said}"
     );
     assert!(s.state.queue.as_ref().unwrap().finished());
@@ -513,6 +513,107 @@ fn an_empty_queue_says_so_and_offers_the_next_stage() {
     s.keys("enter");
     assert_eq!(s.state.screen, Screen::Card);
     assert_ne!(s.state.stage_row().unwrap().name, LOST);
+}
+
+#[test]
+fn the_last_stage_done_offers_the_earlier_stages_still_to_review_not_all_done() {
+    let mut s = session();
+    let last = s.state.stages.len() - 1;
+    let name = s.state.stages[last].name.clone();
+    s.stage(&name);
+    let total = s.state.queue.as_ref().unwrap().total;
+    for _ in 0..total {
+        s.keys("a");
+    }
+    let Some(Status::Info(said)) = s.state.status.clone() else {
+        panic!("the status says the stage is done");
+    };
+    let first = s.state.stages[0].name.clone();
+    assert!(
+        said.contains("is done") && said.contains(&format!("enter: «{first}»")),
+        "{said}"
+    );
+    assert!(!said.contains("every other stage"), "{said}");
+    s.keys("enter");
+    assert_eq!(s.state.screen, Screen::Card);
+    assert_eq!(s.state.stage_row().unwrap().name, first);
+}
+
+#[test]
+fn a_filtered_queue_done_says_done_for_the_filter_not_for_the_stage() {
+    let mut s = session();
+    s.stage(MET).keys("q");
+    let id = s.state.queue.as_ref().unwrap().items[0].entry.id.clone();
+    s.keys("/").text(&id);
+    tick(&mut s.state, &mut s.desk);
+    s.keys("enter");
+    assert_eq!(s.state.queue.as_ref().unwrap().items.len(), 1);
+    s.keys("enter a");
+    let Some(Status::Info(said)) = s.state.status.clone() else {
+        panic!("the status says what is done");
+    };
+    assert!(
+        said.contains(&format!(
+            "«{MET}» is done for «{id}» (esc clears the filter)"
+        )),
+        "{said}"
+    );
+}
+
+#[test]
+fn a_date_correction_must_be_a_date_and_typing_replaces_the_old_value() {
+    let mut s = session();
+    s.stage(MET);
+    let date_field = "Дата встречи в офисе продаж";
+    s.keys("e").text(date_field).keys("enter");
+    let Some(Popup::Input(input)) = &s.state.popup else {
+        panic!("the value box opens");
+    };
+    let old = input.area.lines().join("");
+    // The old value is selected: the first letter typed replaces it.
+    s.text("завтра").keys("enter");
+    assert!(
+        matches!(&s.state.status, Some(Status::Error(e)) if e.contains("not a date")),
+        "{:?}",
+        s.state.status
+    );
+    let Some(Popup::Input(input)) = &s.state.popup else {
+        panic!("the box stays open to be corrected");
+    };
+    assert_eq!(input.area.lines().join(""), "завтра");
+    s.keys("ctrl-u").text("31.12.2026").keys("enter");
+    assert!(s.state.popup.is_none());
+    let d = &s.state.card.as_ref().unwrap().draft;
+    assert_eq!(
+        d.corrections.get(date_field).map(String::as_str),
+        Some("31.12.2026")
+    );
+    // Opened again, an arrow key edits the value instead of replacing it.
+    s.keys("e").text(date_field).keys("enter");
+    s.keys("left backspace").text("7").keys("enter");
+    let d = &s.state.card.as_ref().unwrap().draft;
+    assert_eq!(
+        d.corrections.get(date_field).map(String::as_str),
+        Some("31.12.2076"),
+        "edited, where the old value was {old:?}"
+    );
+    // A number field takes only a number.
+    s.keys("e")
+        .text("amount")
+        .keys("enter")
+        .text("много")
+        .keys("enter");
+    assert!(
+        matches!(&s.state.status, Some(Status::Error(e)) if e.contains("not a number")),
+        "{:?}",
+        s.state.status
+    );
+    s.keys("ctrl-u").text("1 250 000").keys("enter");
+    let d = &s.state.card.as_ref().unwrap().draft;
+    assert_eq!(
+        d.corrections.get("amount").map(String::as_str),
+        Some("1 250 000")
+    );
 }
 
 #[test]

@@ -31,6 +31,7 @@ fn export(paths: &Paths, args: BundleExportArgs) -> Result<ExitCode> {
         &args.out,
         bundle.reviews.len(),
         bundle.decisions.len(),
+        &bundle.calibrations,
     ))?;
     Ok(ExitCode::SUCCESS)
 }
@@ -50,7 +51,7 @@ fn import(paths: &Paths, files: &[std::path::PathBuf], json: bool) -> Result<Exi
         if json {
             super::say(serde_json::json!({"file": f.display().to_string(), "report": report}))?;
         } else {
-            super::say(msg::merged(f, &report))?;
+            super::say(msg::merged(f, &report, &bundle.calibrations))?;
         }
     }
     Ok(ExitCode::SUCCESS)

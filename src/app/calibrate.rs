@@ -69,6 +69,7 @@ pub fn run(paths: &Paths, command: CalibrateCommand) -> Result<ExitCode> {
             if json {
                 say(serde_json::json!({
                     "id": c.id, "stage": c.stage, "seed": c.seed, "created_at": c.created_at,
+                    "created_by": c.created_by,
                     "report": r,
                 }))?;
             } else {

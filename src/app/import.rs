@@ -16,6 +16,9 @@ pub fn run(paths: &Paths, args: ImportArgs) -> Result<ExitCode> {
         map.extend(parse_map(spec).map_err(user)?);
     }
     let (funnel, fingerprint) = paths.load_funnel_with_fingerprint()?;
+    // A store this run creates is removed again if nothing lands in it: a mistyped path or a
+    // refused first file must not leave an empty store that later commands take for real.
+    let created = !paths.db.exists();
     let mut store = paths.open_store()?;
     let opts = ImportOptions {
         profile: Some(args.profile.clone()),
@@ -55,8 +58,21 @@ pub fn run(paths: &Paths, args: ImportArgs) -> Result<ExitCode> {
             super::audit::refresh(&mut store, &funnel, &fingerprint, true)?;
         }
     }
+    if created && (imported == 0 || args.dry_run) {
+        drop(store);
+        remove_store(&paths.db);
+    }
     match failure {
         Some(e) => Err(user(e.to_string())),
         None => Ok(ExitCode::SUCCESS),
+    }
+}
+
+/// Removes a store file with its WAL, shared-memory and journal files (each may be absent).
+fn remove_store(db: &std::path::Path) {
+    for suffix in ["-wal", "-shm", "-journal", ""] {
+        let mut path = db.as_os_str().to_owned();
+        path.push(suffix);
+        let _ = std::fs::remove_file(path);
     }
 }

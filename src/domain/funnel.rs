@@ -185,6 +185,21 @@ impl Funnel {
         order
     }
 
+    /// What a field holds, for checking a value typed for it: okk's own dates and amount by
+    /// their nature, a declared custom field by its `type`, anything else text.
+    pub fn field_kind(&self, name: &str) -> FieldKind {
+        use crate::domain::SystemField as S;
+        match S::from_name(name) {
+            Some(S::Amount) => FieldKind::Number,
+            Some(
+                S::CreatedAt | S::UpdatedAt | S::ClosedAt | S::ExpectedCloseAt | S::LastActivityAt,
+            ) => FieldKind::Date,
+            Some(S::Closed | S::Won) => FieldKind::Bool,
+            Some(_) => FieldKind::Text,
+            None => self.custom_field(name).map_or(FieldKind::Text, |f| f.kind),
+        }
+    }
+
     /// The declared custom field a header label names (by name or alias, loosely compared).
     pub fn custom_field(&self, label: &str) -> Option<&CustomField> {
         let key = fold(label);

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use crate::domain::funnel::{FieldKind, StageKind};
 use crate::domain::suggestion::{CardNow, StageTarget, Suggestion};
 use crate::domain::{Funnel, SystemField};
-use crate::sync::values::{DateParser, parse_amount};
+use crate::sync::values::{DateParser, TYPED_DATES, parse_amount};
 
 use super::cell::Cell;
 use super::owners::OwnerMap;
@@ -45,17 +45,6 @@ pub struct Sheet {
     pub unmapped_owners: Vec<(String, usize)>,
 }
 
-/// Dates as auditors type them (and as the reviewer shows them).
-const DATE_INPUTS: [&str; 7] = [
-    "%d.%m.%Y %H:%M:%S",
-    "%d.%m.%Y %H:%M",
-    "%d.%m.%Y",
-    "%Y-%m-%d %H:%M:%S",
-    "%Y-%m-%d %H:%M",
-    "%Y-%m-%dT%H:%M:%S",
-    "%Y-%m-%d",
-];
-
 /// Where a corrected field goes.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 struct Target {
@@ -75,7 +64,7 @@ pub fn sheet(
     owners: &OwnerMap,
     changes: &[Change],
 ) -> Sheet {
-    let dates = DateParser::new(&DATE_INPUTS.map(String::from));
+    let dates = DateParser::new(&TYPED_DATES.map(String::from));
     let mut cannot: BTreeMap<String, usize> = BTreeMap::new();
     let mut unmapped: BTreeMap<String, usize> = BTreeMap::new();
     let mut warnings = Vec::new();

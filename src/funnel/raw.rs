@@ -9,6 +9,61 @@ use serde::Deserialize;
 use serde::de::{self, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use toml::Spanned;
 
+/// The keys a table of the funnel takes, and which of them hold arrays of tables with keys of
+/// their own: unknown keys are found from this before serde reads the rest, so that every one
+/// of them is a problem in the list (serde stops at the first). Kept equal to the structs below
+/// by a test.
+pub struct Keys {
+    pub names: &'static [&'static str],
+    pub tables: &'static [(&'static str, &'static Keys)],
+}
+
+pub const FUNNEL_KEYS: Keys = Keys {
+    names: &[
+        "name",
+        "checklist_default",
+        "custom_fields",
+        "stages",
+        "markers",
+        "rules",
+    ],
+    tables: &[
+        ("custom_fields", &CUSTOM_FIELD_KEYS),
+        ("stages", &STAGE_KEYS),
+    ],
+};
+
+const CUSTOM_FIELD_KEYS: Keys = Keys {
+    names: &["name", "type", "aliases"],
+    tables: &[],
+};
+
+const STAGE_KEYS: Keys = Keys {
+    names: &[
+        "name",
+        "aliases",
+        "kind",
+        "extra_control",
+        "max_idle_days",
+        "skippable",
+        "required",
+        "fields",
+        "checklist",
+        "rules",
+    ],
+    tables: &[("checklist", &ITEM_KEYS), ("rules", &RULE_KEYS)],
+};
+
+const ITEM_KEYS: Keys = Keys {
+    names: &["id", "text", "weight", "critical", "field", "scale"],
+    tables: &[],
+};
+
+const RULE_KEYS: Keys = Keys {
+    names: &["kind", "severity", "field", "must_be", "other", "markers"],
+    tables: &[],
+};
+
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawFunnel {
@@ -137,4 +192,33 @@ pub struct RawChecklistItem {
     pub critical: bool,
     pub field: Option<Spanned<String>>,
     pub scale: Option<Spanned<i64>>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The keys serde's derive accepts for `T`, read from its unknown-field message.
+    fn serde_keys<T: serde::de::DeserializeOwned + fmt::Debug>() -> Vec<String> {
+        let e = toml::from_str::<T>("not_a_key_of_any_table = 0").unwrap_err();
+        e.message()
+            .split('`')
+            .skip(3)
+            .step_by(2)
+            .map(str::to_string)
+            .collect()
+    }
+
+    fn names(k: &Keys) -> Vec<String> {
+        k.names.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn the_key_lists_match_the_structs() {
+        assert_eq!(names(&FUNNEL_KEYS), serde_keys::<RawFunnel>());
+        assert_eq!(names(&CUSTOM_FIELD_KEYS), serde_keys::<RawCustomField>());
+        assert_eq!(names(&STAGE_KEYS), serde_keys::<RawStage>());
+        assert_eq!(names(&ITEM_KEYS), serde_keys::<RawChecklistItem>());
+        assert_eq!(names(&RULE_KEYS), serde_keys::<RawRule>());
+    }
 }

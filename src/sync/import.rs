@@ -716,7 +716,12 @@ fn choose_profile(header: &[String], opts: &ImportOptions) -> Result<(Profile, S
                 Profile::builtin("generic").expect("generic is built in"),
                 msg::profile_generic_by_map(),
             ),
-            None => return Err(msg::profile_not_recognised(header)),
+            None => {
+                return Err(match profile::near_miss(header) {
+                    Some(near) => msg::profile_near_miss(&near),
+                    None => msg::profile_not_recognised(header),
+                });
+            }
         },
     };
     profile.apply_map(&opts.map);

@@ -192,6 +192,56 @@ pub fn detect(headers: &[String]) -> Option<Detection> {
     })
 }
 
+/// The profile headers come closest to when no profile finds both an ID and a stage column:
+/// what the refusal names, as `--profile NAME` would.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NearMiss {
+    pub profile: String,
+    /// The file's headers the profile knows, in file order.
+    pub matched: Vec<String>,
+    /// The required fields it finds no column for, with the headers it looks for.
+    pub missing: Vec<(SystemField, Vec<String>)>,
+}
+
+/// The built-in profile that knows most of `headers` (two at least, so that a lone `Email`
+/// column names no CRM), when `detect` finds none.
+pub fn near_miss(headers: &[String]) -> Option<NearMiss> {
+    let folded: Vec<String> = headers.iter().map(|h| fold(h)).collect();
+    let at = |h: &str| folded.iter().position(|x| *x == fold(h));
+    let mut best: Option<NearMiss> = None;
+    for profile in Profile::all_builtin() {
+        if profile.name == "generic" {
+            continue;
+        }
+        let mut matched: Vec<(usize, String)> = Vec::new();
+        for h in profile.fields.values().flatten() {
+            if let Some(i) = at(h)
+                && !matched.iter().any(|(j, _)| *j == i)
+            {
+                matched.push((i, headers[i].clone()));
+            }
+        }
+        matched.sort();
+        let missing: Vec<(SystemField, Vec<String>)> =
+            [SystemField::ExternalId, SystemField::Stage]
+                .into_iter()
+                .map(|f| (f, profile.fields.get(&f).cloned().unwrap_or_default()))
+                .filter(|(_, hs)| !hs.iter().any(|h| at(h).is_some()))
+                .collect();
+        let better = best
+            .as_ref()
+            .is_none_or(|b| matched.len() > b.matched.len());
+        if matched.len() >= 2 && !missing.is_empty() && better {
+            best = Some(NearMiss {
+                profile: profile.name.clone(),
+                matched: matched.into_iter().map(|(_, h)| h).collect(),
+                missing,
+            });
+        }
+    }
+    best
+}
+
 /// Parses `--map title=Deal,stage=Status` into system fields and headers.
 pub fn parse_map(spec: &str) -> Result<Vec<(SystemField, String)>, String> {
     let mut out = Vec::new();

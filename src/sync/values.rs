@@ -44,6 +44,32 @@ impl DateParser {
     }
 }
 
+/// Dates as auditors type them (and as the reviewer shows them): what a field correction may
+/// say, and what the CRM change file reads back.
+pub const TYPED_DATES: [&str; 7] = [
+    "%d.%m.%Y %H:%M:%S",
+    "%d.%m.%Y %H:%M",
+    "%d.%m.%Y",
+    "%Y-%m-%d %H:%M:%S",
+    "%Y-%m-%d %H:%M",
+    "%Y-%m-%dT%H:%M:%S",
+    "%Y-%m-%d",
+];
+
+/// Whether a value typed for a field of this kind is one: a date must parse as one of
+/// [`TYPED_DATES`], a number as an amount written the Russian way (`1 250 000,50`). Other kinds
+/// take any text.
+pub fn is_typed(kind: crate::domain::funnel::FieldKind, raw: &str) -> bool {
+    use crate::domain::funnel::FieldKind as K;
+    match kind {
+        K::Date => DateParser::new(&TYPED_DATES.map(String::from))
+            .parse(raw)
+            .is_some(),
+        K::Number => parse_amount(raw.trim(), true).is_some(),
+        K::Text | K::Bool | K::List => true,
+    }
+}
+
 /// Parses a date or date-time with the given formats (see [`DateParser`]).
 pub fn parse_date(raw: &str, formats: &[String]) -> Option<NaiveDateTime> {
     let raw = raw.trim();

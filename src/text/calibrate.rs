@@ -26,11 +26,12 @@ pub fn not_found(id: Option<&str>) -> String {
 
 pub fn created(c: &Calibration, pool: usize) -> String {
     format!(
-        "calibration {} of «{}»: {} of {pool} cards (seed {}), for {}.\n\
+        "calibration {} of «{}» by {}: {} of {pool} cards (seed {}), for {}.\n\
          The cards come first in each auditor's queue, marked calibration; send them with \
          `okk bundle export`. Then: okk calibrate report {}",
         &c.id[..8],
         line(&c.stage),
+        line(&c.created_by),
         c.cards.len(),
         c.seed,
         c.auditors.join(", "),
@@ -50,11 +51,12 @@ pub fn report(c: &Calibration, r: &Report, funnel: &Funnel) -> String {
     let mut s = String::new();
     let _ = writeln!(
         s,
-        "Calibration {} · «{}» · {} cards · seed {} · {}",
+        "Calibration {} · «{}» · {} cards · seed {} · by {} · {}",
         &c.id[..8.min(c.id.len())],
         line(&c.stage),
         r.cards,
         c.seed,
+        line(&c.created_by),
         c.created_at
     );
     for (a, n) in &r.judged {

@@ -69,21 +69,35 @@ pub fn queue(stage: &str, auditor: &str, cards: &[QueueEntry]) -> String {
             .idle_days
             .map(|d| format!("{d} d"))
             .unwrap_or_else(|| "—".into());
-        let changed = if c.changed_since_review {
-            "  changed since your review"
-        } else {
-            ""
-        };
         let _ = writeln!(
             s,
-            "  #{:<10} {:<48} {:>6}  {}{changed}",
+            "  #{:<10} {:<48} {:>6}  {}{}",
             line(&c.id),
             title,
             idle,
-            c.flags.join(" ")
+            c.flags.join(" "),
+            queue_marks(c)
         );
     }
     s
+}
+
+/// The marks the reviewer's queue shows beside a title, in the same words: ↻ changed, ◎
+/// calibration, ↩ returned by the lead with the lead's note.
+fn queue_marks(c: &QueueEntry) -> String {
+    use super::tui as t;
+    let mut out = String::new();
+    if c.changed_since_review {
+        let _ = write!(out, "  ↻ {}", t::CHANGED);
+    }
+    if c.calibration {
+        let _ = write!(out, "  ◎ {}", t::CALIBRATION);
+    }
+    if let Some(note) = &c.returned {
+        let note: String = line(note).chars().take(200).collect();
+        let _ = write!(out, "  ↩ {}: {note}", t::RETURNED);
+    }
+    out
 }
 
 pub fn flags_not_refreshed() -> String {

@@ -211,6 +211,38 @@ pub fn profile_generic_by_map() -> String {
     "no CRM profile matched; columns from --map".into()
 }
 
+/// No profile found both an ID and a stage column; one came close: named as `--profile` would
+/// name the missing column, with the headers that gave the profile away.
+pub fn profile_near_miss(near: &crate::sync::profile::NearMiss) -> String {
+    let fields: Vec<&str> = near.missing.iter().map(|(f, _)| f.name()).collect();
+    let one = near.missing.len() == 1;
+    let looks: Vec<String> = near
+        .missing
+        .iter()
+        .filter(|(_, hs)| !hs.is_empty())
+        .map(|(f, hs)| {
+            let hs: Vec<String> = hs.iter().map(|h| format!("«{}»", safe::line(h))).collect();
+            if one {
+                hs.join(", ")
+            } else {
+                format!("{} in {}", f.name(), hs.join(", "))
+            }
+        })
+        .collect();
+    let maps: Vec<String> = fields.iter().map(|f| format!("{f}=HEADER")).collect();
+    format!(
+        "no {} column in the header ({} are {}'s headers; profile {} looks for {}); \
+         name {} with --map {}",
+        fields.join(" or "),
+        short_list(&near.matched),
+        near.profile,
+        near.profile,
+        looks.join("; "),
+        if one { "it" } else { "them" },
+        maps.join(",")
+    )
+}
+
 pub fn profile_not_recognised(headers: &[String]) -> String {
     format!(
         "no profile recognises these headers ({}); pass --profile NAME, or --map \

@@ -48,6 +48,11 @@ pub fn verdict(v: Verdict) -> &'static str {
     }
 }
 
+/// The queue's verdict mark in the legend.
+pub fn verdict_given(v: Verdict) -> String {
+    format!("my verdict this session: {}", verdict(v))
+}
+
 pub fn saved(v: Verdict, id: &str) -> String {
     format!("#{} saved: {}", crate::text::safe::line(id), verdict(v))
 }
@@ -64,19 +69,43 @@ pub fn undone(id: &str) -> String {
     format!("verdict on #{} withdrawn", crate::text::safe::line(id))
 }
 
-pub fn stage_done(stage: &str, next: Option<&str>) -> String {
-    let stage = crate::text::safe::line(stage);
+/// The stage the reviewer offers after one is done.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NextStage {
+    pub name: String,
+    pub to_review: u64,
+}
+
+/// The status line after a stage's last card: one line at 80 columns, so names are cut short.
+pub fn stage_done(stage: &str, filter: &str, next: Option<&NextStage>) -> String {
+    let short = |s: &str| {
+        let s = crate::text::safe::line(s);
+        match s.char_indices().nth(28) {
+            Some((i, _)) => format!("{}…", &s[..i]),
+            None => s.into_owned(),
+        }
+    };
+    let done = if filter.is_empty() {
+        format!("«{}» is done", short(stage))
+    } else {
+        format!(
+            "«{}» is done for «{}» (esc clears the filter)",
+            short(stage),
+            short(filter)
+        )
+    };
     match next {
         Some(n) => format!(
-            "«{stage}» is done. enter: next stage «{}»; q: back",
-            crate::text::safe::line(n)
+            "{done}. enter: «{}» ({} to review); q: back",
+            short(&n.name),
+            n.to_review
         ),
-        None => format!("«{stage}» is done, and every later stage too. q: back"),
+        None => format!("{done}, and so is every other stage. q: back"),
     }
 }
 
 pub fn all_done() -> String {
-    "No stage has cards left to review.".into()
+    "No other stage has cards to review.".into()
 }
 
 /// The hint bar's word for an action.
@@ -155,8 +184,7 @@ pub fn too_small(w: u16, h: u16) -> String {
 
 pub const HELP: &str = "help";
 pub const HELP_TITLE: &str = "Keys";
-pub const HELP_SCROLLS: &str = " j/k scroll ";
-pub const AUDITOR: &str = "auditor";
+pub const HELP_SCROLLS: &str = " j/k J/K scroll ";
 pub const FUNNEL_COLUMNS: [&str; 6] = ["Stage", "Cards", "To review", "Flagged", "Mine", ""];
 pub const EXTRA_CONTROL: &str = "extra control";
 pub const NOT_IN_FUNNEL: &str = "not in the funnel";
@@ -203,9 +231,32 @@ pub fn days_ago(d: i64) -> String {
 }
 
 pub fn field_input_title(field: &str) -> String {
+    format!(" New value of «{}» ", crate::text::safe::line(field))
+}
+
+/// The line under the value: what the field takes and how the box is used.
+pub fn field_input_help(kind: crate::domain::funnel::FieldKind) -> String {
+    use crate::domain::funnel::FieldKind as K;
+    let how = "type to replace · ← → home end edit · empty removes";
+    match kind {
+        K::Date => format!("a date, 31.12.2026 · {how}"),
+        K::Number => format!("a number, 1 250 000 · {how}"),
+        K::Text | K::Bool | K::List => format!("{how} the correction"),
+    }
+}
+
+/// A typed value that is not of the field's type.
+pub fn not_typed(field: &str, kind: crate::domain::funnel::FieldKind, value: &str) -> String {
+    use crate::domain::funnel::FieldKind as K;
+    let (what, like) = match kind {
+        K::Date => ("a date", "31.12.2026 or 2026-12-31"),
+        K::Number => ("a number", "1 250 000 or 1250000,50"),
+        K::Text | K::Bool | K::List => ("text", "anything"),
+    };
     format!(
-        "New value of «{}» (enter saves, empty removes)",
-        crate::text::safe::line(field)
+        "«{}» is not {what}: «{}» takes {what} like {like}",
+        crate::text::safe::line(value),
+        crate::text::safe::line(field),
     )
 }
 
@@ -364,3 +415,97 @@ pub fn stats_totals(reviews: u64, not_ok: &str) -> String {
     format!("in all: {reviews} reviews, {not_ok} not ok")
 }
 pub const STATS_TITLE: &str = "where the funnel leaks";
+
+/// Help's heading over the marks of the screen.
+pub const MARKS: &str = "Marks";
+
+/// A flag letter's meaning (the queue's Flags column shows one letter per flag).
+pub fn flag_meaning(code: crate::domain::flag::RuleCode) -> &'static str {
+    use crate::domain::flag::RuleCode as R;
+    match code {
+        R::Required => "a field the stage requires is empty",
+        R::Idle => "idle longer than the stage allows",
+        R::Date => "a date rule fails (past, missing, out of order)",
+        R::Markers => "notes, tags or title say the deal is won or lost",
+        R::ClosedOpen => "closed yet in an open stage, or open in a closed one",
+        R::Backwards => "moved back in the funnel, or skipped a stage",
+        R::Gone => "missing from the last export but not closed",
+        R::UnknownStage => "the stage is not in the funnel",
+    }
+}
+
+/// The queue's one-line legend: a letter or mark and its short word.
+pub fn flag_word(code: crate::domain::flag::RuleCode) -> &'static str {
+    use crate::domain::flag::RuleCode as R;
+    match code {
+        R::Required => "required",
+        R::Idle => "idle",
+        R::Date => "date",
+        R::Markers => "markers",
+        R::ClosedOpen => "closed/open",
+        R::Backwards => "backwards",
+        R::Gone => "gone",
+        R::UnknownStage => "unknown stage",
+    }
+}
+
+pub const LEGEND_MORE: &str = "? all marks";
+
+/// The marks of each screen and what they mean, as help lists them under the keys (the
+/// queue's flag letters and verdict marks are added from their own tables).
+pub fn marks(mode: crate::tui::keymap::Mode) -> &'static [(&'static str, &'static str)] {
+    use crate::tui::keymap::Mode;
+    match mode {
+        Mode::Funnel => &[
+            ("◆", "an extra-control stage: reviewed first"),
+            ("?", "a stage the cards name but the funnel does not know"),
+            (
+                "█░",
+                "my progress: cards with my verdict of the stage's cards",
+            ),
+            ("Mine", "cards of the stage with my current verdict"),
+        ],
+        Mode::Queue => &[
+            ("RR", "one letter per flag: RR is two flags of one rule"),
+            ("Idle", "days since the last activity or change"),
+            ("↻", "changed by a sync since my verdict: judge it again"),
+            (
+                "◎",
+                "calibration: all auditors review it, the lead compares",
+            ),
+            ("↩", "returned by the lead, with the lead's note"),
+            ("3/29", "(title) place in the queue, of the cards to review"),
+        ],
+        Mode::Card => &[
+            ("⚑", "a rule's flag (red: critical, yellow: warning)"),
+            ("✔ ✘ –", "checklist item passed / failed / not applicable"),
+            ("3/5", "a scale item: 3 points of 5 (5/5 is a full pass)"),
+            ("w4", "the item's weight in the score"),
+            ("w4!", "critical: failing it makes the score 0"),
+            (
+                "score",
+                "weighted share passed; n/a items count neither way",
+            ),
+            ("— empty", "a field this stage needs is empty (red)"),
+            ("(?)", "a value the import could not read, kept as written"),
+            ("⚠ idle", "no activity for longer than the stage allows"),
+            ("X → Y", "(suggestion) field X corrected to Y"),
+        ],
+        Mode::Reviews => &[
+            ("✔", "accepted by the lead"),
+            ("≠", "overridden by the lead"),
+            ("↩", "sent back to the auditor"),
+            ("⚠", "ok on a card the rules flag as critical: look first"),
+            ("◎", "a calibration card: compare the auditors"),
+            ("Age", "how long the review has waited"),
+        ],
+        Mode::Decide => &[
+            ("✔ ✘ –", "checklist item passed / failed / not applicable"),
+            ("3/5", "a scale item: 3 points of 5"),
+            ("w4 w4!", "weight; ! critical: failing it makes the score 0"),
+            ("⚠", "ok on a card the rules flag as critical"),
+            ("◎", "calibration: other auditors' verdicts listed beside"),
+        ],
+        _ => &[],
+    }
+}

@@ -206,11 +206,21 @@ pub struct Binding {
     pub mode: Mode,
     pub key: Key,
     pub action: Action,
-    /// Shown in the hint bar (the rest only in help).
-    pub hint: bool,
+    /// How long the action stays in the hint bar as the terminal narrows ([`HELP_ONLY`] for
+    /// help only): the lowest rank gives way first.
+    pub hint: u8,
 }
 
-/// The default keys: (modes, keys, action, in the hint bar). The contract users' muscle memory
+/// Hint ranks. At 80 columns the card's bar drops field, owner, the checklist and unclear, and
+/// keeps the verdicts and what a newcomer must find: undo, comment, help and back.
+pub const HELP_ONLY: u8 = 0;
+const RARE: u8 = 1;
+const OFTEN: u8 = 2;
+const SOMETIMES_VERDICT: u8 = 3;
+const MAIN: u8 = 4;
+const KEEP: u8 = 5;
+
+/// The default keys: (modes, keys, action, hint rank). The contract users' muscle memory
 /// depends on; see docs/reviewer.md's key table.
 fn defaults() -> Vec<Binding> {
     use Action as A;
@@ -224,12 +234,12 @@ fn defaults() -> Vec<Binding> {
         M::Stats,
     ];
     const LISTS: &[Mode] = &[M::Funnel, M::Queue, M::Reviews, M::Stats];
-    let mut table: Vec<(&[Mode], &[&str], Action, bool)> = vec![
-        (&[M::Card], &["a"], A::Ok, true),
-        (&[M::Card], &["x"], A::WrongStage, true),
-        (&[M::Card], &["s"], A::Stale, true),
-        (&[M::Card], &["d"], A::Dead, true),
-        (&[M::Card], &["i"], A::Unclear, true),
+    let mut table: Vec<(&[Mode], &[&str], Action, u8)> = vec![
+        (&[M::Card], &["a"], A::Ok, MAIN),
+        (&[M::Card], &["x"], A::WrongStage, MAIN),
+        (&[M::Card], &["s"], A::Stale, MAIN),
+        (&[M::Card], &["d"], A::Dead, MAIN),
+        (&[M::Card], &["i"], A::Unclear, SOMETIMES_VERDICT),
     ];
     const DIGITS: [&[&str]; 9] = [
         &["1"],
@@ -242,53 +252,58 @@ fn defaults() -> Vec<Binding> {
         &["8"],
         &["9"],
     ];
+    // The bar shows the items as one `1-9` entry, ranked by item 1.
     for (n, keys) in (1..=9).zip(DIGITS) {
-        table.push((&[M::Card, M::Decide], keys, A::Item(n), false));
+        table.push((&[M::Card], keys, A::Item(n), OFTEN));
+        table.push((&[M::Decide], keys, A::Item(n), RARE));
     }
     table.extend([
-        (&[M::Card][..], &["r"][..], A::Owner, true),
-        (&[M::Card], &["e"], A::Correct, true),
-        (&[M::Card], &["c"], A::Comment, true),
-        (&[M::Decide], &["a"], A::Accept, true),
-        (&[M::Decide], &["o"], A::Override, true),
-        (&[M::Decide], &["b"], A::SendBack, true),
-        (&[M::Card, M::Decide], &["space"], A::Skip, false),
-        (&[M::Card, M::Decide], &["p"], A::Prev, false),
-        (&[M::Card, M::Decide], &["u", "backspace"], A::Undo, true),
-        (&[M::Reviews], &["t"], A::ToggleAll, true),
-        (&[M::Funnel, M::Queue], &["4"], A::Stats, true),
-        (LISTS, &["enter"], A::Open, true),
-        (&[M::Queue, M::Reviews], &["/"], A::Filter, true),
-        (&[M::Queue], &["n"], A::NextStage, false),
-        (&[M::Queue, M::Reviews], &["esc"], A::Close, false),
-        (LISTS, &["j", "down"], A::Down, false),
-        (LISTS, &["k", "up"], A::Up, false),
-        (&[M::Card, M::Decide], &["j", "down"], A::Down, false),
-        (&[M::Card, M::Decide], &["k", "up"], A::Up, false),
-        (SCREENS, &["J", "pgdn"], A::PageDown, false),
-        (SCREENS, &["K", "pgup"], A::PageUp, false),
-        (SCREENS, &["g", "home"], A::First, false),
-        (SCREENS, &["G", "end"], A::Last, false),
-        (SCREENS, &["?"], A::Help, true),
-        (SCREENS, &["q"], A::Back, true),
+        (&[M::Card][..], &["r"][..], A::Owner, RARE),
+        (&[M::Card], &["e"], A::Correct, RARE),
+        (&[M::Card], &["c"], A::Comment, KEEP),
+        (&[M::Decide], &["a"], A::Accept, MAIN),
+        (&[M::Decide], &["o"], A::Override, MAIN),
+        (&[M::Decide], &["b"], A::SendBack, MAIN),
+        (&[M::Card, M::Decide], &["space"], A::Skip, HELP_ONLY),
+        (&[M::Card, M::Decide], &["p"], A::Prev, HELP_ONLY),
+        (&[M::Card, M::Decide], &["u", "backspace"], A::Undo, KEEP),
+        (&[M::Reviews], &["t"], A::ToggleAll, OFTEN),
+        (&[M::Funnel, M::Queue], &["4"], A::Stats, RARE),
+        (LISTS, &["enter"], A::Open, MAIN),
+        (&[M::Queue, M::Reviews], &["/"], A::Filter, OFTEN),
+        (&[M::Queue], &["n"], A::NextStage, HELP_ONLY),
+        (&[M::Queue, M::Reviews], &["esc"], A::Close, HELP_ONLY),
+        (LISTS, &["j", "down"], A::Down, HELP_ONLY),
+        (LISTS, &["k", "up"], A::Up, HELP_ONLY),
+        (&[M::Card, M::Decide], &["j", "down"], A::Down, HELP_ONLY),
+        (&[M::Card, M::Decide], &["k", "up"], A::Up, HELP_ONLY),
+        (SCREENS, &["J", "pgdn"], A::PageDown, HELP_ONLY),
+        (SCREENS, &["K", "pgup"], A::PageUp, HELP_ONLY),
+        (SCREENS, &["g", "home"], A::First, HELP_ONLY),
+        (SCREENS, &["G", "end"], A::Last, HELP_ONLY),
+        (SCREENS, &["?"], A::Help, KEEP),
+        (SCREENS, &["q"], A::Back, KEEP),
         (
             &[M::Picker, M::Filter, M::Input],
             &["enter"],
             A::Choose,
-            true,
+            KEEP,
         ),
-        (&[M::Picker, M::Filter], &["down", "ctrl-n"], A::Down, true),
-        (&[M::Picker, M::Filter], &["up", "ctrl-p"], A::Up, false),
+        (&[M::Picker, M::Filter], &["down", "ctrl-n"], A::Down, RARE),
+        (&[M::Picker, M::Filter], &["up", "ctrl-p"], A::Up, HELP_ONLY),
         (
             &[M::Picker, M::Filter, M::Input, M::Comment],
             &["esc"],
             A::Close,
-            true,
+            KEEP,
         ),
-        (&[M::Help], &["esc", "?", "q"], A::Close, true),
-        (&[M::Help], &["j", "down"], A::Down, false),
-        (&[M::Help], &["k", "up"], A::Up, false),
-        (&Mode::ALL, &["ctrl-c"], A::Quit, false),
+        (&[M::Help], &["esc", "?", "q"], A::Close, KEEP),
+        (&[M::Help], &["j", "down"], A::Down, HELP_ONLY),
+        (&[M::Help], &["k", "up"], A::Up, HELP_ONLY),
+        (&[M::Help], &["J", "pgdn", "space"], A::PageDown, HELP_ONLY),
+        (&[M::Help], &["K", "pgup"], A::PageUp, HELP_ONLY),
+        (&[M::Help], &["g", "home"], A::First, HELP_ONLY),
+        (&Mode::ALL, &["ctrl-c"], A::Quit, HELP_ONLY),
     ]);
     let mut out = Vec::new();
     for (modes, keys, action, hint) in table {
@@ -364,7 +379,10 @@ impl Keymap {
                 let hint = map
                     .bindings
                     .iter()
-                    .any(|b| b.mode == mode && b.action == action && b.hint);
+                    .filter(|b| b.mode == mode && b.action == action)
+                    .map(|b| b.hint)
+                    .max()
+                    .unwrap_or(HELP_ONLY);
                 map.bindings
                     .retain(|b| !(b.mode == mode && b.action == action));
                 for k in list {
@@ -423,36 +441,62 @@ impl Keymap {
         rows
     }
 
-    /// The hint bar of `mode`: the first key of each hinted action. Checklist items show as
-    /// one `1-9` entry.
-    pub fn hints(&self, mode: Mode) -> Vec<(String, Action)> {
-        let mut out: Vec<(String, Action)> = Vec::new();
-        for (action, keys) in self.rows(mode) {
-            let hinted = self
-                .bindings
+    /// The hints of `mode` with their ranks: the first key of each hinted action, in help's
+    /// order. Checklist items show as one `1-9` entry.
+    pub fn hints(&self, mode: Mode) -> Vec<(String, Action, u8)> {
+        let rank = |action: Action| {
+            self.bindings
                 .iter()
-                .any(|b| b.mode == mode && b.action == action && b.hint);
-            if hinted {
-                out.push((keys[0].to_string(), action));
+                .filter(|b| b.mode == mode && b.action == action)
+                .map(|b| b.hint)
+                .max()
+                .unwrap_or(HELP_ONLY)
+        };
+        let rows = self.rows(mode);
+        let mut out = Vec::new();
+        for (action, keys) in &rows {
+            let r = rank(*action);
+            if r == HELP_ONLY {
+                continue;
             }
-            if action == Action::Item(1)
-                && let Some(last) = (2..=9).rev().find(|n| {
-                    self.bindings
+            match action {
+                Action::Item(1) => {
+                    let last = rows
                         .iter()
-                        .any(|b| b.mode == mode && b.action == Action::Item(*n))
-                })
-            {
-                let last_key = self
-                    .rows(mode)
-                    .into_iter()
-                    .find(|(a, _)| *a == Action::Item(last));
-                if let Some((_, lk)) = last_key {
-                    out.push((format!("{}-{}", keys[0], lk[0]), Action::Item(0)));
+                        .rev()
+                        .find(|(a, _)| matches!(a, Action::Item(_)));
+                    if let Some((_, lk)) = last.filter(|(a, _)| *a != Action::Item(1)) {
+                        out.push((format!("{}-{}", keys[0], lk[0]), Action::Item(0), r));
+                    } else {
+                        out.push((keys[0].to_string(), *action, r));
+                    }
                 }
+                Action::Item(_) => {}
+                _ => out.push((keys[0].to_string(), *action, r)),
             }
         }
         out
     }
+
+    /// The hint bar of `mode` in `width` columns: whole entries only (a cut-off hint reads as
+    /// another key), the lowest ranked giving way first, the last of equals before the first.
+    pub fn hint_bar(&self, mode: Mode, width: usize) -> Vec<(String, Action)> {
+        let mut hints = self.hints(mode);
+        let cost = |h: &(String, Action, u8)| hint_width(&h.0, h.1);
+        while hints.iter().map(cost).sum::<usize>() > width {
+            let Some(drop) = (0..hints.len()).rev().min_by_key(|&i| hints[i].2) else {
+                break;
+            };
+            hints.remove(drop);
+        }
+        hints.into_iter().map(|(k, a, _)| (k, a)).collect()
+    }
+}
+
+/// Columns one hint takes in the bar: ` key label `.
+pub fn hint_width(key: &str, action: Action) -> usize {
+    use unicode_width::UnicodeWidthStr;
+    3 + key.width() + msg::hint(action).width()
 }
 
 #[cfg(test)]
@@ -519,12 +563,39 @@ mod tests {
         assert!(
             k.hints(Mode::Card)
                 .iter()
-                .any(|(key, a)| key == "z" && *a == Action::Stale)
+                .any(|(key, a, _)| key == "z" && *a == Action::Stale)
         );
         let table: KeysTable = toml::from_str("[card]\nstale = \"a\"\n").unwrap();
         let e = Keymap::with_overrides(&table).unwrap_err();
         assert!(e.message.contains("ok"), "{}", e.message);
         let table: KeysTable = toml::from_str("[card]\nfly = \"z\"\n").unwrap();
         assert!(Keymap::with_overrides(&table).is_err());
+    }
+
+    #[test]
+    fn at_80_columns_the_card_bar_keeps_the_verdicts_undo_comment_help_and_back() {
+        let k = Keymap::default();
+        let bar = |w: usize| -> Vec<String> {
+            k.hint_bar(Mode::Card, w)
+                .into_iter()
+                .map(|(key, _)| key)
+                .collect()
+        };
+        let narrow = bar(80);
+        for key in ["a", "x", "s", "d", "c", "u", "?", "q"] {
+            assert!(narrow.iter().any(|k| k == key), "{key} missing: {narrow:?}");
+        }
+        // Field and owner give way before the checklist does.
+        assert!(!narrow.iter().any(|k| k == "e" || k == "r"), "{narrow:?}");
+        let wide = bar(120);
+        for key in ["1-9", "r", "e", "i"] {
+            assert!(
+                wide.iter().any(|k| k == key),
+                "{key} missing at 120: {wide:?}"
+            );
+        }
+        // Order is help's order whatever drops.
+        let pos = |key: &str| narrow.iter().position(|k| k == key).unwrap();
+        assert!(pos("a") < pos("c") && pos("c") < pos("u") && pos("u") < pos("?"));
     }
 }

@@ -367,6 +367,9 @@ fn popup(state: &mut State, action: Action, desk: &mut Desk) -> DeskResult<()> {
             Action::Close => state.popup = None,
             Action::Down => *scroll = scroll.saturating_add(1),
             Action::Up => *scroll = scroll.saturating_sub(1),
+            Action::PageDown => *scroll = scroll.saturating_add(10),
+            Action::PageUp => *scroll = scroll.saturating_sub(10),
+            Action::First => *scroll = 0,
             _ => {}
         },
         Popup::Picker(picker) => match action {
@@ -407,6 +410,17 @@ fn popup(state: &mut State, action: Action, desk: &mut Desk) -> DeskResult<()> {
             // Clears the line, as in the filter and pickers (the text box would undo).
             Action::Type(key) if key == Key::ctrl('u') => input.area = TextArea::default(),
             Action::Type(key) => {
+                use ratatui::crossterm::event::KeyCode;
+                // Moving the cursor starts editing the old value rather than extending the
+                // selection (the text box keeps it at the end of the line).
+                if input.area.is_selecting()
+                    && matches!(
+                        key.code,
+                        KeyCode::Left | KeyCode::Right | KeyCode::Home | KeyCode::End
+                    )
+                {
+                    input.area.cancel_selection();
+                }
                 input.area.input(key.to_event());
             }
             Action::Choose if input.purpose == InputFor::ReturnNote => {
@@ -422,6 +436,12 @@ fn popup(state: &mut State, action: Action, desk: &mut Desk) -> DeskResult<()> {
             Action::Choose => {
                 let value = input.area.lines().join(" ").trim().to_string();
                 let field = input.field.clone();
+                let kind = state.funnel.field_kind(&field);
+                // A correction the CRM could not take back is refused here, not at export.
+                if !value.is_empty() && !crate::sync::values::is_typed(kind, &value) {
+                    state.status = Some(Status::Error(msg::not_typed(&field, kind, &value)));
+                    return Ok(());
+                }
                 state.popup = None;
                 if let Some(c) = state.card.as_mut() {
                     if value.is_empty() {
@@ -459,8 +479,9 @@ fn chose(state: &mut State, purpose: PickerFor, chosen: String, desk: &mut Desk)
                 .cloned()
                 .or_else(|| field_value(&c.detail.card, &chosen))
                 .unwrap_or_default();
+            // The old value shows selected: typing replaces it, an arrow key edits it.
             let mut area = TextArea::from([current]);
-            area.move_cursor(ratatui_textarea::CursorMove::End);
+            area.select_all();
             state.popup = Some(Popup::Input(FieldInput {
                 purpose: InputFor::Correction,
                 field: chosen,
@@ -595,8 +616,7 @@ fn move_to(state: &mut State, from: usize, desk: &mut Desk, pending_only: bool) 
     q.selected = q.items.len().saturating_sub(1);
     state.card = None;
     state.screen = Screen::Queue;
-    say_stage_done(state);
-    Ok(())
+    say_stage_done(state, desk)
 }
 
 /// Reads pages until item `index` is loaded or the queue ends.
@@ -675,25 +695,36 @@ fn open_first_card(state: &mut State, desk: &mut Desk) -> DeskResult<()> {
     if state.queue.as_ref().is_some_and(|q| !q.items.is_empty()) {
         open_card(state, 0, desk)
     } else {
-        say_stage_done(state);
-        Ok(())
+        say_stage_done(state, desk)
     }
 }
 
-/// The open stage has no card left to review: says so, and names the next stage that has.
-fn say_stage_done(state: &mut State) {
+/// The open stage has no card left to review: says so (of the filtered cards, when a filter is
+/// on), and names the next stage in queue order that has some, wrapping round to the earlier
+/// ones, with the figures as the store has them now.
+fn say_stage_done(state: &mut State, desk: &Desk) -> DeskResult<()> {
+    load_stages(state, desk)?;
     let name = state
         .stage_row()
         .map(|r| r.name.clone())
         .unwrap_or_default();
-    let next = next_stage_row(state).map(|i| state.stages[i].name.clone());
-    state.status = Some(Status::Info(msg::stage_done(&name, next.as_deref())));
+    let filter = state.queue.as_ref().map_or("", |q| q.filter.as_str());
+    let next = next_stage_row(state).map(|i| msg::NextStage {
+        name: state.stages[i].name.clone(),
+        to_review: state.stages[i].counts.to_review(),
+    });
+    state.status = Some(Status::Info(msg::stage_done(&name, filter, next.as_ref())));
+    Ok(())
 }
 
-/// The next stage in queue order with cards to review, after the open one.
+/// The next stage in queue order with cards to review, after the open one, else the first
+/// before it: an auditor who starts mid-funnel still meets the stages above.
 fn next_stage_row(state: &State) -> Option<usize> {
     let from = state.queue.as_ref().map_or(state.stage_selected, |q| q.row);
-    (from + 1..state.stages.len()).find(|&i| state.stages[i].counts.to_review() > 0)
+    let n = state.stages.len();
+    (from + 1..n)
+        .chain(0..from.min(n))
+        .find(|&i| state.stages[i].counts.to_review() > 0)
 }
 
 fn next_stage(state: &mut State, desk: &mut Desk) -> DeskResult<()> {

@@ -32,21 +32,31 @@ pub fn title(state: &State, theme: &Theme, frame: &mut Frame<'_>, area: Rect) {
             parts.push(format!("{pos}/{}{more}", q.total.max(q.items.len() as u64)));
         }
     }
-    if let Some(l) = &state.lead {
-        let pos = if l.shown.is_empty() {
-            0
-        } else {
-            l.selected + 1
-        };
-        parts.push(format!("{pos}/{}", l.shown.len()));
-        parts.push(format!("{} {}", msg::LEAD, clip(&state.auditor, 30)));
-    } else {
-        parts.push(format!("{} {}", msg::AUDITOR, clip(&state.auditor, 30)));
-    }
-    let right = format!("  ? {} ", msg::HELP);
-    // The help key always shows; the left part gives way.
+    // Who is working, once (a bare name: "auditor anna" read as "auditor auditor" for the
+    // default name), at the right beside help, so a long stage name cannot cut it off.
+    let who = super::fit(&crate::text::safe::line(&state.auditor), 24);
+    let who = match &state.lead {
+        Some(l) => {
+            let pos = if l.shown.is_empty() {
+                0
+            } else {
+                l.selected + 1
+            };
+            parts.push(format!("{pos}/{}", l.shown.len()));
+            format!("{} {who}", msg::LEAD)
+        }
+        None => who,
+    };
+    let right = format!("  {who} · ? {} ", msg::HELP);
+    // The name and the help key always show; the left part gives way.
     let room = (area.width as usize).saturating_sub(super::width(&right));
-    let left = super::pad(&super::fit(&parts.join(" · "), room), room);
+    // The funnel's name goes first when the stage and the place in the queue need its room.
+    let mut text = parts.join(" · ");
+    if super::width(&text) > room && parts.len() > 2 {
+        parts.remove(0);
+        text = format!(" okk · {}", parts.join(" · "));
+    }
+    let left = super::pad(&super::fit(&text, room), room);
     let line = Line::from(vec![Span::raw(left), Span::raw(right)]);
     frame.render_widget(Paragraph::new(line).style(theme.title), area);
 }
@@ -62,18 +72,11 @@ pub fn status(state: &State, theme: &Theme, frame: &mut Frame<'_>, area: Rect) {
 
 pub fn hints(state: &State, theme: &Theme, frame: &mut Frame<'_>, area: Rect) {
     let mut spans = Vec::new();
-    let mut used = 0;
-    // Whole entries only: a cut-off hint reads as a different key.
-    for (key, action) in state.keymap.hints(state.mode()) {
-        let label = format!(" {} ", msg::hint(action));
-        let width = 1 + Line::from(key.as_str()).width() + Line::from(label.as_str()).width();
-        if used + width > area.width as usize {
-            break;
-        }
-        used += width;
+    // The keymap's ranks say which hints give way when the terminal is narrow.
+    for (key, action) in state.keymap.hint_bar(state.mode(), area.width as usize) {
         spans.push(Span::raw(" "));
         spans.push(Span::styled(key, theme.key));
-        spans.push(Span::raw(label));
+        spans.push(Span::raw(format!(" {} ", msg::hint(action))));
     }
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
 }

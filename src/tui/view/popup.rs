@@ -6,8 +6,9 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, List, ListItem, ListState, Paragraph};
 
-use super::{Theme, centered, clip};
+use super::{Theme, centered, clip, queue};
 use crate::text::tui as msg;
+use crate::tui::keymap::Mode;
 use crate::tui::picker::PickerFor;
 use crate::tui::state::{Popup, State};
 
@@ -72,20 +73,31 @@ pub fn draw(state: &State, theme: &Theme, frame: &mut Frame<'_>, area: Rect) {
             frame.render_widget(&text, rect);
         }
         Some(Popup::Input(input)) => {
-            let rect = centered(area, 70, 3);
+            use crate::tui::state::InputFor;
+            let correction = input.purpose == InputFor::Correction;
+            let rect = centered(area, 70, if correction { 4 } else { 3 });
             frame.render_widget(Clear, rect);
+            let title = match input.purpose {
+                InputFor::Correction => msg::field_input_title(&input.field),
+                InputFor::ReturnNote => msg::RETURN_NOTE.to_string(),
+            };
+            let block = Block::default().borders(Borders::ALL).title(title);
+            let inner = block.inner(rect);
+            frame.render_widget(block, rect);
+            let [value, help] =
+                Layout::vertical([Constraint::Length(1), Constraint::Length(1)]).areas(inner);
             let mut text = input.area.clone();
-            text.set_block(
-                Block::default()
-                    .borders(Borders::ALL)
-                    .title(match input.purpose {
-                        crate::tui::state::InputFor::Correction => {
-                            msg::field_input_title(&input.field)
-                        }
-                        crate::tui::state::InputFor::ReturnNote => msg::RETURN_NOTE.to_string(),
-                    }),
-            );
-            frame.render_widget(&text, rect);
+            text.set_selection_style(theme.selected);
+            frame.render_widget(&text, value);
+            if correction {
+                frame.render_widget(
+                    Paragraph::new(Span::styled(
+                        msg::field_input_help(state.funnel.field_kind(&input.field)),
+                        theme.dim,
+                    )),
+                    help,
+                );
+            }
         }
         None => {}
     }
@@ -106,7 +118,7 @@ fn help(state: &State, scroll: u16, theme: &Theme, frame: &mut Frame<'_>, area: 
             |(a, _)| !matches!(a, crate::tui::action::Action::Item(n) if usize::from(*n) > items),
         )
         .collect();
-    let lines: Vec<Line> = rows
+    let mut lines: Vec<Line> = rows
         .iter()
         .map(|(action, keys)| {
             let keys: Vec<String> = keys.iter().map(ToString::to_string).collect();
@@ -116,6 +128,20 @@ fn help(state: &State, scroll: u16, theme: &Theme, frame: &mut Frame<'_>, area: 
             ])
         })
         .collect();
+    let marks = legend(state.screen_mode());
+    if !marks.is_empty() {
+        lines.push(Line::default());
+        lines.push(Line::from(Span::styled(
+            format!(" {}", msg::MARKS),
+            theme.bold,
+        )));
+        lines.extend(marks.into_iter().map(|(mark, meaning)| {
+            Line::from(vec![
+                Span::styled(format!(" {}", super::pad(&mark, 16)), theme.bold),
+                Span::raw(meaning),
+            ])
+        }));
+    }
     let w = area.width.saturating_sub(4).min(110);
     let inner = w.saturating_sub(2).max(1) as usize;
     let rows: usize = lines.iter().map(|l| l.width().max(1).div_ceil(inner)).sum();
@@ -138,4 +164,29 @@ fn help(state: &State, scroll: u16, theme: &Theme, frame: &mut Frame<'_>, area: 
             .scroll((scroll, 0)),
         rect,
     );
+}
+
+/// The marks a screen shows and what they mean: the queue's flag letters and verdict marks
+/// from their own tables, the rest from the text layer.
+pub fn legend(mode: Mode) -> Vec<(String, String)> {
+    let mut out: Vec<(String, String)> = Vec::new();
+    if mode == Mode::Queue {
+        out.extend(crate::domain::flag::RuleCode::ALL.into_iter().map(|c| {
+            (
+                queue::flag_icon(c.as_str()).to_string(),
+                msg::flag_meaning(c).to_string(),
+            )
+        }));
+        out.extend(
+            queue::VERDICTS
+                .iter()
+                .map(|&v| (queue::verdict_icon(v).to_string(), msg::verdict_given(v))),
+        );
+    }
+    out.extend(
+        msg::marks(mode)
+            .iter()
+            .map(|(m, what)| (m.to_string(), what.to_string())),
+    );
+    out
 }

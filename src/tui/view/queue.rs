@@ -6,8 +6,15 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row, Table, TableState};
 
 use super::{Theme, clip};
+use crate::domain::flag::RuleCode;
 use crate::text::tui as msg;
 use crate::tui::state::State;
+
+/// Every verdict, in the legend's order.
+pub const VERDICTS: [crate::domain::review::Verdict; 5] = {
+    use crate::domain::review::Verdict as V;
+    [V::Ok, V::WrongStage, V::Stale, V::Dead, V::Unclear]
+};
 
 /// One character per rule code, so a row shows what is wrong at a glance.
 pub fn flag_icon(code: &str) -> char {
@@ -35,6 +42,43 @@ pub fn verdict_icon(v: crate::domain::review::Verdict) -> &'static str {
     }
 }
 
+/// The queue's one-line legend: the flag letters and verdict marks of the rows on screen with
+/// their words, as many as fit in `room` columns, and where the rest are explained.
+fn legend(rows: &[crate::tui::state::Item], room: usize) -> String {
+    let mut flags = [false; RuleCode::ALL.len()];
+    let mut verdicts = [false; VERDICTS.len()];
+    for item in rows {
+        for f in &item.entry.flags {
+            if let Some(i) = RuleCode::ALL.iter().position(|c| c.as_str() == f) {
+                flags[i] = true;
+            }
+        }
+        if let Some(i) = VERDICTS.iter().position(|v| item.done == Some(*v)) {
+            verdicts[i] = true;
+        }
+    }
+    let codes = RuleCode::ALL
+        .into_iter()
+        .zip(flags)
+        .filter(|(_, shown)| *shown)
+        .map(|(c, _)| format!("{} {}", flag_icon(c.as_str()), msg::flag_word(c)));
+    let marks = VERDICTS
+        .into_iter()
+        .zip(verdicts)
+        .filter(|(_, shown)| *shown)
+        .map(|(v, _)| format!("{} {}", verdict_icon(v), msg::verdict(v)));
+    let more = format!(" {} ", msg::LEGEND_MORE);
+    let mut line = String::new();
+    for entry in codes.chain(marks) {
+        let next = format!(" {entry} ·");
+        if super::width(&line) + super::width(&next) + super::width(&more) > room {
+            break;
+        }
+        line.push_str(&next);
+    }
+    line + &more
+}
+
 pub fn draw(state: &State, theme: &Theme, frame: &mut Frame<'_>, area: Rect) {
     let Some(q) = &state.queue else { return };
     let row = &state.stages[q.row];
@@ -59,7 +103,16 @@ pub fn draw(state: &State, theme: &Theme, frame: &mut Frame<'_>, area: Rect) {
         q.counts.reviewed,
         q.counts.cards
     );
-    let block = Block::default().borders(Borders::ALL).title(title);
+    // Only the rows in view are built: a queue can hold many pages.
+    let visible = table_area.height.saturating_sub(3) as usize;
+    let first = q.selected.saturating_sub(visible.saturating_sub(1));
+    let shown = &q.items[first.min(q.items.len())..(first + visible.max(1)).min(q.items.len())];
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .title(title)
+        .title_bottom(
+            Line::from(legend(shown, table_area.width.saturating_sub(4) as usize)).right_aligned(),
+        );
     if q.items.is_empty() {
         let inner = block.inner(table_area);
         frame.render_widget(block, table_area);
@@ -67,10 +120,7 @@ pub fn draw(state: &State, theme: &Theme, frame: &mut Frame<'_>, area: Rect) {
         return;
     }
     let header = Row::new(msg::QUEUE_COLUMNS.map(|h| Cell::from(h).style(theme.bold)));
-    // Only the rows in view are built: a queue can hold many pages.
-    let visible = table_area.height.saturating_sub(3) as usize;
-    let first = q.selected.saturating_sub(visible.saturating_sub(1));
-    let rows = q.items.iter().skip(first).take(visible.max(1)).map(|item| {
+    let rows = shown.iter().map(|item| {
         let e = &item.entry;
         let mark = item.done.map_or(" ", verdict_icon);
         let flags: String = e.flags.iter().map(|c| flag_icon(c)).collect();
@@ -101,7 +151,8 @@ pub fn draw(state: &State, theme: &Theme, frame: &mut Frame<'_>, area: Rect) {
         ])
     });
     let widths = [
-        Constraint::Length(1),
+        // ⌛ is two cells wide.
+        Constraint::Length(2),
         Constraint::Length(10),
         Constraint::Fill(3),
         Constraint::Fill(1),
@@ -115,4 +166,28 @@ pub fn draw(state: &State, theme: &Theme, frame: &mut Frame<'_>, area: Rect) {
         .highlight_symbol("▶");
     let mut ts = TableState::default().with_selected(Some(q.selected - first));
     frame.render_stateful_widget(table, table_area, &mut ts);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_rule_has_a_letter_of_its_own_and_the_legend_names_it() {
+        let letters: Vec<char> = RuleCode::ALL
+            .into_iter()
+            .map(|c| flag_icon(c.as_str()))
+            .collect();
+        for (i, l) in letters.iter().enumerate() {
+            assert_ne!(*l, '?', "{:?} has no letter", RuleCode::ALL[i]);
+            assert!(!letters[i + 1..].contains(l), "{l} means two rules");
+        }
+        let legend = super::super::popup::legend(crate::tui::keymap::Mode::Queue);
+        for l in letters {
+            assert!(legend.iter().any(|(m, _)| m == &l.to_string()), "{l}");
+        }
+        for v in VERDICTS {
+            assert!(legend.iter().any(|(m, _)| m == verdict_icon(v)));
+        }
+    }
 }
