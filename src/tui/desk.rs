@@ -118,12 +118,13 @@ impl Desk {
         after: Option<&'a QueueKey>,
         text: Option<&'a str>,
         limit: usize,
+        all: bool,
     ) -> QueueQuery<'a> {
         QueueQuery {
             crm_stages: &row.crm_names,
             auditor: &self.auditor,
             limit,
-            all: false,
+            all,
             closed_stage: row.closed_stage,
             now,
             after,
@@ -133,24 +134,31 @@ impl Desk {
     }
 
     pub fn counts(&self, row: &StageRow) -> DeskResult<QueueCounts> {
+        self.counts_of(row, false)
+    }
+
+    /// The stage's figures; `all`: closed and gone cards without flags counted too.
+    pub fn counts_of(&self, row: &StageRow, all: bool) -> DeskResult<QueueCounts> {
         let now = crate::store::cards::fmt_time(&self.now());
         self.store
-            .queue_counts(&self.query(row, &now, None, None, 0))
+            .queue_counts(&self.query(row, &now, None, None, 0, all))
     }
 
     /// The next `limit` cards of the stage's queue after `after`, matching `filter` (any case)
-    /// in id, title or owner.
+    /// in id, title or owner; `all`: closed and gone cards without flags too.
     pub fn queue(
         &self,
         row: &StageRow,
         after: Option<&QueueKey>,
         filter: &str,
         limit: usize,
+        all: bool,
     ) -> DeskResult<Vec<QueueEntry>> {
         let now = crate::store::cards::fmt_time(&self.now());
         let needle = fold(filter);
         let text = (!needle.is_empty()).then_some(needle.as_str());
-        self.store.queue(&self.query(row, &now, after, text, limit))
+        self.store
+            .queue(&self.query(row, &now, after, text, limit, all))
     }
 
     pub fn card(&self, card_id: i64) -> DeskResult<Option<CardDetail>> {

@@ -256,6 +256,7 @@ fn defaults() -> Vec<Binding> {
         (&[M::Card, M::Decide], &["p"], A::Prev, false),
         (&[M::Card, M::Decide], &["u", "backspace"], A::Undo, true),
         (&[M::Reviews], &["t"], A::ToggleAll, true),
+        (&[M::Queue], &["t"], A::AllCards, false),
         (&[M::Funnel, M::Queue], &["4"], A::Stats, true),
         (LISTS, &["enter"], A::Open, true),
         (&[M::Queue, M::Reviews], &["/"], A::Filter, true),

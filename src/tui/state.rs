@@ -55,6 +55,8 @@ pub struct Queue {
     pub counts: QueueCounts,
     /// Cards to review when the queue was opened (with the filter): the `N` of "12/N".
     pub total: u64,
+    /// Closed and gone cards without flags listed too (a toggle key).
+    pub all: bool,
 }
 
 impl Queue {

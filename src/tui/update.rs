@@ -190,6 +190,13 @@ fn queue(state: &mut State, action: Action, desk: &mut Desk) -> DeskResult<()> {
             reload_queue(state, row, desk)?;
         }
         Action::NextStage => next_stage(state, desk)?,
+        Action::AllCards => {
+            let row = q.row;
+            q.all = !q.all;
+            let all = q.all;
+            reload_queue(state, row, desk)?;
+            state.status = Some(Status::Info(msg::all_cards(all)));
+        }
         Action::Stats => open_stats(state, desk),
         Action::Help => state.popup = Some(Popup::Help { scroll: 0 }),
         Action::Back => {
@@ -625,7 +632,7 @@ fn ensure_loaded(state: &mut State, desk: &Desk, index: usize) -> DeskResult<()>
         } else {
             PAGE
         };
-        let page = desk.queue(row, after.as_ref(), &q.filter, size)?;
+        let page = desk.queue(row, after.as_ref(), &q.filter, size, q.all)?;
         q.exhausted = page.len() < size;
         q.items
             .extend(page.into_iter().map(|entry| Item { entry, done: None }));
@@ -646,6 +653,7 @@ fn open_queue(state: &mut State, row: usize, desk: &mut Desk) -> DeskResult<()> 
         exhausted: false,
         counts,
         total: counts.to_review(),
+        all: false,
     });
     state.card = None;
     state.screen = Screen::Queue;
@@ -664,7 +672,9 @@ fn reload_queue(state: &mut State, row: usize, desk: &mut Desk) -> DeskResult<()
     // A filtered count would read the whole stage: what is loaded, "+" in the view until the
     // queue is exhausted.
     q.total = if q.filter.is_empty() {
-        desk.counts(&state.stages[row])?.to_review()
+        let counts = desk.counts_of(&state.stages[row], q.all)?;
+        q.counts = counts;
+        counts.to_review()
     } else {
         q.items.len() as u64
     };
