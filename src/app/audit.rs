@@ -1,7 +1,7 @@
 //! Keeping the flags true: the stage rules run after every import, and again whenever the
 //! funnel config or the date has changed since they last ran.
 
-use chrono::NaiveDateTime;
+use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
 use color_eyre::Result;
 
 use crate::domain::Funnel;
@@ -11,12 +11,18 @@ use crate::store::flags::RulesRun;
 
 /// `meta` keys.
 const RULES_RAN_FOR: &str = "rules_ran_for";
-/// A store's frozen "now" (the demo's), as 'YYYY-MM-DD HH:MM:SS'.
+/// A store's own "today" (the demo's), as 'YYYY-MM-DD HH:MM:SS': its cards are judged as of
+/// that day unless `--today` says otherwise.
 pub const CLOCK: &str = "clock";
 
-/// The moment rules and idle days are measured against: the store's frozen clock if it has one
-/// (the demo), else the local time.
-pub fn now(store: &Store) -> Result<NaiveDateTime> {
+/// The one answer to "which day are the cards judged against" (rules, idle days, "days ago"):
+/// `--today`/`OKK_TODAY` if given (at noon: everything judged counts calendar days), else the
+/// store's own day (the demo's), else the local time. The times okk records (verdicts,
+/// decisions, syncs) never come from here: they are the clock's.
+pub fn today(store: &Store, given: Option<NaiveDate>) -> Result<NaiveDateTime> {
+    if let Some(day) = given {
+        return Ok(day.and_time(NaiveTime::from_hms_opt(12, 0, 0).unwrap_or_default()));
+    }
     if let Some(clock) = store.meta(CLOCK)?
         && let Some(t) = crate::store::cards::parse_time(&clock)
     {
@@ -31,15 +37,16 @@ pub fn mark_stale(store: &Store) -> Result<()> {
     Ok(())
 }
 
-/// Runs the rules over every card if `force`, or if the funnel (its fingerprint) or the day
-/// changed since the last run. Returns what the run found, if it ran.
+/// Runs the rules over every card as of `now` (see [`today`]) if `force`, or if the funnel
+/// (its fingerprint) or the judged day changed since the last run. Returns what the run found,
+/// if it ran.
 pub fn refresh(
     store: &mut Store,
     funnel: &Funnel,
     fingerprint: &str,
+    now: NaiveDateTime,
     force: bool,
 ) -> Result<Option<RulesRun>> {
-    let now = now(store)?;
     let key = format!("{fingerprint} {}", now.date());
     if !force && store.meta(RULES_RAN_FOR)?.as_deref() == Some(key.as_str()) {
         return Ok(None);
@@ -66,14 +73,15 @@ pub fn refresh_unless_only_the_day(
     store: &mut Store,
     funnel: &Funnel,
     fingerprint: &str,
+    now: NaiveDateTime,
 ) -> Result<Option<String>> {
     let ran = store.meta(RULES_RAN_FOR)?.unwrap_or_default();
     if let Some((fp, day)) = ran.split_once(' ')
         && fp == fingerprint
-        && day != now(store)?.date().to_string()
+        && day != now.date().to_string()
     {
         return Ok(Some(day.to_string()));
     }
-    refresh(store, funnel, fingerprint, false)?;
+    refresh(store, funnel, fingerprint, now, false)?;
     Ok(None)
 }

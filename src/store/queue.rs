@@ -48,7 +48,8 @@ pub struct QueueQuery<'a> {
     pub all: bool,
     /// Closed cards belong in the queue of a won or lost stage.
     pub closed_stage: bool,
-    /// 'YYYY-MM-DD HH:MM:SS': idle days are counted to this moment.
+    /// 'YYYY-MM-DD HH:MM:SS': idle days are counted to this moment's day, in calendar days as
+    /// the `idle` rule and the card count them.
     pub now: &'a str,
     /// Start after this card (the last of the previous page).
     pub after: Option<&'a QueueKey>,
@@ -234,7 +235,7 @@ impl Store {
         let mut rows = stmt.query(params_from_iter(args))?;
         let mut card = self.conn.prepare_cached(
             "SELECT title, owner, content_hash,
-                    CAST(julianday(?2) - julianday(touched_at) AS INTEGER)
+                    CAST(julianday(date(?2)) - julianday(date(touched_at)) AS INTEGER)
              FROM cards WHERE id = ?1",
         )?;
         let mut review = self.conn.prepare_cached(&format!(
@@ -363,7 +364,7 @@ impl Store {
         // of the stage.
         let sql = format!(
             "SELECT DISTINCT c.id, c.external_id, c.title, c.owner,
-                    CAST(julianday(?1) - julianday(c.touched_at) AS INTEGER),
+                    CAST(julianday(date(?1)) - julianday(date(c.touched_at)) AS INTEGER),
                     coalesce(s.flag_rank, 0) AS flag_rank, coalesce(s.flag_count, 0) AS flag_count,
                     c.touched_at, c.search
              FROM calibrations k

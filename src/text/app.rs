@@ -96,3 +96,11 @@ pub fn auditors_table(rows: &[crate::domain::auditors::AuditorFigures]) -> Strin
     }
     s
 }
+
+/// `--today` / `OKK_TODAY` is not a day.
+pub fn bad_day(given: &str) -> String {
+    format!(
+        "«{}» is not a day: expected YYYY-MM-DD, e.g. 2026-11-20",
+        crate::text::safe::line(given)
+    )
+}

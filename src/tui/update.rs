@@ -62,6 +62,7 @@ pub fn handle_key(state: &mut State, key: Key, desk: &mut Desk) {
 
 pub fn update(state: &mut State, action: Action, desk: &mut Desk) {
     state.now = desk.now();
+    state.today = desk.today();
     if !matches!(action, Action::Type(_)) {
         state.status = None;
     }
@@ -81,6 +82,7 @@ pub fn start_at_stage(state: &mut State, row: usize, desk: &mut Desk) -> DeskRes
 /// typed since is applied.
 pub fn tick(state: &mut State, desk: &mut Desk) {
     state.now = desk.now();
+    state.today = desk.today();
     let filter = match state.queue.as_ref() {
         Some(q) if q.filter_pending => Some(q.row),
         _ => None,

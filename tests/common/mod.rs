@@ -375,7 +375,7 @@ fn demo_template() -> &'static Path {
     static DIR: std::sync::OnceLock<tempfile::TempDir> = std::sync::OnceLock::new();
     DIR.get_or_init(|| {
         let dir = tempfile::tempdir().expect("temp dir");
-        let (store, ..) = okk::app::demo::build(dir.path()).expect("the demo builds");
+        let (store, ..) = okk::app::demo::build(dir.path(), None).expect("the demo builds");
         drop(store); // checkpoints the WAL into okk.db
         dir
     })

@@ -242,7 +242,7 @@ fn fields(state: &State, c: &CardState) -> Vec<(String, Option<String>, bool)> {
 }
 
 fn state_now(state: &State) -> chrono::NaiveDateTime {
-    state.now
+    state.today
 }
 
 fn title(card: &Card) -> String {
