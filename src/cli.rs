@@ -324,7 +324,12 @@ pub struct ExportCrmArgs {
 #[derive(Debug, Subcommand)]
 pub enum FunnelCommand {
     /// Check the funnel config; every problem is reported as FILE:LINE:COLUMN: key: what to fix.
-    Check,
+    Check {
+        /// Also say, per source in the store, which stages require fields its exports never
+        /// have a column for (those are not flagged on the cards).
+        #[arg(long)]
+        store: bool,
+    },
     /// Print the funnel: stages in order, what each demands, its checklist.
     Show,
 }

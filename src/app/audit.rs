@@ -5,7 +5,8 @@ use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
 use color_eyre::Result;
 
 use crate::domain::Funnel;
-use crate::domain::rules::evaluate;
+use crate::domain::columns::AbsentFields;
+use crate::domain::rules::evaluate_with;
 use crate::store::Store;
 use crate::store::flags::RulesRun;
 
@@ -51,7 +52,11 @@ pub fn refresh(
     if !force && store.meta(RULES_RAN_FOR)?.as_deref() == Some(key.as_str()) {
         return Ok(None);
     }
-    let run = match store.rerun_flags(|card, ctx| evaluate(card, ctx, funnel, now)) {
+    // Per source, the required fields it never exports: not a fault of each card.
+    let absent = AbsentFields::new(funnel, store.source_columns()?);
+    let run = match store.rerun_flags(|card, ctx| {
+        evaluate_with(card, ctx, funnel, now, absent.of(&card.source))
+    }) {
         Ok(run) => run,
         // Another okk holds the store (an import, which runs the rules itself when it ends):
         // show the flags as they are rather than wait.

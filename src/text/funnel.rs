@@ -447,3 +447,23 @@ fn list_or_dash(names: &[String]) -> String {
         names.join(", ")
     }
 }
+
+/// A `required` entry as a table, with a key it does not take.
+pub fn required_key_unknown(key: &str) -> String {
+    format!(
+        "unknown key {:?} in a required entry; use {{ field = \"…\", severity = \"…\" }}",
+        crate::text::safe::line(key)
+    )
+}
+
+/// A `required` entry as a table, without `field`.
+pub fn required_field_missing() -> String {
+    "a required entry as a table needs field = \"…\" (and may set severity)".into()
+}
+
+/// A `required` entry that is neither a name nor a table.
+pub fn required_wrong_shape(found: &str) -> String {
+    format!(
+        "expected a field name or {{ field = \"…\", severity = \"…\" }}, found {found}"
+    )
+}

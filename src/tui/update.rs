@@ -349,7 +349,7 @@ fn field_choices(state: &State) -> Vec<String> {
     if let Some(c) = &state.card {
         if let Some(stage) = c.stage.map(|i| state.funnel.stage(i)) {
             stage.fields.iter().for_each(|f| push(f));
-            stage.required.iter().for_each(|f| push(f.label()));
+            stage.required.iter().for_each(|r| push(r.field.label()));
         }
         state
             .funnel
