@@ -85,7 +85,7 @@ fn stage_block(
     let _ = writeln!(
         out,
         "{indent}{}",
-        text::show_idle_limit(stage.max_idle_days)
+        text::show_idle_limit(stage.max_idle_days, crate::domain::rules::idle::STEP_UP)
     );
     let required: Vec<String> = stage
         .required

@@ -380,9 +380,13 @@ pub fn show_aliases(aliases: &[String]) -> String {
     format!("also named: {}", aliases.join(", "))
 }
 
-pub fn show_idle_limit(days: Option<u32>) -> String {
+/// `step_up`: past this many times the limit, an idle flag is one severity worse.
+pub fn show_idle_limit(days: Option<u32>, step_up: i64) -> String {
     match days {
-        Some(days) => format!("idle limit: {days} days"),
+        Some(days) => format!(
+            "idle limit: {days} days (idle past {}: one severity up)",
+            i64::from(days) * step_up
+        ),
         None => "idle limit: none".to_string(),
     }
 }

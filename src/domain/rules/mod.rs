@@ -6,7 +6,7 @@ mod closed_open;
 pub mod config;
 mod date;
 mod gone;
-mod idle;
+pub mod idle;
 mod markers;
 mod required;
 pub mod stem;
