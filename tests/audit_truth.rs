@@ -29,7 +29,15 @@ fn json_on(desk: &Desk, day: &str, args: &[&str]) -> Json {
 
 /// A stage's whole queue (ids in order) for `anna`, as of `day`.
 fn queue_ids(desk: &Desk, day: &str, stage: &str, all: bool) -> Vec<String> {
-    let mut args = vec!["queue", "--stage", stage, "--auditor", "anna", "--limit", "5000"];
+    let mut args = vec![
+        "queue",
+        "--stage",
+        stage,
+        "--auditor",
+        "anna",
+        "--limit",
+        "5000",
+    ];
     if all {
         args.push("--all");
     }
@@ -109,7 +117,11 @@ fn closed_in_an_open_stage_and_gone_cards_are_in_their_queue_without_all() {
     // b3 is closed in an open stage: critical, so among the first.
     assert!(met.iter().take(4).any(|id| id == "b3"), "{met:?}");
     let contract = queue_ids(&desk, EXPORT_DAY, "Договор", false);
-    assert_eq!(contract.first().map(String::as_str), Some("c1"), "{contract:?}");
+    assert_eq!(
+        contract.first().map(String::as_str),
+        Some("c1"),
+        "{contract:?}"
+    );
 
     // A week on, b8 has left the export without being closed: still in the queue, flagged gone.
     desk.import_one(&["--today", EXPORT_DAY, &truth("bitrix24_v2.csv")]);
@@ -120,13 +132,19 @@ fn closed_in_an_open_stage_and_gone_cards_are_in_their_queue_without_all() {
 
     // The won card without a flag stays in its won stage's queue; the figures agree with the
     // queue in every stage.
-    assert_eq!(queue_ids(&desk, EXPORT_DAY, "Успешно реализовано", false), ["w1"]);
+    assert_eq!(
+        queue_ids(&desk, EXPORT_DAY, "Успешно реализовано", false),
+        ["w1"]
+    );
     let stats = json_on(&desk, EXPORT_DAY, &["stats"]);
     for row in stats["stages"].as_array().unwrap() {
         let stage = row["stage"].as_str().unwrap();
         let listed = queue_ids(&desk, EXPORT_DAY, stage, false).len() as u64;
         let cards = row["cards"].as_u64().unwrap() + row["gone"].as_u64().unwrap();
-        assert_eq!(listed, cards, "«{stage}»: the queue lists its cards and its gone ones");
+        assert_eq!(
+            listed, cards,
+            "«{stage}»: the queue lists its cards and its gone ones"
+        );
     }
 }
 
@@ -139,8 +157,16 @@ fn meeting_held_without_a_date_outranks_every_card_with_only_warnings() {
     let n = assert_ranked_above(&met, &flags, is_meeting_missing, only_warnings, "fixture");
     assert_eq!(n, 2, "b1 and b2");
     // Idle past twice the limit is critical too; within it, a warning.
-    assert!(flags["b9"].iter().any(|(c, s, _)| c == "idle" && s == "critical"));
-    assert!(flags["b5"].iter().any(|(c, s, _)| c == "idle" && s == "warning"));
+    assert!(
+        flags["b9"]
+            .iter()
+            .any(|(c, s, _)| c == "idle" && s == "critical")
+    );
+    assert!(
+        flags["b5"]
+            .iter()
+            .any(|(c, s, _)| c == "idle" && s == "warning")
+    );
 }
 
 #[test]
@@ -168,14 +194,20 @@ fn on_the_demo_every_planted_closed_card_is_queued_and_missing_meetings_come_fir
             .or_insert_with(|| queue_ids(&desk, day, &stage, false));
         if faults.contains(&"closed_on_open") {
             closed += 1;
-            assert!(queue.iter().any(|q| q == id), "{id} not in «{stage}»'s queue");
+            assert!(
+                queue.iter().any(|q| q == id),
+                "{id} not in «{stage}»'s queue"
+            );
         }
         if faults.contains(&"meeting_missing") {
             missing += 1;
             assert!(flags.get(id).is_some_and(|f| is_meeting_missing(f)), "{id}");
         }
     }
-    assert!(closed >= 8 && missing >= 10, "{closed} closed, {missing} missing");
+    assert!(
+        closed >= 8 && missing >= 10,
+        "{closed} closed, {missing} missing"
+    );
     for (stage, queue) in &queues {
         assert_ranked_above(queue, &flags, is_meeting_missing, only_warnings, stage);
     }
@@ -200,7 +232,10 @@ fn a_column_the_source_never_exports_is_said_once_and_flags_no_card() {
             .filter(|(_, _, f)| f.as_deref() == Some(field))
             .count()
     };
-    assert_eq!((on("phone"), on("Срок действия брони"), on("Дата договора")), (0, 0, 0));
+    assert_eq!(
+        (on("phone"), on("Срок действия брони"), on("Дата договора")),
+        (0, 0, 0)
+    );
     // The stage that demands it is named.
     let out = desk.run_ok(&["funnel", "check", "--store"]);
     assert!(
@@ -212,11 +247,17 @@ fn a_column_the_source_never_exports_is_said_once_and_flags_no_card() {
     // A later export of the same source has the phone column: the empty phone is flagged again,
     // and the source no longer lacks it.
     let report = desk.import_one(&["--today", EXPORT_DAY, &truth("bitrix24_v3_with_phone.csv")]);
-    assert!(!report["absent_fields"].to_string().contains("\"phone\""), "{report}");
+    assert!(
+        !report["absent_fields"].to_string().contains("\"phone\""),
+        "{report}"
+    );
     let flags = self::flags(&desk, EXPORT_DAY);
     let phone: Vec<&String> = flags
         .iter()
-        .filter(|(_, f)| f.iter().any(|(_, _, field)| field.as_deref() == Some("phone")))
+        .filter(|(_, f)| {
+            f.iter()
+                .any(|(_, _, field)| field.as_deref() == Some("phone"))
+        })
         .map(|(id, _)| id)
         .collect();
     assert_eq!(phone, ["q1"]);
@@ -260,18 +301,31 @@ fn today_sets_the_day_judged_and_changing_it_reruns_the_rules() {
         .unwrap();
     assert_eq!(b5["idle_days"], 10);
     let check = json_on(&desk, EXPORT_DAY, &["check", "--rule", "idle"]);
-    assert!(check.to_string().contains("no activity for 10 days (last 27.10.2026)"));
+    assert!(
+        check
+            .to_string()
+            .contains("no activity for 10 days (last 27.10.2026)")
+    );
 
     // What okk records stays the clock's: the import batch is stamped today, not on the day judged.
     let started: String = desk
         .conn()
-        .query_row("SELECT max(started_at) FROM import_batches", [], |r| r.get(0))
+        .query_row("SELECT max(started_at) FROM import_batches", [], |r| {
+            r.get(0)
+        })
         .unwrap();
-    let today = chrono::Local::now().date_naive().format("%Y-%m-%d").to_string();
+    let today = chrono::Local::now()
+        .date_naive()
+        .format("%Y-%m-%d")
+        .to_string();
     assert!(started.starts_with(&today), "{started}");
 
     // A day that is not one is refused with what was expected.
-    let out = desk.okk().args(["--today", "06.11.2026", "check"]).output().unwrap();
+    let out = desk
+        .okk()
+        .args(["--today", "06.11.2026", "check"])
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("expected YYYY-MM-DD"));
 }

@@ -391,17 +391,20 @@ required = [
     assert!(all[0].message.contains("urgent"), "{}", all[0].message);
     assert!(all[1].message.contains("field = "), "{}", all[1].message);
     assert!(all[2].message.contains("\"weight\""), "{}", all[2].message);
-    assert!(all[3].message.contains("found a number"), "{}", all[3].message);
+    assert!(
+        all[3].message.contains("found a number"),
+        "{}",
+        all[3].message
+    );
 }
 
 /// docs/funnel.md lists the built-in funnel's idle limits and the fields whose being empty is
 /// critical, stage by stage; `okk funnel show` must say the same.
 #[test]
 fn the_docs_and_funnel_show_agree_on_every_default_severity() {
-    let docs = std::fs::read_to_string(
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/funnel.md"),
-    )
-    .unwrap();
+    let docs =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/funnel.md"))
+            .unwrap();
     let funnel = okk::funnel::default_funnel();
     let shown = show(&funnel);
     let section = docs
@@ -421,7 +424,9 @@ fn the_docs_and_funnel_show_agree_on_every_default_severity() {
     assert_eq!(rows.len(), funnel.stages.len(), "one row per stage");
     for (row, stage) in rows.iter().zip(&funnel.stages) {
         assert_eq!(row[0], stage.name);
-        let limit = stage.max_idle_days.map_or("—".to_string(), |d| d.to_string());
+        let limit = stage
+            .max_idle_days
+            .map_or("—".to_string(), |d| d.to_string());
         assert_eq!(row[1], limit, "«{}»'s idle limit", stage.name);
         let critical: Vec<String> = stage
             .required
@@ -440,16 +445,17 @@ fn the_docs_and_funnel_show_agree_on_every_default_severity() {
             assert!(shown.contains(&format!("{field} (critical)")), "{field}");
         }
         assert!(
-            stage.required.iter().all(|r| r.severity.is_none()
-                || r.severity == Some(Severity::Critical)),
+            stage
+                .required
+                .iter()
+                .all(|r| r.severity.is_none() || r.severity == Some(Severity::Critical)),
             "the table lists critical entries only"
         );
     }
     // docs/rules.md's table of rule codes: each default severity as okk has it.
-    let rules = std::fs::read_to_string(
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/rules.md"),
-    )
-    .unwrap();
+    let rules =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/rules.md"))
+            .unwrap();
     for code in okk::domain::flag::RuleCode::ALL {
         let row = rules
             .lines()

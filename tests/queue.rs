@@ -168,11 +168,7 @@ fn figures_agree_with_the_cards(desk: &Desk, label: &str) {
     let flagged = "id IN (SELECT card_id FROM standings)";
     let filters = [
         (true, false, String::new()),
-        (
-            false,
-            true,
-            format!("AND ({flagged} OR gone_at IS NULL)"),
-        ),
+        (false, true, format!("AND ({flagged} OR gone_at IS NULL)")),
         (
             false,
             false,

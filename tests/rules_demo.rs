@@ -5,8 +5,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 use chrono::{NaiveDate, NaiveDateTime};
-use okk::domain::flag::{Flag, RuleCode};
 use okk::domain::columns::AbsentFields;
+use okk::domain::flag::{Flag, RuleCode};
 use okk::domain::rules::evaluate_with;
 use okk::store::Store;
 use okk::sync::{ImportOptions, import_file};

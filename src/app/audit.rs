@@ -54,9 +54,9 @@ pub fn refresh(
     }
     // Per source, the required fields it never exports: not a fault of each card.
     let absent = AbsentFields::new(funnel, store.source_columns()?);
-    let run = match store.rerun_flags(|card, ctx| {
-        evaluate_with(card, ctx, funnel, now, absent.of(&card.source))
-    }) {
+    let run = match store
+        .rerun_flags(|card, ctx| evaluate_with(card, ctx, funnel, now, absent.of(&card.source)))
+    {
         Ok(run) => run,
         // Another okk holds the store (an import, which runs the rules itself when it ends):
         // show the flags as they are rather than wait.

@@ -23,7 +23,16 @@ pub fn run(paths: &Paths, args: ReviewArgs) -> Result<ExitCode> {
     let (funnel, fingerprint) = paths.load_funnel_with_fingerprint()?;
     let mut store = paths.open_store()?;
     let stale = refresh(paths, &mut store, &funnel, &fingerprint)?;
-    open(paths, store, funnel, fingerprint, config, &args, started, stale)
+    open(
+        paths,
+        store,
+        funnel,
+        fingerprint,
+        config,
+        &args,
+        started,
+        stale,
+    )
 }
 
 /// Bare `okk`: the reviewer when the store has cards, else a word on how to begin.

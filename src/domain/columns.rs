@@ -39,13 +39,11 @@ impl SourceColumns {
             FieldRef::System(f @ (SystemField::Closed | SystemField::Won)) => {
                 self.has_okk(*f) || self.has_okk(SystemField::Status)
             }
-            FieldRef::System(SystemField::Status) => [
-                SystemField::Status,
-                SystemField::Closed,
-                SystemField::Won,
-            ]
-            .into_iter()
-            .any(|f| self.has_okk(f)),
+            FieldRef::System(SystemField::Status) => {
+                [SystemField::Status, SystemField::Closed, SystemField::Won]
+                    .into_iter()
+                    .any(|f| self.has_okk(f))
+            }
             FieldRef::System(f) => self.has_okk(*f),
             FieldRef::Custom(name) => funnel
                 .custom_keys(name)
@@ -99,7 +97,9 @@ impl AbsentFields {
     }
 
     pub fn sources(&self) -> impl Iterator<Item = (&str, &[FieldRef])> {
-        self.by_source.iter().map(|(s, a)| (s.as_str(), a.as_slice()))
+        self.by_source
+            .iter()
+            .map(|(s, a)| (s.as_str(), a.as_slice()))
     }
 }
 

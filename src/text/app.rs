@@ -107,10 +107,7 @@ pub fn bad_day(given: &str) -> String {
 
 /// `okk funnel check --store`: per source, the required fields its exports never have, and the
 /// stages that require them.
-pub fn absent_fields(
-    funnel: &Funnel,
-    absent: &crate::domain::columns::AbsentFields,
-) -> String {
+pub fn absent_fields(funnel: &Funnel, absent: &crate::domain::columns::AbsentFields) -> String {
     use std::fmt::Write;
     let mut out = String::new();
     for (source, fields) in absent.sources() {

@@ -467,7 +467,5 @@ pub fn required_field_missing() -> String {
 
 /// A `required` entry that is neither a name nor a table.
 pub fn required_wrong_shape(found: &str) -> String {
-    format!(
-        "expected a field name or {{ field = \"…\", severity = \"…\" }}, found {found}"
-    )
+    format!("expected a field name or {{ field = \"…\", severity = \"…\" }}, found {found}")
 }
