@@ -15,6 +15,11 @@ const EXPORT_DAY: &str = "2026-11-06";
 const MET: &str = "Встреча проведена";
 const MEETING: &str = "Дата встречи в офисе продаж";
 
+/// One flag as `okk check --json` gives it: (code, severity, field).
+type FlagRow = (String, String, Option<String>);
+/// Every flagged card's flags, by external id.
+type Flags = BTreeMap<String, Vec<FlagRow>>;
+
 fn truth(name: &str) -> String {
     fixture(&format!("../truth/{name}"))
 }
@@ -50,7 +55,7 @@ fn queue_ids(desk: &Desk, day: &str, stage: &str, all: bool) -> Vec<String> {
 }
 
 /// Every flagged card's flags as `okk check --json` lists them: id → [(code, severity, field)].
-fn flags(desk: &Desk, day: &str) -> BTreeMap<String, Vec<(String, String, Option<String>)>> {
+fn flags(desk: &Desk, day: &str) -> Flags {
     json_on(desk, day, &["check"])["cards"]
         .as_array()
         .expect("cards")
@@ -73,25 +78,25 @@ fn flags(desk: &Desk, day: &str) -> BTreeMap<String, Vec<(String, String, Option
         .collect()
 }
 
-fn is_meeting_missing(flags: &[(String, String, Option<String>)]) -> bool {
+fn is_meeting_missing(flags: &[FlagRow]) -> bool {
     flags
         .iter()
         .any(|(code, _, field)| code == "required" && field.as_deref() == Some(MEETING))
 }
 
-fn only_warnings(flags: &[(String, String, Option<String>)]) -> bool {
+fn only_warnings(flags: &[FlagRow]) -> bool {
     !flags.is_empty() && flags.iter().all(|(_, s, _)| s != "critical")
 }
 
 /// In `queue`, every card `first` picks comes before every card `after` picks.
 fn assert_ranked_above(
     queue: &[String],
-    flags: &BTreeMap<String, Vec<(String, String, Option<String>)>>,
-    first: impl Fn(&[(String, String, Option<String>)]) -> bool,
-    after: impl Fn(&[(String, String, Option<String>)]) -> bool,
+    flags: &Flags,
+    first: impl Fn(&[FlagRow]) -> bool,
+    after: impl Fn(&[FlagRow]) -> bool,
     label: &str,
 ) -> usize {
-    let pick = |f: &dyn Fn(&[(String, String, Option<String>)]) -> bool| -> Vec<usize> {
+    let pick = |f: &dyn Fn(&[FlagRow]) -> bool| -> Vec<usize> {
         queue
             .iter()
             .enumerate()

@@ -30,8 +30,6 @@ fn today_noon() -> NaiveDateTime {
 struct Demo {
     /// external id → flags.
     flags: BTreeMap<String, Vec<Flag>>,
-    /// external id → stage as the CRM wrote it.
-    stages: BTreeMap<String, String>,
     /// external id → (stage, planted faults, missing fields).
     planted: BTreeMap<String, (String, Vec<String>, Vec<String>)>,
     unknown: BTreeSet<String>,
@@ -84,19 +82,16 @@ fn run_demo() -> Demo {
     let absent = AbsentFields::new(&funnel, store.source_columns().unwrap());
     assert_eq!(absent.of("amocrm").len(), 1, "{absent:?}");
     let mut flags = BTreeMap::new();
-    let mut stages = BTreeMap::new();
     store
         .for_each_card(|_, card, ctx| {
             let absent = absent.of(&card.source);
             let flags_now = evaluate_with(card, ctx, &funnel, now, absent);
             flags.insert(card.external_id.clone(), flags_now);
-            stages.insert(card.external_id.clone(), card.stage.clone());
             Ok(())
         })
         .unwrap();
     Demo {
         flags,
-        stages,
         planted: planted_cards,
         unknown,
     }
@@ -142,7 +137,6 @@ fn every_planted_fault_is_flagged_and_no_clean_card_is() {
     assert!(demo.flags.len() > 300, "the demo has ~350 cards");
     let mut problems = Vec::new();
     for (id, flags) in &demo.flags {
-        let stage = &demo.stages[id];
         if let Some((stage, faults, missing)) = demo.planted.get(id) {
             for fault in faults {
                 if !flags.iter().any(|f| explains(fault, missing, f)) {
