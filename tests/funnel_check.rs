@@ -5,6 +5,7 @@ use std::path::Path;
 
 use okk::domain::card::SystemField;
 use okk::domain::flag::Severity;
+use okk::domain::rules::Rule;
 use okk::domain::funnel::{DefaultAnswer, FieldRef, StageKind};
 use okk::funnel::{DEFAULT_FUNNEL, Problem, load, load_str, show};
 
@@ -440,6 +441,26 @@ fn the_docs_and_funnel_show_agree_on_every_default_severity() {
             row[2].split(", ").map(str::to_string).collect()
         };
         assert_eq!(listed, critical, "«{}»'s critical fields", stage.name);
+        let rules: Vec<String> = stage
+            .rules
+            .iter()
+            .filter(|r| r.severity() == Some(Severity::Critical))
+            .map(|r| match r {
+                Rule::Date(d) => format!("date «{}» {}", d.field.label(), d.must_be.word()),
+                Rule::Markers(m) => {
+                    format!("markers {}", funnel.markers.list(m.list).unwrap().name)
+                }
+            })
+            .collect();
+        let listed: Vec<&str> = if row[3] == "—" {
+            Vec::new()
+        } else {
+            row[3].split(", ").collect()
+        };
+        assert_eq!(listed, rules, "«{}»'s critical rules", stage.name);
+        for rule in &rules {
+            assert!(shown.contains(&format!("{rule}  (critical)")), "{rule}");
+        }
         // And show says each of them is critical.
         for field in &critical {
             assert!(shown.contains(&format!("{field} (critical)")), "{field}");
