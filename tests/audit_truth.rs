@@ -291,6 +291,19 @@ fn today_sets_the_day_judged_and_changing_it_reruns_the_rules() {
         .unwrap();
     let v: Json = serde_json::from_slice(&out.stdout).unwrap();
     assert!(v["cards"].as_array().unwrap().len() >= 10);
+    // Judged a month after its newest activity, the export looks old, and okk says how to judge
+    // it as of its own day; on that day it says nothing.
+    let stderr = String::from_utf8_lossy(&out.stderr).to_string();
+    assert!(
+        stderr.contains("judge it as of its day: --today 2026-11-05"),
+        "{stderr}"
+    );
+    let out = desk
+        .okk()
+        .args(["--today", EXPORT_DAY, "check", "--json"])
+        .output()
+        .unwrap();
+    assert!(!String::from_utf8_lossy(&out.stderr).contains("--today"));
 
     // Idle days agree: the queue's, the flag's sentence.
     let q = json_on(

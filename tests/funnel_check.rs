@@ -5,8 +5,8 @@ use std::path::Path;
 
 use okk::domain::card::SystemField;
 use okk::domain::flag::Severity;
-use okk::domain::rules::Rule;
 use okk::domain::funnel::{DefaultAnswer, FieldRef, StageKind};
+use okk::domain::rules::Rule;
 use okk::funnel::{DEFAULT_FUNNEL, Problem, load, load_str, show};
 
 fn fixture(name: &str) -> std::path::PathBuf {

@@ -90,3 +90,25 @@ pub fn refresh_unless_only_the_day(
     refresh(store, funnel, fingerprint, now, false)?;
     Ok(None)
 }
+
+/// More days than this between the cards' newest activity and the day judged, and the export is
+/// probably older than the day: nearly every open card looks idle.
+const OLD_EXPORT_DAYS: i64 = 7;
+
+/// Says on stderr when the cards' newest activity (as the last rules run found it) is long
+/// before the day judged, with the `--today` that would judge the export as of its own day.
+pub fn note_old_export(store: &Store, today: NaiveDateTime) -> Result<()> {
+    let newest = store
+        .meta(crate::store::flags::NEWEST_ACTIVITY_KEY)?
+        .and_then(|t| crate::store::cards::parse_time(&t));
+    if let Some(newest) = newest {
+        let days = (today.date() - newest.date()).num_days();
+        if days > OLD_EXPORT_DAYS {
+            eprintln!(
+                "{}",
+                crate::text::check::old_export(newest.date(), days, today.date())
+            );
+        }
+    }
+    Ok(())
+}

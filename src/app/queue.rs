@@ -48,6 +48,7 @@ pub fn run(paths: &Paths, args: QueueArgs) -> Result<ExitCode> {
     let mut store = paths.open_store()?;
     let today = paths.today(&store)?;
     audit::refresh(&mut store, &funnel, &fingerprint, today, false)?;
+    audit::note_old_export(&store, today)?;
     let crm_stages = crm_names(&store, &funnel, &args.stage)?;
     let closed_stage = funnel
         .resolve(&args.stage)

@@ -20,6 +20,7 @@ pub fn run(paths: &Paths, args: StatsArgs) -> Result<ExitCode> {
     let mut store = paths.open_store()?;
     let today = paths.today(&store)?;
     super::audit::refresh(&mut store, &funnel, &fingerprint, today, false)?;
+    super::audit::note_old_export(&store, today)?;
     if args.auditors {
         let figures = auditor_figures(&store, &funnel)?;
         if args.csv {

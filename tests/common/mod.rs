@@ -78,6 +78,7 @@ impl Desk {
         let mut cmd = Command::cargo_bin("okk").expect("the okk binary is built");
         cmd.env_remove("OKK_DB")
             .env_remove("OKK_FUNNEL")
+            .env_remove("OKK_TODAY")
             .env("HOME", &home)
             .env("XDG_DATA_HOME", home.join(".local/share"))
             .env("XDG_CONFIG_HOME", home.join(".config"))
