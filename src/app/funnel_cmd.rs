@@ -14,7 +14,9 @@ pub fn run(paths: &Paths, command: FunnelCommand) -> Result<ExitCode> {
     match command {
         FunnelCommand::Check { store } => {
             super::say(msg::funnel_ok(&paths.funnel, &funnel))?;
-            if store {
+            if store && !paths.db.exists() {
+                super::say(crate::text::review::no_cards(&paths.db))?;
+            } else if store {
                 let store = paths.open_store()?;
                 let absent = AbsentFields::new(&funnel, store.source_columns()?);
                 super::say_raw(msg::absent_fields(&funnel, &absent))?;
