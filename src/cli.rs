@@ -27,6 +27,12 @@ pub struct Cli {
     #[arg(long, global = true, env = "OKK_CONFIG", value_name = "PATH")]
     pub config: Option<PathBuf>,
 
+    /// Judge the cards as of this day (YYYY-MM-DD): rules, idle days, "days ago". The times okk
+    /// records (verdicts, decisions, syncs) stay the clock's [default: the store's own day (the
+    /// demo's), else today]
+    #[arg(long, global = true, env = "OKK_TODAY", value_name = "YYYY-MM-DD", value_parser = parse_day)]
+    pub today: Option<chrono::NaiveDate>,
+
     /// Without a command: open the reviewer if the store has cards.
     #[command(subcommand)]
     pub command: Option<Command>,
@@ -318,7 +324,12 @@ pub struct ExportCrmArgs {
 #[derive(Debug, Subcommand)]
 pub enum FunnelCommand {
     /// Check the funnel config; every problem is reported as FILE:LINE:COLUMN: key: what to fix.
-    Check,
+    Check {
+        /// Also say, per source in the store, which stages require fields its exports never
+        /// have a column for (those are not flagged on the cards).
+        #[arg(long)]
+        store: bool,
+    },
     /// Print the funnel: stages in order, what each demands, its checklist.
     Show,
 }
@@ -383,4 +394,10 @@ pub enum CalibrateCommand {
         #[arg(long)]
         json: bool,
     },
+}
+
+/// `--today`: a calendar day, as `YYYY-MM-DD`.
+fn parse_day(s: &str) -> Result<chrono::NaiveDate, String> {
+    chrono::NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
+        .map_err(|_| crate::text::app::bad_day(s))
 }

@@ -61,17 +61,20 @@ fn the_reviewer_opens_on_yesterdays_flags_instead_of_rejudging_every_card() {
     let mut store = okk::store::Store::open(&desk.db).unwrap();
     let funnel = okk::funnel::load(&common::funnel_path()).unwrap();
     let fp = "fp";
-    okk::app::audit::refresh(&mut store, &funnel, fp, true).unwrap();
+    let today = okk::app::audit::today(&store, None).unwrap();
+    okk::app::audit::refresh(&mut store, &funnel, fp, today, true).unwrap();
     // Same funnel, another day: left as they are, and the day is told.
     store.set_meta("rules_ran_for", "fp 2000-01-01").unwrap();
-    let stale = okk::app::audit::refresh_unless_only_the_day(&mut store, &funnel, fp).unwrap();
+    let stale =
+        okk::app::audit::refresh_unless_only_the_day(&mut store, &funnel, fp, today).unwrap();
     assert_eq!(stale.as_deref(), Some("2000-01-01"));
     assert_eq!(
         store.meta("rules_ran_for").unwrap().as_deref(),
         Some("fp 2000-01-01")
     );
     // Another funnel: the rules run.
-    let stale = okk::app::audit::refresh_unless_only_the_day(&mut store, &funnel, "fp2").unwrap();
+    let stale =
+        okk::app::audit::refresh_unless_only_the_day(&mut store, &funnel, "fp2", today).unwrap();
     assert_eq!(stale, None);
     assert!(
         store

@@ -74,7 +74,7 @@ fn import(desk: &Desk, file: &Path) {
         .success();
 }
 
-/// Judges card `external_id` on `db` as `auditor`, a minute after the demo's clock.
+/// Judges card `external_id` on `db` as `auditor`, now.
 fn judge(db: &Path, auditor: &str, external_id: &str, verdict: Verdict) {
     let mut store = Store::open(db).unwrap();
     let conn = rusqlite::Connection::open(db).unwrap();
@@ -86,8 +86,8 @@ fn judge(db: &Path, auditor: &str, external_id: &str, verdict: Verdict) {
         )
         .unwrap();
     let d = store.card_detail(id).unwrap().unwrap();
-    let now =
-        chrono::NaiveDateTime::parse_from_str("2026-11-20 12:01:00", "%Y-%m-%d %H:%M:%S").unwrap();
+    // Recorded times are the clock's (the calibration's too), whatever day the demo is judged.
+    let now = chrono::Local::now().naive_local();
     store
         .save_review(
             &ReviewedCard {

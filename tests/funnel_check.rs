@@ -4,7 +4,9 @@
 use std::path::Path;
 
 use okk::domain::card::SystemField;
+use okk::domain::flag::Severity;
 use okk::domain::funnel::{DefaultAnswer, FieldRef, StageKind};
+use okk::domain::rules::Rule;
 use okk::funnel::{DEFAULT_FUNNEL, Problem, load, load_str, show};
 
 fn fixture(name: &str) -> std::path::PathBuf {
@@ -56,7 +58,7 @@ fn default_funnel_loads_with_eleven_stages_in_order() {
     assert_eq!(funnel.stages[9].kind, StageKind::Won);
     assert_eq!(funnel.stages[10].kind, StageKind::Lost);
     assert_eq!(funnel.checklist_default, DefaultAnswer::Pass);
-    assert_eq!(funnel.custom_fields.len(), 4);
+    assert_eq!(funnel.custom_fields.len(), 5, "with «Дата договора»");
 }
 
 #[test]
@@ -84,7 +86,8 @@ fn default_funnel_open_stages_require_an_owner_and_carry_a_real_checklist() {
         assert!(
             stage
                 .required
-                .contains(&FieldRef::System(SystemField::Owner)),
+                .iter()
+                .any(|r| r.field == FieldRef::System(SystemField::Owner)),
             "{}",
             stage.name
         );
@@ -140,9 +143,10 @@ fields = ["Дата встречи"]
     .unwrap();
     let canonical = FieldRef::Custom("Дата встречи в офисе продаж".into());
     let stage = &funnel.stages[0];
+    let required: Vec<&FieldRef> = stage.required.iter().map(|r| &r.field).collect();
     assert_eq!(
-        stage.required,
-        [FieldRef::System(SystemField::Owner), canonical.clone()]
+        required,
+        [&FieldRef::System(SystemField::Owner), &canonical]
     );
     assert_eq!(stage.fields, ["Дата встречи в офисе продаж"]);
     assert_eq!(stage.checklist[0].field, Some(canonical));
@@ -414,6 +418,154 @@ required = ["owner", "Телефон клиента"]
         p.message
     );
     assert!(p.message.ends_with("notes, «Бюджет»"), "{}", p.message);
+}
+
+#[test]
+fn a_required_entry_may_carry_its_own_severity() {
+    let funnel = load_str(
+        r#"name = "Воронка"
+[[stages]]
+name = "Встреча проведена"
+required = ["owner", { field = "phone", severity = "critical" }]
+"#,
+        Path::new("funnel.toml"),
+    )
+    .unwrap();
+    let required = &funnel.stages[0].required;
+    assert_eq!(required[0].severity, None, "the rule's level");
+    assert_eq!(
+        (required[1].field.label(), required[1].severity),
+        ("phone", Some(Severity::Critical))
+    );
+    assert!(show(&funnel).contains("required: owner, phone (critical)"));
+}
+
+#[test]
+fn a_wrong_required_entry_is_reported_where_it_is() {
+    let all = problems(
+        r#"name = "Воронка"
+[[stages]]
+name = "Квалификация"
+required = [
+  { field = "phone", severity = "urgent" },
+  { severity = "critical" },
+  { field = "owner", weight = 3 },
+  7,
+]
+"#,
+    );
+    let found: Vec<(usize, &str)> = all.iter().map(|p| (p.line, p.key.as_str())).collect();
+    assert_eq!(
+        found,
+        [
+            (5, "stages[0].required[0].severity"),
+            (6, "stages[0].required[1]"),
+            (7, "stages[0].required[2]"),
+            (8, "stages[0].required[3]"),
+        ]
+    );
+    assert!(all[0].message.contains("urgent"), "{}", all[0].message);
+    assert!(all[1].message.contains("field = "), "{}", all[1].message);
+    assert!(all[2].message.contains("\"weight\""), "{}", all[2].message);
+    assert!(
+        all[3].message.contains("found a number"),
+        "{}",
+        all[3].message
+    );
+}
+
+/// docs/funnel.md lists the built-in funnel's idle limits and the fields whose being empty is
+/// critical, stage by stage; `okk funnel show` must say the same.
+#[test]
+fn the_docs_and_funnel_show_agree_on_every_default_severity() {
+    let docs =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/funnel.md"))
+            .unwrap();
+    let funnel = okk::funnel::default_funnel();
+    let shown = show(&funnel);
+    let section = docs
+        .split("## The built-in funnel's severities")
+        .nth(1)
+        .expect("docs/funnel.md has the section");
+    let rows: Vec<Vec<String>> = section
+        .lines()
+        .filter(|l| l.starts_with("| ") && !l.starts_with("| Stage"))
+        .map(|l| {
+            l.trim_matches('|')
+                .split('|')
+                .map(|c| c.trim().to_string())
+                .collect()
+        })
+        .collect();
+    assert_eq!(rows.len(), funnel.stages.len(), "one row per stage");
+    for (row, stage) in rows.iter().zip(&funnel.stages) {
+        assert_eq!(row[0], stage.name);
+        let limit = stage
+            .max_idle_days
+            .map_or("—".to_string(), |d| d.to_string());
+        assert_eq!(row[1], limit, "«{}»'s idle limit", stage.name);
+        let critical: Vec<String> = stage
+            .required
+            .iter()
+            .filter(|r| r.severity == Some(Severity::Critical))
+            .map(|r| r.field.label().to_string())
+            .collect();
+        let listed: Vec<String> = if row[2] == "—" {
+            Vec::new()
+        } else {
+            row[2].split(", ").map(str::to_string).collect()
+        };
+        assert_eq!(listed, critical, "«{}»'s critical fields", stage.name);
+        let rules: Vec<String> = stage
+            .rules
+            .iter()
+            .filter(|r| r.severity() == Some(Severity::Critical))
+            .map(|r| match r {
+                Rule::Date(d) => format!("date «{}» {}", d.field.label(), d.must_be.word()),
+                Rule::Markers(m) => {
+                    format!("markers {}", funnel.markers.list(m.list).unwrap().name)
+                }
+            })
+            .collect();
+        let listed: Vec<&str> = if row[3] == "—" {
+            Vec::new()
+        } else {
+            row[3].split(", ").collect()
+        };
+        assert_eq!(listed, rules, "«{}»'s critical rules", stage.name);
+        for rule in &rules {
+            assert!(shown.contains(&format!("{rule}  (critical)")), "{rule}");
+        }
+        // And show says each of them is critical.
+        for field in &critical {
+            assert!(shown.contains(&format!("{field} (critical)")), "{field}");
+        }
+        assert!(
+            stage
+                .required
+                .iter()
+                .all(|r| r.severity.is_none() || r.severity == Some(Severity::Critical)),
+            "the table lists critical entries only"
+        );
+    }
+    // docs/rules.md's table of rule codes: each default severity as okk has it.
+    let rules =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/rules.md"))
+            .unwrap();
+    for code in okk::domain::flag::RuleCode::ALL {
+        let row = rules
+            .lines()
+            .find(|l| l.starts_with(&format!("| `{}` |", code.as_str())))
+            .unwrap_or_else(|| panic!("docs/rules.md has no row for {}", code.as_str()));
+        let severity = row.trim_end_matches('|').rsplit('|').next().unwrap().trim();
+        let default = okk::domain::rules::default_severity(code).as_str();
+        assert!(
+            severity.starts_with(default),
+            "{}: docs say {severity:?}, okk {default}",
+            code.as_str()
+        );
+        assert!(shown.contains(&format!("{} {default}", code.as_str())));
+    }
 }
 
 #[test]

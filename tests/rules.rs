@@ -233,10 +233,20 @@ fn idle_counts_days_since_the_last_touch() {
     c.last_activity_at = Some(at(14, 10));
     let found = flags(&c);
     assert_eq!(codes(&found), [RuleCode::Idle]);
+    // Past twice the limit: one severity up, and the sentence says how far past.
     assert_eq!(
         found[0].message,
-        "no activity for 37 days (last 14.10.2026); «Встреча проведена» allows 14"
+        "no activity for 37 days (last 14.10.2026): 2× the 14 days «Встреча проведена» allows"
     );
+    assert_eq!(found[0].severity, Severity::Critical);
+    // Within twice the limit: the rule's own severity.
+    c.last_activity_at = Some(at(1, 11));
+    let found = flags(&c);
+    assert_eq!(
+        found[0].message,
+        "no activity for 19 days (last 01.11.2026); «Встреча проведена» allows 14"
+    );
+    assert_eq!(found[0].severity, Severity::Warning);
 }
 
 #[test]

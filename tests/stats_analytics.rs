@@ -756,7 +756,8 @@ fn the_per_stage_counts_from_the_one_pass_are_what_the_stores_own_queries_say() 
         &store.flagged_per_stage().unwrap(),
     );
     add_verdicts(&funnel, &mut expected, &store.verdict_counts().unwrap());
-    let got = okk::app::stats::figures(&store, &funnel, Window::default()).unwrap();
+    let today = okk::app::audit::today(&store, None).unwrap();
+    let got = okk::app::stats::figures(&store, &funnel, today.date(), Window::default()).unwrap();
     let base: Vec<_> = got.rows.into_iter().map(|r| r.base).collect();
     assert_eq!(base, expected);
     // b1 gone: M has 2 cards and 1 gone. a2, reviewed by two auditors at the same second,

@@ -54,6 +54,7 @@ fn a_new_store_is_migrated_to_the_latest_schema() {
             "meta",
             "owners",
             "reviews",
+            "source_columns",
             "stage_counts",
             "stage_history",
             "standings"
@@ -161,6 +162,35 @@ fn a_store_of_schema_1_with_cards_migrates_forward_and_keeps_them() {
 
 /// Schema 6 moved a flagged card's standing out of its row: the flagged cards of a schema-5 store
 /// keep their place in the queue. Schema 7 names custom fields by id.
+/// Schema 8 keeps the columns each source's imports had. A store that already holds cards knows
+/// nothing of their columns: nothing is taken as absent for its sources until they import again.
+#[test]
+fn a_store_of_schema_7_learns_its_sources_columns_at_their_next_import() {
+    let desk = Desk::new();
+    desk.import_one(&[&fixture("bitrix24_deals.csv")]);
+    desk.conn()
+        .execute_batch("DROP TABLE source_columns; PRAGMA user_version = 7;")
+        .unwrap();
+    let store = Store::open(&desk.db).unwrap();
+    assert_eq!(store.schema_version().unwrap(), latest());
+    assert!(store.source_columns().unwrap().is_empty());
+    drop(store);
+    let report = desk.import_one(&[&fixture("bitrix24_deals.csv")]);
+    assert!(report["absent_fields"].as_array().is_some());
+    let store = Store::open(&desk.db).unwrap();
+    let sources: Vec<String> = store
+        .source_columns()
+        .unwrap()
+        .into_iter()
+        .map(|(s, _)| s)
+        .collect();
+    assert_eq!(sources, ["bitrix24"]);
+    let okk: i64 = desk.count(
+        "SELECT count(*) FROM source_columns WHERE kind = 'okk' AND name IN ('external_id', 'stage')",
+    );
+    assert_eq!(okk, 2);
+}
+
 #[test]
 fn a_store_of_schema_5_keeps_its_flagged_cards_standings() {
     let desk = Desk::new();

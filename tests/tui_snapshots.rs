@@ -48,7 +48,7 @@ fn desktop(csv: &Path) -> Desktop {
     };
     import_file(&mut store, &funnel, csv, &opts).expect("import");
     let fingerprint = "snapshot-tests".to_string();
-    okk::app::audit::refresh(&mut store, &funnel, &fingerprint, true).expect("rules");
+    okk::app::audit::refresh(&mut store, &funnel, &fingerprint, clock, true).expect("rules");
     let funnel = Arc::new(funnel);
     let desk = Desk::new(
         store,
@@ -59,6 +59,7 @@ fn desktop(csv: &Path) -> Desktop {
     );
     let mut state = State::new(funnel, AUDITOR.to_string(), Keymap::default());
     state.now = desk.now();
+    state.today = desk.today();
     load_stages(&mut state, &desk).expect("stages");
     Desktop {
         _dir: dir,

@@ -213,6 +213,48 @@ fn the_filter_narrows_the_queue_by_title_owner_or_id_in_any_case_and_esc_clears_
     assert!(s.state.queue.as_ref().unwrap().filter.is_empty());
 }
 
+/// A card gone from the CRM in a lost stage has no flag (a closed deal may leave the export): out
+/// of the queue until `t` lists every card, and back out on a second `t`; the title says so.
+#[test]
+fn t_lists_the_gone_and_closed_cards_without_flags_too_and_back() {
+    let mut s = session();
+    let gone: String = s
+        .conn()
+        .query_row(
+            "UPDATE cards SET gone_at = '2026-11-19 00:00:00'
+             WHERE id = (SELECT id FROM cards WHERE stage = ?1
+                         AND id NOT IN (SELECT card_id FROM standings) ORDER BY id LIMIT 1)
+             RETURNING external_id",
+            [LOST],
+            |r| r.get(0),
+        )
+        .unwrap();
+    s.conn()
+        .execute("DELETE FROM meta WHERE key = 'summaries'", [])
+        .unwrap();
+    s.stage(LOST).keys("q");
+    let ids = |s: &Session| -> Vec<String> {
+        s.state
+            .queue
+            .as_ref()
+            .unwrap()
+            .items
+            .iter()
+            .map(|i| i.entry.id.clone())
+            .collect()
+    };
+    let before = s.state.queue.as_ref().unwrap().counts.cards;
+    assert!(!ids(&s).contains(&gone));
+    s.keys("t");
+    let q = s.state.queue.as_ref().unwrap();
+    assert!(q.all && ids(&s).contains(&gone));
+    assert_eq!(q.counts.cards, before + 1);
+    assert!(matches!(&s.state.status, Some(Status::Info(m)) if m.starts_with("All cards")));
+    s.keys("t");
+    assert!(!s.state.queue.as_ref().unwrap().all && !ids(&s).contains(&gone));
+    assert_eq!(s.state.queue.as_ref().unwrap().counts.cards, before);
+}
+
 #[test]
 fn the_queue_cursor_stays_on_the_list() {
     let mut s = session();

@@ -1,22 +1,29 @@
 //! Keeping the flags true: the stage rules run after every import, and again whenever the
 //! funnel config or the date has changed since they last ran.
 
-use chrono::NaiveDateTime;
+use chrono::{NaiveDate, NaiveDateTime, NaiveTime};
 use color_eyre::Result;
 
 use crate::domain::Funnel;
-use crate::domain::rules::evaluate;
+use crate::domain::columns::AbsentFields;
+use crate::domain::rules::evaluate_with;
 use crate::store::Store;
 use crate::store::flags::RulesRun;
 
 /// `meta` keys.
 const RULES_RAN_FOR: &str = "rules_ran_for";
-/// A store's frozen "now" (the demo's), as 'YYYY-MM-DD HH:MM:SS'.
+/// A store's own "today" (the demo's), as 'YYYY-MM-DD HH:MM:SS': its cards are judged as of
+/// that day unless `--today` says otherwise.
 pub const CLOCK: &str = "clock";
 
-/// The moment rules and idle days are measured against: the store's frozen clock if it has one
-/// (the demo), else the local time.
-pub fn now(store: &Store) -> Result<NaiveDateTime> {
+/// The one answer to "which day are the cards judged against" (rules, idle days, "days ago"):
+/// `--today`/`OKK_TODAY` if given (at noon: everything judged counts calendar days), else the
+/// store's own day (the demo's), else the local time. The times okk records (verdicts,
+/// decisions, syncs) never come from here: they are the clock's.
+pub fn today(store: &Store, given: Option<NaiveDate>) -> Result<NaiveDateTime> {
+    if let Some(day) = given {
+        return Ok(day.and_time(NaiveTime::from_hms_opt(12, 0, 0).unwrap_or_default()));
+    }
     if let Some(clock) = store.meta(CLOCK)?
         && let Some(t) = crate::store::cards::parse_time(&clock)
     {
@@ -31,20 +38,25 @@ pub fn mark_stale(store: &Store) -> Result<()> {
     Ok(())
 }
 
-/// Runs the rules over every card if `force`, or if the funnel (its fingerprint) or the day
-/// changed since the last run. Returns what the run found, if it ran.
+/// Runs the rules over every card as of `now` (see [`today`]) if `force`, or if the funnel
+/// (its fingerprint) or the judged day changed since the last run. Returns what the run found,
+/// if it ran.
 pub fn refresh(
     store: &mut Store,
     funnel: &Funnel,
     fingerprint: &str,
+    now: NaiveDateTime,
     force: bool,
 ) -> Result<Option<RulesRun>> {
-    let now = now(store)?;
     let key = format!("{fingerprint} {}", now.date());
     if !force && store.meta(RULES_RAN_FOR)?.as_deref() == Some(key.as_str()) {
         return Ok(None);
     }
-    let run = match store.rerun_flags(|card, ctx| evaluate(card, ctx, funnel, now)) {
+    // Per source, the required fields it never exports: not a fault of each card.
+    let absent = AbsentFields::new(funnel, store.source_columns()?);
+    let run = match store
+        .rerun_flags(|card, ctx| evaluate_with(card, ctx, funnel, now, absent.of(&card.source)))
+    {
         Ok(run) => run,
         // Another okk holds the store (an import, which runs the rules itself when it ends):
         // show the flags as they are rather than wait.
@@ -66,14 +78,37 @@ pub fn refresh_unless_only_the_day(
     store: &mut Store,
     funnel: &Funnel,
     fingerprint: &str,
+    now: NaiveDateTime,
 ) -> Result<Option<String>> {
     let ran = store.meta(RULES_RAN_FOR)?.unwrap_or_default();
     if let Some((fp, day)) = ran.split_once(' ')
         && fp == fingerprint
-        && day != now(store)?.date().to_string()
+        && day != now.date().to_string()
     {
         return Ok(Some(day.to_string()));
     }
-    refresh(store, funnel, fingerprint, false)?;
+    refresh(store, funnel, fingerprint, now, false)?;
     Ok(None)
+}
+
+/// More days than this between the cards' newest activity and the day judged, and the export is
+/// probably older than the day: nearly every open card looks idle.
+const OLD_EXPORT_DAYS: i64 = 7;
+
+/// Says on stderr when the cards' newest activity (as the last rules run found it) is long
+/// before the day judged, with the `--today` that would judge the export as of its own day.
+pub fn note_old_export(store: &Store, today: NaiveDateTime) -> Result<()> {
+    let newest = store
+        .meta(crate::store::flags::NEWEST_ACTIVITY_KEY)?
+        .and_then(|t| crate::store::cards::parse_time(&t));
+    if let Some(newest) = newest {
+        let days = (today.date() - newest.date()).num_days();
+        if days > OLD_EXPORT_DAYS {
+            eprintln!(
+                "{}",
+                crate::text::check::old_export(newest.date(), days, today.date())
+            );
+        }
+    }
+    Ok(())
 }

@@ -5,7 +5,7 @@ use std::process::ExitCode;
 
 use color_eyre::Result;
 
-use super::{Paths, audit, user};
+use super::{Paths, user};
 use crate::cli::{BundleCommand, BundleExportArgs};
 use crate::text::bundle as msg;
 
@@ -18,7 +18,7 @@ pub fn run(paths: &Paths, command: BundleCommand) -> Result<ExitCode> {
 
 fn export(paths: &Paths, args: BundleExportArgs) -> Result<ExitCode> {
     let store = paths.open_store()?;
-    let now = crate::store::cards::fmt_time(&audit::now(&store)?);
+    let now = crate::store::cards::fmt_time(&chrono::Local::now().naive_local());
     let since = args.since.map(|d| d.format("%Y-%m-%d").to_string());
     let bundle = store.bundle(since.as_deref(), &now)?;
     let bytes = crate::bundle::write(&bundle);

@@ -4,7 +4,7 @@ use std::process::ExitCode;
 
 use color_eyre::Result;
 
-use super::{Paths, audit, config, say, user};
+use super::{Paths, config, say, user};
 use crate::cli::CalibrateCommand;
 use crate::domain::calibration::{report, sample};
 use crate::domain::funnel::StageKind;
@@ -50,7 +50,7 @@ pub fn run(paths: &Paths, command: CalibrateCommand) -> Result<ExitCode> {
                 seed,
                 auditors,
                 created_by: super::review::auditor(lead.as_deref(), &config),
-                created_at: crate::store::cards::fmt_time(&audit::now(&store)?),
+                created_at: crate::store::cards::fmt_time(&chrono::Local::now().naive_local()),
                 cards: drawn,
             };
             store.save_calibration(&c)?;

@@ -13,7 +13,9 @@ use crate::text::check as msg;
 pub fn run(paths: &Paths, args: CheckArgs) -> Result<ExitCode> {
     let (funnel, fingerprint) = paths.load_funnel_with_fingerprint()?;
     let mut store = paths.open_store()?;
-    audit::refresh(&mut store, &funnel, &fingerprint, false)?;
+    let today = paths.today(&store)?;
+    audit::refresh(&mut store, &funnel, &fingerprint, today, false)?;
+    audit::note_old_export(&store, today)?;
     let stages = match &args.stage {
         Some(name) => Some(super::queue::crm_names(&store, &funnel, name)?),
         None => None,

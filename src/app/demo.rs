@@ -36,7 +36,11 @@ pub const DEMO_TODAY: &str = "2026-11-20 12:00:00";
 
 /// Builds the demo store `okk.db` in `dir` (which must not hold one yet): the bundled export
 /// imported with the built-in funnel, the rules run, the clock frozen at [`DEMO_TODAY`].
-pub fn build(dir: &std::path::Path) -> Result<(Store, Funnel, String, ImportReport)> {
+/// `today`: `--today`, judged against instead of [`DEMO_TODAY`].
+pub fn build(
+    dir: &std::path::Path,
+    today: Option<chrono::NaiveDate>,
+) -> Result<(Store, Funnel, String, ImportReport)> {
     let csv = dir.join(DEMO_FILE_NAME);
     std::fs::write(&csv, DEMO_CSV)?;
     for (name, bytes) in DEMO_OWNERS {
@@ -46,15 +50,17 @@ pub fn build(dir: &std::path::Path) -> Result<(Store, Funnel, String, ImportRepo
     // The demo uses the built-in funnel, whatever the user's config says.
     let funnel = crate::funnel::default_funnel();
     let mut store = open_store(&db)?;
+    // The store's own day: the demo's cards are judged as of it unless `--today` says otherwise.
     store.set_meta(super::audit::CLOCK, DEMO_TODAY)?;
     let opts = ImportOptions {
-        now: super::audit::now(&store)?,
+        now: chrono::Local::now().naive_local(),
         ..ImportOptions::default()
     };
     let report =
         import_file(&mut store, &funnel, &csv, &opts).map_err(|e| super::user(e.to_string()))?;
     let fingerprint = super::paths::fingerprint(crate::funnel::DEFAULT_FUNNEL.as_bytes());
-    super::audit::refresh(&mut store, &funnel, &fingerprint, true)?;
+    let today = super::audit::today(&store, today)?;
+    super::audit::refresh(&mut store, &funnel, &fingerprint, today, true)?;
     Ok((store, funnel, fingerprint, report))
 }
 
@@ -67,11 +73,12 @@ pub fn run(paths: &super::Paths, args: crate::cli::DemoArgs) -> Result<ExitCode>
     ));
     std::fs::create_dir_all(&dir)?;
     let db = dir.join("okk.db");
-    let (store, funnel, fingerprint, report) = build(&dir)?;
+    let (store, funnel, fingerprint, report) = build(&dir, paths.today)?;
     let interactive = std::io::stdin().is_terminal() && std::io::stdout().is_terminal();
     if interactive && !args.print {
         let config = super::config::load(&paths.config)?;
         let result = super::review::open(
+            paths,
             store,
             funnel,
             fingerprint,
@@ -85,7 +92,8 @@ pub fn run(paths: &super::Paths, args: crate::cli::DemoArgs) -> Result<ExitCode>
     }
     super::say_raw(crate::text::import::report(&report))?;
     super::say("")?;
-    super::stats::print_stats(&store, &funnel)?;
+    let today = paths.today(&store)?;
+    super::stats::print_stats(&store, &funnel, today.date())?;
     super::say("")?;
     super::say(msg::demo_where(&db))?;
     Ok(ExitCode::SUCCESS)

@@ -55,7 +55,8 @@ pub fn run(paths: &Paths, args: ImportArgs) -> Result<ExitCode> {
         if args.no_check {
             super::audit::mark_stale(&store)?;
         } else {
-            super::audit::refresh(&mut store, &funnel, &fingerprint, true)?;
+            let today = paths.today(&store)?;
+            super::audit::refresh(&mut store, &funnel, &fingerprint, today, true)?;
         }
     }
     if created && (imported == 0 || args.dry_run) {

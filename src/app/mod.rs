@@ -39,7 +39,7 @@ pub fn user(message: impl Into<String>) -> color_eyre::Report {
 }
 
 pub fn run(cli: Cli) -> Result<ExitCode> {
-    let paths = paths::Paths::resolve(cli.db, cli.funnel, cli.config)?;
+    let paths = paths::Paths::resolve(cli.db, cli.funnel, cli.config, cli.today)?;
     let Some(command) = cli.command else {
         return review::bare(&paths);
     };

@@ -13,6 +13,8 @@ pub struct Paths {
     pub db: PathBuf,
     pub funnel: PathBuf,
     pub config: PathBuf,
+    /// `--today`: the day cards are judged against (see [`super::audit::today`]).
+    pub today: Option<chrono::NaiveDate>,
     /// The funnel path was the default one (so it may be written on first use).
     funnel_is_default: bool,
 }
@@ -22,6 +24,7 @@ impl Paths {
         db: Option<PathBuf>,
         funnel: Option<PathBuf>,
         config: Option<PathBuf>,
+        today: Option<chrono::NaiveDate>,
     ) -> Result<Paths> {
         let dirs = || {
             directories::ProjectDirs::from("", "", "okk").ok_or_else(|| user(msg::no_home_dir()))
@@ -42,12 +45,18 @@ impl Paths {
             db,
             funnel,
             config,
+            today,
             funnel_is_default,
         })
     }
 
     pub fn open_store(&self) -> Result<Store> {
         open_store(&self.db)
+    }
+
+    /// The moment `store`'s cards are judged against (see [`super::audit::today`]).
+    pub fn today(&self, store: &Store) -> Result<chrono::NaiveDateTime> {
+        super::audit::today(store, self.today)
     }
 
     /// Loads the funnel config, first writing the built-in default to the default path if

@@ -46,12 +46,14 @@ pub fn auditor(given: Option<&str>) -> String {
 pub fn run(paths: &Paths, args: QueueArgs) -> Result<ExitCode> {
     let (funnel, fingerprint) = paths.load_funnel_with_fingerprint()?;
     let mut store = paths.open_store()?;
-    audit::refresh(&mut store, &funnel, &fingerprint, false)?;
+    let today = paths.today(&store)?;
+    audit::refresh(&mut store, &funnel, &fingerprint, today, false)?;
+    audit::note_old_export(&store, today)?;
     let crm_stages = crm_names(&store, &funnel, &args.stage)?;
     let closed_stage = funnel
         .resolve(&args.stage)
         .is_some_and(|i| funnel.stage(i).kind != StageKind::Open);
-    let now = crate::store::cards::fmt_time(&audit::now(&store)?);
+    let now = crate::store::cards::fmt_time(&today);
     let who = auditor(args.auditor.as_deref());
     let cards = store.queue(&QueueQuery {
         after: None,

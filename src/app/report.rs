@@ -16,7 +16,8 @@ use crate::report::{Report, render};
 pub fn run(paths: &Paths, args: ReportArgs) -> Result<ExitCode> {
     let (funnel, fingerprint) = paths.load_funnel_with_fingerprint()?;
     let mut store = paths.open_store()?;
-    super::audit::refresh(&mut store, &funnel, &fingerprint, false)?;
+    let today = paths.today(&store)?;
+    super::audit::refresh(&mut store, &funnel, &fingerprint, today, false)?;
     let window = Window {
         since: args.since,
         until: args.until,
@@ -24,11 +25,11 @@ pub fn run(paths: &Paths, args: ReportArgs) -> Result<ExitCode> {
     if window.is_empty() {
         return Err(user(crate::text::stats::since_after_until(&window)));
     }
-    let figures = super::stats::figures(&store, &funnel, window)?;
+    let figures = super::stats::figures(&store, &funnel, today.date(), window)?;
     let auditors = super::stats::auditor_figures(&store, &funnel)?;
     let page = render(&Report {
         funnel_name: &funnel.name,
-        generated: super::audit::now(&store)?,
+        generated: today,
         rows: &figures.rows,
         analytics: &figures.analytics,
         auditors: &auditors,

@@ -22,8 +22,17 @@ pub fn run(paths: &Paths, args: ReviewArgs) -> Result<ExitCode> {
     let config = config::load(&paths.config)?;
     let (funnel, fingerprint) = paths.load_funnel_with_fingerprint()?;
     let mut store = paths.open_store()?;
-    let stale = audit::refresh_unless_only_the_day(&mut store, &funnel, &fingerprint)?;
-    open(store, funnel, fingerprint, config, &args, started, stale)
+    let stale = refresh(paths, &mut store, &funnel, &fingerprint)?;
+    open(
+        paths,
+        store,
+        funnel,
+        fingerprint,
+        config,
+        &args,
+        started,
+        stale,
+    )
 }
 
 /// Bare `okk`: the reviewer when the store has cards, else a word on how to begin.
@@ -53,7 +62,25 @@ pub fn auditor(given: Option<&str>, config: &config::Config) -> String {
         .unwrap_or_else(|| super::queue::auditor(None))
 }
 
+/// The rules before the reviewer opens: rerun unless only the day changed, or always when
+/// `--today` names the day.
+fn refresh(
+    paths: &Paths,
+    store: &mut Store,
+    funnel: &Funnel,
+    fingerprint: &str,
+) -> Result<Option<String>> {
+    let today = paths.today(store)?;
+    if paths.today.is_some() {
+        audit::refresh(store, funnel, fingerprint, today, false)?;
+        return Ok(None);
+    }
+    audit::refresh_unless_only_the_day(store, funnel, fingerprint, today)
+}
+
+#[allow(clippy::too_many_arguments)]
 pub fn open(
+    paths: &Paths,
     store: Store,
     funnel: Funnel,
     fingerprint: String,
@@ -66,13 +93,13 @@ pub fn open(
         return Err(user(msg::needs_terminal()));
     }
     let who = auditor(args.auditor.as_deref(), &config);
-    let clock = audit::now(&store)
-        .ok()
-        .filter(|_| store.meta(audit::CLOCK).ok().flatten().is_some());
+    let today = paths.today(&store)?;
     let funnel = Arc::new(funnel);
-    let mut desk = Desk::new(store, funnel.clone(), who.clone(), fingerprint, clock);
+    let mut desk =
+        Desk::new(store, funnel.clone(), who.clone(), fingerprint, None).judging_as_of(today);
     let mut state = State::new(funnel.clone(), who, config.keymap);
     state.now = desk.now();
+    state.today = desk.today();
     match &args.stage {
         Some(name) => {
             let rows = desk.stages()?;
@@ -111,18 +138,18 @@ pub fn lead(paths: &Paths, args: crate::cli::LeadArgs) -> Result<ExitCode> {
     let config = config::load(&paths.config)?;
     let (funnel, fingerprint) = paths.load_funnel_with_fingerprint()?;
     let mut store = paths.open_store()?;
-    let stale = audit::refresh_unless_only_the_day(&mut store, &funnel, &fingerprint)?;
+    let stale = refresh(paths, &mut store, &funnel, &fingerprint)?;
     if !std::io::stdin().is_terminal() || !std::io::stdout().is_terminal() {
         return Err(user(msg::needs_terminal()));
     }
     let who = auditor(args.lead.as_deref(), &config);
-    let clock = audit::now(&store)
-        .ok()
-        .filter(|_| store.meta(audit::CLOCK).ok().flatten().is_some());
+    let today = paths.today(&store)?;
     let funnel = Arc::new(funnel);
-    let mut desk = Desk::new(store, funnel.clone(), who.clone(), fingerprint, clock);
+    let mut desk =
+        Desk::new(store, funnel.clone(), who.clone(), fingerprint, None).judging_as_of(today);
     let mut state = State::new(funnel, who, config.keymap);
     state.now = desk.now();
+    state.today = desk.today();
     crate::tui::lead::load(&mut state, &desk)?;
     if let Some(day) = stale {
         state.status = Some(crate::tui::state::Status::Info(

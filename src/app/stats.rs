@@ -18,7 +18,9 @@ use crate::text::stats as msg;
 pub fn run(paths: &Paths, args: StatsArgs) -> Result<ExitCode> {
     let (funnel, fingerprint) = paths.load_funnel_with_fingerprint()?;
     let mut store = paths.open_store()?;
-    super::audit::refresh(&mut store, &funnel, &fingerprint, false)?;
+    let today = paths.today(&store)?;
+    super::audit::refresh(&mut store, &funnel, &fingerprint, today, false)?;
+    super::audit::note_old_export(&store, today)?;
     if args.auditors {
         let figures = auditor_figures(&store, &funnel)?;
         if args.csv {
@@ -37,7 +39,7 @@ pub fn run(paths: &Paths, args: StatsArgs) -> Result<ExitCode> {
     if window.is_empty() {
         return Err(user(msg::since_after_until(&window)));
     }
-    let f = figures(&store, &funnel, window)?;
+    let f = figures(&store, &funnel, today.date(), window)?;
     if args.csv {
         write_csv(match args.table.unwrap_or(StatsTable::Stages) {
             StatsTable::Stages => sheets::stages(&f.rows),
@@ -53,9 +55,13 @@ pub fn run(paths: &Paths, args: StatsArgs) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// The figures as of the store's today (its frozen clock's, in the demo).
-pub fn figures(store: &Store, funnel: &Funnel, window: Window) -> Result<StatsFigures> {
-    let today = super::audit::now(store)?.date();
+/// The figures as of `today` (the judged day: see [`super::audit::today`]).
+pub fn figures(
+    store: &Store,
+    funnel: &Funnel,
+    today: chrono::NaiveDate,
+    window: Window,
+) -> Result<StatsFigures> {
     Ok(store.stats_figures(funnel, today, window)?)
 }
 
@@ -136,8 +142,8 @@ fn write_csv(sheet: sheets::Sheet) -> Result<()> {
 }
 
 /// `okk demo --print`: the full text of `okk stats`.
-pub fn print_stats(store: &Store, funnel: &Funnel) -> Result<()> {
-    let f = figures(store, funnel, Window::default())?;
+pub fn print_stats(store: &Store, funnel: &Funnel, today: chrono::NaiveDate) -> Result<()> {
+    let f = figures(store, funnel, today, Window::default())?;
     super::say_raw(text(funnel, &f, None))?;
     Ok(())
 }

@@ -32,6 +32,15 @@ impl FieldRef {
     }
 }
 
+/// A field a stage requires, and how bad its being empty is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Required {
+    pub field: FieldRef,
+    /// `None`: the `required` rule's severity (`[rules]`, warning by default). A stage's key
+    /// date (the meeting held, the booking's term) is worth more than an optional detail.
+    pub severity: Option<crate::domain::flag::Severity>,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum FieldKind {
@@ -73,7 +82,7 @@ pub struct Stage {
     /// Stages of extra control come first in the review queue.
     pub extra_control: bool,
     pub max_idle_days: Option<u32>,
-    pub required: Vec<FieldRef>,
+    pub required: Vec<Required>,
     /// Custom fields bound to this stage (shown first on the card).
     pub fields: Vec<String>,
     pub checklist: Vec<ChecklistItem>,

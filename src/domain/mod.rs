@@ -5,6 +5,7 @@ pub mod analytics;
 pub mod auditors;
 pub mod calibration;
 pub mod card;
+pub mod columns;
 pub mod decision;
 pub mod failed;
 pub mod flag;

@@ -7,10 +7,12 @@ use toml::Spanned;
 
 use super::error::Report;
 use super::fields::{Fields, custom_fields};
-use super::raw::{RawChecklistItem, RawFunnel, RawStage};
+use super::raw::{RawChecklistItem, RawFunnel, RawRequired, RawStage};
 use super::rules;
 use super::unique::FirstSeen;
-use crate::domain::funnel::{ChecklistItem, DefaultAnswer, FieldRef, Funnel, Stage, StageKind};
+use crate::domain::funnel::{
+    ChecklistItem, DefaultAnswer, FieldRef, Funnel, Required, Stage, StageKind,
+};
 use crate::domain::rules::MarkerLists;
 use crate::text::funnel as text;
 
@@ -175,13 +177,47 @@ fn max_idle_days(stage: &RawStage, key: &str, report: &mut Report) -> Option<u32
     }
 }
 
-fn required(stage: &RawStage, key: &str, fields: &Fields, report: &mut Report) -> Vec<FieldRef> {
-    stage
-        .required
-        .iter()
-        .enumerate()
-        .filter_map(|(j, label)| field_ref(label, &format!("{key}.required[{j}]"), fields, report))
-        .collect()
+fn required(stage: &RawStage, key: &str, fields: &Fields, report: &mut Report) -> Vec<Required> {
+    let mut out = Vec::new();
+    for (j, entry) in stage.required.iter().enumerate() {
+        let key = format!("{key}.required[{j}]");
+        let (label, severity) = match entry.get_ref() {
+            RawRequired::Field(name) => (Spanned::new(entry.span(), name.clone()), None),
+            RawRequired::Table {
+                field,
+                severity,
+                unknown,
+            } => {
+                for k in unknown {
+                    report.add(entry.span(), &key, text::required_key_unknown(k));
+                }
+                let severity = match severity {
+                    None => None,
+                    Some(s) => match rules::severity_word(s.get_ref()) {
+                        Some(found) => Some(found),
+                        None => {
+                            let message = text::severity_unknown(s.get_ref().trim());
+                            report.add(s.span(), format!("{key}.severity"), message);
+                            continue;
+                        }
+                    },
+                };
+                let Some(field) = field else {
+                    report.add(entry.span(), &key, text::required_field_missing());
+                    continue;
+                };
+                (field.clone(), severity)
+            }
+            RawRequired::Wrong(found) => {
+                report.add(entry.span(), &key, text::required_wrong_shape(found));
+                continue;
+            }
+        };
+        if let Some(field) = field_ref(&label, &key, fields, report) {
+            out.push(Required { field, severity });
+        }
+    }
+    out
 }
 
 fn bound_fields(stage: &RawStage, key: &str, fields: &Fields, report: &mut Report) -> Vec<String> {

@@ -173,7 +173,7 @@ pub struct RawStage {
     pub max_idle_days: Option<Spanned<i64>>,
     pub skippable: Option<bool>,
     #[serde(default)]
-    pub required: Vec<Spanned<String>>,
+    pub required: Vec<Spanned<RawRequired>>,
     #[serde(default)]
     pub fields: Vec<Spanned<String>>,
     #[serde(default)]
@@ -192,6 +192,81 @@ pub struct RawChecklistItem {
     pub critical: bool,
     pub field: Option<Spanned<String>>,
     pub scale: Option<Spanned<i64>>,
+}
+
+/// A `required` entry: a field's name, or `{ field = "…", severity = "critical" }`. Read by
+/// hand (like [`RawMarkerList`]) so that a wrong shape or key is one more problem in the list.
+#[derive(Debug)]
+pub enum RawRequired {
+    Field(String),
+    Table {
+        field: Option<Spanned<String>>,
+        severity: Option<Spanned<String>>,
+        /// Keys other than `field` and `severity`.
+        unknown: Vec<String>,
+    },
+    /// Neither text nor a table: what was found instead, for the message.
+    Wrong(&'static str),
+}
+
+impl<'de> Deserialize<'de> for RawRequired {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(RequiredVisitor)
+    }
+}
+
+struct RequiredVisitor;
+
+impl<'de> Visitor<'de> for RequiredVisitor {
+    type Value = RawRequired;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a field name or { field = \"…\", severity = \"…\" }")
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<RawRequired, E> {
+        Ok(RawRequired::Field(v.to_string()))
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<RawRequired, A::Error> {
+        let (mut field, mut severity, mut unknown) = (None, None, Vec::new());
+        while let Some(key) = map.next_key::<String>()? {
+            match key.as_str() {
+                "field" => field = Some(map.next_value::<Spanned<String>>()?),
+                "severity" => severity = Some(map.next_value::<Spanned<String>>()?),
+                _ => {
+                    map.next_value::<IgnoredAny>()?;
+                    unknown.push(key);
+                }
+            }
+        }
+        Ok(RawRequired::Table {
+            field,
+            severity,
+            unknown,
+        })
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<RawRequired, A::Error> {
+        while seq.next_element::<IgnoredAny>()?.is_some() {}
+        Ok(RawRequired::Wrong("a list"))
+    }
+
+    fn visit_i64<E: de::Error>(self, _: i64) -> Result<RawRequired, E> {
+        Ok(RawRequired::Wrong("a number"))
+    }
+
+    fn visit_u64<E: de::Error>(self, _: u64) -> Result<RawRequired, E> {
+        Ok(RawRequired::Wrong("a number"))
+    }
+
+    fn visit_f64<E: de::Error>(self, _: f64) -> Result<RawRequired, E> {
+        Ok(RawRequired::Wrong("a number"))
+    }
+
+    fn visit_bool<E: de::Error>(self, _: bool) -> Result<RawRequired, E> {
+        Ok(RawRequired::Wrong("true or false"))
+    }
 }
 
 #[cfg(test)]

@@ -84,7 +84,7 @@ pub(super) fn settings(raw: &RawFunnel, report: &mut Report) -> RuleSettings {
     settings
 }
 
-fn severity_word(word: &str) -> Option<Severity> {
+pub(super) fn severity_word(word: &str) -> Option<Severity> {
     match word.trim() {
         "info" => Some(Severity::Info),
         "warning" => Some(Severity::Warning),

@@ -85,12 +85,15 @@ fn stage_block(
     let _ = writeln!(
         out,
         "{indent}{}",
-        text::show_idle_limit(stage.max_idle_days)
+        text::show_idle_limit(stage.max_idle_days, crate::domain::rules::idle::STEP_UP)
     );
     let required: Vec<String> = stage
         .required
         .iter()
-        .map(|f| f.label().to_string())
+        .map(|r| match r.severity {
+            Some(s) => format!("{} ({})", r.field.label(), s.as_str()),
+            None => r.field.label().to_string(),
+        })
         .collect();
     let _ = writeln!(out, "{indent}{}", text::show_required(&required));
     let _ = writeln!(out, "{indent}{}", text::show_bound(&stage.fields));

@@ -320,6 +320,17 @@ pub struct Import<'a> {
     seen: Vec<u64>,
 }
 
+impl Import<'_> {
+    /// The import's transaction, for the store's other modules.
+    pub(super) fn conn(&self) -> &rusqlite::Connection {
+        &self.tx
+    }
+
+    pub(super) fn source(&self) -> &str {
+        &self.source
+    }
+}
+
 impl Store {
     /// Prepares the first import of a source: when nobody else has the store open, switches
     /// from WAL to SQLite's rollback journal, which writes the new pages once where WAL writes

@@ -14,6 +14,10 @@ use crate::domain::{Card, CardContext};
 /// A judged card: id, flags now, and (when it has flags) the columns its standing copies.
 type Judged = (i64, Vec<Flag>, Option<QueueColumns>);
 
+/// `meta` key: the newest activity of any card as the last rules run found it, so that a desk
+/// judging an old export against today can be told so.
+pub const NEWEST_ACTIVITY_KEY: &str = "newest_activity";
+
 /// Cards are read, judged and written back this many at a time.
 const CHUNK: i64 = 4096;
 
@@ -111,7 +115,7 @@ impl Store {
         // Judging (JSON, dates, stemming) costs more than reading: it gets every core, the
         // reader's too (the reader waits on SQLite's page reads much of the time).
         let workers = std::thread::available_parallelism().map_or(1, |n| n.get().min(4));
-        let owners = std::thread::scope(|scope| {
+        let (owners, newest) = std::thread::scope(|scope| {
             let (to_judge, judging) = std::sync::mpsc::sync_channel::<Vec<RawCard>>(2);
             let (to_write, judged) = std::sync::mpsc::sync_channel::<Vec<Judged>>(2);
             let judging = std::sync::Arc::new(std::sync::Mutex::new(judging));
@@ -120,6 +124,9 @@ impl Store {
                  to_write: std::sync::mpsc::SyncSender<Vec<Judged>>| {
                     // Every owner named, for the `owners` summary: the pass reads every card anyway.
                     let mut owners: BTreeSet<String> = BTreeSet::new();
+                    // The newest activity of any card: how old the export is (see
+                    // `NEWEST_ACTIVITY_KEY`).
+                    let mut newest: Option<String> = None;
                     loop {
                         // Poisoned only if another judge panicked; its panic is raised below.
                         let Ok(Ok(chunk)) = judging
@@ -138,6 +145,11 @@ impl Store {
                                 {
                                     owners.insert(o.to_string());
                                 }
+                                if let Some(t) = raw.touched_at()
+                                    && newest.as_deref().is_none_or(|n| t > n)
+                                {
+                                    newest = Some(t.to_string());
+                                }
                                 let (card, ctx) = raw.parse(names);
                                 let flags = judge(&card, &ctx);
                                 // Only a flagged card has a standing to copy them into.
@@ -149,7 +161,7 @@ impl Store {
                             break;
                         }
                     }
-                    owners
+                    (owners, newest)
                 };
             let judges: Vec<_> = (0..workers)
                 .map(|_| {
@@ -188,14 +200,15 @@ impl Store {
             }
             drop(to_judge);
             let mut owners = BTreeSet::new();
+            let mut newest: Option<String> = None;
             for judge in judges {
-                owners.append(
-                    &mut judge
-                        .join()
-                        .unwrap_or_else(|p| std::panic::resume_unwind(p)),
-                );
+                let (mut theirs, their_newest) = judge
+                    .join()
+                    .unwrap_or_else(|p| std::panic::resume_unwind(p));
+                owners.append(&mut theirs);
+                newest = newest.max(their_newest);
             }
-            Ok::<_, StoreError>(owners)
+            Ok::<_, StoreError>((owners, newest))
         })?;
         if bulk {
             self.conn.execute_batch(super::schema::STANDINGS_INDEX)?;
@@ -208,6 +221,13 @@ impl Store {
             .prepare_cached("INSERT INTO owners (name) VALUES (?1)")?;
         for o in &owners {
             insert.execute([o])?;
+        }
+        match newest {
+            Some(t) => self.set_meta(NEWEST_ACTIVITY_KEY, &t)?,
+            None => {
+                self.conn
+                    .execute("DELETE FROM meta WHERE key = ?1", [NEWEST_ACTIVITY_KEY])?;
+            }
         }
         self.conn.execute_batch(super::schema::MARK_SUMMARIES)?;
         Ok(run)

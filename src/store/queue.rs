@@ -44,11 +44,12 @@ pub struct QueueQuery<'a> {
     pub crm_stages: &'a [String],
     pub auditor: &'a str,
     pub limit: usize,
-    /// Also gone and closed cards.
+    /// Also gone and closed cards without flags (a flagged card is always in its queue).
     pub all: bool,
     /// Closed cards belong in the queue of a won or lost stage.
     pub closed_stage: bool,
-    /// 'YYYY-MM-DD HH:MM:SS': idle days are counted to this moment.
+    /// 'YYYY-MM-DD HH:MM:SS': idle days are counted to this moment's day, in calendar days as
+    /// the `idle` rule and the card count them.
     pub now: &'a str,
     /// Start after this card (the last of the previous page).
     pub after: Option<&'a QueueKey>,
@@ -73,12 +74,17 @@ impl QueueCounts {
     }
 }
 
+/// Whether card `c` is flagged (has a standing).
+const HAS_STANDING: &str = "EXISTS (SELECT 1 FROM standings s WHERE s.card_id = c.id)";
+
 /// The note of the lead's latest decision on a review, if that decision sent it back.
 const RETURNED: &str = "(SELECT CASE WHEN d.decision = 'return' THEN d.note END
       FROM lead_decisions d WHERE d.review_id = r.id AND d.withdrawn_at IS NULL
       ORDER BY d.seq DESC, d.created_at DESC, d.id DESC LIMIT 1)";
 
 impl QueueQuery<'_> {
+    /// The cards without flags the queue keeps: a gone or closed card needs a look only when a
+    /// rule says why (`gone`, `closed_open`), and a flagged card is always in its queue.
     fn filter(&self) -> &'static str {
         if self.all {
             ""
@@ -89,15 +95,24 @@ impl QueueQuery<'_> {
         }
     }
 
-    /// The `stage_counts` columns that hold the cards and flagged cards [`QueueQuery::filter`]
-    /// keeps.
+    /// [`QueueQuery::filter`] for a query over cards that may be flagged: `flagged` is the SQL
+    /// that says whether card `c` has a standing.
+    fn filter_or_flagged(&self, flagged: &str) -> String {
+        match self.filter().strip_prefix("AND ") {
+            None => String::new(),
+            Some(kept) => format!("AND ({flagged} OR ({kept}))"),
+        }
+    }
+
+    /// The `stage_counts` expressions for the cards and the flagged cards the queue keeps:
+    /// every flagged card, and those without flags that pass [`QueueQuery::filter`].
     fn kept_columns(&self) -> &'static str {
         if self.all {
             "sum(cards), sum(flagged)"
         } else if self.closed_stage {
-            "sum(live), sum(live_flagged)"
+            "sum(live) + sum(flagged) - sum(live_flagged), sum(flagged)"
         } else {
-            "sum(open), sum(open_flagged)"
+            "sum(open) + sum(flagged) - sum(open_flagged), sum(flagged)"
         }
     }
 
@@ -180,10 +195,9 @@ impl Store {
                 "SELECT c.card_id, c.external_id, c.flag_rank, c.flag_count,
                         nullif(c.touched_at, '')
                  FROM standings c
-                 WHERE c.stage IN ({stages}) {filter} {text} {after_key}
+                 WHERE c.stage IN ({stages}) {text} {after_key}
                  ORDER BY c.place, c.touched_at, c.external_id",
                 stages = q.stage_marks(4),
-                filter = q.filter()
             )
         } else {
             // Cards with no date at all (NULL) come first.
@@ -221,7 +235,7 @@ impl Store {
         let mut rows = stmt.query(params_from_iter(args))?;
         let mut card = self.conn.prepare_cached(
             "SELECT title, owner, content_hash,
-                    CAST(julianday(?2) - julianday(touched_at) AS INTEGER)
+                    CAST(julianday(date(?2)) - julianday(date(touched_at)) AS INTEGER)
              FROM cards WHERE id = ?1",
         )?;
         let mut review = self.conn.prepare_cached(&format!(
@@ -314,10 +328,9 @@ impl Store {
                 .conn
                 .prepare_cached(&format!(
                     "SELECT (SELECT count(*) FROM cards c WHERE c.stage IN ({stages}) {filter}),
-                            (SELECT count(*) FROM standings c
-                             WHERE c.stage IN ({stages}) {filter})",
+                            (SELECT count(*) FROM standings c WHERE c.stage IN ({stages}))",
                     stages = q.stage_marks(1),
-                    filter = q.filter()
+                    filter = q.filter_or_flagged(HAS_STANDING)
                 ))?
                 .query_row(params_from_iter(stages.iter()), |r| {
                     Ok((r.get(0)?, r.get(1)?))
@@ -333,7 +346,7 @@ impl Store {
                AND r.card_hash = c.content_hash AND {RETURNED} IS NULL
                AND c.stage IN ({}) {} AND NOT {}",
                 q.stage_marks(2),
-                q.filter(),
+                q.filter_or_flagged(HAS_STANDING),
                 PENDING_CALIBRATION.replace("?A", "?1")
             ))?
             .query_row(params_from_iter(args), |r| r.get(0))?;
@@ -351,7 +364,7 @@ impl Store {
         // of the stage.
         let sql = format!(
             "SELECT DISTINCT c.id, c.external_id, c.title, c.owner,
-                    CAST(julianday(?1) - julianday(c.touched_at) AS INTEGER),
+                    CAST(julianday(date(?1)) - julianday(date(c.touched_at)) AS INTEGER),
                     coalesce(s.flag_rank, 0) AS flag_rank, coalesce(s.flag_count, 0) AS flag_count,
                     c.touched_at, c.search
              FROM calibrations k
@@ -366,7 +379,7 @@ impl Store {
                                  AND rr.superseded_by IS NULL AND rr.withdrawn_at IS NULL)
              ORDER BY flag_rank DESC, flag_count DESC, c.touched_at, c.external_id",
             q.stage_marks(3),
-            q.filter(),
+            q.filter_or_flagged("s.card_id IS NOT NULL"),
         );
         let mut args: Vec<Value> = vec![q.now.to_string().into(), q.auditor.to_string().into()];
         args.extend(q.crm_stages.iter().cloned().map(Value::from));

@@ -130,6 +130,11 @@ impl RawCard {
         self.text(col::OWNER)
     }
 
+    /// The card's last activity, update or creation ('YYYY-MM-DD HH:MM:SS').
+    pub fn touched_at(&self) -> Option<&str> {
+        self.text(col::TOUCHED)
+    }
+
     /// The card's columns a standing copies (see `standings`).
     pub fn queue_columns(&self) -> QueueColumns {
         QueueColumns {

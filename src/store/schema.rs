@@ -395,6 +395,19 @@ INSERT INTO field_names (name)
 UPDATE cards SET fields = (SELECT json_group_array(json_array(n.id, j.value) ORDER BY j.id)
                            FROM json_each(cards.fields) j JOIN field_names n ON n.name = j.key);
 "#,
+    // 8: the columns each source's exports have had.
+    r#"
+-- Every column any import of a source had: okk's fields the profile mapped (kind 'okk', by
+-- field name) and custom columns (kind 'custom', by folded header). A field the funnel requires
+-- that its source never exports is said once, not flagged on every card. A source imported
+-- before this table has no rows: nothing is taken as absent for it.
+CREATE TABLE source_columns (
+    source TEXT NOT NULL,
+    kind   TEXT NOT NULL CHECK (kind IN ('okk', 'custom')),
+    name   TEXT NOT NULL,
+    PRIMARY KEY (source, kind, name)
+) WITHOUT ROWID;
+"#,
 ];
 
 pub fn latest() -> i64 {

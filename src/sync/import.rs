@@ -70,6 +70,9 @@ pub struct ImportReport {
     pub warnings: u64,
     pub warning_samples: Vec<Warning>,
     pub unknown_stages: Vec<UnknownStage>,
+    /// Fields the funnel requires that no export of this source has had a column for (okk
+    /// field names and custom field names): not flagged on the cards, said here once.
+    pub absent_fields: Vec<String>,
     pub dry_run: bool,
 }
 
@@ -242,6 +245,13 @@ fn import_into(
         .begin_import(&meta)
         .map_err(|e| fail(None, None, e.to_string()))?;
 
+    // What the source's exports have: a column it never had is said once, not flagged per card.
+    let custom = mapper.custom_fields();
+    let custom: Vec<&str> = custom.iter().map(|f| &**f).collect();
+    import
+        .record_columns(&mapper.system_field_names(), &custom)
+        .map_err(|e| fail(None, None, e.to_string()))?;
+
     let seed = Seed::new(&mapper, &source);
     let keys = import
         .field_keys(&mapper.custom_fields())
@@ -324,6 +334,13 @@ fn import_into(
     result?;
     let cards = counts.inserted + counts.updated + counts.unchanged;
     counts.rows = facts.rows;
+    let columns = import
+        .source_columns()
+        .map_err(|e| fail(None, None, e.to_string()))?;
+    let absent_fields = crate::domain::columns::absent_required(funnel, &columns)
+        .iter()
+        .map(|f| f.label().to_string())
+        .collect();
     let counts = import
         .finish(counts, &facts.scopes, !opts.dry_run)
         .map_err(|e| fail(None, None, e.to_string()))?;
@@ -346,6 +363,7 @@ fn import_into(
         warnings: counts.warnings,
         warning_samples: samples,
         unknown_stages: facts.unknown,
+        absent_fields,
         dry_run: opts.dry_run,
     })
 }

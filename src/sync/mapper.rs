@@ -64,6 +64,20 @@ impl Mapper {
             .collect()
     }
 
+    /// okk's fields some column of this file feeds, by name.
+    pub fn system_field_names(&self) -> Vec<&'static str> {
+        let mut out: Vec<&'static str> = self
+            .targets
+            .iter()
+            .filter_map(|t| match t {
+                Target::System(f) => Some(f.name()),
+                Target::Custom(_) => None,
+            })
+            .collect();
+        out.dedup();
+        out
+    }
+
     /// Plans the columns. Fails when the ID or stage column is missing.
     pub fn new(raw_header: &[String], profile: Profile, source: String) -> Result<Mapper, String> {
         let mut header: Vec<String> = raw_header.iter().map(|h| h.trim().to_string()).collect();

@@ -96,3 +96,43 @@ pub fn auditors_table(rows: &[crate::domain::auditors::AuditorFigures]) -> Strin
     }
     s
 }
+
+/// `--today` / `OKK_TODAY` is not a day.
+pub fn bad_day(given: &str) -> String {
+    format!(
+        "«{}» is not a day: expected YYYY-MM-DD, e.g. 2026-11-20",
+        crate::text::safe::line(given)
+    )
+}
+
+/// `okk funnel check --store`: per source, the required fields its exports never have, and the
+/// stages that require them.
+pub fn absent_fields(funnel: &Funnel, absent: &crate::domain::columns::AbsentFields) -> String {
+    use std::fmt::Write;
+    let mut out = String::new();
+    for (source, fields) in absent.sources() {
+        let _ = writeln!(
+            out,
+            "«{}» never exports (not flagged on its cards):",
+            crate::text::safe::line(source)
+        );
+        for field in fields {
+            let stages: Vec<&str> = funnel
+                .stages
+                .iter()
+                .filter(|s| s.required.iter().any(|r| r.field == *field))
+                .map(|s| s.name.as_str())
+                .collect();
+            let _ = writeln!(
+                out,
+                "  {}: required at {}",
+                field.label(),
+                stages.join(", ")
+            );
+        }
+    }
+    if out.is_empty() {
+        out.push_str("Every source exports every field the funnel requires.\n");
+    }
+    out
+}

@@ -103,3 +103,14 @@ fn queue_marks(c: &QueueEntry) -> String {
 pub fn flags_not_refreshed() -> String {
     "okk: another okk is writing to the store; flags are shown as the last run left them".into()
 }
+
+/// The cards' newest activity is long before the day judged: likely an old export.
+pub fn old_export(newest: chrono::NaiveDate, days: i64, judged: chrono::NaiveDate) -> String {
+    format!(
+        "note: the newest activity of any card is {}, {days} days before the day judged ({}); \
+         if the export is that old, judge it as of its day: --today {}",
+        newest.format("%d.%m.%Y"),
+        judged.format("%d.%m.%Y"),
+        newest.format("%Y-%m-%d")
+    )
+}

@@ -380,9 +380,13 @@ pub fn show_aliases(aliases: &[String]) -> String {
     format!("also named: {}", aliases.join(", "))
 }
 
-pub fn show_idle_limit(days: Option<u32>) -> String {
+/// `step_up`: past this many times the limit, an idle flag is one severity worse.
+pub fn show_idle_limit(days: Option<u32>, step_up: i64) -> String {
     match days {
-        Some(days) => format!("idle limit: {days} days"),
+        Some(days) => format!(
+            "idle limit: {days} days (idle past {}: one severity up)",
+            i64::from(days) * step_up
+        ),
         None => "idle limit: none".to_string(),
     }
 }
@@ -446,4 +450,22 @@ fn list_or_dash(names: &[String]) -> String {
     } else {
         names.join(", ")
     }
+}
+
+/// A `required` entry as a table, with a key it does not take.
+pub fn required_key_unknown(key: &str) -> String {
+    format!(
+        "unknown key {:?} in a required entry; use {{ field = \"…\", severity = \"…\" }}",
+        crate::text::safe::line(key)
+    )
+}
+
+/// A `required` entry as a table, without `field`.
+pub fn required_field_missing() -> String {
+    "a required entry as a table needs field = \"…\" (and may set severity)".into()
+}
+
+/// A `required` entry that is neither a name nor a table.
+pub fn required_wrong_shape(found: &str) -> String {
+    format!("expected a field name or {{ field = \"…\", severity = \"…\" }}, found {found}")
 }

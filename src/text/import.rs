@@ -293,6 +293,20 @@ pub fn report(r: &crate::sync::ImportReport) -> String {
             list.join(", ")
         );
     }
+    if !r.absent_fields.is_empty() {
+        let list: Vec<String> = r
+            .absent_fields
+            .iter()
+            .map(|f| format!("«{}»", safe::line(f)))
+            .collect();
+        let _ = writeln!(
+            s,
+            "  not exported (the funnel requires them, no export of «{}» has the column; not \
+             flagged on the cards): {}",
+            safe::line(&r.source),
+            list.join(", ")
+        );
+    }
     if r.warnings > 0 {
         let _ = writeln!(s, "  warnings  {}", r.warnings);
         for w in &r.warning_samples {

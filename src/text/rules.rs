@@ -77,6 +77,15 @@ pub fn idle(days: i64, last: NaiveDate, stage: &str, allowed: u32) -> String {
     )
 }
 
+/// Idle past twice the stage's limit: `times` whole limits.
+pub fn idle_far(days: i64, last: NaiveDate, stage: &str, allowed: u32, times: i64) -> String {
+    format!(
+        "no activity for {days} days (last {}): {times}× the {allowed} days {} allows",
+        day(last),
+        q(stage)
+    )
+}
+
 // ---- date ----
 
 pub fn date_not_a_date(f: &FieldRef, raw: &str, stage: &str) -> String {

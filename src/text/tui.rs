@@ -131,6 +131,7 @@ pub fn hint(a: Action) -> String {
         Action::Override => "override".into(),
         Action::SendBack => "send back".into(),
         Action::ToggleAll => "all/awaiting".into(),
+        Action::AllCards => "all cards".into(),
         Action::Stats => "stats".into(),
         Action::Down => "move".into(),
         other => describe(other),
@@ -172,6 +173,9 @@ pub fn describe(a: Action) -> String {
         Action::Override => "override: pick the verdict (and stage) you hold right; next".into(),
         Action::SendBack => "send the review back to the auditor with a note; next".into(),
         Action::ToggleAll => "show decided reviews too, or only those awaiting a decision".into(),
+        Action::AllCards => {
+            "show closed and gone cards without flags too, or only the cards to look at".into()
+        }
         Action::Stats => "where the funnel leaks: stages, managers, bottlenecks".into(),
         Action::Type(_) => "type".into(),
     }
@@ -509,3 +513,15 @@ pub fn marks(mode: crate::tui::keymap::Mode) -> &'static [(&'static str, &'stati
         _ => &[],
     }
 }
+/// The queue's "all cards" toggle, as it now stands.
+pub fn all_cards(all: bool) -> String {
+    if all {
+        "All cards: closed and gone cards without flags are listed too (t: only those to look at)"
+            .into()
+    } else {
+        "Cards to look at: open cards, and closed or gone ones a rule flagged (t: all cards)".into()
+    }
+}
+
+/// The queue's title when the toggle lists every card.
+pub const QUEUE_ALL: &str = "all cards";

@@ -41,6 +41,8 @@ pub enum Action {
     SendBack,
     /// The lead's list: decided reviews too, or only those awaiting a decision.
     ToggleAll,
+    /// A stage's queue: closed and gone cards without flags too, or only the cards to look at.
+    AllCards,
     /// The stats screen: where the funnel leaks.
     Stats,
     /// A key typed into a text box (filter, picker query, comment, field value).
@@ -63,6 +65,7 @@ impl Action {
             Action::Override,
             Action::SendBack,
             Action::ToggleAll,
+            Action::AllCards,
             Action::Stats,
             Action::Owner,
             Action::Correct,
@@ -121,6 +124,7 @@ impl Action {
             Action::Override => "override",
             Action::SendBack => "send_back",
             Action::ToggleAll => "all",
+            Action::AllCards => "all_cards",
             Action::Stats => "stats",
             Action::Type(_) => "type",
         };

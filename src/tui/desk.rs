@@ -34,8 +34,11 @@ pub struct Desk {
     funnel: Arc<Funnel>,
     auditor: String,
     fingerprint: String,
-    /// A frozen clock (the demo's), else the wall clock.
+    /// A frozen clock for the times okk records (tests), else the wall clock.
     clock: Option<NaiveDateTime>,
+    /// The day cards are judged against (idle days, "days ago"): `--today`, the store's own
+    /// day, else the clock (see `app::audit::today`).
+    today: Option<NaiveDateTime>,
 }
 
 pub type DeskResult<T> = Result<T, StoreError>;
@@ -54,6 +57,15 @@ impl Desk {
             auditor,
             fingerprint,
             clock,
+            today: None,
+        }
+    }
+
+    /// This desk judging the cards as of `today` (the times it records stay the clock's).
+    pub fn judging_as_of(self, today: NaiveDateTime) -> Desk {
+        Desk {
+            today: Some(today),
+            ..self
         }
     }
 
@@ -69,9 +81,15 @@ impl Desk {
         &self.store
     }
 
+    /// The time okk records (verdicts, drafts, decisions).
     pub fn now(&self) -> NaiveDateTime {
         self.clock
             .unwrap_or_else(|| chrono::Local::now().naive_local())
+    }
+
+    /// The moment cards are judged against: idle days, "days ago", the stats' today.
+    pub fn today(&self) -> NaiveDateTime {
+        self.today.unwrap_or_else(|| self.now())
     }
 
     /// The funnel's stages in queue order (extra control first), then stages only the CRM
@@ -118,12 +136,13 @@ impl Desk {
         after: Option<&'a QueueKey>,
         text: Option<&'a str>,
         limit: usize,
+        all: bool,
     ) -> QueueQuery<'a> {
         QueueQuery {
             crm_stages: &row.crm_names,
             auditor: &self.auditor,
             limit,
-            all: false,
+            all,
             closed_stage: row.closed_stage,
             now,
             after,
@@ -133,24 +152,31 @@ impl Desk {
     }
 
     pub fn counts(&self, row: &StageRow) -> DeskResult<QueueCounts> {
-        let now = crate::store::cards::fmt_time(&self.now());
+        self.counts_of(row, false)
+    }
+
+    /// The stage's figures; `all`: closed and gone cards without flags counted too.
+    pub fn counts_of(&self, row: &StageRow, all: bool) -> DeskResult<QueueCounts> {
+        let now = crate::store::cards::fmt_time(&self.today());
         self.store
-            .queue_counts(&self.query(row, &now, None, None, 0))
+            .queue_counts(&self.query(row, &now, None, None, 0, all))
     }
 
     /// The next `limit` cards of the stage's queue after `after`, matching `filter` (any case)
-    /// in id, title or owner.
+    /// in id, title or owner; `all`: closed and gone cards without flags too.
     pub fn queue(
         &self,
         row: &StageRow,
         after: Option<&QueueKey>,
         filter: &str,
         limit: usize,
+        all: bool,
     ) -> DeskResult<Vec<QueueEntry>> {
-        let now = crate::store::cards::fmt_time(&self.now());
+        let now = crate::store::cards::fmt_time(&self.today());
         let needle = fold(filter);
         let text = (!needle.is_empty()).then_some(needle.as_str());
-        self.store.queue(&self.query(row, &now, after, text, limit))
+        self.store
+            .queue(&self.query(row, &now, after, text, limit, all))
     }
 
     pub fn card(&self, card_id: i64) -> DeskResult<Option<CardDetail>> {
@@ -192,7 +218,7 @@ impl Desk {
     /// Everything `okk stats` computes, for the stats screen.
     pub fn figures(&self) -> DeskResult<StatsFigures> {
         self.store
-            .stats_figures(&self.funnel, self.now().date(), Window::default())
+            .stats_figures(&self.funnel, self.today().date(), Window::default())
     }
 
     /// Reviews per day over the last `days` days to today.

@@ -268,6 +268,7 @@ fn defaults() -> Vec<Binding> {
         (&[M::Card, M::Decide], &["p"], A::Prev, HELP_ONLY),
         (&[M::Card, M::Decide], &["u", "backspace"], A::Undo, KEEP),
         (&[M::Reviews], &["t"], A::ToggleAll, OFTEN),
+        (&[M::Queue], &["t"], A::AllCards, RARE),
         (&[M::Funnel, M::Queue], &["4"], A::Stats, RARE),
         (LISTS, &["enter"], A::Open, MAIN),
         (&[M::Queue, M::Reviews], &["/"], A::Filter, OFTEN),

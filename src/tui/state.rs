@@ -55,6 +55,8 @@ pub struct Queue {
     pub counts: QueueCounts,
     /// Cards to review when the queue was opened (with the filter): the `N` of "12/N".
     pub total: u64,
+    /// Closed and gone cards without flags listed too (a toggle key).
+    pub all: bool,
 }
 
 impl Queue {
@@ -201,8 +203,10 @@ pub struct State {
     /// Owners known from the cards (read once, for the owner picker).
     pub owners: Option<Vec<String>>,
     pub quit: bool,
-    /// The moment idle days are counted to (the store's clock), set before each update.
+    /// The clock, set before each update: how long ago a review was made.
     pub now: chrono::NaiveDateTime,
+    /// The day cards are judged against (idle days, days in the stage), set with `now`.
+    pub today: chrono::NaiveDateTime,
     /// The lead's desk (`okk lead`); `None` in the reviewer.
     pub lead: Option<LeadList>,
     /// The stats screen's figures and its selected bottleneck.
@@ -228,6 +232,7 @@ impl State {
             owners: None,
             quit: false,
             now: chrono::NaiveDateTime::default(),
+            today: chrono::NaiveDateTime::default(),
             lead: None,
             stats: None,
             reviews_per_day: Vec::new(),

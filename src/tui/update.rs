@@ -62,6 +62,7 @@ pub fn handle_key(state: &mut State, key: Key, desk: &mut Desk) {
 
 pub fn update(state: &mut State, action: Action, desk: &mut Desk) {
     state.now = desk.now();
+    state.today = desk.today();
     if !matches!(action, Action::Type(_)) {
         state.status = None;
     }
@@ -81,6 +82,7 @@ pub fn start_at_stage(state: &mut State, row: usize, desk: &mut Desk) -> DeskRes
 /// typed since is applied.
 pub fn tick(state: &mut State, desk: &mut Desk) {
     state.now = desk.now();
+    state.today = desk.today();
     let filter = match state.queue.as_ref() {
         Some(q) if q.filter_pending => Some(q.row),
         _ => None,
@@ -190,6 +192,13 @@ fn queue(state: &mut State, action: Action, desk: &mut Desk) -> DeskResult<()> {
             reload_queue(state, row, desk)?;
         }
         Action::NextStage => next_stage(state, desk)?,
+        Action::AllCards => {
+            let row = q.row;
+            q.all = !q.all;
+            let all = q.all;
+            reload_queue(state, row, desk)?;
+            state.status = Some(Status::Info(msg::all_cards(all)));
+        }
         Action::Stats => open_stats(state, desk),
         Action::Help => state.popup = Some(Popup::Help { scroll: 0 }),
         Action::Back => {
@@ -340,7 +349,7 @@ fn field_choices(state: &State) -> Vec<String> {
     if let Some(c) = &state.card {
         if let Some(stage) = c.stage.map(|i| state.funnel.stage(i)) {
             stage.fields.iter().for_each(|f| push(f));
-            stage.required.iter().for_each(|f| push(f.label()));
+            stage.required.iter().for_each(|r| push(r.field.label()));
         }
         state
             .funnel
@@ -645,7 +654,7 @@ fn ensure_loaded(state: &mut State, desk: &Desk, index: usize) -> DeskResult<()>
         } else {
             PAGE
         };
-        let page = desk.queue(row, after.as_ref(), &q.filter, size)?;
+        let page = desk.queue(row, after.as_ref(), &q.filter, size, q.all)?;
         q.exhausted = page.len() < size;
         q.items
             .extend(page.into_iter().map(|entry| Item { entry, done: None }));
@@ -666,6 +675,7 @@ fn open_queue(state: &mut State, row: usize, desk: &mut Desk) -> DeskResult<()> 
         exhausted: false,
         counts,
         total: counts.to_review(),
+        all: false,
     });
     state.card = None;
     state.screen = Screen::Queue;
@@ -684,7 +694,9 @@ fn reload_queue(state: &mut State, row: usize, desk: &mut Desk) -> DeskResult<()
     // A filtered count would read the whole stage: what is loaded, "+" in the view until the
     // queue is exhausted.
     q.total = if q.filter.is_empty() {
-        desk.counts(&state.stages[row])?.to_review()
+        let counts = desk.counts_of(&state.stages[row], q.all)?;
+        q.counts = counts;
+        counts.to_review()
     } else {
         q.items.len() as u64
     };

@@ -78,6 +78,7 @@ impl Desk {
         let mut cmd = Command::cargo_bin("okk").expect("the okk binary is built");
         cmd.env_remove("OKK_DB")
             .env_remove("OKK_FUNNEL")
+            .env_remove("OKK_TODAY")
             .env("HOME", &home)
             .env("XDG_DATA_HOME", home.join(".local/share"))
             .env("XDG_CONFIG_HOME", home.join(".config"))
@@ -375,7 +376,7 @@ fn demo_template() -> &'static Path {
     static DIR: std::sync::OnceLock<tempfile::TempDir> = std::sync::OnceLock::new();
     DIR.get_or_init(|| {
         let dir = tempfile::tempdir().expect("temp dir");
-        let (store, ..) = okk::app::demo::build(dir.path()).expect("the demo builds");
+        let (store, ..) = okk::app::demo::build(dir.path(), None).expect("the demo builds");
         drop(store); // checkpoints the WAL into okk.db
         dir
     })

@@ -18,10 +18,11 @@ use ratatui::buffer::Buffer;
 pub fn open(db: &Path, who: &str) -> (State, Desk) {
     let store = Store::open(db).expect("open the store");
     let funnel = Arc::new(okk::funnel::default_funnel());
-    let clock = okk::app::audit::now(&store).expect("the store's clock");
+    let clock = okk::app::audit::today(&store, None).expect("the store's day");
     let desk = Desk::new(store, funnel.clone(), who.into(), "fp".into(), Some(clock));
     let mut state = State::new(funnel, who.into(), Keymap::default());
     state.now = desk.now();
+    state.today = desk.today();
     (state, desk)
 }
 

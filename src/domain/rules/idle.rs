@@ -1,11 +1,17 @@
 //! `idle`: an open card untouched for longer than its stage allows. Counted in calendar days,
 //! as the sentence states them: a card last touched on the 14th is 6 days idle on the 20th.
+//! Graded: past [`STEP_UP`] times the limit the flag is one severity worse, so a card forgotten
+//! for months ranks above one a day late.
 
 use super::{Cx, flag};
 use crate::domain::flag::{Flag, RuleCode, Severity};
 use crate::domain::funnel::StageKind;
 use crate::text::rules as text;
 
+/// How many times the stage's limit a card may stay idle before its flag steps up a severity.
+pub const STEP_UP: i64 = 2;
+
+/// `severity`: the rule's level, for a card up to [`STEP_UP`] times the limit.
 pub(super) fn check(cx: &Cx, severity: Severity) -> Option<Flag> {
     if cx.stage.kind != StageKind::Open {
         return None;
@@ -14,12 +20,26 @@ pub(super) fn check(cx: &Cx, severity: Severity) -> Option<Flag> {
     // A card with no date at all cannot be said to be idle.
     let last = cx.card.last_touched()?.date();
     let days = (cx.now.date() - last).num_days();
-    (days > i64::from(allowed)).then(|| {
-        flag(
-            RuleCode::Idle,
-            severity,
-            text::idle(days, last, &cx.stage.name, allowed),
-            None,
+    let allowed_days = i64::from(allowed);
+    if days <= allowed_days {
+        return None;
+    }
+    let (severity, message) = if days > STEP_UP * allowed_days {
+        let times = days / allowed_days;
+        (
+            step_up(severity),
+            text::idle_far(days, last, &cx.stage.name, allowed, times),
         )
-    })
+    } else {
+        (severity, text::idle(days, last, &cx.stage.name, allowed))
+    };
+    Some(flag(RuleCode::Idle, severity, message, None))
+}
+
+/// One severity worse (critical stays critical).
+pub fn step_up(severity: Severity) -> Severity {
+    match severity {
+        Severity::Info => Severity::Warning,
+        Severity::Warning | Severity::Critical => Severity::Critical,
+    }
 }

@@ -6,7 +6,7 @@ mod closed_open;
 pub mod config;
 mod date;
 mod gone;
-mod idle;
+pub mod idle;
 mod markers;
 mod required;
 pub mod stem;
@@ -20,7 +20,7 @@ pub use stem::{MarkerList, MarkerListId, MarkerLists};
 
 use crate::domain::card::{Card, CardContext};
 use crate::domain::flag::{Flag, RuleCode, Severity};
-use crate::domain::funnel::{Funnel, Stage};
+use crate::domain::funnel::{FieldRef, Funnel, Stage};
 
 /// Everything a rule may look at for one card.
 struct Cx<'a> {
@@ -29,6 +29,8 @@ struct Cx<'a> {
     funnel: &'a Funnel,
     stage: &'a Stage,
     now: NaiveDateTime,
+    /// Fields the card's source never exports: not the card's fault (see `domain::columns`).
+    absent: &'a [FieldRef],
 }
 
 /// The flags of one card, most severe first, then by rule code (a rule's own flags keep the
@@ -36,6 +38,18 @@ struct Cx<'a> {
 /// A card in a stage the funnel does not know gets only `unknown_stage` and `gone`: every other
 /// rule depends on the stage.
 pub fn evaluate(card: &Card, ctx: &CardContext, funnel: &Funnel, now: NaiveDateTime) -> Vec<Flag> {
+    evaluate_with(card, ctx, funnel, now, &[])
+}
+
+/// [`evaluate`], for a card whose source never exports the fields in `absent`: a stage that
+/// requires one of them does not flag the card for it.
+pub fn evaluate_with(
+    card: &Card,
+    ctx: &CardContext,
+    funnel: &Funnel,
+    now: NaiveDateTime,
+    absent: &[FieldRef],
+) -> Vec<Flag> {
     let settings = &funnel.rule_settings;
     let mut flags = Vec::new();
     let Some(index) = funnel.resolve(&card.stage) else {
@@ -54,6 +68,7 @@ pub fn evaluate(card: &Card, ctx: &CardContext, funnel: &Funnel, now: NaiveDateT
         funnel,
         stage: funnel.stage(index),
         now,
+        absent,
     };
     if let Some(severity) = settings.level(RuleCode::Required) {
         required::check(&cx, severity, &mut flags);

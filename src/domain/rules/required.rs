@@ -6,12 +6,14 @@ use super::{Cx, flag};
 use crate::domain::flag::{Flag, RuleCode, Severity};
 use crate::text::rules as text;
 
+/// `severity`: the rule's level, for entries that set none of their own.
 pub(super) fn check(cx: &Cx, severity: Severity, out: &mut Vec<Flag>) {
-    for field in &cx.stage.required {
-        if !is_filled(cx.card, field, cx.funnel) {
+    for required in &cx.stage.required {
+        let field = &required.field;
+        if !is_filled(cx.card, field, cx.funnel) && !cx.absent.contains(field) {
             out.push(flag(
                 RuleCode::Required,
-                severity,
+                required.severity.unwrap_or(severity),
                 text::required_empty(field, &cx.stage.name),
                 Some(field.label().to_string()),
             ));

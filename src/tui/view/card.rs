@@ -215,7 +215,7 @@ fn fields(state: &State, c: &CardState) -> Vec<(String, Option<String>, bool)> {
             .fields
             .iter()
             .map(String::as_str)
-            .chain(stage.required.iter().map(|f| f.label()));
+            .chain(stage.required.iter().map(|r| r.field.label()));
         // Owner, budget and title are in the header already.
         let header = ["owner", "amount", "title"];
         for name in own {
@@ -242,7 +242,7 @@ fn fields(state: &State, c: &CardState) -> Vec<(String, Option<String>, bool)> {
 }
 
 fn state_now(state: &State) -> chrono::NaiveDateTime {
-    state.now
+    state.today
 }
 
 fn title(card: &Card) -> String {

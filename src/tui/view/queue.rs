@@ -97,8 +97,13 @@ pub fn draw(state: &State, theme: &Theme, frame: &mut Frame<'_>, area: Rect) {
             filter_area,
         );
     }
+    let all = if q.all {
+        format!(" · {}", msg::QUEUE_ALL)
+    } else {
+        String::new()
+    };
     let title = format!(
-        " {} · {} / {} ",
+        " {} · {} / {}{all} ",
         clip(&row.name, 60),
         q.counts.reviewed,
         q.counts.cards

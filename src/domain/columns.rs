@@ -1,0 +1,130 @@
+//! Which columns a source's exports have ever had, and so which required fields it cannot fill:
+//! a column the CRM never exports is not a fault of every card, and is said once instead.
+
+use std::collections::HashSet;
+
+use super::card::SystemField;
+use super::funnel::{FieldRef, Funnel};
+use super::names::fold;
+
+/// The columns of every import of one source: okk's fields the profile mapped, and the custom
+/// columns' headers.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SourceColumns {
+    okk: HashSet<String>,
+    /// Folded, as the funnel's custom field keys are.
+    custom: HashSet<String>,
+}
+
+impl SourceColumns {
+    /// `okk`: fields by [`SystemField::name`]; `custom`: headers as written (folded here).
+    pub fn new(
+        okk: impl IntoIterator<Item = String>,
+        custom: impl IntoIterator<Item = String>,
+    ) -> SourceColumns {
+        SourceColumns {
+            okk: okk.into_iter().collect(),
+            custom: custom.into_iter().map(|h| fold(&h)).collect(),
+        }
+    }
+
+    fn has_okk(&self, f: SystemField) -> bool {
+        self.okk.contains(f.name())
+    }
+
+    /// Whether some import of the source had a column that fills `field`.
+    pub fn exports(&self, field: &FieldRef, funnel: &Funnel) -> bool {
+        match field {
+            // A status word is read into closed and won, and either column into status.
+            FieldRef::System(f @ (SystemField::Closed | SystemField::Won)) => {
+                self.has_okk(*f) || self.has_okk(SystemField::Status)
+            }
+            FieldRef::System(SystemField::Status) => {
+                [SystemField::Status, SystemField::Closed, SystemField::Won]
+                    .into_iter()
+                    .any(|f| self.has_okk(f))
+            }
+            FieldRef::System(f) => self.has_okk(*f),
+            FieldRef::Custom(name) => funnel
+                .custom_keys(name)
+                .iter()
+                .any(|k| self.custom.contains(k)),
+        }
+    }
+}
+
+/// The fields some stage of `funnel` requires that `columns` never had: each once, in funnel
+/// order.
+pub fn absent_required(funnel: &Funnel, columns: &SourceColumns) -> Vec<FieldRef> {
+    let mut out: Vec<FieldRef> = Vec::new();
+    for stage in &funnel.stages {
+        for r in &stage.required {
+            if !columns.exports(&r.field, funnel) && !out.contains(&r.field) {
+                out.push(r.field.clone());
+            }
+        }
+    }
+    out
+}
+
+/// Per source, the required fields its exports never had (sources whose columns are not known,
+/// imported before okk kept them, have none).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AbsentFields {
+    by_source: Vec<(String, Vec<FieldRef>)>,
+}
+
+impl AbsentFields {
+    pub fn new(
+        funnel: &Funnel,
+        sources: impl IntoIterator<Item = (String, SourceColumns)>,
+    ) -> AbsentFields {
+        AbsentFields {
+            by_source: sources
+                .into_iter()
+                .map(|(s, c)| (s, absent_required(funnel, &c)))
+                .filter(|(_, a)| !a.is_empty())
+                .collect(),
+        }
+    }
+
+    /// A store holds a few sources: a scan beats hashing every card's source.
+    pub fn of(&self, source: &str) -> &[FieldRef] {
+        self.by_source
+            .iter()
+            .find(|(s, _)| s == source)
+            .map_or(&[], |(_, a)| a.as_slice())
+    }
+
+    pub fn sources(&self) -> impl Iterator<Item = (&str, &[FieldRef])> {
+        self.by_source
+            .iter()
+            .map(|(s, a)| (s.as_str(), a.as_slice()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_field_is_absent_when_no_import_had_its_column() {
+        let funnel = crate::funnel::default_funnel();
+        let columns = SourceColumns::new(
+            ["external_id", "stage", "owner", "status"].map(String::from),
+            ["Дата встречи"].map(String::from),
+        );
+        let phone = FieldRef::System(SystemField::Phone);
+        assert!(!columns.exports(&phone, &funnel));
+        assert!(columns.exports(&FieldRef::System(SystemField::Closed), &funnel));
+        // An alias's header counts for its custom field.
+        let meeting = FieldRef::Custom("Дата встречи в офисе продаж".into());
+        assert!(columns.exports(&meeting, &funnel));
+        let absent = absent_required(&funnel, &columns);
+        assert_eq!(absent.iter().filter(|f| **f == phone).count(), 1);
+        assert!(!absent.contains(&meeting));
+        let by_source = AbsentFields::new(&funnel, [("b24".to_string(), columns)]);
+        assert_eq!(by_source.of("b24"), absent.as_slice());
+        assert!(by_source.of("amocrm").is_empty());
+    }
+}
