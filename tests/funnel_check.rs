@@ -204,6 +204,8 @@ fn unknown_top_level_key_is_reported() {
 
 #[test]
 fn every_value_of_the_wrong_type_is_reported_at_once() {
+    // A wrong `required` entry is read by hand and reported by the checks after the types, so it
+    // is not among these (see a_wrong_required_entry_is_reported_where_it_is).
     let ps = problems(
         r#"name = "Воронка"
 [[stages]]
@@ -215,7 +217,7 @@ max_idle_days = "три"
   weight = "много"
 [[stages]]
 name = "Встреча"
-required = ["owner", 5]
+required = ["owner"]
 skippable = "нет"
 "#,
     );
@@ -225,7 +227,6 @@ skippable = "нет"
         vec![
             (4, 17, "stages[0].max_idle_days"),
             (8, 12, "stages[0].checklist[0].weight"),
-            (11, 22, "stages[1].required[1]"),
             (12, 13, "stages[1].skippable"),
         ],
         "{ps:#?}"
