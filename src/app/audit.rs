@@ -49,7 +49,7 @@ pub fn refresh(
         // Another okk holds the store (an import, which runs the rules itself when it ends):
         // show the flags as they are rather than wait.
         Err(e) if !force && e.is_busy() => {
-            eprintln!("{}", crate::text::check::flags_not_refreshed());
+            super::warn(crate::text::check::flags_not_refreshed());
             return Ok(None);
         }
         Err(e) => return Err(e.into()),

@@ -36,7 +36,7 @@ pub fn run(paths: &Paths, args: ImportArgs) -> Result<ExitCode> {
             Ok(report) => {
                 imported += 1;
                 if args.json {
-                    super::say(serde_json::to_string(&report)?)?;
+                    super::say_json(&report)?;
                 } else {
                     super::say_raw(msg::report(&report))?;
                 }

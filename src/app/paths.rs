@@ -60,7 +60,7 @@ impl Paths {
     pub fn load_funnel_with_fingerprint(&self) -> Result<(Funnel, String)> {
         if self.funnel_is_default && !self.funnel.exists() {
             write_default_funnel(&self.funnel)?;
-            eprintln!("{}", msg::wrote_default_funnel(&self.funnel));
+            super::warn(msg::wrote_default_funnel(&self.funnel));
         }
         let funnel = crate::funnel::load(&self.funnel).map_err(|e| user(e.to_string()))?;
         let text = std::fs::read(&self.funnel).unwrap_or_default();
@@ -70,7 +70,7 @@ impl Paths {
 
 pub fn open_store(path: &Path) -> Result<Store> {
     Store::open_telling(path, |from, to| {
-        eprintln!("{}", msg::upgrading_store(path, from, to))
+        super::warn(msg::upgrading_store(path, from, to))
     })
     .map_err(|e| match e {
         StoreError::Sql(_) if !e.is_busy() => color_eyre::Report::new(e),

@@ -96,3 +96,8 @@ pub fn auditors_table(rows: &[crate::domain::auditors::AuditorFigures]) -> Strin
     }
     s
 }
+
+/// A cause under an error report's first line.
+pub fn caused_by(cause: &str) -> String {
+    format!("\n  caused by: {cause}")
+}
