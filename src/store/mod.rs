@@ -99,6 +99,9 @@ impl Store {
                 path: path.to_path_buf(),
             });
         }
+        // An empty file given as --db becomes a store, one made before this check another
+        // user's to read: the store holds customers' names and phones either way.
+        make_private(path).map_err(|e| open_err(Box::new(e)))?;
         conn.execute_batch(&format!(
             "PRAGMA page_size = 16384;
              PRAGMA journal_mode = WAL;
@@ -225,6 +228,21 @@ fn has_foreign_tables(conn: &Connection) -> rusqlite::Result<bool> {
         |r| r.get::<_, i64>(0),
     )
     .map(|n| n > 0)
+}
+
+/// Takes group and other permissions off an existing store file (a no-op when already private).
+fn make_private(path: &Path) -> std::io::Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(path)?.permissions().mode();
+        if mode & 0o077 != 0 {
+            std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600))?;
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = path;
+    Ok(())
 }
 
 /// Creates the file with owner-only permissions if it does not exist: it holds customers' names
