@@ -8,6 +8,7 @@ use crate::domain::Funnel;
 use crate::domain::rules::evaluate;
 use crate::store::Store;
 use crate::store::flags::RulesRun;
+use crate::store::writer::{Writer, WriterNote};
 
 /// `meta` keys.
 const RULES_RAN_FOR: &str = "rules_ran_for";
@@ -44,7 +45,10 @@ pub fn refresh(
     if !force && store.meta(RULES_RAN_FOR)?.as_deref() == Some(key.as_str()) {
         return Ok(None);
     }
-    let run = match store.rerun_flags(|card, ctx| evaluate(card, ctx, funnel, now)) {
+    let note = WriterNote::hold(store.path(), Writer::Rules);
+    let run = store.rerun_flags(|card, ctx| evaluate(card, ctx, funnel, now));
+    drop(note);
+    let run = match run {
         Ok(run) => run,
         // Another okk holds the store (an import, which runs the rules itself when it ends):
         // show the flags as they are rather than wait.

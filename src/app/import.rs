@@ -6,6 +6,7 @@ use color_eyre::Result;
 
 use super::{Paths, user};
 use crate::cli::ImportArgs;
+use crate::store::writer::{Writer, WriterNote};
 use crate::sync::profile::parse_map;
 use crate::sync::{ImportOptions, import_file};
 use crate::text::import as msg;
@@ -17,6 +18,9 @@ pub fn run(paths: &Paths, args: ImportArgs) -> Result<ExitCode> {
     }
     let (funnel, fingerprint) = paths.load_funnel_with_fingerprint()?;
     let mut store = paths.open_store()?;
+    // Each file is one transaction (a failed file changes nothing), so the import does not
+    // give the write lock up midway; the note lets a waiting reviewer say what it waits for.
+    let _note = (!args.dry_run).then(|| WriterNote::hold(&paths.db, Writer::Import));
     let opts = ImportOptions {
         profile: Some(args.profile.clone()),
         map,

@@ -69,13 +69,32 @@ impl Paths {
 }
 
 pub fn open_store(path: &Path) -> Result<Store> {
-    Store::open_telling(path, |from, to| {
+    let mut store = Store::open_telling(path, |from, to| {
         super::warn(msg::upgrading_store(path, from, to))
     })
     .map_err(|e| match e {
         StoreError::Sql(_) if !e.is_busy() => color_eyre::Report::new(e),
         other => user(other.to_string()),
-    })
+    })?;
+    replay_pending(&mut store);
+    Ok(store)
+}
+
+/// Verdicts a reviewer killed while the store was busy left in the pending journal go in
+/// before anything reads the store. Best effort: a verdict that cannot go in yet stays in its
+/// file for the next okk, and the command goes on.
+fn replay_pending(store: &mut Store) {
+    match store.replay_pending() {
+        Ok(r) => {
+            if r.saved > 0 {
+                super::warn(msg::pending_saved(r.saved));
+            }
+            for file in &r.unreadable {
+                super::warn(msg::pending_unreadable(file));
+            }
+        }
+        Err(e) => super::warn(msg::pending_failed(&e.to_string())),
+    }
 }
 
 fn write_default_funnel(path: &Path) -> Result<()> {

@@ -9,11 +9,13 @@ pub mod decisions;
 pub mod export;
 pub mod fields;
 pub mod flags;
+pub mod pending;
 pub mod queue;
 pub mod read;
 pub mod reviews;
 pub mod schema;
 pub mod stats;
+pub mod writer;
 
 use std::path::{Path, PathBuf};
 
@@ -37,6 +39,9 @@ pub enum StoreError {
     #[error("{}", crate::text::store::sql(.0, is_busy(.0)))]
     Sql(#[from] rusqlite::Error),
 }
+
+/// How long a command's write waits for another process's write lock before "busy".
+pub const BUSY_WAIT: std::time::Duration = std::time::Duration::from_secs(10);
 
 pub struct Store {
     pub(crate) conn: Connection,
@@ -69,7 +74,7 @@ impl Store {
             OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
         )
         .map_err(|e| open_err(Box::new(e)))?;
-        conn.busy_timeout(std::time::Duration::from_secs(10))?;
+        conn.busy_timeout(BUSY_WAIT)?;
         // Read-only checks first: a file we must not touch is refused before any pragma writes.
         let (app_id, version) = match read_header(&conn) {
             Ok(v) => v,
@@ -151,6 +156,12 @@ impl Store {
         self.conn
             .query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(()))?;
         Ok(())
+    }
+
+    /// How long a write waits for another connection's write lock before it answers "busy"
+    /// (10 s from [`Store::open`]; the reviewer waits a moment and keeps drawing).
+    pub fn set_busy_timeout(&self, wait: std::time::Duration) -> Result<(), StoreError> {
+        Ok(self.conn.busy_timeout(wait)?)
     }
 
     pub fn path(&self) -> &Path {

@@ -52,6 +52,36 @@ pub fn saved(v: Verdict, id: &str) -> String {
     format!("#{} saved: {}", crate::text::safe::line(id), verdict(v))
 }
 
+/// A verdict waiting for the store's write lock (kept safe meanwhile in the pending journal).
+pub fn saving(id: &str, blocker: Option<crate::store::writer::Writer>) -> String {
+    use crate::store::writer::Writer;
+    let why = match blocker {
+        Some(Writer::Import) => "import running",
+        Some(Writer::Rules) => "rules running",
+        None => "another program is writing to it",
+    };
+    format!(
+        "#{} saving… (store busy: {why}); the card stays until it is saved",
+        crate::text::safe::line(id)
+    )
+}
+
+pub fn saving_failed(id: &str, e: &str) -> String {
+    format!(
+        "#{} not saved yet: {e} (kept, trying again)",
+        crate::text::safe::line(id)
+    )
+}
+
+/// Said on leaving the reviewer with a verdict still waiting for the store.
+pub fn left_pending(file: &std::path::Path) -> String {
+    format!(
+        "okk: one verdict waits for the store (another program holds it); it is kept in {} \
+         and okk writes it the next time it opens the store",
+        file.display()
+    )
+}
+
 pub fn nothing_to_undo() -> String {
     "nothing to undo".into()
 }
