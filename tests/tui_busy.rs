@@ -311,3 +311,107 @@ fn in_a_terminal_kill_9_while_saving_loses_nothing() {
     );
     quit(&mut term);
 }
+
+/// The issue's own story, measured (not a pass/fail test: `cargo test --test tui_busy --
+/// --ignored --nocapture`): a real `okk import` of 300,000 generated rows runs while the
+/// auditor gives a verdict and looks at help; every key's time from arrival to its frame drawn
+/// (the app's `OKK_TIMINGS`) is printed, with how long the verdict waited for the import.
+#[test]
+#[ignore = "a measurement: generates 300,000 rows and imports them (minutes in a debug build)"]
+fn measure_keys_while_a_300k_row_import_holds_the_store() {
+    let rows = std::env::var("OKK_MEASURE_ROWS").unwrap_or_else(|_| "300000".into());
+    let desk = Desk::demo();
+    let csv = desk.dir.path().join("big.csv");
+    let gen_ok = std::process::Command::new("python3")
+        .arg(common::repo().join("bench/gen_rows.py"))
+        .arg(&rows)
+        .arg(&csv)
+        .status()
+        .unwrap()
+        .success();
+    assert!(gen_ok, "bench/gen_rows.py failed");
+    let timings = desk.dir.path().join("timings.json");
+    let args = [
+        "--db".to_string(),
+        path_arg(&desk.db),
+        "--funnel".into(),
+        path_arg(&funnel_path()),
+        "review".into(),
+        "--stage".into(),
+        MET.into(),
+        "--auditor".into(),
+        "anna".into(),
+    ];
+    let mut term = Spawn::new(&args, 120, 40)
+        .env("OKK_TIMINGS", path_arg(&timings))
+        .start(desk.dir.path());
+    term.wait_for("┌ #");
+    let first = card_id(&term.screen());
+
+    let started = Instant::now();
+    let mut import = std::process::Command::new(env!("CARGO_BIN_EXE_okk"))
+        .args([
+            "--db",
+            &path_arg(&desk.db),
+            "--funnel",
+            &path_arg(&funnel_path()),
+        ])
+        .args(["import", "--json", &path_arg(&csv)])
+        .env("HOME", desk.dir.path())
+        .env("NO_COLOR", "1")
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    // Into the import's transaction: its note is there and the store refuses a writer.
+    let probe = Connection::open(&desk.db).unwrap();
+    probe.busy_timeout(Duration::ZERO).unwrap();
+    loop {
+        if probe.execute_batch("BEGIN IMMEDIATE; ROLLBACK").is_err() {
+            break;
+        }
+        assert!(
+            import.try_wait().unwrap().is_none(),
+            "the import ended first"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let pressed = Instant::now();
+    term.send("a");
+    let screen = term.wait_for("saving…");
+    let status_line = screen
+        .lines()
+        .rev()
+        .nth(1)
+        .unwrap_or_default()
+        .trim()
+        .to_string();
+    // Look around while it waits: help, scrolling.
+    for k in ["?", keys::ESC, "j", "k", "?", keys::ESC] {
+        std::thread::sleep(Duration::from_millis(300));
+        term.send(k);
+    }
+    term.wait_for_within(&format!("#{first} saved: ok"), Duration::from_secs(1800));
+    let waited = pressed.elapsed();
+    let import_ok = import.wait().unwrap().success();
+    let import_s = started.elapsed();
+    term.send(keys::CTRL_C);
+    term.wait_exit();
+    let t: serde_json::Value = serde_json::from_slice(&std::fs::read(&timings).unwrap()).unwrap();
+    let keys_ms: Vec<f64> = t["keys_ms"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_f64().unwrap())
+        .collect();
+    println!(
+        "{rows} rows: import {:.1} s (ok: {import_ok}); the verdict waited {:.1} s; status: «{status_line}»",
+        import_s.as_secs_f64(),
+        waited.as_secs_f64()
+    );
+    println!(
+        "key to frame, ms: {:?} (max {:.0})",
+        keys_ms.iter().map(|m| m.round()).collect::<Vec<_>>(),
+        keys_ms.iter().cloned().fold(0.0, f64::max)
+    );
+    assert_eq!(desk.current_reviews().len(), 1);
+}
