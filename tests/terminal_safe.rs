@@ -155,3 +155,29 @@ fn holds(json: &serde_json::Value, s: &str) -> bool {
         _ => false,
     }
 }
+
+#[test]
+fn funnel_show_on_a_terminal_shows_a_stage_names_escapes_as_placeholders() {
+    let desk = Desk::new();
+    let toml = std::fs::read_to_string(funnel_path()).unwrap().replace(
+        "name = \"Встреча проведена\"",
+        "name = \"Встреча \\u001b]0;pwned\\u0007проведена\"",
+    );
+    assert!(toml.contains("pwned"));
+    let funnel = desk.dir.path().join("funnel.toml");
+    std::fs::write(&funnel, toml).unwrap();
+    let args = [
+        "--db".to_string(),
+        path_arg(&desk.db),
+        "--funnel".into(),
+        path_arg(&funnel),
+        "funnel".into(),
+        "show".into(),
+    ];
+    let mut term = Spawn::new(&args, 200, 50).start(desk.dir.path());
+    assert!(term.wait_exit().success());
+    // Longer than the screen: read what was written.
+    let raw = String::from_utf8_lossy(&term.raw_output()).into_owned();
+    assert!(raw.contains("Встреча ␛]0;pwned␇проведена"), "{raw}");
+    assert_nothing_obeyed(&term);
+}

@@ -415,3 +415,33 @@ fn measure_keys_while_a_300k_row_import_holds_the_store() {
     );
     assert_eq!(desk.current_reviews().len(), 1);
 }
+
+#[test]
+fn in_a_terminal_quitting_while_saving_says_where_the_verdict_is_kept() {
+    let desk = Desk::demo();
+    let mut term = review(&desk);
+    let first = card_id(&term.screen());
+    let import = hold_write_lock(&desk.db, Some(Writer::Import));
+    term.send("s");
+    term.wait_for("saving…");
+    quit(&mut term);
+    let said = term.screen();
+    assert!(
+        said.contains("one verdict waits for the store") && said.contains("-pending-"),
+        "{said}"
+    );
+    assert_eq!(journal_files(&desk.db).len(), 1);
+    import.end();
+    let mut term = review(&desk);
+    assert_ne!(
+        card_id(&term.screen()),
+        first,
+        "written before the queue was read"
+    );
+    assert_eq!(
+        desk.current_reviews(),
+        [(first, "anna".into(), "stale".into())]
+    );
+    assert!(journal_files(&desk.db).is_empty());
+    quit(&mut term);
+}
