@@ -445,3 +445,27 @@ fn in_a_terminal_quitting_while_saving_says_where_the_verdict_is_kept() {
     assert!(journal_files(&desk.db).is_empty());
     quit(&mut term);
 }
+
+#[test]
+fn undo_while_the_store_is_busy_says_what_holds_it_and_works_when_pressed_again() {
+    let desk = Desk::demo();
+    let (mut state, mut d) = open_stage(&desk, "anna");
+    let first = shown(&state);
+    press(&mut state, &mut d, "a");
+    assert_eq!(desk.current_reviews().len(), 1);
+    let second = shown(&state);
+    let import = hold_write_lock(&desk.db, Some(Writer::Import));
+    let t = Instant::now();
+    press(&mut state, &mut d, "u");
+    assert!(t.elapsed() < Duration::from_secs(2), "{:?}", t.elapsed());
+    assert_eq!(
+        status(&state),
+        "not saved: store busy (import running); press the key again when it is done"
+    );
+    assert_eq!(shown(&state), second);
+    assert_eq!(desk.current_reviews().len(), 1);
+    import.end();
+    press(&mut state, &mut d, "u");
+    assert_eq!(shown(&state), first);
+    assert!(desk.current_reviews().is_empty());
+}

@@ -52,17 +52,29 @@ pub fn saved(v: Verdict, id: &str) -> String {
     format!("#{} saved: {}", crate::text::safe::line(id), verdict(v))
 }
 
-/// A verdict waiting for the store's write lock (kept safe meanwhile in the pending journal).
-pub fn saving(id: &str, blocker: Option<crate::store::writer::Writer>) -> String {
+fn busy_because(blocker: Option<crate::store::writer::Writer>) -> &'static str {
     use crate::store::writer::Writer;
-    let why = match blocker {
+    match blocker {
         Some(Writer::Import) => "import running",
         Some(Writer::Rules) => "rules running",
         None => "another program is writing to it",
-    };
+    }
+}
+
+/// A verdict waiting for the store's write lock (kept safe meanwhile in the pending journal).
+pub fn saving(id: &str, blocker: Option<crate::store::writer::Writer>) -> String {
     format!(
-        "#{} saving… (store busy: {why}); the card stays until it is saved",
-        crate::text::safe::line(id)
+        "#{} saving… (store busy: {}); the card stays until it is saved",
+        crate::text::safe::line(id),
+        busy_because(blocker)
+    )
+}
+
+/// Any other write (undo, a draft, a lead's decision) that found the store busy.
+pub fn store_busy(blocker: Option<crate::store::writer::Writer>) -> String {
+    format!(
+        "not saved: store busy ({}); press the key again when it is done",
+        busy_because(blocker)
     )
 }
 

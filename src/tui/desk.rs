@@ -245,7 +245,7 @@ impl Desk {
     }
 
     /// What holds the store's write lock, as far as the writers' notes tell.
-    fn blocker(&self) -> Option<Writer> {
+    pub fn blocker(&self) -> Option<Writer> {
         writers(self.store.path()).first().copied()
     }
 

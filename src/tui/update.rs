@@ -69,7 +69,7 @@ pub fn update(state: &mut State, action: Action, desk: &mut Desk) {
         if allowed_while_saving(state, action)
             && let Err(e) = apply(state, action, desk)
         {
-            state.status = Some(Status::Error(msg::store_failed(&e.to_string())));
+            state.status = Some(failed(&e, desk));
             return;
         }
         state.status = Some(status);
@@ -79,7 +79,16 @@ pub fn update(state: &mut State, action: Action, desk: &mut Desk) {
         state.status = None;
     }
     if let Err(e) = apply(state, action, desk) {
-        state.status = Some(Status::Error(msg::store_failed(&e.to_string())));
+        state.status = Some(failed(&e, desk));
+    }
+}
+
+/// The status line for a write that did not go in: with the store busy, what holds it.
+fn failed(e: &crate::store::StoreError, desk: &Desk) -> Status {
+    if e.is_busy() {
+        Status::Error(msg::store_busy(desk.blocker()))
+    } else {
+        Status::Error(msg::store_failed(&e.to_string()))
     }
 }
 
@@ -124,7 +133,7 @@ pub fn tick(state: &mut State, desk: &mut Desk) {
         None => desk.idle(),
     });
     if let Err(e) = result {
-        state.status = Some(Status::Error(msg::store_failed(&e.to_string())));
+        state.status = Some(failed(&e, desk));
     }
 }
 
@@ -584,7 +593,7 @@ fn retry_verdict(state: &mut State, desk: &mut Desk) {
         Some(Ok(Saving::Saved(id))) => {
             let saving = state.saving.take().expect("checked");
             if let Err(e) = landed(state, saving, id, desk) {
-                state.status = Some(Status::Error(msg::store_failed(&e.to_string())));
+                state.status = Some(failed(&e, desk));
             }
         }
         Some(Ok(Saving::Waiting(blocker))) => {
@@ -844,7 +853,7 @@ fn open_stats(state: &mut State, desk: &Desk) {
             state.card = None;
             state.screen = Screen::Stats;
         }
-        Err(e) => state.status = Some(Status::Error(msg::store_failed(&e.to_string()))),
+        Err(e) => state.status = Some(failed(&e, desk)),
     }
 }
 
