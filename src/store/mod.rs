@@ -241,14 +241,19 @@ fn has_foreign_tables(conn: &Connection) -> rusqlite::Result<bool> {
     .map(|n| n > 0)
 }
 
-/// Takes group and other permissions off an existing store file (a no-op when already private).
+/// Takes group and other permissions off an existing store file of ours (a no-op when already
+/// private).
 fn make_private(path: &Path) -> std::io::Result<()> {
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
         let mode = std::fs::metadata(path)?.permissions().mode();
         if mode & 0o077 != 0 {
-            std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600))?;
+            match std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600)) {
+                // Another user's store, shared on purpose: its owner decides who reads it.
+                Err(e) if e.kind() == std::io::ErrorKind::PermissionDenied => {}
+                other => other?,
+            }
         }
     }
     #[cfg(not(unix))]
