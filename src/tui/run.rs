@@ -1,6 +1,7 @@
 //! The terminal loop: draw, wait for a key (or half a second, to keep a comment draft; 60 ms
-//! while a verdict waits for a busy store), update, repeat. The terminal is restored on every exit path: `ratatui::init` installs a
-//! panic hook that restores it before color-eyre reports the panic.
+//! while a verdict waits for a busy store), update, repeat. The terminal is restored on every
+//! exit path: `ratatui::init` installs a panic hook that restores it before color-eyre reports
+//! the panic.
 
 use std::time::{Duration, Instant};
 
