@@ -117,15 +117,24 @@ impl Store {
         let Ok(entries) = std::fs::read_dir(parent(self.path())) else {
             return Ok(done);
         };
-        let mut files: Vec<PathBuf> = entries
-            .flatten()
-            .filter(|e| {
-                e.file_name()
-                    .to_str()
-                    .is_some_and(|n| n.starts_with(&prefix) && n.ends_with(".json"))
-            })
-            .map(|e| e.path())
-            .collect();
+        let mut files: Vec<PathBuf> = Vec::new();
+        for e in entries.flatten() {
+            let Some(name) = e.file_name().to_str().map(str::to_string) else {
+                continue;
+            };
+            if !name.starts_with(&prefix) {
+                continue;
+            }
+            if name.ends_with(".json") {
+                files.push(e.path());
+            } else if name.ends_with(".json.tmp") {
+                // Killed before its rename: never acknowledged ("saving…" comes after the
+                // rename), and the verdict's card was still on screen. Unlocked means dead.
+                if File::open(e.path()).is_ok_and(|f| f.try_lock().is_ok()) {
+                    let _ = std::fs::remove_file(e.path());
+                }
+            }
+        }
         files.sort();
         if files.is_empty() {
             return Ok(done);
@@ -175,5 +184,75 @@ impl Store {
             }
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pending(id: &str) -> PendingReview {
+        PendingReview {
+            id: id.into(),
+            card: ReviewedCard {
+                card_id: 1,
+                source: "amocrm".into(),
+                external_id: "42".into(),
+                stage: "Договор".into(),
+                hash: 7,
+            },
+            review: Review {
+                verdict: crate::domain::review::Verdict::Stale,
+                draft: Default::default(),
+                score: Some(50.0),
+                seconds_spent: 3.5,
+            },
+            auditor: "anna".into(),
+            funnel_fingerprint: "fp".into(),
+            now: chrono::NaiveDate::from_ymd_opt(2026, 11, 20)
+                .unwrap()
+                .and_hms_opt(10, 0, 0)
+                .unwrap(),
+        }
+    }
+
+    #[test]
+    fn a_journal_file_is_private_whole_and_reads_back_the_same() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("okk.db");
+        let kept = journal(&db, &pending("r1")).unwrap();
+        assert_eq!(kept.path(), dir.path().join("okk.db-pending-r1.json"));
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(kept.path()).unwrap().permissions().mode();
+            assert_eq!(mode & 0o777, 0o600);
+        }
+        let back: PendingReview =
+            serde_json::from_slice(&std::fs::read(kept.path()).unwrap()).unwrap();
+        assert_eq!(back, pending("r1"));
+        assert!(!dir.path().join("okk.db-pending-r1.json.tmp").exists());
+        // Locked while this process holds it.
+        let other = File::open(kept.path()).unwrap();
+        assert!(other.try_lock().is_err());
+        drop(other);
+        kept.remove().unwrap();
+        assert!(std::fs::read_dir(dir.path()).unwrap().next().is_none());
+    }
+
+    #[test]
+    fn a_replay_removes_a_temp_file_killed_before_its_rename_and_keeps_an_unreadable_one() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("okk.db");
+        let mut store = Store::open(&db).unwrap();
+        let tmp = dir.path().join("okk.db-pending-r2.json.tmp");
+        std::fs::write(&tmp, "{\"id\":").unwrap();
+        let bad = dir.path().join("okk.db-pending-r3.json");
+        std::fs::write(&bad, "not json").unwrap();
+        let r = store.replay_pending().unwrap();
+        assert_eq!(r.saved, 0);
+        assert_eq!(r.unreadable, [bad.clone()]);
+        assert!(!tmp.exists());
+        assert!(bad.exists(), "kept for a person to look at");
     }
 }
