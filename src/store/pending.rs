@@ -251,7 +251,7 @@ mod tests {
         std::fs::write(&bad, "not json").unwrap();
         let r = store.replay_pending().unwrap();
         assert_eq!(r.saved, 0);
-        assert_eq!(r.unreadable, [bad.clone()]);
+        assert_eq!(r.unreadable, std::slice::from_ref(&bad));
         assert!(!tmp.exists());
         assert!(bad.exists(), "kept for a person to look at");
     }
