@@ -469,3 +469,26 @@ fn undo_while_the_store_is_busy_says_what_holds_it_and_works_when_pressed_again(
     assert_eq!(shown(&state), first);
     assert!(desk.current_reviews().is_empty());
 }
+
+/// ctrl-c while a comment is typed and the store is busy: the draft cannot be kept, so the first
+/// ctrl-c says so and the second leaves; the reviewer never holds the auditor in.
+#[test]
+fn quitting_with_an_unsaved_comment_while_the_store_is_busy_asks_once() {
+    let desk = Desk::demo();
+    let (mut state, mut d) = open_stage(&desk, "anna");
+    press(&mut state, &mut d, "c");
+    for ch in "перезвонить".chars() {
+        handle_key(&mut state, Key::char(ch), &mut d);
+    }
+    let import = hold_write_lock(&desk.db, Some(Writer::Import));
+    press(&mut state, &mut d, "ctrl-c");
+    assert!(!state.quit);
+    assert!(
+        status(&state).contains("store busy (import running); quit again"),
+        "{}",
+        status(&state)
+    );
+    press(&mut state, &mut d, "ctrl-c");
+    assert!(state.quit);
+    import.end();
+}

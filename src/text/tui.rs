@@ -85,6 +85,13 @@ pub fn saving_failed(id: &str, e: &str) -> String {
     )
 }
 
+pub fn draft_busy_on_quit(blocker: Option<crate::store::writer::Writer>) -> String {
+    format!(
+        "the comment draft is not saved: store busy ({}); quit again to leave without it",
+        busy_because(blocker)
+    )
+}
+
 /// Said on leaving the reviewer with a verdict still waiting for the store.
 pub fn left_pending(file: &std::path::Path) -> String {
     format!(

@@ -227,6 +227,8 @@ pub struct State {
     pub reviews_per_day: Vec<u64>,
     /// A verdict waiting for the store's write lock.
     pub saving: Option<SavingVerdict>,
+    /// Quit found the store busy and the comment draft unsaved: the next quit goes without it.
+    pub quit_without_draft: bool,
 }
 
 impl State {
@@ -250,6 +252,7 @@ impl State {
             stats: None,
             reviews_per_day: Vec::new(),
             saving: None,
+            quit_without_draft: false,
         }
     }
 

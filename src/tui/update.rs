@@ -78,6 +78,9 @@ pub fn update(state: &mut State, action: Action, desk: &mut Desk) {
     if !matches!(action, Action::Type(_)) {
         state.status = None;
     }
+    if action != Action::Quit {
+        state.quit_without_draft = false;
+    }
     if let Err(e) = apply(state, action, desk) {
         state.status = Some(failed(&e, desk));
     }
@@ -149,7 +152,17 @@ fn save_comment_draft(state: &mut State, desk: &mut Desk) -> DeskResult<()> {
 
 fn apply(state: &mut State, action: Action, desk: &mut Desk) -> DeskResult<()> {
     if action == Action::Quit {
-        save_comment_draft(state, desk)?;
+        let asked_before = std::mem::take(&mut state.quit_without_draft);
+        match save_comment_draft(state, desk) {
+            // A busy store must not keep the auditor in: say so, and a second quit goes.
+            Err(e) if e.is_busy() && !asked_before => {
+                state.quit_without_draft = true;
+                state.status = Some(Status::Error(msg::draft_busy_on_quit(desk.blocker())));
+                return Ok(());
+            }
+            Err(e) if e.is_busy() => {}
+            other => other?,
+        }
         if let (Some(Popup::Comment { area, .. }), Some(card)) = (&state.popup, &mut state.card) {
             card.draft.comment = area.lines().join("\n");
         }
