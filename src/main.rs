@@ -3,9 +3,7 @@ use std::process::ExitCode;
 use clap::Parser;
 
 fn main() -> ExitCode {
-    if let Err(e) = color_eyre::install() {
-        eprintln!("okk: {e}");
-    }
+    okk::app::stderr::install_hooks();
     let cli = okk::cli::Cli::parse();
     match okk::app::run(cli) {
         Ok(code) => code,
@@ -18,10 +16,7 @@ fn main() -> ExitCode {
             if broken_pipe {
                 return ExitCode::SUCCESS;
             }
-            match e.downcast_ref::<okk::app::UserError>() {
-                Some(user) => eprintln!("okk: {user}"),
-                None => eprintln!("okk: {e:?}"),
-            }
+            okk::app::stderr::print(&e);
             ExitCode::from(1)
         }
     }

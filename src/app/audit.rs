@@ -9,6 +9,7 @@ use crate::domain::columns::AbsentFields;
 use crate::domain::rules::evaluate_with;
 use crate::store::Store;
 use crate::store::flags::RulesRun;
+use crate::store::writer::{Writer, WriterNote};
 
 /// `meta` keys.
 const RULES_RAN_FOR: &str = "rules_ran_for";
@@ -54,14 +55,16 @@ pub fn refresh(
     }
     // Per source, the required fields it never exports: not a fault of each card.
     let absent = AbsentFields::new(funnel, store.source_columns()?);
-    let run = match store
-        .rerun_flags(|card, ctx| evaluate_with(card, ctx, funnel, now, absent.of(&card.source)))
-    {
+    let note = WriterNote::hold(store.path(), Writer::Rules);
+    let run = store
+        .rerun_flags(|card, ctx| evaluate_with(card, ctx, funnel, now, absent.of(&card.source)));
+    drop(note);
+    let run = match run {
         Ok(run) => run,
         // Another okk holds the store (an import, which runs the rules itself when it ends):
         // show the flags as they are rather than wait.
         Err(e) if !force && e.is_busy() => {
-            eprintln!("{}", crate::text::check::flags_not_refreshed());
+            super::warn(crate::text::check::flags_not_refreshed());
             return Ok(None);
         }
         Err(e) => return Err(e.into()),

@@ -49,7 +49,9 @@ fn import(paths: &Paths, files: &[std::path::PathBuf], json: bool) -> Result<Exi
     for (f, bundle) in bundles {
         let report = store.merge_bundle(&bundle)?;
         if json {
-            super::say(serde_json::json!({"file": f.display().to_string(), "report": report}))?;
+            super::say_json(
+                &serde_json::json!({"file": f.display().to_string(), "report": report}),
+            )?;
         } else {
             super::say(msg::merged(f, &report, &bundle.calibrations))?;
         }

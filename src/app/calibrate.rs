@@ -67,7 +67,7 @@ pub fn run(paths: &Paths, command: CalibrateCommand) -> Result<ExitCode> {
             let (judged, reference) = store.calibration_judgements(c)?;
             let r = report(&c.cards, &c.auditors, &judged, &reference);
             if json {
-                say(serde_json::json!({
+                super::say_json(&serde_json::json!({
                     "id": c.id, "stage": c.stage, "seed": c.seed, "created_at": c.created_at,
                     "created_by": c.created_by,
                     "report": r,

@@ -33,11 +33,11 @@ pub fn run(paths: &Paths, args: CheckArgs) -> Result<ExitCode> {
     store.flagged_cards(stages.as_deref(), code, |card| {
         let res = if args.json {
             let sep = if n == 0 { "" } else { "," };
-            serde_json::to_string(&card)
+            crate::text::json::to_string(&card)
                 .map_err(std::io::Error::other)
                 .and_then(|j| write!(out, "{sep}{j}"))
         } else {
-            write!(out, "{}", msg::card(&card))
+            write!(out, "{}", crate::text::safe::text(&msg::card(&card)))
         };
         n += 1;
         res.map_err(|e| crate::store::StoreError::Open {

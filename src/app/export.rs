@@ -113,7 +113,7 @@ fn export_crm(paths: &Paths, args: ExportCrmArgs) -> Result<ExitCode> {
     // (a desk moving to another CRM, or trying the demo in its own CRM's format), said plainly.
     let only_profile = store.has_profile(&profile.name)?;
     if !only_profile {
-        eprintln!("{}", msg::no_cards_from(&profile.label));
+        super::warn(msg::no_cards_from(&profile.label));
     }
     let (changes, changed_since) = changes(
         &store,
@@ -128,7 +128,7 @@ fn export_crm(paths: &Paths, args: ExportCrmArgs) -> Result<ExitCode> {
         Some(path) => {
             let map = OwnerMap::load(path, profile.owner_form, &profile.label)
                 .map_err(|e| user(e.to_string()))?;
-            eprintln!("{}", msg::owners_loaded(map.len(), path));
+            super::warn(msg::owners_loaded(map.len(), path));
             map
         }
         None => OwnerMap::default(),
@@ -140,7 +140,7 @@ fn export_crm(paths: &Paths, args: ExportCrmArgs) -> Result<ExitCode> {
             owners.learn(owner, id);
         }
         if !known.is_empty() {
-            eprintln!("{}", msg::owner_ids_known(known.len(), &profile.label));
+            super::warn(msg::owner_ids_known(known.len(), &profile.label));
         }
     }
     let spellings = store.stage_spellings(&profile.name, source)?;
@@ -153,14 +153,14 @@ fn export_crm(paths: &Paths, args: ExportCrmArgs) -> Result<ExitCode> {
         if !args.skip_unmapped_owners {
             return Err(user(text));
         }
-        eprintln!("{text}");
+        super::warn(text);
     }
     let out = &args.target.out;
     place(&args.target, |file| {
         write_sheet(file, &profile, &sheet).map_err(io(out))
     })?;
     for w in &sheet.warnings {
-        eprintln!("{}", msg::warning(w, &profile.label));
+        super::warn(msg::warning(w, &profile.label));
     }
     println!("{}", msg::wrote_changes(sheet.rows.len(), out, &profile));
     if changed_since > 0 {

@@ -6,6 +6,7 @@ use color_eyre::Result;
 
 use super::{Paths, user};
 use crate::cli::ImportArgs;
+use crate::store::writer::{Writer, WriterNote};
 use crate::sync::profile::parse_map;
 use crate::sync::{ImportOptions, import_file};
 use crate::text::import as msg;
@@ -20,6 +21,9 @@ pub fn run(paths: &Paths, args: ImportArgs) -> Result<ExitCode> {
     // refused first file must not leave an empty store that later commands take for real.
     let created = !paths.db.exists();
     let mut store = paths.open_store()?;
+    // Each file is one transaction (a failed file changes nothing), so the import does not
+    // give the write lock up midway; the note lets a waiting reviewer say what it waits for.
+    let _note = (!args.dry_run).then(|| WriterNote::hold(&paths.db, Writer::Import));
     let opts = ImportOptions {
         profile: Some(args.profile.clone()),
         map,
@@ -39,7 +43,7 @@ pub fn run(paths: &Paths, args: ImportArgs) -> Result<ExitCode> {
             Ok(report) => {
                 imported += 1;
                 if args.json {
-                    super::say(serde_json::to_string(&report)?)?;
+                    super::say_json(&report)?;
                 } else {
                     super::say_raw(msg::report(&report))?;
                 }

@@ -15,6 +15,7 @@ mod queue;
 mod report;
 mod review;
 pub mod stats;
+pub mod stderr;
 
 use std::process::ExitCode;
 
@@ -62,15 +63,39 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
 
 pub use paths::Paths;
 
-/// Prints a line to stdout. Unlike `println!`, a reader that went away (`okk check | head`)
-/// comes back as an error (main exits quietly with 0) instead of a panic.
+/// Prints a line of text to stdout, CRM data in it made terminal-safe (`text::safe`). Unlike
+/// `println!`, a reader that went away (`okk check | head`) comes back as an error (main exits
+/// quietly with 0) instead of a panic.
 pub fn say(text: impl std::fmt::Display) -> std::io::Result<()> {
     use std::io::Write;
-    writeln!(std::io::stdout().lock(), "{text}")
+    let text = text.to_string();
+    writeln!(
+        std::io::stdout().lock(),
+        "{}",
+        crate::text::safe::text(&text)
+    )
 }
 
 /// [`say`] without the newline.
 pub fn say_raw(text: impl std::fmt::Display) -> std::io::Result<()> {
     use std::io::Write;
-    write!(std::io::stdout().lock(), "{text}")
+    let text = text.to_string();
+    write!(
+        std::io::stdout().lock(),
+        "{}",
+        crate::text::safe::text(&text)
+    )
+}
+
+/// Prints `value` as one line of JSON, escapes and bidi controls escaped (`text::json`).
+pub fn say_json(value: &impl serde::Serialize) -> std::io::Result<()> {
+    use std::io::Write;
+    let json = crate::text::json::to_string(value).map_err(std::io::Error::other)?;
+    writeln!(std::io::stdout().lock(), "{json}")
+}
+
+/// A note on stderr (progress, warnings), terminal-safe like [`say`].
+pub fn warn(text: impl std::fmt::Display) {
+    let text = text.to_string();
+    eprintln!("{}", crate::text::safe::text(&text));
 }

@@ -69,7 +69,7 @@ impl Paths {
     pub fn load_funnel_with_fingerprint(&self) -> Result<(Funnel, String)> {
         if self.funnel_is_default && !self.funnel.exists() {
             write_default_funnel(&self.funnel)?;
-            eprintln!("{}", msg::wrote_default_funnel(&self.funnel));
+            super::warn(msg::wrote_default_funnel(&self.funnel));
         }
         let funnel = crate::funnel::load(&self.funnel).map_err(|e| user(e.to_string()))?;
         let text = std::fs::read(&self.funnel).unwrap_or_default();
@@ -78,13 +78,32 @@ impl Paths {
 }
 
 pub fn open_store(path: &Path) -> Result<Store> {
-    Store::open_telling(path, |from, to| {
-        eprintln!("{}", msg::upgrading_store(path, from, to))
+    let mut store = Store::open_telling(path, |from, to| {
+        super::warn(msg::upgrading_store(path, from, to))
     })
     .map_err(|e| match e {
         StoreError::Sql(_) if !e.is_busy() => color_eyre::Report::new(e),
         other => user(other.to_string()),
-    })
+    })?;
+    replay_pending(&mut store);
+    Ok(store)
+}
+
+/// Verdicts a reviewer killed while the store was busy left in the pending journal go in
+/// before anything reads the store. Best effort: a verdict that cannot go in yet stays in its
+/// file for the next okk, and the command goes on.
+fn replay_pending(store: &mut Store) {
+    match store.replay_pending() {
+        Ok(r) => {
+            if r.saved > 0 {
+                super::warn(msg::pending_saved(r.saved));
+            }
+            for file in &r.unreadable {
+                super::warn(msg::pending_unreadable(file));
+            }
+        }
+        Err(e) => super::warn(msg::pending_failed(&e.to_string())),
+    }
 }
 
 fn write_default_funnel(path: &Path) -> Result<()> {

@@ -67,7 +67,7 @@ pub fn run(paths: &Paths, args: QueueArgs) -> Result<ExitCode> {
         now: &now,
     })?;
     if args.json {
-        super::say(serde_json::json!({ "cards": cards }))?;
+        super::say_json(&serde_json::json!({ "cards": cards }))?;
     } else {
         super::say_raw(msg::queue(&args.stage, &who, &cards))?;
     }

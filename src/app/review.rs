@@ -115,6 +115,9 @@ pub fn open(
         ));
     }
     crate::tui::run::run(&mut state, &mut desk, started)?;
+    if let Some(file) = desk.pending() {
+        super::warn(crate::text::tui::left_pending(file));
+    }
     Ok(ExitCode::SUCCESS)
 }
 

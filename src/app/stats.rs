@@ -26,7 +26,7 @@ pub fn run(paths: &Paths, args: StatsArgs) -> Result<ExitCode> {
         if args.csv {
             write_csv(sheets::auditors(&figures))?;
         } else if args.json {
-            super::say(serde_json::json!({ "auditors": figures }))?;
+            super::say_json(&serde_json::json!({ "auditors": figures }))?;
         } else {
             super::say_raw(crate::text::app::auditors_table(&figures))?;
         }
@@ -48,7 +48,7 @@ pub fn run(paths: &Paths, args: StatsArgs) -> Result<ExitCode> {
             StatsTable::Trend => sheets::trend(&f.analytics.trend),
         })?;
     } else if args.json {
-        super::say(json(&f, args.table))?;
+        super::say_json(&json(&f, args.table))?;
     } else {
         super::say_raw(text(&funnel, &f, args.table))?;
     }
@@ -129,10 +129,13 @@ fn text(funnel: &Funnel, f: &StatsFigures, table: Option<StatsTable>) -> String 
     }
 }
 
-/// One table as CSV on stdout, through the export's safe writer.
+/// One table as CSV on stdout, through the export's safe writer (terminal-safe on a tty).
 fn write_csv(sheet: sheets::Sheet) -> Result<()> {
     let (header, rows) = sheet;
-    let mut table = Table::new(std::io::stdout().lock(), Layout::default())?;
+    use std::io::IsTerminal;
+    let stdout = std::io::stdout();
+    let terminal = stdout.is_terminal();
+    let mut table = Table::new(stdout.lock(), Layout::default())?.on_terminal(terminal);
     table.header(&header)?;
     for row in &rows {
         table.row(row)?;

@@ -52,7 +52,7 @@ impl Verdict {
 pub type Corrections = BTreeMap<String, String>;
 
 /// What an auditor decided about a card, before the store stamps it with ids and times.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 pub struct ReviewDraft {
     pub answers: Answers,
     pub suggested_stage: Option<String>,
@@ -62,7 +62,7 @@ pub struct ReviewDraft {
 }
 
 /// A review as written: the draft, its verdict and score, and how long the auditor looked.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Review {
     pub verdict: Verdict,
     pub draft: ReviewDraft,

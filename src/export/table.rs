@@ -40,6 +40,8 @@ impl Layout {
 pub struct Table<W: Write> {
     csv: csv::Writer<W>,
     decimal_comma: bool,
+    /// The table goes to a terminal: control, escape and bidi characters become placeholders.
+    terminal: bool,
 }
 
 impl<W: Write> Table<W> {
@@ -55,7 +57,15 @@ impl<W: Write> Table<W> {
         Ok(Table {
             csv,
             decimal_comma: layout.decimal_comma,
+            terminal: false,
         })
+    }
+
+    /// For a table printed on a terminal (`okk stats --csv` on a tty): text shows its control
+    /// characters as placeholders, as the reviewer does. A file or a pipe gets the data as is.
+    pub fn on_terminal(mut self, terminal: bool) -> Table<W> {
+        self.terminal = terminal;
+        self
     }
 
     pub fn header<S: AsRef<str>>(&mut self, names: &[S]) -> io::Result<()> {
@@ -69,6 +79,10 @@ impl<W: Write> Table<W> {
         for cell in cells {
             match cell {
                 Cell::Empty => self.csv.write_field("")?,
+                Cell::Text(t) if self.terminal => {
+                    let shown = crate::text::safe::line(t);
+                    self.csv.write_field(defuse(&shown).as_ref())?
+                }
                 Cell::Text(t) => match defuse(t) {
                     Cow::Borrowed(t) => self.csv.write_field(t)?,
                     Cow::Owned(t) => self.csv.write_field(t)?,
@@ -111,6 +125,20 @@ mod tests {
             write(Layout::default(), &rows),
             "'-2+3,-2.5,\r\n\"a, \"\"b\"\"\nc\",7000000,Договор\r\n"
         );
+    }
+
+    #[test]
+    fn on_a_terminal_escapes_show_as_placeholders_and_formulas_stay_defused() {
+        let mut t = Table::new(Vec::new(), Layout::default())
+            .unwrap()
+            .on_terminal(true);
+        t.row(&[
+            Cell::text("\u{1b}]0;pwned\u{7}"),
+            Cell::text("=1+1\u{202e}"),
+        ])
+        .unwrap();
+        let out = String::from_utf8(t.finish().unwrap()).unwrap();
+        assert_eq!(out, "␛]0;pwned␇,'=1+1\u{fffd}\r\n");
     }
 
     #[test]

@@ -10,11 +10,13 @@ pub mod decisions;
 pub mod export;
 pub mod fields;
 pub mod flags;
+pub mod pending;
 pub mod queue;
 pub mod read;
 pub mod reviews;
 pub mod schema;
 pub mod stats;
+pub mod writer;
 
 use std::path::{Path, PathBuf};
 
@@ -38,6 +40,9 @@ pub enum StoreError {
     #[error("{}", crate::text::store::sql(.0, is_busy(.0)))]
     Sql(#[from] rusqlite::Error),
 }
+
+/// How long a command's write waits for another process's write lock before "busy".
+pub const BUSY_WAIT: std::time::Duration = std::time::Duration::from_secs(10);
 
 pub struct Store {
     pub(crate) conn: Connection,
@@ -70,7 +75,7 @@ impl Store {
             OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
         )
         .map_err(|e| open_err(Box::new(e)))?;
-        conn.busy_timeout(std::time::Duration::from_secs(10))?;
+        conn.busy_timeout(BUSY_WAIT)?;
         // Read-only checks first: a file we must not touch is refused before any pragma writes.
         let (app_id, version) = match read_header(&conn) {
             Ok(v) => v,
@@ -100,6 +105,9 @@ impl Store {
                 path: path.to_path_buf(),
             });
         }
+        // An empty file given as --db becomes a store, one made before this check another
+        // user's to read: the store holds customers' names and phones either way.
+        make_private(path).map_err(|e| open_err(Box::new(e)))?;
         conn.execute_batch(&format!(
             "PRAGMA page_size = 16384;
              PRAGMA journal_mode = WAL;
@@ -149,6 +157,12 @@ impl Store {
         self.conn
             .query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(()))?;
         Ok(())
+    }
+
+    /// How long a write waits for another connection's write lock before it answers "busy"
+    /// (10 s from [`Store::open`]; the reviewer waits a moment and keeps drawing).
+    pub fn set_busy_timeout(&self, wait: std::time::Duration) -> Result<(), StoreError> {
+        Ok(self.conn.busy_timeout(wait)?)
     }
 
     pub fn path(&self) -> &Path {
@@ -226,6 +240,26 @@ fn has_foreign_tables(conn: &Connection) -> rusqlite::Result<bool> {
         |r| r.get::<_, i64>(0),
     )
     .map(|n| n > 0)
+}
+
+/// Takes group and other permissions off an existing store file of ours (a no-op when already
+/// private).
+fn make_private(path: &Path) -> std::io::Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(path)?.permissions().mode();
+        if mode & 0o077 != 0 {
+            match std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o600)) {
+                // Another user's store, shared on purpose: its owner decides who reads it.
+                Err(e) if e.kind() == std::io::ErrorKind::PermissionDenied => {}
+                other => other?,
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = path;
+    Ok(())
 }
 
 /// Creates the file with owner-only permissions if it does not exist: it holds customers' names

@@ -10,7 +10,7 @@ use crate::domain::review::{Review, ReviewDraft, Verdict};
 use crate::domain::score::Answers;
 
 /// The card a review is about, as the store knows it at review time.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ReviewedCard {
     pub card_id: i64,
     pub source: String,
@@ -52,19 +52,49 @@ impl Store {
         stamp: &Stamp<'_>,
     ) -> Result<String, StoreError> {
         let id = uuid::Uuid::new_v4().to_string();
+        self.save_review_as(&id, card, review, stamp, false)?;
+        Ok(id)
+    }
+
+    /// [`Store::save_review`] under a given id, at most once: a review already stored under
+    /// `id` is left as it is (a verdict kept in the pending journal may be written by its own
+    /// reviewer and by a replay). A `late` review (replayed from the journal after the fact)
+    /// replaces only reviews made before it, so a verdict given since stays current.
+    pub fn save_review_as(
+        &mut self,
+        id: &str,
+        card: &ReviewedCard,
+        review: &Review,
+        stamp: &Stamp<'_>,
+        late: bool,
+    ) -> Result<(), StoreError> {
         let d = &review.draft;
         let checklist = serde_json::to_string(&d.answers).expect("answers serialise");
         let corrections = serde_json::to_string(&d.corrections).expect("corrections serialise");
         let tx = self
             .conn
             .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let stored: bool = tx.query_row(
+            "SELECT EXISTS (SELECT 1 FROM reviews WHERE id = ?1)",
+            [id],
+            |r| r.get(0),
+        )?;
+        if stored {
+            return Ok(());
+        }
+        let before = if late {
+            fmt_time(&stamp.now)
+        } else {
+            "9999".into()
+        };
         let supersedes: Option<String> = tx
             .query_row(
                 &format!(
                     "SELECT id FROM reviews WHERE card_source = ?1 AND card_external_id = ?2
-                       AND auditor = ?3 AND {CURRENT} ORDER BY created_at DESC, id DESC LIMIT 1"
+                       AND auditor = ?3 AND {CURRENT} AND created_at <= ?4
+                     ORDER BY created_at DESC, id DESC LIMIT 1"
                 ),
-                params![card.source, card.external_id, stamp.auditor],
+                params![card.source, card.external_id, stamp.auditor, before],
                 |r| r.get(0),
             )
             .optional()?;
@@ -96,12 +126,15 @@ impl Store {
             ],
         )?;
         settle_current(&tx, &card.source, &card.external_id, stamp.auditor)?;
-        tx.execute(
-            "DELETE FROM drafts WHERE card_id = ?1 AND auditor = ?2",
-            params![card.card_id, stamp.auditor],
-        )?;
+        // A late review's draft is long gone; a draft there now is for a later verdict.
+        if !late {
+            tx.execute(
+                "DELETE FROM drafts WHERE card_id = ?1 AND auditor = ?2",
+                params![card.card_id, stamp.auditor],
+            )?;
+        }
         tx.commit()?;
-        Ok(id)
+        Ok(())
     }
 
     /// Withdraws review `id` (undo): it stays in the store, marked withdrawn, and the review it

@@ -136,3 +136,24 @@ pub fn absent_fields(funnel: &Funnel, absent: &crate::domain::columns::AbsentFie
     }
     out
 }
+
+/// A cause under an error report's first line.
+pub fn caused_by(cause: &str) -> String {
+    format!("\n  caused by: {cause}")
+}
+
+pub fn pending_saved(n: usize) -> String {
+    let s = if n == 1 { "verdict" } else { "verdicts" };
+    format!("okk: saved {n} {s} left waiting for the store by a reviewer that was stopped")
+}
+
+pub fn pending_unreadable(file: &Path) -> String {
+    format!(
+        "okk: {}: a verdict left waiting for the store cannot be read; it is kept there",
+        file.display()
+    )
+}
+
+pub fn pending_failed(e: &str) -> String {
+    format!("okk: verdicts left waiting for the store are not saved yet: {e}")
+}

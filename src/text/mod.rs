@@ -7,6 +7,7 @@ pub mod check;
 pub mod export;
 pub mod funnel;
 pub mod import;
+pub mod json;
 pub mod report;
 pub mod review;
 pub mod rules;

@@ -21,17 +21,42 @@ fn placeholder(c: char) -> Option<char> {
     }
 }
 
+/// A character that must not reach a terminal as is (JSON writes it as `\uXXXX`).
+pub fn is_unsafe(c: char) -> bool {
+    placeholder(c).is_some()
+}
+
 /// One line of untrusted text, safe to print.
 pub fn line(s: &str) -> Cow<'_, str> {
-    if !s.chars().any(|c| placeholder(c).is_some()) {
+    if !s.chars().any(is_unsafe) {
         return Cow::Borrowed(s);
     }
     Cow::Owned(s.chars().map(|c| placeholder(c).unwrap_or(c)).collect())
 }
 
+/// Text of many lines (a command's output, an error), safe to print: line breaks stay, every
+/// other control, escape and bidi character becomes its placeholder.
+pub fn text(s: &str) -> Cow<'_, str> {
+    let keep = |c: char| c == '\n' || !is_unsafe(c);
+    if s.chars().all(keep) {
+        return Cow::Borrowed(s);
+    }
+    Cow::Owned(
+        s.chars()
+            .map(|c| {
+                if keep(c) {
+                    c
+                } else {
+                    placeholder(c).unwrap_or(c)
+                }
+            })
+            .collect(),
+    )
+}
+
 #[cfg(test)]
 mod tests {
-    use super::line;
+    use super::{line, text};
 
     #[test]
     fn escape_sequences_and_bidi_overrides_are_made_visible() {
@@ -39,5 +64,11 @@ mod tests {
         assert_eq!(line("\u{1b}[2J\u{1b}]0;pwned\u{7}"), "␛[2J␛]0;pwned␇");
         assert_eq!(line("a\u{202e}b\u{9b}c"), "a\u{fffd}b\u{fffd}c");
         assert_eq!(line("two\nlines\r"), "two␊lines␍");
+    }
+
+    #[test]
+    fn text_keeps_its_line_breaks_and_nothing_else() {
+        assert_eq!(text("a\nb\n"), "a\nb\n");
+        assert_eq!(text("a\r\n\u{1b}]2;x\u{7}\u{2067}"), "a␍\n␛]2;x␇\u{fffd}");
     }
 }

@@ -57,6 +57,55 @@ pub fn saved(v: Verdict, id: &str) -> String {
     format!("#{} saved: {}", crate::text::safe::line(id), verdict(v))
 }
 
+fn busy_because(blocker: Option<crate::store::writer::Writer>) -> &'static str {
+    use crate::store::writer::Writer;
+    match blocker {
+        Some(Writer::Import) => "import running",
+        Some(Writer::Rules) => "rules running",
+        None => "another program is writing to it",
+    }
+}
+
+/// A verdict waiting for the store's write lock (kept safe meanwhile in the pending journal).
+pub fn saving(id: &str, blocker: Option<crate::store::writer::Writer>) -> String {
+    format!(
+        "#{} saving… (store busy: {}); the card stays until it is saved",
+        crate::text::safe::line(id),
+        busy_because(blocker)
+    )
+}
+
+/// Any other write (undo, a draft, a lead's decision) that found the store busy.
+pub fn store_busy(blocker: Option<crate::store::writer::Writer>) -> String {
+    format!(
+        "not saved: store busy ({}); press the key again when it is done",
+        busy_because(blocker)
+    )
+}
+
+pub fn saving_failed(id: &str, e: &str) -> String {
+    format!(
+        "#{} not saved yet: {e} (kept, trying again)",
+        crate::text::safe::line(id)
+    )
+}
+
+pub fn draft_busy_on_quit(blocker: Option<crate::store::writer::Writer>) -> String {
+    format!(
+        "the comment draft is not saved: store busy ({}); quit again to leave without it",
+        busy_because(blocker)
+    )
+}
+
+/// Said on leaving the reviewer with a verdict still waiting for the store.
+pub fn left_pending(file: &std::path::Path) -> String {
+    format!(
+        "okk: one verdict waits for the store (another program holds it); it is kept in {} \
+         and okk writes it the next time it opens the store",
+        file.display()
+    )
+}
+
 pub fn nothing_to_undo() -> String {
     "nothing to undo".into()
 }

@@ -11,9 +11,11 @@ use crate::domain::analytics::{StatsFigures, Window};
 use crate::domain::funnel::StageKind;
 use crate::domain::names::fold;
 use crate::domain::review::Review;
+use crate::store::pending::{Journaled, PendingReview, journal};
 use crate::store::queue::{QueueCounts, QueueEntry, QueueKey, QueueQuery};
 use crate::store::read::CardDetail;
-use crate::store::reviews::{ReviewedCard, Stamp, StoredReview};
+use crate::store::reviews::{ReviewedCard, StoredReview};
+use crate::store::writer::{Writer, writers};
 use crate::store::{Store, StoreError};
 
 /// A row of the funnel screen: a funnel stage (with the CRM's names for it), or a stage the
@@ -39,9 +41,26 @@ pub struct Desk {
     /// The day cards are judged against (idle days, "days ago"): `--today`, the store's own
     /// day, else the clock (see `app::audit::today`).
     today: Option<NaiveDateTime>,
+    /// The verdict the store could not take yet, kept in the pending journal.
+    pending: Option<(PendingReview, Journaled)>,
 }
 
 pub type DeskResult<T> = Result<T, StoreError>;
+
+/// How long a write from the reviewer waits for another process's write lock before the desk
+/// says "busy" (and the loop draws on): long enough for another auditor's commit, short enough
+/// that nobody sees the screen stop.
+pub const WRITE_WAIT: std::time::Duration = std::time::Duration::from_millis(100);
+
+/// Where a verdict is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Saving {
+    /// In the store, under this review id.
+    Saved(String),
+    /// In the pending journal: another process holds the store's write lock (an import, when
+    /// `Some`). [`Desk::retry`] writes it when the lock frees.
+    Waiting(Option<Writer>),
+}
 
 impl Desk {
     pub fn new(
@@ -51,12 +70,15 @@ impl Desk {
         fingerprint: String,
         clock: Option<NaiveDateTime>,
     ) -> Desk {
+        // A failure leaves SQLite's default wait, which is only slower.
+        let _ = store.set_busy_timeout(WRITE_WAIT);
         Desk {
             store,
             funnel,
             auditor,
             fingerprint,
             clock,
+            pending: None,
             today: None,
         }
     }
@@ -195,13 +217,62 @@ impl Desk {
         self.store.owners()
     }
 
-    pub fn save(&mut self, card: &ReviewedCard, review: &Review) -> DeskResult<String> {
-        let stamp = Stamp {
-            auditor: &self.auditor,
-            funnel_fingerprint: &self.fingerprint,
+    /// Writes a verdict, waiting no longer than [`WRITE_WAIT`] for the store's write lock. When
+    /// another process holds it, the verdict goes to the pending journal (durable before this
+    /// returns) and [`Desk::retry`] writes it later: the screen never waits out an import.
+    pub fn save(&mut self, card: &ReviewedCard, review: &Review) -> DeskResult<Saving> {
+        let pending = PendingReview {
+            id: uuid::Uuid::new_v4().to_string(),
+            card: card.clone(),
+            review: review.clone(),
+            auditor: self.auditor.clone(),
+            funnel_fingerprint: self.fingerprint.clone(),
             now: self.now(),
         };
-        self.store.save_review(card, review, &stamp)
+        match self.write(&pending) {
+            Ok(()) => Ok(Saving::Saved(pending.id)),
+            Err(e) if e.is_busy() => {
+                let kept = journal(self.store.path(), &pending).map_err(|e| StoreError::Open {
+                    path: self.store.path().to_path_buf(),
+                    source: Box::new(e),
+                })?;
+                self.pending = Some((pending, kept));
+                Ok(Saving::Waiting(self.blocker()))
+            }
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Tries the pending verdict again; `None` when none waits.
+    pub fn retry(&mut self) -> Option<DeskResult<Saving>> {
+        let (pending, _) = self.pending.as_ref()?;
+        let pending = pending.clone();
+        Some(match self.write(&pending) {
+            Ok(()) => {
+                if let Some((_, kept)) = self.pending.take() {
+                    // The store has it; a journal file left behind is written at most once.
+                    let _ = kept.remove();
+                }
+                Ok(Saving::Saved(pending.id))
+            }
+            Err(e) if e.is_busy() => Ok(Saving::Waiting(self.blocker())),
+            Err(e) => Err(e),
+        })
+    }
+
+    /// A verdict waits in the pending journal (its file), not yet in the store.
+    pub fn pending(&self) -> Option<&std::path::Path> {
+        self.pending.as_ref().map(|(_, kept)| kept.path())
+    }
+
+    fn write(&mut self, p: &PendingReview) -> DeskResult<()> {
+        self.store
+            .save_review_as(&p.id, &p.card, &p.review, &p.stamp(), false)
+    }
+
+    /// What holds the store's write lock, as far as the writers' notes tell.
+    pub fn blocker(&self) -> Option<Writer> {
+        writers(self.store.path()).first().copied()
     }
 
     pub fn withdraw(&mut self, id: &str) -> DeskResult<()> {

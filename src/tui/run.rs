@@ -1,6 +1,7 @@
-//! The terminal loop: draw, wait for a key (or half a second, to keep a comment draft),
-//! update, repeat. The terminal is restored on every exit path: `ratatui::init` installs a
-//! panic hook that restores it before color-eyre reports the panic.
+//! The terminal loop: draw, wait for a key (or half a second, to keep a comment draft; 60 ms
+//! while a verdict waits for a busy store), update, repeat. The terminal is restored on every
+//! exit path: `ratatui::init` installs a panic hook that restores it before color-eyre reports
+//! the panic.
 
 use std::time::{Duration, Instant};
 
@@ -47,7 +48,8 @@ pub fn run(state: &mut State, desk: &mut Desk, started: Instant) -> Result<()> {
             if state.quit {
                 return Ok(());
             }
-            // Soon when work waits for a pause in the keys (a typed filter), else twice a second.
+            // Soon when work waits for a pause in the keys (a typed filter) or for the store (a
+            // verdict saving while another process writes), else twice a second.
             let wait = if state.wants_tick() { 60 } else { 500 };
             if !event::poll(Duration::from_millis(wait))? {
                 tick(state, desk);

@@ -181,6 +181,22 @@ pub struct Undo {
     pub draft: ReviewDraft,
 }
 
+/// A verdict given while another process held the store's write lock: kept in the pending
+/// journal, written by the loop's ticks as soon as the lock frees. Its card stays on screen
+/// until then (keys that would leave the card wait).
+#[derive(Debug, Clone, PartialEq)]
+pub struct SavingVerdict {
+    pub verdict: Verdict,
+    /// The card's index in the queue, and the queue's stage row.
+    pub index: usize,
+    pub row: usize,
+    pub card_id: i64,
+    pub external_id: String,
+    pub draft: ReviewDraft,
+    /// What holds the lock, as far as is known (shown in the status line).
+    pub blocker: Option<crate::store::writer::Writer>,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Status {
     Info(String),
@@ -213,6 +229,10 @@ pub struct State {
     pub stats: Option<(Arc<StatsFigures>, usize)>,
     /// Reviews per day over the last weeks, oldest first (the stats screen's sparkline).
     pub reviews_per_day: Vec<u64>,
+    /// A verdict waiting for the store's write lock.
+    pub saving: Option<SavingVerdict>,
+    /// Quit found the store busy and the comment draft unsaved: the next quit goes without it.
+    pub quit_without_draft: bool,
 }
 
 impl State {
@@ -236,6 +256,8 @@ impl State {
             lead: None,
             stats: None,
             reviews_per_day: Vec::new(),
+            saving: None,
+            quit_without_draft: false,
         }
     }
 
@@ -262,7 +284,7 @@ impl State {
     /// The screen under the popup (help lists its keys).
     /// Work is waiting for the keys to pause (the loop wakes up soon to do it).
     pub fn wants_tick(&self) -> bool {
-        self.queue.as_ref().is_some_and(|q| q.filter_pending)
+        self.saving.is_some() || self.queue.as_ref().is_some_and(|q| q.filter_pending)
     }
 
     pub fn screen_mode(&self) -> Mode {

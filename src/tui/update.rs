@@ -6,11 +6,11 @@ use std::time::Instant;
 use ratatui_textarea::TextArea;
 
 use super::action::Action;
-use super::desk::{Desk, DeskResult};
+use super::desk::{Desk, DeskResult, Saving};
 use super::keymap::Key;
 use super::picker::{Picker, PickerFor};
 use super::state::{
-    CardState, FieldInput, InputFor, Item, Popup, Queue, Screen, State, Status, Undo,
+    CardState, FieldInput, InputFor, Item, Popup, Queue, SavingVerdict, Screen, State, Status, Undo,
 };
 use crate::domain::analytics::StatsFigures;
 use crate::domain::funnel::StageKind;
@@ -63,11 +63,48 @@ pub fn handle_key(state: &mut State, key: Key, desk: &mut Desk) {
 pub fn update(state: &mut State, action: Action, desk: &mut Desk) {
     state.now = desk.now();
     state.today = desk.today();
+    if let Some(saving) = &state.saving {
+        // The card stays until its verdict is in the store: only looking around it, help and
+        // quitting (the verdict is safe in the journal) go on meanwhile.
+        let status = Status::Info(msg::saving(&saving.external_id, saving.blocker));
+        if allowed_while_saving(state, action)
+            && let Err(e) = apply(state, action, desk)
+        {
+            state.status = Some(failed(&e, desk));
+            return;
+        }
+        state.status = Some(status);
+        return;
+    }
     if !matches!(action, Action::Type(_)) {
         state.status = None;
     }
+    if action != Action::Quit {
+        state.quit_without_draft = false;
+    }
     if let Err(e) = apply(state, action, desk) {
-        state.status = Some(Status::Error(msg::store_failed(&e.to_string())));
+        state.status = Some(failed(&e, desk));
+    }
+}
+
+/// The status line for a write that did not go in: with the store busy, what holds it.
+fn failed(e: &crate::store::StoreError, desk: &Desk) -> Status {
+    if e.is_busy() {
+        Status::Error(msg::store_busy(desk.blocker()))
+    } else {
+        Status::Error(msg::store_failed(&e.to_string()))
+    }
+}
+
+fn allowed_while_saving(state: &State, action: Action) -> bool {
+    use Action as A;
+    match &state.popup {
+        Some(Popup::Help { .. }) => matches!(action, A::Close | A::Down | A::Up | A::Quit),
+        Some(_) => action == A::Quit,
+        None => matches!(
+            action,
+            A::Quit | A::Help | A::Down | A::Up | A::PageDown | A::PageUp | A::First | A::Last
+        ),
     }
 }
 
@@ -83,16 +120,25 @@ pub fn start_at_stage(state: &mut State, row: usize, desk: &mut Desk) -> DeskRes
 pub fn tick(state: &mut State, desk: &mut Desk) {
     state.now = desk.now();
     state.today = desk.today();
+    if state.saving.is_some() {
+        retry_verdict(state, desk);
+        return;
+    }
     let filter = match state.queue.as_ref() {
         Some(q) if q.filter_pending => Some(q.row),
         _ => None,
     };
-    let result = save_comment_draft(state, desk).and_then(|()| match filter {
+    let result = match save_comment_draft(state, desk) {
+        // Another process holds the store: the draft stays marked unsaved, for the next pause.
+        Err(e) if e.is_busy() => Ok(()),
+        other => other,
+    }
+    .and_then(|()| match filter {
         Some(row) => reload_queue(state, row, desk),
         None => desk.idle(),
     });
     if let Err(e) = result {
-        state.status = Some(Status::Error(msg::store_failed(&e.to_string())));
+        state.status = Some(failed(&e, desk));
     }
 }
 
@@ -108,7 +154,17 @@ fn save_comment_draft(state: &mut State, desk: &mut Desk) -> DeskResult<()> {
 
 fn apply(state: &mut State, action: Action, desk: &mut Desk) -> DeskResult<()> {
     if action == Action::Quit {
-        save_comment_draft(state, desk)?;
+        let asked_before = std::mem::take(&mut state.quit_without_draft);
+        match save_comment_draft(state, desk) {
+            // A busy store must not keep the auditor in: say so, and a second quit goes.
+            Err(e) if e.is_busy() && !asked_before => {
+                state.quit_without_draft = true;
+                state.status = Some(Status::Error(msg::draft_busy_on_quit(desk.blocker())));
+                return Ok(());
+            }
+            Err(e) if e.is_busy() => {}
+            other => other?,
+        }
         if let (Some(Popup::Comment { area, .. }), Some(card)) = (&state.popup, &mut state.card) {
             card.draft.comment = area.lines().join("\n");
         }
@@ -551,24 +607,71 @@ fn verdict(state: &mut State, verdict: Verdict, desk: &mut Desk) -> DeskResult<(
         stage: card.stage.clone(),
         hash: c.detail.hash,
     };
-    let id = desk.save(&reviewed, &review)?;
-    let index = c.index;
-    let row = state.queue.as_ref().map_or(0, |q| q.row);
+    let mut saving = SavingVerdict {
+        verdict,
+        index: c.index,
+        row: state.queue.as_ref().map_or(0, |q| q.row),
+        card_id: reviewed.card_id,
+        external_id: reviewed.external_id.clone(),
+        draft: review.draft.clone(),
+        blocker: None,
+    };
+    match desk.save(&reviewed, &review)? {
+        Saving::Saved(id) => landed(state, saving, id, desk),
+        Saving::Waiting(blocker) => {
+            saving.blocker = blocker;
+            state.status = Some(Status::Info(msg::saving(&saving.external_id, blocker)));
+            state.saving = Some(saving);
+            Ok(())
+        }
+    }
+}
+
+/// The loop's tick while a verdict waits: one more try (no longer than the desk's short wait).
+fn retry_verdict(state: &mut State, desk: &mut Desk) {
+    let Some(saving) = state.saving.as_mut() else {
+        return;
+    };
+    match desk.retry() {
+        Some(Ok(Saving::Saved(id))) => {
+            let saving = state.saving.take().expect("checked");
+            if let Err(e) = landed(state, saving, id, desk) {
+                state.status = Some(failed(&e, desk));
+            }
+        }
+        Some(Ok(Saving::Waiting(blocker))) => {
+            saving.blocker = blocker;
+            state.status = Some(Status::Info(msg::saving(&saving.external_id, blocker)));
+        }
+        // Kept in the journal and tried again at the next tick; the status says why not yet.
+        Some(Err(e)) => {
+            state.status = Some(Status::Error(msg::saving_failed(
+                &saving.external_id,
+                &e.to_string(),
+            )))
+        }
+        None => state.saving = None,
+    }
+}
+
+/// The verdict is in the store: the queue shows it, undo can take it back, the next card shows.
+fn landed(state: &mut State, s: SavingVerdict, id: String, desk: &mut Desk) -> DeskResult<()> {
+    let index = s.index;
     let q = state.queue.as_mut().expect("a card is open from a queue");
     let before = q.items[index].done;
-    q.items[index].done = Some(verdict);
+    q.items[index].done = Some(s.verdict);
     if before.is_none() {
         q.counts.reviewed += 1;
     }
+    state.status = Some(Status::Info(msg::saved(s.verdict, &s.external_id)));
     state.undo.push(Undo {
         review_id: id,
-        row,
-        card_id: reviewed.card_id,
-        external_id: reviewed.external_id.clone(),
+        row: s.row,
+        card_id: s.card_id,
+        external_id: s.external_id,
         before,
-        draft: review.draft,
+        draft: s.draft,
     });
-    state.status = Some(Status::Info(msg::saved(verdict, &card.external_id)));
     move_to(state, index + 1, desk, true)
 }
 
@@ -806,7 +909,7 @@ fn open_stats(state: &mut State, desk: &Desk) {
             state.card = None;
             state.screen = Screen::Stats;
         }
-        Err(e) => state.status = Some(Status::Error(msg::store_failed(&e.to_string()))),
+        Err(e) => state.status = Some(failed(&e, desk)),
     }
 }
 

@@ -1,0 +1,258 @@
+//! The pending journal: a verdict the store could not take yet (another process holds its write
+//! lock) is kept in a file beside it, `okk.db-pending-ID.json`, synced to disk before the
+//! reviewer says "saving…". The reviewer writes it to the store as soon as the lock frees; a
+//! reviewer killed meanwhile leaves the file, and the next okk to open the store writes it.
+
+use std::fs::File;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use chrono::NaiveDateTime;
+use serde::{Deserialize, Serialize};
+
+use super::reviews::{ReviewedCard, Stamp};
+use super::writer::{parent, sibling, sibling_name};
+use super::{Store, StoreError};
+use crate::domain::review::Review;
+
+/// A verdict waiting for the store, as the journal keeps it: everything the store's write
+/// needs, the review's id included (so that it is written once, whoever writes it).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PendingReview {
+    pub id: String,
+    pub card: ReviewedCard,
+    pub review: Review,
+    pub auditor: String,
+    pub funnel_fingerprint: String,
+    pub now: NaiveDateTime,
+}
+
+impl PendingReview {
+    pub fn stamp(&self) -> Stamp<'_> {
+        Stamp {
+            auditor: &self.auditor,
+            funnel_fingerprint: &self.funnel_fingerprint,
+            now: self.now,
+        }
+    }
+}
+
+/// A journal file this process wrote and holds (locked, so that another okk's replay leaves it
+/// to us while we live).
+#[derive(Debug)]
+pub struct Journaled {
+    path: PathBuf,
+    _file: File,
+}
+
+impl Journaled {
+    /// Done: the store has the review.
+    pub fn remove(self) -> std::io::Result<()> {
+        match std::fs::remove_file(&self.path) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(e),
+            _ => Ok(()),
+        }
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+}
+
+fn file_suffix(id: &str) -> String {
+    format!("pending-{id}.json")
+}
+
+/// Keeps `p` durably beside the store at `db`: written to a temp name, synced, renamed, and the
+/// rename synced, so a power cut leaves either no file or the whole of it.
+pub fn journal(db: &Path, p: &PendingReview) -> std::io::Result<Journaled> {
+    let bad_name = || std::io::Error::other("the store's file name is not UTF-8");
+    let path = sibling(db, &file_suffix(&p.id)).ok_or_else(bad_name)?;
+    let temp = sibling(db, &format!("{}.tmp", file_suffix(&p.id))).ok_or_else(bad_name)?;
+    let mut opts = std::fs::OpenOptions::new();
+    opts.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        opts.mode(0o600);
+    }
+    let mut file = opts.open(&temp)?;
+    // The lock goes with the file through the rename.
+    file.lock()?;
+    let write = (|| {
+        file.write_all(&serde_json::to_vec(p).map_err(std::io::Error::other)?)?;
+        file.sync_all()?;
+        std::fs::rename(&temp, &path)?;
+        File::open(parent(db))?.sync_all()
+    })();
+    if let Err(e) = write {
+        let _ = std::fs::remove_file(&temp);
+        return Err(e);
+    }
+    Ok(Journaled { path, _file: file })
+}
+
+const REPLAY_WAIT: std::time::Duration = std::time::Duration::from_millis(200);
+
+/// What a replay did.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Replayed {
+    /// Verdicts written to the store now.
+    pub saved: usize,
+    /// Journal files left: their reviewer still runs (it writes them), or the store is busy.
+    pub waiting: usize,
+    /// Journal files that could not be read (kept, for a person to look at).
+    pub unreadable: Vec<PathBuf>,
+}
+
+impl Store {
+    /// Writes the verdicts that reviewers killed while the store was busy left in the journal
+    /// (each at most once, and never over a verdict given since). A journal file whose
+    /// reviewer still runs is left to it.
+    pub fn replay_pending(&mut self) -> Result<Replayed, StoreError> {
+        let mut done = Replayed::default();
+        let Some(prefix) = sibling_name(self.path(), "pending-") else {
+            return Ok(done);
+        };
+        let Ok(entries) = std::fs::read_dir(parent(self.path())) else {
+            return Ok(done);
+        };
+        let mut files: Vec<PathBuf> = Vec::new();
+        for e in entries.flatten() {
+            let Some(name) = e.file_name().to_str().map(str::to_string) else {
+                continue;
+            };
+            if !name.starts_with(&prefix) {
+                continue;
+            }
+            if name.ends_with(".json") {
+                files.push(e.path());
+            } else if name.ends_with(".json.tmp") {
+                // Killed before its rename: never acknowledged ("saving…" comes after the
+                // rename), and the verdict's card was still on screen. Unlocked means dead.
+                if File::open(e.path()).is_ok_and(|f| f.try_lock().is_ok()) {
+                    let _ = std::fs::remove_file(e.path());
+                }
+            }
+        }
+        files.sort();
+        if files.is_empty() {
+            return Ok(done);
+        }
+        // A busy store (an import) leaves the files for later rather than hold up the command.
+        self.set_busy_timeout(REPLAY_WAIT)?;
+        let result = self.replay_files(files, &mut done);
+        self.set_busy_timeout(super::BUSY_WAIT)?;
+        result.map(|()| done)
+    }
+
+    fn replay_files(&mut self, files: Vec<PathBuf>, done: &mut Replayed) -> Result<(), StoreError> {
+        for path in files {
+            let Ok(file) = File::open(&path) else {
+                continue;
+            };
+            if file.try_lock().is_err() {
+                done.waiting += 1;
+                continue;
+            }
+            let pending: PendingReview = match std::fs::read(&path)
+                .ok()
+                .and_then(|b| serde_json::from_slice(&b).ok())
+            {
+                Some(p) => p,
+                None => {
+                    done.unreadable.push(path);
+                    continue;
+                }
+            };
+            match self.save_review_as(
+                &pending.id,
+                &pending.card,
+                &pending.review,
+                &pending.stamp(),
+                true,
+            ) {
+                Ok(()) => {
+                    std::fs::remove_file(&path).map_err(|e| StoreError::Open {
+                        path: path.clone(),
+                        source: Box::new(e),
+                    })?;
+                    done.saved += 1;
+                }
+                Err(e) if e.is_busy() => done.waiting += 1,
+                Err(e) => return Err(e),
+            }
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pending(id: &str) -> PendingReview {
+        PendingReview {
+            id: id.into(),
+            card: ReviewedCard {
+                card_id: 1,
+                source: "amocrm".into(),
+                external_id: "42".into(),
+                stage: "Договор".into(),
+                hash: 7,
+            },
+            review: Review {
+                verdict: crate::domain::review::Verdict::Stale,
+                draft: Default::default(),
+                score: Some(50.0),
+                seconds_spent: 3.5,
+            },
+            auditor: "anna".into(),
+            funnel_fingerprint: "fp".into(),
+            now: chrono::NaiveDate::from_ymd_opt(2026, 11, 20)
+                .unwrap()
+                .and_hms_opt(10, 0, 0)
+                .unwrap(),
+        }
+    }
+
+    #[test]
+    fn a_journal_file_is_private_whole_and_reads_back_the_same() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("okk.db");
+        let kept = journal(&db, &pending("r1")).unwrap();
+        assert_eq!(kept.path(), dir.path().join("okk.db-pending-r1.json"));
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(kept.path()).unwrap().permissions().mode();
+            assert_eq!(mode & 0o777, 0o600);
+        }
+        let back: PendingReview =
+            serde_json::from_slice(&std::fs::read(kept.path()).unwrap()).unwrap();
+        assert_eq!(back, pending("r1"));
+        assert!(!dir.path().join("okk.db-pending-r1.json.tmp").exists());
+        // Locked while this process holds it.
+        let other = File::open(kept.path()).unwrap();
+        assert!(other.try_lock().is_err());
+        drop(other);
+        kept.remove().unwrap();
+        assert!(std::fs::read_dir(dir.path()).unwrap().next().is_none());
+    }
+
+    #[test]
+    fn a_replay_removes_a_temp_file_killed_before_its_rename_and_keeps_an_unreadable_one() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("okk.db");
+        let mut store = Store::open(&db).unwrap();
+        let tmp = dir.path().join("okk.db-pending-r2.json.tmp");
+        std::fs::write(&tmp, "{\"id\":").unwrap();
+        let bad = dir.path().join("okk.db-pending-r3.json");
+        std::fs::write(&bad, "not json").unwrap();
+        let r = store.replay_pending().unwrap();
+        assert_eq!(r.saved, 0);
+        assert_eq!(r.unreadable, std::slice::from_ref(&bad));
+        assert!(!tmp.exists());
+        assert!(bad.exists(), "kept for a person to look at");
+    }
+}
