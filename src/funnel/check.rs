@@ -10,7 +10,7 @@ use super::fields::{Fields, custom_fields};
 use super::raw::{RawChecklistItem, RawFunnel, RawStage};
 use super::rules;
 use super::unique::FirstSeen;
-use crate::domain::funnel::{ChecklistItem, DefaultAnswer, FieldRef, Funnel, Stage, StageKind};
+use crate::domain::funnel::{ChecklistItem, Checks, DefaultAnswer, FieldRef, Funnel, Stage, StageKind};
 use crate::domain::rules::MarkerLists;
 use crate::text::funnel as text;
 
@@ -296,12 +296,24 @@ fn checklist_item(
         None => Some(None),
         Some(label) => field_ref(label, &format!("{key}.field"), fields, report).map(Some),
     };
+    let checks = match item.checks.as_ref() {
+        None => Some(Checks::Filled),
+        Some(c) => match c.get_ref().trim() {
+            "filled" => Some(Checks::Filled),
+            "valid" => Some(Checks::Valid),
+            other => {
+                report.add(c.span(), format!("{key}.checks"), text::checks_unknown(other));
+                None
+            }
+        },
+    };
     Some(ChecklistItem {
         id: id?,
         text: text?,
         weight: weight?,
         critical: item.critical,
         field: field?,
+        checks: checks?,
         scale: scale?,
     })
 }

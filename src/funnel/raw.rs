@@ -136,5 +136,6 @@ pub struct RawChecklistItem {
     #[serde(default)]
     pub critical: bool,
     pub field: Option<Spanned<String>>,
+    pub checks: Option<Spanned<String>>,
     pub scale: Option<Spanned<i64>>,
 }

@@ -93,6 +93,13 @@ pub fn auditors_table(rows: &[crate::domain::auditors::AuditorFigures]) -> Strin
                 .collect();
             let _ = writeln!(s, "    alignment with the lead: {}", items.join(", "));
         }
+        if r.unanswered > 0 {
+            let _ = writeln!(
+                s,
+                "    {} checklist answers left unanswered (counted neither pass nor fail)",
+                r.unanswered
+            );
+        }
     }
     s
 }

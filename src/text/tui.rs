@@ -169,6 +169,14 @@ pub const FILTER: &str = "filter";
 pub const CHECKLIST: &str = "Checklist";
 pub const NO_CHECKLIST: &str = "The funnel has no checklist for this stage.";
 pub const SCORE: &str = "score";
+
+/// The checklist's title: its score, and how many items it leaves out (not answered yet).
+pub fn score_title(pct: &str, unanswered: usize) -> String {
+    match unanswered {
+        0 => format!("{SCORE} {pct}"),
+        n => format!("{SCORE} {pct} · {n} unanswered"),
+    }
+}
 pub const SUGGESTION: &str = "Suggestion";
 pub const STAGE_ARROW: &str = "stage →";
 pub const OWNER_ARROW: &str = "owner →";

@@ -155,6 +155,8 @@ fn open(state: &mut State, row: usize, desk: &mut Desk) -> DeskResult<()> {
         index: row,
         stage,
         draft: review.as_ref().map(|p| p.draft.clone()).unwrap_or_default(),
+        // The lead sees what the auditor confirmed; nothing is suggested to the lead.
+        suggested: Default::default(),
         previous: review,
         opened: Instant::now(),
         scroll: 0,
