@@ -7,6 +7,7 @@ pub mod calibration;
 pub mod card;
 pub mod decision;
 pub mod failed;
+pub mod final_word;
 pub mod flag;
 pub mod funnel;
 pub mod lead;
