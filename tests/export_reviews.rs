@@ -180,10 +180,20 @@ fn a_lead_override_fills_the_leads_columns_and_the_final_verdict() {
         &anna,
         "lena",
         "override",
-        (Some("wrong_stage"), Some("Квалификация"), Some("Васильев Игорь")),
+        (
+            Some("wrong_stage"),
+            Some("Квалификация"),
+            Some("Васильев Игорь"),
+        ),
         "2026-11-21 09:00:00",
     );
-    desk.decide(&boris, "lena", "return", (None, None, None), "2026-11-21 09:30:00");
+    desk.decide(
+        &boris,
+        "lena",
+        "return",
+        (None, None, None),
+        "2026-11-21 09:30:00",
+    );
     let (_, rows) = export(&desk, &[]);
     let a = rows.iter().find(|r| r["review_id"] == anna).unwrap();
     assert_eq!(a["verdict"], "ok", "the auditor's verdict stays as given");
@@ -195,7 +205,10 @@ fn a_lead_override_fills_the_leads_columns_and_the_final_verdict() {
     let b = rows.iter().find(|r| r["review_id"] == boris).unwrap();
     assert_eq!(b["lead_decision"], "return");
     assert_eq!(b["lead_verdict"], "");
-    assert_eq!(b["final_verdict"], "", "sent back: no word stands until judged again");
+    assert_eq!(
+        b["final_verdict"], "",
+        "sent back: no word stands until judged again"
+    );
 }
 
 #[test]

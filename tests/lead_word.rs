@@ -78,8 +78,14 @@ fn two_auditors_and_a_lead_through_bundles_the_leads_word_is_final() {
     // Before the lead's word: card A is a split too (ok vs a move), so nothing moves it.
     let (moved, said) = crm(&lena);
     assert!(!moved.contains(&"31999149".to_string()), "{moved:?}");
-    assert!(said.contains("#31999149") && said.contains("#31973177"), "{said}");
-    assert!(!said.contains("#31898005"), "the auditors agree on D: {said}");
+    assert!(
+        said.contains("#31999149") && said.contains("#31973177"),
+        "{said}"
+    );
+    assert!(
+        !said.contains("#31898005"),
+        "the auditors agree on D: {said}"
+    );
 
     lena.decide(&a_ok, "lena", "accept", (None, None, None), LEAD_AT);
     lena.decide(
@@ -97,7 +103,11 @@ fn two_auditors_and_a_lead_through_bundles_the_leads_word_is_final() {
     assert_eq!(rows[&a_move]["lead_decision"], "");
     let c = &rows[&c_ok];
     assert_eq!(
-        (c["verdict"].as_str(), c["lead_verdict"].as_str(), c["final_verdict"].as_str()),
+        (
+            c["verdict"].as_str(),
+            c["lead_verdict"].as_str(),
+            c["final_verdict"].as_str()
+        ),
         ("ok", "dead", "dead"),
         "the lead's override is in the export"
     );
@@ -110,7 +120,10 @@ fn two_auditors_and_a_lead_through_bundles_the_leads_word_is_final() {
     // B: still a split nobody settled: not exported, listed for the lead.
     assert!(!moved.contains(&"31973177".to_string()), "{moved:?}");
     assert!(said.contains("1 card needs the lead"), "{said}");
-    assert!(said.contains("#31973177") && !said.contains("#31999149"), "{said}");
+    assert!(
+        said.contains("#31973177") && !said.contains("#31999149"),
+        "{said}"
+    );
 
     // The lead settles B by accepting boris's dead: now it moves.
     let b_dead = rows

@@ -392,7 +392,10 @@ fn another_verdict_confirms_nothing_and_unanswered_items_make_no_score() {
     let saved: okk::domain::score::Answers = serde_json::from_str(&checklist).unwrap();
     assert_eq!(saved.len(), 1, "{checklist}");
     let first = &stage.checklist[0];
-    assert_eq!(saved.get(&first.id), Some(&okk::domain::score::Answer::Fail));
+    assert_eq!(
+        saved.get(&first.id),
+        Some(&okk::domain::score::Answer::Fail)
+    );
     // A failed item alone: the score counts it and nothing else.
     assert_eq!(score, Some(0.0));
 }
@@ -404,7 +407,11 @@ fn an_expired_booking_suggests_its_term_entered_not_failed() {
     // Walk the queue to a card whose booking date has passed (a `date` flag on the field).
     let mut seen = 0;
     loop {
-        let card = s.state.card.as_ref().expect("a card with an expired booking");
+        let card = s
+            .state
+            .card
+            .as_ref()
+            .expect("a card with an expired booking");
         let expired = card.detail.flags.iter().any(|f| {
             f.code == okk::domain::flag::RuleCode::Date
                 && f.field.as_deref() == Some("Срок действия брони")

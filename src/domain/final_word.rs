@@ -97,35 +97,47 @@ mod tests {
 
     #[test]
     fn an_accepted_review_outranks_a_later_undecided_one() {
-        let (ok, stale) = (
-            proposal(Verdict::Ok, None),
-            proposal(Verdict::Stale, None),
-        );
+        let (ok, stale) = (proposal(Verdict::Ok, None), proposal(Verdict::Stale, None));
         let accept = lead(Decision::Accept, None);
         // boris's later stale first (latest first), then anna's accepted ok.
         let reviews = [
-            Current { proposal: &stale, decision: None },
-            Current { proposal: &ok, decision: Some(&accept) },
+            Current {
+                proposal: &stale,
+                decision: None,
+            },
+            Current {
+                proposal: &ok,
+                decision: Some(&accept),
+            },
         ];
         assert_eq!(final_word(&reviews), FinalWord::Review(1));
     }
 
     #[test]
     fn auditors_who_split_leave_the_card_to_the_lead() {
-        let (ok, stale) = (
-            proposal(Verdict::Ok, None),
-            proposal(Verdict::Stale, None),
-        );
+        let (ok, stale) = (proposal(Verdict::Ok, None), proposal(Verdict::Stale, None));
         let split = [
-            Current { proposal: &stale, decision: None },
-            Current { proposal: &ok, decision: None },
+            Current {
+                proposal: &stale,
+                decision: None,
+            },
+            Current {
+                proposal: &ok,
+                decision: None,
+            },
         ];
         assert_eq!(final_word(&split), FinalWord::NeedsLead);
         // Two ok verdicts agree, whatever stage one picked before choosing ok.
         let ok_picked = proposal(Verdict::Ok, Some("Договор"));
         let agree = [
-            Current { proposal: &ok_picked, decision: None },
-            Current { proposal: &ok, decision: None },
+            Current {
+                proposal: &ok_picked,
+                decision: None,
+            },
+            Current {
+                proposal: &ok,
+                decision: None,
+            },
         ];
         assert_eq!(final_word(&agree), FinalWord::Review(0));
         // Wrong stage to two different stages is a split.
@@ -134,22 +146,31 @@ mod tests {
             proposal(Verdict::WrongStage, Some("Бронирование")),
         );
         let stages = [
-            Current { proposal: &a, decision: None },
-            Current { proposal: &b, decision: None },
+            Current {
+                proposal: &a,
+                decision: None,
+            },
+            Current {
+                proposal: &b,
+                decision: None,
+            },
         ];
         assert_eq!(final_word(&stages), FinalWord::NeedsLead);
     }
 
     #[test]
     fn a_review_sent_back_counts_for_nothing() {
-        let (ok, stale) = (
-            proposal(Verdict::Ok, None),
-            proposal(Verdict::Stale, None),
-        );
+        let (ok, stale) = (proposal(Verdict::Ok, None), proposal(Verdict::Stale, None));
         let back = lead(Decision::Return, None);
         let reviews = [
-            Current { proposal: &stale, decision: Some(&back) },
-            Current { proposal: &ok, decision: None },
+            Current {
+                proposal: &stale,
+                decision: Some(&back),
+            },
+            Current {
+                proposal: &ok,
+                decision: None,
+            },
         ];
         assert_eq!(final_word(&reviews), FinalWord::Review(1));
         assert_eq!(final_word(&reviews[..1]), FinalWord::Nothing);
@@ -158,7 +179,10 @@ mod tests {
     #[test]
     fn the_final_verdict_is_the_leads_on_an_override() {
         let over = lead(Decision::Override, Some(Verdict::Stale));
-        assert_eq!(final_verdict(Verdict::Ok, Some(&over)), Some(Verdict::Stale));
+        assert_eq!(
+            final_verdict(Verdict::Ok, Some(&over)),
+            Some(Verdict::Stale)
+        );
         let accept = lead(Decision::Accept, None);
         assert_eq!(final_verdict(Verdict::Ok, Some(&accept)), Some(Verdict::Ok));
         assert_eq!(final_verdict(Verdict::Dead, None), Some(Verdict::Dead));

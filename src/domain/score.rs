@@ -495,7 +495,11 @@ mod tests {
         // The auditor's own answer stands; the rest take their suggestions.
         assert_eq!(
             confirmed,
-            answers(&[("a", Answer::Fail), ("b", Answer::Fail), ("c", Answer::Pass)])
+            answers(&[
+                ("a", Answer::Fail),
+                ("b", Answer::Fail),
+                ("c", Answer::Pass)
+            ])
         );
         assert_eq!(unanswered(&items, &confirmed), 0);
         let na = answers(&[("a", Answer::Na)]);

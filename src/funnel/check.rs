@@ -10,7 +10,9 @@ use super::fields::{Fields, custom_fields};
 use super::raw::{RawChecklistItem, RawFunnel, RawStage};
 use super::rules;
 use super::unique::FirstSeen;
-use crate::domain::funnel::{ChecklistItem, Checks, DefaultAnswer, FieldRef, Funnel, Stage, StageKind};
+use crate::domain::funnel::{
+    ChecklistItem, Checks, DefaultAnswer, FieldRef, Funnel, Stage, StageKind,
+};
 use crate::domain::rules::MarkerLists;
 use crate::text::funnel as text;
 
@@ -302,7 +304,11 @@ fn checklist_item(
             "filled" => Some(Checks::Filled),
             "valid" => Some(Checks::Valid),
             other => {
-                report.add(c.span(), format!("{key}.checks"), text::checks_unknown(other));
+                report.add(
+                    c.span(),
+                    format!("{key}.checks"),
+                    text::checks_unknown(other),
+                );
                 None
             }
         },

@@ -315,6 +315,8 @@ pub fn lead_decision(d: &crate::domain::decision::LeadDecision) -> String {
 
 pub const CALIBRATION: &str = "calibration";
 pub const OTHERS: &str = "others";
+/// The card's auditors disagree and no decision settles it (the CRM export leaves it out).
+pub const AUDITORS_SPLIT: &str = "auditors disagree, your word settles it";
 
 pub fn note_needed() -> String {
     "write what the auditor should look at again, then enter".into()
