@@ -358,7 +358,18 @@ pub fn flags_from(day: &str) -> String {
 pub const STATS_STAGES: &str = " Stages · cards · share of reviews not ok ";
 pub const STATS_MANAGERS: &str = " Managers ";
 pub const STATS_MANAGER_COLUMNS: [&str; 5] = ["Manager", "Cards", "Rev.", "Not ok", "Idle"];
-pub const STATS_BOTTLENECKS: &str = " Bottlenecks · ~cards that lie · likely cause (enter opens) ";
+pub const STATS_BOTTLENECKS: &str = " Bottlenecks · ~lying (95 % interval) · not ok/reviews ";
+pub const STATS_TOO_FEW: &str = "Too few reviews to rank: a stage or a manager needs 5 reviews \
+    before its share not ok is ranked.";
+
+/// The sample a share comes from: `n=12`; nothing without one.
+pub fn of_reviews(n: u64) -> String {
+    if n == 0 {
+        String::new()
+    } else {
+        format!("n={n}")
+    }
+}
 pub const STATS_NO_REVIEWS: &str =
     "No reviews yet: the bottlenecks come from the auditors' verdicts.";
 
@@ -367,10 +378,10 @@ pub fn stats_trend(days: usize) -> String {
 }
 
 pub fn stats_last_week(week: &str, reviews: u64, not_ok: &str) -> String {
-    format!("{week}: {reviews} reviews, {not_ok} not ok")
+    format!("{week}: {not_ok} not ok of {reviews} reviews")
 }
 
 pub fn stats_totals(reviews: u64, not_ok: &str) -> String {
-    format!("in all: {reviews} reviews, {not_ok} not ok")
+    format!("in all: {not_ok} not ok of {reviews} reviews")
 }
 pub const STATS_TITLE: &str = "where the funnel leaks";
