@@ -191,6 +191,7 @@ pub fn auditors(rows: &[AuditorFigures]) -> Sheet<'_> {
         "returned",
         "calibrated",
         "reference_agreement",
+        "unanswered",
     ];
     let rows = rows
         .iter()
@@ -206,6 +207,7 @@ pub fn auditors(rows: &[AuditorFigures]) -> Sheet<'_> {
                 num(r.returned),
                 count(r.calibrated),
                 num(r.reference_agreement),
+                count(r.unanswered),
             ]
         })
         .collect();
