@@ -537,6 +537,25 @@ fn u_withdraws_the_last_verdict_and_shows_its_card_again_with_the_review() {
 }
 
 #[test]
+fn a_stage_suggestion_does_not_outlive_its_verdict_after_an_undo() {
+    let mut s = session();
+    s.stage(MET);
+    let first = s.card_id();
+    s.keys("x").text("догов").keys("enter");
+    s.keys("u");
+    assert_eq!(s.card_id(), first);
+    // Thought better of it: stale, not a move. The stage picked before goes with "wrong stage".
+    s.keys("s");
+    let saved: Vec<ReviewRow> = s.reviews().into_iter().filter(|r| !r.5).collect();
+    assert_eq!(saved.len(), 1);
+    assert_eq!((saved[0].1.as_str(), saved[0].2.as_deref()), ("stale", None));
+    // Dead on another card goes to the lost stage, never to one picked for an earlier verdict.
+    s.keys("x").text("догов").keys("enter u d");
+    let dead = s.reviews().into_iter().filter(|r| !r.5).last().unwrap();
+    assert_eq!((dead.1.as_str(), dead.2.as_deref()), ("dead", Some(LOST)));
+}
+
+#[test]
 fn re_judging_a_card_replaces_my_verdict_and_undo_brings_the_old_one_back() {
     let mut s = session();
     s.stage(MET);
