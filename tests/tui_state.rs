@@ -548,7 +548,10 @@ fn a_stage_suggestion_does_not_outlive_its_verdict_after_an_undo() {
     s.keys("s");
     let saved: Vec<ReviewRow> = s.reviews().into_iter().filter(|r| !r.5).collect();
     assert_eq!(saved.len(), 1);
-    assert_eq!((saved[0].1.as_str(), saved[0].2.as_deref()), ("stale", None));
+    assert_eq!(
+        (saved[0].1.as_str(), saved[0].2.as_deref()),
+        ("stale", None)
+    );
     // Dead on another card goes to the lost stage, never to one picked for an earlier verdict.
     s.keys("x").text("догов").keys("enter u d");
     let dead = s.reviews().into_iter().filter(|r| !r.5).last().unwrap();

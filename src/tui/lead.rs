@@ -67,6 +67,12 @@ pub fn matches(row: &LeadRow, filter: &str) -> bool {
     })
 }
 
+/// A decision can settle (or, undone, reopen) a split between auditors. The rows are grouped
+/// already, so regrouping keeps every row where it is (the undo list holds their indices).
+fn resplit(list: &mut LeadList) {
+    list.rows = crate::store::decisions::group_by_card(std::mem::take(&mut list.rows));
+}
+
 fn refilter(list: &mut LeadList) {
     list.shown = list
         .rows
@@ -288,6 +294,7 @@ fn record(state: &mut State, mut decision: Decision, desk: &mut Desk) -> DeskRes
     let review_id = l.rows[row].review_id.clone();
     let id = desk.decide(&review_id, &decision)?;
     l.rows[row].decision = desk.latest_decision(&review_id)?;
+    resplit(l);
     l.undo.push((row, id));
     state.status = Some(Status::Info(msg::decided(
         decision.kind.as_str(),
@@ -343,6 +350,7 @@ fn undo(state: &mut State, desk: &mut Desk) -> DeskResult<()> {
     l.undo.pop();
     let review_id = l.rows[row].review_id.clone();
     l.rows[row].decision = desk.latest_decision(&review_id)?;
+    resplit(l);
     refilter(state.lead.as_mut().expect("lead"));
     state.status = Some(Status::Info(msg::decision_undone()));
     open(state, row, desk)
