@@ -554,7 +554,7 @@ fn a_stage_suggestion_does_not_outlive_its_verdict_after_an_undo() {
     );
     // Dead on another card goes to the lost stage, never to one picked for an earlier verdict.
     s.keys("x").text("догов").keys("enter u d");
-    let dead = s.reviews().into_iter().filter(|r| !r.5).last().unwrap();
+    let dead = s.reviews().into_iter().rfind(|r| !r.5).unwrap();
     assert_eq!((dead.1.as_str(), dead.2.as_deref()), ("dead", Some(LOST)));
 }
 
