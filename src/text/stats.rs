@@ -270,7 +270,8 @@ pub fn managers_table(a: &Analytics) -> String {
                     f.estimated_lying_low,
                     f.estimated_lying_high,
                 ) {
-                    (Some(n), Some(lo), Some(hi)) => lying(n, lo, hi),
+                    (Some(n), Some(lo), Some(hi)) if f.ranked => lying(n, lo, hi),
+                    (Some(n), Some(lo), Some(hi)) => format!("{}*", lying(n, lo, hi)),
                     _ => "—".into(),
                 },
                 num(f.average_score),
@@ -297,8 +298,9 @@ pub fn managers_table(a: &Analytics) -> String {
         .count();
     let tail = if unranked > 0 {
         format!(
-            "  ({unranked} with fewer than {} reviews are not ranked: listed last, by cards)\n",
-            crate::domain::analytics::tally::MIN_SAMPLE
+            "  * fewer than {} reviews: not ranked, listed last by cards ({unranked} {})\n",
+            crate::domain::analytics::tally::MIN_SAMPLE,
+            if unranked == 1 { "manager" } else { "managers" }
         )
     } else {
         String::new()
@@ -312,10 +314,11 @@ pub fn managers_table(a: &Analytics) -> String {
 pub fn bottlenecks_table(a: &Analytics) -> String {
     let mut s = String::from("Bottlenecks: where cards likely lie (share not ok × cards there)\n");
     let b = &a.bottlenecks;
-    let unranked = |n: usize, what: &str| {
+    let unranked = |n: usize, what: (&str, &str)| {
         if n == 0 {
             return String::new();
         }
+        let what = if n == 1 { what.0 } else { what.1 };
         format!(
             "  ({n} {what} with cards not ok but fewer than {} reviews: not ranked)\n",
             crate::domain::analytics::tally::MIN_SAMPLE
@@ -323,17 +326,20 @@ pub fn bottlenecks_table(a: &Analytics) -> String {
     };
     if b.stages.is_empty() {
         if b.unranked_stages > 0 {
-            s.push_str(&unranked(b.unranked_stages, "stages"));
+            s.push_str(&unranked(b.unranked_stages, ("stage", "stages")));
         } else {
             s.push_str("  none: no review found a card that is not as its stage says\n");
         }
         return s;
     }
     list(&mut s, &b.stages, "Stage");
-    s.push_str(&unranked(b.unranked_stages, "more stages"));
+    s.push_str(&unranked(b.unranked_stages, ("more stage", "more stages")));
     s.push('\n');
     list(&mut s, &b.pairs, "Stage · manager");
-    s.push_str(&unranked(b.unranked_pairs, "more stage · manager pairs"));
+    s.push_str(&unranked(
+        b.unranked_pairs,
+        ("more stage · manager pair", "more stage · manager pairs"),
+    ));
     let _ = writeln!(s, "  {LYING_NOTE}");
     s
 }
