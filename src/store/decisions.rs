@@ -92,25 +92,48 @@ pub fn group_by_card(rows: Vec<LeadRow>) -> Vec<LeadRow> {
     let mut out = Vec::new();
     for key in order {
         let mut group = cards.remove(&key).expect("keyed");
-        if group.len() > 1 {
-            let proposals: Vec<Proposal> = group.iter().rev().map(LeadRow::proposal).collect();
-            let words: Vec<_> = group.iter().rev().map(LeadRow::word).collect();
-            let current: Vec<Current<'_>> = proposals
-                .iter()
-                .zip(&words)
-                .map(|(proposal, w)| Current {
-                    proposal,
-                    decision: w.as_ref(),
-                })
-                .collect();
-            let split = final_word(&current) == FinalWord::NeedsLead;
-            for r in &mut group {
-                r.split = split;
-            }
-        }
+        mark_split(&mut group);
         out.extend(group);
     }
     out
+}
+
+/// Marks one card's reviews (oldest first) as split or not.
+fn mark_split(group: &mut [LeadRow]) {
+    let split = group.len() > 1 && {
+        let proposals: Vec<Proposal> = group.iter().rev().map(LeadRow::proposal).collect();
+        let words: Vec<_> = group.iter().rev().map(LeadRow::word).collect();
+        let current: Vec<Current<'_>> = proposals
+            .iter()
+            .zip(&words)
+            .map(|(proposal, w)| Current {
+                proposal,
+                decision: w.as_ref(),
+            })
+            .collect();
+        final_word(&current) == FinalWord::NeedsLead
+    };
+    for r in group {
+        r.split = split;
+    }
+}
+
+/// After a decision on `rows[row]` (rows grouped by card): re-marks that card's split, which the
+/// decision may settle or, undone, reopen.
+pub fn resplit(rows: &mut [LeadRow], row: usize) {
+    let same = |a: &LeadRow, b: &LeadRow| a.source == b.source && a.external_id == b.external_id;
+    let Some(r) = rows.get(row) else { return };
+    let start = (0..row)
+        .rev()
+        .take_while(|&i| same(&rows[i], r))
+        .last()
+        .unwrap_or(row);
+    let end = (row..rows.len())
+        .take_while(|&i| same(&rows[i], r))
+        .last()
+        .unwrap_or(row)
+        + 1;
+    mark_split(&mut rows[start..end]);
 }
 
 const LATEST: &str = "SELECT id, lead, decision, verdict, suggested_stage, suggested_owner, note,

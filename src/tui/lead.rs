@@ -67,12 +67,6 @@ pub fn matches(row: &LeadRow, filter: &str) -> bool {
     })
 }
 
-/// A decision can settle (or, undone, reopen) a split between auditors. The rows are grouped
-/// already, so regrouping keeps every row where it is (the undo list holds their indices).
-fn resplit(list: &mut LeadList) {
-    list.rows = crate::store::decisions::group_by_card(std::mem::take(&mut list.rows));
-}
-
 fn refilter(list: &mut LeadList) {
     list.shown = list
         .rows
@@ -294,7 +288,7 @@ fn record(state: &mut State, mut decision: Decision, desk: &mut Desk) -> DeskRes
     let review_id = l.rows[row].review_id.clone();
     let id = desk.decide(&review_id, &decision)?;
     l.rows[row].decision = desk.latest_decision(&review_id)?;
-    resplit(l);
+    crate::store::decisions::resplit(&mut l.rows, row);
     l.undo.push((row, id));
     state.status = Some(Status::Info(msg::decided(
         decision.kind.as_str(),
@@ -350,7 +344,7 @@ fn undo(state: &mut State, desk: &mut Desk) -> DeskResult<()> {
     l.undo.pop();
     let review_id = l.rows[row].review_id.clone();
     l.rows[row].decision = desk.latest_decision(&review_id)?;
-    resplit(l);
+    crate::store::decisions::resplit(&mut l.rows, row);
     refilter(state.lead.as_mut().expect("lead"));
     state.status = Some(Status::Info(msg::decision_undone()));
     open(state, row, desk)
@@ -426,15 +420,20 @@ mod tests {
         assert_eq!(ids, ["1", "3", "2", "4"]);
         let split: Vec<bool> = grouped.iter().map(|r| r.split).collect();
         assert_eq!(split, [true, true, false, false]);
-        // The lead accepts anna's ok: settled.
-        let mut settled = rows;
-        settled[0].decision = Some(crate::domain::decision::LeadDecision {
+        // The lead accepts anna's ok: settled, in place.
+        let mut grouped = grouped;
+        grouped[0].decision = Some(crate::domain::decision::LeadDecision {
             id: "d".into(),
             lead: "lena".into(),
             decision: Decision::accept(),
             created_at: "2026-11-21 09:00:00".into(),
         });
-        let grouped = crate::store::decisions::group_by_card(settled);
+        crate::store::decisions::resplit(&mut grouped, 0);
         assert!(grouped.iter().all(|r| !r.split));
+        // Undone: split again (found from the card's second row too).
+        grouped[0].decision = None;
+        crate::store::decisions::resplit(&mut grouped, 1);
+        let split: Vec<bool> = grouped.iter().map(|r| r.split).collect();
+        assert_eq!(split, [true, true, false, false]);
     }
 }
