@@ -356,7 +356,7 @@ pub fn flags_from(day: &str) -> String {
 }
 
 pub const STATS_STAGES: &str = " Stages · cards · share of reviews not ok ";
-pub const STATS_MANAGERS: &str = " Managers ";
+pub const STATS_MANAGERS: &str = " Managers · dimmed: under 5 reviews, not ranked ";
 pub const STATS_MANAGER_COLUMNS: [&str; 5] = ["Manager", "Cards", "Rev.", "Not ok", "Idle"];
 pub const STATS_BOTTLENECKS: &str = " Bottlenecks · ~lying (95 % interval) · not ok/reviews ";
 pub const STATS_TOO_FEW: &str = "Too few reviews to rank: a stage or a manager needs 5 reviews \

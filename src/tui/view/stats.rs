@@ -108,6 +108,12 @@ pub fn draw(state: &State, theme: &Theme, frame: &mut Frame<'_>, area: Rect) {
     // Managers by estimated lying cards.
     let header = Row::new(msg::STATS_MANAGER_COLUMNS.map(|h| Cell::from(h).style(theme.bold)));
     let rows = a.managers.iter().map(|m| {
+        // Too few reviews to rank: listed last, dimmed.
+        let style = if m.group.figures.ranked {
+            ratatui::style::Style::new()
+        } else {
+            theme.dim
+        };
         Row::new(vec![
             Cell::from(clip(m.manager.as_deref().unwrap_or("—"), 40)),
             Cell::from(Line::from(m.group.cards.to_string()).right_aligned()),
@@ -123,6 +129,7 @@ pub fn draw(state: &State, theme: &Theme, frame: &mut Frame<'_>, area: Rect) {
                 .right_aligned(),
             ),
         ])
+        .style(style)
     });
     let widths = [
         Constraint::Min(12),
