@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 
 use common::{Desk, Verdict, python_csv};
 
-const HEADER: [&str; 20] = [
+const HEADER: [&str; 25] = [
     "review_id",
     "source",
     "external_id",
@@ -28,6 +28,11 @@ const HEADER: [&str; 20] = [
     "lead_decision",
     "lead",
     "card_changed",
+    "lead_verdict",
+    "lead_suggested_stage",
+    "lead_suggested_owner",
+    "final_verdict",
+    "unanswered_items",
 ];
 
 /// `okk export reviews --out FILE ARGS…`, read back with Python: the header and each row as
@@ -136,6 +141,9 @@ fn one_row_per_current_review_with_the_documented_columns() {
         ("lead_decision", "accept"),
         ("lead", "lena"),
         ("card_changed", "yes"),
+        ("lead_verdict", ""),
+        ("final_verdict", "wrong_stage"),
+        ("unanswered_items", "0"),
     ];
     for (column, value) in expect {
         assert_eq!(a[column], value, "column {column}");
@@ -148,6 +156,59 @@ fn one_row_per_current_review_with_the_documented_columns() {
     assert_eq!(b["failed_critical_items"], "next_step");
     assert_eq!(b["lead_decision"], "");
     assert_eq!(b["corrections"], "");
+    // Undecided: the auditor's word stands for now; 4 of the stage's 6 items left unanswered.
+    assert_eq!(b["final_verdict"], "ok");
+    assert_eq!(b["unanswered_items"], "4");
+}
+
+#[test]
+fn a_lead_override_fills_the_leads_columns_and_the_final_verdict() {
+    let desk = Desk::demo();
+    let anna = desk.review(
+        "31999149",
+        "anna",
+        "2026-11-20 10:00:00",
+        &Verdict::of("ok"),
+    );
+    let boris = desk.review(
+        "31973177",
+        "boris",
+        "2026-11-20 11:00:00",
+        &Verdict::of("stale"),
+    );
+    desk.decide(
+        &anna,
+        "lena",
+        "override",
+        (
+            Some("wrong_stage"),
+            Some("Квалификация"),
+            Some("Васильев Игорь"),
+        ),
+        "2026-11-21 09:00:00",
+    );
+    desk.decide(
+        &boris,
+        "lena",
+        "return",
+        (None, None, None),
+        "2026-11-21 09:30:00",
+    );
+    let (_, rows) = export(&desk, &[]);
+    let a = rows.iter().find(|r| r["review_id"] == anna).unwrap();
+    assert_eq!(a["verdict"], "ok", "the auditor's verdict stays as given");
+    assert_eq!(a["lead_decision"], "override");
+    assert_eq!(a["lead_verdict"], "wrong_stage");
+    assert_eq!(a["lead_suggested_stage"], "Квалификация");
+    assert_eq!(a["lead_suggested_owner"], "Васильев Игорь");
+    assert_eq!(a["final_verdict"], "wrong_stage");
+    let b = rows.iter().find(|r| r["review_id"] == boris).unwrap();
+    assert_eq!(b["lead_decision"], "return");
+    assert_eq!(b["lead_verdict"], "");
+    assert_eq!(
+        b["final_verdict"], "",
+        "sent back: no word stands until judged again"
+    );
 }
 
 #[test]

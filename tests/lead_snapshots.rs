@@ -202,6 +202,41 @@ fn the_list_marks_a_disagreement_with_the_rules() {
 }
 
 #[test]
+fn two_auditors_on_one_card_sit_together_and_their_split_is_marked() {
+    let mut d = lead_desk();
+    // anna judges the first card of «Встреча проведена» stale; boris said ok.
+    let ids = reviewer(&d.db, "anna", MET, &[&["s"]]);
+    okk::tui::lead::load(&mut d.state, &d.desk).expect("the list reloads");
+    let l = d.state.lead.as_ref().unwrap();
+    let card: Vec<(&str, bool)> = l
+        .rows
+        .iter()
+        .filter(|r| r.external_id == ids[0])
+        .map(|r| (r.auditor.as_str(), r.split))
+        .collect();
+    assert_eq!(card, [("boris", true), ("anna", true)]);
+    // Together, boris's first (it came first), anna's right under it.
+    assert_eq!(l.rows[0].external_id, ids[0]);
+    assert_eq!(l.rows[1].external_id, ids[0]);
+    d.snap("lead_list_split");
+    d.press(&["/", "text:disagree"]);
+    assert_eq!(
+        d.shown(),
+        2,
+        "boris's ok against the rules, and the split (both rows)"
+    );
+    // Accepting boris's ok settles the card: `disagree` keeps only the rules' case.
+    d.press(&["enter", "enter"]);
+    assert_eq!(d.state.screen, Screen::Decide);
+    d.press(&["a"]);
+    let l = d.state.lead.as_ref().unwrap();
+    assert!(
+        l.rows.iter().all(|r| !r.split),
+        "the lead's word settles it"
+    );
+}
+
+#[test]
 fn the_list_with_a_filter_typed() {
     let mut d = lead_desk();
     d.press(&["/", "text:auditor:boris встреча"]);

@@ -44,6 +44,7 @@ fn row(max_weight: u32) -> impl Strategy<Value = Row> {
                 weight,
                 critical,
                 field: None,
+                checks: Default::default(),
                 scale,
             },
             answer,

@@ -354,14 +354,21 @@ fn managers_and_bottlenecks_match_the_hand_count() {
     // Scores 100 50 0 0 → 37.5. Idle a1 10, a2 2, b1 19 (c1 won) → 10. Each of need,
     // next_step (Q) and objects, result (M) failed once: the first three by stage, then id.
     // <script>: b2; R6 ok → 0 × 1 = 0.
+    // Only Ольга has the 5 reviews a ranking needs: she comes first, the others after her by
+    // cards, not ranked (Игорь's 3 of 3 would otherwise top the list).
     let managers = &s["managers"];
-    let order: Vec<&str> = managers
+    let order: Vec<(&str, bool)> = managers
         .as_array()
         .unwrap()
         .iter()
-        .map(|m| m["manager"].as_str().unwrap())
+        .map(|m| {
+            (
+                m["manager"].as_str().unwrap(),
+                m["ranked"].as_bool().unwrap(),
+            )
+        })
         .collect();
-    assert_eq!(order, [IGOR, OLGA, SCRIPT]);
+    assert_eq!(order, [(OLGA, true), (IGOR, false), (SCRIPT, false)]);
     let igor = row(managers, "manager", IGOR);
     assert_eq!(
         (igor["cards"].as_u64(), igor["flagged"].as_u64()),
@@ -369,6 +376,14 @@ fn managers_and_bottlenecks_match_the_hand_count() {
     );
     assert_eq!(igor["mismatch_rate"], 1.0);
     assert_eq!(igor["estimated_lying"], 4.0);
+    // 3 of 3: the share is 44 %–100 % (Wilson, 95 %), so 1.8 to 4 of his 4 cards.
+    assert_eq!(
+        (
+            igor["estimated_lying_low"].as_f64(),
+            igor["estimated_lying_high"].as_f64()
+        ),
+        (Some(1.8), Some(4.0))
+    );
     assert_eq!(igor["average_score"], 50.0);
     assert_eq!(igor["median_idle_days"], 3.5);
     let olga = row(managers, "manager", OLGA);
@@ -381,7 +396,8 @@ fn managers_and_bottlenecks_match_the_hand_count() {
     assert_eq!(olga["top_failing"][2]["stage"], M);
     assert_eq!(row(managers, "manager", SCRIPT)["estimated_lying"], 0.0);
 
-    // Stages: Q 3.2, M 1.5, the unknown one 1.0; won 0 is no bottleneck.
+    // Stages: Q 3.2 (5 reviews); M (2 reviews) and the unknown one (1) are too few to rank;
+    // won 0 is no bottleneck.
     let stages = &s["bottlenecks"]["stages"];
     let order: Vec<(u64, &str, f64)> = stages
         .as_array()
@@ -395,17 +411,17 @@ fn managers_and_bottlenecks_match_the_hand_count() {
             )
         })
         .collect();
-    assert_eq!(order, [(1, Q, 3.2), (2, M, 1.5), (3, UNKNOWN, 1.0)]);
+    assert_eq!(order, [(1, Q, 3.2)]);
+    assert_eq!(s["bottlenecks"]["unranked_stages"], 2);
     // Q's likely cause: need failed in 2 of its 4 mismatches (R2 R3), next_step in 2 (R3 R10).
     assert_eq!(ids(&stages[0]["likely_cause"]), ["need", "next_step"]);
     assert_eq!(stages[0]["likely_cause"][0]["failed_in_mismatch"], 2);
-    // M: R5 failed both; R6 (ok) failed objects but is no mismatch.
-    assert_eq!(ids(&stages[1]["likely_cause"]), ["objects", "result"]);
-    assert_eq!(stages[1]["likely_cause"][0]["failed_in_mismatch"], 1);
+    // M's figures still name its failed items (R5 failed both; R6, ok, objects).
+    let m = row(&s["stages"], "stage", M);
+    assert_eq!(ids(&m["top_failing"]), ["objects", "result"]);
 
-    // Pairs: (Q, Игорь) 2 of 2 × 2 = 2; (Q, Ольга) 2 of 3 × 2 = 1.33; (M, Ольга) 1 × 1 and
-    // (unknown, Игорь) 1 × 1 tie at 1 with one mismatch each: funnel order. (M, Игорь) has no
-    // review counted; the rest found nothing.
+    // Pairs: (Q, Игорь) 2 of 2, (Q, Ольга) 2 of 3, (M, Ольга) 1 of 1, (unknown, Игорь) 1 of 1:
+    // none has 5 reviews, so none is ranked (the ranking's order is a unit test's).
     let pairs: Vec<(&str, &str, f64)> = s["bottlenecks"]["pairs"]
         .as_array()
         .unwrap()
@@ -418,21 +434,15 @@ fn managers_and_bottlenecks_match_the_hand_count() {
             )
         })
         .collect();
-    assert_eq!(
-        pairs,
-        [
-            (Q, IGOR, 2.0),
-            (Q, OLGA, 1.3),
-            (M, OLGA, 1.0),
-            (UNKNOWN, IGOR, 1.0)
-        ]
-    );
+    assert_eq!(pairs, []);
+    assert_eq!(s["bottlenecks"]["unranked_pairs"], 4);
 
     // The text names the stage that lies most, and why.
     let text = okk(&desk, &["stats"]);
     assert!(
         text.contains(
-            "Lies most: «Квалификация» — 4 of 5 reviews not ok (80%), so about 3 of its 4 cards."
+            "Lies most: «Квалификация» — 4 of 5 reviews not ok (80%), so about 3 of its 4 cards \
+             (95 % interval 2–4)."
         ),
         "{text}"
     );
@@ -553,27 +563,21 @@ fn every_table_as_csv_reads_back_in_python() {
     let managers = csv_table(&desk, "managers");
     assert_eq!(managers[0][..3], ["manager", "cards", "flagged"]);
     let names: Vec<&str> = managers[1..].iter().map(|r| r[0].as_str()).collect();
-    assert_eq!(names, [IGOR, OLGA, SCRIPT]);
-    assert_eq!(managers[2][column(&managers, "estimated_lying")], "2.4");
+    assert_eq!(names, [OLGA, IGOR, SCRIPT]);
+    assert_eq!(managers[1][column(&managers, "estimated_lying")], "2.4");
+    assert_eq!(managers[1][column(&managers, "ranked")], "yes");
+    assert_eq!(managers[2][column(&managers, "ranked")], "no");
 
     let bottlenecks = csv_table(&desk, "bottlenecks");
     let levels: Vec<(&str, &str)> = bottlenecks[1..]
         .iter()
         .map(|r| (r[0].as_str(), r[2].as_str()))
         .collect();
+    assert_eq!(levels, [("stage", Q)]);
     assert_eq!(
-        levels,
-        [
-            ("stage", Q),
-            ("stage", M),
-            ("stage", UNKNOWN),
-            ("manager", Q),
-            ("manager", Q),
-            ("manager", M),
-            ("manager", UNKNOWN)
-        ]
+        bottlenecks[1][column(&bottlenecks, "estimated_lying_low")],
+        "1.5"
     );
-    assert_eq!(bottlenecks[4][3], IGOR);
 
     let trend = csv_table(&desk, "trend");
     assert_eq!(
@@ -671,9 +675,10 @@ fn the_report_has_every_section_parses_and_escapes_crm_text() {
         assert_eq!(s["h2"], h2, "section {id}: {parsed:#}");
         assert_eq!(s["svg"], charts, "section {id}: {parsed:#}");
     }
-    // Header rows plus: 4 stages; 3 stage and 4 pair bottlenecks; 3 managers; 2 auditors.
+    // Header rows plus: 4 stages; 1 stage bottleneck (no pair has 5 reviews); 3 managers;
+    // 2 auditors.
     assert_eq!(parsed["funnel"]["rows"], 1 + 4);
-    assert_eq!(parsed["bottlenecks"]["rows"], 2 + 3 + 4);
+    assert_eq!(parsed["bottlenecks"]["rows"], 1 + 1);
     assert_eq!(parsed["managers"]["rows"], 1 + 3);
     assert_eq!(parsed["auditors"]["rows"], 1 + 2);
 
@@ -696,6 +701,14 @@ fn the_report_has_every_section_parses_and_escapes_crm_text() {
         "only the CSP's http-equiv"
     );
     assert!(html.contains("Lies most: «Квалификация»"));
+    // Estimates carry their interval, and the page says what it is.
+    assert!(
+        html.contains("~3 (2–4)"),
+        "the interval of Квалификация's estimate"
+    );
+    assert!(html.contains("95 % interval (Wilson)"));
+    assert!(html.contains("not ranked: under 5 reviews"));
+    assert!(html.contains("4 managers at a stage with reviews not ok have fewer than 5 reviews"));
 }
 
 #[test]

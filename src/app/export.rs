@@ -8,6 +8,7 @@ use color_eyre::Result;
 use super::{Paths, user};
 use crate::cli::{ExportCommand, ExportCrmArgs, ExportReviewsArgs, ExportTarget};
 use crate::domain::Funnel;
+use crate::domain::final_word::{Current, FinalWord, final_word};
 use crate::domain::names::fold;
 use crate::domain::suggestion::suggest;
 use crate::export::crm::{Change, Sheet};
@@ -17,7 +18,7 @@ use crate::export::profile::{ExportProfile, Format};
 use crate::export::table::{Layout, Table};
 use crate::export::{ExportError, crm, rest, reviews};
 use crate::store::Store;
-use crate::store::export::{ReviewQuery, ReviewRow};
+use crate::store::export::{ExportedReview, ReviewQuery, ReviewRow};
 use crate::text::export as msg;
 
 /// Reviews handed from the reading thread to the writing one at a time.
@@ -115,7 +116,11 @@ fn export_crm(paths: &Paths, args: ExportCrmArgs) -> Result<ExitCode> {
     if !only_profile {
         super::warn(msg::no_cards_from(&profile.label));
     }
-    let (changes, changed_since) = changes(
+    let Changes {
+        changes,
+        changed_since,
+        needs_lead,
+    } = changes(
         &store,
         &funnel,
         only_profile.then_some(profile.name.as_str()),
@@ -166,46 +171,86 @@ fn export_crm(paths: &Paths, args: ExportCrmArgs) -> Result<ExitCode> {
     if changed_since > 0 {
         println!("{}", msg::changed_since_review(changed_since));
     }
+    if !needs_lead.is_empty() {
+        println!("{}", msg::needs_lead(&needs_lead));
+    }
     Ok(ExitCode::SUCCESS)
 }
 
-/// Each card's change, from its latest current review (its latest approved one with
-/// `approved_only`); and how many of those cards a sync changed since that review.
+/// What the CRM export found: each card's change, how many of those cards a sync changed since
+/// the review, and the cards left to the lead (auditors disagree, no decision settles them).
+struct Changes {
+    changes: Vec<Change>,
+    changed_since: usize,
+    needs_lead: Vec<String>,
+}
+
+/// Each card's change, from the word that stands on it ([`final_word`]): the lead's accepted or
+/// overridden review over any later undecided one; with `approved_only`, only those.
 fn changes(
     store: &Store,
     funnel: &Funnel,
     profile: Option<&str>,
     source: Option<&str>,
     approved_only: bool,
-) -> Result<(Vec<Change>, usize)> {
+) -> Result<Changes> {
     let query = ReviewQuery {
         profile,
         source,
         by_card: true,
         ..ReviewQuery::default()
     };
-    let mut changes = Vec::new();
-    let mut changed_since = 0;
-    let mut last: Option<(String, String)> = None;
-    store.for_each_current_review(&query, |r| -> Result<(), ExportError> {
-        let key = (r.source.clone(), r.external_id.clone());
-        let approved = r.lead.as_ref().is_some_and(|d| d.approves());
-        if last.as_ref() == Some(&key) || (approved_only && !approved) {
-            return Ok(());
+    let mut out = Changes {
+        changes: Vec::new(),
+        changed_since: 0,
+        needs_lead: Vec::new(),
+    };
+    // Reviews come card by card, latest first: one card's are held until the next card's begin.
+    let mut card: Vec<ExportedReview> = Vec::new();
+    let settle = |card: &mut Vec<ExportedReview>, out: &mut Changes| {
+        let reviews = std::mem::take(card);
+        let current: Vec<Current<'_>> = reviews
+            .iter()
+            .map(|r| Current {
+                proposal: &r.proposal,
+                decision: r.lead.as_ref(),
+            })
+            .collect();
+        let chosen = match final_word(&current) {
+            FinalWord::Review(i) => i,
+            FinalWord::NeedsLead if !approved_only => {
+                out.needs_lead.push(reviews[0].external_id.clone());
+                return;
+            }
+            FinalWord::NeedsLead | FinalWord::Nothing => return,
+        };
+        drop(current);
+        let r = reviews.into_iter().nth(chosen).expect("chosen among them");
+        if approved_only && !r.lead.as_ref().is_some_and(|d| d.approves()) {
+            return;
         }
-        last = Some(key);
-        let Some(card) = r.card else { return Ok(()) };
-        if let Some(suggestion) = suggest(funnel, &r.proposal, r.lead.as_ref(), &card) {
-            changed_since += usize::from(r.card_changed == Some(true));
-            changes.push(Change {
+        let Some(now) = r.card else { return };
+        if let Some(suggestion) = suggest(funnel, &r.proposal, r.lead.as_ref(), &now) {
+            out.changed_since += usize::from(r.card_changed == Some(true));
+            out.changes.push(Change {
                 external_id: r.external_id,
-                card,
+                card: now,
                 suggestion,
             });
         }
+    };
+    store.for_each_current_review(&query, |r| -> Result<(), ExportError> {
+        let same = card
+            .first()
+            .is_some_and(|c| c.source == r.source && c.external_id == r.external_id);
+        if !same {
+            settle(&mut card, &mut out);
+        }
+        card.push(r);
         Ok(())
     })?;
-    Ok((changes, changed_since))
+    settle(&mut card, &mut out);
+    Ok(out)
 }
 
 fn write_sheet(

@@ -56,6 +56,8 @@ pub struct AuditorFigures {
     /// Per checklist item id: alignment with the lead's reference, 1 − |auditor − reference| /
     /// item max, averaged over the decided reviews where both answered (MaestroQA-style).
     pub items: BTreeMap<String, f64>,
+    /// Checklist items the auditor's reviews left unanswered (neither pass nor fail anywhere).
+    pub unanswered: u64,
 }
 
 fn median(v: &mut [f64]) -> Option<f64> {
@@ -100,6 +102,13 @@ pub fn figures(
                 .map(|(_, m)| *m)
                 .collect();
             let mut items: BTreeMap<String, (f64, u64)> = BTreeMap::new();
+            let unanswered: usize = rs
+                .iter()
+                .filter_map(|r| {
+                    let stage = funnel.stage(funnel.resolve(&r.stage)?);
+                    Some(super::score::unanswered(&stage.checklist, &r.answers))
+                })
+                .sum();
             for r in &rs {
                 let (Some(reference), Some(stage)) = (
                     r.reference(),
@@ -129,6 +138,7 @@ pub fn figures(
                 accepted: share(DecisionKind::Accept),
                 overridden: share(DecisionKind::Override),
                 returned: share(DecisionKind::Return),
+                unanswered: unanswered as u64,
                 calibrated: cal.len() as u64,
                 reference_agreement: (!cal.is_empty())
                     .then(|| cal.iter().filter(|m| **m).count() as f64 / cal.len() as f64),
@@ -203,5 +213,31 @@ mod tests {
         let f = figures(&facts, &[], &funnel);
         assert_eq!(f[0].items[&i1], 1.0);
         assert_eq!(f[0].items[&i2], 0.5);
+        // Every review answered 2 of the stage's items: the rest are counted as unanswered.
+        assert_eq!(f[0].unanswered, 3 * (stage.checklist.len() as u64 - 2));
+    }
+
+    #[test]
+    fn an_unanswered_item_is_neither_aligned_nor_misaligned() {
+        use crate::domain::score::Answer;
+        let funnel = crate::funnel::default_funnel();
+        let stage = funnel.stage(funnel.resolve("Встреча проведена").unwrap());
+        let (i1, i2) = (stage.checklist[0].id.clone(), stage.checklist[1].id.clone());
+        let fact = ReviewFact {
+            auditor: "anna".into(),
+            decision: Some(DecisionKind::Override),
+            stage: "Встреча проведена".into(),
+            // Item 2 left unanswered by the auditor; the lead failed it.
+            answers: Answers::from([(i1.clone(), Answer::Pass)]),
+            lead_answers: Some(Answers::from([
+                (i1.clone(), Answer::Pass),
+                (i2.clone(), Answer::Fail),
+            ])),
+            ..ReviewFact::default()
+        };
+        let f = figures(&[fact], &[], &funnel);
+        assert_eq!(f[0].items.get(&i2), None);
+        assert_eq!(f[0].items[&i1], 1.0);
+        assert_eq!(f[0].unanswered, stage.checklist.len() as u64 - 1);
     }
 }

@@ -48,6 +48,8 @@ pub struct ItemAgreement {
     pub item: String,
     pub percent: Option<f64>,
     pub alpha: Option<f64>,
+    /// Judgements that left the item unanswered: they count neither way.
+    pub unanswered: usize,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -140,6 +142,11 @@ pub fn report(
                 item: id.clone(),
                 percent: percent_agreement(&ratings),
                 alpha: krippendorff_alpha(&ratings),
+                unanswered: judged
+                    .iter()
+                    .filter(|j| cards.contains(&j.card) && auditors.contains(&j.auditor))
+                    .filter(|j| !j.answers.contains_key(id))
+                    .count(),
             }
         })
         .collect();
@@ -244,5 +251,31 @@ mod tests {
         assert_eq!(r.disagreements[0].reference, Some(Verdict::Stale));
         assert_eq!(r.items[0].item, "i1");
         assert!((r.items[0].percent.unwrap() - 2.0 / 3.0).abs() < 1e-9);
+    }
+
+    #[test]
+    fn items_left_unanswered_count_neither_as_agreement_nor_as_disagreement() {
+        let cards = pool(2);
+        let who = vec!["anna".to_string(), "boris".to_string()];
+        let j = |c: usize, a: &str, answers: &[(&str, Answer)]| Judgement {
+            card: cards[c].clone(),
+            auditor: a.into(),
+            verdict: Verdict::Stale,
+            answers: answers.iter().map(|(i, x)| (i.to_string(), *x)).collect(),
+        };
+        // Nobody touched i2 on card 0 except anna; on card 1 both answered it differently.
+        let judged = vec![
+            j(0, "anna", &[("i1", Answer::Pass), ("i2", Answer::Pass)]),
+            j(0, "boris", &[("i1", Answer::Pass)]),
+            j(1, "anna", &[("i1", Answer::Fail), ("i2", Answer::Pass)]),
+            j(1, "boris", &[("i1", Answer::Fail), ("i2", Answer::Fail)]),
+        ];
+        let r = report(&cards, &who, &judged, &BTreeMap::new());
+        let item = |id: &str| r.items.iter().find(|i| i.item == id).unwrap();
+        assert_eq!(item("i1").percent, Some(1.0));
+        assert_eq!(item("i1").unanswered, 0);
+        // Card 0 has one rating of i2 only: it is no agreement; card 1 is a disagreement.
+        assert_eq!(item("i2").percent, Some(0.0));
+        assert_eq!(item("i2").unanswered, 1);
     }
 }

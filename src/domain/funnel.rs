@@ -67,10 +67,23 @@ pub struct ChecklistItem {
     pub weight: u32,
     /// A failed critical item makes the whole score 0.
     pub critical: bool,
-    /// The field this item checks, so a rule can pre-answer it.
+    /// The field this item checks, so a rule's flag can suggest an answer.
     pub field: Option<FieldRef>,
+    /// What the item asks of its field: which flags on it suggest a fail.
+    pub checks: Checks,
     /// `Some(n)`: answered on a 0..=n scale instead of pass/fail.
     pub scale: Option<u8>,
+}
+
+/// What a checklist item bound to a field judges. «Срок брони внесён» is about presence: a
+/// booking date that has passed is still entered. «Бронь действует» is about the value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Checks {
+    /// The field is filled: only a `required` flag (the field is empty) suggests a fail.
+    #[default]
+    Filled,
+    /// The field holds a right value: any flag naming the field suggests a fail.
+    Valid,
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -8,6 +8,7 @@ pub mod card;
 pub mod columns;
 pub mod decision;
 pub mod failed;
+pub mod final_word;
 pub mod flag;
 pub mod funnel;
 pub mod lead;

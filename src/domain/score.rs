@@ -1,12 +1,13 @@
 //! Checklist scoring: an auditor's answers to a stage's checklist, the score they make, and the
-//! answers a card starts with (the funnel's default, with items the rules caught already failed).
+//! answers the rules suggest (never counted until the auditor confirms them).
 
 use std::collections::{BTreeMap, HashSet};
 
 use serde::{Deserialize, Serialize};
 
 use super::flag::Flag;
-use super::funnel::{ChecklistItem, DefaultAnswer, Stage};
+use super::flag::RuleCode;
+use super::funnel::{ChecklistItem, Checks, DefaultAnswer, Stage};
 use super::names::fold;
 
 /// One answer to one checklist item.
@@ -109,34 +110,63 @@ pub fn score(items: &[ChecklistItem], answers: &Answers) -> Option<f64> {
     Some((100.0 * earned / possible as f64).clamp(0.0, 100.0))
 }
 
-/// The answers a card starts with at `stage`: every item gets the funnel's `default`, except an
-/// item bound to a field that one of `flags` names — the rules already found that field wrong, so
-/// the item starts failed (0 on a scale item). The auditor only corrects.
-pub fn prefill(stage: &Stage, flags: &[Flag], default: DefaultAnswer) -> Answers {
-    let flagged: HashSet<String> = flags
-        .iter()
-        .filter_map(|f| f.field.as_deref())
-        .map(fold)
-        .collect();
+/// The answers suggested for a card at `stage`: every item gets the funnel's `default`, except an
+/// item bound to a field a flag speaks against — the rules found that field wrong, so the item is
+/// suggested failed (0 on a scale item). Which flags speak against it depends on what the item
+/// judges: a `filled` item only fails when the field is empty (`required`); a `valid` item on
+/// any flag naming the field. A suggestion is only shown; the auditor confirms it (`a`, or by
+/// answering the item) before it counts.
+pub fn suggest(stage: &Stage, flags: &[Flag], default: DefaultAnswer) -> Answers {
+    let flagged = |checks: Checks| -> HashSet<String> {
+        flags
+            .iter()
+            .filter(|f| checks == Checks::Valid || f.code == RuleCode::Required)
+            .filter_map(|f| f.field.as_deref())
+            .map(fold)
+            .collect()
+    };
+    let (empty, wrong) = (flagged(Checks::Filled), flagged(Checks::Valid));
     stage
         .checklist
         .iter()
         .map(|item| {
+            let against = match item.checks {
+                Checks::Filled => &empty,
+                Checks::Valid => &wrong,
+            };
             let caught = item
                 .field
                 .as_ref()
-                .is_some_and(|field| flagged.contains(&fold(field.label())));
+                .is_some_and(|field| against.contains(&fold(field.label())));
             let default = if caught { DefaultAnswer::Fail } else { default };
             (item.id.clone(), Answer::from_default(default, item.scale))
         })
         .collect()
 }
 
+/// The answers with every item the auditor left unanswered taking its suggestion: what `a`
+/// confirms on a card that is as it should be.
+pub fn confirm(answers: &Answers, suggested: &Answers) -> Answers {
+    let mut out = answers.clone();
+    for (id, a) in suggested {
+        out.entry(id.clone()).or_insert(*a);
+    }
+    out
+}
+
+/// Items of `items` with no answer at all (n/a is an answer): neither pass nor fail anywhere.
+pub fn unanswered(items: &[ChecklistItem], answers: &Answers) -> usize {
+    items
+        .iter()
+        .filter(|i| !answers.contains_key(&i.id))
+        .count()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::domain::card::SystemField;
-    use crate::domain::flag::{RuleCode, Severity};
+    use crate::domain::flag::Severity;
     use crate::domain::funnel::FieldRef;
 
     fn item(id: &str, weight: u32) -> ChecklistItem {
@@ -146,6 +176,7 @@ mod tests {
             weight,
             critical: false,
             field: None,
+            checks: Checks::Filled,
             scale: None,
         }
     }
@@ -182,6 +213,15 @@ mod tests {
             code: RuleCode::Required,
             severity: Severity::Warning,
             message: format!("Поле «{field}» не заполнено"),
+            field: Some(field.to_string()),
+        }
+    }
+
+    fn date_flag_on(field: &str) -> Flag {
+        Flag {
+            code: RuleCode::Date,
+            severity: Severity::Critical,
+            message: format!("«{field}» прошла"),
             field: Some(field.to_string()),
         }
     }
@@ -337,24 +377,24 @@ mod tests {
     }
 
     #[test]
-    fn prefill_without_flags_gives_every_item_the_funnel_default() {
+    fn suggest_without_flags_gives_every_item_the_funnel_default() {
         let stage = stage_with(vec![item("a", 1), scaled(item("s", 2), 5)]);
         assert_eq!(
-            prefill(&stage, &[], DefaultAnswer::Pass),
+            suggest(&stage, &[], DefaultAnswer::Pass),
             answers(&[("a", Answer::Pass), ("s", Answer::Scale(5))])
         );
         assert_eq!(
-            prefill(&stage, &[], DefaultAnswer::Fail),
+            suggest(&stage, &[], DefaultAnswer::Fail),
             answers(&[("a", Answer::Fail), ("s", Answer::Scale(0))])
         );
         assert_eq!(
-            prefill(&stage, &[], DefaultAnswer::Na),
+            suggest(&stage, &[], DefaultAnswer::Na),
             answers(&[("a", Answer::Na), ("s", Answer::Na)])
         );
     }
 
     #[test]
-    fn prefill_fails_the_items_bound_to_a_flagged_field() {
+    fn suggest_fails_the_items_bound_to_a_flagged_field() {
         let stage = stage_with(vec![
             bound(item("phone_saved", 4), FieldRef::System(SystemField::Phone)),
             bound(
@@ -367,7 +407,7 @@ mod tests {
         // The flag names the field loosely spelled; the comparison folds case, spaces and «ё».
         let flags = [flag_on("Phone"), flag_on("  дата встречи в  офисе продаж")];
         assert_eq!(
-            prefill(&stage, &flags, DefaultAnswer::Na),
+            suggest(&stage, &flags, DefaultAnswer::Na),
             answers(&[
                 ("phone_saved", Answer::Fail),
                 ("meeting", Answer::Scale(0)),
@@ -378,7 +418,7 @@ mod tests {
     }
 
     #[test]
-    fn prefill_ignores_flags_that_name_no_field() {
+    fn suggest_ignores_flags_that_name_no_field() {
         let stage = stage_with(vec![bound(
             item("phone_saved", 4),
             FieldRef::System(SystemField::Phone),
@@ -386,7 +426,7 @@ mod tests {
         let mut idle = flag_on("phone");
         idle.field = None;
         assert_eq!(
-            prefill(&stage, &[idle], DefaultAnswer::Pass),
+            suggest(&stage, &[idle], DefaultAnswer::Pass),
             answers(&[("phone_saved", Answer::Pass)])
         );
     }
@@ -396,7 +436,7 @@ mod tests {
         let funnel = crate::funnel::default_funnel();
         let stage = &funnel.stages[0];
         assert_eq!(funnel.checklist_default, DefaultAnswer::Pass);
-        let clean = prefill(stage, &[], funnel.checklist_default);
+        let clean = suggest(stage, &[], funnel.checklist_default);
         assert_eq!(score(&stage.checklist, &clean), Some(100.0));
         // In the shipped funnel `contact_saved` is critical and bound to `phone`.
         let bound = stage
@@ -405,9 +445,66 @@ mod tests {
             .find(|i| i.critical && i.field.is_some())
             .expect("a critical item bound to a field in the first stage");
         let field = bound.field.as_ref().unwrap().label();
-        let caught = prefill(stage, &[flag_on(field)], funnel.checklist_default);
+        let caught = suggest(stage, &[flag_on(field)], funnel.checklist_default);
         let answer = caught[&bound.id];
         assert_eq!(answer.value(bound.scale), Some(0.0), "{answer:?}");
         assert_eq!(score(&stage.checklist, &caught), Some(0.0));
+    }
+
+    #[test]
+    fn an_expired_booking_is_still_entered_but_no_longer_valid() {
+        let booking = FieldRef::Custom("Срок действия брони".into());
+        let mut valid = bound(item("booking_valid", 2), booking.clone());
+        valid.checks = Checks::Valid;
+        let stage = stage_with(vec![
+            critical(bound(item("booking_term_set", 5), booking)),
+            valid,
+        ]);
+        let passed = [date_flag_on("Срок действия брони")];
+        assert_eq!(
+            suggest(&stage, &passed, DefaultAnswer::Pass),
+            answers(&[
+                ("booking_term_set", Answer::Pass),
+                ("booking_valid", Answer::Fail),
+            ])
+        );
+        // An empty field is neither entered nor valid.
+        let empty = [flag_on("Срок действия брони")];
+        assert_eq!(
+            suggest(&stage, &empty, DefaultAnswer::Pass),
+            answers(&[
+                ("booking_term_set", Answer::Fail),
+                ("booking_valid", Answer::Fail),
+            ])
+        );
+    }
+
+    #[test]
+    fn unanswered_items_count_neither_for_nor_against_until_confirmed() {
+        let items = [item("a", 1), critical(item("b", 1)), item("c", 2)];
+        let suggested = answers(&[
+            ("a", Answer::Pass),
+            ("b", Answer::Fail),
+            ("c", Answer::Pass),
+        ]);
+        let given = answers(&[("a", Answer::Fail)]);
+        // The critical item is only suggested failed: the score does not drop to 0 for it.
+        assert_eq!(score(&items, &given), Some(0.0));
+        assert_eq!(unanswered(&items, &given), 2);
+        let confirmed = confirm(&given, &suggested);
+        // The auditor's own answer stands; the rest take their suggestions.
+        assert_eq!(
+            confirmed,
+            answers(&[
+                ("a", Answer::Fail),
+                ("b", Answer::Fail),
+                ("c", Answer::Pass)
+            ])
+        );
+        assert_eq!(unanswered(&items, &confirmed), 0);
+        let na = answers(&[("a", Answer::Na)]);
+        assert_eq!(unanswered(&items, &na), 2, "n/a is an answer");
+        let pass_only = answers(&[("c", Answer::Pass)]);
+        assert_eq!(score(&items, &pass_only), Some(100.0));
     }
 }

@@ -11,7 +11,7 @@ use super::cell::Cell;
 /// A table: its header and its rows.
 pub type Sheet<'a> = (Vec<&'static str>, Vec<Vec<Cell<'a>>>);
 
-const FIGURES: [&str; 15] = [
+const FIGURES: [&str; 19] = [
     "flagged_share",
     "reviews",
     "ok",
@@ -27,6 +27,10 @@ const FIGURES: [&str; 15] = [
     "median_idle_days",
     "top_failing_items",
     "top_failing_ids",
+    "estimated_lying_low",
+    "estimated_lying_high",
+    "ranked",
+    "scored",
 ];
 
 fn num(v: Option<f64>) -> Cell<'static> {
@@ -61,6 +65,10 @@ fn figures(f: &Figures, with_stage: bool) -> Vec<Cell<'static>> {
         num(f.median_idle_days),
         Cell::text(items_cell(&f.top_failing, with_stage, |i| i.failed)),
         ids(&f.top_failing),
+        num(f.estimated_lying_low),
+        num(f.estimated_lying_high),
+        Cell::text(if f.ranked { "yes" } else { "no" }),
+        count(f.scored),
     ]
 }
 
@@ -126,6 +134,8 @@ pub fn bottlenecks(a: &Analytics) -> Sheet<'_> {
         "estimated_lying",
         "likely_cause",
         "likely_cause_ids",
+        "estimated_lying_low",
+        "estimated_lying_high",
     ];
     let b = &a.bottlenecks;
     let rows = (b.stages.iter().map(|s| bottleneck("stage", s)))
@@ -147,6 +157,8 @@ fn bottleneck<'a>(level: &'static str, b: &'a Bottleneck) -> Vec<Cell<'a>> {
         Cell::Number(b.estimated_lying),
         Cell::text(items_cell(&b.likely_cause, false, |i| i.failed_in_mismatch)),
         ids(&b.likely_cause),
+        Cell::Number(b.estimated_lying_low),
+        Cell::Number(b.estimated_lying_high),
     ]
 }
 
@@ -179,6 +191,7 @@ pub fn auditors(rows: &[AuditorFigures]) -> Sheet<'_> {
         "returned",
         "calibrated",
         "reference_agreement",
+        "unanswered",
     ];
     let rows = rows
         .iter()
@@ -194,6 +207,7 @@ pub fn auditors(rows: &[AuditorFigures]) -> Sheet<'_> {
                 num(r.returned),
                 count(r.calibrated),
                 num(r.reference_agreement),
+                count(r.unanswered),
             ]
         })
         .collect();

@@ -3,11 +3,14 @@
 
 use crate::domain::Funnel;
 use crate::domain::failed::failed_items;
+use crate::domain::final_word::final_verdict;
+use crate::domain::review::Verdict;
+use crate::domain::score::unanswered;
 use crate::store::export::ExportedReview;
 
 use super::cell::Cell;
 
-pub const HEADER: [&str; 20] = [
+pub const HEADER: [&str; 25] = [
     "review_id",
     "source",
     "external_id",
@@ -28,6 +31,11 @@ pub const HEADER: [&str; 20] = [
     "lead_decision",
     "lead",
     "card_changed",
+    "lead_verdict",
+    "lead_suggested_stage",
+    "lead_suggested_owner",
+    "final_verdict",
+    "unanswered_items",
 ];
 
 /// The cells of one review, in [`HEADER`] order. `stage` is the card's stage when reviewed;
@@ -43,6 +51,11 @@ pub fn row<'a>(funnel: &Funnel, r: &'a ExportedReview) -> Vec<Cell<'a>> {
     } else {
         Cell::text(serde_json::to_string(&r.proposal.corrections).expect("strings serialise"))
     };
+    let overridden = r
+        .lead
+        .as_ref()
+        .filter(|d| d.decision == crate::domain::lead::Decision::Override);
+    let final_verdict = final_verdict(r.proposal.verdict, r.lead.as_ref());
     let changed = r
         .card_changed
         .map_or(Cell::Empty, |c| Cell::text(if c { "yes" } else { "no" }));
@@ -68,6 +81,11 @@ pub fn row<'a>(funnel: &Funnel, r: &'a ExportedReview) -> Vec<Cell<'a>> {
         Cell::opt(r.lead.as_ref().map(|d| d.decision.as_str())),
         Cell::opt(r.lead.as_ref().map(|d| d.lead.as_str())),
         changed,
+        Cell::opt(overridden.and_then(|d| d.verdict).map(Verdict::as_str)),
+        Cell::opt(overridden.and_then(|d| d.suggested_stage.as_deref())),
+        Cell::opt(overridden.and_then(|d| d.suggested_owner.as_deref())),
+        Cell::opt(final_verdict.map(Verdict::as_str)),
+        Cell::Number(unanswered(checklist, &r.answers) as f64),
     ]
 }
 

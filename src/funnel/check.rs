@@ -11,7 +11,7 @@ use super::raw::{RawChecklistItem, RawFunnel, RawRequired, RawStage};
 use super::rules;
 use super::unique::FirstSeen;
 use crate::domain::funnel::{
-    ChecklistItem, DefaultAnswer, FieldRef, Funnel, Required, Stage, StageKind,
+    ChecklistItem, Checks, DefaultAnswer, FieldRef, Funnel, Required, Stage, StageKind,
 };
 use crate::domain::rules::MarkerLists;
 use crate::text::funnel as text;
@@ -332,12 +332,28 @@ fn checklist_item(
         None => Some(None),
         Some(label) => field_ref(label, &format!("{key}.field"), fields, report).map(Some),
     };
+    let checks = match item.checks.as_ref() {
+        None => Some(Checks::Filled),
+        Some(c) => match c.get_ref().trim() {
+            "filled" => Some(Checks::Filled),
+            "valid" => Some(Checks::Valid),
+            other => {
+                report.add(
+                    c.span(),
+                    format!("{key}.checks"),
+                    text::checks_unknown(other),
+                );
+                None
+            }
+        },
+    };
     Some(ChecklistItem {
         id: id?,
         text: text?,
         weight: weight?,
         critical: item.critical,
         field: field?,
+        checks: checks?,
         scale: scale?,
     })
 }

@@ -191,6 +191,7 @@ pub struct RawChecklistItem {
     #[serde(default)]
     pub critical: bool,
     pub field: Option<Spanned<String>>,
+    pub checks: Option<Spanned<String>>,
     pub scale: Option<Spanned<i64>>,
 }
 

@@ -143,6 +143,9 @@ fn stage_block(
         }
         if let Some(field) = &item.field {
             extras.push(text::show_checks_field(field.label()));
+            if item.checks == crate::domain::funnel::Checks::Valid {
+                extras.push(text::SHOW_CHECKS_VALID.to_string());
+            }
         }
         let extras = if extras.is_empty() {
             String::new()

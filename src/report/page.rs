@@ -88,7 +88,12 @@ pub fn render(r: &Report) -> String {
 fn header(s: &mut String, r: &Report, title: &str) {
     let a = r.analytics;
     let t = &a.totals;
-    let lying: f64 = a.bottlenecks.stages.iter().map(|b| b.estimated_lying).sum();
+    let sum = |f: fn(&Bottleneck) -> f64| a.bottlenecks.stages.iter().map(f).sum::<f64>();
+    let lying = msg::about_within(
+        sum(|b| b.estimated_lying),
+        sum(|b| b.estimated_lying_low),
+        sum(|b| b.estimated_lying_high),
+    );
     let _ = write!(
         s,
         "<header>\n<h1>{title}</h1>\n<p class=\"muted\">{}</p>\n<div class=\"kpis\">",
@@ -98,7 +103,7 @@ fn header(s: &mut String, r: &Report, title: &str) {
         (msg::count(t.cards), msg::KPI_CARDS),
         (msg::count(t.figures.reviews), msg::KPI_REVIEWS),
         (pct(t.figures.mismatch_rate), msg::KPI_NOT_OK),
-        (msg::about(lying), msg::KPI_LYING),
+        (lying, msg::KPI_LYING),
     ] {
         let _ = write!(
             s,
@@ -158,12 +163,31 @@ fn figure_cells(s: &mut String, cards: u64, flagged: u64, f: &Figures, with_stag
         esc(&msg::count(cards)),
         esc(&msg::count(flagged)),
         esc(&msg::count(f.reviews)),
-        esc(&pct(f.mismatch_rate)),
-        esc(&f.estimated_lying.map_or("—".into(), msg::about)),
+        esc(&f
+            .mismatch_rate
+            .map_or("—".into(), |r| msg::of(f.mismatches, f.reviews, Some(r)))),
+        esc(&lying_cell(f)),
         esc(&num(f.average_score)),
         esc(&num(f.median_idle_days)),
         items(&f.top_failing, with_stage)
     );
+}
+
+/// Likely lying with its interval, and whether the sample is too small to rank.
+fn lying_cell(f: &Figures) -> String {
+    let Some(n) = f.estimated_lying else {
+        return "—".into();
+    };
+    let within = msg::about_within(
+        n,
+        f.estimated_lying_low.unwrap_or(n),
+        f.estimated_lying_high.unwrap_or(n),
+    );
+    if f.ranked {
+        within
+    } else {
+        format!("{within} · {}", msg::NOT_RANKED)
+    }
 }
 
 fn funnel(s: &mut String, r: &Report) {
@@ -198,7 +222,11 @@ fn bottleneck_rows(s: &mut String, rows: &[Bottleneck], label: impl Fn(&Bottlene
              <td class=\"items\">{}</td></tr>",
             b.rank,
             esc(&label(b)),
-            esc(&msg::about(b.estimated_lying)),
+            esc(&msg::about_within(
+                b.estimated_lying,
+                b.estimated_lying_low,
+                b.estimated_lying_high
+            )),
             esc(&msg::count(b.cards)),
             esc(&msg::of(b.mismatches, b.reviews, Some(b.mismatch_rate))),
             cause.join("<br/>")
@@ -231,8 +259,26 @@ fn bottlenecks(s: &mut String, r: &Report) {
     s.push('\n');
     if !b.stages.is_empty() {
         bottleneck_rows(s, &b.stages, |b| b.stage.clone());
+    }
+    if b.unranked_stages > 0 {
+        let _ = writeln!(
+            s,
+            "<p class=\"muted\">{}</p>",
+            esc(&msg::unranked(b.unranked_stages, msg::UNRANKED_STAGES))
+        );
+    }
+    if !b.stages.is_empty() {
         let _ = writeln!(s, "<h3>{}</h3>", esc(msg::PAIRS));
-        bottleneck_rows(s, &b.pairs[..b.pairs.len().min(PAIRS_SHOWN)], pair_label);
+        if !b.pairs.is_empty() {
+            bottleneck_rows(s, &b.pairs[..b.pairs.len().min(PAIRS_SHOWN)], pair_label);
+        }
+        if b.unranked_pairs > 0 {
+            let _ = writeln!(
+                s,
+                "<p class=\"muted\">{}</p>",
+                esc(&msg::unranked(b.unranked_pairs, msg::UNRANKED_PAIRS))
+            );
+        }
     }
     s.push_str("</section>\n");
 }
@@ -278,10 +324,10 @@ fn auditors(s: &mut String, r: &Report) {
             esc(&num(a.cards_per_hour.map(|v| v.round()))),
             esc(&num(a.median_seconds.map(|v| v.round()))),
             a.decided,
-            esc(&pct(a.accepted)),
-            esc(&pct(a.overridden)),
-            esc(&pct(a.returned)),
-            esc(&pct(a.reference_agreement))
+            esc(&msg::share_of(a.accepted, a.decided)),
+            esc(&msg::share_of(a.overridden, a.decided)),
+            esc(&msg::share_of(a.returned, a.decided)),
+            esc(&msg::share_of(a.reference_agreement, a.calibrated))
         );
     }
     s.push_str("</tbody>\n</table>\n</section>\n");

@@ -7,7 +7,10 @@ use rusqlite::{OptionalExtension, params};
 use super::cards::fmt_time;
 use super::{Store, StoreError};
 use crate::domain::decision::{Decision, DecisionKind, LeadDecision};
+use crate::domain::final_word::{Current, FinalWord, final_word};
 use crate::domain::review::Verdict;
+use crate::domain::suggestion::Proposal;
+use std::collections::HashMap;
 
 /// A current review as the lead's list shows it.
 #[derive(Debug, Clone, PartialEq)]
@@ -15,6 +18,7 @@ pub struct LeadRow {
     pub review_id: String,
     /// `None` while the card has not arrived in a sync.
     pub card_id: Option<i64>,
+    pub source: String,
     pub external_id: String,
     pub title: Option<String>,
     /// The card's stage when reviewed.
@@ -33,6 +37,8 @@ pub struct LeadRow {
     pub decision: Option<LeadDecision>,
     /// Made for a calibration (the card is in one naming the auditor, and the review is newer).
     pub calibration: bool,
+    /// The card's auditors disagree and no decision of the lead settles it.
+    pub split: bool,
 }
 
 impl LeadRow {
@@ -40,6 +46,94 @@ impl LeadRow {
     pub fn disagrees_with_rules(&self) -> bool {
         self.verdict == Verdict::Ok && self.flag_rank >= 3
     }
+
+    /// What `disagree` finds: a review against the rules, or auditors split on its card.
+    pub fn disagrees(&self) -> bool {
+        self.disagrees_with_rules() || self.split
+    }
+
+    fn proposal(&self) -> Proposal {
+        Proposal {
+            verdict: self.verdict,
+            stage: self.suggested_stage.clone(),
+            owner: self.suggested_owner.clone(),
+            corrections: Default::default(),
+        }
+    }
+
+    fn word(&self) -> Option<crate::domain::lead::LeadDecision> {
+        self.decision
+            .as_ref()
+            .map(|d| crate::domain::lead::LeadDecision {
+                lead: d.lead.clone(),
+                decision: d.decision.kind,
+                verdict: d.decision.verdict,
+                suggested_stage: d.decision.suggested_stage.clone(),
+                suggested_owner: d.decision.suggested_owner.clone(),
+            })
+    }
+}
+
+/// Puts each card's reviews together (cards in the order of their first review, a card's
+/// reviews oldest first) and marks the cards whose auditors split with nothing settled.
+pub fn group_by_card(rows: Vec<LeadRow>) -> Vec<LeadRow> {
+    let mut order: Vec<(String, String)> = Vec::new();
+    let mut cards: HashMap<(String, String), Vec<LeadRow>> = HashMap::new();
+    for r in rows {
+        let key = (r.source.clone(), r.external_id.clone());
+        cards
+            .entry(key.clone())
+            .or_insert_with(|| {
+                order.push(key);
+                Vec::new()
+            })
+            .push(r);
+    }
+    let mut out = Vec::new();
+    for key in order {
+        let mut group = cards.remove(&key).expect("keyed");
+        mark_split(&mut group);
+        out.extend(group);
+    }
+    out
+}
+
+/// Marks one card's reviews (oldest first) as split or not.
+fn mark_split(group: &mut [LeadRow]) {
+    let split = group.len() > 1 && {
+        let proposals: Vec<Proposal> = group.iter().rev().map(LeadRow::proposal).collect();
+        let words: Vec<_> = group.iter().rev().map(LeadRow::word).collect();
+        let current: Vec<Current<'_>> = proposals
+            .iter()
+            .zip(&words)
+            .map(|(proposal, w)| Current {
+                proposal,
+                decision: w.as_ref(),
+            })
+            .collect();
+        final_word(&current) == FinalWord::NeedsLead
+    };
+    for r in group {
+        r.split = split;
+    }
+}
+
+/// After a decision on `rows[row]` (rows grouped by card): re-marks that card's split, which the
+/// decision may settle or, undone, reopen.
+pub fn resplit(rows: &mut [LeadRow], row: usize) {
+    let same = |a: &LeadRow, b: &LeadRow| a.source == b.source && a.external_id == b.external_id;
+    let Some(r) = rows.get(row) else { return };
+    let start = (0..row)
+        .rev()
+        .take_while(|&i| same(&rows[i], r))
+        .last()
+        .unwrap_or(row);
+    let end = (row..rows.len())
+        .take_while(|&i| same(&rows[i], r))
+        .last()
+        .unwrap_or(row)
+        + 1;
+    mark_split(&mut rows[start..end]);
 }
 
 const LATEST: &str = "SELECT id, lead, decision, verdict, suggested_stage, suggested_owner, note,
@@ -119,7 +213,8 @@ impl Store {
             .optional()?)
     }
 
-    /// Every current review (of any auditor), oldest first, with its latest standing decision.
+    /// Every current review (of any auditor), card by card (cards in the order of their first
+    /// review, each card's oldest first), with its latest standing decision.
     pub fn lead_rows(&self) -> Result<Vec<LeadRow>, StoreError> {
         let mut stmt = self.conn.prepare(
             "SELECT r.id, r.card_id, r.card_external_id, c.title, r.stage, r.auditor, r.verdict,
@@ -132,7 +227,8 @@ impl Store {
                               AND cc.card_external_id = r.card_external_id
                               AND r.created_at >= k.created_at
                               AND EXISTS (SELECT 1 FROM json_each(k.auditors)
-                                          WHERE value = r.auditor))
+                                          WHERE value = r.auditor)),
+                    r.card_source
              FROM reviews r LEFT JOIN cards c ON c.id = r.card_id
              WHERE r.superseded_by IS NULL AND r.withdrawn_at IS NULL
              ORDER BY r.created_at, r.rowid",
@@ -159,10 +255,12 @@ impl Store {
                 seconds_spent: r.get(12)?,
                 flag_rank: r.get(13)?,
                 calibration: r.get(14)?,
+                source: r.get(15)?,
+                split: false,
                 decision,
                 review_id,
             });
         }
-        Ok(out)
+        Ok(group_by_card(out))
     }
 }

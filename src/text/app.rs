@@ -51,7 +51,6 @@ pub fn demo_where(db: &Path) -> String {
 
 pub fn auditors_table(rows: &[crate::domain::auditors::AuditorFigures]) -> String {
     use std::fmt::Write;
-    let pct = |v: Option<f64>| v.map_or("—".to_string(), |v| format!("{:.0}%", v * 100.0));
     let num = |v: Option<f64>| v.map_or("—".to_string(), |v| format!("{v:.0}"));
     let mut s = String::new();
     // The report's column names: one translation for both.
@@ -68,22 +67,23 @@ pub fn auditors_table(rows: &[crate::domain::auditors::AuditorFigures]) -> Strin
     ] = super::report::AUDITOR_COLUMNS;
     let _ = writeln!(
         s,
-        "  {who:<20} {reviews:>7} {per_hour:>9} {median:>8} {decided:>7} {accepted:>8} \
-         {overridden:>10} {returned:>8} {reference:>10}"
+        "  {who:<20} {reviews:>7} {per_hour:>9} {median:>8} {decided:>7} {accepted:>10} \
+         {overridden:>10} {returned:>10} {reference:>11}"
     );
+    let of = super::report::share_of;
     for r in rows {
         let _ = writeln!(
             s,
-            "  {:<20} {:>7} {:>9} {:>8} {:>7} {:>8} {:>10} {:>8} {:>10}",
+            "  {:<20} {:>7} {:>9} {:>8} {:>7} {:>10} {:>10} {:>10} {:>11}",
             super::safe::line(&r.auditor),
             r.reviews,
             num(r.cards_per_hour),
             num(r.median_seconds),
             r.decided,
-            pct(r.accepted),
-            pct(r.overridden),
-            pct(r.returned),
-            pct(r.reference_agreement)
+            of(r.accepted, r.decided),
+            of(r.overridden, r.decided),
+            of(r.returned, r.decided),
+            of(r.reference_agreement, r.calibrated)
         );
         if !r.items.is_empty() {
             let items: Vec<String> = r
@@ -92,6 +92,13 @@ pub fn auditors_table(rows: &[crate::domain::auditors::AuditorFigures]) -> Strin
                 .map(|(id, a)| format!("{} {:.0}%", super::safe::line(id), a * 100.0))
                 .collect();
             let _ = writeln!(s, "    alignment with the lead: {}", items.join(", "));
+        }
+        if r.unanswered > 0 {
+            let _ = writeln!(
+                s,
+                "    {} checklist answers left unanswered (counted neither pass nor fail)",
+                r.unanswered
+            );
         }
     }
     s

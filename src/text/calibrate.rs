@@ -89,9 +89,13 @@ pub fn report(c: &Calibration, r: &Report, funnel: &Funnel) -> String {
             let text = stage
                 .and_then(|st| st.checklist.iter().find(|x| x.id == it.item))
                 .map_or(it.item.clone(), |x| x.text.clone());
+            let unanswered = match it.unanswered {
+                0 => String::new(),
+                n => format!(" ({n} left unanswered, not counted)"),
+            };
             let _ = writeln!(
                 s,
-                "  {:<50} agreement {:>4}, alpha {}",
+                "  {:<50} agreement {:>4}, alpha {}{unanswered}",
                 line(&text),
                 pct(it.percent),
                 num(it.alpha)

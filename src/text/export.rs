@@ -59,6 +59,27 @@ pub fn changed_since_review(n: usize) -> String {
     )
 }
 
+/// Cards listed by id at most; the rest are counted.
+const NEEDS_LEAD_LISTED: usize = 50;
+
+/// Cards left out of the CRM file because their auditors disagree and no lead decision settles it.
+pub fn needs_lead(ids: &[String]) -> String {
+    let n = ids.len();
+    let cards = if n == 1 { "card needs" } else { "cards need" };
+    let mut listed: Vec<String> = ids
+        .iter()
+        .take(NEEDS_LEAD_LISTED)
+        .map(|id| format!("#{}", super::safe::line(id)))
+        .collect();
+    if n > NEEDS_LEAD_LISTED {
+        listed.push(format!("… and {} more", n - NEEDS_LEAD_LISTED));
+    }
+    format!(
+        "okk: {n} {cards} the lead, not exported: their auditors disagree and no decision settles          it (`okk lead`, filter `disagree`): {}",
+        listed.join(", ")
+    )
+}
+
 pub fn warning(w: &Warning, crm: &str) -> String {
     match w {
         Warning::CannotSet { field, cards } => format!(

@@ -83,6 +83,14 @@ pub fn checklist_default_unknown(value: &str) -> String {
     )
 }
 
+pub fn checks_unknown(value: &str) -> String {
+    format!(
+        "checks {} is not known; use \"filled\" (the field is filled in) or \"valid\" (its value \
+         passes the stage's rules)",
+        q(value)
+    )
+}
+
 pub fn no_stages() -> String {
     "the funnel has no stages; add at least one [[stages]] table with a name".to_string()
 }
@@ -358,6 +366,7 @@ pub const SHOW_NO_CUSTOM_FIELDS: &str = "Custom fields: none";
 pub const SHOW_EXTRA_CONTROL: &str = "extra control";
 pub const SHOW_NOT_SKIPPABLE: &str = "may not be skipped";
 pub const SHOW_CRITICAL: &str = "critical";
+pub const SHOW_CHECKS_VALID: &str = "its value, not only that it is filled";
 pub const SHOW_NONE: &str = "—";
 pub const SHOW_RULES: &str = "rules:";
 pub const SHOW_MARKERS: &str = "Marker lists:";
@@ -369,7 +378,7 @@ pub fn show_title(name: &str) -> String {
 }
 
 pub fn show_checklist_default(answer: &str) -> String {
-    format!("Checklist items start as: {answer}")
+    format!("Checklist items suggest: {answer} (until a flag suggests otherwise)")
 }
 
 pub fn show_queue_order(stages: &[String]) -> String {

@@ -24,7 +24,7 @@ pub fn generated(at: NaiveDateTime, window: &Window) -> String {
 pub const KPI_CARDS: &str = "cards in the funnel";
 pub const KPI_REVIEWS: &str = "reviews";
 pub const KPI_NOT_OK: &str = "of reviews not ok";
-pub const KPI_LYING: &str = "cards likely lying";
+pub const KPI_LYING: &str = "cards likely lying (95 % intervals summed)";
 
 pub fn returned(n: u64) -> String {
     format!(
@@ -43,13 +43,28 @@ pub const NO_REVIEWS: &str = "no reviews";
 
 pub const BOTTLENECKS: &str = "Bottlenecks";
 pub const BOTTLENECKS_NOTE: &str = "Where cards likely lie: the share of reviews not ok times the \
-    cards there now. The likely cause is the checklist items failed most in those reviews.";
+    cards there now, with its 95 % interval (Wilson) in brackets: a few reviews say little. \
+    Stages and managers with fewer than 5 reviews are not ranked. The likely cause is the \
+    checklist items failed most in those reviews.";
 pub const NO_BOTTLENECKS: &str = "None: no review found a card that is not as its stage says.";
 pub const PAIRS: &str = "Managers at a stage";
 
 pub const MANAGERS: &str = "Managers";
-pub const MANAGERS_NOTE: &str = "The cards' owners now. Idle days: the median days since the last \
-    activity of their open cards.";
+pub const MANAGERS_NOTE: &str = "The cards' owners now, most likely lying cards first; likely \
+    lying carries its 95 % interval (Wilson); managers with fewer than 5 reviews are not ranked \
+    (listed last). Idle days: the median days since the last activity of their open cards.";
+pub const NOT_RANKED: &str = "not ranked: under 5 reviews";
+pub const UNRANKED_STAGES: &str = "stages";
+pub const UNRANKED_PAIRS: &str = "managers at a stage";
+
+/// `3 stages with reviews not ok have fewer than 5 reviews: not ranked.`
+pub fn unranked(n: usize, what: &str) -> String {
+    format!(
+        "{} {what} with reviews not ok have fewer than {} reviews: not ranked.",
+        count(n as u64),
+        crate::domain::analytics::tally::MIN_SAMPLE
+    )
+}
 pub const NO_OWNER: &str = "(no owner)";
 
 pub const TREND: &str = "Trend by week";
@@ -91,6 +106,13 @@ pub const BOTTLENECK_COLUMNS: [&str; 6] = [
     "Not ok",
     "Likely cause",
 ];
+/// The sample of a share: `50% of 2`.
+pub fn share_of(rate: Option<f64>, whole: u64) -> String {
+    match rate {
+        None => "—".into(),
+        Some(_) => format!("{} of {}", super::stats::pct(rate), count(whole)),
+    }
+}
 pub const AUDITOR_COLUMNS: [&str; 9] = [
     "Auditor",
     "Reviews",
@@ -120,6 +142,16 @@ pub fn count(n: u64) -> String {
 /// An estimated count: `~62 158`.
 pub fn about(n: f64) -> String {
     format!("~{}", count(n.max(0.0).round() as u64))
+}
+
+/// An estimated count with its 95 % interval: `~21 (4–21)`.
+pub fn about_within(n: f64, low: f64, high: f64) -> String {
+    format!(
+        "{} ({}–{})",
+        about(n),
+        count(low.max(0.0).round() as u64),
+        count(high.max(0.0).round() as u64)
+    )
 }
 
 /// `3 of 10 (30%)`.

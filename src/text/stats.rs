@@ -24,6 +24,20 @@ pub fn num(v: Option<f64>) -> String {
     }
 }
 
+/// `~21 (4–21)`: an estimate of lying cards and its 95 % interval.
+pub fn lying(estimate: f64, low: f64, high: f64) -> String {
+    format!(
+        "~{} ({}–{})",
+        num(Some(estimate.round())),
+        num(Some(low.round())),
+        num(Some(high.round()))
+    )
+}
+
+/// What the interval in brackets is, and what is left out of rankings.
+pub const LYING_NOTE: &str = "Lying: estimated cards that likely lie (share not ok × cards there), \
+     with its 95 % interval (Wilson) in brackets; groups with fewer than 5 reviews are not ranked.";
+
 /// Untrusted text on one line, at most `max` characters (then `…`).
 fn cut(s: &str, max: usize) -> String {
     let s = line(s);
@@ -155,18 +169,33 @@ pub fn headline(a: &Analytics, count: &dyn Fn(u64) -> String) -> String {
         return if a.totals.figures.reviews == 0 {
             "No reviews yet: once auditors judge cards, okk names the stage whose cards lie most.\n"
                 .into()
+        } else if a.bottlenecks.unranked_stages > 0 {
+            format!(
+                "Too few reviews to name the stage that lies most: {} with cards not ok {} fewer \
+                 than {} reviews each.\n",
+                count(a.bottlenecks.unranked_stages as u64),
+                if a.bottlenecks.unranked_stages == 1 {
+                    "stage has"
+                } else {
+                    "stages have"
+                },
+                crate::domain::analytics::tally::MIN_SAMPLE
+            )
         } else {
             "No stage lies: every review found its card as its stage says.\n".into()
         };
     };
     let mut s = format!(
-        "Lies most: «{}» — {} of {} reviews not ok ({}), so about {} of its {} cards.\n",
+        "Lies most: «{}» — {} of {} reviews not ok ({}), so about {} of its {} cards \
+         (95 % interval {}–{}).\n",
         line(&b.stage),
         count(b.mismatches),
         count(b.reviews),
         pct(Some(b.mismatch_rate)),
         count(b.estimated_lying.round() as u64),
-        count(b.cards)
+        count(b.cards),
+        count(b.estimated_lying_low.round() as u64),
+        count(b.estimated_lying_high.round() as u64),
     );
     let _ = writeln!(s, "  {}", cause(b, count));
     s
@@ -236,8 +265,15 @@ pub fn managers_table(a: &Analytics) -> String {
                 m.group.flagged.to_string(),
                 f.reviews.to_string(),
                 pct(f.mismatch_rate),
-                f.estimated_lying
-                    .map_or("—".into(), |n| format!("~{}", num(Some(n.round())))),
+                match (
+                    f.estimated_lying,
+                    f.estimated_lying_low,
+                    f.estimated_lying_high,
+                ) {
+                    (Some(n), Some(lo), Some(hi)) if f.ranked => lying(n, lo, hi),
+                    (Some(n), Some(lo), Some(hi)) => format!("{}*", lying(n, lo, hi)),
+                    _ => "—".into(),
+                },
                 num(f.average_score),
                 num(f.median_idle_days),
                 fails,
@@ -255,8 +291,22 @@ pub fn managers_table(a: &Analytics) -> String {
         "Idle d",
         "Fails most",
     ];
+    let unranked = a
+        .managers
+        .iter()
+        .filter(|m| !m.group.figures.ranked)
+        .count();
+    let tail = if unranked > 0 {
+        format!(
+            "  * fewer than {} reviews: not ranked, listed last by cards ({unranked} {})\n",
+            crate::domain::analytics::tally::MIN_SAMPLE,
+            if unranked == 1 { "manager" } else { "managers" }
+        )
+    } else {
+        String::new()
+    };
     format!(
-        "Managers (the cards' owners now)\n{}",
+        "Managers (the cards' owners now; most likely lying cards first)\n{}{tail}  {LYING_NOTE}\n",
         grid(&header, &rows, 1)
     )
 }
@@ -264,13 +314,33 @@ pub fn managers_table(a: &Analytics) -> String {
 pub fn bottlenecks_table(a: &Analytics) -> String {
     let mut s = String::from("Bottlenecks: where cards likely lie (share not ok × cards there)\n");
     let b = &a.bottlenecks;
+    let unranked = |n: usize, what: (&str, &str)| {
+        if n == 0 {
+            return String::new();
+        }
+        let what = if n == 1 { what.0 } else { what.1 };
+        format!(
+            "  ({n} {what} with cards not ok but fewer than {} reviews: not ranked)\n",
+            crate::domain::analytics::tally::MIN_SAMPLE
+        )
+    };
     if b.stages.is_empty() {
-        s.push_str("  none: no review found a card that is not as its stage says\n");
+        if b.unranked_stages > 0 {
+            s.push_str(&unranked(b.unranked_stages, ("stage", "stages")));
+        } else {
+            s.push_str("  none: no review found a card that is not as its stage says\n");
+        }
         return s;
     }
     list(&mut s, &b.stages, "Stage");
+    s.push_str(&unranked(b.unranked_stages, ("more stage", "more stages")));
     s.push('\n');
     list(&mut s, &b.pairs, "Stage · manager");
+    s.push_str(&unranked(
+        b.unranked_pairs,
+        ("more stage · manager pair", "more stage · manager pairs"),
+    ));
+    let _ = writeln!(s, "  {LYING_NOTE}");
     s
 }
 
@@ -291,7 +361,11 @@ fn list(s: &mut String, rows: &[Bottleneck], what: &str) {
             vec![
                 format!("{:>2}", b.rank),
                 label(b),
-                format!("~{}", num(Some(b.estimated_lying.round()))),
+                lying(
+                    b.estimated_lying,
+                    b.estimated_lying_low,
+                    b.estimated_lying_high,
+                ),
                 b.cards.to_string(),
                 format!("{}/{}", b.mismatches, b.reviews),
                 pct(Some(b.mismatch_rate)),

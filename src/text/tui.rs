@@ -203,7 +203,10 @@ pub fn describe(a: Action) -> String {
         Action::PageDown => "page down".into(),
         Action::PageUp => "page up".into(),
         Action::NextStage => "next stage with cards to review".into(),
-        Action::Ok => "verdict ok: the card matches its stage; save, next card".into(),
+        Action::Ok => {
+            "verdict ok: the card matches its stage; confirms the suggested answers; save, next card"
+                .into()
+        }
         Action::WrongStage => {
             "verdict wrong stage: pick the stage it belongs in; save, next".into()
         }
@@ -250,6 +253,14 @@ pub const FILTER: &str = "filter";
 pub const CHECKLIST: &str = "Checklist";
 pub const NO_CHECKLIST: &str = "The funnel has no checklist for this stage.";
 pub const SCORE: &str = "score";
+
+/// The checklist's title: its score, and how many items it leaves out (not answered yet).
+pub fn score_title(pct: &str, unanswered: usize) -> String {
+    match unanswered {
+        0 => format!("{SCORE} {pct}"),
+        n => format!("{SCORE} {pct} · {n} unanswered"),
+    }
+}
 pub const SUGGESTION: &str = "Suggestion";
 pub const STAGE_ARROW: &str = "stage →";
 pub const OWNER_ARROW: &str = "owner →";
@@ -411,6 +422,8 @@ pub fn lead_decision(d: &crate::domain::decision::LeadDecision) -> String {
 
 pub const CALIBRATION: &str = "calibration";
 pub const OTHERS: &str = "others";
+/// The card's auditors disagree and no decision settles it (the CRM export leaves it out).
+pub const AUDITORS_SPLIT: &str = "auditors disagree, your word settles it";
 
 pub fn note_needed() -> String {
     "write what the auditor should look at again, then enter".into()
@@ -450,9 +463,20 @@ pub fn flags_from(day: &str) -> String {
 }
 
 pub const STATS_STAGES: &str = " Stages · cards · share of reviews not ok ";
-pub const STATS_MANAGERS: &str = " Managers ";
+pub const STATS_MANAGERS: &str = " Managers · dimmed: under 5 reviews, not ranked ";
 pub const STATS_MANAGER_COLUMNS: [&str; 5] = ["Manager", "Cards", "Rev.", "Not ok", "Idle"];
-pub const STATS_BOTTLENECKS: &str = " Bottlenecks · ~cards that lie · likely cause (enter opens) ";
+pub const STATS_BOTTLENECKS: &str = " Bottlenecks · ~lying (95 % interval) · not ok/reviews ";
+pub const STATS_TOO_FEW: &str = "Too few reviews to rank: a stage or a manager needs 5 reviews \
+    before its share not ok is ranked.";
+
+/// The sample a share comes from: `n=12`; nothing without one.
+pub fn of_reviews(n: u64) -> String {
+    if n == 0 {
+        String::new()
+    } else {
+        format!("n={n}")
+    }
+}
 pub const STATS_NO_REVIEWS: &str =
     "No reviews yet: the bottlenecks come from the auditors' verdicts.";
 
@@ -461,11 +485,11 @@ pub fn stats_trend(days: usize) -> String {
 }
 
 pub fn stats_last_week(week: &str, reviews: u64, not_ok: &str) -> String {
-    format!("{week}: {reviews} reviews, {not_ok} not ok")
+    format!("{week}: {not_ok} not ok of {reviews} reviews")
 }
 
 pub fn stats_totals(reviews: u64, not_ok: &str) -> String {
-    format!("in all: {reviews} reviews, {not_ok} not ok")
+    format!("in all: {not_ok} not ok of {reviews} reviews")
 }
 pub const STATS_TITLE: &str = "where the funnel leaks";
 
@@ -532,6 +556,8 @@ pub fn marks(mode: crate::tui::keymap::Mode) -> &'static [(&'static str, &'stati
         Mode::Card => &[
             ("⚑", "a rule's flag (red: critical, yellow: warning)"),
             ("✔ ✘ –", "checklist item passed / failed / not applicable"),
+            ("✔? ✘?", "a suggested answer (dimmed): counts once confirmed; a confirms all"),
+            ("·", "an item not answered yet, nothing suggested"),
             ("3/5", "a scale item: 3 points of 5 (5/5 is a full pass)"),
             ("w4", "the item's weight in the score"),
             ("w4!", "critical: failing it makes the score 0"),
@@ -550,6 +576,8 @@ pub fn marks(mode: crate::tui::keymap::Mode) -> &'static [(&'static str, &'stati
             ("↩", "sent back to the auditor"),
             ("⚠", "ok on a card the rules flag as critical: look first"),
             ("◎", "a calibration card: compare the auditors"),
+            ("↳", "a later review of the card above"),
+            ("⇄", "auditors split on the card; no decision settles it yet"),
             ("Age", "how long the review has waited"),
         ],
         Mode::Decide => &[
@@ -562,6 +590,7 @@ pub fn marks(mode: crate::tui::keymap::Mode) -> &'static [(&'static str, &'stati
         _ => &[],
     }
 }
+
 /// The queue's "all cards" toggle, as it now stands.
 pub fn all_cards(all: bool) -> String {
     if all {

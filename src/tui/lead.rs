@@ -38,8 +38,9 @@ pub fn load(state: &mut State, desk: &Desk) -> DeskResult<()> {
 
 /// Whether a review passes the list's filter: words `auditor:NAME`, `stage:TEXT`,
 /// `verdict:NAME`, `since:YYYY-MM-DD`, `until:YYYY-MM-DD`, `disagree` (ok on a card the rules
-/// flag as critical), `calibration` (made for a calibration); any other word must appear in the card's id, title, stage, auditor or
-/// comment. Case and ё/е do not matter.
+/// flag as critical, or auditors split on the card with no decision to settle it),
+/// `calibration` (made for a calibration); any other word must appear in the card's id, title,
+/// stage, auditor or comment. Case and ё/е do not matter.
 pub fn matches(row: &LeadRow, filter: &str) -> bool {
     filter.split_whitespace().all(|word| {
         let (key, value) = word.split_once(':').unwrap_or(("", word));
@@ -53,7 +54,7 @@ pub fn matches(row: &LeadRow, filter: &str) -> bool {
                 .created_at
                 .get(..value.len())
                 .is_some_and(|d| d <= value),
-            _ if fold(word) == "disagree" => row.disagrees_with_rules(),
+            _ if fold(word) == "disagree" => row.disagrees(),
             _ if fold(word) == "calibration" => row.calibration,
             _ => {
                 has(&row.external_id)
@@ -155,6 +156,8 @@ fn open(state: &mut State, row: usize, desk: &mut Desk) -> DeskResult<()> {
         index: row,
         stage,
         draft: review.as_ref().map(|p| p.draft.clone()).unwrap_or_default(),
+        // The lead sees what the auditor confirmed; nothing is suggested to the lead.
+        suggested: Default::default(),
         previous: review,
         opened: Instant::now(),
         scroll: 0,
@@ -285,6 +288,7 @@ fn record(state: &mut State, mut decision: Decision, desk: &mut Desk) -> DeskRes
     let review_id = l.rows[row].review_id.clone();
     let id = desk.decide(&review_id, &decision)?;
     l.rows[row].decision = desk.latest_decision(&review_id)?;
+    crate::store::decisions::resplit(&mut l.rows, row);
     l.undo.push((row, id));
     state.status = Some(Status::Info(msg::decided(
         decision.kind.as_str(),
@@ -340,6 +344,7 @@ fn undo(state: &mut State, desk: &mut Desk) -> DeskResult<()> {
     l.undo.pop();
     let review_id = l.rows[row].review_id.clone();
     l.rows[row].decision = desk.latest_decision(&review_id)?;
+    crate::store::decisions::resplit(&mut l.rows, row);
     refilter(state.lead.as_mut().expect("lead"));
     state.status = Some(Status::Info(msg::decision_undone()));
     open(state, row, desk)
@@ -353,6 +358,7 @@ mod tests {
         LeadRow {
             review_id: "r".into(),
             card_id: Some(1),
+            source: "amocrm".into(),
             external_id: "31245817".into(),
             title: Some("ЖК «Северный парк», 2-к кв.".into()),
             stage: "Встреча проведена".into(),
@@ -367,6 +373,7 @@ mod tests {
             flag_rank: 3,
             decision: None,
             calibration: false,
+            split: false,
         }
     }
 
@@ -388,5 +395,45 @@ mod tests {
         let mut cal = r.clone();
         cal.calibration = true;
         assert!(matches(&cal, "calibration auditor:anna"));
+        let mut split = fine.clone();
+        split.split = true;
+        assert!(matches(&split, "disagree"), "auditors split on the card");
+    }
+
+    #[test]
+    fn a_cards_reviews_come_together_and_a_split_is_marked_until_the_lead_settles_it() {
+        let review = |id: &str, card: &str, auditor: &str, verdict: Verdict| LeadRow {
+            review_id: id.into(),
+            external_id: card.into(),
+            auditor: auditor.into(),
+            verdict,
+            ..row()
+        };
+        let rows = vec![
+            review("1", "A", "anna", Verdict::Ok),
+            review("2", "B", "anna", Verdict::Stale),
+            review("3", "A", "boris", Verdict::Dead),
+            review("4", "B", "boris", Verdict::Stale),
+        ];
+        let grouped = crate::store::decisions::group_by_card(rows.clone());
+        let ids: Vec<&str> = grouped.iter().map(|r| r.review_id.as_str()).collect();
+        assert_eq!(ids, ["1", "3", "2", "4"]);
+        let split: Vec<bool> = grouped.iter().map(|r| r.split).collect();
+        assert_eq!(split, [true, true, false, false]);
+        // The lead accepts anna's ok: settled, in place.
+        let mut grouped = grouped;
+        grouped[0].decision = Some(crate::domain::decision::LeadDecision {
+            id: "d".into(),
+            lead: "lena".into(),
+            decision: Decision::accept(),
+            created_at: "2026-11-21 09:00:00".into(),
+        });
+        crate::store::decisions::resplit(&mut grouped, 0);
+        assert!(grouped.iter().all(|r| !r.split));
+        // Undone: split again (found from the card's second row too).
+        grouped[0].decision = None;
+        crate::store::decisions::resplit(&mut grouped, 1);
+        let split: Vec<bool> = grouped.iter().map(|r| r.split).collect();
+        assert_eq!(split, [true, true, false, false]);
     }
 }

@@ -78,9 +78,12 @@ pub struct CardState {
     pub detail: CardDetail,
     /// The funnel stage the card is in, if the funnel knows it.
     pub stage: Option<usize>,
-    /// The review being built: starts as the auditor's current review of the card, else as the
-    /// rules pre-answered the checklist.
+    /// The review being built: starts as the auditor's current review of the card, else with
+    /// no item answered.
     pub draft: ReviewDraft,
+    /// The answers the funnel's default and the card's flags suggest: shown beside unanswered
+    /// items, counted only once confirmed (`a` confirms them all).
+    pub suggested: crate::domain::score::Answers,
     /// The auditor's current review of the card, when re-judging.
     pub previous: Option<StoredReview>,
     pub opened: Instant,
@@ -106,9 +109,18 @@ impl CardState {
         let Some(item) = stage.and_then(|s| s.checklist.get(usize::from(n).wrapping_sub(1))) else {
             return;
         };
-        let now = self.draft.answers.get(&item.id).copied().unwrap_or(
-            crate::domain::score::Answer::from_default(funnel.checklist_default, item.scale),
-        );
+        // From an unanswered item, the key answers the step after what is suggested: one press
+        // turns a suggested pass into a fail, as it did when suggestions were answers.
+        let now = self
+            .draft
+            .answers
+            .get(&item.id)
+            .or_else(|| self.suggested.get(&item.id))
+            .copied()
+            .unwrap_or(crate::domain::score::Answer::from_default(
+                funnel.checklist_default,
+                item.scale,
+            ));
         self.draft
             .answers
             .insert(item.id.clone(), now.next(item.scale));

@@ -15,7 +15,7 @@ use super::state::{
 use crate::domain::analytics::StatsFigures;
 use crate::domain::funnel::StageKind;
 use crate::domain::review::{Review, Verdict};
-use crate::domain::score::{prefill, score};
+use crate::domain::score::{confirm, score, suggest};
 use crate::store::reviews::ReviewedCard;
 use crate::text::tui as msg;
 
@@ -317,7 +317,11 @@ fn card(state: &mut State, action: Action, desk: &mut Desk) -> DeskResult<()> {
         return Ok(());
     };
     match action {
-        Action::Ok => verdict(state, Verdict::Ok, desk)?,
+        // The card is as it should be: the suggested answers are the auditor's (one key).
+        Action::Ok => {
+            c.draft.answers = confirm(&c.draft.answers, &c.suggested);
+            verdict(state, Verdict::Ok, desk)?
+        }
         Action::Stale => verdict(state, Verdict::Stale, desk)?,
         Action::Unclear => verdict(state, Verdict::Unclear, desk)?,
         Action::Dead => {
@@ -327,9 +331,8 @@ fn card(state: &mut State, action: Action, desk: &mut Desk) -> DeskResult<()> {
                 .iter()
                 .find(|s| s.kind == StageKind::Lost)
                 .map(|s| s.name.clone());
-            if lost.is_some() {
-                c.draft.suggested_stage = lost;
-            }
+            // The lost stage, or none: never a stage picked for an earlier verdict.
+            c.draft.suggested_stage = lost;
             verdict(state, Verdict::Dead, desk)?;
         }
         Action::WrongStage => {
@@ -593,10 +596,16 @@ fn verdict(state: &mut State, verdict: Verdict, desk: &mut Desk) -> DeskResult<(
         .stage
         .map(|i| state.funnel.stage(i).checklist.as_slice())
         .unwrap_or(&[]);
+    let mut draft = c.draft.clone();
+    // A stage suggestion belongs to the verdict that made it: re-judged "ok" or "stale" (after
+    // an undo or a return), the card goes nowhere.
+    if !matches!(verdict, Verdict::WrongStage | Verdict::Dead) {
+        draft.suggested_stage = None;
+    }
     let review = Review {
         verdict,
-        score: score(items, &c.draft.answers),
-        draft: c.draft.clone(),
+        score: score(items, &draft.answers),
+        draft,
         seconds_spent: c.opened.elapsed().as_secs_f64(),
     };
     let card = &c.detail.card;
@@ -871,26 +880,26 @@ fn open_card(state: &mut State, index: usize, desk: &mut Desk) -> DeskResult<()>
         Some(p) => desk.latest_decision(&p.id)?,
         None => None,
     };
+    let suggested = stage.map_or_else(Default::default, |s| {
+        suggest(
+            state.funnel.stage(s),
+            &detail.flags,
+            state.funnel.checklist_default,
+        )
+    });
     let draft = match &previous {
         Some(p) => p.draft.clone(),
-        None => {
-            let mut d = crate::domain::review::ReviewDraft::default();
-            if let Some(s) = stage {
-                d.answers = prefill(
-                    state.funnel.stage(s),
-                    &detail.flags,
-                    state.funnel.checklist_default,
-                );
-            }
-            d.comment = desk.draft(detail.card_id)?.unwrap_or_default();
-            d
-        }
+        None => crate::domain::review::ReviewDraft {
+            comment: desk.draft(detail.card_id)?.unwrap_or_default(),
+            ..Default::default()
+        },
     };
     state.card = Some(CardState {
         index,
         detail,
         stage,
         draft,
+        suggested,
         previous,
         opened: Instant::now(),
         scroll: 0,

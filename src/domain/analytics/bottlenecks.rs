@@ -18,6 +18,9 @@ pub struct Bottleneck {
     pub mismatches: u64,
     pub mismatch_rate: f64,
     pub estimated_lying: f64,
+    /// The 95 % (Wilson) interval of `estimated_lying`.
+    pub estimated_lying_low: f64,
+    pub estimated_lying_high: f64,
     pub likely_cause: Vec<FailingItem>,
 }
 
@@ -26,15 +29,28 @@ pub struct Bottlenecks {
     pub stages: Vec<Bottleneck>,
     /// (stage, manager) pairs.
     pub pairs: Vec<Bottleneck>,
+    /// Stages, and pairs, with reviews not ok but fewer than [`MIN_SAMPLE`](super::tally::MIN_SAMPLE) reviews: not ranked.
+    pub unranked_stages: usize,
+    pub unranked_pairs: usize,
 }
 
 /// Ranks the candidates (stage, manager, tally) that likely hold lying cards: most estimated
-/// lying cards first, then most mismatches; equal ones keep the order given.
-pub fn rank(candidates: Vec<(String, Option<String>, &Tally)>, info: Namer) -> Vec<Bottleneck> {
+/// lying cards first, then most mismatches; equal ones keep the order given. Candidates with
+/// fewer than [`MIN_SAMPLE`](super::tally::MIN_SAMPLE) reviews are left out and counted (the second value).
+pub fn rank(
+    candidates: Vec<(String, Option<String>, &Tally)>,
+    info: Namer,
+) -> (Vec<Bottleneck>, usize) {
+    let mut unranked = 0;
     let mut rows: Vec<Bottleneck> = candidates
         .into_iter()
         .filter_map(|(stage, manager, t)| {
             let lying = t.estimated_lying().filter(|n| *n > 0.0)?;
+            if !t.ranked() {
+                unranked += 1;
+                return None;
+            }
+            let (low, high) = t.lying_interval()?;
             Some(Bottleneck {
                 rank: 0,
                 stage,
@@ -44,6 +60,8 @@ pub fn rank(candidates: Vec<(String, Option<String>, &Tally)>, info: Namer) -> V
                 mismatches: t.mismatches(),
                 mismatch_rate: rate(t.mismatch_rate()?),
                 estimated_lying: lying,
+                estimated_lying_low: tenths(low),
+                estimated_lying_high: tenths(high),
                 likely_cause: t.likely_cause(info),
             })
         })
@@ -57,5 +75,58 @@ pub fn rank(candidates: Vec<(String, Option<String>, &Tally)>, info: Namer) -> V
         r.rank = i + 1;
         r.estimated_lying = tenths(r.estimated_lying);
     }
-    rows
+    (rows, unranked)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::analytics::tally::ItemInfo;
+    use crate::domain::review::Verdict;
+
+    fn tally(cards: u64, reviews: u64, not_ok: u64) -> Tally {
+        let mut t = Tally {
+            cards,
+            reviews,
+            ..Tally::default()
+        };
+        t.verdicts.add(Verdict::Ok, reviews - not_ok);
+        t.verdicts.add(Verdict::Stale, not_ok);
+        t
+    }
+
+    #[test]
+    fn most_lying_first_ties_by_mismatches_then_as_given_and_small_samples_left_out() {
+        let info = |_: usize, id: &str| ItemInfo {
+            stage: String::new(),
+            text: id.into(),
+            critical: false,
+        };
+        let (a, b, c, d, tiny) = (
+            tally(10, 5, 1),  // 2 lying, 1 mismatch
+            tally(4, 10, 5),  // 2 lying, 5 mismatches
+            tally(30, 6, 2),  // 10 lying
+            tally(10, 5, 1),  // a's twin: keeps its place after a
+            tally(100, 1, 1), // 100 "lying" from one review
+        );
+        let named = |s: &str, t| (s.to_string(), None, t);
+        let (rows, unranked) = rank(
+            vec![
+                named("a", &a),
+                named("b", &b),
+                named("c", &c),
+                named("d", &d),
+                named("tiny", &tiny),
+            ],
+            &info,
+        );
+        let order: Vec<(usize, &str)> = rows.iter().map(|r| (r.rank, r.stage.as_str())).collect();
+        assert_eq!(order, [(1, "c"), (2, "b"), (3, "a"), (4, "d")]);
+        assert_eq!(unranked, 1);
+        // c: 2 of 6, Wilson 9.7 %–70 % of 30 cards.
+        assert_eq!(
+            (rows[0].estimated_lying_low, rows[0].estimated_lying_high),
+            (2.9, 21.0)
+        );
+    }
 }

@@ -456,10 +456,12 @@ impl<'f> Collector<'f> {
             }
         }
         let mut managers: Vec<(Option<&String>, Tally)> = managers.into_iter().collect();
+        // Managers with too few reviews to rank come after the ranked ones, by cards.
         managers.sort_by(|(a, ta), (b, tb)| {
-            let lying = |t: &Tally| t.estimated_lying().unwrap_or(-1.0);
-            lying(tb)
-                .total_cmp(&lying(ta))
+            let lying = |t: &Tally| t.estimated_lying().filter(|_| t.ranked()).unwrap_or(-1.0);
+            tb.ranked()
+                .cmp(&ta.ranked())
+                .then(lying(tb).total_cmp(&lying(ta)))
                 .then(tb.cards.cmp(&ta.cards))
                 .then(a.cmp(b))
         });
@@ -480,9 +482,13 @@ impl<'f> Collector<'f> {
                 pair_candidates.push((self.slots[i].name.clone(), owner.cloned(), t));
             }
         }
+        let (stages_ranked, unranked_stages) = bottlenecks::rank(stage_candidates, &info);
+        let (pairs, unranked_pairs) = bottlenecks::rank(pair_candidates, &info);
         let bottlenecks = Bottlenecks {
-            stages: bottlenecks::rank(stage_candidates, &info),
-            pairs: bottlenecks::rank(pair_candidates, &info),
+            stages: stages_ranked,
+            pairs,
+            unranked_stages,
+            unranked_pairs,
         };
 
         Analytics {

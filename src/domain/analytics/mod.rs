@@ -226,10 +226,19 @@ mod tests {
         // One week, from the window's Monday (11-09) to the last review's (11-09).
         assert_eq!(a.trend.len(), 1);
         assert_eq!((a.trend[0].reviews, a.trend[0].mismatches), (2, 1));
-        assert_eq!(a.worst_stage().unwrap().stage, "Встреча проведена");
-        // Every review was Ольга's cards'.
-        assert_eq!(a.managers[0].manager.as_deref(), Some("Ольга"));
-        assert_eq!(a.managers[0].group.figures.reviews, 2);
+        // Two reviews are too few to rank the stage: it is counted as unranked instead.
+        assert_eq!(a.worst_stage(), None);
+        assert_eq!(a.bottlenecks.unranked_stages, 1);
+        assert!(!f.ranked);
+        // 1 of 2 not ok: the 95 % interval of the share is 9.5 %–90.5 %, of 2 cards.
+        assert_eq!(
+            (f.estimated_lying_low, f.estimated_lying_high),
+            (Some(0.2), Some(1.8))
+        );
+        // Every review was Ольга's cards'; two are too few to rank her above Игорь, who has
+        // more cards.
+        assert_eq!(a.managers[1].manager.as_deref(), Some("Ольга"));
+        assert_eq!(a.managers[1].group.figures.reviews, 2);
 
         // The per-stage counts: cards by CRM name in byte order; card 1's latest review is
         // the overridden one (11-14), counted as the auditor gave it; card 2's the returned one.
@@ -249,6 +258,46 @@ mod tests {
                 ("Встреча проведена".to_string(), Verdict::Dead, 1),
                 ("Встреча состоялась".to_string(), Verdict::Stale, 1),
             ]
+        );
+    }
+
+    #[test]
+    fn five_reviews_rank_a_stage_and_one_review_never_tops_the_managers() {
+        let funnel = crate::funnel::default_funnel();
+        let mut c = Collector::new(&funnel, day(20), Window::default());
+        // Ольга: 5 cards, 5 reviews, 2 not ok. Игорь: 40 cards, 1 review, not ok.
+        for id in 1..=5 {
+            c.add_card(&card(id, "Встреча проведена", "Ольга", 18));
+        }
+        for id in 6..=45 {
+            c.add_card(&card(id, "Встреча проведена", "Игорь", 18));
+        }
+        for id in 1..=5 {
+            let v = if id <= 2 { Verdict::Stale } else { Verdict::Ok };
+            c.add_review(&finding(id, "Встреча проведена", v, 12));
+        }
+        c.add_review(&finding(6, "Встреча проведена", Verdict::Dead, 12));
+        let (a, _) = c.finish();
+        // The stage has 6 reviews: ranked.
+        assert_eq!(a.worst_stage().unwrap().stage, "Встреча проведена");
+        // Игорь's one review would make ~40 lying cards; it is not ranked and comes last.
+        let managers: Vec<(Option<&str>, bool)> = a
+            .managers
+            .iter()
+            .map(|m| (m.manager.as_deref(), m.group.figures.ranked))
+            .collect();
+        assert_eq!(managers, [(Some("Ольга"), true), (Some("Игорь"), false)]);
+        let pairs: Vec<Option<&str>> = a
+            .bottlenecks
+            .pairs
+            .iter()
+            .map(|b| b.manager.as_deref())
+            .collect();
+        assert_eq!(pairs, [Some("Ольга")]);
+        assert_eq!(a.bottlenecks.unranked_pairs, 1);
+        let b = &a.bottlenecks.pairs[0];
+        assert!(
+            b.estimated_lying_low < b.estimated_lying && b.estimated_lying < b.estimated_lying_high
         );
     }
 

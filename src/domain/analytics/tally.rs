@@ -10,6 +10,28 @@ use crate::domain::stats::VerdictCounts;
 /// How many items a group lists as failing most, and as the likely cause of a bottleneck.
 pub const TOP_ITEMS: usize = 3;
 
+/// Reviews a group needs before its share not ok is ranked: below it, one review would make a
+/// manager "the worst" on a coin toss.
+pub const MIN_SAMPLE: u64 = 5;
+
+/// z for a two-sided 95 % interval.
+const Z95: f64 = 1.959_963_984_540_054;
+
+/// The Wilson score interval (95 %) of the share `part / whole`: honest at small samples and
+/// near 0 or 1, where the normal approximation says "0 % ± 0". `None` for no sample.
+pub fn wilson(part: u64, whole: u64) -> Option<(f64, f64)> {
+    if whole == 0 {
+        return None;
+    }
+    let n = whole as f64;
+    let p = part.min(whole) as f64 / n;
+    let z2 = Z95 * Z95;
+    let denom = 1.0 + z2 / n;
+    let centre = (p + z2 / (2.0 * n)) / denom;
+    let half = Z95 * (p * (1.0 - p) / n + z2 / (4.0 * n * n)).sqrt() / denom;
+    Some(((centre - half).max(0.0), (centre + half).min(1.0)))
+}
+
 /// Items by the stage whose checklist they belong to (an index the caller gives meaning to) and
 /// id: looked up by `&str`, so counting an answer allocates nothing once the item is known.
 pub type Items = BTreeMap<usize, BTreeMap<String, ItemTally>>;
@@ -88,6 +110,18 @@ impl Tally {
         self.mismatch_rate().map(|r| r * self.cards as f64)
     }
 
+    /// [`Tally::estimated_lying`] as a 95 % interval: the Wilson interval of the share not ok,
+    /// times the cards.
+    pub fn lying_interval(&self) -> Option<(f64, f64)> {
+        let cards = self.cards as f64;
+        wilson(self.mismatches(), self.reviews).map(|(lo, hi)| (lo * cards, hi * cards))
+    }
+
+    /// Enough reviews for the group's share not ok to be ranked ([`MIN_SAMPLE`]).
+    pub fn ranked(&self) -> bool {
+        self.reviews >= MIN_SAMPLE
+    }
+
     /// Counts one answer to item `id` of stage `stage`.
     pub fn judged(&mut self, stage: usize, id: &str, failed: bool, mismatch: bool) {
         let items = self.items.entry(stage).or_default();
@@ -109,6 +143,10 @@ impl Tally {
             mismatches: self.mismatches(),
             mismatch_rate: self.mismatch_rate().map(rate),
             estimated_lying: self.estimated_lying().map(tenths),
+            estimated_lying_low: self.lying_interval().map(|(lo, _)| tenths(lo)),
+            estimated_lying_high: self.lying_interval().map(|(_, hi)| tenths(hi)),
+            ranked: self.ranked(),
+            scored: self.scored,
             average_score: (self.scored > 0).then(|| tenths(self.score_sum / self.scored as f64)),
             open_cards: self.idle.values().sum(),
             median_idle_days: median(&self.idle),
@@ -166,6 +204,13 @@ pub struct Figures {
     pub mismatch_rate: Option<f64>,
     /// Mismatch rate × cards: how many of the cards there now likely lie.
     pub estimated_lying: Option<f64>,
+    /// The 95 % (Wilson) interval of the estimate: a few reviews say little.
+    pub estimated_lying_low: Option<f64>,
+    pub estimated_lying_high: Option<f64>,
+    /// At least [`MIN_SAMPLE`] reviews: the group takes part in rankings.
+    pub ranked: bool,
+    /// Reviews with a score (the sample of `average_score`).
+    pub scored: u64,
     /// The mean checklist score of the reviews that have one.
     pub average_score: Option<f64>,
     /// Open cards (not closed, not at a won or lost stage) with a date to count idle days from:
@@ -233,6 +278,39 @@ pub fn median(histogram: &BTreeMap<u32, u64>) -> Option<f64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn wilson_intervals_match_published_values() {
+        // Newcombe (1998), Statistics in Medicine 17:857, table I: 81/263 → 0.2553–0.3662;
+        // 15/148 → 0.0624–0.1605; 0/20 → 0–0.1611; 1/29 → 0.0061–0.1718.
+        let close = |got: (f64, f64), want: (f64, f64)| {
+            assert!(
+                (got.0 - want.0).abs() < 5e-5 && (got.1 - want.1).abs() < 5e-5,
+                "{got:?} != {want:?}"
+            );
+        };
+        close(wilson(81, 263).unwrap(), (0.2553, 0.3662));
+        close(wilson(15, 148).unwrap(), (0.0624, 0.1605));
+        close(wilson(0, 20).unwrap(), (0.0, 0.1611));
+        close(wilson(1, 29).unwrap(), (0.0061, 0.1718));
+        assert_eq!(wilson(0, 0), None);
+    }
+
+    #[test]
+    fn one_review_not_ok_says_little_about_twenty_one_cards() {
+        let mut t = Tally {
+            cards: 21,
+            reviews: 1,
+            ..Tally::default()
+        };
+        t.verdicts.add(crate::domain::review::Verdict::Stale, 1);
+        assert_eq!(t.estimated_lying(), Some(21.0));
+        let (lo, hi) = t.lying_interval().unwrap();
+        // 1 of 1: the share lies anywhere from about 21 % to 100 %.
+        assert!((lo - 21.0 * 0.2065).abs() < 0.01, "{lo}");
+        assert_eq!(hi, 21.0);
+        assert!(!t.ranked());
+    }
 
     #[test]
     fn median_of_a_histogram() {

@@ -9,7 +9,7 @@ use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 use super::{Theme, clip, suggestion};
 use crate::domain::Card;
 use crate::domain::flag::Severity;
-use crate::domain::score::{Answer, score};
+use crate::domain::score::{Answer, score, unanswered};
 use crate::text::tui as msg;
 use crate::tui::state::{CardState, State};
 
@@ -272,7 +272,8 @@ fn answer_mark(a: Option<Answer>, scale: Option<u8>, theme: &Theme) -> Span<'sta
     match a {
         Some(Answer::Pass) => Span::styled("✔", theme.pass),
         Some(Answer::Fail) => Span::styled("✘", theme.fail),
-        Some(Answer::Na) | None => Span::styled("–", theme.dim),
+        Some(Answer::Na) => Span::styled("–", theme.dim),
+        None => Span::styled("·", theme.dim),
         Some(Answer::Scale(n)) => {
             let max = scale.unwrap_or(1);
             let style = if n == 0 { theme.fail } else { theme.pass };
@@ -281,16 +282,23 @@ fn answer_mark(a: Option<Answer>, scale: Option<u8>, theme: &Theme) -> Span<'sta
     }
 }
 
+/// An unanswered item's suggestion: the mark dimmed, with "?" (it counts once confirmed).
+fn suggested_mark(a: Answer, scale: Option<u8>, theme: &Theme) -> Span<'static> {
+    let mark = answer_mark(Some(a), scale, theme);
+    Span::styled(format!("{}?", mark.content), theme.dim)
+}
+
 fn draw_checklist(state: &State, c: &CardState, theme: &Theme, frame: &mut Frame<'_>, area: Rect) {
     let items = c
         .stage
         .map(|i| state.funnel.stage(i).checklist.as_slice())
         .unwrap_or(&[]);
     let pct = score(items, &c.draft.answers).map_or("—".to_string(), |s| format!("{:.0}%", s));
+    let open = unanswered(items, &c.draft.answers);
     let block = Block::default()
         .borders(Borders::ALL)
         .title(format!(" {} ", msg::CHECKLIST))
-        .title(Line::from(format!(" {} {pct} ", msg::SCORE)).right_aligned());
+        .title(Line::from(format!(" {} ", msg::score_title(&pct, open))).right_aligned());
     if items.is_empty() {
         frame.render_widget(
             Paragraph::new(msg::NO_CHECKLIST)
@@ -325,9 +333,13 @@ fn checklist_lines(state: &State, c: &CardState, theme: &Theme) -> Vec<Line<'sta
             } else {
                 ratatui::style::Style::new()
             };
+            let mark = match (a, c.suggested.get(&item.id)) {
+                (None, Some(s)) => suggested_mark(*s, item.scale, theme),
+                _ => answer_mark(a, item.scale, theme),
+            };
             Line::from(vec![
                 Span::styled(format!("{} ", i + 1), theme.key),
-                answer_mark(a, item.scale, theme),
+                mark,
                 Span::styled(
                     format!(" w{}{} ", item.weight, if item.critical { "!" } else { "" }),
                     theme.dim,

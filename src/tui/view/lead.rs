@@ -66,40 +66,56 @@ pub fn draw(state: &State, theme: &Theme, frame: &mut Frame<'_>, area: Rect) {
     let header = Row::new(msg::LEAD_COLUMNS.map(|h| Cell::from(h).style(theme.bold)));
     let visible = table_area.height.saturating_sub(3) as usize;
     let first = l.selected.saturating_sub(visible.saturating_sub(1));
-    let rows = l.shown.iter().skip(first).take(visible.max(1)).map(|&i| {
-        let r = &l.rows[i];
-        let mark = match &r.decision {
-            Some(d) => match d.decision.kind {
-                crate::domain::decision::DecisionKind::Accept => "✔",
-                crate::domain::decision::DecisionKind::Override => "≠",
-                crate::domain::decision::DecisionKind::Return => "↩",
-            },
-            None if r.disagrees_with_rules() => "⚠",
-            None if r.calibration => "◎",
-            None => " ",
-        };
-        let suggestion = r
-            .suggested_stage
-            .as_deref()
-            .or(r.suggested_owner.as_deref())
-            .unwrap_or("");
-        Row::new(vec![
-            Cell::from(Span::styled(mark, theme.warn)),
-            Cell::from(format!(
-                "{} {}",
-                clip(&r.external_id, 12),
-                clip(r.title.as_deref().unwrap_or(""), 60)
-            )),
-            Cell::from(clip(&r.stage, 40)),
-            Cell::from(clip(&r.auditor, 20)),
-            Cell::from(msg::verdict(r.verdict)),
-            Cell::from(
-                Line::from(r.score.map_or("—".into(), |s| format!("{s:.0}%"))).right_aligned(),
-            ),
-            Cell::from(clip(suggestion, 40)),
-            Cell::from(Line::from(age(&r.created_at, state.now)).right_aligned()),
-        ])
-    });
+    let rows = l
+        .shown
+        .iter()
+        .enumerate()
+        .skip(first)
+        .take(visible.max(1))
+        .map(|(pos, &i)| {
+            let r = &l.rows[i];
+            // Another review of the card just above: the card is named once.
+            let same_card = pos
+                .checked_sub(1)
+                .map(|p| &l.rows[l.shown[p]])
+                .is_some_and(|o| o.source == r.source && o.external_id == r.external_id);
+            let mark = match &r.decision {
+                Some(d) => match d.decision.kind {
+                    crate::domain::decision::DecisionKind::Accept => "✔",
+                    crate::domain::decision::DecisionKind::Override => "≠",
+                    crate::domain::decision::DecisionKind::Return => "↩",
+                },
+                None if r.split => "⇄",
+                None if r.disagrees_with_rules() => "⚠",
+                None if r.calibration => "◎",
+                None => " ",
+            };
+            let suggestion = r
+                .suggested_stage
+                .as_deref()
+                .or(r.suggested_owner.as_deref())
+                .unwrap_or("");
+            Row::new(vec![
+                Cell::from(Span::styled(mark, theme.warn)),
+                Cell::from(if same_card {
+                    "  ↳".to_string()
+                } else {
+                    format!(
+                        "{} {}",
+                        clip(&r.external_id, 12),
+                        clip(r.title.as_deref().unwrap_or(""), 60)
+                    )
+                }),
+                Cell::from(clip(&r.stage, 40)),
+                Cell::from(clip(&r.auditor, 20)),
+                Cell::from(msg::verdict(r.verdict)),
+                Cell::from(
+                    Line::from(r.score.map_or("—".into(), |s| format!("{s:.0}%"))).right_aligned(),
+                ),
+                Cell::from(clip(suggestion, 40)),
+                Cell::from(Line::from(age(&r.created_at, state.now)).right_aligned()),
+            ])
+        });
     let widths = [
         Constraint::Length(1),
         Constraint::Fill(3),
@@ -147,7 +163,11 @@ pub fn draw_review(state: &State, c: &CardState, theme: &Theme, frame: &mut Fram
             .map(|l| {
                 l.rows
                     .iter()
-                    .filter(|o| o.external_id == r.external_id && o.auditor != r.auditor)
+                    .filter(|o| {
+                        o.source == r.source
+                            && o.external_id == r.external_id
+                            && o.auditor != r.auditor
+                    })
                     .map(|o| format!("{} {}", clip(&o.auditor, 20), msg::verdict(o.verdict)))
                     .collect()
             })
@@ -155,6 +175,8 @@ pub fn draw_review(state: &State, c: &CardState, theme: &Theme, frame: &mut Fram
         if r.calibration || !others.is_empty() {
             let label = if r.calibration {
                 format!("◎ {}", msg::CALIBRATION)
+            } else if r.split {
+                format!("⇄ {}", msg::AUDITORS_SPLIT)
             } else {
                 msg::OTHERS.to_string()
             };

@@ -5,7 +5,7 @@ use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{
-    Block, Borders, Cell, List, ListItem, ListState, Paragraph, Row, Sparkline, Table,
+    Block, Borders, Cell, List, ListItem, ListState, Paragraph, Row, Sparkline, Table, Wrap,
 };
 
 use super::{Theme, clip, fit, pad};
@@ -40,7 +40,7 @@ pub fn draw(state: &State, theme: &Theme, frame: &mut Frame<'_>, area: Rect) {
     // Per stage: cards as a bar, and the share of reviews not ok as a second bar.
     let inner_w = stages.width.saturating_sub(2) as usize;
     let name_w = (inner_w / 3).max(10);
-    let bar_w = inner_w.saturating_sub(name_w + 16) / 2;
+    let bar_w = inner_w.saturating_sub(name_w + 22) / 2;
     let max_cards = f.rows.iter().map(|r| r.base.cards).max().unwrap_or(0) as f64;
     let lines: Vec<Line> = f
         .rows
@@ -62,6 +62,11 @@ pub fn draw(state: &State, theme: &Theme, frame: &mut Frame<'_>, area: Rect) {
                     theme.fail,
                 ),
                 Span::raw(format!("{:>5}", pct(rate))),
+                // The sample the share comes from.
+                Span::styled(
+                    format!(" {:>5}", msg::of_reviews(r.figures.reviews)),
+                    theme.dim,
+                ),
             ])
         })
         .collect();
@@ -103,6 +108,12 @@ pub fn draw(state: &State, theme: &Theme, frame: &mut Frame<'_>, area: Rect) {
     // Managers by estimated lying cards.
     let header = Row::new(msg::STATS_MANAGER_COLUMNS.map(|h| Cell::from(h).style(theme.bold)));
     let rows = a.managers.iter().map(|m| {
+        // Too few reviews to rank: listed last, dimmed.
+        let style = if m.group.figures.ranked {
+            ratatui::style::Style::new()
+        } else {
+            theme.dim
+        };
         Row::new(vec![
             Cell::from(clip(m.manager.as_deref().unwrap_or("—"), 40)),
             Cell::from(Line::from(m.group.cards.to_string()).right_aligned()),
@@ -118,6 +129,7 @@ pub fn draw(state: &State, theme: &Theme, frame: &mut Frame<'_>, area: Rect) {
                 .right_aligned(),
             ),
         ])
+        .style(style)
     });
     let widths = [
         Constraint::Min(12),
@@ -153,7 +165,14 @@ pub fn draw(state: &State, theme: &Theme, frame: &mut Frame<'_>, area: Rect) {
                 .map(|c| format!(" — {}", clip(&c.text, 60)))
                 .unwrap_or_default();
             ListItem::new(Line::from(vec![
-                Span::styled(format!("~{:.0} ", x.estimated_lying), theme.fail),
+                Span::styled(
+                    format!(
+                        "~{:.0} ({:.0}–{:.0}) ",
+                        x.estimated_lying, x.estimated_lying_low, x.estimated_lying_high
+                    ),
+                    theme.fail,
+                ),
+                Span::styled(format!("{}/{} ", x.mismatches, x.reviews), theme.dim),
                 Span::raw(format!("{}{who}", clip(&x.stage, 40))),
                 Span::styled(cause, theme.dim),
             ]))
@@ -165,7 +184,12 @@ pub fn draw(state: &State, theme: &Theme, frame: &mut Frame<'_>, area: Rect) {
     if items.is_empty() {
         let inner = block.inner(bottlenecks);
         frame.render_widget(block, bottlenecks);
-        frame.render_widget(Paragraph::new(msg::STATS_NO_REVIEWS), inner);
+        let empty = if a.totals.figures.reviews == 0 {
+            msg::STATS_NO_REVIEWS
+        } else {
+            msg::STATS_TOO_FEW
+        };
+        frame.render_widget(Paragraph::new(empty).wrap(Wrap { trim: true }), inner);
         return;
     }
     let mut ls = ListState::default().with_selected(Some(*selected));

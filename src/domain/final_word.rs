@@ -1,0 +1,192 @@
+//! Whose word stands on a card: the lead's decision over any auditor's, and auditors who split
+//! with no decision to settle them leave the card to the lead.
+
+use super::lead::{Decision, LeadDecision};
+use super::names::fold;
+use super::review::Verdict;
+use super::suggestion::Proposal;
+
+/// The verdict a review stands for once the lead has spoken: the lead's on an override, the
+/// auditor's on an accept or while undecided; none for a review sent back (it awaits a new
+/// judgement).
+pub fn final_verdict(auditor: Verdict, decision: Option<&LeadDecision>) -> Option<Verdict> {
+    match decision {
+        Some(d) if d.decision == Decision::Return => None,
+        Some(d) if d.decision == Decision::Override => Some(d.verdict.unwrap_or(auditor)),
+        _ => Some(auditor),
+    }
+}
+
+/// One auditor's current review of a card, as the final word weighs it.
+#[derive(Debug, Clone, Copy)]
+pub struct Current<'a> {
+    pub proposal: &'a Proposal,
+    pub decision: Option<&'a LeadDecision>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FinalWord {
+    /// The review (its index) whose word stands.
+    Review(usize),
+    /// Auditors disagree and no decision of the lead settles it.
+    NeedsLead,
+    /// Nothing stands: every review was sent back (or there is none).
+    Nothing,
+}
+
+/// The word that stands among a card's current reviews, given latest first: the latest review
+/// the lead accepted or overrode, whatever came after it; else, when every review still waiting
+/// for the lead says the same (verdict, suggested stage and owner), the latest of them; else
+/// the lead must settle it. Reviews sent back count for nothing.
+pub fn final_word(reviews: &[Current<'_>]) -> FinalWord {
+    if let Some(i) = reviews
+        .iter()
+        .position(|r| r.decision.is_some_and(LeadDecision::approves))
+    {
+        return FinalWord::Review(i);
+    }
+    let mut waiting = reviews
+        .iter()
+        .enumerate()
+        .filter(|(_, r)| r.decision.is_none());
+    let Some((first, r)) = waiting.next() else {
+        return FinalWord::Nothing;
+    };
+    if waiting.all(|(_, o)| same_word(r.proposal, o.proposal)) {
+        FinalWord::Review(first)
+    } else {
+        FinalWord::NeedsLead
+    }
+}
+
+/// Two proposals ask the CRM for the same thing. A stage suggestion counts only where the verdict
+/// uses one (an "ok" moves nothing whatever was picked).
+pub fn same_word(a: &Proposal, b: &Proposal) -> bool {
+    let moves = |p: &Proposal| {
+        matches!(p.verdict, Verdict::WrongStage | Verdict::Dead)
+            .then(|| p.stage.as_deref().map(fold))
+            .flatten()
+    };
+    let owner = |p: &Proposal| p.owner.as_deref().map(fold);
+    a.verdict == b.verdict && moves(a) == moves(b) && owner(a) == owner(b)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::review::Corrections;
+
+    fn proposal(verdict: Verdict, stage: Option<&str>) -> Proposal {
+        Proposal {
+            verdict,
+            stage: stage.map(String::from),
+            owner: None,
+            corrections: Corrections::new(),
+        }
+    }
+
+    fn lead(decision: Decision, verdict: Option<Verdict>) -> LeadDecision {
+        LeadDecision {
+            lead: "lena".into(),
+            decision,
+            verdict,
+            suggested_stage: None,
+            suggested_owner: None,
+        }
+    }
+
+    #[test]
+    fn an_accepted_review_outranks_a_later_undecided_one() {
+        let (ok, stale) = (proposal(Verdict::Ok, None), proposal(Verdict::Stale, None));
+        let accept = lead(Decision::Accept, None);
+        // boris's later stale first (latest first), then anna's accepted ok.
+        let reviews = [
+            Current {
+                proposal: &stale,
+                decision: None,
+            },
+            Current {
+                proposal: &ok,
+                decision: Some(&accept),
+            },
+        ];
+        assert_eq!(final_word(&reviews), FinalWord::Review(1));
+    }
+
+    #[test]
+    fn auditors_who_split_leave_the_card_to_the_lead() {
+        let (ok, stale) = (proposal(Verdict::Ok, None), proposal(Verdict::Stale, None));
+        let split = [
+            Current {
+                proposal: &stale,
+                decision: None,
+            },
+            Current {
+                proposal: &ok,
+                decision: None,
+            },
+        ];
+        assert_eq!(final_word(&split), FinalWord::NeedsLead);
+        // Two ok verdicts agree, whatever stage one picked before choosing ok.
+        let ok_picked = proposal(Verdict::Ok, Some("Договор"));
+        let agree = [
+            Current {
+                proposal: &ok_picked,
+                decision: None,
+            },
+            Current {
+                proposal: &ok,
+                decision: None,
+            },
+        ];
+        assert_eq!(final_word(&agree), FinalWord::Review(0));
+        // Wrong stage to two different stages is a split.
+        let (a, b) = (
+            proposal(Verdict::WrongStage, Some("Договор")),
+            proposal(Verdict::WrongStage, Some("Бронирование")),
+        );
+        let stages = [
+            Current {
+                proposal: &a,
+                decision: None,
+            },
+            Current {
+                proposal: &b,
+                decision: None,
+            },
+        ];
+        assert_eq!(final_word(&stages), FinalWord::NeedsLead);
+    }
+
+    #[test]
+    fn a_review_sent_back_counts_for_nothing() {
+        let (ok, stale) = (proposal(Verdict::Ok, None), proposal(Verdict::Stale, None));
+        let back = lead(Decision::Return, None);
+        let reviews = [
+            Current {
+                proposal: &stale,
+                decision: Some(&back),
+            },
+            Current {
+                proposal: &ok,
+                decision: None,
+            },
+        ];
+        assert_eq!(final_word(&reviews), FinalWord::Review(1));
+        assert_eq!(final_word(&reviews[..1]), FinalWord::Nothing);
+    }
+
+    #[test]
+    fn the_final_verdict_is_the_leads_on_an_override() {
+        let over = lead(Decision::Override, Some(Verdict::Stale));
+        assert_eq!(
+            final_verdict(Verdict::Ok, Some(&over)),
+            Some(Verdict::Stale)
+        );
+        let accept = lead(Decision::Accept, None);
+        assert_eq!(final_verdict(Verdict::Ok, Some(&accept)), Some(Verdict::Ok));
+        assert_eq!(final_verdict(Verdict::Dead, None), Some(Verdict::Dead));
+        let back = lead(Decision::Return, None);
+        assert_eq!(final_verdict(Verdict::Ok, Some(&back)), None);
+    }
+}
