@@ -55,7 +55,7 @@ const STAGE_KEYS: Keys = Keys {
 };
 
 const ITEM_KEYS: Keys = Keys {
-    names: &["id", "text", "weight", "critical", "field", "scale"],
+    names: &["id", "text", "weight", "critical", "field", "checks", "scale"],
     tables: &[],
 };
 
