@@ -9,8 +9,8 @@ use crate::domain::rules::evaluate;
 use crate::store::Store;
 use crate::store::flags::RulesRun;
 
-/// `meta` keys.
-const RULES_RAN_FOR: &str = "rules_ran_for";
+use crate::store::flags::RULES_RAN_FOR;
+
 /// A store's frozen "now" (the demo's), as 'YYYY-MM-DD HH:MM:SS'.
 pub const CLOCK: &str = "clock";
 
@@ -44,17 +44,17 @@ pub fn refresh(
     if !force && store.meta(RULES_RAN_FOR)?.as_deref() == Some(key.as_str()) {
         return Ok(None);
     }
-    let run = match store.rerun_flags(|card, ctx| evaluate(card, ctx, funnel, now)) {
-        Ok(run) => run,
-        // Another okk holds the store (an import, which runs the rules itself when it ends):
-        // show the flags as they are rather than wait.
-        Err(e) if !force && e.is_busy() => {
-            eprintln!("{}", crate::text::check::flags_not_refreshed());
-            return Ok(None);
-        }
-        Err(e) => return Err(e.into()),
-    };
-    store.set_meta(RULES_RAN_FOR, &key)?;
+    let run =
+        match store.rerun_flags_marking(Some(&key), |card, ctx| evaluate(card, ctx, funnel, now)) {
+            Ok(run) => run,
+            // Another okk holds the store (an import, which runs the rules itself when it ends):
+            // show the flags as they are rather than wait.
+            Err(e) if !force && e.is_busy() => {
+                eprintln!("{}", crate::text::check::flags_not_refreshed());
+                return Ok(None);
+            }
+            Err(e) => return Err(e.into()),
+        };
     Ok(Some(run))
 }
 

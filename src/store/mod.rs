@@ -194,6 +194,10 @@ impl Store {
             tx.execute_batch(sql)?;
             tx.pragma_update(None, "user_version", (i + 1) as i64)?;
         }
+        // A migration may change what the rules read or wrote: they run again after it.
+        if version > 0 && version < schema::latest() {
+            tx.execute_batch(flags::FORGET_RULES_RUN)?;
+        }
         tx.pragma_update(None, "application_id", schema::APPLICATION_ID)?;
         tx.commit()?;
         Ok(())
