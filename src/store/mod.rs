@@ -14,6 +14,7 @@ pub mod read;
 pub mod reviews;
 pub mod schema;
 pub mod stats;
+pub mod trust;
 
 use std::path::{Path, PathBuf};
 
