@@ -13,8 +13,8 @@ use okk::bundle::{Reader, Record, Writer};
 use okk::domain::review::{Review, ReviewDraft, Verdict};
 use okk::store::Store;
 use okk::store::bundle::{MergeError, MergeInput, MergeOptions, MergeReport};
-use okk::store::trust::TrustedKey;
 use okk::store::reviews::{ReviewedCard, Stamp};
+use okk::store::trust::TrustedKey;
 use proptest::prelude::*;
 use rusqlite::Connection;
 
@@ -122,7 +122,9 @@ impl Laptop {
     /// `okk bundle trust BUNDLE --as NAME [--lead]`: this store trusts the bundle's signer.
     fn trust(&self, bundle: &Path, name: &str, lead: bool) {
         let mut cmd = self.desk.okk();
-        cmd.args(["bundle", "trust"]).arg(bundle).args(["--as", name]);
+        cmd.args(["bundle", "trust"])
+            .arg(bundle)
+            .args(["--as", name]);
         if lead {
             cmd.arg("--lead");
         }
@@ -587,7 +589,11 @@ fn an_unknown_key_is_refused_unless_trusted_or_taken_on_first_use() {
     assert_eq!(keys.len(), 1);
     assert_eq!(keys[0].name, "vera");
     assert_eq!(keys[0].key, key("vera").public().to_string());
-    assert!(keys[0].how.starts_with("first use: bundle0"), "{}", keys[0].how);
+    assert!(
+        keys[0].how.starts_with("first use: bundle0"),
+        "{}",
+        keys[0].how
+    );
     // A trusted key: taken without asking.
     let other = Laptop::new("olga");
     trust_all(&other.desk.db, &[("vera", false)]);
@@ -633,7 +639,8 @@ fn the_round_trip_through_the_lead_brings_others_work_vouched_for_by_the_lead() 
     let mut lead = Laptop::new("olga");
     lead.trust(&a, "anna", false);
     lead.trust(&b, "boris", false);
-    lead.desk.run_ok(&["bundle", "import", &path_arg(&a), &path_arg(&b)]);
+    lead.desk
+        .run_ok(&["bundle", "import", &path_arg(&a), &path_arg(&b)]);
     let rid = lead.current().len();
     assert_eq!(rid, 2);
     let boris_review: String = lead
@@ -681,7 +688,10 @@ fn an_unsigned_bundle_of_the_old_format_is_refused_whole_with_exit_1() {
     // And a bundle from an unknown laptop, by the binary: refused, store untouched.
     let a = anna.export("a.okkb");
     let err = lead.import_refused(&[&a], &[]);
-    assert!(err.contains("does not trust") && err.contains("line 2"), "{err}");
+    assert!(
+        err.contains("does not trust") && err.contains("line 2"),
+        "{err}"
+    );
 }
 
 fn work_of(db: &Path) -> (Vec<String>, Vec<String>) {

@@ -505,5 +505,8 @@ fn a_store_of_schema_7_gains_signatures_and_trusted_keys_and_runs_the_rules_agai
             r.get(0)
         })
         .unwrap();
-    assert_eq!(sig, None, "a review made before signing counts as made here");
+    assert_eq!(
+        sig, None,
+        "a review made before signing counts as made here"
+    );
 }

@@ -444,8 +444,9 @@ mod tests {
         let lines: Vec<&str> = text.lines().collect();
         let body = format!("{}\n{}\n", lines[0], lines[1]);
         let sha = hex::encode(Sha256::digest(body.as_bytes()));
-        let forged =
-            format!("{body}{{\"end\":{{\"records\":1,\"sha256\":\"{sha}\",\"signature\":\"x\"}}}}\n");
+        let forged = format!(
+            "{body}{{\"end\":{{\"records\":1,\"sha256\":\"{sha}\",\"signature\":\"x\"}}}}\n"
+        );
         assert_eq!(read(forged.as_bytes()), Err(BundleError::Signature));
     }
 

@@ -13,7 +13,10 @@ use crate::text::bundle as msg;
 pub enum Signer {
     /// This store's own key: the record must be one the store made.
     Own,
-    Trusted { name: String, lead: bool },
+    Trusted {
+        name: String,
+        lead: bool,
+    },
 }
 
 /// A key the merge trusted by itself (first use, or vouched for by a lead): stored with the

@@ -136,4 +136,3 @@ pub struct DecisionRecord {
     #[serde(default)]
     pub withdrawal_signature: Option<String>,
 }
-

@@ -4,7 +4,7 @@
 use std::fmt;
 use std::path::Path;
 
-use ed25519_dalek::{Signer, SigningKey, Verifier, VerifyingKey};
+use ed25519_dalek::{Signer, SigningKey, VerifyingKey};
 
 /// An okk's own signing key.
 pub struct Keypair(SigningKey);
@@ -83,9 +83,9 @@ impl Keypair {
                 f.sync_all()?;
                 Ok((key, true))
             }
-            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Keypair::load(path)?
-                .map(|k| (k, false))
-                .ok_or(e),
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+                Keypair::load(path)?.map(|k| (k, false)).ok_or(e)
+            }
             Err(e) => Err(e),
         }
     }
@@ -131,7 +131,7 @@ impl Signature {
             return false;
         };
         let sig = ed25519_dalek::Signature::from_bytes(&self.bytes);
-        key.verify_strict(message, &sig).is_ok() && key.verify(message, &sig).is_ok()
+        key.verify_strict(message, &sig).is_ok()
     }
 }
 

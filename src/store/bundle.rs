@@ -171,7 +171,11 @@ impl Store {
                 "SELECT {DECISION_COLUMNS} FROM lead_decisions
                  WHERE created_at >= ?1 OR withdrawn_at >= ?1 ORDER BY created_at, rowid"
             ),
-            &mut |row| emit(Record::Decision(decision_of(row).map_err(StoreError::from)?)),
+            &mut |row| {
+                emit(Record::Decision(
+                    decision_of(row).map_err(StoreError::from)?,
+                ))
+            },
         )?;
         // Calibrations are few and small: every one goes, whatever `since` says.
         let signatures = self.calibration_signatures()?;
@@ -251,12 +255,10 @@ impl Store {
                     .next_record()
                     .map_err(|error| MergeError::Bundle { file: i, error })?;
                 let Some((line, record)) = next else { break };
-                merge
-                    .record(record, &mut report)
-                    .map_err(|e| match e {
-                        Refusal::Why(why) => MergeError::Refused { file: i, line, why },
-                        Refusal::Store(e) => MergeError::Store(e),
-                    })?;
+                merge.record(record, &mut report).map_err(|e| match e {
+                    Refusal::Why(why) => MergeError::Refused { file: i, line, why },
+                    Refusal::Store(e) => MergeError::Store(e),
+                })?;
             }
             reports.push(report);
         }
@@ -335,20 +337,29 @@ impl Merge<'_> {
 
     fn review(&mut self, r: ReviewRecord, report: &mut MergeReport) -> Result<(), Refusal> {
         why(times::check("created_at", &r.created_at, self.now))?;
-        why(times::check_opt("withdrawn_at", r.withdrawn_at.as_deref(), self.now))?;
+        why(times::check_opt(
+            "withdrawn_at",
+            r.withdrawn_at.as_deref(),
+            self.now,
+        ))?;
         let what = msg::what_review(&r.id, &r.auditor);
         let here: Option<ReviewRecord> = self
             .tx
-            .prepare_cached(&format!("SELECT {REVIEW_COLUMNS} FROM reviews WHERE id = ?1"))?
+            .prepare_cached(&format!(
+                "SELECT {REVIEW_COLUMNS} FROM reviews WHERE id = ?1"
+            ))?
             .query_row([&r.id], review_of)
             .optional()?;
-        let signer = why(self.keyring.signer(
-            r.signature.as_deref(),
-            &r.signed_bytes(),
+        let signer =
+            why(self
+                .keyring
+                .signer(r.signature.as_deref(), &r.signed_bytes(), &r.auditor, &what))?;
+        why(authorised(
+            &signer,
             &r.auditor,
+            here.as_ref().map(|h| h.signature.is_none()),
             &what,
         ))?;
-        why(authorised(&signer, &r.auditor, here.as_ref().map(|h| h.signature.is_none()), &what))?;
         if let Some(h) = &here
             && h.signed_bytes() != r.signed_bytes()
         {
@@ -374,9 +385,7 @@ impl Merge<'_> {
                     }
                     Signer::Trusted { name, lead } => {
                         if name != &r.auditor && !lead {
-                            return Err(Refusal::Why(msg::withdrawal_by_other(
-                                &what, name,
-                            )));
+                            return Err(Refusal::Why(msg::withdrawal_by_other(&what, name)));
                         }
                     }
                 }
@@ -419,7 +428,13 @@ impl Merge<'_> {
             }
             Some(h) => {
                 report.reviews_known += 1;
-                keep_lowest_signature(self.tx, "reviews", &r.id, h.signature.as_deref(), &r.signature)?;
+                keep_lowest_signature(
+                    self.tx,
+                    "reviews",
+                    &r.id,
+                    h.signature.as_deref(),
+                    &r.signature,
+                )?;
                 if let Some((at, sig)) = withdrawal
                     && earliest_withdrawal(self.tx, "reviews", &r.id, &at, &sig)?
                     && h.withdrawn_at.is_none()
@@ -428,13 +443,18 @@ impl Merge<'_> {
                 }
             }
         }
-        self.groups.insert((r.card_source, r.card_external_id, r.auditor));
+        self.groups
+            .insert((r.card_source, r.card_external_id, r.auditor));
         Ok(())
     }
 
     fn decision(&mut self, d: DecisionRecord, report: &mut MergeReport) -> Result<(), Refusal> {
         why(times::check("created_at", &d.created_at, self.now))?;
-        why(times::check_opt("withdrawn_at", d.withdrawn_at.as_deref(), self.now))?;
+        why(times::check_opt(
+            "withdrawn_at",
+            d.withdrawn_at.as_deref(),
+            self.now,
+        ))?;
         let what = msg::what_decision(&d.id, &d.lead);
         let here: Option<DecisionRecord> = self
             .tx
@@ -444,8 +464,15 @@ impl Merge<'_> {
             .query_row([&d.id], decision_of)
             .optional()?;
         let signer =
-            why(self.keyring.signer(d.signature.as_deref(), &d.signed_bytes(), &d.lead, &what))?;
-        why(authorised(&signer, &d.lead, here.as_ref().map(|h| h.signature.is_none()), &what))?;
+            why(self
+                .keyring
+                .signer(d.signature.as_deref(), &d.signed_bytes(), &d.lead, &what))?;
+        why(authorised(
+            &signer,
+            &d.lead,
+            here.as_ref().map(|h| h.signature.is_none()),
+            &what,
+        ))?;
         if let Some(h) = &here
             && h.signed_bytes() != d.signed_bytes()
         {
@@ -520,21 +547,22 @@ impl Merge<'_> {
         Ok(())
     }
 
-    fn calibration(&mut self, c: CalibrationRecord, report: &mut MergeReport) -> Result<(), Refusal> {
+    fn calibration(
+        &mut self,
+        c: CalibrationRecord,
+        report: &mut MergeReport,
+    ) -> Result<(), Refusal> {
         let cal = &c.calibration;
         why(times::check("created_at", &cal.created_at, self.now))?;
         let what = msg::what_calibration(&cal.id, &cal.created_by);
         let here = self.calibrations.get(&cal.id);
         let made_here: Option<bool> = match here {
             None => None,
-            Some(_) => Some(
-                self.tx
-                    .query_row(
-                        "SELECT signature IS NULL FROM calibrations WHERE id = ?1",
-                        [&cal.id],
-                        |r| r.get(0),
-                    )?,
-            ),
+            Some(_) => Some(self.tx.query_row(
+                "SELECT signature IS NULL FROM calibrations WHERE id = ?1",
+                [&cal.id],
+                |r| r.get(0),
+            )?),
         };
         let signer = why(self.keyring.signer(
             c.signature.as_deref(),

@@ -45,7 +45,10 @@ pub fn bad_bundle_signature() -> String {
 }
 
 pub fn bad_time(field: &str, value: &str) -> String {
-    format!("{field} \"{}\" is not a time (expected YYYY-MM-DD HH:MM:SS, a real date)", safe(value))
+    format!(
+        "{field} \"{}\" is not a time (expected YYYY-MM-DD HH:MM:SS, a real date)",
+        safe(value)
+    )
 }
 
 pub fn time_out_of_window(field: &str, value: &str, latest: &chrono::NaiveDateTime) -> String {
@@ -176,12 +179,21 @@ pub fn not_a_key(given: &str) -> String {
     )
 }
 
-pub fn trusted(key: &PublicKey, name: &str, lead: bool, outcome: &crate::store::trust::Trusted) -> String {
+pub fn trusted(
+    key: &PublicKey,
+    name: &str,
+    lead: bool,
+    outcome: &crate::store::trust::Trusted,
+) -> String {
     use crate::store::trust::Trusted;
     let role = if lead { " (lead)" } else { "" };
     match outcome {
         Trusted::Added => format!("trusted key {} as {}{role}", key.short(), safe(name)),
-        Trusted::Updated => format!("key {} was trusted as {} already{role}", key.short(), safe(name)),
+        Trusted::Updated => format!(
+            "key {} was trusted as {} already{role}",
+            key.short(),
+            safe(name)
+        ),
         Trusted::OtherName(other) => format!(
             "key {} is trusted as {} already: nothing changed (one key, one name)",
             key.short(),
