@@ -666,6 +666,17 @@ fn the_round_trip_through_the_lead_brings_others_work_vouched_for_by_the_lead() 
         .collect();
     assert_eq!(names, ["boris", "olga"]);
     assert!(keys["own"].as_str().unwrap().len() == 64);
+    // One key, one name: the lead's key cannot be trusted as someone else too.
+    let out = anna
+        .desk
+        .okk()
+        .args(["bundle", "trust"])
+        .arg(&back)
+        .args(["--as", "boris"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("trusted as olga already"));
     // Importing again changes nothing.
     let before = digest(&anna.desk.db);
     anna.import(&back);

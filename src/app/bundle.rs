@@ -157,13 +157,11 @@ fn trust(paths: &Paths, source: &str, name: &str, lead: bool) -> Result<ExitCode
         added_at: crate::store::cards::fmt_time(&chrono::Local::now().naive_local()),
         how: "trusted".into(),
     })?;
-    let refused = matches!(outcome, crate::store::trust::Trusted::OtherName(_));
+    if matches!(outcome, crate::store::trust::Trusted::OtherName(_)) {
+        return Err(user(msg::trusted(&key, name, lead, &outcome)));
+    }
     super::say(msg::trusted(&key, name, lead, &outcome))?;
-    Ok(if refused {
-        ExitCode::from(1)
-    } else {
-        ExitCode::SUCCESS
-    })
+    Ok(ExitCode::SUCCESS)
 }
 
 fn keys(paths: &Paths, json: bool) -> Result<ExitCode> {
