@@ -336,14 +336,36 @@ pub enum FunnelCommand {
 
 #[derive(Debug, Subcommand)]
 pub enum BundleCommand {
-    /// Write this store's reviews and lead decisions to one file (with a checksum).
+    /// Write this store's reviews and lead decisions to one file, every record signed with
+    /// this okk's key (made on first use).
     Export(BundleExportArgs),
     /// Merge bundles into this store: importing twice, or in another order, gives the same
-    /// store; a damaged bundle is refused whole.
+    /// store; a damaged, forged or conflicting bundle is refused whole.
     Import {
         #[arg(required = true, value_name = "FILE")]
         files: Vec<PathBuf>,
         /// Print the report as JSON, one object per file.
+        #[arg(long)]
+        json: bool,
+        /// Trust a key this store does not know yet for the name its records claim, if that
+        /// name has no trusted key (recorded; see `okk bundle keys`).
+        #[arg(long)]
+        trust_on_first_use: bool,
+    },
+    /// Trust an auditor's (or lead's) key: the key of a bundle they sent, or the key itself.
+    Trust {
+        /// A bundle file (its signer's key is taken) or a public key (64 hex digits).
+        #[arg(value_name = "FILE|KEY")]
+        source: String,
+        /// The name the key's records may claim.
+        #[arg(long = "as", value_name = "NAME")]
+        name: String,
+        /// The key is a lead's: it may withdraw anyone's review and vouch for others' keys.
+        #[arg(long)]
+        lead: bool,
+    },
+    /// Print this okk's public key and the keys this store trusts.
+    Keys {
         #[arg(long)]
         json: bool,
     },
@@ -362,6 +384,10 @@ pub struct BundleExportArgs {
     /// Replace FILE if it exists.
     #[arg(long)]
     pub force: bool,
+    /// The signer's name in the bundle's header [default: $OKK_AUDITOR, else the config's
+    /// name, else the login name].
+    #[arg(long = "as", env = "OKK_AUDITOR", value_name = "NAME")]
+    pub signer: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]

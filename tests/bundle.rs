@@ -1,6 +1,6 @@
-//! Moving work between laptops: two auditors review on their own stores, bundles go to the
-//! lead's store and back; merging is idempotent, order-independent, keeps withdrawals, and a
-//! damaged bundle changes nothing.
+//! Moving work between laptops: two auditors review on their own stores, signed bundles go to
+//! the lead's store and back; merging is idempotent, order-independent, keeps withdrawals, and a
+//! damaged, forged or conflicting bundle changes nothing.
 
 mod common;
 
@@ -8,9 +8,13 @@ use std::path::{Path, PathBuf};
 
 use chrono::NaiveDateTime;
 use common::{Desk, assert_same, digest, path_arg};
+use okk::bundle::sign::Keypair;
+use okk::bundle::{Reader, Record, Writer};
 use okk::domain::review::{Review, ReviewDraft, Verdict};
 use okk::store::Store;
+use okk::store::bundle::{MergeError, MergeInput, MergeOptions, MergeReport};
 use okk::store::reviews::{ReviewedCard, Stamp};
+use okk::store::trust::TrustedKey;
 use proptest::prelude::*;
 use rusqlite::Connection;
 
@@ -108,11 +112,41 @@ impl Laptop {
         let out = self.desk.dir.path().join(name);
         self.desk
             .okk()
-            .args(["bundle", "export", "--force", "--out"])
+            .args(["bundle", "export", "--force", "--as", self.auditor, "--out"])
             .arg(&out)
             .assert()
             .success();
         out
+    }
+
+    /// `okk bundle trust BUNDLE --as NAME [--lead]`: this store trusts the bundle's signer.
+    fn trust(&self, bundle: &Path, name: &str, lead: bool) {
+        let mut cmd = self.desk.okk();
+        cmd.args(["bundle", "trust"])
+            .arg(bundle)
+            .args(["--as", name]);
+        if lead {
+            cmd.arg("--lead");
+        }
+        cmd.assert().success();
+    }
+
+    /// `okk bundle import FILE…` that must be refused: its stderr, after checking the store is
+    /// as it was.
+    fn import_refused(&self, bundles: &[&Path], extra: &[&str]) -> String {
+        let before = digest(&self.desk.db);
+        let out = self
+            .desk
+            .okk()
+            .args(["bundle", "import"])
+            .args(extra)
+            .args(bundles)
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&out.stderr).into_owned();
+        assert_eq!(out.status.code(), Some(1), "{err}");
+        assert_same(&before, &digest(&self.desk.db));
+        err
     }
 
     fn import(&self, bundle: &Path) -> serde_json::Value {
@@ -143,6 +177,7 @@ fn a_bundle_brings_an_auditors_reviews_to_the_lead_once() {
     anna.review(2, Verdict::Dead);
     let lead = Laptop::new("olga");
     let bundle = anna.export("anna.okkb");
+    lead.trust(&bundle, "anna", false);
     let first = lead.import(&bundle);
     assert_eq!(first["reviews_added"], 2);
     assert_eq!(lead.current(), anna.current());
@@ -169,9 +204,13 @@ fn the_order_of_bundles_does_not_matter() {
     boris.withdraw(&r); // the superseded one withdrawn: nothing changes what is current
     let (a, b) = (anna.export("a.okkb"), boris.export("b.okkb"));
     let one = Laptop::new("olga");
+    let two = Laptop::new("olga");
+    for lead in [&one, &two] {
+        lead.trust(&a, "anna", false);
+        lead.trust(&b, "boris", false);
+    }
     one.import(&a);
     one.import(&b);
-    let two = Laptop::new("olga");
     two.import(&b);
     two.import(&a);
     two.import(&b);
@@ -190,6 +229,7 @@ fn an_older_bundle_never_undoes_a_newer_decision() {
     let rejudged = anna.review(4, Verdict::WrongStage);
     let new = anna.export("new.okkb");
     let lead = Laptop::new("olga");
+    lead.trust(&new, "anna", false);
     lead.import(&new);
     lead.import(&old);
     assert_eq!(lead.current(), anna.current());
@@ -198,6 +238,10 @@ fn an_older_bundle_never_undoes_a_newer_decision() {
     let mut lead = lead;
     lead.decide(&rejudged, "return");
     let back = lead.export("back.okkb");
+    // Anna's store has not met the lead's key yet: refused, until she trusts it.
+    let err = anna.import_refused(&[&back], &[]);
+    assert!(err.contains("does not trust"), "{err}");
+    anna.trust(&back, "olga", true);
     let report = anna.import(&back);
     assert_eq!(report["decisions_added"], 1);
     let _ = second;
@@ -228,7 +272,7 @@ fn a_damaged_or_foreign_bundle_is_refused_whole() {
     let text = String::from_utf8(good.clone()).unwrap();
     cases.push((
         "v9",
-        text.replacen("\"okk_bundle\":1", "\"okk_bundle\":9", 1)
+        text.replacen("\"okk_bundle\":2", "\"okk_bundle\":9", 1)
             .into_bytes(),
         "version 9",
     ));
@@ -262,6 +306,7 @@ fn reviews_of_cards_not_synced_yet_wait_for_them() {
     anna.review(5, Verdict::Stale);
     let bundle = anna.export("a.okkb");
     let fresh = Laptop::empty("olga");
+    fresh.trust(&bundle, "anna", false);
     let report = fresh.import(&bundle);
     assert_eq!(report["waiting_for_cards"], 1);
     let demo = okk::app::demo::DEMO_CSV;
@@ -299,7 +344,376 @@ fn an_existing_bundle_file_is_kept_unless_forced() {
     assert_eq!(std::fs::read_to_string(&out).unwrap(), "mine");
 }
 
-// ---- three laptops, any interleaving --------------------------------------------------------
+// ---- signed bundles through the library: forgeries and conflicts ----------------------------
+
+/// A person's signing key (fixed per name, so that tests can forge with anyone's).
+fn key(name: &str) -> Keypair {
+    let mut seed = [0u8; 32];
+    for (i, b) in name.bytes().enumerate() {
+        seed[i % 32] ^= b;
+    }
+    seed[31] ^= 0x5a;
+    Keypair::from_seed(seed)
+}
+
+/// A bundle of `records` signed by `signer` (records without a signature are signed by it).
+fn sign(signer: &str, records: Vec<Record>) -> Vec<u8> {
+    let k = key(signer);
+    let mut w = Writer::new(Vec::new(), &k, signer, "2026-11-20 13:00:00", Vec::new()).unwrap();
+    for r in records {
+        w.record(r).unwrap();
+    }
+    w.finish().unwrap().0
+}
+
+/// What a laptop's store would send, signed with its owner's key.
+fn bundle_of(l: &Laptop) -> Vec<u8> {
+    sign(l.auditor, records_in(&l.store()))
+}
+
+fn records_in(store: &Store) -> Vec<Record> {
+    let mut out = Vec::new();
+    store
+        .bundle_records(None, |r| {
+            out.push(r);
+            Ok::<_, okk::store::StoreError>(())
+        })
+        .unwrap();
+    out
+}
+
+fn records_of(bytes: &[u8]) -> Vec<Record> {
+    let mut r = Reader::new(bytes).unwrap();
+    let mut out = Vec::new();
+    while let Some((_, rec)) = r.next_record().unwrap() {
+        out.push(rec);
+    }
+    out
+}
+
+fn trust_all(db: &Path, names: &[(&str, bool)]) {
+    let mut store = Store::open(db).unwrap();
+    for (name, lead) in names {
+        store
+            .trust_key(&TrustedKey {
+                key: key(name).public().to_string(),
+                name: name.to_string(),
+                lead: *lead,
+                added_at: "2026-11-20 12:00:00".into(),
+                how: "trusted".into(),
+            })
+            .unwrap();
+    }
+}
+
+fn now() -> NaiveDateTime {
+    NaiveDateTime::parse_from_str("2026-11-25 12:00:00", "%Y-%m-%d %H:%M:%S").unwrap()
+}
+
+/// Merges `bundles` in one call into the store at `db`, whose owner is `owner`.
+fn merge(
+    db: &Path,
+    owner: &str,
+    bundles: &[&[u8]],
+    first_use: bool,
+) -> Result<Vec<MergeReport>, MergeError> {
+    let mut store = Store::open(db).unwrap();
+    let inputs = bundles
+        .iter()
+        .enumerate()
+        .map(|(i, b)| {
+            okk::bundle::check(*b).map_err(|error| MergeError::Bundle { file: i, error })?;
+            Ok(MergeInput {
+                name: format!("bundle{i}"),
+                reader: Reader::new(*b).unwrap(),
+            })
+        })
+        .collect::<Result<Vec<_>, MergeError>>()?;
+    store.merge_bundles(
+        inputs,
+        &MergeOptions {
+            own: Some(key(owner).public()),
+            trust_on_first_use: first_use,
+            now: now(),
+        },
+    )
+}
+
+/// Like [`merge`], which must be refused leaving the store as it was: the refusal's text.
+fn refused(db: &Path, owner: &str, bundles: &[&[u8]], first_use: bool) -> String {
+    let before = digest(db);
+    let err = merge(db, owner, bundles, first_use).expect_err("refused");
+    assert_same(&before, &digest(db));
+    err.to_string()
+}
+
+fn first_review(records: &[Record]) -> okk::bundle::ReviewRecord {
+    records
+        .iter()
+        .find_map(|r| match r {
+            Record::Review(r) => Some(r.clone()),
+            _ => None,
+        })
+        .expect("a review")
+}
+
+#[test]
+fn a_review_in_another_auditors_name_is_refused() {
+    let mut boris = Laptop::new("boris");
+    boris.review(1, Verdict::Dead);
+    let lead = Laptop::new("olga");
+    trust_all(&lead.desk.db, &[("anna", false), ("boris", false)]);
+    let mut r = first_review(&records_in(&boris.store()));
+    r.auditor = "anna".into();
+    let forged = sign("boris", vec![Record::Review(r)]);
+    let err = refused(&lead.desk.db, "olga", &[&forged], false);
+    assert!(err.contains("signed by boris's key, not anna's"), "{err}");
+    // Even taking keys on first use: anna has a key here already.
+    let forged_by_stranger = {
+        let mut r = first_review(&records_in(&boris.store()));
+        r.auditor = "anna".into();
+        r.signature = None;
+        sign("mallory", vec![Record::Review(r)])
+    };
+    let err = refused(&lead.desk.db, "olga", &[&forged_by_stranger], true);
+    assert!(err.contains("trusts other keys as anna"), "{err}");
+}
+
+#[test]
+fn an_edited_verdict_with_a_recomputed_trailer_is_refused() {
+    let mut anna = Laptop::new("anna");
+    anna.review(1, Verdict::Ok);
+    let lead = Laptop::new("olga");
+    trust_all(&lead.desk.db, &[("anna", false), ("vera", false)]);
+    let good = bundle_of(&anna);
+    // The verdict edited and the checksum recomputed: the signer's signature no longer fits.
+    let text = String::from_utf8(good.clone()).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    let body = format!("{}\n{}\n", lines[0], lines[1].replace("\"ok\"", "\"dead\""));
+    let sha = {
+        use sha2::Digest;
+        hex::encode(sha2::Sha256::digest(body.as_bytes()))
+    };
+    let end: serde_json::Value = serde_json::from_str(lines[lines.len() - 1]).unwrap();
+    let forged = format!(
+        "{body}{{\"end\":{{\"records\":1,\"sha256\":\"{sha}\",\"signature\":{}}}}}\n",
+        end["end"]["signature"]
+    );
+    let err = refused(&lead.desk.db, "olga", &[forged.as_bytes()], false);
+    assert!(err.contains("signature does not match"), "{err}");
+    // Re-signed whole by another trusted auditor: anna's record signature still does not fit.
+    let mut r = first_review(&records_of(&good));
+    r.verdict = "dead".into();
+    let resigned = sign("vera", vec![Record::Review(r)]);
+    let err = refused(&lead.desk.db, "olga", &[&resigned], false);
+    assert!(err.contains("edited after signing"), "{err}");
+    // The genuine one goes in.
+    merge(&lead.desk.db, "olga", &[&good], false).unwrap();
+}
+
+#[test]
+fn only_the_author_or_a_lead_may_withdraw_a_review() {
+    let mut anna = Laptop::new("anna");
+    let id = anna.review(1, Verdict::Ok);
+    let lead = Laptop::new("olga");
+    trust_all(
+        &lead.desk.db,
+        &[("anna", false), ("boris", false), ("ivan", true)],
+    );
+    let good = bundle_of(&anna);
+    merge(&lead.desk.db, "olga", &[&good], false).unwrap();
+    let withdrawn_by = |who: &str| {
+        let mut r = first_review(&records_of(&good));
+        r.withdrawn_at = Some("2026-11-21 09:00:00".into());
+        r.withdrawal_signature = None;
+        sign(who, vec![Record::Review(r)])
+    };
+    let err = refused(&lead.desk.db, "olga", &[&withdrawn_by("boris")], false);
+    assert!(
+        err.contains("withdrawal") && err.contains("neither its author nor a lead"),
+        "{err}"
+    );
+    // Ivan is trusted as a lead: his withdrawal stands.
+    merge(&lead.desk.db, "olga", &[&withdrawn_by("ivan")], false).unwrap();
+    assert_eq!(
+        lead.desk.count(&format!(
+            "SELECT count(*) FROM reviews WHERE id = '{id}' AND withdrawn_at IS NOT NULL"
+        )),
+        1
+    );
+}
+
+#[test]
+fn a_record_already_here_with_other_content_is_a_conflict_and_refused() {
+    let mut anna = Laptop::new("anna");
+    anna.review(1, Verdict::Ok);
+    anna.review(2, Verdict::Stale);
+    let lead = Laptop::new("olga");
+    trust_all(&lead.desk.db, &[("anna", false)]);
+    let good = bundle_of(&anna);
+    merge(&lead.desk.db, "olga", &[&good], false).unwrap();
+    // Anna's laptop (a bug, or an old copy edited) signs another content under the same id.
+    let mut r = first_review(&records_of(&good));
+    r.comment = "rewritten".into();
+    r.signature = None;
+    let other = sign("anna", vec![Record::Review(r.clone())]);
+    let err = refused(&lead.desk.db, "olga", &[&other], false);
+    assert!(
+        err.contains("already in this store with other content"),
+        "{err}"
+    );
+    // Both in one call, either order: refused, nothing merged.
+    let fresh = Laptop::new("olga");
+    trust_all(&fresh.desk.db, &[("anna", false)]);
+    for pair in [[&good, &other], [&other, &good]] {
+        let err = refused(&fresh.desk.db, "olga", &[pair[0], pair[1]], false);
+        assert!(err.contains("conflict"), "{err}");
+    }
+}
+
+#[test]
+fn an_unknown_key_is_refused_unless_trusted_or_taken_on_first_use() {
+    let mut vera = Laptop::new("vera");
+    vera.review(3, Verdict::Unclear);
+    let b = bundle_of(&vera);
+    let lead = Laptop::new("olga");
+    let err = refused(&lead.desk.db, "olga", &[&b], false);
+    assert!(
+        err.contains("does not trust") && err.contains("okk bundle trust"),
+        "{err}"
+    );
+    // On first use: taken, and the key recorded with how it came.
+    let report = merge(&lead.desk.db, "olga", &[&b], true).unwrap();
+    assert_eq!(report[0].keys_added, 1);
+    let keys = Store::open(&lead.desk.db).unwrap().trusted_keys().unwrap();
+    assert_eq!(keys.len(), 1);
+    assert_eq!(keys[0].name, "vera");
+    assert_eq!(keys[0].key, key("vera").public().to_string());
+    assert!(
+        keys[0].how.starts_with("first use: bundle0"),
+        "{}",
+        keys[0].how
+    );
+    // A trusted key: taken without asking.
+    let other = Laptop::new("olga");
+    trust_all(&other.desk.db, &[("vera", false)]);
+    assert_eq!(
+        merge(&other.desk.db, "olga", &[&b], false).unwrap()[0].reviews_added,
+        1
+    );
+    assert_eq!(work_of(&other.desk.db), work_of(&lead.desk.db));
+}
+
+#[test]
+fn bundle_times_out_of_the_window_or_not_on_the_calendar_are_refused_with_their_line() {
+    let mut anna = Laptop::new("anna");
+    anna.review(1, Verdict::Ok);
+    let lead = Laptop::new("olga");
+    trust_all(&lead.desk.db, &[("anna", false)]);
+    for (bad, says) in [
+        ("9999-01-01 00:00:00", "outside the times"),
+        ("1970-01-01 00:00:00", "outside the times"),
+        ("2026-11-27 12:00:00", "outside the times"),
+        ("31.02.2026", "not a time"),
+        ("2026-02-31 10:00:00", "not a time"),
+    ] {
+        let mut r = first_review(&records_in(&anna.store()));
+        r.created_at = bad.into();
+        let b = sign("anna", vec![Record::Review(r)]);
+        let err = refused(&lead.desk.db, "olga", &[&b], false);
+        assert!(
+            err.contains("line 2") && err.contains(says) && err.contains("created_at"),
+            "{bad}: {err}"
+        );
+    }
+}
+
+#[test]
+fn the_round_trip_through_the_lead_brings_others_work_vouched_for_by_the_lead() {
+    // Anna and Boris send to the lead; the lead's bundle goes to Anna, who trusts only the lead.
+    let mut anna = Laptop::new("anna");
+    let mut boris = Laptop::new("boris");
+    anna.review(1, Verdict::Ok);
+    boris.review(2, Verdict::Dead);
+    let (a, b) = (anna.export("a.okkb"), boris.export("b.okkb"));
+    let mut lead = Laptop::new("olga");
+    lead.trust(&a, "anna", false);
+    lead.trust(&b, "boris", false);
+    lead.desk
+        .run_ok(&["bundle", "import", &path_arg(&a), &path_arg(&b)]);
+    let rid = lead.current().len();
+    assert_eq!(rid, 2);
+    let boris_review: String = lead
+        .desk
+        .conn()
+        .query_row("SELECT id FROM reviews WHERE auditor = 'boris'", [], |r| {
+            r.get(0)
+        })
+        .unwrap();
+    lead.decide(&boris_review, "return");
+    let back = lead.export("back.okkb");
+    anna.trust(&back, "olga", true);
+    let report = anna.import(&back);
+    assert_eq!(report["reviews_added"], 1);
+    assert_eq!(report["decisions_added"], 1);
+    assert_eq!(report["keys_added"], 1);
+    let keys = anna.desk.json_ok(&["bundle", "keys", "--json"]);
+    let names: Vec<&str> = keys["trusted"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|k| k["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["boris", "olga"]);
+    assert!(keys["own"].as_str().unwrap().len() == 64);
+    // One key, one name: the lead's key cannot be trusted as someone else too.
+    let out = anna
+        .desk
+        .okk()
+        .args(["bundle", "trust"])
+        .arg(&back)
+        .args(["--as", "boris"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("trusted as olga already"));
+    // Importing again changes nothing.
+    let before = digest(&anna.desk.db);
+    anna.import(&back);
+    assert_same(&before, &digest(&anna.desk.db));
+}
+
+#[test]
+fn an_unsigned_bundle_of_the_old_format_is_refused_whole_with_exit_1() {
+    let mut anna = Laptop::new("anna");
+    anna.review(1, Verdict::Ok);
+    let lead = Laptop::new("olga");
+    let old = lead.desk.dir.path().join("old.okkb");
+    std::fs::write(
+        &old,
+        "{\"okk_bundle\":1,\"created_at\":\"2026-11-20 12:00:00\"}\n{\"end\":{\"records\":0,\"sha256\":\"x\"}}\n",
+    )
+    .unwrap();
+    let err = lead.import_refused(&[&old], &["--trust-on-first-use"]);
+    assert!(err.contains("unsigned"), "{err}");
+    // And a bundle from an unknown laptop, by the binary: refused, store untouched.
+    let a = anna.export("a.okkb");
+    let err = lead.import_refused(&[&a], &[]);
+    assert!(
+        err.contains("does not trust") && err.contains("line 2"),
+        "{err}"
+    );
+}
+
+fn work_of(db: &Path) -> (Vec<String>, Vec<String>) {
+    let d = digest(db);
+    (
+        d.get("reviews").cloned().unwrap_or_default(),
+        d.get("lead_decisions").cloned().unwrap_or_default(),
+    )
+}
+
+// ---- three laptops, any interleaving, with forgers ------------------------------------------
 
 #[derive(Debug, Clone)]
 enum Step {
@@ -325,28 +739,40 @@ fn step() -> impl Strategy<Value = Step> {
     ]
 }
 
-/// Merges the same work through the library (no process per bundle: the property runs many
-/// cases).
-fn merge_all(db: &Path, bundles: &[Vec<u8>]) {
-    let mut store = Store::open(db).unwrap();
-    for b in bundles {
-        store.merge_bundle(&okk::bundle::read(b).unwrap()).unwrap();
-    }
-}
-
-fn work_of(db: &Path) -> (Vec<String>, Vec<String>) {
-    let d = digest(db);
-    (
-        d.get("reviews").cloned().unwrap_or_default(),
-        d.get("lead_decisions").cloned().unwrap_or_default(),
-    )
+/// Forgeries of a genuine bundle's first review: in another's name, edited, withdrawn by
+/// someone else, by an unknown key, and conflicting content signed by a key the name lacks.
+fn forgeries(genuine: &[u8]) -> Vec<Vec<u8>> {
+    let recs = records_of(genuine);
+    let Some(r) = recs.iter().find_map(|r| match r {
+        Record::Review(r) => Some(r.clone()),
+        _ => None,
+    }) else {
+        return Vec::new();
+    };
+    let other = if r.auditor == "vera" { "boris" } else { "vera" };
+    let mut named = r.clone();
+    named.auditor = other.to_string();
+    let mut edited = r.clone();
+    edited.verdict = if r.verdict == "ok" { "dead" } else { "ok" }.into();
+    let mut withdrawn = r.clone();
+    withdrawn.withdrawn_at = Some("2026-11-24 10:00:00".into());
+    withdrawn.withdrawal_signature = None;
+    let mut conflicting = r.clone();
+    conflicting.comment.push_str(" (rewritten)");
+    conflicting.signature = None;
+    vec![
+        sign(&r.auditor, vec![Record::Review(named)]),
+        sign(other, vec![Record::Review(edited)]),
+        sign(other, vec![Record::Review(withdrawn)]),
+        sign("mallory", vec![Record::Review(conflicting)]),
+    ]
 }
 
 proptest! {
     #![proptest_config(ProptestConfig { cases: 12, ..ProptestConfig::default() })]
 
     #[test]
-    fn bundles_from_three_laptops_merge_to_one_answer_in_any_order(
+    fn bundles_from_three_laptops_and_forgers_merge_to_one_answer_in_any_order(
         steps in proptest::collection::vec(step(), 1..25),
         order in any::<proptest::sample::Index>(),
         dupes in proptest::collection::vec(any::<proptest::sample::Index>(), 0..4),
@@ -365,20 +791,26 @@ proptest! {
                         laptops[laptop].withdraw(&id);
                     }
                 }
-                Step::Export { laptop } => {
-                    let store = laptops[laptop].store();
-                    sent.push(okk::bundle::write(&store.bundle(None, "now").unwrap()));
-                }
+                Step::Export { laptop } => sent.push(bundle_of(&laptops[laptop])),
             }
         }
         // Each laptop's final bundle goes too (what the lead eventually gets).
         for l in &laptops {
-            sent.push(okk::bundle::write(&l.store().bundle(None, "now").unwrap()));
+            sent.push(bundle_of(l));
         }
+        // Forgeries of what each laptop finally sent.
+        let forged: Vec<Vec<u8>> = sent[sent.len() - 3..].iter().flat_map(|b| forgeries(b)).collect();
+        let mut all: Vec<(bool, Vec<u8>)> = sent.iter().map(|b| (true, b.clone())).collect();
+        all.extend(forged.into_iter().map(|b| (false, b)));
+        let trusted = [("anna", false), ("boris", false), ("vera", false)];
         let a = Laptop::new("olga");
-        merge_all(&a.desk.db, &sent);
-        // Another lead gets them rotated, with some sent twice.
-        let mut shuffled = sent.clone();
+        trust_all(&a.desk.db, &trusted);
+        for (genuine, b) in &all {
+            let res = merge(&a.desk.db, "olga", &[b], false);
+            prop_assert_eq!(res.is_ok(), *genuine, "{:?}", res.err().map(|e| e.to_string()));
+        }
+        // Another lead gets them rotated and reversed, with some sent twice.
+        let mut shuffled = all.clone();
         let k = order.index(shuffled.len());
         shuffled.rotate_left(k);
         shuffled.reverse();
@@ -387,11 +819,15 @@ proptest! {
             shuffled.push(again);
         }
         let b = Laptop::new("olga");
-        merge_all(&b.desk.db, &shuffled);
+        trust_all(&b.desk.db, &trusted);
+        for (genuine, bundle) in &shuffled {
+            let res = merge(&b.desk.db, "olga", &[bundle], false);
+            prop_assert_eq!(res.is_ok(), *genuine);
+        }
         prop_assert_eq!(work_of(&a.desk.db), work_of(&b.desk.db));
         // Nothing lost or doubled: the lead holds every review each laptop made, once.
-        let all: usize = made.iter().map(Vec::len).sum();
-        prop_assert_eq!(a.desk.count("SELECT count(*) FROM reviews") as usize, all);
+        let total: usize = made.iter().map(Vec::len).sum();
+        prop_assert_eq!(a.desk.count("SELECT count(*) FROM reviews") as usize, total);
         // And each laptop's own view of its current reviews is what the lead sees for it.
         for l in &laptops {
             let mine: Vec<_> = a.current().into_iter().filter(|c| c.1 == l.auditor).collect();

@@ -66,6 +66,16 @@ fn bundle(desk: &Desk, name: &str) -> PathBuf {
     out
 }
 
+/// `okk bundle trust FILE --as NAME [--lead]`.
+fn trust(desk: &Desk, file: &Path, name: &str, lead: bool) {
+    let mut cmd = desk.okk();
+    cmd.args(["bundle", "trust"]).arg(file).args(["--as", name]);
+    if lead {
+        cmd.arg("--lead");
+    }
+    cmd.assert().success();
+}
+
 fn import(desk: &Desk, file: &Path) {
     desk.okk()
         .args(["bundle", "import"])
@@ -139,8 +149,10 @@ fn a_calibration_reaches_the_auditors_and_the_report_matches_a_hand_computation(
         .collect();
     let to_auditors = bundle(&lead, "calibration.okkb");
     let (anna, boris) = (Desk::demo(), Desk::demo());
-    import(&anna, &to_auditors);
-    import(&boris, &to_auditors);
+    for auditor in [&anna, &boris] {
+        trust(auditor, &to_auditors, "olga", true);
+        import(auditor, &to_auditors);
+    }
     // The sample comes first in each auditor's queue, marked.
     let q = queue(&anna, "anna");
     let first: Vec<&str> = q
@@ -168,8 +180,11 @@ fn a_calibration_reaches_the_auditors_and_the_report_matches_a_hand_computation(
             .iter()
             .all(|c| c.get("calibration").is_none())
     );
-    import(&lead, &bundle(&anna, "anna.okkb"));
-    import(&lead, &bundle(&boris, "boris.okkb"));
+    let (from_anna, from_boris) = (bundle(&anna, "anna.okkb"), bundle(&boris, "boris.okkb"));
+    trust(&lead, &from_anna, "anna", false);
+    trust(&lead, &from_boris, "boris", false);
+    import(&lead, &from_anna);
+    import(&lead, &from_boris);
     let r = report(&lead)["report"].clone();
     // Agreement on 3 of 5 cards (1, 3, 4). Cohen's kappa: p_o = 0.6; anna ok 3/5, dead 1/5,
     // stale 1/5; boris ok 1/5, stale 2/5, dead 1/5, unclear 1/5;
@@ -256,6 +271,7 @@ fn a_calibration_bears_the_leads_name_and_every_summary_says_when_it_travels() {
         "{said}"
     );
     let anna = Desk::demo();
+    trust(&anna, &file, "olga", true);
     let merge = |desk: &Desk| {
         let out = desk
             .okk()

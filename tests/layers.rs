@@ -33,6 +33,7 @@ const KNOWN_WRONG: &[(&str, &str)] = &[
     ("domain", "text"),
     ("store", "text"),
     ("store", "bundle"),
+    ("text", "bundle"),
     ("text", "export"),
     ("text", "store"),
     ("text", "sync"),

@@ -168,6 +168,8 @@ fn reviews_go_to_the_lead_and_a_returned_one_comes_back_to_its_auditor() {
     // ---- their bundles reach the lead ---------------------------------------------------------
     let from_anna = export(&anna, "anna.okkb");
     let from_boris = export(&boris, "boris.okkb");
+    lead.run_ok(&["bundle", "trust", &from_anna, "--as", "anna"]);
+    lead.run_ok(&["bundle", "trust", &from_boris, "--as", "boris"]);
     lead.run_ok(&["bundle", "import", &from_anna, &from_boris]);
     let mut all = mine("anna", &anna_ids, &["ok", "stale", "dead"]);
     all.extend(mine("boris", &boris_ids, &["ok", "unclear"]));
@@ -310,6 +312,7 @@ fn reviews_go_to_the_lead_and_a_returned_one_comes_back_to_its_auditor() {
 
     // ---- the lead's bundle goes back to anna ----------------------------------------------------
     let from_lead = export(&lead, "olga.okkb");
+    anna.run_ok(&["bundle", "trust", &from_lead, "--as", "olga", "--lead"]);
     anna.run_ok(&["bundle", "import", &from_lead]);
     assert_eq!(
         decisions(&anna),

@@ -13,14 +13,15 @@ const AT: &str = "2026-11-20 10:00:00";
 const LATER: &str = "2026-11-20 11:00:00";
 const LEAD_AT: &str = "2026-11-21 09:00:00";
 
-/// `okk bundle export` on `from`, `okk bundle import` on `to`.
-fn carry(from: &Desk, to: &Desk, name: &str) {
-    let out = from.dir.path().join(name);
+/// `okk bundle export --as WHO` on `from`; `to` trusts its key as WHO's and imports it.
+fn carry(from: &Desk, to: &Desk, who: &str) {
+    let out = from.dir.path().join(format!("{who}.okkbundle"));
     from.okk()
-        .args(["bundle", "export", "--force", "--out"])
+        .args(["bundle", "export", "--force", "--as", who, "--out"])
         .arg(&out)
         .assert()
         .success();
+    to.run_ok(&["bundle", "trust", &path_arg(&out), "--as", who]);
     to.run_ok(&["bundle", "import", &path_arg(&out)]);
 }
 
@@ -71,8 +72,8 @@ fn two_auditors_and_a_lead_through_bundles_the_leads_word_is_final() {
     anna.review("31898005", "anna", AT, &Verdict::of("stale"));
     boris.review("31898005", "boris", LATER, &Verdict::of("stale"));
 
-    carry(&anna, &lena, "anna.okkbundle");
-    carry(&boris, &lena, "boris.okkbundle");
+    carry(&anna, &lena, "anna");
+    carry(&boris, &lena, "boris");
     assert_eq!(lena.current_reviews().len(), 7);
 
     // Before the lead's word: card A is a split too (ok vs a move), so nothing moves it.

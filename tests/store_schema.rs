@@ -57,7 +57,8 @@ fn a_new_store_is_migrated_to_the_latest_schema() {
             "source_columns",
             "stage_counts",
             "stage_history",
-            "standings"
+            "standings",
+            "trusted_keys"
         ]
     );
 }
@@ -169,7 +170,16 @@ fn a_store_of_schema_7_learns_its_sources_columns_at_their_next_import() {
     let desk = Desk::new();
     desk.import_one(&[&fixture("bitrix24_deals.csv")]);
     desk.conn()
-        .execute_batch("DROP TABLE source_columns; PRAGMA user_version = 7;")
+        .execute_batch(
+            // Back to schema 7: schema 9's signatures go too, so that both migrations run again.
+            "DROP TABLE source_columns; DROP TABLE trusted_keys;
+             ALTER TABLE reviews DROP COLUMN signature;
+             ALTER TABLE reviews DROP COLUMN withdrawal_signature;
+             ALTER TABLE lead_decisions DROP COLUMN signature;
+             ALTER TABLE lead_decisions DROP COLUMN withdrawal_signature;
+             ALTER TABLE calibrations DROP COLUMN signature;
+             PRAGMA user_version = 7;",
+        )
         .unwrap();
     let store = Store::open(&desk.db).unwrap();
     assert_eq!(store.schema_version().unwrap(), latest());
@@ -495,4 +505,47 @@ fn upgrading_an_older_store_is_announced_once() {
     );
     let again = stderr(desk.okk().args(["stats", "--json"]).output().unwrap());
     assert!(!again.contains("upgrading"), "{again}");
+}
+
+#[test]
+fn a_store_of_schema_7_gains_signatures_and_trusted_keys_and_runs_the_rules_again_at_schema_9() {
+    let desk = Desk::new();
+    {
+        let conn = Connection::open(&desk.db).unwrap();
+        conn.create_scalar_function(
+            okk::store::schema::SEARCH_TEXT_FN,
+            3,
+            rusqlite::functions::FunctionFlags::SQLITE_DETERMINISTIC,
+            |_| Ok(String::new()),
+        )
+        .unwrap();
+        for m in &MIGRATIONS[..7] {
+            conn.execute_batch(m).unwrap();
+        }
+        conn.execute_batch(&format!(
+            "PRAGMA user_version = 7; PRAGMA application_id = {APPLICATION_ID};
+             INSERT INTO reviews (id, card_source, card_external_id, auditor, stage, verdict,
+                                  created_at)
+                 VALUES ('r1', 'amocrm', '1', 'anna', 'Квалификация', 'ok',
+                         '2026-11-01 10:00:00');
+             INSERT INTO meta (key, value) VALUES ('rules_ran_for', 'fp 2026-11-01');"
+        ))
+        .unwrap();
+    }
+    let store = Store::open(&desk.db).unwrap();
+    assert_eq!(store.schema_version().unwrap(), latest());
+    assert!(store.trusted_keys().unwrap().is_empty());
+    // A migration may change what the rules find: they run again.
+    assert_eq!(store.meta("rules_ran_for").unwrap(), None);
+    drop(store);
+    let conn = desk.conn();
+    let sig: Option<String> = conn
+        .query_row("SELECT signature FROM reviews WHERE id = 'r1'", [], |r| {
+            r.get(0)
+        })
+        .unwrap();
+    assert_eq!(
+        sig, None,
+        "a review made before signing counts as made here"
+    );
 }

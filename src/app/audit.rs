@@ -11,8 +11,8 @@ use crate::store::Store;
 use crate::store::flags::RulesRun;
 use crate::store::writer::{Writer, WriterNote};
 
-/// `meta` keys.
-const RULES_RAN_FOR: &str = "rules_ran_for";
+use crate::store::flags::RULES_RAN_FOR;
+
 /// A store's own "today" (the demo's), as 'YYYY-MM-DD HH:MM:SS': its cards are judged as of
 /// that day unless `--today` says otherwise.
 pub const CLOCK: &str = "clock";
@@ -56,8 +56,11 @@ pub fn refresh(
     // Per source, the required fields it never exports: not a fault of each card.
     let absent = AbsentFields::new(funnel, store.source_columns()?);
     let note = WriterNote::hold(store.path(), Writer::Rules);
-    let run = store
-        .rerun_flags(|card, ctx| evaluate_with(card, ctx, funnel, now, absent.of(&card.source)));
+    // The marker is written by the run's own transaction: a kill before its commit leaves "rules
+    // must run", never stale flags marked current.
+    let run = store.rerun_flags_marking(Some(&key), |card, ctx| {
+        evaluate_with(card, ctx, funnel, now, absent.of(&card.source))
+    });
     drop(note);
     let run = match run {
         Ok(run) => run,
@@ -69,7 +72,6 @@ pub fn refresh(
         }
         Err(e) => return Err(e.into()),
     };
-    store.set_meta(RULES_RAN_FOR, &key)?;
     Ok(Some(run))
 }
 

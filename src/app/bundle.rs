@@ -1,60 +1,192 @@
-//! `okk bundle export|import`.
+//! `okk bundle export|import|trust|keys`: bundles are signed with this okk's key (a file in the
+//! data dir, made on first export), and merged only as far as the store trusts their signers.
 
-use std::io::Write;
+use std::fs::File;
+use std::io::BufReader;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use color_eyre::Result;
 
-use super::{Paths, user};
+use super::{Paths, config, user};
+use crate::bundle::sign::{Keypair, PublicKey};
+use crate::bundle::{Vouch, Writer};
 use crate::cli::{BundleCommand, BundleExportArgs};
+use crate::store::bundle::{MergeError, MergeInput, MergeOptions};
+use crate::store::trust::TrustedKey;
 use crate::text::bundle as msg;
 
 pub fn run(paths: &Paths, command: BundleCommand) -> Result<ExitCode> {
     match command {
         BundleCommand::Export(args) => export(paths, args),
-        BundleCommand::Import { files, json } => import(paths, &files, json),
+        BundleCommand::Import {
+            files,
+            json,
+            trust_on_first_use,
+        } => import(paths, &files, json, trust_on_first_use),
+        BundleCommand::Trust { source, name, lead } => trust(paths, &source, &name, lead),
+        BundleCommand::Keys { json } => keys(paths, json),
     }
+}
+
+/// Where this okk's signing key lives: `$OKK_SIGNING_KEY`, else `signing.key` in the platform
+/// data dir (owner-only, like the store).
+pub fn key_path() -> Result<PathBuf> {
+    if let Some(p) = std::env::var_os("OKK_SIGNING_KEY").filter(|p| !p.is_empty()) {
+        return Ok(PathBuf::from(p));
+    }
+    let dirs = directories::ProjectDirs::from("", "", "okk")
+        .ok_or_else(|| user(crate::text::app::no_home_dir()))?;
+    Ok(dirs.data_dir().join("signing.key"))
 }
 
 fn export(paths: &Paths, args: BundleExportArgs) -> Result<ExitCode> {
+    let config = config::load(&paths.config)?;
+    let signer = super::review::auditor(args.signer.as_deref(), &config);
+    let path = key_path()?;
+    let (key, made) =
+        Keypair::load_or_create(&path).map_err(|e| user(format!("{}: {e}", path.display())))?;
+    if made {
+        eprintln!("{}", msg::key_made(&path, &key.public()));
+    }
     let store = paths.open_store()?;
     let now = crate::store::cards::fmt_time(&chrono::Local::now().naive_local());
     let since = args.since.map(|d| d.format("%Y-%m-%d").to_string());
-    let bundle = store.bundle(since.as_deref(), &now)?;
-    let bytes = crate::bundle::write(&bundle);
+    let vouches = store
+        .trusted_keys()?
+        .into_iter()
+        .map(|k| Vouch {
+            name: k.name,
+            key: k.key,
+        })
+        .collect();
+    let (mut reviews, mut decisions, mut calibrations) = (0, 0, Vec::new());
     crate::export::file::write_atomically(&args.out, args.force, |out| {
-        out.write_all(&bytes)
-            .map_err(crate::export::file::io(&args.out))
+        let io = crate::export::file::io(&args.out);
+        let mut w = Writer::new(out, &key, &signer, &now, vouches).map_err(&io)?;
+        store.bundle_records(since.as_deref(), |record| {
+            match &record {
+                crate::bundle::Record::Review(_) => reviews += 1,
+                crate::bundle::Record::Decision(_) => decisions += 1,
+                crate::bundle::Record::Calibration(c) => calibrations.push(c.calibration.clone()),
+            }
+            w.record(record).map_err(&io)
+        })?;
+        w.finish().map_err(&io)?;
+        Ok(())
     })
     .map_err(|e| user(e.to_string()))?;
-    super::say(msg::wrote(
-        &args.out,
-        bundle.reviews.len(),
-        bundle.decisions.len(),
-        &bundle.calibrations,
-    ))?;
+    super::say(msg::wrote(&args.out, reviews, decisions, &calibrations))?;
     Ok(ExitCode::SUCCESS)
 }
 
-fn import(paths: &Paths, files: &[std::path::PathBuf], json: bool) -> Result<ExitCode> {
-    // Every file is read and checked before anything is merged.
-    let mut bundles = Vec::new();
+fn open(f: &Path) -> Result<BufReader<File>> {
+    Ok(BufReader::with_capacity(
+        1 << 16,
+        File::open(f).map_err(|e| user(format!("{}: {e}", f.display())))?,
+    ))
+}
+
+fn import(paths: &Paths, files: &[PathBuf], json: bool, first_use: bool) -> Result<ExitCode> {
+    // Every file is read whole and checked (complete, unaltered, signed by its header's key)
+    // before the store is touched; then all are merged in one transaction, or none.
+    let mut carried = Vec::new();
     for f in files {
-        let bytes = std::fs::read(f).map_err(|e| user(format!("{}: {e}", f.display())))?;
-        let bundle =
-            crate::bundle::read(&bytes).map_err(|e| user(msg::refused(f, &e.to_string())))?;
-        bundles.push((f, bundle));
+        let mut calibrations = Vec::new();
+        crate::bundle::check_each(open(f)?, |record| {
+            if let crate::bundle::Record::Calibration(c) = record {
+                calibrations.push(c.calibration.clone());
+            }
+        })
+        .map_err(|e| user(msg::refused(f, &e.to_string())))?;
+        carried.push(calibrations);
     }
+    let mut inputs = Vec::new();
+    for f in files {
+        let reader = crate::bundle::Reader::new(open(f)?)
+            .map_err(|e| user(msg::refused(f, &e.to_string())))?;
+        inputs.push(MergeInput {
+            name: f.display().to_string(),
+            reader,
+        });
+    }
+    let own = Keypair::load(&key_path()?)
+        .map_err(|e| user(e.to_string()))?
+        .map(|k| k.public());
     let mut store = paths.open_store()?;
-    for (f, bundle) in bundles {
-        let report = store.merge_bundle(&bundle)?;
+    let opts = MergeOptions {
+        own,
+        trust_on_first_use: first_use,
+        now: chrono::Local::now().naive_local(),
+    };
+    let reports = match store.merge_bundles(inputs, &opts) {
+        Ok(r) => r,
+        Err(e @ MergeError::Store(_)) => return Err(e.into()),
+        Err(e) => {
+            let f = &files[e.file().unwrap_or(0)];
+            return Err(user(msg::refused(f, &e.to_string())));
+        }
+    };
+    for ((f, report), calibrations) in files.iter().zip(reports).zip(&carried) {
         if json {
             super::say_json(
                 &serde_json::json!({"file": f.display().to_string(), "report": report}),
             )?;
         } else {
-            super::say(msg::merged(f, &report, &bundle.calibrations))?;
+            super::say(msg::merged(f, &report, calibrations))?;
         }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The key `source` names: a bundle's signer's, or the key itself.
+fn key_of(source: &str) -> Result<PublicKey> {
+    if let Some(k) = PublicKey::parse(source) {
+        return Ok(k);
+    }
+    let path = Path::new(source);
+    if path.is_file() {
+        let header = crate::bundle::check(open(path)?)
+            .map_err(|e| user(msg::refused(path, &e.to_string())))?;
+        return PublicKey::parse(&header.key).ok_or_else(|| user(msg::bad_key(&header.key)));
+    }
+    Err(user(msg::not_a_key(source)))
+}
+
+fn trust(paths: &Paths, source: &str, name: &str, lead: bool) -> Result<ExitCode> {
+    let key = key_of(source)?;
+    let name = name.trim();
+    if name.is_empty() {
+        return Err(user(msg::empty_name()));
+    }
+    let mut store = paths.open_store()?;
+    let outcome = store.trust_key(&TrustedKey {
+        key: key.to_string(),
+        name: name.to_string(),
+        lead,
+        added_at: crate::store::cards::fmt_time(&chrono::Local::now().naive_local()),
+        how: "trusted".into(),
+    })?;
+    if matches!(outcome, crate::store::trust::Trusted::OtherName(_)) {
+        return Err(user(msg::trusted(&key, name, lead, &outcome)));
+    }
+    super::say(msg::trusted(&key, name, lead, &outcome))?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn keys(paths: &Paths, json: bool) -> Result<ExitCode> {
+    let own = Keypair::load(&key_path()?)
+        .map_err(|e| user(e.to_string()))?
+        .map(|k| k.public());
+    let store = paths.open_store()?;
+    let trusted = store.trusted_keys()?;
+    if json {
+        super::say(serde_json::json!({
+            "own": own.map(|k| k.to_string()),
+            "trusted": trusted,
+        }))?;
+    } else {
+        super::say_raw(msg::keys(own.as_ref(), &trusted))?;
     }
     Ok(ExitCode::SUCCESS)
 }

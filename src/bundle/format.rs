@@ -1,11 +1,15 @@
-//! The bundle file: `{"okk_bundle":1,"created_at":..}`, then `{"review":{..}}` and
-//! `{"decision":{..}}` lines, then `{"end":{"records":N,"sha256":HEX}}` over every byte before
-//! the trailer line.
+//! The bundle file: `{"okk_bundle":2,"created_at":..,"signer":..,"key":..,"vouches":[..]}`, then
+//! `{"review":{..}}`, `{"decision":{..}}` and `{"calibration":{..}}` lines, then
+//! `{"end":{"records":N,"sha256":HEX,"signature":KEY:SIG}}` over every byte before the trailer
+//! line. Written and read one line at a time: a bundle is never held in memory whole.
+
+use std::io::{BufRead, Write};
 
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-use super::{Bundle, DecisionRecord, ReviewRecord, VERSION};
+use super::sign::{Keypair, PublicKey, Signature};
+use super::{Record, VERSION};
 use crate::text::bundle as msg;
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -20,143 +24,353 @@ pub enum BundleError {
     Truncated,
     #[error("{}", msg::checksum())]
     Checksum,
+    #[error("{}", msg::bad_bundle_signature())]
+    Signature,
     #[error("{}", msg::bad_line(*.line, .message))]
     BadLine { line: usize, message: String },
+    #[error("{0}")]
+    Io(String),
 }
 
-#[derive(Serialize, Deserialize)]
-struct Header {
+impl From<std::io::Error> for BundleError {
+    fn from(e: std::io::Error) -> Self {
+        BundleError::Io(e.to_string())
+    }
+}
+
+/// The first line: the format, when, and who signed the bundle (name and public key).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Header {
+    pub okk_bundle: u64,
+    pub created_at: String,
+    pub signer: String,
+    pub key: String,
+    /// Names and keys the signer trusts; taken by a store that trusts the signer as its lead.
+    #[serde(default)]
+    pub vouches: Vec<Vouch>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Vouch {
+    pub name: String,
+    pub key: String,
+}
+
+#[derive(Deserialize)]
+struct Version {
     okk_bundle: u64,
-    created_at: String,
 }
 
 #[derive(Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-enum Line {
-    Review(ReviewRecord),
-    Decision(DecisionRecord),
-    Calibration(crate::store::calibration::Calibration),
-    End { records: usize, sha256: String },
+struct End {
+    records: usize,
+    sha256: String,
+    signature: String,
 }
 
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+#[derive(Serialize, Deserialize)]
+struct Trailer {
+    end: End,
 }
 
-fn push_json(out: &mut Vec<u8>, value: &impl Serialize) {
-    serde_json::to_writer(&mut *out, value).expect("bundle records serialise");
-    out.push(b'\n');
+/// What the signer signs for the whole bundle.
+fn bundle_message(digest: &[u8]) -> Vec<u8> {
+    let mut m = b"okk bundle\n".to_vec();
+    m.extend_from_slice(digest);
+    m
 }
 
-pub fn write(bundle: &Bundle) -> Vec<u8> {
-    let mut out = Vec::new();
-    push_json(
-        &mut out,
-        &Header {
+/// Writes a bundle line by line, signing with `key` every record (and withdrawal) that comes
+/// without a signature: those were made in this store.
+pub struct Writer<'k, W: Write> {
+    out: W,
+    hasher: Sha256,
+    records: usize,
+    key: &'k Keypair,
+    line: Vec<u8>,
+}
+
+impl<'k, W: Write> Writer<'k, W> {
+    pub fn new(
+        out: W,
+        key: &'k Keypair,
+        signer: &str,
+        created_at: &str,
+        vouches: Vec<Vouch>,
+    ) -> std::io::Result<Self> {
+        let mut w = Writer {
+            out,
+            hasher: Sha256::new(),
+            records: 0,
+            key,
+            line: Vec::with_capacity(4096),
+        };
+        let header = Header {
             okk_bundle: u64::from(VERSION),
-            created_at: bundle.created_at.clone(),
-        },
-    );
-    for r in &bundle.reviews {
-        push_json(&mut out, &Line::Review(r.clone()));
+            created_at: created_at.to_string(),
+            signer: signer.to_string(),
+            key: key.public().to_string(),
+            vouches,
+        };
+        w.push(&header, true)?;
+        Ok(w)
     }
-    for d in &bundle.decisions {
-        push_json(&mut out, &Line::Decision(d.clone()));
+
+    fn push(&mut self, value: &impl Serialize, hashed: bool) -> std::io::Result<()> {
+        self.line.clear();
+        serde_json::to_writer(&mut self.line, value)?;
+        self.line.push(b'\n');
+        if hashed {
+            self.hasher.update(&self.line);
+        }
+        self.out.write_all(&self.line)
     }
-    for c in &bundle.calibrations {
-        push_json(&mut out, &Line::Calibration(c.clone()));
+
+    pub fn record(&mut self, mut record: Record) -> std::io::Result<()> {
+        let key = self.key;
+        let sign = |bytes: Vec<u8>| Some(key.sign(&bytes).to_string());
+        match &mut record {
+            Record::Review(r) => {
+                if r.signature.is_none() {
+                    r.signature = sign(r.signed_bytes());
+                }
+                if r.withdrawal_signature.is_none() {
+                    r.withdrawal_signature = r.withdrawal_bytes().and_then(sign);
+                }
+            }
+            Record::Decision(d) => {
+                if d.signature.is_none() {
+                    d.signature = sign(d.signed_bytes());
+                }
+                if d.withdrawal_signature.is_none() {
+                    d.withdrawal_signature = d.withdrawal_bytes().and_then(sign);
+                }
+            }
+            Record::Calibration(c) => {
+                if c.signature.is_none() {
+                    c.signature = sign(c.signed_bytes());
+                }
+            }
+        }
+        self.records += 1;
+        self.push(&record, true)
     }
-    let end = Line::End {
-        records: bundle.reviews.len() + bundle.decisions.len() + bundle.calibrations.len(),
-        sha256: hex(&Sha256::digest(&out)),
-    };
-    push_json(&mut out, &end);
-    out
+
+    /// Writes the trailer; the writer and the number of records.
+    pub fn finish(mut self) -> std::io::Result<(W, usize)> {
+        let digest = std::mem::take(&mut self.hasher).finalize();
+        let trailer = Trailer {
+            end: End {
+                records: self.records,
+                sha256: hex::encode(digest),
+                signature: self.key.sign(&bundle_message(&digest)).to_string(),
+            },
+        };
+        self.push(&trailer, false)?;
+        self.out.flush()?;
+        Ok((self.out, self.records))
+    }
 }
 
-pub fn read(bytes: &[u8]) -> Result<Bundle, BundleError> {
-    if bytes.is_empty() {
-        return Err(BundleError::Empty);
-    }
-    // The trailer is the last line; everything before it is what the checksum covers.
-    let body_end = bytes
-        .strip_suffix(b"\n")
-        .ok_or(BundleError::Truncated)?
-        .iter()
-        .rposition(|&b| b == b'\n')
-        .map(|i| i + 1)
-        .ok_or(BundleError::Truncated)?;
-    let (body, trailer) = bytes.split_at(body_end);
-    let header_end = body.iter().position(|&b| b == b'\n').unwrap_or(body.len());
-    let header: Header =
-        serde_json::from_slice(&body[..header_end]).map_err(|_| BundleError::NotABundle)?;
-    if header.okk_bundle != u64::from(VERSION) {
-        return Err(BundleError::UnknownVersion(header.okk_bundle));
-    }
-    let Ok(Line::End { records, sha256 }) = serde_json::from_slice::<Line>(trailer) else {
-        return Err(BundleError::Truncated);
-    };
-    if hex(&Sha256::digest(body)) != sha256 {
-        return Err(BundleError::Checksum);
-    }
-    let mut bundle = Bundle {
-        created_at: header.created_at,
-        ..Bundle::default()
-    };
-    for (i, line) in body[header_end..].split(|&b| b == b'\n').enumerate() {
-        if line.is_empty() {
-            continue;
+/// Reads lines, one behind: a line is known to be a body line (not the trailer) once the next
+/// one has been read.
+struct Lines<R: BufRead> {
+    input: R,
+    pending: Option<Vec<u8>>,
+    hasher: Sha256,
+    /// Number of the pending line (1-based).
+    line: usize,
+    records: usize,
+}
+
+enum Next {
+    Body(usize, Vec<u8>),
+    Trailer(Vec<u8>),
+}
+
+impl<R: BufRead> Lines<R> {
+    /// Reads and hashes the header line.
+    fn open(mut input: R) -> Result<(Lines<R>, Header), BundleError> {
+        let mut first = Vec::new();
+        if input.read_until(b'\n', &mut first)? == 0 {
+            return Err(BundleError::Empty);
         }
-        let parsed: Line = serde_json::from_slice(line).map_err(|e| BundleError::BadLine {
-            line: i + 1,
+        let version: Version =
+            serde_json::from_slice(&first).map_err(|_| BundleError::NotABundle)?;
+        if version.okk_bundle != u64::from(VERSION) {
+            return Err(BundleError::UnknownVersion(version.okk_bundle));
+        }
+        let header: Header = serde_json::from_slice(&first).map_err(|e| BundleError::BadLine {
+            line: 1,
             message: e.to_string(),
         })?;
-        match parsed {
-            Line::Review(r) => bundle.reviews.push(r),
-            Line::Decision(d) => bundle.decisions.push(d),
-            Line::Calibration(c) => bundle.calibrations.push(c),
-            Line::End { .. } => {
-                return Err(BundleError::BadLine {
-                    line: i + 1,
-                    message: msg::end_in_body(),
-                });
+        if !first.ends_with(b"\n") {
+            return Err(BundleError::Truncated);
+        }
+        let mut hasher = Sha256::new();
+        hasher.update(&first);
+        Ok((
+            Lines {
+                input,
+                pending: None,
+                hasher,
+                line: 1,
+                records: 0,
+            },
+            header,
+        ))
+    }
+
+    fn next(&mut self) -> Result<Next, BundleError> {
+        loop {
+            let mut buf = Vec::new();
+            let n = self.input.read_until(b'\n', &mut buf)?;
+            let prev = std::mem::replace(&mut self.pending, (n > 0).then_some(buf));
+            match prev {
+                None if n == 0 => return Err(BundleError::Truncated),
+                None => self.line += 1,
+                Some(last) if n == 0 => return Ok(Next::Trailer(last)),
+                Some(body) => {
+                    self.hasher.update(&body);
+                    let at = self.line;
+                    self.line += 1;
+                    if body.iter().all(u8::is_ascii_whitespace) {
+                        continue;
+                    }
+                    self.records += 1;
+                    return Ok(Next::Body(at, body));
+                }
             }
         }
     }
-    if bundle.reviews.len() + bundle.decisions.len() + bundle.calibrations.len() != records {
-        return Err(BundleError::Truncated);
+
+    /// Checks the trailer against what was read: the count, the checksum, the signature by
+    /// the header's key.
+    fn finish(self, trailer: &[u8], header: &Header) -> Result<(), BundleError> {
+        let trailer = trailer.strip_suffix(b"\n").ok_or(BundleError::Truncated)?;
+        let Ok(Trailer { end }) = serde_json::from_slice::<Trailer>(trailer) else {
+            return Err(BundleError::Truncated);
+        };
+        let digest = self.hasher.finalize();
+        if hex::encode(digest) != end.sha256 {
+            return Err(BundleError::Checksum);
+        }
+        if end.records != self.records {
+            return Err(BundleError::Truncated);
+        }
+        let signed = Signature::parse(&end.signature)
+            .filter(|s| Some(s.key) == PublicKey::parse(&header.key))
+            .is_some_and(|s| s.verifies(&bundle_message(&digest)));
+        if !signed {
+            return Err(BundleError::Signature);
+        }
+        Ok(())
     }
-    Ok(bundle)
+}
+
+fn parse_record(at: usize, line: &[u8]) -> Result<Record, BundleError> {
+    serde_json::from_slice::<Record>(line).map_err(|e| {
+        let message = if serde_json::from_slice::<Trailer>(line).is_ok() {
+            msg::end_in_body()
+        } else {
+            e.to_string()
+        };
+        BundleError::BadLine { line: at, message }
+    })
+}
+
+/// Reads a whole bundle once, keeping nothing but its header: whether it is whole, unaltered
+/// and signed by the key its header names. Every record must parse.
+pub fn check(input: impl BufRead) -> Result<Header, BundleError> {
+    check_each(input, |_| {})
+}
+
+/// [`check`], showing each record to `seen` (what a summary lists, such as the calibrations a
+/// bundle carries) without keeping them.
+pub fn check_each(
+    input: impl BufRead,
+    mut seen: impl FnMut(&Record),
+) -> Result<Header, BundleError> {
+    let (mut lines, header) = Lines::open(input)?;
+    loop {
+        match lines.next()? {
+            Next::Body(at, line) => {
+                seen(&parse_record(at, &line)?);
+            }
+            Next::Trailer(t) => {
+                lines.finish(&t, &header)?;
+                return Ok(header);
+            }
+        }
+    }
+}
+
+/// Reads a bundle's records one at a time; the trailer is checked when they end (so a file
+/// changed since [`check`] read it is still caught).
+pub struct Reader<R: BufRead> {
+    lines: Option<Lines<R>>,
+    pub header: Header,
+}
+
+impl<R: BufRead> Reader<R> {
+    pub fn new(input: R) -> Result<Self, BundleError> {
+        let (lines, header) = Lines::open(input)?;
+        Ok(Reader {
+            lines: Some(lines),
+            header,
+        })
+    }
+
+    /// The next record and its line number; `None` at the end of a whole, unaltered bundle.
+    pub fn next_record(&mut self) -> Result<Option<(usize, Record)>, BundleError> {
+        let Some(lines) = self.lines.as_mut() else {
+            return Ok(None);
+        };
+        match lines.next()? {
+            Next::Body(at, line) => Ok(Some((at, parse_record(at, &line)?))),
+            Next::Trailer(t) => {
+                let lines = self.lines.take().expect("checked above");
+                lines.finish(&t, &self.header)?;
+                Ok(None)
+            }
+        }
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::bundle::{CalibrationRecord, DecisionRecord, ReviewRecord};
 
-    fn sample() -> Bundle {
-        Bundle {
+    fn review() -> ReviewRecord {
+        ReviewRecord {
+            id: "r1".into(),
+            card_source: "amocrm".into(),
+            card_external_id: "31245817".into(),
+            auditor: "anna".into(),
+            stage: "Встреча проведена".into(),
+            verdict: "ok".into(),
+            checklist: "{}".into(),
+            score: Some(75.0),
+            suggested_stage: None,
+            suggested_owner: None,
+            corrections: "{}".into(),
+            comment: "Клиент\nперезвонит".into(),
+            card_hash: Some(42),
+            funnel_fingerprint: Some("fp".into()),
             created_at: "2026-11-20 12:00:00".into(),
-            reviews: vec![ReviewRecord {
-                id: "r1".into(),
-                card_source: "amocrm".into(),
-                card_external_id: "31245817".into(),
-                auditor: "anna".into(),
-                stage: "Встреча проведена".into(),
-                verdict: "ok".into(),
-                checklist: "{}".into(),
-                score: Some(75.0),
-                suggested_stage: None,
-                suggested_owner: None,
-                corrections: "{}".into(),
-                comment: "Клиент\nперезвонит".into(),
-                card_hash: Some(42),
-                funnel_fingerprint: Some("fp".into()),
-                created_at: "2026-11-20 12:00:00".into(),
-                seconds_spent: Some(3.5),
-                supersedes: None,
-                withdrawn_at: None,
-            }],
-            decisions: vec![DecisionRecord {
+            seconds_spent: Some(3.5),
+            supersedes: None,
+            withdrawn_at: None,
+            signature: None,
+            withdrawal_signature: None,
+        }
+    }
+
+    fn sample() -> Vec<Record> {
+        vec![
+            Record::Review(review()),
+            Record::Decision(DecisionRecord {
                 id: "d1".into(),
                 review_id: "r1".into(),
                 lead: "olga".into(),
@@ -169,23 +383,59 @@ mod tests {
                 withdrawn_at: None,
                 checklist: None,
                 seq: 1,
-            }],
-            calibrations: vec![crate::store::calibration::Calibration {
-                id: "c1".into(),
-                stage: "Встреча проведена".into(),
-                seed: 7,
-                auditors: vec!["anna".into(), "boris".into()],
-                created_by: "olga".into(),
-                created_at: "2026-11-20 12:00:00".into(),
-                cards: vec![("amocrm".into(), "31245817".into())],
-            }],
+                signature: None,
+                withdrawal_signature: None,
+            }),
+            Record::Calibration(CalibrationRecord {
+                calibration: crate::store::calibration::Calibration {
+                    id: "c1".into(),
+                    stage: "Встреча проведена".into(),
+                    seed: 7,
+                    auditors: vec!["anna".into(), "boris".into()],
+                    created_by: "olga".into(),
+                    created_at: "2026-11-20 12:00:00".into(),
+                    cards: vec![("amocrm".into(), "31245817".into())],
+                },
+                signature: None,
+            }),
+        ]
+    }
+
+    fn write(records: &[Record]) -> Vec<u8> {
+        let key = Keypair::from_seed([1; 32]);
+        let mut w = Writer::new(Vec::new(), &key, "anna", "2026-11-20 12:00:00", vec![]).unwrap();
+        for r in records {
+            w.record(r.clone()).unwrap();
         }
+        w.finish().unwrap().0
+    }
+
+    fn read(bytes: &[u8]) -> Result<Vec<Record>, BundleError> {
+        check(bytes)?;
+        let mut r = Reader::new(bytes)?;
+        let mut out = Vec::new();
+        while let Some((_, rec)) = r.next_record()? {
+            out.push(rec);
+        }
+        Ok(out)
     }
 
     #[test]
-    fn a_bundle_reads_back_as_written() {
-        let b = sample();
-        assert_eq!(read(&write(&b)).unwrap(), b);
+    fn a_bundle_reads_back_as_written_every_record_signed() {
+        let back = read(&write(&sample())).unwrap();
+        assert_eq!(back.len(), 3);
+        let Record::Review(r) = &back[0] else {
+            panic!()
+        };
+        let sig = Signature::parse(r.signature.as_deref().unwrap()).unwrap();
+        assert!(sig.verifies(&r.signed_bytes()));
+        assert_eq!(
+            ReviewRecord {
+                signature: None,
+                ..r.clone()
+            },
+            review()
+        );
     }
 
     #[test]
@@ -198,20 +448,22 @@ mod tests {
         let at = altered.iter().position(|&b| b == b'7').unwrap();
         altered[at] = b'8';
         assert_eq!(read(&altered), Err(BundleError::Checksum));
-        // Dropping a whole record line and re-signing is still caught by the count.
+        // Dropping a record and recomputing the checksum: the count and signature catch it.
         let text = String::from_utf8(bytes).unwrap();
         let lines: Vec<&str> = text.lines().collect();
         let body = format!("{}\n{}\n", lines[0], lines[1]);
-        let sha = hex(&Sha256::digest(body.as_bytes()));
-        let forged = format!("{body}{{\"end\":{{\"records\":2,\"sha256\":\"{sha}\"}}}}\n");
-        assert_eq!(read(forged.as_bytes()), Err(BundleError::Truncated));
+        let sha = hex::encode(Sha256::digest(body.as_bytes()));
+        let forged = format!(
+            "{body}{{\"end\":{{\"records\":1,\"sha256\":\"{sha}\",\"signature\":\"x\"}}}}\n"
+        );
+        assert_eq!(read(forged.as_bytes()), Err(BundleError::Signature));
     }
 
     #[test]
     fn an_unknown_version_or_another_file_is_refused() {
         let text = String::from_utf8(write(&sample())).unwrap();
-        let v2 = text.replacen("\"okk_bundle\":1", "\"okk_bundle\":2", 1);
-        assert_eq!(read(v2.as_bytes()), Err(BundleError::UnknownVersion(2)));
+        let v9 = text.replacen("\"okk_bundle\":2", "\"okk_bundle\":9", 1);
+        assert_eq!(read(v9.as_bytes()), Err(BundleError::UnknownVersion(9)));
         assert_eq!(read(b"id,stage\n1,x\n2,y\n"), Err(BundleError::NotABundle));
         assert_eq!(read(b""), Err(BundleError::Empty));
     }

@@ -1,16 +1,86 @@
 //! Moving reviews and lead decisions between laptops: a bundle is one file of JSON lines, a
-//! header that names the format version, one record per line, and a trailer with the count and
-//! a SHA-256 of everything before it. A bundle that is cut short, altered or of an unknown
-//! version is refused whole, before anything is merged.
+//! header that names the format version and the signer's key, one signed record per line, and a
+//! trailer with the count, a SHA-256 of everything before it and the signer's signature of that.
+//! A bundle that is cut short, altered, forged or of an unknown version is refused whole.
 
 mod format;
+pub mod keyring;
+pub mod sign;
+pub mod times;
 
-pub use format::{BundleError, read, write};
+pub use format::{BundleError, Header, Reader, Vouch, Writer, check, check_each};
 
 use serde::{Deserialize, Serialize};
 
-/// The format this okk writes and reads.
-pub const VERSION: u32 = 1;
+/// The format this okk writes and reads (1 was unsigned).
+pub const VERSION: u32 = 2;
+
+/// One record of a bundle.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Record {
+    Review(ReviewRecord),
+    Decision(DecisionRecord),
+    Calibration(CalibrationRecord),
+}
+
+/// A calibration as it travels, signed by the lead who started it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CalibrationRecord {
+    #[serde(flatten)]
+    pub calibration: crate::store::calibration::Calibration,
+    #[serde(default)]
+    pub signature: Option<String>,
+}
+
+/// What a record's author signs: the record without its withdrawal and signatures (those are
+/// signed apart, by whoever withdrew), as JSON, after a word that tells the kinds apart.
+fn signed_json(kind: &str, value: &impl Serialize) -> Vec<u8> {
+    let mut out = format!("okk {kind}\n").into_bytes();
+    serde_json::to_writer(&mut out, value).expect("records serialise");
+    out
+}
+
+impl ReviewRecord {
+    pub fn signed_bytes(&self) -> Vec<u8> {
+        let bare = ReviewRecord {
+            withdrawn_at: None,
+            signature: None,
+            withdrawal_signature: None,
+            ..self.clone()
+        };
+        signed_json("review", &bare)
+    }
+
+    /// What the withdrawer signs (`None`: not withdrawn).
+    pub fn withdrawal_bytes(&self) -> Option<Vec<u8>> {
+        let at = self.withdrawn_at.as_ref()?;
+        Some(format!("okk withdraw review {} {at}", self.id).into_bytes())
+    }
+}
+
+impl DecisionRecord {
+    pub fn signed_bytes(&self) -> Vec<u8> {
+        let bare = DecisionRecord {
+            withdrawn_at: None,
+            signature: None,
+            withdrawal_signature: None,
+            ..self.clone()
+        };
+        signed_json("decision", &bare)
+    }
+
+    pub fn withdrawal_bytes(&self) -> Option<Vec<u8>> {
+        let at = self.withdrawn_at.as_ref()?;
+        Some(format!("okk withdraw decision {} {at}", self.id).into_bytes())
+    }
+}
+
+impl CalibrationRecord {
+    pub fn signed_bytes(&self) -> Vec<u8> {
+        signed_json("calibration", &self.calibration)
+    }
+}
 
 /// A review as it travels: everything but the local card id and the derived "current" cache.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -33,6 +103,12 @@ pub struct ReviewRecord {
     pub seconds_spent: Option<f64>,
     pub supersedes: Option<String>,
     pub withdrawn_at: Option<String>,
+    /// The author's signature (`None` in the store: made here, signed when exported).
+    #[serde(default)]
+    pub signature: Option<String>,
+    /// The withdrawer's (the author's or a lead's) signature of the withdrawal.
+    #[serde(default)]
+    pub withdrawal_signature: Option<String>,
 }
 
 /// A lead's decision on a review; never changed once made (a later decision supersedes it).
@@ -55,14 +131,8 @@ pub struct DecisionRecord {
     /// Its place among the decisions on the review.
     #[serde(default)]
     pub seq: i64,
-}
-
-/// What a bundle holds.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct Bundle {
-    pub created_at: String,
-    pub reviews: Vec<ReviewRecord>,
-    pub decisions: Vec<DecisionRecord>,
-    /// Calibrations, so that their cards reach the auditors' queues.
-    pub calibrations: Vec<crate::store::calibration::Calibration>,
+    #[serde(default)]
+    pub signature: Option<String>,
+    #[serde(default)]
+    pub withdrawal_signature: Option<String>,
 }

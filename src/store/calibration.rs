@@ -57,34 +57,7 @@ impl Store {
 
     /// Every calibration, oldest first.
     pub fn calibrations(&self) -> Result<Vec<Calibration>, StoreError> {
-        let mut stmt = self.conn.prepare(
-            "SELECT id, stage, seed, auditors, created_by, created_at FROM calibrations
-             ORDER BY created_at, id",
-        )?;
-        let mut out: Vec<Calibration> = stmt
-            .query_map([], |r| {
-                let auditors: String = r.get(3)?;
-                Ok(Calibration {
-                    id: r.get(0)?,
-                    stage: r.get(1)?,
-                    seed: r.get::<_, i64>(2)? as u64,
-                    auditors: serde_json::from_str(&auditors).unwrap_or_default(),
-                    created_by: r.get(4)?,
-                    created_at: r.get(5)?,
-                    cards: Vec::new(),
-                })
-            })?
-            .collect::<Result<_, _>>()?;
-        let mut cards = self.conn.prepare(
-            "SELECT card_source, card_external_id FROM calibration_cards
-             WHERE calibration_id = ?1 ORDER BY position",
-        )?;
-        for c in &mut out {
-            c.cards = cards
-                .query_map([&c.id], |r| Ok((r.get(0)?, r.get(1)?)))?
-                .collect::<Result<_, _>>()?;
-        }
-        Ok(out)
+        calibrations_in(&self.conn)
     }
 
     /// The listed auditors' current reviews of the calibration's cards made since it began,
@@ -132,6 +105,38 @@ impl Store {
         }
         Ok((judged, reference))
     }
+}
+
+/// Every calibration, oldest first (on `conn`: a transaction may ask).
+pub(crate) fn calibrations_in(conn: &rusqlite::Connection) -> Result<Vec<Calibration>, StoreError> {
+    let mut stmt = conn.prepare(
+        "SELECT id, stage, seed, auditors, created_by, created_at FROM calibrations
+         ORDER BY created_at, id",
+    )?;
+    let mut out: Vec<Calibration> = stmt
+        .query_map([], |r| {
+            let auditors: String = r.get(3)?;
+            Ok(Calibration {
+                id: r.get(0)?,
+                stage: r.get(1)?,
+                seed: r.get::<_, i64>(2)? as u64,
+                auditors: serde_json::from_str(&auditors).unwrap_or_default(),
+                created_by: r.get(4)?,
+                created_at: r.get(5)?,
+                cards: Vec::new(),
+            })
+        })?
+        .collect::<Result<_, _>>()?;
+    let mut cards = conn.prepare(
+        "SELECT card_source, card_external_id FROM calibration_cards
+         WHERE calibration_id = ?1 ORDER BY position",
+    )?;
+    for c in &mut out {
+        c.cards = cards
+            .query_map([&c.id], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<Result<_, _>>()?;
+    }
+    Ok(out)
 }
 
 pub(crate) fn insert_calibration(

@@ -374,6 +374,8 @@ impl Store {
         let batch = tx.last_insert_rowid();
         // The cards change: the summaries are out of date until the rules run again.
         tx.execute_batch(super::schema::DROP_SUMMARIES)?;
+        // And so are the flags: a kill after this commits must leave "rules must run".
+        tx.execute_batch(super::flags::FORGET_RULES_RUN)?;
         if meta.rebuild_queue_index {
             tx.execute_batch("DROP INDEX cards_queue")?;
         }

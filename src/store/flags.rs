@@ -18,6 +18,14 @@ type Judged = (i64, Vec<Flag>, Option<QueueColumns>);
 /// judging an old export against today can be told so.
 pub const NEWEST_ACTIVITY_KEY: &str = "newest_activity";
 
+/// `meta` key: the funnel fingerprint and day the rules last ran for. Written by the rules run's
+/// own transaction, and deleted by the transaction of every write that changes what the rules
+/// would find (an import, a migration), so that a crash anywhere leaves at worst "rules must run".
+pub const RULES_RAN_FOR: &str = "rules_ran_for";
+
+/// Forgets that the rules ran (inside a transaction that changes cards).
+pub(super) const FORGET_RULES_RUN: &str = "DELETE FROM meta WHERE key = 'rules_ran_for';";
+
 /// Cards are read, judged and written back this many at a time.
 const CHUNK: i64 = 4096;
 
@@ -62,6 +70,16 @@ impl Store {
         &mut self,
         judge: impl Fn(&Card, &CardContext) -> Vec<Flag> + Sync,
     ) -> Result<RulesRun, StoreError> {
+        self.rerun_flags_marking(None, judge)
+    }
+
+    /// [`Store::rerun_flags`], and `ran_for` stored under [`RULES_RAN_FOR`] by the same
+    /// transaction: the marker never claims flags that a crash did not let commit.
+    pub fn rerun_flags_marking(
+        &mut self,
+        ran_for: Option<&str>,
+        judge: impl Fn(&Card, &CardContext) -> Vec<Flag> + Sync,
+    ) -> Result<RulesRun, StoreError> {
         // No standings yet (the first run after an import): most of what the run writes is new
         // pages, which the rollback journal writes once.
         let bulk: bool =
@@ -76,7 +94,13 @@ impl Store {
             .conn
             .execute_batch("BEGIN IMMEDIATE")
             .map_err(StoreError::from)
-            .and_then(|()| self.judge_all(&judge, bulk));
+            .and_then(|()| self.judge_all(&judge, bulk))
+            .and_then(|run| {
+                if let Some(v) = ran_for {
+                    self.set_meta(RULES_RAN_FOR, v)?;
+                }
+                Ok(run)
+            });
         let result = match result {
             Ok(run) => self
                 .conn

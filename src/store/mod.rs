@@ -16,6 +16,7 @@ pub mod read;
 pub mod reviews;
 pub mod schema;
 pub mod stats;
+pub mod trust;
 pub mod writer;
 
 use std::path::{Path, PathBuf};
@@ -208,6 +209,10 @@ impl Store {
         for (i, sql) in schema::MIGRATIONS.iter().enumerate().skip(version as usize) {
             tx.execute_batch(sql)?;
             tx.pragma_update(None, "user_version", (i + 1) as i64)?;
+        }
+        // A migration may change what the rules read or wrote: they run again after it.
+        if version > 0 && version < schema::latest() {
+            tx.execute_batch(flags::FORGET_RULES_RUN)?;
         }
         tx.pragma_update(None, "application_id", schema::APPLICATION_ID)?;
         tx.commit()?;

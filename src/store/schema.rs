@@ -408,6 +408,26 @@ CREATE TABLE source_columns (
     PRIMARY KEY (source, kind, name)
 ) WITHOUT ROWID;
 "#,
+    // 9: signed bundles: the keys this store trusts, and the signatures records came with.
+    r#"
+-- An auditor's or lead's public key (ed25519, hex) and the name its signatures may claim. `lead`:
+-- may withdraw anyone's review and vouch for others' keys. `how`: 'trusted' by `okk bundle
+-- trust`, 'first use: FILE', or 'vouched for by NAME: FILE'.
+CREATE TABLE trusted_keys (
+    key      TEXT PRIMARY KEY,
+    name     TEXT NOT NULL,
+    lead     INTEGER NOT NULL DEFAULT 0,
+    added_at TEXT NOT NULL,
+    how      TEXT NOT NULL
+) WITHOUT ROWID;
+-- 'KEY:SIGNATURE' as the record arrived in a bundle; NULL: made in this store (signed with its
+-- own key when exported).
+ALTER TABLE reviews ADD COLUMN signature TEXT;
+ALTER TABLE reviews ADD COLUMN withdrawal_signature TEXT;
+ALTER TABLE lead_decisions ADD COLUMN signature TEXT;
+ALTER TABLE lead_decisions ADD COLUMN withdrawal_signature TEXT;
+ALTER TABLE calibrations ADD COLUMN signature TEXT;
+"#,
 ];
 
 pub fn latest() -> i64 {

@@ -2,6 +2,9 @@
 
 use std::path::Path;
 
+use super::safe::line as safe;
+use crate::bundle::sign::PublicKey;
+
 pub fn empty() -> String {
     "the file is empty: not an okk bundle".into()
 }
@@ -13,7 +16,13 @@ pub fn not_a_bundle() -> String {
 }
 
 pub fn unknown_version(v: u64) -> String {
-    format!("bundle format version {v} is unknown to this okk (it reads version 1): update okk")
+    if v < 2 {
+        return format!(
+            "bundle format version {v} is unsigned: this okk takes signed bundles only (version \
+             2); ask for the bundle to be exported again with this okk"
+        );
+    }
+    format!("bundle format version {v} is unknown to this okk (it reads version 2): update okk")
 }
 
 pub fn truncated() -> String {
@@ -26,7 +35,194 @@ pub fn checksum() -> String {
 }
 
 pub fn bad_line(line: usize, message: &str) -> String {
-    format!("record {line}: {message}")
+    format!("line {line}: {}", safe(message))
+}
+
+pub fn bad_bundle_signature() -> String {
+    "the bundle's signature does not match its contents or its signer's key (it was altered \
+     or forged): refused"
+        .into()
+}
+
+pub fn bad_time(field: &str, value: &str) -> String {
+    format!(
+        "{field} \"{}\" is not a time (expected YYYY-MM-DD HH:MM:SS, a real date)",
+        safe(value)
+    )
+}
+
+pub fn time_out_of_window(field: &str, value: &str, latest: &chrono::NaiveDateTime) -> String {
+    format!(
+        "{field} {} is outside the times okk takes (2000-01-01 00:00:00 to {}, a day after this \
+         machine's clock)",
+        safe(value),
+        crate::store::cards::fmt_time(latest)
+    )
+}
+
+pub fn bad_key(key: &str) -> String {
+    format!("\"{}\" is not an okk public key (64 hex digits)", safe(key))
+}
+
+pub fn vouch_conflict(by: &str, name: &str, key: &PublicKey, here: &str) -> String {
+    format!(
+        "{} vouches for key {} as {}, but this store trusts that key as {}",
+        safe(by),
+        key.short(),
+        safe(name),
+        safe(here)
+    )
+}
+
+pub fn how_vouched(by: &str, file: &str) -> String {
+    format!("vouched for by {}: {}", safe(by), safe(file))
+}
+
+pub fn how_first_use(file: &str) -> String {
+    format!("first use: {}", safe(file))
+}
+
+pub fn what_review(id: &str, auditor: &str) -> String {
+    format!("review {} in {}'s name", safe(id), safe(auditor))
+}
+
+pub fn what_decision(id: &str, lead: &str) -> String {
+    format!("lead decision {} in {}'s name", safe(id), safe(lead))
+}
+
+pub fn what_calibration(id: &str, lead: &str) -> String {
+    format!("calibration {} in {}'s name", safe(id), safe(lead))
+}
+
+pub fn what_withdrawal(what: &str) -> String {
+    format!("the withdrawal of {what}")
+}
+
+pub fn unsigned(what: &str) -> String {
+    format!("{what} is not signed: refused")
+}
+
+pub fn bad_signature(what: &str) -> String {
+    format!("{what}: its signature does not match its contents (edited after signing): refused")
+}
+
+pub fn unknown_key(what: &str, claimed: &str, key: &PublicKey) -> String {
+    format!(
+        "{what} is signed by key {}, which this store does not trust: if it is {}'s, run \
+         `okk bundle trust {key} --as {}` (or import with --trust-on-first-use)",
+        key.short(),
+        safe(claimed),
+        safe(claimed)
+    )
+}
+
+pub fn unknown_key_for_known_name(what: &str, claimed: &str, key: &PublicKey) -> String {
+    format!(
+        "{what} is signed by key {}, but this store trusts other keys as {}: refused even on \
+         first use; if {} has a new key, run `okk bundle trust {key} --as {}`",
+        key.short(),
+        safe(claimed),
+        safe(claimed),
+        safe(claimed)
+    )
+}
+
+pub fn forged_name(what: &str, author: &str, signer: &str) -> String {
+    format!(
+        "{what} is signed by {}'s key, not {}'s: a record in a name must be signed by that \
+         name's key; refused",
+        safe(signer),
+        safe(author)
+    )
+}
+
+pub fn withdrawal_by_other(what: &str, signer: &str) -> String {
+    format!(
+        "the withdrawal of {what} is signed by {}, who is neither its author nor a lead: refused",
+        safe(signer)
+    )
+}
+
+pub fn own_key_not_made_here(what: &str) -> String {
+    format!(
+        "{what} is signed by this okk's own key but was not made in this store (or was changed \
+         since): refused"
+    )
+}
+
+pub fn conflict(what: &str) -> String {
+    format!(
+        "{what} is already in this store with other content: a conflict; refused (nothing \
+         merged)"
+    )
+}
+
+pub fn key_made(path: &Path, key: &PublicKey) -> String {
+    format!(
+        "made this okk's signing key {} (public key {key}); the lead trusts it with \
+         `okk bundle trust FILE --as NAME`",
+        path.display()
+    )
+}
+
+pub fn no_key_file(path: &Path) -> String {
+    format!(
+        "{}: no signing key yet (it is made by the first `okk bundle export`)",
+        path.display()
+    )
+}
+
+pub fn not_a_key(given: &str) -> String {
+    format!(
+        "\"{}\" is neither an okk bundle nor a public key (64 hex digits)",
+        safe(given)
+    )
+}
+
+pub fn trusted(
+    key: &PublicKey,
+    name: &str,
+    lead: bool,
+    outcome: &crate::store::trust::Trusted,
+) -> String {
+    use crate::store::trust::Trusted;
+    let role = if lead { " (lead)" } else { "" };
+    match outcome {
+        Trusted::Added => format!("trusted key {} as {}{role}", key.short(), safe(name)),
+        Trusted::Updated => format!(
+            "key {} was trusted as {} already{role}",
+            key.short(),
+            safe(name)
+        ),
+        Trusted::OtherName(other) => format!(
+            "key {} is trusted as {} already: nothing changed (one key, one name)",
+            key.short(),
+            safe(other)
+        ),
+    }
+}
+
+pub fn keys(own: Option<&PublicKey>, trusted: &[crate::store::trust::TrustedKey]) -> String {
+    let mut s = match own {
+        Some(k) => format!("this okk's key: {k}\n"),
+        None => "this okk's key: none yet (made by the first `okk bundle export`)\n".into(),
+    };
+    if trusted.is_empty() {
+        s.push_str("trusted keys: none (`okk bundle trust FILE|KEY --as NAME`)\n");
+    } else {
+        s.push_str("trusted keys:\n");
+        for k in trusted {
+            s.push_str(&format!(
+                "  {}{}  {}  since {}  ({})\n",
+                safe(&k.name),
+                if k.lead { " (lead)" } else { "" },
+                k.key,
+                k.added_at,
+                safe(&k.how)
+            ));
+        }
+    }
+    s
 }
 
 pub fn end_in_body() -> String {
@@ -99,6 +295,12 @@ pub fn merged(
             s.push_str("\n  the cards of a new calibration come first in its auditors' queues");
         }
     }
+    if r.keys_added > 0 {
+        s.push_str(&format!(
+            "\n  {} keys newly trusted (on first use, or vouched for by the lead): see `okk bundle keys`",
+            r.keys_added
+        ));
+    }
     if r.waiting_for_cards > 0 {
         s.push_str(&format!(
             "\n  {} reviews are of cards this store does not have yet: they attach when a sync \
@@ -107,4 +309,8 @@ pub fn merged(
         ));
     }
     s
+}
+
+pub fn empty_name() -> String {
+    "--as needs a name".into()
 }
