@@ -15,6 +15,10 @@ pub fn run(paths: &Paths, args: ImportArgs) -> Result<ExitCode> {
     for spec in &args.map {
         map.extend(parse_map(spec).map_err(user)?);
     }
+    let mut limits = crate::sync::limits::Limits::default();
+    for spec in &args.limit {
+        limits.apply(spec).map_err(user)?;
+    }
     let (funnel, fingerprint) = paths.load_funnel_with_fingerprint()?;
     let mut store = paths.open_store()?;
     let opts = ImportOptions {
@@ -27,6 +31,7 @@ pub fn run(paths: &Paths, args: ImportArgs) -> Result<ExitCode> {
         partial: args.partial,
         now: chrono::Local::now().naive_local(),
         progress: !args.json,
+        limits,
     };
     let mut imported = 0;
     let mut failure = None;

@@ -1,6 +1,8 @@
 //! Turns a file's header and rows into cards through a profile: which column feeds which field,
 //! how values are parsed, what becomes a custom field.
 
+use std::collections::{HashMap, HashSet};
+
 use crate::domain::names::fold;
 use crate::domain::{Card, FieldName, SystemField};
 use crate::text::import as msg;
@@ -72,22 +74,7 @@ impl Mapper {
             header.pop();
         }
         let width = header.len();
-        // Name empty headers by position and number repeats, so no column is lost or merged.
-        let mut names: Vec<String> = Vec::with_capacity(width);
-        for (i, h) in header.iter().enumerate() {
-            let base = if h.is_empty() {
-                msg::unnamed_column(i + 1)
-            } else {
-                h.clone()
-            };
-            let mut name = base.clone();
-            let mut n = 1;
-            while names.iter().any(|x| fold(x) == fold(&name)) {
-                n += 1;
-                name = format!("{base} ({n})");
-            }
-            names.push(name);
-        }
+        let names = column_names(&header);
         let folded: Vec<String> = header.iter().map(|h| fold(h)).collect();
         let mut targets: Vec<Option<Target>> = vec![None; width];
         let mut fields: Vec<(&SystemField, &Vec<String>)> = profile.fields.iter().collect();
@@ -168,6 +155,20 @@ impl Mapper {
         self.targets
             .iter()
             .position(|t| *t == Target::System(field))
+    }
+
+    /// Checks a sheet row's width: shorter than the header is fine (empty cells are not
+    /// stored), a value beyond it is an error as a CSV field beyond it is.
+    pub fn check_sheet_width(&self, line: u64, len: usize) -> Result<usize, RowError> {
+        if len <= self.width {
+            Ok(self.width)
+        } else {
+            Err(RowError {
+                line,
+                column: Some(len),
+                message: msg::sheet_beyond_header(len, self.width),
+            })
+        }
     }
 
     /// Checks a row's width, accepting one extra empty last field when the header had one.
@@ -333,6 +334,37 @@ impl Mapper {
             message: msg::empty_required(field.name(), col.map(|c| self.names[c].as_str())),
         }
     }
+}
+
+/// Names every column: empty headers by position, repeats numbered (`Имя`, `Имя (2)`), so no
+/// column is lost or merged. Linear: the names taken and each name's last number are looked up,
+/// not searched for (3,000 columns of one header took 11 minutes when they were searched).
+fn column_names(header: &[String]) -> Vec<String> {
+    let mut taken: HashSet<String> = HashSet::with_capacity(header.len());
+    let mut last_n: HashMap<String, usize> = HashMap::new();
+    let mut names = Vec::with_capacity(header.len());
+    for (i, h) in header.iter().enumerate() {
+        let base = if h.is_empty() {
+            msg::unnamed_column(i + 1)
+        } else {
+            h.clone()
+        };
+        let folded = fold(&base);
+        let name = if taken.insert(folded.clone()) {
+            base
+        } else {
+            let n = last_n.entry(folded).or_insert(1);
+            loop {
+                *n += 1;
+                let candidate = format!("{base} ({n})");
+                if taken.insert(fold(&candidate)) {
+                    break candidate;
+                }
+            }
+        };
+        names.push(name);
+    }
+    names
 }
 
 /// Folds a later product row of the same deal into `into` (Bitrix24): amounts add up, custom

@@ -5,6 +5,7 @@ pub mod csv;
 pub mod decode;
 pub mod digest;
 pub mod import;
+pub mod limits;
 pub mod mapper;
 pub mod profile;
 pub mod rows;
