@@ -158,7 +158,7 @@ pub struct ImportArgs {
     pub json: bool,
 
     /// Raise (or lower) what one file may cost, e.g. `--limit columns=5000,cell=8M`. Limits:
-    /// columns (2000), cell (1M bytes), row (16M), rows (20000000), workbook (256M file),
+    /// columns (16384), cell (1M bytes), row (16M), rows (20000000), workbook (256M file),
     /// unpacked (2G, a zip workbook unpacked), part (256M, one unpacked part read whole),
     /// ratio (100, unpacked ÷ packed of a part over 1M).
     #[arg(long, value_name = "NAME=VALUE,...")]

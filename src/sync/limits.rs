@@ -78,7 +78,7 @@ pub const RATIO_FLOOR: u64 = 1024 * 1024;
 impl Default for Limits {
     fn default() -> Self {
         Limits {
-            columns: 2_000,
+            columns: 16_384,
             cell: 1 << 20,
             row: 16 << 20,
             rows: 20_000_000,

@@ -150,8 +150,9 @@ pub fn broken_zip(e: &str) -> String {
 
 pub fn zip_without_sheet(entries: usize) -> String {
     format!(
-        "not a workbook: a zip archive of {entries} files, none of them a spreadsheet \
-         (xlsx, xlsb or ods)"
+        "not a workbook: a zip archive ({entries} {}) with no spreadsheet in it \
+         (xlsx, xlsb or ods)",
+        if entries == 1 { "file" } else { "files" }
     )
 }
 
