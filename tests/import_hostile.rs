@@ -101,6 +101,20 @@ fn one_cell_at_the_last_address_of_a_sheet_is_refused_at_that_cell() {
 }
 
 #[test]
+fn an_ods_whose_repeats_claim_a_huge_grid_is_refused_before_it_is_read() {
+    refused(
+        &hostile("ods_grid_bomb.ods"),
+        &[],
+        ":",
+        "over the «grid» limit: the sheet spans 5002 rows × 16384 columns",
+    );
+    let desk = Desk::new();
+    let r = desk.import_one(&[&hostile("deals.ods")]);
+    assert_eq!(r["inserted"], 2);
+    assert_eq!(r["sheet"], "Сделки");
+}
+
+#[test]
 fn a_value_beyond_the_header_in_a_sheet_is_an_error_as_in_csv() {
     refused(
         &hostile("beyond_header.xlsx"),
@@ -329,12 +343,13 @@ fn mutation() -> impl Strategy<Value = Mutation> {
     ]
 }
 
-const SEEDS: [&str; 5] = [
+const SEEDS: [&str; 6] = [
     "amocrm_utf8_bom.csv",
     "bitrix24_deals.csv",
     "amocrm_cp1251.csv",
     "amocrm_two_sheets.xlsx",
     "hostile/beyond_header.xlsx",
+    "hostile/deals.ods",
 ];
 
 fn flip(bytes: &mut [u8], flips: &[(prop::sample::Index, u8)]) {
@@ -385,7 +400,7 @@ fn mutate(seed: &[u8], workbook: bool, m: &Mutation) -> Vec<u8> {
     };
     let Some(sheet) = parts
         .iter_mut()
-        .find(|(n, _)| n == "xl/worksheets/sheet1.xml")
+        .find(|(n, _)| n == "xl/worksheets/sheet1.xml" || n == "content.xml")
     else {
         return bytes;
     };
@@ -395,6 +410,23 @@ fn mutate(seed: &[u8], workbook: bool, m: &Mutation) -> Vec<u8> {
         Mutation::RepeatHeader(n) => {
             let cell = "<c r=\"\" t=\"inlineStr\"><is><t>Имя</t></is></c>";
             xml = xml.replacen("</row>", &format!("{}</row>", cell.repeat(*n)), 1);
+            let cell = "<table:table-cell office:value-type=\"string\"><text:p>Имя</text:p>\
+                        </table:table-cell>";
+            xml = xml.replacen("</table:table-row>", &format!("{}</table:table-row>", cell.repeat(*n)), 1);
+        }
+        Mutation::Dimension(d) if xml.contains("<table:table-row") => {
+            // ods: repeat counts instead of a dimension.
+            let n: String = d.chars().filter(char::is_ascii_digit).take(9).collect();
+            xml = xml.replacen(
+                "<table:table-row>",
+                &format!("<table:table-row table:number-rows-repeated=\"{n}\">"),
+                1,
+            );
+            xml = xml.replacen(
+                "<table:table-cell ",
+                &format!("<table:table-cell table:number-columns-repeated=\"{n}\" "),
+                1,
+            );
         }
         Mutation::FarCell(i, addr) => {
             let refs: Vec<usize> = xml.match_indices(" r=\"").map(|(at, _)| at).collect();
@@ -408,10 +440,14 @@ fn mutate(seed: &[u8], workbook: bool, m: &Mutation) -> Vec<u8> {
             xml = xml.replacen("<sheetData>", &format!("<dimension ref=\"{d}\"/><sheetData>"), 1);
         }
         Mutation::Bomb(mib) => {
-            xml = xml.replacen("</sheetData>", &format!("{}</sheetData>", " ".repeat(mib << 20)), 1);
+            let pad = " ".repeat(mib << 20);
+            xml = xml.replacen("</sheetData>", &format!("{pad}</sheetData>"), 1);
+            xml = xml.replacen("</table:table>", &format!("{pad}</table:table>"), 1);
         }
         Mutation::LongCell(kib) => {
-            xml = xml.replacen("<t>", &format!("<t>{}", "я".repeat(kib * 512)), 1);
+            let long = "я".repeat(kib * 512);
+            xml = xml.replacen("<t>", &format!("<t>{long}"), 1);
+            xml = xml.replacen("<text:p>", &format!("<text:p>{long}"), 1);
         }
         Mutation::FlipXml(f) => {
             let mut b = xml.into_bytes();
@@ -455,7 +491,7 @@ fn run_property(cases: u32) {
         .iter()
         .map(|s| {
             let path = repo().join("tests/fixtures/import").join(s);
-            (std::fs::read(path).unwrap(), s.ends_with(".xlsx"))
+            (std::fs::read(path).unwrap(), !s.ends_with(".csv"))
         })
         .collect();
     let file = desk.dir.path().join("mutated");
@@ -478,6 +514,7 @@ fn run_property(cases: u32) {
             bytes = mutate(&bytes, still_zip, m);
         }
         let ext = if *workbook { "xlsx" } else { "csv" };
+        // okk goes by a file's bytes, never its name: an ods named .xlsx is still read as ods.
         let path = file.with_extension(ext);
         std::fs::write(&path, &bytes).unwrap();
         // Tight limits reach the limit checks with small files too.

@@ -14,10 +14,11 @@ pub enum Limit {
     Unpacked,
     Part,
     Ratio,
+    Grid,
 }
 
 impl Limit {
-    pub const ALL: [Limit; 8] = [
+    pub const ALL: [Limit; 9] = [
         Limit::Columns,
         Limit::Cell,
         Limit::Row,
@@ -26,6 +27,7 @@ impl Limit {
         Limit::Unpacked,
         Limit::Part,
         Limit::Ratio,
+        Limit::Grid,
     ];
 
     /// The name `--limit NAME=VALUE` takes.
@@ -39,6 +41,7 @@ impl Limit {
             Limit::Unpacked => "unpacked",
             Limit::Part => "part",
             Limit::Ratio => "ratio",
+            Limit::Grid => "grid",
         }
     }
 
@@ -70,6 +73,9 @@ pub struct Limits {
     pub part: u64,
     /// Unpacked ÷ packed size of any zip part over 1 MiB (a zip bomb packs far tighter).
     pub ratio: u64,
+    /// Cells of a sheet calamine holds at once where it reads a sheet whole (ods, xls): the
+    /// grid from the first to the last value, about 56 bytes a cell.
+    pub grid: u64,
 }
 
 /// Parts smaller than this are not held to the ratio: tiny parts compress wildly.
@@ -86,6 +92,7 @@ impl Default for Limits {
             unpacked: 2 << 30,
             part: 256 << 20,
             ratio: 100,
+            grid: 8_000_000,
         }
     }
 }
@@ -101,6 +108,7 @@ impl Limits {
             Limit::Unpacked => self.unpacked,
             Limit::Part => self.part,
             Limit::Ratio => self.ratio,
+            Limit::Grid => self.grid,
         }
     }
 
@@ -114,6 +122,7 @@ impl Limits {
             Limit::Unpacked => &mut self.unpacked,
             Limit::Part => &mut self.part,
             Limit::Ratio => &mut self.ratio,
+            Limit::Grid => &mut self.grid,
         }
     }
 

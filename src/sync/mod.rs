@@ -7,6 +7,7 @@ pub mod digest;
 pub mod import;
 pub mod limits;
 pub mod mapper;
+pub mod ods;
 pub mod profile;
 pub mod rows;
 pub mod values;

@@ -150,6 +150,7 @@ pub fn open(path: &Path, sheet: Option<&str>, limits: &Limits) -> Result<Sheet, 
             Ok(Sheet { name, rows })
         }
         Format::Ods => {
+            super::ods::check(reopen()?, sheet, &limits)?;
             let wb = Ods::new(reopen()?).map_err(|e| msg::broken_workbook(&e.to_string()))?;
             whole_sheet(wb, sheet, &limits)
         }
@@ -528,7 +529,10 @@ mod tests {
 
     #[test]
     fn a_cell_far_beyond_the_column_limit_is_refused_without_allocating() {
-        let limits = Limits::default();
+        let limits = Limits {
+            columns: 2000,
+            ..Limits::default()
+        };
         let mut rows = Rows::new(&limits);
         assert!(matches!(rows.push(0, 0, "ID".into()), Ok(Step::Same)));
         let err = rows.push(1_048_575, 16_383, "x".into()).err().unwrap();

@@ -258,6 +258,14 @@ pub fn limit_exceeded(limit: crate::sync::limits::Limit, value: u64) -> String {
     format!("over the «{}» limit: {what}{}", limit.name(), raise(limit))
 }
 
+pub fn grid_limit(value: u64, rows: u64, columns: u64) -> String {
+    format!(
+        "over the «grid» limit: the sheet spans {rows} rows × {columns} columns, more than \
+         {value} cells, and an ods or xls sheet is read into memory whole{}",
+        raise(crate::sync::limits::Limit::Grid)
+    )
+}
+
 /// A file that crosses a limit as a whole (`part`: the zip part at fault).
 pub fn whole_file_limit(
     limit: crate::sync::limits::Limit,
