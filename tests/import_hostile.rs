@@ -114,6 +114,112 @@ fn an_ods_whose_repeats_claim_a_huge_grid_is_refused_before_it_is_read() {
     assert_eq!(r["sheet"], "Сделки");
 }
 
+/// A BIFF8 record.
+fn record(out: &mut Vec<u8>, typ: u16, data: &[u8]) {
+    out.extend(typ.to_le_bytes());
+    out.extend((data.len() as u16).to_le_bytes());
+    out.extend(data);
+}
+
+/// An Excel 97–2003 workbook of one sheet «Сделки»: these cells as text, and a DIMENSIONS
+/// record claiming `dims` (first row, last row + 1, first column, last column + 1).
+fn xls(cells: &[(u16, u16, &str)], dims: (u32, u32, u16, u16)) -> Vec<u8> {
+    let bof = |dt: u16| {
+        let mut d = vec![0x00, 0x06];
+        d.extend(dt.to_le_bytes());
+        d.extend([0u8; 12]);
+        d
+    };
+    let utf16 = |s: &str| s.encode_utf16().flat_map(u16::to_le_bytes).collect::<Vec<u8>>();
+    let name = "Сделки";
+    let mut globals = Vec::new();
+    record(&mut globals, 0x0809, &bof(0x0005));
+    let mut sheet_rec = vec![0u8; 4];
+    sheet_rec.extend([0, 0, name.chars().count() as u8, 1]);
+    sheet_rec.extend(utf16(name));
+    let at = globals.len();
+    record(&mut globals, 0x0085, &sheet_rec);
+    record(&mut globals, 0x000A, &[]);
+    let offset = globals.len() as u32;
+    globals[at + 4..at + 8].copy_from_slice(&offset.to_le_bytes());
+    let mut sheet = Vec::new();
+    record(&mut sheet, 0x0809, &bof(0x0010));
+    let mut d = Vec::new();
+    d.extend(dims.0.to_le_bytes());
+    d.extend(dims.1.to_le_bytes());
+    d.extend(dims.2.to_le_bytes());
+    d.extend(dims.3.to_le_bytes());
+    d.extend([0, 0]);
+    record(&mut sheet, 0x0200, &d);
+    for (row, col, text) in cells {
+        let mut d = Vec::new();
+        d.extend(row.to_le_bytes());
+        d.extend(col.to_le_bytes());
+        d.extend([0, 0]);
+        d.extend((text.encode_utf16().count() as u16).to_le_bytes());
+        d.push(1);
+        d.extend(utf16(text));
+        record(&mut sheet, 0x0204, &d);
+    }
+    record(&mut sheet, 0x000A, &[]);
+    globals.extend(sheet);
+    let mut cfb = cfb::CompoundFile::create(Cursor::new(Vec::new())).unwrap();
+    cfb.create_stream("/Workbook")
+        .unwrap()
+        .write_all(&globals)
+        .unwrap();
+    cfb.flush().unwrap();
+    cfb.into_inner().into_inner()
+}
+
+const XLS_CELLS: [(u16, u16, &str); 9] = [
+    (0, 0, "ID"),
+    (0, 1, "Этап сделки"),
+    (0, 2, "Название сделки"),
+    (1, 0, "8001"),
+    (1, 1, "Первичный контакт"),
+    (1, 2, "Дача"),
+    (2, 0, "8002"),
+    (2, 1, "Квалификация"),
+    (2, 2, "Гараж"),
+];
+
+#[test]
+fn xls_sheets_are_measured_before_calamine_reads_them_whole() {
+    let desk = Desk::new();
+    let good = write_tmp(&desk, "deals.xls", &xls(&XLS_CELLS, (0, 3, 0, 3)));
+    let r = desk.import_one(&[&good]);
+    assert_eq!(r["inserted"], 2);
+    assert_eq!(r["sheet"], "Сделки");
+
+    // One cell at the last address an xls sheet has.
+    let mut far = XLS_CELLS.to_vec();
+    far.push((65535, 255, "x"));
+    let file = write_tmp(&desk, "far.xls", &xls(&far, (0, 3, 0, 3)));
+    refused(
+        &file,
+        &[],
+        ":",
+        "over the «grid» limit: the sheet spans 65536 rows × 256 columns",
+    );
+    // A DIMENSIONS record that claims four billion rows (calamine reserves room for them).
+    let file = write_tmp(&desk, "dims.xls", &xls(&XLS_CELLS, (0, u32::MAX, 0, 3)));
+    refused(
+        &file,
+        &[],
+        ":",
+        "over the «grid» limit: the sheet spans 4294967295 rows × 3 columns",
+    );
+    // One whose last row comes before its first (calamine's arithmetic would wrap).
+    let file = write_tmp(&desk, "backwards.xls", &xls(&XLS_CELLS, (9, 3, 0, 3)));
+    refused(
+        &file,
+        &[],
+        ":",
+        "broken workbook: a sheet's DIMENSIONS record ends before it starts",
+    );
+}
+
 #[test]
 fn a_value_beyond_the_header_in_a_sheet_is_an_error_as_in_csv() {
     refused(
@@ -487,13 +593,14 @@ fn import_survives(desk: &Desk, before: &mut Digest, file: &Path, limit: &[&str]
 fn run_property(cases: u32) {
     let desk = desk_with_cards();
     let before = std::cell::RefCell::new(desk.digest());
-    let seeds: Vec<(Vec<u8>, bool)> = SEEDS
+    let mut seeds: Vec<(Vec<u8>, bool)> = SEEDS
         .iter()
         .map(|s| {
             let path = repo().join("tests/fixtures/import").join(s);
             (std::fs::read(path).unwrap(), !s.ends_with(".csv"))
         })
         .collect();
+    seeds.push((xls(&XLS_CELLS, (0, 3, 0, 3)), true));
     let file = desk.dir.path().join("mutated");
     let mut runner = proptest::test_runner::TestRunner::new(ProptestConfig {
         cases,

@@ -11,6 +11,7 @@ pub mod ods;
 pub mod profile;
 pub mod rows;
 pub mod values;
+pub mod xls;
 pub mod xlsx;
 
 pub use import::{ImportError, ImportOptions, ImportReport, import_file};

@@ -155,6 +155,7 @@ pub fn open(path: &Path, sheet: Option<&str>, limits: &Limits) -> Result<Sheet, 
             whole_sheet(wb, sheet, &limits)
         }
         Format::Xls => {
+            super::xls::check(reopen()?, &limits)?;
             let wb = Xls::new(reopen()?).map_err(|e| msg::not_a_workbook_ole(&e.to_string()))?;
             whole_sheet(wb, sheet, &limits)
         }
