@@ -14,7 +14,7 @@ use super::csv::{CsvError, CsvReader, sniff_delimiter};
 use super::decode::{self, FileKind, SniffError, Utf8Reader};
 use super::digest::Seed;
 use super::limits::{Limit, Limits};
-use super::mapper::{Mapper, RowError, Warning, merge_product_row};
+use super::mapper::{Mapper, Merged, RowError, Warning};
 use super::profile::{self, Profile};
 use super::rows::RowSource;
 use super::xlsx;
@@ -489,6 +489,7 @@ impl Reader<'_> {
         let mut pending: Option<(u64, Card, Vec<u8>)> = None;
         let mut digest_buf: Vec<u8> = Vec::with_capacity(4096);
         let mut batch_bytes = 0usize;
+        let mut merged = Merged::default();
         loop {
             if !rows
                 .next_record()
@@ -536,7 +537,7 @@ impl Reader<'_> {
                     let row = mapper
                         .card(line, cells.iter().copied(), &mut warnings)
                         .map_err(|e| Some(row_error(self.file, e)))?;
-                    merge_product_row(card, row);
+                    merged.merge(card, row);
                     continue;
                 }
                 let mut h = Vec::with_capacity(1024);
@@ -544,6 +545,7 @@ impl Reader<'_> {
                 let card = mapper
                     .card(line, cells.iter().copied(), &mut warnings)
                     .map_err(|e| Some(row_error(self.file, e)))?;
+                merged = Merged::new(&card);
                 if let Some((l, done, dh)) = pending.replace((line, card, h)) {
                     let hash = self.seed.finish(&dh);
                     let item = self.item(l, done, hash)?;

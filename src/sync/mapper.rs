@@ -367,21 +367,57 @@ fn column_names(header: &[String]) -> Vec<String> {
     names
 }
 
-/// Folds a later product row of the same deal into `into` (Bitrix24): amounts add up, custom
-/// values that differ are kept side by side.
-pub fn merge_product_row(into: &mut Card, row: Card) {
-    if let Some(a) = row.amount {
-        into.amount = Some(into.amount.unwrap_or(0.0) + a);
+/// A Bitrix24 deal being built from its product rows: where each custom field sits in the card
+/// and which values it holds already, looked up rather than searched, so that a deal of many
+/// wide rows costs what its rows cost.
+#[derive(Default)]
+pub struct Merged {
+    at: HashMap<FieldName, usize>,
+    values: HashSet<(usize, String)>,
+}
+
+impl Merged {
+    /// Starts from a deal's first row.
+    pub fn new(card: &Card) -> Merged {
+        let mut m = Merged::default();
+        for (i, (k, v)) in card.fields.iter().enumerate() {
+            if !m.at.contains_key(k) {
+                m.at.insert(k.clone(), i);
+                m.note(i, v);
+            }
+        }
+        m
     }
-    for (k, v) in row.fields {
-        match into.fields.iter_mut().find(|(ik, _)| *ik == k) {
-            Some((_, iv)) => {
-                if !iv.split("; ").any(|x| x == v) {
-                    iv.push_str("; ");
-                    iv.push_str(&v);
+
+    fn note(&mut self, i: usize, v: &str) {
+        for part in v.split("; ") {
+            self.values.insert((i, part.to_string()));
+        }
+    }
+
+    /// Folds a later product row of the same deal into `into`: amounts add up, custom values
+    /// that differ are kept side by side.
+    pub fn merge(&mut self, into: &mut Card, row: Card) {
+        if let Some(a) = row.amount {
+            into.amount = Some(into.amount.unwrap_or(0.0) + a);
+        }
+        for (k, v) in row.fields {
+            match self.at.get(&k) {
+                Some(&i) => {
+                    if !self.values.contains(&(i, v.clone())) {
+                        let iv = &mut into.fields[i].1;
+                        iv.push_str("; ");
+                        iv.push_str(&v);
+                        self.values.insert((i, v));
+                    }
+                }
+                None => {
+                    let i = into.fields.len();
+                    self.at.insert(k.clone(), i);
+                    self.note(i, &v);
+                    into.fields.push((k, v));
                 }
             }
-            None => into.fields.push((k, v)),
         }
     }
 }
