@@ -130,7 +130,11 @@ fn xls(cells: &[(u16, u16, &str)], dims: (u32, u32, u16, u16)) -> Vec<u8> {
         d.extend([0u8; 12]);
         d
     };
-    let utf16 = |s: &str| s.encode_utf16().flat_map(u16::to_le_bytes).collect::<Vec<u8>>();
+    let utf16 = |s: &str| {
+        s.encode_utf16()
+            .flat_map(u16::to_le_bytes)
+            .collect::<Vec<u8>>()
+    };
     let name = "Сделки";
     let mut globals = Vec::new();
     record(&mut globals, 0x0809, &bof(0x0005));
@@ -518,7 +522,11 @@ fn mutate(seed: &[u8], workbook: bool, m: &Mutation) -> Vec<u8> {
             xml = xml.replacen("</row>", &format!("{}</row>", cell.repeat(*n)), 1);
             let cell = "<table:table-cell office:value-type=\"string\"><text:p>Имя</text:p>\
                         </table:table-cell>";
-            xml = xml.replacen("</table:table-row>", &format!("{}</table:table-row>", cell.repeat(*n)), 1);
+            xml = xml.replacen(
+                "</table:table-row>",
+                &format!("{}</table:table-row>", cell.repeat(*n)),
+                1,
+            );
         }
         Mutation::Dimension(d) if xml.contains("<table:table-row") => {
             // ods: repeat counts instead of a dimension.
@@ -543,7 +551,11 @@ fn mutate(seed: &[u8], workbook: bool, m: &Mutation) -> Vec<u8> {
             }
         }
         Mutation::Dimension(d) => {
-            xml = xml.replacen("<sheetData>", &format!("<dimension ref=\"{d}\"/><sheetData>"), 1);
+            xml = xml.replacen(
+                "<sheetData>",
+                &format!("<dimension ref=\"{d}\"/><sheetData>"),
+                1,
+            );
         }
         Mutation::Bomb(mib) => {
             let pad = " ".repeat(mib << 20);
@@ -626,7 +638,10 @@ fn run_property(cases: u32) {
         std::fs::write(&path, &bytes).unwrap();
         // Tight limits reach the limit checks with small files too.
         let limit: &[&str] = if tight {
-            &["--limit", "columns=64,cell=64K,row=256K,rows=50,unpacked=4M,part=1M"]
+            &[
+                "--limit",
+                "columns=64,cell=64K,row=256K,rows=50,unpacked=4M,part=1M",
+            ]
         } else {
             &[]
         };

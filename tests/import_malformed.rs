@@ -107,7 +107,12 @@ fn empty_id_cell_stops_at_its_line_and_column() {
 
 #[test]
 fn empty_file_is_refused() {
-    refused("malformed/empty.csv", &[], ":", "empty file: there is no header row");
+    refused(
+        "malformed/empty.csv",
+        &[],
+        ":",
+        "empty file: there is no header row",
+    );
 }
 
 #[test]

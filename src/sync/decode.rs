@@ -69,7 +69,9 @@ pub enum Reason {
     /// UTF-8 but for a few bad bytes, which the reader then reports where they are.
     MostlyUtf8,
     /// Not UTF-8: the first byte UTF-8 cannot hold is on this line (of the first bytes).
-    Guessed { line: u64 },
+    Guessed {
+        line: u64,
+    },
     Forced,
 }
 

@@ -26,7 +26,8 @@ pub struct Extent {
 impl Extent {
     /// Cells calamine holds at once: what it read, and the grid it builds of them.
     pub fn cells(&self) -> u64 {
-        self.read.saturating_add(self.rows.saturating_mul(self.columns))
+        self.read
+            .saturating_add(self.rows.saturating_mul(self.columns))
     }
 }
 
@@ -68,20 +69,16 @@ pub fn measure<R: Read>(content: R, want: Option<&str>) -> Result<Extent, String
         match event {
             Event::Start(e) | Event::Empty(e) if e.name().as_ref() == "table:table" => {
                 let name = table_name(&e);
-                in_target = !seen_target
-                    && want.is_none_or(|w| name.trim().eq_ignore_ascii_case(w.trim()));
+                in_target =
+                    !seen_target && want.is_none_or(|w| name.trim().eq_ignore_ascii_case(w.trim()));
                 seen_target |= in_target;
             }
-            Event::End(e) if e.name().as_ref() == "table:table" => {
-                if in_target {
-                    break;
-                }
-            }
+            Event::End(e) if in_target && e.name().as_ref() == "table:table" => break,
             Event::Start(ref e) | Event::Empty(ref e)
                 if in_target && e.name().as_ref() == "table:table-row" =>
             {
-                row_repeats = repeats(e, "table:number-rows-repeated")
-                    .min(MAX_ROWS - row_pos.min(MAX_ROWS));
+                row_repeats =
+                    repeats(e, "table:number-rows-repeated").min(MAX_ROWS - row_pos.min(MAX_ROWS));
                 col = 0;
                 last_value = 0;
                 if matches!(event, Event::Empty(_)) {

@@ -76,7 +76,8 @@ fn dimensions(d: &[u8]) -> Option<(u64, u64)> {
 /// Refuses an xls whose sheets (all of them: calamine reads every sheet when it opens the file)
 /// would take more than the grid limit, or are wider than the column limit.
 pub fn check<R: Read + Seek>(file: R, limits: &Limits) -> Result<(), String> {
-    let mut cfb = cfb::CompoundFile::open(file).map_err(|e| msg::not_a_workbook_ole(&e.to_string()))?;
+    let mut cfb =
+        cfb::CompoundFile::open(file).map_err(|e| msg::not_a_workbook_ole(&e.to_string()))?;
     let path = ["/Workbook", "/Book"]
         .into_iter()
         .find(|p| cfb.is_stream(p))

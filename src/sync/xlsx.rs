@@ -103,7 +103,12 @@ pub fn open(path: &Path, sheet: Option<&str>, limits: &Limits) -> Result<Sheet, 
     let file = File::open(path).map_err(|e| msg::cannot_read(&e))?;
     let size = file.metadata().map(|m| m.len()).unwrap_or(0);
     if size > limits.workbook {
-        return Err(msg::whole_file_limit(Limit::Workbook, limits.workbook, size, None));
+        return Err(msg::whole_file_limit(
+            Limit::Workbook,
+            limits.workbook,
+            size,
+            None,
+        ));
     }
     let mut file = BufReader::new(file);
     let mut magic = [0u8; 4];
@@ -116,7 +121,11 @@ pub fn open(path: &Path, sheet: Option<&str>, limits: &Limits) -> Result<Sheet, 
         vet_zip(&mut file, limits)?
     };
     drop(file);
-    let reopen = || File::open(path).map(BufReader::new).map_err(|e| msg::cannot_read(&e));
+    let reopen = || {
+        File::open(path)
+            .map(BufReader::new)
+            .map_err(|e| msg::cannot_read(&e))
+    };
     let limits = *limits;
     // calamine reads hostile bytes: a panic in it is a broken workbook, not a crash.
     guarded(|| match format {

@@ -206,7 +206,10 @@ pub fn limit_unknown(name: &str) -> String {
         .iter()
         .map(|l| l.name())
         .collect();
-    format!("--limit names an unknown limit «{name}»; use one of: {}", known.join(", "))
+    format!(
+        "--limit names an unknown limit «{name}»; use one of: {}",
+        known.join(", ")
+    )
 }
 
 pub fn limit_bad_value(name: &str, value: &str) -> String {
