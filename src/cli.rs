@@ -162,6 +162,14 @@ pub struct ImportArgs {
     /// Print each file's report as one JSON object per line.
     #[arg(long)]
     pub json: bool,
+
+    /// Raise (or lower) what one file may cost, e.g. `--limit columns=5000,cell=8M`. Limits:
+    /// columns (16384), cell (1M bytes), row (16M), rows (20000000), workbook (256M file),
+    /// unpacked (2G, a zip workbook unpacked), part (256M, one unpacked part read whole),
+    /// ratio (100, unpacked ÷ packed of a part over 1M), grid (8000000 cells of an ods/xls
+    /// sheet, read whole).
+    #[arg(long, value_name = "NAME=VALUE,...")]
+    pub limit: Vec<String>,
 }
 
 #[derive(Debug, Args)]

@@ -146,7 +146,12 @@ fn empty_id_cell_stops_at_its_line_and_column() {
 
 #[test]
 fn empty_file_is_refused() {
-    refused("malformed/empty.csv", &[], ":", "the file is empty");
+    refused(
+        "malformed/empty.csv",
+        &[],
+        ":",
+        "empty file: there is no header row",
+    );
 }
 
 #[test]
@@ -166,7 +171,7 @@ fn binary_file_is_refused() {
         "malformed/picture.csv",
         &[],
         ":",
-        "this is not a text export (a NUL byte at offset 8)",
+        "binary file: a NUL byte at offset 8, so this is not a text export",
     );
 }
 
@@ -176,7 +181,7 @@ fn html_table_named_xls_is_refused() {
         "malformed/bitrix_export.xls",
         &[],
         ":",
-        "this is an HTML table saved as a spreadsheet",
+        "not a workbook: this is an HTML table saved as a spreadsheet",
     );
 }
 

@@ -16,6 +16,10 @@ pub fn run(paths: &Paths, args: ImportArgs) -> Result<ExitCode> {
     for spec in &args.map {
         map.extend(parse_map(spec).map_err(user)?);
     }
+    let mut limits = crate::sync::limits::Limits::default();
+    for spec in &args.limit {
+        limits.apply(spec).map_err(user)?;
+    }
     let (funnel, fingerprint) = paths.load_funnel_with_fingerprint()?;
     // A store this run creates is removed again if nothing lands in it: a mistyped path or a
     // refused first file must not leave an empty store that later commands take for real.
@@ -34,6 +38,7 @@ pub fn run(paths: &Paths, args: ImportArgs) -> Result<ExitCode> {
         partial: args.partial,
         now: chrono::Local::now().naive_local(),
         progress: !args.json,
+        limits,
     };
     let mut imported = 0;
     let mut failure = None;

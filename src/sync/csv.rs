@@ -5,6 +5,8 @@ use std::io::{self, Read};
 
 use csv_core::{ReadRecordResult, Reader, ReaderBuilder};
 
+use super::limits::{Limit, Limits};
+
 #[derive(Debug)]
 pub enum CsvError {
     Io(io::Error),
@@ -16,6 +18,19 @@ pub enum CsvError {
     NotUtf8 {
         line: u64,
         field: usize,
+    },
+    /// The record crosses one of the import's limits (1-based column, when one is at fault).
+    Limit {
+        line: u64,
+        column: Option<usize>,
+        limit: Limit,
+        value: u64,
+    },
+    /// A workbook row that cannot be read (the sheet's own line and column).
+    Sheet {
+        line: Option<u64>,
+        column: Option<usize>,
+        message: String,
     },
 }
 
@@ -36,6 +51,10 @@ pub struct CsvReader<R> {
     /// Physical line the current record started on.
     line: u64,
     done: bool,
+    /// Fields per record, bytes per field and per record.
+    max_fields: usize,
+    max_field: usize,
+    max_record: usize,
 }
 
 impl<R: Read> CsvReader<R> {
@@ -54,7 +73,42 @@ impl<R: Read> CsvReader<R> {
             next_line: 1,
             line: 1,
             done: false,
+            max_fields: usize::MAX,
+            max_field: usize::MAX,
+            max_record: usize::MAX,
         }
+    }
+
+    /// Holds records to the import's limits. They are checked when a buffer has to grow and
+    /// once per record, so a well-behaved file pays one comparison a record.
+    pub fn with_limits(mut self, limits: &Limits) -> Self {
+        let cap = |v: u64| usize::try_from(v).unwrap_or(usize::MAX);
+        self.max_fields = cap(limits.columns);
+        self.max_field = cap(limits.cell);
+        self.max_record = cap(limits.row);
+        self
+    }
+
+    fn limit(&self, column: Option<usize>, limit: Limit, value: usize) -> CsvError {
+        CsvError::Limit {
+            line: self.line,
+            column,
+            limit,
+            value: value as u64,
+        }
+    }
+
+    /// The first field of the record read so far that is over the cell limit.
+    fn oversized_field(&self, nend: usize, nout: usize) -> Option<usize> {
+        let mut start = 0;
+        for i in 0..=nend {
+            let end = if i < nend { self.ends[i] } else { nout };
+            if end - start > self.max_field {
+                return Some(i + 1);
+            }
+            start = end;
+        }
+        None
     }
 
     fn fill(&mut self) -> io::Result<()> {
@@ -123,16 +177,46 @@ impl<R: Read> CsvReader<R> {
                     }
                 }
                 ReadRecordResult::OutputFull => {
+                    // A quote never closed turns the rest of the file into one field: it stops
+                    // here, at the cell limit, not when memory runs out.
+                    if nout > self.max_field
+                        && let Some(col) = self.oversized_field(nend, nout)
+                    {
+                        self.done = true;
+                        return Err(self.limit(Some(col), Limit::Cell, self.max_field));
+                    }
+                    if nout > self.max_record {
+                        self.done = true;
+                        return Err(self.limit(None, Limit::Row, self.max_record));
+                    }
                     let n = self.out.len() * 2;
                     self.out.resize(n, 0);
                 }
                 ReadRecordResult::OutputEndsFull => {
+                    if nend > self.max_fields {
+                        self.done = true;
+                        return Err(self.limit(None, Limit::Columns, self.max_fields));
+                    }
                     let n = self.ends.len() * 2;
                     self.ends.resize(n, 0);
                 }
                 ReadRecordResult::Record => {
                     self.nfields = nend;
                     let used = if nend == 0 { 0 } else { self.ends[nend - 1] };
+                    if nend > self.max_fields {
+                        self.done = true;
+                        return Err(self.limit(None, Limit::Columns, self.max_fields));
+                    }
+                    if used > self.max_field {
+                        if used > self.max_record {
+                            self.done = true;
+                            return Err(self.limit(None, Limit::Row, self.max_record));
+                        }
+                        if let Some(col) = self.oversized_field(nend - 1, used) {
+                            self.done = true;
+                            return Err(self.limit(Some(col), Limit::Cell, self.max_field));
+                        }
+                    }
                     // simdutf8: Cyrillic text is all multi-byte, where std's check is slowest.
                     self.record_utf8 = simdutf8::basic::from_utf8(&self.out[..used]).is_ok();
                     // Offsets in `ends` are relative to each call's output slice start; csv-core

@@ -66,7 +66,12 @@ pub struct Chosen {
 pub enum Reason {
     Bom,
     ValidUtf8,
-    Guessed,
+    /// UTF-8 but for a few bad bytes, which the reader then reports where they are.
+    MostlyUtf8,
+    /// Not UTF-8: the first byte UTF-8 cannot hold is on this line (of the first bytes).
+    Guessed {
+        line: u64,
+    },
     Forced,
 }
 
@@ -113,6 +118,17 @@ pub fn sniff(head: &[u8], whole_file_in_head: bool) -> Chosen {
             reason: Reason::ValidUtf8,
         };
     }
+    let (good, bad, first_bad) = utf8_census(head);
+    // Cyrillic code pages almost never form a valid UTF-8 sequence (their letters are all
+    // lead bytes), so many valid sequences and a few bad bytes mean UTF-8 with a flaw.
+    if good >= 16 && bad * 50 <= good {
+        return Chosen {
+            encoding: UTF_8,
+            bom_len: 0,
+            reason: Reason::MostlyUtf8,
+        };
+    }
+    let line = head[..first_bad].iter().filter(|&&b| b == b'\n').count() as u64 + 1;
     let mut det = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Deny);
     det.feed(head, whole_file_in_head);
     let guess = det.guess(None, chardetng::Utf8Detection::Deny);
@@ -127,8 +143,35 @@ pub fn sniff(head: &[u8], whole_file_in_head: bool) -> Chosen {
     Chosen {
         encoding,
         bom_len: 0,
-        reason: Reason::Guessed,
+        reason: Reason::Guessed { line },
     }
+}
+
+/// Multi-byte UTF-8 characters and invalid sequences in `head` (a sequence cut off by its end
+/// is neither), and the offset of the first invalid one.
+fn utf8_census(head: &[u8]) -> (usize, usize, usize) {
+    let (mut good, mut bad, mut first_bad) = (0, 0, head.len());
+    let mut rest = head;
+    let mut offset = 0;
+    loop {
+        let (valid, error) = match std::str::from_utf8(rest) {
+            Ok(s) => (s, None),
+            Err(e) => (
+                std::str::from_utf8(&rest[..e.valid_up_to()]).unwrap_or_default(),
+                Some(e),
+            ),
+        };
+        good += valid.chars().filter(|c| !c.is_ascii()).count();
+        let Some(e) = error else { break };
+        let Some(len) = e.error_len() else { break };
+        if bad == 0 {
+            first_bad = offset + e.valid_up_to();
+        }
+        bad += 1;
+        offset += e.valid_up_to() + len;
+        rest = &rest[e.valid_up_to() + len..];
+    }
+    (good, bad, first_bad)
 }
 
 /// Valid UTF-8, allowing a multi-byte character cut off by the end of the sample.
@@ -239,6 +282,22 @@ mod tests {
         assert_eq!(sniff(&cp, true).encoding, WINDOWS_1251);
         assert_eq!(sniff(&koi, true).encoding, KOI8_R);
         assert_eq!(sniff(text.as_bytes(), true).encoding, UTF_8);
+    }
+
+    #[test]
+    fn utf8_with_one_bad_byte_stays_utf8_and_cp1251_says_where_it_broke() {
+        let text = "ID;Название сделки;Этап сделки\n".to_string()
+            + &"1;Квартира в новостройке;Встреча\n".repeat(5);
+        let mut bytes = text.as_bytes().to_vec();
+        let at = bytes.len() - 5;
+        bytes[at] = 0xFF;
+        let chosen = sniff(&bytes, true);
+        assert_eq!(chosen.encoding, UTF_8);
+        assert_eq!(chosen.reason, Reason::MostlyUtf8);
+        let (cp, _, _) = WINDOWS_1251.encode(&text);
+        let chosen = sniff(&cp, true);
+        assert_eq!(chosen.encoding, WINDOWS_1251);
+        assert_eq!(chosen.reason, Reason::Guessed { line: 1 });
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! One file in, one transaction out: sniff the file, pick the profile, stream rows to cards on a
 //! reader thread while the store writes them, and report what changed.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::fs::File;
 use std::io::{Cursor, IsTerminal, Read};
 use std::path::Path;
@@ -13,7 +13,8 @@ use serde::Serialize;
 use super::csv::{CsvError, CsvReader, sniff_delimiter};
 use super::decode::{self, FileKind, SniffError, Utf8Reader};
 use super::digest::Seed;
-use super::mapper::{Mapper, RowError, Warning, merge_product_row};
+use super::limits::{Limit, Limits};
+use super::mapper::{Mapper, Merged, RowError, Warning};
 use super::profile::{self, Profile};
 use super::rows::RowSource;
 use super::xlsx;
@@ -26,6 +27,9 @@ use crate::text::import as msg;
 /// How many warnings the report shows (all are counted).
 const WARNING_SAMPLES: usize = 10;
 const BATCH: usize = 512;
+/// A batch also goes out once its cells hold this much text, so that the batches in flight
+/// stay small however long the rows are.
+const BATCH_BYTES: usize = 4 << 20;
 /// Files bigger than this get a progress bar when stderr is a terminal.
 const PROGRESS_BYTES: u64 = 16 * 1024 * 1024;
 
@@ -42,6 +46,8 @@ pub struct ImportOptions {
     pub partial: bool,
     pub now: NaiveDateTime,
     pub progress: bool,
+    /// What one file may cost (`--limit`).
+    pub limits: Limits,
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq)]
@@ -283,6 +289,10 @@ fn import_into(
             seed: &seed,
             file: &file_for_thread,
             stage_known: HashMap::new(),
+            unknown_at: HashMap::new(),
+            pipelines_seen: HashSet::new(),
+            no_pipeline_seen: false,
+            limits: opts.limits,
             facts: FileFacts::default(),
         };
         std::thread::Builder::new()
@@ -447,6 +457,12 @@ struct Reader<'a> {
     seed: &'a Seed,
     file: &'a str,
     stage_known: HashMap<String, bool>,
+    /// Where each unknown stage sits in `facts.unknown`, and the pipelines already in
+    /// `facts.scopes`: a hostile file may hold a million of either.
+    unknown_at: HashMap<String, usize>,
+    pipelines_seen: HashSet<String>,
+    no_pipeline_seen: bool,
+    limits: Limits,
     facts: FileFacts,
 }
 
@@ -490,6 +506,8 @@ impl Reader<'_> {
         // Bitrix24: the card being built from consecutive rows with one ID.
         let mut pending: Option<(u64, Card, Vec<u8>)> = None;
         let mut digest_buf: Vec<u8> = Vec::with_capacity(4096);
+        let mut batch_bytes = 0usize;
+        let mut merged = Merged::default();
         loop {
             if !rows
                 .next_record()
@@ -499,9 +517,20 @@ impl Reader<'_> {
             }
             let line = rows.line();
             self.facts.rows += 1;
+            if self.facts.rows > self.limits.rows {
+                return Err(Some(limit_error(
+                    self.file,
+                    line,
+                    None,
+                    Limit::Rows,
+                    self.limits.rows,
+                )));
+            }
             let len = rows.len();
             let width = if rows.pads_short_rows() {
-                mapper.width()
+                mapper
+                    .check_sheet_width(line, len)
+                    .map_err(|e| Some(row_error(self.file, e)))?
             } else {
                 let last_empty = len > 0 && rows.field(len - 1).is_ok_and(|f| f.trim().is_empty());
                 mapper
@@ -517,6 +546,7 @@ impl Reader<'_> {
                 };
                 cells.push(cell);
             }
+            batch_bytes += cells.iter().map(|c| c.len()).sum::<usize>();
             let id = cells[id_col].trim();
             if group {
                 if let Some((_, card, h)) = pending.as_mut().filter(|(_, c, _)| c.external_id == id)
@@ -525,7 +555,7 @@ impl Reader<'_> {
                     let row = mapper
                         .card(line, cells.iter().copied(), &mut warnings)
                         .map_err(|e| Some(row_error(self.file, e)))?;
-                    merge_product_row(card, row);
+                    merged.merge(card, row);
                     continue;
                 }
                 let mut h = Vec::with_capacity(1024);
@@ -533,6 +563,7 @@ impl Reader<'_> {
                 let card = mapper
                     .card(line, cells.iter().copied(), &mut warnings)
                     .map_err(|e| Some(row_error(self.file, e)))?;
+                merged = Merged::new(&card);
                 if let Some((l, done, dh)) = pending.replace((line, card, h)) {
                     let hash = self.seed.finish(&dh);
                     let item = self.item(l, done, hash)?;
@@ -564,7 +595,8 @@ impl Reader<'_> {
                     });
                 }
             }
-            if items.len() >= BATCH {
+            if items.len() >= BATCH || batch_bytes >= BATCH_BYTES {
+                batch_bytes = 0;
                 while let Ok(done) = back.try_recv() {
                     drop(done);
                 }
@@ -593,7 +625,11 @@ impl Reader<'_> {
 
     /// Notes what the file holds: its pipelines, and stages the funnel does not know.
     fn note_card(&mut self, stage: &str, pipeline: Option<&str>) {
-        if !self.facts.scopes.iter().any(|s| s.as_deref() == pipeline) {
+        let new = match pipeline {
+            None => !std::mem::replace(&mut self.no_pipeline_seen, true),
+            Some(p) => !self.pipelines_seen.contains(p) && self.pipelines_seen.insert(p.into()),
+        };
+        if new {
             self.facts.scopes.push(pipeline.map(String::from));
         }
         let known = match self.stage_known.get(stage) {
@@ -605,12 +641,16 @@ impl Reader<'_> {
             }
         };
         if !known {
-            match self.facts.unknown.iter_mut().find(|u| u.stage == stage) {
-                Some(u) => u.cards += 1,
-                None => self.facts.unknown.push(UnknownStage {
-                    stage: stage.to_string(),
-                    cards: 1,
-                }),
+            match self.unknown_at.get(stage) {
+                Some(&i) => self.facts.unknown[i].cards += 1,
+                None => {
+                    self.unknown_at
+                        .insert(stage.to_string(), self.facts.unknown.len());
+                    self.facts.unknown.push(UnknownStage {
+                        stage: stage.to_string(),
+                        cards: 1,
+                    });
+                }
             }
         }
     }
@@ -625,8 +665,34 @@ fn row_error(file: &str, e: RowError) -> ImportError {
     }
 }
 
+fn limit_error(
+    file: &str,
+    line: u64,
+    column: Option<usize>,
+    limit: Limit,
+    value: u64,
+) -> ImportError {
+    ImportError {
+        file: file.to_string(),
+        line: Some(line),
+        column,
+        message: msg::limit_exceeded(limit, value),
+    }
+}
+
 fn csv_error(file: &str, e: CsvError) -> ImportError {
     let (line, column, message) = match e {
+        CsvError::Limit {
+            line,
+            column,
+            limit,
+            value,
+        } => return limit_error(file, line, column, limit, value),
+        CsvError::Sheet {
+            line,
+            column,
+            message,
+        } => (line, column, message),
         CsvError::UnclosedQuote { line } => (Some(line), None, msg::unclosed_quote()),
         CsvError::NotUtf8 { line, field } => (Some(line), Some(field), msg::not_utf8()),
         CsvError::Io(io) => match io
@@ -663,8 +729,7 @@ fn open(path: &Path, opts: &ImportOptions) -> Result<Opened, String> {
         FileKind::HtmlTable => Err(msg::html_table()),
         FileKind::Workbook => {
             drop(file);
-            let sheet =
-                xlsx::read(path, opts.sheet.as_deref()).map_err(|e| msg::bad_workbook(&e))?;
+            let sheet = xlsx::open(path, opts.sheet.as_deref(), &opts.limits)?;
             Ok(Opened {
                 rows: RowSource::sheet(sheet.rows),
                 encoding: "xlsx".into(),
@@ -702,7 +767,9 @@ fn open(path: &Path, opts: &ImportOptions) -> Result<Opened, String> {
             let stream: Box<dyn Read + Send> =
                 Box::new(Utf8Reader::new(body.chain(rest), chosen.encoding));
             Ok(Opened {
-                rows: RowSource::Csv(Box::new(CsvReader::new(stream, delimiter))),
+                rows: RowSource::Csv(Box::new(
+                    CsvReader::new(stream, delimiter).with_limits(&opts.limits),
+                )),
                 encoding: chosen.label(),
                 encoding_reason: msg::encoding_reason(chosen.reason),
                 delimiter: Some(msg::delimiter_name(delimiter)),

@@ -5,10 +5,13 @@ pub mod csv;
 pub mod decode;
 pub mod digest;
 pub mod import;
+pub mod limits;
 pub mod mapper;
+pub mod ods;
 pub mod profile;
 pub mod rows;
 pub mod values;
+pub mod xls;
 pub mod xlsx;
 
 pub use import::{ImportError, ImportOptions, ImportReport, import_file};

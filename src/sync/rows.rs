@@ -1,21 +1,19 @@
-//! One interface over the two shapes of export: streamed CSV text and an in-memory sheet.
+//! One interface over the two shapes of export: streamed CSV text and a workbook's sheet.
 
 use std::io::Read;
 
 use super::csv::{CsvError, CsvReader};
+use super::xlsx::{Row, SheetError, SheetRows};
 
 pub enum RowSource {
     Csv(Box<CsvReader<Box<dyn Read + Send>>>),
-    Sheet {
-        rows: std::vec::IntoIter<(u64, Vec<String>)>,
-        current: (u64, Vec<String>),
-    },
+    Sheet { rows: SheetRows, current: Row },
 }
 
 impl RowSource {
-    pub fn sheet(rows: Vec<(u64, Vec<String>)>) -> RowSource {
+    pub fn sheet(rows: SheetRows) -> RowSource {
         RowSource::Sheet {
-            rows: rows.into_iter(),
+            rows,
             current: (0, Vec::new()),
         }
     }
@@ -23,12 +21,37 @@ impl RowSource {
     pub fn next_record(&mut self) -> Result<bool, CsvError> {
         match self {
             RowSource::Csv(r) => r.next_record(),
-            RowSource::Sheet { rows, current } => match rows.next() {
-                Some(row) => {
+            RowSource::Sheet { rows, current } => match rows.next_row() {
+                Ok(Some(row)) => {
                     *current = row;
                     Ok(true)
                 }
-                None => Ok(false),
+                Ok(None) => Ok(false),
+                Err(SheetError::At {
+                    line,
+                    column,
+                    message,
+                }) => Err(CsvError::Sheet {
+                    line: Some(line),
+                    column,
+                    message,
+                }),
+                Err(SheetError::Limit {
+                    line,
+                    column,
+                    limit,
+                    value,
+                }) => Err(CsvError::Limit {
+                    line,
+                    column,
+                    limit,
+                    value,
+                }),
+                Err(SheetError::Whole(message)) => Err(CsvError::Sheet {
+                    line: None,
+                    column: None,
+                    message,
+                }),
             },
         }
     }
@@ -58,7 +81,8 @@ impl RowSource {
         }
     }
 
-    /// A sheet row may be shorter than the header (trailing empty cells are not stored).
+    /// A sheet row may be shorter than the header (trailing empty cells are not stored), never
+    /// longer: its last cell holds a value.
     pub fn pads_short_rows(&self) -> bool {
         matches!(self, RowSource::Sheet { .. })
     }

@@ -1,57 +1,520 @@
-//! Reading workbooks (xlsx, xls, ods) through calamine: the first sheet or a named one, each cell
-//! as the text a CSV export would have held.
+//! Reading workbooks (xlsx, xlsb, xls, ods) through calamine, bounded: the zip is vetted before
+//! anything is unpacked, and a sheet streams row by row with every cell position checked.
 
+use std::fs::File;
+use std::io::{BufReader, Read, Seek};
+use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::Path;
+use std::sync::mpsc::{Receiver, SyncSender, sync_channel};
 
-use calamine::{Data, Reader, open_workbook_auto};
+use calamine::{Cell, Data, DataRef, Ods, Reader, Xls, Xlsb, Xlsx};
+
+use super::limits::{Limit, Limits, RATIO_FLOOR};
+use crate::text::import as msg;
+
+/// A row: its 1-based number in the sheet, and its cells from the header's first column.
+pub type Row = (u64, Vec<String>);
+
+/// Why a sheet's row cannot be read: the cell it is at, when known.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SheetError {
+    At {
+        line: u64,
+        column: Option<usize>,
+        message: String,
+    },
+    Limit {
+        line: u64,
+        column: Option<usize>,
+        limit: Limit,
+        value: u64,
+    },
+    /// The sheet as a whole (XML that does not parse, a reader that gave up).
+    Whole(String),
+}
 
 pub struct Sheet {
     pub name: String,
-    /// Rows with their 1-based row number in the sheet.
-    pub rows: Vec<(u64, Vec<String>)>,
+    pub rows: SheetRows,
 }
 
-pub fn read(path: &Path, sheet: Option<&str>) -> Result<Sheet, String> {
-    let mut wb = open_workbook_auto(path).map_err(|e| e.to_string())?;
-    let names = wb.sheet_names().to_vec();
-    let name = match sheet {
+/// The rows of one sheet, as a background thread reads them (a streamed xlsx sheet) or from
+/// memory (xls, ods: calamine reads those whole).
+pub struct SheetRows {
+    rx: Option<Receiver<Msg>>,
+    batch: std::vec::IntoIter<Row>,
+    /// Raised once the rows before it are read (a sheet read whole).
+    failed: Option<SheetError>,
+}
+
+enum Msg {
+    Rows(Vec<Row>),
+    Failed(SheetError),
+    Done,
+}
+
+impl SheetRows {
+    fn from_rows(rows: Vec<Row>, failed: Option<SheetError>) -> SheetRows {
+        SheetRows {
+            rx: None,
+            batch: rows.into_iter(),
+            failed,
+        }
+    }
+
+    pub fn next_row(&mut self) -> Result<Option<Row>, SheetError> {
+        loop {
+            if let Some(row) = self.batch.next() {
+                return Ok(Some(row));
+            }
+            let Some(rx) = &self.rx else {
+                return self.failed.take().map_or(Ok(None), Err);
+            };
+            match rx.recv() {
+                Ok(Msg::Rows(rows)) => self.batch = rows.into_iter(),
+                Ok(Msg::Done) => {
+                    self.rx = None;
+                    return Ok(None);
+                }
+                Ok(Msg::Failed(e)) => {
+                    self.rx = None;
+                    return Err(e);
+                }
+                Err(_) => {
+                    self.rx = None;
+                    return Err(SheetError::Whole(msg::workbook_reader_stopped()));
+                }
+            }
+        }
+    }
+}
+
+/// What a workbook file is, by its contents (never its name).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Format {
+    Xlsx,
+    Xlsb,
+    Ods,
+    Xls,
+}
+
+/// Opens the sheet to import. `Err` is a whole-file message that starts with its reason class.
+pub fn open(path: &Path, sheet: Option<&str>, limits: &Limits) -> Result<Sheet, String> {
+    let file = File::open(path).map_err(|e| msg::cannot_read(&e))?;
+    let size = file.metadata().map(|m| m.len()).unwrap_or(0);
+    if size > limits.workbook {
+        return Err(msg::whole_file_limit(
+            Limit::Workbook,
+            limits.workbook,
+            size,
+            None,
+        ));
+    }
+    let mut file = BufReader::new(file);
+    let mut magic = [0u8; 4];
+    file.read_exact(&mut magic)
+        .map_err(|_| msg::broken_zip("the file ends within its first bytes"))?;
+    file.rewind().map_err(|e| msg::cannot_read(&e))?;
+    let format = if magic == [0xD0, 0xCF, 0x11, 0xE0] {
+        Format::Xls
+    } else {
+        vet_zip(&mut file, limits)?
+    };
+    drop(file);
+    let reopen = || {
+        File::open(path)
+            .map(BufReader::new)
+            .map_err(|e| msg::cannot_read(&e))
+    };
+    let limits = *limits;
+    // calamine reads hostile bytes: a panic in it is a broken workbook, not a crash.
+    guarded(|| match format {
+        Format::Xlsx => {
+            let mut wb = Xlsx::new(reopen()?).map_err(|e| msg::broken_workbook(&e.to_string()))?;
+            let name = pick_sheet(wb.sheet_names(), sheet)?;
+            // Fail now, not in the thread, when the sheet is not there.
+            wb.worksheet_cells_reader(&name)
+                .map_err(|e| msg::broken_workbook(&e.to_string()))?;
+            let sheet_name = name.clone();
+            let rows = stream(move |tx| {
+                let mut cells = wb
+                    .worksheet_cells_reader(&sheet_name)
+                    .map_err(|e| SheetError::Whole(msg::broken_workbook(&e.to_string())))?;
+                pump(|| cells.next_cell().map_err(|e| e.to_string()), &limits, tx)
+            });
+            Ok(Sheet { name, rows })
+        }
+        Format::Xlsb => {
+            let mut wb = Xlsb::new(reopen()?).map_err(|e| msg::broken_workbook(&e.to_string()))?;
+            let name = pick_sheet(wb.sheet_names(), sheet)?;
+            wb.worksheet_cells_reader(&name)
+                .map_err(|e| msg::broken_workbook(&e.to_string()))?;
+            let sheet_name = name.clone();
+            let rows = stream(move |tx| {
+                let mut cells = wb
+                    .worksheet_cells_reader(&sheet_name)
+                    .map_err(|e| SheetError::Whole(msg::broken_workbook(&e.to_string())))?;
+                pump(|| cells.next_cell().map_err(|e| e.to_string()), &limits, tx)
+            });
+            Ok(Sheet { name, rows })
+        }
+        Format::Ods => {
+            super::ods::check(reopen()?, sheet, &limits)?;
+            let wb = Ods::new(reopen()?).map_err(|e| msg::broken_workbook(&e.to_string()))?;
+            whole_sheet(wb, sheet, &limits)
+        }
+        Format::Xls => {
+            super::xls::check(reopen()?, &limits)?;
+            let wb = Xls::new(reopen()?).map_err(|e| msg::not_a_workbook_ole(&e.to_string()))?;
+            whole_sheet(wb, sheet, &limits)
+        }
+    })
+}
+
+fn guarded(f: impl FnOnce() -> Result<Sheet, String>) -> Result<Sheet, String> {
+    catch_unwind(AssertUnwindSafe(f)).unwrap_or_else(|_| Err(msg::broken_workbook("")))
+}
+
+fn pick_sheet(names: Vec<String>, want: Option<&str>) -> Result<String, String> {
+    match want {
         Some(want) => names
             .iter()
             .find(|n| n.trim().eq_ignore_ascii_case(want.trim()))
             .cloned()
-            .ok_or_else(|| crate::text::import::no_such_sheet(want, &names))?,
-        None => names
-            .first()
-            .cloned()
-            .ok_or_else(crate::text::import::no_sheets)?,
-    };
-    let range = wb.worksheet_range(&name).map_err(|e| e.to_string())?;
-    let first_row = range.start().map(|(r, _)| r as u64).unwrap_or(0);
-    let rows = range
-        .rows()
-        .enumerate()
-        .map(|(i, row)| {
-            (
-                first_row + i as u64 + 1,
-                row.iter().map(cell_text).collect(),
-            )
-        })
-        .filter(|(_, cells): &(u64, Vec<String>)| cells.iter().any(|c| !c.is_empty()))
-        .collect();
-    Ok(Sheet { name, rows })
+            .ok_or_else(|| msg::no_such_sheet(want, &names)),
+        None => names.first().cloned().ok_or_else(msg::no_sheets),
+    }
 }
 
-fn cell_text(cell: &Data) -> String {
+/// Looks at the zip's directory before anything is unpacked: what it holds, and how big each
+/// part says it is. The zip reader refuses to unpack a part past its stated size, so these
+/// numbers bound what calamine can later inflate.
+fn vet_zip<R: Read + Seek>(file: &mut R, limits: &Limits) -> Result<Format, String> {
+    let zip = zip::ZipArchive::new(file).map_err(|e| msg::broken_zip(&e.to_string()))?;
+    let mut total = 0u64;
+    let mut format = None;
+    for i in 0..zip.len() {
+        let Ok(entry) = zip.by_index_data(i) else {
+            return Err(msg::broken_zip("an entry of its directory cannot be read"));
+        };
+        let name = entry.name().map(|n| n.to_string()).unwrap_or_default();
+        let unpacked = entry.size();
+        let packed = entry.compressed_size().max(1);
+        total = total.saturating_add(unpacked);
+        if total > limits.unpacked {
+            return Err(msg::whole_file_limit(
+                Limit::Unpacked,
+                limits.unpacked,
+                total,
+                None,
+            ));
+        }
+        let streamed = name.starts_with("xl/worksheets/");
+        if !streamed && unpacked > limits.part {
+            return Err(msg::whole_file_limit(
+                Limit::Part,
+                limits.part,
+                unpacked,
+                Some(&name),
+            ));
+        }
+        if unpacked > RATIO_FLOOR && unpacked / packed > limits.ratio {
+            return Err(msg::whole_file_limit(
+                Limit::Ratio,
+                limits.ratio,
+                unpacked / packed,
+                Some(&name),
+            ));
+        }
+        format = format.or(match name.as_str() {
+            "xl/workbook.xml" => Some(Format::Xlsx),
+            "xl/workbook.bin" => Some(Format::Xlsb),
+            "content.xml" => Some(Format::Ods),
+            _ => None,
+        });
+    }
+    format.ok_or_else(|| msg::zip_without_sheet(zip.len()))
+}
+
+/// Runs `read` on a thread that hands rows over in batches; the import reads them as they come.
+fn stream<F>(read: F) -> SheetRows
+where
+    F: FnOnce(&SyncSender<Msg>) -> Result<(), SheetError> + Send + 'static,
+{
+    let (tx, rx) = sync_channel(2);
+    let spawned = std::thread::Builder::new()
+        .name("okk-sheet".into())
+        .spawn(move || {
+            let end = match catch_unwind(AssertUnwindSafe(|| read(&tx))) {
+                Ok(Ok(())) => Msg::Done,
+                Ok(Err(e)) => Msg::Failed(e),
+                Err(_) => Msg::Failed(SheetError::Whole(msg::broken_workbook(""))),
+            };
+            // The import may have stopped already; then nobody listens.
+            let _ = tx.send(end);
+        });
+    match spawned {
+        Ok(_) => SheetRows {
+            rx: Some(rx),
+            batch: Vec::new().into_iter(),
+            failed: None,
+        },
+        Err(e) => SheetRows::from_rows(Vec::new(), Some(SheetError::Whole(e.to_string()))),
+    }
+}
+
+/// Rows per batch handed to the import, and bytes (a batch of long rows goes out sooner).
+const BATCH_ROWS: usize = 256;
+const BATCH_BYTES: usize = 1 << 20;
+
+/// Streams cells into rows, a batch at a time. Returns when the sheet ends, or quietly when
+/// the import stopped listening.
+fn pump<'a>(
+    mut next: impl FnMut() -> Result<Option<Cell<DataRef<'a>>>, String>,
+    limits: &Limits,
+    tx: &SyncSender<Msg>,
+) -> Result<(), SheetError> {
+    let mut rows = Rows::new(limits);
+    let mut batch = Vec::with_capacity(BATCH_ROWS);
+    let mut bytes = 0usize;
+    loop {
+        let cell = next().map_err(|e| SheetError::Whole(msg::broken_workbook(&e)))?;
+        let done = match cell {
+            Some(cell) => {
+                let (r, c) = cell.get_position();
+                let text = ref_text(cell.get_value());
+                rows.push(r, c, text)?
+            }
+            None => rows.finish(),
+        };
+        let end = cell_is_last(&done);
+        if let Some(row) = done.row() {
+            bytes += row.1.iter().map(String::len).sum::<usize>();
+            batch.push(row);
+            if batch.len() >= BATCH_ROWS || bytes >= BATCH_BYTES {
+                bytes = 0;
+                let full = std::mem::replace(&mut batch, Vec::with_capacity(BATCH_ROWS));
+                if tx.send(Msg::Rows(full)).is_err() {
+                    return Ok(());
+                }
+            }
+        }
+        if end {
+            if !batch.is_empty() {
+                let _ = tx.send(Msg::Rows(batch));
+            }
+            return Ok(());
+        }
+    }
+}
+
+/// What one cell did to the row being built.
+enum Step {
+    /// The cell went into the current row.
+    Same,
+    /// It began a new row; this one is complete.
+    Finished(Row),
+    /// The sheet ended, with this last row (or none).
+    End(Option<Row>),
+}
+
+impl Step {
+    fn row(self) -> Option<Row> {
+        match self {
+            Step::Same => None,
+            Step::Finished(r) => Some(r),
+            Step::End(r) => r,
+        }
+    }
+}
+
+fn cell_is_last(s: &Step) -> bool {
+    matches!(s, Step::End(_))
+}
+
+/// Builds rows from cells in sheet order, checking each cell's position and size before it is
+/// stored: nothing is ever sized by a cell reference, only by cells actually present.
+struct Rows<'l> {
+    limits: &'l Limits,
+    /// The current row (0-based), once a non-empty cell was seen.
+    row: Option<u32>,
+    /// The header's first column: cells are numbered from it.
+    first_col: Option<u32>,
+    cells: Vec<String>,
+    bytes: u64,
+}
+
+impl<'l> Rows<'l> {
+    fn new(limits: &'l Limits) -> Self {
+        Rows {
+            limits,
+            row: None,
+            first_col: None,
+            cells: Vec::new(),
+            bytes: 0,
+        }
+    }
+
+    fn push(&mut self, r: u32, c: u32, text: String) -> Result<Step, SheetError> {
+        if text.is_empty() {
+            return Ok(Step::Same);
+        }
+        let line = r as u64 + 1;
+        let mut step = Step::Same;
+        match self.row {
+            Some(cur) if cur == r => {}
+            Some(cur) if r < cur => {
+                return Err(SheetError::At {
+                    line,
+                    column: Some(c as usize + 1),
+                    message: msg::sheet_rows_out_of_order(&cell_ref(r, c), cur as u64 + 1),
+                });
+            }
+            _ => {
+                if let Some(row) = self.take() {
+                    step = Step::Finished(row);
+                }
+                self.row = Some(r);
+            }
+        }
+        let first = *self.first_col.get_or_insert(c);
+        if c < first {
+            return Err(SheetError::At {
+                line,
+                column: Some(c as usize + 1),
+                message: msg::sheet_cell_left_of_header(&cell_ref(r, c)),
+            });
+        }
+        let col = (c - first) as u64;
+        if col >= self.limits.columns {
+            return Err(SheetError::Limit {
+                line,
+                column: Some(c as usize + 1),
+                limit: Limit::Columns,
+                value: self.limits.columns,
+            });
+        }
+        if text.len() as u64 > self.limits.cell {
+            return Err(SheetError::Limit {
+                line,
+                column: Some(c as usize + 1),
+                limit: Limit::Cell,
+                value: self.limits.cell,
+            });
+        }
+        self.bytes += text.len() as u64;
+        if self.bytes > self.limits.row {
+            return Err(SheetError::Limit {
+                line,
+                column: None,
+                limit: Limit::Row,
+                value: self.limits.row,
+            });
+        }
+        let col = col as usize;
+        if self.cells.len() <= col {
+            // Bounded by the column limit just checked.
+            self.cells.resize(col + 1, String::new());
+        }
+        self.cells[col] = text;
+        Ok(step)
+    }
+
+    fn take(&mut self) -> Option<Row> {
+        let r = self.row.take()?;
+        self.bytes = 0;
+        Some((r as u64 + 1, std::mem::take(&mut self.cells)))
+    }
+
+    fn finish(&mut self) -> Step {
+        Step::End(self.take())
+    }
+}
+
+/// xls and ods: calamine reads the workbook whole (xls: at most 65,536 × 256 cells a sheet;
+/// ods: its content part, held to the `part` limit). The rows then pass the same checks.
+fn whole_sheet<R, RS>(mut wb: R, sheet: Option<&str>, limits: &Limits) -> Result<Sheet, String>
+where
+    R: Reader<RS>,
+    RS: Read + Seek,
+    R::Error: std::fmt::Display,
+{
+    let name = pick_sheet(wb.sheet_names(), sheet)?;
+    let range = wb
+        .worksheet_range(&name)
+        .map_err(|e| msg::broken_workbook(&e.to_string()))?;
+    let (r0, c0) = range.start().unwrap_or((0, 0));
+    let mut rows = Rows::new(limits);
+    let mut out = Vec::new();
+    let mut failed = None;
+    'read: for (i, row) in range.rows().enumerate() {
+        for (j, cell) in row.iter().enumerate() {
+            match rows.push(r0 + i as u32, c0 + j as u32, data_text(cell)) {
+                Ok(Step::Finished(r)) => out.push(r),
+                Ok(_) => {}
+                Err(e) => {
+                    failed = Some(e);
+                    break 'read;
+                }
+            }
+        }
+    }
+    if failed.is_none() {
+        out.extend(rows.finish().row());
+    }
+    Ok(Sheet {
+        name,
+        rows: SheetRows::from_rows(out, failed),
+    })
+}
+
+/// `A1`-style reference of a 0-based position.
+pub fn cell_ref(r: u32, c: u32) -> String {
+    let mut letters = Vec::new();
+    let mut n = c as u64 + 1;
+    while n > 0 {
+        letters.push(b'A' + ((n - 1) % 26) as u8);
+        n = (n - 1) / 26;
+    }
+    letters.reverse();
+    format!(
+        "{}{}",
+        String::from_utf8(letters).unwrap_or_default(),
+        r as u64 + 1
+    )
+}
+
+fn float_text(f: f64) -> String {
+    if f.fract() == 0.0 && f.abs() < 1e15 {
+        format!("{}", f as i64)
+    } else {
+        f.to_string()
+    }
+}
+
+/// The text a CSV export would have held for a cell.
+fn ref_text(cell: &DataRef<'_>) -> String {
+    match cell {
+        DataRef::Empty => String::new(),
+        DataRef::String(s) => s.clone(),
+        DataRef::SharedString(s) => s.to_string(),
+        DataRef::Float(f) => float_text(*f),
+        DataRef::Int(i) => i.to_string(),
+        DataRef::Bool(b) => if *b { "1" } else { "0" }.to_string(),
+        DataRef::DateTime(dt) => match dt.as_datetime() {
+            Some(d) => d.format("%Y-%m-%d %H:%M:%S").to_string(),
+            None => dt.to_string(),
+        },
+        DataRef::DateTimeIso(s) | DataRef::DurationIso(s) => s.clone(),
+        DataRef::Error(e) => format!("#{e:?}"),
+    }
+}
+
+fn data_text(cell: &Data) -> String {
     match cell {
         Data::Empty => String::new(),
         Data::String(s) => s.clone(),
-        Data::Float(f) => {
-            if f.fract() == 0.0 && f.abs() < 1e15 {
-                format!("{}", *f as i64)
-            } else {
-                f.to_string()
-            }
-        }
+        Data::Float(f) => float_text(*f),
         Data::Int(i) => i.to_string(),
         Data::Bool(b) => if *b { "1" } else { "0" }.to_string(),
         Data::DateTime(dt) => match dt.as_datetime() {
@@ -60,5 +523,61 @@ fn cell_text(cell: &Data) -> String {
         },
         Data::DateTimeIso(s) | Data::DurationIso(s) => s.clone(),
         Data::Error(e) => format!("#{e:?}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cell_refs_spell_columns_in_letters() {
+        assert_eq!(cell_ref(0, 0), "A1");
+        assert_eq!(cell_ref(4, 27), "AB5");
+        assert_eq!(cell_ref(1_048_575, 16_383), "XFD1048576");
+    }
+
+    #[test]
+    fn a_cell_far_beyond_the_column_limit_is_refused_without_allocating() {
+        let limits = Limits {
+            columns: 2000,
+            ..Limits::default()
+        };
+        let mut rows = Rows::new(&limits);
+        assert!(matches!(rows.push(0, 0, "ID".into()), Ok(Step::Same)));
+        let err = rows.push(1_048_575, 16_383, "x".into()).err().unwrap();
+        assert_eq!(
+            err,
+            SheetError::Limit {
+                line: 1_048_576,
+                column: Some(16_384),
+                limit: Limit::Columns,
+                value: limits.columns
+            }
+        );
+    }
+
+    #[test]
+    fn rows_are_numbered_from_the_header_and_skip_empty_cells() {
+        let limits = Limits::default();
+        let mut rows = Rows::new(&limits);
+        assert!(matches!(rows.push(2, 1, "ID".into()), Ok(Step::Same)));
+        assert!(matches!(rows.push(2, 2, "Stage".into()), Ok(Step::Same)));
+        let Ok(Step::Finished(header)) = rows.push(4, 2, "won".into()) else {
+            panic!("row 5 finishes the header")
+        };
+        assert_eq!(header, (3, vec!["ID".to_string(), "Stage".into()]));
+        assert!(matches!(rows.push(4, 3, String::new()), Ok(Step::Same)));
+        assert_eq!(
+            rows.finish().row(),
+            Some((5, vec![String::new(), "won".into()]))
+        );
+        let err = Rows::new(&limits);
+        let mut err = err;
+        err.push(3, 0, "a".into()).ok();
+        assert!(matches!(
+            err.push(1, 0, "b".into()),
+            Err(SheetError::At { line: 2, .. })
+        ));
     }
 }

@@ -121,24 +121,184 @@ pub fn cannot_read(e: &std::io::Error) -> String {
     format!("cannot read the file: {e}")
 }
 
+// Whole-file errors start with their class: empty file, binary file, not a workbook, broken
+// zip, broken workbook, over a limit.
+
 pub fn empty_file() -> String {
-    "the file is empty: there is no header row".into()
+    "empty file: there is no header row (the file is empty or holds only blanks)".into()
 }
 
 pub fn binary_file(at: usize) -> String {
     format!(
-        "this is not a text export (a NUL byte at offset {at}); export the deals as CSV or XLSX"
+        "binary file: a NUL byte at offset {at}, so this is not a text export; export the deals \
+         as CSV or XLSX"
     )
 }
 
 pub fn html_table() -> String {
-    "this is an HTML table saved as a spreadsheet (Bitrix24's \"Export to Excel\"); \
-     export as CSV instead"
+    "not a workbook: this is an HTML table saved as a spreadsheet (Bitrix24's \"Export to \
+     Excel\"); export as CSV instead"
         .into()
 }
 
-pub fn bad_workbook(e: &str) -> String {
-    format!("cannot read the workbook: {e}")
+pub fn broken_zip(e: &str) -> String {
+    format!(
+        "broken zip: the file starts like an xlsx/ods (a zip archive) but its directory cannot be \
+         read ({e}); it may be truncated — export it again"
+    )
+}
+
+pub fn zip_without_sheet(entries: usize) -> String {
+    format!(
+        "not a workbook: a zip archive ({entries} {}) with no spreadsheet in it \
+         (xlsx, xlsb or ods)",
+        if entries == 1 { "file" } else { "files" }
+    )
+}
+
+pub fn not_a_workbook_ole(e: &str) -> String {
+    format!(
+        "not a workbook: an Office file that is not an Excel 97–2003 workbook, or one that is \
+         password-protected ({e}); save it as XLSX or CSV"
+    )
+}
+
+pub fn broken_workbook(e: &str) -> String {
+    let detail = if e.is_empty() {
+        "its XML does not follow the format".to_string()
+    } else {
+        safe::line(e).into_owned()
+    };
+    format!("broken workbook: {detail}; open it in a spreadsheet and save it again, or export CSV")
+}
+
+pub fn workbook_reader_stopped() -> String {
+    broken_workbook("the sheet reader stopped")
+}
+
+pub fn sheet_rows_out_of_order(cell: &str, after_row: u64) -> String {
+    format!(
+        "cell {cell} comes after row {after_row}: the sheet's rows are out of order, which \
+         spreadsheet programs never write; save the file again"
+    )
+}
+
+pub fn sheet_cell_left_of_header(cell: &str) -> String {
+    format!(
+        "cell {cell} is left of the header's first column, so it has no header; delete it or \
+         give it one"
+    )
+}
+
+pub fn sheet_beyond_header(column: usize, width: usize) -> String {
+    format!(
+        "this row has a value in column {column} but the header has {width}; a cell beyond the \
+         header has no field to go to — give the column a header or delete the cell"
+    )
+}
+
+pub fn limit_spec_without_equals(part: &str) -> String {
+    format!("--limit entry «{part}» has no «=»; write it as NAME=VALUE, e.g. columns=5000")
+}
+
+pub fn limit_unknown(name: &str) -> String {
+    let known: Vec<&str> = crate::sync::limits::Limit::ALL
+        .iter()
+        .map(|l| l.name())
+        .collect();
+    format!(
+        "--limit names an unknown limit «{name}»; use one of: {}",
+        known.join(", ")
+    )
+}
+
+pub fn limit_bad_value(name: &str, value: &str) -> String {
+    format!(
+        "--limit {name}={value}: not a positive number{}",
+        if crate::sync::limits::Limit::ALL
+            .iter()
+            .any(|l| l.name() == name && l.is_bytes())
+        {
+            " of bytes (K, M and G suffixes are fine: 64M)"
+        } else {
+            ""
+        }
+    )
+}
+
+fn size(bytes: u64) -> String {
+    match bytes {
+        b if b >= 1 << 30 && b % (1 << 30) == 0 => format!("{} GiB", b >> 30),
+        b if b >= 1 << 30 => format!("{:.1} GiB", b as f64 / (1u64 << 30) as f64),
+        b if b >= 1 << 20 && b % (1 << 20) == 0 => format!("{} MiB", b >> 20),
+        b if b >= 1 << 20 => format!("{:.1} MiB", b as f64 / (1u64 << 20) as f64),
+        b if b >= 1 << 10 => format!("{} KiB", b >> 10),
+        b => format!("{b} bytes"),
+    }
+}
+
+fn raise(limit: crate::sync::limits::Limit) -> String {
+    format!(
+        "; if the file is genuine, raise it with --limit {}=VALUE",
+        limit.name()
+    )
+}
+
+/// A row or cell that crosses a limit (the error's line and column say where).
+pub fn limit_exceeded(limit: crate::sync::limits::Limit, value: u64) -> String {
+    use crate::sync::limits::Limit;
+    let what = match limit {
+        Limit::Columns => format!("this row has more than {value} columns"),
+        Limit::Cell => format!(
+            "this cell is over {} (a quote never closed also runs the rest of the file into one \
+             cell)",
+            size(value)
+        ),
+        Limit::Row => format!("this row is over {}", size(value)),
+        Limit::Rows => format!("the file has more than {value} data rows"),
+        other => format!("{} is over {value}", other.name()),
+    };
+    format!("over the «{}» limit: {what}{}", limit.name(), raise(limit))
+}
+
+pub fn grid_limit(value: u64, rows: u64, columns: u64) -> String {
+    format!(
+        "over the «grid» limit: the sheet spans {rows} rows × {columns} columns, more than \
+         {value} cells, and an ods or xls sheet is read into memory whole{}",
+        raise(crate::sync::limits::Limit::Grid)
+    )
+}
+
+/// A file that crosses a limit as a whole (`part`: the zip part at fault).
+pub fn whole_file_limit(
+    limit: crate::sync::limits::Limit,
+    value: u64,
+    found: u64,
+    part: Option<&str>,
+) -> String {
+    use crate::sync::limits::Limit;
+    let part = part.map(|p| format!("its part «{}»", safe::line(p)));
+    let what = match limit {
+        Limit::Workbook => format!("the workbook is {}, over {}", size(found), size(value)),
+        Limit::Unpacked => format!(
+            "the workbook unpacks to more than {} (at least {}); a small file that unpacks to \
+             this much is a zip bomb",
+            size(value),
+            size(found)
+        ),
+        Limit::Part => format!(
+            "{} unpacks to {}, over {}; it would be read into memory whole",
+            part.unwrap_or_default(),
+            size(found),
+            size(value)
+        ),
+        Limit::Ratio => format!(
+            "{} is packed {found}:1, tighter than {value}:1, the mark of a zip bomb",
+            part.unwrap_or_default()
+        ),
+        other => return limit_exceeded(other, value),
+    };
+    format!("over the «{}» limit: {what}{}", limit.name(), raise(limit))
 }
 
 pub fn no_such_sheet(want: &str, names: &[String]) -> String {
@@ -164,12 +324,14 @@ pub fn unknown_encoding(label: &str) -> String {
 
 pub fn encoding_reason(reason: Reason) -> String {
     match reason {
-        Reason::Bom => "byte-order mark",
-        Reason::ValidUtf8 => "valid UTF-8",
-        Reason::Guessed => "guessed from letter frequencies",
-        Reason::Forced => "--encoding",
+        Reason::Bom => "byte-order mark".into(),
+        Reason::ValidUtf8 => "valid UTF-8".into(),
+        Reason::MostlyUtf8 => "UTF-8 but for a few bad bytes".into(),
+        Reason::Guessed { line } => format!(
+            "not UTF-8 (line {line} has bytes UTF-8 cannot hold); guessed from letter frequencies"
+        ),
+        Reason::Forced => "--encoding".into(),
     }
-    .into()
 }
 
 pub fn delimiter_name(d: u8) -> String {
