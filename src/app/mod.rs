@@ -5,6 +5,7 @@ mod bundle;
 mod calibrate;
 mod check;
 pub mod config;
+mod crm;
 pub mod demo;
 mod export;
 mod funnel_cmd;
@@ -15,6 +16,7 @@ mod queue;
 mod report;
 mod review;
 pub mod stats;
+mod sync;
 
 use std::process::ExitCode;
 
@@ -57,6 +59,8 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Funnel { command } => funnel_cmd::run(&paths, command),
         Command::Export { command } => export::run(&paths, command),
         Command::Demo(args) => demo::run(&paths, args),
+        Command::Sync(args) => sync::run(&paths, args),
+        Command::Crm { command } => crm::run(&paths, command),
     }
 }
 

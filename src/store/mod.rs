@@ -5,6 +5,7 @@ pub mod analytics;
 pub mod bundle;
 pub mod calibration;
 pub mod cards;
+pub mod crm;
 pub mod decisions;
 pub mod export;
 pub mod fields;

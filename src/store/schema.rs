@@ -395,6 +395,19 @@ INSERT INTO field_names (name)
 UPDATE cards SET fields = (SELECT json_group_array(json_array(n.id, j.value) ORDER BY j.id)
                            FROM json_each(cards.fields) j JOIN field_names n ON n.name = j.key);
 "#,
+    // 8: live sync over a CRM's REST API (store::crm).
+    r#"
+-- One row per configured connection: how far its deals were read. The cursor is the largest
+-- update time (Unix seconds) the CRM returned, written in the same transaction as the page it
+-- came with, so a sync killed at any moment resumes where it stopped.
+CREATE TABLE crm_sync (
+    connection    TEXT PRIMARY KEY,
+    cursor        INTEGER,
+    events_cursor INTEGER,
+    synced_at     TEXT,
+    full_at       TEXT
+);
+"#,
 ];
 
 pub fn latest() -> i64 {
