@@ -96,7 +96,8 @@ impl Client {
     }
 
     fn call(&mut self, path: &str, body: Option<&Value>) -> Result<Reply, CrmError> {
-        let url = format!("{}{path}", self.base);
+        // Brackets of amoCRM's `filter[…]` are not allowed raw in a URL's query.
+        let url = format!("{}{}", self.base, path.replace('[', "%5B").replace(']', "%5D"));
         let mut tries = 0u32;
         loop {
             tries += 1;
@@ -185,6 +186,8 @@ impl Client {
             match serde_json::from_str::<Value>(&text) {
                 Ok(v) => Some(v),
                 Err(_) if status >= 400 => None,
+                // The body ended mid-way: the connection was cut, as a dropped one is.
+                Err(e) if e.is_eof() => return Attempt::Network(e.to_string()),
                 Err(e) => return Attempt::Done(Err(CrmError::Body(e.to_string()))),
             }
         };
