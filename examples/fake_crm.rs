@@ -1,5 +1,6 @@
-//! A fake amoCRM account on this machine, to try `okk sync` without one:
-//! `cargo run --example fake_crm -- --deals 5000 [--port 8765] [--kind amocrm]`.
+//! A fake CRM account on this machine, to try `okk sync` without one:
+//! `cargo run --example fake_crm -- --kind amocrm|bitrix24 --deals 5000 [--port 8765]`.
+//! The same server answers both APIs (amoCRM under /api/v4, Bitrix24 under /rest/).
 //! It prints the config to add and the token to export, then serves until stopped (Ctrl-C).
 
 #[path = "../tests/support/fake_crm.rs"]
@@ -8,6 +9,7 @@ mod fake;
 fn main() {
     let mut deals = 5000usize;
     let mut port = 8765u16;
+    let mut kind = String::from("amocrm");
     let mut args = std::env::args().skip(1);
     while let Some(a) = args.next() {
         let mut value = || args.next().unwrap_or_else(|| usage(&a));
@@ -15,23 +17,30 @@ fn main() {
             "--deals" => deals = value().parse().unwrap_or_else(|_| usage("--deals")),
             "--port" => port = value().parse().unwrap_or_else(|_| usage("--port")),
             "--kind" => {
-                let k = value();
-                if k != "amocrm" && k != "kommo" {
-                    eprintln!("only --kind amocrm (or kommo) is faked so far");
-                    std::process::exit(2);
+                kind = value();
+                if !["amocrm", "kommo", "bitrix24"].contains(&kind.as_str()) {
+                    usage("--kind");
                 }
             }
             _ => usage(&a),
         }
     }
     let server = fake::FakeCrm::start(fake::State::with_deals(deals), port);
-    println!("fake amoCRM with {deals} deals at {}", server.url);
+    println!("fake {kind} with {deals} deals at {}", server.url);
     println!();
-    println!("export OKK_FAKE_TOKEN={}", fake::TOKEN);
-    println!(
-        "okk crm add fake --kind amocrm --url {} --token-env OKK_FAKE_TOKEN",
-        server.url
-    );
+    if kind == "bitrix24" {
+        println!(
+            "okk crm add fake --kind bitrix24 --url {}/rest/1/{}/",
+            server.url,
+            fake::WEBHOOK_CODE
+        );
+    } else {
+        println!("export OKK_FAKE_TOKEN={}", fake::TOKEN);
+        println!(
+            "okk crm add fake --kind {kind} --url {} --token-env OKK_FAKE_TOKEN",
+            server.url
+        );
+    }
     println!("okk sync fake");
     loop {
         std::thread::park();
@@ -39,6 +48,6 @@ fn main() {
 }
 
 fn usage(at: &str) -> ! {
-    eprintln!("fake_crm: bad argument {at}; usage: fake_crm [--deals N] [--port P] [--kind amocrm]");
+    eprintln!("fake_crm: bad argument {at}; usage: fake_crm [--kind amocrm|kommo|bitrix24] [--deals N] [--port P]");
     std::process::exit(2);
 }

@@ -1,7 +1,8 @@
-//! The desk syncs its amoCRM account over the API instead of exporting files: the first sync
+//! The desk syncs its amoCRM and Bitrix24 accounts over their APIs instead of exporting files:
+//! the first sync
 //! reads every deal, later ones only what changed (moves, edits, deletions, new deals), a sync
 //! killed mid-way resumes, a busy CRM is waited for, a refused token changes nothing.
-//! Every test talks to the fake amoCRM of tests/support on 127.0.0.1.
+//! Every test talks to the fake CRM of tests/support on 127.0.0.1.
 
 mod common;
 #[path = "support/fake_crm.rs"]
@@ -27,6 +28,13 @@ impl Synced {
         let desk = Desk::new();
         let config = desk.dir.path().join("config.toml");
         fake::write_config(&config, "main", &crm.url, TOKEN_ENV);
+        Synced { desk, config }
+    }
+
+    fn bitrix(crm: &FakeCrm) -> Synced {
+        let desk = Desk::new();
+        let config = desk.dir.path().join("config.toml");
+        fake::write_bitrix_config(&config, "b24", &crm.url);
         Synced { desk, config }
     }
 
@@ -163,26 +171,8 @@ fn a_sync_killed_mid_way_resumes_where_it_stopped_with_no_card_lost_or_doubled()
     let crm = FakeCrm::start(state, 0);
     let desk = Synced::new(&crm);
 
-    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("okk"));
-    let probe = desk.okk();
-    for (k, v) in probe.get_envs() {
-        match v {
-            Some(v) => child.env(k, v),
-            None => child.env_remove(k),
-        };
-    }
-    child.args(probe.get_args()).arg("sync").arg("--json");
-    let mut child = child
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .unwrap();
     let leads = || crm.with(|s| s.by_path.get("/api/v4/leads").copied().unwrap_or(0));
-    while leads() < 4 {
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    child.kill().unwrap(); // SIGKILL
-    child.wait().unwrap();
+    kill_after(&desk, || leads() >= 4);
 
     let landed = desk.desk.count("SELECT count(*) FROM cards");
     assert!(landed > 0 && landed < 2000, "{landed} cards after the kill");
@@ -355,4 +345,129 @@ fn a_webhook_secret_never_shows_and_a_token_file_must_be_private() {
     assert_eq!(out.status.code(), Some(1));
     assert!(stderr.contains("chmod 600"), "{stderr}");
     assert!(!stderr.contains("secret-token"), "{stderr}");
+}
+
+/// Starts `okk sync` and kills it (SIGKILL) once `when` holds.
+fn kill_after(desk: &Synced, when: impl Fn() -> bool) {
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("okk"));
+    let probe = desk.okk();
+    for (k, v) in probe.get_envs() {
+        match v {
+            Some(v) => child.env(k, v),
+            None => child.env_remove(k),
+        };
+    }
+    child.args(probe.get_args()).arg("sync").arg("--json");
+    let mut child = child
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    while !when() {
+        assert!(child.try_wait().unwrap().is_none(), "okk sync ended before the kill");
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+}
+
+// ---- Bitrix24 ---------------------------------------------------------------------------------
+
+const DEAL_LIST: &str = "/rest/1/h00ksecret42/crm.deal.list.json";
+
+#[test]
+fn bitrix24_first_sync_maps_c1_stages_and_string_numbers_and_a_second_changes_nothing() {
+    let crm = FakeCrm::start(State::with_deals(130), 0);
+    let desk = Synced::bitrix(&crm);
+
+    let first = desk.sync(&[]);
+    assert_eq!(tally(&first), (130, 130, 0, 0, 0));
+    // Category list, one batch for every pipeline's stages, users, three pages of 50.
+    assert!(first["requests"].as_u64().unwrap() <= 7, "{first}");
+    assert!(!first.to_string().contains("h00ksecret42"), "{first}");
+    assert!(first["url"].as_str().unwrap().ends_with("/rest/1/***"));
+
+    // Deal 30000012 sits in the second pipeline, stage `C1:NEW`.
+    let card = desk.desk.card("30000012");
+    assert_eq!(card["pipeline"], "Вторичный рынок");
+    assert_eq!(card["stage"], "Первичный контакт");
+    assert_eq!(card["owner"], "Смирнова Ольга");
+    assert!(card["fields"].as_str().unwrap().contains("ASSIGNED_BY_ID"));
+    assert_eq!(desk.desk.card("30000000")["amount"], 1_000_000.0);
+    assert_eq!(desk.desk.card("30000004")["stage"], "Успешно реализовано");
+
+    let again = desk.sync(&[]);
+    assert_eq!((again["inserted"].clone(), again["updated"].clone()), (0.into(), 0.into()));
+    assert!(again["requests"].as_u64().unwrap() <= 5, "{again}");
+}
+
+#[test]
+fn bitrix24_incremental_sync_brings_changes_and_a_full_sweep_finds_deletions() {
+    let crm = FakeCrm::start(State::with_deals(120), 0);
+    let desk = Synced::bitrix(&crm);
+    desk.sync(&[]);
+
+    let new_id = crm.with(|s| {
+        s.move_deal(30_000_012, 61_000_002);
+        s.rename(30_000_002, "Переименована");
+        s.delete(30_000_003);
+        s.add()
+    });
+    let report = desk.sync(&[]);
+    assert_eq!(report["inserted"], 1);
+    assert_eq!(report["updated"], 2);
+    assert_eq!(report["stage_changes"], 1);
+    // Bitrix24 lists no deletions: only a full sweep finds them.
+    assert_eq!(report["gone"], 0);
+    assert_eq!(desk.desk.history("30000012"), ["Первичный контакт", "Показ"]);
+    assert_eq!(desk.desk.card(&new_id.to_string())["title"], format!("Сделка #{}", new_id));
+
+    let full = desk.sync(&["--full"]);
+    assert_eq!(full["gone"], 1);
+    assert_eq!(full["rows"], 120);
+    assert!(full["full_sweep_at"].is_string());
+    assert!(desk.desk.card("30000003")["gone_at"].is_string());
+    let list = desk.okk().args(["crm", "list"]).output().unwrap();
+    let list = String::from_utf8(list.stdout).unwrap();
+    assert!(!list.contains("never\n"), "the full sweep's time is listed: {list}");
+}
+
+#[test]
+fn bitrix24_query_limit_exceeded_is_retried_and_an_expired_token_changes_nothing() {
+    let mut state = State::with_deals(60);
+    state.faults.too_many = 2;
+    state.faults.cut_pages = 1;
+    let crm = FakeCrm::start(state, 0);
+    let desk = Synced::bitrix(&crm);
+    let report = desk.sync(&[]);
+    assert_eq!(report["inserted"], 60);
+    assert_eq!(report["retries"], 3);
+
+    let before = std::fs::read(&desk.desk.db).unwrap();
+    crm.with(|s| s.faults.expired = true);
+    let stderr = desk.sync_fails(&[]);
+    assert!(stderr.contains("the token was refused"), "{stderr}");
+    assert!(stderr.contains("incoming webhook"), "{stderr}");
+    assert!(!stderr.contains("h00ksecret42"), "{stderr}");
+    assert_eq!(std::fs::read(&desk.desk.db).unwrap(), before);
+}
+
+#[test]
+fn bitrix24_sync_killed_mid_way_resumes_by_id_with_no_card_lost_or_doubled() {
+    let mut state = State::with_deals(1000);
+    state.faults.page_delay = Duration::from_millis(100);
+    let crm = FakeCrm::start(state, 0);
+    let desk = Synced::bitrix(&crm);
+    let pages = || crm.with(|s| s.by_path.get(DEAL_LIST).copied().unwrap_or(0));
+    kill_after(&desk, || pages() >= 6);
+
+    let landed = desk.desk.count("SELECT count(*) FROM cards");
+    assert!(landed > 0 && landed < 1000, "{landed} cards after the kill");
+    crm.with(|s| s.faults.page_delay = Duration::ZERO);
+    let before = pages();
+    let report = desk.sync(&[]);
+    assert_eq!(report["inserted"].as_u64().unwrap() as i64, 1000 - landed);
+    assert!(pages() - before < 20, "resumed after the last id landed");
+    assert_eq!(desk.desk.count("SELECT count(DISTINCT external_id) FROM cards"), 1000);
+    assert_eq!(desk.desk.count("SELECT count(*) FROM cards"), 1000);
 }

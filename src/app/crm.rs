@@ -45,7 +45,12 @@ fn add(paths: &Paths, args: CrmAddArgs) -> Result<ExitCode> {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
         Err(e) => return Err(user(format!("{}: {e}", paths.config.display()))),
     };
-    let text = format!("{}{table}", old.trim_end_matches('\n'));
+    let old = old.trim_end_matches('\n');
+    let text = if old.is_empty() {
+        table.trim_start().to_string()
+    } else {
+        format!("{old}\n{table}")
+    };
     // The file as it would be must load (the name is new, the url is https, …).
     config::parse(&paths.config, &text)?;
     if let Some(dir) = paths.config.parent() {

@@ -2,6 +2,7 @@
 //! config file, a polite HTTP client, readers that turn deals into export-shaped rows.
 
 pub mod amocrm;
+pub mod bitrix24;
 pub mod client;
 pub mod config;
 pub mod row;

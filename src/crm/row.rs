@@ -18,6 +18,9 @@ pub struct Page {
     /// The deals' cursor after this page (`None`: unchanged).
     pub cursor: Option<i64>,
     pub events_cursor: Option<i64>,
+    /// Where an unfinished run stands, for a reader whose cursor only moves at the end of a
+    /// run (Bitrix24 pages by id): saved with the page, `None` once the run is through.
+    pub resume: Option<String>,
 }
 
 pub enum Step {

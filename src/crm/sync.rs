@@ -153,7 +153,13 @@ fn run(
             from,
             saved.events_cursor.map(|c| c - OVERLAP),
         )?),
-        Kind::Bitrix24 => return Err(Failure::Config(msg::bitrix_not_yet(&conn.name))),
+        Kind::Bitrix24 => Box::new(super::bitrix24::BitrixReader::open(
+            client,
+            &conn.pipelines,
+            from,
+            saved.resume.as_deref(),
+            opts.full,
+        )?),
     };
     let mut lander = Lander::new(reader.header(), conn, funnel, opts)?;
     for w in reader.warnings() {
@@ -181,6 +187,7 @@ fn run(
         if page.events_cursor.is_some() {
             state.events_cursor = state.events_cursor.max(page.events_cursor);
         }
+        state.resume = page.resume.clone();
         if opts.full {
             all_ids.extend(page.ids.iter().cloned());
         }

@@ -16,6 +16,8 @@ pub struct SyncState {
     pub synced_at: Option<String>,
     /// When a full sweep last finished.
     pub full_at: Option<String>,
+    /// Where an unfinished run stands (the reader's own words).
+    pub resume: Option<String>,
 }
 
 impl Store {
@@ -23,7 +25,7 @@ impl Store {
         Ok(self
             .conn
             .query_row(
-                "SELECT cursor, events_cursor, synced_at, full_at FROM crm_sync
+                "SELECT cursor, events_cursor, synced_at, full_at, resume FROM crm_sync
                  WHERE connection = ?1",
                 [connection],
                 |r| {
@@ -32,6 +34,7 @@ impl Store {
                         events_cursor: r.get(1)?,
                         synced_at: r.get(2)?,
                         full_at: r.get(3)?,
+                        resume: r.get(4)?,
                     })
                 },
             )
@@ -48,7 +51,8 @@ impl Store {
             state.cursor,
             state.events_cursor,
             state.synced_at,
-            state.full_at
+            state.full_at,
+            state.resume
         ])?;
         Ok(())
     }
@@ -66,10 +70,11 @@ impl Store {
     }
 }
 
-const SAVE_STATE: &str = "INSERT INTO crm_sync (connection, cursor, events_cursor, synced_at, full_at)
-     VALUES (?1, ?2, ?3, ?4, ?5)
+const SAVE_STATE: &str = "INSERT INTO crm_sync (connection, cursor, events_cursor, synced_at,
+         full_at, resume)
+     VALUES (?1, ?2, ?3, ?4, ?5, ?6)
      ON CONFLICT (connection) DO UPDATE SET cursor = ?2, events_cursor = ?3,
-         synced_at = ?4, full_at = ?5";
+         synced_at = ?4, full_at = ?5, resume = ?6";
 
 impl Import<'_> {
     /// Saves how far the sync got, with this page's cards (it commits or rolls back with them).
@@ -81,7 +86,8 @@ impl Import<'_> {
             state.cursor,
             state.events_cursor,
             state.synced_at,
-            state.full_at
+            state.full_at,
+            state.resume
         ])?;
         Ok(())
     }

@@ -405,7 +405,8 @@ CREATE TABLE crm_sync (
     cursor        INTEGER,
     events_cursor INTEGER,
     synced_at     TEXT,
-    full_at       TEXT
+    full_at       TEXT,
+    resume        TEXT
 );
 "#,
 ];

@@ -295,12 +295,3 @@ pub fn report(r: &SyncReport) -> String {
     }
     s
 }
-
-pub fn bitrix_not_yet(name: &str) -> String {
-    format!(
-        "{}: syncing Bitrix24 over its API is not built yet; export the deals to a file and \
-         run `okk import FILE --source {}`",
-        safe::line(name),
-        safe::line(name)
-    )
-}

@@ -1,5 +1,6 @@
-//! A fake amoCRM on 127.0.0.1 for tests and for trying `okk sync` by hand
-//! (`cargo run --example fake_crm`): the API v4 shapes of ../shared/data/CRM_API.md, plus faults.
+//! A fake CRM account on 127.0.0.1 for tests and for trying `okk sync` by hand
+//! (`cargo run --example fake_crm`): amoCRM's API v4 and Bitrix24's REST (under `/rest/`) over
+//! the same deals, in the shapes of ../shared/data/CRM_API.md, plus faults.
 #![allow(dead_code)]
 
 use std::collections::HashMap;
@@ -11,6 +12,15 @@ use std::time::Duration;
 use serde_json::{Value, json};
 
 pub const TOKEN: &str = "fake-token-0123456789";
+/// The secret of the Bitrix24 incoming webhook `{url}/rest/1/{WEBHOOK_CODE}/`.
+pub const WEBHOOK_CODE: &str = "h00ksecret42";
+
+/// Bitrix24's stage ids for the stages of [`PIPELINES`], index by index (pipeline 0 is the
+/// default category, the other carries the `C1:` prefix).
+pub const B24_STAGES: [&[&str]; 2] = [
+    &["NEW", "PREPARATION", "PREPAYMENT_INVOICE", "EXECUTING", "WON", "LOSE"],
+    &["C1:NEW", "C1:PREPARATION", "C1:WON", "C1:LOSE"],
+];
 const BASE_TIME: i64 = 1_795_000_000;
 
 #[derive(Debug, Clone)]
@@ -355,11 +365,17 @@ fn problem(status: u16, title: &str, detail: &str) -> Value {
            "status": status, "detail": detail})
 }
 
-fn serve(req: tiny_http::Request, state: &Mutex<State>, base: &str) {
+fn serve(mut req: tiny_http::Request, state: &Mutex<State>, base: &str) {
     let (path, q) = query(req.url());
     let mut s = state.lock().unwrap();
     s.requests += 1;
     *s.by_path.entry(path.clone()).or_default() += 1;
+    if path.starts_with("/rest/") {
+        let mut body = String::new();
+        let _ = std::io::Read::read_to_string(req.as_reader(), &mut body);
+        let body: Value = serde_json::from_str(&body).unwrap_or(json!({}));
+        return bitrix::serve(req, s, &path, &body);
+    }
     let auth = req
         .headers()
         .iter()
@@ -502,6 +518,222 @@ pub fn write_config(path: &std::path::Path, name: &str, url: &str, token_env: &s
     writeln!(
         f,
         "[[crm]]\nname = \"{name}\"\nkind = \"amocrm\"\nurl = \"{url}\"\ntoken_env = \"{token_env}\""
+    )
+    .unwrap();
+}
+
+/// Bitrix24's side of the fake: `/rest/{user}/{code}/{method}[.json]`, POST with a JSON body.
+mod bitrix {
+    use super::*;
+
+    fn reply(req: tiny_http::Request, status: u16, body: Value) {
+        let resp = tiny_http::Response::from_string(body.to_string())
+            .with_status_code(status)
+            .with_header(
+                tiny_http::Header::from_bytes("Content-Type", "application/json").unwrap(),
+            );
+        let _ = req.respond(resp);
+    }
+
+    fn time() -> Value {
+        json!({"start": 1725292115.02, "finish": 1725292115.9, "duration": 0.88,
+               "processing": 0.5, "operating": 0})
+    }
+
+    fn iso(t: i64) -> String {
+        chrono::DateTime::from_timestamp(t, 0)
+            .unwrap()
+            .with_timezone(&chrono::FixedOffset::east_opt(3 * 3600).unwrap())
+            .to_rfc3339()
+    }
+
+    pub fn pipeline_index(d: &Deal) -> usize {
+        PIPELINES.iter().position(|p| p.id == d.pipeline).unwrap()
+    }
+
+    pub fn stage_id(d: &Deal) -> &'static str {
+        let p = pipeline_index(d);
+        let j = PIPELINES[p].statuses.iter().position(|s| s.0 == d.status).unwrap();
+        B24_STAGES[p][j]
+    }
+
+    /// A deal as `crm.deal.list` gives it: nearly every value a string.
+    pub fn deal_json(d: &Deal) -> Value {
+        let p = pipeline_index(d);
+        let owner = USERS.iter().position(|u| u.0 == d.owner).unwrap() + 1;
+        let source = d.custom.iter().find(|c| c.0 == FIELDS[0].0).map(|c| c.1.clone());
+        json!({
+            "ID": d.id.to_string(), "TITLE": d.name, "TYPE_ID": "SALE",
+            "CATEGORY_ID": p.to_string(), "STAGE_ID": stage_id(d),
+            "OPPORTUNITY": format!("{}.00", d.price), "IS_MANUAL_OPPORTUNITY": "N",
+            "CURRENCY_ID": "RUB", "ASSIGNED_BY_ID": owner.to_string(),
+            "DATE_CREATE": iso(d.created_at), "DATE_MODIFY": iso(d.updated_at),
+            "CLOSED": if d.closed_at.is_some() { "Y" } else { "N" },
+            "CLOSEDATE": d.closed_at.map(iso).unwrap_or_default(),
+            "COMMENTS": if d.tags.is_empty() { Value::Null } else { json!(d.tags.join(", ")) },
+            "UF_CRM_SOURCE": source.unwrap_or(Value::Null),
+        })
+    }
+
+    fn statuses(entity: &str) -> Vec<Value> {
+        let p = match entity {
+            "DEAL_STAGE" => 0,
+            "DEAL_STAGE_1" => 1,
+            _ => return Vec::new(),
+        };
+        PIPELINES[p]
+            .statuses
+            .iter()
+            .zip(B24_STAGES[p].iter())
+            .enumerate()
+            .map(|(i, ((_, name), id))| {
+                let sem = match *id {
+                    s if s.ends_with("WON") => json!("S"),
+                    s if s.ends_with("LOSE") => json!("F"),
+                    _ => Value::Null,
+                };
+                json!({"ID": (100 + i).to_string(), "ENTITY_ID": entity, "STATUS_ID": id,
+                       "NAME": name, "SORT": ((i + 1) * 10).to_string(),
+                       "SYSTEM": "N", "CATEGORY_ID": if p == 0 { Value::Null } else { json!(p.to_string()) },
+                       "SEMANTICS": sem})
+            })
+            .collect()
+    }
+
+    fn userfields() -> Vec<Value> {
+        vec![json!({"ID": "201", "ENTITY_ID": "CRM_DEAL", "FIELD_NAME": "UF_CRM_SOURCE",
+                    "USER_TYPE_ID": "string", "MULTIPLE": "N"})]
+    }
+
+    pub fn serve(
+        req: tiny_http::Request,
+        mut s: std::sync::MutexGuard<'_, State>,
+        path: &str,
+        body: &Value,
+    ) {
+        let parts: Vec<&str> = path.trim_start_matches("/rest/").split('/').collect();
+        let (code, method) = match parts.as_slice() {
+            [_, code, method] => (*code, method.trim_end_matches(".json")),
+            _ => return reply(req, 404, json!({"error": "ERROR_METHOD_NOT_FOUND",
+                "error_description": "Method not found!"})),
+        };
+        if s.faults.too_many > 0 {
+            s.faults.too_many -= 1;
+            return reply(req, 503, json!({"error": "QUERY_LIMIT_EXCEEDED",
+                "error_description": "Too many requests"}));
+        }
+        if s.faults.expired {
+            return reply(req, 401, json!({"error": "expired_token",
+                "error_description": "The access token provided has expired."}));
+        }
+        if code != WEBHOOK_CODE {
+            return reply(req, 401, json!({"error": "INVALID_CREDENTIALS",
+                "error_description": "Invalid request credentials"}));
+        }
+        match method {
+            "profile" => reply(req, 200, json!({"result": {"ID": "1", "ADMIN": true,
+                "NAME": "Ольга", "LAST_NAME": "Смирнова"}, "time": time()})),
+            "scope" => reply(req, 200, json!({"result": ["crm", "user"], "time": time()})),
+            "crm.category.list" => {
+                let cats: Vec<Value> = PIPELINES.iter().enumerate().map(|(i, p)| json!({
+                    "id": i, "name": p.name, "sort": (i + 1) * 100, "entityTypeId": 2,
+                    "isDefault": if i == 0 { "Y" } else { "N" }})).collect();
+                reply(req, 200, json!({"result": {"categories": cats}, "total": cats.len(),
+                    "time": time()}))
+            }
+            "user.get" => {
+                if s.faults.not_admin {
+                    return reply(req, 401, json!({"error": "insufficient_scope",
+                        "error_description": "The request requires higher privileges"}));
+                }
+                let users: Vec<Value> = USERS.iter().enumerate().map(|(i, u)| {
+                    let (last, first) = u.1.split_once(' ').unwrap();
+                    json!({"ID": (i + 1).to_string(), "ACTIVE": true, "NAME": first,
+                           "LAST_NAME": last, "EMAIL": ""})
+                }).collect();
+                reply(req, 200, json!({"result": users, "total": USERS.len(), "time": time()}))
+            }
+            "batch" => {
+                let mut results = serde_json::Map::new();
+                let mut errors = serde_json::Map::new();
+                for (key, cmd) in body["cmd"].as_object().cloned().unwrap_or_default() {
+                    let cmd = cmd.as_str().unwrap_or("");
+                    let (m, q) = query(cmd);
+                    match m.as_str() {
+                        "crm.status.list" => {
+                            let e = q.get("filter[ENTITY_ID]").cloned().unwrap_or_default();
+                            results.insert(key, json!(statuses(&e)));
+                        }
+                        "crm.deal.userfield.list" => {
+                            results.insert(key, json!(userfields()));
+                        }
+                        _ => {
+                            errors.insert(key, json!({"error": "ERROR_METHOD_NOT_FOUND",
+                                "error_description": "Method not found!"}));
+                        }
+                    }
+                }
+                reply(req, 200, json!({"result": {"result": results, "result_error": errors,
+                    "result_total": [], "result_next": [], "result_time": {}}, "time": time()}))
+            }
+            "crm.deal.list" => {
+                let filter = &body["filter"];
+                let after: i64 = super::amo_int(&filter[">ID"]).unwrap_or(0);
+                let since = filter[">DATE_MODIFY"].as_str()
+                    .and_then(|t| chrono::DateTime::parse_from_rfc3339(t).ok())
+                    .map(|t| t.timestamp());
+                let cats: Vec<i64> = filter["@CATEGORY_ID"].as_array()
+                    .map(|a| a.iter().filter_map(super::amo_int).collect()).unwrap_or_default();
+                let mut deals: Vec<&Deal> = s.deals.iter()
+                    .filter(|d| d.id > after)
+                    .filter(|d| since.is_none_or(|t| d.updated_at > t))
+                    .filter(|d| cats.is_empty() || cats.contains(&(pipeline_index(d) as i64)))
+                    .collect();
+                deals.sort_by_key(|d| d.id);
+                let start = super::amo_int(&body["start"]).unwrap_or(0);
+                let skip = start.max(0) as usize;
+                let page: Vec<Value> = deals.iter().skip(skip).take(50).map(|d| deal_json(d)).collect();
+                let mut out = json!({"result": page, "time": time()});
+                if start >= 0 {
+                    out["total"] = json!(deals.len());
+                    if skip + 50 < deals.len() {
+                        out["next"] = json!(skip + 50);
+                    }
+                }
+                let cut = s.faults.cut_pages > 0;
+                if cut {
+                    s.faults.cut_pages -= 1;
+                }
+                let delay = s.faults.page_delay;
+                drop(s);
+                std::thread::sleep(delay);
+                if cut {
+                    let text = out.to_string();
+                    let resp = tiny_http::Response::from_data(&text.as_bytes()[..text.len() / 2]);
+                    let _ = req.respond(resp);
+                    return;
+                }
+                reply(req, 200, out)
+            }
+            _ => reply(req, 404, json!({"error": "ERROR_METHOD_NOT_FOUND",
+                "error_description": "Method not found!"})),
+        }
+    }
+}
+
+fn amo_int(v: &Value) -> Option<i64> {
+    match v {
+        Value::Number(n) => n.as_i64(),
+        Value::String(s) => s.parse().ok(),
+        _ => None,
+    }
+}
+
+/// Writes a config.toml with one Bitrix24 connection (the webhook of `url`).
+pub fn write_bitrix_config(path: &std::path::Path, name: &str, url: &str) {
+    std::fs::write(
+        path,
+        format!("[[crm]]\nname = \"{name}\"\nkind = \"bitrix24\"\nurl = \"{url}/rest/1/{WEBHOOK_CODE}/\"\n"),
     )
     .unwrap();
 }
