@@ -225,7 +225,7 @@ pub struct CheckArgs {
     #[arg(long, value_name = "NAME")]
     pub stage: Option<String>,
     /// Only cards with this flag: required, idle, date, markers, closed_open, backwards, gone,
-    /// unknown_stage.
+    /// unknown_stage, no_task.
     #[arg(long, value_name = "CODE")]
     pub rule: Option<String>,
     /// Print `{"cards":[{"id":..,"stage":..,"owner":..,"flags":[{"code","severity","message"}]}]}`.

@@ -471,3 +471,92 @@ fn bitrix24_sync_killed_mid_way_resumes_by_id_with_no_card_lost_or_doubled() {
     assert_eq!(desk.desk.count("SELECT count(DISTINCT external_id) FROM cards"), 1000);
     assert_eq!(desk.desk.count("SELECT count(*) FROM cards"), 1000);
 }
+
+// ---- the no_task rule -------------------------------------------------------------------------
+
+#[test]
+fn no_task_flags_open_cards_whose_nearest_task_is_missing_or_past_on_the_stages_that_ask() {
+    let crm = FakeCrm::start(State::with_deals(200), 0);
+    let desk = Synced::new(&crm);
+    // The shipped funnel, with the rule on «Первичный контакт».
+    let text = std::fs::read_to_string(common::funnel_path()).unwrap();
+    let at = text.find("name = \"Первичный контакт\"").unwrap();
+    let needle = "required = [\"owner\"]\n";
+    let at = at + text[at..].find(needle).unwrap() + needle.len();
+    let funnel = desk.desk.dir.path().join("funnel.toml");
+    let with_rule = format!(
+        "{}\n  [[stages.rules]]\n  kind = \"no_task\"\n{}",
+        &text[..at],
+        &text[at..]
+    );
+    std::fs::write(&funnel, with_rule).unwrap();
+    let okk = || {
+        let mut cmd = desk.desk.okk_bare();
+        cmd.arg("--db")
+            .arg(&desk.desk.db)
+            .arg("--funnel")
+            .arg(&funnel)
+            .arg("--config")
+            .arg(&desk.config)
+            .env(TOKEN_ENV, TOKEN)
+            .env("OKK_SYNC_RATE", "0");
+        cmd
+    };
+    let out = okk().args(["sync", "--json"]).output().unwrap();
+    assert!(out.status.success(), "{out:?}");
+
+    let flagged = |today: &str| -> Vec<String> {
+        let conn = desk.desk.conn();
+        conn.execute(
+            "INSERT INTO meta (key, value) VALUES ('clock', ?1)
+             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            [today],
+        )
+        .unwrap();
+        let out = okk()
+            .args(["check", "--rule", "no_task", "--json"])
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{out:?}");
+        let json: Json = serde_json::from_slice(&out.stdout).unwrap();
+        let mut ids: Vec<String> = json["cards"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c["id"].as_str().unwrap().to_string())
+            .collect();
+        ids.sort();
+        ids
+    };
+    // The fake's deals in «Первичный контакт» and their nearest tasks.
+    let expected = |today: chrono::NaiveDate| -> Vec<String> {
+        let mut ids: Vec<String> = crm.with(|s| {
+            s.deals
+                .iter()
+                // «Неразобранное» is an alias of the stage in the shipped funnel.
+                .filter(|d| [60_000_001, 60_000_002, 61_000_001].contains(&d.status))
+                .filter(|d| match d.closest_task_at {
+                    None => true,
+                    Some(t) => {
+                        chrono::DateTime::from_timestamp(t, 0).unwrap().date_naive() < today
+                    }
+                })
+                .map(|d| d.id.to_string())
+                .collect()
+        });
+        ids.sort();
+        ids
+    };
+    let early = flagged("2026-01-01 09:00:00");
+    assert!(!early.is_empty());
+    assert_eq!(
+        early,
+        expected(chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap())
+    );
+    let late = flagged("2027-06-01 09:00:00");
+    assert!(late.len() > early.len(), "past tasks count as none");
+    assert_eq!(
+        late,
+        expected(chrono::NaiveDate::from_ymd_opt(2027, 6, 1).unwrap())
+    );
+}

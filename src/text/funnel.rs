@@ -447,3 +447,7 @@ fn list_or_dash(names: &[String]) -> String {
         names.join(", ")
     }
 }
+
+pub fn show_no_task_rule() -> String {
+    "no_task: an open card needs a task scheduled (the nearest-task column)".to_string()
+}

@@ -251,3 +251,22 @@ mod tests {
         assert_eq!(distance(5), "in 5 days");
     }
 }
+
+/// `no_task`: nothing scheduled on an open card.
+pub fn no_task(stage: &str) -> String {
+    format!(
+        "no task is scheduled, yet the card is open in {}",
+        q(stage)
+    )
+}
+
+/// `no_task`: the nearest task was due before today.
+pub fn task_overdue(due: NaiveDate, from_today: i64, stage: &str) -> String {
+    format!(
+        "the nearest task was due {} ({}) and nothing later is scheduled, yet the card is open \
+         in {}",
+        day(due),
+        distance(from_today),
+        q(stage)
+    )
+}
