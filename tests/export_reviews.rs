@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 
 use common::{Desk, Verdict, python_csv};
 
-const HEADER: [&str; 20] = [
+const HEADER: [&str; 21] = [
     "review_id",
     "source",
     "external_id",
@@ -28,6 +28,7 @@ const HEADER: [&str; 20] = [
     "lead_decision",
     "lead",
     "card_changed",
+    "crm_url",
 ];
 
 /// `okk export reviews --out FILE ARGS…`, read back with Python: the header and each row as

@@ -71,7 +71,9 @@ pub fn open(
         .filter(|_| store.meta(audit::CLOCK).ok().flatten().is_some());
     let funnel = Arc::new(funnel);
     let mut desk = Desk::new(store, funnel.clone(), who.clone(), fingerprint, clock);
+    let links = crate::crm::links::CrmLinks::new(&config.crm);
     let mut state = State::new(funnel.clone(), who, config.keymap);
+    state.crm_links = Arc::new(links);
     state.now = desk.now();
     match &args.stage {
         Some(name) => {
@@ -121,7 +123,9 @@ pub fn lead(paths: &Paths, args: crate::cli::LeadArgs) -> Result<ExitCode> {
         .filter(|_| store.meta(audit::CLOCK).ok().flatten().is_some());
     let funnel = Arc::new(funnel);
     let mut desk = Desk::new(store, funnel.clone(), who.clone(), fingerprint, clock);
+    let links = crate::crm::links::CrmLinks::new(&config.crm);
     let mut state = State::new(funnel, who, config.keymap);
+    state.crm_links = Arc::new(links);
     state.now = desk.now();
     crate::tui::lead::load(&mut state, &desk)?;
     if let Some(day) = stale {

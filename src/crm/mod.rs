@@ -5,5 +5,6 @@ pub mod amocrm;
 pub mod bitrix24;
 pub mod client;
 pub mod config;
+pub mod links;
 pub mod row;
 pub mod sync;

@@ -7,7 +7,7 @@ use crate::store::export::ExportedReview;
 
 use super::cell::Cell;
 
-pub const HEADER: [&str; 20] = [
+pub const HEADER: [&str; 21] = [
     "review_id",
     "source",
     "external_id",
@@ -28,12 +28,13 @@ pub const HEADER: [&str; 20] = [
     "lead_decision",
     "lead",
     "card_changed",
+    "crm_url",
 ];
 
 /// The cells of one review, in [`HEADER`] order. `stage` is the card's stage when reviewed;
 /// `title` and `owner` are the card's now; failed items are judged against that stage's
-/// checklist in `funnel`.
-pub fn row<'a>(funnel: &Funnel, r: &'a ExportedReview) -> Vec<Cell<'a>> {
+/// checklist in `funnel`. `crm_url` links the card to its CRM (see `crm::links`).
+pub fn row<'a>(funnel: &Funnel, r: &'a ExportedReview, crm_url: Option<String>) -> Vec<Cell<'a>> {
     let checklist = funnel
         .resolve(&r.stage)
         .map_or(&[][..], |i| &funnel.stage(i).checklist[..]);
@@ -68,6 +69,7 @@ pub fn row<'a>(funnel: &Funnel, r: &'a ExportedReview) -> Vec<Cell<'a>> {
         Cell::opt(r.lead.as_ref().map(|d| d.decision.as_str())),
         Cell::opt(r.lead.as_ref().map(|d| d.lead.as_str())),
         changed,
+        crm_url.map_or(Cell::Empty, Cell::text),
     ]
 }
 

@@ -144,6 +144,7 @@ pub fn describe(a: Action) -> String {
         Action::SendBack => "send the review back to the auditor with a note; next".into(),
         Action::ToggleAll => "show decided reviews too, or only those awaiting a decision".into(),
         Action::Stats => "where the funnel leaks: stages, managers, bottlenecks".into(),
+        Action::OpenCrm => "open the card in the CRM (or show its address to copy)".into(),
         Action::Type(_) => "type".into(),
     }
 }
@@ -364,3 +365,17 @@ pub fn stats_totals(reviews: u64, not_ok: &str) -> String {
     format!("in all: {reviews} reviews, {not_ok} not ok")
 }
 pub const STATS_TITLE: &str = "where the funnel leaks";
+
+pub const CRM: &str = "CRM";
+
+pub fn crm_opened(url: &str) -> String {
+    format!("opened in the browser: {}", crate::text::safe::line(url))
+}
+
+pub fn crm_no_browser(url: &str) -> String {
+    format!("no browser here; the card's address: {}", crate::text::safe::line(url))
+}
+
+pub fn crm_no_link() -> String {
+    "no CRM link: the card's source is not a [[crm]] connection of the config file".into()
+}

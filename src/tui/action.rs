@@ -43,6 +43,8 @@ pub enum Action {
     ToggleAll,
     /// The stats screen: where the funnel leaks.
     Stats,
+    /// The card's page in the CRM, in the browser (or its address, to copy).
+    OpenCrm,
     /// A key typed into a text box (filter, picker query, comment, field value).
     Type(super::keymap::Key),
 }
@@ -67,6 +69,7 @@ impl Action {
             Action::Owner,
             Action::Correct,
             Action::Comment,
+            Action::OpenCrm,
             Action::Skip,
             Action::Prev,
             Action::Undo,
@@ -122,6 +125,7 @@ impl Action {
             Action::SendBack => "send_back",
             Action::ToggleAll => "all",
             Action::Stats => "stats",
+            Action::OpenCrm => "open_crm",
             Action::Type(_) => "type",
         };
         s.to_string()

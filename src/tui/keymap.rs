@@ -249,6 +249,7 @@ fn defaults() -> Vec<Binding> {
         (&[M::Card][..], &["r"][..], A::Owner, true),
         (&[M::Card], &["e"], A::Correct, true),
         (&[M::Card], &["c"], A::Comment, true),
+        (&[M::Card], &["l"], A::OpenCrm, false),
         (&[M::Decide], &["a"], A::Accept, true),
         (&[M::Decide], &["o"], A::Override, true),
         (&[M::Decide], &["b"], A::SendBack, true),

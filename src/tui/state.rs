@@ -200,6 +200,10 @@ pub struct State {
     pub undo: Vec<Undo>,
     /// Owners known from the cards (read once, for the owner picker).
     pub owners: Option<Vec<String>>,
+    /// The config's CRM connections: links from cards to the CRM.
+    pub crm_links: Arc<crate::crm::links::CrmLinks>,
+    /// Opens an address in the browser; `false` when there is none (tests put a fake here).
+    pub open_url: fn(&str) -> bool,
     pub quit: bool,
     /// The moment idle days are counted to (the store's clock), set before each update.
     pub now: chrono::NaiveDateTime,
@@ -225,6 +229,8 @@ impl State {
             popup: None,
             status: None,
             undo: Vec::new(),
+            crm_links: Arc::default(),
+            open_url: crate::crm::links::open_in_browser,
             owners: None,
             quit: false,
             now: chrono::NaiveDateTime::default(),
