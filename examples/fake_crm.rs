@@ -48,6 +48,8 @@ fn main() {
 }
 
 fn usage(at: &str) -> ! {
-    eprintln!("fake_crm: bad argument {at}; usage: fake_crm [--kind amocrm|kommo|bitrix24] [--deals N] [--port P]");
+    eprintln!(
+        "fake_crm: bad argument {at}; usage: fake_crm [--kind amocrm|kommo|bitrix24] [--deals N] [--port P]"
+    );
     std::process::exit(2);
 }

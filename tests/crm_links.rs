@@ -73,7 +73,12 @@ fn a_link_is_made_only_from_a_plain_crm_id() {
 #[test]
 fn the_reviews_export_ends_with_the_cards_crm_url() {
     let desk = Desk::demo();
-    desk.review("31999149", "anna", "2026-11-20 10:00:00", &Verdict::of("ok"));
+    desk.review(
+        "31999149",
+        "anna",
+        "2026-11-20 10:00:00",
+        &Verdict::of("ok"),
+    );
     let config = desk.dir.path().join("config.toml");
     std::fs::write(&config, CONFIG).unwrap();
     let out = desk.dir.path().join("reviews.csv");
@@ -88,10 +93,10 @@ fn the_reviews_export_ends_with_the_cards_crm_url() {
     assert!(status.status.success(), "{status:?}");
     let mut reader = csv::Reader::from_path(&out).unwrap();
     let header = reader.headers().unwrap().clone();
-    assert_eq!(header.iter().last(), Some("crm_url"));
+    assert_eq!(header.iter().next_back(), Some("crm_url"));
     let row = reader.records().next().unwrap().unwrap();
     assert_eq!(
-        row.iter().last(),
+        row.iter().next_back(),
         Some("https://demo.amocrm.ru/leads/detail/31999149")
     );
 }

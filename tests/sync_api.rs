@@ -126,7 +126,10 @@ fn first_sync_reads_every_deal_and_a_second_with_nothing_changed_costs_a_handful
     assert_eq!(rows, unchanged);
     assert!(rows < 10, "only the overlap is read again: {again}");
     let cost = crm.requests() - before;
-    assert!(cost <= 10, "a sync with nothing changed cost {cost} requests");
+    assert!(
+        cost <= 10,
+        "a sync with nothing changed cost {cost} requests"
+    );
     assert_eq!(again["requests"].as_u64().unwrap(), cost);
     assert_eq!(again["since"], first["until"]);
 }
@@ -247,7 +250,14 @@ fn the_counts_of_a_synced_account_equal_its_file_export_imported_elsewhere() {
     crm.with(|s| s.export_csv(&csv));
     let imported = other.import_one(&[csv.to_str().unwrap(), "--source", "main"]);
 
-    for k in ["rows", "inserted", "updated", "unchanged", "gone", "stage_changes"] {
+    for k in [
+        "rows",
+        "inserted",
+        "updated",
+        "unchanged",
+        "gone",
+        "stage_changes",
+    ] {
         assert_eq!(synced[k], imported[k], "{k}");
     }
     assert_eq!(synced["unknown_stages"], imported["unknown_stages"]);
@@ -335,7 +345,10 @@ fn a_webhook_secret_never_shows_and_a_token_file_must_be_private() {
     ]);
     assert!(out.status.success(), "{out:?}");
     let list = String::from_utf8(okk(&["crm", "list"]).stdout).unwrap();
-    assert!(list.contains("https://portal.bitrix24.ru/rest/1/***"), "{list}");
+    assert!(
+        list.contains("https://portal.bitrix24.ru/rest/1/***"),
+        "{list}"
+    );
     assert!(!list.contains("s3cr3tcode"), "{list}");
 
     use std::os::unix::fs::PermissionsExt;
@@ -364,7 +377,10 @@ fn kill_after(desk: &Synced, when: impl Fn() -> bool) {
         .spawn()
         .unwrap();
     while !when() {
-        assert!(child.try_wait().unwrap().is_none(), "okk sync ended before the kill");
+        assert!(
+            child.try_wait().unwrap().is_none(),
+            "okk sync ended before the kill"
+        );
         std::thread::sleep(Duration::from_millis(10));
     }
     child.kill().unwrap();
@@ -397,7 +413,10 @@ fn bitrix24_first_sync_maps_c1_stages_and_string_numbers_and_a_second_changes_no
     assert_eq!(desk.desk.card("30000004")["stage"], "Успешно реализовано");
 
     let again = desk.sync(&[]);
-    assert_eq!((again["inserted"].clone(), again["updated"].clone()), (0.into(), 0.into()));
+    assert_eq!(
+        (again["inserted"].clone(), again["updated"].clone()),
+        (0.into(), 0.into())
+    );
     assert!(again["requests"].as_u64().unwrap() <= 5, "{again}");
 }
 
@@ -419,8 +438,14 @@ fn bitrix24_incremental_sync_brings_changes_and_a_full_sweep_finds_deletions() {
     assert_eq!(report["stage_changes"], 1);
     // Bitrix24 lists no deletions: only a full sweep finds them.
     assert_eq!(report["gone"], 0);
-    assert_eq!(desk.desk.history("30000012"), ["Первичный контакт", "Показ"]);
-    assert_eq!(desk.desk.card(&new_id.to_string())["title"], format!("Сделка #{}", new_id));
+    assert_eq!(
+        desk.desk.history("30000012"),
+        ["Первичный контакт", "Показ"]
+    );
+    assert_eq!(
+        desk.desk.card(&new_id.to_string())["title"],
+        format!("Сделка #{}", new_id)
+    );
 
     let full = desk.sync(&["--full"]);
     assert_eq!(full["gone"], 1);
@@ -429,7 +454,10 @@ fn bitrix24_incremental_sync_brings_changes_and_a_full_sweep_finds_deletions() {
     assert!(desk.desk.card("30000003")["gone_at"].is_string());
     let list = desk.okk().args(["crm", "list"]).output().unwrap();
     let list = String::from_utf8(list.stdout).unwrap();
-    assert!(!list.contains("never\n"), "the full sweep's time is listed: {list}");
+    assert!(
+        !list.contains("never\n"),
+        "the full sweep's time is listed: {list}"
+    );
 }
 
 #[test]
@@ -468,7 +496,11 @@ fn bitrix24_sync_killed_mid_way_resumes_by_id_with_no_card_lost_or_doubled() {
     let report = desk.sync(&[]);
     assert_eq!(report["inserted"].as_u64().unwrap() as i64, 1000 - landed);
     assert!(pages() - before < 20, "resumed after the last id landed");
-    assert_eq!(desk.desk.count("SELECT count(DISTINCT external_id) FROM cards"), 1000);
+    assert_eq!(
+        desk.desk
+            .count("SELECT count(DISTINCT external_id) FROM cards"),
+        1000
+    );
     assert_eq!(desk.desk.count("SELECT count(*) FROM cards"), 1000);
 }
 
@@ -537,9 +569,7 @@ fn no_task_flags_open_cards_whose_nearest_task_is_missing_or_past_on_the_stages_
                 .filter(|d| [60_000_001, 60_000_002, 61_000_001].contains(&d.status))
                 .filter(|d| match d.closest_task_at {
                     None => true,
-                    Some(t) => {
-                        chrono::DateTime::from_timestamp(t, 0).unwrap().date_naive() < today
-                    }
+                    Some(t) => chrono::DateTime::from_timestamp(t, 0).unwrap().date_naive() < today,
                 })
                 .map(|d| d.id.to_string())
                 .collect()

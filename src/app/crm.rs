@@ -21,7 +21,9 @@ pub fn run(paths: &Paths, command: CrmCommand) -> Result<ExitCode> {
 }
 
 fn add(paths: &Paths, args: CrmAddArgs) -> Result<ExitCode> {
-    let kind = args.kind.ok_or_else(|| user(msg::add_needs("--kind amocrm|kommo|bitrix24")))?;
+    let kind = args
+        .kind
+        .ok_or_else(|| user(msg::add_needs("--kind amocrm|kommo|bitrix24")))?;
     let url = args.url.ok_or_else(|| user(msg::add_needs("--url URL")))?;
     let quote = |s: &str| toml::Value::String(s.to_string()).to_string();
     let mut table = format!(
@@ -34,7 +36,10 @@ fn add(paths: &Paths, args: CrmAddArgs) -> Result<ExitCode> {
         table.push_str(&format!("token_env = {}\n", quote(v)));
     }
     if let Some(p) = &args.token_file {
-        table.push_str(&format!("token_file = {}\n", quote(&p.display().to_string())));
+        table.push_str(&format!(
+            "token_file = {}\n",
+            quote(&p.display().to_string())
+        ));
     }
     if !args.pipelines.is_empty() {
         let list: Vec<String> = args.pipelines.iter().map(|p| quote(p)).collect();
@@ -73,11 +78,7 @@ fn list(paths: &Paths) -> Result<ExitCode> {
         return Err(user(msg::no_connections()));
     }
     // The store may not exist yet: then nothing was synced.
-    let store = paths
-        .db
-        .exists()
-        .then(|| paths.open_store())
-        .transpose()?;
+    let store = paths.db.exists().then(|| paths.open_store()).transpose()?;
     super::say(msg::list_header())?;
     for c in &config.crm {
         let state = match &store {
@@ -199,7 +200,9 @@ fn test_bitrix(
         .map(|a| a.iter().map(crate::crm::amocrm::scalar).collect())
         .unwrap_or_default();
     for (what, scope) in [("deals", "crm"), ("users", "user")] {
-        let ok = have.iter().any(|s| s == scope || s.starts_with(&format!("{scope}_")));
+        let ok = have
+            .iter()
+            .any(|s| s == scope || s.starts_with(&format!("{scope}_")));
         super::say(msg::test_can(what, ok))?;
     }
     Ok(ExitCode::SUCCESS)

@@ -250,8 +250,12 @@ impl AmoReader {
             .map(|o| self.users.get(&o).cloned().unwrap_or_else(|| o.to_string()))
             .unwrap_or_default();
         cells[4] = owner.map(|o| o.to_string()).unwrap_or_default();
-        cells[5] = int(lead.get("created_at")).map(fmt_unix).unwrap_or_default();
-        cells[6] = int(lead.get("updated_at")).map(fmt_unix).unwrap_or_default();
+        cells[5] = int(lead.get("created_at"))
+            .map(fmt_unix)
+            .unwrap_or_default();
+        cells[6] = int(lead.get("updated_at"))
+            .map(fmt_unix)
+            .unwrap_or_default();
         cells[7] = int(lead.get("closed_at")).map(fmt_unix).unwrap_or_default();
         cells[8] = int(lead.get("closest_task_at"))
             .map(fmt_unix)

@@ -97,7 +97,11 @@ impl Client {
 
     fn call(&mut self, path: &str, body: Option<&Value>) -> Result<Reply, CrmError> {
         // Brackets of amoCRM's `filter[…]` are not allowed raw in a URL's query.
-        let url = format!("{}{}", self.base, path.replace('[', "%5B").replace(']', "%5D"));
+        let url = format!(
+            "{}{}",
+            self.base,
+            path.replace('[', "%5B").replace(']', "%5D")
+        );
         let mut tries = 0u32;
         loop {
             tries += 1;
@@ -137,7 +141,9 @@ impl Client {
 
     /// Exponential, with jitter so that several clients of one portal do not retry in step.
     fn backoff_for(&self, tries: u32) -> Duration {
-        let base = self.backoff.saturating_mul(1 << tries.min(8).saturating_sub(1));
+        let base = self
+            .backoff
+            .saturating_mul(1 << tries.min(8).saturating_sub(1));
         let jitter = rand::rng().random_range(0.5..1.5);
         base.mul_f64(jitter).min(MAX_BACKOFF)
     }

@@ -187,7 +187,9 @@ fn webhook_secret(url: &str) -> Option<std::ops::Range<usize>> {
     let rest = &url[at..];
     let user_len = rest.find('/')?;
     let code_at = at + user_len + 1;
-    let code_len = url[code_at..].find(['/', '?', '#']).unwrap_or(url.len() - code_at);
+    let code_len = url[code_at..]
+        .find(['/', '?', '#'])
+        .unwrap_or(url.len() - code_at);
     (code_len > 0).then_some(code_at..code_at + code_len)
 }
 
@@ -215,7 +217,10 @@ impl Connection {
         match self.kind {
             Kind::AmoCrm | Kind::Kommo => format!("{}/leads/detail/{deal_id}", self.url),
             Kind::Bitrix24 => {
-                let portal = self.url.find("/rest/").map_or(&self.url[..], |i| &self.url[..i]);
+                let portal = self
+                    .url
+                    .find("/rest/")
+                    .map_or(&self.url[..], |i| &self.url[..i]);
                 format!("{portal}/crm/deal/details/{deal_id}/")
             }
         }
@@ -307,7 +312,10 @@ url = "https://p.bitrix24.ru/rest/1/secret/"
         .crm;
         let c = check(&raw).unwrap();
         assert_eq!(c[0].card_url("7"), "https://x.amocrm.ru/leads/detail/7");
-        assert_eq!(c[1].card_url("7"), "https://p.bitrix24.ru/crm/deal/details/7/");
+        assert_eq!(
+            c[1].card_url("7"),
+            "https://p.bitrix24.ru/crm/deal/details/7/"
+        );
         assert_eq!(c[1].shown_url(), "https://p.bitrix24.ru/rest/1/***");
     }
 }

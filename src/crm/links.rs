@@ -21,7 +21,9 @@ impl CrmLinks {
         let id = external_id.trim();
         let plain = !id.is_empty()
             && id.len() <= 32
-            && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+            && id
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
         if !plain {
             return None;
         }

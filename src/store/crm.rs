@@ -45,15 +45,22 @@ impl Store {
 
 impl Store {
     /// Saves how far the sync got when a page brought nothing to write.
-    pub fn save_crm_state(&mut self, connection: &str, state: &SyncState) -> Result<(), StoreError> {
-        self.conn.execute(SAVE_STATE, params![
-            connection,
-            state.cursor,
-            state.events_cursor,
-            state.synced_at,
-            state.full_at,
-            state.resume
-        ])?;
+    pub fn save_crm_state(
+        &mut self,
+        connection: &str,
+        state: &SyncState,
+    ) -> Result<(), StoreError> {
+        self.conn.execute(
+            SAVE_STATE,
+            params![
+                connection,
+                state.cursor,
+                state.events_cursor,
+                state.synced_at,
+                state.full_at,
+                state.resume
+            ],
+        )?;
         Ok(())
     }
 
@@ -80,8 +87,7 @@ impl Import<'_> {
     /// Saves how far the sync got, with this page's cards (it commits or rolls back with them).
     pub fn save_crm_state(&self, connection: &str, state: &SyncState) -> Result<(), StoreError> {
         let (tx, _, _) = self.parts();
-        tx.prepare_cached(SAVE_STATE)?
-        .execute(params![
+        tx.prepare_cached(SAVE_STATE)?.execute(params![
             connection,
             state.cursor,
             state.events_cursor,

@@ -11,7 +11,10 @@ pub fn bad_name() -> String {
 }
 
 pub fn duplicate_name(name: &str) -> String {
-    format!("a connection named «{}» is already defined above", safe::line(name))
+    format!(
+        "a connection named «{}» is already defined above",
+        safe::line(name)
+    )
 }
 
 pub fn bad_kind(kind: &str) -> String {

@@ -239,25 +239,9 @@ pub fn unknown_stage(stage: &str) -> String {
     format!("stage {} is not in the funnel", q(stage))
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn distances_read_naturally() {
-        assert_eq!(distance(0), "today");
-        assert_eq!(distance(-1), "yesterday");
-        assert_eq!(distance(-10), "10 days ago");
-        assert_eq!(distance(5), "in 5 days");
-    }
-}
-
 /// `no_task`: nothing scheduled on an open card.
 pub fn no_task(stage: &str) -> String {
-    format!(
-        "no task is scheduled, yet the card is open in {}",
-        q(stage)
-    )
+    format!("no task is scheduled, yet the card is open in {}", q(stage))
 }
 
 /// `no_task`: the nearest task was due before today.
@@ -269,4 +253,17 @@ pub fn task_overdue(due: NaiveDate, from_today: i64, stage: &str) -> String {
         distance(from_today),
         q(stage)
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn distances_read_naturally() {
+        assert_eq!(distance(0), "today");
+        assert_eq!(distance(-1), "yesterday");
+        assert_eq!(distance(-10), "10 days ago");
+        assert_eq!(distance(5), "in 5 days");
+    }
 }

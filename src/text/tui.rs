@@ -373,7 +373,10 @@ pub fn crm_opened(url: &str) -> String {
 }
 
 pub fn crm_no_browser(url: &str) -> String {
-    format!("no browser here; the card's address: {}", crate::text::safe::line(url))
+    format!(
+        "no browser here; the card's address: {}",
+        crate::text::safe::line(url)
+    )
 }
 
 pub fn crm_no_link() -> String {

@@ -18,7 +18,14 @@ pub const WEBHOOK_CODE: &str = "h00ksecret42";
 /// Bitrix24's stage ids for the stages of [`PIPELINES`], index by index (pipeline 0 is the
 /// default category, the other carries the `C1:` prefix).
 pub const B24_STAGES: [&[&str]; 2] = [
-    &["NEW", "PREPARATION", "PREPAYMENT_INVOICE", "EXECUTING", "WON", "LOSE"],
+    &[
+        "NEW",
+        "PREPARATION",
+        "PREPAYMENT_INVOICE",
+        "EXECUTING",
+        "WON",
+        "LOSE",
+    ],
     &["C1:NEW", "C1:PREPARATION", "C1:WON", "C1:LOSE"],
 ];
 const BASE_TIME: i64 = 1_795_000_000;
@@ -227,7 +234,7 @@ pub fn deal(i: usize) -> Deal {
     let (status, _) = p.statuses[i % p.statuses.len()];
     let created = BASE_TIME + i as i64 * 60;
     let closed = matches!(status, 142 | 143).then_some(created + 3000);
-    let custom = if i % 3 == 0 {
+    let custom = if i.is_multiple_of(3) {
         Vec::new()
     } else {
         vec![
@@ -245,8 +252,8 @@ pub fn deal(i: usize) -> Deal {
         created_at: created,
         updated_at: created + 1800,
         closed_at: closed,
-        closest_task_at: (i % 4 != 0).then_some(created + 172_800),
-        tags: if i % 2 == 0 {
+        closest_task_at: (!i.is_multiple_of(4)).then_some(created + 172_800),
+        tags: if i.is_multiple_of(2) {
             vec!["ипотека".into(), "сайт".into()]
         } else {
             Vec::new()
@@ -384,20 +391,42 @@ fn serve(mut req: tiny_http::Request, state: &Mutex<State>, base: &str) {
     if s.faults.too_many > 0 {
         s.faults.too_many -= 1;
         drop(s);
-        return send(req, 429, Some(problem(429, "Too Many Requests", "Too many requests")));
+        return send(
+            req,
+            429,
+            Some(problem(429, "Too Many Requests", "Too many requests")),
+        );
     }
     if s.faults.expired || auth.as_deref() != Some(&format!("Bearer {TOKEN}")) {
         drop(s);
-        return send(req, 401, Some(problem(401, "Unauthorized", "Token has expired")));
+        return send(
+            req,
+            401,
+            Some(problem(401, "Unauthorized", "Token has expired")),
+        );
     }
-    let page: usize = q.get("page").and_then(|p| p.parse().ok()).unwrap_or(1).max(1);
-    let limit: usize = q.get("limit").and_then(|p| p.parse().ok()).unwrap_or(50).clamp(1, 250);
+    let page: usize = q
+        .get("page")
+        .and_then(|p| p.parse().ok())
+        .unwrap_or(1)
+        .max(1);
+    let limit: usize = q
+        .get("limit")
+        .and_then(|p| p.parse().ok())
+        .unwrap_or(50)
+        .clamp(1, 250);
     let num = |k: &str| q.get(k).and_then(|v| v.parse::<i64>().ok());
     match path.as_str() {
         "/api/v4/account" => {
             drop(s);
-            send(req, 200, Some(json!({"id": 31_296_422, "name": "Фейк", "subdomain": "fake",
-                "current_user_id": USERS[0].0})));
+            send(
+                req,
+                200,
+                Some(
+                    json!({"id": 31_296_422, "name": "Фейк", "subdomain": "fake",
+                "current_user_id": USERS[0].0}),
+                ),
+            );
         }
         p if p.starts_with("/api/v4/users/") => {
             let id: i64 = p["/api/v4/users/".len()..].parse().unwrap_or(0);
@@ -416,23 +445,35 @@ fn serve(mut req: tiny_http::Request, state: &Mutex<State>, base: &str) {
             }
             let users: Vec<Value> = USERS
                 .iter()
-                .map(|u| json!({"id": u.0, "name": u.1, "email": "", "lang": "ru",
-                    "rights": {"is_admin": false, "is_active": true}}))
+                .map(|u| {
+                    json!({"id": u.0, "name": u.1, "email": "", "lang": "ru",
+                    "rights": {"is_admin": false, "is_active": true}})
+                })
                 .collect();
-            send(req, 200, Some(json!({"_page": 1, "_links": {"self": {"href": ""}},
-                "_embedded": {"users": users}})));
+            send(
+                req,
+                200,
+                Some(json!({"_page": 1, "_links": {"self": {"href": ""}},
+                "_embedded": {"users": users}})),
+            );
         }
         "/api/v4/leads/pipelines" => {
             drop(s);
             let ps: Vec<Value> = PIPELINES
                 .iter()
-                .map(|p| json!({"id": p.id, "name": p.name, "sort": 1, "is_main": false,
+                .map(|p| {
+                    json!({"id": p.id, "name": p.name, "sort": 1, "is_main": false,
                     "_embedded": {"statuses": p.statuses.iter().map(|(id, name)| json!({
                         "id": id, "name": name, "pipeline_id": p.id,
-                        "type": i64::from(*id == p.statuses[0].0)})).collect::<Vec<_>>()}}))
+                        "type": i64::from(*id == p.statuses[0].0)})).collect::<Vec<_>>()}})
+                })
                 .collect();
-            send(req, 200, Some(json!({"_total_items": ps.len(),
-                "_embedded": {"pipelines": ps}})));
+            send(
+                req,
+                200,
+                Some(json!({"_total_items": ps.len(),
+                "_embedded": {"pipelines": ps}})),
+            );
         }
         "/api/v4/leads/custom_fields" => {
             drop(s);
@@ -440,7 +481,11 @@ fn serve(mut req: tiny_http::Request, state: &Mutex<State>, base: &str) {
                 .iter()
                 .map(|f| json!({"id": f.0, "name": f.1, "type": f.2}))
                 .collect();
-            send(req, 200, Some(json!({"_page": 1, "_embedded": {"custom_fields": fs}})));
+            send(
+                req,
+                200,
+                Some(json!({"_page": 1, "_embedded": {"custom_fields": fs}})),
+            );
         }
         "/api/v4/events" => {
             let from = num("filter[created_at][from]").unwrap_or(i64::MIN);
@@ -449,10 +494,12 @@ fn serve(mut req: tiny_http::Request, state: &Mutex<State>, base: &str) {
                 .deleted
                 .iter()
                 .filter(|e| e.2 >= from)
-                .map(|(id, deal, at)| json!({"id": id, "type": "lead_deleted",
+                .map(|(id, deal, at)| {
+                    json!({"id": id, "type": "lead_deleted",
                     "entity_id": deal, "entity_type": "lead", "created_by": USERS[0].0,
                     "created_at": at, "value_before": [], "value_after": [],
-                    "account_id": 31_296_422}))
+                    "account_id": 31_296_422})
+                })
                 .collect();
             drop(s);
             hal_page(req, base, "events", all, page, limit);
@@ -483,8 +530,8 @@ fn serve(mut req: tiny_http::Request, state: &Mutex<State>, base: &str) {
                 // The connection drops mid-page: half the body arrives.
                 let body = json!({"_embedded": {"leads": all}}).to_string();
                 let half = body.len() / 2;
-                let resp = tiny_http::Response::from_data(&body.as_bytes()[..half])
-                    .with_status_code(200);
+                let resp =
+                    tiny_http::Response::from_data(&body.as_bytes()[..half]).with_status_code(200);
                 let _ = req.respond(resp);
                 return;
             }
@@ -498,7 +545,14 @@ fn serve(mut req: tiny_http::Request, state: &Mutex<State>, base: &str) {
 }
 
 /// One HAL page; 204 with no body when it is empty.
-fn hal_page(req: tiny_http::Request, base: &str, key: &str, all: Vec<Value>, page: usize, limit: usize) {
+fn hal_page(
+    req: tiny_http::Request,
+    base: &str,
+    key: &str,
+    all: Vec<Value>,
+    page: usize,
+    limit: usize,
+) {
     let start = (page - 1) * limit;
     if start >= all.len() {
         return send(req, 204, None);
@@ -509,7 +563,11 @@ fn hal_page(req: tiny_http::Request, base: &str, key: &str, all: Vec<Value>, pag
         links["next"] = json!({"href": format!("{base}/api/v4/{key}?page={}", page + 1)});
     }
     let items: Vec<Value> = all[start..end].to_vec();
-    send(req, 200, Some(json!({"_page": page, "_links": links, "_embedded": {key: items}})));
+    send(
+        req,
+        200,
+        Some(json!({"_page": page, "_links": links, "_embedded": {key: items}})),
+    );
 }
 
 /// Writes a config.toml with one connection to `url`.
@@ -553,7 +611,11 @@ mod bitrix {
 
     pub fn stage_id(d: &Deal) -> &'static str {
         let p = pipeline_index(d);
-        let j = PIPELINES[p].statuses.iter().position(|s| s.0 == d.status).unwrap();
+        let j = PIPELINES[p]
+            .statuses
+            .iter()
+            .position(|s| s.0 == d.status)
+            .unwrap();
         B24_STAGES[p][j]
     }
 
@@ -561,7 +623,11 @@ mod bitrix {
     pub fn deal_json(d: &Deal) -> Value {
         let p = pipeline_index(d);
         let owner = USERS.iter().position(|u| u.0 == d.owner).unwrap() + 1;
-        let source = d.custom.iter().find(|c| c.0 == FIELDS[0].0).map(|c| c.1.clone());
+        let source = d
+            .custom
+            .iter()
+            .find(|c| c.0 == FIELDS[0].0)
+            .map(|c| c.1.clone());
         json!({
             "ID": d.id.to_string(), "TITLE": d.name, "TYPE_ID": "SALE",
             "CATEGORY_ID": p.to_string(), "STAGE_ID": stage_id(d),
@@ -601,8 +667,10 @@ mod bitrix {
     }
 
     fn userfields() -> Vec<Value> {
-        vec![json!({"ID": "201", "ENTITY_ID": "CRM_DEAL", "FIELD_NAME": "UF_CRM_SOURCE",
-                    "USER_TYPE_ID": "string", "MULTIPLE": "N"})]
+        vec![
+            json!({"ID": "201", "ENTITY_ID": "CRM_DEAL", "FIELD_NAME": "UF_CRM_SOURCE",
+                    "USER_TYPE_ID": "string", "MULTIPLE": "N"}),
+        ]
     }
 
     pub fn serve(
@@ -614,44 +682,88 @@ mod bitrix {
         let parts: Vec<&str> = path.trim_start_matches("/rest/").split('/').collect();
         let (code, method) = match parts.as_slice() {
             [_, code, method] => (*code, method.trim_end_matches(".json")),
-            _ => return reply(req, 404, json!({"error": "ERROR_METHOD_NOT_FOUND",
-                "error_description": "Method not found!"})),
+            _ => {
+                return reply(
+                    req,
+                    404,
+                    json!({"error": "ERROR_METHOD_NOT_FOUND",
+                "error_description": "Method not found!"}),
+                );
+            }
         };
         if s.faults.too_many > 0 {
             s.faults.too_many -= 1;
-            return reply(req, 503, json!({"error": "QUERY_LIMIT_EXCEEDED",
-                "error_description": "Too many requests"}));
+            return reply(
+                req,
+                503,
+                json!({"error": "QUERY_LIMIT_EXCEEDED",
+                "error_description": "Too many requests"}),
+            );
         }
         if s.faults.expired {
-            return reply(req, 401, json!({"error": "expired_token",
-                "error_description": "The access token provided has expired."}));
+            return reply(
+                req,
+                401,
+                json!({"error": "expired_token",
+                "error_description": "The access token provided has expired."}),
+            );
         }
         if code != WEBHOOK_CODE {
-            return reply(req, 401, json!({"error": "INVALID_CREDENTIALS",
-                "error_description": "Invalid request credentials"}));
+            return reply(
+                req,
+                401,
+                json!({"error": "INVALID_CREDENTIALS",
+                "error_description": "Invalid request credentials"}),
+            );
         }
         match method {
-            "profile" => reply(req, 200, json!({"result": {"ID": "1", "ADMIN": true,
-                "NAME": "Ольга", "LAST_NAME": "Смирнова"}, "time": time()})),
+            "profile" => reply(
+                req,
+                200,
+                json!({"result": {"ID": "1", "ADMIN": true,
+                "NAME": "Ольга", "LAST_NAME": "Смирнова"}, "time": time()}),
+            ),
             "scope" => reply(req, 200, json!({"result": ["crm", "user"], "time": time()})),
             "crm.category.list" => {
-                let cats: Vec<Value> = PIPELINES.iter().enumerate().map(|(i, p)| json!({
+                let cats: Vec<Value> = PIPELINES
+                    .iter()
+                    .enumerate()
+                    .map(|(i, p)| {
+                        json!({
                     "id": i, "name": p.name, "sort": (i + 1) * 100, "entityTypeId": 2,
-                    "isDefault": if i == 0 { "Y" } else { "N" }})).collect();
-                reply(req, 200, json!({"result": {"categories": cats}, "total": cats.len(),
-                    "time": time()}))
+                    "isDefault": if i == 0 { "Y" } else { "N" }})
+                    })
+                    .collect();
+                reply(
+                    req,
+                    200,
+                    json!({"result": {"categories": cats}, "total": cats.len(),
+                    "time": time()}),
+                )
             }
             "user.get" => {
                 if s.faults.not_admin {
-                    return reply(req, 401, json!({"error": "insufficient_scope",
-                        "error_description": "The request requires higher privileges"}));
+                    return reply(
+                        req,
+                        401,
+                        json!({"error": "insufficient_scope",
+                        "error_description": "The request requires higher privileges"}),
+                    );
                 }
-                let users: Vec<Value> = USERS.iter().enumerate().map(|(i, u)| {
-                    let (last, first) = u.1.split_once(' ').unwrap();
-                    json!({"ID": (i + 1).to_string(), "ACTIVE": true, "NAME": first,
+                let users: Vec<Value> = USERS
+                    .iter()
+                    .enumerate()
+                    .map(|(i, u)| {
+                        let (last, first) = u.1.split_once(' ').unwrap();
+                        json!({"ID": (i + 1).to_string(), "ACTIVE": true, "NAME": first,
                            "LAST_NAME": last, "EMAIL": ""})
-                }).collect();
-                reply(req, 200, json!({"result": users, "total": USERS.len(), "time": time()}))
+                    })
+                    .collect();
+                reply(
+                    req,
+                    200,
+                    json!({"result": users, "total": USERS.len(), "time": time()}),
+                )
             }
             "batch" => {
                 let mut results = serde_json::Map::new();
@@ -668,23 +780,35 @@ mod bitrix {
                             results.insert(key, json!(userfields()));
                         }
                         _ => {
-                            errors.insert(key, json!({"error": "ERROR_METHOD_NOT_FOUND",
-                                "error_description": "Method not found!"}));
+                            errors.insert(
+                                key,
+                                json!({"error": "ERROR_METHOD_NOT_FOUND",
+                                "error_description": "Method not found!"}),
+                            );
                         }
                     }
                 }
-                reply(req, 200, json!({"result": {"result": results, "result_error": errors,
-                    "result_total": [], "result_next": [], "result_time": {}}, "time": time()}))
+                reply(
+                    req,
+                    200,
+                    json!({"result": {"result": results, "result_error": errors,
+                    "result_total": [], "result_next": [], "result_time": {}}, "time": time()}),
+                )
             }
             "crm.deal.list" => {
                 let filter = &body["filter"];
                 let after: i64 = super::amo_int(&filter[">ID"]).unwrap_or(0);
-                let since = filter[">DATE_MODIFY"].as_str()
+                let since = filter[">DATE_MODIFY"]
+                    .as_str()
                     .and_then(|t| chrono::DateTime::parse_from_rfc3339(t).ok())
                     .map(|t| t.timestamp());
-                let cats: Vec<i64> = filter["@CATEGORY_ID"].as_array()
-                    .map(|a| a.iter().filter_map(super::amo_int).collect()).unwrap_or_default();
-                let mut deals: Vec<&Deal> = s.deals.iter()
+                let cats: Vec<i64> = filter["@CATEGORY_ID"]
+                    .as_array()
+                    .map(|a| a.iter().filter_map(super::amo_int).collect())
+                    .unwrap_or_default();
+                let mut deals: Vec<&Deal> = s
+                    .deals
+                    .iter()
                     .filter(|d| d.id > after)
                     .filter(|d| since.is_none_or(|t| d.updated_at > t))
                     .filter(|d| cats.is_empty() || cats.contains(&(pipeline_index(d) as i64)))
@@ -692,7 +816,12 @@ mod bitrix {
                 deals.sort_by_key(|d| d.id);
                 let start = super::amo_int(&body["start"]).unwrap_or(0);
                 let skip = start.max(0) as usize;
-                let page: Vec<Value> = deals.iter().skip(skip).take(50).map(|d| deal_json(d)).collect();
+                let page: Vec<Value> = deals
+                    .iter()
+                    .skip(skip)
+                    .take(50)
+                    .map(|d| deal_json(d))
+                    .collect();
                 let mut out = json!({"result": page, "time": time()});
                 if start >= 0 {
                     out["total"] = json!(deals.len());
@@ -715,8 +844,12 @@ mod bitrix {
                 }
                 reply(req, 200, out)
             }
-            _ => reply(req, 404, json!({"error": "ERROR_METHOD_NOT_FOUND",
-                "error_description": "Method not found!"})),
+            _ => reply(
+                req,
+                404,
+                json!({"error": "ERROR_METHOD_NOT_FOUND",
+                "error_description": "Method not found!"}),
+            ),
         }
     }
 }
