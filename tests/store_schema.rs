@@ -46,6 +46,7 @@ fn a_new_store_is_migrated_to_the_latest_schema() {
             "calibration_cards",
             "calibrations",
             "cards",
+            "crm_sync",
             "drafts",
             "field_names",
             "flags",
