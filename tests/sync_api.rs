@@ -590,3 +590,34 @@ fn no_task_flags_open_cards_whose_nearest_task_is_missing_or_past_on_the_stages_
         expected(chrono::NaiveDate::from_ymd_opt(2027, 6, 1).unwrap())
     );
 }
+
+#[test]
+fn bitrix24_webhook_without_the_user_scope_keeps_owner_ids_and_warns_once() {
+    let mut state = State::with_deals(10);
+    state.faults.not_admin = true;
+    let crm = FakeCrm::start(state, 0);
+    let desk = Synced::bitrix(&crm);
+    let report = desk.sync(&[]);
+    assert_eq!(report["inserted"], 10);
+    assert_eq!(report["warnings"], 1);
+    assert_eq!(desk.desk.card("30000000")["owner"], "1");
+    assert!(
+        desk.desk.card("30000000")["fields"]
+            .as_str()
+            .unwrap()
+            .contains("\"1\"")
+    );
+}
+
+#[test]
+fn a_crm_that_cannot_be_reached_is_tried_a_few_times_then_named_and_nothing_changes() {
+    let crm = FakeCrm::start(State::with_deals(20), 0);
+    let desk = Synced::new(&crm);
+    desk.sync(&[]);
+    let before = std::fs::read(&desk.desk.db).unwrap();
+    drop(crm);
+    let stderr = desk.sync_fails(&[]);
+    assert!(stderr.contains("cannot reach"), "{stderr}");
+    assert!(stderr.contains("after 6 tries"), "{stderr}");
+    assert_eq!(std::fs::read(&desk.desk.db).unwrap(), before);
+}

@@ -166,7 +166,7 @@ impl BitrixReader {
             let body = match client.post(what, &json!({"start": start})) {
                 Ok(b) => b,
                 // A webhook without the user scope: owners stay ids, said once.
-                Err(CrmError::Forbidden(_) | CrmError::Status(..)) => {
+                Err(CrmError::Forbidden(_)) => {
                     self.warnings.push(crate::text::crm::users_forbidden());
                     return Ok(());
                 }
@@ -273,7 +273,8 @@ impl BitrixReader {
         cells[4] = owner
             .map(|o| match self.users.get(&o) {
                 Some(n) => format!("{n} [{o}]"),
-                None => format!("[{o}]"),
+                // No name (no user scope): the id stands for it, and is kept as the id too.
+                None => format!("{o} [{o}]"),
             })
             .unwrap_or_default();
         cells[5] = text(d.get("OPPORTUNITY"));

@@ -207,6 +207,10 @@ impl Client {
             200..=299 if status == 204 || json.is_none() => Attempt::Done(Ok(None)),
             200..=299 => Attempt::Done(Ok(json)),
             429 | 503 => Attempt::Busy(status, retry_after),
+            // Bitrix24: the webhook lacks a scope (e.g. `user`): a refusal of that one method.
+            _ if matches!(code, "insufficient_scope" | "ACCESS_DENIED") => {
+                Attempt::Done(Err(CrmError::Forbidden(detail())))
+            }
             _ if code == "QUERY_LIMIT_EXCEEDED" => Attempt::Busy(status, retry_after),
             401 => Attempt::Done(Err(CrmError::Refused(detail()))),
             // Bitrix24 says a bad webhook this way too.
