@@ -83,6 +83,67 @@ pub enum Command {
     /// your own store is never touched) and open the reviewer on it (or print its figures
     /// when not on a terminal).
     Demo(DemoArgs),
+    /// Pull what changed in the CRM accounts of the config file's [[crm]] connections since the
+    /// last sync, over their REST APIs, into the store.
+    Sync(SyncArgs),
+    /// The CRM connections of the config file: add, list, test.
+    Crm {
+        #[command(subcommand)]
+        command: CrmCommand,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct SyncArgs {
+    /// The connections to sync [default: all].
+    #[arg(value_name = "NAME")]
+    pub names: Vec<String>,
+    /// Read every deal, not only what changed, and mark the deals the CRM no longer lists gone.
+    #[arg(long)]
+    pub full: bool,
+    /// Read and check everything, report what would change, write nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// One JSON object per connection and line instead of the text report.
+    #[arg(long)]
+    pub json: bool,
+    /// Write the cards only; the stage rules run at the next read.
+    #[arg(long)]
+    pub no_check: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum CrmCommand {
+    /// Add a connection to the config file.
+    Add(CrmAddArgs),
+    /// List the connections (addresses with secrets redacted, never a token).
+    List,
+    /// One cheap authenticated call: whose token it is and what it may read.
+    Test {
+        #[arg(value_name = "NAME")]
+        name: String,
+    },
+}
+
+#[derive(Debug, Args)]
+pub struct CrmAddArgs {
+    /// The connection's name: the source its cards get.
+    #[arg(value_name = "NAME")]
+    pub name: String,
+    #[arg(long, value_parser = ["amocrm", "kommo", "bitrix24"])]
+    pub kind: Option<String>,
+    /// The account's address (Bitrix24: the incoming webhook's).
+    #[arg(long, value_name = "URL")]
+    pub url: Option<String>,
+    /// The environment variable that holds the token.
+    #[arg(long, value_name = "VAR")]
+    pub token_env: Option<String>,
+    /// A file that holds the token (mode 0600).
+    #[arg(long, value_name = "PATH")]
+    pub token_file: Option<PathBuf>,
+    /// Sync only this pipeline (repeat for more) [default: all].
+    #[arg(long = "pipeline", value_name = "NAME")]
+    pub pipelines: Vec<String>,
 }
 
 #[derive(Debug, Args)]
@@ -178,7 +239,7 @@ pub struct CheckArgs {
     #[arg(long, value_name = "NAME")]
     pub stage: Option<String>,
     /// Only cards with this flag: required, idle, date, markers, closed_open, backwards, gone,
-    /// unknown_stage.
+    /// unknown_stage, no_task.
     #[arg(long, value_name = "CODE")]
     pub rule: Option<String>,
     /// Print `{"cards":[{"id":..,"stage":..,"owner":..,"flags":[{"code","severity","message"}]}]}`.

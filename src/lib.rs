@@ -5,6 +5,7 @@
 pub mod app;
 pub mod bundle;
 pub mod cli;
+pub mod crm;
 pub mod domain;
 pub mod export;
 pub mod funnel;

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 
 use common::{Desk, Verdict, python_csv};
 
-const HEADER: [&str; 25] = [
+const HEADER: [&str; 26] = [
     "review_id",
     "source",
     "external_id",
@@ -33,6 +33,7 @@ const HEADER: [&str; 25] = [
     "lead_suggested_owner",
     "final_verdict",
     "unanswered_items",
+    "crm_url",
 ];
 
 /// `okk export reviews --out FILE ARGS…`, read back with Python: the header and each row as

@@ -526,6 +526,7 @@ fn the_docs_and_funnel_show_agree_on_every_default_severity() {
                 Rule::Markers(m) => {
                     format!("markers {}", funnel.markers.list(m.list).unwrap().name)
                 }
+                Rule::NoTask(_) => "no_task".to_string(),
             })
             .collect();
         let listed: Vec<&str> = if row[3] == "—" {

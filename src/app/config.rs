@@ -16,12 +16,16 @@ struct Raw {
     auditor: Option<String>,
     #[serde(default)]
     keys: KeysTable,
+    #[serde(default)]
+    crm: Vec<crate::crm::config::RawConnection>,
 }
 
 #[derive(Debug, Default)]
 pub struct Config {
     pub auditor: Option<String>,
     pub keymap: Keymap,
+    /// The `[[crm]]` connections.
+    pub crm: Vec<crate::crm::config::Connection>,
 }
 
 pub fn load(path: &Path) -> Result<Config> {
@@ -30,7 +34,12 @@ pub fn load(path: &Path) -> Result<Config> {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Config::default()),
         Err(e) => return Err(user(format!("{}: {e}", path.display()))),
     };
-    let index = LineIndex::new(&text);
+    parse(path, &text)
+}
+
+/// The config from its text (`path` names it in errors).
+pub fn parse(path: &Path, text: &str) -> Result<Config> {
+    let index = LineIndex::new(text);
     let at = |offset: usize, message: &str| {
         let (line, column) = index.position(offset);
         user(msg::bad_config(
@@ -40,13 +49,15 @@ pub fn load(path: &Path) -> Result<Config> {
             message,
         ))
     };
-    let raw: Raw = toml::from_str(&text).map_err(|e| {
+    let raw: Raw = toml::from_str(text).map_err(|e| {
         let offset = e.span().map_or(0, |s| s.start);
         at(offset, e.message())
     })?;
     let keymap = Keymap::with_overrides(&raw.keys).map_err(|e| at(e.offset, &e.message))?;
+    let crm = crate::crm::config::check(&raw.crm).map_err(|e| at(e.offset, &e.message))?;
     Ok(Config {
         auditor: raw.auditor.filter(|a| !a.trim().is_empty()),
         keymap,
+        crm,
     })
 }

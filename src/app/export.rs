@@ -32,6 +32,7 @@ pub fn run(paths: &Paths, command: ExportCommand) -> Result<ExitCode> {
 }
 
 fn export_reviews(paths: &Paths, args: ExportReviewsArgs) -> Result<ExitCode> {
+    let links = crate::crm::links::CrmLinks::new(&super::config::load(&paths.config)?.crm);
     let funnel = paths.load_funnel()?;
     let store = paths.open_store()?;
     let stage = match &args.stage {
@@ -55,7 +56,7 @@ fn export_reviews(paths: &Paths, args: ExportReviewsArgs) -> Result<ExitCode> {
         // the connection's thread), another turns them into CSV and writes it.
         std::thread::scope(|scope| {
             let (send, receive) = std::sync::mpsc::sync_channel::<Vec<ReviewRow>>(4);
-            let (funnel, stage) = (&funnel, &stage);
+            let (funnel, stage, links) = (&funnel, &stage, &links);
             let writer = scope.spawn(move || -> Result<u64, ExportError> {
                 let mut written = 0;
                 for batch in receive {
@@ -64,7 +65,8 @@ fn export_reviews(paths: &Paths, args: ExportReviewsArgs) -> Result<ExitCode> {
                         if stage.as_ref().is_some_and(|s| !s.matches(funnel, &r.stage)) {
                             continue;
                         }
-                        table.row(&reviews::row(funnel, &r)).map_err(io(out))?;
+                        let url = links.url(&r.source, &r.external_id);
+                        table.row(&reviews::row(funnel, &r, url)).map_err(io(out))?;
                         written += 1;
                     }
                 }

@@ -5,6 +5,7 @@ mod bundle;
 mod calibrate;
 mod check;
 pub mod config;
+mod crm;
 pub mod demo;
 mod export;
 mod funnel_cmd;
@@ -16,6 +17,7 @@ mod report;
 mod review;
 pub mod stats;
 pub mod stderr;
+mod sync;
 
 use std::process::ExitCode;
 
@@ -58,6 +60,8 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Funnel { command } => funnel_cmd::run(&paths, command),
         Command::Export { command } => export::run(&paths, command),
         Command::Demo(args) => demo::run(&paths, args),
+        Command::Sync(args) => sync::run(&paths, args),
+        Command::Crm { command } => crm::run(&paths, command),
     }
 }
 

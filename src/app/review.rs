@@ -97,7 +97,9 @@ pub fn open(
     let funnel = Arc::new(funnel);
     let mut desk =
         Desk::new(store, funnel.clone(), who.clone(), fingerprint, None).judging_as_of(today);
+    let links = crate::crm::links::CrmLinks::new(&config.crm);
     let mut state = State::new(funnel.clone(), who, config.keymap);
+    state.crm_links = Arc::new(links);
     state.now = desk.now();
     state.today = desk.today();
     match &args.stage {
@@ -150,7 +152,9 @@ pub fn lead(paths: &Paths, args: crate::cli::LeadArgs) -> Result<ExitCode> {
     let funnel = Arc::new(funnel);
     let mut desk =
         Desk::new(store, funnel.clone(), who.clone(), fingerprint, None).judging_as_of(today);
+    let links = crate::crm::links::CrmLinks::new(&config.crm);
     let mut state = State::new(funnel, who, config.keymap);
+    state.crm_links = Arc::new(links);
     state.now = desk.now();
     state.today = desk.today();
     crate::tui::lead::load(&mut state, &desk)?;

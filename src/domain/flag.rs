@@ -55,10 +55,11 @@ pub enum RuleCode {
     Backwards,
     Gone,
     UnknownStage,
+    NoTask,
 }
 
 impl RuleCode {
-    pub const ALL: [RuleCode; 8] = [
+    pub const ALL: [RuleCode; 9] = [
         RuleCode::Required,
         RuleCode::Idle,
         RuleCode::Date,
@@ -67,6 +68,7 @@ impl RuleCode {
         RuleCode::Backwards,
         RuleCode::Gone,
         RuleCode::UnknownStage,
+        RuleCode::NoTask,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -79,6 +81,7 @@ impl RuleCode {
             RuleCode::Backwards => "backwards",
             RuleCode::Gone => "gone",
             RuleCode::UnknownStage => "unknown_stage",
+            RuleCode::NoTask => "no_task",
         }
     }
 

@@ -10,7 +10,7 @@ use crate::store::export::ExportedReview;
 
 use super::cell::Cell;
 
-pub const HEADER: [&str; 25] = [
+pub const HEADER: [&str; 26] = [
     "review_id",
     "source",
     "external_id",
@@ -36,12 +36,13 @@ pub const HEADER: [&str; 25] = [
     "lead_suggested_owner",
     "final_verdict",
     "unanswered_items",
+    "crm_url",
 ];
 
 /// The cells of one review, in [`HEADER`] order. `stage` is the card's stage when reviewed;
 /// `title` and `owner` are the card's now; failed items are judged against that stage's
-/// checklist in `funnel`.
-pub fn row<'a>(funnel: &Funnel, r: &'a ExportedReview) -> Vec<Cell<'a>> {
+/// checklist in `funnel`. `crm_url` links the card to its CRM (see `crm::links`).
+pub fn row<'a>(funnel: &Funnel, r: &'a ExportedReview, crm_url: Option<String>) -> Vec<Cell<'a>> {
     let checklist = funnel
         .resolve(&r.stage)
         .map_or(&[][..], |i| &funnel.stage(i).checklist[..]);
@@ -86,6 +87,7 @@ pub fn row<'a>(funnel: &Funnel, r: &'a ExportedReview) -> Vec<Cell<'a>> {
         Cell::opt(overridden.and_then(|d| d.suggested_owner.as_deref())),
         Cell::opt(final_verdict.map(Verdict::as_str)),
         Cell::Number(unanswered(checklist, &r.answers) as f64),
+        crm_url.map_or(Cell::Empty, Cell::text),
     ]
 }
 

@@ -12,7 +12,9 @@ use crate::domain::flag::{RuleCode, Severity};
 use crate::domain::funnel::{FieldKind, FieldRef};
 use crate::domain::rules::stem::phrase_stems;
 use crate::domain::rules::values::SYSTEM_DATE_FIELDS;
-use crate::domain::rules::{DateRule, MarkerLists, MarkersRule, MustBe, Rule, RuleSettings};
+use crate::domain::rules::{
+    DateRule, MarkerLists, MarkersRule, MustBe, NoTaskRule, Rule, RuleSettings,
+};
 use crate::text::funnel as text;
 
 /// The marker lists, stemmed; a list with problems is still declared (rules naming it are fine).
@@ -147,6 +149,16 @@ fn stage_rule(
             not_used(report, key, "markers", &unused);
             markers_rule(raw, key, markers, report)
         }
+        "no_task" => {
+            let unused = [
+                ("field", &rule.field),
+                ("must_be", &rule.must_be),
+                ("other", &rule.other),
+                ("markers", &rule.markers),
+            ];
+            not_used(report, key, "no_task", &unused);
+            Some(Rule::NoTask(NoTaskRule { severity: None }))
+        }
         other => {
             let message = match RuleCode::from_name(other) {
                 Some(_) => text::rule_kind_implicit(other),
@@ -160,6 +172,7 @@ fn stage_rule(
     Some(match built? {
         Rule::Date(r) => Rule::Date(DateRule { severity, ..r }),
         Rule::Markers(r) => Rule::Markers(MarkersRule { severity, ..r }),
+        Rule::NoTask(_) => Rule::NoTask(NoTaskRule { severity }),
     })
 }
 

@@ -112,6 +112,7 @@ fn stage_block(
                     let name = markers.list(m.list).map_or("?", |l| l.name.as_str());
                     text::show_markers_rule(name)
                 }
+                Rule::NoTask(_) => text::show_no_task_rule(),
             };
             if let Some(severity) = rule.severity() {
                 let _ = write!(line, "  ({})", severity.as_str());

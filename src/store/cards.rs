@@ -415,6 +415,12 @@ impl Import<'_> {
         self.fresh
     }
 
+    /// The import's transaction, its batch and its time, for the other writers of a sync
+    /// (`store::crm`) that must commit with its cards.
+    pub(super) fn parts(&self) -> (&Transaction<'_>, i64, &str) {
+        (&self.tx, self.batch, &self.now)
+    }
+
     /// The card as the store holds it (this import's own writes included).
     pub fn lookup(&mut self, external_id: &str) -> Result<Option<Existing>, StoreError> {
         Ok(self
@@ -566,7 +572,7 @@ impl Import<'_> {
     }
 
     /// Forgets the rules' judgement of a card the import changed.
-    fn unjudge(&mut self, id: i64) -> Result<(), StoreError> {
+    pub(super) fn unjudge(&mut self, id: i64) -> Result<(), StoreError> {
         self.drop_standing.execute([id])?;
         self.drop_flags.execute([id])?;
         Ok(())

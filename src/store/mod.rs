@@ -6,6 +6,7 @@ pub mod bundle;
 pub mod calibration;
 pub mod cards;
 pub mod columns;
+pub mod crm;
 pub mod decisions;
 pub mod export;
 pub mod fields;

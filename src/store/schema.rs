@@ -428,6 +428,20 @@ ALTER TABLE lead_decisions ADD COLUMN signature TEXT;
 ALTER TABLE lead_decisions ADD COLUMN withdrawal_signature TEXT;
 ALTER TABLE calibrations ADD COLUMN signature TEXT;
 "#,
+    // 10: live sync over a CRM's REST API (store::crm).
+    r#"
+-- One row per configured connection: how far its deals were read. The cursor is the largest
+-- update time (Unix seconds) the CRM returned, written in the same transaction as the page it
+-- came with, so a sync killed at any moment resumes where it stopped.
+CREATE TABLE crm_sync (
+    connection    TEXT PRIMARY KEY,
+    cursor        INTEGER,
+    events_cursor INTEGER,
+    synced_at     TEXT,
+    full_at       TEXT,
+    resume        TEXT
+);
+"#,
 ];
 
 pub fn latest() -> i64 {

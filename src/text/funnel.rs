@@ -478,3 +478,7 @@ pub fn required_field_missing() -> String {
 pub fn required_wrong_shape(found: &str) -> String {
     format!("expected a field name or {{ field = \"…\", severity = \"…\" }}, found {found}")
 }
+
+pub fn show_no_task_rule() -> String {
+    "no_task: an open card needs a task scheduled (the nearest-task column)".to_string()
+}

@@ -4,6 +4,7 @@ pub mod app;
 pub mod bundle;
 pub mod calibrate;
 pub mod check;
+pub mod crm;
 pub mod export;
 pub mod funnel;
 pub mod import;

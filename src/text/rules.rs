@@ -248,6 +248,22 @@ pub fn unknown_stage(stage: &str) -> String {
     format!("stage {} is not in the funnel", q(stage))
 }
 
+/// `no_task`: nothing scheduled on an open card.
+pub fn no_task(stage: &str) -> String {
+    format!("no task is scheduled, yet the card is open in {}", q(stage))
+}
+
+/// `no_task`: the nearest task was due before today.
+pub fn task_overdue(due: NaiveDate, from_today: i64, stage: &str) -> String {
+    format!(
+        "the nearest task was due {} ({}) and nothing later is scheduled, yet the card is open \
+         in {}",
+        day(due),
+        distance(from_today),
+        q(stage)
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -229,6 +229,7 @@ pub fn describe(a: Action) -> String {
             "show closed and gone cards without flags too, or only the cards to look at".into()
         }
         Action::Stats => "where the funnel leaks: stages, managers, bottlenecks".into(),
+        Action::OpenCrm => "open the card in the CRM (or show its address to copy)".into(),
         Action::Type(_) => "type".into(),
     }
 }
@@ -508,6 +509,7 @@ pub fn flag_meaning(code: crate::domain::flag::RuleCode) -> &'static str {
         R::Backwards => "moved back in the funnel, or skipped a stage",
         R::Gone => "missing from the last export but not closed",
         R::UnknownStage => "the stage is not in the funnel",
+        R::NoTask => "open, with no task scheduled in the CRM",
     }
 }
 
@@ -523,6 +525,7 @@ pub fn flag_word(code: crate::domain::flag::RuleCode) -> &'static str {
         R::Backwards => "backwards",
         R::Gone => "gone",
         R::UnknownStage => "unknown stage",
+        R::NoTask => "no task",
     }
 }
 
@@ -603,3 +606,20 @@ pub fn all_cards(all: bool) -> String {
 
 /// The queue's title when the toggle lists every card.
 pub const QUEUE_ALL: &str = "all cards";
+
+pub const CRM: &str = "CRM";
+
+pub fn crm_opened(url: &str) -> String {
+    format!("opened in the browser: {}", crate::text::safe::line(url))
+}
+
+pub fn crm_no_browser(url: &str) -> String {
+    format!(
+        "no browser here; the card's address: {}",
+        crate::text::safe::line(url)
+    )
+}
+
+pub fn crm_no_link() -> String {
+    "no CRM link: the card's source is not a [[crm]] connection of the config file".into()
+}

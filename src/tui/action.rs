@@ -45,6 +45,8 @@ pub enum Action {
     AllCards,
     /// The stats screen: where the funnel leaks.
     Stats,
+    /// The card's page in the CRM, in the browser (or its address, to copy).
+    OpenCrm,
     /// A key typed into a text box (filter, picker query, comment, field value).
     Type(super::keymap::Key),
 }
@@ -70,6 +72,7 @@ impl Action {
             Action::Owner,
             Action::Correct,
             Action::Comment,
+            Action::OpenCrm,
             Action::Skip,
             Action::Prev,
             Action::Undo,
@@ -126,6 +129,7 @@ impl Action {
             Action::ToggleAll => "all",
             Action::AllCards => "all_cards",
             Action::Stats => "stats",
+            Action::OpenCrm => "open_crm",
             Action::Type(_) => "type",
         };
         s.to_string()

@@ -261,6 +261,7 @@ fn defaults() -> Vec<Binding> {
         (&[M::Card][..], &["r"][..], A::Owner, RARE),
         (&[M::Card], &["e"], A::Correct, RARE),
         (&[M::Card], &["c"], A::Comment, KEEP),
+        (&[M::Card], &["l"], A::OpenCrm, RARE),
         (&[M::Decide], &["a"], A::Accept, MAIN),
         (&[M::Decide], &["o"], A::Override, MAIN),
         (&[M::Decide], &["b"], A::SendBack, MAIN),

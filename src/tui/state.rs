@@ -230,6 +230,10 @@ pub struct State {
     pub undo: Vec<Undo>,
     /// Owners known from the cards (read once, for the owner picker).
     pub owners: Option<Vec<String>>,
+    /// The config's CRM connections: links from cards to the CRM.
+    pub crm_links: Arc<crate::crm::links::CrmLinks>,
+    /// Opens an address in the browser; `false` when there is none (tests put a fake here).
+    pub open_url: fn(&str) -> bool,
     pub quit: bool,
     /// The clock, set before each update: how long ago a review was made.
     pub now: chrono::NaiveDateTime,
@@ -261,6 +265,8 @@ impl State {
             popup: None,
             status: None,
             undo: Vec::new(),
+            crm_links: Arc::default(),
+            open_url: crate::crm::links::open_in_browser,
             owners: None,
             quit: false,
             now: chrono::NaiveDateTime::default(),

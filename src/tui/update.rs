@@ -365,6 +365,14 @@ fn card(state: &mut State, action: Action, desk: &mut Desk) -> DeskResult<()> {
             area.move_cursor(ratatui_textarea::CursorMove::End);
             state.popup = Some(Popup::Comment { area, dirty: false });
         }
+        Action::OpenCrm => {
+            let card = &c.detail.card;
+            state.status = Some(match state.crm_links.url(&card.source, &card.external_id) {
+                Some(url) if (state.open_url)(&url) => Status::Info(msg::crm_opened(&url)),
+                Some(url) => Status::Info(msg::crm_no_browser(&url)),
+                None => Status::Error(msg::crm_no_link()),
+            });
+        }
         Action::Skip => {
             let from = c.index + 1;
             move_to(state, from, desk, false)?;

@@ -12,6 +12,7 @@ use super::stem::MarkerListId;
 pub enum Rule {
     Date(DateRule),
     Markers(MarkersRule),
+    NoTask(NoTaskRule),
 }
 
 impl Rule {
@@ -19,6 +20,7 @@ impl Rule {
         match self {
             Rule::Date(_) => RuleCode::Date,
             Rule::Markers(_) => RuleCode::Markers,
+            Rule::NoTask(_) => RuleCode::NoTask,
         }
     }
 
@@ -27,6 +29,7 @@ impl Rule {
         match self {
             Rule::Date(r) => r.severity,
             Rule::Markers(r) => r.severity,
+            Rule::NoTask(r) => r.severity,
         }
     }
 }
@@ -76,6 +79,13 @@ pub struct MarkersRule {
     pub severity: Option<Severity>,
 }
 
+/// An open card with no task scheduled: the nearest-task column (amoCRM's `closest_task_at`)
+/// empty or in the past. Only for sources that carry that column (see `no_task.rs`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct NoTaskRule {
+    pub severity: Option<Severity>,
+}
+
 /// For every rule code: on with a severity, or off (`[rules]` in the TOML).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RuleSettings {
@@ -116,7 +126,8 @@ pub fn default_severity(code: RuleCode) -> Severity {
         | RuleCode::Markers
         | RuleCode::Backwards
         | RuleCode::Gone
-        | RuleCode::UnknownStage => Severity::Warning,
+        | RuleCode::UnknownStage
+        | RuleCode::NoTask => Severity::Warning,
     }
 }
 

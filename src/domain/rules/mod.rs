@@ -8,6 +8,7 @@ mod date;
 mod gone;
 pub mod idle;
 mod markers;
+mod no_task;
 mod required;
 pub mod stem;
 mod unknown_stage;
@@ -15,7 +16,7 @@ pub mod values;
 
 use chrono::NaiveDateTime;
 
-pub use config::{DateRule, MarkersRule, MustBe, Rule, RuleSettings, default_severity};
+pub use config::{DateRule, MarkersRule, MustBe, NoTaskRule, Rule, RuleSettings, default_severity};
 pub use stem::{MarkerList, MarkerListId, MarkerLists};
 
 use crate::domain::card::{Card, CardContext};
@@ -85,6 +86,7 @@ pub fn evaluate_with(
         match rule {
             Rule::Date(r) => flags.extend(date::check(&cx, r, severity)),
             Rule::Markers(r) => markers_rules.push((r, severity)),
+            Rule::NoTask(_) => flags.extend(no_task::check(&cx, severity)),
         }
     }
     if !markers_rules.is_empty() {

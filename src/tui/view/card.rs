@@ -115,6 +115,12 @@ fn card_lines(state: &State, c: &CardState, theme: &Theme, width: u16) -> Vec<Li
         stage.push(Span::styled(format!("  {}", msg::GONE), theme.warn));
     }
     lines.push(Line::from(stage));
+    if let Some(url) = state.crm_links.url(&card.source, &card.external_id) {
+        lines.push(Line::from(vec![
+            label(msg::CRM, theme),
+            Span::styled(clip(&url, 200), theme.dim),
+        ]));
+    }
     if let Some(t) = card.last_touched() {
         let days = (now.date() - t.date()).num_days().max(0);
         let mut act = vec![

@@ -27,6 +27,7 @@ pub fn flag_icon(code: &str) -> char {
         "backwards" => 'B',
         "gone" => 'G',
         "unknown_stage" => 'U',
+        "no_task" => 'T',
         _ => '?',
     }
 }

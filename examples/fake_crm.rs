@@ -1,0 +1,63 @@
+//! A fake CRM account on this machine, to try `okk sync` without one:
+//! `cargo run --example fake_crm -- --kind amocrm|bitrix24 --deals 5000 [--port 8765]`.
+//! The same server answers both APIs (amoCRM under /api/v4, Bitrix24 under /rest/);
+//! `--write-csv FILE` also writes its deals as an amoCRM export, to compare sync and import.
+//! It prints the config to add and the token to export, then serves until stopped (Ctrl-C).
+
+#[path = "../tests/support/fake_crm.rs"]
+mod fake;
+
+fn main() {
+    let mut deals = 5000usize;
+    let mut port = 8765u16;
+    let mut kind = String::from("amocrm");
+    let mut csv: Option<String> = None;
+    let mut args = std::env::args().skip(1);
+    while let Some(a) = args.next() {
+        let mut value = || args.next().unwrap_or_else(|| usage(&a));
+        match a.as_str() {
+            "--deals" => deals = value().parse().unwrap_or_else(|_| usage("--deals")),
+            "--write-csv" => csv = Some(value()),
+            "--port" => port = value().parse().unwrap_or_else(|_| usage("--port")),
+            "--kind" => {
+                kind = value();
+                if !["amocrm", "kommo", "bitrix24"].contains(&kind.as_str()) {
+                    usage("--kind");
+                }
+            }
+            _ => usage(&a),
+        }
+    }
+    let server = fake::FakeCrm::start(fake::State::with_deals(deals), port);
+    if let Some(path) = &csv {
+        // The same deals as amoCRM's web UI exports them, to compare a sync with an import.
+        server.with(|s| s.export_csv(std::path::Path::new(path)));
+        println!("wrote the deals as an amoCRM export to {path}");
+    }
+    println!("fake {kind} with {deals} deals at {}", server.url);
+    println!();
+    if kind == "bitrix24" {
+        println!(
+            "okk crm add fake --kind bitrix24 --url {}/rest/1/{}/",
+            server.url,
+            fake::WEBHOOK_CODE
+        );
+    } else {
+        println!("export OKK_FAKE_TOKEN={}", fake::TOKEN);
+        println!(
+            "okk crm add fake --kind {kind} --url {} --token-env OKK_FAKE_TOKEN",
+            server.url
+        );
+    }
+    println!("okk sync fake");
+    loop {
+        std::thread::park();
+    }
+}
+
+fn usage(at: &str) -> ! {
+    eprintln!(
+        "fake_crm: bad argument {at}; usage: fake_crm [--kind amocrm|kommo|bitrix24] [--deals N] [--port P] [--write-csv FILE]"
+    );
+    std::process::exit(2);
+}

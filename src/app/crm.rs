@@ -1,0 +1,209 @@
+//! `okk crm add|list|test`: the config file's CRM connections.
+
+use std::process::ExitCode;
+
+use color_eyre::Result;
+use serde_json::{Value, json};
+
+use super::{Paths, config, user};
+use crate::cli::{CrmAddArgs, CrmCommand};
+use crate::crm::client::{Client, CrmError};
+use crate::crm::config::{Connection, Kind};
+use crate::crm::sync::Failure;
+use crate::text::crm as msg;
+
+pub fn run(paths: &Paths, command: CrmCommand) -> Result<ExitCode> {
+    match command {
+        CrmCommand::Add(args) => add(paths, args),
+        CrmCommand::List => list(paths),
+        CrmCommand::Test { name } => test(paths, &name),
+    }
+}
+
+fn add(paths: &Paths, args: CrmAddArgs) -> Result<ExitCode> {
+    let kind = args
+        .kind
+        .ok_or_else(|| user(msg::add_needs("--kind amocrm|kommo|bitrix24")))?;
+    let url = args.url.ok_or_else(|| user(msg::add_needs("--url URL")))?;
+    let quote = |s: &str| toml::Value::String(s.to_string()).to_string();
+    let mut table = format!(
+        "\n[[crm]]\nname = {}\nkind = {}\nurl = {}\n",
+        quote(&args.name),
+        quote(&kind),
+        quote(&url)
+    );
+    if let Some(v) = &args.token_env {
+        table.push_str(&format!("token_env = {}\n", quote(v)));
+    }
+    if let Some(p) = &args.token_file {
+        table.push_str(&format!(
+            "token_file = {}\n",
+            quote(&p.display().to_string())
+        ));
+    }
+    if !args.pipelines.is_empty() {
+        let list: Vec<String> = args.pipelines.iter().map(|p| quote(p)).collect();
+        table.push_str(&format!("pipelines = [{}]\n", list.join(", ")));
+    }
+    let old = match std::fs::read_to_string(&paths.config) {
+        Ok(t) => t,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
+        Err(e) => return Err(user(format!("{}: {e}", paths.config.display()))),
+    };
+    let old = old.trim_end_matches('\n');
+    let text = if old.is_empty() {
+        table.trim_start().to_string()
+    } else {
+        format!("{old}\n{table}")
+    };
+    // The file as it would be must load (the name is new, the url is https, …).
+    config::parse(&paths.config, &text)?;
+    if let Some(dir) = paths.config.parent() {
+        std::fs::create_dir_all(dir)?;
+    }
+    let path = paths.config.clone();
+    crate::export::file::write_atomically(&paths.config, true, |w| {
+        use std::io::Write;
+        w.write_all(text.as_bytes())
+            .map_err(|e| crate::export::ExportError::Io { path, source: e })
+    })
+    .map_err(|e| user(e.to_string()))?;
+    super::say(msg::added(&args.name, &paths.config))?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn list(paths: &Paths) -> Result<ExitCode> {
+    let config = config::load(&paths.config)?;
+    if config.crm.is_empty() {
+        return Err(user(msg::no_connections()));
+    }
+    // The store may not exist yet: then nothing was synced.
+    let store = paths.db.exists().then(|| paths.open_store()).transpose()?;
+    super::say(msg::list_header())?;
+    for c in &config.crm {
+        let state = match &store {
+            Some(s) => s.crm_state(&c.name)?,
+            None => Default::default(),
+        };
+        let pipelines = if c.pipelines.is_empty() {
+            msg::all_pipelines().to_string()
+        } else {
+            c.pipelines.join(", ")
+        };
+        let line = [
+            c.name.clone(),
+            c.kind.name().to_string(),
+            c.shown_url(),
+            msg::token_source(&c.token),
+            pipelines,
+            state.synced_at.unwrap_or_else(|| msg::never().into()),
+            state.full_at.unwrap_or_else(|| msg::never().into()),
+        ]
+        .map(|s| crate::text::safe::line(&s).into_owned())
+        .join("\t");
+        super::say(line)?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn test(paths: &Paths, name: &str) -> Result<ExitCode> {
+    let config = config::load(&paths.config)?;
+    let conn = super::sync::pick(&config.crm, &[name.to_string()])?[0];
+    let secret = conn.secret().map_err(user)?;
+    let mut client = Client::new(conn, secret);
+    let fail = |what: &str, e: CrmError| user(Failure::at(what, e).message(conn));
+    match conn.kind {
+        Kind::AmoCrm | Kind::Kommo => test_amocrm(conn, &mut client, fail),
+        Kind::Bitrix24 => test_bitrix(conn, &mut client, fail),
+    }
+}
+
+fn test_amocrm(
+    conn: &Connection,
+    client: &mut Client,
+    fail: impl Fn(&str, CrmError) -> color_eyre::Report,
+) -> Result<ExitCode> {
+    let what = "/api/v4/account";
+    let account = client.get(what).map_err(|e| fail(what, e))?;
+    let field = |k: &str| {
+        account
+            .as_ref()
+            .and_then(|a| a.get(k))
+            .map(crate::crm::amocrm::scalar)
+            .unwrap_or_default()
+    };
+    let user_id = field("current_user_id");
+    let user_name = client
+        .get(&format!("/api/v4/users/{user_id}"))
+        .ok()
+        .flatten()
+        .and_then(|u| u.get("name").map(crate::crm::amocrm::scalar))
+        .unwrap_or_default();
+    let who = if user_name.is_empty() {
+        format!("id {user_id}")
+    } else {
+        format!("{user_name} (id {user_id})")
+    };
+    super::say(msg::test_ok(
+        &conn.name,
+        &format!("{} (id {})", field("name"), field("id")),
+        &who,
+    ))?;
+    for (what, path) in [
+        ("deals", "/api/v4/leads?limit=1"),
+        ("pipelines", "/api/v4/leads/pipelines"),
+        ("users", "/api/v4/users?limit=1"),
+        ("events", "/api/v4/events?limit=1"),
+    ] {
+        let ok = match client.get(path) {
+            Ok(_) => true,
+            Err(CrmError::Forbidden(_)) => false,
+            Err(e) => return Err(fail(path, e)),
+        };
+        super::say(msg::test_can(what, ok))?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn test_bitrix(
+    conn: &Connection,
+    client: &mut Client,
+    fail: impl Fn(&str, CrmError) -> color_eyre::Report,
+) -> Result<ExitCode> {
+    let what = "/profile.json";
+    let profile = client.post(what, &json!({})).map_err(|e| fail(what, e))?;
+    let result = profile.as_ref().and_then(|p| p.get("result"));
+    let field = |k: &str| {
+        result
+            .and_then(|r| r.get(k))
+            .map(crate::crm::amocrm::scalar)
+            .unwrap_or_default()
+    };
+    let portal = conn.card_url("0");
+    let portal = portal.split("/crm/").next().unwrap_or_default();
+    super::say(msg::test_ok(
+        &conn.name,
+        portal,
+        &format!(
+            "{} {} (id {})",
+            field("NAME"),
+            field("LAST_NAME"),
+            field("ID")
+        ),
+    ))?;
+    let what = "/scope.json";
+    let scopes = client.post(what, &json!({})).map_err(|e| fail(what, e))?;
+    let have: Vec<String> = scopes
+        .as_ref()
+        .and_then(|s| s.get("result"))
+        .and_then(Value::as_array)
+        .map(|a| a.iter().map(crate::crm::amocrm::scalar).collect())
+        .unwrap_or_default();
+    for (what, scope) in [("deals", "crm"), ("users", "user")] {
+        let ok = have
+            .iter()
+            .any(|s| s == scope || s.starts_with(&format!("{scope}_")));
+        super::say(msg::test_can(what, ok))?;
+    }
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,359 @@
+//! amoCRM / Kommo API v4, read side: pipelines and stages keyed by (pipeline, status), users,
+//! custom-field metadata, then deals changed since the cursor (keyset over `updated_at`) and
+//! deletions from `lead_deleted` events. Each deal becomes a row of the amoCRM export's shape.
+
+use std::collections::{HashMap, HashSet};
+
+use serde_json::Value;
+
+use super::client::{Client, CrmError};
+use super::row::{Page, Reader, Step, fmt_unix};
+use super::sync::Failure;
+
+/// amoCRM's biggest page.
+const LIMIT: usize = 250;
+const EVENTS_LIMIT: usize = 100;
+
+/// The columns every synced deal has, named as in amoCRM's own export (so the `amocrm` profile
+/// maps them), then one per custom field.
+const HEADER: [&str; 12] = [
+    "ID",
+    "Название сделки",
+    "Бюджет",
+    "Ответственный",
+    "ID ответственного",
+    "Дата создания сделки",
+    "Дата редактирования",
+    "Дата закрытия",
+    "Ближайшая задача",
+    "Теги",
+    "Этап сделки",
+    "Воронка",
+];
+
+pub struct AmoReader {
+    /// (pipeline id, status id) → (pipeline name, status name): 142/143 repeat per pipeline.
+    stages: HashMap<(i64, i64), (String, String)>,
+    pipelines_wanted: Vec<i64>,
+    users: HashMap<i64, String>,
+    /// Custom field id → (column, is a date).
+    fields: HashMap<i64, (usize, bool)>,
+    header: Vec<String>,
+    warnings: Vec<String>,
+    /// Where deals are read from (Unix seconds, inclusive), and the page within that second.
+    from: Option<i64>,
+    page: u32,
+    events_from: Option<i64>,
+    events_page: u32,
+    events_done: bool,
+    deals_done: bool,
+    /// (deal id, updated_at) already read this run: keyset pages overlap by a second.
+    seen: HashSet<(i64, i64)>,
+    seen_events: HashSet<String>,
+}
+
+impl AmoReader {
+    /// Reads the account's metadata. `cursor`: deals from this update time on (`None`: all);
+    /// `events_cursor`: deletions from this time on (`None`: none, a first sync has nothing
+    /// to delete).
+    pub fn open(
+        client: &mut Client,
+        pipelines: &[String],
+        cursor: Option<i64>,
+        events_cursor: Option<i64>,
+    ) -> Result<AmoReader, Failure> {
+        let mut r = AmoReader {
+            stages: HashMap::new(),
+            pipelines_wanted: Vec::new(),
+            users: HashMap::new(),
+            fields: HashMap::new(),
+            header: HEADER.iter().map(|h| h.to_string()).collect(),
+            warnings: Vec::new(),
+            from: cursor,
+            page: 1,
+            events_from: events_cursor,
+            events_page: 1,
+            events_done: events_cursor.is_none(),
+            deals_done: false,
+            seen: HashSet::new(),
+            seen_events: HashSet::new(),
+        };
+        r.read_pipelines(client, pipelines)?;
+        r.read_users(client)?;
+        r.read_fields(client)?;
+        Ok(r)
+    }
+
+    fn read_pipelines(&mut self, client: &mut Client, wanted: &[String]) -> Result<(), Failure> {
+        let what = "/api/v4/leads/pipelines";
+        let body = client.get(what).map_err(|e| Failure::at(what, e))?;
+        let list = embedded(body.as_ref(), "pipelines");
+        let mut names: Vec<(i64, String)> = Vec::new();
+        for p in list {
+            let (Some(pid), name) = (int(p.get("id")), text(p.get("name"))) else {
+                return Err(Failure::body(what, "a pipeline without an id"));
+            };
+            names.push((pid, name.clone()));
+            for s in embedded(Some(p), "statuses") {
+                let Some(sid) = int(s.get("id")) else {
+                    return Err(Failure::body(what, "a stage without an id"));
+                };
+                self.stages
+                    .insert((pid, sid), (name.clone(), text(s.get("name"))));
+            }
+        }
+        for w in wanted {
+            match names.iter().find(|(_, n)| n == w) {
+                Some((id, _)) => self.pipelines_wanted.push(*id),
+                None => return Err(Failure::Config(crate::text::crm::unknown_pipeline(w))),
+            }
+        }
+        Ok(())
+    }
+
+    fn read_users(&mut self, client: &mut Client) -> Result<(), Failure> {
+        let mut page = 1;
+        loop {
+            let what = format!("/api/v4/users?limit={LIMIT}&page={page}");
+            let body = match client.get(&what) {
+                Ok(b) => b,
+                // A non-admin token: owners stay ids, said once.
+                Err(CrmError::Forbidden(_)) => {
+                    self.warnings.push(crate::text::crm::users_forbidden());
+                    return Ok(());
+                }
+                Err(e) => return Err(Failure::at(&what, e)),
+            };
+            for u in embedded(body.as_ref(), "users") {
+                if let Some(id) = int(u.get("id")) {
+                    self.users.insert(id, text(u.get("name")));
+                }
+            }
+            if !has_next(body.as_ref()) {
+                return Ok(());
+            }
+            page += 1;
+        }
+    }
+
+    fn read_fields(&mut self, client: &mut Client) -> Result<(), Failure> {
+        let mut page = 1;
+        loop {
+            let what = format!("/api/v4/leads/custom_fields?limit=50&page={page}");
+            let body = client.get(&what).map_err(|e| Failure::at(&what, e))?;
+            for f in embedded(body.as_ref(), "custom_fields") {
+                let Some(id) = int(f.get("id")) else { continue };
+                let date = matches!(
+                    f.get("type").and_then(Value::as_str),
+                    Some("date" | "date_time" | "birthday")
+                );
+                self.fields.insert(id, (self.header.len(), date));
+                self.header.push(text(f.get("name")));
+            }
+            if !has_next(body.as_ref()) {
+                return Ok(());
+            }
+            page += 1;
+        }
+    }
+
+    fn deletions(&mut self, client: &mut Client) -> Result<Step, Failure> {
+        let from = self.events_from.unwrap_or(0);
+        let what = format!(
+            "/api/v4/events?filter[type]=lead_deleted&filter[created_at][from]={from}\
+             &limit={EVENTS_LIMIT}&page={}",
+            self.events_page
+        );
+        let body = client.get(&what).map_err(|e| Failure::at(&what, e))?;
+        let events = embedded(body.as_ref(), "events");
+        let mut page = Page::default();
+        let mut newest = self.events_from;
+        for e in events {
+            let id = text(e.get("id"));
+            if !self.seen_events.insert(id) {
+                continue;
+            }
+            if e.get("entity_type").and_then(Value::as_str) == Some("lead")
+                && let Some(deal) = int(e.get("entity_id"))
+            {
+                page.deleted.push(deal.to_string());
+            }
+            if let Some(at) = int(e.get("created_at")) {
+                newest = newest.max(Some(at));
+            }
+        }
+        page.events_cursor = newest;
+        if has_next(body.as_ref()) && events.len() >= EVENTS_LIMIT {
+            self.events_page += 1;
+        } else {
+            self.events_done = true;
+        }
+        Ok(Step::Page(page))
+    }
+
+    fn deals(&mut self, client: &mut Client) -> Result<Step, Failure> {
+        let mut what = format!(
+            "/api/v4/leads?limit={LIMIT}&page={}&order[updated_at]=asc",
+            self.page
+        );
+        if let Some(from) = self.from {
+            what.push_str(&format!("&filter[updated_at][from]={from}"));
+        }
+        for (i, p) in self.pipelines_wanted.iter().enumerate() {
+            what.push_str(&format!("&filter[pipeline_id][{i}]={p}"));
+        }
+        let body = client.get(&what).map_err(|e| Failure::at(&what, e))?;
+        let leads = embedded(body.as_ref(), "leads");
+        let mut page = Page::default();
+        let mut newest = self.from;
+        for lead in leads {
+            let (Some(id), Some(updated)) = (int(lead.get("id")), int(lead.get("updated_at")))
+            else {
+                return Err(Failure::body(&what, "a deal without id or updated_at"));
+            };
+            newest = newest.max(Some(updated));
+            if !self.seen.insert((id, updated)) {
+                continue;
+            }
+            page.rows.push(self.row(lead, id));
+            page.ids.push(id.to_string());
+        }
+        page.cursor = newest;
+        page.read = leads.len() as u64;
+        if leads.len() < LIMIT || !has_next(body.as_ref()) {
+            self.deals_done = true;
+        } else if newest == self.from {
+            // A full page within one second: page on within it.
+            self.page += 1;
+        } else {
+            self.from = newest;
+            self.page = 1;
+        }
+        Ok(Step::Page(page))
+    }
+
+    fn row(&self, lead: &Value, id: i64) -> Vec<String> {
+        let mut cells = vec![String::new(); self.header.len()];
+        let owner = int(lead.get("responsible_user_id"));
+        let stage = (
+            int(lead.get("pipeline_id")).unwrap_or(0),
+            int(lead.get("status_id")).unwrap_or(0),
+        );
+        let (pipeline, status) = self.stages.get(&stage).cloned().unwrap_or_else(|| {
+            // A stage added after the pipelines were read: its ids stand in for its name.
+            (stage.0.to_string(), stage.1.to_string())
+        });
+        cells[0] = id.to_string();
+        cells[1] = text(lead.get("name"));
+        cells[2] = lead.get("price").map(scalar).unwrap_or_default();
+        cells[3] = owner
+            .map(|o| self.users.get(&o).cloned().unwrap_or_else(|| o.to_string()))
+            .unwrap_or_default();
+        cells[4] = owner.map(|o| o.to_string()).unwrap_or_default();
+        cells[5] = int(lead.get("created_at"))
+            .map(fmt_unix)
+            .unwrap_or_default();
+        cells[6] = int(lead.get("updated_at"))
+            .map(fmt_unix)
+            .unwrap_or_default();
+        cells[7] = int(lead.get("closed_at")).map(fmt_unix).unwrap_or_default();
+        cells[8] = int(lead.get("closest_task_at"))
+            .map(fmt_unix)
+            .unwrap_or_default();
+        cells[9] = lead
+            .get("_embedded")
+            .and_then(|e| e.get("tags"))
+            .and_then(Value::as_array)
+            .map(|tags| {
+                tags.iter()
+                    .map(|t| text(t.get("name")))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            })
+            .unwrap_or_default();
+        cells[10] = status;
+        cells[11] = pipeline;
+        // `custom_fields_values` may be null.
+        if let Some(values) = lead.get("custom_fields_values").and_then(Value::as_array) {
+            for f in values {
+                let Some(&(col, date)) = int(f.get("field_id")).and_then(|i| self.fields.get(&i))
+                else {
+                    continue;
+                };
+                let parts: Vec<String> = f
+                    .get("values")
+                    .and_then(Value::as_array)
+                    .map(|vs| {
+                        vs.iter()
+                            .filter_map(|v| v.get("value"))
+                            .map(|v| match (date, v.as_i64()) {
+                                (true, Some(t)) => fmt_unix(t),
+                                _ => scalar(v),
+                            })
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                cells[col] = parts.join(", ");
+            }
+        }
+        cells
+    }
+}
+
+impl Reader for AmoReader {
+    fn header(&self) -> &[String] {
+        &self.header
+    }
+
+    fn warnings(&mut self) -> Vec<String> {
+        std::mem::take(&mut self.warnings)
+    }
+
+    fn next(&mut self, client: &mut Client) -> Result<Step, Failure> {
+        if !self.events_done {
+            return self.deletions(client);
+        }
+        if !self.deals_done {
+            return self.deals(client);
+        }
+        Ok(Step::Done)
+    }
+}
+
+/// `_embedded.{key}` of a HAL answer; nothing for a 204.
+fn embedded<'a>(body: Option<&'a Value>, key: &str) -> &'a [Value] {
+    body.and_then(|b| b.get("_embedded"))
+        .and_then(|e| e.get(key))
+        .and_then(Value::as_array)
+        .map_or(&[], Vec::as_slice)
+}
+
+fn has_next(body: Option<&Value>) -> bool {
+    body.and_then(|b| b.get("_links"))
+        .and_then(|l| l.get("next"))
+        .is_some_and(|n| !n.is_null())
+}
+
+/// A number the API may send as a number or a string.
+pub fn int(v: Option<&Value>) -> Option<i64> {
+    match v? {
+        Value::Number(n) => n.as_i64().or_else(|| n.as_f64().map(|f| f as i64)),
+        Value::String(s) => s.trim().parse().ok(),
+        _ => None,
+    }
+}
+
+pub fn text(v: Option<&Value>) -> String {
+    v.map(scalar).unwrap_or_default()
+}
+
+/// A value as a cell: strings as they are, numbers and booleans written out, null empty.
+pub fn scalar(v: &Value) -> String {
+    match v {
+        Value::Null => String::new(),
+        Value::String(s) => s.clone(),
+        Value::Number(n) => n.to_string(),
+        Value::Bool(b) => b.to_string(),
+        other => other.to_string(),
+    }
+}

@@ -1,0 +1,335 @@
+//! Bitrix24 REST, read side: pipelines (`crm.category.list`) and their stages
+//! (`crm.status.list`, all in one `batch`), users (`user.get`), then deals changed since the
+//! cursor (`>DATE_MODIFY`, paged by `>ID` so pages never shift). Each deal becomes a row of the
+//! Bitrix24 export's shape. Bitrix24 lists no deletions: `--full` reads every deal instead.
+
+use std::collections::{HashMap, HashSet};
+
+use serde_json::{Value, json};
+
+use super::amocrm::{int, scalar, text};
+use super::client::{Client, CrmError};
+use super::row::{Page, Reader, Step};
+use super::sync::Failure;
+
+/// Bitrix24's fixed page size.
+const PAGE: usize = 50;
+
+const HEADER: [&str; 12] = [
+    "ID",
+    "Название сделки",
+    "Стадия сделки",
+    "Воронка",
+    "Ответственный",
+    "Сумма",
+    "Валюта",
+    "Дата создания",
+    "Дата изменения",
+    "Предполагаемая дата закрытия",
+    "Сделка закрыта",
+    "Комментарий",
+];
+
+/// Where an unfinished run stands (saved with each page, so a killed sync resumes).
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
+struct Position {
+    /// The run's `>DATE_MODIFY` (Unix seconds; `None`: every deal).
+    from: Option<i64>,
+    /// The last deal id landed.
+    after_id: i64,
+    /// The newest DATE_MODIFY seen so far.
+    newest: Option<i64>,
+}
+
+pub struct BitrixReader {
+    /// STAGE_ID → (pipeline name, stage name); category id → name.
+    stages: HashMap<String, (String, String)>,
+    categories: HashMap<i64, String>,
+    wanted: Vec<i64>,
+    users: HashMap<i64, String>,
+    /// The fixed columns, then one per UF_CRM_* field of `crm.deal.userfield.list`.
+    header: Vec<String>,
+    warnings: Vec<String>,
+    at: Position,
+    done: bool,
+    full: bool,
+    all_ids: HashSet<String>,
+}
+
+impl BitrixReader {
+    /// `cursor`: deals changed after this time (`None`: all). `resume`: a killed run's position.
+    pub fn open(
+        client: &mut Client,
+        pipelines: &[String],
+        cursor: Option<i64>,
+        resume: Option<&str>,
+        full: bool,
+    ) -> Result<BitrixReader, Failure> {
+        let at = resume
+            .and_then(|r| serde_json::from_str::<Position>(r).ok())
+            .filter(|_| !full)
+            .unwrap_or(Position {
+                from: cursor,
+                after_id: 0,
+                newest: cursor,
+            });
+        let mut r = BitrixReader {
+            stages: HashMap::new(),
+            categories: HashMap::new(),
+            wanted: Vec::new(),
+            users: HashMap::new(),
+            header: HEADER.iter().map(|h| h.to_string()).collect(),
+            warnings: Vec::new(),
+            at,
+            done: false,
+            full,
+            all_ids: HashSet::new(),
+        };
+        r.read_stages(client, pipelines)?;
+        r.read_users(client)?;
+        Ok(r)
+    }
+
+    fn read_stages(&mut self, client: &mut Client, wanted: &[String]) -> Result<(), Failure> {
+        let what = "/crm.category.list.json";
+        let body = client
+            .post(what, &json!({"entityTypeId": 2}))
+            .map_err(|e| Failure::at(what, e))?;
+        let cats = body
+            .as_ref()
+            .and_then(|b| b.pointer("/result/categories"))
+            .and_then(Value::as_array)
+            .cloned()
+            .unwrap_or_default();
+        for c in &cats {
+            if let Some(id) = int(c.get("id")) {
+                self.categories.insert(id, text(c.get("name")));
+            }
+        }
+        self.categories.entry(0).or_insert_with(|| "General".into());
+        for w in wanted {
+            match self.categories.iter().find(|(_, n)| *n == w) {
+                Some((id, _)) => self.wanted.push(*id),
+                None => return Err(Failure::Config(crate::text::crm::unknown_pipeline(w))),
+            }
+        }
+        // Every pipeline's stages in one call.
+        let mut ids: Vec<i64> = self.categories.keys().copied().collect();
+        ids.sort_unstable();
+        let cmd: serde_json::Map<String, Value> = ids
+            .iter()
+            .map(|id| {
+                let entity = if *id == 0 {
+                    "DEAL_STAGE".to_string()
+                } else {
+                    format!("DEAL_STAGE_{id}")
+                };
+                (
+                    format!("c{id}"),
+                    json!(format!("crm.status.list?filter[ENTITY_ID]={entity}")),
+                )
+            })
+            .collect();
+        let mut cmd = cmd;
+        cmd.insert("uf".into(), json!("crm.deal.userfield.list"));
+        let what = "/batch.json";
+        let body = client
+            .post(what, &json!({"halt": 0, "cmd": cmd}))
+            .map_err(|e| Failure::at(what, e))?;
+        let results = body.as_ref().and_then(|b| b.pointer("/result/result"));
+        let fields = results.and_then(|r| r.get("uf")).and_then(Value::as_array);
+        for f in fields.into_iter().flatten() {
+            let name = text(f.get("FIELD_NAME"));
+            if name.starts_with("UF_") && !self.header.contains(&name) {
+                self.header.push(name);
+            }
+        }
+        for id in ids {
+            let name = self.categories[&id].clone();
+            let list = results
+                .and_then(|r| r.get(format!("c{id}")))
+                .and_then(Value::as_array);
+            for s in list.into_iter().flatten() {
+                self.stages.insert(
+                    text(s.get("STATUS_ID")),
+                    (name.clone(), text(s.get("NAME"))),
+                );
+            }
+        }
+        Ok(())
+    }
+
+    fn read_users(&mut self, client: &mut Client) -> Result<(), Failure> {
+        let mut start = 0usize;
+        loop {
+            let what = "/user.get.json";
+            let body = match client.post(what, &json!({"start": start})) {
+                Ok(b) => b,
+                // A webhook without the user scope: owners stay ids, said once.
+                Err(CrmError::Forbidden(_)) => {
+                    self.warnings.push(crate::text::crm::users_forbidden());
+                    return Ok(());
+                }
+                Err(e) => return Err(Failure::at(what, e)),
+            };
+            let list = body
+                .as_ref()
+                .and_then(|b| b.get("result"))
+                .and_then(Value::as_array)
+                .cloned()
+                .unwrap_or_default();
+            for u in &list {
+                if let Some(id) = int(u.get("ID")) {
+                    let name = format!("{} {}", text(u.get("LAST_NAME")), text(u.get("NAME")));
+                    self.users.insert(id, name.trim().to_string());
+                }
+            }
+            match body.as_ref().and_then(|b| int(b.get("next"))) {
+                Some(n) if n as usize > start => start = n as usize,
+                _ => return Ok(()),
+            }
+        }
+    }
+
+    fn deals(&mut self, client: &mut Client) -> Result<Step, Failure> {
+        let mut filter = json!({">ID": self.at.after_id});
+        if let Some(from) = self.at.from {
+            filter[">DATE_MODIFY"] = json!(iso_utc(from));
+        }
+        if !self.wanted.is_empty() {
+            filter["@CATEGORY_ID"] = json!(self.wanted);
+        }
+        let what = "/crm.deal.list.json";
+        let body = client
+            .post(
+                what,
+                &json!({"select": ["*", "UF_*"], "filter": filter, "order": {"ID": "ASC"},
+                        "start": -1}),
+            )
+            .map_err(|e| Failure::at(what, e))?;
+        let deals = body
+            .as_ref()
+            .and_then(|b| b.get("result"))
+            .and_then(Value::as_array)
+            .cloned()
+            .unwrap_or_default();
+        let mut page = Page::default();
+        for d in &deals {
+            let Some(id) = int(d.get("ID")) else {
+                return Err(Failure::body(what, "a deal without an ID"));
+            };
+            self.at.after_id = self.at.after_id.max(id);
+            if let Some(m) = d.get("DATE_MODIFY").and_then(Value::as_str).and_then(unix) {
+                self.at.newest = self.at.newest.max(Some(m));
+            }
+            page.rows.push(self.row(d, id));
+            page.ids.push(id.to_string());
+            if self.full {
+                self.all_ids.insert(id.to_string());
+            }
+        }
+        page.read = deals.len() as u64;
+        if deals.len() < PAGE {
+            self.done = true;
+            page.cursor = self.at.newest;
+            page.resume = None;
+        } else {
+            page.resume = serde_json::to_string(&self.at).ok();
+        }
+        Ok(Step::Page(page))
+    }
+
+    fn row(&self, d: &Value, id: i64) -> Vec<String> {
+        let mut custom: Vec<(usize, String)> = Vec::new();
+        if let Some(obj) = d.as_object() {
+            for (k, v) in obj.iter().filter(|(k, _)| k.starts_with("UF_")) {
+                // Only the fields the metadata listed: the columns are fixed for the run.
+                let Some(col) = self.header.iter().position(|h| h == k) else {
+                    continue;
+                };
+                let value = match v {
+                    Value::Array(items) => items.iter().map(scalar).collect::<Vec<_>>().join(", "),
+                    other => scalar(other),
+                };
+                custom.push((col, value));
+            }
+        }
+        let mut cells = vec![String::new(); self.header.len()];
+        let stage_id = text(d.get("STAGE_ID"));
+        let category = int(d.get("CATEGORY_ID")).unwrap_or(0);
+        let (pipeline, stage) = self.stages.get(&stage_id).cloned().unwrap_or_else(|| {
+            let p = self
+                .categories
+                .get(&category)
+                .cloned()
+                .unwrap_or_else(|| category.to_string());
+            (p, stage_id.clone())
+        });
+        let owner = int(d.get("ASSIGNED_BY_ID"));
+        cells[0] = id.to_string();
+        cells[1] = text(d.get("TITLE"));
+        cells[2] = stage;
+        cells[3] = pipeline;
+        cells[4] = owner
+            .map(|o| match self.users.get(&o) {
+                Some(n) => format!("{n} [{o}]"),
+                // No name (no user scope): the id stands for it, and is kept as the id too.
+                None => format!("{o} [{o}]"),
+            })
+            .unwrap_or_default();
+        cells[5] = text(d.get("OPPORTUNITY"));
+        cells[6] = text(d.get("CURRENCY_ID"));
+        cells[7] = local(d.get("DATE_CREATE"));
+        cells[8] = local(d.get("DATE_MODIFY"));
+        cells[9] = local(d.get("CLOSEDATE"));
+        cells[10] = text(d.get("CLOSED"));
+        cells[11] = text(d.get("COMMENTS"));
+        for (col, v) in custom {
+            cells[col] = v;
+        }
+        cells
+    }
+}
+
+impl Reader for BitrixReader {
+    fn header(&self) -> &[String] {
+        &self.header
+    }
+
+    fn warnings(&mut self) -> Vec<String> {
+        std::mem::take(&mut self.warnings)
+    }
+
+    fn next(&mut self, client: &mut Client) -> Result<Step, Failure> {
+        if self.done {
+            return Ok(Step::Done);
+        }
+        self.deals(client)
+    }
+
+    fn all_ids(&self) -> Option<&HashSet<String>> {
+        self.full.then_some(&self.all_ids)
+    }
+}
+
+/// Bitrix24's ISO 8601 with offset → Unix seconds.
+fn unix(s: &str) -> Option<i64> {
+    chrono::DateTime::parse_from_rfc3339(s.trim())
+        .ok()
+        .map(|d| d.timestamp())
+}
+
+fn iso_utc(t: i64) -> String {
+    chrono::DateTime::from_timestamp(t, 0)
+        .map(|d| d.format("%Y-%m-%dT%H:%M:%S+00:00").to_string())
+        .unwrap_or_default()
+}
+
+/// A date as the portal's export writes it: its own wall-clock time.
+fn local(v: Option<&Value>) -> String {
+    let s = text(v);
+    match chrono::DateTime::parse_from_rfc3339(s.trim()) {
+        Ok(d) => d.naive_local().format("%d.%m.%Y %H:%M:%S").to_string(),
+        Err(_) => s,
+    }
+}

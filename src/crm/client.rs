@@ -1,0 +1,268 @@
+//! The HTTP side of a connection: one agent, at most the CRM's requests per second, retries with
+//! backoff and jitter on "too many requests" and dropped connections, errors without secrets.
+//! Kept apart from reading so that write-back can use the same client later.
+
+use std::time::{Duration, Instant};
+
+use rand::Rng;
+use serde_json::Value;
+
+use super::config::{Connection, Kind, Secret};
+
+/// The biggest answer read (a page of 250 deals with many custom fields is well under this).
+const MAX_BODY: u64 = 64 * 1024 * 1024;
+/// Tries for one request that gets "too many requests" or a network error.
+const MAX_TRIES: u32 = 6;
+const MAX_BACKOFF: Duration = Duration::from_secs(60);
+
+/// What stopped a request.
+#[derive(Debug, Clone, PartialEq)]
+pub enum CrmError {
+    /// 401: the token is wrong, expired or revoked.
+    Refused(String),
+    /// 403.
+    Forbidden(String),
+    /// Another status the sync cannot go past.
+    Status(u16, String),
+    /// Still 429/503 after every try.
+    GaveUp(u16, u32),
+    /// No answer after every try.
+    Network(String, u32),
+    /// An answer that is not the documented JSON.
+    Body(String),
+}
+
+/// An answer: `None` for 204 (amoCRM's "nothing found").
+pub type Reply = Option<Value>;
+
+pub struct Client {
+    agent: ureq::Agent,
+    base: String,
+    bearer: Option<Secret>,
+    kind: Kind,
+    interval: Duration,
+    next_at: Instant,
+    backoff: Duration,
+    pub requests: u64,
+    pub retries: u64,
+    /// Times the client slept to keep under the rate limit or to back off.
+    pub waits: u64,
+}
+
+impl Client {
+    pub fn new(conn: &Connection, bearer: Option<Secret>) -> Client {
+        let agent: ureq::Agent = ureq::Agent::config_builder()
+            .http_status_as_error(false)
+            .timeout_global(Some(Duration::from_secs(120)))
+            .timeout_connect(Some(Duration::from_secs(20)))
+            .user_agent(concat!("okk/", env!("CARGO_PKG_VERSION")))
+            .build()
+            .into();
+        // On this machine only (tests, the fake server): the limits may be lifted, so that
+        // tests of 429 bursts and big accounts run in seconds.
+        let local = |var: &str| {
+            conn.loopback
+                .then(|| std::env::var(var).ok())
+                .flatten()
+                .and_then(|v| v.parse::<u64>().ok())
+        };
+        let rate = match local("OKK_SYNC_RATE") {
+            Some(0) => f64::INFINITY,
+            Some(r) => r as f64,
+            None => conn.kind.rate(),
+        };
+        Client {
+            agent,
+            base: conn.base_url().to_string(),
+            bearer,
+            kind: conn.kind,
+            interval: Duration::from_secs_f64(1.0 / rate),
+            next_at: Instant::now(),
+            backoff: Duration::from_millis(local("OKK_SYNC_BACKOFF_MS").unwrap_or(500)),
+            requests: 0,
+            retries: 0,
+            waits: 0,
+        }
+    }
+
+    /// GET `{base}{path}` (amoCRM: `/api/v4/…?…`).
+    pub fn get(&mut self, path: &str) -> Result<Reply, CrmError> {
+        self.call(path, None)
+    }
+
+    /// POST a JSON body to `{base}{path}` (Bitrix24: `/crm.deal.list.json`).
+    pub fn post(&mut self, path: &str, body: &Value) -> Result<Reply, CrmError> {
+        self.call(path, Some(body))
+    }
+
+    fn call(&mut self, path: &str, body: Option<&Value>) -> Result<Reply, CrmError> {
+        // Brackets of amoCRM's `filter[…]` are not allowed raw in a URL's query.
+        let url = format!(
+            "{}{}",
+            self.base,
+            path.replace('[', "%5B").replace(']', "%5D")
+        );
+        let mut tries = 0u32;
+        loop {
+            tries += 1;
+            self.pace();
+            self.requests += 1;
+            let outcome = self.once(&url, body);
+            let wait = match outcome {
+                Attempt::Done(r) => return r,
+                Attempt::Busy(status, retry_after) => {
+                    if tries >= MAX_TRIES {
+                        return Err(CrmError::GaveUp(status, tries));
+                    }
+                    retry_after.unwrap_or_else(|| self.backoff_for(tries))
+                }
+                Attempt::Network(detail) => {
+                    if tries >= MAX_TRIES {
+                        return Err(CrmError::Network(detail, tries));
+                    }
+                    self.backoff_for(tries)
+                }
+            };
+            self.retries += 1;
+            self.waits += 1;
+            std::thread::sleep(wait);
+        }
+    }
+
+    /// Sleeps until the next request is allowed.
+    fn pace(&mut self) {
+        let now = Instant::now();
+        if self.next_at > now {
+            self.waits += 1;
+            std::thread::sleep(self.next_at - now);
+        }
+        self.next_at = Instant::now().checked_add(self.interval).unwrap_or(now);
+    }
+
+    /// Exponential, with jitter so that several clients of one portal do not retry in step.
+    fn backoff_for(&self, tries: u32) -> Duration {
+        let base = self
+            .backoff
+            .saturating_mul(1 << tries.min(8).saturating_sub(1));
+        let jitter = rand::rng().random_range(0.5..1.5);
+        base.mul_f64(jitter).min(MAX_BACKOFF)
+    }
+
+    fn once(&self, url: &str, body: Option<&Value>) -> Attempt {
+        let result = match body {
+            None => {
+                let mut req = self.agent.get(url);
+                if let Some(t) = &self.bearer {
+                    req = req.header("Authorization", format!("Bearer {}", t.expose()));
+                }
+                req.call()
+            }
+            Some(b) => {
+                let mut req = self.agent.post(url);
+                if let Some(t) = &self.bearer {
+                    req = req.header("Authorization", format!("Bearer {}", t.expose()));
+                }
+                req.send_json(b)
+            }
+        };
+        let mut resp = match result {
+            Ok(r) => r,
+            Err(e) => return Attempt::Network(self.scrub(&e.to_string())),
+        };
+        let status = resp.status().as_u16();
+        let retry_after = resp
+            .headers()
+            .get("retry-after")
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.trim().parse::<u64>().ok())
+            .map(|s| Duration::from_secs(s).min(MAX_BACKOFF));
+        let text = match resp
+            .body_mut()
+            .with_config()
+            .limit(MAX_BODY)
+            .read_to_string()
+        {
+            Ok(t) => t,
+            // A body cut short (the connection dropped mid-page) is tried again.
+            Err(e) => return Attempt::Network(self.scrub(&e.to_string())),
+        };
+        let json = if text.trim().is_empty() {
+            None
+        } else {
+            match serde_json::from_str::<Value>(&text) {
+                Ok(v) => Some(v),
+                Err(_) if status >= 400 => None,
+                // The body ended mid-way: the connection was cut, as a dropped one is.
+                Err(e) if e.is_eof() => return Attempt::Network(e.to_string()),
+                Err(e) => return Attempt::Done(Err(CrmError::Body(e.to_string()))),
+            }
+        };
+        let detail = || self.scrub(&error_detail(json.as_ref(), status));
+        let code = json
+            .as_ref()
+            .and_then(|j| j.get("error"))
+            .and_then(Value::as_str)
+            .unwrap_or("");
+        match status {
+            200..=299 if status == 204 || json.is_none() => Attempt::Done(Ok(None)),
+            200..=299 => Attempt::Done(Ok(json)),
+            429 | 503 => Attempt::Busy(status, retry_after),
+            // Bitrix24: the webhook lacks a scope (e.g. `user`): a refusal of that one method.
+            _ if matches!(code, "insufficient_scope" | "ACCESS_DENIED") => {
+                Attempt::Done(Err(CrmError::Forbidden(detail())))
+            }
+            _ if code == "QUERY_LIMIT_EXCEEDED" => Attempt::Busy(status, retry_after),
+            401 => Attempt::Done(Err(CrmError::Refused(detail()))),
+            // Bitrix24 says a bad webhook this way too.
+            _ if matches!(
+                code,
+                "expired_token" | "NO_AUTH_FOUND" | "INVALID_CREDENTIALS" | "invalid_token"
+            ) =>
+            {
+                Attempt::Done(Err(CrmError::Refused(detail())))
+            }
+            403 => Attempt::Done(Err(CrmError::Forbidden(detail()))),
+            502 | 504 => Attempt::Network(detail()),
+            _ => Attempt::Done(Err(CrmError::Status(status, detail()))),
+        }
+    }
+
+    /// Removes the secrets from a message that may quote the address.
+    fn scrub(&self, s: &str) -> String {
+        let mut out = s.replace(&self.base, &super::config::redact(&self.base));
+        if let Some(t) = &self.bearer {
+            out = out.replace(t.expose(), "***");
+        }
+        out
+    }
+
+    pub fn kind(&self) -> Kind {
+        self.kind
+    }
+}
+
+enum Attempt {
+    Done(Result<Reply, CrmError>),
+    Busy(u16, Option<Duration>),
+    Network(String),
+}
+
+/// The CRM's own words for an error: amoCRM's problem+json `detail`/`title`, Bitrix24's
+/// `error_description`/`error`.
+fn error_detail(json: Option<&Value>, status: u16) -> String {
+    let pick = |k: &str| {
+        json.and_then(|j| j.get(k))
+            .and_then(Value::as_str)
+            .filter(|s| !s.trim().is_empty())
+            .map(str::to_string)
+    };
+    let mut text = pick("error_description")
+        .or_else(|| pick("detail"))
+        .or_else(|| pick("title"))
+        .or_else(|| pick("error"))
+        .unwrap_or_else(|| format!("HTTP {status}"));
+    if text.chars().count() > 200 {
+        text = text.chars().take(200).collect::<String>() + "…";
+    }
+    text
+}

@@ -1,0 +1,321 @@
+//! The `[[crm]]` tables of config.toml: one connection per CRM account, checked with the line and
+//! column of what is wrong; where its token comes from, and the redacted form of its address.
+
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+use toml::Spanned;
+
+use crate::text::crm as msg;
+
+/// Which API a connection speaks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    AmoCrm,
+    Kommo,
+    Bitrix24,
+}
+
+impl Kind {
+    pub const NAMES: [&'static str; 3] = ["amocrm", "kommo", "bitrix24"];
+
+    pub fn parse(s: &str) -> Option<Kind> {
+        match s {
+            "amocrm" => Some(Kind::AmoCrm),
+            "kommo" => Some(Kind::Kommo),
+            "bitrix24" => Some(Kind::Bitrix24),
+            _ => None,
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Kind::AmoCrm => "amocrm",
+            Kind::Kommo => "kommo",
+            Kind::Bitrix24 => "bitrix24",
+        }
+    }
+
+    /// The import profile whose export shape a synced deal takes (see `crm::row`).
+    pub fn profile(self) -> &'static str {
+        match self {
+            Kind::AmoCrm | Kind::Kommo => "amocrm",
+            Kind::Bitrix24 => "bitrix24",
+        }
+    }
+
+    /// The most requests per second the CRM allows (amoCRM: 7; Bitrix24's leaky bucket
+    /// drains 2 a second on all but the top plan).
+    pub fn rate(self) -> f64 {
+        match self {
+            Kind::AmoCrm | Kind::Kommo => 7.0,
+            Kind::Bitrix24 => 2.0,
+        }
+    }
+}
+
+/// One `[[crm]]` table as written.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawConnection {
+    name: Spanned<String>,
+    kind: Spanned<String>,
+    url: Spanned<String>,
+    token_env: Option<Spanned<String>>,
+    token_file: Option<Spanned<String>>,
+    #[serde(default)]
+    pipelines: Vec<String>,
+}
+
+/// Where the secret comes from. A Bitrix24 webhook carries its secret in its URL.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TokenSource {
+    Env(String),
+    File(PathBuf),
+    InUrl,
+}
+
+#[derive(Debug, Clone)]
+pub struct Connection {
+    /// The source name its cards get.
+    pub name: String,
+    pub kind: Kind,
+    /// The account's address without a trailing slash (Bitrix24: the webhook's, secret
+    /// included: never print it, print [`Connection::shown_url`]).
+    url: String,
+    pub token: TokenSource,
+    pub pipelines: Vec<String>,
+    /// The host is this machine: plain http is allowed (tests, the fake server).
+    pub loopback: bool,
+}
+
+/// A secret that never prints.
+#[derive(Clone)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Secret(***)")
+    }
+}
+
+/// A config error at a byte offset of the file.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AtError {
+    pub offset: usize,
+    pub message: String,
+}
+
+pub fn check(raw: &[RawConnection]) -> Result<Vec<Connection>, AtError> {
+    let mut out: Vec<Connection> = Vec::with_capacity(raw.len());
+    for r in raw {
+        let at = |s: &std::ops::Range<usize>, message: String| AtError {
+            offset: s.start,
+            message,
+        };
+        let name = r.name.get_ref().trim().to_string();
+        if name.is_empty() || name.chars().any(char::is_control) {
+            return Err(at(&r.name.span(), msg::bad_name()));
+        }
+        if out.iter().any(|c| c.name == name) {
+            return Err(at(&r.name.span(), msg::duplicate_name(&name)));
+        }
+        let kind = Kind::parse(r.kind.get_ref().trim())
+            .ok_or_else(|| at(&r.kind.span(), msg::bad_kind(r.kind.get_ref())))?;
+        let url = r.url.get_ref().trim().trim_end_matches('/').to_string();
+        let loopback = check_url(&url).map_err(|m| at(&r.url.span(), m))?;
+        let token = match (&r.token_env, &r.token_file) {
+            (Some(_), Some(f)) => return Err(at(&f.span(), msg::two_tokens())),
+            (Some(e), None) => {
+                let var = e.get_ref().trim();
+                if var.is_empty() || var.contains('=') || var.contains('\0') {
+                    return Err(at(&e.span(), msg::bad_token_env()));
+                }
+                TokenSource::Env(var.to_string())
+            }
+            (None, Some(f)) => TokenSource::File(PathBuf::from(f.get_ref().trim())),
+            (None, None) if kind == Kind::Bitrix24 => {
+                if webhook_secret(&url).is_none() {
+                    return Err(at(&r.url.span(), msg::no_webhook_secret()));
+                }
+                TokenSource::InUrl
+            }
+            (None, None) => return Err(at(&r.name.span(), msg::no_token(&name))),
+        };
+        out.push(Connection {
+            name,
+            kind,
+            url,
+            token,
+            pipelines: r.pipelines.iter().map(|p| p.trim().to_string()).collect(),
+            loopback,
+        });
+    }
+    Ok(out)
+}
+
+/// Checks the scheme and host; returns whether the host is loopback.
+fn check_url(url: &str) -> Result<bool, String> {
+    let (scheme, rest) = url.split_once("://").ok_or_else(msg::bad_url)?;
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
+    if authority.is_empty() || authority.contains('@') || url.chars().any(char::is_whitespace) {
+        return Err(msg::bad_url());
+    }
+    let host = match authority.strip_prefix('[') {
+        Some(v6) => v6.split(']').next().unwrap_or(""),
+        None => authority.split(':').next().unwrap_or(""),
+    }
+    .to_ascii_lowercase();
+    let loopback = matches!(host.as_str(), "127.0.0.1" | "localhost" | "::1");
+    match scheme.to_ascii_lowercase().as_str() {
+        "https" => Ok(loopback),
+        "http" if loopback => Ok(true),
+        "http" => Err(msg::https_required()),
+        _ => Err(msg::bad_url()),
+    }
+}
+
+/// The secret part of a Bitrix24 incoming webhook (`…/rest/{user}/{code}`): its byte range.
+fn webhook_secret(url: &str) -> Option<std::ops::Range<usize>> {
+    let at = url.find("/rest/")? + "/rest/".len();
+    let rest = &url[at..];
+    let user_len = rest.find('/')?;
+    let code_at = at + user_len + 1;
+    let code_len = url[code_at..]
+        .find(['/', '?', '#'])
+        .unwrap_or(url.len() - code_at);
+    (code_len > 0).then_some(code_at..code_at + code_len)
+}
+
+/// An address with any secret in it replaced by `***` (Bitrix24 webhooks carry one).
+pub fn redact(url: &str) -> String {
+    match webhook_secret(url) {
+        Some(r) => format!("{}***{}", &url[..r.start], &url[r.end..]),
+        None => url.to_string(),
+    }
+}
+
+impl Connection {
+    /// The address as it may be shown: the webhook's secret redacted.
+    pub fn shown_url(&self) -> String {
+        redact(&self.url)
+    }
+
+    /// The address requests go to (secret included).
+    pub fn base_url(&self) -> &str {
+        &self.url
+    }
+
+    /// A deal's page in the CRM's web UI.
+    pub fn card_url(&self, deal_id: &str) -> String {
+        match self.kind {
+            Kind::AmoCrm | Kind::Kommo => format!("{}/leads/detail/{deal_id}", self.url),
+            Kind::Bitrix24 => {
+                let portal = self
+                    .url
+                    .find("/rest/")
+                    .map_or(&self.url[..], |i| &self.url[..i]);
+                format!("{portal}/crm/deal/details/{deal_id}/")
+            }
+        }
+    }
+
+    /// Reads the token. A token file must be readable by its owner only.
+    pub fn secret(&self) -> Result<Option<Secret>, String> {
+        match &self.token {
+            TokenSource::InUrl => Ok(None),
+            TokenSource::Env(var) => match std::env::var(var) {
+                Ok(v) if !v.trim().is_empty() => Ok(Some(Secret(v.trim().to_string()))),
+                _ => Err(msg::token_env_unset(&self.name, var)),
+            },
+            TokenSource::File(path) => read_token_file(&self.name, path).map(Some),
+        }
+    }
+}
+
+fn read_token_file(name: &str, path: &Path) -> Result<Secret, String> {
+    let meta = std::fs::metadata(path).map_err(|e| msg::token_file_unreadable(name, path, &e))?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = meta.permissions().mode() & 0o777;
+        if mode & 0o077 != 0 {
+            return Err(msg::token_file_open(name, path, mode));
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = meta;
+    let text =
+        std::fs::read_to_string(path).map_err(|e| msg::token_file_unreadable(name, path, &e))?;
+    let token = text.trim();
+    if token.is_empty() {
+        return Err(msg::token_file_empty(name, path));
+    }
+    Ok(Secret(token.to_string()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_webhook_secret_is_redacted_and_other_urls_are_kept() {
+        assert_eq!(
+            redact("https://portal.bitrix24.ru/rest/1/abc123def/"),
+            "https://portal.bitrix24.ru/rest/1/***/"
+        );
+        assert_eq!(
+            redact("https://portal.bitrix24.ru/rest/1/abc123def"),
+            "https://portal.bitrix24.ru/rest/1/***"
+        );
+        assert_eq!(redact("https://x.amocrm.ru"), "https://x.amocrm.ru");
+    }
+
+    #[test]
+    fn https_is_required_except_on_loopback() {
+        assert_eq!(check_url("https://x.amocrm.ru"), Ok(false));
+        assert_eq!(check_url("http://127.0.0.1:8080"), Ok(true));
+        assert_eq!(check_url("http://localhost"), Ok(true));
+        assert_eq!(check_url("http://[::1]:9/rest/1/x"), Ok(true));
+        assert!(check_url("http://x.amocrm.ru").is_err());
+        assert!(check_url("http://127.0.0.1.evil.com").is_err());
+        assert!(check_url("https://user:pw@x.amocrm.ru").is_err());
+        assert!(check_url("ftp://x").is_err());
+    }
+
+    #[test]
+    fn card_urls_follow_each_crm() {
+        #[derive(Deserialize)]
+        struct File {
+            crm: Vec<RawConnection>,
+        }
+        let raw = toml::from_str::<File>(
+            r#"
+[[crm]]
+name = "a"
+kind = "amocrm"
+url = "https://x.amocrm.ru/"
+token_env = "T"
+[[crm]]
+name = "b"
+kind = "bitrix24"
+url = "https://p.bitrix24.ru/rest/1/secret/"
+"#,
+        )
+        .unwrap()
+        .crm;
+        let c = check(&raw).unwrap();
+        assert_eq!(c[0].card_url("7"), "https://x.amocrm.ru/leads/detail/7");
+        assert_eq!(
+            c[1].card_url("7"),
+            "https://p.bitrix24.ru/crm/deal/details/7/"
+        );
+        assert_eq!(c[1].shown_url(), "https://p.bitrix24.ru/rest/1/***");
+    }
+}

@@ -1,0 +1,10 @@
+//! Live sync with CRMs over their REST APIs (amoCRM/Kommo, Bitrix24): connections from the
+//! config file, a polite HTTP client, readers that turn deals into export-shaped rows.
+
+pub mod amocrm;
+pub mod bitrix24;
+pub mod client;
+pub mod config;
+pub mod links;
+pub mod row;
+pub mod sync;

@@ -1,0 +1,121 @@
+//! What a live sync keeps besides the cards: each connection's cursor (how far its deals were
+//! read), written in the transaction of the page it came with, and deletions by CRM id.
+
+use rusqlite::{OptionalExtension, params};
+
+use super::cards::Import;
+use super::{Store, StoreError};
+
+/// How far a connection's sync got.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SyncState {
+    /// The largest update time (Unix seconds) the CRM returned for a deal.
+    pub cursor: Option<i64>,
+    /// The largest creation time (Unix seconds) of the events read (deletions, moves).
+    pub events_cursor: Option<i64>,
+    pub synced_at: Option<String>,
+    /// When a full sweep last finished.
+    pub full_at: Option<String>,
+    /// Where an unfinished run stands (the reader's own words).
+    pub resume: Option<String>,
+}
+
+impl Store {
+    pub fn crm_state(&self, connection: &str) -> Result<SyncState, StoreError> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT cursor, events_cursor, synced_at, full_at, resume FROM crm_sync
+                 WHERE connection = ?1",
+                [connection],
+                |r| {
+                    Ok(SyncState {
+                        cursor: r.get(0)?,
+                        events_cursor: r.get(1)?,
+                        synced_at: r.get(2)?,
+                        full_at: r.get(3)?,
+                        resume: r.get(4)?,
+                    })
+                },
+            )
+            .optional()?
+            .unwrap_or_default())
+    }
+}
+
+impl Store {
+    /// Saves how far the sync got when a page brought nothing to write.
+    pub fn save_crm_state(
+        &mut self,
+        connection: &str,
+        state: &SyncState,
+    ) -> Result<(), StoreError> {
+        self.conn.execute(
+            SAVE_STATE,
+            params![
+                connection,
+                state.cursor,
+                state.events_cursor,
+                state.synced_at,
+                state.full_at,
+                state.resume
+            ],
+        )?;
+        Ok(())
+    }
+
+    /// The CRM ids (and pipelines) of the source's cards not gone: a full sweep marks the ones
+    /// the CRM no longer lists.
+    pub fn crm_live_ids(&self, source: &str) -> Result<Vec<(String, Option<String>)>, StoreError> {
+        let mut stmt = self.conn.prepare(
+            "SELECT external_id, pipeline FROM cards WHERE source = ?1 AND gone_at IS NULL",
+        )?;
+        let ids = stmt
+            .query_map([source], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<Result<_, _>>()?;
+        Ok(ids)
+    }
+}
+
+const SAVE_STATE: &str = "INSERT INTO crm_sync (connection, cursor, events_cursor, synced_at,
+         full_at, resume)
+     VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+     ON CONFLICT (connection) DO UPDATE SET cursor = ?2, events_cursor = ?3,
+         synced_at = ?4, full_at = ?5, resume = ?6";
+
+impl Import<'_> {
+    /// Saves how far the sync got, with this page's cards (it commits or rolls back with them).
+    pub fn save_crm_state(&self, connection: &str, state: &SyncState) -> Result<(), StoreError> {
+        let (tx, _, _) = self.parts();
+        tx.prepare_cached(SAVE_STATE)?.execute(params![
+            connection,
+            state.cursor,
+            state.events_cursor,
+            state.synced_at,
+            state.full_at,
+            state.resume
+        ])?;
+        Ok(())
+    }
+
+    /// Marks the card the CRM deleted gone (as a full export that no longer holds it would).
+    /// Returns whether it was there and not gone already.
+    pub fn mark_deleted(&mut self, source: &str, external_id: &str) -> Result<bool, StoreError> {
+        let id: Option<i64> = {
+            let (tx, _, _) = self.parts();
+            tx.prepare_cached(
+                "SELECT id FROM cards WHERE source = ?1 AND external_id = ?2 AND gone_at IS NULL",
+            )?
+            .query_row(params![source, external_id], |r| r.get(0))
+            .optional()?
+        };
+        let Some(id) = id else { return Ok(false) };
+        {
+            let (tx, batch, now) = self.parts();
+            tx.prepare_cached("UPDATE cards SET gone_at = ?2, gone_batch = ?3 WHERE id = ?1")?
+                .execute(params![id, now, batch])?;
+        }
+        self.unjudge(id)?;
+        Ok(true)
+    }
+}

@@ -1,0 +1,102 @@
+//! Every card of a configured CRM account links back to it: the card screen shows the address,
+//! `l` opens it in the browser (or shows it to copy where there is none), and the reviews export
+//! carries it in its last column, `crm_url`.
+
+mod common;
+
+use std::sync::Arc;
+
+use common::{Desk, Verdict};
+use okk::crm::links::CrmLinks;
+use okk::tui::keymap::Key;
+use okk::tui::state::Status;
+use okk::tui::update::{handle_key, load_stages, start_at_stage};
+
+/// The demo's cards come from the `amocrm` source: a connection of that name links them.
+const CONFIG: &str = "[[crm]]\nname = \"amocrm\"\nkind = \"amocrm\"\n\
+                      url = \"https://demo.amocrm.ru\"\ntoken_env = \"OKK_DEMO_TOKEN\"\n";
+
+fn links() -> CrmLinks {
+    let config = okk::app::config::parse(std::path::Path::new("config.toml"), CONFIG).unwrap();
+    CrmLinks::new(&config.crm)
+}
+
+#[test]
+fn l_on_a_card_opens_its_crm_page_or_shows_the_address_when_there_is_no_browser() {
+    let common::Desk { dir: _dir, db } = Desk::demo();
+    let (mut state, mut desk) = common::reviewer::open(&db, "anna");
+    load_stages(&mut state, &desk).unwrap();
+    let row = state
+        .stages
+        .iter()
+        .position(|r| r.name == "Встреча проведена")
+        .unwrap();
+    start_at_stage(&mut state, row, &mut desk).unwrap();
+    let id = state.card.as_ref().unwrap().detail.card.external_id.clone();
+    let url = format!("https://demo.amocrm.ru/leads/detail/{id}");
+
+    // Without connections: no link, and it says why.
+    handle_key(&mut state, Key::char('l'), &mut desk);
+    assert!(matches!(&state.status, Some(Status::Error(m)) if m.contains("[[crm]]")));
+
+    state.crm_links = Arc::new(links());
+    state.open_url = |_| false;
+    handle_key(&mut state, Key::char('l'), &mut desk);
+    assert_eq!(
+        state.status,
+        Some(Status::Info(format!(
+            "no browser here; the card's address: {url}"
+        )))
+    );
+    state.open_url = |_| true;
+    handle_key(&mut state, Key::char('l'), &mut desk);
+    assert_eq!(
+        state.status,
+        Some(Status::Info(format!("opened in the browser: {url}")))
+    );
+    // The card is still open: the key judged nothing.
+    assert_eq!(state.card.as_ref().unwrap().detail.card.external_id, id);
+}
+
+#[test]
+fn a_link_is_made_only_from_a_plain_crm_id() {
+    let l = links();
+    assert_eq!(
+        l.url("amocrm", "31999149").as_deref(),
+        Some("https://demo.amocrm.ru/leads/detail/31999149")
+    );
+    assert_eq!(l.url("amocrm", "../../admin"), None);
+    assert_eq!(l.url("amocrm", "1?x=y"), None);
+    assert_eq!(l.url("bitrix24", "17"), None);
+}
+
+#[test]
+fn the_reviews_export_ends_with_the_cards_crm_url() {
+    let desk = Desk::demo();
+    desk.review(
+        "31999149",
+        "anna",
+        "2026-11-20 10:00:00",
+        &Verdict::of("ok"),
+    );
+    let config = desk.dir.path().join("config.toml");
+    std::fs::write(&config, CONFIG).unwrap();
+    let out = desk.dir.path().join("reviews.csv");
+    let status = desk
+        .okk()
+        .arg("--config")
+        .arg(&config)
+        .args(["export", "reviews", "--out"])
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(status.status.success(), "{status:?}");
+    let mut reader = csv::Reader::from_path(&out).unwrap();
+    let header = reader.headers().unwrap().clone();
+    assert_eq!(header.iter().next_back(), Some("crm_url"));
+    let row = reader.records().next().unwrap().unwrap();
+    assert_eq!(
+        row.iter().next_back(),
+        Some("https://demo.amocrm.ru/leads/detail/31999149")
+    );
+}

@@ -1,0 +1,884 @@
+//! A fake CRM account on 127.0.0.1 for tests and for trying `okk sync` by hand
+//! (`cargo run --example fake_crm`): amoCRM's API v4 and Bitrix24's REST (under `/rest/`) over
+//! the same deals, in the shapes of ../shared/data/CRM_API.md, plus faults.
+#![allow(dead_code)]
+
+use std::collections::HashMap;
+use std::io::Write;
+use std::sync::{Arc, Mutex};
+use std::thread::JoinHandle;
+use std::time::Duration;
+
+use serde_json::{Value, json};
+
+pub const TOKEN: &str = "fake-token-0123456789";
+/// The secret of the Bitrix24 incoming webhook `{url}/rest/1/{WEBHOOK_CODE}/`.
+pub const WEBHOOK_CODE: &str = "h00ksecret42";
+
+/// Bitrix24's stage ids for the stages of [`PIPELINES`], index by index (pipeline 0 is the
+/// default category, the other carries the `C1:` prefix).
+pub const B24_STAGES: [&[&str]; 2] = [
+    &[
+        "NEW",
+        "PREPARATION",
+        "PREPAYMENT_INVOICE",
+        "EXECUTING",
+        "WON",
+        "LOSE",
+    ],
+    &["C1:NEW", "C1:PREPARATION", "C1:WON", "C1:LOSE"],
+];
+const BASE_TIME: i64 = 1_795_000_000;
+
+#[derive(Debug, Clone)]
+pub struct Deal {
+    pub id: i64,
+    pub name: String,
+    pub price: i64,
+    pub owner: i64,
+    pub pipeline: i64,
+    pub status: i64,
+    pub created_at: i64,
+    pub updated_at: i64,
+    pub closed_at: Option<i64>,
+    pub closest_task_at: Option<i64>,
+    pub tags: Vec<String>,
+    /// Custom field id → value (date fields hold Unix seconds).
+    pub custom: Vec<(i64, Value)>,
+}
+
+/// Faults the next requests meet.
+#[derive(Debug, Clone, Default)]
+pub struct Faults {
+    /// The next this many requests get 429.
+    pub too_many: u32,
+    /// The token is refused (401), as an expired one is.
+    pub expired: bool,
+    /// The users list answers 403, as for a non-admin token.
+    pub not_admin: bool,
+    /// The next this many pages of deals are cut off mid-body.
+    pub cut_pages: u32,
+    /// Each page of deals takes this long.
+    pub page_delay: Duration,
+}
+
+#[derive(Debug, Default)]
+pub struct State {
+    pub deals: Vec<Deal>,
+    /// (event id, deal id, created_at).
+    pub deleted: Vec<(String, i64, i64)>,
+    pub faults: Faults,
+    pub requests: u64,
+    /// Requests per path (without the query).
+    pub by_path: HashMap<String, u64>,
+    pub clock: i64,
+}
+
+pub struct Pipeline {
+    pub id: i64,
+    pub name: &'static str,
+    pub statuses: &'static [(i64, &'static str)],
+}
+
+pub const PIPELINES: [Pipeline; 2] = [
+    Pipeline {
+        id: 7_000_001,
+        name: "Продажи недвижимости",
+        statuses: &[
+            (60_000_001, "Неразобранное"),
+            (60_000_002, "Первичный контакт"),
+            (60_000_003, "Переговоры"),
+            (60_000_004, "Принимают решение"),
+            (142, "Успешно реализовано"),
+            (143, "Закрыто и не реализовано"),
+        ],
+    },
+    Pipeline {
+        id: 7_000_002,
+        name: "Вторичный рынок",
+        statuses: &[
+            (61_000_001, "Первичный контакт"),
+            (61_000_002, "Показ"),
+            (142, "Успешно реализовано"),
+            (143, "Закрыто и не реализовано"),
+        ],
+    },
+];
+
+pub const USERS: [(i64, &str); 4] = [
+    (9_000_001, "Смирнова Ольга"),
+    (9_000_002, "Васильев Игорь"),
+    (9_000_003, "Морозов Алексей"),
+    (9_000_004, "Попова Анна"),
+];
+
+/// (id, name, type)
+pub const FIELDS: [(i64, &str, &str); 2] = [
+    (5_000_001, "Источник", "select"),
+    (5_000_002, "Дата встречи в офисе продаж", "date"),
+];
+
+impl State {
+    pub fn with_deals(n: usize) -> State {
+        let mut s = State {
+            clock: BASE_TIME + n as i64 * 60 + 3600,
+            ..State::default()
+        };
+        for i in 0..n {
+            s.deals.push(deal(i));
+        }
+        s
+    }
+
+    fn tick(&mut self) -> i64 {
+        self.clock += 7;
+        self.clock
+    }
+
+    fn find(&mut self, id: i64) -> &mut Deal {
+        self.deals
+            .iter_mut()
+            .find(|d| d.id == id)
+            .expect("no such deal")
+    }
+
+    /// Moves a deal to another stage of its pipeline.
+    pub fn move_deal(&mut self, id: i64, status: i64) {
+        let t = self.tick();
+        let d = self.find(id);
+        d.status = status;
+        d.updated_at = t;
+    }
+
+    pub fn rename(&mut self, id: i64, name: &str) {
+        let t = self.tick();
+        let d = self.find(id);
+        d.name = name.to_string();
+        d.updated_at = t;
+    }
+
+    pub fn delete(&mut self, id: i64) {
+        let t = self.tick();
+        self.deals.retain(|d| d.id != id);
+        let n = self.deleted.len();
+        self.deleted.push((format!("01ev{n:06}"), id, t));
+    }
+
+    pub fn add(&mut self) -> i64 {
+        let t = self.tick();
+        let mut d = deal(self.deals.len() + self.deleted.len() + 100_000);
+        d.created_at = t;
+        d.updated_at = t;
+        let id = d.id;
+        self.deals.push(d);
+        id
+    }
+
+    /// The deals as amoCRM's web UI exports them (the same columns as a sync's rows).
+    pub fn export_csv(&self, path: &std::path::Path) {
+        let mut w = csv::Writer::from_path(path).unwrap();
+        let mut header = vec![
+            "ID",
+            "Название сделки",
+            "Бюджет",
+            "Ответственный",
+            "Дата создания сделки",
+            "Дата редактирования",
+            "Дата закрытия",
+            "Теги",
+            "Этап сделки",
+            "Воронка",
+        ];
+        header.extend(FIELDS.iter().map(|f| f.1));
+        w.write_record(&header).unwrap();
+        let fmt = |t: i64| {
+            chrono::DateTime::from_timestamp(t, 0)
+                .unwrap()
+                .naive_utc()
+                .format("%d.%m.%Y %H:%M:%S")
+                .to_string()
+        };
+        for d in &self.deals {
+            let p = PIPELINES.iter().find(|p| p.id == d.pipeline).unwrap();
+            let s = p.statuses.iter().find(|s| s.0 == d.status).unwrap();
+            let mut row = vec![
+                d.id.to_string(),
+                d.name.clone(),
+                d.price.to_string(),
+                USERS.iter().find(|u| u.0 == d.owner).unwrap().1.to_string(),
+                fmt(d.created_at),
+                fmt(d.updated_at),
+                d.closed_at.map(fmt).unwrap_or_else(|| "не закрыта".into()),
+                d.tags.join(", "),
+                s.1.to_string(),
+                p.name.to_string(),
+            ];
+            for f in FIELDS {
+                let v = d.custom.iter().find(|c| c.0 == f.0).map(|c| &c.1);
+                row.push(match v {
+                    Some(Value::Number(n)) if f.2 == "date" => fmt(n.as_i64().unwrap()),
+                    Some(Value::String(s)) => s.clone(),
+                    _ => String::new(),
+                });
+            }
+            w.write_record(&row).unwrap();
+        }
+        w.flush().unwrap();
+    }
+}
+
+/// The i-th deal of a generated account: every pipeline and stage, some with no custom
+/// fields at all (`null`), some closed, some with no task.
+pub fn deal(i: usize) -> Deal {
+    let p = &PIPELINES[i % 7 / 5];
+    let (status, _) = p.statuses[i % p.statuses.len()];
+    let created = BASE_TIME + i as i64 * 60;
+    let closed = matches!(status, 142 | 143).then_some(created + 3000);
+    let custom = if i.is_multiple_of(3) {
+        Vec::new()
+    } else {
+        vec![
+            (5_000_001, json!(["Сайт", "ЦИАН", "Авито"][i % 3])),
+            (5_000_002, json!(created + 86_400)),
+        ]
+    };
+    Deal {
+        id: 30_000_000 + i as i64,
+        name: format!("Сделка #{}", 30_000_000 + i),
+        price: 1_000_000 + (i as i64 % 97) * 10_000,
+        owner: USERS[i % USERS.len()].0,
+        pipeline: p.id,
+        status,
+        created_at: created,
+        updated_at: created + 1800,
+        closed_at: closed,
+        closest_task_at: (!i.is_multiple_of(4)).then_some(created + 172_800),
+        tags: if i.is_multiple_of(2) {
+            vec!["ипотека".into(), "сайт".into()]
+        } else {
+            Vec::new()
+        },
+        custom,
+    }
+}
+
+fn deal_json(d: &Deal, base: &str) -> Value {
+    let custom = if d.custom.is_empty() {
+        Value::Null
+    } else {
+        Value::Array(
+            d.custom
+                .iter()
+                .map(|(id, v)| {
+                    let f = FIELDS.iter().find(|f| f.0 == *id).unwrap();
+                    json!({"field_id": id, "field_name": f.1, "field_code": null,
+                           "field_type": f.2, "values": [{"value": v}]})
+                })
+                .collect(),
+        )
+    };
+    json!({
+        "id": d.id, "name": d.name, "price": d.price, "responsible_user_id": d.owner,
+        "group_id": 0, "status_id": d.status, "pipeline_id": d.pipeline,
+        "loss_reason_id": null, "created_by": d.owner, "updated_by": d.owner,
+        "created_at": d.created_at, "updated_at": d.updated_at, "closed_at": d.closed_at,
+        "closest_task_at": d.closest_task_at, "is_deleted": false,
+        "custom_fields_values": custom, "score": null, "account_id": 31_296_422,
+        "labor_cost": null,
+        "_links": {"self": {"href": format!("{base}/api/v4/leads/{}", d.id)}},
+        "_embedded": {"tags": d.tags.iter().enumerate()
+            .map(|(i, t)| json!({"id": 1_252_595 + i, "name": t})).collect::<Vec<_>>(),
+            "companies": []}
+    })
+}
+
+pub struct FakeCrm {
+    pub url: String,
+    pub state: Arc<Mutex<State>>,
+    server: Arc<tiny_http::Server>,
+    thread: Option<JoinHandle<()>>,
+}
+
+impl FakeCrm {
+    /// Serves `state` on an ephemeral port of 127.0.0.1 (`port` 0) until dropped.
+    pub fn start(state: State, port: u16) -> FakeCrm {
+        let server = Arc::new(tiny_http::Server::http(("127.0.0.1", port)).unwrap());
+        let port = server.server_addr().to_ip().unwrap().port();
+        let url = format!("http://127.0.0.1:{port}");
+        let state = Arc::new(Mutex::new(state));
+        let (s, st, base) = (server.clone(), state.clone(), url.clone());
+        let thread = std::thread::spawn(move || {
+            for req in s.incoming_requests() {
+                serve(req, &st, &base);
+            }
+        });
+        FakeCrm {
+            url,
+            state,
+            server,
+            thread: Some(thread),
+        }
+    }
+
+    pub fn with<R>(&self, f: impl FnOnce(&mut State) -> R) -> R {
+        f(&mut self.state.lock().unwrap())
+    }
+
+    pub fn requests(&self) -> u64 {
+        self.with(|s| s.requests)
+    }
+}
+
+impl Drop for FakeCrm {
+    fn drop(&mut self) {
+        self.server.unblock();
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}
+
+fn query(url: &str) -> (String, HashMap<String, String>) {
+    let (path, q) = url.split_once('?').unwrap_or((url, ""));
+    let mut map = HashMap::new();
+    for pair in q.split('&').filter(|p| !p.is_empty()) {
+        let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
+        let dec = |s: &str| s.replace("%5B", "[").replace("%5D", "]");
+        map.insert(dec(k), dec(v));
+    }
+    (path.to_string(), map)
+}
+
+fn send(req: tiny_http::Request, status: u16, body: Option<Value>) {
+    let (text, ctype) = match body {
+        Some(b) => (
+            b.to_string(),
+            if status >= 400 {
+                "application/problem+json"
+            } else {
+                "application/hal+json"
+            },
+        ),
+        None => (String::new(), "application/hal+json"),
+    };
+    let resp = tiny_http::Response::from_string(text)
+        .with_status_code(status)
+        .with_header(tiny_http::Header::from_bytes("Content-Type", ctype).unwrap());
+    let _ = req.respond(resp);
+}
+
+fn problem(status: u16, title: &str, detail: &str) -> Value {
+    json!({"title": title, "type": format!("https://httpstatus.es/{status}"),
+           "status": status, "detail": detail})
+}
+
+fn serve(mut req: tiny_http::Request, state: &Mutex<State>, base: &str) {
+    let (path, q) = query(req.url());
+    let mut s = state.lock().unwrap();
+    s.requests += 1;
+    *s.by_path.entry(path.clone()).or_default() += 1;
+    if path.starts_with("/rest/") {
+        let mut body = String::new();
+        let _ = std::io::Read::read_to_string(req.as_reader(), &mut body);
+        let body: Value = serde_json::from_str(&body).unwrap_or(json!({}));
+        return bitrix::serve(req, s, &path, &body);
+    }
+    let auth = req
+        .headers()
+        .iter()
+        .find(|h| h.field.equiv("Authorization"))
+        .map(|h| h.value.as_str().to_string());
+    if s.faults.too_many > 0 {
+        s.faults.too_many -= 1;
+        drop(s);
+        return send(
+            req,
+            429,
+            Some(problem(429, "Too Many Requests", "Too many requests")),
+        );
+    }
+    if s.faults.expired || auth.as_deref() != Some(&format!("Bearer {TOKEN}")) {
+        drop(s);
+        return send(
+            req,
+            401,
+            Some(problem(401, "Unauthorized", "Token has expired")),
+        );
+    }
+    let page: usize = q
+        .get("page")
+        .and_then(|p| p.parse().ok())
+        .unwrap_or(1)
+        .max(1);
+    let limit: usize = q
+        .get("limit")
+        .and_then(|p| p.parse().ok())
+        .unwrap_or(50)
+        .clamp(1, 250);
+    let num = |k: &str| q.get(k).and_then(|v| v.parse::<i64>().ok());
+    match path.as_str() {
+        "/api/v4/account" => {
+            drop(s);
+            send(
+                req,
+                200,
+                Some(
+                    json!({"id": 31_296_422, "name": "Фейк", "subdomain": "fake",
+                "current_user_id": USERS[0].0}),
+                ),
+            );
+        }
+        p if p.starts_with("/api/v4/users/") => {
+            let id: i64 = p["/api/v4/users/".len()..].parse().unwrap_or(0);
+            let u = USERS.iter().find(|u| u.0 == id);
+            drop(s);
+            match u {
+                Some(u) => send(req, 200, Some(json!({"id": u.0, "name": u.1}))),
+                None => send(req, 404, Some(problem(404, "Not Found", "no such user"))),
+            }
+        }
+        "/api/v4/users" => {
+            let not_admin = s.faults.not_admin;
+            drop(s);
+            if not_admin {
+                return send(req, 403, Some(problem(403, "Forbidden", "Access denied")));
+            }
+            let users: Vec<Value> = USERS
+                .iter()
+                .map(|u| {
+                    json!({"id": u.0, "name": u.1, "email": "", "lang": "ru",
+                    "rights": {"is_admin": false, "is_active": true}})
+                })
+                .collect();
+            send(
+                req,
+                200,
+                Some(json!({"_page": 1, "_links": {"self": {"href": ""}},
+                "_embedded": {"users": users}})),
+            );
+        }
+        "/api/v4/leads/pipelines" => {
+            drop(s);
+            let ps: Vec<Value> = PIPELINES
+                .iter()
+                .map(|p| {
+                    json!({"id": p.id, "name": p.name, "sort": 1, "is_main": false,
+                    "_embedded": {"statuses": p.statuses.iter().map(|(id, name)| json!({
+                        "id": id, "name": name, "pipeline_id": p.id,
+                        "type": i64::from(*id == p.statuses[0].0)})).collect::<Vec<_>>()}})
+                })
+                .collect();
+            send(
+                req,
+                200,
+                Some(json!({"_total_items": ps.len(),
+                "_embedded": {"pipelines": ps}})),
+            );
+        }
+        "/api/v4/leads/custom_fields" => {
+            drop(s);
+            let fs: Vec<Value> = FIELDS
+                .iter()
+                .map(|f| json!({"id": f.0, "name": f.1, "type": f.2}))
+                .collect();
+            send(
+                req,
+                200,
+                Some(json!({"_page": 1, "_embedded": {"custom_fields": fs}})),
+            );
+        }
+        "/api/v4/events" => {
+            let from = num("filter[created_at][from]").unwrap_or(i64::MIN);
+            let limit = limit.min(100);
+            let all: Vec<Value> = s
+                .deleted
+                .iter()
+                .filter(|e| e.2 >= from)
+                .map(|(id, deal, at)| {
+                    json!({"id": id, "type": "lead_deleted",
+                    "entity_id": deal, "entity_type": "lead", "created_by": USERS[0].0,
+                    "created_at": at, "value_before": [], "value_after": [],
+                    "account_id": 31_296_422})
+                })
+                .collect();
+            drop(s);
+            hal_page(req, base, "events", all, page, limit);
+        }
+        "/api/v4/leads" => {
+            let from = num("filter[updated_at][from]").unwrap_or(i64::MIN);
+            let pipelines: Vec<i64> = q
+                .iter()
+                .filter(|(k, _)| k.starts_with("filter[pipeline_id]"))
+                .filter_map(|(_, v)| v.parse().ok())
+                .collect();
+            let mut deals: Vec<&Deal> = s
+                .deals
+                .iter()
+                .filter(|d| d.updated_at >= from)
+                .filter(|d| pipelines.is_empty() || pipelines.contains(&d.pipeline))
+                .collect();
+            deals.sort_by_key(|d| (d.updated_at, d.id));
+            // Only the page asked for is written out: a big account stays quick to page.
+            let window = (page - 1) * limit..page * limit;
+            let all: Vec<Value> = deals
+                .iter()
+                .enumerate()
+                .map(|(i, d)| {
+                    if window.contains(&i) {
+                        deal_json(d, base)
+                    } else {
+                        Value::Null
+                    }
+                })
+                .collect();
+            let delay = s.faults.page_delay;
+            let cut = s.faults.cut_pages > 0 && all.len() > (page - 1) * limit;
+            if cut {
+                s.faults.cut_pages -= 1;
+            }
+            drop(s);
+            std::thread::sleep(delay);
+            if cut {
+                // The connection drops mid-page: half the body arrives.
+                let body = json!({"_embedded": {"leads": all}}).to_string();
+                let half = body.len() / 2;
+                let resp =
+                    tiny_http::Response::from_data(&body.as_bytes()[..half]).with_status_code(200);
+                let _ = req.respond(resp);
+                return;
+            }
+            hal_page(req, base, "leads", all, page, limit);
+        }
+        _ => {
+            drop(s);
+            send(req, 404, Some(problem(404, "Not Found", "no such method")));
+        }
+    }
+}
+
+/// One HAL page; 204 with no body when it is empty.
+fn hal_page(
+    req: tiny_http::Request,
+    base: &str,
+    key: &str,
+    all: Vec<Value>,
+    page: usize,
+    limit: usize,
+) {
+    let start = (page - 1) * limit;
+    if start >= all.len() {
+        return send(req, 204, None);
+    }
+    let end = (start + limit).min(all.len());
+    let mut links = json!({"self": {"href": format!("{base}{}", req.url())}});
+    if end < all.len() {
+        links["next"] = json!({"href": format!("{base}/api/v4/{key}?page={}", page + 1)});
+    }
+    let items: Vec<Value> = all[start..end].to_vec();
+    send(
+        req,
+        200,
+        Some(json!({"_page": page, "_links": links, "_embedded": {key: items}})),
+    );
+}
+
+/// Writes a config.toml with one connection to `url`.
+pub fn write_config(path: &std::path::Path, name: &str, url: &str, token_env: &str) {
+    let mut f = std::fs::File::create(path).unwrap();
+    writeln!(
+        f,
+        "[[crm]]\nname = \"{name}\"\nkind = \"amocrm\"\nurl = \"{url}\"\ntoken_env = \"{token_env}\""
+    )
+    .unwrap();
+}
+
+/// Bitrix24's side of the fake: `/rest/{user}/{code}/{method}[.json]`, POST with a JSON body.
+mod bitrix {
+    use super::*;
+
+    fn reply(req: tiny_http::Request, status: u16, body: Value) {
+        let resp = tiny_http::Response::from_string(body.to_string())
+            .with_status_code(status)
+            .with_header(
+                tiny_http::Header::from_bytes("Content-Type", "application/json").unwrap(),
+            );
+        let _ = req.respond(resp);
+    }
+
+    fn time() -> Value {
+        json!({"start": 1725292115.02, "finish": 1725292115.9, "duration": 0.88,
+               "processing": 0.5, "operating": 0})
+    }
+
+    fn iso(t: i64) -> String {
+        chrono::DateTime::from_timestamp(t, 0)
+            .unwrap()
+            .with_timezone(&chrono::FixedOffset::east_opt(3 * 3600).unwrap())
+            .to_rfc3339()
+    }
+
+    pub fn pipeline_index(d: &Deal) -> usize {
+        PIPELINES.iter().position(|p| p.id == d.pipeline).unwrap()
+    }
+
+    pub fn stage_id(d: &Deal) -> &'static str {
+        let p = pipeline_index(d);
+        let j = PIPELINES[p]
+            .statuses
+            .iter()
+            .position(|s| s.0 == d.status)
+            .unwrap();
+        B24_STAGES[p][j]
+    }
+
+    /// A deal as `crm.deal.list` gives it: nearly every value a string.
+    pub fn deal_json(d: &Deal) -> Value {
+        let p = pipeline_index(d);
+        let owner = USERS.iter().position(|u| u.0 == d.owner).unwrap() + 1;
+        let source = d
+            .custom
+            .iter()
+            .find(|c| c.0 == FIELDS[0].0)
+            .map(|c| c.1.clone());
+        json!({
+            "ID": d.id.to_string(), "TITLE": d.name, "TYPE_ID": "SALE",
+            "CATEGORY_ID": p.to_string(), "STAGE_ID": stage_id(d),
+            "OPPORTUNITY": format!("{}.00", d.price), "IS_MANUAL_OPPORTUNITY": "N",
+            "CURRENCY_ID": "RUB", "ASSIGNED_BY_ID": owner.to_string(),
+            "DATE_CREATE": iso(d.created_at), "DATE_MODIFY": iso(d.updated_at),
+            "CLOSED": if d.closed_at.is_some() { "Y" } else { "N" },
+            "CLOSEDATE": d.closed_at.map(iso).unwrap_or_default(),
+            "COMMENTS": if d.tags.is_empty() { Value::Null } else { json!(d.tags.join(", ")) },
+            "UF_CRM_SOURCE": source.unwrap_or(Value::Null),
+        })
+    }
+
+    fn statuses(entity: &str) -> Vec<Value> {
+        let p = match entity {
+            "DEAL_STAGE" => 0,
+            "DEAL_STAGE_1" => 1,
+            _ => return Vec::new(),
+        };
+        PIPELINES[p]
+            .statuses
+            .iter()
+            .zip(B24_STAGES[p].iter())
+            .enumerate()
+            .map(|(i, ((_, name), id))| {
+                let sem = match *id {
+                    s if s.ends_with("WON") => json!("S"),
+                    s if s.ends_with("LOSE") => json!("F"),
+                    _ => Value::Null,
+                };
+                json!({"ID": (100 + i).to_string(), "ENTITY_ID": entity, "STATUS_ID": id,
+                       "NAME": name, "SORT": ((i + 1) * 10).to_string(),
+                       "SYSTEM": "N", "CATEGORY_ID": if p == 0 { Value::Null } else { json!(p.to_string()) },
+                       "SEMANTICS": sem})
+            })
+            .collect()
+    }
+
+    fn userfields() -> Vec<Value> {
+        vec![
+            json!({"ID": "201", "ENTITY_ID": "CRM_DEAL", "FIELD_NAME": "UF_CRM_SOURCE",
+                    "USER_TYPE_ID": "string", "MULTIPLE": "N"}),
+        ]
+    }
+
+    pub fn serve(
+        req: tiny_http::Request,
+        mut s: std::sync::MutexGuard<'_, State>,
+        path: &str,
+        body: &Value,
+    ) {
+        let parts: Vec<&str> = path.trim_start_matches("/rest/").split('/').collect();
+        let (code, method) = match parts.as_slice() {
+            [_, code, method] => (*code, method.trim_end_matches(".json")),
+            _ => {
+                return reply(
+                    req,
+                    404,
+                    json!({"error": "ERROR_METHOD_NOT_FOUND",
+                "error_description": "Method not found!"}),
+                );
+            }
+        };
+        if s.faults.too_many > 0 {
+            s.faults.too_many -= 1;
+            return reply(
+                req,
+                503,
+                json!({"error": "QUERY_LIMIT_EXCEEDED",
+                "error_description": "Too many requests"}),
+            );
+        }
+        if s.faults.expired {
+            return reply(
+                req,
+                401,
+                json!({"error": "expired_token",
+                "error_description": "The access token provided has expired."}),
+            );
+        }
+        if code != WEBHOOK_CODE {
+            return reply(
+                req,
+                401,
+                json!({"error": "INVALID_CREDENTIALS",
+                "error_description": "Invalid request credentials"}),
+            );
+        }
+        match method {
+            "profile" => reply(
+                req,
+                200,
+                json!({"result": {"ID": "1", "ADMIN": true,
+                "NAME": "Ольга", "LAST_NAME": "Смирнова"}, "time": time()}),
+            ),
+            "scope" => reply(req, 200, json!({"result": ["crm", "user"], "time": time()})),
+            "crm.category.list" => {
+                let cats: Vec<Value> = PIPELINES
+                    .iter()
+                    .enumerate()
+                    .map(|(i, p)| {
+                        json!({
+                    "id": i, "name": p.name, "sort": (i + 1) * 100, "entityTypeId": 2,
+                    "isDefault": if i == 0 { "Y" } else { "N" }})
+                    })
+                    .collect();
+                reply(
+                    req,
+                    200,
+                    json!({"result": {"categories": cats}, "total": cats.len(),
+                    "time": time()}),
+                )
+            }
+            "user.get" => {
+                if s.faults.not_admin {
+                    return reply(
+                        req,
+                        401,
+                        json!({"error": "insufficient_scope",
+                        "error_description": "The request requires higher privileges"}),
+                    );
+                }
+                let users: Vec<Value> = USERS
+                    .iter()
+                    .enumerate()
+                    .map(|(i, u)| {
+                        let (last, first) = u.1.split_once(' ').unwrap();
+                        json!({"ID": (i + 1).to_string(), "ACTIVE": true, "NAME": first,
+                           "LAST_NAME": last, "EMAIL": ""})
+                    })
+                    .collect();
+                reply(
+                    req,
+                    200,
+                    json!({"result": users, "total": USERS.len(), "time": time()}),
+                )
+            }
+            "batch" => {
+                let mut results = serde_json::Map::new();
+                let mut errors = serde_json::Map::new();
+                for (key, cmd) in body["cmd"].as_object().cloned().unwrap_or_default() {
+                    let cmd = cmd.as_str().unwrap_or("");
+                    let (m, q) = query(cmd);
+                    match m.as_str() {
+                        "crm.status.list" => {
+                            let e = q.get("filter[ENTITY_ID]").cloned().unwrap_or_default();
+                            results.insert(key, json!(statuses(&e)));
+                        }
+                        "crm.deal.userfield.list" => {
+                            results.insert(key, json!(userfields()));
+                        }
+                        _ => {
+                            errors.insert(
+                                key,
+                                json!({"error": "ERROR_METHOD_NOT_FOUND",
+                                "error_description": "Method not found!"}),
+                            );
+                        }
+                    }
+                }
+                reply(
+                    req,
+                    200,
+                    json!({"result": {"result": results, "result_error": errors,
+                    "result_total": [], "result_next": [], "result_time": {}}, "time": time()}),
+                )
+            }
+            "crm.deal.list" => {
+                let filter = &body["filter"];
+                let after: i64 = super::amo_int(&filter[">ID"]).unwrap_or(0);
+                let since = filter[">DATE_MODIFY"]
+                    .as_str()
+                    .and_then(|t| chrono::DateTime::parse_from_rfc3339(t).ok())
+                    .map(|t| t.timestamp());
+                let cats: Vec<i64> = filter["@CATEGORY_ID"]
+                    .as_array()
+                    .map(|a| a.iter().filter_map(super::amo_int).collect())
+                    .unwrap_or_default();
+                let mut deals: Vec<&Deal> = s
+                    .deals
+                    .iter()
+                    .filter(|d| d.id > after)
+                    .filter(|d| since.is_none_or(|t| d.updated_at > t))
+                    .filter(|d| cats.is_empty() || cats.contains(&(pipeline_index(d) as i64)))
+                    .collect();
+                deals.sort_by_key(|d| d.id);
+                let start = super::amo_int(&body["start"]).unwrap_or(0);
+                let skip = start.max(0) as usize;
+                let page: Vec<Value> = deals
+                    .iter()
+                    .skip(skip)
+                    .take(50)
+                    .map(|d| deal_json(d))
+                    .collect();
+                let mut out = json!({"result": page, "time": time()});
+                if start >= 0 {
+                    out["total"] = json!(deals.len());
+                    if skip + 50 < deals.len() {
+                        out["next"] = json!(skip + 50);
+                    }
+                }
+                let cut = s.faults.cut_pages > 0;
+                if cut {
+                    s.faults.cut_pages -= 1;
+                }
+                let delay = s.faults.page_delay;
+                drop(s);
+                std::thread::sleep(delay);
+                if cut {
+                    let text = out.to_string();
+                    let resp = tiny_http::Response::from_data(&text.as_bytes()[..text.len() / 2]);
+                    let _ = req.respond(resp);
+                    return;
+                }
+                reply(req, 200, out)
+            }
+            _ => reply(
+                req,
+                404,
+                json!({"error": "ERROR_METHOD_NOT_FOUND",
+                "error_description": "Method not found!"}),
+            ),
+        }
+    }
+}
+
+fn amo_int(v: &Value) -> Option<i64> {
+    match v {
+        Value::Number(n) => n.as_i64(),
+        Value::String(s) => s.parse().ok(),
+        _ => None,
+    }
+}
+
+/// Writes a config.toml with one Bitrix24 connection (the webhook of `url`).
+pub fn write_bitrix_config(path: &std::path::Path, name: &str, url: &str) {
+    std::fs::write(
+        path,
+        format!("[[crm]]\nname = \"{name}\"\nkind = \"bitrix24\"\nurl = \"{url}/rest/1/{WEBHOOK_CODE}/\"\n"),
+    )
+    .unwrap();
+}

@@ -1,0 +1,623 @@
+//! The desk syncs its amoCRM and Bitrix24 accounts over their APIs instead of exporting files:
+//! the first sync
+//! reads every deal, later ones only what changed (moves, edits, deletions, new deals), a sync
+//! killed mid-way resumes, a busy CRM is waited for, a refused token changes nothing.
+//! Every test talks to the fake CRM of tests/support on 127.0.0.1.
+
+mod common;
+#[path = "support/fake_crm.rs"]
+mod fake;
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use assert_cmd::Command;
+use common::Desk;
+use fake::{FakeCrm, State, TOKEN};
+use serde_json::Value as Json;
+
+const TOKEN_ENV: &str = "OKK_TEST_AMO_TOKEN";
+
+struct Synced {
+    desk: Desk,
+    config: PathBuf,
+}
+
+impl Synced {
+    fn new(crm: &FakeCrm) -> Synced {
+        let desk = Desk::new();
+        let config = desk.dir.path().join("config.toml");
+        fake::write_config(&config, "main", &crm.url, TOKEN_ENV);
+        Synced { desk, config }
+    }
+
+    fn bitrix(crm: &FakeCrm) -> Synced {
+        let desk = Desk::new();
+        let config = desk.dir.path().join("config.toml");
+        fake::write_bitrix_config(&config, "b24", &crm.url);
+        Synced { desk, config }
+    }
+
+    fn okk(&self) -> Command {
+        let mut cmd = self.desk.okk();
+        cmd.arg("--config")
+            .arg(&self.config)
+            .env(TOKEN_ENV, TOKEN)
+            // The fake answers at once: no need to wait between requests or long on a 429.
+            .env("OKK_SYNC_RATE", "0")
+            .env("OKK_SYNC_BACKOFF_MS", "5");
+        cmd
+    }
+
+    /// `okk sync --json ARGS`, which must succeed: the one connection's report.
+    fn sync(&self, args: &[&str]) -> Json {
+        let out = self
+            .okk()
+            .arg("sync")
+            .arg("--json")
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "okk sync failed ({:?}):\n{}",
+            out.status.code(),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let stdout = String::from_utf8(out.stdout).unwrap();
+        let lines: Vec<&str> = stdout.lines().collect();
+        assert_eq!(lines.len(), 1, "one line per connection: {stdout}");
+        serde_json::from_str(lines[0]).unwrap()
+    }
+
+    /// `okk sync ARGS`, which must fail with exit code 1: its stderr.
+    fn sync_fails(&self, args: &[&str]) -> String {
+        let out = self.okk().arg("sync").args(args).output().unwrap();
+        let stderr = String::from_utf8(out.stderr).unwrap();
+        assert_eq!(out.status.code(), Some(1), "stderr: {stderr}");
+        stderr
+    }
+}
+
+/// (rows, inserted, updated, unchanged, gone)
+fn tally(r: &Json) -> (u64, u64, u64, u64, u64) {
+    let n = |k: &str| r[k].as_u64().unwrap_or_else(|| panic!("no {k} in {r}"));
+    (
+        n("rows"),
+        n("inserted"),
+        n("updated"),
+        n("unchanged"),
+        n("gone"),
+    )
+}
+
+#[test]
+fn first_sync_reads_every_deal_and_a_second_with_nothing_changed_costs_a_handful_of_requests() {
+    let crm = FakeCrm::start(State::with_deals(620), 0);
+    let desk = Synced::new(&crm);
+
+    let first = desk.sync(&[]);
+    assert_eq!(tally(&first), (620, 620, 0, 0, 0));
+    assert_eq!(first["since"], Json::Null);
+    assert!(first["until"].is_string());
+    // Metadata (pipelines, users, fields) and three pages of 250.
+    assert!(first["requests"].as_u64().unwrap() <= 8, "{first}");
+    assert_eq!(desk.desk.count("SELECT count(*) FROM cards"), 620);
+    // 142/143 repeat in both pipelines, and each card keeps its own pipeline's name.
+    assert_eq!(
+        desk.desk.count(
+            "SELECT count(DISTINCT pipeline) FROM cards WHERE stage = 'Успешно реализовано'"
+        ),
+        2
+    );
+    // `custom_fields_values: null` is a card with no custom fields, not an error.
+    let bare = desk.desk.card("30000000");
+    assert_eq!(bare["owner"], "Смирнова Ольга");
+    let with_fields = desk.desk.card("30000001");
+    assert!(
+        with_fields["fields"].as_str().unwrap().contains("ЦИАН"),
+        "{with_fields:?}"
+    );
+
+    let before = crm.requests();
+    let again = desk.sync(&[]);
+    let (rows, inserted, updated, unchanged, gone) = tally(&again);
+    assert_eq!((inserted, updated, gone), (0, 0, 0));
+    assert_eq!(rows, unchanged);
+    assert!(rows < 10, "only the overlap is read again: {again}");
+    let cost = crm.requests() - before;
+    assert!(
+        cost <= 10,
+        "a sync with nothing changed cost {cost} requests"
+    );
+    assert_eq!(again["requests"].as_u64().unwrap(), cost);
+    assert_eq!(again["since"], first["until"]);
+}
+
+#[test]
+fn an_incremental_sync_brings_moves_edits_deletions_and_new_deals() {
+    let crm = FakeCrm::start(State::with_deals(300), 0);
+    let desk = Synced::new(&crm);
+    desk.sync(&[]);
+
+    let new_id = crm.with(|s| {
+        s.move_deal(30_000_001, 60_000_004);
+        s.rename(30_000_002, "Переименована");
+        s.delete(30_000_003);
+        s.add()
+    });
+    let report = desk.sync(&[]);
+    assert_eq!(report["inserted"], 1);
+    assert_eq!(report["updated"], 2);
+    assert_eq!(report["stage_changes"], 1);
+    assert_eq!(report["gone"], 1);
+    assert!(report["requests"].as_u64().unwrap() <= 10, "{report}");
+
+    assert_eq!(
+        desk.desk.history("30000001"),
+        ["Первичный контакт", "Принимают решение"]
+    );
+    assert_eq!(desk.desk.card("30000002")["title"], "Переименована");
+    assert!(desk.desk.card("30000003")["gone_at"].is_string());
+    assert_eq!(desk.desk.card(&new_id.to_string())["gone_at"], Json::Null);
+    assert_eq!(
+        desk.desk
+            .count("SELECT count(*) FROM cards WHERE gone_at IS NULL"),
+        300
+    );
+}
+
+#[test]
+fn a_sync_killed_mid_way_resumes_where_it_stopped_with_no_card_lost_or_doubled() {
+    let mut state = State::with_deals(2000);
+    state.faults.page_delay = Duration::from_millis(250);
+    let crm = FakeCrm::start(state, 0);
+    let desk = Synced::new(&crm);
+
+    let leads = || crm.with(|s| s.by_path.get("/api/v4/leads").copied().unwrap_or(0));
+    kill_after(&desk, || leads() >= 4);
+
+    let landed = desk.desk.count("SELECT count(*) FROM cards");
+    assert!(landed > 0 && landed < 2000, "{landed} cards after the kill");
+
+    crm.with(|s| s.faults.page_delay = Duration::ZERO);
+    let before = leads();
+    let report = desk.sync(&[]);
+    assert_eq!(report["inserted"].as_u64().unwrap() as i64, 2000 - landed);
+    assert!(
+        leads() - before < 8,
+        "resumed from the cursor, not from the start"
+    );
+    assert_eq!(desk.desk.count("SELECT count(*) FROM cards"), 2000);
+    assert_eq!(
+        desk.desk
+            .count("SELECT count(DISTINCT external_id) FROM cards"),
+        2000
+    );
+}
+
+#[test]
+fn a_burst_of_429_and_a_page_cut_mid_way_are_retried() {
+    let mut state = State::with_deals(600);
+    state.faults.too_many = 3;
+    state.faults.cut_pages = 1;
+    let crm = FakeCrm::start(state, 0);
+    let desk = Synced::new(&crm);
+
+    let report = desk.sync(&[]);
+    assert_eq!(tally(&report), (600, 600, 0, 0, 0));
+    assert_eq!(report["retries"], 4);
+    assert_eq!(desk.desk.count("SELECT count(*) FROM cards"), 600);
+}
+
+#[test]
+fn a_refused_token_says_how_to_make_a_new_one_and_changes_nothing() {
+    let crm = FakeCrm::start(State::with_deals(50), 0);
+    let desk = Synced::new(&crm);
+    desk.sync(&[]);
+    let before = std::fs::read(&desk.desk.db).unwrap();
+
+    crm.with(|s| {
+        s.faults.expired = true;
+        s.move_deal(30_000_001, 60_000_004);
+    });
+    let stderr = desk.sync_fails(&[]);
+    assert!(stderr.contains("the token was refused"), "{stderr}");
+    assert!(stderr.contains("long-lived token"), "{stderr}");
+    assert!(!stderr.contains(TOKEN), "{stderr}");
+    assert_eq!(std::fs::read(&desk.desk.db).unwrap(), before);
+}
+
+#[test]
+fn a_token_that_may_not_read_users_keeps_owner_ids_and_warns_once() {
+    let mut state = State::with_deals(10);
+    state.faults.not_admin = true;
+    let crm = FakeCrm::start(state, 0);
+    let desk = Synced::new(&crm);
+    let report = desk.sync(&[]);
+    assert_eq!(report["warnings"], 1);
+    assert_eq!(desk.desk.card("30000000")["owner"], "9000001");
+}
+
+#[test]
+fn the_counts_of_a_synced_account_equal_its_file_export_imported_elsewhere() {
+    let crm = FakeCrm::start(State::with_deals(700), 0);
+    let desk = Synced::new(&crm);
+    let synced = desk.sync(&[]);
+
+    let other = Desk::new();
+    let csv = other.dir.path().join("amocrm_export.csv");
+    crm.with(|s| s.export_csv(&csv));
+    let imported = other.import_one(&[csv.to_str().unwrap(), "--source", "main"]);
+
+    for k in [
+        "rows",
+        "inserted",
+        "updated",
+        "unchanged",
+        "gone",
+        "stage_changes",
+    ] {
+        assert_eq!(synced[k], imported[k], "{k}");
+    }
+    assert_eq!(synced["unknown_stages"], imported["unknown_stages"]);
+    assert_eq!(desk.desk.stage_counts(), other.stage_counts());
+    let cards = |d: &Desk| {
+        let conn = d.conn();
+        let mut stmt = conn
+            .prepare(
+                "SELECT external_id, pipeline, stage, title, owner, amount, created_at,
+                 updated_at, closed_at, closed, won, tags FROM cards ORDER BY external_id",
+            )
+            .unwrap();
+        let rows: Vec<String> = stmt
+            .query_map([], |r| {
+                let vals: Vec<String> = (0..12)
+                    .map(|i| format!("{:?}", r.get::<_, rusqlite::types::Value>(i).unwrap()))
+                    .collect();
+                Ok(vals.join("|"))
+            })
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        rows
+    };
+    assert_eq!(cards(&desk.desk), cards(&other));
+}
+
+#[test]
+fn the_config_requires_https_off_this_machine_and_points_at_the_line() {
+    let desk = Desk::new();
+    let config = desk.dir.path().join("config.toml");
+    std::fs::write(
+        &config,
+        "auditor = \"me\"\n\n[[crm]]\nname = \"main\"\nkind = \"amocrm\"\n\
+         url = \"http://example.amocrm.ru\"\ntoken_env = \"X\"\n",
+    )
+    .unwrap();
+    let out = desk
+        .okk()
+        .arg("--config")
+        .arg(&config)
+        .args(["crm", "list"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr.contains("config.toml:6:7"), "{stderr}");
+    assert!(stderr.contains("https"), "{stderr}");
+}
+
+#[test]
+fn a_webhook_secret_never_shows_and_a_token_file_must_be_private() {
+    let desk = Desk::new();
+    let config = desk.dir.path().join("config.toml");
+    let token = desk.dir.path().join("token");
+    std::fs::write(&token, "secret-token\n").unwrap();
+    let okk = |args: &[&str]| {
+        desk.okk()
+            .arg("--config")
+            .arg(&config)
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    let out = okk(&[
+        "crm",
+        "add",
+        "b24",
+        "--kind",
+        "bitrix24",
+        "--url",
+        "https://portal.bitrix24.ru/rest/1/s3cr3tcode/",
+    ]);
+    assert!(out.status.success(), "{out:?}");
+    let out = okk(&[
+        "crm",
+        "add",
+        "amo",
+        "--kind",
+        "amocrm",
+        "--url",
+        "https://x.amocrm.ru",
+        "--token-file",
+        token.to_str().unwrap(),
+    ]);
+    assert!(out.status.success(), "{out:?}");
+    let list = String::from_utf8(okk(&["crm", "list"]).stdout).unwrap();
+    assert!(
+        list.contains("https://portal.bitrix24.ru/rest/1/***"),
+        "{list}"
+    );
+    assert!(!list.contains("s3cr3tcode"), "{list}");
+
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&token, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let out = okk(&["crm", "test", "amo"]);
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr.contains("chmod 600"), "{stderr}");
+    assert!(!stderr.contains("secret-token"), "{stderr}");
+}
+
+/// Starts `okk sync` and kills it (SIGKILL) once `when` holds.
+fn kill_after(desk: &Synced, when: impl Fn() -> bool) {
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("okk"));
+    let probe = desk.okk();
+    for (k, v) in probe.get_envs() {
+        match v {
+            Some(v) => child.env(k, v),
+            None => child.env_remove(k),
+        };
+    }
+    child.args(probe.get_args()).arg("sync").arg("--json");
+    let mut child = child
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    while !when() {
+        assert!(
+            child.try_wait().unwrap().is_none(),
+            "okk sync ended before the kill"
+        );
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+}
+
+// ---- Bitrix24 ---------------------------------------------------------------------------------
+
+const DEAL_LIST: &str = "/rest/1/h00ksecret42/crm.deal.list.json";
+
+#[test]
+fn bitrix24_first_sync_maps_c1_stages_and_string_numbers_and_a_second_changes_nothing() {
+    let crm = FakeCrm::start(State::with_deals(130), 0);
+    let desk = Synced::bitrix(&crm);
+
+    let first = desk.sync(&[]);
+    assert_eq!(tally(&first), (130, 130, 0, 0, 0));
+    // Category list, one batch for every pipeline's stages, users, three pages of 50.
+    assert!(first["requests"].as_u64().unwrap() <= 7, "{first}");
+    assert!(!first.to_string().contains("h00ksecret42"), "{first}");
+    assert!(first["url"].as_str().unwrap().ends_with("/rest/1/***"));
+
+    // Deal 30000012 sits in the second pipeline, stage `C1:NEW`.
+    let card = desk.desk.card("30000012");
+    assert_eq!(card["pipeline"], "Вторичный рынок");
+    assert_eq!(card["stage"], "Первичный контакт");
+    assert_eq!(card["owner"], "Смирнова Ольга");
+    assert!(card["fields"].as_str().unwrap().contains("ASSIGNED_BY_ID"));
+    assert_eq!(desk.desk.card("30000000")["amount"], 1_000_000.0);
+    assert_eq!(desk.desk.card("30000004")["stage"], "Успешно реализовано");
+
+    let again = desk.sync(&[]);
+    assert_eq!(
+        (again["inserted"].clone(), again["updated"].clone()),
+        (0.into(), 0.into())
+    );
+    assert!(again["requests"].as_u64().unwrap() <= 5, "{again}");
+}
+
+#[test]
+fn bitrix24_incremental_sync_brings_changes_and_a_full_sweep_finds_deletions() {
+    let crm = FakeCrm::start(State::with_deals(120), 0);
+    let desk = Synced::bitrix(&crm);
+    desk.sync(&[]);
+
+    let new_id = crm.with(|s| {
+        s.move_deal(30_000_012, 61_000_002);
+        s.rename(30_000_002, "Переименована");
+        s.delete(30_000_003);
+        s.add()
+    });
+    let report = desk.sync(&[]);
+    assert_eq!(report["inserted"], 1);
+    assert_eq!(report["updated"], 2);
+    assert_eq!(report["stage_changes"], 1);
+    // Bitrix24 lists no deletions: only a full sweep finds them.
+    assert_eq!(report["gone"], 0);
+    assert_eq!(
+        desk.desk.history("30000012"),
+        ["Первичный контакт", "Показ"]
+    );
+    assert_eq!(
+        desk.desk.card(&new_id.to_string())["title"],
+        format!("Сделка #{}", new_id)
+    );
+
+    let full = desk.sync(&["--full"]);
+    assert_eq!(full["gone"], 1);
+    assert_eq!(full["rows"], 120);
+    assert!(full["full_sweep_at"].is_string());
+    assert!(desk.desk.card("30000003")["gone_at"].is_string());
+    let list = desk.okk().args(["crm", "list"]).output().unwrap();
+    let list = String::from_utf8(list.stdout).unwrap();
+    assert!(
+        !list.contains("never\n"),
+        "the full sweep's time is listed: {list}"
+    );
+}
+
+#[test]
+fn bitrix24_query_limit_exceeded_is_retried_and_an_expired_token_changes_nothing() {
+    let mut state = State::with_deals(60);
+    state.faults.too_many = 2;
+    state.faults.cut_pages = 1;
+    let crm = FakeCrm::start(state, 0);
+    let desk = Synced::bitrix(&crm);
+    let report = desk.sync(&[]);
+    assert_eq!(report["inserted"], 60);
+    assert_eq!(report["retries"], 3);
+
+    let before = std::fs::read(&desk.desk.db).unwrap();
+    crm.with(|s| s.faults.expired = true);
+    let stderr = desk.sync_fails(&[]);
+    assert!(stderr.contains("the token was refused"), "{stderr}");
+    assert!(stderr.contains("incoming webhook"), "{stderr}");
+    assert!(!stderr.contains("h00ksecret42"), "{stderr}");
+    assert_eq!(std::fs::read(&desk.desk.db).unwrap(), before);
+}
+
+#[test]
+fn bitrix24_sync_killed_mid_way_resumes_by_id_with_no_card_lost_or_doubled() {
+    let mut state = State::with_deals(1000);
+    state.faults.page_delay = Duration::from_millis(100);
+    let crm = FakeCrm::start(state, 0);
+    let desk = Synced::bitrix(&crm);
+    let pages = || crm.with(|s| s.by_path.get(DEAL_LIST).copied().unwrap_or(0));
+    kill_after(&desk, || pages() >= 6);
+
+    let landed = desk.desk.count("SELECT count(*) FROM cards");
+    assert!(landed > 0 && landed < 1000, "{landed} cards after the kill");
+    crm.with(|s| s.faults.page_delay = Duration::ZERO);
+    let before = pages();
+    let report = desk.sync(&[]);
+    assert_eq!(report["inserted"].as_u64().unwrap() as i64, 1000 - landed);
+    assert!(pages() - before < 20, "resumed after the last id landed");
+    assert_eq!(
+        desk.desk
+            .count("SELECT count(DISTINCT external_id) FROM cards"),
+        1000
+    );
+    assert_eq!(desk.desk.count("SELECT count(*) FROM cards"), 1000);
+}
+
+// ---- the no_task rule -------------------------------------------------------------------------
+
+#[test]
+fn no_task_flags_open_cards_whose_nearest_task_is_missing_or_past_on_the_stages_that_ask() {
+    let crm = FakeCrm::start(State::with_deals(200), 0);
+    let desk = Synced::new(&crm);
+    // The shipped funnel, with the rule on «Первичный контакт».
+    let text = std::fs::read_to_string(common::funnel_path()).unwrap();
+    let at = text.find("name = \"Первичный контакт\"").unwrap();
+    let needle = "required = [\"owner\"]\n";
+    let at = at + text[at..].find(needle).unwrap() + needle.len();
+    let funnel = desk.desk.dir.path().join("funnel.toml");
+    let with_rule = format!(
+        "{}\n  [[stages.rules]]\n  kind = \"no_task\"\n{}",
+        &text[..at],
+        &text[at..]
+    );
+    std::fs::write(&funnel, with_rule).unwrap();
+    let okk = || {
+        let mut cmd = desk.desk.okk_bare();
+        cmd.arg("--db")
+            .arg(&desk.desk.db)
+            .arg("--funnel")
+            .arg(&funnel)
+            .arg("--config")
+            .arg(&desk.config)
+            .env(TOKEN_ENV, TOKEN)
+            .env("OKK_SYNC_RATE", "0");
+        cmd
+    };
+    let out = okk().args(["sync", "--json"]).output().unwrap();
+    assert!(out.status.success(), "{out:?}");
+
+    let flagged = |today: &str| -> Vec<String> {
+        let conn = desk.desk.conn();
+        conn.execute(
+            "INSERT INTO meta (key, value) VALUES ('clock', ?1)
+             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            [today],
+        )
+        .unwrap();
+        let out = okk()
+            .args(["check", "--rule", "no_task", "--json"])
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{out:?}");
+        let json: Json = serde_json::from_slice(&out.stdout).unwrap();
+        let mut ids: Vec<String> = json["cards"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| c["id"].as_str().unwrap().to_string())
+            .collect();
+        ids.sort();
+        ids
+    };
+    // The fake's deals in «Первичный контакт» and their nearest tasks.
+    let expected = |today: chrono::NaiveDate| -> Vec<String> {
+        let mut ids: Vec<String> = crm.with(|s| {
+            s.deals
+                .iter()
+                // «Неразобранное» is an alias of the stage in the shipped funnel.
+                .filter(|d| [60_000_001, 60_000_002, 61_000_001].contains(&d.status))
+                .filter(|d| match d.closest_task_at {
+                    None => true,
+                    Some(t) => chrono::DateTime::from_timestamp(t, 0).unwrap().date_naive() < today,
+                })
+                .map(|d| d.id.to_string())
+                .collect()
+        });
+        ids.sort();
+        ids
+    };
+    let early = flagged("2026-01-01 09:00:00");
+    assert!(!early.is_empty());
+    assert_eq!(
+        early,
+        expected(chrono::NaiveDate::from_ymd_opt(2026, 1, 1).unwrap())
+    );
+    let late = flagged("2027-06-01 09:00:00");
+    assert!(late.len() > early.len(), "past tasks count as none");
+    assert_eq!(
+        late,
+        expected(chrono::NaiveDate::from_ymd_opt(2027, 6, 1).unwrap())
+    );
+}
+
+#[test]
+fn bitrix24_webhook_without_the_user_scope_keeps_owner_ids_and_warns_once() {
+    let mut state = State::with_deals(10);
+    state.faults.not_admin = true;
+    let crm = FakeCrm::start(state, 0);
+    let desk = Synced::bitrix(&crm);
+    let report = desk.sync(&[]);
+    assert_eq!(report["inserted"], 10);
+    assert_eq!(report["warnings"], 1);
+    assert_eq!(desk.desk.card("30000000")["owner"], "1");
+    assert!(
+        desk.desk.card("30000000")["fields"]
+            .as_str()
+            .unwrap()
+            .contains("\"1\"")
+    );
+}
+
+#[test]
+fn a_crm_that_cannot_be_reached_is_tried_a_few_times_then_named_and_nothing_changes() {
+    let crm = FakeCrm::start(State::with_deals(20), 0);
+    let desk = Synced::new(&crm);
+    desk.sync(&[]);
+    let before = std::fs::read(&desk.desk.db).unwrap();
+    drop(crm);
+    let stderr = desk.sync_fails(&[]);
+    assert!(stderr.contains("cannot reach"), "{stderr}");
+    assert!(stderr.contains("after 6 tries"), "{stderr}");
+    assert_eq!(std::fs::read(&desk.desk.db).unwrap(), before);
+}
