@@ -55,7 +55,9 @@ const STAGE_KEYS: Keys = Keys {
 };
 
 const ITEM_KEYS: Keys = Keys {
-    names: &["id", "text", "weight", "critical", "field", "checks", "scale"],
+    names: &[
+        "id", "text", "weight", "critical", "field", "checks", "scale",
+    ],
     tables: &[],
 };
 

@@ -559,7 +559,10 @@ pub fn marks(mode: crate::tui::keymap::Mode) -> &'static [(&'static str, &'stati
         Mode::Card => &[
             ("⚑", "a rule's flag (red: critical, yellow: warning)"),
             ("✔ ✘ –", "checklist item passed / failed / not applicable"),
-            ("✔? ✘?", "a suggested answer (dimmed): counts once confirmed; a confirms all"),
+            (
+                "✔? ✘?",
+                "a suggested answer (dimmed): counts once confirmed; a confirms all",
+            ),
             ("·", "an item not answered yet, nothing suggested"),
             ("3/5", "a scale item: 3 points of 5 (5/5 is a full pass)"),
             ("w4", "the item's weight in the score"),
@@ -580,7 +583,10 @@ pub fn marks(mode: crate::tui::keymap::Mode) -> &'static [(&'static str, &'stati
             ("⚠", "ok on a card the rules flag as critical: look first"),
             ("◎", "a calibration card: compare the auditors"),
             ("↳", "a later review of the card above"),
-            ("⇄", "auditors split on the card; no decision settles it yet"),
+            (
+                "⇄",
+                "auditors split on the card; no decision settles it yet",
+            ),
             ("Age", "how long the review has waited"),
         ],
         Mode::Decide => &[
