@@ -2,7 +2,7 @@
 //! import's write path (profile, mapper, digest, `store::cards::Import`) in one transaction with
 //! its cursor, so a sync killed at any moment resumes where it stopped.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::io::IsTerminal;
 
 use chrono::NaiveDateTime;
@@ -12,6 +12,7 @@ use super::amocrm::AmoReader;
 use super::client::{Client, CrmError};
 use super::config::{Connection, Kind};
 use super::row::{Page, Reader, Step, iso};
+use crate::domain::funnel::KnownStages;
 use crate::domain::{Funnel, SystemField};
 use crate::store::cards::{BatchCounts, BatchMeta, CardRow, Outcome};
 use crate::store::crm::SyncState;
@@ -250,7 +251,7 @@ struct Lander<'a> {
     seed: Seed,
     profile: String,
     stage_col: usize,
-    stage_known: HashMap<String, bool>,
+    stage_known: KnownStages,
     report: SyncReport,
     pages: u64,
     digest: Vec<u8>,
@@ -279,7 +280,7 @@ impl<'a> Lander<'a> {
             seed,
             profile: profile_name.to_string(),
             stage_col,
-            stage_known: HashMap::new(),
+            stage_known: KnownStages::default(),
             report: SyncReport {
                 connection: conn.name.clone(),
                 kind: conn.kind.name(),
@@ -383,14 +384,7 @@ impl<'a> Lander<'a> {
     }
 
     fn note_stage(&mut self, stage: &str) {
-        let known = match self.stage_known.get(stage) {
-            Some(k) => *k,
-            None => {
-                let k = self.funnel.resolve(stage).is_some();
-                self.stage_known.insert(stage.to_string(), k);
-                k
-            }
-        };
+        let known = self.stage_known.knows(self.funnel, stage);
         if !known {
             match self
                 .report

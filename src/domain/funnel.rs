@@ -230,3 +230,19 @@ impl Funnel {
             .find(|f| fold(&f.name) == key || f.aliases.iter().any(|a| fold(a) == key))
     }
 }
+
+/// Whether the funnel knows a CRM stage name, remembered per name: an import asks for every row,
+/// and a million rows name a dozen stages.
+#[derive(Debug, Default)]
+pub struct KnownStages(std::collections::HashMap<String, bool>);
+
+impl KnownStages {
+    pub fn knows(&mut self, funnel: &Funnel, stage: &str) -> bool {
+        if let Some(&known) = self.0.get(stage) {
+            return known;
+        }
+        let known = funnel.resolve(stage).is_some();
+        self.0.insert(stage.to_string(), known);
+        known
+    }
+}

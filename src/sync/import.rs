@@ -18,6 +18,7 @@ use super::mapper::{Mapper, Merged, RowError, Warning};
 use super::profile::{self, Profile};
 use super::rows::RowSource;
 use super::xlsx;
+use crate::domain::funnel::KnownStages;
 use crate::domain::{Card, Funnel, SystemField};
 use crate::store::Store;
 use crate::store::cards::{BatchCounts, BatchMeta, CardRow, Existing, Outcome};
@@ -288,7 +289,7 @@ fn import_into(
             fresh: import.fresh(),
             seed: &seed,
             file: &file_for_thread,
-            stage_known: HashMap::new(),
+            stage_known: KnownStages::default(),
             unknown_at: HashMap::new(),
             pipelines_seen: HashSet::new(),
             no_pipeline_seen: false,
@@ -456,7 +457,7 @@ struct Reader<'a> {
     fresh: bool,
     seed: &'a Seed,
     file: &'a str,
-    stage_known: HashMap<String, bool>,
+    stage_known: KnownStages,
     /// Where each unknown stage sits in `facts.unknown`, and the pipelines already in
     /// `facts.scopes`: a hostile file may hold a million of either.
     unknown_at: HashMap<String, usize>,
@@ -632,14 +633,7 @@ impl Reader<'_> {
         if new {
             self.facts.scopes.push(pipeline.map(String::from));
         }
-        let known = match self.stage_known.get(stage) {
-            Some(k) => *k,
-            None => {
-                let k = self.funnel.resolve(stage).is_some();
-                self.stage_known.insert(stage.to_string(), k);
-                k
-            }
-        };
+        let known = self.stage_known.knows(self.funnel, stage);
         if !known {
             match self.unknown_at.get(stage) {
                 Some(&i) => self.facts.unknown[i].cards += 1,

@@ -127,10 +127,11 @@ pub fn open(path: &Path, sheet: Option<&str>, limits: &Limits) -> Result<Sheet, 
             .map_err(|e| msg::cannot_read(&e))
     };
     let limits = *limits;
-    // calamine reads hostile bytes: a panic in it is a broken workbook, not a crash.
-    guarded(|| match format {
-        Format::Xlsx => {
-            let mut wb = Xlsx::new(reopen()?).map_err(|e| msg::broken_workbook(&e.to_string()))?;
+    // Xlsx and Xlsb stream alike, but their cell readers share no trait: one body for both.
+    macro_rules! streamed {
+        ($workbook:ident) => {{
+            let mut wb =
+                $workbook::new(reopen()?).map_err(|e| msg::broken_workbook(&e.to_string()))?;
             let name = pick_sheet(wb.sheet_names(), sheet)?;
             // Fail now, not in the thread, when the sheet is not there.
             wb.worksheet_cells_reader(&name)
@@ -143,21 +144,12 @@ pub fn open(path: &Path, sheet: Option<&str>, limits: &Limits) -> Result<Sheet, 
                 pump(|| cells.next_cell().map_err(|e| e.to_string()), &limits, tx)
             });
             Ok(Sheet { name, rows })
-        }
-        Format::Xlsb => {
-            let mut wb = Xlsb::new(reopen()?).map_err(|e| msg::broken_workbook(&e.to_string()))?;
-            let name = pick_sheet(wb.sheet_names(), sheet)?;
-            wb.worksheet_cells_reader(&name)
-                .map_err(|e| msg::broken_workbook(&e.to_string()))?;
-            let sheet_name = name.clone();
-            let rows = stream(move |tx| {
-                let mut cells = wb
-                    .worksheet_cells_reader(&sheet_name)
-                    .map_err(|e| SheetError::Whole(msg::broken_workbook(&e.to_string())))?;
-                pump(|| cells.next_cell().map_err(|e| e.to_string()), &limits, tx)
-            });
-            Ok(Sheet { name, rows })
-        }
+        }};
+    }
+    // calamine reads hostile bytes: a panic in it is a broken workbook, not a crash.
+    guarded(|| match format {
+        Format::Xlsx => streamed!(Xlsx),
+        Format::Xlsb => streamed!(Xlsb),
         Format::Ods => {
             super::ods::check(reopen()?, sheet, &limits)?;
             let wb = Ods::new(reopen()?).map_err(|e| msg::broken_workbook(&e.to_string()))?;
