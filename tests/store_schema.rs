@@ -22,6 +22,23 @@ fn tables(conn: &Connection) -> Vec<String> {
         .unwrap()
 }
 
+/// A store file built by the first `n` migrations only, as an okk of schema `n` left it (the
+/// search-text function of schema 5 stubbed: these stores hold no cards it would fill).
+fn store_at_schema(db: &std::path::Path, n: usize) -> Connection {
+    let conn = Connection::open(db).unwrap();
+    conn.create_scalar_function(
+        okk::store::schema::SEARCH_TEXT_FN,
+        3,
+        rusqlite::functions::FunctionFlags::SQLITE_DETERMINISTIC,
+        |_| Ok(String::new()),
+    )
+    .unwrap();
+    for m in &MIGRATIONS[..n] {
+        conn.execute_batch(m).unwrap();
+    }
+    conn
+}
+
 #[test]
 fn a_new_store_is_migrated_to_the_latest_schema() {
     let desk = Desk::new();
@@ -207,17 +224,7 @@ fn a_store_of_schema_7_learns_its_sources_columns_at_their_next_import() {
 fn a_store_of_schema_5_keeps_its_flagged_cards_standings() {
     let desk = Desk::new();
     {
-        let conn = Connection::open(&desk.db).unwrap();
-        conn.create_scalar_function(
-            okk::store::schema::SEARCH_TEXT_FN,
-            3,
-            rusqlite::functions::FunctionFlags::SQLITE_DETERMINISTIC,
-            |_| Ok(String::new()),
-        )
-        .unwrap();
-        for m in &MIGRATIONS[..5] {
-            conn.execute_batch(m).unwrap();
-        }
+        let conn = store_at_schema(&desk.db, 5);
         conn.execute_batch(&format!(
             "PRAGMA user_version = 5; PRAGMA application_id = {APPLICATION_ID};
              INSERT INTO import_batches (file, profile, source, encoding, started_at)
@@ -513,17 +520,7 @@ fn upgrading_an_older_store_is_announced_once() {
 fn a_store_of_schema_7_gains_signatures_and_trusted_keys_and_runs_the_rules_again_at_schema_9() {
     let desk = Desk::new();
     {
-        let conn = Connection::open(&desk.db).unwrap();
-        conn.create_scalar_function(
-            okk::store::schema::SEARCH_TEXT_FN,
-            3,
-            rusqlite::functions::FunctionFlags::SQLITE_DETERMINISTIC,
-            |_| Ok(String::new()),
-        )
-        .unwrap();
-        for m in &MIGRATIONS[..7] {
-            conn.execute_batch(m).unwrap();
-        }
+        let conn = store_at_schema(&desk.db, 7);
         conn.execute_batch(&format!(
             "PRAGMA user_version = 7; PRAGMA application_id = {APPLICATION_ID};
              INSERT INTO reviews (id, card_source, card_external_id, auditor, stage, verdict,

@@ -134,18 +134,24 @@ fn first_sync_reads_every_deal_and_a_second_with_nothing_changed_costs_a_handful
     assert_eq!(again["since"], first["until"]);
 }
 
+/// Between two syncs the CRM moves deal `moved` to stage `to`, renames 30000002, deletes
+/// 30000003 and gains a deal, whose id it returns.
+fn plant_changes(crm: &FakeCrm, moved: i64, to: i64) -> i64 {
+    crm.with(|s| {
+        s.move_deal(moved, to);
+        s.rename(30_000_002, "Переименована");
+        s.delete(30_000_003);
+        s.add()
+    })
+}
+
 #[test]
 fn an_incremental_sync_brings_moves_edits_deletions_and_new_deals() {
     let crm = FakeCrm::start(State::with_deals(300), 0);
     let desk = Synced::new(&crm);
     desk.sync(&[]);
 
-    let new_id = crm.with(|s| {
-        s.move_deal(30_000_001, 60_000_004);
-        s.rename(30_000_002, "Переименована");
-        s.delete(30_000_003);
-        s.add()
-    });
+    let new_id = plant_changes(&crm, 30_000_001, 60_000_004);
     let report = desk.sync(&[]);
     assert_eq!(report["inserted"], 1);
     assert_eq!(report["updated"], 2);
@@ -426,12 +432,7 @@ fn bitrix24_incremental_sync_brings_changes_and_a_full_sweep_finds_deletions() {
     let desk = Synced::bitrix(&crm);
     desk.sync(&[]);
 
-    let new_id = crm.with(|s| {
-        s.move_deal(30_000_012, 61_000_002);
-        s.rename(30_000_002, "Переименована");
-        s.delete(30_000_003);
-        s.add()
-    });
+    let new_id = plant_changes(&crm, 30_000_012, 61_000_002);
     let report = desk.sync(&[]);
     assert_eq!(report["inserted"], 1);
     assert_eq!(report["updated"], 2);

@@ -232,8 +232,9 @@ fn a_waiting_verdict_survives_the_reviewer_and_is_written_once_by_the_next_okk()
 
 // ---- the real binary in a terminal ------------------------------------------------------------
 
-fn review(desk: &Desk) -> pty::Term {
-    let args = [
+/// `okk review --stage MET --auditor anna` on the desk's store.
+fn review_args(desk: &Desk) -> [String; 9] {
+    [
         "--db".to_string(),
         path_arg(&desk.db),
         "--funnel".into(),
@@ -243,8 +244,11 @@ fn review(desk: &Desk) -> pty::Term {
         MET.into(),
         "--auditor".into(),
         "anna".into(),
-    ];
-    let term = Spawn::new(&args, 120, 40).start(desk.dir.path());
+    ]
+}
+
+fn review(desk: &Desk) -> pty::Term {
+    let term = Spawn::new(&review_args(desk), 120, 40).start(desk.dir.path());
     term.wait_for("┌ #");
     term
 }
@@ -331,18 +335,7 @@ fn measure_keys_while_a_300k_row_import_holds_the_store() {
         .success();
     assert!(gen_ok, "bench/gen_rows.py failed");
     let timings = desk.dir.path().join("timings.json");
-    let args = [
-        "--db".to_string(),
-        path_arg(&desk.db),
-        "--funnel".into(),
-        path_arg(&funnel_path()),
-        "review".into(),
-        "--stage".into(),
-        MET.into(),
-        "--auditor".into(),
-        "anna".into(),
-    ];
-    let mut term = Spawn::new(&args, 120, 40)
+    let mut term = Spawn::new(&review_args(&desk), 120, 40)
         .env("OKK_TIMINGS", path_arg(&timings))
         .start(desk.dir.path());
     term.wait_for("┌ #");
