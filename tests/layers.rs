@@ -38,10 +38,8 @@ const KNOWN_WRONG: &[(&str, &str)] = &[
     ("text", "bundle"),
     ("text", "crm"),
     ("text", "export"),
-    ("text", "store"),
     ("text", "sync"),
     ("text", "tui"),
-    ("tui", "store"),
     // A field correction is checked with the import's value formats: they belong in a shared
     // `formats` module both can use.
     ("tui", "sync"),

@@ -9,7 +9,13 @@ use okk::domain::flag::{Flag, RuleCode, Severity};
 use okk::store::Store;
 use okk::store::queue::{QueueEntry, QueueQuery};
 
-const NOW: &str = "2026-11-20 12:00:00";
+/// The moment idle days are counted to.
+fn now() -> chrono::NaiveDateTime {
+    chrono::NaiveDate::from_ymd_opt(2026, 11, 20)
+        .unwrap()
+        .and_hms_opt(12, 0, 0)
+        .unwrap()
+}
 
 fn flag(severity: Severity) -> Flag {
     Flag {
@@ -42,7 +48,7 @@ fn queue(store: &Store, auditor: &str, all: bool) -> Vec<QueueEntry> {
             limit: 50,
             all,
             closed_stage: false,
-            now: NOW,
+            now: now(),
         })
         .unwrap()
 }
@@ -191,7 +197,7 @@ fn figures_agree_with_the_cards(desk: &Desk, label: &str) {
                     limit: 0,
                     all,
                     closed_stage,
-                    now: NOW,
+                    now: now(),
                 })
                 .unwrap();
             let count = |more: &str| {
@@ -357,7 +363,7 @@ fn filtered(store: &Store, text: &str) -> Vec<String> {
             limit: 50,
             all: false,
             closed_stage: false,
-            now: NOW,
+            now: now(),
         })
         .unwrap()
         .into_iter()
@@ -409,7 +415,7 @@ fn pages_join_up_into_the_whole_queue() {
                     limit,
                     all: true,
                     closed_stage: false,
-                    now: NOW,
+                    now: now(),
                 })
                 .unwrap()
         };

@@ -82,7 +82,7 @@ pub fn open_store(path: &Path) -> Result<Store> {
         super::warn(msg::upgrading_store(path, from, to))
     })
     .map_err(|e| match e {
-        StoreError::Sql(_) if !e.is_busy() => color_eyre::Report::new(e),
+        StoreError::Backend { busy: false, .. } => color_eyre::Report::new(e),
         other => user(other.to_string()),
     })?;
     replay_pending(&mut store);

@@ -53,7 +53,6 @@ pub fn run(paths: &Paths, args: QueueArgs) -> Result<ExitCode> {
     let closed_stage = funnel
         .resolve(&args.stage)
         .is_some_and(|i| funnel.stage(i).kind != StageKind::Open);
-    let now = crate::store::cards::fmt_time(&today);
     let who = auditor(args.auditor.as_deref());
     let cards = store.queue(&QueueQuery {
         after: None,
@@ -64,7 +63,7 @@ pub fn run(paths: &Paths, args: QueueArgs) -> Result<ExitCode> {
         limit: args.limit,
         all: args.all,
         closed_stage,
-        now: &now,
+        now: today,
     })?;
     if args.json {
         super::say_json(&serde_json::json!({ "cards": cards }))?;

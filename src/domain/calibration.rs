@@ -14,6 +14,20 @@ use super::score::{Answer, Answers};
 /// A card by its CRM identity: (source, external id).
 pub type CardKey = (String, String);
 
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+/// A calibration as stored and carried in bundles (its time in the bundle's spelling: the
+/// record travels signed as written).
+pub struct Calibration {
+    pub id: String,
+    pub stage: String,
+    pub seed: u64,
+    pub auditors: Vec<String>,
+    pub created_by: String,
+    pub created_at: String,
+    /// In sample order.
+    pub cards: Vec<CardKey>,
+}
+
 /// `n` cards drawn from `pool` with `seed`: the same pool and seed give the same cards, in the
 /// same order, on any machine (ChaCha8, a fixed algorithm).
 pub fn sample(pool: &[CardKey], n: usize, seed: u64) -> Vec<CardKey> {

@@ -36,6 +36,19 @@ pub fn parse_time(s: &str) -> Option<NaiveDateTime> {
     )
 }
 
+/// Column `i` of `r`, a time the store wrote: the store's edge, where its spelling becomes a
+/// chrono value.
+pub(crate) fn time_at(r: &rusqlite::Row<'_>, i: usize) -> rusqlite::Result<NaiveDateTime> {
+    let text: String = r.get(i)?;
+    parse_time(&text).ok_or_else(|| {
+        rusqlite::Error::FromSqlConversionFailure(
+            i,
+            rusqlite::types::Type::Text,
+            format!("{text:?} is not a time in the store's shape").into(),
+        )
+    })
+}
+
 pub fn fmt_time(t: &NaiveDateTime) -> String {
     StoreTime::new(t).as_str().to_string()
 }

@@ -52,15 +52,7 @@ pub struct RulesRun {
     pub flags: u64,
 }
 
-/// A flagged card as `okk check` lists it.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-pub struct FlaggedCard {
-    pub id: String,
-    pub source: String,
-    pub stage: String,
-    pub owner: Option<String>,
-    pub flags: Vec<Flag>,
-}
+pub use crate::domain::flagged_card::FlaggedCard;
 
 impl Store {
     /// Runs `judge` over every card and stores its flags, all in one transaction. Cards are

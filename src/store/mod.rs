@@ -12,6 +12,7 @@ pub mod export;
 pub mod fields;
 pub mod flags;
 pub mod pending;
+pub mod ports;
 pub mod queue;
 pub mod read;
 pub mod reviews;
@@ -24,23 +25,17 @@ use std::path::{Path, PathBuf};
 
 use rusqlite::{Connection, OpenFlags};
 
-#[derive(Debug, thiserror::Error)]
-pub enum StoreError {
-    #[error("{}", crate::text::store::newer_schema(.path, *.found, *.known))]
-    NewerSchema {
-        path: PathBuf,
-        found: i64,
-        known: i64,
-    },
-    #[error("{}", crate::text::store::not_okk(.path))]
-    NotOkk { path: PathBuf },
-    #[error("{}", crate::text::store::cannot_open(.path, .source))]
-    Open {
-        path: PathBuf,
-        source: Box<dyn std::error::Error + Send + Sync>,
-    },
-    #[error("{}", crate::text::store::sql(.0, is_busy(.0)))]
-    Sql(#[from] rusqlite::Error),
+pub use crate::domain::store_error::StoreError;
+
+/// SQLite's errors at the store's edge: a backend error, marked busy when another connection
+/// held the write lock past the wait.
+impl From<rusqlite::Error> for StoreError {
+    fn from(e: rusqlite::Error) -> StoreError {
+        StoreError::Backend {
+            busy: is_busy(&e),
+            source: Box::new(e),
+        }
+    }
 }
 
 /// How long a command's write waits for another process's write lock before "busy".
@@ -147,7 +142,7 @@ impl Store {
             }) {
             Ok(mode) => Ok(mode.eq_ignore_ascii_case("delete")),
             Err(e) => {
-                let e = StoreError::Sql(e);
+                let e = StoreError::from(e);
                 if e.is_busy() { Ok(false) } else { Err(e) }
             }
         }
@@ -224,13 +219,6 @@ impl Store {
 fn is_busy(e: &rusqlite::Error) -> bool {
     matches!(e, rusqlite::Error::SqliteFailure(f, _)
         if matches!(f.code, rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked))
-}
-
-impl StoreError {
-    /// Another okk holds the write lock past the busy timeout: the user can retry.
-    pub fn is_busy(&self) -> bool {
-        matches!(self, StoreError::Sql(e) if is_busy(e))
-    }
 }
 
 fn read_header(conn: &Connection) -> rusqlite::Result<(i64, i64)> {

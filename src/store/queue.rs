@@ -6,73 +6,12 @@
 use rusqlite::{OptionalExtension, params_from_iter, types::Value};
 
 use super::calibration::PENDING_CALIBRATION;
+use super::cards::StoreTime;
 use super::schema::SUMMARIES_KEY;
 use super::{Store, StoreError};
+use crate::domain::ids::CardId;
 
-/// A card's place in the queue order; the next page starts after it.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct QueueKey {
-    pub flag_rank: i64,
-    pub flag_count: i64,
-    pub touched_at: Option<String>,
-    pub external_id: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-pub struct QueueEntry {
-    #[serde(skip)]
-    pub card_id: i64,
-    pub id: String,
-    pub title: Option<String>,
-    pub owner: Option<String>,
-    pub flags: Vec<String>,
-    pub idle_days: Option<i64>,
-    /// The auditor reviewed the card, and a later sync changed it.
-    pub changed_since_review: bool,
-    /// The team lead sent the auditor's review back, with this note.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub returned: Option<String>,
-    /// In a calibration the auditor has still to judge (such cards come first).
-    #[serde(skip_serializing_if = "std::ops::Not::not")]
-    pub calibration: bool,
-    #[serde(skip)]
-    pub key: QueueKey,
-}
-
-pub struct QueueQuery<'a> {
-    /// The stage's names as the CRM writes them (a funnel stage and its aliases).
-    pub crm_stages: &'a [String],
-    pub auditor: &'a str,
-    pub limit: usize,
-    /// Also gone and closed cards without flags (a flagged card is always in its queue).
-    pub all: bool,
-    /// Closed cards belong in the queue of a won or lost stage.
-    pub closed_stage: bool,
-    /// 'YYYY-MM-DD HH:MM:SS': idle days are counted to this moment's day, in calendar days as
-    /// the `idle` rule and the card count them.
-    pub now: &'a str,
-    /// Start after this card (the last of the previous page).
-    pub after: Option<&'a QueueKey>,
-    /// Only cards whose id, title or owner contains this (already folded: `names::fold`).
-    pub text: Option<&'a str>,
-    /// Put the auditor's pending calibration cards first (the first page of a queue).
-    pub with_calibration: bool,
-}
-
-/// A stage's queue in figures: `reviewed + to_review = cards`.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct QueueCounts {
-    pub cards: u64,
-    pub flagged: u64,
-    /// Cards the auditor has a current review of, unchanged since and not sent back.
-    pub reviewed: u64,
-}
-
-impl QueueCounts {
-    pub fn to_review(&self) -> u64 {
-        self.cards.saturating_sub(self.reviewed)
-    }
-}
+pub use crate::domain::queue::{QueueCounts, QueueEntry, QueueKey, QueueQuery};
 
 /// Whether card `c` is flagged (has a standing).
 const HAS_STANDING: &str = "EXISTS (SELECT 1 FROM standings s WHERE s.card_id = c.id)";
@@ -82,7 +21,15 @@ const RETURNED: &str = "(SELECT CASE WHEN d.decision = 'return' THEN d.note END
       FROM lead_decisions d WHERE d.review_id = r.id AND d.withdrawn_at IS NULL
       ORDER BY d.seq DESC, d.created_at DESC, d.id DESC LIMIT 1)";
 
-impl QueueQuery<'_> {
+/// The SQL pieces a query turns into (a trait: the query is a domain type).
+trait QuerySql {
+    fn filter(&self) -> &'static str;
+    fn filter_or_flagged(&self, flagged: &str) -> String;
+    fn kept_columns(&self) -> &'static str;
+    fn stage_marks(&self, first: usize) -> String;
+}
+
+impl QuerySql for QueueQuery<'_> {
     /// The cards without flags the queue keeps: a gone or closed card needs a look only when a
     /// rule says why (`gone`, `closed_open`), and a flagged card is always in its queue.
     fn filter(&self) -> &'static str {
@@ -148,7 +95,7 @@ impl Store {
         }
         let mut out = Vec::new();
         let pending = self.pending_calibration(q)?;
-        let skip: std::collections::HashSet<i64> = pending.iter().map(|e| e.card_id).collect();
+        let skip: std::collections::HashSet<i64> = pending.iter().map(|e| e.card_id.0).collect();
         if q.with_calibration {
             out.extend(pending);
         }
@@ -260,7 +207,7 @@ impl Store {
                 Option<String>,
                 i64,
                 Option<i64>,
-            ) = card.query_row(rusqlite::params![card_id, q.now], |r| {
+            ) = card.query_row(rusqlite::params![card_id, StoreTime::new(&q.now)], |r| {
                 Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
             })?;
             let mine: Option<(Option<i64>, Option<String>)> = review
@@ -281,7 +228,7 @@ impl Store {
                 Vec::new()
             };
             out.push(QueueEntry {
-                card_id,
+                card_id: CardId(card_id),
                 title,
                 owner,
                 idle_days,
@@ -381,7 +328,10 @@ impl Store {
             q.stage_marks(3),
             q.filter_or_flagged("s.card_id IS NOT NULL"),
         );
-        let mut args: Vec<Value> = vec![q.now.to_string().into(), q.auditor.to_string().into()];
+        let mut args: Vec<Value> = vec![
+            StoreTime::new(&q.now).as_str().to_string().into(),
+            q.auditor.to_string().into(),
+        ];
         args.extend(q.crm_stages.iter().cloned().map(Value::from));
         let mut stmt = self.conn.prepare_cached(&sql)?;
         let mut flags = self
@@ -400,7 +350,7 @@ impl Store {
                 continue;
             }
             out.push(QueueEntry {
-                card_id,
+                card_id: CardId(card_id),
                 title,
                 owner,
                 idle_days: r.get(4)?,

@@ -322,15 +322,7 @@ impl Store {
     }
 }
 
-/// Everything the reviewer shows of one card.
-#[derive(Debug, Clone, PartialEq)]
-pub struct CardDetail {
-    pub card_id: i64,
-    pub card: Card,
-    pub context: CardContext,
-    pub flags: Vec<crate::domain::flag::Flag>,
-    pub hash: i64,
-}
+pub use crate::domain::card_detail::CardDetail;
 
 impl Store {
     /// One card with its stage history, flags and content digest; `None` if there is no such id.
@@ -363,7 +355,7 @@ impl Store {
             })?
             .collect::<Result<_, _>>()?;
         Ok(Some(CardDetail {
-            card_id,
+            card_id: crate::domain::ids::CardId(card_id),
             card,
             context,
             flags,

@@ -56,7 +56,7 @@ pub fn time_out_of_window(field: &str, value: &str, latest: &chrono::NaiveDateTi
         "{field} {} is outside the times okk takes (2000-01-01 00:00:00 to {}, a day after this \
          machine's clock)",
         safe(value),
-        crate::store::cards::fmt_time(latest)
+        latest.format("%Y-%m-%d %H:%M:%S")
     )
 }
 
@@ -183,9 +183,9 @@ pub fn trusted(
     key: &PublicKey,
     name: &str,
     lead: bool,
-    outcome: &crate::store::trust::Trusted,
+    outcome: &crate::domain::trust::Trusted,
 ) -> String {
-    use crate::store::trust::Trusted;
+    use crate::domain::trust::Trusted;
     let role = if lead { " (lead)" } else { "" };
     match outcome {
         Trusted::Added => format!("trusted key {} as {}{role}", key.short(), safe(name)),
@@ -202,7 +202,7 @@ pub fn trusted(
     }
 }
 
-pub fn keys(own: Option<&PublicKey>, trusted: &[crate::store::trust::TrustedKey]) -> String {
+pub fn keys(own: Option<&PublicKey>, trusted: &[crate::domain::trust::TrustedKey]) -> String {
     let mut s = match own {
         Some(k) => format!("this okk's key: {k}\n"),
         None => "this okk's key: none yet (made by the first `okk bundle export`)\n".into(),
@@ -237,7 +237,7 @@ pub fn wrote(
     path: &Path,
     reviews: usize,
     decisions: usize,
-    calibrations: &[crate::store::calibration::Calibration],
+    calibrations: &[crate::domain::calibration::Calibration],
 ) -> String {
     let mut s = format!(
         "{}: {reviews} reviews and {decisions} lead decisions",
@@ -252,7 +252,7 @@ pub fn wrote(
 }
 
 /// One calibration a bundle carries: its id, stage, who started it and for whom.
-fn calibration(c: &crate::store::calibration::Calibration) -> String {
+fn calibration(c: &crate::domain::calibration::Calibration) -> String {
     use crate::text::safe::line;
     format!(
         "calibration {} of «{}» by {}, for {} ({} cards)",
@@ -270,8 +270,8 @@ fn calibration(c: &crate::store::calibration::Calibration) -> String {
 
 pub fn merged(
     path: &Path,
-    r: &crate::store::bundle::MergeReport,
-    carried: &[crate::store::calibration::Calibration],
+    r: &crate::domain::merge::MergeReport,
+    carried: &[crate::domain::calibration::Calibration],
 ) -> String {
     let mut s = format!(
         "{}: {} new reviews, {} already here, {} newly withdrawn; {} new lead decisions, {} already here",

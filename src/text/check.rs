@@ -3,8 +3,8 @@
 use std::fmt::Write;
 
 use super::safe::line;
-use crate::store::flags::FlaggedCard;
-use crate::store::queue::QueueEntry;
+use crate::domain::flagged_card::FlaggedCard;
+use crate::domain::queue::QueueEntry;
 
 pub fn unknown_rule(code: &str) -> String {
     let codes: Vec<&str> = crate::domain::flag::RuleCode::ALL

@@ -11,9 +11,9 @@ use super::picker::{Picker, PickerFor};
 use super::state::{CardState, FieldInput, InputFor, LeadList, Popup, Screen, State, Status};
 use crate::domain::decision::Decision;
 use crate::domain::funnel::StageKind;
+use crate::domain::lead_row::LeadRow;
 use crate::domain::names::fold;
 use crate::domain::review::Verdict;
-use crate::store::decisions::LeadRow;
 use crate::text::tui as msg;
 
 /// Reads the reviews and opens the list (`okk lead`).
@@ -49,11 +49,8 @@ pub fn matches(row: &LeadRow, filter: &str) -> bool {
             "auditor" => has(&row.auditor),
             "stage" => has(&row.stage),
             "verdict" => row.verdict.as_str().starts_with(&value.to_lowercase()),
-            "since" => row.created_at.as_str() >= value,
-            "until" => row
-                .created_at
-                .get(..value.len())
-                .is_some_and(|d| d <= value),
+            "since" => day(value).is_some_and(|d| row.created_at.date() >= d),
+            "until" => day(value).is_some_and(|d| row.created_at.date() <= d),
             _ if fold(word) == "disagree" => row.disagrees(),
             _ if fold(word) == "calibration" => row.calibration,
             _ => {
@@ -65,6 +62,11 @@ pub fn matches(row: &LeadRow, filter: &str) -> bool {
             }
         }
     })
+}
+
+/// A filter's `YYYY-MM-DD`.
+fn day(value: &str) -> Option<chrono::NaiveDate> {
+    chrono::NaiveDate::parse_from_str(value, "%Y-%m-%d").ok()
 }
 
 fn refilter(list: &mut LeadList) {
@@ -288,7 +290,7 @@ fn record(state: &mut State, mut decision: Decision, desk: &mut Desk) -> DeskRes
     let review_id = l.rows[row].review_id.clone();
     let id = desk.decide(&review_id, &decision)?;
     l.rows[row].decision = desk.latest_decision(&review_id)?;
-    crate::store::decisions::resplit(&mut l.rows, row);
+    crate::domain::lead_row::resplit(&mut l.rows, row);
     l.undo.push((row, id));
     state.status = Some(Status::Info(msg::decided(
         decision.kind.as_str(),
@@ -344,7 +346,7 @@ fn undo(state: &mut State, desk: &mut Desk) -> DeskResult<()> {
     l.undo.pop();
     let review_id = l.rows[row].review_id.clone();
     l.rows[row].decision = desk.latest_decision(&review_id)?;
-    crate::store::decisions::resplit(&mut l.rows, row);
+    crate::domain::lead_row::resplit(&mut l.rows, row);
     refilter(state.lead.as_mut().expect("lead"));
     state.status = Some(Status::Info(msg::decision_undone()));
     open(state, row, desk)
@@ -357,7 +359,7 @@ mod tests {
     fn row() -> LeadRow {
         LeadRow {
             review_id: "r".into(),
-            card_id: Some(1),
+            card_id: Some(crate::domain::ids::CardId(1)),
             source: "amocrm".into(),
             external_id: "31245817".into(),
             title: Some("ЖК «Северный парк», 2-к кв.".into()),
@@ -368,7 +370,10 @@ mod tests {
             suggested_stage: None,
             suggested_owner: None,
             comment: "клиент ждёт ипотеку".into(),
-            created_at: "2026-11-20 12:00:00".into(),
+            created_at: chrono::NaiveDate::from_ymd_opt(2026, 11, 20)
+                .unwrap()
+                .and_hms_opt(12, 0, 0)
+                .unwrap(),
             seconds_spent: Some(12.0),
             flag_rank: 3,
             decision: None,
@@ -415,7 +420,7 @@ mod tests {
             review("3", "A", "boris", Verdict::Dead),
             review("4", "B", "boris", Verdict::Stale),
         ];
-        let grouped = crate::store::decisions::group_by_card(rows.clone());
+        let grouped = crate::domain::lead_row::group_by_card(rows.clone());
         let ids: Vec<&str> = grouped.iter().map(|r| r.review_id.as_str()).collect();
         assert_eq!(ids, ["1", "3", "2", "4"]);
         let split: Vec<bool> = grouped.iter().map(|r| r.split).collect();
@@ -428,11 +433,11 @@ mod tests {
             decision: Decision::accept(),
             created_at: "2026-11-21 09:00:00".into(),
         });
-        crate::store::decisions::resplit(&mut grouped, 0);
+        crate::domain::lead_row::resplit(&mut grouped, 0);
         assert!(grouped.iter().all(|r| !r.split));
         // Undone: split again (found from the card's second row too).
         grouped[0].decision = None;
-        crate::store::decisions::resplit(&mut grouped, 1);
+        crate::domain::lead_row::resplit(&mut grouped, 1);
         let split: Vec<bool> = grouped.iter().map(|r| r.split).collect();
         assert_eq!(split, [true, true, false, false]);
     }

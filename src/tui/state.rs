@@ -11,10 +11,10 @@ use super::keymap::{Keymap, Mode};
 use super::picker::Picker;
 use crate::domain::Funnel;
 use crate::domain::analytics::StatsFigures;
+use crate::domain::card_detail::CardDetail;
+use crate::domain::queue::{QueueCounts, QueueEntry};
 use crate::domain::review::{ReviewDraft, Verdict};
-use crate::store::queue::{QueueCounts, QueueEntry};
-use crate::store::read::CardDetail;
-use crate::store::reviews::StoredReview;
+use crate::domain::stored_review::StoredReview;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Screen {
@@ -153,7 +153,7 @@ pub struct FieldInput {
 /// The lead's list: current reviews, filtered.
 #[derive(Debug, Clone, PartialEq)]
 pub struct LeadList {
-    pub rows: Vec<crate::store::decisions::LeadRow>,
+    pub rows: Vec<crate::domain::lead_row::LeadRow>,
     /// Indices into `rows` that pass the filter, in order.
     pub shown: Vec<usize>,
     pub selected: usize,
@@ -185,7 +185,7 @@ pub enum Popup {
 pub struct Undo {
     pub review_id: String,
     pub row: usize,
-    pub card_id: i64,
+    pub card_id: crate::domain::ids::CardId,
     pub external_id: String,
     /// What the queue item showed before (a re-judged card keeps its earlier verdict on undo).
     pub before: Option<Verdict>,
@@ -202,11 +202,11 @@ pub struct SavingVerdict {
     /// The card's index in the queue, and the queue's stage row.
     pub index: usize,
     pub row: usize,
-    pub card_id: i64,
+    pub card_id: crate::domain::ids::CardId,
     pub external_id: String,
     pub draft: ReviewDraft,
     /// What holds the lock, as far as is known (shown in the status line).
-    pub blocker: Option<crate::store::writer::Writer>,
+    pub blocker: Option<crate::domain::writer::Writer>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

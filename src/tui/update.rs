@@ -16,7 +16,7 @@ use crate::domain::analytics::StatsFigures;
 use crate::domain::funnel::StageKind;
 use crate::domain::review::{Review, Verdict};
 use crate::domain::score::{confirm, score, suggest};
-use crate::store::reviews::ReviewedCard;
+use crate::domain::stored_review::ReviewedCard;
 use crate::text::tui as msg;
 
 /// Cards read per page of a queue.
@@ -88,7 +88,7 @@ pub fn update(state: &mut State, action: Action, desk: &mut Desk) {
 }
 
 /// The status line for a write that did not go in: with the store busy, what holds it.
-fn failed(e: &crate::store::StoreError, desk: &Desk) -> Status {
+fn failed(e: &crate::domain::store_error::StoreError, desk: &Desk) -> Status {
     if e.is_busy() {
         Status::Error(msg::store_busy(desk.blocker()))
     } else {

@@ -487,7 +487,7 @@ impl Desk {
                 [external_id],
                 |r| {
                     Ok(ReviewedCard {
-                        card_id: r.get(0)?,
+                        card_id: okk::domain::ids::CardId(r.get(0)?),
                         source: r.get(1)?,
                         external_id: r.get(2)?,
                         stage: r.get(3)?,

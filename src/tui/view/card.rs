@@ -365,7 +365,10 @@ fn draw_suggestion(c: &CardState, theme: &Theme, frame: &mut Frame<'_>, area: Re
         lines.push(Line::from(vec![
             Span::styled(format!("{}: ", msg::YOUR_VERDICT), theme.dim),
             Span::styled(msg::verdict(p.verdict), theme.bold),
-            Span::styled(format!(" · {}", clip(&p.created_at, 20)), theme.dim),
+            Span::styled(
+                format!(" · {}", clip(&msg::moment(&p.created_at), 20)),
+                theme.dim,
+            ),
         ]));
     }
     if let Some(dec) = &c.decision {

@@ -11,11 +11,8 @@ use crate::text::tui as msg;
 use crate::tui::state::{CardState, State};
 
 /// "3 d", "5 h", "now": how long a review has waited.
-fn age(created_at: &str, now: chrono::NaiveDateTime) -> String {
-    let Some(t) = crate::store::cards::parse_time(created_at) else {
-        return String::new();
-    };
-    let d = now - t;
+fn age(created_at: chrono::NaiveDateTime, now: chrono::NaiveDateTime) -> String {
+    let d = now - created_at;
     if d.num_days() > 0 {
         format!("{} d", d.num_days())
     } else if d.num_hours() > 0 {
@@ -113,7 +110,7 @@ pub fn draw(state: &State, theme: &Theme, frame: &mut Frame<'_>, area: Rect) {
                     Line::from(r.score.map_or("—".into(), |s| format!("{s:.0}%"))).right_aligned(),
                 ),
                 Cell::from(clip(suggestion, 40)),
-                Cell::from(Line::from(age(&r.created_at, state.now)).right_aligned()),
+                Cell::from(Line::from(age(r.created_at, state.now)).right_aligned()),
             ])
         });
     let widths = [
@@ -189,7 +186,7 @@ pub fn draw_review(state: &State, c: &CardState, theme: &Theme, frame: &mut Fram
         lines.push(Line::from(Span::styled(
             format!(
                 "{} · {} {:.0} s",
-                clip(&r.created_at, 20),
+                clip(&msg::moment(&r.created_at), 20),
                 msg::SPENT,
                 r.seconds_spent.unwrap_or(0.0)
             ),

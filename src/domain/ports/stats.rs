@@ -1,0 +1,20 @@
+//! The stats port: the figures of the stats screen and the report.
+
+use chrono::NaiveDate;
+
+use super::StoreResult;
+use crate::domain::Funnel;
+use crate::domain::analytics::{StatsFigures, Window};
+
+pub trait StatsStore {
+    /// Everything `okk stats` computes; idle days count to `today`.
+    fn stats_figures(
+        &self,
+        funnel: &Funnel,
+        today: NaiveDate,
+        window: Window,
+    ) -> StoreResult<StatsFigures>;
+
+    /// Reviews made (not withdrawn) per day from `first` to `last`, zeros included.
+    fn reviews_per_day(&self, first: NaiveDate, last: NaiveDate) -> StoreResult<Vec<u64>>;
+}
