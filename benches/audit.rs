@@ -95,7 +95,7 @@ fn main() {
                 limit: 50,
                 all: false,
                 closed_stage: false,
-                now: "2026-11-20 12:00:00",
+                now,
             })
             .expect("queue")
     };
