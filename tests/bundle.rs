@@ -8,11 +8,12 @@ use std::path::{Path, PathBuf};
 
 use chrono::NaiveDateTime;
 use common::{Desk, assert_same, digest, path_arg};
+use okk::bundle::merge::{MergeError, MergeInput, MergeOptions, merge_bundles};
 use okk::bundle::sign::Keypair;
 use okk::bundle::{Reader, Record, Writer};
+use okk::domain::merge::MergeReport;
 use okk::domain::review::{Review, ReviewDraft, Verdict};
 use okk::store::Store;
-use okk::store::bundle::{MergeError, MergeInput, MergeOptions, MergeReport};
 use okk::store::reviews::{ReviewedCard, Stamp};
 use okk::store::trust::TrustedKey;
 use proptest::prelude::*;
@@ -429,7 +430,8 @@ fn merge(
             })
         })
         .collect::<Result<Vec<_>, MergeError>>()?;
-    store.merge_bundles(
+    merge_bundles(
+        &mut store,
         inputs,
         &MergeOptions {
             own: Some(key(owner).public()),

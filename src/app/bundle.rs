@@ -9,10 +9,10 @@ use std::process::ExitCode;
 use color_eyre::Result;
 
 use super::{Paths, config, user};
+use crate::bundle::merge::{MergeError, MergeInput, MergeOptions, merge_bundles};
 use crate::bundle::sign::{Keypair, PublicKey};
 use crate::bundle::{Vouch, Writer};
 use crate::cli::{BundleCommand, BundleExportArgs};
-use crate::store::bundle::{MergeError, MergeInput, MergeOptions};
 use crate::store::trust::TrustedKey;
 use crate::text::bundle as msg;
 
@@ -119,7 +119,7 @@ fn import(paths: &Paths, files: &[PathBuf], json: bool, first_use: bool) -> Resu
         trust_on_first_use: first_use,
         now: chrono::Local::now().naive_local(),
     };
-    let reports = match store.merge_bundles(inputs, &opts) {
+    let reports = match merge_bundles(&mut store, inputs, &opts) {
         Ok(r) => r,
         Err(e @ MergeError::Store(_)) => return Err(e.into()),
         Err(e) => {

@@ -21,6 +21,7 @@ pub mod names;
 pub mod pending;
 pub mod ports;
 pub mod queue;
+pub mod records;
 pub mod review;
 pub mod rules;
 pub mod score;
