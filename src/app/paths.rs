@@ -6,6 +6,7 @@ use color_eyre::Result;
 
 use super::user;
 use crate::domain::Funnel;
+use crate::domain::ports::ReviewStore;
 use crate::store::{Store, StoreError};
 use crate::text::app as msg;
 
@@ -92,7 +93,7 @@ pub fn open_store(path: &Path) -> Result<Store> {
 /// Verdicts a reviewer killed while the store was busy left in the pending journal go in
 /// before anything reads the store. Best effort: a verdict that cannot go in yet stays in its
 /// file for the next okk, and the command goes on.
-fn replay_pending(store: &mut Store) {
+fn replay_pending(store: &mut dyn ReviewStore) {
     match store.replay_pending() {
         Ok(r) => {
             if r.saved > 0 {

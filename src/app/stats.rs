@@ -10,9 +10,9 @@ use crate::cli::{StatsArgs, StatsTable};
 use crate::domain::Funnel;
 use crate::domain::analytics::{StatsFigures, Window};
 use crate::domain::auditors::AuditorFigures;
+use crate::domain::ports::{CalibrationStore, StatsStore};
 use crate::export::analytics as sheets;
 use crate::export::table::{Layout, Table};
-use crate::store::Store;
 use crate::text::stats as msg;
 
 pub fn run(paths: &Paths, args: StatsArgs) -> Result<ExitCode> {
@@ -57,7 +57,7 @@ pub fn run(paths: &Paths, args: StatsArgs) -> Result<ExitCode> {
 
 /// The figures as of `today` (the judged day: see [`super::audit::today`]).
 pub fn figures(
-    store: &Store,
+    store: &dyn StatsStore,
     funnel: &Funnel,
     today: chrono::NaiveDate,
     window: Window,
@@ -66,7 +66,10 @@ pub fn figures(
 }
 
 /// The auditors' figures, with their agreement with the lead's calibration references.
-pub fn auditor_figures(store: &Store, funnel: &Funnel) -> Result<Vec<AuditorFigures>> {
+pub fn auditor_figures<S: CalibrationStore + StatsStore>(
+    store: &S,
+    funnel: &Funnel,
+) -> Result<Vec<AuditorFigures>> {
     let mut calibration = Vec::new();
     for c in store.calibrations()? {
         let (judged, reference) = store.calibration_judgements(&c)?;
@@ -145,7 +148,11 @@ fn write_csv(sheet: sheets::Sheet) -> Result<()> {
 }
 
 /// `okk demo --print`: the full text of `okk stats`.
-pub fn print_stats(store: &Store, funnel: &Funnel, today: chrono::NaiveDate) -> Result<()> {
+pub fn print_stats(
+    store: &dyn StatsStore,
+    funnel: &Funnel,
+    today: chrono::NaiveDate,
+) -> Result<()> {
     let f = figures(store, funnel, today, Window::default())?;
     super::say_raw(text(funnel, &f, None))?;
     Ok(())

@@ -1,6 +1,7 @@
 //! The SQLite store behind the domain's ports (`domain::ports`): each port method is the
 //! store's own function, with ids and the pending journal converted at this edge.
 
+use std::collections::BTreeMap;
 use std::path::Path;
 use std::time::Duration;
 
@@ -11,7 +12,8 @@ use super::writer::writers;
 use super::{Store, StoreError};
 use crate::domain::Funnel;
 use crate::domain::analytics::{StatsFigures, Window};
-use crate::domain::calibration::{Calibration, CardKey};
+use crate::domain::auditors::ReviewFact;
+use crate::domain::calibration::{Calibration, CardKey, Judgement};
 use crate::domain::card_detail::CardDetail;
 use crate::domain::decision::{Decision, LeadDecision};
 use crate::domain::ids::CardId;
@@ -21,6 +23,7 @@ use crate::domain::ports::{
     CalibrationStore, KeptVerdict, LeadStore, QueueStore, ReviewStore, StatsStore, StoreResult,
 };
 use crate::domain::queue::{QueueCounts, QueueEntry, QueueQuery};
+use crate::domain::review::Verdict;
 use crate::domain::stored_review::StoredReview;
 use crate::domain::writer::Writer;
 
@@ -149,6 +152,10 @@ impl StatsStore for Store {
     fn reviews_per_day(&self, first: NaiveDate, last: NaiveDate) -> StoreResult<Vec<u64>> {
         Store::reviews_per_day(self, first, last)
     }
+
+    fn review_facts(&self) -> StoreResult<Vec<ReviewFact>> {
+        Store::review_facts(self)
+    }
 }
 
 impl CalibrationStore for Store {
@@ -166,5 +173,12 @@ impl CalibrationStore for Store {
 
     fn calibrations(&self) -> StoreResult<Vec<Calibration>> {
         Store::calibrations(self)
+    }
+
+    fn calibration_judgements(
+        &self,
+        c: &Calibration,
+    ) -> StoreResult<(Vec<Judgement>, BTreeMap<CardKey, Verdict>)> {
+        Store::calibration_judgements(self, c)
     }
 }

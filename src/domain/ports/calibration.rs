@@ -1,7 +1,10 @@
 //! The calibration port: the pool a sample is drawn from, and the calibrations handed out.
 
+use std::collections::BTreeMap;
+
 use super::StoreResult;
-use crate::domain::calibration::{Calibration, CardKey};
+use crate::domain::calibration::{Calibration, CardKey, Judgement};
+use crate::domain::review::Verdict;
 
 pub trait CalibrationStore {
     /// The cards a calibration of a stage draws from: there now (not gone; closed ones only in
@@ -18,4 +21,11 @@ pub trait CalibrationStore {
 
     /// Every calibration, oldest first.
     fn calibrations(&self) -> StoreResult<Vec<Calibration>>;
+
+    /// The listed auditors' current reviews of the calibration's cards made since it began,
+    /// and the lead's verdict per card where the lead has decided on one of them.
+    fn calibration_judgements(
+        &self,
+        c: &Calibration,
+    ) -> StoreResult<(Vec<Judgement>, BTreeMap<CardKey, Verdict>)>;
 }

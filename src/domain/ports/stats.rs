@@ -5,6 +5,7 @@ use chrono::NaiveDate;
 use super::StoreResult;
 use crate::domain::Funnel;
 use crate::domain::analytics::{StatsFigures, Window};
+use crate::domain::auditors::ReviewFact;
 
 pub trait StatsStore {
     /// Everything `okk stats` computes; idle days count to `today`.
@@ -17,4 +18,8 @@ pub trait StatsStore {
 
     /// Reviews made (not withdrawn) per day from `first` to `last`, zeros included.
     fn reviews_per_day(&self, first: NaiveDate, last: NaiveDate) -> StoreResult<Vec<u64>>;
+
+    /// One fact per current review (who, when, how long, what the lead decided): the
+    /// auditors' figures.
+    fn review_facts(&self) -> StoreResult<Vec<ReviewFact>>;
 }
