@@ -33,6 +33,7 @@ pub enum Table {
     Flags,
     Standings,
     Owners,
+    FieldNames,
     Meta,
 }
 
@@ -48,6 +49,7 @@ impl Table {
             Table::Flags => "flags",
             Table::Standings => "standings",
             Table::Owners => "owners",
+            Table::FieldNames => "field_names",
             Table::Meta => "meta",
         }
     }
