@@ -53,6 +53,16 @@ impl Table {
             Table::Meta => "meta",
         }
     }
+
+    /// The order rows were written in: rowid, or the key of a table without one.
+    fn order(self) -> &'static str {
+        match self {
+            Table::StageHistory => "card_id, batch_id",
+            Table::Flags => "card_id, seq",
+            Table::Owners => "name",
+            _ => "rowid",
+        }
+    }
 }
 
 /// A read-only look at a store file.
@@ -105,10 +115,10 @@ impl Inspect {
         Ok(out)
     }
 
-    /// Every row of `table` in the order it was written; a card's `fields` as the JSON text of
-    /// {field name: value} (the row keeps field ids).
+    /// Every row of `table` in the order it was written (by key for a table without rowids); a
+    /// card's `fields` as the JSON text of {field name: value} (the row keeps field ids).
     pub fn rows(&self, table: Table) -> Result<Vec<Row>, StoreError> {
-        let sql = format!("SELECT * FROM {} ORDER BY rowid", table.name());
+        let sql = format!("SELECT * FROM {} ORDER BY {}", table.name(), table.order());
         self.select(table, &sql, [])
     }
 
