@@ -5,7 +5,9 @@
 
 mod common;
 
-use common::{Desk, Table, Verdict, path_arg, repo, text};
+use std::path::Path;
+
+use common::{Desk, Table, Verdict, path_arg, repo, succeeded, text};
 
 const AT: &str = "2026-11-20 12:00:00";
 const LATER: &str = "2026-11-21 09:00:00";
@@ -227,22 +229,7 @@ fn pipedrive_closes_a_dead_deal_by_status() {
 fn salesforce_gets_api_names_and_the_orgs_own_stage_names() {
     let desk = Desk::new();
     let funnel = path_arg(&repo().join("tests/fixtures/export/salesforce_funnel.toml"));
-    let okk = |args: &[&str]| {
-        let out = desk
-            .okk_bare()
-            .arg("--db")
-            .arg(&desk.db)
-            .args(["--funnel", &funnel])
-            .args(args)
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        out
-    };
+    let okk = |args: &[&str]| succeeded(desk.okk_funnel(Path::new(&funnel)).args(args));
     okk(&["import", &common::salesforce("Opportunity.csv")]);
     desk.review(
         "006Ec00000AieKFIAZ",

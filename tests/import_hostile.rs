@@ -31,11 +31,7 @@ const MEMORY_CAP_KIB: u64 = 512 * 1024;
 
 /// Runs `okk import ARGS` as the tests' desk would, but under a memory cap and a deadline.
 fn import_capped(desk: &Desk, args: &[&str]) -> Output {
-    let home = desk.dir.path().join("home");
-    let tmp = desk.dir.path().join("tmp");
-    std::fs::create_dir_all(&home).unwrap();
-    std::fs::create_dir_all(&tmp).unwrap();
-    let mut cmd = Command::new("sh");
+    let mut cmd = desk.sandboxed(Command::new("sh"));
     cmd.arg("-c")
         .arg(format!("ulimit -v {MEMORY_CAP_KIB} && exec \"$@\""))
         .arg("sh")
@@ -45,15 +41,7 @@ fn import_capped(desk: &Desk, args: &[&str]) -> Output {
         .arg("--funnel")
         .arg(common::funnel_path())
         .args(["import", "--no-check"])
-        .args(args)
-        .env_remove("OKK_DB")
-        .env_remove("OKK_FUNNEL")
-        .env("HOME", &home)
-        .env("XDG_DATA_HOME", home.join(".local/share"))
-        .env("XDG_CONFIG_HOME", home.join(".config"))
-        .env("TMPDIR", &tmp)
-        .env("NO_COLOR", "1")
-        .env("RUST_BACKTRACE", "0");
+        .args(args);
     let started = Instant::now();
     let out = cmd.output().expect("run okk");
     assert!(

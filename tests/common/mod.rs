@@ -60,21 +60,29 @@ impl Desk {
     /// `okk --db DB --funnel assets/funnel.toml`, with HOME, the XDG dirs and TMPDIR inside the
     /// temp dir, so that nothing the test runs can reach the user's own store or config.
     pub fn okk(&self) -> Command {
+        self.okk_funnel(&funnel_path())
+    }
+
+    /// `okk --db DB --funnel FUNNEL`, sandboxed as [`Desk::okk`].
+    pub fn okk_funnel(&self, funnel: &Path) -> Command {
         let mut cmd = self.okk_bare();
-        cmd.arg("--db")
-            .arg(&self.db)
-            .arg("--funnel")
-            .arg(funnel_path());
+        cmd.arg("--db").arg(&self.db).arg("--funnel").arg(funnel);
         cmd
     }
 
     /// The binary with the sandboxed environment but no `--db`/`--funnel`.
     pub fn okk_bare(&self) -> Command {
+        let okk = std::process::Command::new(env!("CARGO_BIN_EXE_okk"));
+        Command::from_std(self.sandboxed(okk))
+    }
+
+    /// `cmd` with HOME, the XDG dirs and TMPDIR inside the desk's temp dir and none of okk's
+    /// variables from the test's environment.
+    pub fn sandboxed(&self, mut cmd: std::process::Command) -> std::process::Command {
         let home = self.dir.path().join("home");
         let tmp = self.dir.path().join("tmp");
         std::fs::create_dir_all(&home).expect("home dir");
         std::fs::create_dir_all(&tmp).expect("tmp dir");
-        let mut cmd = Command::cargo_bin("okk").expect("the okk binary is built");
         cmd.env_remove("OKK_DB")
             .env_remove("OKK_FUNNEL")
             .env_remove("OKK_TODAY")
@@ -513,14 +521,7 @@ impl Desk {
 
     /// `okk ARGS`, which must succeed; its stdout.
     pub fn run_ok(&self, args: &[&str]) -> String {
-        let out = self.okk().args(args).output().expect("run okk");
-        assert!(
-            out.status.success(),
-            "okk {args:?} failed ({:?}):\n{}",
-            out.status.code(),
-            String::from_utf8_lossy(&out.stderr)
-        );
-        String::from_utf8(out.stdout).expect("UTF-8 stdout")
+        succeeded(self.okk().args(args))
     }
 
     /// `okk ARGS`, which must succeed and print one JSON value: the value.
@@ -534,6 +535,18 @@ impl Desk {
     pub fn file(&self, name: &str) -> String {
         path_arg(&self.dir.path().join(name))
     }
+}
+
+/// Runs `cmd`, which must succeed (else the test fails with its stderr); its stdout.
+pub fn succeeded(cmd: &mut Command) -> String {
+    let out = cmd.output().expect("run okk");
+    assert!(
+        out.status.success(),
+        "{cmd:?} failed ({:?}):\n{}",
+        out.status.code(),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).expect("UTF-8 stdout")
 }
 
 /// Parses CSV with Python's `csv` module (the reference reader): the rows, BOM dropped.
