@@ -40,7 +40,7 @@ mod common;
 
 use std::path::Path;
 
-use common::{Desk, path_arg, python_csv, repo, time};
+use common::{Desk, path_arg, python_csv, repo, succeeded, time};
 use serde_json::{Value as Json, json};
 
 const CLOCK: &str = "2026-11-20 12:00:00";
@@ -58,20 +58,7 @@ fn funnel() -> String {
 
 /// `okk --db DB --funnel <the fixture's> ARGS`, which must succeed; its stdout.
 fn okk(desk: &Desk, args: &[&str]) -> String {
-    let out = desk
-        .okk_bare()
-        .arg("--db")
-        .arg(&desk.db)
-        .args(["--funnel", &funnel()])
-        .args(args)
-        .output()
-        .expect("run okk");
-    assert!(
-        out.status.success(),
-        "okk {args:?} failed:\n{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).expect("UTF-8 stdout")
+    succeeded(desk.okk_funnel(Path::new(&funnel())).args(args))
 }
 
 fn stats(desk: &Desk, args: &[&str]) -> Json {
