@@ -5,7 +5,10 @@ mod common;
 use common::{Desk, fixture, funnel_path, succeeded};
 
 fn idle_flags(desk: &Desk, funnel: &std::path::Path) -> usize {
-    let out = succeeded(desk.okk_funnel(funnel).args(["check", "--json", "--rule", "idle"]));
+    let out = succeeded(
+        desk.okk_funnel(funnel)
+            .args(["check", "--json", "--rule", "idle"]),
+    );
     let v: serde_json::Value = serde_json::from_str(&out).unwrap();
     v["cards"].as_array().unwrap().len()
 }

@@ -533,8 +533,9 @@ fn only_the_author_or_a_lead_may_withdraw_a_review() {
     // Ivan is trusted as a lead: his withdrawal stands.
     merge(&lead.desk.db, "olga", &[&withdrawn_by("ivan")], false).unwrap();
     assert_eq!(
-        lead.desk.rows_where(Table::Reviews, |r| r["id"] == id.as_str()
-            && !r["withdrawn_at"].is_null()),
+        lead.desk
+            .rows_where(Table::Reviews, |r| r["id"] == id.as_str()
+                && !r["withdrawn_at"].is_null()),
         1
     );
 }

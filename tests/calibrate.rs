@@ -7,9 +7,9 @@ mod common;
 use std::path::{Path, PathBuf};
 
 use common::{Desk, Table};
-use okk::store::inspect::Inspect;
 use okk::domain::review::{Review, ReviewDraft, Verdict};
 use okk::store::Store;
+use okk::store::inspect::Inspect;
 use okk::store::reviews::{ReviewedCard, Stamp};
 
 const MET: &str = "Встреча проведена";

@@ -368,14 +368,13 @@ fn run_block(sandbox: &Sandbox, block: &Block) -> (usize, Vec<String>) {
         if let Some(crm) = &fake {
             // "prints the lines below": the doc's lines must be the ones it printed.
             let command = without_comment(&line);
-            if command.starts_with("export ") || command.starts_with("okk ") {
-                if !crm.printed.iter().any(|p| p == command) {
-                    failures.push(format!(
-                        "{}: `{command}` is not what the fake CRM prints:\n{}",
-                        block.at(n),
-                        crm.printed.join("\n")
-                    ));
-                }
+            let told = command.starts_with("export ") || command.starts_with("okk ");
+            if told && !crm.printed.iter().any(|p| p == command) {
+                failures.push(format!(
+                    "{}: `{command}` is not what the fake CRM prints:\n{}",
+                    block.at(n),
+                    crm.printed.join("\n")
+                ));
             }
         }
         if line.starts_with("export ") {
@@ -392,9 +391,49 @@ fn run_block(sandbox: &Sandbox, block: &Block) -> (usize, Vec<String>) {
                 result.stderr,
                 tail(&result.stdout)
             ));
+        } else if let Some(missing) = missing_shown_keys(&line, &result.stdout) {
+            failures.push(format!("{}: `{line}`: {missing}", block.at(n)));
         }
     }
     (ran, failures)
+}
+
+/// A comment that shows JSON (`# {"stages":[{"stage":..}],..}`) promises its keys: the ones the
+/// output lacks, if any (the values are elided in the doc, so only the keys are compared).
+fn missing_shown_keys(line: &str, stdout: &str) -> Option<String> {
+    let comment = line[without_comment(line).len()..].trim_start();
+    let shown = comment.strip_prefix('#')?.trim();
+    if !shown.starts_with('{') {
+        return None;
+    }
+    let Ok(out) = serde_json::from_str::<serde_json::Value>(stdout) else {
+        return Some(format!(
+            "the doc shows JSON but it printed:\n{}",
+            tail(stdout)
+        ));
+    };
+    let mut keys = Vec::new();
+    collect_keys(&out, &mut keys);
+    let missing: Vec<&str> = shown
+        .split('"')
+        .skip(1)
+        .step_by(2)
+        .filter(|k| !keys.iter().any(|have| have == k))
+        .collect();
+    (!missing.is_empty()).then(|| format!("the doc shows keys {missing:?} its output has not"))
+}
+
+fn collect_keys(v: &serde_json::Value, out: &mut Vec<String>) {
+    match v {
+        serde_json::Value::Object(map) => {
+            for (k, v) in map {
+                out.push(k.clone());
+                collect_keys(v, out);
+            }
+        }
+        serde_json::Value::Array(items) => items.iter().for_each(|v| collect_keys(v, out)),
+        _ => {}
+    }
 }
 
 fn tail(stdout: &str) -> String {

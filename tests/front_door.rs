@@ -31,10 +31,16 @@ const SQL_ALLOWED: [(&str, &str); 12] = [
     ),
     // The TUI key-press harnesses, rewritten in one notation this round (helper "elm"): their
     // reads move to store::inspect with that rewrite.
-    ("tui_busy.rs", "TUI harness: holds the write lock as a second okk would"),
+    (
+        "tui_busy.rs",
+        "TUI harness: holds the write lock as a second okk would",
+    ),
     ("tui_e2e.rs", "TUI harness: reads the reviews it saved"),
     ("lead_e2e.rs", "TUI harness: reads the decisions it saved"),
-    ("lead_snapshots.rs", "TUI harness: reads the decisions it saved"),
+    (
+        "lead_snapshots.rs",
+        "TUI harness: reads the decisions it saved",
+    ),
 ];
 
 /// What SQL against the store's file looks like in a test.

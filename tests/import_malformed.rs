@@ -205,7 +205,8 @@ fn a_failed_file_rolls_back_alone_and_earlier_files_stay_imported() {
     );
     assert_eq!(desk.rows(Table::Cards).len(), 4);
     assert_eq!(
-        desk.rows_where(Table::Cards, |c| ["2901", "2902"].contains(&text(c, "external_id").as_str())),
+        desk.rows_where(Table::Cards, |c| ["2901", "2902"]
+            .contains(&text(c, "external_id").as_str())),
         0
     );
     assert_eq!(desk.rows(Table::ImportBatches).len(), 1);

@@ -128,14 +128,21 @@ fn second_export_reports_moved_edited_vanished_and_new_cards() {
     };
     let batches = desk.rows(Table::ImportBatches);
     let started = |batch: &Json| {
-        let b = batches.iter().find(|b| b["id"] == *batch).expect("its batch");
+        let b = batches
+            .iter()
+            .find(|b| b["id"] == *batch)
+            .expect("its batch");
         b["started_at"].clone()
     };
     let rows: Vec<(i64, String, String)> = history_of("4002")
         .iter()
         .map(|h| {
             let at_batch_time = h["seen_at"] == started(&h["batch_id"]);
-            (h["batch_id"].as_i64().unwrap(), text(h, "stage"), at_batch_time.to_string())
+            (
+                h["batch_id"].as_i64().unwrap(),
+                text(h, "stage"),
+                at_batch_time.to_string(),
+            )
         })
         .collect();
     assert_eq!(
@@ -264,7 +271,10 @@ fn a_gone_card_keeps_its_reviews() {
     assert_eq!(r["gone"], 1);
     let still = reviews_of(&desk);
     assert_eq!(still.len(), 1);
-    assert_eq!((&still[0]["card_id"], &still[0]["verdict"]), (&json!(card_id), &json!("stale")));
+    assert_eq!(
+        (&still[0]["card_id"], &still[0]["verdict"]),
+        (&json!(card_id), &json!("stale"))
+    );
     let card = desk.card("4004");
     assert_eq!(card["id"], card_id);
     assert!(card["gone_at"].is_string());
@@ -272,7 +282,10 @@ fn a_gone_card_keeps_its_reviews() {
     // And when the card comes back it is the same card, with the same review.
     desk.import_one(&[&fixture("resync/v3.csv")]);
     assert_eq!(desk.card("4004")["id"], card_id);
-    assert_eq!(desk.rows_where(Table::Reviews, |r| r["card_id"] == card_id), 1);
+    assert_eq!(
+        desk.rows_where(Table::Reviews, |r| r["card_id"] == card_id),
+        1
+    );
 }
 
 // ---- dry run ---------------------------------------------------------------------------------

@@ -171,7 +171,8 @@ fn an_incremental_sync_brings_moves_edits_deletions_and_new_deals() {
     assert!(desk.desk.card("30000003")["gone_at"].is_string());
     assert_eq!(desk.desk.card(&new_id.to_string())["gone_at"], Json::Null);
     assert_eq!(
-        desk.desk.rows_where(Table::Cards, |c| c["gone_at"].is_null()),
+        desk.desk
+            .rows_where(Table::Cards, |c| c["gone_at"].is_null()),
         300
     );
 }
@@ -198,10 +199,7 @@ fn a_sync_killed_mid_way_resumes_where_it_stopped_with_no_card_lost_or_doubled()
         "resumed from the cursor, not from the start"
     );
     assert_eq!(desk.desk.rows(Table::Cards).len() as i64, 2000);
-    assert_eq!(
-        distinct_ids(&desk.desk),
-        2000
-    );
+    assert_eq!(distinct_ids(&desk.desk), 2000);
 }
 
 #[test]
@@ -272,8 +270,18 @@ fn the_counts_of_a_synced_account_equal_its_file_export_imported_elsewhere() {
     assert_eq!(desk.desk.stage_counts(), other.stage_counts());
     let cards = |d: &Desk| {
         let columns = [
-            "external_id", "pipeline", "stage", "title", "owner", "amount", "created_at",
-            "updated_at", "closed_at", "closed", "won", "tags",
+            "external_id",
+            "pipeline",
+            "stage",
+            "title",
+            "owner",
+            "amount",
+            "created_at",
+            "updated_at",
+            "closed_at",
+            "closed",
+            "won",
+            "tags",
         ];
         let mut rows: Vec<String> = d
             .rows(Table::Cards)
@@ -492,10 +500,7 @@ fn bitrix24_sync_killed_mid_way_resumes_by_id_with_no_card_lost_or_doubled() {
     let report = desk.sync(&[]);
     assert_eq!(report["inserted"].as_u64().unwrap() as i64, 1000 - landed);
     assert!(pages() - before < 20, "resumed after the last id landed");
-    assert_eq!(
-        distinct_ids(&desk.desk),
-        1000
-    );
+    assert_eq!(distinct_ids(&desk.desk), 1000);
     assert_eq!(desk.desk.rows(Table::Cards).len() as i64, 1000);
 }
 

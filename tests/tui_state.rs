@@ -7,12 +7,12 @@ use std::sync::Arc;
 
 use okk::domain::review::Verdict;
 use okk::store::Store;
+use okk::store::inspect::{Inspect, Row, Table};
 use okk::tui::desk::Desk;
 use okk::tui::keymap::Key;
 use okk::tui::picker::PickerFor;
 use okk::tui::state::{Popup, Screen, State, Status};
 use okk::tui::update::{handle_key, load_stages, start_at_stage, tick};
-use okk::store::inspect::{Inspect, Row, Table};
 use rusqlite::Connection;
 
 /// (external id, verdict, suggested stage, suggested owner, comment, withdrawn).

@@ -145,7 +145,7 @@ impl Inspect {
         params: impl rusqlite::Params,
     ) -> Result<Vec<Row>, StoreError> {
         let mut stmt = self.conn.prepare(sql)?;
-        let names: Vec<String> = stmt.column_names().into_iter().map(String::from).collect();
+        let names: Vec<String> = stmt.column_names().map(String::from).collect();
         let mut rows: Vec<Row> = stmt
             .query_map(params, |r| {
                 names
@@ -198,5 +198,8 @@ fn name_fields(row: &mut Row, names: &BTreeMap<i64, String>) {
             (name, Json::from(v))
         })
         .collect();
-    row.insert("fields".into(), Json::from(Json::Object(by_name).to_string()));
+    row.insert(
+        "fields".into(),
+        Json::from(Json::Object(by_name).to_string()),
+    );
 }

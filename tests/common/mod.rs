@@ -37,7 +37,6 @@ pub fn path_arg(p: &Path) -> String {
     p.to_str().expect("test paths are UTF-8").to_string()
 }
 
-
 /// One desk: a temp dir holding the store, the home and temp dirs the binary sees.
 pub struct Desk {
     pub dir: tempfile::TempDir,
@@ -468,7 +467,8 @@ impl Desk {
         let (verdict, stage, owner) = overrides;
         let decision = Decision {
             kind: DecisionKind::from_name(decision).expect("accept, override or return"),
-            verdict: verdict.map(|v| okk::domain::review::Verdict::from_name(v).expect("a verdict")),
+            verdict: verdict
+                .map(|v| okk::domain::review::Verdict::from_name(v).expect("a verdict")),
             suggested_stage: stage.map(String::from),
             suggested_owner: owner.map(String::from),
             note: String::new(),
