@@ -331,7 +331,7 @@ pub fn assert_same(before: &Digest, after: &Digest) {
 }
 
 // Reviews and lead decisions, for the export tests: saved as the reviewer saves them (the
-// store's own `save_review`); lead decisions inserted as the lead's screen will write them.
+// store's own `save_review`); lead decisions by the store's own `decide`.
 
 /// The demo store (353 amoCRM cards, clock frozen), built once per test binary: building it
 /// imports and checks every card, copying it is a file copy.
