@@ -5,6 +5,7 @@ mod common;
 
 use okk::domain::decision::DecisionKind;
 use okk::domain::review::Verdict;
+use okk::store::inspect::{Inspect, Table};
 use okk::tui::desk::Desk;
 use okk::tui::keymap::Key;
 use okk::tui::state::{Popup, Screen, State};
@@ -48,19 +49,28 @@ fn lead(db: &std::path::Path) -> (State, Desk) {
 type DecisionRow = (String, String, Option<String>, Option<String>, String);
 
 fn decisions(db: &std::path::Path) -> Vec<DecisionRow> {
-    let conn = rusqlite::Connection::open(db).unwrap();
-    let mut stmt = conn
-        .prepare(
-            "SELECT lead, decision, verdict, suggested_stage, note FROM lead_decisions
-             WHERE withdrawn_at IS NULL ORDER BY rowid",
-        )
-        .unwrap();
-    stmt.query_map([], |r| {
-        Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
-    })
-    .unwrap()
-    .collect::<Result<_, _>>()
-    .unwrap()
+    let text = |v: &serde_json::Value| v.as_str().map(String::from);
+    Inspect::open(db)
+        .and_then(|look| look.rows(Table::LeadDecisions))
+        .unwrap()
+        .iter()
+        .filter(|d| d["withdrawn_at"].is_null())
+        .map(|d| {
+            (
+                text(&d["lead"]).unwrap(),
+                text(&d["decision"]).unwrap(),
+                text(&d["verdict"]),
+                text(&d["suggested_stage"]),
+                text(&d["note"]).unwrap(),
+            )
+        })
+        .collect()
+}
+
+/// One column of every row of `table`, in the order written.
+fn column(db: &std::path::Path, table: Table, name: &str) -> Vec<serde_json::Value> {
+    let rows = Inspect::open(db).and_then(|look| look.rows(table)).unwrap();
+    rows.iter().map(|r| r[name].clone()).collect()
 }
 
 #[test]
@@ -101,14 +111,7 @@ fn the_lead_accepts_overrides_and_sends_back_in_turn() {
         ]
     );
     // The auditor's originals stay as they were.
-    let conn = rusqlite::Connection::open(&store.db).unwrap();
-    let verdicts: Vec<String> = conn
-        .prepare("SELECT verdict FROM reviews ORDER BY rowid")
-        .unwrap()
-        .query_map([], |r| r.get(0))
-        .unwrap()
-        .collect::<Result<_, _>>()
-        .unwrap();
+    let verdicts = column(&store.db, Table::Reviews, "verdict");
     assert_eq!(verdicts, ["ok", "stale", "dead", "unclear"]);
     // One left awaiting; `t` shows all four.
     keys(&mut s, &mut d, "q");
@@ -213,14 +216,10 @@ fn the_leads_checklist_corrections_are_kept_as_the_reference() {
     boris_reviews(&store.db);
     let (mut s, mut d) = lead(&store.db);
     keys(&mut s, &mut d, "enter 2 a a");
-    let conn = rusqlite::Connection::open(&store.db).unwrap();
-    let lists: Vec<Option<String>> = conn
-        .prepare("SELECT checklist FROM lead_decisions ORDER BY rowid")
-        .unwrap()
-        .query_map([], |r| r.get(0))
-        .unwrap()
-        .collect::<Result<_, _>>()
-        .unwrap();
+    let lists: Vec<Option<String>> = column(&store.db, Table::LeadDecisions, "checklist")
+        .iter()
+        .map(|c| c.as_str().map(String::from))
+        .collect();
     assert_eq!(lists.len(), 2);
     assert!(
         lists[0].as_deref().is_some_and(|j| j.contains("fail")),

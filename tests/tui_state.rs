@@ -7,6 +7,7 @@ use std::sync::Arc;
 
 use okk::domain::review::Verdict;
 use okk::store::Store;
+use okk::store::inspect::{Inspect, Row, Table};
 use okk::tui::desk::Desk;
 use okk::tui::keymap::Key;
 use okk::tui::picker::PickerFor;
@@ -80,48 +81,57 @@ impl Session {
             .clone()
     }
 
+    /// SQL at the store's file, only to plant what no key makes (a card gone from the CRM, a
+    /// write that fails); the tests read through [`Session::rows`].
     fn conn(&self) -> Connection {
         Connection::open(&self.db).unwrap()
+    }
+
+    fn rows(&self, table: Table) -> Vec<Row> {
+        Inspect::open(&self.db)
+            .and_then(|look| look.rows(table))
+            .unwrap()
+    }
+
+    /// The one review the test made.
+    fn the_review(&self) -> Row {
+        let mut reviews = self.rows(Table::Reviews);
+        assert_eq!(reviews.len(), 1, "one review");
+        reviews.remove(0)
+    }
+
+    /// The comment of the one draft kept.
+    fn the_draft(&self) -> String {
+        let drafts = self.rows(Table::Drafts);
+        assert_eq!(drafts.len(), 1, "one draft");
+        str_of(&drafts[0], "comment")
     }
 
     /// (external id, verdict, suggested stage, suggested owner, comment, withdrawn) of every
     /// review, oldest first.
     fn reviews(&self) -> Vec<ReviewRow> {
-        let conn = self.conn();
-        let mut stmt = conn
-            .prepare(
-                "SELECT card_external_id, verdict, suggested_stage, suggested_owner, comment,
-                        withdrawn_at IS NOT NULL
-                 FROM reviews ORDER BY rowid",
-            )
-            .unwrap();
-        stmt.query_map([], |r| {
-            Ok((
-                r.get(0)?,
-                r.get(1)?,
-                r.get(2)?,
-                r.get(3)?,
-                r.get(4)?,
-                r.get(5)?,
-            ))
-        })
-        .unwrap()
-        .collect::<Result<_, _>>()
-        .unwrap()
+        let opt = |r: &Row, k: &str| r[k].as_str().map(String::from);
+        self.rows(Table::Reviews)
+            .iter()
+            .map(|r| {
+                (
+                    str_of(r, "card_external_id"),
+                    str_of(r, "verdict"),
+                    opt(r, "suggested_stage"),
+                    opt(r, "suggested_owner"),
+                    str_of(r, "comment"),
+                    !r["withdrawn_at"].is_null(),
+                )
+            })
+            .collect()
     }
 
     fn current_verdicts(&self) -> Vec<(String, String)> {
-        let conn = self.conn();
-        let mut stmt = conn
-            .prepare(
-                "SELECT card_external_id, verdict FROM reviews
-                 WHERE superseded_by IS NULL AND withdrawn_at IS NULL ORDER BY rowid",
-            )
-            .unwrap();
-        stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
-            .unwrap()
-            .collect::<Result<_, _>>()
-            .unwrap()
+        self.rows(Table::Reviews)
+            .iter()
+            .filter(|r| r["superseded_by"].is_null() && r["withdrawn_at"].is_null())
+            .map(|r| (str_of(r, "card_external_id"), str_of(r, "verdict")))
+            .collect()
     }
 
     /// The open queue's figures as the state keeps them equal what the store says.
@@ -381,12 +391,7 @@ fn checklist_keys_cycle_pass_fail_na_and_change_the_saved_score() {
     assert_eq!(answers(&s)[&id], Answer::Fail);
     s.keys("9"); // beyond the checklist: nothing happens
     s.keys("a");
-    let conn = s.conn();
-    let (checklist, score): (String, Option<f64>) = conn
-        .query_row("SELECT checklist, score FROM reviews", [], |r| {
-            Ok((r.get(0)?, r.get(1)?))
-        })
-        .unwrap();
+    let (checklist, score) = checklist_and_score(&s.the_review());
     assert!(
         checklist.contains(&format!("\"{id}\":\"fail\"")),
         "{checklist}"
@@ -406,12 +411,7 @@ fn a_confirms_the_suggested_answers_of_a_clean_card_in_one_key() {
     assert_eq!(suggested.len(), stage.checklist.len());
     let expected = okk::domain::score::score(&stage.checklist, &suggested);
     s.keys("a");
-    let (checklist, score): (String, Option<f64>) = s
-        .conn()
-        .query_row("SELECT checklist, score FROM reviews", [], |r| {
-            Ok((r.get(0)?, r.get(1)?))
-        })
-        .unwrap();
+    let (checklist, score) = checklist_and_score(&s.the_review());
     let saved: okk::domain::score::Answers = serde_json::from_str(&checklist).unwrap();
     assert_eq!(saved, suggested, "every suggestion confirmed");
     assert_eq!(score, expected);
@@ -425,12 +425,7 @@ fn another_verdict_confirms_nothing_and_unanswered_items_make_no_score() {
     let stage = funnel.stage(funnel.resolve(MET).unwrap());
     // One item answered; the rest left unanswered.
     s.keys("1 s");
-    let (checklist, score): (String, Option<f64>) = s
-        .conn()
-        .query_row("SELECT checklist, score FROM reviews", [], |r| {
-            Ok((r.get(0)?, r.get(1)?))
-        })
-        .unwrap();
+    let (checklist, score) = checklist_and_score(&s.the_review());
     let saved: okk::domain::score::Answers = serde_json::from_str(&checklist).unwrap();
     assert_eq!(saved.len(), 1, "{checklist}");
     let first = &stage.checklist[0];
@@ -498,14 +493,11 @@ fn r_suggests_an_owner_and_e_corrects_a_field_both_saved_with_the_verdict() {
         Some("25.11.2026")
     );
     s.keys("a");
-    let conn = s.conn();
-    let (owner, corrections): (String, String) = conn
-        .query_row(
-            "SELECT suggested_owner, corrections FROM reviews",
-            [],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )
-        .unwrap();
+    let review = s.the_review();
+    let (owner, corrections) = (
+        str_of(&review, "suggested_owner"),
+        str_of(&review, "corrections"),
+    );
     assert_eq!(owner, "Смирнова Ольга");
     assert!(corrections.contains("25.11.2026"), "{corrections}");
 }
@@ -518,10 +510,7 @@ fn c_comment_is_kept_on_esc_as_a_draft_and_saved_with_the_verdict() {
     s.keys("c").text("Клиент купил в другом ЖК");
     // Typing is kept as a draft between keys (the loop's idle tick), before esc.
     tick(&mut s.state, &mut s.desk);
-    let draft: String = s
-        .conn()
-        .query_row("SELECT comment FROM drafts", [], |r| r.get(0))
-        .unwrap();
+    let draft = s.the_draft();
     assert_eq!(draft, "Клиент купил в другом ЖК");
     s.keys("esc");
     assert!(s.state.popup.is_none());
@@ -538,10 +527,7 @@ fn c_comment_is_kept_on_esc_as_a_draft_and_saved_with_the_verdict() {
     );
     s.keys("d");
     assert_eq!(s.reviews()[0].4, "Клиент купил в другом ЖК");
-    let drafts: i64 = s
-        .conn()
-        .query_row("SELECT count(*) FROM drafts", [], |r| r.get(0))
-        .unwrap();
+    let drafts = s.rows(Table::Drafts).len();
     assert_eq!(drafts, 0, "the saved verdict takes the draft");
 }
 
@@ -795,10 +781,7 @@ fn ctrl_c_quits_from_a_popup_and_keeps_the_comment_typed() {
     let mut s = session();
     s.stage(MET).keys("c").text("недозвон").keys("ctrl-c");
     assert!(s.state.quit);
-    let draft: String = s
-        .conn()
-        .query_row("SELECT comment FROM drafts", [], |r| r.get(0))
-        .unwrap();
+    let draft = s.the_draft();
     assert_eq!(draft, "недозвон");
 }
 
@@ -1013,4 +996,16 @@ fn the_stats_sparkline_counts_reviews_per_day() {
     // The demo's clock stands still: every verdict falls on its last day.
     assert_eq!(days.last(), Some(&3));
     assert_eq!(days.iter().sum::<u64>(), 3);
+}
+
+fn str_of(row: &Row, column: &str) -> String {
+    row[column]
+        .as_str()
+        .unwrap_or_else(|| panic!("{column} is not text: {:?}", row[column]))
+        .to_string()
+}
+
+/// A saved review's checklist answers (JSON text) and score.
+fn checklist_and_score(review: &Row) -> (String, Option<f64>) {
+    (str_of(review, "checklist"), review["score"].as_f64())
 }

@@ -11,6 +11,7 @@ pub mod decisions;
 pub mod export;
 pub mod fields;
 pub mod flags;
+pub mod inspect;
 pub mod pending;
 pub mod ports;
 pub mod queue;
