@@ -8,7 +8,7 @@ pub mod cli;
 pub mod crm;
 pub mod domain;
 pub mod export;
-pub mod funnel;
+pub mod funnel_config;
 pub mod report;
 pub mod store;
 pub mod sync;

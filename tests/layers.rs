@@ -12,8 +12,8 @@ const ALLOWED: &[(&str, &[&str])] = &[
     ("domain", &[]),
     ("text", &["domain"]),
     ("store", &["domain"]),
-    ("funnel", &["domain", "text"]),
-    ("sync", &["domain", "store", "text", "funnel"]),
+    ("funnel_config", &["domain", "text"]),
+    ("sync", &["domain", "store", "text", "funnel_config"]),
     ("crm", &["domain", "store", "sync", "text"]),
     ("export", &["domain", "store", "text"]),
     ("report", &["domain", "text"]),
@@ -21,11 +21,20 @@ const ALLOWED: &[(&str, &[&str])] = &[
     (
         "app",
         &[
-            "domain", "store", "sync", "crm", "export", "report", "bundle", "funnel", "text",
-            "tui", "cli",
+            "domain",
+            "store",
+            "sync",
+            "crm",
+            "export",
+            "report",
+            "bundle",
+            "funnel_config",
+            "text",
+            "tui",
+            "cli",
         ],
     ),
-    ("tui", &["domain", "text", "funnel"]),
+    ("tui", &["domain", "text", "funnel_config"]),
     ("cli", &["domain", "text"]),
 ];
 
@@ -49,7 +58,7 @@ const KNOWN_WRONG: &[(&str, &str)] = &[
     // runtime performs, once update returns effects.
     ("tui", "crm"),
     ("export", "sync"),
-    ("export", "funnel"),
+    ("export", "funnel_config"),
 ];
 
 #[test]

@@ -16,7 +16,6 @@ pub mod names;
 pub mod review;
 pub mod rules;
 pub mod score;
-pub mod stats;
 pub mod suggestion;
 
 pub use card::{Card, CardContext, FieldName, StageVisit, SystemField};

@@ -130,7 +130,7 @@ mod tests {
     use super::*;
 
     fn funnel() -> Funnel {
-        crate::funnel::default_funnel()
+        crate::funnel_config::default_funnel()
     }
 
     fn card() -> CardNow {

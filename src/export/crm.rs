@@ -255,7 +255,7 @@ mod tests {
     use crate::domain::review::{Corrections, Verdict};
 
     fn funnel() -> Funnel {
-        crate::funnel::default_funnel()
+        crate::funnel_config::default_funnel()
     }
 
     fn change(id: &str, stage: Option<StageTarget>, fixes: &[(&str, &str)]) -> Change {

@@ -9,7 +9,7 @@ use serde::Deserialize;
 
 use super::profile::OwnerForm;
 use crate::domain::names::fold;
-use crate::funnel::span::LineIndex;
+use crate::funnel_config::span::LineIndex;
 use crate::text::export as msg;
 
 /// Names (folded: case, spaces, ё/е) → the CRM's value.

@@ -6,8 +6,8 @@ use std::fmt::Write;
 
 use super::html::{cut, esc};
 use crate::domain::analytics::{Bottleneck, StageRow, Week};
+use crate::text::analytics::pct;
 use crate::text::report as msg;
-use crate::text::stats::pct;
 
 const WIDTH: f64 = 1000.0;
 const ROW: f64 = 26.0;

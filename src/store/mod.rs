@@ -16,7 +16,6 @@ pub mod queue;
 pub mod read;
 pub mod reviews;
 pub mod schema;
-pub mod stats;
 pub mod trust;
 pub mod writer;
 

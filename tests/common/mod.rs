@@ -447,7 +447,7 @@ impl Desk {
                 .collect(),
             comment: v.comment.to_string(),
         };
-        let funnel = okk::funnel::default_funnel();
+        let funnel = okk::funnel_config::default_funnel();
         let stage: String = self
             .conn()
             .query_row(

@@ -8,10 +8,10 @@ use chrono::NaiveDate;
 use super::facts::{CardFact, Finding, Window};
 use super::tally::{ItemInfo, Tally};
 use super::{Analytics, Bottlenecks, Group, ManagerGroup, StageGroup, bottlenecks, trend};
+use crate::domain::analytics::stages::{CrmStageCount, StageCounts, VerdictCounts};
 use crate::domain::failed::judged_items;
 use crate::domain::funnel::{Funnel, StageKind};
 use crate::domain::review::Verdict;
-use crate::domain::stats::{CrmStageCount, StageCounts, VerdictCounts};
 
 /// The Fx hash (Firefox's, rustc's): eight bytes at a time. The maps here are looked up a
 /// million times a pass by short stage and owner names and card ids; SipHash, the standard

@@ -1,12 +1,12 @@
 //! `okk funnel show`: the loaded funnel as plain text, so a desk lead can check what okk understood
-//! from the TOML without reading it. Words come from `text::funnel`; layout lives here.
+//! from the TOML without reading it. Words come from `text::funnel_config`; layout lives here.
 
 use std::fmt::Write as _;
 
 use crate::domain::flag::RuleCode;
 use crate::domain::funnel::{DefaultAnswer, FieldKind, Funnel, Stage, StageKind};
 use crate::domain::rules::{MarkerLists, MustBe, Rule};
-use crate::text::funnel as text;
+use crate::text::funnel_config as text;
 
 pub fn show(funnel: &Funnel) -> String {
     let mut out = String::new();
@@ -196,7 +196,7 @@ mod tests {
 
     #[test]
     fn show_lists_stages_checklist_and_custom_fields() {
-        let out = show(&crate::funnel::default_funnel());
+        let out = show(&crate::funnel_config::default_funnel());
         assert!(out.starts_with("Funnel: "), "{out}");
         assert!(
             out.contains("Отработка возражений  [open, extra control"),

@@ -14,7 +14,7 @@ use crate::domain::funnel::{
     ChecklistItem, Checks, DefaultAnswer, FieldRef, Funnel, Required, Stage, StageKind,
 };
 use crate::domain::rules::MarkerLists;
-use crate::text::funnel as text;
+use crate::text::funnel_config as text;
 
 /// Weight of a checklist item that does not set one: every item counts, none dominates.
 const DEFAULT_WEIGHT: u32 = 1;
