@@ -11,7 +11,6 @@ pub mod failed;
 pub mod final_word;
 pub mod flag;
 pub mod funnel;
-pub mod lead;
 pub mod names;
 pub mod review;
 pub mod rules;

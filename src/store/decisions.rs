@@ -61,16 +61,8 @@ impl LeadRow {
         }
     }
 
-    fn word(&self) -> Option<crate::domain::lead::LeadDecision> {
-        self.decision
-            .as_ref()
-            .map(|d| crate::domain::lead::LeadDecision {
-                lead: d.lead.clone(),
-                decision: d.decision.kind,
-                verdict: d.decision.verdict,
-                suggested_stage: d.decision.suggested_stage.clone(),
-                suggested_owner: d.decision.suggested_owner.clone(),
-            })
+    fn word(&self) -> Option<&Decision> {
+        self.decision.as_ref().map(|d| &d.decision)
     }
 }
 
@@ -108,7 +100,7 @@ fn mark_split(group: &mut [LeadRow]) {
             .zip(&words)
             .map(|(proposal, w)| Current {
                 proposal,
-                decision: w.as_ref(),
+                decision: *w,
             })
             .collect();
         final_word(&current) == FinalWord::NeedsLead
@@ -141,7 +133,7 @@ const LATEST: &str = "SELECT id, lead, decision, verdict, suggested_stage, sugge
      WHERE review_id = ?1 AND withdrawn_at IS NULL
      ORDER BY seq DESC, created_at DESC, id DESC LIMIT 1";
 
-fn decision_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<LeadDecision> {
+pub(super) fn decision_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<LeadDecision> {
     let kind: String = r.get(2)?;
     let verdict: Option<String> = r.get(3)?;
     Ok(LeadDecision {
