@@ -8,6 +8,7 @@ pub mod cli;
 pub mod crm;
 pub mod domain;
 pub mod export;
+pub mod formats;
 pub mod funnel_config;
 pub mod report;
 pub mod store;

@@ -142,7 +142,7 @@ fn export_crm(paths: &Paths, args: ExportCrmArgs) -> Result<ExitCode> {
     };
     // Bitrix24's export names owners `Name [17]`: the import kept the ids.
     if profile.owner_form == crate::export::profile::OwnerForm::NumericId {
-        let known = store.owner_ids(crate::sync::values::OWNER_ID_FIELD)?;
+        let known = store.owner_ids(crate::formats::values::OWNER_ID_FIELD)?;
         for (owner, id) in &known {
             owners.learn(owner, id);
         }

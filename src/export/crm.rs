@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use crate::domain::funnel::{FieldKind, StageKind};
 use crate::domain::suggestion::{CardNow, StageTarget, Suggestion};
 use crate::domain::{Funnel, SystemField};
-use crate::sync::values::{DateParser, TYPED_DATES, parse_amount};
+use crate::formats::values::{DateParser, TYPED_DATES, parse_amount};
 
 use super::cell::Cell;
 use super::owners::OwnerMap;

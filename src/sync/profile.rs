@@ -33,15 +33,7 @@ pub const BUILTIN: &[(&str, &str)] = &[
     ),
 ];
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
-#[serde(rename_all = "snake_case")]
-pub enum OwnerFormat {
-    /// The cell is the owner's name (or id) as is.
-    #[default]
-    Plain,
-    /// `Name [123]` — the bracketed CRM user id is dropped (Bitrix24).
-    NameWithId,
-}
+pub use crate::formats::values::OwnerFormat;
 
 #[derive(Debug, Clone, Deserialize, Default)]
 #[serde(deny_unknown_fields)]
