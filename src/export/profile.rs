@@ -8,19 +8,19 @@ use crate::domain::funnel::StageKind;
 
 /// The profiles okk ships.
 pub const BUILTIN: &[(&str, &str)] = &[
-    ("amocrm", include_str!("../../assets/export/amocrm.toml")),
+    ("amocrm", include_str!("../../assets/crm/amocrm/export.toml")),
     (
         "bitrix24",
-        include_str!("../../assets/export/bitrix24.toml"),
+        include_str!("../../assets/crm/bitrix24/export.toml"),
     ),
-    ("hubspot", include_str!("../../assets/export/hubspot.toml")),
+    ("hubspot", include_str!("../../assets/crm/hubspot/export.toml")),
     (
         "pipedrive",
-        include_str!("../../assets/export/pipedrive.toml"),
+        include_str!("../../assets/crm/pipedrive/export.toml"),
     ),
     (
         "salesforce",
-        include_str!("../../assets/export/salesforce.toml"),
+        include_str!("../../assets/crm/salesforce/export.toml"),
     ),
 ];
 

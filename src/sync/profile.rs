@@ -10,26 +10,26 @@ use crate::domain::names::fold;
 
 /// The profiles okk ships, in the order detection prefers on a tie.
 pub const BUILTIN: &[(&str, &str)] = &[
-    ("amocrm", include_str!("../../assets/profiles/amocrm.toml")),
+    ("amocrm", include_str!("../../assets/crm/amocrm/import.toml")),
     (
         "bitrix24",
-        include_str!("../../assets/profiles/bitrix24.toml"),
+        include_str!("../../assets/crm/bitrix24/import.toml"),
     ),
     (
         "hubspot",
-        include_str!("../../assets/profiles/hubspot.toml"),
+        include_str!("../../assets/crm/hubspot/import.toml"),
     ),
     (
         "pipedrive",
-        include_str!("../../assets/profiles/pipedrive.toml"),
+        include_str!("../../assets/crm/pipedrive/import.toml"),
     ),
     (
         "salesforce",
-        include_str!("../../assets/profiles/salesforce.toml"),
+        include_str!("../../assets/crm/salesforce/import.toml"),
     ),
     (
         "generic",
-        include_str!("../../assets/profiles/generic.toml"),
+        include_str!("../../assets/crm/generic/import.toml"),
     ),
 ];
 
