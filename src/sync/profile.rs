@@ -1,5 +1,5 @@
-//! Import profiles: what a CRM's export looks like, as data (`assets/profiles/*.toml`).
-//! Adding a CRM means adding a TOML file here, not a module.
+//! Import profiles: what a CRM's export looks like, as data (`assets/crm/NAME/import.toml`).
+//! Adding a CRM means adding its folder there, not a module.
 
 use std::collections::BTreeMap;
 
@@ -7,31 +7,7 @@ use serde::Deserialize;
 
 use crate::domain::SystemField;
 use crate::domain::names::fold;
-
-/// The profiles okk ships, in the order detection prefers on a tie.
-pub const BUILTIN: &[(&str, &str)] = &[
-    ("amocrm", include_str!("../../assets/crm/amocrm/import.toml")),
-    (
-        "bitrix24",
-        include_str!("../../assets/crm/bitrix24/import.toml"),
-    ),
-    (
-        "hubspot",
-        include_str!("../../assets/crm/hubspot/import.toml"),
-    ),
-    (
-        "pipedrive",
-        include_str!("../../assets/crm/pipedrive/import.toml"),
-    ),
-    (
-        "salesforce",
-        include_str!("../../assets/crm/salesforce/import.toml"),
-    ),
-    (
-        "generic",
-        include_str!("../../assets/crm/generic/import.toml"),
-    ),
-];
+use crate::formats::crms::CRMS;
 
 pub use crate::formats::values::OwnerFormat;
 
@@ -101,14 +77,15 @@ fn default_false_values() -> Vec<String> {
 
 impl Profile {
     pub fn builtin(name: &str) -> Option<Profile> {
-        BUILTIN
-            .iter()
-            .find(|(n, _)| n.eq_ignore_ascii_case(name))
-            .map(|(n, src)| parse_builtin(n, src))
+        CRMS.iter()
+            .find(|c| c.name.eq_ignore_ascii_case(name))
+            .map(|c| parse_builtin(c.name, c.import))
     }
 
     pub fn all_builtin() -> Vec<Profile> {
-        BUILTIN.iter().map(|(n, s)| parse_builtin(n, s)).collect()
+        CRMS.iter()
+            .map(|c| parse_builtin(c.name, c.import))
+            .collect()
     }
 
     /// Adds `--map field=Header` pairs on top of the profile; a mapped field replaces the
@@ -170,7 +147,7 @@ pub fn detect(headers: &[String]) -> Option<Detection> {
         matched.sort_by_key(|m| folded.iter().position(|x| *x == fold(m)));
         scored.push((profile.name.clone(), matched, known, eligible));
     }
-    // Stable: on a tie the earlier profile in BUILTIN wins.
+    // Stable: on a tie the earlier profile in `CRMS` wins.
     let mut eligible: Vec<_> = scored.into_iter().filter(|s| s.3).collect();
     eligible.sort_by_key(|s| std::cmp::Reverse(s.1.len()));
     let mut it = eligible.into_iter();
@@ -259,10 +236,10 @@ mod tests {
 
     #[test]
     fn every_builtin_profile_parses_and_names_itself() {
-        for (name, _) in BUILTIN {
+        for name in CRMS.iter().map(|c| c.name) {
             let p = Profile::builtin(name).unwrap();
-            assert_eq!(&p.name, name);
-            if *name != "generic" {
+            assert_eq!(p.name, name);
+            if name != "generic" {
                 assert!(p.fields.contains_key(&SystemField::Stage), "{name}");
                 assert!(p.fields.contains_key(&SystemField::ExternalId), "{name}");
             }
