@@ -41,7 +41,7 @@ fn main() {
     std::fs::copy(src, &copy).expect("copy the store");
     // The copy's gigabyte written back to disk now, not while the rules run.
     let _ = std::process::Command::new("sync").status();
-    let funnel = okk::funnel::default_funnel();
+    let funnel = okk::funnel_config::default_funnel();
     let now = chrono::NaiveDate::from_ymd_opt(2026, 11, 20)
         .and_then(|d| d.and_hms_opt(12, 0, 0))
         .expect("a valid date");

@@ -39,7 +39,7 @@ fn the_reviewer_opens_on_yesterdays_flags_instead_of_rejudging_every_card() {
     let desk = common::Desk::new();
     desk.import_one(&[&common::fixture("amocrm_utf8_bom.csv")]);
     let mut store = okk::store::Store::open(&desk.db).unwrap();
-    let funnel = okk::funnel::load(&common::funnel_path()).unwrap();
+    let funnel = okk::funnel_config::load(&common::funnel_path()).unwrap();
     let fp = "fp";
     let today = okk::app::audit::today(&store, None).unwrap();
     okk::app::audit::refresh(&mut store, &funnel, fp, today, true).unwrap();

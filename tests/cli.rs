@@ -190,7 +190,7 @@ fn stats_json_lists_funnel_stages_in_order_then_unknown_ones() {
         .collect();
     // The funnel's stages in its order (tests/funnel_check.rs pins them), then the ones not in
     // the funnel: most cards first, then by name.
-    let funnel = okk::funnel::load(&funnel_path()).unwrap();
+    let funnel = okk::funnel_config::load(&funnel_path()).unwrap();
     let mut expected: Vec<&str> = funnel.stages.iter().map(|s| s.name.as_str()).collect();
     expected.extend(["Новая", "Подготовка документов"]);
     assert_eq!(names, expected);

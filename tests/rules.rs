@@ -97,12 +97,12 @@ kind = "lost"
 "#;
 
 fn funnel() -> Funnel {
-    okk::funnel::load_str(FUNNEL, Path::new("test.toml")).unwrap()
+    okk::funnel_config::load_str(FUNNEL, Path::new("test.toml")).unwrap()
 }
 
 /// The test funnel with more TOML tables after it.
 fn funnel_with(tables: &str) -> Funnel {
-    okk::funnel::load_str(&format!("{FUNNEL}\n{tables}"), Path::new("test.toml")).unwrap()
+    okk::funnel_config::load_str(&format!("{FUNNEL}\n{tables}"), Path::new("test.toml")).unwrap()
 }
 
 fn day(d: u32, m: u32) -> NaiveDate {

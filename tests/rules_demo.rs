@@ -65,7 +65,7 @@ fn run_demo() -> Demo {
 
     let dir = tempfile::tempdir().unwrap();
     let mut store = Store::open(&dir.path().join("okk.db")).unwrap();
-    let funnel = okk::funnel::default_funnel();
+    let funnel = okk::funnel_config::default_funnel();
     let now = today_noon();
     let opts = ImportOptions {
         now,

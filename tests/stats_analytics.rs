@@ -726,13 +726,13 @@ fn an_empty_store_reports_no_reviews_yet() {
 #[test]
 fn the_per_stage_counts_from_the_one_pass_are_what_the_stores_own_queries_say() {
     use okk::domain::analytics::Window;
-    use okk::domain::stats::{add_verdicts, stage_table};
+    use okk::domain::analytics::stages::{add_verdicts, stage_table};
     let desk = fixture();
     // A gone card (its review no longer counts at its stage) and a second auditor on a2.
     desk.plant_card("b1", "gone_at", "2026-11-19 00:00:00");
     review(&desk, "a2", "boris", "2026-11-10", "dead", &[], None);
     okk(&desk, &["stats"]); // the rules run for the store's day
-    let funnel = okk::funnel::load(Path::new(&funnel())).unwrap();
+    let funnel = okk::funnel_config::load(Path::new(&funnel())).unwrap();
     let store = okk::store::Store::open(&desk.db).unwrap();
     let mut expected = stage_table(
         &funnel,
@@ -741,7 +741,8 @@ fn the_per_stage_counts_from_the_one_pass_are_what_the_stores_own_queries_say() 
     );
     add_verdicts(&funnel, &mut expected, &store.verdict_counts().unwrap());
     let today = okk::app::audit::today(&store, None).unwrap();
-    let got = okk::app::stats::figures(&store, &funnel, today.date(), Window::default()).unwrap();
+    let got =
+        okk::app::analytics::figures(&store, &funnel, today.date(), Window::default()).unwrap();
     let base: Vec<_> = got.rows.into_iter().map(|r| r.base).collect();
     assert_eq!(base, expected);
     // b1 gone: M has 2 cards and 1 gone. a2, reviewed by two auditors at the same second,

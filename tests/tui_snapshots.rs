@@ -41,7 +41,7 @@ fn desktop(csv: &Path) -> Desktop {
         .set_meta(okk::app::audit::CLOCK, CLOCK)
         .expect("set clock");
     let clock = NaiveDateTime::parse_from_str(CLOCK, "%Y-%m-%d %H:%M:%S").expect("clock");
-    let funnel = okk::funnel::default_funnel();
+    let funnel = okk::funnel_config::default_funnel();
     let opts = ImportOptions {
         now: clock,
         ..ImportOptions::default()

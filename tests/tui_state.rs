@@ -375,7 +375,7 @@ fn checklist_keys_cycle_pass_fail_na_and_change_the_saved_score() {
     let mut s = session();
     s.stage(MET);
     let answers = |s: &Session| s.state.card.as_ref().unwrap().draft.answers.clone();
-    let funnel = okk::funnel::default_funnel();
+    let funnel = okk::funnel_config::default_funnel();
     let stage = funnel.stage(funnel.resolve(MET).unwrap());
     let id = stage.checklist[1].id.clone();
     use okk::domain::score::Answer;
@@ -406,7 +406,7 @@ fn a_confirms_the_suggested_answers_of_a_clean_card_in_one_key() {
     let card = s.state.card.as_ref().unwrap();
     assert!(card.draft.answers.is_empty(), "no item starts answered");
     let suggested = card.suggested.clone();
-    let funnel = okk::funnel::default_funnel();
+    let funnel = okk::funnel_config::default_funnel();
     let stage = funnel.stage(funnel.resolve(MET).unwrap());
     assert_eq!(suggested.len(), stage.checklist.len());
     let expected = okk::domain::score::score(&stage.checklist, &suggested);
@@ -421,7 +421,7 @@ fn a_confirms_the_suggested_answers_of_a_clean_card_in_one_key() {
 fn another_verdict_confirms_nothing_and_unanswered_items_make_no_score() {
     let mut s = session();
     s.stage(MET);
-    let funnel = okk::funnel::default_funnel();
+    let funnel = okk::funnel_config::default_funnel();
     let stage = funnel.stage(funnel.resolve(MET).unwrap());
     // One item answered; the rest left unanswered.
     s.keys("1 s");
@@ -619,7 +619,7 @@ fn another_auditor_has_a_queue_of_their_own() {
     let anna = s.state.queue.as_ref().unwrap().counts.reviewed;
     assert_eq!(anna, 2);
     let store = Store::open(&s.db).unwrap();
-    let funnel = Arc::new(okk::funnel::default_funnel());
+    let funnel = Arc::new(okk::funnel_config::default_funnel());
     let desk = Desk::new(store, funnel, "boris".into(), "fp".into(), None);
     let row = s.state.queue.as_ref().unwrap().row;
     assert_eq!(desk.counts(&s.state.stages[row]).unwrap().reviewed, 0);

@@ -142,7 +142,7 @@ fn export_crm(paths: &Paths, args: ExportCrmArgs) -> Result<ExitCode> {
     };
     // Bitrix24's export names owners `Name [17]`: the import kept the ids.
     if profile.owner_form == crate::export::profile::OwnerForm::NumericId {
-        let known = store.owner_ids(crate::sync::values::OWNER_ID_FIELD)?;
+        let known = store.owner_ids(crate::formats::values::OWNER_ID_FIELD)?;
         for (owner, id) in &known {
             owners.learn(owner, id);
         }
@@ -215,7 +215,7 @@ fn changes(
             .iter()
             .map(|r| Current {
                 proposal: &r.proposal,
-                decision: r.lead.as_ref(),
+                decision: r.lead.as_ref().map(|d| &d.decision),
             })
             .collect();
         let chosen = match final_word(&current) {
@@ -228,11 +228,16 @@ fn changes(
         };
         drop(current);
         let r = reviews.into_iter().nth(chosen).expect("chosen among them");
-        if approved_only && !r.lead.as_ref().is_some_and(|d| d.approves()) {
+        if approved_only && !r.lead.as_ref().is_some_and(|d| d.decision.approves()) {
             return;
         }
         let Some(now) = r.card else { return };
-        if let Some(suggestion) = suggest(funnel, &r.proposal, r.lead.as_ref(), &now) {
+        if let Some(suggestion) = suggest(
+            funnel,
+            &r.proposal,
+            r.lead.as_ref().map(|d| &d.decision),
+            &now,
+        ) {
             out.changed_since += usize::from(r.card_changed == Some(true));
             out.changes.push(Change {
                 external_id: r.external_id,

@@ -72,7 +72,7 @@ impl Paths {
             write_default_funnel(&self.funnel)?;
             super::warn(msg::wrote_default_funnel(&self.funnel));
         }
-        let funnel = crate::funnel::load(&self.funnel).map_err(|e| user(e.to_string()))?;
+        let funnel = crate::funnel_config::load(&self.funnel).map_err(|e| user(e.to_string()))?;
         let text = std::fs::read(&self.funnel).unwrap_or_default();
         Ok((funnel, fingerprint(&text)))
     }
@@ -120,7 +120,7 @@ fn write_default_funnel(path: &Path) -> Result<()> {
         Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => return Ok(()),
         Err(e) => return Err(user(msg::cannot_write(path, &e))),
     };
-    std::io::Write::write_all(&mut f, crate::funnel::DEFAULT_FUNNEL.as_bytes())?;
+    std::io::Write::write_all(&mut f, crate::funnel_config::DEFAULT_FUNNEL.as_bytes())?;
     Ok(())
 }
 

@@ -1,5 +1,5 @@
 //! The funnel: stages in order, what each stage demands, and its checklist.
-//! Built from the funnel TOML by `crate::funnel`; pure data and lookups here.
+//! Built from the funnel TOML by `crate::funnel_config`; pure data and lookups here.
 
 use std::collections::HashMap;
 

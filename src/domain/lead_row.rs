@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use chrono::NaiveDateTime;
 
-use super::decision::LeadDecision;
+use super::decision::{Decision, LeadDecision};
 use super::final_word::{Current, FinalWord, final_word};
 use super::ids::CardId;
 use super::review::Verdict;
@@ -60,14 +60,8 @@ impl LeadRow {
         }
     }
 
-    fn word(&self) -> Option<super::lead::LeadDecision> {
-        self.decision.as_ref().map(|d| super::lead::LeadDecision {
-            lead: d.lead.clone(),
-            decision: d.decision.kind,
-            verdict: d.decision.verdict,
-            suggested_stage: d.decision.suggested_stage.clone(),
-            suggested_owner: d.decision.suggested_owner.clone(),
-        })
+    fn word(&self) -> Option<&Decision> {
+        self.decision.as_ref().map(|d| &d.decision)
     }
 }
 
@@ -105,7 +99,7 @@ fn mark_split(group: &mut [LeadRow]) {
             .zip(&words)
             .map(|(proposal, w)| Current {
                 proposal,
-                decision: w.as_ref(),
+                decision: *w,
             })
             .collect();
         final_word(&current) == FinalWord::NeedsLead

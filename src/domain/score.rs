@@ -203,7 +203,7 @@ mod tests {
     /// A stage of the built-in funnel with its checklist replaced, so these tests do not spell out
     /// every field of `Stage`.
     fn stage_with(checklist: Vec<ChecklistItem>) -> Stage {
-        let mut stage = crate::funnel::default_funnel().stages[0].clone();
+        let mut stage = crate::funnel_config::default_funnel().stages[0].clone();
         stage.checklist = checklist;
         stage
     }
@@ -433,7 +433,7 @@ mod tests {
 
     #[test]
     fn the_built_in_first_stage_scores_a_flagged_critical_field_as_zero() {
-        let funnel = crate::funnel::default_funnel();
+        let funnel = crate::funnel_config::default_funnel();
         let stage = &funnel.stages[0];
         assert_eq!(funnel.checklist_default, DefaultAnswer::Pass);
         let clean = suggest(stage, &[], funnel.checklist_default);

@@ -9,7 +9,7 @@ use serde::Deserialize;
 
 use super::profile::OwnerForm;
 use crate::domain::names::fold;
-use crate::funnel::span::LineIndex;
+use crate::formats::line_col::LineIndex;
 use crate::text::export as msg;
 
 /// Names (folded: case, spaces, ё/е) → the CRM's value.
@@ -182,7 +182,7 @@ impl<'a> Builder<'a> {
 /// tab; the first row is a header (any names), then `okk owner, CRM value` per row; further
 /// columns are the admin's notes and are ignored.
 pub fn parse_csv(bytes: &[u8], form: OwnerForm, crm: &str) -> Result<OwnerMap, Vec<Problem>> {
-    use crate::sync::decode;
+    use crate::formats::decode;
     let chosen = decode::sniff(bytes, true);
     let body = &bytes[chosen.bom_len..];
     let Some(text) = chosen
@@ -195,7 +195,7 @@ pub fn parse_csv(bytes: &[u8], form: OwnerForm, crm: &str) -> Result<OwnerMap, V
             message: msg::owners_not_text(&chosen.label()),
         }]);
     };
-    let delimiter = crate::sync::csv::sniff_delimiter(text.as_bytes());
+    let delimiter = crate::formats::delimiter::sniff_delimiter(text.as_bytes());
     let mut reader = csv::ReaderBuilder::new()
         .delimiter(delimiter)
         .has_headers(true)

@@ -1,28 +1,11 @@
 //! Export profiles: the columns and value formats each CRM's import takes back, as data
-//! (`assets/export/*.toml`) — the mirror of the import profiles. A new CRM is a new file.
+//! (`assets/crm/NAME/export.toml`) — beside its import profile. A new CRM is a new folder.
 
 use serde::Deserialize;
 
 use crate::domain::SystemField;
 use crate::domain::funnel::StageKind;
-
-/// The profiles okk ships.
-pub const BUILTIN: &[(&str, &str)] = &[
-    ("amocrm", include_str!("../../assets/export/amocrm.toml")),
-    (
-        "bitrix24",
-        include_str!("../../assets/export/bitrix24.toml"),
-    ),
-    ("hubspot", include_str!("../../assets/export/hubspot.toml")),
-    (
-        "pipedrive",
-        include_str!("../../assets/export/pipedrive.toml"),
-    ),
-    (
-        "salesforce",
-        include_str!("../../assets/export/salesforce.toml"),
-    ),
-];
+use crate::formats::crms::CRMS;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -202,14 +185,13 @@ fn default_date_format() -> String {
 
 impl ExportProfile {
     pub fn builtin(name: &str) -> Option<ExportProfile> {
-        BUILTIN
-            .iter()
-            .find(|(n, _)| n.eq_ignore_ascii_case(name))
-            .map(|(n, src)| parse_builtin(n, src))
+        CRMS.iter()
+            .find(|c| c.name.eq_ignore_ascii_case(name))
+            .and_then(|c| Some(parse_builtin(c.name, c.export?)))
     }
 
     pub fn names() -> impl Iterator<Item = &'static str> {
-        BUILTIN.iter().map(|(n, _)| *n)
+        CRMS.iter().filter(|c| c.export.is_some()).map(|c| c.name)
     }
 
     pub fn has(&self, value: Value) -> bool {
@@ -276,7 +258,7 @@ mod tests {
 
     #[test]
     fn every_import_profile_but_generic_has_its_mirror() {
-        for (name, _) in crate::sync::profile::BUILTIN {
+        for name in CRMS.iter().map(|c| &c.name) {
             assert_eq!(
                 ExportProfile::builtin(name).is_some(),
                 *name != "generic",

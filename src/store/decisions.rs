@@ -17,7 +17,7 @@ const LATEST: &str = "SELECT id, lead, decision, verdict, suggested_stage, sugge
      WHERE review_id = ?1 AND withdrawn_at IS NULL
      ORDER BY seq DESC, created_at DESC, id DESC LIMIT 1";
 
-fn decision_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<LeadDecision> {
+pub(super) fn decision_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<LeadDecision> {
     let kind: String = r.get(2)?;
     let verdict: Option<String> = r.get(3)?;
     Ok(LeadDecision {

@@ -18,7 +18,6 @@ pub mod queue;
 pub mod read;
 pub mod reviews;
 pub mod schema;
-pub mod stats;
 pub mod trust;
 pub mod writer;
 

@@ -8,7 +8,7 @@ use crate::domain::{Card, FieldName, SystemField};
 use crate::text::import as msg;
 
 use super::profile::Profile;
-use super::values;
+use crate::formats::values;
 
 #[derive(Debug, Clone, PartialEq)]
 enum Target {
@@ -278,11 +278,13 @@ impl Mapper {
                         }
                         None => warn(&mut card, msg::bad_date(value, &p.date_formats)),
                     },
-                    SystemField::Closed | SystemField::Won => match values::parse_bool(value, p) {
-                        Some(b) if *field == SystemField::Closed => card.closed = Some(b),
-                        Some(b) => card.won = Some(b),
-                        None => warn(&mut card, msg::bad_bool(value)),
-                    },
+                    SystemField::Closed | SystemField::Won => {
+                        match values::parse_bool(value, &p.true_values, &p.false_values) {
+                            Some(b) if *field == SystemField::Closed => card.closed = Some(b),
+                            Some(b) => card.won = Some(b),
+                            None => warn(&mut card, msg::bad_bool(value)),
+                        }
+                    }
                     SystemField::Status => {
                         let k = fold(value);
                         let is = |words: &[String]| words.iter().any(|w| fold(w) == k);

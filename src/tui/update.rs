@@ -514,7 +514,7 @@ fn popup(state: &mut State, action: Action, desk: &mut Desk) -> DeskResult<()> {
                 let field = input.field.clone();
                 let kind = state.funnel.field_kind(&field);
                 // A correction the CRM could not take back is refused here, not at export.
-                if !value.is_empty() && !crate::sync::values::is_typed(kind, &value) {
+                if !value.is_empty() && !crate::formats::values::is_typed(kind, &value) {
                     state.status = Some(Status::Error(msg::not_typed(&field, kind, &value)));
                     return Ok(());
                 }

@@ -410,7 +410,7 @@ impl Desk {
                 .collect(),
             comment: v.comment.to_string(),
         };
-        let funnel = okk::funnel::default_funnel();
+        let funnel = okk::funnel_config::default_funnel();
         let stage = text(&self.card(external_id), "stage");
         let items = funnel
             .resolve(&stage)

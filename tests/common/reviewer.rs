@@ -17,7 +17,7 @@ use ratatui::buffer::Buffer;
 /// clock: the demo's is frozen, so idle days and ages stay what the snapshots say.
 pub fn open(db: &Path, who: &str) -> (State, Desk) {
     let store = Store::open(db).expect("open the store");
-    let funnel = Arc::new(okk::funnel::default_funnel());
+    let funnel = Arc::new(okk::funnel_config::default_funnel());
     let clock = okk::app::audit::today(&store, None).expect("the store's day");
     let desk = Desk::new(store, funnel.clone(), who.into(), "fp".into(), Some(clock));
     let mut state = State::new(funnel, who.into(), Keymap::default());

@@ -15,7 +15,7 @@ use crate::domain::rules::values::SYSTEM_DATE_FIELDS;
 use crate::domain::rules::{
     DateRule, MarkerLists, MarkersRule, MustBe, NoTaskRule, Rule, RuleSettings,
 };
-use crate::text::funnel as text;
+use crate::text::funnel_config as text;
 
 /// The marker lists, stemmed; a list with problems is still declared (rules naming it are fine).
 pub(super) fn markers(raw: &RawFunnel, report: &mut Report) -> MarkerLists {

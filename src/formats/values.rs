@@ -3,8 +3,20 @@
 use chrono::format::{Item, Parsed, StrftimeItems};
 use chrono::{DateTime, NaiveDate, NaiveDateTime};
 
-use super::profile::{OwnerFormat, Profile};
+use serde::Deserialize;
+
 use crate::domain::names::fold;
+
+/// How a CRM writes a card's owner.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum OwnerFormat {
+    /// The cell is the owner's name (or id) as is.
+    #[default]
+    Plain,
+    /// `Name [123]` — the bracketed CRM user id is dropped (Bitrix24).
+    NameWithId,
+}
 
 /// A profile's date formats, compiled once (chrono re-parses a format string on every call
 /// otherwise, and an import parses a few million dates).
@@ -124,11 +136,12 @@ pub fn parse_amount(raw: &str, decimal_comma: bool) -> Option<f64> {
     v.is_finite().then_some(v)
 }
 
-pub fn parse_bool(raw: &str, profile: &Profile) -> Option<bool> {
+/// A yes/no cell, by the words a profile gives for yes and no (compared folded).
+pub fn parse_bool(raw: &str, true_values: &[String], false_values: &[String]) -> Option<bool> {
     let k = fold(raw);
-    if profile.true_values.iter().any(|t| fold(t) == k) {
+    if true_values.iter().any(|t| fold(t) == k) {
         Some(true)
-    } else if profile.false_values.iter().any(|f| fold(f) == k) {
+    } else if false_values.iter().any(|f| fold(f) == k) {
         Some(false)
     } else {
         None

@@ -5,7 +5,7 @@ use std::fmt;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 
-use super::span::LineIndex;
+use crate::formats::line_col::LineIndex;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Problem {

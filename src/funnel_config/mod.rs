@@ -17,7 +17,7 @@ pub use error::{FunnelError, Problem};
 pub use show::show;
 
 use crate::domain::funnel::Funnel;
-use crate::text::funnel as text;
+use crate::text::funnel_config as text;
 use error::Report;
 
 /// The funnel okk ships with: a real-estate developer's sales funnel. Also the format's reference.

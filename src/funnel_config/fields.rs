@@ -9,7 +9,7 @@ use super::unique::FirstSeen;
 use crate::domain::card::SystemField;
 use crate::domain::funnel::{CustomField, FieldKind, FieldRef};
 use crate::domain::names::fold;
-use crate::text::funnel as text;
+use crate::text::funnel_config as text;
 
 pub(super) fn custom_fields(
     raw: &[Spanned<RawCustomField>],

@@ -1,8 +1,8 @@
 //! Read-side questions about the whole store (per-stage counts for `okk stats`).
 
-use super::{Store, StoreError};
+use crate::domain::analytics::stages::CrmStageCount;
 use crate::domain::review::Verdict;
-use crate::domain::stats::CrmStageCount;
+use crate::store::{Store, StoreError};
 
 impl Store {
     /// Cards per stage name as the CRM wrote it; the funnel folds names into stages.

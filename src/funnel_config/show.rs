@@ -1,12 +1,12 @@
 //! `okk funnel show`: the loaded funnel as plain text, so a desk lead can check what okk understood
-//! from the TOML without reading it. Words come from `text::funnel`; layout lives here.
+//! from the TOML without reading it. Words come from `text::funnel_config`; layout lives here.
 
 use std::fmt::Write as _;
 
 use crate::domain::flag::RuleCode;
-use crate::domain::funnel::{DefaultAnswer, FieldKind, Funnel, Stage, StageKind};
+use crate::domain::funnel::{ChecklistItem, DefaultAnswer, FieldKind, Funnel, Stage, StageKind};
 use crate::domain::rules::{MarkerLists, MustBe, Rule};
-use crate::text::funnel as text;
+use crate::text::funnel_config as text;
 
 pub fn show(funnel: &Funnel) -> String {
     let mut out = String::new();
@@ -97,29 +97,40 @@ fn stage_block(
         .collect();
     let _ = writeln!(out, "{indent}{}", text::show_required(&required));
     let _ = writeln!(out, "{indent}{}", text::show_bound(&stage.fields));
-    if !stage.rules.is_empty() {
-        let _ = writeln!(out, "{indent}{}", text::SHOW_RULES);
-        for rule in &stage.rules {
-            let mut line = match rule {
-                Rule::Date(d) => {
-                    let other = match &d.must_be {
-                        MustBe::BeforeField(o) | MustBe::AfterField(o) => Some(o.label()),
-                        _ => None,
-                    };
-                    text::show_date_rule(d.field.label(), d.must_be.word(), other)
-                }
-                Rule::Markers(m) => {
-                    let name = markers.list(m.list).map_or("?", |l| l.name.as_str());
-                    text::show_markers_rule(name)
-                }
-                Rule::NoTask(_) => text::show_no_task_rule(),
-            };
-            if let Some(severity) = rule.severity() {
-                let _ = write!(line, "  ({})", severity.as_str());
-            }
-            let _ = writeln!(out, "{indent}  {line}");
-        }
+    stage_rules(out, &indent, stage, markers);
+    checklist(out, &indent, stage);
+}
+
+/// The stage's own rules, a line each with its severity where the stage sets one.
+fn stage_rules(out: &mut String, indent: &str, stage: &Stage, markers: &MarkerLists) {
+    if stage.rules.is_empty() {
+        return;
     }
+    let _ = writeln!(out, "{indent}{}", text::SHOW_RULES);
+    for rule in &stage.rules {
+        let mut line = match rule {
+            Rule::Date(d) => {
+                let other = match &d.must_be {
+                    MustBe::BeforeField(o) | MustBe::AfterField(o) => Some(o.label()),
+                    _ => None,
+                };
+                text::show_date_rule(d.field.label(), d.must_be.word(), other)
+            }
+            Rule::Markers(m) => {
+                let name = markers.list(m.list).map_or("?", |l| l.name.as_str());
+                text::show_markers_rule(name)
+            }
+            Rule::NoTask(_) => text::show_no_task_rule(),
+        };
+        if let Some(severity) = rule.severity() {
+            let _ = write!(line, "  ({})", severity.as_str());
+        }
+        let _ = writeln!(out, "{indent}  {line}");
+    }
+}
+
+/// The stage's checklist: id, weight and question per item, ids padded to one width.
+fn checklist(out: &mut String, indent: &str, stage: &Stage) {
     if stage.checklist.is_empty() {
         return;
     }
@@ -135,31 +146,36 @@ fn stage_block(
         .max()
         .unwrap_or(0);
     for item in &stage.checklist {
-        let mut extras = Vec::new();
-        if item.critical {
-            extras.push(text::SHOW_CRITICAL.to_string());
-        }
-        if let Some(scale) = item.scale {
-            extras.push(text::show_scale(scale));
-        }
-        if let Some(field) = &item.field {
-            extras.push(text::show_checks_field(field.label()));
-            if item.checks == crate::domain::funnel::Checks::Valid {
-                extras.push(text::SHOW_CHECKS_VALID.to_string());
-            }
-        }
-        let extras = if extras.is_empty() {
-            String::new()
-        } else {
-            format!("  ({})", extras.join(", "))
-        };
         let _ = writeln!(
             out,
-            "{indent}  {:<id_width$}  {:>4}  {}{extras}",
+            "{indent}  {:<id_width$}  {:>4}  {}{}",
             item.id,
             text::show_weight(item.weight),
-            item.text
+            item.text,
+            item_extras(item)
         );
+    }
+}
+
+/// `  (critical, scale 1–5, checks FIELD)` after an item, or nothing.
+fn item_extras(item: &ChecklistItem) -> String {
+    let mut extras = Vec::new();
+    if item.critical {
+        extras.push(text::SHOW_CRITICAL.to_string());
+    }
+    if let Some(scale) = item.scale {
+        extras.push(text::show_scale(scale));
+    }
+    if let Some(field) = &item.field {
+        extras.push(text::show_checks_field(field.label()));
+        if item.checks == crate::domain::funnel::Checks::Valid {
+            extras.push(text::SHOW_CHECKS_VALID.to_string());
+        }
+    }
+    if extras.is_empty() {
+        String::new()
+    } else {
+        format!("  ({})", extras.join(", "))
     }
 }
 
@@ -196,7 +212,7 @@ mod tests {
 
     #[test]
     fn show_lists_stages_checklist_and_custom_fields() {
-        let out = show(&crate::funnel::default_funnel());
+        let out = show(&crate::funnel_config::default_funnel());
         assert!(out.starts_with("Funnel: "), "{out}");
         assert!(
             out.contains("Отработка возражений  [open, extra control"),

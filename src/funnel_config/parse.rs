@@ -8,7 +8,7 @@ use toml::de::{DeTable, DeValue};
 use super::error::Report;
 use super::raw::{FUNNEL_KEYS, Keys, RawFunnel};
 use super::span::{key_at, key_before};
-use crate::text::funnel as text;
+use crate::text::funnel_config as text;
 
 pub(super) fn raw(src: &str, report: &mut Report) -> Option<RawFunnel> {
     let mut doc = match DeTable::parse(src) {

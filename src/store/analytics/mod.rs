@@ -6,18 +6,20 @@
 //! memory map, the dates read by hand and the parsed checklists kept: each of these was a
 //! tenth or more of the time.
 
+pub mod stages;
+
 use std::collections::HashMap;
 
 use chrono::{Days, NaiveDate};
 use rusqlite::types::Type;
 use rusqlite::{Row, params};
 
-use super::{Store, StoreError};
 use crate::domain::Funnel;
 use crate::domain::analytics::{CardFact, Collector, Finding, StatsFigures, Window, stage_rows};
 use crate::domain::decision::DecisionKind;
 use crate::domain::review::Verdict;
 use crate::domain::score::Answers;
+use crate::store::{Store, StoreError};
 
 /// How many distinct checklists are kept parsed. Reviews repeat a few hundred answer sets (most
 /// items pass); past this many the cache starts again rather than grow.
@@ -130,7 +132,7 @@ impl Store {
         mut f: impl FnMut(&CardFact),
     ) -> Result<(), StoreError> {
         self.conn
-            .pragma_update(None, "mmap_size", super::schema::MMAP_SIZE)?;
+            .pragma_update(None, "mmap_size", crate::store::schema::MMAP_SIZE)?;
         let mut stmt = self.conn.prepare(
             "SELECT id, stage, owner, touched_at, coalesce(closed, 0), gone_at IS NOT NULL
              FROM cards WHERE id >= ?1 AND id < ?2",

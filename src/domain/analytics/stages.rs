@@ -3,8 +3,8 @@
 
 use serde::Serialize;
 
-use super::funnel::{Funnel, StageKind};
-use super::review::Verdict;
+use crate::domain::funnel::{Funnel, StageKind};
+use crate::domain::review::Verdict;
 
 /// Counts for one stage name exactly as the CRM wrote it.
 #[derive(Debug, Clone, PartialEq, Eq)]

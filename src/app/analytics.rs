@@ -13,7 +13,7 @@ use crate::domain::auditors::AuditorFigures;
 use crate::domain::ports::{CalibrationStore, StatsStore};
 use crate::export::analytics as sheets;
 use crate::export::table::{Layout, Table};
-use crate::text::stats as msg;
+use crate::text::analytics as msg;
 
 pub fn run(paths: &Paths, args: StatsArgs) -> Result<ExitCode> {
     let (funnel, fingerprint) = paths.load_funnel_with_fingerprint()?;

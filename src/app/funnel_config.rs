@@ -22,7 +22,7 @@ pub fn run(paths: &Paths, command: FunnelCommand) -> Result<ExitCode> {
                 super::say_raw(msg::absent_fields(&funnel, &absent))?;
             }
         }
-        FunnelCommand::Show => super::say_raw(crate::funnel::show(&funnel))?,
+        FunnelCommand::Show => super::say_raw(crate::funnel_config::show(&funnel))?,
     }
     Ok(ExitCode::SUCCESS)
 }

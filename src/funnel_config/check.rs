@@ -14,7 +14,7 @@ use crate::domain::funnel::{
     ChecklistItem, Checks, DefaultAnswer, FieldRef, Funnel, Required, Stage, StageKind,
 };
 use crate::domain::rules::MarkerLists;
-use crate::text::funnel as text;
+use crate::text::funnel_config as text;
 
 /// Weight of a checklist item that does not set one: every item counts, none dominates.
 const DEFAULT_WEIGHT: u32 = 1;
@@ -283,22 +283,7 @@ fn checklist_item(
     report: &mut Report,
 ) -> Option<ChecklistItem> {
     let item = raw.get_ref();
-    let id = match non_empty(&item.id) {
-        Some(id) => {
-            let value = id.get_ref().trim();
-            if let Some((_, span)) = ids.claim(value, value, id.span()) {
-                let (line, column) = report.position(&span);
-                let message = text::checklist_id_duplicate(value, line, column);
-                report.add(id.span(), format!("{key}.id"), message);
-            }
-            Some(value.to_string())
-        }
-        None => {
-            let span = item.id.as_ref().map_or(raw.span(), |i| i.span());
-            report.add(span, format!("{key}.id"), text::checklist_id_missing());
-            None
-        }
-    };
+    let id = checklist_id(raw, key, ids, report);
     let text = match non_empty(&item.text) {
         Some(t) => Some(t.get_ref().trim().to_string()),
         None => {
@@ -332,21 +317,7 @@ fn checklist_item(
         None => Some(None),
         Some(label) => field_ref(label, &format!("{key}.field"), fields, report).map(Some),
     };
-    let checks = match item.checks.as_ref() {
-        None => Some(Checks::Filled),
-        Some(c) => match c.get_ref().trim() {
-            "filled" => Some(Checks::Filled),
-            "valid" => Some(Checks::Valid),
-            other => {
-                report.add(
-                    c.span(),
-                    format!("{key}.checks"),
-                    text::checks_unknown(other),
-                );
-                None
-            }
-        },
-    };
+    let checks = checks(item.checks.as_ref(), key, report);
     Some(ChecklistItem {
         id: id?,
         text: text?,
@@ -356,6 +327,47 @@ fn checklist_item(
         checks: checks?,
         scale: scale?,
     })
+}
+
+/// The item's id, trimmed; a missing one or one the stage already has is reported.
+fn checklist_id(
+    raw: &Spanned<RawChecklistItem>,
+    key: &str,
+    ids: &mut FirstSeen,
+    report: &mut Report,
+) -> Option<String> {
+    let item = raw.get_ref();
+    let Some(id) = non_empty(&item.id) else {
+        let span = item.id.as_ref().map_or(raw.span(), |i| i.span());
+        report.add(span, format!("{key}.id"), text::checklist_id_missing());
+        return None;
+    };
+    let value = id.get_ref().trim();
+    if let Some((_, span)) = ids.claim(value, value, id.span()) {
+        let (line, column) = report.position(&span);
+        let message = text::checklist_id_duplicate(value, line, column);
+        report.add(id.span(), format!("{key}.id"), message);
+    }
+    Some(value.to_string())
+}
+
+/// What an item with a field checks of it: `filled` (the default) or `valid`.
+fn checks(raw: Option<&Spanned<String>>, key: &str, report: &mut Report) -> Option<Checks> {
+    let Some(c) = raw else {
+        return Some(Checks::Filled);
+    };
+    match c.get_ref().trim() {
+        "filled" => Some(Checks::Filled),
+        "valid" => Some(Checks::Valid),
+        other => {
+            report.add(
+                c.span(),
+                format!("{key}.checks"),
+                text::checks_unknown(other),
+            );
+            None
+        }
+    }
 }
 
 fn in_range(
