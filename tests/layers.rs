@@ -34,11 +34,7 @@ const ALLOWED: &[(&str, &[&str])] = &[
 const KNOWN_WRONG: &[(&str, &str)] = &[
     ("store", "text"),
     ("store", "bundle"),
-    ("text", "bundle"),
-    ("text", "crm"),
-    ("text", "export"),
     ("text", "store"),
-    ("text", "sync"),
     ("text", "tui"),
     ("tui", "store"),
     // A field correction is checked with the import's value formats: they belong in a shared

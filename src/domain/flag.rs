@@ -4,7 +4,6 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-use super::card::SystemField;
 use super::funnel::FieldRef;
 
 /// How bad a flag is. Ordered: `Critical` > `Warning` > `Info`.
@@ -111,23 +110,6 @@ pub struct Flag {
     pub field: Option<String>,
 }
 
-/// A field as the evidence names it: a profile field or a custom field by its canonical name.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum FieldName {
-    System(SystemField),
-    Custom(String),
-}
-
-impl From<&FieldRef> for FieldName {
-    fn from(f: &FieldRef) -> FieldName {
-        match f {
-            FieldRef::System(s) => FieldName::System(*s),
-            FieldRef::Custom(name) => FieldName::Custom(name.clone()),
-        }
-    }
-}
-
 /// Where on the card a marker phrase was found.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -145,7 +127,7 @@ pub enum Place {
 #[serde(tag = "says", rename_all = "snake_case")]
 pub enum Evidence {
     /// `required`: the field is empty.
-    RequiredEmpty { field: FieldName, stage: String },
+    RequiredEmpty { field: FieldRef, stage: String },
     /// `idle`: no activity for `days` days since `last`; the stage allows `allowed`.
     Idle {
         days: i64,
@@ -163,44 +145,44 @@ pub enum Evidence {
     },
     /// `date`: the field holds `raw`, which is not a date.
     NotADate {
-        field: FieldName,
+        field: FieldRef,
         raw: String,
         stage: String,
     },
     /// `date`, `must_be = "not_passed"`: the day is before the day judged.
     DatePassed {
-        field: FieldName,
+        field: FieldRef,
         day: NaiveDate,
         from_today: i64,
         stage: String,
     },
     /// `date`, `must_be = "future"`: the day is the day judged or before.
     DateNotFuture {
-        field: FieldName,
+        field: FieldRef,
         day: NaiveDate,
         from_today: i64,
         stage: String,
     },
     /// `date`, `must_be = "past"`: the day is after the day judged.
     DateNotPast {
-        field: FieldName,
+        field: FieldRef,
         day: NaiveDate,
         from_today: i64,
         stage: String,
     },
     /// `date`, `must_be = "before_field"`: the day is after the other field's.
     DateAfterOther {
-        field: FieldName,
+        field: FieldRef,
         day: NaiveDate,
-        other: FieldName,
+        other: FieldRef,
         other_day: NaiveDate,
         stage: String,
     },
     /// `date`, `must_be = "after_field"`: the day is before the other field's.
     DateBeforeOther {
-        field: FieldName,
+        field: FieldRef,
         day: NaiveDate,
-        other: FieldName,
+        other: FieldRef,
         other_day: NaiveDate,
         stage: String,
     },
@@ -249,6 +231,7 @@ pub enum Evidence {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::card::SystemField;
 
     #[test]
     fn severities_order_and_round_trip() {
@@ -266,13 +249,13 @@ mod tests {
         let day = NaiveDate::from_ymd_opt(2026, 11, 5).unwrap();
         for e in [
             Evidence::RequiredEmpty {
-                field: FieldName::Custom("Бюджет".into()),
+                field: FieldRef::Custom("Бюджет".into()),
                 stage: "Квалификация".into(),
             },
             Evidence::DateAfterOther {
-                field: FieldName::System(SystemField::ClosedAt),
+                field: FieldRef::System(SystemField::ClosedAt),
                 day,
-                other: FieldName::Custom("Дата встречи".into()),
+                other: FieldRef::Custom("Дата встречи".into()),
                 other_day: day,
                 stage: "Бронь".into(),
             },
@@ -284,7 +267,11 @@ mod tests {
             },
         ] {
             let json = serde_json::to_string(&e).unwrap();
-            assert_eq!(serde_json::from_str::<Evidence>(&json).unwrap(), e, "{json}");
+            assert_eq!(
+                serde_json::from_str::<Evidence>(&json).unwrap(),
+                e,
+                "{json}"
+            );
         }
         assert_eq!(
             serde_json::to_string(&Evidence::Gone { since: Some(day) }).unwrap(),

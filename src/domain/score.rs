@@ -166,7 +166,7 @@ pub fn unanswered(items: &[ChecklistItem], answers: &Answers) -> usize {
 mod tests {
     use super::*;
     use crate::domain::card::SystemField;
-    use crate::domain::flag::{Evidence, FieldName, Severity};
+    use crate::domain::flag::{Evidence, Severity};
     use crate::domain::funnel::FieldRef;
 
     fn item(id: &str, weight: u32) -> ChecklistItem {
@@ -213,7 +213,7 @@ mod tests {
             code: RuleCode::Required,
             severity: Severity::Warning,
             evidence: Evidence::RequiredEmpty {
-                field: FieldName::Custom(field.to_string()),
+                field: FieldRef::Custom(field.to_string()),
                 stage: "Договор".into(),
             },
             field: Some(field.to_string()),
@@ -225,7 +225,7 @@ mod tests {
             code: RuleCode::Date,
             severity: Severity::Critical,
             evidence: Evidence::DatePassed {
-                field: FieldName::Custom(field.to_string()),
+                field: FieldRef::Custom(field.to_string()),
                 day: chrono::NaiveDate::from_ymd_opt(2026, 11, 1).unwrap(),
                 from_today: -3,
                 stage: "Договор".into(),

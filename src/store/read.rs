@@ -352,7 +352,12 @@ impl Store {
         )?;
         let flags = stmt
             .query_map([card_id], |r| {
-                super::flags::stored_flag(r.get_ref(0)?.as_str()?, r.get(1)?, r.get(3)?, r.get_ref(2)?.as_str()?)
+                super::flags::stored_flag(
+                    r.get_ref(0)?.as_str()?,
+                    r.get(1)?,
+                    r.get(3)?,
+                    r.get_ref(2)?.as_str()?,
+                )
             })?
             .collect::<Result<_, _>>()?;
         Ok(Some(CardDetail {

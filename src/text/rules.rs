@@ -6,7 +6,7 @@
 use chrono::NaiveDate;
 
 use crate::domain::card::SystemField;
-use crate::domain::flag::{Evidence, FieldName, Flag, Place};
+use crate::domain::flag::{Evidence, Flag, Place};
 use crate::domain::funnel::FieldRef;
 
 /// The sentence of a flag.
@@ -108,13 +108,9 @@ fn distance(days_from_today: i64) -> String {
 
 /// A field as a sentence names it: a custom field by its name in «», a profile field in words.
 pub fn field(f: &FieldRef) -> String {
-    field_name(&f.into())
-}
-
-fn field_name(f: &FieldName) -> String {
     match f {
-        FieldName::Custom(name) => q(name),
-        FieldName::System(s) => system_field(*s).to_string(),
+        FieldRef::Custom(name) => q(name),
+        FieldRef::System(s) => system_field(*s).to_string(),
     }
 }
 
@@ -146,8 +142,8 @@ fn system_field(f: SystemField) -> &'static str {
 
 // ---- required ----
 
-fn required_empty(f: &FieldName, stage: &str) -> String {
-    format!("{} is empty, required in {}", field_name(f), q(stage))
+fn required_empty(f: &FieldRef, stage: &str) -> String {
+    format!("{} is empty, required in {}", field(f), q(stage))
 }
 
 // ---- idle ----
@@ -171,20 +167,20 @@ fn idle_far(days: i64, last: NaiveDate, stage: &str, allowed: u32, times: i64) -
 
 // ---- date ----
 
-fn date_not_a_date(f: &FieldName, raw: &str, stage: &str) -> String {
+fn date_not_a_date(f: &FieldRef, raw: &str, stage: &str) -> String {
     format!(
         "{} holds {}, which is not a date (DD.MM.YYYY); {} needs a date there",
-        field_name(f),
+        field(f),
         q(raw),
         q(stage)
     )
 }
 
 /// `must_be = "not_passed"` failed: the day is before today.
-fn date_passed(f: &FieldName, value: NaiveDate, from_today: i64, stage: &str) -> String {
+fn date_passed(f: &FieldRef, value: NaiveDate, from_today: i64, stage: &str) -> String {
     format!(
         "{} {} has passed ({}), yet the card is in {}",
-        field_name(f),
+        field(f),
         day(value),
         distance(from_today),
         q(stage)
@@ -192,10 +188,10 @@ fn date_passed(f: &FieldName, value: NaiveDate, from_today: i64, stage: &str) ->
 }
 
 /// `must_be = "future"` failed: the day is today or before.
-fn date_not_future(f: &FieldName, value: NaiveDate, from_today: i64, stage: &str) -> String {
+fn date_not_future(f: &FieldRef, value: NaiveDate, from_today: i64, stage: &str) -> String {
     format!(
         "{} {} is not in the future ({}), yet the card is in {}",
-        field_name(f),
+        field(f),
         day(value),
         distance(from_today),
         q(stage)
@@ -203,10 +199,10 @@ fn date_not_future(f: &FieldName, value: NaiveDate, from_today: i64, stage: &str
 }
 
 /// `must_be = "past"` failed: the day is after today.
-fn date_not_past(f: &FieldName, value: NaiveDate, from_today: i64, stage: &str) -> String {
+fn date_not_past(f: &FieldRef, value: NaiveDate, from_today: i64, stage: &str) -> String {
     format!(
         "{} {} is still ahead ({}), yet the card is in {}",
-        field_name(f),
+        field(f),
         day(value),
         distance(from_today),
         q(stage)
@@ -215,17 +211,17 @@ fn date_not_past(f: &FieldName, value: NaiveDate, from_today: i64, stage: &str) 
 
 /// `must_be = "before_field"` failed.
 fn date_after_other(
-    f: &FieldName,
+    f: &FieldRef,
     value: NaiveDate,
-    other: &FieldName,
+    other: &FieldRef,
     other_value: NaiveDate,
     stage: &str,
 ) -> String {
     format!(
         "{} {} is after {} {}; in {} it must not be",
-        field_name(f),
+        field(f),
         day(value),
-        field_name(other),
+        field(other),
         day(other_value),
         q(stage)
     )
@@ -233,17 +229,17 @@ fn date_after_other(
 
 /// `must_be = "after_field"` failed.
 fn date_before_other(
-    f: &FieldName,
+    f: &FieldRef,
     value: NaiveDate,
-    other: &FieldName,
+    other: &FieldRef,
     other_value: NaiveDate,
     stage: &str,
 ) -> String {
     format!(
         "{} {} is before {} {}; in {} it must not be",
-        field_name(f),
+        field(f),
         day(value),
-        field_name(other),
+        field(other),
         day(other_value),
         q(stage)
     )

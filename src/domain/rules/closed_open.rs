@@ -18,17 +18,11 @@ pub(super) fn check(cx: &Cx, severity: Severity) -> Option<Flag> {
                 },
                 SystemField::ClosedAt,
             ),
-            (None, Some(true)) => (
-                Evidence::MarkedClosedOnOpen { stage },
-                SystemField::Closed,
-            ),
+            (None, Some(true)) => (Evidence::MarkedClosedOnOpen { stage }, SystemField::Closed),
             _ => return None,
         },
         StageKind::Won | StageKind::Lost => match card.closed {
-            Some(false) => (
-                Evidence::NotClosedOnClosing { stage },
-                SystemField::Closed,
-            ),
+            Some(false) => (Evidence::NotClosedOnClosing { stage }, SystemField::Closed),
             _ => return None,
         },
     };

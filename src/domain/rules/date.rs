@@ -4,12 +4,12 @@
 use super::config::{DateRule, MustBe};
 use super::values::{DayValue, day_value};
 use super::{Cx, flag};
-use crate::domain::flag::{Evidence, FieldName, Flag, RuleCode, Severity};
+use crate::domain::flag::{Evidence, Flag, RuleCode, Severity};
 
 pub(super) fn check(cx: &Cx, rule: &DateRule, severity: Severity) -> Option<Flag> {
     let stage = cx.stage.name.clone();
     let field = &rule.field;
-    let name = FieldName::from(field);
+    let name = field.clone();
     let evidence = match day_value(cx.card, field, cx.funnel) {
         DayValue::Empty => return None,
         DayValue::NotADate(raw) => Evidence::NotADate {
@@ -46,14 +46,14 @@ pub(super) fn check(cx: &Cx, rule: &DateRule, severity: Severity) -> Option<Flag
                 MustBe::BeforeField(other) => Evidence::DateAfterOther {
                     field: name,
                     day,
-                    other: FieldName::from(other),
+                    other: other.clone(),
                     other_day: other_day(other).filter(|&o| day > o)?,
                     stage,
                 },
                 MustBe::AfterField(other) => Evidence::DateBeforeOther {
                     field: name,
                     day,
-                    other: FieldName::from(other),
+                    other: other.clone(),
                     other_day: other_day(other).filter(|&o| day < o)?,
                     stage,
                 },

@@ -14,7 +14,7 @@ pub(super) fn check(cx: &Cx, severity: Severity, out: &mut Vec<Flag>) {
                 RuleCode::Required,
                 required.severity.unwrap_or(severity),
                 Evidence::RequiredEmpty {
-                    field: field.into(),
+                    field: field.clone(),
                     stage: cx.stage.name.clone(),
                 },
                 Some(field.label().to_string()),
