@@ -323,7 +323,7 @@ impl<'a> Lander<'a> {
                     let card = self
                         .mapper
                         .card(line, cells.iter().copied(), &mut warnings)
-                        .map_err(|e| Failure::body(&format!("deal {id}"), &e.message))?;
+                        .map_err(|e| Failure::body(&msg::deal(id), &e.message))?;
                     import.upsert(existing.as_ref(), &CardRow::new(card, hash, &keys))?
                 }
             };
@@ -344,7 +344,7 @@ impl<'a> Lander<'a> {
         import.save_crm_state(&self.conn.name, state)?;
         let counts = import.finish(counts, &[], !self.opts.dry_run)?;
         for w in warnings {
-            let text = format!("deal {}: {}: {}", w.line, w.column, w.message);
+            let text = msg::deal_warning(w.line, &w.column, &w.message);
             self.warn(text);
         }
         self.report.inserted += counts.inserted;

@@ -246,7 +246,7 @@ pub struct MalformedAt(pub u64);
 
 impl std::fmt::Display for MalformedAt {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "undecodable bytes at offset {}", self.0)
+        f.write_str(&crate::text::import::undecodable_at(self.0))
     }
 }
 impl std::error::Error for MalformedAt {}

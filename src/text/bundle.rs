@@ -319,3 +319,7 @@ pub fn merged(
 pub fn empty_name() -> String {
     "--as needs a name".into()
 }
+
+pub fn not_a_signing_key(path: &Path, e: &dyn std::fmt::Display) -> String {
+    format!("{}: not an okk signing key ({e})", path.display())
+}

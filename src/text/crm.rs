@@ -303,3 +303,24 @@ pub fn report(r: &SyncReport) -> String {
     }
     s
 }
+
+/// Which deal a failure or warning is about.
+pub fn deal(id: &str) -> String {
+    format!("deal {id}")
+}
+
+/// A value warning of a synced deal: `line` is the deal's place in the sync.
+pub fn deal_warning(line: u64, column: &str, message: &str) -> String {
+    format!("deal {line}: {column}: {message}")
+}
+
+/// A CRM's error answer that says nothing but its status.
+pub fn bare_status(status: &dyn std::fmt::Display) -> String {
+    format!("HTTP {status}")
+}
+
+// What is missing from a CRM's answer.
+pub const PIPELINE_WITHOUT_ID: &str = "a pipeline without an id";
+pub const STAGE_WITHOUT_ID: &str = "a stage without an id";
+pub const DEAL_WITHOUT_ID_OR_TIME: &str = "a deal without id or updated_at";
+pub const DEAL_WITHOUT_ID: &str = "a deal without an ID";

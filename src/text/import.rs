@@ -475,3 +475,13 @@ pub fn report(r: &ImportReport) -> String {
     }
     s
 }
+
+pub fn undecodable_at(offset: u64) -> String {
+    format!("undecodable bytes at offset {offset}")
+}
+
+// Details of a broken workbook or zip, for the messages above.
+pub const NO_WORKBOOK_STREAM: &str = "no Workbook stream";
+pub const DIMENSIONS_BEFORE_START: &str = "a sheet's DIMENSIONS record ends before it starts";
+pub const ZIP_TOO_SHORT: &str = "the file ends within its first bytes";
+pub const ZIP_ENTRY_UNREADABLE: &str = "an entry of its directory cannot be read";
