@@ -5,7 +5,7 @@
 mod common;
 
 use common::{Desk, fixture, path_arg, repo};
-use okk::domain::flag::{Flag, RuleCode, Severity};
+use okk::domain::flag::{Evidence, Flag, RuleCode, Severity};
 use okk::store::Store;
 use okk::store::queue::{QueueEntry, QueueQuery};
 
@@ -21,7 +21,7 @@ fn flag(severity: Severity) -> Flag {
     Flag {
         code: RuleCode::Idle,
         severity,
-        message: "test".into(),
+        evidence: Evidence::Gone { since: None },
         field: None,
     }
 }

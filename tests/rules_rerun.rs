@@ -5,24 +5,25 @@
 mod common;
 
 use common::Desk;
-use okk::domain::flag::{Flag, RuleCode, Severity};
+use okk::domain::flag::{Evidence, Flag, RuleCode, Severity};
 use okk::store::Store;
 
-fn flag(severity: Severity, message: String) -> Flag {
+/// A flag whose evidence is `stage`: a changed word is a changed flag.
+fn flag(severity: Severity, stage: String) -> Flag {
     Flag {
         code: RuleCode::Idle,
         severity,
-        message,
+        evidence: Evidence::UnknownStage { stage },
         field: None,
     }
 }
 
-/// Every card's flags as stored: (external id, [(seq, severity, message)]).
+/// Every card's flags as stored: (external id, [(seq, severity, evidence)]).
 fn stored(desk: &Desk) -> Vec<(String, i64, String)> {
     let conn = desk.conn();
     let mut stmt = conn
         .prepare(
-            "SELECT c.external_id, f.seq, f.severity || ' ' || f.message FROM flags f
+            "SELECT c.external_id, f.seq, f.severity || ' ' || json_extract(f.args, '$.stage') FROM flags f
              JOIN cards c ON c.id = f.card_id ORDER BY c.external_id, f.seq",
         )
         .unwrap();

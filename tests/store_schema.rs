@@ -548,3 +548,54 @@ fn a_store_of_schema_7_gains_signatures_and_trusted_keys_and_runs_the_rules_agai
         "a review made before signing counts as made here"
     );
 }
+
+#[test]
+fn a_store_of_schema_10_with_sentence_flags_is_judged_again_and_its_flags_read_the_same() {
+    let desk = Desk::demo();
+    let before = desk.run_ok(&["check"]);
+    let json_before = desk.run_ok(&["check", "--json"]);
+    let flags = desk.count("SELECT count(*) FROM flags");
+    assert!(flags > 0 && before.contains("no activity for"), "{before}");
+    // As an okk of schema 10 left it: each flag an English sentence only, the rules marked run.
+    desk.conn()
+        .execute_batch(
+            "DROP TABLE flags;
+             CREATE TABLE flags (
+                 card_id   INTEGER NOT NULL REFERENCES cards(id),
+                 seq       INTEGER NOT NULL,
+                 code      TEXT NOT NULL,
+                 severity  INTEGER NOT NULL,
+                 message   TEXT NOT NULL,
+                 field     TEXT,
+                 PRIMARY KEY (card_id, seq)
+             ) WITHOUT ROWID;
+             CREATE INDEX flags_code ON flags (code, card_id);
+             INSERT INTO flags (card_id, seq, code, severity, message)
+                 SELECT card_id, 0, 'idle', flag_rank, 'a sentence of schema 10' FROM standings;
+             PRAGMA user_version = 10;",
+        )
+        .unwrap();
+    assert!(desk.count("SELECT count(*) FROM meta WHERE key = 'rules_ran_for'") == 1);
+
+    let store = Store::open(&desk.db).unwrap();
+    assert_eq!(store.schema_version().unwrap(), latest());
+    drop(store);
+    // The sentences are gone with the marker: the next command judges every card again.
+    assert_eq!(desk.count("SELECT count(*) FROM flags"), 0);
+    assert_eq!(
+        desk.count("SELECT count(*) FROM meta WHERE key = 'rules_ran_for'"),
+        0
+    );
+    assert_eq!(desk.run_ok(&["check"]), before);
+    assert_eq!(desk.run_ok(&["check", "--json"]), json_before);
+    assert_eq!(desk.count("SELECT count(*) FROM flags"), flags);
+    assert_eq!(
+        desk.count("SELECT count(*) FROM pragma_table_info('flags') WHERE name = 'message'"),
+        0,
+        "no sentence is stored"
+    );
+    assert_eq!(
+        desk.count("SELECT count(*) FROM flags WHERE json_extract(args, '$.says') IS NULL"),
+        0
+    );
+}

@@ -47,7 +47,7 @@ fn export(paths: &Paths, args: BundleExportArgs) -> Result<ExitCode> {
     let (key, made) =
         Keypair::load_or_create(&path).map_err(|e| user(format!("{}: {e}", path.display())))?;
     if made {
-        eprintln!("{}", msg::key_made(&path, &key.public()));
+        eprintln!("{}", msg::key_made(&path, &key.public().to_string()));
     }
     let store = paths.open_store()?;
     let now = crate::store::cards::fmt_time(&chrono::Local::now().naive_local());
@@ -168,9 +168,9 @@ fn trust(paths: &Paths, source: &str, name: &str, lead: bool) -> Result<ExitCode
         how: "trusted".into(),
     })?;
     if matches!(outcome, crate::store::trust::Trusted::OtherName(_)) {
-        return Err(user(msg::trusted(&key, name, lead, &outcome)));
+        return Err(user(msg::trusted(&key.to_string(), name, lead, &outcome)));
     }
-    super::say(msg::trusted(&key, name, lead, &outcome))?;
+    super::say(msg::trusted(&key.to_string(), name, lead, &outcome))?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -186,7 +186,7 @@ fn keys(paths: &Paths, json: bool) -> Result<ExitCode> {
             "trusted": trusted,
         }))?;
     } else {
-        super::say_raw(msg::keys(own.as_ref(), &trusted))?;
+        super::say_raw(msg::keys(own.map(|k| k.to_string()).as_deref(), &trusted))?;
     }
     Ok(ExitCode::SUCCESS)
 }

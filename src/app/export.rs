@@ -107,8 +107,10 @@ fn export_reviews(paths: &Paths, args: ExportReviewsArgs) -> Result<ExitCode> {
 }
 
 fn export_crm(paths: &Paths, args: ExportCrmArgs) -> Result<ExitCode> {
-    let profile = ExportProfile::builtin(&args.profile)
-        .ok_or_else(|| user(msg::unknown_profile(&args.profile)))?;
+    let profile = ExportProfile::builtin(&args.profile).ok_or_else(|| {
+        let names: Vec<&str> = ExportProfile::names().collect();
+        user(msg::unknown_profile(&args.profile, &names))
+    })?;
     let funnel = paths.load_funnel()?;
     let store = paths.open_store()?;
     let source = args.source.as_deref();
@@ -155,8 +157,12 @@ fn export_crm(paths: &Paths, args: ExportCrmArgs) -> Result<ExitCode> {
     // A name where the CRM wants an email or an id makes its import reject the whole row (the
     // stage move with it): stop before writing, unless the admin chose to leave those owners.
     if !sheet.unmapped_owners.is_empty() {
-        let text =
-            msg::unmapped_owners(&sheet.unmapped_owners, &profile, args.skip_unmapped_owners);
+        let text = msg::unmapped_owners(
+            &sheet.unmapped_owners,
+            &profile.label,
+            profile.owner_form,
+            args.skip_unmapped_owners,
+        );
         if !args.skip_unmapped_owners {
             return Err(user(text));
         }
@@ -169,7 +175,16 @@ fn export_crm(paths: &Paths, args: ExportCrmArgs) -> Result<ExitCode> {
     for w in &sheet.warnings {
         super::warn(msg::warning(w, &profile.label));
     }
-    println!("{}", msg::wrote_changes(sheet.rows.len(), out, &profile));
+    println!(
+        "{}",
+        msg::wrote_changes(
+            sheet.rows.len(),
+            out,
+            &profile.label,
+            profile.format,
+            profile.method.as_deref()
+        )
+    );
     if changed_since > 0 {
         println!("{}", msg::changed_since_review(changed_since));
     }

@@ -166,7 +166,7 @@ pub fn unanswered(items: &[ChecklistItem], answers: &Answers) -> usize {
 mod tests {
     use super::*;
     use crate::domain::card::SystemField;
-    use crate::domain::flag::Severity;
+    use crate::domain::flag::{Evidence, Severity};
     use crate::domain::funnel::FieldRef;
 
     fn item(id: &str, weight: u32) -> ChecklistItem {
@@ -212,7 +212,10 @@ mod tests {
         Flag {
             code: RuleCode::Required,
             severity: Severity::Warning,
-            message: format!("Поле «{field}» не заполнено"),
+            evidence: Evidence::RequiredEmpty {
+                field: FieldRef::Custom(field.to_string()),
+                stage: "Договор".into(),
+            },
             field: Some(field.to_string()),
         }
     }
@@ -221,7 +224,12 @@ mod tests {
         Flag {
             code: RuleCode::Date,
             severity: Severity::Critical,
-            message: format!("«{field}» прошла"),
+            evidence: Evidence::DatePassed {
+                field: FieldRef::Custom(field.to_string()),
+                day: chrono::NaiveDate::from_ymd_opt(2026, 11, 1).unwrap(),
+                from_today: -3,
+                stage: "Договор".into(),
+            },
             field: Some(field.to_string()),
         }
     }

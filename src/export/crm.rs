@@ -12,6 +12,7 @@ use crate::formats::values::{DateParser, TYPED_DATES, parse_amount};
 use super::cell::Cell;
 use super::owners::OwnerMap;
 use super::profile::{ColumnType, ExportProfile, Value};
+pub use crate::domain::crm_export::Warning;
 
 /// One card's change.
 #[derive(Debug, Clone, PartialEq)]
@@ -19,20 +20,6 @@ pub struct Change {
     pub external_id: String,
     pub card: CardNow,
     pub suggestion: Suggestion,
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub enum Warning {
-    /// The CRM's import cannot set this field; left out of `cards` rows.
-    CannotSet { field: String, cards: usize },
-    /// A corrected value that is not a number or a date where the CRM wants one: written as
-    /// text.
-    BadValue {
-        external_id: String,
-        field: String,
-        value: String,
-        kind: ColumnType,
-    },
 }
 
 #[derive(Debug, Clone, PartialEq, Default)]

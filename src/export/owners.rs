@@ -2,12 +2,12 @@
 //! takes in its owner column (an email, a user id), read from CSV or TOML and checked line by line.
 
 use std::collections::HashMap;
-use std::fmt;
 use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
 use super::profile::OwnerForm;
+pub use crate::domain::crm_export::Problem;
 use crate::domain::names::fold;
 use crate::formats::line_col::LineIndex;
 use crate::text::export as msg;
@@ -16,14 +16,6 @@ use crate::text::export as msg;
 #[derive(Debug, Clone, Default)]
 pub struct OwnerMap {
     by_name: HashMap<String, String>,
-}
-
-/// One problem of a map file, where it is.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Problem {
-    pub line: usize,
-    pub column: usize,
-    pub message: String,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -263,12 +255,6 @@ pub fn parse_toml(text: &str, form: OwnerForm, crm: &str) -> Result<OwnerMap, Ve
 enum Entry {
     Value(String),
     Other(#[allow(dead_code)] toml::Value),
-}
-
-impl fmt::Display for Problem {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}:{}: {}", self.line, self.column, self.message)
-    }
 }
 
 #[cfg(test)]

@@ -4,27 +4,9 @@
 use serde::Deserialize;
 
 use crate::domain::SystemField;
+pub use crate::domain::crm_export::{ColumnType, Format, OwnerForm};
 use crate::domain::funnel::StageKind;
 use crate::formats::crms::CRMS;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Format {
-    Csv,
-    /// One REST call per line: `{"method":..,"params":{"id":..,"fields":{..}}}`.
-    RestJsonl,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize, Default)]
-#[serde(rename_all = "snake_case")]
-pub enum ColumnType {
-    #[default]
-    Text,
-    /// Written as a number, never as text (and so never defused).
-    Number,
-    /// Written in the profile's `date_format`.
-    Date,
-}
 
 /// What fills one of the columns every row has.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -37,23 +19,6 @@ pub enum Value {
     Owner,
     /// The status word of the stage moved to (`[status]`).
     Status,
-}
-
-/// What the CRM's import takes in its owner column. Anything but a name cannot be guessed from
-/// what okk knows, so it comes from the store's own values (already in that form) or from an
-/// owners map (`okk export crm --owners FILE`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
-#[serde(rename_all = "snake_case")]
-pub enum OwnerForm {
-    /// The user's name as the CRM shows it (amoCRM, Pipedrive).
-    #[default]
-    Name,
-    /// The user's email (HubSpot's `Deal owner`).
-    Email,
-    /// A numeric user id (Bitrix24's `ASSIGNED_BY_ID`).
-    NumericId,
-    /// A Salesforce User Id: 15 or 18 letters and digits starting `005` (`OwnerId`).
-    SalesforceId,
 }
 
 impl OwnerForm {

@@ -5,6 +5,8 @@ use std::io::{self, Read};
 
 use encoding_rs::{Decoder, DecoderResult, Encoding, KOI8_R, UTF_8, WINDOWS_1251};
 
+pub use crate::domain::import_report::Reason;
+
 /// How many bytes are looked at to decide.
 pub const SNIFF_BYTES: usize = 64 * 1024;
 
@@ -60,19 +62,6 @@ pub struct Chosen {
     pub encoding: &'static Encoding,
     pub bom_len: usize,
     pub reason: Reason,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Reason {
-    Bom,
-    ValidUtf8,
-    /// UTF-8 but for a few bad bytes, which the reader then reports where they are.
-    MostlyUtf8,
-    /// Not UTF-8: the first byte UTF-8 cannot hold is on this line (of the first bytes).
-    Guessed {
-        line: u64,
-    },
-    Forced,
 }
 
 impl Chosen {
@@ -255,9 +244,11 @@ impl<R: Read> Read for Utf8Reader<R> {
 #[derive(Debug, Clone, Copy)]
 pub struct MalformedAt(pub u64);
 
+// What a user reads is `text::import::undecodable`, chosen by the importer that catches this;
+// the formats layer sits below the strings layer, so this is only the developer's form.
 impl std::fmt::Display for MalformedAt {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "undecodable bytes at offset {}", self.0)
+        write!(f, "malformed input at byte {}", self.0)
     }
 }
 impl std::error::Error for MalformedAt {}

@@ -9,6 +9,8 @@ use serde::Deserialize;
 use serde::de::{self, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use toml::Spanned;
 
+use crate::text::funnel_config as words;
+
 /// The keys a table of the funnel takes, and which of them hold arrays of tables with keys of
 /// their own: unknown keys are found from this before serde reads the rest, so that every one
 /// of them is a problem in the list (serde stops at the first). Kept equal to the structs below
@@ -103,7 +105,7 @@ impl<'de> Visitor<'de> for MarkerListVisitor {
     type Value = RawMarkerList;
 
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("a list of phrases")
+        f.write_str(words::EXPECTING_PHRASES)
     }
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<RawMarkerList, A::Error> {
@@ -116,27 +118,27 @@ impl<'de> Visitor<'de> for MarkerListVisitor {
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<RawMarkerList, A::Error> {
         while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
-        Ok(RawMarkerList::NotAList("a table or a date"))
+        Ok(RawMarkerList::NotAList(words::WORD_TABLE_OR_DATE))
     }
 
     fn visit_str<E: de::Error>(self, _: &str) -> Result<RawMarkerList, E> {
-        Ok(RawMarkerList::NotAList("text"))
+        Ok(RawMarkerList::NotAList(words::WORD_TEXT))
     }
 
     fn visit_i64<E: de::Error>(self, _: i64) -> Result<RawMarkerList, E> {
-        Ok(RawMarkerList::NotAList("a number"))
+        Ok(RawMarkerList::NotAList(words::WORD_NUMBER))
     }
 
     fn visit_u64<E: de::Error>(self, _: u64) -> Result<RawMarkerList, E> {
-        Ok(RawMarkerList::NotAList("a number"))
+        Ok(RawMarkerList::NotAList(words::WORD_NUMBER))
     }
 
     fn visit_f64<E: de::Error>(self, _: f64) -> Result<RawMarkerList, E> {
-        Ok(RawMarkerList::NotAList("a number"))
+        Ok(RawMarkerList::NotAList(words::WORD_NUMBER))
     }
 
     fn visit_bool<E: de::Error>(self, _: bool) -> Result<RawMarkerList, E> {
-        Ok(RawMarkerList::NotAList("true or false"))
+        Ok(RawMarkerList::NotAList(words::WORD_BOOL))
     }
 }
 
@@ -224,7 +226,7 @@ impl<'de> Visitor<'de> for RequiredVisitor {
     type Value = RawRequired;
 
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("a field name or { field = \"…\", severity = \"…\" }")
+        f.write_str(words::EXPECTING_REQUIRED)
     }
 
     fn visit_str<E: de::Error>(self, v: &str) -> Result<RawRequired, E> {
@@ -252,23 +254,23 @@ impl<'de> Visitor<'de> for RequiredVisitor {
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<RawRequired, A::Error> {
         while seq.next_element::<IgnoredAny>()?.is_some() {}
-        Ok(RawRequired::Wrong("a list"))
+        Ok(RawRequired::Wrong(words::WORD_LIST))
     }
 
     fn visit_i64<E: de::Error>(self, _: i64) -> Result<RawRequired, E> {
-        Ok(RawRequired::Wrong("a number"))
+        Ok(RawRequired::Wrong(words::WORD_NUMBER))
     }
 
     fn visit_u64<E: de::Error>(self, _: u64) -> Result<RawRequired, E> {
-        Ok(RawRequired::Wrong("a number"))
+        Ok(RawRequired::Wrong(words::WORD_NUMBER))
     }
 
     fn visit_f64<E: de::Error>(self, _: f64) -> Result<RawRequired, E> {
-        Ok(RawRequired::Wrong("a number"))
+        Ok(RawRequired::Wrong(words::WORD_NUMBER))
     }
 
     fn visit_bool<E: de::Error>(self, _: bool) -> Result<RawRequired, E> {
-        Ok(RawRequired::Wrong("true or false"))
+        Ok(RawRequired::Wrong(words::WORD_BOOL))
     }
 }
 

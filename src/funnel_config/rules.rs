@@ -55,12 +55,12 @@ pub(super) fn markers(raw: &RawFunnel, report: &mut Report) -> MarkerLists {
 
 fn value_word(value: &toml::Value) -> &'static str {
     match value {
-        toml::Value::String(_) => "text",
-        toml::Value::Integer(_) | toml::Value::Float(_) => "a number",
-        toml::Value::Boolean(_) => "true or false",
-        toml::Value::Datetime(_) => "a date",
-        toml::Value::Array(_) => "a list",
-        toml::Value::Table(_) => "a table",
+        toml::Value::String(_) => text::WORD_TEXT,
+        toml::Value::Integer(_) | toml::Value::Float(_) => text::WORD_NUMBER,
+        toml::Value::Boolean(_) => text::WORD_BOOL,
+        toml::Value::Datetime(_) => text::WORD_DATE,
+        toml::Value::Array(_) => text::WORD_LIST,
+        toml::Value::Table(_) => text::WORD_TABLE,
     }
 }
 

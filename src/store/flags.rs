@@ -8,11 +8,37 @@ use rusqlite::params;
 
 use super::read::{QueueColumns, RawCard};
 use super::{Store, StoreError};
-use crate::domain::flag::{Flag, RuleCode, Severity};
+use crate::domain::flag::{Evidence, Flag, RuleCode, Severity};
 use crate::domain::{Card, CardContext};
 
-/// A judged card: id, flags now, and (when it has flags) the columns its standing copies.
-type Judged = (i64, Vec<Flag>, Option<QueueColumns>);
+/// A judged card: id, flags now with their evidence as stored (see [`args`]), and (when it has
+/// flags) the columns its standing copies.
+type Judged = (i64, Vec<(Flag, String)>, Option<QueueColumns>);
+
+/// A flag's evidence as the `args` column stores it: compact JSON, written by the judges' threads
+/// so the writer only compares bytes.
+pub(super) fn args(e: &Evidence) -> String {
+    serde_json::to_string(e).expect("evidence is plain data")
+}
+
+/// A stored flag read back. `args` no okk of this schema wrote (edited by hand) is an error,
+/// not a flag without evidence.
+pub(super) fn stored_flag(
+    code: &str,
+    severity: i64,
+    field: Option<String>,
+    args: &str,
+) -> rusqlite::Result<Flag> {
+    let evidence = serde_json::from_str(args).map_err(|e| {
+        rusqlite::Error::FromSqlConversionFailure(3, rusqlite::types::Type::Text, Box::new(e))
+    })?;
+    Ok(Flag {
+        code: RuleCode::from_name(code).unwrap_or(RuleCode::UnknownStage),
+        severity: Severity::from_rank(severity).unwrap_or(Severity::Warning),
+        evidence,
+        field,
+    })
+}
 
 /// `meta` key: the newest activity of any card as the last rules run found it, so that a desk
 /// judging an old export against today can be told so.
@@ -36,12 +62,13 @@ pub(super) fn place(flag_rank: i64, flag_count: i64) -> i64 {
     -(flag_rank * 1_000_000 + flag_count)
 }
 
-/// Whether a stored flag's row (card_id, code, severity, message, field) is the flag `f`.
-fn stored_is(r: &rusqlite::Row<'_>, f: &Flag) -> rusqlite::Result<bool> {
+/// Whether a stored flag's row (card_id, code, severity, args, field) is the flag `f` whose
+/// evidence stores as `args`: the data compared, never a rendered sentence.
+fn stored_is(r: &rusqlite::Row<'_>, (f, args): &(Flag, String)) -> rusqlite::Result<bool> {
     let text = |i| -> rusqlite::Result<Option<&[u8]>> { Ok(r.get_ref(i)?.as_bytes_or_null()?) };
     Ok(text(1)? == Some(f.code.as_str().as_bytes())
         && r.get::<_, i64>(2)? == f.severity.rank()
-        && text(3)? == Some(f.message.as_bytes())
+        && text(3)? == Some(args.as_bytes())
         && text(4)? == f.field.as_deref().map(str::as_bytes))
 }
 
@@ -167,7 +194,13 @@ impl Store {
                                     newest = Some(t.to_string());
                                 }
                                 let (card, ctx) = raw.parse(names);
-                                let flags = judge(&card, &ctx);
+                                let flags: Vec<_> = judge(&card, &ctx)
+                                    .into_iter()
+                                    .map(|f| {
+                                        let a = args(&f.evidence);
+                                        (f, a)
+                                    })
+                                    .collect();
                                 // Only a flagged card has a standing to copy them into.
                                 let columns = (!flags.is_empty()).then(|| raw.queue_columns());
                                 (raw.id, flags, columns)
@@ -262,7 +295,7 @@ impl Store {
         let mut same = vec![true; judged.len()];
         let mut had = vec![false; judged.len()];
         let mut read = self.conn.prepare_cached(
-            "SELECT card_id, code, severity, message, field FROM flags
+            "SELECT card_id, code, severity, args, field FROM flags
              WHERE card_id >= ?1 AND card_id <= ?2 ORDER BY card_id, seq",
         )?;
         let mut rows = read.query([first.0, last.0])?;
@@ -318,7 +351,7 @@ impl Store {
             .conn
             .prepare_cached("DELETE FROM flags WHERE card_id = ?1")?;
         let mut insert = self.conn.prepare_cached(
-            "INSERT INTO flags (card_id, seq, code, severity, message, field)
+            "INSERT INTO flags (card_id, seq, code, severity, args, field)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
         )?;
         for (k, (id, flags, columns)) in judged.iter().enumerate() {
@@ -332,13 +365,13 @@ impl Store {
                 if had[k] {
                     delete.execute([id])?;
                 }
-                for (seq, f) in flags.iter().enumerate() {
+                for (seq, (f, args)) in flags.iter().enumerate() {
                     insert.execute(params![
                         id,
                         seq as i64,
                         f.code.as_str(),
                         f.severity.rank(),
-                        f.message,
+                        args,
                         f.field
                     ])?;
                 }
@@ -349,7 +382,7 @@ impl Store {
                 }
                 None => {}
                 Some(c) => {
-                    let top = flags.iter().map(|f| f.severity.rank()).max().unwrap_or(0);
+                    let top = flags.iter().map(|f| f.0.severity.rank()).max().unwrap_or(0);
                     let count = flags.len() as i64;
                     if was != Some((top, count)) {
                         write_standing.execute(params![
@@ -382,7 +415,7 @@ impl Store {
     ) -> Result<(), StoreError> {
         let mut stmt = self.conn.prepare(
             "SELECT c.id, c.source, c.external_id, c.stage, c.owner, f.code, f.severity,
-                    f.message, f.field
+                    f.args, f.field
              FROM cards c JOIN flags f ON f.card_id = c.id
              ORDER BY c.stage, c.external_id, c.id, f.seq",
         )?;
@@ -394,13 +427,8 @@ impl Store {
         };
         while let Some(r) = rows.next()? {
             let id: i64 = r.get(0)?;
-            let flag = Flag {
-                code: RuleCode::from_name(&r.get::<_, String>(5)?)
-                    .unwrap_or(RuleCode::UnknownStage),
-                severity: Severity::from_rank(r.get(6)?).unwrap_or(Severity::Warning),
-                message: r.get(7)?,
-                field: r.get(8)?,
-            };
+            let (code, args): (String, String) = (r.get(5)?, r.get(7)?);
+            let flag = stored_flag(&code, r.get(6)?, r.get(8)?, &args)?;
             match current.as_mut() {
                 Some((cid, card)) if *cid == id => card.flags.push(flag),
                 _ => {

@@ -327,7 +327,6 @@ pub use crate::domain::card_detail::CardDetail;
 impl Store {
     /// One card with its stage history, flags and content digest; `None` if there is no such id.
     pub fn card_detail(&self, card_id: i64) -> Result<Option<CardDetail>, StoreError> {
-        use crate::domain::flag::{Flag, RuleCode, Severity};
         let mut found = None;
         self.for_each_card_in(card_id - 1, card_id, |id, card, context| {
             found = Some((id, card, context));
@@ -341,17 +340,16 @@ impl Store {
             .prepare_cached("SELECT content_hash FROM cards WHERE id = ?1")?
             .query_row([card_id], |r| r.get(0))?;
         let mut stmt = self.conn.prepare_cached(
-            "SELECT code, severity, message, field FROM flags WHERE card_id = ?1 ORDER BY seq",
+            "SELECT code, severity, args, field FROM flags WHERE card_id = ?1 ORDER BY seq",
         )?;
         let flags = stmt
             .query_map([card_id], |r| {
-                Ok(Flag {
-                    code: RuleCode::from_name(&r.get::<_, String>(0)?)
-                        .unwrap_or(RuleCode::UnknownStage),
-                    severity: Severity::from_rank(r.get(1)?).unwrap_or(Severity::Warning),
-                    message: r.get(2)?,
-                    field: r.get(3)?,
-                })
+                super::flags::stored_flag(
+                    r.get_ref(0)?.as_str()?,
+                    r.get(1)?,
+                    r.get(3)?,
+                    r.get_ref(2)?.as_str()?,
+                )
             })?
             .collect::<Result<_, _>>()?;
         Ok(Some(CardDetail {

@@ -442,6 +442,27 @@ CREATE TABLE crm_sync (
     resume        TEXT
 );
 "#,
+    // 11: flags hold their evidence as data, rendered in the reader's language on display.
+    r#"
+-- A flag's evidence (field, values, dates, phrase, stages, limits) is `args`, the compact JSON of
+-- domain::flag::Evidence; the sentence is rendered from it at display time, and a rules rerun
+-- compares it, not an English sentence. The old flags held only the sentence, which cannot be
+-- read back into evidence: they are dropped, and the rules marker with them, so the next okk to
+-- open the store re-judges every card and writes them anew. Standings stay: that run keeps those
+-- it finds unchanged and rewrites the rest.
+DROP TABLE flags;
+CREATE TABLE flags (
+    card_id   INTEGER NOT NULL REFERENCES cards(id),
+    seq       INTEGER NOT NULL,               -- order within the card: most severe first
+    code      TEXT NOT NULL,
+    severity  INTEGER NOT NULL,               -- 1 info, 2 warning, 3 critical
+    field     TEXT,
+    args      TEXT NOT NULL,                  -- JSON of domain::flag::Evidence
+    PRIMARY KEY (card_id, seq)
+) WITHOUT ROWID;
+CREATE INDEX flags_code ON flags (code, card_id);
+DELETE FROM meta WHERE key = 'rules_ran_for';
+"#,
 ];
 
 pub fn latest() -> i64 {

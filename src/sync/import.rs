@@ -8,7 +8,6 @@ use std::path::Path;
 use std::sync::mpsc;
 
 use chrono::NaiveDateTime;
-use serde::Serialize;
 
 use super::csv::{CsvError, CsvReader, sniff_delimiter};
 use super::decode::{self, FileKind, SniffError, Utf8Reader};
@@ -19,6 +18,7 @@ use super::profile::{self, Profile};
 use super::rows::RowSource;
 use super::xlsx;
 use crate::domain::funnel::KnownStages;
+pub use crate::domain::import_report::{ImportReport, UnknownStage};
 use crate::domain::{Card, Funnel, SystemField};
 use crate::store::Store;
 use crate::store::cards::{BatchCounts, BatchMeta, CardRow, Existing, Outcome};
@@ -49,38 +49,6 @@ pub struct ImportOptions {
     pub progress: bool,
     /// What one file may cost (`--limit`).
     pub limits: Limits,
-}
-
-#[derive(Debug, Clone, Serialize, PartialEq)]
-pub struct UnknownStage {
-    pub stage: String,
-    pub cards: u64,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct ImportReport {
-    pub file: String,
-    pub profile: String,
-    pub profile_reason: String,
-    pub encoding: String,
-    pub encoding_reason: String,
-    pub delimiter: Option<String>,
-    pub sheet: Option<String>,
-    pub source: String,
-    pub rows: u64,
-    pub cards: u64,
-    pub inserted: u64,
-    pub updated: u64,
-    pub unchanged: u64,
-    pub gone: u64,
-    pub stage_changes: u64,
-    pub warnings: u64,
-    pub warning_samples: Vec<Warning>,
-    pub unknown_stages: Vec<UnknownStage>,
-    /// Fields the funnel requires that no export of this source has had a column for (okk
-    /// field names and custom field names): not flagged on the cards, said here once.
-    pub absent_fields: Vec<String>,
-    pub dry_run: bool,
 }
 
 /// An import that stopped; the store is unchanged.

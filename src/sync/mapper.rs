@@ -3,6 +3,7 @@
 
 use std::collections::{HashMap, HashSet};
 
+pub use crate::domain::import_report::Warning;
 use crate::domain::names::fold;
 use crate::domain::{Card, FieldName, SystemField};
 use crate::text::import as msg;
@@ -14,14 +15,6 @@ use crate::formats::values;
 enum Target {
     System(SystemField),
     Custom(FieldName),
-}
-
-/// A problem with one value that does not stop the import.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-pub struct Warning {
-    pub line: u64,
-    pub column: String,
-    pub message: String,
 }
 
 /// A problem with a row that stops the import (the file is rolled back).

@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 use serde::Deserialize;
 
 use crate::domain::SystemField;
+pub use crate::domain::import_report::{Detection, NearMiss};
 use crate::domain::names::fold;
 use crate::formats::crms::CRMS;
 
@@ -107,15 +108,6 @@ fn parse_builtin(name: &str, src: &str) -> Profile {
     toml::from_str(src).unwrap_or_else(|e| panic!("built-in profile {name} is invalid: {e}"))
 }
 
-/// Why a profile was chosen, for the report.
-#[derive(Debug, Clone)]
-pub struct Detection {
-    pub profile: String,
-    pub matched: Vec<String>,
-    pub known: usize,
-    pub runner_up: Option<(String, usize)>,
-}
-
 /// Picks the built-in profile whose headers the file has most of. A candidate must find both an
 /// ID and a stage column. `generic` is never picked by headers alone.
 pub fn detect(headers: &[String]) -> Option<Detection> {
@@ -159,17 +151,6 @@ pub fn detect(headers: &[String]) -> Option<Detection> {
         known: best.2,
         runner_up,
     })
-}
-
-/// The profile headers come closest to when no profile finds both an ID and a stage column:
-/// what the refusal names, as `--profile NAME` would.
-#[derive(Debug, Clone, PartialEq)]
-pub struct NearMiss {
-    pub profile: String,
-    /// The file's headers the profile knows, in file order.
-    pub matched: Vec<String>,
-    /// The required fields it finds no column for, with the headers it looks for.
-    pub missing: Vec<(SystemField, Vec<String>)>,
 }
 
 /// The built-in profile that knows most of `headers` (two at least, so that a lone `Email`

@@ -3,7 +3,12 @@
 use std::path::Path;
 
 use super::safe::line as safe;
-use crate::bundle::sign::PublicKey;
+
+/// A public key (64 hex digits) as a message names it: its first 16 digits, enough to tell keys
+/// apart.
+fn short(key: &str) -> &str {
+    key.get(..16).unwrap_or(key)
+}
 
 pub fn empty() -> String {
     "the file is empty: not an okk bundle".into()
@@ -64,11 +69,11 @@ pub fn bad_key(key: &str) -> String {
     format!("\"{}\" is not an okk public key (64 hex digits)", safe(key))
 }
 
-pub fn vouch_conflict(by: &str, name: &str, key: &PublicKey, here: &str) -> String {
+pub fn vouch_conflict(by: &str, name: &str, key: &str, here: &str) -> String {
     format!(
         "{} vouches for key {} as {}, but this store trusts that key as {}",
         safe(by),
-        key.short(),
+        short(key),
         safe(name),
         safe(here)
     )
@@ -106,21 +111,21 @@ pub fn bad_signature(what: &str) -> String {
     format!("{what}: its signature does not match its contents (edited after signing): refused")
 }
 
-pub fn unknown_key(what: &str, claimed: &str, key: &PublicKey) -> String {
+pub fn unknown_key(what: &str, claimed: &str, key: &str) -> String {
     format!(
         "{what} is signed by key {}, which this store does not trust: if it is {}'s, run \
          `okk bundle trust {key} --as {}` (or import with --trust-on-first-use)",
-        key.short(),
+        short(key),
         safe(claimed),
         safe(claimed)
     )
 }
 
-pub fn unknown_key_for_known_name(what: &str, claimed: &str, key: &PublicKey) -> String {
+pub fn unknown_key_for_known_name(what: &str, claimed: &str, key: &str) -> String {
     format!(
         "{what} is signed by key {}, but this store trusts other keys as {}: refused even on \
          first use; if {} has a new key, run `okk bundle trust {key} --as {}`",
-        key.short(),
+        short(key),
         safe(claimed),
         safe(claimed),
         safe(claimed)
@@ -157,7 +162,7 @@ pub fn conflict(what: &str) -> String {
     )
 }
 
-pub fn key_made(path: &Path, key: &PublicKey) -> String {
+pub fn key_made(path: &Path, key: &str) -> String {
     format!(
         "made this okk's signing key {} (public key {key}); the lead trusts it with \
          `okk bundle trust FILE --as NAME`",
@@ -180,7 +185,7 @@ pub fn not_a_key(given: &str) -> String {
 }
 
 pub fn trusted(
-    key: &PublicKey,
+    key: &str,
     name: &str,
     lead: bool,
     outcome: &crate::domain::trust::Trusted,
@@ -188,21 +193,21 @@ pub fn trusted(
     use crate::domain::trust::Trusted;
     let role = if lead { " (lead)" } else { "" };
     match outcome {
-        Trusted::Added => format!("trusted key {} as {}{role}", key.short(), safe(name)),
+        Trusted::Added => format!("trusted key {} as {}{role}", short(key), safe(name)),
         Trusted::Updated => format!(
             "key {} was trusted as {} already{role}",
-            key.short(),
+            short(key),
             safe(name)
         ),
         Trusted::OtherName(other) => format!(
             "key {} is trusted as {} already: nothing changed (one key, one name)",
-            key.short(),
+            short(key),
             safe(other)
         ),
     }
 }
 
-pub fn keys(own: Option<&PublicKey>, trusted: &[crate::domain::trust::TrustedKey]) -> String {
+pub fn keys(own: Option<&str>, trusted: &[crate::domain::trust::TrustedKey]) -> String {
     let mut s = match own {
         Some(k) => format!("this okk's key: {k}\n"),
         None => "this okk's key: none yet (made by the first `okk bundle export`)\n".into(),
@@ -313,4 +318,8 @@ pub fn merged(
 
 pub fn empty_name() -> String {
     "--as needs a name".into()
+}
+
+pub fn not_a_signing_key(path: &Path, e: &dyn std::fmt::Display) -> String {
+    format!("{}: not an okk signing key ({e})", path.display())
 }

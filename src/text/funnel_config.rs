@@ -482,3 +482,14 @@ pub fn required_wrong_shape(found: &str) -> String {
 pub fn show_no_task_rule() -> String {
     "no_task: an open card needs a task scheduled (the nearest-task column)".to_string()
 }
+
+// What a TOML value is, as a message says what was found or expected.
+pub const WORD_TEXT: &str = "text";
+pub const WORD_NUMBER: &str = "a number";
+pub const WORD_BOOL: &str = "true or false";
+pub const WORD_DATE: &str = "a date";
+pub const WORD_LIST: &str = "a list";
+pub const WORD_TABLE: &str = "a table";
+pub const WORD_TABLE_OR_DATE: &str = "a table or a date";
+pub const EXPECTING_PHRASES: &str = "a list of phrases";
+pub const EXPECTING_REQUIRED: &str = "a field name or { field = \"…\", severity = \"…\" }";

@@ -140,7 +140,7 @@ fn card_lines(state: &State, c: &CardState, theme: &Theme, width: u16) -> Vec<Li
         };
         lines.push(Line::from(vec![
             Span::styled("⚑ ", style),
-            Span::styled(clip(&f.message, 400), style),
+            Span::styled(clip(&crate::text::rules::message(f), 400), style),
         ]));
     }
     lines.push(Line::default());

@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use okk::domain::flag::{Flag, RuleCode};
+use okk::domain::flag::{Evidence, Flag, RuleCode};
 use okk::domain::ports::{DeskStore, StoreError};
 use okk::store::Store;
 
@@ -43,7 +43,9 @@ impl Backend for Sqlite {
                     .map(|&severity| Flag {
                         code: RuleCode::Idle,
                         severity,
-                        message: "test".into(),
+                        evidence: Evidence::UnknownStage {
+                            stage: "test".into(),
+                        },
                         field: None,
                     })
                     .collect()
