@@ -130,6 +130,16 @@ impl RawCard {
         self.text(col::OWNER)
     }
 
+    /// The card's stage as the CRM names it.
+    pub fn stage(&self) -> Option<&str> {
+        self.text(col::STAGE)
+    }
+
+    /// The card's id in its CRM.
+    pub fn external_id(&self) -> &str {
+        self.text(col::EXTERNAL_ID).unwrap_or_default()
+    }
+
     /// The card's last activity, update or creation ('YYYY-MM-DD HH:MM:SS').
     pub fn touched_at(&self) -> Option<&str> {
         self.text(col::TOUCHED)

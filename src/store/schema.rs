@@ -30,18 +30,14 @@ macro_rules! queue_index_v6 {
     };
 }
 
-/// The flagged cards' queue order, built apart from the table when many standings are written at
-/// once (the first rules run after an import).
+/// The flagged cards' queue order (migration 6; a big rules run drops it and builds it again:
+/// `store::flag_write`).
 macro_rules! standings_index {
     () => {
         "CREATE INDEX standings_queue ON standings (stage, place, touched_at, external_id, gone_at,
     closed, closed_at, search);"
     };
 }
-
-/// Creates the standings' queue index (after [`STANDINGS_INDEX_DROP`]).
-pub const STANDINGS_INDEX: &str = standings_index!();
-pub const STANDINGS_INDEX_DROP: &str = "DROP INDEX standings_queue;";
 
 /// The memory map for passes over every card (rules, analytics, export): the whole of a
 /// million-card store (about 1 GB), and SQLite's own cap. Pages are read in place instead of
@@ -441,6 +437,18 @@ CREATE TABLE crm_sync (
     full_at       TEXT,
     resume        TEXT
 );
+"#,
+    // 11: where each stage's cards without flags start in its queue.
+    r#"
+-- Each stage's first card without flags in the queue's order (touched, then external id), kept
+-- by the rules run with the other summaries: the queue's second part starts there with one seek,
+-- where it skipped the flagged cards that come first one by one (tens of thousands in a stage of
+-- mostly flagged cards). A NULL id: the stage has no card without flags.
+ALTER TABLE stage_counts ADD COLUMN rest_touched_at TEXT;
+ALTER TABLE stage_counts ADD COLUMN rest_external_id TEXT;
+-- Filled by the next rules run; until then the queue skips as before.
+DELETE FROM meta WHERE key = 'summaries';
+DELETE FROM stage_counts;
 "#,
 ];
 
