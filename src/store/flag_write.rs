@@ -7,6 +7,7 @@
 //! [`FlagWriter::finish`].
 
 use rusqlite::ToSql;
+use rusqlite::types::ValueRef::Integer;
 use rusqlite::types::{ToSqlOutput, ValueRef};
 
 use super::flags::{RulesRun, place};
@@ -97,19 +98,20 @@ impl<'s> FlagWriter<'s> {
         };
         let (same, had) = self.stored_flags_match(judged, (first.0, last.0))?;
         let standings = self.stored_standings(judged, (first.0, last.0))?;
-        let mut st = Statements::new(&self.store.conn)?;
+        let mut changes = Changes::new(&self.store.conn)?;
         for (k, (id, flags, columns)) in judged.iter().enumerate() {
             self.run.cards += 1;
             self.run.flags += flags.len() as u64;
             self.run.flagged += u64::from(!flags.is_empty());
             let mut wrote = false;
             if !same[k] {
-                st.replace_flags(*id, flags, had[k])?;
+                changes.replace_flags(*id, flags, had[k])?;
                 wrote = true;
             }
-            wrote |= st.set_standing(*id, flags, columns.as_ref(), standings[k])?;
+            wrote |= changes.set_standing(*id, flags, columns.as_ref(), standings[k])?;
             self.written += i64::from(wrote);
         }
+        changes.flush()?;
         if self.dropped.is_empty() && self.written > self.big {
             self.drop_indexes()?;
         }
@@ -213,51 +215,62 @@ impl<'s> FlagWriter<'s> {
     }
 }
 
-/// The statements [`FlagWriter::write`] runs per card, looked up once per call: rusqlite's
-/// cache hashes the SQL text at every lookup.
-struct Statements<'c> {
-    drop_flags: rusqlite::CachedStatement<'c>,
-    insert_flag: rusqlite::CachedStatement<'c>,
-    drop_standing: rusqlite::CachedStatement<'c>,
-    write_standing: rusqlite::CachedStatement<'c>,
+/// Rows one INSERT statement writes: stepping a statement opens its cursors and seeks from the
+/// root again, where each row of a block goes on from the last.
+const BLOCK: usize = 32;
+
+/// `INSERT … VALUES row, row, …` of `rows` rows.
+fn insert_rows(head: &str, row: &str, rows: usize) -> String {
+    format!("{head} VALUES {}", vec![row; rows].join(", "))
 }
 
-impl<'c> Statements<'c> {
-    fn new(conn: &'c rusqlite::Connection) -> Result<Statements<'c>, StoreError> {
-        Ok(Statements {
+/// A flag's row: card id, seq, then [`FLAG_COLUMNS`].
+const FLAG_ROW: &str = "(?, ?, ?, ?, ?, ?)";
+const WRITE_STANDINGS: &str = "INSERT OR REPLACE INTO standings (card_id, flag_rank, flag_count,
+    place, stage, touched_at, external_id, gone_at, closed, closed_at, search)";
+const STANDING_ROW: &str = "(?, ?, ?, ?, ?, coalesce(?, ''), ?, ?, ?, ?, ?)";
+
+/// A standing to write: card id, most severe flag, number of flags, the card's queue columns.
+type Standing<'j> = (i64, i64, i64, &'j QueueColumns);
+
+/// What one [`FlagWriter::write`] call changes: deletions run as met, new rows wait to be
+/// written a block at a time.
+struct Changes<'c, 'j> {
+    conn: &'c rusqlite::Connection,
+    drop_flags: rusqlite::CachedStatement<'c>,
+    drop_standing: rusqlite::CachedStatement<'c>,
+    flags: Vec<(i64, i64, &'j Flag)>,
+    standings: Vec<Standing<'j>>,
+}
+
+impl<'c, 'j> Changes<'c, 'j> {
+    fn new(conn: &'c rusqlite::Connection) -> Result<Changes<'c, 'j>, StoreError> {
+        Ok(Changes {
+            conn,
             drop_flags: conn.prepare_cached("DELETE FROM flags WHERE card_id = ?1")?,
-            insert_flag: conn.prepare_cached(&format!(
-                "INSERT INTO flags (card_id, seq, {FLAG_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6)"
-            ))?,
             drop_standing: conn.prepare_cached("DELETE FROM standings WHERE card_id = ?1")?,
-            write_standing: conn.prepare_cached(
-                "INSERT OR REPLACE INTO standings (card_id, flag_rank, flag_count, place, stage,
-                     touched_at, external_id, gone_at, closed, closed_at, search)
-                 VALUES (?1, ?2, ?3, ?4, ?5, coalesce(?6, ''), ?7, ?8, ?9, ?10, ?11)",
-            )?,
+            flags: Vec::new(),
+            standings: Vec::new(),
         })
     }
 
     /// Replaces a card's stored flags with `flags`.
-    fn replace_flags(&mut self, id: i64, flags: &[Flag], had: bool) -> Result<(), StoreError> {
+    fn replace_flags(&mut self, id: i64, flags: &'j [Flag], had: bool) -> Result<(), StoreError> {
         if had {
             self.drop_flags.execute([id])?;
         }
-        for (seq, f) in flags.iter().enumerate() {
-            let [a, b, c, d] = stored_form(f)?;
-            self.insert_flag
-                .execute(rusqlite::params![id, seq as i64, a, b, c, d])?;
-        }
+        self.flags
+            .extend(flags.iter().enumerate().map(|(seq, f)| (id, seq as i64, f)));
         Ok(())
     }
 
     /// Brings a card's standing in line with its flags (`was`: the stored one); whether it
-    /// wrote.
+    /// changes.
     fn set_standing(
         &mut self,
         id: i64,
         flags: &[Flag],
-        columns: Option<&QueueColumns>,
+        columns: Option<&'j QueueColumns>,
         was: Option<(i64, i64)>,
     ) -> Result<bool, StoreError> {
         let Some(c) = columns else {
@@ -271,21 +284,101 @@ impl<'c> Statements<'c> {
         if was == Some((top, count)) {
             return Ok(false);
         }
-        self.write_standing.execute(rusqlite::params![
-            id,
-            top,
-            count,
-            place(top, count),
-            c.stage,
-            c.touched_at,
-            c.external_id,
-            c.gone_at,
-            c.closed,
-            c.closed_at,
-            c.search
-        ])?;
+        self.standings.push((id, top, count, c));
         Ok(true)
     }
+
+    /// Writes the new rows.
+    fn flush(&mut self) -> Result<(), StoreError> {
+        let head = format!("INSERT INTO flags (card_id, seq, {FLAG_COLUMNS})");
+        in_blocks(
+            self.conn,
+            &head,
+            FLAG_ROW,
+            &self.flags,
+            |st, at, (id, seq, f)| {
+                let mut at = bind(st, at, [Integer(*id), Integer(*seq)])?;
+                for v in stored_form(f)? {
+                    st.raw_bind_parameter(at, v)?;
+                    at += 1;
+                }
+                Ok(at)
+            },
+        )?;
+        in_blocks(
+            self.conn,
+            WRITE_STANDINGS,
+            STANDING_ROW,
+            &self.standings,
+            |st, at, s| {
+                let (id, top, count, c) = *s;
+                let closed = c.closed.map_or(ValueRef::Null, |b| Integer(i64::from(b)));
+                bind(
+                    st,
+                    at,
+                    [
+                        Integer(id),
+                        Integer(top),
+                        Integer(count),
+                        Integer(place(top, count)),
+                        text(Some(&c.stage)),
+                        text(c.touched_at.as_deref()),
+                        text(Some(&c.external_id)),
+                        text(c.gone_at.as_deref()),
+                        closed,
+                        text(c.closed_at.as_deref()),
+                        text(Some(&c.search)),
+                    ],
+                )
+            },
+        )
+    }
+}
+
+/// A text value as SQLite binds it (NULL for none).
+fn text(t: Option<&str>) -> ValueRef<'_> {
+    t.map_or(ValueRef::Null, |t| ValueRef::Text(t.as_bytes()))
+}
+
+/// Binds `values` from parameter `at` on; the next parameter's index.
+fn bind<const N: usize>(
+    st: &mut rusqlite::Statement<'_>,
+    at: usize,
+    values: [ValueRef<'_>; N],
+) -> rusqlite::Result<usize> {
+    for (i, v) in values.into_iter().enumerate() {
+        st.raw_bind_parameter(at + i, ToSqlOutput::Borrowed(v))?;
+    }
+    Ok(at + N)
+}
+
+/// Inserts `items` with `head` and one `row` per item, [`BLOCK`] rows a statement and the rest
+/// one by one; `bind_row` binds an item's values from a parameter index on and returns the next.
+fn in_blocks<T>(
+    conn: &rusqlite::Connection,
+    head: &str,
+    row: &str,
+    items: &[T],
+    bind_row: impl Fn(&mut rusqlite::Statement<'_>, usize, &T) -> rusqlite::Result<usize>,
+) -> Result<(), StoreError> {
+    if items.is_empty() {
+        return Ok(());
+    }
+    let mut block = conn.prepare_cached(&insert_rows(head, row, BLOCK))?;
+    let mut chunks = items.chunks_exact(BLOCK);
+    for rows in &mut chunks {
+        let mut at = 1;
+        for item in rows {
+            at = bind_row(&mut block, at, item)?;
+        }
+        block.raw_execute()?;
+    }
+    let mut one = conn.prepare_cached(&insert_rows(head, row, 1))?;
+    for item in chunks.remainder() {
+        bind_row(&mut one, 1, item)?;
+        one.raw_execute()?;
+    }
+    Ok(())
 }
 
 impl Store {

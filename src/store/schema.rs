@@ -87,30 +87,6 @@ macro_rules! mark_summaries {
     };
 }
 
-/// Counts the cards per stage into `stage_counts`: one pass along the queue index, which holds
-/// every column it needs, then the flagged ones along the standings' index.
-macro_rules! fill_stage_counts_v6 {
-    () => {
-        "DELETE FROM stage_counts;
-INSERT INTO stage_counts (stage, cards, flagged, live, live_flagged, open, open_flagged)
-    SELECT stage, count(*), 0, sum(live), 0, sum(open), 0
-    FROM (SELECT stage, gone_at IS NULL AS live,
-                 gone_at IS NULL AND coalesce(closed, 0) = 0 AND closed_at IS NULL AS open
-          FROM cards)
-    GROUP BY stage;
-UPDATE stage_counts SET (flagged, live_flagged, open_flagged) = (f.flagged, f.live, f.open)
-    FROM (SELECT stage, count(*) AS flagged, sum(live) AS live, sum(open) AS open
-          FROM (SELECT stage, gone_at IS NULL AS live,
-                       gone_at IS NULL AND coalesce(closed, 0) = 0 AND closed_at IS NULL AS open
-                FROM standings)
-          GROUP BY stage) AS f
-    WHERE stage_counts.stage = f.stage;"
-    };
-}
-
-/// Re-counts `stage_counts` (the rules ran: flags changed).
-pub const FILL_STAGE_COUNTS: &str = fill_stage_counts_v6!();
-
 /// Marks the summaries current (the rules run, which rewrote them, is about to commit).
 pub const MARK_SUMMARIES: &str = mark_summaries!();
 
