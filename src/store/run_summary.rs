@@ -125,7 +125,11 @@ impl Store {
                  open_flagged, rest_touched_at, rest_external_id)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
         )?;
-        for (name, f) in &summary.stages {
+        // In the stages' order, as the table keeps them: the same figures make the same pages,
+        // byte for byte (a rules run that changes nothing leaves the file as it was).
+        let mut stages: Vec<_> = summary.stages.iter().collect();
+        stages.sort_unstable_by(|a, b| a.0.cmp(b.0));
+        for (name, f) in stages {
             let (touched, id) = f.rest_start.clone().unzip();
             stage.execute(rusqlite::params![
                 name,
