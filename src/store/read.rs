@@ -130,6 +130,26 @@ impl RawCard {
         self.text(col::OWNER)
     }
 
+    /// The card's stage as the CRM names it.
+    pub fn stage(&self) -> Option<&str> {
+        self.text(col::STAGE)
+    }
+
+    /// Not gone from the CRM.
+    pub fn is_live(&self) -> bool {
+        self.bytes(col::GONE).is_none()
+    }
+
+    /// Not gone, and neither a closed flag nor a closing date.
+    pub fn is_open(&self) -> bool {
+        self.is_live() && !self.closed.unwrap_or(false) && self.bytes(col::CLOSED_AT).is_none()
+    }
+
+    /// The card's id in its CRM.
+    pub fn external_id(&self) -> &str {
+        self.text(col::EXTERNAL_ID).unwrap_or_default()
+    }
+
     /// The card's last activity, update or creation ('YYYY-MM-DD HH:MM:SS').
     pub fn touched_at(&self) -> Option<&str> {
         self.text(col::TOUCHED)
