@@ -9,9 +9,10 @@ use color_eyre::Result;
 use ratatui::crossterm::event::{self, Event, KeyEventKind};
 
 use super::desk::Desk;
+use super::effect::{Msg, perform};
 use super::keymap::Key;
 use super::state::{Screen, State};
-use super::update::{handle_key, tick};
+use super::update::{meant, update};
 use super::view::{Theme, view};
 
 /// Where the app measures itself (`OKK_TIMINGS=FILE`): start to the first card drawn, and each
@@ -52,13 +53,13 @@ pub fn run(state: &mut State, desk: &mut Desk, started: Instant) -> Result<()> {
             // verdict saving while another process writes), else twice a second.
             let wait = if state.wants_tick() { 60 } else { 500 };
             if !event::poll(Duration::from_millis(wait))? {
-                tick(state, desk);
+                dispatch(state, Msg::Tick, desk);
                 continue;
             }
             match event::read()? {
                 Event::Key(k) if k.kind != KeyEventKind::Release => {
                     let t = Instant::now();
-                    handle_key(state, Key::from_event(&k), desk);
+                    dispatch(state, Msg::Key(Key::from_event(&k)), desk);
                     pending = Some((t, ms(t)));
                 }
                 // A resize (or anything else) just redraws.
@@ -71,4 +72,27 @@ pub fn run(state: &mut State, desk: &mut Desk, started: Instant) -> Result<()> {
         std::fs::write(path, serde_json::to_vec(&timings)?)?;
     }
     result
+}
+
+/// One message through `update`, and every effect it asks for performed in order, each outcome
+/// fed back as a message, until nothing more is asked. A key that stands for two is settled
+/// one key at a time.
+pub fn dispatch(state: &mut State, msg: Msg, desk: &mut Desk) {
+    match msg {
+        Msg::Key(key) => {
+            for key in meant(state, key) {
+                settle(state, Msg::Key(key), desk);
+            }
+        }
+        msg => settle(state, msg, desk),
+    }
+}
+
+fn settle(state: &mut State, msg: Msg, desk: &mut Desk) {
+    let mut inbox = std::collections::VecDeque::from([msg]);
+    while let Some(msg) = inbox.pop_front() {
+        for effect in update(state, msg, desk) {
+            inbox.push_back(Msg::Done(perform(effect, desk, state.open_url)));
+        }
+    }
 }

@@ -207,6 +207,8 @@ pub struct SavingVerdict {
     pub draft: ReviewDraft,
     /// What holds the lock, as far as is known (shown in the status line).
     pub blocker: Option<crate::store::writer::Writer>,
+    /// A try at writing it is under way (the runtime has not answered yet).
+    pub trying: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
