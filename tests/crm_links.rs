@@ -18,7 +18,7 @@ const CONFIG: &str = "[[crm]]\nname = \"amocrm\"\nkind = \"amocrm\"\n\
 
 fn links() -> CrmLinks {
     let config = okk::app::config::parse(std::path::Path::new("config.toml"), CONFIG).unwrap();
-    CrmLinks::new(&config.crm)
+    okk::crm::links::of(&config.crm)
 }
 
 #[test]

@@ -45,9 +45,6 @@ const KNOWN_WRONG: &[(&str, &str)] = &[
     // A field correction is checked with the import's value formats: they belong in a shared
     // `formats` module both can use.
     ("tui", "sync"),
-    // The card's CRM address and opening it in a browser: a link in the domain and an effect the
-    // runtime performs, once update returns effects.
-    ("tui", "crm"),
     ("export", "sync"),
     ("export", "funnel"),
 ];

@@ -12,6 +12,7 @@ pub mod final_word;
 pub mod flag;
 pub mod funnel;
 pub mod lead;
+pub mod links;
 pub mod names;
 pub mod review;
 pub mod rules;

@@ -233,7 +233,7 @@ pub struct State {
     /// Owners known from the cards (read once, for the owner picker).
     pub owners: Option<Vec<String>>,
     /// The config's CRM connections: links from cards to the CRM.
-    pub crm_links: Arc<crate::crm::links::CrmLinks>,
+    pub crm_links: Arc<crate::domain::links::CrmLinks>,
     /// Opens an address in the browser; `false` when there is none (tests put a fake here).
     pub open_url: fn(&str) -> bool,
     pub quit: bool,
@@ -268,7 +268,7 @@ impl State {
             status: None,
             undo: Vec::new(),
             crm_links: Arc::default(),
-            open_url: crate::crm::links::open_in_browser,
+            open_url: super::effect::open_in_browser,
             owners: None,
             quit: false,
             now: chrono::NaiveDateTime::default(),
