@@ -31,7 +31,7 @@ fn l_on_a_card_opens_its_crm_page_or_shows_the_address_when_there_is_no_browser(
         .iter()
         .position(|r| r.name == "Встреча проведена")
         .unwrap();
-    start_at_stage(&mut state, row, &mut desk).unwrap();
+    start_at_stage(&mut state, row, &desk).unwrap();
     let id = state.card.as_ref().unwrap().detail.card.external_id.clone();
     let url = format!("https://demo.amocrm.ru/leads/detail/{id}");
 

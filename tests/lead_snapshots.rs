@@ -45,7 +45,7 @@ fn reviewer(db: &Path, auditor: &str, stage: &str, keys: &[&[&str]]) -> Vec<Stri
         .iter()
         .position(|r| r.name == stage)
         .unwrap_or_else(|| panic!("no stage {stage}"));
-    start_at_stage(&mut s, row, &mut d).expect("the stage opens");
+    start_at_stage(&mut s, row, &d).expect("the stage opens");
     let mut ids = Vec::new();
     for k in keys {
         ids.push(

@@ -65,7 +65,7 @@ impl Session {
             .iter()
             .position(|r| r.name == name)
             .unwrap();
-        start_at_stage(&mut self.state, row, &mut self.desk).unwrap();
+        start_at_stage(&mut self.state, row, &self.desk).unwrap();
         self
     }
 

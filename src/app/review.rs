@@ -140,9 +140,8 @@ fn show(
             crate::text::tui::flags_from(&day),
         ));
     }
-    crate::tui::run::run(&mut state, &mut desk, started)?;
-    if let Some(file) = desk.pending() {
-        super::warn(crate::text::tui::left_pending(file));
+    if let Some(file) = crate::tui::run::run(&mut state, &mut desk, started)? {
+        super::warn(crate::text::tui::left_pending(&file));
     }
     Ok(ExitCode::SUCCESS)
 }

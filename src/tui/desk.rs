@@ -83,6 +83,21 @@ impl Desk {
         }
     }
 
+    /// A second desk on the same store with its own connection: the runtime's writer thread
+    /// writes through it while the screen reads through this one.
+    pub fn twin(&self) -> DeskResult<Desk> {
+        let store = Store::open(self.store.path())?;
+        let mut twin = Desk::new(
+            store,
+            self.funnel.clone(),
+            self.auditor.clone(),
+            self.fingerprint.clone(),
+            self.clock,
+        );
+        twin.today = self.today;
+        Ok(twin)
+    }
+
     /// This desk judging the cards as of `today` (the times it records stay the clock's).
     pub fn judging_as_of(self, today: NaiveDateTime) -> Desk {
         Desk {

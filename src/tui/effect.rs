@@ -13,7 +13,7 @@ pub enum Msg {
     Key(Key),
     /// The keys paused (the loop's timeout).
     Tick,
-    Done(Outcome),
+    Done(Box<Outcome>),
 }
 
 /// Work for the runtime. Each produces exactly one [`Outcome`].

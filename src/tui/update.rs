@@ -80,7 +80,7 @@ pub fn update(state: &mut State, msg: Msg, desk: &Desk) -> Vec<Effect> {
     match msg {
         Msg::Key(key) => handle(state, key, &mut cx),
         Msg::Tick => on_tick(state, &mut cx),
-        Msg::Done(outcome) => done(state, outcome, &mut cx),
+        Msg::Done(outcome) => done(state, *outcome, &mut cx),
     }
     cx.effects
 }
