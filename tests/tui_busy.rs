@@ -12,9 +12,8 @@ use std::time::{Duration, Instant};
 use common::{Desk, funnel_path, path_arg};
 use okk::store::Store;
 use okk::store::writer::{Writer, WriterNote};
-use okk::tui::keymap::Key;
 use okk::tui::state::{State, Status};
-use okk::tui::update::{handle_key, start_at_stage, tick};
+use okk::tui::update::{start_at_stage, tick};
 use pty::{Spawn, card_id, keys};
 use rusqlite::Connection;
 
@@ -81,10 +80,8 @@ fn status(state: &State) -> String {
     }
 }
 
-fn press(state: &mut State, d: &mut okk::tui::desk::Desk, keys: &str) {
-    for k in keys.split_whitespace() {
-        handle_key(state, Key::parse(k).unwrap(), d);
-    }
+fn press(state: &mut State, d: &mut okk::tui::desk::Desk, seq: &str) {
+    common::reviewer::press(state, d, seq);
 }
 
 #[test]
@@ -116,10 +113,10 @@ fn a_verdict_during_an_import_waits_without_freezing_and_lands_when_the_lock_fre
     assert!(desk.current_reviews().is_empty());
 
     // Keys that would leave the card, or judge it again, wait; looking around does not.
-    press(&mut state, &mut d, "space p s x j ?");
+    press(&mut state, &mut d, "<space>psxj?");
     assert_eq!(shown(&state), first);
     assert!(state.popup.is_some(), "help opens while saving");
-    press(&mut state, &mut d, "esc");
+    press(&mut state, &mut d, "<esc>");
     assert!(state.popup.is_none());
     assert!(status(&state).contains("saving…"), "{}", status(&state));
     tick(&mut state, &mut d);
@@ -470,18 +467,16 @@ fn quitting_with_an_unsaved_comment_while_the_store_is_busy_asks_once() {
     let desk = Desk::demo();
     let (mut state, mut d) = open_stage(&desk, "anna");
     press(&mut state, &mut d, "c");
-    for ch in "перезвонить".chars() {
-        handle_key(&mut state, Key::char(ch), &mut d);
-    }
+    press(&mut state, &mut d, "перезвонить");
     let import = hold_write_lock(&desk.db, Some(Writer::Import));
-    press(&mut state, &mut d, "ctrl-c");
+    press(&mut state, &mut d, "<C-c>");
     assert!(!state.quit);
     assert!(
         status(&state).contains("store busy (import running); quit again"),
         "{}",
         status(&state)
     );
-    press(&mut state, &mut d, "ctrl-c");
+    press(&mut state, &mut d, "<C-c>");
     assert!(state.quit);
     import.end();
 }
