@@ -14,7 +14,7 @@ use okk::store::Store;
 use okk::store::writer::{Writer, WriterNote};
 use okk::tui::state::{State, Status};
 use okk::tui::update::{start_at_stage, tick};
-use pty::{Spawn, card_id, keys};
+use pty::{Spawn, card_id};
 use rusqlite::Connection;
 
 const MET: &str = "Встреча проведена";
@@ -252,7 +252,7 @@ fn review(desk: &Desk) -> pty::Term {
 
 /// ctrl-c: out at once, from any screen.
 fn quit(term: &mut pty::Term) {
-    term.send(keys::CTRL_C);
+    term.send("<C-c>");
     assert!(term.wait_exit().success());
 }
 
@@ -267,7 +267,7 @@ fn in_a_terminal_the_screen_draws_on_while_an_import_holds_the_store() {
     // The loop is alive: help opens and closes, the card is still the same.
     term.send("?");
     term.wait_for("verdict ok");
-    term.send(keys::ESC);
+    term.send("<esc>");
     let screen = term.wait_for("saving…");
     assert_eq!(card_id(&screen), first);
     assert!(desk.current_reviews().is_empty());
@@ -376,7 +376,7 @@ fn measure_keys_while_a_300k_row_import_holds_the_store() {
         .trim()
         .to_string();
     // Look around while it waits: help, scrolling.
-    for k in ["?", keys::ESC, "j", "k", "?", keys::ESC] {
+    for k in ["?", "<esc>", "j", "k", "?", "<esc>"] {
         std::thread::sleep(Duration::from_millis(300));
         term.send(k);
     }
@@ -384,7 +384,7 @@ fn measure_keys_while_a_300k_row_import_holds_the_store() {
     let waited = pressed.elapsed();
     let import_ok = import.wait().unwrap().success();
     let import_s = started.elapsed();
-    term.send(keys::CTRL_C);
+    term.send("<C-c>");
     term.wait_exit();
     let t: serde_json::Value = serde_json::from_slice(&std::fs::read(&timings).unwrap()).unwrap();
     let keys_ms: Vec<f64> = t["keys_ms"]
