@@ -12,7 +12,6 @@ use super::picker::{Picker, PickerFor};
 use super::state::{CardState, FieldInput, InputFor, LeadList, Popup, Screen, State, Status};
 use super::update::Cx;
 use crate::domain::decision::{Decision, LeadDecision};
-use crate::domain::funnel::StageKind;
 use crate::domain::names::fold;
 use crate::domain::review::Verdict;
 use crate::store::decisions::LeadRow;
@@ -239,24 +238,12 @@ pub fn chose(
             match v {
                 Verdict::WrongStage => {
                     let here = state.card.as_ref().and_then(|c| c.stage);
-                    let stages = state
-                        .funnel
-                        .stages
-                        .iter()
-                        .enumerate()
-                        .filter(|(i, _)| Some(*i) != here)
-                        .map(|(_, s)| s.name.clone())
-                        .collect();
+                    let stages = super::update::other_stages(&state.funnel, here);
                     state.popup = Some(Popup::Picker(Picker::new(PickerFor::LeadStage, stages)));
                     Ok(())
                 }
                 Verdict::Dead => {
-                    let lost = state
-                        .funnel
-                        .stages
-                        .iter()
-                        .find(|s| s.kind == StageKind::Lost)
-                        .map(|s| s.name.clone());
+                    let lost = super::update::lost_stage(&state.funnel);
                     record(state, Decision::overrule(v, lost), desk)
                 }
                 _ => record(state, Decision::overrule(v, None), desk),

@@ -43,6 +43,34 @@ fn settle_wait() -> Duration {
     Duration::from_millis(ms)
 }
 
+impl Timings {
+    /// A frame is drawn: the first, the first with a card, and the end of a key's time.
+    fn frame(&mut self, state: &State, started: Instant, key: Option<(Instant, f64)>) {
+        if self.first_frame_ms.is_none() {
+            self.first_frame_ms = Some(ms(started));
+        }
+        if self.first_card_ms.is_none() && state.screen == Screen::Card {
+            self.first_card_ms = Some(ms(started));
+        }
+        if let Some((t, update)) = key {
+            self.keys_ms.push(ms(t));
+            self.update_ms.push(update);
+        }
+    }
+}
+
+fn ms(t: Instant) -> f64 {
+    t.elapsed().as_secs_f64() * 1000.0
+}
+
+/// Keys typed while a write was under way, and the key whose frame is being drawn (when it
+/// arrived, and how long its update took).
+#[derive(Default)]
+struct Keys {
+    held: VecDeque<Key>,
+    timed: Option<(Instant, f64)>,
+}
+
 /// Runs the screens until the user quits. Returns the pending journal's file when a verdict
 /// is left in it (the store stayed busy to the end).
 pub fn run(state: &mut State, desk: &mut Desk, started: Instant) -> Result<Option<PathBuf>> {
@@ -53,21 +81,10 @@ pub fn run(state: &mut State, desk: &mut Desk, started: Instant) -> Result<Optio
     let mut writer: Option<Writer> = None;
     let settle = settle_wait();
     let result = (|| -> Result<()> {
-        let mut pending: Option<(Instant, f64)> = None;
-        let mut held: VecDeque<Key> = VecDeque::new();
+        let mut keys = Keys::default();
         loop {
             terminal.draw(|f| view(state, &theme, f))?;
-            let ms = |t: Instant| t.elapsed().as_secs_f64() * 1000.0;
-            if timings.first_frame_ms.is_none() {
-                timings.first_frame_ms = Some(ms(started));
-            }
-            if timings.first_card_ms.is_none() && state.screen == Screen::Card {
-                timings.first_card_ms = Some(ms(started));
-            }
-            if let Some((t, update)) = pending.take() {
-                timings.keys_ms.push(ms(t));
-                timings.update_ms.push(update);
-            }
+            timings.frame(state, started, keys.timed.take());
             // The writer thread opens its own store handle once the first frame is up.
             let w = match writer.as_mut() {
                 Some(w) => w,
@@ -78,51 +95,7 @@ pub fn run(state: &mut State, desk: &mut Desk, started: Instant) -> Result<Optio
             if state.quit && w.in_flight == 0 {
                 return Ok(());
             }
-            if let Some(outcome) = w.poll(Duration::ZERO) {
-                w.feed(state, Msg::Done(Box::new(outcome)), desk);
-                continue;
-            }
-            // Keys wait while a write is under way (typed ahead, they apply in order), unless
-            // a verdict waits for a busy store (then update lets through the keys that look
-            // around the card).
-            let keys_flow = w.in_flight == 0 || waits_for_store(state);
-            if keys_flow && let Some(key) = held.pop_front() {
-                let t = Instant::now();
-                w.key(state, key, desk);
-                pending = Some((t, ms(t)));
-                continue;
-            }
-            // Soon when work waits for a pause in the keys (a typed filter), for the store (a
-            // verdict saving while another process writes) or for the writer, else twice a
-            // second.
-            let wait = if w.in_flight > 0 {
-                5
-            } else if state.wants_tick() {
-                60
-            } else {
-                500
-            };
-            if !event::poll(Duration::from_millis(wait))? {
-                if w.in_flight == 0 {
-                    w.feed(state, Msg::Tick, desk);
-                }
-                continue;
-            }
-            match event::read()? {
-                Event::Key(k) if k.kind != KeyEventKind::Release => {
-                    let key = Key::from_event(&k);
-                    if !(w.in_flight == 0 || waits_for_store(state)) {
-                        held.push_back(key);
-                        status_pending(state, w.in_flight);
-                        continue;
-                    }
-                    let t = Instant::now();
-                    w.key(state, key, desk);
-                    pending = Some((t, ms(t)));
-                }
-                // A resize (or anything else) just redraws.
-                _ => {}
-            }
+            w.step(state, desk, &mut keys)?;
         }
     })();
     ratatui::restore();
@@ -179,6 +152,54 @@ impl Writer {
             in_flight: 0,
             settle,
         })
+    }
+
+    /// One turn of the loop between frames: an outcome that came back, a key held or typed,
+    /// or a pause in the keys.
+    fn step(&mut self, state: &mut State, desk: &Desk, keys: &mut Keys) -> Result<()> {
+        if let Some(outcome) = self.poll(Duration::ZERO) {
+            self.feed(state, Msg::Done(Box::new(outcome)), desk);
+            return Ok(());
+        }
+        // Keys wait while a write is under way (typed ahead, they apply in order), unless a
+        // verdict waits for a busy store (then update lets through the keys that look around
+        // the card).
+        let keys_flow = self.in_flight == 0 || waits_for_store(state);
+        if keys_flow && let Some(key) = keys.held.pop_front() {
+            let t = Instant::now();
+            self.key(state, key, desk);
+            keys.timed = Some((t, ms(t)));
+            return Ok(());
+        }
+        // Soon when work waits for a pause in the keys (a typed filter), for the store (a
+        // verdict saving while another process writes) or for the writer, else twice a second.
+        let wait = match (self.in_flight, state.wants_tick()) {
+            (1.., _) => 5,
+            (0, true) => 60,
+            (0, false) => 500,
+        };
+        if !event::poll(Duration::from_millis(wait))? {
+            if self.in_flight == 0 {
+                self.feed(state, Msg::Tick, desk);
+            }
+            return Ok(());
+        }
+        match event::read()? {
+            Event::Key(k) if k.kind != KeyEventKind::Release => {
+                let key = Key::from_event(&k);
+                if !keys_flow {
+                    keys.held.push_back(key);
+                    status_pending(state, self.in_flight);
+                    return Ok(());
+                }
+                let t = Instant::now();
+                self.key(state, key, desk);
+                keys.timed = Some((t, ms(t)));
+            }
+            // A resize (or anything else) just redraws.
+            _ => {}
+        }
+        Ok(())
     }
 
     fn poll(&mut self, wait: Duration) -> Option<Outcome> {

@@ -322,3 +322,30 @@ impl State {
         self.queue.as_ref().and_then(|q| self.stages.get(q.row))
     }
 }
+
+/// A field's value as the card shows it (custom field, else system field).
+pub fn field_value(card: &crate::domain::Card, label: &str) -> Option<String> {
+    use crate::domain::SystemField as S;
+    if let Some(v) = card.field(label) {
+        return Some(v.to_string());
+    }
+    let time = |t: Option<chrono::NaiveDateTime>| t.map(|t| t.format("%d.%m.%Y %H:%M").to_string());
+    match S::from_name(label)? {
+        S::Title => card.title.clone(),
+        S::Owner => card.owner.clone(),
+        S::Pipeline => card.pipeline.clone(),
+        S::Amount => card.amount.map(|a| a.to_string()),
+        S::Currency => card.currency.clone(),
+        S::CreatedAt => time(card.created_at),
+        S::UpdatedAt => time(card.updated_at),
+        S::ClosedAt => time(card.closed_at),
+        S::ExpectedCloseAt => time(card.expected_close_at),
+        S::LastActivityAt => time(card.last_activity_at),
+        S::Contact => card.contact.clone(),
+        S::Company => card.company.clone(),
+        S::Phone => Some(card.phones.join(", ")),
+        S::Email => Some(card.emails.join(", ")),
+        S::Tags => Some(card.tags.join(", ")),
+        _ => None,
+    }
+}

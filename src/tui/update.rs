@@ -468,61 +468,13 @@ fn card(state: &mut State, action: Action, desk: &mut Cx) -> DeskResult<()> {
         return Ok(());
     };
     match action {
-        // The card is as it should be: the suggested answers are the auditor's (one key).
-        Action::Ok => {
-            c.draft.answers = confirm(&c.draft.answers, &c.suggested);
-            verdict(state, Verdict::Ok, desk)?
+        Action::Ok | Action::Stale | Action::Unclear | Action::Dead | Action::WrongStage => {
+            judge(state, action, desk)?
         }
-        Action::Stale => verdict(state, Verdict::Stale, desk)?,
-        Action::Unclear => verdict(state, Verdict::Unclear, desk)?,
-        Action::Dead => {
-            let lost = state
-                .funnel
-                .stages
-                .iter()
-                .find(|s| s.kind == StageKind::Lost)
-                .map(|s| s.name.clone());
-            // The lost stage, or none: never a stage picked for an earlier verdict.
-            c.draft.suggested_stage = lost;
-            verdict(state, Verdict::Dead, desk)?;
-        }
-        Action::WrongStage => {
-            let here = c.stage;
-            let stages: Vec<String> = state
-                .funnel
-                .stages
-                .iter()
-                .enumerate()
-                .filter(|(i, _)| Some(*i) != here)
-                .map(|(_, s)| s.name.clone())
-                .collect();
-            state.popup = Some(Popup::Picker(Picker::new(PickerFor::WrongStage, stages)));
+        Action::Owner | Action::Correct | Action::Comment | Action::OpenCrm => {
+            card_aside(state, action, desk)?
         }
         Action::Item(n) => c.cycle_item(&state.funnel, n),
-        Action::Owner => {
-            if state.owners.is_none() {
-                state.owners = Some(desk.owners()?);
-            }
-            let owners = state.owners.clone().unwrap_or_default();
-            state.popup = Some(Popup::Picker(Picker::new(PickerFor::Owner, owners)));
-        }
-        Action::Correct => {
-            let fields = field_choices(state);
-            state.popup = Some(Popup::Picker(Picker::new(PickerFor::Field, fields)));
-        }
-        Action::Comment => {
-            let mut area = TextArea::from(c.draft.comment.lines());
-            area.move_cursor(ratatui_textarea::CursorMove::Bottom);
-            area.move_cursor(ratatui_textarea::CursorMove::End);
-            state.popup = Some(Popup::Comment { area, dirty: false });
-        }
-        Action::OpenCrm => {
-            let card = &c.detail.card;
-            match state.crm_links.url(&card.source, &card.external_id) {
-                Some(url) => desk.ask(Effect::OpenUrl(url)),
-                None => state.status = Some(Status::Error(msg::crm_no_link())),
-            }
-        }
         Action::Skip => {
             let from = c.index + 1;
             move_to(state, from, desk, false)?;
@@ -547,6 +499,89 @@ fn card(state: &mut State, action: Action, desk: &mut Cx) -> DeskResult<()> {
             state.screen = Screen::Queue;
             if let Some(q) = state.queue.as_mut() {
                 q.selected = i.min(q.items.len().saturating_sub(1));
+            }
+        }
+        _ => {}
+    }
+    Ok(())
+}
+
+/// A verdict key on the card (wrong stage asks for the stage first).
+fn judge(state: &mut State, action: Action, desk: &mut Cx) -> DeskResult<()> {
+    let Some(c) = state.card.as_mut() else {
+        return Ok(());
+    };
+    match action {
+        // The card is as it should be: the suggested answers are the auditor's (one key).
+        Action::Ok => {
+            c.draft.answers = confirm(&c.draft.answers, &c.suggested);
+            verdict(state, Verdict::Ok, desk)
+        }
+        Action::Stale => verdict(state, Verdict::Stale, desk),
+        Action::Unclear => verdict(state, Verdict::Unclear, desk),
+        Action::Dead => {
+            // The lost stage, or none: never a stage picked for an earlier verdict.
+            c.draft.suggested_stage = lost_stage(&state.funnel);
+            verdict(state, Verdict::Dead, desk)
+        }
+        Action::WrongStage => {
+            let stages = other_stages(&state.funnel, c.stage);
+            state.popup = Some(Popup::Picker(Picker::new(PickerFor::WrongStage, stages)));
+            Ok(())
+        }
+        _ => Ok(()),
+    }
+}
+
+/// The funnel's lost stage, where a dead card belongs.
+pub(super) fn lost_stage(funnel: &crate::domain::Funnel) -> Option<String> {
+    funnel
+        .stages
+        .iter()
+        .find(|s| s.kind == StageKind::Lost)
+        .map(|s| s.name.clone())
+}
+
+/// The funnel's stages but `here` (a card's own), for a wrong-stage verdict.
+pub(super) fn other_stages(funnel: &crate::domain::Funnel, here: Option<usize>) -> Vec<String> {
+    funnel
+        .stages
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| Some(*i) != here)
+        .map(|(_, s)| s.name.clone())
+        .collect()
+}
+
+/// Keys that add to the review without judging: an owner, a correction, a comment, and the
+/// card's page in the CRM.
+fn card_aside(state: &mut State, action: Action, desk: &mut Cx) -> DeskResult<()> {
+    let Some(c) = state.card.as_ref() else {
+        return Ok(());
+    };
+    match action {
+        Action::Owner => {
+            if state.owners.is_none() {
+                state.owners = Some(desk.owners()?);
+            }
+            let owners = state.owners.clone().unwrap_or_default();
+            state.popup = Some(Popup::Picker(Picker::new(PickerFor::Owner, owners)));
+        }
+        Action::Correct => {
+            let fields = field_choices(state);
+            state.popup = Some(Popup::Picker(Picker::new(PickerFor::Field, fields)));
+        }
+        Action::Comment => {
+            let mut area = TextArea::from(c.draft.comment.lines());
+            area.move_cursor(ratatui_textarea::CursorMove::Bottom);
+            area.move_cursor(ratatui_textarea::CursorMove::End);
+            state.popup = Some(Popup::Comment { area, dirty: false });
+        }
+        Action::OpenCrm => {
+            let card = &c.detail.card;
+            match state.crm_links.url(&card.source, &card.external_id) {
+                Some(url) => desk.ask(Effect::OpenUrl(url)),
+                None => state.status = Some(Status::Error(msg::crm_no_link())),
             }
         }
         _ => {}
@@ -585,106 +620,140 @@ fn field_choices(state: &State) -> Vec<String> {
 }
 
 fn popup(state: &mut State, action: Action, desk: &mut Cx) -> DeskResult<()> {
-    let Some(p) = state.popup.as_mut() else {
-        return Ok(());
-    };
-    match p {
-        Popup::Help { scroll } => match action {
-            Action::Close => state.popup = None,
-            Action::Down => *scroll = scroll.saturating_add(1),
-            Action::Up => *scroll = scroll.saturating_sub(1),
-            Action::PageDown => *scroll = scroll.saturating_add(10),
-            Action::PageUp => *scroll = scroll.saturating_sub(10),
-            Action::First => *scroll = 0,
-            _ => {}
-        },
-        Popup::Picker(picker) => match action {
-            Action::Close => state.popup = None,
-            Action::Down => picker.down(),
-            Action::Up => picker.up(),
-            Action::Type(key) => {
-                let mut q = picker.query.clone();
-                if edit_line(&mut q, key) {
-                    picker.set_query(q);
-                }
-            }
-            Action::Choose => {
-                let Some(chosen) = picker.chosen().map(str::to_string) else {
-                    return Ok(());
-                };
-                let purpose = picker.purpose;
-                state.popup = None;
-                chose(state, purpose, chosen, desk)?;
-            }
-            _ => {}
-        },
-        Popup::Comment { area, dirty } => match action {
-            Action::Close => {
-                let text = area.lines().join("\n");
-                let comment = text.trim_end().to_string();
-                match state.card.as_ref() {
-                    // The box closes once the comment is kept.
-                    Some(c) => desk.ask(Effect::SaveDraft {
-                        card_id: c.detail.card_id,
-                        comment,
-                        then: AfterDraft::Close,
-                    }),
-                    None => state.popup = None,
-                }
-            }
-            Action::Type(key) if area.input(key.to_event()) => *dirty = true,
-            _ => {}
-        },
-        Popup::Input(input) => match action {
-            Action::Close => state.popup = None,
-            // Clears the line, as in the filter and pickers (the text box would undo).
-            Action::Type(key) if key == Key::ctrl('u') => input.area = TextArea::default(),
-            Action::Type(key) => {
-                use ratatui::crossterm::event::KeyCode;
-                // Moving the cursor starts editing the old value rather than extending the
-                // selection (the text box keeps it at the end of the line).
-                if input.area.is_selecting()
-                    && matches!(
-                        key.code,
-                        KeyCode::Left | KeyCode::Right | KeyCode::Home | KeyCode::End
-                    )
-                {
-                    input.area.cancel_selection();
-                }
-                input.area.input(key.to_event());
-            }
-            Action::Choose if input.purpose == InputFor::ReturnNote => {
-                let note = input.area.lines().join(" ").trim().to_string();
-                // The auditor must learn what to look at again.
-                if note.is_empty() {
-                    state.status = Some(Status::Info(msg::note_needed()));
-                    return Ok(());
-                }
-                state.popup = None;
-                super::lead::send_back(state, note, desk)?;
-            }
-            Action::Choose => {
-                let value = input.area.lines().join(" ").trim().to_string();
-                let field = input.field.clone();
-                let kind = state.funnel.field_kind(&field);
-                // A correction the CRM could not take back is refused here, not at export.
-                if !value.is_empty() && !crate::sync::values::is_typed(kind, &value) {
-                    state.status = Some(Status::Error(msg::not_typed(&field, kind, &value)));
-                    return Ok(());
-                }
-                state.popup = None;
-                if let Some(c) = state.card.as_mut() {
-                    if value.is_empty() {
-                        c.draft.corrections.remove(&field);
-                    } else {
-                        c.draft.corrections.insert(field, value);
-                    }
-                }
-            }
-            _ => {}
-        },
+    match state.popup {
+        Some(Popup::Help { .. }) => help(state, action),
+        Some(Popup::Picker(_)) => return picker(state, action, desk),
+        Some(Popup::Comment { .. }) => comment(state, action, desk),
+        Some(Popup::Input(_)) => return input(state, action, desk),
+        None => {}
     }
     Ok(())
+}
+
+fn help(state: &mut State, action: Action) {
+    let Some(Popup::Help { scroll }) = state.popup.as_mut() else {
+        return;
+    };
+    match action {
+        Action::Close => state.popup = None,
+        Action::Down => *scroll = scroll.saturating_add(1),
+        Action::Up => *scroll = scroll.saturating_sub(1),
+        Action::PageDown => *scroll = scroll.saturating_add(10),
+        Action::PageUp => *scroll = scroll.saturating_sub(10),
+        Action::First => *scroll = 0,
+        _ => {}
+    }
+}
+
+fn picker(state: &mut State, action: Action, desk: &mut Cx) -> DeskResult<()> {
+    let Some(Popup::Picker(picker)) = state.popup.as_mut() else {
+        return Ok(());
+    };
+    match action {
+        Action::Close => state.popup = None,
+        Action::Down => picker.down(),
+        Action::Up => picker.up(),
+        Action::Type(key) => {
+            let mut q = picker.query.clone();
+            if edit_line(&mut q, key) {
+                picker.set_query(q);
+            }
+        }
+        Action::Choose => {
+            let Some(chosen) = picker.chosen().map(str::to_string) else {
+                return Ok(());
+            };
+            let purpose = picker.purpose;
+            state.popup = None;
+            chose(state, purpose, chosen, desk)?;
+        }
+        _ => {}
+    }
+    Ok(())
+}
+
+fn comment(state: &mut State, action: Action, desk: &mut Cx) {
+    let Some(Popup::Comment { area, dirty }) = state.popup.as_mut() else {
+        return;
+    };
+    match action {
+        Action::Close => {
+            let text = area.lines().join("\n");
+            let comment = text.trim_end().to_string();
+            match state.card.as_ref() {
+                // The box closes once the comment is kept.
+                Some(c) => desk.ask(Effect::SaveDraft {
+                    card_id: c.detail.card_id,
+                    comment,
+                    then: AfterDraft::Close,
+                }),
+                None => state.popup = None,
+            }
+        }
+        Action::Type(key) if area.input(key.to_event()) => *dirty = true,
+        _ => {}
+    }
+}
+
+/// A one-line entry: a field's corrected value, or the lead's note sending a review back.
+fn input(state: &mut State, action: Action, desk: &mut Cx) -> DeskResult<()> {
+    let Some(Popup::Input(input)) = state.popup.as_mut() else {
+        return Ok(());
+    };
+    match action {
+        Action::Close => state.popup = None,
+        // Clears the line, as in the filter and pickers (the text box would undo).
+        Action::Type(key) if key == Key::ctrl('u') => input.area = TextArea::default(),
+        Action::Type(key) => {
+            use ratatui::crossterm::event::KeyCode;
+            // Moving the cursor starts editing the old value rather than extending the
+            // selection (the text box keeps it at the end of the line).
+            if input.area.is_selecting()
+                && matches!(
+                    key.code,
+                    KeyCode::Left | KeyCode::Right | KeyCode::Home | KeyCode::End
+                )
+            {
+                input.area.cancel_selection();
+            }
+            input.area.input(key.to_event());
+        }
+        Action::Choose if input.purpose == InputFor::ReturnNote => {
+            let note = input.area.lines().join(" ").trim().to_string();
+            // The auditor must learn what to look at again.
+            if note.is_empty() {
+                state.status = Some(Status::Info(msg::note_needed()));
+                return Ok(());
+            }
+            state.popup = None;
+            super::lead::send_back(state, note, desk)?;
+        }
+        Action::Choose => {
+            let value = input.area.lines().join(" ").trim().to_string();
+            let field = input.field.clone();
+            correct(state, field, value);
+        }
+        _ => {}
+    }
+    Ok(())
+}
+
+/// The corrected value typed for `field` (empty: the correction is taken back).
+fn correct(state: &mut State, field: String, value: String) {
+    let kind = state.funnel.field_kind(&field);
+    // A correction the CRM could not take back is refused here, not at export.
+    if !value.is_empty() && !crate::sync::values::is_typed(kind, &value) {
+        state.status = Some(Status::Error(msg::not_typed(&field, kind, &value)));
+        return;
+    }
+    state.popup = None;
+    if let Some(c) = state.card.as_mut() {
+        if value.is_empty() {
+            c.draft.corrections.remove(&field);
+        } else {
+            c.draft.corrections.insert(field, value);
+        }
+    }
 }
 
 fn chose(state: &mut State, purpose: PickerFor, chosen: String, desk: &mut Cx) -> DeskResult<()> {
@@ -707,7 +776,7 @@ fn chose(state: &mut State, purpose: PickerFor, chosen: String, desk: &mut Cx) -
                 .corrections
                 .get(&chosen)
                 .cloned()
-                .or_else(|| field_value(&c.detail.card, &chosen))
+                .or_else(|| super::state::field_value(&c.detail.card, &chosen))
                 .unwrap_or_default();
             // The old value shows selected: typing replaces it, an arrow key edits it.
             let mut area = TextArea::from([current]);
@@ -720,33 +789,6 @@ fn chose(state: &mut State, purpose: PickerFor, chosen: String, desk: &mut Cx) -
         }
     }
     Ok(())
-}
-
-/// A field's value as the card shows it (custom field, else system field).
-pub fn field_value(card: &crate::domain::Card, label: &str) -> Option<String> {
-    use crate::domain::SystemField as S;
-    if let Some(v) = card.field(label) {
-        return Some(v.to_string());
-    }
-    let time = |t: Option<chrono::NaiveDateTime>| t.map(|t| t.format("%d.%m.%Y %H:%M").to_string());
-    match S::from_name(label)? {
-        S::Title => card.title.clone(),
-        S::Owner => card.owner.clone(),
-        S::Pipeline => card.pipeline.clone(),
-        S::Amount => card.amount.map(|a| a.to_string()),
-        S::Currency => card.currency.clone(),
-        S::CreatedAt => time(card.created_at),
-        S::UpdatedAt => time(card.updated_at),
-        S::ClosedAt => time(card.closed_at),
-        S::ExpectedCloseAt => time(card.expected_close_at),
-        S::LastActivityAt => time(card.last_activity_at),
-        S::Contact => card.contact.clone(),
-        S::Company => card.company.clone(),
-        S::Phone => Some(card.phones.join(", ")),
-        S::Email => Some(card.emails.join(", ")),
-        S::Tags => Some(card.tags.join(", ")),
-        _ => None,
-    }
 }
 
 /// Writes the verdict (durably), marks the card done and shows the next card to review.
