@@ -32,7 +32,7 @@ pub fn run(paths: &Paths, command: ExportCommand) -> Result<ExitCode> {
 }
 
 fn export_reviews(paths: &Paths, args: ExportReviewsArgs) -> Result<ExitCode> {
-    let links = crate::crm::links::CrmLinks::new(&super::config::load(&paths.config)?.crm);
+    let links = crate::crm::links::of(&super::config::load(&paths.config)?.crm);
     let funnel = paths.load_funnel()?;
     let store = paths.open_store()?;
     let stage = match &args.stage {

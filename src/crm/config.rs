@@ -161,14 +161,20 @@ impl Connection {
 
     /// A deal's page in the CRM's web UI.
     pub fn card_url(&self, deal_id: &str) -> String {
+        let (before, after) = self.card_url_parts();
+        format!("{before}{deal_id}{after}")
+    }
+
+    /// A deal's page in the CRM's web UI, around the deal's id.
+    pub fn card_url_parts(&self) -> (String, String) {
         match self.kind {
-            Kind::AmoCrm | Kind::Kommo => format!("{}/leads/detail/{deal_id}", self.url),
+            Kind::AmoCrm | Kind::Kommo => (format!("{}/leads/detail/", self.url), String::new()),
             Kind::Bitrix24 => {
                 let portal = self
                     .url
                     .find("/rest/")
                     .map_or(&self.url[..], |i| &self.url[..i]);
-                format!("{portal}/crm/deal/details/{deal_id}/")
+                (format!("{portal}/crm/deal/details/"), "/".to_string())
             }
         }
     }

@@ -271,7 +271,12 @@ impl<'c, 'j> Changes<'c, 'j> {
     }
 
     /// Replaces a card's stored flags with `flags`.
-    fn replace_flags(&mut self, id: i64, flags: &'j [JudgedFlag], had: bool) -> Result<(), StoreError> {
+    fn replace_flags(
+        &mut self,
+        id: i64,
+        flags: &'j [JudgedFlag],
+        had: bool,
+    ) -> Result<(), StoreError> {
         if had {
             self.drop_flags.execute([id])?;
         }
@@ -295,7 +300,11 @@ impl<'c, 'j> Changes<'c, 'j> {
             }
             return Ok(was.is_some());
         };
-        let top = flags.iter().map(|f| f.flag.severity.rank()).max().unwrap_or(0);
+        let top = flags
+            .iter()
+            .map(|f| f.flag.severity.rank())
+            .max()
+            .unwrap_or(0);
         let count = flags.len() as i64;
         if was == Some((top, count)) {
             return Ok(false);

@@ -33,8 +33,10 @@ fn judge_chunks(
             .into_iter()
             .map(|raw| {
                 let (card, ctx) = raw.parse(names);
-                let flags: Vec<JudgedFlag> =
-                    judge(&card, &ctx).into_iter().map(JudgedFlag::new).collect();
+                let flags: Vec<JudgedFlag> = judge(&card, &ctx)
+                    .into_iter()
+                    .map(JudgedFlag::new)
+                    .collect();
                 summary.note(&raw, !flags.is_empty());
                 // Only a flagged card has a standing to copy them into.
                 let columns = (!flags.is_empty()).then(|| raw.queue_columns());

@@ -20,7 +20,8 @@ use crate::domain::ids::CardId;
 use crate::domain::lead_row::LeadRow;
 use crate::domain::pending::{PendingReview, Replayed};
 use crate::domain::ports::{
-    CalibrationStore, KeptVerdict, LeadStore, QueueStore, ReviewStore, StatsStore, StoreResult,
+    CalibrationStore, DeskStore, KeptVerdict, LeadStore, QueueStore, Reopen, ReviewStore,
+    StatsStore, StoreResult,
 };
 use crate::domain::queue::{QueueCounts, QueueEntry, QueueQuery};
 use crate::domain::review::Verdict;
@@ -98,6 +99,12 @@ impl ReviewStore for Store {
 
     fn idle(&self) -> StoreResult<()> {
         self.checkpoint()
+    }
+}
+
+impl Reopen for Store {
+    fn reopen(&self) -> StoreResult<Box<dyn DeskStore>> {
+        Ok(Box::new(Store::open(self.path())?))
     }
 }
 

@@ -5,9 +5,9 @@ use std::fmt::Write;
 use serde::Serialize;
 
 use super::safe::line;
+use crate::domain::flag::{Evidence, RuleCode, Severity};
 use crate::domain::flagged_card::FlaggedCard;
 use crate::domain::queue::QueueEntry;
-use crate::domain::flag::{Evidence, RuleCode, Severity};
 
 pub fn unknown_rule(code: &str) -> String {
     let codes: Vec<&str> = crate::domain::flag::RuleCode::ALL

@@ -111,6 +111,14 @@ pub fn left_pending(file: &std::path::Path) -> String {
     )
 }
 
+/// Keys wait for writes the store has not finished.
+pub fn writes_pending(writes: usize) -> String {
+    match writes {
+        1 => "writing to the store…".to_string(),
+        n => format!("writing to the store ({n} writes)…"),
+    }
+}
+
 pub fn nothing_to_undo() -> String {
     "nothing to undo".into()
 }

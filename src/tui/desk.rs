@@ -76,10 +76,20 @@ impl Desk {
         fingerprint: String,
         clock: Option<NaiveDateTime>,
     ) -> Desk {
-        // A failure leaves SQLite's default wait, which is only slower.
+        Desk::boxed(Box::new(store), funnel, auditor, fingerprint, clock)
+    }
+
+    fn boxed(
+        store: Box<dyn DeskStore>,
+        funnel: Arc<Funnel>,
+        auditor: String,
+        fingerprint: String,
+        clock: Option<NaiveDateTime>,
+    ) -> Desk {
+        // A failure leaves the backend's default wait, which is only slower.
         let _ = store.set_write_wait(WRITE_WAIT);
         Desk {
-            store: Box::new(store),
+            store,
             funnel,
             auditor,
             fingerprint,
@@ -87,6 +97,20 @@ impl Desk {
             pending: None,
             today: None,
         }
+    }
+
+    /// A second desk on the same store with its own connection: the runtime's writer thread
+    /// writes through it while the screen reads through this one.
+    pub fn twin(&self) -> DeskResult<Desk> {
+        let mut twin = Desk::boxed(
+            self.store.reopen()?,
+            self.funnel.clone(),
+            self.auditor.clone(),
+            self.fingerprint.clone(),
+            self.clock,
+        );
+        twin.today = self.today;
+        Ok(twin)
     }
 
     /// This desk judging the cards as of `today` (the times it records stay the clock's).

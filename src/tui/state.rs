@@ -207,6 +207,8 @@ pub struct SavingVerdict {
     pub draft: ReviewDraft,
     /// What holds the lock, as far as is known (shown in the status line).
     pub blocker: Option<crate::domain::writer::Writer>,
+    /// A try at writing it is under way (the runtime has not answered yet).
+    pub trying: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -231,7 +233,7 @@ pub struct State {
     /// Owners known from the cards (read once, for the owner picker).
     pub owners: Option<Vec<String>>,
     /// The config's CRM connections: links from cards to the CRM.
-    pub crm_links: Arc<crate::crm::links::CrmLinks>,
+    pub crm_links: Arc<crate::domain::links::CrmLinks>,
     /// Opens an address in the browser; `false` when there is none (tests put a fake here).
     pub open_url: fn(&str) -> bool,
     pub quit: bool,
@@ -266,7 +268,7 @@ impl State {
             status: None,
             undo: Vec::new(),
             crm_links: Arc::default(),
-            open_url: crate::crm::links::open_in_browser,
+            open_url: super::effect::open_in_browser,
             owners: None,
             quit: false,
             now: chrono::NaiveDateTime::default(),
@@ -318,5 +320,32 @@ impl State {
 
     pub fn stage_row(&self) -> Option<&StageRow> {
         self.queue.as_ref().and_then(|q| self.stages.get(q.row))
+    }
+}
+
+/// A field's value as the card shows it (custom field, else system field).
+pub fn field_value(card: &crate::domain::Card, label: &str) -> Option<String> {
+    use crate::domain::SystemField as S;
+    if let Some(v) = card.field(label) {
+        return Some(v.to_string());
+    }
+    let time = |t: Option<chrono::NaiveDateTime>| t.map(|t| t.format("%d.%m.%Y %H:%M").to_string());
+    match S::from_name(label)? {
+        S::Title => card.title.clone(),
+        S::Owner => card.owner.clone(),
+        S::Pipeline => card.pipeline.clone(),
+        S::Amount => card.amount.map(|a| a.to_string()),
+        S::Currency => card.currency.clone(),
+        S::CreatedAt => time(card.created_at),
+        S::UpdatedAt => time(card.updated_at),
+        S::ClosedAt => time(card.closed_at),
+        S::ExpectedCloseAt => time(card.expected_close_at),
+        S::LastActivityAt => time(card.last_activity_at),
+        S::Contact => card.contact.clone(),
+        S::Company => card.company.clone(),
+        S::Phone => Some(card.phones.join(", ")),
+        S::Email => Some(card.emails.join(", ")),
+        S::Tags => Some(card.tags.join(", ")),
+        _ => None,
     }
 }

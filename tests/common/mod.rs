@@ -4,6 +4,8 @@
 // Each test binary uses its own subset of these helpers.
 #![allow(dead_code)]
 
+#[path = "../support/keys.rs"]
+pub mod keys;
 pub mod reviewer;
 
 use std::collections::BTreeMap;

@@ -26,6 +26,14 @@ pub fn open(db: &Path, who: &str) -> (State, Desk) {
     (state, desk)
 }
 
+/// Presses the keys of a sequence in the tests' notation (`"ax Закр<enter>"`, see
+/// [`super::keys`]), each with its effects performed before the next.
+pub fn press(state: &mut State, desk: &mut Desk, seq: &str) {
+    for key in super::keys::parse(seq) {
+        okk::tui::update::handle_key(state, key, desk);
+    }
+}
+
 /// `state` drawn on a `width`×`height` test terminal.
 pub fn buffer(state: &State, width: u16, height: u16, theme: &Theme) -> Buffer {
     let mut terminal = Terminal::new(TestBackend::new(width, height)).expect("terminal");

@@ -24,11 +24,17 @@ pub type StoreResult<T> = Result<T, StoreError>;
 /// Everything the reviewer's desk (auditor and lead screens, the stats screen) asks of a store.
 /// `Send`, so a runtime may perform the desk's effects off the UI thread.
 pub trait DeskStore:
-    QueueStore + ReviewStore + LeadStore + StatsStore + CalibrationStore + Send
+    QueueStore + ReviewStore + LeadStore + StatsStore + CalibrationStore + Reopen + Send
 {
 }
 
 impl<T> DeskStore for T where
-    T: QueueStore + ReviewStore + LeadStore + StatsStore + CalibrationStore + Send
+    T: QueueStore + ReviewStore + LeadStore + StatsStore + CalibrationStore + Reopen + Send
 {
+}
+
+/// A second handle on the same store, for the runtime's writer thread: it writes while the
+/// screen reads through the first (SQLite: a second connection; a server: a second session).
+pub trait Reopen {
+    fn reopen(&self) -> StoreResult<Box<dyn DeskStore>>;
 }

@@ -228,8 +228,7 @@ fn fields(state: &State, c: &CardState) -> Vec<(String, Option<String>, bool)> {
             if header.contains(&name) || out.iter().any(|(n, _, _)| n == name) {
                 continue;
             }
-            let value =
-                crate::tui::update::field_value(card, name).filter(|v| !v.trim().is_empty());
+            let value = crate::tui::state::field_value(card, name).filter(|v| !v.trim().is_empty());
             out.push((name.to_string(), value, true));
         }
     }
