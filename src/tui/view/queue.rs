@@ -8,7 +8,7 @@ use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row, Table, TableState};
 use super::{Theme, clip};
 use crate::domain::flag::RuleCode;
 use crate::text::tui as msg;
-use crate::tui::state::{Item, Queue, State};
+use crate::tui::state::{Item, State};
 
 /// Every verdict, in the legend's order.
 pub const VERDICTS: [crate::domain::review::Verdict; 5] = {
@@ -89,7 +89,7 @@ pub fn draw(state: &State, theme: &Theme, frame: &mut Frame<'_>, area: Rect) {
         [Rect::default(), area]
     };
     if filter_area.height > 0 {
-        filter_line(q, theme, frame, filter_area);
+        super::filter_line(&q.filter, q.filtering, theme, frame, filter_area);
     }
     let all = if q.all {
         format!(" · {}", msg::QUEUE_ALL)
@@ -136,17 +136,6 @@ pub fn draw(state: &State, theme: &Theme, frame: &mut Frame<'_>, area: Rect) {
         .highlight_symbol("▶");
     let mut ts = TableState::default().with_selected(Some(q.selected - first));
     frame.render_stateful_widget(table, table_area, &mut ts);
-}
-
-fn filter_line(q: &Queue, theme: &Theme, frame: &mut Frame<'_>, area: Rect) {
-    let cursor = if q.filtering { "▏" } else { "" };
-    frame.render_widget(
-        Paragraph::new(Line::from(vec![
-            Span::styled(format!(" {}: ", msg::FILTER), theme.bold),
-            Span::raw(format!("{}{cursor}", clip(&q.filter, 200))),
-        ])),
-        area,
-    );
 }
 
 /// One card's row: its verdict mark, id, title with what changed, owner, idle days, flags.
