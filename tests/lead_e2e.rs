@@ -9,7 +9,7 @@ mod pty;
 
 use std::collections::BTreeMap;
 
-use common::{Desk, funnel_path, path_arg};
+use common::Desk;
 use pty::{Spawn, Term, card_id};
 
 const MET: &str = "Встреча проведена";
@@ -18,13 +18,7 @@ const NOTE: &str = "где дата встречи?";
 
 /// `okk --db DB --funnel assets/funnel.toml ARGS` at 120×40.
 fn okk(desk: &Desk, args: &[&str]) -> Spawn {
-    let mut all = vec![
-        "--db".to_string(),
-        path_arg(&desk.db),
-        "--funnel".to_string(),
-        path_arg(&funnel_path()),
-    ];
-    all.extend(args.iter().map(|a| a.to_string()));
+    let all = desk.okk_args(args);
     Spawn::new(&all, 120, 40)
 }
 

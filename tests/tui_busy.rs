@@ -230,18 +230,8 @@ fn a_waiting_verdict_survives_the_reviewer_and_is_written_once_by_the_next_okk()
 // ---- the real binary in a terminal ------------------------------------------------------------
 
 /// `okk review --stage MET --auditor anna` on the desk's store.
-fn review_args(desk: &Desk) -> [String; 9] {
-    [
-        "--db".to_string(),
-        path_arg(&desk.db),
-        "--funnel".into(),
-        path_arg(&funnel_path()),
-        "review".into(),
-        "--stage".into(),
-        MET.into(),
-        "--auditor".into(),
-        "anna".into(),
-    ]
+fn review_args(desk: &Desk) -> Vec<String> {
+    desk.okk_args(&["review", "--stage", MET, "--auditor", "anna"])
 }
 
 fn review(desk: &Desk) -> pty::Term {

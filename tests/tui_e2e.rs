@@ -8,7 +8,7 @@ mod pty;
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
-use common::{Desk, funnel_path, path_arg, repo};
+use common::{Desk, path_arg, repo};
 use pty::{Spawn, Term, card_id};
 use serde_json::{Value as Json, json};
 
@@ -26,13 +26,7 @@ fn demo_desk() -> Desk {
 
 /// `okk --db DB --funnel assets/funnel.toml ARGS` in a `cols`×`rows` terminal.
 fn okk(desk: &Desk, args: &[&str], cols: u16, rows: u16) -> Spawn {
-    let mut all = vec![
-        "--db".to_string(),
-        path_arg(&desk.db),
-        "--funnel".to_string(),
-        path_arg(&funnel_path()),
-    ];
-    all.extend(args.iter().map(|a| a.to_string()));
+    let all = desk.okk_args(args);
     Spawn::new(&all, cols, rows)
 }
 

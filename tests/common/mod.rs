@@ -52,6 +52,19 @@ impl Default for Desk {
 }
 
 impl Desk {
+    /// `--db DB --funnel assets/funnel.toml ARGS`: okk's arguments on this desk's store, for a
+    /// run in a terminal.
+    pub fn okk_args(&self, args: &[&str]) -> Vec<String> {
+        let mut all = vec![
+            "--db".to_string(),
+            path_arg(&self.db),
+            "--funnel".to_string(),
+            path_arg(&funnel_path()),
+        ];
+        all.extend(args.iter().map(|a| a.to_string()));
+        all
+    }
+
     pub fn new() -> Desk {
         let dir = tempfile::tempdir().expect("temp dir");
         let db = dir.path().join("okk.db");
