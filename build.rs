@@ -2,11 +2,15 @@
 //! profile (`import.toml`) and, for a CRM okk writes change files for, its export profile
 //! (`export.toml`). The list it writes is what `formats::crms` includes, so adding a CRM is adding
 //! a folder: the built-in profiles and clap's `--profile` choices follow from it.
+//!
+//! It also lists the message catalogues (`assets/i18n/LANG/AREA.ftl`) that `text::i18n` embeds,
+//! so a new area or language is a new file.
 
 use std::fmt::Write as _;
 use std::path::Path;
 
 fn main() {
+    catalogues();
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/crm");
     println!("cargo:rerun-if-changed={}", root.display());
     let mut names: Vec<String> = std::fs::read_dir(&root)
@@ -69,5 +73,44 @@ fn main() {
     )
     .unwrap();
     let dest = Path::new(&std::env::var("OUT_DIR").unwrap()).join("crms.rs");
+    std::fs::write(dest, out).unwrap();
+}
+
+fn catalogues() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/i18n");
+    println!("cargo:rerun-if-changed={}", root.display());
+    let mut files = Vec::new();
+    for lang in std::fs::read_dir(&root).unwrap_or_else(|e| panic!("{}: {e}", root.display())) {
+        let lang = lang.expect("a readable assets/i18n entry").path();
+        if !lang.is_dir() {
+            continue;
+        }
+        println!("cargo:rerun-if-changed={}", lang.display());
+        for file in std::fs::read_dir(&lang).unwrap_or_else(|e| panic!("{}: {e}", lang.display())) {
+            let file = file.expect("a readable catalogue").path();
+            if file.extension().is_some_and(|e| e == "ftl") {
+                files.push(file);
+            }
+        }
+    }
+    files.sort();
+    let mut out = String::from("const CATALOGUES: &[Catalogue] = &[\n");
+    for file in &files {
+        let lang = file
+            .parent()
+            .unwrap()
+            .file_name()
+            .unwrap()
+            .to_string_lossy();
+        let area = file.file_stem().unwrap().to_string_lossy();
+        writeln!(
+            out,
+            "    Catalogue {{ lang: {lang:?}, area: {area:?}, text: include_str!({:?}) }},",
+            file.display().to_string()
+        )
+        .unwrap();
+    }
+    out.push_str("];\n");
+    let dest = Path::new(&std::env::var("OUT_DIR").unwrap()).join("i18n.rs");
     std::fs::write(dest, out).unwrap();
 }

@@ -34,6 +34,11 @@ pub struct Cli {
     #[arg(long, global = true, env = "OKK_TODAY", value_name = "YYYY-MM-DD", value_parser = parse_day)]
     pub today: Option<chrono::NaiveDate>,
 
+    /// The language okk speaks: ru or en [default: the config's `lang`, else the locale
+    /// (LC_ALL, LC_MESSAGES, LANG): Russian for ru*, English otherwise]
+    #[arg(long, global = true, env = "OKK_LANG", value_name = "LANG", value_parser = ["en", "ru"])]
+    pub lang: Option<String>,
+
     /// Without a command: open the reviewer if the store has cards.
     #[command(subcommand)]
     pub command: Option<Command>,

@@ -172,5 +172,9 @@ fn crate_paths(text: &str) -> BTreeSet<String> {
             }
         }
     }
+    // `crate::tr!` is the strings layer's macro (exported at the crate's root by `text::i18n`).
+    if out.remove("tr") {
+        out.insert("text".to_string());
+    }
     out
 }

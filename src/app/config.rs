@@ -14,6 +14,9 @@ use crate::tui::keymap::{Keymap, KeysTable};
 #[serde(deny_unknown_fields)]
 struct Raw {
     auditor: Option<String>,
+    /// Read before the command line is parsed (`app::lang`); checked here so a wrong value is an
+    /// error with its place.
+    lang: Option<toml::Spanned<String>>,
     #[serde(default)]
     keys: KeysTable,
     #[serde(default)]
@@ -53,6 +56,11 @@ pub fn parse(path: &Path, text: &str) -> Result<Config> {
         let offset = e.span().map_or(0, |s| s.start);
         at(offset, e.message())
     })?;
+    if let Some(lang) = &raw.lang
+        && crate::text::lang::Lang::from_code(lang.get_ref()).is_none()
+    {
+        return Err(at(lang.span().start, &msg::bad_lang(lang.get_ref())));
+    }
     let keymap = Keymap::with_overrides(&raw.keys).map_err(|e| at(e.offset, &e.message))?;
     let crm = crate::crm::config::check(&raw.crm).map_err(|e| at(e.offset, &e.message))?;
     Ok(Config {

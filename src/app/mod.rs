@@ -12,6 +12,7 @@ mod export;
 mod funnel_config;
 mod import;
 mod keys;
+pub mod lang;
 mod paths;
 mod queue;
 mod report;

@@ -18,30 +18,30 @@ impl std::fmt::Display for StoreError {
 }
 
 pub fn newer_schema(path: &Path, found: i64, known: i64) -> String {
-    format!(
-        "{}: this database was written by a newer okk (schema {found}; this okk knows up to {known}). \
-         It was not touched. Upgrade okk, or pass --db with another file.",
-        path.display()
+    crate::tr!(
+        "store-newer-schema",
+        path = path.display().to_string(),
+        found = found,
+        known = known
     )
 }
 
 pub fn not_okk(path: &Path) -> String {
-    format!(
-        "{}: this file is not an okk database. It was not touched. Pass --db with another file.",
-        path.display()
-    )
+    crate::tr!("store-not-okk", path = path.display().to_string())
 }
 
 pub fn cannot_open(path: &Path, err: &dyn std::fmt::Display) -> String {
-    format!("{}: cannot open the database: {err}", path.display())
+    crate::tr!(
+        "store-cannot-open",
+        path = path.display().to_string(),
+        error = err.to_string()
+    )
 }
 
 fn failed(e: &dyn std::fmt::Display, busy: bool) -> String {
     if busy {
-        "the database is busy: another okk is writing to it (an import?); \
-         try again when it has finished"
-            .into()
+        crate::tr!("store-busy")
     } else {
-        format!("database error: {e}")
+        crate::tr!("store-failed", error = e.to_string())
     }
 }

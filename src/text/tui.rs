@@ -30,6 +30,13 @@ pub fn key_taken(key: &str, action: &str) -> String {
     )
 }
 
+pub fn bad_lang(value: &str) -> String {
+    format!(
+        "`lang = \"{}\"`: expected \"ru\" or \"en\"",
+        crate::text::safe::line(value)
+    )
+}
+
 pub fn bad_config(file: &str, line: usize, column: usize, message: &str) -> String {
     format!("{file}:{line}:{column}: {message}")
 }

@@ -98,6 +98,10 @@ impl Desk {
         std::fs::create_dir_all(&home).expect("home dir");
         std::fs::create_dir_all(&tmp).expect("tmp dir");
         cmd.env_remove("OKK_DB")
+            .env_remove("OKK_LANG")
+            .env_remove("LC_ALL")
+            .env_remove("LC_MESSAGES")
+            .env("LANG", "C.UTF-8")
             .env_remove("OKK_FUNNEL")
             .env_remove("OKK_TODAY")
             .env("HOME", &home)

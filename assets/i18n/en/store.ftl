@@ -1,0 +1,7 @@
+# Messages about the store, whatever its backend (src/text/store.rs).
+
+store-newer-schema = { $path }: this database was written by a newer okk (schema { $found }; this okk knows up to { $known }). It was not touched. Upgrade okk, or pass --db with another file.
+store-not-okk = { $path }: this file is not an okk database. It was not touched. Pass --db with another file.
+store-cannot-open = { $path }: cannot open the database: { $error }
+store-busy = the database is busy: another okk is writing to it (an import?); try again when it has finished
+store-failed = database error: { $error }
