@@ -346,3 +346,14 @@ fn a_config_lang_okk_does_not_speak_is_an_error_at_its_place() {
     assert!(err.contains("\"ru\" or \"en\""), "{err}");
     assert!(okk::app::config::parse(Path::new("c.toml"), "lang = \"ru\"\n").is_ok());
 }
+
+#[path = "support/english.rs"]
+mod english;
+
+#[test]
+fn the_english_word_finder_finds_english_and_lets_russian_and_codes_pass() {
+    let en = okk::text::lang::with(Lang::En, || okk::text::store::not_okk(Path::new("/x.db")));
+    let ru = okk::text::lang::with(Lang::Ru, || okk::text::store::not_okk(Path::new("/x.db")));
+    assert!(!english::english_in(&en, &[]).is_empty(), "{en}");
+    assert_eq!(english::english_in(&ru, &[]), Vec::<String>::new(), "{ru}");
+}
