@@ -138,13 +138,13 @@ pub struct CardRow {
     pub hash: i64,
     created_at: Option<StoreTime>,
     updated_at: Option<StoreTime>,
-    closed_at: Option<StoreTime>,
+    pub(super) closed_at: Option<StoreTime>,
     expected_close_at: Option<StoreTime>,
     last_activity_at: Option<StoreTime>,
     /// The latest of the card's dates: the queue orders by it.
-    touched_at: Option<StoreTime>,
+    pub(super) touched_at: Option<StoreTime>,
     /// The queue filter's text (`names::search_text`).
-    search: String,
+    pub(super) search: String,
     phones: Cow<'static, str>,
     emails: Cow<'static, str>,
     tags: Cow<'static, str>,
@@ -318,6 +318,8 @@ pub struct Import<'a> {
     fresh: bool,
     /// Card ids seen in this file, as a bitset (ids are dense rowids).
     seen: Vec<u64>,
+    /// The rules judged in this import's pass (`store::judged`).
+    in_pass: Option<super::judged::InPass>,
 }
 
 impl Import<'_> {
@@ -328,6 +330,22 @@ impl Import<'_> {
 
     pub(super) fn source(&self) -> &str {
         &self.source
+    }
+
+    pub(super) fn max_id_before(&self) -> i64 {
+        self.max_id_before
+    }
+
+    pub(super) fn set_in_pass(&mut self, pass: super::judged::InPass) {
+        self.in_pass = Some(pass);
+    }
+
+    pub(super) fn take_in_pass(&mut self) -> Option<super::judged::InPass> {
+        self.in_pass.take()
+    }
+
+    pub(super) fn in_pass_mut(&mut self) -> Option<&mut super::judged::InPass> {
+        self.in_pass.as_mut()
     }
 }
 
@@ -404,6 +422,7 @@ impl Store {
             rebuild_queue_index: meta.rebuild_queue_index,
             fresh,
             seen: Vec::new(),
+            in_pass: None,
         })
     }
 }
@@ -654,6 +673,7 @@ impl Import<'_> {
              WHERE card_id IS NULL",
             [],
         )?;
+        self.finish_in_pass()?;
         self.tx.execute(
             "UPDATE import_batches SET finished_at = ?2, rows = ?3, inserted = ?4, updated = ?5,
              unchanged = ?6, gone = ?7, warnings = ?8 WHERE id = ?1",

@@ -12,7 +12,7 @@ use crate::domain::flag::{Flag, RuleCode, Severity};
 use crate::domain::{Card, CardContext};
 
 /// A judged card: id, flags now, and (when it has flags) the columns its standing copies.
-type Judged = (i64, Vec<Flag>, Option<QueueColumns>);
+pub(super) type Judged = (i64, Vec<Flag>, Option<QueueColumns>);
 
 /// `meta` key: the newest activity of any card as the last rules run found it, so that a desk
 /// judging an old export against today can be told so.
@@ -261,6 +261,16 @@ impl Store {
     /// cards are judged the same from one run to the next, and rewriting a flag costs far more
     /// than reading it.
     fn write_flags(&self, judged: &[Judged], run: &mut RulesRun) -> Result<(), StoreError> {
+        Self::write_flags_on(&self.conn, judged, run)
+    }
+
+    /// [`Store::write_flags`] on a connection held elsewhere: an import judges its cards in its
+    /// own pass and writes their flags in its own transaction.
+    pub(super) fn write_flags_on(
+        conn: &rusqlite::Connection,
+        judged: &[Judged],
+        run: &mut RulesRun,
+    ) -> Result<(), StoreError> {
         let (Some(first), Some(last)) = (judged.first(), judged.last()) else {
             return Ok(());
         };
@@ -269,7 +279,7 @@ impl Store {
         // before, and this runs on the thread every judge waits for).
         let mut same = vec![true; judged.len()];
         let mut had = vec![false; judged.len()];
-        let mut read = self.conn.prepare_cached(
+        let mut read = conn.prepare_cached(
             "SELECT card_id, code, severity, message, field FROM flags
              WHERE card_id >= ?1 AND card_id <= ?2 ORDER BY card_id, seq",
         )?;
@@ -299,7 +309,7 @@ impl Store {
             seq = 0;
         }
         let mut prior: Vec<Option<(i64, i64)>> = vec![None; judged.len()];
-        let mut read = self.conn.prepare_cached(
+        let mut read = conn.prepare_cached(
             "SELECT card_id, flag_rank, flag_count FROM standings
              WHERE card_id >= ?1 AND card_id <= ?2 ORDER BY card_id",
         )?;
@@ -314,18 +324,14 @@ impl Store {
                 prior[k] = Some((r.get(1)?, r.get(2)?));
             }
         }
-        let mut drop_standing = self
-            .conn
-            .prepare_cached("DELETE FROM standings WHERE card_id = ?1")?;
-        let mut write_standing = self.conn.prepare_cached(
+        let mut drop_standing = conn.prepare_cached("DELETE FROM standings WHERE card_id = ?1")?;
+        let mut write_standing = conn.prepare_cached(
             "INSERT OR REPLACE INTO standings (card_id, flag_rank, flag_count, place, stage,
                  touched_at, external_id, gone_at, closed, closed_at, search)
              VALUES (?1, ?2, ?3, ?4, ?5, coalesce(?6, ''), ?7, ?8, ?9, ?10, ?11)",
         )?;
-        let mut delete = self
-            .conn
-            .prepare_cached("DELETE FROM flags WHERE card_id = ?1")?;
-        let mut insert = self.conn.prepare_cached(
+        let mut delete = conn.prepare_cached("DELETE FROM flags WHERE card_id = ?1")?;
+        let mut insert = conn.prepare_cached(
             "INSERT INTO flags (card_id, seq, code, severity, message, field)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
         )?;

@@ -1,0 +1,109 @@
+//! The stage rules judged in the import's own pass: what `okk import` leaves is what an import
+//! without the rules and a separate rules run leave, on a fresh store and beside another source.
+
+mod common;
+
+use std::path::Path;
+
+use common::{Desk, fixture, repo};
+use okk::store::Store;
+use okk::sync::import::PassRules;
+use okk::sync::{ImportOptions, import_file};
+
+const TODAY: &str = "2026-11-20";
+
+fn demo_csv() -> String {
+    repo()
+        .join("assets/demo/amocrm_deals.csv")
+        .display()
+        .to_string()
+}
+
+/// `okk --today TODAY ARGS` on the desk; its stdout.
+fn okk(desk: &Desk, args: &[&str]) -> String {
+    let out = desk
+        .okk()
+        .env("OKK_TODAY", TODAY)
+        .args(args)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "okk {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+/// What the desk shows of the rules' work: every flagged card, and the stats (flagged cards
+/// per stage, owners).
+fn judged(desk: &Desk) -> (String, String) {
+    let check = okk(desk, &["check", "--json"]);
+    let stats = okk(desk, &["stats", "--json"]);
+    (check, stats)
+}
+
+fn assert_same_judgement(files: &[&str]) {
+    let in_pass = Desk::new();
+    let after = Desk::new();
+    for f in files {
+        okk(&in_pass, &["import", f]);
+        okk(&after, &["import", "--no-check", f]);
+    }
+    let (check_a, stats_a) = judged(&in_pass);
+    let (check_b, stats_b) = judged(&after);
+    assert!(
+        check_a.contains("\"flags\""),
+        "the files have flagged cards"
+    );
+    assert_eq!(check_a, check_b, "okk check");
+    assert_eq!(stats_a, stats_b, "okk stats");
+}
+
+#[test]
+fn import_judging_cards_as_they_go_by_flags_what_a_separate_rules_run_flags() {
+    assert_same_judgement(&[&demo_csv()]);
+}
+
+#[test]
+fn a_second_source_judged_in_its_import_leaves_the_first_sources_flags_as_they_were() {
+    let bitrix = fixture("bitrix24_deals.csv");
+    let hubspot = fixture("hubspot-crm-exports-all-deals-2026-11-20.csv");
+    assert_same_judgement(&[&demo_csv(), &bitrix, &hubspot]);
+}
+
+#[test]
+fn a_reimport_with_changes_still_ends_with_every_flag_current() {
+    let v1 = fixture("../queue/v1.csv");
+    let v2 = fixture("../queue/v2.csv");
+    assert_same_judgement(&[&v1, &v2]);
+}
+
+fn import_with_rules(db: &Path, file: &str) -> bool {
+    let mut store = Store::open(db).unwrap();
+    let funnel = okk::funnel::default_funnel();
+    let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 20)
+        .unwrap()
+        .and_hms_opt(12, 0, 0)
+        .unwrap();
+    let opts = ImportOptions {
+        now: today,
+        rules: Some(PassRules {
+            today,
+            ran_for: "fingerprint 2026-11-20".into(),
+        }),
+        ..Default::default()
+    };
+    import_file(&mut store, &funnel, Path::new(file), &opts)
+        .unwrap()
+        .judged
+}
+
+#[test]
+fn only_a_new_source_with_every_other_flag_current_is_judged_in_the_pass() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("okk.db");
+    assert!(import_with_rules(&db, &demo_csv()), "a fresh store");
+    // The same file again: its cards exist, an update needs their stage history.
+    assert!(!import_with_rules(&db, &demo_csv()));
+}
