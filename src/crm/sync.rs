@@ -147,21 +147,7 @@ fn run(
 ) -> Result<SyncReport, Failure> {
     let since = if opts.full { None } else { saved.cursor };
     let from = since.map(|c| c - OVERLAP);
-    let mut reader: Box<dyn Reader> = match conn.kind {
-        Kind::AmoCrm | Kind::Kommo => Box::new(AmoReader::open(
-            client,
-            &conn.pipelines,
-            from,
-            saved.events_cursor.map(|c| c - OVERLAP),
-        )?),
-        Kind::Bitrix24 => Box::new(super::bitrix24::BitrixReader::open(
-            client,
-            &conn.pipelines,
-            from,
-            saved.resume.as_deref(),
-            opts.full,
-        )?),
-    };
+    let mut reader = open_reader(conn, opts, client, saved, from)?;
     let mut lander = Lander::new(reader.header(), conn, funnel, opts)?;
     for w in reader.warnings() {
         lander.warn(w);
@@ -178,17 +164,7 @@ fn run(
         for w in reader.warnings() {
             lander.warn(w);
         }
-        if let Some(c) = page.cursor {
-            state.cursor = state.cursor.max(Some(c));
-            // A first sync has no deletions to read; later ones read them from here on.
-            if state.events_cursor.is_none() {
-                state.events_cursor = state.cursor;
-            }
-        }
-        if page.events_cursor.is_some() {
-            state.events_cursor = state.events_cursor.max(page.events_cursor);
-        }
-        state.resume = page.resume.clone();
+        advance(&mut state, &page);
         if opts.full {
             all_ids.extend(page.ids.iter().cloned());
         }
@@ -204,20 +180,11 @@ fn run(
     if opts.full {
         // Every deal was read: those the store holds and the CRM no longer lists are gone.
         let ids = reader.all_ids().unwrap_or(&all_ids);
-        let wanted = |p: &Option<String>| {
-            conn.pipelines.is_empty() || p.as_ref().is_some_and(|p| conn.pipelines.contains(p))
-        };
-        let missing: Vec<String> = store
-            .crm_live_ids(&conn.name)?
-            .into_iter()
-            .filter(|(id, p)| !ids.contains(id) && wanted(p))
-            .map(|(id, _)| id)
-            .collect();
-        state.full_at = state.synced_at.clone();
         let page = Page {
-            deleted: missing,
+            deleted: missing(store, conn, ids)?,
             ..Page::default()
         };
+        state.full_at = state.synced_at.clone();
         lander.land(store, &page, &state)?;
     }
     if let Some(b) = bar {
@@ -228,6 +195,62 @@ fn run(
     report.until = state.cursor.map(iso);
     report.full_sweep_at = state.full_at.clone();
     Ok(report)
+}
+
+fn open_reader(
+    conn: &Connection,
+    opts: &SyncOptions,
+    client: &mut Client,
+    saved: &SyncState,
+    from: Option<i64>,
+) -> Result<Box<dyn Reader>, Failure> {
+    Ok(match conn.kind {
+        Kind::AmoCrm | Kind::Kommo => Box::new(AmoReader::open(
+            client,
+            &conn.pipelines,
+            from,
+            saved.events_cursor.map(|c| c - OVERLAP),
+        )?),
+        Kind::Bitrix24 => Box::new(super::bitrix24::BitrixReader::open(
+            client,
+            &conn.pipelines,
+            from,
+            saved.resume.as_deref(),
+            opts.full,
+        )?),
+    })
+}
+
+/// The cursors a landed page moves the sync to.
+fn advance(state: &mut SyncState, page: &Page) {
+    if let Some(c) = page.cursor {
+        state.cursor = state.cursor.max(Some(c));
+        // A first sync has no deletions to read; later ones read them from here on.
+        if state.events_cursor.is_none() {
+            state.events_cursor = state.cursor;
+        }
+    }
+    if page.events_cursor.is_some() {
+        state.events_cursor = state.events_cursor.max(page.events_cursor);
+    }
+    state.resume = page.resume.clone();
+}
+
+/// After a full sweep: the live deals of the connection's pipelines the CRM no longer lists.
+fn missing(
+    store: &Store,
+    conn: &Connection,
+    listed: &HashSet<String>,
+) -> Result<Vec<String>, Failure> {
+    let wanted = |p: &Option<String>| {
+        conn.pipelines.is_empty() || p.as_ref().is_some_and(|p| conn.pipelines.contains(p))
+    };
+    Ok(store
+        .crm_live_ids(&conn.name)?
+        .into_iter()
+        .filter(|(id, p)| !listed.contains(id) && wanted(p))
+        .map(|(id, _)| id)
+        .collect())
 }
 
 fn progress(wanted: bool) -> Option<indicatif::ProgressBar> {
@@ -332,7 +355,7 @@ impl<'a> Lander<'a> {
             encoding: "api",
             partial: true,
             now: self.opts.now,
-            rebuild_queue_index: false,
+            bulk: false,
         };
         let mut import = store.begin_import(&meta)?;
         let keys = import.field_keys(&self.mapper.custom_fields())?;

@@ -200,21 +200,6 @@ struct Opened {
     sheet: Option<String>,
 }
 
-pub fn import_file(
-    store: &mut Store,
-    funnel: &Funnel,
-    path: &Path,
-    opts: &ImportOptions,
-) -> Result<ImportReport, ImportError> {
-    let mut bulk = false;
-    let result = import_into(store, funnel, path, opts, &mut bulk);
-    if bulk {
-        // Best effort: the next okk to open the store sets WAL again anyway.
-        let _ = store.end_bulk_load();
-    }
-    result
-}
-
 /// Errors of one file, with its name.
 #[derive(Clone, Copy)]
 struct Fail<'a>(&'a str);
@@ -272,12 +257,11 @@ fn prepare(path: &Path, opts: &ImportOptions, fail: Fail<'_>) -> Result<Prepared
     })
 }
 
-fn import_into(
+pub fn import_file(
     store: &mut Store,
     funnel: &Funnel,
     path: &Path,
     opts: &ImportOptions,
-    bulk: &mut bool,
 ) -> Result<ImportReport, ImportError> {
     let file_label = path.display().to_string();
     let fail = Fail(&file_label);
@@ -300,7 +284,6 @@ fn import_into(
         }
         _ => None,
     };
-    *bulk = store.begin_bulk_load(&source).map_err(|e| fail.store(e))?;
     let meta = BatchMeta {
         file: &file_label,
         profile: &profile_name,
@@ -308,8 +291,7 @@ fn import_into(
         encoding: &opened.encoding,
         partial: opts.partial,
         now: opts.now,
-        // Only into an empty store: rebuilding means sorting every card there is.
-        rebuild_queue_index: *bulk && store.max_card_id().map_err(|e| fail.store(e))? == 0,
+        bulk: true,
     };
     let mut import = store.begin_import(&meta).map_err(|e| fail.store(e))?;
     let setup = Setup::new(&mut import, &mapper, funnel, opts, &source, rules)
