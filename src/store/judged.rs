@@ -107,7 +107,7 @@ impl Import<'_> {
         let Some(mut pass) = self.take_in_pass() else {
             return Ok(());
         };
-        let result = Store::write_flags_on(self.conn(), &pass.pending, &mut pass.run);
+        let result = insert_new(self.conn(), &pass.pending, &mut pass.run);
         pass.pending.clear();
         self.set_in_pass(pass);
         result
@@ -151,6 +151,94 @@ impl Import<'_> {
         conn.execute_batch(super::schema::MARK_SUMMARIES)?;
         Ok(())
     }
+}
+
+/// Flags and standing rows written by one statement.
+const BLOCK: usize = 32;
+
+/// Writes new cards' flags and standings. Unlike the rules run's write
+/// (`Store::write_flags_on`), which compares with what the store holds, there is nothing to
+/// compare with: the rows go in blocks of many rows a statement.
+fn insert_new(
+    conn: &rusqlite::Connection,
+    judged: &[Judged],
+    run: &mut RulesRun,
+) -> Result<(), StoreError> {
+    let flags: Vec<(i64, usize, &Flag)> = judged
+        .iter()
+        .flat_map(|(id, flags, _)| flags.iter().enumerate().map(|(seq, f)| (*id, seq, f)))
+        .collect();
+    let standings: Vec<(i64, &[Flag], &QueueColumns)> = judged
+        .iter()
+        .filter_map(|(id, flags, c)| c.as_ref().map(|c| (*id, flags.as_slice(), c)))
+        .collect();
+    run.cards += judged.len() as u64;
+    run.flags += flags.len() as u64;
+    run.flagged += standings.len() as u64;
+    in_blocks(conn, FLAG_ROW, FLAG_INSERT, &flags, |stmt, at, &(id, seq, f)| {
+        stmt.raw_bind_parameter(at + 1, id)?;
+        stmt.raw_bind_parameter(at + 2, seq as i64)?;
+        stmt.raw_bind_parameter(at + 3, f.code.as_str())?;
+        stmt.raw_bind_parameter(at + 4, f.severity.rank())?;
+        stmt.raw_bind_parameter(at + 5, &f.message)?;
+        stmt.raw_bind_parameter(at + 6, &f.field)
+    })?;
+    in_blocks(
+        conn,
+        STANDING_ROW,
+        STANDING_INSERT,
+        &standings,
+        |stmt, at, &(id, flags, c)| {
+            let top = flags.iter().map(|f| f.severity.rank()).max().unwrap_or(0);
+            let count = flags.len() as i64;
+            stmt.raw_bind_parameter(at + 1, id)?;
+            stmt.raw_bind_parameter(at + 2, top)?;
+            stmt.raw_bind_parameter(at + 3, count)?;
+            stmt.raw_bind_parameter(at + 4, super::flags::place(top, count))?;
+            stmt.raw_bind_parameter(at + 5, &c.stage)?;
+            stmt.raw_bind_parameter(at + 6, c.touched_at.as_deref().unwrap_or(""))?;
+            stmt.raw_bind_parameter(at + 7, &c.external_id)?;
+            stmt.raw_bind_parameter(at + 8, &c.gone_at)?;
+            stmt.raw_bind_parameter(at + 9, c.closed)?;
+            stmt.raw_bind_parameter(at + 10, &c.closed_at)?;
+            stmt.raw_bind_parameter(at + 11, &c.search)
+        },
+    )
+}
+
+const FLAG_INSERT: &str =
+    "INSERT OR REPLACE INTO flags (card_id, seq, code, severity, message, field) VALUES ";
+const FLAG_ROW: &str = "(?, ?, ?, ?, ?, ?)";
+const STANDING_INSERT: &str = "INSERT OR REPLACE INTO standings (card_id, flag_rank, flag_count,
+    place, stage, touched_at, external_id, gone_at, closed, closed_at, search) VALUES ";
+const STANDING_ROW: &str = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+
+/// Inserts `rows` with `BLOCK` rows a statement (the rest one by one).
+fn in_blocks<T>(
+    conn: &rusqlite::Connection,
+    row: &str,
+    head: &str,
+    rows: &[T],
+    bind: impl Fn(&mut rusqlite::Statement<'_>, usize, &T) -> rusqlite::Result<()>,
+) -> Result<(), StoreError> {
+    let width = row.matches('?').count();
+    let block_sql = format!("{head}{}", vec![row; BLOCK].join(", "));
+    let mut blocks = rows.chunks_exact(BLOCK);
+    if blocks.len() > 0 {
+        let mut stmt = conn.prepare_cached(&block_sql)?;
+        for block in &mut blocks {
+            for (k, r) in block.iter().enumerate() {
+                bind(&mut stmt, k * width, r)?;
+            }
+            stmt.raw_execute()?;
+        }
+    }
+    let mut one = conn.prepare_cached(&format!("{head}{row}"))?;
+    for r in blocks.remainder() {
+        bind(&mut one, 0, r)?;
+        one.raw_execute()?;
+    }
+    Ok(())
 }
 
 fn set_meta(conn: &rusqlite::Connection, key: &str, value: &str) -> Result<(), StoreError> {

@@ -36,6 +36,9 @@ const BATCH: usize = 512;
 /// A batch also goes out once its cells hold this much text, so that the batches in flight
 /// stay small however long the rows are.
 const BATCH_BYTES: usize = 4 << 20;
+/// Batches waiting between two threads: with the judge's two queues, at most about
+/// `2 × IN_FLIGHT × BATCH_BYTES` of cells in memory.
+const IN_FLIGHT: usize = 4;
 /// Files bigger than this get a progress bar when stderr is a terminal.
 const PROGRESS_BYTES: u64 = 16 * 1024 * 1024;
 
@@ -472,7 +475,7 @@ fn pump(
     let mut tally = Tally::default();
     let mut facts = FileFacts::default();
     std::thread::scope(|scope| {
-        let (tx, rx) = mpsc::sync_channel::<Chunk>(8);
+        let (tx, rx) = mpsc::sync_channel::<Chunk>(IN_FLIGHT);
         let (back_tx, back_rx) = mpsc::channel::<Vec<Item>>();
         let reader = Reader::new(setup, import.fresh(), fail.0);
         std::thread::Builder::new()
@@ -482,7 +485,7 @@ fn pump(
         let rx = match &setup.judge {
             None => rx,
             Some(judge) => {
-                let (jtx, jrx) = mpsc::sync_channel::<Chunk>(8);
+                let (jtx, jrx) = mpsc::sync_channel::<Chunk>(IN_FLIGHT);
                 std::thread::Builder::new()
                     .name("okk-judge".into())
                     .spawn_scoped(scope, move || judge.run(rx, jtx))
