@@ -73,16 +73,32 @@ fn a_second_source_judged_in_its_import_leaves_the_first_sources_flags_as_they_w
 }
 
 #[test]
-fn a_reimport_with_changes_still_ends_with_every_flag_current() {
+fn a_reimport_with_changes_judges_the_changed_cards_as_a_rules_run_would() {
     let v1 = fixture("../queue/v1.csv");
     let v2 = fixture("../queue/v2.csv");
     assert_same_judgement(&[&v1, &v2]);
 }
 
-fn import_with_rules(db: &Path, file: &str) -> bool {
+#[test]
+fn moves_gone_cards_and_returns_are_judged_in_the_pass_as_a_rules_run_would() {
+    let files: Vec<String> = [
+        "v1.csv",
+        "v2.csv",
+        "v1_without_4004.csv",
+        "v3.csv",
+        "v1.csv",
+    ]
+    .iter()
+    .map(|f| fixture(&format!("resync/{f}")))
+    .collect();
+    let files: Vec<&str> = files.iter().map(String::as_str).collect();
+    assert_same_judgement(&files);
+}
+
+fn import_with_rules(db: &Path, file: &str, day: u32) -> bool {
     let mut store = Store::open(db).unwrap();
     let funnel = okk::funnel::default_funnel();
-    let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 20)
+    let today = chrono::NaiveDate::from_ymd_opt(2026, 11, day)
         .unwrap()
         .and_hms_opt(12, 0, 0)
         .unwrap();
@@ -90,7 +106,7 @@ fn import_with_rules(db: &Path, file: &str) -> bool {
         now: today,
         rules: Some(PassRules {
             today,
-            ran_for: "fingerprint 2026-11-20".into(),
+            ran_for: format!("fingerprint 2026-11-{day}"),
         }),
         ..Default::default()
     };
@@ -100,10 +116,12 @@ fn import_with_rules(db: &Path, file: &str) -> bool {
 }
 
 #[test]
-fn only_a_new_source_with_every_other_flag_current_is_judged_in_the_pass() {
+fn the_pass_judges_only_when_every_other_card_was_judged_for_the_same_day() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("okk.db");
-    assert!(import_with_rules(&db, &demo_csv()), "a fresh store");
-    // The same file again: its cards exist, an update needs their stage history.
-    assert!(!import_with_rules(&db, &demo_csv()));
+    assert!(import_with_rules(&db, &demo_csv(), 20), "a fresh store");
+    // The same day again: the changed cards are judged from the store, the rest stay.
+    assert!(import_with_rules(&db, &demo_csv(), 20));
+    // Another day: every card's flags may change, so the rules run over the store after.
+    assert!(!import_with_rules(&db, &demo_csv(), 21));
 }

@@ -319,7 +319,7 @@ pub struct Import<'a> {
     /// Card ids seen in this file, as a bitset (ids are dense rowids).
     seen: Vec<u64>,
     /// The rules judged in this import's pass (`store::judged`).
-    in_pass: Option<super::judged::InPass>,
+    in_pass: Option<super::judged::InPass<'a>>,
     /// Switched to the rollback journal for a bulk load: back to WAL when it ends.
     switched: bool,
 }
@@ -338,7 +338,7 @@ impl Drop for Import<'_> {
     }
 }
 
-impl Import<'_> {
+impl<'a> Import<'a> {
     /// The import's transaction, for the store's other modules.
     pub(super) fn conn(&self) -> &rusqlite::Connection {
         &self.tx
@@ -352,15 +352,15 @@ impl Import<'_> {
         self.max_id_before
     }
 
-    pub(super) fn set_in_pass(&mut self, pass: super::judged::InPass) {
+    pub(super) fn set_in_pass(&mut self, pass: super::judged::InPass<'a>) {
         self.in_pass = Some(pass);
     }
 
-    pub(super) fn take_in_pass(&mut self) -> Option<super::judged::InPass> {
+    pub(super) fn take_in_pass(&mut self) -> Option<super::judged::InPass<'a>> {
         self.in_pass.take()
     }
 
-    pub(super) fn in_pass_mut(&mut self) -> Option<&mut super::judged::InPass> {
+    pub(super) fn in_pass_mut(&mut self) -> Option<&mut super::judged::InPass<'a>> {
         self.in_pass.as_mut()
     }
 }
@@ -525,6 +525,7 @@ impl Import<'_> {
             return match self.insert(row)? {
                 Some(id) => {
                     self.mark_seen(id);
+                    self.judge_later(id);
                     Ok(Outcome::Inserted)
                 }
                 None => Ok(Outcome::Duplicate),
@@ -555,7 +556,7 @@ impl Import<'_> {
     }
 
     /// Inserts the card; `None` when the file held the same card on an earlier row.
-    fn insert(&mut self, row: &CardRow) -> Result<Option<i64>, StoreError> {
+    pub(super) fn insert(&mut self, row: &CardRow) -> Result<Option<i64>, StoreError> {
         let card = &row.card;
         let head: [&dyn ToSql; 2] = [&card.source, &card.external_id];
         let tail: [&dyn ToSql; 4] = [&self.batch, &self.now, &row.touched_at, &row.search];
@@ -629,10 +630,11 @@ impl Import<'_> {
     pub(super) fn unjudge(&mut self, id: i64) -> Result<(), StoreError> {
         self.drop_standing.execute([id])?;
         self.drop_flags.execute([id])?;
+        self.judge_later(id);
         Ok(())
     }
 
-    fn mark_seen(&mut self, id: i64) {
+    pub(super) fn mark_seen(&mut self, id: i64) {
         let (word, bit) = ((id as usize) / 64, (id as usize) % 64);
         if self.seen.len() <= word {
             self.seen.resize(word + 1, 0);

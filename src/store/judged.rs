@@ -8,15 +8,24 @@ use super::flags::{Judged, NEWEST_ACTIVITY_KEY, RULES_RAN_FOR, RulesRun};
 use super::read::QueueColumns;
 use super::{Store, StoreError};
 use crate::domain::flag::Flag;
+use crate::domain::{Card, CardContext};
 
 /// Judged cards are written this many at a time (the rules run's chunk).
 const CHUNK: usize = 4096;
 
+/// The stage rules as an import applies them.
+pub type Judge<'a> = Box<dyn Fn(&Card, &CardContext) -> Vec<Flag> + 'a>;
+
 /// What an import that judges its cards carries until it commits.
-pub(super) struct InPass {
+pub(super) struct InPass<'a> {
     /// The rules' marker (funnel fingerprint and day) the commit stores.
     ran_for: String,
+    judge: Judge<'a>,
+    /// Judged new cards, waiting to be written.
     pending: Vec<Judged>,
+    /// Cards written without a judgement (changed, gone, or new without flags given): judged
+    /// at the commit from what the store holds, stage history included.
+    later: Vec<i64>,
     run: RulesRun,
     /// The source's owners, for the owner picker's list.
     owners: BTreeSet<String>,
@@ -50,11 +59,14 @@ impl CardRow {
     }
 }
 
-impl Import<'_> {
-    /// From here on the import judges its new cards itself ([`Import::insert_judged`]); its
-    /// commit stores the summaries and `ran_for` (see [`Store::flags_current_for`]). Only for a
-    /// fresh source: an update would need the card's stage history, which the store holds.
-    pub fn judge_in_pass(&mut self, ran_for: &str) -> Result<(), StoreError> {
+impl<'a> Import<'a> {
+    /// From here on the import judges the cards it writes: new ones as they come with their
+    /// flags ([`Import::insert_judged`]), every other card it writes with `judge` at the commit
+    /// (changed cards need their stage history, which the store holds). The commit stores the
+    /// summaries and `ran_for`: call it only when every other card's flags are current for it
+    /// ([`Store::flags_current_for`]) and the import does not change what the rules find on
+    /// the cards it does not write (the source's absent fields).
+    pub fn judge_in_pass(&mut self, ran_for: &str, judge: Judge<'a>) -> Result<(), StoreError> {
         let empty = self.max_id_before() == 0;
         if empty {
             self.conn()
@@ -62,7 +74,9 @@ impl Import<'_> {
         }
         self.set_in_pass(InPass {
             ran_for: ran_for.to_string(),
+            judge,
             pending: Vec::with_capacity(CHUNK),
+            later: Vec::new(),
             run: RulesRun::default(),
             owners: BTreeSet::new(),
             newest: None,
@@ -103,6 +117,13 @@ impl Import<'_> {
         Ok(outcome)
     }
 
+    /// A card written without its flags: judged at the commit (when the rules run in the pass).
+    pub(super) fn judge_later(&mut self, id: i64) {
+        if let Some(pass) = self.in_pass_mut() {
+            pass.later.push(id);
+        }
+    }
+
     fn write_pending(&mut self) -> Result<(), StoreError> {
         let Some(mut pass) = self.take_in_pass() else {
             return Ok(());
@@ -117,20 +138,23 @@ impl Import<'_> {
     /// summaries the rules run keeps (stage counts, owners, newest activity) and the marker.
     pub(super) fn finish_in_pass(&mut self) -> Result<(), StoreError> {
         self.write_pending()?;
-        let Some(pass) = self.take_in_pass() else {
+        let Some(mut pass) = self.take_in_pass() else {
             return Ok(());
         };
         let conn = self.conn();
+        judge_stored(conn, &mut pass)?;
         if pass.rebuild_index {
             conn.execute_batch(super::schema::STANDINGS_INDEX)?;
         }
         conn.execute_batch(super::schema::FILL_STAGE_COUNTS)?;
-        // The import emptied the owners' list; other sources' owners are read back.
+        // The import emptied the owners' list: the cards it did not write are read back (all
+        // of them, when the source had cards before).
         if self.max_id_before() > 0 {
+            let source = if self.fresh() { self.source() } else { "" };
             conn.execute(
                 "INSERT OR IGNORE INTO owners (name) SELECT DISTINCT owner FROM cards
-             WHERE source <> ?1 AND owner IS NOT NULL AND owner <> ''",
-                [self.source()],
+                 WHERE source <> ?1 AND owner IS NOT NULL AND owner <> ''",
+                [source],
             )?;
         }
         let mut insert = conn.prepare_cached("INSERT OR IGNORE INTO owners (name) VALUES (?1)")?;
@@ -151,6 +175,53 @@ impl Import<'_> {
         conn.execute_batch(super::schema::MARK_SUMMARIES)?;
         Ok(())
     }
+}
+
+/// Judges the cards the import wrote without flags, as the rules run would: read back from the
+/// store (this transaction's writes included) with their stage history, in id order.
+fn judge_stored(conn: &rusqlite::Connection, pass: &mut InPass<'_>) -> Result<(), StoreError> {
+    let mut ids = std::mem::take(&mut pass.later);
+    if ids.is_empty() {
+        return Ok(());
+    }
+    ids.sort_unstable();
+    ids.dedup();
+    let names = Store::field_names_on(conn)?;
+    let mut judged: Vec<Judged> = Vec::with_capacity(CHUNK.min(ids.len()));
+    for window in ids.chunks(CHUNK) {
+        let (first, last) = (window[0], window[window.len() - 1]);
+        let mut judge_one = |raw: super::read::RawCard| {
+            if window.binary_search(&raw.id).is_err() {
+                return Ok(());
+            }
+            if let Some(o) = raw.owner().filter(|o| !o.is_empty())
+                && !pass.owners.contains(o)
+            {
+                pass.owners.insert(o.to_string());
+            }
+            if let Some(t) = raw.touched_at()
+                && pass.newest.as_deref().is_none_or(|n| t > n)
+            {
+                pass.newest = Some(t.to_string());
+            }
+            let (card, ctx) = raw.parse(&names);
+            let flags = (pass.judge)(&card, &ctx);
+            let columns = (!flags.is_empty()).then(|| raw.queue_columns());
+            judged.push((raw.id, flags, columns));
+            Ok(())
+        };
+        // A window of ids close together is one range read; scattered ones are read each.
+        if last - first < 4 * window.len() as i64 {
+            Store::raw_cards_in(conn, first - 1, last, &mut judge_one)?;
+        } else {
+            for &id in window {
+                Store::raw_cards_in(conn, id - 1, id, &mut judge_one)?;
+            }
+        }
+        Store::write_flags_on(conn, &judged, &mut pass.run)?;
+        judged.clear();
+    }
+    Ok(())
 }
 
 /// Flags and standing rows written by one statement.
@@ -175,14 +246,20 @@ fn insert_new(
     run.cards += judged.len() as u64;
     run.flags += flags.len() as u64;
     run.flagged += standings.len() as u64;
-    in_blocks(conn, FLAG_ROW, FLAG_INSERT, &flags, |stmt, at, &(id, seq, f)| {
-        stmt.raw_bind_parameter(at + 1, id)?;
-        stmt.raw_bind_parameter(at + 2, seq as i64)?;
-        stmt.raw_bind_parameter(at + 3, f.code.as_str())?;
-        stmt.raw_bind_parameter(at + 4, f.severity.rank())?;
-        stmt.raw_bind_parameter(at + 5, &f.message)?;
-        stmt.raw_bind_parameter(at + 6, &f.field)
-    })?;
+    in_blocks(
+        conn,
+        FLAG_ROW,
+        FLAG_INSERT,
+        &flags,
+        |stmt, at, &(id, seq, f)| {
+            stmt.raw_bind_parameter(at + 1, id)?;
+            stmt.raw_bind_parameter(at + 2, seq as i64)?;
+            stmt.raw_bind_parameter(at + 3, f.code.as_str())?;
+            stmt.raw_bind_parameter(at + 4, f.severity.rank())?;
+            stmt.raw_bind_parameter(at + 5, &f.message)?;
+            stmt.raw_bind_parameter(at + 6, &f.field)
+        },
+    )?;
     in_blocks(
         conn,
         STANDING_ROW,

@@ -11,7 +11,7 @@ pub mod decisions;
 pub mod export;
 pub mod fields;
 pub mod flags;
-mod judged;
+pub mod judged;
 pub mod pending;
 pub mod queue;
 pub mod read;

@@ -19,6 +19,7 @@ use super::profile::{self, Profile};
 use super::rows::RowSource;
 use super::xlsx;
 use crate::domain::card::StageVisit;
+use crate::domain::columns::absent_required;
 use crate::domain::flag::Flag;
 use crate::domain::funnel::{FieldRef, KnownStages};
 use crate::domain::rules::evaluate_with;
@@ -300,7 +301,7 @@ pub fn import_file(
     let setup = Setup::new(&mut import, &mapper, funnel, opts, &source, rules)
         .map_err(|e| fail.store(e))?;
     let pumped = pump(&mut import, &setup, opened.rows, fail)?;
-    let judged = setup.judge.is_some();
+    let judged = setup.in_pass;
     let Pumped { tally, facts } = pumped;
     let cards = tally.counts.inserted + tally.counts.updated + tally.counts.unchanged;
     let mut counts = tally.counts;
@@ -343,37 +344,49 @@ struct Setup<'a> {
     seed: Seed,
     absent_fields: Vec<String>,
     judge: Option<Judge<'a>>,
+    /// The rules judge every card this import writes (see `store::judged`).
+    in_pass: bool,
 }
 
 impl<'a> Setup<'a> {
-    fn new(
-        import: &mut Import<'_>,
+    fn new<'i>(
+        import: &mut Import<'i>,
         mapper: &'a Mapper,
         funnel: &'a Funnel,
         opts: &ImportOptions,
         source: &str,
         rules: Option<&PassRules>,
-    ) -> Result<Setup<'a>, crate::store::StoreError> {
+    ) -> Result<Setup<'a>, crate::store::StoreError>
+    where
+        'a: 'i,
+    {
+        let absent_before = absent_required(funnel, &import.source_columns()?);
         // What the source's exports have: a column it never had is said once, not flagged per
         // card.
         let custom = mapper.custom_fields();
         let custom_names: Vec<&str> = custom.iter().map(|f| &**f).collect();
         import.record_columns(&mapper.system_field_names(), &custom_names)?;
         let keys = import.field_keys(&custom)?;
-        let absent = crate::domain::columns::absent_required(funnel, &import.source_columns()?);
-        // A fresh source only: an update's judgement needs the card's stage history.
-        let judge = match rules {
-            Some(r) if import.fresh() => {
-                import.judge_in_pass(&r.ran_for)?;
-                Some(Judge {
-                    funnel,
-                    today: r.today,
-                    first_seen: parse_time(&fmt_time(&opts.now)).unwrap_or(opts.now),
-                    absent: absent.clone(),
-                })
-            }
-            _ => None,
-        };
+        let absent = absent_required(funnel, &import.source_columns()?);
+        // A file that brings a required field the source's exports lacked changes the flags of
+        // cards it does not write: then the rules run over the store after it.
+        let rules = rules.filter(|_| import.fresh() || absent == absent_before);
+        let mut judge = None;
+        if let Some(r) = rules {
+            let (today, judged_absent) = (r.today, absent.clone());
+            import.judge_in_pass(
+                &r.ran_for,
+                Box::new(move |card, ctx| evaluate_with(card, ctx, funnel, today, &judged_absent)),
+            )?;
+            // A fresh source's rows are all mapped on the reader: its cards are judged on a
+            // thread of their own before the writer gets them.
+            judge = import.fresh().then(|| Judge {
+                funnel,
+                today: r.today,
+                first_seen: parse_time(&fmt_time(&opts.now)).unwrap_or(opts.now),
+                absent: absent.clone(),
+            });
+        }
         Ok(Setup {
             mapper,
             funnel,
@@ -382,6 +395,7 @@ impl<'a> Setup<'a> {
             keys,
             absent_fields: absent.iter().map(|f| f.label().to_string()).collect(),
             judge,
+            in_pass: rules.is_some(),
         })
     }
 }
