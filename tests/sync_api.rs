@@ -622,3 +622,54 @@ fn a_crm_that_cannot_be_reached_is_tried_a_few_times_then_named_and_nothing_chan
     assert!(stderr.contains("after 6 tries"), "{stderr}");
     assert_eq!(std::fs::read(&desk.desk.db).unwrap(), before);
 }
+
+/// `okk check --json` and `okk stats --json` as of the fake's day.
+fn judged(s: &Synced) -> (String, String) {
+    let run = |args: &[&str]| {
+        let out = s
+            .okk()
+            .env("OKK_TODAY", "2026-11-20")
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    };
+    (run(&["check", "--json"]), run(&["stats", "--json"]))
+}
+
+#[test]
+fn a_sync_judges_each_page_as_it_lands_as_a_rules_run_over_the_store_would() {
+    let crm = FakeCrm::start(State::with_deals(700), 0);
+    let in_pass = Synced::new(&crm);
+    let after = Synced::new(&crm);
+    let sync = |s: &Synced, args: &[&str]| {
+        let out = s
+            .okk()
+            .env("OKK_TODAY", "2026-11-20")
+            .arg("sync")
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    };
+    sync(&in_pass, &[]);
+    sync(&after, &["--no-check"]);
+    plant_changes(&crm, 30_000_001, 60_000_004);
+    sync(&in_pass, &[]);
+    sync(&after, &["--no-check"]);
+    let (check, stats) = judged(&in_pass);
+    assert!(
+        check.contains("\"flags\""),
+        "the fake's deals have flagged cards"
+    );
+    assert_eq!((check, stats), judged(&after));
+}

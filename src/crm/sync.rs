@@ -12,13 +12,15 @@ use super::amocrm::AmoReader;
 use super::client::{Client, CrmError};
 use super::config::{Connection, Kind};
 use super::row::{Page, Reader, Step, iso};
-use crate::domain::funnel::KnownStages;
+use crate::domain::columns::AbsentFields;
+use crate::domain::funnel::{FieldRef, KnownStages};
+use crate::domain::rules::evaluate_with;
 use crate::domain::{Funnel, SystemField};
 use crate::store::cards::{BatchCounts, BatchMeta, CardRow, Outcome};
 use crate::store::crm::SyncState;
 use crate::store::{Store, StoreError};
 use crate::sync::digest::Seed;
-use crate::sync::import::UnknownStage;
+use crate::sync::import::{PassRules, UnknownStage};
 use crate::sync::mapper::Mapper;
 use crate::sync::profile::Profile;
 use crate::text::crm as msg;
@@ -36,6 +38,8 @@ pub struct SyncOptions {
     pub dry_run: bool,
     pub now: NaiveDateTime,
     pub progress: bool,
+    /// The stage rules, judged as each page lands (as a file import's pass does).
+    pub rules: Option<PassRules>,
 }
 
 /// What one connection's sync did: the import report's counts plus the requests it cost.
@@ -65,6 +69,9 @@ pub struct SyncReport {
     /// When a full sweep last finished (this one included).
     pub full_sweep_at: Option<String>,
     pub dry_run: bool,
+    /// Every page landed was judged as it landed: no rules run is needed after the sync.
+    #[serde(skip)]
+    pub judged: bool,
 }
 
 /// What stopped a sync. Pages landed before it stay (with their cursor).
@@ -324,6 +331,7 @@ impl<'a> Lander<'a> {
                 full: opts.full,
                 full_sweep_at: None,
                 dry_run: opts.dry_run,
+                judged: true,
             },
             pages: 0,
             digest: Vec::with_capacity(4096),
@@ -357,8 +365,19 @@ impl<'a> Lander<'a> {
             now: self.opts.now,
             bulk: false,
         };
+        let rules = self.rules_for(store)?;
         let mut import = store.begin_import(&meta)?;
         let keys = import.field_keys(&self.mapper.custom_fields())?;
+        match rules {
+            Some((ran_for, today, absent)) => {
+                let funnel = self.funnel;
+                import.judge_in_pass(
+                    &ran_for,
+                    Box::new(move |card, ctx| evaluate_with(card, ctx, funnel, today, &absent)),
+                )?;
+            }
+            None => self.report.judged = false,
+        }
         let mut counts = BatchCounts::default();
         let mut warnings = Vec::new();
         for (row, id) in page.rows.iter().zip(&page.ids) {
@@ -404,6 +423,26 @@ impl<'a> Lander<'a> {
         self.report.unchanged += counts.unchanged;
         self.report.gone += gone;
         Ok(())
+    }
+
+    /// The rules' marker, day and the source's absent fields, when the page's cards can be
+    /// judged as it lands: every other card's flags are current for the marker.
+    fn rules_for(
+        &self,
+        store: &Store,
+    ) -> Result<Option<(String, NaiveDateTime, Vec<FieldRef>)>, Failure> {
+        let Some(r) = self.opts.rules.as_ref().filter(|_| !self.opts.dry_run) else {
+            return Ok(None);
+        };
+        if !store.flags_current_for(&r.ran_for)? {
+            return Ok(None);
+        }
+        let absent = AbsentFields::new(self.funnel, store.source_columns()?);
+        Ok(Some((
+            r.ran_for.clone(),
+            r.today,
+            absent.of(&self.conn.name).to_vec(),
+        )))
     }
 
     fn note_stage(&mut self, stage: &str) {
