@@ -197,6 +197,10 @@ fn run(
     if let Some(b) = bar {
         b.finish_and_clear();
     }
+    // The pages were judged as they landed; the summaries are filled once, for them all.
+    if lander.report.judged && lander.pages > 0 && !opts.dry_run {
+        store.fill_summaries()?;
+    }
     let mut report = lander.report;
     report.since = since.map(iso);
     report.until = state.cursor.map(iso);
@@ -374,6 +378,7 @@ impl<'a> Lander<'a> {
                 import.judge_in_pass(
                     &ran_for,
                     Box::new(move |card, ctx| evaluate_with(card, ctx, funnel, today, &absent)),
+                    false,
                 )?;
             }
             None => self.report.judged = false,

@@ -33,6 +33,8 @@ pub(super) struct InPass<'a> {
     newest: Option<String>,
     /// The store was empty: the standings' index is built by one sort at the end.
     rebuild_index: bool,
+    /// Refill the summaries at the commit (else [`Store::fill_summaries`] does, later).
+    summaries: bool,
 }
 
 impl Store {
@@ -66,7 +68,15 @@ impl<'a> Import<'a> {
     /// summaries and `ran_for`: call it only when every other card's flags are current for it
     /// ([`Store::flags_current_for`]) and the import does not change what the rules find on
     /// the cards it does not write (the source's absent fields).
-    pub fn judge_in_pass(&mut self, ran_for: &str, judge: Judge<'a>) -> Result<(), StoreError> {
+    ///
+    /// `summaries: false` (a sync's page, one of hundreds): the stage counts and owners, which
+    /// cost a pass over the store, are left out of date for [`Store::fill_summaries`].
+    pub fn judge_in_pass(
+        &mut self,
+        ran_for: &str,
+        judge: Judge<'a>,
+        summaries: bool,
+    ) -> Result<(), StoreError> {
         let empty = self.max_id_before() == 0;
         if empty {
             self.conn()
@@ -81,6 +91,7 @@ impl<'a> Import<'a> {
             owners: BTreeSet::new(),
             newest: None,
             rebuild_index: empty,
+            summaries,
         });
         Ok(())
     }
@@ -146,20 +157,11 @@ impl<'a> Import<'a> {
         if pass.rebuild_index {
             conn.execute_batch(super::schema::STANDINGS_INDEX)?;
         }
-        conn.execute_batch(super::schema::FILL_STAGE_COUNTS)?;
-        // The import emptied the owners' list: the cards it did not write are read back (all
-        // of them, when the source had cards before).
-        if self.max_id_before() > 0 {
-            let source = if self.fresh() { self.source() } else { "" };
-            conn.execute(
-                "INSERT OR IGNORE INTO owners (name) SELECT DISTINCT owner FROM cards
-                 WHERE source <> ?1 AND owner IS NOT NULL AND owner <> ''",
-                [source],
-            )?;
-        }
-        let mut insert = conn.prepare_cached("INSERT OR IGNORE INTO owners (name) VALUES (?1)")?;
-        for o in &pass.owners {
-            insert.execute([o])?;
+        if pass.summaries {
+            // The import emptied the owners' list: the cards it did not write are read back
+            // (all of them, when the source had cards before).
+            let other = if self.fresh() { self.source() } else { "" };
+            fill_summaries(conn, self.max_id_before() > 0, other, &pass.owners)?;
         }
         let before: Option<String> = conn
             .query_row(
@@ -172,9 +174,43 @@ impl<'a> Import<'a> {
             set_meta(conn, NEWEST_ACTIVITY_KEY, &newest)?;
         }
         set_meta(conn, RULES_RAN_FOR, &pass.ran_for)?;
-        conn.execute_batch(super::schema::MARK_SUMMARIES)?;
         Ok(())
     }
+}
+
+impl Store {
+    /// Refills the summaries (stage counts, owners) that imports judged with `summaries: false`
+    /// left out of date: one pass over the store, in a transaction of its own.
+    pub fn fill_summaries(&mut self) -> Result<(), StoreError> {
+        let tx = self.conn.transaction()?;
+        fill_summaries(&tx, true, "", &BTreeSet::new())?;
+        tx.commit()?;
+        Ok(())
+    }
+}
+
+/// Stage counts, and owners: `owners` plus, when `read_back`, those of the cards of sources
+/// other than `other` ("": every card). Marks the summaries current.
+fn fill_summaries(
+    conn: &rusqlite::Connection,
+    read_back: bool,
+    other: &str,
+    owners: &BTreeSet<String>,
+) -> Result<(), StoreError> {
+    conn.execute_batch(super::schema::FILL_STAGE_COUNTS)?;
+    if read_back {
+        conn.execute(
+            "INSERT OR IGNORE INTO owners (name) SELECT DISTINCT owner FROM cards
+             WHERE source <> ?1 AND owner IS NOT NULL AND owner <> ''",
+            [other],
+        )?;
+    }
+    let mut insert = conn.prepare_cached("INSERT OR IGNORE INTO owners (name) VALUES (?1)")?;
+    for o in owners {
+        insert.execute([o])?;
+    }
+    conn.execute_batch(super::schema::MARK_SUMMARIES)?;
+    Ok(())
 }
 
 /// Judges the cards the import wrote without flags, as the rules run would: read back from the

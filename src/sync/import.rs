@@ -377,6 +377,7 @@ impl<'a> Setup<'a> {
             import.judge_in_pass(
                 &r.ran_for,
                 Box::new(move |card, ctx| evaluate_with(card, ctx, funnel, today, &judged_absent)),
+                true,
             )?;
             // A fresh source's rows are all mapped on the reader: its cards are judged on a
             // thread of their own before the writer gets them.

@@ -73,22 +73,19 @@ fn dimensions(d: &[u8]) -> Option<(u64, u64)> {
     Some((rows, cols))
 }
 
-/// The workbook's BIFF stream inside the OLE compound file.
-fn workbook_stream<R: Read + Seek>(file: R) -> Result<cfb::Stream<R>, String> {
+/// Refuses an xls whose sheets (all of them: calamine reads every sheet when it opens the file)
+/// would take more than the grid limit, or are wider than the column limit.
+pub fn check<R: Read + Seek>(file: R, limits: &Limits) -> Result<(), String> {
     let mut cfb =
         cfb::CompoundFile::open(file).map_err(|e| msg::not_a_workbook_ole(&e.to_string()))?;
     let path = ["/Workbook", "/Book"]
         .into_iter()
         .find(|p| cfb.is_stream(p))
         .ok_or_else(|| msg::not_a_workbook_ole("no Workbook stream"))?;
-    cfb.open_stream(path)
-        .map_err(|e| msg::not_a_workbook_ole(&e.to_string()))
-}
-
-/// Refuses an xls whose sheets (all of them: calamine reads every sheet when it opens the file)
-/// would take more than the grid limit, or are wider than the column limit.
-pub fn check<R: Read + Seek>(file: R, limits: &Limits) -> Result<(), String> {
-    let mut r = BufReader::new(workbook_stream(file)?);
+    let stream = cfb
+        .open_stream(path)
+        .map_err(|e| msg::not_a_workbook_ole(&e.to_string()))?;
+    let mut r = BufReader::new(stream);
     let mut total = 0u64;
     let mut depth = 0u32;
     let mut sheet = Span::default();
