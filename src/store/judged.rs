@@ -102,11 +102,11 @@ impl<'a> Import<'a> {
         row: &CardRow,
         flags: Vec<Flag>,
     ) -> Result<Outcome, StoreError> {
-        let outcome = self.upsert(None, row)?;
-        if outcome != Outcome::Inserted {
-            return Ok(outcome);
-        }
-        let id = self.conn().last_insert_rowid();
+        let Some(id) = self.insert(row)? else {
+            return Ok(Outcome::Duplicate);
+        };
+        self.mark_seen(id);
+        let outcome = Outcome::Inserted;
         let Some(pass) = self.in_pass_mut() else {
             return Ok(outcome);
         };
