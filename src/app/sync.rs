@@ -50,9 +50,9 @@ pub fn run(paths: &Paths, args: SyncArgs) -> Result<ExitCode> {
             }
             Err(f) => {
                 // A refused token stops at the first request: nothing was written. Pages that
-                // landed before the failure were judged as they landed (if they could be).
+                // landed before the failure were judged as they landed (if they could not be,
+                // their commits left "rules must run" for the next reader).
                 changed |= !f.is_refused();
-                all_judged = false;
                 failure = Some(f.message(conn));
                 break;
             }
