@@ -2,6 +2,7 @@
 
 use std::path::PathBuf;
 
+use clap::builder::PossibleValuesParser;
 use clap::{Args, Parser, Subcommand};
 
 #[derive(Debug, Parser)]
@@ -182,7 +183,7 @@ pub struct ImportArgs {
     pub files: Vec<PathBuf>,
 
     /// Which CRM wrote the file.
-    #[arg(long, default_value = "auto", value_parser = ["auto", "amocrm", "bitrix24", "hubspot", "pipedrive", "salesforce", "generic"])]
+    #[arg(long, default_value = "auto", value_parser = PossibleValuesParser::new(crate::formats::crms::IMPORT_CHOICES))]
     pub profile: String,
 
     /// Map columns to okk's fields, e.g. `--map title=Deal,stage=Status,external_id=No`.
@@ -371,7 +372,7 @@ pub struct ExportCrmArgs {
     #[command(flatten)]
     pub target: ExportTarget,
     /// The CRM to write for: the cards imported with this profile.
-    #[arg(long, value_parser = ["amocrm", "bitrix24", "hubspot", "pipedrive", "salesforce"])]
+    #[arg(long, value_parser = PossibleValuesParser::new(crate::formats::crms::EXPORT_CHOICES))]
     pub profile: String,
     /// Only suggestions the team lead accepted or overrode.
     #[arg(long)]

@@ -2,24 +2,14 @@
 
 mod common;
 
-use common::{Desk, fixture, funnel_path};
+use common::{Desk, fixture, funnel_path, succeeded};
 
 fn idle_flags(desk: &Desk, funnel: &std::path::Path) -> usize {
-    let out = desk
-        .okk_bare()
-        .arg("--db")
-        .arg(&desk.db)
-        .arg("--funnel")
-        .arg(funnel)
-        .args(["check", "--json", "--rule", "idle"])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    let out = succeeded(
+        desk.okk_funnel(funnel)
+            .args(["check", "--json", "--rule", "idle"]),
     );
-    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
     v["cards"].as_array().unwrap().len()
 }
 
@@ -28,19 +18,9 @@ fn turning_a_rule_off_in_the_funnel_takes_its_flags_away_at_the_next_check() {
     let desk = Desk::new();
     let funnel = desk.dir.path().join("funnel.toml");
     std::fs::copy(funnel_path(), &funnel).unwrap();
-    let out = desk
-        .okk_bare()
-        .arg("--db")
-        .arg(&desk.db)
-        .arg("--funnel")
-        .arg(&funnel)
-        .args(["import", &fixture("../queue/v1.csv")])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    succeeded(
+        desk.okk_funnel(&funnel)
+            .args(["import", &fixture("../queue/v1.csv")]),
     );
     // The fixture's cards were last edited in October and November 2026: idle by now.
     assert!(idle_flags(&desk, &funnel) > 0);
@@ -59,7 +39,7 @@ fn the_reviewer_opens_on_yesterdays_flags_instead_of_rejudging_every_card() {
     let desk = common::Desk::new();
     desk.import_one(&[&common::fixture("amocrm_utf8_bom.csv")]);
     let mut store = okk::store::Store::open(&desk.db).unwrap();
-    let funnel = okk::funnel::load(&common::funnel_path()).unwrap();
+    let funnel = okk::funnel_config::load(&common::funnel_path()).unwrap();
     let fp = "fp";
     let today = okk::app::audit::today(&store, None).unwrap();
     okk::app::audit::refresh(&mut store, &funnel, fp, today, true).unwrap();

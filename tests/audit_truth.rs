@@ -7,7 +7,7 @@ mod common;
 
 use std::collections::BTreeMap;
 
-use common::{Desk, fixture, repo};
+use common::{Desk, Table, fixture, repo, text};
 use serde_json::Value as Json;
 
 /// The day the Bitrix24 fixture was exported.
@@ -326,12 +326,8 @@ fn today_sets_the_day_judged_and_changing_it_reruns_the_rules() {
     );
 
     // What okk records stays the clock's: the import batch is stamped today, not on the day judged.
-    let started: String = desk
-        .conn()
-        .query_row("SELECT max(started_at) FROM import_batches", [], |r| {
-            r.get(0)
-        })
-        .unwrap();
+    let batches = desk.rows(Table::ImportBatches);
+    let started = text(batches.last().expect("an import batch"), "started_at");
     let today = chrono::Local::now()
         .date_naive()
         .format("%Y-%m-%d")

@@ -7,16 +7,16 @@ mod common;
 use std::path::{Path, PathBuf};
 
 use chrono::NaiveDateTime;
-use common::{Desk, assert_same, digest, path_arg};
+use common::{Desk, Table, assert_same, digest, path_arg, text};
+use okk::bundle::merge::{MergeError, MergeInput, MergeOptions, merge_bundles};
 use okk::bundle::sign::Keypair;
 use okk::bundle::{Reader, Record, Writer};
+use okk::domain::merge::MergeReport;
 use okk::domain::review::{Review, ReviewDraft, Verdict};
 use okk::store::Store;
-use okk::store::bundle::{MergeError, MergeInput, MergeOptions, MergeReport};
 use okk::store::reviews::{ReviewedCard, Stamp};
 use okk::store::trust::TrustedKey;
 use proptest::prelude::*;
-use rusqlite::Connection;
 
 struct Laptop {
     desk: Desk,
@@ -93,19 +93,17 @@ impl Laptop {
 
     fn decide(&mut self, review_id: &str, decision: &str) {
         let now = self.tick();
-        let conn = Connection::open(&self.desk.db).unwrap();
-        conn.execute(
-            "INSERT INTO lead_decisions (id, review_id, lead, decision, note, created_at)
-             VALUES (?1, ?2, ?3, ?4, 'see the date', ?5)",
-            rusqlite::params![
-                format!("{}-{review_id}-{decision}", self.auditor),
-                review_id,
-                self.auditor,
-                decision,
-                okk::store::cards::fmt_time(&now)
-            ],
-        )
-        .unwrap();
+        let decision = okk::domain::decision::Decision {
+            kind: okk::domain::decision::DecisionKind::from_name(decision).unwrap(),
+            verdict: None,
+            suggested_stage: None,
+            suggested_owner: None,
+            note: "see the date".into(),
+            answers: None,
+        };
+        self.store()
+            .decide(review_id, self.auditor, &decision, now)
+            .unwrap();
     }
 
     fn export(&self, name: &str) -> PathBuf {
@@ -322,7 +320,7 @@ fn reviews_of_cards_not_synced_yet_wait_for_them() {
     assert_eq!(
         fresh
             .desk
-            .count("SELECT count(*) FROM reviews WHERE card_id IS NULL"),
+            .rows_where(Table::Reviews, |r| r["card_id"].is_null()),
         0
     );
     assert_eq!(fresh.current(), anna.current());
@@ -429,7 +427,8 @@ fn merge(
             })
         })
         .collect::<Result<Vec<_>, MergeError>>()?;
-    store.merge_bundles(
+    merge_bundles(
+        &mut store,
         inputs,
         &MergeOptions {
             own: Some(key(owner).public()),
@@ -536,9 +535,9 @@ fn only_the_author_or_a_lead_may_withdraw_a_review() {
     // Ivan is trusted as a lead: his withdrawal stands.
     merge(&lead.desk.db, "olga", &[&withdrawn_by("ivan")], false).unwrap();
     assert_eq!(
-        lead.desk.count(&format!(
-            "SELECT count(*) FROM reviews WHERE id = '{id}' AND withdrawn_at IS NOT NULL"
-        )),
+        lead.desk
+            .rows_where(Table::Reviews, |r| r["id"] == id.as_str()
+                && !r["withdrawn_at"].is_null()),
         1
     );
 }
@@ -643,13 +642,9 @@ fn the_round_trip_through_the_lead_brings_others_work_vouched_for_by_the_lead() 
         .run_ok(&["bundle", "import", &path_arg(&a), &path_arg(&b)]);
     let rid = lead.current().len();
     assert_eq!(rid, 2);
-    let boris_review: String = lead
-        .desk
-        .conn()
-        .query_row("SELECT id FROM reviews WHERE auditor = 'boris'", [], |r| {
-            r.get(0)
-        })
-        .unwrap();
+    let reviews = lead.desk.rows(Table::Reviews);
+    let boris = reviews.iter().find(|r| r["auditor"] == "boris");
+    let boris_review = text(boris.expect("boris's review"), "id");
     lead.decide(&boris_review, "return");
     let back = lead.export("back.okkb");
     anna.trust(&back, "olga", true);
@@ -827,7 +822,7 @@ proptest! {
         prop_assert_eq!(work_of(&a.desk.db), work_of(&b.desk.db));
         // Nothing lost or doubled: the lead holds every review each laptop made, once.
         let total: usize = made.iter().map(Vec::len).sum();
-        prop_assert_eq!(a.desk.count("SELECT count(*) FROM reviews") as usize, total);
+        prop_assert_eq!(a.desk.rows(Table::Reviews).len(), total);
         // And each laptop's own view of its current reviews is what the lead sees for it.
         for l in &laptops {
             let mine: Vec<_> = a.current().into_iter().filter(|c| c.1 == l.auditor).collect();

@@ -6,9 +6,10 @@ mod common;
 
 use std::path::{Path, PathBuf};
 
-use common::Desk;
+use common::{Desk, Table};
 use okk::domain::review::{Review, ReviewDraft, Verdict};
 use okk::store::Store;
+use okk::store::inspect::Inspect;
 use okk::store::reviews::{ReviewedCard, Stamp};
 
 const MET: &str = "Встреча проведена";
@@ -87,14 +88,8 @@ fn import(desk: &Desk, file: &Path) {
 /// Judges card `external_id` on `db` as `auditor`, now.
 fn judge(db: &Path, auditor: &str, external_id: &str, verdict: Verdict) {
     let mut store = Store::open(db).unwrap();
-    let conn = rusqlite::Connection::open(db).unwrap();
-    let id: i64 = conn
-        .query_row(
-            "SELECT id FROM cards WHERE external_id = ?1",
-            [external_id],
-            |r| r.get(0),
-        )
-        .unwrap();
+    let card = Inspect::open(db).unwrap().card(external_id).unwrap();
+    let id = card.expect("the card")["id"].as_i64().unwrap();
     let d = store.card_detail(id).unwrap().unwrap();
     // Recorded times are the clock's (the calibration's too), whatever day the demo is judged.
     let now = chrono::Local::now().naive_local();
@@ -211,14 +206,17 @@ fn a_calibration_reaches_the_auditors_and_the_report_matches_a_hand_computation(
         "{text}"
     );
     // The lead settles card 2 by accepting boris's "stale": it becomes the reference.
-    let conn = rusqlite::Connection::open(&lead.db).unwrap();
-    conn.execute(
-        "INSERT INTO lead_decisions (id, review_id, lead, decision, note, created_at)
-         SELECT 'd1', id, 'olga', 'accept', '', '2026-11-20 13:00:00' FROM reviews
-         WHERE auditor = 'boris' AND card_external_id = ?1",
-        [&sample[1]],
-    )
-    .unwrap();
+    let reviews = lead.rows(Table::Reviews);
+    let boris = reviews
+        .iter()
+        .find(|r| r["auditor"] == "boris" && r["card_external_id"] == sample[1].as_str());
+    lead.decide(
+        &common::text(boris.expect("boris's review of card 2"), "id"),
+        "olga",
+        "accept",
+        (None, None, None),
+        "2026-11-20 13:00:00",
+    );
     let r = report(&lead)["report"].clone();
     assert_eq!(r["disagreements"][0]["reference"], "stale");
     let out = lead

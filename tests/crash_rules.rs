@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use common::{Desk, repo};
+use common::{Desk, Table, repo};
 use serde_json::Value as Json;
 
 /// A generated amoCRM export of `rows` deals (bench/gen_rows.py: deterministic), none of them the
@@ -38,7 +38,7 @@ fn morning_desk() -> Desk {
 
 /// Finished import batches in the store (the killed import's counts if it committed).
 fn batches(desk: &Desk) -> i64 {
-    desk.count("SELECT count(*) FROM import_batches WHERE finished_at IS NOT NULL")
+    desk.rows_where(Table::ImportBatches, |b| !b["finished_at"].is_null()) as i64
 }
 
 struct Clean {

@@ -8,9 +8,8 @@ use std::sync::Arc;
 
 use common::{Desk, Verdict};
 use okk::crm::links::CrmLinks;
-use okk::tui::keymap::Key;
 use okk::tui::state::Status;
-use okk::tui::update::{handle_key, load_stages, start_at_stage};
+use okk::tui::update::{load_stages, start_at_stage};
 
 /// The demo's cards come from the `amocrm` source: a connection of that name links them.
 const CONFIG: &str = "[[crm]]\nname = \"amocrm\"\nkind = \"amocrm\"\n\
@@ -18,7 +17,7 @@ const CONFIG: &str = "[[crm]]\nname = \"amocrm\"\nkind = \"amocrm\"\n\
 
 fn links() -> CrmLinks {
     let config = okk::app::config::parse(std::path::Path::new("config.toml"), CONFIG).unwrap();
-    CrmLinks::new(&config.crm)
+    okk::crm::links::of(&config.crm)
 }
 
 #[test]
@@ -31,17 +30,17 @@ fn l_on_a_card_opens_its_crm_page_or_shows_the_address_when_there_is_no_browser(
         .iter()
         .position(|r| r.name == "Встреча проведена")
         .unwrap();
-    start_at_stage(&mut state, row, &mut desk).unwrap();
+    start_at_stage(&mut state, row, &desk).unwrap();
     let id = state.card.as_ref().unwrap().detail.card.external_id.clone();
     let url = format!("https://demo.amocrm.ru/leads/detail/{id}");
 
     // Without connections: no link, and it says why.
-    handle_key(&mut state, Key::char('l'), &mut desk);
+    common::reviewer::press(&mut state, &mut desk, "l");
     assert!(matches!(&state.status, Some(Status::Error(m)) if m.contains("[[crm]]")));
 
     state.crm_links = Arc::new(links());
     state.open_url = |_| false;
-    handle_key(&mut state, Key::char('l'), &mut desk);
+    common::reviewer::press(&mut state, &mut desk, "l");
     assert_eq!(
         state.status,
         Some(Status::Info(format!(
@@ -49,7 +48,7 @@ fn l_on_a_card_opens_its_crm_page_or_shows_the_address_when_there_is_no_browser(
         )))
     );
     state.open_url = |_| true;
-    handle_key(&mut state, Key::char('l'), &mut desk);
+    common::reviewer::press(&mut state, &mut desk, "l");
     assert_eq!(
         state.status,
         Some(Status::Info(format!("opened in the browser: {url}")))

@@ -5,7 +5,9 @@
 
 mod common;
 
-use common::{Desk, Verdict, path_arg, repo};
+use std::path::Path;
+
+use common::{Desk, Table, Verdict, path_arg, repo, succeeded, text};
 
 const AT: &str = "2026-11-20 12:00:00";
 const LATER: &str = "2026-11-21 09:00:00";
@@ -148,14 +150,9 @@ fn approved_only_keeps_what_the_lead_accepted_or_set() {
 fn the_latest_lead_decision_counts() {
     let desk = reviewed_demo();
     // The lead changes their mind about the returned review: now it is accepted.
-    let id: String = desk
-        .conn()
-        .query_row(
-            "SELECT review_id FROM lead_decisions WHERE decision = 'return'",
-            [],
-            |r| r.get(0),
-        )
-        .unwrap();
+    let decisions = desk.rows(Table::LeadDecisions);
+    let returned = decisions.iter().find(|d| d["decision"] == "return");
+    let id = text(returned.expect("a returned review"), "review_id");
     desk.decide(
         &id,
         "lena",
@@ -170,12 +167,7 @@ fn the_latest_lead_decision_counts() {
 #[test]
 fn a_card_changed_since_its_review_is_pointed_out() {
     let desk = reviewed_demo();
-    desk.conn()
-        .execute(
-            "UPDATE cards SET content_hash = content_hash + 1 WHERE external_id = '31957017'",
-            [],
-        )
-        .unwrap();
+    desk.changed_by_a_later_sync("31957017");
     let (_, stdout, _) = export(&desk, "amocrm", &[]);
     assert!(
         stdout.contains("1 of these card has changed in the CRM since the review"),
@@ -237,22 +229,7 @@ fn pipedrive_closes_a_dead_deal_by_status() {
 fn salesforce_gets_api_names_and_the_orgs_own_stage_names() {
     let desk = Desk::new();
     let funnel = path_arg(&repo().join("tests/fixtures/export/salesforce_funnel.toml"));
-    let okk = |args: &[&str]| {
-        let out = desk
-            .okk_bare()
-            .arg("--db")
-            .arg(&desk.db)
-            .args(["--funnel", &funnel])
-            .args(args)
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        out
-    };
+    let okk = |args: &[&str]| succeeded(desk.okk_funnel(Path::new(&funnel)).args(args));
     okk(&["import", &common::salesforce("Opportunity.csv")]);
     desk.review(
         "006Ec00000AieKFIAZ",

@@ -107,12 +107,7 @@ fn one_row_per_current_review_with_the_documented_columns() {
     desk.decide(&anna, "lena", "return", returned, "2026-11-21 09:00:00");
     desk.decide(&anna, "lena", "accept", returned, "2026-11-21 10:00:00");
     // A later sync changed the card.
-    desk.conn()
-        .execute(
-            "UPDATE cards SET content_hash = content_hash + 1 WHERE external_id = '31999149'",
-            [],
-        )
-        .unwrap();
+    desk.changed_by_a_later_sync("31999149");
 
     let (header, rows) = export(&desk, &[]);
     assert_eq!(header, HEADER);

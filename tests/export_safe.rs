@@ -42,12 +42,7 @@ const CARDS: [&str; 7] = [
 fn hostile_desk() -> Desk {
     let desk = Desk::demo();
     for (card, (value, _)) in CARDS.iter().zip(HOSTILE) {
-        desk.conn()
-            .execute(
-                "UPDATE cards SET title = ?1 WHERE external_id = ?2",
-                [value, card],
-            )
-            .unwrap();
+        desk.plant_card(card, "title", value);
         desk.review(
             card,
             "anna",

@@ -7,7 +7,7 @@ use okk::domain::card::SystemField;
 use okk::domain::flag::Severity;
 use okk::domain::funnel::{DefaultAnswer, FieldRef, StageKind};
 use okk::domain::rules::Rule;
-use okk::funnel::{DEFAULT_FUNNEL, Problem, load, load_str, show};
+use okk::funnel_config::{DEFAULT_FUNNEL, Problem, load, load_str, show};
 
 fn fixture(name: &str) -> std::path::PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -63,7 +63,7 @@ fn default_funnel_loads_with_eleven_stages_in_order() {
 
 #[test]
 fn default_funnel_puts_extra_control_stages_first_in_the_queue() {
-    let funnel = okk::funnel::default_funnel();
+    let funnel = okk::funnel_config::default_funnel();
     let queue: Vec<&str> = funnel
         .queue_order()
         .into_iter()
@@ -81,7 +81,7 @@ fn default_funnel_puts_extra_control_stages_first_in_the_queue() {
 
 #[test]
 fn default_funnel_open_stages_require_an_owner_and_carry_a_real_checklist() {
-    let funnel = okk::funnel::default_funnel();
+    let funnel = okk::funnel_config::default_funnel();
     for stage in funnel.stages.iter().filter(|s| s.kind == StageKind::Open) {
         assert!(
             stage
@@ -109,7 +109,7 @@ fn default_funnel_open_stages_require_an_owner_and_carry_a_real_checklist() {
 
 #[test]
 fn old_and_crm_stage_names_resolve_to_their_stage() {
-    let funnel = okk::funnel::default_funnel();
+    let funnel = okk::funnel_config::default_funnel();
     assert_eq!(funnel.resolve("встреча  СОСТОЯЛАСЬ"), Some(3));
     assert_eq!(funnel.resolve("Неразобранное"), Some(0));
     assert_eq!(funnel.resolve("Новая заявка"), Some(0));
@@ -156,7 +156,7 @@ fields = ["Дата встречи"]
 
 #[test]
 fn show_prints_the_default_funnel() {
-    insta::assert_snapshot!(show(&okk::funnel::default_funnel()));
+    insta::assert_snapshot!(show(&okk::funnel_config::default_funnel()));
 }
 
 // ---- TOML shape ----
@@ -482,7 +482,7 @@ fn the_docs_and_funnel_show_agree_on_every_default_severity() {
     let docs =
         std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/funnel.md"))
             .unwrap();
-    let funnel = okk::funnel::default_funnel();
+    let funnel = okk::funnel_config::default_funnel();
     let shown = show(&funnel);
     let section = docs
         .split("## The built-in funnel's severities")
@@ -840,7 +840,7 @@ name = "Встреча назначена"
 #[test]
 fn default_funnel_ships_date_and_marker_rules() {
     use okk::domain::rules::{MustBe, Rule};
-    let funnel = okk::funnel::default_funnel();
+    let funnel = okk::funnel_config::default_funnel();
     let lost = funnel.markers.id("lost").unwrap();
     let sold = funnel.markers.id("sold").unwrap();
     let meeting = FieldRef::Custom("Дата встречи в офисе продаж".into());

@@ -10,7 +10,7 @@ use std::path::Path;
 use std::process::{Command, Output};
 use std::time::{Duration, Instant};
 
-use common::{Desk, Digest, assert_same, fixture, path_arg, repo};
+use common::{Desk, Digest, Table, assert_same, fixture, path_arg, repo, text};
 use proptest::prelude::*;
 
 fn hostile(name: &str) -> String {
@@ -31,11 +31,7 @@ const MEMORY_CAP_KIB: u64 = 512 * 1024;
 
 /// Runs `okk import ARGS` as the tests' desk would, but under a memory cap and a deadline.
 fn import_capped(desk: &Desk, args: &[&str]) -> Output {
-    let home = desk.dir.path().join("home");
-    let tmp = desk.dir.path().join("tmp");
-    std::fs::create_dir_all(&home).unwrap();
-    std::fs::create_dir_all(&tmp).unwrap();
-    let mut cmd = Command::new("sh");
+    let mut cmd = desk.sandboxed(Command::new("sh"));
     cmd.arg("-c")
         .arg(format!("ulimit -v {MEMORY_CAP_KIB} && exec \"$@\""))
         .arg("sh")
@@ -45,15 +41,7 @@ fn import_capped(desk: &Desk, args: &[&str]) -> Output {
         .arg("--funnel")
         .arg(common::funnel_path())
         .args(["import", "--no-check"])
-        .args(args)
-        .env_remove("OKK_DB")
-        .env_remove("OKK_FUNNEL")
-        .env("HOME", &home)
-        .env("XDG_DATA_HOME", home.join(".local/share"))
-        .env("XDG_CONFIG_HOME", home.join(".config"))
-        .env("TMPDIR", &tmp)
-        .env("NO_COLOR", "1")
-        .env("RUST_BACKTRACE", "0");
+        .args(args);
     let started = Instant::now();
     let out = cmd.output().expect("run okk");
     assert!(
@@ -304,14 +292,12 @@ fn three_thousand_columns_of_one_header_import_and_are_numbered() {
     let r = desk.import_one(&[&hostile("repeated_header.csv")]);
     assert!(started.elapsed() < Duration::from_secs(30), "{r}");
     assert_eq!(r["inserted"], 2);
-    let conn = desk.conn();
-    let names: Vec<String> = conn
-        .prepare("SELECT name FROM field_names WHERE name LIKE 'Имя%' ORDER BY id")
-        .unwrap()
-        .query_map([], |r| r.get(0))
-        .unwrap()
-        .collect::<Result<_, _>>()
-        .unwrap();
+    let names: Vec<String> = desk
+        .rows(Table::FieldNames)
+        .iter()
+        .map(|f| text(f, "name"))
+        .filter(|name| name.starts_with("Имя"))
+        .collect();
     assert_eq!(names.len(), 3000);
     assert_eq!(names[0], "Имя");
     assert_eq!(names[1], "Имя (2)");

@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{Desk, assert_same, fixture, json_col};
+use common::{Desk, Table, assert_same, fixture, json_col, text};
 use serde_json::json;
 
 /// A desk with the good amoCRM export already imported (cards 1001–1005, source amocrm).
@@ -203,12 +203,13 @@ fn a_failed_file_rolls_back_alone_and_earlier_files_stay_imported() {
             .unwrap()
             .starts_with(&format!("okk: {bad}:6: "))
     );
-    assert_eq!(desk.count("SELECT count(*) FROM cards"), 4);
+    assert_eq!(desk.rows(Table::Cards).len(), 4);
     assert_eq!(
-        desk.count("SELECT count(*) FROM cards WHERE external_id IN ('2901', '2902')"),
+        desk.rows_where(Table::Cards, |c| ["2901", "2902"]
+            .contains(&text(c, "external_id").as_str())),
         0
     );
-    assert_eq!(desk.count("SELECT count(*) FROM import_batches"), 1);
+    assert_eq!(desk.rows(Table::ImportBatches).len(), 1);
 }
 
 // ---- warnings do not stop the import ----------------------------------------------------------
@@ -239,10 +240,8 @@ fn bad_date_in_an_optional_field_is_a_warning_and_the_row_is_kept() {
         json!({"Дата создания сделки": "32.13.2026 10:00:00"})
     );
     assert_eq!(desk.card("3001")["created_at"], "2026-11-01 10:00:00");
-    assert_eq!(
-        desk.count("SELECT warnings FROM import_batches ORDER BY id DESC LIMIT 1"),
-        1
-    );
+    let batches = desk.rows(Table::ImportBatches);
+    assert_eq!(batches.last().expect("a batch")["warnings"], 1);
 }
 
 #[test]

@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{Desk, assert_same, fixture, json_col, salesforce};
+use common::{Desk, Table, Verdict, assert_same, fixture, json_col, salesforce, text};
 use serde_json::{Value as Json, json};
 
 /// (inserted, updated, unchanged, gone) of a report.
@@ -119,20 +119,32 @@ fn second_export_reports_moved_edited_vanished_and_new_cards() {
     assert_eq!(desk.card("4002")["stage"], "Квалификация");
     // The move wrote the card's first visit (its row said it until then) and the new one, each
     // at its own batch's time.
-    let rows: Vec<(i64, String, String)> = desk
-        .conn()
-        .prepare(
-            "SELECT h.batch_id, h.stage, h.seen_at = b.started_at FROM stage_history h
-             JOIN cards c ON c.id = h.card_id JOIN import_batches b ON b.id = h.batch_id
-             WHERE c.external_id = '4002' ORDER BY h.batch_id",
-        )
-        .unwrap()
-        .query_map([], |r| {
-            Ok((r.get(0)?, r.get(1)?, r.get::<_, bool>(2)?.to_string()))
+    let history_of = |external_id: &str| {
+        let card_id = desk.card(external_id)["id"].clone();
+        let mut visits = desk.rows(Table::StageHistory);
+        visits.retain(|h| h["card_id"] == card_id);
+        visits.sort_by_key(|h| h["batch_id"].as_i64());
+        visits
+    };
+    let batches = desk.rows(Table::ImportBatches);
+    let started = |batch: &Json| {
+        let b = batches
+            .iter()
+            .find(|b| b["id"] == *batch)
+            .expect("its batch");
+        b["started_at"].clone()
+    };
+    let rows: Vec<(i64, String, String)> = history_of("4002")
+        .iter()
+        .map(|h| {
+            let at_batch_time = h["seen_at"] == started(&h["batch_id"]);
+            (
+                h["batch_id"].as_i64().unwrap(),
+                text(h, "stage"),
+                at_batch_time.to_string(),
+            )
         })
-        .unwrap()
-        .collect::<Result<_, _>>()
-        .unwrap();
+        .collect();
     assert_eq!(
         rows,
         [
@@ -141,10 +153,7 @@ fn second_export_reports_moved_edited_vanished_and_new_cards() {
         ]
     );
     assert_eq!(
-        desk.count(
-            "SELECT count(*) FROM stage_history h JOIN cards c ON c.id = h.card_id
-             WHERE c.external_id IN ('4003', '4006')"
-        ),
+        history_of("4003").len() + history_of("4006").len(),
         0,
         "cards that never moved have no history rows"
     );
@@ -158,10 +167,10 @@ fn second_export_reports_moved_edited_vanished_and_new_cards() {
     // The vanished card is kept, marked gone by the second batch.
     let gone = desk.card("4004");
     assert!(gone["gone_at"].is_string(), "{gone:?}");
-    let batch2: i64 = desk.count("SELECT max(id) FROM import_batches");
+    let batch2 = batches.last().expect("two batches")["id"].as_i64().unwrap();
     assert_eq!(gone["gone_batch"], batch2);
     assert_eq!(gone["stage"], "Встреча назначена");
-    assert_eq!(desk.count("SELECT count(*) FROM cards"), 6);
+    assert_eq!(desk.rows(Table::Cards).len(), 6);
 
     // Unchanged and edited cards keep their place; only 4002/4003 changed in batch 2.
     assert_eq!(desk.card("4001")["changed_batch"], 1);
@@ -217,10 +226,8 @@ fn partial_export_does_not_mark_missing_cards_gone() {
     let r = desk.import_one(&["--partial", &fixture("resync/v2.csv")]);
     assert_eq!(tally(&r), (1, 2, 2, 0));
     assert_eq!(desk.card("4004")["gone_at"], json!(null));
-    assert_eq!(
-        desk.count("SELECT partial FROM import_batches ORDER BY id DESC LIMIT 1"),
-        1
-    );
+    let batches = desk.rows(Table::ImportBatches);
+    assert_eq!(batches.last().expect("a batch")["partial"], 1);
     let met = desk.stats_row("Встреча назначена");
     assert_eq!((&met["cards"], &met["gone"]), (&json!(1), &json!(0)));
 }
@@ -244,29 +251,30 @@ fn full_export_of_one_pipeline_leaves_other_pipelines_alone() {
 fn a_gone_card_keeps_its_reviews() {
     let desk = Desk::new();
     desk.import_one(&[&fixture("resync/v1.csv")]);
-    let card_id: i64 = desk.count("SELECT id FROM cards WHERE external_id = '4004'");
-    desk.conn()
-        .execute(
-            "INSERT INTO reviews (id, card_id, card_source, card_external_id, auditor, stage,
-                                  verdict, comment, created_at)
-             VALUES ('0b9c6f7e-1111-4c2a-9d3e-000000004004', ?1, 'amocrm', '4004', 'Аудитор',
-                     'Встреча назначена', 'stale', 'Встреча не подтверждена', '2026-11-20 12:00:00')",
-            [card_id],
-        )
-        .unwrap();
+    let card_id = desk.card("4004")["id"].as_i64().unwrap();
+    let review = desk.review(
+        "4004",
+        "Аудитор",
+        "2026-11-20 12:00:00",
+        &Verdict {
+            comment: "Встреча не подтверждена",
+            ..Verdict::of("stale")
+        },
+    );
+    let reviews_of = |desk: &Desk| {
+        let mut reviews = desk.rows(Table::Reviews);
+        reviews.retain(|r| r["id"] == review.as_str());
+        reviews
+    };
 
     let r = desk.import_one(&[&fixture("resync/v2.csv")]);
     assert_eq!(r["gone"], 1);
-    let (still, points_at, verdict): (i64, i64, String) = desk
-        .conn()
-        .query_row(
-            "SELECT count(*), max(card_id), max(verdict) FROM reviews
-             WHERE id = '0b9c6f7e-1111-4c2a-9d3e-000000004004'",
-            [],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-        )
-        .unwrap();
-    assert_eq!((still, points_at, verdict.as_str()), (1, card_id, "stale"));
+    let still = reviews_of(&desk);
+    assert_eq!(still.len(), 1);
+    assert_eq!(
+        (&still[0]["card_id"], &still[0]["verdict"]),
+        (&json!(card_id), &json!("stale"))
+    );
     let card = desk.card("4004");
     assert_eq!(card["id"], card_id);
     assert!(card["gone_at"].is_string());
@@ -275,7 +283,7 @@ fn a_gone_card_keeps_its_reviews() {
     desk.import_one(&[&fixture("resync/v3.csv")]);
     assert_eq!(desk.card("4004")["id"], card_id);
     assert_eq!(
-        desk.count("SELECT count(*) FROM reviews WHERE card_id = (SELECT id FROM cards WHERE external_id = '4004')"),
+        desk.rows_where(Table::Reviews, |r| r["card_id"] == card_id),
         1
     );
 }
@@ -309,5 +317,5 @@ fn dry_run_on_a_fresh_store_counts_every_card_as_new() {
     let dry = desk.import_one(&["--dry-run", &salesforce("Opportunity.csv")]);
     assert_eq!(tally(&dry), (50, 0, 0, 0));
     assert_same(&before, &desk.digest());
-    assert_eq!(desk.count("SELECT count(*) FROM cards"), 0);
+    assert_eq!(desk.rows(Table::Cards).len(), 0);
 }

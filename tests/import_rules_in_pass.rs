@@ -97,7 +97,7 @@ fn moves_gone_cards_and_returns_are_judged_in_the_pass_as_a_rules_run_would() {
 
 fn import_with_rules(db: &Path, file: &str, day: u32) -> bool {
     let mut store = Store::open(db).unwrap();
-    let funnel = okk::funnel::default_funnel();
+    let funnel = okk::funnel_config::default_funnel();
     let today = chrono::NaiveDate::from_ymd_opt(2026, 11, day)
         .unwrap()
         .and_hms_opt(12, 0, 0)

@@ -5,21 +5,13 @@ mod common;
 
 use okk::domain::decision::DecisionKind;
 use okk::domain::review::Verdict;
+use okk::store::inspect::{Inspect, Table};
 use okk::tui::desk::Desk;
-use okk::tui::keymap::Key;
 use okk::tui::state::{Popup, Screen, State};
-use okk::tui::update::{handle_key, load_stages, start_at_stage};
+use okk::tui::update::{load_stages, start_at_stage};
 
-fn keys(state: &mut State, desk: &mut Desk, keys: &str) {
-    for k in keys.split_whitespace() {
-        handle_key(state, Key::parse(k).unwrap(), desk);
-    }
-}
-
-fn text(state: &mut State, desk: &mut Desk, text: &str) {
-    for c in text.chars() {
-        handle_key(state, Key::char(c), desk);
-    }
+fn keys(state: &mut State, desk: &mut Desk, seq: &str) {
+    common::reviewer::press(state, desk, seq);
 }
 
 const MET: &str = "Встреча проведена";
@@ -29,7 +21,7 @@ fn boris_reviews(db: &std::path::Path) -> Vec<String> {
     let (mut s, mut d) = common::reviewer::open(db, "boris");
     load_stages(&mut s, &d).unwrap();
     let row = s.stages.iter().position(|r| r.name == MET).unwrap();
-    start_at_stage(&mut s, row, &mut d).unwrap();
+    start_at_stage(&mut s, row, &d).unwrap();
     let mut ids = Vec::new();
     for k in ["a", "s", "d", "i"] {
         ids.push(s.card.as_ref().unwrap().detail.card.external_id.clone());
@@ -48,19 +40,28 @@ fn lead(db: &std::path::Path) -> (State, Desk) {
 type DecisionRow = (String, String, Option<String>, Option<String>, String);
 
 fn decisions(db: &std::path::Path) -> Vec<DecisionRow> {
-    let conn = rusqlite::Connection::open(db).unwrap();
-    let mut stmt = conn
-        .prepare(
-            "SELECT lead, decision, verdict, suggested_stage, note FROM lead_decisions
-             WHERE withdrawn_at IS NULL ORDER BY rowid",
-        )
-        .unwrap();
-    stmt.query_map([], |r| {
-        Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
-    })
-    .unwrap()
-    .collect::<Result<_, _>>()
-    .unwrap()
+    let text = |v: &serde_json::Value| v.as_str().map(String::from);
+    Inspect::open(db)
+        .and_then(|look| look.rows(Table::LeadDecisions))
+        .unwrap()
+        .iter()
+        .filter(|d| d["withdrawn_at"].is_null())
+        .map(|d| {
+            (
+                text(&d["lead"]).unwrap(),
+                text(&d["decision"]).unwrap(),
+                text(&d["verdict"]),
+                text(&d["suggested_stage"]),
+                text(&d["note"]).unwrap(),
+            )
+        })
+        .collect()
+}
+
+/// One column of every row of `table`, in the order written.
+fn column(db: &std::path::Path, table: Table, name: &str) -> Vec<serde_json::Value> {
+    let rows = Inspect::open(db).and_then(|look| look.rows(table)).unwrap();
+    rows.iter().map(|r| r[name].clone()).collect()
 }
 
 #[test]
@@ -70,16 +71,16 @@ fn the_lead_accepts_overrides_and_sends_back_in_turn() {
     let (mut s, mut d) = lead(&store.db);
     assert_eq!(s.screen, Screen::Reviews);
     assert_eq!(s.lead.as_ref().unwrap().shown.len(), 4);
-    keys(&mut s, &mut d, "enter");
+    keys(&mut s, &mut d, "<enter>");
     assert_eq!(s.screen, Screen::Decide);
-    keys(&mut s, &mut d, "a o");
+    keys(&mut s, &mut d, "ao");
     assert!(matches!(s.popup, Some(Popup::Picker(_))));
-    text(&mut s, &mut d, "wrong");
-    keys(&mut s, &mut d, "enter");
-    text(&mut s, &mut d, "догов");
-    keys(&mut s, &mut d, "enter b");
-    text(&mut s, &mut d, "проверь дату встречи");
-    keys(&mut s, &mut d, "enter");
+    keys(&mut s, &mut d, "wrong");
+    keys(&mut s, &mut d, "<enter>");
+    keys(&mut s, &mut d, "догов");
+    keys(&mut s, &mut d, "<enter>b");
+    keys(&mut s, &mut d, "проверь дату встречи");
+    keys(&mut s, &mut d, "<enter>");
     assert_eq!(
         decisions(&store.db),
         vec![
@@ -101,14 +102,7 @@ fn the_lead_accepts_overrides_and_sends_back_in_turn() {
         ]
     );
     // The auditor's originals stay as they were.
-    let conn = rusqlite::Connection::open(&store.db).unwrap();
-    let verdicts: Vec<String> = conn
-        .prepare("SELECT verdict FROM reviews ORDER BY rowid")
-        .unwrap()
-        .query_map([], |r| r.get(0))
-        .unwrap()
-        .collect::<Result<_, _>>()
-        .unwrap();
+    let verdicts = column(&store.db, Table::Reviews, "verdict");
     assert_eq!(verdicts, ["ok", "stale", "dead", "unclear"]);
     // One left awaiting; `t` shows all four.
     keys(&mut s, &mut d, "q");
@@ -122,7 +116,7 @@ fn undo_withdraws_the_decision_and_shows_the_review_again() {
     let store = common::Desk::demo();
     let ids = boris_reviews(&store.db);
     let (mut s, mut d) = lead(&store.db);
-    keys(&mut s, &mut d, "enter a");
+    keys(&mut s, &mut d, "<enter>a");
     assert_eq!(decisions(&store.db).len(), 1);
     keys(&mut s, &mut d, "u");
     assert!(decisions(&store.db).is_empty());
@@ -136,14 +130,14 @@ fn a_returned_review_comes_back_to_the_auditors_queue_with_the_note() {
     let store = common::Desk::demo();
     let ids = boris_reviews(&store.db);
     let (mut s, mut d) = lead(&store.db);
-    keys(&mut s, &mut d, "enter space b");
-    text(&mut s, &mut d, "где дата?");
-    keys(&mut s, &mut d, "enter");
+    keys(&mut s, &mut d, "<enter><space>b");
+    keys(&mut s, &mut d, "где дата?");
+    keys(&mut s, &mut d, "<enter>");
     drop((s, d));
     let (mut s, mut d) = common::reviewer::open(&store.db, "boris");
     load_stages(&mut s, &d).unwrap();
     let row = s.stages.iter().position(|r| r.name == MET).unwrap();
-    start_at_stage(&mut s, row, &mut d).unwrap();
+    start_at_stage(&mut s, row, &d).unwrap();
     let q = s.queue.as_ref().unwrap();
     let back = q
         .items
@@ -174,7 +168,7 @@ fn a_returned_review_comes_back_to_the_auditors_queue_with_the_note() {
     // The auditor sees the decision on the card, read-only, and judges again.
     let idx = q.items.iter().position(|i| i.entry.id == ids[1]).unwrap();
     while s.card.as_ref().unwrap().index != idx {
-        keys(&mut s, &mut d, "space");
+        keys(&mut s, &mut d, "<space>");
     }
     let dec = s.card.as_ref().unwrap().decision.clone().unwrap();
     assert_eq!(
@@ -198,12 +192,12 @@ fn the_filter_narrows_by_verdict_auditor_and_disagreement() {
     boris_reviews(&store.db);
     let (mut s, mut d) = lead(&store.db);
     keys(&mut s, &mut d, "/");
-    text(&mut s, &mut d, "verdict:dead");
+    keys(&mut s, &mut d, "verdict:dead");
     assert_eq!(s.lead.as_ref().unwrap().shown.len(), 1);
-    keys(&mut s, &mut d, "esc");
+    keys(&mut s, &mut d, "<esc>");
     assert_eq!(s.lead.as_ref().unwrap().shown.len(), 4);
     keys(&mut s, &mut d, "/");
-    text(&mut s, &mut d, "auditor:anna");
+    keys(&mut s, &mut d, "auditor:anna");
     assert!(s.lead.as_ref().unwrap().shown.is_empty());
 }
 
@@ -212,15 +206,11 @@ fn the_leads_checklist_corrections_are_kept_as_the_reference() {
     let store = common::Desk::demo();
     boris_reviews(&store.db);
     let (mut s, mut d) = lead(&store.db);
-    keys(&mut s, &mut d, "enter 2 a a");
-    let conn = rusqlite::Connection::open(&store.db).unwrap();
-    let lists: Vec<Option<String>> = conn
-        .prepare("SELECT checklist FROM lead_decisions ORDER BY rowid")
-        .unwrap()
-        .query_map([], |r| r.get(0))
-        .unwrap()
-        .collect::<Result<_, _>>()
-        .unwrap();
+    keys(&mut s, &mut d, "<enter>2aa");
+    let lists: Vec<Option<String>> = column(&store.db, Table::LeadDecisions, "checklist")
+        .iter()
+        .map(|c| c.as_str().map(String::from))
+        .collect();
     assert_eq!(lists.len(), 2);
     assert!(
         lists[0].as_deref().is_some_and(|j| j.contains("fail")),

@@ -9,8 +9,8 @@ mod pty;
 
 use std::collections::BTreeMap;
 
-use common::{Desk, funnel_path, path_arg};
-use pty::{Spawn, Term, card_id, keys};
+use common::Desk;
+use pty::{Spawn, Term, card_id};
 
 const MET: &str = "Встреча проведена";
 const BOOKING: &str = "Бронирование";
@@ -18,13 +18,7 @@ const NOTE: &str = "где дата встречи?";
 
 /// `okk --db DB --funnel assets/funnel.toml ARGS` at 120×40.
 fn okk(desk: &Desk, args: &[&str]) -> Spawn {
-    let mut all = vec![
-        "--db".to_string(),
-        path_arg(&desk.db),
-        "--funnel".to_string(),
-        path_arg(&funnel_path()),
-    ];
-    all.extend(args.iter().map(|a| a.to_string()));
+    let all = desk.okk_args(args);
     Spawn::new(&all, 120, 40)
 }
 
@@ -186,10 +180,10 @@ fn reviews_go_to_the_lead_and_a_returned_one_comes_back_to_its_auditor() {
     term.wait_for("filter: ▏");
     term.send("auditor:anna");
     term.wait_for("filter: auditor:anna▏");
-    term.send(keys::ENTER);
+    term.send("<enter>");
     term.wait_for(" · 1/3 ");
     term.wait_gone("auditor:anna▏");
-    term.send(keys::ENTER);
+    term.send("<enter>");
 
     // Accept the first; the next of hers opens.
     let accepted = opened(&term, "anna", &verdict_of);
@@ -203,11 +197,11 @@ fn reviews_go_to_the_lead_and_a_returned_one_comes_back_to_its_auditor() {
     term.wait_for("Override with verdict");
     term.send("wrong");
     term.wait_for("▶ wrong stage");
-    term.send(keys::ENTER);
+    term.send("<enter>");
     term.wait_for("Move to stage");
     term.send("догов");
     term.wait_for("▶ Договор");
-    term.send(keys::ENTER);
+    term.send("<enter>");
     term.wait_for(&format!("#{overridden} overridden"));
 
     // Send the third back with a note; none of hers is left, the list says so.
@@ -217,7 +211,7 @@ fn reviews_go_to_the_lead_and_a_returned_one_comes_back_to_its_auditor() {
     term.wait_for("Note to the auditor");
     term.send(NOTE);
     term.wait_for(NOTE);
-    term.send(keys::ENTER);
+    term.send("<enter>");
     // The last one in view: the list comes back, its status in place of "#… sent back".
     let list = term.wait_for("No review is waiting for a decision.");
     assert!(
@@ -237,9 +231,9 @@ fn reviews_go_to_the_lead_and_a_returned_one_comes_back_to_its_auditor() {
     assert_eq!(sorted.len(), 3, "three different cards");
 
     // Esc clears the filter: boris's two. Accept one, undo (it shows again), accept again.
-    term.send(keys::ESC);
+    term.send("<esc>");
     term.wait_for(" · 1/2 ");
-    term.send(keys::ENTER);
+    term.send("<enter>");
     let redone = opened(&term, "boris", &verdict_of);
     term.send("a");
     term.wait_for(&format!("#{redone} accepted"));
@@ -350,7 +344,7 @@ fn reviews_go_to_the_lead_and_a_returned_one_comes_back_to_its_auditor() {
         );
     }
     // She judges it again; the new review replaces the returned one and waits for the lead.
-    term.send(keys::ENTER);
+    term.send("<enter>");
     term.wait_for("lead olga: sent back");
     assert_eq!(card_id(&term.screen()), returned);
     term.send("s");

@@ -11,33 +11,22 @@ use ratatui::buffer::Buffer;
 
 use okk::domain::decision::DecisionKind;
 use okk::tui::desk::Desk;
-use okk::tui::keymap::Key;
 use okk::tui::state::{Popup, Screen, State, Status};
-use okk::tui::update::{handle_key, load_stages, start_at_stage};
+use okk::tui::update::{load_stages, start_at_stage};
 use okk::tui::view::Theme;
 
 const SIZES: [(u16, u16); 2] = [(80, 24), (120, 40)];
 const MET: &str = "Встреча проведена";
 const BOOKING: &str = "Бронирование";
 
-/// Presses keys named as in the keymap (`a`, `enter`, `esc`, `/` …); `text:…` types the rest of
-/// the word character by character.
-fn press(state: &mut State, desk: &mut Desk, keys: &[&str]) {
-    for k in keys {
-        if let Some(text) = k.strip_prefix("text:") {
-            for c in text.chars() {
-                handle_key(state, Key::char(c), desk);
-            }
-        } else {
-            let key = Key::parse(k).unwrap_or_else(|| panic!("key {k:?}"));
-            handle_key(state, key, desk);
-        }
-    }
+/// Presses keys in the tests' notation (`"xдогов<enter>"`).
+fn press(state: &mut State, desk: &mut Desk, seq: &str) {
+    common::reviewer::press(state, desk, seq);
 }
 
 /// `auditor` opens `stage` in the reviewer and presses `keys` there, then leaves; the external
 /// ids of the cards shown when each verdict key was pressed.
-fn reviewer(db: &Path, auditor: &str, stage: &str, keys: &[&[&str]]) -> Vec<String> {
+fn reviewer(db: &Path, auditor: &str, stage: &str, keys: &[&str]) -> Vec<String> {
     let (mut s, mut d) = common::reviewer::open(db, auditor);
     load_stages(&mut s, &d).expect("stages");
     let row = s
@@ -45,7 +34,7 @@ fn reviewer(db: &Path, auditor: &str, stage: &str, keys: &[&[&str]]) -> Vec<Stri
         .iter()
         .position(|r| r.name == stage)
         .unwrap_or_else(|| panic!("no stage {stage}"));
-    start_at_stage(&mut s, row, &mut d).expect("the stage opens");
+    start_at_stage(&mut s, row, &d).expect("the stage opens");
     let mut ids = Vec::new();
     for k in keys {
         ids.push(
@@ -74,15 +63,12 @@ struct LeadDesk {
 
 fn lead_desk() -> LeadDesk {
     let common::Desk { dir, db } = common::Desk::demo();
-    reviewer(&db, "boris", MET, &[&["a"], &["s"], &["d"], &["i"]]);
+    reviewer(&db, "boris", MET, &["a", "s", "d", "i"]);
     reviewer(
         &db,
         "anna",
         BOOKING,
-        &[
-            &["x", "text:догов", "enter"],
-            &["c", "text:клиент ждёт одобрения ипотеки", "esc", "s"],
-        ],
+        &["xдогов<enter>", "cклиент ждёт одобрения ипотеки<esc>s"],
     );
     let (mut state, desk) = common::reviewer::open(&db, "olga");
     okk::tui::lead::load(&mut state, &desk).expect("the lead's list loads");
@@ -95,7 +81,7 @@ fn lead_desk() -> LeadDesk {
 }
 
 impl LeadDesk {
-    fn press(&mut self, keys: &[&str]) -> &mut Self {
+    fn press(&mut self, keys: &str) -> &mut Self {
         press(&mut self.state, &mut self.desk, keys);
         self
     }
@@ -205,7 +191,7 @@ fn the_list_marks_a_disagreement_with_the_rules() {
 fn two_auditors_on_one_card_sit_together_and_their_split_is_marked() {
     let mut d = lead_desk();
     // anna judges the first card of «Встреча проведена» stale; boris said ok.
-    let ids = reviewer(&d.db, "anna", MET, &[&["s"]]);
+    let ids = reviewer(&d.db, "anna", MET, &["s"]);
     okk::tui::lead::load(&mut d.state, &d.desk).expect("the list reloads");
     let l = d.state.lead.as_ref().unwrap();
     let card: Vec<(&str, bool)> = l
@@ -219,16 +205,16 @@ fn two_auditors_on_one_card_sit_together_and_their_split_is_marked() {
     assert_eq!(l.rows[0].external_id, ids[0]);
     assert_eq!(l.rows[1].external_id, ids[0]);
     d.snap("lead_list_split");
-    d.press(&["/", "text:disagree"]);
+    d.press("/disagree");
     assert_eq!(
         d.shown(),
         2,
         "boris's ok against the rules, and the split (both rows)"
     );
     // Accepting boris's ok settles the card: `disagree` keeps only the rules' case.
-    d.press(&["enter", "enter"]);
+    d.press("<enter><enter>");
     assert_eq!(d.state.screen, Screen::Decide);
-    d.press(&["a"]);
+    d.press("a");
     let l = d.state.lead.as_ref().unwrap();
     assert!(
         l.rows.iter().all(|r| !r.split),
@@ -239,12 +225,12 @@ fn two_auditors_on_one_card_sit_together_and_their_split_is_marked() {
 #[test]
 fn the_list_with_a_filter_typed() {
     let mut d = lead_desk();
-    d.press(&["/", "text:auditor:boris встреча"]);
+    d.press("/auditor:boris встреча");
     assert!(d.state.lead.as_ref().unwrap().filtering);
     assert_eq!(d.shown(), 4);
     d.snap("lead_list_filter");
     // Enter keeps the filter and leaves typing; the list is still narrowed.
-    d.press(&["enter", "j"]);
+    d.press("<enter>j");
     assert!(!d.state.lead.as_ref().unwrap().filtering);
     assert_eq!(d.shown(), 4);
     d.snap("lead_list_filter_kept");
@@ -253,7 +239,7 @@ fn the_list_with_a_filter_typed() {
 #[test]
 fn a_filter_that_matches_nothing() {
     let mut d = lead_desk();
-    d.press(&["/", "text:verdict:wrong auditor:boris", "enter"]);
+    d.press("/verdict:wrong auditor:boris<enter>");
     assert_eq!(d.shown(), 0);
     d.snap("lead_list_no_match");
 }
@@ -263,7 +249,7 @@ fn a_filter_that_matches_nothing() {
 #[test]
 fn the_decide_screen_shows_the_card_and_the_review() {
     let mut d = lead_desk();
-    d.press(&["enter"]);
+    d.press("<enter>");
     assert_eq!(d.state.screen, Screen::Decide);
     d.snap("lead_decide");
 }
@@ -272,7 +258,7 @@ fn the_decide_screen_shows_the_card_and_the_review() {
 fn the_decide_screen_of_a_review_with_a_suggestion_and_a_comment() {
     let mut d = lead_desk();
     // Anna's reviews come after boris's four.
-    d.press(&["G", "k", "enter"]);
+    d.press("Gk<enter>");
     let l = d.state.lead.as_ref().unwrap();
     assert_eq!(l.rows[l.open.unwrap()].auditor, "anna");
     assert_eq!(
@@ -281,7 +267,7 @@ fn the_decide_screen_of_a_review_with_a_suggestion_and_a_comment() {
     );
     d.snap("lead_decide_suggestion");
     // Anna's second, with her comment.
-    d.press(&["space"]);
+    d.press("<space>");
     let l = d.state.lead.as_ref().unwrap();
     assert_eq!(
         l.rows[l.open.unwrap()].comment,
@@ -293,7 +279,7 @@ fn the_decide_screen_of_a_review_with_a_suggestion_and_a_comment() {
 #[test]
 fn override_offers_the_verdicts() {
     let mut d = lead_desk();
-    d.press(&["enter", "o"]);
+    d.press("<enter>o");
     assert!(matches!(d.state.popup, Some(Popup::Picker(_))));
     d.snap("lead_override_picker");
 }
@@ -301,18 +287,18 @@ fn override_offers_the_verdicts() {
 #[test]
 fn wrong_stage_then_offers_the_stages() {
     let mut d = lead_desk();
-    d.press(&["enter", "o", "text:wrong", "enter"]);
+    d.press("<enter>owrong<enter>");
     assert!(matches!(d.state.popup, Some(Popup::Picker(_))));
     assert!(d.decisions().is_empty(), "nothing decided before the stage");
     d.snap("lead_stage_picker");
-    d.press(&["text:догов"]);
+    d.press("догов");
     d.snap("lead_stage_picker_query");
 }
 
 #[test]
 fn send_back_asks_for_a_note() {
     let mut d = lead_desk();
-    d.press(&["enter", "b", "text:проверь дату встречи в истории"]);
+    d.press("<enter>bпроверь дату встречи в истории");
     assert!(matches!(d.state.popup, Some(Popup::Input(_))));
     d.snap("lead_send_back");
 }
@@ -320,7 +306,7 @@ fn send_back_asks_for_a_note() {
 #[test]
 fn help_on_the_decide_screen() {
     let mut d = lead_desk();
-    d.press(&["enter", "?"]);
+    d.press("<enter>?");
     assert!(matches!(d.state.popup, Some(Popup::Help { .. })));
     d.snap("lead_help_decide");
 }
@@ -328,7 +314,7 @@ fn help_on_the_decide_screen() {
 #[test]
 fn help_on_the_list() {
     let mut d = lead_desk();
-    d.press(&["?"]);
+    d.press("?");
     d.snap("lead_help_list");
 }
 
@@ -337,11 +323,11 @@ fn help_on_the_list() {
 /// Decides all six: accept, override to «wrong stage → Договор», send back, override «dead»,
 /// accept, accept; then the list, empty, says so.
 fn decide_all(d: &mut LeadDesk) {
-    d.press(&["enter", "a"]);
-    d.press(&["o", "text:wrong", "enter", "text:догов", "enter"]);
-    d.press(&["b", "text:где дата встречи?", "enter"]);
-    d.press(&["o", "text:dead", "enter"]);
-    d.press(&["a", "a"]);
+    d.press("<enter>a");
+    d.press("owrong<enter>догов<enter>");
+    d.press("bгде дата встречи?<enter>");
+    d.press("odead<enter>");
+    d.press("aa");
 }
 
 #[test]
@@ -383,7 +369,7 @@ fn the_list_after_every_review_is_decided() {
 fn t_shows_the_decided_reviews_with_their_marks() {
     let mut d = lead_desk();
     decide_all(&mut d);
-    d.press(&["t"]);
+    d.press("t");
     assert_eq!(d.shown(), 6);
     let marks: Vec<DecisionKind> = d
         .state
@@ -407,7 +393,7 @@ fn t_shows_the_decided_reviews_with_their_marks() {
     );
     d.snap("lead_all_decided_t");
     // A decided review opened from there shows the standing decision and its note.
-    d.press(&["j", "j", "enter"]);
+    d.press("jj<enter>");
     assert_eq!(d.state.screen, Screen::Decide);
     d.snap("lead_decided_review");
 }

@@ -5,17 +5,23 @@
 mod common;
 
 use common::{Desk, fixture, path_arg, repo};
-use okk::domain::flag::{Flag, RuleCode, Severity};
+use okk::domain::flag::{Evidence, Flag, RuleCode, Severity};
 use okk::store::Store;
 use okk::store::queue::{QueueEntry, QueueQuery};
 
-const NOW: &str = "2026-11-20 12:00:00";
+/// The moment idle days are counted to.
+fn now() -> chrono::NaiveDateTime {
+    chrono::NaiveDate::from_ymd_opt(2026, 11, 20)
+        .unwrap()
+        .and_hms_opt(12, 0, 0)
+        .unwrap()
+}
 
 fn flag(severity: Severity) -> Flag {
     Flag {
         code: RuleCode::Idle,
         severity,
-        message: "test".into(),
+        evidence: Evidence::Gone { since: None },
         field: None,
     }
 }
@@ -42,7 +48,7 @@ fn queue(store: &Store, auditor: &str, all: bool) -> Vec<QueueEntry> {
             limit: 50,
             all,
             closed_stage: false,
-            now: NOW,
+            now: now(),
         })
         .unwrap()
 }
@@ -191,7 +197,7 @@ fn figures_agree_with_the_cards(desk: &Desk, label: &str) {
                     limit: 0,
                     all,
                     closed_stage,
-                    now: NOW,
+                    now: now(),
                 })
                 .unwrap();
             let count = |more: &str| {
@@ -357,7 +363,7 @@ fn filtered(store: &Store, text: &str) -> Vec<String> {
             limit: 50,
             all: false,
             closed_stage: false,
-            now: NOW,
+            now: now(),
         })
         .unwrap()
         .into_iter()
@@ -409,7 +415,7 @@ fn pages_join_up_into_the_whole_queue() {
                     limit,
                     all: true,
                     closed_stage: false,
-                    now: NOW,
+                    now: now(),
                 })
                 .unwrap()
         };
@@ -430,4 +436,87 @@ fn pages_join_up_into_the_whole_queue() {
         }
     }
     assert!(crossed > 0, "some stage has flagged and unflagged cards");
+}
+
+/// The whole queue of «Квалификация» read one card a page.
+fn paged(store: &Store, all: bool) -> Vec<String> {
+    let mut out: Vec<QueueEntry> = Vec::new();
+    loop {
+        let page = store
+            .queue(&QueueQuery {
+                after: out.last().map(|e| &e.key),
+                text: None,
+                with_calibration: false,
+                crm_stages: &["Квалификация".to_string()],
+                auditor: "anna",
+                limit: 1,
+                all,
+                closed_stage: false,
+                now: now(),
+            })
+            .unwrap();
+        if page.is_empty() {
+            return out.into_iter().map(|e| e.id).collect();
+        }
+        out.extend(page);
+    }
+}
+
+/// The cards without flags start where the last rules run found the first of them, not after
+/// every flagged card that comes before it in the cards' order; after an import (which may take
+/// flags away) the queue looks from the top again.
+#[test]
+fn the_cards_without_flags_follow_the_flagged_ones_however_the_oldest_are_judged() {
+    let desk = Desk::new();
+    desk.import_one(&["--no-check", &fixture("../queue/v1.csv")]);
+    let mut store = Store::open(&desk.db).unwrap();
+    // The two oldest cards flagged: the first card without flags is q7 (closed), then q1.
+    store
+        .rerun_flags(|card, _| match card.external_id.as_str() {
+            "q5" | "q6" => vec![flag(Severity::Warning)],
+            _ => vec![],
+        })
+        .unwrap();
+    assert_eq!(
+        ids(&queue(&store, "anna", false)),
+        ["q5", "q6", "q1", "q4", "q3", "q2"]
+    );
+    assert_eq!(paged(&store, false), ["q5", "q6", "q1", "q4", "q3", "q2"]);
+    assert_eq!(
+        paged(&store, true),
+        ["q5", "q6", "q7", "q1", "q4", "q3", "q2"]
+    );
+    // Every card flagged: nothing follows the flagged ones.
+    store
+        .rerun_flags(|_, _| vec![flag(Severity::Info)])
+        .unwrap();
+    assert_eq!(
+        paged(&store, true),
+        ["q5", "q6", "q7", "q1", "q4", "q3", "q2"]
+    );
+    // Only the newest flagged.
+    store
+        .rerun_flags(|card, _| match card.external_id.as_str() {
+            "q2" => vec![flag(Severity::Warning)],
+            _ => vec![],
+        })
+        .unwrap();
+    assert_eq!(
+        paged(&store, true),
+        ["q2", "q5", "q6", "q7", "q1", "q4", "q3"]
+    );
+    store
+        .rerun_flags(|card, _| match card.external_id.as_str() {
+            "q5" | "q6" => vec![flag(Severity::Warning)],
+            _ => vec![],
+        })
+        .unwrap();
+    drop(store);
+    // q5 gone and q6 moved on: the import takes their flags; q5 (gone, without flags now) is the
+    // oldest card without flags of the stage.
+    let file = v3(&desk);
+    desk.import_one(&["--no-check", &path_arg(&file)]);
+    let store = Store::open(&desk.db).unwrap();
+    assert_eq!(paged(&store, true), ["q5", "q7", "q1", "q4", "q3", "q2"]);
+    assert_eq!(paged(&store, false), ["q1", "q4", "q3", "q2"]);
 }

@@ -58,13 +58,7 @@ fn the_report_renders_in_headless_chromium() {
         return;
     };
     let desk = Desk::demo();
-    desk.conn()
-        .execute(
-            "UPDATE cards SET owner = '<script>document.title=1</script>'
-             WHERE external_id = '31588109'",
-            [],
-        )
-        .unwrap();
+    desk.plant_card("31588109", "owner", "<script>document.title=1</script>");
     for (card, verdict) in [
         ("31588109", "stale"),
         ("31894580", "ok"),

@@ -97,12 +97,12 @@ kind = "lost"
 "#;
 
 fn funnel() -> Funnel {
-    okk::funnel::load_str(FUNNEL, Path::new("test.toml")).unwrap()
+    okk::funnel_config::load_str(FUNNEL, Path::new("test.toml")).unwrap()
 }
 
 /// The test funnel with more TOML tables after it.
 fn funnel_with(tables: &str) -> Funnel {
-    okk::funnel::load_str(&format!("{FUNNEL}\n{tables}"), Path::new("test.toml")).unwrap()
+    okk::funnel_config::load_str(&format!("{FUNNEL}\n{tables}"), Path::new("test.toml")).unwrap()
 }
 
 fn day(d: u32, m: u32) -> NaiveDate {
@@ -146,8 +146,9 @@ fn flags_in(card: &Card, ctx: &CardContext, funnel: &Funnel) -> Vec<Flag> {
     evaluate(card, ctx, funnel, now())
 }
 
-fn messages(flags: &[Flag]) -> Vec<&str> {
-    flags.iter().map(|f| f.message.as_str()).collect()
+/// The flags' sentences, as the reviewer and `okk check` render them.
+fn messages(flags: &[Flag]) -> Vec<String> {
+    flags.iter().map(okk::text::rules::message).collect()
 }
 
 fn codes(flags: &[Flag]) -> Vec<RuleCode> {
@@ -235,7 +236,7 @@ fn idle_counts_days_since_the_last_touch() {
     assert_eq!(codes(&found), [RuleCode::Idle]);
     // Past twice the limit: one severity up, and the sentence says how far past.
     assert_eq!(
-        found[0].message,
+        okk::text::rules::message(&found[0]),
         "no activity for 37 days (last 14.10.2026): 2× the 14 days «Встреча проведена» allows"
     );
     assert_eq!(found[0].severity, Severity::Critical);
@@ -243,7 +244,7 @@ fn idle_counts_days_since_the_last_touch() {
     c.last_activity_at = Some(at(1, 11));
     let found = flags(&c);
     assert_eq!(
-        found[0].message,
+        okk::text::rules::message(&found[0]),
         "no activity for 19 days (last 01.11.2026); «Встреча проведена» allows 14"
     );
     assert_eq!(found[0].severity, Severity::Warning);

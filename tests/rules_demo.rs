@@ -65,7 +65,7 @@ fn run_demo() -> Demo {
 
     let dir = tempfile::tempdir().unwrap();
     let mut store = Store::open(&dir.path().join("okk.db")).unwrap();
-    let funnel = okk::funnel::default_funnel();
+    let funnel = okk::funnel_config::default_funnel();
     let now = today_noon();
     let opts = ImportOptions {
         now,
@@ -124,7 +124,7 @@ fn describe(flags: &[Flag]) -> String {
                 "  {} {}: {}",
                 f.severity.as_str(),
                 f.code.as_str(),
-                f.message
+                okk::text::rules::message(f)
             )
         })
         .collect::<Vec<_>>()
@@ -182,8 +182,12 @@ fn every_planted_fault_is_flagged_and_no_clean_card_is() {
 #[test]
 fn demo_flags_read_as_a_qc_specialist_would_write_them() {
     let demo = run_demo();
-    let messages =
-        |id: &str| -> Vec<&str> { demo.flags[id].iter().map(|f| f.message.as_str()).collect() };
+    let messages = |id: &str| -> Vec<String> {
+        demo.flags[id]
+            .iter()
+            .map(okk::text::rules::message)
+            .collect()
+    };
     // One planted card per fault kind, with the evidence its sentence must cite.
     assert_eq!(
         messages("31322133"),
@@ -209,10 +213,13 @@ fn demo_flags_read_as_a_qc_specialist_would_write_them() {
         messages("31310942"),
         ["closed on 05.09.2026 but «Контакт после встречи» is an open stage"]
     );
-    assert!(messages("31274650").contains(
-        &"«Дата встречи в офисе продаж» 26.06.2026 has passed (147 days ago), \
+    assert!(
+        messages("31274650").contains(
+            &"«Дата встречи в офисе продаж» 26.06.2026 has passed (147 days ago), \
           yet the card is in «Встреча назначена»"
-    ));
+                .to_string()
+        )
+    );
     assert_eq!(
         messages("31394511"),
         ["the phone is empty, required in «Договор»"]

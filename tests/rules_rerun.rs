@@ -5,24 +5,25 @@
 mod common;
 
 use common::Desk;
-use okk::domain::flag::{Flag, RuleCode, Severity};
+use okk::domain::flag::{Evidence, Flag, RuleCode, Severity};
 use okk::store::Store;
 
-fn flag(severity: Severity, message: String) -> Flag {
+/// A flag whose evidence is `stage`: a changed word is a changed flag.
+fn flag(severity: Severity, stage: String) -> Flag {
     Flag {
         code: RuleCode::Idle,
         severity,
-        message,
+        evidence: Evidence::UnknownStage { stage },
         field: None,
     }
 }
 
-/// Every card's flags as stored: (external id, [(seq, severity, message)]).
+/// Every card's flags as stored: (external id, [(seq, severity, evidence)]).
 fn stored(desk: &Desk) -> Vec<(String, i64, String)> {
     let conn = desk.conn();
     let mut stmt = conn
         .prepare(
-            "SELECT c.external_id, f.seq, f.severity || ' ' || f.message FROM flags f
+            "SELECT c.external_id, f.seq, f.severity || ' ' || json_extract(f.args, '$.stage') FROM flags f
              JOIN cards c ON c.id = f.card_id ORDER BY c.external_id, f.seq",
         )
         .unwrap();
@@ -216,4 +217,59 @@ fn a_first_run_beside_a_reader_stays_in_wal() {
         .query_row("SELECT count(*) FROM standings", [], |r| r.get(0))
         .unwrap();
     assert_eq!(flagged as u64, run.flagged);
+}
+
+/// The indexes on the flags and the standings, by name.
+fn flag_indexes(desk: &Desk) -> Vec<String> {
+    let conn = desk.conn();
+    let mut stmt = conn
+        .prepare(
+            "SELECT name FROM sqlite_schema WHERE type = 'index' AND sql IS NOT NULL
+               AND tbl_name IN ('flags', 'standings') ORDER BY name",
+        )
+        .unwrap();
+    stmt.query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap()
+}
+
+/// The day moved on and most cards are judged differently (as when an export is judged two
+/// weeks after its day): the rerun writes without the indexes and builds them again, and
+/// stores exactly what a first run of the same judgement stores.
+#[test]
+fn a_rerun_that_changes_most_cards_stores_what_a_first_run_would() {
+    let desk = Desk::demo();
+    let indexes = flag_indexes(&desk);
+    assert!(
+        indexes.contains(&"standings_queue".to_string()),
+        "{indexes:?}"
+    );
+    let mut store = Store::open(&desk.db).unwrap();
+    store
+        .rerun_flags(|card, _| usual(&card.external_id))
+        .unwrap();
+    // Most cards move on by one judgement: none to one, one to two, two to none.
+    let later = |id: &str| usual(&format!("{}", digits(id) + 1));
+    let run = store
+        .rerun_flags(|card, _| later(&card.external_id))
+        .unwrap();
+    drop(store);
+    let rerun = stored(&desk);
+    assert_eq!(rerun.len() as u64, run.flags);
+    assert_eq!(wrong_standings(&desk), 0);
+    assert_eq!(flag_indexes(&desk), indexes, "every index is back");
+    assert!(queue_index_used(&desk));
+
+    desk.conn()
+        .execute_batch("DELETE FROM flags; DELETE FROM standings;")
+        .unwrap();
+    let mut store = Store::open(&desk.db).unwrap();
+    let first = store
+        .rerun_flags(|card, _| later(&card.external_id))
+        .unwrap();
+    drop(store);
+    assert_eq!(first, run);
+    assert_eq!(stored(&desk), rerun);
+    assert_eq!(flag_indexes(&desk), indexes);
 }

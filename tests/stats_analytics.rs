@@ -40,7 +40,7 @@ mod common;
 
 use std::path::Path;
 
-use common::{Desk, path_arg, python_csv, repo};
+use common::{Desk, path_arg, python_csv, repo, succeeded, time};
 use serde_json::{Value as Json, json};
 
 const CLOCK: &str = "2026-11-20 12:00:00";
@@ -58,20 +58,7 @@ fn funnel() -> String {
 
 /// `okk --db DB --funnel <the fixture's> ARGS`, which must succeed; its stdout.
 fn okk(desk: &Desk, args: &[&str]) -> String {
-    let out = desk
-        .okk_bare()
-        .arg("--db")
-        .arg(&desk.db)
-        .args(["--funnel", &funnel()])
-        .args(args)
-        .output()
-        .expect("run okk");
-    assert!(
-        out.status.success(),
-        "okk {args:?} failed:\n{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).expect("UTF-8 stdout")
+    succeeded(desk.okk_funnel(Path::new(&funnel())).args(args))
 }
 
 fn stats(desk: &Desk, args: &[&str]) -> Json {
@@ -114,12 +101,9 @@ fn fixture() -> Desk {
             &path_arg(&repo().join("tests/fixtures/analytics/deals.csv")),
         ],
     );
-    desk.conn()
-        .execute(
-            "INSERT INTO meta (key, value) VALUES ('clock', ?1)",
-            [CLOCK],
-        )
-        .unwrap();
+    okk::store::Store::open(&desk.db)
+        .and_then(|store| store.set_meta("clock", CLOCK))
+        .expect("set the store's clock");
     let (p, f, na) = ("pass", "fail", "na");
     review(
         &desk,
@@ -204,19 +188,16 @@ fn fixture() -> Desk {
         (Some("dead"), None, None),
         "2026-11-18 10:00:00",
     );
-    desk.decide(
+    let undone = desk.decide(
         &r6,
         "olga",
         "override",
         (Some("stale"), None, None),
         "2026-11-19 10:00:00",
     );
-    desk.conn()
-        .execute(
-            "UPDATE lead_decisions SET withdrawn_at = '2026-11-19 11:00:00' WHERE review_id = ?1",
-            [&r6],
-        )
-        .unwrap();
+    okk::store::Store::open(&desk.db)
+        .and_then(|mut store| store.withdraw_decision(&undone, time("2026-11-19 11:00:00")))
+        .expect("withdraw the decision");
     desk.decide(
         &r7,
         "olga",
@@ -602,12 +583,7 @@ fn every_table_as_csv_reads_back_in_python() {
 #[test]
 fn a_csv_cell_a_spreadsheet_would_run_is_defused() {
     let desk = fixture();
-    desk.conn()
-        .execute(
-            "UPDATE cards SET owner = '=HYPERLINK(\"x\")' WHERE external_id = 'b2'",
-            [],
-        )
-        .unwrap();
+    desk.plant_card("b2", "owner", "=HYPERLINK(\"x\")");
     let managers = csv_table(&desk, "managers");
     assert!(
         managers.iter().any(|r| r[0] == "'=HYPERLINK(\"x\")"),
@@ -750,18 +726,13 @@ fn an_empty_store_reports_no_reviews_yet() {
 #[test]
 fn the_per_stage_counts_from_the_one_pass_are_what_the_stores_own_queries_say() {
     use okk::domain::analytics::Window;
-    use okk::domain::stats::{add_verdicts, stage_table};
+    use okk::domain::analytics::stages::{add_verdicts, stage_table};
     let desk = fixture();
     // A gone card (its review no longer counts at its stage) and a second auditor on a2.
-    desk.conn()
-        .execute(
-            "UPDATE cards SET gone_at = '2026-11-19 00:00:00' WHERE external_id = 'b1'",
-            [],
-        )
-        .unwrap();
+    desk.plant_card("b1", "gone_at", "2026-11-19 00:00:00");
     review(&desk, "a2", "boris", "2026-11-10", "dead", &[], None);
     okk(&desk, &["stats"]); // the rules run for the store's day
-    let funnel = okk::funnel::load(Path::new(&funnel())).unwrap();
+    let funnel = okk::funnel_config::load(Path::new(&funnel())).unwrap();
     let store = okk::store::Store::open(&desk.db).unwrap();
     let mut expected = stage_table(
         &funnel,
@@ -770,7 +741,8 @@ fn the_per_stage_counts_from_the_one_pass_are_what_the_stores_own_queries_say() 
     );
     add_verdicts(&funnel, &mut expected, &store.verdict_counts().unwrap());
     let today = okk::app::audit::today(&store, None).unwrap();
-    let got = okk::app::stats::figures(&store, &funnel, today.date(), Window::default()).unwrap();
+    let got =
+        okk::app::analytics::figures(&store, &funnel, today.date(), Window::default()).unwrap();
     let base: Vec<_> = got.rows.into_iter().map(|r| r.base).collect();
     assert_eq!(base, expected);
     // b1 gone: M has 2 cards and 1 gone. a2, reviewed by two auditors at the same second,

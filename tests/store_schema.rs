@@ -197,6 +197,8 @@ fn a_store_of_schema_7_learns_its_sources_columns_at_their_next_import() {
              ALTER TABLE lead_decisions DROP COLUMN signature;
              ALTER TABLE lead_decisions DROP COLUMN withdrawal_signature;
              ALTER TABLE calibrations DROP COLUMN signature;
+             ALTER TABLE stage_counts DROP COLUMN rest_touched_at;
+             ALTER TABLE stage_counts DROP COLUMN rest_external_id;
              PRAGMA user_version = 7;",
         )
         .unwrap();
@@ -547,4 +549,87 @@ fn a_store_of_schema_7_gains_signatures_and_trusted_keys_and_runs_the_rules_agai
         sig, None,
         "a review made before signing counts as made here"
     );
+}
+
+#[test]
+fn a_store_of_schema_10_with_sentence_flags_is_judged_again_and_its_flags_read_the_same() {
+    let desk = Desk::demo();
+    let before = desk.run_ok(&["check"]);
+    let json_before = desk.run_ok(&["check", "--json"]);
+    let flags = desk.count("SELECT count(*) FROM flags");
+    assert!(flags > 0 && before.contains("no activity for"), "{before}");
+    // As an okk of schema 10 left it: each flag an English sentence only, the rules marked run.
+    desk.conn()
+        .execute_batch(
+            "DROP TABLE flags;
+             CREATE TABLE flags (
+                 card_id   INTEGER NOT NULL REFERENCES cards(id),
+                 seq       INTEGER NOT NULL,
+                 code      TEXT NOT NULL,
+                 severity  INTEGER NOT NULL,
+                 message   TEXT NOT NULL,
+                 field     TEXT,
+                 PRIMARY KEY (card_id, seq)
+             ) WITHOUT ROWID;
+             CREATE INDEX flags_code ON flags (code, card_id);
+             INSERT INTO flags (card_id, seq, code, severity, message)
+                 SELECT card_id, 0, 'idle', flag_rank, 'a sentence of schema 10' FROM standings;
+             ALTER TABLE stage_counts DROP COLUMN rest_touched_at;
+             ALTER TABLE stage_counts DROP COLUMN rest_external_id;
+             PRAGMA user_version = 10;",
+        )
+        .unwrap();
+    assert!(desk.count("SELECT count(*) FROM meta WHERE key = 'rules_ran_for'") == 1);
+
+    let store = Store::open(&desk.db).unwrap();
+    assert_eq!(store.schema_version().unwrap(), latest());
+    drop(store);
+    // The sentences are gone with the marker: the next command judges every card again.
+    assert_eq!(desk.count("SELECT count(*) FROM flags"), 0);
+    assert_eq!(
+        desk.count("SELECT count(*) FROM meta WHERE key = 'rules_ran_for'"),
+        0
+    );
+    assert_eq!(desk.run_ok(&["check"]), before);
+    assert_eq!(desk.run_ok(&["check", "--json"]), json_before);
+    assert_eq!(desk.count("SELECT count(*) FROM flags"), flags);
+    assert_eq!(
+        desk.count("SELECT count(*) FROM pragma_table_info('flags') WHERE name = 'message'"),
+        0,
+        "no sentence is stored"
+    );
+    assert_eq!(
+        desk.count("SELECT count(*) FROM flags WHERE json_extract(args, '$.says') IS NULL"),
+        0
+    );
+}
+
+/// Schema 12 keeps where each stage's cards without flags start in its queue. A store of schema
+/// 11 has the summaries but not those: they count as out of date until the rules run again, and
+/// that run fills them.
+#[test]
+fn a_store_of_schema_11_learns_where_its_unflagged_cards_start_at_the_next_rules_run() {
+    let desk = Desk::new();
+    desk.import_one(&[&fixture("amocrm_utf8_bom.csv")]);
+    desk.stats(); // the rules run: the summaries are current
+    desk.conn()
+        .execute_batch(
+            "ALTER TABLE stage_counts DROP COLUMN rest_touched_at;
+             ALTER TABLE stage_counts DROP COLUMN rest_external_id;
+             PRAGMA user_version = 11;",
+        )
+        .unwrap();
+    let store = Store::open(&desk.db).unwrap();
+    assert_eq!(store.schema_version().unwrap(), latest());
+    assert_eq!(store.meta("summaries").unwrap(), None);
+    drop(store);
+    assert_eq!(desk.count("SELECT count(*) FROM stage_counts"), 0);
+    desk.stats();
+    // Every stage with a card without flags knows its first one; the others know they have none.
+    let wrong = desk.count(
+        "SELECT count(*) FROM stage_counts
+         WHERE (rest_external_id IS NULL) <> (cards = flagged)",
+    );
+    assert_eq!(wrong, 0);
+    assert!(desk.count("SELECT count(*) FROM stage_counts WHERE rest_external_id IS NOT NULL") > 0);
 }

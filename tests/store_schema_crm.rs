@@ -12,12 +12,13 @@ use rusqlite::Connection;
 #[test]
 fn a_store_of_schema_9_gains_the_sync_cursors_and_keeps_its_cards() {
     let desk = Desk::new();
-    // Schema 9 is today's schema without migration 10's table.
+    // Schema 9 is today's schema without migration 10's table and 11's columns.
     drop(Store::open(&desk.db).unwrap());
     {
         let conn = Connection::open(&desk.db).unwrap();
         conn.execute_batch(
-            "DROP TABLE crm_sync; PRAGMA user_version = 9;
+            "DROP TABLE crm_sync; ALTER TABLE stage_counts DROP COLUMN rest_touched_at;
+             ALTER TABLE stage_counts DROP COLUMN rest_external_id; PRAGMA user_version = 9;
              INSERT INTO import_batches (file, profile, source, encoding, started_at)
                  VALUES ('f.csv', 'amocrm', 'main', 'UTF-8', '2026-11-01 10:00:00');
              INSERT INTO cards (source, external_id, stage, content_hash, first_batch,

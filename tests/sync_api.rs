@@ -12,7 +12,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use assert_cmd::Command;
-use common::Desk;
+use common::{Desk, Table, text};
 use fake::{FakeCrm, State, TOKEN};
 use serde_json::Value as Json;
 
@@ -102,12 +102,16 @@ fn first_sync_reads_every_deal_and_a_second_with_nothing_changed_costs_a_handful
     assert!(first["until"].is_string());
     // Metadata (pipelines, users, fields) and three pages of 250.
     assert!(first["requests"].as_u64().unwrap() <= 8, "{first}");
-    assert_eq!(desk.desk.count("SELECT count(*) FROM cards"), 620);
+    assert_eq!(desk.desk.rows(Table::Cards).len() as i64, 620);
     // 142/143 repeat in both pipelines, and each card keeps its own pipeline's name.
     assert_eq!(
-        desk.desk.count(
-            "SELECT count(DISTINCT pipeline) FROM cards WHERE stage = 'Успешно реализовано'"
-        ),
+        desk.desk
+            .rows(Table::Cards)
+            .iter()
+            .filter(|c| c["stage"] == "Успешно реализовано")
+            .map(|c| c["pipeline"].to_string())
+            .collect::<std::collections::BTreeSet<_>>()
+            .len(),
         2
     );
     // `custom_fields_values: null` is a card with no custom fields, not an error.
@@ -168,7 +172,7 @@ fn an_incremental_sync_brings_moves_edits_deletions_and_new_deals() {
     assert_eq!(desk.desk.card(&new_id.to_string())["gone_at"], Json::Null);
     assert_eq!(
         desk.desk
-            .count("SELECT count(*) FROM cards WHERE gone_at IS NULL"),
+            .rows_where(Table::Cards, |c| c["gone_at"].is_null()),
         300
     );
 }
@@ -183,7 +187,7 @@ fn a_sync_killed_mid_way_resumes_where_it_stopped_with_no_card_lost_or_doubled()
     let leads = || crm.with(|s| s.by_path.get("/api/v4/leads").copied().unwrap_or(0));
     kill_after(&desk, || leads() >= 4);
 
-    let landed = desk.desk.count("SELECT count(*) FROM cards");
+    let landed = desk.desk.rows(Table::Cards).len() as i64;
     assert!(landed > 0 && landed < 2000, "{landed} cards after the kill");
 
     crm.with(|s| s.faults.page_delay = Duration::ZERO);
@@ -194,12 +198,8 @@ fn a_sync_killed_mid_way_resumes_where_it_stopped_with_no_card_lost_or_doubled()
         leads() - before < 8,
         "resumed from the cursor, not from the start"
     );
-    assert_eq!(desk.desk.count("SELECT count(*) FROM cards"), 2000);
-    assert_eq!(
-        desk.desk
-            .count("SELECT count(DISTINCT external_id) FROM cards"),
-        2000
-    );
+    assert_eq!(desk.desk.rows(Table::Cards).len() as i64, 2000);
+    assert_eq!(distinct_ids(&desk.desk), 2000);
 }
 
 #[test]
@@ -213,7 +213,7 @@ fn a_burst_of_429_and_a_page_cut_mid_way_are_retried() {
     let report = desk.sync(&[]);
     assert_eq!(tally(&report), (600, 600, 0, 0, 0));
     assert_eq!(report["retries"], 4);
-    assert_eq!(desk.desk.count("SELECT count(*) FROM cards"), 600);
+    assert_eq!(desk.desk.rows(Table::Cards).len() as i64, 600);
 }
 
 #[test]
@@ -269,23 +269,26 @@ fn the_counts_of_a_synced_account_equal_its_file_export_imported_elsewhere() {
     assert_eq!(synced["unknown_stages"], imported["unknown_stages"]);
     assert_eq!(desk.desk.stage_counts(), other.stage_counts());
     let cards = |d: &Desk| {
-        let conn = d.conn();
-        let mut stmt = conn
-            .prepare(
-                "SELECT external_id, pipeline, stage, title, owner, amount, created_at,
-                 updated_at, closed_at, closed, won, tags FROM cards ORDER BY external_id",
-            )
-            .unwrap();
-        let rows: Vec<String> = stmt
-            .query_map([], |r| {
-                let vals: Vec<String> = (0..12)
-                    .map(|i| format!("{:?}", r.get::<_, rusqlite::types::Value>(i).unwrap()))
-                    .collect();
-                Ok(vals.join("|"))
-            })
-            .unwrap()
-            .collect::<Result<_, _>>()
-            .unwrap();
+        let columns = [
+            "external_id",
+            "pipeline",
+            "stage",
+            "title",
+            "owner",
+            "amount",
+            "created_at",
+            "updated_at",
+            "closed_at",
+            "closed",
+            "won",
+            "tags",
+        ];
+        let mut rows: Vec<String> = d
+            .rows(Table::Cards)
+            .iter()
+            .map(|c| columns.map(|k| c[k].to_string()).join("|"))
+            .collect();
+        rows.sort();
         rows
     };
     assert_eq!(cards(&desk.desk), cards(&other));
@@ -490,19 +493,15 @@ fn bitrix24_sync_killed_mid_way_resumes_by_id_with_no_card_lost_or_doubled() {
     let pages = || crm.with(|s| s.by_path.get(DEAL_LIST).copied().unwrap_or(0));
     kill_after(&desk, || pages() >= 6);
 
-    let landed = desk.desk.count("SELECT count(*) FROM cards");
+    let landed = desk.desk.rows(Table::Cards).len() as i64;
     assert!(landed > 0 && landed < 1000, "{landed} cards after the kill");
     crm.with(|s| s.faults.page_delay = Duration::ZERO);
     let before = pages();
     let report = desk.sync(&[]);
     assert_eq!(report["inserted"].as_u64().unwrap() as i64, 1000 - landed);
     assert!(pages() - before < 20, "resumed after the last id landed");
-    assert_eq!(
-        desk.desk
-            .count("SELECT count(DISTINCT external_id) FROM cards"),
-        1000
-    );
-    assert_eq!(desk.desk.count("SELECT count(*) FROM cards"), 1000);
+    assert_eq!(distinct_ids(&desk.desk), 1000);
+    assert_eq!(desk.desk.rows(Table::Cards).len() as i64, 1000);
 }
 
 // ---- the no_task rule -------------------------------------------------------------------------
@@ -539,13 +538,9 @@ fn no_task_flags_open_cards_whose_nearest_task_is_missing_or_past_on_the_stages_
     assert!(out.status.success(), "{out:?}");
 
     let flagged = |today: &str| -> Vec<String> {
-        let conn = desk.desk.conn();
-        conn.execute(
-            "INSERT INTO meta (key, value) VALUES ('clock', ?1)
-             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-            [today],
-        )
-        .unwrap();
+        okk::store::Store::open(&desk.desk.db)
+            .and_then(|store| store.set_meta("clock", today))
+            .expect("set the store's clock");
         let out = okk()
             .args(["check", "--rule", "no_task", "--json"])
             .output()
@@ -672,4 +667,12 @@ fn a_sync_judges_each_page_as_it_lands_as_a_rules_run_over_the_store_would() {
         "the fake's deals have flagged cards"
     );
     assert_eq!((check, stats), judged(&after));
+}
+
+/// How many different external ids the store's cards have (a doubled card would repeat one).
+fn distinct_ids(desk: &Desk) -> usize {
+    let rows = desk.rows(Table::Cards);
+    let ids: std::collections::BTreeSet<String> =
+        rows.iter().map(|c| text(c, "external_id")).collect();
+    ids.len()
 }

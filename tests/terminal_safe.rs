@@ -37,13 +37,7 @@ fn hostile_desk() -> Desk {
 
 /// `okk --db DB --funnel assets/funnel.toml ARGS` in a terminal, run to its end; the terminal.
 fn on_terminal(desk: &Desk, args: &[&str]) -> pty::Term {
-    let mut all = vec![
-        "--db".to_string(),
-        path_arg(&desk.db),
-        "--funnel".to_string(),
-        path_arg(&funnel_path()),
-    ];
-    all.extend(args.iter().map(|a| a.to_string()));
+    let all = desk.okk_args(args);
     let mut term = Spawn::new(&all, 200, 50).start(desk.dir.path());
     term.wait_exit();
     term

@@ -12,10 +12,9 @@ use std::time::{Duration, Instant};
 use common::{Desk, funnel_path, path_arg};
 use okk::store::Store;
 use okk::store::writer::{Writer, WriterNote};
-use okk::tui::keymap::Key;
 use okk::tui::state::{State, Status};
-use okk::tui::update::{handle_key, start_at_stage, tick};
-use pty::{Spawn, card_id, keys};
+use okk::tui::update::{start_at_stage, tick};
+use pty::{Spawn, card_id};
 use rusqlite::Connection;
 
 const MET: &str = "Встреча проведена";
@@ -56,10 +55,10 @@ fn journal_files(db: &Path) -> Vec<PathBuf> {
 }
 
 fn open_stage(desk: &Desk, who: &str) -> (State, okk::tui::desk::Desk) {
-    let (mut state, mut d) = common::reviewer::open(&desk.db, who);
+    let (mut state, d) = common::reviewer::open(&desk.db, who);
     okk::tui::update::load_stages(&mut state, &d).unwrap();
     let row = state.stages.iter().position(|r| r.name == MET).unwrap();
-    start_at_stage(&mut state, row, &mut d).unwrap();
+    start_at_stage(&mut state, row, &d).unwrap();
     (state, d)
 }
 
@@ -81,10 +80,8 @@ fn status(state: &State) -> String {
     }
 }
 
-fn press(state: &mut State, d: &mut okk::tui::desk::Desk, keys: &str) {
-    for k in keys.split_whitespace() {
-        handle_key(state, Key::parse(k).unwrap(), d);
-    }
+fn press(state: &mut State, d: &mut okk::tui::desk::Desk, seq: &str) {
+    common::reviewer::press(state, d, seq);
 }
 
 #[test]
@@ -116,10 +113,10 @@ fn a_verdict_during_an_import_waits_without_freezing_and_lands_when_the_lock_fre
     assert!(desk.current_reviews().is_empty());
 
     // Keys that would leave the card, or judge it again, wait; looking around does not.
-    press(&mut state, &mut d, "space p s x j ?");
+    press(&mut state, &mut d, "<space>psxj?");
     assert_eq!(shown(&state), first);
     assert!(state.popup.is_some(), "help opens while saving");
-    press(&mut state, &mut d, "esc");
+    press(&mut state, &mut d, "<esc>");
     assert!(state.popup.is_none());
     assert!(status(&state).contains("saving…"), "{}", status(&state));
     tick(&mut state, &mut d);
@@ -233,18 +230,8 @@ fn a_waiting_verdict_survives_the_reviewer_and_is_written_once_by_the_next_okk()
 // ---- the real binary in a terminal ------------------------------------------------------------
 
 /// `okk review --stage MET --auditor anna` on the desk's store.
-fn review_args(desk: &Desk) -> [String; 9] {
-    [
-        "--db".to_string(),
-        path_arg(&desk.db),
-        "--funnel".into(),
-        path_arg(&funnel_path()),
-        "review".into(),
-        "--stage".into(),
-        MET.into(),
-        "--auditor".into(),
-        "anna".into(),
-    ]
+fn review_args(desk: &Desk) -> Vec<String> {
+    desk.okk_args(&["review", "--stage", MET, "--auditor", "anna"])
 }
 
 fn review(desk: &Desk) -> pty::Term {
@@ -255,7 +242,7 @@ fn review(desk: &Desk) -> pty::Term {
 
 /// ctrl-c: out at once, from any screen.
 fn quit(term: &mut pty::Term) {
-    term.send(keys::CTRL_C);
+    term.send("<C-c>");
     assert!(term.wait_exit().success());
 }
 
@@ -270,7 +257,7 @@ fn in_a_terminal_the_screen_draws_on_while_an_import_holds_the_store() {
     // The loop is alive: help opens and closes, the card is still the same.
     term.send("?");
     term.wait_for("verdict ok");
-    term.send(keys::ESC);
+    term.send("<esc>");
     let screen = term.wait_for("saving…");
     assert_eq!(card_id(&screen), first);
     assert!(desk.current_reviews().is_empty());
@@ -379,7 +366,7 @@ fn measure_keys_while_a_300k_row_import_holds_the_store() {
         .trim()
         .to_string();
     // Look around while it waits: help, scrolling.
-    for k in ["?", keys::ESC, "j", "k", "?", keys::ESC] {
+    for k in ["?", "<esc>", "j", "k", "?", "<esc>"] {
         std::thread::sleep(Duration::from_millis(300));
         term.send(k);
     }
@@ -387,7 +374,7 @@ fn measure_keys_while_a_300k_row_import_holds_the_store() {
     let waited = pressed.elapsed();
     let import_ok = import.wait().unwrap().success();
     let import_s = started.elapsed();
-    term.send(keys::CTRL_C);
+    term.send("<C-c>");
     term.wait_exit();
     let t: serde_json::Value = serde_json::from_slice(&std::fs::read(&timings).unwrap()).unwrap();
     let keys_ms: Vec<f64> = t["keys_ms"]
@@ -470,18 +457,16 @@ fn quitting_with_an_unsaved_comment_while_the_store_is_busy_asks_once() {
     let desk = Desk::demo();
     let (mut state, mut d) = open_stage(&desk, "anna");
     press(&mut state, &mut d, "c");
-    for ch in "перезвонить".chars() {
-        handle_key(&mut state, Key::char(ch), &mut d);
-    }
+    press(&mut state, &mut d, "перезвонить");
     let import = hold_write_lock(&desk.db, Some(Writer::Import));
-    press(&mut state, &mut d, "ctrl-c");
+    press(&mut state, &mut d, "<C-c>");
     assert!(!state.quit);
     assert!(
         status(&state).contains("store busy (import running); quit again"),
         "{}",
         status(&state)
     );
-    press(&mut state, &mut d, "ctrl-c");
+    press(&mut state, &mut d, "<C-c>");
     assert!(state.quit);
     import.end();
 }

@@ -8,8 +8,8 @@ mod pty;
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
-use common::{Desk, funnel_path, path_arg, repo};
-use pty::{Spawn, Term, card_id, keys};
+use common::{Desk, path_arg, repo};
+use pty::{Spawn, Term, card_id};
 use serde_json::{Value as Json, json};
 
 const STAGE: &str = "Встреча проведена";
@@ -26,13 +26,7 @@ fn demo_desk() -> Desk {
 
 /// `okk --db DB --funnel assets/funnel.toml ARGS` in a `cols`×`rows` terminal.
 fn okk(desk: &Desk, args: &[&str], cols: u16, rows: u16) -> Spawn {
-    let mut all = vec![
-        "--db".to_string(),
-        path_arg(&desk.db),
-        "--funnel".to_string(),
-        path_arg(&funnel_path()),
-    ];
-    all.extend(args.iter().map(|a| a.to_string()));
+    let all = desk.okk_args(args);
     Spawn::new(&all, cols, rows)
 }
 
@@ -201,7 +195,7 @@ fn auditor_reviews_a_stage_with_every_card_key_and_the_store_keeps_what_she_saw(
     term.wait_for("Move to stage");
     term.send("бронир");
     term.wait_for("▶ Бронирование");
-    term.send(keys::ENTER);
+    term.send("<enter>");
     term.wait_for(&format!("#{moved} saved: wrong stage"));
 
     // 4: another owner, a corrected field and a comment, then stale.
@@ -210,25 +204,25 @@ fn auditor_reviews_a_stage_with_every_card_key_and_the_store_keeps_what_she_saw(
     term.wait_for("Hand to owner");
     term.send("морозов");
     term.wait_for("▶ Морозов Алексей");
-    term.send(keys::ENTER);
+    term.send("<enter>");
     term.wait_for("owner → Морозов Алексей");
     term.send("e");
     term.wait_for("Correct field");
     term.send("дата встречи");
     term.wait_for("▶ Дата встречи в офисе продаж");
-    term.send(keys::ENTER);
+    term.send("<enter>");
     term.wait_for("New value of «Дата встречи в офисе продаж»");
     // Whatever the field held goes: Home, then ctrl-k deletes to the end of the line.
-    term.send(keys::HOME);
-    term.send("\x0b25.11.2026");
+    term.send("<home>");
+    term.send("<C-k>25.11.2026");
     term.wait_for("│25.11.2026 ");
-    term.send(keys::ENTER);
+    term.send("<enter>");
     term.wait_for("Дата встречи в офисе продаж → 25.11.2026");
     term.send("c");
     term.wait_for("Comment (esc keeps it)");
     term.send("Клиент просил перезвонить");
     term.wait_for("Клиент просил перезвонить");
-    term.send(keys::ESC);
+    term.send("<esc>");
     term.wait_gone("Comment (esc keeps it)");
     term.wait_for("comment:");
     assert_eq!(verdict(&mut term, "s", "stale"), stale);
@@ -384,7 +378,7 @@ fn typing_ahead_judges_cards_in_queue_order_and_backspace_undoes() {
     term.send("aaaaa");
     term.wait_for(&format!("#{} saved: ok", first_five[4]));
     term.wait_for(&format!("{STAGE} · 6/"));
-    term.send(keys::BACKSPACE);
+    term.send("<backspace>");
     term.wait_for(&format!("verdict on #{} withdrawn", first_five[4]));
     assert_eq!(card_id(&term.screen()), first_five[4]);
     quit_from_card(&mut term);
@@ -422,13 +416,13 @@ fn from_the_funnel_through_a_filtered_queue_to_a_card_and_back() {
     let moves = format!(
         "{}{}{}k{}j",
         "j".repeat(steps - 1),
-        keys::DOWN,
-        keys::DOWN,
-        keys::UP
+        "<down>",
+        "<down>",
+        "<up>"
     );
     term.send(&moves);
     term.wait_for(&format!("▶ {STAGE}"));
-    term.send(keys::ENTER);
+    term.send("<enter>");
     term.wait_for(&format!("┌ {STAGE} · 0 / "));
 
     term.send("/");
@@ -448,15 +442,15 @@ fn from_the_funnel_through_a_filtered_queue_to_a_card_and_back() {
         "{queue}"
     );
     // Enter keeps the filter and leaves the box; the next Enter opens the first match.
-    term.send(keys::ENTER);
+    term.send("<enter>");
     term.wait_gone("морозов▏");
-    term.send(keys::ENTER);
+    term.send("<enter>");
     let card = term.wait_for("┌ #");
     assert!(card.contains("Owner    Морозов Алексей"), "{card}");
     term.send("q");
     let queue = term.wait_for("filter: морозов");
     assert_eq!(queue_rows(&queue), rows, "the same filtered queue");
-    term.send(keys::ESC);
+    term.send("<esc>");
     let queue = term.wait_gone("filter:");
     assert!(
         queue_rows(&queue)
@@ -467,7 +461,7 @@ fn from_the_funnel_through_a_filtered_queue_to_a_card_and_back() {
 
     term.send("?");
     term.wait_for("Keys · queue");
-    term.send(keys::ESC);
+    term.send("<esc>");
     term.wait_gone("Keys · queue");
     term.send("q");
     term.wait_for("To review");
@@ -549,7 +543,7 @@ fn ctrl_c_while_typing_a_comment_keeps_it_as_a_draft() {
     term.wait_for("Comment (esc keeps it)");
     term.send("Не дозвонился");
     term.wait_for("Не дозвонился");
-    term.send(keys::CTRL_C);
+    term.send("<C-c>");
     let status = term.wait_exit();
     assert!(status.success(), "okk exited with {status}");
     assert_eq!(
@@ -672,9 +666,9 @@ fn hostile_card_text_is_shown_inert_and_the_layout_holds() {
     term.wait_for("Correct field");
     term.send("title");
     term.wait_for("▶ title");
-    term.send(keys::ENTER);
+    term.send("<enter>");
     term.wait_for("New value of «title»");
-    term.send(keys::ESC);
+    term.send("<esc>");
     term.wait_gone("New value of «title»");
     assert_nothing_obeyed(&term);
 
@@ -689,7 +683,7 @@ fn hostile_card_text_is_shown_inert_and_the_layout_holds() {
     let screen = term.wait_for("#900003");
     assert!(screen.contains("Огромная сделка"), "{screen}");
     assert_layout(&term, 120, 40);
-    term.send(keys::PGDN);
+    term.send("<pgdn>");
     term.wait_gone("Owner    Попова Анна");
     term.send("G");
     let screen = term.wait_for("KB more not shown");
@@ -764,7 +758,7 @@ fn assert_layout(term: &Term, cols: u16, rows: u16) {
 #[test]
 fn the_terminal_is_restored_after_q_and_after_ctrl_c() {
     let desk = demo_desk();
-    for (how, keys) in [("q", "q"), ("ctrl-c", keys::CTRL_C)] {
+    for (how, keys) in [("q", "q"), ("ctrl-c", "<C-c>")] {
         let mut term = okk(&desk, &["review", "--auditor", "anna"], 100, 30).start(desk.dir.path());
         term.wait_for("To review");
         term.with_screen(|s| {
@@ -869,7 +863,7 @@ fn no_color_draws_without_colour_and_selection_in_reverse() {
             "an unpicked row is reversed: {rows:#?}"
         );
     });
-    term.send(keys::ESC);
+    term.send("<esc>");
     term.wait_gone("Move to stage");
 
     // The queue: the selected card is the reversed row.
@@ -981,7 +975,7 @@ fn a_rebound_key_from_the_config_file_works_and_shows_in_the_hint_bar() {
             .any(|l| l.contains("│ z ") && l.contains("verdict stale")),
         "{help}"
     );
-    term.send(keys::ESC);
+    term.send("<esc>");
     term.wait_gone("Keys · card");
 
     let id = card_id(&term.screen());

@@ -14,9 +14,9 @@ use ratatui::buffer::Buffer;
 use okk::store::Store;
 use okk::sync::{ImportOptions, import_file};
 use okk::tui::desk::Desk;
-use okk::tui::keymap::{Key, Keymap};
+use okk::tui::keymap::Keymap;
 use okk::tui::state::{Screen, State};
-use okk::tui::update::{handle_key, load_stages};
+use okk::tui::update::load_stages;
 use okk::tui::view::Theme;
 
 /// The demo's "today" (`okk demo` freezes the store's clock there).
@@ -41,7 +41,7 @@ fn desktop(csv: &Path) -> Desktop {
         .set_meta(okk::app::audit::CLOCK, CLOCK)
         .expect("set clock");
     let clock = NaiveDateTime::parse_from_str(CLOCK, "%Y-%m-%d %H:%M:%S").expect("clock");
-    let funnel = okk::funnel::default_funnel();
+    let funnel = okk::funnel_config::default_funnel();
     let opts = ImportOptions {
         now: clock,
         ..ImportOptions::default()
@@ -81,29 +81,12 @@ fn hostile() -> Desktop {
 }
 
 impl Desktop {
-    /// Presses keys named as in the keymap (`a`, `enter`, `esc`, `/` …), one after another.
-    fn press(&mut self, keys: &[&str]) -> &mut Self {
-        for k in keys {
-            let key = Key::parse(k).unwrap_or_else(|| panic!("key {k:?}"));
-            handle_key(&mut self.state, key, &mut self.desk);
-        }
+    /// Presses keys in the tests' notation (`"<enter>x"`, text typed as it is).
+    fn press(&mut self, seq: &str) -> &mut Self {
+        common::reviewer::press(&mut self.state, &mut self.desk, seq);
         self
     }
 
-    /// Types text one character at a time (`\n` is enter).
-    fn type_text(&mut self, text: &str) -> &mut Self {
-        for c in text.chars() {
-            let key = if c == '\n' {
-                Key::parse("enter").expect("enter")
-            } else {
-                Key::char(c)
-            };
-            handle_key(&mut self.state, key, &mut self.desk);
-        }
-        self
-    }
-
-    /// Moves the funnel screen's selection down to the stage `name`.
     fn select_stage(&mut self, name: &str) -> &mut Self {
         let row = self
             .state
@@ -113,7 +96,7 @@ impl Desktop {
             .unwrap_or_else(|| panic!("no stage {name}"));
         assert_eq!(self.state.screen, Screen::Funnel);
         for _ in 0..row {
-            self.press(&["j"]);
+            self.press("j");
         }
         assert_eq!(self.state.stage_selected, row);
         self
@@ -147,7 +130,7 @@ fn funnel() {
 #[test]
 fn queue() {
     let mut d = demo();
-    d.press(&["enter"]);
+    d.press("<enter>");
     assert_eq!(d.state.screen, Screen::Queue);
     d.snap("queue");
 }
@@ -155,7 +138,7 @@ fn queue() {
 #[test]
 fn queue_with_a_filter_typed() {
     let mut d = demo();
-    d.press(&["j", "enter", "/"]).type_text("смирн");
+    d.press("j<enter>/").press("смирн");
     // The queue is re-read when the typing pauses.
     okk::tui::update::tick(&mut d.state, &mut d.desk);
     assert!(d.state.queue.as_ref().is_some_and(|q| q.filtering));
@@ -166,7 +149,7 @@ fn queue_with_a_filter_typed() {
 fn queue_after_each_verdict_shows_every_mark_whole() {
     let mut d = demo();
     // ok, wrong stage (picked), stale, dead, unclear: then back to the queue.
-    d.press(&["enter", "enter", "a", "x", "enter", "s", "d", "i", "q", "g"]);
+    d.press("<enter><enter>ax<enter>sdiqg");
     assert_eq!(d.state.screen, Screen::Queue);
     d.snap("queue_marks");
 }
@@ -174,10 +157,10 @@ fn queue_after_each_verdict_shows_every_mark_whole() {
 #[test]
 fn help_on_the_queue_lists_every_flag_letter_and_mark() {
     let mut d = demo();
-    d.press(&["enter", "?"]);
+    d.press("<enter>?");
     d.snap("help_queue");
     // Scrolled down to the marks.
-    d.press(&["J"]);
+    d.press("J");
     d.snap("help_queue_marks");
 }
 
@@ -186,7 +169,7 @@ fn help_on_the_queue_lists_every_flag_letter_and_mark() {
 #[test]
 fn card() {
     let mut d = demo();
-    d.press(&["enter", "enter"]);
+    d.press("<enter><enter>");
     assert_eq!(d.state.screen, Screen::Card);
     d.snap("card");
 }
@@ -194,59 +177,59 @@ fn card() {
 #[test]
 fn card_after_toggling_a_checklist_item() {
     let mut d = demo();
-    d.press(&["enter", "enter", "1"]);
+    d.press("<enter><enter>1");
     d.snap("card_item_toggled");
 }
 
 #[test]
 fn card_in_colour() {
     let mut d = demo();
-    d.press(&["enter", "enter"]);
+    d.press("<enter><enter>");
     insta::assert_debug_snapshot!("card_colour_120x40", d.buffer(120, 40, &Theme::colour()));
 }
 
 #[test]
 fn stage_picker_with_a_query() {
     let mut d = demo();
-    d.press(&["enter", "enter", "x"]).type_text("встр");
+    d.press("<enter><enter>x").press("встр");
     d.snap("stage_picker");
 }
 
 #[test]
 fn owner_picker() {
     let mut d = demo();
-    d.press(&["enter", "enter", "r"]);
+    d.press("<enter><enter>r");
     d.snap("owner_picker");
 }
 
 #[test]
 fn field_picker_then_field_value() {
     let mut d = demo();
-    d.press(&["enter", "enter", "e"]);
+    d.press("<enter><enter>e");
     d.snap("field_picker");
-    d.press(&["enter"]);
+    d.press("<enter>");
     d.snap("field_input");
 }
 
 #[test]
 fn comment_box_with_text() {
     let mut d = demo();
-    d.press(&["enter", "enter", "c"])
-        .type_text("Клиент просил перезвонить в четверг,\nзвонка в истории нет.");
+    d.press("<enter><enter>c")
+        .press("Клиент просил перезвонить в четверг,<enter>звонка в истории нет.");
     d.snap("comment");
 }
 
 #[test]
 fn help_on_the_card() {
     let mut d = demo();
-    d.press(&["enter", "enter", "?"]);
+    d.press("<enter><enter>?");
     d.snap("help_card");
 }
 
 #[test]
 fn help_on_the_funnel() {
     let mut d = demo();
-    d.press(&["?"]);
+    d.press("?");
     d.snap("help_funnel");
 }
 
@@ -256,10 +239,10 @@ fn help_on_the_funnel() {
 fn stage_done_offers_the_next_stage() {
     let mut d = demo();
     d.select_stage("Договор");
-    d.press(&["enter", "enter"]);
+    d.press("<enter><enter>");
     let mut verdicts = 0;
     while d.state.screen == Screen::Card {
-        d.press(&["a"]);
+        d.press("a");
         verdicts += 1;
         assert!(verdicts <= 40, "the queue of Договор never ends");
     }
@@ -272,7 +255,7 @@ fn stage_done_offers_the_next_stage() {
 #[test]
 fn terminal_too_small() {
     let mut d = demo();
-    d.press(&["enter", "enter"]);
+    d.press("<enter><enter>");
     for (w, h) in [(79, 24), (60, 20)] {
         insta::assert_snapshot!(format!("too_small_{w}x{h}"), d.screen(w, h));
     }
@@ -369,13 +352,13 @@ fn hostile_text_is_made_visible_and_keeps_the_layout() {
     for (w, h) in SIZES {
         assert_screen_sound(&d.buffer(w, h, &Theme::plain()), &[w - 1]);
     }
-    d.select_stage("Первичный контакт").press(&["enter"]);
+    d.select_stage("Первичный контакт").press("<enter>");
     assert_eq!(d.state.queue.as_ref().map(|q| q.items.len()), Some(2));
     d.snap("hostile_queue");
     for (w, h) in SIZES {
         assert_screen_sound(&d.buffer(w, h, &Theme::plain()), &[w - 1]);
     }
-    d.press(&["enter"]);
+    d.press("<enter>");
     let card = &d.state.card.as_ref().expect("a card is open").detail.card;
     assert_eq!(card.external_id, "777001");
     let title = card.title.as_deref().unwrap_or_default();
@@ -391,7 +374,7 @@ fn hostile_text_is_made_visible_and_keeps_the_layout() {
         assert_screen_sound(&d.buffer(w, h, &Theme::plain()), &[w - right - 1, w - 1]);
     }
     // Scrolled to the end of the cut 200 KB note.
-    d.press(&["G"]);
+    d.press("G");
     d.snap("hostile_card_end");
     for (w, h) in SIZES {
         let right = (w * 2 / 5).max(36);
@@ -403,7 +386,7 @@ fn hostile_text_is_made_visible_and_keeps_the_layout() {
 fn empty_queue() {
     // The hostile store has no card in the first stage (an extra-control one).
     let mut d = hostile();
-    d.press(&["enter"]);
+    d.press("<enter>");
     assert_eq!(d.state.queue.as_ref().map(|q| q.items.len()), Some(0));
     d.snap("queue_empty");
 }
@@ -411,7 +394,7 @@ fn empty_queue() {
 #[test]
 fn stats_screen_after_some_verdicts() {
     let mut d = demo();
-    d.press(&["enter", "enter", "a", "s", "d", "i", "q", "q", "4"]);
+    d.press("<enter><enter>asdiqq4");
     assert_eq!(d.state.screen, Screen::Stats);
     d.snap("stats");
 }

@@ -7,11 +7,11 @@ use std::sync::Arc;
 
 use okk::domain::review::Verdict;
 use okk::store::Store;
+use okk::store::inspect::{Inspect, Row, Table};
 use okk::tui::desk::Desk;
-use okk::tui::keymap::Key;
 use okk::tui::picker::PickerFor;
 use okk::tui::state::{Popup, Screen, State, Status};
-use okk::tui::update::{handle_key, load_stages, start_at_stage, tick};
+use okk::tui::update::{load_stages, start_at_stage, tick};
 use rusqlite::Connection;
 
 /// (external id, verdict, suggested stage, suggested owner, comment, withdrawn).
@@ -41,20 +41,9 @@ fn session_as(auditor: &str) -> Session {
 }
 
 impl Session {
-    /// Types keys written as in the keymap file, space-separated: `"a x enter ctrl-c"`.
-    fn keys(&mut self, keys: &str) -> &mut Self {
-        for k in keys.split_whitespace() {
-            let key = Key::parse(k).unwrap_or_else(|| panic!("bad key {k}"));
-            handle_key(&mut self.state, key, &mut self.desk);
-        }
-        self
-    }
-
-    /// Types text into whatever box is open.
-    fn text(&mut self, text: &str) -> &mut Self {
-        for c in text.chars() {
-            handle_key(&mut self.state, Key::char(c), &mut self.desk);
-        }
+    /// Presses keys in the tests' notation: `"ax<enter>"`, text typed as it is.
+    fn keys(&mut self, seq: &str) -> &mut Self {
+        common::reviewer::press(&mut self.state, &mut self.desk, seq);
         self
     }
 
@@ -65,7 +54,7 @@ impl Session {
             .iter()
             .position(|r| r.name == name)
             .unwrap();
-        start_at_stage(&mut self.state, row, &mut self.desk).unwrap();
+        start_at_stage(&mut self.state, row, &self.desk).unwrap();
         self
     }
 
@@ -80,48 +69,57 @@ impl Session {
             .clone()
     }
 
+    /// SQL at the store's file, only to plant what no key makes (a card gone from the CRM, a
+    /// write that fails); the tests read through [`Session::rows`].
     fn conn(&self) -> Connection {
         Connection::open(&self.db).unwrap()
+    }
+
+    fn rows(&self, table: Table) -> Vec<Row> {
+        Inspect::open(&self.db)
+            .and_then(|look| look.rows(table))
+            .unwrap()
+    }
+
+    /// The one review the test made.
+    fn the_review(&self) -> Row {
+        let mut reviews = self.rows(Table::Reviews);
+        assert_eq!(reviews.len(), 1, "one review");
+        reviews.remove(0)
+    }
+
+    /// The comment of the one draft kept.
+    fn the_draft(&self) -> String {
+        let drafts = self.rows(Table::Drafts);
+        assert_eq!(drafts.len(), 1, "one draft");
+        str_of(&drafts[0], "comment")
     }
 
     /// (external id, verdict, suggested stage, suggested owner, comment, withdrawn) of every
     /// review, oldest first.
     fn reviews(&self) -> Vec<ReviewRow> {
-        let conn = self.conn();
-        let mut stmt = conn
-            .prepare(
-                "SELECT card_external_id, verdict, suggested_stage, suggested_owner, comment,
-                        withdrawn_at IS NOT NULL
-                 FROM reviews ORDER BY rowid",
-            )
-            .unwrap();
-        stmt.query_map([], |r| {
-            Ok((
-                r.get(0)?,
-                r.get(1)?,
-                r.get(2)?,
-                r.get(3)?,
-                r.get(4)?,
-                r.get(5)?,
-            ))
-        })
-        .unwrap()
-        .collect::<Result<_, _>>()
-        .unwrap()
+        let opt = |r: &Row, k: &str| r[k].as_str().map(String::from);
+        self.rows(Table::Reviews)
+            .iter()
+            .map(|r| {
+                (
+                    str_of(r, "card_external_id"),
+                    str_of(r, "verdict"),
+                    opt(r, "suggested_stage"),
+                    opt(r, "suggested_owner"),
+                    str_of(r, "comment"),
+                    !r["withdrawn_at"].is_null(),
+                )
+            })
+            .collect()
     }
 
     fn current_verdicts(&self) -> Vec<(String, String)> {
-        let conn = self.conn();
-        let mut stmt = conn
-            .prepare(
-                "SELECT card_external_id, verdict FROM reviews
-                 WHERE superseded_by IS NULL AND withdrawn_at IS NULL ORDER BY rowid",
-            )
-            .unwrap();
-        stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
-            .unwrap()
-            .collect::<Result<_, _>>()
-            .unwrap()
+        self.rows(Table::Reviews)
+            .iter()
+            .filter(|r| r["superseded_by"].is_null() && r["withdrawn_at"].is_null())
+            .map(|r| (str_of(r, "card_external_id"), str_of(r, "verdict")))
+            .collect()
     }
 
     /// The open queue's figures as the state keeps them equal what the store says.
@@ -155,7 +153,7 @@ fn the_funnel_lists_extra_control_stages_first_and_moves_within_bounds() {
     );
     s.keys("k");
     assert_eq!(s.state.stage_selected, 0);
-    s.keys("j j");
+    s.keys("jj");
     assert_eq!(s.state.stage_selected, 2);
     s.keys("G");
     assert_eq!(s.state.stage_selected, s.state.stages.len() - 1);
@@ -170,11 +168,11 @@ fn the_funnel_lists_extra_control_stages_first_and_moves_within_bounds() {
 #[test]
 fn enter_opens_the_stage_queue_and_q_comes_back_with_fresh_figures() {
     let mut s = session();
-    s.keys("enter");
+    s.keys("<enter>");
     assert_eq!(s.state.screen, Screen::Queue);
     let q = s.state.queue.as_ref().unwrap();
     assert_eq!(q.items.len() as u64, q.total.min(100));
-    s.keys("enter a q q");
+    s.keys("<enter>aqq");
     assert_eq!(s.state.screen, Screen::Funnel);
     assert_eq!(s.state.stages[0].counts.reviewed, 1);
 }
@@ -192,7 +190,7 @@ fn the_filter_narrows_the_queue_by_title_owner_or_id_in_any_case_and_esc_clears_
         .clone()
         .unwrap();
     let word = owner.split_whitespace().next().unwrap().to_lowercase();
-    s.keys("/").text(&word);
+    s.keys("/").keys(&word);
     // Typing does not re-read the queue on every letter: the pause does.
     assert!(s.state.queue.as_ref().unwrap().filter_pending);
     tick(&mut s.state, &mut s.desk);
@@ -203,12 +201,12 @@ fn the_filter_narrows_the_queue_by_title_owner_or_id_in_any_case_and_esc_clears_
         let hay = format!("{} {:?} {:?}", i.entry.id, i.entry.title, i.entry.owner).to_lowercase();
         hay.contains(&word)
     }));
-    s.keys("enter");
+    s.keys("<enter>");
     assert!(
         !s.state.queue.as_ref().unwrap().filtering,
         "enter keeps the filter"
     );
-    s.keys("esc");
+    s.keys("<esc>");
     assert_eq!(s.state.queue.as_ref().unwrap().items.len(), all);
     assert!(s.state.queue.as_ref().unwrap().filter.is_empty());
 }
@@ -258,15 +256,15 @@ fn t_lists_the_gone_and_closed_cards_without_flags_too_and_back() {
 #[test]
 fn the_queue_cursor_stays_on_the_list() {
     let mut s = session();
-    s.stage(MET).keys("q k k");
+    s.stage(MET).keys("qkk");
     assert_eq!(s.state.queue.as_ref().unwrap().selected, 0);
     s.keys("G");
     let q = s.state.queue.as_ref().unwrap();
     assert_eq!(q.selected, q.items.len() - 1);
-    s.keys("j pgdn");
+    s.keys("j<pgdn>");
     let q = s.state.queue.as_ref().unwrap();
     assert_eq!(q.selected, q.items.len() - 1);
-    s.keys("g enter");
+    s.keys("g<enter>");
     assert_eq!(s.state.card.as_ref().unwrap().index, 0);
 }
 
@@ -319,11 +317,11 @@ fn x_picks_the_stage_and_saves_wrong_stage_while_esc_cancels_the_verdict() {
             "the card's own stage is not offered"
         );
     }
-    s.keys("esc");
+    s.keys("<esc>");
     assert!(s.state.popup.is_none());
     assert_eq!(s.card_id(), first);
     assert!(s.reviews().is_empty(), "esc cancels the verdict");
-    s.keys("x").text("догов").keys("enter");
+    s.keys("x").keys("догов").keys("<enter>");
     assert_eq!(
         s.reviews()[0].clone(),
         (
@@ -346,17 +344,17 @@ fn the_picker_moves_with_arrows_and_ctrl_n_p_and_refuses_enter_without_a_match()
         _ => None,
     };
     let first = chosen(&s);
-    s.keys("down ctrl-n");
+    s.keys("<down><C-n>");
     let third = chosen(&s);
-    s.keys("up ctrl-p up");
+    s.keys("<up><C-p><up>");
     assert_eq!(chosen(&s), first);
     assert_ne!(third, first);
-    s.text("zzzzqqq").keys("enter");
+    s.keys("zzzzqqq").keys("<enter>");
     assert!(
         s.state.popup.is_some(),
         "nothing to choose: the picker stays"
     );
-    s.keys("backspace backspace backspace backspace backspace backspace backspace");
+    s.keys("<backspace><backspace><backspace><backspace><backspace><backspace><backspace>");
     assert_eq!(chosen(&s), first);
 }
 
@@ -365,7 +363,7 @@ fn checklist_keys_cycle_pass_fail_na_and_change_the_saved_score() {
     let mut s = session();
     s.stage(MET);
     let answers = |s: &Session| s.state.card.as_ref().unwrap().draft.answers.clone();
-    let funnel = okk::funnel::default_funnel();
+    let funnel = okk::funnel_config::default_funnel();
     let stage = funnel.stage(funnel.resolve(MET).unwrap());
     let id = stage.checklist[1].id.clone();
     use okk::domain::score::Answer;
@@ -377,16 +375,11 @@ fn checklist_keys_cycle_pass_fail_na_and_change_the_saved_score() {
     assert_eq!(answers(&s)[&id], Answer::Fail);
     s.keys("2");
     assert_eq!(answers(&s)[&id], Answer::Na);
-    s.keys("2 2");
+    s.keys("22");
     assert_eq!(answers(&s)[&id], Answer::Fail);
     s.keys("9"); // beyond the checklist: nothing happens
     s.keys("a");
-    let conn = s.conn();
-    let (checklist, score): (String, Option<f64>) = conn
-        .query_row("SELECT checklist, score FROM reviews", [], |r| {
-            Ok((r.get(0)?, r.get(1)?))
-        })
-        .unwrap();
+    let (checklist, score) = checklist_and_score(&s.the_review());
     assert!(
         checklist.contains(&format!("\"{id}\":\"fail\"")),
         "{checklist}"
@@ -401,17 +394,12 @@ fn a_confirms_the_suggested_answers_of_a_clean_card_in_one_key() {
     let card = s.state.card.as_ref().unwrap();
     assert!(card.draft.answers.is_empty(), "no item starts answered");
     let suggested = card.suggested.clone();
-    let funnel = okk::funnel::default_funnel();
+    let funnel = okk::funnel_config::default_funnel();
     let stage = funnel.stage(funnel.resolve(MET).unwrap());
     assert_eq!(suggested.len(), stage.checklist.len());
     let expected = okk::domain::score::score(&stage.checklist, &suggested);
     s.keys("a");
-    let (checklist, score): (String, Option<f64>) = s
-        .conn()
-        .query_row("SELECT checklist, score FROM reviews", [], |r| {
-            Ok((r.get(0)?, r.get(1)?))
-        })
-        .unwrap();
+    let (checklist, score) = checklist_and_score(&s.the_review());
     let saved: okk::domain::score::Answers = serde_json::from_str(&checklist).unwrap();
     assert_eq!(saved, suggested, "every suggestion confirmed");
     assert_eq!(score, expected);
@@ -421,16 +409,11 @@ fn a_confirms_the_suggested_answers_of_a_clean_card_in_one_key() {
 fn another_verdict_confirms_nothing_and_unanswered_items_make_no_score() {
     let mut s = session();
     s.stage(MET);
-    let funnel = okk::funnel::default_funnel();
+    let funnel = okk::funnel_config::default_funnel();
     let stage = funnel.stage(funnel.resolve(MET).unwrap());
     // One item answered; the rest left unanswered.
-    s.keys("1 s");
-    let (checklist, score): (String, Option<f64>) = s
-        .conn()
-        .query_row("SELECT checklist, score FROM reviews", [], |r| {
-            Ok((r.get(0)?, r.get(1)?))
-        })
-        .unwrap();
+    s.keys("1s");
+    let (checklist, score) = checklist_and_score(&s.the_review());
     let saved: okk::domain::score::Answers = serde_json::from_str(&checklist).unwrap();
     assert_eq!(saved.len(), 1, "{checklist}");
     let first = &stage.checklist[0];
@@ -467,7 +450,7 @@ fn an_expired_booking_suggests_its_term_entered_not_failed() {
         }
         seen += 1;
         assert!(seen < 200, "no expired booking in the demo");
-        s.keys("space");
+        s.keys("<space>");
     }
     let card = s.state.card.as_ref().unwrap();
     assert_eq!(
@@ -481,7 +464,7 @@ fn an_expired_booking_suggests_its_term_entered_not_failed() {
 fn r_suggests_an_owner_and_e_corrects_a_field_both_saved_with_the_verdict() {
     let mut s = session();
     s.stage(MET);
-    s.keys("r").text("смирн").keys("enter");
+    s.keys("r").keys("смирн").keys("<enter>");
     let owner = s.state.card.as_ref().unwrap().draft.suggested_owner.clone();
     assert_eq!(owner.as_deref(), Some("Смирнова Ольга"));
     s.keys("e");
@@ -489,23 +472,20 @@ fn r_suggests_an_owner_and_e_corrects_a_field_both_saved_with_the_verdict() {
         Some(Popup::Picker(p)) => p.chosen().unwrap().to_string(),
         _ => panic!("the field picker opens"),
     };
-    s.keys("enter");
+    s.keys("<enter>");
     assert!(matches!(s.state.popup, Some(Popup::Input(_))));
-    s.keys("ctrl-u").text("25.11.2026").keys("enter");
+    s.keys("<C-u>").keys("25.11.2026").keys("<enter>");
     let d = &s.state.card.as_ref().unwrap().draft;
     assert_eq!(
         d.corrections.get(&field).map(String::as_str),
         Some("25.11.2026")
     );
     s.keys("a");
-    let conn = s.conn();
-    let (owner, corrections): (String, String) = conn
-        .query_row(
-            "SELECT suggested_owner, corrections FROM reviews",
-            [],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )
-        .unwrap();
+    let review = s.the_review();
+    let (owner, corrections) = (
+        str_of(&review, "suggested_owner"),
+        str_of(&review, "corrections"),
+    );
     assert_eq!(owner, "Смирнова Ольга");
     assert!(corrections.contains("25.11.2026"), "{corrections}");
 }
@@ -515,22 +495,19 @@ fn c_comment_is_kept_on_esc_as_a_draft_and_saved_with_the_verdict() {
     let mut s = session();
     s.stage(MET);
     let id = s.card_id();
-    s.keys("c").text("Клиент купил в другом ЖК");
+    s.keys("c").keys("Клиент купил в другом ЖК");
     // Typing is kept as a draft between keys (the loop's idle tick), before esc.
     tick(&mut s.state, &mut s.desk);
-    let draft: String = s
-        .conn()
-        .query_row("SELECT comment FROM drafts", [], |r| r.get(0))
-        .unwrap();
+    let draft = s.the_draft();
     assert_eq!(draft, "Клиент купил в другом ЖК");
-    s.keys("esc");
+    s.keys("<esc>");
     assert!(s.state.popup.is_none());
     assert_eq!(
         s.state.card.as_ref().unwrap().draft.comment,
         "Клиент купил в другом ЖК"
     );
     // Leaving the card and coming back finds the draft.
-    s.keys("q enter");
+    s.keys("q<enter>");
     assert_eq!(s.card_id(), id);
     assert_eq!(
         s.state.card.as_ref().unwrap().draft.comment,
@@ -538,10 +515,7 @@ fn c_comment_is_kept_on_esc_as_a_draft_and_saved_with_the_verdict() {
     );
     s.keys("d");
     assert_eq!(s.reviews()[0].4, "Клиент купил в другом ЖК");
-    let drafts: i64 = s
-        .conn()
-        .query_row("SELECT count(*) FROM drafts", [], |r| r.get(0))
-        .unwrap();
+    let drafts = s.rows(Table::Drafts).len();
     assert_eq!(drafts, 0, "the saved verdict takes the draft");
 }
 
@@ -550,7 +524,7 @@ fn space_skips_without_a_verdict_and_p_goes_back() {
     let mut s = session();
     s.stage(MET);
     let first = s.card_id();
-    s.keys("space");
+    s.keys("<space>");
     let second = s.card_id();
     assert_ne!(first, second);
     assert!(s.reviews().is_empty());
@@ -565,7 +539,7 @@ fn u_withdraws_the_last_verdict_and_shows_its_card_again_with_the_review() {
     let mut s = session();
     s.stage(MET);
     let first = s.card_id();
-    s.keys("x").text("догов").keys("enter");
+    s.keys("x").keys("догов").keys("<enter>");
     assert_ne!(s.card_id(), first);
     s.keys("u");
     assert_eq!(s.card_id(), first);
@@ -574,7 +548,7 @@ fn u_withdraws_the_last_verdict_and_shows_its_card_again_with_the_review() {
     assert!(s.current_verdicts().is_empty());
     assert!(s.reviews()[0].5, "withdrawn, not deleted");
     s.assert_counts_true();
-    s.keys("backspace");
+    s.keys("<backspace>");
     assert_eq!(s.state.status, Some(Status::Info("nothing to undo".into())));
 }
 
@@ -583,7 +557,7 @@ fn a_stage_suggestion_does_not_outlive_its_verdict_after_an_undo() {
     let mut s = session();
     s.stage(MET);
     let first = s.card_id();
-    s.keys("x").text("догов").keys("enter");
+    s.keys("x").keys("догов").keys("<enter>");
     s.keys("u");
     assert_eq!(s.card_id(), first);
     // Thought better of it: stale, not a move. The stage picked before goes with "wrong stage".
@@ -595,7 +569,7 @@ fn a_stage_suggestion_does_not_outlive_its_verdict_after_an_undo() {
         ("stale", None)
     );
     // Dead on another card goes to the lost stage, never to one picked for an earlier verdict.
-    s.keys("x").text("догов").keys("enter u d");
+    s.keys("x").keys("догов").keys("<enter>ud");
     let dead = s.reviews().into_iter().rfind(|r| !r.5).unwrap();
     assert_eq!((dead.1.as_str(), dead.2.as_deref()), ("dead", Some(LOST)));
 }
@@ -605,7 +579,7 @@ fn re_judging_a_card_replaces_my_verdict_and_undo_brings_the_old_one_back() {
     let mut s = session();
     s.stage(MET);
     let first = s.card_id();
-    s.keys("a p");
+    s.keys("ap");
     assert_eq!(s.card_id(), first);
     assert_eq!(
         s.state
@@ -629,11 +603,11 @@ fn re_judging_a_card_replaces_my_verdict_and_undo_brings_the_old_one_back() {
 #[test]
 fn another_auditor_has_a_queue_of_their_own() {
     let mut s = session();
-    s.stage(MET).keys("a a");
+    s.stage(MET).keys("aa");
     let anna = s.state.queue.as_ref().unwrap().counts.reviewed;
     assert_eq!(anna, 2);
     let store = Store::open(&s.db).unwrap();
-    let funnel = Arc::new(okk::funnel::default_funnel());
+    let funnel = Arc::new(okk::funnel_config::default_funnel());
     let desk = Desk::new(store, funnel, "boris".into(), "fp".into(), None);
     let row = s.state.queue.as_ref().unwrap().row;
     assert_eq!(desk.counts(&s.state.stages[row]).unwrap().reviewed, 0);
@@ -659,7 +633,7 @@ fn an_empty_queue_says_so_and_offers_the_next_stage() {
     );
     assert!(s.state.queue.as_ref().unwrap().finished());
     s.assert_counts_true();
-    s.keys("enter");
+    s.keys("<enter>");
     assert_eq!(s.state.screen, Screen::Card);
     assert_ne!(s.state.stage_row().unwrap().name, LOST);
 }
@@ -683,7 +657,7 @@ fn the_last_stage_done_offers_the_earlier_stages_still_to_review_not_all_done() 
         "{said}"
     );
     assert!(!said.contains("every other stage"), "{said}");
-    s.keys("enter");
+    s.keys("<enter>");
     assert_eq!(s.state.screen, Screen::Card);
     assert_eq!(s.state.stage_row().unwrap().name, first);
 }
@@ -693,11 +667,11 @@ fn a_filtered_queue_done_says_done_for_the_filter_not_for_the_stage() {
     let mut s = session();
     s.stage(MET).keys("q");
     let id = s.state.queue.as_ref().unwrap().items[0].entry.id.clone();
-    s.keys("/").text(&id);
+    s.keys("/").keys(&id);
     tick(&mut s.state, &mut s.desk);
-    s.keys("enter");
+    s.keys("<enter>");
     assert_eq!(s.state.queue.as_ref().unwrap().items.len(), 1);
-    s.keys("enter a");
+    s.keys("<enter>a");
     let Some(Status::Info(said)) = s.state.status.clone() else {
         panic!("the status says what is done");
     };
@@ -714,13 +688,13 @@ fn a_date_correction_must_be_a_date_and_typing_replaces_the_old_value() {
     let mut s = session();
     s.stage(MET);
     let date_field = "Дата встречи в офисе продаж";
-    s.keys("e").text(date_field).keys("enter");
+    s.keys("e").keys(date_field).keys("<enter>");
     let Some(Popup::Input(input)) = &s.state.popup else {
         panic!("the value box opens");
     };
     let old = input.area.lines().join("");
     // The old value is selected: the first letter typed replaces it.
-    s.text("завтра").keys("enter");
+    s.keys("завтра").keys("<enter>");
     assert!(
         matches!(&s.state.status, Some(Status::Error(e)) if e.contains("not a date")),
         "{:?}",
@@ -730,7 +704,7 @@ fn a_date_correction_must_be_a_date_and_typing_replaces_the_old_value() {
         panic!("the box stays open to be corrected");
     };
     assert_eq!(input.area.lines().join(""), "завтра");
-    s.keys("ctrl-u").text("31.12.2026").keys("enter");
+    s.keys("<C-u>").keys("31.12.2026").keys("<enter>");
     assert!(s.state.popup.is_none());
     let d = &s.state.card.as_ref().unwrap().draft;
     assert_eq!(
@@ -738,8 +712,8 @@ fn a_date_correction_must_be_a_date_and_typing_replaces_the_old_value() {
         Some("31.12.2026")
     );
     // Opened again, an arrow key edits the value instead of replacing it.
-    s.keys("e").text(date_field).keys("enter");
-    s.keys("left backspace").text("7").keys("enter");
+    s.keys("e").keys(date_field).keys("<enter>");
+    s.keys("<left><backspace>").keys("7").keys("<enter>");
     let d = &s.state.card.as_ref().unwrap().draft;
     assert_eq!(
         d.corrections.get(date_field).map(String::as_str),
@@ -748,16 +722,16 @@ fn a_date_correction_must_be_a_date_and_typing_replaces_the_old_value() {
     );
     // A number field takes only a number.
     s.keys("e")
-        .text("amount")
-        .keys("enter")
-        .text("много")
-        .keys("enter");
+        .keys("amount")
+        .keys("<enter>")
+        .keys("много")
+        .keys("<enter>");
     assert!(
         matches!(&s.state.status, Some(Status::Error(e)) if e.contains("not a number")),
         "{:?}",
         s.state.status
     );
-    s.keys("ctrl-u").text("1 250 000").keys("enter");
+    s.keys("<C-u>").keys("1 250 000").keys("<enter>");
     let d = &s.state.card.as_ref().unwrap().draft;
     assert_eq!(
         d.corrections.get("amount").map(String::as_str),
@@ -770,9 +744,9 @@ fn help_opens_over_any_screen_and_closes_with_esc_or_question_mark() {
     let mut s = session();
     s.keys("?");
     assert!(matches!(s.state.popup, Some(Popup::Help { .. })));
-    s.keys("j esc");
+    s.keys("j<esc>");
     assert!(s.state.popup.is_none());
-    s.stage(MET).keys("? a");
+    s.stage(MET).keys("?a");
     assert!(
         s.reviews().is_empty(),
         "keys under help do not reach the card"
@@ -784,21 +758,18 @@ fn help_opens_over_any_screen_and_closes_with_esc_or_question_mark() {
 #[test]
 fn card_scrolling_stays_at_zero_or_above() {
     let mut s = session();
-    s.stage(MET).keys("j j J");
+    s.stage(MET).keys("jjJ");
     assert_eq!(s.state.card.as_ref().unwrap().scroll, 12);
-    s.keys("K k k k");
+    s.keys("Kkkk");
     assert_eq!(s.state.card.as_ref().unwrap().scroll, 0);
 }
 
 #[test]
 fn ctrl_c_quits_from_a_popup_and_keeps_the_comment_typed() {
     let mut s = session();
-    s.stage(MET).keys("c").text("недозвон").keys("ctrl-c");
+    s.stage(MET).keys("c").keys("недозвон").keys("<C-c>");
     assert!(s.state.quit);
-    let draft: String = s
-        .conn()
-        .query_row("SELECT comment FROM drafts", [], |r| r.get(0))
-        .unwrap();
+    let draft = s.the_draft();
     assert_eq!(draft, "недозвон");
 }
 
@@ -846,32 +817,32 @@ mod random_keys {
         "r",
         "e",
         "c",
-        "space",
+        "<space>",
         "p",
         "u",
-        "backspace",
+        "<backspace>",
         "j",
         "k",
         "J",
         "K",
         "g",
         "G",
-        "enter",
-        "esc",
+        "<enter>",
+        "<esc>",
         "/",
         "n",
         "q",
         "?",
-        "down",
-        "up",
-        "ctrl-n",
-        "ctrl-p",
-        "ctrl-u",
+        "<down>",
+        "<up>",
+        "<C-n>",
+        "<C-p>",
+        "<C-u>",
         "л",
         "z",
-        "pgdn",
-        "pgup",
-        "tab",
+        "<pgdn>",
+        "<pgup>",
+        "<tab>",
         "4",
     ];
 
@@ -925,9 +896,9 @@ mod random_keys {
 #[test]
 fn okk_stats_counts_the_verdicts_per_stage() {
     let mut s = session();
-    s.stage(MET).keys("a a s d i x").text("догов").keys("enter");
+    s.stage(MET).keys("aasdix").keys("догов").keys("<enter>");
     // Judged again: counted once, by the latest verdict.
-    s.keys("p i");
+    s.keys("pi");
     drop(s.desk);
     let out = assert_cmd::Command::cargo_bin("okk")
         .unwrap()
@@ -967,9 +938,9 @@ fn esc_and_a_key_arriving_together_count_as_both() {
     let mut s = session();
     s.stage(MET);
     let first = s.card_id();
-    s.keys("c").text("перезвонить");
+    s.keys("c").keys("перезвонить");
     // The terminal reports Esc followed at once by `a` as Alt+a.
-    s.keys("alt-a");
+    s.keys("<A-a>");
     assert!(s.state.popup.is_none(), "esc closed the comment box");
     assert_ne!(s.card_id(), first, "and `a` judged the card");
     assert_eq!(s.reviews()[0].4, "перезвонить");
@@ -978,10 +949,10 @@ fn esc_and_a_key_arriving_together_count_as_both() {
 #[test]
 fn four_opens_where_the_funnel_leaks_and_enter_opens_a_bottlenecks_cards() {
     let mut s = session();
-    s.stage(MET).keys("a s d i x").text("догов").keys("enter");
+    s.stage(MET).keys("asdix").keys("догов").keys("<enter>");
     // A manager at the stage is ranked only from 5 reviews: judge enough of the stage's cards
     // that some manager has them.
-    s.keys(&["s"; 30].join(" ")).keys("q 4");
+    s.keys(&"s".repeat(30)).keys("q4");
     assert_eq!(s.state.screen, Screen::Stats);
     let (f, _) = s.state.stats.clone().unwrap();
     let list = okk::tui::update::bottleneck_list(&f);
@@ -991,7 +962,7 @@ fn four_opens_where_the_funnel_leaks_and_enter_opens_a_bottlenecks_cards() {
     for _ in 0..pair {
         s.keys("j");
     }
-    s.keys("enter");
+    s.keys("<enter>");
     assert_eq!(s.state.screen, Screen::Queue);
     let q = s.state.queue.as_ref().unwrap();
     assert_eq!(q.filter, owner);
@@ -1000,17 +971,29 @@ fn four_opens_where_the_funnel_leaks_and_enter_opens_a_bottlenecks_cards() {
             .iter()
             .all(|i| i.entry.owner.as_deref() == Some(owner.as_str()))
     );
-    s.keys("q 4 q");
+    s.keys("q4q");
     assert_eq!(s.state.screen, Screen::Funnel);
 }
 
 #[test]
 fn the_stats_sparkline_counts_reviews_per_day() {
     let mut s = session();
-    s.stage(MET).keys("a s d q 4");
+    s.stage(MET).keys("asdq4");
     let days = &s.state.reviews_per_day;
     assert_eq!(days.len(), 30);
     // The demo's clock stands still: every verdict falls on its last day.
     assert_eq!(days.last(), Some(&3));
     assert_eq!(days.iter().sum::<u64>(), 3);
+}
+
+fn str_of(row: &Row, column: &str) -> String {
+    row[column]
+        .as_str()
+        .unwrap_or_else(|| panic!("{column} is not text: {:?}", row[column]))
+        .to_string()
+}
+
+/// A saved review's checklist answers (JSON text) and score.
+fn checklist_and_score(review: &Row) -> (String, Option<f64>) {
+    (str_of(review, "checklist"), review["score"].as_f64())
 }

@@ -9,10 +9,10 @@ use std::process::ExitCode;
 use color_eyre::Result;
 
 use super::{Paths, config, user};
+use crate::bundle::merge::{MergeError, MergeInput, MergeOptions, merge_bundles};
 use crate::bundle::sign::{Keypair, PublicKey};
 use crate::bundle::{Vouch, Writer};
 use crate::cli::{BundleCommand, BundleExportArgs};
-use crate::store::bundle::{MergeError, MergeInput, MergeOptions};
 use crate::store::trust::TrustedKey;
 use crate::text::bundle as msg;
 
@@ -47,7 +47,7 @@ fn export(paths: &Paths, args: BundleExportArgs) -> Result<ExitCode> {
     let (key, made) =
         Keypair::load_or_create(&path).map_err(|e| user(format!("{}: {e}", path.display())))?;
     if made {
-        eprintln!("{}", msg::key_made(&path, &key.public()));
+        eprintln!("{}", msg::key_made(&path, &key.public().to_string()));
     }
     let store = paths.open_store()?;
     let now = crate::store::cards::fmt_time(&chrono::Local::now().naive_local());
@@ -119,7 +119,7 @@ fn import(paths: &Paths, files: &[PathBuf], json: bool, first_use: bool) -> Resu
         trust_on_first_use: first_use,
         now: chrono::Local::now().naive_local(),
     };
-    let reports = match store.merge_bundles(inputs, &opts) {
+    let reports = match merge_bundles(&mut store, inputs, &opts) {
         Ok(r) => r,
         Err(e @ MergeError::Store(_)) => return Err(e.into()),
         Err(e) => {
@@ -168,9 +168,9 @@ fn trust(paths: &Paths, source: &str, name: &str, lead: bool) -> Result<ExitCode
         how: "trusted".into(),
     })?;
     if matches!(outcome, crate::store::trust::Trusted::OtherName(_)) {
-        return Err(user(msg::trusted(&key, name, lead, &outcome)));
+        return Err(user(msg::trusted(&key.to_string(), name, lead, &outcome)));
     }
-    super::say(msg::trusted(&key, name, lead, &outcome))?;
+    super::say(msg::trusted(&key.to_string(), name, lead, &outcome))?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -186,7 +186,7 @@ fn keys(paths: &Paths, json: bool) -> Result<ExitCode> {
             "trusted": trusted,
         }))?;
     } else {
-        super::say_raw(msg::keys(own.as_ref(), &trusted))?;
+        super::say_raw(msg::keys(own.map(|k| k.to_string()).as_deref(), &trusted))?;
     }
     Ok(ExitCode::SUCCESS)
 }

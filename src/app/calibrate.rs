@@ -6,9 +6,9 @@ use color_eyre::Result;
 
 use super::{Paths, config, say, user};
 use crate::cli::CalibrateCommand;
+use crate::domain::calibration::Calibration;
 use crate::domain::calibration::{report, sample};
 use crate::domain::funnel::StageKind;
-use crate::store::calibration::Calibration;
 use crate::text::calibrate as msg;
 
 pub fn run(paths: &Paths, command: CalibrateCommand) -> Result<ExitCode> {

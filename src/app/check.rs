@@ -33,7 +33,7 @@ pub fn run(paths: &Paths, args: CheckArgs) -> Result<ExitCode> {
     store.flagged_cards(stages.as_deref(), code, |card| {
         let res = if args.json {
             let sep = if n == 0 { "" } else { "," };
-            crate::text::json::to_string(&card)
+            msg::card_json(&card)
                 .map_err(std::io::Error::other)
                 .and_then(|j| write!(out, "{sep}{j}"))
         } else {

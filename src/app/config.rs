@@ -6,7 +6,7 @@ use std::path::Path;
 use color_eyre::Result;
 
 use super::user;
-use crate::funnel::span::LineIndex;
+use crate::formats::line_col::LineIndex;
 use crate::text::tui as msg;
 use crate::tui::keymap::{Keymap, KeysTable};
 

@@ -48,7 +48,7 @@ pub fn build(
     }
     let db = dir.join("okk.db");
     // The demo uses the built-in funnel, whatever the user's config says.
-    let funnel = crate::funnel::default_funnel();
+    let funnel = crate::funnel_config::default_funnel();
     let mut store = open_store(&db)?;
     // The store's own day: the demo's cards are judged as of it unless `--today` says otherwise.
     store.set_meta(super::audit::CLOCK, DEMO_TODAY)?;
@@ -58,7 +58,7 @@ pub fn build(
     };
     let report =
         import_file(&mut store, &funnel, &csv, &opts).map_err(|e| super::user(e.to_string()))?;
-    let fingerprint = super::paths::fingerprint(crate::funnel::DEFAULT_FUNNEL.as_bytes());
+    let fingerprint = super::paths::fingerprint(crate::funnel_config::DEFAULT_FUNNEL.as_bytes());
     let today = super::audit::today(&store, today)?;
     super::audit::refresh(&mut store, &funnel, &fingerprint, today, true)?;
     Ok((store, funnel, fingerprint, report))
@@ -93,7 +93,7 @@ pub fn run(paths: &super::Paths, args: crate::cli::DemoArgs) -> Result<ExitCode>
     super::say_raw(crate::text::import::report(&report))?;
     super::say("")?;
     let today = paths.today(&store)?;
-    super::stats::print_stats(&store, &funnel, today.date())?;
+    super::analytics::print_stats(&store, &funnel, today.date())?;
     super::say("")?;
     super::say(msg::demo_where(&db))?;
     Ok(ExitCode::SUCCESS)

@@ -32,7 +32,7 @@ pub fn run(paths: &Paths, command: ExportCommand) -> Result<ExitCode> {
 }
 
 fn export_reviews(paths: &Paths, args: ExportReviewsArgs) -> Result<ExitCode> {
-    let links = crate::crm::links::CrmLinks::new(&super::config::load(&paths.config)?.crm);
+    let links = crate::crm::links::of(&super::config::load(&paths.config)?.crm);
     let funnel = paths.load_funnel()?;
     let store = paths.open_store()?;
     let stage = match &args.stage {
@@ -107,8 +107,10 @@ fn export_reviews(paths: &Paths, args: ExportReviewsArgs) -> Result<ExitCode> {
 }
 
 fn export_crm(paths: &Paths, args: ExportCrmArgs) -> Result<ExitCode> {
-    let profile = ExportProfile::builtin(&args.profile)
-        .ok_or_else(|| user(msg::unknown_profile(&args.profile)))?;
+    let profile = ExportProfile::builtin(&args.profile).ok_or_else(|| {
+        let names: Vec<&str> = ExportProfile::names().collect();
+        user(msg::unknown_profile(&args.profile, &names))
+    })?;
     let funnel = paths.load_funnel()?;
     let store = paths.open_store()?;
     let source = args.source.as_deref();
@@ -142,7 +144,7 @@ fn export_crm(paths: &Paths, args: ExportCrmArgs) -> Result<ExitCode> {
     };
     // Bitrix24's export names owners `Name [17]`: the import kept the ids.
     if profile.owner_form == crate::export::profile::OwnerForm::NumericId {
-        let known = store.owner_ids(crate::sync::values::OWNER_ID_FIELD)?;
+        let known = store.owner_ids(crate::formats::values::OWNER_ID_FIELD)?;
         for (owner, id) in &known {
             owners.learn(owner, id);
         }
@@ -155,8 +157,12 @@ fn export_crm(paths: &Paths, args: ExportCrmArgs) -> Result<ExitCode> {
     // A name where the CRM wants an email or an id makes its import reject the whole row (the
     // stage move with it): stop before writing, unless the admin chose to leave those owners.
     if !sheet.unmapped_owners.is_empty() {
-        let text =
-            msg::unmapped_owners(&sheet.unmapped_owners, &profile, args.skip_unmapped_owners);
+        let text = msg::unmapped_owners(
+            &sheet.unmapped_owners,
+            &profile.label,
+            profile.owner_form,
+            args.skip_unmapped_owners,
+        );
         if !args.skip_unmapped_owners {
             return Err(user(text));
         }
@@ -169,7 +175,16 @@ fn export_crm(paths: &Paths, args: ExportCrmArgs) -> Result<ExitCode> {
     for w in &sheet.warnings {
         super::warn(msg::warning(w, &profile.label));
     }
-    println!("{}", msg::wrote_changes(sheet.rows.len(), out, &profile));
+    println!(
+        "{}",
+        msg::wrote_changes(
+            sheet.rows.len(),
+            out,
+            &profile.label,
+            profile.format,
+            profile.method.as_deref()
+        )
+    );
     if changed_since > 0 {
         println!("{}", msg::changed_since_review(changed_since));
     }
@@ -215,7 +230,7 @@ fn changes(
             .iter()
             .map(|r| Current {
                 proposal: &r.proposal,
-                decision: r.lead.as_ref(),
+                decision: r.lead.as_ref().map(|d| &d.decision),
             })
             .collect();
         let chosen = match final_word(&current) {
@@ -228,11 +243,16 @@ fn changes(
         };
         drop(current);
         let r = reviews.into_iter().nth(chosen).expect("chosen among them");
-        if approved_only && !r.lead.as_ref().is_some_and(|d| d.approves()) {
+        if approved_only && !r.lead.as_ref().is_some_and(|d| d.decision.approves()) {
             return;
         }
         let Some(now) = r.card else { return };
-        if let Some(suggestion) = suggest(funnel, &r.proposal, r.lead.as_ref(), &now) {
+        if let Some(suggestion) = suggest(
+            funnel,
+            &r.proposal,
+            r.lead.as_ref().map(|d| &d.decision),
+            &now,
+        ) {
             out.changed_since += usize::from(r.card_changed == Some(true));
             out.changes.push(Change {
                 external_id: r.external_id,

@@ -1,5 +1,6 @@
 //! Commands: each takes parsed arguments, opens what it needs, and prints its result.
 
+pub mod analytics;
 pub mod audit;
 mod bundle;
 mod calibrate;
@@ -8,14 +9,13 @@ pub mod config;
 mod crm;
 pub mod demo;
 mod export;
-mod funnel_cmd;
+mod funnel_config;
 mod import;
 mod keys;
 mod paths;
 mod queue;
 mod report;
 mod review;
-pub mod stats;
 pub mod stderr;
 mod sync;
 
@@ -53,11 +53,11 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Keys => keys::run(&paths),
         Command::Bundle { command } => bundle::run(&paths, command),
         Command::Calibrate { command } => calibrate::run(&paths, command),
-        Command::Stats(args) => stats::run(&paths, args),
+        Command::Stats(args) => analytics::run(&paths, args),
         Command::Report(args) => report::run(&paths, args),
         Command::Check(args) => check::run(&paths, args),
         Command::Queue(args) => queue::run(&paths, args),
-        Command::Funnel { command } => funnel_cmd::run(&paths, command),
+        Command::Funnel { command } => funnel_config::run(&paths, command),
         Command::Export { command } => export::run(&paths, command),
         Command::Demo(args) => demo::run(&paths, args),
         Command::Sync(args) => sync::run(&paths, args),

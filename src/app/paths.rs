@@ -6,6 +6,7 @@ use color_eyre::Result;
 
 use super::user;
 use crate::domain::Funnel;
+use crate::domain::ports::ReviewStore;
 use crate::store::{Store, StoreError};
 use crate::text::app as msg;
 
@@ -71,7 +72,7 @@ impl Paths {
             write_default_funnel(&self.funnel)?;
             super::warn(msg::wrote_default_funnel(&self.funnel));
         }
-        let funnel = crate::funnel::load(&self.funnel).map_err(|e| user(e.to_string()))?;
+        let funnel = crate::funnel_config::load(&self.funnel).map_err(|e| user(e.to_string()))?;
         let text = std::fs::read(&self.funnel).unwrap_or_default();
         Ok((funnel, fingerprint(&text)))
     }
@@ -82,7 +83,7 @@ pub fn open_store(path: &Path) -> Result<Store> {
         super::warn(msg::upgrading_store(path, from, to))
     })
     .map_err(|e| match e {
-        StoreError::Sql(_) if !e.is_busy() => color_eyre::Report::new(e),
+        StoreError::Backend { busy: false, .. } => color_eyre::Report::new(e),
         other => user(other.to_string()),
     })?;
     replay_pending(&mut store);
@@ -92,7 +93,7 @@ pub fn open_store(path: &Path) -> Result<Store> {
 /// Verdicts a reviewer killed while the store was busy left in the pending journal go in
 /// before anything reads the store. Best effort: a verdict that cannot go in yet stays in its
 /// file for the next okk, and the command goes on.
-fn replay_pending(store: &mut Store) {
+fn replay_pending(store: &mut dyn ReviewStore) {
     match store.replay_pending() {
         Ok(r) => {
             if r.saved > 0 {
@@ -119,7 +120,7 @@ fn write_default_funnel(path: &Path) -> Result<()> {
         Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => return Ok(()),
         Err(e) => return Err(user(msg::cannot_write(path, &e))),
     };
-    std::io::Write::write_all(&mut f, crate::funnel::DEFAULT_FUNNEL.as_bytes())?;
+    std::io::Write::write_all(&mut f, crate::funnel_config::DEFAULT_FUNNEL.as_bytes())?;
     Ok(())
 }
 

@@ -9,13 +9,13 @@ use crate::cli::QueueArgs;
 use crate::domain::Funnel;
 use crate::domain::funnel::StageKind;
 use crate::domain::names::fold;
-use crate::store::Store;
-use crate::store::queue::QueueQuery;
+use crate::domain::ports::QueueStore;
+use crate::domain::queue::QueueQuery;
 use crate::text::check as msg;
 
 /// The CRM's names for a stage given by its funnel name, an alias, or a CRM name the funnel
 /// does not know.
-pub fn crm_names(store: &Store, funnel: &Funnel, name: &str) -> Result<Vec<String>> {
+pub fn crm_names(store: &dyn QueueStore, funnel: &Funnel, name: &str) -> Result<Vec<String>> {
     let names = store.crm_stage_names()?;
     let matched: Vec<String> = match funnel.resolve(name) {
         Some(idx) => names
@@ -53,7 +53,6 @@ pub fn run(paths: &Paths, args: QueueArgs) -> Result<ExitCode> {
     let closed_stage = funnel
         .resolve(&args.stage)
         .is_some_and(|i| funnel.stage(i).kind != StageKind::Open);
-    let now = crate::store::cards::fmt_time(&today);
     let who = auditor(args.auditor.as_deref());
     let cards = store.queue(&QueueQuery {
         after: None,
@@ -64,7 +63,7 @@ pub fn run(paths: &Paths, args: QueueArgs) -> Result<ExitCode> {
         limit: args.limit,
         all: args.all,
         closed_stage,
-        now: &now,
+        now: today,
     })?;
     if args.json {
         super::say_json(&serde_json::json!({ "cards": cards }))?;

@@ -23,10 +23,10 @@ pub fn run(paths: &Paths, args: ReportArgs) -> Result<ExitCode> {
         until: args.until,
     };
     if window.is_empty() {
-        return Err(user(crate::text::stats::since_after_until(&window)));
+        return Err(user(crate::text::analytics::since_after_until(&window)));
     }
-    let figures = super::stats::figures(&store, &funnel, today.date(), window)?;
-    let auditors = super::stats::auditor_figures(&store, &funnel)?;
+    let figures = super::analytics::figures(&store, &funnel, today.date(), window)?;
+    let auditors = super::analytics::auditor_figures(&store, &funnel)?;
     let page = render(&Report {
         funnel_name: &funnel.name,
         generated: today,

@@ -89,36 +89,59 @@ pub fn open(
     started: Instant,
     flags_from: Option<String>,
 ) -> Result<ExitCode> {
-    if !std::io::stdin().is_terminal() || !std::io::stdout().is_terminal() {
-        return Err(user(msg::needs_terminal()));
-    }
     let who = auditor(args.auditor.as_deref(), &config);
-    let today = paths.today(&store)?;
-    let funnel = Arc::new(funnel);
-    let mut desk =
-        Desk::new(store, funnel.clone(), who.clone(), fingerprint, None).judging_as_of(today);
-    let links = crate::crm::links::CrmLinks::new(&config.crm);
-    let mut state = State::new(funnel.clone(), who, config.keymap);
-    state.crm_links = Arc::new(links);
-    state.now = desk.now();
-    state.today = desk.today();
+    let (mut state, desk) = desk(paths, store, funnel, fingerprint, &config, who)?;
     match &args.stage {
         Some(name) => {
             let rows = desk.stages()?;
-            let row = find_stage(&funnel, &rows, name)?;
+            let row = find_stage(&state.funnel, &rows, name)?;
             state.stages = rows;
-            update::start_at_stage(&mut state, row, &mut desk)?;
+            update::start_at_stage(&mut state, row, &desk)?;
         }
         None => update::load_stages(&mut state, &desk)?,
     }
+    show(state, desk, flags_from, started)
+}
+
+/// The screen's state and the desk for `who` (the auditor, or the lead), once a terminal is
+/// there to show them on.
+fn desk(
+    paths: &Paths,
+    store: Store,
+    funnel: Funnel,
+    fingerprint: String,
+    config: &config::Config,
+    who: String,
+) -> Result<(State, Desk)> {
+    if !std::io::stdin().is_terminal() || !std::io::stdout().is_terminal() {
+        return Err(user(msg::needs_terminal()));
+    }
+    let today = paths.today(&store)?;
+    let funnel = Arc::new(funnel);
+    let desk =
+        Desk::new(store, funnel.clone(), who.clone(), fingerprint, None).judging_as_of(today);
+    let mut state = State::new(funnel, who, config.keymap.clone());
+    state.crm_links = Arc::new(crate::crm::links::of(&config.crm));
+    state.now = desk.now();
+    state.today = desk.today();
+    Ok((state, desk))
+}
+
+/// Runs the screens until the user quits; `flags_from`: the day the flags shown were judged,
+/// when the rules could not run for today.
+fn show(
+    mut state: State,
+    mut desk: Desk,
+    flags_from: Option<String>,
+    started: Instant,
+) -> Result<ExitCode> {
     if let Some(day) = flags_from {
         state.status = Some(crate::tui::state::Status::Info(
             crate::text::tui::flags_from(&day),
         ));
     }
-    crate::tui::run::run(&mut state, &mut desk, started)?;
-    if let Some(file) = desk.pending() {
-        super::warn(crate::text::tui::left_pending(file));
+    if let Some(file) = crate::tui::run::run(&mut state, &mut desk, started)? {
+        super::warn(crate::text::tui::left_pending(&file));
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -144,25 +167,8 @@ pub fn lead(paths: &Paths, args: crate::cli::LeadArgs) -> Result<ExitCode> {
     let (funnel, fingerprint) = paths.load_funnel_with_fingerprint()?;
     let mut store = paths.open_store()?;
     let stale = refresh(paths, &mut store, &funnel, &fingerprint)?;
-    if !std::io::stdin().is_terminal() || !std::io::stdout().is_terminal() {
-        return Err(user(msg::needs_terminal()));
-    }
     let who = auditor(args.lead.as_deref(), &config);
-    let today = paths.today(&store)?;
-    let funnel = Arc::new(funnel);
-    let mut desk =
-        Desk::new(store, funnel.clone(), who.clone(), fingerprint, None).judging_as_of(today);
-    let links = crate::crm::links::CrmLinks::new(&config.crm);
-    let mut state = State::new(funnel, who, config.keymap);
-    state.crm_links = Arc::new(links);
-    state.now = desk.now();
-    state.today = desk.today();
+    let (mut state, desk) = desk(paths, store, funnel, fingerprint, &config, who)?;
     crate::tui::lead::load(&mut state, &desk)?;
-    if let Some(day) = stale {
-        state.status = Some(crate::tui::state::Status::Info(
-            crate::text::tui::flags_from(&day),
-        ));
-    }
-    crate::tui::run::run(&mut state, &mut desk, started)?;
-    Ok(ExitCode::SUCCESS)
+    show(state, desk, stale, started)
 }

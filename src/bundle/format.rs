@@ -387,7 +387,7 @@ mod tests {
                 withdrawal_signature: None,
             }),
             Record::Calibration(CalibrationRecord {
-                calibration: crate::store::calibration::Calibration {
+                calibration: crate::domain::calibration::Calibration {
                     id: "c1".into(),
                     stage: "Встреча проведена".into(),
                     seed: 7,

@@ -89,7 +89,9 @@ impl Keyring {
             }
             match self.keys.get(&key) {
                 Some((name, _)) if *name == v.name => {}
-                Some((name, _)) => return Err(msg::vouch_conflict(&by, &v.name, &key, name)),
+                Some((name, _)) => {
+                    return Err(msg::vouch_conflict(&by, &v.name, &key.to_string(), name));
+                }
                 None => self.add(key, &v.name, msg::how_vouched(&by, file)),
             }
         }
@@ -131,8 +133,12 @@ impl Keyring {
                     lead: false,
                 })
             }
-            Some(_) => Err(msg::unknown_key_for_known_name(what, claimed, &sig.key)),
-            None => Err(msg::unknown_key(what, claimed, &sig.key)),
+            Some(_) => Err(msg::unknown_key_for_known_name(
+                what,
+                claimed,
+                &sig.key.to_string(),
+            )),
+            None => Err(msg::unknown_key(what, claimed, &sig.key.to_string())),
         }
     }
 }

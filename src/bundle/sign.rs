@@ -51,7 +51,7 @@ impl Keypair {
         hex::decode_to_slice(text.trim(), &mut seed).map_err(|e| {
             std::io::Error::new(
                 std::io::ErrorKind::InvalidData,
-                format!("{}: not an okk signing key ({e})", path.display()),
+                crate::text::bundle::not_a_signing_key(path, &e),
             )
         })?;
         Ok(Some(Keypair::from_seed(seed)))

@@ -9,7 +9,7 @@ use crate::text::bundle as msg;
 
 /// Checks `value` (the record's field `field`) against the window ending a day after `now`.
 pub fn check(field: &str, value: &str, now: NaiveDateTime) -> Result<(), String> {
-    let Ok(t) = NaiveDateTime::parse_from_str(value, crate::store::cards::TIME_FORMAT) else {
+    let Ok(t) = NaiveDateTime::parse_from_str(value, "%Y-%m-%d %H:%M:%S") else {
         return Err(msg::bad_time(field, value));
     };
     // The parser takes a lone-digit or signed year too: the store's shape is exactly 19 bytes.

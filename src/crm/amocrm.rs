@@ -91,12 +91,12 @@ impl AmoReader {
         let mut names: Vec<(i64, String)> = Vec::new();
         for p in list {
             let (Some(pid), name) = (int(p.get("id")), text(p.get("name"))) else {
-                return Err(Failure::body(what, "a pipeline without an id"));
+                return Err(Failure::body(what, crate::text::crm::PIPELINE_WITHOUT_ID));
             };
             names.push((pid, name.clone()));
             for s in embedded(Some(p), "statuses") {
                 let Some(sid) = int(s.get("id")) else {
-                    return Err(Failure::body(what, "a stage without an id"));
+                    return Err(Failure::body(what, crate::text::crm::STAGE_WITHOUT_ID));
                 };
                 self.stages
                     .insert((pid, sid), (name.clone(), text(s.get("name"))));
@@ -209,7 +209,10 @@ impl AmoReader {
         for lead in leads {
             let (Some(id), Some(updated)) = (int(lead.get("id")), int(lead.get("updated_at")))
             else {
-                return Err(Failure::body(&what, "a deal without id or updated_at"));
+                return Err(Failure::body(
+                    &what,
+                    crate::text::crm::DEAL_WITHOUT_ID_OR_TIME,
+                ));
             };
             newest = newest.max(Some(updated));
             if !self.seen.insert((id, updated)) {

@@ -216,7 +216,7 @@ impl BitrixReader {
         let mut page = Page::default();
         for d in &deals {
             let Some(id) = int(d.get("ID")) else {
-                return Err(Failure::body(what, "a deal without an ID"));
+                return Err(Failure::body(what, crate::text::crm::DEAL_WITHOUT_ID));
             };
             self.at.after_id = self.at.after_id.max(id);
             if let Some(m) = d.get("DATE_MODIFY").and_then(Value::as_str).and_then(unix) {

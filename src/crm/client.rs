@@ -260,7 +260,7 @@ fn error_detail(json: Option<&Value>, status: u16) -> String {
         .or_else(|| pick("detail"))
         .or_else(|| pick("title"))
         .or_else(|| pick("error"))
-        .unwrap_or_else(|| format!("HTTP {status}"));
+        .unwrap_or_else(|| crate::text::crm::bare_status(&status));
     if text.chars().count() > 200 {
         text = text.chars().take(200).collect::<String>() + "…";
     }

@@ -6,53 +6,8 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 use toml::Spanned;
 
+pub use crate::domain::crm_connection::{Kind, TokenSource};
 use crate::text::crm as msg;
-
-/// Which API a connection speaks.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Kind {
-    AmoCrm,
-    Kommo,
-    Bitrix24,
-}
-
-impl Kind {
-    pub const NAMES: [&'static str; 3] = ["amocrm", "kommo", "bitrix24"];
-
-    pub fn parse(s: &str) -> Option<Kind> {
-        match s {
-            "amocrm" => Some(Kind::AmoCrm),
-            "kommo" => Some(Kind::Kommo),
-            "bitrix24" => Some(Kind::Bitrix24),
-            _ => None,
-        }
-    }
-
-    pub fn name(self) -> &'static str {
-        match self {
-            Kind::AmoCrm => "amocrm",
-            Kind::Kommo => "kommo",
-            Kind::Bitrix24 => "bitrix24",
-        }
-    }
-
-    /// The import profile whose export shape a synced deal takes (see `crm::row`).
-    pub fn profile(self) -> &'static str {
-        match self {
-            Kind::AmoCrm | Kind::Kommo => "amocrm",
-            Kind::Bitrix24 => "bitrix24",
-        }
-    }
-
-    /// The most requests per second the CRM allows (amoCRM: 7; Bitrix24's leaky bucket
-    /// drains 2 a second on all but the top plan).
-    pub fn rate(self) -> f64 {
-        match self {
-            Kind::AmoCrm | Kind::Kommo => 7.0,
-            Kind::Bitrix24 => 2.0,
-        }
-    }
-}
 
 /// One `[[crm]]` table as written.
 #[derive(Debug, Clone, Deserialize)]
@@ -65,14 +20,6 @@ pub struct RawConnection {
     token_file: Option<Spanned<String>>,
     #[serde(default)]
     pipelines: Vec<String>,
-}
-
-/// Where the secret comes from. A Bitrix24 webhook carries its secret in its URL.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum TokenSource {
-    Env(String),
-    File(PathBuf),
-    InUrl,
 }
 
 #[derive(Debug, Clone)]
@@ -214,14 +161,20 @@ impl Connection {
 
     /// A deal's page in the CRM's web UI.
     pub fn card_url(&self, deal_id: &str) -> String {
+        let (before, after) = self.card_url_parts();
+        format!("{before}{deal_id}{after}")
+    }
+
+    /// A deal's page in the CRM's web UI, around the deal's id.
+    pub fn card_url_parts(&self) -> (String, String) {
         match self.kind {
-            Kind::AmoCrm | Kind::Kommo => format!("{}/leads/detail/{deal_id}", self.url),
+            Kind::AmoCrm | Kind::Kommo => (format!("{}/leads/detail/", self.url), String::new()),
             Kind::Bitrix24 => {
                 let portal = self
                     .url
                     .find("/rest/")
                     .map_or(&self.url[..], |i| &self.url[..i]);
-                format!("{portal}/crm/deal/details/{deal_id}/")
+                (format!("{portal}/crm/deal/details/"), "/".to_string())
             }
         }
     }

@@ -6,7 +6,6 @@ use std::collections::HashSet;
 use std::io::IsTerminal;
 
 use chrono::NaiveDateTime;
-use serde::Serialize;
 
 use super::amocrm::AmoReader;
 use super::client::{Client, CrmError};
@@ -14,13 +13,15 @@ use super::config::{Connection, Kind};
 use super::row::{Page, Reader, Step, iso};
 use crate::domain::columns::AbsentFields;
 use crate::domain::funnel::{FieldRef, KnownStages};
+use crate::domain::import_report::UnknownStage;
 use crate::domain::rules::evaluate_with;
+pub use crate::domain::sync_report::SyncReport;
 use crate::domain::{Funnel, SystemField};
 use crate::store::cards::{BatchCounts, BatchMeta, CardRow, Outcome};
 use crate::store::crm::SyncState;
 use crate::store::{Store, StoreError};
 use crate::sync::digest::Seed;
-use crate::sync::import::{PassRules, UnknownStage};
+use crate::sync::import::PassRules;
 use crate::sync::mapper::Mapper;
 use crate::sync::profile::Profile;
 use crate::text::crm as msg;
@@ -40,38 +41,6 @@ pub struct SyncOptions {
     pub progress: bool,
     /// The stage rules, judged as each page lands (as a file import's pass does).
     pub rules: Option<PassRules>,
-}
-
-/// What one connection's sync did: the import report's counts plus the requests it cost.
-#[derive(Debug, Clone, Serialize)]
-pub struct SyncReport {
-    pub connection: String,
-    pub kind: &'static str,
-    /// Redacted.
-    pub url: String,
-    /// Deals read.
-    pub rows: u64,
-    pub inserted: u64,
-    pub updated: u64,
-    pub unchanged: u64,
-    pub gone: u64,
-    pub stage_changes: u64,
-    pub unknown_stages: Vec<UnknownStage>,
-    pub warnings: u64,
-    pub warning_samples: Vec<String>,
-    pub requests: u64,
-    pub retries: u64,
-    /// The cursor the sync started from (`None`: a first or full sync).
-    pub since: Option<String>,
-    /// The cursor it reached: the newest update time the CRM returned.
-    pub until: Option<String>,
-    pub full: bool,
-    /// When a full sweep last finished (this one included).
-    pub full_sweep_at: Option<String>,
-    pub dry_run: bool,
-    /// Every page landed was judged as it landed: no rules run is needed after the sync.
-    #[serde(skip)]
-    pub judged: bool,
 }
 
 /// What stopped a sync. Pages landed before it stay (with their cursor).
@@ -399,7 +368,7 @@ impl<'a> Lander<'a> {
                     let card = self
                         .mapper
                         .card(line, cells.iter().copied(), &mut warnings)
-                        .map_err(|e| Failure::body(&format!("deal {id}"), &e.message))?;
+                        .map_err(|e| Failure::body(&msg::deal(id), &e.message))?;
                     import.upsert(existing.as_ref(), &CardRow::new(card, hash, &keys))?
                 }
             };
@@ -420,7 +389,7 @@ impl<'a> Lander<'a> {
         import.save_crm_state(&self.conn.name, state)?;
         let counts = import.finish(counts, &[], !self.opts.dry_run)?;
         for w in warnings {
-            let text = format!("deal {}: {}: {}", w.line, w.column, w.message);
+            let text = msg::deal_warning(w.line, &w.column, &w.message);
             self.warn(text);
         }
         self.report.inserted += counts.inserted;

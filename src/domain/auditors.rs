@@ -167,7 +167,7 @@ mod tests {
             r("boris", 10.0, Some(DecisionKind::Return)),
         ];
         let cal = vec![("anna".to_string(), true), ("anna".to_string(), false)];
-        let f = figures(&facts, &cal, &crate::funnel::default_funnel());
+        let f = figures(&facts, &cal, &crate::funnel_config::default_funnel());
         let anna = &f[0];
         assert_eq!(anna.reviews, 4);
         // 4 reviews in 360 s: 40 an hour; median of 30, 60, 90, 180 = 75.
@@ -185,7 +185,7 @@ mod tests {
     #[test]
     fn item_alignment_against_the_leads_answers() {
         use crate::domain::score::Answer;
-        let funnel = crate::funnel::default_funnel();
+        let funnel = crate::funnel_config::default_funnel();
         let stage = funnel.stage(funnel.resolve("Встреча проведена").unwrap());
         let (i1, i2) = (stage.checklist[0].id.clone(), stage.checklist[1].id.clone());
         let answers = |a: Answer, b: Answer| Answers::from([(i1.clone(), a), (i2.clone(), b)]);
@@ -220,7 +220,7 @@ mod tests {
     #[test]
     fn an_unanswered_item_is_neither_aligned_nor_misaligned() {
         use crate::domain::score::Answer;
-        let funnel = crate::funnel::default_funnel();
+        let funnel = crate::funnel_config::default_funnel();
         let stage = funnel.stage(funnel.resolve("Встреча проведена").unwrap());
         let (i1, i2) = (stage.checklist[0].id.clone(), stage.checklist[1].id.clone());
         let fact = ReviewFact {

@@ -14,6 +14,20 @@ use super::score::{Answer, Answers};
 /// A card by its CRM identity: (source, external id).
 pub type CardKey = (String, String);
 
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+/// A calibration as stored and carried in bundles (its time in the bundle's spelling: the
+/// record travels signed as written).
+pub struct Calibration {
+    pub id: String,
+    pub stage: String,
+    pub seed: u64,
+    pub auditors: Vec<String>,
+    pub created_by: String,
+    pub created_at: String,
+    /// In sample order.
+    pub cards: Vec<CardKey>,
+}
+
 /// `n` cards drawn from `pool` with `seed`: the same pool and seed give the same cards, in the
 /// same order, on any machine (ChaCha8, a fixed algorithm).
 pub fn sample(pool: &[CardKey], n: usize, seed: u64) -> Vec<CardKey> {
@@ -95,20 +109,85 @@ pub fn report(
     judged: &[Judgement],
     reference: &BTreeMap<CardKey, Verdict>,
 ) -> Report {
-    let find = |card: &CardKey, auditor: &str| {
-        judged
+    let sample = Sample {
+        cards,
+        auditors,
+        judged,
+    };
+    let verdicts: Ratings<Verdict> = sample.ratings(|j| Some(j.verdict));
+    Report {
+        cards: cards.len(),
+        auditors: auditors.to_vec(),
+        judged: auditors
+            .iter()
+            .map(|a| {
+                let n = cards.iter().filter(|c| sample.find(c, a).is_some()).count();
+                (a.clone(), n)
+            })
+            .collect(),
+        percent: percent_agreement(&verdicts),
+        kappa: (auditors.len() == 2)
+            .then(|| cohen_kappa(&verdicts, 0, 1))
+            .flatten(),
+        alpha: krippendorff_alpha(&verdicts),
+        pairs: pairs(auditors, &verdicts),
+        items: sample.items(),
+        disagreements: disagreements(&sample, &verdicts, reference),
+    }
+}
+
+/// The cards, auditors and judgements one report is about.
+struct Sample<'a> {
+    cards: &'a [CardKey],
+    auditors: &'a [String],
+    judged: &'a [Judgement],
+}
+
+impl Sample<'_> {
+    fn find(&self, card: &CardKey, auditor: &str) -> Option<&Judgement> {
+        self.judged
             .iter()
             .find(|j| &j.card == card && j.auditor == auditor)
-    };
-    let verdicts: Ratings<Verdict> = cards
-        .iter()
-        .map(|c| {
-            auditors
-                .iter()
-                .map(|a| find(c, a).map(|j| j.verdict))
-                .collect()
-        })
-        .collect();
+    }
+
+    /// One rating per card and auditor (`None` where the auditor gave none).
+    fn ratings<T>(&self, rating: impl Fn(&Judgement) -> Option<T>) -> Ratings<T> {
+        self.cards
+            .iter()
+            .map(|c| {
+                self.auditors
+                    .iter()
+                    .map(|a| self.find(c, a).and_then(&rating))
+                    .collect()
+            })
+            .collect()
+    }
+
+    /// Agreement per checklist item any judgement answers.
+    fn items(&self) -> Vec<ItemAgreement> {
+        let item_ids: BTreeSet<&String> =
+            self.judged.iter().flat_map(|j| j.answers.keys()).collect();
+        item_ids
+            .into_iter()
+            .map(|id| {
+                let ratings = self.ratings(|j| j.answers.get(id).map(answer_key));
+                ItemAgreement {
+                    item: id.clone(),
+                    percent: percent_agreement(&ratings),
+                    alpha: krippendorff_alpha(&ratings),
+                    unanswered: (self.judged.iter())
+                        .filter(|j| self.cards.contains(&j.card))
+                        .filter(|j| self.auditors.contains(&j.auditor))
+                        .filter(|j| !j.answers.contains_key(id))
+                        .count(),
+                }
+            })
+            .collect()
+    }
+}
+
+/// Agreement of each two auditors on the verdicts.
+fn pairs(auditors: &[String], verdicts: &Ratings<Verdict>) -> Vec<PairAgreement> {
     let mut pairs = Vec::new();
     for i in 0..auditors.len() {
         for j in i + 1..auditors.len() {
@@ -125,34 +204,19 @@ pub fn report(
             });
         }
     }
-    let item_ids: BTreeSet<&String> = judged.iter().flat_map(|j| j.answers.keys()).collect();
-    let items = item_ids
-        .into_iter()
-        .map(|id| {
-            let ratings: Ratings<String> = cards
-                .iter()
-                .map(|c| {
-                    auditors
-                        .iter()
-                        .map(|a| find(c, a).and_then(|j| j.answers.get(id)).map(answer_key))
-                        .collect()
-                })
-                .collect();
-            ItemAgreement {
-                item: id.clone(),
-                percent: percent_agreement(&ratings),
-                alpha: krippendorff_alpha(&ratings),
-                unanswered: judged
-                    .iter()
-                    .filter(|j| cards.contains(&j.card) && auditors.contains(&j.auditor))
-                    .filter(|j| !j.answers.contains_key(id))
-                    .count(),
-            }
-        })
-        .collect();
-    let disagreements = cards
+    pairs
+}
+
+/// The cards whose auditors gave more than one verdict, with the lead's where there is one.
+fn disagreements(
+    sample: &Sample<'_>,
+    verdicts: &Ratings<Verdict>,
+    reference: &BTreeMap<CardKey, Verdict>,
+) -> Vec<Disagreement> {
+    sample
+        .cards
         .iter()
-        .zip(&verdicts)
+        .zip(verdicts)
         .filter(|(_, u)| {
             let given: BTreeSet<Verdict> = u.iter().flatten().copied().collect();
             given.len() > 1
@@ -160,35 +224,13 @@ pub fn report(
         .map(|(c, u)| Disagreement {
             source: c.0.clone(),
             id: c.1.clone(),
-            verdicts: auditors
-                .iter()
+            verdicts: (sample.auditors.iter())
                 .zip(u)
                 .filter_map(|(a, v)| v.map(|v| (a.clone(), v)))
                 .collect(),
             reference: reference.get(c).copied(),
         })
-        .collect();
-    Report {
-        cards: cards.len(),
-        auditors: auditors.to_vec(),
-        judged: auditors
-            .iter()
-            .map(|a| {
-                (
-                    a.clone(),
-                    cards.iter().filter(|c| find(c, a).is_some()).count(),
-                )
-            })
-            .collect(),
-        percent: percent_agreement(&verdicts),
-        kappa: (auditors.len() == 2)
-            .then(|| cohen_kappa(&verdicts, 0, 1))
-            .flatten(),
-        alpha: krippendorff_alpha(&verdicts),
-        pairs,
-        items,
-        disagreements,
-    }
+        .collect()
 }
 
 #[cfg(test)]

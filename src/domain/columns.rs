@@ -109,7 +109,7 @@ mod tests {
 
     #[test]
     fn a_field_is_absent_when_no_import_had_its_column() {
-        let funnel = crate::funnel::default_funnel();
+        let funnel = crate::funnel_config::default_funnel();
         let columns = SourceColumns::new(
             ["external_id", "stage", "owner", "status"].map(String::from),
             ["Дата встречи"].map(String::from),

@@ -74,6 +74,11 @@ impl Decision {
         }
     }
 
+    /// The lead accepted the review or set their own suggestion in its place.
+    pub fn approves(&self) -> bool {
+        matches!(self.kind, DecisionKind::Accept | DecisionKind::Override)
+    }
+
     pub fn send_back(note: String) -> Decision {
         Decision {
             kind: DecisionKind::Return,
@@ -83,11 +88,24 @@ impl Decision {
     }
 }
 
-/// A decision as stored: who made it and when.
+/// A decision as stored: who made it and when. Only the latest one standing on a review counts.
 #[derive(Debug, Clone, PartialEq)]
 pub struct LeadDecision {
     pub id: String,
     pub lead: String,
     pub decision: Decision,
     pub created_at: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decision_names_round_trip() {
+        for d in DecisionKind::ALL {
+            assert_eq!(DecisionKind::from_name(d.as_str()), Some(d));
+        }
+        assert_eq!(DecisionKind::from_name("Accept"), None);
+    }
 }

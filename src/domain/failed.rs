@@ -69,7 +69,7 @@ mod tests {
     #[test]
     fn fails_count_critical_ones_are_named_and_unlisted_items_come_last() {
         // «Первичный контакт»: first_call_in_time, then contact_saved (critical).
-        let funnel = crate::funnel::default_funnel();
+        let funnel = crate::funnel_config::default_funnel();
         let answers = Answers::from([
             ("contact_saved".to_string(), Answer::Fail),
             ("first_call_in_time".to_string(), Answer::Fail),
@@ -86,7 +86,7 @@ mod tests {
 
     #[test]
     fn a_scale_item_fails_only_at_zero() {
-        let mut item = crate::funnel::default_funnel().stages[0].checklist[0].clone();
+        let mut item = crate::funnel_config::default_funnel().stages[0].checklist[0].clone();
         item.scale = Some(5);
         item.critical = true;
         let at = |n| Answers::from([(item.id.clone(), Answer::Scale(n))]);

@@ -1,7 +1,7 @@
 //! Whose word stands on a card: the lead's decision over any auditor's, and auditors who split
 //! with no decision to settle them leave the card to the lead.
 
-use super::lead::{Decision, LeadDecision};
+use super::decision::{Decision, DecisionKind};
 use super::names::fold;
 use super::review::Verdict;
 use super::suggestion::Proposal;
@@ -9,10 +9,10 @@ use super::suggestion::Proposal;
 /// The verdict a review stands for once the lead has spoken: the lead's on an override, the
 /// auditor's on an accept or while undecided; none for a review sent back (it awaits a new
 /// judgement).
-pub fn final_verdict(auditor: Verdict, decision: Option<&LeadDecision>) -> Option<Verdict> {
+pub fn final_verdict(auditor: Verdict, decision: Option<&Decision>) -> Option<Verdict> {
     match decision {
-        Some(d) if d.decision == Decision::Return => None,
-        Some(d) if d.decision == Decision::Override => Some(d.verdict.unwrap_or(auditor)),
+        Some(d) if d.kind == DecisionKind::Return => None,
+        Some(d) if d.kind == DecisionKind::Override => Some(d.verdict.unwrap_or(auditor)),
         _ => Some(auditor),
     }
 }
@@ -21,7 +21,7 @@ pub fn final_verdict(auditor: Verdict, decision: Option<&LeadDecision>) -> Optio
 #[derive(Debug, Clone, Copy)]
 pub struct Current<'a> {
     pub proposal: &'a Proposal,
-    pub decision: Option<&'a LeadDecision>,
+    pub decision: Option<&'a Decision>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -41,7 +41,7 @@ pub enum FinalWord {
 pub fn final_word(reviews: &[Current<'_>]) -> FinalWord {
     if let Some(i) = reviews
         .iter()
-        .position(|r| r.decision.is_some_and(LeadDecision::approves))
+        .position(|r| r.decision.is_some_and(Decision::approves))
     {
         return FinalWord::Review(i);
     }
@@ -85,20 +85,18 @@ mod tests {
         }
     }
 
-    fn lead(decision: Decision, verdict: Option<Verdict>) -> LeadDecision {
-        LeadDecision {
-            lead: "lena".into(),
-            decision,
+    fn lead(kind: DecisionKind, verdict: Option<Verdict>) -> Decision {
+        Decision {
+            kind,
             verdict,
-            suggested_stage: None,
-            suggested_owner: None,
+            ..Decision::accept()
         }
     }
 
     #[test]
     fn an_accepted_review_outranks_a_later_undecided_one() {
         let (ok, stale) = (proposal(Verdict::Ok, None), proposal(Verdict::Stale, None));
-        let accept = lead(Decision::Accept, None);
+        let accept = lead(DecisionKind::Accept, None);
         // boris's later stale first (latest first), then anna's accepted ok.
         let reviews = [
             Current {
@@ -161,7 +159,7 @@ mod tests {
     #[test]
     fn a_review_sent_back_counts_for_nothing() {
         let (ok, stale) = (proposal(Verdict::Ok, None), proposal(Verdict::Stale, None));
-        let back = lead(Decision::Return, None);
+        let back = lead(DecisionKind::Return, None);
         let reviews = [
             Current {
                 proposal: &stale,
@@ -178,15 +176,15 @@ mod tests {
 
     #[test]
     fn the_final_verdict_is_the_leads_on_an_override() {
-        let over = lead(Decision::Override, Some(Verdict::Stale));
+        let over = lead(DecisionKind::Override, Some(Verdict::Stale));
         assert_eq!(
             final_verdict(Verdict::Ok, Some(&over)),
             Some(Verdict::Stale)
         );
-        let accept = lead(Decision::Accept, None);
+        let accept = lead(DecisionKind::Accept, None);
         assert_eq!(final_verdict(Verdict::Ok, Some(&accept)), Some(Verdict::Ok));
         assert_eq!(final_verdict(Verdict::Dead, None), Some(Verdict::Dead));
-        let back = lead(Decision::Return, None);
+        let back = lead(DecisionKind::Return, None);
         assert_eq!(final_verdict(Verdict::Ok, Some(&back)), None);
     }
 }

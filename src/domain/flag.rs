@@ -1,6 +1,10 @@
-//! Flags: what the stage rules found wrong with a card, each with the evidence in a sentence.
+//! Flags: what the stage rules found wrong with a card, each with its evidence as data (the
+//! field, values, dates, phrase, stages, limits); `text::rules` renders the sentence on display.
 
-use serde::Serialize;
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use super::funnel::FieldRef;
 
 /// How bad a flag is. Ordered: `Critical` > `Warning` > `Info`.
 #[derive(
@@ -97,17 +101,137 @@ impl RuleCode {
 pub struct Flag {
     pub code: RuleCode,
     pub severity: Severity,
-    /// A sentence a QC specialist would accept, citing the evidence (field, value, date).
-    pub message: String,
+    /// What the rule saw, for the sentence a QC specialist would accept (rendered by
+    /// `text::rules` in the reader's language) and for change detection between runs.
+    pub evidence: Evidence,
     /// The field the flag is about, when there is one: a checklist item bound to that field is
     /// pre-answered "fail".
     #[serde(skip_serializing_if = "Option::is_none")]
     pub field: Option<String>,
 }
 
+/// Where on the card a marker phrase was found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Place {
+    Notes,
+    Tags,
+    Title,
+}
+
+/// What a rule found, with the values it found it on, quoted as the CRM wrote them. One variant
+/// per sentence: `stage` is the funnel's name of the card's stage; `from_today` is how many days
+/// the date lies after the day judged (negative: before). Stored as JSON (the `args` column, and
+/// `okk check --json`), so a variant's name and fields are a machine contract: add, never rename.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "says", rename_all = "snake_case")]
+pub enum Evidence {
+    /// `required`: the field is empty.
+    RequiredEmpty { field: FieldRef, stage: String },
+    /// `idle`: no activity for `days` days since `last`; the stage allows `allowed`.
+    Idle {
+        days: i64,
+        last: NaiveDate,
+        allowed: u32,
+        stage: String,
+    },
+    /// `idle` past twice the limit: `times` whole limits.
+    IdleFar {
+        days: i64,
+        last: NaiveDate,
+        allowed: u32,
+        times: i64,
+        stage: String,
+    },
+    /// `date`: the field holds `raw`, which is not a date.
+    NotADate {
+        field: FieldRef,
+        raw: String,
+        stage: String,
+    },
+    /// `date`, `must_be = "not_passed"`: the day is before the day judged.
+    DatePassed {
+        field: FieldRef,
+        day: NaiveDate,
+        from_today: i64,
+        stage: String,
+    },
+    /// `date`, `must_be = "future"`: the day is the day judged or before.
+    DateNotFuture {
+        field: FieldRef,
+        day: NaiveDate,
+        from_today: i64,
+        stage: String,
+    },
+    /// `date`, `must_be = "past"`: the day is after the day judged.
+    DateNotPast {
+        field: FieldRef,
+        day: NaiveDate,
+        from_today: i64,
+        stage: String,
+    },
+    /// `date`, `must_be = "before_field"`: the day is after the other field's.
+    DateAfterOther {
+        field: FieldRef,
+        day: NaiveDate,
+        other: FieldRef,
+        other_day: NaiveDate,
+        stage: String,
+    },
+    /// `date`, `must_be = "after_field"`: the day is before the other field's.
+    DateBeforeOther {
+        field: FieldRef,
+        day: NaiveDate,
+        other: FieldRef,
+        other_day: NaiveDate,
+        stage: String,
+    },
+    /// `markers`: a phrase of marker list `list` found in the card's `place`, quoted.
+    Marker {
+        place: Place,
+        quote: String,
+        list: String,
+        stage: String,
+    },
+    /// `closed_open`: a closing date on a card in an open stage.
+    ClosedOnOpen { closed: NaiveDate, stage: String },
+    /// `closed_open`: "closed" on a card in an open stage.
+    MarkedClosedOnOpen { stage: String },
+    /// `closed_open`: "not closed" on a card in a won or lost stage.
+    NotClosedOnClosing { stage: String },
+    /// `backwards`: moved to an earlier stage on `on`.
+    MovedBack {
+        from: String,
+        to: String,
+        on: NaiveDate,
+    },
+    /// `backwards`: jumped over stages the funnel marks not skippable.
+    Skipped {
+        stages: Vec<String>,
+        to: String,
+        on: NaiveDate,
+    },
+    /// `gone`: missing from the full exports (since the day the first one missed it).
+    Gone {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        since: Option<NaiveDate>,
+    },
+    /// `unknown_stage`: the CRM's stage is not in the funnel.
+    UnknownStage { stage: String },
+    /// `no_task`: nothing scheduled on an open card.
+    NoTask { stage: String },
+    /// `no_task`: the nearest task was due before the day judged.
+    TaskOverdue {
+        due: NaiveDate,
+        from_today: i64,
+        stage: String,
+    },
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::card::SystemField;
 
     #[test]
     fn severities_order_and_round_trip() {
@@ -118,5 +242,40 @@ mod tests {
         for c in RuleCode::ALL {
             assert_eq!(RuleCode::from_name(c.as_str()), Some(c));
         }
+    }
+
+    #[test]
+    fn evidence_reads_back_as_written() {
+        let day = NaiveDate::from_ymd_opt(2026, 11, 5).unwrap();
+        for e in [
+            Evidence::RequiredEmpty {
+                field: FieldRef::Custom("Бюджет".into()),
+                stage: "Квалификация".into(),
+            },
+            Evidence::DateAfterOther {
+                field: FieldRef::System(SystemField::ClosedAt),
+                day,
+                other: FieldRef::Custom("Дата встречи".into()),
+                other_day: day,
+                stage: "Бронь".into(),
+            },
+            Evidence::Gone { since: None },
+            Evidence::Skipped {
+                stages: vec!["A".into(), "B".into()],
+                to: "C".into(),
+                on: day,
+            },
+        ] {
+            let json = serde_json::to_string(&e).unwrap();
+            assert_eq!(
+                serde_json::from_str::<Evidence>(&json).unwrap(),
+                e,
+                "{json}"
+            );
+        }
+        assert_eq!(
+            serde_json::to_string(&Evidence::Gone { since: Some(day) }).unwrap(),
+            r#"{"says":"gone","since":"2026-11-05"}"#
+        );
     }
 }

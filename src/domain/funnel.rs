@@ -1,5 +1,5 @@
 //! The funnel: stages in order, what each stage demands, and its checklist.
-//! Built from the funnel TOML by `crate::funnel`; pure data and lookups here.
+//! Built from the funnel TOML by `crate::funnel_config`; pure data and lookups here.
 
 use std::collections::HashMap;
 
@@ -15,8 +15,10 @@ pub enum StageKind {
     Lost,
 }
 
-/// A field a stage can require or a checklist item can be bound to.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// A field a stage can require or a checklist item can be bound to. Serialized as a flag's
+/// evidence names it: `{"system":"amount"}`, `{"custom":"Бюджет"}`.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum FieldRef {
     System(SystemField),
     /// A custom field declared in the funnel's `[[custom_fields]]` (its canonical name).

@@ -166,7 +166,7 @@ pub fn unanswered(items: &[ChecklistItem], answers: &Answers) -> usize {
 mod tests {
     use super::*;
     use crate::domain::card::SystemField;
-    use crate::domain::flag::Severity;
+    use crate::domain::flag::{Evidence, Severity};
     use crate::domain::funnel::FieldRef;
 
     fn item(id: &str, weight: u32) -> ChecklistItem {
@@ -203,7 +203,7 @@ mod tests {
     /// A stage of the built-in funnel with its checklist replaced, so these tests do not spell out
     /// every field of `Stage`.
     fn stage_with(checklist: Vec<ChecklistItem>) -> Stage {
-        let mut stage = crate::funnel::default_funnel().stages[0].clone();
+        let mut stage = crate::funnel_config::default_funnel().stages[0].clone();
         stage.checklist = checklist;
         stage
     }
@@ -212,7 +212,10 @@ mod tests {
         Flag {
             code: RuleCode::Required,
             severity: Severity::Warning,
-            message: format!("Поле «{field}» не заполнено"),
+            evidence: Evidence::RequiredEmpty {
+                field: FieldRef::Custom(field.to_string()),
+                stage: "Договор".into(),
+            },
             field: Some(field.to_string()),
         }
     }
@@ -221,7 +224,12 @@ mod tests {
         Flag {
             code: RuleCode::Date,
             severity: Severity::Critical,
-            message: format!("«{field}» прошла"),
+            evidence: Evidence::DatePassed {
+                field: FieldRef::Custom(field.to_string()),
+                day: chrono::NaiveDate::from_ymd_opt(2026, 11, 1).unwrap(),
+                from_today: -3,
+                stage: "Договор".into(),
+            },
             field: Some(field.to_string()),
         }
     }
@@ -433,7 +441,7 @@ mod tests {
 
     #[test]
     fn the_built_in_first_stage_scores_a_flagged_critical_field_as_zero() {
-        let funnel = crate::funnel::default_funnel();
+        let funnel = crate::funnel_config::default_funnel();
         let stage = &funnel.stages[0];
         assert_eq!(funnel.checklist_default, DefaultAnswer::Pass);
         let clean = suggest(stage, &[], funnel.checklist_default);

@@ -1,8 +1,8 @@
 //! What a review asks the CRM to change — a stage move, a new owner, corrected fields — with the
 //! lead's override in place of the auditor's suggestion, and changes the card already has dropped.
 
+use super::decision::{Decision, DecisionKind};
 use super::funnel::{Funnel, StageKind};
-use super::lead::{Decision, LeadDecision};
 use super::names::fold;
 use super::review::{Corrections, Verdict};
 
@@ -52,7 +52,7 @@ pub struct Suggestion {
 pub fn suggest(
     funnel: &Funnel,
     proposal: &Proposal,
-    decision: Option<&LeadDecision>,
+    decision: Option<&Decision>,
     card: &CardNow,
 ) -> Option<Suggestion> {
     let mut corrections = proposal.corrections.clone();
@@ -65,8 +65,8 @@ pub fn suggest(
     let corrected_pipeline = take("pipeline");
 
     let (verdict, stage, owner) = match decision {
-        Some(d) if d.decision == Decision::Return => return None,
-        Some(d) if d.decision == Decision::Override => (
+        Some(d) if d.kind == DecisionKind::Return => return None,
+        Some(d) if d.kind == DecisionKind::Override => (
             d.verdict.unwrap_or(proposal.verdict),
             d.suggested_stage.clone(),
             d.suggested_owner.clone(),
@@ -130,7 +130,7 @@ mod tests {
     use super::*;
 
     fn funnel() -> Funnel {
-        crate::funnel::default_funnel()
+        crate::funnel_config::default_funnel()
     }
 
     fn card() -> CardNow {
@@ -157,13 +157,11 @@ mod tests {
         }
     }
 
-    fn lead(decision: Decision, stage: Option<&str>) -> LeadDecision {
-        LeadDecision {
-            lead: "Lena".into(),
-            decision,
-            verdict: None,
+    fn lead(kind: DecisionKind, stage: Option<&str>) -> Decision {
+        Decision {
+            kind,
             suggested_stage: stage.map(String::from),
-            suggested_owner: None,
+            ..Decision::accept()
         }
     }
 
@@ -190,16 +188,16 @@ mod tests {
     fn the_leads_override_replaces_the_auditors_suggestion_and_a_return_drops_it() {
         let f = funnel();
         let p = proposal(Verdict::WrongStage, Some("Договор"), Some("Васильев Игорь"));
-        let s = suggest(&f, &p, Some(&lead(Decision::Accept, None)), &card()).unwrap();
+        let s = suggest(&f, &p, Some(&lead(DecisionKind::Accept, None)), &card()).unwrap();
         assert_eq!(stage_name(&f, &s), "Договор");
         assert_eq!(s.owner.as_deref(), Some("Васильев Игорь"));
-        let over = lead(Decision::Override, Some("Бронирование"));
+        let over = lead(DecisionKind::Override, Some("Бронирование"));
         let s = suggest(&f, &p, Some(&over), &card()).unwrap();
         assert_eq!(stage_name(&f, &s), "Бронирование");
         assert_eq!(s.owner, None, "the lead's override names no owner");
         assert_eq!(s.verdict, Verdict::WrongStage);
         assert_eq!(
-            suggest(&f, &p, Some(&lead(Decision::Return, None)), &card()),
+            suggest(&f, &p, Some(&lead(DecisionKind::Return, None)), &card()),
             None
         );
     }

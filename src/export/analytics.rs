@@ -4,7 +4,7 @@
 
 use crate::domain::analytics::{Analytics, Bottleneck, FailingItem, Figures, StageRow, Week};
 use crate::domain::auditors::AuditorFigures;
-use crate::text::stats::items_cell;
+use crate::text::analytics::items_cell;
 
 use super::cell::Cell;
 

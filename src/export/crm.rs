@@ -7,11 +7,12 @@ use std::collections::BTreeMap;
 use crate::domain::funnel::{FieldKind, StageKind};
 use crate::domain::suggestion::{CardNow, StageTarget, Suggestion};
 use crate::domain::{Funnel, SystemField};
-use crate::sync::values::{DateParser, TYPED_DATES, parse_amount};
+use crate::formats::values::{DateParser, TYPED_DATES, parse_amount};
 
 use super::cell::Cell;
 use super::owners::OwnerMap;
 use super::profile::{ColumnType, ExportProfile, Value};
+pub use crate::domain::crm_export::Warning;
 
 /// One card's change.
 #[derive(Debug, Clone, PartialEq)]
@@ -19,20 +20,6 @@ pub struct Change {
     pub external_id: String,
     pub card: CardNow,
     pub suggestion: Suggestion,
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub enum Warning {
-    /// The CRM's import cannot set this field; left out of `cards` rows.
-    CannotSet { field: String, cards: usize },
-    /// A corrected value that is not a number or a date where the CRM wants one: written as
-    /// text.
-    BadValue {
-        external_id: String,
-        field: String,
-        value: String,
-        kind: ColumnType,
-    },
 }
 
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -64,55 +51,61 @@ pub fn sheet(
     owners: &OwnerMap,
     changes: &[Change],
 ) -> Sheet {
-    let dates = DateParser::new(&TYPED_DATES.map(String::from));
-    let mut cannot: BTreeMap<String, usize> = BTreeMap::new();
-    let mut unmapped: BTreeMap<String, usize> = BTreeMap::new();
-    let mut warnings = Vec::new();
-    // Each change's fixed cells and its corrections by target.
-    let mut laid: Vec<(Vec<Cell<'static>>, BTreeMap<Target, Cell<'static>>)> = Vec::new();
-    for change in changes {
-        let s = &change.suggestion;
-        let stage_moves = s.stage.is_some();
-        let mut unset = |field: &str| *cannot.entry(field.to_string()).or_default() += 1;
+    let mut layout = Layout {
+        profile,
+        funnel,
+        spellings,
+        owners,
+        dates: DateParser::new(&TYPED_DATES.map(String::from)),
+        cannot: BTreeMap::new(),
+        unmapped: BTreeMap::new(),
+        warnings: Vec::new(),
+    };
+    let laid: Vec<Laid> = changes.iter().filter_map(|c| layout.lay(c)).collect();
+    let (headers, rows) = columns(profile, laid);
+    let cannot = layout
+        .cannot
+        .into_iter()
+        .map(|(field, cards)| Warning::CannotSet { field, cards });
+    Sheet {
+        headers,
+        rows,
+        warnings: cannot.chain(layout.warnings).collect(),
+        unmapped_owners: layout.unmapped.into_iter().collect(),
+    }
+}
+
+/// One change's fixed cells (the profile's columns) and its corrections by target.
+type Laid = (Vec<Cell<'static>>, BTreeMap<Target, Cell<'static>>);
+
+/// What laying out the changes reads, and what it counts on the way for the warnings.
+struct Layout<'a> {
+    profile: &'a ExportProfile,
+    funnel: &'a Funnel,
+    spellings: &'a [(String, u64)],
+    owners: &'a OwnerMap,
+    dates: DateParser,
+    /// Fields the CRM's import cannot set, with how many cards asked for them.
+    cannot: BTreeMap<String, usize>,
+    unmapped: BTreeMap<String, usize>,
+    warnings: Vec<Warning>,
+}
+
+impl Layout<'_> {
+    /// One change's cells, or `None` when it changes nothing the CRM can take.
+    fn lay(&mut self, change: &Change) -> Option<Laid> {
+        let (s, profile) = (&change.suggestion, self.profile);
         for (value, given) in [
-            (Value::Stage, stage_moves),
+            (Value::Stage, s.stage.is_some()),
             (Value::Owner, s.owner.is_some()),
             (Value::Pipeline, s.pipeline.is_some()),
         ] {
             if given && !profile.has(value) {
-                unset(value_field(value));
+                self.unset(value_field(value));
             }
         }
-        let fixed: Vec<Cell<'static>> = profile
-            .columns
-            .iter()
-            .map(|c| {
-                let text = match c.value {
-                    Value::ExternalId => Some(change.external_id.clone()),
-                    Value::Stage => s
-                        .stage
-                        .as_ref()
-                        .and_then(|t| stage_name(profile, funnel, spellings, t)),
-                    Value::Owner => s.owner.as_ref().and_then(|o| {
-                        let value = owners.resolve(profile.owner_form, o);
-                        if value.is_none() {
-                            *unmapped.entry(o.clone()).or_default() += 1;
-                        }
-                        value
-                    }),
-                    Value::Pipeline => s
-                        .pipeline
-                        .clone()
-                        .or_else(|| change.card.pipeline.clone().filter(|_| stage_moves)),
-                    Value::Status => match &s.stage {
-                        Some(StageTarget::Funnel(i)) => {
-                            profile.status.get(funnel.stage(*i).kind).map(String::from)
-                        }
-                        _ => None,
-                    },
-                };
-                text.map_or(Cell::Empty, Cell::text)
-            })
+        let fixed: Vec<Cell<'static>> = (profile.columns.iter())
+            .map(|c| self.fixed(c.value, change).map_or(Cell::Empty, Cell::text))
             .collect();
         // The id, and a pipeline that only says where the stage is, change nothing by themselves.
         let changes_something = profile.columns.iter().zip(&fixed).any(|(c, cell)| {
@@ -120,14 +113,55 @@ pub fn sheet(
                 || (c.value == Value::Pipeline && s.pipeline.is_none());
             !echo && *cell != Cell::Empty
         });
+        let corrected = self.corrected(change);
+        (changes_something || !corrected.is_empty()).then_some((fixed, corrected))
+    }
+
+    fn unset(&mut self, field: &str) {
+        *self.cannot.entry(field.to_string()).or_default() += 1;
+    }
+
+    /// The text of one of the profile's own columns for `change`.
+    fn fixed(&mut self, value: Value, change: &Change) -> Option<String> {
+        let s = &change.suggestion;
+        let (profile, funnel) = (self.profile, self.funnel);
+        match value {
+            Value::ExternalId => Some(change.external_id.clone()),
+            Value::Stage => s
+                .stage
+                .as_ref()
+                .and_then(|t| stage_name(profile, funnel, self.spellings, t)),
+            Value::Owner => s.owner.as_ref().and_then(|o| {
+                let value = self.owners.resolve(profile.owner_form, o);
+                if value.is_none() {
+                    *self.unmapped.entry(o.clone()).or_default() += 1;
+                }
+                value
+            }),
+            Value::Pipeline => s
+                .pipeline
+                .clone()
+                .or_else(|| (change.card.pipeline.clone()).filter(|_| s.stage.is_some())),
+            Value::Status => match &s.stage {
+                Some(StageTarget::Funnel(i)) => {
+                    profile.status.get(funnel.stage(*i).kind).map(String::from)
+                }
+                _ => None,
+            },
+        }
+    }
+
+    /// The change's corrected fields, typed for the columns they go to; a field the CRM cannot
+    /// take is counted, a value not of its column's type is written as text and reported.
+    fn corrected(&mut self, change: &Change) -> BTreeMap<Target, Cell<'static>> {
         let mut corrected = BTreeMap::new();
-        for (field, raw) in &s.corrections {
-            let Some(target) = target(profile, funnel, field) else {
-                unset(field);
+        for (field, raw) in &change.suggestion.corrections {
+            let Some(target) = target(self.profile, self.funnel, field) else {
+                self.unset(field);
                 continue;
             };
-            let cell = typed(profile, &dates, target.kind, raw).unwrap_or_else(|| {
-                warnings.push(Warning::BadValue {
+            let cell = typed(self.profile, &self.dates, target.kind, raw).unwrap_or_else(|| {
+                self.warnings.push(Warning::BadValue {
                     external_id: change.external_id.clone(),
                     field: field.clone(),
                     value: raw.clone(),
@@ -137,10 +171,13 @@ pub fn sheet(
             });
             corrected.insert(target, cell);
         }
-        if changes_something || !corrected.is_empty() {
-            laid.push((fixed, corrected));
-        }
+        corrected
     }
+}
+
+/// The headers (the profile's columns, then every corrected field any change has) and the rows,
+/// each change's corrections under their headers.
+fn columns(profile: &ExportProfile, laid: Vec<Laid>) -> (Vec<String>, Vec<Vec<Cell<'static>>>) {
     let mut targets: Vec<Target> = laid.iter().flat_map(|(_, c)| c.keys().cloned()).collect();
     targets.sort();
     targets.dedup();
@@ -157,15 +194,7 @@ pub fn sheet(
             cells
         })
         .collect();
-    let cannot = cannot
-        .into_iter()
-        .map(|(field, cards)| Warning::CannotSet { field, cards });
-    Sheet {
-        headers,
-        rows,
-        warnings: cannot.chain(warnings).collect(),
-        unmapped_owners: unmapped.into_iter().collect(),
-    }
+    (headers, rows)
 }
 
 fn value_field(value: Value) -> &'static str {
@@ -255,7 +284,7 @@ mod tests {
     use crate::domain::review::{Corrections, Verdict};
 
     fn funnel() -> Funnel {
-        crate::funnel::default_funnel()
+        crate::funnel_config::default_funnel()
     }
 
     fn change(id: &str, stage: Option<StageTarget>, fixes: &[(&str, &str)]) -> Change {

@@ -1,5 +1,5 @@
 //! Exporters: the reviews as a table, and the changes they ask for in the form each CRM takes
-//! back (profiles under `assets/export/`). Every file goes through one safe writer.
+//! back (profiles in `assets/crm/NAME/export.toml`). Every file goes through one safe writer.
 
 pub mod analytics;
 pub mod cell;

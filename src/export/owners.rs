@@ -2,28 +2,20 @@
 //! takes in its owner column (an email, a user id), read from CSV or TOML and checked line by line.
 
 use std::collections::HashMap;
-use std::fmt;
 use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
 use super::profile::OwnerForm;
+pub use crate::domain::crm_export::Problem;
 use crate::domain::names::fold;
-use crate::funnel::span::LineIndex;
+use crate::formats::line_col::LineIndex;
 use crate::text::export as msg;
 
 /// Names (folded: case, spaces, ё/е) → the CRM's value.
 #[derive(Debug, Clone, Default)]
 pub struct OwnerMap {
     by_name: HashMap<String, String>,
-}
-
-/// One problem of a map file, where it is.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Problem {
-    pub line: usize,
-    pub column: usize,
-    pub message: String,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -182,7 +174,7 @@ impl<'a> Builder<'a> {
 /// tab; the first row is a header (any names), then `okk owner, CRM value` per row; further
 /// columns are the admin's notes and are ignored.
 pub fn parse_csv(bytes: &[u8], form: OwnerForm, crm: &str) -> Result<OwnerMap, Vec<Problem>> {
-    use crate::sync::decode;
+    use crate::formats::decode;
     let chosen = decode::sniff(bytes, true);
     let body = &bytes[chosen.bom_len..];
     let Some(text) = chosen
@@ -195,7 +187,7 @@ pub fn parse_csv(bytes: &[u8], form: OwnerForm, crm: &str) -> Result<OwnerMap, V
             message: msg::owners_not_text(&chosen.label()),
         }]);
     };
-    let delimiter = crate::sync::csv::sniff_delimiter(text.as_bytes());
+    let delimiter = crate::formats::delimiter::sniff_delimiter(text.as_bytes());
     let mut reader = csv::ReaderBuilder::new()
         .delimiter(delimiter)
         .has_headers(true)
@@ -263,12 +255,6 @@ pub fn parse_toml(text: &str, form: OwnerForm, crm: &str) -> Result<OwnerMap, Ve
 enum Entry {
     Value(String),
     Other(#[allow(dead_code)] toml::Value),
-}
-
-impl fmt::Display for Problem {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}:{}: {}", self.line, self.column, self.message)
-    }
 }
 
 #[cfg(test)]

@@ -1,47 +1,12 @@
 //! Export profiles: the columns and value formats each CRM's import takes back, as data
-//! (`assets/export/*.toml`) — the mirror of the import profiles. A new CRM is a new file.
+//! (`assets/crm/NAME/export.toml`) — beside its import profile. A new CRM is a new folder.
 
 use serde::Deserialize;
 
 use crate::domain::SystemField;
+pub use crate::domain::crm_export::{ColumnType, Format, OwnerForm};
 use crate::domain::funnel::StageKind;
-
-/// The profiles okk ships.
-pub const BUILTIN: &[(&str, &str)] = &[
-    ("amocrm", include_str!("../../assets/export/amocrm.toml")),
-    (
-        "bitrix24",
-        include_str!("../../assets/export/bitrix24.toml"),
-    ),
-    ("hubspot", include_str!("../../assets/export/hubspot.toml")),
-    (
-        "pipedrive",
-        include_str!("../../assets/export/pipedrive.toml"),
-    ),
-    (
-        "salesforce",
-        include_str!("../../assets/export/salesforce.toml"),
-    ),
-];
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Format {
-    Csv,
-    /// One REST call per line: `{"method":..,"params":{"id":..,"fields":{..}}}`.
-    RestJsonl,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize, Default)]
-#[serde(rename_all = "snake_case")]
-pub enum ColumnType {
-    #[default]
-    Text,
-    /// Written as a number, never as text (and so never defused).
-    Number,
-    /// Written in the profile's `date_format`.
-    Date,
-}
+use crate::formats::crms::CRMS;
 
 /// What fills one of the columns every row has.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -54,23 +19,6 @@ pub enum Value {
     Owner,
     /// The status word of the stage moved to (`[status]`).
     Status,
-}
-
-/// What the CRM's import takes in its owner column. Anything but a name cannot be guessed from
-/// what okk knows, so it comes from the store's own values (already in that form) or from an
-/// owners map (`okk export crm --owners FILE`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
-#[serde(rename_all = "snake_case")]
-pub enum OwnerForm {
-    /// The user's name as the CRM shows it (amoCRM, Pipedrive).
-    #[default]
-    Name,
-    /// The user's email (HubSpot's `Deal owner`).
-    Email,
-    /// A numeric user id (Bitrix24's `ASSIGNED_BY_ID`).
-    NumericId,
-    /// A Salesforce User Id: 15 or 18 letters and digits starting `005` (`OwnerId`).
-    SalesforceId,
 }
 
 impl OwnerForm {
@@ -202,14 +150,13 @@ fn default_date_format() -> String {
 
 impl ExportProfile {
     pub fn builtin(name: &str) -> Option<ExportProfile> {
-        BUILTIN
-            .iter()
-            .find(|(n, _)| n.eq_ignore_ascii_case(name))
-            .map(|(n, src)| parse_builtin(n, src))
+        CRMS.iter()
+            .find(|c| c.name.eq_ignore_ascii_case(name))
+            .and_then(|c| Some(parse_builtin(c.name, c.export?)))
     }
 
     pub fn names() -> impl Iterator<Item = &'static str> {
-        BUILTIN.iter().map(|(n, _)| *n)
+        CRMS.iter().filter(|c| c.export.is_some()).map(|c| c.name)
     }
 
     pub fn has(&self, value: Value) -> bool {
@@ -276,7 +223,7 @@ mod tests {
 
     #[test]
     fn every_import_profile_but_generic_has_its_mirror() {
-        for (name, _) in crate::sync::profile::BUILTIN {
+        for name in CRMS.iter().map(|c| &c.name) {
             assert_eq!(
                 ExportProfile::builtin(name).is_some(),
                 *name != "generic",

@@ -55,8 +55,9 @@ pub fn row<'a>(funnel: &Funnel, r: &'a ExportedReview, crm_url: Option<String>) 
     let overridden = r
         .lead
         .as_ref()
-        .filter(|d| d.decision == crate::domain::lead::Decision::Override);
-    let final_verdict = final_verdict(r.proposal.verdict, r.lead.as_ref());
+        .map(|d| &d.decision)
+        .filter(|d| d.kind == crate::domain::decision::DecisionKind::Override);
+    let final_verdict = final_verdict(r.proposal.verdict, r.lead.as_ref().map(|d| &d.decision));
     let changed = r
         .card_changed
         .map_or(Cell::Empty, |c| Cell::text(if c { "yes" } else { "no" }));
@@ -79,7 +80,7 @@ pub fn row<'a>(funnel: &Funnel, r: &'a ExportedReview, crm_url: Option<String>) 
         Cell::text(&r.created_at),
         r.seconds_spent
             .map_or(Cell::Empty, |s| Cell::Number(tenths(s))),
-        Cell::opt(r.lead.as_ref().map(|d| d.decision.as_str())),
+        Cell::opt(r.lead.as_ref().map(|d| d.decision.kind.as_str())),
         Cell::opt(r.lead.as_ref().map(|d| d.lead.as_str())),
         changed,
         Cell::opt(overridden.and_then(|d| d.verdict).map(Verdict::as_str)),

@@ -6,8 +6,8 @@ use std::fmt::Write;
 
 use super::html::{cut, esc};
 use crate::domain::analytics::{Bottleneck, StageRow, Week};
+use crate::text::analytics::pct;
 use crate::text::report as msg;
-use crate::text::stats::pct;
 
 const WIDTH: f64 = 1000.0;
 const ROW: f64 = 26.0;
@@ -149,86 +149,21 @@ pub fn bottlenecks(rows: &[Bottleneck], label: impl Fn(&Bottleneck) -> String) -
 
 /// Reviews per week as bars (left scale) and the share not ok as a line (0–100%, right scale).
 pub fn trend(weeks: &[Week]) -> String {
-    let (left, right, top, bottom) = (40.0, 60.0, 28.0, 50.0);
     let height = 280.0;
-    let plot_w = WIDTH - left - right;
-    let plot_h = height - top - bottom;
-    let max = weeks.iter().map(|w| w.reviews).max().unwrap_or(0).max(1);
-    let slot = plot_w / weeks.len().max(1) as f64;
-    // Every week's label fits up to about 20 weeks; beyond that every n-th.
-    let every = (weeks.len() / 20).max(1);
+    let (left, right, top, bottom) = (40.0, 60.0, 28.0, 50.0);
+    let plot = TrendPlot {
+        left,
+        top,
+        width: WIDTH - left - right,
+        height: height - top - bottom,
+        max: weeks.iter().map(|w| w.reviews).max().unwrap_or(0).max(1),
+        slot: (WIDTH - left - right) / weeks.len().max(1) as f64,
+    };
     let mut s = String::new();
     open(&mut s, height, msg::TREND);
-    let base = top + plot_h;
-    let _ = write!(
-        s,
-        r##"<line x1="{left}" y1="{base}" x2="{}" y2="{base}" stroke="#999"/>"##,
-        left + plot_w
-    );
-    for (frac, label) in [(0.0, "0%"), (0.5, "50%"), (1.0, "100%")] {
-        let y = base - plot_h * frac;
-        let _ = write!(
-            s,
-            r##"<line x1="{left}" y1="{y}" x2="{}" y2="{y}" stroke="#e3e6ea"/><text x="{}" y="{}" class="axis">{label}</text>"##,
-            left + plot_w,
-            left + plot_w + 6.0,
-            y + 4.0
-        );
-    }
-    // The reviews scale: its top above the plot (a long number never runs off the left edge).
-    let _ = write!(
-        s,
-        r#"<text x="{left}" y="{}" class="axis">{}</text><text x="{}" y="{}" text-anchor="end" class="axis">0</text>"#,
-        top - 10.0,
-        esc(&msg::week_axis(max)),
-        left - 6.0,
-        base + 4.0
-    );
-    let mut points = Vec::new();
-    for (i, w) in weeks.iter().enumerate() {
-        let x = left + slot * i as f64;
-        let h = plot_h * w.reviews as f64 / max as f64;
-        let bar = (slot * 0.7).max(1.0);
-        let _ = write!(
-            s,
-            r##"<rect x="{:.1}" y="{:.1}" width="{bar:.1}" height="{h:.1}" fill="#9db4d6"><title>{} · {} · {}</title></rect>"##,
-            x + (slot - bar) / 2.0,
-            base - h,
-            esc(&w.week),
-            w.reviews,
-            pct(w.mismatch_rate)
-        );
-        if i % every == 0 {
-            let _ = write!(
-                s,
-                r#"<text x="{:.1}" y="{}" text-anchor="middle" class="axis">{}</text>"#,
-                x + slot / 2.0,
-                base + 16.0,
-                esc(w.week.get(5..).unwrap_or(&w.week))
-            );
-        }
-        if let Some(rate) = w.mismatch_rate {
-            points.push((x + slot / 2.0, base - plot_h * rate, rate));
-        }
-    }
-    if points.len() > 1 {
-        let path: Vec<String> = points
-            .iter()
-            .map(|(x, y, _)| format!("{x:.1},{y:.1}"))
-            .collect();
-        let _ = write!(
-            s,
-            r##"<polyline points="{}" fill="none" stroke="#c8423b" stroke-width="2"/>"##,
-            path.join(" ")
-        );
-    }
-    for (x, y, rate) in &points {
-        let _ = write!(
-            s,
-            r##"<circle cx="{x:.1}" cy="{y:.1}" r="3.5" fill="{}"/>"##,
-            heat(*rate)
-        );
-    }
+    plot.axes(&mut s);
+    let points = plot.bars(&mut s, weeks);
+    plot.line(&mut s, &points);
     if let (Some(first), Some(last)) = (weeks.first(), weeks.last()) {
         let _ = write!(
             s,
@@ -240,4 +175,107 @@ pub fn trend(weeks: &[Week]) -> String {
     }
     s.push_str("</svg>");
     s
+}
+
+/// Where the trend chart draws: its plot area, the reviews scale and each week's slot.
+struct TrendPlot {
+    left: f64,
+    top: f64,
+    width: f64,
+    height: f64,
+    /// The most reviews in a week: the top of the left scale.
+    max: u64,
+    slot: f64,
+}
+
+impl TrendPlot {
+    fn base(&self) -> f64 {
+        self.top + self.height
+    }
+
+    /// The base line, the 0/50/100% guides of the right scale and the reviews scale.
+    fn axes(&self, s: &mut String) {
+        let (left, base) = (self.left, self.base());
+        let _ = write!(
+            s,
+            r##"<line x1="{left}" y1="{base}" x2="{}" y2="{base}" stroke="#999"/>"##,
+            left + self.width
+        );
+        for (frac, label) in [(0.0, "0%"), (0.5, "50%"), (1.0, "100%")] {
+            let y = base - self.height * frac;
+            let _ = write!(
+                s,
+                r##"<line x1="{left}" y1="{y}" x2="{}" y2="{y}" stroke="#e3e6ea"/><text x="{}" y="{}" class="axis">{label}</text>"##,
+                left + self.width,
+                left + self.width + 6.0,
+                y + 4.0
+            );
+        }
+        // The reviews scale: its top above the plot (a long number never runs off the left edge).
+        let _ = write!(
+            s,
+            r#"<text x="{left}" y="{}" class="axis">{}</text><text x="{}" y="{}" text-anchor="end" class="axis">0</text>"#,
+            self.top - 10.0,
+            esc(&msg::week_axis(self.max)),
+            left - 6.0,
+            base + 4.0
+        );
+    }
+
+    /// A bar per week with its label (every n-th past about 20 weeks); the points of the share
+    /// line, for the weeks that have one.
+    fn bars(&self, s: &mut String, weeks: &[Week]) -> Vec<(f64, f64, f64)> {
+        let (slot, base) = (self.slot, self.base());
+        let every = (weeks.len() / 20).max(1);
+        let mut points = Vec::new();
+        for (i, w) in weeks.iter().enumerate() {
+            let x = self.left + slot * i as f64;
+            let h = self.height * w.reviews as f64 / self.max as f64;
+            let bar = (slot * 0.7).max(1.0);
+            let _ = write!(
+                s,
+                r##"<rect x="{:.1}" y="{:.1}" width="{bar:.1}" height="{h:.1}" fill="#9db4d6"><title>{} · {} · {}</title></rect>"##,
+                x + (slot - bar) / 2.0,
+                base - h,
+                esc(&w.week),
+                w.reviews,
+                pct(w.mismatch_rate)
+            );
+            if i % every == 0 {
+                let _ = write!(
+                    s,
+                    r#"<text x="{:.1}" y="{}" text-anchor="middle" class="axis">{}</text>"#,
+                    x + slot / 2.0,
+                    base + 16.0,
+                    esc(w.week.get(5..).unwrap_or(&w.week))
+                );
+            }
+            if let Some(rate) = w.mismatch_rate {
+                points.push((x + slot / 2.0, base - self.height * rate, rate));
+            }
+        }
+        points
+    }
+
+    /// The share not ok: a line through the points (two at least), each point coloured.
+    fn line(&self, s: &mut String, points: &[(f64, f64, f64)]) {
+        if points.len() > 1 {
+            let path: Vec<String> = points
+                .iter()
+                .map(|(x, y, _)| format!("{x:.1},{y:.1}"))
+                .collect();
+            let _ = write!(
+                s,
+                r##"<polyline points="{}" fill="none" stroke="#c8423b" stroke-width="2"/>"##,
+                path.join(" ")
+            );
+        }
+        for (x, y, rate) in points {
+            let _ = write!(
+                s,
+                r##"<circle cx="{x:.1}" cy="{y:.1}" r="3.5" fill="{}"/>"##,
+                heat(*rate)
+            );
+        }
+    }
 }

@@ -10,8 +10,8 @@ use super::Report;
 use super::charts;
 use super::html::esc;
 use crate::domain::analytics::{Bottleneck, FailingItem, Figures};
+use crate::text::analytics::{num, pct};
 use crate::text::report as msg;
-use crate::text::stats::{num, pct};
 
 /// How many (stage, manager) bottlenecks the page lists.
 const PAIRS_SHOWN: usize = 15;
@@ -113,7 +113,7 @@ fn header(s: &mut String, r: &Report, title: &str) {
         );
     }
     s.push_str("</div>\n<p class=\"headline\">");
-    let sentence = crate::text::stats::headline(a, &msg::count);
+    let sentence = crate::text::analytics::headline(a, &msg::count);
     let lines: Vec<String> = sentence.lines().map(|l| esc(l.trim())).collect();
     s.push_str(&lines.join("<br/>"));
     s.push_str("</p>\n");

@@ -10,17 +10,7 @@ use crate::domain::calibration::{CardKey, Judgement};
 use crate::domain::review::Verdict;
 use crate::domain::score::Answers;
 
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-pub struct Calibration {
-    pub id: String,
-    pub stage: String,
-    pub seed: u64,
-    pub auditors: Vec<String>,
-    pub created_by: String,
-    pub created_at: String,
-    /// In sample order.
-    pub cards: Vec<CardKey>,
-}
+pub use crate::domain::calibration::Calibration;
 
 impl Store {
     /// The cards a calibration of a stage draws from: there now (not gone; closed ones only in

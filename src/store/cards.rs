@@ -36,6 +36,19 @@ pub fn parse_time(s: &str) -> Option<NaiveDateTime> {
     )
 }
 
+/// Column `i` of `r`, a time the store wrote: the store's edge, where its spelling becomes a
+/// chrono value.
+pub(crate) fn time_at(r: &rusqlite::Row<'_>, i: usize) -> rusqlite::Result<NaiveDateTime> {
+    let text: String = r.get(i)?;
+    parse_time(&text).ok_or_else(|| {
+        rusqlite::Error::FromSqlConversionFailure(
+            i,
+            rusqlite::types::Type::Text,
+            format!("{text:?} is not a time in the store's shape").into(),
+        )
+    })
+}
+
 pub fn fmt_time(t: &NaiveDateTime) -> String {
     StoreTime::new(t).as_str().to_string()
 }
@@ -308,6 +321,9 @@ pub struct Import<'a> {
     drop_standing: rusqlite::Statement<'a>,
     drop_flags: rusqlite::Statement<'a>,
     tx: Transaction<'a>,
+    /// The connection the transaction is on, for writers that outlive a borrow of the import
+    /// (the judged cards' [`super::flag_write::FlagWriter`]).
+    db: &'a rusqlite::Connection,
     batch: i64,
     now: String,
     source: String,
@@ -346,6 +362,10 @@ impl<'a> Import<'a> {
 
     pub(super) fn source(&self) -> &str {
         &self.source
+    }
+
+    pub(super) fn db(&self) -> &'a rusqlite::Connection {
+        self.db
     }
 
     pub(super) fn max_id_before(&self) -> i64 {
@@ -449,6 +469,7 @@ fn open_import<'c>(
         drop_standing: conn.prepare(DROP_STANDING)?,
         drop_flags: conn.prepare(DROP_FLAGS)?,
         tx,
+        db: conn,
         batch,
         now,
         source: meta.source.to_string(),

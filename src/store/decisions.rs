@@ -4,144 +4,20 @@
 use chrono::NaiveDateTime;
 use rusqlite::{OptionalExtension, params};
 
-use super::cards::fmt_time;
+use super::cards::{fmt_time, time_at};
 use super::{Store, StoreError};
 use crate::domain::decision::{Decision, DecisionKind, LeadDecision};
-use crate::domain::final_word::{Current, FinalWord, final_word};
+use crate::domain::ids::CardId;
 use crate::domain::review::Verdict;
-use crate::domain::suggestion::Proposal;
-use std::collections::HashMap;
 
-/// A current review as the lead's list shows it.
-#[derive(Debug, Clone, PartialEq)]
-pub struct LeadRow {
-    pub review_id: String,
-    /// `None` while the card has not arrived in a sync.
-    pub card_id: Option<i64>,
-    pub source: String,
-    pub external_id: String,
-    pub title: Option<String>,
-    /// The card's stage when reviewed.
-    pub stage: String,
-    pub auditor: String,
-    pub verdict: Verdict,
-    pub score: Option<f64>,
-    pub suggested_stage: Option<String>,
-    pub suggested_owner: Option<String>,
-    pub comment: String,
-    pub created_at: String,
-    pub seconds_spent: Option<f64>,
-    /// The card's most severe flag now (0 none, 3 critical).
-    pub flag_rank: i64,
-    /// The latest decision still standing, if any.
-    pub decision: Option<LeadDecision>,
-    /// Made for a calibration (the card is in one naming the auditor, and the review is newer).
-    pub calibration: bool,
-    /// The card's auditors disagree and no decision of the lead settles it.
-    pub split: bool,
-}
-
-impl LeadRow {
-    /// The auditor judged against the rules: "ok" on a card the rules flag as critical.
-    pub fn disagrees_with_rules(&self) -> bool {
-        self.verdict == Verdict::Ok && self.flag_rank >= 3
-    }
-
-    /// What `disagree` finds: a review against the rules, or auditors split on its card.
-    pub fn disagrees(&self) -> bool {
-        self.disagrees_with_rules() || self.split
-    }
-
-    fn proposal(&self) -> Proposal {
-        Proposal {
-            verdict: self.verdict,
-            stage: self.suggested_stage.clone(),
-            owner: self.suggested_owner.clone(),
-            corrections: Default::default(),
-        }
-    }
-
-    fn word(&self) -> Option<crate::domain::lead::LeadDecision> {
-        self.decision
-            .as_ref()
-            .map(|d| crate::domain::lead::LeadDecision {
-                lead: d.lead.clone(),
-                decision: d.decision.kind,
-                verdict: d.decision.verdict,
-                suggested_stage: d.decision.suggested_stage.clone(),
-                suggested_owner: d.decision.suggested_owner.clone(),
-            })
-    }
-}
-
-/// Puts each card's reviews together (cards in the order of their first review, a card's
-/// reviews oldest first) and marks the cards whose auditors split with nothing settled.
-pub fn group_by_card(rows: Vec<LeadRow>) -> Vec<LeadRow> {
-    let mut order: Vec<(String, String)> = Vec::new();
-    let mut cards: HashMap<(String, String), Vec<LeadRow>> = HashMap::new();
-    for r in rows {
-        let key = (r.source.clone(), r.external_id.clone());
-        cards
-            .entry(key.clone())
-            .or_insert_with(|| {
-                order.push(key);
-                Vec::new()
-            })
-            .push(r);
-    }
-    let mut out = Vec::new();
-    for key in order {
-        let mut group = cards.remove(&key).expect("keyed");
-        mark_split(&mut group);
-        out.extend(group);
-    }
-    out
-}
-
-/// Marks one card's reviews (oldest first) as split or not.
-fn mark_split(group: &mut [LeadRow]) {
-    let split = group.len() > 1 && {
-        let proposals: Vec<Proposal> = group.iter().rev().map(LeadRow::proposal).collect();
-        let words: Vec<_> = group.iter().rev().map(LeadRow::word).collect();
-        let current: Vec<Current<'_>> = proposals
-            .iter()
-            .zip(&words)
-            .map(|(proposal, w)| Current {
-                proposal,
-                decision: w.as_ref(),
-            })
-            .collect();
-        final_word(&current) == FinalWord::NeedsLead
-    };
-    for r in group {
-        r.split = split;
-    }
-}
-
-/// After a decision on `rows[row]` (rows grouped by card): re-marks that card's split, which the
-/// decision may settle or, undone, reopen.
-pub fn resplit(rows: &mut [LeadRow], row: usize) {
-    let same = |a: &LeadRow, b: &LeadRow| a.source == b.source && a.external_id == b.external_id;
-    let Some(r) = rows.get(row) else { return };
-    let start = (0..row)
-        .rev()
-        .take_while(|&i| same(&rows[i], r))
-        .last()
-        .unwrap_or(row);
-    let end = (row..rows.len())
-        .take_while(|&i| same(&rows[i], r))
-        .last()
-        .unwrap_or(row)
-        + 1;
-    mark_split(&mut rows[start..end]);
-}
+pub use crate::domain::lead_row::{LeadRow, group_by_card, resplit};
 
 const LATEST: &str = "SELECT id, lead, decision, verdict, suggested_stage, suggested_owner, note,
         created_at, checklist FROM lead_decisions
      WHERE review_id = ?1 AND withdrawn_at IS NULL
      ORDER BY seq DESC, created_at DESC, id DESC LIMIT 1";
 
-fn decision_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<LeadDecision> {
+pub(super) fn decision_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<LeadDecision> {
     let kind: String = r.get(2)?;
     let verdict: Option<String> = r.get(3)?;
     Ok(LeadDecision {
@@ -241,7 +117,7 @@ impl Store {
             let verdict: String = r.get(6)?;
             let decision = latest.query_row([&review_id], decision_row).optional()?;
             out.push(LeadRow {
-                card_id: r.get(1)?,
+                card_id: r.get::<_, Option<i64>>(1)?.map(CardId),
                 external_id: r.get(2)?,
                 title: r.get(3)?,
                 stage: r.get(4)?,
@@ -251,7 +127,7 @@ impl Store {
                 suggested_stage: r.get(8)?,
                 suggested_owner: r.get(9)?,
                 comment: r.get(10)?,
-                created_at: r.get(11)?,
+                created_at: time_at(r, 11)?,
                 seconds_spent: r.get(12)?,
                 flag_rank: r.get(13)?,
                 calibration: r.get(14)?,

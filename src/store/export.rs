@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use rusqlite::{Row, params};
 
 use super::{Store, StoreError};
-use crate::domain::lead::{Decision, LeadDecision};
+use crate::domain::decision::{DecisionKind, LeadDecision};
 use crate::domain::review::Verdict;
 use crate::domain::score::Answers;
 use crate::domain::suggestion::{CardNow, Proposal};
@@ -67,7 +67,8 @@ WHERE r.superseded_by IS NULL AND r.withdrawn_at IS NULL
 
 /// Each review's latest decision not taken back: the first row of each review.
 const DECISIONS: &str = "
-SELECT review_id, lead, decision, verdict, suggested_stage, suggested_owner
+SELECT id, lead, decision, verdict, suggested_stage, suggested_owner, note, created_at, checklist,
+       review_id
 FROM lead_decisions WHERE withdrawn_at IS NULL
 ORDER BY review_id, seq DESC, created_at DESC, id DESC";
 
@@ -120,28 +121,15 @@ impl Store {
         let mut rows = stmt.query([])?;
         let mut out = HashMap::new();
         while let Some(r) = rows.next()? {
-            let review: String = r.get(0)?;
-            if out.contains_key(&review) {
-                continue;
-            }
-            let Some(decision) = r
+            let review: String = r.get(9)?;
+            let known = r
                 .get::<_, String>(2)
                 .ok()
-                .and_then(|d| Decision::from_name(&d))
-            else {
+                .is_some_and(|d| DecisionKind::from_name(&d).is_some());
+            if out.contains_key(&review) || !known {
                 continue;
-            };
-            let verdict: Option<String> = r.get(3)?;
-            out.insert(
-                review,
-                LeadDecision {
-                    lead: r.get(1)?,
-                    decision,
-                    verdict: verdict.and_then(|v| Verdict::from_name(&v)),
-                    suggested_stage: r.get(4)?,
-                    suggested_owner: r.get(5)?,
-                },
-            );
+            }
+            out.insert(review, super::decisions::decision_row(r)?);
         }
         Ok(out)
     }

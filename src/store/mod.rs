@@ -10,14 +10,18 @@ pub mod crm;
 pub mod decisions;
 pub mod export;
 pub mod fields;
+pub mod flag_write;
 pub mod flags;
+pub mod inspect;
 pub mod judged;
+mod judging;
 pub mod pending;
+pub mod ports;
 pub mod queue;
 pub mod read;
 pub mod reviews;
+pub mod run_summary;
 pub mod schema;
-pub mod stats;
 pub mod trust;
 pub mod writer;
 
@@ -25,23 +29,17 @@ use std::path::{Path, PathBuf};
 
 use rusqlite::{Connection, OpenFlags};
 
-#[derive(Debug, thiserror::Error)]
-pub enum StoreError {
-    #[error("{}", crate::text::store::newer_schema(.path, *.found, *.known))]
-    NewerSchema {
-        path: PathBuf,
-        found: i64,
-        known: i64,
-    },
-    #[error("{}", crate::text::store::not_okk(.path))]
-    NotOkk { path: PathBuf },
-    #[error("{}", crate::text::store::cannot_open(.path, .source))]
-    Open {
-        path: PathBuf,
-        source: Box<dyn std::error::Error + Send + Sync>,
-    },
-    #[error("{}", crate::text::store::sql(.0, is_busy(.0)))]
-    Sql(#[from] rusqlite::Error),
+pub use crate::domain::store_error::StoreError;
+
+/// SQLite's errors at the store's edge: a backend error, marked busy when another connection
+/// held the write lock past the wait.
+impl From<rusqlite::Error> for StoreError {
+    fn from(e: rusqlite::Error) -> StoreError {
+        StoreError::Backend {
+            busy: is_busy(&e),
+            source: Box::new(e),
+        }
+    }
 }
 
 /// How long a command's write waits for another process's write lock before "busy".
@@ -148,7 +146,7 @@ impl Store {
             }) {
             Ok(mode) => Ok(mode.eq_ignore_ascii_case("delete")),
             Err(e) => {
-                let e = StoreError::Sql(e);
+                let e = StoreError::from(e);
                 if e.is_busy() { Ok(false) } else { Err(e) }
             }
         }
@@ -225,13 +223,6 @@ impl Store {
 fn is_busy(e: &rusqlite::Error) -> bool {
     matches!(e, rusqlite::Error::SqliteFailure(f, _)
         if matches!(f.code, rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked))
-}
-
-impl StoreError {
-    /// Another okk holds the write lock past the busy timeout: the user can retry.
-    pub fn is_busy(&self) -> bool {
-        matches!(self, StoreError::Sql(e) if is_busy(e))
-    }
 }
 
 fn read_header(conn: &Connection) -> rusqlite::Result<(i64, i64)> {

@@ -7,35 +7,10 @@ use std::fs::File;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use chrono::NaiveDateTime;
-use serde::{Deserialize, Serialize};
-
-use super::reviews::{ReviewedCard, Stamp};
 use super::writer::{parent, sibling, sibling_name};
 use super::{Store, StoreError};
-use crate::domain::review::Review;
 
-/// A verdict waiting for the store, as the journal keeps it: everything the store's write
-/// needs, the review's id included (so that it is written once, whoever writes it).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct PendingReview {
-    pub id: String,
-    pub card: ReviewedCard,
-    pub review: Review,
-    pub auditor: String,
-    pub funnel_fingerprint: String,
-    pub now: NaiveDateTime,
-}
-
-impl PendingReview {
-    pub fn stamp(&self) -> Stamp<'_> {
-        Stamp {
-            auditor: &self.auditor,
-            funnel_fingerprint: &self.funnel_fingerprint,
-            now: self.now,
-        }
-    }
-}
+pub use crate::domain::pending::{PendingReview, Replayed};
 
 /// A journal file this process wrote and holds (locked, so that another okk's replay leaves it
 /// to us while we live).
@@ -93,17 +68,6 @@ pub fn journal(db: &Path, p: &PendingReview) -> std::io::Result<Journaled> {
 }
 
 const REPLAY_WAIT: std::time::Duration = std::time::Duration::from_millis(200);
-
-/// What a replay did.
-#[derive(Debug, Default, Clone, PartialEq, Eq)]
-pub struct Replayed {
-    /// Verdicts written to the store now.
-    pub saved: usize,
-    /// Journal files left: their reviewer still runs (it writes them), or the store is busy.
-    pub waiting: usize,
-    /// Journal files that could not be read (kept, for a person to look at).
-    pub unreadable: Vec<PathBuf>,
-}
 
 impl Store {
     /// Writes the verdicts that reviewers killed while the store was busy left in the journal
@@ -190,12 +154,15 @@ impl Store {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::ids::CardId;
+    use crate::domain::review::Review;
+    use crate::domain::stored_review::ReviewedCard;
 
     fn pending(id: &str) -> PendingReview {
         PendingReview {
             id: id.into(),
             card: ReviewedCard {
-                card_id: 1,
+                card_id: CardId(1),
                 source: "amocrm".into(),
                 external_id: "42".into(),
                 stage: "Договор".into(),

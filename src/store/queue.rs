@@ -6,73 +6,12 @@
 use rusqlite::{OptionalExtension, params_from_iter, types::Value};
 
 use super::calibration::PENDING_CALIBRATION;
+use super::cards::StoreTime;
 use super::schema::SUMMARIES_KEY;
 use super::{Store, StoreError};
+use crate::domain::ids::CardId;
 
-/// A card's place in the queue order; the next page starts after it.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct QueueKey {
-    pub flag_rank: i64,
-    pub flag_count: i64,
-    pub touched_at: Option<String>,
-    pub external_id: String,
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-pub struct QueueEntry {
-    #[serde(skip)]
-    pub card_id: i64,
-    pub id: String,
-    pub title: Option<String>,
-    pub owner: Option<String>,
-    pub flags: Vec<String>,
-    pub idle_days: Option<i64>,
-    /// The auditor reviewed the card, and a later sync changed it.
-    pub changed_since_review: bool,
-    /// The team lead sent the auditor's review back, with this note.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub returned: Option<String>,
-    /// In a calibration the auditor has still to judge (such cards come first).
-    #[serde(skip_serializing_if = "std::ops::Not::not")]
-    pub calibration: bool,
-    #[serde(skip)]
-    pub key: QueueKey,
-}
-
-pub struct QueueQuery<'a> {
-    /// The stage's names as the CRM writes them (a funnel stage and its aliases).
-    pub crm_stages: &'a [String],
-    pub auditor: &'a str,
-    pub limit: usize,
-    /// Also gone and closed cards without flags (a flagged card is always in its queue).
-    pub all: bool,
-    /// Closed cards belong in the queue of a won or lost stage.
-    pub closed_stage: bool,
-    /// 'YYYY-MM-DD HH:MM:SS': idle days are counted to this moment's day, in calendar days as
-    /// the `idle` rule and the card count them.
-    pub now: &'a str,
-    /// Start after this card (the last of the previous page).
-    pub after: Option<&'a QueueKey>,
-    /// Only cards whose id, title or owner contains this (already folded: `names::fold`).
-    pub text: Option<&'a str>,
-    /// Put the auditor's pending calibration cards first (the first page of a queue).
-    pub with_calibration: bool,
-}
-
-/// A stage's queue in figures: `reviewed + to_review = cards`.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct QueueCounts {
-    pub cards: u64,
-    pub flagged: u64,
-    /// Cards the auditor has a current review of, unchanged since and not sent back.
-    pub reviewed: u64,
-}
-
-impl QueueCounts {
-    pub fn to_review(&self) -> u64 {
-        self.cards.saturating_sub(self.reviewed)
-    }
-}
+pub use crate::domain::queue::{QueueCounts, QueueEntry, QueueKey, QueueQuery};
 
 /// Whether card `c` is flagged (has a standing).
 const HAS_STANDING: &str = "EXISTS (SELECT 1 FROM standings s WHERE s.card_id = c.id)";
@@ -82,7 +21,15 @@ const RETURNED: &str = "(SELECT CASE WHEN d.decision = 'return' THEN d.note END
       FROM lead_decisions d WHERE d.review_id = r.id AND d.withdrawn_at IS NULL
       ORDER BY d.seq DESC, d.created_at DESC, d.id DESC LIMIT 1)";
 
-impl QueueQuery<'_> {
+/// The SQL pieces a query turns into (a trait: the query is a domain type).
+trait QuerySql {
+    fn filter(&self) -> &'static str;
+    fn filter_or_flagged(&self, flagged: &str) -> String;
+    fn kept_columns(&self) -> &'static str;
+    fn stage_marks(&self, first: usize) -> String;
+}
+
+impl QuerySql for QueueQuery<'_> {
     /// The cards without flags the queue keeps: a gone or closed card needs a look only when a
     /// rule says why (`gone`, `closed_open`), and a flagged card is always in its queue.
     fn filter(&self) -> &'static str {
@@ -148,20 +95,60 @@ impl Store {
         }
         let mut out = Vec::new();
         let pending = self.pending_calibration(q)?;
-        let skip: std::collections::HashSet<i64> = pending.iter().map(|e| e.card_id).collect();
+        let skip: std::collections::HashSet<i64> = pending.iter().map(|e| e.card_id.0).collect();
         if q.with_calibration {
             out.extend(pending);
         }
         // The flagged cards (their standings), then the rest; a page may span both.
         let after = q.after;
         if after.is_none_or(|k| k.flag_count > 0) {
-            self.queue_pass(q, true, after, &skip, &mut out)?;
+            let from = after.map_or(Start::Top, Start::After);
+            self.queue_pass(q, true, &from, &skip, &mut out)?;
         }
         if out.len() < q.limit {
-            let after = after.filter(|k| k.flag_count == 0);
-            self.queue_pass(q, false, after, &skip, &mut out)?;
+            let from = match after.filter(|k| k.flag_count == 0) {
+                Some(k) => Some(Start::After(k)),
+                None => self.rest_start(q)?,
+            };
+            if let Some(from) = from {
+                self.queue_pass(q, false, &from, &skip, &mut out)?;
+            }
         }
         Ok(out)
+    }
+
+    /// Where the cards without flags start in the queue of `q`'s stages, as the last rules run
+    /// found them: `None` when the stages have none. Without current summaries (an import
+    /// came since), their top.
+    fn rest_start(&self, q: &QueueQuery<'_>) -> Result<Option<Start<'static>>, StoreError> {
+        let current: bool = self.conn.query_row(
+            &format!("SELECT EXISTS (SELECT 1 FROM meta WHERE key = '{SUMMARIES_KEY}')"),
+            [],
+            |r| r.get(0),
+        )?;
+        if !current {
+            return Ok(Some(Start::Top));
+        }
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT rest_touched_at, rest_external_id FROM stage_counts
+             WHERE stage IN ({}) AND rest_external_id IS NOT NULL",
+            q.stage_marks(1)
+        ))?;
+        let firsts = stmt.query_map(params_from_iter(q.crm_stages), |r| {
+            Ok((r.get::<_, Option<String>>(0)?, r.get::<_, String>(1)?))
+        })?;
+        let mut first: Option<(Option<String>, String)> = None;
+        for f in firsts {
+            let f = f?;
+            if first.as_ref().is_none_or(|first| f < *first) {
+                first = Some(f);
+            }
+        }
+        Ok(first.map(|(touched, id)| match touched {
+            // Cards without a date come first: the top is where they start.
+            None => Start::Top,
+            Some(touched) => Start::At(touched, id),
+        }))
     }
 
     /// One part of the queue: the flagged cards, read from their standings' index, or the cards
@@ -172,81 +159,13 @@ impl Store {
         &self,
         q: &QueueQuery<'_>,
         flagged: bool,
-        after: Option<&QueueKey>,
+        from: &Start<'_>,
         skip: &std::collections::HashSet<i64>,
         out: &mut Vec<QueueEntry>,
     ) -> Result<(), StoreError> {
-        // ?1..?3 the key to start after (place, touched, external id), then the stages, then the
-        // text. The key is compared as a row value in the index's order, so that the scan starts
-        // where the last page ended (one seek, however deep).
-        let text_mark = 4 + q.crm_stages.len();
-        let text = if q.text.is_some() {
-            format!("AND instr(c.search, ?{text_mark}) > 0")
-        } else {
-            String::new()
-        };
-        let sql = if flagged {
-            let after_key = if after.is_some() {
-                "AND (c.place, c.touched_at, c.external_id) > (?1, coalesce(?2, ''), ?3)"
-            } else {
-                ""
-            };
-            format!(
-                "SELECT c.card_id, c.external_id, c.flag_rank, c.flag_count,
-                        nullif(c.touched_at, '')
-                 FROM standings c
-                 WHERE c.stage IN ({stages}) {text} {after_key}
-                 ORDER BY c.place, c.touched_at, c.external_id",
-                stages = q.stage_marks(4),
-            )
-        } else {
-            // Cards with no date at all (NULL) come first.
-            let after_key = match after {
-                None => "",
-                Some(k) if k.touched_at.is_none() => {
-                    "AND (c.touched_at IS NOT NULL OR c.external_id > ?3)"
-                }
-                Some(_) => "AND (c.touched_at, c.external_id) > (?2, ?3)",
-            };
-            format!(
-                "SELECT c.id, c.external_id, 0, 0, c.touched_at
-                 FROM cards c
-                 WHERE c.stage IN ({stages}) {filter} {text} {after_key}
-                   AND NOT EXISTS (SELECT 1 FROM standings s WHERE s.card_id = c.id)
-                 ORDER BY c.touched_at, c.external_id",
-                stages = q.stage_marks(4),
-                filter = q.filter()
-            )
-        };
-        let mut stmt = self.conn.prepare_cached(&sql)?;
-        let mut args: Vec<Value> = vec![
-            after.map_or(Value::Null, |k| {
-                super::flags::place(k.flag_rank, k.flag_count).into()
-            }),
-            after
-                .and_then(|k| k.touched_at.clone())
-                .map_or(Value::Null, Value::from),
-            after.map_or(Value::Null, |k| k.external_id.clone().into()),
-        ];
-        args.extend(q.crm_stages.iter().cloned().map(Value::from));
-        if let Some(t) = q.text {
-            args.push(t.to_string().into());
-        }
-        let mut rows = stmt.query(params_from_iter(args))?;
-        let mut card = self.conn.prepare_cached(
-            "SELECT title, owner, content_hash,
-                    CAST(julianday(date(?2)) - julianday(date(touched_at)) AS INTEGER)
-             FROM cards WHERE id = ?1",
-        )?;
-        let mut review = self.conn.prepare_cached(&format!(
-            "SELECT r.card_hash, {RETURNED} FROM reviews r
-             WHERE r.card_id = ?1 AND r.auditor = ?2
-               AND r.superseded_by IS NULL AND r.withdrawn_at IS NULL
-             ORDER BY r.created_at DESC LIMIT 1"
-        ))?;
-        let mut flags = self
-            .conn
-            .prepare_cached("SELECT code FROM flags WHERE card_id = ?1 ORDER BY seq")?;
+        let mut stmt = self.conn.prepare_cached(&pass_sql(q, flagged, from))?;
+        let mut rows = stmt.query(params_from_iter(pass_args(q, from)))?;
+        let mut look = Lookups::new(&self.conn)?;
         while out.len() < q.limit
             && let Some(r) = rows.next()?
         {
@@ -254,49 +173,15 @@ impl Store {
             if skip.contains(&card_id) {
                 continue; // listed first, as a calibration card
             }
-            let external_id: String = r.get(1)?;
-            let (title, owner, hash, idle_days): (
-                Option<String>,
-                Option<String>,
-                i64,
-                Option<i64>,
-            ) = card.query_row(rusqlite::params![card_id, q.now], |r| {
-                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
-            })?;
-            let mine: Option<(Option<i64>, Option<String>)> = review
-                .query_row(rusqlite::params![card_id, q.auditor], |r| {
-                    Ok((r.get(0)?, r.get(1)?))
-                })
-                .optional()?;
-            let (reviewed_hash, returned) = mine.unwrap_or((None, None));
-            if reviewed_hash == Some(hash) && returned.is_none() {
-                continue; // reviewed, and unchanged since
-            }
-            // Only a card with a standing has flags to look up.
-            let codes = if flagged {
-                flags
-                    .query_map([card_id], |f| f.get(0))?
-                    .collect::<Result<_, _>>()?
-            } else {
-                Vec::new()
+            let key = QueueKey {
+                flag_rank: r.get(2)?,
+                flag_count: r.get(3)?,
+                touched_at: r.get(4)?,
+                external_id: r.get(1)?,
             };
-            out.push(QueueEntry {
-                card_id,
-                title,
-                owner,
-                idle_days,
-                flags: codes,
-                changed_since_review: reviewed_hash.is_some_and(|h| h != hash),
-                returned,
-                calibration: false,
-                key: QueueKey {
-                    flag_rank: r.get(2)?,
-                    flag_count: r.get(3)?,
-                    touched_at: r.get(4)?,
-                    external_id: external_id.clone(),
-                },
-                id: external_id,
-            });
+            if let Some(entry) = look.entry(q, card_id, key)? {
+                out.push(entry);
+            }
         }
         Ok(())
     }
@@ -381,7 +266,10 @@ impl Store {
             q.stage_marks(3),
             q.filter_or_flagged("s.card_id IS NOT NULL"),
         );
-        let mut args: Vec<Value> = vec![q.now.to_string().into(), q.auditor.to_string().into()];
+        let mut args: Vec<Value> = vec![
+            StoreTime::new(&q.now).as_str().to_string().into(),
+            q.auditor.to_string().into(),
+        ];
         args.extend(q.crm_stages.iter().cloned().map(Value::from));
         let mut stmt = self.conn.prepare_cached(&sql)?;
         let mut flags = self
@@ -400,7 +288,7 @@ impl Store {
                 continue;
             }
             out.push(QueueEntry {
-                card_id,
+                card_id: CardId(card_id),
                 title,
                 owner,
                 idle_days: r.get(4)?,
@@ -420,5 +308,149 @@ impl Store {
             });
         }
         Ok(out)
+    }
+}
+
+/// Where one pass of the queue starts.
+enum Start<'k> {
+    /// At the top of the stage.
+    Top,
+    /// After this card (the last of the previous page).
+    After(&'k QueueKey),
+    /// The cards without flags only: at this (touched, external id), the first of them.
+    At(String, String),
+}
+
+/// One pass's SQL: ?1..?3 the key to start from (place, touched, external id), then the stages,
+/// then the text. The key is compared as a row value in the index's order, so that the scan
+/// starts where the last page ended (one seek, however deep).
+fn pass_sql(q: &QueueQuery<'_>, flagged: bool, from: &Start<'_>) -> String {
+    let text = if q.text.is_some() {
+        format!("AND instr(c.search, ?{}) > 0", 4 + q.crm_stages.len())
+    } else {
+        String::new()
+    };
+    let stages = q.stage_marks(4);
+    if flagged {
+        let after_key = match from {
+            Start::After(_) => {
+                "AND (c.place, c.touched_at, c.external_id) > (?1, coalesce(?2, ''), ?3)"
+            }
+            Start::Top | Start::At(..) => "",
+        };
+        return format!(
+            "SELECT c.card_id, c.external_id, c.flag_rank, c.flag_count, nullif(c.touched_at, '')
+             FROM standings c
+             WHERE c.stage IN ({stages}) {text} {after_key}
+             ORDER BY c.place, c.touched_at, c.external_id"
+        );
+    }
+    // Cards with no date at all (NULL) come first.
+    let after_key = match from {
+        Start::Top => "",
+        Start::After(k) if k.touched_at.is_none() => {
+            "AND (c.touched_at IS NOT NULL OR c.external_id > ?3)"
+        }
+        Start::After(_) => "AND (c.touched_at, c.external_id) > (?2, ?3)",
+        Start::At(..) => "AND (c.touched_at, c.external_id) >= (?2, ?3)",
+    };
+    format!(
+        "SELECT c.id, c.external_id, 0, 0, c.touched_at
+         FROM cards c
+         WHERE c.stage IN ({stages}) {filter} {text} {after_key}
+           AND NOT EXISTS (SELECT 1 FROM standings s WHERE s.card_id = c.id)
+         ORDER BY c.touched_at, c.external_id",
+        filter = q.filter()
+    )
+}
+
+/// [`pass_sql`]'s arguments.
+fn pass_args(q: &QueueQuery<'_>, from: &Start<'_>) -> Vec<Value> {
+    let mut args: Vec<Value> = match from {
+        Start::Top => vec![Value::Null, Value::Null, Value::Null],
+        Start::After(k) => vec![
+            super::flags::place(k.flag_rank, k.flag_count).into(),
+            k.touched_at.clone().map_or(Value::Null, Value::from),
+            k.external_id.clone().into(),
+        ],
+        Start::At(touched, id) => vec![Value::Null, touched.clone().into(), id.clone().into()],
+    };
+    args.extend(q.crm_stages.iter().cloned().map(Value::from));
+    if let Some(t) = q.text {
+        args.push(t.to_string().into());
+    }
+    args
+}
+
+/// What a queue entry shows beyond its index entry: the card's row, the auditor's review of it,
+/// its flags.
+struct Lookups<'c> {
+    card: rusqlite::CachedStatement<'c>,
+    review: rusqlite::CachedStatement<'c>,
+    flags: rusqlite::CachedStatement<'c>,
+}
+
+impl<'c> Lookups<'c> {
+    fn new(conn: &'c rusqlite::Connection) -> Result<Lookups<'c>, StoreError> {
+        Ok(Lookups {
+            card: conn.prepare_cached(
+                "SELECT title, owner, content_hash,
+                        CAST(julianday(date(?2)) - julianday(date(touched_at)) AS INTEGER)
+                 FROM cards WHERE id = ?1",
+            )?,
+            review: conn.prepare_cached(&format!(
+                "SELECT r.card_hash, {RETURNED} FROM reviews r
+                 WHERE r.card_id = ?1 AND r.auditor = ?2
+                   AND r.superseded_by IS NULL AND r.withdrawn_at IS NULL
+                 ORDER BY r.created_at DESC LIMIT 1"
+            ))?,
+            flags: conn.prepare_cached("SELECT code FROM flags WHERE card_id = ?1 ORDER BY seq")?,
+        })
+    }
+
+    /// The queue's entry for a card, or `None` when the auditor has reviewed it and it has not
+    /// changed since.
+    fn entry(
+        &mut self,
+        q: &QueueQuery<'_>,
+        card_id: i64,
+        key: QueueKey,
+    ) -> Result<Option<QueueEntry>, StoreError> {
+        type Row = (Option<String>, Option<String>, i64, Option<i64>);
+        let (title, owner, hash, idle_days): Row = self
+            .card
+            .query_row(rusqlite::params![card_id, StoreTime::new(&q.now)], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+            })?;
+        let mine: Option<(Option<i64>, Option<String>)> = self
+            .review
+            .query_row(rusqlite::params![card_id, q.auditor], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
+            .optional()?;
+        let (reviewed_hash, returned) = mine.unwrap_or((None, None));
+        if reviewed_hash == Some(hash) && returned.is_none() {
+            return Ok(None); // reviewed, and unchanged since
+        }
+        // Only a card with a standing has flags to look up.
+        let flags = if key.flag_count > 0 {
+            self.flags
+                .query_map([card_id], |f| f.get(0))?
+                .collect::<Result<_, _>>()?
+        } else {
+            Vec::new()
+        };
+        Ok(Some(QueueEntry {
+            card_id: CardId(card_id),
+            id: key.external_id.clone(),
+            title,
+            owner,
+            idle_days,
+            flags,
+            changed_since_review: reviewed_hash.is_some_and(|h| h != hash),
+            returned,
+            calibration: false,
+            key,
+        }))
     }
 }

@@ -130,6 +130,26 @@ impl RawCard {
         self.text(col::OWNER)
     }
 
+    /// The card's stage as the CRM names it.
+    pub fn stage(&self) -> Option<&str> {
+        self.text(col::STAGE)
+    }
+
+    /// Not gone from the CRM.
+    pub fn is_live(&self) -> bool {
+        self.bytes(col::GONE).is_none()
+    }
+
+    /// Not gone, and neither a closed flag nor a closing date.
+    pub fn is_open(&self) -> bool {
+        self.is_live() && !self.closed.unwrap_or(false) && self.bytes(col::CLOSED_AT).is_none()
+    }
+
+    /// The card's id in its CRM.
+    pub fn external_id(&self) -> &str {
+        self.text(col::EXTERNAL_ID).unwrap_or_default()
+    }
+
     /// The card's last activity, update or creation ('YYYY-MM-DD HH:MM:SS').
     pub fn touched_at(&self) -> Option<&str> {
         self.text(col::TOUCHED)
@@ -332,20 +352,11 @@ impl Store {
     }
 }
 
-/// Everything the reviewer shows of one card.
-#[derive(Debug, Clone, PartialEq)]
-pub struct CardDetail {
-    pub card_id: i64,
-    pub card: Card,
-    pub context: CardContext,
-    pub flags: Vec<crate::domain::flag::Flag>,
-    pub hash: i64,
-}
+pub use crate::domain::card_detail::CardDetail;
 
 impl Store {
     /// One card with its stage history, flags and content digest; `None` if there is no such id.
     pub fn card_detail(&self, card_id: i64) -> Result<Option<CardDetail>, StoreError> {
-        use crate::domain::flag::{Flag, RuleCode, Severity};
         let mut found = None;
         self.for_each_card_in(card_id - 1, card_id, |id, card, context| {
             found = Some((id, card, context));
@@ -359,21 +370,20 @@ impl Store {
             .prepare_cached("SELECT content_hash FROM cards WHERE id = ?1")?
             .query_row([card_id], |r| r.get(0))?;
         let mut stmt = self.conn.prepare_cached(
-            "SELECT code, severity, message, field FROM flags WHERE card_id = ?1 ORDER BY seq",
+            "SELECT code, severity, args, field FROM flags WHERE card_id = ?1 ORDER BY seq",
         )?;
         let flags = stmt
             .query_map([card_id], |r| {
-                Ok(Flag {
-                    code: RuleCode::from_name(&r.get::<_, String>(0)?)
-                        .unwrap_or(RuleCode::UnknownStage),
-                    severity: Severity::from_rank(r.get(1)?).unwrap_or(Severity::Warning),
-                    message: r.get(2)?,
-                    field: r.get(3)?,
-                })
+                super::flags::stored_flag(
+                    r.get_ref(0)?.as_str()?,
+                    r.get(1)?,
+                    r.get(3)?,
+                    r.get_ref(2)?.as_str()?,
+                )
             })?
             .collect::<Result<_, _>>()?;
         Ok(Some(CardDetail {
-            card_id,
+            card_id: crate::domain::ids::CardId(card_id),
             card,
             context,
             flags,

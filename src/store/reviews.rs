@@ -4,40 +4,12 @@
 use chrono::NaiveDateTime;
 use rusqlite::{OptionalExtension, params};
 
-use super::cards::fmt_time;
+use super::cards::{fmt_time, time_at};
 use super::{Store, StoreError};
 use crate::domain::review::{Review, ReviewDraft, Verdict};
 use crate::domain::score::Answers;
 
-/// The card a review is about, as the store knows it at review time.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub struct ReviewedCard {
-    pub card_id: i64,
-    pub source: String,
-    pub external_id: String,
-    /// The card's stage as the CRM names it.
-    pub stage: String,
-    /// The card's content digest: a later sync that changes the card puts it back in the queue.
-    pub hash: i64,
-}
-
-/// An auditor's current review of a card, as stored.
-#[derive(Debug, Clone, PartialEq)]
-pub struct StoredReview {
-    pub id: String,
-    pub verdict: Verdict,
-    pub draft: ReviewDraft,
-    pub score: Option<f64>,
-    pub card_hash: Option<i64>,
-    pub created_at: String,
-}
-
-/// Who writes the review, against which funnel, when.
-pub struct Stamp<'a> {
-    pub auditor: &'a str,
-    pub funnel_fingerprint: &'a str,
-    pub now: NaiveDateTime,
-}
+pub use crate::domain::stored_review::{ReviewedCard, Stamp, StoredReview};
 
 const CURRENT: &str = "superseded_by IS NULL AND withdrawn_at IS NULL";
 
@@ -106,7 +78,7 @@ impl Store {
                      ?18)",
             params![
                 id,
-                card.card_id,
+                card.card_id.0,
                 card.source,
                 card.external_id,
                 stamp.auditor,
@@ -130,7 +102,7 @@ impl Store {
         if !late {
             tx.execute(
                 "DELETE FROM drafts WHERE card_id = ?1 AND auditor = ?2",
-                params![card.card_id, stamp.auditor],
+                params![card.card_id.0, stamp.auditor],
             )?;
         }
         tx.commit()?;
@@ -191,7 +163,7 @@ impl Store {
                     },
                     score: r.get(3)?,
                     card_hash: r.get(8)?,
-                    created_at: r.get(9)?,
+                    created_at: time_at(r, 9)?,
                 })
             })
             .optional()?)

@@ -30,18 +30,14 @@ macro_rules! queue_index_v6 {
     };
 }
 
-/// The flagged cards' queue order, built apart from the table when many standings are written at
-/// once (the first rules run after an import).
+/// The flagged cards' queue order (migration 6; a big rules run drops it and builds it again:
+/// `store::flag_write`).
 macro_rules! standings_index {
     () => {
         "CREATE INDEX standings_queue ON standings (stage, place, touched_at, external_id, gone_at,
     closed, closed_at, search);"
     };
 }
-
-/// Creates the standings' queue index (after [`STANDINGS_INDEX_DROP`]).
-pub const STANDINGS_INDEX: &str = standings_index!();
-pub const STANDINGS_INDEX_DROP: &str = "DROP INDEX standings_queue;";
 
 /// The memory map for passes over every card (rules, analytics, export): the whole of a
 /// million-card store (about 1 GB), and SQLite's own cap. Pages are read in place instead of
@@ -90,30 +86,6 @@ macro_rules! mark_summaries {
     ON CONFLICT (key) DO UPDATE SET value = excluded.value;"
     };
 }
-
-/// Counts the cards per stage into `stage_counts`: one pass along the queue index, which holds
-/// every column it needs, then the flagged ones along the standings' index.
-macro_rules! fill_stage_counts_v6 {
-    () => {
-        "DELETE FROM stage_counts;
-INSERT INTO stage_counts (stage, cards, flagged, live, live_flagged, open, open_flagged)
-    SELECT stage, count(*), 0, sum(live), 0, sum(open), 0
-    FROM (SELECT stage, gone_at IS NULL AS live,
-                 gone_at IS NULL AND coalesce(closed, 0) = 0 AND closed_at IS NULL AS open
-          FROM cards)
-    GROUP BY stage;
-UPDATE stage_counts SET (flagged, live_flagged, open_flagged) = (f.flagged, f.live, f.open)
-    FROM (SELECT stage, count(*) AS flagged, sum(live) AS live, sum(open) AS open
-          FROM (SELECT stage, gone_at IS NULL AS live,
-                       gone_at IS NULL AND coalesce(closed, 0) = 0 AND closed_at IS NULL AS open
-                FROM standings)
-          GROUP BY stage) AS f
-    WHERE stage_counts.stage = f.stage;"
-    };
-}
-
-/// Re-counts `stage_counts` (the rules ran: flags changed).
-pub const FILL_STAGE_COUNTS: &str = fill_stage_counts_v6!();
 
 /// Marks the summaries current (the rules run, which rewrote them, is about to commit).
 pub const MARK_SUMMARIES: &str = mark_summaries!();
@@ -441,6 +413,39 @@ CREATE TABLE crm_sync (
     full_at       TEXT,
     resume        TEXT
 );
+"#,
+    // 11: flags hold their evidence as data, rendered in the reader's language on display.
+    r#"
+-- A flag's evidence (field, values, dates, phrase, stages, limits) is `args`, the compact JSON of
+-- domain::flag::Evidence; the sentence is rendered from it at display time, and a rules rerun
+-- compares it, not an English sentence. The old flags held only the sentence, which cannot be
+-- read back into evidence: they are dropped, and the rules marker with them, so the next okk to
+-- open the store re-judges every card and writes them anew. Standings stay: that run keeps those
+-- it finds unchanged and rewrites the rest.
+DROP TABLE flags;
+CREATE TABLE flags (
+    card_id   INTEGER NOT NULL REFERENCES cards(id),
+    seq       INTEGER NOT NULL,               -- order within the card: most severe first
+    code      TEXT NOT NULL,
+    severity  INTEGER NOT NULL,               -- 1 info, 2 warning, 3 critical
+    field     TEXT,
+    args      TEXT NOT NULL,                  -- JSON of domain::flag::Evidence
+    PRIMARY KEY (card_id, seq)
+) WITHOUT ROWID;
+CREATE INDEX flags_code ON flags (code, card_id);
+DELETE FROM meta WHERE key = 'rules_ran_for';
+"#,
+    // 12: where each stage's cards without flags start in its queue.
+    r#"
+-- Each stage's first card without flags in the queue's order (touched, then external id), kept
+-- by the rules run with the other summaries: the queue's second part starts there with one seek,
+-- where it skipped the flagged cards that come first one by one (tens of thousands in a stage of
+-- mostly flagged cards). A NULL id: the stage has no card without flags.
+ALTER TABLE stage_counts ADD COLUMN rest_touched_at TEXT;
+ALTER TABLE stage_counts ADD COLUMN rest_external_id TEXT;
+-- Filled by the next rules run; until then the queue skips as before.
+DELETE FROM meta WHERE key = 'summaries';
+DELETE FROM stage_counts;
 "#,
 ];
 

@@ -5,25 +5,7 @@ use rusqlite::{OptionalExtension, params};
 
 use super::{Store, StoreError};
 
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
-pub struct TrustedKey {
-    /// ed25519 public key, hex.
-    pub key: String,
-    pub name: String,
-    pub lead: bool,
-    pub added_at: String,
-    /// 'trusted', 'first use: FILE' or 'vouched for by NAME: FILE'.
-    pub how: String,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Trusted {
-    Added,
-    /// The key was trusted already under this name; its lead mark is as asked now.
-    Updated,
-    /// The key is trusted under another name: nothing changed.
-    OtherName(String),
-}
+pub use crate::domain::trust::{Trusted, TrustedKey};
 
 impl Store {
     /// Every trusted key, by name.

@@ -4,29 +4,7 @@
 use std::fs::File;
 use std::path::{Path, PathBuf};
 
-/// What a long write is doing.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Writer {
-    Import,
-    Rules,
-}
-
-impl Writer {
-    fn as_str(self) -> &'static str {
-        match self {
-            Writer::Import => "import",
-            Writer::Rules => "rules",
-        }
-    }
-
-    fn from_name(s: &str) -> Option<Writer> {
-        match s {
-            "import" => Some(Writer::Import),
-            "rules" => Some(Writer::Rules),
-            _ => None,
-        }
-    }
-}
+pub use crate::domain::writer::Writer;
 
 /// A note that this process is writing to the store; removed when dropped. A process killed
 /// outright leaves the file, but not its lock: readers take an unlocked note for a dead one.

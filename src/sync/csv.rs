@@ -7,6 +7,9 @@ use csv_core::{ReadRecordResult, Reader, ReaderBuilder};
 
 use super::limits::{Limit, Limits};
 
+/// Moved to the shared formats (the owners file of the CRM export sniffs it too).
+pub use crate::formats::delimiter::sniff_delimiter;
+
 #[derive(Debug)]
 pub enum CsvError {
     Io(io::Error),
@@ -280,36 +283,6 @@ fn memchr_count(bytes: &[u8]) -> u64 {
     bytes.iter().filter(|&&b| b == b'\n').count() as u64
 }
 
-/// Picks the delimiter (`,`, `;` or tab) under which the first records of `sample` have the
-/// most fields, consistently. `sample` may end mid-record.
-pub fn sniff_delimiter(sample: &[u8]) -> u8 {
-    let mut best = (b',', 0usize, 0usize);
-    for delim in [b',', b';', b'\t'] {
-        let mut rdr = ReaderBuilder::new().delimiter(delim).build();
-        let mut input = sample;
-        let mut out = vec![0u8; sample.len() + 16];
-        let mut ends = vec![0usize; 4096];
-        let mut counts = Vec::new();
-        while counts.len() < 20 {
-            let (res, nin, _, nend) = rdr.read_record(input, &mut out, &mut ends);
-            input = &input[nin..];
-            match res {
-                ReadRecordResult::Record => counts.push(nend),
-                // The sample's last record may be cut short: ignore it.
-                _ => break,
-            }
-        }
-        let Some(&header) = counts.first() else {
-            continue;
-        };
-        let consistent = counts.iter().filter(|&&c| c == header).count();
-        if header > 1 && (consistent, header) > (best.1, best.2) {
-            best = (delim, consistent, header);
-        }
-    }
-    best.0
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -355,16 +328,5 @@ mod tests {
         let long = "я".repeat(100_000);
         let rows = read_all(&format!("a,b\n1,\"{long}\"\n")).unwrap();
         assert_eq!(rows[1].1[1].len(), long.len());
-    }
-
-    #[test]
-    fn delimiters_are_sniffed() {
-        assert_eq!(sniff_delimiter(b"a;b;c\n1;2;3\n"), b';');
-        assert_eq!(sniff_delimiter(b"a,b,c\n1,2,3\n"), b',');
-        assert_eq!(sniff_delimiter(b"a\tb\n1\t2\n"), b'\t');
-        assert_eq!(
-            sniff_delimiter("\"ID\";\"Сумма\";\n\"1\";\"1,5\";\n".as_bytes()),
-            b';'
-        );
     }
 }

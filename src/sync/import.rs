@@ -8,7 +8,6 @@ use std::path::Path;
 use std::sync::mpsc;
 
 use chrono::NaiveDateTime;
-use serde::Serialize;
 
 use super::csv::{CsvError, CsvReader, sniff_delimiter};
 use super::decode::{self, FileKind, SniffError, Utf8Reader};
@@ -20,8 +19,8 @@ use super::rows::RowSource;
 use super::xlsx;
 use crate::domain::card::StageVisit;
 use crate::domain::columns::absent_required;
-use crate::domain::flag::Flag;
 use crate::domain::funnel::{FieldRef, KnownStages};
+pub use crate::domain::import_report::{ImportReport, UnknownStage};
 use crate::domain::rules::evaluate_with;
 use crate::domain::{Card, CardContext, Funnel, SystemField};
 use crate::store::Store;
@@ -29,6 +28,7 @@ use crate::store::cards::{
     BatchCounts, BatchMeta, CardRow, Existing, Import, Outcome, fmt_time, parse_time,
 };
 use crate::store::fields::FieldKeys;
+use crate::store::flag_write::JudgedFlag;
 use crate::text::import as msg;
 
 /// How many warnings the report shows (all are counted).
@@ -73,42 +73,6 @@ pub struct PassRules {
     pub ran_for: String,
 }
 
-#[derive(Debug, Clone, Serialize, PartialEq)]
-pub struct UnknownStage {
-    pub stage: String,
-    pub cards: u64,
-}
-
-#[derive(Debug, Clone, Serialize)]
-pub struct ImportReport {
-    pub file: String,
-    pub profile: String,
-    pub profile_reason: String,
-    pub encoding: String,
-    pub encoding_reason: String,
-    pub delimiter: Option<String>,
-    pub sheet: Option<String>,
-    pub source: String,
-    pub rows: u64,
-    pub cards: u64,
-    pub inserted: u64,
-    pub updated: u64,
-    pub unchanged: u64,
-    pub gone: u64,
-    pub stage_changes: u64,
-    pub warnings: u64,
-    pub warning_samples: Vec<Warning>,
-    pub unknown_stages: Vec<UnknownStage>,
-    /// Fields the funnel requires that no export of this source has had a column for (okk
-    /// field names and custom field names): not flagged on the cards, said here once.
-    pub absent_fields: Vec<String>,
-    pub dry_run: bool,
-    /// The rules judged every card of this file in its pass, and every card in the store is
-    /// judged for [`PassRules::ran_for`]: no rules run is needed after it.
-    #[serde(skip)]
-    pub judged: bool,
-}
-
 /// An import that stopped; the store is unchanged.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ImportError {
@@ -138,7 +102,7 @@ enum Item {
         hash: i64,
         row: Box<CardRow>,
         /// Judged on the judge thread (the rules run in the import's pass).
-        flags: Option<Vec<Flag>>,
+        flags: Option<Vec<JudgedFlag>>,
     },
     /// Not mapped: on a re-sync most rows are unchanged, and only the writer, which looks the
     /// card up, knows which. Mapping waits until a row turns out to be new or changed.
@@ -426,8 +390,9 @@ impl Judge<'_> {
         }
     }
 
-    /// A new card's flags, as the rules run would judge it once stored.
-    fn flags(&self, card: &Card) -> Vec<Flag> {
+    /// A new card's flags, as the rules run would judge it once stored (their evidence
+    /// encoded here, off the writer's thread).
+    fn flags(&self, card: &Card) -> Vec<JudgedFlag> {
         let ctx = CardContext {
             gone: false,
             gone_since: None,
@@ -437,6 +402,9 @@ impl Judge<'_> {
             }],
         };
         evaluate_with(card, &ctx, self.funnel, self.today, &self.absent)
+            .into_iter()
+            .map(JudgedFlag::new)
+            .collect()
     }
 }
 
@@ -565,32 +533,23 @@ fn apply(
             .map_err(|e| Applied::Store(line, e))
     };
     match item {
-        &mut Item::Card {
-            line,
-            ref row,
-            ref mut flags,
-            ..
+        Item::Card {
+            line, row, flags, ..
         } if flags.is_some() => {
-            let flags = flags.take().unwrap_or_default();
+            let (line, flags) = (*line, flags.take().unwrap_or_default());
             import
                 .insert_judged(row, flags)
                 .map(|o| (line, o))
                 .map_err(|e| Applied::Store(line, e))
         }
-        &mut Item::Card {
-            line,
-            hash,
-            ref row,
-            ..
-        } => match lookup(import, line, &row.card.external_id)? {
-            Some(e) if e.hash == hash && !e.gone => Ok((line, import.unchanged(e.id))),
-            existing => write(import, line, existing, row),
+        Item::Card {
+            line, hash, row, ..
+        } => match lookup(import, *line, &row.card.external_id)? {
+            Some(e) if e.hash == *hash && !e.gone => Ok((*line, import.unchanged(e.id))),
+            existing => write(import, *line, existing, row),
         },
-        &mut Item::Raw {
-            line,
-            hash,
-            ref record,
-        } => {
+        Item::Raw { line, hash, record } => {
+            let (line, hash) = (*line, *hash);
             let mapper = setup.mapper;
             let id_col = mapper
                 .column_index(SystemField::ExternalId)

@@ -1,58 +1,8 @@
 //! What one import may cost: the bounds every input is held to (columns, cell and row sizes,
 //! rows, workbook size and unpacked size), their defaults for real CRM exports, `--limit` parsing.
 
+pub use crate::domain::limit::Limit;
 use crate::text::import as msg;
-
-/// A bound an input crossed: which one, its value, and where.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Limit {
-    Columns,
-    Cell,
-    Row,
-    Rows,
-    Workbook,
-    Unpacked,
-    Part,
-    Ratio,
-    Grid,
-}
-
-impl Limit {
-    pub const ALL: [Limit; 9] = [
-        Limit::Columns,
-        Limit::Cell,
-        Limit::Row,
-        Limit::Rows,
-        Limit::Workbook,
-        Limit::Unpacked,
-        Limit::Part,
-        Limit::Ratio,
-        Limit::Grid,
-    ];
-
-    /// The name `--limit NAME=VALUE` takes.
-    pub fn name(self) -> &'static str {
-        match self {
-            Limit::Columns => "columns",
-            Limit::Cell => "cell",
-            Limit::Row => "row",
-            Limit::Rows => "rows",
-            Limit::Workbook => "workbook",
-            Limit::Unpacked => "unpacked",
-            Limit::Part => "part",
-            Limit::Ratio => "ratio",
-            Limit::Grid => "grid",
-        }
-    }
-
-    /// Sizes are in bytes and may be written `64M`, `1G`.
-    pub fn is_bytes(self) -> bool {
-        matches!(
-            self,
-            Limit::Cell | Limit::Row | Limit::Workbook | Limit::Unpacked | Limit::Part
-        )
-    }
-}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Limits {

@@ -3,25 +3,18 @@
 
 use std::collections::{HashMap, HashSet};
 
+pub use crate::domain::import_report::Warning;
 use crate::domain::names::fold;
 use crate::domain::{Card, FieldName, SystemField};
 use crate::text::import as msg;
 
 use super::profile::Profile;
-use super::values;
+use crate::formats::values;
 
 #[derive(Debug, Clone, PartialEq)]
 enum Target {
     System(SystemField),
     Custom(FieldName),
-}
-
-/// A problem with one value that does not stop the import.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-pub struct Warning {
-    pub line: u64,
-    pub column: String,
-    pub message: String,
 }
 
 /// A problem with a row that stops the import (the file is rolled back).
@@ -295,11 +288,13 @@ impl Mapper {
                 }
                 None => return Err(msg::bad_date(value, &p.date_formats)),
             },
-            SystemField::Closed | SystemField::Won => match values::parse_bool(value, p) {
-                Some(b) if field == SystemField::Closed => card.closed = Some(b),
-                Some(b) => card.won = Some(b),
-                None => return Err(msg::bad_bool(value)),
-            },
+            SystemField::Closed | SystemField::Won => {
+                match values::parse_bool(value, &p.true_values, &p.false_values) {
+                    Some(b) if field == SystemField::Closed => card.closed = Some(b),
+                    Some(b) => card.won = Some(b),
+                    None => return Err(msg::bad_bool(value)),
+                }
+            }
             SystemField::Status => {
                 let k = fold(value);
                 let is = |words: &[String]| words.iter().any(|w| fold(w) == k);

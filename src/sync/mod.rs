@@ -2,7 +2,8 @@
 //! domain cards through data-driven profiles, and land in the store one transaction per file.
 
 pub mod csv;
-pub mod decode;
+/// The importers' sniffing and decoding, shared with the owners file of the CRM export.
+pub use crate::formats::decode;
 pub mod digest;
 pub mod import;
 pub mod limits;
@@ -10,7 +11,6 @@ pub mod mapper;
 pub mod ods;
 pub mod profile;
 pub mod rows;
-pub mod values;
 pub mod xls;
 pub mod xlsx;
 

@@ -1,47 +1,16 @@
-//! Import profiles: what a CRM's export looks like, as data (`assets/profiles/*.toml`).
-//! Adding a CRM means adding a TOML file here, not a module.
+//! Import profiles: what a CRM's export looks like, as data (`assets/crm/NAME/import.toml`).
+//! Adding a CRM means adding its folder there, not a module.
 
 use std::collections::BTreeMap;
 
 use serde::Deserialize;
 
 use crate::domain::SystemField;
+pub use crate::domain::import_report::{Detection, NearMiss};
 use crate::domain::names::fold;
+use crate::formats::crms::CRMS;
 
-/// The profiles okk ships, in the order detection prefers on a tie.
-pub const BUILTIN: &[(&str, &str)] = &[
-    ("amocrm", include_str!("../../assets/profiles/amocrm.toml")),
-    (
-        "bitrix24",
-        include_str!("../../assets/profiles/bitrix24.toml"),
-    ),
-    (
-        "hubspot",
-        include_str!("../../assets/profiles/hubspot.toml"),
-    ),
-    (
-        "pipedrive",
-        include_str!("../../assets/profiles/pipedrive.toml"),
-    ),
-    (
-        "salesforce",
-        include_str!("../../assets/profiles/salesforce.toml"),
-    ),
-    (
-        "generic",
-        include_str!("../../assets/profiles/generic.toml"),
-    ),
-];
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
-#[serde(rename_all = "snake_case")]
-pub enum OwnerFormat {
-    /// The cell is the owner's name (or id) as is.
-    #[default]
-    Plain,
-    /// `Name [123]` — the bracketed CRM user id is dropped (Bitrix24).
-    NameWithId,
-}
+pub use crate::formats::values::OwnerFormat;
 
 #[derive(Debug, Clone, Deserialize, Default)]
 #[serde(deny_unknown_fields)]
@@ -109,14 +78,15 @@ fn default_false_values() -> Vec<String> {
 
 impl Profile {
     pub fn builtin(name: &str) -> Option<Profile> {
-        BUILTIN
-            .iter()
-            .find(|(n, _)| n.eq_ignore_ascii_case(name))
-            .map(|(n, src)| parse_builtin(n, src))
+        CRMS.iter()
+            .find(|c| c.name.eq_ignore_ascii_case(name))
+            .map(|c| parse_builtin(c.name, c.import))
     }
 
     pub fn all_builtin() -> Vec<Profile> {
-        BUILTIN.iter().map(|(n, s)| parse_builtin(n, s)).collect()
+        CRMS.iter()
+            .map(|c| parse_builtin(c.name, c.import))
+            .collect()
     }
 
     /// Adds `--map field=Header` pairs on top of the profile; a mapped field replaces the
@@ -136,15 +106,6 @@ impl Profile {
 fn parse_builtin(name: &str, src: &str) -> Profile {
     // Built-in profiles are part of the binary; a broken one is a bug caught by the tests below.
     toml::from_str(src).unwrap_or_else(|e| panic!("built-in profile {name} is invalid: {e}"))
-}
-
-/// Why a profile was chosen, for the report.
-#[derive(Debug, Clone)]
-pub struct Detection {
-    pub profile: String,
-    pub matched: Vec<String>,
-    pub known: usize,
-    pub runner_up: Option<(String, usize)>,
 }
 
 /// Picks the built-in profile whose headers the file has most of. A candidate must find both an
@@ -178,7 +139,7 @@ pub fn detect(headers: &[String]) -> Option<Detection> {
         matched.sort_by_key(|m| folded.iter().position(|x| *x == fold(m)));
         scored.push((profile.name.clone(), matched, known, eligible));
     }
-    // Stable: on a tie the earlier profile in BUILTIN wins.
+    // Stable: on a tie the earlier profile in `CRMS` wins.
     let mut eligible: Vec<_> = scored.into_iter().filter(|s| s.3).collect();
     eligible.sort_by_key(|s| std::cmp::Reverse(s.1.len()));
     let mut it = eligible.into_iter();
@@ -190,17 +151,6 @@ pub fn detect(headers: &[String]) -> Option<Detection> {
         known: best.2,
         runner_up,
     })
-}
-
-/// The profile headers come closest to when no profile finds both an ID and a stage column:
-/// what the refusal names, as `--profile NAME` would.
-#[derive(Debug, Clone, PartialEq)]
-pub struct NearMiss {
-    pub profile: String,
-    /// The file's headers the profile knows, in file order.
-    pub matched: Vec<String>,
-    /// The required fields it finds no column for, with the headers it looks for.
-    pub missing: Vec<(SystemField, Vec<String>)>,
 }
 
 /// The built-in profile that knows most of `headers` (two at least, so that a lone `Email`
@@ -267,10 +217,10 @@ mod tests {
 
     #[test]
     fn every_builtin_profile_parses_and_names_itself() {
-        for (name, _) in BUILTIN {
+        for name in CRMS.iter().map(|c| c.name) {
             let p = Profile::builtin(name).unwrap();
-            assert_eq!(&p.name, name);
-            if *name != "generic" {
+            assert_eq!(p.name, name);
+            if name != "generic" {
                 assert!(p.fields.contains_key(&SystemField::Stage), "{name}");
                 assert!(p.fields.contains_key(&SystemField::ExternalId), "{name}");
             }

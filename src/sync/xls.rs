@@ -81,7 +81,7 @@ pub fn check<R: Read + Seek>(file: R, limits: &Limits) -> Result<(), String> {
     let path = ["/Workbook", "/Book"]
         .into_iter()
         .find(|p| cfb.is_stream(p))
-        .ok_or_else(|| msg::not_a_workbook_ole("no Workbook stream"))?;
+        .ok_or_else(|| msg::not_a_workbook_ole(msg::NO_WORKBOOK_STREAM))?;
     let stream = cfb
         .open_stream(path)
         .map_err(|e| msg::not_a_workbook_ole(&e.to_string()))?;
@@ -129,9 +129,8 @@ pub fn check<R: Read + Seek>(file: R, limits: &Limits) -> Result<(), String> {
                 depth = depth.saturating_sub(1);
             }
             0x0200 if depth == 1 => {
-                sheet.reserved = dimensions(d).ok_or_else(|| {
-                    msg::broken_workbook("a sheet's DIMENSIONS record ends before it starts")
-                })?;
+                sheet.reserved = dimensions(d)
+                    .ok_or_else(|| msg::broken_workbook(msg::DIMENSIONS_BEFORE_START))?;
             }
             // Number, Label, RString, BoolErr, RK, LabelSst, Formula: row and column first.
             0x0203 | 0x0204 | 0x00D6 | 0x0205 | 0x027E | 0x00FD | 0x0006 if depth == 1 => {

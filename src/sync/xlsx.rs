@@ -113,7 +113,7 @@ pub fn open(path: &Path, sheet: Option<&str>, limits: &Limits) -> Result<Sheet, 
     let mut file = BufReader::new(file);
     let mut magic = [0u8; 4];
     file.read_exact(&mut magic)
-        .map_err(|_| msg::broken_zip("the file ends within its first bytes"))?;
+        .map_err(|_| msg::broken_zip(msg::ZIP_TOO_SHORT))?;
     file.rewind().map_err(|e| msg::cannot_read(&e))?;
     let format = if magic == [0xD0, 0xCF, 0x11, 0xE0] {
         Format::Xls
@@ -187,7 +187,7 @@ fn vet_zip<R: Read + Seek>(file: &mut R, limits: &Limits) -> Result<Format, Stri
     let mut format = None;
     for i in 0..zip.len() {
         let Ok(entry) = zip.by_index_data(i) else {
-            return Err(msg::broken_zip("an entry of its directory cannot be read"));
+            return Err(msg::broken_zip(msg::ZIP_ENTRY_UNREADABLE));
         };
         let name = entry.name().map(|n| n.to_string()).unwrap_or_default();
         let unpacked = entry.size();

@@ -3,7 +3,12 @@
 use std::path::Path;
 
 use super::safe::line as safe;
-use crate::bundle::sign::PublicKey;
+
+/// A public key (64 hex digits) as a message names it: its first 16 digits, enough to tell keys
+/// apart.
+fn short(key: &str) -> &str {
+    key.get(..16).unwrap_or(key)
+}
 
 pub fn empty() -> String {
     "the file is empty: not an okk bundle".into()
@@ -56,7 +61,7 @@ pub fn time_out_of_window(field: &str, value: &str, latest: &chrono::NaiveDateTi
         "{field} {} is outside the times okk takes (2000-01-01 00:00:00 to {}, a day after this \
          machine's clock)",
         safe(value),
-        crate::store::cards::fmt_time(latest)
+        latest.format("%Y-%m-%d %H:%M:%S")
     )
 }
 
@@ -64,11 +69,11 @@ pub fn bad_key(key: &str) -> String {
     format!("\"{}\" is not an okk public key (64 hex digits)", safe(key))
 }
 
-pub fn vouch_conflict(by: &str, name: &str, key: &PublicKey, here: &str) -> String {
+pub fn vouch_conflict(by: &str, name: &str, key: &str, here: &str) -> String {
     format!(
         "{} vouches for key {} as {}, but this store trusts that key as {}",
         safe(by),
-        key.short(),
+        short(key),
         safe(name),
         safe(here)
     )
@@ -106,21 +111,21 @@ pub fn bad_signature(what: &str) -> String {
     format!("{what}: its signature does not match its contents (edited after signing): refused")
 }
 
-pub fn unknown_key(what: &str, claimed: &str, key: &PublicKey) -> String {
+pub fn unknown_key(what: &str, claimed: &str, key: &str) -> String {
     format!(
         "{what} is signed by key {}, which this store does not trust: if it is {}'s, run \
          `okk bundle trust {key} --as {}` (or import with --trust-on-first-use)",
-        key.short(),
+        short(key),
         safe(claimed),
         safe(claimed)
     )
 }
 
-pub fn unknown_key_for_known_name(what: &str, claimed: &str, key: &PublicKey) -> String {
+pub fn unknown_key_for_known_name(what: &str, claimed: &str, key: &str) -> String {
     format!(
         "{what} is signed by key {}, but this store trusts other keys as {}: refused even on \
          first use; if {} has a new key, run `okk bundle trust {key} --as {}`",
-        key.short(),
+        short(key),
         safe(claimed),
         safe(claimed),
         safe(claimed)
@@ -157,7 +162,7 @@ pub fn conflict(what: &str) -> String {
     )
 }
 
-pub fn key_made(path: &Path, key: &PublicKey) -> String {
+pub fn key_made(path: &Path, key: &str) -> String {
     format!(
         "made this okk's signing key {} (public key {key}); the lead trusts it with \
          `okk bundle trust FILE --as NAME`",
@@ -180,29 +185,29 @@ pub fn not_a_key(given: &str) -> String {
 }
 
 pub fn trusted(
-    key: &PublicKey,
+    key: &str,
     name: &str,
     lead: bool,
-    outcome: &crate::store::trust::Trusted,
+    outcome: &crate::domain::trust::Trusted,
 ) -> String {
-    use crate::store::trust::Trusted;
+    use crate::domain::trust::Trusted;
     let role = if lead { " (lead)" } else { "" };
     match outcome {
-        Trusted::Added => format!("trusted key {} as {}{role}", key.short(), safe(name)),
+        Trusted::Added => format!("trusted key {} as {}{role}", short(key), safe(name)),
         Trusted::Updated => format!(
             "key {} was trusted as {} already{role}",
-            key.short(),
+            short(key),
             safe(name)
         ),
         Trusted::OtherName(other) => format!(
             "key {} is trusted as {} already: nothing changed (one key, one name)",
-            key.short(),
+            short(key),
             safe(other)
         ),
     }
 }
 
-pub fn keys(own: Option<&PublicKey>, trusted: &[crate::store::trust::TrustedKey]) -> String {
+pub fn keys(own: Option<&str>, trusted: &[crate::domain::trust::TrustedKey]) -> String {
     let mut s = match own {
         Some(k) => format!("this okk's key: {k}\n"),
         None => "this okk's key: none yet (made by the first `okk bundle export`)\n".into(),
@@ -237,7 +242,7 @@ pub fn wrote(
     path: &Path,
     reviews: usize,
     decisions: usize,
-    calibrations: &[crate::store::calibration::Calibration],
+    calibrations: &[crate::domain::calibration::Calibration],
 ) -> String {
     let mut s = format!(
         "{}: {reviews} reviews and {decisions} lead decisions",
@@ -252,7 +257,7 @@ pub fn wrote(
 }
 
 /// One calibration a bundle carries: its id, stage, who started it and for whom.
-fn calibration(c: &crate::store::calibration::Calibration) -> String {
+fn calibration(c: &crate::domain::calibration::Calibration) -> String {
     use crate::text::safe::line;
     format!(
         "calibration {} of «{}» by {}, for {} ({} cards)",
@@ -270,8 +275,8 @@ fn calibration(c: &crate::store::calibration::Calibration) -> String {
 
 pub fn merged(
     path: &Path,
-    r: &crate::store::bundle::MergeReport,
-    carried: &[crate::store::calibration::Calibration],
+    r: &crate::domain::merge::MergeReport,
+    carried: &[crate::domain::calibration::Calibration],
 ) -> String {
     let mut s = format!(
         "{}: {} new reviews, {} already here, {} newly withdrawn; {} new lead decisions, {} already here",
@@ -313,4 +318,8 @@ pub fn merged(
 
 pub fn empty_name() -> String {
     "--as needs a name".into()
+}
+
+pub fn not_a_signing_key(path: &Path, e: &dyn std::fmt::Display) -> String {
+    format!("{}: not an okk signing key ({e})", path.display())
 }

@@ -3,8 +3,8 @@
 use std::fmt::Write;
 
 use crate::domain::Funnel;
+use crate::domain::calibration::Calibration;
 use crate::domain::calibration::Report;
-use crate::store::calibration::Calibration;
 use crate::text::safe::line;
 
 pub fn too_few_auditors() -> String {

@@ -2,9 +2,12 @@
 
 use std::fmt::Write;
 
+use serde::Serialize;
+
 use super::safe::line;
-use crate::store::flags::FlaggedCard;
-use crate::store::queue::QueueEntry;
+use crate::domain::flag::{Evidence, RuleCode, Severity};
+use crate::domain::flagged_card::FlaggedCard;
+use crate::domain::queue::QueueEntry;
 
 pub fn unknown_rule(code: &str) -> String {
     let codes: Vec<&str> = crate::domain::flag::RuleCode::ALL
@@ -37,10 +40,53 @@ pub fn card(c: &FlaggedCard) -> String {
             "  {:<8} {:<13} {}",
             f.severity.as_str(),
             f.code.as_str(),
-            line(&f.message)
+            line(&super::rules::message(f))
         );
     }
     s
+}
+
+/// A flagged card as `okk check --json` writes it: each flag's sentence rendered (`message`)
+/// beside its evidence as data (`args`), for scripts that read either.
+#[derive(Serialize)]
+struct CardJson<'a> {
+    id: &'a str,
+    source: &'a str,
+    stage: &'a str,
+    owner: Option<&'a str>,
+    flags: Vec<FlagJson<'a>>,
+}
+
+#[derive(Serialize)]
+struct FlagJson<'a> {
+    code: RuleCode,
+    severity: Severity,
+    message: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    field: Option<&'a str>,
+    args: &'a Evidence,
+}
+
+/// One card of `okk check --json`, as one line of terminal-safe JSON.
+pub fn card_json(c: &FlaggedCard) -> serde_json::Result<String> {
+    let flags = c
+        .flags
+        .iter()
+        .map(|f| FlagJson {
+            code: f.code,
+            severity: f.severity,
+            message: super::rules::message(f),
+            field: f.field.as_deref(),
+            args: &f.evidence,
+        })
+        .collect();
+    super::json::to_string(&CardJson {
+        id: &c.id,
+        source: &c.source,
+        stage: &c.stage,
+        owner: c.owner.as_deref(),
+        flags,
+    })
 }
 
 pub fn total(n: u64) -> String {

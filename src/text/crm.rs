@@ -4,7 +4,7 @@
 use std::path::Path;
 
 use super::safe;
-use crate::crm::sync::SyncReport;
+use crate::domain::sync_report::SyncReport;
 
 pub fn bad_name() -> String {
     "a connection needs a name (the source its cards get), e.g. name = \"main\"".into()
@@ -129,8 +129,8 @@ pub fn list_header() -> &'static str {
     "name\tkind\turl\ttoken\tpipelines\tlast sync\tlast full sweep"
 }
 
-pub fn token_source(t: &crate::crm::config::TokenSource) -> String {
-    use crate::crm::config::TokenSource;
+pub fn token_source(t: &crate::domain::crm_connection::TokenSource) -> String {
+    use crate::domain::crm_connection::TokenSource;
     match t {
         TokenSource::Env(v) => format!("env {}", safe::line(v)),
         TokenSource::File(p) => format!("file {}", safe::line(&p.display().to_string())),
@@ -148,8 +148,13 @@ pub fn all_pipelines() -> &'static str {
 
 // What the CRM answered.
 
-pub fn refused(name: &str, url: &str, kind: crate::crm::config::Kind, detail: &str) -> String {
-    use crate::crm::config::Kind;
+pub fn refused(
+    name: &str,
+    url: &str,
+    kind: crate::domain::crm_connection::Kind,
+    detail: &str,
+) -> String {
+    use crate::domain::crm_connection::Kind;
     let how = match kind {
         Kind::AmoCrm | Kind::Kommo => {
             "make a new long-lived token in the CRM (Settings → Integrations → your private \
@@ -298,3 +303,24 @@ pub fn report(r: &SyncReport) -> String {
     }
     s
 }
+
+/// Which deal a failure or warning is about.
+pub fn deal(id: &str) -> String {
+    format!("deal {id}")
+}
+
+/// A value warning of a synced deal: `line` is the deal's place in the sync.
+pub fn deal_warning(line: u64, column: &str, message: &str) -> String {
+    format!("deal {line}: {column}: {message}")
+}
+
+/// A CRM's error answer that says nothing but its status.
+pub fn bare_status(status: &dyn std::fmt::Display) -> String {
+    format!("HTTP {status}")
+}
+
+// What is missing from a CRM's answer.
+pub const PIPELINE_WITHOUT_ID: &str = "a pipeline without an id";
+pub const STAGE_WITHOUT_ID: &str = "a stage without an id";
+pub const DEAL_WITHOUT_ID_OR_TIME: &str = "a deal without id or updated_at";
+pub const DEAL_WITHOUT_ID: &str = "a deal without an ID";

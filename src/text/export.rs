@@ -3,9 +3,7 @@
 use std::path::Path;
 
 use super::safe::line;
-use crate::export::crm::Warning;
-use crate::export::owners::Problem;
-use crate::export::profile::{ColumnType, ExportProfile, Format, OwnerForm};
+use crate::domain::crm_export::{ColumnType, Format, OwnerForm, Problem, Warning};
 
 pub fn exists(path: &Path) -> String {
     format!(
@@ -21,8 +19,8 @@ pub fn cannot_write(path: &Path, e: &std::io::Error) -> String {
     )
 }
 
-pub fn unknown_profile(name: &str) -> String {
-    let names: Vec<&str> = crate::export::profile::ExportProfile::names().collect();
+/// `names`: the export profiles there are.
+pub fn unknown_profile(name: &str, names: &[&str]) -> String {
     format!(
         "no export profile «{}»; use one of: {}",
         line(name),
@@ -35,20 +33,23 @@ pub fn wrote_reviews(n: u64, path: &Path) -> String {
     format!("okk: wrote {n} {rows} to {}", path.display())
 }
 
-pub fn wrote_changes(n: usize, path: &Path, profile: &ExportProfile) -> String {
+/// `crm`: the export profile's label; `method`: its REST method, for the REST-lines format.
+pub fn wrote_changes(
+    n: usize,
+    path: &Path,
+    crm: &str,
+    format: Format,
+    method: Option<&str>,
+) -> String {
     let cards = if n == 1 { "card" } else { "cards" };
-    let what = match profile.format {
+    let what = match format {
         Format::Csv => format!("changes to {n} {cards}"),
         Format::RestJsonl => format!(
             "{n} REST {} calls (one per line; its file import cannot update deals)",
-            profile.method.as_deref().unwrap_or_default()
+            method.unwrap_or_default()
         ),
     };
-    format!(
-        "okk: wrote {what} for {} to {}",
-        profile.label,
-        path.display()
-    )
+    format!("okk: wrote {what} for {crm} to {}", path.display())
 }
 
 pub fn changed_since_review(n: usize) -> String {
@@ -208,13 +209,14 @@ pub fn owners_twice(name: &str, first_line: usize, first: &str, value: &str) -> 
 }
 
 /// The owners the map did not cover, with how many cards each; and how to go on.
+/// `crm`: the export profile's label; `form`: what its owner column takes.
 pub fn unmapped_owners(
     unmapped: &[(String, usize)],
-    profile: &ExportProfile,
+    crm: &str,
+    form: OwnerForm,
     skipped: bool,
 ) -> String {
-    let form = owner_form(profile.owner_form);
-    let crm = &profile.label;
+    let form = owner_form(form);
     let list: Vec<String> = unmapped
         .iter()
         .map(|(name, n)| {

@@ -1,8 +1,8 @@
 //! Messages of `okk import`: errors that stop an import, warnings, and the report.
 
 use super::safe;
-use crate::sync::decode::Reason;
-use crate::sync::profile::Detection;
+use crate::domain::import_report::{Detection, ImportReport, NearMiss, Reason};
+use crate::domain::limit::Limit;
 
 pub fn map_entry_without_equals(part: &str) -> String {
     format!("--map entry «{part}» has no «=»; write it as field=Header, e.g. stage=Status")
@@ -202,10 +202,7 @@ pub fn limit_spec_without_equals(part: &str) -> String {
 }
 
 pub fn limit_unknown(name: &str) -> String {
-    let known: Vec<&str> = crate::sync::limits::Limit::ALL
-        .iter()
-        .map(|l| l.name())
-        .collect();
+    let known: Vec<&str> = Limit::ALL.iter().map(|l| l.name()).collect();
     format!(
         "--limit names an unknown limit «{name}»; use one of: {}",
         known.join(", ")
@@ -215,10 +212,7 @@ pub fn limit_unknown(name: &str) -> String {
 pub fn limit_bad_value(name: &str, value: &str) -> String {
     format!(
         "--limit {name}={value}: not a positive number{}",
-        if crate::sync::limits::Limit::ALL
-            .iter()
-            .any(|l| l.name() == name && l.is_bytes())
-        {
+        if Limit::ALL.iter().any(|l| l.name() == name && l.is_bytes()) {
             " of bytes (K, M and G suffixes are fine: 64M)"
         } else {
             ""
@@ -237,7 +231,7 @@ fn size(bytes: u64) -> String {
     }
 }
 
-fn raise(limit: crate::sync::limits::Limit) -> String {
+fn raise(limit: Limit) -> String {
     format!(
         "; if the file is genuine, raise it with --limit {}=VALUE",
         limit.name()
@@ -245,8 +239,7 @@ fn raise(limit: crate::sync::limits::Limit) -> String {
 }
 
 /// A row or cell that crosses a limit (the error's line and column say where).
-pub fn limit_exceeded(limit: crate::sync::limits::Limit, value: u64) -> String {
-    use crate::sync::limits::Limit;
+pub fn limit_exceeded(limit: Limit, value: u64) -> String {
     let what = match limit {
         Limit::Columns => format!("this row has more than {value} columns"),
         Limit::Cell => format!(
@@ -265,18 +258,12 @@ pub fn grid_limit(value: u64, rows: u64, columns: u64) -> String {
     format!(
         "over the «grid» limit: the sheet spans {rows} rows × {columns} columns, more than \
          {value} cells, and an ods or xls sheet is read into memory whole{}",
-        raise(crate::sync::limits::Limit::Grid)
+        raise(Limit::Grid)
     )
 }
 
 /// A file that crosses a limit as a whole (`part`: the zip part at fault).
-pub fn whole_file_limit(
-    limit: crate::sync::limits::Limit,
-    value: u64,
-    found: u64,
-    part: Option<&str>,
-) -> String {
-    use crate::sync::limits::Limit;
+pub fn whole_file_limit(limit: Limit, value: u64, found: u64, part: Option<&str>) -> String {
     let part = part.map(|p| format!("its part «{}»", safe::line(p)));
     let what = match limit {
         Limit::Workbook => format!("the workbook is {}, over {}", size(found), size(value)),
@@ -375,7 +362,7 @@ pub fn profile_generic_by_map() -> String {
 
 /// No profile found both an ID and a stage column; one came close: named as `--profile` would
 /// name the missing column, with the headers that gave the profile away.
-pub fn profile_near_miss(near: &crate::sync::profile::NearMiss) -> String {
+pub fn profile_near_miss(near: &NearMiss) -> String {
     let fields: Vec<&str> = near.missing.iter().map(|(f, _)| f.name()).collect();
     let one = near.missing.len() == 1;
     let looks: Vec<String> = near
@@ -424,7 +411,7 @@ fn short_list(items: &[String]) -> String {
 }
 
 /// The human report of one file.
-pub fn report(r: &crate::sync::ImportReport) -> String {
+pub fn report(r: &ImportReport) -> String {
     use std::fmt::Write;
     let mut s = String::new();
     let _ = writeln!(s, "{}", safe::line(&r.file));
@@ -488,3 +475,9 @@ pub fn report(r: &crate::sync::ImportReport) -> String {
     }
     s
 }
+
+// Details of a broken workbook or zip, for the messages above.
+pub const NO_WORKBOOK_STREAM: &str = "no Workbook stream";
+pub const DIMENSIONS_BEFORE_START: &str = "a sheet's DIMENSIONS record ends before it starts";
+pub const ZIP_TOO_SHORT: &str = "the file ends within its first bytes";
+pub const ZIP_ENTRY_UNREADABLE: &str = "an entry of its directory cannot be read";

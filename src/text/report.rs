@@ -12,7 +12,7 @@ pub fn title(funnel_name: &str) -> String {
 }
 
 pub fn generated(at: NaiveDateTime, window: &Window) -> String {
-    let scope = super::stats::window(window);
+    let scope = super::analytics::window(window);
     let scope = if scope.is_empty() {
         "all current reviews".to_string()
     } else {
@@ -110,7 +110,7 @@ pub const BOTTLENECK_COLUMNS: [&str; 6] = [
 pub fn share_of(rate: Option<f64>, whole: u64) -> String {
     match rate {
         None => "—".into(),
-        Some(_) => format!("{} of {}", super::stats::pct(rate), count(whole)),
+        Some(_) => format!("{} of {}", super::analytics::pct(rate), count(whole)),
     }
 }
 pub const AUDITOR_COLUMNS: [&str; 9] = [
@@ -160,7 +160,7 @@ pub fn of(part: u64, whole: u64, rate: Option<f64>) -> String {
         "{} of {} ({})",
         count(part),
         count(whole),
-        super::stats::pct(rate)
+        super::analytics::pct(rate)
     )
 }
 
@@ -179,7 +179,7 @@ pub fn lying_of(lying: f64, cards: u64, rate: f64) -> String {
         "{} of {} · {} not ok",
         about(lying),
         count(cards),
-        super::stats::pct(Some(rate))
+        super::analytics::pct(Some(rate))
     )
 }
 
@@ -187,7 +187,7 @@ pub fn lying_of(lying: f64, cards: u64, rate: f64) -> String {
 pub fn not_ok_of(rate: f64, mismatches: u64, reviews: u64) -> String {
     format!(
         "{} · {}/{}",
-        super::stats::pct(Some(rate)),
+        super::analytics::pct(Some(rate)),
         count(mismatches),
         count(reviews)
     )

@@ -1,11 +1,90 @@
 //! The sentences of flags: what a stage rule found on a card, with the evidence (field, value,
 //! date) quoted as the CRM wrote it, so a QC specialist can check the claim in one look.
+//! Rendered from a flag's evidence (`domain::flag::Evidence`) at display time, never stored.
 //! English for now; a Russian interface translates this file. Dates are DD.MM.YYYY.
 
 use chrono::NaiveDate;
 
 use crate::domain::card::SystemField;
+use crate::domain::flag::{Evidence, Flag, Place};
 use crate::domain::funnel::FieldRef;
+
+/// The sentence of a flag.
+pub fn message(f: &Flag) -> String {
+    sentence(&f.evidence)
+}
+
+/// The sentence that states `e`.
+pub fn sentence(e: &Evidence) -> String {
+    match e {
+        Evidence::RequiredEmpty { field, stage } => required_empty(field, stage),
+        Evidence::Idle {
+            days,
+            last,
+            allowed,
+            stage,
+        } => idle(*days, *last, stage, *allowed),
+        Evidence::IdleFar {
+            days,
+            last,
+            allowed,
+            times,
+            stage,
+        } => idle_far(*days, *last, stage, *allowed, *times),
+        Evidence::NotADate { field, raw, stage } => date_not_a_date(field, raw, stage),
+        Evidence::DatePassed {
+            field,
+            day,
+            from_today,
+            stage,
+        } => date_passed(field, *day, *from_today, stage),
+        Evidence::DateNotFuture {
+            field,
+            day,
+            from_today,
+            stage,
+        } => date_not_future(field, *day, *from_today, stage),
+        Evidence::DateNotPast {
+            field,
+            day,
+            from_today,
+            stage,
+        } => date_not_past(field, *day, *from_today, stage),
+        Evidence::DateAfterOther {
+            field,
+            day,
+            other,
+            other_day,
+            stage,
+        } => date_after_other(field, *day, other, *other_day, stage),
+        Evidence::DateBeforeOther {
+            field,
+            day,
+            other,
+            other_day,
+            stage,
+        } => date_before_other(field, *day, other, *other_day, stage),
+        Evidence::Marker {
+            place,
+            quote,
+            list,
+            stage,
+        } => markers(*place, quote, list, stage),
+        Evidence::ClosedOnOpen { closed, stage } => closed_on_open(*closed, stage),
+        Evidence::MarkedClosedOnOpen { stage } => marked_closed_on_open(stage),
+        Evidence::NotClosedOnClosing { stage } => not_closed_on_closing(stage),
+        Evidence::MovedBack { from, to, on } => moved_back(from, to, *on),
+        Evidence::Skipped { stages, to, on } => skipped(stages, to, *on),
+        Evidence::Gone { since } => gone(*since),
+        Evidence::UnknownStage { stage } => unknown_stage(stage),
+        Evidence::NoTask { stage } => no_task(stage),
+        Evidence::TaskOverdue {
+            due,
+            from_today,
+            stage,
+        } => task_overdue(*due, *from_today, stage),
+    }
+}
 
 fn q(text: &str) -> String {
     format!("«{text}»")
@@ -63,13 +142,13 @@ fn system_field(f: SystemField) -> &'static str {
 
 // ---- required ----
 
-pub fn required_empty(f: &FieldRef, stage: &str) -> String {
+fn required_empty(f: &FieldRef, stage: &str) -> String {
     format!("{} is empty, required in {}", field(f), q(stage))
 }
 
 // ---- idle ----
 
-pub fn idle(days: i64, last: NaiveDate, stage: &str, allowed: u32) -> String {
+fn idle(days: i64, last: NaiveDate, stage: &str, allowed: u32) -> String {
     format!(
         "no activity for {days} days (last {}); {} allows {allowed}",
         day(last),
@@ -78,7 +157,7 @@ pub fn idle(days: i64, last: NaiveDate, stage: &str, allowed: u32) -> String {
 }
 
 /// Idle past twice the stage's limit: `times` whole limits.
-pub fn idle_far(days: i64, last: NaiveDate, stage: &str, allowed: u32, times: i64) -> String {
+fn idle_far(days: i64, last: NaiveDate, stage: &str, allowed: u32, times: i64) -> String {
     format!(
         "no activity for {days} days (last {}): {times}× the {allowed} days {} allows",
         day(last),
@@ -88,7 +167,7 @@ pub fn idle_far(days: i64, last: NaiveDate, stage: &str, allowed: u32, times: i6
 
 // ---- date ----
 
-pub fn date_not_a_date(f: &FieldRef, raw: &str, stage: &str) -> String {
+fn date_not_a_date(f: &FieldRef, raw: &str, stage: &str) -> String {
     format!(
         "{} holds {}, which is not a date (DD.MM.YYYY); {} needs a date there",
         field(f),
@@ -98,7 +177,7 @@ pub fn date_not_a_date(f: &FieldRef, raw: &str, stage: &str) -> String {
 }
 
 /// `must_be = "not_passed"` failed: the day is before today.
-pub fn date_passed(f: &FieldRef, value: NaiveDate, from_today: i64, stage: &str) -> String {
+fn date_passed(f: &FieldRef, value: NaiveDate, from_today: i64, stage: &str) -> String {
     format!(
         "{} {} has passed ({}), yet the card is in {}",
         field(f),
@@ -109,7 +188,7 @@ pub fn date_passed(f: &FieldRef, value: NaiveDate, from_today: i64, stage: &str)
 }
 
 /// `must_be = "future"` failed: the day is today or before.
-pub fn date_not_future(f: &FieldRef, value: NaiveDate, from_today: i64, stage: &str) -> String {
+fn date_not_future(f: &FieldRef, value: NaiveDate, from_today: i64, stage: &str) -> String {
     format!(
         "{} {} is not in the future ({}), yet the card is in {}",
         field(f),
@@ -120,7 +199,7 @@ pub fn date_not_future(f: &FieldRef, value: NaiveDate, from_today: i64, stage: &
 }
 
 /// `must_be = "past"` failed: the day is after today.
-pub fn date_not_past(f: &FieldRef, value: NaiveDate, from_today: i64, stage: &str) -> String {
+fn date_not_past(f: &FieldRef, value: NaiveDate, from_today: i64, stage: &str) -> String {
     format!(
         "{} {} is still ahead ({}), yet the card is in {}",
         field(f),
@@ -131,7 +210,7 @@ pub fn date_not_past(f: &FieldRef, value: NaiveDate, from_today: i64, stage: &st
 }
 
 /// `must_be = "before_field"` failed.
-pub fn date_after_other(
+fn date_after_other(
     f: &FieldRef,
     value: NaiveDate,
     other: &FieldRef,
@@ -149,7 +228,7 @@ pub fn date_after_other(
 }
 
 /// `must_be = "after_field"` failed.
-pub fn date_before_other(
+fn date_before_other(
     f: &FieldRef,
     value: NaiveDate,
     other: &FieldRef,
@@ -168,17 +247,9 @@ pub fn date_before_other(
 
 // ---- markers ----
 
-/// Where on the card a marker phrase was found.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Place {
-    Notes,
-    Tags,
-    Title,
-}
-
 /// `list` is the marker list's name: the shipped `lost` and `sold` lists get their meaning
 /// spelled out, any other list is named.
-pub fn markers(place: Place, quote: &str, list: &str, stage: &str) -> String {
+fn markers(place: Place, quote: &str, list: &str, stage: &str) -> String {
     let said = match place {
         Place::Notes => "notes say",
         Place::Tags => "tags say",
@@ -198,7 +269,7 @@ pub fn markers(place: Place, quote: &str, list: &str, stage: &str) -> String {
 
 // ---- closed_open ----
 
-pub fn closed_on_open(closed: NaiveDate, stage: &str) -> String {
+fn closed_on_open(closed: NaiveDate, stage: &str) -> String {
     format!(
         "closed on {} but {} is an open stage",
         day(closed),
@@ -206,21 +277,21 @@ pub fn closed_on_open(closed: NaiveDate, stage: &str) -> String {
     )
 }
 
-pub fn marked_closed_on_open(stage: &str) -> String {
+fn marked_closed_on_open(stage: &str) -> String {
     format!("marked closed but {} is an open stage", q(stage))
 }
 
-pub fn not_closed_on_closing(stage: &str) -> String {
+fn not_closed_on_closing(stage: &str) -> String {
     format!("marked not closed but {} is a closing stage", q(stage))
 }
 
 // ---- backwards ----
 
-pub fn moved_back(from: &str, to: &str, on: NaiveDate) -> String {
+fn moved_back(from: &str, to: &str, on: NaiveDate) -> String {
     format!("moved back from {} to {} on {}", q(from), q(to), day(on))
 }
 
-pub fn skipped(stages: &[&str], to: &str, on: NaiveDate) -> String {
+fn skipped(stages: &[String], to: &str, on: NaiveDate) -> String {
     let names: Vec<String> = stages.iter().map(|s| q(s)).collect();
     format!(
         "skipped {} (not skippable) on the way to {} ({})",
@@ -232,7 +303,7 @@ pub fn skipped(stages: &[&str], to: &str, on: NaiveDate) -> String {
 
 // ---- gone ----
 
-pub fn gone(since: Option<NaiveDate>) -> String {
+fn gone(since: Option<NaiveDate>) -> String {
     match since {
         Some(d) => format!(
             "missing from the CRM export since {} but not closed",
@@ -244,17 +315,17 @@ pub fn gone(since: Option<NaiveDate>) -> String {
 
 // ---- unknown_stage ----
 
-pub fn unknown_stage(stage: &str) -> String {
+fn unknown_stage(stage: &str) -> String {
     format!("stage {} is not in the funnel", q(stage))
 }
 
 /// `no_task`: nothing scheduled on an open card.
-pub fn no_task(stage: &str) -> String {
+fn no_task(stage: &str) -> String {
     format!("no task is scheduled, yet the card is open in {}", q(stage))
 }
 
 /// `no_task`: the nearest task was due before today.
-pub fn task_overdue(due: NaiveDate, from_today: i64, stage: &str) -> String {
+fn task_overdue(due: NaiveDate, from_today: i64, stage: &str) -> String {
     format!(
         "the nearest task was due {} ({}) and nothing later is scheduled, yet the card is open \
          in {}",

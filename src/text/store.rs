@@ -1,6 +1,21 @@
-//! Messages about the store (the SQLite file).
+//! Messages about the store: the words for each kind of [`StoreError`], whatever its backend.
 
 use std::path::Path;
+
+use crate::domain::store_error::StoreError;
+
+impl std::fmt::Display for StoreError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            StoreError::NewerSchema { path, found, known } => {
+                f.write_str(&newer_schema(path, *found, *known))
+            }
+            StoreError::NotOkk { path } => f.write_str(&not_okk(path)),
+            StoreError::Open { path, source } => f.write_str(&cannot_open(path, source)),
+            StoreError::Backend { busy, source } => f.write_str(&failed(source, *busy)),
+        }
+    }
+}
 
 pub fn newer_schema(path: &Path, found: i64, known: i64) -> String {
     format!(
@@ -21,7 +36,7 @@ pub fn cannot_open(path: &Path, err: &dyn std::fmt::Display) -> String {
     format!("{}: cannot open the database: {err}", path.display())
 }
 
-pub fn sql(e: &rusqlite::Error, busy: bool) -> String {
+fn failed(e: &dyn std::fmt::Display, busy: bool) -> String {
     if busy {
         "the database is busy: another okk is writing to it (an import?); \
          try again when it has finished"

@@ -34,6 +34,11 @@ pub fn bad_config(file: &str, line: usize, column: usize, message: &str) -> Stri
     format!("{file}:{line}:{column}: {message}")
 }
 
+/// A moment as the screens show it: "2026-11-20 12:00:00".
+pub fn moment(t: &chrono::NaiveDateTime) -> String {
+    t.format("%Y-%m-%d %H:%M:%S").to_string()
+}
+
 pub fn store_failed(e: &str) -> String {
     format!("not saved: {e} (press the key again to retry)")
 }
@@ -57,8 +62,8 @@ pub fn saved(v: Verdict, id: &str) -> String {
     format!("#{} saved: {}", crate::text::safe::line(id), verdict(v))
 }
 
-fn busy_because(blocker: Option<crate::store::writer::Writer>) -> &'static str {
-    use crate::store::writer::Writer;
+fn busy_because(blocker: Option<crate::domain::writer::Writer>) -> &'static str {
+    use crate::domain::writer::Writer;
     match blocker {
         Some(Writer::Import) => "import running",
         Some(Writer::Rules) => "rules running",
@@ -67,7 +72,7 @@ fn busy_because(blocker: Option<crate::store::writer::Writer>) -> &'static str {
 }
 
 /// A verdict waiting for the store's write lock (kept safe meanwhile in the pending journal).
-pub fn saving(id: &str, blocker: Option<crate::store::writer::Writer>) -> String {
+pub fn saving(id: &str, blocker: Option<crate::domain::writer::Writer>) -> String {
     format!(
         "#{} saving… (store busy: {}); the card stays until it is saved",
         crate::text::safe::line(id),
@@ -76,7 +81,7 @@ pub fn saving(id: &str, blocker: Option<crate::store::writer::Writer>) -> String
 }
 
 /// Any other write (undo, a draft, a lead's decision) that found the store busy.
-pub fn store_busy(blocker: Option<crate::store::writer::Writer>) -> String {
+pub fn store_busy(blocker: Option<crate::domain::writer::Writer>) -> String {
     format!(
         "not saved: store busy ({}); press the key again when it is done",
         busy_because(blocker)
@@ -90,7 +95,7 @@ pub fn saving_failed(id: &str, e: &str) -> String {
     )
 }
 
-pub fn draft_busy_on_quit(blocker: Option<crate::store::writer::Writer>) -> String {
+pub fn draft_busy_on_quit(blocker: Option<crate::domain::writer::Writer>) -> String {
     format!(
         "the comment draft is not saved: store busy ({}); quit again to leave without it",
         busy_because(blocker)
@@ -104,6 +109,14 @@ pub fn left_pending(file: &std::path::Path) -> String {
          and okk writes it the next time it opens the store",
         file.display()
     )
+}
+
+/// Keys wait for writes the store has not finished.
+pub fn writes_pending(writes: usize) -> String {
+    match writes {
+        1 => "writing to the store…".to_string(),
+        n => format!("writing to the store ({n} writes)…"),
+    }
 }
 
 pub fn nothing_to_undo() -> String {

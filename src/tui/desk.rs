@@ -1,6 +1,10 @@
 //! The reviewer's window on the store: every question the screens ask and every write a key
 //! makes, for one auditor against one funnel. Store errors come back to update(), which shows
 //! them and keeps the card on screen: a verdict that did not save is never silently dropped.
+//!
+//! The desk holds its store as a `Box<dyn DeskStore>` (the domain's ports), not a generic
+//! parameter: `State`, `update` and the views stay free of a backend type, and a dynamic call
+//! costs nothing next to a query.
 
 use std::sync::Arc;
 
@@ -8,15 +12,17 @@ use chrono::NaiveDateTime;
 
 use crate::domain::Funnel;
 use crate::domain::analytics::{StatsFigures, Window};
+use crate::domain::card_detail::CardDetail;
 use crate::domain::funnel::StageKind;
+use crate::domain::ids::CardId;
+use crate::domain::lead_row::LeadRow;
 use crate::domain::names::fold;
+use crate::domain::pending::PendingReview;
+use crate::domain::ports::{DeskStore, KeptVerdict, StoreError};
+use crate::domain::queue::{QueueCounts, QueueEntry, QueueKey, QueueQuery};
 use crate::domain::review::Review;
-use crate::store::pending::{Journaled, PendingReview, journal};
-use crate::store::queue::{QueueCounts, QueueEntry, QueueKey, QueueQuery};
-use crate::store::read::CardDetail;
-use crate::store::reviews::{ReviewedCard, StoredReview};
-use crate::store::writer::{Writer, writers};
-use crate::store::{Store, StoreError};
+use crate::domain::stored_review::{ReviewedCard, StoredReview};
+use crate::domain::writer::Writer;
 
 /// A row of the funnel screen: a funnel stage (with the CRM's names for it), or a stage the
 /// CRM has and the funnel does not know.
@@ -32,7 +38,7 @@ pub struct StageRow {
 }
 
 pub struct Desk {
-    store: Store,
+    store: Box<dyn DeskStore>,
     funnel: Arc<Funnel>,
     auditor: String,
     fingerprint: String,
@@ -42,7 +48,7 @@ pub struct Desk {
     /// day, else the clock (see `app::audit::today`).
     today: Option<NaiveDateTime>,
     /// The verdict the store could not take yet, kept in the pending journal.
-    pending: Option<(PendingReview, Journaled)>,
+    pending: Option<(PendingReview, Box<dyn KeptVerdict>)>,
 }
 
 pub type DeskResult<T> = Result<T, StoreError>;
@@ -64,14 +70,24 @@ pub enum Saving {
 
 impl Desk {
     pub fn new(
-        store: Store,
+        store: impl DeskStore + 'static,
         funnel: Arc<Funnel>,
         auditor: String,
         fingerprint: String,
         clock: Option<NaiveDateTime>,
     ) -> Desk {
-        // A failure leaves SQLite's default wait, which is only slower.
-        let _ = store.set_busy_timeout(WRITE_WAIT);
+        Desk::boxed(Box::new(store), funnel, auditor, fingerprint, clock)
+    }
+
+    fn boxed(
+        store: Box<dyn DeskStore>,
+        funnel: Arc<Funnel>,
+        auditor: String,
+        fingerprint: String,
+        clock: Option<NaiveDateTime>,
+    ) -> Desk {
+        // A failure leaves the backend's default wait, which is only slower.
+        let _ = store.set_write_wait(WRITE_WAIT);
         Desk {
             store,
             funnel,
@@ -81,6 +97,20 @@ impl Desk {
             pending: None,
             today: None,
         }
+    }
+
+    /// A second desk on the same store with its own connection: the runtime's writer thread
+    /// writes through it while the screen reads through this one.
+    pub fn twin(&self) -> DeskResult<Desk> {
+        let mut twin = Desk::boxed(
+            self.store.reopen()?,
+            self.funnel.clone(),
+            self.auditor.clone(),
+            self.fingerprint.clone(),
+            self.clock,
+        );
+        twin.today = self.today;
+        Ok(twin)
     }
 
     /// This desk judging the cards as of `today` (the times it records stay the clock's).
@@ -96,11 +126,7 @@ impl Desk {
     /// finds the log long, which would make that key slow). With nothing new in the log this
     /// reads its index and returns.
     pub fn idle(&self) -> DeskResult<()> {
-        self.store.checkpoint()
-    }
-
-    pub fn store(&self) -> &Store {
-        &self.store
+        self.store.idle()
     }
 
     /// The time okk records (verdicts, drafts, decisions).
@@ -154,7 +180,7 @@ impl Desk {
     fn query<'a>(
         &'a self,
         row: &'a StageRow,
-        now: &'a str,
+        now: NaiveDateTime,
         after: Option<&'a QueueKey>,
         text: Option<&'a str>,
         limit: usize,
@@ -179,9 +205,8 @@ impl Desk {
 
     /// The stage's figures; `all`: closed and gone cards without flags counted too.
     pub fn counts_of(&self, row: &StageRow, all: bool) -> DeskResult<QueueCounts> {
-        let now = crate::store::cards::fmt_time(&self.today());
         self.store
-            .queue_counts(&self.query(row, &now, None, None, 0, all))
+            .queue_counts(&self.query(row, self.today(), None, None, 0, all))
     }
 
     /// The next `limit` cards of the stage's queue after `after`, matching `filter` (any case)
@@ -194,22 +219,21 @@ impl Desk {
         limit: usize,
         all: bool,
     ) -> DeskResult<Vec<QueueEntry>> {
-        let now = crate::store::cards::fmt_time(&self.today());
         let needle = fold(filter);
         let text = (!needle.is_empty()).then_some(needle.as_str());
         self.store
-            .queue(&self.query(row, &now, after, text, limit, all))
+            .queue(&self.query(row, self.today(), after, text, limit, all))
     }
 
-    pub fn card(&self, card_id: i64) -> DeskResult<Option<CardDetail>> {
+    pub fn card(&self, card_id: CardId) -> DeskResult<Option<CardDetail>> {
         self.store.card_detail(card_id)
     }
 
-    pub fn current_review(&self, card_id: i64) -> DeskResult<Option<StoredReview>> {
+    pub fn current_review(&self, card_id: CardId) -> DeskResult<Option<StoredReview>> {
         self.store.current_review(card_id, &self.auditor)
     }
 
-    pub fn draft(&self, card_id: i64) -> DeskResult<Option<String>> {
+    pub fn draft(&self, card_id: CardId) -> DeskResult<Option<String>> {
         self.store.draft(card_id, &self.auditor)
     }
 
@@ -232,10 +256,7 @@ impl Desk {
         match self.write(&pending) {
             Ok(()) => Ok(Saving::Saved(pending.id)),
             Err(e) if e.is_busy() => {
-                let kept = journal(self.store.path(), &pending).map_err(|e| StoreError::Open {
-                    path: self.store.path().to_path_buf(),
-                    source: Box::new(e),
-                })?;
+                let kept = self.store.keep_pending(&pending)?;
                 self.pending = Some((pending, kept));
                 Ok(Saving::Waiting(self.blocker()))
             }
@@ -266,13 +287,12 @@ impl Desk {
     }
 
     fn write(&mut self, p: &PendingReview) -> DeskResult<()> {
-        self.store
-            .save_review_as(&p.id, &p.card, &p.review, &p.stamp(), false)
+        self.store.save_review(p)
     }
 
-    /// What holds the store's write lock, as far as the writers' notes tell.
+    /// What holds the store's write lock, as far as the store can tell.
     pub fn blocker(&self) -> Option<Writer> {
-        writers(self.store.path()).first().copied()
+        self.store.blocker()
     }
 
     pub fn withdraw(&mut self, id: &str) -> DeskResult<()> {
@@ -280,7 +300,7 @@ impl Desk {
         self.store.withdraw_review(id, now)
     }
 
-    pub fn save_draft(&mut self, card_id: i64, comment: &str) -> DeskResult<()> {
+    pub fn save_draft(&mut self, card_id: CardId, comment: &str) -> DeskResult<()> {
         let now = self.now();
         let auditor = self.auditor.clone();
         self.store.save_draft(card_id, &auditor, comment, now)
@@ -299,12 +319,12 @@ impl Desk {
         self.store.reviews_per_day(first, today)
     }
 
-    pub fn lead_rows(&self) -> DeskResult<Vec<crate::store::decisions::LeadRow>> {
+    pub fn lead_rows(&self) -> DeskResult<Vec<LeadRow>> {
         self.store.lead_rows()
     }
 
     /// `auditor`'s current review of a card (the lead looks at someone else's).
-    pub fn review_of(&self, card_id: i64, auditor: &str) -> DeskResult<Option<StoredReview>> {
+    pub fn review_of(&self, card_id: CardId, auditor: &str) -> DeskResult<Option<StoredReview>> {
         self.store.current_review(card_id, auditor)
     }
 

@@ -222,6 +222,8 @@ const KEEP: u8 = 5;
 
 /// The default keys: (modes, keys, action, hint rank). The contract users' muscle memory
 /// depends on; see docs/reviewer.md's key table.
+// Longer than a function should be because it is a table, one row per binding: split up, the
+// bindings of one key across modes would no longer be read side by side.
 fn defaults() -> Vec<Binding> {
     use Action as A;
     use Mode as M;

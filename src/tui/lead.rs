@@ -7,13 +7,14 @@ use ratatui_textarea::TextArea;
 
 use super::action::Action;
 use super::desk::{Desk, DeskResult};
+use super::effect::Effect;
 use super::picker::{Picker, PickerFor};
 use super::state::{CardState, FieldInput, InputFor, LeadList, Popup, Screen, State, Status};
-use crate::domain::decision::Decision;
-use crate::domain::funnel::StageKind;
+use super::update::Cx;
+use crate::domain::decision::{Decision, LeadDecision};
+use crate::domain::lead_row::LeadRow;
 use crate::domain::names::fold;
 use crate::domain::review::Verdict;
-use crate::store::decisions::LeadRow;
 use crate::text::tui as msg;
 
 /// Reads the reviews and opens the list (`okk lead`).
@@ -49,11 +50,8 @@ pub fn matches(row: &LeadRow, filter: &str) -> bool {
             "auditor" => has(&row.auditor),
             "stage" => has(&row.stage),
             "verdict" => row.verdict.as_str().starts_with(&value.to_lowercase()),
-            "since" => row.created_at.as_str() >= value,
-            "until" => row
-                .created_at
-                .get(..value.len())
-                .is_some_and(|d| d <= value),
+            "since" => day(value).is_some_and(|d| row.created_at.date() >= d),
+            "until" => day(value).is_some_and(|d| row.created_at.date() <= d),
             _ if fold(word) == "disagree" => row.disagrees(),
             _ if fold(word) == "calibration" => row.calibration,
             _ => {
@@ -67,6 +65,11 @@ pub fn matches(row: &LeadRow, filter: &str) -> bool {
     })
 }
 
+/// A filter's `YYYY-MM-DD`.
+fn day(value: &str) -> Option<chrono::NaiveDate> {
+    chrono::NaiveDate::parse_from_str(value, "%Y-%m-%d").ok()
+}
+
 fn refilter(list: &mut LeadList) {
     list.shown = list
         .rows
@@ -78,7 +81,7 @@ fn refilter(list: &mut LeadList) {
     list.selected = list.selected.min(list.shown.len().saturating_sub(1));
 }
 
-pub fn update(state: &mut State, action: Action, desk: &mut Desk) -> DeskResult<()> {
+pub fn update(state: &mut State, action: Action, desk: &mut Cx) -> DeskResult<()> {
     match state.screen {
         Screen::Reviews => list(state, action, desk),
         Screen::Decide => decide(state, action, desk),
@@ -86,7 +89,7 @@ pub fn update(state: &mut State, action: Action, desk: &mut Desk) -> DeskResult<
     }
 }
 
-fn list(state: &mut State, action: Action, desk: &mut Desk) -> DeskResult<()> {
+fn list(state: &mut State, action: Action, desk: &mut Cx) -> DeskResult<()> {
     let Some(l) = state.lead.as_mut() else {
         return Ok(());
     };
@@ -135,7 +138,7 @@ fn list(state: &mut State, action: Action, desk: &mut Desk) -> DeskResult<()> {
 }
 
 /// Shows row `row` on the decide screen: the card as the store has it, the auditor's review.
-fn open(state: &mut State, row: usize, desk: &mut Desk) -> DeskResult<()> {
+fn open(state: &mut State, row: usize, desk: &mut Cx) -> DeskResult<()> {
     let l = state.lead.as_mut().expect("lead");
     let r = &l.rows[row];
     let Some(card_id) = r.card_id else {
@@ -168,7 +171,7 @@ fn open(state: &mut State, row: usize, desk: &mut Desk) -> DeskResult<()> {
     Ok(())
 }
 
-fn decide(state: &mut State, action: Action, desk: &mut Desk) -> DeskResult<()> {
+fn decide(state: &mut State, action: Action, desk: &mut Cx) -> DeskResult<()> {
     let Some(c) = state.card.as_mut() else {
         state.screen = Screen::Reviews;
         return Ok(());
@@ -224,7 +227,7 @@ pub fn chose(
     state: &mut State,
     purpose: PickerFor,
     chosen: String,
-    desk: &mut Desk,
+    desk: &mut Cx,
 ) -> DeskResult<()> {
     match purpose {
         PickerFor::Verdict => {
@@ -237,24 +240,12 @@ pub fn chose(
             match v {
                 Verdict::WrongStage => {
                     let here = state.card.as_ref().and_then(|c| c.stage);
-                    let stages = state
-                        .funnel
-                        .stages
-                        .iter()
-                        .enumerate()
-                        .filter(|(i, _)| Some(*i) != here)
-                        .map(|(_, s)| s.name.clone())
-                        .collect();
+                    let stages = super::update::other_stages(&state.funnel, here);
                     state.popup = Some(Popup::Picker(Picker::new(PickerFor::LeadStage, stages)));
                     Ok(())
                 }
                 Verdict::Dead => {
-                    let lost = state
-                        .funnel
-                        .stages
-                        .iter()
-                        .find(|s| s.kind == StageKind::Lost)
-                        .map(|s| s.name.clone());
+                    let lost = super::update::lost_stage(&state.funnel);
                     record(state, Decision::overrule(v, lost), desk)
                 }
                 _ => record(state, Decision::overrule(v, None), desk),
@@ -269,12 +260,12 @@ pub fn chose(
     }
 }
 
-pub fn send_back(state: &mut State, note: String, desk: &mut Desk) -> DeskResult<()> {
+pub fn send_back(state: &mut State, note: String, desk: &mut Cx) -> DeskResult<()> {
     record(state, Decision::send_back(note), desk)
 }
 
 /// Writes the decision, then shows the next review awaiting one.
-fn record(state: &mut State, mut decision: Decision, desk: &mut Desk) -> DeskResult<()> {
+fn record(state: &mut State, mut decision: Decision, desk: &mut Cx) -> DeskResult<()> {
     let Some(row) = state.lead.as_ref().and_then(|l| l.open) else {
         return Ok(());
     };
@@ -284,11 +275,32 @@ fn record(state: &mut State, mut decision: Decision, desk: &mut Desk) -> DeskRes
             decision.answers = Some(c.draft.answers.clone());
         }
     }
-    let l = state.lead.as_mut().expect("lead");
-    let review_id = l.rows[row].review_id.clone();
-    let id = desk.decide(&review_id, &decision)?;
-    l.rows[row].decision = desk.latest_decision(&review_id)?;
-    crate::store::decisions::resplit(&mut l.rows, row);
+    let review_id = state.lead.as_ref().expect("lead").rows[row]
+        .review_id
+        .clone();
+    desk.ask(Effect::Decide {
+        row,
+        review_id,
+        decision,
+    });
+    Ok(())
+}
+
+/// The decision is in the store (`id`; `standing`, the review's decision now): the next review
+/// awaiting one shows.
+pub(super) fn decided(
+    state: &mut State,
+    row: usize,
+    decision: &Decision,
+    id: String,
+    standing: Option<LeadDecision>,
+    desk: &mut Cx,
+) -> DeskResult<()> {
+    let Some(l) = state.lead.as_mut() else {
+        return Ok(());
+    };
+    l.rows[row].decision = standing;
+    crate::domain::lead_row::resplit(&mut l.rows, row);
     l.undo.push((row, id));
     state.status = Some(Status::Info(msg::decided(
         decision.kind.as_str(),
@@ -297,7 +309,7 @@ fn record(state: &mut State, mut decision: Decision, desk: &mut Desk) -> DeskRes
     next_awaiting(state, row, desk)
 }
 
-fn next_awaiting(state: &mut State, from: usize, desk: &mut Desk) -> DeskResult<()> {
+fn next_awaiting(state: &mut State, from: usize, desk: &mut Cx) -> DeskResult<()> {
     let l = state.lead.as_ref().expect("lead");
     let pos = l.shown.iter().position(|&i| i == from).unwrap_or(0);
     let next = l
@@ -322,7 +334,7 @@ fn next_awaiting(state: &mut State, from: usize, desk: &mut Desk) -> DeskResult<
 }
 
 /// Space / p on the decide screen: the next or previous review in the list.
-fn step(state: &mut State, by: isize, desk: &mut Desk) -> DeskResult<()> {
+fn step(state: &mut State, by: isize, desk: &mut Cx) -> DeskResult<()> {
     let l = state.lead.as_ref().expect("lead");
     let Some(row) = l.open else { return Ok(()) };
     let pos = l.shown.iter().position(|&i| i == row).unwrap_or(0) as isize + by;
@@ -334,18 +346,33 @@ fn step(state: &mut State, by: isize, desk: &mut Desk) -> DeskResult<()> {
     Ok(())
 }
 
-fn undo(state: &mut State, desk: &mut Desk) -> DeskResult<()> {
+fn undo(state: &mut State, desk: &mut Cx) -> DeskResult<()> {
     let Some((row, id)) = state.lead.as_ref().and_then(|l| l.undo.last().cloned()) else {
         state.status = Some(Status::Info(msg::nothing_to_undo()));
         return Ok(());
     };
-    desk.withdraw_decision(&id)?;
-    let l = state.lead.as_mut().expect("lead");
+    let review_id = state.lead.as_ref().expect("lead").rows[row]
+        .review_id
+        .clone();
+    desk.ask(Effect::WithdrawDecision { row, id, review_id });
+    Ok(())
+}
+
+/// The lead's last decision is withdrawn (`standing`, the review's decision now): the review
+/// shows again.
+pub(super) fn decision_undone(
+    state: &mut State,
+    row: usize,
+    standing: Option<LeadDecision>,
+    desk: &mut Cx,
+) -> DeskResult<()> {
+    let Some(l) = state.lead.as_mut() else {
+        return Ok(());
+    };
     l.undo.pop();
-    let review_id = l.rows[row].review_id.clone();
-    l.rows[row].decision = desk.latest_decision(&review_id)?;
-    crate::store::decisions::resplit(&mut l.rows, row);
-    refilter(state.lead.as_mut().expect("lead"));
+    l.rows[row].decision = standing;
+    crate::domain::lead_row::resplit(&mut l.rows, row);
+    refilter(l);
     state.status = Some(Status::Info(msg::decision_undone()));
     open(state, row, desk)
 }
@@ -357,7 +384,7 @@ mod tests {
     fn row() -> LeadRow {
         LeadRow {
             review_id: "r".into(),
-            card_id: Some(1),
+            card_id: Some(crate::domain::ids::CardId(1)),
             source: "amocrm".into(),
             external_id: "31245817".into(),
             title: Some("ЖК «Северный парк», 2-к кв.".into()),
@@ -368,7 +395,10 @@ mod tests {
             suggested_stage: None,
             suggested_owner: None,
             comment: "клиент ждёт ипотеку".into(),
-            created_at: "2026-11-20 12:00:00".into(),
+            created_at: chrono::NaiveDate::from_ymd_opt(2026, 11, 20)
+                .unwrap()
+                .and_hms_opt(12, 0, 0)
+                .unwrap(),
             seconds_spent: Some(12.0),
             flag_rank: 3,
             decision: None,
@@ -415,7 +445,7 @@ mod tests {
             review("3", "A", "boris", Verdict::Dead),
             review("4", "B", "boris", Verdict::Stale),
         ];
-        let grouped = crate::store::decisions::group_by_card(rows.clone());
+        let grouped = crate::domain::lead_row::group_by_card(rows.clone());
         let ids: Vec<&str> = grouped.iter().map(|r| r.review_id.as_str()).collect();
         assert_eq!(ids, ["1", "3", "2", "4"]);
         let split: Vec<bool> = grouped.iter().map(|r| r.split).collect();
@@ -428,11 +458,11 @@ mod tests {
             decision: Decision::accept(),
             created_at: "2026-11-21 09:00:00".into(),
         });
-        crate::store::decisions::resplit(&mut grouped, 0);
+        crate::domain::lead_row::resplit(&mut grouped, 0);
         assert!(grouped.iter().all(|r| !r.split));
         // Undone: split again (found from the card's second row too).
         grouped[0].decision = None;
-        crate::store::decisions::resplit(&mut grouped, 1);
+        crate::domain::lead_row::resplit(&mut grouped, 1);
         let split: Vec<bool> = grouped.iter().map(|r| r.split).collect();
         assert_eq!(split, [true, true, false, false]);
     }

@@ -4,6 +4,7 @@
 
 pub mod action;
 pub mod desk;
+pub mod effect;
 pub mod keymap;
 pub mod lead;
 pub mod picker;

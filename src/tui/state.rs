@@ -11,10 +11,10 @@ use super::keymap::{Keymap, Mode};
 use super::picker::Picker;
 use crate::domain::Funnel;
 use crate::domain::analytics::StatsFigures;
+use crate::domain::card_detail::CardDetail;
+use crate::domain::queue::{QueueCounts, QueueEntry};
 use crate::domain::review::{ReviewDraft, Verdict};
-use crate::store::queue::{QueueCounts, QueueEntry};
-use crate::store::read::CardDetail;
-use crate::store::reviews::StoredReview;
+use crate::domain::stored_review::StoredReview;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Screen {
@@ -153,7 +153,7 @@ pub struct FieldInput {
 /// The lead's list: current reviews, filtered.
 #[derive(Debug, Clone, PartialEq)]
 pub struct LeadList {
-    pub rows: Vec<crate::store::decisions::LeadRow>,
+    pub rows: Vec<crate::domain::lead_row::LeadRow>,
     /// Indices into `rows` that pass the filter, in order.
     pub shown: Vec<usize>,
     pub selected: usize,
@@ -185,7 +185,7 @@ pub enum Popup {
 pub struct Undo {
     pub review_id: String,
     pub row: usize,
-    pub card_id: i64,
+    pub card_id: crate::domain::ids::CardId,
     pub external_id: String,
     /// What the queue item showed before (a re-judged card keeps its earlier verdict on undo).
     pub before: Option<Verdict>,
@@ -202,11 +202,13 @@ pub struct SavingVerdict {
     /// The card's index in the queue, and the queue's stage row.
     pub index: usize,
     pub row: usize,
-    pub card_id: i64,
+    pub card_id: crate::domain::ids::CardId,
     pub external_id: String,
     pub draft: ReviewDraft,
     /// What holds the lock, as far as is known (shown in the status line).
-    pub blocker: Option<crate::store::writer::Writer>,
+    pub blocker: Option<crate::domain::writer::Writer>,
+    /// A try at writing it is under way (the runtime has not answered yet).
+    pub trying: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -231,7 +233,7 @@ pub struct State {
     /// Owners known from the cards (read once, for the owner picker).
     pub owners: Option<Vec<String>>,
     /// The config's CRM connections: links from cards to the CRM.
-    pub crm_links: Arc<crate::crm::links::CrmLinks>,
+    pub crm_links: Arc<crate::domain::links::CrmLinks>,
     /// Opens an address in the browser; `false` when there is none (tests put a fake here).
     pub open_url: fn(&str) -> bool,
     pub quit: bool,
@@ -266,7 +268,7 @@ impl State {
             status: None,
             undo: Vec::new(),
             crm_links: Arc::default(),
-            open_url: crate::crm::links::open_in_browser,
+            open_url: super::effect::open_in_browser,
             owners: None,
             quit: false,
             now: chrono::NaiveDateTime::default(),
@@ -318,5 +320,32 @@ impl State {
 
     pub fn stage_row(&self) -> Option<&StageRow> {
         self.queue.as_ref().and_then(|q| self.stages.get(q.row))
+    }
+}
+
+/// A field's value as the card shows it (custom field, else system field).
+pub fn field_value(card: &crate::domain::Card, label: &str) -> Option<String> {
+    use crate::domain::SystemField as S;
+    if let Some(v) = card.field(label) {
+        return Some(v.to_string());
+    }
+    let time = |t: Option<chrono::NaiveDateTime>| t.map(|t| t.format("%d.%m.%Y %H:%M").to_string());
+    match S::from_name(label)? {
+        S::Title => card.title.clone(),
+        S::Owner => card.owner.clone(),
+        S::Pipeline => card.pipeline.clone(),
+        S::Amount => card.amount.map(|a| a.to_string()),
+        S::Currency => card.currency.clone(),
+        S::CreatedAt => time(card.created_at),
+        S::UpdatedAt => time(card.updated_at),
+        S::ClosedAt => time(card.closed_at),
+        S::ExpectedCloseAt => time(card.expected_close_at),
+        S::LastActivityAt => time(card.last_activity_at),
+        S::Contact => card.contact.clone(),
+        S::Company => card.company.clone(),
+        S::Phone => Some(card.phones.join(", ")),
+        S::Email => Some(card.emails.join(", ")),
+        S::Tags => Some(card.tags.join(", ")),
+        _ => None,
     }
 }

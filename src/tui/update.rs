@@ -7,6 +7,7 @@ use ratatui_textarea::TextArea;
 
 use super::action::Action;
 use super::desk::{Desk, DeskResult, Saving};
+use super::effect::{AfterDraft, Effect, Msg, Outcome};
 use super::keymap::Key;
 use super::picker::{Picker, PickerFor};
 use super::state::{
@@ -16,7 +17,7 @@ use crate::domain::analytics::StatsFigures;
 use crate::domain::funnel::StageKind;
 use crate::domain::review::{Review, Verdict};
 use crate::domain::score::{confirm, score, suggest};
-use crate::store::reviews::ReviewedCard;
+use crate::domain::stored_review::ReviewedCard;
 use crate::text::tui as msg;
 
 /// Cards read per page of a queue.
@@ -45,22 +46,74 @@ pub fn load_stages(state: &mut State, desk: &Desk) -> DeskResult<()> {
     Ok(())
 }
 
-/// A key press: looked up in the layer in force, then applied.
-pub fn handle_key(state: &mut State, key: Key, desk: &mut Desk) {
-    // Esc and the next key arriving together (a slow link, a fast typist) reach us as Alt+key;
-    // unless Alt+key means something here, they were meant as the two keys.
-    if key.alt && state.keymap.lookup(state.mode(), key).is_none() {
-        let esc = Key::plain(ratatui::crossterm::event::KeyCode::Esc);
-        handle_key(state, esc, desk);
-        handle_key(state, Key { alt: false, ..key }, desk);
-        return;
+/// What `update` may use: the desk's reads (through `Deref`; writes need `&mut Desk`, which
+/// it never has) and the effects it asks the runtime for.
+pub struct Cx<'a> {
+    desk: &'a Desk,
+    effects: Vec<Effect>,
+}
+
+impl<'a> Cx<'a> {
+    pub fn new(desk: &'a Desk) -> Cx<'a> {
+        Cx {
+            desk,
+            effects: Vec::new(),
+        }
     }
-    if let Some(action) = state.keymap.action(state.mode(), key) {
-        update(state, action, desk);
+
+    pub(super) fn ask(&mut self, effect: Effect) {
+        self.effects.push(effect);
     }
 }
 
-pub fn update(state: &mut State, action: Action, desk: &mut Desk) {
+impl std::ops::Deref for Cx<'_> {
+    type Target = Desk;
+    fn deref(&self) -> &Desk {
+        self.desk
+    }
+}
+
+/// The one place state changes: a message in, the effects it asks for out. The store is only
+/// read here; every write is an effect the runtime performs, its outcome a later message.
+pub fn update(state: &mut State, msg: Msg, desk: &Desk) -> Vec<Effect> {
+    let mut cx = Cx::new(desk);
+    match msg {
+        Msg::Key(key) => handle(state, key, &mut cx),
+        Msg::Tick => on_tick(state, &mut cx),
+        Msg::Done(outcome) => done(state, *outcome, &mut cx),
+    }
+    cx.effects
+}
+
+/// A key press, with its effects performed before this returns (the tests' runtime).
+pub fn handle_key(state: &mut State, key: Key, desk: &mut Desk) {
+    super::run::dispatch(state, Msg::Key(key), desk);
+}
+
+/// A pause in the keys, with its effects performed before this returns.
+pub fn tick(state: &mut State, desk: &mut Desk) {
+    super::run::dispatch(state, Msg::Tick, desk);
+}
+
+/// The keys a key press stands for: Esc and the next key arriving together (a slow link, a
+/// fast typist) reach us as Alt+key; unless Alt+key means something here, they were meant as
+/// the two keys. The runtime settles each (its effects performed) before the next.
+pub fn meant(state: &State, key: Key) -> Vec<Key> {
+    if key.alt && state.keymap.lookup(state.mode(), key).is_none() {
+        let esc = Key::plain(ratatui::crossterm::event::KeyCode::Esc);
+        return vec![esc, Key { alt: false, ..key }];
+    }
+    vec![key]
+}
+
+/// A key press: looked up in the layer in force, then applied.
+fn handle(state: &mut State, key: Key, desk: &mut Cx) {
+    if let Some(action) = state.keymap.action(state.mode(), key) {
+        act(state, action, desk);
+    }
+}
+
+fn act(state: &mut State, action: Action, desk: &mut Cx) {
     state.now = desk.now();
     state.today = desk.today();
     if let Some(saving) = &state.saving {
@@ -88,7 +141,7 @@ pub fn update(state: &mut State, action: Action, desk: &mut Desk) {
 }
 
 /// The status line for a write that did not go in: with the store busy, what holds it.
-fn failed(e: &crate::store::StoreError, desk: &Desk) -> Status {
+fn failed(e: &crate::domain::store_error::StoreError, desk: &Desk) -> Status {
     if e.is_busy() {
         Status::Error(msg::store_busy(desk.blocker()))
     } else {
@@ -109,7 +162,12 @@ fn allowed_while_saving(state: &State, action: Action) -> bool {
 }
 
 /// Opens a stage's queue by name and its first card (`okk review --stage`).
-pub fn start_at_stage(state: &mut State, row: usize, desk: &mut Desk) -> DeskResult<()> {
+pub fn start_at_stage(state: &mut State, row: usize, desk: &Desk) -> DeskResult<()> {
+    let mut cx = Cx::new(desk);
+    start_at(state, row, &mut cx)
+}
+
+fn start_at(state: &mut State, row: usize, desk: &mut Cx) -> DeskResult<()> {
     state.stage_selected = row;
     open_queue(state, row, desk)?;
     open_first_card(state, desk)
@@ -117,58 +175,151 @@ pub fn start_at_stage(state: &mut State, row: usize, desk: &mut Desk) -> DeskRes
 
 /// Work done when the keys pause: a comment being typed is kept as a draft, and a queue filter
 /// typed since is applied.
-pub fn tick(state: &mut State, desk: &mut Desk) {
+fn on_tick(state: &mut State, desk: &mut Cx) {
     state.now = desk.now();
     state.today = desk.today();
-    if state.saving.is_some() {
-        retry_verdict(state, desk);
+    if let Some(saving) = state.saving.as_mut() {
+        // One try at a time: the next tick asks again once this one is answered.
+        if !saving.trying {
+            saving.trying = true;
+            desk.ask(Effect::RetryVerdict);
+        }
         return;
     }
     let filter = match state.queue.as_ref() {
         Some(q) if q.filter_pending => Some(q.row),
         _ => None,
     };
-    let result = match save_comment_draft(state, desk) {
-        // Another process holds the store: the draft stays marked unsaved, for the next pause.
-        Err(e) if e.is_busy() => Ok(()),
-        other => other,
-    }
-    .and_then(|()| match filter {
+    save_comment_draft(state, desk, AfterDraft::Keep);
+    let result = match filter {
         Some(row) => reload_queue(state, row, desk),
-        None => desk.idle(),
-    });
+        None => {
+            desk.ask(Effect::Idle);
+            Ok(())
+        }
+    };
     if let Err(e) = result {
         state.status = Some(failed(&e, desk));
     }
 }
 
-fn save_comment_draft(state: &mut State, desk: &mut Desk) -> DeskResult<()> {
+/// Asks for the comment being typed to be kept as the card's draft; false when there is none
+/// to keep (nothing typed since it was last kept).
+fn save_comment_draft(state: &mut State, desk: &mut Cx, then: AfterDraft) -> bool {
     if let (Some(Popup::Comment { area, dirty }), Some(card)) = (&mut state.popup, &state.card)
         && *dirty
     {
-        desk.save_draft(card.detail.card_id, &area.lines().join("\n"))?;
         *dirty = false;
+        desk.ask(Effect::SaveDraft {
+            card_id: card.detail.card_id,
+            comment: area.lines().join("\n"),
+            then,
+        });
+        return true;
     }
-    Ok(())
+    false
 }
 
-fn apply(state: &mut State, action: Action, desk: &mut Desk) -> DeskResult<()> {
+/// An effect's outcome: the rest of what the key that asked for it does.
+fn done(state: &mut State, outcome: Outcome, desk: &mut Cx) {
+    let result = match outcome {
+        Outcome::Verdict { retry, result } => {
+            verdict_outcome(state, retry, result, desk);
+            Ok(())
+        }
+        Outcome::ReviewWithdrawn(result) => result.and_then(|()| undone(state, desk)),
+        Outcome::DraftSaved {
+            comment,
+            then,
+            result,
+        } => draft_saved(state, comment, then, result, desk),
+        Outcome::Decided {
+            row,
+            decision,
+            result,
+        } => result.and_then(|(id, standing)| {
+            super::lead::decided(state, row, &decision, id, standing, desk)
+        }),
+        Outcome::DecisionWithdrawn { row, result } => {
+            result.and_then(|standing| super::lead::decision_undone(state, row, standing, desk))
+        }
+        Outcome::UrlOpened { url, opened } => {
+            state.status = Some(Status::Info(if opened {
+                msg::crm_opened(&url)
+            } else {
+                msg::crm_no_browser(&url)
+            }));
+            Ok(())
+        }
+        Outcome::Idled(result) => result,
+    };
+    if let Err(e) = result {
+        state.status = Some(failed(&e, desk));
+    }
+}
+
+/// A comment draft is in the store (or not): the box closes, stays, or the app quits.
+fn draft_saved(
+    state: &mut State,
+    comment: String,
+    then: AfterDraft,
+    result: DeskResult<()>,
+    desk: &mut Cx,
+) -> DeskResult<()> {
+    let still_unsaved = |state: &mut State| {
+        if let Some(Popup::Comment { dirty, .. }) = state.popup.as_mut() {
+            *dirty = true;
+        }
+    };
+    match (then, result) {
+        // Another process holds the store: the draft stays marked unsaved, for the next pause.
+        (AfterDraft::Keep, Err(e)) => {
+            still_unsaved(state);
+            if e.is_busy() { Ok(()) } else { Err(e) }
+        }
+        (AfterDraft::Keep, Ok(())) => Ok(()),
+        (AfterDraft::Close, Err(e)) => {
+            still_unsaved(state);
+            Err(e)
+        }
+        (AfterDraft::Close, Ok(())) => {
+            if let Some(c) = state.card.as_mut() {
+                c.draft.comment = comment;
+            }
+            state.popup = None;
+            Ok(())
+        }
+        // A busy store must not keep the auditor in: say so, and a second quit goes.
+        (AfterDraft::Quit { asked_before }, Err(e)) if e.is_busy() && !asked_before => {
+            still_unsaved(state);
+            state.quit_without_draft = true;
+            state.status = Some(Status::Error(msg::draft_busy_on_quit(desk.blocker())));
+            Ok(())
+        }
+        (AfterDraft::Quit { .. }, Err(e)) if !e.is_busy() => {
+            still_unsaved(state);
+            Err(e)
+        }
+        (AfterDraft::Quit { .. }, _) => {
+            quit(state);
+            Ok(())
+        }
+    }
+}
+
+fn quit(state: &mut State) {
+    if let (Some(Popup::Comment { area, .. }), Some(card)) = (&state.popup, &mut state.card) {
+        card.draft.comment = area.lines().join("\n");
+    }
+    state.quit = true;
+}
+
+fn apply(state: &mut State, action: Action, desk: &mut Cx) -> DeskResult<()> {
     if action == Action::Quit {
         let asked_before = std::mem::take(&mut state.quit_without_draft);
-        match save_comment_draft(state, desk) {
-            // A busy store must not keep the auditor in: say so, and a second quit goes.
-            Err(e) if e.is_busy() && !asked_before => {
-                state.quit_without_draft = true;
-                state.status = Some(Status::Error(msg::draft_busy_on_quit(desk.blocker())));
-                return Ok(());
-            }
-            Err(e) if e.is_busy() => {}
-            other => other?,
+        if !save_comment_draft(state, desk, AfterDraft::Quit { asked_before }) {
+            quit(state);
         }
-        if let (Some(Popup::Comment { area, .. }), Some(card)) = (&state.popup, &mut state.card) {
-            card.draft.comment = area.lines().join("\n");
-        }
-        state.quit = true;
         return Ok(());
     }
     if state.popup.is_some() {
@@ -183,7 +334,7 @@ fn apply(state: &mut State, action: Action, desk: &mut Desk) -> DeskResult<()> {
     }
 }
 
-fn funnel(state: &mut State, action: Action, desk: &mut Desk) -> DeskResult<()> {
+fn funnel(state: &mut State, action: Action, desk: &mut Cx) -> DeskResult<()> {
     let n = state.stages.len();
     match action {
         Action::Down => state.stage_selected = (state.stage_selected + 1).min(n.saturating_sub(1)),
@@ -203,7 +354,7 @@ fn funnel(state: &mut State, action: Action, desk: &mut Desk) -> DeskResult<()> 
     Ok(())
 }
 
-fn queue(state: &mut State, action: Action, desk: &mut Desk) -> DeskResult<()> {
+fn queue(state: &mut State, action: Action, desk: &mut Cx) -> DeskResult<()> {
     let Some(q) = state.queue.as_mut() else {
         state.screen = Screen::Funnel;
         return Ok(());
@@ -272,7 +423,7 @@ fn state_sel(state: &State) -> usize {
 }
 
 /// Typing the queue's filter: each change re-reads the queue from the start.
-fn filter(state: &mut State, action: Action, desk: &mut Desk) -> DeskResult<()> {
+fn filter(state: &mut State, action: Action, desk: &mut Cx) -> DeskResult<()> {
     let q = state.queue.as_mut().expect("queue");
     let row = q.row;
     match action {
@@ -311,68 +462,19 @@ pub(crate) fn edit_line(text: &mut String, key: Key) -> bool {
     }
 }
 
-fn card(state: &mut State, action: Action, desk: &mut Desk) -> DeskResult<()> {
+fn card(state: &mut State, action: Action, desk: &mut Cx) -> DeskResult<()> {
     let Some(c) = state.card.as_mut() else {
         state.screen = Screen::Queue;
         return Ok(());
     };
     match action {
-        // The card is as it should be: the suggested answers are the auditor's (one key).
-        Action::Ok => {
-            c.draft.answers = confirm(&c.draft.answers, &c.suggested);
-            verdict(state, Verdict::Ok, desk)?
+        Action::Ok | Action::Stale | Action::Unclear | Action::Dead | Action::WrongStage => {
+            judge(state, action, desk)?
         }
-        Action::Stale => verdict(state, Verdict::Stale, desk)?,
-        Action::Unclear => verdict(state, Verdict::Unclear, desk)?,
-        Action::Dead => {
-            let lost = state
-                .funnel
-                .stages
-                .iter()
-                .find(|s| s.kind == StageKind::Lost)
-                .map(|s| s.name.clone());
-            // The lost stage, or none: never a stage picked for an earlier verdict.
-            c.draft.suggested_stage = lost;
-            verdict(state, Verdict::Dead, desk)?;
-        }
-        Action::WrongStage => {
-            let here = c.stage;
-            let stages: Vec<String> = state
-                .funnel
-                .stages
-                .iter()
-                .enumerate()
-                .filter(|(i, _)| Some(*i) != here)
-                .map(|(_, s)| s.name.clone())
-                .collect();
-            state.popup = Some(Popup::Picker(Picker::new(PickerFor::WrongStage, stages)));
+        Action::Owner | Action::Correct | Action::Comment | Action::OpenCrm => {
+            card_aside(state, action, desk)?
         }
         Action::Item(n) => c.cycle_item(&state.funnel, n),
-        Action::Owner => {
-            if state.owners.is_none() {
-                state.owners = Some(desk.owners()?);
-            }
-            let owners = state.owners.clone().unwrap_or_default();
-            state.popup = Some(Popup::Picker(Picker::new(PickerFor::Owner, owners)));
-        }
-        Action::Correct => {
-            let fields = field_choices(state);
-            state.popup = Some(Popup::Picker(Picker::new(PickerFor::Field, fields)));
-        }
-        Action::Comment => {
-            let mut area = TextArea::from(c.draft.comment.lines());
-            area.move_cursor(ratatui_textarea::CursorMove::Bottom);
-            area.move_cursor(ratatui_textarea::CursorMove::End);
-            state.popup = Some(Popup::Comment { area, dirty: false });
-        }
-        Action::OpenCrm => {
-            let card = &c.detail.card;
-            state.status = Some(match state.crm_links.url(&card.source, &card.external_id) {
-                Some(url) if (state.open_url)(&url) => Status::Info(msg::crm_opened(&url)),
-                Some(url) => Status::Info(msg::crm_no_browser(&url)),
-                None => Status::Error(msg::crm_no_link()),
-            });
-        }
         Action::Skip => {
             let from = c.index + 1;
             move_to(state, from, desk, false)?;
@@ -397,6 +499,89 @@ fn card(state: &mut State, action: Action, desk: &mut Desk) -> DeskResult<()> {
             state.screen = Screen::Queue;
             if let Some(q) = state.queue.as_mut() {
                 q.selected = i.min(q.items.len().saturating_sub(1));
+            }
+        }
+        _ => {}
+    }
+    Ok(())
+}
+
+/// A verdict key on the card (wrong stage asks for the stage first).
+fn judge(state: &mut State, action: Action, desk: &mut Cx) -> DeskResult<()> {
+    let Some(c) = state.card.as_mut() else {
+        return Ok(());
+    };
+    match action {
+        // The card is as it should be: the suggested answers are the auditor's (one key).
+        Action::Ok => {
+            c.draft.answers = confirm(&c.draft.answers, &c.suggested);
+            verdict(state, Verdict::Ok, desk)
+        }
+        Action::Stale => verdict(state, Verdict::Stale, desk),
+        Action::Unclear => verdict(state, Verdict::Unclear, desk),
+        Action::Dead => {
+            // The lost stage, or none: never a stage picked for an earlier verdict.
+            c.draft.suggested_stage = lost_stage(&state.funnel);
+            verdict(state, Verdict::Dead, desk)
+        }
+        Action::WrongStage => {
+            let stages = other_stages(&state.funnel, c.stage);
+            state.popup = Some(Popup::Picker(Picker::new(PickerFor::WrongStage, stages)));
+            Ok(())
+        }
+        _ => Ok(()),
+    }
+}
+
+/// The funnel's lost stage, where a dead card belongs.
+pub(super) fn lost_stage(funnel: &crate::domain::Funnel) -> Option<String> {
+    funnel
+        .stages
+        .iter()
+        .find(|s| s.kind == StageKind::Lost)
+        .map(|s| s.name.clone())
+}
+
+/// The funnel's stages but `here` (a card's own), for a wrong-stage verdict.
+pub(super) fn other_stages(funnel: &crate::domain::Funnel, here: Option<usize>) -> Vec<String> {
+    funnel
+        .stages
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| Some(*i) != here)
+        .map(|(_, s)| s.name.clone())
+        .collect()
+}
+
+/// Keys that add to the review without judging: an owner, a correction, a comment, and the
+/// card's page in the CRM.
+fn card_aside(state: &mut State, action: Action, desk: &mut Cx) -> DeskResult<()> {
+    let Some(c) = state.card.as_ref() else {
+        return Ok(());
+    };
+    match action {
+        Action::Owner => {
+            if state.owners.is_none() {
+                state.owners = Some(desk.owners()?);
+            }
+            let owners = state.owners.clone().unwrap_or_default();
+            state.popup = Some(Popup::Picker(Picker::new(PickerFor::Owner, owners)));
+        }
+        Action::Correct => {
+            let fields = field_choices(state);
+            state.popup = Some(Popup::Picker(Picker::new(PickerFor::Field, fields)));
+        }
+        Action::Comment => {
+            let mut area = TextArea::from(c.draft.comment.lines());
+            area.move_cursor(ratatui_textarea::CursorMove::Bottom);
+            area.move_cursor(ratatui_textarea::CursorMove::End);
+            state.popup = Some(Popup::Comment { area, dirty: false });
+        }
+        Action::OpenCrm => {
+            let card = &c.detail.card;
+            match state.crm_links.url(&card.source, &card.external_id) {
+                Some(url) => desk.ask(Effect::OpenUrl(url)),
+                None => state.status = Some(Status::Error(msg::crm_no_link())),
             }
         }
         _ => {}
@@ -434,106 +619,144 @@ fn field_choices(state: &State) -> Vec<String> {
     out
 }
 
-fn popup(state: &mut State, action: Action, desk: &mut Desk) -> DeskResult<()> {
-    let Some(p) = state.popup.as_mut() else {
-        return Ok(());
-    };
-    match p {
-        Popup::Help { scroll } => match action {
-            Action::Close => state.popup = None,
-            Action::Down => *scroll = scroll.saturating_add(1),
-            Action::Up => *scroll = scroll.saturating_sub(1),
-            Action::PageDown => *scroll = scroll.saturating_add(10),
-            Action::PageUp => *scroll = scroll.saturating_sub(10),
-            Action::First => *scroll = 0,
-            _ => {}
-        },
-        Popup::Picker(picker) => match action {
-            Action::Close => state.popup = None,
-            Action::Down => picker.down(),
-            Action::Up => picker.up(),
-            Action::Type(key) => {
-                let mut q = picker.query.clone();
-                if edit_line(&mut q, key) {
-                    picker.set_query(q);
-                }
-            }
-            Action::Choose => {
-                let Some(chosen) = picker.chosen().map(str::to_string) else {
-                    return Ok(());
-                };
-                let purpose = picker.purpose;
-                state.popup = None;
-                chose(state, purpose, chosen, desk)?;
-            }
-            _ => {}
-        },
-        Popup::Comment { area, dirty } => match action {
-            Action::Close => {
-                let text = area.lines().join("\n");
-                let text = text.trim_end().to_string();
-                if let Some(c) = state.card.as_mut() {
-                    desk.save_draft(c.detail.card_id, &text)?;
-                    c.draft.comment = text;
-                }
-                state.popup = None;
-            }
-            Action::Type(key) if area.input(key.to_event()) => *dirty = true,
-            _ => {}
-        },
-        Popup::Input(input) => match action {
-            Action::Close => state.popup = None,
-            // Clears the line, as in the filter and pickers (the text box would undo).
-            Action::Type(key) if key == Key::ctrl('u') => input.area = TextArea::default(),
-            Action::Type(key) => {
-                use ratatui::crossterm::event::KeyCode;
-                // Moving the cursor starts editing the old value rather than extending the
-                // selection (the text box keeps it at the end of the line).
-                if input.area.is_selecting()
-                    && matches!(
-                        key.code,
-                        KeyCode::Left | KeyCode::Right | KeyCode::Home | KeyCode::End
-                    )
-                {
-                    input.area.cancel_selection();
-                }
-                input.area.input(key.to_event());
-            }
-            Action::Choose if input.purpose == InputFor::ReturnNote => {
-                let note = input.area.lines().join(" ").trim().to_string();
-                // The auditor must learn what to look at again.
-                if note.is_empty() {
-                    state.status = Some(Status::Info(msg::note_needed()));
-                    return Ok(());
-                }
-                state.popup = None;
-                super::lead::send_back(state, note, desk)?;
-            }
-            Action::Choose => {
-                let value = input.area.lines().join(" ").trim().to_string();
-                let field = input.field.clone();
-                let kind = state.funnel.field_kind(&field);
-                // A correction the CRM could not take back is refused here, not at export.
-                if !value.is_empty() && !crate::sync::values::is_typed(kind, &value) {
-                    state.status = Some(Status::Error(msg::not_typed(&field, kind, &value)));
-                    return Ok(());
-                }
-                state.popup = None;
-                if let Some(c) = state.card.as_mut() {
-                    if value.is_empty() {
-                        c.draft.corrections.remove(&field);
-                    } else {
-                        c.draft.corrections.insert(field, value);
-                    }
-                }
-            }
-            _ => {}
-        },
+fn popup(state: &mut State, action: Action, desk: &mut Cx) -> DeskResult<()> {
+    match state.popup {
+        Some(Popup::Help { .. }) => help(state, action),
+        Some(Popup::Picker(_)) => return picker(state, action, desk),
+        Some(Popup::Comment { .. }) => comment(state, action, desk),
+        Some(Popup::Input(_)) => return input(state, action, desk),
+        None => {}
     }
     Ok(())
 }
 
-fn chose(state: &mut State, purpose: PickerFor, chosen: String, desk: &mut Desk) -> DeskResult<()> {
+fn help(state: &mut State, action: Action) {
+    let Some(Popup::Help { scroll }) = state.popup.as_mut() else {
+        return;
+    };
+    match action {
+        Action::Close => state.popup = None,
+        Action::Down => *scroll = scroll.saturating_add(1),
+        Action::Up => *scroll = scroll.saturating_sub(1),
+        Action::PageDown => *scroll = scroll.saturating_add(10),
+        Action::PageUp => *scroll = scroll.saturating_sub(10),
+        Action::First => *scroll = 0,
+        _ => {}
+    }
+}
+
+fn picker(state: &mut State, action: Action, desk: &mut Cx) -> DeskResult<()> {
+    let Some(Popup::Picker(picker)) = state.popup.as_mut() else {
+        return Ok(());
+    };
+    match action {
+        Action::Close => state.popup = None,
+        Action::Down => picker.down(),
+        Action::Up => picker.up(),
+        Action::Type(key) => {
+            let mut q = picker.query.clone();
+            if edit_line(&mut q, key) {
+                picker.set_query(q);
+            }
+        }
+        Action::Choose => {
+            let Some(chosen) = picker.chosen().map(str::to_string) else {
+                return Ok(());
+            };
+            let purpose = picker.purpose;
+            state.popup = None;
+            chose(state, purpose, chosen, desk)?;
+        }
+        _ => {}
+    }
+    Ok(())
+}
+
+fn comment(state: &mut State, action: Action, desk: &mut Cx) {
+    let Some(Popup::Comment { area, dirty }) = state.popup.as_mut() else {
+        return;
+    };
+    match action {
+        Action::Close => {
+            let text = area.lines().join("\n");
+            let comment = text.trim_end().to_string();
+            match state.card.as_ref() {
+                // The box closes once the comment is kept.
+                Some(c) => desk.ask(Effect::SaveDraft {
+                    card_id: c.detail.card_id,
+                    comment,
+                    then: AfterDraft::Close,
+                }),
+                None => state.popup = None,
+            }
+        }
+        Action::Type(key) if area.input(key.to_event()) => *dirty = true,
+        _ => {}
+    }
+}
+
+/// A one-line entry: a field's corrected value, or the lead's note sending a review back.
+fn input(state: &mut State, action: Action, desk: &mut Cx) -> DeskResult<()> {
+    let Some(Popup::Input(input)) = state.popup.as_mut() else {
+        return Ok(());
+    };
+    match action {
+        Action::Close => state.popup = None,
+        // Clears the line, as in the filter and pickers (the text box would undo).
+        Action::Type(key) if key == Key::ctrl('u') => input.area = TextArea::default(),
+        Action::Type(key) => {
+            use ratatui::crossterm::event::KeyCode;
+            // Moving the cursor starts editing the old value rather than extending the
+            // selection (the text box keeps it at the end of the line).
+            if input.area.is_selecting()
+                && matches!(
+                    key.code,
+                    KeyCode::Left | KeyCode::Right | KeyCode::Home | KeyCode::End
+                )
+            {
+                input.area.cancel_selection();
+            }
+            input.area.input(key.to_event());
+        }
+        Action::Choose if input.purpose == InputFor::ReturnNote => {
+            let note = input.area.lines().join(" ").trim().to_string();
+            // The auditor must learn what to look at again.
+            if note.is_empty() {
+                state.status = Some(Status::Info(msg::note_needed()));
+                return Ok(());
+            }
+            state.popup = None;
+            super::lead::send_back(state, note, desk)?;
+        }
+        Action::Choose => {
+            let value = input.area.lines().join(" ").trim().to_string();
+            let field = input.field.clone();
+            correct(state, field, value);
+        }
+        _ => {}
+    }
+    Ok(())
+}
+
+/// The corrected value typed for `field` (empty: the correction is taken back).
+fn correct(state: &mut State, field: String, value: String) {
+    let kind = state.funnel.field_kind(&field);
+    // A correction the CRM could not take back is refused here, not at export.
+    if !value.is_empty() && !crate::formats::values::is_typed(kind, &value) {
+        state.status = Some(Status::Error(msg::not_typed(&field, kind, &value)));
+        return;
+    }
+    state.popup = None;
+    if let Some(c) = state.card.as_mut() {
+        if value.is_empty() {
+            c.draft.corrections.remove(&field);
+        } else {
+            c.draft.corrections.insert(field, value);
+        }
+    }
+}
+
+fn chose(state: &mut State, purpose: PickerFor, chosen: String, desk: &mut Cx) -> DeskResult<()> {
     if matches!(purpose, PickerFor::Verdict | PickerFor::LeadStage) {
         return super::lead::chose(state, purpose, chosen, desk);
     }
@@ -553,7 +776,7 @@ fn chose(state: &mut State, purpose: PickerFor, chosen: String, desk: &mut Desk)
                 .corrections
                 .get(&chosen)
                 .cloned()
-                .or_else(|| field_value(&c.detail.card, &chosen))
+                .or_else(|| super::state::field_value(&c.detail.card, &chosen))
                 .unwrap_or_default();
             // The old value shows selected: typing replaces it, an arrow key edits it.
             let mut area = TextArea::from([current]);
@@ -568,35 +791,8 @@ fn chose(state: &mut State, purpose: PickerFor, chosen: String, desk: &mut Desk)
     Ok(())
 }
 
-/// A field's value as the card shows it (custom field, else system field).
-pub fn field_value(card: &crate::domain::Card, label: &str) -> Option<String> {
-    use crate::domain::SystemField as S;
-    if let Some(v) = card.field(label) {
-        return Some(v.to_string());
-    }
-    let time = |t: Option<chrono::NaiveDateTime>| t.map(|t| t.format("%d.%m.%Y %H:%M").to_string());
-    match S::from_name(label)? {
-        S::Title => card.title.clone(),
-        S::Owner => card.owner.clone(),
-        S::Pipeline => card.pipeline.clone(),
-        S::Amount => card.amount.map(|a| a.to_string()),
-        S::Currency => card.currency.clone(),
-        S::CreatedAt => time(card.created_at),
-        S::UpdatedAt => time(card.updated_at),
-        S::ClosedAt => time(card.closed_at),
-        S::ExpectedCloseAt => time(card.expected_close_at),
-        S::LastActivityAt => time(card.last_activity_at),
-        S::Contact => card.contact.clone(),
-        S::Company => card.company.clone(),
-        S::Phone => Some(card.phones.join(", ")),
-        S::Email => Some(card.emails.join(", ")),
-        S::Tags => Some(card.tags.join(", ")),
-        _ => None,
-    }
-}
-
 /// Writes the verdict (durably), marks the card done and shows the next card to review.
-fn verdict(state: &mut State, verdict: Verdict, desk: &mut Desk) -> DeskResult<()> {
+fn verdict(state: &mut State, verdict: Verdict, desk: &mut Cx) -> DeskResult<()> {
     let Some(c) = state.card.as_ref() else {
         return Ok(());
     };
@@ -624,7 +820,9 @@ fn verdict(state: &mut State, verdict: Verdict, desk: &mut Desk) -> DeskResult<(
         stage: card.stage.clone(),
         hash: c.detail.hash,
     };
-    let mut saving = SavingVerdict {
+    // The card stays (and keys that would leave it wait) until the store or the journal has
+    // the verdict.
+    state.saving = Some(SavingVerdict {
         verdict,
         index: c.index,
         row: state.queue.as_ref().map_or(0, |q| q.row),
@@ -632,24 +830,28 @@ fn verdict(state: &mut State, verdict: Verdict, desk: &mut Desk) -> DeskResult<(
         external_id: reviewed.external_id.clone(),
         draft: review.draft.clone(),
         blocker: None,
-    };
-    match desk.save(&reviewed, &review)? {
-        Saving::Saved(id) => landed(state, saving, id, desk),
-        Saving::Waiting(blocker) => {
-            saving.blocker = blocker;
-            state.status = Some(Status::Info(msg::saving(&saving.external_id, blocker)));
-            state.saving = Some(saving);
-            Ok(())
-        }
-    }
+        trying: true,
+    });
+    desk.ask(Effect::SaveVerdict {
+        card: reviewed,
+        review,
+    });
+    Ok(())
 }
 
-/// The loop's tick while a verdict waits: one more try (no longer than the desk's short wait).
-fn retry_verdict(state: &mut State, desk: &mut Desk) {
+/// A try at writing the verdict came back: in the store (the next card shows), in the journal
+/// (the loop's ticks try again), or refused.
+fn verdict_outcome(
+    state: &mut State,
+    retry: bool,
+    result: Option<DeskResult<Saving>>,
+    desk: &mut Cx,
+) {
     let Some(saving) = state.saving.as_mut() else {
         return;
     };
-    match desk.retry() {
+    saving.trying = false;
+    match result {
         Some(Ok(Saving::Saved(id))) => {
             let saving = state.saving.take().expect("checked");
             if let Err(e) = landed(state, saving, id, desk) {
@@ -661,18 +863,23 @@ fn retry_verdict(state: &mut State, desk: &mut Desk) {
             state.status = Some(Status::Info(msg::saving(&saving.external_id, blocker)));
         }
         // Kept in the journal and tried again at the next tick; the status says why not yet.
-        Some(Err(e)) => {
+        Some(Err(e)) if retry => {
             state.status = Some(Status::Error(msg::saving_failed(
                 &saving.external_id,
                 &e.to_string(),
             )))
+        }
+        // Neither in the store nor in the journal: the card stays with the error.
+        Some(Err(e)) => {
+            state.saving = None;
+            state.status = Some(failed(&e, desk));
         }
         None => state.saving = None,
     }
 }
 
 /// The verdict is in the store: the queue shows it, undo can take it back, the next card shows.
-fn landed(state: &mut State, s: SavingVerdict, id: String, desk: &mut Desk) -> DeskResult<()> {
+fn landed(state: &mut State, s: SavingVerdict, id: String, desk: &mut Cx) -> DeskResult<()> {
     let index = s.index;
     let q = state.queue.as_mut().expect("a card is open from a queue");
     let before = q.items[index].done;
@@ -693,7 +900,7 @@ fn landed(state: &mut State, s: SavingVerdict, id: String, desk: &mut Desk) -> D
 }
 
 /// Withdraws the last verdict and shows its card again.
-fn undo(state: &mut State, desk: &mut Desk) -> DeskResult<()> {
+fn undo(state: &mut State, desk: &mut Cx) -> DeskResult<()> {
     let Some(last) = state.undo.last().cloned() else {
         state.status = Some(Status::Info(msg::nothing_to_undo()));
         return Ok(());
@@ -703,9 +910,20 @@ fn undo(state: &mut State, desk: &mut Desk) -> DeskResult<()> {
         state.status = Some(Status::Info(msg::undo_other_stage()));
         return Ok(());
     }
-    desk.withdraw(&last.review_id)?;
-    state.undo.pop();
-    let q = state.queue.as_mut().expect("checked");
+    desk.ask(Effect::WithdrawReview {
+        id: last.review_id.clone(),
+    });
+    Ok(())
+}
+
+/// The last verdict is withdrawn: its card shows again, as it was judged.
+fn undone(state: &mut State, desk: &mut Cx) -> DeskResult<()> {
+    let Some(last) = state.undo.pop() else {
+        return Ok(());
+    };
+    let Some(q) = state.queue.as_mut() else {
+        return Ok(());
+    };
     if last.before.is_none() {
         q.counts.reviewed = q.counts.reviewed.saturating_sub(1);
     }
@@ -725,7 +943,7 @@ fn undo(state: &mut State, desk: &mut Desk) -> DeskResult<()> {
 
 /// Shows the first card at or after `from` that still wants a verdict (`pending_only`), or
 /// simply the card at `from`; past the end, the queue screen says the stage is done.
-fn move_to(state: &mut State, from: usize, desk: &mut Desk, pending_only: bool) -> DeskResult<()> {
+fn move_to(state: &mut State, from: usize, desk: &mut Cx, pending_only: bool) -> DeskResult<()> {
     let mut i = from;
     loop {
         ensure_loaded(state, desk, i)?;
@@ -782,7 +1000,7 @@ fn ensure_loaded(state: &mut State, desk: &Desk, index: usize) -> DeskResult<()>
     Ok(())
 }
 
-fn open_queue(state: &mut State, row: usize, desk: &mut Desk) -> DeskResult<()> {
+fn open_queue(state: &mut State, row: usize, desk: &mut Cx) -> DeskResult<()> {
     let counts = desk.counts(&state.stages[row])?;
     state.stages[row].counts = counts;
     state.queue = Some(Queue {
@@ -803,7 +1021,7 @@ fn open_queue(state: &mut State, row: usize, desk: &mut Desk) -> DeskResult<()> 
 }
 
 /// Re-reads the queue from the start (the filter changed).
-fn reload_queue(state: &mut State, row: usize, desk: &mut Desk) -> DeskResult<()> {
+fn reload_queue(state: &mut State, row: usize, desk: &mut Cx) -> DeskResult<()> {
     let q = state.queue.as_mut().expect("queue");
     q.filter_pending = false;
     q.items.clear();
@@ -823,7 +1041,7 @@ fn reload_queue(state: &mut State, row: usize, desk: &mut Desk) -> DeskResult<()
     Ok(())
 }
 
-fn open_first_card(state: &mut State, desk: &mut Desk) -> DeskResult<()> {
+fn open_first_card(state: &mut State, desk: &mut Cx) -> DeskResult<()> {
     if state.queue.as_ref().is_some_and(|q| !q.items.is_empty()) {
         open_card(state, 0, desk)
     } else {
@@ -859,7 +1077,7 @@ fn next_stage_row(state: &State) -> Option<usize> {
         .find(|&i| state.stages[i].counts.to_review() > 0)
 }
 
-fn next_stage(state: &mut State, desk: &mut Desk) -> DeskResult<()> {
+fn next_stage(state: &mut State, desk: &mut Cx) -> DeskResult<()> {
     // Figures may have moved since the funnel screen read them.
     load_stages(state, desk)?;
     match next_stage_row(state) {
@@ -873,7 +1091,7 @@ fn next_stage(state: &mut State, desk: &mut Desk) -> DeskResult<()> {
 
 /// Shows queue item `index`: the card as the store has it now, the auditor's current review
 /// of it (when re-judging) or the rules' pre-answers, and any comment draft.
-fn open_card(state: &mut State, index: usize, desk: &mut Desk) -> DeskResult<()> {
+fn open_card(state: &mut State, index: usize, desk: &mut Cx) -> DeskResult<()> {
     let q = state.queue.as_mut().expect("queue");
     let Some(item) = q.items.get(index) else {
         return Ok(());
@@ -932,7 +1150,7 @@ fn open_stats(state: &mut State, desk: &Desk) {
 
 /// The stats screen: move through the bottlenecks; enter opens the cards where one lies (the
 /// stage's queue, filtered to the manager for a stage-and-manager pair).
-fn stats(state: &mut State, action: Action, desk: &mut Desk) -> DeskResult<()> {
+fn stats(state: &mut State, action: Action, desk: &mut Cx) -> DeskResult<()> {
     let Some((f, sel)) = state.stats.as_mut() else {
         state.screen = Screen::Funnel;
         return Ok(());

@@ -4,13 +4,16 @@
 // Each test binary uses its own subset of these helpers.
 #![allow(dead_code)]
 
+#[path = "../support/keys.rs"]
+pub mod keys;
 pub mod reviewer;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use assert_cmd::Command;
-use rusqlite::types::Value;
+use okk::store::inspect::Inspect;
+pub use okk::store::inspect::{Digest, Row, Table};
 use rusqlite::{Connection, OpenFlags};
 use serde_json::Value as Json;
 
@@ -36,9 +39,6 @@ pub fn path_arg(p: &Path) -> String {
     p.to_str().expect("test paths are UTF-8").to_string()
 }
 
-/// Every row of every table (and the schema version), rows sorted, values spelled out.
-pub type Digest = BTreeMap<String, Vec<String>>;
-
 /// One desk: a temp dir holding the store, the home and temp dirs the binary sees.
 pub struct Desk {
     pub dir: tempfile::TempDir,
@@ -52,6 +52,19 @@ impl Default for Desk {
 }
 
 impl Desk {
+    /// `--db DB --funnel assets/funnel.toml ARGS`: okk's arguments on this desk's store, for a
+    /// run in a terminal.
+    pub fn okk_args(&self, args: &[&str]) -> Vec<String> {
+        let mut all = vec![
+            "--db".to_string(),
+            path_arg(&self.db),
+            "--funnel".to_string(),
+            path_arg(&funnel_path()),
+        ];
+        all.extend(args.iter().map(|a| a.to_string()));
+        all
+    }
+
     pub fn new() -> Desk {
         let dir = tempfile::tempdir().expect("temp dir");
         let db = dir.path().join("okk.db");
@@ -61,21 +74,29 @@ impl Desk {
     /// `okk --db DB --funnel assets/funnel.toml`, with HOME, the XDG dirs and TMPDIR inside the
     /// temp dir, so that nothing the test runs can reach the user's own store or config.
     pub fn okk(&self) -> Command {
+        self.okk_funnel(&funnel_path())
+    }
+
+    /// `okk --db DB --funnel FUNNEL`, sandboxed as [`Desk::okk`].
+    pub fn okk_funnel(&self, funnel: &Path) -> Command {
         let mut cmd = self.okk_bare();
-        cmd.arg("--db")
-            .arg(&self.db)
-            .arg("--funnel")
-            .arg(funnel_path());
+        cmd.arg("--db").arg(&self.db).arg("--funnel").arg(funnel);
         cmd
     }
 
     /// The binary with the sandboxed environment but no `--db`/`--funnel`.
     pub fn okk_bare(&self) -> Command {
+        let okk = std::process::Command::new(env!("CARGO_BIN_EXE_okk"));
+        Command::from_std(self.sandboxed(okk))
+    }
+
+    /// `cmd` with HOME, the XDG dirs and TMPDIR inside the desk's temp dir and none of okk's
+    /// variables from the test's environment.
+    pub fn sandboxed(&self, mut cmd: std::process::Command) -> std::process::Command {
         let home = self.dir.path().join("home");
         let tmp = self.dir.path().join("tmp");
         std::fs::create_dir_all(&home).expect("home dir");
         std::fs::create_dir_all(&tmp).expect("tmp dir");
-        let mut cmd = Command::cargo_bin("okk").expect("the okk binary is built");
         cmd.env_remove("OKK_DB")
             .env_remove("OKK_FUNNEL")
             .env_remove("OKK_TODAY")
@@ -165,6 +186,9 @@ impl Desk {
             .clone()
     }
 
+    /// SQL straight at the store's file: for store tests (tests/store_*.rs, queue.rs,
+    /// rules_rerun.rs, import_bulk.rs), for planting a state no command makes, and for the TUI
+    /// harnesses until they move. Other tests read through [`Desk::look`].
     pub fn conn(&self) -> Connection {
         let conn = Connection::open_with_flags(
             &self.db,
@@ -188,71 +212,47 @@ impl Desk {
         conn
     }
 
-    /// One card's row as column → value (TEXT, INTEGER, REAL or null).
+    /// A read-only look at the store through its inspection reads (`okk::store::inspect`).
+    pub fn look(&self) -> Inspect {
+        Inspect::open(&self.db).expect("open the store to look")
+    }
+
+    /// Every row of one table, in the order written.
+    pub fn rows(&self, table: Table) -> Vec<Row> {
+        self.look().rows(table).expect("read the store")
+    }
+
+    /// How many rows of `table` `keep` keeps.
+    pub fn rows_where(&self, table: Table, keep: impl Fn(&Row) -> bool) -> usize {
+        self.rows(table).iter().filter(|r| keep(r)).count()
+    }
+
+    /// One card's row as column → value (TEXT, INTEGER, REAL or null); its custom fields as
+    /// `{name: value}`.
     pub fn card(&self, external_id: &str) -> BTreeMap<String, Json> {
-        let conn = self.conn();
-        let mut stmt = conn
-            .prepare("SELECT * FROM cards WHERE external_id = ?1")
-            .unwrap();
-        let names: Vec<String> = stmt.column_names().map(str::to_string).collect();
-        let mut rows = stmt.query([external_id]).unwrap();
-        let row = rows
-            .next()
-            .unwrap()
-            .unwrap_or_else(|| panic!("no card {external_id}"));
-        let mut card = BTreeMap::new();
-        for (i, name) in names.iter().enumerate() {
-            let v = match row.get::<_, Value>(i).unwrap() {
-                Value::Null => Json::Null,
-                Value::Integer(n) => Json::from(n),
-                Value::Real(f) => Json::from(f),
-                Value::Text(s) => Json::from(s),
-                Value::Blob(b) => Json::from(format!("{b:?}")),
-            };
-            card.insert(name.clone(), v);
-        }
-        assert!(rows.next().unwrap().is_none(), "two cards {external_id}");
-        // The custom fields as {name: value}: the row keeps [[id, value], …] (store::fields).
-        if let Some(Json::String(stored)) = card.get("fields") {
-            let names: BTreeMap<i64, String> = conn
-                .prepare("SELECT id, name FROM field_names")
-                .unwrap()
-                .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
-                .unwrap()
-                .collect::<Result<_, _>>()
-                .unwrap();
-            let pairs: Vec<(i64, String)> = serde_json::from_str(stored).unwrap();
-            let by_name: serde_json::Map<String, Json> = pairs
-                .into_iter()
-                .map(|(id, v)| (names[&id].clone(), Json::from(v)))
-                .collect();
-            card.insert(
-                "fields".into(),
-                Json::from(Json::Object(by_name).to_string()),
-            );
-        }
-        card
+        self.look()
+            .card(external_id)
+            .expect("read the store")
+            .unwrap_or_else(|| panic!("no card {external_id}"))
     }
 
     /// Cards not gone, per stage name as the CRM wrote it.
     pub fn stage_counts(&self) -> BTreeMap<String, i64> {
-        let conn = self.conn();
-        let mut stmt = conn
-            .prepare("SELECT stage, count(*) FROM cards WHERE gone_at IS NULL GROUP BY stage")
-            .unwrap();
-        stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
-            .unwrap()
-            .collect::<Result<_, _>>()
-            .unwrap()
+        let mut counts = BTreeMap::new();
+        for card in self.rows(Table::Cards) {
+            if card["gone_at"].is_null() {
+                *counts.entry(text(&card, "stage")).or_default() += 1;
+            }
+        }
+        counts
     }
 
     /// The store's journal mode (a property of the file: any connection reads it).
     pub fn journal_mode(&self) -> String {
-        self.conn()
-            .query_row("PRAGMA journal_mode", [], |r| r.get(0))
-            .unwrap()
+        self.look().journal_mode().expect("read the journal mode")
     }
 
+    /// One number from SQL: for the tests [`Desk::conn`] names.
     pub fn count(&self, sql: &str) -> i64 {
         self.conn().query_row(sql, [], |r| r.get(0)).unwrap()
     }
@@ -260,32 +260,27 @@ impl Desk {
     /// (card external id, auditor, verdict) of every current review (neither superseded nor
     /// withdrawn), by card then auditor. Read-only: an okk may still have the store open.
     pub fn current_reviews(&self) -> Vec<(String, String, String)> {
-        let conn = self.read_only();
-        let mut stmt = conn
-            .prepare(
-                "SELECT card_external_id, auditor, verdict FROM reviews
-                 WHERE superseded_by IS NULL AND withdrawn_at IS NULL
-                 ORDER BY card_external_id, auditor",
-            )
-            .unwrap();
-        stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
-            .unwrap()
-            .collect::<Result<_, _>>()
-            .unwrap()
+        let mut current: Vec<_> = self
+            .rows(Table::Reviews)
+            .iter()
+            .filter(|r| r["superseded_by"].is_null() && r["withdrawn_at"].is_null())
+            .map(|r| {
+                (
+                    text(r, "card_external_id"),
+                    text(r, "auditor"),
+                    text(r, "verdict"),
+                )
+            })
+            .collect();
+        current.sort();
+        current
     }
 
     /// The stage history of one card, oldest first, as the store reads it (a card that never
     /// moved has no history rows: its first stage is its row's).
     pub fn history(&self, external_id: &str) -> Vec<String> {
         let store = okk::store::Store::open(&self.db).unwrap();
-        let id: i64 = self
-            .conn()
-            .query_row(
-                "SELECT id FROM cards WHERE external_id = ?1",
-                [external_id],
-                |r| r.get(0),
-            )
-            .unwrap();
+        let id = self.card(external_id)["id"].as_i64().expect("a card id");
         let detail = store.card_detail(id).unwrap().unwrap();
         detail
             .context
@@ -298,6 +293,11 @@ impl Desk {
     pub fn digest(&self) -> Digest {
         digest(&self.db)
     }
+}
+
+/// A time as tests write it: `YYYY-MM-DD HH:MM:SS`.
+pub fn time(at: &str) -> chrono::NaiveDateTime {
+    chrono::NaiveDateTime::parse_from_str(at, "%Y-%m-%d %H:%M:%S").expect("YYYY-MM-DD HH:MM:SS")
 }
 
 /// Builds the expected stage counts from pairs.
@@ -313,42 +313,20 @@ pub fn json_col(card: &BTreeMap<String, Json>, column: &str) -> Json {
     serde_json::from_str(text).unwrap_or_else(|e| panic!("{column} is not JSON ({e}): {text}"))
 }
 
-/// Every table listed in `sqlite_schema`, every row, sorted; plus the schema itself and
-/// `user_version`. Equal digests mean the store holds the same data.
+/// Every table's rows, sorted, the schema and `user_version` (`okk::store::inspect`): equal
+/// digests mean the store holds the same data.
 pub fn digest(db: &Path) -> Digest {
-    let conn =
-        Connection::open_with_flags(db, OpenFlags::SQLITE_OPEN_READ_WRITE).expect("open the store");
-    let mut out = Digest::new();
-    let version: i64 = conn
-        .query_row("PRAGMA user_version", [], |r| r.get(0))
-        .unwrap();
-    out.insert("PRAGMA user_version".into(), vec![version.to_string()]);
-    let tables: Vec<String> = {
-        let mut stmt = conn
-            .prepare("SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name")
-            .unwrap();
-        stmt.query_map([], |r| r.get(0))
-            .unwrap()
-            .collect::<Result<_, _>>()
-            .unwrap()
-    };
-    for table in ["sqlite_schema".to_string()].into_iter().chain(tables) {
-        let mut stmt = conn.prepare(&format!("SELECT * FROM \"{table}\"")).unwrap();
-        let n = stmt.column_count();
-        let mut rows: Vec<String> = stmt
-            .query_map([], |r| {
-                let cells: Vec<String> = (0..n)
-                    .map(|i| format!("{:?}", r.get::<_, Value>(i).unwrap()))
-                    .collect();
-                Ok(cells.join(" | "))
-            })
-            .unwrap()
-            .collect::<Result<_, _>>()
-            .unwrap();
-        rows.sort();
-        out.insert(table, rows);
-    }
-    out
+    Inspect::open(db)
+        .and_then(|look| look.digest())
+        .expect("digest the store")
+}
+
+/// A text column of a row (panics on another type: the test is wrong about the schema).
+pub fn text(row: &Row, column: &str) -> String {
+    row[column]
+        .as_str()
+        .unwrap_or_else(|| panic!("{column} is not text: {:?}", row[column]))
+        .to_string()
 }
 
 /// Asserts two digests are equal, naming the first table that differs.
@@ -368,7 +346,7 @@ pub fn assert_same(before: &Digest, after: &Digest) {
 }
 
 // Reviews and lead decisions, for the export tests: saved as the reviewer saves them (the
-// store's own `save_review`); lead decisions inserted as the lead's screen will write them.
+// store's own `save_review`); lead decisions by the store's own `decide`.
 
 /// The demo store (353 amoCRM cards, clock frozen), built once per test binary: building it
 /// imports and checks every card, copying it is a file copy.
@@ -447,15 +425,8 @@ impl Desk {
                 .collect(),
             comment: v.comment.to_string(),
         };
-        let funnel = okk::funnel::default_funnel();
-        let stage: String = self
-            .conn()
-            .query_row(
-                "SELECT stage FROM cards WHERE external_id = ?1",
-                [external_id],
-                |r| r.get(0),
-            )
-            .unwrap_or_else(|e| panic!("no card {external_id}: {e}"));
+        let funnel = okk::funnel_config::default_funnel();
+        let stage = text(&self.card(external_id), "stage");
         let items = funnel
             .resolve(&stage)
             .map_or(&[][..], |i| &funnel.stage(i).checklist[..]);
@@ -479,35 +450,26 @@ impl Desk {
         review: &okk::domain::review::Review,
     ) -> String {
         use okk::store::reviews::{ReviewedCard, Stamp};
-        let card: ReviewedCard = self
-            .conn()
-            .query_row(
-                "SELECT id, source, external_id, stage, content_hash FROM cards
-                 WHERE external_id = ?1",
-                [external_id],
-                |r| {
-                    Ok(ReviewedCard {
-                        card_id: r.get(0)?,
-                        source: r.get(1)?,
-                        external_id: r.get(2)?,
-                        stage: r.get(3)?,
-                        hash: r.get(4)?,
-                    })
-                },
-            )
-            .unwrap_or_else(|e| panic!("no card {external_id}: {e}"));
+        let row = self.card(external_id);
+        let card = ReviewedCard {
+            card_id: okk::domain::ids::CardId(row["id"].as_i64().expect("a card id")),
+            source: text(&row, "source"),
+            external_id: text(&row, "external_id"),
+            stage: text(&row, "stage"),
+            hash: row["content_hash"].as_i64().expect("a content hash"),
+        };
         let stamp = Stamp {
             auditor,
             funnel_fingerprint: "test",
-            now: chrono::NaiveDateTime::parse_from_str(at, "%Y-%m-%d %H:%M:%S")
-                .expect("YYYY-MM-DD HH:MM:SS"),
+            now: time(at),
         };
         let mut store = okk::store::Store::open(&self.db).expect("open the store");
         store.save_review(&card, review, &stamp).expect("save")
     }
 
     /// The lead's decision on review `review_id` (`accept`, `override` with the lead's verdict
-    /// and suggestion, or `return`), made at `at`.
+    /// and suggestion, or `return`), made at `at`, as the lead's desk records it (the store's
+    /// own `decide`); the decision's id.
     pub fn decide(
         &self,
         review_id: &str,
@@ -515,37 +477,66 @@ impl Desk {
         decision: &str,
         overrides: (Option<&str>, Option<&str>, Option<&str>),
         at: &str,
-    ) {
+    ) -> String {
+        use okk::domain::decision::{Decision, DecisionKind};
         let (verdict, stage, owner) = overrides;
-        self.conn()
+        let decision = Decision {
+            kind: DecisionKind::from_name(decision).expect("accept, override or return"),
+            verdict: verdict
+                .map(|v| okk::domain::review::Verdict::from_name(v).expect("a verdict")),
+            suggested_stage: stage.map(String::from),
+            suggested_owner: owner.map(String::from),
+            note: String::new(),
+            answers: None,
+        };
+        let mut store = okk::store::Store::open(&self.db).expect("open the store");
+        store
+            .decide(review_id, lead, &decision, time(at))
+            .expect("record a lead decision")
+    }
+
+    /// Sets one column of card `external_id` as a sync could have left it (a hostile title, a
+    /// formula for an owner, a gone card): planting a CRM value no fixture carries is the one
+    /// write tests outside the store tests make in SQL.
+    pub fn plant_card(&self, external_id: &str, column: &str, value: &str) {
+        let changed = self
+            .conn()
             .execute(
-                "INSERT INTO lead_decisions (id, review_id, lead, decision, verdict,
-                     suggested_stage, suggested_owner, created_at)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-                rusqlite::params![
-                    format!("{review_id}/{at}"),
-                    review_id,
-                    lead,
-                    decision,
-                    verdict,
-                    stage,
-                    owner,
-                    at
-                ],
+                &format!("UPDATE cards SET \"{column}\" = ?1 WHERE external_id = ?2"),
+                [value, external_id],
             )
-            .expect("insert a lead decision");
+            .expect("plant a card's value");
+        assert_eq!(changed, 1, "no card {external_id}");
+    }
+
+    /// Imports the demo export again with card `external_id`'s note changed, as a later sync
+    /// brings a card the CRM changed since it was reviewed.
+    pub fn changed_by_a_later_sync(&self, external_id: &str) {
+        let mut reader = csv::Reader::from_reader(okk::app::demo::DEMO_CSV);
+        let header = reader.headers().expect("the demo's header").clone();
+        let note = header
+            .iter()
+            .position(|h| h.ends_with("Примечание"))
+            .expect("a note column");
+        let mut out = csv::Writer::from_path(self.dir.path().join("later.csv")).unwrap();
+        out.write_record(&header).unwrap();
+        let mut found = false;
+        for row in reader.records() {
+            let mut row: Vec<String> = row.unwrap().iter().map(String::from).collect();
+            if row[0] == external_id {
+                row[note].push_str(" (changed in the CRM)");
+                found = true;
+            }
+            out.write_record(&row).unwrap();
+        }
+        out.flush().unwrap();
+        assert!(found, "no card {external_id} in the demo export");
+        self.import(&[&self.file("later.csv")]);
     }
 
     /// `okk ARGS`, which must succeed; its stdout.
     pub fn run_ok(&self, args: &[&str]) -> String {
-        let out = self.okk().args(args).output().expect("run okk");
-        assert!(
-            out.status.success(),
-            "okk {args:?} failed ({:?}):\n{}",
-            out.status.code(),
-            String::from_utf8_lossy(&out.stderr)
-        );
-        String::from_utf8(out.stdout).expect("UTF-8 stdout")
+        succeeded(self.okk().args(args))
     }
 
     /// `okk ARGS`, which must succeed and print one JSON value: the value.
@@ -559,6 +550,18 @@ impl Desk {
     pub fn file(&self, name: &str) -> String {
         path_arg(&self.dir.path().join(name))
     }
+}
+
+/// Runs `cmd`, which must succeed (else the test fails with its stderr); its stdout.
+pub fn succeeded(cmd: &mut Command) -> String {
+    let out = cmd.output().expect("run okk");
+    assert!(
+        out.status.success(),
+        "{cmd:?} failed ({:?}):\n{}",
+        out.status.code(),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).expect("UTF-8 stdout")
 }
 
 /// Parses CSV with Python's `csv` module (the reference reader): the rows, BOM dropped.

@@ -17,13 +17,21 @@ use ratatui::buffer::Buffer;
 /// clock: the demo's is frozen, so idle days and ages stay what the snapshots say.
 pub fn open(db: &Path, who: &str) -> (State, Desk) {
     let store = Store::open(db).expect("open the store");
-    let funnel = Arc::new(okk::funnel::default_funnel());
+    let funnel = Arc::new(okk::funnel_config::default_funnel());
     let clock = okk::app::audit::today(&store, None).expect("the store's day");
     let desk = Desk::new(store, funnel.clone(), who.into(), "fp".into(), Some(clock));
     let mut state = State::new(funnel, who.into(), Keymap::default());
     state.now = desk.now();
     state.today = desk.today();
     (state, desk)
+}
+
+/// Presses the keys of a sequence in the tests' notation (`"ax Закр<enter>"`, see
+/// [`super::keys`]), each with its effects performed before the next.
+pub fn press(state: &mut State, desk: &mut Desk, seq: &str) {
+    for key in super::keys::parse(seq) {
+        okk::tui::update::handle_key(state, key, desk);
+    }
 }
 
 /// `state` drawn on a `width`×`height` test terminal.

@@ -25,23 +25,6 @@ const QUIET: Duration = Duration::from_millis(40);
 
 const POLL: Duration = Duration::from_millis(10);
 
-/// Keys as the terminal sends them (no application-cursor mode: crossterm never asks for it).
-pub mod keys {
-    pub const ENTER: &str = "\r";
-    /// A lone Esc: [`super::Term::send`] waits for the screen to change after it.
-    pub const ESC: &str = "\x1b";
-    pub const UP: &str = "\x1b[A";
-    pub const DOWN: &str = "\x1b[B";
-    pub const RIGHT: &str = "\x1b[C";
-    pub const LEFT: &str = "\x1b[D";
-    pub const HOME: &str = "\x1b[H";
-    pub const END: &str = "\x1b[F";
-    pub const PGDN: &str = "\x1b[6~";
-    pub const PGUP: &str = "\x1b[5~";
-    pub const BACKSPACE: &str = "\x7f";
-    pub const CTRL_C: &str = "\x03";
-}
-
 /// What the terminal was asked to do besides drawing: a card's text must never get here.
 #[derive(Debug, Default)]
 pub struct Events {
@@ -225,13 +208,15 @@ impl Term {
         })
     }
 
-    /// Types `keys`: text and control characters as the terminal sends them (see [`keys`]).
+    /// Types a key sequence in the tests' notation (`"xдогов<enter>"`, see `common::keys`),
+    /// as the terminal sends it.
     /// A lone Esc is special: crossterm reads an Esc that arrives with the next key as Alt+key,
     /// so after each one this waits for the screen to change (the popup closing, the filter
     /// clearing) before typing on. Wait for the effect of the keys before an Esc first, so that
     /// the change seen is the Esc's own. An Esc followed by `[` or `O` starts a key sequence
     /// (an arrow, PgDn) and goes out whole.
-    pub fn send(&mut self, keys: &str) {
+    pub fn send(&mut self, seq: &str) {
+        let keys = crate::common::keys::bytes(seq);
         let bytes = keys.as_bytes();
         let mut start = 0;
         for i in 0..bytes.len() {

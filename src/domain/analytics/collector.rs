@@ -6,12 +6,12 @@ use std::hash::{BuildHasherDefault, Hasher};
 use chrono::NaiveDate;
 
 use super::facts::{CardFact, Finding, Window};
-use super::tally::{ItemInfo, Tally};
+use super::tally::{ItemInfo, Namer, Tally};
 use super::{Analytics, Bottlenecks, Group, ManagerGroup, StageGroup, bottlenecks, trend};
+use crate::domain::analytics::stages::{CrmStageCount, StageCounts, VerdictCounts};
 use crate::domain::failed::judged_items;
 use crate::domain::funnel::{Funnel, StageKind};
 use crate::domain::review::Verdict;
-use crate::domain::stats::{CrmStageCount, StageCounts, VerdictCounts};
 
 /// The Fx hash (Firefox's, rustc's): eight bytes at a time. The maps here are looked up a
 /// million times a pass by short stage and owner names and card ids; SipHash, the standard
@@ -406,38 +406,14 @@ impl<'f> Collector<'f> {
     }
 
     fn analytics(&self) -> Analytics {
-        let info = |stage: usize, id: &str| {
-            let slot = &self.slots[stage];
-            let item = slot.kind.and_then(|_| {
-                self.funnel
-                    .stage(stage)
-                    .checklist
-                    .iter()
-                    .find(|i| i.id == id)
-            });
-            ItemInfo {
-                stage: slot.name.clone(),
-                text: item.map_or_else(|| id.to_string(), |i| i.text.clone()),
-                critical: item.is_some_and(|i| i.critical),
-            }
-        };
+        let info = |stage: usize, id: &str| self.item_info(stage, id);
         let group = |t: &Tally| Group {
             cards: t.cards,
             flagged: t.flagged,
             figures: t.figures(&info),
         };
-        let name = |o: Owner| self.owners.get(o as usize);
-
         let merged: Vec<Tally> = self.slots.iter().map(Slot::merged).collect();
-        // Funnel stages in order, then unknown ones by cards (most first), then name.
-        let mut order: Vec<usize> = (0..self.slots.len()).collect();
-        let known = self.funnel.stages.len();
-        order[known..].sort_by(|&a, &b| {
-            merged[b]
-                .cards
-                .cmp(&merged[a].cards)
-                .then(self.slots[a].name.cmp(&self.slots[b].name))
-        });
+        let order = self.stage_order(&merged);
         let stages = order
             .iter()
             .map(|&i| StageGroup {
@@ -446,51 +422,7 @@ impl<'f> Collector<'f> {
                 group: group(&merged[i]),
             })
             .collect();
-
-        let mut totals = Tally::default();
-        let mut managers: BTreeMap<Option<&String>, Tally> = BTreeMap::new();
-        for slot in &self.slots {
-            for (owner, t) in &slot.by_owner {
-                managers.entry(name(*owner)).or_default().merge(t);
-                totals.merge(t);
-            }
-        }
-        let mut managers: Vec<(Option<&String>, Tally)> = managers.into_iter().collect();
-        // Managers with too few reviews to rank come after the ranked ones, by cards.
-        managers.sort_by(|(a, ta), (b, tb)| {
-            let lying = |t: &Tally| t.estimated_lying().filter(|_| t.ranked()).unwrap_or(-1.0);
-            tb.ranked()
-                .cmp(&ta.ranked())
-                .then(lying(tb).total_cmp(&lying(ta)))
-                .then(tb.cards.cmp(&ta.cards))
-                .then(a.cmp(b))
-        });
-
-        let stage_candidates = order
-            .iter()
-            .map(|&i| (self.slots[i].name.clone(), None, &merged[i]))
-            .collect();
-        let mut pair_candidates = Vec::new();
-        for &i in &order {
-            let mut cells: Vec<(Option<&String>, &Tally)> = self.slots[i]
-                .by_owner
-                .iter()
-                .map(|(o, t)| (name(*o), t))
-                .collect();
-            cells.sort_by(|a, b| a.0.cmp(&b.0));
-            for (owner, t) in cells {
-                pair_candidates.push((self.slots[i].name.clone(), owner.cloned(), t));
-            }
-        }
-        let (stages_ranked, unranked_stages) = bottlenecks::rank(stage_candidates, &info);
-        let (pairs, unranked_pairs) = bottlenecks::rank(pair_candidates, &info);
-        let bottlenecks = Bottlenecks {
-            stages: stages_ranked,
-            pairs,
-            unranked_stages,
-            unranked_pairs,
-        };
-
+        let (totals, managers) = self.managers();
         Analytics {
             window: self.window,
             today: self.today,
@@ -504,8 +436,92 @@ impl<'f> Collector<'f> {
                     group: group(t),
                 })
                 .collect(),
-            bottlenecks,
+            bottlenecks: self.bottlenecks(&order, &merged, &info),
             trend: trend::weeks(&self.weeks, &self.window),
+        }
+    }
+
+    /// A checklist item as the tables name it; an id the funnel no longer has stands for itself.
+    fn item_info(&self, stage: usize, id: &str) -> ItemInfo {
+        let slot = &self.slots[stage];
+        let item = slot.kind.and_then(|_| {
+            self.funnel
+                .stage(stage)
+                .checklist
+                .iter()
+                .find(|i| i.id == id)
+        });
+        ItemInfo {
+            stage: slot.name.clone(),
+            text: item.map_or_else(|| id.to_string(), |i| i.text.clone()),
+            critical: item.is_some_and(|i| i.critical),
+        }
+    }
+
+    /// Funnel stages in order, then unknown ones by cards (most first), then name.
+    fn stage_order(&self, merged: &[Tally]) -> Vec<usize> {
+        let mut order: Vec<usize> = (0..self.slots.len()).collect();
+        let known = self.funnel.stages.len();
+        order[known..].sort_by(|&a, &b| {
+            merged[b]
+                .cards
+                .cmp(&merged[a].cards)
+                .then(self.slots[a].name.cmp(&self.slots[b].name))
+        });
+        order
+    }
+
+    /// Everyone's counts together, and each manager's across the stages: ranked managers by
+    /// the cards likely lying, then those with too few reviews to rank, by cards.
+    fn managers(&self) -> (Tally, Vec<(Option<&String>, Tally)>) {
+        let mut totals = Tally::default();
+        let mut managers: BTreeMap<Option<&String>, Tally> = BTreeMap::new();
+        for slot in &self.slots {
+            for (owner, t) in &slot.by_owner {
+                managers
+                    .entry(self.owners.get(*owner as usize))
+                    .or_default()
+                    .merge(t);
+                totals.merge(t);
+            }
+        }
+        let mut managers: Vec<(Option<&String>, Tally)> = managers.into_iter().collect();
+        managers.sort_by(|(a, ta), (b, tb)| {
+            let lying = |t: &Tally| t.estimated_lying().filter(|_| t.ranked()).unwrap_or(-1.0);
+            tb.ranked()
+                .cmp(&ta.ranked())
+                .then(lying(tb).total_cmp(&lying(ta)))
+                .then(tb.cards.cmp(&ta.cards))
+                .then(a.cmp(b))
+        });
+        (totals, managers)
+    }
+
+    /// Stages, and managers at a stage (stages in `order`, managers by name), ranked.
+    fn bottlenecks(&self, order: &[usize], merged: &[Tally], info: Namer) -> Bottlenecks {
+        let stage_candidates = order
+            .iter()
+            .map(|&i| (self.slots[i].name.clone(), None, &merged[i]))
+            .collect();
+        let mut pair_candidates = Vec::new();
+        for &i in order {
+            let mut cells: Vec<(Option<&String>, &Tally)> = self.slots[i]
+                .by_owner
+                .iter()
+                .map(|(o, t)| (self.owners.get(*o as usize), t))
+                .collect();
+            cells.sort_by(|a, b| a.0.cmp(&b.0));
+            for (owner, t) in cells {
+                pair_candidates.push((self.slots[i].name.clone(), owner.cloned(), t));
+            }
+        }
+        let (stages, unranked_stages) = bottlenecks::rank(stage_candidates, info);
+        let (pairs, unranked_pairs) = bottlenecks::rank(pair_candidates, info);
+        Bottlenecks {
+            stages,
+            pairs,
+            unranked_stages,
+            unranked_pairs,
         }
     }
 }

@@ -10,16 +10,17 @@
 pub mod bottlenecks;
 pub mod collector;
 pub mod facts;
+pub mod stages;
 pub mod tally;
 pub mod trend;
 
 use chrono::NaiveDate;
 use serde::Serialize;
 
-use super::stats::StageFigures;
 pub use bottlenecks::{Bottleneck, Bottlenecks};
 pub use collector::Collector;
 pub use facts::{CardFact, Finding, Window};
+use stages::StageFigures;
 pub use tally::{FailingItem, Figures, ItemInfo, Tally};
 pub use trend::Week;
 
@@ -90,7 +91,7 @@ pub struct StatsFigures {
     pub analytics: Analytics,
 }
 
-/// Joins the per-stage counts ([`super::stats::stage_table`]) with the analytics' stages, by
+/// Joins the per-stage counts ([`stages::stage_table`]) with the analytics' stages, by
 /// name; a stage only reviews name (cards since moved on) comes last.
 pub fn stage_rows(base: Vec<StageFigures>, stages: &[StageGroup]) -> Vec<StageRow> {
     let mut used = vec![false; stages.len()];
@@ -175,7 +176,7 @@ mod tests {
     #[test]
     fn aliases_fold_unknown_stages_follow_and_the_window_and_the_lead_decide_what_counts() {
         // The built-in funnel: «Встреча состоялась» is an alias of «Встреча проведена».
-        let funnel = crate::funnel::default_funnel();
+        let funnel = crate::funnel_config::default_funnel();
         let met = funnel.resolve("Встреча проведена").unwrap();
         let window = Window {
             since: Some(day(10)),
@@ -263,7 +264,7 @@ mod tests {
 
     #[test]
     fn five_reviews_rank_a_stage_and_one_review_never_tops_the_managers() {
-        let funnel = crate::funnel::default_funnel();
+        let funnel = crate::funnel_config::default_funnel();
         let mut c = Collector::new(&funnel, day(20), Window::default());
         // Ольга: 5 cards, 5 reviews, 2 not ok. Игорь: 40 cards, 1 review, not ok.
         for id in 1..=5 {
@@ -303,7 +304,7 @@ mod tests {
 
     #[test]
     fn a_stage_only_reviews_name_joins_the_table_at_its_end() {
-        let funnel = crate::funnel::default_funnel();
+        let funnel = crate::funnel_config::default_funnel();
         let mut c = Collector::new(&funnel, day(20), Window::default());
         c.add_review(&finding(7, "Снятый этап", Verdict::Unclear, 12));
         let (a, counts) = c.finish();
@@ -323,7 +324,7 @@ mod tests {
 
     #[test]
     fn two_halves_absorbed_count_as_one_collector() {
-        let funnel = crate::funnel::default_funnel();
+        let funnel = crate::funnel_config::default_funnel();
         let cards = [
             card(1, "Встреча проведена", "Ольга", 18),
             card(2, "Неизвестный этап", "Игорь", 3),

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
-use crate::domain::stats::VerdictCounts;
+use crate::domain::analytics::stages::VerdictCounts;
 
 /// How many items a group lists as failing most, and as the likely cause of a bottleneck.
 pub const TOP_ITEMS: usize = 3;

@@ -4,9 +4,8 @@
 //! are passed over.
 
 use super::{Cx, flag};
-use crate::domain::flag::{Flag, RuleCode, Severity};
+use crate::domain::flag::{Evidence, Flag, RuleCode, Severity};
 use crate::domain::funnel::StageKind;
-use crate::text::rules as text;
 
 pub(super) fn check(cx: &Cx, severity: Severity, out: &mut Vec<Flag>) {
     let funnel = cx.funnel;
@@ -20,20 +19,28 @@ pub(super) fn check(cx: &Cx, severity: Severity, out: &mut Vec<Flag>) {
             Some(p) if index < p => out.push(flag(
                 RuleCode::Backwards,
                 severity,
-                text::moved_back(&funnel.stage(p).name, &funnel.stage(index).name, on),
+                Evidence::MovedBack {
+                    from: funnel.stage(p).name.clone(),
+                    to: funnel.stage(index).name.clone(),
+                    on,
+                },
                 None,
             )),
             Some(p) if index > p + 1 && funnel.stage(index).kind != StageKind::Lost => {
-                let skipped: Vec<&str> = funnel.stages[p + 1..index]
+                let skipped: Vec<String> = funnel.stages[p + 1..index]
                     .iter()
                     .filter(|s| !s.skippable)
-                    .map(|s| s.name.as_str())
+                    .map(|s| s.name.clone())
                     .collect();
                 if !skipped.is_empty() {
                     out.push(flag(
                         RuleCode::Backwards,
                         severity,
-                        text::skipped(&skipped, &funnel.stage(index).name, on),
+                        Evidence::Skipped {
+                            stages: skipped,
+                            to: funnel.stage(index).name.clone(),
+                            on,
+                        },
                         None,
                     ));
                 }

@@ -1,5 +1,5 @@
 //! What a funnel configures about its rules: the per-stage rules (`date`, `markers`) and, for every
-//! rule code, its severity or "off". Built by `crate::funnel` from the TOML; plain data here.
+//! rule code, its severity or "off". Built by `crate::funnel_config` from the TOML; plain data here.
 
 use crate::domain::flag::{RuleCode, Severity};
 use crate::domain::funnel::FieldRef;

@@ -4,15 +4,19 @@
 use super::config::{DateRule, MustBe};
 use super::values::{DayValue, day_value};
 use super::{Cx, flag};
-use crate::domain::flag::{Flag, RuleCode, Severity};
-use crate::text::rules as text;
+use crate::domain::flag::{Evidence, Flag, RuleCode, Severity};
 
 pub(super) fn check(cx: &Cx, rule: &DateRule, severity: Severity) -> Option<Flag> {
-    let stage = cx.stage.name.as_str();
+    let stage = cx.stage.name.clone();
     let field = &rule.field;
-    let message = match day_value(cx.card, field, cx.funnel) {
+    let name = field.clone();
+    let evidence = match day_value(cx.card, field, cx.funnel) {
         DayValue::Empty => return None,
-        DayValue::NotADate(raw) => text::date_not_a_date(field, raw, stage),
+        DayValue::NotADate(raw) => Evidence::NotADate {
+            field: name,
+            raw: raw.to_string(),
+            stage,
+        },
         DayValue::Day(day) => {
             let today = cx.now.date();
             let from_today = (day - today).num_days();
@@ -21,21 +25,38 @@ pub(super) fn check(cx: &Cx, rule: &DateRule, severity: Severity) -> Option<Flag
                 DayValue::Empty | DayValue::NotADate(_) => None,
             };
             match &rule.must_be {
-                MustBe::Future if day <= today => {
-                    text::date_not_future(field, day, from_today, stage)
-                }
-                MustBe::Past if day > today => text::date_not_past(field, day, from_today, stage),
-                MustBe::NotPassed if day < today => {
-                    text::date_passed(field, day, from_today, stage)
-                }
-                MustBe::BeforeField(other) => {
-                    let o = other_day(other).filter(|&o| day > o)?;
-                    text::date_after_other(field, day, other, o, stage)
-                }
-                MustBe::AfterField(other) => {
-                    let o = other_day(other).filter(|&o| day < o)?;
-                    text::date_before_other(field, day, other, o, stage)
-                }
+                MustBe::Future if day <= today => Evidence::DateNotFuture {
+                    field: name,
+                    day,
+                    from_today,
+                    stage,
+                },
+                MustBe::Past if day > today => Evidence::DateNotPast {
+                    field: name,
+                    day,
+                    from_today,
+                    stage,
+                },
+                MustBe::NotPassed if day < today => Evidence::DatePassed {
+                    field: name,
+                    day,
+                    from_today,
+                    stage,
+                },
+                MustBe::BeforeField(other) => Evidence::DateAfterOther {
+                    field: name,
+                    day,
+                    other: other.clone(),
+                    other_day: other_day(other).filter(|&o| day > o)?,
+                    stage,
+                },
+                MustBe::AfterField(other) => Evidence::DateBeforeOther {
+                    field: name,
+                    day,
+                    other: other.clone(),
+                    other_day: other_day(other).filter(|&o| day < o)?,
+                    stage,
+                },
                 _ => return None,
             }
         }
@@ -43,7 +64,7 @@ pub(super) fn check(cx: &Cx, rule: &DateRule, severity: Severity) -> Option<Flag
     Some(flag(
         RuleCode::Date,
         severity,
-        message,
+        evidence,
         Some(field.label().to_string()),
     ))
 }

@@ -3,15 +3,14 @@
 
 use super::flag;
 use crate::domain::card::CardContext;
-use crate::domain::flag::{Flag, RuleCode, Severity};
+use crate::domain::flag::{Evidence, Flag, RuleCode, Severity};
 use crate::domain::funnel::{Stage, StageKind};
-use crate::text::rules as text;
 
 /// `stage`: the card's funnel stage, `None` when the funnel does not know it.
 pub(super) fn check(ctx: &CardContext, stage: Option<&Stage>, severity: Severity) -> Option<Flag> {
     let closing = stage.is_some_and(|s| s.kind != StageKind::Open);
     (ctx.gone && !closing).then(|| {
         let since = ctx.gone_since.map(|t| t.date());
-        flag(RuleCode::Gone, severity, text::gone(since), None)
+        flag(RuleCode::Gone, severity, Evidence::Gone { since }, None)
     })
 }

@@ -4,9 +4,8 @@
 //! for months ranks above one a day late.
 
 use super::{Cx, flag};
-use crate::domain::flag::{Flag, RuleCode, Severity};
+use crate::domain::flag::{Evidence, Flag, RuleCode, Severity};
 use crate::domain::funnel::StageKind;
-use crate::text::rules as text;
 
 /// How many times the stage's limit a card may stay idle before its flag steps up a severity.
 pub const STEP_UP: i64 = 2;
@@ -24,16 +23,27 @@ pub(super) fn check(cx: &Cx, severity: Severity) -> Option<Flag> {
     if days <= allowed_days {
         return None;
     }
-    let (severity, message) = if days > STEP_UP * allowed_days {
+    let stage = cx.stage.name.clone();
+    let (severity, evidence) = if days > STEP_UP * allowed_days {
         let times = days / allowed_days;
-        (
-            step_up(severity),
-            text::idle_far(days, last, &cx.stage.name, allowed, times),
-        )
+        let far = Evidence::IdleFar {
+            days,
+            last,
+            allowed,
+            times,
+            stage,
+        };
+        (step_up(severity), far)
     } else {
-        (severity, text::idle(days, last, &cx.stage.name, allowed))
+        let idle = Evidence::Idle {
+            days,
+            last,
+            allowed,
+            stage,
+        };
+        (severity, idle)
     };
-    Some(flag(RuleCode::Idle, severity, message, None))
+    Some(flag(RuleCode::Idle, severity, evidence, None))
 }
 
 /// One severity worse (critical stays critical).

@@ -7,8 +7,7 @@ use std::ops::Range;
 use super::config::MarkersRule;
 use super::stem::{Found, Scratch};
 use super::{Cx, flag};
-use crate::domain::flag::{Flag, RuleCode, Severity};
-use crate::text::rules::{self as text, Place};
+use crate::domain::flag::{Evidence, Flag, Place, RuleCode, Severity};
 
 /// Words of the clause quoted after the phrase itself: «купили в другом» + «ЖК».
 const QUOTE_EXTRA_WORDS: usize = 3;
@@ -46,7 +45,12 @@ pub(super) fn check(cx: &Cx, rules: &[(&MarkersRule, Severity)], out: &mut Vec<F
         out.push(flag(
             RuleCode::Markers,
             *severity,
-            text::markers(place, &quote(text, f.span), &list.name, &cx.stage.name),
+            Evidence::Marker {
+                place,
+                quote: quote(text, f.span),
+                list: list.name.clone(),
+                stage: cx.stage.name.clone(),
+            },
             None,
         ));
     }

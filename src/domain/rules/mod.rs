@@ -1,5 +1,5 @@
-//! Stage rules: what a machine can check on a card, each finding a [`Flag`] whose sentence cites
-//! the evidence. Pure functions over a card, its context and the funnel; no I/O.
+//! Stage rules: what a machine can check on a card, each finding a [`Flag`] that carries its
+//! evidence as data. Pure functions over a card, its context and the funnel; no I/O.
 
 mod backwards;
 mod closed_open;
@@ -20,7 +20,7 @@ pub use config::{DateRule, MarkersRule, MustBe, NoTaskRule, Rule, RuleSettings, 
 pub use stem::{MarkerList, MarkerListId, MarkerLists};
 
 use crate::domain::card::{Card, CardContext};
-use crate::domain::flag::{Flag, RuleCode, Severity};
+use crate::domain::flag::{Evidence, Flag, RuleCode, Severity};
 use crate::domain::funnel::{FieldRef, Funnel, Stage};
 
 /// Everything a rule may look at for one card.
@@ -109,11 +109,11 @@ fn sort(flags: &mut [Flag]) {
     flags.sort_by(|a, b| b.severity.cmp(&a.severity).then(a.code.cmp(&b.code)));
 }
 
-fn flag(code: RuleCode, severity: Severity, message: String, field: Option<String>) -> Flag {
+fn flag(code: RuleCode, severity: Severity, evidence: Evidence, field: Option<String>) -> Flag {
     Flag {
         code,
         severity,
-        message,
+        evidence,
         field,
     }
 }

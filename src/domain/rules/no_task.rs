@@ -3,9 +3,8 @@
 
 use super::values::{custom_value, parse_day};
 use super::{Cx, flag};
-use crate::domain::flag::{Flag, RuleCode, Severity};
+use crate::domain::flag::{Evidence, Flag, RuleCode, Severity};
 use crate::domain::funnel::StageKind;
-use crate::text::rules as text;
 
 /// The names the nearest-task column goes by (the sync writes the first).
 pub const TASK_FIELDS: [&str; 4] = [
@@ -19,25 +18,29 @@ pub(super) fn check(cx: &Cx, severity: Severity) -> Option<Flag> {
     if cx.stage.kind != StageKind::Open || cx.card.closed == Some(true) {
         return None;
     }
-    let stage = cx.stage.name.as_str();
+    let stage = cx.stage.name.clone();
     let found = TASK_FIELDS
         .iter()
         .find_map(|name| custom_value(cx.card, name, cx.funnel).map(|v| (*name, v)));
-    let message = match found {
-        None => text::no_task(stage),
+    let evidence = match found {
+        None => Evidence::NoTask { stage },
         Some((_, raw)) => {
             let day = parse_day(raw)?;
             let today = cx.now.date();
             if day >= today {
                 return None;
             }
-            text::task_overdue(day, (day - today).num_days(), stage)
+            Evidence::TaskOverdue {
+                due: day,
+                from_today: (day - today).num_days(),
+                stage,
+            }
         }
     };
     Some(flag(
         RuleCode::NoTask,
         severity,
-        message,
+        evidence,
         Some(TASK_FIELDS[0].to_string()),
     ))
 }

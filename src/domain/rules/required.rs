@@ -3,8 +3,7 @@
 
 use super::values::is_filled;
 use super::{Cx, flag};
-use crate::domain::flag::{Flag, RuleCode, Severity};
-use crate::text::rules as text;
+use crate::domain::flag::{Evidence, Flag, RuleCode, Severity};
 
 /// `severity`: the rule's level, for entries that set none of their own.
 pub(super) fn check(cx: &Cx, severity: Severity, out: &mut Vec<Flag>) {
@@ -14,7 +13,10 @@ pub(super) fn check(cx: &Cx, severity: Severity, out: &mut Vec<Flag>) {
             out.push(flag(
                 RuleCode::Required,
                 required.severity.unwrap_or(severity),
-                text::required_empty(field, &cx.stage.name),
+                Evidence::RequiredEmpty {
+                    field: field.clone(),
+                    stage: cx.stage.name.clone(),
+                },
                 Some(field.label().to_string()),
             ));
         }

@@ -3,14 +3,15 @@
 
 use super::flag;
 use crate::domain::card::Card;
-use crate::domain::flag::{Flag, RuleCode, Severity};
-use crate::text::rules as text;
+use crate::domain::flag::{Evidence, Flag, RuleCode, Severity};
 
 pub(super) fn check(card: &Card, severity: Severity) -> Flag {
     flag(
         RuleCode::UnknownStage,
         severity,
-        text::unknown_stage(card.stage.trim()),
+        Evidence::UnknownStage {
+            stage: card.stage.trim().to_string(),
+        },
         None,
     )
 }

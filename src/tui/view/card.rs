@@ -73,9 +73,24 @@ fn label(s: &str, theme: &Theme) -> Span<'static> {
 }
 
 fn card_lines(state: &State, c: &CardState, theme: &Theme, width: u16) -> Vec<Line<'static>> {
+    let mut lines: Vec<Line<'static>> = Vec::new();
+    head_lines(state, c, theme, width, &mut lines);
+    field_lines(state, c, theme, &mut lines);
+    contact_lines(&c.detail.card, theme, &mut lines);
+    note_lines(&c.detail.card, theme, &mut lines);
+    lines
+}
+
+/// Owner and budget, stage (since when, closed, gone), the CRM link, the last activity, flags.
+fn head_lines(
+    state: &State,
+    c: &CardState,
+    theme: &Theme,
+    width: u16,
+    lines: &mut Vec<Line<'static>>,
+) {
     let card = &c.detail.card;
     let now = state_now(state);
-    let mut lines: Vec<Line<'static>> = Vec::new();
     let owner = clip(card.owner.as_deref().unwrap_or("—"), 40);
     let mut first = vec![label(msg::OWNER, theme), Span::raw(super::pad(&owner, 22))];
     if let Some(a) = card.amount {
@@ -140,9 +155,13 @@ fn card_lines(state: &State, c: &CardState, theme: &Theme, width: u16) -> Vec<Li
         };
         lines.push(Line::from(vec![
             Span::styled("⚑ ", style),
-            Span::styled(clip(&f.message, 400), style),
+            Span::styled(clip(&crate::text::rules::message(f), 400), style),
         ]));
     }
+}
+
+/// The stage's own fields first (empty ones marked), then the card's other columns.
+fn field_lines(state: &State, c: &CardState, theme: &Theme, lines: &mut Vec<Line<'static>>) {
     lines.push(Line::default());
     lines.push(Line::from(Span::styled(msg::FIELDS, theme.bold)));
     for (name, value, own) in fields(state, c) {
@@ -159,6 +178,9 @@ fn card_lines(state: &State, c: &CardState, theme: &Theme, width: u16) -> Vec<Li
             value,
         ]));
     }
+}
+
+fn contact_lines(card: &Card, theme: &Theme, lines: &mut Vec<Line<'static>>) {
     let contact: Vec<String> = [card.contact.clone(), card.company.clone()]
         .into_iter()
         .flatten()
@@ -177,6 +199,11 @@ fn card_lines(state: &State, c: &CardState, theme: &Theme, width: u16) -> Vec<Li
             Span::raw(clip(&card.tags.join(", "), 400)),
         ]));
     }
+}
+
+/// The notes, each and all of them together cut to a budget, so one long note cannot push the rest
+/// off the screen.
+fn note_lines(card: &Card, theme: &Theme, lines: &mut Vec<Line<'static>>) {
     lines.push(Line::default());
     lines.push(Line::from(Span::styled(
         format!("{} ({})", msg::NOTES, card.notes.len()),
@@ -208,7 +235,6 @@ fn card_lines(state: &State, c: &CardState, theme: &Theme, width: u16) -> Vec<Li
         }
         lines.push(Line::from(Span::styled("  ·", theme.dim)));
     }
-    lines
 }
 
 /// (name, value, the stage's own field): the stage's bound and required fields first (empty
@@ -228,8 +254,7 @@ fn fields(state: &State, c: &CardState) -> Vec<(String, Option<String>, bool)> {
             if header.contains(&name) || out.iter().any(|(n, _, _)| n == name) {
                 continue;
             }
-            let value =
-                crate::tui::update::field_value(card, name).filter(|v| !v.trim().is_empty());
+            let value = crate::tui::state::field_value(card, name).filter(|v| !v.trim().is_empty());
             out.push((name.to_string(), value, true));
         }
     }
@@ -365,7 +390,10 @@ fn draw_suggestion(c: &CardState, theme: &Theme, frame: &mut Frame<'_>, area: Re
         lines.push(Line::from(vec![
             Span::styled(format!("{}: ", msg::YOUR_VERDICT), theme.dim),
             Span::styled(msg::verdict(p.verdict), theme.bold),
-            Span::styled(format!(" · {}", clip(&p.created_at, 20)), theme.dim),
+            Span::styled(
+                format!(" · {}", clip(&msg::moment(&p.created_at), 20)),
+                theme.dim,
+            ),
         ]));
     }
     if let Some(dec) = &c.decision {

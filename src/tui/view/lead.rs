@@ -7,15 +7,13 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row, Table, TableState, Wrap};
 
 use super::{Theme, clip, suggestion};
+use crate::domain::decision::DecisionKind;
 use crate::text::tui as msg;
-use crate::tui::state::{CardState, State};
+use crate::tui::state::{CardState, LeadList, State};
 
 /// "3 d", "5 h", "now": how long a review has waited.
-fn age(created_at: &str, now: chrono::NaiveDateTime) -> String {
-    let Some(t) = crate::store::cards::parse_time(created_at) else {
-        return String::new();
-    };
-    let d = now - t;
+fn age(created_at: chrono::NaiveDateTime, now: chrono::NaiveDateTime) -> String {
+    let d = now - created_at;
     if d.num_days() > 0 {
         format!("{} d", d.num_days())
     } else if d.num_hours() > 0 {
@@ -33,14 +31,7 @@ pub fn draw(state: &State, theme: &Theme, frame: &mut Frame<'_>, area: Rect) {
         [Rect::default(), area]
     };
     if filter_area.height > 0 {
-        let cursor = if l.filtering { "▏" } else { "" };
-        frame.render_widget(
-            Paragraph::new(Line::from(vec![
-                Span::styled(format!(" {}: ", msg::FILTER), theme.bold),
-                Span::raw(format!("{}{cursor}", clip(&l.filter, 200))),
-            ])),
-            filter_area,
-        );
+        super::filter_line(&l.filter, l.filtering, theme, frame, filter_area);
     }
     let waiting = l.rows.iter().filter(|r| r.decision.is_none()).count();
     let block = Block::default()
@@ -72,50 +63,7 @@ pub fn draw(state: &State, theme: &Theme, frame: &mut Frame<'_>, area: Rect) {
         .enumerate()
         .skip(first)
         .take(visible.max(1))
-        .map(|(pos, &i)| {
-            let r = &l.rows[i];
-            // Another review of the card just above: the card is named once.
-            let same_card = pos
-                .checked_sub(1)
-                .map(|p| &l.rows[l.shown[p]])
-                .is_some_and(|o| o.source == r.source && o.external_id == r.external_id);
-            let mark = match &r.decision {
-                Some(d) => match d.decision.kind {
-                    crate::domain::decision::DecisionKind::Accept => "✔",
-                    crate::domain::decision::DecisionKind::Override => "≠",
-                    crate::domain::decision::DecisionKind::Return => "↩",
-                },
-                None if r.split => "⇄",
-                None if r.disagrees_with_rules() => "⚠",
-                None if r.calibration => "◎",
-                None => " ",
-            };
-            let suggestion = r
-                .suggested_stage
-                .as_deref()
-                .or(r.suggested_owner.as_deref())
-                .unwrap_or("");
-            Row::new(vec![
-                Cell::from(Span::styled(mark, theme.warn)),
-                Cell::from(if same_card {
-                    "  ↳".to_string()
-                } else {
-                    format!(
-                        "{} {}",
-                        clip(&r.external_id, 12),
-                        clip(r.title.as_deref().unwrap_or(""), 60)
-                    )
-                }),
-                Cell::from(clip(&r.stage, 40)),
-                Cell::from(clip(&r.auditor, 20)),
-                Cell::from(msg::verdict(r.verdict)),
-                Cell::from(
-                    Line::from(r.score.map_or("—".into(), |s| format!("{s:.0}%"))).right_aligned(),
-                ),
-                Cell::from(clip(suggestion, 40)),
-                Cell::from(Line::from(age(&r.created_at, state.now)).right_aligned()),
-            ])
-        });
+        .map(|(pos, &i)| lead_row(l, pos, i, state.now, theme));
     let widths = [
         Constraint::Length(1),
         Constraint::Fill(3),
@@ -133,6 +81,56 @@ pub fn draw(state: &State, theme: &Theme, frame: &mut Frame<'_>, area: Rect) {
         .highlight_symbol("▶");
     let mut ts = TableState::default().with_selected(Some(l.selected - first));
     frame.render_stateful_widget(table, table_area, &mut ts);
+}
+
+/// A review's row in the lead's list (`pos`: its place in the shown rows, `i`: in all rows).
+fn lead_row<'a>(
+    l: &'a LeadList,
+    pos: usize,
+    i: usize,
+    now: chrono::NaiveDateTime,
+    theme: &Theme,
+) -> Row<'a> {
+    let r = &l.rows[i];
+    // Another review of the card just above: the card is named once.
+    let same_card = pos
+        .checked_sub(1)
+        .map(|p| &l.rows[l.shown[p]])
+        .is_some_and(|o| o.source == r.source && o.external_id == r.external_id);
+    let mark = match &r.decision {
+        Some(d) => match d.decision.kind {
+            DecisionKind::Accept => "✔",
+            DecisionKind::Override => "≠",
+            DecisionKind::Return => "↩",
+        },
+        None if r.split => "⇄",
+        None if r.disagrees_with_rules() => "⚠",
+        None if r.calibration => "◎",
+        None => " ",
+    };
+    let suggestion = r
+        .suggested_stage
+        .as_deref()
+        .or(r.suggested_owner.as_deref())
+        .unwrap_or("");
+    Row::new(vec![
+        Cell::from(Span::styled(mark, theme.warn)),
+        Cell::from(if same_card {
+            "  ↳".to_string()
+        } else {
+            format!(
+                "{} {}",
+                clip(&r.external_id, 12),
+                clip(r.title.as_deref().unwrap_or(""), 60)
+            )
+        }),
+        Cell::from(clip(&r.stage, 40)),
+        Cell::from(clip(&r.auditor, 20)),
+        Cell::from(msg::verdict(r.verdict)),
+        Cell::from(Line::from(r.score.map_or("—".into(), |s| format!("{s:.0}%"))).right_aligned()),
+        Cell::from(clip(suggestion, 40)),
+        Cell::from(Line::from(age(r.created_at, now)).right_aligned()),
+    ])
 }
 
 /// The auditor's review beside the card: verdict, suggestion, comment, time spent, and the
@@ -189,7 +187,7 @@ pub fn draw_review(state: &State, c: &CardState, theme: &Theme, frame: &mut Fram
         lines.push(Line::from(Span::styled(
             format!(
                 "{} · {} {:.0} s",
-                clip(&r.created_at, 20),
+                clip(&msg::moment(&r.created_at), 20),
                 msg::SPENT,
                 r.seconds_spent.unwrap_or(0.0)
             ),

@@ -13,6 +13,7 @@ mod theme;
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 pub use theme::Theme;
@@ -103,4 +104,16 @@ fn fit(s: &str, max: usize) -> String {
 /// `s` padded with spaces to `cols` columns (by display width, not characters).
 fn pad(s: &str, cols: usize) -> String {
     format!("{s}{}", " ".repeat(cols.saturating_sub(width(s))))
+}
+
+/// The filter being typed (or kept) above a list: the queue's and the lead's.
+fn filter_line(filter: &str, typing: bool, theme: &Theme, frame: &mut Frame<'_>, area: Rect) {
+    let cursor = if typing { "▏" } else { "" };
+    frame.render_widget(
+        Paragraph::new(Line::from(vec![
+            Span::styled(format!(" {}: ", msg::FILTER), theme.bold),
+            Span::raw(format!("{}{cursor}", clip(filter, 200))),
+        ])),
+        area,
+    );
 }

@@ -5,101 +5,110 @@ use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, List, ListItem, ListState, Paragraph};
+use ratatui_textarea::TextArea;
 
 use super::{Theme, centered, clip, queue};
 use crate::text::tui as msg;
 use crate::tui::keymap::Mode;
-use crate::tui::picker::PickerFor;
-use crate::tui::state::{Popup, State};
+use crate::tui::picker::{Picker, PickerFor};
+use crate::tui::state::{FieldInput, InputFor, Popup, State};
 
 pub fn draw(state: &State, theme: &Theme, frame: &mut Frame<'_>, area: Rect) {
     match &state.popup {
         Some(Popup::Help { scroll }) => help(state, *scroll, theme, frame, area),
-        Some(Popup::Picker(p)) => {
-            let title = match p.purpose {
-                PickerFor::WrongStage => msg::PICK_STAGE,
-                PickerFor::Owner => msg::PICK_OWNER,
-                PickerFor::Field => msg::PICK_FIELD,
-                PickerFor::Verdict => msg::PICK_VERDICT,
-                PickerFor::LeadStage => msg::PICK_STAGE,
-            };
-            let height = (p.items.len() as u16 + 4).clamp(6, 20);
-            let rect = centered(area, 60, height);
-            frame.render_widget(Clear, rect);
-            let block = Block::default()
-                .borders(Borders::ALL)
-                .title(format!(" {title} "))
-                .title(
-                    Line::from(format!(" {}/{} ", p.matches.len(), p.items.len())).right_aligned(),
-                );
-            let inner = block.inner(rect);
-            frame.render_widget(block, rect);
-            let [query, list] =
-                Layout::vertical([Constraint::Length(1), Constraint::Min(1)]).areas(inner);
-            frame.render_widget(
-                Paragraph::new(Line::from(vec![
-                    Span::styled("> ", theme.key),
-                    Span::raw(format!("{}▏", clip(&p.query, 200))),
-                ])),
-                query,
-            );
-            if p.matches.is_empty() {
-                frame.render_widget(Paragraph::new(Span::styled(msg::NO_MATCH, theme.dim)), list);
-                return;
-            }
-            let items: Vec<ListItem> = p
-                .matches
-                .iter()
-                .map(|&i| ListItem::new(clip(&p.items[i], 200)))
-                .collect();
-            let mut ls = ListState::default().with_selected(Some(p.selected));
-            frame.render_stateful_widget(
-                List::new(items)
-                    .highlight_style(theme.selected)
-                    .highlight_symbol("▶ "),
-                list,
-                &mut ls,
-            );
-        }
-        Some(Popup::Comment { area: text, .. }) => {
-            let rect = centered(area, 70, 12);
-            frame.render_widget(Clear, rect);
-            let mut text = text.clone();
-            text.set_block(
-                Block::default()
-                    .borders(Borders::ALL)
-                    .title(format!(" {} ", msg::COMMENT_TITLE)),
-            );
-            frame.render_widget(&text, rect);
-        }
-        Some(Popup::Input(input)) => {
-            use crate::tui::state::InputFor;
-            let correction = input.purpose == InputFor::Correction;
-            let rect = centered(area, 70, if correction { 4 } else { 3 });
-            frame.render_widget(Clear, rect);
-            let title = match input.purpose {
-                InputFor::Correction => msg::field_input_title(&input.field),
-                InputFor::ReturnNote => msg::RETURN_NOTE.to_string(),
-            };
-            let block = Block::default().borders(Borders::ALL).title(title);
-            let inner = block.inner(rect);
-            frame.render_widget(block, rect);
-            let [value, help] =
-                Layout::vertical([Constraint::Length(1), Constraint::Length(1)]).areas(inner);
-            let mut text = input.area.clone();
-            text.set_selection_style(theme.selected);
-            frame.render_widget(&text, value);
-            if correction {
-                frame.render_widget(
-                    Paragraph::new(Span::styled(
-                        msg::field_input_help(state.funnel.field_kind(&input.field)),
-                        theme.dim,
-                    )),
-                    help,
-                );
-            }
-        }
+        Some(Popup::Picker(p)) => picker(p, theme, frame, area),
+        Some(Popup::Comment { area: text, .. }) => comment(text, frame, area),
+        Some(Popup::Input(input)) => field_input(state, input, theme, frame, area),
         None => {}
+    }
+}
+
+fn picker(p: &Picker, theme: &Theme, frame: &mut Frame<'_>, area: Rect) {
+    let title = match p.purpose {
+        PickerFor::WrongStage => msg::PICK_STAGE,
+        PickerFor::Owner => msg::PICK_OWNER,
+        PickerFor::Field => msg::PICK_FIELD,
+        PickerFor::Verdict => msg::PICK_VERDICT,
+        PickerFor::LeadStage => msg::PICK_STAGE,
+    };
+    let height = (p.items.len() as u16 + 4).clamp(6, 20);
+    let rect = centered(area, 60, height);
+    frame.render_widget(Clear, rect);
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .title(format!(" {title} "))
+        .title(Line::from(format!(" {}/{} ", p.matches.len(), p.items.len())).right_aligned());
+    let inner = block.inner(rect);
+    frame.render_widget(block, rect);
+    let [query, list] = Layout::vertical([Constraint::Length(1), Constraint::Min(1)]).areas(inner);
+    frame.render_widget(
+        Paragraph::new(Line::from(vec![
+            Span::styled("> ", theme.key),
+            Span::raw(format!("{}▏", clip(&p.query, 200))),
+        ])),
+        query,
+    );
+    if p.matches.is_empty() {
+        frame.render_widget(Paragraph::new(Span::styled(msg::NO_MATCH, theme.dim)), list);
+        return;
+    }
+    let items: Vec<ListItem> = p
+        .matches
+        .iter()
+        .map(|&i| ListItem::new(clip(&p.items[i], 200)))
+        .collect();
+    let mut ls = ListState::default().with_selected(Some(p.selected));
+    frame.render_stateful_widget(
+        List::new(items)
+            .highlight_style(theme.selected)
+            .highlight_symbol("▶ "),
+        list,
+        &mut ls,
+    );
+}
+
+fn comment(text: &TextArea<'static>, frame: &mut Frame<'_>, area: Rect) {
+    let rect = centered(area, 70, 12);
+    frame.render_widget(Clear, rect);
+    let mut text = text.clone();
+    text.set_block(
+        Block::default()
+            .borders(Borders::ALL)
+            .title(format!(" {} ", msg::COMMENT_TITLE)),
+    );
+    frame.render_widget(&text, rect);
+}
+
+fn field_input(
+    state: &State,
+    input: &FieldInput,
+    theme: &Theme,
+    frame: &mut Frame<'_>,
+    area: Rect,
+) {
+    let correction = input.purpose == InputFor::Correction;
+    let rect = centered(area, 70, if correction { 4 } else { 3 });
+    frame.render_widget(Clear, rect);
+    let title = match input.purpose {
+        InputFor::Correction => msg::field_input_title(&input.field),
+        InputFor::ReturnNote => msg::RETURN_NOTE.to_string(),
+    };
+    let block = Block::default().borders(Borders::ALL).title(title);
+    let inner = block.inner(rect);
+    frame.render_widget(block, rect);
+    let [value, help] =
+        Layout::vertical([Constraint::Length(1), Constraint::Length(1)]).areas(inner);
+    let mut text = input.area.clone();
+    text.set_selection_style(theme.selected);
+    frame.render_widget(&text, value);
+    if correction {
+        frame.render_widget(
+            Paragraph::new(Span::styled(
+                msg::field_input_help(state.funnel.field_kind(&input.field)),
+                theme.dim,
+            )),
+            help,
+        );
     }
 }
 

@@ -8,7 +8,7 @@ use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row, Table, TableState};
 use super::{Theme, clip};
 use crate::domain::flag::RuleCode;
 use crate::text::tui as msg;
-use crate::tui::state::State;
+use crate::tui::state::{Item, State};
 
 /// Every verdict, in the legend's order.
 pub const VERDICTS: [crate::domain::review::Verdict; 5] = {
@@ -89,14 +89,7 @@ pub fn draw(state: &State, theme: &Theme, frame: &mut Frame<'_>, area: Rect) {
         [Rect::default(), area]
     };
     if filter_area.height > 0 {
-        let cursor = if q.filtering { "▏" } else { "" };
-        frame.render_widget(
-            Paragraph::new(Line::from(vec![
-                Span::styled(format!(" {}: ", msg::FILTER), theme.bold),
-                Span::raw(format!("{}{cursor}", clip(&q.filter, 200))),
-            ])),
-            filter_area,
-        );
+        super::filter_line(&q.filter, q.filtering, theme, frame, filter_area);
     }
     let all = if q.all {
         format!(" · {}", msg::QUEUE_ALL)
@@ -126,36 +119,7 @@ pub fn draw(state: &State, theme: &Theme, frame: &mut Frame<'_>, area: Rect) {
         return;
     }
     let header = Row::new(msg::QUEUE_COLUMNS.map(|h| Cell::from(h).style(theme.bold)));
-    let rows = shown.iter().map(|item| {
-        let e = &item.entry;
-        let mark = item.done.map_or(" ", verdict_icon);
-        let flags: String = e.flags.iter().map(|c| flag_icon(c)).collect();
-        let mut notes = Vec::new();
-        if e.changed_since_review {
-            notes.push(Span::styled(format!(" ↻ {}", msg::CHANGED), theme.warn));
-        }
-        if e.calibration {
-            notes.push(Span::styled(format!(" ◎ {}", msg::CALIBRATION), theme.warn));
-        }
-        if let Some(note) = &e.returned {
-            notes.push(Span::styled(
-                format!(" ↩ {}: {}", msg::RETURNED, clip(note, 60)),
-                theme.warn,
-            ));
-        }
-        let mut title = vec![Span::raw(clip(e.title.as_deref().unwrap_or(""), 120))];
-        title.extend(notes);
-        Row::new(vec![
-            Cell::from(mark),
-            Cell::from(clip(&e.id, 20)),
-            Cell::from(Line::from(title)),
-            Cell::from(clip(e.owner.as_deref().unwrap_or(""), 40)),
-            Cell::from(
-                Line::from(e.idle_days.map_or(String::new(), |d| d.to_string())).right_aligned(),
-            ),
-            Cell::from(Span::styled(flags, theme.fail)),
-        ])
-    });
+    let rows = shown.iter().map(|item| queue_row(item, theme));
     let widths = [
         // ⌛ is two cells wide.
         Constraint::Length(2),
@@ -172,6 +136,38 @@ pub fn draw(state: &State, theme: &Theme, frame: &mut Frame<'_>, area: Rect) {
         .highlight_symbol("▶");
     let mut ts = TableState::default().with_selected(Some(q.selected - first));
     frame.render_stateful_widget(table, table_area, &mut ts);
+}
+
+/// One card's row: its verdict mark, id, title with what changed, owner, idle days, flags.
+fn queue_row<'a>(item: &'a Item, theme: &Theme) -> Row<'a> {
+    let e = &item.entry;
+    let mark = item.done.map_or(" ", verdict_icon);
+    let flags: String = e.flags.iter().map(|c| flag_icon(c)).collect();
+    let mut notes = Vec::new();
+    if e.changed_since_review {
+        notes.push(Span::styled(format!(" ↻ {}", msg::CHANGED), theme.warn));
+    }
+    if e.calibration {
+        notes.push(Span::styled(format!(" ◎ {}", msg::CALIBRATION), theme.warn));
+    }
+    if let Some(note) = &e.returned {
+        notes.push(Span::styled(
+            format!(" ↩ {}: {}", msg::RETURNED, clip(note, 60)),
+            theme.warn,
+        ));
+    }
+    let mut title = vec![Span::raw(clip(e.title.as_deref().unwrap_or(""), 120))];
+    title.extend(notes);
+    Row::new(vec![
+        Cell::from(mark),
+        Cell::from(clip(&e.id, 20)),
+        Cell::from(Line::from(title)),
+        Cell::from(clip(e.owner.as_deref().unwrap_or(""), 40)),
+        Cell::from(
+            Line::from(e.idle_days.map_or(String::new(), |d| d.to_string())).right_aligned(),
+        ),
+        Cell::from(Span::styled(flags, theme.fail)),
+    ])
 }
 
 #[cfg(test)]

@@ -9,6 +9,7 @@ use ratatui::widgets::{
 };
 
 use super::{Theme, clip, fit, pad};
+use crate::domain::analytics::{Analytics, StatsFigures};
 use crate::text::tui as msg;
 use crate::tui::state::State;
 
@@ -37,6 +38,13 @@ pub fn draw(state: &State, theme: &Theme, frame: &mut Frame<'_>, area: Rect) {
     let [managers, bottlenecks] =
         Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(bottom);
 
+    stage_panel(f, theme, frame, stages);
+    trend_panel(state, a, theme, frame, trend);
+    managers_panel(a, theme, frame, managers);
+    bottlenecks_panel(a, *selected, theme, frame, bottlenecks);
+}
+
+fn stage_panel(f: &StatsFigures, theme: &Theme, frame: &mut Frame<'_>, stages: Rect) {
     // Per stage: cards as a bar, and the share of reviews not ok as a second bar.
     let inner_w = stages.width.saturating_sub(2) as usize;
     let name_w = (inner_w / 3).max(10);
@@ -78,7 +86,9 @@ pub fn draw(state: &State, theme: &Theme, frame: &mut Frame<'_>, area: Rect) {
         ),
         stages,
     );
+}
 
+fn trend_panel(state: &State, a: &Analytics, theme: &Theme, frame: &mut Frame<'_>, trend: Rect) {
     // Reviews per day over the last 30 days, oldest first; the week's figures below.
     let days = &state.reviews_per_day;
     let block = Block::default()
@@ -104,7 +114,9 @@ pub fn draw(state: &State, theme: &Theme, frame: &mut Frame<'_>, area: Rect) {
         ]),
         legend,
     );
+}
 
+fn managers_panel(a: &Analytics, theme: &Theme, frame: &mut Frame<'_>, managers: Rect) {
     // Managers by estimated lying cards.
     let header = Row::new(msg::STATS_MANAGER_COLUMNS.map(|h| Cell::from(h).style(theme.bold)));
     let rows = a.managers.iter().map(|m| {
@@ -146,7 +158,15 @@ pub fn draw(state: &State, theme: &Theme, frame: &mut Frame<'_>, area: Rect) {
         ),
         managers,
     );
+}
 
+fn bottlenecks_panel(
+    a: &Analytics,
+    selected: usize,
+    theme: &Theme,
+    frame: &mut Frame<'_>,
+    bottlenecks: Rect,
+) {
     // Bottlenecks, selectable: enter opens their cards.
     let b = &a.bottlenecks;
     let items: Vec<ListItem> = b
@@ -192,7 +212,7 @@ pub fn draw(state: &State, theme: &Theme, frame: &mut Frame<'_>, area: Rect) {
         frame.render_widget(Paragraph::new(empty).wrap(Wrap { trim: true }), inner);
         return;
     }
-    let mut ls = ListState::default().with_selected(Some(*selected));
+    let mut ls = ListState::default().with_selected(Some(selected));
     frame.render_stateful_widget(
         List::new(items)
             .block(block)

@@ -1,0 +1,159 @@
+//! `okk stats`: the per-stage counts, the analytics (managers, bottlenecks, trend) and the
+//! auditors' figures, as text, JSON or one table as CSV.
+
+use std::process::ExitCode;
+
+use color_eyre::Result;
+
+use super::{Paths, user};
+use crate::cli::{StatsArgs, StatsTable};
+use crate::domain::Funnel;
+use crate::domain::analytics::{StatsFigures, Window};
+use crate::domain::auditors::AuditorFigures;
+use crate::domain::ports::{CalibrationStore, StatsStore};
+use crate::export::analytics as sheets;
+use crate::export::table::{Layout, Table};
+use crate::text::analytics as msg;
+
+pub fn run(paths: &Paths, args: StatsArgs) -> Result<ExitCode> {
+    let (funnel, fingerprint) = paths.load_funnel_with_fingerprint()?;
+    let mut store = paths.open_store()?;
+    let today = paths.today(&store)?;
+    super::audit::refresh(&mut store, &funnel, &fingerprint, today, false)?;
+    super::audit::note_old_export(&store, today)?;
+    if args.auditors {
+        let figures = auditor_figures(&store, &funnel)?;
+        if args.csv {
+            write_csv(sheets::auditors(&figures))?;
+        } else if args.json {
+            super::say_json(&serde_json::json!({ "auditors": figures }))?;
+        } else {
+            super::say_raw(crate::text::app::auditors_table(&figures))?;
+        }
+        return Ok(ExitCode::SUCCESS);
+    }
+    let window = Window {
+        since: args.since,
+        until: args.until,
+    };
+    if window.is_empty() {
+        return Err(user(msg::since_after_until(&window)));
+    }
+    let f = figures(&store, &funnel, today.date(), window)?;
+    if args.csv {
+        write_csv(match args.table.unwrap_or(StatsTable::Stages) {
+            StatsTable::Stages => sheets::stages(&f.rows),
+            StatsTable::Managers => sheets::managers(&f.analytics),
+            StatsTable::Bottlenecks => sheets::bottlenecks(&f.analytics),
+            StatsTable::Trend => sheets::trend(&f.analytics.trend),
+        })?;
+    } else if args.json {
+        super::say_json(&json(&f, args.table))?;
+    } else {
+        super::say_raw(text(&funnel, &f, args.table))?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The figures as of `today` (the judged day: see [`super::audit::today`]).
+pub fn figures(
+    store: &dyn StatsStore,
+    funnel: &Funnel,
+    today: chrono::NaiveDate,
+    window: Window,
+) -> Result<StatsFigures> {
+    Ok(store.stats_figures(funnel, today, window)?)
+}
+
+/// The auditors' figures, with their agreement with the lead's calibration references.
+pub fn auditor_figures<S: CalibrationStore + StatsStore>(
+    store: &S,
+    funnel: &Funnel,
+) -> Result<Vec<AuditorFigures>> {
+    let mut calibration = Vec::new();
+    for c in store.calibrations()? {
+        let (judged, reference) = store.calibration_judgements(&c)?;
+        for j in judged {
+            if let Some(r) = reference.get(&j.card) {
+                calibration.push((j.auditor, j.verdict == *r));
+            }
+        }
+    }
+    Ok(crate::domain::auditors::figures(
+        &store.review_facts()?,
+        &calibration,
+        funnel,
+    ))
+}
+
+fn json(f: &StatsFigures, table: Option<StatsTable>) -> serde_json::Value {
+    use serde_json::json;
+    let a = &f.analytics;
+    match table {
+        Some(StatsTable::Stages) => json!({ "window": a.window, "stages": f.rows }),
+        Some(StatsTable::Managers) => json!({ "window": a.window, "managers": a.managers }),
+        Some(StatsTable::Bottlenecks) => {
+            json!({ "window": a.window, "bottlenecks": a.bottlenecks })
+        }
+        Some(StatsTable::Trend) => json!({ "window": a.window, "trend": a.trend }),
+        None => json!({
+            "window": a.window,
+            "today": a.today,
+            "totals": a.totals,
+            "returned": a.returned,
+            "stages": f.rows,
+            "managers": a.managers,
+            "bottlenecks": a.bottlenecks,
+            "trend": a.trend,
+        }),
+    }
+}
+
+fn text(funnel: &Funnel, f: &StatsFigures, table: Option<StatsTable>) -> String {
+    let a = &f.analytics;
+    let stages = || {
+        let mut s = msg::stages_table(&funnel.name, &f.rows, a);
+        s.push('\n');
+        s.push_str(&msg::worst_stage(a));
+        s
+    };
+    match table {
+        Some(StatsTable::Stages) => stages(),
+        Some(StatsTable::Managers) => msg::managers_table(a),
+        Some(StatsTable::Bottlenecks) => msg::bottlenecks_table(a),
+        Some(StatsTable::Trend) => msg::trend_table(a),
+        None => [
+            stages(),
+            msg::managers_table(a),
+            msg::bottlenecks_table(a),
+            msg::trend_table(a),
+        ]
+        .join("\n"),
+    }
+}
+
+/// One table as CSV on stdout, through the export's safe writer (terminal-safe on a tty).
+fn write_csv(sheet: sheets::Sheet) -> Result<()> {
+    let (header, rows) = sheet;
+    use std::io::IsTerminal;
+    let stdout = std::io::stdout();
+    let terminal = stdout.is_terminal();
+    let mut table = Table::new(stdout.lock(), Layout::default())?.on_terminal(terminal);
+    table.header(&header)?;
+    for row in &rows {
+        table.row(row)?;
+    }
+    drop(table.finish()?);
+    Ok(())
+}
+
+/// `okk demo --print`: the full text of `okk stats`.
+pub fn print_stats(
+    store: &dyn StatsStore,
+    funnel: &Funnel,
+    today: chrono::NaiveDate,
+) -> Result<()> {
+    let f = figures(store, funnel, today, Window::default())?;
+    super::say_raw(text(funnel, &f, None))?;
+    Ok(())
+}

@@ -1,0 +1,28 @@
+//! `okk funnel check` and `okk funnel show`.
+
+use std::process::ExitCode;
+
+use color_eyre::Result;
+
+use super::Paths;
+use crate::cli::FunnelCommand;
+use crate::domain::columns::AbsentFields;
+use crate::text::app as msg;
+
+pub fn run(paths: &Paths, command: FunnelCommand) -> Result<ExitCode> {
+    let funnel = paths.load_funnel()?;
+    match command {
+        FunnelCommand::Check { store } => {
+            super::say(msg::funnel_ok(&paths.funnel, &funnel))?;
+            if store && !paths.db.exists() {
+                super::say(crate::text::review::no_cards(&paths.db))?;
+            } else if store {
+                let store = paths.open_store()?;
+                let absent = AbsentFields::new(&funnel, store.source_columns()?);
+                super::say_raw(msg::absent_fields(&funnel, &absent))?;
+            }
+        }
+        FunnelCommand::Show => super::say_raw(crate::funnel_config::show(&funnel))?,
+    }
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,437 @@
+//! Merging bundles into a store: each record must be signed by a key trusted under the name it
+//! claims (a withdrawal: the author's or a lead's), dated within the window, and, if its id is
+//! there already, hold what the store holds. All in one of the store's transactions
+//! (`store::bundle::MergeTx`): every file goes in, or on any refusal nothing at all.
+//!
+//! Idempotent and order-independent: records are immutable and keyed by UUID; the only change
+//! a record can carry is a withdrawal, of which the earliest is kept; which review is current is
+//! then derived afresh.
+
+use std::collections::{BTreeSet, HashMap};
+use std::io::BufRead;
+
+use chrono::NaiveDateTime;
+
+use super::keyring::{Keyring, Signer};
+use super::sign::PublicKey;
+use super::{BundleError, CalibrationRecord, DecisionRecord, Reader, Record, ReviewRecord, times};
+use crate::domain::calibration::Calibration;
+use crate::domain::merge::MergeReport;
+use crate::domain::trust::TrustedKey;
+use crate::store::bundle::{MergeTx, RecordTable};
+use crate::store::cards::fmt_time;
+use crate::store::{Store, StoreError};
+use crate::text::bundle as msg;
+
+/// Why a merge changed nothing.
+#[derive(Debug, thiserror::Error)]
+pub enum MergeError {
+    /// The bundle at `file` (its index among the inputs) is damaged.
+    #[error("{error}")]
+    Bundle { file: usize, error: BundleError },
+    /// A record the store must not take: forged, unsigned, out of its time window, conflicting.
+    #[error("{}", msg::bad_line(*.line, .why))]
+    Refused {
+        file: usize,
+        line: usize,
+        why: String,
+    },
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl MergeError {
+    /// Index of the input file the refusal is about (`None`: the store failed).
+    pub fn file(&self) -> Option<usize> {
+        match self {
+            MergeError::Bundle { file, .. } | MergeError::Refused { file, .. } => Some(*file),
+            MergeError::Store(_) => None,
+        }
+    }
+}
+
+/// One bundle to merge: how messages name it, and its reader.
+pub struct MergeInput<R: BufRead> {
+    pub name: String,
+    pub reader: Reader<R>,
+}
+
+/// What the merge trusts besides the store's keys.
+pub struct MergeOptions {
+    /// This okk's own public key: records signed with it must be ones this store made.
+    pub own: Option<PublicKey>,
+    /// Trust an unknown key on first use for a name that has none yet (recorded).
+    pub trust_on_first_use: bool,
+    /// The importing machine's clock: no record may be dated more than a day after it.
+    pub now: NaiveDateTime,
+}
+
+/// Merges bundles into `store` in one transaction: all of them, or (on any refusal) nothing.
+/// New records are added, a withdrawal is taken from either side (the earliest kept), and each
+/// touched card's current review is derived again. One report per input.
+pub fn merge_bundles<R: BufRead>(
+    store: &mut Store,
+    mut inputs: Vec<MergeInput<R>>,
+    opts: &MergeOptions,
+) -> Result<Vec<MergeReport>, MergeError> {
+    let tx = store.begin_merge()?;
+    let mut keyring = keyring(&tx, opts.own)?;
+    take_headers(&inputs, &mut keyring, opts.now)?;
+    let calibrations = tx
+        .calibrations()?
+        .into_iter()
+        .map(|c| (c.id.clone(), c))
+        .collect();
+    let mut merge = Merge {
+        tx: &tx,
+        keyring: &mut keyring,
+        calibrations,
+        groups: BTreeSet::new(),
+        now: opts.now,
+    };
+    let mut reports = Vec::new();
+    for (i, input) in inputs.iter_mut().enumerate() {
+        let how = opts
+            .trust_on_first_use
+            .then(|| msg::how_first_use(&input.name));
+        merge.keyring.trust_on_first_use(how);
+        reports.push(merge.file(i, &mut input.reader)?);
+    }
+    let groups = std::mem::take(&mut merge.groups);
+    finish(tx, &keyring, &groups, opts.now, &mut reports)?;
+    Ok(reports)
+}
+
+/// The store's trusted keys, and this okk's own.
+fn keyring(tx: &MergeTx<'_>, own: Option<PublicKey>) -> Result<Keyring, StoreError> {
+    let trusted = tx.trusted_keys()?;
+    Ok(Keyring::new(
+        own,
+        trusted
+            .iter()
+            .filter_map(|k| Some((PublicKey::parse(&k.key)?, k.name.clone(), k.lead))),
+    ))
+}
+
+/// Headers first: a lead's vouches hold for every file of the call, whatever its order.
+fn take_headers<R: BufRead>(
+    inputs: &[MergeInput<R>],
+    keyring: &mut Keyring,
+    now: NaiveDateTime,
+) -> Result<(), MergeError> {
+    for (i, input) in inputs.iter().enumerate() {
+        let refused = |why| MergeError::Refused {
+            file: i,
+            line: 1,
+            why,
+        };
+        times::check("created_at", &input.reader.header.created_at, now).map_err(refused)?;
+        keyring
+            .take_vouches(&input.reader.header, &input.name)
+            .map_err(refused)?;
+    }
+    Ok(())
+}
+
+/// Records the keys the merge trusted, settles the touched cards' current reviews, counts the
+/// reviews waiting for their cards, and commits.
+fn finish(
+    tx: MergeTx<'_>,
+    keyring: &Keyring,
+    groups: &BTreeSet<(String, String, String)>,
+    now: NaiveDateTime,
+    reports: &mut [MergeReport],
+) -> Result<(), StoreError> {
+    let now = fmt_time(&now);
+    for k in &keyring.added {
+        tx.trust(&TrustedKey {
+            key: k.key.to_string(),
+            name: k.name.clone(),
+            lead: false,
+            added_at: now.clone(),
+            how: k.how.clone(),
+        })?;
+    }
+    for (source, external_id, auditor) in groups {
+        tx.settle(source, external_id, auditor)?;
+    }
+    let waiting = tx.waiting_for_cards()?;
+    if let Some(last) = reports.last_mut() {
+        last.keys_added = keyring.added.len() as u64;
+    }
+    for r in reports.iter_mut() {
+        r.waiting_for_cards = waiting;
+    }
+    tx.commit()
+}
+
+enum Refusal {
+    Why(String),
+    Store(StoreError),
+}
+
+impl From<StoreError> for Refusal {
+    fn from(e: StoreError) -> Self {
+        Refusal::Store(e)
+    }
+}
+
+struct Merge<'a> {
+    tx: &'a MergeTx<'a>,
+    keyring: &'a mut Keyring,
+    calibrations: HashMap<String, Calibration>,
+    /// (source, external id, auditor) of every review touched: their current review is derived
+    /// again at the end.
+    groups: BTreeSet<(String, String, String)>,
+    now: NaiveDateTime,
+}
+
+fn why<T>(r: Result<T, String>) -> Result<T, Refusal> {
+    r.map_err(Refusal::Why)
+}
+
+/// A record as the checks common to reviews and decisions see it.
+struct Signed<'r> {
+    author: &'r str,
+    what: String,
+    created_at: &'r str,
+    withdrawn_at: &'r Option<String>,
+    signature: Option<&'r str>,
+    signed_bytes: Vec<u8>,
+    withdrawal_signature: &'r Option<String>,
+    withdrawal_bytes: Option<Vec<u8>>,
+}
+
+/// The same record as the store holds it, if it does.
+struct Here<'h> {
+    signature: Option<&'h str>,
+    signed_bytes: Vec<u8>,
+    withdrawn_at: &'h Option<String>,
+    withdrawal_signature: &'h Option<String>,
+}
+
+/// A withdrawal the record carries, checked: (when, its signature).
+type Withdrawal = (Option<String>, Option<String>);
+
+impl Merge<'_> {
+    /// Every record of one file; its report.
+    fn file<R: BufRead>(
+        &mut self,
+        i: usize,
+        reader: &mut Reader<R>,
+    ) -> Result<MergeReport, MergeError> {
+        let mut report = MergeReport::default();
+        loop {
+            let next = reader
+                .next_record()
+                .map_err(|error| MergeError::Bundle { file: i, error })?;
+            let Some((line, record)) = next else {
+                return Ok(report);
+            };
+            self.record(record, &mut report).map_err(|e| match e {
+                Refusal::Why(why) => MergeError::Refused { file: i, line, why },
+                Refusal::Store(e) => MergeError::Store(e),
+            })?;
+        }
+    }
+
+    fn record(&mut self, record: Record, report: &mut MergeReport) -> Result<(), Refusal> {
+        match record {
+            Record::Review(r) => self.review(r, report),
+            Record::Decision(d) => self.decision(d, report),
+            Record::Calibration(c) => self.calibration(c, report),
+        }
+    }
+
+    /// The checks every review and decision passes: its times in the window, signed by a key
+    /// trusted under its author's name (or this store's own, for a record made here), the same
+    /// as the store's copy, and a withdrawal signed by the author or a lead.
+    fn check(
+        &mut self,
+        r: &Signed<'_>,
+        here: Option<&Here<'_>>,
+    ) -> Result<Option<Withdrawal>, Refusal> {
+        why(times::check("created_at", r.created_at, self.now))?;
+        why(times::check_opt(
+            "withdrawn_at",
+            r.withdrawn_at.as_deref(),
+            self.now,
+        ))?;
+        let signer = why(self
+            .keyring
+            .signer(r.signature, &r.signed_bytes, r.author, &r.what))?;
+        why(authorised(
+            &signer,
+            r.author,
+            here.map(|h| h.signature.is_none()),
+            &r.what,
+        ))?;
+        if here.is_some_and(|h| h.signed_bytes != r.signed_bytes) {
+            return Err(Refusal::Why(msg::conflict(&r.what)));
+        }
+        let Some(bytes) = &r.withdrawal_bytes else {
+            return Ok(None);
+        };
+        let w = why(self.keyring.signer(
+            r.withdrawal_signature.as_deref(),
+            bytes,
+            r.author,
+            &msg::what_withdrawal(&r.what),
+        ))?;
+        match &w {
+            Signer::Own => {
+                let made_here = here.is_some_and(|h| {
+                    h.withdrawn_at == r.withdrawn_at && h.withdrawal_signature.is_none()
+                });
+                if !made_here {
+                    return Err(Refusal::Why(msg::own_key_not_made_here(&r.what)));
+                }
+            }
+            Signer::Trusted { name, lead } => {
+                if name != r.author && !lead {
+                    return Err(Refusal::Why(msg::withdrawal_by_other(&r.what, name)));
+                }
+            }
+        }
+        Ok(Some((
+            r.withdrawn_at.clone(),
+            r.withdrawal_signature.clone(),
+        )))
+    }
+
+    fn review(&mut self, r: ReviewRecord, report: &mut MergeReport) -> Result<(), Refusal> {
+        let here = self.tx.review(&r.id)?;
+        let signed = Signed {
+            author: &r.auditor,
+            what: msg::what_review(&r.id, &r.auditor),
+            created_at: &r.created_at,
+            withdrawn_at: &r.withdrawn_at,
+            signature: r.signature.as_deref(),
+            signed_bytes: r.signed_bytes(),
+            withdrawal_signature: &r.withdrawal_signature,
+            withdrawal_bytes: r.withdrawal_bytes(),
+        };
+        let here_view = here.as_ref().map(|h| Here {
+            signature: h.signature.as_deref(),
+            signed_bytes: h.signed_bytes(),
+            withdrawn_at: &h.withdrawn_at,
+            withdrawal_signature: &h.withdrawal_signature,
+        });
+        let withdrawal = self.check(&signed, here_view.as_ref())?;
+        match &here {
+            None => {
+                self.tx.insert_review(&r)?;
+                report.reviews_added += 1;
+            }
+            Some(h) => {
+                report.reviews_known += 1;
+                let table = RecordTable::Reviews;
+                self.tx.keep_lowest_signature(
+                    table,
+                    &r.id,
+                    h.signature.as_deref(),
+                    &r.signature,
+                )?;
+                if let Some((at, sig)) = withdrawal
+                    && self.tx.earliest_withdrawal(table, &r.id, &at, &sig)?
+                    && h.withdrawn_at.is_none()
+                {
+                    report.reviews_withdrawn += 1;
+                }
+            }
+        }
+        self.groups
+            .insert((r.card_source, r.card_external_id, r.auditor));
+        Ok(())
+    }
+
+    fn decision(&mut self, d: DecisionRecord, report: &mut MergeReport) -> Result<(), Refusal> {
+        let here = self.tx.decision(&d.id)?;
+        let signed = Signed {
+            author: &d.lead,
+            what: msg::what_decision(&d.id, &d.lead),
+            created_at: &d.created_at,
+            withdrawn_at: &d.withdrawn_at,
+            signature: d.signature.as_deref(),
+            signed_bytes: d.signed_bytes(),
+            withdrawal_signature: &d.withdrawal_signature,
+            withdrawal_bytes: d.withdrawal_bytes(),
+        };
+        let here_view = here.as_ref().map(|h| Here {
+            signature: h.signature.as_deref(),
+            signed_bytes: h.signed_bytes(),
+            withdrawn_at: &h.withdrawn_at,
+            withdrawal_signature: &h.withdrawal_signature,
+        });
+        let withdrawal = self.check(&signed, here_view.as_ref())?;
+        match &here {
+            None => {
+                self.tx.insert_decision(&d)?;
+                report.decisions_added += 1;
+            }
+            Some(h) => {
+                report.decisions_known += 1;
+                let table = RecordTable::Decisions;
+                self.tx.keep_lowest_signature(
+                    table,
+                    &d.id,
+                    h.signature.as_deref(),
+                    &d.signature,
+                )?;
+                if let Some((at, sig)) = withdrawal {
+                    self.tx.earliest_withdrawal(table, &d.id, &at, &sig)?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn calibration(
+        &mut self,
+        c: CalibrationRecord,
+        report: &mut MergeReport,
+    ) -> Result<(), Refusal> {
+        let cal = &c.calibration;
+        why(times::check("created_at", &cal.created_at, self.now))?;
+        let what = msg::what_calibration(&cal.id, &cal.created_by);
+        let here = self.calibrations.get(&cal.id);
+        let made_here = match here {
+            None => None,
+            Some(_) => Some(self.tx.calibration_made_here(&cal.id)?),
+        };
+        let signer = why(self.keyring.signer(
+            c.signature.as_deref(),
+            &c.signed_bytes(),
+            &cal.created_by,
+            &what,
+        ))?;
+        why(authorised(&signer, &cal.created_by, made_here, &what))?;
+        if let Some(h) = here {
+            if h != cal {
+                return Err(Refusal::Why(msg::conflict(&what)));
+            }
+            return Ok(());
+        }
+        self.tx.insert_calibration(&c)?;
+        self.calibrations.insert(cal.id.clone(), cal.clone());
+        report.calibrations_added += 1;
+        Ok(())
+    }
+}
+
+/// Whether `signer` may have made a record in `author`'s name: a key trusted as the author, or
+/// this store's own key for a record this store made (`made_here`: the record is here, made
+/// in this store).
+fn authorised(
+    signer: &Signer,
+    author: &str,
+    made_here: Option<bool>,
+    what: &str,
+) -> Result<(), String> {
+    match signer {
+        Signer::Own if made_here == Some(true) => Ok(()),
+        Signer::Own => Err(msg::own_key_not_made_here(what)),
+        Signer::Trusted { name, .. } if name == author => Ok(()),
+        Signer::Trusted { name, .. } => Err(msg::forged_name(what, author, name)),
+    }
+}

@@ -1,0 +1,15 @@
+//! Everything the reviewer shows of one card, as the store hands it out: the card, its stage
+//! history and context, its flags and the content digest a verdict is pinned to.
+
+use super::flag::Flag;
+use super::ids::CardId;
+use super::{Card, CardContext};
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct CardDetail {
+    pub card_id: CardId,
+    pub card: Card,
+    pub context: CardContext,
+    pub flags: Vec<Flag>,
+    pub hash: i64,
+}

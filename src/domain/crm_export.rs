@@ -1,0 +1,73 @@
+//! What a CRM's import takes back, as okk's export profiles describe it (file format, column
+//! types, the owner column's form), and what an export tells the user about: values it could
+//! not write as the CRM wants them, problems of an owners map file.
+
+use std::fmt;
+
+use serde::Deserialize;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Format {
+    Csv,
+    /// One REST call per line: `{"method":..,"params":{"id":..,"fields":{..}}}`.
+    RestJsonl,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum ColumnType {
+    #[default]
+    Text,
+    /// Written as a number, never as text (and so never defused).
+    Number,
+    /// Written in the profile's `date_format`.
+    Date,
+}
+
+/// What the CRM's import takes in its owner column. Anything but a name cannot be guessed from
+/// what okk knows, so it comes from the store's own values (already in that form) or from an
+/// owners map (`okk export crm --owners FILE`). Its checks live with the export
+/// (`export::profile`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum OwnerForm {
+    /// The user's name as the CRM shows it (amoCRM, Pipedrive).
+    #[default]
+    Name,
+    /// The user's email (HubSpot's `Deal owner`).
+    Email,
+    /// A numeric user id (Bitrix24's `ASSIGNED_BY_ID`).
+    NumericId,
+    /// A Salesforce User Id: 15 or 18 letters and digits starting `005` (`OwnerId`).
+    SalesforceId,
+}
+
+/// A change the CRM's file could not carry as the review asked.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Warning {
+    /// The CRM's import cannot set this field; left out of `cards` rows.
+    CannotSet { field: String, cards: usize },
+    /// A corrected value that is not a number or a date where the CRM wants one: written as
+    /// text.
+    BadValue {
+        external_id: String,
+        field: String,
+        value: String,
+        kind: ColumnType,
+    },
+}
+
+/// One problem of an owners map file, where it is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    pub line: usize,
+    pub column: usize,
+    pub message: String,
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}: {}", self.line, self.column, self.message)
+    }
+}

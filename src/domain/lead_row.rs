@@ -1,0 +1,128 @@
+//! The lead's list of reviews, one row per current review with its standing decision, grouped
+//! card by card, and which cards' auditors split with nothing settled.
+
+use std::collections::HashMap;
+
+use chrono::NaiveDateTime;
+
+use super::decision::{Decision, LeadDecision};
+use super::final_word::{Current, FinalWord, final_word};
+use super::ids::CardId;
+use super::review::Verdict;
+use super::suggestion::Proposal;
+
+/// A current review as the lead's list shows it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LeadRow {
+    pub review_id: String,
+    /// `None` while the card has not arrived in a sync.
+    pub card_id: Option<CardId>,
+    pub source: String,
+    pub external_id: String,
+    pub title: Option<String>,
+    /// The card's stage when reviewed.
+    pub stage: String,
+    pub auditor: String,
+    pub verdict: Verdict,
+    pub score: Option<f64>,
+    pub suggested_stage: Option<String>,
+    pub suggested_owner: Option<String>,
+    pub comment: String,
+    pub created_at: NaiveDateTime,
+    pub seconds_spent: Option<f64>,
+    /// The card's most severe flag now (0 none, 3 critical).
+    pub flag_rank: i64,
+    /// The latest decision still standing, if any.
+    pub decision: Option<LeadDecision>,
+    /// Made for a calibration (the card is in one naming the auditor, and the review is newer).
+    pub calibration: bool,
+    /// The card's auditors disagree and no decision of the lead settles it.
+    pub split: bool,
+}
+
+impl LeadRow {
+    /// The auditor judged against the rules: "ok" on a card the rules flag as critical.
+    pub fn disagrees_with_rules(&self) -> bool {
+        self.verdict == Verdict::Ok && self.flag_rank >= 3
+    }
+
+    /// What `disagree` finds: a review against the rules, or auditors split on its card.
+    pub fn disagrees(&self) -> bool {
+        self.disagrees_with_rules() || self.split
+    }
+
+    fn proposal(&self) -> Proposal {
+        Proposal {
+            verdict: self.verdict,
+            stage: self.suggested_stage.clone(),
+            owner: self.suggested_owner.clone(),
+            corrections: Default::default(),
+        }
+    }
+
+    fn word(&self) -> Option<&Decision> {
+        self.decision.as_ref().map(|d| &d.decision)
+    }
+}
+
+/// Puts each card's reviews together (cards in the order of their first review, a card's
+/// reviews oldest first) and marks the cards whose auditors split with nothing settled.
+pub fn group_by_card(rows: Vec<LeadRow>) -> Vec<LeadRow> {
+    let mut order: Vec<(String, String)> = Vec::new();
+    let mut cards: HashMap<(String, String), Vec<LeadRow>> = HashMap::new();
+    for r in rows {
+        let key = (r.source.clone(), r.external_id.clone());
+        cards
+            .entry(key.clone())
+            .or_insert_with(|| {
+                order.push(key);
+                Vec::new()
+            })
+            .push(r);
+    }
+    let mut out = Vec::new();
+    for key in order {
+        let mut group = cards.remove(&key).expect("keyed");
+        mark_split(&mut group);
+        out.extend(group);
+    }
+    out
+}
+
+/// Marks one card's reviews (oldest first) as split or not.
+fn mark_split(group: &mut [LeadRow]) {
+    let split = group.len() > 1 && {
+        let proposals: Vec<Proposal> = group.iter().rev().map(LeadRow::proposal).collect();
+        let words: Vec<_> = group.iter().rev().map(LeadRow::word).collect();
+        let current: Vec<Current<'_>> = proposals
+            .iter()
+            .zip(&words)
+            .map(|(proposal, w)| Current {
+                proposal,
+                decision: *w,
+            })
+            .collect();
+        final_word(&current) == FinalWord::NeedsLead
+    };
+    for r in group {
+        r.split = split;
+    }
+}
+
+/// After a decision on `rows[row]` (rows grouped by card): re-marks that card's split, which the
+/// decision may settle or, undone, reopen.
+pub fn resplit(rows: &mut [LeadRow], row: usize) {
+    let same = |a: &LeadRow, b: &LeadRow| a.source == b.source && a.external_id == b.external_id;
+    let Some(r) = rows.get(row) else { return };
+    let start = (0..row)
+        .rev()
+        .take_while(|&i| same(&rows[i], r))
+        .last()
+        .unwrap_or(row);
+    let end = (row..rows.len())
+        .take_while(|&i| same(&rows[i], r))
+        .last()
+        .unwrap_or(row)
+        + 1;
+    mark_split(&mut rows[start..end]);
+}

@@ -1,0 +1,15 @@
+//! What merging bundles into a store did, in figures.
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+pub struct MergeReport {
+    pub reviews_added: u64,
+    pub reviews_known: u64,
+    pub reviews_withdrawn: u64,
+    pub decisions_added: u64,
+    pub decisions_known: u64,
+    pub calibrations_added: u64,
+    /// Keys trusted by this merge (on first use, or vouched for by a trusted lead).
+    pub keys_added: u64,
+    /// Reviews (in this store, after the merge) whose card has not arrived yet.
+    pub waiting_for_cards: u64,
+}

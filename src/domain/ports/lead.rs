@@ -1,0 +1,29 @@
+//! The lead's port: every current review with its standing decision, and the lead's decisions.
+
+use chrono::NaiveDateTime;
+
+use super::StoreResult;
+use crate::domain::decision::{Decision, LeadDecision};
+use crate::domain::lead_row::LeadRow;
+
+pub trait LeadStore {
+    /// Every current review (of any auditor), card by card (cards in the order of their first
+    /// review, each card's oldest first), with its latest standing decision and split mark.
+    fn lead_rows(&self) -> StoreResult<Vec<LeadRow>>;
+
+    /// The latest standing decision on a review.
+    fn latest_decision(&self, review_id: &str) -> StoreResult<Option<LeadDecision>>;
+
+    /// Records `lead`'s decision on a review (accept, override, return); returns its id. A later
+    /// decision supersedes; none is ever changed.
+    fn decide(
+        &mut self,
+        review_id: &str,
+        lead: &str,
+        decision: &Decision,
+        now: NaiveDateTime,
+    ) -> StoreResult<String>;
+
+    /// Undo: marks a decision withdrawn; the one before it stands again.
+    fn withdraw_decision(&mut self, id: &str, now: NaiveDateTime) -> StoreResult<()>;
+}

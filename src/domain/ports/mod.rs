@@ -1,0 +1,40 @@
+//! The store as its callers see it: traits cut from what the reviewer's desk, the lead and the
+//! stats ask, in domain types and the backend-neutral [`StoreError`]. SQLite implements them
+//! (`store::ports`); a team server's PostgreSQL backend would too (docs/team-server.md).
+//!
+//! They live in the domain, not in `store/`, so that the TUI holds a store without depending on
+//! the store layer: `app` opens a backend and hands the TUI a `Box<dyn DeskStore>`.
+
+pub mod calibration;
+pub mod lead;
+pub mod queue;
+pub mod review;
+pub mod stats;
+
+pub use calibration::CalibrationStore;
+pub use lead::LeadStore;
+pub use queue::QueueStore;
+pub use review::{KeptVerdict, ReviewStore};
+pub use stats::StatsStore;
+
+pub use super::store_error::StoreError;
+
+pub type StoreResult<T> = Result<T, StoreError>;
+
+/// Everything the reviewer's desk (auditor and lead screens, the stats screen) asks of a store.
+/// `Send`, so a runtime may perform the desk's effects off the UI thread.
+pub trait DeskStore:
+    QueueStore + ReviewStore + LeadStore + StatsStore + CalibrationStore + Reopen + Send
+{
+}
+
+impl<T> DeskStore for T where
+    T: QueueStore + ReviewStore + LeadStore + StatsStore + CalibrationStore + Reopen + Send
+{
+}
+
+/// A second handle on the same store, for the runtime's writer thread: it writes while the
+/// screen reads through the first (SQLite: a second connection; a server: a second session).
+pub trait Reopen {
+    fn reopen(&self) -> StoreResult<Box<dyn DeskStore>>;
+}

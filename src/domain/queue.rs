@@ -1,0 +1,73 @@
+//! A stage's review queue as the store hands it out: the question (`QueueQuery`), a page's rows
+//! (`QueueEntry`), the key a page continues from (`QueueKey`) and the stage's figures.
+
+use chrono::NaiveDateTime;
+
+use super::ids::CardId;
+
+/// A card's place in the queue order; the next page starts after it. Opaque to callers: only
+/// the store that handed it out reads it.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct QueueKey {
+    pub flag_rank: i64,
+    pub flag_count: i64,
+    /// The card's last activity in the store's own spelling (compared in the index's order).
+    pub touched_at: Option<String>,
+    pub external_id: String,
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct QueueEntry {
+    #[serde(skip)]
+    pub card_id: CardId,
+    pub id: String,
+    pub title: Option<String>,
+    pub owner: Option<String>,
+    pub flags: Vec<String>,
+    pub idle_days: Option<i64>,
+    /// The auditor reviewed the card, and a later sync changed it.
+    pub changed_since_review: bool,
+    /// The team lead sent the auditor's review back, with this note.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub returned: Option<String>,
+    /// In a calibration the auditor has still to judge (such cards come first).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub calibration: bool,
+    #[serde(skip)]
+    pub key: QueueKey,
+}
+
+pub struct QueueQuery<'a> {
+    /// The stage's names as the CRM writes them (a funnel stage and its aliases).
+    pub crm_stages: &'a [String],
+    pub auditor: &'a str,
+    pub limit: usize,
+    /// Also gone and closed cards without flags (a flagged card is always in its queue).
+    pub all: bool,
+    /// Closed cards belong in the queue of a won or lost stage.
+    pub closed_stage: bool,
+    /// Idle days are counted to this moment's day, in calendar days as the `idle` rule and the
+    /// card count them.
+    pub now: NaiveDateTime,
+    /// Start after this card (the last of the previous page).
+    pub after: Option<&'a QueueKey>,
+    /// Only cards whose id, title or owner contains this (already folded: `names::fold`).
+    pub text: Option<&'a str>,
+    /// Put the auditor's pending calibration cards first (the first page of a queue).
+    pub with_calibration: bool,
+}
+
+/// A stage's queue in figures: `reviewed + to_review = cards`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct QueueCounts {
+    pub cards: u64,
+    pub flagged: u64,
+    /// Cards the auditor has a current review of, unchanged since and not sent back.
+    pub reviewed: u64,
+}
+
+impl QueueCounts {
+    pub fn to_review(&self) -> u64 {
+        self.cards.saturating_sub(self.reviewed)
+    }
+}

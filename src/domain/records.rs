@@ -1,0 +1,127 @@
+//! Reviews, lead decisions and calibrations as they travel between stores in bundles: the
+//! records, and the bytes their authors sign (pure data; the bundle format and its keys are
+//! `bundle/`'s, the tables they go into the store's).
+
+use serde::{Deserialize, Serialize};
+
+/// One record of a bundle.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Record {
+    Review(ReviewRecord),
+    Decision(DecisionRecord),
+    Calibration(CalibrationRecord),
+}
+
+/// A calibration as it travels, signed by the lead who started it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CalibrationRecord {
+    #[serde(flatten)]
+    pub calibration: super::calibration::Calibration,
+    #[serde(default)]
+    pub signature: Option<String>,
+}
+
+/// What a record's author signs: the record without its withdrawal and signatures (those are
+/// signed apart, by whoever withdrew), as JSON, after a word that tells the kinds apart.
+fn signed_json(kind: &str, value: &impl Serialize) -> Vec<u8> {
+    let mut out = format!("okk {kind}\n").into_bytes();
+    serde_json::to_writer(&mut out, value).expect("records serialise");
+    out
+}
+
+impl ReviewRecord {
+    pub fn signed_bytes(&self) -> Vec<u8> {
+        let bare = ReviewRecord {
+            withdrawn_at: None,
+            signature: None,
+            withdrawal_signature: None,
+            ..self.clone()
+        };
+        signed_json("review", &bare)
+    }
+
+    /// What the withdrawer signs (`None`: not withdrawn).
+    pub fn withdrawal_bytes(&self) -> Option<Vec<u8>> {
+        let at = self.withdrawn_at.as_ref()?;
+        Some(format!("okk withdraw review {} {at}", self.id).into_bytes())
+    }
+}
+
+impl DecisionRecord {
+    pub fn signed_bytes(&self) -> Vec<u8> {
+        let bare = DecisionRecord {
+            withdrawn_at: None,
+            signature: None,
+            withdrawal_signature: None,
+            ..self.clone()
+        };
+        signed_json("decision", &bare)
+    }
+
+    pub fn withdrawal_bytes(&self) -> Option<Vec<u8>> {
+        let at = self.withdrawn_at.as_ref()?;
+        Some(format!("okk withdraw decision {} {at}", self.id).into_bytes())
+    }
+}
+
+impl CalibrationRecord {
+    pub fn signed_bytes(&self) -> Vec<u8> {
+        signed_json("calibration", &self.calibration)
+    }
+}
+
+/// A review as it travels: everything but the local card id and the derived "current" cache.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ReviewRecord {
+    pub id: String,
+    pub card_source: String,
+    pub card_external_id: String,
+    pub auditor: String,
+    pub stage: String,
+    pub verdict: String,
+    pub checklist: String,
+    pub score: Option<f64>,
+    pub suggested_stage: Option<String>,
+    pub suggested_owner: Option<String>,
+    pub corrections: String,
+    pub comment: String,
+    pub card_hash: Option<i64>,
+    pub funnel_fingerprint: Option<String>,
+    pub created_at: String,
+    pub seconds_spent: Option<f64>,
+    pub supersedes: Option<String>,
+    pub withdrawn_at: Option<String>,
+    /// The author's signature (`None` in the store: made here, signed when exported).
+    #[serde(default)]
+    pub signature: Option<String>,
+    /// The withdrawer's (the author's or a lead's) signature of the withdrawal.
+    #[serde(default)]
+    pub withdrawal_signature: Option<String>,
+}
+
+/// A lead's decision on a review; never changed once made (a later decision supersedes it).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DecisionRecord {
+    pub id: String,
+    pub review_id: String,
+    pub lead: String,
+    pub decision: String,
+    pub verdict: Option<String>,
+    pub suggested_stage: Option<String>,
+    pub suggested_owner: Option<String>,
+    pub note: String,
+    pub created_at: String,
+    #[serde(default)]
+    pub withdrawn_at: Option<String>,
+    /// The lead's checklist answers (JSON), when they differ from the auditor's.
+    #[serde(default)]
+    pub checklist: Option<String>,
+    /// Its place among the decisions on the review.
+    #[serde(default)]
+    pub seq: i64,
+    #[serde(default)]
+    pub signature: Option<String>,
+    #[serde(default)]
+    pub withdrawal_signature: Option<String>,
+}

@@ -1,0 +1,37 @@
+//! A review as it goes into the store and comes back: the card it is about (`ReviewedCard`), who
+//! wrote it and when (`Stamp`), and an auditor's current review as stored (`StoredReview`).
+
+use chrono::NaiveDateTime;
+
+use super::ids::CardId;
+use super::review::{ReviewDraft, Verdict};
+
+/// The card a review is about, as the store knows it at review time.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct ReviewedCard {
+    pub card_id: CardId,
+    pub source: String,
+    pub external_id: String,
+    /// The card's stage as the CRM names it.
+    pub stage: String,
+    /// The card's content digest: a later sync that changes the card puts it back in the queue.
+    pub hash: i64,
+}
+
+/// An auditor's current review of a card, as stored.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StoredReview {
+    pub id: String,
+    pub verdict: Verdict,
+    pub draft: ReviewDraft,
+    pub score: Option<f64>,
+    pub card_hash: Option<i64>,
+    pub created_at: NaiveDateTime,
+}
+
+/// Who writes the review, against which funnel, when.
+pub struct Stamp<'a> {
+    pub auditor: &'a str,
+    pub funnel_fingerprint: &'a str,
+    pub now: NaiveDateTime,
+}

@@ -1,0 +1,38 @@
+//! What one live CRM sync did, for its report: the import's counts plus the requests it cost
+//! and how far its cursor moved.
+
+use serde::Serialize;
+
+use super::import_report::UnknownStage;
+
+/// What one connection's sync did: the import report's counts plus the requests it cost.
+#[derive(Debug, Clone, Serialize)]
+pub struct SyncReport {
+    pub connection: String,
+    pub kind: &'static str,
+    /// Redacted.
+    pub url: String,
+    /// Deals read.
+    pub rows: u64,
+    pub inserted: u64,
+    pub updated: u64,
+    pub unchanged: u64,
+    pub gone: u64,
+    pub stage_changes: u64,
+    pub unknown_stages: Vec<UnknownStage>,
+    pub warnings: u64,
+    pub warning_samples: Vec<String>,
+    pub requests: u64,
+    pub retries: u64,
+    /// The cursor the sync started from (`None`: a first or full sync).
+    pub since: Option<String>,
+    /// The cursor it reached: the newest update time the CRM returned.
+    pub until: Option<String>,
+    pub full: bool,
+    /// When a full sweep last finished (this one included).
+    pub full_sweep_at: Option<String>,
+    pub dry_run: bool,
+    /// Every page landed was judged as it landed: no rules run is needed after the sync.
+    #[serde(skip)]
+    pub judged: bool,
+}

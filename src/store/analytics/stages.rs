@@ -1,0 +1,110 @@
+//! Read-side questions about the whole store (per-stage counts for `okk stats`).
+
+use crate::domain::analytics::stages::CrmStageCount;
+use crate::domain::review::Verdict;
+use crate::store::{Store, StoreError};
+
+impl Store {
+    /// Cards per stage name as the CRM wrote it; the funnel folds names into stages.
+    pub fn stage_counts(&self) -> Result<Vec<CrmStageCount>, StoreError> {
+        let mut stmt = self.conn.prepare(
+            "SELECT stage, SUM(gone_at IS NULL), SUM(gone_at IS NOT NULL)
+             FROM cards GROUP BY stage ORDER BY stage",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            Ok(CrmStageCount {
+                stage: r.get(0)?,
+                cards: r.get::<_, i64>(1)? as u64,
+                gone: r.get::<_, i64>(2)? as u64,
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Whether the store holds any card (without counting a million of them).
+    pub fn has_cards(&self) -> Result<bool, StoreError> {
+        Ok(self
+            .conn
+            .query_row("SELECT EXISTS (SELECT 1 FROM cards)", [], |r| r.get(0))?)
+    }
+
+    pub fn card_count(&self) -> Result<u64, StoreError> {
+        Ok(self
+            .conn
+            .query_row("SELECT count(*) FROM cards", [], |r| r.get::<_, i64>(0))? as u64)
+    }
+
+    /// Cards with a current verdict (not gone), per CRM stage name and verdict. A card two
+    /// auditors reviewed counts once, by its latest verdict.
+    pub fn verdict_counts(&self) -> Result<Vec<(String, Verdict, u64)>, StoreError> {
+        let mut stmt = self.conn.prepare(
+            "SELECT stage, verdict, count(*) FROM (
+                 SELECT c.stage, r.verdict, row_number() OVER (
+                     PARTITION BY r.card_id ORDER BY r.created_at DESC, r.id) AS n
+                 FROM reviews r JOIN cards c ON c.id = r.card_id
+                 WHERE r.superseded_by IS NULL AND r.withdrawn_at IS NULL
+                   AND c.gone_at IS NULL)
+             WHERE n = 1 GROUP BY stage, verdict",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            let verdict: String = r.get(1)?;
+            Ok((
+                r.get(0)?,
+                Verdict::from_name(&verdict).unwrap_or(Verdict::Unclear),
+                r.get::<_, i64>(2)? as u64,
+            ))
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Every review not withdrawn, with its time and the lead's standing decision.
+    pub fn review_facts(&self) -> Result<Vec<crate::domain::auditors::ReviewFact>, StoreError> {
+        use crate::domain::decision::DecisionKind;
+        let mut stmt = self.conn.prepare(
+            "SELECT r.auditor, r.seconds_spent, d.decision, r.stage, r.checklist, d.checklist
+             FROM reviews r LEFT JOIN lead_decisions d ON d.rowid = (
+                 SELECT d2.rowid FROM lead_decisions d2
+                 WHERE d2.review_id = r.id AND d2.withdrawn_at IS NULL
+                 ORDER BY d2.seq DESC, d2.created_at DESC, d2.id DESC LIMIT 1)
+             WHERE r.withdrawn_at IS NULL",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            let d: Option<String> = r.get(2)?;
+            let answers: String = r.get(4)?;
+            let lead: Option<String> = r.get(5)?;
+            Ok(crate::domain::auditors::ReviewFact {
+                auditor: r.get(0)?,
+                seconds: r.get(1)?,
+                decision: d.as_deref().and_then(DecisionKind::from_name),
+                stage: r.get(3)?,
+                answers: serde_json::from_str(&answers).unwrap_or_default(),
+                lead_answers: lead.and_then(|j| serde_json::from_str(&j).ok()),
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Reviews made (not withdrawn) per day from `first` to `last`, zeros included.
+    pub fn reviews_per_day(
+        &self,
+        first: chrono::NaiveDate,
+        last: chrono::NaiveDate,
+    ) -> Result<Vec<u64>, StoreError> {
+        let mut stmt = self.conn.prepare(
+            "SELECT substr(created_at, 1, 10), count(*) FROM reviews
+             WHERE withdrawn_at IS NULL AND created_at >= ?1 AND created_at < ?2
+             GROUP BY 1",
+        )?;
+        let end = last + chrono::Days::new(1);
+        let counts: std::collections::HashMap<String, u64> = stmt
+            .query_map([first.to_string(), end.to_string()], |r| {
+                Ok((r.get(0)?, r.get::<_, i64>(1)? as u64))
+            })?
+            .collect::<Result<_, _>>()?;
+        Ok(first
+            .iter_days()
+            .take_while(|d| *d <= last)
+            .map(|d| counts.get(&d.to_string()).copied().unwrap_or(0))
+            .collect())
+    }
+}

@@ -1,0 +1,80 @@
+//! The contract every store backend passes, written against the domain's ports alone
+//! (`okk::domain::ports`): a backend plugs in with one `store_contract!(its factory)` line in
+//! tests/store_contract.rs. What a backend must do to be set up (cards, flags, a newer schema)
+//! is the factory's, through [`Backend`]; every assertion goes through the ports.
+
+pub mod sqlite;
+pub mod stories;
+
+use okk::domain::flag::Severity;
+use okk::domain::ports::{DeskStore, StoreError};
+
+/// A card a story starts from, in the one stage the stories use ([`STAGE`]).
+#[derive(Debug, Clone, Copy)]
+pub struct Seed {
+    pub id: &'static str,
+    /// The day of the card's last activity, in November 2026.
+    pub touched_day: u32,
+    /// The flags the rules gave it, by severity.
+    pub flags: &'static [Severity],
+}
+
+/// The stage the seeded cards are in, as the CRM names it.
+pub const STAGE: &str = "Квалификация";
+
+/// A backend under test: makes stores holding seeded cards, and opens them again.
+pub trait Backend {
+    type Handle;
+
+    /// A new store holding `cards` (all open, in [`STAGE`]) with their flags.
+    fn seeded(&self, cards: &[Seed]) -> Self::Handle;
+
+    /// Opens the store again, as a new process would (what the last one committed is there).
+    fn open(&self, store: &Self::Handle) -> Result<Box<dyn DeskStore>, StoreError>;
+
+    /// Marks the store as made by an okk newer than this one.
+    fn make_newer(&self, store: &Self::Handle);
+}
+
+/// The contract's stories as tests, for one backend: `store_contract!(Factory)` in a module.
+#[macro_export]
+macro_rules! store_contract {
+    ($backend:expr) => {
+        #[test]
+        fn the_queue_lists_critical_cards_first_then_flagged_then_the_longest_idle_then_by_id() {
+            $crate::contract::stories::queue_order(&$backend);
+        }
+        #[test]
+        fn paging_through_a_queue_lists_every_card_once_and_the_counts_agree() {
+            $crate::contract::stories::paging_and_counts(&$backend);
+        }
+        #[test]
+        fn a_verdict_saved_is_read_back_and_survives_reopening_the_store() {
+            $crate::contract::stories::verdict_survives_reopen(&$backend);
+        }
+        #[test]
+        fn a_verdict_saved_twice_under_one_id_is_written_once_and_undo_restores_the_last() {
+            $crate::contract::stories::verdict_at_most_once_and_undo(&$backend);
+        }
+        #[test]
+        fn a_skipped_card_stays_in_the_queue_with_its_draft() {
+            $crate::contract::stories::skip_keeps_card_and_draft(&$backend);
+        }
+        #[test]
+        fn a_verdict_kept_pending_by_a_reviewer_that_died_is_written_on_replay() {
+            $crate::contract::stories::pending_replay(&$backend);
+        }
+        #[test]
+        fn the_leads_accept_override_and_return_stand_and_settle_the_final_word() {
+            $crate::contract::stories::lead_decisions(&$backend);
+        }
+        #[test]
+        fn a_calibration_hands_its_cards_first_to_the_auditors_it_names() {
+            $crate::contract::stories::calibration_handout(&$backend);
+        }
+        #[test]
+        fn a_store_made_by_a_newer_okk_is_refused() {
+            $crate::contract::stories::newer_schema_refused(&$backend);
+        }
+    };
+}

@@ -1,0 +1,447 @@
+//! The stories of the store contract, each a function of a [`Backend`]: set up through the
+//! factory, then asked and told through the ports only.
+
+use chrono::{NaiveDate, NaiveDateTime};
+use okk::domain::calibration::Calibration;
+use okk::domain::decision::{Decision, DecisionKind};
+use okk::domain::flag::Severity::{Critical, Warning};
+use okk::domain::ids::CardId;
+use okk::domain::pending::PendingReview;
+use okk::domain::ports::{DeskStore, StoreError};
+use okk::domain::queue::{QueueEntry, QueueKey, QueueQuery};
+use okk::domain::review::{Review, ReviewDraft, Verdict};
+use okk::domain::stored_review::ReviewedCard;
+
+use super::{Backend, STAGE, Seed};
+
+/// The moment the stories happen: idle days count to its day.
+fn now() -> NaiveDateTime {
+    at(20, 12)
+}
+
+/// A moment in November 2026.
+fn at(day: u32, hour: u32) -> NaiveDateTime {
+    NaiveDate::from_ymd_opt(2026, 11, day)
+        .unwrap()
+        .and_hms_opt(hour, 0, 0)
+        .unwrap()
+}
+
+const fn seed(
+    id: &'static str,
+    touched_day: u32,
+    flags: &'static [okk::domain::flag::Severity],
+) -> Seed {
+    Seed {
+        id,
+        touched_day,
+        flags,
+    }
+}
+
+/// Six cards whose queue order is known: `c1` critical; `w2` two warnings; `w1` one; then
+/// without flags the longest idle first, `i1` before `i2` (same day) by id, `i0` last.
+const SIX: &[Seed] = &[
+    seed("i0", 10, &[]),
+    seed("w1", 16, &[Warning]),
+    seed("i2", 1, &[]),
+    seed("c1", 18, &[Critical]),
+    seed("i1", 1, &[]),
+    seed("w2", 17, &[Warning, Warning]),
+];
+const SIX_IN_ORDER: [&str; 6] = ["c1", "w2", "w1", "i1", "i2", "i0"];
+
+fn stages() -> Vec<String> {
+    vec![STAGE.to_string()]
+}
+
+fn query<'a>(
+    stages: &'a [String],
+    auditor: &'a str,
+    after: Option<&'a QueueKey>,
+    limit: usize,
+) -> QueueQuery<'a> {
+    QueueQuery {
+        crm_stages: stages,
+        auditor,
+        limit,
+        all: false,
+        closed_stage: false,
+        now: now(),
+        after,
+        text: None,
+        with_calibration: after.is_none(),
+    }
+}
+
+/// The auditor's whole queue, read `limit` cards a page.
+fn pages(store: &dyn DeskStore, auditor: &str, limit: usize) -> Vec<QueueEntry> {
+    let stages = stages();
+    let mut out: Vec<QueueEntry> = Vec::new();
+    loop {
+        let page = store
+            .queue(&query(&stages, auditor, out.last().map(|e| &e.key), limit))
+            .unwrap();
+        assert!(page.len() <= limit, "a page holds at most its limit");
+        if page.is_empty() {
+            return out;
+        }
+        out.extend(page);
+    }
+}
+
+fn ids(entries: &[QueueEntry]) -> Vec<&str> {
+    entries.iter().map(|e| e.id.as_str()).collect()
+}
+
+/// The card with CRM id `id`, as the auditor's queue lists it.
+fn entry(store: &dyn DeskStore, auditor: &str, id: &str) -> QueueEntry {
+    pages(store, auditor, 100)
+        .into_iter()
+        .find(|e| e.id == id)
+        .unwrap_or_else(|| panic!("{id} is not in {auditor}'s queue"))
+}
+
+fn card_id(store: &dyn DeskStore, id: &str) -> CardId {
+    entry(store, "nobody", id).card_id
+}
+
+/// `auditor`'s verdict on card `id`, under review id `review_id`, made at `when`.
+fn verdict(
+    store: &dyn DeskStore,
+    auditor: &str,
+    id: &str,
+    v: Verdict,
+    review_id: &str,
+    when: NaiveDateTime,
+) -> PendingReview {
+    let detail = store
+        .card_detail(card_id(store, id))
+        .unwrap()
+        .expect("the listed card has a detail");
+    PendingReview {
+        id: review_id.into(),
+        card: ReviewedCard {
+            card_id: detail.card_id,
+            source: detail.card.source.clone(),
+            external_id: detail.card.external_id.clone(),
+            stage: detail.card.stage.clone(),
+            hash: detail.hash,
+        },
+        review: Review {
+            verdict: v,
+            draft: ReviewDraft {
+                comment: format!("{auditor} on {id}"),
+                ..ReviewDraft::default()
+            },
+            score: Some(50.0),
+            seconds_spent: 12.5,
+        },
+        auditor: auditor.into(),
+        funnel_fingerprint: "fp".into(),
+        now: when,
+    }
+}
+
+fn save(store: &mut dyn DeskStore, p: &PendingReview) {
+    store.save_review(p).expect("the verdict saves");
+}
+
+fn current(store: &dyn DeskStore, auditor: &str, id: &str) -> Option<(String, Verdict)> {
+    store
+        .current_review(card_id(store, id), auditor)
+        .unwrap()
+        .map(|r| (r.id, r.verdict))
+}
+
+pub fn queue_order<B: Backend>(backend: &B) {
+    let handle = backend.seeded(SIX);
+    let store = backend.open(&handle).unwrap();
+    let stages = stages();
+    let q = store.queue(&query(&stages, "anna", None, 100)).unwrap();
+    assert_eq!(ids(&q), SIX_IN_ORDER);
+    assert_eq!(q[0].flags.len(), 1, "c1's one flag is listed");
+    assert_eq!(q[1].flags.len(), 2);
+    assert!(q[3..].iter().all(|e| e.flags.is_empty()));
+    assert_eq!(q[3].idle_days, Some(19), "idle from 1 to 20 November");
+    assert!(
+        q.iter()
+            .all(|e| !e.changed_since_review && e.returned.is_none())
+    );
+    assert_eq!(store.crm_stage_names().unwrap(), [STAGE]);
+}
+
+pub fn paging_and_counts<B: Backend>(backend: &B) {
+    let handle = backend.seeded(SIX);
+    let mut store = backend.open(&handle).unwrap();
+    let stages = stages();
+    for limit in [1, 2, 4, 100] {
+        assert_eq!(
+            ids(&pages(&*store, "anna", limit)),
+            SIX_IN_ORDER,
+            "pages of {limit}"
+        );
+    }
+    let counts = store
+        .queue_counts(&query(&stages, "anna", None, 0))
+        .unwrap();
+    assert_eq!((counts.cards, counts.flagged, counts.reviewed), (6, 3, 0));
+    assert_eq!(counts.to_review(), 6);
+
+    let p = verdict(&*store, "anna", "w2", Verdict::Ok, "r-w2", now());
+    save(&mut *store, &p);
+    let paged = pages(&*store, "anna", 2);
+    assert_eq!(ids(&paged), ["c1", "w1", "i1", "i2", "i0"]);
+    let counts = store
+        .queue_counts(&query(&stages, "anna", None, 0))
+        .unwrap();
+    assert_eq!((counts.cards, counts.reviewed), (6, 1));
+    assert_eq!(
+        counts.to_review() as usize,
+        paged.len(),
+        "the counts are the pages"
+    );
+    let boris = store
+        .queue_counts(&query(&stages, "boris", None, 0))
+        .unwrap();
+    assert_eq!(boris.reviewed, 0, "anna's verdict is not boris's");
+}
+
+pub fn verdict_survives_reopen<B: Backend>(backend: &B) {
+    let handle = backend.seeded(SIX);
+    {
+        let mut store = backend.open(&handle).unwrap();
+        let p = verdict(&*store, "anna", "w1", Verdict::Stale, "r-1", now());
+        save(&mut *store, &p);
+        let r = store
+            .current_review(p.card.card_id, "anna")
+            .unwrap()
+            .expect("read back");
+        assert_eq!((r.id.as_str(), r.verdict), ("r-1", Verdict::Stale));
+        assert_eq!(r.draft.comment, "anna on w1");
+        assert_eq!(r.card_hash, Some(p.card.hash));
+        assert_eq!(r.created_at, now());
+    }
+    let store = backend.open(&handle).unwrap();
+    assert_eq!(
+        current(&*store, "anna", "w1"),
+        Some(("r-1".into(), Verdict::Stale))
+    );
+    assert_eq!(current(&*store, "boris", "w1"), None);
+    assert!(!ids(&pages(&*store, "anna", 100)).contains(&"w1"));
+    assert!(ids(&pages(&*store, "boris", 100)).contains(&"w1"));
+}
+
+pub fn verdict_at_most_once_and_undo<B: Backend>(backend: &B) {
+    let handle = backend.seeded(SIX);
+    let mut store = backend.open(&handle).unwrap();
+    let first = verdict(&*store, "anna", "i0", Verdict::Ok, "r-1", at(20, 10));
+    save(&mut *store, &first);
+    let mut again = first.clone();
+    again.review.verdict = Verdict::Dead;
+    save(&mut *store, &again);
+    assert_eq!(
+        current(&*store, "anna", "i0"),
+        Some(("r-1".into(), Verdict::Ok)),
+        "a second write under one id changes nothing"
+    );
+    let second = verdict(&*store, "anna", "i0", Verdict::Unclear, "r-2", at(20, 11));
+    save(&mut *store, &second);
+    assert_eq!(current(&*store, "anna", "i0").unwrap().0, "r-2");
+    store.withdraw_review("r-2", now()).unwrap();
+    assert_eq!(
+        current(&*store, "anna", "i0"),
+        Some(("r-1".into(), Verdict::Ok)),
+        "undo restores the verdict it replaced"
+    );
+}
+
+pub fn skip_keeps_card_and_draft<B: Backend>(backend: &B) {
+    let handle = backend.seeded(SIX);
+    {
+        let mut store = backend.open(&handle).unwrap();
+        let card = card_id(&*store, "c1");
+        store
+            .save_draft(card, "anna", "перезвонить в пятницу", now())
+            .unwrap();
+    }
+    let store = backend.open(&handle).unwrap();
+    let card = card_id(&*store, "c1");
+    assert_eq!(
+        store.draft(card, "anna").unwrap().as_deref(),
+        Some("перезвонить в пятницу")
+    );
+    assert_eq!(store.draft(card, "boris").unwrap(), None);
+    assert_eq!(
+        ids(&pages(&*store, "anna", 3)),
+        SIX_IN_ORDER,
+        "skipped, not judged"
+    );
+    assert_eq!(current(&*store, "anna", "c1"), None);
+}
+
+pub fn pending_replay<B: Backend>(backend: &B) {
+    let handle = backend.seeded(SIX);
+    let p = {
+        let mut store = backend.open(&handle).unwrap();
+        let p = verdict(&*store, "anna", "c1", Verdict::WrongStage, "r-late", now());
+        let kept = store.keep_pending(&p).unwrap();
+        let replay = store.replay_pending().unwrap();
+        assert_eq!(
+            (replay.saved, replay.waiting),
+            (0, 1),
+            "a live reviewer's verdict is left to it"
+        );
+        drop(kept); // the reviewer dies before the store frees
+        p
+    };
+    let mut store = backend.open(&handle).unwrap();
+    assert_eq!(current(&*store, "anna", "c1"), None);
+    let replay = store.replay_pending().unwrap();
+    assert_eq!((replay.saved, replay.waiting), (1, 0));
+    assert!(replay.unreadable.is_empty());
+    assert_eq!(
+        current(&*store, "anna", "c1"),
+        Some((p.id.clone(), Verdict::WrongStage))
+    );
+    assert_eq!(store.replay_pending().unwrap().saved, 0, "written once");
+}
+
+pub fn lead_decisions<B: Backend>(backend: &B) {
+    let handle = backend.seeded(SIX);
+    let mut store = backend.open(&handle).unwrap();
+    let anna = verdict(&*store, "anna", "c1", Verdict::Ok, "r-anna", at(20, 9));
+    let boris = verdict(&*store, "boris", "c1", Verdict::Dead, "r-boris", at(20, 10));
+    let late = verdict(&*store, "anna", "w1", Verdict::Stale, "r-w1", at(20, 11));
+    for p in [&anna, &boris, &late] {
+        save(&mut *store, p);
+    }
+    let split = |store: &dyn DeskStore| -> Vec<(String, bool)> {
+        store
+            .lead_rows()
+            .unwrap()
+            .into_iter()
+            .map(|r| (r.review_id, r.split))
+            .collect()
+    };
+    let rows = store.lead_rows().unwrap();
+    assert_eq!(rows.len(), 3);
+    assert_eq!(rows[0].created_at, at(20, 9));
+    assert_eq!(rows[0].card_id, Some(anna.card.card_id));
+    assert_eq!(
+        split(&*store),
+        [
+            ("r-anna".into(), true),
+            ("r-boris".into(), true),
+            ("r-w1".into(), false)
+        ],
+        "anna and boris split on c1"
+    );
+
+    let accept = store
+        .decide("r-anna", "lena", &Decision::accept(), at(20, 12))
+        .unwrap();
+    assert!(
+        split(&*store).iter().all(|(_, s)| !s),
+        "the accept settles c1"
+    );
+    let d = store.latest_decision("r-anna").unwrap().expect("it stands");
+    assert_eq!((d.id.as_str(), d.lead.as_str()), (accept.as_str(), "lena"));
+    assert_eq!(d.decision.kind, DecisionKind::Accept);
+
+    store.withdraw_decision(&accept, at(20, 13)).unwrap();
+    assert_eq!(store.latest_decision("r-anna").unwrap(), None);
+    assert!(split(&*store)[0].1, "undone: split again");
+
+    store
+        .decide(
+            "r-boris",
+            "lena",
+            &Decision::overrule(Verdict::WrongStage, Some("Переговоры".into())),
+            at(20, 14),
+        )
+        .unwrap();
+    let d = store.latest_decision("r-boris").unwrap().unwrap();
+    assert_eq!(d.decision.kind, DecisionKind::Override);
+    assert_eq!(d.decision.verdict, Some(Verdict::WrongStage));
+    assert!(!split(&*store)[0].1, "the override is the final word");
+
+    store
+        .decide(
+            "r-w1",
+            "lena",
+            &Decision::send_back("проверь телефон".into()),
+            at(20, 15),
+        )
+        .unwrap();
+    let back = entry(&*store, "anna", "w1");
+    assert_eq!(back.returned.as_deref(), Some("проверь телефон"));
+    let counts = store
+        .queue_counts(&query(&stages(), "anna", None, 0))
+        .unwrap();
+    assert_eq!(counts.reviewed, 1, "a review sent back is to do again");
+}
+
+pub fn calibration_handout<B: Backend>(backend: &B) {
+    let handle = backend.seeded(SIX);
+    let mut store = backend.open(&handle).unwrap();
+    let mut pool = store.calibration_pool(&stages(), false).unwrap();
+    pool.sort();
+    let mut pool_ids: Vec<&str> = pool.iter().map(|(_, id)| id.as_str()).collect();
+    pool_ids.sort();
+    assert_eq!(pool_ids, ["c1", "i0", "i1", "i2", "w1", "w2"]);
+    let source = pool[0].0.clone();
+    let cal = Calibration {
+        id: "cal-1".into(),
+        stage: STAGE.into(),
+        seed: 7,
+        auditors: vec!["anna".into()],
+        created_by: "lena".into(),
+        created_at: "2026-11-20 08:00:00".into(),
+        cards: vec![(source, "i0".into())],
+    };
+    assert!(store.save_calibration(&cal).unwrap());
+    assert!(
+        !store.save_calibration(&cal).unwrap(),
+        "once: its id is its identity"
+    );
+    assert_eq!(store.calibrations().unwrap(), [cal]);
+
+    let stages = stages();
+    let first = store.queue(&query(&stages, "anna", None, 3)).unwrap();
+    assert_eq!(
+        ids(&first),
+        ["i0", "c1", "w2"],
+        "the calibration card first"
+    );
+    assert!(first[0].calibration && !first[1].calibration);
+    assert_eq!(
+        ids(&pages(&*store, "anna", 2)),
+        ["i0", "c1", "w2", "w1", "i1", "i2"],
+        "listed once"
+    );
+    assert_eq!(
+        ids(&pages(&*store, "boris", 100)),
+        SIX_IN_ORDER,
+        "not boris's"
+    );
+
+    let p = verdict(&*store, "anna", "i0", Verdict::Ok, "r-cal", now());
+    save(&mut *store, &p);
+    let first = store.queue(&query(&stages, "anna", None, 100)).unwrap();
+    assert_eq!(
+        ids(&first),
+        ["c1", "w2", "w1", "i1", "i2"],
+        "judged: handed out"
+    );
+}
+
+pub fn newer_schema_refused<B: Backend>(backend: &B) {
+    let handle = backend.seeded(&SIX[..1]);
+    backend.make_newer(&handle);
+    match backend.open(&handle) {
+        Err(StoreError::NewerSchema { found, known, .. }) => assert!(found > known),
+        Err(e) => panic!("refused for another reason: {e}"),
+        Ok(_) => panic!("a newer store was opened"),
+    }
+}
