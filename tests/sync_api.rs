@@ -149,6 +149,50 @@ fn plant_changes(crm: &FakeCrm, moved: i64, to: i64) -> i64 {
     })
 }
 
+/// A Unix time as the store keeps it (UTC).
+fn utc(t: i64) -> chrono::NaiveDateTime {
+    chrono::DateTime::from_timestamp(t, 0).unwrap().naive_utc()
+}
+
+#[test]
+fn a_move_in_amocrm_enters_the_stage_history_at_the_crms_own_time_not_the_syncs() {
+    let crm = FakeCrm::start(State::with_deals(300), 0);
+    let desk = Synced::new(&crm);
+    // Moved before okk ever synced: the card's one visit is dated by the CRM's event.
+    let early = crm.with(|s| {
+        s.move_deal(30_000_008, 60_000_004);
+        s.moves.last().unwrap().at
+    });
+    desk.sync(&[]);
+    assert_eq!(
+        desk.desk.visits("30000008"),
+        [("Принимают решение".to_string(), utc(early))]
+    );
+    let first = desk.desk.visits("30000001");
+    assert_eq!(first.len(), 1, "a card that never moved has one visit");
+
+    // Moved twice between syncs, back into a stage: the latest entry counts, whatever order
+    // the events come in.
+    let moved = crm.with(|s| {
+        s.move_deal(30_000_001, 60_000_004);
+        s.move_deal(30_000_001, 60_000_002);
+        s.move_deal(30_000_001, 60_000_004);
+        s.moves.last().unwrap().at
+    });
+    let report = desk.sync(&[]);
+    assert_eq!(report["stage_changes"], 1);
+    assert_eq!(
+        desk.desk.visits("30000001"),
+        [
+            first[0].clone(),
+            ("Принимают решение".to_string(), utc(moved))
+        ]
+    );
+    // A sync with nothing new leaves the history as it is.
+    desk.sync(&[]);
+    assert_eq!(desk.desk.visits("30000001")[1].1, utc(moved));
+}
+
 #[test]
 fn an_incremental_sync_brings_moves_edits_deletions_and_new_deals() {
     let crm = FakeCrm::start(State::with_deals(300), 0);

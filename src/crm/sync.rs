@@ -322,7 +322,7 @@ impl<'a> Lander<'a> {
     fn land(&mut self, store: &mut Store, page: &Page, state: &SyncState) -> Result<(), Failure> {
         self.pages += 1;
         self.report.rows += page.rows.len() as u64;
-        if page.rows.is_empty() && page.deleted.is_empty() {
+        if page.rows.is_empty() && page.deleted.is_empty() && page.moves.is_empty() {
             if !self.opts.dry_run {
                 store.save_crm_state(&self.conn.name, state)?;
             }
@@ -385,6 +385,11 @@ impl<'a> Lander<'a> {
         let mut gone = 0;
         for id in &page.deleted {
             gone += import.mark_deleted(&self.conn.name, id)? as u64;
+        }
+        for m in &page.moves {
+            if let Some(at) = chrono::DateTime::from_timestamp(m.at, 0) {
+                import.stage_entered_at(&self.conn.name, &m.deal, &m.stage, &at.naive_utc())?;
+            }
         }
         import.save_crm_state(&self.conn.name, state)?;
         let counts = import.finish(counts, &[], !self.opts.dry_run)?;

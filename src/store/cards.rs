@@ -623,7 +623,7 @@ impl Import<'_> {
 
     /// Writes the buffered history rows: full blocks with one statement of many rows (a
     /// statement per row cost a tenth of a bulk load), the rest one by one.
-    fn flush_history(&mut self) -> Result<(), StoreError> {
+    pub(super) fn flush_history(&mut self) -> Result<(), StoreError> {
         let rows = std::mem::take(&mut self.pending_history);
         let mut blocks = rows.chunks_exact(HISTORY_ROWS);
         for block in &mut blocks {
