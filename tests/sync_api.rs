@@ -474,6 +474,32 @@ fn bitrix24_first_sync_maps_c1_stages_and_string_numbers_and_a_second_changes_no
 }
 
 #[test]
+fn bitrix24_stage_history_dates_a_move_by_the_portals_own_clock() {
+    let crm = FakeCrm::start(State::with_deals(120), 0);
+    let desk = Synced::bitrix(&crm);
+    let early = crm.with(|s| {
+        s.move_deal(30_000_008, 60_000_004);
+        s.moves.last().unwrap().at
+    });
+    desk.sync(&[]);
+    // The fake portal's clock is UTC+3, and Bitrix24's dates are kept on it.
+    let portal = |t: i64| utc(t) + chrono::Duration::hours(3);
+    assert_eq!(
+        desk.desk.visits("30000008"),
+        [("Принимают решение".to_string(), portal(early))]
+    );
+    let moved = crm.with(|s| {
+        s.move_deal(30_000_001, 60_000_004);
+        s.moves.last().unwrap().at
+    });
+    let report = desk.sync(&[]);
+    assert_eq!(report["stage_changes"], 1);
+    let visits = desk.desk.visits("30000001");
+    assert_eq!(visits.len(), 2, "{visits:?}");
+    assert_eq!(visits[1], ("Принимают решение".to_string(), portal(moved)));
+}
+
+#[test]
 fn bitrix24_incremental_sync_brings_changes_and_a_full_sweep_finds_deletions() {
     let crm = FakeCrm::start(State::with_deals(120), 0);
     let desk = Synced::bitrix(&crm);

@@ -186,11 +186,12 @@ impl AmoReader {
             match e.get("type").and_then(Value::as_str) {
                 Some("lead_deleted") => page.deleted.push(deal.to_string()),
                 Some("lead_status_changed") => {
+                    let at = at.and_then(|t| chrono::DateTime::from_timestamp(t, 0));
                     if let (Some(at), Some(stage)) = (at, self.status_after(e)) {
                         page.moves.push(StageMove {
                             deal: deal.to_string(),
                             stage,
-                            at,
+                            at: at.naive_utc(),
                         });
                     }
                 }

@@ -25,13 +25,14 @@ pub struct Page {
     pub resume: Option<String>,
 }
 
-/// A deal's move into a stage, at the CRM's own time (Unix seconds).
+/// A deal's move into a stage, at the CRM's own time (as the deals' dates are kept: amoCRM's in
+/// UTC, Bitrix24's on the portal's clock).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StageMove {
     pub deal: String,
     /// The stage's name, as the deal's rows name it.
     pub stage: String,
-    pub at: i64,
+    pub at: chrono::NaiveDateTime,
 }
 
 pub enum Step {

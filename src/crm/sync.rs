@@ -197,6 +197,7 @@ fn open_reader(
             from,
             saved.resume.as_deref(),
             opts.full,
+            saved.events_cursor,
         )?),
     })
 }
@@ -205,10 +206,6 @@ fn open_reader(
 fn advance(state: &mut SyncState, page: &Page) {
     if let Some(c) = page.cursor {
         state.cursor = state.cursor.max(Some(c));
-        // A first sync has no deletions to read; later ones read them from here on.
-        if state.events_cursor.is_none() {
-            state.events_cursor = state.cursor;
-        }
     }
     if page.events_cursor.is_some() {
         state.events_cursor = state.events_cursor.max(page.events_cursor);
@@ -387,9 +384,7 @@ impl<'a> Lander<'a> {
             gone += import.mark_deleted(&self.conn.name, id)? as u64;
         }
         for m in &page.moves {
-            if let Some(at) = chrono::DateTime::from_timestamp(m.at, 0) {
-                import.stage_entered_at(&self.conn.name, &m.deal, &m.stage, &at.naive_utc())?;
-            }
+            import.stage_entered_at(&self.conn.name, &m.deal, &m.stage, &m.at)?;
         }
         import.save_crm_state(&self.conn.name, state)?;
         let counts = import.finish(counts, &[], !self.opts.dry_run)?;

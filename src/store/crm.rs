@@ -12,7 +12,8 @@ use super::{Store, StoreError};
 pub struct SyncState {
     /// The largest update time (Unix seconds) the CRM returned for a deal.
     pub cursor: Option<i64>,
-    /// The largest creation time (Unix seconds) of the events read (deletions, moves).
+    /// How far the CRM's events were read: amoCRM's the largest creation time (Unix seconds) of
+    /// the events read (deletions, moves), Bitrix24's the last stage history item's id.
     pub events_cursor: Option<i64>,
     pub synced_at: Option<String>,
     /// When a full sweep last finished.

@@ -854,6 +854,35 @@ mod bitrix {
                     "result_total": [], "result_next": [], "result_time": {}}, "time": time()}),
                 )
             }
+            "crm.stagehistory.list" => {
+                // Items are the moves in order, ids from 1; ints, not strings, nested under
+                // `result.items`.
+                let after = super::amo_int(&body["filter"][">ID"]).unwrap_or(0);
+                let items: Vec<Value> = s
+                    .moves
+                    .iter()
+                    .enumerate()
+                    .map(|(i, m)| (i as i64 + 1, m))
+                    .filter(|(id, _)| *id > after)
+                    .take(50)
+                    .map(|(id, m)| {
+                        let p = PIPELINES.iter().position(|p| p.id == m.pipeline).unwrap();
+                        let j = PIPELINES[p]
+                            .statuses
+                            .iter()
+                            .position(|s| s.0 == m.after)
+                            .unwrap();
+                        json!({"ID": id, "TYPE_ID": 2, "OWNER_ID": m.deal,
+                            "CREATED_TIME": iso(m.at), "CATEGORY_ID": p,
+                            "STAGE_SEMANTIC_ID": "P", "STAGE_ID": B24_STAGES[p][j]})
+                    })
+                    .collect();
+                reply(
+                    req,
+                    200,
+                    json!({"result": {"items": items}, "total": s.moves.len(), "time": time()}),
+                )
+            }
             "crm.deal.list" => {
                 let filter = &body["filter"];
                 let after: i64 = super::amo_int(&filter[">ID"]).unwrap_or(0);
