@@ -21,7 +21,7 @@ use crate::store::cards::{BatchCounts, BatchMeta, CardRow, Outcome};
 use crate::store::crm::SyncState;
 use crate::store::{Store, StoreError};
 use crate::sync::digest::Seed;
-use crate::sync::import::PassRules;
+use crate::sync::import::{Judge, PassRules};
 use crate::sync::mapper::Mapper;
 use crate::sync::profile::Profile;
 use crate::text::crm as msg;
@@ -338,9 +338,13 @@ impl<'a> Lander<'a> {
         let rules = self.rules_for(store)?;
         let mut import = store.begin_import(&meta)?;
         let keys = import.field_keys(&self.mapper.custom_fields())?;
+        // New deals are judged as they come (they are in memory); changed ones at the page's
+        // commit, with the stage history the store holds.
+        let mut judge_new = None;
         match rules {
             Some((ran_for, today, absent)) => {
                 let funnel = self.funnel;
+                judge_new = Some(Judge::new(funnel, today, self.opts.now, absent.clone()));
                 import.judge_in_pass(
                     &ran_for,
                     Box::new(move |card, ctx| evaluate_with(card, ctx, funnel, today, &absent)),
@@ -366,7 +370,13 @@ impl<'a> Lander<'a> {
                         .mapper
                         .card(line, cells.iter().copied(), &mut warnings)
                         .map_err(|e| Failure::body(&msg::deal(id), &e.message))?;
-                    import.upsert(existing.as_ref(), &CardRow::new(card, hash, &keys))?
+                    match (&existing, &judge_new) {
+                        (None, Some(judge)) => {
+                            let flags = judge.flags(&card);
+                            import.insert_judged(&CardRow::new(card, hash, &keys), flags)?
+                        }
+                        _ => import.upsert(existing.as_ref(), &CardRow::new(card, hash, &keys))?,
+                    }
                 }
             };
             match outcome {

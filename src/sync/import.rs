@@ -345,12 +345,9 @@ impl<'a> Setup<'a> {
             )?;
             // A fresh source's rows are all mapped on the reader: its cards are judged on a
             // thread of their own before the writer gets them.
-            judge = import.fresh().then(|| Judge {
-                funnel,
-                today: r.today,
-                first_seen: parse_time(&fmt_time(&opts.now)).unwrap_or(opts.now),
-                absent: absent.clone(),
-            });
+            judge = import
+                .fresh()
+                .then(|| Judge::new(funnel, r.today, opts.now, absent.clone()));
         }
         Ok(Setup {
             mapper,
@@ -365,8 +362,9 @@ impl<'a> Setup<'a> {
     }
 }
 
-/// The stage rules, judging new cards between the reader and the writer.
-struct Judge<'a> {
+/// The stage rules, judging new cards between the reader and the writer (and a sync's new
+/// deals as they land).
+pub struct Judge<'a> {
     funnel: &'a Funnel,
     today: NaiveDateTime,
     /// When the import began, as the store keeps it: a new card's first visit to its stage.
@@ -374,7 +372,23 @@ struct Judge<'a> {
     absent: Vec<FieldRef>,
 }
 
-impl Judge<'_> {
+impl<'a> Judge<'a> {
+    /// The rules as of `today`, for cards new in an import that began at `now`; `absent`: the
+    /// required fields the source's exports lack (not flagged per card).
+    pub fn new(
+        funnel: &'a Funnel,
+        today: NaiveDateTime,
+        now: NaiveDateTime,
+        absent: Vec<FieldRef>,
+    ) -> Judge<'a> {
+        Judge {
+            funnel,
+            today,
+            first_seen: parse_time(&fmt_time(&now)).unwrap_or(now),
+            absent,
+        }
+    }
+
     fn run(&self, from_reader: mpsc::Receiver<Chunk>, to_writer: mpsc::SyncSender<Chunk>) {
         for mut chunk in from_reader {
             if let Chunk::Items(items, _) = &mut chunk {
@@ -392,7 +406,7 @@ impl Judge<'_> {
 
     /// A new card's flags, as the rules run would judge it once stored (their evidence
     /// encoded here, off the writer's thread).
-    fn flags(&self, card: &Card) -> Vec<JudgedFlag> {
+    pub fn flags(&self, card: &Card) -> Vec<JudgedFlag> {
         let ctx = CardContext {
             gone: false,
             gone_since: None,
