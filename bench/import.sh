@@ -84,6 +84,7 @@ file_mb=$(awk -v b="$(stat -c %s "$FILE")" 'BEGIN { printf "%.1f", b / 1e6 }')
 
 # --- okk -------------------------------------------------------------------------------------
 okk_full=failed okk_full_rss=failed okk_first=failed okk_re=failed okk_rss=failed
+okk_full_cpu=failed okk_first_cpu=failed
 if [[ $okk_ok == 1 ]]; then
     fresh_db "$OKK_DB"
     echo "== okk import, rules included (the user's command)"
@@ -91,6 +92,7 @@ if [[ $okk_ok == 1 ]]; then
         tail -n 20 "$OUT/okk_full.log"
         okk_full=$(wall_s "$OUT/okk_full.time")
         okk_full_rss=$(rss_mb "$OUT/okk_full.time")
+        okk_full_cpu=$(cpu_s "$OUT/okk_full.time")
     else
         echo "bench: okk import failed (see $OUT/okk_full.log):" >&2
         tail -n 20 "$OUT/okk_full.log" >&2
@@ -103,6 +105,7 @@ if [[ $okk_ok == 1 ]]; then
     if timed okk_first "$OKK" --db "$OKK_DB" --funnel "$FUNNEL" import --no-check "$FILE"; then
         tail -n 20 "$OUT/okk_first.log"
         okk_first=$(wall_s "$OUT/okk_first.time")
+        okk_first_cpu=$(cpu_s "$OUT/okk_first.time")
         echo "== okk re-import (unchanged file)"
         if timed okk_re "$OKK" --db "$OKK_DB" --funnel "$FUNNEL" import --no-check "$FILE"; then
             tail -n 20 "$OUT/okk_re.log"
@@ -136,6 +139,7 @@ if [[ "$plain_rows" != "$N" ]]; then
 fi
 sqlite_s=$(wall_s "$OUT/sqlite3.time")
 sqlite_rss=$(rss_mb "$OUT/sqlite3.time")
+sqlite_cpu=$(cpu_s "$OUT/sqlite3.time")
 
 # --- report ----------------------------------------------------------------------------------
 speedup=n/a speedup_full=n/a reimport=n/a
@@ -149,11 +153,14 @@ printf '%-34s %s\n' \
     "shape" "$SHAPE" \
     "file MB" "$file_mb" \
     "okk import (rules) s" "$okk_full" \
+    "okk import (rules) CPU s" "$okk_full_cpu" \
     "speed-up, rules (sqlite3 / okk)" "$speedup_full" \
     "okk import (rules) peak RSS MB" "$okk_full_rss" \
     "okk first import --no-check s" "$okk_first" \
+    "okk first import --no-check CPU s" "$okk_first_cpu" \
     "okk re-import s" "$okk_re" \
     "sqlite3 .import s" "$sqlite_s" \
+    "sqlite3 .import CPU s" "$sqlite_cpu" \
     "speed-up, --no-check" "$speedup" \
     "re-import ratio (first / re)" "$reimport" \
     "okk peak RSS MB" "$okk_rss" \

@@ -3,6 +3,8 @@
 //! The same server answers both APIs (amoCRM under /api/v4, Bitrix24 under /rest/);
 //! `--write-csv FILE` also writes its deals as an amoCRM export, to compare sync and import.
 //! It prints the config to add and the token to export, then serves until stopped (Ctrl-C).
+//! A line `edit N` on its standard input renames the first N deals (as users editing them in
+//! the CRM would), so that the next `okk sync` has N changes to read (`bench/sync.sh`).
 
 #[path = "../tests/support/fake_crm.rs"]
 mod fake;
@@ -50,6 +52,22 @@ fn main() {
         );
     }
     println!("okk sync fake");
+    for line in std::io::stdin().lines() {
+        let Ok(line) = line else { break };
+        if let Some(n) = line
+            .strip_prefix("edit ")
+            .and_then(|n| n.trim().parse::<usize>().ok())
+        {
+            server.with(|s| {
+                let ids: Vec<i64> = s.deals.iter().take(n).map(|d| d.id).collect();
+                for (k, id) in ids.into_iter().enumerate() {
+                    s.rename(id, &format!("Сделка, правка {k}"));
+                }
+            });
+            println!("edited {n} deals");
+        }
+    }
+    // Standard input closed (or never open): serve until stopped.
     loop {
         std::thread::park();
     }

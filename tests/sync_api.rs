@@ -149,6 +149,50 @@ fn plant_changes(crm: &FakeCrm, moved: i64, to: i64) -> i64 {
     })
 }
 
+/// A Unix time as the store keeps it (UTC).
+fn utc(t: i64) -> chrono::NaiveDateTime {
+    chrono::DateTime::from_timestamp(t, 0).unwrap().naive_utc()
+}
+
+#[test]
+fn a_move_in_amocrm_enters_the_stage_history_at_the_crms_own_time_not_the_syncs() {
+    let crm = FakeCrm::start(State::with_deals(300), 0);
+    let desk = Synced::new(&crm);
+    // Moved before okk ever synced: the card's one visit is dated by the CRM's event.
+    let early = crm.with(|s| {
+        s.move_deal(30_000_008, 60_000_004);
+        s.moves.last().unwrap().at
+    });
+    desk.sync(&[]);
+    assert_eq!(
+        desk.desk.visits("30000008"),
+        [("Принимают решение".to_string(), utc(early))]
+    );
+    let first = desk.desk.visits("30000001");
+    assert_eq!(first.len(), 1, "a card that never moved has one visit");
+
+    // Moved twice between syncs, back into a stage: the latest entry counts, whatever order
+    // the events come in.
+    let moved = crm.with(|s| {
+        s.move_deal(30_000_001, 60_000_004);
+        s.move_deal(30_000_001, 60_000_002);
+        s.move_deal(30_000_001, 60_000_004);
+        s.moves.last().unwrap().at
+    });
+    let report = desk.sync(&[]);
+    assert_eq!(report["stage_changes"], 1);
+    assert_eq!(
+        desk.desk.visits("30000001"),
+        [
+            first[0].clone(),
+            ("Принимают решение".to_string(), utc(moved))
+        ]
+    );
+    // A sync with nothing new leaves the history as it is.
+    desk.sync(&[]);
+    assert_eq!(desk.desk.visits("30000001")[1].1, utc(moved));
+}
+
 #[test]
 fn an_incremental_sync_brings_moves_edits_deletions_and_new_deals() {
     let crm = FakeCrm::start(State::with_deals(300), 0);
@@ -430,6 +474,32 @@ fn bitrix24_first_sync_maps_c1_stages_and_string_numbers_and_a_second_changes_no
 }
 
 #[test]
+fn bitrix24_stage_history_dates_a_move_by_the_portals_own_clock() {
+    let crm = FakeCrm::start(State::with_deals(120), 0);
+    let desk = Synced::bitrix(&crm);
+    let early = crm.with(|s| {
+        s.move_deal(30_000_008, 60_000_004);
+        s.moves.last().unwrap().at
+    });
+    desk.sync(&[]);
+    // The fake portal's clock is UTC+3, and Bitrix24's dates are kept on it.
+    let portal = |t: i64| utc(t) + chrono::Duration::hours(3);
+    assert_eq!(
+        desk.desk.visits("30000008"),
+        [("Принимают решение".to_string(), portal(early))]
+    );
+    let moved = crm.with(|s| {
+        s.move_deal(30_000_001, 60_000_004);
+        s.moves.last().unwrap().at
+    });
+    let report = desk.sync(&[]);
+    assert_eq!(report["stage_changes"], 1);
+    let visits = desk.desk.visits("30000001");
+    assert_eq!(visits.len(), 2, "{visits:?}");
+    assert_eq!(visits[1], ("Принимают решение".to_string(), portal(moved)));
+}
+
+#[test]
 fn bitrix24_incremental_sync_brings_changes_and_a_full_sweep_finds_deletions() {
     let crm = FakeCrm::start(State::with_deals(120), 0);
     let desk = Synced::bitrix(&crm);
@@ -616,6 +686,57 @@ fn a_crm_that_cannot_be_reached_is_tried_a_few_times_then_named_and_nothing_chan
     assert!(stderr.contains("cannot reach"), "{stderr}");
     assert!(stderr.contains("after 6 tries"), "{stderr}");
     assert_eq!(std::fs::read(&desk.desk.db).unwrap(), before);
+}
+
+/// `okk check --json` and `okk stats --json` as of the fake's day.
+fn judged(s: &Synced) -> (String, String) {
+    let run = |args: &[&str]| {
+        let out = s
+            .okk()
+            .env("OKK_TODAY", "2026-11-20")
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    };
+    (run(&["check", "--json"]), run(&["stats", "--json"]))
+}
+
+#[test]
+fn a_sync_judges_each_page_as_it_lands_as_a_rules_run_over_the_store_would() {
+    let crm = FakeCrm::start(State::with_deals(700), 0);
+    let in_pass = Synced::new(&crm);
+    let after = Synced::new(&crm);
+    let sync = |s: &Synced, args: &[&str]| {
+        let out = s
+            .okk()
+            .env("OKK_TODAY", "2026-11-20")
+            .arg("sync")
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    };
+    sync(&in_pass, &[]);
+    sync(&after, &["--no-check"]);
+    plant_changes(&crm, 30_000_001, 60_000_004);
+    sync(&in_pass, &[]);
+    sync(&after, &["--no-check"]);
+    let (check, stats) = judged(&in_pass);
+    assert!(
+        check.contains("\"flags\""),
+        "the fake's deals have flagged cards"
+    );
+    assert_eq!((check, stats), judged(&after));
 }
 
 /// How many different external ids the store's cards have (a doubled card would repeat one).

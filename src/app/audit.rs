@@ -33,6 +33,11 @@ pub fn today(store: &Store, given: Option<NaiveDate>) -> Result<NaiveDateTime> {
     Ok(chrono::Local::now().naive_local())
 }
 
+/// The rules' marker (`RULES_RAN_FOR`) for a funnel and the day judged.
+pub fn ran_for(fingerprint: &str, now: NaiveDateTime) -> String {
+    format!("{fingerprint} {}", now.date())
+}
+
 /// Makes the next [`refresh`] run the rules (the cards changed).
 pub fn mark_stale(store: &Store) -> Result<()> {
     store.set_meta(RULES_RAN_FOR, "")?;
@@ -49,7 +54,7 @@ pub fn refresh(
     now: NaiveDateTime,
     force: bool,
 ) -> Result<Option<RulesRun>> {
-    let key = format!("{fingerprint} {}", now.date());
+    let key = ran_for(fingerprint, now);
     if !force && store.meta(RULES_RAN_FOR)?.as_deref() == Some(key.as_str()) {
         return Ok(None);
     }

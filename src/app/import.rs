@@ -7,6 +7,7 @@ use color_eyre::Result;
 use super::{Paths, user};
 use crate::cli::ImportArgs;
 use crate::store::writer::{Writer, WriterNote};
+use crate::sync::import::PassRules;
 use crate::sync::profile::parse_map;
 use crate::sync::{ImportOptions, import_file};
 use crate::text::import as msg;
@@ -28,6 +29,16 @@ pub fn run(paths: &Paths, args: ImportArgs) -> Result<ExitCode> {
     // Each file is one transaction (a failed file changes nothing), so the import does not
     // give the write lock up midway; the note lets a waiting reviewer say what it waits for.
     let _note = (!args.dry_run).then(|| WriterNote::hold(&paths.db, Writer::Import));
+    // Without `--no-check` the rules judge each new card in the import's pass.
+    let rules = if args.no_check || args.dry_run {
+        None
+    } else {
+        let today = paths.today(&store)?;
+        Some(PassRules {
+            today,
+            ran_for: super::audit::ran_for(&fingerprint, today),
+        })
+    };
     let opts = ImportOptions {
         profile: Some(args.profile.clone()),
         map,
@@ -39,14 +50,17 @@ pub fn run(paths: &Paths, args: ImportArgs) -> Result<ExitCode> {
         now: chrono::Local::now().naive_local(),
         progress: !args.json,
         limits,
+        rules,
     };
     let mut imported = 0;
+    let mut all_judged = true;
     let mut failure = None;
     for file in &args.files {
         // Each file is its own transaction: earlier files stay imported if a later one fails.
         match import_file(&mut store, &funnel, file, &opts) {
             Ok(report) => {
                 imported += 1;
+                all_judged &= report.judged;
                 if args.json {
                     super::say_json(&report)?;
                 } else {
@@ -59,11 +73,12 @@ pub fn run(paths: &Paths, args: ImportArgs) -> Result<ExitCode> {
             }
         }
     }
-    // The rules run over the whole store once the files are in (or at the next read).
+    // The rules run over the whole store once the files are in (or at the next read), unless
+    // they judged every file's cards in its pass.
     if !args.dry_run && imported > 0 {
         if args.no_check {
             super::audit::mark_stale(&store)?;
-        } else {
+        } else if !all_judged {
             let today = paths.today(&store)?;
             super::audit::refresh(&mut store, &funnel, &fingerprint, today, true)?;
         }

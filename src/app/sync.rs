@@ -9,6 +9,7 @@ use super::{Paths, config, user};
 use crate::cli::SyncArgs;
 use crate::crm::config::Connection;
 use crate::crm::sync::{SyncOptions, sync};
+use crate::sync::import::PassRules;
 use crate::text::crm as msg;
 
 pub fn run(paths: &Paths, args: SyncArgs) -> Result<ExitCode> {
@@ -16,18 +17,31 @@ pub fn run(paths: &Paths, args: SyncArgs) -> Result<ExitCode> {
     let conns = pick(&config.crm, &args.names)?;
     let (funnel, fingerprint) = paths.load_funnel_with_fingerprint()?;
     let mut store = paths.open_store()?;
+    // Without `--no-check` the rules judge each page's cards as it lands.
+    let rules = if args.no_check || args.dry_run {
+        None
+    } else {
+        let today = paths.today(&store)?;
+        Some(PassRules {
+            today,
+            ran_for: super::audit::ran_for(&fingerprint, today),
+        })
+    };
     let opts = SyncOptions {
         full: args.full,
         dry_run: args.dry_run,
         now: chrono::Local::now().naive_local(),
         progress: !args.json,
+        rules,
     };
     let mut changed = false;
+    let mut all_judged = true;
     let mut failure = None;
     for conn in conns {
         match sync(&mut store, &funnel, conn, &opts) {
             Ok(report) => {
                 changed |= report.inserted + report.updated + report.gone > 0;
+                all_judged &= report.judged;
                 if args.json {
                     super::say(serde_json::to_string(&report)?)?;
                 } else {
@@ -35,7 +49,9 @@ pub fn run(paths: &Paths, args: SyncArgs) -> Result<ExitCode> {
                 }
             }
             Err(f) => {
-                // A refused token stops at the first request: nothing was written.
+                // A refused token stops at the first request: nothing was written. Pages that
+                // landed before the failure were judged as they landed (if they could not be,
+                // their commits left "rules must run" for the next reader).
                 changed |= !f.is_refused();
                 failure = Some(f.message(conn));
                 break;
@@ -45,7 +61,7 @@ pub fn run(paths: &Paths, args: SyncArgs) -> Result<ExitCode> {
     if !args.dry_run && changed {
         if args.no_check {
             super::audit::mark_stale(&store)?;
-        } else {
+        } else if !all_judged {
             let today = paths.today(&store)?;
             super::audit::refresh(&mut store, &funnel, &fingerprint, today, true)?;
         }

@@ -1,13 +1,14 @@
 //! amoCRM / Kommo API v4, read side: pipelines and stages keyed by (pipeline, status), users,
 //! custom-field metadata, then deals changed since the cursor (keyset over `updated_at`) and
-//! deletions from `lead_deleted` events. Each deal becomes a row of the amoCRM export's shape.
+//! then deletions and stage moves from `lead_deleted` and `lead_status_changed` events. Each deal
+//! becomes a row of the amoCRM export's shape.
 
 use std::collections::{HashMap, HashSet};
 
 use serde_json::Value;
 
 use super::client::{Client, CrmError};
-use super::row::{Page, Reader, Step, fmt_unix};
+use super::row::{Page, Reader, StageMove, Step, fmt_unix};
 use super::sync::Failure;
 
 /// amoCRM's biggest page.
@@ -54,8 +55,8 @@ pub struct AmoReader {
 
 impl AmoReader {
     /// Reads the account's metadata. `cursor`: deals from this update time on (`None`: all);
-    /// `events_cursor`: deletions from this time on (`None`: none, a first sync has nothing
-    /// to delete).
+    /// `events_cursor`: deletions and stage moves from this time on (`None`: every event the
+    /// account keeps, for the times its deals entered their stages).
     pub fn open(
         client: &mut Client,
         pipelines: &[String],
@@ -73,7 +74,7 @@ impl AmoReader {
             page: 1,
             events_from: events_cursor,
             events_page: 1,
-            events_done: events_cursor.is_none(),
+            events_done: false,
             deals_done: false,
             seen: HashSet::new(),
             seen_events: HashSet::new(),
@@ -157,11 +158,13 @@ impl AmoReader {
         }
     }
 
-    fn deletions(&mut self, client: &mut Client) -> Result<Step, Failure> {
+    /// A page of events: deletions, and stage moves (read after the deals, so that a move
+    /// finds its deal in the stage the deal's row put it in).
+    fn events(&mut self, client: &mut Client) -> Result<Step, Failure> {
         let from = self.events_from.unwrap_or(0);
         let what = format!(
-            "/api/v4/events?filter[type]=lead_deleted&filter[created_at][from]={from}\
-             &limit={EVENTS_LIMIT}&page={}",
+            "/api/v4/events?filter[type]=lead_deleted,lead_status_changed\
+             &filter[created_at][from]={from}&limit={EVENTS_LIMIT}&page={}",
             self.events_page
         );
         let body = client.get(&what).map_err(|e| Failure::at(&what, e))?;
@@ -173,13 +176,26 @@ impl AmoReader {
             if !self.seen_events.insert(id) {
                 continue;
             }
-            if e.get("entity_type").and_then(Value::as_str) == Some("lead")
-                && let Some(deal) = int(e.get("entity_id"))
-            {
-                page.deleted.push(deal.to_string());
-            }
-            if let Some(at) = int(e.get("created_at")) {
+            let at = int(e.get("created_at"));
+            if let Some(at) = at {
                 newest = newest.max(Some(at));
+            }
+            let deal = int(e.get("entity_id"))
+                .filter(|_| e.get("entity_type").and_then(Value::as_str) == Some("lead"));
+            let Some(deal) = deal else { continue };
+            match e.get("type").and_then(Value::as_str) {
+                Some("lead_deleted") => page.deleted.push(deal.to_string()),
+                Some("lead_status_changed") => {
+                    let at = at.and_then(|t| chrono::DateTime::from_timestamp(t, 0));
+                    if let (Some(at), Some(stage)) = (at, self.status_after(e)) {
+                        page.moves.push(StageMove {
+                            deal: deal.to_string(),
+                            stage,
+                            at: at.naive_utc(),
+                        });
+                    }
+                }
+                _ => {}
             }
         }
         page.events_cursor = newest;
@@ -189,6 +205,21 @@ impl AmoReader {
             self.events_done = true;
         }
         Ok(Step::Page(page))
+    }
+
+    /// The name of the stage a `lead_status_changed` event moved its deal to.
+    fn status_after(&self, event: &Value) -> Option<String> {
+        let status = event
+            .get("value_after")?
+            .as_array()?
+            .first()?
+            .get("lead_status")?;
+        let key = (int(status.get("pipeline_id"))?, int(status.get("id"))?);
+        Some(match self.stages.get(&key) {
+            Some((_, name)) => name.clone(),
+            // As a deal's row names a stage added after the pipelines were read.
+            None => key.1.to_string(),
+        })
     }
 
     fn deals(&mut self, client: &mut Client) -> Result<Step, Failure> {
@@ -313,11 +344,11 @@ impl Reader for AmoReader {
     }
 
     fn next(&mut self, client: &mut Client) -> Result<Step, Failure> {
-        if !self.events_done {
-            return self.deletions(client);
-        }
         if !self.deals_done {
             return self.deals(client);
+        }
+        if !self.events_done {
+            return self.events(client);
         }
         Ok(Step::Done)
     }

@@ -1,7 +1,8 @@
 //! Bitrix24 REST, read side: pipelines (`crm.category.list`) and their stages
 //! (`crm.status.list`, all in one `batch`), users (`user.get`), then deals changed since the
-//! cursor (`>DATE_MODIFY`, paged by `>ID` so pages never shift). Each deal becomes a row of the
-//! Bitrix24 export's shape. Bitrix24 lists no deletions: `--full` reads every deal instead.
+//! cursor (`>DATE_MODIFY`, paged by `>ID` so pages never shift), then the stage moves since the
+//! last one read (`crm.stagehistory.list`, by `>ID`). Each deal becomes a row of the Bitrix24
+//! export's shape. Bitrix24 lists no deletions: `--full` reads every deal instead.
 
 use std::collections::{HashMap, HashSet};
 
@@ -9,7 +10,7 @@ use serde_json::{Value, json};
 
 use super::amocrm::{int, scalar, text};
 use super::client::{Client, CrmError};
-use super::row::{Page, Reader, Step};
+use super::row::{Page, Reader, StageMove, Step};
 use super::sync::Failure;
 
 /// Bitrix24's fixed page size.
@@ -54,16 +55,21 @@ pub struct BitrixReader {
     done: bool,
     full: bool,
     all_ids: HashSet<String>,
+    /// The last stage history item read (`None`: none yet, the first sync reads them all).
+    history_after: Option<i64>,
+    history_done: bool,
 }
 
 impl BitrixReader {
     /// `cursor`: deals changed after this time (`None`: all). `resume`: a killed run's position.
+    /// `history_after`: the last stage history item an earlier sync read.
     pub fn open(
         client: &mut Client,
         pipelines: &[String],
         cursor: Option<i64>,
         resume: Option<&str>,
         full: bool,
+        history_after: Option<i64>,
     ) -> Result<BitrixReader, Failure> {
         let at = resume
             .and_then(|r| serde_json::from_str::<Position>(r).ok())
@@ -84,6 +90,8 @@ impl BitrixReader {
             done: false,
             full,
             all_ids: HashSet::new(),
+            history_after,
+            history_done: false,
         };
         r.read_stages(client, pipelines)?;
         r.read_users(client)?;
@@ -239,6 +247,52 @@ impl BitrixReader {
         Ok(Step::Page(page))
     }
 
+    /// A page of stage moves (deals' stage history), read after the deals so that a move finds
+    /// its deal in the stage the deal's row put it in.
+    fn history(&mut self, client: &mut Client) -> Result<Step, Failure> {
+        let what = "/crm.stagehistory.list.json";
+        let body = client
+            .post(
+                what,
+                &json!({"entityTypeId": 2, "order": {"ID": "ASC"},
+                        "filter": {">ID": self.history_after.unwrap_or(0)},
+                        "select": ["ID", "OWNER_ID", "STAGE_ID", "CREATED_TIME"], "start": -1}),
+            )
+            .map_err(|e| Failure::at(what, e))?;
+        let items = body
+            .as_ref()
+            .and_then(|b| b.pointer("/result/items"))
+            .and_then(Value::as_array)
+            .map_or(&[][..], Vec::as_slice);
+        let mut page = Page::default();
+        for item in items {
+            let Some(id) = int(item.get("ID")) else {
+                return Err(Failure::body(what, crate::text::crm::DEAL_WITHOUT_ID));
+            };
+            self.history_after = self.history_after.max(Some(id));
+            let at = item
+                .get("CREATED_TIME")
+                .and_then(Value::as_str)
+                .and_then(|t| chrono::DateTime::parse_from_rfc3339(t.trim()).ok());
+            let (Some(deal), Some(at)) = (int(item.get("OWNER_ID")), at) else {
+                continue;
+            };
+            let stage_id = text(item.get("STAGE_ID"));
+            let stage = match self.stages.get(&stage_id) {
+                Some((_, name)) => name.clone(),
+                None => stage_id,
+            };
+            page.moves.push(StageMove {
+                deal: deal.to_string(),
+                stage,
+                at: at.naive_local(),
+            });
+        }
+        page.events_cursor = self.history_after;
+        self.history_done = items.len() < PAGE;
+        Ok(Step::Page(page))
+    }
+
     fn row(&self, d: &Value, id: i64) -> Vec<String> {
         let mut custom: Vec<(usize, String)> = Vec::new();
         if let Some(obj) = d.as_object() {
@@ -301,10 +355,13 @@ impl Reader for BitrixReader {
     }
 
     fn next(&mut self, client: &mut Client) -> Result<Step, Failure> {
-        if self.done {
-            return Ok(Step::Done);
+        if !self.done {
+            return self.deals(client);
         }
-        self.deals(client)
+        if !self.history_done {
+            return self.history(client);
+        }
+        Ok(Step::Done)
     }
 
     fn all_ids(&self) -> Option<&HashSet<String>> {

@@ -15,12 +15,24 @@ pub struct Page {
     pub read: u64,
     /// CRM ids of deals the CRM deleted.
     pub deleted: Vec<String>,
+    /// When deals entered a stage, as the CRM recorded the move (its stage history).
+    pub moves: Vec<StageMove>,
     /// The deals' cursor after this page (`None`: unchanged).
     pub cursor: Option<i64>,
     pub events_cursor: Option<i64>,
     /// Where an unfinished run stands, for a reader whose cursor only moves at the end of a
     /// run (Bitrix24 pages by id): saved with the page, `None` once the run is through.
     pub resume: Option<String>,
+}
+
+/// A deal's move into a stage, at the CRM's own time (as the deals' dates are kept: amoCRM's in
+/// UTC, Bitrix24's on the portal's clock).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StageMove {
+    pub deal: String,
+    /// The stage's name, as the deal's rows name it.
+    pub stage: String,
+    pub at: chrono::NaiveDateTime,
 }
 
 pub enum Step {

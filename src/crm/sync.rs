@@ -11,14 +11,17 @@ use super::amocrm::AmoReader;
 use super::client::{Client, CrmError};
 use super::config::{Connection, Kind};
 use super::row::{Page, Reader, Step, iso};
-use crate::domain::funnel::KnownStages;
+use crate::domain::columns::AbsentFields;
+use crate::domain::funnel::{FieldRef, KnownStages};
 use crate::domain::import_report::UnknownStage;
+use crate::domain::rules::evaluate_with;
 pub use crate::domain::sync_report::SyncReport;
 use crate::domain::{Funnel, SystemField};
 use crate::store::cards::{BatchCounts, BatchMeta, CardRow, Outcome};
 use crate::store::crm::SyncState;
 use crate::store::{Store, StoreError};
 use crate::sync::digest::Seed;
+use crate::sync::import::{Judge, PassRules};
 use crate::sync::mapper::Mapper;
 use crate::sync::profile::Profile;
 use crate::text::crm as msg;
@@ -36,6 +39,8 @@ pub struct SyncOptions {
     pub dry_run: bool,
     pub now: NaiveDateTime,
     pub progress: bool,
+    /// The stage rules, judged as each page lands (as a file import's pass does).
+    pub rules: Option<PassRules>,
 }
 
 /// What stopped a sync. Pages landed before it stay (with their cursor).
@@ -118,21 +123,7 @@ fn run(
 ) -> Result<SyncReport, Failure> {
     let since = if opts.full { None } else { saved.cursor };
     let from = since.map(|c| c - OVERLAP);
-    let mut reader: Box<dyn Reader> = match conn.kind {
-        Kind::AmoCrm | Kind::Kommo => Box::new(AmoReader::open(
-            client,
-            &conn.pipelines,
-            from,
-            saved.events_cursor.map(|c| c - OVERLAP),
-        )?),
-        Kind::Bitrix24 => Box::new(super::bitrix24::BitrixReader::open(
-            client,
-            &conn.pipelines,
-            from,
-            saved.resume.as_deref(),
-            opts.full,
-        )?),
-    };
+    let mut reader = open_reader(conn, opts, client, saved, from)?;
     let mut lander = Lander::new(reader.header(), conn, funnel, opts)?;
     for w in reader.warnings() {
         lander.warn(w);
@@ -149,17 +140,7 @@ fn run(
         for w in reader.warnings() {
             lander.warn(w);
         }
-        if let Some(c) = page.cursor {
-            state.cursor = state.cursor.max(Some(c));
-            // A first sync has no deletions to read; later ones read them from here on.
-            if state.events_cursor.is_none() {
-                state.events_cursor = state.cursor;
-            }
-        }
-        if page.events_cursor.is_some() {
-            state.events_cursor = state.events_cursor.max(page.events_cursor);
-        }
-        state.resume = page.resume.clone();
+        advance(&mut state, &page);
         if opts.full {
             all_ids.extend(page.ids.iter().cloned());
         }
@@ -175,30 +156,78 @@ fn run(
     if opts.full {
         // Every deal was read: those the store holds and the CRM no longer lists are gone.
         let ids = reader.all_ids().unwrap_or(&all_ids);
-        let wanted = |p: &Option<String>| {
-            conn.pipelines.is_empty() || p.as_ref().is_some_and(|p| conn.pipelines.contains(p))
-        };
-        let missing: Vec<String> = store
-            .crm_live_ids(&conn.name)?
-            .into_iter()
-            .filter(|(id, p)| !ids.contains(id) && wanted(p))
-            .map(|(id, _)| id)
-            .collect();
-        state.full_at = state.synced_at.clone();
         let page = Page {
-            deleted: missing,
+            deleted: missing(store, conn, ids)?,
             ..Page::default()
         };
+        state.full_at = state.synced_at.clone();
         lander.land(store, &page, &state)?;
     }
     if let Some(b) = bar {
         b.finish_and_clear();
+    }
+    // The pages were judged as they landed; the summaries are filled once, for them all.
+    if lander.report.judged && lander.pages > 0 && !opts.dry_run {
+        store.fill_summaries()?;
     }
     let mut report = lander.report;
     report.since = since.map(iso);
     report.until = state.cursor.map(iso);
     report.full_sweep_at = state.full_at.clone();
     Ok(report)
+}
+
+fn open_reader(
+    conn: &Connection,
+    opts: &SyncOptions,
+    client: &mut Client,
+    saved: &SyncState,
+    from: Option<i64>,
+) -> Result<Box<dyn Reader>, Failure> {
+    Ok(match conn.kind {
+        Kind::AmoCrm | Kind::Kommo => Box::new(AmoReader::open(
+            client,
+            &conn.pipelines,
+            from,
+            saved.events_cursor.map(|c| c - OVERLAP),
+        )?),
+        Kind::Bitrix24 => Box::new(super::bitrix24::BitrixReader::open(
+            client,
+            &conn.pipelines,
+            from,
+            saved.resume.as_deref(),
+            opts.full,
+            saved.events_cursor,
+        )?),
+    })
+}
+
+/// The cursors a landed page moves the sync to.
+fn advance(state: &mut SyncState, page: &Page) {
+    if let Some(c) = page.cursor {
+        state.cursor = state.cursor.max(Some(c));
+    }
+    if page.events_cursor.is_some() {
+        state.events_cursor = state.events_cursor.max(page.events_cursor);
+    }
+    state.resume = page.resume.clone();
+}
+
+/// After a full sweep: the live deals of the connection's pipelines the CRM no longer lists.
+fn missing(
+    store: &Store,
+    conn: &Connection,
+    listed: &HashSet<String>,
+) -> Result<Vec<String>, Failure> {
+    let wanted = |p: &Option<String>| {
+        conn.pipelines.is_empty() || p.as_ref().is_some_and(|p| conn.pipelines.contains(p))
+    };
+    Ok(store
+        .crm_live_ids(&conn.name)?
+        .into_iter()
+        .filter(|(id, p)| !listed.contains(id) && wanted(p))
+        .map(|(id, _)| id)
+        .collect())
 }
 
 fn progress(wanted: bool) -> Option<indicatif::ProgressBar> {
@@ -272,6 +301,7 @@ impl<'a> Lander<'a> {
                 full: opts.full,
                 full_sweep_at: None,
                 dry_run: opts.dry_run,
+                judged: true,
             },
             pages: 0,
             digest: Vec::with_capacity(4096),
@@ -289,7 +319,7 @@ impl<'a> Lander<'a> {
     fn land(&mut self, store: &mut Store, page: &Page, state: &SyncState) -> Result<(), Failure> {
         self.pages += 1;
         self.report.rows += page.rows.len() as u64;
-        if page.rows.is_empty() && page.deleted.is_empty() {
+        if page.rows.is_empty() && page.deleted.is_empty() && page.moves.is_empty() {
             if !self.opts.dry_run {
                 store.save_crm_state(&self.conn.name, state)?;
             }
@@ -303,10 +333,26 @@ impl<'a> Lander<'a> {
             encoding: "api",
             partial: true,
             now: self.opts.now,
-            rebuild_queue_index: false,
+            bulk: false,
         };
+        let rules = self.rules_for(store)?;
         let mut import = store.begin_import(&meta)?;
         let keys = import.field_keys(&self.mapper.custom_fields())?;
+        // New deals are judged as they come (they are in memory); changed ones at the page's
+        // commit, with the stage history the store holds.
+        let mut judge_new = None;
+        match rules {
+            Some((ran_for, today, absent)) => {
+                let funnel = self.funnel;
+                judge_new = Some(Judge::new(funnel, today, self.opts.now, absent.clone()));
+                import.judge_in_pass(
+                    &ran_for,
+                    Box::new(move |card, ctx| evaluate_with(card, ctx, funnel, today, &absent)),
+                    false,
+                )?;
+            }
+            None => self.report.judged = false,
+        }
         let mut counts = BatchCounts::default();
         let mut warnings = Vec::new();
         for (row, id) in page.rows.iter().zip(&page.ids) {
@@ -324,7 +370,13 @@ impl<'a> Lander<'a> {
                         .mapper
                         .card(line, cells.iter().copied(), &mut warnings)
                         .map_err(|e| Failure::body(&msg::deal(id), &e.message))?;
-                    import.upsert(existing.as_ref(), &CardRow::new(card, hash, &keys))?
+                    match (&existing, &judge_new) {
+                        (None, Some(judge)) => {
+                            let flags = judge.flags(&card);
+                            import.insert_judged(&CardRow::new(card, hash, &keys), flags)?
+                        }
+                        _ => import.upsert(existing.as_ref(), &CardRow::new(card, hash, &keys))?,
+                    }
                 }
             };
             match outcome {
@@ -341,6 +393,9 @@ impl<'a> Lander<'a> {
         for id in &page.deleted {
             gone += import.mark_deleted(&self.conn.name, id)? as u64;
         }
+        for m in &page.moves {
+            import.stage_entered_at(&self.conn.name, &m.deal, &m.stage, &m.at)?;
+        }
         import.save_crm_state(&self.conn.name, state)?;
         let counts = import.finish(counts, &[], !self.opts.dry_run)?;
         for w in warnings {
@@ -352,6 +407,26 @@ impl<'a> Lander<'a> {
         self.report.unchanged += counts.unchanged;
         self.report.gone += gone;
         Ok(())
+    }
+
+    /// The rules' marker, day and the source's absent fields, when the page's cards can be
+    /// judged as it lands: every other card's flags are current for the marker.
+    fn rules_for(
+        &self,
+        store: &Store,
+    ) -> Result<Option<(String, NaiveDateTime, Vec<FieldRef>)>, Failure> {
+        let Some(r) = self.opts.rules.as_ref().filter(|_| !self.opts.dry_run) else {
+            return Ok(None);
+        };
+        if !store.flags_current_for(&r.ran_for)? {
+            return Ok(None);
+        }
+        let absent = AbsentFields::new(self.funnel, store.source_columns()?);
+        Ok(Some((
+            r.ran_for.clone(),
+            r.today,
+            absent.of(&self.conn.name).to_vec(),
+        )))
     }
 
     fn note_stage(&mut self, stage: &str) {

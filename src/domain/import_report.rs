@@ -71,6 +71,10 @@ pub struct ImportReport {
     /// field names and custom field names): not flagged on the cards, said here once.
     pub absent_fields: Vec<String>,
     pub dry_run: bool,
+    /// The rules judged every card of this file in its pass, and every card in the store is
+    /// judged for the import's rules marker: no rules run is needed after it.
+    #[serde(skip)]
+    pub judged: bool,
 }
 
 /// A problem with one value that does not stop the import.

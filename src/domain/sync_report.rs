@@ -32,4 +32,7 @@ pub struct SyncReport {
     /// When a full sweep last finished (this one included).
     pub full_sweep_at: Option<String>,
     pub dry_run: bool,
+    /// Every page landed was judged as it landed: no rules run is needed after the sync.
+    #[serde(skip)]
+    pub judged: bool,
 }

@@ -129,9 +129,9 @@ pub struct BatchMeta<'a> {
     pub encoding: &'a str,
     pub partial: bool,
     pub now: NaiveDateTime,
-    /// A bulk load: the queue index is dropped and rebuilt at the end (in the same
-    /// transaction), instead of taking every new card in random order.
-    pub rebuild_queue_index: bool,
+    /// Many cards at once (a file): a first load of the source may take the backend's bulk
+    /// path (see [`Store::begin_import`]).
+    pub bulk: bool,
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -151,13 +151,13 @@ pub struct CardRow {
     pub hash: i64,
     created_at: Option<StoreTime>,
     updated_at: Option<StoreTime>,
-    closed_at: Option<StoreTime>,
+    pub(super) closed_at: Option<StoreTime>,
     expected_close_at: Option<StoreTime>,
     last_activity_at: Option<StoreTime>,
     /// The latest of the card's dates: the queue orders by it.
-    touched_at: Option<StoreTime>,
+    pub(super) touched_at: Option<StoreTime>,
     /// The queue filter's text (`names::search_text`).
-    search: String,
+    pub(super) search: String,
     phones: Cow<'static, str>,
     emails: Cow<'static, str>,
     tags: Cow<'static, str>,
@@ -321,6 +321,9 @@ pub struct Import<'a> {
     drop_standing: rusqlite::Statement<'a>,
     drop_flags: rusqlite::Statement<'a>,
     tx: Transaction<'a>,
+    /// The connection the transaction is on, for writers that outlive a borrow of the import
+    /// (the judged cards' [`super::flag_write::FlagWriter`]).
+    db: &'a rusqlite::Connection,
     batch: i64,
     now: String,
     source: String,
@@ -331,9 +334,27 @@ pub struct Import<'a> {
     fresh: bool,
     /// Card ids seen in this file, as a bitset (ids are dense rowids).
     seen: Vec<u64>,
+    /// The rules judged in this import's pass (`store::judged`).
+    in_pass: Option<super::judged::InPass<'a>>,
+    /// Switched to the rollback journal for a bulk load: back to WAL when it ends.
+    switched: bool,
 }
 
-impl Import<'_> {
+impl Drop for Import<'_> {
+    fn drop(&mut self) {
+        if self.switched {
+            // SQLite changes the journal mode only outside a transaction: a failed import's is
+            // rolled back first (the transaction's own drop then finds nothing to do).
+            if !self.tx.is_autocommit() {
+                let _ = self.tx.execute_batch("ROLLBACK");
+            }
+            // Best effort: the next okk to open the store sets WAL again anyway.
+            let _ = wal(&self.tx);
+        }
+    }
+}
+
+impl<'a> Import<'a> {
     /// The import's transaction, for the store's other modules.
     pub(super) fn conn(&self) -> &rusqlite::Connection {
         &self.tx
@@ -342,83 +363,124 @@ impl Import<'_> {
     pub(super) fn source(&self) -> &str {
         &self.source
     }
+
+    pub(super) fn db(&self) -> &'a rusqlite::Connection {
+        self.db
+    }
+
+    pub(super) fn max_id_before(&self) -> i64 {
+        self.max_id_before
+    }
+
+    pub(super) fn set_in_pass(&mut self, pass: super::judged::InPass<'a>) {
+        self.in_pass = Some(pass);
+    }
+
+    pub(super) fn take_in_pass(&mut self) -> Option<super::judged::InPass<'a>> {
+        self.in_pass.take()
+    }
+
+    pub(super) fn in_pass_mut(&mut self) -> Option<&mut super::judged::InPass<'a>> {
+        self.in_pass.as_mut()
+    }
 }
 
 impl Store {
-    /// Prepares the first import of a source: when nobody else has the store open, switches
-    /// from WAL to SQLite's rollback journal, which writes the new pages once where WAL writes
-    /// them twice (to the log, then to the database). Just as durable. Returns whether it
-    /// switched; [`Store::end_bulk_load`] switches back.
-    pub fn begin_bulk_load(&mut self, source: &str) -> Result<bool, StoreError> {
-        let empty: bool = self.conn.query_row(
+    pub(super) fn end_bulk_load(&mut self) -> Result<(), StoreError> {
+        wal(&self.conn)
+    }
+
+    /// Begins an import: one transaction, ended by [`Import::finish`] (or rolled back when the
+    /// import is dropped). A bulk first load of a source, when nobody else has the store open,
+    /// runs under SQLite's rollback journal, which writes the new pages once where WAL writes
+    /// them twice (to the log, then to the database), just as durably; into an empty store it
+    /// also builds the queue index once at the end instead of taking every card in random
+    /// order. The import switches back to WAL when it ends.
+    pub fn begin_import(&mut self, meta: &BatchMeta<'_>) -> Result<Import<'_>, StoreError> {
+        let switched =
+            meta.bulk && self.source_is_empty(meta.source)? && self.rollback_journal()?;
+        let conn: &rusqlite::Connection = &self.conn;
+        let import = open_import(conn, meta, switched);
+        if import.is_err() && switched {
+            // Best effort: the next okk to open the store sets WAL again anyway.
+            let _ = wal(conn);
+        }
+        import
+    }
+
+    fn source_is_empty(&self, source: &str) -> Result<bool, StoreError> {
+        Ok(self.conn.query_row(
             "SELECT NOT EXISTS (SELECT 1 FROM cards WHERE source = ?1)",
             [source],
             |r| r.get(0),
-        )?;
-        if !empty {
-            return Ok(false);
-        }
-        self.rollback_journal()
+        )?)
     }
+}
 
-    pub fn end_bulk_load(&mut self) -> Result<(), StoreError> {
-        self.conn
-            .query_row("PRAGMA journal_mode = WAL", [], |r| r.get::<_, String>(0))?;
-        Ok(())
-    }
+fn wal(conn: &rusqlite::Connection) -> Result<(), StoreError> {
+    conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get::<_, String>(0))?;
+    Ok(())
+}
 
-    pub fn begin_import(&mut self, meta: &BatchMeta<'_>) -> Result<Import<'_>, StoreError> {
-        let conn: &rusqlite::Connection = &self.conn;
-        // `&mut self` guarantees no other transaction on this connection is open.
-        let tx = Transaction::new_unchecked(conn, rusqlite::TransactionBehavior::Immediate)?;
-        let now = fmt_time(&meta.now);
-        tx.execute(
-            "INSERT INTO import_batches (file, profile, source, encoding, started_at, partial)
+fn open_import<'c>(
+    conn: &'c rusqlite::Connection,
+    meta: &BatchMeta<'_>,
+    switched: bool,
+) -> Result<Import<'c>, StoreError> {
+    // `Store::begin_import`'s `&mut self` guarantees no other transaction on this connection
+    // is open.
+    let tx = Transaction::new_unchecked(conn, rusqlite::TransactionBehavior::Immediate)?;
+    let now = fmt_time(&meta.now);
+    tx.execute(
+        "INSERT INTO import_batches (file, profile, source, encoding, started_at, partial)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            params![
-                meta.file,
-                meta.profile,
-                meta.source,
-                meta.encoding,
-                now,
-                meta.partial
-            ],
-        )?;
-        let batch = tx.last_insert_rowid();
-        // The cards change: the summaries are out of date until the rules run again.
-        tx.execute_batch(super::schema::DROP_SUMMARIES)?;
-        // And so are the flags: a kill after this commits must leave "rules must run".
-        tx.execute_batch(super::flags::FORGET_RULES_RUN)?;
-        if meta.rebuild_queue_index {
-            tx.execute_batch("DROP INDEX cards_queue")?;
-        }
-        let max_id_before =
-            tx.query_row("SELECT coalesce(max(id), 0) FROM cards", [], |r| r.get(0))?;
-        let fresh = tx.query_row(
-            "SELECT NOT EXISTS (SELECT 1 FROM cards WHERE source = ?1)",
-            [meta.source],
-            |r| r.get(0),
-        )?;
-        Ok(Import {
-            insert_card: conn.prepare(INSERT_CARD)?,
-            update_card: conn.prepare(UPDATE_CARD)?,
-            insert_history: conn.prepare(INSERT_HISTORY)?,
-            insert_history_block: conn.prepare(&insert_history_block())?,
-            pending_history: Vec::with_capacity(HISTORY_ROWS),
-            lookup_card: conn.prepare(LOOKUP_CARD)?,
-            drop_standing: conn.prepare(DROP_STANDING)?,
-            drop_flags: conn.prepare(DROP_FLAGS)?,
-            tx,
-            batch,
+        params![
+            meta.file,
+            meta.profile,
+            meta.source,
+            meta.encoding,
             now,
-            source: meta.source.to_string(),
-            partial: meta.partial,
-            max_id_before,
-            rebuild_queue_index: meta.rebuild_queue_index,
-            fresh,
-            seen: Vec::new(),
-        })
+            meta.partial
+        ],
+    )?;
+    let batch = tx.last_insert_rowid();
+    // The cards change: the summaries are out of date until the rules run again.
+    tx.execute_batch(super::schema::DROP_SUMMARIES)?;
+    // And so are the flags: a kill after this commits must leave "rules must run".
+    tx.execute_batch(super::flags::FORGET_RULES_RUN)?;
+    let max_id_before = tx.query_row("SELECT coalesce(max(id), 0) FROM cards", [], |r| r.get(0))?;
+    // Only into an empty store: rebuilding means sorting every card there is.
+    let rebuild_queue_index = switched && max_id_before == 0;
+    if rebuild_queue_index {
+        tx.execute_batch("DROP INDEX cards_queue")?;
     }
+    let fresh = tx.query_row(
+        "SELECT NOT EXISTS (SELECT 1 FROM cards WHERE source = ?1)",
+        [meta.source],
+        |r| r.get(0),
+    )?;
+    Ok(Import {
+        insert_card: conn.prepare(INSERT_CARD)?,
+        update_card: conn.prepare(UPDATE_CARD)?,
+        insert_history: conn.prepare(INSERT_HISTORY)?,
+        insert_history_block: conn.prepare(&insert_history_block())?,
+        pending_history: Vec::with_capacity(HISTORY_ROWS),
+        lookup_card: conn.prepare(LOOKUP_CARD)?,
+        drop_standing: conn.prepare(DROP_STANDING)?,
+        drop_flags: conn.prepare(DROP_FLAGS)?,
+        tx,
+        db: conn,
+        batch,
+        now,
+        source: meta.source.to_string(),
+        partial: meta.partial,
+        max_id_before,
+        rebuild_queue_index,
+        fresh,
+        seen: Vec::new(),
+        in_pass: None,
+        switched,
+    })
 }
 
 impl Import<'_> {
@@ -484,6 +546,7 @@ impl Import<'_> {
             return match self.insert(row)? {
                 Some(id) => {
                     self.mark_seen(id);
+                    self.judge_later(id);
                     Ok(Outcome::Inserted)
                 }
                 None => Ok(Outcome::Duplicate),
@@ -514,7 +577,7 @@ impl Import<'_> {
     }
 
     /// Inserts the card; `None` when the file held the same card on an earlier row.
-    fn insert(&mut self, row: &CardRow) -> Result<Option<i64>, StoreError> {
+    pub(super) fn insert(&mut self, row: &CardRow) -> Result<Option<i64>, StoreError> {
         let card = &row.card;
         let head: [&dyn ToSql; 2] = [&card.source, &card.external_id];
         let tail: [&dyn ToSql; 4] = [&self.batch, &self.now, &row.touched_at, &row.search];
@@ -560,7 +623,7 @@ impl Import<'_> {
 
     /// Writes the buffered history rows: full blocks with one statement of many rows (a
     /// statement per row cost a tenth of a bulk load), the rest one by one.
-    fn flush_history(&mut self) -> Result<(), StoreError> {
+    pub(super) fn flush_history(&mut self) -> Result<(), StoreError> {
         let rows = std::mem::take(&mut self.pending_history);
         let mut blocks = rows.chunks_exact(HISTORY_ROWS);
         for block in &mut blocks {
@@ -588,10 +651,11 @@ impl Import<'_> {
     pub(super) fn unjudge(&mut self, id: i64) -> Result<(), StoreError> {
         self.drop_standing.execute([id])?;
         self.drop_flags.execute([id])?;
+        self.judge_later(id);
         Ok(())
     }
 
-    fn mark_seen(&mut self, id: i64) {
+    pub(super) fn mark_seen(&mut self, id: i64) {
         let (word, bit) = ((id as usize) / 64, (id as usize) % 64);
         if self.seen.len() <= word {
             self.seen.resize(word + 1, 0);
@@ -667,6 +731,7 @@ impl Import<'_> {
              WHERE card_id IS NULL",
             [],
         )?;
+        self.finish_in_pass()?;
         self.tx.execute(
             "UPDATE import_batches SET finished_at = ?2, rows = ?3, inserted = ?4, updated = ?5,
              unchanged = ?6, gone = ?7, warnings = ?8 WHERE id = ?1",
@@ -681,11 +746,10 @@ impl Import<'_> {
                 counts.warnings as i64
             ],
         )?;
-        if commit {
-            self.tx.commit()?;
-        } else {
-            self.tx.rollback()?;
-        }
+        // By statement, not `Transaction::commit`, which would move the transaction out of an
+        // import whose drop switches the journal back.
+        self.tx
+            .execute_batch(if commit { "COMMIT" } else { "ROLLBACK" })?;
         Ok(counts)
     }
 }

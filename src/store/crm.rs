@@ -1,5 +1,6 @@
 //! What a live sync keeps besides the cards: each connection's cursor (how far its deals were
-//! read), written in the transaction of the page it came with, and deletions by CRM id.
+//! read), written in the transaction of the page it came with, deletions by CRM id, and the
+//! CRM's own times of stage moves.
 
 use rusqlite::{OptionalExtension, params};
 
@@ -11,7 +12,8 @@ use super::{Store, StoreError};
 pub struct SyncState {
     /// The largest update time (Unix seconds) the CRM returned for a deal.
     pub cursor: Option<i64>,
-    /// The largest creation time (Unix seconds) of the events read (deletions, moves).
+    /// How far the CRM's events were read: amoCRM's the largest creation time (Unix seconds) of
+    /// the events read (deletions, moves), Bitrix24's the last stage history item's id.
     pub events_cursor: Option<i64>,
     pub synced_at: Option<String>,
     /// When a full sweep last finished.
@@ -115,6 +117,72 @@ impl Import<'_> {
             tx.prepare_cached("UPDATE cards SET gone_at = ?2, gone_batch = ?3 WHERE id = ?1")?
                 .execute(params![id, now, batch])?;
         }
+        self.unjudge(id)?;
+        Ok(true)
+    }
+
+    /// The CRM says the card `external_id` entered `stage` at `at`: when that is the stage the
+    /// card is in, the visit that brought it there carries that time instead of the time a sync
+    /// first saw it (or, for a card that has not moved since it came, its first visit does).
+    /// A move to a stage the card has left since is not kept. Returns whether the history
+    /// changed (the card is judged again).
+    pub fn stage_entered_at(
+        &mut self,
+        source: &str,
+        external_id: &str,
+        stage: &str,
+        at: &chrono::NaiveDateTime,
+    ) -> Result<bool, StoreError> {
+        self.flush_history()?;
+        let at = super::cards::fmt_time(at);
+        let changed = {
+            let (tx, _, _) = self.parts();
+            let card: Option<(i64, String, Option<String>, i64)> = tx
+                .prepare_cached(
+                    "SELECT id, stage, pipeline, first_batch FROM cards
+                     WHERE source = ?1 AND external_id = ?2 AND gone_at IS NULL",
+                )?
+                .query_row(params![source, external_id], |r| {
+                    Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+                })
+                .optional()?;
+            let Some((id, current, pipeline, first_batch)) = card else {
+                return Ok(false);
+            };
+            if current != stage {
+                return Ok(false);
+            }
+            // The card's last visit, and when its batch ran (a visit a sync saw has that time).
+            let last: Option<(i64, String, String, String)> = tx
+                .prepare_cached(
+                    "SELECT h.batch_id, h.stage, h.seen_at, b.started_at
+                     FROM stage_history h JOIN import_batches b ON b.id = h.batch_id
+                     WHERE h.card_id = ?1 ORDER BY h.batch_id DESC LIMIT 1",
+                )?
+                .query_row([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+                .optional()?;
+            match last {
+                None => {
+                    tx.prepare_cached(
+                        "INSERT INTO stage_history (card_id, batch_id, seen_at, pipeline, stage)
+                         VALUES (?1, ?2, ?3, ?4, ?5)",
+                    )?
+                    .execute(params![id, first_batch, at, pipeline, stage])?;
+                    Some(id)
+                }
+                // Seen by a sync, or an earlier entry into the same stage (events come newest
+                // first): the latest entry the CRM records is the one that counts.
+                Some((batch, s, seen, ran)) if s == stage && (seen == ran || at > seen) => {
+                    tx.prepare_cached(
+                        "UPDATE stage_history SET seen_at = ?3 WHERE card_id = ?1 AND batch_id = ?2",
+                    )?
+                    .execute(params![id, batch, at])?;
+                    Some(id)
+                }
+                Some(_) => None,
+            }
+        };
+        let Some(id) = changed else { return Ok(false) };
         self.unjudge(id)?;
         Ok(true)
     }

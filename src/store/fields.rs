@@ -92,9 +92,12 @@ impl FieldNames {
 impl Store {
     /// Every custom field's name by id.
     pub fn field_names(&self) -> Result<FieldNames, StoreError> {
-        let mut stmt = self
-            .conn
-            .prepare_cached("SELECT id, name FROM field_names")?;
+        Self::field_names_on(&self.conn)
+    }
+
+    /// [`Store::field_names`] on a connection held elsewhere (an import's transaction).
+    pub(super) fn field_names_on(conn: &rusqlite::Connection) -> Result<FieldNames, StoreError> {
+        let mut stmt = conn.prepare_cached("SELECT id, name FROM field_names")?;
         let by_id = stmt
             .query_map([], |r| {
                 Ok((r.get::<_, i64>(0)?, FieldName::from(r.get::<_, String>(1)?)))

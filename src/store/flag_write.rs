@@ -12,7 +12,7 @@ use rusqlite::types::{ToSqlOutput, ValueRef};
 
 use super::flags::{RulesRun, place};
 use super::read::QueueColumns;
-use super::run_summary::RunSummary;
+use super::run_summary::{RunSummary, store_run_summary};
 use super::{Store, StoreError};
 use crate::domain::flag::Flag;
 
@@ -77,7 +77,7 @@ const BIG_REWRITE_SHARE: i64 = 16;
 
 /// Stores judged cards' flags and standings (see the module's doc).
 pub struct FlagWriter<'s> {
-    store: &'s Store,
+    conn: &'s rusqlite::Connection,
     /// The SQL of the indexes dropped for a big rewrite, built again by [`FlagWriter::finish`].
     dropped: Vec<String>,
     /// Cards whose flags or standing were written so far.
@@ -91,15 +91,21 @@ impl<'s> FlagWriter<'s> {
     /// Starts writing, inside the caller's transaction. With no standings stored yet (the first
     /// run after an import) the whole run is a big rewrite.
     pub fn new(store: &'s Store) -> Result<FlagWriter<'s>, StoreError> {
-        let cards = store.max_card_id()?;
+        Self::on(&store.conn)
+    }
+
+    /// [`FlagWriter::new`] on a connection held elsewhere (an import's transaction).
+    pub(super) fn on(conn: &'s rusqlite::Connection) -> Result<FlagWriter<'s>, StoreError> {
+        let cards: i64 =
+            conn.query_row("SELECT coalesce(max(id), 0) FROM cards", [], |r| r.get(0))?;
         let mut w = FlagWriter {
-            store,
+            conn,
             dropped: Vec::new(),
             written: 0,
             big: cards / BIG_REWRITE_SHARE,
             run: RulesRun::default(),
         };
-        if !store.any_standing()? {
+        if !any_standing(conn)? {
             w.drop_indexes()?;
         }
         Ok(w)
@@ -114,7 +120,7 @@ impl<'s> FlagWriter<'s> {
         };
         let (same, had) = self.stored_flags_match(judged, (first.0, last.0))?;
         let standings = self.stored_standings(judged, (first.0, last.0))?;
-        let mut changes = Changes::new(&self.store.conn)?;
+        let mut changes = Changes::new(self.conn)?;
         for (k, (id, flags, columns)) in judged.iter().enumerate() {
             self.run.cards += 1;
             self.run.flags += flags.len() as u64;
@@ -136,7 +142,16 @@ impl<'s> FlagWriter<'s> {
 
     /// Builds the dropped indexes again and stores the run's summaries; the caller commits.
     pub fn finish(self, summary: &RunSummary) -> Result<RulesRun, StoreError> {
-        let conn = &self.store.conn;
+        let conn = self.conn;
+        let run = self.finish_flags()?;
+        store_run_summary(conn, summary)?;
+        Ok(run)
+    }
+
+    /// [`FlagWriter::finish`] leaving the summaries out of date (a sync's page: they are
+    /// stored once after its last).
+    pub(super) fn finish_flags(self) -> Result<RulesRun, StoreError> {
+        let conn = self.conn;
         if !self.dropped.is_empty() {
             // Sorted on two cores, as after an import (`schema::create_queue_index`).
             conn.execute_batch("PRAGMA threads = 2;")?;
@@ -145,14 +160,13 @@ impl<'s> FlagWriter<'s> {
             }
             conn.execute_batch("PRAGMA threads = 0;")?;
         }
-        self.store.store_run_summary(summary)?;
         Ok(self.run)
     }
 
     /// Drops the secondary indexes of `flags` and `standings`, whatever they are, keeping
     /// their SQL for [`FlagWriter::finish`].
     fn drop_indexes(&mut self) -> Result<(), StoreError> {
-        let conn = &self.store.conn;
+        let conn = self.conn;
         let indexes: Vec<(String, String)> = conn
             .prepare(
                 "SELECT name, sql FROM sqlite_schema WHERE type = 'index'
@@ -177,7 +191,7 @@ impl<'s> FlagWriter<'s> {
     ) -> Result<(Vec<bool>, Vec<bool>), StoreError> {
         let mut same = vec![true; judged.len()];
         let mut had = vec![false; judged.len()];
-        let mut read = self.store.conn.prepare_cached(&format!(
+        let mut read = self.conn.prepare_cached(&format!(
             "SELECT card_id, {FLAG_COLUMNS} FROM flags
              WHERE card_id >= ?1 AND card_id <= ?2 ORDER BY card_id, seq"
         ))?;
@@ -212,7 +226,7 @@ impl<'s> FlagWriter<'s> {
         (first, last): (i64, i64),
     ) -> Result<Vec<Option<(i64, i64)>>, StoreError> {
         let mut prior = vec![None; judged.len()];
-        let mut read = self.store.conn.prepare_cached(
+        let mut read = self.conn.prepare_cached(
             "SELECT card_id, flag_rank, flag_count FROM standings
              WHERE card_id >= ?1 AND card_id <= ?2 ORDER BY card_id",
         )?;
@@ -409,8 +423,10 @@ fn in_blocks<T>(
 impl Store {
     /// Whether any card has a standing (is flagged).
     pub(super) fn any_standing(&self) -> Result<bool, StoreError> {
-        Ok(self
-            .conn
-            .query_row("SELECT EXISTS (SELECT 1 FROM standings)", [], |r| r.get(0))?)
+        any_standing(&self.conn)
     }
+}
+
+fn any_standing(conn: &rusqlite::Connection) -> Result<bool, StoreError> {
+    Ok(conn.query_row("SELECT EXISTS (SELECT 1 FROM standings)", [], |r| r.get(0))?)
 }

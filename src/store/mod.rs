@@ -13,6 +13,7 @@ pub mod fields;
 pub mod flag_write;
 pub mod flags;
 pub mod inspect;
+pub mod judged;
 mod judging;
 pub mod pending;
 pub mod ports;

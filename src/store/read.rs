@@ -289,19 +289,29 @@ impl Store {
         &self,
         after: i64,
         upto: i64,
+        f: impl FnMut(RawCard) -> Result<(), StoreError>,
+    ) -> Result<(), StoreError> {
+        Self::raw_cards_in(&self.conn, after, upto, f)
+    }
+
+    /// [`Store::for_each_raw_in`] on a connection held elsewhere (an import's transaction).
+    pub(super) fn raw_cards_in(
+        conn: &rusqlite::Connection,
+        after: i64,
+        upto: i64,
         mut f: impl FnMut(RawCard) -> Result<(), StoreError>,
     ) -> Result<(), StoreError> {
-        let mut cards = self.conn.prepare_cached(&format!(
+        let mut cards = conn.prepare_cached(&format!(
             "SELECT {CARD_COLUMNS} FROM cards c WHERE c.id > ?1 AND c.id <= ?2 ORDER BY c.id"
         ))?;
-        let mut history = self.conn.prepare_cached(
+        let mut history = conn.prepare_cached(
             "SELECT card_id, stage, seen_at FROM stage_history
              WHERE card_id > ?1 AND card_id <= ?2 ORDER BY card_id, batch_id",
         )?;
         // When the batches ran, as asked for: a card that never moved has its first visit in
         // its first batch, and a million cards come from a few batches.
         let mut batches: std::collections::HashMap<i64, Option<String>> = Default::default();
-        let mut batch_time = self.conn.prepare_cached(super::cards::BATCH_STARTED_AT)?;
+        let mut batch_time = conn.prepare_cached(super::cards::BATCH_STARTED_AT)?;
         let mut hist_rows = history.query([after, upto])?;
         let mut pending: Option<(i64, (String, String))> = None;
         let mut rows = cards.query([after, upto])?;

@@ -4,8 +4,8 @@
 
 use std::collections::{BTreeSet, HashMap};
 
+use super::StoreError;
 use super::read::RawCard;
-use super::{Store, StoreError};
 
 /// A card's place in its stage's queue of cards without flags (`cards_queue` order: touched,
 /// then external id; a card without a date first, as SQLite sorts NULL).
@@ -48,6 +48,19 @@ impl StageFigures {
     }
 }
 
+/// What a summary counts of one card, as the store holds it.
+pub(super) struct CardFacts<'c> {
+    pub owner: Option<&'c str>,
+    /// 'YYYY-MM-DD HH:MM:SS', as `cards.touched_at`.
+    pub touched_at: Option<&'c str>,
+    pub stage: &'c str,
+    pub external_id: &'c str,
+    /// Not gone.
+    pub live: bool,
+    /// Not gone, no closed flag, no closed date.
+    pub open: bool,
+}
+
 /// Gathered by each judge thread over its cards, merged when they are done.
 #[derive(Debug, Default)]
 pub struct RunSummary {
@@ -64,23 +77,39 @@ pub struct RunSummary {
 impl RunSummary {
     /// Notes one judged card: `flagged` when the rules raised a flag on it.
     pub fn note(&mut self, raw: &RawCard, flagged: bool) {
-        if let Some(o) = raw.owner().filter(|o| !o.is_empty())
+        self.note_facts(
+            &CardFacts {
+                owner: raw.owner(),
+                touched_at: raw.touched_at(),
+                stage: raw.stage().unwrap_or_default(),
+                external_id: raw.external_id(),
+                live: raw.is_live(),
+                open: raw.is_open(),
+            },
+            flagged,
+        );
+    }
+
+    /// [`RunSummary::note`] of a card known by its facts (one an import judged before
+    /// storing it, or one a scan of the store reads).
+    pub(super) fn note_facts(&mut self, card: &CardFacts<'_>, flagged: bool) {
+        if let Some(o) = card.owner.filter(|o| !o.is_empty())
             && !self.owners.contains(o)
         {
             self.owners.insert(o.to_string());
         }
-        let touched = raw.touched_at();
+        let touched = card.touched_at;
         if let Some(t) = touched
             && self.newest.as_deref().is_none_or(|n| t > n)
         {
             self.newest = Some(t.to_string());
         }
-        let stage = raw.stage().unwrap_or_default();
+        let stage = card.stage;
         let figures = match self.stages.get_mut(stage) {
             Some(f) => f,
             None => self.stages.entry(stage.to_owned()).or_default(),
         };
-        let (live, open) = (raw.is_live(), raw.is_open());
+        let (live, open) = (card.live, card.open);
         let flagged_i = i64::from(flagged);
         figures.cards += 1;
         figures.flagged += flagged_i;
@@ -89,7 +118,7 @@ impl RunSummary {
         figures.open += i64::from(open);
         figures.open_flagged += i64::from(open) * flagged_i;
         if !flagged {
-            let id = raw.external_id();
+            let id = card.external_id;
             let earlier = figures
                 .rest_start
                 .as_ref()
@@ -98,6 +127,11 @@ impl RunSummary {
                 figures.rest_start = Some((touched.map(str::to_owned), id.to_owned()));
             }
         }
+    }
+
+    /// The newest activity noted so far.
+    pub(super) fn newest(&self) -> Option<&str> {
+        self.newest.as_deref()
     }
 
     /// Adds what another judge gathered.
@@ -115,51 +149,81 @@ impl RunSummary {
     }
 }
 
-impl Store {
-    /// Rewrites the summaries the rules run keeps (`stage_counts`, `owners`, the newest activity)
-    /// and marks them current: inside the rules run's transaction, after its flags.
-    pub(super) fn store_run_summary(&self, summary: &RunSummary) -> Result<(), StoreError> {
-        self.conn.execute("DELETE FROM stage_counts", [])?;
-        let mut stage = self.conn.prepare_cached(
-            "INSERT INTO stage_counts (stage, cards, flagged, live, live_flagged, open,
-                 open_flagged, rest_touched_at, rest_external_id)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+impl RunSummary {
+    /// Every card of the store noted as it stands (flagged: it has a standing), for a write
+    /// that judged only some cards (an import's, a sync's pages) and must store the summaries
+    /// of all: a read of a few columns, not the judging pass of a rules run.
+    pub(super) fn of_store(conn: &rusqlite::Connection) -> Result<RunSummary, StoreError> {
+        let mut summary = RunSummary::default();
+        let mut read = conn.prepare(
+            "SELECT c.owner, c.touched_at, c.stage, c.external_id, c.gone_at IS NULL,
+                    coalesce(c.closed, 0) = 0 AND c.closed_at IS NULL,
+                    s.card_id IS NOT NULL
+             FROM cards c LEFT JOIN standings s ON s.card_id = c.id",
         )?;
-        // In the stages' order, as the table keeps them: the same figures make the same pages,
-        // byte for byte (a rules run that changes nothing leaves the file as it was).
-        let mut stages: Vec<_> = summary.stages.iter().collect();
-        stages.sort_unstable_by(|a, b| a.0.cmp(b.0));
-        for (name, f) in stages {
-            let (touched, id) = f.rest_start.clone().unzip();
-            stage.execute(rusqlite::params![
-                name,
-                f.cards,
-                f.flagged,
-                f.live,
-                f.live_flagged,
-                f.open,
-                f.open_flagged,
-                touched.flatten(),
-                id
-            ])?;
+        let mut rows = read.query([])?;
+        while let Some(r) = rows.next()? {
+            let text =
+                |i| -> rusqlite::Result<Option<&str>> { Ok(r.get_ref(i)?.as_str_or_null()?) };
+            let live: bool = r.get(4)?;
+            let facts = CardFacts {
+                owner: text(0)?,
+                touched_at: text(1)?,
+                stage: text(2)?.unwrap_or_default(),
+                external_id: text(3)?.unwrap_or_default(),
+                live,
+                open: live && r.get::<_, bool>(5)?,
+            };
+            summary.note_facts(&facts, r.get(6)?);
         }
-        self.conn.execute("DELETE FROM owners", [])?;
-        let mut insert = self
-            .conn
-            .prepare_cached("INSERT INTO owners (name) VALUES (?1)")?;
-        for o in &summary.owners {
-            insert.execute([o])?;
-        }
-        match &summary.newest {
-            Some(t) => self.set_meta(super::flags::NEWEST_ACTIVITY_KEY, t)?,
-            None => {
-                self.conn.execute(
-                    "DELETE FROM meta WHERE key = ?1",
-                    [super::flags::NEWEST_ACTIVITY_KEY],
-                )?;
-            }
-        }
-        self.conn.execute_batch(super::schema::MARK_SUMMARIES)?;
-        Ok(())
+        Ok(summary)
     }
+}
+
+/// Rewrites the summaries the rules run keeps (`stage_counts`, `owners`, the newest activity)
+/// and marks them current: inside the transaction that wrote the flags, after them.
+pub(super) fn store_run_summary(
+    conn: &rusqlite::Connection,
+    summary: &RunSummary,
+) -> Result<(), StoreError> {
+    conn.execute("DELETE FROM stage_counts", [])?;
+    let mut stage = conn.prepare_cached(
+        "INSERT INTO stage_counts (stage, cards, flagged, live, live_flagged, open,
+             open_flagged, rest_touched_at, rest_external_id)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+    )?;
+    // In the stages' order, as the table keeps them: the same figures make the same pages,
+    // byte for byte (a rules run that changes nothing leaves the file as it was).
+    let mut stages: Vec<_> = summary.stages.iter().collect();
+    stages.sort_unstable_by(|a, b| a.0.cmp(b.0));
+    for (name, f) in stages {
+        let (touched, id) = f.rest_start.clone().unzip();
+        stage.execute(rusqlite::params![
+            name,
+            f.cards,
+            f.flagged,
+            f.live,
+            f.live_flagged,
+            f.open,
+            f.open_flagged,
+            touched.flatten(),
+            id
+        ])?;
+    }
+    conn.execute("DELETE FROM owners", [])?;
+    let mut insert = conn.prepare_cached("INSERT INTO owners (name) VALUES (?1)")?;
+    for o in &summary.owners {
+        insert.execute([o])?;
+    }
+    match &summary.newest {
+        Some(t) => super::flags::set_meta_on(conn, super::flags::NEWEST_ACTIVITY_KEY, t)?,
+        None => {
+            conn.execute(
+                "DELETE FROM meta WHERE key = ?1",
+                [super::flags::NEWEST_ACTIVITY_KEY],
+            )?;
+        }
+    }
+    conn.execute_batch(super::schema::MARK_SUMMARIES)?;
+    Ok(())
 }

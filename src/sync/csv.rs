@@ -127,24 +127,8 @@ impl<R: Read> CsvReader<R> {
     /// Reads the next record; its fields are then available through [`CsvReader::field`].
     /// Returns `Ok(false)` at the end of the file. Blank lines are skipped.
     pub fn next_record(&mut self) -> Result<bool, CsvError> {
-        if self.done {
+        if self.done || !self.skip_blank_lines()? {
             return Ok(false);
-        }
-        // Skip blank lines ourselves so that the record's first line is known exactly.
-        loop {
-            self.fill().map_err(CsvError::Io)?;
-            if self.start == self.end {
-                self.done = true;
-                return Ok(false);
-            }
-            match self.buf[self.start] {
-                b'\n' => {
-                    self.next_line += 1;
-                    self.start += 1;
-                }
-                b'\r' => self.start += 1,
-                _ => break,
-            }
         }
         self.line = self.next_line;
         let mut nout = 0;
@@ -173,65 +157,94 @@ impl<R: Read> CsvReader<R> {
             nout += o;
             nend += e;
             match res {
-                ReadRecordResult::InputEmpty => {
-                    if synthetic {
-                        self.done = true;
-                        return Err(CsvError::UnclosedQuote { line: self.line });
-                    }
+                ReadRecordResult::InputEmpty if synthetic => {
+                    return Err(self.stop(CsvError::UnclosedQuote { line: self.line }));
                 }
-                ReadRecordResult::OutputFull => {
-                    // A quote never closed turns the rest of the file into one field: it stops
-                    // here, at the cell limit, not when memory runs out.
-                    if nout > self.max_field
-                        && let Some(col) = self.oversized_field(nend, nout)
-                    {
-                        self.done = true;
-                        return Err(self.limit(Some(col), Limit::Cell, self.max_field));
-                    }
-                    if nout > self.max_record {
-                        self.done = true;
-                        return Err(self.limit(None, Limit::Row, self.max_record));
-                    }
-                    let n = self.out.len() * 2;
-                    self.out.resize(n, 0);
-                }
-                ReadRecordResult::OutputEndsFull => {
-                    if nend > self.max_fields {
-                        self.done = true;
-                        return Err(self.limit(None, Limit::Columns, self.max_fields));
-                    }
-                    let n = self.ends.len() * 2;
-                    self.ends.resize(n, 0);
-                }
-                ReadRecordResult::Record => {
-                    self.nfields = nend;
-                    let used = if nend == 0 { 0 } else { self.ends[nend - 1] };
-                    if nend > self.max_fields {
-                        self.done = true;
-                        return Err(self.limit(None, Limit::Columns, self.max_fields));
-                    }
-                    if used > self.max_field {
-                        if used > self.max_record {
-                            self.done = true;
-                            return Err(self.limit(None, Limit::Row, self.max_record));
-                        }
-                        if let Some(col) = self.oversized_field(nend - 1, used) {
-                            self.done = true;
-                            return Err(self.limit(Some(col), Limit::Cell, self.max_field));
-                        }
-                    }
-                    // simdutf8: Cyrillic text is all multi-byte, where std's check is slowest.
-                    self.record_utf8 = simdutf8::basic::from_utf8(&self.out[..used]).is_ok();
-                    // Offsets in `ends` are relative to each call's output slice start; csv-core
-                    // keeps them cumulative within one record, so nothing to adjust.
-                    return Ok(true);
-                }
+                ReadRecordResult::InputEmpty => {}
+                ReadRecordResult::OutputFull => self.grow_out(nend, nout)?,
+                ReadRecordResult::OutputEndsFull => self.grow_ends(nend)?,
+                ReadRecordResult::Record => return self.record(nend).map(|()| true),
                 ReadRecordResult::End => {
                     self.done = true;
                     return Ok(false);
                 }
             }
         }
+    }
+
+    /// Skips blank lines ourselves so that the record's first line is known exactly. `false`:
+    /// the file ended.
+    fn skip_blank_lines(&mut self) -> Result<bool, CsvError> {
+        loop {
+            self.fill().map_err(CsvError::Io)?;
+            if self.start == self.end {
+                self.done = true;
+                return Ok(false);
+            }
+            match self.buf[self.start] {
+                b'\n' => {
+                    self.next_line += 1;
+                    self.start += 1;
+                }
+                b'\r' => self.start += 1,
+                _ => return Ok(true),
+            }
+        }
+    }
+
+    /// An error ends the reading.
+    fn stop(&mut self, e: CsvError) -> CsvError {
+        self.done = true;
+        e
+    }
+
+    /// The record's text outgrew its buffer: a bigger one, within the limits.
+    fn grow_out(&mut self, nend: usize, nout: usize) -> Result<(), CsvError> {
+        // A quote never closed turns the rest of the file into one field: it stops here, at
+        // the cell limit, not when memory runs out.
+        if nout > self.max_field
+            && let Some(col) = self.oversized_field(nend, nout)
+        {
+            return Err(self.stop(self.limit(Some(col), Limit::Cell, self.max_field)));
+        }
+        if nout > self.max_record {
+            return Err(self.stop(self.limit(None, Limit::Row, self.max_record)));
+        }
+        let n = self.out.len() * 2;
+        self.out.resize(n, 0);
+        Ok(())
+    }
+
+    /// The record has more fields than `ends` holds.
+    fn grow_ends(&mut self, nend: usize) -> Result<(), CsvError> {
+        if nend > self.max_fields {
+            return Err(self.stop(self.limit(None, Limit::Columns, self.max_fields)));
+        }
+        let n = self.ends.len() * 2;
+        self.ends.resize(n, 0);
+        Ok(())
+    }
+
+    /// A whole record read: held to the limits, its UTF-8 checked once.
+    fn record(&mut self, nend: usize) -> Result<(), CsvError> {
+        self.nfields = nend;
+        let used = if nend == 0 { 0 } else { self.ends[nend - 1] };
+        if nend > self.max_fields {
+            return Err(self.stop(self.limit(None, Limit::Columns, self.max_fields)));
+        }
+        if used > self.max_field {
+            if used > self.max_record {
+                return Err(self.stop(self.limit(None, Limit::Row, self.max_record)));
+            }
+            if let Some(col) = self.oversized_field(nend - 1, used) {
+                return Err(self.stop(self.limit(Some(col), Limit::Cell, self.max_field)));
+            }
+        }
+        // simdutf8: Cyrillic text is all multi-byte, where std's check is slowest.
+        self.record_utf8 = simdutf8::basic::from_utf8(&self.out[..used]).is_ok();
+        // Offsets in `ends` are relative to each call's output slice start; csv-core keeps them
+        // cumulative within one record, so nothing to adjust.
+        Ok(())
     }
 
     /// Line the current record starts on.

@@ -17,12 +17,18 @@ use super::mapper::{Mapper, Merged, RowError, Warning};
 use super::profile::{self, Profile};
 use super::rows::RowSource;
 use super::xlsx;
-use crate::domain::funnel::KnownStages;
+use crate::domain::card::StageVisit;
+use crate::domain::columns::absent_required;
+use crate::domain::funnel::{FieldRef, KnownStages};
 pub use crate::domain::import_report::{ImportReport, UnknownStage};
-use crate::domain::{Card, Funnel, SystemField};
+use crate::domain::rules::evaluate_with;
+use crate::domain::{Card, CardContext, Funnel, SystemField};
 use crate::store::Store;
-use crate::store::cards::{BatchCounts, BatchMeta, CardRow, Existing, Outcome};
+use crate::store::cards::{
+    BatchCounts, BatchMeta, CardRow, Existing, Import, Outcome, fmt_time, parse_time,
+};
 use crate::store::fields::FieldKeys;
+use crate::store::flag_write::JudgedFlag;
 use crate::text::import as msg;
 
 /// How many warnings the report shows (all are counted).
@@ -31,6 +37,9 @@ const BATCH: usize = 512;
 /// A batch also goes out once its cells hold this much text, so that the batches in flight
 /// stay small however long the rows are.
 const BATCH_BYTES: usize = 4 << 20;
+/// Batches waiting between two threads: with the judge's two queues, at most about
+/// `2 × IN_FLIGHT × BATCH_BYTES` of cells in memory.
+const IN_FLIGHT: usize = 4;
 /// Files bigger than this get a progress bar when stderr is a terminal.
 const PROGRESS_BYTES: u64 = 16 * 1024 * 1024;
 
@@ -49,6 +58,19 @@ pub struct ImportOptions {
     pub progress: bool,
     /// What one file may cost (`--limit`).
     pub limits: Limits,
+    /// The stage rules, judged in the import's own pass when they can be (see
+    /// [`ImportReport::judged`]).
+    pub rules: Option<PassRules>,
+}
+
+/// The stage rules as the import's pass judges new cards.
+#[derive(Debug, Clone)]
+pub struct PassRules {
+    /// The day judged (`app::audit::today`).
+    pub today: NaiveDateTime,
+    /// The rules' marker for the funnel and day (`app::audit::ran_for`): the store's other
+    /// cards must have been judged for it, and the import's commit stores it.
+    pub ran_for: String,
 }
 
 /// An import that stopped; the store is unchanged.
@@ -79,6 +101,8 @@ enum Item {
         line: u64,
         hash: i64,
         row: Box<CardRow>,
+        /// Judged on the judge thread (the rules run in the import's pass).
+        flags: Option<Vec<JudgedFlag>>,
     },
     /// Not mapped: on a re-sync most rows are unchanged, and only the writer, which looks the
     /// card up, knows which. Mapping waits until a row turns out to be new or changed.
@@ -144,64 +168,90 @@ struct Opened {
     sheet: Option<String>,
 }
 
-pub fn import_file(
-    store: &mut Store,
-    funnel: &Funnel,
-    path: &Path,
-    opts: &ImportOptions,
-) -> Result<ImportReport, ImportError> {
-    let mut bulk = false;
-    let result = import_into(store, funnel, path, opts, &mut bulk);
-    if bulk {
-        // Best effort: the next okk to open the store sets WAL again anyway.
-        let _ = store.end_bulk_load();
+/// Errors of one file, with its name.
+#[derive(Clone, Copy)]
+struct Fail<'a>(&'a str);
+
+impl Fail<'_> {
+    fn at(self, line: Option<u64>, column: Option<usize>, message: String) -> ImportError {
+        ImportError {
+            file: self.0.to_string(),
+            line,
+            column,
+            message,
+        }
     }
-    result
+
+    fn store(self, e: crate::store::StoreError) -> ImportError {
+        self.at(None, None, e.to_string())
+    }
 }
 
-fn import_into(
-    store: &mut Store,
-    funnel: &Funnel,
-    path: &Path,
-    opts: &ImportOptions,
-    bulk: &mut bool,
-) -> Result<ImportReport, ImportError> {
-    let file_label = path.display().to_string();
-    let fail = |line: Option<u64>, column: Option<usize>, message: String| ImportError {
-        file: file_label.clone(),
-        line,
-        column,
-        message,
-    };
-    let mut opened = open(path, opts).map_err(|m| fail(None, None, m))?;
+/// The file opened and its header read: what it is, and how its rows become cards.
+struct Prepared {
+    opened: Opened,
+    profile_name: String,
+    profile_reason: String,
+    source: String,
+    mapper: Mapper,
+}
 
-    // The header.
-    let header_line;
-    let header: Vec<String> = {
-        let rows = &mut opened.rows;
-        if !rows.next_record().map_err(|e| csv_error(&file_label, e))? {
-            return Err(fail(None, None, msg::empty_file()));
-        }
-        header_line = rows.line();
-        (0..rows.len())
-            .map(|i| rows.field(i).map(str::to_string))
-            .collect::<Result<_, _>>()
-            .map_err(|e| csv_error(&file_label, e))?
-    };
-
+fn prepare(path: &Path, opts: &ImportOptions, fail: Fail<'_>) -> Result<Prepared, ImportError> {
+    let mut opened = open(path, opts).map_err(|m| fail.at(None, None, m))?;
+    let rows = &mut opened.rows;
+    if !rows.next_record().map_err(|e| csv_error(fail.0, e))? {
+        return Err(fail.at(None, None, msg::empty_file()));
+    }
+    let header_line = rows.line();
+    let header: Vec<String> = (0..rows.len())
+        .map(|i| rows.field(i).map(str::to_string))
+        .collect::<Result<_, _>>()
+        .map_err(|e| csv_error(fail.0, e))?;
     let (profile, profile_reason) =
-        choose_profile(&header, opts).map_err(|m| fail(Some(header_line), None, m))?;
+        choose_profile(&header, opts).map_err(|m| fail.at(Some(header_line), None, m))?;
     let source = opts
         .source
         .clone()
         .unwrap_or_else(|| profile.source.clone());
     let profile_name = profile.name.clone();
     let mapper = Mapper::new(&header, profile, source.clone())
-        .map_err(|m| fail(Some(header_line), None, m))?;
+        .map_err(|m| fail.at(Some(header_line), None, m))?;
+    Ok(Prepared {
+        opened,
+        profile_name,
+        profile_reason,
+        source,
+        mapper,
+    })
+}
 
-    *bulk = store
-        .begin_bulk_load(&source)
-        .map_err(|e| fail(None, None, e.to_string()))?;
+pub fn import_file(
+    store: &mut Store,
+    funnel: &Funnel,
+    path: &Path,
+    opts: &ImportOptions,
+) -> Result<ImportReport, ImportError> {
+    let file_label = path.display().to_string();
+    let fail = Fail(&file_label);
+    let Prepared {
+        opened,
+        profile_name,
+        profile_reason,
+        source,
+        mapper,
+    } = prepare(path, opts, fail)?;
+    // The rules judge the cards in this pass when every other card's flags are current.
+    let rules = match &opts.rules {
+        Some(r)
+            if !opts.dry_run
+                && store
+                    .flags_current_for(&r.ran_for)
+                    .map_err(|e| fail.store(e))? =>
+        {
+            Some(r)
+        }
+        _ => None,
+    };
     let meta = BatchMeta {
         file: &file_label,
         profile: &profile_name,
@@ -209,120 +259,20 @@ fn import_into(
         encoding: &opened.encoding,
         partial: opts.partial,
         now: opts.now,
-        // Only into an empty store: rebuilding means sorting every card there is.
-        rebuild_queue_index: *bulk
-            && store
-                .max_card_id()
-                .map_err(|e| fail(None, None, e.to_string()))?
-                == 0,
+        bulk: true,
     };
-    let mut import = store
-        .begin_import(&meta)
-        .map_err(|e| fail(None, None, e.to_string()))?;
-
-    // What the source's exports have: a column it never had is said once, not flagged per card.
-    let custom = mapper.custom_fields();
-    let custom: Vec<&str> = custom.iter().map(|f| &**f).collect();
-    import
-        .record_columns(&mapper.system_field_names(), &custom)
-        .map_err(|e| fail(None, None, e.to_string()))?;
-
-    let seed = Seed::new(&mapper, &source);
-    let keys = import
-        .field_keys(&mapper.custom_fields())
-        .map_err(|e| fail(None, None, e.to_string()))?;
-
-    let mut counts = BatchCounts::default();
-    let mut stage_changes = 0u64;
-    let mut samples: Vec<Warning> = Vec::new();
-    let mut facts = FileFacts::default();
-    let mut note_warnings = |counts: &mut BatchCounts, ws: Vec<Warning>| {
-        counts.warnings += ws.len() as u64;
-        for w in ws {
-            if samples.len() < WARNING_SAMPLES {
-                samples.push(w);
-            }
-        }
-    };
-
-    let rows = opened.rows;
-    let file_for_thread = file_label.clone();
-    let result: Result<(), ImportError> = std::thread::scope(|scope| {
-        let (tx, rx) = mpsc::sync_channel::<Chunk>(8);
-        let (back_tx, back_rx) = mpsc::channel::<Vec<Item>>();
-        let reader = Reader {
-            mapper: &mapper,
-            keys: &keys,
-            funnel,
-            fresh: import.fresh(),
-            seed: &seed,
-            file: &file_for_thread,
-            stage_known: KnownStages::default(),
-            unknown_at: HashMap::new(),
-            pipelines_seen: HashSet::new(),
-            no_pipeline_seen: false,
-            limits: opts.limits,
-            facts: FileFacts::default(),
-        };
-        std::thread::Builder::new()
-            .name("okk-reader".into())
-            .spawn_scoped(scope, move || reader.run(rows, tx, back_rx))
-            .map_err(|e| fail(None, None, e.to_string()))?;
-        for chunk in rx {
-            let (items, warnings) = match chunk {
-                Chunk::Items(items, w) => (items, w),
-                Chunk::Done(f) => {
-                    facts = f;
-                    continue;
-                }
-                Chunk::Failed(e) => return Err(e),
-            };
-            note_warnings(&mut counts, warnings);
-            for item in &items {
-                let mut warnings = Vec::new();
-                let (line, outcome) = apply(&mut import, &mapper, &keys, item, &mut warnings)
-                    .map_err(|e| match e {
-                        Applied::Row(e) => row_error(&file_label, e),
-                        Applied::Store(line, e) => fail(Some(line), None, e.to_string()),
-                    })?;
-                note_warnings(&mut counts, warnings);
-                match outcome {
-                    Outcome::Inserted => counts.inserted += 1,
-                    Outcome::Updated { stage_changed } => {
-                        counts.updated += 1;
-                        stage_changes += stage_changed as u64;
-                    }
-                    Outcome::Unchanged => counts.unchanged += 1,
-                    Outcome::Duplicate => {
-                        let w = Warning {
-                            line,
-                            column: String::new(),
-                            message: msg::duplicate_id(),
-                        };
-                        note_warnings(&mut counts, vec![w]);
-                    }
-                }
-            }
-            // Freeing a batch is a good part of the writer's time on a bulk load, and the
-            // reader has time to spare: it drops the batches the writer hands back.
-            let _ = back_tx.send(items);
-        }
-        Ok(())
-    });
-    // On error `import` is dropped here, which rolls the transaction back.
-    result?;
-    let cards = counts.inserted + counts.updated + counts.unchanged;
+    let mut import = store.begin_import(&meta).map_err(|e| fail.store(e))?;
+    let setup = Setup::new(&mut import, &mapper, funnel, opts, &source, rules)
+        .map_err(|e| fail.store(e))?;
+    let pumped = pump(&mut import, &setup, opened.rows, fail)?;
+    let judged = setup.in_pass;
+    let Pumped { tally, facts } = pumped;
+    let cards = tally.counts.inserted + tally.counts.updated + tally.counts.unchanged;
+    let mut counts = tally.counts;
     counts.rows = facts.rows;
-    let columns = import
-        .source_columns()
-        .map_err(|e| fail(None, None, e.to_string()))?;
-    let absent_fields = crate::domain::columns::absent_required(funnel, &columns)
-        .iter()
-        .map(|f| f.label().to_string())
-        .collect();
     let counts = import
         .finish(counts, &facts.scopes, !opts.dry_run)
-        .map_err(|e| fail(None, None, e.to_string()))?;
+        .map_err(|e| fail.store(e))?;
     Ok(ImportReport {
         file: file_label,
         profile: profile_name,
@@ -338,13 +288,236 @@ fn import_into(
         updated: counts.updated,
         unchanged: counts.unchanged,
         gone: counts.gone,
-        stage_changes,
+        stage_changes: tally.stage_changes,
         warnings: counts.warnings,
-        warning_samples: samples,
+        warning_samples: tally.samples,
         unknown_stages: facts.unknown,
-        absent_fields,
+        absent_fields: setup.absent_fields,
         dry_run: opts.dry_run,
+        judged,
     })
+}
+
+/// What the import knows before its first row: the store's field keys, the source's absent
+/// fields, and the rules' judge when they run in this pass.
+struct Setup<'a> {
+    mapper: &'a Mapper,
+    funnel: &'a Funnel,
+    limits: Limits,
+    keys: FieldKeys,
+    seed: Seed,
+    absent_fields: Vec<String>,
+    judge: Option<Judge<'a>>,
+    /// The rules judge every card this import writes (see `store::judged`).
+    in_pass: bool,
+}
+
+impl<'a> Setup<'a> {
+    fn new<'i>(
+        import: &mut Import<'i>,
+        mapper: &'a Mapper,
+        funnel: &'a Funnel,
+        opts: &ImportOptions,
+        source: &str,
+        rules: Option<&PassRules>,
+    ) -> Result<Setup<'a>, crate::store::StoreError>
+    where
+        'a: 'i,
+    {
+        let absent_before = absent_required(funnel, &import.source_columns()?);
+        // What the source's exports have: a column it never had is said once, not flagged per
+        // card.
+        let custom = mapper.custom_fields();
+        let custom_names: Vec<&str> = custom.iter().map(|f| &**f).collect();
+        import.record_columns(&mapper.system_field_names(), &custom_names)?;
+        let keys = import.field_keys(&custom)?;
+        let absent = absent_required(funnel, &import.source_columns()?);
+        // A file that brings a required field the source's exports lacked changes the flags of
+        // cards it does not write: then the rules run over the store after it.
+        let rules = rules.filter(|_| import.fresh() || absent == absent_before);
+        let mut judge = None;
+        if let Some(r) = rules {
+            let (today, judged_absent) = (r.today, absent.clone());
+            import.judge_in_pass(
+                &r.ran_for,
+                Box::new(move |card, ctx| evaluate_with(card, ctx, funnel, today, &judged_absent)),
+                true,
+            )?;
+            // A fresh source's rows are all mapped on the reader: its cards are judged on a
+            // thread of their own before the writer gets them.
+            judge = import
+                .fresh()
+                .then(|| Judge::new(funnel, r.today, opts.now, absent.clone()));
+        }
+        Ok(Setup {
+            mapper,
+            funnel,
+            limits: opts.limits,
+            seed: Seed::new(mapper, source),
+            keys,
+            absent_fields: absent.iter().map(|f| f.label().to_string()).collect(),
+            judge,
+            in_pass: rules.is_some(),
+        })
+    }
+}
+
+/// The stage rules, judging new cards between the reader and the writer (and a sync's new
+/// deals as they land).
+pub struct Judge<'a> {
+    funnel: &'a Funnel,
+    today: NaiveDateTime,
+    /// When the import began, as the store keeps it: a new card's first visit to its stage.
+    first_seen: NaiveDateTime,
+    absent: Vec<FieldRef>,
+}
+
+impl<'a> Judge<'a> {
+    /// The rules as of `today`, for cards new in an import that began at `now`; `absent`: the
+    /// required fields the source's exports lack (not flagged per card).
+    pub fn new(
+        funnel: &'a Funnel,
+        today: NaiveDateTime,
+        now: NaiveDateTime,
+        absent: Vec<FieldRef>,
+    ) -> Judge<'a> {
+        Judge {
+            funnel,
+            today,
+            first_seen: parse_time(&fmt_time(&now)).unwrap_or(now),
+            absent,
+        }
+    }
+
+    fn run(&self, from_reader: mpsc::Receiver<Chunk>, to_writer: mpsc::SyncSender<Chunk>) {
+        for mut chunk in from_reader {
+            if let Chunk::Items(items, _) = &mut chunk {
+                for item in items {
+                    if let Item::Card { row, flags, .. } = item {
+                        *flags = Some(self.flags(&row.card));
+                    }
+                }
+            }
+            if to_writer.send(chunk).is_err() {
+                break;
+            }
+        }
+    }
+
+    /// A new card's flags, as the rules run would judge it once stored (their evidence
+    /// encoded here, off the writer's thread).
+    pub fn flags(&self, card: &Card) -> Vec<JudgedFlag> {
+        let ctx = CardContext {
+            gone: false,
+            gone_since: None,
+            history: vec![StageVisit {
+                stage: card.stage.clone(),
+                seen_at: self.first_seen,
+            }],
+        };
+        evaluate_with(card, &ctx, self.funnel, self.today, &self.absent)
+            .into_iter()
+            .map(JudgedFlag::new)
+            .collect()
+    }
+}
+
+/// The writer's running counts and warning samples.
+#[derive(Default)]
+struct Tally {
+    counts: BatchCounts,
+    stage_changes: u64,
+    samples: Vec<Warning>,
+}
+
+impl Tally {
+    fn warn(&mut self, ws: Vec<Warning>) {
+        self.counts.warnings += ws.len() as u64;
+        for w in ws {
+            if self.samples.len() < WARNING_SAMPLES {
+                self.samples.push(w);
+            }
+        }
+    }
+
+    fn count(&mut self, line: u64, outcome: Outcome) {
+        match outcome {
+            Outcome::Inserted => self.counts.inserted += 1,
+            Outcome::Updated { stage_changed } => {
+                self.counts.updated += 1;
+                self.stage_changes += stage_changed as u64;
+            }
+            Outcome::Unchanged => self.counts.unchanged += 1,
+            Outcome::Duplicate => self.warn(vec![Warning {
+                line,
+                column: String::new(),
+                message: msg::duplicate_id(),
+            }]),
+        }
+    }
+}
+
+struct Pumped {
+    tally: Tally,
+    facts: FileFacts,
+}
+
+/// Rows → cards on the reader thread (and flags on the judge's), written on this one.
+fn pump(
+    import: &mut Import<'_>,
+    setup: &Setup<'_>,
+    rows: RowSource,
+    fail: Fail<'_>,
+) -> Result<Pumped, ImportError> {
+    let mut tally = Tally::default();
+    let mut facts = FileFacts::default();
+    std::thread::scope(|scope| {
+        let (tx, rx) = mpsc::sync_channel::<Chunk>(IN_FLIGHT);
+        let (back_tx, back_rx) = mpsc::channel::<Vec<Item>>();
+        let reader = Reader::new(setup, import.fresh(), fail.0);
+        std::thread::Builder::new()
+            .name("okk-reader".into())
+            .spawn_scoped(scope, move || reader.run(rows, tx, back_rx))
+            .map_err(|e| fail.at(None, None, e.to_string()))?;
+        let rx = match &setup.judge {
+            None => rx,
+            Some(judge) => {
+                let (jtx, jrx) = mpsc::sync_channel::<Chunk>(IN_FLIGHT);
+                std::thread::Builder::new()
+                    .name("okk-judge".into())
+                    .spawn_scoped(scope, move || judge.run(rx, jtx))
+                    .map_err(|e| fail.at(None, None, e.to_string()))?;
+                jrx
+            }
+        };
+        for chunk in rx {
+            let (mut items, warnings) = match chunk {
+                Chunk::Items(items, w) => (items, w),
+                Chunk::Done(f) => {
+                    facts = f;
+                    continue;
+                }
+                Chunk::Failed(e) => return Err(e),
+            };
+            tally.warn(warnings);
+            for item in &mut items {
+                let mut warnings = Vec::new();
+                let (line, outcome) =
+                    apply(import, setup, item, &mut warnings).map_err(|e| match e {
+                        Applied::Row(e) => row_error(fail.0, e),
+                        Applied::Store(line, e) => fail.at(Some(line), None, e.to_string()),
+                    })?;
+                tally.warn(warnings);
+                tally.count(line, outcome);
+            }
+            // Freeing a batch is a good part of the writer's time on a bulk load, and the
+            // reader has time to spare: it drops the batches the writer hands back.
+            let _ = back_tx.send(items);
+        }
+        Ok(())
+    })?;
+    // On error `import` is dropped by the caller, which rolls the transaction back.
+    Ok(Pumped { tally, facts })
 }
 
 enum Applied {
@@ -355,42 +528,43 @@ enum Applied {
 /// The writer's side of one item: look the card up (unless the source is fresh), and write it
 /// if it is new or changed.
 fn apply(
-    import: &mut crate::store::cards::Import<'_>,
-    mapper: &Mapper,
-    keys: &FieldKeys,
-    item: &Item,
+    import: &mut Import<'_>,
+    setup: &Setup<'_>,
+    item: &mut Item,
     warnings: &mut Vec<Warning>,
 ) -> Result<(u64, Outcome), Applied> {
-    let lookup = |import: &mut crate::store::cards::Import<'_>, line, id: &str| {
+    let lookup = |import: &mut Import<'_>, line, id: &str| {
         if import.fresh() {
             Ok(None)
         } else {
             import.lookup(id).map_err(|e| Applied::Store(line, e))
         }
     };
-    let write = |import: &mut crate::store::cards::Import<'_>,
-                 line,
-                 existing: Option<Existing>,
-                 row: &CardRow| {
+    let write = |import: &mut Import<'_>, line, existing: Option<Existing>, row: &CardRow| {
         import
             .upsert(existing.as_ref(), row)
             .map(|o| (line, o))
             .map_err(|e| Applied::Store(line, e))
     };
-    match *item {
+    match item {
         Item::Card {
-            line,
-            hash,
-            ref row,
-        } => match lookup(import, line, &row.card.external_id)? {
-            Some(e) if e.hash == hash && !e.gone => Ok((line, import.unchanged(e.id))),
-            existing => write(import, line, existing, row),
+            line, row, flags, ..
+        } if flags.is_some() => {
+            let (line, flags) = (*line, flags.take().unwrap_or_default());
+            import
+                .insert_judged(row, flags)
+                .map(|o| (line, o))
+                .map_err(|e| Applied::Store(line, e))
+        }
+        Item::Card {
+            line, hash, row, ..
+        } => match lookup(import, *line, &row.card.external_id)? {
+            Some(e) if e.hash == *hash && !e.gone => Ok((*line, import.unchanged(e.id))),
+            existing => write(import, *line, existing, row),
         },
-        Item::Raw {
-            line,
-            hash,
-            ref record,
-        } => {
+        Item::Raw { line, hash, record } => {
+            let (line, hash) = (*line, *hash);
+            let mapper = setup.mapper;
             let id_col = mapper
                 .column_index(SystemField::ExternalId)
                 .expect("checked by Mapper::new");
@@ -409,7 +583,8 @@ fn apply(
                     let card = mapper
                         .card(line, record.cells(), warnings)
                         .map_err(Applied::Row)?;
-                    write(import, line, existing, &CardRow::new(card, hash, keys))
+                    let row = CardRow::new(card, hash, &setup.keys);
+                    write(import, line, existing, &row)
                 }
             }
         }
@@ -418,12 +593,9 @@ fn apply(
 
 /// The reader thread: rows → items, in batches. It never touches the store.
 struct Reader<'a> {
-    mapper: &'a Mapper,
-    keys: &'a FieldKeys,
-    funnel: &'a Funnel,
+    setup: &'a Setup<'a>,
     /// The source has no cards yet: map every row here, the writer only inserts.
     fresh: bool,
-    seed: &'a Seed,
     file: &'a str,
     stage_known: KnownStages,
     /// Where each unknown stage sits in `facts.unknown`, and the pipelines already in
@@ -431,11 +603,41 @@ struct Reader<'a> {
     unknown_at: HashMap<String, usize>,
     pipelines_seen: HashSet<String>,
     no_pipeline_seen: bool,
-    limits: Limits,
     facts: FileFacts,
+    /// Items and warnings of the batch being filled, and the size of its cells.
+    items: Vec<Item>,
+    warnings: Vec<Warning>,
+    batch_bytes: usize,
+    /// Bitrix24: the card being built from consecutive rows with one ID (with its digest's
+    /// input), and the product rows merged into it so far.
+    pending: Option<(u64, Card, Vec<u8>)>,
+    merged: Merged,
+    digest_buf: Vec<u8>,
 }
 
-impl Reader<'_> {
+/// `Err(None)`: the writer hung up (it reports why).
+type ReadResult<T> = Result<T, Option<ImportError>>;
+
+impl<'a> Reader<'a> {
+    fn new(setup: &'a Setup<'a>, fresh: bool, file: &'a str) -> Reader<'a> {
+        Reader {
+            setup,
+            fresh,
+            file,
+            stage_known: KnownStages::default(),
+            unknown_at: HashMap::new(),
+            pipelines_seen: HashSet::new(),
+            no_pipeline_seen: false,
+            facts: FileFacts::default(),
+            items: Vec::with_capacity(BATCH),
+            warnings: Vec::new(),
+            batch_bytes: 0,
+            pending: None,
+            merged: Merged::default(),
+            digest_buf: Vec::with_capacity(4096),
+        }
+    }
+
     fn run(
         mut self,
         rows: RowSource,
@@ -454,142 +656,152 @@ impl Reader<'_> {
         }
     }
 
-    /// `Err(None)`: the writer hung up.
     fn read(
         &mut self,
         mut rows: RowSource,
         tx: &mpsc::SyncSender<Chunk>,
         back: &mpsc::Receiver<Vec<Item>>,
-    ) -> Result<(), Option<ImportError>> {
-        let mapper = self.mapper;
-        let group = mapper.profile().group_rows_by_id;
-        let id_col = mapper
-            .column_index(SystemField::ExternalId)
-            .expect("checked by Mapper::new");
-        let stage_col = mapper
-            .column_index(SystemField::Stage)
-            .expect("checked by Mapper::new");
-        let pipeline_col = mapper.column_index(SystemField::Pipeline);
-        let mut items: Vec<Item> = Vec::with_capacity(BATCH);
-        let mut warnings = Vec::new();
-        // Bitrix24: the card being built from consecutive rows with one ID.
-        let mut pending: Option<(u64, Card, Vec<u8>)> = None;
-        let mut digest_buf: Vec<u8> = Vec::with_capacity(4096);
-        let mut batch_bytes = 0usize;
-        let mut merged = Merged::default();
-        loop {
-            if !rows
-                .next_record()
-                .map_err(|e| Some(csv_error(self.file, e)))?
-            {
-                break;
-            }
+    ) -> ReadResult<()> {
+        let group = self.setup.mapper.profile().group_rows_by_id;
+        while rows
+            .next_record()
+            .map_err(|e| Some(csv_error(self.file, e)))?
+        {
             let line = rows.line();
             self.facts.rows += 1;
-            if self.facts.rows > self.limits.rows {
-                return Err(Some(limit_error(
-                    self.file,
-                    line,
-                    None,
-                    Limit::Rows,
-                    self.limits.rows,
-                )));
+            let limit = self.setup.limits.rows;
+            if self.facts.rows > limit {
+                return Err(Some(limit_error(self.file, line, None, Limit::Rows, limit)));
             }
-            let len = rows.len();
-            let width = if rows.pads_short_rows() {
-                mapper
-                    .check_sheet_width(line, len)
-                    .map_err(|e| Some(row_error(self.file, e)))?
-            } else {
-                let last_empty = len > 0 && rows.field(len - 1).is_ok_and(|f| f.trim().is_empty());
-                mapper
-                    .check_width(line, len, last_empty)
-                    .map_err(|e| Some(row_error(self.file, e)))?
-            };
-            let mut cells: Vec<&str> = Vec::with_capacity(width);
-            for i in 0..width {
-                let cell = if i < len {
-                    rows.field(i).map_err(|e| Some(csv_error(self.file, e)))?
-                } else {
-                    ""
-                };
-                cells.push(cell);
-            }
-            batch_bytes += cells.iter().map(|c| c.len()).sum::<usize>();
-            let id = cells[id_col].trim();
+            let cells = self.cells(&rows, line)?;
+            self.batch_bytes += cells.iter().map(|c| c.len()).sum::<usize>();
             if group {
-                if let Some((_, card, h)) = pending.as_mut().filter(|(_, c, _)| c.external_id == id)
-                {
-                    self.seed.add_row(h, &cells);
-                    let row = mapper
-                        .card(line, cells.iter().copied(), &mut warnings)
-                        .map_err(|e| Some(row_error(self.file, e)))?;
-                    merged.merge(card, row);
-                    continue;
-                }
-                let mut h = Vec::with_capacity(1024);
-                self.seed.add_row(&mut h, &cells);
-                let card = mapper
-                    .card(line, cells.iter().copied(), &mut warnings)
-                    .map_err(|e| Some(row_error(self.file, e)))?;
-                merged = Merged::new(&card);
-                if let Some((l, done, dh)) = pending.replace((line, card, h)) {
-                    let hash = self.seed.finish(&dh);
-                    let item = self.item(l, done, hash)?;
-                    items.push(item);
-                }
+                self.grouped_row(line, &cells)?;
             } else {
-                digest_buf.clear();
-                self.seed.add_row(&mut digest_buf, &cells);
-                let hash = self.seed.finish(&digest_buf);
-                if self.fresh {
-                    let card = mapper
-                        .card(line, cells.iter().copied(), &mut warnings)
-                        .map_err(|e| Some(row_error(self.file, e)))?;
-                    self.note_card(&card.stage, card.pipeline.as_deref());
-                    items.push(Item::Card {
-                        line,
-                        hash,
-                        row: Box::new(CardRow::new(card, hash, self.keys)),
-                    });
-                } else {
-                    let pipeline = pipeline_col
-                        .map(|c| cells[c].trim())
-                        .filter(|p| !p.is_empty());
-                    self.note_card(cells[stage_col].trim(), pipeline);
-                    items.push(Item::Raw {
-                        line,
-                        hash,
-                        record: Record::new(&cells),
-                    });
-                }
+                self.row(line, &cells)?;
             }
-            if items.len() >= BATCH || batch_bytes >= BATCH_BYTES {
-                batch_bytes = 0;
+            if self.items.len() >= BATCH || self.batch_bytes >= BATCH_BYTES {
+                self.batch_bytes = 0;
                 while let Ok(done) = back.try_recv() {
                     drop(done);
                 }
-                let full = std::mem::replace(&mut items, Vec::with_capacity(BATCH));
-                tx.send(Chunk::Items(full, std::mem::take(&mut warnings)))
-                    .map_err(|_| None)?;
+                self.send(tx)?;
             }
         }
-        if let Some((l, done, dh)) = pending {
-            let hash = self.seed.finish(&dh);
-            let item = self.item(l, done, hash)?;
-            items.push(item);
+        if let Some((l, done, dh)) = self.pending.take() {
+            let hash = self.setup.seed.finish(&dh);
+            let item = self.item(l, done, hash);
+            self.items.push(item);
         }
-        tx.send(Chunk::Items(items, warnings)).map_err(|_| None)
+        self.send(tx)
     }
 
-    /// A whole card (grouped rows are always mapped).
-    fn item(&mut self, line: u64, card: Card, hash: i64) -> Result<Item, Option<ImportError>> {
-        self.note_card(&card.stage, card.pipeline.as_deref());
-        Ok(Item::Card {
+    fn send(&mut self, tx: &mpsc::SyncSender<Chunk>) -> ReadResult<()> {
+        let full = std::mem::replace(&mut self.items, Vec::with_capacity(BATCH));
+        tx.send(Chunk::Items(full, std::mem::take(&mut self.warnings)))
+            .map_err(|_| None)
+    }
+
+    /// The record's cells, as many as the header has columns (a sheet's short rows padded).
+    fn cells<'r>(&self, rows: &'r RowSource, line: u64) -> ReadResult<Vec<&'r str>> {
+        let mapper = self.setup.mapper;
+        let len = rows.len();
+        let width = if rows.pads_short_rows() {
+            mapper
+                .check_sheet_width(line, len)
+                .map_err(|e| Some(row_error(self.file, e)))?
+        } else {
+            let last_empty = len > 0 && rows.field(len - 1).is_ok_and(|f| f.trim().is_empty());
+            mapper
+                .check_width(line, len, last_empty)
+                .map_err(|e| Some(row_error(self.file, e)))?
+        };
+        let mut cells: Vec<&str> = Vec::with_capacity(width);
+        for i in 0..width {
+            let cell = if i < len {
+                rows.field(i).map_err(|e| Some(csv_error(self.file, e)))?
+            } else {
+                ""
+            };
+            cells.push(cell);
+        }
+        Ok(cells)
+    }
+
+    fn map(&mut self, line: u64, cells: &[&str]) -> ReadResult<Card> {
+        self.setup
+            .mapper
+            .card(line, cells.iter().copied(), &mut self.warnings)
+            .map_err(|e| Some(row_error(self.file, e)))
+    }
+
+    /// One row, one card: mapped here for a fresh source, else left to the writer.
+    fn row(&mut self, line: u64, cells: &[&str]) -> ReadResult<()> {
+        let setup = self.setup;
+        self.digest_buf.clear();
+        setup.seed.add_row(&mut self.digest_buf, cells);
+        let hash = setup.seed.finish(&self.digest_buf);
+        if self.fresh {
+            let card = self.map(line, cells)?;
+            let item = self.item(line, card, hash);
+            self.items.push(item);
+            return Ok(());
+        }
+        let mapper = setup.mapper;
+        let stage_col = mapper
+            .column_index(SystemField::Stage)
+            .expect("checked by Mapper::new");
+        let pipeline = mapper
+            .column_index(SystemField::Pipeline)
+            .map(|c| cells[c].trim())
+            .filter(|p| !p.is_empty());
+        self.note_card(cells[stage_col].trim(), pipeline);
+        self.items.push(Item::Raw {
             line,
             hash,
-            row: Box::new(CardRow::new(card, hash, self.keys)),
-        })
+            record: Record::new(cells),
+        });
+        Ok(())
+    }
+
+    /// Bitrix24: consecutive product rows with one ID are one card.
+    fn grouped_row(&mut self, line: u64, cells: &[&str]) -> ReadResult<()> {
+        let setup = self.setup;
+        let id_col = setup
+            .mapper
+            .column_index(SystemField::ExternalId)
+            .expect("checked by Mapper::new");
+        let id = cells[id_col].trim();
+        let row = self.map(line, cells)?;
+        if let Some((_, card, h)) = self
+            .pending
+            .as_mut()
+            .filter(|(_, c, _)| c.external_id == id)
+        {
+            setup.seed.add_row(h, cells);
+            self.merged.merge(card, row);
+            return Ok(());
+        }
+        let mut h = Vec::with_capacity(1024);
+        setup.seed.add_row(&mut h, cells);
+        self.merged = Merged::new(&row);
+        if let Some((l, done, dh)) = self.pending.replace((line, row, h)) {
+            let hash = setup.seed.finish(&dh);
+            let item = self.item(l, done, hash);
+            self.items.push(item);
+        }
+        Ok(())
+    }
+
+    /// A whole card, mapped.
+    fn item(&mut self, line: u64, card: Card, hash: i64) -> Item {
+        self.note_card(&card.stage, card.pipeline.as_deref());
+        Item::Card {
+            line,
+            hash,
+            row: Box::new(CardRow::new(card, hash, &self.setup.keys)),
+            flags: None,
+        }
     }
 
     /// Notes what the file holds: its pipelines, and stages the funnel does not know.
@@ -601,7 +813,7 @@ impl Reader<'_> {
         if new {
             self.facts.scopes.push(pipeline.map(String::from));
         }
-        let known = self.stage_known.knows(self.funnel, stage);
+        let known = self.stage_known.knows(self.setup.funnel, stage);
         if !known {
             match self.unknown_at.get(stage) {
                 Some(&i) => self.facts.unknown[i].cards += 1,

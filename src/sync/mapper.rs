@@ -205,7 +205,6 @@ impl Mapper {
         cells: impl Iterator<Item = &'a str>,
         warnings: &mut Vec<Warning>,
     ) -> Result<Card, RowError> {
-        let p = &self.profile;
         let mut card = Card {
             source: self.source.clone(),
             ..Card::default()
@@ -215,87 +214,114 @@ impl Mapper {
             if value.is_empty() || self.means_empty(value) {
                 continue;
             }
-            let header = &self.names[col];
-            let mut warn = |card: &mut Card, message: String| {
+            let fault = match &self.targets[col] {
+                Target::Custom(name) => {
+                    card.fields.push((name.clone(), raw.to_string()));
+                    continue;
+                }
+                Target::System(field) => self.system_value(&mut card, *field, value, raw),
+            };
+            if let Err(message) = fault {
+                let header = &self.names[col];
                 card.invalid.push((header.clone(), raw.to_string()));
                 warnings.push(Warning {
                     line,
                     column: header.clone(),
                     message,
                 });
-            };
-            match &self.targets[col] {
-                Target::Custom(name) => card.fields.push((name.clone(), raw.to_string())),
-                Target::System(field) => match field {
-                    SystemField::ExternalId => card.external_id = value.to_string(),
-                    SystemField::Title => card.title = Some(raw.to_string()),
-                    SystemField::Stage => card.stage = value.to_string(),
-                    SystemField::Pipeline => card.pipeline = Some(value.to_string()),
-                    SystemField::Owner => {
-                        card.owner = Some(values::clean_owner(value, p.owner_format));
-                        // The id the CRM's import or API wants back (Bitrix24's ASSIGNED_BY_ID).
-                        if let (Some(field), Some(id)) = (
-                            &self.owner_id_field,
-                            values::owner_id(value, p.owner_format),
-                        ) {
-                            card.fields.push((field.clone(), id.to_string()));
-                        }
-                    }
-                    SystemField::Currency => card.currency = Some(value.to_string()),
-                    SystemField::Contact => card.contact = Some(value.to_string()),
-                    SystemField::Company => card.company = Some(value.to_string()),
-                    SystemField::Phone => card.phones.push(value.to_string()),
-                    SystemField::Email => card.emails.push(value.to_string()),
-                    SystemField::Notes => card.notes.push(raw.to_string()),
-                    SystemField::Tags => card
-                        .tags
-                        .extend(values::split_list(value, &p.list_separator)),
-                    SystemField::Amount => match values::parse_amount(value, p.decimal_comma) {
-                        Some(a) => card.amount = Some(a),
-                        None => warn(&mut card, msg::bad_amount(value)),
-                    },
-                    SystemField::CreatedAt
-                    | SystemField::UpdatedAt
-                    | SystemField::ClosedAt
-                    | SystemField::ExpectedCloseAt
-                    | SystemField::LastActivityAt => match self.dates.parse(value) {
-                        Some(d) => {
-                            let slot = match field {
-                                SystemField::CreatedAt => &mut card.created_at,
-                                SystemField::UpdatedAt => &mut card.updated_at,
-                                SystemField::ClosedAt => &mut card.closed_at,
-                                SystemField::ExpectedCloseAt => &mut card.expected_close_at,
-                                _ => &mut card.last_activity_at,
-                            };
-                            *slot = Some(d);
-                        }
-                        None => warn(&mut card, msg::bad_date(value, &p.date_formats)),
-                    },
-                    SystemField::Closed | SystemField::Won => {
-                        match values::parse_bool(value, &p.true_values, &p.false_values) {
-                            Some(b) if *field == SystemField::Closed => card.closed = Some(b),
-                            Some(b) => card.won = Some(b),
-                            None => warn(&mut card, msg::bad_bool(value)),
-                        }
-                    }
-                    SystemField::Status => {
-                        let k = fold(value);
-                        let is = |words: &[String]| words.iter().any(|w| fold(w) == k);
-                        if is(&p.status.won) {
-                            card.closed = Some(true);
-                            card.won = Some(true);
-                        } else if is(&p.status.lost) {
-                            card.closed = Some(true);
-                            card.won = Some(false);
-                        } else if is(&p.status.open) {
-                            card.closed = Some(false);
-                        } else {
-                            warn(&mut card, msg::bad_status(value));
-                        }
-                    }
-                },
             }
         }
+        self.complete(line, card, warnings)
+    }
+
+    /// Puts one system field's value on the card; `Err`: why the value does not parse.
+    fn system_value(
+        &self,
+        card: &mut Card,
+        field: SystemField,
+        value: &str,
+        raw: &str,
+    ) -> Result<(), String> {
+        let p = &self.profile;
+        match field {
+            SystemField::ExternalId => card.external_id = value.to_string(),
+            SystemField::Title => card.title = Some(raw.to_string()),
+            SystemField::Stage => card.stage = value.to_string(),
+            SystemField::Pipeline => card.pipeline = Some(value.to_string()),
+            SystemField::Owner => {
+                card.owner = Some(values::clean_owner(value, p.owner_format));
+                // The id the CRM's import or API wants back (Bitrix24's ASSIGNED_BY_ID).
+                if let (Some(field), Some(id)) = (
+                    &self.owner_id_field,
+                    values::owner_id(value, p.owner_format),
+                ) {
+                    card.fields.push((field.clone(), id.to_string()));
+                }
+            }
+            SystemField::Currency => card.currency = Some(value.to_string()),
+            SystemField::Contact => card.contact = Some(value.to_string()),
+            SystemField::Company => card.company = Some(value.to_string()),
+            SystemField::Phone => card.phones.push(value.to_string()),
+            SystemField::Email => card.emails.push(value.to_string()),
+            SystemField::Notes => card.notes.push(raw.to_string()),
+            SystemField::Tags => card
+                .tags
+                .extend(values::split_list(value, &p.list_separator)),
+            SystemField::Amount => match values::parse_amount(value, p.decimal_comma) {
+                Some(a) => card.amount = Some(a),
+                None => return Err(msg::bad_amount(value)),
+            },
+            SystemField::CreatedAt
+            | SystemField::UpdatedAt
+            | SystemField::ClosedAt
+            | SystemField::ExpectedCloseAt
+            | SystemField::LastActivityAt => match self.dates.parse(value) {
+                Some(d) => {
+                    let slot = match field {
+                        SystemField::CreatedAt => &mut card.created_at,
+                        SystemField::UpdatedAt => &mut card.updated_at,
+                        SystemField::ClosedAt => &mut card.closed_at,
+                        SystemField::ExpectedCloseAt => &mut card.expected_close_at,
+                        _ => &mut card.last_activity_at,
+                    };
+                    *slot = Some(d);
+                }
+                None => return Err(msg::bad_date(value, &p.date_formats)),
+            },
+            SystemField::Closed | SystemField::Won => {
+                match values::parse_bool(value, &p.true_values, &p.false_values) {
+                    Some(b) if field == SystemField::Closed => card.closed = Some(b),
+                    Some(b) => card.won = Some(b),
+                    None => return Err(msg::bad_bool(value)),
+                }
+            }
+            SystemField::Status => {
+                let k = fold(value);
+                let is = |words: &[String]| words.iter().any(|w| fold(w) == k);
+                if is(&p.status.won) {
+                    card.closed = Some(true);
+                    card.won = Some(true);
+                } else if is(&p.status.lost) {
+                    card.closed = Some(true);
+                    card.won = Some(false);
+                } else if is(&p.status.open) {
+                    card.closed = Some(false);
+                } else {
+                    return Err(msg::bad_status(value));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// The checks and defaults of a whole row: its id and stage present, blank flags false.
+    fn complete(
+        &self,
+        line: u64,
+        mut card: Card,
+        warnings: &mut Vec<Warning>,
+    ) -> Result<Card, RowError> {
+        let p = &self.profile;
         if card.external_id.is_empty() {
             return Err(self.empty_required(line, SystemField::ExternalId));
         }

@@ -294,6 +294,19 @@ impl Desk {
             .collect()
     }
 
+    /// A card's stage history as (stage, when it entered it).
+    pub fn visits(&self, external_id: &str) -> Vec<(String, chrono::NaiveDateTime)> {
+        let store = okk::store::Store::open(&self.db).unwrap();
+        let id = self.card(external_id)["id"].as_i64().expect("a card id");
+        let detail = store.card_detail(id).unwrap().unwrap();
+        detail
+            .context
+            .history
+            .into_iter()
+            .map(|v| (v.stage, v.seen_at))
+            .collect()
+    }
+
     pub fn digest(&self) -> Digest {
         digest(&self.db)
     }

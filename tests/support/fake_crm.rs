@@ -47,6 +47,17 @@ pub struct Deal {
     pub custom: Vec<(i64, Value)>,
 }
 
+/// A deal's move to another stage, as the CRM records it.
+#[derive(Debug, Clone)]
+pub struct Move {
+    pub event: String,
+    pub deal: i64,
+    pub pipeline: i64,
+    pub before: i64,
+    pub after: i64,
+    pub at: i64,
+}
+
 /// Faults the next requests meet.
 #[derive(Debug, Clone, Default)]
 pub struct Faults {
@@ -67,6 +78,8 @@ pub struct State {
     pub deals: Vec<Deal>,
     /// (event id, deal id, created_at).
     pub deleted: Vec<(String, i64, i64)>,
+    /// Stage moves as amoCRM's `lead_status_changed` events (Bitrix24's stage history).
+    pub moves: Vec<Move>,
     pub faults: Faults,
     pub requests: u64,
     /// Requests per path (without the query).
@@ -146,8 +159,18 @@ impl State {
     pub fn move_deal(&mut self, id: i64, status: i64) {
         let t = self.tick();
         let d = self.find(id);
+        let (pipeline, before) = (d.pipeline, d.status);
         d.status = status;
         d.updated_at = t;
+        let event = format!("02ev{:06}", self.moves.len());
+        self.moves.push(Move {
+            event,
+            deal: id,
+            pipeline,
+            before,
+            after: status,
+            at: t,
+        });
     }
 
     pub fn rename(&mut self, id: i64, name: &str) {
@@ -490,18 +513,42 @@ fn serve(mut req: tiny_http::Request, state: &Mutex<State>, base: &str) {
         "/api/v4/events" => {
             let from = num("filter[created_at][from]").unwrap_or(i64::MIN);
             let limit = limit.min(100);
-            let all: Vec<Value> = s
-                .deleted
+            // `filter[type]` takes several types, comma-separated.
+            let types: Vec<&str> = q
                 .iter()
-                .filter(|e| e.2 >= from)
-                .map(|(id, deal, at)| {
-                    json!({"id": id, "type": "lead_deleted",
+                .filter(|(k, _)| k.starts_with("filter[type]"))
+                .flat_map(|(_, v)| v.split(','))
+                .collect();
+            let mut all: Vec<(i64, Value)> = Vec::new();
+            if types.contains(&"lead_deleted") {
+                all.extend(
+                    s.deleted
+                        .iter()
+                        .filter(|e| e.2 >= from)
+                        .map(|(id, deal, at)| {
+                            let e = json!({"id": id, "type": "lead_deleted",
                     "entity_id": deal, "entity_type": "lead", "created_by": USERS[0].0,
                     "created_at": at, "value_before": [], "value_after": [],
-                    "account_id": 31_296_422})
-                })
-                .collect();
+                    "account_id": 31_296_422});
+                            (*at, e)
+                        }),
+                );
+            }
+            if types.contains(&"lead_status_changed") {
+                all.extend(s.moves.iter().filter(|m| m.at >= from).map(|m| {
+                    let status =
+                        |id| json!([{"lead_status": {"id": id, "pipeline_id": m.pipeline}}]);
+                    let e = json!({"id": m.event, "type": "lead_status_changed",
+                    "entity_id": m.deal, "entity_type": "lead", "created_by": USERS[1].0,
+                    "created_at": m.at, "value_before": status(m.before),
+                    "value_after": status(m.after), "account_id": 31_296_422});
+                    (m.at, e)
+                }));
+            }
             drop(s);
+            // Newest first, as amoCRM lists events.
+            all.sort_by_key(|(at, _)| std::cmp::Reverse(*at));
+            let all = all.into_iter().map(|(_, e)| e).collect();
             hal_page(req, base, "events", all, page, limit);
         }
         "/api/v4/leads" => {
@@ -805,6 +852,35 @@ mod bitrix {
                     200,
                     json!({"result": {"result": results, "result_error": errors,
                     "result_total": [], "result_next": [], "result_time": {}}, "time": time()}),
+                )
+            }
+            "crm.stagehistory.list" => {
+                // Items are the moves in order, ids from 1; ints, not strings, nested under
+                // `result.items`.
+                let after = super::amo_int(&body["filter"][">ID"]).unwrap_or(0);
+                let items: Vec<Value> = s
+                    .moves
+                    .iter()
+                    .enumerate()
+                    .map(|(i, m)| (i as i64 + 1, m))
+                    .filter(|(id, _)| *id > after)
+                    .take(50)
+                    .map(|(id, m)| {
+                        let p = PIPELINES.iter().position(|p| p.id == m.pipeline).unwrap();
+                        let j = PIPELINES[p]
+                            .statuses
+                            .iter()
+                            .position(|s| s.0 == m.after)
+                            .unwrap();
+                        json!({"ID": id, "TYPE_ID": 2, "OWNER_ID": m.deal,
+                            "CREATED_TIME": iso(m.at), "CATEGORY_ID": p,
+                            "STAGE_SEMANTIC_ID": "P", "STAGE_ID": B24_STAGES[p][j]})
+                    })
+                    .collect();
+                reply(
+                    req,
+                    200,
+                    json!({"result": {"items": items}, "total": s.moves.len(), "time": time()}),
                 )
             }
             "crm.deal.list" => {
