@@ -452,12 +452,13 @@ DELETE FROM stage_counts;
 -- A card handed out to one auditor until `until` (Unix seconds on this machine's clock, never
 -- --today); expired, it is back in the queue. Calibration cards are never held: every listed
 -- auditor judges them.
-CREATE TABLE leases (
+-- IF NOT EXISTS: a store whose version number was stepped back by hand keeps its table.
+CREATE TABLE IF NOT EXISTS leases (
     card_id INTEGER PRIMARY KEY,
     auditor TEXT NOT NULL,
     until   REAL NOT NULL
 );
-CREATE INDEX leases_auditor ON leases (auditor, until);
+CREATE INDEX IF NOT EXISTS leases_auditor ON leases (auditor, until);
 "#,
 ];
 
