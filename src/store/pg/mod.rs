@@ -65,17 +65,22 @@ impl PgStore {
             path: shown.clone(),
             source: e,
         };
-        let mut config = postgres::Config::from_str(url).map_err(|e| open_err(Box::new(e)))?;
+        let (url_rest, root_file) = split_root_cert(url);
+        let mut config =
+            postgres::Config::from_str(&url_rest).map_err(|e| open_err(Box::new(e)))?;
         if config.get_application_name().is_none() {
             config.application_name("okk");
         }
-        if config.get_ssl_mode() == postgres::config::SslMode::Require {
-            return Err(open_err(crate::domain::store_error::BoxError::from(
-                "sslmode=require: this okk speaks to PostgreSQL without TLS for now; reach the \
-                 server through a local socket or an SSH tunnel, or leave sslmode out",
-            )));
+        // TLS when the URL asks for it, the server's certificate checked against the public
+        // roots and `sslrootcert`. `prefer` (the default) stays plain: libpq would try TLS
+        // without checking the certificate, which protects from nothing.
+        let client = if config.get_ssl_mode() == postgres::config::SslMode::Require {
+            let tls = tls(root_file.as_deref()).map_err(open_err)?;
+            config.connect(tls)
+        } else {
+            config.connect(NoTls)
         }
-        let client = config.connect(NoTls).map_err(|e| open_err(Box::new(e)))?;
+        .map_err(|e| open_err(with_causes(&e).into()))?;
         let name = format!(
             "pg-{:016x}",
             xxhash_rust::xxh3::xxh3_64(shown.to_string_lossy().as_bytes())
@@ -111,18 +116,89 @@ impl PgStore {
     }
 }
 
+/// An error with the causes under it ("error performing TLS handshake: invalid peer
+/// certificate: UnknownIssuer"): the first line alone does not say what to fix.
+fn with_causes(e: &dyn std::error::Error) -> String {
+    let mut out = e.to_string();
+    let mut cause = e.source();
+    while let Some(c) = cause {
+        out.push_str(&format!(": {c}"));
+        cause = c.source();
+    }
+    out
+}
+
+/// `url` without its `sslrootcert=FILE` parameter (the client crate knows no such option), and
+/// that file.
+fn split_root_cert(url: &str) -> (String, Option<PathBuf>) {
+    let Some((base, query)) = url.split_once('?') else {
+        return (url.to_string(), None);
+    };
+    let mut root = None;
+    let kept: Vec<&str> = query
+        .split('&')
+        .filter(|p| match p.strip_prefix("sslrootcert=") {
+            Some(file) => {
+                root = Some(PathBuf::from(file));
+                false
+            }
+            None => true,
+        })
+        .collect();
+    if kept.is_empty() {
+        (base.to_string(), root)
+    } else {
+        (format!("{base}?{}", kept.join("&")), root)
+    }
+}
+
+/// rustls on the `ring` provider (the TLS stack ureq already uses), trusting the public roots
+/// and the certificates in `root_file`.
+fn tls(
+    root_file: Option<&Path>,
+) -> Result<tokio_postgres_rustls::MakeRustlsConnect, crate::domain::store_error::BoxError> {
+    use rustls::pki_types::CertificateDer;
+    use rustls::pki_types::pem::PemObject;
+    let mut roots = rustls::RootCertStore::empty();
+    roots.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned());
+    if let Some(file) = root_file {
+        for cert in CertificateDer::pem_file_iter(file)
+            .map_err(|e| format!("{}: {e}", file.display()))?
+        {
+            roots.add(cert.map_err(|e| format!("{}: {e}", file.display()))?)?;
+        }
+    }
+    let config = rustls::ClientConfig::builder_with_provider(std::sync::Arc::new(
+        rustls::crypto::ring::default_provider(),
+    ))
+    .with_safe_default_protocol_versions()?
+    .with_root_certificates(roots)
+    .with_no_client_auth();
+    Ok(tokio_postgres_rustls::MakeRustlsConnect::new(config))
+}
+
 /// `url` with its password replaced by `***` (whatever the URL's shape, nothing after a
 /// `:` in the user part is shown).
 pub fn shown_url(url: &str) -> String {
+    let (url, query) = url.split_once('?').map_or((url, None), |(u, q)| (u, Some(q)));
+    let query = query
+        .map(|q| {
+            q.split('&')
+                .filter(|p| !p.starts_with("password="))
+                .collect::<Vec<_>>()
+                .join("&")
+        })
+        .filter(|q| !q.is_empty())
+        .map_or(String::new(), |q| format!("?{q}"));
     let Some((scheme, rest)) = url.split_once("://") else {
-        return url.to_string();
+        return format!("{url}{query}");
     };
     match rest.rsplit_once('@') {
         Some((user, host)) => {
             let user = user.split_once(':').map_or(user, |(u, _)| u);
-            format!("{scheme}://{user}@{host}")
+            format!("{scheme}://{user}@{host}{query}")
         }
-        None => url.to_string(),
+        None => format!("{url}{query}"),
     }
 }
 
@@ -140,6 +216,29 @@ mod tests {
             shown_url("postgresql://db.local/okk"),
             "postgresql://db.local/okk"
         );
+        assert_eq!(
+            shown_url("postgres://db.local/okk?user=okk&password=s3cret&sslmode=require"),
+            "postgres://db.local/okk?user=okk&sslmode=require"
+        );
         assert!(is_url("postgres://x/y") && is_url("postgresql://x") && !is_url("okk.db"));
+    }
+
+    #[test]
+    fn sslrootcert_is_taken_out_of_the_url_and_the_rest_kept() {
+        assert_eq!(
+            split_root_cert("postgres://h/db?sslmode=require&sslrootcert=/etc/ca.pem"),
+            (
+                "postgres://h/db?sslmode=require".to_string(),
+                Some(PathBuf::from("/etc/ca.pem"))
+            )
+        );
+        assert_eq!(
+            split_root_cert("postgres://h/db?sslrootcert=ca.pem"),
+            ("postgres://h/db".to_string(), Some(PathBuf::from("ca.pem")))
+        );
+        assert_eq!(
+            split_root_cert("postgres://h/db"),
+            ("postgres://h/db".to_string(), None)
+        );
     }
 }
