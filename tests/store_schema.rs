@@ -663,12 +663,21 @@ fn a_store_of_schema_12_gains_leases_and_hands_out_its_queue_from_the_top() {
         text: None,
         with_calibration: true,
     };
-    let top: Vec<String> = store.queue(&q).unwrap().into_iter().take(2).map(|e| e.id).collect();
+    let top: Vec<String> = store
+        .queue(&q)
+        .unwrap()
+        .into_iter()
+        .take(2)
+        .map(|e| e.id)
+        .collect();
     let claimed: Vec<String> = QueueStore::claim(&mut store, &q, 2, Duration::from_secs(60))
         .unwrap()
         .into_iter()
         .map(|e| e.id)
         .collect();
     assert_eq!(claimed, top);
-    assert_eq!(desk.count("SELECT count(*) FROM leases WHERE auditor = 'anna'"), 2);
+    assert_eq!(
+        desk.count("SELECT count(*) FROM leases WHERE auditor = 'anna'"),
+        2
+    );
 }

@@ -61,7 +61,11 @@ fn two_auditors_share_a_queue(desk: &Desk, db: &str) {
     assert_eq!(anna, whole[..3]);
     let boris = claim(desk, db, "boris", 3);
     assert_eq!(boris, whole[3..6], "boris gets the next cards nobody holds");
-    assert_eq!(claim(desk, db, "anna", 3), anna, "anna's claims come back first");
+    assert_eq!(
+        claim(desk, db, "anna", 3),
+        anna,
+        "anna's claims come back first"
+    );
     assert_eq!(
         queue(desk, db, "Квалификация", "boris", &["--limit", "500"]),
         whole,
@@ -89,7 +93,10 @@ fn a_command_not_on_the_server_yet_refuses_and_names_those_that_are() {
             && err.contains("okk review, okk lead, okk queue"),
         "{err}"
     );
-    assert!(!err.contains("secret"), "the password is never shown: {err}");
+    assert!(
+        !err.contains("secret"),
+        "the password is never shown: {err}"
+    );
 }
 
 #[test]
@@ -175,7 +182,12 @@ fn a_laptop_store_copied_to_the_server_lists_the_same_queues_and_hands_them_out(
     );
     assert!(String::from_utf8_lossy(&out.stdout).contains("cards              353"));
     let laptop = path_arg(&desk.db);
-    for stage in ["Квалификация", "Переговоры", "Договор", "Успешно реализовано"] {
+    for stage in [
+        "Квалификация",
+        "Переговоры",
+        "Договор",
+        "Успешно реализовано",
+    ] {
         for args in [&["--limit", "500"][..], &["--limit", "500", "--all"]] {
             assert_eq!(
                 queue(&desk, &server.url, stage, "anna", args),
@@ -192,5 +204,8 @@ fn a_laptop_store_copied_to_the_server_lists_the_same_queues_and_hands_them_out(
         .arg(&server.url)
         .output()
         .unwrap();
-    assert!(!again.status.success(), "a server store with cards is not copied over");
+    assert!(
+        !again.status.success(),
+        "a server store with cards is not copied over"
+    );
 }

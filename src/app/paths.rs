@@ -70,8 +70,8 @@ impl Paths {
 
     /// The team server's store, its pending verdicts kept in this machine's data folder.
     pub fn open_server(&self, url: &str) -> Result<PgStore> {
-        let dirs =
-            directories::ProjectDirs::from("", "", "okk").ok_or_else(|| user(msg::no_home_dir()))?;
+        let dirs = directories::ProjectDirs::from("", "", "okk")
+            .ok_or_else(|| user(msg::no_home_dir()))?;
         let mut store = PgStore::open(url, &dirs.data_dir().join("pending"))
             .map_err(|e| user(e.to_string()))?;
         replay_pending(&mut store);

@@ -45,8 +45,8 @@ pub fn run(paths: &Paths, args: ReviewArgs) -> Result<ExitCode> {
 
 /// Bare `okk`: the reviewer when the store has cards, else a word on how to begin.
 pub fn bare(paths: &Paths) -> Result<ExitCode> {
-    let has_cards = paths.server().is_some()
-        || (paths.db.exists() && paths.open_store()?.has_cards()?);
+    let has_cards =
+        paths.server().is_some() || (paths.db.exists() && paths.open_store()?.has_cards()?);
     if !has_cards {
         super::say(msg::no_cards(&paths.db))?;
         return Ok(ExitCode::SUCCESS);
@@ -188,8 +188,14 @@ pub fn lead(paths: &Paths, args: crate::cli::LeadArgs) -> Result<ExitCode> {
     let who = auditor(args.lead.as_deref(), &config);
     if let Some(url) = paths.server() {
         let store = paths.open_server(url)?;
-        let (mut state, desk) =
-            desk(store, paths.server_today(), funnel, fingerprint, &config, who)?;
+        let (mut state, desk) = desk(
+            store,
+            paths.server_today(),
+            funnel,
+            fingerprint,
+            &config,
+            who,
+        )?;
         crate::tui::lead::load(&mut state, &desk)?;
         return show(state, desk, None, started);
     }

@@ -48,7 +48,9 @@ impl Store {
         n: usize,
         secs: f64,
     ) -> Result<Vec<QueueEntry>, StoreError> {
-        let now: f64 = self.conn.query_row(&format!("SELECT {NOW}"), [], |r| r.get(0))?;
+        let now: f64 = self
+            .conn
+            .query_row(&format!("SELECT {NOW}"), [], |r| r.get(0))?;
         let held: HashSet<i64> = self
             .conn
             .prepare("SELECT card_id FROM leases WHERE auditor = ?1 AND until > ?2")?
@@ -120,7 +122,12 @@ impl Store {
     }
 
     /// Holds the auditor's unexpired claims on `cards` for `lease` from now.
-    pub fn renew(&mut self, auditor: &str, cards: &[i64], lease: Duration) -> Result<(), StoreError> {
+    pub fn renew(
+        &mut self,
+        auditor: &str,
+        cards: &[i64],
+        lease: Duration,
+    ) -> Result<(), StoreError> {
         let tx = self.conn.transaction()?;
         {
             let mut renew = tx.prepare_cached(&format!(

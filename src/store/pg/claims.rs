@@ -73,7 +73,11 @@ impl PgStore {
                 .map(|r| r.get(0))
                 .collect();
             skip.extend(&ids);
-            out.extend(candidates.into_iter().filter(|e| won.contains(&e.card_id.0)));
+            out.extend(
+                candidates
+                    .into_iter()
+                    .filter(|e| won.contains(&e.card_id.0)),
+            );
         }
         with_flags(&mut tx, &mut out)?;
         tx.commit()?;
@@ -91,7 +95,12 @@ impl PgStore {
 
     /// Holds the auditor's unexpired claims on `cards` for `lease` from now (the card on
     /// screen); an expired claim is not taken back this way: it may be another's by now.
-    pub fn renew(&mut self, auditor: &str, cards: &[i64], lease: Duration) -> Result<(), StoreError> {
+    pub fn renew(
+        &mut self,
+        auditor: &str,
+        cards: &[i64],
+        lease: Duration,
+    ) -> Result<(), StoreError> {
         self.conn.borrow_mut().execute(
             "UPDATE leases SET until = now() + make_interval(secs => $3)
              WHERE auditor = $1 AND card_id = ANY($2) AND until > now()",

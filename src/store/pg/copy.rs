@@ -73,7 +73,10 @@ impl PgStore {
             .get(0);
         drop(conn);
         if used {
-            return Err(refused(self, "the server store already holds cards or reviews"));
+            return Err(refused(
+                self,
+                "the server store already holds cards or reviews",
+            ));
         }
         let mut conn = self.conn.borrow_mut();
         let mut tx = conn.transaction()?;
@@ -101,24 +104,28 @@ impl PgStore {
                 .map(String::as_str)
                 .collect();
             let list = columns.join(", ");
-            let order = if table == "reviews" { "ORDER BY rowid" } else { "" };
+            let order = if table == "reviews" {
+                "ORDER BY rowid"
+            } else {
+                ""
+            };
             let mut stmt = from
                 .conn
                 .prepare(&format!("SELECT {list} FROM {table} {order}"))?;
             let mut rows = stmt.query([])?;
-            let mut writer =
-                tx.copy_in(&format!("COPY {table} ({list}) FROM STDIN WITH (FORMAT csv)"))?;
+            let mut writer = tx.copy_in(&format!(
+                "COPY {table} ({list}) FROM STDIN WITH (FORMAT csv)"
+            ))?;
             let mut line = Vec::with_capacity(4096);
             let mut n = 0u64;
             while let Some(r) = rows.next()? {
                 line.clear();
-                for i in 0..columns.len() {
+                for (i, column) in columns.iter().enumerate() {
                     if i > 0 {
                         line.push(b',');
                     }
-                    field(&mut line, r.get_ref(i)?).map_err(|why| {
-                        refused(self, &format!("{table}.{}: {why}", columns[i]))
-                    })?;
+                    field(&mut line, r.get_ref(i)?)
+                        .map_err(|why| refused(self, &format!("{table}.{column}: {why}")))?;
                 }
                 line.push(b'\n');
                 writer.write_all(&line).map_err(|e| StoreError::Backend {

@@ -162,8 +162,8 @@ fn tls(
     let mut roots = rustls::RootCertStore::empty();
     roots.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned());
     if let Some(file) = root_file {
-        for cert in CertificateDer::pem_file_iter(file)
-            .map_err(|e| format!("{}: {e}", file.display()))?
+        for cert in
+            CertificateDer::pem_file_iter(file).map_err(|e| format!("{}: {e}", file.display()))?
         {
             roots.add(cert.map_err(|e| format!("{}: {e}", file.display()))?)?;
         }
@@ -180,7 +180,9 @@ fn tls(
 /// `url` with its password replaced by `***` (whatever the URL's shape, nothing after a
 /// `:` in the user part is shown).
 pub fn shown_url(url: &str) -> String {
-    let (url, query) = url.split_once('?').map_or((url, None), |(u, q)| (u, Some(q)));
+    let (url, query) = url
+        .split_once('?')
+        .map_or((url, None), |(u, q)| (u, Some(q)));
     let query = query
         .map(|q| {
             q.split('&')

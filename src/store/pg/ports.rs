@@ -209,4 +209,3 @@ impl CalibrationStore for PgStore {
         PgStore::calibration_judgements(self, c)
     }
 }
-

@@ -79,7 +79,10 @@ impl PgStore {
             };
             let json: &str = r.get(5);
             if !checklists.contains_key(json) {
-                checklists.insert(json.to_string(), serde_json::from_str(json).unwrap_or_default());
+                checklists.insert(
+                    json.to_string(),
+                    serde_json::from_str(json).unwrap_or_default(),
+                );
             }
             let verdict: &str = r.get(3);
             collector.add_review(&Finding {
@@ -101,7 +104,11 @@ impl PgStore {
         })
     }
 
-    pub fn reviews_per_day(&self, first: NaiveDate, last: NaiveDate) -> Result<Vec<u64>, StoreError> {
+    pub fn reviews_per_day(
+        &self,
+        first: NaiveDate,
+        last: NaiveDate,
+    ) -> Result<Vec<u64>, StoreError> {
         let end = last + chrono::Days::new(1);
         let counts: HashMap<String, u64> = self
             .conn

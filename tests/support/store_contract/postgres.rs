@@ -38,7 +38,9 @@ impl Postgres {
 
 /// `url` with its database replaced by `db`.
 fn with_database(url: &str, db: &str) -> String {
-    let (base, query) = url.split_once('?').map_or((url, None), |(b, q)| (b, Some(q)));
+    let (base, query) = url
+        .split_once('?')
+        .map_or((url, None), |(b, q)| (b, Some(q)));
     let (scheme, rest) = base.split_once("://").expect("a postgres:// URL");
     let host = rest.split_once('/').map_or(rest, |(h, _)| h);
     match query {
@@ -65,8 +67,8 @@ impl Backend for Postgres {
     fn seeded(&self, cards: &[Seed]) -> PgDb {
         let desk = Sqlite.seeded(cards);
         let name = format!("okk_contract_{}", uuid::Uuid::new_v4().simple());
-        let mut admin = postgres::Client::connect(self.server(), postgres::NoTls)
-            .expect("OKK_TEST_PG answers");
+        let mut admin =
+            postgres::Client::connect(self.server(), postgres::NoTls).expect("OKK_TEST_PG answers");
         admin
             .batch_execute(&format!("CREATE DATABASE {name} TEMPLATE template0"))
             .expect("a database for the story");

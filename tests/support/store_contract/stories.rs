@@ -479,10 +479,7 @@ fn many(count: usize) -> Vec<Seed> {
         .collect()
 }
 
-pub fn claims_never_overlap<B: Backend>(backend: &B)
-where
-    B: Sync,
-{
+pub fn claims_never_overlap<B: Backend + Sync>(backend: &B) {
     let cards = many(40);
     let handle = backend.seeded(&cards);
     let auditors = ["anna", "boris", "vera"];
@@ -589,7 +586,9 @@ pub fn calibration_not_held<B: Backend>(backend: &B) {
     let handle = backend.seeded(SIX);
     let mut anna = backend.open(&handle).unwrap();
     let mut boris = backend.open(&handle).unwrap();
-    let source = anna.calibration_pool(&stages(), false).unwrap()[0].0.clone();
+    let source = anna.calibration_pool(&stages(), false).unwrap()[0]
+        .0
+        .clone();
     let cal = Calibration {
         id: "cal-1".into(),
         stage: STAGE.into(),
