@@ -6,7 +6,7 @@
 
 mod common;
 
-use common::{Desk, funnel_path, path_arg, repo};
+use common::{Desk, Verdict, funnel_path, path_arg, repo};
 use serde_json::Value as Json;
 
 const TODAY: &str = "2026-11-20";
@@ -82,8 +82,11 @@ fn two_auditors_sharing_a_store_file_claim_different_cards_and_get_their_own_bac
 #[test]
 fn a_command_not_on_the_server_yet_refuses_and_names_those_that_are() {
     let desk = Desk::new();
+    let export = desk.dir.path().join("deals.csv");
+    std::fs::write(&export, "ID\n1\n").unwrap();
     let out = okk_on(&desk, "postgres://okk:secret@127.0.0.1:1/okk")
-        .arg("stats")
+        .arg("import")
+        .arg(&export)
         .output()
         .unwrap();
     assert!(!out.status.success());
@@ -168,6 +171,30 @@ fn a_laptop_store_copied_to_the_server_lists_the_same_queues_and_hands_them_out(
         return;
     };
     let desk = demo_desk();
+    // Verdicts, a lead's decisions and a calibration travel with the store.
+    let laptop = path_arg(&desk.db);
+    let judged = queue(&desk, &laptop, "Переговоры", "anna", &["--limit", "3"]);
+    let mut ids = Vec::new();
+    for (i, card) in judged.iter().enumerate() {
+        let v = ["ok", "stale", "dead"][i % 3];
+        let at = format!("2026-11-{:02} 1{i}:00:00", 18 + i);
+        ids.push(desk.review(card, "anna", &at, &Verdict::of(v)));
+        desk.review(card, "boris", &at, &Verdict::of("ok"));
+    }
+    desk.decide(
+        &ids[0],
+        "lena",
+        "accept",
+        (None, None, None),
+        "2026-11-20 12:00:00",
+    );
+    desk.decide(
+        &ids[1],
+        "lena",
+        "override",
+        (Some("ok"), None, None),
+        "2026-11-20 12:30:00",
+    );
     let out = desk
         .okk()
         .args(["db", "copy"])
@@ -181,19 +208,44 @@ fn a_laptop_store_copied_to_the_server_lists_the_same_queues_and_hands_them_out(
         String::from_utf8_lossy(&out.stderr)
     );
     assert!(String::from_utf8_lossy(&out.stdout).contains("cards              353"));
-    let laptop = path_arg(&desk.db);
+    for args in [
+        &["--json"][..],
+        &["--auditors", "--json"],
+        &["--csv", "--table", "managers"],
+    ] {
+        let stats = |db: &str| {
+            let out = okk_on(&desk, db)
+                .args(["--today", TODAY, "stats"])
+                .args(args)
+                .output()
+                .unwrap();
+            assert!(
+                out.status.success(),
+                "{}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+            out.stdout
+        };
+        assert_eq!(
+            String::from_utf8(stats(&server.url)).unwrap(),
+            String::from_utf8(stats(&laptop)).unwrap(),
+            "okk stats {args:?}"
+        );
+    }
     for stage in [
         "Квалификация",
         "Переговоры",
         "Договор",
         "Успешно реализовано",
     ] {
-        for args in [&["--limit", "500"][..], &["--limit", "500", "--all"]] {
-            assert_eq!(
-                queue(&desk, &server.url, stage, "anna", args),
-                queue(&desk, &laptop, stage, "anna", args),
-                "{stage} {args:?}"
-            );
+        for who in ["anna", "boris"] {
+            for args in [&["--limit", "500"][..], &["--limit", "500", "--all"]] {
+                assert_eq!(
+                    queue(&desk, &server.url, stage, who, args),
+                    queue(&desk, &laptop, stage, who, args),
+                    "{stage} {who} {args:?}"
+                );
+            }
         }
     }
     two_auditors_share_a_queue(&desk, &server.url);

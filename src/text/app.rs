@@ -169,7 +169,7 @@ pub fn pending_failed(e: &str) -> String {
 pub fn not_on_server(server: &Path) -> String {
     format!(
         "this command does not work on a PostgreSQL store yet ({}).\n  \
-         On a server these do: okk review, okk lead, okk queue (with --claim N),\n  \
+         On a server these do: okk review, okk lead, okk queue (with --claim N), okk stats,\n  \
          okk db copy FILE {} (a laptop's SQLite store in).\n  \
          Every other command works on a SQLite store: --db FILE.",
         server.display(),
