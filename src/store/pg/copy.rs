@@ -138,6 +138,9 @@ impl PgStore {
             copied.rows.push((table, n));
         }
         tx.commit()?;
+        // The planner's figures for the tables just filled: without them the queue's first
+        // pages plan as if the tables were empty, until autovacuum comes round.
+        conn.batch_execute("ANALYZE")?;
         Ok(copied)
     }
 }
