@@ -5,7 +5,7 @@
 use std::time::Duration;
 
 use super::PgStore;
-use super::queue::{Pass, page, pending_calibration, with_flags};
+use super::queue::{JUDGED, Pass, page, pending_calibration, with_flags};
 use crate::domain::queue::{QueueEntry, QueueQuery};
 use crate::store::StoreError;
 
@@ -59,7 +59,7 @@ impl PgStore {
                 break;
             }
             let ids: Vec<i64> = candidates.iter().map(|e| e.card_id.0).collect();
-            let won: Vec<i64> = tx
+            let mut won: Vec<i64> = tx
                 .query(
                     "INSERT INTO leases (card_id, auditor, until)
                      SELECT id, $2, now() + make_interval(secs => $3) FROM unnest($1::bigint[]) id
@@ -72,6 +72,26 @@ impl PgStore {
                 .iter()
                 .map(|r| r.get(0))
                 .collect();
+            // A card judged and given back by another auditor after this claim's snapshot has no
+            // lease left to lose on: looked at again with a new snapshot (READ COMMITTED), which
+            // sees every verdict committed before the lease went in.
+            if !won.is_empty() {
+                let judged: Vec<i64> = tx
+                    .query(
+                        &format!("SELECT c.id FROM cards c WHERE c.id = ANY($1) AND {JUDGED}"),
+                        &[&won],
+                    )?
+                    .iter()
+                    .map(|r| r.get(0))
+                    .collect();
+                if !judged.is_empty() {
+                    tx.execute(
+                        "DELETE FROM leases WHERE card_id = ANY($1) AND auditor = $2",
+                        &[&judged, &q.auditor],
+                    )?;
+                    won.retain(|id| !judged.contains(id));
+                }
+            }
             skip.extend(&ids);
             out.extend(
                 candidates

@@ -37,6 +37,16 @@ const PENDING_CALIBRATION: &str = "EXISTS (
                       WHERE rr.card_id = c.id AND rr.auditor = $2 AND rr.created_at >= k.created_at
                         AND rr.superseded_by IS NULL AND rr.withdrawn_at IS NULL))";
 
+/// Card `c` has a current review (of anyone) of its present content that the lead has not sent
+/// back: judged, so the hand-out passes it over.
+pub(super) const JUDGED: &str = "EXISTS (SELECT 1 FROM reviews r2
+    WHERE r2.card_id = c.id AND r2.superseded_by IS NULL
+      AND r2.withdrawn_at IS NULL AND r2.card_hash = c.content_hash
+      AND NOT EXISTS (SELECT 1 FROM lead_decisions d
+          WHERE d.review_id = r2.id AND d.withdrawn_at IS NULL AND d.decision = 'return'
+            AND d.seq = (SELECT max(d2.seq) FROM lead_decisions d2
+                         WHERE d2.review_id = r2.id AND d2.withdrawn_at IS NULL)))";
+
 /// What a pass of the queue adds for the hand-out (`claims`).
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub(super) enum Pass<'a> {
@@ -64,15 +74,7 @@ pub(super) fn page(
         Pass::Free => (
             "",
             "AND NOT EXISTS (SELECT 1 FROM leases l WHERE l.card_id = c.id AND l.until > now())
-             AND NOT EXISTS (SELECT 1 FROM reviews r2
-                             WHERE r2.card_id = c.id AND r2.superseded_by IS NULL
-                               AND r2.withdrawn_at IS NULL AND r2.card_hash = c.content_hash
-                               AND NOT EXISTS (SELECT 1 FROM lead_decisions d
-                                   WHERE d.review_id = r2.id AND d.withdrawn_at IS NULL
-                                     AND d.decision = 'return'
-                                     AND d.seq = (SELECT max(d2.seq) FROM lead_decisions d2
-                                                  WHERE d2.review_id = r2.id
-                                                    AND d2.withdrawn_at IS NULL)))",
+             AND NOT {JUDGED}",
             "FOR UPDATE OF c SKIP LOCKED",
         ),
     };
@@ -101,6 +103,7 @@ pub(super) fn page(
          ORDER BY coalesce(s.place, 0), coalesce(c.touched_at, ''), c.external_id
          LIMIT $8 {lock}",
         kept = kept(q),
+        free = free.replace("{JUDGED}", JUDGED),
     );
     let stages: Vec<&str> = q.crm_stages.iter().map(String::as_str).collect();
     let now = fmt_time(&q.now);
