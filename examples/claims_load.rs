@@ -5,7 +5,7 @@
 //!
 //!     cargo run --release --example claims_load -- postgres://… STAGE AUDITORS CARDS_EACH
 //!
-//! The store is one `okk db copy` made (docs/team-server.md); each auditor is `load-N`.
+//! The store is one `okk db copy` made (docs/team-server.md); each auditor is `load-RUN-N`.
 
 use std::collections::HashSet;
 use std::sync::mpsc;
@@ -98,6 +98,9 @@ fn main() {
     };
     let auditors: usize = auditors.parse().expect("AUDITORS is a number");
     let cards: usize = cards.parse().expect("CARDS_EACH is a number");
+    // This run's auditors, apart from an earlier run's on the same store.
+    let run = uuid::Uuid::new_v4().simple().to_string()[..8].to_string();
+    let prefix = format!("load-{run}-");
     let (tx, rx) = mpsc::channel::<String>();
     let started = Instant::now();
     let (runs, decided) = std::thread::scope(|s| {
@@ -115,7 +118,7 @@ fn main() {
         let workers: Vec<_> = (0..auditors)
             .map(|i| {
                 let done = tx.clone();
-                let who = format!("load-{i}");
+                let who = format!("{prefix}{i}");
                 s.spawn(move || auditor(url, stage, &who, cards, done))
             })
             .collect();
@@ -139,7 +142,7 @@ fn main() {
     let facts = store.review_facts().expect("the reviews");
     let kept = facts
         .iter()
-        .filter(|f| f.auditor.starts_with("load-"))
+        .filter(|f| f.auditor.starts_with(&prefix))
         .count();
     assert_eq!(kept, times.len(), "every verdict is in the store");
     println!(
