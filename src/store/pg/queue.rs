@@ -78,50 +78,83 @@ pub(super) fn page(
             "FOR UPDATE OF c SKIP LOCKED",
         ),
     };
-    let sql = format!(
-        "SELECT c.id, c.external_id, c.title, c.owner,
-                (left($3::text, 10)::date - left(c.touched_at, 10)::date)::bigint,
-                coalesce(s.flag_rank, 0), coalesce(s.flag_count, 0), c.touched_at,
-                mine.card_hash, mine.returned, c.content_hash
-         FROM cards c
-         LEFT JOIN standings s ON s.card_id = c.id
-         LEFT JOIN LATERAL (
+    // One stage (the usual case) as an equality, so that each pass reads its index in order
+    // and stops when the page is full; several as a list.
+    let stage = if q.crm_stages.len() == 1 {
+        "= ($1::text[])[1]"
+    } else {
+        "= ANY($1)"
+    };
+    let common = format!(
+        "LEFT JOIN LATERAL (
              SELECT r.card_hash, {RETURNED} AS returned FROM reviews r
              WHERE r.card_id = c.id AND r.auditor = $2
                AND r.superseded_by IS NULL AND r.withdrawn_at IS NULL
              ORDER BY r.created_at DESC LIMIT 1) mine ON TRUE
-         WHERE c.stage = ANY($1)
-           AND (s.card_id IS NOT NULL OR ({kept}))
-           AND ($7::text IS NULL OR strpos(c.search, $7) > 0)
-           AND ($4::bigint IS NULL
-                OR (coalesce(s.place, 0), coalesce(c.touched_at, ''), c.external_id)
-                   > ($4, coalesce($5::text, ''), $6::text))
+         WHERE ($7::text IS NULL OR strpos(c.search, $7) > 0)
            AND NOT (c.id = ANY($9))
            AND (mine.card_hash IS NULL OR mine.card_hash <> c.content_hash
                 OR mine.returned IS NOT NULL)
-           {only} {free}
-         ORDER BY coalesce(s.place, 0), coalesce(c.touched_at, ''), c.external_id
+           {only} {free}",
+        free = free.replace("{JUDGED}", JUDGED),
+    );
+    let columns = "c.id, c.external_id, c.title, c.owner,
+                (left($3::text, 10)::date - left(c.touched_at, 10)::date)::bigint";
+    // The flagged cards in their standings' order, then the rest in the cards' (touched, id):
+    // the SQLite store's two index walks, each stopping at the page's end.
+    let flagged = format!(
+        "SELECT {columns}, s.flag_rank, s.flag_count, c.touched_at,
+                mine.card_hash, mine.returned, c.content_hash
+         FROM standings s JOIN cards c ON c.id = s.card_id
+         {common}
+           AND s.stage {stage}
+           AND ($4::bigint IS NULL
+                OR (s.place, s.touched_at, s.external_id) > ($4, coalesce($5::text, ''), $6::text))
+         ORDER BY s.place, s.touched_at, s.external_id
+         LIMIT $8 {lock}"
+    );
+    let rest = format!(
+        "SELECT {columns}, 0::bigint, 0::bigint, c.touched_at,
+                mine.card_hash, mine.returned, c.content_hash
+         FROM cards c
+         {common}
+           AND c.stage {stage}
+           AND NOT EXISTS (SELECT 1 FROM standings s WHERE s.card_id = c.id)
+           AND ({kept})
+           AND ($4::bigint IS NULL OR $4 <> 0
+                OR (coalesce(c.touched_at, ''), c.external_id)
+                   > (coalesce($5::text, ''), $6::text))
+         ORDER BY coalesce(c.touched_at, ''), c.external_id
          LIMIT $8 {lock}",
         kept = kept(q),
-        free = free.replace("{JUDGED}", JUDGED),
     );
     let stages: Vec<&str> = q.crm_stages.iter().map(String::as_str).collect();
     let now = fmt_time(&q.now);
     let place = after.map(|k| crate::store::flags::place(k.flag_rank, k.flag_count));
     let touched = after.and_then(|k| k.touched_at.clone());
     let external = after.map(|k| k.external_id.clone());
-    let limit = limit as i64;
     let only_ids: Vec<i64> = match pass {
         Pass::Only(ids) => ids.to_vec(),
         _ => Vec::new(),
     };
-    let mut params: Vec<&(dyn ToSql + Sync)> = vec![
-        &stages, &q.auditor, &now, &place, &touched, &external, &q.text, &limit, &skip,
+    let mut rows = Vec::new();
+    let passes = [
+        (flagged, after.is_none_or(|k| k.flag_count > 0)),
+        (rest, true),
     ];
-    if !only.is_empty() {
-        params.push(&only_ids);
+    for (sql, wanted) in passes {
+        let left = limit.saturating_sub(rows.len()) as i64;
+        if !wanted || left == 0 {
+            continue;
+        }
+        let mut params: Vec<&(dyn ToSql + Sync)> = vec![
+            &stages, &q.auditor, &now, &place, &touched, &external, &q.text, &left, &skip,
+        ];
+        if !only.is_empty() {
+            params.push(&only_ids);
+        }
+        rows.extend(conn.query(&sql, &params)?);
     }
-    let rows = conn.query(&sql, &params)?;
     Ok(rows
         .iter()
         .map(|r| {

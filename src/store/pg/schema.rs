@@ -67,7 +67,8 @@ CREATE TABLE cards (
     search            text NOT NULL DEFAULT '',
     UNIQUE (source, external_id)
 );
-CREATE INDEX cards_queue ON cards (stage, touched_at, external_id);
+-- The queue's order of the cards without flags (a card without a date first, as '').
+CREATE INDEX cards_queue ON cards (stage, (coalesce(touched_at, '')), external_id);
 CREATE TABLE stage_history (
     card_id   bigint NOT NULL,
     batch_id  bigint NOT NULL,
