@@ -14,7 +14,8 @@ use clap::{Args, Parser, Subcommand};
     after_help = "Start with `okk demo`. Exit codes: 0 success, 1 bad input or config, 2 wrong usage."
 )]
 pub struct Cli {
-    /// The SQLite store [default: the platform data dir, e.g. ~/.local/share/okk/okk.db]
+    /// The SQLite store, or a team server's PostgreSQL database (postgres://user@host/db)
+    /// [default: the platform data dir, e.g. ~/.local/share/okk/okk.db]
     #[arg(long, global = true, env = "OKK_DB", value_name = "PATH")]
     pub db: Option<PathBuf>,
 
@@ -96,6 +97,25 @@ pub enum Command {
     Crm {
         #[command(subcommand)]
         command: CrmCommand,
+    },
+    /// Move a whole store between a laptop's SQLite file and a team server's PostgreSQL.
+    Db {
+        #[command(subcommand)]
+        command: DbCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum DbCommand {
+    /// Copy every card, flag, review, decision, draft and calibration of a SQLite store into an
+    /// empty PostgreSQL one (one transaction: a failed copy leaves it empty).
+    Copy {
+        /// The SQLite store file.
+        #[arg(value_name = "FROM")]
+        from: PathBuf,
+        /// The PostgreSQL database: postgres://user@host/db.
+        #[arg(value_name = "TO")]
+        to: PathBuf,
     },
 }
 
@@ -271,6 +291,13 @@ pub struct QueueArgs {
     /// Print `{"cards":[{"id":..,"title":..,"flags":[CODE,..],"idle_days":N}, ...]}`.
     #[arg(long)]
     pub json: bool,
+    /// Hand the next N cards to the auditor, each held for them alone for --lease seconds (a
+    /// queue shared by several auditors); again, it returns their unexpired claims first.
+    #[arg(long, value_name = "N")]
+    pub claim: Option<usize>,
+    /// How long a claim holds its cards, in seconds (the store's clock, not --today).
+    #[arg(long, default_value_t = 300, value_name = "SECONDS")]
+    pub lease: u64,
 }
 
 #[derive(Debug, Args)]

@@ -5,12 +5,20 @@
 use std::path::Path;
 
 /// Test files that may speak SQL to the store's file, and why.
-const SQL_ALLOWED: [(&str, &str); 14] = [
+const SQL_ALLOWED: [(&str, &str); 15] = [
     ("store_files.rs", "store test: the files beside the store"),
     ("store_schema.rs", "migration test"),
     (
         "support/store_contract/sqlite.rs",
         "the contract suite's SQLite factory: makes a store of a newer schema",
+    ),
+    (
+        "team_server.rs",
+        "creates and drops a database per test on the throwaway PostgreSQL server",
+    ),
+    (
+        "support/store_contract/postgres.rs",
+        "the contract suite's PostgreSQL factory: a database per story, a newer schema",
     ),
     ("store_schema_crm.rs", "migration test"),
     (

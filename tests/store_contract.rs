@@ -8,3 +8,7 @@ mod contract;
 mod sqlite {
     crate::store_contract!(crate::contract::sqlite::Sqlite);
 }
+
+mod postgres {
+    crate::store_contract!(crate::contract::postgres::Postgres::from_env());
+}

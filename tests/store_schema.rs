@@ -69,6 +69,7 @@ fn a_new_store_is_migrated_to_the_latest_schema() {
             "flags",
             "import_batches",
             "lead_decisions",
+            "leases",
             "meta",
             "owners",
             "reviews",
@@ -632,4 +633,51 @@ fn a_store_of_schema_11_learns_where_its_unflagged_cards_start_at_the_next_rules
     );
     assert_eq!(wrong, 0);
     assert!(desk.count("SELECT count(*) FROM stage_counts WHERE rest_external_id IS NOT NULL") > 0);
+}
+
+/// Schema 13 keeps the shared queue's claims. A store of schema 12 gains the table, empty: no
+/// card is held, and the first claim hands out the top of the queue.
+#[test]
+fn a_store_of_schema_12_gains_leases_and_hands_out_its_queue_from_the_top() {
+    use okk::domain::ports::QueueStore;
+    let desk = Desk::new();
+    desk.import_one(&[&fixture("amocrm_utf8_bom.csv")]);
+    desk.conn()
+        .execute_batch("DROP TABLE leases; PRAGMA user_version = 12;")
+        .unwrap();
+    let mut store = Store::open(&desk.db).unwrap();
+    assert_eq!(store.schema_version().unwrap(), latest());
+    assert_eq!(desk.count("SELECT count(*) FROM leases"), 0);
+    let stages = store.crm_stage_names().unwrap();
+    let q = okk::domain::queue::QueueQuery {
+        crm_stages: &stages,
+        auditor: "anna",
+        limit: 100,
+        all: true,
+        closed_stage: true,
+        now: chrono::NaiveDate::from_ymd_opt(2026, 11, 20)
+            .unwrap()
+            .and_hms_opt(12, 0, 0)
+            .unwrap(),
+        after: None,
+        text: None,
+        with_calibration: true,
+    };
+    let top: Vec<String> = store
+        .queue(&q)
+        .unwrap()
+        .into_iter()
+        .take(2)
+        .map(|e| e.id)
+        .collect();
+    let claimed: Vec<String> = QueueStore::claim(&mut store, &q, 2, Duration::from_secs(60))
+        .unwrap()
+        .into_iter()
+        .map(|e| e.id)
+        .collect();
+    assert_eq!(claimed, top);
+    assert_eq!(
+        desk.count("SELECT count(*) FROM leases WHERE auditor = 'anna'"),
+        2
+    );
 }

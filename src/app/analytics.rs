@@ -17,12 +17,27 @@ use crate::text::analytics as msg;
 
 pub fn run(paths: &Paths, args: StatsArgs) -> Result<ExitCode> {
     let (funnel, fingerprint) = paths.load_funnel_with_fingerprint()?;
+    if let Some(url) = paths.server() {
+        // The server's flags are its own sync's: this okk judges nothing on it.
+        let store = paths.open_server(url)?;
+        return show(&store, &funnel, paths.server_today(), &args);
+    }
     let mut store = paths.open_store()?;
     let today = paths.today(&store)?;
     super::audit::refresh(&mut store, &funnel, &fingerprint, today, false)?;
     super::audit::note_old_export(&store, today)?;
+    show(&store, &funnel, today, &args)
+}
+
+/// The figures `args` ask for, printed.
+fn show<S: CalibrationStore + StatsStore>(
+    store: &S,
+    funnel: &Funnel,
+    today: chrono::NaiveDateTime,
+    args: &StatsArgs,
+) -> Result<ExitCode> {
     if args.auditors {
-        let figures = auditor_figures(&store, &funnel)?;
+        let figures = auditor_figures(store, funnel)?;
         if args.csv {
             write_csv(sheets::auditors(&figures))?;
         } else if args.json {
@@ -39,7 +54,7 @@ pub fn run(paths: &Paths, args: StatsArgs) -> Result<ExitCode> {
     if window.is_empty() {
         return Err(user(msg::since_after_until(&window)));
     }
-    let f = figures(&store, &funnel, today.date(), window)?;
+    let f = figures(store, funnel, today.date(), window)?;
     if args.csv {
         write_csv(match args.table.unwrap_or(StatsTable::Stages) {
             StatsTable::Stages => sheets::stages(&f.rows),
@@ -50,7 +65,7 @@ pub fn run(paths: &Paths, args: StatsArgs) -> Result<ExitCode> {
     } else if args.json {
         super::say_json(&json(&f, args.table))?;
     } else {
-        super::say_raw(text(&funnel, &f, args.table))?;
+        super::say_raw(text(funnel, &f, args.table))?;
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -7,6 +7,7 @@ mod calibrate;
 mod check;
 pub mod config;
 mod crm;
+mod db;
 pub mod demo;
 mod export;
 mod funnel_config;
@@ -63,6 +64,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Demo(args) => demo::run(&paths, args),
         Command::Sync(args) => sync::run(&paths, args),
         Command::Crm { command } => crm::run(&paths, command),
+        Command::Db { command } => db::run(&paths, command),
     }
 }
 

@@ -7,6 +7,7 @@ use color_eyre::Result;
 use super::user;
 use crate::domain::Funnel;
 use crate::domain::ports::ReviewStore;
+use crate::store::pg::PgStore;
 use crate::store::{Store, StoreError};
 use crate::text::app as msg;
 
@@ -51,8 +52,38 @@ impl Paths {
         })
     }
 
+    /// The SQLite store. A `--db` naming a PostgreSQL server is refused here, with the
+    /// commands that do run on one: every command that has not learnt the server comes here.
     pub fn open_store(&self) -> Result<Store> {
+        if let Some(url) = self.server() {
+            return Err(user(msg::not_on_server(&PathBuf::from(
+                crate::store::pg::shown_url(url),
+            ))));
+        }
         open_store(&self.db)
+    }
+
+    /// The PostgreSQL server `--db` (or `OKK_DB`) names, if it names one.
+    pub fn server(&self) -> Option<&str> {
+        self.db.to_str().filter(|d| crate::store::pg::is_url(d))
+    }
+
+    /// The team server's store, its pending verdicts kept in this machine's data folder.
+    pub fn open_server(&self, url: &str) -> Result<PgStore> {
+        let dirs = directories::ProjectDirs::from("", "", "okk")
+            .ok_or_else(|| user(msg::no_home_dir()))?;
+        let mut store = PgStore::open(url, &dirs.data_dir().join("pending"))
+            .map_err(|e| user(e.to_string()))?;
+        replay_pending(&mut store);
+        Ok(store)
+    }
+
+    /// The moment a server store's cards are judged against: `--today`, else now.
+    pub fn server_today(&self) -> chrono::NaiveDateTime {
+        match self.today {
+            Some(day) => day.and_hms_opt(12, 0, 0).unwrap_or_default(),
+            None => chrono::Local::now().naive_local(),
+        }
     }
 
     /// The moment `store`'s cards are judged against (see [`super::audit::today`]).

@@ -45,16 +45,32 @@ pub fn auditor(given: Option<&str>) -> String {
 
 pub fn run(paths: &Paths, args: QueueArgs) -> Result<ExitCode> {
     let (funnel, fingerprint) = paths.load_funnel_with_fingerprint()?;
+    if let Some(url) = paths.server() {
+        // The server's flags are its own sync's: this okk judges nothing on it.
+        let mut store = paths.open_server(url)?;
+        let today = paths.server_today();
+        return list(&mut store, &funnel, &args, today);
+    }
     let mut store = paths.open_store()?;
     let today = paths.today(&store)?;
     audit::refresh(&mut store, &funnel, &fingerprint, today, false)?;
     audit::note_old_export(&store, today)?;
-    let crm_stages = crm_names(&store, &funnel, &args.stage)?;
+    list(&mut store, &funnel, &args, today)
+}
+
+/// The queue (or, with `--claim`, the cards handed out) as text or JSON.
+fn list(
+    store: &mut dyn QueueStore,
+    funnel: &Funnel,
+    args: &QueueArgs,
+    today: chrono::NaiveDateTime,
+) -> Result<ExitCode> {
+    let crm_stages = crm_names(store, funnel, &args.stage)?;
     let closed_stage = funnel
         .resolve(&args.stage)
         .is_some_and(|i| funnel.stage(i).kind != StageKind::Open);
     let who = auditor(args.auditor.as_deref());
-    let cards = store.queue(&QueueQuery {
+    let q = QueueQuery {
         after: None,
         text: None,
         with_calibration: true,
@@ -64,7 +80,11 @@ pub fn run(paths: &Paths, args: QueueArgs) -> Result<ExitCode> {
         all: args.all,
         closed_stage,
         now: today,
-    })?;
+    };
+    let cards = match args.claim {
+        Some(n) => store.claim(&q, n, std::time::Duration::from_secs(args.lease))?,
+        None => store.queue(&q)?,
+    };
     if args.json {
         super::say_json(&serde_json::json!({ "cards": cards }))?;
     } else {

@@ -21,6 +21,14 @@ pub fn run(paths: &Paths, args: ReviewArgs) -> Result<ExitCode> {
     let started = Instant::now();
     let config = config::load(&paths.config)?;
     let (funnel, fingerprint) = paths.load_funnel_with_fingerprint()?;
+    if let Some(url) = paths.server() {
+        // The server's flags are its own sync's: this okk judges nothing on it.
+        let store = paths.open_server(url)?;
+        let who = auditor(args.auditor.as_deref(), &config);
+        let today = paths.server_today();
+        let (state, desk) = desk(store, today, funnel, fingerprint, &config, who)?;
+        return begin(state, desk, &args, None, started);
+    }
     let mut store = paths.open_store()?;
     let stale = refresh(paths, &mut store, &funnel, &fingerprint)?;
     open(
@@ -37,7 +45,8 @@ pub fn run(paths: &Paths, args: ReviewArgs) -> Result<ExitCode> {
 
 /// Bare `okk`: the reviewer when the store has cards, else a word on how to begin.
 pub fn bare(paths: &Paths) -> Result<ExitCode> {
-    let has_cards = paths.db.exists() && paths.open_store()?.has_cards()?;
+    let has_cards =
+        paths.server().is_some() || (paths.db.exists() && paths.open_store()?.has_cards()?);
     if !has_cards {
         super::say(msg::no_cards(&paths.db))?;
         return Ok(ExitCode::SUCCESS);
@@ -90,7 +99,19 @@ pub fn open(
     flags_from: Option<String>,
 ) -> Result<ExitCode> {
     let who = auditor(args.auditor.as_deref(), &config);
-    let (mut state, desk) = desk(paths, store, funnel, fingerprint, &config, who)?;
+    let today = paths.today(&store)?;
+    let (state, desk) = desk(store, today, funnel, fingerprint, &config, who)?;
+    begin(state, desk, args, flags_from, started)
+}
+
+/// The reviewer at the funnel, or at the stage `args` names.
+fn begin(
+    mut state: State,
+    desk: Desk,
+    args: &ReviewArgs,
+    flags_from: Option<String>,
+    started: Instant,
+) -> Result<ExitCode> {
     match &args.stage {
         Some(name) => {
             let rows = desk.stages()?;
@@ -106,8 +127,8 @@ pub fn open(
 /// The screen's state and the desk for `who` (the auditor, or the lead), once a terminal is
 /// there to show them on.
 fn desk(
-    paths: &Paths,
-    store: Store,
+    store: impl crate::domain::ports::DeskStore + 'static,
+    today: chrono::NaiveDateTime,
     funnel: Funnel,
     fingerprint: String,
     config: &config::Config,
@@ -116,7 +137,6 @@ fn desk(
     if !std::io::stdin().is_terminal() || !std::io::stdout().is_terminal() {
         return Err(user(msg::needs_terminal()));
     }
-    let today = paths.today(&store)?;
     let funnel = Arc::new(funnel);
     let desk =
         Desk::new(store, funnel.clone(), who.clone(), fingerprint, None).judging_as_of(today);
@@ -165,10 +185,24 @@ pub fn lead(paths: &Paths, args: crate::cli::LeadArgs) -> Result<ExitCode> {
     let started = Instant::now();
     let config = config::load(&paths.config)?;
     let (funnel, fingerprint) = paths.load_funnel_with_fingerprint()?;
+    let who = auditor(args.lead.as_deref(), &config);
+    if let Some(url) = paths.server() {
+        let store = paths.open_server(url)?;
+        let (mut state, desk) = desk(
+            store,
+            paths.server_today(),
+            funnel,
+            fingerprint,
+            &config,
+            who,
+        )?;
+        crate::tui::lead::load(&mut state, &desk)?;
+        return show(state, desk, None, started);
+    }
     let mut store = paths.open_store()?;
     let stale = refresh(paths, &mut store, &funnel, &fingerprint)?;
-    let who = auditor(args.lead.as_deref(), &config);
-    let (mut state, desk) = desk(paths, store, funnel, fingerprint, &config, who)?;
+    let today = paths.today(&store)?;
+    let (mut state, desk) = desk(store, today, funnel, fingerprint, &config, who)?;
     crate::tui::lead::load(&mut state, &desk)?;
     show(state, desk, stale, started)
 }

@@ -66,6 +66,16 @@ impl FieldKeys {
 }
 
 impl FieldNames {
+    /// The names by id, as another backend read them.
+    pub(crate) fn from_pairs(pairs: impl IntoIterator<Item = (i64, String)>) -> FieldNames {
+        FieldNames {
+            by_id: pairs
+                .into_iter()
+                .map(|(id, name)| (id, FieldName::from(name)))
+                .collect(),
+        }
+    }
+
     /// The card's custom fields from the row's text (pairs or, before schema 7, an object).
     /// Text that is not JSON reads as no fields rather than failing a pass over every card.
     pub fn decode(&self, json: Option<&str>) -> Vec<(FieldName, String)> {

@@ -74,81 +74,91 @@ impl Store {
     /// (each at most once, and never over a verdict given since). A journal file whose
     /// reviewer still runs is left to it.
     pub fn replay_pending(&mut self) -> Result<Replayed, StoreError> {
-        let mut done = Replayed::default();
-        let Some(prefix) = sibling_name(self.path(), "pending-") else {
-            return Ok(done);
-        };
-        let Ok(entries) = std::fs::read_dir(parent(self.path())) else {
-            return Ok(done);
-        };
-        let mut files: Vec<PathBuf> = Vec::new();
-        for e in entries.flatten() {
-            let Some(name) = e.file_name().to_str().map(str::to_string) else {
-                continue;
-            };
-            if !name.starts_with(&prefix) {
-                continue;
-            }
-            if name.ends_with(".json") {
-                files.push(e.path());
-            } else if name.ends_with(".json.tmp") {
-                // Killed before its rename: never acknowledged ("saving…" comes after the
-                // rename), and the verdict's card was still on screen. Unlocked means dead.
-                if File::open(e.path()).is_ok_and(|f| f.try_lock().is_ok()) {
-                    let _ = std::fs::remove_file(e.path());
-                }
-            }
-        }
-        files.sort();
+        let files = journal_files(self.path());
         if files.is_empty() {
-            return Ok(done);
+            return Ok(Replayed::default());
         }
-        // A busy store (an import) leaves the files for later rather than hold up the command.
+        // A replay must not hold up the command that runs it: a store still busy keeps the
+        // verdict in its file for the next okk.
         self.set_busy_timeout(REPLAY_WAIT)?;
-        let result = self.replay_files(files, &mut done);
+        let result = replay_files(files, |p| {
+            self.save_review_as(&p.id, &p.card, &p.review, &p.stamp(), true)
+        });
         self.set_busy_timeout(super::BUSY_WAIT)?;
-        result.map(|()| done)
+        result
     }
+}
 
-    fn replay_files(&mut self, files: Vec<PathBuf>, done: &mut Replayed) -> Result<(), StoreError> {
-        for path in files {
-            let Ok(file) = File::open(&path) else {
-                continue;
-            };
-            if file.try_lock().is_err() {
-                done.waiting += 1;
-                continue;
-            }
-            let pending: PendingReview = match std::fs::read(&path)
-                .ok()
-                .and_then(|b| serde_json::from_slice(&b).ok())
-            {
-                Some(p) => p,
-                None => {
-                    done.unreadable.push(path);
-                    continue;
-                }
-            };
-            match self.save_review_as(
-                &pending.id,
-                &pending.card,
-                &pending.review,
-                &pending.stamp(),
-                true,
-            ) {
-                Ok(()) => {
-                    std::fs::remove_file(&path).map_err(|e| StoreError::Open {
-                        path: path.clone(),
-                        source: Box::new(e),
-                    })?;
-                    done.saved += 1;
-                }
-                Err(e) if e.is_busy() => done.waiting += 1,
-                Err(e) => return Err(e),
+/// The journal files beside the store at `db`, sorted; a temp file left by a reviewer killed
+/// before its rename is removed on the way.
+pub(crate) fn journal_files(db: &Path) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = Vec::new();
+    let Some(prefix) = sibling_name(db, "pending-") else {
+        return files;
+    };
+    let Ok(entries) = std::fs::read_dir(parent(db)) else {
+        return files;
+    };
+    for e in entries.flatten() {
+        let Some(name) = e.file_name().to_str().map(str::to_string) else {
+            continue;
+        };
+        if !name.starts_with(&prefix) {
+            continue;
+        }
+        if name.ends_with(".json") {
+            files.push(e.path());
+        } else if name.ends_with(".json.tmp") {
+            // Killed before its rename: never acknowledged ("saving…" comes after the
+            // rename), and the verdict's card was still on screen. Unlocked means dead.
+            if File::open(e.path()).is_ok_and(|f| f.try_lock().is_ok()) {
+                let _ = std::fs::remove_file(e.path());
             }
         }
-        Ok(())
     }
+    files.sort();
+    files
+}
+
+/// Writes each journal file no live reviewer holds through `save` (a late write: never over
+/// a verdict given since), for any backend.
+pub(crate) fn replay_files(
+    files: Vec<PathBuf>,
+    mut save: impl FnMut(&PendingReview) -> Result<(), StoreError>,
+) -> Result<Replayed, StoreError> {
+    let mut done = Replayed::default();
+    for path in files {
+        let Ok(file) = File::open(&path) else {
+            continue;
+        };
+        // Locked: its reviewer is alive and will write it itself.
+        if file.try_lock().is_err() {
+            done.waiting += 1;
+            continue;
+        }
+        let pending: PendingReview = match std::fs::read(&path)
+            .ok()
+            .and_then(|b| serde_json::from_slice(&b).ok())
+        {
+            Some(p) => p,
+            None => {
+                done.unreadable.push(path);
+                continue;
+            }
+        };
+        match save(&pending) {
+            Ok(()) => {
+                std::fs::remove_file(&path).map_err(|e| StoreError::Open {
+                    path: path.clone(),
+                    source: Box::new(e),
+                })?;
+                done.saved += 1;
+            }
+            Err(e) if e.is_busy() => done.waiting += 1,
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(done)
 }
 
 #[cfg(test)]

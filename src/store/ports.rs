@@ -40,6 +40,24 @@ impl QueueStore for Store {
     fn queue_counts(&self, q: &QueueQuery<'_>) -> StoreResult<QueueCounts> {
         Store::queue_counts(self, q)
     }
+
+    fn claim(
+        &mut self,
+        q: &QueueQuery<'_>,
+        n: usize,
+        lease: Duration,
+    ) -> StoreResult<Vec<QueueEntry>> {
+        Store::claim(self, q, n, lease)
+    }
+
+    fn release(&mut self, card: CardId, auditor: &str) -> StoreResult<()> {
+        Store::release(self, card.0, auditor)
+    }
+
+    fn renew(&mut self, auditor: &str, cards: &[CardId], lease: Duration) -> StoreResult<()> {
+        let ids: Vec<i64> = cards.iter().map(|c| c.0).collect();
+        Store::renew(self, auditor, &ids, lease)
+    }
 }
 
 impl ReviewStore for Store {

@@ -17,7 +17,7 @@ pub use crate::domain::queue::{QueueCounts, QueueEntry, QueueKey, QueueQuery};
 const HAS_STANDING: &str = "EXISTS (SELECT 1 FROM standings s WHERE s.card_id = c.id)";
 
 /// The note of the lead's latest decision on a review, if that decision sent it back.
-const RETURNED: &str = "(SELECT CASE WHEN d.decision = 'return' THEN d.note END
+pub(crate) const RETURNED: &str = "(SELECT CASE WHEN d.decision = 'return' THEN d.note END
       FROM lead_decisions d WHERE d.review_id = r.id AND d.withdrawn_at IS NULL
       ORDER BY d.seq DESC, d.created_at DESC, d.id DESC LIMIT 1)";
 

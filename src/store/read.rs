@@ -202,6 +202,43 @@ impl RawCard {
 
     /// The card and what the store knows beyond it (history, gone); `names` names its custom
     /// fields ([`Store::field_names`]).
+    /// A card as another backend read it: the columns of [`CARD_COLUMNS`] as text (null as
+    /// `None`) and the typed ones, with its stage history (stage, seen at) or, without one,
+    /// when its first import started.
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn from_texts(
+        id: i64,
+        texts: &[Option<String>],
+        amount: Option<f64>,
+        closed: Option<bool>,
+        won: Option<bool>,
+        first_batch: i64,
+        history: Vec<(String, String)>,
+        first_seen: Option<String>,
+    ) -> RawCard {
+        let mut bytes = Vec::new();
+        let mut ends = [(0u32, true); col::COUNT];
+        for (c, end) in ends.iter_mut().enumerate().skip(1) {
+            let typed = [col::AMOUNT, col::CLOSED, col::WON, col::FIRST_BATCH].contains(&c);
+            if let Some(Some(t)) = texts.get(c).filter(|_| !typed) {
+                bytes.extend_from_slice(t.as_bytes());
+                end.1 = false;
+            }
+            end.0 = bytes.len() as u32;
+        }
+        RawCard {
+            id,
+            bytes,
+            ends,
+            amount,
+            closed,
+            won,
+            first_batch,
+            history,
+            first_seen,
+        }
+    }
+
     pub fn parse(&self, names: &FieldNames) -> (Card, CardContext) {
         let gone_since = time(self.text(col::GONE));
         let visit = |stage: &str, seen_at: &str| StageVisit {

@@ -105,6 +105,11 @@ impl Store {
                 params![card.card_id.0, stamp.auditor],
             )?;
         }
+        // Judged: the auditor's claim on the card (a shared queue's hand-out) ends.
+        tx.execute(
+            "DELETE FROM leases WHERE card_id = ?1 AND auditor = ?2",
+            params![card.card_id.0, stamp.auditor],
+        )?;
         tx.commit()?;
         Ok(())
     }
@@ -239,7 +244,6 @@ pub(crate) fn settle_current(
     external_id: &str,
     auditor: &str,
 ) -> Result<(), StoreError> {
-    use std::collections::{HashMap, HashSet};
     let mut stmt = tx.prepare_cached(
         "SELECT id, supersedes, withdrawn_at IS NOT NULL, created_at FROM reviews
          WHERE card_source = ?1 AND card_external_id = ?2 AND auditor = ?3",
@@ -249,12 +253,26 @@ pub(crate) fn settle_current(
             Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
         })?
         .collect::<Result<_, _>>()?;
+    let mut set = tx.prepare_cached("UPDATE reviews SET superseded_by = ?2 WHERE id = ?1")?;
+    for (id, by) in superseded_by(&rows) {
+        set.execute(params![id, by])?;
+    }
+    Ok(())
+}
+
+/// [`settle_current`]'s decision, for any backend: each review of one auditor's card (id, the
+/// review it replaced, withdrawn, created at) with the current review it is superseded by, if
+/// any.
+pub(crate) fn superseded_by(
+    rows: &[(String, Option<String>, bool, String)],
+) -> Vec<(&str, Option<&str>)> {
+    use std::collections::{HashMap, HashSet};
     let parent: HashMap<&str, &str> = rows
         .iter()
         .filter_map(|(id, sup, ..)| sup.as_deref().map(|s| (id.as_str(), s)))
         .collect();
     let mut replaced: HashSet<&str> = HashSet::new();
-    for (id, _, withdrawn, _) in &rows {
+    for (id, _, withdrawn, _) in rows {
         if *withdrawn {
             continue;
         }
@@ -273,14 +291,14 @@ pub(crate) fn settle_current(
         .iter()
         .filter(|(id, _, withdrawn, _)| !withdrawn && !replaced.contains(id.as_str()))
         .max_by(|a, b| a.3.cmp(&b.3).then(a.0.cmp(&b.0)))
-        .map(|r| r.0.clone());
-    let mut set = tx.prepare_cached("UPDATE reviews SET superseded_by = ?2 WHERE id = ?1")?;
-    for (id, _, withdrawn, _) in &rows {
-        let by = match &current {
-            Some(c) if !withdrawn && c != id => Some(c.as_str()),
-            _ => None,
-        };
-        set.execute(params![id, by])?;
-    }
-    Ok(())
+        .map(|r| r.0.as_str());
+    rows.iter()
+        .map(|(id, _, withdrawn, _)| {
+            let by = match current {
+                Some(c) if !withdrawn && c != id => Some(c),
+                _ => None,
+            };
+            (id.as_str(), by)
+        })
+        .collect()
 }

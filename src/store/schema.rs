@@ -447,6 +447,19 @@ ALTER TABLE stage_counts ADD COLUMN rest_external_id TEXT;
 DELETE FROM meta WHERE key = 'summaries';
 DELETE FROM stage_counts;
 "#,
+    // 13: the hand-out of a queue shared by auditors on one store file (store::claims).
+    r#"
+-- A card handed out to one auditor until `until` (Unix seconds on this machine's clock, never
+-- --today); expired, it is back in the queue. Calibration cards are never held: every listed
+-- auditor judges them.
+-- IF NOT EXISTS: a store whose version number was stepped back by hand keeps its table.
+CREATE TABLE IF NOT EXISTS leases (
+    card_id INTEGER PRIMARY KEY,
+    auditor TEXT NOT NULL,
+    until   REAL NOT NULL
+);
+CREATE INDEX IF NOT EXISTS leases_auditor ON leases (auditor, until);
+"#,
 ];
 
 pub fn latest() -> i64 {

@@ -164,3 +164,39 @@ pub fn pending_unreadable(file: &Path) -> String {
 pub fn pending_failed(e: &str) -> String {
     format!("okk: verdicts left waiting for the store are not saved yet: {e}")
 }
+
+/// A command that does not run on a team server's PostgreSQL store yet.
+pub fn not_on_server(server: &Path) -> String {
+    format!(
+        "this command does not work on a PostgreSQL store yet ({}).\n  \
+         On a server these do: okk review, okk lead, okk queue (with --claim N), okk stats,\n  \
+         okk db copy FILE {} (a laptop's SQLite store in).\n  \
+         Every other command works on a SQLite store: --db FILE.",
+        server.display(),
+        server.display()
+    )
+}
+
+/// `okk db copy` asked to move a store in a way it cannot yet.
+pub fn copy_direction(from: &Path, to: &Path) -> String {
+    format!(
+        "db copy moves a SQLite store into an empty PostgreSQL one: \
+         okk db copy FILE postgres://…; {} to {} is not there yet",
+        from.display(),
+        to.display()
+    )
+}
+
+/// What `okk db copy` moved.
+pub fn copied(rows: &[(&str, u64)], to: &Path) -> String {
+    let mut out = format!("Copied into {}:\n", to.display());
+    for (table, n) in rows {
+        out.push_str(&format!("  {table:<18} {n}\n"));
+    }
+    out
+}
+
+/// `okk db copy` given a SQLite store that is not there.
+pub fn no_store_file(path: &Path) -> String {
+    format!("{}: no such store file", path.display())
+}

@@ -1,6 +1,9 @@
 //! The queue port: a stage's cards to review, a page at a time, and its figures.
 
+use std::time::Duration;
+
 use super::StoreResult;
+use crate::domain::ids::CardId;
 use crate::domain::queue::{QueueCounts, QueueEntry, QueueQuery};
 
 pub trait QueueStore {
@@ -15,4 +18,25 @@ pub trait QueueStore {
 
     /// The queue's figures for the auditor; `cards - reviewed` is what the pages list.
     fn queue_counts(&self, q: &QueueQuery<'_>) -> StoreResult<QueueCounts>;
+
+    /// The hand-out of a queue shared by several auditors: up to `n` cards for `q.auditor`,
+    /// each held for them alone for `lease` (from the store's clock, never `q.now`). Their
+    /// unexpired claims come first (held `lease` more), then the calibration cards they have
+    /// still to judge (never held: every listed auditor judges them), then the next cards of
+    /// the queue that nobody holds and nobody has judged as they are now. Two auditors claiming
+    /// at the same time never get one card; an expired claim is back in the queue. A verdict
+    /// ends the auditor's claim on its card.
+    fn claim(
+        &mut self,
+        q: &QueueQuery<'_>,
+        n: usize,
+        lease: Duration,
+    ) -> StoreResult<Vec<QueueEntry>>;
+
+    /// Gives the auditor's claim on a card back (a skip, a quit): it is free at once.
+    fn release(&mut self, card: CardId, auditor: &str) -> StoreResult<()>;
+
+    /// Holds the auditor's unexpired claims on `cards` for `lease` from now (the card on
+    /// screen).
+    fn renew(&mut self, auditor: &str, cards: &[CardId], lease: Duration) -> StoreResult<()>;
 }

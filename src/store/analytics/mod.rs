@@ -27,7 +27,7 @@ const CHECKLISTS_KEPT: usize = 50_000;
 
 /// The day of a 'YYYY-MM-DD HH:MM:SS' time (or a bare date); `None` for anything else. By hand,
 /// from bytes: chrono's format parser cost more than SQLite's read of the row.
-fn day(b: Option<&[u8]>) -> Option<NaiveDate> {
+pub(crate) fn day(b: Option<&[u8]>) -> Option<NaiveDate> {
     let b = b?;
     if b.len() < 10 || b[4] != b'-' || b[7] != b'-' {
         return None;
@@ -59,7 +59,7 @@ fn required<'r>(r: &'r Row<'_>, i: usize) -> rusqlite::Result<&'r str> {
 
 /// The window as bounds on `reviews.created_at`: at or after the first, before the second (the
 /// day after `until` starts).
-fn bounds(window: &Window) -> (Option<String>, Option<String>) {
+pub(crate) fn bounds(window: &Window) -> (Option<String>, Option<String>) {
     let since = window.since.map(|d| format!("{d} 00:00:00"));
     let before = window
         .until

@@ -445,3 +445,166 @@ pub fn newer_schema_refused<B: Backend>(backend: &B) {
         Ok(_) => panic!("a newer store was opened"),
     }
 }
+
+/// A lease long enough never to run out during a story.
+const LEASE: std::time::Duration = std::time::Duration::from_secs(300);
+
+fn claim(store: &mut dyn DeskStore, auditor: &str, n: usize) -> Vec<QueueEntry> {
+    claim_for(store, auditor, n, LEASE)
+}
+
+fn claim_for(
+    store: &mut dyn DeskStore,
+    auditor: &str,
+    n: usize,
+    lease: std::time::Duration,
+) -> Vec<QueueEntry> {
+    let stages = stages();
+    store
+        .claim(&query(&stages, auditor, None, 100), n, lease)
+        .expect("the claim is made")
+}
+
+/// `count` cards, a third of them flagged, on a few days of November.
+fn many(count: usize) -> Vec<Seed> {
+    const FLAGS: [&[okk::domain::flag::Severity]; 3] = [&[], &[Warning], &[Critical]];
+    (0..count)
+        .map(|i| {
+            seed(
+                Box::leak(format!("m{i:03}").into_boxed_str()),
+                1 + (i % 17) as u32,
+                FLAGS[i % 3],
+            )
+        })
+        .collect()
+}
+
+pub fn claims_never_overlap<B: Backend + Sync>(backend: &B) {
+    let cards = many(40);
+    let handle = backend.seeded(&cards);
+    let auditors = ["anna", "boris", "vera"];
+    let claimed: Vec<Vec<String>> = std::thread::scope(|s| {
+        let workers: Vec<_> = auditors
+            .iter()
+            .map(|&auditor| {
+                let mut store = backend.open(&handle).unwrap();
+                s.spawn(move || {
+                    let mut mine: Vec<String> = Vec::new();
+                    loop {
+                        let got = claim(&mut *store, auditor, 2);
+                        if got.is_empty() {
+                            return mine;
+                        }
+                        for e in got {
+                            let p = verdict(
+                                &*store,
+                                auditor,
+                                &e.id,
+                                Verdict::Ok,
+                                &format!("r-{auditor}-{}", e.id),
+                                now(),
+                            );
+                            save(&mut *store, &p);
+                            mine.push(e.id);
+                        }
+                    }
+                })
+            })
+            .collect();
+        workers.into_iter().map(|w| w.join().unwrap()).collect()
+    });
+    let mut all: Vec<&str> = claimed.iter().flatten().map(String::as_str).collect();
+    all.sort();
+    let mut expected: Vec<&str> = cards.iter().map(|c| c.id).collect();
+    expected.sort();
+    assert_eq!(all, expected, "every card claimed once, none twice");
+}
+
+pub fn claims_held_first<B: Backend>(backend: &B) {
+    let handle = backend.seeded(SIX);
+    let mut anna = backend.open(&handle).unwrap();
+    let mut boris = backend.open(&handle).unwrap();
+    assert_eq!(ids(&claim(&mut *anna, "anna", 2)), ["c1", "w2"]);
+    assert_eq!(
+        ids(&claim(&mut *boris, "boris", 2)),
+        ["w1", "i1"],
+        "boris gets the next cards nobody holds"
+    );
+    assert_eq!(
+        ids(&claim(&mut *anna, "anna", 3)),
+        ["c1", "w2", "i2"],
+        "anna's claims first, then the next free card"
+    );
+    let p = verdict(&*anna, "anna", "c1", Verdict::Ok, "r-c1", now());
+    save(&mut *anna, &p);
+    assert_eq!(
+        ids(&claim(&mut *anna, "anna", 3)),
+        ["w2", "i2", "i0"],
+        "a verdict ends the claim"
+    );
+    assert_eq!(
+        ids(&claim(&mut *boris, "boris", 6)),
+        ["w1", "i1"],
+        "judged or held: nothing else is free for boris"
+    );
+    let again = backend.open(&handle).unwrap();
+    assert_eq!(
+        ids(&pages(&*again, "anna", 100)),
+        ["w2", "w1", "i1", "i2", "i0"],
+        "the auditor's own queue lists what others hold"
+    );
+}
+
+pub fn expired_claim_returns<B: Backend>(backend: &B) {
+    let handle = backend.seeded(SIX);
+    let mut anna = backend.open(&handle).unwrap();
+    let mut boris = backend.open(&handle).unwrap();
+    let lapsed = claim_for(&mut *anna, "anna", 2, std::time::Duration::ZERO);
+    assert_eq!(ids(&lapsed), ["c1", "w2"]);
+    assert_eq!(
+        ids(&claim(&mut *boris, "boris", 2)),
+        ["c1", "w2"],
+        "anna's claims ran out: the cards are back in the queue"
+    );
+    assert_eq!(
+        ids(&claim(&mut *anna, "anna", 2)),
+        ["w1", "i1"],
+        "and anna holds none of them now"
+    );
+    let c1 = lapsed[0].card_id;
+    boris.release(c1, "boris").unwrap();
+    assert_eq!(
+        ids(&claim(&mut *anna, "anna", 3)),
+        ["w1", "i1", "c1"],
+        "anna's claims first; a card given back is free at once"
+    );
+    anna.renew("anna", &[c1], LEASE).unwrap();
+    assert_eq!(ids(&claim(&mut *boris, "boris", 1)), ["w2"]);
+}
+
+pub fn calibration_not_held<B: Backend>(backend: &B) {
+    let handle = backend.seeded(SIX);
+    let mut anna = backend.open(&handle).unwrap();
+    let mut boris = backend.open(&handle).unwrap();
+    let source = anna.calibration_pool(&stages(), false).unwrap()[0]
+        .0
+        .clone();
+    let cal = Calibration {
+        id: "cal-1".into(),
+        stage: STAGE.into(),
+        seed: 7,
+        auditors: vec!["anna".into(), "boris".into()],
+        created_by: "lena".into(),
+        created_at: "2026-11-20 08:00:00".into(),
+        cards: vec![(source, "i0".into())],
+    };
+    assert!(anna.save_calibration(&cal).unwrap());
+    let a = claim(&mut *anna, "anna", 2);
+    assert_eq!(ids(&a), ["i0", "c1"]);
+    assert!(a[0].calibration);
+    assert_eq!(
+        ids(&claim(&mut *boris, "boris", 2)),
+        ["i0", "w2"],
+        "both listed auditors judge the calibration card"
+    );
+}

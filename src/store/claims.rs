@@ -1,0 +1,144 @@
+//! The hand-out of a queue shared by auditors on one store file: a card claimed for one auditor
+//! by a lease row (until a time on this machine's clock), the claim made under SQLite's write
+//! lock, so that two auditors claiming at once take turns and never get one card.
+
+use std::collections::HashSet;
+use std::time::Duration;
+
+use rusqlite::{OptionalExtension, params};
+
+use super::queue::RETURNED;
+use super::{Store, StoreError};
+use crate::domain::queue::{QueueEntry, QueueKey, QueueQuery};
+
+/// The clock leases are kept on: Unix seconds, to the millisecond.
+const NOW: &str = "(julianday('now') - 2440587.5) * 86400.0";
+
+/// How many queue entries a claim reads at a time while it looks for free cards.
+const PAGE: usize = 200;
+
+impl Store {
+    /// See `QueueStore::claim`: the caller's unexpired claims, then their calibration cards,
+    /// then the next free cards, each leased for `lease`; one write transaction.
+    pub fn claim(
+        &mut self,
+        q: &QueueQuery<'_>,
+        n: usize,
+        lease: Duration,
+    ) -> Result<Vec<QueueEntry>, StoreError> {
+        if q.crm_stages.is_empty() || n == 0 {
+            return Ok(Vec::new());
+        }
+        self.conn.execute_batch("BEGIN IMMEDIATE")?;
+        match self.claim_in(q, n, lease.as_secs_f64()) {
+            Ok(out) => {
+                self.conn.execute_batch("COMMIT")?;
+                Ok(out)
+            }
+            Err(e) => {
+                let _ = self.conn.execute_batch("ROLLBACK");
+                Err(e)
+            }
+        }
+    }
+
+    fn claim_in(
+        &self,
+        q: &QueueQuery<'_>,
+        n: usize,
+        secs: f64,
+    ) -> Result<Vec<QueueEntry>, StoreError> {
+        let now: f64 = self
+            .conn
+            .query_row(&format!("SELECT {NOW}"), [], |r| r.get(0))?;
+        let held: HashSet<i64> = self
+            .conn
+            .prepare("SELECT card_id FROM leases WHERE auditor = ?1 AND until > ?2")?
+            .query_map(params![q.auditor, now], |r| r.get(0))?
+            .collect::<Result<_, _>>()?;
+        let mut leased = self
+            .conn
+            .prepare_cached("SELECT auditor FROM leases WHERE card_id = ?1 AND until > ?2")?;
+        let mut judged = self.conn.prepare_cached(&format!(
+            "SELECT EXISTS (SELECT 1 FROM reviews r JOIN cards c ON c.id = r.card_id
+                 WHERE r.card_id = ?1 AND r.superseded_by IS NULL AND r.withdrawn_at IS NULL
+                   AND r.card_hash = c.content_hash AND {RETURNED} IS NULL)"
+        ))?;
+        let (mut mine, mut free, mut calibration) = (Vec::new(), Vec::new(), Vec::new());
+        let mut after: Option<QueueKey> = None;
+        loop {
+            let page = self.queue(&QueueQuery {
+                after: after.as_ref(),
+                limit: PAGE,
+                with_calibration: after.is_none(),
+                ..*q
+            })?;
+            let Some(last) = page.last() else { break };
+            after = Some(last.key.clone());
+            for e in page {
+                if e.calibration {
+                    calibration.push(e);
+                } else if held.contains(&e.card_id.0) {
+                    mine.push(e);
+                } else if free.len() < n {
+                    let holder: Option<String> = leased
+                        .query_row(params![e.card_id.0, now], |r| r.get(0))
+                        .optional()?;
+                    if holder.is_none() && !judged.query_row([e.card_id.0], |r| r.get(0))? {
+                        free.push(e);
+                    }
+                }
+            }
+            if free.len() >= n && mine.len() >= held.len() {
+                break;
+            }
+        }
+        let mut out = mine;
+        out.extend(calibration);
+        out.truncate(n);
+        let rest = n - out.len();
+        let mut hold = self.conn.prepare_cached(
+            "INSERT INTO leases (card_id, auditor, until) VALUES (?1, ?2, ?3)
+             ON CONFLICT (card_id) DO UPDATE SET auditor = excluded.auditor,
+                 until = excluded.until",
+        )?;
+        for e in out.iter().filter(|e| !e.calibration) {
+            hold.execute(params![e.card_id.0, q.auditor, now + secs])?;
+        }
+        for e in free.into_iter().take(rest) {
+            hold.execute(params![e.card_id.0, q.auditor, now + secs])?;
+            out.push(e);
+        }
+        Ok(out)
+    }
+
+    /// Gives the auditor's claim on `card` back: it is free at once.
+    pub fn release(&mut self, card: i64, auditor: &str) -> Result<(), StoreError> {
+        self.conn.execute(
+            "DELETE FROM leases WHERE card_id = ?1 AND auditor = ?2",
+            params![card, auditor],
+        )?;
+        Ok(())
+    }
+
+    /// Holds the auditor's unexpired claims on `cards` for `lease` from now.
+    pub fn renew(
+        &mut self,
+        auditor: &str,
+        cards: &[i64],
+        lease: Duration,
+    ) -> Result<(), StoreError> {
+        let tx = self.conn.transaction()?;
+        {
+            let mut renew = tx.prepare_cached(&format!(
+                "UPDATE leases SET until = {NOW} + ?3
+                 WHERE card_id = ?1 AND auditor = ?2 AND until > {NOW}"
+            ))?;
+            for card in cards {
+                renew.execute(params![card, auditor, lease.as_secs_f64()])?;
+            }
+        }
+        tx.commit()?;
+        Ok(())
+    }
+}

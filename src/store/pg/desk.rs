@@ -1,0 +1,549 @@
+//! What the reviewer's and the lead's screens read and write on PostgreSQL: a card's detail,
+//! verdicts (each one transaction, committed before it returns), drafts, the lead's decisions
+//! and calibrations, in the SQLite store's terms.
+
+use std::collections::BTreeMap;
+
+use chrono::NaiveDateTime;
+use postgres::GenericClient;
+
+use super::PgStore;
+use crate::domain::calibration::{Calibration, CardKey, Judgement};
+use crate::domain::card_detail::CardDetail;
+use crate::domain::decision::{Decision, DecisionKind, LeadDecision};
+use crate::domain::ids::CardId;
+use crate::domain::lead_row::{LeadRow, group_by_card};
+use crate::domain::review::{Review, ReviewDraft, Verdict};
+use crate::domain::score::Answers;
+use crate::domain::stored_review::{ReviewedCard, Stamp, StoredReview};
+use crate::store::StoreError;
+use crate::store::cards::{fmt_time, parse_time};
+use crate::store::fields::FieldNames;
+use crate::store::read::{CARD_COLUMNS, RawCard};
+
+const CURRENT: &str = "superseded_by IS NULL AND withdrawn_at IS NULL";
+
+/// A stored time read back; a value not in the store's shape is an error, as on SQLite.
+pub(super) fn time(text: &str) -> Result<NaiveDateTime, StoreError> {
+    parse_time(text).ok_or_else(|| StoreError::Backend {
+        busy: false,
+        source: format!("{text:?} is not a time in the store's shape").into(),
+    })
+}
+
+const LATEST: &str = "SELECT id, lead, decision, verdict, suggested_stage, suggested_owner, note,
+        created_at, checklist FROM lead_decisions
+     WHERE review_id = $1 AND withdrawn_at IS NULL
+     ORDER BY seq DESC, created_at DESC, id DESC LIMIT 1";
+
+fn decision_row(r: &postgres::Row) -> LeadDecision {
+    let kind: String = r.get(2);
+    let verdict: Option<String> = r.get(3);
+    LeadDecision {
+        id: r.get(0),
+        lead: r.get(1),
+        decision: Decision {
+            kind: DecisionKind::from_name(&kind).unwrap_or(DecisionKind::Accept),
+            verdict: verdict.as_deref().and_then(Verdict::from_name),
+            suggested_stage: r.get(4),
+            suggested_owner: r.get(5),
+            note: r.get(6),
+            answers: r
+                .get::<_, Option<String>>(8)
+                .and_then(|j| serde_json::from_str(&j).ok()),
+        },
+        created_at: r.get(7),
+    }
+}
+
+/// Which of an auditor's reviews of a card is current, stored in `superseded_by`: the SQLite
+/// store's rule (`reviews::superseded_by`), applied here.
+fn settle_current(
+    tx: &mut impl GenericClient,
+    source: &str,
+    external_id: &str,
+    auditor: &str,
+) -> Result<(), StoreError> {
+    let rows: Vec<(String, Option<String>, bool, String)> = tx
+        .query(
+            "SELECT id, supersedes, withdrawn_at IS NOT NULL, created_at FROM reviews
+             WHERE card_source = $1 AND card_external_id = $2 AND auditor = $3",
+            &[&source, &external_id, &auditor],
+        )?
+        .iter()
+        .map(|r| (r.get(0), r.get(1), r.get(2), r.get(3)))
+        .collect();
+    let set = tx.prepare("UPDATE reviews SET superseded_by = $2 WHERE id = $1")?;
+    for (id, by) in crate::store::reviews::superseded_by(&rows) {
+        tx.execute(&set, &[&id, &by])?;
+    }
+    Ok(())
+}
+
+impl PgStore {
+    pub fn card_detail(&self, card_id: i64) -> Result<Option<CardDetail>, StoreError> {
+        let conn = &mut *self.conn.borrow_mut();
+        let Some(r) = conn.query_opt(
+            &format!(
+                "SELECT {CARD_COLUMNS}, c.content_hash,
+                        (SELECT b.started_at FROM import_batches b WHERE b.id = c.first_batch)
+                 FROM cards c WHERE c.id = $1"
+            ),
+            &[&card_id],
+        )?
+        else {
+            return Ok(None);
+        };
+        // The columns by CARD_COLUMNS' places: 7 amount, 14 closed, 15 won, 27 first batch.
+        let texts: Vec<Option<String>> = (0..28)
+            .map(|i| match i {
+                0 | 7 | 14 | 15 | 27 => None,
+                _ => r.get(i),
+            })
+            .collect();
+        let history: Vec<(String, String)> = conn
+            .query(
+                "SELECT stage, seen_at FROM stage_history WHERE card_id = $1 ORDER BY batch_id",
+                &[&card_id],
+            )?
+            .iter()
+            .map(|h| (h.get(0), h.get(1)))
+            .collect();
+        let raw = RawCard::from_texts(
+            card_id,
+            &texts,
+            r.get(7),
+            r.get::<_, Option<i64>>(14).map(|v| v != 0),
+            r.get::<_, Option<i64>>(15).map(|v| v != 0),
+            r.get(27),
+            history,
+            r.get(29),
+        );
+        let names = FieldNames::from_pairs(
+            conn.query("SELECT id, name FROM field_names", &[])?
+                .iter()
+                .map(|n| (n.get(0), n.get(1))),
+        );
+        let (card, context) = raw.parse(&names);
+        let mut flags = Vec::new();
+        for f in conn.query(
+            "SELECT code, severity, args, field FROM flags WHERE card_id = $1 ORDER BY seq",
+            &[&card_id],
+        )? {
+            flags.push(crate::store::flags::stored_flag(
+                f.get(0),
+                f.get(1),
+                f.get(3),
+                f.get(2),
+            )?);
+        }
+        Ok(Some(CardDetail {
+            card_id: CardId(card_id),
+            card,
+            context,
+            flags,
+            hash: r.get(28),
+        }))
+    }
+
+    pub fn current_review(
+        &self,
+        card_id: i64,
+        auditor: &str,
+    ) -> Result<Option<StoredReview>, StoreError> {
+        let row = self.conn.borrow_mut().query_opt(
+            &format!(
+                "SELECT id, verdict, checklist, score, suggested_stage, suggested_owner,
+                        corrections, comment, card_hash, created_at
+                 FROM reviews WHERE card_id = $1 AND auditor = $2 AND {CURRENT}
+                 ORDER BY created_at DESC LIMIT 1"
+            ),
+            &[&card_id, &auditor],
+        )?;
+        let Some(r) = row else { return Ok(None) };
+        let answers: Answers = serde_json::from_str(r.get(2)).unwrap_or_default();
+        Ok(Some(StoredReview {
+            id: r.get(0),
+            verdict: Verdict::from_name(r.get(1)).unwrap_or(Verdict::Unclear),
+            draft: ReviewDraft {
+                answers,
+                suggested_stage: r.get(4),
+                suggested_owner: r.get(5),
+                corrections: serde_json::from_str(r.get(6)).unwrap_or_default(),
+                comment: r.get(7),
+            },
+            score: r.get(3),
+            card_hash: r.get(8),
+            created_at: time(r.get(9))?,
+        }))
+    }
+
+    /// The SQLite store's `save_review_as`: at most once under `id`; a `late` review (replayed
+    /// from the journal) replaces only reviews made before it. The auditor's lease on the card
+    /// ends with it: the card is judged.
+    pub fn save_review_as(
+        &mut self,
+        id: &str,
+        card: &ReviewedCard,
+        review: &Review,
+        stamp: &Stamp<'_>,
+        late: bool,
+    ) -> Result<(), StoreError> {
+        let d = &review.draft;
+        let checklist = serde_json::to_string(&d.answers).expect("answers serialise");
+        let corrections = serde_json::to_string(&d.corrections).expect("corrections serialise");
+        let mut conn = self.conn.borrow_mut();
+        let mut tx = conn.transaction()?;
+        // Two sessions saving one auditor's verdicts on one card settle one after the other.
+        tx.execute(
+            "SELECT pg_advisory_xact_lock(hashtext($1 || chr(31) || $2 || chr(31) || $3))",
+            &[&card.source, &card.external_id, &stamp.auditor],
+        )?;
+        let inserted = tx.execute(
+            "INSERT INTO reviews (id, card_id, card_source, card_external_id, auditor, stage,
+                 verdict, checklist, score, suggested_stage, suggested_owner, corrections,
+                 comment, card_hash, funnel_fingerprint, created_at, seconds_spent, supersedes)
+             SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17,
+                 (SELECT id FROM reviews WHERE card_source = $3 AND card_external_id = $4
+                    AND auditor = $5 AND superseded_by IS NULL AND withdrawn_at IS NULL
+                    AND created_at <= $18
+                  ORDER BY created_at DESC, id DESC LIMIT 1)
+             ON CONFLICT (id) DO NOTHING",
+            &[
+                &id,
+                &card.card_id.0,
+                &card.source,
+                &card.external_id,
+                &stamp.auditor,
+                &card.stage,
+                &review.verdict.as_str(),
+                &checklist,
+                &review.score,
+                &d.suggested_stage,
+                &d.suggested_owner,
+                &corrections,
+                &d.comment,
+                &card.hash,
+                &stamp.funnel_fingerprint,
+                &fmt_time(&stamp.now),
+                &review.seconds_spent,
+                &if late {
+                    fmt_time(&stamp.now)
+                } else {
+                    "9999".to_string()
+                },
+            ],
+        )?;
+        if inserted == 0 {
+            return Ok(()); // stored before under this id: left as it is
+        }
+        settle_current(&mut tx, &card.source, &card.external_id, stamp.auditor)?;
+        if !late {
+            tx.execute(
+                "DELETE FROM drafts WHERE card_id = $1 AND auditor = $2",
+                &[&card.card_id.0, &stamp.auditor],
+            )?;
+        }
+        tx.execute(
+            "DELETE FROM leases WHERE card_id = $1 AND auditor = $2",
+            &[&card.card_id.0, &stamp.auditor],
+        )?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    pub fn withdraw_review(&mut self, id: &str, now: NaiveDateTime) -> Result<(), StoreError> {
+        let mut conn = self.conn.borrow_mut();
+        let mut tx = conn.transaction()?;
+        let group = tx.query_opt(
+            "UPDATE reviews SET withdrawn_at = coalesce(withdrawn_at, $2) WHERE id = $1
+             RETURNING card_source, card_external_id, auditor",
+            &[&id, &fmt_time(&now)],
+        )?;
+        if let Some(g) = group {
+            settle_current(&mut tx, g.get(0), g.get(1), g.get(2))?;
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    pub fn draft(&self, card_id: i64, auditor: &str) -> Result<Option<String>, StoreError> {
+        Ok(self
+            .conn
+            .borrow_mut()
+            .query_opt(
+                "SELECT comment FROM drafts WHERE card_id = $1 AND auditor = $2",
+                &[&card_id, &auditor],
+            )?
+            .map(|r| r.get(0)))
+    }
+
+    pub fn save_draft(
+        &mut self,
+        card_id: i64,
+        auditor: &str,
+        comment: &str,
+        now: NaiveDateTime,
+    ) -> Result<(), StoreError> {
+        let mut conn = self.conn.borrow_mut();
+        if comment.is_empty() {
+            conn.execute(
+                "DELETE FROM drafts WHERE card_id = $1 AND auditor = $2",
+                &[&card_id, &auditor],
+            )?;
+        } else {
+            conn.execute(
+                "INSERT INTO drafts (card_id, auditor, comment, updated_at)
+                 VALUES ($1, $2, $3, $4)
+                 ON CONFLICT (card_id, auditor) DO UPDATE
+                 SET comment = excluded.comment, updated_at = excluded.updated_at",
+                &[&card_id, &auditor, &comment, &fmt_time(&now)],
+            )?;
+        }
+        Ok(())
+    }
+
+    pub fn owners(&self) -> Result<Vec<String>, StoreError> {
+        Ok(self
+            .conn
+            .borrow_mut()
+            .query(
+                "SELECT DISTINCT owner FROM cards WHERE owner IS NOT NULL AND owner <> ''
+                 ORDER BY owner",
+                &[],
+            )?
+            .iter()
+            .map(|r| r.get(0))
+            .collect())
+    }
+
+    pub fn decide(
+        &mut self,
+        review_id: &str,
+        lead: &str,
+        decision: &Decision,
+        now: NaiveDateTime,
+    ) -> Result<String, StoreError> {
+        let id = uuid::Uuid::new_v4().to_string();
+        let mut conn = self.conn.borrow_mut();
+        let mut tx = conn.transaction()?;
+        // Two leads deciding on one review at once get distinct places.
+        tx.execute("SELECT pg_advisory_xact_lock(hashtext($1))", &[&review_id])?;
+        tx.execute(
+            "INSERT INTO lead_decisions (id, review_id, lead, decision, verdict, suggested_stage,
+                 suggested_owner, note, created_at, checklist, seq)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10,
+                     (SELECT coalesce(max(seq), 0) + 1 FROM lead_decisions WHERE review_id = $2))",
+            &[
+                &id,
+                &review_id,
+                &lead,
+                &decision.kind.as_str(),
+                &decision.verdict.map(Verdict::as_str),
+                &decision.suggested_stage,
+                &decision.suggested_owner,
+                &decision.note,
+                &fmt_time(&now),
+                &decision
+                    .answers
+                    .as_ref()
+                    .map(|a| serde_json::to_string(a).expect("answers serialise")),
+            ],
+        )?;
+        tx.commit()?;
+        Ok(id)
+    }
+
+    pub fn withdraw_decision(&mut self, id: &str, now: NaiveDateTime) -> Result<(), StoreError> {
+        self.conn.borrow_mut().execute(
+            "UPDATE lead_decisions SET withdrawn_at = $2 WHERE id = $1 AND withdrawn_at IS NULL",
+            &[&id, &fmt_time(&now)],
+        )?;
+        Ok(())
+    }
+
+    pub fn latest_decision(&self, review_id: &str) -> Result<Option<LeadDecision>, StoreError> {
+        Ok(self
+            .conn
+            .borrow_mut()
+            .query_opt(LATEST, &[&review_id])?
+            .as_ref()
+            .map(decision_row))
+    }
+
+    pub fn lead_rows(&self) -> Result<Vec<LeadRow>, StoreError> {
+        let conn = &mut *self.conn.borrow_mut();
+        let rows = conn.query(
+            "SELECT r.id, r.card_id, r.card_external_id, c.title, r.stage, r.auditor, r.verdict,
+                    r.score, r.suggested_stage, r.suggested_owner, r.comment, r.created_at,
+                    r.seconds_spent,
+                    coalesce((SELECT s.flag_rank FROM standings s WHERE s.card_id = r.card_id), 0),
+                    EXISTS (SELECT 1 FROM calibration_cards cc
+                            JOIN calibrations k ON k.id = cc.calibration_id
+                            WHERE cc.card_source = r.card_source
+                              AND cc.card_external_id = r.card_external_id
+                              AND r.created_at >= k.created_at
+                              AND k.auditors::jsonb ? r.auditor),
+                    r.card_source
+             FROM reviews r LEFT JOIN cards c ON c.id = r.card_id
+             WHERE r.superseded_by IS NULL AND r.withdrawn_at IS NULL
+             ORDER BY r.created_at, r.seq",
+            &[],
+        )?;
+        let latest = conn.prepare(LATEST)?;
+        let mut out = Vec::new();
+        for r in rows {
+            let review_id: String = r.get(0);
+            let decision = conn
+                .query_opt(&latest, &[&review_id])?
+                .as_ref()
+                .map(decision_row);
+            out.push(LeadRow {
+                card_id: r.get::<_, Option<i64>>(1).map(CardId),
+                external_id: r.get(2),
+                title: r.get(3),
+                stage: r.get(4),
+                auditor: r.get(5),
+                verdict: Verdict::from_name(r.get(6)).unwrap_or(Verdict::Unclear),
+                score: r.get(7),
+                suggested_stage: r.get(8),
+                suggested_owner: r.get(9),
+                comment: r.get(10),
+                created_at: time(r.get(11))?,
+                seconds_spent: r.get(12),
+                flag_rank: r.get(13),
+                calibration: r.get(14),
+                source: r.get(15),
+                split: false,
+                decision,
+                review_id,
+            });
+        }
+        Ok(group_by_card(out))
+    }
+
+    pub fn calibration_pool(
+        &self,
+        crm_stages: &[String],
+        closed_stage: bool,
+    ) -> Result<Vec<CardKey>, StoreError> {
+        let open = if closed_stage {
+            ""
+        } else {
+            "AND coalesce(closed, 0) = 0 AND closed_at IS NULL"
+        };
+        let stages: Vec<&str> = crm_stages.iter().map(String::as_str).collect();
+        Ok(self
+            .conn
+            .borrow_mut()
+            .query(
+                &format!(
+                    "SELECT source, external_id FROM cards
+                     WHERE stage = ANY($1) AND gone_at IS NULL {open} ORDER BY id"
+                ),
+                &[&stages],
+            )?
+            .iter()
+            .map(|r| (r.get(0), r.get(1)))
+            .collect())
+    }
+
+    pub fn save_calibration(&mut self, c: &Calibration) -> Result<bool, StoreError> {
+        let mut conn = self.conn.borrow_mut();
+        let mut tx = conn.transaction()?;
+        let added = tx.execute(
+            "INSERT INTO calibrations (id, stage, seed, auditors, created_by, created_at)
+             VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (id) DO NOTHING",
+            &[
+                &c.id,
+                &c.stage,
+                &(c.seed as i64),
+                &serde_json::to_string(&c.auditors).expect("names serialise"),
+                &c.created_by,
+                &c.created_at,
+            ],
+        )? > 0;
+        if added {
+            let card = tx.prepare(
+                "INSERT INTO calibration_cards (calibration_id, position, card_source,
+                     card_external_id) VALUES ($1, $2, $3, $4)",
+            )?;
+            for (i, (source, id)) in c.cards.iter().enumerate() {
+                tx.execute(&card, &[&c.id, &(i as i64), source, id])?;
+            }
+        }
+        tx.commit()?;
+        Ok(added)
+    }
+
+    pub fn calibrations(&self) -> Result<Vec<Calibration>, StoreError> {
+        let conn = &mut *self.conn.borrow_mut();
+        let mut out: Vec<Calibration> = conn
+            .query(
+                "SELECT id, stage, seed, auditors, created_by, created_at FROM calibrations
+                 ORDER BY created_at, id",
+                &[],
+            )?
+            .iter()
+            .map(|r| Calibration {
+                id: r.get(0),
+                stage: r.get(1),
+                seed: r.get::<_, i64>(2) as u64,
+                auditors: serde_json::from_str(r.get(3)).unwrap_or_default(),
+                created_by: r.get(4),
+                created_at: r.get(5),
+                cards: Vec::new(),
+            })
+            .collect();
+        for c in &mut out {
+            c.cards = conn
+                .query(
+                    "SELECT card_source, card_external_id FROM calibration_cards
+                     WHERE calibration_id = $1 ORDER BY position",
+                    &[&c.id],
+                )?
+                .iter()
+                .map(|r| (r.get(0), r.get(1)))
+                .collect();
+        }
+        Ok(out)
+    }
+
+    pub fn calibration_judgements(
+        &self,
+        c: &Calibration,
+    ) -> Result<(Vec<Judgement>, BTreeMap<CardKey, Verdict>), StoreError> {
+        let conn = &mut *self.conn.borrow_mut();
+        let stmt = conn.prepare(
+            "SELECT r.auditor, r.verdict, r.checklist,
+                    (SELECT CASE d.decision WHEN 'accept' THEN r.verdict
+                                            WHEN 'override' THEN d.verdict END
+                     FROM lead_decisions d WHERE d.review_id = r.id AND d.withdrawn_at IS NULL
+                     ORDER BY d.seq DESC, d.created_at DESC, d.id DESC LIMIT 1)
+             FROM reviews r
+             WHERE r.card_source = $1 AND r.card_external_id = $2 AND r.created_at >= $3
+               AND r.superseded_by IS NULL AND r.withdrawn_at IS NULL",
+        )?;
+        let mut judged = Vec::new();
+        let mut reference = BTreeMap::new();
+        for card in &c.cards {
+            for r in conn.query(&stmt, &[&card.0, &card.1, &c.created_at])? {
+                let auditor: String = r.get(0);
+                let lead: Option<&str> = r.get(3);
+                if let Some(v) = lead.and_then(Verdict::from_name) {
+                    reference.insert(card.clone(), v);
+                }
+                if !c.auditors.contains(&auditor) {
+                    continue;
+                }
+                judged.push(Judgement {
+                    card: card.clone(),
+                    auditor,
+                    verdict: Verdict::from_name(r.get(1)).unwrap_or(Verdict::Unclear),
+                    answers: serde_json::from_str::<Answers>(r.get(2)).unwrap_or_default(),
+                });
+            }
+        }
+        Ok((judged, reference))
+    }
+}

@@ -1,0 +1,246 @@
+//! The PostgreSQL store (a team server, docs/team-server.md): one session on a database that
+//! several okk share, behind the same ports as the SQLite store, with its own migrations.
+
+pub mod claims;
+pub mod copy;
+mod desk;
+mod ports;
+mod queue;
+pub mod schema;
+mod stats;
+
+use std::cell::RefCell;
+use std::path::{Path, PathBuf};
+use std::str::FromStr;
+
+use postgres::error::SqlState;
+use postgres::{Client, NoTls};
+
+use super::StoreError;
+
+/// A PostgreSQL backend error at the store's edge. A lost connection, a lock not had within
+/// the wait, a cancelled statement or a serialisation conflict is busy: the desk keeps the
+/// verdict in its journal and tries again, as when an import holds a SQLite file.
+impl From<postgres::Error> for StoreError {
+    fn from(e: postgres::Error) -> StoreError {
+        let busy = e.is_closed()
+            || e.code().is_some_and(|c| {
+                c.code().starts_with("08")
+                    || *c == SqlState::LOCK_NOT_AVAILABLE
+                    || *c == SqlState::QUERY_CANCELED
+                    || *c == SqlState::T_R_SERIALIZATION_FAILURE
+                    || *c == SqlState::T_R_DEADLOCK_DETECTED
+            });
+        StoreError::Backend {
+            busy,
+            source: Box::new(e),
+        }
+    }
+}
+
+/// Whether `--db` names a PostgreSQL server rather than a file.
+pub fn is_url(db: &str) -> bool {
+    db.starts_with("postgres://") || db.starts_with("postgresql://")
+}
+
+/// One session on an okk database. `conn` is a `RefCell` because the ports read through
+/// `&self` and a client asks `&mut` for every statement; a store is used by one thread at a
+/// time (`Send`, not `Sync`), as a SQLite connection is.
+pub struct PgStore {
+    pub(crate) conn: RefCell<Client>,
+    url: String,
+    /// The URL without its password: what messages and the journal's name show.
+    shown: PathBuf,
+    /// Where verdicts the server could not take yet are kept (on this machine, not the server).
+    journal: PathBuf,
+}
+
+impl PgStore {
+    /// Connects to the database `url` names and migrates it; a database made by a newer okk,
+    /// or holding other tables and no okk mark, is refused before anything is written.
+    /// `journal_dir`: where this machine keeps verdicts the server could not take yet.
+    pub fn open(url: &str, journal_dir: &Path) -> Result<PgStore, StoreError> {
+        let shown = PathBuf::from(shown_url(url));
+        let open_err = |e: Box<dyn std::error::Error + Send + Sync>| StoreError::Open {
+            path: shown.clone(),
+            source: e,
+        };
+        let (url_rest, root_file) = split_root_cert(url);
+        let mut config =
+            postgres::Config::from_str(&url_rest).map_err(|e| open_err(Box::new(e)))?;
+        if config.get_application_name().is_none() {
+            config.application_name("okk");
+        }
+        // TLS when the URL asks for it, the server's certificate checked against the public
+        // roots and `sslrootcert`. `prefer` (the default) stays plain: libpq would try TLS
+        // without checking the certificate, which protects from nothing.
+        let client = if config.get_ssl_mode() == postgres::config::SslMode::Require {
+            let tls = tls(root_file.as_deref()).map_err(open_err)?;
+            config.connect(tls)
+        } else {
+            config.connect(NoTls)
+        }
+        .map_err(|e| open_err(with_causes(&e).into()))?;
+        let name = format!(
+            "pg-{:016x}",
+            xxhash_rust::xxh3::xxh3_64(shown.to_string_lossy().as_bytes())
+        );
+        let store = PgStore {
+            conn: RefCell::new(client),
+            url: url.to_string(),
+            journal: journal_dir.join(name),
+            shown,
+        };
+        schema::migrate(&store)?;
+        Ok(store)
+    }
+
+    /// The URL without its password.
+    pub fn shown(&self) -> &Path {
+        &self.shown
+    }
+
+    /// The schema version the database holds.
+    pub fn schema_version(&self) -> Result<i64, StoreError> {
+        Ok(schema::version(&mut *self.conn.borrow_mut())?.unwrap_or(0))
+    }
+
+    /// A second session on the same database.
+    pub fn reconnect(&self) -> Result<PgStore, StoreError> {
+        let dir = self.journal.parent().unwrap_or(Path::new("."));
+        PgStore::open(&self.url, dir)
+    }
+
+    pub(crate) fn journal_path(&self) -> &Path {
+        &self.journal
+    }
+}
+
+/// An error with the causes under it ("error performing TLS handshake: invalid peer
+/// certificate: UnknownIssuer"): the first line alone does not say what to fix.
+fn with_causes(e: &dyn std::error::Error) -> String {
+    let mut out = e.to_string();
+    let mut cause = e.source();
+    while let Some(c) = cause {
+        out.push_str(&format!(": {c}"));
+        cause = c.source();
+    }
+    out
+}
+
+/// `url` without its `sslrootcert=FILE` parameter (the client crate knows no such option), and
+/// that file.
+fn split_root_cert(url: &str) -> (String, Option<PathBuf>) {
+    let Some((base, query)) = url.split_once('?') else {
+        return (url.to_string(), None);
+    };
+    let mut root = None;
+    let kept: Vec<&str> = query
+        .split('&')
+        .filter(|p| match p.strip_prefix("sslrootcert=") {
+            Some(file) => {
+                root = Some(PathBuf::from(file));
+                false
+            }
+            None => true,
+        })
+        .collect();
+    if kept.is_empty() {
+        (base.to_string(), root)
+    } else {
+        (format!("{base}?{}", kept.join("&")), root)
+    }
+}
+
+/// rustls on the `ring` provider (the TLS stack ureq already uses), trusting the public roots
+/// and the certificates in `root_file`.
+fn tls(
+    root_file: Option<&Path>,
+) -> Result<tokio_postgres_rustls::MakeRustlsConnect, crate::domain::store_error::BoxError> {
+    use rustls::pki_types::CertificateDer;
+    use rustls::pki_types::pem::PemObject;
+    let mut roots = rustls::RootCertStore::empty();
+    roots.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned());
+    if let Some(file) = root_file {
+        for cert in
+            CertificateDer::pem_file_iter(file).map_err(|e| format!("{}: {e}", file.display()))?
+        {
+            roots.add(cert.map_err(|e| format!("{}: {e}", file.display()))?)?;
+        }
+    }
+    let config = rustls::ClientConfig::builder_with_provider(std::sync::Arc::new(
+        rustls::crypto::ring::default_provider(),
+    ))
+    .with_safe_default_protocol_versions()?
+    .with_root_certificates(roots)
+    .with_no_client_auth();
+    Ok(tokio_postgres_rustls::MakeRustlsConnect::new(config))
+}
+
+/// `url` with its password replaced by `***` (whatever the URL's shape, nothing after a
+/// `:` in the user part is shown).
+pub fn shown_url(url: &str) -> String {
+    let (url, query) = url
+        .split_once('?')
+        .map_or((url, None), |(u, q)| (u, Some(q)));
+    let query = query
+        .map(|q| {
+            q.split('&')
+                .filter(|p| !p.starts_with("password="))
+                .collect::<Vec<_>>()
+                .join("&")
+        })
+        .filter(|q| !q.is_empty())
+        .map_or(String::new(), |q| format!("?{q}"));
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return format!("{url}{query}");
+    };
+    match rest.rsplit_once('@') {
+        Some((user, host)) => {
+            let user = user.split_once(':').map_or(user, |(u, _)| u);
+            format!("{scheme}://{user}@{host}{query}")
+        }
+        None => format!("{url}{query}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_shown_url_never_holds_the_password() {
+        assert_eq!(
+            shown_url("postgres://okk:s3cret@db.local:5432/okk"),
+            "postgres://okk@db.local:5432/okk"
+        );
+        assert_eq!(
+            shown_url("postgresql://db.local/okk"),
+            "postgresql://db.local/okk"
+        );
+        assert_eq!(
+            shown_url("postgres://db.local/okk?user=okk&password=s3cret&sslmode=require"),
+            "postgres://db.local/okk?user=okk&sslmode=require"
+        );
+        assert!(is_url("postgres://x/y") && is_url("postgresql://x") && !is_url("okk.db"));
+    }
+
+    #[test]
+    fn sslrootcert_is_taken_out_of_the_url_and_the_rest_kept() {
+        assert_eq!(
+            split_root_cert("postgres://h/db?sslmode=require&sslrootcert=/etc/ca.pem"),
+            (
+                "postgres://h/db?sslmode=require".to_string(),
+                Some(PathBuf::from("/etc/ca.pem"))
+            )
+        );
+        assert_eq!(
+            split_root_cert("postgres://h/db?sslrootcert=ca.pem"),
+            ("postgres://h/db".to_string(), Some(PathBuf::from("ca.pem")))
+        );
+        assert_eq!(
+            split_root_cert("postgres://h/db"),
+            ("postgres://h/db".to_string(), None)
+        );
+    }
+}

@@ -1,0 +1,331 @@
+//! A stage's review queue on PostgreSQL: the SQLite store's order (the auditor's calibration
+//! cards, then flagged cards by standing, then the longest idle, then by external id) as one
+//! keyset query per page, and the queue's figures.
+
+use postgres::GenericClient;
+use postgres::types::ToSql;
+
+use super::PgStore;
+use crate::domain::ids::CardId;
+use crate::domain::queue::{QueueCounts, QueueEntry, QueueKey, QueueQuery};
+use crate::store::StoreError;
+use crate::store::cards::fmt_time;
+
+/// The cards without flags the queue keeps (a flagged card is always in its queue): as
+/// `store::queue`'s filter.
+fn kept(q: &QueueQuery<'_>) -> &'static str {
+    if q.all {
+        "TRUE"
+    } else if q.closed_stage {
+        "c.gone_at IS NULL"
+    } else {
+        "c.gone_at IS NULL AND coalesce(c.closed, 0) = 0 AND c.closed_at IS NULL"
+    }
+}
+
+/// The note of the lead's latest decision on review `r`, if that decision sent it back.
+pub(super) const RETURNED: &str = "(SELECT CASE WHEN d.decision = 'return' THEN d.note END
+      FROM lead_decisions d WHERE d.review_id = r.id AND d.withdrawn_at IS NULL
+      ORDER BY d.seq DESC, d.created_at DESC, d.id DESC LIMIT 1)";
+
+/// Card `c` is in a calibration that names auditor `$2` and that they have still to judge.
+const PENDING_CALIBRATION: &str = "EXISTS (
+    SELECT 1 FROM calibration_cards cc JOIN calibrations k ON k.id = cc.calibration_id
+    WHERE cc.card_source = c.source AND cc.card_external_id = c.external_id
+      AND k.auditors::jsonb ? $2
+      AND NOT EXISTS (SELECT 1 FROM reviews rr
+                      WHERE rr.card_id = c.id AND rr.auditor = $2 AND rr.created_at >= k.created_at
+                        AND rr.superseded_by IS NULL AND rr.withdrawn_at IS NULL))";
+
+/// Card `c` has a current review (of anyone) of its present content that the lead has not sent
+/// back: judged, so the hand-out passes it over.
+pub(super) const JUDGED: &str = "EXISTS (SELECT 1 FROM reviews r2
+    WHERE r2.card_id = c.id AND r2.superseded_by IS NULL
+      AND r2.withdrawn_at IS NULL AND r2.card_hash = c.content_hash
+      AND NOT EXISTS (SELECT 1 FROM lead_decisions d
+          WHERE d.review_id = r2.id AND d.withdrawn_at IS NULL AND d.decision = 'return'
+            AND d.seq = (SELECT max(d2.seq) FROM lead_decisions d2
+                         WHERE d2.review_id = r2.id AND d2.withdrawn_at IS NULL)))";
+
+/// What a pass of the queue adds for the hand-out (`claims`).
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(super) enum Pass<'a> {
+    /// The auditor's own queue, as `okk queue` and the reviewer list it.
+    Mine,
+    /// Only these cards (the auditor's unexpired claims), in queue order.
+    Only(&'a [i64]),
+    /// Cards free to hand out: nobody holds an unexpired lease, nobody has judged them as they
+    /// are now; rows locked, skipping those another claim has locked.
+    Free,
+}
+
+/// Up to `limit` queue entries after `after`, not in `skip`.
+pub(super) fn page(
+    conn: &mut impl GenericClient,
+    q: &QueueQuery<'_>,
+    after: Option<&QueueKey>,
+    skip: &[i64],
+    limit: usize,
+    pass: Pass<'_>,
+) -> Result<Vec<QueueEntry>, StoreError> {
+    let (only, free, lock) = match pass {
+        Pass::Mine => ("", "", ""),
+        Pass::Only(_) => ("AND c.id = ANY($10)", "", ""),
+        Pass::Free => (
+            "",
+            "AND NOT EXISTS (SELECT 1 FROM leases l WHERE l.card_id = c.id AND l.until > now())
+             AND NOT {JUDGED}",
+            "FOR UPDATE OF c SKIP LOCKED",
+        ),
+    };
+    // One stage (the usual case) as an equality, so that each pass reads its index in order
+    // and stops when the page is full; several as a list.
+    let stage = if q.crm_stages.len() == 1 {
+        "= ($1::text[])[1]"
+    } else {
+        "= ANY($1)"
+    };
+    let common = format!(
+        "LEFT JOIN LATERAL (
+             SELECT r.card_hash, {RETURNED} AS returned FROM reviews r
+             WHERE r.card_id = c.id AND r.auditor = $2
+               AND r.superseded_by IS NULL AND r.withdrawn_at IS NULL
+             ORDER BY r.created_at DESC LIMIT 1) mine ON TRUE
+         WHERE ($7::text IS NULL OR strpos(c.search, $7) > 0)
+           AND NOT (c.id = ANY($9))
+           AND (mine.card_hash IS NULL OR mine.card_hash <> c.content_hash
+                OR mine.returned IS NOT NULL)
+           {only} {free}",
+        free = free.replace("{JUDGED}", JUDGED),
+    );
+    let columns = "c.id, c.external_id, c.title, c.owner,
+                (left($3::text, 10)::date - left(c.touched_at, 10)::date)::bigint";
+    // The flagged cards in their standings' order, then the rest in the cards' (touched, id):
+    // the SQLite store's two index walks, each stopping at the page's end.
+    let flagged = format!(
+        "SELECT {columns}, s.flag_rank, s.flag_count, c.touched_at,
+                mine.card_hash, mine.returned, c.content_hash
+         FROM standings s JOIN cards c ON c.id = s.card_id
+         {common}
+           AND s.stage {stage}
+           AND ($4::bigint IS NULL
+                OR (s.place, s.touched_at, s.external_id) > ($4, coalesce($5::text, ''), $6::text))
+         ORDER BY s.place, s.touched_at, s.external_id
+         LIMIT $8 {lock}"
+    );
+    let rest = format!(
+        "SELECT {columns}, 0::bigint, 0::bigint, c.touched_at,
+                mine.card_hash, mine.returned, c.content_hash
+         FROM cards c
+         {common}
+           AND c.stage {stage}
+           AND NOT EXISTS (SELECT 1 FROM standings s WHERE s.card_id = c.id)
+           AND ({kept})
+           AND ($4::bigint IS NULL OR $4 <> 0
+                OR (coalesce(c.touched_at, ''), c.external_id)
+                   > (coalesce($5::text, ''), $6::text))
+         ORDER BY coalesce(c.touched_at, ''), c.external_id
+         LIMIT $8 {lock}",
+        kept = kept(q),
+    );
+    let stages: Vec<&str> = q.crm_stages.iter().map(String::as_str).collect();
+    let now = fmt_time(&q.now);
+    let place = after.map(|k| crate::store::flags::place(k.flag_rank, k.flag_count));
+    let touched = after.and_then(|k| k.touched_at.clone());
+    let external = after.map(|k| k.external_id.clone());
+    let only_ids: Vec<i64> = match pass {
+        Pass::Only(ids) => ids.to_vec(),
+        _ => Vec::new(),
+    };
+    let mut rows = Vec::new();
+    let passes = [
+        (flagged, after.is_none_or(|k| k.flag_count > 0)),
+        (rest, true),
+    ];
+    for (sql, wanted) in passes {
+        let left = limit.saturating_sub(rows.len()) as i64;
+        if !wanted || left == 0 {
+            continue;
+        }
+        let mut params: Vec<&(dyn ToSql + Sync)> = vec![
+            &stages, &q.auditor, &now, &place, &touched, &external, &q.text, &left, &skip,
+        ];
+        if !only.is_empty() {
+            params.push(&only_ids);
+        }
+        rows.extend(conn.query(&sql, &params)?);
+    }
+    Ok(rows
+        .iter()
+        .map(|r| {
+            let hash: i64 = r.get(10);
+            let reviewed: Option<i64> = r.get(8);
+            let external_id: String = r.get(1);
+            let flag_count: i64 = r.get(6);
+            QueueEntry {
+                card_id: CardId(r.get(0)),
+                id: external_id.clone(),
+                title: r.get(2),
+                owner: r.get(3),
+                idle_days: r.get(4),
+                flags: Vec::new(),
+                changed_since_review: reviewed.is_some_and(|h| h != hash),
+                returned: r.get(9),
+                calibration: false,
+                key: QueueKey {
+                    flag_rank: r.get(5),
+                    flag_count,
+                    touched_at: r.get(7),
+                    external_id,
+                },
+            }
+        })
+        .collect())
+}
+
+/// Each entry's flag codes, most severe first (one query for the page).
+pub(super) fn with_flags(
+    conn: &mut impl GenericClient,
+    entries: &mut [QueueEntry],
+) -> Result<(), StoreError> {
+    let ids: Vec<i64> = entries
+        .iter()
+        .filter(|e| e.key.flag_count > 0)
+        .map(|e| e.card_id.0)
+        .collect();
+    if ids.is_empty() {
+        return Ok(());
+    }
+    let rows = conn.query(
+        "SELECT card_id, code FROM flags WHERE card_id = ANY($1) ORDER BY card_id, seq",
+        &[&ids],
+    )?;
+    for r in rows {
+        let id: i64 = r.get(0);
+        if let Some(e) = entries.iter_mut().find(|e| e.card_id.0 == id) {
+            e.flags.push(r.get(1));
+        }
+    }
+    Ok(())
+}
+
+/// The stage's calibration cards the auditor has still to judge, in queue order, matching the
+/// text filter.
+pub(super) fn pending_calibration(
+    conn: &mut impl GenericClient,
+    q: &QueueQuery<'_>,
+) -> Result<Vec<QueueEntry>, StoreError> {
+    let sql = format!(
+        "SELECT DISTINCT c.id, c.external_id, c.title, c.owner,
+                (left($3::text, 10)::date - left(c.touched_at, 10)::date)::bigint,
+                coalesce(s.flag_rank, 0) AS flag_rank, coalesce(s.flag_count, 0) AS flag_count,
+                c.touched_at, c.search
+         FROM calibrations k
+         JOIN calibration_cards cc ON cc.calibration_id = k.id
+         JOIN cards c ON c.source = cc.card_source AND c.external_id = cc.card_external_id
+         LEFT JOIN standings s ON s.card_id = c.id
+         WHERE k.auditors::jsonb ? $2
+           AND c.stage = ANY($1) AND (s.card_id IS NOT NULL OR ({kept}))
+           AND NOT EXISTS (SELECT 1 FROM reviews rr
+                           WHERE rr.card_id = c.id AND rr.auditor = $2
+                             AND rr.created_at >= k.created_at
+                             AND rr.superseded_by IS NULL AND rr.withdrawn_at IS NULL)
+         ORDER BY flag_rank DESC, flag_count DESC, c.touched_at NULLS FIRST, c.external_id",
+        kept = kept(q),
+    );
+    let stages: Vec<&str> = q.crm_stages.iter().map(String::as_str).collect();
+    let now = fmt_time(&q.now);
+    let rows = conn.query(&sql, &[&stages, &q.auditor, &now])?;
+    let mut out: Vec<QueueEntry> = rows
+        .iter()
+        .filter(|r| q.text.is_none_or(|t| r.get::<_, &str>(8).contains(t)))
+        .map(|r| {
+            let external_id: String = r.get(1);
+            QueueEntry {
+                card_id: CardId(r.get(0)),
+                id: external_id.clone(),
+                title: r.get(2),
+                owner: r.get(3),
+                idle_days: r.get(4),
+                flags: Vec::new(),
+                changed_since_review: false,
+                returned: None,
+                calibration: true,
+                key: QueueKey {
+                    flag_rank: r.get(5),
+                    flag_count: r.get(6),
+                    touched_at: r.get(7),
+                    external_id,
+                },
+            }
+        })
+        .collect();
+    with_flags(conn, &mut out)?;
+    Ok(out)
+}
+
+impl PgStore {
+    pub fn crm_stage_names(&self) -> Result<Vec<String>, StoreError> {
+        let rows = self
+            .conn
+            .borrow_mut()
+            .query("SELECT DISTINCT stage FROM cards ORDER BY stage", &[])?;
+        Ok(rows.iter().map(|r| r.get(0)).collect())
+    }
+
+    pub fn queue(&self, q: &QueueQuery<'_>) -> Result<Vec<QueueEntry>, StoreError> {
+        if q.crm_stages.is_empty() || q.limit == 0 {
+            return Ok(Vec::new());
+        }
+        let conn = &mut *self.conn.borrow_mut();
+        let pending = pending_calibration(conn, q)?;
+        let skip: Vec<i64> = pending.iter().map(|e| e.card_id.0).collect();
+        let mut out = Vec::new();
+        if q.with_calibration {
+            out.extend(pending.into_iter().take(q.limit));
+        }
+        let rest = q.limit - out.len();
+        if rest > 0 {
+            let mut page = page(conn, q, q.after, &skip, rest, Pass::Mine)?;
+            with_flags(conn, &mut page)?;
+            out.extend(page);
+        }
+        Ok(out)
+    }
+
+    pub fn queue_counts(&self, q: &QueueQuery<'_>) -> Result<QueueCounts, StoreError> {
+        if q.crm_stages.is_empty() {
+            return Ok(QueueCounts::default());
+        }
+        let stages: Vec<&str> = q.crm_stages.iter().map(String::as_str).collect();
+        let kept = kept(q);
+        let mut conn = self.conn.borrow_mut();
+        let row = conn.query_one(
+            &format!(
+                "SELECT (SELECT count(*) FROM cards c LEFT JOIN standings s ON s.card_id = c.id
+                         WHERE c.stage = ANY($1) AND (s.card_id IS NOT NULL OR ({kept}))),
+                        (SELECT count(*) FROM standings WHERE stage = ANY($1))"
+            ),
+            &[&stages],
+        )?;
+        let (cards, flagged): (i64, i64) = (row.get(0), row.get(1));
+        let reviewed: i64 = conn
+            .query_one(
+                &format!(
+                    "SELECT count(DISTINCT c.id) FROM reviews r JOIN cards c ON c.id = r.card_id
+                     LEFT JOIN standings s ON s.card_id = c.id
+                     WHERE r.auditor = $2 AND r.superseded_by IS NULL AND r.withdrawn_at IS NULL
+                       AND r.card_hash = c.content_hash AND {RETURNED} IS NULL
+                       AND c.stage = ANY($1) AND (s.card_id IS NOT NULL OR ({kept}))
+                       AND NOT {PENDING_CALIBRATION}"
+                ),
+                &[&stages, &q.auditor],
+            )?
+            .get(0);
+        Ok(QueueCounts {
+            cards: cards as u64,
+            flagged: flagged as u64,
+            reviewed: reviewed as u64,
+        })
+    }
+}

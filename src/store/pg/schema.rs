@@ -1,0 +1,258 @@
+//! The PostgreSQL schema as forward-only migrations, each one transaction under an advisory
+//! lock (two okk never migrate at once); `okk_meta` holds the version. Never edit a shipped one.
+
+use postgres::GenericClient;
+
+use super::PgStore;
+use crate::store::StoreError;
+
+/// The advisory lock migrations take (any number: only okk's migrations use it).
+const MIGRATION_LOCK: i64 = 0x6F6B_6B21;
+
+/// The tables are SQLite's (`store::schema`) in PostgreSQL's types, times in the same text
+/// shape ('YYYY-MM-DD HH:MM:SS', compared as text) and the keys the queue orders by in the "C"
+/// collation, so that both backends list a queue in one order. No foreign keys: a whole store
+/// is copied in (`okk db copy`) table by table, and reviews name reviews.
+pub const MIGRATIONS: &[&str] = &[
+    // 1: what the reviewer's desk reads and writes, and the hand-out's leases.
+    r#"
+CREATE TABLE import_batches (
+    id          bigint PRIMARY KEY,
+    file        text NOT NULL,
+    profile     text NOT NULL,
+    source      text NOT NULL,
+    encoding    text NOT NULL,
+    started_at  text NOT NULL,
+    finished_at text,
+    partial     bigint NOT NULL DEFAULT 0,
+    rows        bigint NOT NULL DEFAULT 0,
+    inserted    bigint NOT NULL DEFAULT 0,
+    updated     bigint NOT NULL DEFAULT 0,
+    unchanged   bigint NOT NULL DEFAULT 0,
+    gone        bigint NOT NULL DEFAULT 0,
+    warnings    bigint NOT NULL DEFAULT 0
+);
+CREATE TABLE cards (
+    id                bigint PRIMARY KEY,
+    source            text NOT NULL,
+    external_id       text COLLATE "C" NOT NULL,
+    pipeline          text,
+    stage             text COLLATE "C" NOT NULL,
+    title             text,
+    owner             text COLLATE "C",
+    amount            double precision,
+    currency          text,
+    created_at        text,
+    updated_at        text,
+    closed_at         text,
+    expected_close_at text,
+    last_activity_at  text,
+    closed            bigint,
+    won               bigint,
+    contact           text,
+    company           text,
+    phones            text NOT NULL DEFAULT '[]',
+    emails            text NOT NULL DEFAULT '[]',
+    tags              text NOT NULL DEFAULT '[]',
+    notes             text NOT NULL DEFAULT '[]',
+    fields            text NOT NULL DEFAULT '[]',
+    invalid           text NOT NULL DEFAULT '{}',
+    content_hash      bigint NOT NULL,
+    first_batch       bigint NOT NULL,
+    changed_batch     bigint NOT NULL,
+    changed_at        text NOT NULL,
+    gone_at           text,
+    gone_batch        bigint,
+    touched_at        text COLLATE "C",
+    search            text NOT NULL DEFAULT '',
+    UNIQUE (source, external_id)
+);
+-- The queue's order of the cards without flags (a card without a date first, as '').
+CREATE INDEX cards_queue ON cards (stage, (coalesce(touched_at, '')), external_id);
+CREATE TABLE stage_history (
+    card_id   bigint NOT NULL,
+    batch_id  bigint NOT NULL,
+    seen_at   text NOT NULL,
+    pipeline  text,
+    stage     text NOT NULL,
+    PRIMARY KEY (card_id, batch_id)
+);
+CREATE TABLE field_names (
+    id   bigint PRIMARY KEY,
+    name text NOT NULL UNIQUE
+);
+CREATE TABLE flags (
+    card_id   bigint NOT NULL,
+    seq       bigint NOT NULL,
+    code      text NOT NULL,
+    severity  bigint NOT NULL,
+    field     text,
+    args      text NOT NULL,
+    PRIMARY KEY (card_id, seq)
+);
+CREATE TABLE standings (
+    card_id     bigint PRIMARY KEY,
+    flag_rank   bigint NOT NULL,
+    flag_count  bigint NOT NULL,
+    place       bigint NOT NULL,
+    stage       text COLLATE "C" NOT NULL,
+    touched_at  text COLLATE "C" NOT NULL,
+    external_id text COLLATE "C" NOT NULL,
+    gone_at     text,
+    closed      bigint,
+    closed_at   text,
+    search      text NOT NULL
+);
+CREATE INDEX standings_queue ON standings (stage, place, touched_at, external_id);
+-- `seq`: the order reviews were written in (SQLite's rowid), which the lead's list keeps.
+CREATE TABLE reviews (
+    seq                bigserial UNIQUE,
+    id                 text PRIMARY KEY,
+    card_id            bigint,
+    card_source        text NOT NULL,
+    card_external_id   text NOT NULL,
+    auditor            text NOT NULL,
+    stage              text NOT NULL,
+    verdict            text NOT NULL CHECK (verdict IN ('ok','wrong_stage','stale','dead','unclear')),
+    checklist          text NOT NULL DEFAULT '{}',
+    score              double precision,
+    suggested_stage    text,
+    suggested_owner    text,
+    corrections        text NOT NULL DEFAULT '{}',
+    comment            text NOT NULL DEFAULT '',
+    card_hash          bigint,
+    funnel_fingerprint text,
+    created_at         text COLLATE "C" NOT NULL,
+    seconds_spent      double precision,
+    superseded_by      text,
+    withdrawn_at       text,
+    supersedes         text,
+    signature          text,
+    withdrawal_signature text
+);
+CREATE INDEX reviews_card ON reviews (card_source, card_external_id, auditor);
+CREATE INDEX reviews_auditor ON reviews (auditor, card_id);
+CREATE INDEX reviews_card_id ON reviews (card_id);
+CREATE TABLE lead_decisions (
+    id              text PRIMARY KEY,
+    review_id       text NOT NULL,
+    lead            text NOT NULL,
+    decision        text NOT NULL CHECK (decision IN ('accept','override','return')),
+    verdict         text,
+    suggested_stage text,
+    suggested_owner text,
+    note            text NOT NULL DEFAULT '',
+    created_at      text COLLATE "C" NOT NULL,
+    withdrawn_at    text,
+    checklist       text,
+    seq             bigint NOT NULL DEFAULT 0,
+    signature       text,
+    withdrawal_signature text
+);
+CREATE INDEX lead_decisions_review ON lead_decisions (review_id, seq);
+CREATE TABLE drafts (
+    card_id    bigint NOT NULL,
+    auditor    text NOT NULL,
+    comment    text NOT NULL,
+    updated_at text NOT NULL,
+    PRIMARY KEY (card_id, auditor)
+);
+CREATE TABLE calibrations (
+    id          text PRIMARY KEY,
+    stage       text NOT NULL,
+    seed        bigint NOT NULL,
+    auditors    text NOT NULL,
+    created_by  text NOT NULL,
+    created_at  text COLLATE "C" NOT NULL,
+    signature   text
+);
+CREATE TABLE calibration_cards (
+    calibration_id   text NOT NULL,
+    position         bigint NOT NULL,
+    card_source      text NOT NULL,
+    card_external_id text NOT NULL,
+    PRIMARY KEY (calibration_id, position)
+);
+CREATE INDEX calibration_cards_card ON calibration_cards (card_source, card_external_id);
+-- A card handed out to one auditor until `until` (the server's clock); expired, it is back in
+-- the queue. Calibration cards are never leased: every listed auditor judges them.
+CREATE TABLE leases (
+    card_id bigint PRIMARY KEY,
+    auditor text NOT NULL,
+    until   timestamptz NOT NULL
+);
+CREATE INDEX leases_auditor ON leases (auditor, until);
+"#,
+];
+
+pub fn latest() -> i64 {
+    MIGRATIONS.len() as i64
+}
+
+/// The version `okk_meta` holds; `None` when the database has no okk mark.
+pub(super) fn version(conn: &mut impl GenericClient) -> Result<Option<i64>, postgres::Error> {
+    let marked: bool = conn
+        .query_one("SELECT to_regclass('okk_meta') IS NOT NULL", &[])?
+        .get(0);
+    if !marked {
+        return Ok(None);
+    }
+    let row = conn.query_opt(
+        "SELECT value FROM okk_meta WHERE key = 'schema_version'",
+        &[],
+    )?;
+    Ok(row.and_then(|r| r.get::<_, String>(0).parse().ok()))
+}
+
+/// Brings the database to [`latest`], refusing a newer one and a foreign one first.
+pub(super) fn migrate(store: &PgStore) -> Result<(), StoreError> {
+    let mut conn = store.conn.borrow_mut();
+    let newer = |found| StoreError::NewerSchema {
+        path: store.shown.clone(),
+        found,
+        known: latest(),
+    };
+    // Read-only checks first, without the lock: an up-to-date store is the common case.
+    if let Some(v) = version(&mut *conn)? {
+        if v > latest() {
+            return Err(newer(v));
+        }
+        if v == latest() {
+            return Ok(());
+        }
+    }
+    let mut tx = conn.transaction()?;
+    tx.execute("SELECT pg_advisory_xact_lock($1)", &[&MIGRATION_LOCK])?;
+    let found = version(&mut tx)?;
+    let from = match found {
+        Some(v) if v > latest() => return Err(newer(v)),
+        Some(v) => v,
+        None => {
+            let tables: i64 = tx
+                .query_one(
+                    "SELECT count(*) FROM pg_tables WHERE schemaname = current_schema()",
+                    &[],
+                )?
+                .get(0);
+            if tables > 0 {
+                return Err(StoreError::NotOkk {
+                    path: store.shown.clone(),
+                });
+            }
+            tx.batch_execute(
+                "CREATE TABLE okk_meta (key text PRIMARY KEY, value text NOT NULL);
+                 INSERT INTO okk_meta VALUES ('app', 'okk'), ('schema_version', '0');",
+            )?;
+            0
+        }
+    };
+    for sql in MIGRATIONS.iter().skip(from as usize) {
+        tx.batch_execute(sql)?;
+    }
+    tx.execute(
+        "UPDATE okk_meta SET value = $1 WHERE key = 'schema_version'",
+        &[&latest().to_string()],
+    )?;
+    tx.commit()?;
+    Ok(())
+}

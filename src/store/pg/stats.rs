@@ -1,0 +1,159 @@
+//! The stats on PostgreSQL: the same two streams the SQLite store feeds the domain's collector
+//! (every card, every current review with the lead's standing decision), read row by row.
+
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
+use postgres::fallible_iterator::FallibleIterator;
+use postgres::types::ToSql;
+
+use super::PgStore;
+use crate::domain::Funnel;
+use crate::domain::analytics::{CardFact, Collector, Finding, StatsFigures, Window, stage_rows};
+use crate::domain::auditors::ReviewFact;
+use crate::domain::decision::DecisionKind;
+use crate::domain::review::Verdict;
+use crate::domain::score::Answers;
+use crate::store::StoreError;
+use crate::store::analytics::{bounds, day};
+
+const NO_PARAMS: [&(dyn ToSql + Sync); 0] = [];
+
+impl PgStore {
+    pub fn stats_figures(
+        &self,
+        funnel: &Funnel,
+        today: NaiveDate,
+        window: Window,
+    ) -> Result<StatsFigures, StoreError> {
+        let mut collector = Collector::new(funnel, today, window);
+        let conn = &mut *self.conn.borrow_mut();
+        {
+            let mut rows = conn.query_raw(
+                "SELECT c.id, c.stage, c.owner, c.touched_at, coalesce(c.closed, 0) <> 0,
+                        s.card_id IS NOT NULL, c.gone_at IS NOT NULL
+                 FROM cards c LEFT JOIN standings s ON s.card_id = c.id",
+                NO_PARAMS,
+            )?;
+            while let Some(r) = rows.next()? {
+                let touched: Option<&str> = r.get(3);
+                collector.add_card(&CardFact {
+                    id: r.get(0),
+                    stage: r.get(1),
+                    owner: r.get(2),
+                    touched: day(touched.map(str::as_bytes)),
+                    closed: r.get(4),
+                    flagged: r.get(5),
+                    gone: r.get(6),
+                });
+            }
+        }
+        let mut decisions: HashMap<String, (DecisionKind, Option<Verdict>)> = HashMap::new();
+        for r in conn.query(
+            "SELECT DISTINCT ON (review_id) review_id, decision, verdict FROM lead_decisions
+             WHERE withdrawn_at IS NULL ORDER BY review_id, seq DESC, created_at DESC, id DESC",
+            &[],
+        )? {
+            let kind: &str = r.get(1);
+            if let Some(kind) = DecisionKind::from_name(kind) {
+                let verdict: Option<&str> = r.get(2);
+                decisions.insert(r.get(0), (kind, verdict.and_then(Verdict::from_name)));
+            }
+        }
+        let (since, before) = bounds(&window);
+        let params: [&(dyn ToSql + Sync); 2] = [&since, &before];
+        let mut rows = conn.query_raw(
+            "SELECT id, card_id, stage, verdict, score, checklist, created_at FROM reviews
+             WHERE superseded_by IS NULL AND withdrawn_at IS NULL
+               AND ($1::text IS NULL OR created_at >= $1)
+               AND ($2::text IS NULL OR created_at < $2)",
+            params,
+        )?;
+        let mut checklists: HashMap<String, Answers> = HashMap::new();
+        let empty = Answers::new();
+        while let Some(r) = rows.next()? {
+            let id: &str = r.get(0);
+            let at: &str = r.get(6);
+            let Some(day) = day(Some(at.as_bytes())) else {
+                continue;
+            };
+            let json: &str = r.get(5);
+            if !checklists.contains_key(json) {
+                checklists.insert(
+                    json.to_string(),
+                    serde_json::from_str(json).unwrap_or_default(),
+                );
+            }
+            let verdict: &str = r.get(3);
+            collector.add_review(&Finding {
+                id,
+                card: r.get(1),
+                stage: r.get(2),
+                verdict: Verdict::from_name(verdict).unwrap_or(Verdict::Unclear),
+                lead: decisions.get(id).copied(),
+                score: r.get(4),
+                answers: checklists.get(json).unwrap_or(&empty),
+                at,
+                day,
+            });
+        }
+        let (analytics, counts) = collector.finish();
+        Ok(StatsFigures {
+            rows: stage_rows(counts.table(funnel), &analytics.stages),
+            analytics,
+        })
+    }
+
+    pub fn reviews_per_day(
+        &self,
+        first: NaiveDate,
+        last: NaiveDate,
+    ) -> Result<Vec<u64>, StoreError> {
+        let end = last + chrono::Days::new(1);
+        let counts: HashMap<String, u64> = self
+            .conn
+            .borrow_mut()
+            .query(
+                "SELECT left(created_at, 10), count(*) FROM reviews
+                 WHERE withdrawn_at IS NULL AND created_at >= $1 AND created_at < $2
+                 GROUP BY 1",
+                &[&first.to_string(), &end.to_string()],
+            )?
+            .iter()
+            .map(|r| (r.get(0), r.get::<_, i64>(1) as u64))
+            .collect();
+        Ok(first
+            .iter_days()
+            .take_while(|d| *d <= last)
+            .map(|d| counts.get(&d.to_string()).copied().unwrap_or(0))
+            .collect())
+    }
+
+    pub fn review_facts(&self) -> Result<Vec<ReviewFact>, StoreError> {
+        let rows = self.conn.borrow_mut().query(
+            "SELECT r.auditor, r.seconds_spent, d.decision, r.stage, r.checklist, d.checklist
+             FROM reviews r LEFT JOIN LATERAL (
+                 SELECT d2.decision, d2.checklist FROM lead_decisions d2
+                 WHERE d2.review_id = r.id AND d2.withdrawn_at IS NULL
+                 ORDER BY d2.seq DESC, d2.created_at DESC, d2.id DESC LIMIT 1) d ON TRUE
+             WHERE r.withdrawn_at IS NULL
+             ORDER BY r.seq",
+            &[],
+        )?;
+        Ok(rows
+            .iter()
+            .map(|r| {
+                let d: Option<&str> = r.get(2);
+                let lead: Option<&str> = r.get(5);
+                ReviewFact {
+                    auditor: r.get(0),
+                    seconds: r.get(1),
+                    decision: d.and_then(DecisionKind::from_name),
+                    stage: r.get(3),
+                    answers: serde_json::from_str(r.get(4)).unwrap_or_default(),
+                    lead_answers: lead.and_then(|j| serde_json::from_str(j).ok()),
+                }
+            })
+            .collect())
+    }
+}
