@@ -49,6 +49,7 @@ pub fn refresh(
     now: NaiveDateTime,
     force: bool,
 ) -> Result<Option<RulesRun>> {
+    super::funnel_versions::note(store, funnel, fingerprint);
     let key = format!("{fingerprint} {}", now.date());
     if !force && store.meta(RULES_RAN_FOR)?.as_deref() == Some(key.as_str()) {
         return Ok(None);

@@ -9,6 +9,9 @@ pub mod config;
 mod crm;
 pub mod demo;
 mod export;
+mod fields;
+mod funnel_init;
+mod funnel_versions;
 mod funnel_config;
 mod import;
 mod keys;
@@ -17,6 +20,7 @@ mod queue;
 mod report;
 mod review;
 pub mod stderr;
+mod suggest;
 mod sync;
 
 use std::process::ExitCode;
@@ -55,6 +59,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Calibrate { command } => calibrate::run(&paths, command),
         Command::Stats(args) => analytics::run(&paths, args),
         Command::Report(args) => report::run(&paths, args),
+        Command::Fields(args) => fields::run(&paths, args),
         Command::Check(args) => check::run(&paths, args),
         Command::Queue(args) => queue::run(&paths, args),
         Command::Funnel { command } => funnel_config::run(&paths, command),

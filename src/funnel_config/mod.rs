@@ -8,6 +8,9 @@ mod parse;
 mod raw;
 mod rules;
 mod show;
+mod suggest;
+pub mod edit;
+pub mod init;
 pub(crate) mod span;
 mod unique;
 

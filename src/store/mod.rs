@@ -10,6 +10,8 @@ pub mod crm;
 pub mod decisions;
 pub mod export;
 pub mod fields;
+pub mod funnel_facts;
+pub mod funnel_versions;
 pub mod flag_write;
 pub mod flags;
 pub mod inspect;
