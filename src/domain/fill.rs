@@ -297,8 +297,9 @@ impl FillTally {
     }
 
     /// The rows `okk fields` prints: every declared field and every column filled somewhere,
-    /// at every stage that has cards. Fields the funnel binds or requires at a stage come first,
-    /// then fields in the funnel's order, then the other columns by name; stages in funnel order.
+    /// at every stage that has cards. Fields the funnel binds or requires somewhere come first
+    /// (in the funnel's order), then the other columns by name; within a field, the stages that
+    /// bind or require it first, each part in funnel order.
     pub fn rows(&self, funnel: &Funnel) -> Vec<FillRow> {
         let mut fields: Vec<String> = funnel
             .custom_fields
@@ -326,7 +327,15 @@ impl FillTally {
             per_stage_owner.insert(k, n);
         }
         let mut rows = Vec::new();
+        // A field the funnel binds or requires somewhere comes before those it does not.
+        let checked = |field: &str| {
+            (0..funnel.stages.len()).any(|i| {
+                let (b, r) = funnel_binds(funnel, i, field);
+                b || r
+            })
+        };
         for (rank, field) in fields.iter().enumerate() {
+            let unchecked = !checked(field);
             let key = fold(field);
             let fi = self.fields.iter().position(|f| fold(&f.name) == key);
             for &(stage_index, stage) in &stage_order {
@@ -361,7 +370,7 @@ impl FillTally {
                 let cards: u64 = owners.iter().map(|o| o.cards).sum();
                 let filled: u64 = owners.iter().map(|o| o.filled).sum();
                 rows.push((
-                    (!(bound || required), rank, stage_index, stage.to_string()),
+                    (unchecked, rank, !(bound || required), stage_index, stage.to_string()),
                     FillRow {
                         field: field.clone(),
                         stage: stage.to_string(),

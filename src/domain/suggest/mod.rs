@@ -164,8 +164,11 @@ pub fn suggest(funnel: &Funnel, seen: &Observed) -> Vec<Suggestion> {
     let mut out: Vec<(Kind, String, Evidence, Edit)> = Vec::new();
     silent_tails(funnel, seen, &mut out);
     bind_fields(funnel, seen, &mut out);
-    idle_limits(funnel, seen, &mut out);
-    merges(funnel, seen, &mut out);
+    // A stage cards pass within a day is proposed for merging, not for a one-day limit.
+    let mut merged = Vec::new();
+    merges(funnel, seen, &mut merged);
+    idle_limits(funnel, seen, &merged, &mut out);
+    out.append(&mut merged);
     drops(funnel, seen, &mut out);
     extra_control(funnel, seen, &mut out);
     missing(funnel, seen, &mut out);
@@ -270,10 +273,11 @@ fn bind_fields(funnel: &Funnel, seen: &Observed, out: &mut Out) {
         }
         let declared = funnel.custom_field(field);
         let key = fold(field);
+        // Bound or required: the funnel checks it there already.
         let already = |i: usize| {
             let st = funnel.stage(i);
             st.fields.iter().any(|f| fold(f) == key)
-                && st
+                || st
                     .required
                     .iter()
                     .any(|r| matches!(&r.field, FieldRef::Custom(n) if fold(n) == key))
@@ -318,9 +322,12 @@ fn bind_fields(funnel: &Funnel, seen: &Observed, out: &mut Out) {
     }
 }
 
-fn idle_limits(funnel: &Funnel, seen: &Observed, out: &mut Out) {
+fn idle_limits(funnel: &Funnel, seen: &Observed, merged: &Out, out: &mut Out) {
     let s = &funnel.suggest;
     for (i, stage) in open_stages(funnel) {
+        if merged.iter().any(|(_, m, _, _)| *m == stage.name) {
+            continue;
+        }
         let Some(stays) = seen.history.stays.get(&i) else {
             continue;
         };
@@ -428,6 +435,13 @@ fn drops(funnel: &Funnel, seen: &Observed, out: &mut Out) {
         return;
     };
     for (i, stage) in open_stages(funnel) {
+        // A stage proposed for merging is not proposed for dropping too.
+        if out
+            .iter()
+            .any(|(k, s, _, _)| *k == Kind::MergeStage && *s == stage.name)
+        {
+            continue;
+        }
         let entry = last.get(&i).copied();
         if entry.is_some_and(|d| d > cutoff) {
             continue;
