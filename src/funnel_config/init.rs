@@ -87,7 +87,7 @@ pub fn plan(stages: &[(String, StageStats)], history: &HistoryTally) -> Vec<Plan
         }
     }
     let refs: Vec<(&str, StageStats)> = merged.iter().map(|(n, s)| (n.as_str(), *s)).collect();
-    observed_order(&refs, &history)
+    let mut planned: Vec<Planned> = observed_order(&refs, &history)
         .into_iter()
         .map(|i| {
             let (head, members) = &groups[i];
@@ -107,7 +107,15 @@ pub fn plan(stages: &[(String, StageStats)], history: &HistoryTally) -> Vec<Plan
                 stats: merged[i].1,
             }
         })
-        .collect()
+        .collect();
+    // Open stages in their order, then won, then lost (a name can say won where the data
+    // cannot: amoCRM exports no won flag).
+    planned.sort_by_key(|p| match p.kind {
+        StageKind::Open => 0,
+        StageKind::Won => 1,
+        StageKind::Lost => 2,
+    });
+    planned
 }
 
 /// Won or lost by the name (the words CRMs and the built-in funnel use), else by the cards:
