@@ -313,6 +313,11 @@ pub struct StatsArgs {
     /// Only reviews made on or before this day (YYYY-MM-DD).
     #[arg(long, value_name = "DATE")]
     pub until: Option<chrono::NaiveDate>,
+    /// Before and after funnel version N (`okk funnel history`): for the stages it touched,
+    /// reviews and the share not ok, cards entering, conversion to a later stage and days in
+    /// the stage, on each side of the day it was first used.
+    #[arg(long, value_name = "N", conflicts_with_all = ["auditors", "csv", "table", "since", "until"])]
+    pub funnel_version: Option<i64>,
 }
 
 /// The tables of `okk stats`.

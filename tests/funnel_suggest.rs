@@ -355,6 +355,33 @@ fn applying_a_proposal_shows_the_diff_keeps_the_old_file_and_records_a_new_versi
     );
     let text = okk(&desk, &funnel, &["funnel", "history"]);
     assert!(text.contains("«Встреча» idle limit 7 → 30"), "{text}");
+    // Before and after version 2 at the stage it touched (the reviews, made 2026-11-19, and
+    // the histories all come before it): 5 of 5 reviews not ok; of the 8 cards that entered
+    // Встреча (M1–M4, D1–D4), D1–D4 moved on, after 20, 22, 25, 30 days: median 22.
+    let split = json_of(&desk, &funnel, &["stats", "--funnel-version", "2", "--json"]);
+    assert_eq!(split["version"], 2);
+    let stages = split["stages"].as_array().unwrap();
+    assert_eq!(stages.len(), 1);
+    assert_eq!(stages[0]["stage"], "Встреча");
+    assert_eq!(
+        stages[0]["before"],
+        json!({"reviews": 5, "mismatches": 5, "mismatch_rate": 1.0, "entered": 8,
+               "moved_on": 4, "conversion": 0.5, "median_days": 22})
+    );
+    assert_eq!(
+        stages[0]["after"],
+        json!({"reviews": 0, "mismatches": 0, "mismatch_rate": null, "entered": 0,
+               "moved_on": 0, "conversion": null, "median_days": null})
+    );
+    // The report shows the same split, and the bound field's fill.
+    let page = desk.dir.path().join("report.html");
+    okk(&desk, &funnel, &["report", "--out", &path_arg(&page)]);
+    let html = std::fs::read_to_string(&page).unwrap();
+    assert!(html.contains("<section id=\"before-after\">"));
+    assert!(html.contains("<td>5 / 5 (100%)</td><td>4 / 8 (50%)</td><td>22</td>"), "{html}");
+    assert!(html.contains("<section id=\"fields\">"));
+    assert!(html.contains("<tr><td>Дата встречи</td><td class=\"text\">Встреча</td><td>4</td><td>4</td><td>100%</td>"));
+
     // The idle-limit proposal is gone; a number past the list is an error.
     let out = json_of(&desk, &funnel, &["funnel", "suggest", "--json"]);
     assert!(by_kind(out["suggestions"].as_array().unwrap(), "idle_limit").is_empty());

@@ -67,6 +67,7 @@ fn a_new_store_is_migrated_to_the_latest_schema() {
             "drafts",
             "field_names",
             "flags",
+            "funnel_versions",
             "import_batches",
             "lead_decisions",
             "meta",
@@ -632,4 +633,35 @@ fn a_store_of_schema_11_learns_where_its_unflagged_cards_start_at_the_next_rules
     );
     assert_eq!(wrong, 0);
     assert!(desk.count("SELECT count(*) FROM stage_counts WHERE rest_external_id IS NOT NULL") > 0);
+}
+
+/// Schema 13 records every funnel config okk runs with. A store of schema 12 gains the table
+/// empty; the next command that checks the cards records its funnel as version 1, with its text.
+#[test]
+fn a_store_of_schema_12_records_the_funnel_it_next_runs_with() {
+    let desk = Desk::new();
+    desk.import_one(&[&fixture("amocrm_utf8_bom.csv")]);
+    assert_eq!(desk.count("SELECT count(*) FROM funnel_versions"), 1);
+    desk.conn()
+        .execute_batch("DROP TABLE funnel_versions; PRAGMA user_version = 12;")
+        .unwrap();
+    let store = Store::open(&desk.db).unwrap();
+    assert_eq!(store.schema_version().unwrap(), latest());
+    drop(store);
+    assert_eq!(desk.count("SELECT count(*) FROM funnel_versions"), 0);
+    desk.stats();
+    let conn = desk.conn();
+    let (version, content): (i64, String) = conn
+        .query_row("SELECT version, content FROM funnel_versions", [], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
+        .unwrap();
+    assert_eq!(version, 1);
+    assert_eq!(
+        content,
+        std::fs::read_to_string(common::funnel_path()).unwrap()
+    );
+    // The same funnel again is no new version.
+    desk.stats();
+    assert_eq!(desk.count("SELECT count(*) FROM funnel_versions"), 1);
 }

@@ -8,7 +8,9 @@ use color_eyre::Result;
 
 use super::Paths;
 use crate::domain::Funnel;
+use crate::domain::analytics::Window;
 use crate::domain::funnel_diff::{FunnelDiff, diff};
+use crate::domain::version_split::{SplitTally, StageSplit};
 use crate::store::Store;
 use crate::text::versions as msg;
 
@@ -81,6 +83,82 @@ pub fn history(paths: &Paths, json: bool) -> Result<ExitCode> {
         super::say_raw(msg::history(&rows))?;
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// `okk stats --funnel-version N`: the stages version N touched, before and after the day it
+/// was first used.
+pub fn before_after(
+    store: &Store,
+    funnel: &Funnel,
+    today: chrono::NaiveDate,
+    version: i64,
+    json: bool,
+) -> Result<ExitCode> {
+    let Some((day, rows)) = split(store, funnel, today, version)? else {
+        return Err(super::user(msg::no_such_version(version)));
+    };
+    if json {
+        super::say_json(&serde_json::json!({
+            "version": version,
+            "since": day,
+            "stages": rows,
+        }))?;
+    } else {
+        super::say_raw(msg::before_after(version, day, &rows))?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The day version `version` was first used and its touched stages split at it; `None` for a
+/// version the store does not have. The first version, or one that touched no stage, splits
+/// every stage.
+pub fn split(
+    store: &Store,
+    funnel: &Funnel,
+    today: chrono::NaiveDate,
+    version: i64,
+) -> Result<Option<(chrono::NaiveDate, Vec<StageSplit>)>> {
+    let Some((day, diff)) = first_day(store, version)? else {
+        return Ok(None);
+    };
+    let mut stages = diff.touched();
+    if diff.first || stages.is_empty() {
+        stages = funnel.stages.iter().map(|s| s.name.clone()).collect();
+    }
+    let before = Window {
+        since: None,
+        until: day.pred_opt(),
+    };
+    let after = Window {
+        since: Some(day),
+        until: None,
+    };
+    let before = super::analytics::figures(store, funnel, today, before)?;
+    let after = super::analytics::figures(store, funnel, today, after)?;
+    let mut tally = SplitTally::new(day);
+    store.for_each_stage_history(|visits| tally.add(funnel, visits))?;
+    // Idle days do not depend on the window: the "after" pass has them as they are now.
+    let rows = tally.rows(
+        funnel,
+        &stages,
+        &before.analytics,
+        &after.analytics,
+        &after.analytics,
+    );
+    Ok(Some((day, rows)))
+}
+
+/// The latest version that changed something, split: the report's before/after section.
+pub fn latest_split(
+    store: &Store,
+    funnel: &Funnel,
+    today: chrono::NaiveDate,
+) -> Result<Option<(i64, chrono::NaiveDate, Vec<StageSplit>)>> {
+    let versions = store.funnel_versions()?;
+    let Some(last) = versions.iter().rev().find(|v| v.version > 1) else {
+        return Ok(None);
+    };
+    Ok(split(store, funnel, today, last.version)?.map(|(d, rows)| (last.version, d, rows)))
 }
 
 /// The day a version was first used, for splitting analytics at it.

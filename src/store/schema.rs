@@ -452,8 +452,9 @@ DELETE FROM stage_counts;
 -- A funnel version: the config's text as okk ran with it, by its content hash (the rules run's
 -- fingerprint), numbered in the order first used. `changes` is the JSON of
 -- domain::funnel_diff::FunnelDiff from the version before. The text is kept so that the next
--- version can be compared with it and analytics split at a version.
-CREATE TABLE funnel_versions (
+-- version can be compared with it and analytics split at a version. IF NOT EXISTS: tests (and a
+-- store rolled back by hand) replay migrations over a store that has it.
+CREATE TABLE IF NOT EXISTS funnel_versions (
     version    INTEGER PRIMARY KEY,
     hash       TEXT NOT NULL UNIQUE,
     first_used TEXT NOT NULL,

@@ -77,3 +77,62 @@ pub fn history(rows: &[(FunnelVersion, FunnelDiff)]) -> String {
     }
     out
 }
+
+pub fn no_such_version(version: i64) -> String {
+    format!("this store has no funnel version {version}: see `okk funnel history`")
+}
+
+fn side(s: &crate::domain::version_split::Side) -> String {
+    let pct = |r: Option<f64>| r.map_or_else(|| "—".to_string(), |r| format!("{:.0}%", r * 100.0));
+    format!(
+        "not ok {} of {} reviews ({}); moved on {} of {} entering ({}); median {} days in stage",
+        s.mismatches,
+        s.reviews,
+        pct(s.mismatch_rate),
+        s.moved_on,
+        s.entered,
+        pct(s.conversion),
+        s.median_days.map_or_else(|| "—".to_string(), |d| d.to_string())
+    )
+}
+
+/// `okk stats --funnel-version N`.
+pub fn before_after(
+    version: i64,
+    day: chrono::NaiveDate,
+    rows: &[crate::domain::version_split::StageSplit],
+) -> String {
+    let mut out = format!("Before and after funnel version {version} (first used {day}):\n");
+    for r in rows {
+        out.push_str(&format!("\n«{}»\n", line(&r.stage)));
+        out.push_str(&format!("  before: {}\n", side(&r.before)));
+        out.push_str(&format!("  after:  {}\n", side(&r.after)));
+        if let Some(idle) = r.median_idle_days_now {
+            out.push_str(&format!("  median idle days now: {idle:.1}\n"));
+        }
+    }
+    out
+}
+
+pub fn report_title(version: i64) -> String {
+    format!("Before and after funnel version {version}")
+}
+
+pub fn report_note(day: chrono::NaiveDate) -> String {
+    format!(
+        "The stages the change touched, on each side of {day}, the day okk first ran with it: \
+         reviews not ok, cards moving on of those entering, and median days in the stage of \
+         those that moved on — each with its sample."
+    )
+}
+
+pub const REPORT_COLUMNS: [&str; 8] = [
+    "Stage",
+    "Not ok before",
+    "Moved on before",
+    "Days before",
+    "Not ok after",
+    "Moved on after",
+    "Days after",
+    "Idle days now",
+];
