@@ -194,7 +194,15 @@ fn the_salesforce_sample_gives_a_funnel_with_closed_stages_last() {
         .filter(|s| s.kind == StageKind::Open)
         .map(|s| s.name.as_str())
         .collect();
-    assert_eq!(open, ["Qualification", "Discovery", "Proposal/Quote", "Negotiation"]);
+    assert_eq!(
+        open,
+        [
+            "Qualification",
+            "Discovery",
+            "Proposal/Quote",
+            "Negotiation"
+        ]
+    );
     // Every open stage comes before every closed one.
     let first_closed = funnel
         .stages

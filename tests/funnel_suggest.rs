@@ -74,17 +74,43 @@ fn desk() -> (Desk, PathBuf) {
     let desk = Desk::new();
     let funnel = funnel_copy(&desk);
     let mut lines = vec![HEADER.to_string()];
-    for (id, owner) in [("L1", "Оля"), ("L2", "Оля"), ("L3", "Игорь"), ("L4", "Игорь")] {
+    for (id, owner) in [
+        ("L1", "Оля"),
+        ("L2", "Оля"),
+        ("L3", "Игорь"),
+        ("L4", "Игорь"),
+    ] {
         lines.push(row(id, "Лид", owner, "19.11.2026", "", ""));
     }
     for id in ["M1", "M2"] {
-        lines.push(row(id, "Встреча", "Оля", "01.10.2026", "01.10.2026", "Квартира 2к"));
+        lines.push(row(
+            id,
+            "Встреча",
+            "Оля",
+            "01.10.2026",
+            "01.10.2026",
+            "Квартира 2к",
+        ));
     }
     for id in ["M3", "M4"] {
-        lines.push(row(id, "Встреча", "Игорь", "19.11.2026", "18.11.2026", "Квартира 1к"));
+        lines.push(row(
+            id,
+            "Встреча",
+            "Игорь",
+            "19.11.2026",
+            "18.11.2026",
+            "Квартира 1к",
+        ));
     }
     for id in ["D1", "D2", "D3", "D4"] {
-        lines.push(row(id, "Договор", "Оля", "19.11.2026", "01.09.2026", "Студия"));
+        lines.push(row(
+            id,
+            "Договор",
+            "Оля",
+            "19.11.2026",
+            "01.09.2026",
+            "Студия",
+        ));
     }
     let csv = desk.dir.path().join("deals.csv");
     std::fs::write(&csv, lines.join("\n") + "\n").unwrap();
@@ -149,7 +175,12 @@ fn desk() -> (Desk, PathBuf) {
         };
         desk.save_review(card, auditor, "2026-11-19 12:00:00", &r);
     };
-    for (card, verdict) in [("D1", "stale"), ("D2", "stale"), ("D3", "stale"), ("D4", "ok")] {
+    for (card, verdict) in [
+        ("D1", "stale"),
+        ("D2", "stale"),
+        ("D3", "stale"),
+        ("D4", "ok"),
+    ] {
         review(card, "anna", verdict, None);
     }
     review("D1", "boris", "ok", None);
@@ -177,7 +208,10 @@ fn okk_fields_shows_how_each_column_is_kept_per_stage_and_who_leaves_it_empty() 
     assert_eq!(rows[0]["field"], "Дата встречи");
     assert_eq!(rows[0]["stage"], "Встреча");
     assert_eq!(rows[0]["bound"], true);
-    assert_eq!((rows[0]["cards"].clone(), rows[0]["filled"].clone()), (json!(4), json!(4)));
+    assert_eq!(
+        (rows[0]["cards"].clone(), rows[0]["filled"].clone()),
+        (json!(4), json!(4))
+    );
     let find = |field: &str, stage: &str| {
         rows.iter()
             .find(|r| r["field"] == field && r["stage"] == stage)
@@ -203,10 +237,16 @@ fn okk_fields_shows_how_each_column_is_kept_per_stage_and_who_leaves_it_empty() 
     let rows = out["fields"].as_array().unwrap();
     assert!(rows.iter().all(|r| r["stage"] == "Встреча"));
     let object = rows.iter().find(|r| r["field"] == "Объект").unwrap();
-    assert_eq!((object["cards"].clone(), object["rate"].clone()), (json!(2), json!(1.0)));
+    assert_eq!(
+        (object["cards"].clone(), object["rate"].clone()),
+        (json!(2), json!(1.0))
+    );
     // The text names the emptiest owner.
     let text = okk(&desk, &funnel, &["fields", "--stage", "Лид"]);
-    assert!(text.contains("Лид: 0 of 4 (0%)  emptiest: Игорь 0 of 2 (0%)"), "{text}");
+    assert!(
+        text.contains("Лид: 0 of 4 (0%)  emptiest: Игорь 0 of 2 (0%)"),
+        "{text}"
+    );
 }
 
 #[test]
@@ -241,10 +281,18 @@ fn funnel_suggest_proposes_every_kind_with_its_evidence() {
         json!({"field": "Дата встречи", "silent_days": 14, "open_cards": 4, "silent_cards": 2,
                "share": 0.5, "sample": ["M1", "M2"]})
     );
-    assert!(silent["patch"].as_str().unwrap().contains("name = \"Silent after Встреча\""));
+    assert!(
+        silent["patch"]
+            .as_str()
+            .unwrap()
+            .contains("name = \"Silent after Встреча\"")
+    );
 
     let binds = by_kind(&list, "bind_field");
-    let meeting = binds.iter().find(|s| s["evidence"]["field"] == "Дата встречи").unwrap();
+    let meeting = binds
+        .iter()
+        .find(|s| s["evidence"]["field"] == "Дата встречи")
+        .unwrap();
     assert_eq!(meeting["evidence"]["earliest"], "Встреча");
     assert_eq!(meeting["evidence"]["declared"], true);
     let kept: Vec<&str> = meeting["evidence"]["kept"]
@@ -258,9 +306,17 @@ fn funnel_suggest_proposes_every_kind_with_its_evidence() {
         meeting["evidence"]["not_kept"],
         json!([{"stage": "Лид", "cards": 4, "part": 0, "rate": 0.0}])
     );
-    let object = binds.iter().find(|s| s["evidence"]["field"] == "Объект").unwrap();
+    let object = binds
+        .iter()
+        .find(|s| s["evidence"]["field"] == "Объект")
+        .unwrap();
     assert_eq!(object["evidence"]["declared"], false);
-    assert!(object["patch"].as_str().unwrap().contains("type = \"text\""));
+    assert!(
+        object["patch"]
+            .as_str()
+            .unwrap()
+            .contains("type = \"text\"")
+    );
 
     assert_eq!(
         by_kind(&list, "idle_limit")[0]["evidence"],
@@ -336,12 +392,18 @@ fn applying_a_proposal_shows_the_diff_keeps_the_old_file_and_records_a_new_versi
 
     // Proposal 4: «Встреча»'s idle limit 7 → 30.
     let out = okk(&desk, &funnel, &["funnel", "suggest", "--apply", "4"]);
-    assert!(out.contains("-max_idle_days = 7\n+max_idle_days = 30"), "{out}");
+    assert!(
+        out.contains("-max_idle_days = 7\n+max_idle_days = 30"),
+        "{out}"
+    );
     let kept = desk.dir.path().join("funnel.before-1.toml");
     assert_eq!(std::fs::read_to_string(&kept).unwrap(), before);
     let after = std::fs::read_to_string(&funnel).unwrap();
     // Only that line changed: the comments and the rest stay as written.
-    assert_eq!(after, before.replace("max_idle_days = 7", "max_idle_days = 30"));
+    assert_eq!(
+        after,
+        before.replace("max_idle_days = 7", "max_idle_days = 30")
+    );
 
     // The next run records version 2 with what changed.
     okk(&desk, &funnel, &["funnel", "suggest"]);
@@ -358,7 +420,11 @@ fn applying_a_proposal_shows_the_diff_keeps_the_old_file_and_records_a_new_versi
     // Before and after version 2 at the stage it touched (the reviews, made 2026-11-19, and
     // the histories all come before it): 5 of 5 reviews not ok; of the 8 cards that entered
     // Встреча (M1–M4, D1–D4), D1–D4 moved on, after 20, 22, 25, 30 days: median 22.
-    let split = json_of(&desk, &funnel, &["stats", "--funnel-version", "2", "--json"]);
+    let split = json_of(
+        &desk,
+        &funnel,
+        &["stats", "--funnel-version", "2", "--json"],
+    );
     assert_eq!(split["version"], 2);
     let stages = split["stages"].as_array().unwrap();
     assert_eq!(stages.len(), 1);
@@ -378,9 +444,14 @@ fn applying_a_proposal_shows_the_diff_keeps_the_old_file_and_records_a_new_versi
     okk(&desk, &funnel, &["report", "--out", &path_arg(&page)]);
     let html = std::fs::read_to_string(&page).unwrap();
     assert!(html.contains("<section id=\"before-after\">"));
-    assert!(html.contains("<td>5 / 5 (100%)</td><td>4 / 8 (50%)</td><td>22</td>"), "{html}");
+    assert!(
+        html.contains("<td>5 / 5 (100%)</td><td>4 / 8 (50%)</td><td>22</td>"),
+        "{html}"
+    );
     assert!(html.contains("<section id=\"fields\">"));
-    assert!(html.contains("<tr><td>Дата встречи</td><td class=\"text\">Встреча</td><td>4</td><td>4</td><td>100%</td>"));
+    assert!(html.contains(
+        "<tr><td>Дата встречи</td><td class=\"text\">Встреча</td><td>4</td><td>4</td><td>100%</td>"
+    ));
 
     // The idle-limit proposal is gone; a number past the list is an error.
     let out = json_of(&desk, &funnel, &["funnel", "suggest", "--json"]);
@@ -405,7 +476,11 @@ fn applying_each_kind_leaves_a_funnel_that_passes_its_check() {
                 std::fs::remove_file(p).unwrap();
             }
         }
-        okk(&desk, &funnel, &["funnel", "suggest", "--apply", &n.to_string()]);
+        okk(
+            &desk,
+            &funnel,
+            &["funnel", "suggest", "--apply", &n.to_string()],
+        );
         let out = okk(&desk, &funnel, &["funnel", "check"]);
         assert!(out.contains("ok"), "after applying {n}: {out}");
     }

@@ -22,7 +22,13 @@ pub fn run(paths: &Paths, args: StatsArgs) -> Result<ExitCode> {
     super::audit::refresh(&mut store, &funnel, &fingerprint, today, false)?;
     super::audit::note_old_export(&store, today)?;
     if let Some(version) = args.funnel_version {
-        return super::funnel_versions::before_after(&store, &funnel, today.date(), version, args.json);
+        return super::funnel_versions::before_after(
+            &store,
+            &funnel,
+            today.date(),
+            version,
+            args.json,
+        );
     }
     if args.auditors {
         let figures = auditor_figures(&store, &funnel)?;

@@ -16,9 +16,10 @@ pub fn run(paths: &Paths, args: FieldsArgs) -> Result<ExitCode> {
     let store = paths.open_store()?;
     let mut rows = fill_rows(&store, &funnel, args.owner.as_deref(), args.since)?;
     if let Some(stage) = &args.stage {
-        let name = funnel
-            .resolve(stage)
-            .map_or_else(|| stage.trim().to_string(), |i| funnel.stage(i).name.clone());
+        let name = funnel.resolve(stage).map_or_else(
+            || stage.trim().to_string(),
+            |i| funnel.stage(i).name.clone(),
+        );
         let key = fold(&name);
         rows.retain(|r| fold(&r.stage) == key);
     }

@@ -17,10 +17,10 @@ use crate::text::versions as msg;
 /// Records the funnel with this fingerprint as a new version if the store has not seen it.
 /// Best effort: a busy or read-only store records it at the next run, the command goes on.
 pub fn note(store: &Store, funnel: &Funnel, fingerprint: &str) {
-    if let Err(e) = try_note(store, funnel, fingerprint) {
-        if !e.is_busy() {
-            super::warn(msg::not_recorded(&e.to_string()));
-        }
+    if let Err(e) = try_note(store, funnel, fingerprint)
+        && !e.is_busy()
+    {
+        super::warn(msg::not_recorded(&e.to_string()));
     }
 }
 

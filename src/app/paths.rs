@@ -132,7 +132,10 @@ static LOADED: std::sync::Mutex<Option<(String, String)>> = std::sync::Mutex::ne
 
 fn remember_text(fingerprint: &str, text: &[u8]) {
     if let Ok(mut slot) = LOADED.lock() {
-        *slot = Some((fingerprint.to_string(), String::from_utf8_lossy(text).into_owned()));
+        *slot = Some((
+            fingerprint.to_string(),
+            String::from_utf8_lossy(text).into_owned(),
+        ));
     }
 }
 

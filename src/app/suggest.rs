@@ -57,7 +57,11 @@ pub fn run(paths: &Paths, json: bool, apply: Option<usize>) -> Result<ExitCode> 
 }
 
 /// Every proposal the store's data supports, as of `today`.
-pub fn proposals(store: &Store, funnel: &Funnel, today: chrono::NaiveDate) -> Result<Vec<Suggestion>> {
+pub fn proposals(
+    store: &Store,
+    funnel: &Funnel,
+    today: chrono::NaiveDate,
+) -> Result<Vec<Suggestion>> {
     let (fill, silent) = store.fold_card_fields(
         || (FillTally::default(), SilentTally::default()),
         |(f, s), card| {
@@ -90,8 +94,8 @@ pub fn proposals(store: &Store, funnel: &Funnel, today: chrono::NaiveDate) -> Re
 
 /// Shows the diff, keeps the old file beside the new one, writes the new one.
 fn apply_one(path: &Path, s: &Suggestion) -> Result<ExitCode> {
-    let old = std::fs::read_to_string(path)
-        .map_err(|e| user(msg::cannot_apply(path, &e.to_string())))?;
+    let old =
+        std::fs::read_to_string(path).map_err(|e| user(msg::cannot_apply(path, &e.to_string())))?;
     let new = edit::apply(&old, &s.edit).map_err(|e| user(msg::cannot_apply(path, &e)))?;
     if let Err(e) = crate::funnel_config::load_str(&new, path) {
         return Err(user(msg::applied_but_invalid(&e.to_string())));
@@ -113,9 +117,10 @@ fn apply_one(path: &Path, s: &Suggestion) -> Result<ExitCode> {
 
 /// `funnel.toml` → `funnel.before-1.toml` (the first number not taken).
 fn kept_path(path: &Path) -> PathBuf {
-    let stem = path
-        .file_stem()
-        .map_or_else(|| "funnel".to_string(), |s| s.to_string_lossy().into_owned());
+    let stem = path.file_stem().map_or_else(
+        || "funnel".to_string(),
+        |s| s.to_string_lossy().into_owned(),
+    );
     let ext = path
         .extension()
         .map_or_else(|| "toml".to_string(), |e| e.to_string_lossy().into_owned());

@@ -6,10 +6,10 @@ use std::collections::HashMap;
 use chrono::NaiveDate;
 use serde::Serialize;
 
+use super::FieldName;
 use super::funnel::{FieldRef, Funnel};
 use super::names::fold;
 use super::rules::values::parse_day;
-use super::FieldName;
 use chrono::Datelike;
 
 /// One card with its custom fields, as the store streams it (cards not gone).
@@ -44,7 +44,11 @@ pub struct StageStats {
 
 impl StageStats {
     pub fn mean_filled(&self) -> f64 {
-        if self.cards == 0 { 0.0 } else { self.filled as f64 / self.cards as f64 }
+        if self.cards == 0 {
+            0.0
+        } else {
+            self.filled as f64 / self.cards as f64
+        }
     }
 
     /// The mean creation day (days since 1970); `None` without dates.
@@ -270,7 +274,10 @@ impl FillTally {
 
     /// Each stage with what its cards carry (funnel name, or the CRM's).
     pub fn stages(&self) -> impl Iterator<Item = (&str, &StageStats)> {
-        self.stages.iter().map(String::as_str).zip(&self.stage_stats)
+        self.stages
+            .iter()
+            .map(String::as_str)
+            .zip(&self.stage_stats)
     }
 
     /// Every field seen filled, with its filled values and how many of them read as days.
@@ -347,10 +354,7 @@ impl FillTally {
                     .filter(|((s, _), _)| *s == si)
                     .map(|(&(_, o), &cards)| {
                         let filled = fi.map_or(0, |fi| {
-                            self.filled
-                                .get(&(si, fi as u32, o))
-                                .copied()
-                                .unwrap_or(0)
+                            self.filled.get(&(si, fi as u32, o)).copied().unwrap_or(0)
                         });
                         OwnerFill {
                             owner: self.owners[o as usize].clone(),
@@ -370,7 +374,13 @@ impl FillTally {
                 let cards: u64 = owners.iter().map(|o| o.cards).sum();
                 let filled: u64 = owners.iter().map(|o| o.filled).sum();
                 rows.push((
-                    (unchecked, rank, !(bound || required), stage_index, stage.to_string()),
+                    (
+                        unchecked,
+                        rank,
+                        !(bound || required),
+                        stage_index,
+                        stage.to_string(),
+                    ),
                     FillRow {
                         field: field.clone(),
                         stage: stage.to_string(),

@@ -17,7 +17,6 @@ pub mod flag;
 pub mod flagged_card;
 pub mod funnel;
 pub mod funnel_diff;
-pub mod version_split;
 pub mod ids;
 pub mod import_report;
 pub mod lead_row;
@@ -38,6 +37,7 @@ pub mod suggest;
 pub mod suggestion;
 pub mod sync_report;
 pub mod trust;
+pub mod version_split;
 pub mod writer;
 
 pub use card::{Card, CardContext, FieldName, StageVisit, SystemField};

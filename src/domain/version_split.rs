@@ -87,7 +87,9 @@ impl SplitTally {
             a.stages
                 .iter()
                 .find(|g| g.stage == name)
-                .map_or((0, 0), |g| (g.group.figures.reviews, g.group.figures.mismatches))
+                .map_or((0, 0), |g| {
+                    (g.group.figures.reviews, g.group.figures.mismatches)
+                })
         };
         stages
             .iter()

@@ -93,7 +93,9 @@ pub fn patch(edit: &Edit) -> String {
 /// The funnel file's text with `edit` applied; `Err` with a sentence when the file no longer
 /// has what the proposal names (edited since).
 pub fn apply(src: &str, edit: &Edit) -> Result<String, String> {
-    let mut doc: DocumentMut = src.parse().map_err(|e: toml_edit::TomlError| e.to_string())?;
+    let mut doc: DocumentMut = src
+        .parse()
+        .map_err(|e: toml_edit::TomlError| e.to_string())?;
     {
         let stages = doc
             .get_mut("stages")
@@ -214,7 +216,9 @@ fn push_unique(table: &mut Table, key: &str, item: &str) {
     let folded = fold(item);
     let present = array.iter().any(|v| match v {
         Value::String(s) => fold(s.value()) == folded,
-        Value::InlineTable(t) => t.get("field").and_then(Value::as_str).map(fold) == Some(folded.clone()),
+        Value::InlineTable(t) => {
+            t.get("field").and_then(Value::as_str).map(fold) == Some(folded.clone())
+        }
         _ => false,
     });
     if !present {
@@ -284,7 +288,13 @@ kind = "won"
         assert_eq!(f.stages[1].fields, ["Meeting"]);
         assert_eq!(f.stages[1].required.len(), 2);
 
-        let merged = apply(FUNNEL, &Edit::MergeStage { stage: "A".into(), into: "B".into() });
+        let merged = apply(
+            FUNNEL,
+            &Edit::MergeStage {
+                stage: "A".into(),
+                into: "B".into(),
+            },
+        );
         let f = load(&merged.unwrap());
         assert_eq!(f.stages.len(), 2);
         assert_eq!(f.resolve("A1"), Some(0));

@@ -127,7 +127,13 @@ pub fn guess_kind(name: &str, stats: &StageStats) -> StageKind {
     }
     let n = fold(name);
     const LOST: &[&str] = &[
-        "lost", "не реализ", "проигр", "отказ", "неуспеш", "closed lost", "unqualified",
+        "lost",
+        "не реализ",
+        "проигр",
+        "отказ",
+        "неуспеш",
+        "closed lost",
+        "unqualified",
     ];
     const WON: &[&str] = &["won", "успешн", "выигр", "реализовано", "оплачен"];
     if LOST.iter().any(|w| n.contains(w)) {
@@ -170,7 +176,11 @@ pub fn render(
             out.push_str(&format!("# {l}\n"));
         }
         for (col, filled, dates) in columns {
-            let kind = if *dates * 10 >= *filled * 9 { "date" } else { "text" };
+            let kind = if *dates * 10 >= *filled * 9 {
+                "date"
+            } else {
+                "text"
+            };
             out.push_str(&format!(
                 "# [[custom_fields]]\n# name = {}\n# type = \"{kind}\"    # {}\n#\n",
                 quoted(col),
@@ -197,7 +207,10 @@ pub fn render(
         };
         out.push_str(&format!("kind = \"{kind}\"\n"));
         if st.kind == StageKind::Open {
-            out.push_str(&format!("# max_idle_days = 14    # {}\n", words::idle_note()));
+            out.push_str(&format!(
+                "# max_idle_days = 14    # {}\n",
+                words::idle_note()
+            ));
         }
     }
     out

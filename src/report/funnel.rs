@@ -81,7 +81,8 @@ fn side_cells(s: &mut String, side: &Side) {
         side.moved_on,
         side.entered,
         pct(side.conversion),
-        side.median_days.map_or_else(|| "—".to_string(), |d| d.to_string())
+        side.median_days
+            .map_or_else(|| "—".to_string(), |d| d.to_string())
     );
 }
 

@@ -22,7 +22,11 @@ pub struct Report<'a> {
     /// `okk fields`' rows (the page shows the bound and required ones).
     pub fields: &'a [crate::domain::fill::FillRow],
     /// The latest funnel version that changed something, its first day, and its stages split.
-    pub before_after: Option<(i64, chrono::NaiveDate, &'a [crate::domain::version_split::StageSplit])>,
+    pub before_after: Option<(
+        i64,
+        chrono::NaiveDate,
+        &'a [crate::domain::version_split::StageSplit],
+    )>,
 }
 
 pub fn render(r: &Report) -> String {

@@ -5,8 +5,8 @@
 use chrono::NaiveDate;
 use rusqlite::params;
 
-use crate::domain::fill::CardFields;
 use crate::domain::analytics::{Finding, Window};
+use crate::domain::fill::CardFields;
 use crate::domain::review::Verdict;
 use crate::store::{Store, StoreError};
 

@@ -57,7 +57,14 @@ pub const REPORT_NOTE: &str = "The custom fields the funnel binds to a stage or 
 how many of the stage's cards have them filled, and the owner who leaves them empty most. \
 `okk fields` lists every column, declared or not.";
 pub const REPORT_NONE: &str = "The funnel binds and requires no custom field.";
-pub const REPORT_COLUMNS: [&str; 6] = ["Field", "Stage", "Filled", "Cards", "Rate", "Emptiest owner"];
+pub const REPORT_COLUMNS: [&str; 6] = [
+    "Field",
+    "Stage",
+    "Filled",
+    "Cards",
+    "Rate",
+    "Emptiest owner",
+];
 pub const NO_OWNER: &str = "(no owner)";
 pub const REPORT_TREND: &str = "The trend per sync is not shown: the store keeps the cards as \
 they are now, not each sync's fill rates.";

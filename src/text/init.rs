@@ -56,12 +56,17 @@ pub fn idle_note() -> String {
 pub fn funnel_name(store: &Path) -> String {
     format!(
         "Funnel from {}",
-        store.file_stem().map_or_else(String::new, |s| s.to_string_lossy().into_owned())
+        store
+            .file_stem()
+            .map_or_else(String::new, |s| s.to_string_lossy().into_owned())
     )
 }
 
 pub fn store_has_no_cards(store: &Path) -> String {
-    format!("{} has no cards to read stages from: import an export first", store.display())
+    format!(
+        "{} has no cards to read stages from: import an export first",
+        store.display()
+    )
 }
 
 pub fn only_from_store() -> String {

@@ -24,11 +24,17 @@ pub fn patch_after(after: &str) -> String {
 }
 
 pub fn patch_added(after: &str) -> String {
-    format!("Added by `okk funnel suggest` after «{}»: rename it as the desk calls it.", line(after))
+    format!(
+        "Added by `okk funnel suggest` after «{}»: rename it as the desk calls it.",
+        line(after)
+    )
 }
 
 pub fn patch_removed(stage: &str) -> String {
-    format!("remove the stage «{}»; its names become aliases of:", line(stage))
+    format!(
+        "remove the stage «{}»; its names become aliases of:",
+        line(stage)
+    )
 }
 
 pub fn apply_no_stages() -> String {

@@ -40,17 +40,28 @@ pub fn changes(d: &FunnelDiff) -> Vec<String> {
         out.push(format!("«{}» no longer bound to «{}»", line(f), line(s)));
     }
     for (s, a, b) in &d.limits_changed {
-        out.push(format!("«{}» idle limit {} → {}", line(s), limit(*a), limit(*b)));
+        out.push(format!(
+            "«{}» idle limit {} → {}",
+            line(s),
+            limit(*a),
+            limit(*b)
+        ));
     }
     for (s, on) in &d.extra_control_changed {
         out.push(format!(
             "«{}» {}",
             line(s),
-            if *on { "under extra control" } else { "no longer under extra control" }
+            if *on {
+                "under extra control"
+            } else {
+                "no longer under extra control"
+            }
         ));
     }
     if out.is_empty() {
-        out.push("no change to stages, bound fields or limits (checklists, rules or wording)".into());
+        out.push(
+            "no change to stages, bound fields or limits (checklists, rules or wording)".into(),
+        );
     }
     out
 }
@@ -92,7 +103,8 @@ fn side(s: &crate::domain::version_split::Side) -> String {
         s.moved_on,
         s.entered,
         pct(s.conversion),
-        s.median_days.map_or_else(|| "—".to_string(), |d| d.to_string())
+        s.median_days
+            .map_or_else(|| "—".to_string(), |d| d.to_string())
     )
 }
 

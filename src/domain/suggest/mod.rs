@@ -200,8 +200,15 @@ fn silent_tails(funnel: &Funnel, seen: &Observed, out: &mut Out) {
         let Some(t) = seen.silent.stages.get(&i) else {
             continue;
         };
-        // A stage that already tolerates that much silence is the silent cards' stage.
-        if stage.max_idle_days.is_some_and(|d| d >= s.silent_days) {
+        // A stage that already tolerates that much silence is the silent cards' stage; a stage
+        // followed by such a stage has its silent stage already (its cards want moving there).
+        let tolerant =
+            |st: &crate::domain::Stage| st.max_idle_days.is_some_and(|d| d >= s.silent_days);
+        if tolerant(stage)
+            || funnel.stages.get(i + 1).is_some_and(|next| {
+                tolerant(next) && silent::meeting_field(funnel, i + 1) == Some(t.field.as_str())
+            })
+        {
             continue;
         }
         if t.open < s.min_cards || t.silent == 0 {

@@ -11,10 +11,26 @@ use crate::domain::fill::StageStats;
 /// built-in funnel's): a hint where the history says nothing. First match wins.
 const NAME_HINTS: &[(&[&str], f64)] = &[
     (&["after the meeting", "после встреч", "молчун"], 4.0),
-    (&["new", "lead", "prospect", "нов", "заявк", "первичн", "лид"], 0.0),
+    (
+        &["new", "lead", "prospect", "нов", "заявк", "первичн", "лид"],
+        0.0,
+    ),
     (&["qualif", "квалиф"], 1.0),
-    (&["discovery", "needs", "analysis", "подбор", "потребност"], 2.0),
-    (&["meeting", "demo", "presentation", "встреч", "показ", "презентац"], 3.0),
+    (
+        &["discovery", "needs", "analysis", "подбор", "потребност"],
+        2.0,
+    ),
+    (
+        &[
+            "meeting",
+            "demo",
+            "presentation",
+            "встреч",
+            "показ",
+            "презентац",
+        ],
+        3.0,
+    ),
     (&["proposal", "quote", "offer", "предложен", "кп"], 5.0),
     (&["negotiat", "переговор", "возражен"], 6.0),
     (&["booking", "reserv", "брон"], 7.0),
@@ -81,7 +97,11 @@ pub fn observed_order(stages: &[(&str, StageStats)], history: &HistoryTally) -> 
         // Among closed stages, the won ones first.
         let won = (sj.won * 2 >= sj.cards).cmp(&(si.won * 2 >= si.cards));
         closed
-            .then(if mostly_closed(si) { won } else { Ordering::Equal })
+            .then(if mostly_closed(si) {
+                won
+            } else {
+                Ordering::Equal
+            })
             .then(score[j].cmp(&score[i]))
             .then(hint[i].total_cmp(&hint[j]))
             .then(si.mean_filled().total_cmp(&sj.mean_filled()))
@@ -144,7 +164,13 @@ mod tests {
         let names: Vec<&str> = order.iter().map(|&i| stages[i].0).collect();
         assert_eq!(
             names,
-            ["Qualification", "Discovery", "Proposal/Quote", "Negotiation", "Closed Won"]
+            [
+                "Qualification",
+                "Discovery",
+                "Proposal/Quote",
+                "Negotiation",
+                "Closed Won"
+            ]
         );
     }
 
@@ -161,7 +187,10 @@ mod tests {
                 &[(d(1), "Demo".to_string()), (d(3), "Lead".to_string())],
             );
         }
-        let stages = [("Lead", stats(10, 0, 0, 5, 500)), ("Demo", stats(10, 0, 0, 20, 300))];
+        let stages = [
+            ("Lead", stats(10, 0, 0, 5, 500)),
+            ("Demo", stats(10, 0, 0, 20, 300)),
+        ];
         let order = observed_order(&stages, &history);
         assert_eq!(order, [1, 0]);
     }

@@ -33,7 +33,7 @@ pub struct Tail {
 }
 
 /// The custom date field a stage's `past` rule checks, if any.
-fn meeting_field(funnel: &Funnel, stage: usize) -> Option<&str> {
+pub(super) fn meeting_field(funnel: &Funnel, stage: usize) -> Option<&str> {
     funnel.stage(stage).rules.iter().find_map(|r| match r {
         Rule::Date(d) if d.must_be == MustBe::Past => match &d.field {
             FieldRef::Custom(name) => Some(name.as_str()),
@@ -59,8 +59,7 @@ impl SilentTally {
             ..Tail::default()
         });
         tail.open += 1;
-        let Some(cutoff) =
-            today.checked_sub_days(Days::new(u64::from(funnel.suggest.silent_days)))
+        let Some(cutoff) = today.checked_sub_days(Days::new(u64::from(funnel.suggest.silent_days)))
         else {
             return;
         };
@@ -70,7 +69,8 @@ impl SilentTally {
             .iter()
             .find(|(h, v)| is_filled(v) && keys.contains(&fold(h)))
             .and_then(|(_, v)| parse_day(v));
-        let silent = meeting.is_some_and(|m| m <= cutoff) && card.touched.is_some_and(|t| t <= cutoff);
+        let silent =
+            meeting.is_some_and(|m| m <= cutoff) && card.touched.is_some_and(|t| t <= cutoff);
         if silent {
             tail.silent += 1;
             tail.sample.push(card.external_id.to_string());
