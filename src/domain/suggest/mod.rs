@@ -558,3 +558,52 @@ fn missing(funnel: &Funnel, seen: &Observed, out: &mut Out) {
         ));
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::funnel_config::default_funnel;
+
+    #[test]
+    fn a_silent_tail_before_the_funnels_own_silent_stage_asks_for_no_new_stage() {
+        // The built-in funnel: Встреча проведена (limit 7) is followed by Молчуны после встречи
+        // (limit 14, the same meeting date): its silent cards belong there. Контакт после
+        // встречи (limit 7, followed by Бронирование) has no silent stage after it.
+        let funnel = default_funnel();
+        let tail = |i: usize| {
+            (
+                i,
+                silent::Tail {
+                    field: "Дата встречи в офисе продаж".into(),
+                    open: 10,
+                    silent: 5,
+                    sample: vec![],
+                },
+            )
+        };
+        let held = funnel.resolve("Встреча проведена").unwrap();
+        let after = funnel.resolve("Контакт после встречи").unwrap();
+        let silent = SilentTally {
+            stages: [tail(held), tail(after)].into_iter().collect(),
+        };
+        let today = NaiveDate::from_ymd_opt(2026, 11, 20).unwrap();
+        let list = suggest(
+            &funnel,
+            &Observed {
+                fill: &FillTally::default(),
+                silent: &silent,
+                history: &HistoryTally::default(),
+                verdicts: &[],
+                moves: &[],
+                last_entries: &[],
+                today,
+            },
+        );
+        let tails: Vec<&str> = list
+            .iter()
+            .filter(|s| s.kind == Kind::SilentTail)
+            .map(|s| s.stage.as_str())
+            .collect();
+        assert_eq!(tails, ["Контакт после встречи"]);
+    }
+}
