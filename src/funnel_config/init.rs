@@ -71,20 +71,8 @@ pub fn plan(stages: &[(String, StageStats)], history: &HistoryTally) -> Vec<Plan
                 .map(|&m| (stages[m].0.clone(), stages[*head].0.clone()))
         })
         .collect();
-    if !rename.is_empty() {
-        let before = std::mem::take(&mut history.before);
-        let to = |s: &String| {
-            rename
-                .iter()
-                .find(|(from, _)| from == s)
-                .map_or_else(|| s.clone(), |(_, head)| head.clone())
-        };
-        for ((a, b), n) in before {
-            let (a, b) = (to(&a), to(&b));
-            if a != b {
-                *history.before.entry((a, b)).or_default() += n;
-            }
-        }
+    for (from, to) in &rename {
+        history.rename(from, to);
     }
     let refs: Vec<(&str, StageStats)> = merged.iter().map(|(n, s)| (n.as_str(), *s)).collect();
     let mut planned: Vec<Planned> = observed_order(&refs, &history)

@@ -165,14 +165,15 @@ impl Store {
         Ok(per.into_iter().map(|(s, (n, bad))| (s, n, bad)).collect())
     }
 
-    /// The last day any card entered each stage as the CRM names it: a move a sync saw, or a
-    /// card created there (for cards never seen moving).
+    /// The last day any card entered each stage as the CRM names it: a move a sync saw, or the
+    /// last touch of a card there now (its activity, update or creation: `touched_at`, which
+    /// the queue's index holds, so no card's row is read).
     pub fn last_entries(&self) -> Result<Vec<(String, NaiveDate)>, StoreError> {
         let mut stmt = self.conn.prepare(
             "SELECT stage, max(at) FROM (
                  SELECT stage, max(seen_at) AS at FROM stage_history GROUP BY stage
                  UNION ALL
-                 SELECT stage, max(coalesce(touched_at, created_at)) FROM cards
+                 SELECT stage, max(touched_at) FROM cards
                  WHERE gone_at IS NULL GROUP BY stage)
              GROUP BY stage",
         )?;

@@ -11,8 +11,11 @@ use crate::domain::funnel::{Funnel, StageKind};
 /// CRM's.
 #[derive(Debug, Clone, Default)]
 pub struct HistoryTally {
+    /// Stage names seen, by index (a million histories name a dozen stages).
+    names: Vec<String>,
+    index: HashMap<String, u32>,
     /// (a, b) → cards that were at `a` before they were at `b`.
-    pub before: HashMap<(String, String), u64>,
+    before: HashMap<(u32, u32), u64>,
     /// Funnel stage index → days spent there by cards that then moved forward.
     pub stays: HashMap<usize, Vec<u32>>,
     /// Funnel stage index → cards that left it forward within a day.
@@ -31,22 +34,24 @@ impl HistoryTally {
             return;
         }
         self.moved_cards += 1;
-        let names: Vec<String> = visits
+        let names: Vec<u32> = visits
             .iter()
-            .map(|(_, s)| {
-                funnel
-                    .resolve(s)
-                    .map_or_else(|| s.clone(), |i| funnel.stage(i).name.clone())
+            .map(|(_, s)| match funnel.resolve(s) {
+                Some(i) => self.intern(&funnel.stage(i).name),
+                None => self.intern(s),
             })
             .collect();
-        let mut seen: Vec<&String> = Vec::new();
-        for (i, a) in names.iter().enumerate() {
-            for b in &names[i + 1..] {
-                if a != b && !seen.contains(&b) {
-                    *self.before.entry((a.clone(), b.clone())).or_default() += 1;
+        // Each ordered pair once per card: a card that went back and forth counts once.
+        let mut pairs: Vec<(u32, u32)> = Vec::new();
+        for (i, &a) in names.iter().enumerate() {
+            for &b in &names[i + 1..] {
+                if a != b && !names[..i].contains(&b) && !pairs.contains(&(a, b)) {
+                    pairs.push((a, b));
                 }
             }
-            seen.push(a);
+        }
+        for p in pairs {
+            *self.before.entry(p).or_default() += 1;
         }
         let index: Vec<Option<usize>> = visits.iter().map(|(_, s)| funnel.resolve(s)).collect();
         for w in 0..visits.len() - 1 {
@@ -68,9 +73,38 @@ impl HistoryTally {
         }
     }
 
+    fn intern(&mut self, name: &str) -> u32 {
+        if let Some(&i) = self.index.get(name) {
+            return i;
+        }
+        let i = self.names.len() as u32;
+        self.names.push(name.to_string());
+        self.index.insert(name.to_string(), i);
+        i
+    }
+
+    /// Counts stage `from`'s history as `to`'s (spellings of one stage, merged by `funnel
+    /// init`); a pair that becomes a stage before itself is dropped.
+    pub fn rename(&mut self, from: &str, to: &str) {
+        let Some(&f) = self.index.get(from) else {
+            return;
+        };
+        let t = self.intern(to);
+        let before = std::mem::take(&mut self.before);
+        for ((a, b), n) in before {
+            let a = if a == f { t } else { a };
+            let b = if b == f { t } else { b };
+            if a != b {
+                *self.before.entry((a, b)).or_default() += n;
+            }
+        }
+    }
+
     pub fn merge(&mut self, other: HistoryTally) {
-        for (k, n) in other.before {
-            *self.before.entry(k).or_default() += n;
+        for ((a, b), n) in other.before {
+            let a = self.intern(&other.names[a as usize]);
+            let b = self.intern(&other.names[b as usize]);
+            *self.before.entry((a, b)).or_default() += n;
         }
         for (k, v) in other.stays {
             self.stays.entry(k).or_default().extend(v);
@@ -86,12 +120,10 @@ impl HistoryTally {
 
     /// Cards seen at `a` before `b`, minus cards seen at `b` before `a`.
     pub fn lead(&self, a: &str, b: &str) -> i64 {
-        let get = |x: &str, y: &str| {
-            self.before
-                .get(&(x.to_string(), y.to_string()))
-                .copied()
-                .unwrap_or(0) as i64
+        let (Some(&a), Some(&b)) = (self.index.get(a), self.index.get(b)) else {
+            return 0;
         };
+        let get = |x, y| self.before.get(&(x, y)).copied().unwrap_or(0) as i64;
         get(a, b) - get(b, a)
     }
 }
