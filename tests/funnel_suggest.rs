@@ -116,31 +116,7 @@ fn desk() -> (Desk, PathBuf) {
     std::fs::write(&csv, lines.join("\n") + "\n").unwrap();
     okk(&desk, &funnel, &["import", &path_arg(&csv)]);
 
-    let conn = desk.conn();
-    let plant = |id: &str, visits: &[(&str, &str)]| {
-        let card: i64 = conn
-            .query_row("SELECT id FROM cards WHERE external_id = ?1", [id], |r| {
-                r.get(0)
-            })
-            .unwrap();
-        conn.execute("DELETE FROM stage_history WHERE card_id = ?1", [card])
-            .unwrap();
-        for (day, stage) in visits {
-            conn.execute(
-                "INSERT INTO import_batches (file, profile, source, encoding, started_at)
-                 VALUES ('planted', 'amocrm', 'amocrm', 'utf-8', ?1)",
-                [day],
-            )
-            .unwrap();
-            let batch = conn.last_insert_rowid();
-            conn.execute(
-                "INSERT INTO stage_history (card_id, batch_id, seen_at, stage)
-                 VALUES (?1, ?2, ?3, ?4)",
-                rusqlite::params![card, batch, format!("{day} 09:00:00"), stage],
-            )
-            .unwrap();
-        }
-    };
+    let plant = |id: &str, visits: &[(&str, &str)]| desk.plant_history(id, visits);
     for id in ["M1", "M2", "M3", "M4"] {
         plant(id, &[("2026-09-01", "Лид"), ("2026-09-05", "Встреча")]);
     }
@@ -160,7 +136,6 @@ fn desk() -> (Desk, PathBuf) {
             ],
         );
     }
-    drop(conn);
 
     let review = |card: &str, auditor: &str, verdict: &str, moved: Option<&str>| {
         use okk::domain::review::{Review, ReviewDraft, Verdict};
