@@ -56,6 +56,10 @@ pub enum Command {
     /// Write the figures of `okk stats` (and the auditors') as one self-contained HTML page with
     /// charts, for the head of sales: no scripts, nothing fetched from the network.
     Report(ReportArgs),
+    /// How well custom fields are kept: per field (declared or not) and stage, the cards, how
+    /// many have it filled and the rate, and per owner; declared stage-bound and required
+    /// fields first.
+    Fields(FieldsArgs),
     /// List the cards the stage rules flagged, with the evidence for each flag.
     Check(CheckArgs),
     /// The review queue of a stage, in the order an auditor meets the cards.
@@ -301,6 +305,23 @@ pub struct QueueArgs {
 }
 
 #[derive(Debug, Args)]
+pub struct FieldsArgs {
+    /// Only this stage (its funnel name, an alias, or the CRM's name for it).
+    #[arg(long, value_name = "NAME")]
+    pub stage: Option<String>,
+    /// Only this owner's cards.
+    #[arg(long, value_name = "NAME")]
+    pub owner: Option<String>,
+    /// Only cards created on or after this day (YYYY-MM-DD).
+    #[arg(long, value_name = "DATE")]
+    pub since: Option<chrono::NaiveDate>,
+    /// Print `{"fields":[{"field","stage","bound","required","cards","filled","rate",
+    /// "owners":[{"owner","cards","filled","rate"}]}]}`.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
 pub struct StatsArgs {
     /// Per auditor instead: reviews, cards per hour, median seconds per card, the lead's
     /// accepted / overridden / returned shares, agreement with the lead's calibration reference.
@@ -324,6 +345,11 @@ pub struct StatsArgs {
     /// Only reviews made on or before this day (YYYY-MM-DD).
     #[arg(long, value_name = "DATE")]
     pub until: Option<chrono::NaiveDate>,
+    /// Before and after funnel version N (`okk funnel history`): for the stages it touched,
+    /// reviews and the share not ok, cards entering, conversion to a later stage and days in
+    /// the stage, on each side of the day it was first used.
+    #[arg(long, value_name = "N", conflicts_with_all = ["auditors", "csv", "table", "since", "until"])]
+    pub funnel_version: Option<i64>,
 }
 
 /// The tables of `okk stats`.
@@ -434,6 +460,38 @@ pub enum FunnelCommand {
     },
     /// Print the funnel: stages in order, what each demands, its checklist.
     Show,
+    /// Proposals for the funnel drawn from the store, each with its evidence and a TOML patch:
+    /// silent_tail, bind_field, idle_limit, merge_stage, drop_stage, extra_control,
+    /// missing_stage (thresholds: the funnel's [suggest]).
+    Suggest {
+        /// Print `{"suggestions":[{"id","kind","stage","summary","evidence","patch"}]}`.
+        #[arg(long)]
+        json: bool,
+        /// Apply proposal N: show the diff, write the new funnel file, keep the previous one
+        /// beside it.
+        #[arg(long, value_name = "N")]
+        apply: Option<usize>,
+    },
+    /// Write a starting funnel from the stages in the store: ordered by how cards move, won and
+    /// lost guessed, near-duplicate spellings as aliases; commented TOML to edit.
+    Init {
+        /// Read the stages from the store (--db).
+        #[arg(long)]
+        from_store: bool,
+        /// The file to write [default: print it].
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+        /// Replace FILE if it exists.
+        #[arg(long)]
+        force: bool,
+    },
+    /// Every funnel version okk has run with on this store: its number, hash, when first used,
+    /// and what changed from the one before.
+    History {
+        /// Print `{"versions":[{"version","hash","first_used","name","changes"}]}`.
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Debug, Subcommand)]

@@ -67,6 +67,7 @@ fn a_new_store_is_migrated_to_the_latest_schema() {
             "drafts",
             "field_names",
             "flags",
+            "funnel_versions",
             "import_batches",
             "lead_decisions",
             "leases",
@@ -680,4 +681,35 @@ fn a_store_of_schema_12_gains_leases_and_hands_out_its_queue_from_the_top() {
         desk.count("SELECT count(*) FROM leases WHERE auditor = 'anna'"),
         2
     );
+}
+
+/// Schema 14 records every funnel config okk runs with. A store of schema 13 gains the table
+/// empty; the next command that checks the cards records its funnel as version 1, with its text.
+#[test]
+fn a_store_of_schema_13_records_the_funnel_it_next_runs_with() {
+    let desk = Desk::new();
+    desk.import_one(&[&fixture("amocrm_utf8_bom.csv")]);
+    assert_eq!(desk.count("SELECT count(*) FROM funnel_versions"), 1);
+    desk.conn()
+        .execute_batch("DROP TABLE funnel_versions; PRAGMA user_version = 13;")
+        .unwrap();
+    let store = Store::open(&desk.db).unwrap();
+    assert_eq!(store.schema_version().unwrap(), latest());
+    drop(store);
+    assert_eq!(desk.count("SELECT count(*) FROM funnel_versions"), 0);
+    desk.stats();
+    let conn = desk.conn();
+    let (version, content): (i64, String) = conn
+        .query_row("SELECT version, content FROM funnel_versions", [], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
+        .unwrap();
+    assert_eq!(version, 1);
+    assert_eq!(
+        content,
+        std::fs::read_to_string(common::funnel_path()).unwrap()
+    );
+    // The same funnel again is no new version.
+    desk.stats();
+    assert_eq!(desk.count("SELECT count(*) FROM funnel_versions"), 1);
 }

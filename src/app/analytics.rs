@@ -26,6 +26,15 @@ pub fn run(paths: &Paths, args: StatsArgs) -> Result<ExitCode> {
     let today = paths.today(&store)?;
     super::audit::refresh(&mut store, &funnel, &fingerprint, today, false)?;
     super::audit::note_old_export(&store, today)?;
+    if let Some(version) = args.funnel_version {
+        return super::funnel_versions::before_after(
+            &store,
+            &funnel,
+            today.date(),
+            version,
+            args.json,
+        );
+    }
     show(&store, &funnel, today, &args)
 }
 

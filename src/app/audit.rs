@@ -54,6 +54,7 @@ pub fn refresh(
     now: NaiveDateTime,
     force: bool,
 ) -> Result<Option<RulesRun>> {
+    super::funnel_versions::note(store, funnel, fingerprint);
     let key = ran_for(fingerprint, now);
     if !force && store.meta(RULES_RAN_FOR)?.as_deref() == Some(key.as_str()) {
         return Ok(None);

@@ -1,4 +1,4 @@
-//! `okk funnel check` and `okk funnel show`.
+//! `okk funnel check`, `show`, `suggest`, `init` and `history`.
 
 use std::process::ExitCode;
 
@@ -10,6 +10,18 @@ use crate::domain::columns::AbsentFields;
 use crate::text::app as msg;
 
 pub fn run(paths: &Paths, command: FunnelCommand) -> Result<ExitCode> {
+    match command {
+        FunnelCommand::Init {
+            from_store,
+            out,
+            force,
+        } => return super::funnel_init::run(paths, from_store, out.as_deref(), force),
+        FunnelCommand::Suggest { json, apply } => {
+            return super::suggest::run(paths, json, apply);
+        }
+        FunnelCommand::History { json } => return super::funnel_versions::history(paths, json),
+        _ => {}
+    }
     let funnel = paths.load_funnel()?;
     match command {
         FunnelCommand::Check { store } => {
@@ -23,6 +35,7 @@ pub fn run(paths: &Paths, command: FunnelCommand) -> Result<ExitCode> {
             }
         }
         FunnelCommand::Show => super::say_raw(crate::funnel_config::show(&funnel))?,
+        _ => {}
     }
     Ok(ExitCode::SUCCESS)
 }

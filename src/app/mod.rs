@@ -10,7 +10,10 @@ mod crm;
 mod db;
 pub mod demo;
 mod export;
+mod fields;
 mod funnel_config;
+mod funnel_init;
+mod funnel_versions;
 mod import;
 mod keys;
 pub mod lang;
@@ -19,6 +22,7 @@ mod queue;
 mod report;
 mod review;
 pub mod stderr;
+mod suggest;
 mod sync;
 
 use std::process::ExitCode;
@@ -57,6 +61,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Calibrate { command } => calibrate::run(&paths, command),
         Command::Stats(args) => analytics::run(&paths, args),
         Command::Report(args) => report::run(&paths, args),
+        Command::Fields(args) => fields::run(&paths, args),
         Command::Check(args) => check::run(&paths, args),
         Command::Queue(args) => queue::run(&paths, args),
         Command::Funnel { command } => funnel_config::run(&paths, command),

@@ -105,7 +105,9 @@ impl Paths {
         }
         let funnel = crate::funnel_config::load(&self.funnel).map_err(|e| user(e.to_string()))?;
         let text = std::fs::read(&self.funnel).unwrap_or_default();
-        Ok((funnel, fingerprint(&text)))
+        let fp = fingerprint(&text);
+        remember_text(&fp, &text);
+        Ok((funnel, fp))
     }
 }
 
@@ -153,6 +155,27 @@ fn write_default_funnel(path: &Path) -> Result<()> {
     };
     std::io::Write::write_all(&mut f, crate::funnel_config::DEFAULT_FUNNEL.as_bytes())?;
     Ok(())
+}
+
+/// The text of the funnel loaded last, by its fingerprint: the rules run records a new funnel
+/// version with it (`funnel_versions::note`) without every command handing the text along.
+static LOADED: std::sync::Mutex<Option<(String, String)>> = std::sync::Mutex::new(None);
+
+fn remember_text(fingerprint: &str, text: &[u8]) {
+    if let Ok(mut slot) = LOADED.lock() {
+        *slot = Some((
+            fingerprint.to_string(),
+            String::from_utf8_lossy(text).into_owned(),
+        ));
+    }
+}
+
+/// The text of the funnel with this fingerprint, if it is the one loaded last.
+pub fn loaded_text(fingerprint: &str) -> Option<String> {
+    let slot = LOADED.lock().ok()?;
+    slot.as_ref()
+        .filter(|(fp, _)| fp == fingerprint)
+        .map(|(_, t)| t.clone())
 }
 
 pub fn fingerprint(funnel_text: &[u8]) -> String {

@@ -27,7 +27,11 @@ pub fn run(paths: &Paths, args: ReportArgs) -> Result<ExitCode> {
     }
     let figures = super::analytics::figures(&store, &funnel, today.date(), window)?;
     let auditors = super::analytics::auditor_figures(&store, &funnel)?;
+    let fields = super::fields::fill_rows(&store, &funnel, None, None)?;
+    let split = super::funnel_versions::latest_split(&store, &funnel, today.date())?;
     let page = render(&Report {
+        fields: &fields,
+        before_after: split.as_ref().map(|(v, d, rows)| (*v, *d, rows.as_slice())),
         funnel_name: &funnel.name,
         generated: today,
         rows: &figures.rows,

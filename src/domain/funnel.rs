@@ -126,6 +126,8 @@ pub struct Funnel {
     pub markers: MarkerLists,
     /// Severity or "off" of every rule code (`[rules]`).
     pub rule_settings: RuleSettings,
+    /// `[suggest]`: when `okk funnel suggest` proposes a change.
+    pub suggest: super::suggest::SuggestSettings,
     /// fold(name or alias) -> stage index.
     by_name: HashMap<String, usize>,
     /// Name or alias exactly as written -> stage index: most CRM stage names hit it, without
@@ -166,6 +168,7 @@ impl Funnel {
             checklist_default,
             markers: MarkerLists::default(),
             rule_settings: RuleSettings::default(),
+            suggest: Default::default(),
             by_name,
             by_exact,
             custom_keys,
@@ -181,6 +184,12 @@ impl Funnel {
     /// The funnel with these rule severities and switches.
     pub fn with_rule_settings(mut self, settings: RuleSettings) -> Funnel {
         self.rule_settings = settings;
+        self
+    }
+
+    /// The funnel with these `[suggest]` thresholds.
+    pub fn with_suggest(mut self, settings: super::suggest::SuggestSettings) -> Funnel {
+        self.suggest = settings;
         self
     }
 

@@ -34,6 +34,7 @@ pub(super) fn funnel(raw: &RawFunnel, report: &mut Report) -> Funnel {
     let fields = Fields::new(&custom);
     let markers = rules::markers(raw, report);
     let settings = rules::settings(raw, report);
+    let suggest = super::suggest::settings(raw, report);
     let stages = match &raw.stages {
         Some(stages) if !stages.get_ref().is_empty() => {
             let mut names = FirstSeen::default();
@@ -56,6 +57,7 @@ pub(super) fn funnel(raw: &RawFunnel, report: &mut Report) -> Funnel {
     Funnel::new(name, stages, custom, checklist_default)
         .with_markers(markers)
         .with_rule_settings(settings)
+        .with_suggest(suggest)
 }
 
 fn checklist_default(raw: &RawFunnel, report: &mut Report) -> DefaultAnswer {

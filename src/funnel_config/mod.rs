@@ -2,13 +2,16 @@
 //! the checklist an auditor answers there. Every problem comes back with its file:line:column.
 
 mod check;
+pub mod edit;
 mod error;
 mod fields;
+pub mod init;
 mod parse;
 mod raw;
 mod rules;
 mod show;
 pub(crate) mod span;
+mod suggest;
 mod unique;
 
 use std::path::Path;

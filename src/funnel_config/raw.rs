@@ -28,6 +28,7 @@ pub const FUNNEL_KEYS: Keys = Keys {
         "stages",
         "markers",
         "rules",
+        "suggest",
     ],
     tables: &[
         ("custom_fields", &CUSTOM_FIELD_KEYS),
@@ -82,6 +83,9 @@ pub struct RawFunnel {
     /// `[rules]`: rule code → severity or "off".
     #[serde(default)]
     pub rules: BTreeMap<Spanned<String>, Spanned<String>>,
+    /// `[suggest]`: threshold name → number (checked in `suggest.rs`).
+    #[serde(default)]
+    pub suggest: BTreeMap<Spanned<String>, Spanned<toml::Value>>,
 }
 
 /// A `[markers]` entry. Read by hand rather than as `Vec<String>` so that a wrong shape is one

@@ -2,6 +2,7 @@
 //! HTML file with inline SVG charts for the head of sales.
 
 pub mod charts;
+mod funnel;
 pub mod html;
 pub mod page;
 
@@ -18,6 +19,14 @@ pub struct Report<'a> {
     pub rows: &'a [StageRow],
     pub analytics: &'a Analytics,
     pub auditors: &'a [AuditorFigures],
+    /// `okk fields`' rows (the page shows the bound and required ones).
+    pub fields: &'a [crate::domain::fill::FillRow],
+    /// The latest funnel version that changed something, its first day, and its stages split.
+    pub before_after: Option<(
+        i64,
+        chrono::NaiveDate,
+        &'a [crate::domain::version_split::StageSplit],
+    )>,
 }
 
 pub fn render(r: &Report) -> String {

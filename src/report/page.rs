@@ -77,6 +77,7 @@ pub fn render(r: &Report) -> String {
     s.push_str(&charts::trend(&a.trend));
     s.push_str("\n</section>\n");
     auditors(&mut s, r);
+    super::funnel::sections(&mut s, r);
     let _ = write!(
         s,
         "<footer>okk {}</footer>\n</main>\n</body>\n</html>\n",

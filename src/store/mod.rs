@@ -13,6 +13,8 @@ pub mod export;
 pub mod fields;
 pub mod flag_write;
 pub mod flags;
+pub mod funnel_facts;
+pub mod funnel_versions;
 pub mod inspect;
 pub mod judged;
 mod judging;

@@ -460,6 +460,22 @@ CREATE TABLE IF NOT EXISTS leases (
 );
 CREATE INDEX IF NOT EXISTS leases_auditor ON leases (auditor, until);
 "#,
+    // 14: every funnel config okk has run with (store::funnel_versions).
+    r#"
+-- A funnel version: the config's text as okk ran with it, by its content hash (the rules run's
+-- fingerprint), numbered in the order first used. `changes` is the JSON of
+-- domain::funnel_diff::FunnelDiff from the version before. The text is kept so that the next
+-- version can be compared with it and analytics split at a version. IF NOT EXISTS: tests (and a
+-- store rolled back by hand) replay migrations over a store that has it.
+CREATE TABLE IF NOT EXISTS funnel_versions (
+    version    INTEGER PRIMARY KEY,
+    hash       TEXT NOT NULL UNIQUE,
+    first_used TEXT NOT NULL,
+    name       TEXT NOT NULL,
+    content    TEXT NOT NULL,
+    changes    TEXT NOT NULL
+);
+"#,
 ];
 
 pub fn latest() -> i64 {

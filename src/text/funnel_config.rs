@@ -493,3 +493,22 @@ pub const WORD_TABLE: &str = "a table";
 pub const WORD_TABLE_OR_DATE: &str = "a table or a date";
 pub const EXPECTING_PHRASES: &str = "a list of phrases";
 pub const EXPECTING_REQUIRED: &str = "a field name or { field = \"…\", severity = \"…\" }";
+
+/// A `[suggest]` key okk does not know.
+pub fn suggest_key_unknown(key: &str, known: &[&str]) -> String {
+    format!(
+        "unknown threshold {:?}; [suggest] takes {}",
+        crate::text::safe::line(key),
+        known.join(", ")
+    )
+}
+
+/// A `[suggest]` value out of its range or of the wrong type.
+pub fn suggest_value_wrong(kind: crate::domain::suggest::settings::KeyKind) -> String {
+    use crate::domain::suggest::settings::KeyKind;
+    match kind {
+        KeyKind::Share => "expected a share from 0 to 1, such as 0.8".into(),
+        KeyKind::Count => "expected a whole number of 1 or more".into(),
+        KeyKind::Percent => "expected a whole percentile from 1 to 100".into(),
+    }
+}

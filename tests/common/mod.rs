@@ -512,6 +512,37 @@ impl Desk {
             .expect("record a lead decision")
     }
 
+    /// Replaces card `external_id`'s stage history with `visits` ((YYYY-MM-DD, stage), in
+    /// order), each as a sync of its own on that day saw it: the moves a series of syncs over
+    /// months would have recorded, which no single fixture import can.
+    pub fn plant_history(&self, external_id: &str, visits: &[(&str, &str)]) {
+        let conn = self.conn();
+        let card: i64 = conn
+            .query_row(
+                "SELECT id FROM cards WHERE external_id = ?1",
+                [external_id],
+                |r| r.get(0),
+            )
+            .expect("the card");
+        conn.execute("DELETE FROM stage_history WHERE card_id = ?1", [card])
+            .unwrap();
+        for (day, stage) in visits {
+            conn.execute(
+                "INSERT INTO import_batches (file, profile, source, encoding, started_at)
+                 VALUES ('planted', 'amocrm', 'amocrm', 'utf-8', ?1)",
+                [day],
+            )
+            .unwrap();
+            let batch = conn.last_insert_rowid();
+            conn.execute(
+                "INSERT INTO stage_history (card_id, batch_id, seen_at, stage)
+                 VALUES (?1, ?2, ?3, ?4)",
+                rusqlite::params![card, batch, format!("{day} 09:00:00"), stage],
+            )
+            .unwrap();
+        }
+    }
+
     /// Sets one column of card `external_id` as a sync could have left it (a hostile title, a
     /// formula for an owner, a gone card): planting a CRM value no fixture carries is the one
     /// write tests outside the store tests make in SQL.

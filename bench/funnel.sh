@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# `okk fields` and `okk funnel suggest` on the import benchmark's store (1,000,000 cards), with
+# REVIEWS current reviews planted in a copy of it (never the store itself).
+#
+#   bench/import.sh 1000000 && bench/funnel.sh [REVIEWS]       REVIEWS default 200000
+#
+# OKK_BENCH_SRC=path reads another store (default bench/out/okk.db); OKK_BENCH_DIR=dir puts the
+# copy elsewhere (default bench/out; the copy is bench/out/funnel.db, reused when it exists).
+# OKK_BIN=/path/to/okk uses that binary (default target/release/okk, built if missing). Runs
+# `okk stats` once (the day's rules run, not timed), then times three runs each of
+# `okk fields --json` and `okk funnel suggest --json`: wall time, CPU time, peak RSS.
+set -euo pipefail
+
+REVIEWS="${1:-200000}"
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+SRC="${OKK_BENCH_SRC:-bench/out/okk.db}"
+OUT="${OKK_BENCH_DIR:-bench/out}"
+DB="$OUT/funnel.db"
+OKK="${OKK_BIN:-target/release/okk}"
+FUNNEL="$OUT/funnel_bench.toml"
+TIME=/usr/bin/time
+
+[[ -s "$SRC" ]] || { echo "bench: $SRC not found; run bench/import.sh first" >&2; exit 2; }
+command -v sqlite3 >/dev/null || { echo "bench: sqlite3 not found" >&2; exit 2; }
+if [[ -z "${OKK_BIN:-}" ]]; then cargo build --release --quiet; fi
+mkdir -p "$OUT"
+cp assets/funnel.toml "$FUNNEL"
+
+if [[ ! -s "$DB" ]]; then
+    echo "== copying $SRC and planting $REVIEWS reviews"
+    rm -f "$DB" "$DB-wal" "$DB-shm"
+    cp "$SRC" "$DB"
+    sqlite3 "$DB" "INSERT INTO meta (key, value) VALUES ('clock', '2026-11-20 12:00:00')
+                   ON CONFLICT (key) DO UPDATE SET value = excluded.value;"
+    python3 bench/seed_reviews.py "$DB" "$REVIEWS" --funnel "$FUNNEL"
+fi
+echo "== $(sqlite3 "$DB" 'SELECT count(*) FROM cards') cards, \
+$(sqlite3 "$DB" 'SELECT count(*) FROM stage_history') history rows, \
+$(sqlite3 "$DB" 'SELECT count(*) FROM reviews WHERE superseded_by IS NULL AND withdrawn_at IS NULL') current reviews"
+echo "== the day's rules run (not timed)"
+"$OKK" --db "$DB" --funnel "$FUNNEL" stats --table trend >/dev/null
+
+source "$(dirname "$0")/lib.sh"
+
+timed() {
+    local name="$1"; shift
+    local log="$OUT/funnel_${name//[^a-z]/_}"
+    local walls=() cpus=() rss=0
+    for run in 1 2 3; do
+        sync
+        "$TIME" -v -o "$log.time" "$@" >"$log.out"
+        walls+=("$(wall_s "$log.time")")
+        cpus+=("$(cpu_s "$log.time")")
+        local r; r=$(rss_mb "$log.time")
+        (( r > rss )) && rss=$r
+    done
+    printf '%-26s wall %s s   cpu %s s   peak RSS %s MB\n' "$name" "${walls[*]}" "${cpus[*]}" "$rss"
+}
+
+echo "== load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
+timed "fields --json" "$OKK" --db "$DB" --funnel "$FUNNEL" fields --json
+timed "funnel suggest --json" "$OKK" --db "$DB" --funnel "$FUNNEL" funnel suggest --json
+echo "suggestions: $(grep -o '"kind":"[a-z_]*"' "$OUT/funnel_funnel_suggest___json.out" | sort | uniq -c | tr '\n' ' ')"
+echo "== load average after: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -1,0 +1,70 @@
+//! `okk funnel init --from-store`: a starting funnel from the store's stages.
+
+use std::path::Path;
+use std::process::ExitCode;
+
+use color_eyre::Result;
+
+use super::{Paths, user};
+use crate::domain::Funnel;
+use crate::domain::fill::FillTally;
+use crate::domain::funnel::DefaultAnswer;
+use crate::domain::suggest::HistoryTally;
+use crate::funnel_config::init;
+use crate::text::init as msg;
+
+pub fn run(paths: &Paths, from_store: bool, out: Option<&Path>, force: bool) -> Result<ExitCode> {
+    if !from_store {
+        return Err(user(msg::only_from_store()));
+    }
+    if !paths.db.exists() {
+        return Err(user(msg::store_has_no_cards(&paths.db)));
+    }
+    if let Some(out) = out
+        && out.exists()
+        && !force
+    {
+        return Err(user(msg::exists(out)));
+    }
+    let store = paths.open_store()?;
+    // An empty funnel: every stage, field and history row by the CRM's own names.
+    let empty = Funnel::new(String::new(), Vec::new(), Vec::new(), DefaultAnswer::Pass);
+    let fill = store.fold_card_fields(
+        FillTally::default,
+        |t, card| t.add(&empty, card),
+        |a, b| a.merge(b),
+    )?;
+    let mut history = HistoryTally::default();
+    store.for_each_stage_history(|visits| history.add(&empty, visits))?;
+    let stages: Vec<(String, _)> = fill.stages().map(|(n, s)| (n.to_string(), *s)).collect();
+    let cards: u64 = stages.iter().map(|(_, s)| s.cards).sum();
+    if cards == 0 {
+        return Err(user(msg::store_has_no_cards(&paths.db)));
+    }
+    let planned = init::plan(&stages, &history);
+    let mut columns: Vec<(String, u64, u64)> = fill
+        .field_values()
+        .into_iter()
+        .filter(|(_, filled, _)| *filled > 0)
+        .map(|(n, f, d)| (n.to_string(), f, d))
+        .collect();
+    columns.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    let text = init::render(
+        &msg::funnel_name(&paths.db),
+        cards,
+        &planned,
+        &columns,
+        history.moved_cards,
+    );
+    // What okk writes must pass its own check.
+    crate::funnel_config::load_str(&text, out.unwrap_or(Path::new("funnel.toml")))
+        .map_err(|e| user(e.to_string()))?;
+    match out {
+        Some(out) => {
+            super::suggest::write_text(out, &text)?;
+            super::say(msg::wrote(out, planned.len()))?;
+        }
+        None => super::say_raw(&text)?,
+    }
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,462 @@
+//! How well custom fields are kept: per field and stage, the cards there and how many of them
+//! have the field filled, and the same per owner. Pure counting; the store streams cards in.
+
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
+use serde::Serialize;
+
+use super::FieldName;
+use super::funnel::{FieldRef, Funnel};
+use super::names::fold;
+use super::rules::values::parse_day;
+use chrono::Datelike;
+
+/// One card with its custom fields, as the store streams it (cards not gone).
+#[derive(Debug, Clone, Copy)]
+pub struct CardFields<'r> {
+    pub id: i64,
+    pub external_id: &'r str,
+    /// The stage as the CRM names it.
+    pub stage: &'r str,
+    pub owner: Option<&'r str>,
+    pub created: Option<NaiveDate>,
+    /// Last activity, update or creation: the day idle days count from.
+    pub touched: Option<NaiveDate>,
+    pub closed: bool,
+    pub won: bool,
+    pub fields: &'r [(FieldName, String)],
+}
+
+/// What the cards of one stage carry, for guessing the funnel's order and its won and lost
+/// stages where the stage history says little.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct StageStats {
+    pub cards: u64,
+    pub closed: u64,
+    pub won: u64,
+    /// Filled custom fields, summed over the cards.
+    pub filled: u64,
+    /// Creation days (days since 1970) summed, over `created` cards.
+    pub created_days: i64,
+    pub created: u64,
+}
+
+impl StageStats {
+    pub fn mean_filled(&self) -> f64 {
+        if self.cards == 0 {
+            0.0
+        } else {
+            self.filled as f64 / self.cards as f64
+        }
+    }
+
+    /// The mean creation day (days since 1970); `None` without dates.
+    pub fn mean_created(&self) -> Option<f64> {
+        (self.created > 0).then(|| self.created_days as f64 / self.created as f64)
+    }
+}
+
+/// The counts, kept by small indices: a million cards times a dozen fields hash no strings.
+#[derive(Debug, Clone, Default)]
+pub struct FillTally {
+    /// CRM stage name → index into `stages` (the funnel's name where the funnel knows it).
+    stage_of: HashMap<String, u32>,
+    stages: Vec<String>,
+    /// Per stage index.
+    stage_stats: Vec<StageStats>,
+    /// Header → index into `fields` (a declared field's aliases share its index).
+    field_of: HashMap<FieldName, u32>,
+    fields: Vec<FieldInfo>,
+    owner_of: HashMap<Option<String>, u32>,
+    owners: Vec<Option<String>>,
+    /// (stage, owner) → cards.
+    cards: HashMap<(u32, u32), u64>,
+    /// (stage, field, owner) → cards with the field filled.
+    filled: HashMap<(u32, u32, u32), u64>,
+}
+
+#[derive(Debug, Clone, Default)]
+struct FieldInfo {
+    name: String,
+    /// Filled values, and how many of them read as a day: a column of dates is a date field.
+    values: u64,
+    dates: u64,
+}
+
+/// A field at a stage: cards there, and how many keep the field.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct FillRow {
+    pub field: String,
+    pub stage: String,
+    /// The funnel binds the field to the stage (`fields`).
+    pub bound: bool,
+    /// The funnel requires it there (`required`).
+    pub required: bool,
+    pub cards: u64,
+    pub filled: u64,
+    /// filled ÷ cards, to four places; `None` for a stage without cards.
+    pub rate: Option<f64>,
+    /// The owners, the one who leaves it empty most first.
+    pub owners: Vec<OwnerFill>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct OwnerFill {
+    /// `None`: cards without an owner.
+    pub owner: Option<String>,
+    pub cards: u64,
+    pub filled: u64,
+    pub rate: Option<f64>,
+}
+
+/// A share to four places, `None` where there is nothing to divide.
+pub fn share(part: u64, whole: u64) -> Option<f64> {
+    (whole > 0).then(|| (part as f64 / whole as f64 * 10_000.0).round() / 10_000.0)
+}
+
+/// Whether a value counts as filled: blank text, and the JSON `null` a CRM's API may send, do not.
+pub fn is_filled(value: &str) -> bool {
+    let v = value.trim();
+    !v.is_empty() && v != "null"
+}
+
+impl FillTally {
+    /// Counts one card. A declared field is counted under its funnel name, whichever alias the
+    /// export used.
+    pub fn add(&mut self, funnel: &Funnel, card: &CardFields) {
+        let stage = self.stage_index(funnel, card.stage);
+        let owner = self.owner_index(card.owner);
+        *self.cards.entry((stage, owner)).or_default() += 1;
+        let stats = &mut self.stage_stats[stage as usize];
+        stats.cards += 1;
+        stats.closed += u64::from(card.closed);
+        stats.won += u64::from(card.won);
+        if let Some(d) = card.created {
+            stats.created += 1;
+            stats.created_days += i64::from(d.num_days_from_ce());
+        }
+        for (name, value) in card.fields {
+            if !is_filled(value) {
+                continue;
+            }
+            self.stage_stats[stage as usize].filled += 1;
+            let field = self.field_index(funnel, name);
+            let info = &mut self.fields[field as usize];
+            info.values += 1;
+            if parse_day(value).is_some() {
+                info.dates += 1;
+            }
+            *self.filled.entry((stage, field, owner)).or_default() += 1;
+        }
+    }
+
+    /// Adds another tally's counts (the store counts halves of the cards on two threads).
+    pub fn merge(&mut self, other: FillTally) {
+        let stages: Vec<u32> = other.stages.iter().map(|s| self.named_stage(s)).collect();
+        for (i, st) in other.stage_stats.iter().enumerate() {
+            let mine = &mut self.stage_stats[stages[i] as usize];
+            mine.cards += st.cards;
+            mine.closed += st.closed;
+            mine.won += st.won;
+            mine.filled += st.filled;
+            mine.created_days += st.created_days;
+            mine.created += st.created;
+        }
+        let owners: Vec<u32> = other.owners.iter().map(|o| self.named_owner(o)).collect();
+        let fields: Vec<u32> = other
+            .fields
+            .iter()
+            .map(|f| {
+                let i = self.named_field(&f.name);
+                let mine = &mut self.fields[i as usize];
+                mine.values += f.values;
+                mine.dates += f.dates;
+                i
+            })
+            .collect();
+        for (name, i) in other.field_of {
+            self.field_of.entry(name).or_insert(fields[i as usize]);
+        }
+        for (name, i) in other.stage_of {
+            self.stage_of.entry(name).or_insert(stages[i as usize]);
+        }
+        for ((s, o), n) in other.cards {
+            *self
+                .cards
+                .entry((stages[s as usize], owners[o as usize]))
+                .or_default() += n;
+        }
+        for ((s, f, o), n) in other.filled {
+            *self
+                .filled
+                .entry((stages[s as usize], fields[f as usize], owners[o as usize]))
+                .or_default() += n;
+        }
+    }
+
+    fn stage_index(&mut self, funnel: &Funnel, crm: &str) -> u32 {
+        if let Some(&i) = self.stage_of.get(crm) {
+            return i;
+        }
+        let name = funnel
+            .resolve(crm)
+            .map_or_else(|| crm.to_string(), |i| funnel.stage(i).name.clone());
+        let i = self.named_stage(&name);
+        self.stage_of.insert(crm.to_string(), i);
+        i
+    }
+
+    fn named_stage(&mut self, name: &str) -> u32 {
+        match self.stages.iter().position(|s| s == name) {
+            Some(i) => i as u32,
+            None => {
+                self.stages.push(name.to_string());
+                self.stage_stats.push(StageStats::default());
+                (self.stages.len() - 1) as u32
+            }
+        }
+    }
+
+    fn owner_index(&mut self, owner: Option<&str>) -> u32 {
+        let owner = owner.map(str::trim).filter(|o| !o.is_empty());
+        // Looked up by a borrowed key first: owners repeat on every card.
+        if let Some(&i) = self.owner_of.get(&owner.map(str::to_string)) {
+            return i;
+        }
+        self.named_owner(&owner.map(str::to_string))
+    }
+
+    fn named_owner(&mut self, owner: &Option<String>) -> u32 {
+        if let Some(&i) = self.owner_of.get(owner) {
+            return i;
+        }
+        self.owners.push(owner.clone());
+        let i = (self.owners.len() - 1) as u32;
+        self.owner_of.insert(owner.clone(), i);
+        i
+    }
+
+    fn field_index(&mut self, funnel: &Funnel, header: &FieldName) -> u32 {
+        if let Some(&i) = self.field_of.get(header) {
+            return i;
+        }
+        let name = funnel
+            .custom_field(header)
+            .map_or_else(|| header.trim().to_string(), |f| f.name.clone());
+        let i = self.named_field(&name);
+        self.field_of.insert(header.clone(), i);
+        i
+    }
+
+    fn named_field(&mut self, name: &str) -> u32 {
+        let key = fold(name);
+        match self.fields.iter().position(|f| fold(&f.name) == key) {
+            Some(i) => i as u32,
+            None => {
+                self.fields.push(FieldInfo {
+                    name: name.to_string(),
+                    ..FieldInfo::default()
+                });
+                (self.fields.len() - 1) as u32
+            }
+        }
+    }
+
+    /// Cards per stage (funnel name, or the CRM's for a stage the funnel does not know).
+    pub fn stage_cards(&self) -> HashMap<&str, u64> {
+        let mut out: HashMap<&str, u64> = HashMap::new();
+        for (&(s, _), &n) in &self.cards {
+            *out.entry(self.stages[s as usize].as_str()).or_default() += n;
+        }
+        out
+    }
+
+    /// Each stage with what its cards carry (funnel name, or the CRM's).
+    pub fn stages(&self) -> impl Iterator<Item = (&str, &StageStats)> {
+        self.stages
+            .iter()
+            .map(String::as_str)
+            .zip(&self.stage_stats)
+    }
+
+    /// Every field seen filled, with its filled values and how many of them read as days.
+    pub fn field_values(&self) -> Vec<(&str, u64, u64)> {
+        self.fields
+            .iter()
+            .map(|f| (f.name.as_str(), f.values, f.dates))
+            .collect()
+    }
+
+    /// Cards at each stage with the field filled.
+    pub fn filled_by_stage(&self, field: &str) -> HashMap<&str, u64> {
+        let key = fold(field);
+        let Some(fi) = self.fields.iter().position(|f| fold(&f.name) == key) else {
+            return HashMap::new();
+        };
+        let mut out: HashMap<&str, u64> = HashMap::new();
+        for (&(s, f, _), &n) in &self.filled {
+            if f as usize == fi {
+                *out.entry(self.stages[s as usize].as_str()).or_default() += n;
+            }
+        }
+        out
+    }
+
+    /// The rows `okk fields` prints: every declared field and every column filled somewhere,
+    /// at every stage that has cards. Fields the funnel binds or requires somewhere come first
+    /// (in the funnel's order), then the other columns by name; within a field, the stages that
+    /// bind or require it first, each part in funnel order.
+    pub fn rows(&self, funnel: &Funnel) -> Vec<FillRow> {
+        let mut fields: Vec<String> = funnel
+            .custom_fields
+            .iter()
+            .map(|f| f.name.clone())
+            .collect();
+        let mut others: Vec<&str> = self
+            .fields
+            .iter()
+            .filter(|f| f.values > 0 && funnel.custom_field(&f.name).is_none())
+            .map(|f| f.name.as_str())
+            .collect();
+        others.sort_unstable();
+        fields.extend(others.into_iter().map(str::to_string));
+
+        let mut stage_order: Vec<(usize, &str)> = self
+            .stages
+            .iter()
+            .map(|s| (funnel.resolve(s).unwrap_or(usize::MAX), s.as_str()))
+            .collect();
+        stage_order.sort();
+
+        let mut per_stage_owner: HashMap<(u32, u32), u64> = HashMap::new();
+        for (&k, &n) in &self.cards {
+            per_stage_owner.insert(k, n);
+        }
+        let mut rows = Vec::new();
+        // A field the funnel binds or requires somewhere comes before those it does not.
+        let checked = |field: &str| {
+            (0..funnel.stages.len()).any(|i| {
+                let (b, r) = funnel_binds(funnel, i, field);
+                b || r
+            })
+        };
+        for (rank, field) in fields.iter().enumerate() {
+            let unchecked = !checked(field);
+            let key = fold(field);
+            let fi = self.fields.iter().position(|f| fold(&f.name) == key);
+            for &(stage_index, stage) in &stage_order {
+                let si = self.stages.iter().position(|s| s == stage).unwrap_or(0) as u32;
+                let (bound, required) = funnel_binds(funnel, stage_index, field);
+                let mut owners: Vec<OwnerFill> = self
+                    .cards
+                    .iter()
+                    .filter(|((s, _), _)| *s == si)
+                    .map(|(&(_, o), &cards)| {
+                        let filled = fi.map_or(0, |fi| {
+                            self.filled.get(&(si, fi as u32, o)).copied().unwrap_or(0)
+                        });
+                        OwnerFill {
+                            owner: self.owners[o as usize].clone(),
+                            cards,
+                            filled,
+                            rate: share(filled, cards),
+                        }
+                    })
+                    .collect();
+                owners.sort_by(|a, b| {
+                    let ra = a.rate.unwrap_or(1.0);
+                    let rb = b.rate.unwrap_or(1.0);
+                    ra.total_cmp(&rb)
+                        .then(b.cards.cmp(&a.cards))
+                        .then(a.owner.cmp(&b.owner))
+                });
+                let cards: u64 = owners.iter().map(|o| o.cards).sum();
+                let filled: u64 = owners.iter().map(|o| o.filled).sum();
+                rows.push((
+                    (
+                        unchecked,
+                        rank,
+                        !(bound || required),
+                        stage_index,
+                        stage.to_string(),
+                    ),
+                    FillRow {
+                        field: field.clone(),
+                        stage: stage.to_string(),
+                        bound,
+                        required,
+                        cards,
+                        filled,
+                        rate: share(filled, cards),
+                        owners,
+                    },
+                ));
+            }
+        }
+        rows.sort_by(|a, b| a.0.cmp(&b.0));
+        rows.into_iter().map(|(_, r)| r).collect()
+    }
+}
+
+/// Whether the funnel binds (`fields`) or requires the field at the stage (`usize::MAX`: a stage
+/// the funnel does not know, which binds nothing).
+fn funnel_binds(funnel: &Funnel, stage: usize, field: &str) -> (bool, bool) {
+    let Some(stage) = funnel.stages.get(stage) else {
+        return (false, false);
+    };
+    let key = fold(field);
+    let bound = stage.fields.iter().any(|f| fold(f) == key);
+    let required = stage
+        .required
+        .iter()
+        .any(|r| matches!(&r.field, FieldRef::Custom(name) if fold(name) == key));
+    (bound, required)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::funnel_config::default_funnel;
+
+    fn fields(pairs: &[(&str, &str)]) -> Vec<(FieldName, String)> {
+        pairs
+            .iter()
+            .map(|(k, v)| (FieldName::from(*k), v.to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn a_meeting_date_kept_in_two_of_three_cards_reads_two_thirds_and_names_who_left_it_empty() {
+        let funnel = default_funnel();
+        let mut tally = FillTally::default();
+        let met = fields(&[("Дата встречи", "12.11.2026")]);
+        let blank = fields(&[("Дата встречи", " ")]);
+        let m = "Встреча назначена";
+        let card = |owner, fields| CardFields {
+            id: 1,
+            external_id: "1",
+            stage: m,
+            owner: Some(owner),
+            created: None,
+            touched: None,
+            closed: false,
+            won: false,
+            fields,
+        };
+        tally.add(&funnel, &card("Оля", &met));
+        tally.add(&funnel, &card("Оля", &met));
+        tally.add(&funnel, &card("Игорь", &blank));
+        let rows = tally.rows(&funnel);
+        let row = rows
+            .iter()
+            .find(|r| r.field == "Дата встречи в офисе продаж" && r.stage == m)
+            .unwrap();
+        assert!(row.bound && row.required);
+        assert_eq!((row.cards, row.filled, row.rate), (3, 2, Some(0.6667)));
+        assert_eq!(row.owners[0].owner.as_deref(), Some("Игорь"));
+        assert_eq!((row.owners[0].cards, row.owners[0].filled), (1, 0));
+        // Bound and required rows come before the others.
+        assert!(rows[0].bound || rows[0].required);
+    }
+}

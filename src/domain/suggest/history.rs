@@ -1,0 +1,152 @@
+//! What the stage histories say: which stage cards reach before which (the order the funnel
+//! really has), how long they stay before moving on, and which stages they skip or pass through.
+
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
+
+use crate::domain::funnel::{Funnel, StageKind};
+
+/// Counts over every card's history. Stages by the funnel's name where it knows them, else the
+/// CRM's.
+#[derive(Debug, Clone, Default)]
+pub struct HistoryTally {
+    /// Stage names seen, by index (a million histories name a dozen stages).
+    names: Vec<String>,
+    index: HashMap<String, u32>,
+    /// (a, b) → cards that were at `a` before they were at `b`.
+    before: HashMap<(u32, u32), u64>,
+    /// Funnel stage index → days spent there by cards that then moved forward.
+    pub stays: HashMap<usize, Vec<u32>>,
+    /// Funnel stage index → cards that left it forward within a day.
+    pub quick: HashMap<usize, u64>,
+    /// Funnel stage index → cards that jumped over it (from an earlier stage to a later one
+    /// that is not lost).
+    pub skipped: HashMap<usize, u64>,
+    /// Cards whose history has two stages or more.
+    pub moved_cards: u64,
+}
+
+impl HistoryTally {
+    /// Counts one card's visits (the day each was first seen, in order, no repeats).
+    pub fn add(&mut self, funnel: &Funnel, visits: &[(NaiveDate, String)]) {
+        if visits.len() < 2 {
+            return;
+        }
+        self.moved_cards += 1;
+        let names: Vec<u32> = visits
+            .iter()
+            .map(|(_, s)| match funnel.resolve(s) {
+                Some(i) => self.intern(&funnel.stage(i).name),
+                None => self.intern(s),
+            })
+            .collect();
+        // Each ordered pair once per card: a card that went back and forth counts once.
+        let mut pairs: Vec<(u32, u32)> = Vec::new();
+        for (i, &a) in names.iter().enumerate() {
+            for &b in &names[i + 1..] {
+                if a != b && !names[..i].contains(&b) && !pairs.contains(&(a, b)) {
+                    pairs.push((a, b));
+                }
+            }
+        }
+        for p in pairs {
+            *self.before.entry(p).or_default() += 1;
+        }
+        let index: Vec<Option<usize>> = visits.iter().map(|(_, s)| funnel.resolve(s)).collect();
+        for w in 0..visits.len() - 1 {
+            let (Some(from), Some(to)) = (index[w], index[w + 1]) else {
+                continue;
+            };
+            let forward = to > from && funnel.stage(to).kind != StageKind::Lost;
+            if !forward {
+                continue;
+            }
+            let days = (visits[w + 1].0 - visits[w].0).num_days().max(0) as u32;
+            self.stays.entry(from).or_default().push(days);
+            if days <= 1 {
+                *self.quick.entry(from).or_default() += 1;
+            }
+            for over in from + 1..to {
+                *self.skipped.entry(over).or_default() += 1;
+            }
+        }
+    }
+
+    fn intern(&mut self, name: &str) -> u32 {
+        if let Some(&i) = self.index.get(name) {
+            return i;
+        }
+        let i = self.names.len() as u32;
+        self.names.push(name.to_string());
+        self.index.insert(name.to_string(), i);
+        i
+    }
+
+    /// Counts stage `from`'s history as `to`'s (spellings of one stage, merged by `funnel
+    /// init`); a pair that becomes a stage before itself is dropped.
+    pub fn rename(&mut self, from: &str, to: &str) {
+        let Some(&f) = self.index.get(from) else {
+            return;
+        };
+        let t = self.intern(to);
+        let before = std::mem::take(&mut self.before);
+        for ((a, b), n) in before {
+            let a = if a == f { t } else { a };
+            let b = if b == f { t } else { b };
+            if a != b {
+                *self.before.entry((a, b)).or_default() += n;
+            }
+        }
+    }
+
+    pub fn merge(&mut self, other: HistoryTally) {
+        for ((a, b), n) in other.before {
+            let a = self.intern(&other.names[a as usize]);
+            let b = self.intern(&other.names[b as usize]);
+            *self.before.entry((a, b)).or_default() += n;
+        }
+        for (k, v) in other.stays {
+            self.stays.entry(k).or_default().extend(v);
+        }
+        for (k, n) in other.quick {
+            *self.quick.entry(k).or_default() += n;
+        }
+        for (k, n) in other.skipped {
+            *self.skipped.entry(k).or_default() += n;
+        }
+        self.moved_cards += other.moved_cards;
+    }
+
+    /// Cards seen at `a` before `b`, minus cards seen at `b` before `a`.
+    pub fn lead(&self, a: &str, b: &str) -> i64 {
+        let (Some(&a), Some(&b)) = (self.index.get(a), self.index.get(b)) else {
+            return 0;
+        };
+        let get = |x, y| self.before.get(&(x, y)).copied().unwrap_or(0) as i64;
+        get(a, b) - get(b, a)
+    }
+}
+
+/// The `p`-th percentile (nearest rank) of `values`, which it sorts.
+pub fn percentile(values: &mut [u32], p: u32) -> Option<u32> {
+    if values.is_empty() {
+        return None;
+    }
+    values.sort_unstable();
+    let rank = (u64::from(p) * values.len() as u64).div_ceil(100).max(1) as usize;
+    Some(values[rank.min(values.len()) - 1])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_ninetieth_percentile_of_ten_stays_is_the_ninth() {
+        let mut v = vec![10, 1, 2, 3, 4, 5, 6, 7, 8, 9];
+        assert_eq!(percentile(&mut v, 90), Some(9));
+        assert_eq!(percentile(&mut [4], 90), Some(4));
+        assert_eq!(percentile(&mut [], 90), None);
+    }
+}

@@ -1,0 +1,609 @@
+//! `okk funnel suggest`: proposals for the funnel itself, drawn from the store — a silent tail
+//! to split off, a column to bind, idle limits from reality, stages to merge or drop, stages
+//! to watch first, a stage the auditors keep asking for. Pure: the store streams the counts in.
+
+pub mod history;
+pub mod order;
+pub mod settings;
+mod silent;
+
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
+use serde::Serialize;
+
+pub use history::HistoryTally;
+pub use settings::SuggestSettings;
+pub use silent::SilentTally;
+
+use super::fill::{FillTally, share};
+use super::funnel::{FieldKind, FieldRef, Funnel, StageKind};
+use super::names::fold;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Kind {
+    SilentTail,
+    BindField,
+    IdleLimit,
+    MergeStage,
+    DropStage,
+    ExtraControl,
+    MissingStage,
+}
+
+/// A stage the funnel does not have yet; its name is the reader's language's (`text::suggest`).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NewStage {
+    /// The silent cards after this stage.
+    SilentAfter(String),
+    /// Between two stages the auditors keep moving cards across.
+    Between(String, String),
+    /// A stage the auditors named that the funnel lacks.
+    Named(String),
+}
+
+/// What a proposal changes in the funnel file.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Edit {
+    /// Set `max_idle_days` (or clear it with `None`) on a stage.
+    IdleLimit { stage: String, days: u32 },
+    /// `extra_control = true` on a stage.
+    ExtraControl { stage: String },
+    /// `skippable = true` on a stage.
+    Skippable { stage: String },
+    /// A new open stage right after `after`.
+    AddStage {
+        after: String,
+        name: NewStage,
+        max_idle_days: Option<u32>,
+        fields: Vec<String>,
+        skippable: bool,
+    },
+    /// Bind a field (declaring it first if `declare`) to stages and require it at some.
+    BindField {
+        field: String,
+        declare: Option<FieldKind>,
+        bind: Vec<String>,
+        require: Vec<String>,
+    },
+    /// Remove `stage`; its name and aliases become aliases of `into`.
+    MergeStage { stage: String, into: String },
+    /// Remove `stage`; its name and aliases become aliases of `into` (its cards, if any turn
+    /// up again, are not unknown).
+    DropStage { stage: String, into: String },
+}
+
+/// A stage's share of something, with its counts.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct StageShare {
+    pub stage: String,
+    pub cards: u64,
+    pub part: u64,
+    pub rate: Option<f64>,
+}
+
+/// The numbers a proposal rests on.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(untagged)]
+pub enum Evidence {
+    SilentTail {
+        field: String,
+        silent_days: u32,
+        open_cards: u64,
+        silent_cards: u64,
+        share: Option<f64>,
+        sample: Vec<String>,
+    },
+    BindField {
+        field: String,
+        declared: bool,
+        kept: Vec<StageShare>,
+        not_kept: Vec<StageShare>,
+        /// The kept stage cards reach first, by their histories and what they carry.
+        earliest: String,
+    },
+    IdleLimit {
+        limit: Option<u32>,
+        percentile: u32,
+        days: u32,
+        moves: u64,
+    },
+    MergeStage {
+        passing: u64,
+        skipped: u64,
+        within_a_day: u64,
+        share: Option<f64>,
+        into: String,
+    },
+    DropStage {
+        cards: u64,
+        last_entry: Option<NaiveDate>,
+        unused_days: u32,
+    },
+    ExtraControl {
+        reviews: u64,
+        not_ok: u64,
+        share: Option<f64>,
+    },
+    MissingStage {
+        from: String,
+        to: String,
+        reviews: u64,
+        known: bool,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Suggestion {
+    /// 1, 2, … in the order listed: `--apply N` names one.
+    pub id: usize,
+    pub kind: Kind,
+    pub stage: String,
+    pub evidence: Evidence,
+    pub edit: Edit,
+}
+
+/// Everything the proposals are drawn from.
+pub struct Observed<'a> {
+    pub fill: &'a FillTally,
+    pub silent: &'a SilentTally,
+    pub history: &'a HistoryTally,
+    /// (stage when reviewed, reviews, not ok).
+    pub verdicts: &'a [(String, u64, u64)],
+    /// (from, to, reviews): the auditors' wrong-stage suggestions.
+    pub moves: &'a [(String, String, u64)],
+    /// The last day a card entered each CRM stage.
+    pub last_entries: &'a [(String, NaiveDate)],
+    pub today: NaiveDate,
+}
+
+/// Every proposal, numbered, kinds in the order of [`Kind`].
+pub fn suggest(funnel: &Funnel, seen: &Observed) -> Vec<Suggestion> {
+    let mut out: Vec<(Kind, String, Evidence, Edit)> = Vec::new();
+    silent_tails(funnel, seen, &mut out);
+    bind_fields(funnel, seen, &mut out);
+    // A stage cards pass within a day is proposed for merging, not for a one-day limit.
+    let mut merged = Vec::new();
+    merges(funnel, seen, &mut merged);
+    idle_limits(funnel, seen, &merged, &mut out);
+    out.append(&mut merged);
+    drops(funnel, seen, &mut out);
+    extra_control(funnel, seen, &mut out);
+    missing(funnel, seen, &mut out);
+    out.into_iter()
+        .enumerate()
+        .map(|(i, (kind, stage, evidence, edit))| Suggestion {
+            id: i + 1,
+            kind,
+            stage,
+            evidence,
+            edit,
+        })
+        .collect()
+}
+
+type Out = Vec<(Kind, String, Evidence, Edit)>;
+
+fn open_stages(funnel: &Funnel) -> impl Iterator<Item = (usize, &crate::domain::Stage)> {
+    funnel
+        .stages
+        .iter()
+        .enumerate()
+        .filter(|(_, st)| st.kind == StageKind::Open)
+}
+
+fn silent_tails(funnel: &Funnel, seen: &Observed, out: &mut Out) {
+    let s = &funnel.suggest;
+    for (i, stage) in open_stages(funnel) {
+        let Some(t) = seen.silent.stages.get(&i) else {
+            continue;
+        };
+        // A stage that already tolerates that much silence is the silent cards' stage; a stage
+        // followed by such a stage has its silent stage already (its cards want moving there).
+        let tolerant =
+            |st: &crate::domain::Stage| st.max_idle_days.is_some_and(|d| d >= s.silent_days);
+        if tolerant(stage)
+            || funnel.stages.get(i + 1).is_some_and(|next| {
+                tolerant(next) && silent::meeting_field(funnel, i + 1) == Some(t.field.as_str())
+            })
+        {
+            continue;
+        }
+        if t.open < s.min_cards || t.silent == 0 {
+            continue;
+        }
+        let rate = share(t.silent, t.open);
+        if rate.unwrap_or(0.0) < s.silent_share {
+            continue;
+        }
+        out.push((
+            Kind::SilentTail,
+            stage.name.clone(),
+            Evidence::SilentTail {
+                field: t.field.clone(),
+                silent_days: s.silent_days,
+                open_cards: t.open,
+                silent_cards: t.silent,
+                share: rate,
+                sample: t.sample.clone(),
+            },
+            Edit::AddStage {
+                after: stage.name.clone(),
+                name: NewStage::SilentAfter(stage.name.clone()),
+                max_idle_days: Some(s.silent_days),
+                fields: stage.fields.clone(),
+                skippable: true,
+            },
+        ));
+    }
+}
+
+fn bind_fields(funnel: &Funnel, seen: &Observed, out: &mut Out) {
+    let s = &funnel.suggest;
+    let cards = seen.fill.stage_cards();
+    // Open stages the funnel knows, with cards enough to judge.
+    let judged: Vec<(usize, &str, u64)> = open_stages(funnel)
+        .filter_map(|(i, st)| {
+            let n = cards.get(st.name.as_str()).copied().unwrap_or(0);
+            (n >= s.min_cards).then_some((i, st.name.as_str(), n))
+        })
+        .collect();
+    let stats: HashMap<&str, _> = seen.fill.stages().collect();
+    for (field, values, dates) in seen.fill.field_values() {
+        if values == 0 {
+            continue;
+        }
+        let filled = seen.fill.filled_by_stage(field);
+        let row = |&(_, name, n): &(usize, &str, u64)| {
+            let part = filled.get(name).copied().unwrap_or(0);
+            StageShare {
+                stage: name.to_string(),
+                cards: n,
+                part,
+                rate: share(part, n),
+            }
+        };
+        let kept: Vec<(usize, StageShare)> = judged
+            .iter()
+            .filter(|j| row(j).rate.unwrap_or(0.0) >= s.bind_kept)
+            .map(|j| (j.0, row(j)))
+            .collect();
+        let not_kept: Vec<StageShare> = judged
+            .iter()
+            .map(row)
+            .filter(|r| r.rate.unwrap_or(0.0) <= s.bind_unkept)
+            .collect();
+        if kept.is_empty() || not_kept.is_empty() {
+            continue;
+        }
+        let declared = funnel.custom_field(field);
+        let key = fold(field);
+        // Bound or required: the funnel checks it there already.
+        let already = |i: usize| {
+            let st = funnel.stage(i);
+            st.fields.iter().any(|f| fold(f) == key)
+                || st
+                    .required
+                    .iter()
+                    .any(|r| matches!(&r.field, FieldRef::Custom(n) if fold(n) == key))
+        };
+        if kept.iter().all(|(i, _)| already(*i)) {
+            continue;
+        }
+        // The earliest kept stage by what the data says, not by the funnel's order.
+        let obs: Vec<(&str, crate::domain::fill::StageStats)> = kept
+            .iter()
+            .map(|(_, r)| {
+                let st = stats.get(r.stage.as_str()).copied().copied();
+                (r.stage.as_str(), st.unwrap_or_default())
+            })
+            .collect();
+        let order = order::observed_order(&obs, seen.history);
+        let earliest = obs[order[0]].0.to_string();
+        let name = declared.map_or_else(|| field.to_string(), |f| f.name.clone());
+        let kind = if dates * 10 >= values * 9 {
+            FieldKind::Date
+        } else {
+            FieldKind::Text
+        };
+        let bind: Vec<String> = order.iter().map(|&k| obs[k].0.to_string()).collect();
+        out.push((
+            Kind::BindField,
+            earliest.clone(),
+            Evidence::BindField {
+                field: name.clone(),
+                declared: declared.is_some(),
+                kept: kept.iter().map(|(_, r)| r.clone()).collect(),
+                not_kept,
+                earliest,
+            },
+            Edit::BindField {
+                field: name,
+                declare: declared.is_none().then_some(kind),
+                require: bind.clone(),
+                bind,
+            },
+        ));
+    }
+}
+
+fn idle_limits(funnel: &Funnel, seen: &Observed, merged: &Out, out: &mut Out) {
+    let s = &funnel.suggest;
+    for (i, stage) in open_stages(funnel) {
+        if merged.iter().any(|(_, m, _, _)| *m == stage.name) {
+            continue;
+        }
+        let Some(stays) = seen.history.stays.get(&i) else {
+            continue;
+        };
+        if (stays.len() as u64) < s.min_moves {
+            continue;
+        }
+        let mut stays = stays.clone();
+        let Some(p) = history::percentile(&mut stays, s.idle_percentile) else {
+            continue;
+        };
+        let p = p.max(1);
+        let far = match stage.max_idle_days {
+            None => true,
+            Some(limit) => {
+                p != limit && f64::from(p.abs_diff(limit)) >= s.idle_far * f64::from(limit)
+            }
+        };
+        if !far {
+            continue;
+        }
+        out.push((
+            Kind::IdleLimit,
+            stage.name.clone(),
+            Evidence::IdleLimit {
+                limit: stage.max_idle_days,
+                percentile: s.idle_percentile,
+                days: p,
+                moves: stays.len() as u64,
+            },
+            Edit::IdleLimit {
+                stage: stage.name.clone(),
+                days: p,
+            },
+        ));
+    }
+}
+
+/// The next open stage after `i`, in the funnel's order.
+fn next_open(funnel: &Funnel, i: usize) -> Option<&str> {
+    funnel.stages[i + 1..]
+        .iter()
+        .find(|st| st.kind == StageKind::Open)
+        .map(|st| st.name.as_str())
+}
+
+/// The open stage before `i`, else the next one.
+fn neighbour(funnel: &Funnel, i: usize) -> Option<&str> {
+    funnel.stages[..i]
+        .iter()
+        .rev()
+        .find(|st| st.kind == StageKind::Open)
+        .map(|st| st.name.as_str())
+        .or_else(|| next_open(funnel, i))
+}
+
+fn merges(funnel: &Funnel, seen: &Observed, out: &mut Out) {
+    let s = &funnel.suggest;
+    for (i, stage) in open_stages(funnel) {
+        let skipped = seen.history.skipped.get(&i).copied().unwrap_or(0);
+        let left = seen.history.stays.get(&i).map_or(0, |v| v.len() as u64);
+        let quick = seen.history.quick.get(&i).copied().unwrap_or(0);
+        let passing = skipped + left;
+        if passing < s.min_moves {
+            continue;
+        }
+        let rate = share(skipped + quick, passing);
+        if rate.unwrap_or(0.0) < s.skip_share {
+            continue;
+        }
+        let Some(into) = next_open(funnel, i) else {
+            continue;
+        };
+        out.push((
+            Kind::MergeStage,
+            stage.name.clone(),
+            Evidence::MergeStage {
+                passing,
+                skipped,
+                within_a_day: quick,
+                share: rate,
+                into: into.to_string(),
+            },
+            Edit::MergeStage {
+                stage: stage.name.clone(),
+                into: into.to_string(),
+            },
+        ));
+    }
+}
+
+fn drops(funnel: &Funnel, seen: &Observed, out: &mut Out) {
+    let s = &funnel.suggest;
+    let cards = seen.fill.stage_cards();
+    let mut last: HashMap<usize, NaiveDate> = HashMap::new();
+    for (crm, day) in seen.last_entries {
+        if let Some(i) = funnel.resolve(crm) {
+            let e = last.entry(i).or_insert(*day);
+            *e = (*e).max(*day);
+        }
+    }
+    let Some(cutoff) = seen
+        .today
+        .checked_sub_days(chrono::Days::new(u64::from(s.unused_days)))
+    else {
+        return;
+    };
+    for (i, stage) in open_stages(funnel) {
+        // A stage proposed for merging is not proposed for dropping too.
+        if out
+            .iter()
+            .any(|(k, s, _, _)| *k == Kind::MergeStage && *s == stage.name)
+        {
+            continue;
+        }
+        let entry = last.get(&i).copied();
+        if entry.is_some_and(|d| d > cutoff) {
+            continue;
+        }
+        let Some(into) = neighbour(funnel, i) else {
+            continue;
+        };
+        out.push((
+            Kind::DropStage,
+            stage.name.clone(),
+            Evidence::DropStage {
+                cards: cards.get(stage.name.as_str()).copied().unwrap_or(0),
+                last_entry: entry,
+                unused_days: s.unused_days,
+            },
+            Edit::DropStage {
+                stage: stage.name.clone(),
+                into: into.to_string(),
+            },
+        ));
+    }
+}
+
+fn extra_control(funnel: &Funnel, seen: &Observed, out: &mut Out) {
+    let s = &funnel.suggest;
+    let mut per: HashMap<usize, (u64, u64)> = HashMap::new();
+    for (stage, n, bad) in seen.verdicts {
+        if let Some(i) = funnel.resolve(stage) {
+            let e = per.entry(i).or_default();
+            e.0 += n;
+            e.1 += bad;
+        }
+    }
+    let mut rows: Vec<(usize, u64, u64)> = per
+        .into_iter()
+        .filter(|&(i, (n, bad))| {
+            let st = funnel.stage(i);
+            st.kind == StageKind::Open
+                && !st.extra_control
+                && n >= s.min_reviews
+                && share(bad, n).unwrap_or(0.0) >= s.extra_control_share
+        })
+        .map(|(i, (n, bad))| (i, n, bad))
+        .collect();
+    // The highest share first.
+    rows.sort_by(|a, b| {
+        let (ra, rb) = (a.2 as f64 / a.1 as f64, b.2 as f64 / b.1 as f64);
+        rb.total_cmp(&ra).then(a.0.cmp(&b.0))
+    });
+    for (i, n, bad) in rows {
+        let name = funnel.stage(i).name.clone();
+        out.push((
+            Kind::ExtraControl,
+            name.clone(),
+            Evidence::ExtraControl {
+                reviews: n,
+                not_ok: bad,
+                share: share(bad, n),
+            },
+            Edit::ExtraControl { stage: name },
+        ));
+    }
+}
+
+fn missing(funnel: &Funnel, seen: &Observed, out: &mut Out) {
+    let s = &funnel.suggest;
+    let mut per: HashMap<(usize, String, bool), u64> = HashMap::new();
+    for (from, to, n) in seen.moves {
+        let Some(f) = funnel.resolve(from) else {
+            continue;
+        };
+        let (to, known) = match funnel.resolve(to) {
+            Some(t) if t == f => continue,
+            Some(t) => (funnel.stage(t).name.clone(), true),
+            None => (to.trim().to_string(), false),
+        };
+        *per.entry((f, to, known)).or_default() += n;
+    }
+    let mut rows: Vec<((usize, String, bool), u64)> = per
+        .into_iter()
+        .filter(|(_, n)| *n >= s.missing_moves)
+        .collect();
+    rows.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    for ((f, to, known), n) in rows {
+        let from = funnel.stage(f).name.clone();
+        let name = if known {
+            NewStage::Between(from.clone(), to.clone())
+        } else {
+            NewStage::Named(to.clone())
+        };
+        out.push((
+            Kind::MissingStage,
+            from.clone(),
+            Evidence::MissingStage {
+                from: from.clone(),
+                to,
+                reviews: n,
+                known,
+            },
+            Edit::AddStage {
+                after: from,
+                name,
+                max_idle_days: None,
+                fields: Vec::new(),
+                skippable: true,
+            },
+        ));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::funnel_config::default_funnel;
+
+    #[test]
+    fn a_silent_tail_before_the_funnels_own_silent_stage_asks_for_no_new_stage() {
+        // The built-in funnel: Встреча проведена (limit 7) is followed by Молчуны после встречи
+        // (limit 14, the same meeting date): its silent cards belong there. Контакт после
+        // встречи (limit 7, followed by Бронирование) has no silent stage after it.
+        let funnel = default_funnel();
+        let tail = |i: usize| {
+            (
+                i,
+                silent::Tail {
+                    field: "Дата встречи в офисе продаж".into(),
+                    open: 10,
+                    silent: 5,
+                    sample: vec![],
+                },
+            )
+        };
+        let held = funnel.resolve("Встреча проведена").unwrap();
+        let after = funnel.resolve("Контакт после встречи").unwrap();
+        let silent = SilentTally {
+            stages: [tail(held), tail(after)].into_iter().collect(),
+        };
+        let today = NaiveDate::from_ymd_opt(2026, 11, 20).unwrap();
+        let list = suggest(
+            &funnel,
+            &Observed {
+                fill: &FillTally::default(),
+                silent: &silent,
+                history: &HistoryTally::default(),
+                verdicts: &[],
+                moves: &[],
+                last_entries: &[],
+                today,
+            },
+        );
+        let tails: Vec<&str> = list
+            .iter()
+            .filter(|s| s.kind == Kind::SilentTail)
+            .map(|s| s.stage.as_str())
+            .collect();
+        assert_eq!(tails, ["Контакт после встречи"]);
+    }
+}

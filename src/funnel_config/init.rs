@@ -1,0 +1,255 @@
+//! `okk funnel init --from-store`: a starting funnel from the stages the store's cards carry,
+//! ordered by how cards move, won and lost guessed, near-duplicate spellings as aliases —
+//! written as commented TOML for the user to edit.
+
+use crate::domain::fill::StageStats;
+use crate::domain::funnel::StageKind;
+use crate::domain::names::fold;
+use crate::domain::suggest::HistoryTally;
+use crate::domain::suggest::order::{mostly_closed, observed_order};
+use crate::text::init as words;
+
+/// Two folded names this alike (normalised Damerau–Levenshtein) are one stage spelt twice.
+const ALIKE: f64 = 0.85;
+
+/// One stage of the funnel to write.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Planned {
+    pub name: String,
+    pub aliases: Vec<String>,
+    pub kind: StageKind,
+    pub stats: StageStats,
+}
+
+/// The stages in the order to write them. `stages`: the CRM's stage names with what their cards
+/// carry; `history` counted with an empty funnel (so by the CRM's names).
+pub fn plan(stages: &[(String, StageStats)], history: &HistoryTally) -> Vec<Planned> {
+    // Spellings of one stage: the one with most cards keeps the name.
+    let mut by_cards: Vec<usize> = (0..stages.len()).collect();
+    by_cards.sort_by(|&a, &b| {
+        stages[b]
+            .1
+            .cards
+            .cmp(&stages[a].1.cards)
+            .then(stages[a].0.cmp(&stages[b].0))
+    });
+    let mut groups: Vec<(usize, Vec<usize>)> = Vec::new();
+    for i in by_cards {
+        let key = fold(&stages[i].0);
+        let home = groups.iter_mut().find(|(head, _)| {
+            let other = fold(&stages[*head].0);
+            other == key || strsim::normalized_damerau_levenshtein(&other, &key) >= ALIKE
+        });
+        match home {
+            Some((_, members)) => members.push(i),
+            None => groups.push((i, Vec::new())),
+        }
+    }
+    let merged: Vec<(String, StageStats)> = groups
+        .iter()
+        .map(|(head, members)| {
+            let mut st = stages[*head].1;
+            for &m in members {
+                let o = &stages[m].1;
+                st.cards += o.cards;
+                st.closed += o.closed;
+                st.won += o.won;
+                st.filled += o.filled;
+                st.created_days += o.created_days;
+                st.created += o.created;
+            }
+            (stages[*head].0.clone(), st)
+        })
+        .collect();
+    // The history counted by CRM names: spellings count as their group's head.
+    let mut history = history.clone();
+    let rename: Vec<(String, String)> = groups
+        .iter()
+        .flat_map(|(head, members)| {
+            members
+                .iter()
+                .map(|&m| (stages[m].0.clone(), stages[*head].0.clone()))
+        })
+        .collect();
+    for (from, to) in &rename {
+        history.rename(from, to);
+    }
+    let refs: Vec<(&str, StageStats)> = merged.iter().map(|(n, s)| (n.as_str(), *s)).collect();
+    let mut planned: Vec<Planned> = observed_order(&refs, &history)
+        .into_iter()
+        .map(|i| {
+            let (head, members) = &groups[i];
+            let name = stages[*head].0.clone();
+            let mut aliases: Vec<String> = Vec::new();
+            for &m in members {
+                let a = stages[m].0.clone();
+                // okk compares names loosely: a spelling equal once folded needs no alias.
+                if fold(&a) != fold(&name) && !aliases.iter().any(|x| fold(x) == fold(&a)) {
+                    aliases.push(a);
+                }
+            }
+            Planned {
+                kind: guess_kind(&name, &merged[i].1),
+                name,
+                aliases,
+                stats: merged[i].1,
+            }
+        })
+        .collect();
+    // Open stages in their order, then won, then lost (a name can say won where the data
+    // cannot: amoCRM exports no won flag).
+    planned.sort_by_key(|p| match p.kind {
+        StageKind::Open => 0,
+        StageKind::Won => 1,
+        StageKind::Lost => 2,
+    });
+    planned
+}
+
+/// Won or lost by the name (the words CRMs and the built-in funnel use), else by the cards:
+/// mostly closed and mostly won is won, mostly closed otherwise lost.
+pub fn guess_kind(name: &str, stats: &StageStats) -> StageKind {
+    let builtin = super::default_funnel();
+    if let Some(i) = builtin.resolve(name) {
+        return builtin.stage(i).kind;
+    }
+    let n = fold(name);
+    const LOST: &[&str] = &[
+        "lost",
+        "не реализ",
+        "проигр",
+        "отказ",
+        "неуспеш",
+        "closed lost",
+        "unqualified",
+    ];
+    const WON: &[&str] = &["won", "успешн", "выигр", "реализовано", "оплачен"];
+    if LOST.iter().any(|w| n.contains(w)) {
+        return StageKind::Lost;
+    }
+    if WON.iter().any(|w| n.contains(w)) {
+        return StageKind::Won;
+    }
+    if mostly_closed(stats) {
+        return if stats.won * 2 >= stats.cards {
+            StageKind::Won
+        } else {
+            StageKind::Lost
+        };
+    }
+    StageKind::Open
+}
+
+fn quoted(s: &str) -> String {
+    toml_edit::Value::from(s).to_string().trim().to_string()
+}
+
+/// The funnel file: a header saying where it came from, the columns the cards carry (as
+/// comments to declare), then the stages.
+pub fn render(
+    name: &str,
+    cards: u64,
+    stages: &[Planned],
+    columns: &[(String, u64, u64)],
+    moved_cards: u64,
+) -> String {
+    let mut out = String::new();
+    for l in words::header(cards, moved_cards).lines() {
+        out.push_str(&format!("# {l}\n").replace("# \n", "#\n"));
+    }
+    out.push_str(&format!("\nname = {}\n", quoted(name)));
+    if !columns.is_empty() {
+        out.push('\n');
+        for l in words::columns_intro().lines() {
+            out.push_str(&format!("# {l}\n"));
+        }
+        for (col, filled, dates) in columns {
+            let kind = if *dates * 10 >= *filled * 9 {
+                "date"
+            } else {
+                "text"
+            };
+            out.push_str(&format!(
+                "# [[custom_fields]]\n# name = {}\n# type = \"{kind}\"    # {}\n#\n",
+                quoted(col),
+                words::column_note(*filled, cards)
+            ));
+        }
+    }
+    for st in stages {
+        out.push('\n');
+        out.push_str(&format!("# {}\n", words::stage_note(&st.stats)));
+        out.push_str(&format!("[[stages]]\nname = {}\n", quoted(&st.name)));
+        if !st.aliases.is_empty() {
+            let a: Vec<String> = st.aliases.iter().map(|a| quoted(a)).collect();
+            out.push_str(&format!(
+                "aliases = [{}]    # {}\n",
+                a.join(", "),
+                words::aliases_note()
+            ));
+        }
+        let kind = match st.kind {
+            StageKind::Open => "open",
+            StageKind::Won => "won",
+            StageKind::Lost => "lost",
+        };
+        out.push_str(&format!("kind = \"{kind}\"\n"));
+        if st.kind == StageKind::Open {
+            out.push_str(&format!(
+                "# max_idle_days = 14    # {}\n",
+                words::idle_note()
+            ));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::NaiveDate;
+
+    fn st(cards: u64, closed: u64, won: u64, filled: u64) -> StageStats {
+        StageStats {
+            cards,
+            closed,
+            won,
+            filled,
+            created_days: 0,
+            created: 0,
+        }
+    }
+
+    #[test]
+    fn spellings_merge_into_the_busier_one_and_history_orders_the_rest() {
+        let stages = vec![
+            ("Negotiation".to_string(), st(10, 0, 0, 30)),
+            ("Negotiaton".to_string(), st(2, 0, 0, 6)),
+            ("Prospecting".to_string(), st(20, 0, 0, 60)),
+            ("Paid".to_string(), st(5, 5, 5, 20)),
+        ];
+        // Histories say Prospecting → Negotiaton (the misspelling) three times, although
+        // Prospecting's cards carry as many fields per card as Negotiation's.
+        let empty = crate::domain::Funnel::new(
+            String::new(),
+            vec![],
+            vec![],
+            crate::domain::funnel::DefaultAnswer::Pass,
+        );
+        let mut h = HistoryTally::default();
+        let d = |n| NaiveDate::from_ymd_opt(2026, 1, n).unwrap();
+        for _ in 0..3 {
+            h.add(
+                &empty,
+                &[(d(1), "Prospecting".into()), (d(5), "Negotiaton".into())],
+            );
+        }
+        let planned = plan(&stages, &h);
+        let names: Vec<&str> = planned.iter().map(|p| p.name.as_str()).collect();
+        assert_eq!(names, ["Prospecting", "Negotiation", "Paid"]);
+        assert_eq!(planned[1].aliases, ["Negotiaton"]);
+        assert_eq!(planned[1].stats.cards, 12);
+        assert_eq!(planned[2].kind, StageKind::Won);
+        assert_eq!(guess_kind("Closed Lost", &st(3, 3, 0, 0)), StageKind::Lost);
+    }
+}

@@ -1,0 +1,112 @@
+//! The report's funnel sections: how well the bound and required fields are kept per stage,
+//! and, once the funnel has changed, the stages the latest change touched before and after it.
+
+use std::fmt::Write;
+
+use super::Report;
+use super::html::esc;
+use crate::domain::version_split::Side;
+use crate::text::fields as fmsg;
+use crate::text::versions as vmsg;
+
+fn pct(r: Option<f64>) -> String {
+    r.map_or_else(|| "—".to_string(), |r| format!("{:.0}%", r * 100.0))
+}
+
+pub fn sections(s: &mut String, r: &Report) {
+    fields(s, r);
+    before_after(s, r);
+}
+
+fn head(s: &mut String, columns: &[&str]) {
+    s.push_str("<table>\n<thead><tr>");
+    for c in columns {
+        let _ = write!(s, "<th>{}</th>", esc(c));
+    }
+    s.push_str("</tr></thead>\n<tbody>\n");
+}
+
+fn fields(s: &mut String, r: &Report) {
+    let _ = write!(
+        s,
+        "<section id=\"fields\">\n<h2>{}</h2>\n<p class=\"note\">{}</p>\n",
+        esc(fmsg::REPORT_TITLE),
+        esc(fmsg::REPORT_NOTE)
+    );
+    let checked: Vec<_> = r.fields.iter().filter(|f| f.bound || f.required).collect();
+    if checked.is_empty() {
+        let _ = writeln!(s, "<p class=\"muted\">{}</p>", esc(fmsg::REPORT_NONE));
+    } else {
+        head(s, &fmsg::REPORT_COLUMNS);
+        for f in checked {
+            let worst = f
+                .owners
+                .iter()
+                .find(|o| o.filled < o.cards)
+                .map(|o| {
+                    format!(
+                        "{} {} / {} ({})",
+                        o.owner.as_deref().unwrap_or(fmsg::NO_OWNER),
+                        o.filled,
+                        o.cards,
+                        pct(o.rate)
+                    )
+                })
+                .unwrap_or_default();
+            let _ = writeln!(
+                s,
+                "<tr><td>{}</td><td class=\"text\">{}</td><td>{}</td><td>{}</td><td>{}</td>\
+                 <td class=\"text\">{}</td></tr>",
+                esc(&f.field),
+                esc(&f.stage),
+                f.filled,
+                f.cards,
+                pct(f.rate),
+                esc(&worst)
+            );
+        }
+        s.push_str("</tbody>\n</table>\n");
+    }
+    let _ = writeln!(s, "<p class=\"note\">{}</p>", esc(fmsg::REPORT_TREND));
+    s.push_str("</section>\n");
+}
+
+fn side_cells(s: &mut String, side: &Side) {
+    let _ = write!(
+        s,
+        "<td>{} / {} ({})</td><td>{} / {} ({})</td><td>{}</td>",
+        side.mismatches,
+        side.reviews,
+        pct(side.mismatch_rate),
+        side.moved_on,
+        side.entered,
+        pct(side.conversion),
+        side.median_days
+            .map_or_else(|| "—".to_string(), |d| d.to_string())
+    );
+}
+
+fn before_after(s: &mut String, r: &Report) {
+    let Some((version, day, rows)) = &r.before_after else {
+        return;
+    };
+    let _ = write!(
+        s,
+        "<section id=\"before-after\">\n<h2>{}</h2>\n<p class=\"note\">{}</p>\n",
+        esc(&vmsg::report_title(*version)),
+        esc(&vmsg::report_note(*day))
+    );
+    head(s, &vmsg::REPORT_COLUMNS);
+    for row in rows.iter() {
+        let _ = write!(s, "<tr><td class=\"text\">{}</td>", esc(&row.stage));
+        side_cells(s, &row.before);
+        side_cells(s, &row.after);
+        let _ = writeln!(
+            s,
+            "<td>{}</td></tr>",
+            row.median_idle_days_now
+                .map_or_else(|| "—".to_string(), |d| format!("{d:.1}"))
+        );
+    }
+    s.push_str("</tbody>\n</table>\n</section>\n");
+}

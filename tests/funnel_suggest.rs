@@ -1,0 +1,462 @@
+//! `okk fields` and `okk funnel suggest` on a twelve-card desk whose every figure is worked out
+//! by hand below; `--apply` writes a proposal into the funnel file and the next run records the
+//! new funnel version.
+//!
+//! The funnel (tests/fixtures/suggest/funnel.toml): Лид (idle limit 3) → Звонок (10) → Встреча
+//! (7; «Дата встречи» bound, a `past` date rule) → Договор (5) → Пусто → Успех (won) / Отказ
+//! (lost); `[suggest] min_cards = 4, min_moves = 4`, the other thresholds as documented. The day
+//! judged is 2026-11-20 (so "silent" means meeting and last edit on or before 2026-11-06).
+//!
+//! | card  | stage   | owner | edited     | Дата встречи | Объект | history (day: stage)            |
+//! |-------|---------|-------|------------|--------------|--------|---------------------------------|
+//! | L1–L4 | Лид     | Оля ×2, Игорь ×2 | 19.11 | —     | —      | —                               |
+//! | M1,M2 | Встреча | Оля   | 01.10      | 01.10.2026   | yes    | 09-01 Лид, 09-05 Встреча        |
+//! | M3,M4 | Встреча | Игорь | 19.11      | 18.11.2026   | yes    | 09-01 Лид, 09-05 Встреча        |
+//! | D1–D4 | Договор | Оля   | 19.11      | 01.09.2026   | yes    | 08-01 Лид, 08-01 Звонок, 08-02  |
+//! |       |         |       |            |              |        | Встреча, then Договор after 20, |
+//! |       |         |       |            |              |        | 22, 25, 30 days                 |
+//!
+//! What follows, kind by kind:
+//! - silent_tail «Встреча»: 4 open cards, M1 and M2 silent (meeting 01.10, edited 01.10): 2 of 4
+//!   = 50 % ≥ 25 %; its limit 7 < 14 days.
+//! - bind_field «Дата встречи»: Лид 0/4 = 0 % ≤ 20 %; Встреча 4/4, Договор 4/4 ≥ 80 %; bound
+//!   at Встреча only → bind and require at Встреча, Договор; earliest Встреча (four histories
+//!   reach it before Договор).
+//! - bind_field «Объект» (not declared, text): the same shares; declared as text.
+//! - idle_limit «Встреча»: stays of cards that moved on 20, 22, 25, 30 → the 90th percentile
+//!   (nearest rank 4 of 4) 30; |30 − 7| = 23 ≥ 0.5 × 7. Лид: stays 0, 0, 0, 0, 4, 4, 4, 4 → 4;
+//!   |4 − 3| = 1 < 1.5: no proposal. Звонок (stays 1, 1, 1, 1 → 1, far from 10) is proposed
+//!   for merging instead.
+//! - merge_stage «Звонок» into «Встреча»: skipped by M1–M4 (Лид → Встреча), left within a day
+//!   by D1–D4: 8 of 8 passing = 100 % ≥ 80 % (so not dropped as well).
+//! - drop_stage «Пусто»: no card ever entered it (60 days).
+//! - extra_control «Встреча» then «Договор»: the wrong-stage reviews below make Встреча 5 of 5
+//!   not ok (100 %); anna judges D1–D4 (D1, D2, D3 stale; D4 ok), boris D1 ok: 3 of 5 = 60 %
+//!   ≥ 30 %. Лид: anna and boris judge L1–L4 ok / L1 ok: 0 of 5.
+//! - missing_stage «Встреча» → «Молчуны» (a stage the funnel lacks): anna's wrong-stage
+//!   reviews of M1–M4 and boris's of M1 = 5 ≥ 5.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+
+use common::{Desk, path_arg, repo, succeeded};
+use serde_json::{Value as Json, json};
+
+const TODAY: &str = "2026-11-20";
+
+fn funnel_copy(desk: &Desk) -> PathBuf {
+    let p = desk.dir.path().join("funnel.toml");
+    std::fs::copy(repo().join("tests/fixtures/suggest/funnel.toml"), &p).unwrap();
+    p
+}
+
+fn okk(desk: &Desk, funnel: &Path, args: &[&str]) -> String {
+    succeeded(desk.okk_funnel(funnel).args(["--today", TODAY]).args(args))
+}
+
+fn json_of(desk: &Desk, funnel: &Path, args: &[&str]) -> Json {
+    serde_json::from_str(&okk(desk, funnel, args)).expect("JSON")
+}
+
+const HEADER: &str = "ID,Название сделки,Бюджет,Ответственный,Дата создания сделки,\
+Дата редактирования,Дата закрытия,Этап сделки,Воронка,Дата встречи,Объект";
+
+fn row(id: &str, stage: &str, owner: &str, edited: &str, meeting: &str, object: &str) -> String {
+    format!(
+        "{id},Сделка {id},100000,{owner},01.07.2026 10:00:00,{edited} 10:00:00,не закрыта,\
+         {stage},Продажи,{meeting},{object}"
+    )
+}
+
+/// The twelve cards imported, their histories planted, the reviews saved.
+fn desk() -> (Desk, PathBuf) {
+    let desk = Desk::new();
+    let funnel = funnel_copy(&desk);
+    let mut lines = vec![HEADER.to_string()];
+    for (id, owner) in [
+        ("L1", "Оля"),
+        ("L2", "Оля"),
+        ("L3", "Игорь"),
+        ("L4", "Игорь"),
+    ] {
+        lines.push(row(id, "Лид", owner, "19.11.2026", "", ""));
+    }
+    for id in ["M1", "M2"] {
+        lines.push(row(
+            id,
+            "Встреча",
+            "Оля",
+            "01.10.2026",
+            "01.10.2026",
+            "Квартира 2к",
+        ));
+    }
+    for id in ["M3", "M4"] {
+        lines.push(row(
+            id,
+            "Встреча",
+            "Игорь",
+            "19.11.2026",
+            "18.11.2026",
+            "Квартира 1к",
+        ));
+    }
+    for id in ["D1", "D2", "D3", "D4"] {
+        lines.push(row(
+            id,
+            "Договор",
+            "Оля",
+            "19.11.2026",
+            "01.09.2026",
+            "Студия",
+        ));
+    }
+    let csv = desk.dir.path().join("deals.csv");
+    std::fs::write(&csv, lines.join("\n") + "\n").unwrap();
+    okk(&desk, &funnel, &["import", &path_arg(&csv)]);
+
+    let plant = |id: &str, visits: &[(&str, &str)]| desk.plant_history(id, visits);
+    for id in ["M1", "M2", "M3", "M4"] {
+        plant(id, &[("2026-09-01", "Лид"), ("2026-09-05", "Встреча")]);
+    }
+    for (id, contract) in [
+        ("D1", "2026-08-22"),
+        ("D2", "2026-08-24"),
+        ("D3", "2026-08-27"),
+        ("D4", "2026-09-01"),
+    ] {
+        plant(
+            id,
+            &[
+                ("2026-08-01", "Лид"),
+                ("2026-08-01", "Звонок"),
+                ("2026-08-02", "Встреча"),
+                (contract, "Договор"),
+            ],
+        );
+    }
+
+    let review = |card: &str, auditor: &str, verdict: &str, moved: Option<&str>| {
+        use okk::domain::review::{Review, ReviewDraft, Verdict};
+        let r = Review {
+            verdict: Verdict::from_name(verdict).unwrap(),
+            draft: ReviewDraft {
+                suggested_stage: moved.map(str::to_string),
+                ..ReviewDraft::default()
+            },
+            score: None,
+            seconds_spent: 30.0,
+        };
+        desk.save_review(card, auditor, "2026-11-19 12:00:00", &r);
+    };
+    for (card, verdict) in [
+        ("D1", "stale"),
+        ("D2", "stale"),
+        ("D3", "stale"),
+        ("D4", "ok"),
+    ] {
+        review(card, "anna", verdict, None);
+    }
+    review("D1", "boris", "ok", None);
+    for card in ["L1", "L2", "L3", "L4"] {
+        review(card, "anna", "ok", None);
+    }
+    review("L1", "boris", "ok", None);
+    for card in ["M1", "M2", "M3", "M4"] {
+        review(card, "anna", "wrong_stage", Some("Молчуны"));
+    }
+    review("M1", "boris", "wrong_stage", Some("Молчуны"));
+    (desk, funnel)
+}
+
+fn by_kind<'a>(list: &'a [Json], kind: &str) -> Vec<&'a Json> {
+    list.iter().filter(|s| s["kind"] == kind).collect()
+}
+
+#[test]
+fn okk_fields_shows_how_each_column_is_kept_per_stage_and_who_leaves_it_empty() {
+    let (desk, funnel) = desk();
+    let out = json_of(&desk, &funnel, &["fields", "--json"]);
+    let rows = out["fields"].as_array().unwrap();
+    // The declared, bound field first: Встреча (bound) before the stages that do not bind it.
+    assert_eq!(rows[0]["field"], "Дата встречи");
+    assert_eq!(rows[0]["stage"], "Встреча");
+    assert_eq!(rows[0]["bound"], true);
+    assert_eq!(
+        (rows[0]["cards"].clone(), rows[0]["filled"].clone()),
+        (json!(4), json!(4))
+    );
+    let find = |field: &str, stage: &str| {
+        rows.iter()
+            .find(|r| r["field"] == field && r["stage"] == stage)
+            .unwrap_or_else(|| panic!("no row {field} × {stage}"))
+            .clone()
+    };
+    let lead = find("Дата встречи", "Лид");
+    assert_eq!(lead["rate"], json!(0.0));
+    assert_eq!(lead["bound"], false);
+    assert_eq!(lead["owners"].as_array().unwrap().len(), 2);
+    // «Объект» is no declared field and still counted: 4 of 4 at Договор, all Оля's.
+    let object = find("Объект", "Договор");
+    assert_eq!(
+        object["owners"],
+        json!([{"owner": "Оля", "cards": 4, "filled": 4, "rate": 1.0}])
+    );
+    // --stage and --owner narrow the rows; Игорь keeps «Объект» in both his Встреча cards.
+    let out = json_of(
+        &desk,
+        &funnel,
+        &["fields", "--json", "--stage", "встреча", "--owner", "Игорь"],
+    );
+    let rows = out["fields"].as_array().unwrap();
+    assert!(rows.iter().all(|r| r["stage"] == "Встреча"));
+    let object = rows.iter().find(|r| r["field"] == "Объект").unwrap();
+    assert_eq!(
+        (object["cards"].clone(), object["rate"].clone()),
+        (json!(2), json!(1.0))
+    );
+    // The text names the emptiest owner.
+    let text = okk(&desk, &funnel, &["fields", "--stage", "Лид"]);
+    assert!(
+        text.contains("Лид: 0 of 4 (0%)  emptiest: Игорь 0 of 2 (0%)"),
+        "{text}"
+    );
+}
+
+#[test]
+fn funnel_suggest_proposes_every_kind_with_its_evidence() {
+    let (desk, funnel) = desk();
+    let out = json_of(&desk, &funnel, &["funnel", "suggest", "--json"]);
+    let list = out["suggestions"].as_array().unwrap().clone();
+    let kinds: Vec<&str> = list.iter().map(|s| s["kind"].as_str().unwrap()).collect();
+    assert_eq!(
+        kinds,
+        [
+            "silent_tail",
+            "bind_field",
+            "bind_field",
+            "idle_limit",
+            "merge_stage",
+            "drop_stage",
+            "extra_control",
+            "extra_control",
+            "missing_stage"
+        ],
+        "{}",
+        serde_json::to_string_pretty(&list).unwrap()
+    );
+    let ids: Vec<u64> = list.iter().map(|s| s["id"].as_u64().unwrap()).collect();
+    assert_eq!(ids, [1, 2, 3, 4, 5, 6, 7, 8, 9]);
+
+    let silent = by_kind(&list, "silent_tail")[0];
+    assert_eq!(silent["stage"], "Встреча");
+    assert_eq!(
+        silent["evidence"],
+        json!({"field": "Дата встречи", "silent_days": 14, "open_cards": 4, "silent_cards": 2,
+               "share": 0.5, "sample": ["M1", "M2"]})
+    );
+    assert!(
+        silent["patch"]
+            .as_str()
+            .unwrap()
+            .contains("name = \"Silent after Встреча\"")
+    );
+
+    let binds = by_kind(&list, "bind_field");
+    let meeting = binds
+        .iter()
+        .find(|s| s["evidence"]["field"] == "Дата встречи")
+        .unwrap();
+    assert_eq!(meeting["evidence"]["earliest"], "Встреча");
+    assert_eq!(meeting["evidence"]["declared"], true);
+    let kept: Vec<&str> = meeting["evidence"]["kept"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|k| k["stage"].as_str().unwrap())
+        .collect();
+    assert_eq!(kept, ["Встреча", "Договор"]);
+    assert_eq!(
+        meeting["evidence"]["not_kept"],
+        json!([{"stage": "Лид", "cards": 4, "part": 0, "rate": 0.0}])
+    );
+    let object = binds
+        .iter()
+        .find(|s| s["evidence"]["field"] == "Объект")
+        .unwrap();
+    assert_eq!(object["evidence"]["declared"], false);
+    assert!(
+        object["patch"]
+            .as_str()
+            .unwrap()
+            .contains("type = \"text\"")
+    );
+
+    assert_eq!(
+        by_kind(&list, "idle_limit")[0]["evidence"],
+        json!({"limit": 7, "percentile": 90, "days": 30, "moves": 4})
+    );
+    let merge = by_kind(&list, "merge_stage")[0];
+    assert_eq!(merge["stage"], "Звонок");
+    assert_eq!(
+        merge["evidence"],
+        json!({"passing": 8, "skipped": 4, "within_a_day": 4, "share": 1.0, "into": "Встреча"})
+    );
+    let dropped = by_kind(&list, "drop_stage")[0];
+    assert_eq!(dropped["stage"], "Пусто");
+    assert_eq!(
+        dropped["evidence"],
+        json!({"cards": 0, "last_entry": null, "unused_days": 60})
+    );
+    let extra = by_kind(&list, "extra_control");
+    assert_eq!(extra[0]["stage"], "Встреча");
+    assert_eq!(
+        extra[0]["evidence"],
+        json!({"reviews": 5, "not_ok": 5, "share": 1.0})
+    );
+    assert_eq!(extra[1]["stage"], "Договор");
+    assert_eq!(
+        extra[1]["evidence"],
+        json!({"reviews": 5, "not_ok": 3, "share": 0.6})
+    );
+    let missing = by_kind(&list, "missing_stage")[0];
+    assert_eq!(
+        missing["evidence"],
+        json!({"from": "Встреча", "to": "Молчуны", "reviews": 5, "known": false})
+    );
+}
+
+#[test]
+fn thresholds_in_the_funnel_file_turn_a_proposal_off() {
+    let (desk, funnel) = desk();
+    // Six reviews are now needed for extra control, and the tail must be half and more… of
+    // a stage whose four cards have two silent: exactly half still counts.
+    let text = std::fs::read_to_string(&funnel).unwrap().replace(
+        "min_moves = 4",
+        "min_moves = 4\nmin_reviews = 6\nsilent_share = 0.5",
+    );
+    std::fs::write(&funnel, text).unwrap();
+    let out = json_of(&desk, &funnel, &["funnel", "suggest", "--json"]);
+    let list = out["suggestions"].as_array().unwrap();
+    assert!(by_kind(list, "extra_control").is_empty());
+    assert_eq!(by_kind(list, "silent_tail").len(), 1);
+    // A threshold out of range is a problem at its line.
+    let bad = std::fs::read_to_string(&funnel)
+        .unwrap()
+        .replace("silent_share = 0.5", "silent_share = 5");
+    std::fs::write(&funnel, bad).unwrap();
+    let out = desk
+        .okk_funnel(&funnel)
+        .args(["funnel", "check"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("suggest.silent_share"), "{err}");
+    assert!(err.contains("a share from 0 to 1"), "{err}");
+}
+
+#[test]
+fn applying_a_proposal_shows_the_diff_keeps_the_old_file_and_records_a_new_version() {
+    let (desk, funnel) = desk();
+    let before = std::fs::read_to_string(&funnel).unwrap();
+    let history = json_of(&desk, &funnel, &["funnel", "history", "--json"]);
+    assert_eq!(history["versions"].as_array().unwrap().len(), 1);
+    assert_eq!(history["versions"][0]["changes"]["first"], true);
+
+    // Proposal 4: «Встреча»'s idle limit 7 → 30.
+    let out = okk(&desk, &funnel, &["funnel", "suggest", "--apply", "4"]);
+    assert!(
+        out.contains("-max_idle_days = 7\n+max_idle_days = 30"),
+        "{out}"
+    );
+    let kept = desk.dir.path().join("funnel.before-1.toml");
+    assert_eq!(std::fs::read_to_string(&kept).unwrap(), before);
+    let after = std::fs::read_to_string(&funnel).unwrap();
+    // Only that line changed: the comments and the rest stay as written.
+    assert_eq!(
+        after,
+        before.replace("max_idle_days = 7", "max_idle_days = 30")
+    );
+
+    // The next run records version 2 with what changed.
+    okk(&desk, &funnel, &["funnel", "suggest"]);
+    let history = json_of(&desk, &funnel, &["funnel", "history", "--json"]);
+    let versions = history["versions"].as_array().unwrap();
+    assert_eq!(versions.len(), 2);
+    assert_eq!(versions[1]["version"], 2);
+    assert_eq!(
+        versions[1]["changes"]["limits_changed"],
+        json!([["Встреча", 7, 30]])
+    );
+    let text = okk(&desk, &funnel, &["funnel", "history"]);
+    assert!(text.contains("«Встреча» idle limit 7 → 30"), "{text}");
+    // Before and after version 2 at the stage it touched (the reviews, made 2026-11-19, and
+    // the histories all come before it): 5 of 5 reviews not ok; of the 8 cards that entered
+    // Встреча (M1–M4, D1–D4), D1–D4 moved on, after 20, 22, 25, 30 days: median 22.
+    let split = json_of(
+        &desk,
+        &funnel,
+        &["stats", "--funnel-version", "2", "--json"],
+    );
+    assert_eq!(split["version"], 2);
+    let stages = split["stages"].as_array().unwrap();
+    assert_eq!(stages.len(), 1);
+    assert_eq!(stages[0]["stage"], "Встреча");
+    assert_eq!(
+        stages[0]["before"],
+        json!({"reviews": 5, "mismatches": 5, "mismatch_rate": 1.0, "entered": 8,
+               "moved_on": 4, "conversion": 0.5, "median_days": 22})
+    );
+    assert_eq!(
+        stages[0]["after"],
+        json!({"reviews": 0, "mismatches": 0, "mismatch_rate": null, "entered": 0,
+               "moved_on": 0, "conversion": null, "median_days": null})
+    );
+    // The report shows the same split, and the bound field's fill.
+    let page = desk.dir.path().join("report.html");
+    okk(&desk, &funnel, &["report", "--out", &path_arg(&page)]);
+    let html = std::fs::read_to_string(&page).unwrap();
+    assert!(html.contains("<section id=\"before-after\">"));
+    assert!(
+        html.contains("<td>5 / 5 (100%)</td><td>4 / 8 (50%)</td><td>22</td>"),
+        "{html}"
+    );
+    assert!(html.contains("<section id=\"fields\">"));
+    assert!(html.contains(
+        "<tr><td>Дата встречи</td><td class=\"text\">Встреча</td><td>4</td><td>4</td><td>100%</td>"
+    ));
+
+    // The idle-limit proposal is gone; a number past the list is an error.
+    let out = json_of(&desk, &funnel, &["funnel", "suggest", "--json"]);
+    assert!(by_kind(out["suggestions"].as_array().unwrap(), "idle_limit").is_empty());
+    let bad = desk
+        .okk_funnel(&funnel)
+        .args(["--today", TODAY, "funnel", "suggest", "--apply", "99"])
+        .output()
+        .unwrap();
+    assert_eq!(bad.status.code(), Some(1));
+}
+
+#[test]
+fn applying_each_kind_leaves_a_funnel_that_passes_its_check() {
+    let (desk, funnel) = desk();
+    let pristine = std::fs::read_to_string(&funnel).unwrap();
+    for n in 1..=9 {
+        std::fs::write(&funnel, &pristine).unwrap();
+        for f in std::fs::read_dir(desk.dir.path()).unwrap() {
+            let p = f.unwrap().path();
+            if p.to_string_lossy().contains(".before-") {
+                std::fs::remove_file(p).unwrap();
+            }
+        }
+        okk(
+            &desk,
+            &funnel,
+            &["funnel", "suggest", "--apply", &n.to_string()],
+        );
+        let out = okk(&desk, &funnel, &["funnel", "check"]);
+        assert!(out.contains("ok"), "after applying {n}: {out}");
+    }
+}
