@@ -10,6 +10,7 @@ mod crm;
 pub mod demo;
 mod export;
 mod funnel_config;
+pub mod help;
 mod import;
 mod keys;
 pub mod lang;
