@@ -280,3 +280,145 @@ fn wrong_usage_in_english_is_clap_s_own_message() {
     );
     assert!(text.contains("Usage: okk stats"), "{text}");
 }
+
+/// Words of the data in the fixtures (Latin headers, file names), not okk's.
+const DATA: &[&str] = &[
+    "phone",
+    "amocrm_bad_date",
+    "bitrix24_deals",
+    "csv",
+    "fixtures",
+    "import",
+];
+
+fn with_data(text: &str) -> String {
+    // File paths are data: their Latin words are the file system's, not okk's.
+    text.lines()
+        .filter(|l| !l.starts_with('/'))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[test]
+fn the_import_report_reads_in_russian_with_plural_forms_and_the_file_line_kept() {
+    let desk = Desk::new();
+    let out = succeeded(desk.okk().args([
+        "--lang",
+        "ru",
+        "import",
+        &common::fixture("amocrm_bad_date.csv"),
+        &common::fixture("bitrix24_deals.csv"),
+    ]));
+    assert!(
+        out.contains("  профиль   amocrm (найдено заголовков профиля: 7 ("),
+        "{out}"
+    );
+    assert!(
+        out.contains("  кодировка UTF-8 (корректный UTF-8), разделитель «,»"),
+        "{out}"
+    );
+    assert!(out.contains("  строк     3 (карточек: 3)"), "{out}");
+    assert!(
+        out.contains("  карточки  новых 3, обновлено 0 (сменили этап 0)"),
+        "{out}"
+    );
+    assert!(out.contains("  предупреждений 1\n    строка 3 [Дата создания сделки]: «32.13.2026 10:00:00» — не дата"), "{out}");
+    assert!(out.contains("неизвестные этапы (их нет в воронке"), "{out}");
+    let mut allowed = allowed();
+    allowed.extend(DATA.iter().map(|d| d.to_string()));
+    let allowed: Vec<&str> = allowed.iter().map(String::as_str).collect();
+    assert_russian("okk import", &with_data(&out), &allowed);
+
+    // The same import in English reads as it always has.
+    let desk = Desk::new();
+    let en = succeeded(
+        desk.okk()
+            .args(["import", &common::fixture("amocrm_bad_date.csv")]),
+    );
+    assert!(en.contains("  rows      3 (3 cards)"), "{en}");
+    assert!(
+        en.contains("  cards     3 new, 0 updated (0 moved stage), 0 unchanged, 0 gone"),
+        "{en}"
+    );
+}
+
+#[test]
+fn okk_check_counts_and_refuses_in_russian() {
+    let desk = Desk::new();
+    succeeded(
+        desk.okk()
+            .args(["import", &common::fixture("bitrix24_deals.csv")]),
+    );
+    let out = succeeded(
+        desk.okk()
+            .args(["--lang", "ru", "--today", "2026-11-20", "check"]),
+    );
+    let total = out.lines().last().unwrap_or_default();
+    assert!(
+        total.ends_with("карточки с флагами")
+            || total.ends_with("карточек с флагами")
+            || total.ends_with("карточка с флагами"),
+        "{out}"
+    );
+    assert_russian_cli("okk check: the total", total);
+
+    let out = desk
+        .okk()
+        .args(["--lang", "ru", "check", "--rule", "nope"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        err.contains("okk: неизвестное правило «nope»; используйте одно из: required,"),
+        "{err}"
+    );
+    assert_russian_cli("okk check --rule nope", &err);
+}
+
+#[test]
+fn a_broken_file_is_refused_in_russian_with_its_place() {
+    let desk = Desk::new();
+    let file = common::fixture("malformed/field_count_mid.csv");
+    let out = desk
+        .okk()
+        .args(["--lang", "ru", "import", &file])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8(out.stderr).unwrap();
+    // file:line:column first, then the sentence in Russian.
+    assert!(err.starts_with(&format!("okk: {file}:")), "{err}");
+    assert!(err.contains("в этой строке полей:"), "{err}");
+    let without_path = err.replace(&file, "FILE");
+    assert_russian_cli("a malformed CSV", &without_path);
+}
+
+#[test]
+fn counted_messages_take_russian_plural_forms() {
+    lang::with(Lang::Ru, || {
+        use okk::text::app::pending_saved;
+        assert!(
+            pending_saved(1).contains("сохранён 1 вердикт,"),
+            "{}",
+            pending_saved(1)
+        );
+        assert!(pending_saved(3).contains("сохранены 3 вердикта,"));
+        assert!(pending_saved(5).contains("сохранено 5 вердиктов,"));
+        assert!(pending_saved(21).contains("сохранён 21 вердикт,"));
+        assert_eq!(okk::text::check::total(1), "1 карточка с флагами");
+        assert_eq!(okk::text::check::total(22), "22 карточки с флагами");
+        assert_eq!(okk::text::check::total(111), "111 карточек с флагами");
+        assert_eq!(
+            okk::text::check::total(12345),
+            "12\u{202f}345 карточек с флагами"
+        );
+    });
+    lang::with(Lang::En, || {
+        assert_eq!(okk::text::check::total(1), "1 flagged cards");
+        assert_eq!(
+            okk::text::app::pending_saved(1),
+            "okk: saved 1 verdict left waiting for the store by a reviewer that was stopped"
+        );
+    });
+}
