@@ -248,7 +248,7 @@ fn print_help_of(cmd: &mut Command, path: &[String]) -> ! {
     std::process::exit(0);
 }
 
-fn context<'a>(e: &'a clap::Error, kind: ContextKind) -> Option<&'a ContextValue> {
+fn context(e: &clap::Error, kind: ContextKind) -> Option<&ContextValue> {
     e.get(kind)
 }
 
