@@ -36,7 +36,9 @@ pub fn map_header_missing(field: &str, header: &str, headers: &[String]) -> Stri
 }
 
 pub fn unnamed_column(n: usize) -> String {
-    crate::tr!("import-unnamed-column", n = n)
+    // A column's name is data (stored with the cards' fields, matched at the next import), so it
+    // reads the same whatever language okk speaks.
+    format!("Column {n}")
 }
 
 pub fn missing_column(field: &str, profile: &str, expected: &[String]) -> String {

@@ -4,7 +4,6 @@ import-map-without-equals = --map entry «{ $part }» has no «=»; write it as 
 import-map-unknown-field = --map names an unknown field «{ $field }»; use one of: { $known }
 import-map-empty-header = --map { $field }= has no header after «=»
 import-map-header-missing = --map { $field }={ $header }: the file has no column «{ $header }»; its columns are: { $headers }
-import-unnamed-column = Column { $n }
 import-missing-column-hint = (profile { $profile } looks for { $expected })
 import-missing-column = no { $field } column in the header{ $hint }; name it with --map { $field }=HEADER
 import-wrong-field-count = this row has { $found } fields but the header has { $expected }; look for a stray delimiter or an unbalanced quote on this line

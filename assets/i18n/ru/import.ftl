@@ -4,7 +4,6 @@ import-map-without-equals = в записи --map «{ $part }» нет «=»; п
 import-map-unknown-field = --map называет неизвестное поле «{ $field }»; используйте одно из: { $known }
 import-map-empty-header = --map { $field }=: после «=» не указан столбец
 import-map-header-missing = --map { $field }={ $header }: в файле нет столбца «{ $header }»; его столбцы: { $headers }
-import-unnamed-column = Столбец { $n }
 import-missing-column-hint = (профиль { $profile } ищет { $expected })
 import-missing-column = в заголовке нет столбца { $field }{ $hint }; укажите его через --map { $field }=СТОЛБЕЦ
 import-wrong-field-count = в этой строке полей: { $found }, а в заголовке: { $expected }; поищите в строке лишний разделитель или непарную кавычку
