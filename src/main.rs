@@ -1,14 +1,12 @@
 use std::process::ExitCode;
 
-use clap::Parser;
-
 fn main() -> ExitCode {
     okk::app::stderr::install_hooks();
     let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
     okk::text::lang::set(okk::app::lang::choose(&args, |name| {
         std::env::var(name).ok()
     }));
-    let cli = okk::cli::Cli::parse_from(args);
+    let cli = okk::app::help::parse(args);
     match okk::app::run(cli) {
         Ok(code) => code,
         Err(e) => {

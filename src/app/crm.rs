@@ -96,8 +96,8 @@ fn list(paths: &Paths) -> Result<ExitCode> {
             c.shown_url(),
             msg::token_source(&c.token),
             pipelines,
-            state.synced_at.unwrap_or_else(|| msg::never().into()),
-            state.full_at.unwrap_or_else(|| msg::never().into()),
+            state.synced_at.unwrap_or_else(msg::never),
+            state.full_at.unwrap_or_else(msg::never),
         ]
         .map(|s| crate::text::safe::line(&s).into_owned())
         .join("\t");

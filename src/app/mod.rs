@@ -14,6 +14,7 @@ mod fields;
 mod funnel_config;
 mod funnel_init;
 mod funnel_versions;
+pub mod help;
 mod import;
 mod keys;
 pub mod lang;

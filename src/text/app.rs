@@ -6,47 +6,47 @@ use std::path::Path;
 use crate::domain::Funnel;
 
 pub fn no_home_dir() -> String {
-    "cannot find the home directory for the default --db and --funnel paths; pass them explicitly"
-        .into()
+    crate::tr!("app-no-home-dir")
 }
 
 pub fn upgrading_store(path: &Path, from: i64, to: i64) -> String {
-    format!(
-        "okk: upgrading the store {} from schema {from} to {to} (once; a million cards take \
-         about a minute)…",
-        path.display()
+    crate::tr!(
+        "app-upgrading-store",
+        path = path.display().to_string(),
+        from = from,
+        to = to
     )
 }
 
 pub fn wrote_default_funnel(path: &Path) -> String {
-    format!(
-        "okk: wrote the default funnel config to {} (edit it to match your CRM)",
-        path.display()
+    crate::tr!(
+        "app-wrote-default-funnel",
+        path = path.display().to_string()
     )
 }
 
 pub fn cannot_write(path: &Path, e: &std::io::Error) -> String {
-    format!("{}: cannot write: {e}", path.display())
+    crate::tr!(
+        "app-cannot-write",
+        path = path.display().to_string(),
+        error = e.to_string()
+    )
 }
 
 pub fn funnel_ok(path: &Path, funnel: &Funnel) -> String {
     let checklist: usize = funnel.stages.iter().map(|s| s.checklist.len()).sum();
-    format!(
-        "{}: ok — «{}», {} stages, {} custom fields, {} checklist items",
-        path.display(),
-        funnel.name,
-        funnel.stages.len(),
-        funnel.custom_fields.len(),
-        checklist
+    crate::tr!(
+        "app-funnel-ok",
+        path = path.display().to_string(),
+        name = funnel.name.as_str(),
+        stages = funnel.stages.len(),
+        fields = funnel.custom_fields.len(),
+        items = checklist
     )
 }
 
 pub fn demo_where(db: &Path) -> String {
-    let db = db.display();
-    format!(
-        "Demo database: {db}\nTry: okk --db {db} stats --json\n     okk --db {db} check\n     \
-         okk --db {db} queue --stage \"Отработка возражений\""
-    )
+    crate::tr!("app-demo-where", db = db.display().to_string())
 }
 
 pub fn auditors_table(rows: &[crate::domain::auditors::AuditorFigures]) -> String {
@@ -91,13 +91,17 @@ pub fn auditors_table(rows: &[crate::domain::auditors::AuditorFigures]) -> Strin
                 .iter()
                 .map(|(id, a)| format!("{} {:.0}%", super::safe::line(id), a * 100.0))
                 .collect();
-            let _ = writeln!(s, "    alignment with the lead: {}", items.join(", "));
+            let _ = writeln!(
+                s,
+                "    {}",
+                crate::tr!("app-alignment-with-lead", items = items.join(", "))
+            );
         }
         if r.unanswered > 0 {
             let _ = writeln!(
                 s,
-                "    {} checklist answers left unanswered (counted neither pass nor fail)",
-                r.unanswered
+                "    {}",
+                crate::tr!("app-unanswered", count = r.unanswered)
             );
         }
     }
@@ -106,10 +110,7 @@ pub fn auditors_table(rows: &[crate::domain::auditors::AuditorFigures]) -> Strin
 
 /// `--today` / `OKK_TODAY` is not a day.
 pub fn bad_day(given: &str) -> String {
-    format!(
-        "«{}» is not a day: expected YYYY-MM-DD, e.g. 2026-11-20",
-        crate::text::safe::line(given)
-    )
+    crate::tr!("app-bad-day", given = crate::text::safe::line(given))
 }
 
 /// `okk funnel check --store`: per source, the required fields its exports never have, and the
@@ -120,8 +121,11 @@ pub fn absent_fields(funnel: &Funnel, absent: &crate::domain::columns::AbsentFie
     for (source, fields) in absent.sources() {
         let _ = writeln!(
             out,
-            "«{}» never exports (not flagged on its cards):",
-            crate::text::safe::line(source)
+            "{}",
+            crate::tr!(
+                "app-never-exports",
+                source = crate::text::safe::line(source)
+            )
         );
         for field in fields {
             let stages: Vec<&str> = funnel
@@ -132,37 +136,37 @@ pub fn absent_fields(funnel: &Funnel, absent: &crate::domain::columns::AbsentFie
                 .collect();
             let _ = writeln!(
                 out,
-                "  {}: required at {}",
-                field.label(),
-                stages.join(", ")
+                "  {}",
+                crate::tr!(
+                    "app-required-at",
+                    field = field.label(),
+                    stages = stages.join(", ")
+                )
             );
         }
     }
     if out.is_empty() {
-        out.push_str("Every source exports every field the funnel requires.\n");
+        out.push_str(&crate::tr!("app-every-source-exports"));
+        out.push('\n');
     }
     out
 }
 
 /// A cause under an error report's first line.
 pub fn caused_by(cause: &str) -> String {
-    format!("\n  caused by: {cause}")
+    format!("\n  {}", crate::tr!("app-caused-by", cause = cause))
 }
 
 pub fn pending_saved(n: usize) -> String {
-    let s = if n == 1 { "verdict" } else { "verdicts" };
-    format!("okk: saved {n} {s} left waiting for the store by a reviewer that was stopped")
+    crate::tr!("app-pending-saved", n = n)
 }
 
 pub fn pending_unreadable(file: &Path) -> String {
-    format!(
-        "okk: {}: a verdict left waiting for the store cannot be read; it is kept there",
-        file.display()
-    )
+    crate::tr!("app-pending-unreadable", file = file.display().to_string())
 }
 
 pub fn pending_failed(e: &str) -> String {
-    format!("okk: verdicts left waiting for the store are not saved yet: {e}")
+    crate::tr!("app-pending-failed", error = e)
 }
 
 /// A command that does not run on a team server's PostgreSQL store yet.

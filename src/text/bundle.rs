@@ -11,71 +11,60 @@ fn short(key: &str) -> &str {
 }
 
 pub fn empty() -> String {
-    "the file is empty: not an okk bundle".into()
+    crate::tr!("bundle-empty")
 }
 
 pub fn not_a_bundle() -> String {
-    "not an okk bundle (the first line is not an okk bundle header): write one with \
-     `okk bundle export --out FILE`"
-        .into()
+    crate::tr!("bundle-not-a-bundle")
 }
 
 pub fn unknown_version(v: u64) -> String {
     if v < 2 {
-        return format!(
-            "bundle format version {v} is unsigned: this okk takes signed bundles only (version \
-             2); ask for the bundle to be exported again with this okk"
-        );
+        return crate::tr!("bundle-unsigned-version", v = v);
     }
-    format!("bundle format version {v} is unknown to this okk (it reads version 2): update okk")
+    crate::tr!("bundle-unknown-version", v = v)
 }
 
 pub fn truncated() -> String {
-    "the bundle is cut short (its end marker or some records are missing): copy it again".into()
+    crate::tr!("bundle-truncated")
 }
 
 pub fn checksum() -> String {
-    "the bundle's checksum does not match its contents (it was altered or damaged): copy it again"
-        .into()
+    crate::tr!("bundle-checksum")
 }
 
 pub fn bad_line(line: usize, message: &str) -> String {
-    format!("line {line}: {}", safe(message))
+    crate::tr!("bundle-bad-line", line = line, message = safe(message))
 }
 
 pub fn bad_bundle_signature() -> String {
-    "the bundle's signature does not match its contents or its signer's key (it was altered \
-     or forged): refused"
-        .into()
+    crate::tr!("bundle-bad-bundle-signature")
 }
 
 pub fn bad_time(field: &str, value: &str) -> String {
-    format!(
-        "{field} \"{}\" is not a time (expected YYYY-MM-DD HH:MM:SS, a real date)",
-        safe(value)
-    )
+    crate::tr!("bundle-bad-time", field = field, value = safe(value))
 }
 
 pub fn time_out_of_window(field: &str, value: &str, latest: &chrono::NaiveDateTime) -> String {
-    format!(
-        "{field} {} is outside the times okk takes (2000-01-01 00:00:00 to {}, a day after this \
-         machine's clock)",
-        safe(value),
-        latest.format("%Y-%m-%d %H:%M:%S")
+    crate::tr!(
+        "bundle-time-out-of-window",
+        field = field,
+        value = safe(value),
+        latest = latest.format("%Y-%m-%d %H:%M:%S").to_string()
     )
 }
 
 pub fn bad_key(key: &str) -> String {
-    format!("\"{}\" is not an okk public key (64 hex digits)", safe(key))
+    crate::tr!("bundle-bad-key", key = safe(key))
 }
 
 pub fn vouch_conflict(by: &str, name: &str, key: &str, here: &str) -> String {
-    format!(
-        "{} vouches for key {} as {}, but this store trusts that key as {}",
-        safe(by),
-        short(key),
-        safe(name),
-        safe(here)
+    crate::tr!(
+        "bundle-vouch-conflict",
+        by = safe(by),
+        key = short(key),
+        name = safe(name),
+        here = safe(here)
     )
 }
 
@@ -88,100 +77,88 @@ pub fn how_first_use(file: &str) -> String {
 }
 
 pub fn what_review(id: &str, auditor: &str) -> String {
-    format!("review {} in {}'s name", safe(id), safe(auditor))
+    crate::tr!("bundle-what-review", id = safe(id), name = safe(auditor))
 }
 
 pub fn what_decision(id: &str, lead: &str) -> String {
-    format!("lead decision {} in {}'s name", safe(id), safe(lead))
+    crate::tr!("bundle-what-decision", id = safe(id), name = safe(lead))
 }
 
 pub fn what_calibration(id: &str, lead: &str) -> String {
-    format!("calibration {} in {}'s name", safe(id), safe(lead))
+    crate::tr!("bundle-what-calibration", id = safe(id), name = safe(lead))
 }
 
 pub fn what_withdrawal(what: &str) -> String {
-    format!("the withdrawal of {what}")
+    crate::tr!("bundle-what-withdrawal", what = what)
 }
 
 pub fn unsigned(what: &str) -> String {
-    format!("{what} is not signed: refused")
+    crate::tr!("bundle-unsigned", what = what)
 }
 
 pub fn bad_signature(what: &str) -> String {
-    format!("{what}: its signature does not match its contents (edited after signing): refused")
+    crate::tr!("bundle-bad-signature", what = what)
 }
 
 pub fn unknown_key(what: &str, claimed: &str, key: &str) -> String {
-    format!(
-        "{what} is signed by key {}, which this store does not trust: if it is {}'s, run \
-         `okk bundle trust {key} --as {}` (or import with --trust-on-first-use)",
-        short(key),
-        safe(claimed),
-        safe(claimed)
+    crate::tr!(
+        "bundle-unknown-key",
+        what = what,
+        short = short(key),
+        claimed = safe(claimed),
+        key = key
     )
 }
 
 pub fn unknown_key_for_known_name(what: &str, claimed: &str, key: &str) -> String {
-    format!(
-        "{what} is signed by key {}, but this store trusts other keys as {}: refused even on \
-         first use; if {} has a new key, run `okk bundle trust {key} --as {}`",
-        short(key),
-        safe(claimed),
-        safe(claimed),
-        safe(claimed)
+    crate::tr!(
+        "bundle-unknown-key-for-known-name",
+        what = what,
+        short = short(key),
+        claimed = safe(claimed),
+        key = key
     )
 }
 
 pub fn forged_name(what: &str, author: &str, signer: &str) -> String {
-    format!(
-        "{what} is signed by {}'s key, not {}'s: a record in a name must be signed by that \
-         name's key; refused",
-        safe(signer),
-        safe(author)
+    crate::tr!(
+        "bundle-forged-name",
+        what = what,
+        signer = safe(signer),
+        author = safe(author)
     )
 }
 
 pub fn withdrawal_by_other(what: &str, signer: &str) -> String {
-    format!(
-        "the withdrawal of {what} is signed by {}, who is neither its author nor a lead: refused",
-        safe(signer)
+    crate::tr!(
+        "bundle-withdrawal-by-other",
+        what = what,
+        signer = safe(signer)
     )
 }
 
 pub fn own_key_not_made_here(what: &str) -> String {
-    format!(
-        "{what} is signed by this okk's own key but was not made in this store (or was changed \
-         since): refused"
-    )
+    crate::tr!("bundle-own-key-not-made-here", what = what)
 }
 
 pub fn conflict(what: &str) -> String {
-    format!(
-        "{what} is already in this store with other content: a conflict; refused (nothing \
-         merged)"
-    )
+    crate::tr!("bundle-conflict", what = what)
 }
 
 pub fn key_made(path: &Path, key: &str) -> String {
-    format!(
-        "made this okk's signing key {} (public key {key}); the lead trusts it with \
-         `okk bundle trust FILE --as NAME`",
-        path.display()
+    crate::tr!(
+        "bundle-key-made",
+        path = path.display().to_string(),
+        key = key
     )
 }
 
 pub fn no_key_file(path: &Path) -> String {
-    format!(
-        "{}: no signing key yet (it is made by the first `okk bundle export`)",
-        path.display()
-    )
+    crate::tr!("bundle-no-key-file", path = path.display().to_string())
 }
 
 pub fn not_a_key(given: &str) -> String {
-    format!(
-        "\"{}\" is neither an okk bundle nor a public key (64 hex digits)",
-        safe(given)
-    )
+    crate::tr!("bundle-not-a-key", given = safe(given))
 }
 
 pub fn trusted(
@@ -191,38 +168,58 @@ pub fn trusted(
     outcome: &crate::domain::trust::Trusted,
 ) -> String {
     use crate::domain::trust::Trusted;
-    let role = if lead { " (lead)" } else { "" };
+    let role = if lead {
+        format!(" ({})", crate::tr!("bundle-lead"))
+    } else {
+        String::new()
+    };
     match outcome {
-        Trusted::Added => format!("trusted key {} as {}{role}", short(key), safe(name)),
-        Trusted::Updated => format!(
-            "key {} was trusted as {} already{role}",
-            short(key),
-            safe(name)
+        Trusted::Added => crate::tr!(
+            "bundle-trusted-added",
+            key = short(key),
+            name = safe(name),
+            role = role
         ),
-        Trusted::OtherName(other) => format!(
-            "key {} is trusted as {} already: nothing changed (one key, one name)",
-            short(key),
-            safe(other)
+        Trusted::Updated => crate::tr!(
+            "bundle-trusted-already",
+            key = short(key),
+            name = safe(name),
+            role = role
         ),
+        Trusted::OtherName(other) => {
+            crate::tr!(
+                "bundle-trusted-other-name",
+                key = short(key),
+                name = safe(other)
+            )
+        }
     }
 }
 
 pub fn keys(own: Option<&str>, trusted: &[crate::domain::trust::TrustedKey]) -> String {
     let mut s = match own {
-        Some(k) => format!("this okk's key: {k}\n"),
-        None => "this okk's key: none yet (made by the first `okk bundle export`)\n".into(),
+        Some(k) => crate::tr!("bundle-own-key", key = k),
+        None => crate::tr!("bundle-own-key-none"),
     };
+    s.push('\n');
     if trusted.is_empty() {
-        s.push_str("trusted keys: none (`okk bundle trust FILE|KEY --as NAME`)\n");
+        s.push_str(&crate::tr!("bundle-trusted-none"));
+        s.push('\n');
     } else {
-        s.push_str("trusted keys:\n");
+        s.push_str(&crate::tr!("bundle-trusted-keys"));
+        s.push('\n');
         for k in trusted {
+            let role = if k.lead {
+                format!(" ({})", crate::tr!("bundle-lead"))
+            } else {
+                String::new()
+            };
             s.push_str(&format!(
-                "  {}{}  {}  since {}  ({})\n",
+                "  {}{}  {}  {}  ({})\n",
                 safe(&k.name),
-                if k.lead { " (lead)" } else { "" },
+                role,
                 k.key,
-                k.added_at,
+                crate::tr!("bundle-since", at = k.added_at.to_string()),
                 safe(&k.how)
             ));
         }
@@ -231,11 +228,15 @@ pub fn keys(own: Option<&str>, trusted: &[crate::domain::trust::TrustedKey]) -> 
 }
 
 pub fn end_in_body() -> String {
-    "an end marker in the middle of the bundle".into()
+    crate::tr!("bundle-end-in-body")
 }
 
 pub fn refused(path: &Path, why: &str) -> String {
-    format!("{}: refused, nothing merged: {why}", path.display())
+    crate::tr!(
+        "bundle-refused",
+        path = path.display().to_string(),
+        why = why
+    )
 }
 
 pub fn wrote(
@@ -244,9 +245,11 @@ pub fn wrote(
     decisions: usize,
     calibrations: &[crate::domain::calibration::Calibration],
 ) -> String {
-    let mut s = format!(
-        "{}: {reviews} reviews and {decisions} lead decisions",
-        path.display()
+    let mut s = crate::tr!(
+        "bundle-wrote",
+        path = path.display().to_string(),
+        reviews = reviews,
+        decisions = decisions
     );
     // A calibration travels with every bundle of the store that made it: say so, so the lead
     // knows the auditors will meet its cards first.
@@ -259,17 +262,19 @@ pub fn wrote(
 /// One calibration a bundle carries: its id, stage, who started it and for whom.
 fn calibration(c: &crate::domain::calibration::Calibration) -> String {
     use crate::text::safe::line;
-    format!(
-        "calibration {} of «{}» by {}, for {} ({} cards)",
-        &c.id[..8.min(c.id.len())],
-        line(&c.stage),
-        line(&c.created_by),
-        c.auditors
-            .iter()
-            .map(|a| line(a).into_owned())
-            .collect::<Vec<_>>()
-            .join(", "),
-        c.cards.len()
+    let auditors = c
+        .auditors
+        .iter()
+        .map(|a| line(a).into_owned())
+        .collect::<Vec<_>>()
+        .join(", ");
+    crate::tr!(
+        "bundle-calibration",
+        id = &c.id[..8.min(c.id.len())],
+        stage = line(&c.stage),
+        by = line(&c.created_by),
+        auditors = auditors,
+        cards = c.cards.len()
     )
 }
 
@@ -278,48 +283,50 @@ pub fn merged(
     r: &crate::domain::merge::MergeReport,
     carried: &[crate::domain::calibration::Calibration],
 ) -> String {
-    let mut s = format!(
-        "{}: {} new reviews, {} already here, {} newly withdrawn; {} new lead decisions, {} already here",
-        path.display(),
-        r.reviews_added,
-        r.reviews_known,
-        r.reviews_withdrawn,
-        r.decisions_added,
-        r.decisions_known
+    let mut s = crate::tr!(
+        "bundle-merged",
+        path = path.display().to_string(),
+        reviews = r.reviews_added,
+        reviews_known = r.reviews_known,
+        withdrawn = r.reviews_withdrawn,
+        decisions = r.decisions_added,
+        decisions_known = r.decisions_known
     );
     if !carried.is_empty() {
-        s.push_str(&format!(
-            "; {} new calibrations, {} already here",
-            r.calibrations_added,
-            carried.len() as u64 - r.calibrations_added.min(carried.len() as u64)
+        let known = carried.len() as u64 - r.calibrations_added.min(carried.len() as u64);
+        s.push_str("; ");
+        s.push_str(&crate::tr!(
+            "bundle-merged-calibrations",
+            added = r.calibrations_added,
+            known = known
         ));
         for c in carried {
             s.push_str(&format!("\n  {}", calibration(c)));
         }
         if r.calibrations_added > 0 {
-            s.push_str("\n  the cards of a new calibration come first in its auditors' queues");
+            s.push_str("\n  ");
+            s.push_str(&crate::tr!("bundle-calibration-first"));
         }
     }
     if r.keys_added > 0 {
-        s.push_str(&format!(
-            "\n  {} keys newly trusted (on first use, or vouched for by the lead): see `okk bundle keys`",
-            r.keys_added
-        ));
+        s.push_str("\n  ");
+        s.push_str(&crate::tr!("bundle-keys-added", n = r.keys_added));
     }
     if r.waiting_for_cards > 0 {
-        s.push_str(&format!(
-            "\n  {} reviews are of cards this store does not have yet: they attach when a sync \
-             brings them",
-            r.waiting_for_cards
-        ));
+        s.push_str("\n  ");
+        s.push_str(&crate::tr!("bundle-waiting", n = r.waiting_for_cards));
     }
     s
 }
 
 pub fn empty_name() -> String {
-    "--as needs a name".into()
+    crate::tr!("bundle-empty-name")
 }
 
 pub fn not_a_signing_key(path: &Path, e: &dyn std::fmt::Display) -> String {
-    format!("{}: not an okk signing key ({e})", path.display())
+    crate::tr!(
+        "bundle-not-a-signing-key",
+        path = path.display().to_string(),
+        error = e.to_string()
+    )
 }

@@ -8,34 +8,30 @@ use crate::domain::calibration::Report;
 use crate::text::safe::line;
 
 pub fn too_few_auditors() -> String {
-    "a calibration needs at least two auditors: --auditors anna,boris".into()
+    crate::tr!("calibrate-too-few-auditors")
 }
 
 pub fn no_cards(stage: &str) -> String {
-    format!("«{}» has no cards to draw a calibration from", line(stage))
+    crate::tr!("calibrate-no-cards", stage = line(stage))
 }
 
 pub fn not_found(id: Option<&str>) -> String {
     match id {
-        Some(id) => format!("no calibration {id}: `okk calibrate report` shows the latest"),
-        None => "no calibration yet: start one with `okk calibrate new --stage NAME --cards N \
-                 --auditors A,B`"
-            .into(),
+        Some(id) => crate::tr!("calibrate-not-found", id = id),
+        None => crate::tr!("calibrate-none-yet"),
     }
 }
 
 pub fn created(c: &Calibration, pool: usize) -> String {
-    format!(
-        "calibration {} of «{}» by {}: {} of {pool} cards (seed {}), for {}.\n\
-         The cards come first in each auditor's queue, marked calibration; send them with \
-         `okk bundle export`. Then: okk calibrate report {}",
-        &c.id[..8],
-        line(&c.stage),
-        line(&c.created_by),
-        c.cards.len(),
-        c.seed,
-        c.auditors.join(", "),
-        &c.id[..8]
+    crate::tr!(
+        "calibrate-created",
+        id = &c.id[..8],
+        stage = line(&c.stage),
+        by = line(&c.created_by),
+        cards = c.cards.len(),
+        pool = pool,
+        seed = c.seed.to_string(),
+        auditors = c.auditors.join(", ")
     )
 }
 
@@ -51,39 +47,56 @@ pub fn report(c: &Calibration, r: &Report, funnel: &Funnel) -> String {
     let mut s = String::new();
     let _ = writeln!(
         s,
-        "Calibration {} · «{}» · {} cards · seed {} · by {} · {}",
-        &c.id[..8.min(c.id.len())],
-        line(&c.stage),
-        r.cards,
-        c.seed,
-        line(&c.created_by),
-        c.created_at
+        "{}",
+        crate::tr!(
+            "calibrate-report-head",
+            id = &c.id[..8.min(c.id.len())],
+            stage = line(&c.stage),
+            cards = r.cards,
+            seed = c.seed.to_string(),
+            by = line(&c.created_by),
+            at = c.created_at.to_string()
+        )
     );
     for (a, n) in &r.judged {
-        let _ = writeln!(s, "  {:<20} judged {n} of {}", line(a), r.cards);
+        let judged = crate::tr!("calibrate-judged", n = *n, cards = r.cards);
+        let _ = writeln!(s, "  {:<20} {judged}", line(a));
     }
+    let kappa = r
+        .kappa
+        .map(|k| {
+            format!(
+                ", {}",
+                crate::tr!("calibrate-cohen", kappa = format!("{k:.3}"))
+            )
+        })
+        .unwrap_or_default();
     let _ = writeln!(
         s,
-        "Verdicts: agreement {}, Krippendorff's alpha {}{}",
-        pct(r.percent),
-        num(r.alpha),
-        r.kappa
-            .map(|k| format!(", Cohen's kappa {k:.3}"))
-            .unwrap_or_default()
+        "{}",
+        crate::tr!(
+            "calibrate-verdicts",
+            agreement = pct(r.percent),
+            alpha = num(r.alpha),
+            kappa = kappa
+        )
     );
     for p in &r.pairs {
         let _ = writeln!(
             s,
-            "  {} × {}: {} cards, agreement {}, kappa {}",
-            line(&p.a),
-            line(&p.b),
-            p.cards,
-            pct(p.percent),
-            num(p.kappa)
+            "  {}",
+            crate::tr!(
+                "calibrate-pair",
+                a = line(&p.a),
+                b = line(&p.b),
+                cards = p.cards,
+                agreement = pct(p.percent),
+                kappa = num(p.kappa)
+            )
         );
     }
     if !r.items.is_empty() {
-        let _ = writeln!(s, "Checklist items:");
+        let _ = writeln!(s, "{}", crate::tr!("calibrate-items"));
         let stage = funnel.resolve(&c.stage).map(|i| funnel.stage(i));
         for it in &r.items {
             let text = stage
@@ -91,18 +104,25 @@ pub fn report(c: &Calibration, r: &Report, funnel: &Funnel) -> String {
                 .map_or(it.item.clone(), |x| x.text.clone());
             let unanswered = match it.unanswered {
                 0 => String::new(),
-                n => format!(" ({n} left unanswered, not counted)"),
+                n => format!(" ({})", crate::tr!("calibrate-unanswered", n = n)),
             };
             let _ = writeln!(
                 s,
-                "  {:<50} agreement {:>4}, alpha {}{unanswered}",
+                "  {:<50} {}{unanswered}",
                 line(&text),
-                pct(it.percent),
-                num(it.alpha)
+                crate::tr!(
+                    "calibrate-item",
+                    agreement = format!("{:>4}", pct(it.percent)),
+                    alpha = num(it.alpha)
+                )
             );
         }
     }
-    let _ = writeln!(s, "Disagreements: {}", r.disagreements.len());
+    let _ = writeln!(
+        s,
+        "{}",
+        crate::tr!("calibrate-disagreements", n = r.disagreements.len())
+    );
     for d in &r.disagreements {
         let v: Vec<String> = d
             .verdicts
@@ -115,7 +135,7 @@ pub fn report(c: &Calibration, r: &Report, funnel: &Funnel) -> String {
             line(&d.id),
             v.join(", "),
             d.reference
-                .map(|r| format!(" · lead: {}", r.as_str()))
+                .map(|r| format!(" · {}", crate::tr!("calibrate-lead", verdict = r.as_str())))
                 .unwrap_or_default()
         );
     }

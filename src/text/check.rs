@@ -14,14 +14,14 @@ pub fn unknown_rule(code: &str) -> String {
         .iter()
         .map(|c| c.as_str())
         .collect();
-    format!("unknown rule «{code}»; use one of: {}", codes.join(", "))
+    crate::tr!("check-unknown-rule", code = code, codes = codes.join(", "))
 }
 
 pub fn unknown_stage(name: &str, stages: &[&str]) -> String {
-    format!(
-        "no stage «{}» in the funnel or the store; the funnel's stages are: {}",
-        line(name),
-        stages.join(", ")
+    crate::tr!(
+        "check-unknown-stage",
+        name = line(name),
+        stages = stages.join(", ")
     )
 }
 
@@ -90,17 +90,20 @@ pub fn card_json(c: &FlaggedCard) -> serde_json::Result<String> {
 }
 
 pub fn total(n: u64) -> String {
-    format!("{n} flagged cards")
+    crate::tr!("check-total", n = n)
 }
 
 pub fn queue(stage: &str, auditor: &str, cards: &[QueueEntry]) -> String {
     let mut s = String::new();
     let _ = writeln!(
         s,
-        "Queue of «{}» for {} ({} cards shown)",
-        line(stage),
-        line(auditor),
-        cards.len()
+        "{}",
+        crate::tr!(
+            "check-queue",
+            stage = line(stage),
+            auditor = line(auditor),
+            count = cards.len()
+        )
     );
     for c in cards {
         let title: String = c
@@ -113,7 +116,7 @@ pub fn queue(stage: &str, auditor: &str, cards: &[QueueEntry]) -> String {
             .collect();
         let idle = c
             .idle_days
-            .map(|d| format!("{d} d"))
+            .map(|d| crate::tr!("check-idle-days", days = d))
             .unwrap_or_else(|| "—".into());
         let _ = writeln!(
             s,
@@ -147,16 +150,16 @@ fn queue_marks(c: &QueueEntry) -> String {
 }
 
 pub fn flags_not_refreshed() -> String {
-    "okk: another okk is writing to the store; flags are shown as the last run left them".into()
+    crate::tr!("check-flags-not-refreshed")
 }
 
 /// The cards' newest activity is long before the day judged: likely an old export.
 pub fn old_export(newest: chrono::NaiveDate, days: i64, judged: chrono::NaiveDate) -> String {
-    format!(
-        "note: the newest activity of any card is {}, {days} days before the day judged ({}); \
-         if the export is that old, judge it as of its day: --today {}",
-        newest.format("%d.%m.%Y"),
-        judged.format("%d.%m.%Y"),
-        newest.format("%Y-%m-%d")
+    crate::tr!(
+        "check-old-export",
+        newest = newest.format("%d.%m.%Y").to_string(),
+        days = days,
+        judged = judged.format("%d.%m.%Y").to_string(),
+        today = newest.format("%Y-%m-%d").to_string()
     )
 }

@@ -7,143 +7,137 @@ use super::safe;
 use crate::domain::sync_report::SyncReport;
 
 pub fn bad_name() -> String {
-    "a connection needs a name (the source its cards get), e.g. name = \"main\"".into()
+    crate::tr!("crm-bad-name")
 }
 
 pub fn duplicate_name(name: &str) -> String {
-    format!(
-        "a connection named «{}» is already defined above",
-        safe::line(name)
-    )
+    crate::tr!("crm-duplicate-name", name = safe::line(name))
 }
 
 pub fn bad_kind(kind: &str) -> String {
-    format!(
-        "unknown CRM kind «{}»; use one of: amocrm, kommo, bitrix24",
-        safe::line(kind)
-    )
+    crate::tr!("crm-bad-kind", kind = safe::line(kind))
 }
 
 pub fn bad_url() -> String {
-    "expected the account's address, e.g. url = \"https://example.amocrm.ru\" (Bitrix24: the \
-     incoming webhook, https://portal.bitrix24.ru/rest/1/CODE/)"
-        .into()
+    crate::tr!("crm-bad-url")
 }
 
 pub fn https_required() -> String {
-    "the address must use https (plain http only for this machine: 127.0.0.1, localhost, [::1])"
-        .into()
+    crate::tr!("crm-https-required")
 }
 
 pub fn two_tokens() -> String {
-    "give token_env or token_file, not both".into()
+    crate::tr!("crm-two-tokens")
 }
 
 pub fn bad_token_env() -> String {
-    "token_env names an environment variable, e.g. token_env = \"OKK_AMOCRM_TOKEN\"".into()
+    crate::tr!("crm-bad-token-env")
 }
 
 pub fn no_webhook_secret() -> String {
-    "a Bitrix24 connection without a token needs the incoming webhook's address, \
-     https://PORTAL/rest/USER/CODE/"
-        .into()
+    crate::tr!("crm-no-webhook-secret")
 }
 
 pub fn no_token(name: &str) -> String {
-    format!(
-        "connection «{}» needs token_env = \"VARIABLE\" or token_file = \"PATH\" (mode 0600)",
-        safe::line(name)
-    )
+    crate::tr!("crm-no-token", name = safe::line(name))
 }
 
 pub fn token_env_unset(name: &str, var: &str) -> String {
-    format!(
-        "connection «{}»: the environment variable {} that holds its token is not set",
-        safe::line(name),
-        safe::line(var)
+    crate::tr!(
+        "crm-token-env-unset",
+        name = safe::line(name),
+        var = safe::line(var)
     )
 }
 
 pub fn token_file_unreadable(name: &str, path: &Path, e: &std::io::Error) -> String {
-    format!(
-        "connection «{}»: cannot read the token file {}: {e}",
-        safe::line(name),
-        safe::line(&path.display().to_string())
+    crate::tr!(
+        "crm-token-file-unreadable",
+        name = safe::line(name),
+        path = safe::line(&path.display().to_string()).into_owned(),
+        error = e.to_string()
     )
 }
 
 pub fn token_file_open(name: &str, path: &Path, mode: u32) -> String {
     let p = path.display().to_string();
-    format!(
-        "connection «{}»: the token file {} can be read by others (mode {mode:04o}); run \
-         chmod 600 {}",
-        safe::line(name),
-        safe::line(&p),
-        safe::line(&p)
+    crate::tr!(
+        "crm-token-file-open",
+        name = safe::line(name),
+        path = safe::line(&p),
+        mode = format!("{mode:04o}")
     )
 }
 
 pub fn token_file_empty(name: &str, path: &Path) -> String {
-    format!(
-        "connection «{}»: the token file {} is empty",
-        safe::line(name),
-        safe::line(&path.display().to_string())
+    crate::tr!(
+        "crm-token-file-empty",
+        name = safe::line(name),
+        path = safe::line(&path.display().to_string()).into_owned()
     )
 }
 
 pub fn unknown_connection(name: &str, known: &[String]) -> String {
     if known.is_empty() {
-        format!(
-            "no CRM connection named «{}»: the config file has none; add one with `okk crm add`",
-            safe::line(name)
-        )
+        crate::tr!("crm-unknown-connection-none", name = safe::line(name))
     } else {
-        format!(
-            "no CRM connection named «{}»; the config file has: {}",
-            safe::line(name),
-            safe::line(&known.join(", "))
+        crate::tr!(
+            "crm-unknown-connection",
+            name = safe::line(name),
+            known = safe::line(&known.join(", ")).into_owned()
         )
     }
 }
 
 pub fn no_connections() -> String {
-    "the config file has no [[crm]] connections; add one with `okk crm add NAME --kind amocrm \
-     --url https://example.amocrm.ru --token-env OKK_AMOCRM_TOKEN`"
-        .into()
+    crate::tr!("crm-no-connections")
 }
 
 pub fn add_needs(flag: &str) -> String {
-    format!("okk crm add needs {flag}")
+    crate::tr!("crm-add-needs", flag = flag)
 }
 
 pub fn added(name: &str, config: &Path) -> String {
-    format!(
-        "added connection «{}» to {}; try it with `okk crm test {}`",
-        safe::line(name),
-        safe::line(&config.display().to_string()),
-        safe::line(name)
+    crate::tr!(
+        "crm-added",
+        name = safe::line(name),
+        config = safe::line(&config.display().to_string()).into_owned()
     )
 }
 
-pub fn list_header() -> &'static str {
-    "name\tkind\turl\ttoken\tpipelines\tlast sync\tlast full sweep"
+pub fn list_header() -> String {
+    [
+        crate::tr!("crm-column-name"),
+        crate::tr!("crm-column-kind"),
+        crate::tr!("crm-column-url"),
+        crate::tr!("crm-column-token"),
+        crate::tr!("crm-column-pipelines"),
+        crate::tr!("crm-column-last-sync"),
+        crate::tr!("crm-column-last-full-sweep"),
+    ]
+    .join("\t")
 }
 
 pub fn token_source(t: &crate::domain::crm_connection::TokenSource) -> String {
     use crate::domain::crm_connection::TokenSource;
     match t {
-        TokenSource::Env(v) => format!("env {}", safe::line(v)),
-        TokenSource::File(p) => format!("file {}", safe::line(&p.display().to_string())),
-        TokenSource::InUrl => "in the webhook address".into(),
+        TokenSource::Env(v) => crate::tr!("crm-token-env", var = safe::line(v)),
+        TokenSource::File(p) => {
+            crate::tr!(
+                "crm-token-file",
+                path = safe::line(&p.display().to_string()).into_owned()
+            )
+        }
+        TokenSource::InUrl => crate::tr!("crm-token-in-url"),
     }
 }
 
-pub fn never() -> &'static str {
-    "never"
+pub fn never() -> String {
+    crate::tr!("crm-never")
 }
 
-pub fn all_pipelines() -> &'static str {
-    "all"
+pub fn all_pipelines() -> String {
+    crate::tr!("crm-all-pipelines")
 }
 
 // What the CRM answered.
@@ -156,91 +150,88 @@ pub fn refused(
 ) -> String {
     use crate::domain::crm_connection::Kind;
     let how = match kind {
-        Kind::AmoCrm | Kind::Kommo => {
-            "make a new long-lived token in the CRM (Settings → Integrations → your private \
-             integration → Keys and scopes → Generate long-lived token) and put it where the \
-             connection's token_env or token_file says"
-        }
-        Kind::Bitrix24 => {
-            "make a new incoming webhook in Bitrix24 (Developer resources → Other → Incoming \
-             webhook, with the crm and user scopes) and put its address in the connection's url"
-        }
+        Kind::AmoCrm | Kind::Kommo => crate::tr!("crm-refused-how-amocrm"),
+        Kind::Bitrix24 => crate::tr!("crm-refused-how-bitrix24"),
     };
-    format!(
-        "{}: the token was refused by {} ({}): {how}. Nothing was changed.",
-        safe::line(name),
-        safe::line(url),
-        safe::line(detail)
+    crate::tr!(
+        "crm-refused",
+        name = safe::line(name),
+        url = safe::line(url),
+        detail = safe::line(detail),
+        how = how
     )
 }
 
 pub fn forbidden(name: &str, what: &str, detail: &str) -> String {
-    format!(
-        "{}: the CRM refused to show {} (403: {}); the token's rights do not cover it, or the \
-         address is blocked for going over the request limit",
-        safe::line(name),
-        safe::line(what),
-        safe::line(detail)
+    crate::tr!(
+        "crm-forbidden",
+        name = safe::line(name),
+        what = safe::line(what),
+        detail = safe::line(detail)
     )
 }
 
 pub fn http_status(name: &str, what: &str, status: u16, detail: &str) -> String {
-    format!(
-        "{}: the CRM answered {status} when asked for {}: {}",
-        safe::line(name),
-        safe::line(what),
-        safe::line(detail)
+    crate::tr!(
+        "crm-http-status",
+        name = safe::line(name),
+        status = status.to_string(),
+        what = safe::line(what),
+        detail = safe::line(detail)
     )
 }
 
 pub fn network(name: &str, url: &str, detail: &str, tries: u32) -> String {
-    format!(
-        "{}: cannot reach {} after {tries} tries: {}. Pages read so far are kept; run okk sync \
-         again to go on from there.",
-        safe::line(name),
-        safe::line(url),
-        safe::line(detail)
+    crate::tr!(
+        "crm-network",
+        name = safe::line(name),
+        url = safe::line(url),
+        tries = tries,
+        detail = safe::line(detail)
     )
 }
 
 pub fn gave_up(name: &str, status: u16, tries: u32) -> String {
-    format!(
-        "{}: the CRM still answered {status} (too many requests) after {tries} tries; pages \
-         read so far are kept; run okk sync again later",
-        safe::line(name)
+    crate::tr!(
+        "crm-gave-up",
+        name = safe::line(name),
+        status = status.to_string(),
+        tries = tries
     )
 }
 
 pub fn bad_body(name: &str, what: &str, detail: &str) -> String {
-    format!(
-        "{}: the CRM's answer to {} is not what its API documents: {}",
-        safe::line(name),
-        safe::line(what),
-        safe::line(detail)
+    let detail = match detail {
+        PIPELINE_WITHOUT_ID => crate::tr!("crm-pipeline-without-id"),
+        STAGE_WITHOUT_ID => crate::tr!("crm-stage-without-id"),
+        DEAL_WITHOUT_ID_OR_TIME => crate::tr!("crm-deal-without-id-or-time"),
+        DEAL_WITHOUT_ID => crate::tr!("crm-deal-without-id"),
+        other => safe::line(other).into_owned(),
+    };
+    crate::tr!(
+        "crm-bad-body",
+        name = safe::line(name),
+        what = safe::line(what),
+        detail = detail
     )
 }
 
 pub fn users_forbidden() -> String {
-    "the token may not read the users list (an admin's token can): owners are shown by their \
-     CRM id"
-        .into()
+    crate::tr!("crm-users-forbidden")
 }
 
 pub fn unknown_pipeline(p: &str) -> String {
-    format!(
-        "the CRM has no pipeline «{}» (the connection's pipelines list names it)",
-        safe::line(p)
-    )
+    crate::tr!("crm-unknown-pipeline", pipeline = safe::line(p))
 }
 
 // `okk crm test`
 
 pub fn test_ok(name: &str, account: &str, user: &str) -> String {
-    format!(
-        "{}: the token works: account {}, user {}",
-        safe::line(name),
-        safe::line(account),
-        safe::line(user)
+    crate::tr!(
+        "crm-test-ok",
+        name = safe::line(name),
+        account = safe::line(account),
+        user = safe::line(user)
     )
 }
 
@@ -248,70 +239,88 @@ pub fn test_can(what: &str, yes: bool) -> String {
     format!(
         "  {}: {}",
         safe::line(what),
-        if yes { "can read" } else { "cannot read" }
+        if yes {
+            crate::tr!("crm-can-read")
+        } else {
+            crate::tr!("crm-cannot-read")
+        }
     )
 }
 
 // The report.
 
 pub fn report(r: &SyncReport) -> String {
-    let mut s = format!(
-        "{} ({}, {}): {} deals read: {} new, {} changed ({} moved), {} unchanged, {} gone; \
-         {} requests, {} retries{}\n",
-        safe::line(&r.connection),
-        r.kind,
-        safe::line(&r.url),
-        r.rows,
-        r.inserted,
-        r.updated,
-        r.stage_changes,
-        r.unchanged,
-        r.gone,
-        r.requests,
-        r.retries,
-        if r.dry_run {
-            " (dry run: nothing written)"
-        } else {
-            ""
-        }
+    let dry_run = if r.dry_run {
+        format!(" ({})", crate::tr!("crm-report-dry-run"))
+    } else {
+        String::new()
+    };
+    let mut s = crate::tr!(
+        "crm-report",
+        connection = safe::line(&r.connection),
+        kind = r.kind.to_string(),
+        url = safe::line(&r.url),
+        rows = r.rows,
+        inserted = r.inserted,
+        updated = r.updated,
+        moved = r.stage_changes,
+        unchanged = r.unchanged,
+        gone = r.gone,
+        requests = r.requests,
+        retries = r.retries,
+        dry_run = dry_run
     );
+    s.push('\n');
     if let Some(until) = &r.until {
-        s.push_str(&format!(
-            "  changes up to {} read{}\n",
-            until,
-            r.since
-                .as_ref()
-                .map(|f| format!(" (since {f})"))
-                .unwrap_or_default()
-        ));
+        let since = r
+            .since
+            .as_ref()
+            .map(|f| {
+                format!(
+                    " ({})",
+                    crate::tr!("crm-report-since", since = f.to_string())
+                )
+            })
+            .unwrap_or_default();
+        let line = crate::tr!("crm-report-until", until = until.to_string(), since = since);
+        s.push_str(&format!("  {line}\n"));
     }
     if let Some(full) = &r.full_sweep_at {
-        s.push_str(&format!("  last full sweep: {full}\n"));
+        let line = crate::tr!("crm-report-full-sweep", at = full.to_string());
+        s.push_str(&format!("  {line}\n"));
     }
     for u in &r.unknown_stages {
-        s.push_str(&format!(
-            "  stage not in the funnel: {} ({} cards)\n",
-            safe::line(&u.stage),
-            u.cards
-        ));
+        let line = crate::tr!(
+            "crm-report-unknown-stage",
+            stage = safe::line(&u.stage),
+            cards = u.cards
+        );
+        s.push_str(&format!("  {line}\n"));
     }
     if r.warnings > 0 {
-        s.push_str(&format!("  {} warnings\n", r.warnings));
+        let line = crate::tr!("crm-report-warnings", count = r.warnings);
+        s.push_str(&format!("  {line}\n"));
     }
     for w in &r.warning_samples {
-        s.push_str(&format!("  warning: {}\n", safe::line(w)));
+        let line = crate::tr!("crm-report-warning", warning = safe::line(w));
+        s.push_str(&format!("  {line}\n"));
     }
     s
 }
 
 /// Which deal a failure or warning is about.
 pub fn deal(id: &str) -> String {
-    format!("deal {id}")
+    crate::tr!("crm-deal", id = id)
 }
 
 /// A value warning of a synced deal: `line` is the deal's place in the sync.
 pub fn deal_warning(line: u64, column: &str, message: &str) -> String {
-    format!("deal {line}: {column}: {message}")
+    crate::tr!(
+        "crm-deal-warning",
+        line = line,
+        column = column,
+        message = message
+    )
 }
 
 /// A CRM's error answer that says nothing but its status.

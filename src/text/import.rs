@@ -1,11 +1,13 @@
 //! Messages of `okk import`: errors that stop an import, warnings, and the report.
 
+use super::common::int;
+use super::lang;
 use super::safe;
 use crate::domain::import_report::{Detection, ImportReport, NearMiss, Reason};
 use crate::domain::limit::Limit;
 
 pub fn map_entry_without_equals(part: &str) -> String {
-    format!("--map entry «{part}» has no «=»; write it as field=Header, e.g. stage=Status")
+    crate::tr!("import-map-without-equals", part = part)
 }
 
 pub fn map_unknown_field(field: &str) -> String {
@@ -13,26 +15,29 @@ pub fn map_unknown_field(field: &str) -> String {
         .iter()
         .map(|f| f.name())
         .collect();
-    format!(
-        "--map names an unknown field «{field}»; use one of: {}",
-        known.join(", ")
+    crate::tr!(
+        "import-map-unknown-field",
+        field = field,
+        known = known.join(", ")
     )
 }
 
 pub fn map_empty_header(field: &str) -> String {
-    format!("--map {field}= has no header after «=»")
+    crate::tr!("import-map-empty-header", field = field)
 }
 
 pub fn map_header_missing(field: &str, header: &str, headers: &[String]) -> String {
-    format!(
-        "--map {field}={}: the file has no column «{}»; its columns are: {}",
-        safe::line(header),
-        safe::line(header),
-        short_list(headers)
+    crate::tr!(
+        "import-map-header-missing",
+        field = field,
+        header = safe::line(header),
+        headers = short_list(headers)
     )
 }
 
 pub fn unnamed_column(n: usize) -> String {
+    // A column's name is data (stored with the cards' fields, matched at the next import), so it
+    // reads the same whatever language okk speaks.
     format!("Column {n}")
 }
 
@@ -40,298 +45,288 @@ pub fn missing_column(field: &str, profile: &str, expected: &[String]) -> String
     let hint = if expected.is_empty() {
         String::new()
     } else {
+        let expected = expected
+            .iter()
+            .map(|h| format!("«{h}»"))
+            .collect::<Vec<_>>()
+            .join(", ");
         format!(
-            " (profile {profile} looks for {})",
-            expected
-                .iter()
-                .map(|h| format!("«{h}»"))
-                .collect::<Vec<_>>()
-                .join(", ")
+            " {}",
+            crate::tr!(
+                "import-missing-column-hint",
+                profile = profile,
+                expected = expected
+            )
         )
     };
-    format!("no {field} column in the header{hint}; name it with --map {field}=HEADER")
+    crate::tr!("import-missing-column", field = field, hint = hint)
 }
 
 pub fn wrong_field_count(found: usize, expected: usize) -> String {
-    format!(
-        "this row has {found} fields but the header has {expected}; \
-         look for a stray delimiter or an unbalanced quote on this line"
+    crate::tr!(
+        "import-wrong-field-count",
+        found = found,
+        expected = expected
     )
 }
 
 pub fn empty_required(field: &str, column: Option<&str>) -> String {
     match column {
-        Some(c) => format!("the {field} column «{c}» is empty; every row needs one"),
-        None => format!("no {field} in this row"),
+        Some(c) => crate::tr!("import-empty-required-column", field = field, column = c),
+        None => crate::tr!("import-empty-required", field = field),
     }
 }
 
 pub fn bad_amount(value: &str) -> String {
-    format!("«{value}» is not an amount; kept as text")
+    crate::tr!("import-bad-amount", value = value)
 }
 
 pub fn bad_date(value: &str, formats: &[String]) -> String {
-    format!(
-        "«{value}» is not a date in a known format ({}); kept as text",
-        formats.join(", ")
+    crate::tr!(
+        "import-bad-date",
+        value = value,
+        formats = formats.join(", ")
     )
 }
 
 pub fn bad_bool(value: &str) -> String {
-    format!("«{value}» is not yes/no; kept as text")
+    crate::tr!("import-bad-bool", value = value)
 }
 
 pub fn bad_status(value: &str) -> String {
-    format!("«{value}» is not a status this profile knows; kept as text")
+    crate::tr!("import-bad-status", value = value)
 }
 
 pub fn duplicate_id() -> String {
-    "this row repeats the ID of an earlier row (or, for grouped product rows, of an earlier \
-     group); the later row is ignored"
-        .into()
+    crate::tr!("import-duplicate-id")
 }
 
 pub fn scientific_id(id: &str) -> String {
-    format!(
-        "ID «{id}» looks like a number Excel turned into scientific notation, so it may not match \
-         the CRM's record; export again without opening the file in Excel"
-    )
+    crate::tr!("import-scientific-id", id = id)
 }
 
 pub fn unclosed_quote() -> String {
-    "a quoted field that starts in this record is never closed: the file ends inside quotes \
-     (the file may be truncated, or a quote inside a field is not doubled)"
-        .into()
+    crate::tr!("import-unclosed-quote")
 }
 
 pub fn not_utf8() -> String {
-    "bytes here are not valid UTF-8; if the file is in another encoding, pass --encoding \
-     (e.g. --encoding windows-1251)"
-        .into()
+    crate::tr!("import-not-utf8")
 }
 
 pub fn undecodable(offset: u64) -> String {
-    format!(
-        "bytes at offset {offset} cannot be decoded in the chosen encoding; pass the right one \
-         with --encoding"
-    )
+    crate::tr!("import-undecodable", offset = offset)
 }
 
 pub fn cannot_read(e: &std::io::Error) -> String {
-    format!("cannot read the file: {e}")
+    crate::tr!("import-cannot-read", error = e.to_string())
 }
 
 // Whole-file errors start with their class: empty file, binary file, not a workbook, broken
 // zip, broken workbook, over a limit.
 
 pub fn empty_file() -> String {
-    "empty file: there is no header row (the file is empty or holds only blanks)".into()
+    crate::tr!("import-empty-file")
 }
 
 pub fn binary_file(at: usize) -> String {
-    format!(
-        "binary file: a NUL byte at offset {at}, so this is not a text export; export the deals \
-         as CSV or XLSX"
-    )
+    crate::tr!("import-binary-file", at = at)
 }
 
 pub fn html_table() -> String {
-    "not a workbook: this is an HTML table saved as a spreadsheet (Bitrix24's \"Export to \
-     Excel\"); export as CSV instead"
-        .into()
+    crate::tr!("import-html-table")
 }
 
 pub fn broken_zip(e: &str) -> String {
-    format!(
-        "broken zip: the file starts like an xlsx/ods (a zip archive) but its directory cannot be \
-         read ({e}); it may be truncated — export it again"
-    )
+    crate::tr!("import-broken-zip", error = detail(e))
 }
 
 pub fn zip_without_sheet(entries: usize) -> String {
-    format!(
-        "not a workbook: a zip archive ({entries} {}) with no spreadsheet in it \
-         (xlsx, xlsb or ods)",
-        if entries == 1 { "file" } else { "files" }
-    )
+    crate::tr!("import-zip-without-sheet", entries = entries)
 }
 
 pub fn not_a_workbook_ole(e: &str) -> String {
-    format!(
-        "not a workbook: an Office file that is not an Excel 97–2003 workbook, or one that is \
-         password-protected ({e}); save it as XLSX or CSV"
-    )
+    crate::tr!("import-not-a-workbook-ole", error = detail(e))
 }
 
 pub fn broken_workbook(e: &str) -> String {
     let detail = if e.is_empty() {
-        "its XML does not follow the format".to_string()
+        crate::tr!("import-broken-workbook-xml")
     } else {
-        safe::line(e).into_owned()
+        safe::line(&detail(e)).into_owned()
     };
-    format!("broken workbook: {detail}; open it in a spreadsheet and save it again, or export CSV")
+    crate::tr!("import-broken-workbook", detail = detail)
 }
 
 pub fn workbook_reader_stopped() -> String {
-    broken_workbook("the sheet reader stopped")
+    broken_workbook(&crate::tr!("import-workbook-reader-stopped"))
 }
 
 pub fn sheet_rows_out_of_order(cell: &str, after_row: u64) -> String {
-    format!(
-        "cell {cell} comes after row {after_row}: the sheet's rows are out of order, which \
-         spreadsheet programs never write; save the file again"
+    crate::tr!(
+        "import-sheet-rows-out-of-order",
+        cell = cell,
+        row = after_row
     )
 }
 
 pub fn sheet_cell_left_of_header(cell: &str) -> String {
-    format!(
-        "cell {cell} is left of the header's first column, so it has no header; delete it or \
-         give it one"
-    )
+    crate::tr!("import-sheet-cell-left-of-header", cell = cell)
 }
 
 pub fn sheet_beyond_header(column: usize, width: usize) -> String {
-    format!(
-        "this row has a value in column {column} but the header has {width}; a cell beyond the \
-         header has no field to go to — give the column a header or delete the cell"
-    )
+    crate::tr!("import-sheet-beyond-header", column = column, width = width)
 }
 
 pub fn limit_spec_without_equals(part: &str) -> String {
-    format!("--limit entry «{part}» has no «=»; write it as NAME=VALUE, e.g. columns=5000")
+    crate::tr!("import-limit-without-equals", part = part)
 }
 
 pub fn limit_unknown(name: &str) -> String {
     let known: Vec<&str> = Limit::ALL.iter().map(|l| l.name()).collect();
-    format!(
-        "--limit names an unknown limit «{name}»; use one of: {}",
-        known.join(", ")
+    crate::tr!(
+        "import-limit-unknown",
+        name = name,
+        known = known.join(", ")
     )
 }
 
 pub fn limit_bad_value(name: &str, value: &str) -> String {
-    format!(
-        "--limit {name}={value}: not a positive number{}",
-        if Limit::ALL.iter().any(|l| l.name() == name && l.is_bytes()) {
-            " of bytes (K, M and G suffixes are fine: 64M)"
-        } else {
-            ""
-        }
-    )
+    if Limit::ALL.iter().any(|l| l.name() == name && l.is_bytes()) {
+        crate::tr!("import-limit-bad-bytes", name = name, value = value)
+    } else {
+        crate::tr!("import-limit-bad-value", name = name, value = value)
+    }
 }
 
 fn size(bytes: u64) -> String {
+    let tenths = |x: f64| super::i18n::decimal(lang::current(), x, 1);
     match bytes {
-        b if b >= 1 << 30 && b % (1 << 30) == 0 => format!("{} GiB", b >> 30),
-        b if b >= 1 << 30 => format!("{:.1} GiB", b as f64 / (1u64 << 30) as f64),
-        b if b >= 1 << 20 && b % (1 << 20) == 0 => format!("{} MiB", b >> 20),
-        b if b >= 1 << 20 => format!("{:.1} MiB", b as f64 / (1u64 << 20) as f64),
-        b if b >= 1 << 10 => format!("{} KiB", b >> 10),
-        b => format!("{b} bytes"),
+        b if b >= 1 << 30 && b % (1 << 30) == 0 => {
+            crate::tr!("import-gib", n = int((b >> 30) as i64))
+        }
+        b if b >= 1 << 30 => crate::tr!("import-gib", n = tenths(b as f64 / (1u64 << 30) as f64)),
+        b if b >= 1 << 20 && b % (1 << 20) == 0 => {
+            crate::tr!("import-mib", n = int((b >> 20) as i64))
+        }
+        b if b >= 1 << 20 => crate::tr!("import-mib", n = tenths(b as f64 / (1u64 << 20) as f64)),
+        b if b >= 1 << 10 => crate::tr!("import-kib", n = int((b >> 10) as i64)),
+        b => crate::tr!("import-bytes", n = b),
     }
 }
 
 fn raise(limit: Limit) -> String {
     format!(
-        "; if the file is genuine, raise it with --limit {}=VALUE",
-        limit.name()
+        "; {}",
+        crate::tr!("import-raise-limit", name = limit.name())
     )
 }
 
 /// A row or cell that crosses a limit (the error's line and column say where).
 pub fn limit_exceeded(limit: Limit, value: u64) -> String {
     let what = match limit {
-        Limit::Columns => format!("this row has more than {value} columns"),
-        Limit::Cell => format!(
-            "this cell is over {} (a quote never closed also runs the rest of the file into one \
-             cell)",
-            size(value)
-        ),
-        Limit::Row => format!("this row is over {}", size(value)),
-        Limit::Rows => format!("the file has more than {value} data rows"),
-        other => format!("{} is over {value}", other.name()),
+        Limit::Columns => crate::tr!("import-over-columns", value = value),
+        Limit::Cell => crate::tr!("import-over-cell", size = size(value)),
+        Limit::Row => crate::tr!("import-over-row", size = size(value)),
+        Limit::Rows => crate::tr!("import-over-rows", value = value),
+        other => crate::tr!("import-over-other", name = other.name(), value = value),
     };
-    format!("over the «{}» limit: {what}{}", limit.name(), raise(limit))
+    over(limit, &what)
+}
+
+fn over(limit: Limit, what: &str) -> String {
+    let raise = raise(limit);
+    crate::tr!(
+        "import-over-limit",
+        name = limit.name(),
+        what = what,
+        raise = raise
+    )
 }
 
 pub fn grid_limit(value: u64, rows: u64, columns: u64) -> String {
-    format!(
-        "over the «grid» limit: the sheet spans {rows} rows × {columns} columns, more than \
-         {value} cells, and an ods or xls sheet is read into memory whole{}",
-        raise(Limit::Grid)
-    )
+    let what = crate::tr!(
+        "import-over-grid",
+        rows = rows,
+        columns = columns,
+        value = value
+    );
+    over(Limit::Grid, &what)
 }
 
 /// A file that crosses a limit as a whole (`part`: the zip part at fault).
 pub fn whole_file_limit(limit: Limit, value: u64, found: u64, part: Option<&str>) -> String {
-    let part = part.map(|p| format!("its part «{}»", safe::line(p)));
+    let part = part.map(|p| crate::tr!("import-its-part", part = safe::line(p)));
     let what = match limit {
-        Limit::Workbook => format!("the workbook is {}, over {}", size(found), size(value)),
-        Limit::Unpacked => format!(
-            "the workbook unpacks to more than {} (at least {}); a small file that unpacks to \
-             this much is a zip bomb",
-            size(value),
-            size(found)
+        Limit::Workbook => {
+            crate::tr!(
+                "import-over-workbook",
+                found = size(found),
+                value = size(value)
+            )
+        }
+        Limit::Unpacked => {
+            crate::tr!(
+                "import-over-unpacked",
+                value = size(value),
+                found = size(found)
+            )
+        }
+        Limit::Part => crate::tr!(
+            "import-over-part",
+            part = part.unwrap_or_default(),
+            found = size(found),
+            value = size(value)
         ),
-        Limit::Part => format!(
-            "{} unpacks to {}, over {}; it would be read into memory whole",
-            part.unwrap_or_default(),
-            size(found),
-            size(value)
-        ),
-        Limit::Ratio => format!(
-            "{} is packed {found}:1, tighter than {value}:1, the mark of a zip bomb",
-            part.unwrap_or_default()
+        Limit::Ratio => crate::tr!(
+            "import-over-ratio",
+            part = part.unwrap_or_default(),
+            found = found,
+            value = value
         ),
         other => return limit_exceeded(other, value),
     };
-    format!("over the «{}» limit: {what}{}", limit.name(), raise(limit))
+    over(limit, &what)
 }
 
 pub fn no_such_sheet(want: &str, names: &[String]) -> String {
-    format!(
-        "the workbook has no sheet «{want}»; its sheets are: {}",
-        names.join(", ")
+    crate::tr!(
+        "import-no-such-sheet",
+        want = want,
+        names = names.join(", ")
     )
 }
 
 pub fn no_sheets() -> String {
-    "the workbook has no sheets".into()
+    crate::tr!("import-no-sheets")
 }
 
 pub fn workbook_reason() -> String {
-    "workbook".into()
+    crate::tr!("import-workbook-reason")
 }
 
 pub fn unknown_encoding(label: &str) -> String {
-    format!(
-        "unknown encoding «{label}»; use utf-8, utf-16le, utf-16be, windows-1251 (cp1251) or koi8-r"
-    )
+    crate::tr!("import-unknown-encoding", label = label)
 }
 
 pub fn encoding_reason(reason: Reason) -> String {
     match reason {
-        Reason::Bom => "byte-order mark".into(),
-        Reason::ValidUtf8 => "valid UTF-8".into(),
-        Reason::MostlyUtf8 => "UTF-8 but for a few bad bytes".into(),
-        Reason::Guessed { line } => format!(
-            "not UTF-8 (line {line} has bytes UTF-8 cannot hold); guessed from letter frequencies"
-        ),
+        Reason::Bom => crate::tr!("import-reason-bom"),
+        Reason::ValidUtf8 => crate::tr!("import-reason-valid-utf8"),
+        Reason::MostlyUtf8 => crate::tr!("import-reason-mostly-utf8"),
+        Reason::Guessed { line } => crate::tr!("import-reason-guessed", line = line),
         Reason::Forced => "--encoding".into(),
     }
 }
 
 pub fn delimiter_name(d: u8) -> String {
     match d {
-        b'\t' => "tab".into(),
+        b'\t' => crate::tr!("import-tab"),
         other => (other as char).to_string(),
     }
 }
 
 pub fn unknown_profile(name: &str) -> String {
-    format!(
-        "unknown profile «{name}»; use auto, amocrm, bitrix24, hubspot, pipedrive, salesforce or generic"
-    )
+    crate::tr!("import-unknown-profile", name = name)
 }
 
 pub fn profile_forced() -> String {
@@ -346,18 +341,20 @@ pub fn profile_detected(d: &Detection) -> String {
         ""
     };
     let runner = match &d.runner_up {
-        Some((name, n)) => format!("; next best {name} with {n}"),
+        Some((name, n)) => format!("; {}", crate::tr!("import-next-best", name = name, n = *n)),
         None => String::new(),
     };
-    format!(
-        "{} of its headers found ({}{more}){runner}",
-        d.matched.len(),
-        shown.join(", ")
+    let shown = format!("{}{more}", shown.join(", "));
+    crate::tr!(
+        "import-profile-detected",
+        count = d.matched.len(),
+        shown = shown,
+        runner = runner
     )
 }
 
 pub fn profile_generic_by_map() -> String {
-    "no CRM profile matched; columns from --map".into()
+    crate::tr!("import-profile-generic-by-map")
 }
 
 /// No profile found both an ID and a stage column; one came close: named as `--profile` would
@@ -374,29 +371,32 @@ pub fn profile_near_miss(near: &NearMiss) -> String {
             if one {
                 hs.join(", ")
             } else {
-                format!("{} in {}", f.name(), hs.join(", "))
+                crate::tr!(
+                    "import-near-miss-in",
+                    field = f.name(),
+                    headers = hs.join(", ")
+                )
             }
         })
         .collect();
-    let maps: Vec<String> = fields.iter().map(|f| format!("{f}=HEADER")).collect();
-    format!(
-        "no {} column in the header ({} are {}'s headers; profile {} looks for {}); \
-         name {} with --map {}",
-        fields.join(" or "),
-        short_list(&near.matched),
-        near.profile,
-        near.profile,
-        looks.join("; "),
-        if one { "it" } else { "them" },
-        maps.join(",")
+    let header = crate::tr!("import-header-placeholder");
+    let maps: Vec<String> = fields.iter().map(|f| format!("{f}={header}")).collect();
+    let fields = fields.join(&crate::tr!("import-or"));
+    crate::tr!(
+        "import-profile-near-miss",
+        fields = fields,
+        count = near.missing.len(),
+        matched = short_list(&near.matched),
+        profile = near.profile.as_str(),
+        looks = looks.join("; "),
+        maps = maps.join(",")
     )
 }
 
 pub fn profile_not_recognised(headers: &[String]) -> String {
-    format!(
-        "no profile recognises these headers ({}); pass --profile NAME, or --map \
-         external_id=HEADER,stage=HEADER,... for any other CSV",
-        short_list(headers)
+    crate::tr!(
+        "import-profile-not-recognised",
+        headers = short_list(headers)
     )
 }
 
@@ -415,20 +415,51 @@ pub fn report(r: &ImportReport) -> String {
     use std::fmt::Write;
     let mut s = String::new();
     let _ = writeln!(s, "{}", safe::line(&r.file));
-    let _ = writeln!(s, "  profile   {} ({})", r.profile, r.profile_reason);
-    let _ = write!(s, "  encoding  {} ({})", r.encoding, r.encoding_reason);
-    if let Some(d) = &r.delimiter {
-        let _ = write!(s, ", delimiter «{d}»");
-    }
-    if let Some(sheet) = &r.sheet {
-        let _ = write!(s, ", sheet «{sheet}»");
-    }
-    let _ = writeln!(s);
-    let _ = writeln!(s, "  rows      {} ({} cards)", r.rows, r.cards);
     let _ = writeln!(
         s,
-        "  cards     {} new, {} updated ({} moved stage), {} unchanged, {} gone",
-        r.inserted, r.updated, r.stage_changes, r.unchanged, r.gone
+        "  {}",
+        crate::tr!(
+            "import-report-profile",
+            profile = r.profile.as_str(),
+            reason = r.profile_reason.as_str()
+        )
+    );
+    let _ = write!(
+        s,
+        "  {}",
+        crate::tr!(
+            "import-report-encoding",
+            encoding = r.encoding.as_str(),
+            reason = r.encoding_reason.as_str()
+        )
+    );
+    if let Some(d) = &r.delimiter {
+        let _ = write!(
+            s,
+            ", {}",
+            crate::tr!("import-report-delimiter", delimiter = d)
+        );
+    }
+    if let Some(sheet) = &r.sheet {
+        let _ = write!(s, ", {}", crate::tr!("import-report-sheet", sheet = sheet));
+    }
+    let _ = writeln!(s);
+    let _ = writeln!(
+        s,
+        "  {}",
+        crate::tr!("import-report-rows", rows = r.rows, cards = r.cards)
+    );
+    let _ = writeln!(
+        s,
+        "  {}",
+        crate::tr!(
+            "import-report-cards",
+            inserted = r.inserted,
+            updated = r.updated,
+            moved = r.stage_changes,
+            unchanged = r.unchanged,
+            gone = r.gone
+        )
     );
     if !r.unknown_stages.is_empty() {
         let list: Vec<String> = r
@@ -438,8 +469,8 @@ pub fn report(r: &ImportReport) -> String {
             .collect();
         let _ = writeln!(
             s,
-            "  unknown stages (not in the funnel; add them or their aliases): {}",
-            list.join(", ")
+            "  {}",
+            crate::tr!("import-report-unknown-stages", stages = list.join(", "))
         );
     }
     if !r.absent_fields.is_empty() {
@@ -450,30 +481,57 @@ pub fn report(r: &ImportReport) -> String {
             .collect();
         let _ = writeln!(
             s,
-            "  not exported (the funnel requires them, no export of «{}» has the column; not \
-             flagged on the cards): {}",
-            safe::line(&r.source),
-            list.join(", ")
+            "  {}",
+            crate::tr!(
+                "import-report-not-exported",
+                source = safe::line(&r.source),
+                fields = list.join(", ")
+            )
         );
     }
     if r.warnings > 0 {
-        let _ = writeln!(s, "  warnings  {}", r.warnings);
+        let _ = writeln!(
+            s,
+            "  {}",
+            crate::tr!("import-report-warnings", count = r.warnings)
+        );
         for w in &r.warning_samples {
             let col = if w.column.is_empty() {
                 String::new()
             } else {
                 format!(" [{}]", safe::line(&w.column))
             };
-            let _ = writeln!(s, "    line {}{col}: {}", w.line, safe::line(&w.message));
+            let _ = writeln!(
+                s,
+                "    {}",
+                crate::tr!(
+                    "import-report-warning",
+                    line = w.line,
+                    column = col,
+                    message = safe::line(&w.message)
+                )
+            );
         }
         if r.warnings as usize > r.warning_samples.len() {
             let _ = writeln!(s, "    …");
         }
     }
     if r.dry_run {
-        let _ = writeln!(s, "  dry run: nothing was written");
+        let _ = writeln!(s, "  {}", crate::tr!("import-report-dry-run"));
     }
     s
+}
+
+/// A detail of a broken workbook or zip (one of the constants below) in the current language;
+/// any other text (a library's own) as it is.
+fn detail(e: &str) -> String {
+    match e {
+        NO_WORKBOOK_STREAM => crate::tr!("import-detail-no-workbook-stream"),
+        DIMENSIONS_BEFORE_START => crate::tr!("import-detail-dimensions"),
+        ZIP_TOO_SHORT => crate::tr!("import-detail-zip-too-short"),
+        ZIP_ENTRY_UNREADABLE => crate::tr!("import-detail-zip-entry"),
+        other => other.to_string(),
+    }
 }
 
 // Details of a broken workbook or zip, for the messages above.

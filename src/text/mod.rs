@@ -7,6 +7,7 @@ pub mod app;
 pub mod bundle;
 pub mod calibrate;
 pub mod check;
+pub mod cli;
 pub mod common;
 pub mod crm;
 pub mod export;

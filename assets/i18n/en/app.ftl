@@ -1,0 +1,26 @@
+# Messages of the commands themselves: paths, `okk funnel check`, the demo, the auditors' table
+# (src/text/app.rs).
+
+app-no-home-dir = cannot find the home directory for the default --db and --funnel paths; pass them explicitly
+app-upgrading-store = okk: upgrading the store { $path } from schema { $from } to { $to } (once; a million cards take about a minute)…
+app-wrote-default-funnel = okk: wrote the default funnel config to { $path } (edit it to match your CRM)
+app-cannot-write = { $path }: cannot write: { $error }
+app-funnel-ok = { $path }: ok — «{ $name }», { $stages } stages, { $fields } custom fields, { $items } checklist items
+app-demo-where =
+    Demo database: { $db }
+    Try: okk --db { $db } stats --json
+         okk --db { $db } check
+         okk --db { $db } queue --stage "Отработка возражений"
+app-alignment-with-lead = alignment with the lead: { $items }
+app-unanswered = { $count } checklist answers left unanswered (counted neither pass nor fail)
+app-bad-day = «{ $given }» is not a day: expected YYYY-MM-DD, e.g. 2026-11-20
+app-never-exports = «{ $source }» never exports (not flagged on its cards):
+app-required-at = { $field }: required at { $stages }
+app-every-source-exports = Every source exports every field the funnel requires.
+app-caused-by = caused by: { $cause }
+app-pending-saved = okk: saved { $n } { $n ->
+    [one] verdict
+   *[other] verdicts
+} left waiting for the store by a reviewer that was stopped
+app-pending-unreadable = okk: { $file }: a verdict left waiting for the store cannot be read; it is kept there
+app-pending-failed = okk: verdicts left waiting for the store are not saved yet: { $error }

@@ -1,0 +1,19 @@
+# Words of `okk calibrate` (src/text/calibrate.rs).
+
+calibrate-too-few-auditors = a calibration needs at least two auditors: --auditors anna,boris
+calibrate-no-cards = «{ $stage }» has no cards to draw a calibration from
+calibrate-not-found = no calibration { $id }: `okk calibrate report` shows the latest
+calibrate-none-yet = no calibration yet: start one with `okk calibrate new --stage NAME --cards N --auditors A,B`
+calibrate-created =
+    calibration { $id } of «{ $stage }» by { $by }: { $cards } of { $pool } cards (seed { $seed }), for { $auditors }.
+    The cards come first in each auditor's queue, marked calibration; send them with `okk bundle export`. Then: okk calibrate report { $id }
+calibrate-report-head = Calibration { $id } · «{ $stage }» · { $cards } cards · seed { $seed } · by { $by } · { $at }
+calibrate-judged = judged { $n } of { $cards }
+calibrate-cohen = Cohen's kappa { $kappa }
+calibrate-verdicts = Verdicts: agreement { $agreement }, Krippendorff's alpha { $alpha }{ $kappa }
+calibrate-pair = { $a } × { $b }: { $cards } cards, agreement { $agreement }, kappa { $kappa }
+calibrate-items = Checklist items:
+calibrate-unanswered = { $n } left unanswered, not counted
+calibrate-item = agreement { $agreement }, alpha { $alpha }
+calibrate-disagreements = Disagreements: { $n }
+calibrate-lead = lead: { $verdict }

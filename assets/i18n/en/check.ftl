@@ -1,0 +1,9 @@
+# Messages of `okk check` and `okk queue` (src/text/check.rs).
+
+check-unknown-rule = unknown rule «{ $code }»; use one of: { $codes }
+check-unknown-stage = no stage «{ $name }» in the funnel or the store; the funnel's stages are: { $stages }
+check-total = { $n } flagged cards
+check-queue = Queue of «{ $stage }» for { $auditor } ({ $count } cards shown)
+check-idle-days = { $days } d
+check-flags-not-refreshed = okk: another okk is writing to the store; flags are shown as the last run left them
+check-old-export = note: the newest activity of any card is { $newest }, { $days } days before the day judged ({ $judged }); if the export is that old, judge it as of its day: --today { $today }

@@ -1,0 +1,60 @@
+# Messages of the CRM connections and `okk sync`: config errors, what the CRM answered, and the
+# sync report (src/text/crm.rs).
+
+crm-bad-name = a connection needs a name (the source its cards get), e.g. name = "main"
+crm-duplicate-name = a connection named «{ $name }» is already defined above
+crm-bad-kind = unknown CRM kind «{ $kind }»; use one of: amocrm, kommo, bitrix24
+crm-bad-url = expected the account's address, e.g. url = "https://example.amocrm.ru" (Bitrix24: the incoming webhook, https://portal.bitrix24.ru/rest/1/CODE/)
+crm-https-required = the address must use https (plain http only for this machine: 127.0.0.1, localhost, [::1])
+crm-two-tokens = give token_env or token_file, not both
+crm-bad-token-env = token_env names an environment variable, e.g. token_env = "OKK_AMOCRM_TOKEN"
+crm-no-webhook-secret = a Bitrix24 connection without a token needs the incoming webhook's address, https://PORTAL/rest/USER/CODE/
+crm-no-token = connection «{ $name }» needs token_env = "VARIABLE" or token_file = "PATH" (mode 0600)
+crm-token-env-unset = connection «{ $name }»: the environment variable { $var } that holds its token is not set
+crm-token-file-unreadable = connection «{ $name }»: cannot read the token file { $path }: { $error }
+crm-token-file-open = connection «{ $name }»: the token file { $path } can be read by others (mode { $mode }); run chmod 600 { $path }
+crm-token-file-empty = connection «{ $name }»: the token file { $path } is empty
+crm-unknown-connection-none = no CRM connection named «{ $name }»: the config file has none; add one with `okk crm add`
+crm-unknown-connection = no CRM connection named «{ $name }»; the config file has: { $known }
+crm-no-connections = the config file has no [[crm]] connections; add one with `okk crm add NAME --kind amocrm --url https://example.amocrm.ru --token-env OKK_AMOCRM_TOKEN`
+crm-add-needs = okk crm add needs { $flag }
+crm-added = added connection «{ $name }» to { $config }; try it with `okk crm test { $name }`
+crm-column-name = name
+crm-column-kind = kind
+crm-column-url = url
+crm-column-token = token
+crm-column-pipelines = pipelines
+crm-column-last-sync = last sync
+crm-column-last-full-sweep = last full sweep
+crm-token-env = env { $var }
+crm-token-file = file { $path }
+crm-token-in-url = in the webhook address
+crm-never = never
+crm-all-pipelines = all
+crm-refused-how-amocrm = make a new long-lived token in the CRM (Settings → Integrations → your private integration → Keys and scopes → Generate long-lived token) and put it where the connection's token_env or token_file says
+crm-refused-how-bitrix24 = make a new incoming webhook in Bitrix24 (Developer resources → Other → Incoming webhook, with the crm and user scopes) and put its address in the connection's url
+crm-refused = { $name }: the token was refused by { $url } ({ $detail }): { $how }. Nothing was changed.
+crm-forbidden = { $name }: the CRM refused to show { $what } (403: { $detail }); the token's rights do not cover it, or the address is blocked for going over the request limit
+crm-http-status = { $name }: the CRM answered { $status } when asked for { $what }: { $detail }
+crm-network = { $name }: cannot reach { $url } after { $tries } tries: { $detail }. Pages read so far are kept; run okk sync again to go on from there.
+crm-gave-up = { $name }: the CRM still answered { $status } (too many requests) after { $tries } tries; pages read so far are kept; run okk sync again later
+crm-bad-body = { $name }: the CRM's answer to { $what } is not what its API documents: { $detail }
+crm-users-forbidden = the token may not read the users list (an admin's token can): owners are shown by their CRM id
+crm-unknown-pipeline = the CRM has no pipeline «{ $pipeline }» (the connection's pipelines list names it)
+crm-test-ok = { $name }: the token works: account { $account }, user { $user }
+crm-can-read = can read
+crm-cannot-read = cannot read
+crm-report = { $connection } ({ $kind }, { $url }): { $rows } deals read: { $inserted } new, { $updated } changed ({ $moved } moved), { $unchanged } unchanged, { $gone } gone; { $requests } requests, { $retries } retries{ $dry_run }
+crm-report-dry-run = dry run: nothing written
+crm-report-since = since { $since }
+crm-report-until = changes up to { $until } read{ $since }
+crm-report-full-sweep = last full sweep: { $at }
+crm-report-unknown-stage = stage not in the funnel: { $stage } ({ $cards } cards)
+crm-report-warnings = { $count } warnings
+crm-report-warning = warning: { $warning }
+crm-deal = deal { $id }
+crm-deal-warning = deal { $line }: { $column }: { $message }
+crm-pipeline-without-id = a pipeline without an id
+crm-stage-without-id = a stage without an id
+crm-deal-without-id-or-time = a deal without id or updated_at
+crm-deal-without-id = a deal without an ID

@@ -1,0 +1,93 @@
+# Messages of `okk import`: errors that stop an import, warnings, and the report (src/text/import.rs).
+
+import-map-without-equals = --map entry «{ $part }» has no «=»; write it as field=Header, e.g. stage=Status
+import-map-unknown-field = --map names an unknown field «{ $field }»; use one of: { $known }
+import-map-empty-header = --map { $field }= has no header after «=»
+import-map-header-missing = --map { $field }={ $header }: the file has no column «{ $header }»; its columns are: { $headers }
+import-missing-column-hint = (profile { $profile } looks for { $expected })
+import-missing-column = no { $field } column in the header{ $hint }; name it with --map { $field }=HEADER
+import-wrong-field-count = this row has { $found } fields but the header has { $expected }; look for a stray delimiter or an unbalanced quote on this line
+import-empty-required-column = the { $field } column «{ $column }» is empty; every row needs one
+import-empty-required = no { $field } in this row
+import-bad-amount = «{ $value }» is not an amount; kept as text
+import-bad-date = «{ $value }» is not a date in a known format ({ $formats }); kept as text
+import-bad-bool = «{ $value }» is not yes/no; kept as text
+import-bad-status = «{ $value }» is not a status this profile knows; kept as text
+import-duplicate-id = this row repeats the ID of an earlier row (or, for grouped product rows, of an earlier group); the later row is ignored
+import-scientific-id = ID «{ $id }» looks like a number Excel turned into scientific notation, so it may not match the CRM's record; export again without opening the file in Excel
+import-unclosed-quote = a quoted field that starts in this record is never closed: the file ends inside quotes (the file may be truncated, or a quote inside a field is not doubled)
+import-not-utf8 = bytes here are not valid UTF-8; if the file is in another encoding, pass --encoding (e.g. --encoding windows-1251)
+import-undecodable = bytes at offset { $offset } cannot be decoded in the chosen encoding; pass the right one with --encoding
+import-cannot-read = cannot read the file: { $error }
+import-empty-file = empty file: there is no header row (the file is empty or holds only blanks)
+import-binary-file = binary file: a NUL byte at offset { $at }, so this is not a text export; export the deals as CSV or XLSX
+import-html-table = not a workbook: this is an HTML table saved as a spreadsheet (Bitrix24's "Export to Excel"); export as CSV instead
+import-broken-zip = broken zip: the file starts like an xlsx/ods (a zip archive) but its directory cannot be read ({ $error }); it may be truncated — export it again
+import-zip-without-sheet = not a workbook: a zip archive ({ $entries ->
+    [one] { $entries } file
+   *[other] { $entries } files
+}) with no spreadsheet in it (xlsx, xlsb or ods)
+import-not-a-workbook-ole = not a workbook: an Office file that is not an Excel 97–2003 workbook, or one that is password-protected ({ $error }); save it as XLSX or CSV
+import-broken-workbook-xml = its XML does not follow the format
+import-broken-workbook = broken workbook: { $detail }; open it in a spreadsheet and save it again, or export CSV
+import-workbook-reader-stopped = the sheet reader stopped
+import-sheet-rows-out-of-order = cell { $cell } comes after row { $row }: the sheet's rows are out of order, which spreadsheet programs never write; save the file again
+import-sheet-cell-left-of-header = cell { $cell } is left of the header's first column, so it has no header; delete it or give it one
+import-sheet-beyond-header = this row has a value in column { $column } but the header has { $width }; a cell beyond the header has no field to go to — give the column a header or delete the cell
+import-limit-without-equals = --limit entry «{ $part }» has no «=»; write it as NAME=VALUE, e.g. columns=5000
+import-limit-unknown = --limit names an unknown limit «{ $name }»; use one of: { $known }
+import-limit-bad-value = --limit { $name }={ $value }: not a positive number
+import-limit-bad-bytes = --limit { $name }={ $value }: not a positive number of bytes (K, M and G suffixes are fine: 64M)
+import-gib = { $n } GiB
+import-mib = { $n } MiB
+import-kib = { $n } KiB
+import-bytes = { $n } bytes
+import-raise-limit = if the file is genuine, raise it with --limit { $name }=VALUE
+import-over-limit = over the «{ $name }» limit: { $what }{ $raise }
+import-over-columns = this row has more than { $value } columns
+import-over-cell = this cell is over { $size } (a quote never closed also runs the rest of the file into one cell)
+import-over-row = this row is over { $size }
+import-over-rows = the file has more than { $value } data rows
+import-over-other = { $name } is over { $value }
+import-over-grid = the sheet spans { $rows } rows × { $columns } columns, more than { $value } cells, and an ods or xls sheet is read into memory whole
+import-its-part = its part «{ $part }»
+import-over-workbook = the workbook is { $found }, over { $value }
+import-over-unpacked = the workbook unpacks to more than { $value } (at least { $found }); a small file that unpacks to this much is a zip bomb
+import-over-part = { $part } unpacks to { $found }, over { $value }; it would be read into memory whole
+import-over-ratio = { $part } is packed { $found }:1, tighter than { $value }:1, the mark of a zip bomb
+import-no-such-sheet = the workbook has no sheet «{ $want }»; its sheets are: { $names }
+import-no-sheets = the workbook has no sheets
+import-workbook-reason = workbook
+import-unknown-encoding = unknown encoding «{ $label }»; use utf-8, utf-16le, utf-16be, windows-1251 (cp1251) or koi8-r
+import-reason-bom = byte-order mark
+import-reason-valid-utf8 = valid UTF-8
+import-reason-mostly-utf8 = UTF-8 but for a few bad bytes
+import-reason-guessed = not UTF-8 (line { $line } has bytes UTF-8 cannot hold); guessed from letter frequencies
+import-tab = tab
+import-unknown-profile = unknown profile «{ $name }»; use auto, amocrm, bitrix24, hubspot, pipedrive, salesforce or generic
+import-next-best = next best { $name } with { $n }
+import-profile-detected = { $count } of its headers found ({ $shown }){ $runner }
+import-profile-generic-by-map = no CRM profile matched; columns from --map
+import-near-miss-in = { $field } in { $headers }
+import-or = {" "}or{" "}
+import-header-placeholder = HEADER
+import-profile-near-miss = no { $fields } column in the header ({ $matched } are { $profile }'s headers; profile { $profile } looks for { $looks }); name { $count ->
+    [one] it
+   *[other] them
+} with --map { $maps }
+import-profile-not-recognised = no profile recognises these headers ({ $headers }); pass --profile NAME, or --map external_id=HEADER,stage=HEADER,... for any other CSV
+import-report-profile = profile   { $profile } ({ $reason })
+import-report-encoding = encoding  { $encoding } ({ $reason })
+import-report-delimiter = delimiter «{ $delimiter }»
+import-report-sheet = sheet «{ $sheet }»
+import-report-rows = rows      { $rows } ({ $cards } cards)
+import-report-cards = cards     { $inserted } new, { $updated } updated ({ $moved } moved stage), { $unchanged } unchanged, { $gone } gone
+import-report-unknown-stages = unknown stages (not in the funnel; add them or their aliases): { $stages }
+import-report-not-exported = not exported (the funnel requires them, no export of «{ $source }» has the column; not flagged on the cards): { $fields }
+import-report-warnings = warnings  { $count }
+import-report-warning = line { $line }{ $column }: { $message }
+import-report-dry-run = dry run: nothing was written
+import-detail-no-workbook-stream = no Workbook stream
+import-detail-dimensions = a sheet's DIMENSIONS record ends before it starts
+import-detail-zip-too-short = the file ends within its first bytes
+import-detail-zip-entry = an entry of its directory cannot be read

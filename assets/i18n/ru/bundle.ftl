@@ -1,0 +1,53 @@
+# Слова `okk bundle` (src/text/bundle.rs).
+
+bundle-empty = файл пуст: это не пакет okk
+bundle-not-a-bundle = это не пакет okk (первая строка — не заголовок пакета okk): запишите пакет через `okk bundle export --out ФАЙЛ`
+bundle-unsigned-version = версия формата пакета { $v } без подписей: эта версия okk принимает только подписанные пакеты (версия 2); попросите выгрузить пакет заново этой версией okk
+bundle-unknown-version = версия формата пакета { $v } неизвестна этой версии okk (она читает версию 2): обновите okk
+bundle-truncated = пакет обрезан (нет метки конца или части записей): скопируйте его заново
+bundle-checksum = контрольная сумма пакета не сходится с содержимым (его изменили или повредили): скопируйте его заново
+bundle-bad-line = строка { $line }: { $message }
+bundle-bad-bundle-signature = подпись пакета не сходится с содержимым или с ключом подписавшего (его изменили или подделали): отклонён
+bundle-bad-time = { $field } "{ $value }" — не время (ожидается ГГГГ-ММ-ДД ЧЧ:ММ:СС, существующая дата)
+bundle-time-out-of-window = { $field } { $value } вне допустимого для okk времени (с 2000-01-01 00:00:00 по { $latest } — на день позже часов этой машины)
+bundle-bad-key = "{ $key }" — не открытый ключ okk (64 шестнадцатеричные цифры)
+bundle-vouch-conflict = { $by } ручается за ключ { $key } как за ключ { $name }, но это хранилище доверяет этому ключу как ключу { $here }
+bundle-what-review = проверка { $id } от имени { $name }
+bundle-what-decision = решение руководителя { $id } от имени { $name }
+bundle-what-calibration = калибровка { $id } от имени { $name }
+bundle-what-withdrawal = отзыв записи «{ $what }»
+bundle-unsigned = { $what }: нет подписи — отклонено
+bundle-bad-signature = { $what }: подпись не сходится с содержимым (изменено после подписи): отклонено
+bundle-unknown-key = { $what }: подпись ключом { $short }, которому это хранилище не доверяет: если это ключ { $claimed }, выполните `okk bundle trust { $key } --as { $claimed }` (или импортируйте с --trust-on-first-use)
+bundle-unknown-key-for-known-name = { $what }: подпись ключом { $short }, а для { $claimed } это хранилище доверяет другим ключам: отклонено даже при первом использовании; если у { $claimed } новый ключ, выполните `okk bundle trust { $key } --as { $claimed }`
+bundle-forged-name = { $what }: подпись ключом { $signer }, а не { $author }: запись от чьего-то имени должна быть подписана ключом этого имени; отклонено
+bundle-withdrawal-by-other = отзыв записи «{ $what }» подписан { $signer } — это не её автор и не руководитель: отклонено
+bundle-own-key-not-made-here = { $what }: подпись собственным ключом этой копии okk, но запись сделана не в этом хранилище (или изменена с тех пор): отклонено
+bundle-conflict = { $what }: запись уже есть в этом хранилище с другим содержимым: конфликт; отклонено (ничего не влито)
+bundle-key-made = создан ключ подписи этой копии okk { $path } (открытый ключ { $key }); руководитель доверяет ему через `okk bundle trust ФАЙЛ --as ИМЯ`
+bundle-no-key-file = { $path }: ключа подписи ещё нет (его создаёт первый `okk bundle export`)
+bundle-not-a-key = "{ $given }" — ни пакет okk, ни открытый ключ (64 шестнадцатеричные цифры)
+bundle-lead = руководитель
+bundle-trusted-added = ключу { $key } теперь доверяем как ключу { $name }{ $role }
+bundle-trusted-already = ключу { $key } уже доверяли как ключу { $name }{ $role }
+bundle-trusted-other-name = ключу { $key } уже доверяют как ключу { $name }: ничего не изменено (один ключ — одно имя)
+bundle-own-key = ключ этой копии okk: { $key }
+bundle-own-key-none = ключ этой копии okk: ещё нет (его создаёт первый `okk bundle export`)
+bundle-trusted-none = доверенные ключи: нет (`okk bundle trust ФАЙЛ|КЛЮЧ --as ИМЯ`)
+bundle-trusted-keys = доверенные ключи:
+bundle-since = с { $at }
+bundle-end-in-body = метка конца посреди пакета
+bundle-refused = { $path }: отклонён, ничего не влито: { $why }
+bundle-wrote = { $path }: проверок — { $reviews }, решений руководителя — { $decisions }
+bundle-calibration = калибровка { $id } этапа «{ $stage }», начал { $by }, для { $auditors } ({ $cards ->
+    [one] { $cards } карточка
+    [few] { $cards } карточки
+   *[other] { $cards } карточек
+})
+bundle-merged = { $path }: новых проверок { $reviews }, уже были { $reviews_known }, отозвано { $withdrawn }; новых решений руководителя { $decisions }, уже были { $decisions_known }
+bundle-merged-calibrations = новых калибровок { $added }, уже были { $known }
+bundle-calibration-first = карточки новой калибровки идут первыми в очередях её аудиторов
+bundle-keys-added = новых доверенных ключей: { $n } (при первом использовании или по поручительству руководителя): см. `okk bundle keys`
+bundle-waiting = проверок карточек, которых в этом хранилище ещё нет: { $n }; они привяжутся, когда их принесёт синхронизация
+bundle-empty-name = для --as нужно имя
+bundle-not-a-signing-key = { $path }: это не ключ подписи okk ({ $error })

@@ -1,0 +1,27 @@
+# Слова `okk calibrate` (src/text/calibrate.rs).
+
+calibrate-too-few-auditors = для калибровки нужно не меньше двух аудиторов: --auditors anna,boris
+calibrate-no-cards = на этапе «{ $stage }» нет карточек для калибровки
+calibrate-not-found = калибровки { $id } нет: `okk calibrate report` показывает последнюю
+calibrate-none-yet = калибровок ещё нет: начните с `okk calibrate new --stage ИМЯ --cards N --auditors А,Б`
+calibrate-created =
+    калибровка { $id } этапа «{ $stage }», начал { $by }: { $cards } из { $pool } карточек (зерно { $seed }), для { $auditors }.
+    Карточки идут первыми в очереди каждого аудитора с пометкой «калибровка»; отправьте их через `okk bundle export`. Затем: okk calibrate report { $id }
+calibrate-report-head = Калибровка { $id } · «{ $stage }» · { $cards ->
+    [one] { $cards } карточка
+    [few] { $cards } карточки
+   *[other] { $cards } карточек
+} · зерно { $seed } · начал { $by } · { $at }
+calibrate-judged = оценил { $n } из { $cards }
+calibrate-cohen = каппа Коэна { $kappa }
+calibrate-verdicts = Вердикты: согласие { $agreement }, альфа Криппендорфа { $alpha }{ $kappa }
+calibrate-pair = { $a } × { $b }: { $cards ->
+    [one] { $cards } карточка
+    [few] { $cards } карточки
+   *[other] { $cards } карточек
+}, согласие { $agreement }, каппа { $kappa }
+calibrate-items = Пункты чек-листа:
+calibrate-unanswered = без ответа: { $n }, не учтены
+calibrate-item = согласие { $agreement }, альфа { $alpha }
+calibrate-disagreements = Расхождения: { $n }
+calibrate-lead = руководитель: { $verdict }

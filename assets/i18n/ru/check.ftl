@@ -1,0 +1,21 @@
+# Сообщения `okk check` и `okk queue` (src/text/check.rs).
+
+check-unknown-rule = неизвестное правило «{ $code }»; используйте одно из: { $codes }
+check-unknown-stage = этапа «{ $name }» нет ни в воронке, ни в хранилище; этапы воронки: { $stages }
+check-total = { $n ->
+    [one] { $n } карточка с флагами
+    [few] { $n } карточки с флагами
+   *[other] { $n } карточек с флагами
+}
+check-queue = Очередь «{ $stage }» для { $auditor } (показано: { $count ->
+    [one] { $count } карточка
+    [few] { $count } карточки
+   *[other] { $count } карточек
+})
+check-idle-days = { $days } дн.
+check-flags-not-refreshed = okk: в хранилище пишет другой процесс okk; флаги показаны такими, какими их оставил прошлый запуск
+check-old-export = примечание: самая новая активность среди карточек — { $newest }, за { $days ->
+    [one] { $days } день
+    [few] { $days } дня
+   *[other] { $days } дней
+} до оцениваемого дня ({ $judged }); если выгрузка настолько старая, оценивайте её на её день: --today { $today }

@@ -1,0 +1,98 @@
+# Сообщения `okk import`: ошибки, останавливающие импорт, предупреждения и отчёт (src/text/import.rs).
+
+import-map-without-equals = в записи --map «{ $part }» нет «=»; пишите поле=Столбец, например stage=Статус
+import-map-unknown-field = --map называет неизвестное поле «{ $field }»; используйте одно из: { $known }
+import-map-empty-header = --map { $field }=: после «=» не указан столбец
+import-map-header-missing = --map { $field }={ $header }: в файле нет столбца «{ $header }»; его столбцы: { $headers }
+import-missing-column-hint = (профиль { $profile } ищет { $expected })
+import-missing-column = в заголовке нет столбца { $field }{ $hint }; укажите его через --map { $field }=СТОЛБЕЦ
+import-wrong-field-count = в этой строке полей: { $found }, а в заголовке: { $expected }; поищите в строке лишний разделитель или непарную кавычку
+import-empty-required-column = столбец { $field } «{ $column }» пуст; он нужен в каждой строке
+import-empty-required = в этой строке нет { $field }
+import-bad-amount = «{ $value }» — не сумма; сохранено как текст
+import-bad-date = «{ $value }» — не дата в известном формате ({ $formats }); сохранено как текст
+import-bad-bool = «{ $value }» — не «да/нет»; сохранено как текст
+import-bad-status = «{ $value }» — статус, неизвестный этому профилю; сохранено как текст
+import-duplicate-id = эта строка повторяет ID более ранней строки (или, для сгруппированных строк товаров, более ранней группы); более поздняя строка пропущена
+import-scientific-id = ID «{ $id }» похож на число, которое Excel перевёл в экспоненциальную запись, и может не совпасть с записью в CRM; выгрузите заново, не открывая файл в Excel
+import-unclosed-quote = поле в кавычках, начатое в этой записи, не закрыто: файл кончается внутри кавычек (файл обрезан или кавычка внутри поля не удвоена)
+import-not-utf8 = здесь байты не в UTF-8; если файл в другой кодировке, укажите --encoding (например, --encoding windows-1251)
+import-undecodable = байты со смещения { $offset } не декодируются в выбранной кодировке; укажите верную через --encoding
+import-cannot-read = не удаётся прочитать файл: { $error }
+import-empty-file = пустой файл: нет строки заголовков (файл пуст или в нём одни пробелы)
+import-binary-file = двоичный файл: байт NUL по смещению { $at }, значит, это не текстовая выгрузка; выгрузите сделки в CSV или XLSX
+import-html-table = не книга: это HTML-таблица, сохранённая как электронная таблица («Экспорт в Excel» Bitrix24); выгрузите в CSV
+import-broken-zip = повреждённый zip: файл начинается как xlsx/ods (zip-архив), но его оглавление не читается ({ $error }); возможно, он обрезан — выгрузите заново
+import-zip-without-sheet = не книга: zip-архив ({ $entries ->
+    [one] { $entries } файл
+    [few] { $entries } файла
+   *[other] { $entries } файлов
+}) без электронной таблицы (xlsx, xlsb или ods)
+import-not-a-workbook-ole = не книга: файл Office, который не книга Excel 97–2003 или защищён паролем ({ $error }); сохраните его как XLSX или CSV
+import-broken-workbook-xml = её XML не соответствует формату
+import-broken-workbook = повреждённая книга: { $detail }; откройте её в редакторе таблиц и сохраните заново или выгрузите CSV
+import-workbook-reader-stopped = чтение листа прервалось
+import-sheet-rows-out-of-order = ячейка { $cell } идёт после строки { $row }: строки листа не по порядку, чего редакторы таблиц не пишут; сохраните файл заново
+import-sheet-cell-left-of-header = ячейка { $cell } левее первого столбца заголовка, и заголовка у неё нет; удалите её или дайте ей заголовок
+import-sheet-beyond-header = в этой строке есть значение в столбце { $column }, а в заголовке столбцов { $width }; ячейке за пределами заголовка некуда попасть — дайте столбцу заголовок или удалите ячейку
+import-limit-without-equals = в записи --limit «{ $part }» нет «=»; пишите ИМЯ=ЗНАЧЕНИЕ, например columns=5000
+import-limit-unknown = --limit называет неизвестный предел «{ $name }»; используйте один из: { $known }
+import-limit-bad-value = --limit { $name }={ $value }: не положительное число
+import-limit-bad-bytes = --limit { $name }={ $value }: не положительное число байт (можно с K, M и G: 64M)
+import-gib = { $n } ГиБ
+import-mib = { $n } МиБ
+import-kib = { $n } КиБ
+import-bytes = { $n ->
+    [one] { $n } байт
+    [few] { $n } байта
+   *[other] { $n } байт
+}
+import-raise-limit = если файл настоящий, поднимите предел: --limit { $name }=ЗНАЧЕНИЕ
+import-over-limit = превышен предел «{ $name }»: { $what }{ $raise }
+import-over-columns = в этой строке больше { $value } столбцов
+import-over-cell = эта ячейка больше { $size } (незакрытая кавычка тоже сливает остаток файла в одну ячейку)
+import-over-row = эта строка больше { $size }
+import-over-rows = в файле больше { $value } строк данных
+import-over-other = { $name } больше { $value }
+import-over-grid = лист занимает { $rows } строк × { $columns } столбцов, больше { $value } ячеек, а лист ods или xls читается в память целиком
+import-its-part = его часть «{ $part }»
+import-over-workbook = книга весит { $found }, больше { $value }
+import-over-unpacked = книга распаковывается больше чем в { $value } (не меньше { $found }); маленький файл, распаковывающийся в столько, — zip-бомба
+import-over-part = { $part } распаковывается в { $found }, больше { $value }; её пришлось бы читать в память целиком
+import-over-ratio = { $part } сжата в { $found }:1, плотнее { $value }:1 — признак zip-бомбы
+import-no-such-sheet = в книге нет листа «{ $want }»; её листы: { $names }
+import-no-sheets = в книге нет листов
+import-workbook-reason = книга
+import-unknown-encoding = неизвестная кодировка «{ $label }»; используйте utf-8, utf-16le, utf-16be, windows-1251 (cp1251) или koi8-r
+import-reason-bom = метка порядка байтов
+import-reason-valid-utf8 = корректный UTF-8
+import-reason-mostly-utf8 = UTF-8, кроме нескольких неверных байтов
+import-reason-guessed = не UTF-8 (в строке { $line } байты, невозможные в UTF-8); определена по частоте букв
+import-tab = табуляция
+import-unknown-profile = неизвестный профиль «{ $name }»; используйте auto, amocrm, bitrix24, hubspot, pipedrive, salesforce или generic
+import-next-best = следующий по совпадению — { $name }: { $n }
+import-profile-detected = найдено заголовков профиля: { $count } ({ $shown }){ $runner }
+import-profile-generic-by-map = ни один профиль CRM не подошёл; столбцы из --map
+import-near-miss-in = { $field } в { $headers }
+import-or = {" "}или{" "}
+import-header-placeholder = СТОЛБЕЦ
+import-profile-near-miss = в заголовке нет столбца { $fields } ({ $matched } — заголовки { $profile }; профиль { $profile } ищет { $looks }); укажите { $count ->
+    [one] его
+   *[other] их
+} через --map { $maps }
+import-profile-not-recognised = ни один профиль не узнаёт эти заголовки ({ $headers }); укажите --profile ИМЯ или для любого другого CSV --map external_id=СТОЛБЕЦ,stage=СТОЛБЕЦ,...
+import-report-profile = профиль   { $profile } ({ $reason })
+import-report-encoding = кодировка { $encoding } ({ $reason })
+import-report-delimiter = разделитель «{ $delimiter }»
+import-report-sheet = лист «{ $sheet }»
+import-report-rows = строк     { $rows } (карточек: { $cards })
+import-report-cards = карточки  новых { $inserted }, обновлено { $updated } (сменили этап { $moved }), без изменений { $unchanged }, удалено { $gone }
+import-report-unknown-stages = неизвестные этапы (их нет в воронке; добавьте их или их псевдонимы): { $stages }
+import-report-not-exported = не выгружаются (воронка их требует, но ни в одной выгрузке «{ $source }» нет такого столбца; на карточках не отмечаются): { $fields }
+import-report-warnings = предупреждений { $count }
+import-report-warning = строка { $line }{ $column }: { $message }
+import-report-dry-run = пробный запуск: ничего не записано
+import-detail-no-workbook-stream = нет потока Workbook
+import-detail-dimensions = запись DIMENSIONS листа кончается раньше, чем начинается
+import-detail-zip-too-short = файл кончается в первых же байтах
+import-detail-zip-entry = запись его оглавления не читается

@@ -1,0 +1,424 @@
+//! The command line in Russian: `okk --help` and every subcommand's help, clap's own words too,
+//! and wrong usage answered in Russian with exit code 2; English help stays what clap writes.
+
+mod common;
+
+#[path = "support/english.rs"]
+mod english;
+
+use clap::CommandFactory;
+use common::{Desk, succeeded};
+use english::assert_russian;
+use okk::text::lang::{self, Lang};
+
+/// Data and names the help shows as they are: CRM and file-format names, codes and keys.
+const NAMES: &[&str] = &[
+    "okk",
+    "amocrm",
+    "bitrix24",
+    "hubspot",
+    "pipedrive",
+    "salesforce",
+    "kommo",
+    "generic",
+    "auto",
+    "SQLite",
+    "CSV",
+    "XLSX",
+    "XLS",
+    "ODS",
+    "JSON",
+    "HTML",
+    "REST",
+    "API",
+    "APIs",
+    "Excel",
+    "HubSpot",
+    "Salesforce",
+    "Bitrix24",
+    "User",
+    "Id",
+    "TOML",
+    "UTF",
+    "windows",
+    "koi8",
+    "KOI8",
+    "zip",
+    "ods",
+    "xls",
+    "RFC",
+    "webhook",
+    "demo",
+    "help",
+    "version",
+];
+
+/// The names of commands and flags (machine contracts, English in both languages) and [`NAMES`].
+fn allowed() -> Vec<String> {
+    fn walk(cmd: &clap::Command, out: &mut Vec<String>) {
+        out.push(cmd.get_name().to_string());
+        for arg in cmd.get_arguments() {
+            if let Some(long) = arg.get_long() {
+                out.extend(long.split('-').map(str::to_string));
+            }
+        }
+        for sub in cmd.get_subcommands() {
+            walk(sub, out);
+        }
+    }
+    let mut out: Vec<String> = NAMES.iter().map(|n| n.to_string()).collect();
+    walk(&okk::cli::Cli::command(), &mut out);
+    out
+}
+
+fn assert_russian_cli(what: &str, text: &str) {
+    let allowed = allowed();
+    let allowed: Vec<&str> = allowed.iter().map(String::as_str).collect();
+    assert_russian(what, text, &allowed);
+}
+
+/// Every command's path in the tree (`""` is okk itself), in the tree's order.
+fn paths(cmd: &clap::Command, path: &str, out: &mut Vec<String>) {
+    out.push(path.to_string());
+    for sub in cmd.get_subcommands() {
+        let p = if path.is_empty() {
+            sub.get_name().to_string()
+        } else {
+            format!("{path} {}", sub.get_name())
+        };
+        paths(sub, &p, out);
+    }
+}
+
+fn find<'a>(cmd: &'a mut clap::Command, path: &str) -> &'a mut clap::Command {
+    path.split_whitespace().fold(cmd, |c, name| {
+        c.find_subcommand_mut(name).expect("a subcommand")
+    })
+}
+
+#[test]
+fn every_command_s_help_reads_in_russian_clap_s_words_too() {
+    let mut all = Vec::new();
+    paths(&okk::cli::Cli::command(), "", &mut all);
+    assert!(all.len() > 20, "{all:?}");
+    lang::with(Lang::Ru, || {
+        let mut cmd = okk::app::help::command();
+        cmd.build();
+        for path in &all {
+            let help = find(&mut cmd, path).render_help().to_string();
+            assert_russian_cli(&format!("okk {path} --help"), &help);
+            for word in [
+                "Usage",
+                "Options",
+                "Commands",
+                "Arguments",
+                "[default",
+                "[env",
+                "possible",
+            ] {
+                assert!(!help.contains(word), "okk {path} --help: «{word}»\n{help}");
+            }
+            assert!(help.contains("Использование: okk"), "okk {path}:\n{help}");
+            assert!(help.contains("Показать справку"), "okk {path}:\n{help}");
+        }
+    });
+}
+
+#[test]
+fn the_russian_help_keeps_flags_defaults_env_and_choices_in_its_own_words() {
+    let desk = Desk::new();
+    let help = succeeded(desk.okk_bare().args(["--lang", "ru", "import", "--help"]));
+    assert!(
+        help.contains("Использование: okk import [ПАРАМЕТРЫ] <ФАЙЛ>..."),
+        "{help}"
+    );
+    assert!(help.contains("Аргументы:\n  <ФАЙЛ>..."), "{help}");
+    assert!(help.contains("      --db <ПУТЬ> "), "{help}");
+    assert!(help.contains("[по умолчанию: auto]"), "{help}");
+    assert!(help.contains("[варианты: auto, amocrm, bitrix24"), "{help}");
+    assert!(help.contains("[переменная окружения: OKK_DB]"), "{help}");
+    assert!(help.contains("--dry-run "), "{help}");
+    let root = succeeded(desk.okk_bare().env("OKK_LANG", "ru").arg("--help"));
+    assert!(root.contains("Команды:\n  import "), "{root}");
+    assert!(root.contains("  help       Показать эту справку"), "{root}");
+    assert!(
+        root.contains("  -V, --version             Показать версию"),
+        "{root}"
+    );
+    assert!(root.contains("Начните с `okk demo`."), "{root}");
+    assert_russian_cli("okk --help", &root);
+    // `okk help CMD` is the same page as `okk CMD --help`.
+    let via_help = succeeded(desk.okk_bare().args(["--lang", "ru", "help", "import"]));
+    assert_eq!(via_help, help);
+    let nested = succeeded(
+        desk.okk_bare()
+            .args(["--lang", "ru", "bundle", "help", "import"]),
+    );
+    assert!(
+        nested.contains("Использование: okk bundle import"),
+        "{nested}"
+    );
+}
+
+#[test]
+fn the_english_help_is_clap_s_and_the_english_catalogue_says_the_same_as_the_doc_comments() {
+    let desk = Desk::new();
+    let help = succeeded(desk.okk_bare().args(["--lang", "en", "--help"]));
+    let expected = okk::cli::Cli::command().render_help().to_string();
+    assert_eq!(help, expected);
+    assert!(help.contains("Usage: okk [OPTIONS] [COMMAND]"));
+
+    // The English messages mirror the doc comments, so the Russian ones translate what is shown.
+    let mut cmd = okk::cli::Cli::command();
+    cmd.build();
+    let mut all = Vec::new();
+    paths(&okk::cli::Cli::command(), "", &mut all);
+    lang::with(Lang::En, || {
+        for path in all.iter().filter(|p| !p.ends_with("help")) {
+            let c = find(&mut cmd, path);
+            let about = c.get_about().map(|a| a.to_string());
+            assert_eq!(okk::text::cli::about(path), about, "okk {path}: about");
+            let after = c.get_after_help().map(|a| a.to_string());
+            assert_eq!(
+                okk::text::cli::after_help(path),
+                after,
+                "okk {path}: after help"
+            );
+            for arg in c.get_arguments() {
+                // Globals are checked once, on okk itself.
+                if arg.is_global_set() && !path.is_empty() {
+                    continue;
+                }
+                let id = arg.get_id().as_str();
+                if matches!(id, "help" | "version") {
+                    continue;
+                }
+                let help = arg.get_help().map(|h| h.to_string());
+                assert_eq!(okk::text::cli::arg(path, id), help, "okk {path} --{id}");
+            }
+        }
+    });
+}
+
+fn failed_with_2(cmd: &mut assert_cmd::Command) -> String {
+    let out = cmd.output().unwrap();
+    assert_eq!(out.status.code(), Some(2), "{out:?}");
+    assert!(out.stdout.is_empty());
+    String::from_utf8(out.stderr).unwrap()
+}
+
+#[test]
+fn wrong_usage_is_answered_in_russian_with_the_usage_and_exit_code_2() {
+    let desk = Desk::new();
+    let ru = |args: &[&str]| {
+        let mut cmd = desk.okk_bare();
+        cmd.env("LANG", "ru_RU.UTF-8").args(args);
+        failed_with_2(&mut cmd)
+    };
+    let unknown = ru(&["stats", "--jsn"]);
+    assert!(
+        unknown.starts_with("ошибка: неожиданный аргумент «--jsn»"),
+        "{unknown}"
+    );
+    assert!(
+        unknown.contains("подсказка: может быть, «--json»?"),
+        "{unknown}"
+    );
+    assert!(
+        unknown.contains("Использование: okk stats [ПАРАМЕТРЫ]"),
+        "{unknown}"
+    );
+    assert!(unknown.ends_with("Подробнее — в «--help».\n"), "{unknown}");
+
+    let command = ru(&["importt"]);
+    assert!(
+        command.contains("неизвестная команда «importt»"),
+        "{command}"
+    );
+    assert!(command.contains("«import»"), "{command}");
+
+    let missing = ru(&["import"]);
+    assert!(
+        missing.contains("не указаны обязательные аргументы:\n  <ФАЙЛ>..."),
+        "{missing}"
+    );
+
+    let choice = ru(&["import", "--profile", "amo", "x.csv"]);
+    assert!(
+        choice.contains("недопустимое значение «amo» для «--profile <ПРОФИЛЬ>»"),
+        "{choice}"
+    );
+    assert!(choice.contains("[варианты: auto, amocrm,"), "{choice}");
+
+    let number = ru(&["queue", "--stage", "a", "--limit", "x"]);
+    assert!(
+        number.contains("«x» для «--limit <N>»: ожидается целое число"),
+        "{number}"
+    );
+
+    let conflict = ru(&["stats", "--json", "--csv"]);
+    assert!(
+        conflict.contains("«--json» нельзя указывать вместе с «--csv»"),
+        "{conflict}"
+    );
+
+    let twice = ru(&["--lang", "ru", "--lang", "en", "stats"]);
+    assert!(twice.contains("нельзя указывать несколько раз"), "{twice}");
+
+    for text in [unknown, command, missing, choice, number, conflict, twice] {
+        assert_russian_cli("a Russian usage error", &text);
+    }
+}
+
+#[test]
+fn wrong_usage_in_english_is_clap_s_own_message() {
+    let desk = Desk::new();
+    let text = failed_with_2(desk.okk_bare().args(["stats", "--jsn"]));
+    assert!(
+        text.starts_with("error: unexpected argument '--jsn' found"),
+        "{text}"
+    );
+    assert!(text.contains("Usage: okk stats"), "{text}");
+}
+
+/// Words of the data in the fixtures (Latin headers, file names), not okk's.
+const DATA: &[&str] = &[
+    "phone",
+    "amocrm_bad_date",
+    "bitrix24_deals",
+    "csv",
+    "fixtures",
+    "import",
+];
+
+fn with_data(text: &str) -> String {
+    // File paths are data: their Latin words are the file system's, not okk's.
+    text.lines()
+        .filter(|l| !l.starts_with('/'))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[test]
+fn the_import_report_reads_in_russian_with_plural_forms_and_the_file_line_kept() {
+    let desk = Desk::new();
+    let out = succeeded(desk.okk().args([
+        "--lang",
+        "ru",
+        "import",
+        &common::fixture("amocrm_bad_date.csv"),
+        &common::fixture("bitrix24_deals.csv"),
+    ]));
+    assert!(
+        out.contains("  профиль   amocrm (найдено заголовков профиля: 7 ("),
+        "{out}"
+    );
+    assert!(
+        out.contains("  кодировка UTF-8 (корректный UTF-8), разделитель «,»"),
+        "{out}"
+    );
+    assert!(out.contains("  строк     3 (карточек: 3)"), "{out}");
+    assert!(
+        out.contains("  карточки  новых 3, обновлено 0 (сменили этап 0)"),
+        "{out}"
+    );
+    assert!(out.contains("  предупреждений 1\n    строка 3 [Дата создания сделки]: «32.13.2026 10:00:00» — не дата"), "{out}");
+    assert!(out.contains("неизвестные этапы (их нет в воронке"), "{out}");
+    let mut allowed = allowed();
+    allowed.extend(DATA.iter().map(|d| d.to_string()));
+    let allowed: Vec<&str> = allowed.iter().map(String::as_str).collect();
+    assert_russian("okk import", &with_data(&out), &allowed);
+
+    // The same import in English reads as it always has.
+    let desk = Desk::new();
+    let en = succeeded(
+        desk.okk()
+            .args(["import", &common::fixture("amocrm_bad_date.csv")]),
+    );
+    assert!(en.contains("  rows      3 (3 cards)"), "{en}");
+    assert!(
+        en.contains("  cards     3 new, 0 updated (0 moved stage), 0 unchanged, 0 gone"),
+        "{en}"
+    );
+}
+
+#[test]
+fn okk_check_counts_and_refuses_in_russian() {
+    let desk = Desk::new();
+    succeeded(
+        desk.okk()
+            .args(["import", &common::fixture("bitrix24_deals.csv")]),
+    );
+    let out = succeeded(
+        desk.okk()
+            .args(["--lang", "ru", "--today", "2026-11-20", "check"]),
+    );
+    let total = out.lines().last().unwrap_or_default();
+    assert!(
+        total.ends_with("карточки с флагами")
+            || total.ends_with("карточек с флагами")
+            || total.ends_with("карточка с флагами"),
+        "{out}"
+    );
+    assert_russian_cli("okk check: the total", total);
+
+    let out = desk
+        .okk()
+        .args(["--lang", "ru", "check", "--rule", "nope"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        err.contains("okk: неизвестное правило «nope»; используйте одно из: required,"),
+        "{err}"
+    );
+    assert_russian_cli("okk check --rule nope", &err);
+}
+
+#[test]
+fn a_broken_file_is_refused_in_russian_with_its_place() {
+    let desk = Desk::new();
+    let file = common::fixture("malformed/field_count_mid.csv");
+    let out = desk
+        .okk()
+        .args(["--lang", "ru", "import", &file])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8(out.stderr).unwrap();
+    // file:line:column first, then the sentence in Russian.
+    assert!(err.starts_with(&format!("okk: {file}:")), "{err}");
+    assert!(err.contains("в этой строке полей:"), "{err}");
+    let without_path = err.replace(&file, "FILE");
+    assert_russian_cli("a malformed CSV", &without_path);
+}
+
+#[test]
+fn counted_messages_take_russian_plural_forms() {
+    lang::with(Lang::Ru, || {
+        use okk::text::app::pending_saved;
+        assert!(
+            pending_saved(1).contains("сохранён 1 вердикт,"),
+            "{}",
+            pending_saved(1)
+        );
+        assert!(pending_saved(3).contains("сохранены 3 вердикта,"));
+        assert!(pending_saved(5).contains("сохранено 5 вердиктов,"));
+        assert!(pending_saved(21).contains("сохранён 21 вердикт,"));
+        assert_eq!(okk::text::check::total(1), "1 карточка с флагами");
+        assert_eq!(okk::text::check::total(22), "22 карточки с флагами");
+        assert_eq!(okk::text::check::total(111), "111 карточек с флагами");
+        assert_eq!(
+            okk::text::check::total(12345),
+            "12\u{202f}345 карточек с флагами"
+        );
+    });
+    lang::with(Lang::En, || {
+        assert_eq!(okk::text::check::total(1), "1 flagged cards");
+        assert_eq!(
+            okk::text::app::pending_saved(1),
+            "okk: saved 1 verdict left waiting for the store by a reviewer that was stopped"
+        );
+    });
+}
