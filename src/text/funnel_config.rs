@@ -38,6 +38,9 @@ fn word(w: &str) -> String {
 /// What the TOML reader found (`string "x"`, `integer \`5\``, `map`), its kind in the reader's
 /// language and the value as written.
 fn found_word(found: &str) -> String {
+    if super::lang::current() == super::lang::Lang::En {
+        return found.to_string();
+    }
     let (kind, rest) = found.split_once(' ').unwrap_or((found, ""));
     let kind = match kind {
         "string" => WORD_TEXT,
@@ -94,7 +97,7 @@ pub fn wrong_type(found: &str, expected: &str) -> String {
         "a string" | "a borrowed string" => tr!("funnel_config-want-string"),
         "a boolean" => tr!("funnel_config-want-bool"),
         "a sequence" => tr!("funnel_config-want-list"),
-        "struct RawStage" | "struct RawChecklistItem" | "struct RawCustomField" => {
+        "a map" | "struct RawStage" | "struct RawChecklistItem" | "struct RawCustomField" => {
             tr!("funnel_config-want-table")
         }
         other => word(other),
