@@ -370,6 +370,10 @@ pub struct ExportReviewsArgs {
     /// Start with a UTF-8 byte order mark, so that Excel reads the file as UTF-8.
     #[arg(long)]
     pub bom: bool,
+    /// The language of the column names and of values such as verdicts [default: the
+    /// interface's]; `en` keeps okk's machine names (`review_id`, `wrong_stage`) for scripts.
+    #[arg(long, value_name = "LANG", value_parser = ["en", "ru"])]
+    pub headers: Option<String>,
 }
 
 #[derive(Debug, Args)]

@@ -35,15 +35,26 @@ fn stored_flags(desk: &Desk) -> BTreeMap<String, Vec<Flag>> {
 }
 
 fn sentences(lang: Lang, flags: &[Flag]) -> Vec<String> {
-    with(lang, || flags.iter().map(okk::text::rules::message).collect())
+    with(lang, || {
+        flags.iter().map(okk::text::rules::message).collect()
+    })
 }
 
 #[test]
 fn a_store_judged_once_reads_in_either_language() {
     let desk = judged_demo();
     let flags = stored_flags(&desk);
-    assert!(flags.len() > 50, "the demo flags dozens of cards: {}", flags.len());
-    let both = |id: &str| (sentences(Lang::En, &flags[id]), sentences(Lang::Ru, &flags[id]));
+    assert!(
+        flags.len() > 50,
+        "the demo flags dozens of cards: {}",
+        flags.len()
+    );
+    let both = |id: &str| {
+        (
+            sentences(Lang::En, &flags[id]),
+            sentences(Lang::Ru, &flags[id]),
+        )
+    };
 
     let (en, ru) = both("31322133");
     assert_eq!(
@@ -62,7 +73,9 @@ fn a_store_judged_once_reads_in_either_language() {
     );
     assert_eq!(
         ru,
-        ["в примечаниях «купили в другом ЖК»: похоже на мёртвый лид, а карточка на этапе «Квалификация»"]
+        [
+            "в примечаниях «купили в другом ЖК»: похоже на мёртвый лид, а карточка на этапе «Квалификация»"
+        ]
     );
 
     let (en, ru) = both("31307490");
@@ -195,7 +208,9 @@ fn every_kind_of_evidence_has_a_russian_sentence() {
             to: "Договор".into(),
             on: day(4),
         },
-        Evidence::Gone { since: Some(day(2)) },
+        Evidence::Gone {
+            since: Some(day(2)),
+        },
         Evidence::Gone { since: None },
         Evidence::UnknownStage { stage: stage() },
         Evidence::NoTask { stage: stage() },
@@ -209,7 +224,10 @@ fn every_kind_of_evidence_has_a_russian_sentence() {
         all.iter().map(okk::text::rules::sentence).collect()
     });
     english::assert_russian("every flag sentence", &ru.join("\n"), &["duplicates"]);
-    assert_eq!(ru[1], "нет активности 21 день (последняя — 01.11.2026); на этапе «Договор» допустимо 7");
+    assert_eq!(
+        ru[1],
+        "нет активности 21 день (последняя — 01.11.2026); на этапе «Договор» допустимо 7"
+    );
     assert_eq!(
         ru[12],
         "на пути к этапу «Договор» (04.11.2026) пропущен этап «Встреча назначена», а его пропускать нельзя"

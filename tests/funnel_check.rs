@@ -1077,9 +1077,28 @@ mod english;
 /// The file's own words a Russian message quotes: profile field keys, rule codes, list names,
 /// checklist ids, table names and the values a user wrote.
 const KEYS: &[&str] = &[
-    "amount", "owner", "phone", "status", "title", "pipeline", "contact", "company", "currency",
-    "email", "tags", "notes", "gone", "idle", "sold", "checklist", "need", "closed", "sent", "set",
-    "named", "matches",
+    "amount",
+    "owner",
+    "phone",
+    "status",
+    "title",
+    "pipeline",
+    "contact",
+    "company",
+    "currency",
+    "email",
+    "tags",
+    "notes",
+    "gone",
+    "idle",
+    "sold",
+    "checklist",
+    "need",
+    "closed",
+    "sent",
+    "set",
+    "named",
+    "matches",
 ];
 
 /// A funnel with a mistake of most kinds a desk lead makes by hand.
@@ -1130,7 +1149,11 @@ fn a_russian_desk_lead_reads_every_funnel_mistake_in_russian_at_its_place() {
     let en = with(Lang::En, || problems(MANY_MISTAKES));
     assert!(ru.len() >= 5, "{ru:#?}");
     // The same problems at the same places, only the words differ.
-    let places = |ps: &[Problem]| ps.iter().map(|p| (p.line, p.column, p.key.clone())).collect::<Vec<_>>();
+    let places = |ps: &[Problem]| {
+        ps.iter()
+            .map(|p| (p.line, p.column, p.key.clone()))
+            .collect::<Vec<_>>()
+    };
     assert_eq!(places(&ru), places(&en));
     let text: Vec<String> = ru.iter().map(|p| p.to_string()).collect();
     let text = text.join("\n");
@@ -1183,10 +1206,16 @@ fn funnel_show_reads_in_russian() {
     let ru = with(Lang::Ru, || show(&funnel));
     english::assert_russian("okk funnel show", &ru, KEYS);
     assert!(ru.starts_with("Воронка: "), "{ru}");
-    assert!(ru.contains("Отработка возражений  [open, доп. контроль"), "{ru}");
+    assert!(
+        ru.contains("Отработка возражений  [open, доп. контроль"),
+        "{ru}"
+    );
     assert!(ru.contains("предел простоя: 7 дней"), "{ru}");
     let en = with(Lang::En, || show(&funnel));
-    assert!(en.contains("Отработка возражений  [open, extra control"), "{en}");
+    assert!(
+        en.contains("Отработка возражений  [open, extra control"),
+        "{en}"
+    );
 }
 
 #[test]
@@ -1223,7 +1252,9 @@ fn okk_funnel_check_on_a_russian_locale_points_at_the_place_in_russian() {
         "{err}"
     );
     assert!(
-        err.contains(&format!("{file}:6:17: stages[0].max_idle_days: max_idle_days 0 — вне")),
+        err.contains(&format!(
+            "{file}:6:17: stages[0].max_idle_days: max_idle_days 0 — вне"
+        )),
         "{err}"
     );
     english::assert_russian("okk funnel check", &err, KEYS);

@@ -206,7 +206,11 @@ pub fn stages_table(funnel_name: &str, rows: &[StageRow], a: &Analytics) -> Stri
     ];
     row(&mut s, cells.each_ref().map(String::as_str), "");
     if a.returned > 0 {
-        let _ = writeln!(s, "  {}", crate::tr!("analytics-returned", count = a.returned));
+        let _ = writeln!(
+            s,
+            "  {}",
+            crate::tr!("analytics-returned", count = a.returned)
+        );
     }
     s
 }

@@ -4,6 +4,8 @@ use std::path::Path;
 
 use super::safe::line;
 use crate::domain::crm_export::{ColumnType, Format, OwnerForm, Problem, Warning};
+use crate::domain::decision::DecisionKind;
+use crate::domain::review::Verdict;
 
 pub fn exists(path: &Path) -> String {
     crate::tr!("export-exists", path = path.display().to_string())
@@ -251,4 +253,69 @@ pub fn owners_loaded(n: usize, path: &Path) -> String {
         count = n,
         path = path.display().to_string()
     )
+}
+
+// ---- CSV meant for people ----
+
+/// A column of a CSV meant for people, in the current language: okk's machine name in English
+/// (what scripts read, `--headers en`), words in Russian.
+pub fn column(name: &str) -> String {
+    match name {
+        "review_id" => crate::tr!("export-col-review-id"),
+        "source" => crate::tr!("export-col-source"),
+        "external_id" => crate::tr!("export-col-external-id"),
+        "title" => crate::tr!("export-col-title"),
+        "stage" => crate::tr!("export-col-stage"),
+        "owner" => crate::tr!("export-col-owner"),
+        "auditor" => crate::tr!("export-col-auditor"),
+        "verdict" => crate::tr!("export-col-verdict"),
+        "score" => crate::tr!("export-col-score"),
+        "failed_items" => crate::tr!("export-col-failed-items"),
+        "failed_critical_items" => crate::tr!("export-col-failed-critical-items"),
+        "suggested_stage" => crate::tr!("export-col-suggested-stage"),
+        "suggested_owner" => crate::tr!("export-col-suggested-owner"),
+        "corrections" => crate::tr!("export-col-corrections"),
+        "comment" => crate::tr!("export-col-comment"),
+        "reviewed_at" => crate::tr!("export-col-reviewed-at"),
+        "seconds_spent" => crate::tr!("export-col-seconds-spent"),
+        "lead_decision" => crate::tr!("export-col-lead-decision"),
+        "lead" => crate::tr!("export-col-lead"),
+        "card_changed" => crate::tr!("export-col-card-changed"),
+        "lead_verdict" => crate::tr!("export-col-lead-verdict"),
+        "lead_suggested_stage" => crate::tr!("export-col-lead-suggested-stage"),
+        "lead_suggested_owner" => crate::tr!("export-col-lead-suggested-owner"),
+        "final_verdict" => crate::tr!("export-col-final-verdict"),
+        "unanswered_items" => crate::tr!("export-col-unanswered-items"),
+        "crm_url" => crate::tr!("export-col-crm-url"),
+        other => other.to_string(),
+    }
+}
+
+/// A verdict as a CSV cell: its machine name in English, words in Russian.
+pub fn verdict(v: Verdict) -> String {
+    match v {
+        Verdict::Ok => crate::tr!("export-verdict-ok"),
+        Verdict::WrongStage => crate::tr!("export-verdict-wrong-stage"),
+        Verdict::Stale => crate::tr!("export-verdict-stale"),
+        Verdict::Dead => crate::tr!("export-verdict-dead"),
+        Verdict::Unclear => crate::tr!("export-verdict-unclear"),
+    }
+}
+
+/// The lead's decision as a CSV cell.
+pub fn decision(d: DecisionKind) -> String {
+    match d {
+        DecisionKind::Accept => crate::tr!("export-decision-accept"),
+        DecisionKind::Override => crate::tr!("export-decision-override"),
+        DecisionKind::Return => crate::tr!("export-decision-return"),
+    }
+}
+
+/// Yes or no as a CSV cell.
+pub fn yes_no(yes: bool) -> String {
+    if yes {
+        crate::tr!("export-yes")
+    } else {
+        crate::tr!("export-no")
+    }
 }

@@ -102,7 +102,11 @@ pub fn wrong_type(found: &str, expected: &str) -> String {
         }
         other => word(other),
     };
-    tr!("funnel_config-wrong-type", found = found_word(found), want = want)
+    tr!(
+        "funnel_config-wrong-type",
+        found = found_word(found),
+        want = want
+    )
 }
 
 // ---- funnel ----
@@ -308,7 +312,11 @@ pub fn date_field_not_date(label: &str, system: &[&str], custom_dates: &[String]
 }
 
 pub fn date_field_wrong_type(label: &str, kind: &str) -> String {
-    tr!("funnel_config-date-field-wrong-type", label = label, kind = kind)
+    tr!(
+        "funnel_config-date-field-wrong-type",
+        label = label,
+        kind = kind
+    )
 }
 
 pub fn must_be_missing() -> String {
@@ -385,7 +393,10 @@ pub fn show_checklist_default(answer: &str) -> String {
 }
 
 pub fn show_queue_order(stages: &[String]) -> String {
-    tr!("funnel_config-show-queue-order", stages = stages.join(" → "))
+    tr!(
+        "funnel_config-show-queue-order",
+        stages = stages.join(" → ")
+    )
 }
 
 pub fn show_aliases(aliases: &[String]) -> String {
@@ -444,7 +455,11 @@ pub fn show_date_rule(field: &str, must_be: &str, other: Option<&str>) -> String
             must_be = must_be,
             other = other
         ),
-        None => tr!("funnel_config-show-date-rule", field = field, must_be = must_be),
+        None => tr!(
+            "funnel_config-show-date-rule",
+            field = field,
+            must_be = must_be
+        ),
     }
 }
 

@@ -173,7 +173,12 @@ fn idle_far(days: i64, last: NaiveDate, stage: &str, allowed: u32, times: i64) -
 // ---- date ----
 
 fn date_not_a_date(f: &FieldRef, raw: &str, stage: &str) -> String {
-    crate::tr!("rules-not-a-date", field = field(f), raw = raw, stage = stage)
+    crate::tr!(
+        "rules-not-a-date",
+        field = field(f),
+        raw = raw,
+        stage = stage
+    )
 }
 
 /// `must_be = "not_passed"` failed: the day is before today.

@@ -66,3 +66,42 @@ export-owners-loaded = okk: owners map { $path }: { $count } { $count ->
     [one] owner
    *[other] owners
 }
+
+# CSV meant for people (`okk export reviews`): column names and values in the reader's language;
+# English keeps okk's machine names (`--headers en`).
+export-col-review-id = review_id
+export-col-source = source
+export-col-external-id = external_id
+export-col-title = title
+export-col-stage = stage
+export-col-owner = owner
+export-col-auditor = auditor
+export-col-verdict = verdict
+export-col-score = score
+export-col-failed-items = failed_items
+export-col-failed-critical-items = failed_critical_items
+export-col-suggested-stage = suggested_stage
+export-col-suggested-owner = suggested_owner
+export-col-corrections = corrections
+export-col-comment = comment
+export-col-reviewed-at = reviewed_at
+export-col-seconds-spent = seconds_spent
+export-col-lead-decision = lead_decision
+export-col-lead = lead
+export-col-card-changed = card_changed
+export-col-lead-verdict = lead_verdict
+export-col-lead-suggested-stage = lead_suggested_stage
+export-col-lead-suggested-owner = lead_suggested_owner
+export-col-final-verdict = final_verdict
+export-col-unanswered-items = unanswered_items
+export-col-crm-url = crm_url
+export-verdict-ok = ok
+export-verdict-wrong-stage = wrong_stage
+export-verdict-stale = stale
+export-verdict-dead = dead
+export-verdict-unclear = unclear
+export-decision-accept = accept
+export-decision-override = override
+export-decision-return = return
+export-yes = yes
+export-no = no

@@ -73,3 +73,42 @@ export-owners-loaded = okk: таблица ответственных { $path }:
     [one] { $count } ответственный
    *[many] { $count } ответственных
 }
+
+# CSV для людей (`okk export reviews`): названия столбцов и значения на языке читателя; английский
+# оставляет машинные имена okk (`--headers en`).
+export-col-review-id = ID проверки
+export-col-source = Источник
+export-col-external-id = ID в CRM
+export-col-title = Название
+export-col-stage = Этап
+export-col-owner = Ответственный
+export-col-auditor = Аудитор
+export-col-verdict = Вердикт
+export-col-score = Балл
+export-col-failed-items = Невыполненные пункты
+export-col-failed-critical-items = Невыполненные критичные пункты
+export-col-suggested-stage = Предложенный этап
+export-col-suggested-owner = Предложенный ответственный
+export-col-corrections = Исправления
+export-col-comment = Комментарий
+export-col-reviewed-at = Дата проверки
+export-col-seconds-spent = Секунд на проверку
+export-col-lead-decision = Решение руководителя
+export-col-lead = Руководитель
+export-col-card-changed = Карточка изменилась
+export-col-lead-verdict = Вердикт руководителя
+export-col-lead-suggested-stage = Этап от руководителя
+export-col-lead-suggested-owner = Ответственный от руководителя
+export-col-final-verdict = Итоговый вердикт
+export-col-unanswered-items = Пунктов без ответа
+export-col-crm-url = Ссылка в CRM
+export-verdict-ok = в порядке
+export-verdict-wrong-stage = не тот этап
+export-verdict-stale = простаивает
+export-verdict-dead = мёртвый лид
+export-verdict-unclear = неясно
+export-decision-accept = принято
+export-decision-override = изменено
+export-decision-return = возвращено
+export-yes = да
+export-no = нет
