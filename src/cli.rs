@@ -297,6 +297,10 @@ pub struct StatsArgs {
     /// Only reviews made on or before this day (YYYY-MM-DD).
     #[arg(long, value_name = "DATE")]
     pub until: Option<chrono::NaiveDate>,
+    /// With --csv: the language of the column names and of values such as yes/no [default:
+    /// the interface's]; `en` keeps okk's machine names (`mismatch_rate`) for scripts.
+    #[arg(long, value_name = "LANG", value_parser = ["en", "ru"], requires = "csv")]
+    pub headers: Option<String>,
 }
 
 /// The tables of `okk stats`.

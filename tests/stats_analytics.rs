@@ -844,3 +844,33 @@ fn the_report_in_russian_says_so_in_its_html_lang_and_has_no_english_left() {
     // The English page keeps its language.
     assert!(report(&desk).contains("<html lang=\"en\">"));
 }
+
+#[test]
+fn stats_csv_speaks_russian_to_people_and_okk_s_machine_names_to_scripts() {
+    let desk = fixture();
+    for table in ["stages", "managers", "bottlenecks", "trend"] {
+        let out = desk.file(&format!("{table}.csv"));
+        let csv = okk_ru(&desk, &["stats", "--csv", "--table", table]);
+        std::fs::write(&out, &csv).unwrap();
+        let rows = python_csv(&out, ',');
+        english::assert_russian(table, &rows[0].join(", "), &[]);
+        // The same table for a script: the documented English names, whatever the interface.
+        let machine = okk_ru(
+            &desk,
+            &["stats", "--csv", "--table", table, "--headers", "en"],
+        );
+        let english = csv_table(&desk, table);
+        assert_eq!(machine, okk(&desk, &["stats", "--csv", "--table", table]));
+        assert_eq!(rows[0].len(), english[0].len(), "{table}: one column each");
+        assert_eq!(rows.len(), english.len(), "{table}: one row each");
+    }
+    let out = desk.file("stages-ru.csv");
+    std::fs::write(&out, okk_ru(&desk, &["stats", "--csv"])).unwrap();
+    let rows = python_csv(&out, ',');
+    let at = |name: &str| rows[0].iter().position(|h| h == name).unwrap();
+    let q = rows.iter().find(|r| r[0] == Q).unwrap();
+    assert_eq!(q[at("В воронке")], "да");
+    assert_eq!(q[at("Тип этапа")], "открытый");
+    let won = rows.iter().find(|r| r[0] == WON).unwrap();
+    assert_eq!(won[at("Тип этапа")], "успех");
+}

@@ -1,5 +1,6 @@
 //! The reviews export: one row per current review. The header names are part of okk's interface
-//! (scripts and pivot tables read them): add columns at the end, never rename one.
+//! (scripts and pivot tables read them, `--headers en`): add columns at the end, never rename one;
+//! `text::export::column` puts them in words for people.
 
 use crate::domain::Funnel;
 use crate::domain::failed::failed_items;

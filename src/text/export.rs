@@ -287,7 +287,66 @@ pub fn column(name: &str) -> String {
         "final_verdict" => crate::tr!("export-col-final-verdict"),
         "unanswered_items" => crate::tr!("export-col-unanswered-items"),
         "crm_url" => crate::tr!("export-col-crm-url"),
+        "flagged_share" => crate::tr!("export-col-flagged-share"),
+        "reviews" => crate::tr!("export-col-reviews"),
+        "ok" => crate::tr!("export-col-ok"),
+        "wrong_stage" => crate::tr!("export-col-wrong-stage"),
+        "stale" => crate::tr!("export-col-stale"),
+        "dead" => crate::tr!("export-col-dead"),
+        "unclear" => crate::tr!("export-col-unclear"),
+        "mismatches" => crate::tr!("export-col-mismatches"),
+        "mismatch_rate" => crate::tr!("export-col-mismatch-rate"),
+        "estimated_lying" => crate::tr!("export-col-estimated-lying"),
+        "average_score" => crate::tr!("export-col-average-score"),
+        "open_cards" => crate::tr!("export-col-open-cards"),
+        "median_idle_days" => crate::tr!("export-col-median-idle-days"),
+        "top_failing_items" => crate::tr!("export-col-top-failing-items"),
+        "top_failing_ids" => crate::tr!("export-col-top-failing-ids"),
+        "estimated_lying_low" => crate::tr!("export-col-estimated-lying-low"),
+        "estimated_lying_high" => crate::tr!("export-col-estimated-lying-high"),
+        "ranked" => crate::tr!("export-col-ranked"),
+        "scored" => crate::tr!("export-col-scored"),
+        "known" => crate::tr!("export-col-known"),
+        "kind" => crate::tr!("export-col-kind"),
+        "cards" => crate::tr!("export-col-cards"),
+        "gone" => crate::tr!("export-col-gone"),
+        "flagged" => crate::tr!("export-col-flagged"),
+        "reviewed" => crate::tr!("export-col-reviewed"),
+        "manager" => crate::tr!("export-col-manager"),
+        "level" => crate::tr!("export-col-level"),
+        "rank" => crate::tr!("export-col-rank"),
+        "likely_cause" => crate::tr!("export-col-likely-cause"),
+        "likely_cause_ids" => crate::tr!("export-col-likely-cause-ids"),
+        "week" => crate::tr!("export-col-week"),
+        "starts" => crate::tr!("export-col-starts"),
+        "cards_per_hour" => crate::tr!("export-col-cards-per-hour"),
+        "median_seconds" => crate::tr!("export-col-median-seconds"),
+        "decided" => crate::tr!("export-col-decided"),
+        "accepted" => crate::tr!("export-col-accepted"),
+        "overridden" => crate::tr!("export-col-overridden"),
+        "returned" => crate::tr!("export-col-returned"),
+        "calibrated" => crate::tr!("export-col-calibrated"),
+        "reference_agreement" => crate::tr!("export-col-reference-agreement"),
+        "unanswered" => crate::tr!("export-col-unanswered"),
         other => other.to_string(),
+    }
+}
+
+/// A stage's kind as a CSV cell.
+pub fn stage_kind(kind: crate::domain::StageKind) -> String {
+    match kind {
+        crate::domain::StageKind::Open => crate::tr!("export-kind-open"),
+        crate::domain::StageKind::Won => crate::tr!("export-kind-won"),
+        crate::domain::StageKind::Lost => crate::tr!("export-kind-lost"),
+    }
+}
+
+/// A bottleneck's level as a CSV cell: a stage, or a manager at a stage.
+pub fn level(manager: bool) -> String {
+    if manager {
+        crate::tr!("export-level-manager")
+    } else {
+        crate::tr!("export-level-stage")
     }
 }
 
