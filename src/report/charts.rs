@@ -169,8 +169,8 @@ pub fn trend(weeks: &[Week]) -> String {
             s,
             r#"<text x="{left}" y="{}" class="axis">{} … {}</text>"#,
             height - 8.0,
-            first.starts,
-            last.starts
+            crate::text::common::day(first.starts),
+            crate::text::common::day(last.starts)
         );
     }
     s.push_str("</svg>");
