@@ -350,6 +350,11 @@ pub struct StatsArgs {
     /// the stage, on each side of the day it was first used.
     #[arg(long, value_name = "N", conflicts_with_all = ["auditors", "csv", "table", "since", "until"])]
     pub funnel_version: Option<i64>,
+
+    /// With --csv: the language of the column names and of values such as yes/no [default:
+    /// the interface's]; `en` keeps okk's machine names (`mismatch_rate`) for scripts.
+    #[arg(long, value_name = "LANG", value_parser = ["en", "ru"], requires = "csv")]
+    pub headers: Option<String>,
 }
 
 /// The tables of `okk stats`.
@@ -423,6 +428,10 @@ pub struct ExportReviewsArgs {
     /// Start with a UTF-8 byte order mark, so that Excel reads the file as UTF-8.
     #[arg(long)]
     pub bom: bool,
+    /// The language of the column names and of values such as verdicts [default: the
+    /// interface's]; `en` keeps okk's machine names (`review_id`, `wrong_stage`) for scripts.
+    #[arg(long, value_name = "LANG", value_parser = ["en", "ru"])]
+    pub headers: Option<String>,
 }
 
 #[derive(Debug, Args)]

@@ -302,3 +302,59 @@ fn semicolons_and_a_bom_make_the_file_excels_in_a_russian_locale() {
     assert!(bytes.starts_with("\u{feff}review_id;source;".as_bytes()));
     assert!(bytes.ends_with(b"\r\n"), "RFC 4180 line ends");
 }
+
+#[path = "support/english.rs"]
+mod english;
+
+#[test]
+fn a_russian_desk_gets_russian_columns_and_verdicts_and_scripts_keep_english_with_headers_en() {
+    let desk = Desk::demo();
+    let anna = desk.review(
+        "31999149",
+        "anna",
+        "2026-11-20 10:00:00",
+        &Verdict::of("ok"),
+    );
+    desk.decide(
+        &anna,
+        "lena",
+        "override",
+        (Some("wrong_stage"), Some("Квалификация"), None),
+        "2026-11-21 09:00:00",
+    );
+    let out = desk.file("проверки.csv");
+    let said = desk.run_ok(&["--lang", "ru", "export", "reviews", "--out", &out]);
+    assert!(said.starts_with("okk: 1 проверка записана в "), "{said}");
+    english::assert_russian("okk export reviews", &said, &[]);
+    let mut rows = python_csv(&out, ',').into_iter();
+    let header = rows.next().unwrap();
+    assert_eq!(header.len(), HEADER.len());
+    assert_eq!(header[0], "ID проверки");
+    assert_eq!(header[7], "Вердикт");
+    english::assert_russian("the reviews' columns", &header.join(", "), &[]);
+    let row: BTreeMap<String, String> = header.into_iter().zip(rows.next().unwrap()).collect();
+    assert_eq!(row["Вердикт"], "в порядке");
+    assert_eq!(row["Решение руководителя"], "изменено");
+    assert_eq!(row["Вердикт руководителя"], "не тот этап");
+    assert_eq!(row["Итоговый вердикт"], "не тот этап");
+    assert_eq!(row["Этап от руководителя"], "Квалификация");
+
+    // A script on the same Russian desk asks for okk's machine names and gets them, values too.
+    let (header, rows) = export(&desk, &["--headers", "en"]);
+    assert_eq!(header, HEADER);
+    assert_eq!(rows[0]["verdict"], "ok");
+    assert_eq!(rows[0]["lead_decision"], "override");
+    assert_eq!(rows[0]["final_verdict"], "wrong_stage");
+    let out = desk.file("scripts.csv");
+    desk.run_ok(&[
+        "--lang",
+        "ru",
+        "export",
+        "reviews",
+        "--headers",
+        "en",
+        "--out",
+        &out,
+    ]);
+    assert_eq!(python_csv(&out, ',')[0], HEADER);
+}

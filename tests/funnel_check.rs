@@ -1068,3 +1068,194 @@ fn rules_value_must_be_text() {
     assert_eq!(at(&p), (12, 8, "rules.idle"));
     assert!(p.message.contains("text in double quotes"), "{}", p.message);
 }
+
+// ---- in Russian ----
+
+#[path = "support/english.rs"]
+mod english;
+
+/// The file's own words a Russian message quotes: profile field keys, rule codes, list names,
+/// checklist ids, table names and the values a user wrote.
+const KEYS: &[&str] = &[
+    "amount",
+    "owner",
+    "phone",
+    "status",
+    "title",
+    "pipeline",
+    "contact",
+    "company",
+    "currency",
+    "email",
+    "tags",
+    "notes",
+    "gone",
+    "idle",
+    "sold",
+    "checklist",
+    "need",
+    "closed",
+    "sent",
+    "set",
+    "named",
+    "matches",
+];
+
+/// A funnel with a mistake of most kinds a desk lead makes by hand.
+const MANY_MISTAKES: &str = r#"
+name = "Сломанная"
+checklist_default = "maybe"
+
+[markers]
+lost = "отказ"
+
+[rules]
+idel = "warning"
+gone = "loud"
+
+[[stages]]
+name = "Первичный контакт"
+kind = "closed"
+max_idle_days = 0
+required = ["Бюджет сделки", 5]
+  [[stages.checklist]]
+  id = "need"
+  text = "Выяснена потребность"
+  weight = 500
+  [[stages.checklist]]
+  id = "need"
+  text = "Ещё раз"
+  scale = 20
+  [[stages.rules]]
+  kind = "date"
+  field = "Бюджет сделки"
+  must_be = "someday"
+  [[stages.rules]]
+  kind = "markers"
+  markers = "sold"
+
+[[stages]]
+name = "Первичный контакт"
+
+[[custom_fields]]
+name = "Телефон"
+type = "phone"
+"#;
+
+#[test]
+fn a_russian_desk_lead_reads_every_funnel_mistake_in_russian_at_its_place() {
+    use okk::text::lang::{Lang, with};
+    let ru = with(Lang::Ru, || problems(MANY_MISTAKES));
+    let en = with(Lang::En, || problems(MANY_MISTAKES));
+    assert!(ru.len() >= 5, "{ru:#?}");
+    // The same problems at the same places, only the words differ.
+    let places = |ps: &[Problem]| {
+        ps.iter()
+            .map(|p| (p.line, p.column, p.key.clone()))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(places(&ru), places(&en));
+    let text: Vec<String> = ru.iter().map(|p| p.to_string()).collect();
+    let text = text.join("\n");
+    english::assert_russian("funnel check", &text, KEYS);
+    let wrong_type = "name = \"Ф\"\n[[stages]]\nname = \"А\"\nmax_idle_days = \"семь\"\n";
+    let en = with(Lang::En, || only_problem(wrong_type)).message;
+    let ru = with(Lang::Ru, || only_problem(wrong_type)).message;
+    assert_eq!(
+        en,
+        "string \"семь\" is the wrong type here; write a whole number, without quotes"
+    );
+    assert_eq!(
+        ru,
+        "текст \"семь\" — здесь неверный тип; напишите целое число без кавычек"
+    );
+}
+
+#[test]
+fn every_single_mistake_reads_in_russian() {
+    use okk::text::lang::{Lang, with};
+    let cases = [
+        "name = \"Ф\"\n",
+        "[[stages]]\nname = \"А\"\n",
+        "name = \"Ф\"\n[stages]\nname = \"А\"\n",
+        "name = \"Ф\"\nrules = 5\n[[stages]]\nname = \"А\"\n",
+        "name = \"Ф\"\n[[stages]]\nname = \"А\"\naliases = [\"\"]\n",
+        "name = \"Ф\"\n[[stages]]\nname = \"А\"\nfields = [\"Нет такого\", \"owner\"]\n",
+        "name = \"Ф\"\n[[stages]]\nname = \"А\"\n[[stages.checklist]]\nweight = 1\n",
+        "name = \"Ф\"\n[[stages]]\nname = \"А\"\nrequired = [{ field = \"owner\", colour = \"x\" }, { severity = \"info\" }, true]\n",
+        "name = \"Ф\"\n[[stages]]\nname = \"А\"\n[[stages.rules]]\nkind = \"idle\"\n[[stages.rules]]\n[[stages.rules]]\nkind = \"x\"\n",
+        "name = \"Ф\"\n[[stages]]\nname = \"А\"\n[[stages.rules]]\nkind = \"date\"\nmust_be = \"future\"\nother = \"created_at\"\nmarkers = \"lost\"\n",
+        "name = \"Ф\"\n[[stages]]\nname = \"А\"\n[[stages.rules]]\nkind = \"date\"\nfield = \"title\"\nmust_be = \"before_field\"\n",
+        "name = \"Ф\"\n[[stages]]\nname = \"А\"\n[[stages.rules]]\nkind = \"markers\"\n",
+        "name = \"Ф\"\n[markers]\nlost = [\"\", 5]\n[[stages]]\nname = \"А\"\n",
+        "name = \"Ф\"\n[[custom_fields]]\ntype = \"text\"\n[[custom_fields]]\nname = \"Б\"\n[[custom_fields]]\nname = \"Б\"\n[[stages]]\nname = \"А\"\n",
+    ];
+    for src in cases {
+        let ru = with(Lang::Ru, || match load_str(src, Path::new("f.toml")) {
+            Ok(_) => panic!("expected problems:\n{src}"),
+            Err(e) => e.to_string(),
+        });
+        english::assert_russian(src, &ru, KEYS);
+    }
+}
+
+#[test]
+fn funnel_show_reads_in_russian() {
+    use okk::text::lang::{Lang, with};
+    let funnel = load_str(DEFAULT_FUNNEL, Path::new("assets/funnel.toml")).unwrap();
+    let ru = with(Lang::Ru, || show(&funnel));
+    english::assert_russian("okk funnel show", &ru, KEYS);
+    assert!(ru.starts_with("Воронка: "), "{ru}");
+    assert!(
+        ru.contains("Отработка возражений  [open, доп. контроль"),
+        "{ru}"
+    );
+    assert!(ru.contains("предел простоя: 7 дней"), "{ru}");
+    let en = with(Lang::En, || show(&funnel));
+    assert!(
+        en.contains("Отработка возражений  [open, extra control"),
+        "{en}"
+    );
+}
+
+#[test]
+fn okk_funnel_check_on_a_russian_locale_points_at_the_place_in_russian() {
+    let dir = tempfile::tempdir().unwrap();
+    let broken = dir.path().join("broken.toml");
+    std::fs::write(
+        &broken,
+        "name = \"Сломанная\"\n\n[[stages]]\nname = \"Первичный контакт\"\nkind = \"closed\"\nmax_idle_days = 0\n",
+    )
+    .unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_okk"))
+        .env_remove("OKK_LANG")
+        .env_remove("LC_ALL")
+        .env_remove("LC_MESSAGES")
+        .env("LANG", "ru_RU.UTF-8")
+        .env("HOME", dir.path())
+        .env("XDG_CONFIG_HOME", dir.path().join("config"))
+        .env("XDG_DATA_HOME", dir.path().join("data"))
+        .arg("--db")
+        .arg(dir.path().join("okk.db"))
+        .arg("--funnel")
+        .arg(&broken)
+        .args(["funnel", "check"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8(out.stderr).unwrap();
+    let file = broken.display().to_string();
+    assert!(
+        err.contains(&format!(
+            "{file}:5:8: stages[0].kind: kind «closed» — неизвестное значение; используйте \"open\", \"won\" или \"lost\""
+        )),
+        "{err}"
+    );
+    assert!(
+        err.contains(&format!(
+            "{file}:6:17: stages[0].max_idle_days: max_idle_days 0 — вне"
+        )),
+        "{err}"
+    );
+    english::assert_russian("okk funnel check", &err, KEYS);
+}

@@ -750,3 +750,127 @@ fn the_per_stage_counts_from_the_one_pass_are_what_the_stores_own_queries_say() 
     let m = base.iter().find(|r| r.stage == M).unwrap();
     assert_eq!((m.cards, m.gone), (2, 1));
 }
+
+// ---- in Russian ---------------------------------------------------------------------------------
+
+#[path = "support/english.rs"]
+mod english;
+
+/// `okk --lang ru ARGS` on the fixture; its stdout.
+fn okk_ru(desk: &Desk, args: &[&str]) -> String {
+    let mut all = vec!["--lang", "ru"];
+    all.extend(args);
+    okk(desk, &all)
+}
+
+/// The words a person reads on a page: no style sheet, no markup.
+fn page_text(html: &str) -> String {
+    let body = match (html.find("<style>"), html.find("</style>")) {
+        (Some(a), Some(b)) => format!("{}{}", &html[..a], &html[b + 8..]),
+        _ => html.to_string(),
+    };
+    let mut text = String::new();
+    let mut in_tag = false;
+    for c in body.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' => {
+                in_tag = false;
+                text.push(' ');
+            }
+            c if !in_tag => text.push(c),
+            _ => {}
+        }
+    }
+    text
+}
+
+#[test]
+fn a_russian_desk_reads_okk_stats_in_russian_with_its_columns_aligned() {
+    let desk = fixture();
+    let out = okk_ru(&desk, &["stats"]);
+    english::assert_russian("okk stats", &out, &["script", "alert"]);
+    assert!(out.contains("Врёт больше всех: «Квалификация»"), "{out}");
+    assert!(out.contains("Ответственные"), "{out}");
+    assert!(out.contains("Узкие места"), "{out}");
+    assert!(out.contains("Тренд по неделям ISO"), "{out}");
+    assert!(out.contains("Итого"), "{out}");
+    // Days in the trend as a Russian desk writes them; weeks keep their ISO names.
+    assert!(out.contains("2026-W47  16.11.2026"), "{out}");
+    // The stage table's header and rows end their figure columns at the same place.
+    let table: Vec<&str> = out.lines().skip(1).take(6).collect();
+    let end_of_idle = |l: &str| {
+        let l = l.split("  ? ").next().unwrap();
+        let l = l.split("  успех").next().unwrap();
+        l.trim_end().chars().count()
+    };
+    let header = end_of_idle(table[0]);
+    for row in &table[1..] {
+        assert_eq!(end_of_idle(row), header, "{row:?} in\n{out}");
+    }
+}
+
+#[test]
+fn the_same_stats_read_in_english_when_asked_and_in_russian_on_a_russian_locale() {
+    let desk = fixture();
+    let en = okk(&desk, &["--lang", "en", "stats"]);
+    let plain = okk(&desk, &["stats"]);
+    assert_eq!(en, plain, "C.UTF-8 and --lang en agree");
+    assert!(en.contains("Lies most: «Квалификация»"), "{en}");
+    let ru = succeeded(
+        desk.okk_funnel(Path::new(&funnel()))
+            .env("LANG", "ru_RU.UTF-8")
+            .arg("stats"),
+    );
+    assert_eq!(ru, okk_ru(&desk, &["stats"]));
+}
+
+#[test]
+fn the_report_in_russian_says_so_in_its_html_lang_and_has_no_english_left() {
+    let desk = fixture();
+    let out = desk.file("отчёт.html");
+    let said = okk_ru(&desk, &["report", "--out", &out]);
+    assert!(said.starts_with("okk: отчёт записан в "), "{said}");
+    let html = std::fs::read_to_string(&out).unwrap();
+    assert!(html.contains("<html lang=\"ru\">"), "{html}");
+    let parsed = sections(Path::new(&out));
+    assert_eq!(parsed["_title"], "Аудит воронки — Тестовая воронка");
+    assert_eq!(parsed["funnel"]["h2"], "Воронка");
+    assert_eq!(parsed["auditors"]["h2"], "Аудиторы");
+    let text = page_text(&html);
+    english::assert_russian("okk report", &text, &["script", "alert"]);
+    assert!(text.contains("Врёт больше всех: «Квалификация»"), "{text}");
+    assert!(text.contains("На 20.11.2026 12:00"), "{text}");
+    // The English page keeps its language.
+    assert!(report(&desk).contains("<html lang=\"en\">"));
+}
+
+#[test]
+fn stats_csv_speaks_russian_to_people_and_okk_s_machine_names_to_scripts() {
+    let desk = fixture();
+    for table in ["stages", "managers", "bottlenecks", "trend"] {
+        let out = desk.file(&format!("{table}.csv"));
+        let csv = okk_ru(&desk, &["stats", "--csv", "--table", table]);
+        std::fs::write(&out, &csv).unwrap();
+        let rows = python_csv(&out, ',');
+        english::assert_russian(table, &rows[0].join(", "), &[]);
+        // The same table for a script: the documented English names, whatever the interface.
+        let machine = okk_ru(
+            &desk,
+            &["stats", "--csv", "--table", table, "--headers", "en"],
+        );
+        let english = csv_table(&desk, table);
+        assert_eq!(machine, okk(&desk, &["stats", "--csv", "--table", table]));
+        assert_eq!(rows[0].len(), english[0].len(), "{table}: one column each");
+        assert_eq!(rows.len(), english.len(), "{table}: one row each");
+    }
+    let out = desk.file("stages-ru.csv");
+    std::fs::write(&out, okk_ru(&desk, &["stats", "--csv"])).unwrap();
+    let rows = python_csv(&out, ',');
+    let at = |name: &str| rows[0].iter().position(|h| h == name).unwrap();
+    let q = rows.iter().find(|r| r[0] == Q).unwrap();
+    assert_eq!(q[at("В воронке")], "да");
+    assert_eq!(q[at("Тип этапа")], "открытый");
+    let won = rows.iter().find(|r| r[0] == WON).unwrap();
+    assert_eq!(won[at("Тип этапа")], "успех");
+}

@@ -14,6 +14,7 @@ use crate::domain::ports::{CalibrationStore, StatsStore};
 use crate::export::analytics as sheets;
 use crate::export::table::{Layout, Table};
 use crate::text::analytics as msg;
+use crate::text::lang::{Lang, with};
 
 pub fn run(paths: &Paths, args: StatsArgs) -> Result<ExitCode> {
     let (funnel, fingerprint) = paths.load_funnel_with_fingerprint()?;
@@ -45,10 +46,17 @@ fn show<S: CalibrationStore + StatsStore>(
     today: chrono::NaiveDateTime,
     args: &StatsArgs,
 ) -> Result<ExitCode> {
+    // A CSV's columns and values for people speak the interface's language unless --headers
+    // says otherwise (`en`: okk's machine names, for scripts).
+    let headers = args
+        .headers
+        .as_deref()
+        .and_then(Lang::from_code)
+        .unwrap_or_else(crate::text::lang::current);
     if args.auditors {
         let figures = auditor_figures(store, funnel)?;
         if args.csv {
-            write_csv(sheets::auditors(&figures))?;
+            with(headers, || write_csv(sheets::auditors(&figures)))?;
         } else if args.json {
             super::say_json(&serde_json::json!({ "auditors": figures }))?;
         } else {
@@ -65,11 +73,13 @@ fn show<S: CalibrationStore + StatsStore>(
     }
     let f = figures(store, funnel, today.date(), window)?;
     if args.csv {
-        write_csv(match args.table.unwrap_or(StatsTable::Stages) {
-            StatsTable::Stages => sheets::stages(&f.rows),
-            StatsTable::Managers => sheets::managers(&f.analytics),
-            StatsTable::Bottlenecks => sheets::bottlenecks(&f.analytics),
-            StatsTable::Trend => sheets::trend(&f.analytics.trend),
+        with(headers, || {
+            write_csv(match args.table.unwrap_or(StatsTable::Stages) {
+                StatsTable::Stages => sheets::stages(&f.rows),
+                StatsTable::Managers => sheets::managers(&f.analytics),
+                StatsTable::Bottlenecks => sheets::bottlenecks(&f.analytics),
+                StatsTable::Trend => sheets::trend(&f.analytics.trend),
+            })
         })?;
     } else if args.json {
         super::say_json(&json(&f, args.table))?;
@@ -163,6 +173,10 @@ fn write_csv(sheet: sheets::Sheet) -> Result<()> {
     let stdout = std::io::stdout();
     let terminal = stdout.is_terminal();
     let mut table = Table::new(stdout.lock(), Layout::default())?.on_terminal(terminal);
+    let header: Vec<String> = header
+        .iter()
+        .map(|h| crate::text::export::column(h))
+        .collect();
     table.header(&header)?;
     for row in &rows {
         table.row(row)?;

@@ -20,6 +20,7 @@ use crate::export::{ExportError, crm, rest, reviews};
 use crate::store::Store;
 use crate::store::export::{ExportedReview, ReviewQuery, ReviewRow};
 use crate::text::export as msg;
+use crate::text::lang::{Lang, with};
 
 /// Reviews handed from the reading thread to the writing one at a time.
 const EXPORT_BATCH: usize = 512;
@@ -47,31 +48,41 @@ fn export_reviews(paths: &Paths, args: ExportReviewsArgs) -> Result<ExitCode> {
         ..ReviewQuery::default()
     };
     let layout = Layout::with_delimiter(args.delimiter.as_bytes()[0], args.bom);
+    let headers = args
+        .headers
+        .as_deref()
+        .and_then(Lang::from_code)
+        .unwrap_or_else(crate::text::lang::current);
     let out = &args.target.out;
     let mut written = 0u64;
     place(&args.target, |file| {
         let mut table = Table::new(file, layout).map_err(io(out))?;
-        table.header(&reviews::HEADER).map_err(io(out))?;
+        table
+            .header(&with(headers, reviews::header))
+            .map_err(io(out))?;
         // Two cores, two halves: this thread reads the reviews from SQLite (which must stay on
         // the connection's thread), another turns them into CSV and writes it.
         std::thread::scope(|scope| {
             let (send, receive) = std::sync::mpsc::sync_channel::<Vec<ReviewRow>>(4);
             let (funnel, stage, links) = (&funnel, &stage, &links);
             let writer = scope.spawn(move || -> Result<u64, ExportError> {
-                let mut written = 0;
-                for batch in receive {
-                    for r in batch {
-                        let r = r.parse();
-                        if stage.as_ref().is_some_and(|s| !s.matches(funnel, &r.stage)) {
-                            continue;
+                // The cells people read (verdicts, decisions) in the headers' language.
+                with(headers, || {
+                    let mut written = 0;
+                    for batch in receive {
+                        for r in batch {
+                            let r = r.parse();
+                            if stage.as_ref().is_some_and(|s| !s.matches(funnel, &r.stage)) {
+                                continue;
+                            }
+                            let url = links.url(&r.source, &r.external_id);
+                            table.row(&reviews::row(funnel, &r, url)).map_err(io(out))?;
+                            written += 1;
                         }
-                        let url = links.url(&r.source, &r.external_id);
-                        table.row(&reviews::row(funnel, &r, url)).map_err(io(out))?;
-                        written += 1;
                     }
-                }
-                table.finish().map_err(io(out))?;
-                Ok(written)
+                    table.finish().map_err(io(out))?;
+                    Ok(written)
+                })
             });
             let mut batch = Vec::with_capacity(EXPORT_BATCH);
             let read = store.for_each_review_row(&query, |r| {

@@ -1,10 +1,11 @@
 //! `okk stats --csv`: each analytics table as rows of typed cells, for the one safe writer. The
-//! header names are part of okk's interface (spreadsheets and scripts read them): add columns at
-//! the end, never rename one.
+//! header names are part of okk's interface (spreadsheets and scripts read them, `--headers en`):
+//! add columns at the end, never rename one; `text::export::column` puts them in words.
 
 use crate::domain::analytics::{Analytics, Bottleneck, FailingItem, Figures, StageRow, Week};
 use crate::domain::auditors::AuditorFigures;
 use crate::text::analytics::items_cell;
+use crate::text::export as text;
 
 use super::cell::Cell;
 
@@ -67,7 +68,7 @@ fn figures(f: &Figures, with_stage: bool) -> Vec<Cell<'static>> {
         ids(&f.top_failing),
         num(f.estimated_lying_low),
         num(f.estimated_lying_high),
-        Cell::text(if f.ranked { "yes" } else { "no" }),
+        Cell::text(text::yes_no(f.ranked)),
         count(f.scored),
     ]
 }
@@ -83,12 +84,9 @@ pub fn stages(rows: &[StageRow]) -> Sheet<'_> {
             let b = &r.base;
             let mut cells = vec![
                 Cell::text(&b.stage),
-                Cell::text(if b.known { "yes" } else { "no" }),
-                Cell::opt(b.kind.map(|k| match k {
-                    crate::domain::StageKind::Open => "open",
-                    crate::domain::StageKind::Won => "won",
-                    crate::domain::StageKind::Lost => "lost",
-                })),
+                Cell::text(text::yes_no(b.known)),
+                b.kind
+                    .map_or(Cell::Empty, |k| Cell::text(text::stage_kind(k))),
                 count(b.cards),
                 count(b.gone),
                 count(b.flagged),
@@ -138,15 +136,15 @@ pub fn bottlenecks(a: &Analytics) -> Sheet<'_> {
         "estimated_lying_high",
     ];
     let b = &a.bottlenecks;
-    let rows = (b.stages.iter().map(|s| bottleneck("stage", s)))
-        .chain(b.pairs.iter().map(|p| bottleneck("manager", p)))
+    let rows = (b.stages.iter().map(|s| bottleneck(false, s)))
+        .chain(b.pairs.iter().map(|p| bottleneck(true, p)))
         .collect();
     (header, rows)
 }
 
-fn bottleneck<'a>(level: &'static str, b: &'a Bottleneck) -> Vec<Cell<'a>> {
+fn bottleneck(manager: bool, b: &Bottleneck) -> Vec<Cell<'_>> {
     vec![
-        Cell::text(level),
+        Cell::text(text::level(manager)),
         count(b.rank as u64),
         Cell::text(&b.stage),
         Cell::opt(b.manager.as_deref()),

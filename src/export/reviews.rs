@@ -1,14 +1,15 @@
 //! The reviews export: one row per current review. The header names are part of okk's interface
-//! (scripts and pivot tables read them): add columns at the end, never rename one.
+//! (scripts and pivot tables read them, `--headers en`): add columns at the end, never rename one;
+//! `text::export::column` puts them in words for people.
 
 use crate::domain::Funnel;
 use crate::domain::failed::failed_items;
 use crate::domain::final_word::final_verdict;
-use crate::domain::review::Verdict;
 use crate::domain::score::unanswered;
 use crate::store::export::ExportedReview;
 
 use super::cell::Cell;
+use crate::text::export as text;
 
 pub const HEADER: [&str; 26] = [
     "review_id",
@@ -39,7 +40,13 @@ pub const HEADER: [&str; 26] = [
     "crm_url",
 ];
 
-/// The cells of one review, in [`HEADER`] order. `stage` is the card's stage when reviewed;
+/// [`HEADER`] in the current language: okk's machine names in English, words in Russian.
+pub fn header() -> Vec<String> {
+    HEADER.iter().map(|c| text::column(c)).collect()
+}
+
+/// The cells of one review, in [`HEADER`] order, values for people (verdicts, decisions, yes/no)
+/// in the current language. `stage` is the card's stage when reviewed;
 /// `title` and `owner` are the card's now; failed items are judged against that stage's
 /// checklist in `funnel`. `crm_url` links the card to its CRM (see `crm::links`).
 pub fn row<'a>(funnel: &Funnel, r: &'a ExportedReview, crm_url: Option<String>) -> Vec<Cell<'a>> {
@@ -60,7 +67,7 @@ pub fn row<'a>(funnel: &Funnel, r: &'a ExportedReview, crm_url: Option<String>) 
     let final_verdict = final_verdict(r.proposal.verdict, r.lead.as_ref().map(|d| &d.decision));
     let changed = r
         .card_changed
-        .map_or(Cell::Empty, |c| Cell::text(if c { "yes" } else { "no" }));
+        .map_or(Cell::Empty, |c| Cell::text(text::yes_no(c)));
     vec![
         Cell::text(&r.id),
         Cell::text(&r.source),
@@ -69,7 +76,7 @@ pub fn row<'a>(funnel: &Funnel, r: &'a ExportedReview, crm_url: Option<String>) 
         Cell::text(&r.stage),
         Cell::opt(r.card.as_ref().and_then(|c| c.owner.as_deref())),
         Cell::text(&r.auditor),
-        Cell::text(r.proposal.verdict.as_str()),
+        Cell::text(text::verdict(r.proposal.verdict)),
         r.score.map_or(Cell::Empty, |s| Cell::Number(tenths(s))),
         Cell::text(failed.all.join(", ")),
         Cell::text(failed.critical.join(", ")),
@@ -80,13 +87,17 @@ pub fn row<'a>(funnel: &Funnel, r: &'a ExportedReview, crm_url: Option<String>) 
         Cell::text(&r.created_at),
         r.seconds_spent
             .map_or(Cell::Empty, |s| Cell::Number(tenths(s))),
-        Cell::opt(r.lead.as_ref().map(|d| d.decision.kind.as_str())),
+        r.lead
+            .as_ref()
+            .map_or(Cell::Empty, |d| Cell::text(text::decision(d.decision.kind))),
         Cell::opt(r.lead.as_ref().map(|d| d.lead.as_str())),
         changed,
-        Cell::opt(overridden.and_then(|d| d.verdict).map(Verdict::as_str)),
+        overridden
+            .and_then(|d| d.verdict)
+            .map_or(Cell::Empty, |v| Cell::text(text::verdict(v))),
         Cell::opt(overridden.and_then(|d| d.suggested_stage.as_deref())),
         Cell::opt(overridden.and_then(|d| d.suggested_owner.as_deref())),
-        Cell::opt(final_verdict.map(Verdict::as_str)),
+        final_verdict.map_or(Cell::Empty, |v| Cell::text(text::verdict(v))),
         Cell::Number(unanswered(checklist, &r.answers) as f64),
         crm_url.map_or(Cell::Empty, Cell::text),
     ]

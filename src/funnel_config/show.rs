@@ -22,16 +22,16 @@ pub fn show(funnel: &Funnel) -> String {
         .map(|i| funnel.stage(i).name.clone())
         .collect();
     let _ = writeln!(out, "{}", text::show_queue_order(&queue));
-    let _ = writeln!(out, "\n{}", text::SHOW_STAGES);
+    let _ = writeln!(out, "\n{}", text::show_stages());
     let number_width = funnel.stages.len().to_string().len();
     for (i, stage) in funnel.stages.iter().enumerate() {
         stage_block(&mut out, i + 1, number_width, stage, &funnel.markers);
     }
     out.push('\n');
     if funnel.custom_fields.is_empty() {
-        let _ = writeln!(out, "{}", text::SHOW_NO_CUSTOM_FIELDS);
+        let _ = writeln!(out, "{}", text::show_no_custom_fields());
     } else {
-        let _ = writeln!(out, "{}", text::SHOW_CUSTOM_FIELDS);
+        let _ = writeln!(out, "{}", text::show_custom_fields());
         for field in &funnel.custom_fields {
             let line = text::show_custom_field(&field.name, kind_word(field.kind), &field.aliases);
             let _ = writeln!(out, "  {line}");
@@ -39,19 +39,20 @@ pub fn show(funnel: &Funnel) -> String {
     }
     out.push('\n');
     if funnel.markers.is_empty() {
-        let _ = writeln!(out, "{}", text::SHOW_NO_MARKERS);
+        let _ = writeln!(out, "{}", text::show_no_markers());
     } else {
-        let _ = writeln!(out, "{}", text::SHOW_MARKERS);
+        let _ = writeln!(out, "{}", text::show_markers());
         for list in funnel.markers.lists() {
             let phrases: Vec<String> = list.phrases.iter().map(|p| p.text.clone()).collect();
             let _ = writeln!(out, "  {}", text::show_marker_list(&list.name, &phrases));
         }
     }
+    let off = text::show_off();
     let levels: Vec<(&str, &str)> = RuleCode::ALL
         .iter()
         .map(|&c| {
             let level = funnel.rule_settings.level(c);
-            (c.as_str(), level.map_or(text::SHOW_OFF, |s| s.as_str()))
+            (c.as_str(), level.map_or(off.as_str(), |s| s.as_str()))
         })
         .collect();
     let _ = writeln!(out, "{}", text::show_rule_levels(&levels));
@@ -65,12 +66,12 @@ fn stage_block(
     stage: &Stage,
     markers: &MarkerLists,
 ) {
-    let mut marks = vec![stage_kind_word(stage.kind)];
+    let mut marks = vec![stage_kind_word(stage.kind).to_string()];
     if stage.extra_control {
-        marks.push(text::SHOW_EXTRA_CONTROL);
+        marks.push(text::show_extra_control());
     }
     if !stage.skippable {
-        marks.push(text::SHOW_NOT_SKIPPABLE);
+        marks.push(text::show_not_skippable());
     }
     let _ = writeln!(
         out,
@@ -106,7 +107,7 @@ fn stage_rules(out: &mut String, indent: &str, stage: &Stage, markers: &MarkerLi
     if stage.rules.is_empty() {
         return;
     }
-    let _ = writeln!(out, "{indent}{}", text::SHOW_RULES);
+    let _ = writeln!(out, "{indent}{}", text::show_rules());
     for rule in &stage.rules {
         let mut line = match rule {
             Rule::Date(d) => {
@@ -161,7 +162,7 @@ fn checklist(out: &mut String, indent: &str, stage: &Stage) {
 fn item_extras(item: &ChecklistItem) -> String {
     let mut extras = Vec::new();
     if item.critical {
-        extras.push(text::SHOW_CRITICAL.to_string());
+        extras.push(text::show_critical());
     }
     if let Some(scale) = item.scale {
         extras.push(text::show_scale(scale));
@@ -169,7 +170,7 @@ fn item_extras(item: &ChecklistItem) -> String {
     if let Some(field) = &item.field {
         extras.push(text::show_checks_field(field.label()));
         if item.checks == crate::domain::funnel::Checks::Valid {
-            extras.push(text::SHOW_CHECKS_VALID.to_string());
+            extras.push(text::show_checks_valid());
         }
     }
     if extras.is_empty() {

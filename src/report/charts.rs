@@ -40,12 +40,12 @@ pub fn funnel(rows: &[StageRow]) -> String {
     let (rate_x, rate_w) = (cards_x + cards_w + 70.0, 170.0);
     let height = 30.0 + ROW * rows.len() as f64;
     let mut s = String::new();
-    open(&mut s, height, msg::FUNNEL);
+    open(&mut s, height, &msg::funnel());
     let _ = write!(
         s,
         r#"<text x="{cards_x}" y="16" class="axis">{}</text><text x="{rate_x}" y="16" class="axis">{}</text>"#,
-        esc(msg::CARDS_NOW),
-        esc(msg::NOT_OK)
+        esc(&msg::cards_now()),
+        esc(&msg::not_ok())
     );
     for (i, r) in rows.iter().enumerate() {
         let y = 26.0 + ROW * i as f64;
@@ -103,7 +103,7 @@ pub fn funnel(rows: &[StageRow]) -> String {
                     r#"<text x="{}" y="{}" class="muted">{}</text>"#,
                     rate_x + 6.0,
                     y + 15.0,
-                    esc(msg::NO_REVIEWS)
+                    esc(&msg::no_reviews())
                 );
             }
         }
@@ -124,7 +124,7 @@ pub fn bottlenecks(rows: &[Bottleneck], label: impl Fn(&Bottleneck) -> String) -
     let (x, bar_w) = (LABEL + 10.0, 470.0);
     let height = 10.0 + ROW * rows.len() as f64;
     let mut s = String::new();
-    open(&mut s, height, msg::BOTTLENECKS);
+    open(&mut s, height, &msg::bottlenecks());
     for (i, b) in rows.iter().enumerate() {
         let y = 6.0 + ROW * i as f64;
         let name = label(b);
@@ -160,7 +160,7 @@ pub fn trend(weeks: &[Week]) -> String {
         slot: (WIDTH - left - right) / weeks.len().max(1) as f64,
     };
     let mut s = String::new();
-    open(&mut s, height, msg::TREND);
+    open(&mut s, height, &msg::trend());
     plot.axes(&mut s);
     let points = plot.bars(&mut s, weeks);
     plot.line(&mut s, &points);
@@ -169,8 +169,8 @@ pub fn trend(weeks: &[Week]) -> String {
             s,
             r#"<text x="{left}" y="{}" class="axis">{} … {}</text>"#,
             height - 8.0,
-            first.starts,
-            last.starts
+            crate::text::common::day(first.starts),
+            crate::text::common::day(last.starts)
         );
     }
     s.push_str("</svg>");

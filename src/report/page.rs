@@ -53,9 +53,10 @@ pub fn render(r: &Report) -> String {
     let a = r.analytics;
     let mut s = String::with_capacity(64 * 1024);
     let title = esc(&msg::title(r.funnel_name));
+    let lang = msg::html_lang();
     let _ = write!(
         s,
-        "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\"/>\n\
+        "<!DOCTYPE html>\n<html lang=\"{lang}\">\n<head>\n<meta charset=\"utf-8\"/>\n\
          <meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; \
          style-src 'unsafe-inline'\"/>\n\
          <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"/>\n\
@@ -68,11 +69,11 @@ pub fn render(r: &Report) -> String {
     let _ = write!(
         s,
         "<section id=\"trend\">\n<h2>{}</h2>\n<p class=\"note\">{}</p>\n",
-        esc(msg::TREND),
-        esc(msg::TREND_NOTE)
+        esc(&msg::trend()),
+        esc(&msg::trend_note())
     );
     if a.trend.is_empty() {
-        let _ = writeln!(s, "<p class=\"muted\">{}</p>", esc(msg::NO_TREND));
+        let _ = writeln!(s, "<p class=\"muted\">{}</p>", esc(&msg::no_trend()));
     }
     s.push_str(&charts::trend(&a.trend));
     s.push_str("\n</section>\n");
@@ -101,10 +102,10 @@ fn header(s: &mut String, r: &Report, title: &str) {
         esc(&msg::generated(r.generated, &a.window))
     );
     for (value, label) in [
-        (msg::count(t.cards), msg::KPI_CARDS),
-        (msg::count(t.figures.reviews), msg::KPI_REVIEWS),
-        (pct(t.figures.mismatch_rate), msg::KPI_NOT_OK),
-        (lying, msg::KPI_LYING),
+        (msg::count(t.cards), &msg::kpi_cards()),
+        (msg::count(t.figures.reviews), &msg::kpi_reviews()),
+        (pct(t.figures.mismatch_rate), &msg::kpi_not_ok()),
+        (lying, &msg::kpi_lying()),
     ] {
         let _ = write!(
             s,
@@ -142,7 +143,7 @@ fn items(items: &[FailingItem], with_stage: bool) -> String {
 
 /// A table's head; the `text` columns are aligned left like their cells, the rest (figures)
 /// right.
-fn head(s: &mut String, columns: &[&str], text: &[usize]) {
+fn head(s: &mut String, columns: &[String], text: &[usize]) {
     s.push_str("<table>\n<thead><tr>");
     for (i, c) in columns.iter().enumerate() {
         let class = if text.contains(&i) {
@@ -187,7 +188,7 @@ fn lying_cell(f: &Figures) -> String {
     if f.ranked {
         within
     } else {
-        format!("{within} · {}", msg::NOT_RANKED)
+        format!("{within} · {}", &msg::not_ranked())
     }
 }
 
@@ -195,12 +196,12 @@ fn funnel(s: &mut String, r: &Report) {
     let _ = write!(
         s,
         "<section id=\"funnel\">\n<h2>{}</h2>\n<p class=\"note\">{}</p>\n",
-        esc(msg::FUNNEL),
-        esc(msg::FUNNEL_NOTE)
+        esc(&msg::funnel()),
+        esc(&msg::funnel_note())
     );
     s.push_str(&charts::funnel(r.rows));
     s.push('\n');
-    head(s, &msg::STAGE_COLUMNS, &[8]);
+    head(s, &msg::stage_columns(), &[8]);
     for row in r.rows {
         let _ = write!(s, "<tr><td>{}</td>", esc(&row.base.stage));
         figure_cells(s, row.base.cards, row.base.flagged, &row.figures, false);
@@ -210,7 +211,7 @@ fn funnel(s: &mut String, r: &Report) {
 }
 
 fn bottleneck_rows(s: &mut String, rows: &[Bottleneck], label: impl Fn(&Bottleneck) -> String) {
-    head(s, &msg::BOTTLENECK_COLUMNS, &[1, 5]);
+    head(s, &msg::bottleneck_columns(), &[1, 5]);
     for b in rows {
         let cause: Vec<String> = b
             .likely_cause
@@ -240,7 +241,7 @@ fn pair_label(b: &Bottleneck) -> String {
     format!(
         "{} · {}",
         b.stage,
-        b.manager.as_deref().unwrap_or(msg::NO_OWNER)
+        b.manager.as_deref().unwrap_or(&msg::no_owner())
     )
 }
 
@@ -249,11 +250,11 @@ fn bottlenecks(s: &mut String, r: &Report) {
     let _ = write!(
         s,
         "<section id=\"bottlenecks\">\n<h2>{}</h2>\n<p class=\"note\">{}</p>\n",
-        esc(msg::BOTTLENECKS),
-        esc(msg::BOTTLENECKS_NOTE)
+        esc(&msg::bottlenecks()),
+        esc(&msg::bottlenecks_note())
     );
     if b.stages.is_empty() {
-        let _ = writeln!(s, "<p class=\"muted\">{}</p>", esc(msg::NO_BOTTLENECKS));
+        let _ = writeln!(s, "<p class=\"muted\">{}</p>", esc(&msg::no_bottlenecks()));
     }
     let shown = &b.stages[..b.stages.len().min(STAGES_SHOWN)];
     s.push_str(&charts::bottlenecks(shown, |b| b.stage.clone()));
@@ -265,11 +266,11 @@ fn bottlenecks(s: &mut String, r: &Report) {
         let _ = writeln!(
             s,
             "<p class=\"muted\">{}</p>",
-            esc(&msg::unranked(b.unranked_stages, msg::UNRANKED_STAGES))
+            esc(&msg::unranked_stages(b.unranked_stages))
         );
     }
     if !b.stages.is_empty() {
-        let _ = writeln!(s, "<h3>{}</h3>", esc(msg::PAIRS));
+        let _ = writeln!(s, "<h3>{}</h3>", esc(&msg::pairs()));
         if !b.pairs.is_empty() {
             bottleneck_rows(s, &b.pairs[..b.pairs.len().min(PAIRS_SHOWN)], pair_label);
         }
@@ -277,7 +278,7 @@ fn bottlenecks(s: &mut String, r: &Report) {
             let _ = writeln!(
                 s,
                 "<p class=\"muted\">{}</p>",
-                esc(&msg::unranked(b.unranked_pairs, msg::UNRANKED_PAIRS))
+                esc(&msg::unranked_pairs(b.unranked_pairs))
             );
         }
     }
@@ -288,15 +289,15 @@ fn managers(s: &mut String, r: &Report) {
     let _ = write!(
         s,
         "<section id=\"managers\">\n<h2>{}</h2>\n<p class=\"note\">{}</p>\n",
-        esc(msg::MANAGERS),
-        esc(msg::MANAGERS_NOTE)
+        esc(&msg::managers()),
+        esc(&msg::managers_note())
     );
-    head(s, &msg::MANAGER_COLUMNS, &[8]);
+    head(s, &msg::manager_columns(), &[8]);
     for m in &r.analytics.managers {
         let _ = write!(
             s,
             "<tr><td>{}</td>",
-            esc(m.manager.as_deref().unwrap_or(msg::NO_OWNER))
+            esc(m.manager.as_deref().unwrap_or(&msg::no_owner()))
         );
         figure_cells(s, m.group.cards, m.group.flagged, &m.group.figures, true);
         s.push_str("</tr>\n");
@@ -308,13 +309,13 @@ fn auditors(s: &mut String, r: &Report) {
     let _ = write!(
         s,
         "<section id=\"auditors\">\n<h2>{}</h2>\n<p class=\"note\">{}</p>\n",
-        esc(msg::AUDITORS),
-        esc(msg::AUDITORS_NOTE)
+        esc(&msg::auditors()),
+        esc(&msg::auditors_note())
     );
     if r.auditors.is_empty() {
-        let _ = writeln!(s, "<p class=\"muted\">{}</p>", esc(msg::NO_AUDITORS));
+        let _ = writeln!(s, "<p class=\"muted\">{}</p>", esc(&msg::no_auditors()));
     }
-    head(s, &msg::AUDITOR_COLUMNS, &[]);
+    head(s, &msg::auditor_columns(), &[]);
     for a in r.auditors {
         let _ = writeln!(
             s,

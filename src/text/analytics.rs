@@ -3,6 +3,9 @@
 
 use std::fmt::Write;
 
+use super::common;
+use super::i18n;
+use super::lang;
 use super::safe::line;
 use crate::domain::analytics::{Analytics, Bottleneck, FailingItem, StageRow, Window};
 use crate::domain::funnel::StageKind;
@@ -12,16 +15,23 @@ const SHOWN: usize = 10;
 
 /// A share as a whole percentage, `—` for none.
 pub fn pct(v: Option<f64>) -> String {
-    v.map_or("—".into(), |v| format!("{:.0}%", v * 100.0))
+    v.map_or("—".into(), |v| {
+        format!("{}%", i18n::decimal(lang::current(), v * 100.0, 0))
+    })
 }
 
-/// A figure to at most one decimal (`9`, `9.5`), `—` for none.
+/// A figure to at most one decimal (`9`, `9.5`; `9,5` in Russian), `—` for none.
 pub fn num(v: Option<f64>) -> String {
     match v {
         None => "—".into(),
-        Some(v) if v.fract() == 0.0 => format!("{v:.0}"),
-        Some(v) => format!("{v:.1}"),
+        Some(v) if v.fract() == 0.0 => i18n::decimal(lang::current(), v, 0),
+        Some(v) => i18n::decimal(lang::current(), v, 1),
     }
+}
+
+/// A count as the current language writes it (`12345`; `12 345` in Russian).
+fn int(n: u64) -> String {
+    common::int(n as i64)
 }
 
 /// `~21 (4–21)`: an estimate of lying cards and its 95 % interval.
@@ -35,8 +45,9 @@ pub fn lying(estimate: f64, low: f64, high: f64) -> String {
 }
 
 /// What the interval in brackets is, and what is left out of rankings.
-pub const LYING_NOTE: &str = "Lying: estimated cards that likely lie (share not ok × cards there), \
-     with its 95 % interval (Wilson) in brackets; groups with fewer than 5 reviews are not ranked.";
+pub fn lying_note() -> String {
+    crate::tr!("analytics-lying-note")
+}
 
 /// Untrusted text on one line, at most `max` characters (then `…`).
 fn cut(s: &str, max: usize) -> String {
@@ -61,17 +72,22 @@ fn width<'a>(names: impl Iterator<Item = &'a str>, min: usize) -> usize {
 pub fn window(w: &Window) -> String {
     match (w.since, w.until) {
         (None, None) => String::new(),
-        (Some(s), None) => format!("reviews from {s}"),
-        (None, Some(u)) => format!("reviews up to {u}"),
-        (Some(s), Some(u)) => format!("reviews from {s} to {u}"),
+        (Some(s), None) => crate::tr!("analytics-window-since", since = common::day(s)),
+        (None, Some(u)) => crate::tr!("analytics-window-until", until = common::day(u)),
+        (Some(s), Some(u)) => crate::tr!(
+            "analytics-window-between",
+            since = common::day(s),
+            until = common::day(u)
+        ),
     }
 }
 
 pub fn since_after_until(w: &Window) -> String {
-    format!(
-        "--since {} is after --until {}: no review can fall between them",
-        w.since.map(|d| d.to_string()).unwrap_or_default(),
-        w.until.map(|d| d.to_string()).unwrap_or_default()
+    // The days as the user typed them on the command line.
+    crate::tr!(
+        "analytics-since-after-until",
+        since = w.since.map(|d| d.to_string()).unwrap_or_default(),
+        until = w.until.map(|d| d.to_string()).unwrap_or_default()
     )
 }
 
@@ -95,7 +111,31 @@ pub fn items_cell(
 /// The stage table: the per-stage counts `okk stats` always printed, then reviews, the share
 /// not ok, the mean score and the median idle days.
 pub fn stages_table(funnel_name: &str, rows: &[StageRow], a: &Analytics) -> String {
-    let w = width(rows.iter().map(|r| r.base.stage.as_str()), 5);
+    let head = [
+        crate::tr!("analytics-col-stage"),
+        crate::tr!("analytics-col-cards"),
+        crate::tr!("analytics-col-flagged"),
+        crate::tr!("analytics-col-reviewed"),
+        crate::tr!("analytics-col-gone"),
+        crate::tr!("analytics-col-reviews"),
+        crate::tr!("analytics-col-not-ok"),
+        crate::tr!("analytics-col-score"),
+        crate::tr!("analytics-col-idle"),
+    ];
+    // Each column as wide as English always made it, or its header in a longer language.
+    let min = [5, 7, 7, 8, 5, 7, 6, 5, 6];
+    let c: Vec<usize> = head
+        .iter()
+        .zip(min)
+        .map(|(h, m)| h.chars().count().max(m))
+        .collect();
+    let total = crate::tr!("analytics-col-total");
+    let w = width(
+        rows.iter()
+            .map(|r| r.base.stage.as_str())
+            .chain([total.as_str()]),
+        c[0],
+    );
     let mut s = String::new();
     let scope = window(&a.window);
     if scope.is_empty() {
@@ -103,56 +143,73 @@ pub fn stages_table(funnel_name: &str, rows: &[StageRow], a: &Analytics) -> Stri
     } else {
         let _ = writeln!(s, "{} — {scope}", line(funnel_name));
     }
-    let _ = writeln!(
-        s,
-        "  {:<w$}  {:>7}  {:>7}  {:>8}  {:>5}  {:>7}  {:>6}  {:>5}  {:>6}",
-        "Stage", "Cards", "Flagged", "Reviewed", "Gone", "Reviews", "Not ok", "Score", "Idle d"
-    );
+    let row = |s: &mut String, cells: [&str; 9], mark: &str| {
+        let _ = writeln!(
+            s,
+            "  {:<w$}  {:>c1$}  {:>c2$}  {:>c3$}  {:>c4$}  {:>c5$}  {:>c6$}  {:>c7$}  {:>c8$}{mark}",
+            cells[0],
+            cells[1],
+            cells[2],
+            cells[3],
+            cells[4],
+            cells[5],
+            cells[6],
+            cells[7],
+            cells[8],
+            c1 = c[1],
+            c2 = c[2],
+            c3 = c[3],
+            c4 = c[4],
+            c5 = c[5],
+            c6 = c[6],
+            c7 = c[7],
+            c8 = c[8],
+        );
+    };
+    row(&mut s, head.each_ref().map(String::as_str), "");
     let (mut gone, mut reviewed) = (0, 0);
     for r in rows {
         let (b, f) = (&r.base, &r.figures);
         let mark = match (b.known, b.kind, b.extra_control) {
-            (false, _, _) => "  ? not in the funnel",
-            (_, Some(StageKind::Won), _) => "  won",
-            (_, Some(StageKind::Lost), _) => "  lost",
-            (_, _, true) => "  extra control",
-            _ => "",
+            (false, _, _) => format!("  {}", crate::tr!("analytics-mark-unknown")),
+            (_, Some(StageKind::Won), _) => format!("  {}", crate::tr!("analytics-mark-won")),
+            (_, Some(StageKind::Lost), _) => format!("  {}", crate::tr!("analytics-mark-lost")),
+            (_, _, true) => format!("  {}", crate::tr!("analytics-mark-extra")),
+            _ => String::new(),
         };
-        let _ = writeln!(
-            s,
-            "  {:<w$}  {:>7}  {:>7}  {:>8}  {:>5}  {:>7}  {:>6}  {:>5}  {:>6}{mark}",
-            line(&b.stage),
-            b.cards,
-            b.flagged,
-            b.reviewed,
-            b.gone,
-            f.reviews,
+        let cells = [
+            line(&b.stage).into_owned(),
+            int(b.cards),
+            int(b.flagged),
+            int(b.reviewed),
+            int(b.gone),
+            int(f.reviews),
             pct(f.mismatch_rate),
             num(f.average_score),
             num(f.median_idle_days),
-        );
+        ];
+        row(&mut s, cells.each_ref().map(String::as_str), &mark);
         gone += b.gone;
         reviewed += b.reviewed;
     }
     let t = &a.totals;
-    let _ = writeln!(
-        s,
-        "  {:<w$}  {:>7}  {:>7}  {:>8}  {:>5}  {:>7}  {:>6}  {:>5}  {:>6}",
-        "Total",
-        t.cards,
-        t.flagged,
-        reviewed,
-        gone,
-        t.figures.reviews,
+    let cells = [
+        total,
+        int(t.cards),
+        int(t.flagged),
+        int(reviewed),
+        int(gone),
+        int(t.figures.reviews),
         pct(t.figures.mismatch_rate),
         num(t.figures.average_score),
         num(t.figures.median_idle_days),
-    );
+    ];
+    row(&mut s, cells.each_ref().map(String::as_str), "");
     if a.returned > 0 {
         let _ = writeln!(
             s,
-            "  ({} reviews the lead sent back are left out until judged again)",
-            a.returned
+            "  {}",
+            crate::tr!("analytics-returned", count = a.returned)
         );
     }
     s
@@ -160,69 +217,63 @@ pub fn stages_table(funnel_name: &str, rows: &[StageRow], a: &Analytics) -> Stri
 
 /// The stage that lies most and why: the sentence `okk stats` ends its stage table with.
 pub fn worst_stage(a: &Analytics) -> String {
-    headline(a, &|n| n.to_string())
+    headline(a, &int)
 }
 
 /// [`worst_stage`], with `count` writing its numbers (the report groups their thousands).
 pub fn headline(a: &Analytics, count: &dyn Fn(u64) -> String) -> String {
     let Some(b) = a.worst_stage() else {
         return if a.totals.figures.reviews == 0 {
-            "No reviews yet: once auditors judge cards, okk names the stage whose cards lie most.\n"
-                .into()
+            crate::tr!("analytics-no-reviews") + "\n"
         } else if a.bottlenecks.unranked_stages > 0 {
-            format!(
-                "Too few reviews to name the stage that lies most: {} with cards not ok {} fewer \
-                 than {} reviews each.\n",
-                count(a.bottlenecks.unranked_stages as u64),
-                if a.bottlenecks.unranked_stages == 1 {
-                    "stage has"
-                } else {
-                    "stages have"
-                },
-                crate::domain::analytics::tally::MIN_SAMPLE
-            )
+            crate::tr!(
+                "analytics-too-few",
+                count = count(a.bottlenecks.unranked_stages as u64),
+                stages = a.bottlenecks.unranked_stages,
+                min = crate::domain::analytics::tally::MIN_SAMPLE
+            ) + "\n"
         } else {
-            "No stage lies: every review found its card as its stage says.\n".into()
+            crate::tr!("analytics-no-stage-lies") + "\n"
         };
     };
-    let mut s = format!(
-        "Lies most: «{}» — {} of {} reviews not ok ({}), so about {} of its {} cards \
-         (95 % interval {}–{}).\n",
-        line(&b.stage),
-        count(b.mismatches),
-        count(b.reviews),
-        pct(Some(b.mismatch_rate)),
-        count(b.estimated_lying.round() as u64),
-        count(b.cards),
-        count(b.estimated_lying_low.round() as u64),
-        count(b.estimated_lying_high.round() as u64),
+    let mut s = crate::tr!(
+        "analytics-lies-most",
+        stage = line(&b.stage),
+        not_ok = count(b.mismatches),
+        reviews = count(b.reviews),
+        share = pct(Some(b.mismatch_rate)),
+        lying = count(b.estimated_lying.round() as u64),
+        cards = count(b.cards),
+        low = count(b.estimated_lying_low.round() as u64),
+        high = count(b.estimated_lying_high.round() as u64)
     );
+    s.push('\n');
     let _ = writeln!(s, "  {}", cause(b, count));
     s
 }
 
 fn cause(b: &Bottleneck, count: &dyn Fn(u64) -> String) -> String {
     if b.likely_cause.is_empty() {
-        return "Why: no checklist item was failed in those reviews.".into();
+        return crate::tr!("analytics-why-none");
     }
     let items: Vec<String> = b
         .likely_cause
         .iter()
         .map(|i| {
-            format!(
-                "«{}» (failed in {} of the {})",
-                line(&i.text),
-                count(i.failed_in_mismatch),
-                count(b.mismatches)
+            crate::tr!(
+                "analytics-why-item",
+                item = line(&i.text),
+                failed = count(i.failed_in_mismatch),
+                not_ok = count(b.mismatches)
             )
         })
         .collect();
-    format!("Why: {}.", items.join(", "))
+    crate::tr!("analytics-why", items = items.join(", "))
 }
 
 /// Lines of a table: each column as wide as its widest cell; the first `left` columns aligned
 /// left, the others right; the last column is free text and not padded.
-fn grid(header: &[&str], rows: &[Vec<String>], left: usize) -> String {
+fn grid(header: &[String], rows: &[Vec<String>], left: usize) -> String {
     let widths: Vec<usize> = (0..header.len())
         .map(|c| {
             let cells = rows.iter().map(|r| r[c].chars().count());
@@ -243,7 +294,7 @@ fn grid(header: &[&str], rows: &[Vec<String>], left: usize) -> String {
         }
         l.trim_end().to_string() + "\n"
     };
-    let mut s = line(header.to_vec());
+    let mut s = line(header.iter().map(String::as_str).collect());
     for r in rows {
         s.push_str(&line(r.iter().map(String::as_str).collect()));
     }
@@ -257,13 +308,18 @@ pub fn managers_table(a: &Analytics) -> String {
         .map(|m| {
             let f = &m.group.figures;
             let fails = f.top_failing.first().map_or(String::new(), |i| {
-                format!("«{}» ×{}", cut(&i.text, 40), i.failed)
+                format!("«{}» ×{}", cut(&i.text, 40), int(i.failed))
             });
             vec![
-                cut(m.manager.as_deref().unwrap_or("(no owner)"), 30),
-                m.group.cards.to_string(),
-                m.group.flagged.to_string(),
-                f.reviews.to_string(),
+                cut(
+                    m.manager
+                        .as_deref()
+                        .unwrap_or(&crate::tr!("analytics-no-owner")),
+                    30,
+                ),
+                int(m.group.cards),
+                int(m.group.flagged),
+                int(f.reviews),
                 pct(f.mismatch_rate),
                 match (
                     f.estimated_lying,
@@ -281,15 +337,15 @@ pub fn managers_table(a: &Analytics) -> String {
         })
         .collect();
     let header = [
-        "Manager",
-        "Cards",
-        "Flagged",
-        "Reviews",
-        "Not ok",
-        "Lying",
-        "Score",
-        "Idle d",
-        "Fails most",
+        crate::tr!("analytics-col-manager"),
+        crate::tr!("analytics-col-cards"),
+        crate::tr!("analytics-col-flagged"),
+        crate::tr!("analytics-col-reviews"),
+        crate::tr!("analytics-col-not-ok"),
+        crate::tr!("analytics-col-lying"),
+        crate::tr!("analytics-col-score"),
+        crate::tr!("analytics-col-idle"),
+        crate::tr!("analytics-col-fails-most"),
     ];
     let unranked = a
         .managers
@@ -298,53 +354,74 @@ pub fn managers_table(a: &Analytics) -> String {
         .count();
     let tail = if unranked > 0 {
         format!(
-            "  * fewer than {} reviews: not ranked, listed last by cards ({unranked} {})\n",
-            crate::domain::analytics::tally::MIN_SAMPLE,
-            if unranked == 1 { "manager" } else { "managers" }
+            "  {}\n",
+            crate::tr!(
+                "analytics-unranked-managers",
+                min = crate::domain::analytics::tally::MIN_SAMPLE,
+                count = unranked
+            )
         )
     } else {
         String::new()
     };
     format!(
-        "Managers (the cards' owners now; most likely lying cards first)\n{}{tail}  {LYING_NOTE}\n",
-        grid(&header, &rows, 1)
+        "{}\n{}{tail}  {}\n",
+        crate::tr!("analytics-managers-title"),
+        grid(&header, &rows, 1),
+        lying_note()
     )
 }
 
 pub fn bottlenecks_table(a: &Analytics) -> String {
-    let mut s = String::from("Bottlenecks: where cards likely lie (share not ok × cards there)\n");
+    let mut s = crate::tr!("analytics-bottlenecks-title") + "\n";
     let b = &a.bottlenecks;
-    let unranked = |n: usize, what: (&str, &str)| {
-        if n == 0 {
-            return String::new();
-        }
-        let what = if n == 1 { what.0 } else { what.1 };
-        format!(
-            "  ({n} {what} with cards not ok but fewer than {} reviews: not ranked)\n",
-            crate::domain::analytics::tally::MIN_SAMPLE
-        )
-    };
+    let min = crate::domain::analytics::tally::MIN_SAMPLE;
     if b.stages.is_empty() {
         if b.unranked_stages > 0 {
-            s.push_str(&unranked(b.unranked_stages, ("stage", "stages")));
+            let _ = writeln!(
+                s,
+                "  {}",
+                crate::tr!(
+                    "analytics-unranked-stages",
+                    count = b.unranked_stages,
+                    min = min
+                )
+            );
         } else {
-            s.push_str("  none: no review found a card that is not as its stage says\n");
+            let _ = writeln!(s, "  {}", crate::tr!("analytics-bottlenecks-none"));
         }
         return s;
     }
-    list(&mut s, &b.stages, "Stage");
-    s.push_str(&unranked(b.unranked_stages, ("more stage", "more stages")));
+    list(&mut s, &b.stages, crate::tr!("analytics-col-stage"));
+    if b.unranked_stages > 0 {
+        let _ = writeln!(
+            s,
+            "  {}",
+            crate::tr!(
+                "analytics-unranked-more-stages",
+                count = b.unranked_stages,
+                min = min
+            )
+        );
+    }
     s.push('\n');
-    list(&mut s, &b.pairs, "Stage · manager");
-    s.push_str(&unranked(
-        b.unranked_pairs,
-        ("more stage · manager pair", "more stage · manager pairs"),
-    ));
-    let _ = writeln!(s, "  {LYING_NOTE}");
+    list(&mut s, &b.pairs, crate::tr!("analytics-col-stage-manager"));
+    if b.unranked_pairs > 0 {
+        let _ = writeln!(
+            s,
+            "  {}",
+            crate::tr!(
+                "analytics-unranked-more-pairs",
+                count = b.unranked_pairs,
+                min = min
+            )
+        );
+    }
+    let _ = writeln!(s, "  {}", lying_note());
     s
 }
 
-fn list(s: &mut String, rows: &[Bottleneck], what: &str) {
+fn list(s: &mut String, rows: &[Bottleneck], what: String) {
     let label = |b: &Bottleneck| match &b.manager {
         Some(m) => format!("{} · {}", cut(&b.stage, 30), cut(m, 30)),
         None => cut(&b.stage, 30),
@@ -356,7 +433,7 @@ fn list(s: &mut String, rows: &[Bottleneck], what: &str) {
             let causes: Vec<String> = b
                 .likely_cause
                 .iter()
-                .map(|i| format!("«{}» ×{}", cut(&i.text, 40), i.failed_in_mismatch))
+                .map(|i| format!("«{}» ×{}", cut(&i.text, 40), int(i.failed_in_mismatch)))
                 .collect();
             vec![
                 format!("{:>2}", b.rank),
@@ -366,46 +443,73 @@ fn list(s: &mut String, rows: &[Bottleneck], what: &str) {
                     b.estimated_lying_low,
                     b.estimated_lying_high,
                 ),
-                b.cards.to_string(),
-                format!("{}/{}", b.mismatches, b.reviews),
+                int(b.cards),
+                format!("{}/{}", int(b.mismatches), int(b.reviews)),
                 pct(Some(b.mismatch_rate)),
                 causes.join(", "),
             ]
         })
         .collect();
-    let header = [" #", what, "Lying", "Cards", "Not ok", "", "Likely cause"];
+    let header = [
+        " #".to_string(),
+        what,
+        crate::tr!("analytics-col-lying"),
+        crate::tr!("analytics-col-cards"),
+        crate::tr!("analytics-col-not-ok"),
+        String::new(),
+        crate::tr!("analytics-col-likely-cause"),
+    ];
     s.push_str(&grid(&header, &cells, 2));
     if rows.len() > SHOWN {
         let _ = writeln!(
             s,
-            "  … and {} more (okk stats --table bottlenecks --csv)",
-            rows.len() - SHOWN
+            "  {}",
+            crate::tr!("analytics-more", count = rows.len() - SHOWN)
         );
     }
 }
 
 pub fn trend_table(a: &Analytics) -> String {
-    let mut s = String::from("Trend by ISO week\n");
+    let mut s = crate::tr!("analytics-trend-title") + "\n";
     if a.trend.is_empty() {
-        s.push_str("  no reviews yet\n");
+        let _ = writeln!(s, "  {}", crate::tr!("analytics-trend-none"));
         return s;
     }
+    let (week, from, reviews, not_ok) = (
+        crate::tr!("analytics-col-week"),
+        crate::tr!("analytics-col-from"),
+        crate::tr!("analytics-col-reviews"),
+        crate::tr!("analytics-col-not-ok"),
+    );
+    let w = [
+        week.chars().count().max(8),
+        from.chars().count().max(10),
+        reviews.chars().count().max(7),
+        not_ok.chars().count().max(6),
+    ];
     let _ = writeln!(
         s,
-        "  {:<8}  {:<10}  {:>7}  {:>6}",
-        "Week", "From", "Reviews", "Not ok"
+        "  {week:<w0$}  {from:<w1$}  {reviews:>w2$}  {not_ok:>w3$}",
+        w0 = w[0],
+        w1 = w[1],
+        w2 = w[2],
+        w3 = w[3]
     );
-    for w in &a.trend {
-        let bar = w
+    for wk in &a.trend {
+        let bar = wk
             .mismatch_rate
             .map_or(String::new(), |r| "█".repeat((r * 20.0).round() as usize));
         let _ = writeln!(
             s,
-            "  {:<8}  {:<10}  {:>7}  {:>6}  {bar}",
-            w.week,
-            w.starts,
-            w.reviews,
-            pct(w.mismatch_rate)
+            "  {:<w0$}  {:<w1$}  {:>w2$}  {:>w3$}  {bar}",
+            wk.week,
+            common::day(wk.starts),
+            int(wk.reviews),
+            pct(wk.mismatch_rate),
+            w0 = w[0],
+            w1 = w[1],
+            w2 = w[2],
+            w3 = w[3]
         );
     }
     s

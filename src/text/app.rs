@@ -64,7 +64,7 @@ pub fn auditors_table(rows: &[crate::domain::auditors::AuditorFigures]) -> Strin
         overridden,
         returned,
         reference,
-    ] = super::report::AUDITOR_COLUMNS;
+    ] = super::report::auditor_columns();
     let _ = writeln!(
         s,
         "  {who:<20} {reviews:>7} {per_hour:>9} {median:>8} {decided:>7} {accepted:>10} \

@@ -4,33 +4,36 @@ use std::path::Path;
 
 use super::safe::line;
 use crate::domain::crm_export::{ColumnType, Format, OwnerForm, Problem, Warning};
+use crate::domain::decision::DecisionKind;
+use crate::domain::review::Verdict;
 
 pub fn exists(path: &Path) -> String {
-    format!(
-        "{}: the file exists; pass --force to replace it, or choose another --out",
-        path.display()
-    )
+    crate::tr!("export-exists", path = path.display().to_string())
 }
 
 pub fn cannot_write(path: &Path, e: &std::io::Error) -> String {
-    format!(
-        "{}: cannot write the export: {e} (nothing was written there)",
-        path.display()
+    crate::tr!(
+        "export-cannot-write",
+        path = path.display().to_string(),
+        error = e.to_string()
     )
 }
 
 /// `names`: the export profiles there are.
 pub fn unknown_profile(name: &str, names: &[&str]) -> String {
-    format!(
-        "no export profile «{}»; use one of: {}",
-        line(name),
-        names.join(", ")
+    crate::tr!(
+        "export-unknown-profile",
+        name = line(name),
+        names = names.join(", ")
     )
 }
 
 pub fn wrote_reviews(n: u64, path: &Path) -> String {
-    let rows = if n == 1 { "review" } else { "reviews" };
-    format!("okk: wrote {n} {rows} to {}", path.display())
+    crate::tr!(
+        "export-wrote-reviews",
+        count = n,
+        path = path.display().to_string()
+    )
 }
 
 /// `crm`: the export profile's label; `method`: its REST method, for the REST-lines format.
@@ -41,23 +44,24 @@ pub fn wrote_changes(
     format: Format,
     method: Option<&str>,
 ) -> String {
-    let cards = if n == 1 { "card" } else { "cards" };
     let what = match format {
-        Format::Csv => format!("changes to {n} {cards}"),
-        Format::RestJsonl => format!(
-            "{n} REST {} calls (one per line; its file import cannot update deals)",
-            method.unwrap_or_default()
+        Format::Csv => crate::tr!("export-changes-csv", count = n),
+        Format::RestJsonl => crate::tr!(
+            "export-changes-rest",
+            count = n,
+            method = method.unwrap_or_default()
         ),
     };
-    format!("okk: wrote {what} for {crm} to {}", path.display())
+    crate::tr!(
+        "export-wrote-changes",
+        what = what,
+        crm = crm,
+        path = path.display().to_string()
+    )
 }
 
 pub fn changed_since_review(n: usize) -> String {
-    let cards = if n == 1 { "card has" } else { "cards have" };
-    format!(
-        "okk: {n} of these {cards} changed in the CRM since the review: check them before the \
-         import (`okk export reviews` marks them in card_changed)"
-    )
+    crate::tr!("export-changed-since-review", count = n)
 }
 
 /// Cards listed by id at most; the rest are counted.
@@ -66,66 +70,64 @@ const NEEDS_LEAD_LISTED: usize = 50;
 /// Cards left out of the CRM file because their auditors disagree and no lead decision settles it.
 pub fn needs_lead(ids: &[String]) -> String {
     let n = ids.len();
-    let cards = if n == 1 { "card needs" } else { "cards need" };
     let mut listed: Vec<String> = ids
         .iter()
         .take(NEEDS_LEAD_LISTED)
         .map(|id| format!("#{}", super::safe::line(id)))
         .collect();
     if n > NEEDS_LEAD_LISTED {
-        listed.push(format!("… and {} more", n - NEEDS_LEAD_LISTED));
+        listed.push(crate::tr!("export-and-more", count = n - NEEDS_LEAD_LISTED));
     }
-    format!(
-        "okk: {n} {cards} the lead, not exported: their auditors disagree and no decision settles          it (`okk lead`, filter `disagree`): {}",
-        listed.join(", ")
-    )
+    crate::tr!("export-needs-lead", count = n, cards = listed.join(", "))
 }
 
 pub fn warning(w: &Warning, crm: &str) -> String {
     match w {
-        Warning::CannotSet { field, cards } => format!(
-            "okk: warning: {crm}'s import cannot set «{}»: left out for {cards} {}",
-            line(field),
-            if *cards == 1 { "card" } else { "cards" }
+        Warning::CannotSet { field, cards } => crate::tr!(
+            "export-cannot-set",
+            crm = crm,
+            field = line(field),
+            count = *cards
         ),
         Warning::BadValue {
             external_id,
             field,
             value,
             kind,
-        } => format!(
-            "okk: warning: card {}: «{}» = «{}» is not {}: written as text",
-            line(external_id),
-            line(field),
-            line(value),
-            match kind {
-                ColumnType::Number => "a number",
-                ColumnType::Date => "a date",
-                ColumnType::Text => "text",
+        } => crate::tr!(
+            "export-bad-value",
+            id = line(external_id),
+            field = line(field),
+            value = line(value),
+            kind = match kind {
+                ColumnType::Number => crate::tr!("export-kind-number"),
+                ColumnType::Date => crate::tr!("export-kind-date"),
+                ColumnType::Text => crate::tr!("export-kind-text"),
             }
         ),
     }
 }
 
 pub fn no_cards_from(crm: &str) -> String {
-    format!(
-        "okk: no cards in this store came from {crm}: writing every card's change in {crm}'s \
-         columns (its ids are the other CRM's: check before importing)"
-    )
+    crate::tr!("export-no-cards-from", crm = crm)
 }
 
 /// What the owner column of a CRM takes, for messages: "an email", "a numeric user id", …
-pub fn owner_form(form: OwnerForm) -> &'static str {
+pub fn owner_form(form: OwnerForm) -> String {
     match form {
-        OwnerForm::Name => "a user's name",
-        OwnerForm::Email => "an email",
-        OwnerForm::NumericId => "a numeric user id",
-        OwnerForm::SalesforceId => "a Salesforce User Id (15 or 18 letters and digits, 005…)",
+        OwnerForm::Name => crate::tr!("export-owner-name"),
+        OwnerForm::Email => crate::tr!("export-owner-email"),
+        OwnerForm::NumericId => crate::tr!("export-owner-numeric-id"),
+        OwnerForm::SalesforceId => crate::tr!("export-owner-salesforce-id"),
     }
 }
 
 pub fn owners_unreadable(path: &Path, e: &std::io::Error) -> String {
-    format!("{}: cannot read the owners map: {e}", path.display())
+    crate::tr!(
+        "export-owners-unreadable",
+        path = path.display().to_string(),
+        error = e.to_string()
+    )
 }
 
 pub fn owners_problems(path: &Path, problems: &[Problem]) -> String {
@@ -133,78 +135,62 @@ pub fn owners_problems(path: &Path, problems: &[Problem]) -> String {
         .iter()
         .map(|p| format!("{}:{p}", path.display()))
         .collect();
-    format!(
-        "{}\n(an owners map: a header row, then one row per owner: okk's name for them, the \
-         CRM's value; or TOML lines `\"okk name\" = \"CRM value\"`; nothing was written)",
-        lines.join("\n")
-    )
+    crate::tr!("export-owners-problems", problems = lines.join("\n"))
 }
 
 pub fn owners_not_utf8() -> String {
-    "not UTF-8: save the TOML file as UTF-8".into()
+    crate::tr!("export-owners-not-utf8")
 }
 
 pub fn owners_not_text(encoding: &str) -> String {
-    format!("cannot read the file as {encoding} text: save it as UTF-8 CSV")
+    crate::tr!("export-owners-not-text", encoding = encoding)
 }
 
 pub fn owners_bad_csv(e: &csv::Error) -> String {
-    format!("not a CSV file okk can read ({e}): a quote never closed?")
+    crate::tr!("export-owners-bad-csv", error = e.to_string())
 }
 
 pub fn owners_bad_toml(e: &str) -> String {
-    format!(
-        "{}: write one `\"okk name\" = \"CRM value\"` per line",
-        e.trim()
-    )
+    crate::tr!("export-owners-bad-toml", error = e.trim())
 }
 
 pub fn owners_not_string(name: &str) -> String {
-    format!(
-        "the value for «{}» is not text: put it in quotes",
-        line(name)
-    )
+    crate::tr!("export-owners-not-string", name = line(name))
 }
 
 pub fn owners_line_break() -> String {
-    "a line break inside a cell: a quote that never closed? (names and values fit on one line)"
-        .into()
+    crate::tr!("export-owners-line-break")
 }
 
 pub fn owners_empty() -> String {
-    "no owners in the map: after the header row, one row per owner (okk's name, the CRM's value)"
-        .into()
+    crate::tr!("export-owners-empty")
 }
 
 pub fn owners_no_name(value: &str) -> String {
-    format!(
-        "«{}» has no okk owner name before it: the first column is the name okk shows",
-        line(value)
-    )
+    crate::tr!("export-owners-no-name", value = line(value))
 }
 
 pub fn owners_no_value(name: &str, crm: &str) -> String {
-    format!(
-        "no {crm} value for «{}»: fill in the second column or delete the row",
-        line(name)
-    )
+    crate::tr!("export-owners-no-value", crm = crm, name = line(name))
 }
 
 pub fn owners_bad_value(name: &str, value: &str, form: OwnerForm, crm: &str) -> String {
-    format!(
-        "«{}» for «{}» is not {}, which {crm}'s import wants for the owner (columns swapped?)",
-        line(value),
-        line(name),
-        owner_form(form)
+    crate::tr!(
+        "export-owners-bad-value",
+        value = line(value),
+        name = line(name),
+        form = owner_form(form),
+        crm = crm
     )
 }
 
 pub fn owners_twice(name: &str, first_line: usize, first: &str, value: &str) -> String {
-    format!(
-        "«{}» is already mapped on line {first_line} to «{}», here to «{}»: keep one",
-        line(name),
-        line(first),
-        line(value)
+    crate::tr!(
+        "export-owners-twice",
+        name = line(name),
+        line = first_line,
+        first = line(first),
+        value = line(value)
     )
 }
 
@@ -220,8 +206,10 @@ pub fn unmapped_owners(
     let list: Vec<String> = unmapped
         .iter()
         .map(|(name, n)| {
-            let cards = if *n == 1 { "card" } else { "cards" };
-            format!("  «{}» ({n} {cards})", line(name))
+            format!(
+                "  {}",
+                crate::tr!("export-unmapped-owner", name = line(name), count = *n)
+            )
         })
         .collect();
     let template: Vec<String> = unmapped
@@ -229,23 +217,14 @@ pub fn unmapped_owners(
         .map(|(name, _)| format!("  {},", csv_name(name)))
         .collect();
     let head = if skipped {
-        format!(
-            "okk: warning: {crm}'s import takes {form} as the owner, and these suggested owners \
-             have none: their cards' owner is left unchanged (their other changes are written)"
-        )
+        crate::tr!("export-unmapped-skipped", crm = crm, form = &form)
     } else {
-        format!(
-            "{crm}'s import takes {form} as the owner, and these suggested owners have none \
-             (a name there would make the CRM reject the row); nothing was written"
-        )
+        crate::tr!("export-unmapped-stopped", crm = crm, form = &form)
     };
     let fix = if skipped {
-        "To move them too, add them to the owners map and export again:".to_string()
+        crate::tr!("export-unmapped-fix-skipped")
     } else {
-        "Add them to an owners map and pass it with --owners FILE (or pass \
-         --skip-unmapped-owners to write the other changes and leave these owners unchanged). \
-         A map to fill in:"
-            .to_string()
+        crate::tr!("export-unmapped-fix-stopped")
     };
     format!(
         "{head}:\n{}\n{fix}\n  okk owner,{crm}\n{}",
@@ -265,11 +244,137 @@ fn csv_name(name: &str) -> String {
 }
 
 pub fn owner_ids_known(n: usize, crm: &str) -> String {
-    let owners = if n == 1 { "owner" } else { "owners" };
-    format!("okk: user ids of {n} {owners} from the {crm} export's «Name [id]»")
+    crate::tr!("export-owner-ids-known", count = n, crm = crm)
 }
 
 pub fn owners_loaded(n: usize, path: &Path) -> String {
-    let owners = if n == 1 { "owner" } else { "owners" };
-    format!("okk: owners map {}: {n} {owners}", path.display())
+    crate::tr!(
+        "export-owners-loaded",
+        count = n,
+        path = path.display().to_string()
+    )
+}
+
+// ---- CSV meant for people ----
+
+/// A column of a CSV meant for people, in the current language: okk's machine name in English
+/// (what scripts read, `--headers en`), words in Russian.
+pub fn column(name: &str) -> String {
+    match name {
+        "review_id" => crate::tr!("export-col-review-id"),
+        "source" => crate::tr!("export-col-source"),
+        "external_id" => crate::tr!("export-col-external-id"),
+        "title" => crate::tr!("export-col-title"),
+        "stage" => crate::tr!("export-col-stage"),
+        "owner" => crate::tr!("export-col-owner"),
+        "auditor" => crate::tr!("export-col-auditor"),
+        "verdict" => crate::tr!("export-col-verdict"),
+        "score" => crate::tr!("export-col-score"),
+        "failed_items" => crate::tr!("export-col-failed-items"),
+        "failed_critical_items" => crate::tr!("export-col-failed-critical-items"),
+        "suggested_stage" => crate::tr!("export-col-suggested-stage"),
+        "suggested_owner" => crate::tr!("export-col-suggested-owner"),
+        "corrections" => crate::tr!("export-col-corrections"),
+        "comment" => crate::tr!("export-col-comment"),
+        "reviewed_at" => crate::tr!("export-col-reviewed-at"),
+        "seconds_spent" => crate::tr!("export-col-seconds-spent"),
+        "lead_decision" => crate::tr!("export-col-lead-decision"),
+        "lead" => crate::tr!("export-col-lead"),
+        "card_changed" => crate::tr!("export-col-card-changed"),
+        "lead_verdict" => crate::tr!("export-col-lead-verdict"),
+        "lead_suggested_stage" => crate::tr!("export-col-lead-suggested-stage"),
+        "lead_suggested_owner" => crate::tr!("export-col-lead-suggested-owner"),
+        "final_verdict" => crate::tr!("export-col-final-verdict"),
+        "unanswered_items" => crate::tr!("export-col-unanswered-items"),
+        "crm_url" => crate::tr!("export-col-crm-url"),
+        "flagged_share" => crate::tr!("export-col-flagged-share"),
+        "reviews" => crate::tr!("export-col-reviews"),
+        "ok" => crate::tr!("export-col-ok"),
+        "wrong_stage" => crate::tr!("export-col-wrong-stage"),
+        "stale" => crate::tr!("export-col-stale"),
+        "dead" => crate::tr!("export-col-dead"),
+        "unclear" => crate::tr!("export-col-unclear"),
+        "mismatches" => crate::tr!("export-col-mismatches"),
+        "mismatch_rate" => crate::tr!("export-col-mismatch-rate"),
+        "estimated_lying" => crate::tr!("export-col-estimated-lying"),
+        "average_score" => crate::tr!("export-col-average-score"),
+        "open_cards" => crate::tr!("export-col-open-cards"),
+        "median_idle_days" => crate::tr!("export-col-median-idle-days"),
+        "top_failing_items" => crate::tr!("export-col-top-failing-items"),
+        "top_failing_ids" => crate::tr!("export-col-top-failing-ids"),
+        "estimated_lying_low" => crate::tr!("export-col-estimated-lying-low"),
+        "estimated_lying_high" => crate::tr!("export-col-estimated-lying-high"),
+        "ranked" => crate::tr!("export-col-ranked"),
+        "scored" => crate::tr!("export-col-scored"),
+        "known" => crate::tr!("export-col-known"),
+        "kind" => crate::tr!("export-col-kind"),
+        "cards" => crate::tr!("export-col-cards"),
+        "gone" => crate::tr!("export-col-gone"),
+        "flagged" => crate::tr!("export-col-flagged"),
+        "reviewed" => crate::tr!("export-col-reviewed"),
+        "manager" => crate::tr!("export-col-manager"),
+        "level" => crate::tr!("export-col-level"),
+        "rank" => crate::tr!("export-col-rank"),
+        "likely_cause" => crate::tr!("export-col-likely-cause"),
+        "likely_cause_ids" => crate::tr!("export-col-likely-cause-ids"),
+        "week" => crate::tr!("export-col-week"),
+        "starts" => crate::tr!("export-col-starts"),
+        "cards_per_hour" => crate::tr!("export-col-cards-per-hour"),
+        "median_seconds" => crate::tr!("export-col-median-seconds"),
+        "decided" => crate::tr!("export-col-decided"),
+        "accepted" => crate::tr!("export-col-accepted"),
+        "overridden" => crate::tr!("export-col-overridden"),
+        "returned" => crate::tr!("export-col-returned"),
+        "calibrated" => crate::tr!("export-col-calibrated"),
+        "reference_agreement" => crate::tr!("export-col-reference-agreement"),
+        "unanswered" => crate::tr!("export-col-unanswered"),
+        other => other.to_string(),
+    }
+}
+
+/// A stage's kind as a CSV cell.
+pub fn stage_kind(kind: crate::domain::StageKind) -> String {
+    match kind {
+        crate::domain::StageKind::Open => crate::tr!("export-kind-open"),
+        crate::domain::StageKind::Won => crate::tr!("export-kind-won"),
+        crate::domain::StageKind::Lost => crate::tr!("export-kind-lost"),
+    }
+}
+
+/// A bottleneck's level as a CSV cell: a stage, or a manager at a stage.
+pub fn level(manager: bool) -> String {
+    if manager {
+        crate::tr!("export-level-manager")
+    } else {
+        crate::tr!("export-level-stage")
+    }
+}
+
+/// A verdict as a CSV cell: its machine name in English, words in Russian.
+pub fn verdict(v: Verdict) -> String {
+    match v {
+        Verdict::Ok => crate::tr!("export-verdict-ok"),
+        Verdict::WrongStage => crate::tr!("export-verdict-wrong-stage"),
+        Verdict::Stale => crate::tr!("export-verdict-stale"),
+        Verdict::Dead => crate::tr!("export-verdict-dead"),
+        Verdict::Unclear => crate::tr!("export-verdict-unclear"),
+    }
+}
+
+/// The lead's decision as a CSV cell.
+pub fn decision(d: DecisionKind) -> String {
+    match d {
+        DecisionKind::Accept => crate::tr!("export-decision-accept"),
+        DecisionKind::Override => crate::tr!("export-decision-override"),
+        DecisionKind::Return => crate::tr!("export-decision-return"),
+    }
+}
+
+/// Yes or no as a CSV cell.
+pub fn yes_no(yes: bool) -> String {
+    if yes {
+        crate::tr!("export-yes")
+    } else {
+        crate::tr!("export-no")
+    }
 }

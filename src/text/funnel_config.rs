@@ -3,6 +3,8 @@
 
 use std::fmt::Write as _;
 
+use crate::tr;
+
 /// Quotes a name the way the desk writes it in Russian text, so spaces inside stay visible.
 fn q(name: &str) -> String {
     format!("«{name}»")
@@ -10,122 +12,147 @@ fn q(name: &str) -> String {
 
 fn list(names: &[String]) -> String {
     if names.is_empty() {
-        "(none)".to_string()
+        tr!("funnel_config-none")
     } else {
         names.join(", ")
+    }
+}
+
+/// A word okk passes around as a token (`WORD_*`, `EXPECTING_*`), in the reader's language; any
+/// other text (a TOML reader's own words) as it is.
+fn word(w: &str) -> String {
+    match w {
+        WORD_TEXT => tr!("funnel_config-word-text"),
+        WORD_NUMBER => tr!("funnel_config-word-number"),
+        WORD_BOOL => tr!("funnel_config-word-bool"),
+        WORD_DATE => tr!("funnel_config-word-date"),
+        WORD_LIST => tr!("funnel_config-word-list"),
+        WORD_TABLE => tr!("funnel_config-word-table"),
+        WORD_TABLE_OR_DATE => tr!("funnel_config-word-table-or-date"),
+        EXPECTING_PHRASES => tr!("funnel_config-expecting-phrases"),
+        EXPECTING_REQUIRED => tr!("funnel_config-expecting-required"),
+        other => other.to_string(),
+    }
+}
+
+/// What the TOML reader found (`string "x"`, `integer \`5\``, `map`), its kind in the reader's
+/// language and the value as written.
+fn found_word(found: &str) -> String {
+    if super::lang::current() == super::lang::Lang::En {
+        return found.to_string();
+    }
+    let (kind, rest) = found.split_once(' ').unwrap_or((found, ""));
+    let kind = match kind {
+        "string" => WORD_TEXT,
+        "integer" | "float" => WORD_NUMBER,
+        "boolean" => WORD_BOOL,
+        "sequence" => WORD_LIST,
+        "map" => WORD_TABLE,
+        _ => return word(found),
+    };
+    if rest.is_empty() {
+        word(kind)
+    } else {
+        format!("{} {rest}", word(kind))
     }
 }
 
 // ---- reading and TOML shape ----
 
 pub fn cannot_read(error: &str) -> String {
-    format!("cannot read the funnel file ({error}); check the path and that the file is readable")
+    tr!("funnel_config-cannot-read", error = error)
 }
 
 pub fn not_utf8() -> String {
-    "the file is not UTF-8 text; save it as UTF-8 (in Notepad: Save as → Encoding → UTF-8)"
-        .to_string()
+    tr!("funnel_config-not-utf8")
 }
 
 pub fn syntax(detail: &str) -> String {
-    format!("not valid TOML: {detail}; fix the text at this spot")
+    tr!("funnel_config-syntax", detail = detail)
 }
 
 pub fn unknown_key(key: &str, expected: &[String]) -> String {
     if expected.is_empty() {
-        format!(
-            "unknown key {}; this table takes no keys, remove it",
-            q(key)
-        )
+        tr!("funnel_config-unknown-key-none", key = key)
     } else {
-        format!(
-            "unknown key {}; remove it or use one of: {}",
-            q(key),
-            expected.join(", ")
+        tr!(
+            "funnel_config-unknown-key",
+            key = key,
+            expected = expected.join(", ")
         )
     }
 }
 
 pub fn duplicate_key() -> String {
-    "this key is set twice in the same table; keep only one".to_string()
+    tr!("funnel_config-duplicate-key")
 }
 
 /// `found` and `expected` come from the TOML reader's own words (`string "x"`, `i64`, …).
 pub fn wrong_type(found: &str, expected: &str) -> String {
     if found == "map" && expected == "a sequence" {
-        return "a single [table] stands where a list of tables belongs; \
-                write its header with double brackets, [[…]]"
-            .to_string();
+        return tr!("funnel_config-table-for-list");
     }
     let want = match expected {
-        "i64" | "u64" | "u32" | "u8" | "an integer" => "a whole number, without quotes",
-        "a string" | "a borrowed string" => "text in double quotes",
-        "a boolean" => "true or false, without quotes",
-        "a sequence" => "a list in square brackets, e.g. [\"a\", \"b\"]",
-        "struct RawStage" | "struct RawChecklistItem" | "struct RawCustomField" => {
-            "a table ([[…]] header or { … })"
+        "i64" | "u64" | "u32" | "u8" | "an integer" => tr!("funnel_config-want-integer"),
+        "a string" | "a borrowed string" => tr!("funnel_config-want-string"),
+        "a boolean" => tr!("funnel_config-want-bool"),
+        "a sequence" => tr!("funnel_config-want-list"),
+        "a map" | "struct RawStage" | "struct RawChecklistItem" | "struct RawCustomField" => {
+            tr!("funnel_config-want-table")
         }
-        other => other,
+        other => word(other),
     };
-    format!("{found} is the wrong type here; write {want}")
+    tr!(
+        "funnel_config-wrong-type",
+        found = found_word(found),
+        want = want
+    )
 }
 
 // ---- funnel ----
 
 pub fn funnel_name_missing() -> String {
-    "the funnel has no name; add name = \"…\" at the top of the file".to_string()
+    tr!("funnel_config-funnel-name-missing")
 }
 
 pub fn checklist_default_unknown(value: &str) -> String {
-    format!(
-        "checklist_default {} is not known; use \"pass\", \"fail\" or \"na\"",
-        q(value)
-    )
+    tr!("funnel_config-checklist-default-unknown", value = value)
 }
 
 pub fn checks_unknown(value: &str) -> String {
-    format!(
-        "checks {} is not known; use \"filled\" (the field is filled in) or \"valid\" (its value \
-         passes the stage's rules)",
-        q(value)
-    )
+    tr!("funnel_config-checks-unknown", value = value)
 }
 
 pub fn no_stages() -> String {
-    "the funnel has no stages; add at least one [[stages]] table with a name".to_string()
+    tr!("funnel_config-no-stages")
 }
 
 // ---- stages ----
 
 pub fn stage_name_missing() -> String {
-    "the stage has no name; add name = \"…\" with the stage name as the CRM shows it".to_string()
+    tr!("funnel_config-stage-name-missing")
 }
 
 pub fn alias_empty() -> String {
-    "an empty alias matches nothing; remove it or write the other name".to_string()
+    tr!("funnel_config-alias-empty")
 }
 
 pub fn duplicate_stage_name(name: &str, first_stage: &str, line: usize, column: usize) -> String {
-    format!(
-        "{} is already a name or alias of stage {} (line {line}, column {column}); \
-         every stage name and alias must be unique, so remove or rename one of them",
-        q(name),
-        q(first_stage)
+    tr!(
+        "funnel_config-duplicate-stage-name",
+        name = name,
+        first = first_stage,
+        line = line,
+        column = column
     )
 }
 
 pub fn stage_kind_unknown(value: &str) -> String {
-    format!(
-        "kind {} is not known; use \"open\", \"won\" or \"lost\"",
-        q(value)
-    )
+    tr!("funnel_config-stage-kind-unknown", value = value)
 }
 
 pub fn idle_days_out_of_range(days: i64) -> String {
-    format!(
-        "max_idle_days {days} is out of range; use a whole number of days from 1 up, \
-         or remove the key to turn the idle limit off"
-    )
+    tr!("funnel_config-idle-days-out-of-range", days = days)
 }
 
 pub fn field_unknown(label: &str, system: &[String], custom: &[String]) -> String {
@@ -134,154 +161,129 @@ pub fn field_unknown(label: &str, system: &[String], custom: &[String]) -> Strin
         .cloned()
         .chain(custom.iter().map(|c| q(c)))
         .collect();
-    format!(
-        "no profile or custom field provides {}; declare it under [[custom_fields]] or use one of: {}",
-        q(label),
-        list(&options)
+    tr!(
+        "funnel_config-field-unknown",
+        label = label,
+        options = list(&options)
     )
 }
 
 pub fn bound_field_not_custom(label: &str) -> String {
-    format!(
-        "{} is a profile field, and `fields` binds custom fields only; move it to `required`",
-        q(label)
-    )
+    tr!("funnel_config-bound-field-not-custom", label = label)
 }
 
 pub fn bound_field_unknown(label: &str, custom: &[String]) -> String {
-    format!(
-        "no custom field {} is declared; declare it under [[custom_fields]] or bind one of: {}",
-        q(label),
-        list(&custom.iter().map(|c| q(c)).collect::<Vec<_>>())
+    tr!(
+        "funnel_config-bound-field-unknown",
+        label = label,
+        options = list(&custom.iter().map(|c| q(c)).collect::<Vec<_>>())
     )
 }
 
 // ---- checklist ----
 
 pub fn checklist_id_missing() -> String {
-    "the checklist item has no id; add id = \"…\" (a short latin name, unique within the stage)"
-        .to_string()
+    tr!("funnel_config-checklist-id-missing")
 }
 
 pub fn checklist_text_missing() -> String {
-    "the checklist item has no text; add text = \"…\" with what the auditor checks".to_string()
+    tr!("funnel_config-checklist-text-missing")
 }
 
 pub fn checklist_id_duplicate(id: &str, line: usize, column: usize) -> String {
-    format!(
-        "checklist id {} is already used in this stage (line {line}, column {column}); \
-         give each item its own id",
-        q(id)
+    tr!(
+        "funnel_config-checklist-id-duplicate",
+        id = id,
+        line = line,
+        column = column
     )
 }
 
 pub fn weight_out_of_range(weight: i64) -> String {
-    format!("weight {weight} is out of range; use a whole number from 1 to 100")
+    tr!("funnel_config-weight-out-of-range", weight = weight)
 }
 
 pub fn scale_out_of_range(scale: i64) -> String {
-    format!(
-        "scale {scale} is out of range; use a whole number from 1 to 10, \
-         or remove the key for a pass/fail item"
-    )
+    tr!("funnel_config-scale-out-of-range", scale = scale)
 }
 
 // ---- custom fields ----
 
 pub fn custom_field_name_missing() -> String {
-    "the custom field has no name; add name = \"…\" with the column header the CRM exports"
-        .to_string()
+    tr!("funnel_config-custom-field-name-missing")
 }
 
 pub fn custom_field_type_unknown(value: &str) -> String {
-    format!(
-        "type {} is not known; use \"text\", \"date\", \"number\", \"bool\" or \"list\"",
-        q(value)
-    )
+    tr!("funnel_config-custom-field-type-unknown", value = value)
 }
 
 pub fn custom_field_duplicate(name: &str, first: &str, line: usize, column: usize) -> String {
-    format!(
-        "{} is already a name or alias of custom field {} (line {line}, column {column}); \
-         remove or rename one of them",
-        q(name),
-        q(first)
+    tr!(
+        "funnel_config-custom-field-duplicate",
+        name = name,
+        first = first,
+        line = line,
+        column = column
     )
 }
 
 pub fn custom_field_is_system(name: &str) -> String {
-    format!(
-        "{} is the name of a profile field; rename the custom field so the two cannot be confused",
-        q(name)
-    )
+    tr!("funnel_config-custom-field-is-system", name = name)
 }
 
 // ---- markers and rules ----
 
 pub fn marker_list_not_a_list(name: &str, found: &str) -> String {
-    format!(
-        "marker list {} must be a list of phrases, found {found}; write e.g. {name} = [\"отказ\", \"не актуально\"]",
-        q(name)
+    tr!(
+        "funnel_config-marker-list-not-a-list",
+        name = name,
+        found = word(found)
     )
 }
 
 pub fn marker_not_text(found: &str) -> String {
-    format!("a marker is a phrase in double quotes, found {found}; write it as \"…\"")
+    tr!("funnel_config-marker-not-text", found = word(found))
 }
 
 pub fn marker_without_words() -> String {
-    "this marker has no words to match; remove it or write the phrase".to_string()
+    tr!("funnel_config-marker-without-words")
 }
 
 pub fn rule_code_unknown(code: &str, codes: &[&str]) -> String {
-    format!(
-        "there is no rule {}; [rules] takes: {}",
-        q(code),
-        codes.join(", ")
+    tr!(
+        "funnel_config-rule-code-unknown",
+        code = code,
+        codes = codes.join(", ")
     )
 }
 
 pub fn rule_level_unknown(value: &str) -> String {
-    format!(
-        "{} is not a severity; use \"info\", \"warning\", \"critical\" or \"off\"",
-        q(value)
-    )
+    tr!("funnel_config-rule-level-unknown", value = value)
 }
 
 pub fn severity_unknown(value: &str) -> String {
-    format!(
-        "severity {} is not known; use \"info\", \"warning\" or \"critical\" \
-         (to turn a rule off, remove it)",
-        q(value)
-    )
+    tr!("funnel_config-severity-unknown", value = value)
 }
 
 pub fn rule_kind_missing() -> String {
-    "the rule has no kind; add kind = \"date\" or kind = \"markers\"".to_string()
+    tr!("funnel_config-rule-kind-missing")
 }
 
 pub fn rule_kind_unknown(kind: &str) -> String {
-    format!(
-        "rule kind {} is not known; a stage configures \"date\" or \"markers\" rules",
-        q(kind)
-    )
+    tr!("funnel_config-rule-kind-unknown", kind = kind)
 }
 
 /// `kind` names one of the rules that follow from the stage itself.
 pub fn rule_kind_implicit(kind: &str) -> String {
-    format!(
-        "{} needs no [[stages.rules]] entry: it follows from the stage (required, max_idle_days, \
-         kind, skippable); set its severity or \"off\" under [rules]",
-        q(kind)
-    )
+    tr!("funnel_config-rule-kind-implicit", kind = kind)
 }
 
 pub fn rule_key_not_used(key: &str, kind: &str) -> String {
-    format!("{} is not read by a {kind} rule; remove it", q(key))
+    tr!("funnel_config-rule-key-not-used", key = key, kind = kind)
 }
 
 pub fn date_field_missing() -> String {
-    "the date rule has no field; add field = \"…\" with a date field's name".to_string()
+    tr!("funnel_config-date-field-missing")
 }
 
 fn date_fields(system: &[&str], custom: &[String]) -> String {
@@ -294,122 +296,135 @@ fn date_fields(system: &[&str], custom: &[String]) -> String {
 }
 
 pub fn date_field_unknown(label: &str, system: &[&str], custom_dates: &[String]) -> String {
-    format!(
-        "no profile or custom field provides {}; a date rule reads one of: {}",
-        q(label),
-        date_fields(system, custom_dates)
+    tr!(
+        "funnel_config-date-field-unknown",
+        label = label,
+        options = date_fields(system, custom_dates)
     )
 }
 
 pub fn date_field_not_date(label: &str, system: &[&str], custom_dates: &[String]) -> String {
-    format!(
-        "{} is not a date field; a date rule reads one of: {}",
-        q(label),
-        date_fields(system, custom_dates)
+    tr!(
+        "funnel_config-date-field-not-date",
+        label = label,
+        options = date_fields(system, custom_dates)
     )
 }
 
 pub fn date_field_wrong_type(label: &str, kind: &str) -> String {
-    format!(
-        "custom field {} is of type {kind}; a date rule needs type = \"date\" \
-         (change the field's type or name another field)",
-        q(label)
+    tr!(
+        "funnel_config-date-field-wrong-type",
+        label = label,
+        kind = kind
     )
 }
 
 pub fn must_be_missing() -> String {
-    "the date rule has no must_be; add must_be = \"future\", \"past\", \"not_passed\", \
-     \"before_field\" or \"after_field\""
-        .to_string()
+    tr!("funnel_config-must-be-missing")
 }
 
 pub fn must_be_unknown(value: &str) -> String {
-    format!(
-        "must_be {} is not known; use \"future\", \"past\", \"not_passed\", \"before_field\" \
-         or \"after_field\"",
-        q(value)
-    )
+    tr!("funnel_config-must-be-unknown", value = value)
 }
 
 pub fn other_missing(must_be: &str) -> String {
-    format!(
-        "must_be = \"{must_be}\" compares with another field; add other = \"…\" with that date field"
-    )
+    tr!("funnel_config-other-missing", must_be = must_be)
 }
 
 pub fn other_not_used(must_be: &str) -> String {
-    format!(
-        "other is read only with \"before_field\" or \"after_field\", not with \"{must_be}\"; remove it"
-    )
+    tr!("funnel_config-other-not-used", must_be = must_be)
 }
 
 pub fn markers_list_missing(lists: &[String]) -> String {
-    format!(
-        "the markers rule names no list; add markers = \"…\" with one of: {}",
-        list(lists)
-    )
+    tr!("funnel_config-markers-list-missing", lists = list(lists))
 }
 
 pub fn markers_list_unknown(name: &str, lists: &[String]) -> String {
-    format!(
-        "there is no marker list {}; declare it under [markers] or use one of: {}",
-        q(name),
-        list(lists)
+    tr!(
+        "funnel_config-markers-list-unknown",
+        name = name,
+        lists = list(lists)
     )
 }
 
 // ---- `okk funnel show` ----
 
-pub const SHOW_STAGES: &str = "Stages, in funnel order:";
-pub const SHOW_CUSTOM_FIELDS: &str = "Custom fields:";
-pub const SHOW_NO_CUSTOM_FIELDS: &str = "Custom fields: none";
-pub const SHOW_EXTRA_CONTROL: &str = "extra control";
-pub const SHOW_NOT_SKIPPABLE: &str = "may not be skipped";
-pub const SHOW_CRITICAL: &str = "critical";
-pub const SHOW_CHECKS_VALID: &str = "its value, not only that it is filled";
+pub fn show_stages() -> String {
+    tr!("funnel_config-show-stages")
+}
+pub fn show_custom_fields() -> String {
+    tr!("funnel_config-show-custom-fields")
+}
+pub fn show_no_custom_fields() -> String {
+    tr!("funnel_config-show-no-custom-fields")
+}
+pub fn show_extra_control() -> String {
+    tr!("funnel_config-show-extra-control")
+}
+pub fn show_not_skippable() -> String {
+    tr!("funnel_config-show-not-skippable")
+}
+pub fn show_critical() -> String {
+    tr!("funnel_config-show-critical")
+}
+pub fn show_checks_valid() -> String {
+    tr!("funnel_config-show-checks-valid")
+}
 pub const SHOW_NONE: &str = "—";
-pub const SHOW_RULES: &str = "rules:";
-pub const SHOW_MARKERS: &str = "Marker lists:";
-pub const SHOW_NO_MARKERS: &str = "Marker lists: none";
-pub const SHOW_OFF: &str = "off";
+pub fn show_rules() -> String {
+    tr!("funnel_config-show-rules")
+}
+pub fn show_markers() -> String {
+    tr!("funnel_config-show-markers")
+}
+pub fn show_no_markers() -> String {
+    tr!("funnel_config-show-no-markers")
+}
+pub fn show_off() -> String {
+    tr!("funnel_config-show-off")
+}
 
 pub fn show_title(name: &str) -> String {
-    format!("Funnel: {name}")
+    tr!("funnel_config-show-title", name = name)
 }
 
 pub fn show_checklist_default(answer: &str) -> String {
-    format!("Checklist items suggest: {answer} (until a flag suggests otherwise)")
+    tr!("funnel_config-show-checklist-default", answer = answer)
 }
 
 pub fn show_queue_order(stages: &[String]) -> String {
-    format!("Review queue order: {}", stages.join(" → "))
+    tr!(
+        "funnel_config-show-queue-order",
+        stages = stages.join(" → ")
+    )
 }
 
 pub fn show_aliases(aliases: &[String]) -> String {
-    format!("also named: {}", aliases.join(", "))
+    tr!("funnel_config-show-aliases", aliases = aliases.join(", "))
 }
 
 /// `step_up`: past this many times the limit, an idle flag is one severity worse.
 pub fn show_idle_limit(days: Option<u32>, step_up: i64) -> String {
     match days {
-        Some(days) => format!(
-            "idle limit: {days} days (idle past {}: one severity up)",
-            i64::from(days) * step_up
+        Some(days) => tr!(
+            "funnel_config-show-idle-limit",
+            days = days,
+            step = i64::from(days) * step_up
         ),
-        None => "idle limit: none".to_string(),
+        None => tr!("funnel_config-show-no-idle-limit"),
     }
 }
 
 pub fn show_required(fields: &[String]) -> String {
-    format!("required: {}", list_or_dash(fields))
+    tr!("funnel_config-show-required", fields = list_or_dash(fields))
 }
 
 pub fn show_bound(fields: &[String]) -> String {
-    format!("fields: {}", list_or_dash(fields))
+    tr!("funnel_config-show-bound", fields = list_or_dash(fields))
 }
 
 pub fn show_checklist(items: usize) -> String {
-    format!("checklist ({items}):")
+    tr!("funnel_config-show-checklist", count = items)
 }
 
 pub fn show_weight(weight: u32) -> String {
@@ -417,11 +432,11 @@ pub fn show_weight(weight: u32) -> String {
 }
 
 pub fn show_scale(scale: u8) -> String {
-    format!("scale 0..{scale}")
+    tr!("funnel_config-show-scale", scale = scale)
 }
 
 pub fn show_checks_field(label: &str) -> String {
-    format!("checks {}", q(label))
+    tr!("funnel_config-show-checks-field", label = label)
 }
 
 pub fn show_custom_field(name: &str, kind: &str, aliases: &[String]) -> String {
@@ -434,13 +449,22 @@ pub fn show_custom_field(name: &str, kind: &str, aliases: &[String]) -> String {
 
 pub fn show_date_rule(field: &str, must_be: &str, other: Option<&str>) -> String {
     match other {
-        Some(other) => format!("date {} {must_be} {}", q(field), q(other)),
-        None => format!("date {} {must_be}", q(field)),
+        Some(other) => tr!(
+            "funnel_config-show-date-rule-other",
+            field = field,
+            must_be = must_be,
+            other = other
+        ),
+        None => tr!(
+            "funnel_config-show-date-rule",
+            field = field,
+            must_be = must_be
+        ),
     }
 }
 
 pub fn show_markers_rule(list: &str) -> String {
-    format!("markers {list}")
+    tr!("funnel_config-show-markers-rule", list = list)
 }
 
 pub fn show_marker_list(name: &str, phrases: &[String]) -> String {
@@ -450,7 +474,7 @@ pub fn show_marker_list(name: &str, phrases: &[String]) -> String {
 /// `levels`: (rule code, severity word or "off").
 pub fn show_rule_levels(levels: &[(&str, &str)]) -> String {
     let parts: Vec<String> = levels.iter().map(|(c, l)| format!("{c} {l}")).collect();
-    format!("Rule severities: {}", parts.join(", "))
+    tr!("funnel_config-show-rule-levels", levels = parts.join(", "))
 }
 
 fn list_or_dash(names: &[String]) -> String {
@@ -463,27 +487,28 @@ fn list_or_dash(names: &[String]) -> String {
 
 /// A `required` entry as a table, with a key it does not take.
 pub fn required_key_unknown(key: &str) -> String {
-    format!(
-        "unknown key {:?} in a required entry; use {{ field = \"…\", severity = \"…\" }}",
-        crate::text::safe::line(key)
+    tr!(
+        "funnel_config-required-key-unknown",
+        key = format!("{:?}", crate::text::safe::line(key))
     )
 }
 
 /// A `required` entry as a table, without `field`.
 pub fn required_field_missing() -> String {
-    "a required entry as a table needs field = \"…\" (and may set severity)".into()
+    tr!("funnel_config-required-field-missing")
 }
 
 /// A `required` entry that is neither a name nor a table.
 pub fn required_wrong_shape(found: &str) -> String {
-    format!("expected a field name or {{ field = \"…\", severity = \"…\" }}, found {found}")
+    tr!("funnel_config-required-wrong-shape", found = word(found))
 }
 
 pub fn show_no_task_rule() -> String {
-    "no_task: an open card needs a task scheduled (the nearest-task column)".to_string()
+    tr!("funnel_config-show-no-task-rule")
 }
 
-// What a TOML value is, as a message says what was found or expected.
+// What a TOML value is, as a message says what was found or expected: tokens the config reader
+// passes around (serde's `expecting` among them), put in words by the message that shows them.
 pub const WORD_TEXT: &str = "text";
 pub const WORD_NUMBER: &str = "a number";
 pub const WORD_BOOL: &str = "true or false";

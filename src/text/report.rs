@@ -5,125 +5,184 @@ use std::path::Path;
 
 use chrono::NaiveDateTime;
 
+use super::lang::{self, Lang};
 use crate::domain::analytics::Window;
 
+/// The page's `<html lang>`: the language its words are in.
+pub fn html_lang() -> &'static str {
+    lang::current().code()
+}
+
 pub fn title(funnel_name: &str) -> String {
-    format!("Funnel audit — {funnel_name}")
+    crate::tr!("report-title", funnel = funnel_name)
 }
 
 pub fn generated(at: NaiveDateTime, window: &Window) -> String {
     let scope = super::analytics::window(window);
     let scope = if scope.is_empty() {
-        "all current reviews".to_string()
+        crate::tr!("report-all-reviews")
     } else {
         scope
     };
-    format!("As of {} · {scope}", at.format("%Y-%m-%d %H:%M"))
+    let at = match lang::current() {
+        Lang::En => at.format("%Y-%m-%d %H:%M"),
+        Lang::Ru => at.format("%d.%m.%Y %H:%M"),
+    };
+    crate::tr!("report-generated", at = at.to_string(), scope = scope)
 }
 
-pub const KPI_CARDS: &str = "cards in the funnel";
-pub const KPI_REVIEWS: &str = "reviews";
-pub const KPI_NOT_OK: &str = "of reviews not ok";
-pub const KPI_LYING: &str = "cards likely lying (95 % intervals summed)";
+pub fn kpi_cards() -> String {
+    crate::tr!("report-kpi-cards")
+}
+pub fn kpi_reviews() -> String {
+    crate::tr!("report-kpi-reviews")
+}
+pub fn kpi_not_ok() -> String {
+    crate::tr!("report-kpi-not-ok")
+}
+pub fn kpi_lying() -> String {
+    crate::tr!("report-kpi-lying")
+}
 
 pub fn returned(n: u64) -> String {
-    format!(
-        "{} reviews the lead sent back are left out until judged again.",
-        count(n)
-    )
+    crate::tr!("report-returned", n = n, count = count(n))
 }
 
-pub const FUNNEL: &str = "The funnel";
-pub const FUNNEL_NOTE: &str = "Cards at each stage now (red: the share likely lying) and the share \
-    of the stage's reviews whose verdict is not ok (the lead's verdict where the lead overrode \
-    one).";
-pub const CARDS_NOW: &str = "Cards now";
-pub const NOT_OK: &str = "Reviews not ok";
-pub const NO_REVIEWS: &str = "no reviews";
+pub fn funnel() -> String {
+    crate::tr!("report-funnel")
+}
+pub fn funnel_note() -> String {
+    crate::tr!("report-funnel-note")
+}
+pub fn cards_now() -> String {
+    crate::tr!("report-cards-now")
+}
+pub fn not_ok() -> String {
+    crate::tr!("report-not-ok")
+}
+pub fn no_reviews() -> String {
+    crate::tr!("report-no-reviews")
+}
 
-pub const BOTTLENECKS: &str = "Bottlenecks";
-pub const BOTTLENECKS_NOTE: &str = "Where cards likely lie: the share of reviews not ok times the \
-    cards there now, with its 95 % interval (Wilson) in brackets: a few reviews say little. \
-    Stages and managers with fewer than 5 reviews are not ranked. The likely cause is the \
-    checklist items failed most in those reviews.";
-pub const NO_BOTTLENECKS: &str = "None: no review found a card that is not as its stage says.";
-pub const PAIRS: &str = "Managers at a stage";
+pub fn bottlenecks() -> String {
+    crate::tr!("report-bottlenecks")
+}
+pub fn bottlenecks_note() -> String {
+    crate::tr!("report-bottlenecks-note")
+}
+pub fn no_bottlenecks() -> String {
+    crate::tr!("report-no-bottlenecks")
+}
+pub fn pairs() -> String {
+    crate::tr!("report-pairs")
+}
 
-pub const MANAGERS: &str = "Managers";
-pub const MANAGERS_NOTE: &str = "The cards' owners now, most likely lying cards first; likely \
-    lying carries its 95 % interval (Wilson); managers with fewer than 5 reviews are not ranked \
-    (listed last). Idle days: the median days since the last activity of their open cards.";
-pub const NOT_RANKED: &str = "not ranked: under 5 reviews";
-pub const UNRANKED_STAGES: &str = "stages";
-pub const UNRANKED_PAIRS: &str = "managers at a stage";
+pub fn managers() -> String {
+    crate::tr!("report-managers")
+}
+pub fn managers_note() -> String {
+    crate::tr!("report-managers-note")
+}
+pub fn not_ranked() -> String {
+    crate::tr!("report-not-ranked")
+}
 
 /// `3 stages with reviews not ok have fewer than 5 reviews: not ranked.`
-pub fn unranked(n: usize, what: &str) -> String {
-    format!(
-        "{} {what} with reviews not ok have fewer than {} reviews: not ranked.",
-        count(n as u64),
-        crate::domain::analytics::tally::MIN_SAMPLE
+pub fn unranked_stages(n: usize) -> String {
+    crate::tr!(
+        "report-unranked-stages",
+        n = n,
+        count = count(n as u64),
+        min = crate::domain::analytics::tally::MIN_SAMPLE
     )
 }
-pub const NO_OWNER: &str = "(no owner)";
 
-pub const TREND: &str = "Trend by week";
-pub const TREND_NOTE: &str = "Reviews per ISO week (bars) and the share not ok (line).";
-pub const NO_TREND: &str = "No reviews yet.";
+/// `3 managers at a stage with reviews not ok have fewer than 5 reviews: not ranked.`
+pub fn unranked_pairs(n: usize) -> String {
+    crate::tr!(
+        "report-unranked-pairs",
+        n = n,
+        count = count(n as u64),
+        min = crate::domain::analytics::tally::MIN_SAMPLE
+    )
+}
 
-pub const AUDITORS: &str = "Auditors";
-pub const AUDITORS_NOTE: &str = "Reviews, pace, and how the lead decided on them; reference: \
-    agreement with the lead on calibration cards.";
-pub const NO_AUDITORS: &str = "No reviews yet.";
+pub fn no_owner() -> String {
+    crate::tr!("report-no-owner")
+}
 
-pub const STAGE_COLUMNS: [&str; 9] = [
-    "Stage",
-    "Cards",
-    "Flagged",
-    "Reviews",
-    "Not ok",
-    "Likely lying",
-    "Score",
-    "Idle days",
-    "Fails most",
-];
-pub const MANAGER_COLUMNS: [&str; 9] = [
-    "Manager",
-    "Cards",
-    "Flagged",
-    "Reviews",
-    "Not ok",
-    "Likely lying",
-    "Score",
-    "Idle days",
-    "Fails most",
-];
-pub const BOTTLENECK_COLUMNS: [&str; 6] = [
-    "#",
-    "Where",
-    "Likely lying",
-    "Cards",
-    "Not ok",
-    "Likely cause",
-];
+pub fn trend() -> String {
+    crate::tr!("report-trend")
+}
+pub fn trend_note() -> String {
+    crate::tr!("report-trend-note")
+}
+pub fn no_trend() -> String {
+    crate::tr!("report-no-trend")
+}
+
+pub fn auditors() -> String {
+    crate::tr!("report-auditors")
+}
+pub fn auditors_note() -> String {
+    crate::tr!("report-auditors-note")
+}
+pub fn no_auditors() -> String {
+    crate::tr!("report-no-auditors")
+}
+
+pub fn stage_columns() -> [String; 9] {
+    [
+        crate::tr!("report-col-stage"),
+        crate::tr!("report-col-cards"),
+        crate::tr!("report-col-flagged"),
+        crate::tr!("report-col-reviews"),
+        crate::tr!("report-col-not-ok"),
+        crate::tr!("report-col-likely-lying"),
+        crate::tr!("report-col-score"),
+        crate::tr!("report-col-idle-days"),
+        crate::tr!("report-col-fails-most"),
+    ]
+}
+pub fn manager_columns() -> [String; 9] {
+    let mut c = stage_columns();
+    c[0] = crate::tr!("report-col-manager");
+    c
+}
+pub fn bottleneck_columns() -> [String; 6] {
+    [
+        "#".to_string(),
+        crate::tr!("report-col-where"),
+        crate::tr!("report-col-likely-lying"),
+        crate::tr!("report-col-cards"),
+        crate::tr!("report-col-not-ok"),
+        crate::tr!("report-col-likely-cause"),
+    ]
+}
 /// The sample of a share: `50% of 2`.
 pub fn share_of(rate: Option<f64>, whole: u64) -> String {
     match rate {
         None => "—".into(),
-        Some(_) => format!("{} of {}", super::analytics::pct(rate), count(whole)),
+        Some(_) => crate::tr!(
+            "report-share-of",
+            share = super::analytics::pct(rate),
+            whole = count(whole)
+        ),
     }
 }
-pub const AUDITOR_COLUMNS: [&str; 9] = [
-    "Auditor",
-    "Reviews",
-    "Per hour",
-    "Median s",
-    "Decided",
-    "Accepted",
-    "Overridden",
-    "Returned",
-    "Reference",
-];
+pub fn auditor_columns() -> [String; 9] {
+    [
+        crate::tr!("report-col-auditor"),
+        crate::tr!("report-col-reviews"),
+        crate::tr!("report-col-per-hour"),
+        crate::tr!("report-col-median-s"),
+        crate::tr!("report-col-decided"),
+        crate::tr!("report-col-accepted"),
+        crate::tr!("report-col-overridden"),
+        crate::tr!("report-col-returned"),
+        crate::tr!("report-col-reference"),
+    ]
+}
 
 /// A count with its thousands set apart by a narrow no-break space, as Russian typography
 /// writes them: `1 000 000`.
@@ -156,11 +215,11 @@ pub fn about_within(n: f64, low: f64, high: f64) -> String {
 
 /// `3 of 10 (30%)`.
 pub fn of(part: u64, whole: u64, rate: Option<f64>) -> String {
-    format!(
-        "{} of {} ({})",
-        count(part),
-        count(whole),
-        super::analytics::pct(rate)
+    crate::tr!(
+        "report-of",
+        part = count(part),
+        whole = count(whole),
+        share = super::analytics::pct(rate)
     )
 }
 
@@ -170,16 +229,20 @@ pub fn item(text: &str, n: u64) -> String {
 }
 
 pub fn week_axis(reviews_max: u64) -> String {
-    format!("{} reviews", count(reviews_max))
+    crate::tr!(
+        "report-week-axis",
+        n = reviews_max,
+        count = count(reviews_max)
+    )
 }
 
 /// A bottleneck's bar: `~62 158 of 115 505 · 54% not ok`.
 pub fn lying_of(lying: f64, cards: u64, rate: f64) -> String {
-    format!(
-        "{} of {} · {} not ok",
-        about(lying),
-        count(cards),
-        super::analytics::pct(Some(rate))
+    crate::tr!(
+        "report-lying-of",
+        lying = about(lying),
+        cards = count(cards),
+        share = super::analytics::pct(Some(rate))
     )
 }
 
@@ -194,7 +257,7 @@ pub fn not_ok_of(rate: f64, mismatches: u64, reviews: u64) -> String {
 }
 
 pub fn wrote(path: &Path) -> String {
-    format!("okk: wrote the report to {}", path.display())
+    crate::tr!("report-wrote", path = path.display().to_string())
 }
 
 #[cfg(test)]

@@ -1,7 +1,7 @@
 //! The sentences of flags: what a stage rule found on a card, with the evidence (field, value,
 //! date) quoted as the CRM wrote it, so a QC specialist can check the claim in one look.
-//! Rendered from a flag's evidence (`domain::flag::Evidence`) at display time, never stored.
-//! English for now; a Russian interface translates this file. Dates are DD.MM.YYYY.
+//! Rendered from a flag's evidence (`domain::flag::Evidence`) at display time in the reader's
+//! language (`assets/i18n/LANG/rules.ftl`), never stored. Dates are DD.MM.YYYY in both.
 
 use chrono::NaiveDate;
 
@@ -90,7 +90,7 @@ fn q(text: &str) -> String {
     format!("«{text}»")
 }
 
-/// A calendar day as the desk writes it.
+/// A calendar day as the desk writes it (the same in both languages: flags always said DD.MM.YYYY).
 pub fn day(d: NaiveDate) -> String {
     d.format("%d.%m.%Y").to_string()
 }
@@ -98,114 +98,119 @@ pub fn day(d: NaiveDate) -> String {
 /// How far a day lies from today, in words: "today", "3 days ago", "in 5 days".
 fn distance(days_from_today: i64) -> String {
     match days_from_today {
-        0 => "today".to_string(),
-        -1 => "yesterday".to_string(),
-        1 => "tomorrow".to_string(),
-        n if n < 0 => format!("{} days ago", -n),
-        n => format!("in {n} days"),
+        0 => crate::tr!("rules-today"),
+        -1 => crate::tr!("rules-yesterday"),
+        1 => crate::tr!("rules-tomorrow"),
+        n if n < 0 => crate::tr!("rules-days-ago", count = -n),
+        n => crate::tr!("rules-days-ahead", count = n),
     }
 }
 
 /// A field as a sentence names it: a custom field by its name in «», a profile field in words.
 pub fn field(f: &FieldRef) -> String {
     match f {
-        FieldRef::Custom(name) => q(name),
-        FieldRef::System(s) => system_field(*s).to_string(),
+        FieldRef::Custom(name) => crate::tr!("rules-custom-field", name = name),
+        FieldRef::System(s) => system_field(*s),
     }
 }
 
-fn system_field(f: SystemField) -> &'static str {
+fn system_field(f: SystemField) -> String {
     match f {
-        SystemField::ExternalId => "the CRM id",
-        SystemField::Title => "the title",
-        SystemField::Stage => "the stage",
-        SystemField::Pipeline => "the pipeline",
-        SystemField::Owner => "the owner",
-        SystemField::Amount => "the amount",
-        SystemField::Currency => "the currency",
-        SystemField::CreatedAt => "the creation date",
-        SystemField::UpdatedAt => "the last edit date",
-        SystemField::ClosedAt => "the closing date",
-        SystemField::ExpectedCloseAt => "the expected close date",
-        SystemField::LastActivityAt => "the last activity date",
-        SystemField::Closed => "the closed flag",
-        SystemField::Won => "the won flag",
-        SystemField::Status => "the status",
-        SystemField::Contact => "the contact",
-        SystemField::Company => "the company",
-        SystemField::Phone => "the phone",
-        SystemField::Email => "the email",
-        SystemField::Tags => "the tags",
-        SystemField::Notes => "the notes",
+        SystemField::ExternalId => crate::tr!("rules-field-external-id"),
+        SystemField::Title => crate::tr!("rules-field-title"),
+        SystemField::Stage => crate::tr!("rules-field-stage"),
+        SystemField::Pipeline => crate::tr!("rules-field-pipeline"),
+        SystemField::Owner => crate::tr!("rules-field-owner"),
+        SystemField::Amount => crate::tr!("rules-field-amount"),
+        SystemField::Currency => crate::tr!("rules-field-currency"),
+        SystemField::CreatedAt => crate::tr!("rules-field-created-at"),
+        SystemField::UpdatedAt => crate::tr!("rules-field-updated-at"),
+        SystemField::ClosedAt => crate::tr!("rules-field-closed-at"),
+        SystemField::ExpectedCloseAt => crate::tr!("rules-field-expected-close-at"),
+        SystemField::LastActivityAt => crate::tr!("rules-field-last-activity-at"),
+        SystemField::Closed => crate::tr!("rules-field-closed"),
+        SystemField::Won => crate::tr!("rules-field-won"),
+        SystemField::Status => crate::tr!("rules-field-status"),
+        SystemField::Contact => crate::tr!("rules-field-contact"),
+        SystemField::Company => crate::tr!("rules-field-company"),
+        SystemField::Phone => crate::tr!("rules-field-phone"),
+        SystemField::Email => crate::tr!("rules-field-email"),
+        SystemField::Tags => crate::tr!("rules-field-tags"),
+        SystemField::Notes => crate::tr!("rules-field-notes"),
     }
 }
 
 // ---- required ----
 
 fn required_empty(f: &FieldRef, stage: &str) -> String {
-    format!("{} is empty, required in {}", field(f), q(stage))
+    crate::tr!("rules-required-empty", field = field(f), stage = stage)
 }
 
 // ---- idle ----
 
 fn idle(days: i64, last: NaiveDate, stage: &str, allowed: u32) -> String {
-    format!(
-        "no activity for {days} days (last {}); {} allows {allowed}",
-        day(last),
-        q(stage)
+    crate::tr!(
+        "rules-idle",
+        days = days,
+        last = day(last),
+        stage = stage,
+        allowed = allowed
     )
 }
 
 /// Idle past twice the stage's limit: `times` whole limits.
 fn idle_far(days: i64, last: NaiveDate, stage: &str, allowed: u32, times: i64) -> String {
-    format!(
-        "no activity for {days} days (last {}): {times}× the {allowed} days {} allows",
-        day(last),
-        q(stage)
+    crate::tr!(
+        "rules-idle-far",
+        days = days,
+        last = day(last),
+        times = times,
+        allowed = allowed,
+        stage = stage
     )
 }
 
 // ---- date ----
 
 fn date_not_a_date(f: &FieldRef, raw: &str, stage: &str) -> String {
-    format!(
-        "{} holds {}, which is not a date (DD.MM.YYYY); {} needs a date there",
-        field(f),
-        q(raw),
-        q(stage)
+    crate::tr!(
+        "rules-not-a-date",
+        field = field(f),
+        raw = raw,
+        stage = stage
     )
 }
 
 /// `must_be = "not_passed"` failed: the day is before today.
 fn date_passed(f: &FieldRef, value: NaiveDate, from_today: i64, stage: &str) -> String {
-    format!(
-        "{} {} has passed ({}), yet the card is in {}",
-        field(f),
-        day(value),
-        distance(from_today),
-        q(stage)
+    crate::tr!(
+        "rules-date-passed",
+        field = field(f),
+        day = day(value),
+        distance = distance(from_today),
+        stage = stage
     )
 }
 
 /// `must_be = "future"` failed: the day is today or before.
 fn date_not_future(f: &FieldRef, value: NaiveDate, from_today: i64, stage: &str) -> String {
-    format!(
-        "{} {} is not in the future ({}), yet the card is in {}",
-        field(f),
-        day(value),
-        distance(from_today),
-        q(stage)
+    crate::tr!(
+        "rules-date-not-future",
+        field = field(f),
+        day = day(value),
+        distance = distance(from_today),
+        stage = stage
     )
 }
 
 /// `must_be = "past"` failed: the day is after today.
 fn date_not_past(f: &FieldRef, value: NaiveDate, from_today: i64, stage: &str) -> String {
-    format!(
-        "{} {} is still ahead ({}), yet the card is in {}",
-        field(f),
-        day(value),
-        distance(from_today),
-        q(stage)
+    crate::tr!(
+        "rules-date-not-past",
+        field = field(f),
+        day = day(value),
+        distance = distance(from_today),
+        stage = stage
     )
 }
 
@@ -217,13 +222,13 @@ fn date_after_other(
     other_value: NaiveDate,
     stage: &str,
 ) -> String {
-    format!(
-        "{} {} is after {} {}; in {} it must not be",
-        field(f),
-        day(value),
-        field(other),
-        day(other_value),
-        q(stage)
+    crate::tr!(
+        "rules-date-after-other",
+        field = field(f),
+        day = day(value),
+        other = field(other),
+        other_day = day(other_value),
+        stage = stage
     )
 }
 
@@ -235,13 +240,13 @@ fn date_before_other(
     other_value: NaiveDate,
     stage: &str,
 ) -> String {
-    format!(
-        "{} {} is before {} {}; in {} it must not be",
-        field(f),
-        day(value),
-        field(other),
-        day(other_value),
-        q(stage)
+    crate::tr!(
+        "rules-date-before-other",
+        field = field(f),
+        day = day(value),
+        other = field(other),
+        other_day = day(other_value),
+        stage = stage
     )
 }
 
@@ -251,53 +256,52 @@ fn date_before_other(
 /// spelled out, any other list is named.
 fn markers(place: Place, quote: &str, list: &str, stage: &str) -> String {
     let said = match place {
-        Place::Notes => "notes say",
-        Place::Tags => "tags say",
-        Place::Title => "the title says",
+        Place::Notes => crate::tr!("rules-said-notes"),
+        Place::Tags => crate::tr!("rules-said-tags"),
+        Place::Title => crate::tr!("rules-said-title"),
     };
     let meaning = match list {
-        "lost" => "the lead looks lost".to_string(),
-        "sold" => "the deal looks sold".to_string(),
-        other => format!("a {} marker", q(other)),
+        "lost" => crate::tr!("rules-meaning-lost"),
+        "sold" => crate::tr!("rules-meaning-sold"),
+        other => crate::tr!("rules-meaning-other", list = other),
     };
-    format!(
-        "{said} {}: {meaning}, but the card is in {}",
-        q(quote),
-        q(stage)
+    crate::tr!(
+        "rules-markers",
+        said = said,
+        quote = quote,
+        meaning = meaning,
+        stage = stage
     )
 }
 
 // ---- closed_open ----
 
 fn closed_on_open(closed: NaiveDate, stage: &str) -> String {
-    format!(
-        "closed on {} but {} is an open stage",
-        day(closed),
-        q(stage)
-    )
+    crate::tr!("rules-closed-on-open", day = day(closed), stage = stage)
 }
 
 fn marked_closed_on_open(stage: &str) -> String {
-    format!("marked closed but {} is an open stage", q(stage))
+    crate::tr!("rules-marked-closed-on-open", stage = stage)
 }
 
 fn not_closed_on_closing(stage: &str) -> String {
-    format!("marked not closed but {} is a closing stage", q(stage))
+    crate::tr!("rules-not-closed-on-closing", stage = stage)
 }
 
 // ---- backwards ----
 
 fn moved_back(from: &str, to: &str, on: NaiveDate) -> String {
-    format!("moved back from {} to {} on {}", q(from), q(to), day(on))
+    crate::tr!("rules-moved-back", from = from, to = to, on = day(on))
 }
 
 fn skipped(stages: &[String], to: &str, on: NaiveDate) -> String {
     let names: Vec<String> = stages.iter().map(|s| q(s)).collect();
-    format!(
-        "skipped {} (not skippable) on the way to {} ({})",
-        names.join(", "),
-        q(to),
-        day(on)
+    crate::tr!(
+        "rules-skipped",
+        count = stages.len(),
+        stages = names.join(", "),
+        to = to,
+        on = day(on)
     )
 }
 
@@ -305,33 +309,29 @@ fn skipped(stages: &[String], to: &str, on: NaiveDate) -> String {
 
 fn gone(since: Option<NaiveDate>) -> String {
     match since {
-        Some(d) => format!(
-            "missing from the CRM export since {} but not closed",
-            day(d)
-        ),
-        None => "missing from the latest CRM export but not closed".to_string(),
+        Some(d) => crate::tr!("rules-gone-since", since = day(d)),
+        None => crate::tr!("rules-gone"),
     }
 }
 
 // ---- unknown_stage ----
 
 fn unknown_stage(stage: &str) -> String {
-    format!("stage {} is not in the funnel", q(stage))
+    crate::tr!("rules-unknown-stage", stage = stage)
 }
 
 /// `no_task`: nothing scheduled on an open card.
 fn no_task(stage: &str) -> String {
-    format!("no task is scheduled, yet the card is open in {}", q(stage))
+    crate::tr!("rules-no-task", stage = stage)
 }
 
 /// `no_task`: the nearest task was due before today.
 fn task_overdue(due: NaiveDate, from_today: i64, stage: &str) -> String {
-    format!(
-        "the nearest task was due {} ({}) and nothing later is scheduled, yet the card is open \
-         in {}",
-        day(due),
-        distance(from_today),
-        q(stage)
+    crate::tr!(
+        "rules-task-overdue",
+        due = day(due),
+        distance = distance(from_today),
+        stage = stage
     )
 }
 
@@ -345,5 +345,11 @@ mod tests {
         assert_eq!(distance(-1), "yesterday");
         assert_eq!(distance(-10), "10 days ago");
         assert_eq!(distance(5), "in 5 days");
+        let ru = |n| crate::text::lang::with(crate::text::lang::Lang::Ru, || distance(n));
+        assert_eq!(ru(0), "сегодня");
+        assert_eq!(ru(-1), "вчера");
+        assert_eq!(ru(-3), "3 дня назад");
+        assert_eq!(ru(-21), "21 день назад");
+        assert_eq!(ru(5), "через 5 дней");
     }
 }

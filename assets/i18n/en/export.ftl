@@ -1,0 +1,155 @@
+# Messages of `okk export` (src/text/export.rs). CRM column names, file names and CLI flags stay
+# as they are.
+
+export-exists = { $path }: the file exists; pass --force to replace it, or choose another --out
+export-cannot-write = { $path }: cannot write the export: { $error } (nothing was written there)
+export-unknown-profile = no export profile «{ $name }»; use one of: { $names }
+export-wrote-reviews = okk: wrote { $count } { $count ->
+    [one] review
+   *[other] reviews
+} to { $path }
+export-changes-csv = changes to { $count } { $count ->
+    [one] card
+   *[other] cards
+}
+export-changes-rest = { $count } REST { $method } calls (one per line; its file import cannot update deals)
+export-wrote-changes = okk: wrote { $what } for { $crm } to { $path }
+export-changed-since-review = okk: { $count } of these { $count ->
+    [one] card has
+   *[other] cards have
+} changed in the CRM since the review: check them before the import (`okk export reviews` marks them in card_changed)
+export-and-more = … and { $count } more
+export-needs-lead = okk: { $count } { $count ->
+    [one] card needs
+   *[other] cards need
+} the lead, not exported: their auditors disagree and no decision settles it (`okk lead`, filter `disagree`): { $cards }
+export-cannot-set = okk: warning: { $crm }'s import cannot set «{ $field }»: left out for { $count } { $count ->
+    [one] card
+   *[other] cards
+}
+export-bad-value = okk: warning: card { $id }: «{ $field }» = «{ $value }» is not { $kind }: written as text
+export-kind-number = a number
+export-kind-date = a date
+export-kind-text = text
+export-no-cards-from = okk: no cards in this store came from { $crm }: writing every card's change in { $crm }'s columns (its ids are the other CRM's: check before importing)
+export-owner-name = a user's name
+export-owner-email = an email
+export-owner-numeric-id = a numeric user id
+export-owner-salesforce-id = a Salesforce User Id (15 or 18 letters and digits, 005…)
+export-owners-unreadable = { $path }: cannot read the owners map: { $error }
+export-owners-problems = { $problems }
+    (an owners map: a header row, then one row per owner: okk's name for them, the CRM's value; or TOML lines `"okk name" = "CRM value"`; nothing was written)
+export-owners-not-utf8 = not UTF-8: save the TOML file as UTF-8
+export-owners-not-text = cannot read the file as { $encoding } text: save it as UTF-8 CSV
+export-owners-bad-csv = not a CSV file okk can read ({ $error }): a quote never closed?
+export-owners-bad-toml = { $error }: write one `"okk name" = "CRM value"` per line
+export-owners-not-string = the value for «{ $name }» is not text: put it in quotes
+export-owners-line-break = a line break inside a cell: a quote that never closed? (names and values fit on one line)
+export-owners-empty = no owners in the map: after the header row, one row per owner (okk's name, the CRM's value)
+export-owners-no-name = «{ $value }» has no okk owner name before it: the first column is the name okk shows
+export-owners-no-value = no { $crm } value for «{ $name }»: fill in the second column or delete the row
+export-owners-bad-value = «{ $value }» for «{ $name }» is not { $form }, which { $crm }'s import wants for the owner (columns swapped?)
+export-owners-twice = «{ $name }» is already mapped on line { $line } to «{ $first }», here to «{ $value }»: keep one
+export-unmapped-owner = «{ $name }» ({ $count } { $count ->
+    [one] card
+   *[other] cards
+})
+export-unmapped-skipped = okk: warning: { $crm }'s import takes { $form } as the owner, and these suggested owners have none: their cards' owner is left unchanged (their other changes are written)
+export-unmapped-stopped = { $crm }'s import takes { $form } as the owner, and these suggested owners have none (a name there would make the CRM reject the row); nothing was written
+export-unmapped-fix-skipped = To move them too, add them to the owners map and export again:
+export-unmapped-fix-stopped = Add them to an owners map and pass it with --owners FILE (or pass --skip-unmapped-owners to write the other changes and leave these owners unchanged). A map to fill in:
+export-owner-ids-known = okk: user ids of { $count } { $count ->
+    [one] owner
+   *[other] owners
+} from the { $crm } export's «Name [id]»
+export-owners-loaded = okk: owners map { $path }: { $count } { $count ->
+    [one] owner
+   *[other] owners
+}
+
+# CSV meant for people (`okk export reviews`): column names and values in the reader's language;
+# English keeps okk's machine names (`--headers en`).
+export-col-review-id = review_id
+export-col-source = source
+export-col-external-id = external_id
+export-col-title = title
+export-col-stage = stage
+export-col-owner = owner
+export-col-auditor = auditor
+export-col-verdict = verdict
+export-col-score = score
+export-col-failed-items = failed_items
+export-col-failed-critical-items = failed_critical_items
+export-col-suggested-stage = suggested_stage
+export-col-suggested-owner = suggested_owner
+export-col-corrections = corrections
+export-col-comment = comment
+export-col-reviewed-at = reviewed_at
+export-col-seconds-spent = seconds_spent
+export-col-lead-decision = lead_decision
+export-col-lead = lead
+export-col-card-changed = card_changed
+export-col-lead-verdict = lead_verdict
+export-col-lead-suggested-stage = lead_suggested_stage
+export-col-lead-suggested-owner = lead_suggested_owner
+export-col-final-verdict = final_verdict
+export-col-unanswered-items = unanswered_items
+export-col-crm-url = crm_url
+export-verdict-ok = ok
+export-verdict-wrong-stage = wrong_stage
+export-verdict-stale = stale
+export-verdict-dead = dead
+export-verdict-unclear = unclear
+export-decision-accept = accept
+export-decision-override = override
+export-decision-return = return
+export-yes = yes
+export-no = no
+
+# Columns and values of `okk stats --csv`.
+export-col-flagged-share = flagged_share
+export-col-reviews = reviews
+export-col-ok = ok
+export-col-wrong-stage = wrong_stage
+export-col-stale = stale
+export-col-dead = dead
+export-col-unclear = unclear
+export-col-mismatches = mismatches
+export-col-mismatch-rate = mismatch_rate
+export-col-estimated-lying = estimated_lying
+export-col-average-score = average_score
+export-col-open-cards = open_cards
+export-col-median-idle-days = median_idle_days
+export-col-top-failing-items = top_failing_items
+export-col-top-failing-ids = top_failing_ids
+export-col-estimated-lying-low = estimated_lying_low
+export-col-estimated-lying-high = estimated_lying_high
+export-col-ranked = ranked
+export-col-scored = scored
+export-col-known = known
+export-col-kind = kind
+export-col-cards = cards
+export-col-gone = gone
+export-col-flagged = flagged
+export-col-reviewed = reviewed
+export-col-manager = manager
+export-col-level = level
+export-col-rank = rank
+export-col-likely-cause = likely_cause
+export-col-likely-cause-ids = likely_cause_ids
+export-col-week = week
+export-col-starts = starts
+export-col-cards-per-hour = cards_per_hour
+export-col-median-seconds = median_seconds
+export-col-decided = decided
+export-col-accepted = accepted
+export-col-overridden = overridden
+export-col-returned = returned
+export-col-calibrated = calibrated
+export-col-reference-agreement = reference_agreement
+export-col-unanswered = unanswered
+export-kind-open = open
+export-kind-won = won
+export-kind-lost = lost
+export-level-stage = stage
+export-level-manager = manager

@@ -1,0 +1,162 @@
+# Сообщения `okk export` (src/text/export.rs). Названия столбцов CRM, имена файлов и флаги командной
+# строки остаются как есть.
+
+export-exists = { $path }: файл уже есть; добавьте --force, чтобы заменить его, или выберите другой --out
+export-cannot-write = { $path }: не удаётся записать выгрузку: { $error } (туда ничего не записано)
+export-unknown-profile = профиля выгрузки «{ $name }» нет; используйте один из: { $names }
+export-wrote-reviews = okk: { $count ->
+    [one] { $count } проверка записана
+    [few] { $count } проверки записаны
+   *[many] { $count } проверок записано
+} в { $path }
+export-changes-csv = изменения { $count ->
+    [one] { $count } карточки
+   *[many] { $count } карточек
+}
+export-changes-rest = { $count ->
+    [one] { $count } вызов
+    [few] { $count } вызова
+   *[many] { $count } вызовов
+} REST { $method } (по одному в строке; импорт файлом не умеет обновлять сделки)
+export-wrote-changes = okk: { $what } для { $crm } записаны в { $path }
+export-changed-since-review = okk: { $count ->
+    [one] { $count } из этих карточек изменилась
+   *[many] { $count } из этих карточек изменились
+} в CRM после проверки: проверьте их перед импортом (`okk export reviews` отмечает их в card_changed)
+export-and-more = … и ещё { $count }
+export-needs-lead = okk: { $count ->
+    [one] { $count } карточка ждёт
+    [few] { $count } карточки ждут
+   *[many] { $count } карточек ждут
+} решения руководителя и не выгружены: их аудиторы не согласны, а решения нет (`okk lead`, фильтр `disagree`): { $cards }
+export-cannot-set = okk: внимание: импорт { $crm } не умеет задавать «{ $field }»: пропущено для { $count ->
+    [one] { $count } карточки
+   *[many] { $count } карточек
+}
+export-bad-value = okk: внимание: карточка { $id }: «{ $field }» = «{ $value }» — не { $kind }: записано как текст
+export-kind-number = число
+export-kind-date = дата
+export-kind-text = текст
+export-no-cards-from = okk: ни одна карточка этой базы не пришла из { $crm }: изменения всех карточек записываются в столбцы { $crm } (их id — из другой CRM: проверьте перед импортом)
+export-owner-name = имя пользователя
+export-owner-email = адрес эл. почты
+export-owner-numeric-id = числовой id пользователя
+export-owner-salesforce-id = Salesforce User Id (15 или 18 латинских букв и цифр, 005…)
+export-owners-unreadable = { $path }: не удаётся прочитать таблицу ответственных: { $error }
+export-owners-problems = { $problems }
+    (таблица ответственных: строка заголовка, затем по строке на ответственного — имя в okk, значение в CRM; или строки TOML `"имя в okk" = "значение в CRM"`; ничего не записано)
+export-owners-not-utf8 = не UTF-8: сохраните файл TOML в UTF-8
+export-owners-not-text = не удаётся прочитать файл как текст в { $encoding }: сохраните его как CSV в UTF-8
+export-owners-bad-csv = okk не может прочитать этот CSV ({ $error }): незакрытая кавычка?
+export-owners-bad-toml = { $error }: пишите по одной строке `"имя в okk" = "значение в CRM"`
+export-owners-not-string = значение для «{ $name }» — не текст: возьмите его в кавычки
+export-owners-line-break = перенос строки внутри ячейки: незакрытая кавычка? (имена и значения помещаются в одну строку)
+export-owners-empty = в таблице нет ответственных: после строки заголовка — по строке на ответственного (имя в okk, значение в CRM)
+export-owners-no-name = перед «{ $value }» нет имени ответственного в okk: в первом столбце — имя, которое показывает okk
+export-owners-no-value = нет значения { $crm } для «{ $name }»: заполните второй столбец или удалите строку
+export-owners-bad-value = «{ $value }» для «{ $name }» — не { $form }, а импорт { $crm } ждёт для ответственного именно его (столбцы перепутаны?)
+export-owners-twice = «{ $name }» уже сопоставлен в строке { $line } с «{ $first }», а здесь — с «{ $value }»: оставьте одно
+export-unmapped-owner = «{ $name }» ({ $count ->
+    [one] { $count } карточка
+    [few] { $count } карточки
+   *[many] { $count } карточек
+})
+export-unmapped-skipped = okk: внимание: импорт { $crm } принимает в качестве ответственного { $form }, а у этих предложенных ответственных его нет: ответственный их карточек не меняется (остальные изменения записаны)
+export-unmapped-stopped = импорт { $crm } принимает в качестве ответственного { $form }, а у этих предложенных ответственных его нет (имя там заставило бы CRM отклонить строку); ничего не записано
+export-unmapped-fix-skipped = Чтобы передать и их, добавьте их в таблицу ответственных и выгрузите снова:
+export-unmapped-fix-stopped = Добавьте их в таблицу ответственных и передайте её через --owners FILE (или добавьте --skip-unmapped-owners, чтобы записать остальные изменения, не меняя этих ответственных). Таблица для заполнения:
+export-owner-ids-known = okk: id пользователей { $count ->
+    [one] { $count } ответственного
+   *[many] { $count } ответственных
+} из «Name [id]» выгрузки { $crm }
+export-owners-loaded = okk: таблица ответственных { $path }: { $count ->
+    [one] { $count } ответственный
+   *[many] { $count } ответственных
+}
+
+# CSV для людей (`okk export reviews`): названия столбцов и значения на языке читателя; английский
+# оставляет машинные имена okk (`--headers en`).
+export-col-review-id = ID проверки
+export-col-source = Источник
+export-col-external-id = ID в CRM
+export-col-title = Название
+export-col-stage = Этап
+export-col-owner = Ответственный
+export-col-auditor = Аудитор
+export-col-verdict = Вердикт
+export-col-score = Балл
+export-col-failed-items = Невыполненные пункты
+export-col-failed-critical-items = Невыполненные критичные пункты
+export-col-suggested-stage = Предложенный этап
+export-col-suggested-owner = Предложенный ответственный
+export-col-corrections = Исправления
+export-col-comment = Комментарий
+export-col-reviewed-at = Дата проверки
+export-col-seconds-spent = Секунд на проверку
+export-col-lead-decision = Решение руководителя
+export-col-lead = Руководитель
+export-col-card-changed = Карточка изменилась
+export-col-lead-verdict = Вердикт руководителя
+export-col-lead-suggested-stage = Этап от руководителя
+export-col-lead-suggested-owner = Ответственный от руководителя
+export-col-final-verdict = Итоговый вердикт
+export-col-unanswered-items = Пунктов без ответа
+export-col-crm-url = Ссылка в CRM
+export-verdict-ok = в порядке
+export-verdict-wrong-stage = не тот этап
+export-verdict-stale = простаивает
+export-verdict-dead = мёртвый лид
+export-verdict-unclear = неясно
+export-decision-accept = принято
+export-decision-override = изменено
+export-decision-return = возвращено
+export-yes = да
+export-no = нет
+
+# Столбцы и значения `okk stats --csv`.
+export-col-flagged-share = Доля с флагом
+export-col-reviews = Проверок
+export-col-ok = В порядке
+export-col-wrong-stage = Не тот этап
+export-col-stale = Простаивает
+export-col-dead = Мёртвый лид
+export-col-unclear = Неясно
+export-col-mismatches = С ошибкой
+export-col-mismatch-rate = Доля с ошибкой
+export-col-estimated-lying = Врут, оценка
+export-col-average-score = Средний балл
+export-col-open-cards = Открытых карточек
+export-col-median-idle-days = Медиана простоя, дн.
+export-col-top-failing-items = Чаще всего не выполнено
+export-col-top-failing-ids = ID пунктов, чаще всего не выполненных
+export-col-estimated-lying-low = Врут, нижняя граница
+export-col-estimated-lying-high = Врут, верхняя граница
+export-col-ranked = В рейтинге
+export-col-scored = С баллом
+export-col-known = В воронке
+export-col-kind = Тип этапа
+export-col-cards = Карточек
+export-col-gone = Нет в CRM
+export-col-flagged = С флагом
+export-col-reviewed = Проверено
+export-col-manager = Ответственный
+export-col-level = Уровень
+export-col-rank = Место
+export-col-likely-cause = Вероятная причина
+export-col-likely-cause-ids = ID пунктов причины
+export-col-week = Неделя
+export-col-starts = Начало недели
+export-col-cards-per-hour = Карточек в час
+export-col-median-seconds = Медиана, с
+export-col-decided = Решено
+export-col-accepted = Принято
+export-col-overridden = Изменено
+export-col-returned = Возвращено
+export-col-calibrated = Калибровочных
+export-col-reference-agreement = Совпадение с эталоном
+export-col-unanswered = Без ответа
+export-kind-open = открытый
+export-kind-won = успех
+export-kind-lost = провал
+export-level-stage = этап
+export-level-manager = этап · ответственный
