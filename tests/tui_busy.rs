@@ -57,7 +57,12 @@ fn journal_files(db: &Path) -> Vec<PathBuf> {
 fn open_stage(desk: &Desk, who: &str) -> (State, okk::tui::desk::Desk) {
     let (mut state, d) = common::reviewer::open(&desk.db, who);
     okk::tui::update::load_stages(&mut state, &d).unwrap();
-    let row = state.stages.rows.iter().position(|r| r.name == MET).unwrap();
+    let row = state
+        .stages
+        .rows
+        .iter()
+        .position(|r| r.name == MET)
+        .unwrap();
     start_at_stage(&mut state, row, &d).unwrap();
     (state, d)
 }

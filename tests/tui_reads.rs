@@ -84,12 +84,19 @@ fn opening_a_stage_asks_for_its_queue_and_says_loading_until_the_answer_shows_it
 fn going_back_drops_a_read_under_way_and_its_late_answer_changes_nothing() {
     let mut s = session();
     let read = one_read(s.key("4"));
-    assert!(s.state.holds_keys(), "the stats replace the screen: keys wait");
+    assert!(
+        s.state.holds_keys(),
+        "the stats replace the screen: keys wait"
+    );
     assert!(s.key("q").is_empty());
     assert!(!s.state.holds_keys());
     assert!(!s.screen().contains("loading…"));
     assert!(s.answer(read).is_empty());
-    assert_eq!(s.state.screen, Screen::Funnel, "the dropped figures do not show");
+    assert_eq!(
+        s.state.screen,
+        Screen::Funnel,
+        "the dropped figures do not show"
+    );
     assert!(s.state.stats.is_none());
     assert!(!s.state.shared.quit, "q dropped the read, it did not quit");
 }
@@ -106,7 +113,10 @@ fn a_verdict_then_the_next_card_read_and_keys_wait_for_it_rather_than_judge_the_
     let card = one_read(s.answer(effects.remove(0)));
     assert_eq!(s.state.card.as_ref().unwrap().detail.card_id, first);
     assert!(s.state.holds_keys());
-    assert!(s.key("s").is_empty(), "a verdict key waits for the next card");
+    assert!(
+        s.key("s").is_empty(),
+        "a verdict key waits for the next card"
+    );
     assert!(s.state.verdicts.saving.is_none());
     assert!(s.answer(card).is_empty());
     let next = s.state.card.as_ref().unwrap().detail.card_id;
@@ -127,7 +137,10 @@ fn typing_a_queue_filter_goes_on_while_the_queue_is_read_again() {
     s.key("b");
     let q = s.state.queue.as_ref().unwrap();
     assert_eq!(q.filter, "ab");
-    assert!(q.filter_pending, "the letter typed since waits for the next pause");
+    assert!(
+        q.filter_pending,
+        "the letter typed since waits for the next pause"
+    );
     assert!(s.answer(read).is_empty());
     // The answer for "a" shows until the next pause reads "ab".
     let read = one_read(update(&mut s.state, Msg::Tick, &s.desk));

@@ -551,7 +551,10 @@ fn u_withdraws_the_last_verdict_and_shows_its_card_again_with_the_review() {
     assert!(s.reviews()[0].5, "withdrawn, not deleted");
     s.assert_counts_true();
     s.keys("<backspace>");
-    assert_eq!(s.state.shared.status, Some(Status::Info("nothing to undo".into())));
+    assert_eq!(
+        s.state.shared.status,
+        Some(Status::Info("nothing to undo".into()))
+    );
 }
 
 #[test]

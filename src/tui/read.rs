@@ -32,7 +32,10 @@ pub enum Ask {
     Stages,
     Pages(Pages),
     /// A card as the store has it now, with the review shown beside it.
-    Card { card_id: CardId, whose: Whose },
+    Card {
+        card_id: CardId,
+        whose: Whose,
+    },
     /// Everything `okk stats` computes, and reviews per day over the last 30 days.
     Stats,
     /// The lead's list.
@@ -72,9 +75,9 @@ pub enum Answer {
         counts: Option<QueueCounts>,
     },
     /// `None`: the card is gone from the store.
-    Card(Option<CardRead>),
+    Card(Option<Box<CardRead>>),
     Stats {
-        figures: StatsFigures,
+        figures: Box<StatsFigures>,
         per_day: Vec<u64>,
     },
     LeadRows(Vec<LeadRow>),
@@ -87,7 +90,11 @@ impl std::fmt::Debug for Answer {
             Answer::Stages(rows) => write!(f, "Stages({} rows)", rows.len()),
             Answer::Pages {
                 entries, exhausted, ..
-            } => write!(f, "Pages({} entries, exhausted: {exhausted})", entries.len()),
+            } => write!(
+                f,
+                "Pages({} entries, exhausted: {exhausted})",
+                entries.len()
+            ),
             Answer::Card(c) => write!(f, "Card({:?})", c.as_ref().map(|c| c.detail.card_id)),
             // The figures are many tables: their name says enough in a log.
             Answer::Stats { .. } => write!(f, "Stats"),
@@ -131,14 +138,19 @@ pub enum Then {
     /// More of the queue, nothing else.
     More,
     /// Shows the first card at or after `from` (that wants a verdict, when `pending_only`).
-    MoveTo { from: usize, pending_only: bool },
+    MoveTo {
+        from: usize,
+        pending_only: bool,
+    },
     /// Shows queue item `index`; with the review draft given (undo) rather than the store's.
     ShowCard {
         index: usize,
         draft: Option<ReviewDraft>,
     },
     /// Shows row `row` of the lead's list on the decide screen.
-    Decide { row: usize },
+    Decide {
+        row: usize,
+    },
     Stats,
     LeadList,
     OwnerPicker,
@@ -157,7 +169,7 @@ pub fn perform(ask: &Ask, desk: &Desk) -> DeskResult<Answer> {
         Ask::Pages(p) => pages(p, desk)?,
         Ask::Card { card_id, whose } => Answer::Card(card(*card_id, whose, desk)?),
         Ask::Stats => Answer::Stats {
-            figures: desk.figures()?,
+            figures: Box::new(desk.figures()?),
             per_day: desk.reviews_per_day(30).unwrap_or_default(),
         },
         Ask::LeadRows => Answer::LeadRows(desk.lead_rows()?),
@@ -205,7 +217,7 @@ fn pages(p: &Pages, desk: &Desk) -> DeskResult<Answer> {
     })
 }
 
-fn card(card_id: CardId, whose: &Whose, desk: &Desk) -> DeskResult<Option<CardRead>> {
+fn card(card_id: CardId, whose: &Whose, desk: &Desk) -> DeskResult<Option<Box<CardRead>>> {
     let Some(detail) = desk.card(card_id)? else {
         return Ok(None);
     };
@@ -227,15 +239,12 @@ fn card(card_id: CardId, whose: &Whose, desk: &Desk) -> DeskResult<Option<CardRe
                 draft,
             }
         }
-        Whose::Of {
-            auditor,
-            review_id,
-        } => CardRead {
+        Whose::Of { auditor, review_id } => CardRead {
             review: desk.review_of(card_id, auditor)?,
             decision: desk.latest_decision(review_id)?,
             draft: None,
             detail,
         },
     };
-    Ok(Some(read))
+    Ok(Some(Box::new(read)))
 }

@@ -389,7 +389,9 @@ impl State {
     }
 
     pub fn stage_row(&self) -> Option<&StageRow> {
-        self.queue.as_ref().and_then(|q| self.stages.rows.get(q.row))
+        self.queue
+            .as_ref()
+            .and_then(|q| self.stages.rows.get(q.row))
     }
 }
 

@@ -425,15 +425,19 @@ pub(super) fn card_read(
     state: &mut State,
     index: usize,
     draft: Option<ReviewDraft>,
-    read: Option<CardRead>,
+    read: Option<Box<CardRead>>,
 ) {
-    let Some(read) = read else {
+    let Some(read) = read.map(|r| *r) else {
         return;
     };
     let funnel = &state.shared.funnel;
     let stage = funnel.resolve(&read.detail.card.stage);
     let suggested = stage.map_or_else(Default::default, |s| {
-        suggest(funnel.stage(s), &read.detail.flags, funnel.checklist_default)
+        suggest(
+            funnel.stage(s),
+            &read.detail.flags,
+            funnel.checklist_default,
+        )
     });
     let draft = draft.unwrap_or_else(|| match &read.review {
         Some(p) => p.draft.clone(),

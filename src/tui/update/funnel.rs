@@ -67,7 +67,10 @@ fn say_stage_done(state: &mut State) {
 /// The next stage in queue order with cards to review, after the open one, else the first
 /// before it: an auditor who starts mid-funnel still meets the stages above.
 fn next_stage_row(state: &State) -> Option<usize> {
-    let from = state.queue.as_ref().map_or(state.stages.selected, |q| q.row);
+    let from = state
+        .queue
+        .as_ref()
+        .map_or(state.stages.selected, |q| q.row);
     let rows = &state.stages.rows;
     let n = rows.len();
     (from + 1..n)

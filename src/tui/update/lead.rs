@@ -157,8 +157,8 @@ fn open(state: &mut State, row: usize, cx: &mut Cx) {
 }
 
 /// Row `row`'s card read back: the decide screen shows it beside the auditor's review.
-pub(super) fn card_read(state: &mut State, row: usize, read: Option<CardRead>) {
-    let (Some(read), Some(l)) = (read, state.lead.as_mut()) else {
+pub(super) fn card_read(state: &mut State, row: usize, read: Option<Box<CardRead>>) {
+    let (Some(read), Some(l)) = (read.map(|r| *r), state.lead.as_mut()) else {
         return;
     };
     if let Some(pos) = l.shown.iter().position(|&i| i == row) {

@@ -15,9 +15,9 @@ pub(super) fn open(state: &mut State, cx: &mut Cx) {
     cx.read(state, Ask::Stats, Then::Stats);
 }
 
-pub(super) fn figures_read(state: &mut State, figures: StatsFigures, per_day: Vec<u64>) {
+pub(super) fn figures_read(state: &mut State, figures: Box<StatsFigures>, per_day: Vec<u64>) {
     state.stats = Some(StatsScreen {
-        figures: Arc::new(figures),
+        figures: Arc::from(figures),
         selected: 0,
         reviews_per_day: per_day,
     });

@@ -321,7 +321,13 @@ fn suggested_mark(a: Answer, scale: Option<u8>, theme: &Theme) -> Span<'static> 
     Span::styled(format!("{}?", mark.content), theme.dim)
 }
 
-fn draw_checklist(shared: &Shared, c: &CardState, theme: &Theme, frame: &mut Frame<'_>, area: Rect) {
+fn draw_checklist(
+    shared: &Shared,
+    c: &CardState,
+    theme: &Theme,
+    frame: &mut Frame<'_>,
+    area: Rect,
+) {
     let items = c
         .stage
         .map(|i| shared.funnel.stage(i).checklist.as_slice())

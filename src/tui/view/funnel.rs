@@ -34,8 +34,7 @@ pub fn draw(shared: &Shared, s: &StagesScreen, theme: &Theme, frame: &mut Frame<
             ))
             .right_aligned(),
         );
-    if s.rows.iter().all(|r| r.counts.cards == 0) && s.rows.iter().all(|r| r.stage.is_some())
-    {
+    if s.rows.iter().all(|r| r.counts.cards == 0) && s.rows.iter().all(|r| r.stage.is_some()) {
         let inner = block.inner(area);
         frame.render_widget(block, area);
         frame.render_widget(Paragraph::new(msg::NO_CARDS), inner);
