@@ -1,8 +1,9 @@
 //! The runtime: draw, wait for a key (or half a second, to keep a comment draft; 60 ms while a
 //! verdict waits for a busy store), update, perform the effects update asks for, repeat. Store
 //! writes run on a writer thread and reads on a reader thread, each with its own store handle
-//! (gitui's lesson): a busy or slow store never freezes the screen. The terminal is restored on every exit path: `ratatui::init` installs a
-//! panic hook that restores it before color-eyre reports the panic.
+//! (gitui's lesson): a busy or slow store never freezes the screen. The terminal is restored on
+//! every exit path: `ratatui::init` installs a panic hook that restores it before color-eyre
+//! reports the panic.
 
 use std::collections::VecDeque;
 use std::path::PathBuf;
@@ -272,6 +273,9 @@ impl Workers {
             };
             if to.send(effect).is_ok() {
                 *count += 1;
+            } else {
+                // The worker is gone: nothing will answer, so nothing may wait for it.
+                state.shared.loading = None;
             }
         }
     }
