@@ -108,9 +108,15 @@ fn a_verdict_then_the_next_card_read_and_keys_wait_for_it_rather_than_judge_the_
     start_at_stage(&mut s.state, row, &s.desk).unwrap();
     let first = s.state.card.as_ref().unwrap().detail.card_id;
     let mut effects = s.key("a");
-    assert!(matches!(effects[..], [Effect::SaveVerdict { .. }]));
-    // The verdict is in: the next card is asked for, the judged one stays meanwhile.
+    assert!(
+        matches!(effects[..], [Effect::SaveVerdict { .. }, Effect::Read(_)]),
+        "the verdict, and the next card read ahead: {effects:?}"
+    );
+    let ahead = effects.remove(1);
+    // The verdict is in before the card read ahead: the next card is asked for, the judged one
+    // stays meanwhile, and the late card read ahead changes nothing.
     let card = one_read(s.answer(effects.remove(0)));
+    assert!(s.answer(ahead).is_empty());
     assert_eq!(s.state.card.as_ref().unwrap().detail.card_id, first);
     assert!(s.state.holds_keys());
     assert!(
@@ -122,6 +128,27 @@ fn a_verdict_then_the_next_card_read_and_keys_wait_for_it_rather_than_judge_the_
     let next = s.state.card.as_ref().unwrap().detail.card_id;
     assert_ne!(next, first, "the next card shows");
     assert!(s.state.queue.as_ref().unwrap().items[0].done.is_some());
+}
+
+#[test]
+fn the_next_card_is_read_while_the_verdict_is_written_and_shows_as_soon_as_it_lands() {
+    let mut s = session();
+    let row = s.stage_row(MET);
+    start_at_stage(&mut s.state, row, &s.desk).unwrap();
+    let first = s.state.card.as_ref().unwrap().detail.card_id;
+    let second = s.state.queue.as_ref().unwrap().items[1].entry.card_id;
+    let mut effects = s.key("a");
+    let ahead = effects.remove(1);
+    assert!(s.answer(ahead).is_empty());
+    assert_eq!(s.state.card.as_ref().unwrap().detail.card_id, first);
+    assert!(!s.state.holds_keys(), "a card read ahead holds no key");
+    assert!(
+        s.answer(effects.remove(0)).is_empty(),
+        "nothing more to read once the verdict is in"
+    );
+    assert_eq!(s.state.card.as_ref().unwrap().detail.card_id, second);
+    assert_eq!(s.state.screen, Screen::Card);
+    assert!(!s.screen().contains("loading…"));
 }
 
 #[test]

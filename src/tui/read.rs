@@ -154,6 +154,10 @@ pub enum Then {
     Stats,
     LeadList,
     OwnerPicker,
+    /// Queue item `index`'s card, read ahead: no mark, keys do not wait for it.
+    Ahead {
+        index: usize,
+    },
 }
 
 /// Performs a read against the desk.

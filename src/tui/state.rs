@@ -299,6 +299,9 @@ pub struct Verdicts {
     pub saving: Option<SavingVerdict>,
     /// Owners known from the cards (read once, for the owner picker).
     pub owners: Option<Vec<String>>,
+    /// The card after the one judged, read while the verdict was written (queue index, card):
+    /// it shows as soon as the verdict lands. The next key drops it.
+    pub ahead: Option<(usize, Box<super::read::CardRead>)>,
 }
 
 /// The stats screen: the figures, the selected bottleneck, reviews per day over the last weeks

@@ -270,10 +270,21 @@ fn verdict(state: &mut State, verdict: Verdict, cx: &mut Cx) {
         blocker: None,
         trying: true,
     });
+    // The next card is read while the verdict is written: it shows as soon as the verdict
+    // lands, instead of after one more read.
+    let next = state.queue.as_ref().and_then(|q| {
+        (q.items.iter().enumerate().skip(c.index + 1))
+            .find(|(_, item)| item.done.is_none())
+            .map(|(i, item)| (i, item.entry.card_id))
+    });
     cx.ask(Effect::SaveVerdict {
         card: reviewed,
         review,
     });
+    if let Some((index, card_id)) = next {
+        let whose = Whose::Mine;
+        cx.read_ahead(Ask::Card { card_id, whose }, index);
+    }
 }
 
 /// A try at writing the verdict came back: in the store (the next card shows), in the journal
@@ -288,6 +299,11 @@ pub(super) fn verdict_outcome(
         return;
     };
     saving.trying = false;
+    // A verdict that waited for the store: the card read ahead may predate what the writer
+    // that held the store changed. Read it again when it opens.
+    if retry || !matches!(result, Some(Ok(Saving::Saved(_)))) {
+        state.verdicts.ahead = None;
+    }
     let status = &mut state.shared.status;
     match result {
         Some(Ok(Saving::Saved(id))) => {
@@ -413,8 +429,15 @@ pub(super) fn open(state: &mut State, index: usize, draft: Option<ReviewDraft>, 
         return;
     };
     q.selected = index;
+    let card_id = item.entry.card_id;
+    if let Some((i, read)) = state.verdicts.ahead.take()
+        && i == index
+        && read.detail.card_id == card_id
+    {
+        return card_read(state, index, draft, Some(read));
+    }
     let ask = Ask::Card {
-        card_id: item.entry.card_id,
+        card_id,
         whose: Whose::Mine,
     };
     cx.read(state, ask, Then::ShowCard { index, draft });

@@ -47,6 +47,17 @@ impl<'a> Cx<'a> {
         self.effects.push(Effect::Read(Read { ticket, ask, then }));
     }
 
+    /// Asks for queue item `index`'s card ahead of need: not the read under way (no mark, no
+    /// ticket), its answer kept for when the card is opened.
+    pub(super) fn read_ahead(&mut self, ask: Ask, index: usize) {
+        let then = Then::Ahead { index };
+        self.effects.push(Effect::Read(Read {
+            ticket: 0,
+            ask,
+            then,
+        }));
+    }
+
     fn blocker(&self) -> Option<crate::domain::writer::Writer> {
         self.desk.blocker()
     }
@@ -125,6 +136,7 @@ fn handle(state: &mut State, key: Key, cx: &mut Cx) {
 fn act(state: &mut State, action: Action, cx: &mut Cx) {
     state.shared.now = cx.desk.now();
     state.shared.today = cx.desk.today();
+    state.verdicts.ahead = None;
     if state.holds_keys() && action != Action::Quit {
         // Going back drops the read; the runtime holds any other key until the answer.
         if matches!(action, Action::Back | Action::Close) {
@@ -246,6 +258,17 @@ fn done(state: &mut State, outcome: Outcome, cx: &mut Cx) {
             Ok(())
         }
         Outcome::Idled(result) => result,
+        // A card read ahead: kept for when it opens; a failure leaves the usual read to it.
+        Outcome::Read {
+            then: Then::Ahead { index },
+            result,
+            ..
+        } => {
+            if let Ok(Answer::Card(Some(read))) = result {
+                state.verdicts.ahead = Some((index, read));
+            }
+            Ok(())
+        }
         Outcome::Read {
             ticket,
             then,
