@@ -27,6 +27,7 @@ fn l_on_a_card_opens_its_crm_page_or_shows_the_address_when_there_is_no_browser(
     load_stages(&mut state, &desk).unwrap();
     let row = state
         .stages
+        .rows
         .iter()
         .position(|r| r.name == "Встреча проведена")
         .unwrap();
@@ -36,21 +37,21 @@ fn l_on_a_card_opens_its_crm_page_or_shows_the_address_when_there_is_no_browser(
 
     // Without connections: no link, and it says why.
     common::reviewer::press(&mut state, &mut desk, "l");
-    assert!(matches!(&state.status, Some(Status::Error(m)) if m.contains("[[crm]]")));
+    assert!(matches!(&state.shared.status, Some(Status::Error(m)) if m.contains("[[crm]]")));
 
-    state.crm_links = Arc::new(links());
-    state.open_url = |_| false;
+    state.shared.crm_links = Arc::new(links());
+    state.shared.open_url = |_| false;
     common::reviewer::press(&mut state, &mut desk, "l");
     assert_eq!(
-        state.status,
+        state.shared.status,
         Some(Status::Info(format!(
             "no browser here; the card's address: {url}"
         )))
     );
-    state.open_url = |_| true;
+    state.shared.open_url = |_| true;
     common::reviewer::press(&mut state, &mut desk, "l");
     assert_eq!(
-        state.status,
+        state.shared.status,
         Some(Status::Info(format!("opened in the browser: {url}")))
     );
     // The card is still open: the key judged nothing.

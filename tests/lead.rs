@@ -20,7 +20,7 @@ const MET: &str = "Встреча проведена";
 fn boris_reviews(db: &std::path::Path) -> Vec<String> {
     let (mut s, mut d) = common::reviewer::open(db, "boris");
     load_stages(&mut s, &d).unwrap();
-    let row = s.stages.iter().position(|r| r.name == MET).unwrap();
+    let row = s.stages.rows.iter().position(|r| r.name == MET).unwrap();
     start_at_stage(&mut s, row, &d).unwrap();
     let mut ids = Vec::new();
     for k in ["a", "s", "d", "i"] {
@@ -136,7 +136,7 @@ fn a_returned_review_comes_back_to_the_auditors_queue_with_the_note() {
     drop((s, d));
     let (mut s, mut d) = common::reviewer::open(&store.db, "boris");
     load_stages(&mut s, &d).unwrap();
-    let row = s.stages.iter().position(|r| r.name == MET).unwrap();
+    let row = s.stages.rows.iter().position(|r| r.name == MET).unwrap();
     start_at_stage(&mut s, row, &d).unwrap();
     let q = s.queue.as_ref().unwrap();
     let back = q

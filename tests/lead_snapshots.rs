@@ -31,6 +31,7 @@ fn reviewer(db: &Path, auditor: &str, stage: &str, keys: &[&str]) -> Vec<String>
     load_stages(&mut s, &d).expect("stages");
     let row = s
         .stages
+        .rows
         .iter()
         .position(|r| r.name == stage)
         .unwrap_or_else(|| panic!("no stage {stage}"));
@@ -113,7 +114,7 @@ impl LeadDesk {
     }
 
     fn status(&self) -> String {
-        match &self.state.status {
+        match &self.state.shared.status {
             Some(Status::Info(s) | Status::Error(s)) => s.clone(),
             None => String::new(),
         }

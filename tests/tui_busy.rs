@@ -57,7 +57,12 @@ fn journal_files(db: &Path) -> Vec<PathBuf> {
 fn open_stage(desk: &Desk, who: &str) -> (State, okk::tui::desk::Desk) {
     let (mut state, d) = common::reviewer::open(&desk.db, who);
     okk::tui::update::load_stages(&mut state, &d).unwrap();
-    let row = state.stages.iter().position(|r| r.name == MET).unwrap();
+    let row = state
+        .stages
+        .rows
+        .iter()
+        .position(|r| r.name == MET)
+        .unwrap();
     start_at_stage(&mut state, row, &d).unwrap();
     (state, d)
 }
@@ -74,7 +79,7 @@ fn shown(state: &State) -> String {
 }
 
 fn status(state: &State) -> String {
-    match &state.status {
+    match &state.shared.status {
         Some(Status::Info(s) | Status::Error(s)) => s.clone(),
         None => String::new(),
     }
@@ -460,13 +465,13 @@ fn quitting_with_an_unsaved_comment_while_the_store_is_busy_asks_once() {
     press(&mut state, &mut d, "перезвонить");
     let import = hold_write_lock(&desk.db, Some(Writer::Import));
     press(&mut state, &mut d, "<C-c>");
-    assert!(!state.quit);
+    assert!(!state.shared.quit);
     assert!(
         status(&state).contains("store busy (import running); quit again"),
         "{}",
         status(&state)
     );
     press(&mut state, &mut d, "<C-c>");
-    assert!(state.quit);
+    assert!(state.shared.quit);
     import.end();
 }

@@ -58,8 +58,8 @@ fn desktop(csv: &Path) -> Desktop {
         Some(clock),
     );
     let mut state = State::new(funnel, AUDITOR.to_string(), Keymap::default());
-    state.now = desk.now();
-    state.today = desk.today();
+    state.shared.now = desk.now();
+    state.shared.today = desk.today();
     load_stages(&mut state, &desk).expect("stages");
     Desktop {
         _dir: dir,
@@ -91,6 +91,7 @@ impl Desktop {
         let row = self
             .state
             .stages
+            .rows
             .iter()
             .position(|r| r.name == name)
             .unwrap_or_else(|| panic!("no stage {name}"));
@@ -98,7 +99,7 @@ impl Desktop {
         for _ in 0..row {
             self.press("j");
         }
-        assert_eq!(self.state.stage_selected, row);
+        assert_eq!(self.state.stages.selected, row);
         self
     }
 

@@ -51,6 +51,7 @@ impl Session {
         let row = self
             .state
             .stages
+            .rows
             .iter()
             .position(|r| r.name == name)
             .unwrap();
@@ -125,7 +126,7 @@ impl Session {
     /// The open queue's figures as the state keeps them equal what the store says.
     fn assert_counts_true(&self) {
         if let Some(q) = &self.state.queue {
-            let truth = self.desk.counts(&self.state.stages[q.row]).unwrap();
+            let truth = self.desk.counts(&self.state.stages.rows[q.row]).unwrap();
             assert_eq!(
                 q.counts, truth,
                 "the queue's figures drifted from the store"
@@ -144,25 +145,26 @@ const LOST: &str = "Закрыто и не реализовано";
 fn the_funnel_lists_extra_control_stages_first_and_moves_within_bounds() {
     let mut s = session();
     assert_eq!(s.state.screen, Screen::Funnel);
-    assert!(s.state.stages[0].extra_control && s.state.stages[1].extra_control);
+    assert!(s.state.stages.rows[0].extra_control && s.state.stages.rows[1].extra_control);
     assert!(
         s.state
             .stages
+            .rows
             .iter()
             .all(|r| r.counts.cards >= r.counts.flagged)
     );
     s.keys("k");
-    assert_eq!(s.state.stage_selected, 0);
+    assert_eq!(s.state.stages.selected, 0);
     s.keys("jj");
-    assert_eq!(s.state.stage_selected, 2);
+    assert_eq!(s.state.stages.selected, 2);
     s.keys("G");
-    assert_eq!(s.state.stage_selected, s.state.stages.len() - 1);
+    assert_eq!(s.state.stages.selected, s.state.stages.rows.len() - 1);
     s.keys("j");
-    assert_eq!(s.state.stage_selected, s.state.stages.len() - 1);
+    assert_eq!(s.state.stages.selected, s.state.stages.rows.len() - 1);
     s.keys("g");
-    assert_eq!(s.state.stage_selected, 0);
+    assert_eq!(s.state.stages.selected, 0);
     s.keys("q");
-    assert!(s.state.quit, "q on the funnel quits");
+    assert!(s.state.shared.quit, "q on the funnel quits");
 }
 
 #[test]
@@ -174,7 +176,7 @@ fn enter_opens_the_stage_queue_and_q_comes_back_with_fresh_figures() {
     assert_eq!(q.items.len() as u64, q.total.min(100));
     s.keys("<enter>aqq");
     assert_eq!(s.state.screen, Screen::Funnel);
-    assert_eq!(s.state.stages[0].counts.reviewed, 1);
+    assert_eq!(s.state.stages.rows[0].counts.reviewed, 1);
 }
 
 // ---- queue screen -------------------------------------------------------------------------
@@ -247,7 +249,7 @@ fn t_lists_the_gone_and_closed_cards_without_flags_too_and_back() {
     let q = s.state.queue.as_ref().unwrap();
     assert!(q.all && ids(&s).contains(&gone));
     assert_eq!(q.counts.cards, before + 1);
-    assert!(matches!(&s.state.status, Some(Status::Info(m)) if m.starts_with("All cards")));
+    assert!(matches!(&s.state.shared.status, Some(Status::Info(m)) if m.starts_with("All cards")));
     s.keys("t");
     assert!(!s.state.queue.as_ref().unwrap().all && !ids(&s).contains(&gone));
     assert_eq!(s.state.queue.as_ref().unwrap().counts.cards, before);
@@ -279,7 +281,7 @@ fn a_saves_ok_and_shows_the_next_card() {
     assert_ne!(s.card_id(), first);
     assert_eq!(s.current_verdicts(), vec![(first.clone(), "ok".into())]);
     assert_eq!(
-        s.state.status,
+        s.state.shared.status,
         Some(Status::Info(format!("#{first} saved: ok")))
     );
     s.assert_counts_true();
@@ -549,7 +551,10 @@ fn u_withdraws_the_last_verdict_and_shows_its_card_again_with_the_review() {
     assert!(s.reviews()[0].5, "withdrawn, not deleted");
     s.assert_counts_true();
     s.keys("<backspace>");
-    assert_eq!(s.state.status, Some(Status::Info("nothing to undo".into())));
+    assert_eq!(
+        s.state.shared.status,
+        Some(Status::Info("nothing to undo".into()))
+    );
 }
 
 #[test]
@@ -610,7 +615,7 @@ fn another_auditor_has_a_queue_of_their_own() {
     let funnel = Arc::new(okk::funnel_config::default_funnel());
     let desk = Desk::new(store, funnel, "boris".into(), "fp".into(), None);
     let row = s.state.queue.as_ref().unwrap().row;
-    assert_eq!(desk.counts(&s.state.stages[row]).unwrap().reviewed, 0);
+    assert_eq!(desk.counts(&s.state.stages.rows[row]).unwrap().reviewed, 0);
 }
 
 #[test]
@@ -624,7 +629,7 @@ fn an_empty_queue_says_so_and_offers_the_next_stage() {
         s.keys("a");
     }
     assert_eq!(s.state.screen, Screen::Queue);
-    let Some(Status::Info(said)) = &s.state.status else {
+    let Some(Status::Info(said)) = &s.state.shared.status else {
         panic!("the status says the stage is done");
     };
     assert!(
@@ -641,17 +646,17 @@ fn an_empty_queue_says_so_and_offers_the_next_stage() {
 #[test]
 fn the_last_stage_done_offers_the_earlier_stages_still_to_review_not_all_done() {
     let mut s = session();
-    let last = s.state.stages.len() - 1;
-    let name = s.state.stages[last].name.clone();
+    let last = s.state.stages.rows.len() - 1;
+    let name = s.state.stages.rows[last].name.clone();
     s.stage(&name);
     let total = s.state.queue.as_ref().unwrap().total;
     for _ in 0..total {
         s.keys("a");
     }
-    let Some(Status::Info(said)) = s.state.status.clone() else {
+    let Some(Status::Info(said)) = s.state.shared.status.clone() else {
         panic!("the status says the stage is done");
     };
-    let first = s.state.stages[0].name.clone();
+    let first = s.state.stages.rows[0].name.clone();
     assert!(
         said.contains("is done") && said.contains(&format!("enter: «{first}»")),
         "{said}"
@@ -672,7 +677,7 @@ fn a_filtered_queue_done_says_done_for_the_filter_not_for_the_stage() {
     s.keys("<enter>");
     assert_eq!(s.state.queue.as_ref().unwrap().items.len(), 1);
     s.keys("<enter>a");
-    let Some(Status::Info(said)) = s.state.status.clone() else {
+    let Some(Status::Info(said)) = s.state.shared.status.clone() else {
         panic!("the status says what is done");
     };
     assert!(
@@ -696,9 +701,9 @@ fn a_date_correction_must_be_a_date_and_typing_replaces_the_old_value() {
     // The old value is selected: the first letter typed replaces it.
     s.keys("завтра").keys("<enter>");
     assert!(
-        matches!(&s.state.status, Some(Status::Error(e)) if e.contains("not a date")),
+        matches!(&s.state.shared.status, Some(Status::Error(e)) if e.contains("not a date")),
         "{:?}",
-        s.state.status
+        s.state.shared.status
     );
     let Some(Popup::Input(input)) = &s.state.popup else {
         panic!("the box stays open to be corrected");
@@ -727,9 +732,9 @@ fn a_date_correction_must_be_a_date_and_typing_replaces_the_old_value() {
         .keys("много")
         .keys("<enter>");
     assert!(
-        matches!(&s.state.status, Some(Status::Error(e)) if e.contains("not a number")),
+        matches!(&s.state.shared.status, Some(Status::Error(e)) if e.contains("not a number")),
         "{:?}",
-        s.state.status
+        s.state.shared.status
     );
     s.keys("<C-u>").keys("1 250 000").keys("<enter>");
     let d = &s.state.card.as_ref().unwrap().draft;
@@ -768,7 +773,7 @@ fn card_scrolling_stays_at_zero_or_above() {
 fn ctrl_c_quits_from_a_popup_and_keeps_the_comment_typed() {
     let mut s = session();
     s.stage(MET).keys("c").keys("недозвон").keys("<C-c>");
-    assert!(s.state.quit);
+    assert!(s.state.shared.quit);
     let draft = s.the_draft();
     assert_eq!(draft, "недозвон");
 }
@@ -785,7 +790,7 @@ fn a_verdict_that_cannot_be_written_keeps_the_card_and_says_why() {
         .unwrap();
     s.keys("a");
     assert_eq!(s.card_id(), first, "the card stays on screen");
-    assert!(matches!(&s.state.status, Some(Status::Error(e)) if e.contains("disk full")));
+    assert!(matches!(&s.state.shared.status, Some(Status::Error(e)) if e.contains("disk full")));
     conn.execute_batch("DROP TRIGGER no_reviews").unwrap();
     s.keys("a");
     assert_ne!(s.card_id(), first);
@@ -859,7 +864,7 @@ mod random_keys {
                 let q = st.queue.as_ref().expect("the queue screen has a queue");
                 assert!(q.selected < q.items.len().max(1));
             }
-            Screen::Funnel => assert!(st.stage_selected < st.stages.len().max(1)),
+            Screen::Funnel => assert!(st.stages.selected < st.stages.rows.len().max(1)),
             Screen::Reviews | Screen::Decide => {
                 panic!("the reviewer never opens the lead's screens")
             }
@@ -878,7 +883,7 @@ mod random_keys {
             let mut s = session();
             for k in keys {
                 s.keys(k);
-                if s.state.quit {
+                if s.state.shared.quit {
                     break;
                 }
                 invariants(&s);
@@ -954,7 +959,7 @@ fn four_opens_where_the_funnel_leaks_and_enter_opens_a_bottlenecks_cards() {
     // that some manager has them.
     s.keys(&"s".repeat(30)).keys("q4");
     assert_eq!(s.state.screen, Screen::Stats);
-    let (f, _) = s.state.stats.clone().unwrap();
+    let f = s.state.stats.clone().unwrap().figures;
     let list = okk::tui::update::bottleneck_list(&f);
     assert_eq!(list[0].0, MET, "the stage that lies most comes first");
     let pair = list.iter().position(|(_, m)| m.is_some()).unwrap();
@@ -979,7 +984,7 @@ fn four_opens_where_the_funnel_leaks_and_enter_opens_a_bottlenecks_cards() {
 fn the_stats_sparkline_counts_reviews_per_day() {
     let mut s = session();
     s.stage(MET).keys("asdq4");
-    let days = &s.state.reviews_per_day;
+    let days = &s.state.stats.as_ref().unwrap().reviews_per_day;
     assert_eq!(days.len(), 30);
     // The demo's clock stands still: every verdict falls on its last day.
     assert_eq!(days.last(), Some(&3));

@@ -115,8 +115,8 @@ fn begin(
     match &args.stage {
         Some(name) => {
             let rows = desk.stages()?;
-            let row = find_stage(&state.funnel, &rows, name)?;
-            state.stages = rows;
+            let row = find_stage(&state.shared.funnel, &rows, name)?;
+            state.stages.rows = rows;
             update::start_at_stage(&mut state, row, &desk)?;
         }
         None => update::load_stages(&mut state, &desk)?,
@@ -141,9 +141,9 @@ fn desk(
     let desk =
         Desk::new(store, funnel.clone(), who.clone(), fingerprint, None).judging_as_of(today);
     let mut state = State::new(funnel, who, config.keymap.clone());
-    state.crm_links = Arc::new(crate::crm::links::of(&config.crm));
-    state.now = desk.now();
-    state.today = desk.today();
+    state.shared.crm_links = Arc::new(crate::crm::links::of(&config.crm));
+    state.shared.now = desk.now();
+    state.shared.today = desk.today();
     Ok((state, desk))
 }
 
@@ -156,7 +156,7 @@ fn show(
     started: Instant,
 ) -> Result<ExitCode> {
     if let Some(day) = flags_from {
-        state.status = Some(crate::tui::state::Status::Info(
+        state.shared.status = Some(crate::tui::state::Status::Info(
             crate::text::tui::flags_from(&day),
         ));
     }

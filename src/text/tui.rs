@@ -260,6 +260,8 @@ pub fn too_small(w: u16, h: u16) -> String {
 }
 
 pub const HELP: &str = "help";
+/// The mark of a store read under way (a page, a card, the stats).
+pub const LOADING: &str = "loading…";
 pub const HELP_TITLE: &str = "Keys";
 pub const HELP_SCROLLS: &str = " j/k J/K scroll ";
 pub const FUNNEL_COLUMNS: [&str; 6] = ["Stage", "Cards", "To review", "Flagged", "Mine", ""];

@@ -1,9 +1,10 @@
 //! What `update` asks of the world outside the state (store writes, a browser) and what comes
 //! back: `update` returns effects, the runtime performs them and feeds each outcome back as a
-//! message. Reads stay queries `update` makes through a read-only desk; every write is here.
+//! message. Writes and store reads alike: `update` itself never touches the store.
 
 use super::desk::{Desk, DeskResult, Saving};
 use super::keymap::Key;
+use super::read::{Answer, Read, Then};
 use crate::domain::decision::{Decision, LeadDecision};
 use crate::domain::review::Review;
 use crate::domain::stored_review::ReviewedCard;
@@ -48,6 +49,17 @@ pub enum Effect {
     OpenUrl(String),
     /// A pause in the keys: the store's log is folded in now rather than on a verdict's commit.
     Idle,
+    /// A store read (a queue's page, a card, the stats): the runtime's reader thread performs
+    /// it while keys go on.
+    Read(Read),
+}
+
+impl Effect {
+    /// A read, not a write: the runtime performs it beside the writes, and keys do not wait
+    /// for it (unless the state holds them, see `State::holds_keys`).
+    pub fn is_read(&self) -> bool {
+        matches!(self, Effect::Read(_))
+    }
 }
 
 /// Why a comment draft is being saved: what follows once it is in.
@@ -92,6 +104,11 @@ pub enum Outcome {
         opened: bool,
     },
     Idled(DeskResult<()>),
+    Read {
+        ticket: u64,
+        then: Then,
+        result: DeskResult<Answer>,
+    },
 }
 
 /// Performs one effect against the store (and the browser), as the runtime does.
@@ -137,6 +154,16 @@ pub fn perform(effect: Effect, desk: &mut Desk, open_url: fn(&str) -> bool) -> O
             url,
         },
         Effect::Idle => Outcome::Idled(desk.idle()),
+        Effect::Read(read) => read_outcome(read, desk),
+    }
+}
+
+/// Performs a read: it needs no more than a shared desk.
+pub fn read_outcome(read: Read, desk: &Desk) -> Outcome {
+    Outcome::Read {
+        result: super::read::perform(&read.ask, desk),
+        ticket: read.ticket,
+        then: read.then,
     }
 }
 

@@ -6,9 +6,11 @@ pub mod action;
 pub mod desk;
 pub mod effect;
 pub mod keymap;
-pub mod lead;
 pub mod picker;
+pub mod read;
 pub mod run;
 pub mod state;
 pub mod update;
 pub mod view;
+
+pub use update::lead;

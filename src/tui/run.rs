@@ -1,8 +1,9 @@
 //! The runtime: draw, wait for a key (or half a second, to keep a comment draft; 60 ms while a
 //! verdict waits for a busy store), update, perform the effects update asks for, repeat. Store
-//! writes run on a writer thread with its own store handle (gitui's lesson): a busy store never
-//! freezes the screen. The terminal is restored on every exit path: `ratatui::init` installs a
-//! panic hook that restores it before color-eyre reports the panic.
+//! writes run on a writer thread and reads on a reader thread, each with its own store handle
+//! (gitui's lesson): a busy or slow store never freezes the screen. The terminal is restored on
+//! every exit path: `ratatui::init` installs a panic hook that restores it before color-eyre
+//! reports the panic.
 
 use std::collections::VecDeque;
 use std::path::PathBuf;
@@ -13,11 +14,11 @@ use std::time::{Duration, Instant};
 use color_eyre::Result;
 use ratatui::crossterm::event::{self, Event, KeyEventKind};
 
-use super::desk::Desk;
-use super::effect::{Effect, Msg, Outcome, perform};
+use super::desk::{Desk, DeskResult};
+use super::effect::{Effect, Msg, Outcome, perform, read_outcome};
 use super::keymap::Key;
 use super::state::{Screen, State, Status};
-use super::update::{meant, update};
+use super::update::{meant, passes_while_loading, update};
 use super::view::{Theme, view};
 
 /// Where the app measures itself (`OKK_TIMINGS=FILE`): start to the first card drawn, and each
@@ -78,28 +79,28 @@ pub fn run(state: &mut State, desk: &mut Desk, started: Instant) -> Result<Optio
     let timings_file = std::env::var_os("OKK_TIMINGS");
     let mut timings = Timings::default();
     let mut terminal = ratatui::init();
-    let mut writer: Option<Writer> = None;
+    let mut workers: Option<Workers> = None;
     let settle = settle_wait();
     let result = (|| -> Result<()> {
         let mut keys = Keys::default();
         loop {
             terminal.draw(|f| view(state, &theme, f))?;
             timings.frame(state, started, keys.timed.take());
-            // The writer thread opens its own store handle once the first frame is up.
-            let w = match writer.as_mut() {
+            // The worker threads open their own store handles once the first frame is up.
+            let w = match workers.as_mut() {
                 Some(w) => w,
-                None => writer.insert(Writer::start(desk, state.open_url, settle)?),
+                None => workers.insert(Workers::start(desk, state.shared.open_url, settle)?),
             };
             // Quitting waits for the writes under way (each is bounded: a busy store sends a
-            // verdict to the journal).
-            if state.quit && w.in_flight == 0 {
+            // verdict to the journal), not for reads.
+            if state.shared.quit && w.writes == 0 {
                 return Ok(());
             }
             w.step(state, desk, &mut keys)?;
         }
     })();
     ratatui::restore();
-    let left = match writer {
+    let left = match workers {
         Some(w) => w.stop(),
         None => desk.pending().map(|p| p.to_path_buf()),
     };
@@ -111,33 +112,38 @@ pub fn run(state: &mut State, desk: &mut Desk, started: Instant) -> Result<Optio
 
 /// A verdict is in the pending journal, waiting for another process to free the store.
 fn waits_for_store(state: &State) -> bool {
-    state.saving.as_ref().is_some_and(|s| !s.trying)
+    state.verdicts.saving.as_ref().is_some_and(|s| !s.trying)
 }
 
 /// Keys held while the store is slow: the status line says what they wait for.
 fn status_pending(state: &mut State, writes: usize) {
-    if state.status.is_none() {
-        state.status = Some(Status::Info(crate::text::tui::writes_pending(writes)));
+    if state.shared.status.is_none() && writes > 0 {
+        state.shared.status = Some(Status::Info(crate::text::tui::writes_pending(writes)));
     }
 }
 
-/// The writer thread: performs effects on its own desk, in order, and sends back outcomes.
-struct Writer {
-    effects: Sender<Effect>,
+/// The worker threads, each with its own desk on the store: the writer performs writes in
+/// order, the reader reads; both send back outcomes on one channel.
+struct Workers {
+    writes_to: Sender<Effect>,
+    reads_to: Sender<Effect>,
     outcomes: Receiver<Outcome>,
-    thread: JoinHandle<Desk>,
-    /// Effects sent whose outcome has not come back.
-    in_flight: usize,
-    /// How long a key's frame waits for its writes.
+    writer: JoinHandle<Desk>,
+    /// Writes sent whose outcome has not come back.
+    writes: usize,
+    /// Reads sent whose answer has not come back.
+    reads: usize,
+    /// How long a key's frame waits for its writes and reads.
     settle: Duration,
 }
 
-impl Writer {
-    fn start(desk: &Desk, open_url: fn(&str) -> bool, settle: Duration) -> Result<Writer> {
+impl Workers {
+    fn start(desk: &Desk, open_url: fn(&str) -> bool, settle: Duration) -> Result<Workers> {
         let mut twin = desk.twin()?;
-        let (effects, todo) = channel::<Effect>();
+        let (writes_to, todo) = channel::<Effect>();
         let (done, outcomes) = channel();
-        let thread = std::thread::spawn(move || {
+        let answers = done.clone();
+        let writer = std::thread::spawn(move || {
             for effect in todo {
                 if done.send(perform(effect, &mut twin, open_url)).is_err() {
                     break;
@@ -145,13 +151,39 @@ impl Writer {
             }
             twin
         });
-        Ok(Writer {
-            effects,
+        // The reader is not joined: quitting does not wait for a read (the stats' can take a
+        // second on a big store).
+        let reader = desk.twin()?;
+        let (reads_to, asked) = channel::<Effect>();
+        std::thread::spawn(move || {
+            for effect in asked {
+                let Effect::Read(read) = effect else { continue };
+                if answers.send(read_outcome(read, &reader)).is_err() {
+                    break;
+                }
+            }
+        });
+        Ok(Workers {
+            writes_to,
+            reads_to,
             outcomes,
-            thread,
-            in_flight: 0,
+            writer,
+            writes: 0,
+            reads: 0,
             settle,
         })
+    }
+
+    fn in_flight(&self) -> usize {
+        self.writes + self.reads
+    }
+
+    /// Whether `key` goes to update now: not while a write is under way (unless a verdict
+    /// waits for a busy store: update lets through the keys that look around the card), nor
+    /// while a read will replace what it acts on (but quitting and going back go).
+    fn flows(&self, state: &State, key: Key) -> bool {
+        (self.writes == 0 || waits_for_store(state))
+            && (!state.holds_keys() || passes_while_loading(state, key))
     }
 
     /// One turn of the loop between frames: an outcome that came back, a key held or typed,
@@ -161,25 +193,25 @@ impl Writer {
             self.feed(state, Msg::Done(Box::new(outcome)), desk);
             return Ok(());
         }
-        // Keys wait while a write is under way (typed ahead, they apply in order), unless a
-        // verdict waits for a busy store (then update lets through the keys that look around
-        // the card).
-        let keys_flow = self.in_flight == 0 || waits_for_store(state);
-        if keys_flow && let Some(key) = keys.held.pop_front() {
+        // Keys typed ahead wait, and apply in order.
+        if let Some(&key) = keys.held.front()
+            && self.flows(state, key)
+        {
+            keys.held.pop_front();
             let t = Instant::now();
             self.key(state, key, desk);
             keys.timed = Some((t, ms(t)));
             return Ok(());
         }
         // Soon when work waits for a pause in the keys (a typed filter), for the store (a
-        // verdict saving while another process writes) or for the writer, else twice a second.
-        let wait = match (self.in_flight, state.wants_tick()) {
+        // verdict saving while another process writes) or for the workers, else twice a second.
+        let wait = match (self.in_flight(), state.wants_tick()) {
             (1.., _) => 5,
             (0, true) => 60,
             (0, false) => 500,
         };
         if !event::poll(Duration::from_millis(wait))? {
-            if self.in_flight == 0 {
+            if self.in_flight() == 0 {
                 self.feed(state, Msg::Tick, desk);
             }
             return Ok(());
@@ -187,9 +219,10 @@ impl Writer {
         match event::read()? {
             Event::Key(k) if k.kind != KeyEventKind::Release => {
                 let key = Key::from_event(&k);
-                if !keys_flow {
+                // Quitting and going back overtake the keys held.
+                if !self.flows(state, key) || (!keys.held.is_empty() && !state.holds_keys()) {
                     keys.held.push_back(key);
-                    status_pending(state, self.in_flight);
+                    status_pending(state, self.writes);
                     return Ok(());
                 }
                 let t = Instant::now();
@@ -208,18 +241,20 @@ impl Writer {
             Err(RecvTimeoutError::Timeout) => None,
             Err(RecvTimeoutError::Disconnected) => None,
         };
-        if got.is_some() {
-            self.in_flight -= 1;
+        match &got {
+            Some(Outcome::Read { .. }) => self.reads -= 1,
+            Some(_) => self.writes -= 1,
+            None => {}
         }
         got
     }
 
-    /// A key through update; its writes get `settle` to come back before the frame.
+    /// A key through update; its writes and reads get `settle` to come back before the frame.
     fn key(&mut self, state: &mut State, key: Key, desk: &Desk) {
         for key in meant(state, key) {
             self.feed(state, Msg::Key(key), desk);
             let until = Instant::now() + self.settle;
-            while self.in_flight > 0 {
+            while self.in_flight() > 0 {
                 let Some(outcome) = self.poll(until.saturating_duration_since(Instant::now()))
                 else {
                     break;
@@ -231,8 +266,16 @@ impl Writer {
 
     fn feed(&mut self, state: &mut State, msg: Msg, desk: &Desk) {
         for effect in update(state, msg, desk) {
-            if self.effects.send(effect).is_ok() {
-                self.in_flight += 1;
+            let (to, count) = if effect.is_read() {
+                (&self.reads_to, &mut self.reads)
+            } else {
+                (&self.writes_to, &mut self.writes)
+            };
+            if to.send(effect).is_ok() {
+                *count += 1;
+            } else {
+                // The worker is gone: nothing will answer, so nothing may wait for it.
+                state.shared.loading = None;
             }
         }
     }
@@ -240,8 +283,9 @@ impl Writer {
     /// Waits for the writes under way and returns the pending journal's file, if a verdict is
     /// left in it.
     fn stop(self) -> Option<PathBuf> {
-        drop(self.effects);
-        let twin = self.thread.join().ok()?;
+        drop(self.writes_to);
+        drop(self.reads_to);
+        let twin = self.writer.join().ok()?;
         twin.pending().map(|p| p.to_path_buf())
     }
 }
@@ -264,7 +308,28 @@ fn settle(state: &mut State, msg: Msg, desk: &mut Desk) {
     let mut inbox = VecDeque::from([msg]);
     while let Some(msg) = inbox.pop_front() {
         for effect in update(state, msg, desk) {
-            inbox.push_back(Msg::Done(Box::new(perform(effect, desk, state.open_url))));
+            let open_url = state.shared.open_url;
+            inbox.push_back(Msg::Done(Box::new(perform(effect, desk, open_url))));
         }
     }
+}
+
+/// The reads `effects` ask for (and those their answers ask for), performed in order on this
+/// thread before the first frame; the first that fails is the caller's error. Asks for no
+/// write: a start-up only reads.
+pub fn settle_reads(state: &mut State, effects: Vec<Effect>, desk: &Desk) -> DeskResult<()> {
+    let mut todo = VecDeque::from(effects);
+    while let Some(effect) = todo.pop_front() {
+        let Effect::Read(read) = effect else {
+            debug_assert!(false, "a write asked for at start-up: {effect:?}");
+            continue;
+        };
+        let outcome = read_outcome(read, desk);
+        if let Outcome::Read { result: Err(e), .. } = outcome {
+            state.shared.loading = None;
+            return Err(e);
+        }
+        todo.extend(update(state, Msg::Done(Box::new(outcome)), desk));
+    }
+    Ok(())
 }

@@ -217,67 +217,140 @@ pub enum Status {
     Error(String),
 }
 
-pub struct State {
+/// What a store read under way will show (the screen says "loading…" meanwhile).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Loading {
+    /// The read's ticket: an answer whose ticket is not this one was overtaken and is dropped.
+    pub ticket: u64,
+    /// The read will replace what keys act on (the card, the next card, the owners for the
+    /// picker): keys wait for it, in order, instead of acting on what is about to go.
+    pub holds_keys: bool,
+}
+
+/// What every screen shares: the session's setting, the status line, the read under way.
+pub struct Shared {
     pub funnel: Arc<Funnel>,
     pub auditor: String,
     pub keymap: Keymap,
-    pub stages: Vec<StageRow>,
-    /// The funnel screen's selected row.
-    pub stage_selected: usize,
-    pub screen: Screen,
-    pub queue: Option<Queue>,
-    pub card: Option<CardState>,
-    pub popup: Option<Popup>,
-    pub status: Option<Status>,
-    pub undo: Vec<Undo>,
-    /// Owners known from the cards (read once, for the owner picker).
-    pub owners: Option<Vec<String>>,
     /// The config's CRM connections: links from cards to the CRM.
     pub crm_links: Arc<crate::domain::links::CrmLinks>,
     /// Opens an address in the browser; `false` when there is none (tests put a fake here).
     pub open_url: fn(&str) -> bool,
-    pub quit: bool,
     /// The clock, set before each update: how long ago a review was made.
     pub now: chrono::NaiveDateTime,
     /// The day cards are judged against (idle days, days in the stage), set with `now`.
     pub today: chrono::NaiveDateTime,
-    /// The lead's desk (`okk lead`); `None` in the reviewer.
-    pub lead: Option<LeadList>,
-    /// The stats screen's figures and its selected bottleneck.
-    pub stats: Option<(Arc<StatsFigures>, usize)>,
-    /// Reviews per day over the last weeks, oldest first (the stats screen's sparkline).
-    pub reviews_per_day: Vec<u64>,
-    /// A verdict waiting for the store's write lock.
-    pub saving: Option<SavingVerdict>,
+    pub status: Option<Status>,
+    /// A store read under way.
+    pub loading: Option<Loading>,
+    /// The last read's ticket.
+    pub tickets: u64,
+    pub quit: bool,
     /// Quit found the store busy and the comment draft unsaved: the next quit goes without it.
     pub quit_without_draft: bool,
+}
+
+impl Shared {
+    /// A new read begins: it overtakes any read under way. Returns its ticket.
+    pub fn start_loading(&mut self, holds_keys: bool) -> u64 {
+        self.tickets += 1;
+        self.loading = Some(Loading {
+            ticket: self.tickets,
+            holds_keys,
+        });
+        self.tickets
+    }
+
+    /// An answer came: true when it is the read under way (which it ends), false when a later
+    /// read or a move elsewhere overtook it.
+    pub fn answered(&mut self, ticket: u64) -> bool {
+        if self.loading.is_some_and(|l| l.ticket == ticket) {
+            self.loading = None;
+            return true;
+        }
+        false
+    }
+}
+
+/// The funnel screen: its stages with their figures, and the selected row.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct StagesScreen {
+    pub rows: Vec<StageRow>,
+    pub selected: usize,
+}
+
+impl StagesScreen {
+    /// The stages read again: the selection stays on the same stage.
+    pub fn set_rows(&mut self, rows: Vec<StageRow>) {
+        let keep = self.rows.get(self.selected).map(|r| r.name.clone());
+        self.rows = rows;
+        self.selected = keep
+            .and_then(|n| self.rows.iter().position(|r| r.name == n))
+            .unwrap_or(0)
+            .min(self.rows.len().saturating_sub(1));
+    }
+}
+
+/// The auditor's verdicts this session: what undo takes back, the one waiting for the store.
+#[derive(Debug, Default)]
+pub struct Verdicts {
+    pub undo: Vec<Undo>,
+    /// A verdict waiting for the store's write lock.
+    pub saving: Option<SavingVerdict>,
+    /// Owners known from the cards (read once, for the owner picker).
+    pub owners: Option<Vec<String>>,
+    /// The card after the one judged, read while the verdict was written (queue index, card):
+    /// it shows as soon as the verdict lands. The next key drops it.
+    pub ahead: Option<(usize, Box<super::read::CardRead>)>,
+}
+
+/// The stats screen: the figures, the selected bottleneck, reviews per day over the last weeks
+/// (oldest first, the sparkline).
+#[derive(Clone)]
+pub struct StatsScreen {
+    pub figures: Arc<StatsFigures>,
+    pub selected: usize,
+    pub reviews_per_day: Vec<u64>,
+}
+
+pub struct State {
+    pub screen: Screen,
+    pub popup: Option<Popup>,
+    pub shared: Shared,
+    pub stages: StagesScreen,
+    pub queue: Option<Queue>,
+    pub card: Option<CardState>,
+    pub verdicts: Verdicts,
+    /// The lead's desk (`okk lead`); `None` in the reviewer.
+    pub lead: Option<LeadList>,
+    pub stats: Option<StatsScreen>,
 }
 
 impl State {
     pub fn new(funnel: Arc<Funnel>, auditor: String, keymap: Keymap) -> State {
         State {
-            funnel,
-            auditor,
-            keymap,
-            stages: Vec::new(),
-            stage_selected: 0,
             screen: Screen::Funnel,
+            popup: None,
+            shared: Shared {
+                funnel,
+                auditor,
+                keymap,
+                crm_links: Arc::default(),
+                open_url: super::effect::open_in_browser,
+                now: chrono::NaiveDateTime::default(),
+                today: chrono::NaiveDateTime::default(),
+                status: None,
+                loading: None,
+                tickets: 0,
+                quit: false,
+                quit_without_draft: false,
+            },
+            stages: StagesScreen::default(),
             queue: None,
             card: None,
-            popup: None,
-            status: None,
-            undo: Vec::new(),
-            crm_links: Arc::default(),
-            open_url: super::effect::open_in_browser,
-            owners: None,
-            quit: false,
-            now: chrono::NaiveDateTime::default(),
-            today: chrono::NaiveDateTime::default(),
+            verdicts: Verdicts::default(),
             lead: None,
             stats: None,
-            reviews_per_day: Vec::new(),
-            saving: None,
-            quit_without_draft: false,
         }
     }
 
@@ -289,24 +362,24 @@ impl State {
             Some(Popup::Comment { .. }) => Mode::Comment,
             Some(Popup::Input(_)) => Mode::Input,
             None => match self.screen {
-                Screen::Funnel => Mode::Funnel,
                 Screen::Queue if self.queue.as_ref().is_some_and(|q| q.filtering) => Mode::Filter,
-                Screen::Queue => Mode::Queue,
-                Screen::Card => Mode::Card,
                 Screen::Reviews if self.lead.as_ref().is_some_and(|l| l.filtering) => Mode::Filter,
-                Screen::Reviews => Mode::Reviews,
-                Screen::Decide => Mode::Decide,
-                Screen::Stats => Mode::Stats,
+                _ => self.screen_mode(),
             },
         }
     }
 
-    /// The screen under the popup (help lists its keys).
     /// Work is waiting for the keys to pause (the loop wakes up soon to do it).
     pub fn wants_tick(&self) -> bool {
-        self.saving.is_some() || self.queue.as_ref().is_some_and(|q| q.filter_pending)
+        self.verdicts.saving.is_some() || self.queue.as_ref().is_some_and(|q| q.filter_pending)
     }
 
+    /// Keys wait: a read under way will replace what they would act on.
+    pub fn holds_keys(&self) -> bool {
+        self.shared.loading.is_some_and(|l| l.holds_keys)
+    }
+
+    /// The screen under the popup (help lists its keys).
     pub fn screen_mode(&self) -> Mode {
         match self.screen {
             Screen::Funnel => Mode::Funnel,
@@ -319,7 +392,9 @@ impl State {
     }
 
     pub fn stage_row(&self) -> Option<&StageRow> {
-        self.queue.as_ref().and_then(|q| self.stages.get(q.row))
+        self.queue
+            .as_ref()
+            .and_then(|q| self.stages.rows.get(q.row))
     }
 }
 

@@ -21,8 +21,8 @@ pub fn open(db: &Path, who: &str) -> (State, Desk) {
     let clock = okk::app::audit::today(&store, None).expect("the store's day");
     let desk = Desk::new(store, funnel.clone(), who.into(), "fp".into(), Some(clock));
     let mut state = State::new(funnel, who.into(), Keymap::default());
-    state.now = desk.now();
-    state.today = desk.today();
+    state.shared.now = desk.now();
+    state.shared.today = desk.today();
     (state, desk)
 }
 

@@ -8,10 +8,10 @@ use ratatui::widgets::Paragraph;
 
 use super::{Theme, clip};
 use crate::text::tui as msg;
-use crate::tui::state::{Screen, State, Status};
+use crate::tui::state::{Screen, Shared, State, Status};
 
 pub fn title(state: &State, theme: &Theme, frame: &mut Frame<'_>, area: Rect) {
-    let mut parts = vec![format!(" okk · {}", clip(&state.funnel.name, 40))];
+    let mut parts = vec![format!(" okk · {}", clip(&state.shared.funnel.name, 40))];
     if state.screen == Screen::Stats {
         parts.push(msg::STATS_TITLE.to_string());
     } else if state.screen != Screen::Funnel
@@ -34,7 +34,7 @@ pub fn title(state: &State, theme: &Theme, frame: &mut Frame<'_>, area: Rect) {
     }
     // Who is working, once (a bare name: "auditor anna" read as "auditor auditor" for the
     // default name), at the right beside help, so a long stage name cannot cut it off.
-    let who = super::fit(&crate::text::safe::line(&state.auditor), 24);
+    let who = super::fit(&crate::text::safe::line(&state.shared.auditor), 24);
     let who = match &state.lead {
         Some(l) => {
             let pos = if l.shown.is_empty() {
@@ -61,19 +61,28 @@ pub fn title(state: &State, theme: &Theme, frame: &mut Frame<'_>, area: Rect) {
     frame.render_widget(Paragraph::new(line).style(theme.title), area);
 }
 
-pub fn status(state: &State, theme: &Theme, frame: &mut Frame<'_>, area: Rect) {
-    let line = match &state.status {
+/// The status line, and at its right end the mark of a store read under way.
+pub fn status(shared: &Shared, theme: &Theme, frame: &mut Frame<'_>, area: Rect) {
+    let line = match &shared.status {
         Some(Status::Info(s)) => Line::from(Span::styled(format!(" {s}"), theme.bold)),
         Some(Status::Error(s)) => Line::from(Span::styled(format!(" {s}"), theme.error)),
         None => Line::default(),
     };
     frame.render_widget(Paragraph::new(line), area);
+    if shared.loading.is_some() {
+        let mark = Line::from(Span::styled(format!("{} ", msg::LOADING), theme.dim));
+        frame.render_widget(Paragraph::new(mark.right_aligned()), area);
+    }
 }
 
 pub fn hints(state: &State, theme: &Theme, frame: &mut Frame<'_>, area: Rect) {
     let mut spans = Vec::new();
     // The keymap's ranks say which hints give way when the terminal is narrow.
-    for (key, action) in state.keymap.hint_bar(state.mode(), area.width as usize) {
+    for (key, action) in state
+        .shared
+        .keymap
+        .hint_bar(state.mode(), area.width as usize)
+    {
         spans.push(Span::raw(" "));
         spans.push(Span::styled(key, theme.key));
         spans.push(Span::raw(format!(" {} ", msg::hint(action))));

@@ -11,7 +11,7 @@ use crate::domain::Card;
 use crate::domain::flag::Severity;
 use crate::domain::score::{Answer, score, unanswered};
 use crate::text::tui as msg;
-use crate::tui::state::{CardState, State};
+use crate::tui::state::{CardState, LeadList, Shared};
 
 /// Notes longer than this are cut for display: a 200 KB note must not slow every frame.
 const NOTE_LIMIT: usize = 8 * 1024;
@@ -20,15 +20,22 @@ const NOTES_SHOWN: usize = 50;
 /// Characters of notes drawn in all: the card is re-laid out on every key.
 const NOTES_BUDGET: usize = 32 * 1024;
 
-pub fn draw(state: &State, theme: &Theme, frame: &mut Frame<'_>, area: Rect) {
-    let Some(c) = &state.card else { return };
+/// The card; on the lead's decide screen (`lead`), the auditor's review beside it.
+pub fn draw(
+    shared: &Shared,
+    c: &CardState,
+    lead: Option<&LeadList>,
+    theme: &Theme,
+    frame: &mut Frame<'_>,
+    area: Rect,
+) {
     let right_w = (area.width * 2 / 5).max(36);
     let [left, right] =
         Layout::horizontal([Constraint::Min(20), Constraint::Length(right_w)]).areas(area);
-    draw_card(state, c, theme, frame, left);
+    draw_card(shared, c, theme, frame, left);
     // Items wrap rather than lose their words; the checklist is as tall as they need.
     let inner_w = right.width.saturating_sub(2).max(1) as usize;
-    let rows: usize = checklist_lines(state, c, theme)
+    let rows: usize = checklist_lines(shared, c, theme)
         .iter()
         .map(|l| l.width().max(1).div_ceil(inner_w))
         .sum();
@@ -37,11 +44,10 @@ pub fn draw(state: &State, theme: &Theme, frame: &mut Frame<'_>, area: Rect) {
         Constraint::Min(6),
     ])
     .areas(right);
-    draw_checklist(state, c, theme, frame, list);
-    if state.screen == crate::tui::state::Screen::Decide {
-        super::lead::draw_review(state, c, theme, frame, suggestion);
-    } else {
-        draw_suggestion(c, theme, frame, suggestion);
+    draw_checklist(shared, c, theme, frame, list);
+    match lead {
+        Some(l) => super::lead::draw_review(l, c, theme, frame, suggestion),
+        None => draw_suggestion(c, theme, frame, suggestion),
     }
 }
 
@@ -72,10 +78,10 @@ fn label(s: &str, theme: &Theme) -> Span<'static> {
     Span::styled(format!("{s:<9}"), theme.dim)
 }
 
-fn card_lines(state: &State, c: &CardState, theme: &Theme, width: u16) -> Vec<Line<'static>> {
+fn card_lines(shared: &Shared, c: &CardState, theme: &Theme, width: u16) -> Vec<Line<'static>> {
     let mut lines: Vec<Line<'static>> = Vec::new();
-    head_lines(state, c, theme, width, &mut lines);
-    field_lines(state, c, theme, &mut lines);
+    head_lines(shared, c, theme, width, &mut lines);
+    field_lines(shared, c, theme, &mut lines);
     contact_lines(&c.detail.card, theme, &mut lines);
     note_lines(&c.detail.card, theme, &mut lines);
     lines
@@ -83,14 +89,14 @@ fn card_lines(state: &State, c: &CardState, theme: &Theme, width: u16) -> Vec<Li
 
 /// Owner and budget, stage (since when, closed, gone), the CRM link, the last activity, flags.
 fn head_lines(
-    state: &State,
+    shared: &Shared,
     c: &CardState,
     theme: &Theme,
     width: u16,
     lines: &mut Vec<Line<'static>>,
 ) {
     let card = &c.detail.card;
-    let now = state_now(state);
+    let now = shared.today;
     let owner = clip(card.owner.as_deref().unwrap_or("—"), 40);
     let mut first = vec![label(msg::OWNER, theme), Span::raw(super::pad(&owner, 22))];
     if let Some(a) = card.amount {
@@ -130,7 +136,7 @@ fn head_lines(
         stage.push(Span::styled(format!("  {}", msg::GONE), theme.warn));
     }
     lines.push(Line::from(stage));
-    if let Some(url) = state.crm_links.url(&card.source, &card.external_id) {
+    if let Some(url) = shared.crm_links.url(&card.source, &card.external_id) {
         lines.push(Line::from(vec![
             label(msg::CRM, theme),
             Span::styled(clip(&url, 200), theme.dim),
@@ -161,10 +167,10 @@ fn head_lines(
 }
 
 /// The stage's own fields first (empty ones marked), then the card's other columns.
-fn field_lines(state: &State, c: &CardState, theme: &Theme, lines: &mut Vec<Line<'static>>) {
+fn field_lines(shared: &Shared, c: &CardState, theme: &Theme, lines: &mut Vec<Line<'static>>) {
     lines.push(Line::default());
     lines.push(Line::from(Span::styled(msg::FIELDS, theme.bold)));
-    for (name, value, own) in fields(state, c) {
+    for (name, value, own) in fields(shared, c) {
         let value = match value {
             Some(v) => Span::raw(clip(&v, 400)),
             None => Span::styled(msg::EMPTY, if own { theme.fail } else { theme.dim }),
@@ -239,10 +245,10 @@ fn note_lines(card: &Card, theme: &Theme, lines: &mut Vec<Line<'static>>) {
 
 /// (name, value, the stage's own field): the stage's bound and required fields first (empty
 /// ones kept, to be seen), then the card's other columns.
-fn fields(state: &State, c: &CardState) -> Vec<(String, Option<String>, bool)> {
+fn fields(shared: &Shared, c: &CardState) -> Vec<(String, Option<String>, bool)> {
     let card = &c.detail.card;
     let mut out: Vec<(String, Option<String>, bool)> = Vec::new();
-    if let Some(stage) = c.stage.map(|i| state.funnel.stage(i)) {
+    if let Some(stage) = c.stage.map(|i| shared.funnel.stage(i)) {
         let own = stage
             .fields
             .iter()
@@ -272,21 +278,17 @@ fn fields(state: &State, c: &CardState) -> Vec<(String, Option<String>, bool)> {
     out
 }
 
-fn state_now(state: &State) -> chrono::NaiveDateTime {
-    state.today
-}
-
 fn title(card: &Card) -> String {
     let t = card.title.as_deref().unwrap_or("");
     format!(" #{} {} ", clip(&card.external_id, 24), clip(t, 200))
 }
 
-fn draw_card(state: &State, c: &CardState, theme: &Theme, frame: &mut Frame<'_>, area: Rect) {
+fn draw_card(shared: &Shared, c: &CardState, theme: &Theme, frame: &mut Frame<'_>, area: Rect) {
     let block = Block::default()
         .borders(Borders::ALL)
         .title(title(&c.detail.card));
     let inner = block.inner(area);
-    let lines = card_lines(state, c, theme, inner.width);
+    let lines = card_lines(shared, c, theme, inner.width);
     // Wrapped height, estimated per line: enough to stop scrolling past the end.
     let width = inner.width.max(1) as usize;
     let total: usize = lines.iter().map(|l| l.width().max(1).div_ceil(width)).sum();
@@ -319,10 +321,16 @@ fn suggested_mark(a: Answer, scale: Option<u8>, theme: &Theme) -> Span<'static> 
     Span::styled(format!("{}?", mark.content), theme.dim)
 }
 
-fn draw_checklist(state: &State, c: &CardState, theme: &Theme, frame: &mut Frame<'_>, area: Rect) {
+fn draw_checklist(
+    shared: &Shared,
+    c: &CardState,
+    theme: &Theme,
+    frame: &mut Frame<'_>,
+    area: Rect,
+) {
     let items = c
         .stage
-        .map(|i| state.funnel.stage(i).checklist.as_slice())
+        .map(|i| shared.funnel.stage(i).checklist.as_slice())
         .unwrap_or(&[]);
     let pct = score(items, &c.draft.answers).map_or("—".to_string(), |s| format!("{:.0}%", s));
     let open = unanswered(items, &c.draft.answers);
@@ -339,7 +347,7 @@ fn draw_checklist(state: &State, c: &CardState, theme: &Theme, frame: &mut Frame
         );
         return;
     }
-    let lines = checklist_lines(state, c, theme);
+    let lines = checklist_lines(shared, c, theme);
     frame.render_widget(
         Paragraph::new(lines)
             .block(block)
@@ -348,10 +356,10 @@ fn draw_checklist(state: &State, c: &CardState, theme: &Theme, frame: &mut Frame
     );
 }
 
-fn checklist_lines(state: &State, c: &CardState, theme: &Theme) -> Vec<Line<'static>> {
+fn checklist_lines(shared: &Shared, c: &CardState, theme: &Theme) -> Vec<Line<'static>> {
     let items = c
         .stage
-        .map(|i| state.funnel.stage(i).checklist.as_slice())
+        .map(|i| shared.funnel.stage(i).checklist.as_slice())
         .unwrap_or(&[]);
     items
         .iter()

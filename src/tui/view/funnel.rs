@@ -8,7 +8,7 @@ use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row, Table, TableState};
 
 use super::{Theme, clip};
 use crate::text::tui as msg;
-use crate::tui::state::State;
+use crate::tui::state::{Shared, StagesScreen};
 
 const BAR: usize = 12;
 
@@ -22,10 +22,10 @@ fn bar(done: u64, total: u64) -> String {
     format!("{}{}", "█".repeat(full), "░".repeat(BAR - full))
 }
 
-pub fn draw(state: &State, theme: &Theme, frame: &mut Frame<'_>, area: Rect) {
+pub fn draw(shared: &Shared, s: &StagesScreen, theme: &Theme, frame: &mut Frame<'_>, area: Rect) {
     let block = Block::default()
         .borders(Borders::ALL)
-        .title(format!(" {} ", clip(&state.funnel.name, 60)))
+        .title(format!(" {} ", clip(&shared.funnel.name, 60)))
         .title_bottom(
             Line::from(format!(
                 " ◆ {}  ? {} ",
@@ -34,16 +34,14 @@ pub fn draw(state: &State, theme: &Theme, frame: &mut Frame<'_>, area: Rect) {
             ))
             .right_aligned(),
         );
-    if state.stages.iter().all(|r| r.counts.cards == 0)
-        && state.stages.iter().all(|r| r.stage.is_some())
-    {
+    if s.rows.iter().all(|r| r.counts.cards == 0) && s.rows.iter().all(|r| r.stage.is_some()) {
         let inner = block.inner(area);
         frame.render_widget(block, area);
         frame.render_widget(Paragraph::new(msg::NO_CARDS), inner);
         return;
     }
     let header = Row::new(msg::FUNNEL_COLUMNS.map(|h| Cell::from(h).style(theme.bold)));
-    let rows = state.stages.iter().map(|r| {
+    let rows = s.rows.iter().map(|r| {
         let c = r.counts;
         // A one-character mark: the stage column needs the room at 80 columns.
         let mark = if r.stage.is_none() {
@@ -78,6 +76,6 @@ pub fn draw(state: &State, theme: &Theme, frame: &mut Frame<'_>, area: Rect) {
         .block(block)
         .row_highlight_style(theme.selected)
         .highlight_symbol("▶ ");
-    let mut ts = TableState::default().with_selected(Some(state.stage_selected));
+    let mut ts = TableState::default().with_selected(Some(s.selected));
     frame.render_stateful_widget(table, area, &mut ts);
 }

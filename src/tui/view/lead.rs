@@ -9,7 +9,7 @@ use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row, Table, TableState, 
 use super::{Theme, clip, suggestion};
 use crate::domain::decision::DecisionKind;
 use crate::text::tui as msg;
-use crate::tui::state::{CardState, LeadList, State};
+use crate::tui::state::{CardState, LeadList, Shared};
 
 /// "3 d", "5 h", "now": how long a review has waited.
 fn age(created_at: chrono::NaiveDateTime, now: chrono::NaiveDateTime) -> String {
@@ -23,8 +23,7 @@ fn age(created_at: chrono::NaiveDateTime, now: chrono::NaiveDateTime) -> String 
     }
 }
 
-pub fn draw(state: &State, theme: &Theme, frame: &mut Frame<'_>, area: Rect) {
-    let Some(l) = &state.lead else { return };
+pub fn draw(shared: &Shared, l: &LeadList, theme: &Theme, frame: &mut Frame<'_>, area: Rect) {
     let [filter_area, table_area] = if l.filtering || !l.filter.is_empty() {
         Layout::vertical([Constraint::Length(1), Constraint::Min(1)]).areas(area)
     } else {
@@ -63,7 +62,7 @@ pub fn draw(state: &State, theme: &Theme, frame: &mut Frame<'_>, area: Rect) {
         .enumerate()
         .skip(first)
         .take(visible.max(1))
-        .map(|(pos, &i)| lead_row(l, pos, i, state.now, theme));
+        .map(|(pos, &i)| lead_row(l, pos, i, shared.now, theme));
     let widths = [
         Constraint::Length(1),
         Constraint::Fill(3),
@@ -135,8 +134,8 @@ fn lead_row<'a>(
 
 /// The auditor's review beside the card: verdict, suggestion, comment, time spent, and the
 /// lead's standing decision.
-pub fn draw_review(state: &State, c: &CardState, theme: &Theme, frame: &mut Frame<'_>, area: Rect) {
-    let row = state.lead.as_ref().and_then(|l| l.open.map(|i| &l.rows[i]));
+pub fn draw_review(l: &LeadList, c: &CardState, theme: &Theme, frame: &mut Frame<'_>, area: Rect) {
+    let row = l.open.map(|i| &l.rows[i]);
     let block = Block::default()
         .borders(Borders::ALL)
         .title(format!(" {} ", msg::REVIEW));
@@ -155,21 +154,12 @@ pub fn draw_review(state: &State, c: &CardState, theme: &Theme, frame: &mut Fram
         }
         // Side by side: what the other auditors said about the same card (a calibration's
         // disagreements are settled here: the lead's decision becomes the reference).
-        let others: Vec<String> = state
-            .lead
-            .as_ref()
-            .map(|l| {
-                l.rows
-                    .iter()
-                    .filter(|o| {
-                        o.source == r.source
-                            && o.external_id == r.external_id
-                            && o.auditor != r.auditor
-                    })
-                    .map(|o| format!("{} {}", clip(&o.auditor, 20), msg::verdict(o.verdict)))
-                    .collect()
+        let others: Vec<String> = (l.rows.iter())
+            .filter(|o| {
+                o.source == r.source && o.external_id == r.external_id && o.auditor != r.auditor
             })
-            .unwrap_or_default();
+            .map(|o| format!("{} {}", clip(&o.auditor, 20), msg::verdict(o.verdict)))
+            .collect();
         if r.calibration || !others.is_empty() {
             let label = if r.calibration {
                 format!("◎ {}", msg::CALIBRATION)

@@ -40,14 +40,36 @@ pub fn view(state: &State, theme: &Theme, frame: &mut Frame<'_>) {
     ])
     .areas(area);
     bars::title(state, theme, frame, title);
+    let shared = &state.shared;
     match state.screen {
-        Screen::Funnel => funnel::draw(state, theme, frame, body),
-        Screen::Queue => queue::draw(state, theme, frame, body),
-        Screen::Card | Screen::Decide => card::draw(state, theme, frame, body),
-        Screen::Reviews => lead::draw(state, theme, frame, body),
-        Screen::Stats => stats::draw(state, theme, frame, body),
+        Screen::Funnel => funnel::draw(shared, &state.stages, theme, frame, body),
+        Screen::Queue => {
+            if let Some((q, row)) = state.queue.as_ref().zip(state.stage_row()) {
+                queue::draw(q, row, theme, frame, body)
+            }
+        }
+        Screen::Card => {
+            if let Some(c) = &state.card {
+                card::draw(shared, c, None, theme, frame, body)
+            }
+        }
+        Screen::Decide => {
+            if let Some(c) = &state.card {
+                card::draw(shared, c, state.lead.as_ref(), theme, frame, body)
+            }
+        }
+        Screen::Reviews => {
+            if let Some(l) = &state.lead {
+                lead::draw(shared, l, theme, frame, body)
+            }
+        }
+        Screen::Stats => {
+            if let Some(s) = &state.stats {
+                stats::draw(s, theme, frame, body)
+            }
+        }
     }
-    bars::status(state, theme, frame, status);
+    bars::status(shared, theme, frame, status);
     bars::hints(state, theme, frame, hints);
     if state.popup.is_some() {
         popup::draw(state, theme, frame, body);

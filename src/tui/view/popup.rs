@@ -104,7 +104,7 @@ fn field_input(
     if correction {
         frame.render_widget(
             Paragraph::new(Span::styled(
-                msg::field_input_help(state.funnel.field_kind(&input.field)),
+                msg::field_input_help(state.shared.funnel.field_kind(&input.field)),
                 theme.dim,
             )),
             help,
@@ -118,8 +118,9 @@ fn help(state: &State, scroll: u16, theme: &Theme, frame: &mut Frame<'_>, area: 
         .card
         .as_ref()
         .and_then(|c| c.stage)
-        .map_or(9, |i| state.funnel.stage(i).checklist.len());
+        .map_or(9, |i| state.shared.funnel.stage(i).checklist.len());
     let rows: Vec<_> = state
+        .shared
         .keymap
         .rows(state.screen_mode())
         .into_iter()

@@ -8,7 +8,8 @@ use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row, Table, TableState};
 use super::{Theme, clip};
 use crate::domain::flag::RuleCode;
 use crate::text::tui as msg;
-use crate::tui::state::{Item, State};
+use crate::tui::desk::StageRow;
+use crate::tui::state::{Item, Queue};
 
 /// Every verdict, in the legend's order.
 pub const VERDICTS: [crate::domain::review::Verdict; 5] = {
@@ -80,9 +81,7 @@ fn legend(rows: &[crate::tui::state::Item], room: usize) -> String {
     line + &more
 }
 
-pub fn draw(state: &State, theme: &Theme, frame: &mut Frame<'_>, area: Rect) {
-    let Some(q) = &state.queue else { return };
-    let row = &state.stages[q.row];
+pub fn draw(q: &Queue, row: &StageRow, theme: &Theme, frame: &mut Frame<'_>, area: Rect) {
     let [filter_area, table_area] = if q.filtering || !q.filter.is_empty() {
         Layout::vertical([Constraint::Length(1), Constraint::Min(1)]).areas(area)
     } else {

@@ -11,7 +11,7 @@ use ratatui::widgets::{
 use super::{Theme, clip, fit, pad};
 use crate::domain::analytics::{Analytics, StatsFigures};
 use crate::text::tui as msg;
-use crate::tui::state::State;
+use crate::tui::state::StatsScreen;
 
 fn pct(v: Option<f64>) -> String {
     v.map_or("—".into(), |v| format!("{:.0}%", v * 100.0))
@@ -26,10 +26,8 @@ fn bar(value: f64, max: f64, width: usize) -> String {
     "█".repeat(n.min(width))
 }
 
-pub fn draw(state: &State, theme: &Theme, frame: &mut Frame<'_>, area: Rect) {
-    let Some((f, selected)) = &state.stats else {
-        return;
-    };
+pub fn draw(s: &StatsScreen, theme: &Theme, frame: &mut Frame<'_>, area: Rect) {
+    let f = &s.figures;
     let a = &f.analytics;
     let [top, bottom] =
         Layout::vertical([Constraint::Percentage(55), Constraint::Percentage(45)]).areas(area);
@@ -39,9 +37,9 @@ pub fn draw(state: &State, theme: &Theme, frame: &mut Frame<'_>, area: Rect) {
         Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(bottom);
 
     stage_panel(f, theme, frame, stages);
-    trend_panel(state, a, theme, frame, trend);
+    trend_panel(&s.reviews_per_day, a, theme, frame, trend);
     managers_panel(a, theme, frame, managers);
-    bottlenecks_panel(a, *selected, theme, frame, bottlenecks);
+    bottlenecks_panel(a, s.selected, theme, frame, bottlenecks);
 }
 
 fn stage_panel(f: &StatsFigures, theme: &Theme, frame: &mut Frame<'_>, stages: Rect) {
@@ -88,9 +86,8 @@ fn stage_panel(f: &StatsFigures, theme: &Theme, frame: &mut Frame<'_>, stages: R
     );
 }
 
-fn trend_panel(state: &State, a: &Analytics, theme: &Theme, frame: &mut Frame<'_>, trend: Rect) {
+fn trend_panel(days: &[u64], a: &Analytics, theme: &Theme, frame: &mut Frame<'_>, trend: Rect) {
     // Reviews per day over the last 30 days, oldest first; the week's figures below.
-    let days = &state.reviews_per_day;
     let block = Block::default()
         .borders(Borders::ALL)
         .title(msg::stats_trend(days.len()));

@@ -5,21 +5,28 @@ use std::time::Instant;
 
 use ratatui_textarea::TextArea;
 
-use super::action::Action;
-use super::desk::{Desk, DeskResult};
-use super::effect::Effect;
-use super::picker::{Picker, PickerFor};
-use super::state::{CardState, FieldInput, InputFor, LeadList, Popup, Screen, State, Status};
-use super::update::Cx;
+use super::{Cx, card, edit_line};
 use crate::domain::decision::{Decision, LeadDecision};
 use crate::domain::lead_row::LeadRow;
 use crate::domain::names::fold;
 use crate::domain::review::Verdict;
 use crate::text::tui as msg;
+use crate::tui::action::Action;
+use crate::tui::desk::{Desk, DeskResult};
+use crate::tui::effect::Effect;
+use crate::tui::picker::{Picker, PickerFor};
+use crate::tui::read::{Ask, CardRead, Then, Whose};
+use crate::tui::state::{CardState, FieldInput, InputFor, LeadList, Popup, Screen, State, Status};
 
-/// Reads the reviews and opens the list (`okk lead`).
+/// Reads the reviews and opens the list (`okk lead`), before the first frame.
 pub fn load(state: &mut State, desk: &Desk) -> DeskResult<()> {
-    let rows = desk.lead_rows()?;
+    let mut cx = Cx::new(desk);
+    cx.read(state, Ask::LeadRows, Then::LeadList);
+    crate::tui::run::settle_reads(state, cx.effects, desk)
+}
+
+/// The reviews read back: the list shows them, keeping its filter and undo.
+pub(super) fn rows_read(state: &mut State, rows: Vec<LeadRow>) {
     let keep = state.lead.take();
     let mut list = LeadList {
         rows,
@@ -34,7 +41,6 @@ pub fn load(state: &mut State, desk: &Desk) -> DeskResult<()> {
     refilter(&mut list);
     state.lead = Some(list);
     state.screen = Screen::Reviews;
-    Ok(())
 }
 
 /// Whether a review passes the list's filter: words `auditor:NAME`, `stage:TEXT`,
@@ -81,42 +87,38 @@ fn refilter(list: &mut LeadList) {
     list.selected = list.selected.min(list.shown.len().saturating_sub(1));
 }
 
-pub fn update(state: &mut State, action: Action, desk: &mut Cx) -> DeskResult<()> {
-    match state.screen {
-        Screen::Reviews => list(state, action, desk),
-        Screen::Decide => decide(state, action, desk),
-        _ => Ok(()),
+/// The list's filter being typed.
+fn filter_keys(l: &mut LeadList, action: Action) {
+    match action {
+        Action::Choose | Action::Down => l.filtering = false,
+        Action::Close => {
+            l.filtering = false;
+            l.filter.clear();
+            refilter(l);
+        }
+        Action::Type(key) if edit_line(&mut l.filter, key) => {
+            l.selected = 0;
+            refilter(l);
+        }
+        _ => {}
     }
 }
 
-fn list(state: &mut State, action: Action, desk: &mut Cx) -> DeskResult<()> {
+pub(super) fn list_keys(state: &mut State, action: Action, cx: &mut Cx) {
     let Some(l) = state.lead.as_mut() else {
-        return Ok(());
+        return;
     };
-    let n = l.shown.len();
     if l.filtering {
-        match action {
-            Action::Choose | Action::Down => l.filtering = false,
-            Action::Close => {
-                l.filtering = false;
-                l.filter.clear();
-                refilter(l);
-            }
-            Action::Type(key) if super::update::edit_line(&mut l.filter, key) => {
-                l.selected = 0;
-                refilter(l);
-            }
-            _ => {}
-        }
-        return Ok(());
+        return filter_keys(l, action);
     }
+    let last = l.shown.len().saturating_sub(1);
     match action {
-        Action::Down => l.selected = (l.selected + 1).min(n.saturating_sub(1)),
+        Action::Down => l.selected = (l.selected + 1).min(last),
         Action::Up => l.selected = l.selected.saturating_sub(1),
-        Action::PageDown => l.selected = (l.selected + 20).min(n.saturating_sub(1)),
+        Action::PageDown => l.selected = (l.selected + 20).min(last),
         Action::PageUp => l.selected = l.selected.saturating_sub(20),
         Action::First => l.selected = 0,
-        Action::Last => l.selected = n.saturating_sub(1),
+        Action::Last => l.selected = last,
         Action::Filter => l.filtering = true,
         Action::Close if !l.filter.is_empty() => {
             l.filter.clear();
@@ -126,58 +128,68 @@ fn list(state: &mut State, action: Action, desk: &mut Cx) -> DeskResult<()> {
             l.all = !l.all;
             refilter(l);
         }
-        Action::Open if n > 0 => {
+        Action::Open if !l.shown.is_empty() => {
             let row = l.shown[l.selected];
-            open(state, row, desk)?;
+            open(state, row, cx);
         }
         Action::Help => state.popup = Some(Popup::Help { scroll: 0 }),
-        Action::Back => state.quit = true,
+        Action::Back => state.shared.quit = true,
         _ => {}
     }
-    Ok(())
 }
 
-/// Shows row `row` on the decide screen: the card as the store has it, the auditor's review.
-fn open(state: &mut State, row: usize, desk: &mut Cx) -> DeskResult<()> {
-    let l = state.lead.as_mut().expect("lead");
+/// Asks for row `row`'s card as the store has it and the auditor's review, for the decide
+/// screen.
+fn open(state: &mut State, row: usize, cx: &mut Cx) {
+    let Some(l) = state.lead.as_ref() else {
+        return;
+    };
     let r = &l.rows[row];
     let Some(card_id) = r.card_id else {
-        state.status = Some(Status::Info(msg::card_not_synced(&r.external_id)));
-        return Ok(());
+        state.shared.status = Some(Status::Info(msg::card_not_synced(&r.external_id)));
+        return;
     };
-    let Some(detail) = desk.card(card_id)? else {
-        return Ok(());
+    let whose = Whose::Of {
+        auditor: r.auditor.clone(),
+        review_id: r.review_id.clone(),
     };
-    let review = desk.review_of(card_id, &r.auditor)?;
-    let decision = desk.latest_decision(&r.review_id)?;
+    cx.read(state, Ask::Card { card_id, whose }, Then::Decide { row });
+}
+
+/// Row `row`'s card read back: the decide screen shows it beside the auditor's review.
+pub(super) fn card_read(state: &mut State, row: usize, read: Option<Box<CardRead>>) {
+    let (Some(read), Some(l)) = (read.map(|r| *r), state.lead.as_mut()) else {
+        return;
+    };
     if let Some(pos) = l.shown.iter().position(|&i| i == row) {
         l.selected = pos;
     }
     l.open = Some(row);
-    let stage = state.funnel.resolve(&detail.card.stage);
+    let stage = state.shared.funnel.resolve(&read.detail.card.stage);
     state.card = Some(CardState {
         index: row,
         stage,
-        draft: review.as_ref().map(|p| p.draft.clone()).unwrap_or_default(),
+        draft: (read.review.as_ref())
+            .map(|p| p.draft.clone())
+            .unwrap_or_default(),
         // The lead sees what the auditor confirmed; nothing is suggested to the lead.
         suggested: Default::default(),
-        previous: review,
+        previous: read.review,
         opened: Instant::now(),
         scroll: 0,
-        decision,
-        detail,
+        decision: read.decision,
+        detail: read.detail,
     });
     state.screen = Screen::Decide;
-    Ok(())
 }
 
-fn decide(state: &mut State, action: Action, desk: &mut Cx) -> DeskResult<()> {
+pub(super) fn decide_keys(state: &mut State, action: Action, cx: &mut Cx) {
     let Some(c) = state.card.as_mut() else {
         state.screen = Screen::Reviews;
-        return Ok(());
+        return;
     };
     match action {
-        Action::Accept => record(state, Decision::accept(), desk)?,
+        Action::Accept => record(state, Decision::accept(), cx),
         Action::Override => {
             // Overriding with the auditor's own verdict would be an accept.
             let own = c.previous.as_ref().map(|p| p.verdict);
@@ -196,10 +208,10 @@ fn decide(state: &mut State, action: Action, desk: &mut Cx) -> DeskResult<()> {
             }));
         }
         // The lead corrects the auditor's answers; the decision keeps them as the reference.
-        Action::Item(n) => c.cycle_item(&state.funnel, n),
-        Action::Undo => undo(state, desk)?,
-        Action::Skip => step(state, 1, desk)?,
-        Action::Prev => step(state, -1, desk)?,
+        Action::Item(n) => c.cycle_item(&state.shared.funnel, n),
+        Action::Undo => undo(state, cx),
+        Action::Skip => step(state, 1, cx),
+        Action::Prev => step(state, -1, cx),
         Action::Down
         | Action::Up
         | Action::PageDown
@@ -219,55 +231,53 @@ fn decide(state: &mut State, action: Action, desk: &mut Cx) -> DeskResult<()> {
         }
         _ => {}
     }
-    Ok(())
 }
 
-/// The lead picked a verdict (override) or a stage after "wrong stage", or typed a note.
-pub fn chose(
-    state: &mut State,
-    purpose: PickerFor,
-    chosen: String,
-    desk: &mut Cx,
-) -> DeskResult<()> {
+/// The lead picked a verdict (override) or a stage after "wrong stage".
+pub(super) fn chosen(state: &mut State, purpose: PickerFor, chosen: String, cx: &mut Cx) {
+    let funnel = &state.shared.funnel;
     match purpose {
         PickerFor::Verdict => {
             let Some(v) = Verdict::ALL
                 .into_iter()
                 .find(|v| msg::verdict(*v) == chosen)
             else {
-                return Ok(());
+                return;
             };
             match v {
                 Verdict::WrongStage => {
                     let here = state.card.as_ref().and_then(|c| c.stage);
-                    let stages = super::update::other_stages(&state.funnel, here);
+                    let stages = card::other_stages(funnel, here);
                     state.popup = Some(Popup::Picker(Picker::new(PickerFor::LeadStage, stages)));
-                    Ok(())
                 }
                 Verdict::Dead => {
-                    let lost = super::update::lost_stage(&state.funnel);
-                    record(state, Decision::overrule(v, lost), desk)
+                    let lost = card::lost_stage(funnel);
+                    record(state, Decision::overrule(v, lost), cx)
                 }
-                _ => record(state, Decision::overrule(v, None), desk),
+                _ => record(state, Decision::overrule(v, None), cx),
             }
         }
         PickerFor::LeadStage => record(
             state,
             Decision::overrule(Verdict::WrongStage, Some(chosen)),
-            desk,
+            cx,
         ),
-        _ => Ok(()),
+        _ => {}
     }
 }
 
-pub fn send_back(state: &mut State, note: String, desk: &mut Cx) -> DeskResult<()> {
-    record(state, Decision::send_back(note), desk)
+/// The lead typed the note sending the review back.
+pub(super) fn send_back(state: &mut State, note: String, cx: &mut Cx) {
+    record(state, Decision::send_back(note), cx)
 }
 
-/// Writes the decision, then shows the next review awaiting one.
-fn record(state: &mut State, mut decision: Decision, desk: &mut Cx) -> DeskResult<()> {
-    let Some(row) = state.lead.as_ref().and_then(|l| l.open) else {
-        return Ok(());
+/// Asks for the decision to be written; the next review awaiting one shows once it is.
+fn record(state: &mut State, mut decision: Decision, cx: &mut Cx) {
+    let Some(l) = state.lead.as_ref() else {
+        return;
+    };
+    let Some(row) = l.open else {
+        return;
     };
     if let Some(c) = &state.card {
         let auditors = c.previous.as_ref().map(|p| &p.draft.answers);
@@ -275,15 +285,11 @@ fn record(state: &mut State, mut decision: Decision, desk: &mut Cx) -> DeskResul
             decision.answers = Some(c.draft.answers.clone());
         }
     }
-    let review_id = state.lead.as_ref().expect("lead").rows[row]
-        .review_id
-        .clone();
-    desk.ask(Effect::Decide {
+    cx.ask(Effect::Decide {
         row,
-        review_id,
+        review_id: l.rows[row].review_id.clone(),
         decision,
     });
-    Ok(())
 }
 
 /// The decision is in the store (`id`; `standing`, the review's decision now): the next review
@@ -294,68 +300,69 @@ pub(super) fn decided(
     decision: &Decision,
     id: String,
     standing: Option<LeadDecision>,
-    desk: &mut Cx,
-) -> DeskResult<()> {
+    cx: &mut Cx,
+) {
     let Some(l) = state.lead.as_mut() else {
-        return Ok(());
+        return;
     };
     l.rows[row].decision = standing;
     crate::domain::lead_row::resplit(&mut l.rows, row);
     l.undo.push((row, id));
-    state.status = Some(Status::Info(msg::decided(
+    state.shared.status = Some(Status::Info(msg::decided(
         decision.kind.as_str(),
         &l.rows[row].external_id,
     )));
-    next_awaiting(state, row, desk)
+    next_awaiting(state, row, cx)
 }
 
-fn next_awaiting(state: &mut State, from: usize, desk: &mut Cx) -> DeskResult<()> {
-    let l = state.lead.as_ref().expect("lead");
+fn next_awaiting(state: &mut State, from: usize, cx: &mut Cx) {
+    let Some(l) = state.lead.as_mut() else {
+        return;
+    };
     let pos = l.shown.iter().position(|&i| i == from).unwrap_or(0);
-    let next = l
-        .shown
-        .iter()
-        .skip(pos + 1)
+    let next = (l.shown.iter().skip(pos + 1))
         .chain(l.shown.iter().take(pos))
         .copied()
         .find(|&i| l.rows[i].decision.is_none());
     match next {
-        Some(i) => open(state, i, desk),
+        Some(i) => open(state, i, cx),
         None => {
-            state.card = None;
-            state.screen = Screen::Reviews;
-            let l = state.lead.as_mut().expect("lead");
             l.open = None;
             refilter(l);
-            state.status = Some(Status::Info(msg::all_decided()));
-            Ok(())
+            state.card = None;
+            state.screen = Screen::Reviews;
+            state.shared.status = Some(Status::Info(msg::all_decided()));
         }
     }
 }
 
 /// Space / p on the decide screen: the next or previous review in the list.
-fn step(state: &mut State, by: isize, desk: &mut Cx) -> DeskResult<()> {
-    let l = state.lead.as_ref().expect("lead");
-    let Some(row) = l.open else { return Ok(()) };
+fn step(state: &mut State, by: isize, cx: &mut Cx) {
+    let Some(l) = state.lead.as_ref() else {
+        return;
+    };
+    let Some(row) = l.open else { return };
     let pos = l.shown.iter().position(|&i| i == row).unwrap_or(0) as isize + by;
     if pos >= 0
         && let Some(&i) = l.shown.get(pos as usize)
     {
-        open(state, i, desk)?;
+        open(state, i, cx);
     }
-    Ok(())
 }
 
-fn undo(state: &mut State, desk: &mut Cx) -> DeskResult<()> {
-    let Some((row, id)) = state.lead.as_ref().and_then(|l| l.undo.last().cloned()) else {
-        state.status = Some(Status::Info(msg::nothing_to_undo()));
-        return Ok(());
+fn undo(state: &mut State, cx: &mut Cx) {
+    let Some(l) = state.lead.as_ref() else {
+        return;
     };
-    let review_id = state.lead.as_ref().expect("lead").rows[row]
-        .review_id
-        .clone();
-    desk.ask(Effect::WithdrawDecision { row, id, review_id });
-    Ok(())
+    let Some(&(row, ref id)) = l.undo.last() else {
+        state.shared.status = Some(Status::Info(msg::nothing_to_undo()));
+        return;
+    };
+    cx.ask(Effect::WithdrawDecision {
+        row,
+        id: id.clone(),
+        review_id: l.rows[row].review_id.clone(),
+    });
 }
 
 /// The lead's last decision is withdrawn (`standing`, the review's decision now): the review
@@ -364,17 +371,17 @@ pub(super) fn decision_undone(
     state: &mut State,
     row: usize,
     standing: Option<LeadDecision>,
-    desk: &mut Cx,
-) -> DeskResult<()> {
+    cx: &mut Cx,
+) {
     let Some(l) = state.lead.as_mut() else {
-        return Ok(());
+        return;
     };
     l.undo.pop();
     l.rows[row].decision = standing;
     crate::domain::lead_row::resplit(&mut l.rows, row);
     refilter(l);
-    state.status = Some(Status::Info(msg::decision_undone()));
-    open(state, row, desk)
+    state.shared.status = Some(Status::Info(msg::decision_undone()));
+    open(state, row, cx)
 }
 
 #[cfg(test)]

@@ -1,0 +1,254 @@
+//! The store reads `update` asks for: what each asks, what it answers and what the screen does
+//! with the answer. The runtime performs them on its reader thread (tests: in order, here).
+
+use super::desk::{Desk, DeskResult, StageRow};
+use crate::domain::analytics::StatsFigures;
+use crate::domain::card_detail::CardDetail;
+use crate::domain::decision::LeadDecision;
+use crate::domain::ids::CardId;
+use crate::domain::lead_row::LeadRow;
+use crate::domain::queue::{QueueCounts, QueueEntry, QueueKey};
+use crate::domain::review::ReviewDraft;
+use crate::domain::stored_review::StoredReview;
+
+/// Cards read per page of a queue.
+pub const PAGE: usize = 100;
+/// The first page: a screenful and some (each card listed costs a few random reads, and a
+/// stage opened or a filter typed waits for them).
+const FIRST_PAGE: usize = 50;
+const BIG_PAGE: usize = 5000;
+
+/// A read, its ticket (see `state::Shared::start_loading`) and what follows its answer.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Read {
+    pub ticket: u64,
+    pub ask: Ask,
+    pub then: Then,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Ask {
+    /// The funnel's stages with their figures.
+    Stages,
+    Pages(Pages),
+    /// A card as the store has it now, with the review shown beside it.
+    Card {
+        card_id: CardId,
+        whose: Whose,
+    },
+    /// Everything `okk stats` computes, and reviews per day over the last 30 days.
+    Stats,
+    /// The lead's list.
+    LeadRows,
+    /// Owners known from the cards (the owner picker).
+    Owners,
+}
+
+/// Pages of a stage's queue until item `want` is loaded or the queue ends, after the `have`
+/// items loaded (`after`: the last of them that is not a calibration card).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Pages {
+    pub row: StageRow,
+    pub after: Option<QueueKey>,
+    pub have: usize,
+    pub want: usize,
+    pub filter: String,
+    pub all: bool,
+    /// The stage's figures too, counted with closed cards (`Some(true)`) or without.
+    pub counts: Option<bool>,
+}
+
+/// Whose review shows beside the card.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Whose {
+    /// The auditor's own current review, else her comment draft.
+    Mine,
+    /// Another auditor's (the lead deciding on review `review_id`).
+    Of { auditor: String, review_id: String },
+}
+
+pub enum Answer {
+    Stages(Vec<StageRow>),
+    Pages {
+        entries: Vec<QueueEntry>,
+        exhausted: bool,
+        counts: Option<QueueCounts>,
+    },
+    /// `None`: the card is gone from the store.
+    Card(Option<Box<CardRead>>),
+    Stats {
+        figures: Box<StatsFigures>,
+        per_day: Vec<u64>,
+    },
+    LeadRows(Vec<LeadRow>),
+    Owners(Vec<String>),
+}
+
+impl std::fmt::Debug for Answer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Answer::Stages(rows) => write!(f, "Stages({} rows)", rows.len()),
+            Answer::Pages {
+                entries, exhausted, ..
+            } => write!(
+                f,
+                "Pages({} entries, exhausted: {exhausted})",
+                entries.len()
+            ),
+            Answer::Card(c) => write!(f, "Card({:?})", c.as_ref().map(|c| c.detail.card_id)),
+            // The figures are many tables: their name says enough in a log.
+            Answer::Stats { .. } => write!(f, "Stats"),
+            Answer::LeadRows(rows) => write!(f, "LeadRows({} rows)", rows.len()),
+            Answer::Owners(o) => write!(f, "Owners({})", o.len()),
+        }
+    }
+}
+
+#[derive(Debug)]
+pub struct CardRead {
+    pub detail: CardDetail,
+    /// The review shown beside the card.
+    pub review: Option<StoredReview>,
+    /// The lead's standing decision on it.
+    pub decision: Option<LeadDecision>,
+    /// The auditor's comment draft, when she has no review of the card.
+    pub draft: Option<String>,
+}
+
+/// What the screen does with an answer.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Then {
+    /// Shows the stages' figures.
+    ShowStages,
+    /// Says the open stage is done and which stage is next.
+    StageDone,
+    /// Opens the next stage with cards to review.
+    NextStage,
+    /// Opens stage row `row`'s queue filtered by `filter`, and its first card when
+    /// `first_card`.
+    OpenQueue {
+        row: usize,
+        filter: String,
+        first_card: bool,
+    },
+    /// The queue re-read from the start (its filter changed).
+    Reload,
+    /// Selects item `want` of the queue (or its last).
+    Select(usize),
+    /// More of the queue, nothing else.
+    More,
+    /// Shows the first card at or after `from` (that wants a verdict, when `pending_only`).
+    MoveTo {
+        from: usize,
+        pending_only: bool,
+    },
+    /// Shows queue item `index`; with the review draft given (undo) rather than the store's.
+    ShowCard {
+        index: usize,
+        draft: Option<ReviewDraft>,
+    },
+    /// Shows row `row` of the lead's list on the decide screen.
+    Decide {
+        row: usize,
+    },
+    Stats,
+    LeadList,
+    OwnerPicker,
+    /// Queue item `index`'s card, read ahead: no mark, keys do not wait for it.
+    Ahead {
+        index: usize,
+    },
+}
+
+/// Performs a read against the desk.
+pub fn perform(ask: &Ask, desk: &Desk) -> DeskResult<Answer> {
+    Ok(match ask {
+        Ask::Stages => {
+            let mut rows = desk.stages()?;
+            for row in &mut rows {
+                row.counts = desk.counts(row)?;
+            }
+            Answer::Stages(rows)
+        }
+        Ask::Pages(p) => pages(p, desk)?,
+        Ask::Card { card_id, whose } => Answer::Card(card(*card_id, whose, desk)?),
+        Ask::Stats => Answer::Stats {
+            figures: Box::new(desk.figures()?),
+            per_day: desk.reviews_per_day(30).unwrap_or_default(),
+        },
+        Ask::LeadRows => Answer::LeadRows(desk.lead_rows()?),
+        Ask::Owners => Answer::Owners(desk.owners()?),
+    })
+}
+
+fn pages(p: &Pages, desk: &Desk) -> DeskResult<Answer> {
+    let mut entries = Vec::new();
+    let mut after = p.after.clone();
+    let mut exhausted = false;
+    loop {
+        let have = p.have + entries.len();
+        if have > p.want || exhausted {
+            break;
+        }
+        // Calibration cards come first on the first page and are no place to resume from.
+        if after.is_none() && have > 0 {
+            exhausted = true;
+            break;
+        }
+        // Far targets (`G`) read in big pages: each page starts a new index scan.
+        let size = if p.want - have > PAGE {
+            BIG_PAGE
+        } else if have == 0 {
+            FIRST_PAGE.max(p.want + 1)
+        } else {
+            PAGE
+        };
+        let page = desk.queue(&p.row, after.as_ref(), &p.filter, size, p.all)?;
+        exhausted = page.len() < size;
+        if let Some(last) = page.iter().rev().find(|e| !e.calibration) {
+            after = Some(last.key.clone());
+        }
+        entries.extend(page);
+    }
+    let counts = match p.counts {
+        Some(all) => Some(desk.counts_of(&p.row, all)?),
+        None => None,
+    };
+    Ok(Answer::Pages {
+        entries,
+        exhausted,
+        counts,
+    })
+}
+
+fn card(card_id: CardId, whose: &Whose, desk: &Desk) -> DeskResult<Option<Box<CardRead>>> {
+    let Some(detail) = desk.card(card_id)? else {
+        return Ok(None);
+    };
+    let read = match whose {
+        Whose::Mine => {
+            let review = desk.current_review(detail.card_id)?;
+            let decision = match &review {
+                Some(r) => desk.latest_decision(&r.id)?,
+                None => None,
+            };
+            let draft = match review {
+                Some(_) => None,
+                None => desk.draft(detail.card_id)?,
+            };
+            CardRead {
+                detail,
+                review,
+                decision,
+                draft,
+            }
+        }
+        Whose::Of { auditor, review_id } => CardRead {
+            review: desk.review_of(card_id, auditor)?,
+            decision: desk.latest_decision(review_id)?,
+            draft: None,
+            detail,
+        },
+    };
+    Ok(Some(Box::new(read)))
+}

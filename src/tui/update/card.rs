@@ -1,0 +1,484 @@
+//! The card screen's keys: checklist items, verdicts (written by the runtime, the next card
+//! shown once the store has them), the owner, corrections, the comment, undo; the card read
+//! back from the store.
+
+use std::time::Instant;
+
+use ratatui_textarea::TextArea;
+
+use super::{Cx, failed, funnel, queue};
+use crate::domain::funnel::StageKind;
+use crate::domain::review::{Review, ReviewDraft, Verdict};
+use crate::domain::score::{confirm, score, suggest};
+use crate::domain::stored_review::ReviewedCard;
+use crate::text::tui as msg;
+use crate::tui::action::Action;
+use crate::tui::desk::{DeskResult, Saving};
+use crate::tui::effect::Effect;
+use crate::tui::picker::{Picker, PickerFor};
+use crate::tui::read::{Ask, CardRead, Then, Whose};
+use crate::tui::state::{
+    CardState, FieldInput, InputFor, Popup, SavingVerdict, Screen, State, Status, Undo,
+};
+
+pub(super) fn keys(state: &mut State, action: Action, cx: &mut Cx) {
+    let Some(c) = state.card.as_mut() else {
+        state.screen = Screen::Queue;
+        return;
+    };
+    match action {
+        Action::Ok | Action::Stale | Action::Unclear | Action::Dead | Action::WrongStage => {
+            judge(state, action, cx)
+        }
+        Action::Owner | Action::Correct | Action::Comment | Action::OpenCrm => {
+            aside(state, action, cx)
+        }
+        Action::Item(n) => c.cycle_item(&state.shared.funnel, n),
+        Action::Skip => {
+            let from = c.index + 1;
+            move_to(state, from, false, cx);
+        }
+        Action::Prev if c.index > 0 => {
+            let i = c.index - 1;
+            open(state, i, None, cx);
+        }
+        Action::Undo => undo(state, cx),
+        Action::Down
+        | Action::Up
+        | Action::PageDown
+        | Action::PageUp
+        | Action::First
+        | Action::Last => {
+            c.scroll_by(action);
+        }
+        Action::Help => state.popup = Some(Popup::Help { scroll: 0 }),
+        Action::Back => {
+            let i = c.index;
+            state.card = None;
+            state.screen = Screen::Queue;
+            if let Some(q) = state.queue.as_mut() {
+                q.selected = i.min(q.items.len().saturating_sub(1));
+            }
+        }
+        _ => {}
+    }
+}
+
+/// A verdict key on the card (wrong stage asks for the stage first).
+fn judge(state: &mut State, action: Action, cx: &mut Cx) {
+    let Some(c) = state.card.as_mut() else {
+        return;
+    };
+    let funnel = &state.shared.funnel;
+    match action {
+        // The card is as it should be: the suggested answers are the auditor's (one key).
+        Action::Ok => {
+            c.draft.answers = confirm(&c.draft.answers, &c.suggested);
+            verdict(state, Verdict::Ok, cx)
+        }
+        Action::Stale => verdict(state, Verdict::Stale, cx),
+        Action::Unclear => verdict(state, Verdict::Unclear, cx),
+        Action::Dead => {
+            // The lost stage, or none: never a stage picked for an earlier verdict.
+            c.draft.suggested_stage = lost_stage(funnel);
+            verdict(state, Verdict::Dead, cx)
+        }
+        Action::WrongStage => {
+            let stages = other_stages(funnel, c.stage);
+            state.popup = Some(Popup::Picker(Picker::new(PickerFor::WrongStage, stages)));
+        }
+        _ => {}
+    }
+}
+
+/// The funnel's lost stage, where a dead card belongs.
+pub(super) fn lost_stage(funnel: &crate::domain::Funnel) -> Option<String> {
+    funnel
+        .stages
+        .iter()
+        .find(|s| s.kind == StageKind::Lost)
+        .map(|s| s.name.clone())
+}
+
+/// The funnel's stages but `here` (a card's own), for a wrong-stage verdict.
+pub(super) fn other_stages(funnel: &crate::domain::Funnel, here: Option<usize>) -> Vec<String> {
+    funnel
+        .stages
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| Some(*i) != here)
+        .map(|(_, s)| s.name.clone())
+        .collect()
+}
+
+/// Keys that add to the review without judging: an owner, a correction, a comment, and the
+/// card's page in the CRM.
+fn aside(state: &mut State, action: Action, cx: &mut Cx) {
+    let Some(c) = state.card.as_ref() else {
+        return;
+    };
+    match action {
+        Action::Owner => match state.verdicts.owners.clone() {
+            Some(owners) => owners_read(state, owners),
+            None => cx.read(state, Ask::Owners, Then::OwnerPicker),
+        },
+        Action::Correct => {
+            let fields = field_choices(state);
+            state.popup = Some(Popup::Picker(Picker::new(PickerFor::Field, fields)));
+        }
+        Action::Comment => {
+            let mut area = TextArea::from(c.draft.comment.lines());
+            area.move_cursor(ratatui_textarea::CursorMove::Bottom);
+            area.move_cursor(ratatui_textarea::CursorMove::End);
+            state.popup = Some(Popup::Comment { area, dirty: false });
+        }
+        Action::OpenCrm => {
+            let card = &c.detail.card;
+            match state.shared.crm_links.url(&card.source, &card.external_id) {
+                Some(url) => cx.ask(Effect::OpenUrl(url)),
+                None => state.shared.status = Some(Status::Error(msg::crm_no_link())),
+            }
+        }
+        _ => {}
+    }
+}
+
+/// The owners are known: the owner picker opens (on the card it was asked on).
+pub(super) fn owners_read(state: &mut State, owners: Vec<String>) {
+    state.verdicts.owners = Some(owners.clone());
+    if state.screen == Screen::Card && state.popup.is_none() {
+        state.popup = Some(Popup::Picker(Picker::new(PickerFor::Owner, owners)));
+    }
+}
+
+/// The fields a correction can be about: the stage's own first, then the funnel's custom
+/// fields, the card's other columns, and okk's system fields.
+fn field_choices(state: &State) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let mut push = |s: &str| {
+        if !out.iter().any(|o| o == s) {
+            out.push(s.to_string());
+        }
+    };
+    let funnel = &state.shared.funnel;
+    if let Some(c) = &state.card {
+        if let Some(stage) = c.stage.map(|i| funnel.stage(i)) {
+            stage.fields.iter().for_each(|f| push(f));
+            stage.required.iter().for_each(|r| push(r.field.label()));
+        }
+        funnel.custom_fields.iter().for_each(|f| push(&f.name));
+        c.detail.card.fields.iter().for_each(|(k, _)| push(k));
+    }
+    for f in crate::domain::SystemField::ALL {
+        use crate::domain::SystemField as S;
+        if !matches!(f, S::ExternalId | S::Stage | S::Status) {
+            push(f.name());
+        }
+    }
+    out
+}
+
+/// A picker on the card chose: the stage of a wrong-stage verdict, an owner, a field to
+/// correct.
+pub(super) fn chosen(state: &mut State, purpose: PickerFor, chosen: String, cx: &mut Cx) {
+    let Some(c) = state.card.as_mut() else {
+        return;
+    };
+    match purpose {
+        PickerFor::Verdict | PickerFor::LeadStage => {}
+        PickerFor::WrongStage => {
+            c.draft.suggested_stage = Some(chosen);
+            verdict(state, Verdict::WrongStage, cx);
+        }
+        PickerFor::Owner => c.draft.suggested_owner = Some(chosen),
+        PickerFor::Field => {
+            let current = c
+                .draft
+                .corrections
+                .get(&chosen)
+                .cloned()
+                .or_else(|| crate::tui::state::field_value(&c.detail.card, &chosen))
+                .unwrap_or_default();
+            // The old value shows selected: typing replaces it, an arrow key edits it.
+            let mut area = TextArea::from([current]);
+            area.select_all();
+            state.popup = Some(Popup::Input(FieldInput {
+                purpose: InputFor::Correction,
+                field: chosen,
+                area,
+            }));
+        }
+    }
+}
+
+/// The corrected value typed for `field` (empty: the correction is taken back).
+pub(super) fn correct(state: &mut State, field: String, value: String) {
+    let kind = state.shared.funnel.field_kind(&field);
+    // A correction the CRM could not take back is refused here, not at export.
+    if !value.is_empty() && !crate::formats::values::is_typed(kind, &value) {
+        state.shared.status = Some(Status::Error(msg::not_typed(&field, kind, &value)));
+        return;
+    }
+    state.popup = None;
+    if let Some(c) = state.card.as_mut() {
+        if value.is_empty() {
+            c.draft.corrections.remove(&field);
+        } else {
+            c.draft.corrections.insert(field, value);
+        }
+    }
+}
+
+/// Asks for the verdict to be written (durably); the card stays until it is.
+fn verdict(state: &mut State, verdict: Verdict, cx: &mut Cx) {
+    let Some(c) = state.card.as_ref() else {
+        return;
+    };
+    let items = c
+        .stage
+        .map(|i| state.shared.funnel.stage(i).checklist.as_slice())
+        .unwrap_or(&[]);
+    let mut draft = c.draft.clone();
+    // A stage suggestion belongs to the verdict that made it: re-judged "ok" or "stale" (after
+    // an undo or a return), the card goes nowhere.
+    if !matches!(verdict, Verdict::WrongStage | Verdict::Dead) {
+        draft.suggested_stage = None;
+    }
+    let review = Review {
+        verdict,
+        score: score(items, &draft.answers),
+        draft,
+        seconds_spent: c.opened.elapsed().as_secs_f64(),
+    };
+    let card = &c.detail.card;
+    let reviewed = ReviewedCard {
+        card_id: c.detail.card_id,
+        source: card.source.clone(),
+        external_id: card.external_id.clone(),
+        stage: card.stage.clone(),
+        hash: c.detail.hash,
+    };
+    // The card stays (and keys that would leave it wait) until the store or the journal has
+    // the verdict.
+    state.verdicts.saving = Some(SavingVerdict {
+        verdict,
+        index: c.index,
+        row: state.queue.as_ref().map_or(0, |q| q.row),
+        card_id: reviewed.card_id,
+        external_id: reviewed.external_id.clone(),
+        draft: review.draft.clone(),
+        blocker: None,
+        trying: true,
+    });
+    // The next card is read while the verdict is written: it shows as soon as the verdict
+    // lands, instead of after one more read.
+    let next = state.queue.as_ref().and_then(|q| {
+        (q.items.iter().enumerate().skip(c.index + 1))
+            .find(|(_, item)| item.done.is_none())
+            .map(|(i, item)| (i, item.entry.card_id))
+    });
+    cx.ask(Effect::SaveVerdict {
+        card: reviewed,
+        review,
+    });
+    if let Some((index, card_id)) = next {
+        let whose = Whose::Mine;
+        cx.read_ahead(Ask::Card { card_id, whose }, index);
+    }
+}
+
+/// A try at writing the verdict came back: in the store (the next card shows), in the journal
+/// (the loop's ticks try again), or refused.
+pub(super) fn verdict_outcome(
+    state: &mut State,
+    retry: bool,
+    result: Option<DeskResult<Saving>>,
+    cx: &mut Cx,
+) {
+    let Some(saving) = state.verdicts.saving.as_mut() else {
+        return;
+    };
+    saving.trying = false;
+    // A verdict that waited for the store: the card read ahead may predate what the writer
+    // that held the store changed. Read it again when it opens.
+    if retry || !matches!(result, Some(Ok(Saving::Saved(_)))) {
+        state.verdicts.ahead = None;
+    }
+    let status = &mut state.shared.status;
+    match result {
+        Some(Ok(Saving::Saved(id))) => {
+            let saving = state.verdicts.saving.take().expect("checked");
+            landed(state, saving, id, cx);
+        }
+        Some(Ok(Saving::Waiting(blocker))) => {
+            saving.blocker = blocker;
+            *status = Some(Status::Info(msg::saving(&saving.external_id, blocker)));
+        }
+        // Kept in the journal and tried again at the next tick; the status says why not yet.
+        Some(Err(e)) if retry => {
+            *status = Some(Status::Error(msg::saving_failed(
+                &saving.external_id,
+                &e.to_string(),
+            )))
+        }
+        // Neither in the store nor in the journal: the card stays with the error.
+        Some(Err(e)) => {
+            state.verdicts.saving = None;
+            state.shared.status = Some(failed(&e, cx));
+        }
+        None => state.verdicts.saving = None,
+    }
+}
+
+/// The verdict is in the store: the queue shows it, undo can take it back, the next card shows.
+fn landed(state: &mut State, s: SavingVerdict, id: String, cx: &mut Cx) {
+    let index = s.index;
+    let q = state.queue.as_mut().expect("a card is open from a queue");
+    let before = q.items[index].done;
+    q.items[index].done = Some(s.verdict);
+    if before.is_none() {
+        q.counts.reviewed += 1;
+    }
+    state.shared.status = Some(Status::Info(msg::saved(s.verdict, &s.external_id)));
+    state.verdicts.undo.push(Undo {
+        review_id: id,
+        row: s.row,
+        card_id: s.card_id,
+        external_id: s.external_id,
+        before,
+        draft: s.draft,
+    });
+    move_to(state, index + 1, true, cx)
+}
+
+/// Asks for the last verdict to be withdrawn.
+fn undo(state: &mut State, cx: &mut Cx) {
+    let Some(last) = state.verdicts.undo.last() else {
+        state.shared.status = Some(Status::Info(msg::nothing_to_undo()));
+        return;
+    };
+    let same_queue = state.queue.as_ref().is_some_and(|q| q.row == last.row);
+    if !same_queue {
+        state.shared.status = Some(Status::Info(msg::undo_other_stage()));
+        return;
+    }
+    cx.ask(Effect::WithdrawReview {
+        id: last.review_id.clone(),
+    });
+}
+
+/// The last verdict is withdrawn: its card shows again, as it was judged.
+pub(super) fn undone(state: &mut State, cx: &mut Cx) {
+    let Some(last) = state.verdicts.undo.pop() else {
+        return;
+    };
+    let Some(q) = state.queue.as_mut() else {
+        return;
+    };
+    if last.before.is_none() {
+        q.counts.reviewed = q.counts.reviewed.saturating_sub(1);
+    }
+    state.shared.status = Some(Status::Info(msg::undone(&last.external_id)));
+    // The card filtered out of view: the verdict is withdrawn all the same.
+    if let Some(index) = q.items.iter().position(|i| i.entry.card_id == last.card_id) {
+        q.items[index].done = last.before;
+        open(state, index, Some(last.draft), cx);
+    }
+}
+
+/// Shows the first card at or after `from` that still wants a verdict (`pending_only`), or
+/// simply the card at `from`; past the end, the queue screen says the stage is done. Pages
+/// not read yet are asked for, and this goes on once they are in.
+pub(super) fn move_to(state: &mut State, from: usize, pending_only: bool, cx: &mut Cx) {
+    let mut i = from;
+    loop {
+        let then = Then::MoveTo {
+            from: i,
+            pending_only,
+        };
+        if !queue::ensure_loaded(state, cx, i, then) {
+            return;
+        }
+        let Some(q) = state.queue.as_ref() else {
+            return;
+        };
+        match q.items.get(i) {
+            Some(item) if pending_only && item.done.is_some() => i += 1,
+            Some(_) => return open(state, i, None, cx),
+            None => break,
+        }
+    }
+    // Past the end: go back for any card skipped earlier.
+    let q = state.queue.as_mut().expect("checked");
+    if let Some(i) = q.items.iter().position(|it| it.done.is_none()) {
+        return open(state, i, None, cx);
+    }
+    q.selected = q.items.len().saturating_sub(1);
+    state.card = None;
+    state.screen = Screen::Queue;
+    funnel::read(state, Then::StageDone, cx)
+}
+
+/// Asks for queue item `index`: the card as the store has it now, the auditor's current review
+/// of it (when re-judging) or her comment draft; `draft`: the review to show instead (undo).
+pub(super) fn open(state: &mut State, index: usize, draft: Option<ReviewDraft>, cx: &mut Cx) {
+    let Some(q) = state.queue.as_mut() else {
+        return;
+    };
+    let Some(item) = q.items.get(index) else {
+        return;
+    };
+    q.selected = index;
+    let card_id = item.entry.card_id;
+    if let Some((i, read)) = state.verdicts.ahead.take()
+        && i == index
+        && read.detail.card_id == card_id
+    {
+        return card_read(state, index, draft, Some(read));
+    }
+    let ask = Ask::Card {
+        card_id,
+        whose: Whose::Mine,
+    };
+    cx.read(state, ask, Then::ShowCard { index, draft });
+}
+
+/// Queue item `index` read back: shown with the review, or the rules' pre-answers.
+pub(super) fn card_read(
+    state: &mut State,
+    index: usize,
+    draft: Option<ReviewDraft>,
+    read: Option<Box<CardRead>>,
+) {
+    let Some(read) = read.map(|r| *r) else {
+        return;
+    };
+    let funnel = &state.shared.funnel;
+    let stage = funnel.resolve(&read.detail.card.stage);
+    let suggested = stage.map_or_else(Default::default, |s| {
+        suggest(
+            funnel.stage(s),
+            &read.detail.flags,
+            funnel.checklist_default,
+        )
+    });
+    let draft = draft.unwrap_or_else(|| match &read.review {
+        Some(p) => p.draft.clone(),
+        None => ReviewDraft {
+            comment: read.draft.unwrap_or_default(),
+            ..Default::default()
+        },
+    });
+    state.card = Some(CardState {
+        index,
+        detail: read.detail,
+        stage,
+        draft,
+        suggested,
+        previous: read.review,
+        opened: Instant::now(),
+        scroll: 0,
+        decision: read.decision,
+    });
+    state.screen = Screen::Card;
+}

@@ -1,0 +1,79 @@
+//! The funnel screen's keys, and the stages' figures read back: shown, or read to say the open
+//! stage is done and which is next, or to open the next.
+
+use super::{Cx, queue, stats};
+use crate::text::tui as msg;
+use crate::tui::action::Action;
+use crate::tui::desk::StageRow;
+use crate::tui::read::{Ask, Then};
+use crate::tui::state::{Popup, State, Status};
+
+pub(super) fn keys(state: &mut State, action: Action, cx: &mut Cx) {
+    let s = &mut state.stages;
+    let last = s.rows.len().saturating_sub(1);
+    match action {
+        Action::Down => s.selected = (s.selected + 1).min(last),
+        Action::Up => s.selected = s.selected.saturating_sub(1),
+        Action::PageDown => s.selected = (s.selected + 10).min(last),
+        Action::PageUp => s.selected = s.selected.saturating_sub(10),
+        Action::First => s.selected = 0,
+        Action::Last => s.selected = last,
+        Action::Open if !s.rows.is_empty() => {
+            let row = s.selected;
+            queue::open(state, row, String::new(), false, cx)
+        }
+        Action::Stats => stats::open(state, cx),
+        Action::Help => state.popup = Some(Popup::Help { scroll: 0 }),
+        Action::Back => state.shared.quit = true,
+        _ => {}
+    }
+}
+
+/// Asks for the stages' figures, then `then`.
+pub(super) fn read(state: &mut State, then: Then, cx: &mut Cx) {
+    cx.read(state, Ask::Stages, then);
+}
+
+/// The stages as the store has them now.
+pub(super) fn stages_read(state: &mut State, then: Then, rows: Vec<StageRow>, cx: &mut Cx) {
+    state.stages.set_rows(rows);
+    match then {
+        Then::StageDone => say_stage_done(state),
+        Then::NextStage => match next_stage_row(state) {
+            Some(row) => queue::start_at(state, row, cx),
+            None => state.shared.status = Some(Status::Info(msg::all_done())),
+        },
+        _ => {}
+    }
+}
+
+/// The open stage has no card left to review: says so (of the filtered cards, when a filter is
+/// on), and names the next stage in queue order that has some, wrapping round to the earlier
+/// ones, with the figures as the store has them now.
+fn say_stage_done(state: &mut State) {
+    let name = state
+        .stage_row()
+        .map(|r| r.name.clone())
+        .unwrap_or_default();
+    let filter = state.queue.as_ref().map_or("", |q| q.filter.as_str());
+    let rows = &state.stages.rows;
+    let next = next_stage_row(state).map(|i| msg::NextStage {
+        name: rows[i].name.clone(),
+        to_review: rows[i].counts.to_review(),
+    });
+    state.shared.status = Some(Status::Info(msg::stage_done(&name, filter, next.as_ref())));
+}
+
+/// The next stage in queue order with cards to review, after the open one, else the first
+/// before it: an auditor who starts mid-funnel still meets the stages above.
+fn next_stage_row(state: &State) -> Option<usize> {
+    let from = state
+        .queue
+        .as_ref()
+        .map_or(state.stages.selected, |q| q.row);
+    let rows = &state.stages.rows;
+    let n = rows.len();
+    (from + 1..n)
+        .chain(0..from.min(n))
+        .find(|&i| rows[i].counts.to_review() > 0)
+}

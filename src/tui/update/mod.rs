@@ -1,0 +1,410 @@
+//! The one place state changes: a message in, the effects it asks for out, dispatched once to
+//! the screen it concerns (one file per screen). The store is neither read nor written here:
+//! reads and writes are effects, their answers later messages.
+
+mod card;
+mod funnel;
+pub mod lead;
+mod popup;
+mod queue;
+mod stats;
+
+use super::action::Action;
+use super::desk::{Desk, DeskResult};
+use super::effect::{AfterDraft, Effect, Msg, Outcome};
+use super::keymap::Key;
+use super::read::{Answer, Ask, Read, Then};
+use super::state::{Popup, Screen, State, Status};
+use crate::text::tui as msg;
+
+pub use super::read::PAGE;
+pub use stats::bottleneck_list;
+
+/// What `update` may use: the clock and what holds the store (through the desk, which it
+/// never reads cards from), and the effects it asks the runtime for.
+pub struct Cx<'a> {
+    desk: &'a Desk,
+    effects: Vec<Effect>,
+}
+
+impl<'a> Cx<'a> {
+    pub fn new(desk: &'a Desk) -> Cx<'a> {
+        Cx {
+            desk,
+            effects: Vec::new(),
+        }
+    }
+
+    pub(super) fn ask(&mut self, effect: Effect) {
+        self.effects.push(effect);
+    }
+
+    /// Asks for a store read; it overtakes any read under way, and the screen says "loading…"
+    /// until its answer comes back as `then`.
+    pub(super) fn read(&mut self, state: &mut State, ask: Ask, then: Then) {
+        let holds_keys = !matches!(then, Then::Reload) || !state.queue_filter_typing();
+        let ticket = state.shared.start_loading(holds_keys);
+        self.effects.push(Effect::Read(Read { ticket, ask, then }));
+    }
+
+    /// Asks for queue item `index`'s card ahead of need: not the read under way (no mark, no
+    /// ticket), its answer kept for when the card is opened.
+    pub(super) fn read_ahead(&mut self, ask: Ask, index: usize) {
+        let then = Then::Ahead { index };
+        self.effects.push(Effect::Read(Read {
+            ticket: 0,
+            ask,
+            then,
+        }));
+    }
+
+    fn blocker(&self) -> Option<crate::domain::writer::Writer> {
+        self.desk.blocker()
+    }
+}
+
+impl State {
+    /// The queue's filter is being typed: a re-read of the queue lets the typing go on.
+    fn queue_filter_typing(&self) -> bool {
+        self.queue.as_ref().is_some_and(|q| q.filtering)
+    }
+}
+
+/// The one place state changes: a message in, the effects it asks for out.
+pub fn update(state: &mut State, msg: Msg, desk: &Desk) -> Vec<Effect> {
+    let mut cx = Cx::new(desk);
+    match msg {
+        Msg::Key(key) => handle(state, key, &mut cx),
+        Msg::Tick => on_tick(state, &mut cx),
+        Msg::Done(outcome) => done(state, *outcome, &mut cx),
+    }
+    cx.effects
+}
+
+/// A key press, with its effects performed before this returns (the tests' runtime).
+pub fn handle_key(state: &mut State, key: Key, desk: &mut Desk) {
+    super::run::dispatch(state, Msg::Key(key), desk);
+}
+
+/// A pause in the keys, with its effects performed before this returns.
+pub fn tick(state: &mut State, desk: &mut Desk) {
+    super::run::dispatch(state, Msg::Tick, desk);
+}
+
+/// Reads the funnel's stages and their figures (the funnel screen), before the first frame.
+pub fn load_stages(state: &mut State, desk: &Desk) -> DeskResult<()> {
+    let mut cx = Cx::new(desk);
+    cx.read(state, Ask::Stages, Then::ShowStages);
+    super::run::settle_reads(state, cx.effects, desk)
+}
+
+/// Opens a stage's queue by name and its first card (`okk review --stage`), before the first
+/// frame.
+pub fn start_at_stage(state: &mut State, row: usize, desk: &Desk) -> DeskResult<()> {
+    let mut cx = Cx::new(desk);
+    queue::start_at(state, row, &mut cx);
+    super::run::settle_reads(state, cx.effects, desk)
+}
+
+/// The keys a key press stands for: Esc and the next key arriving together (a slow link, a
+/// fast typist) reach us as Alt+key; unless Alt+key means something here, they were meant as
+/// the two keys. The runtime settles each (its effects performed) before the next.
+pub fn meant(state: &State, key: Key) -> Vec<Key> {
+    if key.alt && state.shared.keymap.lookup(state.mode(), key).is_none() {
+        let esc = Key::plain(ratatui::crossterm::event::KeyCode::Esc);
+        return vec![esc, Key { alt: false, ..key }];
+    }
+    vec![key]
+}
+
+/// Whether a key acts while a read holds the keys: quitting, and going back (which drops the
+/// read); the rest wait for the read's answer.
+pub fn passes_while_loading(state: &State, key: Key) -> bool {
+    matches!(
+        state.shared.keymap.action(state.mode(), key),
+        Some(Action::Quit | Action::Back | Action::Close)
+    )
+}
+
+/// A key press: looked up in the layer in force, then applied.
+fn handle(state: &mut State, key: Key, cx: &mut Cx) {
+    if let Some(action) = state.shared.keymap.action(state.mode(), key) {
+        act(state, action, cx);
+    }
+}
+
+fn act(state: &mut State, action: Action, cx: &mut Cx) {
+    state.shared.now = cx.desk.now();
+    state.shared.today = cx.desk.today();
+    state.verdicts.ahead = None;
+    if state.holds_keys() && action != Action::Quit {
+        // Going back drops the read; the runtime holds any other key until the answer.
+        if matches!(action, Action::Back | Action::Close) {
+            state.shared.loading = None;
+        }
+        return;
+    }
+    if let Some(saving) = &state.verdicts.saving {
+        // The card stays until its verdict is in the store: only looking around it, help and
+        // quitting (the verdict is safe in the journal) go on meanwhile.
+        let status = Status::Info(msg::saving(&saving.external_id, saving.blocker));
+        if allowed_while_saving(state, action) {
+            apply(state, action, cx);
+        }
+        state.shared.status = Some(status);
+        return;
+    }
+    if !matches!(action, Action::Type(_)) {
+        state.shared.status = None;
+    }
+    if action != Action::Quit {
+        state.shared.quit_without_draft = false;
+    }
+    let (screen, ticket) = (state.screen, state.shared.tickets);
+    apply(state, action, cx);
+    // A key that left the screen without asking for a read drops the one under way: its
+    // answer would take the user back.
+    if state.screen != screen && state.shared.tickets == ticket {
+        state.shared.loading = None;
+    }
+}
+
+/// The status line for a store error: with the store busy, what holds it.
+fn failed(e: &crate::domain::store_error::StoreError, cx: &Cx) -> Status {
+    if e.is_busy() {
+        Status::Error(msg::store_busy(cx.blocker()))
+    } else {
+        Status::Error(msg::store_failed(&e.to_string()))
+    }
+}
+
+fn allowed_while_saving(state: &State, action: Action) -> bool {
+    use Action as A;
+    match &state.popup {
+        Some(Popup::Help { .. }) => matches!(action, A::Close | A::Down | A::Up | A::Quit),
+        Some(_) => action == A::Quit,
+        None => matches!(
+            action,
+            A::Quit | A::Help | A::Down | A::Up | A::PageDown | A::PageUp | A::First | A::Last
+        ),
+    }
+}
+
+/// Work done when the keys pause: a comment being typed is kept as a draft, and a queue filter
+/// typed since is applied.
+fn on_tick(state: &mut State, cx: &mut Cx) {
+    state.shared.now = cx.desk.now();
+    state.shared.today = cx.desk.today();
+    if let Some(saving) = state.verdicts.saving.as_mut() {
+        // One try at a time: the next tick asks again once this one is answered.
+        if !saving.trying {
+            saving.trying = true;
+            cx.ask(Effect::RetryVerdict);
+        }
+        return;
+    }
+    save_comment_draft(state, cx, AfterDraft::Keep);
+    if state.queue.as_ref().is_some_and(|q| q.filter_pending) {
+        queue::reload(state, cx);
+    } else {
+        cx.ask(Effect::Idle);
+    }
+}
+
+/// Asks for the comment being typed to be kept as the card's draft; false when there is none
+/// to keep (nothing typed since it was last kept).
+fn save_comment_draft(state: &mut State, cx: &mut Cx, then: AfterDraft) -> bool {
+    if let (Some(Popup::Comment { area, dirty }), Some(card)) = (&mut state.popup, &state.card)
+        && *dirty
+    {
+        *dirty = false;
+        cx.ask(Effect::SaveDraft {
+            card_id: card.detail.card_id,
+            comment: area.lines().join("\n"),
+            then,
+        });
+        return true;
+    }
+    false
+}
+
+/// An effect's outcome: the rest of what the key that asked for it does.
+fn done(state: &mut State, outcome: Outcome, cx: &mut Cx) {
+    let result = match outcome {
+        Outcome::Verdict { retry, result } => {
+            card::verdict_outcome(state, retry, result, cx);
+            Ok(())
+        }
+        Outcome::ReviewWithdrawn(result) => result.map(|()| card::undone(state, cx)),
+        Outcome::DraftSaved {
+            comment,
+            then,
+            result,
+        } => draft_saved(state, comment, then, result, cx),
+        Outcome::Decided {
+            row,
+            decision,
+            result,
+        } => result.map(|(id, standing)| lead::decided(state, row, &decision, id, standing, cx)),
+        Outcome::DecisionWithdrawn { row, result } => {
+            result.map(|standing| lead::decision_undone(state, row, standing, cx))
+        }
+        Outcome::UrlOpened { url, opened } => {
+            state.shared.status = Some(Status::Info(if opened {
+                msg::crm_opened(&url)
+            } else {
+                msg::crm_no_browser(&url)
+            }));
+            Ok(())
+        }
+        Outcome::Idled(result) => result,
+        // A card read ahead: kept for when it opens; a failure leaves the usual read to it.
+        Outcome::Read {
+            then: Then::Ahead { index },
+            result,
+            ..
+        } => {
+            if let Ok(Answer::Card(Some(read))) = result {
+                state.verdicts.ahead = Some((index, read));
+            }
+            Ok(())
+        }
+        Outcome::Read {
+            ticket,
+            then,
+            result,
+        } => {
+            // An answer overtaken by a later read, or by a move elsewhere, is dropped.
+            if !state.shared.answered(ticket) {
+                return;
+            }
+            result.map(|answer| loaded(state, then, answer, cx))
+        }
+    };
+    if let Err(e) = result {
+        state.shared.status = Some(failed(&e, cx));
+    }
+}
+
+/// A read's answer, to the screen that asked for it.
+fn loaded(state: &mut State, then: Then, answer: Answer, cx: &mut Cx) {
+    match (then, answer) {
+        (then @ (Then::ShowStages | Then::StageDone | Then::NextStage), Answer::Stages(rows)) => {
+            funnel::stages_read(state, then, rows, cx)
+        }
+        (
+            then,
+            Answer::Pages {
+                entries,
+                exhausted,
+                counts,
+            },
+        ) => queue::pages_read(state, then, entries, exhausted, counts, cx),
+        (Then::ShowCard { index, draft }, Answer::Card(read)) => {
+            card::card_read(state, index, draft, read)
+        }
+        (Then::Decide { row }, Answer::Card(read)) => lead::card_read(state, row, read),
+        (Then::Stats, Answer::Stats { figures, per_day }) => {
+            stats::figures_read(state, figures, per_day)
+        }
+        (Then::LeadList, Answer::LeadRows(rows)) => lead::rows_read(state, rows),
+        (Then::OwnerPicker, Answer::Owners(owners)) => card::owners_read(state, owners),
+        // An answer to a question not asked with this `then`: nothing to show.
+        _ => {}
+    }
+}
+
+/// A comment draft is in the store (or not): the box closes, stays, or the app quits.
+fn draft_saved(
+    state: &mut State,
+    comment: String,
+    then: AfterDraft,
+    result: DeskResult<()>,
+    cx: &mut Cx,
+) -> DeskResult<()> {
+    let still_unsaved = |state: &mut State| {
+        if let Some(Popup::Comment { dirty, .. }) = state.popup.as_mut() {
+            *dirty = true;
+        }
+    };
+    match (then, result) {
+        // Another process holds the store: the draft stays marked unsaved, for the next pause.
+        (AfterDraft::Keep, Err(e)) => {
+            still_unsaved(state);
+            if e.is_busy() { Ok(()) } else { Err(e) }
+        }
+        (AfterDraft::Keep, Ok(())) => Ok(()),
+        (AfterDraft::Close, Err(e)) => {
+            still_unsaved(state);
+            Err(e)
+        }
+        (AfterDraft::Close, Ok(())) => {
+            if let Some(c) = state.card.as_mut() {
+                c.draft.comment = comment;
+            }
+            state.popup = None;
+            Ok(())
+        }
+        // A busy store must not keep the auditor in: say so, and a second quit goes.
+        (AfterDraft::Quit { asked_before }, Err(e)) if e.is_busy() && !asked_before => {
+            still_unsaved(state);
+            state.shared.quit_without_draft = true;
+            state.shared.status = Some(Status::Error(msg::draft_busy_on_quit(cx.blocker())));
+            Ok(())
+        }
+        (AfterDraft::Quit { .. }, Err(e)) if !e.is_busy() => {
+            still_unsaved(state);
+            Err(e)
+        }
+        (AfterDraft::Quit { .. }, _) => {
+            quit(state);
+            Ok(())
+        }
+    }
+}
+
+fn quit(state: &mut State) {
+    if let (Some(Popup::Comment { area, .. }), Some(card)) = (&state.popup, &mut state.card) {
+        card.draft.comment = area.lines().join("\n");
+    }
+    state.shared.quit = true;
+}
+
+fn apply(state: &mut State, action: Action, cx: &mut Cx) {
+    if action == Action::Quit {
+        let asked_before = std::mem::take(&mut state.shared.quit_without_draft);
+        if !save_comment_draft(state, cx, AfterDraft::Quit { asked_before }) {
+            quit(state);
+        }
+        return;
+    }
+    if state.popup.is_some() {
+        return popup::keys(state, action, cx);
+    }
+    match state.screen {
+        Screen::Funnel => funnel::keys(state, action, cx),
+        Screen::Queue => queue::keys(state, action, cx),
+        Screen::Card => card::keys(state, action, cx),
+        Screen::Reviews => lead::list_keys(state, action, cx),
+        Screen::Decide => lead::decide_keys(state, action, cx),
+        Screen::Stats => stats::keys(state, action, cx),
+    }
+}
+
+/// Applies a typed key to a one-line text; true if the text changed.
+pub(crate) fn edit_line(text: &mut String, key: Key) -> bool {
+    use ratatui::crossterm::event::KeyCode;
+    match key.code {
+        KeyCode::Backspace => text.pop().is_some(),
+        KeyCode::Char('u') if key.ctrl => {
+            let changed = !text.is_empty();
+            text.clear();
+            changed
+        }
+        KeyCode::Char(c) if !key.ctrl && !key.alt && !c.is_control() => {
+            text.push(c);
+            true
+        }
+        _ => false,
+    }
+}

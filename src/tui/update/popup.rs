@@ -1,0 +1,135 @@
+//! Keys in a popup: help's scrolling, the pickers, the comment box and the one-line entry; what
+//! a picker chose or an entry holds goes to the card or the lead's decision it was opened on.
+
+use ratatui_textarea::TextArea;
+
+use super::{Cx, card, edit_line, lead};
+use crate::text::tui as msg;
+use crate::tui::action::Action;
+use crate::tui::effect::{AfterDraft, Effect};
+use crate::tui::keymap::Key;
+use crate::tui::picker::PickerFor;
+use crate::tui::state::{InputFor, Popup, State, Status};
+
+pub(super) fn keys(state: &mut State, action: Action, cx: &mut Cx) {
+    match state.popup {
+        Some(Popup::Help { .. }) => help(state, action),
+        Some(Popup::Picker(_)) => picker(state, action, cx),
+        Some(Popup::Comment { .. }) => comment(state, action, cx),
+        Some(Popup::Input(_)) => input(state, action, cx),
+        None => {}
+    }
+}
+
+fn help(state: &mut State, action: Action) {
+    let Some(Popup::Help { scroll }) = state.popup.as_mut() else {
+        return;
+    };
+    match action {
+        Action::Close => state.popup = None,
+        Action::Down => *scroll = scroll.saturating_add(1),
+        Action::Up => *scroll = scroll.saturating_sub(1),
+        Action::PageDown => *scroll = scroll.saturating_add(10),
+        Action::PageUp => *scroll = scroll.saturating_sub(10),
+        Action::First => *scroll = 0,
+        _ => {}
+    }
+}
+
+fn picker(state: &mut State, action: Action, cx: &mut Cx) {
+    let Some(Popup::Picker(picker)) = state.popup.as_mut() else {
+        return;
+    };
+    match action {
+        Action::Close => state.popup = None,
+        Action::Down => picker.down(),
+        Action::Up => picker.up(),
+        Action::Type(key) => {
+            let mut q = picker.query.clone();
+            if edit_line(&mut q, key) {
+                picker.set_query(q);
+            }
+        }
+        Action::Choose => {
+            let Some(chosen) = picker.chosen().map(str::to_string) else {
+                return;
+            };
+            let purpose = picker.purpose;
+            state.popup = None;
+            match purpose {
+                PickerFor::Verdict | PickerFor::LeadStage => {
+                    lead::chosen(state, purpose, chosen, cx)
+                }
+                PickerFor::WrongStage | PickerFor::Owner | PickerFor::Field => {
+                    card::chosen(state, purpose, chosen, cx)
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+fn comment(state: &mut State, action: Action, cx: &mut Cx) {
+    let Some(Popup::Comment { area, dirty }) = state.popup.as_mut() else {
+        return;
+    };
+    match action {
+        Action::Close => {
+            let text = area.lines().join("\n");
+            let comment = text.trim_end().to_string();
+            match state.card.as_ref() {
+                // The box closes once the comment is kept.
+                Some(c) => cx.ask(Effect::SaveDraft {
+                    card_id: c.detail.card_id,
+                    comment,
+                    then: AfterDraft::Close,
+                }),
+                None => state.popup = None,
+            }
+        }
+        Action::Type(key) if area.input(key.to_event()) => *dirty = true,
+        _ => {}
+    }
+}
+
+/// A one-line entry: a field's corrected value, or the lead's note sending a review back.
+fn input(state: &mut State, action: Action, cx: &mut Cx) {
+    let Some(Popup::Input(input)) = state.popup.as_mut() else {
+        return;
+    };
+    match action {
+        Action::Close => state.popup = None,
+        // Clears the line, as in the filter and pickers (the text box would undo).
+        Action::Type(key) if key == Key::ctrl('u') => input.area = TextArea::default(),
+        Action::Type(key) => {
+            use ratatui::crossterm::event::KeyCode;
+            // Moving the cursor starts editing the old value rather than extending the
+            // selection (the text box keeps it at the end of the line).
+            if input.area.is_selecting()
+                && matches!(
+                    key.code,
+                    KeyCode::Left | KeyCode::Right | KeyCode::Home | KeyCode::End
+                )
+            {
+                input.area.cancel_selection();
+            }
+            input.area.input(key.to_event());
+        }
+        Action::Choose if input.purpose == InputFor::ReturnNote => {
+            let note = input.area.lines().join(" ").trim().to_string();
+            // The auditor must learn what to look at again.
+            if note.is_empty() {
+                state.shared.status = Some(Status::Info(msg::note_needed()));
+                return;
+            }
+            state.popup = None;
+            lead::send_back(state, note, cx);
+        }
+        Action::Choose => {
+            let value = input.area.lines().join(" ").trim().to_string();
+            let field = input.field.clone();
+            card::correct(state, field, value);
+        }
+        _ => {}
+    }
+}

@@ -1,0 +1,240 @@
+//! The queue screen's keys and its filter; the queue's pages asked for and read back (opening
+//! the queue, re-reading it, selecting further down, moving to the next card).
+
+use super::{Cx, card, edit_line, funnel, stats};
+use crate::domain::queue::{QueueCounts, QueueEntry};
+use crate::text::tui as msg;
+use crate::tui::action::Action;
+use crate::tui::read::{Ask, Pages, Then};
+use crate::tui::state::{Item, Popup, Queue, Screen, State, Status};
+
+pub(super) fn keys(state: &mut State, action: Action, cx: &mut Cx) {
+    let Some(q) = state.queue.as_mut() else {
+        state.screen = Screen::Funnel;
+        return;
+    };
+    if q.filtering {
+        return filter(state, action, cx);
+    }
+    let n = q.items.len();
+    match action {
+        Action::Down => {
+            q.selected = (q.selected + 1).min(n.saturating_sub(1));
+            let next = q.selected + 1;
+            ensure_loaded(state, cx, next, Then::More);
+        }
+        Action::Up => q.selected = q.selected.saturating_sub(1),
+        Action::PageDown => {
+            let want = q.selected + 20;
+            select(state, want, cx)
+        }
+        Action::PageUp => q.selected = q.selected.saturating_sub(20),
+        Action::First => q.selected = 0,
+        Action::Last => select(state, usize::MAX, cx),
+        Action::Open if q.finished() => funnel::read(state, Then::NextStage, cx),
+        Action::Open if n > 0 => {
+            let i = q.selected;
+            card::open(state, i, None, cx);
+        }
+        Action::Filter => q.filtering = true,
+        Action::Close if !q.filter.is_empty() => {
+            q.filter.clear();
+            reload(state, cx);
+        }
+        Action::NextStage => funnel::read(state, Then::NextStage, cx),
+        Action::AllCards => {
+            q.all = !q.all;
+            let all = q.all;
+            reload(state, cx);
+            state.shared.status = Some(Status::Info(msg::all_cards(all)));
+        }
+        Action::Stats => stats::open(state, cx),
+        Action::Help => state.popup = Some(Popup::Help { scroll: 0 }),
+        Action::Back => {
+            state.queue = None;
+            state.screen = Screen::Funnel;
+            funnel::read(state, Then::ShowStages, cx);
+        }
+        _ => {}
+    }
+}
+
+/// Selects item `want` (or the last), once it is read.
+fn select(state: &mut State, want: usize, cx: &mut Cx) {
+    if ensure_loaded(state, cx, want, Then::Select(want)) {
+        select_loaded(state, want);
+    }
+}
+
+fn select_loaded(state: &mut State, want: usize) {
+    if let Some(q) = state.queue.as_mut() {
+        q.selected = want.min(q.items.len().saturating_sub(1));
+    }
+}
+
+/// Typing the queue's filter: each change re-reads the queue from the start.
+fn filter(state: &mut State, action: Action, cx: &mut Cx) {
+    let Some(q) = state.queue.as_mut() else {
+        return;
+    };
+    match action {
+        Action::Choose | Action::Down => {
+            q.filtering = false;
+            if q.filter_pending {
+                reload(state, cx);
+            }
+        }
+        Action::Close => {
+            q.filtering = false;
+            q.filter.clear();
+            reload(state, cx);
+        }
+        Action::Type(key) if edit_line(&mut q.filter, key) => q.filter_pending = true,
+        _ => {}
+    }
+}
+
+/// Opens a stage's queue and its first card (`okk review --stage`, the next stage).
+pub(super) fn start_at(state: &mut State, row: usize, cx: &mut Cx) {
+    state.stages.selected = row;
+    open(state, row, String::new(), true, cx);
+}
+
+/// Asks for stage row `row`'s figures and the first page of its queue, filtered by `filter`.
+pub(super) fn open(state: &mut State, row: usize, filter: String, first_card: bool, cx: &mut Cx) {
+    let pages = Pages {
+        row: state.stages.rows[row].clone(),
+        after: None,
+        have: 0,
+        want: 0,
+        filter: filter.clone(),
+        all: false,
+        counts: Some(false),
+    };
+    let then = Then::OpenQueue {
+        row,
+        filter,
+        first_card,
+    };
+    cx.read(state, Ask::Pages(pages), then);
+}
+
+/// Asks for the queue again from the start (the filter changed).
+pub(super) fn reload(state: &mut State, cx: &mut Cx) {
+    let Some(q) = state.queue.as_mut() else {
+        return;
+    };
+    q.filter_pending = false;
+    // A filtered count would read the whole stage: what is loaded, "+" in the view until the
+    // queue is exhausted.
+    let pages = Pages {
+        row: state.stages.rows[q.row].clone(),
+        after: None,
+        have: 0,
+        want: 0,
+        filter: q.filter.clone(),
+        all: q.all,
+        counts: q.filter.is_empty().then_some(q.all),
+    };
+    cx.read(state, Ask::Pages(pages), Then::Reload);
+}
+
+/// True when item `index` is loaded or the queue has ended; else asks for the pages up to it,
+/// and `then` follows their answer.
+pub(super) fn ensure_loaded(state: &mut State, cx: &mut Cx, index: usize, then: Then) -> bool {
+    let Some(q) = state.queue.as_ref() else {
+        return true;
+    };
+    if q.items.len() > index || q.exhausted {
+        return true;
+    }
+    let pages = Pages {
+        row: state.stages.rows[q.row].clone(),
+        // Calibration cards come first on the first page and are no place to resume from.
+        after: (q.items.iter().rev())
+            .find(|i| !i.entry.calibration)
+            .map(|i| i.entry.key.clone()),
+        have: q.items.len(),
+        want: index,
+        filter: q.filter.clone(),
+        all: q.all,
+        counts: None,
+    };
+    cx.read(state, Ask::Pages(pages), then);
+    false
+}
+
+/// Pages of the queue came back.
+pub(super) fn pages_read(
+    state: &mut State,
+    then: Then,
+    entries: Vec<QueueEntry>,
+    exhausted: bool,
+    counts: Option<QueueCounts>,
+    cx: &mut Cx,
+) {
+    let items = entries.into_iter().map(|entry| Item { entry, done: None });
+    if let Then::OpenQueue {
+        row,
+        filter,
+        first_card,
+    } = then
+    {
+        let counts = counts.unwrap_or_default();
+        state.stages.rows[row].counts = counts;
+        let items: Vec<Item> = items.collect();
+        state.queue = Some(Queue {
+            row,
+            total: if filter.is_empty() {
+                counts.to_review()
+            } else {
+                items.len() as u64
+            },
+            items,
+            selected: 0,
+            filter,
+            filtering: false,
+            filter_pending: false,
+            exhausted,
+            counts,
+            all: false,
+        });
+        state.card = None;
+        state.screen = Screen::Queue;
+        if first_card {
+            open_first_card(state, cx);
+        }
+        return;
+    }
+    let Some(q) = state.queue.as_mut() else {
+        return;
+    };
+    if then == Then::Reload {
+        q.items.clear();
+        q.selected = 0;
+    }
+    q.items.extend(items);
+    q.exhausted = exhausted;
+    match then {
+        Then::Reload => {
+            q.total = match counts {
+                Some(c) => {
+                    q.counts = c;
+                    c.to_review()
+                }
+                None => q.items.len() as u64,
+            }
+        }
+        Then::Select(want) => select_loaded(state, want),
+        Then::MoveTo { from, pending_only } => card::move_to(state, from, pending_only, cx),
+        _ => {}
+    }
+}
+
+fn open_first_card(state: &mut State, cx: &mut Cx) {
+    if state.queue.as_ref().is_some_and(|q| !q.items.is_empty()) {
+        card::open(state, 0, None, cx)
+    } else {
+        funnel::read(state, Then::StageDone, cx)
+    }
+}

@@ -1,0 +1,67 @@
+//! The stats screen: the figures asked for and read back, moving through the bottlenecks, and
+//! opening the cards where one lies.
+
+use std::sync::Arc;
+
+use super::{Cx, funnel, queue};
+use crate::domain::analytics::StatsFigures;
+use crate::tui::action::Action;
+use crate::tui::read::{Ask, Then};
+use crate::tui::state::{Popup, Screen, State, StatsScreen};
+
+/// Asks for the figures (one pass over the cards and the reviews); the stats screen shows
+/// them once they are in.
+pub(super) fn open(state: &mut State, cx: &mut Cx) {
+    cx.read(state, Ask::Stats, Then::Stats);
+}
+
+pub(super) fn figures_read(state: &mut State, figures: Box<StatsFigures>, per_day: Vec<u64>) {
+    state.stats = Some(StatsScreen {
+        figures: Arc::from(figures),
+        selected: 0,
+        reviews_per_day: per_day,
+    });
+    state.card = None;
+    state.screen = Screen::Stats;
+}
+
+/// Move through the bottlenecks; enter opens the cards where one lies (the stage's queue,
+/// filtered to the manager for a stage-and-manager pair).
+pub(super) fn keys(state: &mut State, action: Action, cx: &mut Cx) {
+    let Some(s) = state.stats.as_mut() else {
+        state.screen = Screen::Funnel;
+        return;
+    };
+    let list = bottleneck_list(&s.figures);
+    let last = list.len().saturating_sub(1);
+    match action {
+        Action::Down => s.selected = (s.selected + 1).min(last),
+        Action::Up => s.selected = s.selected.saturating_sub(1),
+        Action::First => s.selected = 0,
+        Action::Last => s.selected = last,
+        Action::Open if !list.is_empty() => {
+            let (stage, manager) = list[s.selected].clone();
+            let Some(row) = state.stages.rows.iter().position(|r| r.name == stage) else {
+                return;
+            };
+            state.stages.selected = row;
+            queue::open(state, row, manager.unwrap_or_default(), false, cx);
+        }
+        Action::Help => state.popup = Some(Popup::Help { scroll: 0 }),
+        Action::Back => {
+            state.screen = Screen::Funnel;
+            funnel::read(state, Then::ShowStages, cx);
+        }
+        _ => {}
+    }
+}
+
+/// The bottlenecks the stats screen lists, in order: stages, then stage-and-manager pairs.
+pub fn bottleneck_list(f: &StatsFigures) -> Vec<(String, Option<String>)> {
+    let b = &f.analytics.bottlenecks;
+    b.stages
+        .iter()
+        .chain(&b.pairs)
+        .map(|x| (x.stage.clone(), x.manager.clone()))
+        .collect()
+}
