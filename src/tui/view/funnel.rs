@@ -29,8 +29,8 @@ pub fn draw(state: &State, theme: &Theme, frame: &mut Frame<'_>, area: Rect) {
         .title_bottom(
             Line::from(format!(
                 " ◆ {}  ? {} ",
-                msg::EXTRA_CONTROL,
-                msg::NOT_IN_FUNNEL
+                msg::extra_control(),
+                msg::not_in_funnel()
             ))
             .right_aligned(),
         );
@@ -39,10 +39,10 @@ pub fn draw(state: &State, theme: &Theme, frame: &mut Frame<'_>, area: Rect) {
     {
         let inner = block.inner(area);
         frame.render_widget(block, area);
-        frame.render_widget(Paragraph::new(msg::NO_CARDS), inner);
+        frame.render_widget(Paragraph::new(msg::no_cards()), inner);
         return;
     }
-    let header = Row::new(msg::FUNNEL_COLUMNS.map(|h| Cell::from(h).style(theme.bold)));
+    let header = Row::new(msg::funnel_columns().map(|h| Cell::from(h).style(theme.bold)));
     let rows = state.stages.iter().map(|r| {
         let c = r.counts;
         // A one-character mark: the stage column needs the room at 80 columns.
