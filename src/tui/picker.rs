@@ -71,11 +71,18 @@ impl Picker {
             .zip(&self.labels)
             .enumerate()
             .filter_map(|(i, (item, label))| {
-                // «бюдж» finds the label, `amount` the key.
-                let haystack = if item == label {
-                    item.clone()
-                } else {
-                    format!("{label} {item}")
+                // «бюдж» finds the label, `amount` the key; `wrong` the verdict «не тот этап».
+                let code = match self.purpose {
+                    PickerFor::Verdict => crate::domain::review::Verdict::ALL
+                        .into_iter()
+                        .find(|v| crate::text::tui::verdict(*v) == *item)
+                        .map(|v| v.as_str()),
+                    _ => None,
+                };
+                let haystack = match code {
+                    Some(code) if code != item => format!("{item} {code}"),
+                    _ if item == label => item.clone(),
+                    _ => format!("{label} {item}"),
                 };
                 pattern
                     .score(Utf32Str::new(&haystack, &mut buf), &mut matcher)
@@ -127,7 +134,7 @@ mod tests {
     }
 
     #[test]
-    fn a_field_is_found_by_its_russian_label_and_by_its_key() {
+    fn a_field_or_a_verdict_is_found_by_its_russian_word_and_by_its_key() {
         use crate::text::lang::{Lang, with};
         let fields = vec!["title".to_string(), "amount".into(), "Источник".into()];
         with(Lang::Ru, || {
@@ -139,6 +146,16 @@ mod tests {
             assert_eq!(p.chosen(), Some("amount"));
             p.set_query("источ".into());
             assert_eq!(p.chosen(), Some("Источник"));
+        });
+        with(Lang::Ru, || {
+            let verdicts = crate::domain::review::Verdict::ALL
+                .map(|v| crate::text::tui::verdict(v))
+                .to_vec();
+            let mut p = Picker::new(PickerFor::Verdict, verdicts);
+            p.set_query("wrong".into());
+            assert_eq!(p.chosen(), Some("не тот этап"));
+            p.set_query("мёрт".into());
+            assert_eq!(p.chosen(), Some("мёртвый лид"));
         });
         with(Lang::En, || {
             let mut p = Picker::new(PickerFor::Field, fields);

@@ -68,8 +68,22 @@ pub fn money(amount: f64, currency: Option<&str>) -> String {
     format!("{sign}{grouped} {cur}")
 }
 
+/// A label of the card's head, padded to the longest of them in the current language (9 columns
+/// in English) so the values line up.
 fn label(s: &str, theme: &Theme) -> Span<'static> {
-    Span::styled(format!("{s:<9}"), theme.dim)
+    let longest = [
+        msg::owner(),
+        msg::budget(),
+        msg::stage(),
+        msg::activity(),
+        msg::contact(),
+        msg::tags(),
+    ]
+    .iter()
+    .map(|l| super::width(l))
+    .max()
+    .unwrap_or(0);
+    Span::styled(super::pad(s, longest.max(8) + 1), theme.dim)
 }
 
 fn card_lines(state: &State, c: &CardState, theme: &Theme, width: u16) -> Vec<Line<'static>> {
