@@ -47,7 +47,11 @@ fn every_russian_screen_is_in_russian() {
         }
     }
     assert!(checked >= 40, "the Russian snapshots are there ({checked})");
-    assert!(found.is_empty(), "English left on Russian screens:\n{}", found.join("\n"));
+    assert!(
+        found.is_empty(),
+        "English left on Russian screens:\n{}",
+        found.join("\n")
+    );
 }
 
 /// The flags' sentences are the rules area's (src/text/rules.rs), translated on another branch:
