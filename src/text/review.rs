@@ -11,13 +11,19 @@ pub fn needs_terminal() -> String {
     crate::tr!("review-needs-terminal")
 }
 
-/// `okk keys`: each screen (its keymap name), its keys, and for each action its keys, its name
-/// and what it does there.
-pub fn key_table(screens: &[(&str, Vec<(String, String, String)>)]) -> String {
+/// One line of `okk keys`: an action's keys, its name in the keymap file, what it does.
+pub struct KeyRow {
+    pub keys: String,
+    pub name: String,
+    pub help: String,
+}
+
+/// `okk keys`: each screen (its keymap name) and its rows.
+pub fn key_table(screens: &[(&str, Vec<KeyRow>)]) -> String {
     let mut s = String::new();
     for (screen, rows) in screens {
         let _ = writeln!(s, "[{screen}]");
-        for (keys, name, help) in rows {
+        for KeyRow { keys, name, help } in rows {
             let _ = writeln!(s, "  {keys:<18} {name:<14} {help}");
         }
         s.push('\n');

@@ -414,7 +414,8 @@ impl Keymap {
 
 /// `okk keys`: each screen, its keys, and what they do there.
 pub fn key_table(keymap: &Keymap) -> String {
-    let screens: Vec<(&str, Vec<(String, String, String)>)> = Mode::ALL
+    use crate::text::review::KeyRow;
+    let screens: Vec<(&str, Vec<KeyRow>)> = Mode::ALL
         .into_iter()
         .map(|mode| {
             let rows = keymap
@@ -422,7 +423,11 @@ pub fn key_table(keymap: &Keymap) -> String {
                 .into_iter()
                 .map(|(action, keys)| {
                     let keys: Vec<String> = keys.iter().map(ToString::to_string).collect();
-                    (keys.join(" "), action.name(), action.help(mode))
+                    KeyRow {
+                        keys: keys.join(" "),
+                        name: action.name(),
+                        help: action.help(mode),
+                    }
                 })
                 .collect();
             (mode.name(), rows)

@@ -149,7 +149,7 @@ mod tests {
         });
         with(Lang::Ru, || {
             let verdicts = crate::domain::review::Verdict::ALL
-                .map(|v| crate::text::tui::verdict(v))
+                .map(crate::text::tui::verdict)
                 .to_vec();
             let mut p = Picker::new(PickerFor::Verdict, verdicts);
             p.set_query("wrong".into());
