@@ -20,7 +20,7 @@ fn under_a_russian_locale_okk_demo_shows_a_russian_reviewer() {
     let desk = Desk::new();
     let mut term = okk_ru(&["demo"]).start(desk.dir.path());
     let funnel = term.wait_for("Проверить");
-    assert!(funnel.contains("? справка"), "{funnel}");
+    assert!(funnel.contains("? помощь"), "{funnel}");
     assert!(funnel.contains("доп. контроль"), "{funnel}");
     english::assert_russian("okk demo's funnel", &funnel, &[]);
     term.send("<enter>");
@@ -43,7 +43,7 @@ fn lang_en_brings_the_english_reviewer_back_under_a_russian_locale() {
     let mut term = okk_ru(&["--lang", "en", "demo"]).start(desk.dir.path());
     let funnel = term.wait_for("To review");
     assert!(funnel.contains("? help"), "{funnel}");
-    assert!(!funnel.contains("справка"), "{funnel}");
+    assert!(!funnel.contains("помощь"), "{funnel}");
     term.send("q");
     assert!(term.wait_exit().success());
 }

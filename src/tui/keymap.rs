@@ -537,6 +537,14 @@ mod tests {
                 "{key} missing at 120: {wide:?}"
             );
         }
+        // In Russian too, where the words are longer.
+        let ru = crate::text::lang::with(crate::text::lang::Lang::Ru, || bar(80));
+        for key in ["a", "x", "s", "d", "c", "u", "?", "q"] {
+            assert!(
+                ru.iter().any(|k| k == key),
+                "{key} missing in Russian: {ru:?}"
+            );
+        }
         // Order is help's order whatever drops.
         let pos = |key: &str| narrow.iter().position(|k| k == key).unwrap();
         assert!(pos("a") < pos("c") && pos("c") < pos("u") && pos("u") < pos("?"));
