@@ -16,6 +16,10 @@ use okk::tui::update::{load_stages, start_at_stage};
 use okk::tui::view::Theme;
 
 const SIZES: [(u16, u16); 2] = [(80, 24), (120, 40)];
+/// The language the screens speak: English here; tests/lead_snapshots_ru.rs runs these scenarios
+/// again with its own `LANG`, Russian.
+#[allow(dead_code)]
+pub const LANG: okk::text::lang::Lang = okk::text::lang::Lang::En;
 const MET: &str = "Встреча проведена";
 const BOOKING: &str = "Бронирование";
 
@@ -63,6 +67,8 @@ struct LeadDesk {
 }
 
 fn lead_desk() -> LeadDesk {
+    // The test binary speaks one language (each test runs on its own thread, set here first).
+    okk::text::lang::set(crate::LANG);
     let common::Desk { dir, db } = common::Desk::demo();
     reviewer(&db, "boris", MET, &["a", "s", "d", "i"]);
     reviewer(
@@ -337,7 +343,7 @@ fn the_list_after_every_review_is_decided() {
     decide_all(&mut d);
     assert_eq!(d.state.screen, Screen::Reviews);
     assert_eq!(d.shown(), 0);
-    assert_eq!(d.status(), "No review is waiting for a decision.");
+    assert_eq!(d.status(), okk::text::tui::all_decided());
     let row = |kind: &str, verdict: Option<&str>, stage: Option<&str>, note: &str| {
         (
             "olga".to_string(),

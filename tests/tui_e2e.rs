@@ -664,12 +664,13 @@ fn hostile_card_text_is_shown_inert_and_the_layout_holds() {
     // The correction box shows the field's current value: still inert.
     term.send("e");
     term.wait_for("Correct field");
+    // The picker and the box name okk's own field by its word, found by its key.
     term.send("title");
-    term.wait_for("▶ title");
+    term.wait_for("▶ Title");
     term.send("<enter>");
-    term.wait_for("New value of «title»");
+    term.wait_for("New value of «Title»");
     term.send("<esc>");
-    term.wait_gone("New value of «title»");
+    term.wait_gone("New value of «Title»");
     assert_nothing_obeyed(&term);
 
     // The queue lists the same title, as inert.

@@ -23,6 +23,10 @@ use okk::tui::view::Theme;
 const CLOCK: &str = "2026-11-20 12:00:00";
 const AUDITOR: &str = "Контролёр Анна";
 const SIZES: [(u16, u16); 2] = [(80, 24), (120, 40)];
+/// The language the screens speak: English here; tests/tui_snapshots_ru.rs runs these scenarios
+/// again with its own `LANG`, Russian.
+#[allow(dead_code)]
+pub const LANG: okk::text::lang::Lang = okk::text::lang::Lang::En;
 
 /// A reviewer open on a store of its own.
 struct Desktop {
@@ -35,6 +39,8 @@ struct Desktop {
 /// A fresh store from `csv` (the amoCRM profile is detected from its headers), rules run, the
 /// reviewer on the funnel screen.
 fn desktop(csv: &Path) -> Desktop {
+    // The test binary speaks one language (each test runs on its own thread, set here first).
+    okk::text::lang::set(crate::LANG);
     let dir = tempfile::tempdir().expect("temp dir");
     let mut store = Store::open(&dir.path().join("okk.db")).expect("open store");
     store

@@ -8,6 +8,6 @@ use super::{Paths, config};
 
 pub fn run(paths: &Paths) -> Result<ExitCode> {
     let config = config::load(&paths.config)?;
-    super::say_raw(crate::text::review::key_table(&config.keymap))?;
+    super::say_raw(crate::tui::keymap::key_table(&config.keymap))?;
     Ok(ExitCode::SUCCESS)
 }

@@ -137,14 +137,14 @@ fn queue_marks(c: &QueueEntry) -> String {
     use super::tui as t;
     let mut out = String::new();
     if c.changed_since_review {
-        let _ = write!(out, "  ↻ {}", t::CHANGED);
+        let _ = write!(out, "  ↻ {}", t::changed());
     }
     if c.calibration {
-        let _ = write!(out, "  ◎ {}", t::CALIBRATION);
+        let _ = write!(out, "  ◎ {}", t::calibration());
     }
     if let Some(note) = &c.returned {
         let note: String = line(note).chars().take(200).collect();
-        let _ = write!(out, "  ↩ {}: {note}", t::RETURNED);
+        let _ = write!(out, "  ↩ {}: {note}", t::returned());
     }
     out
 }

@@ -3,36 +3,28 @@
 use std::fmt::Write;
 use std::path::Path;
 
-use crate::tui::keymap::{Keymap, Mode};
-
 pub fn no_cards(db: &Path) -> String {
-    format!(
-        "okk: the store {} has no cards yet.\n  okk demo           try the reviewer on demo data\n  \
-         okk import FILE    import a CRM export, then run okk again\n  okk --help         all commands",
-        db.display()
-    )
+    crate::tr!("review-no-cards", db = db.display().to_string())
 }
 
 pub fn needs_terminal() -> String {
-    "the reviewer needs a terminal (stdin and stdout): run it in a terminal window, or use \
-     `okk queue`, `okk check` and `okk stats` in scripts"
-        .into()
+    crate::tr!("review-needs-terminal")
 }
 
-/// `okk keys`: each screen, its keys and what they do.
-pub fn key_table(keymap: &Keymap) -> String {
+/// One line of `okk keys`: an action's keys, its name in the keymap file, what it does.
+pub struct KeyRow {
+    pub keys: String,
+    pub name: String,
+    pub help: String,
+}
+
+/// `okk keys`: each screen (its keymap name) and its rows.
+pub fn key_table(screens: &[(&str, Vec<KeyRow>)]) -> String {
     let mut s = String::new();
-    for mode in Mode::ALL {
-        let _ = writeln!(s, "[{}]", mode.name());
-        for (action, keys) in keymap.rows(mode) {
-            let keys: Vec<String> = keys.iter().map(ToString::to_string).collect();
-            let _ = writeln!(
-                s,
-                "  {:<18} {:<14} {}",
-                keys.join(" "),
-                action.name(),
-                super::tui::describe_in(mode, action)
-            );
+    for (screen, rows) in screens {
+        let _ = writeln!(s, "[{screen}]");
+        for KeyRow { keys, name, help } in rows {
+            let _ = writeln!(s, "  {keys:<18} {name:<14} {help}");
         }
         s.push('\n');
     }

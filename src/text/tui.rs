@@ -1,141 +1,124 @@
-//! The reviewer's words: labels, hints, help lines and messages.
+//! The reviewer's and the lead's words: labels, status lines, marks and messages, read from the
+//! catalogues `assets/i18n/LANG/tui.ftl` (an action's hint and help: `tui-action.ftl`).
 
 use crate::domain::review::Verdict;
-use crate::tui::action::Action;
+use crate::domain::writer::Writer;
+use crate::text::safe;
+use crate::tr;
 
 pub fn unknown_mode(name: &str) -> String {
-    format!(
-        "unknown screen `{name}`: expected funnel, queue, card, filter, picker, comment, input or help"
-    )
+    tr!("tui-unknown-mode", name = name)
 }
 
-pub fn unknown_action(name: &str) -> String {
-    let names: Vec<String> = Action::all().into_iter().map(Action::name).collect();
-    format!(
-        "unknown action `{name}`: expected one of {}",
-        names.join(", ")
-    )
+/// `names`: every action's name, as the keymap file writes it.
+pub fn unknown_action(name: &str, names: &[String]) -> String {
+    tr!("tui-unknown-action", name = name, names = names.join(", "))
 }
 
 pub fn bad_key(key: &str) -> String {
-    format!(
-        "`{key}` is not a key: write a character (`a`, `G`), `ctrl-x`, `alt-x`, or enter, esc, \
-         space, backspace, tab, up, down, left, right, pgup, pgdn, home, end, delete, f1…f12"
-    )
+    tr!("tui-bad-key", key = key)
 }
 
 pub fn key_taken(key: &str, action: &str) -> String {
-    format!(
-        "`{key}` already means `{action}` on this screen: rebind `{action}` too, or pick another key"
-    )
+    tr!("tui-key-taken", key = key, action = action)
 }
 
 pub fn bad_lang(value: &str) -> String {
-    format!(
-        "`lang = \"{}\"`: expected \"ru\" or \"en\"",
-        crate::text::safe::line(value)
-    )
+    tr!("tui-bad-lang", value = safe::line(value))
 }
 
 pub fn bad_config(file: &str, line: usize, column: usize, message: &str) -> String {
     format!("{file}:{line}:{column}: {message}")
 }
 
-/// A moment as the screens show it: "2026-11-20 12:00:00".
+/// A moment as the screens show it: "2026-11-20 12:00:00" / "20.11.2026 12:00:00".
 pub fn moment(t: &chrono::NaiveDateTime) -> String {
-    t.format("%Y-%m-%d %H:%M:%S").to_string()
+    super::common::moment(*t)
+}
+
+/// A day as the screens show it: "2026-11-20" / "20.11.2026".
+pub fn day(d: chrono::NaiveDate) -> String {
+    super::common::day(d)
+}
+
+/// A day of the month without the year, as the card's "since" shows it: "20.11".
+pub fn day_month(d: chrono::NaiveDate) -> String {
+    d.format("%d.%m").to_string()
 }
 
 pub fn store_failed(e: &str) -> String {
-    format!("not saved: {e} (press the key again to retry)")
+    tr!("tui-store-failed", error = e)
 }
 
-pub fn verdict(v: Verdict) -> &'static str {
+pub fn verdict(v: Verdict) -> String {
     match v {
-        Verdict::Ok => "ok",
-        Verdict::WrongStage => "wrong stage",
-        Verdict::Stale => "stale",
-        Verdict::Dead => "dead",
-        Verdict::Unclear => "unclear",
+        Verdict::Ok => tr!("tui-verdict-ok"),
+        Verdict::WrongStage => tr!("tui-verdict-wrong-stage"),
+        Verdict::Stale => tr!("tui-verdict-stale"),
+        Verdict::Dead => tr!("tui-verdict-dead"),
+        Verdict::Unclear => tr!("tui-verdict-unclear"),
     }
 }
 
 /// The queue's verdict mark in the legend.
 pub fn verdict_given(v: Verdict) -> String {
-    format!("my verdict this session: {}", verdict(v))
+    tr!("tui-verdict-given", verdict = verdict(v))
 }
 
 pub fn saved(v: Verdict, id: &str) -> String {
-    format!("#{} saved: {}", crate::text::safe::line(id), verdict(v))
+    tr!("tui-saved", id = safe::line(id), verdict = verdict(v))
 }
 
-fn busy_because(blocker: Option<crate::domain::writer::Writer>) -> &'static str {
-    use crate::domain::writer::Writer;
+fn busy_because(blocker: Option<Writer>) -> String {
     match blocker {
-        Some(Writer::Import) => "import running",
-        Some(Writer::Rules) => "rules running",
-        None => "another program is writing to it",
+        Some(Writer::Import) => tr!("tui-busy-import"),
+        Some(Writer::Rules) => tr!("tui-busy-rules"),
+        None => tr!("tui-busy-other"),
     }
 }
 
 /// A verdict waiting for the store's write lock (kept safe meanwhile in the pending journal).
-pub fn saving(id: &str, blocker: Option<crate::domain::writer::Writer>) -> String {
-    format!(
-        "#{} saving… (store busy: {}); the card stays until it is saved",
-        crate::text::safe::line(id),
-        busy_because(blocker)
+pub fn saving(id: &str, blocker: Option<Writer>) -> String {
+    tr!(
+        "tui-saving",
+        id = safe::line(id),
+        why = busy_because(blocker)
     )
 }
 
 /// Any other write (undo, a draft, a lead's decision) that found the store busy.
-pub fn store_busy(blocker: Option<crate::domain::writer::Writer>) -> String {
-    format!(
-        "not saved: store busy ({}); press the key again when it is done",
-        busy_because(blocker)
-    )
+pub fn store_busy(blocker: Option<Writer>) -> String {
+    tr!("tui-store-busy", why = busy_because(blocker))
 }
 
 pub fn saving_failed(id: &str, e: &str) -> String {
-    format!(
-        "#{} not saved yet: {e} (kept, trying again)",
-        crate::text::safe::line(id)
-    )
+    tr!("tui-saving-failed", id = safe::line(id), error = e)
 }
 
-pub fn draft_busy_on_quit(blocker: Option<crate::domain::writer::Writer>) -> String {
-    format!(
-        "the comment draft is not saved: store busy ({}); quit again to leave without it",
-        busy_because(blocker)
-    )
+pub fn draft_busy_on_quit(blocker: Option<Writer>) -> String {
+    tr!("tui-draft-busy-on-quit", why = busy_because(blocker))
 }
 
 /// Said on leaving the reviewer with a verdict still waiting for the store.
 pub fn left_pending(file: &std::path::Path) -> String {
-    format!(
-        "okk: one verdict waits for the store (another program holds it); it is kept in {} \
-         and okk writes it the next time it opens the store",
-        file.display()
-    )
+    tr!("tui-left-pending", file = file.display().to_string())
 }
 
 /// Keys wait for writes the store has not finished.
 pub fn writes_pending(writes: usize) -> String {
-    match writes {
-        1 => "writing to the store…".to_string(),
-        n => format!("writing to the store ({n} writes)…"),
-    }
+    tr!("tui-writes-pending", count = writes)
 }
 
 pub fn nothing_to_undo() -> String {
-    "nothing to undo".into()
+    tr!("tui-nothing-to-undo")
 }
 
 pub fn undo_other_stage() -> String {
-    "the last verdict was in another stage: open that stage to undo it".into()
+    tr!("tui-undo-other-stage")
 }
 
 pub fn undone(id: &str) -> String {
-    format!("verdict on #{} withdrawn", crate::text::safe::line(id))
+    tr!("tui-undone", id = safe::line(id))
 }
 
 /// The stage the reviewer offers after one is done.
@@ -148,506 +131,634 @@ pub struct NextStage {
 /// The status line after a stage's last card: one line at 80 columns, so names are cut short.
 pub fn stage_done(stage: &str, filter: &str, next: Option<&NextStage>) -> String {
     let short = |s: &str| {
-        let s = crate::text::safe::line(s);
+        let s = safe::line(s);
         match s.char_indices().nth(28) {
             Some((i, _)) => format!("{}…", &s[..i]),
             None => s.into_owned(),
         }
     };
     let done = if filter.is_empty() {
-        format!("«{}» is done", short(stage))
+        tr!("tui-stage-done", stage = short(stage))
     } else {
-        format!(
-            "«{}» is done for «{}» (esc clears the filter)",
-            short(stage),
-            short(filter)
+        tr!(
+            "tui-stage-done-filtered",
+            stage = short(stage),
+            filter = short(filter)
         )
     };
     match next {
-        Some(n) => format!(
-            "{done}. enter: «{}» ({} to review); q: back",
-            short(&n.name),
-            n.to_review
+        Some(n) => tr!(
+            "tui-stage-done-next",
+            done = done,
+            next = short(&n.name),
+            count = n.to_review
         ),
-        None => format!("{done}, and so is every other stage. q: back"),
+        None => tr!("tui-stage-done-last", done = done),
     }
 }
 
 pub fn all_done() -> String {
-    "No other stage has cards to review.".into()
+    tr!("tui-all-done")
 }
 
-/// The hint bar's word for an action.
-pub fn hint(a: Action) -> String {
-    match a {
-        Action::Ok => "ok".into(),
-        Action::WrongStage => "wrong stage".into(),
-        Action::Stale => "stale".into(),
-        Action::Dead => "dead".into(),
-        Action::Unclear => "unclear".into(),
-        Action::Item(_) => "checklist".into(),
-        Action::Owner => "owner".into(),
-        Action::Correct => "field".into(),
-        Action::Comment => "comment".into(),
-        Action::Undo => "undo".into(),
-        Action::Open => "open".into(),
-        Action::Filter => "filter".into(),
-        Action::Help => "help".into(),
-        Action::Back => "back".into(),
-        Action::Choose => "choose".into(),
-        Action::Close => "close".into(),
-        Action::Accept => "accept".into(),
-        Action::Override => "override".into(),
-        Action::SendBack => "send back".into(),
-        Action::ToggleAll => "all/awaiting".into(),
-        Action::AllCards => "all cards".into(),
-        Action::Stats => "stats".into(),
-        Action::Down => "move".into(),
-        other => describe(other),
+/// An action's hint or help line, by the message id the action table names (`item`: the
+/// checklist item's number, for the messages that say it).
+pub fn action(id: &str, item: Option<u8>) -> String {
+    let mut args = super::i18n::FluentArgs::new();
+    if let Some(n) = item {
+        args.set("n", n);
     }
+    super::i18n::message(id, Some(&args))
 }
 
-/// Help's line for an action.
-pub fn describe(a: Action) -> String {
-    match a {
-        Action::Help => "show the keys of this screen".into(),
-        Action::Back => "back one screen (quit from the funnel)".into(),
-        Action::Quit => "quit at once".into(),
-        Action::Down => "move down".into(),
-        Action::Up => "move up".into(),
-        Action::First => "go to the first line".into(),
-        Action::Last => "go to the last line".into(),
-        Action::Open => "open".into(),
-        Action::Filter => "filter by text (id, title, owner)".into(),
-        Action::Close => "close the popup, or clear the filter".into(),
-        Action::PageDown => "page down".into(),
-        Action::PageUp => "page up".into(),
-        Action::NextStage => "next stage with cards to review".into(),
-        Action::Ok => {
-            "verdict ok: the card matches its stage; confirms the suggested answers; save, next card"
-                .into()
-        }
-        Action::WrongStage => {
-            "verdict wrong stage: pick the stage it belongs in; save, next".into()
-        }
-        Action::Stale => "verdict stale: the card's information is out of date; save, next".into(),
-        Action::Dead => "verdict dead: the lead is lost but the card is open; save, next".into(),
-        Action::Unclear => "verdict unclear: the manager must say; save, next".into(),
-        Action::Item(n) => format!("checklist item {n}: pass → fail → n/a"),
-        Action::Owner => "suggest another owner".into(),
-        Action::Correct => "correct a field (kept as a suggestion)".into(),
-        Action::Comment => "write a comment".into(),
-        Action::Skip => "skip to the next card without a verdict".into(),
-        Action::Prev => "back to the previous card".into(),
-        Action::Undo => "undo the last verdict and show its card again".into(),
-        Action::Choose => "choose".into(),
-        Action::Accept => "accept the auditor's review as it is; next".into(),
-        Action::Override => "override: pick the verdict (and stage) you hold right; next".into(),
-        Action::SendBack => "send the review back to the auditor with a note; next".into(),
-        Action::ToggleAll => "show decided reviews too, or only those awaiting a decision".into(),
-        Action::AllCards => {
-            "show closed and gone cards without flags too, or only the cards to look at".into()
-        }
-        Action::Stats => "where the funnel leaks: stages, managers, bottlenecks".into(),
-        Action::OpenCrm => "open the card in the CRM (or show its address to copy)".into(),
-        Action::Type(_) => "type".into(),
-    }
-}
-
-pub const TOO_SMALL: &str = "okk needs a terminal of at least 80×24";
 pub fn too_small(w: u16, h: u16) -> String {
-    format!("{TOO_SMALL}; this one is {w}×{h}. Enlarge it, or press ctrl-c to quit.")
+    tr!("tui-too-small", width = w, height = h)
 }
 
-pub const HELP: &str = "help";
+pub fn help() -> String {
+    tr!("tui-help")
+}
+
+pub fn help_title() -> String {
+    tr!("tui-help-title")
+}
+
+pub fn help_scrolls() -> String {
+    format!(" {} ", tr!("tui-help-scrolls"))
+}
+
+/// A screen's name in help's title (`name`: the keymap's, `card`, `queue`, …).
+pub fn screen(name: &str) -> String {
+    match name {
+        "funnel" => tr!("tui-screen-funnel"),
+        "queue" => tr!("tui-screen-queue"),
+        "card" => tr!("tui-screen-card"),
+        "filter" => tr!("tui-screen-filter"),
+        "picker" => tr!("tui-screen-picker"),
+        "comment" => tr!("tui-screen-comment"),
+        "input" => tr!("tui-screen-input"),
+        "help" => tr!("tui-screen-help"),
+        "reviews" => tr!("tui-screen-reviews"),
+        "decide" => tr!("tui-screen-decide"),
+        "stats" => tr!("tui-screen-stats"),
+        other => other.to_string(),
+    }
+}
+
+pub fn funnel_columns() -> [String; 6] {
+    [
+        tr!("tui-funnel-stage"),
+        tr!("tui-funnel-cards"),
+        tr!("tui-funnel-to-review"),
+        tr!("tui-funnel-flagged"),
+        tr!("tui-funnel-mine"),
+        String::new(),
+    ]
+}
+
+pub fn extra_control() -> String {
+    tr!("tui-extra-control")
+}
+
+pub fn not_in_funnel() -> String {
+    tr!("tui-not-in-funnel")
+}
+
+pub fn no_cards() -> String {
+    tr!("tui-no-cards")
+}
+
+pub fn queue_columns() -> [String; 6] {
+    [
+        String::new(),
+        tr!("tui-queue-id"),
+        tr!("tui-queue-title"),
+        tr!("tui-queue-owner"),
+        tr!("tui-queue-idle"),
+        tr!("tui-queue-flags"),
+    ]
+}
+
+pub fn queue_empty() -> String {
+    tr!("tui-queue-empty")
+}
+
+pub fn changed() -> String {
+    tr!("tui-changed")
+}
+
+pub fn returned() -> String {
+    tr!("tui-returned")
+}
+
+pub fn filter() -> String {
+    tr!("tui-filter")
+}
+
+pub fn checklist() -> String {
+    tr!("tui-checklist")
+}
+
+pub fn no_checklist() -> String {
+    tr!("tui-no-checklist")
+}
+
 /// The mark of a store read under way (a page, a card, the stats).
-pub const LOADING: &str = "loading…";
-pub const HELP_TITLE: &str = "Keys";
-pub const HELP_SCROLLS: &str = " j/k J/K scroll ";
-pub const FUNNEL_COLUMNS: [&str; 6] = ["Stage", "Cards", "To review", "Flagged", "Mine", ""];
-pub const EXTRA_CONTROL: &str = "extra control";
-pub const NOT_IN_FUNNEL: &str = "not in the funnel";
-pub const NO_CARDS: &str = "No cards yet: import a CRM export with `okk import FILE`.";
-pub const QUEUE_COLUMNS: [&str; 6] = ["", "Id", "Title", "Owner", "Idle", "Flags"];
-pub const QUEUE_EMPTY: &str = "Nothing to review here.";
-pub const CHANGED: &str = "changed since your review";
-pub const RETURNED: &str = "returned by lead";
-pub const FILTER: &str = "filter";
-pub const CHECKLIST: &str = "Checklist";
-pub const NO_CHECKLIST: &str = "The funnel has no checklist for this stage.";
-pub const SCORE: &str = "score";
+pub fn loading() -> String {
+    tr!("tui-loading")
+}
 
 /// The checklist's title: its score, and how many items it leaves out (not answered yet).
 pub fn score_title(pct: &str, unanswered: usize) -> String {
     match unanswered {
-        0 => format!("{SCORE} {pct}"),
-        n => format!("{SCORE} {pct} · {n} unanswered"),
+        0 => tr!("tui-score", pct = pct),
+        n => tr!("tui-score-unanswered", pct = pct, count = n),
     }
 }
-pub const SUGGESTION: &str = "Suggestion";
-pub const STAGE_ARROW: &str = "stage →";
-pub const OWNER_ARROW: &str = "owner →";
-pub const COMMENT: &str = "comment";
-pub const YOUR_VERDICT: &str = "your verdict";
-pub const OWNER: &str = "Owner";
-pub const BUDGET: &str = "Budget";
-pub const STAGE: &str = "Stage";
-pub const SINCE: &str = "since";
-pub const ACTIVITY: &str = "Activity";
-pub const IDLE: &str = "idle";
-pub const CREATED: &str = "Created";
-pub const CONTACT: &str = "Contact";
-pub const FIELDS: &str = "Fields";
-pub const NOTES: &str = "Notes";
-pub const TAGS: &str = "Tags";
-pub const EMPTY: &str = "— empty";
-pub const GONE: &str = "missing from the last export";
-pub const CLOSED: &str = "closed";
-pub const PICK_STAGE: &str = "Move to stage";
-pub const PICK_OWNER: &str = "Hand to owner";
-pub const PICK_FIELD: &str = "Correct field";
-pub const COMMENT_TITLE: &str = "Comment (esc keeps it)";
-pub const NO_MATCH: &str = "no match";
+
+pub fn suggestion() -> String {
+    tr!("tui-suggestion")
+}
+
+pub fn stage_arrow() -> String {
+    tr!("tui-stage-arrow")
+}
+
+pub fn owner_arrow() -> String {
+    tr!("tui-owner-arrow")
+}
+
+pub fn comment() -> String {
+    tr!("tui-comment")
+}
+
+pub fn your_verdict() -> String {
+    tr!("tui-your-verdict")
+}
+
+pub fn owner() -> String {
+    tr!("tui-owner")
+}
+
+pub fn budget() -> String {
+    tr!("tui-budget")
+}
+
+pub fn stage() -> String {
+    tr!("tui-stage")
+}
+
+pub fn since() -> String {
+    tr!("tui-since")
+}
+
+/// How long a card has been in its stage, beside the day it came: "12 d" / "12 дн.".
+pub fn since_days(days: i64) -> String {
+    tr!("tui-since-days", count = days)
+}
+
+pub fn activity() -> String {
+    tr!("tui-activity")
+}
+
+pub fn idle() -> String {
+    tr!("tui-idle")
+}
+
+pub fn created() -> String {
+    tr!("tui-created")
+}
+
+pub fn contact() -> String {
+    tr!("tui-contact")
+}
+
+pub fn fields() -> String {
+    tr!("tui-fields")
+}
+
+pub fn notes() -> String {
+    tr!("tui-notes")
+}
+
+pub fn tags() -> String {
+    tr!("tui-tags")
+}
+
+pub fn empty() -> String {
+    tr!("tui-empty")
+}
+
+pub fn gone() -> String {
+    tr!("tui-gone")
+}
+
+pub fn closed() -> String {
+    tr!("tui-closed")
+}
+
+pub fn pick_stage() -> String {
+    tr!("tui-pick-stage")
+}
+
+pub fn pick_owner() -> String {
+    tr!("tui-pick-owner")
+}
+
+pub fn pick_field() -> String {
+    tr!("tui-pick-field")
+}
+
+pub fn comment_title() -> String {
+    tr!("tui-comment-title")
+}
+
+pub fn no_match() -> String {
+    tr!("tui-no-match")
+}
 
 pub fn days_ago(d: i64) -> String {
-    match d {
-        0 => "today".into(),
-        1 => "1 day ago".into(),
-        d => format!("{d} days ago"),
-    }
+    tr!("tui-days-ago", count = d)
 }
 
 pub fn field_input_title(field: &str) -> String {
-    format!(" New value of «{}» ", crate::text::safe::line(field))
+    format!(
+        " {} ",
+        tr!("tui-field-input-title", field = safe::line(field))
+    )
 }
 
 /// The line under the value: what the field takes and how the box is used.
 pub fn field_input_help(kind: crate::domain::funnel::FieldKind) -> String {
     use crate::domain::funnel::FieldKind as K;
-    let how = "type to replace · ← → home end edit · empty removes";
+    let how = tr!("tui-field-input-how");
     match kind {
-        K::Date => format!("a date, 31.12.2026 · {how}"),
-        K::Number => format!("a number, 1 250 000 · {how}"),
-        K::Text | K::Bool | K::List => format!("{how} the correction"),
+        K::Date => tr!("tui-field-input-date", how = how),
+        K::Number => tr!("tui-field-input-number", how = how),
+        K::Text | K::Bool | K::List => tr!("tui-field-input-text", how = how),
     }
 }
 
 /// A typed value that is not of the field's type.
 pub fn not_typed(field: &str, kind: crate::domain::funnel::FieldKind, value: &str) -> String {
     use crate::domain::funnel::FieldKind as K;
-    let (what, like) = match kind {
-        K::Date => ("a date", "31.12.2026 or 2026-12-31"),
-        K::Number => ("a number", "1 250 000 or 1250000,50"),
-        K::Text | K::Bool | K::List => ("text", "anything"),
-    };
-    format!(
-        "«{}» is not {what}: «{}» takes {what} like {like}",
-        crate::text::safe::line(value),
-        crate::text::safe::line(field),
-    )
+    let (field, value) = (safe::line(field), safe::line(value));
+    match kind {
+        K::Date => tr!("tui-not-a-date", value = value, field = field),
+        K::Number => tr!("tui-not-a-number", value = value, field = field),
+        K::Text | K::Bool | K::List => tr!("tui-not-text", value = value, field = field),
+    }
 }
 
 pub fn more_text(bytes: usize) -> String {
-    format!("… {} KB more not shown", bytes.div_ceil(1024))
+    tr!("tui-more-text", kb = bytes.div_ceil(1024))
 }
 
 pub fn more_notes(n: usize) -> String {
-    format!("… {n} more notes not shown")
+    tr!("tui-more-notes", count = n)
 }
 
-/// How the card names a field: okk's own fields by a word, the CRM's by their header.
-pub fn field_label(name: &str) -> &str {
+/// How the card and the field picker name a field: okk's own fields by a word of the current
+/// language, the CRM's by their header.
+pub fn field_label(name: &str) -> String {
     use crate::domain::SystemField as S;
     match S::from_name(name) {
-        Some(S::Title) => "Title",
-        Some(S::Pipeline) => "Pipeline",
-        Some(S::Owner) => "Owner",
-        Some(S::Amount) => "Budget",
-        Some(S::Currency) => "Currency",
-        Some(S::CreatedAt) => "Created",
-        Some(S::UpdatedAt) => "Updated",
-        Some(S::ClosedAt) => "Closed",
-        Some(S::ExpectedCloseAt) => "Expected close",
-        Some(S::LastActivityAt) => "Last activity",
-        Some(S::Contact) => "Contact",
-        Some(S::Company) => "Company",
-        Some(S::Phone) => "Phone",
-        Some(S::Email) => "Email",
-        Some(S::Tags) => "Tags",
-        Some(S::Notes) => "Notes",
-        _ => name,
+        Some(S::Title) => tr!("tui-field-title"),
+        Some(S::Pipeline) => tr!("tui-field-pipeline"),
+        Some(S::Owner) => tr!("tui-field-owner"),
+        Some(S::Amount) => tr!("tui-field-amount"),
+        Some(S::Currency) => tr!("tui-field-currency"),
+        Some(S::CreatedAt) => tr!("tui-field-created-at"),
+        Some(S::UpdatedAt) => tr!("tui-field-updated-at"),
+        Some(S::ClosedAt) => tr!("tui-field-closed-at"),
+        Some(S::ExpectedCloseAt) => tr!("tui-field-expected-close-at"),
+        Some(S::LastActivityAt) => tr!("tui-field-last-activity-at"),
+        Some(S::Contact) => tr!("tui-field-contact"),
+        Some(S::Company) => tr!("tui-field-company"),
+        Some(S::Phone) => tr!("tui-field-phone"),
+        Some(S::Email) => tr!("tui-field-email"),
+        Some(S::Tags) => tr!("tui-field-tags"),
+        Some(S::Notes) => tr!("tui-field-notes"),
+        _ => name.to_string(),
     }
 }
 
 pub fn card_not_synced(id: &str) -> String {
-    format!(
-        "card #{} has not arrived in a sync yet: import the CRM export first",
-        crate::text::safe::line(id)
-    )
+    tr!("tui-card-not-synced", id = safe::line(id))
 }
 
 pub fn decided(kind: &str, id: &str) -> String {
-    let what = match kind {
-        "accept" => "accepted",
-        "override" => "overridden",
-        _ => "sent back",
-    };
-    format!("#{} {what}", crate::text::safe::line(id))
+    let id = safe::line(id);
+    match kind {
+        "accept" => tr!("tui-accepted", id = id),
+        "override" => tr!("tui-overridden", id = id),
+        _ => tr!("tui-sent-back", id = id),
+    }
 }
 
 pub fn all_decided() -> String {
-    "No review is waiting for a decision.".into()
+    tr!("tui-all-decided")
 }
 
 pub fn decision_undone() -> String {
-    "decision withdrawn".into()
+    tr!("tui-decision-undone")
 }
 
-pub const LEAD: &str = "lead";
-pub const PICK_VERDICT: &str = "Override with verdict";
-pub const RETURN_NOTE: &str = " Note to the auditor (enter sends the review back) ";
-pub const LEAD_COLUMNS: [&str; 8] = [
-    "",
-    "Card",
-    "Stage",
-    "Auditor",
-    "Verdict",
-    "Score",
-    "Suggestion",
-    "Age",
-];
-pub const REVIEWS_EMPTY: &str = "No review matches (t shows decided reviews too).";
-pub const REVIEW: &str = "Review";
-pub const SPENT: &str = "spent";
-pub const DISAGREES: &str = "⚠ ok on a card the rules flag as critical";
+pub fn lead() -> String {
+    tr!("tui-lead")
+}
+
+pub fn pick_verdict() -> String {
+    tr!("tui-pick-verdict")
+}
+
+pub fn return_note() -> String {
+    format!(" {} ", tr!("tui-return-note"))
+}
+
+pub fn lead_columns() -> [String; 8] {
+    [
+        String::new(),
+        tr!("tui-lead-card"),
+        tr!("tui-lead-stage"),
+        tr!("tui-lead-auditor"),
+        tr!("tui-lead-verdict"),
+        tr!("tui-lead-score"),
+        tr!("tui-lead-suggestion"),
+        tr!("tui-lead-age"),
+    ]
+}
+
+/// The lead's list's bottom line: the filter's words.
+pub fn lead_filter_help() -> String {
+    format!(" {} ", tr!("tui-lead-filter-help"))
+}
+
+/// "3 d", "5 h", "now": how long a review has waited.
+pub fn age(days: i64, hours: i64) -> String {
+    if days > 0 {
+        tr!("tui-age-days", count = days)
+    } else if hours > 0 {
+        tr!("tui-age-hours", count = hours)
+    } else {
+        tr!("tui-age-now")
+    }
+}
+
+pub fn reviews_empty() -> String {
+    tr!("tui-reviews-empty")
+}
+
+pub fn review() -> String {
+    tr!("tui-review")
+}
+
+pub fn spent() -> String {
+    tr!("tui-spent")
+}
+
+pub fn disagrees() -> String {
+    tr!("tui-disagrees")
+}
 
 pub fn by_auditor(auditor: &str) -> String {
-    format!("auditor {}", crate::text::safe::line(auditor))
+    tr!("tui-by-auditor", auditor = safe::line(auditor))
 }
 
 pub fn lead_decision(d: &crate::domain::decision::LeadDecision) -> String {
     use crate::domain::decision::DecisionKind as K;
-    let who = crate::text::safe::line(&d.lead);
+    let who = safe::line(&d.lead);
     match d.decision.kind {
-        K::Accept => format!("lead {who}: accepted"),
-        K::Override => format!(
-            "lead {who}: overridden → {}{}",
-            d.decision.verdict.map_or("", verdict),
-            d.decision
+        K::Accept => tr!("tui-lead-accepted", lead = who),
+        K::Override => tr!(
+            "tui-lead-overridden",
+            lead = who,
+            verdict = d.decision.verdict.map(verdict).unwrap_or_default(),
+            stage = d
+                .decision
                 .suggested_stage
                 .as_deref()
-                .map(|s| format!(" «{}»", crate::text::safe::line(s)))
+                .map(|s| format!(" «{}»", safe::line(s)))
                 .unwrap_or_default()
         ),
-        K::Return => format!("lead {who}: sent back"),
+        K::Return => tr!("tui-lead-sent-back", lead = who),
     }
 }
 
-pub const CALIBRATION: &str = "calibration";
-pub const OTHERS: &str = "others";
+pub fn calibration() -> String {
+    tr!("tui-calibration")
+}
+
+pub fn others() -> String {
+    tr!("tui-others")
+}
+
 /// The card's auditors disagree and no decision settles it (the CRM export leaves it out).
-pub const AUDITORS_SPLIT: &str = "auditors disagree, your word settles it";
+pub fn auditors_split() -> String {
+    tr!("tui-auditors-split")
+}
 
 pub fn note_needed() -> String {
-    "write what the auditor should look at again, then enter".into()
+    tr!("tui-note-needed")
 }
 
 pub fn reviews_title(waiting: usize, all: usize) -> String {
-    format!(" Reviews · {waiting} awaiting a decision, of {all} ")
-}
-
-/// Help's line for an action on a given screen: the lead's screens say what the keys do there.
-pub fn describe_in(mode: crate::tui::keymap::Mode, a: Action) -> String {
-    use crate::tui::keymap::Mode;
-    match (mode, a) {
-        (Mode::Reviews, Action::Filter) => {
-            "filter: auditor:NAME stage:TEXT verdict:NAME since:DATE until:DATE disagree \
-             calibration, or any text of the card, stage, auditor or comment"
-                .into()
-        }
-        (Mode::Reviews, Action::Back) => "quit".into(),
-        (Mode::Reviews, Action::Open) => "open the review beside its card".into(),
-        (Mode::Decide, Action::Undo) => "undo the last decision and show its review again".into(),
-        (Mode::Decide, Action::Skip) => "the next review, without a decision".into(),
-        (Mode::Decide, Action::Prev) => "the previous review".into(),
-        (Mode::Decide, Action::Back) => "back to the list".into(),
-        (Mode::Decide, Action::Item(n)) => {
-            format!("correct checklist item {n} (your answers become the reference)")
-        }
-        (Mode::Decide, Action::Down | Action::Up) => "scroll the card".into(),
-        _ => describe(a),
-    }
-}
-
-pub fn flags_from(day: &str) -> String {
     format!(
-        "flags as the rules found them on {day}; `okk check` (or the next import) brings them up to date"
+        " {} ",
+        tr!("tui-reviews-title", waiting = waiting, all = all)
     )
 }
 
-pub const STATS_STAGES: &str = " Stages · cards · share of reviews not ok ";
-pub const STATS_MANAGERS: &str = " Managers · dimmed: under 5 reviews, not ranked ";
-pub const STATS_MANAGER_COLUMNS: [&str; 5] = ["Manager", "Cards", "Rev.", "Not ok", "Idle"];
-pub const STATS_BOTTLENECKS: &str = " Bottlenecks · ~lying (95 % interval) · not ok/reviews ";
-pub const STATS_TOO_FEW: &str = "Too few reviews to rank: a stage or a manager needs 5 reviews \
-    before its share not ok is ranked.";
+pub fn flags_from(day: &str) -> String {
+    tr!("tui-flags-from", day = day)
+}
+
+pub fn stats_stages() -> String {
+    format!(" {} ", tr!("tui-stats-stages"))
+}
+
+pub fn stats_managers() -> String {
+    format!(" {} ", tr!("tui-stats-managers"))
+}
+
+pub fn stats_manager_columns() -> [String; 5] {
+    [
+        tr!("tui-stats-manager"),
+        tr!("tui-stats-cards"),
+        tr!("tui-stats-reviews"),
+        tr!("tui-stats-not-ok"),
+        tr!("tui-stats-idle"),
+    ]
+}
+
+pub fn stats_bottlenecks() -> String {
+    format!(" {} ", tr!("tui-stats-bottlenecks"))
+}
+
+pub fn stats_too_few() -> String {
+    tr!("tui-stats-too-few")
+}
 
 /// The sample a share comes from: `n=12`; nothing without one.
 pub fn of_reviews(n: u64) -> String {
     if n == 0 {
         String::new()
     } else {
-        format!("n={n}")
+        tr!("tui-stats-n", count = n)
     }
 }
-pub const STATS_NO_REVIEWS: &str =
-    "No reviews yet: the bottlenecks come from the auditors' verdicts.";
+
+pub fn stats_no_reviews() -> String {
+    tr!("tui-stats-no-reviews")
+}
 
 pub fn stats_trend(days: usize) -> String {
-    format!(" Reviews per day, last {days} days ")
+    format!(" {} ", tr!("tui-stats-trend", days = days))
 }
 
 pub fn stats_last_week(week: &str, reviews: u64, not_ok: &str) -> String {
-    format!("{week}: {not_ok} not ok of {reviews} reviews")
+    tr!(
+        "tui-stats-last-week",
+        week = week,
+        share = not_ok,
+        count = reviews
+    )
 }
 
 pub fn stats_totals(reviews: u64, not_ok: &str) -> String {
-    format!("in all: {not_ok} not ok of {reviews} reviews")
+    tr!("tui-stats-totals", share = not_ok, count = reviews)
 }
-pub const STATS_TITLE: &str = "where the funnel leaks";
+
+pub fn stats_title() -> String {
+    tr!("tui-stats-title")
+}
 
 /// Help's heading over the marks of the screen.
-pub const MARKS: &str = "Marks";
+pub fn marks_heading() -> String {
+    tr!("tui-marks")
+}
 
 /// A flag letter's meaning (the queue's Flags column shows one letter per flag).
-pub fn flag_meaning(code: crate::domain::flag::RuleCode) -> &'static str {
+pub fn flag_meaning(code: crate::domain::flag::RuleCode) -> String {
     use crate::domain::flag::RuleCode as R;
     match code {
-        R::Required => "a field the stage requires is empty",
-        R::Idle => "idle longer than the stage allows",
-        R::Date => "a date rule fails (past, missing, out of order)",
-        R::Markers => "notes, tags or title say the deal is won or lost",
-        R::ClosedOpen => "closed yet in an open stage, or open in a closed one",
-        R::Backwards => "moved back in the funnel, or skipped a stage",
-        R::Gone => "missing from the last export but not closed",
-        R::UnknownStage => "the stage is not in the funnel",
-        R::NoTask => "open, with no task scheduled in the CRM",
+        R::Required => tr!("tui-flag-required"),
+        R::Idle => tr!("tui-flag-idle"),
+        R::Date => tr!("tui-flag-date"),
+        R::Markers => tr!("tui-flag-markers"),
+        R::ClosedOpen => tr!("tui-flag-closed-open"),
+        R::Backwards => tr!("tui-flag-backwards"),
+        R::Gone => tr!("tui-flag-gone"),
+        R::UnknownStage => tr!("tui-flag-unknown-stage"),
+        R::NoTask => tr!("tui-flag-no-task"),
     }
 }
 
 /// The queue's one-line legend: a letter or mark and its short word.
-pub fn flag_word(code: crate::domain::flag::RuleCode) -> &'static str {
+pub fn flag_word(code: crate::domain::flag::RuleCode) -> String {
     use crate::domain::flag::RuleCode as R;
     match code {
-        R::Required => "required",
-        R::Idle => "idle",
-        R::Date => "date",
-        R::Markers => "markers",
-        R::ClosedOpen => "closed/open",
-        R::Backwards => "backwards",
-        R::Gone => "gone",
-        R::UnknownStage => "unknown stage",
-        R::NoTask => "no task",
+        R::Required => tr!("tui-word-required"),
+        R::Idle => tr!("tui-word-idle"),
+        R::Date => tr!("tui-word-date"),
+        R::Markers => tr!("tui-word-markers"),
+        R::ClosedOpen => tr!("tui-word-closed-open"),
+        R::Backwards => tr!("tui-word-backwards"),
+        R::Gone => tr!("tui-word-gone"),
+        R::UnknownStage => tr!("tui-word-unknown-stage"),
+        R::NoTask => tr!("tui-word-no-task"),
     }
 }
 
-pub const LEGEND_MORE: &str = "? all marks";
+pub fn legend_more() -> String {
+    tr!("tui-legend-more")
+}
 
-/// The marks of each screen and what they mean, as help lists them under the keys (the
-/// queue's flag letters and verdict marks are added from their own tables).
-pub fn marks(mode: crate::tui::keymap::Mode) -> &'static [(&'static str, &'static str)] {
-    use crate::tui::keymap::Mode;
-    match mode {
-        Mode::Funnel => &[
-            ("◆", "an extra-control stage: reviewed first"),
-            ("?", "a stage the cards name but the funnel does not know"),
+/// The marks of a screen (`screen`: the keymap's name of it) and what they mean, as help lists
+/// them under the keys (the queue's flag letters and verdict marks are added from their own
+/// tables).
+pub fn marks(screen: &str) -> Vec<(String, String)> {
+    let m = |mark: &str, meaning: String| (mark.to_string(), meaning);
+    match screen {
+        "funnel" => vec![
+            m("◆", tr!("tui-mark-funnel-extra")),
+            m("?", tr!("tui-mark-funnel-unknown")),
+            m("█░", tr!("tui-mark-funnel-progress")),
             (
-                "█░",
-                "my progress: cards with my verdict of the stage's cards",
+                tr!("tui-mark-funnel-mine-label"),
+                tr!("tui-mark-funnel-mine"),
             ),
-            ("Mine", "cards of the stage with my current verdict"),
         ],
-        Mode::Queue => &[
-            ("RR", "one letter per flag: RR is two flags of one rule"),
-            ("Idle", "days since the last activity or change"),
-            ("↻", "changed by a sync since my verdict: judge it again"),
+        "queue" => vec![
+            m("RR", tr!("tui-mark-queue-flags")),
+            (tr!("tui-mark-queue-idle-label"), tr!("tui-mark-queue-idle")),
+            m("↻", tr!("tui-mark-queue-changed")),
+            m("◎", tr!("tui-mark-queue-calibration")),
+            m("↩", tr!("tui-mark-queue-returned")),
+            m("3/29", tr!("tui-mark-queue-place")),
+        ],
+        "card" => vec![
+            m("⚑", tr!("tui-mark-card-flag")),
+            m("✔ ✘ –", tr!("tui-mark-card-items")),
+            m("✔? ✘?", tr!("tui-mark-card-suggested")),
+            m("·", tr!("tui-mark-card-unanswered")),
+            m("3/5", tr!("tui-mark-card-scale")),
+            m("w4", tr!("tui-mark-card-weight")),
+            m("w4!", tr!("tui-mark-card-critical")),
+            (tr!("tui-mark-card-score-label"), tr!("tui-mark-card-score")),
+            (tr!("tui-mark-card-empty-label"), tr!("tui-mark-card-empty")),
+            m("(?)", tr!("tui-mark-card-unread")),
+            (tr!("tui-mark-card-idle-label"), tr!("tui-mark-card-idle")),
+            m("X → Y", tr!("tui-mark-card-correction")),
+        ],
+        "reviews" => vec![
+            m("✔", tr!("tui-mark-reviews-accepted")),
+            m("≠", tr!("tui-mark-reviews-overridden")),
+            m("↩", tr!("tui-mark-reviews-returned")),
+            m("⚠", tr!("tui-mark-reviews-disagrees")),
+            m("◎", tr!("tui-mark-reviews-calibration")),
+            m("↳", tr!("tui-mark-reviews-later")),
+            m("⇄", tr!("tui-mark-reviews-split")),
             (
-                "◎",
-                "calibration: all auditors review it, the lead compares",
+                tr!("tui-mark-reviews-age-label"),
+                tr!("tui-mark-reviews-age"),
             ),
-            ("↩", "returned by the lead, with the lead's note"),
-            ("3/29", "(title) place in the queue, of the cards to review"),
         ],
-        Mode::Card => &[
-            ("⚑", "a rule's flag (red: critical, yellow: warning)"),
-            ("✔ ✘ –", "checklist item passed / failed / not applicable"),
-            (
-                "✔? ✘?",
-                "a suggested answer (dimmed): counts once confirmed; a confirms all",
-            ),
-            ("·", "an item not answered yet, nothing suggested"),
-            ("3/5", "a scale item: 3 points of 5 (5/5 is a full pass)"),
-            ("w4", "the item's weight in the score"),
-            ("w4!", "critical: failing it makes the score 0"),
-            (
-                "score",
-                "weighted share passed; n/a items count neither way",
-            ),
-            ("— empty", "a field this stage needs is empty (red)"),
-            ("(?)", "a value the import could not read, kept as written"),
-            ("⚠ idle", "no activity for longer than the stage allows"),
-            ("X → Y", "(suggestion) field X corrected to Y"),
+        "decide" => vec![
+            m("✔ ✘ –", tr!("tui-mark-card-items")),
+            m("3/5", tr!("tui-mark-decide-scale")),
+            m("w4 w4!", tr!("tui-mark-decide-weight")),
+            m("⚠", tr!("tui-mark-decide-disagrees")),
+            m("◎", tr!("tui-mark-decide-calibration")),
         ],
-        Mode::Reviews => &[
-            ("✔", "accepted by the lead"),
-            ("≠", "overridden by the lead"),
-            ("↩", "sent back to the auditor"),
-            ("⚠", "ok on a card the rules flag as critical: look first"),
-            ("◎", "a calibration card: compare the auditors"),
-            ("↳", "a later review of the card above"),
-            (
-                "⇄",
-                "auditors split on the card; no decision settles it yet",
-            ),
-            ("Age", "how long the review has waited"),
-        ],
-        Mode::Decide => &[
-            ("✔ ✘ –", "checklist item passed / failed / not applicable"),
-            ("3/5", "a scale item: 3 points of 5"),
-            ("w4 w4!", "weight; ! critical: failing it makes the score 0"),
-            ("⚠", "ok on a card the rules flag as critical"),
-            ("◎", "calibration: other auditors' verdicts listed beside"),
-        ],
-        _ => &[],
+        _ => Vec::new(),
     }
 }
 
 /// The queue's "all cards" toggle, as it now stands.
 pub fn all_cards(all: bool) -> String {
     if all {
-        "All cards: closed and gone cards without flags are listed too (t: only those to look at)"
-            .into()
+        tr!("tui-all-cards-on")
     } else {
-        "Cards to look at: open cards, and closed or gone ones a rule flagged (t: all cards)".into()
+        tr!("tui-all-cards-off")
     }
 }
 
 /// The queue's title when the toggle lists every card.
-pub const QUEUE_ALL: &str = "all cards";
+pub fn queue_all() -> String {
+    tr!("tui-queue-all")
+}
 
 pub const CRM: &str = "CRM";
 
 pub fn crm_opened(url: &str) -> String {
-    format!("opened in the browser: {}", crate::text::safe::line(url))
+    tr!("tui-crm-opened", url = safe::line(url))
 }
 
 pub fn crm_no_browser(url: &str) -> String {
-    format!(
-        "no browser here; the card's address: {}",
-        crate::text::safe::line(url)
-    )
+    tr!("tui-crm-no-browser", url = safe::line(url))
 }
 
 pub fn crm_no_link() -> String {
-    "no CRM link: the card's source is not a [[crm]] connection of the config file".into()
+    tr!("tui-crm-no-link")
 }

@@ -1,7 +1,8 @@
-//! Every intent the reviewer understands, as a plain enum. Keys map to actions through the
-//! keymap table; update() is the only place an action changes state.
+//! Every intent the reviewer understands, as a plain enum, and the one table that says, per
+//! action, its name in the keymap file, its default keys and the message ids of its hint and help.
+//! update() is the only place an action changes state.
 
-/// An action, bound to keys in [`super::keymap`]. `Type` is not bindable: it carries a key typed
+/// An action, bound to keys by [`TABLE`] (and the user's `[keys]`) in [`super::keymap`]. `Type` is not bindable: it carries a key typed
 /// into a text box.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Action {
@@ -51,91 +52,492 @@ pub enum Action {
     Type(super::keymap::Key),
 }
 
+use super::keymap::Mode;
+
+/// Hint ranks: how long an action stays in the hint bar as the terminal narrows, the lowest
+/// giving way first. At 80 columns the card's bar drops field, owner, the checklist and unclear,
+/// and keeps the verdicts and what a newcomer must find: undo, comment, help and back.
+pub const HELP_ONLY: u8 = 0;
+const RARE: u8 = 1;
+const OFTEN: u8 = 2;
+const SOMETIMES_VERDICT: u8 = 3;
+const MAIN: u8 = 4;
+const KEEP: u8 = 5;
+
+/// Default keys of an action: on these screens, these keys, with this hint rank.
+pub type Keys = (&'static [Mode], &'static [&'static str], u8);
+
+/// One action: everything about it but what it does (that is update's).
+pub struct Entry {
+    pub action: Action,
+    /// Its name in the keymap file (`[keys.card] stale = "z"`) and in `okk keys`.
+    pub name: &'static str,
+    pub keys: &'static [Keys],
+    /// The message id of its word in the hint bar.
+    pub hint: &'static str,
+    /// The message id of its line in help and `okk keys`.
+    pub help: &'static str,
+    /// Screens where the action does something else and help says so.
+    pub help_in: &'static [(Mode, &'static str)],
+}
+
+use Mode as M;
+const SCREENS: &[Mode] = &[
+    M::Funnel,
+    M::Queue,
+    M::Card,
+    M::Reviews,
+    M::Decide,
+    M::Stats,
+];
+const LISTS: &[Mode] = &[M::Funnel, M::Queue, M::Reviews, M::Stats];
+const CARDS: &[Mode] = &[M::Card, M::Decide];
+const TYPING: &[Mode] = &[M::Picker, M::Filter, M::Input];
+const LISTS_TYPED: &[Mode] = &[M::Picker, M::Filter];
+
+const fn entry(
+    action: Action,
+    name: &'static str,
+    keys: &'static [Keys],
+    hint: &'static str,
+    help: &'static str,
+) -> Entry {
+    Entry {
+        action,
+        name,
+        keys,
+        hint,
+        help,
+        help_in: &[],
+    }
+}
+
+const fn item(n: u8, name: &'static str, keys: &'static [Keys]) -> Entry {
+    Entry {
+        action: Action::Item(n),
+        name,
+        keys,
+        hint: "tui-action-item-hint",
+        help: "tui-action-item-help",
+        help_in: &[(M::Decide, "tui-action-item-help-decide")],
+    }
+}
+
+// The checklist's digits: the bar shows the items as one `1-9` entry, ranked by item 1.
+macro_rules! digit {
+    ($d:literal) => {
+        &[(&[M::Card], &[$d], OFTEN), (&[M::Decide], &[$d], RARE)]
+    };
+}
+
+/// Every bindable action in the order help lists them: the contract users' muscle memory depends
+/// on (docs/reviewer.md's key table).
+// Longer than a function should be because it is a table, one row per action: split up, an
+// action's keys, hint and help would no longer be read side by side.
+pub static TABLE: &[Entry] = &[
+    entry(
+        Action::Ok,
+        "ok",
+        &[(&[M::Card], &["a"], MAIN)],
+        "tui-action-ok-hint",
+        "tui-action-ok-help",
+    ),
+    entry(
+        Action::WrongStage,
+        "wrong_stage",
+        &[(&[M::Card], &["x"], MAIN)],
+        "tui-action-wrong-stage-hint",
+        "tui-action-wrong-stage-help",
+    ),
+    entry(
+        Action::Stale,
+        "stale",
+        &[(&[M::Card], &["s"], MAIN)],
+        "tui-action-stale-hint",
+        "tui-action-stale-help",
+    ),
+    entry(
+        Action::Dead,
+        "dead",
+        &[(&[M::Card], &["d"], MAIN)],
+        "tui-action-dead-hint",
+        "tui-action-dead-help",
+    ),
+    entry(
+        Action::Unclear,
+        "unclear",
+        &[(&[M::Card], &["i"], SOMETIMES_VERDICT)],
+        "tui-action-unclear-hint",
+        "tui-action-unclear-help",
+    ),
+    item(1, "item_1", digit!("1")),
+    item(2, "item_2", digit!("2")),
+    item(3, "item_3", digit!("3")),
+    item(4, "item_4", digit!("4")),
+    item(5, "item_5", digit!("5")),
+    item(6, "item_6", digit!("6")),
+    item(7, "item_7", digit!("7")),
+    item(8, "item_8", digit!("8")),
+    item(9, "item_9", digit!("9")),
+    entry(
+        Action::Accept,
+        "accept",
+        &[(&[M::Decide], &["a"], MAIN)],
+        "tui-action-accept-hint",
+        "tui-action-accept-help",
+    ),
+    entry(
+        Action::Override,
+        "override",
+        &[(&[M::Decide], &["o"], MAIN)],
+        "tui-action-override-hint",
+        "tui-action-override-help",
+    ),
+    entry(
+        Action::SendBack,
+        "send_back",
+        &[(&[M::Decide], &["b"], MAIN)],
+        "tui-action-send-back-hint",
+        "tui-action-send-back-help",
+    ),
+    entry(
+        Action::ToggleAll,
+        "all",
+        &[(&[M::Reviews], &["t"], OFTEN)],
+        "tui-action-all-hint",
+        "tui-action-all-help",
+    ),
+    entry(
+        Action::AllCards,
+        "all_cards",
+        &[(&[M::Queue], &["t"], RARE)],
+        "tui-action-all-cards-hint",
+        "tui-action-all-cards-help",
+    ),
+    entry(
+        Action::Stats,
+        "stats",
+        &[(&[M::Funnel, M::Queue], &["4"], RARE)],
+        "tui-action-stats-hint",
+        "tui-action-stats-help",
+    ),
+    entry(
+        Action::Owner,
+        "owner",
+        &[(&[M::Card], &["r"], RARE)],
+        "tui-action-owner-hint",
+        "tui-action-owner-help",
+    ),
+    entry(
+        Action::Correct,
+        "correct",
+        &[(&[M::Card], &["e"], RARE)],
+        "tui-action-correct-hint",
+        "tui-action-correct-help",
+    ),
+    entry(
+        Action::Comment,
+        "comment",
+        &[(&[M::Card], &["c"], KEEP)],
+        "tui-action-comment-hint",
+        "tui-action-comment-help",
+    ),
+    entry(
+        Action::OpenCrm,
+        "open_crm",
+        &[(&[M::Card], &["l"], RARE)],
+        "tui-action-open-crm-hint",
+        "tui-action-open-crm-help",
+    ),
+    Entry {
+        help_in: &[(M::Decide, "tui-action-skip-help-decide")],
+        ..entry(
+            Action::Skip,
+            "skip",
+            &[(CARDS, &["space"], HELP_ONLY)],
+            "tui-action-skip-hint",
+            "tui-action-skip-help",
+        )
+    },
+    Entry {
+        help_in: &[(M::Decide, "tui-action-prev-help-decide")],
+        ..entry(
+            Action::Prev,
+            "prev",
+            &[(CARDS, &["p"], HELP_ONLY)],
+            "tui-action-prev-hint",
+            "tui-action-prev-help",
+        )
+    },
+    Entry {
+        help_in: &[(M::Decide, "tui-action-undo-help-decide")],
+        ..entry(
+            Action::Undo,
+            "undo",
+            &[(CARDS, &["u", "backspace"], KEEP)],
+            "tui-action-undo-hint",
+            "tui-action-undo-help",
+        )
+    },
+    Entry {
+        help_in: &[(M::Reviews, "tui-action-open-help-reviews")],
+        ..entry(
+            Action::Open,
+            "open",
+            &[(LISTS, &["enter"], MAIN)],
+            "tui-action-open-hint",
+            "tui-action-open-help",
+        )
+    },
+    entry(
+        Action::Choose,
+        "choose",
+        &[(TYPING, &["enter"], KEEP)],
+        "tui-action-choose-hint",
+        "tui-action-choose-help",
+    ),
+    entry(
+        Action::NextStage,
+        "next_stage",
+        &[(&[M::Queue], &["n"], HELP_ONLY)],
+        "tui-action-next-stage-hint",
+        "tui-action-next-stage-help",
+    ),
+    Entry {
+        help_in: &[(M::Reviews, "tui-action-filter-help-reviews")],
+        ..entry(
+            Action::Filter,
+            "filter",
+            &[(&[M::Queue, M::Reviews], &["/"], OFTEN)],
+            "tui-action-filter-hint",
+            "tui-action-filter-help",
+        )
+    },
+    Entry {
+        help_in: &[(M::Decide, "tui-action-down-help-decide")],
+        ..entry(
+            Action::Down,
+            "down",
+            &[
+                (LISTS, &["j", "down"], HELP_ONLY),
+                (CARDS, &["j", "down"], HELP_ONLY),
+                (LISTS_TYPED, &["down", "ctrl-n"], RARE),
+                (&[M::Help], &["j", "down"], HELP_ONLY),
+            ],
+            "tui-action-down-hint",
+            "tui-action-down-help",
+        )
+    },
+    Entry {
+        help_in: &[(M::Decide, "tui-action-up-help-decide")],
+        ..entry(
+            Action::Up,
+            "up",
+            &[
+                (LISTS, &["k", "up"], HELP_ONLY),
+                (CARDS, &["k", "up"], HELP_ONLY),
+                (LISTS_TYPED, &["up", "ctrl-p"], HELP_ONLY),
+                (&[M::Help], &["k", "up"], HELP_ONLY),
+            ],
+            "tui-action-up-hint",
+            "tui-action-up-help",
+        )
+    },
+    entry(
+        Action::PageDown,
+        "page_down",
+        &[
+            (SCREENS, &["J", "pgdn"], HELP_ONLY),
+            (&[M::Help], &["J", "pgdn", "space"], HELP_ONLY),
+        ],
+        "tui-action-page-down-hint",
+        "tui-action-page-down-help",
+    ),
+    entry(
+        Action::PageUp,
+        "page_up",
+        &[
+            (SCREENS, &["K", "pgup"], HELP_ONLY),
+            (&[M::Help], &["K", "pgup"], HELP_ONLY),
+        ],
+        "tui-action-page-up-hint",
+        "tui-action-page-up-help",
+    ),
+    entry(
+        Action::First,
+        "first",
+        &[
+            (SCREENS, &["g", "home"], HELP_ONLY),
+            (&[M::Help], &["g", "home"], HELP_ONLY),
+        ],
+        "tui-action-first-hint",
+        "tui-action-first-help",
+    ),
+    entry(
+        Action::Last,
+        "last",
+        &[(SCREENS, &["G", "end"], HELP_ONLY)],
+        "tui-action-last-hint",
+        "tui-action-last-help",
+    ),
+    entry(
+        Action::Close,
+        "close",
+        &[
+            (&[M::Queue, M::Reviews], &["esc"], HELP_ONLY),
+            (
+                &[M::Picker, M::Filter, M::Input, M::Comment],
+                &["esc"],
+                KEEP,
+            ),
+            (&[M::Help], &["esc", "?", "q"], KEEP),
+        ],
+        "tui-action-close-hint",
+        "tui-action-close-help",
+    ),
+    entry(
+        Action::Help,
+        "help",
+        &[(SCREENS, &["?"], KEEP)],
+        "tui-action-help-hint",
+        "tui-action-help-help",
+    ),
+    Entry {
+        help_in: &[
+            (M::Reviews, "tui-action-back-help-reviews"),
+            (M::Decide, "tui-action-back-help-decide"),
+        ],
+        ..entry(
+            Action::Back,
+            "back",
+            &[(SCREENS, &["q"], KEEP)],
+            "tui-action-back-hint",
+            "tui-action-back-help",
+        )
+    },
+    entry(
+        Action::Quit,
+        "quit",
+        &[(&Mode::ALL, &["ctrl-c"], HELP_ONLY)],
+        "tui-action-quit-hint",
+        "tui-action-quit-help",
+    ),
+];
+
+/// A key typed into a text box is no table's row: its words, should help ever list it.
+static TYPE: Entry = entry(
+    Action::Type(super::keymap::Key::char(' ')),
+    "type",
+    &[],
+    "tui-action-type-hint",
+    "tui-action-type-help",
+);
+
 impl Action {
+    /// The action's row of [`TABLE`].
+    pub fn entry(self) -> &'static Entry {
+        // `Item(0)` is the hint bar's one `1-9` entry for every item: item 1's words.
+        let action = match self {
+            Action::Item(0) => Action::Item(1),
+            a => a,
+        };
+        TABLE.iter().find(|e| e.action == action).unwrap_or(&TYPE)
+    }
+
     /// Every bindable action, in the order help lists them.
     pub fn all() -> Vec<Action> {
-        let mut v = vec![
-            Action::Ok,
-            Action::WrongStage,
-            Action::Stale,
-            Action::Dead,
-            Action::Unclear,
-        ];
-        v.extend((1..=9).map(Action::Item));
-        v.extend([
-            Action::Accept,
-            Action::Override,
-            Action::SendBack,
-            Action::ToggleAll,
-            Action::AllCards,
-            Action::Stats,
-            Action::Owner,
-            Action::Correct,
-            Action::Comment,
-            Action::OpenCrm,
-            Action::Skip,
-            Action::Prev,
-            Action::Undo,
-            Action::Open,
-            Action::Choose,
-            Action::NextStage,
-            Action::Filter,
-            Action::Down,
-            Action::Up,
-            Action::PageDown,
-            Action::PageUp,
-            Action::First,
-            Action::Last,
-            Action::Close,
-            Action::Help,
-            Action::Back,
-            Action::Quit,
-        ]);
-        v
+        TABLE.iter().map(|e| e.action).collect()
     }
 
     /// The name used in the keymap file.
     pub fn name(self) -> String {
-        let s = match self {
-            Action::Help => "help",
-            Action::Back => "back",
-            Action::Quit => "quit",
-            Action::Down => "down",
-            Action::Up => "up",
-            Action::First => "first",
-            Action::Last => "last",
-            Action::Open => "open",
-            Action::Filter => "filter",
-            Action::Close => "close",
-            Action::PageDown => "page_down",
-            Action::PageUp => "page_up",
-            Action::NextStage => "next_stage",
-            Action::Ok => "ok",
-            Action::WrongStage => "wrong_stage",
-            Action::Stale => "stale",
-            Action::Dead => "dead",
-            Action::Unclear => "unclear",
-            Action::Item(n) => return format!("item_{n}"),
-            Action::Owner => "owner",
-            Action::Correct => "correct",
-            Action::Comment => "comment",
-            Action::Skip => "skip",
-            Action::Prev => "prev",
-            Action::Undo => "undo",
-            Action::Choose => "choose",
-            Action::Accept => "accept",
-            Action::Override => "override",
-            Action::SendBack => "send_back",
-            Action::ToggleAll => "all",
-            Action::AllCards => "all_cards",
-            Action::Stats => "stats",
-            Action::OpenCrm => "open_crm",
-            Action::Type(_) => "type",
-        };
-        s.to_string()
+        self.entry().name.to_string()
     }
 
     pub fn from_name(name: &str) -> Option<Action> {
-        Action::all().into_iter().find(|a| a.name() == name)
+        TABLE.iter().find(|e| e.name == name).map(|e| e.action)
+    }
+
+    /// The item's number, for the messages that say it.
+    fn number(self) -> Option<u8> {
+        match self {
+            Action::Item(n) => Some(n),
+            _ => None,
+        }
+    }
+
+    /// The hint bar's word for the action, in the current language.
+    pub fn hint(self) -> String {
+        crate::text::tui::action(self.entry().hint, self.number())
+    }
+
+    /// Help's line for the action on a screen: the lead's screens say what the keys do there.
+    pub fn help(self, mode: Mode) -> String {
+        let e = self.entry();
+        let id = e
+            .help_in
+            .iter()
+            .find(|(m, _)| *m == mode)
+            .map_or(e.help, |(_, id)| id);
+        crate::text::tui::action(id, self.number())
+    }
+}
+
+/// Every message id the table names (tests check each is in both catalogues).
+pub fn message_ids() -> Vec<&'static str> {
+    TABLE
+        .iter()
+        .chain(std::iter::once(&TYPE))
+        .flat_map(|e| {
+            [e.hint, e.help]
+                .into_iter()
+                .chain(e.help_in.iter().map(|(_, id)| *id))
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::text::i18n;
+    use crate::text::lang::Lang;
+
+    #[test]
+    fn every_action_has_its_hint_and_help_in_both_languages() {
+        for id in message_ids() {
+            for lang in Lang::ALL {
+                assert!(i18n::has(lang, id), "{id} missing in {lang:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn names_are_unique_and_read_back() {
+        for a in Action::all() {
+            assert_eq!(Action::from_name(&a.name()), Some(a), "{a:?}");
+        }
+        assert_eq!(Action::Item(3).name(), "item_3");
+    }
+
+    #[test]
+    fn the_lead_s_screens_say_what_a_key_does_there() {
+        crate::text::lang::with(Lang::En, || {
+            assert_eq!(Action::Back.help(Mode::Reviews), "quit");
+            assert_eq!(
+                Action::Back.help(Mode::Card),
+                "back one screen (quit from the funnel)"
+            );
+            assert_eq!(
+                Action::Item(4).help(Mode::Card),
+                "checklist item 4: pass → fail → n/a"
+            );
+        });
+        crate::text::lang::with(Lang::Ru, || {
+            assert_eq!(
+                Action::Item(4).help(Mode::Card),
+                "пункт чек-листа 4: да → нет → н/п"
+            );
+            assert_eq!(Action::WrongStage.hint(), "не тот этап");
+        });
     }
 }

@@ -1,5 +1,6 @@
-//! The one table of keys: it dispatches key presses, draws the hint bar and the help overlay,
-//! and is what `okk keys` prints, so none of them can drift from another. Users rebind actions
+//! The keys in force, from the action table's defaults and the user's rebindings: they dispatch
+//! key presses, draw the hint bar and the help overlay, and are what `okk keys` prints, so none
+//! of them can drift from another. Users rebind actions
 //! per screen in the config file (`[keys.card] stale = "z"`).
 
 use std::collections::BTreeMap;
@@ -211,114 +212,22 @@ pub struct Binding {
     pub hint: u8,
 }
 
-/// Hint ranks. At 80 columns the card's bar drops field, owner, the checklist and unclear, and
-/// keeps the verdicts and what a newcomer must find: undo, comment, help and back.
-pub const HELP_ONLY: u8 = 0;
-const RARE: u8 = 1;
-const OFTEN: u8 = 2;
-const SOMETIMES_VERDICT: u8 = 3;
-const MAIN: u8 = 4;
-const KEEP: u8 = 5;
+pub use super::action::HELP_ONLY;
 
-/// The default keys: (modes, keys, action, hint rank). The contract users' muscle memory
-/// depends on; see docs/reviewer.md's key table.
-// Longer than a function should be because it is a table, one row per binding: split up, the
-// bindings of one key across modes would no longer be read side by side.
+/// The default keys, as the action table lists them: one binding per screen and key.
 fn defaults() -> Vec<Binding> {
-    use Action as A;
-    use Mode as M;
-    const SCREENS: &[Mode] = &[
-        M::Funnel,
-        M::Queue,
-        M::Card,
-        M::Reviews,
-        M::Decide,
-        M::Stats,
-    ];
-    const LISTS: &[Mode] = &[M::Funnel, M::Queue, M::Reviews, M::Stats];
-    let mut table: Vec<(&[Mode], &[&str], Action, u8)> = vec![
-        (&[M::Card], &["a"], A::Ok, MAIN),
-        (&[M::Card], &["x"], A::WrongStage, MAIN),
-        (&[M::Card], &["s"], A::Stale, MAIN),
-        (&[M::Card], &["d"], A::Dead, MAIN),
-        (&[M::Card], &["i"], A::Unclear, SOMETIMES_VERDICT),
-    ];
-    const DIGITS: [&[&str]; 9] = [
-        &["1"],
-        &["2"],
-        &["3"],
-        &["4"],
-        &["5"],
-        &["6"],
-        &["7"],
-        &["8"],
-        &["9"],
-    ];
-    // The bar shows the items as one `1-9` entry, ranked by item 1.
-    for (n, keys) in (1..=9).zip(DIGITS) {
-        table.push((&[M::Card], keys, A::Item(n), OFTEN));
-        table.push((&[M::Decide], keys, A::Item(n), RARE));
-    }
-    table.extend([
-        (&[M::Card][..], &["r"][..], A::Owner, RARE),
-        (&[M::Card], &["e"], A::Correct, RARE),
-        (&[M::Card], &["c"], A::Comment, KEEP),
-        (&[M::Card], &["l"], A::OpenCrm, RARE),
-        (&[M::Decide], &["a"], A::Accept, MAIN),
-        (&[M::Decide], &["o"], A::Override, MAIN),
-        (&[M::Decide], &["b"], A::SendBack, MAIN),
-        (&[M::Card, M::Decide], &["space"], A::Skip, HELP_ONLY),
-        (&[M::Card, M::Decide], &["p"], A::Prev, HELP_ONLY),
-        (&[M::Card, M::Decide], &["u", "backspace"], A::Undo, KEEP),
-        (&[M::Reviews], &["t"], A::ToggleAll, OFTEN),
-        (&[M::Queue], &["t"], A::AllCards, RARE),
-        (&[M::Funnel, M::Queue], &["4"], A::Stats, RARE),
-        (LISTS, &["enter"], A::Open, MAIN),
-        (&[M::Queue, M::Reviews], &["/"], A::Filter, OFTEN),
-        (&[M::Queue], &["n"], A::NextStage, HELP_ONLY),
-        (&[M::Queue, M::Reviews], &["esc"], A::Close, HELP_ONLY),
-        (LISTS, &["j", "down"], A::Down, HELP_ONLY),
-        (LISTS, &["k", "up"], A::Up, HELP_ONLY),
-        (&[M::Card, M::Decide], &["j", "down"], A::Down, HELP_ONLY),
-        (&[M::Card, M::Decide], &["k", "up"], A::Up, HELP_ONLY),
-        (SCREENS, &["J", "pgdn"], A::PageDown, HELP_ONLY),
-        (SCREENS, &["K", "pgup"], A::PageUp, HELP_ONLY),
-        (SCREENS, &["g", "home"], A::First, HELP_ONLY),
-        (SCREENS, &["G", "end"], A::Last, HELP_ONLY),
-        (SCREENS, &["?"], A::Help, KEEP),
-        (SCREENS, &["q"], A::Back, KEEP),
-        (
-            &[M::Picker, M::Filter, M::Input],
-            &["enter"],
-            A::Choose,
-            KEEP,
-        ),
-        (&[M::Picker, M::Filter], &["down", "ctrl-n"], A::Down, RARE),
-        (&[M::Picker, M::Filter], &["up", "ctrl-p"], A::Up, HELP_ONLY),
-        (
-            &[M::Picker, M::Filter, M::Input, M::Comment],
-            &["esc"],
-            A::Close,
-            KEEP,
-        ),
-        (&[M::Help], &["esc", "?", "q"], A::Close, KEEP),
-        (&[M::Help], &["j", "down"], A::Down, HELP_ONLY),
-        (&[M::Help], &["k", "up"], A::Up, HELP_ONLY),
-        (&[M::Help], &["J", "pgdn", "space"], A::PageDown, HELP_ONLY),
-        (&[M::Help], &["K", "pgup"], A::PageUp, HELP_ONLY),
-        (&[M::Help], &["g", "home"], A::First, HELP_ONLY),
-        (&Mode::ALL, &["ctrl-c"], A::Quit, HELP_ONLY),
-    ]);
     let mut out = Vec::new();
-    for (modes, keys, action, hint) in table {
-        for &mode in modes {
-            for k in keys {
-                out.push(Binding {
-                    mode,
-                    key: Key::parse(k).expect("default keys parse"),
-                    action,
-                    hint,
-                });
+    for e in super::action::TABLE {
+        for &(modes, keys, hint) in e.keys {
+            for &mode in modes {
+                for k in keys {
+                    out.push(Binding {
+                        mode,
+                        key: Key::parse(k).expect("default keys parse"),
+                        action: e.action,
+                        hint,
+                    });
+                }
             }
         }
     }
@@ -374,7 +283,13 @@ impl Keymap {
                 let action =
                     Action::from_name(action_name.get_ref()).ok_or_else(|| KeymapError {
                         offset: action_name.span().start,
-                        message: msg::unknown_action(action_name.get_ref()),
+                        message: msg::unknown_action(
+                            action_name.get_ref(),
+                            &Action::all()
+                                .into_iter()
+                                .map(Action::name)
+                                .collect::<Vec<_>>(),
+                        ),
                     })?;
                 let list = match keys.get_ref() {
                     KeyList::One(k) => vec![k.clone()],
@@ -497,10 +412,34 @@ impl Keymap {
     }
 }
 
+/// `okk keys`: each screen, its keys, and what they do there.
+pub fn key_table(keymap: &Keymap) -> String {
+    use crate::text::review::KeyRow;
+    let screens: Vec<(&str, Vec<KeyRow>)> = Mode::ALL
+        .into_iter()
+        .map(|mode| {
+            let rows = keymap
+                .rows(mode)
+                .into_iter()
+                .map(|(action, keys)| {
+                    let keys: Vec<String> = keys.iter().map(ToString::to_string).collect();
+                    KeyRow {
+                        keys: keys.join(" "),
+                        name: action.name(),
+                        help: action.help(mode),
+                    }
+                })
+                .collect();
+            (mode.name(), rows)
+        })
+        .collect();
+    crate::text::review::key_table(&screens)
+}
+
 /// Columns one hint takes in the bar: ` key label `.
 pub fn hint_width(key: &str, action: Action) -> usize {
     use unicode_width::UnicodeWidthStr;
-    3 + key.width() + msg::hint(action).width()
+    3 + key.width() + action.hint().width()
 }
 
 #[cfg(test)]
@@ -596,6 +535,14 @@ mod tests {
             assert!(
                 wide.iter().any(|k| k == key),
                 "{key} missing at 120: {wide:?}"
+            );
+        }
+        // In Russian too, where the words are longer.
+        let ru = crate::text::lang::with(crate::text::lang::Lang::Ru, || bar(80));
+        for key in ["a", "x", "s", "d", "c", "u", "?", "q"] {
+            assert!(
+                ru.iter().any(|k| k == key),
+                "{key} missing in Russian: {ru:?}"
             );
         }
         // Order is help's order whatever drops.

@@ -1,5 +1,6 @@
 //! A fuzzy picker over a list of names (stages, owners, fields): typing filters with
-//! nucleo-matcher, best match first; an empty query keeps the list's own order.
+//! nucleo-matcher, best match first; an empty query keeps the list's own order. A field shows
+//! as the card names it in the current language and is found by that word and by its key.
 
 use nucleo_matcher::pattern::{CaseMatching, Normalization, Pattern};
 use nucleo_matcher::{Config, Matcher, Utf32Str};
@@ -21,6 +22,8 @@ pub enum PickerFor {
 pub struct Picker {
     pub purpose: PickerFor,
     pub items: Vec<String>,
+    /// What each item shows as (a field's label; else the item itself).
+    pub labels: Vec<String>,
     pub query: String,
     /// Indices into `items`, best first.
     pub matches: Vec<usize>,
@@ -29,9 +32,17 @@ pub struct Picker {
 
 impl Picker {
     pub fn new(purpose: PickerFor, items: Vec<String>) -> Picker {
+        let labels = match purpose {
+            PickerFor::Field => items
+                .iter()
+                .map(|f| crate::text::tui::field_label(f))
+                .collect(),
+            _ => items.clone(),
+        };
         let mut p = Picker {
             purpose,
             items,
+            labels,
             query: String::new(),
             matches: Vec::new(),
             selected: 0,
@@ -57,10 +68,24 @@ impl Picker {
         let mut scored: Vec<(u32, usize)> = self
             .items
             .iter()
+            .zip(&self.labels)
             .enumerate()
-            .filter_map(|(i, s)| {
+            .filter_map(|(i, (item, label))| {
+                // «бюдж» finds the label, `amount` the key; `wrong` the verdict «не тот этап».
+                let code = match self.purpose {
+                    PickerFor::Verdict => crate::domain::review::Verdict::ALL
+                        .into_iter()
+                        .find(|v| crate::text::tui::verdict(*v) == *item)
+                        .map(|v| v.as_str()),
+                    _ => None,
+                };
+                let haystack = match code {
+                    Some(code) if code != item => format!("{item} {code}"),
+                    _ if item == label => item.clone(),
+                    _ => format!("{label} {item}"),
+                };
                 pattern
-                    .score(Utf32Str::new(s, &mut buf), &mut matcher)
+                    .score(Utf32Str::new(&haystack, &mut buf), &mut matcher)
                     .map(|score| (score, i))
             })
             .collect();
@@ -106,5 +131,36 @@ mod tests {
         assert_eq!(p.chosen(), Some("Встреча назначена"));
         p.set_query("zzz".into());
         assert_eq!(p.chosen(), None);
+    }
+
+    #[test]
+    fn a_field_or_a_verdict_is_found_by_its_russian_word_and_by_its_key() {
+        use crate::text::lang::{Lang, with};
+        let fields = vec!["title".to_string(), "amount".into(), "Источник".into()];
+        with(Lang::Ru, || {
+            let mut p = Picker::new(PickerFor::Field, fields.clone());
+            assert_eq!(p.labels, ["Название", "Бюджет", "Источник"]);
+            p.set_query("бюдж".into());
+            assert_eq!(p.chosen(), Some("amount"));
+            p.set_query("amount".into());
+            assert_eq!(p.chosen(), Some("amount"));
+            p.set_query("источ".into());
+            assert_eq!(p.chosen(), Some("Источник"));
+        });
+        with(Lang::Ru, || {
+            let verdicts = crate::domain::review::Verdict::ALL
+                .map(crate::text::tui::verdict)
+                .to_vec();
+            let mut p = Picker::new(PickerFor::Verdict, verdicts);
+            p.set_query("wrong".into());
+            assert_eq!(p.chosen(), Some("не тот этап"));
+            p.set_query("мёрт".into());
+            assert_eq!(p.chosen(), Some("мёртвый лид"));
+        });
+        with(Lang::En, || {
+            let mut p = Picker::new(PickerFor::Field, fields);
+            p.set_query("budg".into());
+            assert_eq!(p.chosen(), Some("amount"));
+        });
     }
 }

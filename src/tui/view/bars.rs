@@ -13,7 +13,7 @@ use crate::tui::state::{Screen, Shared, State, Status};
 pub fn title(state: &State, theme: &Theme, frame: &mut Frame<'_>, area: Rect) {
     let mut parts = vec![format!(" okk · {}", clip(&state.shared.funnel.name, 40))];
     if state.screen == Screen::Stats {
-        parts.push(msg::STATS_TITLE.to_string());
+        parts.push(msg::stats_title().to_string());
     } else if state.screen != Screen::Funnel
         && let Some(row) = state.stage_row()
     {
@@ -43,11 +43,11 @@ pub fn title(state: &State, theme: &Theme, frame: &mut Frame<'_>, area: Rect) {
                 l.selected + 1
             };
             parts.push(format!("{pos}/{}", l.shown.len()));
-            format!("{} {who}", msg::LEAD)
+            format!("{} {who}", msg::lead())
         }
         None => who,
     };
-    let right = format!("  {who} · ? {} ", msg::HELP);
+    let right = format!("  {who} · ? {} ", msg::help());
     // The name and the help key always show; the left part gives way.
     let room = (area.width as usize).saturating_sub(super::width(&right));
     // The funnel's name goes first when the stage and the place in the queue need its room.
@@ -70,7 +70,7 @@ pub fn status(shared: &Shared, theme: &Theme, frame: &mut Frame<'_>, area: Rect)
     };
     frame.render_widget(Paragraph::new(line), area);
     if shared.loading.is_some() {
-        let mark = Line::from(Span::styled(format!("{} ", msg::LOADING), theme.dim));
+        let mark = Line::from(Span::styled(format!("{} ", msg::loading()), theme.dim));
         frame.render_widget(Paragraph::new(mark.right_aligned()), area);
     }
 }
@@ -85,7 +85,7 @@ pub fn hints(state: &State, theme: &Theme, frame: &mut Frame<'_>, area: Rect) {
     {
         spans.push(Span::raw(" "));
         spans.push(Span::styled(key, theme.key));
-        spans.push(Span::raw(format!(" {} ", msg::hint(action))));
+        spans.push(Span::raw(format!(" {} ", action.hint())));
     }
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
 }

@@ -74,8 +74,22 @@ pub fn money(amount: f64, currency: Option<&str>) -> String {
     format!("{sign}{grouped} {cur}")
 }
 
+/// A label of the card's head, padded to the longest of them in the current language (9 columns
+/// in English) so the values line up.
 fn label(s: &str, theme: &Theme) -> Span<'static> {
-    Span::styled(format!("{s:<9}"), theme.dim)
+    let longest = [
+        msg::owner(),
+        msg::budget(),
+        msg::stage(),
+        msg::activity(),
+        msg::contact(),
+        msg::tags(),
+    ]
+    .iter()
+    .map(|l| super::width(l))
+    .max()
+    .unwrap_or(0);
+    Span::styled(super::pad(s, longest.max(8) + 1), theme.dim)
 }
 
 fn card_lines(shared: &Shared, c: &CardState, theme: &Theme, width: u16) -> Vec<Line<'static>> {
@@ -98,10 +112,13 @@ fn head_lines(
     let card = &c.detail.card;
     let now = shared.today;
     let owner = clip(card.owner.as_deref().unwrap_or("—"), 40);
-    let mut first = vec![label(msg::OWNER, theme), Span::raw(super::pad(&owner, 22))];
+    let mut first = vec![
+        label(&msg::owner(), theme),
+        Span::raw(super::pad(&owner, 22)),
+    ];
     if let Some(a) = card.amount {
         let budget = vec![
-            label(msg::BUDGET, theme),
+            label(&msg::budget(), theme),
             Span::raw(money(a, card.currency.as_deref())),
         ];
         // Side by side when they fit, else one under the other (never wrapped mid-figure).
@@ -114,7 +131,10 @@ fn head_lines(
         }
     }
     lines.push(Line::from(first));
-    let mut stage = vec![label(msg::STAGE, theme), Span::raw(clip(&card.stage, 60))];
+    let mut stage = vec![
+        label(&msg::stage(), theme),
+        Span::raw(clip(&card.stage, 60)),
+    ];
     // The first sync's date says when okk first saw the card, not when it entered the
     // stage: only a move seen by a later sync tells that.
     let history = &c.detail.context.history;
@@ -125,15 +145,20 @@ fn head_lines(
     {
         let days = (now.date() - since.date()).num_days().max(0);
         stage.push(Span::styled(
-            format!("  {} {} ({days} d)", msg::SINCE, since.format("%d.%m")),
+            format!(
+                "  {} {} ({})",
+                msg::since(),
+                msg::day_month(since.date()),
+                msg::since_days(days)
+            ),
             theme.dim,
         ));
     }
     if card.closed == Some(true) || card.closed_at.is_some() {
-        stage.push(Span::styled(format!("  {}", msg::CLOSED), theme.warn));
+        stage.push(Span::styled(format!("  {}", msg::closed()), theme.warn));
     }
     if c.detail.context.gone {
-        stage.push(Span::styled(format!("  {}", msg::GONE), theme.warn));
+        stage.push(Span::styled(format!("  {}", msg::gone()), theme.warn));
     }
     lines.push(Line::from(stage));
     if let Some(url) = shared.crm_links.url(&card.source, &card.external_id) {
@@ -145,11 +170,11 @@ fn head_lines(
     if let Some(t) = card.last_touched() {
         let days = (now.date() - t.date()).num_days().max(0);
         let mut act = vec![
-            label(msg::ACTIVITY, theme),
+            label(&msg::activity(), theme),
             Span::raw(format!("{}, {}", date(t), msg::days_ago(days))),
         ];
         if c.detail.flags.iter().any(|f| f.code.as_str() == "idle") {
-            act.push(Span::styled(format!("  ⚠ {}", msg::IDLE), theme.warn));
+            act.push(Span::styled(format!("  ⚠ {}", msg::idle()), theme.warn));
         }
         lines.push(Line::from(act));
     }
@@ -169,16 +194,16 @@ fn head_lines(
 /// The stage's own fields first (empty ones marked), then the card's other columns.
 fn field_lines(shared: &Shared, c: &CardState, theme: &Theme, lines: &mut Vec<Line<'static>>) {
     lines.push(Line::default());
-    lines.push(Line::from(Span::styled(msg::FIELDS, theme.bold)));
+    lines.push(Line::from(Span::styled(msg::fields(), theme.bold)));
     for (name, value, own) in fields(shared, c) {
         let value = match value {
             Some(v) => Span::raw(clip(&v, 400)),
-            None => Span::styled(msg::EMPTY, if own { theme.fail } else { theme.dim }),
+            None => Span::styled(msg::empty(), if own { theme.fail } else { theme.dim }),
         };
         let name_style = if own { theme.bold } else { theme.dim };
         lines.push(Line::from(vec![
             Span::styled(
-                format!("  {}: ", clip(msg::field_label(&name), 40)),
+                format!("  {}: ", clip(&msg::field_label(&name), 40)),
                 name_style,
             ),
             value,
@@ -195,13 +220,13 @@ fn contact_lines(card: &Card, theme: &Theme, lines: &mut Vec<Line<'static>>) {
         .collect();
     if !contact.is_empty() {
         lines.push(Line::from(vec![
-            label(msg::CONTACT, theme),
+            label(&msg::contact(), theme),
             Span::raw(clip(&contact.join(", "), 400)),
         ]));
     }
     if !card.tags.is_empty() {
         lines.push(Line::from(vec![
-            label(msg::TAGS, theme),
+            label(&msg::tags(), theme),
             Span::raw(clip(&card.tags.join(", "), 400)),
         ]));
     }
@@ -212,7 +237,7 @@ fn contact_lines(card: &Card, theme: &Theme, lines: &mut Vec<Line<'static>>) {
 fn note_lines(card: &Card, theme: &Theme, lines: &mut Vec<Line<'static>>) {
     lines.push(Line::default());
     lines.push(Line::from(Span::styled(
-        format!("{} ({})", msg::NOTES, card.notes.len()),
+        format!("{} ({})", msg::notes(), card.notes.len()),
         theme.bold,
     )));
     let mut budget = NOTES_BUDGET;
@@ -336,11 +361,11 @@ fn draw_checklist(
     let open = unanswered(items, &c.draft.answers);
     let block = Block::default()
         .borders(Borders::ALL)
-        .title(format!(" {} ", msg::CHECKLIST))
+        .title(format!(" {} ", msg::checklist()))
         .title(Line::from(format!(" {} ", msg::score_title(&pct, open))).right_aligned());
     if items.is_empty() {
         frame.render_widget(
-            Paragraph::new(msg::NO_CHECKLIST)
+            Paragraph::new(msg::no_checklist())
                 .block(block)
                 .wrap(Wrap { trim: true }),
             area,
@@ -392,11 +417,11 @@ fn checklist_lines(shared: &Shared, c: &CardState, theme: &Theme) -> Vec<Line<'s
 fn draw_suggestion(c: &CardState, theme: &Theme, frame: &mut Frame<'_>, area: Rect) {
     let block = Block::default()
         .borders(Borders::ALL)
-        .title(format!(" {} ", msg::SUGGESTION));
+        .title(format!(" {} ", msg::suggestion()));
     let mut lines: Vec<Line> = Vec::new();
     if let Some(p) = &c.previous {
         lines.push(Line::from(vec![
-            Span::styled(format!("{}: ", msg::YOUR_VERDICT), theme.dim),
+            Span::styled(format!("{}: ", msg::your_verdict()), theme.dim),
             Span::styled(msg::verdict(p.verdict), theme.bold),
             Span::styled(
                 format!(" · {}", clip(&msg::moment(&p.created_at), 20)),

@@ -29,18 +29,18 @@ pub fn draw(shared: &Shared, s: &StagesScreen, theme: &Theme, frame: &mut Frame<
         .title_bottom(
             Line::from(format!(
                 " ◆ {}  ? {} ",
-                msg::EXTRA_CONTROL,
-                msg::NOT_IN_FUNNEL
+                msg::extra_control(),
+                msg::not_in_funnel()
             ))
             .right_aligned(),
         );
     if s.rows.iter().all(|r| r.counts.cards == 0) && s.rows.iter().all(|r| r.stage.is_some()) {
         let inner = block.inner(area);
         frame.render_widget(block, area);
-        frame.render_widget(Paragraph::new(msg::NO_CARDS), inner);
+        frame.render_widget(Paragraph::new(msg::no_cards()), inner);
         return;
     }
-    let header = Row::new(msg::FUNNEL_COLUMNS.map(|h| Cell::from(h).style(theme.bold)));
+    let header = Row::new(msg::funnel_columns().map(|h| Cell::from(h).style(theme.bold)));
     let rows = s.rows.iter().map(|r| {
         let c = r.counts;
         // A one-character mark: the stage column needs the room at 80 columns.

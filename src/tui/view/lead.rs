@@ -14,13 +14,7 @@ use crate::tui::state::{CardState, LeadList, Shared};
 /// "3 d", "5 h", "now": how long a review has waited.
 fn age(created_at: chrono::NaiveDateTime, now: chrono::NaiveDateTime) -> String {
     let d = now - created_at;
-    if d.num_days() > 0 {
-        format!("{} d", d.num_days())
-    } else if d.num_hours() > 0 {
-        format!("{} h", d.num_hours())
-    } else {
-        "now".into()
-    }
+    msg::age(d.num_days(), d.num_hours())
 }
 
 pub fn draw(shared: &Shared, l: &LeadList, theme: &Theme, frame: &mut Frame<'_>, area: Rect) {
@@ -36,24 +30,19 @@ pub fn draw(shared: &Shared, l: &LeadList, theme: &Theme, frame: &mut Frame<'_>,
     let block = Block::default()
         .borders(Borders::ALL)
         .title(msg::reviews_title(waiting, l.rows.len()))
-        .title_bottom(
-            Line::from(
-                " / auditor:NAME stage:TEXT verdict:ok since:DATE until:DATE disagree calibration ",
-            )
-            .right_aligned(),
-        );
+        .title_bottom(Line::from(msg::lead_filter_help()).right_aligned());
     if l.shown.is_empty() {
         let inner = block.inner(table_area);
         frame.render_widget(block, table_area);
         let empty = if l.filter.is_empty() && !l.all {
             msg::all_decided()
         } else {
-            msg::REVIEWS_EMPTY.to_string()
+            msg::reviews_empty().to_string()
         };
         frame.render_widget(Paragraph::new(empty), inner);
         return;
     }
-    let header = Row::new(msg::LEAD_COLUMNS.map(|h| Cell::from(h).style(theme.bold)));
+    let header = Row::new(msg::lead_columns().map(|h| Cell::from(h).style(theme.bold)));
     let visible = table_area.height.saturating_sub(3) as usize;
     let first = l.selected.saturating_sub(visible.saturating_sub(1));
     let rows = l
@@ -138,7 +127,7 @@ pub fn draw_review(l: &LeadList, c: &CardState, theme: &Theme, frame: &mut Frame
     let row = l.open.map(|i| &l.rows[i]);
     let block = Block::default()
         .borders(Borders::ALL)
-        .title(format!(" {} ", msg::REVIEW));
+        .title(format!(" {} ", msg::review()));
     let mut lines: Vec<Line> = Vec::new();
     if let Some(r) = row {
         // The standing decision first: on a small screen it must not be the line cut off.
@@ -150,7 +139,7 @@ pub fn draw_review(l: &LeadList, c: &CardState, theme: &Theme, frame: &mut Frame
             Span::styled(msg::verdict(r.verdict), theme.bold),
         ]));
         if r.disagrees_with_rules() {
-            lines.push(Line::from(Span::styled(msg::DISAGREES, theme.fail)));
+            lines.push(Line::from(Span::styled(msg::disagrees(), theme.fail)));
         }
         // Side by side: what the other auditors said about the same card (a calibration's
         // disagreements are settled here: the lead's decision becomes the reference).
@@ -162,11 +151,11 @@ pub fn draw_review(l: &LeadList, c: &CardState, theme: &Theme, frame: &mut Frame
             .collect();
         if r.calibration || !others.is_empty() {
             let label = if r.calibration {
-                format!("◎ {}", msg::CALIBRATION)
+                format!("◎ {}", msg::calibration())
             } else if r.split {
-                format!("⇄ {}", msg::AUDITORS_SPLIT)
+                format!("⇄ {}", msg::auditors_split())
             } else {
-                msg::OTHERS.to_string()
+                msg::others().to_string()
             };
             lines.push(Line::from(vec![
                 Span::styled(format!("{label}: "), theme.warn),
@@ -178,7 +167,7 @@ pub fn draw_review(l: &LeadList, c: &CardState, theme: &Theme, frame: &mut Frame
             format!(
                 "{} · {} {:.0} s",
                 clip(&msg::moment(&r.created_at), 20),
-                msg::SPENT,
+                msg::spent(),
                 r.seconds_spent.unwrap_or(0.0)
             ),
             theme.dim,

@@ -133,7 +133,7 @@ fn filter_line(filter: &str, typing: bool, theme: &Theme, frame: &mut Frame<'_>,
     let cursor = if typing { "▏" } else { "" };
     frame.render_widget(
         Paragraph::new(Line::from(vec![
-            Span::styled(format!(" {}: ", msg::FILTER), theme.bold),
+            Span::styled(format!(" {}: ", msg::filter()), theme.bold),
             Span::raw(format!("{}{cursor}", clip(filter, 200))),
         ])),
         area,

@@ -25,11 +25,11 @@ pub fn draw(state: &State, theme: &Theme, frame: &mut Frame<'_>, area: Rect) {
 
 fn picker(p: &Picker, theme: &Theme, frame: &mut Frame<'_>, area: Rect) {
     let title = match p.purpose {
-        PickerFor::WrongStage => msg::PICK_STAGE,
-        PickerFor::Owner => msg::PICK_OWNER,
-        PickerFor::Field => msg::PICK_FIELD,
-        PickerFor::Verdict => msg::PICK_VERDICT,
-        PickerFor::LeadStage => msg::PICK_STAGE,
+        PickerFor::WrongStage => msg::pick_stage(),
+        PickerFor::Owner => msg::pick_owner(),
+        PickerFor::Field => msg::pick_field(),
+        PickerFor::Verdict => msg::pick_verdict(),
+        PickerFor::LeadStage => msg::pick_stage(),
     };
     let height = (p.items.len() as u16 + 4).clamp(6, 20);
     let rect = centered(area, 60, height);
@@ -49,13 +49,16 @@ fn picker(p: &Picker, theme: &Theme, frame: &mut Frame<'_>, area: Rect) {
         query,
     );
     if p.matches.is_empty() {
-        frame.render_widget(Paragraph::new(Span::styled(msg::NO_MATCH, theme.dim)), list);
+        frame.render_widget(
+            Paragraph::new(Span::styled(msg::no_match(), theme.dim)),
+            list,
+        );
         return;
     }
     let items: Vec<ListItem> = p
         .matches
         .iter()
-        .map(|&i| ListItem::new(clip(&p.items[i], 200)))
+        .map(|&i| ListItem::new(clip(&p.labels[i], 200)))
         .collect();
     let mut ls = ListState::default().with_selected(Some(p.selected));
     frame.render_stateful_widget(
@@ -74,7 +77,7 @@ fn comment(text: &TextArea<'static>, frame: &mut Frame<'_>, area: Rect) {
     text.set_block(
         Block::default()
             .borders(Borders::ALL)
-            .title(format!(" {} ", msg::COMMENT_TITLE)),
+            .title(format!(" {} ", msg::comment_title())),
     );
     frame.render_widget(&text, rect);
 }
@@ -90,8 +93,8 @@ fn field_input(
     let rect = centered(area, 70, if correction { 4 } else { 3 });
     frame.render_widget(Clear, rect);
     let title = match input.purpose {
-        InputFor::Correction => msg::field_input_title(&input.field),
-        InputFor::ReturnNote => msg::RETURN_NOTE.to_string(),
+        InputFor::Correction => msg::field_input_title(&msg::field_label(&input.field)),
+        InputFor::ReturnNote => msg::return_note().to_string(),
     };
     let block = Block::default().borders(Borders::ALL).title(title);
     let inner = block.inner(rect);
@@ -134,7 +137,7 @@ fn help(state: &State, scroll: u16, theme: &Theme, frame: &mut Frame<'_>, area: 
             let keys: Vec<String> = keys.iter().map(ToString::to_string).collect();
             Line::from(vec![
                 Span::styled(format!(" {:<16}", keys.join(" ")), theme.key),
-                Span::raw(msg::describe_in(state.screen_mode(), *action)),
+                Span::raw(action.help(state.screen_mode())),
             ])
         })
         .collect();
@@ -142,7 +145,7 @@ fn help(state: &State, scroll: u16, theme: &Theme, frame: &mut Frame<'_>, area: 
     if !marks.is_empty() {
         lines.push(Line::default());
         lines.push(Line::from(Span::styled(
-            format!(" {}", msg::MARKS),
+            format!(" {}", msg::marks_heading()),
             theme.bold,
         )));
         lines.extend(marks.into_iter().map(|(mark, meaning)| {
@@ -163,10 +166,17 @@ fn help(state: &State, scroll: u16, theme: &Theme, frame: &mut Frame<'_>, area: 
         .borders(Borders::ALL)
         .title(format!(
             " {} · {} ",
-            msg::HELP_TITLE,
-            state.screen_mode().name()
+            msg::help_title(),
+            msg::screen(state.screen_mode().name())
         ))
-        .title(Line::from(if scrolls { msg::HELP_SCROLLS } else { "" }).right_aligned());
+        .title(
+            Line::from(if scrolls {
+                msg::help_scrolls()
+            } else {
+                String::new()
+            })
+            .right_aligned(),
+        );
     frame.render_widget(
         Paragraph::new(lines)
             .block(block)
@@ -193,10 +203,6 @@ pub fn legend(mode: Mode) -> Vec<(String, String)> {
                 .map(|&v| (queue::verdict_icon(v).to_string(), msg::verdict_given(v))),
         );
     }
-    out.extend(
-        msg::marks(mode)
-            .iter()
-            .map(|(m, what)| (m.to_string(), what.to_string())),
-    );
+    out.extend(msg::marks(mode.name()));
     out
 }

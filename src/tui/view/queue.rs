@@ -69,7 +69,7 @@ fn legend(rows: &[crate::tui::state::Item], room: usize) -> String {
         .zip(verdicts)
         .filter(|(_, shown)| *shown)
         .map(|(v, _)| format!("{} {}", verdict_icon(v), msg::verdict(v)));
-    let more = format!(" {} ", msg::LEGEND_MORE);
+    let more = format!(" {} ", msg::legend_more());
     let mut line = String::new();
     for entry in codes.chain(marks) {
         let next = format!(" {entry} ·");
@@ -91,7 +91,7 @@ pub fn draw(q: &Queue, row: &StageRow, theme: &Theme, frame: &mut Frame<'_>, are
         super::filter_line(&q.filter, q.filtering, theme, frame, filter_area);
     }
     let all = if q.all {
-        format!(" · {}", msg::QUEUE_ALL)
+        format!(" · {}", msg::queue_all())
     } else {
         String::new()
     };
@@ -114,10 +114,10 @@ pub fn draw(q: &Queue, row: &StageRow, theme: &Theme, frame: &mut Frame<'_>, are
     if q.items.is_empty() {
         let inner = block.inner(table_area);
         frame.render_widget(block, table_area);
-        frame.render_widget(Paragraph::new(msg::QUEUE_EMPTY), inner);
+        frame.render_widget(Paragraph::new(msg::queue_empty()), inner);
         return;
     }
-    let header = Row::new(msg::QUEUE_COLUMNS.map(|h| Cell::from(h).style(theme.bold)));
+    let header = Row::new(msg::queue_columns().map(|h| Cell::from(h).style(theme.bold)));
     let rows = shown.iter().map(|item| queue_row(item, theme));
     let widths = [
         // ⌛ is two cells wide.
@@ -144,14 +144,17 @@ fn queue_row<'a>(item: &'a Item, theme: &Theme) -> Row<'a> {
     let flags: String = e.flags.iter().map(|c| flag_icon(c)).collect();
     let mut notes = Vec::new();
     if e.changed_since_review {
-        notes.push(Span::styled(format!(" ↻ {}", msg::CHANGED), theme.warn));
+        notes.push(Span::styled(format!(" ↻ {}", msg::changed()), theme.warn));
     }
     if e.calibration {
-        notes.push(Span::styled(format!(" ◎ {}", msg::CALIBRATION), theme.warn));
+        notes.push(Span::styled(
+            format!(" ◎ {}", msg::calibration()),
+            theme.warn,
+        ));
     }
     if let Some(note) = &e.returned {
         notes.push(Span::styled(
-            format!(" ↩ {}: {}", msg::RETURNED, clip(note, 60)),
+            format!(" ↩ {}: {}", msg::returned(), clip(note, 60)),
             theme.warn,
         ));
     }

@@ -80,7 +80,7 @@ fn stage_panel(f: &StatsFigures, theme: &Theme, frame: &mut Frame<'_>, stages: R
         Paragraph::new(lines).block(
             Block::default()
                 .borders(Borders::ALL)
-                .title(msg::STATS_STAGES),
+                .title(msg::stats_stages()),
         ),
         stages,
     );
@@ -115,7 +115,7 @@ fn trend_panel(days: &[u64], a: &Analytics, theme: &Theme, frame: &mut Frame<'_>
 
 fn managers_panel(a: &Analytics, theme: &Theme, frame: &mut Frame<'_>, managers: Rect) {
     // Managers by estimated lying cards.
-    let header = Row::new(msg::STATS_MANAGER_COLUMNS.map(|h| Cell::from(h).style(theme.bold)));
+    let header = Row::new(msg::stats_manager_columns().map(|h| Cell::from(h).style(theme.bold)));
     let rows = a.managers.iter().map(|m| {
         // Too few reviews to rank: listed last, dimmed.
         let style = if m.group.figures.ranked {
@@ -151,7 +151,7 @@ fn managers_panel(a: &Analytics, theme: &Theme, frame: &mut Frame<'_>, managers:
         Table::new(rows, widths).header(header).block(
             Block::default()
                 .borders(Borders::ALL)
-                .title(msg::STATS_MANAGERS),
+                .title(msg::stats_managers()),
         ),
         managers,
     );
@@ -197,14 +197,14 @@ fn bottlenecks_panel(
         .collect();
     let block = Block::default()
         .borders(Borders::ALL)
-        .title(msg::STATS_BOTTLENECKS);
+        .title(msg::stats_bottlenecks());
     if items.is_empty() {
         let inner = block.inner(bottlenecks);
         frame.render_widget(block, bottlenecks);
         let empty = if a.totals.figures.reviews == 0 {
-            msg::STATS_NO_REVIEWS
+            msg::stats_no_reviews()
         } else {
-            msg::STATS_TOO_FEW
+            msg::stats_too_few()
         };
         frame.render_widget(Paragraph::new(empty).wrap(Wrap { trim: true }), inner);
         return;

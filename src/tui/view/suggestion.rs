@@ -33,8 +33,8 @@ pub fn suggestion_lines(d: &ReviewDraft, theme: &Theme) -> Vec<Line<'static>> {
         ])
     };
     let mut lines = vec![
-        arrow(msg::STAGE_ARROW, d.suggested_stage.as_deref()),
-        arrow(msg::OWNER_ARROW, d.suggested_owner.as_deref()),
+        arrow(&msg::stage_arrow(), d.suggested_stage.as_deref()),
+        arrow(&msg::owner_arrow(), d.suggested_owner.as_deref()),
     ];
     for (field, value) in &d.corrections {
         lines.push(Line::from(vec![
@@ -44,7 +44,7 @@ pub fn suggestion_lines(d: &ReviewDraft, theme: &Theme) -> Vec<Line<'static>> {
     }
     if !d.comment.is_empty() {
         lines.push(Line::from(Span::styled(
-            format!("{}:", msg::COMMENT),
+            format!("{}:", msg::comment()),
             theme.dim,
         )));
         // Only so much of a long comment: the pane is redrawn on every key.

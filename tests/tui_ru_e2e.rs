@@ -1,0 +1,109 @@
+//! The reviewer speaks the desk's language in a real terminal: `okk demo` under a Russian locale
+//! draws Russian screens, and `--lang en` brings the English ones back under the same locale.
+
+mod common;
+mod pty;
+
+use common::Desk;
+use pty::Spawn;
+
+#[path = "support/english.rs"]
+mod english;
+
+/// `okk ARGS` at 100×30 with the locale `LANG=ru_RU.UTF-8`.
+fn okk_ru(args: &[&str]) -> Spawn {
+    Spawn::new(args, 100, 30).env("LANG", "ru_RU.UTF-8")
+}
+
+#[test]
+fn under_a_russian_locale_okk_demo_shows_a_russian_reviewer() {
+    let desk = Desk::new();
+    let mut term = okk_ru(&["demo"]).start(desk.dir.path());
+    let funnel = term.wait_for("Проверить");
+    assert!(funnel.contains("? помощь"), "{funnel}");
+    assert!(funnel.contains("доп. контроль"), "{funnel}");
+    english::assert_russian("okk demo's funnel", &funnel, &[]);
+    term.send("<enter>");
+    let queue = term.wait_for("Название");
+    assert!(queue.contains("enter открыть"), "{queue}");
+    english::assert_russian("okk demo's queue", &queue, &[]);
+    term.send("<enter>");
+    let card = term.wait_for("┌ #");
+    assert!(card.contains("a ок") && card.contains("Чек-лист"), "{card}");
+    term.send("?");
+    let help = term.wait_for("Клавиши · карточка");
+    assert!(help.contains("вердикт «в порядке»"), "{help}");
+    term.send("<esc>qqq");
+    assert!(term.wait_exit().success());
+}
+
+#[test]
+fn lang_en_brings_the_english_reviewer_back_under_a_russian_locale() {
+    let desk = Desk::new();
+    let mut term = okk_ru(&["--lang", "en", "demo"]).start(desk.dir.path());
+    let funnel = term.wait_for("To review");
+    assert!(funnel.contains("? help"), "{funnel}");
+    assert!(!funnel.contains("помощь"), "{funnel}");
+    term.send("q");
+    assert!(term.wait_exit().success());
+}
+
+/// `okk keys` in a language: the key table with each action's line in it.
+fn keys(lang: &str) -> String {
+    let dir = tempfile::tempdir().unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_okk"))
+        .env_clear()
+        .env("HOME", dir.path())
+        .env("XDG_CONFIG_HOME", dir.path().join("config"))
+        .env("XDG_DATA_HOME", dir.path().join("data"))
+        .env("LANG", "C.UTF-8")
+        .args(["--lang", lang, "keys"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+#[test]
+fn okk_keys_reads_each_action_s_help_from_the_action_table_in_either_language() {
+    let en = keys("en");
+    assert!(en.contains("[card]"), "{en}");
+    assert!(
+        en.contains("  x                  wrong_stage    verdict wrong stage: pick the stage"),
+        "{en}"
+    );
+    let ru = keys("ru");
+    // Screen, key and action names are the config file's words: the same in both languages.
+    assert!(
+        ru.contains("  x                  wrong_stage    вердикт «не тот этап»"),
+        "{ru}"
+    );
+    assert_eq!(en.lines().count(), ru.lines().count());
+    let mut names: Vec<String> = okk::tui::action::Action::all()
+        .into_iter()
+        // `all_cards`: the finder reads `cards` as a word of its own.
+        .flat_map(|a| a.name().split('_').map(String::from).collect::<Vec<_>>())
+        .chain(okk::tui::keymap::Mode::ALL.map(|m| m.name().to_string()))
+        .collect();
+    names.extend(
+        [
+            "enter",
+            "esc",
+            "space",
+            "backspace",
+            "down",
+            "up",
+            "home",
+            "end",
+            "pgup",
+            "pgdn",
+        ]
+        .map(String::from),
+    );
+    let names: Vec<&str> = names.iter().map(String::as_str).collect();
+    english::assert_russian("okk keys", &ru, &names);
+}
