@@ -64,6 +64,9 @@ pub fn run(paths: &Paths, args: SyncArgs) -> Result<ExitCode> {
         } else if !all_judged {
             let today = paths.today(&store)?;
             super::audit::refresh(&mut store, &funnel, &fingerprint, today, true)?;
+        } else {
+            // Judged as the pages landed: the funnel they were judged by is a version too.
+            super::funnel_versions::note(&store, &funnel, &fingerprint);
         }
     }
     match failure {

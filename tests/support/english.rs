@@ -37,18 +37,37 @@ fn latin_words(text: &str, catalogue: bool) -> BTreeSet<String> {
                     .map_or(String::new(), |(_, r)| r.to_string());
             }
         }
-        let mut word = String::new();
-        for c in body.chars().chain(std::iter::once(' ')) {
-            if c.is_ascii_alphabetic() || (c == '\'' && !word.is_empty()) {
-                word.push(c);
-            } else {
-                // A word glued to `-`, `_`, `/`, `.` or a digit is a flag, a key, a path or a code.
-                let glued = matches!(c, '-' | '_' | '/' | '.' | '=' | '0'..='9');
-                let w = word.trim_end_matches('\'');
+        // A word glued to `-`, `_`, `/`, `.`, `=` or a digit on either side is a flag, a key, a
+        // path or a code; so is a word a ` =` follows (a TOML key in a quoted line).
+        let chars: Vec<char> = body.chars().chain(std::iter::once(' ')).collect();
+        let glue = |c: char| matches!(c, '-' | '_' | '/' | '=' | '0'..='9');
+        // A full stop before a word glues (`stages[0].field`); after one, only inside a name
+        // (`file.csv`), not at a sentence's end.
+        let dot_in_name = |c: Option<&char>| c.is_some_and(|c| c.is_ascii_alphanumeric());
+        let mut start = 0;
+        let mut i = 0;
+        while i < chars.len() {
+            if chars[i].is_ascii_alphabetic() {
+                start = i;
+                while i < chars.len()
+                    && (chars[i].is_ascii_alphabetic() || (chars[i] == '\'' && i > start))
+                {
+                    i += 1;
+                }
+                let w: String = chars[start..i].iter().collect();
+                let w = w.trim_end_matches('\'');
+                let before = start.checked_sub(1).map(|b| chars[b]);
+                let after = chars[i..].iter().find(|c| **c != ' ').copied();
+                let glued = before.is_some_and(glue)
+                    || before == Some('.')
+                    || glue(chars[i])
+                    || (chars[i] == '.' && dot_in_name(chars.get(i + 1)))
+                    || after == Some('=');
                 if w.len() >= 3 && !glued {
                     words.insert(w.to_ascii_lowercase());
                 }
-                word.clear();
+            } else {
+                i += 1;
             }
         }
     }
