@@ -44,11 +44,10 @@ fn latin_words(text: &str, catalogue: bool) -> BTreeSet<String> {
         // A full stop before a word glues (`stages[0].field`); after one, only inside a name
         // (`file.csv`), not at a sentence's end.
         let dot_in_name = |c: Option<&char>| c.is_some_and(|c| c.is_ascii_alphanumeric());
-        let mut start = 0;
         let mut i = 0;
         while i < chars.len() {
             if chars[i].is_ascii_alphabetic() {
-                start = i;
+                let start = i;
                 while i < chars.len()
                     && (chars[i].is_ascii_alphabetic() || (chars[i] == '\'' && i > start))
                 {
