@@ -12,13 +12,14 @@ fn limit(l: Option<u32>) -> String {
     l.map_or_else(|| crate::tr!("versions-no-limit"), |d| d.to_string())
 }
 
-/// A day as the store keeps it (`2026-12-03…`), in the reader's way when it reads as one.
+/// A day or moment as the store keeps it (`2026-12-03`, `2026-12-03 12:00:00`), in the reader's
+/// way when it reads as one, else as kept.
 fn first_used(stored: &str) -> String {
-    stored
-        .get(..10)
-        .and_then(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
-        .filter(|_| stored.len() == 10)
-        .map_or_else(|| stored.to_string(), super::common::day)
+    if let Ok(d) = chrono::NaiveDate::parse_from_str(stored, "%Y-%m-%d") {
+        return super::common::day(d);
+    }
+    chrono::NaiveDateTime::parse_from_str(stored, "%Y-%m-%d %H:%M:%S")
+        .map_or_else(|_| stored.to_string(), super::common::moment)
 }
 
 /// What changed, as one line per kind of change.
