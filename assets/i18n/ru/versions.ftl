@@ -22,7 +22,7 @@ versions-side = с ошибкой { $mismatches } из { $reviews ->
 } ({ $mismatch_rate }); ушли дальше { $moved_on } из { $entered ->
     [one] { $entered } попавшей
    *[other] { $entered } попавших
-} ({ $conversion }); медиана на этапе — { $days } дн.
+} ({ $conversion }); медиана дней на этапе: { $days }
 versions-before-after = До и после версии воронки { $version } (впервые применена { $day }):
 versions-before = до:    { $side }
 versions-after = после: { $side }
