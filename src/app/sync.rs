@@ -64,6 +64,9 @@ pub fn run(paths: &Paths, args: SyncArgs) -> Result<ExitCode> {
         } else if !all_judged {
             let today = paths.today(&store)?;
             super::audit::refresh(&mut store, &funnel, &fingerprint, today, true)?;
+        } else {
+            // Judged in the pass, so no refresh ran: the funnel it judged with is recorded here.
+            super::funnel_versions::note(&store, &funnel, &fingerprint);
         }
     }
     match failure {
