@@ -38,18 +38,26 @@ fn latin_words(text: &str, catalogue: bool) -> BTreeSet<String> {
             }
         }
         let mut word = String::new();
+        // Whether the word began glued to `_` (the tail of a code such as `meeting_confirmed`).
+        let mut after_underscore = false;
+        let mut prev = ' ';
         for c in body.chars().chain(std::iter::once(' ')) {
             if c.is_ascii_alphabetic() || (c == '\'' && !word.is_empty()) {
+                if word.is_empty() {
+                    after_underscore = prev == '_';
+                }
                 word.push(c);
             } else {
                 // A word glued to `-`, `_`, `/`, `.` or a digit is a flag, a key, a path or a code.
-                let glued = matches!(c, '-' | '_' | '/' | '.' | '=' | '0'..='9');
+                let glued =
+                    after_underscore || matches!(c, '-' | '_' | '/' | '.' | '=' | '0'..='9');
                 let w = word.trim_end_matches('\'');
                 if w.len() >= 3 && !glued {
                     words.insert(w.to_ascii_lowercase());
                 }
                 word.clear();
             }
+            prev = c;
         }
     }
     words
