@@ -23,6 +23,9 @@
 
 mod common;
 
+#[path = "support/english.rs"]
+mod english;
+
 use std::path::{Path, PathBuf};
 
 use common::{Desk, path_arg, salesforce, succeeded};
@@ -215,4 +218,45 @@ fn the_salesforce_sample_gives_a_funnel_with_closed_stages_last() {
             .all(|s| s.kind != StageKind::Open),
         "{text}"
     );
+}
+
+#[test]
+fn in_russian_init_writes_russian_comments_and_english_keys_and_the_funnel_still_loads() {
+    let desk = Desk::new();
+    let builtin = common::funnel_path();
+    okk(&desk, &builtin, &["import", &path_arg(&export(&desk))]);
+    let out = desk.dir.path().join("init_ru.toml");
+    let said = okk(
+        &desk,
+        &builtin,
+        &[
+            "--lang",
+            "ru",
+            "funnel",
+            "init",
+            "--from-store",
+            "--out",
+            &path_arg(&out),
+        ],
+    );
+    english::assert_russian("okk funnel init", &said, &[]);
+    assert!(said.contains("6 этапов"), "{said}");
+    let text = std::fs::read_to_string(&out).unwrap();
+    let comments: String = text
+        .lines()
+        .filter(|l| l.starts_with("# ") && !l.contains(" = ") && !l.starts_with("# ["))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    english::assert_russian("okk funnel init's comments", &comments, &[]);
+    assert!(
+        text.contains(
+            "# Начальная воронка, записанная `okk funnel init --from-store` по 36 карточкам."
+        ),
+        "{text}"
+    );
+    assert!(text.contains("[[stages]]") && text.contains("name = \"Новая заявка\""));
+    // The same funnel as in English: the keys are the file format's, whatever the comments say.
+    let funnel = okk::funnel_config::load(&out).expect("the Russian init's funnel loads");
+    assert_eq!(funnel.stages.len(), 6);
+    assert!(funnel.name.starts_with("Воронка из "), "{}", funnel.name);
 }

@@ -38,6 +38,9 @@
 
 mod common;
 
+#[path = "support/english.rs"]
+mod english;
+
 use std::path::{Path, PathBuf};
 
 use common::{Desk, path_arg, repo, succeeded};
@@ -459,4 +462,142 @@ fn applying_each_kind_leaves_a_funnel_that_passes_its_check() {
         let out = okk(&desk, &funnel, &["funnel", "check"]);
         assert!(out.contains("ok"), "after applying {n}: {out}");
     }
+}
+
+/// TOML keys of the patches `okk funnel suggest` prints: the funnel file's machine contract.
+const TOML_KEYS: &[&str] = &["name", "aliases", "fields", "required", "kind", "stages"];
+
+#[test]
+fn in_russian_fields_suggest_and_history_speak_russian_and_keep_codes_and_keys() {
+    let (desk, funnel) = desk();
+    let ru = |args: &[&str]| {
+        succeeded(
+            desk.okk_funnel(&funnel)
+                .args(["--lang", "ru", "--today", TODAY])
+                .args(args),
+        )
+    };
+    let fields = ru(&["fields"]);
+    english::assert_russian("okk fields", &fields, &[]);
+    assert!(
+        fields.contains("Лид: 0 из 4 (0%)  реже всех заполняет: Игорь — 0 из 2 (0%)"),
+        "{fields}"
+    );
+    assert!(
+        fields.contains("Встреча [привязано]: 4 из 4 (100%)"),
+        "{fields}"
+    );
+
+    let suggest = ru(&["funnel", "suggest"]);
+    english::assert_russian("okk funnel suggest", &suggest, TOML_KEYS);
+    // The kinds are codes, the sentences Russian, the counts in the plural their number asks.
+    assert!(
+        suggest.contains("[merge_stage] Объедините «Звонок» с «Встреча»"),
+        "{suggest}"
+    );
+    assert!(
+        suggest.contains("[drop_stage] Уберите «Пусто»"),
+        "{suggest}"
+    );
+    assert!(
+        suggest.contains("из 8 карточек, прошедших через него, 4 его пропустили"),
+        "{suggest}"
+    );
+    assert!(
+        suggest.contains("Применить одно из них: `okk funnel suggest --apply N`."),
+        "{suggest}"
+    );
+    // The English listing is what it was.
+    let en = okk(&desk, &funnel, &["funnel", "suggest"]);
+    assert!(
+        en.contains("Apply one with `okk funnel suggest --apply N`."),
+        "{en}"
+    );
+
+    let history = ru(&["funnel", "history"]);
+    english::assert_russian("okk funnel history", &history, &[]);
+    assert!(
+        history.contains("- первая версия, с которой okk работал на этом хранилище"),
+        "{history}"
+    );
+}
+
+#[test]
+fn a_funnel_version_s_changes_and_its_before_and_after_read_in_russian() {
+    use okk::domain::funnel_diff::{FunnelDiff, FunnelVersion};
+    use okk::domain::version_split::{Side, StageSplit};
+    use okk::text::lang::{self, Lang};
+    let diff = FunnelDiff {
+        stages_added: vec!["Молчуны".into()],
+        stages_removed: vec!["Пусто".into()],
+        stages_renamed: vec![("Звонок".into(), "Созвон".into())],
+        fields_bound: vec![("Встреча".into(), "Дата встречи".into())],
+        fields_unbound: vec![("Лид".into(), "Объект".into())],
+        limits_changed: vec![("Встреча".into(), Some(7), None)],
+        extra_control_changed: vec![("Договор".into(), true), ("Лид".into(), false)],
+        first: false,
+    };
+    let version = FunnelVersion {
+        version: 2,
+        hash: "ab12cd34".into(),
+        first_used: "2026-11-20".into(),
+        name: "Продажи".into(),
+        content: String::new(),
+        changes: String::new(),
+    };
+    let side = |reviews, mismatches, entered, moved_on| Side {
+        reviews,
+        mismatches,
+        mismatch_rate: Some(mismatches as f64 / reviews as f64),
+        entered,
+        moved_on,
+        conversion: Some(moved_on as f64 / entered as f64),
+        median_days: Some(21),
+    };
+    let split = [StageSplit {
+        stage: "Встреча".into(),
+        before: side(5, 1, 4, 2),
+        after: side(2, 2, 21, 1),
+        median_idle_days_now: Some(3.5),
+    }];
+    let day = chrono::NaiveDate::from_ymd_opt(2026, 11, 20).unwrap();
+    let rows = [(version, diff)];
+    let (history, before_after) = lang::with(Lang::Ru, || {
+        (
+            okk::text::versions::history(&rows),
+            okk::text::versions::before_after(2, day, &split),
+        )
+    });
+    english::assert_russian("okk funnel history", &history, &[]);
+    english::assert_russian("okk stats --funnel-version", &before_after, &[]);
+    assert!(
+        history.starts_with("2. версия «Продажи», впервые применена 20.11.2026 (хеш ab12cd34)\n"),
+        "{history}"
+    );
+    assert!(
+        history.contains("   - «Встреча»: лимит простоя 7 → нет\n"),
+        "{history}"
+    );
+    assert!(
+        before_after.contains(
+            "  до:    с ошибкой 1 из 5 проверок (20%); ушли дальше 2 из 4 попавших (50%)"
+        ),
+        "{before_after}"
+    );
+    assert!(
+        before_after.contains(
+            "  после: с ошибкой 2 из 2 проверок (100%); ушли дальше 1 из 21 попавшей (5%)"
+        ),
+        "{before_after}"
+    );
+    assert!(
+        before_after.contains("медиана дней простоя сейчас: 3,5"),
+        "{before_after}"
+    );
+    // English is what it was.
+    let english = lang::with(Lang::En, || okk::text::versions::history(&rows));
+    assert!(
+        english.starts_with("2. version «Продажи», first used 2026-11-20 (hash ab12cd34)\n"),
+        "{english}"
+    );
 }

@@ -6,6 +6,9 @@
 
 mod common;
 
+#[path = "support/english.rs"]
+mod english;
+
 use common::{Desk, Verdict, funnel_path, path_arg, repo};
 use serde_json::Value as Json;
 
@@ -123,6 +126,77 @@ fn db_copy_takes_a_sqlite_store_to_a_server_only() {
         .unwrap();
     assert!(String::from_utf8_lossy(&out.stderr).contains("no such store file"));
     assert!(!missing.exists(), "nothing is created by a refused copy");
+}
+
+#[test]
+fn in_russian_the_server_s_refusals_and_db_copy_speak_russian() {
+    let desk = Desk::new();
+    let export = desk.dir.path().join("deals.csv");
+    std::fs::write(&export, "ID\n1\n").unwrap();
+    let out = okk_on(&desk, "postgres://okk:secret@127.0.0.1:1/okk")
+        .args(["--lang", "ru", "import"])
+        .arg(&export)
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    english::assert_russian("okk import on a server", &err, &["postgres", "okk"]);
+    assert!(
+        err.contains("эта команда пока не работает с хранилищем на PostgreSQL")
+            && err.contains("okk review, okk lead, okk queue (с --claim N)"),
+        "{err}"
+    );
+    assert!(
+        !err.contains("secret"),
+        "the password is never shown: {err}"
+    );
+
+    let out = desk
+        .okk()
+        .args(["--lang", "ru", "db", "copy", "postgres://127.0.0.1/okk"])
+        .arg(&desk.db)
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    english::assert_russian("okk db copy backwards", &err, &["postgres"]);
+    assert!(
+        err.contains("db copy переносит хранилище SQLite в пустое хранилище PostgreSQL"),
+        "{err}"
+    );
+    let missing = desk.dir.path().join("nowhere.db");
+    let out = desk
+        .okk()
+        .args(["--lang", "ru", "db", "copy"])
+        .arg(&missing)
+        .arg("postgres://127.0.0.1:1/okk")
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    english::assert_russian("okk db copy from nowhere", &err, &["postgres"]);
+    assert!(err.contains("такого файла хранилища нет"), "{err}");
+
+    // What a copy moved, and a server that already holds cards (worded without a server).
+    use okk::text::lang::{self, Lang};
+    let to = std::path::Path::new("postgres://host/okk");
+    let (copied, not_empty) = lang::with(Lang::Ru, || {
+        (
+            okk::text::app::copied(&[("cards", 12345), ("reviews", 7)], to),
+            okk::text::store::not_empty(to),
+        )
+    });
+    assert_eq!(
+        copied,
+        "Скопировано в postgres://host/okk:\n  cards              12\u{202f}345\n  reviews            7\n"
+    );
+    assert!(
+        not_empty.ends_with("в хранилище сервера уже есть карточки или проверки"),
+        "{not_empty}"
+    );
+    let english = lang::with(Lang::En, || okk::text::app::copied(&[("cards", 12345)], to));
+    assert_eq!(
+        english,
+        "Copied into postgres://host/okk:\n  cards              12345\n"
+    );
 }
 
 /// A database of its own on the throwaway server, dropped after the test; `None` (skipped)

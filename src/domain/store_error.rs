@@ -16,6 +16,8 @@ pub enum StoreError {
     },
     /// The file (or server database) is not an okk store.
     NotOkk { path: PathBuf },
+    /// `okk db copy`'s server store already holds cards or reviews: refused, nothing written.
+    NotEmpty { path: PathBuf },
     /// The store, or a file beside it (the pending journal), could not be opened or written.
     Open { path: PathBuf, source: BoxError },
     /// The backend refused or failed a question or a write. `busy`: another writer held the
@@ -36,7 +38,9 @@ impl std::error::Error for StoreError {
             StoreError::Open { source, .. } | StoreError::Backend { source, .. } => {
                 Some(source.as_ref())
             }
-            StoreError::NewerSchema { .. } | StoreError::NotOkk { .. } => None,
+            StoreError::NewerSchema { .. }
+            | StoreError::NotOkk { .. }
+            | StoreError::NotEmpty { .. } => None,
         }
     }
 }

@@ -18,7 +18,7 @@ pub fn sections(s: &mut String, r: &Report) {
     before_after(s, r);
 }
 
-fn head(s: &mut String, columns: &[&str]) {
+fn head(s: &mut String, columns: &[String]) {
     s.push_str("<table>\n<thead><tr>");
     for c in columns {
         let _ = write!(s, "<th>{}</th>", esc(c));
@@ -30,14 +30,14 @@ fn fields(s: &mut String, r: &Report) {
     let _ = write!(
         s,
         "<section id=\"fields\">\n<h2>{}</h2>\n<p class=\"note\">{}</p>\n",
-        esc(fmsg::REPORT_TITLE),
-        esc(fmsg::REPORT_NOTE)
+        esc(&fmsg::report_title()),
+        esc(&fmsg::report_note())
     );
     let checked: Vec<_> = r.fields.iter().filter(|f| f.bound || f.required).collect();
     if checked.is_empty() {
-        let _ = writeln!(s, "<p class=\"muted\">{}</p>", esc(fmsg::REPORT_NONE));
+        let _ = writeln!(s, "<p class=\"muted\">{}</p>", esc(&fmsg::report_none()));
     } else {
-        head(s, &fmsg::REPORT_COLUMNS);
+        head(s, &fmsg::report_columns());
         for f in checked {
             let worst = f
                 .owners
@@ -46,7 +46,7 @@ fn fields(s: &mut String, r: &Report) {
                 .map(|o| {
                     format!(
                         "{} {} / {} ({})",
-                        o.owner.as_deref().unwrap_or(fmsg::NO_OWNER),
+                        o.owner.clone().unwrap_or_else(fmsg::no_owner),
                         o.filled,
                         o.cards,
                         pct(o.rate)
@@ -67,7 +67,7 @@ fn fields(s: &mut String, r: &Report) {
         }
         s.push_str("</tbody>\n</table>\n");
     }
-    let _ = writeln!(s, "<p class=\"note\">{}</p>", esc(fmsg::REPORT_TREND));
+    let _ = writeln!(s, "<p class=\"note\">{}</p>", esc(&fmsg::report_trend()));
     s.push_str("</section>\n");
 }
 
@@ -96,7 +96,7 @@ fn before_after(s: &mut String, r: &Report) {
         esc(&vmsg::report_title(*version)),
         esc(&vmsg::report_note(*day))
     );
-    head(s, &vmsg::REPORT_COLUMNS);
+    head(s, &vmsg::report_columns());
     for row in rows.iter() {
         let _ = write!(s, "<tr><td class=\"text\">{}</td>", esc(&row.stage));
         side_cells(s, &row.before);

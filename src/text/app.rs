@@ -171,36 +171,35 @@ pub fn pending_failed(e: &str) -> String {
 
 /// A command that does not run on a team server's PostgreSQL store yet.
 pub fn not_on_server(server: &Path) -> String {
-    format!(
-        "this command does not work on a PostgreSQL store yet ({}).\n  \
-         On a server these do: okk review, okk lead, okk queue (with --claim N), okk stats,\n  \
-         okk db copy FILE {} (a laptop's SQLite store in).\n  \
-         Every other command works on a SQLite store: --db FILE.",
-        server.display(),
-        server.display()
-    )
+    crate::tr!("app-not-on-server", server = server.display().to_string())
 }
 
 /// `okk db copy` asked to move a store in a way it cannot yet.
 pub fn copy_direction(from: &Path, to: &Path) -> String {
-    format!(
-        "db copy moves a SQLite store into an empty PostgreSQL one: \
-         okk db copy FILE postgres://…; {} to {} is not there yet",
-        from.display(),
-        to.display()
+    crate::tr!(
+        "app-copy-direction",
+        from = from.display().to_string(),
+        to = to.display().to_string()
     )
 }
 
 /// What `okk db copy` moved.
 pub fn copied(rows: &[(&str, u64)], to: &Path) -> String {
-    let mut out = format!("Copied into {}:\n", to.display());
+    let mut out = format!(
+        "{}\n",
+        crate::tr!("app-copied", to = to.display().to_string())
+    );
     for (table, n) in rows {
-        out.push_str(&format!("  {table:<18} {n}\n"));
+        // Table names are the store's own (a machine contract), the same in every language.
+        out.push_str(&format!(
+            "  {table:<18} {}\n",
+            super::common::int(*n as i64)
+        ));
     }
     out
 }
 
 /// `okk db copy` given a SQLite store that is not there.
 pub fn no_store_file(path: &Path) -> String {
-    format!("{}: no such store file", path.display())
+    crate::tr!("app-no-store-file", path = path.display().to_string())
 }

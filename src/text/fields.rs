@@ -11,9 +11,9 @@ fn pct(rate: Option<f64>) -> String {
 /// The table: one line per field and stage, bound or required ones first.
 pub fn table(rows: &[FillRow]) -> String {
     if rows.is_empty() {
-        return "No cards with custom fields match.\n".to_string();
+        return format!("{}\n", crate::tr!("fields-none"));
     }
-    let mut out = String::from("Custom fields kept per stage (filled of cards):\n");
+    let mut out = format!("{}\n", crate::tr!("fields-title"));
     let mut last_field = None;
     for r in rows {
         if last_field != Some(&r.field) {
@@ -21,10 +21,10 @@ pub fn table(rows: &[FillRow]) -> String {
             last_field = Some(&r.field);
         }
         let mark = match (r.bound, r.required) {
-            (true, true) => " [bound, required]",
-            (true, false) => " [bound]",
-            (false, true) => " [required]",
-            (false, false) => "",
+            (true, true) => format!(" [{}]", crate::tr!("fields-bound-required")),
+            (true, false) => format!(" [{}]", crate::tr!("fields-bound")),
+            (false, true) => format!(" [{}]", crate::tr!("fields-required")),
+            (false, false) => String::new(),
         };
         let worst = r
             .owners
@@ -32,39 +32,62 @@ pub fn table(rows: &[FillRow]) -> String {
             .find(|o| o.cards > 0 && o.filled < o.cards)
             .map(|o| {
                 format!(
-                    "  emptiest: {} {} of {} ({})",
-                    o.owner.as_deref().map_or("(no owner)".into(), line),
-                    o.filled,
-                    o.cards,
-                    pct(o.rate)
+                    "  {}",
+                    crate::tr!(
+                        "fields-emptiest",
+                        owner = o
+                            .owner
+                            .as_deref()
+                            .map_or_else(no_owner, |o| line(o).into_owned()),
+                        filled = o.filled,
+                        cards = o.cards,
+                        rate = pct(o.rate)
+                    )
                 )
             })
             .unwrap_or_default();
         out.push_str(&format!(
-            "  {}{mark}: {} of {} ({}){worst}\n",
+            "  {}{mark}: {}{worst}\n",
             line(&r.stage),
-            r.filled,
-            r.cards,
-            pct(r.rate)
+            crate::tr!(
+                "fields-filled",
+                filled = r.filled,
+                cards = r.cards,
+                rate = pct(r.rate)
+            )
         ));
     }
     out
 }
 
 // The report's fields section.
-pub const REPORT_TITLE: &str = "Fields kept";
-pub const REPORT_NOTE: &str = "The custom fields the funnel binds to a stage or requires there: \
-how many of the stage's cards have them filled, and the owner who leaves them empty most. \
-`okk fields` lists every column, declared or not.";
-pub const REPORT_NONE: &str = "The funnel binds and requires no custom field.";
-pub const REPORT_COLUMNS: [&str; 6] = [
-    "Field",
-    "Stage",
-    "Filled",
-    "Cards",
-    "Rate",
-    "Emptiest owner",
-];
-pub const NO_OWNER: &str = "(no owner)";
-pub const REPORT_TREND: &str = "The trend per sync is not shown: the store keeps the cards as \
-they are now, not each sync's fill rates.";
+pub fn report_title() -> String {
+    crate::tr!("fields-report-title")
+}
+
+pub fn report_note() -> String {
+    crate::tr!("fields-report-note")
+}
+
+pub fn report_none() -> String {
+    crate::tr!("fields-report-none")
+}
+
+pub fn report_columns() -> [String; 6] {
+    [
+        crate::tr!("fields-column-field"),
+        crate::tr!("fields-column-stage"),
+        crate::tr!("fields-column-filled"),
+        crate::tr!("fields-column-cards"),
+        crate::tr!("fields-column-rate"),
+        crate::tr!("fields-column-emptiest"),
+    ]
+}
+
+pub fn no_owner() -> String {
+    crate::tr!("fields-no-owner")
+}
+
+pub fn report_trend() -> String {
+    crate::tr!("fields-report-trend")
+}

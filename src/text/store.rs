@@ -11,6 +11,7 @@ impl std::fmt::Display for StoreError {
                 f.write_str(&newer_schema(path, *found, *known))
             }
             StoreError::NotOkk { path } => f.write_str(&not_okk(path)),
+            StoreError::NotEmpty { path } => f.write_str(&not_empty(path)),
             StoreError::Open { path, source } => f.write_str(&cannot_open(path, source)),
             StoreError::Backend { busy, source } => f.write_str(&failed(source, *busy)),
         }
@@ -28,6 +29,10 @@ pub fn newer_schema(path: &Path, found: i64, known: i64) -> String {
 
 pub fn not_okk(path: &Path) -> String {
     crate::tr!("store-not-okk", path = path.display().to_string())
+}
+
+pub fn not_empty(path: &Path) -> String {
+    crate::tr!("store-not-empty", path = path.display().to_string())
 }
 
 pub fn cannot_open(path: &Path, err: &dyn std::fmt::Display) -> String {

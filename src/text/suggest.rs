@@ -13,39 +13,32 @@ fn pct(rate: Option<f64>) -> String {
 /// A stage okk proposes, named in the reader's language.
 pub fn new_stage_name(stage: &NewStage) -> String {
     match stage {
-        NewStage::SilentAfter(s) => format!("Silent after {}", s.trim()),
-        NewStage::Between(a, b) => format!("Between {} and {}", a.trim(), b.trim()),
+        NewStage::SilentAfter(s) => crate::tr!("suggest-stage-silent-after", stage = s.trim()),
+        NewStage::Between(a, b) => {
+            crate::tr!("suggest-stage-between", from = a.trim(), to = b.trim())
+        }
         NewStage::Named(s) => s.trim().to_string(),
     }
 }
 
 pub fn patch_after(after: &str) -> String {
-    format!("a new stage right after «{}»", line(after))
+    crate::tr!("suggest-patch-after", stage = line(after))
 }
 
 pub fn patch_added(after: &str) -> String {
-    format!(
-        "Added by `okk funnel suggest` after «{}»: rename it as the desk calls it.",
-        line(after)
-    )
+    crate::tr!("suggest-patch-added", stage = line(after))
 }
 
 pub fn patch_removed(stage: &str) -> String {
-    format!(
-        "remove the stage «{}»; its names become aliases of:",
-        line(stage)
-    )
+    crate::tr!("suggest-patch-removed", stage = line(stage))
 }
 
 pub fn apply_no_stages() -> String {
-    "the funnel file has no [[stages]] to change".to_string()
+    crate::tr!("suggest-apply-no-stages")
 }
 
 pub fn apply_no_stage(stage: &str) -> String {
-    format!(
-        "the funnel file has no stage «{}» any more: run `okk funnel suggest` again",
-        line(stage)
-    )
+    crate::tr!("suggest-apply-no-stage", stage = line(stage))
 }
 
 /// One sentence on what a proposal is and why.
@@ -59,12 +52,14 @@ pub fn summary(s: &Suggestion) -> String {
             silent_cards,
             share,
             ..
-        } => format!(
-            "Split the silent tail off «{stage}»: {silent_cards} of its {open_cards} open cards \
-             ({}) had «{}» {silent_days}+ days ago and no activity since; give them their own \
-             stage and idle limit.",
-            pct(*share),
-            line(field)
+        } => crate::tr!(
+            "suggest-silent-tail",
+            stage = stage,
+            silent = *silent_cards,
+            open = *open_cards,
+            share = pct(*share),
+            field = line(field),
+            days = *silent_days
         ),
         Evidence::BindField {
             field,
@@ -81,60 +76,86 @@ pub fn summary(s: &Suggestion) -> String {
                 .iter()
                 .map(|k| format!("«{}» {}", line(&k.stage), pct(k.rate)))
                 .collect();
-            format!(
-                "Bind {}«{}»: filled at {} but at {}; bind it there and require it from «{}».",
-                if *declared { "" } else { "the column " },
-                line(field),
-                kept.join(", "),
-                not.join(", "),
-                line(earliest)
-            )
+            let args = (line(field), kept.join(", "), not.join(", "), line(earliest));
+            if *declared {
+                crate::tr!(
+                    "suggest-bind-field",
+                    field = args.0,
+                    kept = args.1,
+                    not_kept = args.2,
+                    earliest = args.3
+                )
+            } else {
+                crate::tr!(
+                    "suggest-bind-column",
+                    field = args.0,
+                    kept = args.1,
+                    not_kept = args.2,
+                    earliest = args.3
+                )
+            }
         }
         Evidence::IdleLimit {
             limit,
             percentile,
             days,
             moves,
-        } => format!(
-            "Set «{stage}»'s idle limit to {days} days ({}): {percentile}% of the {moves} cards \
-             that moved on from it did so within {days} days.",
-            match limit {
-                Some(l) => format!("now {l}"),
-                None => "now none".to_string(),
-            }
-        ),
+        } => {
+            let now = match limit {
+                Some(l) => crate::tr!("suggest-limit-now", limit = *l),
+                None => crate::tr!("suggest-limit-none"),
+            };
+            crate::tr!(
+                "suggest-idle-limit",
+                stage = stage,
+                days = *days,
+                now = now,
+                percentile = *percentile,
+                moves = *moves
+            )
+        }
         Evidence::MergeStage {
             passing,
             skipped,
             within_a_day,
             share,
             into,
-        } => format!(
-            "Merge «{stage}» into «{}»: of {passing} cards passing it, {skipped} skipped it and \
-             {within_a_day} left within a day ({}).",
-            line(into),
-            pct(*share)
+        } => crate::tr!(
+            "suggest-merge-stage",
+            stage = stage,
+            into = line(into),
+            passing = *passing,
+            skipped = *skipped,
+            within_a_day = *within_a_day,
+            share = pct(*share)
         ),
         Evidence::DropStage {
             cards,
             last_entry,
             unused_days,
-        } => format!(
-            "Drop «{stage}»: no card has entered it in {unused_days} days ({}; {cards} cards \
-             there now).",
-            match last_entry {
-                Some(d) => format!("the last on {d}"),
-                None => "none ever".to_string(),
-            }
-        ),
+        } => {
+            let last = match last_entry {
+                Some(d) => crate::tr!("suggest-last-entry", day = super::common::day(*d)),
+                None => crate::tr!("suggest-no-entry"),
+            };
+            crate::tr!(
+                "suggest-drop-stage",
+                stage = stage,
+                days = *unused_days,
+                last = last,
+                cards = *cards
+            )
+        }
         Evidence::ExtraControl {
             reviews,
             not_ok,
             share,
-        } => format!(
-            "Put «{stage}» under extra control: {not_ok} of {reviews} reviews there were not ok \
-             ({}).",
-            pct(*share)
+        } => crate::tr!(
+            "suggest-extra-control",
+            stage = stage,
+            not_ok = *not_ok,
+            reviews = *reviews,
+            share = pct(*share)
         ),
         Evidence::MissingStage {
             from,
@@ -143,17 +164,18 @@ pub fn summary(s: &Suggestion) -> String {
             known,
         } => {
             if *known {
-                format!(
-                    "Add a stage between «{}» and «{}»: auditors moved {reviews} cards from the \
-                     one to the other; the funnel may lack the step in between.",
-                    line(from),
-                    line(to)
+                crate::tr!(
+                    "suggest-missing-between",
+                    from = line(from),
+                    to = line(to),
+                    reviews = *reviews
                 )
             } else {
-                format!(
-                    "Add the stage «{}» after «{}»: auditors named it for {reviews} cards there.",
-                    line(to),
-                    line(from)
+                crate::tr!(
+                    "suggest-missing-named",
+                    to = line(to),
+                    from = line(from),
+                    reviews = *reviews
                 )
             }
         }
@@ -163,7 +185,11 @@ pub fn summary(s: &Suggestion) -> String {
 /// The human listing: each proposal's number, kind, sentence and patch.
 pub fn listing(items: &[(Suggestion, String)]) -> String {
     if items.is_empty() {
-        return "No suggestions: the data gives no reason to change the funnel.\n".to_string();
+        return format!(
+            "{}
+",
+            crate::tr!("suggest-none")
+        );
     }
     let mut out = String::new();
     for (s, patch) in items {
@@ -177,26 +203,30 @@ pub fn listing(items: &[(Suggestion, String)]) -> String {
         }
         out.push('\n');
     }
-    out.push_str("Apply one with `okk funnel suggest --apply N`.\n");
+    out.push_str(&format!("{}\n", crate::tr!("suggest-apply-hint")));
     out
 }
 
 pub fn no_such_suggestion(n: usize, count: usize) -> String {
-    format!("there is no suggestion {n}: this run has {count} (see `okk funnel suggest`)")
+    crate::tr!("suggest-no-such", n = n, count = count)
 }
 
 pub fn cannot_apply(path: &Path, why: &str) -> String {
-    format!("cannot apply to {}: {why}", path.display())
+    crate::tr!(
+        "suggest-cannot-apply",
+        path = path.display().to_string(),
+        why = why
+    )
 }
 
 pub fn applied(path: &Path, kept: &Path) -> String {
-    format!(
-        "Wrote {}; the previous funnel is kept as {}. The next run records the new version.",
-        path.display(),
-        kept.display()
+    crate::tr!(
+        "suggest-applied",
+        path = path.display().to_string(),
+        kept = kept.display().to_string()
     )
 }
 
 pub fn applied_but_invalid(problems: &str) -> String {
-    format!("the change would make the funnel invalid, nothing written:\n{problems}")
+    crate::tr!("suggest-applied-but-invalid", problems = problems)
 }

@@ -5,17 +5,27 @@ use crate::domain::funnel_diff::FunnelVersion;
 use crate::text::safe::line;
 
 pub fn not_recorded(why: &str) -> String {
-    format!("note: this funnel version was not recorded in the store ({why})")
+    crate::tr!("versions-not-recorded", why = why)
 }
 
 fn limit(l: Option<u32>) -> String {
-    l.map_or_else(|| "none".to_string(), |d| d.to_string())
+    l.map_or_else(|| crate::tr!("versions-no-limit"), |d| d.to_string())
+}
+
+/// A day or moment as the store keeps it (`2026-12-03`, `2026-12-03 12:00:00`), in the reader's
+/// way when it reads as one, else as kept.
+fn first_used(stored: &str) -> String {
+    if let Ok(d) = chrono::NaiveDate::parse_from_str(stored, "%Y-%m-%d") {
+        return super::common::day(d);
+    }
+    chrono::NaiveDateTime::parse_from_str(stored, "%Y-%m-%d %H:%M:%S")
+        .map_or_else(|_| stored.to_string(), super::common::moment)
 }
 
 /// What changed, as one line per kind of change.
 pub fn changes(d: &FunnelDiff) -> Vec<String> {
     if d.first {
-        return vec!["the first version okk ran with on this store".to_string()];
+        return vec![crate::tr!("versions-first")];
     }
     let quote = |v: &[String]| {
         v.iter()
@@ -25,62 +35,74 @@ pub fn changes(d: &FunnelDiff) -> Vec<String> {
     };
     let mut out = Vec::new();
     if !d.stages_added.is_empty() {
-        out.push(format!("stages added: {}", quote(&d.stages_added)));
+        out.push(crate::tr!(
+            "versions-stages-added",
+            stages = quote(&d.stages_added)
+        ));
     }
     if !d.stages_removed.is_empty() {
-        out.push(format!("stages removed: {}", quote(&d.stages_removed)));
+        out.push(crate::tr!(
+            "versions-stages-removed",
+            stages = quote(&d.stages_removed)
+        ));
     }
     for (from, to) in &d.stages_renamed {
-        out.push(format!("renamed «{}» → «{}»", line(from), line(to)));
+        out.push(crate::tr!(
+            "versions-renamed",
+            from = line(from),
+            to = line(to)
+        ));
     }
     for (s, f) in &d.fields_bound {
-        out.push(format!("«{}» bound to «{}»", line(f), line(s)));
+        out.push(crate::tr!(
+            "versions-bound",
+            field = line(f),
+            stage = line(s)
+        ));
     }
     for (s, f) in &d.fields_unbound {
-        out.push(format!("«{}» no longer bound to «{}»", line(f), line(s)));
+        out.push(crate::tr!(
+            "versions-unbound",
+            field = line(f),
+            stage = line(s)
+        ));
     }
     for (s, a, b) in &d.limits_changed {
-        out.push(format!(
-            "«{}» idle limit {} → {}",
-            line(s),
-            limit(*a),
-            limit(*b)
+        out.push(crate::tr!(
+            "versions-limit",
+            stage = line(s),
+            from = limit(*a),
+            to = limit(*b)
         ));
     }
     for (s, on) in &d.extra_control_changed {
-        out.push(format!(
-            "«{}» {}",
-            line(s),
-            if *on {
-                "under extra control"
-            } else {
-                "no longer under extra control"
-            }
-        ));
+        out.push(if *on {
+            crate::tr!("versions-extra-control-on", stage = line(s))
+        } else {
+            crate::tr!("versions-extra-control-off", stage = line(s))
+        });
     }
     if out.is_empty() {
-        out.push(
-            "no change to stages, bound fields or limits (checklists, rules or wording)".into(),
-        );
+        out.push(crate::tr!("versions-no-change"));
     }
     out
 }
 
 pub fn history(rows: &[(FunnelVersion, FunnelDiff)]) -> String {
     if rows.is_empty() {
-        return "No funnel version recorded yet: one is recorded when okk first checks the cards \
-                with a funnel.\n"
-            .to_string();
+        return format!("{}\n", crate::tr!("versions-none"));
     }
     let mut out = String::new();
     for (v, d) in rows {
         out.push_str(&format!(
-            "{}. {} «{}», first used {} (hash {})\n",
+            "{}. {}\n",
             v.version,
-            "version",
-            line(&v.name),
-            v.first_used,
-            v.hash
+            crate::tr!(
+                "versions-version",
+                name = line(&v.name),
+                day = first_used(&v.first_used),
+                hash = &v.hash
+            )
         ));
         for c in changes(d) {
             out.push_str(&format!("   - {c}\n"));
@@ -90,20 +112,21 @@ pub fn history(rows: &[(FunnelVersion, FunnelDiff)]) -> String {
 }
 
 pub fn no_such_version(version: i64) -> String {
-    format!("this store has no funnel version {version}: see `okk funnel history`")
+    crate::tr!("versions-no-such", version = version)
 }
 
 fn side(s: &crate::domain::version_split::Side) -> String {
     let pct = |r: Option<f64>| r.map_or_else(|| "—".to_string(), |r| format!("{:.0}%", r * 100.0));
-    format!(
-        "not ok {} of {} reviews ({}); moved on {} of {} entering ({}); median {} days in stage",
-        s.mismatches,
-        s.reviews,
-        pct(s.mismatch_rate),
-        s.moved_on,
-        s.entered,
-        pct(s.conversion),
-        s.median_days
+    crate::tr!(
+        "versions-side",
+        mismatches = s.mismatches,
+        reviews = s.reviews,
+        mismatch_rate = pct(s.mismatch_rate),
+        moved_on = s.moved_on,
+        entered = s.entered,
+        conversion = pct(s.conversion),
+        days = s
+            .median_days
             .map_or_else(|| "—".to_string(), |d| d.to_string())
     )
 }
@@ -114,37 +137,54 @@ pub fn before_after(
     day: chrono::NaiveDate,
     rows: &[crate::domain::version_split::StageSplit],
 ) -> String {
-    let mut out = format!("Before and after funnel version {version} (first used {day}):\n");
+    let mut out = format!(
+        "{}\n",
+        crate::tr!(
+            "versions-before-after",
+            version = version,
+            day = super::common::day(day)
+        )
+    );
     for r in rows {
         out.push_str(&format!("\n«{}»\n", line(&r.stage)));
-        out.push_str(&format!("  before: {}\n", side(&r.before)));
-        out.push_str(&format!("  after:  {}\n", side(&r.after)));
+        out.push_str(&format!(
+            "  {}\n",
+            crate::tr!("versions-before", side = side(&r.before))
+        ));
+        out.push_str(&format!(
+            "  {}\n",
+            crate::tr!("versions-after", side = side(&r.after))
+        ));
         if let Some(idle) = r.median_idle_days_now {
-            out.push_str(&format!("  median idle days now: {idle:.1}\n"));
+            out.push_str(&format!(
+                "  {}\n",
+                crate::tr!(
+                    "versions-idle-now",
+                    days = crate::text::i18n::decimal(crate::text::lang::current(), idle, 1)
+                )
+            ));
         }
     }
     out
 }
 
 pub fn report_title(version: i64) -> String {
-    format!("Before and after funnel version {version}")
+    crate::tr!("versions-report-title", version = version)
 }
 
 pub fn report_note(day: chrono::NaiveDate) -> String {
-    format!(
-        "The stages the change touched, on each side of {day}, the day okk first ran with it: \
-         reviews not ok, cards moving on of those entering, and median days in the stage of \
-         those that moved on — each with its sample."
-    )
+    crate::tr!("versions-report-note", day = super::common::day(day))
 }
 
-pub const REPORT_COLUMNS: [&str; 8] = [
-    "Stage",
-    "Not ok before",
-    "Moved on before",
-    "Days before",
-    "Not ok after",
-    "Moved on after",
-    "Days after",
-    "Idle days now",
-];
+pub fn report_columns() -> [String; 8] {
+    [
+        crate::tr!("versions-column-stage"),
+        crate::tr!("versions-column-not-ok-before"),
+        crate::tr!("versions-column-moved-before"),
+        crate::tr!("versions-column-days-before"),
+        crate::tr!("versions-column-not-ok-after"),
+        crate::tr!("versions-column-moved-after"),
+        crate::tr!("versions-column-days-after"),
+        crate::tr!("versions-column-idle-now"),
+    ]
+}

@@ -24,3 +24,13 @@ app-pending-saved = okk: saved { $n } { $n ->
 } left waiting for the store by a reviewer that was stopped
 app-pending-unreadable = okk: { $file }: a verdict left waiting for the store cannot be read; it is kept there
 app-pending-failed = okk: verdicts left waiting for the store are not saved yet: { $error }
+
+# The team server's PostgreSQL store and `okk db copy`.
+app-not-on-server =
+    this command does not work on a PostgreSQL store yet ({ $server }).
+      On a server these do: okk review, okk lead, okk queue (with --claim N), okk stats,
+      okk db copy FILE { $server } (a laptop's SQLite store in).
+      Every other command works on a SQLite store: --db FILE.
+app-copy-direction = db copy moves a SQLite store into an empty PostgreSQL one: okk db copy FILE postgres://…; { $from } to { $to } is not there yet
+app-copied = Copied into { $to }:
+app-no-store-file = { $path }: no such store file

@@ -3,7 +3,7 @@
 
 cli-about = Audit CRM sales funnels: import deal exports, check every card against its stage, review them keyboard-first, export the verdicts.
 cli-after-help = Start with `okk demo`. Exit codes: 0 success, 1 bad input or config, 2 wrong usage.
-cli-arg-db = The SQLite store [default: the platform data dir, e.g. ~/.local/share/okk/okk.db]
+cli-arg-db = The SQLite store, or a team server's PostgreSQL database (postgres://user@host/db) [default: the platform data dir, e.g. ~/.local/share/okk/okk.db]
 cli-arg-funnel = The funnel config [default: funnel.toml in the platform config dir, written from the built-in default on first use and never overwritten]
 cli-arg-config = The config file: `auditor = "name"` and key rebindings under `[keys.SCREEN]` [default: config.toml in the platform config dir]
 cli-arg-today = Judge the cards as of this day (YYYY-MM-DD): rules, idle days, "days ago". The times okk records (verdicts, decisions, syncs) stay the clock's [default: the store's own day (the demo's), else today]
@@ -159,3 +159,31 @@ cli-error-not-a-number = expected a whole number
 cli-error-missing-required = the following required arguments were not provided:{ $args }
 cli-error-not-utf8 = invalid UTF-8 was detected in one or more arguments
 cli-error-other = the command line is wrong ({ $kind })
+
+# The commands and arguments of the funnel as it lives, the team server and CSV headers (ru2).
+cli-fields-about = How well custom fields are kept: per field (declared or not) and stage, the cards, how many have it filled and the rate, and per owner; declared stage-bound and required fields first
+cli-fields-arg-stage = Only this stage (its funnel name, an alias, or the CRM's name for it)
+cli-fields-arg-owner = Only this owner's cards
+cli-fields-arg-since = Only cards created on or after this day (YYYY-MM-DD)
+cli-fields-arg-json = Print `{"{"}"fields":[{"{"}"field","stage","bound","required","cards","filled","rate", "owners":[{"{"}"owner","cards","filled","rate"{"}"}]{"}"}]{"}"}`
+cli-stats-arg-funnel-version = Before and after funnel version N (`okk funnel history`): for the stages it touched, reviews and the share not ok, cards entering, conversion to a later stage and days in the stage, on each side of the day it was first used
+cli-stats-arg-headers = With --csv: the language of the column names and of values such as yes/no [default: the interface's]; `en` keeps okk's machine names (`mismatch_rate`) for scripts
+cli-queue-arg-claim = Hand the next N cards to the auditor, each held for them alone for --lease seconds (a queue shared by several auditors); again, it returns their unexpired claims first
+cli-queue-arg-lease = How long a claim holds its cards, in seconds (the store's clock, not --today)
+cli-funnel-suggest-about = Proposals for the funnel drawn from the store, each with its evidence and a TOML patch: silent_tail, bind_field, idle_limit, merge_stage, drop_stage, extra_control, missing_stage (thresholds: the funnel's [suggest])
+cli-funnel-suggest-arg-json = Print `{"{"}"suggestions":[{"{"}"id","kind","stage","summary","evidence","patch"{"}"}]{"}"}`
+cli-funnel-suggest-arg-apply = Apply proposal N: show the diff, write the new funnel file, keep the previous one beside it
+cli-funnel-init-about = Write a starting funnel from the stages in the store: ordered by how cards move, won and lost guessed, near-duplicate spellings as aliases; commented TOML to edit
+cli-funnel-init-arg-from-store = Read the stages from the store (--db)
+cli-funnel-init-arg-out = The file to write [default: print it]
+cli-funnel-init-arg-force = Replace FILE if it exists
+cli-funnel-history-about = Every funnel version okk has run with on this store: its number, hash, when first used, and what changed from the one before
+cli-funnel-history-arg-json = Print `{"{"}"versions":[{"{"}"version","hash","first_used","name","changes"{"}"}]{"}"}`
+cli-export-reviews-arg-headers = The language of the column names and of values such as verdicts [default: the interface's]; `en` keeps okk's machine names (`review_id`, `wrong_stage`) for scripts
+cli-db-about = Move a whole store between a laptop's SQLite file and a team server's PostgreSQL
+cli-db-copy-about = Copy every card, flag, review, decision, draft and calibration of a SQLite store into an empty PostgreSQL one (one transaction: a failed copy leaves it empty)
+cli-db-copy-arg-from = The SQLite store file
+cli-db-copy-arg-to = The PostgreSQL database: postgres://user@host/db
+cli-value-seconds = SECONDS
+cli-value-from = FROM
+cli-value-to = TO

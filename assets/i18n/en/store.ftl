@@ -5,3 +5,4 @@ store-not-okk = { $path }: this file is not an okk database. It was not touched.
 store-cannot-open = { $path }: cannot open the database: { $error }
 store-busy = the database is busy: another okk is writing to it (an import?); try again when it has finished
 store-failed = database error: { $error }
+store-not-empty = { $path }: cannot open the database: the server store already holds cards or reviews

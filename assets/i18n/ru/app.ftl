@@ -40,3 +40,13 @@ app-pending-saved = okk: { $n ->
 } для хранилища остановленной проверкой
 app-pending-unreadable = okk: { $file }: вердикт, оставленный для хранилища, не читается; он остаётся там
 app-pending-failed = okk: вердикты, оставленные для хранилища, ещё не сохранены: { $error }
+
+# Хранилище командного сервера на PostgreSQL и `okk db copy`.
+app-not-on-server =
+    эта команда пока не работает с хранилищем на PostgreSQL ({ $server }).
+      На сервере работают: okk review, okk lead, okk queue (с --claim N), okk stats,
+      okk db copy ФАЙЛ { $server } (перенос хранилища SQLite с ноутбука).
+      Все остальные команды работают с хранилищем SQLite: --db ФАЙЛ.
+app-copy-direction = db copy переносит хранилище SQLite в пустое хранилище PostgreSQL: okk db copy ФАЙЛ postgres://…; из { $from } в { $to } пока перенести нельзя
+app-copied = Скопировано в { $to }:
+app-no-store-file = { $path }: такого файла хранилища нет

@@ -73,10 +73,9 @@ impl PgStore {
             .get(0);
         drop(conn);
         if used {
-            return Err(refused(
-                self,
-                "the server store already holds cards or reviews",
-            ));
+            return Err(StoreError::NotEmpty {
+                path: self.shown().to_path_buf(),
+            });
         }
         let mut conn = self.conn.borrow_mut();
         let mut tx = conn.transaction()?;

@@ -1,0 +1,22 @@
+# The comments `okk funnel init --from-store` writes into the funnel it makes, and its messages
+# (src/text/init.rs).
+
+init-header =
+    A starting funnel written by `okk funnel init --from-store` from { $cards } cards.
+    Stages are in the order cards move through them: by stage history ({ $moved } cards seen moving),
+    else by what the cards carry (more fields filled and older cards come later); closed stages last.
+    Check each stage's kind, add idle limits, required fields and checklists, then run `okk funnel check`.
+    The format: docs/funnel.md and the built-in funnel (assets/funnel.toml).
+init-columns-intro =
+    Custom columns the cards carry, filled in the share of cards shown. Declare those worth checking
+    (uncomment), bind them to stages with `fields`, require them with `required`; `okk fields` shows
+    how well each is kept per stage, and `okk funnel suggest` proposes bindings.
+init-column-note = filled in { $share } of the cards
+init-stage-note = { $cards } cards; { $closed } closed, { $won } won; { $fields } custom fields filled per card
+init-aliases-note = spellings close to the name: check they are the same stage
+init-idle-note = days without activity before a card is flagged
+init-funnel-name = Funnel from { $store }
+init-no-cards = { $store } has no cards to read stages from: import an export first
+init-only-from-store = `okk funnel init` makes a funnel from the store's cards: pass --from-store (or copy the built-in funnel with `okk funnel show`)
+init-wrote = Wrote { $path } with { $stages } stages; edit it, then `okk funnel check --funnel { $path }`.
+init-exists = { $path } exists; pass --force to replace it

@@ -1,0 +1,31 @@
+# What `okk funnel suggest` says: proposals, the names of stages it proposes, the comments it
+# writes into the funnel file, and `--apply`'s messages (src/text/suggest.rs).
+
+suggest-stage-silent-after = Silent after { $stage }
+suggest-stage-between = Between { $from } and { $to }
+suggest-patch-after = a new stage right after «{ $stage }»
+suggest-patch-added = Added by `okk funnel suggest` after «{ $stage }»: rename it as the desk calls it.
+suggest-patch-removed = remove the stage «{ $stage }»; its names become aliases of:
+suggest-apply-no-stages = the funnel file has no [[stages]] to change
+suggest-apply-no-stage = the funnel file has no stage «{ $stage }» any more: run `okk funnel suggest` again
+suggest-silent-tail = Split the silent tail off «{ $stage }»: { $silent } of its { $open } open cards ({ $share }) had «{ $field }» { $days }+ days ago and no activity since; give them their own stage and idle limit.
+suggest-bind-field = Bind «{ $field }»: filled at { $kept } but at { $not_kept }; bind it there and require it from «{ $earliest }».
+suggest-bind-column = Bind the column «{ $field }»: filled at { $kept } but at { $not_kept }; bind it there and require it from «{ $earliest }».
+suggest-limit-now = now { $limit }
+suggest-limit-none = now none
+suggest-idle-limit = Set «{ $stage }»'s idle limit to { $days } days ({ $now }): { $percentile }% of the { $moves } cards that moved on from it did so within { $days } days.
+suggest-merge-stage = Merge «{ $stage }» into «{ $into }»: of { $passing } cards passing it, { $skipped } skipped it and { $within_a_day } left within a day ({ $share }).
+suggest-last-entry = the last on { $day }
+suggest-no-entry = none ever
+suggest-drop-stage = Drop «{ $stage }»: no card has entered it in { $days } days ({ $last }; { $cards } cards there now).
+suggest-extra-control = Put «{ $stage }» under extra control: { $not_ok } of { $reviews } reviews there were not ok ({ $share }).
+suggest-missing-between = Add a stage between «{ $from }» and «{ $to }»: auditors moved { $reviews } cards from the one to the other; the funnel may lack the step in between.
+suggest-missing-named = Add the stage «{ $to }» after «{ $from }»: auditors named it for { $reviews } cards there.
+suggest-none = No suggestions: the data gives no reason to change the funnel.
+suggest-apply-hint = Apply one with `okk funnel suggest --apply N`.
+suggest-no-such = there is no suggestion { $n }: this run has { $count } (see `okk funnel suggest`)
+suggest-cannot-apply = cannot apply to { $path }: { $why }
+suggest-applied = Wrote { $path }; the previous funnel is kept as { $kept }. The next run records the new version.
+suggest-applied-but-invalid =
+    the change would make the funnel invalid, nothing written:
+    { $problems }

@@ -1,0 +1,33 @@
+# What `okk funnel history` says, the diff of a funnel version, and `okk stats --funnel-version`
+# with the report's before/after section (src/text/versions.rs).
+
+versions-not-recorded = note: this funnel version was not recorded in the store ({ $why })
+versions-no-limit = none
+versions-first = the first version okk ran with on this store
+versions-stages-added = stages added: { $stages }
+versions-stages-removed = stages removed: { $stages }
+versions-renamed = renamed «{ $from }» → «{ $to }»
+versions-bound = «{ $field }» bound to «{ $stage }»
+versions-unbound = «{ $field }» no longer bound to «{ $stage }»
+versions-limit = «{ $stage }» idle limit { $from } → { $to }
+versions-extra-control-on = «{ $stage }» under extra control
+versions-extra-control-off = «{ $stage }» no longer under extra control
+versions-no-change = no change to stages, bound fields or limits (checklists, rules or wording)
+versions-none = No funnel version recorded yet: one is recorded when okk first checks the cards with a funnel.
+versions-version = version «{ $name }», first used { $day } (hash { $hash })
+versions-no-such = this store has no funnel version { $version }: see `okk funnel history`
+versions-side = not ok { $mismatches } of { $reviews } reviews ({ $mismatch_rate }); moved on { $moved_on } of { $entered } entering ({ $conversion }); median { $days } days in stage
+versions-before-after = Before and after funnel version { $version } (first used { $day }):
+versions-before = before: { $side }
+versions-after = after:  { $side }
+versions-idle-now = median idle days now: { $days }
+versions-report-title = Before and after funnel version { $version }
+versions-report-note = The stages the change touched, on each side of { $day }, the day okk first ran with it: reviews not ok, cards moving on of those entering, and median days in the stage of those that moved on — each with its sample.
+versions-column-stage = Stage
+versions-column-not-ok-before = Not ok before
+versions-column-moved-before = Moved on before
+versions-column-days-before = Days before
+versions-column-not-ok-after = Not ok after
+versions-column-moved-after = Moved on after
+versions-column-days-after = Days after
+versions-column-idle-now = Idle days now

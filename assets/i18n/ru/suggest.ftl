@@ -1,0 +1,69 @@
+# Что говорит `okk funnel suggest`: предложения, названия предлагаемых этапов, комментарии,
+# которые он пишет в файл воронки, и сообщения `--apply` (src/text/suggest.rs).
+
+suggest-stage-silent-after = Без активности после { $stage }
+suggest-stage-between = Между { $from } и { $to }
+suggest-patch-after = новый этап сразу после «{ $stage }»
+suggest-patch-added = Добавлен `okk funnel suggest` после «{ $stage }»: назовите его так, как его называют в отделе.
+suggest-patch-removed = убрать этап «{ $stage }»; его названия становятся псевдонимами (aliases) этапа:
+suggest-apply-no-stages = в файле воронки нет [[stages]] — менять нечего
+suggest-apply-no-stage = в файле воронки больше нет этапа «{ $stage }»: запустите `okk funnel suggest` заново
+suggest-silent-tail = Отделите от «{ $stage }» карточки без активности: у { $silent } из { $open ->
+    [one] { $open } открытой карточки
+   *[other] { $open } открытых карточек
+} ({ $share }) поле «{ $field }» заполнено { $days }+ { $days ->
+    [one] день
+    [few] дня
+   *[other] дней
+} назад, и активности с тех пор не было; дайте им свой этап и свой лимит простоя.
+suggest-bind-field = Привяжите поле «{ $field }»: его заполняют на { $kept }, но не на { $not_kept }; привяжите его к этим этапам и сделайте обязательным начиная с «{ $earliest }».
+suggest-bind-column = Привяжите столбец «{ $field }»: его заполняют на { $kept }, но не на { $not_kept }; привяжите его к этим этапам и сделайте обязательным начиная с «{ $earliest }».
+suggest-limit-now = сейчас { $limit }
+suggest-limit-none = сейчас лимита нет
+suggest-idle-limit = Поставьте этапу «{ $stage }» лимит простоя { $days } { $days ->
+    [one] день
+    [few] дня
+   *[other] дней
+} ({ $now }): { $percentile }% из { $moves ->
+    [one] { $moves } карточки, ушедшей
+   *[other] { $moves } карточек, ушедших
+} с него дальше, ушли в пределах { $days } { $days ->
+    [one] дня
+   *[other] дней
+}.
+suggest-merge-stage = Объедините «{ $stage }» с «{ $into }»: из { $passing ->
+    [one] { $passing } карточки, прошедшей
+   *[other] { $passing } карточек, прошедших
+} через него, { $skipped } его пропустили, а { $within_a_day } ушли с него за сутки ({ $share }).
+suggest-last-entry = последняя — { $day }
+suggest-no-entry = не попадала ни разу
+suggest-drop-stage = Уберите «{ $stage }»: ни одна карточка не попадала на него за { $days } { $days ->
+    [one] день
+    [few] дня
+   *[other] дней
+} ({ $last }; сейчас на нём { $cards ->
+    [one] { $cards } карточка
+    [few] { $cards } карточки
+   *[other] { $cards } карточек
+}).
+suggest-extra-control = Поставьте «{ $stage }» на доп. контроль: { $not_ok } из { $reviews ->
+    [one] { $reviews } проверки
+   *[other] { $reviews } проверок
+} на нём — с ошибкой ({ $share }).
+suggest-missing-between = Добавьте этап между «{ $from }» и «{ $to }»: аудиторы перенесли из одного в другой { $reviews ->
+    [one] { $reviews } карточку
+    [few] { $reviews } карточки
+   *[other] { $reviews } карточек
+}; возможно, в воронке не хватает промежуточного шага.
+suggest-missing-named = Добавьте этап «{ $to }» после «{ $from }»: аудиторы указали его для { $reviews ->
+    [one] { $reviews } карточки
+   *[other] { $reviews } карточек
+} на этом этапе.
+suggest-none = Предложений нет: данные не дают повода менять воронку.
+suggest-apply-hint = Применить одно из них: `okk funnel suggest --apply N`.
+suggest-no-such = предложения { $n } нет: в этом запуске их { $count } (см. `okk funnel suggest`)
+suggest-cannot-apply = не удаётся применить к { $path }: { $why }
+suggest-applied = Записан { $path }; прежняя воронка сохранена как { $kept }. Следующий запуск запишет новую версию.
+suggest-applied-but-invalid =
+    изменение сделало бы воронку недопустимой, ничего не записано:
+    { $problems }

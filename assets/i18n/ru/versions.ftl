@@ -1,0 +1,39 @@
+# Что говорит `okk funnel history`, изменения версии воронки и `okk stats --funnel-version`
+# с разделом отчёта «до и после» (src/text/versions.rs).
+
+versions-not-recorded = примечание: эта версия воронки не записана в хранилище ({ $why })
+versions-no-limit = нет
+versions-first = первая версия, с которой okk работал на этом хранилище
+versions-stages-added = добавлены этапы: { $stages }
+versions-stages-removed = удалены этапы: { $stages }
+versions-renamed = переименован «{ $from }» → «{ $to }»
+versions-bound = «{ $field }» привязано к «{ $stage }»
+versions-unbound = «{ $field }» больше не привязано к «{ $stage }»
+versions-limit = «{ $stage }»: лимит простоя { $from } → { $to }
+versions-extra-control-on = «{ $stage }» на доп. контроле
+versions-extra-control-off = «{ $stage }» больше не на доп. контроле
+versions-no-change = этапы, привязанные поля и лимиты не менялись (чек-листы, правила или формулировки)
+versions-none = Версий воронки ещё нет: версия записывается, когда okk впервые проверяет карточки по воронке.
+versions-version = версия «{ $name }», впервые применена { $day } (хеш { $hash })
+versions-no-such = в этом хранилище нет версии воронки { $version }: см. `okk funnel history`
+versions-side = с ошибкой { $mismatches } из { $reviews ->
+    [one] { $reviews } проверки
+   *[other] { $reviews } проверок
+} ({ $mismatch_rate }); ушли дальше { $moved_on } из { $entered ->
+    [one] { $entered } попавшей
+   *[other] { $entered } попавших
+} ({ $conversion }); медиана дней на этапе: { $days }
+versions-before-after = До и после версии воронки { $version } (впервые применена { $day }):
+versions-before = до:    { $side }
+versions-after = после: { $side }
+versions-idle-now = медиана дней простоя сейчас: { $days }
+versions-report-title = До и после версии воронки { $version }
+versions-report-note = Этапы, которые затронуло изменение, по обе стороны от { $day } — дня, когда okk впервые с ним запустился: проверки с ошибкой, доля ушедших дальше из попавших на этап и медиана дней на этапе у ушедших — каждая со своей выборкой.
+versions-column-stage = Этап
+versions-column-not-ok-before = С ошибкой до
+versions-column-moved-before = Ушли дальше до
+versions-column-days-before = Дней до
+versions-column-not-ok-after = С ошибкой после
+versions-column-moved-after = Ушли дальше после
+versions-column-days-after = Дней после
+versions-column-idle-now = Дней простоя сейчас
