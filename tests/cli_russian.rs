@@ -422,3 +422,22 @@ fn counted_messages_take_russian_plural_forms() {
         );
     });
 }
+
+/// The real Salesforce sample carries no phone column the funnel requires: the report names that
+/// field as the card does («Телефон»), not by okk's key.
+#[test]
+fn a_field_the_export_never_carries_is_named_in_russian() {
+    let desk = Desk::new();
+    let out = succeeded(desk.okk().args([
+        "--lang",
+        "ru",
+        "import",
+        &common::salesforce("Opportunity.csv"),
+    ]));
+    let line = out
+        .lines()
+        .find(|l| l.contains("не выгружаются"))
+        .unwrap_or_else(|| panic!("{out}"));
+    assert!(line.contains("«Телефон»"), "{line}");
+    assert!(!line.contains("«phone»"), "{line}");
+}

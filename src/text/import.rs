@@ -477,7 +477,8 @@ pub fn report(r: &ImportReport) -> String {
         let list: Vec<String> = r
             .absent_fields
             .iter()
-            .map(|f| format!("«{}»", safe::line(f)))
+            // okk's own fields by the word the card uses for them («Телефон», not `phone`).
+            .map(|f| format!("«{}»", safe::line(&super::tui::field_label(f))))
             .collect();
         let _ = writeln!(
             s,
