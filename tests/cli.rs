@@ -258,24 +258,7 @@ fn demo_prints_the_stats_and_never_touches_the_db_path() {
 #[test]
 fn funnel_check_on_a_broken_funnel_points_at_file_line_column() {
     let desk = Desk::new();
-    let broken = desk.dir.path().join("broken.toml");
-    std::fs::write(
-        &broken,
-        "name = \"Сломанная\"\n\n[[stages]]\nname = \"Первичный контакт\"\nkind = \"closed\"\nmax_idle_days = 0\n",
-    )
-    .unwrap();
-    let out = desk
-        .okk_bare()
-        .arg("--db")
-        .arg(&desk.db)
-        .arg("--funnel")
-        .arg(&broken)
-        .args(["funnel", "check"])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(1));
-    let err = String::from_utf8(out.stderr).unwrap();
-    let file = path_arg(&broken);
+    let (err, file) = desk.funnel_check_broken("C.UTF-8");
     assert!(
         err.contains(&format!("{file}:5:8: stages[0].kind: ")),
         "{err}"

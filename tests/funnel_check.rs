@@ -9,6 +9,8 @@ use okk::domain::funnel::{DefaultAnswer, FieldRef, StageKind};
 use okk::domain::rules::Rule;
 use okk::funnel_config::{DEFAULT_FUNNEL, Problem, load, load_str, show};
 
+mod common;
+
 fn fixture(name: &str) -> std::path::PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("tests/fixtures/funnel")
@@ -31,6 +33,30 @@ fn only_problem(src: &str) -> Problem {
 /// (line, column, key) — what a user needs to find the spot.
 fn at(p: &Problem) -> (usize, usize, &str) {
     (p.line, p.column, p.key.as_str())
+}
+
+/// One mistake a desk lead makes by hand in a funnel: the one problem okk must report, at
+/// (line, column, key), with words its message must hold.
+struct Mistake {
+    story: &'static str,
+    funnel: String,
+    at: (usize, usize, &'static str),
+    says: &'static [&'static str],
+}
+
+fn assert_each_reported(mistakes: &[Mistake]) {
+    for m in mistakes {
+        let p = only_problem(&m.funnel);
+        assert_eq!(at(&p), m.at, "{}", m.story);
+        for words in m.says {
+            assert!(
+                p.message.contains(words),
+                "{}: «{words}» not in {}",
+                m.story,
+                p.message
+            );
+        }
+    }
 }
 
 // ---- the built-in funnel ----
@@ -162,44 +188,71 @@ fn show_prints_the_default_funnel() {
 // ---- TOML shape ----
 
 #[test]
-fn unknown_key_is_reported_with_its_line() {
-    let p = only_problem(
-        r#"name = "Воронка"
+fn every_toml_shape_mistake_is_reported_at_its_place() {
+    assert_each_reported(&[
+        Mistake {
+            story: "unknown key is reported with its line",
+            funnel: r#"name = "Воронка"
 [[stages]]
 name = "Первичный контакт"
 max_idle_dayz = 3
-"#,
-    );
-    assert_eq!(at(&p), (4, 1, "stages[0].max_idle_dayz"));
-    assert!(
-        p.message.contains("unknown key «max_idle_dayz»"),
-        "{}",
-        p.message
-    );
-    assert!(p.message.contains("max_idle_days"), "{}", p.message);
-}
-
-#[test]
-fn unknown_key_in_a_checklist_item_names_the_item() {
-    let p = only_problem(
-        r#"name = "Воронка"
+"#
+            .into(),
+            at: (4, 1, "stages[0].max_idle_dayz"),
+            says: &["unknown key «max_idle_dayz»", "max_idle_days"],
+        },
+        Mistake {
+            story: "unknown key in a checklist item names the item",
+            funnel: r#"name = "Воронка"
 [[stages]]
 name = "Первичный контакт"
   [[stages.checklist]]
   id = "next_step"
   text = "Следующий шаг назначен"
   wieght = 3
-"#,
-    );
-    assert_eq!(at(&p), (7, 3, "stages[0].checklist[0].wieght"));
-}
-
-#[test]
-fn unknown_top_level_key_is_reported() {
-    let p = only_problem(
-        "name = \"Воронка\"\npipeline = \"Продажи\"\n[[stages]]\nname = \"Квалификация\"\n",
-    );
-    assert_eq!(at(&p), (2, 1, "pipeline"));
+"#
+            .into(),
+            at: (7, 3, "stages[0].checklist[0].wieght"),
+            says: &[],
+        },
+        Mistake {
+            story: "unknown top level key is reported",
+            funnel:
+                "name = \"Воронка\"\npipeline = \"Продажи\"\n[[stages]]\nname = \"Квалификация\"\n"
+                    .into(),
+            at: (2, 1, "pipeline"),
+            says: &[],
+        },
+        Mistake {
+            story: "wrong value type says what to write",
+            funnel: r#"name = "Воронка"
+[[stages]]
+name = "Первичный контакт"
+max_idle_days = "три"
+"#
+            .into(),
+            at: (4, 17, "stages[0].max_idle_days"),
+            says: &["a whole number"],
+        },
+        Mistake {
+            story: "key set twice is reported at the second one",
+            funnel: r#"name = "Воронка"
+[[stages]]
+name = "Квалификация"
+kind = "open"
+name = "Встреча назначена"
+"#
+            .into(),
+            at: (5, 1, "stages[0].name"),
+            says: &["set twice"],
+        },
+        Mistake {
+            story: "single bracket stage header asks for double brackets",
+            funnel: "name = \"Воронка\"\n[stages]\nname = \"Квалификация\"\n".into(),
+            at: (2, 1, "stages"),
+            says: &["[[…]]"],
+        },
+    ]);
 }
 
 #[test]
@@ -283,40 +336,6 @@ fn toml_syntax_error_gives_line_and_column() {
     assert!(p.message.starts_with("not valid TOML"), "{}", p.message);
 }
 
-#[test]
-fn wrong_value_type_says_what_to_write() {
-    let p = only_problem(
-        r#"name = "Воронка"
-[[stages]]
-name = "Первичный контакт"
-max_idle_days = "три"
-"#,
-    );
-    assert_eq!(at(&p), (4, 17, "stages[0].max_idle_days"));
-    assert!(p.message.contains("a whole number"), "{}", p.message);
-}
-
-#[test]
-fn key_set_twice_is_reported_at_the_second_one() {
-    let p = only_problem(
-        r#"name = "Воронка"
-[[stages]]
-name = "Квалификация"
-kind = "open"
-name = "Встреча назначена"
-"#,
-    );
-    assert_eq!(at(&p), (5, 1, "stages[0].name"));
-    assert!(p.message.contains("set twice"), "{}", p.message);
-}
-
-#[test]
-fn single_bracket_stage_header_asks_for_double_brackets() {
-    let p = only_problem("name = \"Воронка\"\n[stages]\nname = \"Квалификация\"\n");
-    assert_eq!(at(&p), (2, 1, "stages"));
-    assert!(p.message.contains("[[…]]"), "{}", p.message);
-}
-
 // ---- stages ----
 
 #[test]
@@ -328,73 +347,66 @@ fn funnel_without_stages_is_refused() {
 }
 
 #[test]
-fn funnel_without_a_name_is_refused() {
-    let p = only_problem("[[stages]]\nname = \"Первичный контакт\"\n");
-    assert_eq!(at(&p), (1, 1, "name"));
-}
-
-#[test]
-fn missing_stage_name_points_at_the_stage_header() {
-    let p = only_problem(
-        r#"name = "Воронка"
+fn every_stage_mistake_is_reported_at_its_place() {
+    assert_each_reported(&[
+        Mistake {
+            story: "funnel without a name is refused",
+            funnel: "[[stages]]\nname = \"Первичный контакт\"\n".into(),
+            at: (1, 1, "name"),
+            says: &[],
+        },
+        Mistake {
+            story: "missing stage name points at the stage header",
+            funnel: r#"name = "Воронка"
 [[stages]]
 name = "Первичный контакт"
 [[stages]]
 kind = "won"
-"#,
-    );
-    assert_eq!(at(&p), (4, 1, "stages[1].name"));
-    assert!(p.message.contains("add name ="), "{}", p.message);
-}
-
-#[test]
-fn duplicate_stage_name_says_where_the_first_one_is() {
-    let p = only_problem(
-        r#"name = "Воронка"
+"#
+            .into(),
+            at: (4, 1, "stages[1].name"),
+            says: &["add name ="],
+        },
+        Mistake {
+            story: "duplicate stage name says where the first one is",
+            funnel: r#"name = "Воронка"
 [[stages]]
 name = "Квалификация"
 [[stages]]
 name = "Встреча назначена"
 [[stages]]
 name = "квалификация "
-"#,
-    );
-    assert_eq!(at(&p), (7, 8, "stages[2].name"));
-    assert!(
-        p.message
-            .contains("stage «Квалификация» (line 3, column 8)"),
-        "{}",
-        p.message
-    );
-}
-
-#[test]
-fn alias_equal_to_another_stages_name_is_a_duplicate() {
-    let p = only_problem(
-        r#"name = "Воронка"
+"#
+            .into(),
+            at: (7, 8, "stages[2].name"),
+            says: &["stage «Квалификация» (line 3, column 8)"],
+        },
+        Mistake {
+            story: "alias equal to another stages name is a duplicate",
+            funnel: r#"name = "Воронка"
 [[stages]]
 name = "Встреча назначена"
 [[stages]]
 name = "Встреча проведена"
 aliases = ["Встреча состоялась", "ВСТРЕЧА  назначена"]
-"#,
-    );
-    assert_eq!(at(&p), (6, 34, "stages[1].aliases[1]"));
-    assert!(p.message.contains("(line 3, column 8)"), "{}", p.message);
-}
-
-#[test]
-fn unknown_stage_kind_is_refused() {
-    let p = only_problem("name = \"В\"\n[[stages]]\nname = \"Сделка\"\nkind = \"win\"\n");
-    assert_eq!(at(&p), (4, 8, "stages[0].kind"));
-    assert!(p.message.contains("\"won\""), "{}", p.message);
-}
-
-#[test]
-fn zero_idle_days_is_refused() {
-    let p = only_problem("name = \"В\"\n[[stages]]\nname = \"Сделка\"\nmax_idle_days = 0\n");
-    assert_eq!(at(&p), (4, 17, "stages[0].max_idle_days"));
-    assert!(p.message.contains("remove the key"), "{}", p.message);
+"#
+            .into(),
+            at: (6, 34, "stages[1].aliases[1]"),
+            says: &["(line 3, column 8)"],
+        },
+        Mistake {
+            story: "unknown stage kind is refused",
+            funnel: "name = \"В\"\n[[stages]]\nname = \"Сделка\"\nkind = \"win\"\n".into(),
+            at: (4, 8, "stages[0].kind"),
+            says: &["\"won\""],
+        },
+        Mistake {
+            story: "zero idle days is refused",
+            funnel: "name = \"В\"\n[[stages]]\nname = \"Сделка\"\nmax_idle_days = 0\n".into(),
+            at: (4, 17, "stages[0].max_idle_days"),
+            says: &["remove the key"],
+        },
+    ]);
 }
 
 // ---- fields ----
@@ -600,18 +612,29 @@ fields = ["phone", "Бюджет"]
 }
 
 #[test]
-fn checklist_field_must_exist() {
-    let p = only_problem(
-        r#"name = "Воронка"
+fn every_field_mistake_is_reported_at_its_place() {
+    assert_each_reported(&[
+        Mistake {
+            story: "checklist field must exist",
+            funnel: r#"name = "Воронка"
 [[stages]]
 name = "Квалификация"
   [[stages.checklist]]
   id = "budget"
   text = "Бюджет указан"
   field = "Бюджет"
-"#,
-    );
-    assert_eq!(at(&p), (7, 11, "stages[0].checklist[0].field"));
+"#
+            .into(),
+            at: (7, 11, "stages[0].checklist[0].field"),
+            says: &[],
+        },
+        Mistake {
+            story: "unknown custom field type is refused",
+            funnel: "name = \"В\"\n[[custom_fields]]\nname = \"Бюджет\"\ntype = \"money\"\n[[stages]]\nname = \"С\"\n".into(),
+            at: (4, 8, "custom_fields[0].type"),
+            says: &[],
+        },
+    ]);
 }
 
 #[test]
@@ -651,14 +674,6 @@ name = "Квалификация"
     );
 }
 
-#[test]
-fn unknown_custom_field_type_is_refused() {
-    let p = only_problem(
-        "name = \"В\"\n[[custom_fields]]\nname = \"Бюджет\"\ntype = \"money\"\n[[stages]]\nname = \"С\"\n",
-    );
-    assert_eq!(at(&p), (4, 8, "custom_fields[0].type"));
-}
-
 // ---- checklist ----
 
 #[test]
@@ -686,9 +701,11 @@ name = "Квалификация"
 }
 
 #[test]
-fn duplicate_checklist_id_within_a_stage_is_reported() {
-    let p = only_problem(
-        r#"name = "Воронка"
+fn every_checklist_mistake_is_reported_at_its_place() {
+    assert_each_reported(&[
+        Mistake {
+            story: "duplicate checklist id within a stage is reported",
+            funnel: r#"name = "Воронка"
 [[stages]]
 name = "Квалификация"
   [[stages.checklist]]
@@ -702,10 +719,26 @@ name = "Встреча назначена"
   [[stages.checklist]]
   id = "next_step"
   text = "В другом этапе тот же id можно"
-"#,
-    );
-    assert_eq!(at(&p), (8, 8, "stages[0].checklist[1].id"));
-    assert!(p.message.contains("(line 5, column 8)"), "{}", p.message);
+"#
+            .into(),
+            at: (8, 8, "stages[0].checklist[1].id"),
+            says: &["(line 5, column 8)"],
+        },
+        Mistake {
+            story: "scale out of range is reported",
+            funnel: r#"name = "Воронка"
+[[stages]]
+name = "Встреча проведена"
+  [[stages.checklist]]
+  id = "meeting_quality"
+  text = "Качество встречи"
+  scale = 11
+"#
+            .into(),
+            at: (7, 11, "stages[0].checklist[0].scale"),
+            says: &[],
+        },
+    ]);
 }
 
 #[test]
@@ -733,21 +766,6 @@ checklist = [
         all[0].message,
         "weight 0 is out of range; use a whole number from 1 to 100"
     );
-}
-
-#[test]
-fn scale_out_of_range_is_reported() {
-    let p = only_problem(
-        r#"name = "Воронка"
-[[stages]]
-name = "Встреча проведена"
-  [[stages.checklist]]
-  id = "meeting_quality"
-  text = "Качество встречи"
-  scale = 11
-"#,
-    );
-    assert_eq!(at(&p), (7, 11, "stages[0].checklist[0].scale"));
 }
 
 // ---- files ----
@@ -888,31 +906,74 @@ fn default_funnel_ships_date_and_marker_rules() {
 }
 
 #[test]
-fn unknown_rule_kind_is_refused() {
-    let p = only_problem(&with_rules("  [[stages.rules]]\n  kind = \"regex\"\n"));
-    assert_eq!(at(&p), (12, 10, "stages[0].rules[0].kind"));
-    assert!(p.message.contains("«regex» is not known"), "{}", p.message);
-}
-
-#[test]
-fn an_implicit_rule_as_a_stage_rule_points_to_the_rules_table() {
-    let p = only_problem(&with_rules("  [[stages.rules]]\n  kind = \"idle\"\n"));
-    assert_eq!(at(&p), (12, 10, "stages[0].rules[0].kind"));
-    assert!(p.message.contains("under [rules]"), "{}", p.message);
-}
-
-#[test]
-fn rule_without_a_kind_points_at_its_header() {
-    let p = only_problem(&with_rules("  [[stages.rules]]\n  markers = \"lost\"\n"));
-    assert_eq!(at(&p), (11, 3, "stages[0].rules[0].kind"));
-}
-
-#[test]
-fn unknown_key_in_a_rule_is_reported() {
-    let p = only_problem(&with_rules(
-        "  [[stages.rules]]\n  kind = \"markers\"\n  markers = \"lost\"\n  pattern = \"отказ\"\n",
-    ));
-    assert_eq!(at(&p), (14, 3, "stages[0].rules[0].pattern"));
+fn every_rule_mistake_is_reported_at_its_place() {
+    assert_each_reported(&[
+        Mistake {
+            story: "unknown rule kind is refused",
+            funnel: with_rules("  [[stages.rules]]\n  kind = \"regex\"\n"),
+            at: (12, 10, "stages[0].rules[0].kind"),
+            says: &["«regex» is not known"],
+        },
+        Mistake {
+            story: "an implicit rule as a stage rule points to the rules table",
+            funnel: with_rules("  [[stages.rules]]\n  kind = \"idle\"\n"),
+            at: (12, 10, "stages[0].rules[0].kind"),
+            says: &["under [rules]"],
+        },
+        Mistake {
+            story: "rule without a kind points at its header",
+            funnel: with_rules("  [[stages.rules]]\n  markers = \"lost\"\n"),
+            at: (11, 3, "stages[0].rules[0].kind"),
+            says: &[],
+        },
+        Mistake {
+            story: "unknown key in a rule is reported",
+            funnel: with_rules(
+                "  [[stages.rules]]\n  kind = \"markers\"\n  markers = \"lost\"\n  pattern = \"отказ\"\n",
+            ),
+            at: (14, 3, "stages[0].rules[0].pattern"),
+            says: &[],
+        },
+        Mistake {
+            story: "markers rule with date keys is refused",
+            funnel: with_rules(
+                "  [[stages.rules]]\n  kind = \"markers\"\n  markers = \"lost\"\n  must_be = \"past\"\n",
+            ),
+            at: (14, 13, "stages[0].rules[0].must_be"),
+            says: &[],
+        },
+        Mistake {
+            story: "marker list that is not a list is refused",
+            funnel: with_rules("").replace(
+                "lost = [\"отказ\", \"не актуально\"]",
+                "lost = \"отказ\"\nsold = [\"договор подписан\"]",
+            ),
+            at: (8, 8, "markers.lost"),
+            says: &["must be a list of phrases, found text"],
+        },
+        Mistake {
+            story: "unknown must be is refused",
+            funnel: with_rules(
+                "  [[stages.rules]]\n  kind = \"date\"\n  field = \"created_at\"\n  must_be = \"soon\"\n",
+            ),
+            at: (14, 13, "stages[0].rules[0].must_be"),
+            says: &["\"not_passed\""],
+        },
+        Mistake {
+            story: "unknown severity is refused",
+            funnel: with_rules(
+                "  [[stages.rules]]\n  kind = \"markers\"\n  markers = \"lost\"\n  severity = \"high\"\n",
+            ),
+            at: (14, 14, "stages[0].rules[0].severity"),
+            says: &["\"critical\""],
+        },
+        Mistake {
+            story: "rules value must be text",
+            funnel: with_rules("[rules]\nidle = 5\n"),
+            at: (12, 8, "rules.idle"),
+            says: &["text in double quotes"],
+        },
+    ]);
 }
 
 #[test]
@@ -924,28 +985,6 @@ fn markers_rule_naming_a_missing_list_is_refused() {
     assert_eq!(
         p.message,
         "there is no marker list «sold»; declare it under [markers] or use one of: lost"
-    );
-}
-
-#[test]
-fn markers_rule_with_date_keys_is_refused() {
-    let p = only_problem(&with_rules(
-        "  [[stages.rules]]\n  kind = \"markers\"\n  markers = \"lost\"\n  must_be = \"past\"\n",
-    ));
-    assert_eq!(at(&p), (14, 13, "stages[0].rules[0].must_be"));
-}
-
-#[test]
-fn marker_list_that_is_not_a_list_is_refused() {
-    let p = only_problem(&with_rules("").replace(
-        "lost = [\"отказ\", \"не актуально\"]",
-        "lost = \"отказ\"\nsold = [\"договор подписан\"]",
-    ));
-    assert_eq!(at(&p), (8, 8, "markers.lost"));
-    assert!(
-        p.message.contains("must be a list of phrases, found text"),
-        "{}",
-        p.message
     );
 }
 
@@ -1007,15 +1046,6 @@ fn date_rule_without_field_or_must_be_is_refused() {
 }
 
 #[test]
-fn unknown_must_be_is_refused() {
-    let p = only_problem(&with_rules(
-        "  [[stages.rules]]\n  kind = \"date\"\n  field = \"created_at\"\n  must_be = \"soon\"\n",
-    ));
-    assert_eq!(at(&p), (14, 13, "stages[0].rules[0].must_be"));
-    assert!(p.message.contains("\"not_passed\""), "{}", p.message);
-}
-
-#[test]
 fn comparing_rule_without_other_is_refused() {
     let p = only_problem(&with_rules(
         "  [[stages.rules]]\n  kind = \"date\"\n  field = \"Дата встречи в офисе продаж\"\n  must_be = \"before_field\"\n",
@@ -1026,15 +1056,6 @@ fn comparing_rule_without_other_is_refused() {
         "  [[stages.rules]]\n  kind = \"date\"\n  field = \"created_at\"\n  must_be = \"past\"\n  other = \"closed_at\"\n",
     ));
     assert_eq!(at(&p), (15, 11, "stages[0].rules[0].other"));
-}
-
-#[test]
-fn unknown_severity_is_refused() {
-    let p = only_problem(&with_rules(
-        "  [[stages.rules]]\n  kind = \"markers\"\n  markers = \"lost\"\n  severity = \"high\"\n",
-    ));
-    assert_eq!(at(&p), (14, 14, "stages[0].rules[0].severity"));
-    assert!(p.message.contains("\"critical\""), "{}", p.message);
 }
 
 #[test]
@@ -1060,13 +1081,6 @@ fn rules_table_takes_known_codes_and_levels() {
         funnel.rule_settings.level(RuleCode::Idle),
         Some(Severity::Critical)
     );
-}
-
-#[test]
-fn rules_value_must_be_text() {
-    let p = only_problem(&with_rules("[rules]\nidle = 5\n"));
-    assert_eq!(at(&p), (12, 8, "rules.idle"));
-    assert!(p.message.contains("text in double quotes"), "{}", p.message);
 }
 
 // ---- in Russian ----
@@ -1220,31 +1234,8 @@ fn funnel_show_reads_in_russian() {
 
 #[test]
 fn okk_funnel_check_on_a_russian_locale_points_at_the_place_in_russian() {
-    let dir = tempfile::tempdir().unwrap();
-    let broken = dir.path().join("broken.toml");
-    std::fs::write(
-        &broken,
-        "name = \"Сломанная\"\n\n[[stages]]\nname = \"Первичный контакт\"\nkind = \"closed\"\nmax_idle_days = 0\n",
-    )
-    .unwrap();
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_okk"))
-        .env_remove("OKK_LANG")
-        .env_remove("LC_ALL")
-        .env_remove("LC_MESSAGES")
-        .env("LANG", "ru_RU.UTF-8")
-        .env("HOME", dir.path())
-        .env("XDG_CONFIG_HOME", dir.path().join("config"))
-        .env("XDG_DATA_HOME", dir.path().join("data"))
-        .arg("--db")
-        .arg(dir.path().join("okk.db"))
-        .arg("--funnel")
-        .arg(&broken)
-        .args(["funnel", "check"])
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(1));
-    let err = String::from_utf8(out.stderr).unwrap();
-    let file = broken.display().to_string();
+    let desk = common::Desk::new();
+    let (err, file) = desk.funnel_check_broken("ru_RU.UTF-8");
     assert!(
         err.contains(&format!(
             "{file}:5:8: stages[0].kind: kind «closed» — неизвестное значение; используйте \"open\", \"won\" или \"lost\""

@@ -5,7 +5,7 @@ mod common;
 
 use std::path::Path;
 
-use common::{Desk, fixture, repo};
+use common::{Desk, fixture, repo, succeeded};
 use okk::store::Store;
 use okk::sync::import::PassRules;
 use okk::sync::{ImportOptions, import_file};
@@ -21,18 +21,7 @@ fn demo_csv() -> String {
 
 /// `okk --today TODAY ARGS` on the desk; its stdout.
 fn okk(desk: &Desk, args: &[&str]) -> String {
-    let out = desk
-        .okk()
-        .env("OKK_TODAY", TODAY)
-        .args(args)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "okk {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
+    succeeded(desk.okk().env("OKK_TODAY", TODAY).args(args))
 }
 
 /// What the desk shows of the rules' work: every flagged card, and the stats (flagged cards

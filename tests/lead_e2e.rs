@@ -10,40 +10,22 @@ mod pty;
 use std::collections::BTreeMap;
 
 use common::Desk;
-use pty::{Spawn, Term, card_id};
+use pty::reviewer::{okk, quit_from_card, review_stage, verdict};
+use pty::{Term, card_id};
 
 const MET: &str = "Встреча проведена";
 const BOOKING: &str = "Бронирование";
 const NOTE: &str = "где дата встречи?";
 
-/// `okk --db DB --funnel assets/funnel.toml ARGS` at 120×40.
-fn okk(desk: &Desk, args: &[&str]) -> Spawn {
-    let all = desk.okk_args(args);
-    Spawn::new(&all, 120, 40)
-}
-
 /// `auditor` opens `stage` in the reviewer and presses each verdict key on the card shown,
 /// waiting for it to be saved; then leaves. Card external id → verdict word, in order.
 fn review(desk: &Desk, auditor: &str, stage: &str, verdicts: &[(&str, &str)]) -> Vec<String> {
-    let mut term =
-        okk(desk, &["review", "--stage", stage, "--auditor", auditor]).start(desk.dir.path());
-    term.wait_for(&format!("{auditor} · ? help"));
-    term.wait_for("┌ #");
-    let mut ids = Vec::new();
-    for (key, word) in verdicts {
-        let id = card_id(&term.screen());
-        term.send(key);
-        term.wait_for(&format!("#{id} saved: {word}"));
-        ids.push(id);
-    }
-    // Card → queue → funnel → exit.
-    term.send("q");
-    term.wait_for("Title");
-    term.send("q");
-    term.wait_for("To review");
-    term.send("q");
-    let status = term.wait_exit();
-    assert!(status.success(), "okk review exited with {status}");
+    let mut term = review_stage(desk, stage, auditor);
+    let ids = verdicts
+        .iter()
+        .map(|(key, word)| verdict(&mut term, key, word))
+        .collect();
+    quit_from_card(&mut term);
     ids
 }
 
@@ -172,7 +154,7 @@ fn reviews_go_to_the_lead_and_a_returned_one_comes_back_to_its_auditor() {
     assert!(decisions(&lead).is_empty());
 
     // ---- the lead decides -----------------------------------------------------------------------
-    let mut term = okk(&lead, &["lead", "--lead", "olga"]).start(lead.dir.path());
+    let mut term = okk(&lead, &["lead", "--lead", "olga"], 120, 40).start(lead.dir.path());
     term.wait_for("lead olga");
     term.wait_for("Reviews · 5 awaiting a decision, of 5");
     // Anna's three first: the filter narrows the list to them.
@@ -317,10 +299,8 @@ fn reviews_go_to_the_lead_and_a_returned_one_comes_back_to_its_auditor() {
 
     // Her queue starts with the returned card (her other two stay reviewed): the card screen
     // shows the lead's decision and note.
-    let mut term =
-        okk(&anna, &["review", "--stage", MET, "--auditor", "anna"]).start(anna.dir.path());
-    term.wait_for("anna · ? help");
-    let card = term.wait_for("┌ #");
+    let mut term = review_stage(&anna, MET, "anna");
+    let card = term.screen();
     assert_eq!(card_id(&card), returned, "{card}");
     let card = term.wait_for("lead olga: sent back");
     assert!(card.contains(&format!("«{NOTE}»")), "{card}");

@@ -12,7 +12,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use assert_cmd::Command;
-use common::{Desk, Table, text};
+use common::{Desk, Table, succeeded, text};
 use fake::{FakeCrm, State, TOKEN};
 use serde_json::Value as Json;
 
@@ -51,20 +51,7 @@ impl Synced {
 
     /// `okk sync --json ARGS`, which must succeed: the one connection's report.
     fn sync(&self, args: &[&str]) -> Json {
-        let out = self
-            .okk()
-            .arg("sync")
-            .arg("--json")
-            .args(args)
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "okk sync failed ({:?}):\n{}",
-            out.status.code(),
-            String::from_utf8_lossy(&out.stderr)
-        );
-        let stdout = String::from_utf8(out.stdout).unwrap();
+        let stdout = succeeded(self.okk().arg("sync").arg("--json").args(args));
         let lines: Vec<&str> = stdout.lines().collect();
         assert_eq!(lines.len(), 1, "one line per connection: {stdout}");
         serde_json::from_str(lines[0]).unwrap()
@@ -149,6 +136,18 @@ fn plant_changes(crm: &FakeCrm, moved: i64, to: i64) -> i64 {
     })
 }
 
+/// A first sync, then [`plant_changes`] in the CRM and a second sync, which brings the one new
+/// deal, the two changed ones and the one move: its report and the new deal's id.
+fn changed_since_the_first_sync(crm: &FakeCrm, desk: &Synced, moved: i64, to: i64) -> (Json, i64) {
+    desk.sync(&[]);
+    let new_id = plant_changes(crm, moved, to);
+    let report = desk.sync(&[]);
+    assert_eq!(report["inserted"], 1);
+    assert_eq!(report["updated"], 2);
+    assert_eq!(report["stage_changes"], 1);
+    (report, new_id)
+}
+
 /// A Unix time as the store keeps it (UTC).
 fn utc(t: i64) -> chrono::NaiveDateTime {
     chrono::DateTime::from_timestamp(t, 0).unwrap().naive_utc()
@@ -197,13 +196,7 @@ fn a_move_in_amocrm_enters_the_stage_history_at_the_crms_own_time_not_the_syncs(
 fn an_incremental_sync_brings_moves_edits_deletions_and_new_deals() {
     let crm = FakeCrm::start(State::with_deals(300), 0);
     let desk = Synced::new(&crm);
-    desk.sync(&[]);
-
-    let new_id = plant_changes(&crm, 30_000_001, 60_000_004);
-    let report = desk.sync(&[]);
-    assert_eq!(report["inserted"], 1);
-    assert_eq!(report["updated"], 2);
-    assert_eq!(report["stage_changes"], 1);
+    let (report, new_id) = changed_since_the_first_sync(&crm, &desk, 30_000_001, 60_000_004);
     assert_eq!(report["gone"], 1);
     assert!(report["requests"].as_u64().unwrap() <= 10, "{report}");
 
@@ -503,13 +496,7 @@ fn bitrix24_stage_history_dates_a_move_by_the_portals_own_clock() {
 fn bitrix24_incremental_sync_brings_changes_and_a_full_sweep_finds_deletions() {
     let crm = FakeCrm::start(State::with_deals(120), 0);
     let desk = Synced::bitrix(&crm);
-    desk.sync(&[]);
-
-    let new_id = plant_changes(&crm, 30_000_012, 61_000_002);
-    let report = desk.sync(&[]);
-    assert_eq!(report["inserted"], 1);
-    assert_eq!(report["updated"], 2);
-    assert_eq!(report["stage_changes"], 1);
+    let (report, new_id) = changed_since_the_first_sync(&crm, &desk, 30_000_012, 61_000_002);
     // Bitrix24 lists no deletions: only a full sweep finds them.
     assert_eq!(report["gone"], 0);
     assert_eq!(
@@ -604,19 +591,14 @@ fn no_task_flags_open_cards_whose_nearest_task_is_missing_or_past_on_the_stages_
             .env("OKK_SYNC_RATE", "0");
         cmd
     };
-    let out = okk().args(["sync", "--json"]).output().unwrap();
-    assert!(out.status.success(), "{out:?}");
+    succeeded(okk().args(["sync", "--json"]));
 
     let flagged = |today: &str| -> Vec<String> {
         okk::store::Store::open(&desk.desk.db)
             .and_then(|store| store.set_meta("clock", today))
             .expect("set the store's clock");
-        let out = okk()
-            .args(["check", "--rule", "no_task", "--json"])
-            .output()
-            .unwrap();
-        assert!(out.status.success(), "{out:?}");
-        let json: Json = serde_json::from_slice(&out.stdout).unwrap();
+        let out = succeeded(okk().args(["check", "--rule", "no_task", "--json"]));
+        let json: Json = serde_json::from_str(&out).unwrap();
         let mut ids: Vec<String> = json["cards"]
             .as_array()
             .unwrap()
@@ -690,20 +672,7 @@ fn a_crm_that_cannot_be_reached_is_tried_a_few_times_then_named_and_nothing_chan
 
 /// `okk check --json` and `okk stats --json` as of the fake's day.
 fn judged(s: &Synced) -> (String, String) {
-    let run = |args: &[&str]| {
-        let out = s
-            .okk()
-            .env("OKK_TODAY", "2026-11-20")
-            .args(args)
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        String::from_utf8(out.stdout).unwrap()
-    };
+    let run = |args: &[&str]| succeeded(s.okk().env("OKK_TODAY", "2026-11-20").args(args));
     (run(&["check", "--json"]), run(&["stats", "--json"]))
 }
 
@@ -713,17 +682,11 @@ fn a_sync_judges_each_page_as_it_lands_as_a_rules_run_over_the_store_would() {
     let in_pass = Synced::new(&crm);
     let after = Synced::new(&crm);
     let sync = |s: &Synced, args: &[&str]| {
-        let out = s
-            .okk()
-            .env("OKK_TODAY", "2026-11-20")
-            .arg("sync")
-            .args(args)
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
+        succeeded(
+            s.okk()
+                .env("OKK_TODAY", "2026-11-20")
+                .arg("sync")
+                .args(args),
         );
     };
     sync(&in_pass, &[]);

@@ -9,7 +9,7 @@ mod common;
 #[path = "support/english.rs"]
 mod english;
 
-use common::{Desk, Verdict, funnel_path, path_arg, repo};
+use common::{Desk, Verdict, funnel_path, path_arg, repo, succeeded};
 use serde_json::Value as Json;
 
 const TODAY: &str = "2026-11-20";
@@ -31,18 +31,13 @@ fn okk_on(desk: &Desk, db: &str) -> assert_cmd::Command {
 
 /// `okk --db DB queue --stage STAGE --auditor WHO --json ARGS`: the card ids listed.
 fn queue(desk: &Desk, db: &str, stage: &str, who: &str, args: &[&str]) -> Vec<String> {
-    let out = okk_on(desk, db)
-        .args(["--today", TODAY, "queue", "--stage", stage])
-        .args(["--auditor", who, "--json"])
-        .args(args)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "okk queue failed: {}",
-        String::from_utf8_lossy(&out.stderr)
+    let out = succeeded(
+        okk_on(desk, db)
+            .args(["--today", TODAY, "queue", "--stage", stage])
+            .args(["--auditor", who, "--json"])
+            .args(args),
     );
-    let json: Json = serde_json::from_slice(&out.stdout).unwrap();
+    let json: Json = serde_json::from_str(&out).unwrap();
     json["cards"]
         .as_array()
         .unwrap()
@@ -269,42 +264,26 @@ fn a_laptop_store_copied_to_the_server_lists_the_same_queues_and_hands_them_out(
         (Some("ok"), None, None),
         "2026-11-20 12:30:00",
     );
-    let out = desk
-        .okk()
-        .args(["db", "copy"])
-        .arg(&desk.db)
-        .arg(&server.url)
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    let out = succeeded(
+        desk.okk()
+            .args(["db", "copy"])
+            .arg(&desk.db)
+            .arg(&server.url),
     );
-    assert!(String::from_utf8_lossy(&out.stdout).contains("cards              353"));
+    assert!(out.contains("cards              353"));
     for args in [
         &["--json"][..],
         &["--auditors", "--json"],
         &["--csv", "--table", "managers"],
     ] {
         let stats = |db: &str| {
-            let out = okk_on(&desk, db)
-                .args(["--today", TODAY, "stats"])
-                .args(args)
-                .output()
-                .unwrap();
-            assert!(
-                out.status.success(),
-                "{}",
-                String::from_utf8_lossy(&out.stderr)
-            );
-            out.stdout
+            succeeded(
+                okk_on(&desk, db)
+                    .args(["--today", TODAY, "stats"])
+                    .args(args),
+            )
         };
-        assert_eq!(
-            String::from_utf8(stats(&server.url)).unwrap(),
-            String::from_utf8(stats(&laptop)).unwrap(),
-            "okk stats {args:?}"
-        );
+        assert_eq!(stats(&server.url), stats(&laptop), "okk stats {args:?}");
     }
     for stage in [
         "Квалификация",

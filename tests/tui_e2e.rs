@@ -9,7 +9,8 @@ use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
 use common::{Desk, path_arg, repo};
-use pty::{Spawn, Term, card_id};
+use pty::reviewer::{okk, quit_from_card, review_stage, verdict};
+use pty::{Term, card_id};
 use serde_json::{Value as Json, json};
 
 const STAGE: &str = "Встреча проведена";
@@ -22,35 +23,6 @@ fn demo_desk() -> Desk {
     let desk = Desk::new();
     desk.import(&[&path_arg(&repo().join("assets/demo/amocrm_deals.csv"))]);
     desk
-}
-
-/// `okk --db DB --funnel assets/funnel.toml ARGS` in a `cols`×`rows` terminal.
-fn okk(desk: &Desk, args: &[&str], cols: u16, rows: u16) -> Spawn {
-    let all = desk.okk_args(args);
-    Spawn::new(&all, cols, rows)
-}
-
-/// `okk review --stage STAGE --auditor WHO` at 120×40, waited for until its first card shows.
-fn review_stage(desk: &Desk, stage: &str, auditor: &str) -> Term {
-    let term = okk(
-        desk,
-        &["review", "--stage", stage, "--auditor", auditor],
-        120,
-        40,
-    )
-    .start(desk.dir.path());
-    term.wait_for(&format!("{auditor} · ? help"));
-    term.wait_for("┌ #");
-    term
-}
-
-/// Presses a verdict key on the card shown and waits for the status line to say it is saved;
-/// the card's id.
-fn verdict(term: &mut Term, key: &str, word: &str) -> String {
-    let id = card_id(&term.screen());
-    term.send(key);
-    term.wait_for(&format!("#{id} saved: {word}"));
-    id
 }
 
 /// The answer mark of checklist item `n` (`✔`, `✘`, `–` or `k/max`), from the right pane.
@@ -147,17 +119,6 @@ fn drafts(desk: &Desk) -> BTreeMap<(String, String), String> {
         .unwrap()
         .collect::<Result<_, _>>()
         .unwrap()
-}
-
-/// Quits from a card: card → queue → funnel → exit, which must be clean.
-fn quit_from_card(term: &mut Term) {
-    term.send("q");
-    term.wait_for("Title");
-    term.send("q");
-    term.wait_for("To review");
-    term.send("q");
-    let status = term.wait_exit();
-    assert!(status.success(), "okk exited with {status}");
 }
 
 // ---- reviewing --------------------------------------------------------------------------------

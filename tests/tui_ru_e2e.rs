@@ -50,22 +50,7 @@ fn lang_en_brings_the_english_reviewer_back_under_a_russian_locale() {
 
 /// `okk keys` in a language: the key table with each action's line in it.
 fn keys(lang: &str) -> String {
-    let dir = tempfile::tempdir().unwrap();
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_okk"))
-        .env_clear()
-        .env("HOME", dir.path())
-        .env("XDG_CONFIG_HOME", dir.path().join("config"))
-        .env("XDG_DATA_HOME", dir.path().join("data"))
-        .env("LANG", "C.UTF-8")
-        .args(["--lang", lang, "keys"])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
+    common::succeeded(Desk::new().okk_bare().args(["--lang", lang, "keys"]))
 }
 
 #[test]

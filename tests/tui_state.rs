@@ -18,7 +18,7 @@ use rusqlite::Connection;
 type ReviewRow = (String, String, Option<String>, Option<String>, String, bool);
 
 struct Session {
-    _dir: tempfile::TempDir,
+    home: common::Desk,
     db: std::path::PathBuf,
     state: State,
     desk: Desk,
@@ -29,11 +29,12 @@ fn session() -> Session {
 }
 
 fn session_as(auditor: &str) -> Session {
-    let common::Desk { dir, db } = common::Desk::demo();
+    let home = common::Desk::demo();
+    let db = home.db.clone();
     let (mut state, desk) = common::reviewer::open(&db, auditor);
     load_stages(&mut state, &desk).unwrap();
     Session {
-        _dir: dir,
+        home,
         db,
         state,
         desk,
@@ -905,37 +906,13 @@ fn okk_stats_counts_the_verdicts_per_stage() {
     // Judged again: counted once, by the latest verdict.
     s.keys("pi");
     drop(s.desk);
-    let out = assert_cmd::Command::cargo_bin("okk")
-        .unwrap()
-        .args(["--db", s.db.to_str().unwrap(), "--funnel"])
-        .arg(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/funnel.toml"))
-        .args(["stats", "--json"])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    let stage = json["stages"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|st| st["stage"] == MET)
-        .unwrap();
+    let stage = s.home.stats_row(MET);
     assert_eq!(stage["reviewed"], 6);
     assert_eq!(
         stage["verdicts"],
         serde_json::json!({"ok": 2, "wrong_stage": 0, "stale": 1, "dead": 1, "unclear": 2})
     );
-    let other = json["stages"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|st| st["stage"] == LOST)
-        .unwrap();
-    assert_eq!(other["reviewed"], 0);
+    assert_eq!(s.home.stats_row(LOST)["reviewed"], 0);
 }
 
 #[test]
