@@ -9,7 +9,6 @@ use std::sync::Arc;
 use common::{Desk, Verdict};
 use okk::crm::links::CrmLinks;
 use okk::tui::state::Status;
-use okk::tui::update::{load_stages, start_at_stage};
 
 /// The demo's cards come from the `amocrm` source: a connection of that name links them.
 const CONFIG: &str = "[[crm]]\nname = \"amocrm\"\nkind = \"amocrm\"\n\
@@ -23,16 +22,8 @@ fn links() -> CrmLinks {
 #[test]
 fn l_on_a_card_opens_its_crm_page_or_shows_the_address_when_there_is_no_browser() {
     let common::Desk { dir: _dir, db } = Desk::demo();
-    let (mut state, mut desk) = common::reviewer::open(&db, "anna");
-    load_stages(&mut state, &desk).unwrap();
-    let row = state
-        .stages
-        .rows
-        .iter()
-        .position(|r| r.name == "Встреча проведена")
-        .unwrap();
-    start_at_stage(&mut state, row, &desk).unwrap();
-    let id = state.card.as_ref().unwrap().detail.card.external_id.clone();
+    let (mut state, mut desk) = common::reviewer::open_at_stage(&db, "anna", "Встреча проведена");
+    let id = common::reviewer::shown_card(&state);
     let url = format!("https://demo.amocrm.ru/leads/detail/{id}");
 
     // Without connections: no link, and it says why.
@@ -55,7 +46,7 @@ fn l_on_a_card_opens_its_crm_page_or_shows_the_address_when_there_is_no_browser(
         Some(Status::Info(format!("opened in the browser: {url}")))
     );
     // The card is still open: the key judged nothing.
-    assert_eq!(state.card.as_ref().unwrap().detail.card.external_id, id);
+    assert_eq!(common::reviewer::shown_card(&state), id);
 }
 
 #[test]

@@ -3,29 +3,22 @@
 
 mod common;
 
+use common::reviewer::{press, shown_card};
 use okk::domain::decision::DecisionKind;
 use okk::domain::review::Verdict;
 use okk::store::inspect::{Inspect, Table};
 use okk::tui::desk::Desk;
 use okk::tui::state::{Popup, Screen, State};
-use okk::tui::update::{load_stages, start_at_stage};
-
-fn keys(state: &mut State, desk: &mut Desk, seq: &str) {
-    common::reviewer::press(state, desk, seq);
-}
 
 const MET: &str = "Встреча проведена";
 
 /// boris judges the first four cards of «Встреча проведена»: ok, stale, dead, unclear.
 fn boris_reviews(db: &std::path::Path) -> Vec<String> {
-    let (mut s, mut d) = common::reviewer::open(db, "boris");
-    load_stages(&mut s, &d).unwrap();
-    let row = s.stages.rows.iter().position(|r| r.name == MET).unwrap();
-    start_at_stage(&mut s, row, &d).unwrap();
+    let (mut s, mut d) = common::reviewer::open_at_stage(db, "boris", MET);
     let mut ids = Vec::new();
     for k in ["a", "s", "d", "i"] {
-        ids.push(s.card.as_ref().unwrap().detail.card.external_id.clone());
-        keys(&mut s, &mut d, k);
+        ids.push(shown_card(&s));
+        press(&mut s, &mut d, k);
     }
     ids
 }
@@ -71,16 +64,16 @@ fn the_lead_accepts_overrides_and_sends_back_in_turn() {
     let (mut s, mut d) = lead(&store.db);
     assert_eq!(s.screen, Screen::Reviews);
     assert_eq!(s.lead.as_ref().unwrap().shown.len(), 4);
-    keys(&mut s, &mut d, "<enter>");
+    press(&mut s, &mut d, "<enter>");
     assert_eq!(s.screen, Screen::Decide);
-    keys(&mut s, &mut d, "ao");
+    press(&mut s, &mut d, "ao");
     assert!(matches!(s.popup, Some(Popup::Picker(_))));
-    keys(&mut s, &mut d, "wrong");
-    keys(&mut s, &mut d, "<enter>");
-    keys(&mut s, &mut d, "догов");
-    keys(&mut s, &mut d, "<enter>b");
-    keys(&mut s, &mut d, "проверь дату встречи");
-    keys(&mut s, &mut d, "<enter>");
+    press(&mut s, &mut d, "wrong");
+    press(&mut s, &mut d, "<enter>");
+    press(&mut s, &mut d, "догов");
+    press(&mut s, &mut d, "<enter>b");
+    press(&mut s, &mut d, "проверь дату встречи");
+    press(&mut s, &mut d, "<enter>");
     assert_eq!(
         decisions(&store.db),
         vec![
@@ -105,9 +98,9 @@ fn the_lead_accepts_overrides_and_sends_back_in_turn() {
     let verdicts = column(&store.db, Table::Reviews, "verdict");
     assert_eq!(verdicts, ["ok", "stale", "dead", "unclear"]);
     // One left awaiting; `t` shows all four.
-    keys(&mut s, &mut d, "q");
+    press(&mut s, &mut d, "q");
     assert_eq!(s.lead.as_ref().unwrap().shown.len(), 1);
-    keys(&mut s, &mut d, "t");
+    press(&mut s, &mut d, "t");
     assert_eq!(s.lead.as_ref().unwrap().shown.len(), 4);
 }
 
@@ -116,11 +109,11 @@ fn undo_withdraws_the_decision_and_shows_the_review_again() {
     let store = common::Desk::demo();
     let ids = boris_reviews(&store.db);
     let (mut s, mut d) = lead(&store.db);
-    keys(&mut s, &mut d, "<enter>a");
+    press(&mut s, &mut d, "<enter>a");
     assert_eq!(decisions(&store.db).len(), 1);
-    keys(&mut s, &mut d, "u");
+    press(&mut s, &mut d, "u");
     assert!(decisions(&store.db).is_empty());
-    assert_eq!(s.card.as_ref().unwrap().detail.card.external_id, ids[0]);
+    assert_eq!(shown_card(&s), ids[0]);
     let l = s.lead.as_ref().unwrap();
     assert!(l.rows[l.open.unwrap()].decision.is_none());
 }
@@ -130,14 +123,11 @@ fn a_returned_review_comes_back_to_the_auditors_queue_with_the_note() {
     let store = common::Desk::demo();
     let ids = boris_reviews(&store.db);
     let (mut s, mut d) = lead(&store.db);
-    keys(&mut s, &mut d, "<enter><space>b");
-    keys(&mut s, &mut d, "где дата?");
-    keys(&mut s, &mut d, "<enter>");
+    press(&mut s, &mut d, "<enter><space>b");
+    press(&mut s, &mut d, "где дата?");
+    press(&mut s, &mut d, "<enter>");
     drop((s, d));
-    let (mut s, mut d) = common::reviewer::open(&store.db, "boris");
-    load_stages(&mut s, &d).unwrap();
-    let row = s.stages.rows.iter().position(|r| r.name == MET).unwrap();
-    start_at_stage(&mut s, row, &d).unwrap();
+    let (mut s, mut d) = common::reviewer::open_at_stage(&store.db, "boris", MET);
     let q = s.queue.as_ref().unwrap();
     let back = q
         .items
@@ -168,14 +158,14 @@ fn a_returned_review_comes_back_to_the_auditors_queue_with_the_note() {
     // The auditor sees the decision on the card, read-only, and judges again.
     let idx = q.items.iter().position(|i| i.entry.id == ids[1]).unwrap();
     while s.card.as_ref().unwrap().index != idx {
-        keys(&mut s, &mut d, "<space>");
+        press(&mut s, &mut d, "<space>");
     }
     let dec = s.card.as_ref().unwrap().decision.clone().unwrap();
     assert_eq!(
         (dec.lead.as_str(), dec.decision.kind),
         ("olga", DecisionKind::Return)
     );
-    keys(&mut s, &mut d, "s");
+    press(&mut s, &mut d, "s");
     drop((s, d));
     // The new review waits for the lead; the returned one is no longer current.
     let (s, _d) = lead(&store.db);
@@ -191,13 +181,13 @@ fn the_filter_narrows_by_verdict_auditor_and_disagreement() {
     let store = common::Desk::demo();
     boris_reviews(&store.db);
     let (mut s, mut d) = lead(&store.db);
-    keys(&mut s, &mut d, "/");
-    keys(&mut s, &mut d, "verdict:dead");
+    press(&mut s, &mut d, "/");
+    press(&mut s, &mut d, "verdict:dead");
     assert_eq!(s.lead.as_ref().unwrap().shown.len(), 1);
-    keys(&mut s, &mut d, "<esc>");
+    press(&mut s, &mut d, "<esc>");
     assert_eq!(s.lead.as_ref().unwrap().shown.len(), 4);
-    keys(&mut s, &mut d, "/");
-    keys(&mut s, &mut d, "auditor:anna");
+    press(&mut s, &mut d, "/");
+    press(&mut s, &mut d, "auditor:anna");
     assert!(s.lead.as_ref().unwrap().shown.is_empty());
 }
 
@@ -206,7 +196,7 @@ fn the_leads_checklist_corrections_are_kept_as_the_reference() {
     let store = common::Desk::demo();
     boris_reviews(&store.db);
     let (mut s, mut d) = lead(&store.db);
-    keys(&mut s, &mut d, "<enter>2aa");
+    press(&mut s, &mut d, "<enter>2aa");
     let lists: Vec<Option<String>> = column(&store.db, Table::LeadDecisions, "checklist")
         .iter()
         .map(|c| c.as_str().map(String::from))

@@ -9,10 +9,10 @@ use std::path::Path;
 
 use ratatui::buffer::Buffer;
 
+use common::reviewer::press;
 use okk::domain::decision::DecisionKind;
 use okk::tui::desk::Desk;
 use okk::tui::state::{Popup, Screen, State, Status};
-use okk::tui::update::{load_stages, start_at_stage};
 use okk::tui::view::Theme;
 
 const SIZES: [(u16, u16); 2] = [(80, 24), (120, 40)];
@@ -23,34 +23,13 @@ pub const LANG: okk::text::lang::Lang = okk::text::lang::Lang::En;
 const MET: &str = "Встреча проведена";
 const BOOKING: &str = "Бронирование";
 
-/// Presses keys in the tests' notation (`"xдогов<enter>"`).
-fn press(state: &mut State, desk: &mut Desk, seq: &str) {
-    common::reviewer::press(state, desk, seq);
-}
-
 /// `auditor` opens `stage` in the reviewer and presses `keys` there, then leaves; the external
 /// ids of the cards shown when each verdict key was pressed.
 fn reviewer(db: &Path, auditor: &str, stage: &str, keys: &[&str]) -> Vec<String> {
-    let (mut s, mut d) = common::reviewer::open(db, auditor);
-    load_stages(&mut s, &d).expect("stages");
-    let row = s
-        .stages
-        .rows
-        .iter()
-        .position(|r| r.name == stage)
-        .unwrap_or_else(|| panic!("no stage {stage}"));
-    start_at_stage(&mut s, row, &d).expect("the stage opens");
+    let (mut s, mut d) = common::reviewer::open_at_stage(db, auditor, stage);
     let mut ids = Vec::new();
     for k in keys {
-        ids.push(
-            s.card
-                .as_ref()
-                .expect("a card")
-                .detail
-                .card
-                .external_id
-                .clone(),
-        );
+        ids.push(common::reviewer::shown_card(&s));
         press(&mut s, &mut d, k);
     }
     ids

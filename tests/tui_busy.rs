@@ -9,11 +9,12 @@ mod pty;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
+use common::reviewer::{press, shown_card};
 use common::{Desk, funnel_path, path_arg};
 use okk::store::Store;
 use okk::store::writer::{Writer, WriterNote};
 use okk::tui::state::{State, Status};
-use okk::tui::update::{start_at_stage, tick};
+use okk::tui::update::tick;
 use pty::{Spawn, card_id};
 use rusqlite::Connection;
 
@@ -55,27 +56,7 @@ fn journal_files(db: &Path) -> Vec<PathBuf> {
 }
 
 fn open_stage(desk: &Desk, who: &str) -> (State, okk::tui::desk::Desk) {
-    let (mut state, d) = common::reviewer::open(&desk.db, who);
-    okk::tui::update::load_stages(&mut state, &d).unwrap();
-    let row = state
-        .stages
-        .rows
-        .iter()
-        .position(|r| r.name == MET)
-        .unwrap();
-    start_at_stage(&mut state, row, &d).unwrap();
-    (state, d)
-}
-
-fn shown(state: &State) -> String {
-    state
-        .card
-        .as_ref()
-        .expect("a card")
-        .detail
-        .card
-        .external_id
-        .clone()
+    common::reviewer::open_at_stage(&desk.db, who, MET)
 }
 
 fn status(state: &State) -> String {
@@ -85,15 +66,11 @@ fn status(state: &State) -> String {
     }
 }
 
-fn press(state: &mut State, d: &mut okk::tui::desk::Desk, seq: &str) {
-    common::reviewer::press(state, d, seq);
-}
-
 #[test]
 fn a_verdict_during_an_import_waits_without_freezing_and_lands_when_the_lock_frees() {
     let desk = Desk::demo();
     let (mut state, mut d) = open_stage(&desk, "anna");
-    let first = shown(&state);
+    let first = shown_card(&state);
     let import = hold_write_lock(&desk.db, Some(Writer::Import));
 
     let t = Instant::now();
@@ -101,7 +78,7 @@ fn a_verdict_during_an_import_waits_without_freezing_and_lands_when_the_lock_fre
     // The key came back at once (a short wait, not SQLite's ten seconds).
     assert!(t.elapsed() < Duration::from_secs(2), "{:?}", t.elapsed());
     assert_eq!(
-        shown(&state),
+        shown_card(&state),
         first,
         "the card stays until its verdict is saved"
     );
@@ -119,18 +96,18 @@ fn a_verdict_during_an_import_waits_without_freezing_and_lands_when_the_lock_fre
 
     // Keys that would leave the card, or judge it again, wait; looking around does not.
     press(&mut state, &mut d, "<space>psxj?");
-    assert_eq!(shown(&state), first);
+    assert_eq!(shown_card(&state), first);
     assert!(state.popup.is_some(), "help opens while saving");
     press(&mut state, &mut d, "<esc>");
     assert!(state.popup.is_none());
     assert!(status(&state).contains("saving…"), "{}", status(&state));
     tick(&mut state, &mut d);
-    assert_eq!(shown(&state), first, "still busy");
+    assert_eq!(shown_card(&state), first, "still busy");
 
     import.end();
     tick(&mut state, &mut d);
     assert_ne!(
-        shown(&state),
+        shown_card(&state),
         first,
         "the next card shows once the verdict is in"
     );
@@ -147,7 +124,7 @@ fn a_verdict_during_an_import_waits_without_freezing_and_lands_when_the_lock_fre
     assert_eq!(reviews, [(first.clone(), "anna".into(), "ok".into())]);
     // Undo takes back the verdict that waited, like any other.
     press(&mut state, &mut d, "u");
-    assert_eq!(shown(&state), first);
+    assert_eq!(shown_card(&state), first);
     assert!(desk.current_reviews().is_empty());
 }
 
@@ -174,7 +151,7 @@ fn without_a_note_the_status_says_another_program_holds_the_store() {
 fn a_waiting_verdict_survives_the_reviewer_and_is_written_once_by_the_next_okk() {
     let desk = Desk::demo();
     let (mut state, mut d) = open_stage(&desk, "anna");
-    let first = shown(&state);
+    let first = shown_card(&state);
     let import = hold_write_lock(&desk.db, Some(Writer::Import));
     press(&mut state, &mut d, "d");
     assert!(status(&state).contains("saving…"));
@@ -197,7 +174,7 @@ fn a_waiting_verdict_survives_the_reviewer_and_is_written_once_by_the_next_okk()
     // A verdict left waiting and replayed only after the auditor judged the card again: the
     // later verdict stays current.
     let (mut state, mut d) = open_stage(&desk, "boris");
-    let card = shown(&state);
+    let card = shown_card(&state);
     let import = hold_write_lock(&desk.db, Some(Writer::Import));
     press(&mut state, &mut d, "s");
     let journal = journal_files(&desk.db);
@@ -206,7 +183,7 @@ fn a_waiting_verdict_survives_the_reviewer_and_is_written_once_by_the_next_okk()
     std::fs::remove_file(&journal[0]).unwrap();
     import.end();
     let (mut state, mut d) = open_stage(&desk, "boris");
-    assert_eq!(shown(&state), card);
+    assert_eq!(shown_card(&state), card);
     // The clock moves on (the demo's is frozen): the new verdict is a second later.
     press(&mut state, &mut d, "a");
     drop((state, d));
@@ -435,10 +412,10 @@ fn in_a_terminal_quitting_while_saving_says_where_the_verdict_is_kept() {
 fn undo_while_the_store_is_busy_says_what_holds_it_and_works_when_pressed_again() {
     let desk = Desk::demo();
     let (mut state, mut d) = open_stage(&desk, "anna");
-    let first = shown(&state);
+    let first = shown_card(&state);
     press(&mut state, &mut d, "a");
     assert_eq!(desk.current_reviews().len(), 1);
-    let second = shown(&state);
+    let second = shown_card(&state);
     let import = hold_write_lock(&desk.db, Some(Writer::Import));
     let t = Instant::now();
     press(&mut state, &mut d, "u");
@@ -447,11 +424,11 @@ fn undo_while_the_store_is_busy_says_what_holds_it_and_works_when_pressed_again(
         status(&state),
         "not saved: store busy (import running); press the key again when it is done"
     );
-    assert_eq!(shown(&state), second);
+    assert_eq!(shown_card(&state), second);
     assert_eq!(desk.current_reviews().len(), 1);
     import.end();
     press(&mut state, &mut d, "u");
-    assert_eq!(shown(&state), first);
+    assert_eq!(shown_card(&state), first);
     assert!(desk.current_reviews().is_empty());
 }
 

@@ -49,9 +49,7 @@ impl Session {
     }
 
     fn stage_row(&self, name: &str) -> usize {
-        (self.state.stages.rows.iter())
-            .position(|r| r.name == name)
-            .unwrap()
+        common::reviewer::stage_row(&self.state, name)
     }
 }
 

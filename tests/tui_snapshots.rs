@@ -94,13 +94,7 @@ impl Desktop {
     }
 
     fn select_stage(&mut self, name: &str) -> &mut Self {
-        let row = self
-            .state
-            .stages
-            .rows
-            .iter()
-            .position(|r| r.name == name)
-            .unwrap_or_else(|| panic!("no stage {name}"));
+        let row = common::reviewer::stage_row(&self.state, name);
         assert_eq!(self.state.screen, Screen::Funnel);
         for _ in 0..row {
             self.press("j");

@@ -49,26 +49,13 @@ impl Session {
     }
 
     fn stage(&mut self, name: &str) -> &mut Self {
-        let row = self
-            .state
-            .stages
-            .rows
-            .iter()
-            .position(|r| r.name == name)
-            .unwrap();
+        let row = common::reviewer::stage_row(&self.state, name);
         start_at_stage(&mut self.state, row, &self.desk).unwrap();
         self
     }
 
     fn card_id(&self) -> String {
-        self.state
-            .card
-            .as_ref()
-            .expect("a card is open")
-            .detail
-            .card
-            .external_id
-            .clone()
+        common::reviewer::shown_card(&self.state)
     }
 
     /// SQL at the store's file, only to plant what no key makes (a card gone from the CRM, a

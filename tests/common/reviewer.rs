@@ -26,6 +26,29 @@ pub fn open(db: &Path, who: &str) -> (State, Desk) {
     (state, desk)
 }
 
+/// The funnel screen's row of stage `name` (stages loaded).
+pub fn stage_row(state: &State, name: &str) -> usize {
+    (state.stages.rows.iter())
+        .position(|r| r.name == name)
+        .unwrap_or_else(|| panic!("no stage {name}"))
+}
+
+/// [`open`], the stages loaded and stage `stage` opened at its first card, as `okk review
+/// --stage STAGE` starts.
+pub fn open_at_stage(db: &Path, who: &str, stage: &str) -> (State, Desk) {
+    let (mut state, desk) = open(db, who);
+    okk::tui::update::load_stages(&mut state, &desk).expect("stages");
+    let row = stage_row(&state, stage);
+    okk::tui::update::start_at_stage(&mut state, row, &desk).expect("the stage opens");
+    (state, desk)
+}
+
+/// The external id of the card open on the card screen.
+pub fn shown_card(state: &State) -> String {
+    let card = state.card.as_ref().expect("a card is open");
+    card.detail.card.external_id.clone()
+}
+
 /// Presses the keys of a sequence in the tests' notation (`"ax Закр<enter>"`, see
 /// [`super::keys`]), each with its effects performed before the next.
 pub fn press(state: &mut State, desk: &mut Desk, seq: &str) {
