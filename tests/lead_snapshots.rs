@@ -262,12 +262,38 @@ fn the_decide_screen_of_a_review_with_a_suggestion_and_a_comment() {
     d.snap("lead_decide_comment");
 }
 
+/// The popups the lead opens, each drawn as its snapshot: the keys from the list, what opened,
+/// the snapshot's name.
 #[test]
-fn override_offers_the_verdicts() {
-    let mut d = lead_desk();
-    d.press("<enter>o");
-    assert!(matches!(d.state.popup, Some(Popup::Picker(_))));
-    d.snap("lead_override_picker");
+fn each_popup_of_the_lead_is_drawn_as_its_snapshot() {
+    let cases: [(&str, fn(&Option<Popup>) -> bool, &str); 4] = [
+        (
+            "<enter>o",
+            |p| matches!(p, Some(Popup::Picker(_))),
+            "lead_override_picker",
+        ),
+        (
+            "<enter>bпроверь дату встречи в истории",
+            |p| matches!(p, Some(Popup::Input(_))),
+            "lead_send_back",
+        ),
+        (
+            "<enter>?",
+            |p| matches!(p, Some(Popup::Help { .. })),
+            "lead_help_decide",
+        ),
+        (
+            "?",
+            |p| matches!(p, Some(Popup::Help { .. })),
+            "lead_help_list",
+        ),
+    ];
+    for (keys, opened, name) in cases {
+        let mut d = lead_desk();
+        d.press(keys);
+        assert!(opened(&d.state.popup), "{name}: {:?}", d.state.popup);
+        d.snap(name);
+    }
 }
 
 #[test]
@@ -279,29 +305,6 @@ fn wrong_stage_then_offers_the_stages() {
     d.snap("lead_stage_picker");
     d.press("догов");
     d.snap("lead_stage_picker_query");
-}
-
-#[test]
-fn send_back_asks_for_a_note() {
-    let mut d = lead_desk();
-    d.press("<enter>bпроверь дату встречи в истории");
-    assert!(matches!(d.state.popup, Some(Popup::Input(_))));
-    d.snap("lead_send_back");
-}
-
-#[test]
-fn help_on_the_decide_screen() {
-    let mut d = lead_desk();
-    d.press("<enter>?");
-    assert!(matches!(d.state.popup, Some(Popup::Help { .. })));
-    d.snap("lead_help_decide");
-}
-
-#[test]
-fn help_on_the_list() {
-    let mut d = lead_desk();
-    d.press("?");
-    d.snap("lead_help_list");
 }
 
 // ---- after the decisions --------------------------------------------------------------------

@@ -111,6 +111,15 @@ impl Desktop {
         common::reviewer::screen(&self.state, width, height)
     }
 
+    /// [`Desktop::snap`], and each size's screen sound (see [`assert_screen_sound`]) with right
+    /// borders at the columns `borders` gives for its width.
+    fn snap_sound(&self, name: &str, borders: impl Fn(u16) -> Vec<u16>) {
+        self.snap(name);
+        for (w, h) in SIZES {
+            assert_screen_sound(&self.buffer(w, h, &Theme::plain()), &borders(w));
+        }
+    }
+
     /// `NAME_80x24` and `NAME_120x40`.
     fn snap(&self, name: &str) {
         for (w, h) in SIZES {
@@ -121,19 +130,31 @@ impl Desktop {
 
 // ---- the funnel, the queue ------------------------------------------------------------------
 
+/// Screens a few keys from the funnel, each drawn as its snapshot: the keys, the screen they
+/// reach (a popup opens over it), the snapshot's name.
 #[test]
-fn funnel() {
-    let d = demo();
-    assert_eq!(d.state.screen, Screen::Funnel);
-    d.snap("funnel");
-}
-
-#[test]
-fn queue() {
-    let mut d = demo();
-    d.press("<enter>");
-    assert_eq!(d.state.screen, Screen::Queue);
-    d.snap("queue");
+fn each_screen_a_few_keys_away_is_drawn_as_its_snapshot() {
+    for (keys, screen, name) in [
+        ("", Screen::Funnel, "funnel"),
+        ("?", Screen::Funnel, "help_funnel"),
+        ("<enter>", Screen::Queue, "queue"),
+        ("<enter><enter>", Screen::Card, "card"),
+        ("<enter><enter>1", Screen::Card, "card_item_toggled"),
+        ("<enter><enter>xвстр", Screen::Card, "stage_picker"),
+        ("<enter><enter>r", Screen::Card, "owner_picker"),
+        (
+            "<enter><enter>cКлиент просил перезвонить в четверг,<enter>звонка в истории нет.",
+            Screen::Card,
+            "comment",
+        ),
+        ("<enter><enter>?", Screen::Card, "help_card"),
+        ("<enter><enter>asdiqq4", Screen::Stats, "stats"),
+    ] {
+        let mut d = demo();
+        d.press(keys);
+        assert_eq!(d.state.screen, screen, "{name}");
+        d.snap(name);
+    }
 }
 
 #[test]
@@ -168,39 +189,10 @@ fn help_on_the_queue_lists_every_flag_letter_and_mark() {
 // ---- the card and what is done on it --------------------------------------------------------
 
 #[test]
-fn card() {
-    let mut d = demo();
-    d.press("<enter><enter>");
-    assert_eq!(d.state.screen, Screen::Card);
-    d.snap("card");
-}
-
-#[test]
-fn card_after_toggling_a_checklist_item() {
-    let mut d = demo();
-    d.press("<enter><enter>1");
-    d.snap("card_item_toggled");
-}
-
-#[test]
 fn card_in_colour() {
     let mut d = demo();
     d.press("<enter><enter>");
     insta::assert_debug_snapshot!("card_colour_120x40", d.buffer(120, 40, &Theme::colour()));
-}
-
-#[test]
-fn stage_picker_with_a_query() {
-    let mut d = demo();
-    d.press("<enter><enter>x").press("встр");
-    d.snap("stage_picker");
-}
-
-#[test]
-fn owner_picker() {
-    let mut d = demo();
-    d.press("<enter><enter>r");
-    d.snap("owner_picker");
 }
 
 #[test]
@@ -210,28 +202,6 @@ fn field_picker_then_field_value() {
     d.snap("field_picker");
     d.press("<enter>");
     d.snap("field_input");
-}
-
-#[test]
-fn comment_box_with_text() {
-    let mut d = demo();
-    d.press("<enter><enter>c")
-        .press("Клиент просил перезвонить в четверг,<enter>звонка в истории нет.");
-    d.snap("comment");
-}
-
-#[test]
-fn help_on_the_card() {
-    let mut d = demo();
-    d.press("<enter><enter>?");
-    d.snap("help_card");
-}
-
-#[test]
-fn help_on_the_funnel() {
-    let mut d = demo();
-    d.press("?");
-    d.snap("help_funnel");
 }
 
 // ---- a stage reviewed to the end, a terminal too small -----------------------------------
@@ -349,16 +319,15 @@ fn the_soundness_check_sees_a_border_out_of_its_column() {
 #[test]
 fn hostile_text_is_made_visible_and_keeps_the_layout() {
     let mut d = hostile();
-    d.snap("hostile_funnel");
-    for (w, h) in SIZES {
-        assert_screen_sound(&d.buffer(w, h, &Theme::plain()), &[w - 1]);
-    }
+    // One box across the screen: its right border at the edge.
+    let one_box = |w: u16| vec![w - 1];
+    // The card's box ends where the review's boxes begin (see view/card.rs: the right pane is
+    // 2/5 of the width, at least 36 columns); the right pane ends at the edge.
+    let card_and_review = |w: u16| vec![w - (w * 2 / 5).max(36) - 1, w - 1];
+    d.snap_sound("hostile_funnel", one_box);
     d.select_stage("Первичный контакт").press("<enter>");
     assert_eq!(d.state.queue.as_ref().map(|q| q.items.len()), Some(2));
-    d.snap("hostile_queue");
-    for (w, h) in SIZES {
-        assert_screen_sound(&d.buffer(w, h, &Theme::plain()), &[w - 1]);
-    }
+    d.snap_sound("hostile_queue", one_box);
     d.press("<enter>");
     let card = &d.state.card.as_ref().expect("a card is open").detail.card;
     assert_eq!(card.external_id, "777001");
@@ -367,20 +336,10 @@ fn hostile_text_is_made_visible_and_keeps_the_layout() {
     // The store keeps the CRM's text as it came: making it safe is the view's work.
     assert!(title.contains('\x1b') && title.contains('\u{202e}'));
     assert!(card.notes.iter().any(|n| n.len() == 200 * 1024));
-    d.snap("hostile_card");
-    for (w, h) in SIZES {
-        // The card's box ends where the review's boxes begin (see view/card.rs: the right
-        // pane is 2/5 of the width, at least 36 columns); the right pane ends at the edge.
-        let right = (w * 2 / 5).max(36);
-        assert_screen_sound(&d.buffer(w, h, &Theme::plain()), &[w - right - 1, w - 1]);
-    }
+    d.snap_sound("hostile_card", card_and_review);
     // Scrolled to the end of the cut 200 KB note.
     d.press("G");
-    d.snap("hostile_card_end");
-    for (w, h) in SIZES {
-        let right = (w * 2 / 5).max(36);
-        assert_screen_sound(&d.buffer(w, h, &Theme::plain()), &[w - right - 1, w - 1]);
-    }
+    d.snap_sound("hostile_card_end", card_and_review);
 }
 
 #[test]
@@ -390,12 +349,4 @@ fn empty_queue() {
     d.press("<enter>");
     assert_eq!(d.state.queue.as_ref().map(|q| q.items.len()), Some(0));
     d.snap("queue_empty");
-}
-
-#[test]
-fn stats_screen_after_some_verdicts() {
-    let mut d = demo();
-    d.press("<enter><enter>asdiqq4");
-    assert_eq!(d.state.screen, Screen::Stats);
-    d.snap("stats");
 }
