@@ -27,35 +27,18 @@ if [[ -z "${OKK_BIN:-}" ]]; then cargo build --release --quiet; fi
 mkdir -p "$OUT"
 cp assets/funnel.toml "$FUNNEL"
 
-if [[ ! -s "$DB" ]]; then
-    echo "== copying $SRC and planting $REVIEWS reviews"
-    rm -f "$DB" "$DB-wal" "$DB-shm"
-    cp "$SRC" "$DB"
-    sqlite3 "$DB" "INSERT INTO meta (key, value) VALUES ('clock', '2026-11-20 12:00:00')
-                   ON CONFLICT (key) DO UPDATE SET value = excluded.value;"
-    python3 bench/seed_reviews.py "$DB" "$REVIEWS" --funnel "$FUNNEL"
-fi
+source "$(dirname "$0")/lib.sh"
+plant_reviews "$SRC" "$DB" "$REVIEWS" "$FUNNEL"
 echo "== $(sqlite3 "$DB" 'SELECT count(*) FROM cards') cards, \
 $(sqlite3 "$DB" 'SELECT count(*) FROM stage_history') history rows, \
 $(sqlite3 "$DB" 'SELECT count(*) FROM reviews WHERE superseded_by IS NULL AND withdrawn_at IS NULL') current reviews"
 echo "== the day's rules run (not timed)"
 "$OKK" --db "$DB" --funnel "$FUNNEL" stats --table trend >/dev/null
 
-source "$(dirname "$0")/lib.sh"
-
+# timed NAME CMD...: three runs of CMD, logs $OUT/funnel_NAME.{time,out} (bench/lib.sh).
 timed() {
     local name="$1"; shift
-    local log="$OUT/funnel_${name//[^a-z]/_}"
-    local walls=() cpus=() rss=0
-    for run in 1 2 3; do
-        sync
-        "$TIME" -v -o "$log.time" "$@" >"$log.out"
-        walls+=("$(wall_s "$log.time")")
-        cpus+=("$(cpu_s "$log.time")")
-        local r; r=$(rss_mb "$log.time")
-        (( r > rss )) && rss=$r
-    done
-    printf '%-26s wall %s s   cpu %s s   peak RSS %s MB\n' "$name" "${walls[*]}" "${cpus[*]}" "$rss"
+    timed3 "$OUT/funnel_${name//[^a-z]/_}" 26 "$name" "$@"
 }
 
 echo "== load average before: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -37,21 +37,8 @@ fn report(desk: &Desk) -> serde_json::Value {
 }
 
 fn queue(desk: &Desk, auditor: &str) -> Vec<serde_json::Value> {
-    let out = desk
-        .okk()
-        .args([
-            "queue",
-            "--stage",
-            MET,
-            "--auditor",
-            auditor,
-            "--limit",
-            "100",
-            "--json",
-        ])
-        .output()
-        .unwrap();
-    serde_json::from_slice::<serde_json::Value>(&out.stdout).unwrap()["cards"]
+    let args = ["queue", "--stage", MET, "--auditor", auditor];
+    desk.json_ok(&[&args[..], &["--limit", "100", "--json"]].concat())["cards"]
         .as_array()
         .unwrap()
         .clone()

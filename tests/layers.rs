@@ -51,14 +51,8 @@ const KNOWN_WRONG: &[(&str, &str)] = &[];
 
 #[test]
 fn every_crate_import_points_down_the_layers() {
-    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
     let mut found: BTreeMap<(String, String), BTreeSet<String>> = BTreeMap::new();
-    for file in rust_files(&src) {
-        let rel = file
-            .strip_prefix(&src)
-            .unwrap()
-            .to_string_lossy()
-            .replace('\\', "/");
+    for (file, rel) in src_files() {
         let layer = rel
             .split('/')
             .next()
@@ -111,15 +105,9 @@ const RUSQLITE_OUTSIDE_STORE: &[&str] = &[];
 
 #[test]
 fn only_the_store_names_its_database_driver() {
-    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
     let mut wrong = Vec::new();
     let mut named = BTreeSet::new();
-    for file in rust_files(&src) {
-        let rel = file
-            .strip_prefix(&src)
-            .unwrap()
-            .to_string_lossy()
-            .replace('\\', "/");
+    for (file, rel) in src_files() {
         if rel.starts_with("store/") {
             continue;
         }
@@ -145,6 +133,19 @@ fn only_the_store_names_its_database_driver() {
         }
     }
     assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}
+
+/// Every Rust file under src/, with its path relative to src/ (`store/queue.rs`).
+fn src_files() -> Vec<(std::path::PathBuf, String)> {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let files = rust_files(&src);
+    files
+        .into_iter()
+        .map(|file| {
+            let rel = (file.strip_prefix(&src).unwrap().to_string_lossy()).replace('\\', "/");
+            (file, rel)
+        })
+        .collect()
 }
 
 fn rust_files(dir: &Path) -> Vec<std::path::PathBuf> {

@@ -136,20 +136,15 @@ fn a_returned_review_comes_back_to_the_auditors_queue_with_the_note() {
         .expect("back in the queue");
     assert_eq!(back.entry.returned.as_deref(), Some("где дата?"));
     // `okk queue` marks it as the reviewer does.
-    let out = store
-        .okk()
-        .args([
-            "queue",
-            "--stage",
-            MET,
-            "--auditor",
-            "boris",
-            "--limit",
-            "500",
-        ])
-        .output()
-        .unwrap();
-    let text = String::from_utf8_lossy(&out.stdout);
+    let text = store.run_ok(&[
+        "queue",
+        "--stage",
+        MET,
+        "--auditor",
+        "boris",
+        "--limit",
+        "500",
+    ]);
     let line = text
         .lines()
         .find(|l| l.contains(&format!("#{}", ids[1])))

@@ -195,24 +195,19 @@ impl Desk {
     /// rules_rerun.rs, import_bulk.rs), for planting a state no command makes, and for the TUI
     /// harnesses until they move. Other tests read through [`Desk::look`].
     pub fn conn(&self) -> Connection {
-        let conn = Connection::open_with_flags(
-            &self.db,
-            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-        )
-        .expect("open the store");
-        conn.busy_timeout(std::time::Duration::from_secs(5))
-            .expect("busy timeout");
-        conn
+        self.connect(OpenFlags::SQLITE_OPEN_READ_WRITE, 5)
     }
 
     /// The store, read-only: for tests that look while an okk may still have it open.
     pub fn read_only(&self) -> Connection {
-        let conn = Connection::open_with_flags(
-            &self.db,
-            OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-        )
-        .expect("open the store read-only");
-        conn.busy_timeout(std::time::Duration::from_secs(10))
+        self.connect(OpenFlags::SQLITE_OPEN_READ_ONLY, 10)
+    }
+
+    /// A connection to the store's file opened `mode`, waiting up to `busy_secs` for a lock.
+    fn connect(&self, mode: OpenFlags, busy_secs: u64) -> Connection {
+        let conn = Connection::open_with_flags(&self.db, mode | OpenFlags::SQLITE_OPEN_NO_MUTEX)
+            .unwrap_or_else(|e| panic!("open the store ({mode:?}): {e}"));
+        conn.busy_timeout(std::time::Duration::from_secs(busy_secs))
             .expect("busy timeout");
         conn
     }
