@@ -76,8 +76,8 @@ fn blocks_of(file: &str, text: &str) -> Vec<Block> {
     blocks
 }
 
-/// The shell blocks of README.md and every docs/*.md.
-fn shell_blocks() -> Vec<Block> {
+/// Every fenced block of README.md and every docs/*.md.
+fn doc_blocks() -> Vec<Block> {
     let mut files = vec![repo().join("README.md")];
     let mut docs: Vec<PathBuf> = std::fs::read_dir(repo().join("docs"))
         .expect("docs/")
@@ -93,7 +93,39 @@ fn shell_blocks() -> Vec<Block> {
             let text = std::fs::read_to_string(path).expect("read a doc");
             blocks_of(&rel, &text)
         })
-        .filter(|b| matches!(b.lang.as_str(), "sh" | "shell" | "bash" | "console"))
+        .collect()
+}
+
+fn is_shell(block: &Block) -> bool {
+    matches!(block.lang.as_str(), "sh" | "shell" | "bash" | "console")
+}
+
+/// The shell blocks of README.md and every docs/*.md.
+fn shell_blocks() -> Vec<Block> {
+    doc_blocks().into_iter().filter(is_shell).collect()
+}
+
+/// The lines of a block with no language that read as a command (`okk stats`, `$ cargo test`,
+/// `bench/import.sh 1000`): such a block is neither run nor skipped by reason, so a command in
+/// it could go stale unseen.
+fn unmarked_commands(block: &Block) -> Vec<String> {
+    if !block.lang.is_empty() {
+        return Vec::new();
+    }
+    let programs = ["okk", "cargo", "python3", "sudo", "psql", "sqlite3"];
+    block
+        .lines
+        .iter()
+        .filter_map(|(n, line)| {
+            let line = line.trim_start();
+            let line = line.strip_prefix("$ ").unwrap_or(line);
+            let first = line.split_whitespace().next()?;
+            let second = line.split_whitespace().nth(1).unwrap_or("");
+            let runs = (programs.contains(&first)
+                && second.starts_with(|c: char| c.is_ascii_lowercase() || c == '-'))
+                || (first.starts_with("bench/") && first.ends_with(".sh"));
+            runs.then(|| format!("{}: `{line}`", block.at(*n)))
+        })
         .collect()
 }
 
@@ -560,6 +592,17 @@ fn every_command_in_the_readme_and_docs_runs_as_written() {
 }
 
 #[test]
+fn no_command_hides_in_a_block_without_a_language() {
+    let hidden: Vec<String> = doc_blocks().iter().flat_map(unmarked_commands).collect();
+    assert!(
+        hidden.is_empty(),
+        "commands in a block with no language are never run; mark the block ```sh (run), \
+         ```sh no-run:REASON (skipped) or ```text (not commands):\n{}",
+        hidden.join("\n")
+    );
+}
+
+#[test]
 fn the_runner_reads_blocks_continuations_comments_and_marks() {
     let doc = "text\n```sh no-run:terminal\nokk review\n```\n```sh\n# a comment\nokk stats \\\n  --json   # the figures\n\nokk check\n```\n";
     let blocks = blocks_of("x.md", doc);
@@ -583,4 +626,18 @@ fn the_runner_reads_blocks_continuations_comments_and_marks() {
     );
     assert_eq!(sub, ["export", "crm"]);
     assert_eq!(flags, ["--profile", "--out", "--approved-only", "--since"]);
+    // A command in a block with no language is found; a directory listing or a CSV is not.
+    let doc = "```\n$ okk stats --json\nbench/        the benchmarks\nbench/import.sh 1000\n```\n\
+               ```csv\nokk owner,HubSpot email\n```\n```\nokk\n```\n";
+    let found: Vec<String> = blocks_of("y.md", doc)
+        .iter()
+        .flat_map(unmarked_commands)
+        .collect();
+    assert_eq!(
+        found,
+        [
+            "y.md:2: `okk stats --json`",
+            "y.md:4: `bench/import.sh 1000`"
+        ]
+    );
 }
