@@ -245,8 +245,7 @@ fn reviews_go_to_the_lead_and_a_returned_one_comes_back_to_its_auditor() {
     let list = term.wait_for("Reviews · 1 awaiting a decision, of 5");
     assert!(list.contains(&format!("{waiting} ")), "{list}");
     term.send("q");
-    let status = term.wait_exit();
-    assert!(status.success(), "okk lead exited with {status}");
+    term.wait_clean_exit("okk lead");
     assert!(term.line_editing(), "the terminal is restored");
 
     // ---- what the lead's store keeps ----------------------------------------------------------

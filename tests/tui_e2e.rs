@@ -224,8 +224,7 @@ fn auditor_reviews_a_stage_with_every_card_key_and_the_store_keeps_what_she_saw(
     term.send("q");
     let funnel = term.wait_for("To review");
     term.send("q");
-    let status = term.wait_exit();
-    assert!(status.success(), "okk exited with {status}");
+    term.wait_clean_exit("okk review");
     // The funnel row: cards, to review, flagged, mine; mine and to review make the cards.
     let figures: Vec<u64> = funnel
         .lines()
@@ -505,8 +504,7 @@ fn ctrl_c_while_typing_a_comment_keeps_it_as_a_draft() {
     term.send("Не дозвонился");
     term.wait_for("Не дозвонился");
     term.send("<C-c>");
-    let status = term.wait_exit();
-    assert!(status.success(), "okk exited with {status}");
+    term.wait_clean_exit("okk review");
     assert_eq!(
         drafts(&desk)
             .get(&(card, "anna".to_string()))
@@ -731,8 +729,7 @@ fn the_terminal_is_restored_after_q_and_after_ctrl_c() {
         });
         assert!(!term.line_editing(), "raw mode while the reviewer runs");
         term.send(keys);
-        let status = term.wait_exit();
-        assert!(status.success(), "{how}: okk exited with {status}");
+        term.wait_clean_exit(how);
         term.with_screen(|s| {
             assert!(
                 !s.alternate_screen(),
@@ -868,8 +865,7 @@ fn bare_okk_on_an_empty_store_says_how_to_begin_and_keys_lists_the_actions() {
     let desk = Desk::new();
     for store in ["missing", "without cards"] {
         let mut term = okk(&desk, &[], 100, 30).start(desk.dir.path());
-        let status = term.wait_exit();
-        assert!(status.success(), "store {store}: okk exited with {status}");
+        term.wait_clean_exit(&format!("store {store}"));
         let screen = term.screen();
         assert!(
             screen.contains("has no cards yet") && screen.contains("okk demo"),

@@ -335,6 +335,12 @@ impl Term {
             .expect("resize the pty");
     }
 
+    /// Waits for the binary to exit, which must be clean (`what` names the run in the failure).
+    pub fn wait_clean_exit(&mut self, what: &str) {
+        let status = self.wait_exit();
+        assert!(status.success(), "{what}: okk exited with {status}");
+    }
+
     /// Waits for the binary to exit; its status. All its output has been parsed by then.
     pub fn wait_exit(&mut self) -> ExitStatus {
         if let Some(status) = &self.status {

@@ -39,6 +39,5 @@ pub fn quit_from_card(term: &mut Term) {
     term.send("q");
     term.wait_for("To review");
     term.send("q");
-    let status = term.wait_exit();
-    assert!(status.success(), "okk exited with {status}");
+    term.wait_clean_exit("okk review");
 }
