@@ -262,11 +262,14 @@ fn the_decide_screen_of_a_review_with_a_suggestion_and_a_comment() {
     d.snap("lead_decide_comment");
 }
 
+/// Whether the popup the test expects is open.
+type Opened = fn(&Option<Popup>) -> bool;
+
 /// The popups the lead opens, each drawn as its snapshot: the keys from the list, what opened,
 /// the snapshot's name.
 #[test]
 fn each_popup_of_the_lead_is_drawn_as_its_snapshot() {
-    let cases: [(&str, fn(&Option<Popup>) -> bool, &str); 4] = [
+    let cases: [(&str, Opened, &str); 4] = [
         (
             "<enter>o",
             |p| matches!(p, Some(Popup::Picker(_))),
