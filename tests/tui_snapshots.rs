@@ -148,6 +148,8 @@ fn each_screen_a_few_keys_away_is_drawn_as_its_snapshot() {
             "comment",
         ),
         ("<enter><enter>?", Screen::Card, "help_card"),
+        // ok, wrong stage (picked), stale, dead, unclear: then back to the queue.
+        ("<enter><enter>ax<enter>sdiqg", Screen::Queue, "queue_marks"),
         ("<enter><enter>asdiqq4", Screen::Stats, "stats"),
     ] {
         let mut d = demo();
@@ -165,15 +167,6 @@ fn queue_with_a_filter_typed() {
     okk::tui::update::tick(&mut d.state, &mut d.desk);
     assert!(d.state.queue.as_ref().is_some_and(|q| q.filtering));
     d.snap("queue_filter");
-}
-
-#[test]
-fn queue_after_each_verdict_shows_every_mark_whole() {
-    let mut d = demo();
-    // ok, wrong stage (picked), stale, dead, unclear: then back to the queue.
-    d.press("<enter><enter>ax<enter>sdiqg");
-    assert_eq!(d.state.screen, Screen::Queue);
-    d.snap("queue_marks");
 }
 
 #[test]

@@ -120,21 +120,7 @@ impl Desk {
 
     /// `okk import --json ARGS`, which must succeed; the reports, one per file.
     pub fn import(&self, args: &[&str]) -> Vec<Json> {
-        let out = self
-            .okk()
-            .arg("import")
-            .arg("--json")
-            .args(args)
-            .output()
-            .expect("run okk");
-        assert!(
-            out.status.success(),
-            "okk import {args:?} failed ({:?}):\n{}",
-            out.status.code(),
-            String::from_utf8_lossy(&out.stderr)
-        );
-        String::from_utf8(out.stdout)
-            .expect("UTF-8 stdout")
+        succeeded(self.okk().arg("import").arg("--json").args(args))
             .lines()
             .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not JSON ({e}): {l}")))
             .collect()
@@ -166,17 +152,7 @@ impl Desk {
 
     /// `okk stats --json`.
     pub fn stats(&self) -> Json {
-        let out = self
-            .okk()
-            .args(["stats", "--json"])
-            .output()
-            .expect("run okk");
-        assert!(
-            out.status.success(),
-            "okk stats failed:\n{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        serde_json::from_slice(&out.stdout).expect("stats --json prints JSON")
+        self.json_ok(&["stats", "--json"])
     }
 
     /// The `okk stats --json` row of one stage.
