@@ -405,3 +405,11 @@ fn stats_screen_after_some_verdicts() {
     assert_eq!(d.state.screen, Screen::Stats);
     d.snap("stats");
 }
+
+#[test]
+fn fields_view_from_the_stats_screen() {
+    let mut d = demo();
+    d.press("4f");
+    assert!(d.state.stats.as_ref().unwrap().fields.is_some());
+    d.snap("stats_fields");
+}

@@ -99,6 +99,56 @@ pub struct FillRow {
     pub rate: Option<f64>,
     /// The owners, the one who leaves it empty most first.
     pub owners: Vec<OwnerFill>,
+    /// The rate at each import or sync run that recorded it, oldest first (the last is the
+    /// latest run's); empty where no run recorded it, or for a part of the cards (`--owner`).
+    pub trend: Vec<TrendPoint>,
+}
+
+/// A field's fill rate at a stage as one import or sync run left the store.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TrendPoint {
+    /// The run (the import batch the snapshot was taken after).
+    pub run: i64,
+    /// When the run finished, `YYYY-MM-DD HH:MM:SS`.
+    pub at: String,
+    pub rate: Option<f64>,
+}
+
+/// One recorded (run, field, stage) figure, as the store keeps it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FillSnapshot {
+    pub run: i64,
+    pub at: String,
+    pub field: String,
+    pub stage: String,
+    pub cards: u64,
+    pub filled: u64,
+}
+
+/// Gives each row its trend from the snapshots (any order): the rates of its field at its stage,
+/// oldest run first, at most `keep` of the latest.
+pub fn attach_trend(rows: &mut [FillRow], snapshots: &[FillSnapshot], keep: usize) {
+    let mut by: HashMap<(String, &str), Vec<&FillSnapshot>> = HashMap::new();
+    for s in snapshots {
+        by.entry((fold(&s.field), s.stage.as_str()))
+            .or_default()
+            .push(s);
+    }
+    for row in rows {
+        let Some(points) = by.get_mut(&(fold(&row.field), row.stage.as_str())) else {
+            continue;
+        };
+        points.sort_by_key(|s| s.run);
+        let skip = points.len().saturating_sub(keep);
+        row.trend = points[skip..]
+            .iter()
+            .map(|s| TrendPoint {
+                run: s.run,
+                at: s.at.clone(),
+                rate: share(s.filled, s.cards),
+            })
+            .collect();
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -390,6 +440,7 @@ impl FillTally {
                         filled,
                         rate: share(filled, cards),
                         owners,
+                        trend: Vec::new(),
                     },
                 ));
             }
@@ -458,5 +509,43 @@ mod tests {
         assert_eq!((row.owners[0].cards, row.owners[0].filled), (1, 0));
         // Bound and required rows come before the others.
         assert!(rows[0].bound || rows[0].required);
+    }
+
+    #[test]
+    fn the_trend_lists_a_rows_rates_by_run_oldest_first_and_keeps_the_latest_few() {
+        let snap = |run, field: &str, stage: &str, cards, filled| FillSnapshot {
+            run,
+            at: format!("2026-11-{:02} 10:00:00", 10 + run),
+            field: field.into(),
+            stage: stage.into(),
+            cards,
+            filled,
+        };
+        let row = |field: &str, stage: &str| FillRow {
+            field: field.into(),
+            stage: stage.into(),
+            bound: false,
+            required: false,
+            cards: 4,
+            filled: 3,
+            rate: Some(0.75),
+            owners: vec![],
+            trend: vec![],
+        };
+        let mut rows = vec![row("Объект", "Встреча"), row("Объект", "Лид")];
+        // Given out of order, a field's case differing, another stage's figure in between.
+        let snaps = [
+            snap(3, "объект", "Встреча", 4, 3),
+            snap(1, "Объект", "Встреча", 4, 1),
+            snap(2, "Объект", "Встреча", 5, 2),
+            snap(2, "Объект", "Договор", 5, 5),
+        ];
+        attach_trend(&mut rows, &snaps, 2);
+        let rates: Vec<(i64, Option<f64>)> =
+            rows[0].trend.iter().map(|p| (p.run, p.rate)).collect();
+        // 1 of 4, then 2 of 5 = 0.4, then 3 of 4 = 0.75; the two latest kept.
+        assert_eq!(rates, [(2, Some(0.4)), (3, Some(0.75))]);
+        assert_eq!(rows[0].trend[1].at, "2026-11-13 10:00:00");
+        assert!(rows[1].trend.is_empty());
     }
 }
