@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # `okk fields` and `okk funnel suggest` on the import benchmark's store (1,000,000 cards), with
-# REVIEWS current reviews planted in a copy of it (never the store itself).
+# REVIEWS current reviews and a stage history for every card (bench/seed_history.py) planted in a
+# copy of it (never the store itself).
 #
 #   bench/import.sh 1000000 && bench/funnel.sh [REVIEWS]       REVIEWS default 200000
 #
@@ -34,6 +35,9 @@ if [[ ! -s "$DB" ]]; then
     sqlite3 "$DB" "INSERT INTO meta (key, value) VALUES ('clock', '2026-11-20 12:00:00')
                    ON CONFLICT (key) DO UPDATE SET value = excluded.value;"
     python3 bench/seed_reviews.py "$DB" "$REVIEWS" --funnel "$FUNNEL"
+    # The import benchmark's store was imported once: no card has moved. Histories give
+    # `okk funnel suggest`'s history pass its real work.
+    python3 bench/seed_history.py "$DB" --funnel "$FUNNEL"
 fi
 echo "== $(sqlite3 "$DB" 'SELECT count(*) FROM cards') cards, \
 $(sqlite3 "$DB" 'SELECT count(*) FROM stage_history') history rows, \

@@ -358,32 +358,12 @@ impl FillTally {
     /// (in the funnel's order), then the other columns by name; within a field, the stages that
     /// bind or require it first, each part in funnel order.
     pub fn rows(&self, funnel: &Funnel) -> Vec<FillRow> {
-        let mut fields: Vec<String> = funnel
-            .custom_fields
-            .iter()
-            .map(|f| f.name.clone())
-            .collect();
-        let mut others: Vec<&str> = self
-            .fields
-            .iter()
-            .filter(|f| f.values > 0 && funnel.custom_field(&f.name).is_none())
-            .map(|f| f.name.as_str())
-            .collect();
-        others.sort_unstable();
-        fields.extend(others.into_iter().map(str::to_string));
-
         let mut stage_order: Vec<(usize, &str)> = self
             .stages
             .iter()
             .map(|s| (funnel.resolve(s).unwrap_or(usize::MAX), s.as_str()))
             .collect();
         stage_order.sort();
-
-        let mut per_stage_owner: HashMap<(u32, u32), u64> = HashMap::new();
-        for (&k, &n) in &self.cards {
-            per_stage_owner.insert(k, n);
-        }
-        let mut rows = Vec::new();
         // A field the funnel binds or requires somewhere comes before those it does not.
         let checked = |field: &str| {
             (0..funnel.stages.len()).any(|i| {
@@ -391,46 +371,20 @@ impl FillTally {
                 b || r
             })
         };
-        for (rank, field) in fields.iter().enumerate() {
+        let mut rows = Vec::new();
+        for (rank, field) in self.field_order(funnel).iter().enumerate() {
             let unchecked = !checked(field);
             let key = fold(field);
             let fi = self.fields.iter().position(|f| fold(&f.name) == key);
             for &(stage_index, stage) in &stage_order {
                 let si = self.stages.iter().position(|s| s == stage).unwrap_or(0) as u32;
                 let (bound, required) = funnel_binds(funnel, stage_index, field);
-                let mut owners: Vec<OwnerFill> = self
-                    .cards
-                    .iter()
-                    .filter(|((s, _), _)| *s == si)
-                    .map(|(&(_, o), &cards)| {
-                        let filled = fi.map_or(0, |fi| {
-                            self.filled.get(&(si, fi as u32, o)).copied().unwrap_or(0)
-                        });
-                        OwnerFill {
-                            owner: self.owners[o as usize].clone(),
-                            cards,
-                            filled,
-                            rate: share(filled, cards),
-                        }
-                    })
-                    .collect();
-                owners.sort_by(|a, b| {
-                    let ra = a.rate.unwrap_or(1.0);
-                    let rb = b.rate.unwrap_or(1.0);
-                    ra.total_cmp(&rb)
-                        .then(b.cards.cmp(&a.cards))
-                        .then(a.owner.cmp(&b.owner))
-                });
+                let owners = self.owner_fills(si, fi.map(|i| i as u32));
                 let cards: u64 = owners.iter().map(|o| o.cards).sum();
                 let filled: u64 = owners.iter().map(|o| o.filled).sum();
+                let order = (unchecked, rank, !(bound || required), stage_index);
                 rows.push((
-                    (
-                        unchecked,
-                        rank,
-                        !(bound || required),
-                        stage_index,
-                        stage.to_string(),
-                    ),
+                    (order, stage.to_string()),
                     FillRow {
                         field: field.clone(),
                         stage: stage.to_string(),
@@ -447,6 +401,51 @@ impl FillTally {
         }
         rows.sort_by(|a, b| a.0.cmp(&b.0));
         rows.into_iter().map(|(_, r)| r).collect()
+    }
+
+    /// The funnel's declared fields in its order, then the other columns seen filled, by name.
+    fn field_order(&self, funnel: &Funnel) -> Vec<String> {
+        let mut fields: Vec<String> = funnel
+            .custom_fields
+            .iter()
+            .map(|f| f.name.clone())
+            .collect();
+        let mut others: Vec<&str> = self
+            .fields
+            .iter()
+            .filter(|f| f.values > 0 && funnel.custom_field(&f.name).is_none())
+            .map(|f| f.name.as_str())
+            .collect();
+        others.sort_unstable();
+        fields.extend(others.into_iter().map(str::to_string));
+        fields
+    }
+
+    /// Each owner's cards at stage `si` and how many fill field `fi` (`None`: a field no card
+    /// fills), the one who leaves it empty most first.
+    fn owner_fills(&self, si: u32, fi: Option<u32>) -> Vec<OwnerFill> {
+        let mut owners: Vec<OwnerFill> = self
+            .cards
+            .iter()
+            .filter(|((s, _), _)| *s == si)
+            .map(|(&(_, o), &cards)| {
+                let filled = fi.map_or(0, |fi| self.filled.get(&(si, fi, o)).copied().unwrap_or(0));
+                OwnerFill {
+                    owner: self.owners[o as usize].clone(),
+                    cards,
+                    filled,
+                    rate: share(filled, cards),
+                }
+            })
+            .collect();
+        owners.sort_by(|a, b| {
+            let ra = a.rate.unwrap_or(1.0);
+            let rb = b.rate.unwrap_or(1.0);
+            ra.total_cmp(&rb)
+                .then(b.cards.cmp(&a.cards))
+                .then(a.owner.cmp(&b.owner))
+        });
+        owners
     }
 }
 
