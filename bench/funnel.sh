@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # `okk fields` and `okk funnel suggest` on the import benchmark's store (1,000,000 cards), with
-# REVIEWS current reviews planted in a copy of it (never the store itself).
+# REVIEWS current reviews and a stage history for every card (bench/seed_history.py) planted in a
+# copy of it (never the store itself).
 #
 #   bench/import.sh 1000000 && bench/funnel.sh [REVIEWS]       REVIEWS default 200000
 #
@@ -28,7 +29,13 @@ mkdir -p "$OUT"
 cp assets/funnel.toml "$FUNNEL"
 
 source "$(dirname "$0")/lib.sh"
+fresh=0; [[ -s "$DB" ]] || fresh=1
 plant_reviews "$SRC" "$DB" "$REVIEWS" "$FUNNEL"
+if (( fresh )); then
+    # The import benchmark's store was imported once: no card has moved. Histories give
+    # `okk funnel suggest`'s history pass its real work.
+    python3 bench/seed_history.py "$DB" --funnel "$FUNNEL"
+fi
 echo "== $(sqlite3 "$DB" 'SELECT count(*) FROM cards') cards, \
 $(sqlite3 "$DB" 'SELECT count(*) FROM stage_history') history rows, \
 $(sqlite3 "$DB" 'SELECT count(*) FROM reviews WHERE superseded_by IS NULL AND withdrawn_at IS NULL') current reviews"

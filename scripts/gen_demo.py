@@ -5,7 +5,7 @@
 
 Writes
   amocrm_deals.csv  an amoCRM deals export (UTF-8 with BOM, comma-delimited, every field quoted,
-                    LF line ends) of ~350 cards of a real-estate developer, "today" = 2026-11-20;
+                    LF line ends) of ~370 cards of a real-estate developer, "today" = 2026-11-20;
   planted.json      every card that carries a planted fault: {"today", "cards": [{id, stage,
                     faults[, missing]}], "unknown_stage": [{id, stage}]}. Clean cards are absent.
 
@@ -14,7 +14,8 @@ Standard library only, fixed seed: two runs give byte-identical files.
 Fault types:
   meeting_missing     Встреча проведена or a later open stage, no meeting date, no note on the meeting
   lost_in_notes       an open stage, but a note says the client bought elsewhere / is not interested
-  idle                an open card whose "Дата редактирования" is 2-6 months old
+  idle                an open card whose "Дата редактирования" is 2-6 months old (or, in the silent
+                      tail of «Контакт после встречи», 18-48 days, after its meeting)
   booking_expired     Бронирование with "Срок действия брони" in the past
   closed_on_open      an open stage with a real date in "Дата закрытия"
   meeting_date_wrong  Встреча назначена with a meeting date in the past
@@ -24,6 +25,14 @@ Clean cards: owner and a mobile phone always; «Интересующие пар�
 date in the future for Встреча назначена, in the past (with a note on the result) from Встреча
 проведена on; booking date in the future for Бронирование; edited within the last 3 days (open
 stages); "не закрыта" in "Дата закрытия" for open stages; no lost-markers anywhere in the notes.
+
+The funnel's story, for `okk funnel suggest` (drawn from a second random stream, so the cards
+above keep their IDs and contents):
+  silent_tail  nobody moves cards to «Молчуны после встречи»: its cards stay in «Контакт после
+               встречи», with 18 more silent ones (meeting long past, untouched for weeks);
+  bind_field   the undeclared column «Результат встречи», filled in ~95 % of the cards from
+               Встреча проведена on and in none before;
+  drop_stage   «Молчуны после встречи», which no card has entered.
 """
 
 from __future__ import annotations
@@ -53,8 +62,10 @@ SYSTEM_COLUMNS = [
 ]
 CUSTOM_COLUMNS = [
     "Дата встречи в офисе продаж", "Срок действия брони", "Интересующие параметры",
-    "Интерес к доп. услугам",
+    "Интерес к доп. услугам", "Результат встречи",
 ]
+# A column the built-in funnel does not declare, kept by the managers from Встреча проведена on.
+MEETING_RESULT = "Результат встречи"
 UTM_COLUMNS = [
     "utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content", "roistat", "gclid",
     "yclid", "fbclid", "_ym_uid",
@@ -68,6 +79,16 @@ PHONE_COLUMNS = [
 ]
 
 PIPELINE = "Продажи недвижимости"
+
+# The silent tail of «Контакт после встречи»: cards last touched this many days ago, after their
+# meeting, and how many.
+SILENT_AGE = (18, 48)
+SILENT_CARDS = 18
+MEETING_RESULTS = [
+    "понравилась планировка, думает", "выбрал 2 варианта, ждет расчет ипотеки",
+    "хочет скидку за 100% оплату", "сравнивает с соседним ЖК", "готов бронировать",
+    "нужно согласовать с семьей", "смотрели шоурум, понравилась отделка",
+]
 
 # (stage, count, kind, depth). depth orders the funnel; the unknown stage sits after the meeting.
 STAGES = [
@@ -373,8 +394,9 @@ def person(rng: random.Random):
 
 
 def build_card(rng: random.Random, stage: str, faults: list[str], missing: list[str] | None,
-               lost_depth: int | None = None) -> dict:
-    """One card as {column: value} plus private keys starting with '_'."""
+               lost_depth: int | None = None, silent: bool = False) -> dict:
+    """One card as {column: value} plus private keys starting with '_'. `silent`: an idle card
+    of the silent tail, last touched 3-7 weeks ago (after its meeting) rather than months ago."""
     kind, depth = STAGE_INFO[stage]
     f = set(faults)
     missing = set(missing or [])
@@ -409,7 +431,10 @@ def build_card(rng: random.Random, stage: str, faults: list[str], missing: list[
     idle = "idle" in f
     closed_at = None
     if kind == "open":
-        if idle:
+        if silent:
+            edited = pick(rng, days_ago(SILENT_AGE[1]), days_ago(SILENT_AGE[0]))
+            created = pick(rng, edited - timedelta(days=30), edited - timedelta(days=12))
+        elif idle:
             edited = pick(rng, days_ago(165), days_ago(62))
             created = pick(rng, edited - timedelta(days=16), edited - timedelta(days=4))
         else:
@@ -497,7 +522,7 @@ def build_card(rng: random.Random, stage: str, faults: list[str], missing: list[
             notes += some(MEET_RESULT)
         if stage in UNKNOWN_STAGES:
             notes += some(OV_NOTES)
-        elif reached == 4 or (kind == "lost" and rng.random() < 0.3):
+        elif silent or reached == 4 or (kind == "lost" and rng.random() < 0.3):
             notes += some(ML_NOTES, rng.randint(1, 2))
         elif reached == 5:
             notes += some(OV_NOTES, rng.randint(1, 2))
@@ -609,6 +634,8 @@ def build_card(rng: random.Random, stage: str, faults: list[str], missing: list[
         c["_ym_uid"] = str(rng.randint(10**18, 10**19 - 1))
 
     c["_created"] = created
+    c["_reached"] = reached
+    c["_silent"] = silent
     c["_faults"] = list(faults)
     c["_missing"] = sorted(missing)
     return c
@@ -628,8 +655,9 @@ def check(card: dict) -> None:
     assert created <= edited <= NOW, card["ID"]
     age = (NOW - edited).days
     if kind == "open":
-        assert (age >= 60) == ("idle" in f), (card["ID"], age)
-        assert (60 <= age <= 183) or age <= 3, (card["ID"], age)
+        assert (age >= 60 or card["_silent"]) == ("idle" in f), (card["ID"], age)
+        assert (60 <= age <= 183) or age <= 3 or (
+            card["_silent"] and SILENT_AGE[0] <= age <= SILENT_AGE[1]), (card["ID"], age)
         assert (card["Дата закрытия"] != "не закрыта") == ("closed_on_open" in f), card["ID"]
     else:
         assert card["Дата закрытия"] != "не закрыта"
@@ -681,11 +709,62 @@ def generate(rng: random.Random) -> list[dict]:
     for card, id_ in zip(cards, ids):
         card["ID"] = str(id_)
         card["Название сделки"] = card["Название сделки"].replace("{id}", str(id_))
+    # The funnel's story comes from its own random stream, so every card above stays as it was.
+    plant_story(cards, random.Random(SEED + 1))
     # The export lists the newest deals first.
     cards.sort(key=lambda c: -int(c["ID"]))
     for card in cards:
         check(card)
+    check_story(cards)
     return cards
+
+
+def plant_story(cards: list[dict], rng: random.Random) -> None:
+    """What `okk funnel suggest` should find: nobody moves cards to «Молчуны после встречи»
+    (its cards stay in «Контакт после встречи», where the silent ones pile up), and the managers
+    keep an undeclared «Результат встречи» from Встреча проведена on."""
+    for card in cards:
+        if card["Этап сделки"] == ML:
+            card["Этап сделки"] = KP
+    silent = [build_card(rng, KP, ["idle"], None, silent=True) for _ in range(SILENT_CARDS)]
+    # Each new card's ID falls between its neighbours' by creation time, so IDs still grow
+    # with it and no older card's ID changes.
+    taken = sorted(int(c["ID"]) for c in cards)
+    by_created = sorted(cards, key=lambda c: c["_created"])
+    for card in sorted(silent, key=lambda c: c["_created"]):
+        before = [int(c["ID"]) for c in by_created if c["_created"] <= card["_created"]]
+        after = [int(c["ID"]) for c in by_created if c["_created"] > card["_created"]]
+        lo = max(before, default=taken[0] - 1000) + 1
+        hi = min(after, default=taken[-1] + 1000) - 1
+        id_ = rng.randint(lo, hi)
+        assert id_ not in taken and lo <= hi
+        taken.append(id_)
+        card["ID"] = str(id_)
+        card["Название сделки"] = card["Название сделки"].replace("{id}", str(id_))
+        by_created.append(card)
+        by_created.sort(key=lambda c: c["_created"])
+    cards.extend(silent)
+    for card in sorted(cards, key=lambda c: int(c["ID"])):
+        if (card["_reached"] >= 3 and card.get("Дата встречи в офисе продаж")
+                and rng.random() < 0.97):
+            card[MEETING_RESULT] = rng.choice(MEETING_RESULTS)
+
+
+def check_story(cards: list[dict]) -> None:
+    """The thresholds of `okk funnel suggest` (its defaults) are met, with room to spare."""
+    stages: dict[str, list[dict]] = {}
+    for card in cards:
+        stages.setdefault(card["Этап сделки"], []).append(card)
+    assert ML not in stages
+    kp = [c for c in stages[KP] if c["Дата закрытия"] == "не закрыта"]
+    silent = [c for c in kp if c["_silent"] or ("idle" in c["_faults"] and
+                                                c.get("Дата встречи в офисе продаж"))]
+    assert len(silent) >= 0.28 * len(kp), (len(silent), len(kp))
+    for stage, _, kind, depth in STAGES:
+        if kind != "open" or stage not in stages or stage in UNKNOWN_STAGES:
+            continue
+        rate = sum(bool(c.get(MEETING_RESULT)) for c in stages[stage]) / len(stages[stage])
+        assert (rate >= 0.84) if depth >= 3 else (rate <= 0.2), (stage, rate)
 
 
 def write_csv(cards: list[dict], path: str) -> None:

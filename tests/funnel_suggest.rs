@@ -601,3 +601,150 @@ fn a_funnel_version_s_changes_and_its_before_and_after_read_in_russian() {
         "{english}"
     );
 }
+
+/// The bundled demo (scripts/gen_demo.py) plants the funnel's story. «Молчуны после встречи»:
+/// nobody moves cards there, its 25 cards stay in «Контакт после встречи» with that stage's own
+/// 25 and 18 more silent ones: 68 cards, one closed on an open stage, so 67 open; silent (the
+/// meeting and the last edit 14+ days before 2026-11-20): the 18, the two idle cards of the old
+/// «Молчуны» and the one of «Контакт после встречи» that has a meeting date = 21 (31 %). The
+/// undeclared «Результат встречи» is kept in 84 %+ of the cards of every open stage from
+/// «Встреча проведена» on and in none before. No card has ever entered «Молчуны после встречи».
+#[test]
+fn the_demo_proposes_splitting_the_silent_tail_binding_the_meeting_result_and_dropping_the_unused_stage()
+ {
+    let desk = Desk::new();
+    desk.import_one(&[&path_arg(&repo().join("assets/demo/amocrm_deals.csv"))]);
+    let funnel = common::funnel_path();
+    let out = json_of(&desk, &funnel, &["funnel", "suggest", "--json"]);
+    let list = out["suggestions"].as_array().unwrap();
+    let kinds: Vec<(&str, &str)> = list
+        .iter()
+        .map(|s| (s["kind"].as_str().unwrap(), s["stage"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        kinds,
+        [
+            ("silent_tail", "Контакт после встречи"),
+            ("bind_field", "Встреча проведена"),
+            ("drop_stage", "Молчуны после встречи"),
+        ]
+    );
+    let tail = &list[0]["evidence"];
+    assert_eq!(
+        (&tail["open_cards"], &tail["silent_cards"], &tail["share"]),
+        (&json!(67), &json!(21), &json!(0.3134))
+    );
+    let bind = &list[1]["evidence"];
+    assert_eq!(bind["field"], "Результат встречи");
+    assert_eq!(bind["declared"], false);
+    assert_eq!(bind["earliest"], "Встреча проведена");
+    let stages = |key: &str| -> Vec<String> {
+        bind[key]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| s["stage"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let mut kept = stages("kept");
+    kept.sort();
+    assert_eq!(
+        kept,
+        [
+            "Бронирование",
+            "Встреча проведена",
+            "Договор",
+            "Контакт после встречи",
+            "Отработка возражений"
+        ]
+    );
+    assert_eq!(
+        stages("not_kept"),
+        ["Первичный контакт", "Квалификация", "Встреча назначена"]
+    );
+    assert!(
+        bind["kept"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|s| s["rate"].as_f64().unwrap() >= 0.84)
+    );
+    assert!(
+        bind["not_kept"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|s| s["part"] == 0)
+    );
+    let drop = &list[2]["evidence"];
+    assert_eq!(
+        (&drop["cards"], &drop["last_entry"]),
+        (&json!(0), &Json::Null)
+    );
+}
+
+/// Two imports of the same four «Встреча» cards (Оля's M1, M2; Игорь's M3, M4): the first with
+/// «Дата встречи» on M1 only (1 of 4 = 25 %), the second on M1, M2 and M3 (3 of 4 = 75 %). Each
+/// import that changed cards records the fill it left: the trend reads 25 % → 75 %. «Объект»
+/// is kept on all four both times: 100 % → 100 %. A third import of the second file changes
+/// nothing and records nothing.
+#[test]
+fn okk_fields_shows_the_trend_of_each_field_run_by_run() {
+    let desk = Desk::new();
+    let funnel = funnel_copy(&desk);
+    let write = |name: &str, met: [&str; 4]| {
+        let mut lines = vec![HEADER.to_string()];
+        for ((id, owner), meeting) in [
+            ("M1", "Оля"),
+            ("M2", "Оля"),
+            ("M3", "Игорь"),
+            ("M4", "Игорь"),
+        ]
+        .into_iter()
+        .zip(met)
+        {
+            lines.push(row(id, "Встреча", owner, "19.11.2026", meeting, "Студия"));
+        }
+        let csv = desk.dir.path().join(name);
+        std::fs::write(&csv, lines.join("\n") + "\n").unwrap();
+        path_arg(&csv)
+    };
+    let first = write("first.csv", ["18.11.2026", "", "", ""]);
+    let second = write("second.csv", ["18.11.2026", "17.11.2026", "16.11.2026", ""]);
+    okk(&desk, &funnel, &["import", &first]);
+    okk(&desk, &funnel, &["import", &second]);
+    okk(&desk, &funnel, &["import", &second]);
+
+    let out = json_of(&desk, &funnel, &["fields", "--json"]);
+    let rows = out["fields"].as_array().unwrap();
+    let trend = |field: &str| -> Vec<(i64, f64)> {
+        let row = rows
+            .iter()
+            .find(|r| r["field"] == field && r["stage"] == "Встреча")
+            .unwrap_or_else(|| panic!("no row {field}"));
+        row["trend"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| {
+                assert!(p["at"].as_str().is_some_and(|a| a.len() >= 16), "{p}");
+                (p["run"].as_i64().unwrap(), p["rate"].as_f64().unwrap())
+            })
+            .collect()
+    };
+    assert_eq!(trend("Дата встречи"), [(1, 0.25), (2, 0.75)]);
+    assert_eq!(trend("Объект"), [(1, 1.0), (2, 1.0)]);
+    // The text shows it beside the rate.
+    let text = okk(&desk, &funnel, &["fields", "--stage", "Встреча"]);
+    assert!(text.contains("3 of 4 (75%)"), "{text}");
+    assert!(text.contains("by run: 25% → 75%"), "{text}");
+    // A part of the cards has no recorded trend.
+    let out = json_of(&desk, &funnel, &["fields", "--json", "--owner", "Оля"]);
+    assert!(
+        out["fields"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|r| r["trend"] == json!([]))
+    );
+}

@@ -66,6 +66,7 @@ fn a_new_store_is_migrated_to_the_latest_schema() {
             "crm_sync",
             "drafts",
             "field_names",
+            "fill_snapshots",
             "flags",
             "funnel_versions",
             "import_batches",
@@ -712,4 +713,28 @@ fn a_store_of_schema_13_records_the_funnel_it_next_runs_with() {
     // The same funnel again is no new version.
     desk.stats();
     assert_eq!(desk.count("SELECT count(*) FROM funnel_versions"), 1);
+}
+
+#[test]
+fn a_store_of_schema_14_records_each_imports_fill_from_its_next_import_on() {
+    let desk = Desk::new();
+    desk.import_one(&[&fixture("amocrm_utf8_bom.csv")]);
+    // The import recorded its fill: a row per field and stage, all under its run.
+    let recorded = desk.count("SELECT count(*) FROM fill_snapshots");
+    assert!(recorded > 0);
+    assert_eq!(
+        desk.count("SELECT count(DISTINCT batch_id) FROM fill_snapshots"),
+        1
+    );
+    desk.conn()
+        .execute_batch("DROP TABLE fill_snapshots; PRAGMA user_version = 14;")
+        .unwrap();
+    let store = Store::open(&desk.db).unwrap();
+    assert_eq!(store.schema_version().unwrap(), latest());
+    drop(store);
+    // Migrated: the table is there, empty (the past runs' fill is not known).
+    assert_eq!(desk.count("SELECT count(*) FROM fill_snapshots"), 0);
+    // The same export again changes no card: no run to record.
+    desk.import_one(&[&fixture("amocrm_utf8_bom.csv")]);
+    assert_eq!(desk.count("SELECT count(*) FROM fill_snapshots"), 0);
 }

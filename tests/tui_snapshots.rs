@@ -343,3 +343,11 @@ fn empty_queue() {
     assert_eq!(d.state.queue.as_ref().map(|q| q.items.len()), Some(0));
     d.snap("queue_empty");
 }
+
+#[test]
+fn fields_view_from_the_stats_screen() {
+    let mut d = demo();
+    d.press("4f");
+    assert!(d.state.stats.as_ref().unwrap().fields.is_some());
+    d.snap("stats_fields");
+}

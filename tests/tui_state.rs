@@ -966,3 +966,67 @@ fn str_of(row: &Row, column: &str) -> String {
 fn checklist_and_score(review: &Row) -> (String, Option<f64>) {
     (str_of(review, "checklist"), review["score"].as_f64())
 }
+
+#[test]
+fn f_on_the_stats_screen_shows_how_each_field_is_kept_and_f_or_q_goes_back() {
+    let mut s = session();
+    s.keys("4");
+    assert_eq!(s.state.screen, Screen::Stats);
+    s.keys("f");
+    let view = s
+        .state
+        .stats
+        .as_ref()
+        .unwrap()
+        .fields
+        .clone()
+        .expect("fields view");
+    // Declared, bound fields first: the meeting date, bound and required at «Встреча назначена».
+    let first = &view.rows[0];
+    assert_eq!(first.field, "Дата встречи в офисе продаж");
+    assert!(first.bound && first.required);
+    // The demo's undeclared «Результат встречи» (scripts/gen_demo.py): 42 of the 45 cards of
+    // «Встреча проведена», none of the 50 of «Первичный контакт».
+    let row = |field: &str, stage: &str| {
+        view.rows
+            .iter()
+            .find(|r| r.field == field && r.stage == stage)
+            .map(|r| (r.cards, r.filled, r.bound, r.required))
+    };
+    assert_eq!(
+        row("Результат встречи", "Встреча проведена"),
+        Some((45, 42, false, false))
+    );
+    assert_eq!(
+        row("Результат встречи", "Первичный контакт"),
+        Some((50, 0, false, false))
+    );
+    // The moves stay on the list, and move the fields view, not the bottlenecks.
+    let selected = |s: &Session| {
+        s.state
+            .stats
+            .as_ref()
+            .unwrap()
+            .fields
+            .as_ref()
+            .unwrap()
+            .selected
+    };
+    s.keys("k");
+    assert_eq!(selected(&s), 0);
+    s.keys("jj");
+    assert_eq!(selected(&s), 2);
+    s.keys("G");
+    assert_eq!(selected(&s), view.rows.len() - 1);
+    s.keys("j");
+    assert_eq!(selected(&s), view.rows.len() - 1);
+    // f again: back to the figures; q from the view too; q from the figures to the funnel.
+    s.keys("f");
+    assert!(s.state.stats.as_ref().unwrap().fields.is_none());
+    assert_eq!(s.state.screen, Screen::Stats);
+    s.keys("fq");
+    assert!(s.state.stats.as_ref().unwrap().fields.is_none());
+    assert_eq!(s.state.screen, Screen::Stats);
+    s.keys("q");
+    assert_eq!(s.state.screen, Screen::Funnel);
+}

@@ -6,15 +6,12 @@ use color_eyre::Result;
 
 use super::Paths;
 use crate::cli::FieldsArgs;
-use crate::domain::Funnel;
-use crate::domain::fill::{FillRow, FillTally};
 use crate::domain::names::fold;
-use crate::store::Store;
 
 pub fn run(paths: &Paths, args: FieldsArgs) -> Result<ExitCode> {
     let funnel = paths.load_funnel()?;
     let store = paths.open_store()?;
-    let mut rows = fill_rows(&store, &funnel, args.owner.as_deref(), args.since)?;
+    let mut rows = store.fill_rows(&funnel, args.owner.as_deref(), args.since)?;
     if let Some(stage) = &args.stage {
         let name = funnel.resolve(stage).map_or_else(
             || stage.trim().to_string(),
@@ -31,30 +28,11 @@ pub fn run(paths: &Paths, args: FieldsArgs) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// The fill rows over the cards not gone (of `owner`, created on or after `since`).
-pub fn fill_rows(
-    store: &Store,
-    funnel: &Funnel,
-    owner: Option<&str>,
-    since: Option<chrono::NaiveDate>,
-) -> Result<Vec<FillRow>> {
-    let owner = owner.map(fold);
-    let tally = store.fold_card_fields(
-        FillTally::default,
-        |t, card| {
-            if let Some(o) = &owner
-                && card.owner.map(fold).as_ref() != Some(o)
-            {
-                return;
-            }
-            if let Some(s) = since
-                && card.created.is_none_or(|c| c < s)
-            {
-                return;
-            }
-            t.add(funnel, card);
-        },
-        |a, b| a.merge(b),
-    )?;
-    Ok(tally.rows(funnel))
+/// Records the fill figures as the run just finished left the store: a point of each field's
+/// trend in `okk fields` (one more pass over the cards, after an import or sync that changed
+/// some).
+pub fn record(store: &mut crate::store::Store, funnel: &crate::domain::Funnel) -> Result<()> {
+    let rows = store.fill_rows(funnel, None, None)?;
+    store.record_fill(&rows)?;
+    Ok(())
 }

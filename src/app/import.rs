@@ -53,6 +53,7 @@ pub fn run(paths: &Paths, args: ImportArgs) -> Result<ExitCode> {
         rules,
     };
     let mut imported = 0;
+    let mut changed = false;
     let mut all_judged = true;
     let mut failure = None;
     for file in &args.files {
@@ -60,6 +61,7 @@ pub fn run(paths: &Paths, args: ImportArgs) -> Result<ExitCode> {
         match import_file(&mut store, &funnel, file, &opts) {
             Ok(report) => {
                 imported += 1;
+                changed |= report.inserted + report.updated + report.gone > 0;
                 all_judged &= report.judged;
                 if args.json {
                     super::say_json(&report)?;
@@ -84,6 +86,9 @@ pub fn run(paths: &Paths, args: ImportArgs) -> Result<ExitCode> {
         } else {
             // Judged in the pass: the funnel they were judged by is a version all the same.
             super::funnel_versions::note(&store, &funnel, &fingerprint);
+        }
+        if changed {
+            super::fields::record(&mut store, &funnel)?;
         }
     }
     if created && (imported == 0 || args.dry_run) {

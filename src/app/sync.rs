@@ -68,6 +68,7 @@ pub fn run(paths: &Paths, args: SyncArgs) -> Result<ExitCode> {
             // Judged as the pages landed: the funnel they were judged by is a version too.
             super::funnel_versions::note(&store, &funnel, &fingerprint);
         }
+        super::fields::record(&mut store, &funnel)?;
     }
     match failure {
         Some(m) => Err(user(m)),

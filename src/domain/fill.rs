@@ -99,6 +99,56 @@ pub struct FillRow {
     pub rate: Option<f64>,
     /// The owners, the one who leaves it empty most first.
     pub owners: Vec<OwnerFill>,
+    /// The rate at each import or sync run that recorded it, oldest first (the last is the
+    /// latest run's); empty where no run recorded it, or for a part of the cards (`--owner`).
+    pub trend: Vec<TrendPoint>,
+}
+
+/// A field's fill rate at a stage as one import or sync run left the store.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TrendPoint {
+    /// The run (the import batch the snapshot was taken after).
+    pub run: i64,
+    /// When the run finished, `YYYY-MM-DD HH:MM:SS`.
+    pub at: String,
+    pub rate: Option<f64>,
+}
+
+/// One recorded (run, field, stage) figure, as the store keeps it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FillSnapshot {
+    pub run: i64,
+    pub at: String,
+    pub field: String,
+    pub stage: String,
+    pub cards: u64,
+    pub filled: u64,
+}
+
+/// Gives each row its trend from the snapshots (any order): the rates of its field at its stage,
+/// oldest run first, at most `keep` of the latest.
+pub fn attach_trend(rows: &mut [FillRow], snapshots: &[FillSnapshot], keep: usize) {
+    let mut by: HashMap<(String, &str), Vec<&FillSnapshot>> = HashMap::new();
+    for s in snapshots {
+        by.entry((fold(&s.field), s.stage.as_str()))
+            .or_default()
+            .push(s);
+    }
+    for row in rows {
+        let Some(points) = by.get_mut(&(fold(&row.field), row.stage.as_str())) else {
+            continue;
+        };
+        points.sort_by_key(|s| s.run);
+        let skip = points.len().saturating_sub(keep);
+        row.trend = points[skip..]
+            .iter()
+            .map(|s| TrendPoint {
+                run: s.run,
+                at: s.at.clone(),
+                rate: share(s.filled, s.cards),
+            })
+            .collect();
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -308,6 +358,53 @@ impl FillTally {
     /// (in the funnel's order), then the other columns by name; within a field, the stages that
     /// bind or require it first, each part in funnel order.
     pub fn rows(&self, funnel: &Funnel) -> Vec<FillRow> {
+        let mut stage_order: Vec<(usize, &str)> = self
+            .stages
+            .iter()
+            .map(|s| (funnel.resolve(s).unwrap_or(usize::MAX), s.as_str()))
+            .collect();
+        stage_order.sort();
+        // A field the funnel binds or requires somewhere comes before those it does not.
+        let checked = |field: &str| {
+            (0..funnel.stages.len()).any(|i| {
+                let (b, r) = funnel_binds(funnel, i, field);
+                b || r
+            })
+        };
+        let mut rows = Vec::new();
+        for (rank, field) in self.field_order(funnel).iter().enumerate() {
+            let unchecked = !checked(field);
+            let key = fold(field);
+            let fi = self.fields.iter().position(|f| fold(&f.name) == key);
+            for &(stage_index, stage) in &stage_order {
+                let si = self.stages.iter().position(|s| s == stage).unwrap_or(0) as u32;
+                let (bound, required) = funnel_binds(funnel, stage_index, field);
+                let owners = self.owner_fills(si, fi.map(|i| i as u32));
+                let cards: u64 = owners.iter().map(|o| o.cards).sum();
+                let filled: u64 = owners.iter().map(|o| o.filled).sum();
+                let order = (unchecked, rank, !(bound || required), stage_index);
+                rows.push((
+                    (order, stage.to_string()),
+                    FillRow {
+                        field: field.clone(),
+                        stage: stage.to_string(),
+                        bound,
+                        required,
+                        cards,
+                        filled,
+                        rate: share(filled, cards),
+                        owners,
+                        trend: Vec::new(),
+                    },
+                ));
+            }
+        }
+        rows.sort_by(|a, b| a.0.cmp(&b.0));
+        rows.into_iter().map(|(_, r)| r).collect()
+    }
+
+    /// The funnel's declared fields in its order, then the other columns seen filled, by name.
+    fn field_order(&self, funnel: &Funnel) -> Vec<String> {
         let mut fields: Vec<String> = funnel
             .custom_fields
             .iter()
@@ -321,81 +418,34 @@ impl FillTally {
             .collect();
         others.sort_unstable();
         fields.extend(others.into_iter().map(str::to_string));
+        fields
+    }
 
-        let mut stage_order: Vec<(usize, &str)> = self
-            .stages
+    /// Each owner's cards at stage `si` and how many fill field `fi` (`None`: a field no card
+    /// fills), the one who leaves it empty most first.
+    fn owner_fills(&self, si: u32, fi: Option<u32>) -> Vec<OwnerFill> {
+        let mut owners: Vec<OwnerFill> = self
+            .cards
             .iter()
-            .map(|s| (funnel.resolve(s).unwrap_or(usize::MAX), s.as_str()))
-            .collect();
-        stage_order.sort();
-
-        let mut per_stage_owner: HashMap<(u32, u32), u64> = HashMap::new();
-        for (&k, &n) in &self.cards {
-            per_stage_owner.insert(k, n);
-        }
-        let mut rows = Vec::new();
-        // A field the funnel binds or requires somewhere comes before those it does not.
-        let checked = |field: &str| {
-            (0..funnel.stages.len()).any(|i| {
-                let (b, r) = funnel_binds(funnel, i, field);
-                b || r
+            .filter(|((s, _), _)| *s == si)
+            .map(|(&(_, o), &cards)| {
+                let filled = fi.map_or(0, |fi| self.filled.get(&(si, fi, o)).copied().unwrap_or(0));
+                OwnerFill {
+                    owner: self.owners[o as usize].clone(),
+                    cards,
+                    filled,
+                    rate: share(filled, cards),
+                }
             })
-        };
-        for (rank, field) in fields.iter().enumerate() {
-            let unchecked = !checked(field);
-            let key = fold(field);
-            let fi = self.fields.iter().position(|f| fold(&f.name) == key);
-            for &(stage_index, stage) in &stage_order {
-                let si = self.stages.iter().position(|s| s == stage).unwrap_or(0) as u32;
-                let (bound, required) = funnel_binds(funnel, stage_index, field);
-                let mut owners: Vec<OwnerFill> = self
-                    .cards
-                    .iter()
-                    .filter(|((s, _), _)| *s == si)
-                    .map(|(&(_, o), &cards)| {
-                        let filled = fi.map_or(0, |fi| {
-                            self.filled.get(&(si, fi as u32, o)).copied().unwrap_or(0)
-                        });
-                        OwnerFill {
-                            owner: self.owners[o as usize].clone(),
-                            cards,
-                            filled,
-                            rate: share(filled, cards),
-                        }
-                    })
-                    .collect();
-                owners.sort_by(|a, b| {
-                    let ra = a.rate.unwrap_or(1.0);
-                    let rb = b.rate.unwrap_or(1.0);
-                    ra.total_cmp(&rb)
-                        .then(b.cards.cmp(&a.cards))
-                        .then(a.owner.cmp(&b.owner))
-                });
-                let cards: u64 = owners.iter().map(|o| o.cards).sum();
-                let filled: u64 = owners.iter().map(|o| o.filled).sum();
-                rows.push((
-                    (
-                        unchecked,
-                        rank,
-                        !(bound || required),
-                        stage_index,
-                        stage.to_string(),
-                    ),
-                    FillRow {
-                        field: field.clone(),
-                        stage: stage.to_string(),
-                        bound,
-                        required,
-                        cards,
-                        filled,
-                        rate: share(filled, cards),
-                        owners,
-                    },
-                ));
-            }
-        }
-        rows.sort_by(|a, b| a.0.cmp(&b.0));
-        rows.into_iter().map(|(_, r)| r).collect()
+            .collect();
+        owners.sort_by(|a, b| {
+            let ra = a.rate.unwrap_or(1.0);
+            let rb = b.rate.unwrap_or(1.0);
+            ra.total_cmp(&rb)
+                .then(b.cards.cmp(&a.cards))
+                .then(a.owner.cmp(&b.owner))
+        });
+        owners
     }
 }
 
@@ -458,5 +508,43 @@ mod tests {
         assert_eq!((row.owners[0].cards, row.owners[0].filled), (1, 0));
         // Bound and required rows come before the others.
         assert!(rows[0].bound || rows[0].required);
+    }
+
+    #[test]
+    fn the_trend_lists_a_rows_rates_by_run_oldest_first_and_keeps_the_latest_few() {
+        let snap = |run, field: &str, stage: &str, cards, filled| FillSnapshot {
+            run,
+            at: format!("2026-11-{:02} 10:00:00", 10 + run),
+            field: field.into(),
+            stage: stage.into(),
+            cards,
+            filled,
+        };
+        let row = |field: &str, stage: &str| FillRow {
+            field: field.into(),
+            stage: stage.into(),
+            bound: false,
+            required: false,
+            cards: 4,
+            filled: 3,
+            rate: Some(0.75),
+            owners: vec![],
+            trend: vec![],
+        };
+        let mut rows = vec![row("Объект", "Встреча"), row("Объект", "Лид")];
+        // Given out of order, a field's case differing, another stage's figure in between.
+        let snaps = [
+            snap(3, "объект", "Встреча", 4, 3),
+            snap(1, "Объект", "Встреча", 4, 1),
+            snap(2, "Объект", "Встреча", 5, 2),
+            snap(2, "Объект", "Договор", 5, 5),
+        ];
+        attach_trend(&mut rows, &snaps, 2);
+        let rates: Vec<(i64, Option<f64>)> =
+            rows[0].trend.iter().map(|p| (p.run, p.rate)).collect();
+        // 1 of 4, then 2 of 5 = 0.4, then 3 of 4 = 0.75; the two latest kept.
+        assert_eq!(rates, [(2, Some(0.4)), (3, Some(0.75))]);
+        assert_eq!(rows[0].trend[1].at, "2026-11-13 10:00:00");
+        assert!(rows[1].trend.is_empty());
     }
 }

@@ -53,15 +53,21 @@ fn fields(s: &mut String, r: &Report) {
                     )
                 })
                 .unwrap_or_default();
+            let trend = fmsg::trend(&f.trend);
             let _ = writeln!(
                 s,
                 "<tr><td>{}</td><td class=\"text\">{}</td><td>{}</td><td>{}</td><td>{}</td>\
-                 <td class=\"text\">{}</td></tr>",
+                 <td class=\"text\">{}</td><td class=\"text\">{}</td></tr>",
                 esc(&f.field),
                 esc(&f.stage),
                 f.filled,
                 f.cards,
                 pct(f.rate),
+                if trend.is_empty() {
+                    "—"
+                } else {
+                    trend.as_str()
+                },
                 esc(&worst)
             );
         }

@@ -5,8 +5,10 @@
 use chrono::NaiveDate;
 use rusqlite::params;
 
+use crate::domain::Funnel;
 use crate::domain::analytics::{Finding, Window};
-use crate::domain::fill::CardFields;
+use crate::domain::fill::{CardFields, FillRow, FillTally};
+use crate::domain::names::fold;
 use crate::domain::review::Verdict;
 use crate::store::{Store, StoreError};
 
@@ -16,7 +18,44 @@ fn day(text: Option<&str>) -> Option<NaiveDate> {
     NaiveDate::parse_from_str(t.get(..10)?, "%Y-%m-%d").ok()
 }
 
+/// Runs a fill row's trend keeps, the latest.
+const TREND_RUNS: usize = 12;
+
 impl Store {
+    /// The fill rows (`okk fields`, the reviewer's fields view, the report) over the cards not
+    /// gone, of `owner` and created on or after `since` when given.
+    pub fn fill_rows(
+        &self,
+        funnel: &Funnel,
+        owner: Option<&str>,
+        since: Option<NaiveDate>,
+    ) -> Result<Vec<FillRow>, StoreError> {
+        let owner = owner.map(fold);
+        let tally = self.fold_card_fields(
+            FillTally::default,
+            |t, card| {
+                if let Some(o) = &owner
+                    && card.owner.map(fold).as_ref() != Some(o)
+                {
+                    return;
+                }
+                if let Some(s) = since
+                    && card.created.is_none_or(|c| c < s)
+                {
+                    return;
+                }
+                t.add(funnel, card);
+            },
+            |a, b| a.merge(b),
+        )?;
+        let mut rows = tally.rows(funnel);
+        // The trend is the desk's: a part of the cards was never recorded.
+        if owner.is_none() && since.is_none() {
+            crate::domain::fill::attach_trend(&mut rows, &self.fill_snapshots()?, TREND_RUNS);
+        }
+        Ok(rows)
+    }
+
     /// Folds every card not gone into a `C`: two threads, each over half the ids, merged after
     /// (decoding a million rows of fields is the time; a laptop has two cores or more).
     pub fn fold_card_fields<C: Send>(

@@ -11,6 +11,7 @@ pub mod crm;
 pub mod decisions;
 pub mod export;
 pub mod fields;
+pub mod fill_trend;
 pub mod flag_write;
 pub mod flags;
 pub mod funnel_facts;

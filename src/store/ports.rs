@@ -16,6 +16,7 @@ use crate::domain::auditors::ReviewFact;
 use crate::domain::calibration::{Calibration, CardKey, Judgement};
 use crate::domain::card_detail::CardDetail;
 use crate::domain::decision::{Decision, LeadDecision};
+use crate::domain::fill::FillRow;
 use crate::domain::ids::CardId;
 use crate::domain::lead_row::LeadRow;
 use crate::domain::pending::{PendingReview, Replayed};
@@ -180,6 +181,10 @@ impl StatsStore for Store {
 
     fn review_facts(&self) -> StoreResult<Vec<ReviewFact>> {
         Store::review_facts(self)
+    }
+
+    fn fill_rows(&self, funnel: &Funnel) -> StoreResult<Vec<FillRow>> {
+        Store::fill_rows(self, funnel, None, None)
     }
 }
 

@@ -476,6 +476,19 @@ CREATE TABLE IF NOT EXISTS funnel_versions (
     changes    TEXT NOT NULL
 );
 "#,
+    // 15: the fill figures each import or sync run left (store::fill_trend).
+    r#"
+-- Per run (the import batch it was taken after), field and stage: the cards not gone and how
+-- many had the field filled, desk-wide. `okk fields` shows the rates run by run (the trend).
+CREATE TABLE IF NOT EXISTS fill_snapshots (
+    batch_id INTEGER NOT NULL REFERENCES import_batches(id),
+    field    TEXT NOT NULL,
+    stage    TEXT NOT NULL,
+    cards    INTEGER NOT NULL,
+    filled   INTEGER NOT NULL,
+    PRIMARY KEY (batch_id, field, stage)
+) WITHOUT ROWID;
+"#,
 ];
 
 pub fn latest() -> i64 {

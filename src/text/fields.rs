@@ -1,7 +1,7 @@
 //! What `okk fields` prints: per custom field and stage, how many cards keep it, and the
 //! owner who leaves it empty most.
 
-use crate::domain::fill::FillRow;
+use crate::domain::fill::{FillRow, TrendPoint};
 use crate::text::safe::line;
 
 fn pct(rate: Option<f64>) -> String {
@@ -46,8 +46,14 @@ pub fn table(rows: &[FillRow]) -> String {
                 )
             })
             .unwrap_or_default();
+        let trend = trend(&r.trend);
+        let trend = if trend.is_empty() {
+            trend
+        } else {
+            format!("  {}", crate::tr!("fields-trend", rates = trend))
+        };
         out.push_str(&format!(
-            "  {}{mark}: {}{worst}\n",
+            "  {}{mark}: {}{worst}{trend}\n",
             line(&r.stage),
             crate::tr!(
                 "fields-filled",
@@ -73,15 +79,33 @@ pub fn report_none() -> String {
     crate::tr!("fields-report-none")
 }
 
-pub fn report_columns() -> [String; 6] {
+pub fn report_columns() -> [String; 7] {
     [
         crate::tr!("fields-column-field"),
         crate::tr!("fields-column-stage"),
         crate::tr!("fields-column-filled"),
         crate::tr!("fields-column-cards"),
         crate::tr!("fields-column-rate"),
+        crate::tr!("fields-column-trend"),
         crate::tr!("fields-column-emptiest"),
     ]
+}
+
+/// Runs a trend shows in a line of text.
+const TREND_SHOWN: usize = 5;
+
+/// The rates at the latest runs, oldest first, `40% → 62% → 93%`; empty with fewer than two
+/// runs recorded (no trend to read yet).
+pub fn trend(points: &[TrendPoint]) -> String {
+    if points.len() < 2 {
+        return String::new();
+    }
+    let skip = points.len().saturating_sub(TREND_SHOWN);
+    points[skip..]
+        .iter()
+        .map(|p| pct(p.rate))
+        .collect::<Vec<_>>()
+        .join(" → ")
 }
 
 pub fn no_owner() -> String {

@@ -629,6 +629,41 @@ pub fn stats_totals(reviews: u64, not_ok: &str) -> String {
     tr!("tui-stats-totals", share = not_ok, count = reviews)
 }
 
+pub fn fields_title() -> String {
+    format!(" {} ", tr!("tui-fields-title"))
+}
+
+pub fn fields_none() -> String {
+    tr!("tui-fields-none")
+}
+
+pub fn fields_columns() -> [String; 8] {
+    [
+        tr!("tui-fields-field"),
+        tr!("tui-fields-stage"),
+        tr!("tui-fields-kept-as"),
+        tr!("tui-stats-cards"),
+        tr!("tui-fields-filled"),
+        tr!("tui-fields-rate"),
+        tr!("tui-fields-trend"),
+        tr!("tui-fields-emptiest"),
+    ]
+}
+
+/// How the funnel holds the field at the stage: bound, required, both or neither.
+pub fn fields_mark(bound: bool, required: bool) -> String {
+    match (bound, required) {
+        (true, true) => tr!("tui-fields-bound-required"),
+        (true, false) => tr!("tui-fields-bound"),
+        (false, true) => tr!("tui-fields-required"),
+        (false, false) => String::new(),
+    }
+}
+
+pub fn fields_no_owner() -> String {
+    tr!("tui-fields-no-owner")
+}
+
 pub fn stats_title() -> String {
     tr!("tui-stats-title")
 }

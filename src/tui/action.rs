@@ -46,6 +46,8 @@ pub enum Action {
     AllCards,
     /// The stats screen: where the funnel leaks.
     Stats,
+    /// The stats screen's fields view: how well each custom field is kept per stage.
+    Fields,
     /// The card's page in the CRM, in the browser (or its address, to copy).
     OpenCrm,
     /// A key typed into a text box (filter, picker query, comment, field value).
@@ -220,6 +222,13 @@ pub static TABLE: &[Entry] = &[
         &[(&[M::Funnel, M::Queue], &["4"], RARE)],
         "tui-action-stats-hint",
         "tui-action-stats-help",
+    ),
+    entry(
+        Action::Fields,
+        "fields",
+        &[(&[M::Stats], &["f"], OFTEN)],
+        "tui-action-fields-hint",
+        "tui-action-fields-help",
     ),
     entry(
         Action::Owner,

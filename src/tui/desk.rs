@@ -312,6 +312,11 @@ impl Desk {
             .stats_figures(&self.funnel, self.today().date(), Window::default())
     }
 
+    /// How well each custom field is kept per stage, for the stats screen's fields view.
+    pub fn fill_rows(&self) -> DeskResult<Vec<crate::domain::fill::FillRow>> {
+        self.store.fill_rows(&self.funnel)
+    }
+
     /// Reviews per day over the last `days` days to today.
     pub fn reviews_per_day(&self, days: u64) -> DeskResult<Vec<u64>> {
         let today = self.now().date();

@@ -5,6 +5,7 @@ use super::desk::{Desk, DeskResult, StageRow};
 use crate::domain::analytics::StatsFigures;
 use crate::domain::card_detail::CardDetail;
 use crate::domain::decision::LeadDecision;
+use crate::domain::fill::FillRow;
 use crate::domain::ids::CardId;
 use crate::domain::lead_row::LeadRow;
 use crate::domain::queue::{QueueCounts, QueueEntry, QueueKey};
@@ -38,6 +39,8 @@ pub enum Ask {
     },
     /// Everything `okk stats` computes, and reviews per day over the last 30 days.
     Stats,
+    /// How well each custom field is kept per stage (`okk fields`).
+    Fields,
     /// The lead's list.
     LeadRows,
     /// Owners known from the cards (the owner picker).
@@ -80,6 +83,7 @@ pub enum Answer {
         figures: Box<StatsFigures>,
         per_day: Vec<u64>,
     },
+    Fields(Vec<FillRow>),
     LeadRows(Vec<LeadRow>),
     Owners(Vec<String>),
 }
@@ -98,6 +102,7 @@ impl std::fmt::Debug for Answer {
             Answer::Card(c) => write!(f, "Card({:?})", c.as_ref().map(|c| c.detail.card_id)),
             // The figures are many tables: their name says enough in a log.
             Answer::Stats { .. } => write!(f, "Stats"),
+            Answer::Fields(rows) => write!(f, "Fields({} rows)", rows.len()),
             Answer::LeadRows(rows) => write!(f, "LeadRows({} rows)", rows.len()),
             Answer::Owners(o) => write!(f, "Owners({})", o.len()),
         }
@@ -152,6 +157,8 @@ pub enum Then {
         row: usize,
     },
     Stats,
+    /// Shows the stats screen's fields view.
+    Fields,
     LeadList,
     OwnerPicker,
     /// Queue item `index`'s card, read ahead: no mark, keys do not wait for it.
@@ -176,6 +183,7 @@ pub fn perform(ask: &Ask, desk: &Desk) -> DeskResult<Answer> {
             figures: Box::new(desk.figures()?),
             per_day: desk.reviews_per_day(30).unwrap_or_default(),
         },
+        Ask::Fields => Answer::Fields(desk.fill_rows()?),
         Ask::LeadRows => Answer::LeadRows(desk.lead_rows()?),
         Ask::Owners => Answer::Owners(desk.owners()?),
     })

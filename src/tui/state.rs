@@ -311,6 +311,16 @@ pub struct StatsScreen {
     pub figures: Arc<StatsFigures>,
     pub selected: usize,
     pub reviews_per_day: Vec<u64>,
+    /// The fields view over the figures, when open.
+    pub fields: Option<FieldsView>,
+}
+
+/// The stats screen's fields view: how well each custom field is kept per stage (the rows of
+/// `okk fields`), one selected.
+#[derive(Clone)]
+pub struct FieldsView {
+    pub rows: Arc<[crate::domain::fill::FillRow]>,
+    pub selected: usize,
 }
 
 pub struct State {

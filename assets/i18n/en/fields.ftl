@@ -17,4 +17,6 @@ fields-column-filled = Filled
 fields-column-cards = Cards
 fields-column-rate = Rate
 fields-column-emptiest = Emptiest owner
-fields-report-trend = The trend per sync is not shown: the store keeps the cards as they are now, not each sync's fill rates.
+fields-report-trend = Trend: the rate after each of the latest imports and syncs that changed cards, oldest first (the last is the latest run's).
+fields-column-trend = Trend
+fields-trend = by run: { $rates }

@@ -6,6 +6,7 @@ use super::StoreResult;
 use crate::domain::Funnel;
 use crate::domain::analytics::{StatsFigures, Window};
 use crate::domain::auditors::ReviewFact;
+use crate::domain::fill::FillRow;
 
 pub trait StatsStore {
     /// Everything `okk stats` computes; idle days count to `today`.
@@ -22,4 +23,7 @@ pub trait StatsStore {
     /// One fact per current review (who, when, how long, what the lead decided): the
     /// auditors' figures.
     fn review_facts(&self) -> StoreResult<Vec<ReviewFact>>;
+
+    /// How well each custom field is kept per stage (`okk fields`), over every card not gone.
+    fn fill_rows(&self, funnel: &Funnel) -> StoreResult<Vec<FillRow>>;
 }

@@ -255,26 +255,7 @@ fn bind_fields(funnel: &Funnel, seen: &Observed, out: &mut Out) {
         if values == 0 {
             continue;
         }
-        let filled = seen.fill.filled_by_stage(field);
-        let row = |&(_, name, n): &(usize, &str, u64)| {
-            let part = filled.get(name).copied().unwrap_or(0);
-            StageShare {
-                stage: name.to_string(),
-                cards: n,
-                part,
-                rate: share(part, n),
-            }
-        };
-        let kept: Vec<(usize, StageShare)> = judged
-            .iter()
-            .filter(|j| row(j).rate.unwrap_or(0.0) >= s.bind_kept)
-            .map(|j| (j.0, row(j)))
-            .collect();
-        let not_kept: Vec<StageShare> = judged
-            .iter()
-            .map(row)
-            .filter(|r| r.rate.unwrap_or(0.0) <= s.bind_unkept)
-            .collect();
+        let (kept, not_kept) = kept_and_not(seen.fill, field, &judged, s);
         if kept.is_empty() || not_kept.is_empty() {
             continue;
         }
@@ -327,6 +308,37 @@ fn bind_fields(funnel: &Funnel, seen: &Observed, out: &mut Out) {
             },
         ));
     }
+}
+
+/// The judged stages (index, name, cards) that keep `field` in at least `bind_kept` of their
+/// cards, and those that keep it in at most `bind_unkept`.
+fn kept_and_not(
+    fill: &FillTally,
+    field: &str,
+    judged: &[(usize, &str, u64)],
+    s: &SuggestSettings,
+) -> (Vec<(usize, StageShare)>, Vec<StageShare>) {
+    let filled = fill.filled_by_stage(field);
+    let row = |&(_, name, n): &(usize, &str, u64)| {
+        let part = filled.get(name).copied().unwrap_or(0);
+        StageShare {
+            stage: name.to_string(),
+            cards: n,
+            part,
+            rate: share(part, n),
+        }
+    };
+    let kept = judged
+        .iter()
+        .filter(|j| row(j).rate.unwrap_or(0.0) >= s.bind_kept)
+        .map(|j| (j.0, row(j)))
+        .collect();
+    let not_kept = judged
+        .iter()
+        .map(row)
+        .filter(|r| r.rate.unwrap_or(0.0) <= s.bind_unkept)
+        .collect();
+    (kept, not_kept)
 }
 
 fn idle_limits(funnel: &Funnel, seen: &Observed, merged: &Out, out: &mut Out) {

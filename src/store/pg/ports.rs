@@ -13,6 +13,7 @@ use crate::domain::auditors::ReviewFact;
 use crate::domain::calibration::{Calibration, CardKey, Judgement};
 use crate::domain::card_detail::CardDetail;
 use crate::domain::decision::{Decision, LeadDecision};
+use crate::domain::fill::FillRow;
 use crate::domain::ids::CardId;
 use crate::domain::lead_row::LeadRow;
 use crate::domain::pending::{PendingReview, Replayed};
@@ -182,6 +183,10 @@ impl StatsStore for PgStore {
 
     fn review_facts(&self) -> StoreResult<Vec<ReviewFact>> {
         PgStore::review_facts(self)
+    }
+
+    fn fill_rows(&self, funnel: &Funnel) -> StoreResult<Vec<FillRow>> {
+        PgStore::fill_rows(self, funnel)
     }
 }
 

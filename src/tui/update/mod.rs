@@ -304,6 +304,7 @@ fn loaded(state: &mut State, then: Then, answer: Answer, cx: &mut Cx) {
             card::card_read(state, index, draft, read)
         }
         (Then::Decide { row }, Answer::Card(read)) => lead::card_read(state, row, read),
+        (Then::Fields, Answer::Fields(rows)) => stats::fields_read(state, rows),
         (Then::Stats, Answer::Stats { figures, per_day }) => {
             stats::figures_read(state, figures, per_day)
         }

@@ -1,13 +1,14 @@
 //! The stats screen: the figures asked for and read back, moving through the bottlenecks, and
-//! opening the cards where one lies.
+//! opening the cards where one lies; its fields view (how well each custom field is kept).
 
 use std::sync::Arc;
 
 use super::{Cx, funnel, queue};
 use crate::domain::analytics::StatsFigures;
+use crate::domain::fill::FillRow;
 use crate::tui::action::Action;
 use crate::tui::read::{Ask, Then};
-use crate::tui::state::{Popup, Screen, State, StatsScreen};
+use crate::tui::state::{FieldsView, Popup, Screen, State, StatsScreen};
 
 /// Asks for the figures (one pass over the cards and the reviews); the stats screen shows
 /// them once they are in.
@@ -20,18 +21,37 @@ pub(super) fn figures_read(state: &mut State, figures: Box<StatsFigures>, per_da
         figures: Arc::from(figures),
         selected: 0,
         reviews_per_day: per_day,
+        fields: None,
     });
     state.card = None;
     state.screen = Screen::Stats;
 }
 
+/// The fill rows are in: the fields view opens over the figures (a stats screen closed
+/// meanwhile stays closed).
+pub(super) fn fields_read(state: &mut State, rows: Vec<FillRow>) {
+    if let Some(s) = state.stats.as_mut()
+        && state.screen == Screen::Stats
+    {
+        s.fields = Some(FieldsView {
+            rows: Arc::from(rows),
+            selected: 0,
+        });
+    }
+}
+
 /// Move through the bottlenecks; enter opens the cards where one lies (the stage's queue,
-/// filtered to the manager for a stage-and-manager pair).
+/// filtered to the manager for a stage-and-manager pair). The fields key asks for the fields
+/// view, which then takes the moves until it is closed.
 pub(super) fn keys(state: &mut State, action: Action, cx: &mut Cx) {
     let Some(s) = state.stats.as_mut() else {
         state.screen = Screen::Funnel;
         return;
     };
+    if s.fields.is_some() {
+        fields_keys(&mut s.fields, action, &mut state.popup);
+        return;
+    }
     let list = bottleneck_list(&s.figures);
     let last = list.len().saturating_sub(1);
     match action {
@@ -48,10 +68,33 @@ pub(super) fn keys(state: &mut State, action: Action, cx: &mut Cx) {
             queue::open(state, row, manager.unwrap_or_default(), false, cx);
         }
         Action::Help => state.popup = Some(Popup::Help { scroll: 0 }),
+        Action::Fields => cx.read(state, Ask::Fields, Then::Fields),
         Action::Back => {
             state.screen = Screen::Funnel;
             funnel::read(state, Then::ShowStages, cx);
         }
+        _ => {}
+    }
+}
+
+/// Rows moved over per page of the fields view.
+const FIELDS_PAGE: usize = 10;
+
+fn fields_keys(open: &mut Option<FieldsView>, action: Action, popup: &mut Option<Popup>) {
+    let Some(view) = open.as_mut() else {
+        return;
+    };
+    let last = view.rows.len().saturating_sub(1);
+    match action {
+        Action::Down => view.selected = (view.selected + 1).min(last),
+        Action::Up => view.selected = view.selected.saturating_sub(1),
+        Action::PageDown => view.selected = (view.selected + FIELDS_PAGE).min(last),
+        Action::PageUp => view.selected = view.selected.saturating_sub(FIELDS_PAGE),
+        Action::First => view.selected = 0,
+        Action::Last => view.selected = last,
+        Action::Help => *popup = Some(Popup::Help { scroll: 0 }),
+        // Back to the figures it was opened over.
+        Action::Fields | Action::Back => *open = None,
         _ => {}
     }
 }

@@ -3,6 +3,7 @@
 
 mod bars;
 mod card;
+mod fields;
 mod funnel;
 mod lead;
 mod popup;
@@ -65,7 +66,10 @@ pub fn view(state: &State, theme: &Theme, frame: &mut Frame<'_>) {
         }
         Screen::Stats => {
             if let Some(s) = &state.stats {
-                stats::draw(s, theme, frame, body)
+                match &s.fields {
+                    Some(v) => fields::draw(v, theme, frame, body),
+                    None => stats::draw(s, theme, frame, body),
+                }
             }
         }
     }
