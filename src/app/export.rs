@@ -55,6 +55,13 @@ fn export_reviews(paths: &Paths, args: ExportReviewsArgs) -> Result<ExitCode> {
         .unwrap_or_else(crate::text::lang::current);
     let out = &args.target.out;
     let mut written = 0u64;
+    let rows = ReviewRows {
+        funnel: &funnel,
+        stage: stage.as_ref(),
+        links: &links,
+        headers,
+        out,
+    };
     place(&args.target, |file| {
         let mut table = Table::new(file, layout).map_err(io(out))?;
         table
@@ -64,42 +71,9 @@ fn export_reviews(paths: &Paths, args: ExportReviewsArgs) -> Result<ExitCode> {
         // the connection's thread), another turns them into CSV and writes it.
         std::thread::scope(|scope| {
             let (send, receive) = std::sync::mpsc::sync_channel::<Vec<ReviewRow>>(4);
-            let (funnel, stage, links) = (&funnel, &stage, &links);
-            let writer = scope.spawn(move || -> Result<u64, ExportError> {
-                // The cells people read (verdicts, decisions) in the headers' language.
-                with(headers, || {
-                    let mut written = 0;
-                    for batch in receive {
-                        for r in batch {
-                            let r = r.parse();
-                            if stage.as_ref().is_some_and(|s| !s.matches(funnel, &r.stage)) {
-                                continue;
-                            }
-                            let url = links.url(&r.source, &r.external_id);
-                            table.row(&reviews::row(funnel, &r, url)).map_err(io(out))?;
-                            written += 1;
-                        }
-                    }
-                    table.finish().map_err(io(out))?;
-                    Ok(written)
-                })
-            });
-            let mut batch = Vec::with_capacity(EXPORT_BATCH);
-            let read = store.for_each_review_row(&query, |r| {
-                batch.push(r);
-                if batch.len() == EXPORT_BATCH {
-                    let full = std::mem::replace(&mut batch, Vec::with_capacity(EXPORT_BATCH));
-                    if send.send(full).is_err() {
-                        // The writer failed: stop reading.
-                        return Err(io(out)(std::io::ErrorKind::BrokenPipe.into()));
-                    }
-                }
-                Ok::<(), ExportError>(())
-            });
-            if read.is_ok() {
-                let _ = send.send(batch);
-            }
-            drop(send);
+            let rows = &rows;
+            let writer = scope.spawn(move || rows.write(table, receive));
+            let read = read_in_batches(&store, &query, send, out);
             let wrote = writer
                 .join()
                 .unwrap_or_else(|p| std::panic::resume_unwind(p));
@@ -115,6 +89,72 @@ fn export_reviews(paths: &Paths, args: ExportReviewsArgs) -> Result<ExitCode> {
     })?;
     println!("{}", msg::wrote_reviews(written, out));
     Ok(ExitCode::SUCCESS)
+}
+
+/// What the writing thread of `okk export reviews` needs to turn a review into a row.
+struct ReviewRows<'a> {
+    funnel: &'a Funnel,
+    stage: Option<&'a StageFilter>,
+    links: &'a crate::crm::links::CrmLinks,
+    headers: Lang,
+    out: &'a std::path::Path,
+}
+
+impl ReviewRows<'_> {
+    /// Writes the rows of the batches as they come, and finishes the file; returns how many
+    /// rows it wrote.
+    fn write<W: std::io::Write>(
+        &self,
+        mut table: Table<W>,
+        batches: std::sync::mpsc::Receiver<Vec<ReviewRow>>,
+    ) -> Result<u64, ExportError> {
+        let out = self.out;
+        // The cells people read (verdicts, decisions) in the headers' language.
+        with(self.headers, || {
+            let mut written = 0;
+            for batch in batches {
+                for r in batch {
+                    let r = r.parse();
+                    if self
+                        .stage
+                        .is_some_and(|s| !s.matches(self.funnel, &r.stage))
+                    {
+                        continue;
+                    }
+                    let url = self.links.url(&r.source, &r.external_id);
+                    table
+                        .row(&reviews::row(self.funnel, &r, url))
+                        .map_err(io(out))?;
+                    written += 1;
+                }
+            }
+            table.finish().map_err(io(out))?;
+            Ok(written)
+        })
+    }
+}
+
+/// Reads the reviews `query` asks for and sends them on in batches of [`EXPORT_BATCH`]; stops
+/// when the writer has gone (it failed).
+fn read_in_batches(
+    store: &Store,
+    query: &ReviewQuery,
+    send: std::sync::mpsc::SyncSender<Vec<ReviewRow>>,
+    out: &std::path::Path,
+) -> Result<(), ExportError> {
+    let mut batch = Vec::with_capacity(EXPORT_BATCH);
+    store.for_each_review_row(query, |r| {
+        batch.push(r);
+        if batch.len() == EXPORT_BATCH {
+            let full = std::mem::replace(&mut batch, Vec::with_capacity(EXPORT_BATCH));
+            if send.send(full).is_err() {
+                return Err(io(out)(std::io::ErrorKind::BrokenPipe.into()));
+            }
+        }
+        Ok::<(), ExportError>(())
+    })?;
+    let _ = send.send(batch);
+    Ok(())
 }
 
 fn export_crm(paths: &Paths, args: ExportCrmArgs) -> Result<ExitCode> {
@@ -142,27 +182,7 @@ fn export_crm(paths: &Paths, args: ExportCrmArgs) -> Result<ExitCode> {
         source,
         args.approved_only,
     )?;
-    // Without --owners, a map kept beside the store (`owners-hubspot.csv`…; the demo has them).
-    let beside = default_owners_map(&paths.db, &profile.name);
-    let mut owners = match args.owners.as_ref().or(beside.as_ref()) {
-        Some(path) => {
-            let map = OwnerMap::load(path, profile.owner_form, &profile.label)
-                .map_err(|e| user(e.to_string()))?;
-            super::warn(msg::owners_loaded(map.len(), path));
-            map
-        }
-        None => OwnerMap::default(),
-    };
-    // Bitrix24's export names owners `Name [17]`: the import kept the ids.
-    if profile.owner_form == crate::export::profile::OwnerForm::NumericId {
-        let known = store.owner_ids(crate::formats::values::OWNER_ID_FIELD)?;
-        for (owner, id) in &known {
-            owners.learn(owner, id);
-        }
-        if !known.is_empty() {
-            super::warn(msg::owner_ids_known(known.len(), &profile.label));
-        }
-    }
+    let owners = owner_map(paths, &args, &profile, &store)?;
     let spellings = store.stage_spellings(&profile.name, source)?;
     let sheet = crm::sheet(&profile, &funnel, &spellings, &owners, &changes);
     // A name where the CRM wants an email or an id makes its import reject the whole row (the
@@ -203,6 +223,37 @@ fn export_crm(paths: &Paths, args: ExportCrmArgs) -> Result<ExitCode> {
         println!("{}", msg::needs_lead(&needs_lead));
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Who is who in the CRM: `--owners`, else a map kept beside the store (`owners-hubspot.csv`…;
+/// the demo has them), and for a CRM that names owners by id, the ids the imports kept.
+fn owner_map(
+    paths: &Paths,
+    args: &ExportCrmArgs,
+    profile: &ExportProfile,
+    store: &Store,
+) -> Result<OwnerMap> {
+    let beside = default_owners_map(&paths.db, &profile.name);
+    let mut owners = match args.owners.as_ref().or(beside.as_ref()) {
+        Some(path) => {
+            let map = OwnerMap::load(path, profile.owner_form, &profile.label)
+                .map_err(|e| user(e.to_string()))?;
+            super::warn(msg::owners_loaded(map.len(), path));
+            map
+        }
+        None => OwnerMap::default(),
+    };
+    // Bitrix24's export names owners `Name [17]`: the import kept the ids.
+    if profile.owner_form == crate::export::profile::OwnerForm::NumericId {
+        let known = store.owner_ids(crate::formats::values::OWNER_ID_FIELD)?;
+        for (owner, id) in &known {
+            owners.learn(owner, id);
+        }
+        if !known.is_empty() {
+            super::warn(msg::owner_ids_known(known.len(), &profile.label));
+        }
+    }
+    Ok(owners)
 }
 
 /// What the CRM export found: each card's change, how many of those cards a sync changed since

@@ -277,12 +277,36 @@ fn number(e: &clap::Error, kind: ContextKind) -> i64 {
 /// clap's error in okk's words: what is wrong, a suggestion when clap has one, the usage line.
 pub fn error_text(e: &clap::Error) -> String {
     let arg = one(e, ContextKind::InvalidArg);
+    let mut message = what_is_wrong(e, &arg);
+    if let Some(ContextValue::Strings(valid)) = context(e, ContextKind::ValidValue)
+        && matches!(e.kind(), ErrorKind::InvalidValue)
+        && !valid.is_empty()
+    {
+        message.push_str("\n  ");
+        message.push_str(&t::possible_values(&valid.join(", ")));
+    }
+    suggestions(e, &arg, &mut message);
+    let usage = match context(e, ContextKind::Usage) {
+        Some(ContextValue::StyledStr(u)) => {
+            let u = u.to_string();
+            Some(
+                u.split_once(' ')
+                    .map_or(u.clone(), |(_, rest)| rest.to_string()),
+            )
+        }
+        _ => None,
+    };
+    t::error(&message, usage.as_deref())
+}
+
+/// The error's first sentence, by its kind, about the argument `arg`.
+fn what_is_wrong(e: &clap::Error, arg: &str) -> String {
     let value = one(e, ContextKind::InvalidValue);
-    let mut message = match e.kind() {
-        ErrorKind::UnknownArgument => t::unknown_argument(&arg),
+    match e.kind() {
+        ErrorKind::UnknownArgument => t::unknown_argument(arg),
         ErrorKind::InvalidSubcommand => t::unknown_command(&one(e, ContextKind::InvalidSubcommand)),
-        ErrorKind::InvalidValue if value.is_empty() => t::value_needed(&arg),
-        ErrorKind::InvalidValue => t::invalid_value(&value, &arg),
+        ErrorKind::InvalidValue if value.is_empty() => t::value_needed(arg),
+        ErrorKind::InvalidValue => t::invalid_value(&value, arg),
         ErrorKind::ValueValidation => {
             let reason = std::error::Error::source(e).map(|s| s.to_string());
             // Rust's own parse errors speak English; the ones a number argument meets are worded here.
@@ -290,25 +314,25 @@ pub fn error_text(e: &clap::Error) -> String {
                 .is_some_and(|s| s.downcast_ref::<std::num::ParseIntError>().is_some());
             match reason {
                 Some(_) if not_a_number => {
-                    t::invalid_value_because(&value, &arg, &t::not_a_number())
+                    t::invalid_value_because(&value, arg, &t::not_a_number())
                 }
-                Some(r) => t::invalid_value_because(&value, &arg, &r),
-                None => t::invalid_value(&value, &arg),
+                Some(r) => t::invalid_value_because(&value, arg, &r),
+                None => t::invalid_value(&value, arg),
             }
         }
-        ErrorKind::NoEquals => t::no_equals(&arg),
-        ErrorKind::TooManyValues => t::too_many_values(&value, &arg),
+        ErrorKind::NoEquals => t::no_equals(arg),
+        ErrorKind::TooManyValues => t::too_many_values(&value, arg),
         ErrorKind::TooFewValues | ErrorKind::WrongNumberOfValues => t::wrong_number_of_values(
-            &arg,
+            arg,
             number(e, ContextKind::ExpectedNumValues).max(number(e, ContextKind::MinValues)),
             number(e, ContextKind::ActualNumValues),
         ),
         ErrorKind::ArgumentConflict => {
             let prior = one(e, ContextKind::PriorArg);
             if prior == arg {
-                t::repeated(&arg)
+                t::repeated(arg)
             } else {
-                t::conflict(&arg, &prior)
+                t::conflict(arg, &prior)
             }
         }
         ErrorKind::MissingRequiredArgument => {
@@ -320,14 +344,12 @@ pub fn error_text(e: &clap::Error) -> String {
         }
         ErrorKind::InvalidUtf8 => t::not_utf8(),
         kind => t::bad_command_line(&format!("{kind:?}")),
-    };
-    if let Some(ContextValue::Strings(valid)) = context(e, ContextKind::ValidValue)
-        && matches!(e.kind(), ErrorKind::InvalidValue)
-        && !valid.is_empty()
-    {
-        message.push_str("\n  ");
-        message.push_str(&t::possible_values(&valid.join(", ")));
     }
+}
+
+/// What clap suggests instead (a similar argument, command or value; `--` before a value that
+/// looks like an option), each as a paragraph of `message`.
+fn suggestions(e: &clap::Error, arg: &str, message: &mut String) {
     for kind in [
         ContextKind::SuggestedArg,
         ContextKind::SuggestedSubcommand,
@@ -355,17 +377,6 @@ pub fn error_text(e: &clap::Error) -> String {
         Some(ContextValue::Bool(true))
     ) {
         message.push_str("\n\n  ");
-        message.push_str(&t::dash_dash(&arg));
+        message.push_str(&t::dash_dash(arg));
     }
-    let usage = match context(e, ContextKind::Usage) {
-        Some(ContextValue::StyledStr(u)) => {
-            let u = u.to_string();
-            Some(
-                u.split_once(' ')
-                    .map_or(u.clone(), |(_, rest)| rest.to_string()),
-            )
-        }
-        _ => None,
-    };
-    t::error(&message, usage.as_deref())
 }

@@ -8,19 +8,11 @@ use crate::domain::names::fold;
 use crate::domain::suggest::Edit;
 use crate::text::suggest as words;
 
+use super::show::kind_word;
+
 /// A TOML string literal.
 fn quoted(s: &str) -> String {
     Value::from(s).to_string().trim().to_string()
-}
-
-fn kind_word(kind: FieldKind) -> &'static str {
-    match kind {
-        FieldKind::Text => "text",
-        FieldKind::Date => "date",
-        FieldKind::Number => "number",
-        FieldKind::Bool => "bool",
-        FieldKind::List => "list",
-    }
 }
 
 fn list(items: &[String]) -> String {
@@ -96,107 +88,129 @@ pub fn apply(src: &str, edit: &Edit) -> Result<String, String> {
     let mut doc: DocumentMut = src
         .parse()
         .map_err(|e: toml_edit::TomlError| e.to_string())?;
-    {
-        let stages = doc
-            .get_mut("stages")
-            .and_then(Item::as_array_of_tables_mut)
-            .ok_or_else(words::apply_no_stages)?;
-        let find = |stages: &toml_edit::ArrayOfTables, name: &str| -> Result<usize, String> {
-            let key = fold(name);
-            stages
-                .iter()
-                .position(|t| t.get("name").and_then(Item::as_str).map(fold) == Some(key.clone()))
-                .ok_or_else(|| words::apply_no_stage(name))
-        };
-        match edit {
-            Edit::IdleLimit { stage, days } => {
-                let i = find(stages, stage)?;
-                stage_mut(stages, i)["max_idle_days"] = value(i64::from(*days));
-            }
-            Edit::ExtraControl { stage } => {
-                let i = find(stages, stage)?;
-                stage_mut(stages, i)["extra_control"] = value(true);
-            }
-            Edit::Skippable { stage } => {
-                let i = find(stages, stage)?;
-                stage_mut(stages, i)["skippable"] = value(true);
-            }
-            Edit::AddStage {
-                after,
-                name,
-                max_idle_days,
-                fields,
-                skippable,
-            } => {
-                let i = find(stages, after)?;
-                let mut t = Table::new();
-                t.decor_mut()
-                    .set_prefix(format!("\n# {}\n", words::patch_added(after)));
-                t["name"] = value(words::new_stage_name(name));
-                t["kind"] = value("open");
-                if let Some(d) = max_idle_days {
-                    t["max_idle_days"] = value(i64::from(*d));
-                }
-                if *skippable {
-                    t["skippable"] = value(true);
-                }
-                if !fields.is_empty() {
-                    t["fields"] = value(fields.iter().map(String::as_str).collect::<Array>());
-                }
-                stages.insert(i + 1, t);
-            }
-            Edit::BindField {
-                field,
-                bind,
-                require,
-                ..
-            } => {
-                for s in bind {
-                    let i = find(stages, s)?;
-                    push_unique(stage_mut(stages, i), "fields", field);
-                }
-                for s in require {
-                    let i = find(stages, s)?;
-                    push_unique(stage_mut(stages, i), "required", field);
-                }
-            }
-            Edit::MergeStage { stage, into } | Edit::DropStage { stage, into } => {
-                let i = find(stages, stage)?;
-                let j = find(stages, into)?;
-                let gone = stages.get(i).cloned().unwrap_or_default();
-                let mut names = vec![stage.clone()];
-                if let Some(a) = gone.get("aliases").and_then(Item::as_array) {
-                    names.extend(a.iter().filter_map(|v| v.as_str().map(str::to_string)));
-                }
-                for n in &names {
-                    push_unique(stage_mut(stages, j), "aliases", n);
-                }
-                stages.remove(i);
-            }
-        }
-    }
+    let stages = doc
+        .get_mut("stages")
+        .and_then(Item::as_array_of_tables_mut)
+        .ok_or_else(words::apply_no_stages)?;
+    apply_to_stages(stages, edit)?;
     if let Edit::BindField {
         field,
         declare: Some(kind),
         ..
     } = edit
     {
-        let mut t = Table::new();
-        t["name"] = value(field.as_str());
-        t["type"] = value(kind_word(*kind));
-        match doc.get_mut("custom_fields") {
-            Some(item) => item
-                .as_array_of_tables_mut()
-                .ok_or_else(words::apply_no_stages)?
-                .push(t),
-            None => {
-                let mut a = toml_edit::ArrayOfTables::new();
-                a.push(t);
-                doc["custom_fields"] = Item::ArrayOfTables(a);
-            }
-        }
+        declare_field(&mut doc, field, *kind)?;
     }
     Ok(doc.to_string())
+}
+
+/// The part of `edit` that changes the `[[stages]]` tables.
+fn apply_to_stages(stages: &mut toml_edit::ArrayOfTables, edit: &Edit) -> Result<(), String> {
+    match edit {
+        Edit::IdleLimit { stage, days } => {
+            let i = find(stages, stage)?;
+            stage_mut(stages, i)["max_idle_days"] = value(i64::from(*days));
+        }
+        Edit::ExtraControl { stage } => {
+            let i = find(stages, stage)?;
+            stage_mut(stages, i)["extra_control"] = value(true);
+        }
+        Edit::Skippable { stage } => {
+            let i = find(stages, stage)?;
+            stage_mut(stages, i)["skippable"] = value(true);
+        }
+        Edit::AddStage {
+            after,
+            name,
+            max_idle_days,
+            fields,
+            skippable,
+        } => {
+            let i = find(stages, after)?;
+            let mut t = Table::new();
+            t.decor_mut()
+                .set_prefix(format!("\n# {}\n", words::patch_added(after)));
+            t["name"] = value(words::new_stage_name(name));
+            t["kind"] = value("open");
+            if let Some(d) = max_idle_days {
+                t["max_idle_days"] = value(i64::from(*d));
+            }
+            if *skippable {
+                t["skippable"] = value(true);
+            }
+            if !fields.is_empty() {
+                t["fields"] = value(fields.iter().map(String::as_str).collect::<Array>());
+            }
+            stages.insert(i + 1, t);
+        }
+        Edit::BindField {
+            field,
+            bind,
+            require,
+            ..
+        } => {
+            for s in bind {
+                let i = find(stages, s)?;
+                push_unique(stage_mut(stages, i), "fields", field);
+            }
+            for s in require {
+                let i = find(stages, s)?;
+                push_unique(stage_mut(stages, i), "required", field);
+            }
+        }
+        Edit::MergeStage { stage, into } | Edit::DropStage { stage, into } => {
+            merge_stage(stages, stage, into)?;
+        }
+    }
+    Ok(())
+}
+
+/// The stage named `name` (or a spelling of it that folds the same).
+fn find(stages: &toml_edit::ArrayOfTables, name: &str) -> Result<usize, String> {
+    let key = fold(name);
+    stages
+        .iter()
+        .position(|t| t.get("name").and_then(Item::as_str).map(fold) == Some(key.clone()))
+        .ok_or_else(|| words::apply_no_stage(name))
+}
+
+/// Removes `stage`, its name and aliases becoming aliases of `into`.
+fn merge_stage(
+    stages: &mut toml_edit::ArrayOfTables,
+    stage: &str,
+    into: &str,
+) -> Result<(), String> {
+    let i = find(stages, stage)?;
+    let j = find(stages, into)?;
+    let gone = stages.get(i).cloned().unwrap_or_default();
+    let mut names = vec![stage.to_string()];
+    if let Some(a) = gone.get("aliases").and_then(Item::as_array) {
+        names.extend(a.iter().filter_map(|v| v.as_str().map(str::to_string)));
+    }
+    for n in &names {
+        push_unique(stage_mut(stages, j), "aliases", n);
+    }
+    stages.remove(i);
+    Ok(())
+}
+
+/// Declares the custom field `field` of `kind` (the `[[custom_fields]]` array made if missing).
+fn declare_field(doc: &mut DocumentMut, field: &str, kind: FieldKind) -> Result<(), String> {
+    let mut t = Table::new();
+    t["name"] = value(field);
+    t["type"] = value(kind_word(kind));
+    match doc.get_mut("custom_fields") {
+        Some(item) => item
+            .as_array_of_tables_mut()
+            .ok_or_else(words::apply_no_stages)?
+            .push(t),
+        None => {
+            let mut a = toml_edit::ArrayOfTables::new();
+            a.push(t);
+            doc["custom_fields"] = Item::ArrayOfTables(a);
+        }
+    }
+    Ok(())
 }
 
 fn stage_mut(stages: &mut toml_edit::ArrayOfTables, i: usize) -> &mut Table {

@@ -24,7 +24,52 @@ pub struct Planned {
 /// The stages in the order to write them. `stages`: the CRM's stage names with what their cards
 /// carry; `history` counted with an empty funnel (so by the CRM's names).
 pub fn plan(stages: &[(String, StageStats)], history: &HistoryTally) -> Vec<Planned> {
-    // Spellings of one stage: the one with most cards keeps the name.
+    let groups = spellings(stages);
+    let merged: Vec<(String, StageStats)> = groups
+        .iter()
+        .map(|(head, members)| {
+            let mut st = stages[*head].1;
+            for &m in members {
+                add(&mut st, &stages[m].1);
+            }
+            (stages[*head].0.clone(), st)
+        })
+        .collect();
+    // The history counted by CRM names: spellings count as their group's head.
+    let mut history = history.clone();
+    for (head, members) in &groups {
+        for &m in members {
+            history.rename(&stages[m].0, &stages[*head].0);
+        }
+    }
+    let refs: Vec<(&str, StageStats)> = merged.iter().map(|(n, s)| (n.as_str(), *s)).collect();
+    let mut planned: Vec<Planned> = observed_order(&refs, &history)
+        .into_iter()
+        .map(|i| {
+            let (head, members) = &groups[i];
+            let name = stages[*head].0.clone();
+            let aliases = aliases(&name, members.iter().map(|&m| &stages[m].0));
+            Planned {
+                kind: guess_kind(&name, &merged[i].1),
+                name,
+                aliases,
+                stats: merged[i].1,
+            }
+        })
+        .collect();
+    // Open stages in their order, then won, then lost (a name can say won where the data
+    // cannot: amoCRM exports no won flag).
+    planned.sort_by_key(|p| match p.kind {
+        StageKind::Open => 0,
+        StageKind::Won => 1,
+        StageKind::Lost => 2,
+    });
+    planned
+}
+
+/// Spellings of one stage grouped: each group's head (the spelling with most cards, which
+/// keeps the name) and its other members, as indexes into `stages`.
+fn spellings(stages: &[(String, StageStats)]) -> Vec<(usize, Vec<usize>)> {
     let mut by_cards: Vec<usize> = (0..stages.len()).collect();
     by_cards.sort_by(|&a, &b| {
         stages[b]
@@ -45,65 +90,29 @@ pub fn plan(stages: &[(String, StageStats)], history: &HistoryTally) -> Vec<Plan
             None => groups.push((i, Vec::new())),
         }
     }
-    let merged: Vec<(String, StageStats)> = groups
-        .iter()
-        .map(|(head, members)| {
-            let mut st = stages[*head].1;
-            for &m in members {
-                let o = &stages[m].1;
-                st.cards += o.cards;
-                st.closed += o.closed;
-                st.won += o.won;
-                st.filled += o.filled;
-                st.created_days += o.created_days;
-                st.created += o.created;
-            }
-            (stages[*head].0.clone(), st)
-        })
-        .collect();
-    // The history counted by CRM names: spellings count as their group's head.
-    let mut history = history.clone();
-    let rename: Vec<(String, String)> = groups
-        .iter()
-        .flat_map(|(head, members)| {
-            members
-                .iter()
-                .map(|&m| (stages[m].0.clone(), stages[*head].0.clone()))
-        })
-        .collect();
-    for (from, to) in &rename {
-        history.rename(from, to);
+    groups
+}
+
+/// Adds what another spelling's cards carry to its group's figures.
+fn add(st: &mut StageStats, o: &StageStats) {
+    st.cards += o.cards;
+    st.closed += o.closed;
+    st.won += o.won;
+    st.filled += o.filled;
+    st.created_days += o.created_days;
+    st.created += o.created;
+}
+
+/// The other spellings a stage named `name` needs as aliases.
+fn aliases<'a>(name: &str, spellings: impl Iterator<Item = &'a String>) -> Vec<String> {
+    let mut aliases: Vec<String> = Vec::new();
+    for a in spellings {
+        // okk compares names loosely: a spelling equal once folded needs no alias.
+        if fold(a) != fold(name) && !aliases.iter().any(|x| fold(x) == fold(a)) {
+            aliases.push(a.clone());
+        }
     }
-    let refs: Vec<(&str, StageStats)> = merged.iter().map(|(n, s)| (n.as_str(), *s)).collect();
-    let mut planned: Vec<Planned> = observed_order(&refs, &history)
-        .into_iter()
-        .map(|i| {
-            let (head, members) = &groups[i];
-            let name = stages[*head].0.clone();
-            let mut aliases: Vec<String> = Vec::new();
-            for &m in members {
-                let a = stages[m].0.clone();
-                // okk compares names loosely: a spelling equal once folded needs no alias.
-                if fold(&a) != fold(&name) && !aliases.iter().any(|x| fold(x) == fold(&a)) {
-                    aliases.push(a);
-                }
-            }
-            Planned {
-                kind: guess_kind(&name, &merged[i].1),
-                name,
-                aliases,
-                stats: merged[i].1,
-            }
-        })
-        .collect();
-    // Open stages in their order, then won, then lost (a name can say won where the data
-    // cannot: amoCRM exports no won flag).
-    planned.sort_by_key(|p| match p.kind {
-        StageKind::Open => 0,
-        StageKind::Won => 1,
-        StageKind::Lost => 2,
-    });
-    planned
+    aliases
 }
 
 /// Won or lost by the name (the words CRMs and the built-in funnel use), else by the cards:

@@ -123,7 +123,13 @@ impl ReviewStore for Store {
 
 impl Reopen for Store {
     fn reopen(&self) -> StoreResult<Box<dyn DeskStore>> {
-        Ok(Box::new(Store::open(self.path())?))
+        let twin = Store::open(self.path())?;
+        // A twin serves one thread of a session (the reviewer's reads or writes), whose pages
+        // the system's file cache already holds: SQLite's own cache sized for passes over every
+        // card would only hold a second copy of them (measured: +15 MB of the reviewer's peak).
+        twin.conn
+            .pragma_update(None, "cache_size", -super::schema::TWIN_CACHE_KIB)?;
+        Ok(Box::new(twin))
     }
 }
 

@@ -40,9 +40,6 @@ impl Store {
         stamp: &Stamp<'_>,
         late: bool,
     ) -> Result<(), StoreError> {
-        let d = &review.draft;
-        let checklist = serde_json::to_string(&d.answers).expect("answers serialise");
-        let corrections = serde_json::to_string(&d.corrections).expect("corrections serialise");
         let tx = self
             .conn
             .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
@@ -54,49 +51,8 @@ impl Store {
         if stored {
             return Ok(());
         }
-        let before = if late {
-            fmt_time(&stamp.now)
-        } else {
-            "9999".into()
-        };
-        let supersedes: Option<String> = tx
-            .query_row(
-                &format!(
-                    "SELECT id FROM reviews WHERE card_source = ?1 AND card_external_id = ?2
-                       AND auditor = ?3 AND {CURRENT} AND created_at <= ?4
-                     ORDER BY created_at DESC, id DESC LIMIT 1"
-                ),
-                params![card.source, card.external_id, stamp.auditor, before],
-                |r| r.get(0),
-            )
-            .optional()?;
-        tx.execute(
-            "INSERT INTO reviews (id, card_id, card_source, card_external_id, auditor, stage,
-                 verdict, checklist, score, suggested_stage, suggested_owner, corrections,
-                 comment, card_hash, funnel_fingerprint, created_at, seconds_spent, supersedes)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17,
-                     ?18)",
-            params![
-                id,
-                card.card_id.0,
-                card.source,
-                card.external_id,
-                stamp.auditor,
-                card.stage,
-                review.verdict.as_str(),
-                checklist,
-                review.score,
-                d.suggested_stage,
-                d.suggested_owner,
-                corrections,
-                d.comment,
-                card.hash,
-                stamp.funnel_fingerprint,
-                fmt_time(&stamp.now),
-                review.seconds_spent,
-                supersedes,
-            ],
-        )?;
+        let supersedes = superseded(&tx, card, stamp, late)?;
+        insert_review(&tx, id, card, review, stamp, supersedes)?;
         settle_current(&tx, &card.source, &card.external_id, stamp.auditor)?;
         // A late review's draft is long gone; a draft there now is for a later verdict.
         if !late {
@@ -301,4 +257,71 @@ pub(crate) fn superseded_by(
             (id.as_str(), by)
         })
         .collect()
+}
+
+/// The auditor's current review of the card that a new one replaces: the latest, or for a
+/// `late` review the latest made before it.
+fn superseded(
+    tx: &rusqlite::Transaction<'_>,
+    card: &ReviewedCard,
+    stamp: &Stamp<'_>,
+    late: bool,
+) -> Result<Option<String>, StoreError> {
+    let before = if late {
+        fmt_time(&stamp.now)
+    } else {
+        "9999".into()
+    };
+    Ok(tx
+        .query_row(
+            &format!(
+                "SELECT id FROM reviews WHERE card_source = ?1 AND card_external_id = ?2
+                   AND auditor = ?3 AND {CURRENT} AND created_at <= ?4
+                 ORDER BY created_at DESC, id DESC LIMIT 1"
+            ),
+            params![card.source, card.external_id, stamp.auditor, before],
+            |r| r.get(0),
+        )
+        .optional()?)
+}
+
+fn insert_review(
+    tx: &rusqlite::Transaction<'_>,
+    id: &str,
+    card: &ReviewedCard,
+    review: &Review,
+    stamp: &Stamp<'_>,
+    supersedes: Option<String>,
+) -> Result<(), StoreError> {
+    let d = &review.draft;
+    let checklist = serde_json::to_string(&d.answers).expect("answers serialise");
+    let corrections = serde_json::to_string(&d.corrections).expect("corrections serialise");
+    tx.execute(
+        "INSERT INTO reviews (id, card_id, card_source, card_external_id, auditor, stage,
+             verdict, checklist, score, suggested_stage, suggested_owner, corrections,
+             comment, card_hash, funnel_fingerprint, created_at, seconds_spent, supersedes)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17,
+                 ?18)",
+        params![
+            id,
+            card.card_id.0,
+            card.source,
+            card.external_id,
+            stamp.auditor,
+            card.stage,
+            review.verdict.as_str(),
+            checklist,
+            review.score,
+            d.suggested_stage,
+            d.suggested_owner,
+            corrections,
+            d.comment,
+            card.hash,
+            stamp.funnel_fingerprint,
+            fmt_time(&stamp.now),
+            review.seconds_spent,
+            supersedes,
+        ],
+    )?;
+    Ok(())
 }

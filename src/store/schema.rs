@@ -47,6 +47,10 @@ pub const MMAP_SIZE: i64 = 2_000_000_000;
 /// SQLite's page cache per connection, in KiB.
 pub const CACHE_KIB: i64 = 16 * 1024;
 
+/// SQLite's page cache of a second connection a session opens for one thread (the reviewer's
+/// reader and writer), in KiB.
+pub const TWIN_CACHE_KIB: i64 = 2 * 1024;
+
 /// Rebuilds the queue index after a bulk load (or a rules run) dropped it: sorting once is much
 /// cheaper than inserting a million entries in random order.
 pub fn create_queue_index(conn: &rusqlite::Connection) -> rusqlite::Result<()> {

@@ -86,9 +86,7 @@ pub fn check<R: Read + Seek>(file: R, limits: &Limits) -> Result<(), String> {
         .open_stream(path)
         .map_err(|e| msg::not_a_workbook_ole(&e.to_string()))?;
     let mut r = BufReader::new(stream);
-    let mut total = 0u64;
-    let mut depth = 0u32;
-    let mut sheet = Span::default();
+    let mut walk = Walk::default();
     let mut data = vec![0u8; u16::MAX as usize];
     loop {
         let mut head = [0u8; 4];
@@ -99,23 +97,43 @@ pub fn check<R: Read + Seek>(file: R, limits: &Limits) -> Result<(), String> {
         }
         let typ = u16::from_le_bytes([head[0], head[1]]);
         let len = u16::from_le_bytes([head[2], head[3]]) as usize;
-        let d = &mut data[..len];
-        if r.read_exact(d).is_err() {
+        if r.read_exact(&mut data[..len]).is_err() {
             // A record cut short: calamine says so.
             break;
         }
-        let d = &data[..len];
+        walk.record(typ, &data[..len], limits)?;
+        if walk.total.saturating_add(walk.sheet.cells()) > limits.grid {
+            let (rows, cols) = walk.sheet.shape();
+            return Err(msg::grid_limit(limits.grid, rows, cols));
+        }
+    }
+    Ok(())
+}
+
+/// Where the walk over a workbook's records is: the cells of the sheets ended, how deep in
+/// substreams, and the sheet under way.
+#[derive(Default)]
+struct Walk {
+    total: u64,
+    depth: u32,
+    sheet: Span,
+}
+
+impl Walk {
+    /// One record of type `typ` with its data `d`.
+    fn record(&mut self, typ: u16, d: &[u8], limits: &Limits) -> Result<(), String> {
+        let sheet = &mut self.sheet;
         match typ {
             // BOF: a substream (globals, a sheet, a chart inside one) begins.
             0x0809 => {
-                depth += 1;
-                if depth == 1 {
-                    sheet = Span::default();
+                self.depth += 1;
+                if self.depth == 1 {
+                    *sheet = Span::default();
                 }
             }
             // EOF of a substream.
             0x000A => {
-                if depth == 1 {
+                if self.depth == 1 {
                     if sheet.width() > limits.columns {
                         return Err(msg::whole_file_limit(
                             Limit::Columns,
@@ -124,24 +142,24 @@ pub fn check<R: Read + Seek>(file: R, limits: &Limits) -> Result<(), String> {
                             None,
                         ));
                     }
-                    total = total.saturating_add(sheet.cells());
+                    self.total = self.total.saturating_add(sheet.cells());
                 }
-                depth = depth.saturating_sub(1);
+                self.depth = self.depth.saturating_sub(1);
             }
-            0x0200 if depth == 1 => {
+            0x0200 if self.depth == 1 => {
                 sheet.reserved = dimensions(d)
                     .ok_or_else(|| msg::broken_workbook(msg::DIMENSIONS_BEFORE_START))?;
             }
             // Number, Label, RString, BoolErr, RK, LabelSst, Formula: row and column first.
-            0x0203 | 0x0204 | 0x00D6 | 0x0205 | 0x027E | 0x00FD | 0x0006 if depth == 1 => {
+            0x0203 | 0x0204 | 0x00D6 | 0x0205 | 0x027E | 0x00FD | 0x0006 if self.depth == 1 => {
                 if let (Some(row), Some(col)) = (u16_at(d, 0), u16_at(d, 2)) {
                     sheet.add(row, col);
                 }
             }
             // MulRk: a row, its first column, and its last in the record's last two bytes.
-            0x00BD if depth == 1 && len >= 6 => {
+            0x00BD if self.depth == 1 && d.len() >= 6 => {
                 if let (Some(row), Some(first), Some(last)) =
-                    (u16_at(d, 0), u16_at(d, 2), u16_at(d, len - 2))
+                    (u16_at(d, 0), u16_at(d, 2), u16_at(d, d.len() - 2))
                 {
                     sheet.add(row, first);
                     sheet.add(row, last.max(first));
@@ -149,10 +167,6 @@ pub fn check<R: Read + Seek>(file: R, limits: &Limits) -> Result<(), String> {
             }
             _ => {}
         }
-        if total.saturating_add(sheet.cells()) > limits.grid {
-            let (rows, cols) = sheet.shape();
-            return Err(msg::grid_limit(limits.grid, rows, cols));
-        }
+        Ok(())
     }
-    Ok(())
 }

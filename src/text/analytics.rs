@@ -124,17 +124,16 @@ pub fn stages_table(funnel_name: &str, rows: &[StageRow], a: &Analytics) -> Stri
     ];
     // Each column as wide as English always made it, or its header in a longer language.
     let min = [5, 7, 7, 8, 5, 7, 6, 5, 6];
-    let c: Vec<usize> = head
-        .iter()
-        .zip(min)
-        .map(|(h, m)| h.chars().count().max(m))
-        .collect();
+    let mut widths = [0; 9];
+    for (i, (h, m)) in head.iter().zip(min).enumerate() {
+        widths[i] = h.chars().count().max(m);
+    }
     let total = crate::tr!("analytics-col-total");
-    let w = width(
+    widths[0] = width(
         rows.iter()
             .map(|r| r.base.stage.as_str())
             .chain([total.as_str()]),
-        c[0],
+        widths[0],
     );
     let mut s = String::new();
     let scope = window(&a.window);
@@ -143,40 +142,10 @@ pub fn stages_table(funnel_name: &str, rows: &[StageRow], a: &Analytics) -> Stri
     } else {
         let _ = writeln!(s, "{} — {scope}", line(funnel_name));
     }
-    let row = |s: &mut String, cells: [&str; 9], mark: &str| {
-        let _ = writeln!(
-            s,
-            "  {:<w$}  {:>c1$}  {:>c2$}  {:>c3$}  {:>c4$}  {:>c5$}  {:>c6$}  {:>c7$}  {:>c8$}{mark}",
-            cells[0],
-            cells[1],
-            cells[2],
-            cells[3],
-            cells[4],
-            cells[5],
-            cells[6],
-            cells[7],
-            cells[8],
-            c1 = c[1],
-            c2 = c[2],
-            c3 = c[3],
-            c4 = c[4],
-            c5 = c[5],
-            c6 = c[6],
-            c7 = c[7],
-            c8 = c[8],
-        );
-    };
-    row(&mut s, head.each_ref().map(String::as_str), "");
+    table_row(&mut s, &widths, &head, "");
     let (mut gone, mut reviewed) = (0, 0);
     for r in rows {
         let (b, f) = (&r.base, &r.figures);
-        let mark = match (b.known, b.kind, b.extra_control) {
-            (false, _, _) => format!("  {}", crate::tr!("analytics-mark-unknown")),
-            (_, Some(StageKind::Won), _) => format!("  {}", crate::tr!("analytics-mark-won")),
-            (_, Some(StageKind::Lost), _) => format!("  {}", crate::tr!("analytics-mark-lost")),
-            (_, _, true) => format!("  {}", crate::tr!("analytics-mark-extra")),
-            _ => String::new(),
-        };
         let cells = [
             line(&b.stage).into_owned(),
             int(b.cards),
@@ -188,7 +157,7 @@ pub fn stages_table(funnel_name: &str, rows: &[StageRow], a: &Analytics) -> Stri
             num(f.average_score),
             num(f.median_idle_days),
         ];
-        row(&mut s, cells.each_ref().map(String::as_str), &mark);
+        table_row(&mut s, &widths, &cells, &stage_mark(b));
         gone += b.gone;
         reviewed += b.reviewed;
     }
@@ -204,15 +173,38 @@ pub fn stages_table(funnel_name: &str, rows: &[StageRow], a: &Analytics) -> Stri
         num(t.figures.average_score),
         num(t.figures.median_idle_days),
     ];
-    row(&mut s, cells.each_ref().map(String::as_str), "");
+    table_row(&mut s, &widths, &cells, "");
     if a.returned > 0 {
-        let _ = writeln!(
-            s,
-            "  {}",
-            crate::tr!("analytics-returned", count = a.returned)
-        );
+        note(&mut s, crate::tr!("analytics-returned", count = a.returned));
     }
     s
+}
+
+/// One row of the stage table: the stage left-aligned, the figures right-aligned, then `mark`.
+fn table_row(s: &mut String, widths: &[usize; 9], cells: &[String; 9], mark: &str) {
+    let _ = write!(s, "  {:<w$}", cells[0], w = widths[0]);
+    for (cell, w) in cells.iter().zip(widths).skip(1) {
+        let _ = write!(s, "  {cell:>w$}");
+    }
+    let _ = writeln!(s, "{mark}");
+}
+
+/// What the stage table says after a stage's figures: a stage the funnel does not know, a
+/// won or lost stage, or one under extra control.
+fn stage_mark(b: &crate::domain::analytics::stages::StageFigures) -> String {
+    let mark = match (b.known, b.kind, b.extra_control) {
+        (false, _, _) => crate::tr!("analytics-mark-unknown"),
+        (_, Some(StageKind::Won), _) => crate::tr!("analytics-mark-won"),
+        (_, Some(StageKind::Lost), _) => crate::tr!("analytics-mark-lost"),
+        (_, _, true) => crate::tr!("analytics-mark-extra"),
+        _ => return String::new(),
+    };
+    format!("  {mark}")
+}
+
+/// A line under a table, indented as its rows.
+fn note(s: &mut String, text: String) {
+    let _ = writeln!(s, "  {text}");
 }
 
 /// The stage that lies most and why: the sentence `okk stats` ends its stage table with.
@@ -248,7 +240,7 @@ pub fn headline(a: &Analytics, count: &dyn Fn(u64) -> String) -> String {
         high = count(b.estimated_lying_high.round() as u64)
     );
     s.push('\n');
-    let _ = writeln!(s, "  {}", cause(b, count));
+    note(&mut s, cause(b, count));
     s
 }
 
@@ -378,46 +370,43 @@ pub fn bottlenecks_table(a: &Analytics) -> String {
     let min = crate::domain::analytics::tally::MIN_SAMPLE;
     if b.stages.is_empty() {
         if b.unranked_stages > 0 {
-            let _ = writeln!(
-                s,
-                "  {}",
+            note(
+                &mut s,
                 crate::tr!(
                     "analytics-unranked-stages",
                     count = b.unranked_stages,
                     min = min
-                )
+                ),
             );
         } else {
-            let _ = writeln!(s, "  {}", crate::tr!("analytics-bottlenecks-none"));
+            note(&mut s, crate::tr!("analytics-bottlenecks-none"));
         }
         return s;
     }
     list(&mut s, &b.stages, crate::tr!("analytics-col-stage"));
     if b.unranked_stages > 0 {
-        let _ = writeln!(
-            s,
-            "  {}",
+        note(
+            &mut s,
             crate::tr!(
                 "analytics-unranked-more-stages",
                 count = b.unranked_stages,
                 min = min
-            )
+            ),
         );
     }
     s.push('\n');
     list(&mut s, &b.pairs, crate::tr!("analytics-col-stage-manager"));
     if b.unranked_pairs > 0 {
-        let _ = writeln!(
-            s,
-            "  {}",
+        note(
+            &mut s,
             crate::tr!(
                 "analytics-unranked-more-pairs",
                 count = b.unranked_pairs,
                 min = min
-            )
+            ),
         );
     }
-    let _ = writeln!(s, "  {}", lying_note());
+    note(&mut s, lying_note());
     s
 }
 
@@ -461,18 +450,14 @@ fn list(s: &mut String, rows: &[Bottleneck], what: String) {
     ];
     s.push_str(&grid(&header, &cells, 2));
     if rows.len() > SHOWN {
-        let _ = writeln!(
-            s,
-            "  {}",
-            crate::tr!("analytics-more", count = rows.len() - SHOWN)
-        );
+        note(s, crate::tr!("analytics-more", count = rows.len() - SHOWN));
     }
 }
 
 pub fn trend_table(a: &Analytics) -> String {
     let mut s = crate::tr!("analytics-trend-title") + "\n";
     if a.trend.is_empty() {
-        let _ = writeln!(s, "  {}", crate::tr!("analytics-trend-none"));
+        note(&mut s, crate::tr!("analytics-trend-none"));
         return s;
     }
     let (week, from, reviews, not_ok) = (

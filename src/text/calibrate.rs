@@ -43,6 +43,8 @@ fn num(v: Option<f64>) -> String {
     v.map_or("—".into(), |v| format!("{v:.3}"))
 }
 
+/// The calibration report: who judged how many cards, how much the verdicts agree (overall,
+/// per pair of auditors, per checklist item) and the cards they disagree on.
 pub fn report(c: &Calibration, r: &Report, funnel: &Funnel) -> String {
     let mut s = String::new();
     let _ = writeln!(
@@ -62,6 +64,16 @@ pub fn report(c: &Calibration, r: &Report, funnel: &Funnel) -> String {
         let judged = crate::tr!("calibrate-judged", n = *n, cards = r.cards);
         let _ = writeln!(s, "  {:<20} {judged}", line(a));
     }
+    agreement(&mut s, r);
+    if !r.items.is_empty() {
+        items(&mut s, c, r, funnel);
+    }
+    disagreements(&mut s, r);
+    s
+}
+
+/// How much the verdicts agree, overall and per pair of auditors.
+fn agreement(s: &mut String, r: &Report) {
     let kappa = r
         .kappa
         .map(|k| {
@@ -95,29 +107,35 @@ pub fn report(c: &Calibration, r: &Report, funnel: &Funnel) -> String {
             )
         );
     }
-    if !r.items.is_empty() {
-        let _ = writeln!(s, "{}", crate::tr!("calibrate-items"));
-        let stage = funnel.resolve(&c.stage).map(|i| funnel.stage(i));
-        for it in &r.items {
-            let text = stage
-                .and_then(|st| st.checklist.iter().find(|x| x.id == it.item))
-                .map_or(it.item.clone(), |x| x.text.clone());
-            let unanswered = match it.unanswered {
-                0 => String::new(),
-                n => format!(" ({})", crate::tr!("calibrate-unanswered", n = n)),
-            };
-            let _ = writeln!(
-                s,
-                "  {:<50} {}{unanswered}",
-                line(&text),
-                crate::tr!(
-                    "calibrate-item",
-                    agreement = format!("{:>4}", pct(it.percent)),
-                    alpha = num(it.alpha)
-                )
-            );
-        }
+}
+
+/// Agreement per checklist item, each named by its text in the stage's checklist.
+fn items(s: &mut String, c: &Calibration, r: &Report, funnel: &Funnel) {
+    let _ = writeln!(s, "{}", crate::tr!("calibrate-items"));
+    let stage = funnel.resolve(&c.stage).map(|i| funnel.stage(i));
+    for it in &r.items {
+        let text = stage
+            .and_then(|st| st.checklist.iter().find(|x| x.id == it.item))
+            .map_or(it.item.clone(), |x| x.text.clone());
+        let unanswered = match it.unanswered {
+            0 => String::new(),
+            n => format!(" ({})", crate::tr!("calibrate-unanswered", n = n)),
+        };
+        let _ = writeln!(
+            s,
+            "  {:<50} {}{unanswered}",
+            line(&text),
+            crate::tr!(
+                "calibrate-item",
+                agreement = format!("{:>4}", pct(it.percent)),
+                alpha = num(it.alpha)
+            )
+        );
     }
+}
+
+/// The cards the auditors judged differently, each with every verdict and the lead's.
+fn disagreements(s: &mut String, r: &Report) {
     let _ = writeln!(
         s,
         "{}",
@@ -139,5 +157,4 @@ pub fn report(c: &Calibration, r: &Report, funnel: &Funnel) -> String {
                 .unwrap_or_default()
         );
     }
-    s
 }

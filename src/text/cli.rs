@@ -52,6 +52,7 @@ pub fn after_help(path: &str) -> Option<String> {
 }
 
 /// The help of the argument `id` (clap's id: the field's name) of the command at `path`.
+// Long on purpose: a table with one line per argument, read by looking an argument up.
 pub fn arg(path: &str, id: &str) -> Option<String> {
     Some(match (path, id) {
         ("", "db") => crate::tr!("cli-arg-db"),

@@ -30,8 +30,13 @@ pub fn catalogues() -> &'static [Catalogue] {
     CATALOGUES
 }
 
-static BUNDLES: LazyLock<[FluentBundle<FluentResource>; 2]> =
-    LazyLock::new(|| Lang::ALL.map(bundle));
+/// Each language's catalogue, parsed the first time a message in it is asked for: a session
+/// in one language never parses the other's (English is parsed too only when a message is
+/// missing from the chosen catalogue, which a test forbids).
+static BUNDLES: [LazyLock<FluentBundle<FluentResource>>; 2] = [
+    LazyLock::new(|| bundle(Lang::En)),
+    LazyLock::new(|| bundle(Lang::Ru)),
+];
 
 fn bundle(lang: Lang) -> FluentBundle<FluentResource> {
     let id: unic_langid::LanguageIdentifier = lang.code().parse().expect("a language code");
@@ -60,9 +65,8 @@ pub fn message(id: &str, args: Option<&FluentArgs>) -> String {
 
 /// The message `id` in `lang`; English when that catalogue lacks it, the id itself when none has it.
 pub fn message_in(lang: Lang, id: &str, args: Option<&FluentArgs>) -> String {
-    let bundles = &*BUNDLES;
     let found = [lang, Lang::En].into_iter().find_map(|l| {
-        let bundle = &bundles[l as usize];
+        let bundle = &*BUNDLES[l as usize];
         bundle.get_message(id)?.value().map(|p| (bundle, p))
     });
     let Some((bundle, pattern)) = found else {

@@ -1,5 +1,7 @@
 //! Messages of `okk import`: errors that stop an import, warnings, and the report.
 
+use std::fmt::Write;
+
 use super::common::int;
 use super::lang;
 use super::safe;
@@ -412,9 +414,37 @@ fn short_list(items: &[String]) -> String {
 
 /// The human report of one file.
 pub fn report(r: &ImportReport) -> String {
-    use std::fmt::Write;
     let mut s = String::new();
     let _ = writeln!(s, "{}", safe::line(&r.file));
+    how_read(&mut s, r);
+    let _ = writeln!(
+        s,
+        "  {}",
+        crate::tr!("import-report-rows", rows = r.rows, cards = r.cards)
+    );
+    let _ = writeln!(
+        s,
+        "  {}",
+        crate::tr!(
+            "import-report-cards",
+            inserted = r.inserted,
+            updated = r.updated,
+            moved = r.stage_changes,
+            unchanged = r.unchanged,
+            gone = r.gone
+        )
+    );
+    unknown_stages(&mut s, r);
+    absent_fields(&mut s, r);
+    warnings(&mut s, r);
+    if r.dry_run {
+        let _ = writeln!(s, "  {}", crate::tr!("import-report-dry-run"));
+    }
+    s
+}
+
+/// The profile, encoding, delimiter and sheet the file was read with, and why.
+fn how_read(s: &mut String, r: &ImportReport) {
     let _ = writeln!(
         s,
         "  {}",
@@ -444,83 +474,76 @@ pub fn report(r: &ImportReport) -> String {
         let _ = write!(s, ", {}", crate::tr!("import-report-sheet", sheet = sheet));
     }
     let _ = writeln!(s);
+}
+
+fn unknown_stages(s: &mut String, r: &ImportReport) {
+    if r.unknown_stages.is_empty() {
+        return;
+    }
+    let list: Vec<String> = r
+        .unknown_stages
+        .iter()
+        .map(|u| format!("«{}» ({})", safe::line(&u.stage), u.cards))
+        .collect();
     let _ = writeln!(
         s,
         "  {}",
-        crate::tr!("import-report-rows", rows = r.rows, cards = r.cards)
+        crate::tr!("import-report-unknown-stages", stages = list.join(", "))
     );
+}
+
+/// okk's fields the source's export never carries.
+fn absent_fields(s: &mut String, r: &ImportReport) {
+    if r.absent_fields.is_empty() {
+        return;
+    }
+    let list: Vec<String> = r
+        .absent_fields
+        .iter()
+        // okk's own fields by the word the card uses for them («Телефон», not `phone`).
+        .map(|f| format!("«{}»", safe::line(&super::tui::field_label(f))))
+        .collect();
     let _ = writeln!(
         s,
         "  {}",
         crate::tr!(
-            "import-report-cards",
-            inserted = r.inserted,
-            updated = r.updated,
-            moved = r.stage_changes,
-            unchanged = r.unchanged,
-            gone = r.gone
+            "import-report-not-exported",
+            source = safe::line(&r.source),
+            fields = list.join(", ")
         )
     );
-    if !r.unknown_stages.is_empty() {
-        let list: Vec<String> = r
-            .unknown_stages
-            .iter()
-            .map(|u| format!("«{}» ({})", safe::line(&u.stage), u.cards))
-            .collect();
-        let _ = writeln!(
-            s,
-            "  {}",
-            crate::tr!("import-report-unknown-stages", stages = list.join(", "))
-        );
+}
+
+/// How many warnings, the first few of them, and "…" when there are more.
+fn warnings(s: &mut String, r: &ImportReport) {
+    if r.warnings == 0 {
+        return;
     }
-    if !r.absent_fields.is_empty() {
-        let list: Vec<String> = r
-            .absent_fields
-            .iter()
-            // okk's own fields by the word the card uses for them («Телефон», not `phone`).
-            .map(|f| format!("«{}»", safe::line(&super::tui::field_label(f))))
-            .collect();
+    let _ = writeln!(
+        s,
+        "  {}",
+        crate::tr!("import-report-warnings", count = r.warnings)
+    );
+    for w in &r.warning_samples {
+        let col = if w.column.is_empty() {
+            String::new()
+        } else {
+            format!(" [{}]", safe::line(&w.column))
+        };
         let _ = writeln!(
             s,
-            "  {}",
+            "    {}",
             crate::tr!(
-                "import-report-not-exported",
-                source = safe::line(&r.source),
-                fields = list.join(", ")
+                "import-report-warning",
+                line = w.line,
+                column = col,
+                message = safe::line(&w.message)
             )
         );
     }
-    if r.warnings > 0 {
-        let _ = writeln!(
-            s,
-            "  {}",
-            crate::tr!("import-report-warnings", count = r.warnings)
-        );
-        for w in &r.warning_samples {
-            let col = if w.column.is_empty() {
-                String::new()
-            } else {
-                format!(" [{}]", safe::line(&w.column))
-            };
-            let _ = writeln!(
-                s,
-                "    {}",
-                crate::tr!(
-                    "import-report-warning",
-                    line = w.line,
-                    column = col,
-                    message = safe::line(&w.message)
-                )
-            );
-        }
-        if r.warnings as usize > r.warning_samples.len() {
-            let _ = writeln!(s, "    …");
-        }
+    if r.warnings as usize > r.warning_samples.len() {
+        let _ = writeln!(s, "    …");
     }
-    if r.dry_run {
-        let _ = writeln!(s, "  {}", crate::tr!("import-report-dry-run"));
-    }
-    s
 }
 
 /// A detail of a broken workbook or zip (one of the constants below) in the current language;

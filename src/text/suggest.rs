@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use crate::domain::suggest::{Evidence, NewStage, Suggestion};
+use crate::domain::suggest::{Evidence, NewStage, StageShare, Suggestion};
 use crate::text::safe::line;
 
 fn pct(rate: Option<f64>) -> String {
@@ -42,6 +42,7 @@ pub fn apply_no_stage(stage: &str) -> String {
 }
 
 /// One sentence on what a proposal is and why.
+// A table, one arm per kind of proposal: read by looking a kind up, not top to bottom.
 pub fn summary(s: &Suggestion) -> String {
     let stage = line(&s.stage);
     match &s.evidence {
@@ -67,53 +68,20 @@ pub fn summary(s: &Suggestion) -> String {
             kept,
             not_kept,
             earliest,
-        } => {
-            let kept: Vec<String> = kept
-                .iter()
-                .map(|k| format!("«{}» {}", line(&k.stage), pct(k.rate)))
-                .collect();
-            let not: Vec<String> = not_kept
-                .iter()
-                .map(|k| format!("«{}» {}", line(&k.stage), pct(k.rate)))
-                .collect();
-            let args = (line(field), kept.join(", "), not.join(", "), line(earliest));
-            if *declared {
-                crate::tr!(
-                    "suggest-bind-field",
-                    field = args.0,
-                    kept = args.1,
-                    not_kept = args.2,
-                    earliest = args.3
-                )
-            } else {
-                crate::tr!(
-                    "suggest-bind-column",
-                    field = args.0,
-                    kept = args.1,
-                    not_kept = args.2,
-                    earliest = args.3
-                )
-            }
-        }
+        } => bind_field(field, *declared, kept, not_kept, earliest),
         Evidence::IdleLimit {
             limit,
             percentile,
             days,
             moves,
-        } => {
-            let now = match limit {
-                Some(l) => crate::tr!("suggest-limit-now", limit = *l),
-                None => crate::tr!("suggest-limit-none"),
-            };
-            crate::tr!(
-                "suggest-idle-limit",
-                stage = stage,
-                days = *days,
-                now = now,
-                percentile = *percentile,
-                moves = *moves
-            )
-        }
+        } => crate::tr!(
+            "suggest-idle-limit",
+            stage = stage,
+            days = *days,
+            now = limit_now(*limit),
+            percentile = *percentile,
+            moves = *moves
+        ),
         Evidence::MergeStage {
             passing,
             skipped,
@@ -133,19 +101,13 @@ pub fn summary(s: &Suggestion) -> String {
             cards,
             last_entry,
             unused_days,
-        } => {
-            let last = match last_entry {
-                Some(d) => crate::tr!("suggest-last-entry", day = super::common::day(*d)),
-                None => crate::tr!("suggest-no-entry"),
-            };
-            crate::tr!(
-                "suggest-drop-stage",
-                stage = stage,
-                days = *unused_days,
-                last = last,
-                cards = *cards
-            )
-        }
+        } => crate::tr!(
+            "suggest-drop-stage",
+            stage = stage,
+            days = *unused_days,
+            last = last_entry_text(*last_entry),
+            cards = *cards
+        ),
         Evidence::ExtraControl {
             reviews,
             not_ok,
@@ -162,23 +124,78 @@ pub fn summary(s: &Suggestion) -> String {
             to,
             reviews,
             known,
-        } => {
-            if *known {
-                crate::tr!(
-                    "suggest-missing-between",
-                    from = line(from),
-                    to = line(to),
-                    reviews = *reviews
-                )
-            } else {
-                crate::tr!(
-                    "suggest-missing-named",
-                    to = line(to),
-                    from = line(from),
-                    reviews = *reviews
-                )
-            }
-        }
+        } => missing_stage(from, to, *reviews, *known),
+    }
+}
+
+/// Binding a field to the stage its cards first carry it in: the stages that keep it and those
+/// that do not, each with its share.
+fn bind_field(
+    field: &str,
+    declared: bool,
+    kept: &[StageShare],
+    not_kept: &[StageShare],
+    earliest: &str,
+) -> String {
+    let shares = |list: &[StageShare]| {
+        list.iter()
+            .map(|k| format!("«{}» {}", line(&k.stage), pct(k.rate)))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let (field, kept, not_kept, earliest) =
+        (line(field), shares(kept), shares(not_kept), line(earliest));
+    if declared {
+        crate::tr!(
+            "suggest-bind-field",
+            field = field,
+            kept = kept,
+            not_kept = not_kept,
+            earliest = earliest
+        )
+    } else {
+        crate::tr!(
+            "suggest-bind-column",
+            field = field,
+            kept = kept,
+            not_kept = not_kept,
+            earliest = earliest
+        )
+    }
+}
+
+/// The stage's idle limit as the funnel has it now.
+fn limit_now(limit: Option<u32>) -> String {
+    match limit {
+        Some(l) => crate::tr!("suggest-limit-now", limit = l),
+        None => crate::tr!("suggest-limit-none"),
+    }
+}
+
+/// When a card last entered a stage proposed for dropping.
+fn last_entry_text(last_entry: Option<chrono::NaiveDate>) -> String {
+    match last_entry {
+        Some(d) => crate::tr!("suggest-last-entry", day = super::common::day(d)),
+        None => crate::tr!("suggest-no-entry"),
+    }
+}
+
+/// A stage the reviews say is missing: between two known stages, or one the team named.
+fn missing_stage(from: &str, to: &str, reviews: u64, known: bool) -> String {
+    if known {
+        crate::tr!(
+            "suggest-missing-between",
+            from = line(from),
+            to = line(to),
+            reviews = reviews
+        )
+    } else {
+        crate::tr!(
+            "suggest-missing-named",
+            to = line(to),
+            from = line(from),
+            reviews = reviews
+        )
     }
 }
 

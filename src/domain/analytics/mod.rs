@@ -173,8 +173,11 @@ mod tests {
         }
     }
 
-    #[test]
-    fn aliases_fold_unknown_stages_follow_and_the_window_and_the_lead_decide_what_counts() {
+    /// Five cards (two in «Встреча проведена» by its name and an alias, three in stages the
+    /// funnel does not know) and four reviews: one before the window, one sent back, one
+    /// overridden to ok by the lead. Returns what the collector made of them and the stage's
+    /// index.
+    fn five_cards_four_reviews() -> (Analytics, stages::StageCounts, crate::domain::Funnel, usize) {
         // The built-in funnel: «Встреча состоялась» is an alias of «Встреча проведена».
         let funnel = crate::funnel_config::default_funnel();
         let met = funnel.resolve("Встреча проведена").unwrap();
@@ -206,7 +209,12 @@ mod tests {
         overridden.lead = Some((DecisionKind::Override, Some(Verdict::Ok)));
         c.add_review(&overridden);
         let (a, counts) = c.finish();
+        (a, counts, funnel, met)
+    }
 
+    #[test]
+    fn aliases_fold_and_the_window_and_the_lead_decide_what_counts() {
+        let (a, _, _, met) = five_cards_four_reviews();
         let s = &a.stages[met];
         assert_eq!((s.stage.as_str(), s.group.cards), ("Встреча проведена", 2));
         // 1 of 2 not ok × 2 cards; idle 2 and 10 → 6.
@@ -218,16 +226,26 @@ mod tests {
         assert_eq!(f.top_failing[0].id, "meeting_result");
         assert!(f.top_failing[0].critical);
         assert_eq!(a.returned, 1);
-        // Unknown stages after the funnel's, most cards first.
+        // One week, from the window's Monday (11-09) to the last review's (11-09).
+        assert_eq!(a.trend.len(), 1);
+        assert_eq!((a.trend[0].reviews, a.trend[0].mismatches), (2, 1));
+    }
+
+    #[test]
+    fn unknown_stages_follow_the_funnels_most_cards_first() {
+        let (a, _, funnel, _) = five_cards_four_reviews();
         let tail: Vec<(&str, bool)> = a.stages[funnel.stages.len()..]
             .iter()
             .map(|s| (s.stage.as_str(), s.known))
             .collect();
         assert_eq!(tail, [("Ещё этап", false), ("Старый этап", false)]);
-        // One week, from the window's Monday (11-09) to the last review's (11-09).
-        assert_eq!(a.trend.len(), 1);
-        assert_eq!((a.trend[0].reviews, a.trend[0].mismatches), (2, 1));
-        // Two reviews are too few to rank the stage: it is counted as unranked instead.
+    }
+
+    #[test]
+    fn two_reviews_are_too_few_to_rank_a_stage_or_a_manager() {
+        let (a, _, _, met) = five_cards_four_reviews();
+        let f = &a.stages[met].group.figures;
+        // Counted as unranked instead.
         assert_eq!(a.worst_stage(), None);
         assert_eq!(a.bottlenecks.unranked_stages, 1);
         assert!(!f.ranked);
@@ -240,9 +258,13 @@ mod tests {
         // more cards.
         assert_eq!(a.managers[1].manager.as_deref(), Some("Ольга"));
         assert_eq!(a.managers[1].group.figures.reviews, 2);
+    }
 
-        // The per-stage counts: cards by CRM name in byte order; card 1's latest review is
-        // the overridden one (11-14), counted as the auditor gave it; card 2's the returned one.
+    #[test]
+    fn per_stage_counts_go_by_crm_name_and_count_each_cards_latest_review_as_given() {
+        let (_, counts, _, _) = five_cards_four_reviews();
+        // Cards by CRM name in byte order; card 1's latest review is the overridden one
+        // (11-14), counted as the auditor gave it; card 2's the returned one.
         let names: Vec<&str> = counts.stages.iter().map(|c| c.stage.as_str()).collect();
         assert_eq!(
             names,

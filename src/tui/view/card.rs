@@ -110,57 +110,8 @@ fn head_lines(
     lines: &mut Vec<Line<'static>>,
 ) {
     let card = &c.detail.card;
-    let now = shared.today;
-    let owner = clip(card.owner.as_deref().unwrap_or("—"), 40);
-    let mut first = vec![
-        label(&msg::owner(), theme),
-        Span::raw(super::pad(&owner, 22)),
-    ];
-    if let Some(a) = card.amount {
-        let budget = vec![
-            label(&msg::budget(), theme),
-            Span::raw(money(a, card.currency.as_deref())),
-        ];
-        // Side by side when they fit, else one under the other (never wrapped mid-figure).
-        let together = Line::from(first.clone()).width() + Line::from(budget.clone()).width();
-        if together <= width as usize {
-            first.extend(budget);
-        } else {
-            lines.push(Line::from(first));
-            first = budget;
-        }
-    }
-    lines.push(Line::from(first));
-    let mut stage = vec![
-        label(&msg::stage(), theme),
-        Span::raw(clip(&card.stage, 60)),
-    ];
-    // The first sync's date says when okk first saw the card, not when it entered the
-    // stage: only a move seen by a later sync tells that.
-    let history = &c.detail.context.history;
-    if let Some(since) = history
-        .last()
-        .filter(|_| history.len() > 1)
-        .map(|v| v.seen_at)
-    {
-        let days = (now.date() - since.date()).num_days().max(0);
-        stage.push(Span::styled(
-            format!(
-                "  {} {} ({})",
-                msg::since(),
-                msg::day_month(since.date()),
-                msg::since_days(days)
-            ),
-            theme.dim,
-        ));
-    }
-    if card.closed == Some(true) || card.closed_at.is_some() {
-        stage.push(Span::styled(format!("  {}", msg::closed()), theme.warn));
-    }
-    if c.detail.context.gone {
-        stage.push(Span::styled(format!("  {}", msg::gone()), theme.warn));
-    }
-    lines.push(Line::from(stage));
+    owner_lines(card, theme, width, lines);
+    lines.push(stage_line(shared, c, theme));
     if let Some(url) = shared.crm_links.url(&card.source, &card.external_id) {
         lines.push(Line::from(vec![
             label(msg::CRM, theme),
@@ -168,7 +119,7 @@ fn head_lines(
         ]));
     }
     if let Some(t) = card.last_touched() {
-        let days = (now.date() - t.date()).num_days().max(0);
+        let days = (shared.today.date() - t.date()).num_days().max(0);
         let mut act = vec![
             label(&msg::activity(), theme),
             Span::raw(format!("{}, {}", date(t), msg::days_ago(days))),
@@ -189,6 +140,65 @@ fn head_lines(
             Span::styled(clip(&crate::text::rules::message(f), 400), style),
         ]));
     }
+}
+
+/// Owner and budget: side by side when they fit, else one under the other (never wrapped
+/// mid-figure).
+fn owner_lines(card: &Card, theme: &Theme, width: u16, lines: &mut Vec<Line<'static>>) {
+    let owner = clip(card.owner.as_deref().unwrap_or("—"), 40);
+    let mut first = vec![
+        label(&msg::owner(), theme),
+        Span::raw(super::pad(&owner, 22)),
+    ];
+    if let Some(a) = card.amount {
+        let budget = vec![
+            label(&msg::budget(), theme),
+            Span::raw(money(a, card.currency.as_deref())),
+        ];
+        let together = Line::from(first.clone()).width() + Line::from(budget.clone()).width();
+        if together <= width as usize {
+            first.extend(budget);
+        } else {
+            lines.push(Line::from(first));
+            first = budget;
+        }
+    }
+    lines.push(Line::from(first));
+}
+
+/// The stage, since when the card is in it, and whether it is closed or gone from the CRM.
+fn stage_line(shared: &Shared, c: &CardState, theme: &Theme) -> Line<'static> {
+    let card = &c.detail.card;
+    let mut stage = vec![
+        label(&msg::stage(), theme),
+        Span::raw(clip(&card.stage, 60)),
+    ];
+    // The first sync's date says when okk first saw the card, not when it entered the
+    // stage: only a move seen by a later sync tells that.
+    let history = &c.detail.context.history;
+    if let Some(since) = history
+        .last()
+        .filter(|_| history.len() > 1)
+        .map(|v| v.seen_at)
+    {
+        let days = (shared.today.date() - since.date()).num_days().max(0);
+        stage.push(Span::styled(
+            format!(
+                "  {} {} ({})",
+                msg::since(),
+                msg::day_month(since.date()),
+                msg::since_days(days)
+            ),
+            theme.dim,
+        ));
+    }
+    if card.closed == Some(true) || card.closed_at.is_some() {
+        stage.push(Span::styled(format!("  {}", msg::closed()), theme.warn));
+    }
+    if c.detail.context.gone {
+        stage.push(Span::styled(format!("  {}", msg::gone()), theme.warn));
+    }
+    Line::from(stage)
 }
 
 /// The stage's own fields first (empty ones marked), then the card's other columns.
