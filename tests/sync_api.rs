@@ -166,7 +166,10 @@ fn pages_that_come_while_the_last_is_written_land_with_it_in_one_transaction() {
     let leads = crm.with(|s| s.by_path.get("/api/v4/leads").copied().unwrap_or(0));
     let batches = desk.desk.rows(Table::ImportBatches).len() as u64;
     assert!(leads >= 16, "{leads} pages");
-    assert!(batches < 16, "{batches} transactions for {leads} requests of 16 pages");
+    assert!(
+        batches < 16,
+        "{batches} transactions for {leads} requests of 16 pages"
+    );
     assert_eq!(distinct_ids(&desk.desk), 4000);
 }
 
