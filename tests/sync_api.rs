@@ -154,6 +154,25 @@ fn utc(t: i64) -> chrono::NaiveDateTime {
 }
 
 #[test]
+fn pages_that_come_while_the_last_is_written_land_with_it_in_one_transaction() {
+    let crm = FakeCrm::start(State::with_deals(4000), 0);
+    let desk = Synced::new(&crm);
+
+    let first = desk.sync(&[]);
+    assert_eq!(tally(&first), (4000, 4000, 0, 0, 0));
+    // Sixteen pages of 250, read ahead while the store writes: fewer commits than pages (each
+    // commit is one import batch), and every card once.
+    let leads = crm.with(|s| s.by_path.get("/api/v4/leads").copied().unwrap_or(0));
+    let batches = desk.desk.rows(Table::ImportBatches).len() as u64;
+    assert!(leads >= 16, "{leads} pages");
+    assert!(
+        batches < 16,
+        "{batches} transactions for {leads} requests of 16 pages"
+    );
+    assert_eq!(distinct_ids(&desk.desk), 4000);
+}
+
+#[test]
 fn a_move_in_amocrm_enters_the_stage_history_at_the_crms_own_time_not_the_syncs() {
     let crm = FakeCrm::start(State::with_deals(300), 0);
     let desk = Synced::new(&crm);

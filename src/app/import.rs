@@ -4,23 +4,17 @@ use std::process::ExitCode;
 
 use color_eyre::Result;
 
-use super::{Paths, user};
+use super::{Paths, in_pass, user};
 use crate::cli::ImportArgs;
+use crate::domain::Funnel;
+use crate::store::Store;
 use crate::store::writer::{Writer, WriterNote};
-use crate::sync::import::PassRules;
+use crate::sync::import::{ImportError, PassRules};
 use crate::sync::profile::parse_map;
 use crate::sync::{ImportOptions, import_file};
 use crate::text::import as msg;
 
 pub fn run(paths: &Paths, args: ImportArgs) -> Result<ExitCode> {
-    let mut map = Vec::new();
-    for spec in &args.map {
-        map.extend(parse_map(spec).map_err(user)?);
-    }
-    let mut limits = crate::sync::limits::Limits::default();
-    for spec in &args.limit {
-        limits.apply(spec).map_err(user)?;
-    }
     let (funnel, fingerprint) = paths.load_funnel_with_fingerprint()?;
     // A store this run creates is removed again if nothing lands in it: a mistyped path or a
     // refused first file must not leave an empty store that later commands take for real.
@@ -30,63 +24,26 @@ pub fn run(paths: &Paths, args: ImportArgs) -> Result<ExitCode> {
     // give the write lock up midway; the note lets a waiting reviewer say what it waits for.
     let _note = (!args.dry_run).then(|| WriterNote::hold(&paths.db, Writer::Import));
     // Without `--no-check` the rules judge each new card in the import's pass.
-    let rules = if args.no_check || args.dry_run {
-        None
-    } else {
-        let today = paths.today(&store)?;
-        Some(PassRules {
-            today,
-            ran_for: super::audit::ran_for(&fingerprint, today),
-        })
-    };
-    let opts = ImportOptions {
-        profile: Some(args.profile.clone()),
-        map,
-        encoding: args.encoding.clone(),
-        sheet: args.sheet.clone(),
-        source: args.source.clone(),
-        dry_run: args.dry_run,
-        partial: args.partial,
-        now: chrono::Local::now().naive_local(),
-        progress: !args.json,
-        limits,
-        rules,
-    };
-    let mut imported = 0;
-    let mut changed = false;
-    let mut all_judged = true;
-    let mut failure = None;
-    for file in &args.files {
-        // Each file is its own transaction: earlier files stay imported if a later one fails.
-        match import_file(&mut store, &funnel, file, &opts) {
-            Ok(report) => {
-                imported += 1;
-                changed |= report.inserted + report.updated + report.gone > 0;
-                all_judged &= report.judged;
-                if args.json {
-                    super::say_json(&report)?;
-                } else {
-                    super::say_raw(msg::report(&report))?;
-                }
-            }
-            Err(e) => {
-                failure = Some(e);
-                break;
-            }
-        }
-    }
+    let skip = args.no_check || args.dry_run;
+    let rules = in_pass::rules(paths, &store, &fingerprint, skip)?;
+    let opts = options(&args, rules)?;
+    let Imported {
+        files: imported,
+        changed,
+        all_judged,
+        failure,
+    } = import_files(&mut store, &funnel, &args, &opts)?;
     // The rules run over the whole store once the files are in (or at the next read), unless
     // they judged every file's cards in its pass.
     if !args.dry_run && imported > 0 {
-        if args.no_check {
-            super::audit::mark_stale(&store)?;
-        } else if !all_judged {
-            let today = paths.today(&store)?;
-            super::audit::refresh(&mut store, &funnel, &fingerprint, today, true)?;
-        } else {
-            // Judged in the pass: the funnel they were judged by is a version all the same.
-            super::funnel_versions::note(&store, &funnel, &fingerprint);
-        }
+        in_pass::after(
+            paths,
+            &mut store,
+            &funnel,
+            &fingerprint,
+            args.no_check,
+            all_judged,
+        )?;
         if changed {
             super::fields::record(&mut store, &funnel)?;
         }
@@ -99,6 +56,77 @@ pub fn run(paths: &Paths, args: ImportArgs) -> Result<ExitCode> {
         Some(e) => Err(user(e.to_string())),
         None => Ok(ExitCode::SUCCESS),
     }
+}
+
+fn options(args: &ImportArgs, rules: Option<PassRules>) -> Result<ImportOptions> {
+    let mut map = Vec::new();
+    for spec in &args.map {
+        map.extend(parse_map(spec).map_err(user)?);
+    }
+    let mut limits = crate::sync::limits::Limits::default();
+    for spec in &args.limit {
+        limits.apply(spec).map_err(user)?;
+    }
+    Ok(ImportOptions {
+        profile: Some(args.profile.clone()),
+        map,
+        encoding: args.encoding.clone(),
+        sheet: args.sheet.clone(),
+        source: args.source.clone(),
+        dry_run: args.dry_run,
+        partial: args.partial,
+        now: chrono::Local::now().naive_local(),
+        progress: !args.json,
+        limits,
+        rules,
+    })
+}
+
+/// Each file is its own transaction: earlier files stay imported if a later one fails.
+/// Returns how many went in, whether the rules judged them all in their pass, and the failure.
+/// What the files of one `okk import` came to.
+struct Imported {
+    /// Files imported, each in its own transaction.
+    files: usize,
+    /// Whether any card was inserted, updated or marked gone.
+    changed: bool,
+    /// Whether the rules judged every file's cards in its pass.
+    all_judged: bool,
+    /// The file that failed, after which none was read.
+    failure: Option<ImportError>,
+}
+
+fn import_files(
+    store: &mut Store,
+    funnel: &Funnel,
+    args: &ImportArgs,
+    opts: &ImportOptions,
+) -> Result<Imported> {
+    let mut done = Imported {
+        files: 0,
+        changed: false,
+        all_judged: true,
+        failure: None,
+    };
+    for file in &args.files {
+        match import_file(store, funnel, file, opts) {
+            Ok(report) => {
+                done.files += 1;
+                done.changed |= report.inserted + report.updated + report.gone > 0;
+                done.all_judged &= report.judged;
+                if args.json {
+                    super::say_json(&report)?;
+                } else {
+                    super::say_raw(msg::report(&report))?;
+                }
+            }
+            Err(e) => {
+                done.failure = Some(e);
+                break;
+            }
+        }
+    }
+    Ok(done)
 }
 
 /// Removes a store file with its WAL, shared-memory and journal files (each may be absent).

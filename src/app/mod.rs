@@ -16,6 +16,7 @@ mod funnel_init;
 mod funnel_versions;
 pub mod help;
 mod import;
+mod in_pass;
 mod keys;
 pub mod lang;
 mod paths;

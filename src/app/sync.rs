@@ -5,11 +5,10 @@ use std::process::ExitCode;
 
 use color_eyre::Result;
 
-use super::{Paths, config, user};
+use super::{Paths, config, in_pass, user};
 use crate::cli::SyncArgs;
 use crate::crm::config::Connection;
 use crate::crm::sync::{SyncOptions, sync};
-use crate::sync::import::PassRules;
 use crate::text::crm as msg;
 
 pub fn run(paths: &Paths, args: SyncArgs) -> Result<ExitCode> {
@@ -18,15 +17,8 @@ pub fn run(paths: &Paths, args: SyncArgs) -> Result<ExitCode> {
     let (funnel, fingerprint) = paths.load_funnel_with_fingerprint()?;
     let mut store = paths.open_store()?;
     // Without `--no-check` the rules judge each page's cards as it lands.
-    let rules = if args.no_check || args.dry_run {
-        None
-    } else {
-        let today = paths.today(&store)?;
-        Some(PassRules {
-            today,
-            ran_for: super::audit::ran_for(&fingerprint, today),
-        })
-    };
+    let skip = args.no_check || args.dry_run;
+    let rules = in_pass::rules(paths, &store, &fingerprint, skip)?;
     let opts = SyncOptions {
         full: args.full,
         dry_run: args.dry_run,
@@ -59,15 +51,14 @@ pub fn run(paths: &Paths, args: SyncArgs) -> Result<ExitCode> {
         }
     }
     if !args.dry_run && changed {
-        if args.no_check {
-            super::audit::mark_stale(&store)?;
-        } else if !all_judged {
-            let today = paths.today(&store)?;
-            super::audit::refresh(&mut store, &funnel, &fingerprint, today, true)?;
-        } else {
-            // Judged as the pages landed: the funnel they were judged by is a version too.
-            super::funnel_versions::note(&store, &funnel, &fingerprint);
-        }
+        in_pass::after(
+            paths,
+            &mut store,
+            &funnel,
+            &fingerprint,
+            args.no_check,
+            all_judged,
+        )?;
         super::fields::record(&mut store, &funnel)?;
     }
     match failure {

@@ -7,6 +7,7 @@ use std::collections::{HashMap, HashSet};
 
 use serde_json::Value;
 
+use super::amo_page::{Int, Lead, LeadsPage};
 use super::client::{Client, CrmError};
 use super::row::{Page, Reader, StageMove, Step, fmt_unix};
 use super::sync::Failure;
@@ -233,13 +234,14 @@ impl AmoReader {
         for (i, p) in self.pipelines_wanted.iter().enumerate() {
             what.push_str(&format!("&filter[pipeline_id][{i}]={p}"));
         }
-        let body = client.get(&what).map_err(|e| Failure::at(&what, e))?;
-        let leads = embedded(body.as_ref(), "leads");
+        let body = client
+            .get_with(&what, |t| serde_json::from_str::<LeadsPage>(t))
+            .map_err(|e| Failure::at(&what, e))?
+            .unwrap_or_default();
         let mut page = Page::default();
         let mut newest = self.from;
-        for lead in leads {
-            let (Some(id), Some(updated)) = (int(lead.get("id")), int(lead.get("updated_at")))
-            else {
+        for lead in body.leads() {
+            let (Some(id), Some(updated)) = (lead.id.0, lead.updated_at.0) else {
                 return Err(Failure::body(
                     &what,
                     crate::text::crm::DEAL_WITHOUT_ID_OR_TIME,
@@ -253,8 +255,9 @@ impl AmoReader {
             page.ids.push(id.to_string());
         }
         page.cursor = newest;
-        page.read = leads.len() as u64;
-        if leads.len() < LIMIT || !has_next(body.as_ref()) {
+        let count = body.leads().len();
+        page.read = count as u64;
+        if count < LIMIT || !body.has_next() {
             self.deals_done = true;
         } else if newest == self.from {
             // A full page within one second: page on within it.
@@ -266,69 +269,48 @@ impl AmoReader {
         Ok(Step::Page(page))
     }
 
-    fn row(&self, lead: &Value, id: i64) -> Vec<String> {
+    fn row(&self, lead: &Lead, id: i64) -> Vec<String> {
         let mut cells = vec![String::new(); self.header.len()];
-        let owner = int(lead.get("responsible_user_id"));
+        let owner = lead.responsible_user_id.0;
         let stage = (
-            int(lead.get("pipeline_id")).unwrap_or(0),
-            int(lead.get("status_id")).unwrap_or(0),
+            lead.pipeline_id.0.unwrap_or(0),
+            lead.status_id.0.unwrap_or(0),
         );
         let (pipeline, status) = self.stages.get(&stage).cloned().unwrap_or_else(|| {
             // A stage added after the pipelines were read: its ids stand in for its name.
             (stage.0.to_string(), stage.1.to_string())
         });
+        let time = |t: Int| t.0.map(fmt_unix).unwrap_or_default();
         cells[0] = id.to_string();
-        cells[1] = text(lead.get("name"));
-        cells[2] = lead.get("price").map(scalar).unwrap_or_default();
+        cells[1] = lead.name.cell();
+        cells[2] = lead.price.cell();
         cells[3] = owner
             .map(|o| self.users.get(&o).cloned().unwrap_or_else(|| o.to_string()))
             .unwrap_or_default();
         cells[4] = owner.map(|o| o.to_string()).unwrap_or_default();
-        cells[5] = int(lead.get("created_at"))
-            .map(fmt_unix)
-            .unwrap_or_default();
-        cells[6] = int(lead.get("updated_at"))
-            .map(fmt_unix)
-            .unwrap_or_default();
-        cells[7] = int(lead.get("closed_at")).map(fmt_unix).unwrap_or_default();
-        cells[8] = int(lead.get("closest_task_at"))
-            .map(fmt_unix)
-            .unwrap_or_default();
-        cells[9] = lead
-            .get("_embedded")
-            .and_then(|e| e.get("tags"))
-            .and_then(Value::as_array)
-            .map(|tags| {
-                tags.iter()
-                    .map(|t| text(t.get("name")))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            })
-            .unwrap_or_default();
+        cells[5] = time(lead.created_at);
+        cells[6] = time(lead.updated_at);
+        cells[7] = time(lead.closed_at);
+        cells[8] = time(lead.closest_task_at);
+        let tags: Vec<String> = lead.tags().iter().map(|t| t.0.name.cell()).collect();
+        cells[9] = tags.join(", ");
         cells[10] = status;
         cells[11] = pipeline;
-        // `custom_fields_values` may be null.
-        if let Some(values) = lead.get("custom_fields_values").and_then(Value::as_array) {
-            for f in values {
-                let Some(&(col, date)) = int(f.get("field_id")).and_then(|i| self.fields.get(&i))
-                else {
-                    continue;
-                };
-                let parts: Vec<String> = f
-                    .get("values")
-                    .and_then(Value::as_array)
-                    .map(|vs| {
-                        vs.iter()
-                            .filter_map(|v| v.get("value"))
-                            .map(|v| match (date, v.as_i64()) {
-                                (true, Some(t)) => fmt_unix(t),
-                                _ => scalar(v),
-                            })
-                            .collect()
-                    })
-                    .unwrap_or_default();
-                cells[col] = parts.join(", ");
-            }
+        for f in lead.custom_fields_values.0.iter().map(|f| &f.0) {
+            let Some(&(col, date)) = f.field_id.0.and_then(|i| self.fields.get(&i)) else {
+                continue;
+            };
+            let parts: Vec<String> = f
+                .values
+                .0
+                .iter()
+                .filter_map(|v| v.0.value.as_ref())
+                .map(|v| match (date, v.as_i64()) {
+                    (true, Some(t)) => fmt_unix(t),
+                    _ => v.cell(),
+                })
+                .collect();
+            cells[col] = parts.join(", ");
         }
         cells
     }

@@ -95,7 +95,26 @@ impl Client {
         self.call(path, Some(body))
     }
 
+    /// GET, the answer read by `parse` (typed, with no `Value` tree in between); `None` for
+    /// an empty answer.
+    pub fn get_with<R>(
+        &mut self,
+        path: &str,
+        parse: fn(&str) -> serde_json::Result<R>,
+    ) -> Result<Option<R>, CrmError> {
+        self.call_with(path, None, parse)
+    }
+
     fn call(&mut self, path: &str, body: Option<&Value>) -> Result<Reply, CrmError> {
+        self.call_with(path, body, |t| serde_json::from_str::<Value>(t))
+    }
+
+    fn call_with<R>(
+        &mut self,
+        path: &str,
+        body: Option<&Value>,
+        parse: fn(&str) -> serde_json::Result<R>,
+    ) -> Result<Option<R>, CrmError> {
         // Brackets of amoCRM's `filter[…]` are not allowed raw in a URL's query.
         let url = format!(
             "{}{}",
@@ -107,7 +126,7 @@ impl Client {
             tries += 1;
             self.pace();
             self.requests += 1;
-            let outcome = self.once(&url, body);
+            let outcome = self.once(&url, body, parse);
             let wait = match outcome {
                 Attempt::Done(r) => return r,
                 Attempt::Busy(status, retry_after) => {
@@ -148,7 +167,12 @@ impl Client {
         base.mul_f64(jitter).min(MAX_BACKOFF)
     }
 
-    fn once(&self, url: &str, body: Option<&Value>) -> Attempt {
+    fn once<R>(
+        &self,
+        url: &str,
+        body: Option<&Value>,
+        parse: fn(&str) -> serde_json::Result<R>,
+    ) -> Attempt<R> {
         let result = match body {
             None => {
                 let mut req = self.agent.get(url);
@@ -186,6 +210,14 @@ impl Client {
             // A body cut short (the connection dropped mid-page) is tried again.
             Err(e) => return Attempt::Network(self.scrub(&e.to_string())),
         };
+        if (200..=299).contains(&status) && status != 204 && !text.trim().is_empty() {
+            return match parse(&text) {
+                Ok(v) => Attempt::Done(Ok(Some(v))),
+                // The body ended mid-way: the connection was cut, as a dropped one is.
+                Err(e) if e.is_eof() => Attempt::Network(e.to_string()),
+                Err(e) => Attempt::Done(Err(CrmError::Body(e.to_string()))),
+            };
+        }
         let json = if text.trim().is_empty() {
             None
         } else {
@@ -205,7 +237,7 @@ impl Client {
             .unwrap_or("");
         match status {
             200..=299 if status == 204 || json.is_none() => Attempt::Done(Ok(None)),
-            200..=299 => Attempt::Done(Ok(json)),
+            200..=299 => Attempt::Done(Ok(None)),
             429 | 503 => Attempt::Busy(status, retry_after),
             // Bitrix24: the webhook lacks a scope (e.g. `user`): a refusal of that one method.
             _ if matches!(code, "insufficient_scope" | "ACCESS_DENIED") => {
@@ -241,8 +273,8 @@ impl Client {
     }
 }
 
-enum Attempt {
-    Done(Result<Reply, CrmError>),
+enum Attempt<R> {
+    Done(Result<Option<R>, CrmError>),
     Busy(u16, Option<Duration>),
     Network(String),
 }

@@ -1,6 +1,7 @@
 //! Live sync with CRMs over their REST APIs (amoCRM/Kommo, Bitrix24): connections from the
 //! config file, a polite HTTP client, readers that turn deals into export-shaped rows.
 
+pub mod amo_page;
 pub mod amocrm;
 pub mod bitrix24;
 pub mod client;

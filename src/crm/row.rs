@@ -56,9 +56,26 @@ pub trait Reader {
 
 /// A Unix time as the CRM exports write it (UTC: the API gives no account time zone).
 pub fn fmt_unix(t: i64) -> String {
-    chrono::DateTime::from_timestamp(t, 0)
-        .map(|d| d.naive_utc().format("%d.%m.%Y %H:%M:%S").to_string())
-        .unwrap_or_default()
+    use chrono::{Datelike, Timelike};
+    let Some(d) = chrono::DateTime::from_timestamp(t, 0).map(|d| d.naive_utc()) else {
+        return String::new();
+    };
+    // By hand: chrono's `format` parses its pattern for every date of every deal.
+    if !(0..=9999).contains(&d.year()) {
+        return d.format("%d.%m.%Y %H:%M:%S").to_string();
+    }
+    let digits = |n: u32| [b'0' + (n / 10 % 10) as u8, b'0' + (n % 10) as u8];
+    let [d1, d2] = digits(d.day());
+    let [m1, m2] = digits(d.month());
+    let [c1, c2] = digits(d.year() as u32 / 100);
+    let [y1, y2] = digits(d.year() as u32 % 100);
+    let [h1, h2] = digits(d.hour());
+    let [i1, i2] = digits(d.minute());
+    let [s1, s2] = digits(d.second());
+    let bytes = [
+        d1, d2, b'.', m1, m2, b'.', c1, c2, y1, y2, b' ', h1, h2, b':', i1, i2, b':', s1, s2,
+    ];
+    bytes.iter().map(|&b| char::from(b)).collect()
 }
 
 /// A cursor as the report shows it (ISO 8601, UTC).
@@ -66,4 +83,25 @@ pub fn iso(t: i64) -> String {
     chrono::DateTime::from_timestamp(t, 0)
         .map(|d| d.naive_utc().format("%Y-%m-%dT%H:%M:%SZ").to_string())
         .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn unix_times_read_as_the_exports_write_them() {
+        for t in [
+            0,
+            1_700_000_000,
+            1_709_251_199,
+            -1,
+            253_402_300_799,
+            253_402_300_800,
+        ] {
+            let by_chrono = chrono::DateTime::from_timestamp(t, 0)
+                .map(|d| d.naive_utc().format("%d.%m.%Y %H:%M:%S").to_string())
+                .unwrap_or_default();
+            assert_eq!(super::fmt_unix(t), by_chrono, "{t}");
+        }
+        assert_eq!(super::fmt_unix(i64::MAX), "");
+    }
 }

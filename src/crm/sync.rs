@@ -4,6 +4,8 @@
 
 use std::collections::HashSet;
 use std::io::IsTerminal;
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
 
 use chrono::NaiveDateTime;
 
@@ -17,12 +19,13 @@ use crate::domain::import_report::UnknownStage;
 use crate::domain::rules::evaluate_with;
 pub use crate::domain::sync_report::SyncReport;
 use crate::domain::{Funnel, SystemField};
-use crate::store::cards::{BatchCounts, BatchMeta, CardRow, Outcome};
+use crate::store::cards::{BatchCounts, BatchMeta, CardRow, Import, Outcome};
 use crate::store::crm::SyncState;
+use crate::store::fields::FieldKeys;
 use crate::store::{Store, StoreError};
 use crate::sync::digest::Seed;
 use crate::sync::import::{Judge, PassRules};
-use crate::sync::mapper::Mapper;
+use crate::sync::mapper::{Mapper, Warning};
 use crate::sync::profile::Profile;
 use crate::text::crm as msg;
 
@@ -30,6 +33,13 @@ use crate::text::crm as msg;
 /// while the last sync read may carry an update time a little older than the newest it saw.
 pub const OVERLAP: i64 = 10;
 const WARNING_SAMPLES: usize = 10;
+/// A transaction lands the pages that come within this time of its first (a kill loses at
+/// most these; the store's write lock is never held much longer for a slow CRM)…
+const TX_OPEN: Duration = Duration::from_millis(200);
+/// …up to this many deals: fewer commits, each writing the pages of the indexes once.
+const TX_DEALS: usize = 5000;
+/// Pages the fetching thread may read ahead of the writer.
+const PAGES_AHEAD: usize = 8;
 
 #[derive(Debug, Clone)]
 pub struct SyncOptions {
@@ -132,26 +142,43 @@ fn run(
     state.synced_at = Some(crate::store::cards::fmt_time(&opts.now));
     let mut all_ids: HashSet<String> = HashSet::new();
     let bar = progress(opts.progress);
-    loop {
-        let page = match reader.next(client)? {
-            Step::Done => break,
-            Step::Page(p) => p,
-        };
-        for w in reader.warnings() {
-            lander.warn(w);
+    // The CRM is read on a thread of its own (HTTP, JSON, rows) while this one writes: the
+    // pages that wait when a transaction begins, and those that come soon after, land in it.
+    let (tx, rx) = mpsc::sync_channel::<Result<Fetched, Failure>>(PAGES_AHEAD);
+    let stopped = std::thread::scope(|scope| {
+        let fetcher = scope.spawn(move || fetch(reader, client, tx));
+        let mut stopped = None;
+        while let Some(batch) = next_batch(&rx, &mut stopped) {
+            for f in &batch {
+                for w in &f.warnings {
+                    lander.warn(w.clone());
+                }
+                advance(&mut state, &f.page);
+                if opts.full {
+                    all_ids.extend(f.page.ids.iter().cloned());
+                }
+            }
+            let pages: Vec<&Page> = batch.iter().map(|f| &f.page).collect();
+            if let Err(e) = lander.land(store, &pages, &state) {
+                // The fetcher stops at its next page, its channel gone.
+                drop(rx);
+                let _ = fetcher.join();
+                return Err(e);
+            }
+            if let (Some(b), Some(last)) = (&bar, batch.last()) {
+                b.set_message(format!(
+                    "{} deals, {} pages, {} requests, {} waits",
+                    lander.report.rows, lander.pages, last.requests, last.waits
+                ));
+                b.tick();
+            }
         }
-        advance(&mut state, &page);
-        if opts.full {
-            all_ids.extend(page.ids.iter().cloned());
-        }
-        lander.land(store, &page, &state)?;
-        if let Some(b) = &bar {
-            b.set_message(format!(
-                "{} deals, {} pages, {} requests, {} waits",
-                lander.report.rows, lander.pages, client.requests, client.waits
-            ));
-            b.tick();
-        }
+        let reader = fetcher.join().expect("the CRM reader thread panicked");
+        Ok((reader, stopped))
+    })?;
+    let (reader, stopped) = stopped;
+    if let Some(f) = stopped {
+        return Err(f);
     }
     if opts.full {
         // Every deal was read: those the store holds and the CRM no longer lists are gone.
@@ -161,7 +188,7 @@ fn run(
             ..Page::default()
         };
         state.full_at = state.synced_at.clone();
-        lander.land(store, &page, &state)?;
+        lander.land(store, &[&page], &state)?;
     }
     if let Some(b) = bar {
         b.finish_and_clear();
@@ -177,13 +204,89 @@ fn run(
     Ok(report)
 }
 
+/// A page as the fetching thread hands it over, with what the client had done by then.
+struct Fetched {
+    page: Page,
+    warnings: Vec<String>,
+    requests: u64,
+    waits: u64,
+}
+
+/// The fetching thread: pages in order until the reader is through, the channel is gone (the
+/// writer stopped) or a request failed (sent last). Gives the reader back for its id list.
+fn fetch(
+    mut reader: Box<dyn Reader + Send>,
+    client: &mut Client,
+    tx: mpsc::SyncSender<Result<Fetched, Failure>>,
+) -> Box<dyn Reader + Send> {
+    loop {
+        let sent = match reader.next(client) {
+            Ok(Step::Done) => break,
+            Ok(Step::Page(page)) => tx.send(Ok(Fetched {
+                page,
+                warnings: reader.warnings(),
+                requests: client.requests,
+                waits: client.waits,
+            })),
+            Err(f) => {
+                let _ = tx.send(Err(f));
+                break;
+            }
+        };
+        if sent.is_err() {
+            break;
+        }
+    }
+    reader
+}
+
+/// The pages of the next transaction: the first to come, then those that come while it is
+/// young and small. `None` once the reader is through or has failed (`stopped` says why).
+fn next_batch(
+    rx: &mpsc::Receiver<Result<Fetched, Failure>>,
+    stopped: &mut Option<Failure>,
+) -> Option<Vec<Fetched>> {
+    if stopped.is_some() {
+        return None;
+    }
+    let first = match rx.recv() {
+        Ok(Ok(f)) => f,
+        Ok(Err(f)) => {
+            *stopped = Some(f);
+            return None;
+        }
+        Err(_) => return None,
+    };
+    let began = Instant::now();
+    let mut rows = first.page.rows.len();
+    let mut batch = vec![first];
+    while rows < TX_DEALS {
+        let Some(left) = TX_OPEN.checked_sub(began.elapsed()) else {
+            break;
+        };
+        match rx.recv_timeout(left) {
+            Ok(Ok(f)) => {
+                rows += f.page.rows.len();
+                batch.push(f);
+            }
+            // The pages before a failure land; the failure is said after them.
+            Ok(Err(f)) => {
+                *stopped = Some(f);
+                break;
+            }
+            Err(_) => break,
+        }
+    }
+    Some(batch)
+}
+
 fn open_reader(
     conn: &Connection,
     opts: &SyncOptions,
     client: &mut Client,
     saved: &SyncState,
     from: Option<i64>,
-) -> Result<Box<dyn Reader>, Failure> {
+) -> Result<Box<dyn Reader + Send>, Failure> {
     Ok(match conn.kind {
         Kind::AmoCrm | Kind::Kommo => Box::new(AmoReader::open(
             client,
@@ -240,6 +343,14 @@ fn progress(wanted: bool) -> Option<indicatif::ProgressBar> {
             .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()),
     );
     Some(bar)
+}
+
+/// A deal of a page, with the store's keys of the custom fields its row may carry.
+#[derive(Clone, Copy)]
+struct Deal<'r> {
+    row: &'r [String],
+    id: &'r str,
+    keys: &'r FieldKeys,
 }
 
 /// Lands pages in the store: the file import's mapper and digest, the store's import writer.
@@ -315,11 +426,17 @@ impl<'a> Lander<'a> {
         }
     }
 
-    /// One page, one transaction: its cards, its deletions, the cursor.
-    fn land(&mut self, store: &mut Store, page: &Page, state: &SyncState) -> Result<(), Failure> {
-        self.pages += 1;
-        self.report.rows += page.rows.len() as u64;
-        if page.rows.is_empty() && page.deleted.is_empty() && page.moves.is_empty() {
+    /// Pages in one transaction: their cards, their deletions, the cursor after the last.
+    fn land(
+        &mut self,
+        store: &mut Store,
+        pages: &[&Page],
+        state: &SyncState,
+    ) -> Result<(), Failure> {
+        self.pages += pages.len() as u64;
+        self.report.rows += pages.iter().map(|p| p.rows.len() as u64).sum::<u64>();
+        let empty = |p: &&Page| p.rows.is_empty() && p.deleted.is_empty() && p.moves.is_empty();
+        if pages.iter().all(empty) {
             if !self.opts.dry_run {
                 store.save_crm_state(&self.conn.name, state)?;
             }
@@ -338,7 +455,7 @@ impl<'a> Lander<'a> {
         let rules = self.rules_for(store)?;
         let mut import = store.begin_import(&meta)?;
         let keys = import.field_keys(&self.mapper.custom_fields())?;
-        // New deals are judged as they come (they are in memory); changed ones at the page's
+        // New deals are judged as they come (they are in memory); changed ones at the
         // commit, with the stage history the store holds.
         let mut judge_new = None;
         match rules {
@@ -355,46 +472,31 @@ impl<'a> Lander<'a> {
         }
         let mut counts = BatchCounts::default();
         let mut warnings = Vec::new();
-        for (row, id) in page.rows.iter().zip(&page.ids) {
-            let cells: Vec<&str> = row.iter().map(String::as_str).collect();
-            self.digest.clear();
-            self.seed.add_row(&mut self.digest, &cells);
-            let hash = self.seed.finish(&self.digest);
-            counts.rows += 1;
-            self.note_stage(cells[self.stage_col].trim());
-            let line: u64 = id.parse().unwrap_or(0);
-            let outcome = match import.lookup(id)? {
-                Some(e) if e.hash == hash && !e.gone => import.unchanged(e.id),
-                existing => {
-                    let card = self
-                        .mapper
-                        .card(line, cells.iter().copied(), &mut warnings)
-                        .map_err(|e| Failure::body(&msg::deal(id), &e.message))?;
-                    match (&existing, &judge_new) {
-                        (None, Some(judge)) => {
-                            let flags = judge.flags(&card);
-                            import.insert_judged(&CardRow::new(card, hash, &keys), flags)?
-                        }
-                        _ => import.upsert(existing.as_ref(), &CardRow::new(card, hash, &keys))?,
-                    }
-                }
-            };
-            match outcome {
-                Outcome::Inserted => counts.inserted += 1,
-                Outcome::Updated { stage_changed } => {
-                    counts.updated += 1;
-                    self.report.stage_changes += stage_changed as u64;
-                }
-                Outcome::Unchanged => counts.unchanged += 1,
-                Outcome::Duplicate => {}
-            }
-        }
         let mut gone = 0;
-        for id in &page.deleted {
-            gone += import.mark_deleted(&self.conn.name, id)? as u64;
-        }
-        for m in &page.moves {
-            import.stage_entered_at(&self.conn.name, &m.deal, &m.stage, &m.at)?;
+        for page in pages {
+            for (row, id) in page.rows.iter().zip(&page.ids) {
+                counts.rows += 1;
+                let deal = Deal {
+                    row,
+                    id,
+                    keys: &keys,
+                };
+                match self.land_deal(&mut import, deal, judge_new.as_ref(), &mut warnings)? {
+                    Outcome::Inserted => counts.inserted += 1,
+                    Outcome::Updated { stage_changed } => {
+                        counts.updated += 1;
+                        self.report.stage_changes += stage_changed as u64;
+                    }
+                    Outcome::Unchanged => counts.unchanged += 1,
+                    Outcome::Duplicate => {}
+                }
+            }
+            for id in &page.deleted {
+                gone += import.mark_deleted(&self.conn.name, id)? as u64;
+            }
+            for m in &page.moves {
+                import.stage_entered_at(&self.conn.name, &m.deal, &m.stage, &m.at)?;
+            }
         }
         import.save_crm_state(&self.conn.name, state)?;
         let counts = import.finish(counts, &[], !self.opts.dry_run)?;
@@ -407,6 +509,40 @@ impl<'a> Lander<'a> {
         self.report.unchanged += counts.unchanged;
         self.report.gone += gone;
         Ok(())
+    }
+
+    /// One deal: unchanged (same digest), or mapped and written (a new one judged as it
+    /// comes when the rules run in the pass).
+    fn land_deal(
+        &mut self,
+        import: &mut Import<'_>,
+        deal: Deal<'_>,
+        judge_new: Option<&Judge<'_>>,
+        warnings: &mut Vec<Warning>,
+    ) -> Result<Outcome, Failure> {
+        let Deal { row, id, keys } = deal;
+        let cells: Vec<&str> = row.iter().map(String::as_str).collect();
+        self.digest.clear();
+        self.seed.add_row(&mut self.digest, &cells);
+        let hash = self.seed.finish(&self.digest);
+        self.note_stage(cells[self.stage_col].trim());
+        let line: u64 = id.parse().unwrap_or(0);
+        Ok(match import.lookup(id)? {
+            Some(e) if e.hash == hash && !e.gone => import.unchanged(e.id),
+            existing => {
+                let card = self
+                    .mapper
+                    .card(line, cells.iter().copied(), warnings)
+                    .map_err(|e| Failure::body(&msg::deal(id), &e.message))?;
+                match (&existing, judge_new) {
+                    (None, Some(judge)) => {
+                        let flags = judge.flags(&card);
+                        import.insert_judged(&CardRow::new(card, hash, keys), flags)?
+                    }
+                    _ => import.upsert(existing.as_ref(), &CardRow::new(card, hash, keys))?,
+                }
+            }
+        })
     }
 
     /// The rules' marker, day and the source's absent fields, when the page's cards can be

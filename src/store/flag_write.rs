@@ -153,12 +153,18 @@ impl<'s> FlagWriter<'s> {
     pub(super) fn finish_flags(self) -> Result<RulesRun, StoreError> {
         let conn = self.conn;
         if !self.dropped.is_empty() {
-            // Sorted on two cores, as after an import (`schema::create_queue_index`).
-            conn.execute_batch("PRAGMA threads = 2;")?;
+            // Sorted on two cores in small runs, as after an import
+            // (`schema::create_queue_index`): each sorter thread holds a cache's worth of keys,
+            // and with the connection's own cache the two pushed a first import's peak memory
+            // past 100 MB.
+            conn.execute_batch("PRAGMA threads = 2; PRAGMA cache_size = -4096;")?;
             for sql in &self.dropped {
                 conn.execute_batch(sql)?;
             }
-            conn.execute_batch("PRAGMA threads = 0;")?;
+            conn.execute_batch(&format!(
+                "PRAGMA threads = 0; PRAGMA cache_size = -{};",
+                super::schema::CACHE_KIB
+            ))?;
         }
         Ok(self.run)
     }

@@ -1,0 +1,48 @@
+//! The stage rules in an import's or a sync's own pass, for both commands: whether they judge
+//! the cards as they come, and what runs once the cards are in.
+
+use color_eyre::Result;
+
+use super::Paths;
+use crate::domain::Funnel;
+use crate::store::Store;
+use crate::sync::import::PassRules;
+
+/// The rules as the pass judges new cards; `None` with `--no-check` or a dry run.
+pub fn rules(
+    paths: &Paths,
+    store: &Store,
+    fingerprint: &str,
+    skip: bool,
+) -> Result<Option<PassRules>> {
+    if skip {
+        return Ok(None);
+    }
+    let today = paths.today(store)?;
+    Ok(Some(PassRules {
+        today,
+        ran_for: super::audit::ran_for(fingerprint, today),
+    }))
+}
+
+/// After cards changed: the rules' marker is dropped (`--no-check`), the rules run over the
+/// whole store (the pass could not judge every card), or the funnel the pass judged by is noted.
+pub fn after(
+    paths: &Paths,
+    store: &mut Store,
+    funnel: &Funnel,
+    fingerprint: &str,
+    no_check: bool,
+    all_judged: bool,
+) -> Result<()> {
+    if no_check {
+        super::audit::mark_stale(store)
+    } else if !all_judged {
+        let today = paths.today(store)?;
+        super::audit::refresh(store, funnel, fingerprint, today, true).map(drop)
+    } else {
+        // Judged in the pass: the funnel they were judged by is a version all the same.
+        super::funnel_versions::note(store, funnel, fingerprint);
+        Ok(())
+    }
+}

@@ -1,0 +1,374 @@
+//! A page of amoCRM leads read straight into typed structs (no `serde_json::Value` tree per
+//! deal), as forgiving of odd shapes as reading the tree was: a value of another type reads empty.
+
+use serde::Deserialize;
+use serde::de::{self, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+
+/// `/api/v4/leads`: the leads and whether another page follows.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct LeadsPage {
+    #[serde(rename = "_embedded")]
+    embedded: Loose<LeadsEmbedded>,
+    #[serde(rename = "_links")]
+    links: Loose<Links>,
+}
+
+impl LeadsPage {
+    pub fn leads(&self) -> impl ExactSizeIterator<Item = &Lead> {
+        self.embedded.0.leads.0.iter().map(|l| &l.0)
+    }
+
+    /// `_links.next` is there and not null.
+    pub fn has_next(&self) -> bool {
+        self.links.0.next.is_some()
+    }
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct LeadsEmbedded {
+    leads: List<Loose<Lead>>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct Links {
+    next: Option<IgnoredAny>,
+}
+
+/// One deal, the fields the sync reads.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct Lead {
+    pub id: Int,
+    pub updated_at: Int,
+    pub name: Scalar,
+    pub price: Scalar,
+    pub responsible_user_id: Int,
+    pub pipeline_id: Int,
+    pub status_id: Int,
+    pub created_at: Int,
+    pub closed_at: Int,
+    pub closest_task_at: Int,
+    #[serde(rename = "_embedded")]
+    embedded: Loose<LeadEmbedded>,
+    /// May be null.
+    pub custom_fields_values: List<Loose<FieldValues>>,
+}
+
+impl Lead {
+    pub fn tags(&self) -> &[Loose<Named>] {
+        &self.embedded.0.tags.0
+    }
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct LeadEmbedded {
+    tags: List<Loose<Named>>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct Named {
+    pub name: Scalar,
+}
+
+/// A custom field's values on a deal.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct FieldValues {
+    pub field_id: Int,
+    pub values: List<Loose<Valued>>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct Valued {
+    /// `None`: no `value` key (a `null` one is an empty part).
+    #[serde(deserialize_with = "present")]
+    pub value: Option<Scalar>,
+}
+
+fn present<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Scalar>, D::Error> {
+    Scalar::deserialize(d).map(Some)
+}
+
+/// A number the API may send as a number or a string (`None`: neither).
+#[derive(Default, Clone, Copy)]
+pub struct Int(pub Option<i64>);
+
+/// A value as a cell: strings as they are, numbers and booleans written out, null empty, an
+/// object or array as its JSON.
+#[derive(Default, Clone)]
+pub enum Scalar {
+    #[default]
+    Null,
+    Text(String),
+    Int(i64),
+    Other(serde_json::Value),
+}
+
+impl Scalar {
+    pub fn cell(&self) -> String {
+        match self {
+            Scalar::Null => String::new(),
+            Scalar::Text(s) => s.clone(),
+            Scalar::Int(i) => i.to_string(),
+            Scalar::Other(v) => super::amocrm::scalar(v),
+        }
+    }
+
+    /// The number, when the value is an integer number (not a string).
+    pub fn as_i64(&self) -> Option<i64> {
+        match self {
+            Scalar::Int(i) => Some(*i),
+            Scalar::Other(v) => v.as_i64(),
+            _ => None,
+        }
+    }
+}
+
+/// An object read as `T`; any other value reads as `T::default()`.
+#[derive(Default)]
+pub struct Loose<T>(pub T);
+
+/// An array of `T`; any other value reads empty.
+#[derive(Default)]
+pub struct List<T>(pub Vec<T>);
+
+impl<'de> Deserialize<'de> for Int {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Int, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Int;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a number")
+            }
+            fn visit_i64<E>(self, v: i64) -> Result<Int, E> {
+                Ok(Int(Some(v)))
+            }
+            fn visit_u64<E>(self, v: u64) -> Result<Int, E> {
+                Ok(Int(Some(i64::try_from(v).unwrap_or(v as f64 as i64))))
+            }
+            fn visit_f64<E>(self, v: f64) -> Result<Int, E> {
+                Ok(Int(Some(v as i64)))
+            }
+            fn visit_str<E>(self, v: &str) -> Result<Int, E> {
+                Ok(Int(v.trim().parse().ok()))
+            }
+            fn visit_bool<E>(self, _: bool) -> Result<Int, E> {
+                Ok(Int(None))
+            }
+            fn visit_unit<E>(self) -> Result<Int, E> {
+                Ok(Int(None))
+            }
+            fn visit_none<E>(self) -> Result<Int, E> {
+                Ok(Int(None))
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Int, A::Error> {
+                skip_seq(seq).map(|_| Int(None))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Int, A::Error> {
+                skip_map(map).map(|_| Int(None))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+impl<'de> Deserialize<'de> for Scalar {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Scalar, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Scalar;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a value")
+            }
+            fn visit_i64<E>(self, v: i64) -> Result<Scalar, E> {
+                Ok(Scalar::Int(v))
+            }
+            fn visit_u64<E>(self, v: u64) -> Result<Scalar, E> {
+                Ok(match i64::try_from(v) {
+                    Ok(i) => Scalar::Int(i),
+                    Err(_) => Scalar::Other(v.into()),
+                })
+            }
+            fn visit_f64<E>(self, v: f64) -> Result<Scalar, E> {
+                Ok(Scalar::Other(v.into()))
+            }
+            fn visit_bool<E>(self, v: bool) -> Result<Scalar, E> {
+                Ok(Scalar::Other(v.into()))
+            }
+            fn visit_str<E>(self, v: &str) -> Result<Scalar, E> {
+                Ok(Scalar::Text(v.to_string()))
+            }
+            fn visit_string<E>(self, v: String) -> Result<Scalar, E> {
+                Ok(Scalar::Text(v))
+            }
+            fn visit_unit<E>(self) -> Result<Scalar, E> {
+                Ok(Scalar::Null)
+            }
+            fn visit_none<E>(self) -> Result<Scalar, E> {
+                Ok(Scalar::Null)
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Scalar, A::Error> {
+                let v = serde_json::Value::deserialize(de::value::SeqAccessDeserializer::new(seq))?;
+                Ok(Scalar::Other(v))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Scalar, A::Error> {
+                let v = serde_json::Value::deserialize(de::value::MapAccessDeserializer::new(map))?;
+                Ok(Scalar::Other(v))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+impl<'de, T: Deserialize<'de> + Default> Deserialize<'de> for Loose<T> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Loose<T>, D::Error> {
+        struct V<T>(std::marker::PhantomData<T>);
+        impl<'de, T: Deserialize<'de> + Default> Visitor<'de> for V<T> {
+            type Value = Loose<T>;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("an object")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Loose<T>, A::Error> {
+                T::deserialize(de::value::MapAccessDeserializer::new(map)).map(Loose)
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Loose<T>, A::Error> {
+                skip_seq(seq).map(|_| Loose(T::default()))
+            }
+            fn visit_bool<E>(self, _: bool) -> Result<Loose<T>, E> {
+                Ok(Loose(T::default()))
+            }
+            fn visit_i64<E>(self, _: i64) -> Result<Loose<T>, E> {
+                Ok(Loose(T::default()))
+            }
+            fn visit_u64<E>(self, _: u64) -> Result<Loose<T>, E> {
+                Ok(Loose(T::default()))
+            }
+            fn visit_f64<E>(self, _: f64) -> Result<Loose<T>, E> {
+                Ok(Loose(T::default()))
+            }
+            fn visit_str<E>(self, _: &str) -> Result<Loose<T>, E> {
+                Ok(Loose(T::default()))
+            }
+            fn visit_unit<E>(self) -> Result<Loose<T>, E> {
+                Ok(Loose(T::default()))
+            }
+            fn visit_none<E>(self) -> Result<Loose<T>, E> {
+                Ok(Loose(T::default()))
+            }
+        }
+        d.deserialize_any(V(std::marker::PhantomData))
+    }
+}
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for List<T> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<List<T>, D::Error> {
+        struct V<T>(std::marker::PhantomData<T>);
+        impl<'de, T: Deserialize<'de>> Visitor<'de> for V<T> {
+            type Value = List<T>;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("an array")
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<List<T>, A::Error> {
+                let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(256));
+                while let Some(item) = seq.next_element()? {
+                    items.push(item);
+                }
+                Ok(List(items))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<List<T>, A::Error> {
+                skip_map(map).map(|_| List(Vec::new()))
+            }
+            fn visit_bool<E>(self, _: bool) -> Result<List<T>, E> {
+                Ok(List(Vec::new()))
+            }
+            fn visit_i64<E>(self, _: i64) -> Result<List<T>, E> {
+                Ok(List(Vec::new()))
+            }
+            fn visit_u64<E>(self, _: u64) -> Result<List<T>, E> {
+                Ok(List(Vec::new()))
+            }
+            fn visit_f64<E>(self, _: f64) -> Result<List<T>, E> {
+                Ok(List(Vec::new()))
+            }
+            fn visit_str<E>(self, _: &str) -> Result<List<T>, E> {
+                Ok(List(Vec::new()))
+            }
+            fn visit_unit<E>(self) -> Result<List<T>, E> {
+                Ok(List(Vec::new()))
+            }
+            fn visit_none<E>(self) -> Result<List<T>, E> {
+                Ok(List(Vec::new()))
+            }
+        }
+        d.deserialize_any(V(std::marker::PhantomData))
+    }
+}
+
+fn skip_seq<'de, A: SeqAccess<'de>>(mut seq: A) -> Result<(), A::Error> {
+    while seq.next_element::<IgnoredAny>()?.is_some() {}
+    Ok(())
+}
+
+fn skip_map<'de, A: MapAccess<'de>>(mut map: A) -> Result<(), A::Error> {
+    while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_page_of_odd_shapes_reads_as_the_value_tree_did() {
+        let page: LeadsPage = serde_json::from_str(
+            r#"{"_links": {"next": {"href": "x"}}, "_embedded": {"leads": [
+                {"id": "7", "updated_at": 1.5e9, "name": 12, "price": null,
+                 "custom_fields_values": null, "_embedded": {"tags": [{"name": "a"}, 3]}},
+                {"id": 8, "updated_at": 1, "price": 1.5, "name": {"x": 1},
+                 "custom_fields_values": [{"field_id": "5", "values": [{"value": 1700000000},
+                   {"value": true}, "junk"]}, 4], "_embedded": []}
+            ]}}"#,
+        )
+        .unwrap();
+        assert!(page.has_next());
+        let leads: Vec<&Lead> = page.leads().collect();
+        let [a, b] = leads[..] else { panic!() };
+        assert_eq!((a.id.0, a.updated_at.0), (Some(7), Some(1_500_000_000)));
+        assert_eq!(
+            (a.name.cell(), a.price.cell()),
+            ("12".into(), String::new())
+        );
+        let tags: Vec<String> = a.tags().iter().map(|t| t.0.name.cell()).collect();
+        assert_eq!(tags, ["a", ""]);
+        assert_eq!(
+            (b.price.cell(), b.name.cell()),
+            ("1.5".into(), r#"{"x":1}"#.into())
+        );
+        let f = &b.custom_fields_values.0;
+        assert_eq!(
+            (f.len(), f[0].0.field_id.0, f[1].0.field_id.0),
+            (2, Some(5), None)
+        );
+        let vs: Vec<Option<bool>> = f[0]
+            .0
+            .values
+            .0
+            .iter()
+            .map(|v| {
+                v.0.value
+                    .as_ref()
+                    .map(|s| s.as_i64() == Some(1_700_000_000))
+            })
+            .collect();
+        assert_eq!(vs, [Some(true), Some(false), None]);
+        assert!(b.tags().is_empty());
+        let end: LeadsPage = serde_json::from_str(r#"{"_links": {"next": null}}"#).unwrap();
+        assert!(!end.has_next() && end.leads().len() == 0);
+    }
+}
