@@ -205,6 +205,8 @@ struct ServerDb {
     server: String,
     name: String,
     url: String,
+    /// Login roles a test made (the cluster's, not the database's): dropped after it.
+    logins: Vec<String>,
 }
 
 impl ServerDb {
@@ -224,7 +226,22 @@ impl ServerDb {
             .unwrap();
         let (base, _) = server.rsplit_once('/').unwrap();
         let url = format!("{base}/{name}");
-        Some(ServerDb { server, name, url })
+        Some(ServerDb {
+            server,
+            name,
+            url,
+            logins: Vec::new(),
+        })
+    }
+
+    /// A login role of this test's own (`anna` becomes `anna_<db>`), dropped after it, and
+    /// the URL that connects as it.
+    fn login(&mut self, who: &str) -> (String, String) {
+        let login = format!("{who}_{}", &self.name[8..]);
+        self.logins.push(login.clone());
+        let (scheme, rest) = self.url.split_once("://").unwrap();
+        let host = rest.rsplit_once('@').map_or(rest, |(_, h)| h);
+        (login.clone(), format!("{scheme}://{login}@{host}"))
     }
 }
 
@@ -235,6 +252,9 @@ impl Drop for ServerDb {
                 "DROP DATABASE IF EXISTS {} WITH (FORCE)",
                 self.name
             ));
+            for login in &self.logins {
+                let _ = admin.batch_execute(&format!("DROP ROLE IF EXISTS \"{login}\""));
+            }
         }
     }
 }
@@ -334,4 +354,187 @@ fn a_laptop_store_copied_to_the_server_lists_the_same_queues_and_hands_them_out(
         !again.status.success(),
         "a server store with cards is not copied over"
     );
+}
+
+/// `okk ARGS` on `db`, as the desk's sandbox; its exit, stdout and stderr.
+fn run_on(desk: &Desk, db: &str, args: &[&str]) -> (bool, String, String) {
+    let out = okk_on(desk, db).args(args).output().unwrap();
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn on_the_server_an_auditor_s_login_cannot_decide_change_another_s_review_or_the_funnel() {
+    use okk::domain::decision::{Decision, DecisionKind};
+    use okk::domain::ports::StoreError;
+    use okk::store::pg::PgStore;
+    let Some(mut server) = ServerDb::new() else {
+        return;
+    };
+    let desk = demo_desk();
+    let laptop = path_arg(&desk.db);
+    let card = &queue(&desk, &laptop, "Переговоры", "anna", &["--limit", "1"])[0];
+    let anna_review = desk.review(card, "anna", "2026-11-19 10:00:00", &Verdict::of("ok"));
+    let boris_review = desk.review(card, "boris", "2026-11-19 11:00:00", &Verdict::of("stale"));
+    let out = desk
+        .okk()
+        .args(["db", "copy"])
+        .arg(&desk.db)
+        .arg(&server.url)
+        .output();
+    assert!(out.unwrap().status.success());
+
+    // Before roles are set up the owner acts as anyone, and a new name is registered.
+    let (ok, _, err) = run_on(
+        &desk,
+        &server.url,
+        &["queue", "--stage", "Договор", "--auditor", "zoe"],
+    );
+    assert!(ok, "{err}");
+    let (_, listed, _) = run_on(&desk, &server.url, &["db", "roles"]);
+    assert!(
+        listed.contains("zoe") && listed.contains("registered on first use"),
+        "{listed}"
+    );
+
+    let (anna, anna_url) = server.login("anna");
+    let (boris, _) = server.login("boris");
+    let (lena, lena_url) = server.login("lena");
+    let (ok, said, err) = run_on(
+        &desk,
+        &server.url,
+        &[
+            "db",
+            "roles",
+            "--auditor",
+            &format!("anna={anna}"),
+            "--auditor",
+            &format!("boris={boris}"),
+            "--lead",
+            &format!("lena={lena}"),
+        ],
+    );
+    assert!(ok && said.contains("3 users named"), "{said}{err}");
+
+    // The auditor's own connection, refused by the server itself (SQLSTATE 42501).
+    let journal = desk.dir.path().join("journal");
+    let mut as_anna = PgStore::open(&anna_url, &journal).expect("anna connects");
+    let decision = Decision {
+        kind: DecisionKind::Accept,
+        verdict: None,
+        suggested_stage: None,
+        suggested_owner: None,
+        note: String::new(),
+        answers: None,
+    };
+    let now = chrono::NaiveDate::from_ymd_opt(2026, 11, 20)
+        .unwrap()
+        .and_hms_opt(9, 0, 0)
+        .unwrap();
+    let refused = |r: Result<_, StoreError>, words: &str| {
+        let e = r.err().expect("refused");
+        assert!(matches!(e, StoreError::Refused { .. }), "{e:?}");
+        assert!(e.to_string().contains(words), "{e}");
+    };
+    refused(
+        as_anna
+            .decide(&anna_review, "anna", &decision, now)
+            .map(|_| ()),
+        "only a lead decides",
+    );
+    refused(
+        as_anna
+            .decide(&anna_review, "lena", &decision, now)
+            .map(|_| ()),
+        "only a lead decides",
+    );
+    refused(
+        as_anna.withdraw_review(&boris_review, now),
+        "this review is another auditor's",
+    );
+    let version = okk::domain::funnel_diff::FunnelVersion {
+        version: 0,
+        hash: "forged".into(),
+        first_used: "2026-11-20 09:00:00".into(),
+        name: "forged".into(),
+        content: String::new(),
+        changes: "{}".into(),
+    };
+    refused(
+        as_anna
+            .apply_funnel(&version, "anna", "2026-11-20 09:00:00")
+            .map(|_| ()),
+        "only a lead changes the store's funnel",
+    );
+    as_anna
+        .withdraw_review(&anna_review, now)
+        .expect("her own review is hers to withdraw");
+    let mut as_lena = PgStore::open(&lena_url, &journal).expect("lena connects");
+    as_lena
+        .decide(&boris_review, "lena", &decision, now)
+        .expect("a lead decides");
+
+    // Her claims are leases in her own name: the server lets her lock and lease cards.
+    let claimed = queue(&desk, &anna_url, "Квалификация", "anna", &["--claim", "2"]);
+    assert_eq!(claimed.len(), 2);
+
+    // The command line says so before the server has to.
+    let (ok, _, err) = run_on(
+        &desk,
+        &anna_url,
+        &["queue", "--stage", "Договор", "--auditor", "boris"],
+    );
+    assert!(
+        !ok && err.contains("this connection is okk user anna"),
+        "{err}"
+    );
+    let (ok, _, err) = run_on(
+        &desk,
+        &server.url,
+        &["queue", "--stage", "Договор", "--auditor", "yan"],
+    );
+    assert!(
+        !ok && err.contains("yan is not a user of this store"),
+        "{err}"
+    );
+
+    // The funnel lives in the store: the lead applies one, an auditor may not, and an
+    // auditor's command judges by the store's whatever its own file says.
+    let renamed = desk.dir.path().join("renamed.toml");
+    let text = std::fs::read_to_string(funnel_path()).unwrap().replacen(
+        "name = \"Квалификация\"\naliases = [",
+        "name = \"Qualify\"\naliases = [\"Квалификация\", ",
+        1,
+    );
+    std::fs::write(&renamed, text).unwrap();
+    let file = path_arg(&renamed);
+    let (ok, _, err) = run_on(&desk, &anna_url, &["funnel", "apply", &file]);
+    assert!(
+        !ok && err.contains("anna is an auditor on this store"),
+        "{err}"
+    );
+    let (ok, said, err) = run_on(&desk, &lena_url, &["funnel", "apply", &file]);
+    assert!(
+        ok && said.contains("funnel version 1 applied"),
+        "{said}{err}"
+    );
+    let (ok, _, err) = run_on(
+        &desk,
+        &anna_url,
+        &["--today", TODAY, "queue", "--stage", "Qualify", "--json"],
+    );
+    assert!(ok, "the stored funnel knows Qualify: {err}");
+    assert!(
+        err.contains("the store's funnel is used (version 1, applied by lena"),
+        "the local --funnel differs and is named: {err}"
+    );
+    let (ok, _, _) = run_on(
+        &desk,
+        &laptop,
+        &["--today", TODAY, "queue", "--stage", "Qualify"],
+    );
+    assert!(!ok, "the laptop's own funnel does not know Qualify");
 }

@@ -1,4 +1,5 @@
-//! `okk db copy`: a laptop's SQLite store into a team server's PostgreSQL store.
+//! `okk db copy`: a laptop's SQLite store into a team server's PostgreSQL store; `okk db
+//! roles` (app::roles).
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -28,5 +29,6 @@ pub fn run(paths: &Paths, command: DbCommand) -> Result<ExitCode> {
             super::say(msg::copied(&copied.rows, &PathBuf::from(shown_url(url))))?;
             Ok(ExitCode::SUCCESS)
         }
+        DbCommand::Roles { auditors, leads } => super::roles::run(paths, &auditors, &leads),
     }
 }

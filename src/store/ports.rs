@@ -207,3 +207,21 @@ impl CalibrationStore for Store {
         Store::calibration_judgements(self, c)
     }
 }
+
+impl crate::domain::ports::UserStore for Store {
+    fn session(&self) -> StoreResult<crate::domain::roles::Session> {
+        Ok(crate::domain::roles::Session::file())
+    }
+
+    fn users(&self) -> StoreResult<Vec<crate::domain::roles::User>> {
+        Store::users(self)
+    }
+
+    fn register_user(&mut self, user: &crate::domain::roles::User) -> StoreResult<()> {
+        Store::register_user(self, user)
+    }
+
+    fn assign_users(&mut self, users: &[crate::domain::roles::User]) -> StoreResult<()> {
+        Store::assign_users(self, users)
+    }
+}

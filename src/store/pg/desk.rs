@@ -260,9 +260,20 @@ impl PgStore {
              RETURNING card_source, card_external_id, auditor",
             &[&id, &fmt_time(&now)],
         )?;
-        if let Some(g) = group {
-            settle_current(&mut tx, g.get(0), g.get(1), g.get(2))?;
-        }
+        let Some(g) = group else {
+            // Not one of this role's to change (the policy hides it from the update), though
+            // every role reads it: refused, not passed over in silence.
+            let exists = tx
+                .query_opt("SELECT 1 FROM reviews WHERE id = $1", &[&id])?
+                .is_some();
+            return match exists {
+                true => Err(StoreError::Refused {
+                    table: "reviews".into(),
+                }),
+                false => Ok(()),
+            };
+        };
+        settle_current(&mut tx, g.get(0), g.get(1), g.get(2))?;
         tx.commit()?;
         Ok(())
     }
