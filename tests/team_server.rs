@@ -82,6 +82,65 @@ fn two_auditors_sharing_a_store_file_claim_different_cards_and_get_their_own_bac
     two_auditors_share_a_queue(&desk, &path_arg(&desk.db));
 }
 
+/// A store file is one person's: roles there keep names straight (an auditor's name does not
+/// lead once roles are named, a stranger's name is not taken), they guard nothing from that
+/// person, and a file has no logins.
+#[test]
+fn on_a_store_file_named_roles_keep_an_auditor_from_leading_and_a_stranger_out() {
+    let desk = demo_desk();
+    let file = path_arg(&desk.db);
+    let (ok, _, err) = run_on(&desk, &file, &["db", "roles", "--auditor", "anna=anna_pg"]);
+    assert!(
+        !ok && err.contains("a store file has no login roles"),
+        "{err}"
+    );
+    let (ok, said, err) = run_on(
+        &desk,
+        &file,
+        &["db", "roles", "--auditor", "anna", "--lead", "lena"],
+    );
+    assert!(ok && said.contains("2 users named"), "{said}{err}");
+    let (_, listed, _) = run_on(&desk, &file, &["db", "roles"]);
+    assert!(
+        listed.contains("anna") && listed.contains("lead"),
+        "{listed}"
+    );
+    // `okk lead` needs a terminal; the refusal comes before it.
+    let (ok, _, err) = run_on(&desk, &file, &["lead", "--lead", "anna"]);
+    assert!(
+        !ok && err.contains("anna is an auditor on this store"),
+        "{err}"
+    );
+    let (ok, _, err) = run_on(
+        &desk,
+        &file,
+        &["queue", "--stage", "Договор", "--auditor", "zoe"],
+    );
+    assert!(
+        !ok && err.contains("zoe is not a user of this store"),
+        "{err}"
+    );
+    let (ok, _, err) = run_on(
+        &desk,
+        &file,
+        &["queue", "--stage", "Договор", "--auditor", "lena"],
+    );
+    assert!(ok, "a lead also reviews: {err}");
+    let (ok, _, err) = run_on(
+        &desk,
+        &file,
+        &["funnel", "apply", &path_arg(&funnel_path())],
+    );
+    assert!(
+        !ok && err.contains("okk funnel apply is for a team server's store"),
+        "{err}"
+    );
+    let (ok, _, err) = run_on(&desk, &file, &["--lang", "ru", "lead", "--lead", "anna"]);
+    assert!(!ok, "{err}");
+    english::assert_russian("okk lead as an auditor", &err, &["okk"]);
+    assert!(err.contains("anna — аудитор в этом хранилище"), "{err}");
+}
+
 #[test]
 fn a_command_not_on_the_server_yet_refuses_and_names_those_that_are() {
     let desk = Desk::new();
