@@ -165,16 +165,32 @@ fn a_command_not_on_the_server_yet_refuses_and_names_those_that_are() {
 }
 
 #[test]
-fn db_copy_takes_a_sqlite_store_to_a_server_only() {
+fn db_copy_moves_a_store_between_a_file_and_a_server_only() {
     let desk = Desk::new();
+    let other = desk.dir.path().join("other.db");
     let out = desk
         .okk()
-        .args(["db", "copy", "postgres://127.0.0.1/okk"])
+        .args(["db", "copy"])
+        .arg(&other)
         .arg(&desk.db)
         .output()
         .unwrap();
     assert!(!out.status.success());
-    assert!(String::from_utf8_lossy(&out.stderr).contains("db copy moves a SQLite store"));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("db copy moves a whole store between"));
+    std::fs::write(&other, "mine").unwrap();
+    let out = desk
+        .okk()
+        .args(["db", "copy", "postgres://127.0.0.1:1/okk"])
+        .arg(&other)
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("is there already"));
+    assert_eq!(
+        std::fs::read(&other).unwrap(),
+        b"mine",
+        "never written over"
+    );
     let missing = desk.dir.path().join("nowhere.db");
     let out = desk
         .okk()
@@ -212,14 +228,15 @@ fn in_russian_the_server_s_refusals_and_db_copy_speak_russian() {
 
     let out = desk
         .okk()
-        .args(["--lang", "ru", "db", "copy", "postgres://127.0.0.1/okk"])
+        .args(["--lang", "ru", "db", "copy"])
+        .arg(desk.dir.path().join("a.db"))
         .arg(&desk.db)
         .output()
         .unwrap();
     let err = String::from_utf8_lossy(&out.stderr);
-    english::assert_russian("okk db copy backwards", &err, &["postgres"]);
+    english::assert_russian("okk db copy file to file", &err, &["postgres"]);
     assert!(
-        err.contains("db copy переносит хранилище SQLite в пустое хранилище PostgreSQL"),
+        err.contains("db copy переносит хранилище целиком между файлом SQLite и PostgreSQL"),
         "{err}"
     );
     let missing = desk.dir.path().join("nowhere.db");
@@ -401,6 +418,65 @@ fn a_laptop_store_copied_to_the_server_lists_the_same_queues_and_hands_them_out(
             }
         }
     }
+    // And back to a laptop: the same figures and the same exports as the store it came from.
+    let back = desk.dir.path().join("back.db");
+    let out = desk
+        .okk()
+        .args(["db", "copy", &server.url])
+        .arg(&back)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        said.contains("cards              353") && said.contains("lead_decisions     2"),
+        "{said}"
+    );
+    let back = path_arg(&back);
+    for args in [
+        &["stats", "--json"][..],
+        &["stats", "--auditors", "--json"],
+        &["stats", "--csv", "--table", "managers"],
+        &[
+            "queue",
+            "--stage",
+            "Переговоры",
+            "--auditor",
+            "anna",
+            "--all",
+            "--json",
+        ],
+    ] {
+        let run = |db: &str| {
+            let (ok, out, err) = run_on(&desk, db, &[&["--today", TODAY][..], args].concat());
+            assert!(ok, "{args:?}: {err}");
+            out
+        };
+        assert_eq!(run(&back), run(&laptop), "okk {args:?} after the copy back");
+    }
+    for (kind, profile) in [("reviews", None), ("crm", Some("amocrm"))] {
+        let export = |db: &str| {
+            let out = desk.dir.path().join(format!("{kind}-{}.csv", db.len()));
+            let mut args = vec!["--today", TODAY, "export", kind, "--out"];
+            let file = path_arg(&out);
+            args.push(&file);
+            if let Some(p) = profile {
+                args.extend(["--profile", p]);
+            }
+            let (ok, _, err) = run_on(&desk, db, &args);
+            assert!(ok, "export {kind}: {err}");
+            std::fs::read(out).unwrap()
+        };
+        assert_eq!(
+            export(&back),
+            export(&laptop),
+            "okk export {kind} after the copy back"
+        );
+    }
     two_auditors_share_a_queue(&desk, &server.url);
     let again = desk
         .okk()
@@ -575,9 +651,10 @@ fn on_the_server_an_auditor_s_login_cannot_decide_change_another_s_review_or_the
         !ok && err.contains("anna is an auditor on this store"),
         "{err}"
     );
+    // Version 1 is the laptop's, copied in with its store.
     let (ok, said, err) = run_on(&desk, &lena_url, &["funnel", "apply", &file]);
     assert!(
-        ok && said.contains("funnel version 1 applied"),
+        ok && said.contains("funnel version 2 applied"),
         "{said}{err}"
     );
     let (ok, _, err) = run_on(
@@ -587,7 +664,7 @@ fn on_the_server_an_auditor_s_login_cannot_decide_change_another_s_review_or_the
     );
     assert!(ok, "the stored funnel knows Qualify: {err}");
     assert!(
-        err.contains("the store's funnel is used (version 1, applied by lena"),
+        err.contains("the store's funnel is used (version 2, applied by lena"),
         "the local --funnel differs and is named: {err}"
     );
     let (ok, _, _) = run_on(

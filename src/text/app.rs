@@ -309,3 +309,8 @@ pub fn stored_funnel_used(file: &Path, version: i64, by: &str, at: &str) -> Stri
         at = at.to_string()
     )
 }
+
+/// `okk db copy URL FILE` given a file that is there.
+pub fn copy_target_exists(path: &Path) -> String {
+    crate::tr!("app-copy-target-exists", path = path.display().to_string())
+}

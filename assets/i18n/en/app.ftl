@@ -31,7 +31,7 @@ app-not-on-server =
       On a server these do: okk review, okk lead, okk queue (with --claim N), okk stats,
       okk db copy FILE { $server } (a laptop's SQLite store in).
       Every other command works on a SQLite store: --db FILE.
-app-copy-direction = db copy moves a SQLite store into an empty PostgreSQL one: okk db copy FILE postgres://…; { $from } to { $to } is not there yet
+app-copy-direction = db copy moves a whole store between a SQLite file and PostgreSQL: okk db copy FILE postgres://… (into an empty server store) or okk db copy postgres://… FILE (into a new file); { $from } to { $to } is neither
 app-copied = Copied into { $to }:
 app-no-store-file = { $path }: no such store file
 
@@ -53,3 +53,4 @@ app-roles-registered = registered on first use
 app-funnel-applied = { $store }: funnel version { $version } applied; every command on this store judges by it
 app-funnel-apply-on-file = okk funnel apply is for a team server's store (--db postgres://…): a store file is one person's and judges by the --funnel file
 app-stored-funnel-used = the store's funnel is used (version { $version }, applied by { $by } at { $at }); { $file } differs from it and is not used
+app-copy-target-exists = { $path } is there already: okk db copy writes a server store into a new file only, never over one

@@ -47,7 +47,7 @@ app-not-on-server =
       На сервере работают: okk review, okk lead, okk queue (с --claim N), okk stats,
       okk db copy ФАЙЛ { $server } (перенос хранилища SQLite с ноутбука).
       Все остальные команды работают с хранилищем SQLite: --db ФАЙЛ.
-app-copy-direction = db copy переносит хранилище SQLite в пустое хранилище PostgreSQL: okk db copy ФАЙЛ postgres://…; из { $from } в { $to } пока перенести нельзя
+app-copy-direction = db copy переносит хранилище целиком между файлом SQLite и PostgreSQL: okk db copy ФАЙЛ postgres://… (в пустое хранилище сервера) или okk db copy postgres://… ФАЙЛ (в новый файл); из { $from } в { $to } — ни то ни другое
 app-copied = Скопировано в { $to }:
 app-no-store-file = { $path }: такого файла хранилища нет
 
@@ -69,3 +69,4 @@ app-roles-registered = зарегистрирован при первом исп
 app-funnel-applied = { $store }: применена версия воронки { $version }; каждая команда на этом хранилище судит по ней
 app-funnel-apply-on-file = okk funnel apply — для хранилища командного сервера (--db postgres://…): файл хранилища принадлежит одному человеку и судит по файлу из --funnel
 app-stored-funnel-used = используется воронка хранилища (версия { $version }, применил { $by }, { $at }); { $file } от неё отличается и не используется
+app-copy-target-exists = { $path } уже существует: okk db copy записывает хранилище сервера только в новый файл и никогда не пишет поверх

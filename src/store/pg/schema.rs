@@ -211,6 +211,30 @@ CREATE TABLE funnel_versions (
     content    text NOT NULL,
     changes    text NOT NULL
 );
+-- What a laptop's store keeps beside the desk's tables, so that a store copied to the server
+-- and back (okk db copy, both ways) loses nothing, and bundles merge into the server store
+-- against the keys it trusts: SQLite's tables of the same names.
+CREATE TABLE trusted_keys (
+    key      text PRIMARY KEY,
+    name     text NOT NULL,
+    lead     bigint NOT NULL DEFAULT 0,
+    added_at text NOT NULL,
+    how      text NOT NULL
+);
+CREATE TABLE crm_sync (
+    connection    text PRIMARY KEY,
+    cursor        bigint,
+    events_cursor bigint,
+    synced_at     text,
+    full_at       text,
+    resume        text
+);
+CREATE TABLE source_columns (
+    source text NOT NULL,
+    kind   text NOT NULL CHECK (kind IN ('okk', 'custom')),
+    name   text NOT NULL,
+    PRIMARY KEY (source, kind, name)
+);
 CREATE TABLE funnel_applied (
     seq        bigserial PRIMARY KEY,
     hash       text NOT NULL,
