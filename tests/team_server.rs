@@ -570,7 +570,7 @@ fn on_the_server_an_auditor_s_login_cannot_decide_change_another_s_review_or_the
         .and_hms_opt(9, 0, 0)
         .unwrap();
     let refused = |r: Result<_, StoreError>, words: &str| {
-        let e = r.err().expect("refused");
+        let e = r.expect_err("refused");
         assert!(matches!(e, StoreError::Refused { .. }), "{e:?}");
         assert!(e.to_string().contains(words), "{e}");
     };
@@ -673,4 +673,108 @@ fn on_the_server_an_auditor_s_login_cannot_decide_change_another_s_review_or_the
         &["--today", TODAY, "queue", "--stage", "Qualify"],
     );
     assert!(!ok, "the laptop's own funnel does not know Qualify");
+}
+
+#[test]
+fn a_laptop_s_signed_bundle_merges_into_the_server_store_with_the_same_checks() {
+    let Some(server) = ServerDb::new() else {
+        return;
+    };
+    let lead = demo_desk();
+    let out = lead
+        .okk()
+        .args(["db", "copy"])
+        .arg(&lead.db)
+        .arg(&server.url)
+        .output();
+    assert!(out.unwrap().status.success());
+    // An auditor's laptop: two verdicts, exported signed with the laptop's own key.
+    let anna = demo_desk();
+    let cards = queue(
+        &anna,
+        &path_arg(&anna.db),
+        "Переговоры",
+        "anna",
+        &["--limit", "2"],
+    );
+    anna.review(&cards[0], "anna", "2026-11-19 10:00:00", &Verdict::of("ok"));
+    anna.review(
+        &cards[1],
+        "anna",
+        "2026-11-19 10:05:00",
+        &Verdict::of("dead"),
+    );
+    let bundle = anna.dir.path().join("anna.okkb");
+    let (ok, _, err) = run_on(
+        &anna,
+        &path_arg(&anna.db),
+        &[
+            "bundle",
+            "export",
+            "--all",
+            "--as",
+            "anna",
+            "--out",
+            &path_arg(&bundle),
+        ],
+    );
+    assert!(ok, "{err}");
+    let file = path_arg(&bundle);
+
+    // Not trusted yet: refused whole, the server store as it was.
+    let stats = |db: &str| {
+        run_on(
+            &lead,
+            db,
+            &["--today", TODAY, "stats", "--auditors", "--json"],
+        )
+        .1
+    };
+    let before = stats(&server.url);
+    let (ok, _, err) = run_on(&lead, &server.url, &["bundle", "import", &file]);
+    assert!(
+        !ok && err.contains("anna.okkb") && err.contains("anna"),
+        "{err}"
+    );
+    assert_eq!(stats(&server.url), before);
+
+    // Trusted, it goes in once, into the server and into the lead's laptop alike.
+    for db in [server.url.as_str(), &path_arg(&lead.db)] {
+        let (ok, _, err) = run_on(&lead, db, &["bundle", "trust", &file, "--as", "anna"]);
+        assert!(ok, "{err}");
+        let (ok, said, err) = run_on(&lead, db, &["bundle", "import", "--json", &file]);
+        assert!(ok, "{err}");
+        let report: Json = serde_json::from_str(&said).unwrap();
+        assert_eq!(report["report"]["reviews_added"], 2, "{said}");
+        let (_, again, _) = run_on(&lead, db, &["bundle", "import", "--json", &file]);
+        let again: Json = serde_json::from_str(&again).unwrap();
+        assert_eq!(
+            (
+                &again["report"]["reviews_added"],
+                &again["report"]["reviews_known"]
+            ),
+            (&Json::from(0), &Json::from(2)),
+            "importing twice changes nothing"
+        );
+    }
+    assert_ne!(stats(&server.url), before);
+    assert_eq!(stats(&server.url), stats(&path_arg(&lead.db)));
+
+    // A record altered after signing is refused, and nothing of its file goes in.
+    let text = std::fs::read_to_string(&bundle).unwrap();
+    let forged = text.replacen("\"dead\"", "\"ok\"", 1);
+    assert_ne!(forged, text, "the bundle carries the verdict as text");
+    let forged_file = anna.dir.path().join("forged.okkb");
+    std::fs::write(&forged_file, forged).unwrap();
+    let after = stats(&server.url);
+    let (ok, _, err) = run_on(
+        &lead,
+        &server.url,
+        &["bundle", "import", &path_arg(&forged_file)],
+    );
+    assert!(
+        !ok && err.contains("forged.okkb") && err.contains("altered"),
+        "{err}"
+    );
+    assert_eq!(stats(&server.url), after);
 }

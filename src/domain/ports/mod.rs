@@ -7,6 +7,7 @@
 
 pub mod calibration;
 pub mod lead;
+pub mod merge;
 pub mod queue;
 pub mod review;
 pub mod stats;
@@ -14,6 +15,7 @@ pub mod users;
 
 pub use calibration::CalibrationStore;
 pub use lead::LeadStore;
+pub use merge::{MergeStore, MergeTx, RecordTable};
 pub use queue::QueueStore;
 pub use review::{KeptVerdict, ReviewStore};
 pub use stats::StatsStore;

@@ -58,7 +58,7 @@ fn decision_row(r: &postgres::Row) -> LeadDecision {
 
 /// Which of an auditor's reviews of a card is current, stored in `superseded_by`: the SQLite
 /// store's rule (`reviews::superseded_by`), applied here.
-fn settle_current(
+pub(super) fn settle_current(
     tx: &mut impl GenericClient,
     source: &str,
     external_id: &str,
@@ -462,62 +462,13 @@ impl PgStore {
     pub fn save_calibration(&mut self, c: &Calibration) -> Result<bool, StoreError> {
         let mut conn = self.conn.borrow_mut();
         let mut tx = conn.transaction()?;
-        let added = tx.execute(
-            "INSERT INTO calibrations (id, stage, seed, auditors, created_by, created_at)
-             VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (id) DO NOTHING",
-            &[
-                &c.id,
-                &c.stage,
-                &(c.seed as i64),
-                &serde_json::to_string(&c.auditors).expect("names serialise"),
-                &c.created_by,
-                &c.created_at,
-            ],
-        )? > 0;
-        if added {
-            let card = tx.prepare(
-                "INSERT INTO calibration_cards (calibration_id, position, card_source,
-                     card_external_id) VALUES ($1, $2, $3, $4)",
-            )?;
-            for (i, (source, id)) in c.cards.iter().enumerate() {
-                tx.execute(&card, &[&c.id, &(i as i64), source, id])?;
-            }
-        }
+        let added = insert_calibration(&mut tx, c)?;
         tx.commit()?;
         Ok(added)
     }
 
     pub fn calibrations(&self) -> Result<Vec<Calibration>, StoreError> {
-        let conn = &mut *self.conn.borrow_mut();
-        let mut out: Vec<Calibration> = conn
-            .query(
-                "SELECT id, stage, seed, auditors, created_by, created_at FROM calibrations
-                 ORDER BY created_at, id",
-                &[],
-            )?
-            .iter()
-            .map(|r| Calibration {
-                id: r.get(0),
-                stage: r.get(1),
-                seed: r.get::<_, i64>(2) as u64,
-                auditors: serde_json::from_str(r.get(3)).unwrap_or_default(),
-                created_by: r.get(4),
-                created_at: r.get(5),
-                cards: Vec::new(),
-            })
-            .collect();
-        for c in &mut out {
-            c.cards = conn
-                .query(
-                    "SELECT card_source, card_external_id FROM calibration_cards
-                     WHERE calibration_id = $1 ORDER BY position",
-                    &[&c.id],
-                )?
-                .iter()
-                .map(|r| (r.get(0), r.get(1)))
-                .collect();
-        }
-        Ok(out)
+        calibrations_in(&mut *self.conn.borrow_mut())
     }
 
     pub fn calibration_judgements(
@@ -557,4 +508,68 @@ impl PgStore {
         }
         Ok((judged, reference))
     }
+}
+
+/// Adds a calibration and its cards unless its id is there; true when it went in.
+pub(super) fn insert_calibration(
+    tx: &mut impl GenericClient,
+    c: &Calibration,
+) -> Result<bool, StoreError> {
+    let added = tx.execute(
+        "INSERT INTO calibrations (id, stage, seed, auditors, created_by, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (id) DO NOTHING",
+        &[
+            &c.id,
+            &c.stage,
+            &(c.seed as i64),
+            &serde_json::to_string(&c.auditors).expect("names serialise"),
+            &c.created_by,
+            &c.created_at,
+        ],
+    )? > 0;
+    if added {
+        let card = tx.prepare(
+            "INSERT INTO calibration_cards (calibration_id, position, card_source,
+                 card_external_id) VALUES ($1, $2, $3, $4)",
+        )?;
+        for (i, (source, id)) in c.cards.iter().enumerate() {
+            tx.execute(&card, &[&c.id, &(i as i64), source, id])?;
+        }
+    }
+    Ok(added)
+}
+
+/// Every calibration with its cards, oldest first.
+pub(super) fn calibrations_in(
+    conn: &mut impl GenericClient,
+) -> Result<Vec<Calibration>, StoreError> {
+    let mut out: Vec<Calibration> = conn
+        .query(
+            "SELECT id, stage, seed, auditors, created_by, created_at FROM calibrations
+             ORDER BY created_at, id",
+            &[],
+        )?
+        .iter()
+        .map(|r| Calibration {
+            id: r.get(0),
+            stage: r.get(1),
+            seed: r.get::<_, i64>(2) as u64,
+            auditors: serde_json::from_str(r.get(3)).unwrap_or_default(),
+            created_by: r.get(4),
+            created_at: r.get(5),
+            cards: Vec::new(),
+        })
+        .collect();
+    for c in &mut out {
+        c.cards = conn
+            .query(
+                "SELECT card_source, card_external_id FROM calibration_cards
+                 WHERE calibration_id = $1 ORDER BY position",
+                &[&c.id],
+            )?
+            .iter()
+            .map(|r| (r.get(0), r.get(1)))
+            .collect();
+    }
+    Ok(out)
 }
