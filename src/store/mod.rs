@@ -9,6 +9,7 @@ pub mod claims;
 pub mod columns;
 pub mod crm;
 pub mod decisions;
+mod delegate;
 pub mod export;
 pub mod fields;
 pub mod flag_write;
