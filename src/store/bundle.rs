@@ -262,16 +262,14 @@ impl crate::domain::ports::MergeTx for MergeTx<'_> {
         Ok(())
     }
 
-    /// Two valid signatures of one record (by two keys of one name): the store keeps the lower,
-    /// whichever came first. A record made here (`here` is `None`) keeps none.
-    fn keep_lowest_signature(
-        &self,
-        table: RecordTable,
-        id: &str,
-        here: Option<&str>,
-        incoming: &Option<String>,
-    ) -> StoreResult<()> {
-        keep_lowest_signature(&self.tx, table.name(), id, here, incoming)
+    fn set_signature(&self, table: RecordTable, id: &str, signature: &str) -> StoreResult<()> {
+        self.tx
+            .prepare_cached(&format!(
+                "UPDATE {} SET signature = ?2 WHERE id = ?1",
+                table.name()
+            ))?
+            .execute(params![id, signature])?;
+        Ok(())
     }
 
     /// Keeps the earliest withdrawal of a record; true if the stored one changed.
@@ -307,24 +305,6 @@ impl crate::domain::ports::MergeTx for MergeTx<'_> {
     fn commit(self: Box<Self>) -> StoreResult<()> {
         Ok(self.tx.commit()?)
     }
-}
-
-/// Two valid signatures of one record (by two keys of one name): the store keeps the lower,
-/// whichever came first. A record made here (no signature) keeps none.
-fn keep_lowest_signature(
-    tx: &rusqlite::Transaction<'_>,
-    table: &str,
-    id: &str,
-    here: Option<&str>,
-    incoming: &Option<String>,
-) -> Result<(), StoreError> {
-    if let (Some(h), Some(s)) = (here, incoming)
-        && s.as_str() < h
-    {
-        tx.prepare_cached(&format!("UPDATE {table} SET signature = ?2 WHERE id = ?1"))?
-            .execute(params![id, s])?;
-    }
-    Ok(())
 }
 
 /// Keeps the earliest withdrawal (and its signature; at one time, the lower signature, a

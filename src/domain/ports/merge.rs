@@ -53,7 +53,14 @@ pub trait MergeTx {
         id: &str,
         here: Option<&str>,
         incoming: &Option<String>,
-    ) -> StoreResult<()>;
+    ) -> StoreResult<()> {
+        match (here, incoming) {
+            (Some(h), Some(s)) if s.as_str() < h => self.set_signature(table, id, s),
+            _ => Ok(()),
+        }
+    }
+    /// Replaces the signature stored with a record.
+    fn set_signature(&self, table: RecordTable, id: &str, signature: &str) -> StoreResult<()>;
     /// Keeps the earliest withdrawal of a record; true if the stored one changed.
     fn earliest_withdrawal(
         &self,

@@ -251,21 +251,11 @@ impl MergeTx for PgMerge<'_> {
         Ok(())
     }
 
-    fn keep_lowest_signature(
-        &self,
-        table: RecordTable,
-        id: &str,
-        here: Option<&str>,
-        incoming: &Option<String>,
-    ) -> StoreResult<()> {
-        if let (Some(h), Some(s)) = (here, incoming)
-            && s.as_str() < h
-        {
-            self.tx.borrow_mut().execute(
-                &format!("UPDATE {} SET signature = $2 WHERE id = $1", table.name()),
-                &[&id, s],
-            )?;
-        }
+    fn set_signature(&self, table: RecordTable, id: &str, signature: &str) -> StoreResult<()> {
+        self.tx.borrow_mut().execute(
+            &format!("UPDATE {} SET signature = $2 WHERE id = $1", table.name()),
+            &[&id, &signature],
+        )?;
         Ok(())
     }
 

@@ -8,7 +8,7 @@ use chrono::NaiveDateTime;
 use postgres::GenericClient;
 
 use super::PgStore;
-use crate::domain::calibration::{Calibration, CardKey, Judgement};
+use crate::domain::calibration::{Calibration, CardKey, Judged, Judgement};
 use crate::domain::card_detail::CardDetail;
 use crate::domain::decision::{Decision, DecisionKind, LeadDecision};
 use crate::domain::ids::CardId;
@@ -385,20 +385,7 @@ impl PgStore {
     pub fn lead_rows(&self) -> Result<Vec<LeadRow>, StoreError> {
         let conn = &mut *self.conn.borrow_mut();
         let rows = conn.query(
-            "SELECT r.id, r.card_id, r.card_external_id, c.title, r.stage, r.auditor, r.verdict,
-                    r.score, r.suggested_stage, r.suggested_owner, r.comment, r.created_at,
-                    r.seconds_spent,
-                    coalesce((SELECT s.flag_rank FROM standings s WHERE s.card_id = r.card_id), 0),
-                    EXISTS (SELECT 1 FROM calibration_cards cc
-                            JOIN calibrations k ON k.id = cc.calibration_id
-                            WHERE cc.card_source = r.card_source
-                              AND cc.card_external_id = r.card_external_id
-                              AND r.created_at >= k.created_at
-                              AND k.auditors::jsonb ? r.auditor),
-                    r.card_source
-             FROM reviews r LEFT JOIN cards c ON c.id = r.card_id
-             WHERE r.superseded_by IS NULL AND r.withdrawn_at IS NULL
-             ORDER BY r.created_at, r.seq",
+            &crate::store::decisions::lead_rows_sql("k.auditors::jsonb ? r.auditor", "r.seq"),
             &[],
         )?;
         let latest = conn.prepare(LATEST)?;
@@ -476,37 +463,14 @@ impl PgStore {
         c: &Calibration,
     ) -> Result<(Vec<Judgement>, BTreeMap<CardKey, Verdict>), StoreError> {
         let conn = &mut *self.conn.borrow_mut();
-        let stmt = conn.prepare(
-            "SELECT r.auditor, r.verdict, r.checklist,
-                    (SELECT CASE d.decision WHEN 'accept' THEN r.verdict
-                                            WHEN 'override' THEN d.verdict END
-                     FROM lead_decisions d WHERE d.review_id = r.id AND d.withdrawn_at IS NULL
-                     ORDER BY d.seq DESC, d.created_at DESC, d.id DESC LIMIT 1)
-             FROM reviews r
-             WHERE r.card_source = $1 AND r.card_external_id = $2 AND r.created_at >= $3
-               AND r.superseded_by IS NULL AND r.withdrawn_at IS NULL",
-        )?;
-        let mut judged = Vec::new();
-        let mut reference = BTreeMap::new();
+        let stmt = conn.prepare(crate::store::calibration::JUDGEMENTS)?;
+        let mut judged = Judged::default();
         for card in &c.cards {
             for r in conn.query(&stmt, &[&card.0, &card.1, &c.created_at])? {
-                let auditor: String = r.get(0);
-                let lead: Option<&str> = r.get(3);
-                if let Some(v) = lead.and_then(Verdict::from_name) {
-                    reference.insert(card.clone(), v);
-                }
-                if !c.auditors.contains(&auditor) {
-                    continue;
-                }
-                judged.push(Judgement {
-                    card: card.clone(),
-                    auditor,
-                    verdict: Verdict::from_name(r.get(1)).unwrap_or(Verdict::Unclear),
-                    answers: serde_json::from_str::<Answers>(r.get(2)).unwrap_or_default(),
-                });
+                judged.take(c, card, r.get(0), (r.get(1), r.get(2)), r.get(3));
             }
         }
-        Ok((judged, reference))
+        Ok((judged.judgements, judged.reference))
     }
 }
 
