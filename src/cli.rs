@@ -507,6 +507,7 @@ pub enum FunnelCommand {
     /// Make FILE the funnel of the team server's store (--db): every command on it judges by
     /// it from then on, whatever funnel file the auditor's machine holds (a lead's command).
     Apply {
+        /// The funnel config to apply.
         #[arg(value_name = "FILE")]
         file: PathBuf,
         /// The lead applying it [default: the config's auditor, else the login name].
