@@ -121,6 +121,16 @@ pub enum DbCommand {
         #[arg(value_name = "TO")]
         to: PathBuf,
     },
+    /// Who may do what on the store (--db): name its auditors and leads (on a server, each
+    /// with the PostgreSQL login role they connect as); without names, list the users.
+    Roles {
+        /// An auditor: NAME, or on a server NAME=LOGIN.
+        #[arg(long = "auditor", value_name = "NAME[=LOGIN]")]
+        auditors: Vec<String>,
+        /// A lead: NAME, or on a server NAME=LOGIN.
+        #[arg(long = "lead", value_name = "NAME[=LOGIN]")]
+        leads: Vec<String>,
+    },
 }
 
 #[derive(Debug, Args)]
@@ -493,6 +503,16 @@ pub enum FunnelCommand {
         /// Replace FILE if it exists.
         #[arg(long)]
         force: bool,
+    },
+    /// Make FILE the funnel of the team server's store (--db): every command on it judges by
+    /// it from then on, whatever funnel file the auditor's machine holds (a lead's command).
+    Apply {
+        /// The funnel config to apply.
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+        /// The lead applying it [default: the config's auditor, else the login name].
+        #[arg(long, value_name = "NAME")]
+        lead: Option<String>,
     },
     /// Every funnel version okk has run with on this store: its number, hash, when first used,
     /// and what changed from the one before.

@@ -738,3 +738,39 @@ fn a_store_of_schema_14_records_each_imports_fill_from_its_next_import_on() {
     desk.import_one(&[&fixture("amocrm_utf8_bom.csv")]);
     assert_eq!(desk.count("SELECT count(*) FROM fill_snapshots"), 0);
 }
+
+/// Schema 16 holds the store's okk users. A store of schema 15 gains the table empty; the next
+/// command that names an auditor registers them on first use.
+#[test]
+fn a_store_of_schema_15_gains_users_and_registers_an_auditor_on_first_use() {
+    let desk = Desk::new();
+    desk.import_one(&[&fixture("amocrm_utf8_bom.csv")]);
+    desk.conn()
+        .execute_batch("DROP TABLE users; PRAGMA user_version = 15;")
+        .unwrap();
+    let store = Store::open(&desk.db).unwrap();
+    assert_eq!(store.schema_version().unwrap(), latest());
+    drop(store);
+    assert_eq!(desk.count("SELECT count(*) FROM users"), 0);
+    let stage = desk
+        .conn()
+        .query_row("SELECT stage FROM cards LIMIT 1", [], |r| {
+            r.get::<_, String>(0)
+        });
+    let out = desk
+        .okk()
+        .args(["queue", "--stage", &stage.unwrap(), "--auditor", "anna"])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        desk.count(
+            "SELECT count(*) FROM users WHERE name = 'anna' AND role = 'auditor' AND assigned = 0"
+        ),
+        1
+    );
+}

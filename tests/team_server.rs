@@ -77,6 +77,65 @@ fn two_auditors_sharing_a_store_file_claim_different_cards_and_get_their_own_bac
     two_auditors_share_a_queue(&desk, &path_arg(&desk.db));
 }
 
+/// A store file is one person's: roles there keep names straight (an auditor's name does not
+/// lead once roles are named, a stranger's name is not taken), they guard nothing from that
+/// person, and a file has no logins.
+#[test]
+fn on_a_store_file_named_roles_keep_an_auditor_from_leading_and_a_stranger_out() {
+    let desk = demo_desk();
+    let file = path_arg(&desk.db);
+    let (ok, _, err) = run_on(&desk, &file, &["db", "roles", "--auditor", "anna=anna_pg"]);
+    assert!(
+        !ok && err.contains("a store file has no login roles"),
+        "{err}"
+    );
+    let (ok, said, err) = run_on(
+        &desk,
+        &file,
+        &["db", "roles", "--auditor", "anna", "--lead", "lena"],
+    );
+    assert!(ok && said.contains("2 users named"), "{said}{err}");
+    let (_, listed, _) = run_on(&desk, &file, &["db", "roles"]);
+    assert!(
+        listed.contains("anna") && listed.contains("lead"),
+        "{listed}"
+    );
+    // `okk lead` needs a terminal; the refusal comes before it.
+    let (ok, _, err) = run_on(&desk, &file, &["lead", "--lead", "anna"]);
+    assert!(
+        !ok && err.contains("anna is an auditor on this store"),
+        "{err}"
+    );
+    let (ok, _, err) = run_on(
+        &desk,
+        &file,
+        &["queue", "--stage", "Договор", "--auditor", "zoe"],
+    );
+    assert!(
+        !ok && err.contains("zoe is not a user of this store"),
+        "{err}"
+    );
+    let (ok, _, err) = run_on(
+        &desk,
+        &file,
+        &["queue", "--stage", "Договор", "--auditor", "lena"],
+    );
+    assert!(ok, "a lead also reviews: {err}");
+    let (ok, _, err) = run_on(
+        &desk,
+        &file,
+        &["funnel", "apply", &path_arg(&funnel_path())],
+    );
+    assert!(
+        !ok && err.contains("okk funnel apply is for a team server's store"),
+        "{err}"
+    );
+    let (ok, _, err) = run_on(&desk, &file, &["--lang", "ru", "lead", "--lead", "anna"]);
+    assert!(!ok, "{err}");
+    english::assert_russian("okk lead as an auditor", &err, &["okk"]);
+    assert!(err.contains("anna — аудитор в этом хранилище"), "{err}");
+}
+
 #[test]
 fn a_command_not_on_the_server_yet_refuses_and_names_those_that_are() {
     let desk = Desk::new();
@@ -101,16 +160,32 @@ fn a_command_not_on_the_server_yet_refuses_and_names_those_that_are() {
 }
 
 #[test]
-fn db_copy_takes_a_sqlite_store_to_a_server_only() {
+fn db_copy_moves_a_store_between_a_file_and_a_server_only() {
     let desk = Desk::new();
+    let other = desk.dir.path().join("other.db");
     let out = desk
         .okk()
-        .args(["db", "copy", "postgres://127.0.0.1/okk"])
+        .args(["db", "copy"])
+        .arg(&other)
         .arg(&desk.db)
         .output()
         .unwrap();
     assert!(!out.status.success());
-    assert!(String::from_utf8_lossy(&out.stderr).contains("db copy moves a SQLite store"));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("db copy moves a whole store between"));
+    std::fs::write(&other, "mine").unwrap();
+    let out = desk
+        .okk()
+        .args(["db", "copy", "postgres://127.0.0.1:1/okk"])
+        .arg(&other)
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("is there already"));
+    assert_eq!(
+        std::fs::read(&other).unwrap(),
+        b"mine",
+        "never written over"
+    );
     let missing = desk.dir.path().join("nowhere.db");
     let out = desk
         .okk()
@@ -148,14 +223,15 @@ fn in_russian_the_server_s_refusals_and_db_copy_speak_russian() {
 
     let out = desk
         .okk()
-        .args(["--lang", "ru", "db", "copy", "postgres://127.0.0.1/okk"])
+        .args(["--lang", "ru", "db", "copy"])
+        .arg(desk.dir.path().join("a.db"))
         .arg(&desk.db)
         .output()
         .unwrap();
     let err = String::from_utf8_lossy(&out.stderr);
-    english::assert_russian("okk db copy backwards", &err, &["postgres"]);
+    english::assert_russian("okk db copy file to file", &err, &["postgres"]);
     assert!(
-        err.contains("db copy переносит хранилище SQLite в пустое хранилище PostgreSQL"),
+        err.contains("db copy переносит хранилище целиком между файлом SQLite и PostgreSQL"),
         "{err}"
     );
     let missing = desk.dir.path().join("nowhere.db");
@@ -200,6 +276,8 @@ struct ServerDb {
     server: String,
     name: String,
     url: String,
+    /// Login roles a test made (the cluster's, not the database's): dropped after it.
+    logins: Vec<String>,
 }
 
 impl ServerDb {
@@ -219,7 +297,22 @@ impl ServerDb {
             .unwrap();
         let (base, _) = server.rsplit_once('/').unwrap();
         let url = format!("{base}/{name}");
-        Some(ServerDb { server, name, url })
+        Some(ServerDb {
+            server,
+            name,
+            url,
+            logins: Vec::new(),
+        })
+    }
+
+    /// A login role of this test's own (`anna` becomes `anna_<db>`), dropped after it, and
+    /// the URL that connects as it.
+    fn login(&mut self, who: &str) -> (String, String) {
+        let login = format!("{who}_{}", &self.name[8..]);
+        self.logins.push(login.clone());
+        let (scheme, rest) = self.url.split_once("://").unwrap();
+        let host = rest.rsplit_once('@').map_or(rest, |(_, h)| h);
+        (login.clone(), format!("{scheme}://{login}@{host}"))
     }
 }
 
@@ -230,6 +323,9 @@ impl Drop for ServerDb {
                 "DROP DATABASE IF EXISTS {} WITH (FORCE)",
                 self.name
             ));
+            for login in &self.logins {
+                let _ = admin.batch_execute(&format!("DROP ROLE IF EXISTS \"{login}\""));
+            }
         }
     }
 }
@@ -301,6 +397,65 @@ fn a_laptop_store_copied_to_the_server_lists_the_same_queues_and_hands_them_out(
             }
         }
     }
+    // And back to a laptop: the same figures and the same exports as the store it came from.
+    let back = desk.dir.path().join("back.db");
+    let out = desk
+        .okk()
+        .args(["db", "copy", &server.url])
+        .arg(&back)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        said.contains("cards              353") && said.contains("lead_decisions     2"),
+        "{said}"
+    );
+    let back = path_arg(&back);
+    for args in [
+        &["stats", "--json"][..],
+        &["stats", "--auditors", "--json"],
+        &["stats", "--csv", "--table", "managers"],
+        &[
+            "queue",
+            "--stage",
+            "Переговоры",
+            "--auditor",
+            "anna",
+            "--all",
+            "--json",
+        ],
+    ] {
+        let run = |db: &str| {
+            let (ok, out, err) = run_on(&desk, db, &[&["--today", TODAY][..], args].concat());
+            assert!(ok, "{args:?}: {err}");
+            out
+        };
+        assert_eq!(run(&back), run(&laptop), "okk {args:?} after the copy back");
+    }
+    for (kind, profile) in [("reviews", None), ("crm", Some("amocrm"))] {
+        let export = |db: &str| {
+            let out = desk.dir.path().join(format!("{kind}-{}.csv", db.len()));
+            let mut args = vec!["--today", TODAY, "export", kind, "--out"];
+            let file = path_arg(&out);
+            args.push(&file);
+            if let Some(p) = profile {
+                args.extend(["--profile", p]);
+            }
+            let (ok, _, err) = run_on(&desk, db, &args);
+            assert!(ok, "export {kind}: {err}");
+            std::fs::read(out).unwrap()
+        };
+        assert_eq!(
+            export(&back),
+            export(&laptop),
+            "okk export {kind} after the copy back"
+        );
+    }
     two_auditors_share_a_queue(&desk, &server.url);
     let again = desk
         .okk()
@@ -313,4 +468,292 @@ fn a_laptop_store_copied_to_the_server_lists_the_same_queues_and_hands_them_out(
         !again.status.success(),
         "a server store with cards is not copied over"
     );
+}
+
+/// `okk ARGS` on `db`, as the desk's sandbox; its exit, stdout and stderr.
+fn run_on(desk: &Desk, db: &str, args: &[&str]) -> (bool, String, String) {
+    let out = okk_on(desk, db).args(args).output().unwrap();
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn on_the_server_an_auditor_s_login_cannot_decide_change_another_s_review_or_the_funnel() {
+    use okk::domain::decision::{Decision, DecisionKind};
+    use okk::domain::ports::StoreError;
+    use okk::store::pg::PgStore;
+    let Some(mut server) = ServerDb::new() else {
+        return;
+    };
+    let desk = demo_desk();
+    let laptop = path_arg(&desk.db);
+    let card = &queue(&desk, &laptop, "Переговоры", "anna", &["--limit", "1"])[0];
+    let anna_review = desk.review(card, "anna", "2026-11-19 10:00:00", &Verdict::of("ok"));
+    let boris_review = desk.review(card, "boris", "2026-11-19 11:00:00", &Verdict::of("stale"));
+    let out = desk
+        .okk()
+        .args(["db", "copy"])
+        .arg(&desk.db)
+        .arg(&server.url)
+        .output();
+    assert!(out.unwrap().status.success());
+
+    // Before roles are set up the owner acts as anyone, and a new name is registered.
+    let (ok, _, err) = run_on(
+        &desk,
+        &server.url,
+        &["queue", "--stage", "Договор", "--auditor", "zoe"],
+    );
+    assert!(ok, "{err}");
+    let (_, listed, _) = run_on(&desk, &server.url, &["db", "roles"]);
+    assert!(
+        listed.contains("zoe") && listed.contains("registered on first use"),
+        "{listed}"
+    );
+
+    let (anna, anna_url) = server.login("anna");
+    let (boris, _) = server.login("boris");
+    let (lena, lena_url) = server.login("lena");
+    let (ok, said, err) = run_on(
+        &desk,
+        &server.url,
+        &[
+            "db",
+            "roles",
+            "--auditor",
+            &format!("anna={anna}"),
+            "--auditor",
+            &format!("boris={boris}"),
+            "--lead",
+            &format!("lena={lena}"),
+        ],
+    );
+    assert!(ok && said.contains("3 users named"), "{said}{err}");
+
+    // The auditor's own connection, refused by the server itself (SQLSTATE 42501).
+    let journal = desk.dir.path().join("journal");
+    let mut as_anna = PgStore::open(&anna_url, &journal).expect("anna connects");
+    let decision = Decision {
+        kind: DecisionKind::Accept,
+        verdict: None,
+        suggested_stage: None,
+        suggested_owner: None,
+        note: String::new(),
+        answers: None,
+    };
+    let now = chrono::NaiveDate::from_ymd_opt(2026, 11, 20)
+        .unwrap()
+        .and_hms_opt(9, 0, 0)
+        .unwrap();
+    let refused = |r: Result<_, StoreError>, words: &str| {
+        let e = r.expect_err("refused");
+        assert!(matches!(e, StoreError::Refused { .. }), "{e:?}");
+        assert!(e.to_string().contains(words), "{e}");
+    };
+    refused(
+        as_anna
+            .decide(&anna_review, "anna", &decision, now)
+            .map(|_| ()),
+        "only a lead decides",
+    );
+    refused(
+        as_anna
+            .decide(&anna_review, "lena", &decision, now)
+            .map(|_| ()),
+        "only a lead decides",
+    );
+    refused(
+        as_anna.withdraw_review(&boris_review, now),
+        "this review is another auditor's",
+    );
+    let version = okk::domain::funnel_diff::FunnelVersion {
+        version: 0,
+        hash: "forged".into(),
+        first_used: "2026-11-20 09:00:00".into(),
+        name: "forged".into(),
+        content: String::new(),
+        changes: "{}".into(),
+    };
+    refused(
+        as_anna
+            .apply_funnel(&version, "anna", "2026-11-20 09:00:00")
+            .map(|_| ()),
+        "only a lead changes the store's funnel",
+    );
+    as_anna
+        .withdraw_review(&anna_review, now)
+        .expect("her own review is hers to withdraw");
+    let mut as_lena = PgStore::open(&lena_url, &journal).expect("lena connects");
+    as_lena
+        .decide(&boris_review, "lena", &decision, now)
+        .expect("a lead decides");
+
+    // Her claims are leases in her own name: the server lets her lock and lease cards.
+    let claimed = queue(&desk, &anna_url, "Квалификация", "anna", &["--claim", "2"]);
+    assert_eq!(claimed.len(), 2);
+
+    // The command line says so before the server has to.
+    let (ok, _, err) = run_on(
+        &desk,
+        &anna_url,
+        &["queue", "--stage", "Договор", "--auditor", "boris"],
+    );
+    assert!(
+        !ok && err.contains("this connection is okk user anna"),
+        "{err}"
+    );
+    let (ok, _, err) = run_on(
+        &desk,
+        &server.url,
+        &["queue", "--stage", "Договор", "--auditor", "yan"],
+    );
+    assert!(
+        !ok && err.contains("yan is not a user of this store"),
+        "{err}"
+    );
+
+    // The funnel lives in the store: the lead applies one, an auditor may not, and an
+    // auditor's command judges by the store's whatever its own file says.
+    let renamed = desk.dir.path().join("renamed.toml");
+    let text = std::fs::read_to_string(funnel_path()).unwrap().replacen(
+        "name = \"Квалификация\"\naliases = [",
+        "name = \"Qualify\"\naliases = [\"Квалификация\", ",
+        1,
+    );
+    std::fs::write(&renamed, text).unwrap();
+    let file = path_arg(&renamed);
+    let (ok, _, err) = run_on(&desk, &anna_url, &["funnel", "apply", &file]);
+    assert!(
+        !ok && err.contains("anna is an auditor on this store"),
+        "{err}"
+    );
+    // Version 1 is the laptop's, copied in with its store.
+    let (ok, said, err) = run_on(&desk, &lena_url, &["funnel", "apply", &file]);
+    assert!(
+        ok && said.contains("funnel version 2 applied"),
+        "{said}{err}"
+    );
+    let (ok, _, err) = run_on(
+        &desk,
+        &anna_url,
+        &["--today", TODAY, "queue", "--stage", "Qualify", "--json"],
+    );
+    assert!(ok, "the stored funnel knows Qualify: {err}");
+    assert!(
+        err.contains("the store's funnel is used (version 2, applied by lena"),
+        "the local --funnel differs and is named: {err}"
+    );
+    let (ok, _, _) = run_on(
+        &desk,
+        &laptop,
+        &["--today", TODAY, "queue", "--stage", "Qualify"],
+    );
+    assert!(!ok, "the laptop's own funnel does not know Qualify");
+}
+
+#[test]
+fn a_laptop_s_signed_bundle_merges_into_the_server_store_with_the_same_checks() {
+    let Some(server) = ServerDb::new() else {
+        return;
+    };
+    let lead = demo_desk();
+    let out = lead
+        .okk()
+        .args(["db", "copy"])
+        .arg(&lead.db)
+        .arg(&server.url)
+        .output();
+    assert!(out.unwrap().status.success());
+    // An auditor's laptop: two verdicts, exported signed with the laptop's own key.
+    let anna = demo_desk();
+    let cards = queue(
+        &anna,
+        &path_arg(&anna.db),
+        "Переговоры",
+        "anna",
+        &["--limit", "2"],
+    );
+    anna.review(&cards[0], "anna", "2026-11-19 10:00:00", &Verdict::of("ok"));
+    anna.review(
+        &cards[1],
+        "anna",
+        "2026-11-19 10:05:00",
+        &Verdict::of("dead"),
+    );
+    let bundle = anna.dir.path().join("anna.okkb");
+    let (ok, _, err) = run_on(
+        &anna,
+        &path_arg(&anna.db),
+        &[
+            "bundle",
+            "export",
+            "--all",
+            "--as",
+            "anna",
+            "--out",
+            &path_arg(&bundle),
+        ],
+    );
+    assert!(ok, "{err}");
+    let file = path_arg(&bundle);
+
+    // Not trusted yet: refused whole, the server store as it was.
+    let stats = |db: &str| {
+        run_on(
+            &lead,
+            db,
+            &["--today", TODAY, "stats", "--auditors", "--json"],
+        )
+        .1
+    };
+    let before = stats(&server.url);
+    let (ok, _, err) = run_on(&lead, &server.url, &["bundle", "import", &file]);
+    assert!(
+        !ok && err.contains("anna.okkb") && err.contains("anna"),
+        "{err}"
+    );
+    assert_eq!(stats(&server.url), before);
+
+    // Trusted, it goes in once, into the server and into the lead's laptop alike.
+    for db in [server.url.as_str(), &path_arg(&lead.db)] {
+        let (ok, _, err) = run_on(&lead, db, &["bundle", "trust", &file, "--as", "anna"]);
+        assert!(ok, "{err}");
+        let (ok, said, err) = run_on(&lead, db, &["bundle", "import", "--json", &file]);
+        assert!(ok, "{err}");
+        let report: Json = serde_json::from_str(&said).unwrap();
+        assert_eq!(report["report"]["reviews_added"], 2, "{said}");
+        let (_, again, _) = run_on(&lead, db, &["bundle", "import", "--json", &file]);
+        let again: Json = serde_json::from_str(&again).unwrap();
+        assert_eq!(
+            (
+                &again["report"]["reviews_added"],
+                &again["report"]["reviews_known"]
+            ),
+            (&Json::from(0), &Json::from(2)),
+            "importing twice changes nothing"
+        );
+    }
+    assert_ne!(stats(&server.url), before);
+    assert_eq!(stats(&server.url), stats(&path_arg(&lead.db)));
+
+    // A record altered after signing is refused, and nothing of its file goes in.
+    let text = std::fs::read_to_string(&bundle).unwrap();
+    let forged = text.replacen("\"dead\"", "\"ok\"", 1);
+    assert_ne!(forged, text, "the bundle carries the verdict as text");
+    let forged_file = anna.dir.path().join("forged.okkb");
+    std::fs::write(&forged_file, forged).unwrap();
+    let after = stats(&server.url);
+    let (ok, _, err) = run_on(
+        &lead,
+        &server.url,
+        &["bundle", "import", &path_arg(&forged_file)],
+    );
+    assert!(
+        !ok && err.contains("forged.okkb") && err.contains("altered"),
+        "{err}"
+    );
+    assert_eq!(stats(&server.url), after);
 }

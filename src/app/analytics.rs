@@ -17,12 +17,13 @@ use crate::text::analytics as msg;
 use crate::text::lang::{Lang, with};
 
 pub fn run(paths: &Paths, args: StatsArgs) -> Result<ExitCode> {
-    let (funnel, fingerprint) = paths.load_funnel_with_fingerprint()?;
     if let Some(url) = paths.server() {
         // The server's flags are its own sync's: this okk judges nothing on it.
         let store = paths.open_server(url)?;
+        let (funnel, _) = super::stored_funnel::load(paths, &store)?;
         return show(&store, &funnel, paths.server_today(), &args);
     }
+    let (funnel, fingerprint) = paths.load_funnel_with_fingerprint()?;
     let mut store = paths.open_store()?;
     let today = paths.today(&store)?;
     super::audit::refresh(&mut store, &funnel, &fingerprint, today, false)?;

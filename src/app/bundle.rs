@@ -113,13 +113,16 @@ fn import(paths: &Paths, files: &[PathBuf], json: bool, first_use: bool) -> Resu
     let own = Keypair::load(&key_path()?)
         .map_err(|e| user(e.to_string()))?
         .map(|k| k.public());
-    let mut store = paths.open_store()?;
+    let mut store: Box<dyn crate::domain::ports::MergeStore> = match paths.server() {
+        Some(url) => Box::new(paths.open_server(url)?),
+        None => Box::new(paths.open_store()?),
+    };
     let opts = MergeOptions {
         own,
         trust_on_first_use: first_use,
         now: chrono::Local::now().naive_local(),
     };
-    let reports = match merge_bundles(&mut store, inputs, &opts) {
+    let reports = match merge_bundles(&mut *store, inputs, &opts) {
         Ok(r) => r,
         Err(e @ MergeError::Store(_)) => return Err(e.into()),
         Err(e) => {
@@ -159,14 +162,20 @@ fn trust(paths: &Paths, source: &str, name: &str, lead: bool) -> Result<ExitCode
     if name.is_empty() {
         return Err(user(msg::empty_name()));
     }
-    let mut store = paths.open_store()?;
-    let outcome = store.trust_key(&TrustedKey {
+    let trusted = TrustedKey {
         key: key.to_string(),
         name: name.to_string(),
         lead,
         added_at: crate::store::cards::fmt_time(&chrono::Local::now().naive_local()),
         how: "trusted".into(),
-    })?;
+    };
+    let outcome = match paths.server() {
+        Some(url) => paths
+            .open_server(url)?
+            .trust_key(&trusted)
+            .map_err(|e| user(e.to_string()))?,
+        None => paths.open_store()?.trust_key(&trusted)?,
+    };
     if matches!(outcome, crate::store::trust::Trusted::OtherName(_)) {
         return Err(user(msg::trusted(&key.to_string(), name, lead, &outcome)));
     }

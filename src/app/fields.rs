@@ -11,7 +11,7 @@ use crate::domain::names::fold;
 pub fn run(paths: &Paths, args: FieldsArgs) -> Result<ExitCode> {
     let funnel = paths.load_funnel()?;
     let store = paths.open_store()?;
-    let mut rows = store.fill_rows(&funnel, args.owner.as_deref(), args.since)?;
+    let mut rows = store.fill_rows_of(&funnel, args.owner.as_deref(), args.since)?;
     if let Some(stage) = &args.stage {
         let name = funnel.resolve(stage).map_or_else(
             || stage.trim().to_string(),
@@ -32,7 +32,7 @@ pub fn run(paths: &Paths, args: FieldsArgs) -> Result<ExitCode> {
 /// trend in `okk fields` (one more pass over the cards, after an import or sync that changed
 /// some).
 pub fn record(store: &mut crate::store::Store, funnel: &crate::domain::Funnel) -> Result<()> {
-    let rows = store.fill_rows(funnel, None, None)?;
+    let rows = store.fill_rows(funnel)?;
     store.record_fill(&rows)?;
     Ok(())
 }

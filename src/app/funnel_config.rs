@@ -1,4 +1,4 @@
-//! `okk funnel check`, `show`, `suggest`, `init` and `history`.
+//! `okk funnel check`, `show`, `suggest`, `init`, `history` and `apply`.
 
 use std::process::ExitCode;
 
@@ -20,6 +20,9 @@ pub fn run(paths: &Paths, command: FunnelCommand) -> Result<ExitCode> {
             return super::suggest::run(paths, json, apply);
         }
         FunnelCommand::History { json } => return super::funnel_versions::history(paths, json),
+        FunnelCommand::Apply { file, lead } => {
+            return super::stored_funnel::apply(paths, &file, lead.as_deref());
+        }
         _ => {}
     }
     let funnel = paths.load_funnel()?;

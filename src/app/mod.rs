@@ -23,7 +23,9 @@ mod paths;
 mod queue;
 mod report;
 mod review;
+mod roles;
 pub mod stderr;
+mod stored_funnel;
 mod suggest;
 mod sync;
 

@@ -63,6 +63,11 @@ impl Paths {
         open_store(&self.db)
     }
 
+    /// `--funnel` named the funnel file (it was not the default path).
+    pub fn funnel_given(&self) -> bool {
+        !self.funnel_is_default
+    }
+
     /// The PostgreSQL server `--db` (or `OKK_DB`) names, if it names one.
     pub fn server(&self) -> Option<&str> {
         self.db.to_str().filter(|d| crate::store::pg::is_url(d))

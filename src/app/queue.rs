@@ -11,6 +11,7 @@ use crate::domain::funnel::StageKind;
 use crate::domain::names::fold;
 use crate::domain::ports::QueueStore;
 use crate::domain::queue::QueueQuery;
+use crate::domain::roles::Role;
 use crate::text::check as msg;
 
 /// The CRM's names for a stage given by its funnel name, an alias, or a CRM name the funnel
@@ -44,18 +45,22 @@ pub fn auditor(given: Option<&str>) -> String {
 }
 
 pub fn run(paths: &Paths, args: QueueArgs) -> Result<ExitCode> {
-    let (funnel, fingerprint) = paths.load_funnel_with_fingerprint()?;
+    let given = args.auditor.as_deref();
     if let Some(url) = paths.server() {
         // The server's flags are its own sync's: this okk judges nothing on it.
         let mut store = paths.open_server(url)?;
+        let (funnel, _) = super::stored_funnel::load(paths, &store)?;
+        let who = super::roles::acting(&mut store, given, &auditor(None), Role::Auditor)?;
         let today = paths.server_today();
-        return list(&mut store, &funnel, &args, today);
+        return list(&mut store, &funnel, &args, &who, today);
     }
+    let (funnel, fingerprint) = paths.load_funnel_with_fingerprint()?;
     let mut store = paths.open_store()?;
+    let who = super::roles::acting(&mut store, given, &auditor(None), Role::Auditor)?;
     let today = paths.today(&store)?;
     audit::refresh(&mut store, &funnel, &fingerprint, today, false)?;
     audit::note_old_export(&store, today)?;
-    list(&mut store, &funnel, &args, today)
+    list(&mut store, &funnel, &args, &who, today)
 }
 
 /// The queue (or, with `--claim`, the cards handed out) as text or JSON.
@@ -63,19 +68,19 @@ fn list(
     store: &mut dyn QueueStore,
     funnel: &Funnel,
     args: &QueueArgs,
+    who: &str,
     today: chrono::NaiveDateTime,
 ) -> Result<ExitCode> {
     let crm_stages = crm_names(store, funnel, &args.stage)?;
     let closed_stage = funnel
         .resolve(&args.stage)
         .is_some_and(|i| funnel.stage(i).kind != StageKind::Open);
-    let who = auditor(args.auditor.as_deref());
     let q = QueueQuery {
         after: None,
         text: None,
         with_calibration: true,
         crm_stages: &crm_stages,
-        auditor: &who,
+        auditor: who,
         limit: args.limit,
         all: args.all,
         closed_stage,
@@ -88,7 +93,7 @@ fn list(
     if args.json {
         super::say_json(&serde_json::json!({ "cards": cards }))?;
     } else {
-        super::say_raw(msg::queue(&args.stage, &who, &cards))?;
+        super::say_raw(msg::queue(&args.stage, who, &cards))?;
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -27,7 +27,7 @@ pub fn run(paths: &Paths, args: ReportArgs) -> Result<ExitCode> {
     }
     let figures = super::analytics::figures(&store, &funnel, today.date(), window)?;
     let auditors = super::analytics::auditor_figures(&store, &funnel)?;
-    let fields = store.fill_rows(&funnel, None, None)?;
+    let fields = store.fill_rows(&funnel)?;
     let split = super::funnel_versions::latest_split(&store, &funnel, today.date())?;
     let page = render(&Report {
         fields: &fields,

@@ -11,6 +11,7 @@ use super::{Paths, audit, config, user};
 use crate::cli::ReviewArgs;
 use crate::domain::Funnel;
 use crate::domain::names::fold;
+use crate::domain::roles::Role;
 use crate::store::Store;
 use crate::text::review as msg;
 use crate::tui::desk::Desk;
@@ -20,15 +21,16 @@ use crate::tui::update;
 pub fn run(paths: &Paths, args: ReviewArgs) -> Result<ExitCode> {
     let started = Instant::now();
     let config = config::load(&paths.config)?;
-    let (funnel, fingerprint) = paths.load_funnel_with_fingerprint()?;
     if let Some(url) = paths.server() {
         // The server's flags are its own sync's: this okk judges nothing on it.
-        let store = paths.open_server(url)?;
-        let who = auditor(args.auditor.as_deref(), &config);
+        let mut store = paths.open_server(url)?;
+        let (funnel, fingerprint) = super::stored_funnel::load(paths, &store)?;
+        let who = acting(&mut store, args.auditor.as_deref(), &config, Role::Auditor)?;
         let today = paths.server_today();
         let (state, desk) = desk(store, today, funnel, fingerprint, &config, who)?;
         return begin(state, desk, &args, None, started);
     }
+    let (funnel, fingerprint) = paths.load_funnel_with_fingerprint()?;
     let mut store = paths.open_store()?;
     let stale = refresh(paths, &mut store, &funnel, &fingerprint)?;
     open(
@@ -71,6 +73,18 @@ pub fn auditor(given: Option<&str>, config: &config::Config) -> String {
         .unwrap_or_else(|| super::queue::auditor(None))
 }
 
+/// The name `given` (`--auditor`, `--lead`), or the config's or login's, acts under on
+/// `store` with `need`'s rights (app::roles).
+fn acting(
+    store: &mut dyn crate::domain::ports::UserStore,
+    given: Option<&str>,
+    config: &config::Config,
+    need: Role,
+) -> Result<String> {
+    let given = given.map(str::trim).filter(|s| !s.is_empty());
+    super::roles::acting(store, given, &auditor(None, config), need)
+}
+
 /// The rules before the reviewer opens: rerun unless only the day changed, or always when
 /// `--today` names the day.
 fn refresh(
@@ -98,7 +112,8 @@ pub fn open(
     started: Instant,
     flags_from: Option<String>,
 ) -> Result<ExitCode> {
-    let who = auditor(args.auditor.as_deref(), &config);
+    let mut store = store;
+    let who = acting(&mut store, args.auditor.as_deref(), &config, Role::Auditor)?;
     let today = paths.today(&store)?;
     let (state, desk) = desk(store, today, funnel, fingerprint, &config, who)?;
     begin(state, desk, args, flags_from, started)
@@ -184,10 +199,10 @@ fn find_stage(funnel: &Funnel, rows: &[crate::tui::desk::StageRow], name: &str) 
 pub fn lead(paths: &Paths, args: crate::cli::LeadArgs) -> Result<ExitCode> {
     let started = Instant::now();
     let config = config::load(&paths.config)?;
-    let (funnel, fingerprint) = paths.load_funnel_with_fingerprint()?;
-    let who = auditor(args.lead.as_deref(), &config);
     if let Some(url) = paths.server() {
-        let store = paths.open_server(url)?;
+        let mut store = paths.open_server(url)?;
+        let (funnel, fingerprint) = super::stored_funnel::load(paths, &store)?;
+        let who = acting(&mut store, args.lead.as_deref(), &config, Role::Lead)?;
         let (mut state, desk) = desk(
             store,
             paths.server_today(),
@@ -199,7 +214,9 @@ pub fn lead(paths: &Paths, args: crate::cli::LeadArgs) -> Result<ExitCode> {
         crate::tui::lead::load(&mut state, &desk)?;
         return show(state, desk, None, started);
     }
+    let (funnel, fingerprint) = paths.load_funnel_with_fingerprint()?;
     let mut store = paths.open_store()?;
+    let who = acting(&mut store, args.lead.as_deref(), &config, Role::Lead)?;
     let stale = refresh(paths, &mut store, &funnel, &fingerprint)?;
     let today = paths.today(&store)?;
     let (mut state, desk) = desk(store, today, funnel, fingerprint, &config, who)?;

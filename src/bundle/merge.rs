@@ -1,7 +1,8 @@
 //! Merging bundles into a store: each record must be signed by a key trusted under the name it
 //! claims (a withdrawal: the author's or a lead's), dated within the window, and, if its id is
 //! there already, hold what the store holds. All in one of the store's transactions
-//! (`store::bundle::MergeTx`): every file goes in, or on any refusal nothing at all.
+//! (`domain::ports::MergeTx`, a store file's or a server's): every file goes in, or on any
+//! refusal nothing at all.
 //!
 //! Idempotent and order-independent: records are immutable and keyed by UUID; the only change
 //! a record can carry is a withdrawal, of which the earliest is kept; which review is current is
@@ -17,10 +18,10 @@ use super::sign::PublicKey;
 use super::{BundleError, CalibrationRecord, DecisionRecord, Reader, Record, ReviewRecord, times};
 use crate::domain::calibration::Calibration;
 use crate::domain::merge::MergeReport;
+use crate::domain::ports::{MergeStore, MergeTx, RecordTable};
 use crate::domain::trust::TrustedKey;
-use crate::store::bundle::{MergeTx, RecordTable};
+use crate::store::StoreError;
 use crate::store::cards::fmt_time;
-use crate::store::{Store, StoreError};
 use crate::text::bundle as msg;
 
 /// Why a merge changed nothing.
@@ -70,12 +71,12 @@ pub struct MergeOptions {
 /// New records are added, a withdrawal is taken from either side (the earliest kept), and each
 /// touched card's current review is derived again. One report per input.
 pub fn merge_bundles<R: BufRead>(
-    store: &mut Store,
+    store: &mut dyn MergeStore,
     mut inputs: Vec<MergeInput<R>>,
     opts: &MergeOptions,
 ) -> Result<Vec<MergeReport>, MergeError> {
     let tx = store.begin_merge()?;
-    let mut keyring = keyring(&tx, opts.own)?;
+    let mut keyring = keyring(&*tx, opts.own)?;
     take_headers(&inputs, &mut keyring, opts.now)?;
     let calibrations = tx
         .calibrations()?
@@ -83,7 +84,7 @@ pub fn merge_bundles<R: BufRead>(
         .map(|c| (c.id.clone(), c))
         .collect();
     let mut merge = Merge {
-        tx: &tx,
+        tx: &*tx,
         keyring: &mut keyring,
         calibrations,
         groups: BTreeSet::new(),
@@ -103,7 +104,7 @@ pub fn merge_bundles<R: BufRead>(
 }
 
 /// The store's trusted keys, and this okk's own.
-fn keyring(tx: &MergeTx<'_>, own: Option<PublicKey>) -> Result<Keyring, StoreError> {
+fn keyring(tx: &dyn MergeTx, own: Option<PublicKey>) -> Result<Keyring, StoreError> {
     let trusted = tx.trusted_keys()?;
     Ok(Keyring::new(
         own,
@@ -136,7 +137,7 @@ fn take_headers<R: BufRead>(
 /// Records the keys the merge trusted, settles the touched cards' current reviews, counts the
 /// reviews waiting for their cards, and commits.
 fn finish(
-    tx: MergeTx<'_>,
+    tx: Box<dyn MergeTx + '_>,
     keyring: &Keyring,
     groups: &BTreeSet<(String, String, String)>,
     now: NaiveDateTime,
@@ -177,7 +178,7 @@ impl From<StoreError> for Refusal {
 }
 
 struct Merge<'a> {
-    tx: &'a MergeTx<'a>,
+    tx: &'a dyn MergeTx,
     keyring: &'a mut Keyring,
     calibrations: HashMap<String, Calibration>,
     /// (source, external id, auditor) of every review touched: their current review is derived

@@ -47,6 +47,40 @@ pub struct Judgement {
     pub answers: Answers,
 }
 
+/// What a calibration's current reviews say, gathered review by review (on either backend):
+/// each listed auditor's judgement, and each card's reference (the lead's standing verdict).
+#[derive(Debug, Default)]
+pub struct Judged {
+    pub judgements: Vec<Judgement>,
+    pub reference: BTreeMap<CardKey, Verdict>,
+}
+
+impl Judged {
+    /// One current review of `card` by `auditor`; `lead`: the verdict the lead's standing
+    /// decision on it gives (the auditor's on an accept, the lead's on an override).
+    pub fn take(
+        &mut self,
+        c: &Calibration,
+        card: &CardKey,
+        auditor: String,
+        (verdict, checklist): (&str, &str),
+        lead: Option<&str>,
+    ) {
+        if let Some(v) = lead.and_then(Verdict::from_name) {
+            self.reference.insert(card.clone(), v);
+        }
+        if !c.auditors.contains(&auditor) {
+            return;
+        }
+        self.judgements.push(Judgement {
+            card: card.clone(),
+            auditor,
+            verdict: Verdict::from_name(verdict).unwrap_or(Verdict::Unclear),
+            answers: serde_json::from_str::<Answers>(checklist).unwrap_or_default(),
+        });
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct PairAgreement {
     pub a: String,

@@ -29,6 +29,7 @@ pub mod ports;
 pub mod queue;
 pub mod records;
 pub mod review;
+pub mod roles;
 pub mod rules;
 pub mod score;
 pub mod store_error;

@@ -18,6 +18,9 @@ pub enum StoreError {
     NotOkk { path: PathBuf },
     /// `okk db copy`'s server store already holds cards or reviews: refused, nothing written.
     NotEmpty { path: PathBuf },
+    /// The server refused this session's role the write (SQLSTATE 42501: a row-level policy
+    /// or a missing grant, docs/team-server.md "Roles"): `table` is what it would have written.
+    Refused { table: String },
     /// The store, or a file beside it (the pending journal), could not be opened or written.
     Open { path: PathBuf, source: BoxError },
     /// The backend refused or failed a question or a write. `busy`: another writer held the
@@ -40,7 +43,8 @@ impl std::error::Error for StoreError {
             }
             StoreError::NewerSchema { .. }
             | StoreError::NotOkk { .. }
-            | StoreError::NotEmpty { .. } => None,
+            | StoreError::NotEmpty { .. }
+            | StoreError::Refused { .. } => None,
         }
     }
 }

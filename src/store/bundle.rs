@@ -9,6 +9,7 @@ use rusqlite::{OptionalExtension, params};
 use super::reviews::settle_current;
 use super::{Store, StoreError};
 use crate::domain::calibration::Calibration;
+use crate::domain::ports::StoreResult;
 use crate::domain::records::{CalibrationRecord, DecisionRecord, Record, ReviewRecord};
 use crate::domain::trust::TrustedKey;
 
@@ -138,39 +139,30 @@ impl Store {
     }
 }
 
-/// The table a record of a bundle goes into.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum RecordTable {
-    Reviews,
-    Decisions,
-}
+pub use crate::domain::ports::RecordTable;
 
-impl RecordTable {
-    fn name(self) -> &'static str {
-        match self {
-            RecordTable::Reviews => "reviews",
-            RecordTable::Decisions => "lead_decisions",
-        }
-    }
-}
-
-/// A merge's transaction: what it reads and writes of reviews, decisions, calibrations and
-/// trusted keys.
+/// A merge's transaction on a store file (the port: `domain::ports::MergeTx`).
 pub struct MergeTx<'a> {
     tx: rusqlite::Transaction<'a>,
 }
 
-impl MergeTx<'_> {
-    pub fn trusted_keys(&self) -> Result<Vec<TrustedKey>, StoreError> {
+impl crate::domain::ports::MergeStore for Store {
+    fn begin_merge(&mut self) -> StoreResult<Box<dyn crate::domain::ports::MergeTx + '_>> {
+        Ok(Box::new(Store::begin_merge(self)?))
+    }
+}
+
+impl crate::domain::ports::MergeTx for MergeTx<'_> {
+    fn trusted_keys(&self) -> StoreResult<Vec<TrustedKey>> {
         super::trust::trusted_keys(&self.tx)
     }
 
-    pub fn calibrations(&self) -> Result<Vec<Calibration>, StoreError> {
+    fn calibrations(&self) -> StoreResult<Vec<Calibration>> {
         super::calibration::calibrations_in(&self.tx)
     }
 
     /// The review stored under `id`, as a record.
-    pub fn review(&self, id: &str) -> Result<Option<ReviewRecord>, StoreError> {
+    fn review(&self, id: &str) -> StoreResult<Option<ReviewRecord>> {
         Ok(self
             .tx
             .prepare_cached(&format!(
@@ -181,7 +173,7 @@ impl MergeTx<'_> {
     }
 
     /// Adds a review from elsewhere (linked to its card if the card is here).
-    pub fn insert_review(&self, r: &ReviewRecord) -> Result<(), StoreError> {
+    fn insert_review(&self, r: &ReviewRecord) -> StoreResult<()> {
         self.tx
             .prepare_cached(&format!(
                 "INSERT INTO reviews ({REVIEW_COLUMNS}, card_id)
@@ -216,7 +208,7 @@ impl MergeTx<'_> {
     }
 
     /// The decision stored under `id`, as a record.
-    pub fn decision(&self, id: &str) -> Result<Option<DecisionRecord>, StoreError> {
+    fn decision(&self, id: &str) -> StoreResult<Option<DecisionRecord>> {
         Ok(self
             .tx
             .prepare_cached(&format!(
@@ -226,7 +218,7 @@ impl MergeTx<'_> {
             .optional()?)
     }
 
-    pub fn insert_decision(&self, d: &DecisionRecord) -> Result<(), StoreError> {
+    fn insert_decision(&self, d: &DecisionRecord) -> StoreResult<()> {
         self.tx
             .prepare_cached(&format!(
                 "INSERT INTO lead_decisions ({DECISION_COLUMNS})
@@ -252,7 +244,7 @@ impl MergeTx<'_> {
     }
 
     /// Whether the calibration stored under `id` was made here (it has no signature).
-    pub fn calibration_made_here(&self, id: &str) -> Result<bool, StoreError> {
+    fn calibration_made_here(&self, id: &str) -> StoreResult<bool> {
         Ok(self.tx.query_row(
             "SELECT signature IS NULL FROM calibrations WHERE id = ?1",
             [id],
@@ -261,7 +253,7 @@ impl MergeTx<'_> {
     }
 
     /// Adds a calibration from elsewhere, with its signature.
-    pub fn insert_calibration(&self, c: &CalibrationRecord) -> Result<(), StoreError> {
+    fn insert_calibration(&self, c: &CalibrationRecord) -> StoreResult<()> {
         super::calibration::insert_calibration(&self.tx, &c.calibration)?;
         self.tx.execute(
             "UPDATE calibrations SET signature = ?2 WHERE id = ?1",
@@ -270,41 +262,39 @@ impl MergeTx<'_> {
         Ok(())
     }
 
-    /// Two valid signatures of one record (by two keys of one name): the store keeps the lower,
-    /// whichever came first. A record made here (`here` is `None`) keeps none.
-    pub fn keep_lowest_signature(
-        &self,
-        table: RecordTable,
-        id: &str,
-        here: Option<&str>,
-        incoming: &Option<String>,
-    ) -> Result<(), StoreError> {
-        keep_lowest_signature(&self.tx, table.name(), id, here, incoming)
+    fn set_signature(&self, table: RecordTable, id: &str, signature: &str) -> StoreResult<()> {
+        self.tx
+            .prepare_cached(&format!(
+                "UPDATE {} SET signature = ?2 WHERE id = ?1",
+                table.name()
+            ))?
+            .execute(params![id, signature])?;
+        Ok(())
     }
 
     /// Keeps the earliest withdrawal of a record; true if the stored one changed.
-    pub fn earliest_withdrawal(
+    fn earliest_withdrawal(
         &self,
         table: RecordTable,
         id: &str,
         at: &Option<String>,
         sig: &Option<String>,
-    ) -> Result<bool, StoreError> {
+    ) -> StoreResult<bool> {
         earliest_withdrawal(&self.tx, table.name(), id, at, sig)
     }
 
     /// Records a key the merge trusted by itself.
-    pub fn trust(&self, k: &TrustedKey) -> Result<(), StoreError> {
+    fn trust(&self, k: &TrustedKey) -> StoreResult<()> {
         super::trust::insert(&self.tx, k)
     }
 
     /// Derives afresh which of the auditor's reviews of the card is current.
-    pub fn settle(&self, source: &str, external_id: &str, auditor: &str) -> Result<(), StoreError> {
+    fn settle(&self, source: &str, external_id: &str, auditor: &str) -> StoreResult<()> {
         settle_current(&self.tx, source, external_id, auditor)
     }
 
     /// Reviews whose card has not arrived yet.
-    pub fn waiting_for_cards(&self) -> Result<u64, StoreError> {
+    fn waiting_for_cards(&self) -> StoreResult<u64> {
         Ok(self.tx.query_row(
             "SELECT count(*) FROM reviews WHERE card_id IS NULL",
             [],
@@ -312,27 +302,9 @@ impl MergeTx<'_> {
         )? as u64)
     }
 
-    pub fn commit(self) -> Result<(), StoreError> {
+    fn commit(self: Box<Self>) -> StoreResult<()> {
         Ok(self.tx.commit()?)
     }
-}
-
-/// Two valid signatures of one record (by two keys of one name): the store keeps the lower,
-/// whichever came first. A record made here (no signature) keeps none.
-fn keep_lowest_signature(
-    tx: &rusqlite::Transaction<'_>,
-    table: &str,
-    id: &str,
-    here: Option<&str>,
-    incoming: &Option<String>,
-) -> Result<(), StoreError> {
-    if let (Some(h), Some(s)) = (here, incoming)
-        && s.as_str() < h
-    {
-        tx.prepare_cached(&format!("UPDATE {table} SET signature = ?2 WHERE id = ?1"))?
-            .execute(params![id, s])?;
-    }
-    Ok(())
 }
 
 /// Keeps the earliest withdrawal (and its signature; at one time, the lower signature, a

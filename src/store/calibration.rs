@@ -6,9 +6,8 @@ use std::collections::BTreeMap;
 use rusqlite::{params, params_from_iter};
 
 use super::{Store, StoreError};
-use crate::domain::calibration::{CardKey, Judgement};
+use crate::domain::calibration::{CardKey, Judged, Judgement};
 use crate::domain::review::Verdict;
-use crate::domain::score::Answers;
 
 pub use crate::domain::calibration::Calibration;
 
@@ -56,18 +55,8 @@ impl Store {
         &self,
         c: &Calibration,
     ) -> Result<(Vec<Judgement>, BTreeMap<CardKey, Verdict>), StoreError> {
-        let mut stmt = self.conn.prepare_cached(
-            "SELECT r.auditor, r.verdict, r.checklist,
-                    (SELECT CASE d.decision WHEN 'accept' THEN r.verdict
-                                            WHEN 'override' THEN d.verdict END
-                     FROM lead_decisions d WHERE d.review_id = r.id AND d.withdrawn_at IS NULL
-                     ORDER BY d.seq DESC, d.created_at DESC, d.id DESC LIMIT 1)
-             FROM reviews r
-             WHERE r.card_source = ?1 AND r.card_external_id = ?2 AND r.created_at >= ?3
-               AND r.superseded_by IS NULL AND r.withdrawn_at IS NULL",
-        )?;
-        let mut judged = Vec::new();
-        let mut reference = BTreeMap::new();
+        let mut stmt = self.conn.prepare_cached(JUDGEMENTS)?;
+        let mut judged = Judged::default();
         for card in &c.cards {
             let rows = stmt.query_map(params![card.0, card.1, c.created_at], |r| {
                 Ok((
@@ -79,23 +68,24 @@ impl Store {
             })?;
             for row in rows {
                 let (auditor, verdict, checklist, lead) = row?;
-                if let Some(v) = lead.as_deref().and_then(Verdict::from_name) {
-                    reference.insert(card.clone(), v);
-                }
-                if !c.auditors.contains(&auditor) {
-                    continue;
-                }
-                judged.push(Judgement {
-                    card: card.clone(),
-                    auditor,
-                    verdict: Verdict::from_name(&verdict).unwrap_or(Verdict::Unclear),
-                    answers: serde_json::from_str::<Answers>(&checklist).unwrap_or_default(),
-                });
+                judged.take(c, card, auditor, (&verdict, &checklist), lead.as_deref());
             }
         }
-        Ok((judged, reference))
+        Ok((judged.judgements, judged.reference))
     }
 }
+
+/// A calibration card's current reviews since the calibration began ($1 source, $2 external
+/// id, $3 start: numbered parameters both backends read), each with the verdict the lead's
+/// standing decision gives it.
+pub(crate) const JUDGEMENTS: &str = "SELECT r.auditor, r.verdict, r.checklist,
+        (SELECT CASE d.decision WHEN 'accept' THEN r.verdict
+                                WHEN 'override' THEN d.verdict END
+         FROM lead_decisions d WHERE d.review_id = r.id AND d.withdrawn_at IS NULL
+         ORDER BY d.seq DESC, d.created_at DESC, d.id DESC LIMIT 1)
+     FROM reviews r
+     WHERE r.card_source = $1 AND r.card_external_id = $2 AND r.created_at >= $3
+       AND r.superseded_by IS NULL AND r.withdrawn_at IS NULL";
 
 /// Every calibration, oldest first (on `conn`: a transaction may ask).
 pub(crate) fn calibrations_in(conn: &rusqlite::Connection) -> Result<Vec<Calibration>, StoreError> {

@@ -92,23 +92,10 @@ impl Store {
     /// Every current review (of any auditor), card by card (cards in the order of their first
     /// review, each card's oldest first), with its latest standing decision.
     pub fn lead_rows(&self) -> Result<Vec<LeadRow>, StoreError> {
-        let mut stmt = self.conn.prepare(
-            "SELECT r.id, r.card_id, r.card_external_id, c.title, r.stage, r.auditor, r.verdict,
-                    r.score, r.suggested_stage, r.suggested_owner, r.comment, r.created_at,
-                    r.seconds_spent,
-                    coalesce((SELECT s.flag_rank FROM standings s WHERE s.card_id = r.card_id), 0),
-                    EXISTS (SELECT 1 FROM calibration_cards cc
-                            JOIN calibrations k ON k.id = cc.calibration_id
-                            WHERE cc.card_source = r.card_source
-                              AND cc.card_external_id = r.card_external_id
-                              AND r.created_at >= k.created_at
-                              AND EXISTS (SELECT 1 FROM json_each(k.auditors)
-                                          WHERE value = r.auditor)),
-                    r.card_source
-             FROM reviews r LEFT JOIN cards c ON c.id = r.card_id
-             WHERE r.superseded_by IS NULL AND r.withdrawn_at IS NULL
-             ORDER BY r.created_at, r.rowid",
-        )?;
+        let mut stmt = self.conn.prepare(&lead_rows_sql(
+            "EXISTS (SELECT 1 FROM json_each(k.auditors) WHERE value = r.auditor)",
+            "r.rowid",
+        ))?;
         let mut latest = self.conn.prepare_cached(LATEST)?;
         let mut rows = stmt.query([])?;
         let mut out = Vec::new();
@@ -139,4 +126,26 @@ impl Store {
         }
         Ok(group_by_card(out))
     }
+}
+
+/// The lead's rows as SQL, in each backend's words for the two things they say apart: whether
+/// a calibration's JSON list of auditors names the review's (`listed`), and the order reviews
+/// were written in (`written`).
+pub(crate) fn lead_rows_sql(listed: &str, written: &str) -> String {
+    format!(
+        "SELECT r.id, r.card_id, r.card_external_id, c.title, r.stage, r.auditor, r.verdict,
+                r.score, r.suggested_stage, r.suggested_owner, r.comment, r.created_at,
+                r.seconds_spent,
+                coalesce((SELECT s.flag_rank FROM standings s WHERE s.card_id = r.card_id), 0),
+                EXISTS (SELECT 1 FROM calibration_cards cc
+                        JOIN calibrations k ON k.id = cc.calibration_id
+                        WHERE cc.card_source = r.card_source
+                          AND cc.card_external_id = r.card_external_id
+                          AND r.created_at >= k.created_at
+                          AND {listed}),
+                r.card_source
+         FROM reviews r LEFT JOIN cards c ON c.id = r.card_id
+         WHERE r.superseded_by IS NULL AND r.withdrawn_at IS NULL
+         ORDER BY r.created_at, {written}"
+    )
 }

@@ -22,9 +22,14 @@ fn day(text: Option<&str>) -> Option<NaiveDate> {
 const TREND_RUNS: usize = 12;
 
 impl Store {
+    /// The fill rows over every card not gone, with the desk's trend.
+    pub fn fill_rows(&self, funnel: &Funnel) -> Result<Vec<FillRow>, StoreError> {
+        self.fill_rows_of(funnel, None, None)
+    }
+
     /// The fill rows (`okk fields`, the reviewer's fields view, the report) over the cards not
     /// gone, of `owner` and created on or after `since` when given.
-    pub fn fill_rows(
+    pub fn fill_rows_of(
         &self,
         funnel: &Funnel,
         owner: Option<&str>,

@@ -9,6 +9,7 @@ pub mod claims;
 pub mod columns;
 pub mod crm;
 pub mod decisions;
+mod delegate;
 pub mod export;
 pub mod fields;
 pub mod fill_trend;
@@ -28,6 +29,7 @@ pub mod reviews;
 pub mod run_summary;
 pub mod schema;
 pub mod trust;
+pub mod users;
 pub mod writer;
 
 use std::path::{Path, PathBuf};

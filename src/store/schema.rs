@@ -493,6 +493,16 @@ CREATE TABLE IF NOT EXISTS fill_snapshots (
     PRIMARY KEY (batch_id, field, stage)
 ) WITHOUT ROWID;
 "#,
+    // 16: okk users and their roles (store::users). A store file is one person's: roles there
+    // keep names straight (an auditor's name does not lead once an admin set roles up), they
+    // guard nothing from that person.
+    r#"
+CREATE TABLE IF NOT EXISTS users (
+    name     TEXT PRIMARY KEY,
+    role     TEXT NOT NULL CHECK (role IN ('auditor', 'lead')),
+    assigned INTEGER NOT NULL DEFAULT 0
+);
+"#,
 ];
 
 pub fn latest() -> i64 {

@@ -203,3 +203,114 @@ pub fn copied(rows: &[(&str, u64)], to: &Path) -> String {
 pub fn no_store_file(path: &Path) -> String {
     crate::tr!("app-no-store-file", path = path.display().to_string())
 }
+
+/// A server login role not mapped to an okk user of the store.
+pub fn roles_not_mapped(login: &str) -> String {
+    crate::tr!("app-roles-not-mapped", login = login.to_string())
+}
+
+/// A mapped login asked to act as someone else.
+pub fn roles_other_name(mapped: &str, given: &str) -> String {
+    crate::tr!(
+        "app-roles-other-name",
+        mapped = mapped.to_string(),
+        given = given.to_string()
+    )
+}
+
+/// A name that is not a user of a store whose roles are set up.
+pub fn roles_unknown(name: &str) -> String {
+    crate::tr!("app-roles-unknown", name = name.to_string())
+}
+
+/// An auditor asked for a lead's command.
+pub fn roles_not_lead(name: &str) -> String {
+    crate::tr!("app-roles-not-lead", name = name.to_string())
+}
+
+/// `okk db roles` from a session that does not own the server store.
+pub fn roles_owner_only(login: &str) -> String {
+    crate::tr!("app-roles-owner-only", login = login.to_string())
+}
+
+/// `NAME=LOGIN` given for a store file.
+pub fn roles_login_on_file(entry: &str) -> String {
+    crate::tr!("app-roles-login-on-file", entry = entry.to_string())
+}
+
+/// A `--auditor`/`--lead` value that is neither NAME nor NAME=LOGIN.
+pub fn roles_bad_entry(entry: &str) -> String {
+    crate::tr!("app-roles-bad-entry", entry = entry.to_string())
+}
+
+/// `okk db roles` named users.
+pub fn roles_saved(count: usize, store: &Path) -> String {
+    crate::tr!(
+        "app-roles-saved",
+        count = count,
+        store = store.display().to_string()
+    )
+}
+
+/// `okk db roles` without names: the store's users.
+pub fn roles_list(users: &[crate::domain::roles::User], store: &Path) -> String {
+    use crate::domain::roles::Role;
+    if users.is_empty() {
+        return format!(
+            "{}\n",
+            crate::tr!("app-roles-none", store = store.display().to_string())
+        );
+    }
+    let mut out = format!(
+        "{}\n",
+        crate::tr!("app-roles-header", store = store.display().to_string())
+    );
+    for u in users {
+        let role = match u.role {
+            Role::Auditor => crate::tr!("app-role-auditor"),
+            Role::Lead => crate::tr!("app-role-lead"),
+        };
+        let how = if u.assigned {
+            crate::tr!("app-roles-assigned")
+        } else {
+            crate::tr!("app-roles-registered")
+        };
+        out.push_str(&format!(
+            "  {:<18} {:<14} {:<18} {how}\n",
+            crate::text::safe::line(&u.name),
+            role,
+            crate::text::safe::line(u.login.as_deref().unwrap_or("-")),
+        ));
+    }
+    out
+}
+
+/// `okk funnel apply` made a funnel the store's.
+pub fn funnel_applied(version: i64, store: &Path) -> String {
+    crate::tr!(
+        "app-funnel-applied",
+        version = version,
+        store = store.display().to_string()
+    )
+}
+
+/// `okk funnel apply` on a store file.
+pub fn funnel_apply_on_file() -> String {
+    crate::tr!("app-funnel-apply-on-file")
+}
+
+/// The store's funnel is used and the `--funnel` file given differs from it.
+pub fn stored_funnel_used(file: &Path, version: i64, by: &str, at: &str) -> String {
+    crate::tr!(
+        "app-stored-funnel-used",
+        file = file.display().to_string(),
+        version = version,
+        by = by.to_string(),
+        at = at.to_string()
+    )
+}
+
+/// `okk db copy URL FILE` given a file that is there.
+pub fn copy_target_exists(path: &Path) -> String {
+    crate::tr!("app-copy-target-exists", path = path.display().to_string())
+}

@@ -30,6 +30,8 @@ pub fn about(path: &str) -> Option<String> {
         "fields" => crate::tr!("cli-fields-about"),
         "db" => crate::tr!("cli-db-about"),
         "db copy" => crate::tr!("cli-db-copy-about"),
+        "db roles" => crate::tr!("cli-db-roles-about"),
+        "funnel apply" => crate::tr!("cli-funnel-apply-about"),
         "export" => crate::tr!("cli-export-about"),
         "export reviews" => crate::tr!("cli-export-reviews-about"),
         "export crm" => crate::tr!("cli-export-crm-about"),
@@ -94,6 +96,10 @@ pub fn arg(path: &str, id: &str) -> Option<String> {
         ("export reviews", "headers") => crate::tr!("cli-export-reviews-arg-headers"),
         ("db copy", "from") => crate::tr!("cli-db-copy-arg-from"),
         ("db copy", "to") => crate::tr!("cli-db-copy-arg-to"),
+        ("db roles", "auditors") => crate::tr!("cli-db-roles-arg-auditor"),
+        ("db roles", "leads") => crate::tr!("cli-db-roles-arg-lead"),
+        ("funnel apply", "file") => crate::tr!("cli-funnel-apply-arg-file"),
+        ("funnel apply", "lead") => crate::tr!("cli-funnel-apply-arg-lead"),
         ("report", "out") => crate::tr!("cli-report-arg-out"),
         ("report", "force") => crate::tr!("cli-report-arg-force"),
         ("report", "since") => crate::tr!("cli-report-arg-since"),
@@ -183,6 +189,7 @@ pub fn value_name(name: &str) -> String {
         "SECONDS" => crate::tr!("cli-value-seconds"),
         "FROM" => crate::tr!("cli-value-from"),
         "TO" => crate::tr!("cli-value-to"),
+        "NAME[=LOGIN]" => crate::tr!("cli-value-user"),
         other => other.to_string(),
     }
 }

@@ -12,6 +12,7 @@ impl std::fmt::Display for StoreError {
             }
             StoreError::NotOkk { path } => f.write_str(&not_okk(path)),
             StoreError::NotEmpty { path } => f.write_str(&not_empty(path)),
+            StoreError::Refused { table } => f.write_str(&refused(table)),
             StoreError::Open { path, source } => f.write_str(&cannot_open(path, source)),
             StoreError::Backend { busy, source } => f.write_str(&failed(source, *busy)),
         }
@@ -48,5 +49,16 @@ fn failed(e: &dyn std::fmt::Display, busy: bool) -> String {
         crate::tr!("store-busy")
     } else {
         crate::tr!("store-failed", error = e.to_string())
+    }
+}
+
+/// What the server refused a role, by the table it would have written: a lead's decision, a
+/// review in someone else's name, the funnel, or anything else.
+pub fn refused(table: &str) -> String {
+    match table {
+        "lead_decisions" => crate::tr!("store-refused-decision"),
+        "reviews" | "drafts" | "leases" => crate::tr!("store-refused-review"),
+        "funnel_versions" | "funnel_applied" => crate::tr!("store-refused-funnel"),
+        _ => crate::tr!("store-refused", table = table.to_string()),
     }
 }

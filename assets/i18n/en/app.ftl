@@ -29,8 +29,29 @@ app-pending-failed = okk: verdicts left waiting for the store are not saved yet:
 app-not-on-server =
     this command does not work on a PostgreSQL store yet ({ $server }).
       On a server these do: okk review, okk lead, okk queue (with --claim N), okk stats,
-      okk db copy FILE { $server } (a laptop's SQLite store in).
+      okk bundle import, okk bundle trust, okk funnel apply, okk db roles,
+      okk db copy FILE { $server } (a laptop's SQLite store in) and back out to a new file.
       Every other command works on a SQLite store: --db FILE.
-app-copy-direction = db copy moves a SQLite store into an empty PostgreSQL one: okk db copy FILE postgres://…; { $from } to { $to } is not there yet
+app-copy-direction = db copy moves a whole store between a SQLite file and PostgreSQL: okk db copy FILE postgres://… (into an empty server store) or okk db copy postgres://… FILE (into a new file); { $from } to { $to } is neither
 app-copied = Copied into { $to }:
 app-no-store-file = { $path }: no such store file
+
+# Who may do what (okk db roles) and the store's funnel (okk funnel apply).
+app-roles-not-mapped = { $login }: this PostgreSQL login role is not mapped to an okk user of this store; the database owner maps it with okk db roles --auditor NAME={ $login }
+app-roles-other-name = this connection is okk user { $mapped } (its PostgreSQL login role is mapped to them): it cannot act as { $given }
+app-roles-unknown = { $name } is not a user of this store: its roles are set up, and only the users okk db roles named act on it (okk db roles lists them)
+app-roles-not-lead = { $name } is an auditor on this store: only a lead decides on reviews and applies the funnel
+app-roles-owner-only = okk db roles is the database owner's command: the login role { $login } does not own this store
+app-roles-login-on-file = { $entry }: a store file has no login roles (it is one person's); name the user without =LOGIN
+app-roles-bad-entry = { $entry }: expected NAME or NAME=LOGIN
+app-roles-saved = { $count } users named on { $store }: its roles are set up
+app-roles-none = { $store } has no users yet: names are registered on first use until okk db roles --auditor NAME --lead NAME sets roles up
+app-roles-header = Users of { $store }:
+app-role-auditor = auditor
+app-role-lead = lead
+app-roles-assigned = named by okk db roles
+app-roles-registered = registered on first use
+app-funnel-applied = { $store }: funnel version { $version } applied; every command on this store judges by it
+app-funnel-apply-on-file = okk funnel apply is for a team server's store (--db postgres://…): a store file is one person's and judges by the --funnel file
+app-stored-funnel-used = the store's funnel is used (version { $version }, applied by { $by } at { $at }); { $file } differs from it and is not used
+app-copy-target-exists = { $path } is there already: okk db copy writes a server store into a new file only, never over one

@@ -187,3 +187,10 @@ cli-db-copy-arg-to = The PostgreSQL database: postgres://user@host/db
 cli-value-seconds = SECONDS
 cli-value-from = FROM
 cli-value-to = TO
+cli-db-roles-about = Who may do what on the store (--db): name its auditors and leads (on a server, each with the PostgreSQL login role they connect as); without names, list the users
+cli-db-roles-arg-auditor = An auditor: NAME, or on a server NAME=LOGIN
+cli-db-roles-arg-lead = A lead: NAME, or on a server NAME=LOGIN
+cli-funnel-apply-about = Make FILE the funnel of the team server's store (--db): every command on it judges by it from then on, whatever funnel file the auditor's machine holds (a lead's command)
+cli-funnel-apply-arg-file = The funnel config to apply
+cli-funnel-apply-arg-lead = The lead applying it [default: the config's auditor, else the login name]
+cli-value-user = NAME[=LOGIN]

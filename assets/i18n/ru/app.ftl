@@ -45,8 +45,29 @@ app-pending-failed = okk: вердикты, оставленные для хра
 app-not-on-server =
     эта команда пока не работает с хранилищем на PostgreSQL ({ $server }).
       На сервере работают: okk review, okk lead, okk queue (с --claim N), okk stats,
-      okk db copy ФАЙЛ { $server } (перенос хранилища SQLite с ноутбука).
+      okk bundle import, okk bundle trust, okk funnel apply, okk db roles,
+      okk db copy ФАЙЛ { $server } (перенос хранилища SQLite с ноутбука) и обратно в новый файл.
       Все остальные команды работают с хранилищем SQLite: --db ФАЙЛ.
-app-copy-direction = db copy переносит хранилище SQLite в пустое хранилище PostgreSQL: okk db copy ФАЙЛ postgres://…; из { $from } в { $to } пока перенести нельзя
+app-copy-direction = db copy переносит хранилище целиком между файлом SQLite и PostgreSQL: okk db copy ФАЙЛ postgres://… (в пустое хранилище сервера) или okk db copy postgres://… ФАЙЛ (в новый файл); из { $from } в { $to } — ни то ни другое
 app-copied = Скопировано в { $to }:
 app-no-store-file = { $path }: такого файла хранилища нет
+
+# Кто что может (okk db roles) и воронка хранилища (okk funnel apply).
+app-roles-not-mapped = { $login }: эта роль входа PostgreSQL не сопоставлена ни одному пользователю okk этого хранилища; владелец базы сопоставляет её командой okk db roles --auditor ИМЯ={ $login }
+app-roles-other-name = это подключение — пользователь okk { $mapped } (его роль входа PostgreSQL сопоставлена ему): действовать от имени { $given } оно не может
+app-roles-unknown = { $name } — не пользователь этого хранилища: роли в нём назначены, и работают в нём только пользователи, названные в okk db roles (их список выводит okk db roles)
+app-roles-not-lead = { $name } — аудитор в этом хранилище: решения по проверкам принимает и воронку применяет только руководитель
+app-roles-owner-only = okk db roles — команда владельца базы: роль входа { $login } этим хранилищем не владеет
+app-roles-login-on-file = { $entry }: у файла хранилища нет ролей входа (он принадлежит одному человеку); укажите пользователя без =ЛОГИН
+app-roles-bad-entry = { $entry }: ожидалось ИМЯ или ИМЯ=ЛОГИН
+app-roles-saved = { $store }: назначено пользователей: { $count }; роли в хранилище назначены
+app-roles-none = в { $store } пока нет пользователей: имена регистрируются при первом использовании, пока okk db roles --auditor ИМЯ --lead ИМЯ не назначит роли
+app-roles-header = Пользователи { $store }:
+app-role-auditor = аудитор
+app-role-lead = руководитель
+app-roles-assigned = назначен в okk db roles
+app-roles-registered = зарегистрирован при первом использовании
+app-funnel-applied = { $store }: применена версия воронки { $version }; каждая команда на этом хранилище судит по ней
+app-funnel-apply-on-file = okk funnel apply — для хранилища командного сервера (--db postgres://…): файл хранилища принадлежит одному человеку и судит по файлу из --funnel
+app-stored-funnel-used = используется воронка хранилища (версия { $version }, применил { $by }, { $at }); { $file } от неё отличается и не используется
+app-copy-target-exists = { $path } уже существует: okk db copy записывает хранилище сервера только в новый файл и никогда не пишет поверх

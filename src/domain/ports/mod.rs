@@ -7,15 +7,19 @@
 
 pub mod calibration;
 pub mod lead;
+pub mod merge;
 pub mod queue;
 pub mod review;
 pub mod stats;
+pub mod users;
 
 pub use calibration::CalibrationStore;
 pub use lead::LeadStore;
+pub use merge::{MergeStore, MergeTx, RecordTable};
 pub use queue::QueueStore;
 pub use review::{KeptVerdict, ReviewStore};
 pub use stats::StatsStore;
+pub use users::UserStore;
 
 pub use super::store_error::StoreError;
 

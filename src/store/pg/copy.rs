@@ -1,6 +1,6 @@
-//! A whole SQLite store copied into an empty PostgreSQL one (`okk db copy FILE postgres://…`):
-//! every table the server store has, streamed through `COPY … FROM STDIN`, in one transaction,
-//! so that a copy that fails leaves the server store empty.
+//! A whole store copied between SQLite and PostgreSQL (`okk db copy`, either way): every table
+//! both hold, in one transaction, so that a copy that fails leaves its target empty. Into the
+//! server the rows stream through `COPY … FROM STDIN`; out of it, row by row as they arrive.
 
 use std::io::Write;
 
@@ -9,20 +9,53 @@ use rusqlite::types::ValueRef;
 use super::PgStore;
 use crate::store::{Store, StoreError};
 
-/// The tables copied, in an order where what a row names is there before it.
-pub const TABLES: [&str; 11] = [
-    "import_batches",
-    "cards",
-    "stage_history",
-    "field_names",
-    "flags",
-    "standings",
-    "reviews",
-    "lead_decisions",
-    "drafts",
-    "calibrations",
-    "calibration_cards",
+/// The tables copied (the SQLite store's name, the server's), in an order where what a row
+/// names is there before it. Leases are not: a claim is the moment's, not the store's.
+pub const TABLES: [(&str, &str); 16] = [
+    ("import_batches", "import_batches"),
+    ("cards", "cards"),
+    ("stage_history", "stage_history"),
+    ("field_names", "field_names"),
+    ("flags", "flags"),
+    ("standings", "standings"),
+    ("reviews", "reviews"),
+    ("lead_decisions", "lead_decisions"),
+    ("drafts", "drafts"),
+    ("calibrations", "calibrations"),
+    ("calibration_cards", "calibration_cards"),
+    ("funnel_versions", "funnel_versions"),
+    ("users", "okk_users"),
+    ("trusted_keys", "trusted_keys"),
+    ("crm_sync", "crm_sync"),
+    ("source_columns", "source_columns"),
 ];
+
+/// The columns of a table both stores have, in the server's order; `reviews.seq` is the
+/// server's own (the order rows arrive in: SQLite's rowid).
+fn shared_columns(
+    from: &rusqlite::Connection,
+    tx: &mut impl postgres::GenericClient,
+    (table, pg_table): (&str, &str),
+) -> Result<Vec<String>, StoreError> {
+    let theirs: Vec<String> = from
+        .prepare(&format!("SELECT name FROM pragma_table_info('{table}')"))?
+        .query_map([], |r| r.get(0))?
+        .collect::<Result<_, _>>()?;
+    let ours: Vec<String> = tx
+        .query(
+            "SELECT column_name::text FROM information_schema.columns
+             WHERE table_schema = current_schema() AND table_name = $1
+             ORDER BY ordinal_position",
+            &[&pg_table],
+        )?
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    Ok(ours
+        .into_iter()
+        .filter(|c| theirs.contains(c) && !(table == "reviews" && c == "seq"))
+        .collect())
+}
 
 /// What a copy moved: rows per table, in [`TABLES`]' order.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
@@ -36,6 +69,30 @@ fn refused(to: &PgStore, why: &str) -> StoreError {
         path: to.shown().to_path_buf(),
         source: why.to_string().into(),
     }
+}
+
+/// One value of the server's as SQLite takes it (okk's columns hold integers, reals, text and
+/// one yes/no).
+fn value(row: &postgres::Row, i: usize) -> Result<rusqlite::types::Value, postgres::Error> {
+    use postgres::types::Type;
+    use rusqlite::types::Value;
+    let t = row.columns()[i].type_().clone();
+    Ok(if t == Type::INT8 {
+        row.try_get::<_, Option<i64>>(i)?
+            .map_or(Value::Null, Value::Integer)
+    } else if t == Type::INT4 {
+        row.try_get::<_, Option<i32>>(i)?
+            .map_or(Value::Null, |v| Value::Integer(v.into()))
+    } else if t == Type::FLOAT8 {
+        row.try_get::<_, Option<f64>>(i)?
+            .map_or(Value::Null, Value::Real)
+    } else if t == Type::BOOL {
+        row.try_get::<_, Option<bool>>(i)?
+            .map_or(Value::Null, |v| Value::Integer(v.into()))
+    } else {
+        row.try_get::<_, Option<String>>(i)?
+            .map_or(Value::Null, Value::Text)
+    })
 }
 
 /// One value as a CSV field for PostgreSQL's COPY: null unquoted and empty, anything else
@@ -60,6 +117,15 @@ fn field(out: &mut Vec<u8>, v: ValueRef<'_>) -> Result<(), String> {
     Ok(())
 }
 
+/// A yes/no of SQLite's (0 or 1) as the server's `boolean` takes it in CSV.
+fn yes_no(v: ValueRef<'_>) -> ValueRef<'_> {
+    match v {
+        ValueRef::Integer(0) => ValueRef::Text(b"f"),
+        ValueRef::Integer(_) => ValueRef::Text(b"t"),
+        other => other,
+    }
+}
+
 impl PgStore {
     /// Copies every card, flag, review, decision, draft and calibration of `from` into this
     /// store, which must hold no cards or reviews yet.
@@ -80,28 +146,8 @@ impl PgStore {
         let mut conn = self.conn.borrow_mut();
         let mut tx = conn.transaction()?;
         let mut copied = Copied::default();
-        for table in TABLES {
-            let theirs: Vec<String> = from
-                .conn
-                .prepare(&format!("SELECT name FROM pragma_table_info('{table}')"))?
-                .query_map([], |r| r.get(0))?
-                .collect::<Result<_, _>>()?;
-            let ours: Vec<String> = tx
-                .query(
-                    "SELECT column_name::text FROM information_schema.columns
-                     WHERE table_schema = current_schema() AND table_name = $1
-                     ORDER BY ordinal_position",
-                    &[&table],
-                )?
-                .iter()
-                .map(|r| r.get(0))
-                .collect();
-            // reviews.seq is the server's own (the order rows arrive in: SQLite's rowid).
-            let columns: Vec<&str> = ours
-                .iter()
-                .filter(|c| theirs.contains(c) && !(table == "reviews" && *c == "seq"))
-                .map(String::as_str)
-                .collect();
+        for (table, pg_table) in TABLES {
+            let columns = shared_columns(&from.conn, &mut tx, (table, pg_table))?;
             let list = columns.join(", ");
             let order = if table == "reviews" {
                 "ORDER BY rowid"
@@ -113,7 +159,7 @@ impl PgStore {
                 .prepare(&format!("SELECT {list} FROM {table} {order}"))?;
             let mut rows = stmt.query([])?;
             let mut writer = tx.copy_in(&format!(
-                "COPY {table} ({list}) FROM STDIN WITH (FORMAT csv)"
+                "COPY {pg_table} ({list}) FROM STDIN WITH (FORMAT csv)"
             ))?;
             let mut line = Vec::with_capacity(4096);
             let mut n = 0u64;
@@ -123,7 +169,13 @@ impl PgStore {
                     if i > 0 {
                         line.push(b',');
                     }
-                    field(&mut line, r.get_ref(i)?)
+                    let v = r.get_ref(i)?;
+                    let v = if pg_table == "okk_users" && column == "assigned" {
+                        yes_no(v)
+                    } else {
+                        v
+                    };
+                    field(&mut line, v)
                         .map_err(|why| refused(self, &format!("{table}.{column}: {why}")))?;
                 }
                 line.push(b'\n');
@@ -140,6 +192,56 @@ impl PgStore {
         // The planner's figures for the tables just filled: without them the queue's first
         // pages plan as if the tables were empty, until autovacuum comes round.
         conn.batch_execute("ANALYZE")?;
+        Ok(copied)
+    }
+}
+
+impl PgStore {
+    /// Copies every table both stores hold from this server store into `to`, a store file
+    /// just made (`okk db copy postgres://… FILE`), in one transaction of the file's; its
+    /// summaries (stage counts, owners) are counted from the cards copied.
+    pub fn copy_to_sqlite(&self, to: &mut Store) -> Result<Copied, StoreError> {
+        use postgres::fallible_iterator::FallibleIterator;
+        let mut conn = self.conn.borrow_mut();
+        // One snapshot for every table: what the server holds at one moment.
+        let mut read = conn
+            .build_transaction()
+            .isolation_level(postgres::IsolationLevel::RepeatableRead)
+            .read_only(true)
+            .start()?;
+        let tx = to.conn.transaction()?;
+        let mut copied = Copied::default();
+        for (table, pg_table) in TABLES {
+            let columns = shared_columns(&tx, &mut read, (table, pg_table))?;
+            let list = columns.join(", ");
+            let order = if table == "reviews" {
+                "ORDER BY seq"
+            } else {
+                ""
+            };
+            let places: Vec<String> = (1..=columns.len()).map(|i| format!("?{i}")).collect();
+            let mut insert = tx.prepare(&format!(
+                "INSERT INTO {table} ({list}) VALUES ({})",
+                places.join(", ")
+            ))?;
+            let mut rows = read.query_raw(
+                &format!("SELECT {list} FROM {pg_table} {order}"),
+                std::iter::empty::<i64>(),
+            )?;
+            let mut n = 0u64;
+            while let Some(row) = rows.next()? {
+                let values = (0..columns.len())
+                    .map(|i| value(&row, i))
+                    .collect::<Result<Vec<_>, _>>()?;
+                insert.execute(rusqlite::params_from_iter(values))?;
+                n += 1;
+            }
+            copied.rows.push((table, n));
+        }
+        let summary = crate::store::run_summary::RunSummary::of_store(&tx)?;
+        crate::store::run_summary::store_run_summary(&tx, &summary)?;
+        tx.commit()?;
+        read.commit()?;
         Ok(copied)
     }
 }

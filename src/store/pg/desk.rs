@@ -8,7 +8,7 @@ use chrono::NaiveDateTime;
 use postgres::GenericClient;
 
 use super::PgStore;
-use crate::domain::calibration::{Calibration, CardKey, Judgement};
+use crate::domain::calibration::{Calibration, CardKey, Judged, Judgement};
 use crate::domain::card_detail::CardDetail;
 use crate::domain::decision::{Decision, DecisionKind, LeadDecision};
 use crate::domain::ids::CardId;
@@ -58,7 +58,7 @@ fn decision_row(r: &postgres::Row) -> LeadDecision {
 
 /// Which of an auditor's reviews of a card is current, stored in `superseded_by`: the SQLite
 /// store's rule (`reviews::superseded_by`), applied here.
-fn settle_current(
+pub(super) fn settle_current(
     tx: &mut impl GenericClient,
     source: &str,
     external_id: &str,
@@ -260,9 +260,20 @@ impl PgStore {
              RETURNING card_source, card_external_id, auditor",
             &[&id, &fmt_time(&now)],
         )?;
-        if let Some(g) = group {
-            settle_current(&mut tx, g.get(0), g.get(1), g.get(2))?;
-        }
+        let Some(g) = group else {
+            // Not one of this role's to change (the policy hides it from the update), though
+            // every role reads it: refused, not passed over in silence.
+            let exists = tx
+                .query_opt("SELECT 1 FROM reviews WHERE id = $1", &[&id])?
+                .is_some();
+            return match exists {
+                true => Err(StoreError::Refused {
+                    table: "reviews".into(),
+                }),
+                false => Ok(()),
+            };
+        };
+        settle_current(&mut tx, g.get(0), g.get(1), g.get(2))?;
         tx.commit()?;
         Ok(())
     }
@@ -374,20 +385,7 @@ impl PgStore {
     pub fn lead_rows(&self) -> Result<Vec<LeadRow>, StoreError> {
         let conn = &mut *self.conn.borrow_mut();
         let rows = conn.query(
-            "SELECT r.id, r.card_id, r.card_external_id, c.title, r.stage, r.auditor, r.verdict,
-                    r.score, r.suggested_stage, r.suggested_owner, r.comment, r.created_at,
-                    r.seconds_spent,
-                    coalesce((SELECT s.flag_rank FROM standings s WHERE s.card_id = r.card_id), 0),
-                    EXISTS (SELECT 1 FROM calibration_cards cc
-                            JOIN calibrations k ON k.id = cc.calibration_id
-                            WHERE cc.card_source = r.card_source
-                              AND cc.card_external_id = r.card_external_id
-                              AND r.created_at >= k.created_at
-                              AND k.auditors::jsonb ? r.auditor),
-                    r.card_source
-             FROM reviews r LEFT JOIN cards c ON c.id = r.card_id
-             WHERE r.superseded_by IS NULL AND r.withdrawn_at IS NULL
-             ORDER BY r.created_at, r.seq",
+            &crate::store::decisions::lead_rows_sql("k.auditors::jsonb ? r.auditor", "r.seq"),
             &[],
         )?;
         let latest = conn.prepare(LATEST)?;
@@ -451,62 +449,13 @@ impl PgStore {
     pub fn save_calibration(&mut self, c: &Calibration) -> Result<bool, StoreError> {
         let mut conn = self.conn.borrow_mut();
         let mut tx = conn.transaction()?;
-        let added = tx.execute(
-            "INSERT INTO calibrations (id, stage, seed, auditors, created_by, created_at)
-             VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (id) DO NOTHING",
-            &[
-                &c.id,
-                &c.stage,
-                &(c.seed as i64),
-                &serde_json::to_string(&c.auditors).expect("names serialise"),
-                &c.created_by,
-                &c.created_at,
-            ],
-        )? > 0;
-        if added {
-            let card = tx.prepare(
-                "INSERT INTO calibration_cards (calibration_id, position, card_source,
-                     card_external_id) VALUES ($1, $2, $3, $4)",
-            )?;
-            for (i, (source, id)) in c.cards.iter().enumerate() {
-                tx.execute(&card, &[&c.id, &(i as i64), source, id])?;
-            }
-        }
+        let added = insert_calibration(&mut tx, c)?;
         tx.commit()?;
         Ok(added)
     }
 
     pub fn calibrations(&self) -> Result<Vec<Calibration>, StoreError> {
-        let conn = &mut *self.conn.borrow_mut();
-        let mut out: Vec<Calibration> = conn
-            .query(
-                "SELECT id, stage, seed, auditors, created_by, created_at FROM calibrations
-                 ORDER BY created_at, id",
-                &[],
-            )?
-            .iter()
-            .map(|r| Calibration {
-                id: r.get(0),
-                stage: r.get(1),
-                seed: r.get::<_, i64>(2) as u64,
-                auditors: serde_json::from_str(r.get(3)).unwrap_or_default(),
-                created_by: r.get(4),
-                created_at: r.get(5),
-                cards: Vec::new(),
-            })
-            .collect();
-        for c in &mut out {
-            c.cards = conn
-                .query(
-                    "SELECT card_source, card_external_id FROM calibration_cards
-                     WHERE calibration_id = $1 ORDER BY position",
-                    &[&c.id],
-                )?
-                .iter()
-                .map(|r| (r.get(0), r.get(1)))
-                .collect();
-        }
-        Ok(out)
+        calibrations_in(&mut *self.conn.borrow_mut())
     }
 
     pub fn calibration_judgements(
@@ -514,36 +463,77 @@ impl PgStore {
         c: &Calibration,
     ) -> Result<(Vec<Judgement>, BTreeMap<CardKey, Verdict>), StoreError> {
         let conn = &mut *self.conn.borrow_mut();
-        let stmt = conn.prepare(
-            "SELECT r.auditor, r.verdict, r.checklist,
-                    (SELECT CASE d.decision WHEN 'accept' THEN r.verdict
-                                            WHEN 'override' THEN d.verdict END
-                     FROM lead_decisions d WHERE d.review_id = r.id AND d.withdrawn_at IS NULL
-                     ORDER BY d.seq DESC, d.created_at DESC, d.id DESC LIMIT 1)
-             FROM reviews r
-             WHERE r.card_source = $1 AND r.card_external_id = $2 AND r.created_at >= $3
-               AND r.superseded_by IS NULL AND r.withdrawn_at IS NULL",
-        )?;
-        let mut judged = Vec::new();
-        let mut reference = BTreeMap::new();
+        let stmt = conn.prepare(crate::store::calibration::JUDGEMENTS)?;
+        let mut judged = Judged::default();
         for card in &c.cards {
             for r in conn.query(&stmt, &[&card.0, &card.1, &c.created_at])? {
-                let auditor: String = r.get(0);
-                let lead: Option<&str> = r.get(3);
-                if let Some(v) = lead.and_then(Verdict::from_name) {
-                    reference.insert(card.clone(), v);
-                }
-                if !c.auditors.contains(&auditor) {
-                    continue;
-                }
-                judged.push(Judgement {
-                    card: card.clone(),
-                    auditor,
-                    verdict: Verdict::from_name(r.get(1)).unwrap_or(Verdict::Unclear),
-                    answers: serde_json::from_str::<Answers>(r.get(2)).unwrap_or_default(),
-                });
+                judged.take(c, card, r.get(0), (r.get(1), r.get(2)), r.get(3));
             }
         }
-        Ok((judged, reference))
+        Ok((judged.judgements, judged.reference))
     }
+}
+
+/// Adds a calibration and its cards unless its id is there; true when it went in.
+pub(super) fn insert_calibration(
+    tx: &mut impl GenericClient,
+    c: &Calibration,
+) -> Result<bool, StoreError> {
+    let added = tx.execute(
+        "INSERT INTO calibrations (id, stage, seed, auditors, created_by, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (id) DO NOTHING",
+        &[
+            &c.id,
+            &c.stage,
+            &(c.seed as i64),
+            &serde_json::to_string(&c.auditors).expect("names serialise"),
+            &c.created_by,
+            &c.created_at,
+        ],
+    )? > 0;
+    if added {
+        let card = tx.prepare(
+            "INSERT INTO calibration_cards (calibration_id, position, card_source,
+                 card_external_id) VALUES ($1, $2, $3, $4)",
+        )?;
+        for (i, (source, id)) in c.cards.iter().enumerate() {
+            tx.execute(&card, &[&c.id, &(i as i64), source, id])?;
+        }
+    }
+    Ok(added)
+}
+
+/// Every calibration with its cards, oldest first.
+pub(super) fn calibrations_in(
+    conn: &mut impl GenericClient,
+) -> Result<Vec<Calibration>, StoreError> {
+    let mut out: Vec<Calibration> = conn
+        .query(
+            "SELECT id, stage, seed, auditors, created_by, created_at FROM calibrations
+             ORDER BY created_at, id",
+            &[],
+        )?
+        .iter()
+        .map(|r| Calibration {
+            id: r.get(0),
+            stage: r.get(1),
+            seed: r.get::<_, i64>(2) as u64,
+            auditors: serde_json::from_str(r.get(3)).unwrap_or_default(),
+            created_by: r.get(4),
+            created_at: r.get(5),
+            cards: Vec::new(),
+        })
+        .collect();
+    for c in &mut out {
+        c.cards = conn
+            .query(
+                "SELECT card_source, card_external_id FROM calibration_cards
+                 WHERE calibration_id = $1 ORDER BY position",
+                &[&c.id],
+            )?
+            .iter()
+            .map(|r| (r.get(0), r.get(1)))
+            .collect();
+    }
+    Ok(out)
 }

@@ -1,11 +1,13 @@
 //! The PostgreSQL store (a team server, docs/team-server.md): one session on a database that
 //! several okk share, behind the same ports as the SQLite store, with its own migrations.
 
+mod bundle;
 pub mod claims;
 pub mod copy;
 mod desk;
 mod ports;
 mod queue;
+pub mod roles;
 pub mod schema;
 mod stats;
 
@@ -23,6 +25,13 @@ use super::StoreError;
 /// verdict in its journal and tries again, as when an import holds a SQLite file.
 impl From<postgres::Error> for StoreError {
     fn from(e: postgres::Error) -> StoreError {
+        if let Some(db) = e.as_db_error()
+            && *db.code() == SqlState::INSUFFICIENT_PRIVILEGE
+        {
+            return StoreError::Refused {
+                table: refused_table(db.message()),
+            };
+        }
         let busy = e.is_closed()
             || e.code().is_some_and(|c| {
                 c.code().starts_with("08")
@@ -36,6 +45,16 @@ impl From<postgres::Error> for StoreError {
             source: Box::new(e),
         }
     }
+}
+
+/// The table a refusal names: "new row violates row-level security policy for table
+/// \"reviews\"" or "permission denied for table lead_decisions" (the server's words, English
+/// in every locale okk connects with; the table names are okk's own).
+fn refused_table(message: &str) -> String {
+    message
+        .rsplit_once("table ")
+        .map(|(_, t)| t.trim_matches('"').to_string())
+        .unwrap_or_default()
 }
 
 /// Whether `--db` names a PostgreSQL server rather than a file.

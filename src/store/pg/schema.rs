@@ -183,6 +183,97 @@ CREATE TABLE leases (
 );
 CREATE INDEX leases_auditor ON leases (auditor, until);
 "#,
+    // 2: who may do what (store::pg::roles, docs/team-server.md "Roles"), and the store's
+    // funnel. Policies are for every role but the owner (who owns the tables and so passes
+    // them): the grants `okk db roles` gives okk_auditor and okk_lead decide the rest. Only the
+    // owner's rights are needed here; the cluster's roles are the admin command's.
+    r#"
+-- `login`: the PostgreSQL login role this okk user connects as (okk db roles). `assigned`: an
+-- admin named this user; names registered on first use, before roles are set up, are not.
+CREATE TABLE okk_users (
+    name     text PRIMARY KEY,
+    role     text NOT NULL CHECK (role IN ('auditor', 'lead')),
+    login    text UNIQUE,
+    assigned boolean NOT NULL DEFAULT false
+);
+-- The okk user this session's login role is mapped to (none for the owner and strangers).
+CREATE FUNCTION okk_user() RETURNS text LANGUAGE sql STABLE AS
+    $$ SELECT name FROM okk_users WHERE login = session_user $$;
+CREATE FUNCTION okk_is_lead() RETURNS boolean LANGUAGE sql STABLE AS
+    $$ SELECT coalesce((SELECT role = 'lead' FROM okk_users WHERE login = session_user), false) $$;
+-- The funnels okk has judged by (as SQLite's funnel_versions), and the one the store's lead
+-- applied (`okk funnel apply`): the latest row is the funnel every command on the store uses.
+CREATE TABLE funnel_versions (
+    version    bigint PRIMARY KEY,
+    hash       text NOT NULL UNIQUE,
+    first_used text NOT NULL,
+    name       text NOT NULL,
+    content    text NOT NULL,
+    changes    text NOT NULL
+);
+-- What a laptop's store keeps beside the desk's tables, so that a store copied to the server
+-- and back (okk db copy, both ways) loses nothing, and bundles merge into the server store
+-- against the keys it trusts: SQLite's tables of the same names.
+CREATE TABLE trusted_keys (
+    key      text PRIMARY KEY,
+    name     text NOT NULL,
+    lead     bigint NOT NULL DEFAULT 0,
+    added_at text NOT NULL,
+    how      text NOT NULL
+);
+CREATE TABLE crm_sync (
+    connection    text PRIMARY KEY,
+    cursor        bigint,
+    events_cursor bigint,
+    synced_at     text,
+    full_at       text,
+    resume        text
+);
+CREATE TABLE source_columns (
+    source text NOT NULL,
+    kind   text NOT NULL CHECK (kind IN ('okk', 'custom')),
+    name   text NOT NULL,
+    PRIMARY KEY (source, kind, name)
+);
+CREATE TABLE funnel_applied (
+    seq        bigserial PRIMARY KEY,
+    hash       text NOT NULL,
+    applied_by text NOT NULL,
+    applied_at text NOT NULL
+);
+
+ALTER TABLE reviews ENABLE ROW LEVEL SECURITY;
+CREATE POLICY reviews_read ON reviews FOR SELECT USING (true);
+CREATE POLICY reviews_own ON reviews FOR INSERT WITH CHECK (auditor = okk_user());
+CREATE POLICY reviews_own_change ON reviews FOR UPDATE
+    USING (auditor = okk_user()) WITH CHECK (auditor = okk_user());
+ALTER TABLE drafts ENABLE ROW LEVEL SECURITY;
+CREATE POLICY drafts_own ON drafts USING (auditor = okk_user()) WITH CHECK (auditor = okk_user());
+ALTER TABLE lead_decisions ENABLE ROW LEVEL SECURITY;
+CREATE POLICY decisions_read ON lead_decisions FOR SELECT USING (true);
+CREATE POLICY decisions_by_lead ON lead_decisions FOR INSERT
+    WITH CHECK (okk_is_lead() AND lead = okk_user());
+CREATE POLICY decisions_withdrawn_by_lead ON lead_decisions FOR UPDATE
+    USING (okk_is_lead()) WITH CHECK (okk_is_lead());
+-- An expired lease is anyone's to take; a lease is always in the taker's own name.
+ALTER TABLE leases ENABLE ROW LEVEL SECURITY;
+CREATE POLICY leases_read ON leases FOR SELECT USING (true);
+CREATE POLICY leases_own ON leases FOR INSERT WITH CHECK (auditor = okk_user());
+CREATE POLICY leases_taken ON leases FOR UPDATE USING (true) WITH CHECK (auditor = okk_user());
+CREATE POLICY leases_given_back ON leases FOR DELETE USING (auditor = okk_user());
+-- A claim locks the cards it hands out (FOR UPDATE asks the UPDATE right): the right is granted,
+-- and no row an auditor or a lead could write passes the check.
+ALTER TABLE cards ENABLE ROW LEVEL SECURITY;
+CREATE POLICY cards_read ON cards FOR SELECT USING (true);
+CREATE POLICY cards_locked_never_changed ON cards FOR UPDATE USING (true) WITH CHECK (false);
+ALTER TABLE funnel_versions ENABLE ROW LEVEL SECURITY;
+CREATE POLICY funnel_versions_read ON funnel_versions FOR SELECT USING (true);
+CREATE POLICY funnel_versions_by_lead ON funnel_versions FOR INSERT WITH CHECK (okk_is_lead());
+ALTER TABLE funnel_applied ENABLE ROW LEVEL SECURITY;
+CREATE POLICY funnel_read ON funnel_applied FOR SELECT USING (true);
+CREATE POLICY funnel_by_lead ON funnel_applied FOR INSERT
+    WITH CHECK (okk_is_lead() AND applied_by = okk_user());
+"#,
 ];
 
 pub fn latest() -> i64 {
@@ -253,6 +344,7 @@ pub(super) fn migrate(store: &PgStore) -> Result<(), StoreError> {
         "UPDATE okk_meta SET value = $1 WHERE key = 'schema_version'",
         &[&latest().to_string()],
     )?;
+    super::roles::regrant(&mut tx)?;
     tx.commit()?;
     Ok(())
 }

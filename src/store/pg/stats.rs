@@ -21,6 +21,48 @@ use crate::store::fields::FieldNames;
 
 const NO_PARAMS: [&(dyn ToSql + Sync); 0] = [];
 
+/// Every card into the collector, streamed (rows as they arrive, never all of them held).
+fn add_cards(conn: &mut postgres::Client, collector: &mut Collector) -> Result<(), StoreError> {
+    let mut rows = conn.query_raw(
+        "SELECT c.id, c.stage, c.owner, c.touched_at, coalesce(c.closed, 0) <> 0,
+                s.card_id IS NOT NULL, c.gone_at IS NOT NULL
+         FROM cards c LEFT JOIN standings s ON s.card_id = c.id",
+        NO_PARAMS,
+    )?;
+    while let Some(r) = rows.next()? {
+        let touched: Option<&str> = r.get(3);
+        collector.add_card(&CardFact {
+            id: r.get(0),
+            stage: r.get(1),
+            owner: r.get(2),
+            touched: day(touched.map(str::as_bytes)),
+            closed: r.get(4),
+            flagged: r.get(5),
+            gone: r.get(6),
+        });
+    }
+    Ok(())
+}
+
+/// Each review's standing lead decision: its kind and, on an override, the lead's verdict.
+fn standing_decisions(
+    conn: &mut postgres::Client,
+) -> Result<HashMap<String, (DecisionKind, Option<Verdict>)>, StoreError> {
+    let mut decisions = HashMap::new();
+    for r in conn.query(
+        "SELECT DISTINCT ON (review_id) review_id, decision, verdict FROM lead_decisions
+         WHERE withdrawn_at IS NULL ORDER BY review_id, seq DESC, created_at DESC, id DESC",
+        &[],
+    )? {
+        let kind: &str = r.get(1);
+        if let Some(kind) = DecisionKind::from_name(kind) {
+            let verdict: Option<&str> = r.get(2);
+            decisions.insert(r.get(0), (kind, verdict.and_then(Verdict::from_name)));
+        }
+    }
+    Ok(decisions)
+}
+
 impl PgStore {
     pub fn stats_figures(
         &self,
@@ -30,38 +72,8 @@ impl PgStore {
     ) -> Result<StatsFigures, StoreError> {
         let mut collector = Collector::new(funnel, today, window);
         let conn = &mut *self.conn.borrow_mut();
-        {
-            let mut rows = conn.query_raw(
-                "SELECT c.id, c.stage, c.owner, c.touched_at, coalesce(c.closed, 0) <> 0,
-                        s.card_id IS NOT NULL, c.gone_at IS NOT NULL
-                 FROM cards c LEFT JOIN standings s ON s.card_id = c.id",
-                NO_PARAMS,
-            )?;
-            while let Some(r) = rows.next()? {
-                let touched: Option<&str> = r.get(3);
-                collector.add_card(&CardFact {
-                    id: r.get(0),
-                    stage: r.get(1),
-                    owner: r.get(2),
-                    touched: day(touched.map(str::as_bytes)),
-                    closed: r.get(4),
-                    flagged: r.get(5),
-                    gone: r.get(6),
-                });
-            }
-        }
-        let mut decisions: HashMap<String, (DecisionKind, Option<Verdict>)> = HashMap::new();
-        for r in conn.query(
-            "SELECT DISTINCT ON (review_id) review_id, decision, verdict FROM lead_decisions
-             WHERE withdrawn_at IS NULL ORDER BY review_id, seq DESC, created_at DESC, id DESC",
-            &[],
-        )? {
-            let kind: &str = r.get(1);
-            if let Some(kind) = DecisionKind::from_name(kind) {
-                let verdict: Option<&str> = r.get(2);
-                decisions.insert(r.get(0), (kind, verdict.and_then(Verdict::from_name)));
-            }
-        }
+        add_cards(conn, &mut collector)?;
+        let decisions = standing_decisions(conn)?;
         let (since, before) = bounds(&window);
         let params: [&(dyn ToSql + Sync); 2] = [&since, &before];
         let mut rows = conn.query_raw(

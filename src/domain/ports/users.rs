@@ -1,0 +1,20 @@
+//! The users port: who the store's session is, the okk users it holds with their roles, and
+//! registering or assigning them (`okk db roles`).
+
+use super::StoreResult;
+use crate::domain::roles::{Session, User};
+
+pub trait UserStore {
+    /// Who this session is (a store file: its owner).
+    fn session(&self) -> StoreResult<Session>;
+
+    /// Every okk user of the store, by name.
+    fn users(&self) -> StoreResult<Vec<User>>;
+
+    /// Registers a name on first use (a store without roles set up); a known name is kept.
+    fn register_user(&mut self, user: &User) -> StoreResult<()>;
+
+    /// The admin's word (`okk db roles`): each user with its role (and on a server its login
+    /// role, granted `okk_auditor` or `okk_lead`), replacing what was known of them.
+    fn assign_users(&mut self, users: &[User]) -> StoreResult<()>;
+}

@@ -1,0 +1,220 @@
+//! The domain's ports on a store type whose own methods answer them (the SQLite `Store` and
+//! the PostgreSQL `PgStore` alike): ids converted at this edge, written once for both.
+
+/// Implements `QueueStore`, `ReviewStore` (its common part, then the backend's own methods
+/// given in braces), `LeadStore`, `StatsStore` and `CalibrationStore` for `$store` by its
+/// inherent methods of the same names.
+macro_rules! desk_ports {
+    ($store:ident, { $($review_own:tt)* }) => {
+        impl $crate::domain::ports::QueueStore for $store {
+            fn crm_stage_names(&self) -> $crate::domain::ports::StoreResult<Vec<String>> {
+                $store::crm_stage_names(self)
+            }
+
+            fn queue(
+                &self,
+                q: &$crate::domain::queue::QueueQuery<'_>,
+            ) -> $crate::domain::ports::StoreResult<Vec<$crate::domain::queue::QueueEntry>> {
+                $store::queue(self, q)
+            }
+
+            fn queue_counts(
+                &self,
+                q: &$crate::domain::queue::QueueQuery<'_>,
+            ) -> $crate::domain::ports::StoreResult<$crate::domain::queue::QueueCounts> {
+                $store::queue_counts(self, q)
+            }
+
+            fn claim(
+                &mut self,
+                q: &$crate::domain::queue::QueueQuery<'_>,
+                n: usize,
+                lease: std::time::Duration,
+            ) -> $crate::domain::ports::StoreResult<Vec<$crate::domain::queue::QueueEntry>> {
+                $store::claim(self, q, n, lease)
+            }
+
+            fn release(
+                &mut self,
+                card: $crate::domain::ids::CardId,
+                auditor: &str,
+            ) -> $crate::domain::ports::StoreResult<()> {
+                $store::release(self, card.0, auditor)
+            }
+
+            fn renew(
+                &mut self,
+                auditor: &str,
+                cards: &[$crate::domain::ids::CardId],
+                lease: std::time::Duration,
+            ) -> $crate::domain::ports::StoreResult<()> {
+                let ids: Vec<i64> = cards.iter().map(|c| c.0).collect();
+                $store::renew(self, auditor, &ids, lease)
+            }
+        }
+
+        impl $crate::domain::ports::ReviewStore for $store {
+            fn card_detail(
+                &self,
+                card: $crate::domain::ids::CardId,
+            ) -> $crate::domain::ports::StoreResult<Option<$crate::domain::card_detail::CardDetail>>
+            {
+                $store::card_detail(self, card.0)
+            }
+
+            fn current_review(
+                &self,
+                card: $crate::domain::ids::CardId,
+                auditor: &str,
+            ) -> $crate::domain::ports::StoreResult<
+                Option<$crate::domain::stored_review::StoredReview>,
+            > {
+                $store::current_review(self, card.0, auditor)
+            }
+
+            fn save_review(
+                &mut self,
+                p: &$crate::domain::pending::PendingReview,
+            ) -> $crate::domain::ports::StoreResult<()> {
+                self.save_review_as(&p.id, &p.card, &p.review, &p.stamp(), false)
+            }
+
+            fn withdraw_review(
+                &mut self,
+                id: &str,
+                now: chrono::NaiveDateTime,
+            ) -> $crate::domain::ports::StoreResult<()> {
+                $store::withdraw_review(self, id, now)
+            }
+
+            fn draft(
+                &self,
+                card: $crate::domain::ids::CardId,
+                auditor: &str,
+            ) -> $crate::domain::ports::StoreResult<Option<String>> {
+                $store::draft(self, card.0, auditor)
+            }
+
+            fn save_draft(
+                &mut self,
+                card: $crate::domain::ids::CardId,
+                auditor: &str,
+                comment: &str,
+                now: chrono::NaiveDateTime,
+            ) -> $crate::domain::ports::StoreResult<()> {
+                $store::save_draft(self, card.0, auditor, comment, now)
+            }
+
+            fn owners(&self) -> $crate::domain::ports::StoreResult<Vec<String>> {
+                $store::owners(self)
+            }
+
+            $($review_own)*
+        }
+
+        impl $crate::domain::ports::LeadStore for $store {
+            fn lead_rows(
+                &self,
+            ) -> $crate::domain::ports::StoreResult<Vec<$crate::domain::lead_row::LeadRow>> {
+                $store::lead_rows(self)
+            }
+
+            fn latest_decision(
+                &self,
+                review_id: &str,
+            ) -> $crate::domain::ports::StoreResult<Option<$crate::domain::decision::LeadDecision>>
+            {
+                $store::latest_decision(self, review_id)
+            }
+
+            fn decide(
+                &mut self,
+                review_id: &str,
+                lead: &str,
+                decision: &$crate::domain::decision::Decision,
+                now: chrono::NaiveDateTime,
+            ) -> $crate::domain::ports::StoreResult<String> {
+                $store::decide(self, review_id, lead, decision, now)
+            }
+
+            fn withdraw_decision(
+                &mut self,
+                id: &str,
+                now: chrono::NaiveDateTime,
+            ) -> $crate::domain::ports::StoreResult<()> {
+                $store::withdraw_decision(self, id, now)
+            }
+        }
+
+        impl $crate::domain::ports::StatsStore for $store {
+            fn stats_figures(
+                &self,
+                funnel: &$crate::domain::Funnel,
+                today: chrono::NaiveDate,
+                window: $crate::domain::analytics::Window,
+            ) -> $crate::domain::ports::StoreResult<$crate::domain::analytics::StatsFigures> {
+                $store::stats_figures(self, funnel, today, window)
+            }
+
+            fn reviews_per_day(
+                &self,
+                first: chrono::NaiveDate,
+                last: chrono::NaiveDate,
+            ) -> $crate::domain::ports::StoreResult<Vec<u64>> {
+                $store::reviews_per_day(self, first, last)
+            }
+
+            fn review_facts(
+                &self,
+            ) -> $crate::domain::ports::StoreResult<Vec<$crate::domain::auditors::ReviewFact>> {
+                $store::review_facts(self)
+            }
+
+            fn fill_rows(
+                &self,
+                funnel: &$crate::domain::Funnel,
+            ) -> $crate::domain::ports::StoreResult<Vec<$crate::domain::fill::FillRow>> {
+                $store::fill_rows(self, funnel)
+            }
+        }
+
+        impl $crate::domain::ports::CalibrationStore for $store {
+            fn calibration_pool(
+                &self,
+                crm_stages: &[String],
+                closed_stage: bool,
+            ) -> $crate::domain::ports::StoreResult<Vec<$crate::domain::calibration::CardKey>> {
+                $store::calibration_pool(self, crm_stages, closed_stage)
+            }
+
+            fn save_calibration(
+                &mut self,
+                c: &$crate::domain::calibration::Calibration,
+            ) -> $crate::domain::ports::StoreResult<bool> {
+                $store::save_calibration(self, c)
+            }
+
+            fn calibrations(
+                &self,
+            ) -> $crate::domain::ports::StoreResult<Vec<$crate::domain::calibration::Calibration>>
+            {
+                $store::calibrations(self)
+            }
+
+            fn calibration_judgements(
+                &self,
+                c: &$crate::domain::calibration::Calibration,
+            ) -> $crate::domain::ports::StoreResult<(
+                Vec<$crate::domain::calibration::Judgement>,
+                std::collections::BTreeMap<
+                    $crate::domain::calibration::CardKey,
+                    $crate::domain::review::Verdict,
+                >,
+            )> {
+                $store::calibration_judgements(self, c)
+            }
+        }
+    };
+}
+
+pub(crate) use desk_ports;

@@ -1,0 +1,309 @@
+//! Bundles into a server store: the merge's reads and writes (`domain::ports::MergeTx`) on
+//! PostgreSQL, in one transaction under the merge's advisory lock; the checks are
+//! `bundle::merge`'s, the same as on a store file.
+
+use std::cell::RefCell;
+
+use postgres::Transaction;
+
+use super::PgStore;
+use super::desk::{calibrations_in, insert_calibration, settle_current};
+use crate::domain::calibration::Calibration;
+use crate::domain::ports::{MergeStore, MergeTx, RecordTable, StoreResult};
+use crate::domain::records::{CalibrationRecord, DecisionRecord, ReviewRecord};
+use crate::domain::trust::{Trusted, TrustedKey};
+use crate::store::StoreError;
+
+/// Two merges into one server store run one after the other (as SQLite's write lock makes
+/// them): each reads what the other wrote.
+const MERGE_LOCK: &str = "SELECT pg_advisory_xact_lock(hashtext('okk bundle merge'))";
+
+const REVIEW_COLUMNS: &str = "id, card_source, card_external_id, auditor, stage, verdict, \
+     checklist, score, suggested_stage, suggested_owner, corrections, comment, card_hash, \
+     funnel_fingerprint, created_at, seconds_spent, supersedes, withdrawn_at, signature, \
+     withdrawal_signature";
+
+const DECISION_COLUMNS: &str = "id, review_id, lead, decision, verdict, suggested_stage, \
+     suggested_owner, note, created_at, withdrawn_at, checklist, seq, signature, \
+     withdrawal_signature";
+
+fn review_of(r: &postgres::Row) -> ReviewRecord {
+    ReviewRecord {
+        id: r.get(0),
+        card_source: r.get(1),
+        card_external_id: r.get(2),
+        auditor: r.get(3),
+        stage: r.get(4),
+        verdict: r.get(5),
+        checklist: r.get(6),
+        score: r.get(7),
+        suggested_stage: r.get(8),
+        suggested_owner: r.get(9),
+        corrections: r.get(10),
+        comment: r.get(11),
+        card_hash: r.get(12),
+        funnel_fingerprint: r.get(13),
+        created_at: r.get(14),
+        seconds_spent: r.get(15),
+        supersedes: r.get(16),
+        withdrawn_at: r.get(17),
+        signature: r.get(18),
+        withdrawal_signature: r.get(19),
+    }
+}
+
+fn decision_of(r: &postgres::Row) -> DecisionRecord {
+    DecisionRecord {
+        id: r.get(0),
+        review_id: r.get(1),
+        lead: r.get(2),
+        decision: r.get(3),
+        verdict: r.get(4),
+        suggested_stage: r.get(5),
+        suggested_owner: r.get(6),
+        note: r.get(7),
+        created_at: r.get(8),
+        withdrawn_at: r.get(9),
+        checklist: r.get(10),
+        seq: r.get(11),
+        signature: r.get(12),
+        withdrawal_signature: r.get(13),
+    }
+}
+
+impl PgStore {
+    /// Trusts `k.key` under `k.name` (a key has one name; a name may have several keys): the
+    /// SQLite store's `trust_key`.
+    pub fn trust_key(&mut self, k: &TrustedKey) -> Result<Trusted, StoreError> {
+        let mut tx = self.conn.get_mut().transaction()?;
+        tx.execute(MERGE_LOCK, &[])?;
+        let known: Option<String> = tx
+            .query_opt("SELECT name FROM trusted_keys WHERE key = $1", &[&k.key])?
+            .map(|r| r.get(0));
+        let lead = i64::from(k.lead);
+        let outcome = match known {
+            Some(name) if name != k.name => Trusted::OtherName(name),
+            Some(_) => {
+                tx.execute(
+                    "UPDATE trusted_keys SET lead = $2 WHERE key = $1",
+                    &[&k.key, &lead],
+                )?;
+                Trusted::Updated
+            }
+            None => {
+                tx.execute(
+                    "INSERT INTO trusted_keys (key, name, lead, added_at, how)
+                     VALUES ($1, $2, $3, $4, $5)",
+                    &[&k.key, &k.name, &lead, &k.added_at, &k.how],
+                )?;
+                Trusted::Added
+            }
+        };
+        tx.commit()?;
+        Ok(outcome)
+    }
+}
+
+impl MergeStore for PgStore {
+    fn begin_merge(&mut self) -> StoreResult<Box<dyn MergeTx + '_>> {
+        let mut tx = self.conn.get_mut().transaction()?;
+        tx.execute(MERGE_LOCK, &[])?;
+        Ok(Box::new(PgMerge {
+            tx: RefCell::new(tx),
+        }))
+    }
+}
+
+/// A merge's transaction on the server. The port reads through `&self`; a transaction asks
+/// `&mut` for every statement.
+struct PgMerge<'a> {
+    tx: RefCell<Transaction<'a>>,
+}
+
+impl MergeTx for PgMerge<'_> {
+    fn trusted_keys(&self) -> StoreResult<Vec<TrustedKey>> {
+        Ok(self
+            .tx
+            .borrow_mut()
+            .query(
+                "SELECT key, name, lead, added_at, how FROM trusted_keys
+                 ORDER BY name, added_at, key",
+                &[],
+            )?
+            .iter()
+            .map(|r| TrustedKey {
+                key: r.get(0),
+                name: r.get(1),
+                lead: r.get::<_, i64>(2) != 0,
+                added_at: r.get(3),
+                how: r.get(4),
+            })
+            .collect())
+    }
+
+    fn calibrations(&self) -> StoreResult<Vec<Calibration>> {
+        calibrations_in(&mut *self.tx.borrow_mut())
+    }
+
+    fn review(&self, id: &str) -> StoreResult<Option<ReviewRecord>> {
+        Ok(self
+            .tx
+            .borrow_mut()
+            .query_opt(
+                &format!("SELECT {REVIEW_COLUMNS} FROM reviews WHERE id = $1"),
+                &[&id],
+            )?
+            .as_ref()
+            .map(review_of))
+    }
+
+    fn insert_review(&self, r: &ReviewRecord) -> StoreResult<()> {
+        self.tx.borrow_mut().execute(
+            &format!(
+                "INSERT INTO reviews ({REVIEW_COLUMNS}, card_id)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14,
+                         $15, $16, $17, $18, $19, $20,
+                         (SELECT c.id FROM cards c
+                          WHERE c.source = $2 AND c.external_id = $3))"
+            ),
+            &[
+                &r.id,
+                &r.card_source,
+                &r.card_external_id,
+                &r.auditor,
+                &r.stage,
+                &r.verdict,
+                &r.checklist,
+                &r.score,
+                &r.suggested_stage,
+                &r.suggested_owner,
+                &r.corrections,
+                &r.comment,
+                &r.card_hash,
+                &r.funnel_fingerprint,
+                &r.created_at,
+                &r.seconds_spent,
+                &r.supersedes,
+                &r.withdrawn_at,
+                &r.signature,
+                &r.withdrawal_signature,
+            ],
+        )?;
+        Ok(())
+    }
+
+    fn decision(&self, id: &str) -> StoreResult<Option<DecisionRecord>> {
+        Ok(self
+            .tx
+            .borrow_mut()
+            .query_opt(
+                &format!("SELECT {DECISION_COLUMNS} FROM lead_decisions WHERE id = $1"),
+                &[&id],
+            )?
+            .as_ref()
+            .map(decision_of))
+    }
+
+    fn insert_decision(&self, d: &DecisionRecord) -> StoreResult<()> {
+        self.tx.borrow_mut().execute(
+            &format!(
+                "INSERT INTO lead_decisions ({DECISION_COLUMNS})
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)"
+            ),
+            &[
+                &d.id,
+                &d.review_id,
+                &d.lead,
+                &d.decision,
+                &d.verdict,
+                &d.suggested_stage,
+                &d.suggested_owner,
+                &d.note,
+                &d.created_at,
+                &d.withdrawn_at,
+                &d.checklist,
+                &d.seq,
+                &d.signature,
+                &d.withdrawal_signature,
+            ],
+        )?;
+        Ok(())
+    }
+
+    fn calibration_made_here(&self, id: &str) -> StoreResult<bool> {
+        Ok(self
+            .tx
+            .borrow_mut()
+            .query_one(
+                "SELECT signature IS NULL FROM calibrations WHERE id = $1",
+                &[&id],
+            )?
+            .get(0))
+    }
+
+    fn insert_calibration(&self, c: &CalibrationRecord) -> StoreResult<()> {
+        let mut tx = self.tx.borrow_mut();
+        insert_calibration(&mut *tx, &c.calibration)?;
+        tx.execute(
+            "UPDATE calibrations SET signature = $2 WHERE id = $1",
+            &[&c.calibration.id, &c.signature],
+        )?;
+        Ok(())
+    }
+
+    fn set_signature(&self, table: RecordTable, id: &str, signature: &str) -> StoreResult<()> {
+        self.tx.borrow_mut().execute(
+            &format!("UPDATE {} SET signature = $2 WHERE id = $1", table.name()),
+            &[&id, &signature],
+        )?;
+        Ok(())
+    }
+
+    /// The SQLite store's rule: the earliest withdrawal, at one time the lower signature.
+    /// `COLLATE "C"`: text compared byte by byte, as SQLite compares it.
+    fn earliest_withdrawal(
+        &self,
+        table: RecordTable,
+        id: &str,
+        at: &Option<String>,
+        sig: &Option<String>,
+    ) -> StoreResult<bool> {
+        Ok(self.tx.borrow_mut().execute(
+            &format!(
+                "UPDATE {} SET withdrawn_at = $2, withdrawal_signature = $3
+                 WHERE id = $1 AND (withdrawn_at IS NULL
+                     OR ($2::text COLLATE \"C\", coalesce($3::text, '') COLLATE \"C\")
+                        < (withdrawn_at COLLATE \"C\",
+                           coalesce(withdrawal_signature, '') COLLATE \"C\"))",
+                table.name()
+            ),
+            &[&id, at, sig],
+        )? > 0)
+    }
+
+    fn trust(&self, k: &TrustedKey) -> StoreResult<()> {
+        self.tx.borrow_mut().execute(
+            "INSERT INTO trusted_keys (key, name, lead, added_at, how)
+             VALUES ($1, $2, $3, $4, $5)",
+            &[&k.key, &k.name, &i64::from(k.lead), &k.added_at, &k.how],
+        )?;
+        Ok(())
+    }
+
+    fn settle(&self, source: &str, external_id: &str, auditor: &str) -> StoreResult<()> {
+        settle_current(&mut *self.tx.borrow_mut(), source, external_id, auditor)
+    }
+
+    fn waiting_for_cards(&self) -> StoreResult<u64> {
+        let n: i64 = self
+            .tx
+            .borrow_mut()
+            .query_one("SELECT count(*) FROM reviews WHERE card_id IS NULL", &[])?
+            .get(0);
+        Ok(n as u64)
+    }
+
+    fn commit(self: Box<Self>) -> StoreResult<()> {
+        Ok(self.tx.into_inner().commit()?)
+    }
+}
