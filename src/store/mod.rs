@@ -27,6 +27,7 @@ pub mod reviews;
 pub mod run_summary;
 pub mod schema;
 pub mod trust;
+pub mod watch;
 pub mod writer;
 
 use std::path::{Path, PathBuf};

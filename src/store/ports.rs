@@ -124,6 +124,10 @@ impl Reopen for Store {
     fn reopen(&self) -> StoreResult<Box<dyn DeskStore>> {
         Ok(Box::new(Store::open(self.path())?))
     }
+
+    fn watch(&self) -> StoreResult<Box<dyn crate::domain::ports::Changes>> {
+        Ok(Box::new(super::watch::FileWatch::open(self.path())?))
+    }
 }
 
 impl KeptVerdict for Journaled {

@@ -8,6 +8,7 @@ mod ports;
 mod queue;
 pub mod schema;
 mod stats;
+pub mod watch;
 
 use std::cell::RefCell;
 use std::path::{Path, PathBuf};

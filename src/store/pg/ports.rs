@@ -140,6 +140,10 @@ impl Reopen for PgStore {
     fn reopen(&self) -> StoreResult<Box<dyn DeskStore>> {
         Ok(Box::new(self.reconnect()?))
     }
+
+    fn watch(&self) -> StoreResult<Box<dyn crate::domain::ports::Changes>> {
+        Ok(Box::new(super::watch::PgWatch::open(self)?))
+    }
 }
 
 impl LeadStore for PgStore {

@@ -183,6 +183,19 @@ CREATE TABLE leases (
 );
 CREATE INDEX leases_auditor ON leases (auditor, until);
 "#,
+    // 2: the live team: a verdict or a lead's decision tells every listening okk (`LISTEN
+    // okk`), once per statement, as it commits.
+    r#"
+CREATE FUNCTION okk_notify() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM pg_notify('okk', TG_TABLE_NAME);
+    RETURN NULL;
+END $$;
+CREATE TRIGGER reviews_notify AFTER INSERT OR UPDATE ON reviews
+    FOR EACH STATEMENT EXECUTE FUNCTION okk_notify();
+CREATE TRIGGER lead_decisions_notify AFTER INSERT OR UPDATE ON lead_decisions
+    FOR EACH STATEMENT EXECUTE FUNCTION okk_notify();
+"#,
 ];
 
 pub fn latest() -> i64 {
