@@ -72,7 +72,10 @@ fn two_auditors_judging_one_stage_by_claim_never_see_the_same_card() {
     }
     assert!(seen_a.len() >= 3, "{seen_a:?}");
     for x in &seen_a {
-        assert!(!seen_b.contains(x), "{x} judged by both: {seen_a:?} {seen_b:?}");
+        assert!(
+            !seen_b.contains(x),
+            "{x} judged by both: {seen_a:?} {seen_b:?}"
+        );
     }
     // Every verdict is in, one per card.
     let reviews = desk.current_reviews();
@@ -141,7 +144,10 @@ fn without_claim_a_laptop_reviewer_lists_its_queue_and_holds_nothing() {
         .position(|r| r.name == MET)
         .unwrap();
     start_at_stage(&mut state, row, &d).unwrap();
-    assert!(state.queue.as_ref().unwrap().items.len() > 1, "a page listed");
+    assert!(
+        state.queue.as_ref().unwrap().items.len() > 1,
+        "a page listed"
+    );
     let first = shown(&state).unwrap();
     press(&mut state, &mut d, "<space><ctrl-c>");
     let (boris, _b) = claiming(&desk, "boris");
@@ -162,10 +168,17 @@ fn the_lead_sending_a_review_back_changes_the_auditors_figures_without_a_key() {
     lead.decide(&row.review_id, &Decision::send_back("look again".into()))
         .unwrap();
 
-    assert!(watch.wait(Duration::from_secs(5)).unwrap(), "the write seen");
+    assert!(
+        watch.wait(Duration::from_secs(5)).unwrap(),
+        "the write seen"
+    );
     okk::tui::run::dispatch(&mut anna, Msg::Done(Box::new(Outcome::OthersActed)), &mut a);
     let after = anna.queue.as_ref().unwrap().counts;
-    assert_eq!(after.reviewed + 1, before.reviewed, "{before:?} → {after:?}");
+    assert_eq!(
+        after.reviewed + 1,
+        before.reviewed,
+        "{before:?} → {after:?}"
+    );
 }
 
 #[test]
@@ -180,7 +193,10 @@ fn an_auditors_verdict_shows_in_the_leads_list_without_a_key() {
     let (mut anna, mut a) = claiming(&desk, "anna");
     press(&mut anna, &mut a, "a");
 
-    assert!(watch.wait(Duration::from_secs(5)).unwrap(), "the verdict seen");
+    assert!(
+        watch.wait(Duration::from_secs(5)).unwrap(),
+        "the verdict seen"
+    );
     okk::tui::run::dispatch(&mut lead, Msg::Done(Box::new(Outcome::OthersActed)), &mut l);
     assert_eq!(lead.lead.as_ref().unwrap().rows.len(), before + 1);
 }

@@ -231,7 +231,8 @@ impl Desk {
 
     /// The stage's figures; `all`: closed and gone cards without flags counted too.
     pub fn counts_of(&self, row: &StageRow, all: bool) -> DeskResult<QueueCounts> {
-        self.store.borrow_mut()
+        self.store
+            .borrow_mut()
             .queue_counts(&self.query(row, self.today(), None, None, 0, all))
     }
 
@@ -247,7 +248,8 @@ impl Desk {
     ) -> DeskResult<Vec<QueueEntry>> {
         let needle = fold(filter);
         let text = (!needle.is_empty()).then_some(needle.as_str());
-        self.store.borrow_mut()
+        self.store
+            .borrow_mut()
             .queue(&self.query(row, self.today(), after, text, limit, all))
     }
 
@@ -291,7 +293,9 @@ impl Desk {
     /// Holds the auditor's claims on `cards` for another lease (the cards still on screen).
     pub fn renew(&self, cards: &[CardId]) -> DeskResult<()> {
         match self.lease {
-            Some(lease) if !cards.is_empty() => self.store.borrow_mut().renew(&self.auditor, cards, lease),
+            Some(lease) if !cards.is_empty() => {
+                self.store.borrow_mut().renew(&self.auditor, cards, lease)
+            }
             _ => Ok(()),
         }
     }
@@ -301,7 +305,9 @@ impl Desk {
     }
 
     pub fn current_review(&self, card_id: CardId) -> DeskResult<Option<StoredReview>> {
-        self.store.borrow_mut().current_review(card_id, &self.auditor)
+        self.store
+            .borrow_mut()
+            .current_review(card_id, &self.auditor)
     }
 
     pub fn draft(&self, card_id: CardId) -> DeskResult<Option<String>> {
@@ -374,12 +380,15 @@ impl Desk {
     pub fn save_draft(&mut self, card_id: CardId, comment: &str) -> DeskResult<()> {
         let now = self.now();
         let auditor = self.auditor.clone();
-        self.store.borrow_mut().save_draft(card_id, &auditor, comment, now)
+        self.store
+            .borrow_mut()
+            .save_draft(card_id, &auditor, comment, now)
     }
 
     /// Everything `okk stats` computes, for the stats screen.
     pub fn figures(&self) -> DeskResult<StatsFigures> {
-        self.store.borrow_mut()
+        self.store
+            .borrow_mut()
             .stats_figures(&self.funnel, self.today().date(), Window::default())
     }
 
@@ -414,7 +423,9 @@ impl Desk {
     ) -> DeskResult<String> {
         let now = self.now();
         let lead = self.auditor.clone();
-        self.store.borrow_mut().decide(review_id, &lead, decision, now)
+        self.store
+            .borrow_mut()
+            .decide(review_id, &lead, decision, now)
     }
 
     pub fn withdraw_decision(&mut self, id: &str) -> DeskResult<()> {

@@ -43,7 +43,10 @@ pub enum Ask {
     /// Owners known from the cards (the owner picker).
     Owners,
     /// A stage's figures (`all`: closed cards without flags counted too).
-    Counts { row: StageRow, all: bool },
+    Counts {
+        row: StageRow,
+        all: bool,
+    },
 }
 
 /// Pages of a stage's queue until item `want` is loaded or the queue ends, after the `have`
@@ -252,7 +255,12 @@ fn pages(p: &Pages, desk: &Desk) -> DeskResult<Answer> {
 /// far one), after the claims they hold, which come back first and are not listed twice.
 fn claimed(p: &Pages, c: &Claimed, desk: &Desk) -> DeskResult<Answer> {
     let wanted = (p.want + 1).saturating_sub(p.have).clamp(1, CLAIM_AHEAD);
-    let got = desk.claim(&p.row, &p.filter, c.open + c.given_back.len() + wanted, p.all)?;
+    let got = desk.claim(
+        &p.row,
+        &p.filter,
+        c.open + c.given_back.len() + wanted,
+        p.all,
+    )?;
     // A card skipped comes back when it was not released yet (the writer thread releases it)
     // or was free and first again: either way it is released now.
     let again: Vec<CardId> = (got.iter().map(|e| e.card_id))

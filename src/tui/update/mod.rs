@@ -4,8 +4,8 @@
 
 mod card;
 mod funnel;
-mod live;
 pub mod lead;
+mod live;
 mod popup;
 mod queue;
 mod stats;
