@@ -615,7 +615,14 @@ pub fn judged_card_sent_back_or_withdrawn_is_handed_out_again<B: Backend>(backen
     let mut boris = backend.open(&handle).unwrap();
     assert_eq!(ids(&claim(&mut *anna, "anna", 2)), ["c1", "w2"]);
     for card in ["c1", "w2"] {
-        let p = verdict(&*anna, "anna", card, Verdict::Ok, &format!("r-{card}"), now());
+        let p = verdict(
+            &*anna,
+            "anna",
+            card,
+            Verdict::Ok,
+            &format!("r-{card}"),
+            now(),
+        );
         save(&mut *anna, &p);
     }
     assert_eq!(
@@ -624,7 +631,12 @@ pub fn judged_card_sent_back_or_withdrawn_is_handed_out_again<B: Backend>(backen
         "judged cards are not handed out"
     );
     boris
-        .decide("r-c1", "lena", &Decision::send_back("look again".into()), now())
+        .decide(
+            "r-c1",
+            "lena",
+            &Decision::send_back("look again".into()),
+            now(),
+        )
         .unwrap();
     anna.withdraw_review("r-w2", now()).unwrap();
     assert_eq!(
