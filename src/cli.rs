@@ -196,6 +196,14 @@ pub struct ReviewArgs {
     /// config file, else the login name].
     #[arg(long, env = "OKK_AUDITOR", value_name = "NAME")]
     pub auditor: Option<String>,
+    /// Take each card by claim, held for this auditor alone while on screen: for auditors
+    /// sharing one store file (always so on a server, `--db postgres://…`).
+    #[arg(long)]
+    pub claim: bool,
+    /// How long a claim holds a card with nothing pressed, in seconds (renewed while the
+    /// reviewer runs; the store's clock).
+    #[arg(long, default_value_t = 300, value_name = "SECONDS")]
+    pub lease: u64,
 }
 
 #[derive(Debug, Args)]

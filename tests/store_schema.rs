@@ -79,7 +79,8 @@ fn a_new_store_is_migrated_to_the_latest_schema() {
             "stage_counts",
             "stage_history",
             "standings",
-            "trusted_keys"
+            "trusted_keys",
+            "users"
         ]
     );
 }

@@ -366,7 +366,7 @@ fn a_laptop_store_copied_to_the_server_lists_the_same_queues_and_hands_them_out(
             .arg(&desk.db)
             .arg(&server.url),
     );
-    assert!(out.contains("cards              353"));
+    assert!(out.contains("cards              371"));
     for args in [
         &["--json"][..],
         &["--auditors", "--json"],
@@ -412,7 +412,7 @@ fn a_laptop_store_copied_to_the_server_lists_the_same_queues_and_hands_them_out(
     );
     let said = String::from_utf8_lossy(&out.stdout);
     assert!(
-        said.contains("cards              353") && said.contains("lead_decisions     2"),
+        said.contains("cards              371") && said.contains("lead_decisions     2"),
         "{said}"
     );
     let back = path_arg(&back);
@@ -756,4 +756,91 @@ fn a_laptop_s_signed_bundle_merges_into_the_server_store_with_the_same_checks() 
         "{err}"
     );
     assert_eq!(stats(&server.url), after);
+}
+
+/// `who`'s reviewer on the server (which always takes cards by claim), at `stage`'s first card.
+fn reviewer_on_server(
+    url: &str,
+    who: &str,
+    stage: &str,
+    dir: &std::path::Path,
+) -> (okk::tui::state::State, okk::tui::desk::Desk) {
+    use std::sync::Arc;
+    let store = okk::store::pg::PgStore::open(url, dir).unwrap();
+    let funnel = Arc::new(okk::funnel_config::default_funnel());
+    let clock = chrono::NaiveDate::parse_from_str(TODAY, "%Y-%m-%d")
+        .unwrap()
+        .and_hms_opt(12, 0, 0)
+        .unwrap();
+    let desk =
+        okk::tui::desk::Desk::new(store, funnel.clone(), who.into(), "fp".into(), Some(clock))
+            .claiming(std::time::Duration::from_secs(30));
+    let keymap = okk::tui::keymap::Keymap::default();
+    let mut state = okk::tui::state::State::new(funnel, who.into(), keymap);
+    okk::tui::update::load_stages(&mut state, &desk).unwrap();
+    let row = (state.stages.rows.iter())
+        .position(|r| r.name == stage)
+        .unwrap();
+    okk::tui::update::start_at_stage(&mut state, row, &desk).unwrap();
+    (state, desk)
+}
+
+#[test]
+fn on_the_server_two_reviewers_never_see_one_card_and_the_lead_hears_each_verdict() {
+    use okk::tui::effect::{Msg, Outcome};
+    let Some(server) = ServerDb::new() else {
+        return;
+    };
+    let desk = demo_desk();
+    let out = desk
+        .okk()
+        .args(["db", "copy"])
+        .arg(&desk.db)
+        .arg(&server.url)
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let dir = desk.tmp_dir();
+    let stage = "Квалификация";
+    let (mut anna, mut a) = reviewer_on_server(&server.url, "anna", stage, &dir);
+    let (mut boris, mut b) = reviewer_on_server(&server.url, "boris", stage, &dir);
+    // The lead's session listening for the auditors.
+    let lead_store = okk::store::pg::PgStore::open(&server.url, &dir).unwrap();
+    let mut watch = okk::domain::ports::Reopen::watch(&lead_store).unwrap();
+    assert!(!watch.wait(std::time::Duration::ZERO).unwrap());
+    let shown =
+        |s: &okk::tui::state::State| s.card.as_ref().map(|c| c.detail.card.external_id.clone());
+    let mut seen = std::collections::HashSet::new();
+    for _ in 0..4 {
+        let (Some(x), Some(y)) = (shown(&anna), shown(&boris)) else {
+            break;
+        };
+        assert_ne!(x, y, "one card on both screens");
+        assert!(seen.insert(x) && seen.insert(y), "a card shown twice");
+        common::reviewer::press(&mut anna, &mut a, "a");
+        common::reviewer::press(&mut boris, &mut b, "a");
+    }
+    assert!(seen.len() >= 6, "{seen:?}");
+    assert!(
+        watch.wait(std::time::Duration::from_secs(5)).unwrap(),
+        "the verdicts notified"
+    );
+    // The lead's screen on the server refreshes its list on the watcher's word.
+    let clock = a.now();
+    let funnel = std::sync::Arc::new(okk::funnel_config::default_funnel());
+    let mut l = okk::tui::desk::Desk::new(
+        lead_store,
+        funnel.clone(),
+        "lena".into(),
+        "fp".into(),
+        Some(clock),
+    );
+    let keymap = okk::tui::keymap::Keymap::default();
+    let mut lead = okk::tui::state::State::new(funnel, "lena".into(), keymap);
+    okk::tui::lead::load(&mut lead, &l).unwrap();
+    let before = lead.lead.as_ref().unwrap().rows.len();
+    assert_eq!(before, seen.len());
+    common::reviewer::press(&mut anna, &mut a, "a");
+    okk::tui::run::dispatch(&mut lead, Msg::Done(Box::new(Outcome::OthersActed)), &mut l);
+    assert_eq!(lead.lead.as_ref().unwrap().rows.len(), before + 1);
 }

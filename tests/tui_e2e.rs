@@ -18,7 +18,7 @@ const LOST: &str = "Закрыто и не реализовано";
 
 // ---- helpers ----------------------------------------------------------------------------------
 
-/// A desk holding the demo export (353 amoCRM deals).
+/// A desk holding the demo export (371 amoCRM deals).
 fn demo_desk() -> Desk {
     let desk = Desk::new();
     desk.import(&[&path_arg(&repo().join("assets/demo/amocrm_deals.csv"))]);

@@ -28,6 +28,8 @@ pub fn run(paths: &Paths, args: ReviewArgs) -> Result<ExitCode> {
         let who = acting(&mut store, args.auditor.as_deref(), &config, Role::Auditor)?;
         let today = paths.server_today();
         let (state, desk) = desk(store, today, funnel, fingerprint, &config, who)?;
+        // A server's queue is shared: always taken by claim.
+        let desk = desk.claiming(lease(&args));
         return begin(state, desk, &args, None, started);
     }
     let (funnel, fingerprint) = paths.load_funnel_with_fingerprint()?;
@@ -58,6 +60,8 @@ pub fn bare(paths: &Paths) -> Result<ExitCode> {
         ReviewArgs {
             stage: None,
             auditor: std::env::var("OKK_AUDITOR").ok(),
+            claim: false,
+            lease: 300,
         },
     )
 }
@@ -115,8 +119,17 @@ pub fn open(
     let mut store = store;
     let who = acting(&mut store, args.auditor.as_deref(), &config, Role::Auditor)?;
     let today = paths.today(&store)?;
-    let (state, desk) = desk(store, today, funnel, fingerprint, &config, who)?;
+    let (state, mut desk) = desk(store, today, funnel, fingerprint, &config, who)?;
+    if args.claim {
+        desk = desk.claiming(lease(args));
+    }
     begin(state, desk, args, flags_from, started)
+}
+
+/// How long a claim holds a card: `--lease`, at least a few seconds (it is renewed at a third
+/// of it, on pauses in the keys).
+fn lease(args: &ReviewArgs) -> std::time::Duration {
+    std::time::Duration::from_secs(args.lease.max(3))
 }
 
 /// The reviewer at the funnel, or at the stage `args` names.

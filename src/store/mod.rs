@@ -30,6 +30,7 @@ pub mod run_summary;
 pub mod schema;
 pub mod trust;
 pub mod users;
+pub mod watch;
 pub mod writer;
 
 use std::path::{Path, PathBuf};

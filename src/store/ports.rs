@@ -48,6 +48,10 @@ impl Reopen for Store {
             .pragma_update(None, "cache_size", -super::schema::TWIN_CACHE_KIB)?;
         Ok(Box::new(twin))
     }
+
+    fn watch(&self) -> StoreResult<Box<dyn crate::domain::ports::Changes>> {
+        Ok(Box::new(super::watch::FileWatch::open(self.path())?))
+    }
 }
 
 impl KeptVerdict for Journaled {

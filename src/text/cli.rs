@@ -114,6 +114,8 @@ pub fn arg(path: &str, id: &str) -> Option<String> {
         ("queue", "json") => crate::tr!("cli-queue-arg-json"),
         ("review", "stage") => crate::tr!("cli-review-arg-stage"),
         ("review", "auditor") => crate::tr!("cli-review-arg-auditor"),
+        ("review" | "demo", "claim") => crate::tr!("cli-review-arg-claim"),
+        ("review" | "demo", "lease") => crate::tr!("cli-review-arg-lease"),
         ("lead", "lead") => crate::tr!("cli-lead-arg-lead"),
         ("calibrate new", "stage") => crate::tr!("cli-calibrate-new-arg-stage"),
         ("calibrate new", "cards") => crate::tr!("cli-calibrate-new-arg-cards"),

@@ -7,6 +7,7 @@
 //! costs nothing next to a query.
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use chrono::NaiveDateTime;
 
@@ -38,7 +39,9 @@ pub struct StageRow {
 }
 
 pub struct Desk {
-    store: Box<dyn DeskStore>,
+    /// In a cell: a claim (a read that leases what it reads) goes through `&self`, as the
+    /// reader thread's reads do.
+    store: std::cell::RefCell<Box<dyn DeskStore>>,
     funnel: Arc<Funnel>,
     auditor: String,
     fingerprint: String,
@@ -49,6 +52,8 @@ pub struct Desk {
     today: Option<NaiveDateTime>,
     /// The verdict the store could not take yet, kept in the pending journal.
     pending: Option<(PendingReview, Box<dyn KeptVerdict>)>,
+    /// Cards are taken by claim, each held this long (a queue shared by auditors).
+    lease: Option<Duration>,
 }
 
 pub type DeskResult<T> = Result<T, StoreError>;
@@ -89,13 +94,14 @@ impl Desk {
         // A failure leaves the backend's default wait, which is only slower.
         let _ = store.set_write_wait(WRITE_WAIT);
         Desk {
-            store,
+            store: std::cell::RefCell::new(store),
             funnel,
             auditor,
             fingerprint,
             clock,
             pending: None,
             today: None,
+            lease: None,
         }
     }
 
@@ -103,14 +109,34 @@ impl Desk {
     /// writes through it while the screen reads through this one.
     pub fn twin(&self) -> DeskResult<Desk> {
         let mut twin = Desk::boxed(
-            self.store.reopen()?,
+            self.store.borrow_mut().reopen()?,
             self.funnel.clone(),
             self.auditor.clone(),
             self.fingerprint.clone(),
             self.clock,
         );
         twin.today = self.today;
+        twin.lease = self.lease;
         Ok(twin)
+    }
+
+    /// This desk taking its cards by claim, each held for `lease` while on screen: the queue of
+    /// a store several auditors share (a server; a shared file with `--claim`).
+    pub fn claiming(self, lease: Duration) -> Desk {
+        Desk {
+            lease: Some(lease),
+            ..self
+        }
+    }
+
+    /// How long a claim holds a card; `None`: the desk lists the auditor's queue unclaimed.
+    pub fn lease(&self) -> Option<Duration> {
+        self.lease
+    }
+
+    /// A second handle that waits for others' writes (the live refresh; see `ports::Watch`).
+    pub fn watch(&self) -> DeskResult<Box<dyn crate::domain::ports::Changes>> {
+        self.store.borrow_mut().watch()
     }
 
     /// This desk judging the cards as of `today` (the times it records stay the clock's).
@@ -126,7 +152,7 @@ impl Desk {
     /// finds the log long, which would make that key slow). With nothing new in the log this
     /// reads its index and returns.
     pub fn idle(&self) -> DeskResult<()> {
-        self.store.idle()
+        self.store.borrow_mut().idle()
     }
 
     /// The time okk records (verdicts, drafts, decisions).
@@ -143,7 +169,7 @@ impl Desk {
     /// The funnel's stages in queue order (extra control first), then stages only the CRM
     /// knows; without counts (see [`Desk::counts`]).
     pub fn stages(&self) -> DeskResult<Vec<StageRow>> {
-        let names = self.store.crm_stage_names()?;
+        let names = self.store.borrow_mut().crm_stage_names()?;
         let f = &self.funnel;
         let mut rows: Vec<StageRow> = f
             .queue_order()
@@ -206,6 +232,7 @@ impl Desk {
     /// The stage's figures; `all`: closed and gone cards without flags counted too.
     pub fn counts_of(&self, row: &StageRow, all: bool) -> DeskResult<QueueCounts> {
         self.store
+            .borrow_mut()
             .queue_counts(&self.query(row, self.today(), None, None, 0, all))
     }
 
@@ -222,23 +249,73 @@ impl Desk {
         let needle = fold(filter);
         let text = (!needle.is_empty()).then_some(needle.as_str());
         self.store
+            .borrow_mut()
             .queue(&self.query(row, self.today(), after, text, limit, all))
     }
 
+    /// Up to `n` cards of the stage handed to this auditor (their unexpired claims first,
+    /// renewed), matching `filter`; see `QueueStore::claim`. Without a lease, nothing.
+    pub fn claim(
+        &self,
+        row: &StageRow,
+        filter: &str,
+        n: usize,
+        all: bool,
+    ) -> DeskResult<Vec<QueueEntry>> {
+        let Some(lease) = self.lease else {
+            return Ok(Vec::new());
+        };
+        let needle = fold(filter);
+        let text = (!needle.is_empty()).then_some(needle.as_str());
+        let auditor = self.auditor.clone();
+        let q = QueueQuery {
+            crm_stages: &row.crm_names,
+            auditor: &auditor,
+            limit: n,
+            all,
+            closed_stage: row.closed_stage,
+            now: self.today(),
+            after: None,
+            text,
+            with_calibration: true,
+        };
+        self.store.borrow_mut().claim(&q, n, lease)
+    }
+
+    /// Gives the auditor's claims on `cards` back (a skip, leaving the queue, quitting).
+    pub fn release(&self, cards: &[CardId]) -> DeskResult<()> {
+        for &card in cards {
+            self.store.borrow_mut().release(card, &self.auditor)?;
+        }
+        Ok(())
+    }
+
+    /// Holds the auditor's claims on `cards` for another lease (the cards still on screen).
+    pub fn renew(&self, cards: &[CardId]) -> DeskResult<()> {
+        match self.lease {
+            Some(lease) if !cards.is_empty() => {
+                self.store.borrow_mut().renew(&self.auditor, cards, lease)
+            }
+            _ => Ok(()),
+        }
+    }
+
     pub fn card(&self, card_id: CardId) -> DeskResult<Option<CardDetail>> {
-        self.store.card_detail(card_id)
+        self.store.borrow_mut().card_detail(card_id)
     }
 
     pub fn current_review(&self, card_id: CardId) -> DeskResult<Option<StoredReview>> {
-        self.store.current_review(card_id, &self.auditor)
+        self.store
+            .borrow_mut()
+            .current_review(card_id, &self.auditor)
     }
 
     pub fn draft(&self, card_id: CardId) -> DeskResult<Option<String>> {
-        self.store.draft(card_id, &self.auditor)
+        self.store.borrow_mut().draft(card_id, &self.auditor)
     }
 
     pub fn owners(&self) -> DeskResult<Vec<String>> {
-        self.store.owners()
+        self.store.borrow_mut().owners()
     }
 
     /// Writes a verdict, waiting no longer than [`WRITE_WAIT`] for the store's write lock. When
@@ -256,7 +333,7 @@ impl Desk {
         match self.write(&pending) {
             Ok(()) => Ok(Saving::Saved(pending.id)),
             Err(e) if e.is_busy() => {
-                let kept = self.store.keep_pending(&pending)?;
+                let kept = self.store.borrow_mut().keep_pending(&pending)?;
                 self.pending = Some((pending, kept));
                 Ok(Saving::Waiting(self.blocker()))
             }
@@ -287,57 +364,60 @@ impl Desk {
     }
 
     fn write(&mut self, p: &PendingReview) -> DeskResult<()> {
-        self.store.save_review(p)
+        self.store.borrow_mut().save_review(p)
     }
 
     /// What holds the store's write lock, as far as the store can tell.
     pub fn blocker(&self) -> Option<Writer> {
-        self.store.blocker()
+        self.store.borrow_mut().blocker()
     }
 
     pub fn withdraw(&mut self, id: &str) -> DeskResult<()> {
         let now = self.now();
-        self.store.withdraw_review(id, now)
+        self.store.borrow_mut().withdraw_review(id, now)
     }
 
     pub fn save_draft(&mut self, card_id: CardId, comment: &str) -> DeskResult<()> {
         let now = self.now();
         let auditor = self.auditor.clone();
-        self.store.save_draft(card_id, &auditor, comment, now)
+        self.store
+            .borrow_mut()
+            .save_draft(card_id, &auditor, comment, now)
     }
 
     /// Everything `okk stats` computes, for the stats screen.
     pub fn figures(&self) -> DeskResult<StatsFigures> {
         self.store
+            .borrow_mut()
             .stats_figures(&self.funnel, self.today().date(), Window::default())
     }
 
     /// How well each custom field is kept per stage, for the stats screen's fields view.
     pub fn fill_rows(&self) -> DeskResult<Vec<crate::domain::fill::FillRow>> {
-        self.store.fill_rows(&self.funnel)
+        self.store.borrow_mut().fill_rows(&self.funnel)
     }
 
     /// Reviews per day over the last `days` days to today.
     pub fn reviews_per_day(&self, days: u64) -> DeskResult<Vec<u64>> {
         let today = self.now().date();
         let first = today - chrono::Days::new(days.saturating_sub(1));
-        self.store.reviews_per_day(first, today)
+        self.store.borrow_mut().reviews_per_day(first, today)
     }
 
     pub fn lead_rows(&self) -> DeskResult<Vec<LeadRow>> {
-        self.store.lead_rows()
+        self.store.borrow_mut().lead_rows()
     }
 
     /// `auditor`'s current review of a card (the lead looks at someone else's).
     pub fn review_of(&self, card_id: CardId, auditor: &str) -> DeskResult<Option<StoredReview>> {
-        self.store.current_review(card_id, auditor)
+        self.store.borrow_mut().current_review(card_id, auditor)
     }
 
     pub fn latest_decision(
         &self,
         review_id: &str,
     ) -> DeskResult<Option<crate::domain::decision::LeadDecision>> {
-        self.store.latest_decision(review_id)
+        self.store.borrow_mut().latest_decision(review_id)
     }
 
     /// Records a decision by this desk's person (the lead).
@@ -348,11 +428,13 @@ impl Desk {
     ) -> DeskResult<String> {
         let now = self.now();
         let lead = self.auditor.clone();
-        self.store.decide(review_id, &lead, decision, now)
+        self.store
+            .borrow_mut()
+            .decide(review_id, &lead, decision, now)
     }
 
     pub fn withdraw_decision(&mut self, id: &str) -> DeskResult<()> {
         let now = self.now();
-        self.store.withdraw_decision(id, now)
+        self.store.borrow_mut().withdraw_decision(id, now)
     }
 }

@@ -6,6 +6,7 @@ use super::desk::{Desk, DeskResult, Saving};
 use super::keymap::Key;
 use super::read::{Answer, Read, Then};
 use crate::domain::decision::{Decision, LeadDecision};
+use crate::domain::ids::CardId;
 use crate::domain::review::Review;
 use crate::domain::stored_review::ReviewedCard;
 
@@ -29,7 +30,7 @@ pub enum Effect {
     WithdrawReview { id: String },
     /// Keeps the comment being typed as the card's draft.
     SaveDraft {
-        card_id: crate::domain::ids::CardId,
+        card_id: CardId,
         comment: String,
         then: AfterDraft,
     },
@@ -52,6 +53,10 @@ pub enum Effect {
     /// A store read (a queue's page, a card, the stats): the runtime's reader thread performs
     /// it while keys go on.
     Read(Read),
+    /// Gives the auditor's claims on these cards back (a skip, leaving the queue, quitting).
+    Release(Vec<CardId>),
+    /// Holds the auditor's claims on these cards another lease (still on screen).
+    Renew(Vec<CardId>),
 }
 
 impl Effect {
@@ -104,6 +109,11 @@ pub enum Outcome {
         opened: bool,
     },
     Idled(DeskResult<()>),
+    /// Claims released or renewed.
+    Held(DeskResult<()>),
+    /// Another auditor or the lead wrote (not an effect's outcome: the runtime's watcher
+    /// sends it): figures on screen may be stale.
+    OthersActed,
     Read {
         ticket: u64,
         then: Then,
@@ -155,6 +165,8 @@ pub fn perform(effect: Effect, desk: &mut Desk, open_url: fn(&str) -> bool) -> O
         },
         Effect::Idle => Outcome::Idled(desk.idle()),
         Effect::Read(read) => read_outcome(read, desk),
+        Effect::Release(cards) => Outcome::Held(desk.release(&cards)),
+        Effect::Renew(cards) => Outcome::Held(desk.renew(&cards)),
     }
 }
 

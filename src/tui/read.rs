@@ -45,6 +45,11 @@ pub enum Ask {
     LeadRows,
     /// Owners known from the cards (the owner picker).
     Owners,
+    /// A stage's figures (`all`: closed cards without flags counted too).
+    Counts {
+        row: StageRow,
+        all: bool,
+    },
 }
 
 /// Pages of a stage's queue until item `want` is loaded or the queue ends, after the `have`
@@ -59,7 +64,24 @@ pub struct Pages {
     pub all: bool,
     /// The stage's figures too, counted with closed cards (`Some(true)`) or without.
     pub counts: Option<bool>,
+    /// The queue is taken by claim (a shared store): its next cards are handed out to the
+    /// auditor rather than listed.
+    pub claim: Option<Claimed>,
 }
+
+/// What a queue taken by claim already lists: its cards (not handed out again) and how many
+/// of them still want a verdict (held, so the claim gives them back first and renews them).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Claimed {
+    pub listed: Vec<CardId>,
+    pub open: usize,
+    /// Cards the auditor skipped: a claim that hands one back to them gives it back again.
+    pub given_back: Vec<CardId>,
+}
+
+/// Cards claimed at most at once ahead of the one wanted (a far jump in the list): what the
+/// auditor holds stays what they can look at.
+pub const CLAIM_AHEAD: usize = 20;
 
 /// Whose review shows beside the card.
 #[derive(Debug, Clone, PartialEq)]
@@ -86,6 +108,7 @@ pub enum Answer {
     Fields(Vec<FillRow>),
     LeadRows(Vec<LeadRow>),
     Owners(Vec<String>),
+    Counts(QueueCounts),
 }
 
 impl std::fmt::Debug for Answer {
@@ -105,6 +128,7 @@ impl std::fmt::Debug for Answer {
             Answer::Fields(rows) => write!(f, "Fields({} rows)", rows.len()),
             Answer::LeadRows(rows) => write!(f, "LeadRows({} rows)", rows.len()),
             Answer::Owners(o) => write!(f, "Owners({})", o.len()),
+            Answer::Counts(c) => write!(f, "Counts({c:?})"),
         }
     }
 }
@@ -165,6 +189,8 @@ pub enum Then {
     Ahead {
         index: usize,
     },
+    /// What is on screen, read again because others acted: no mark either.
+    Refreshed,
 }
 
 /// Performs a read against the desk.
@@ -186,10 +212,14 @@ pub fn perform(ask: &Ask, desk: &Desk) -> DeskResult<Answer> {
         Ask::Fields => Answer::Fields(desk.fill_rows()?),
         Ask::LeadRows => Answer::LeadRows(desk.lead_rows()?),
         Ask::Owners => Answer::Owners(desk.owners()?),
+        Ask::Counts { row, all } => Answer::Counts(desk.counts_of(row, *all)?),
     })
 }
 
 fn pages(p: &Pages, desk: &Desk) -> DeskResult<Answer> {
+    if let Some(c) = &p.claim {
+        return claimed(p, c, desk);
+    }
     let mut entries = Vec::new();
     let mut after = p.after.clone();
     let mut exhausted = false;
@@ -225,6 +255,37 @@ fn pages(p: &Pages, desk: &Desk) -> DeskResult<Answer> {
     Ok(Answer::Pages {
         entries,
         exhausted,
+        counts,
+    })
+}
+
+/// The next cards handed to the auditor: one for the card wanted (up to [`CLAIM_AHEAD`] for a
+/// far one), after the claims they hold, which come back first and are not listed twice.
+fn claimed(p: &Pages, c: &Claimed, desk: &Desk) -> DeskResult<Answer> {
+    let wanted = (p.want + 1).saturating_sub(p.have).clamp(1, CLAIM_AHEAD);
+    let got = desk.claim(
+        &p.row,
+        &p.filter,
+        c.open + c.given_back.len() + wanted,
+        p.all,
+    )?;
+    // A card skipped comes back when it was not released yet (the writer thread releases it)
+    // or was free and first again: either way it is released now.
+    let again: Vec<CardId> = (got.iter().map(|e| e.card_id))
+        .filter(|id| c.given_back.contains(id))
+        .collect();
+    desk.release(&again)?;
+    let entries: Vec<QueueEntry> = got
+        .into_iter()
+        .filter(|e| !c.listed.contains(&e.card_id))
+        .collect();
+    let counts = match p.counts {
+        Some(all) => Some(desk.counts_of(&p.row, all)?),
+        None => None,
+    };
+    Ok(Answer::Pages {
+        exhausted: entries.len() < wanted,
+        entries,
         counts,
     })
 }

@@ -143,6 +143,7 @@ impl Workers {
         let (writes_to, todo) = channel::<Effect>();
         let (done, outcomes) = channel();
         let answers = done.clone();
+        watch(desk, done.clone());
         let writer = std::thread::spawn(move || {
             for effect in todo {
                 if done.send(perform(effect, &mut twin, open_url)).is_err() {
@@ -243,6 +244,8 @@ impl Workers {
         };
         match &got {
             Some(Outcome::Read { .. }) => self.reads -= 1,
+            // The watcher's, not an effect's: nothing waited for it.
+            Some(Outcome::OthersActed) => {}
             Some(_) => self.writes -= 1,
             None => {}
         }
@@ -288,6 +291,36 @@ impl Workers {
         let twin = self.writer.join().ok()?;
         twin.pending().map(|p| p.to_path_buf())
     }
+}
+
+/// How often the watcher wakes to look for others' writes, and how long it lets a burst of
+/// them gather into one refresh.
+const WATCH_WAIT: Duration = Duration::from_secs(1);
+const WATCH_GATHER: Duration = Duration::from_millis(300);
+
+/// The watcher thread: others' writes to the store (a server's notification, a file's
+/// version) become a message, so the figures on screen and the lead's list refresh without a
+/// key. A store that cannot be watched is only not live.
+fn watch(desk: &Desk, told: Sender<Outcome>) {
+    let Ok(mut changes) = desk.watch() else {
+        return;
+    };
+    std::thread::spawn(move || {
+        loop {
+            match changes.wait(WATCH_WAIT) {
+                Ok(true) => {
+                    std::thread::sleep(WATCH_GATHER);
+                    // Drained: the burst is told once.
+                    let _ = changes.wait(Duration::ZERO);
+                    if told.send(Outcome::OthersActed).is_err() {
+                        break;
+                    }
+                }
+                Ok(false) => {}
+                Err(_) => break,
+            }
+        }
+    });
 }
 
 /// One message through `update`, and every effect it asks for performed in order, each outcome

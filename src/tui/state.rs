@@ -57,6 +57,10 @@ pub struct Queue {
     pub total: u64,
     /// Closed and gone cards without flags listed too (a toggle key).
     pub all: bool,
+    /// A queue taken by claim: when the cards held were last renewed.
+    pub renewed: Instant,
+    /// A queue taken by claim: cards skipped, given back to the others (and off the list).
+    pub given_back: Vec<crate::domain::ids::CardId>,
 }
 
 impl Queue {
@@ -67,6 +71,15 @@ impl Queue {
     /// Every card of the queue has a verdict.
     pub fn finished(&self) -> bool {
         self.exhausted && self.items.iter().all(|i| i.done.is_some())
+    }
+
+    /// The cards a queue taken by claim holds: listed, not judged here, not calibration cards
+    /// (never held: every listed auditor judges those).
+    pub fn held(&self) -> Vec<crate::domain::ids::CardId> {
+        (self.items.iter())
+            .filter(|i| i.done.is_none() && !i.entry.calibration)
+            .map(|i| i.entry.card_id)
+            .collect()
     }
 }
 

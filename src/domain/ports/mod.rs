@@ -41,4 +41,14 @@ impl<T> DeskStore for T where
 /// screen reads through the first (SQLite: a second connection; a server: a second session).
 pub trait Reopen {
     fn reopen(&self) -> StoreResult<Box<dyn DeskStore>>;
+
+    /// A handle of its own that waits for others' writes (the screens' live refresh).
+    fn watch(&self) -> StoreResult<Box<dyn Changes>>;
+}
+
+/// Writes by others as they commit (verdicts, lead decisions): a server's notifications, or a
+/// store file's version polled.
+pub trait Changes: Send {
+    /// Waits up to `timeout` for a write committed through another handle; true when one came.
+    fn wait(&mut self, timeout: std::time::Duration) -> StoreResult<bool>;
 }

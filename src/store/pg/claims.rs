@@ -4,6 +4,8 @@
 
 use std::time::Duration;
 
+use postgres::Transaction;
+
 use super::PgStore;
 use super::queue::{JUDGED, Pass, page, pending_calibration, with_flags};
 use crate::domain::queue::{QueueEntry, QueueQuery};
@@ -26,73 +28,18 @@ impl PgStore {
         let secs = lease.as_secs_f64();
         let mut conn = self.conn.borrow_mut();
         let mut tx = conn.transaction()?;
-        let held: Vec<i64> = tx
-            .query(
-                "UPDATE leases SET until = now() + make_interval(secs => $2)
-                 WHERE auditor = $1 AND until > now() RETURNING card_id",
-                &[&q.auditor, &secs],
-            )?
-            .iter()
-            .map(|r| r.get(0))
-            .collect();
-        let mut out = if held.is_empty() {
-            Vec::new()
-        } else {
-            page(&mut tx, q, None, &[], n, Pass::Only(&held))?
-        };
-        if out.len() < n {
-            let calibration = pending_calibration(&mut tx, q)?;
-            let listed: Vec<i64> = out.iter().map(|e| e.card_id.0).collect();
-            out.extend(
-                calibration
-                    .into_iter()
-                    .filter(|e| !listed.contains(&e.card_id.0))
-                    .take(n - out.len()),
-            );
-        }
+        let mut out = held_then_calibration(&mut tx, q, n, secs)?;
         // Each round locks the next free rows and leases them; a card another claim leased
         // after this statement's snapshot loses on the lease's key and is passed over.
-        let mut skip: Vec<i64> = out.iter().map(|e| e.card_id.0).collect();
+        let mut skip = ids(&out);
         while out.len() < n {
             let candidates = page(&mut tx, q, None, &skip, n - out.len(), Pass::Free)?;
             if candidates.is_empty() {
                 break;
             }
-            let ids: Vec<i64> = candidates.iter().map(|e| e.card_id.0).collect();
-            let mut won: Vec<i64> = tx
-                .query(
-                    "INSERT INTO leases (card_id, auditor, until)
-                     SELECT id, $2, now() + make_interval(secs => $3) FROM unnest($1::bigint[]) id
-                     ON CONFLICT (card_id) DO UPDATE
-                         SET auditor = excluded.auditor, until = excluded.until
-                         WHERE leases.until <= now()
-                     RETURNING card_id",
-                    &[&ids, &q.auditor, &secs],
-                )?
-                .iter()
-                .map(|r| r.get(0))
-                .collect();
-            // A card judged and given back by another auditor after this claim's snapshot has no
-            // lease left to lose on: looked at again with a new snapshot (READ COMMITTED), which
-            // sees every verdict committed before the lease went in.
-            if !won.is_empty() {
-                let judged: Vec<i64> = tx
-                    .query(
-                        &format!("SELECT c.id FROM cards c WHERE c.id = ANY($1) AND {JUDGED}"),
-                        &[&won],
-                    )?
-                    .iter()
-                    .map(|r| r.get(0))
-                    .collect();
-                if !judged.is_empty() {
-                    tx.execute(
-                        "DELETE FROM leases WHERE card_id = ANY($1) AND auditor = $2",
-                        &[&judged, &q.auditor],
-                    )?;
-                    won.retain(|id| !judged.contains(id));
-                }
-            }
-            skip.extend(&ids);
+            let tried = ids(&candidates);
+            let won = lease_unjudged(&mut tx, &tried, q.auditor, secs)?;
+            skip.extend(&tried);
             out.extend(
                 candidates
                     .into_iter()
@@ -128,4 +75,87 @@ impl PgStore {
         )?;
         Ok(())
     }
+}
+
+fn ids(entries: &[QueueEntry]) -> Vec<i64> {
+    entries.iter().map(|e| e.card_id.0).collect()
+}
+
+/// The auditor's unexpired claims (held `secs` more), then the calibration cards they have
+/// still to judge, up to `n`.
+fn held_then_calibration(
+    tx: &mut Transaction<'_>,
+    q: &QueueQuery<'_>,
+    n: usize,
+    secs: f64,
+) -> Result<Vec<QueueEntry>, StoreError> {
+    let held: Vec<i64> = tx
+        .query(
+            "UPDATE leases SET until = now() + make_interval(secs => $2)
+             WHERE auditor = $1 AND until > now() RETURNING card_id",
+            &[&q.auditor, &secs],
+        )?
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    let mut out = if held.is_empty() {
+        Vec::new()
+    } else {
+        page(tx, q, None, &[], n, Pass::Only(&held))?
+    };
+    if out.len() < n {
+        let listed = ids(&out);
+        let calibration = pending_calibration(tx, q)?;
+        out.extend(
+            calibration
+                .into_iter()
+                .filter(|e| !listed.contains(&e.card_id.0))
+                .take(n - out.len()),
+        );
+    }
+    Ok(out)
+}
+
+/// Leases the cards `ids` to `auditor` for `secs`; the ids it won. A card judged and given
+/// back by another auditor after this claim's snapshot has no lease left to lose on: looked at
+/// again with a new snapshot (READ COMMITTED), which sees every verdict committed before the
+/// lease went in, and given up.
+fn lease_unjudged(
+    tx: &mut Transaction<'_>,
+    ids: &[i64],
+    auditor: &str,
+    secs: f64,
+) -> Result<Vec<i64>, StoreError> {
+    let mut won: Vec<i64> = tx
+        .query(
+            "INSERT INTO leases (card_id, auditor, until)
+             SELECT id, $2, now() + make_interval(secs => $3) FROM unnest($1::bigint[]) id
+             ON CONFLICT (card_id) DO UPDATE
+                 SET auditor = excluded.auditor, until = excluded.until
+                 WHERE leases.until <= now()
+             RETURNING card_id",
+            &[&ids, &auditor, &secs],
+        )?
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    if won.is_empty() {
+        return Ok(won);
+    }
+    let judged: Vec<i64> = tx
+        .query(
+            &format!("SELECT c.id FROM cards c WHERE c.id = ANY($1) AND {JUDGED}"),
+            &[&won],
+        )?
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    if !judged.is_empty() {
+        tx.execute(
+            "DELETE FROM leases WHERE card_id = ANY($1) AND auditor = $2",
+            &[&judged, &auditor],
+        )?;
+        won.retain(|id| !judged.contains(id));
+    }
+    Ok(won)
 }

@@ -10,6 +10,7 @@ mod queue;
 pub mod roles;
 pub mod schema;
 mod stats;
+pub mod watch;
 
 use std::cell::RefCell;
 use std::path::{Path, PathBuf};

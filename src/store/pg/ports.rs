@@ -57,4 +57,8 @@ impl Reopen for PgStore {
     fn reopen(&self) -> StoreResult<Box<dyn DeskStore>> {
         Ok(Box::new(self.reconnect()?))
     }
+
+    fn watch(&self) -> StoreResult<Box<dyn crate::domain::ports::Changes>> {
+        Ok(Box::new(super::watch::PgWatch::open(self)?))
+    }
 }

@@ -39,13 +39,7 @@ const PENDING_CALIBRATION: &str = "EXISTS (
 
 /// Card `c` has a current review (of anyone) of its present content that the lead has not sent
 /// back: judged, so the hand-out passes it over.
-pub(super) const JUDGED: &str = "EXISTS (SELECT 1 FROM reviews r2
-    WHERE r2.card_id = c.id AND r2.superseded_by IS NULL
-      AND r2.withdrawn_at IS NULL AND r2.card_hash = c.content_hash
-      AND NOT EXISTS (SELECT 1 FROM lead_decisions d
-          WHERE d.review_id = r2.id AND d.withdrawn_at IS NULL AND d.decision = 'return'
-            AND d.seq = (SELECT max(d2.seq) FROM lead_decisions d2
-                         WHERE d2.review_id = r2.id AND d2.withdrawn_at IS NULL)))";
+pub(super) const JUDGED: &str = "okk_judged(c.id, c.content_hash)";
 
 /// What a pass of the queue adds for the hand-out (`claims`).
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -68,6 +62,40 @@ pub(super) fn page(
     limit: usize,
     pass: Pass<'_>,
 ) -> Result<Vec<QueueEntry>, StoreError> {
+    let [flagged, rest] = page_sql(q, pass);
+    let stages: Vec<&str> = q.crm_stages.iter().map(String::as_str).collect();
+    let now = fmt_time(&q.now);
+    let place = after.map(|k| crate::store::flags::place(k.flag_rank, k.flag_count));
+    let touched = after.and_then(|k| k.touched_at.clone());
+    let external = after.map(|k| k.external_id.clone());
+    let only_ids: Vec<i64> = match pass {
+        Pass::Only(ids) => ids.to_vec(),
+        _ => Vec::new(),
+    };
+    let mut rows = Vec::new();
+    let passes = [
+        (flagged, after.is_none_or(|k| k.flag_count > 0)),
+        (rest, true),
+    ];
+    for (sql, wanted) in passes {
+        let left = limit.saturating_sub(rows.len()) as i64;
+        if !wanted || left == 0 {
+            continue;
+        }
+        let mut params: Vec<&(dyn ToSql + Sync)> = vec![
+            &stages, &q.auditor, &now, &place, &touched, &external, &q.text, &left, &skip,
+        ];
+        if matches!(pass, Pass::Only(_)) {
+            params.push(&only_ids);
+        }
+        rows.extend(conn.query(&sql, &params)?);
+    }
+    Ok(rows.iter().map(entry).collect())
+}
+
+/// A page's two passes: the flagged cards in their standings' order, then the rest in the
+/// cards' (touched, id): the SQLite store's two index walks, each stopping at the page's end.
+fn page_sql(q: &QueueQuery<'_>, pass: Pass<'_>) -> [String; 2] {
     let (only, free, lock) = match pass {
         Pass::Mine => ("", "", ""),
         Pass::Only(_) => ("AND c.id = ANY($10)", "", ""),
@@ -77,6 +105,11 @@ pub(super) fn page(
              AND NOT {JUDGED}",
             "FOR UPDATE OF c SKIP LOCKED",
         ),
+    };
+    // The hand-out walks the indexes of cards not judged (schema 3's mark), not past them.
+    let (open_s, open_c) = match pass {
+        Pass::Free => ("AND NOT s.judged", "AND NOT c.judged"),
+        _ => ("", ""),
     };
     // One stage (the usual case) as an equality, so that each pass reads its index in order
     // and stops when the page is full; several as a list.
@@ -100,14 +133,12 @@ pub(super) fn page(
     );
     let columns = "c.id, c.external_id, c.title, c.owner,
                 (left($3::text, 10)::date - left(c.touched_at, 10)::date)::bigint";
-    // The flagged cards in their standings' order, then the rest in the cards' (touched, id):
-    // the SQLite store's two index walks, each stopping at the page's end.
     let flagged = format!(
         "SELECT {columns}, s.flag_rank, s.flag_count, c.touched_at,
                 mine.card_hash, mine.returned, c.content_hash
          FROM standings s JOIN cards c ON c.id = s.card_id
          {common}
-           AND s.stage {stage}
+           AND s.stage {stage} {open_s}
            AND ($4::bigint IS NULL
                 OR (s.place, s.touched_at, s.external_id) > ($4, coalesce($5::text, ''), $6::text))
          ORDER BY s.place, s.touched_at, s.external_id
@@ -118,7 +149,7 @@ pub(super) fn page(
                 mine.card_hash, mine.returned, c.content_hash
          FROM cards c
          {common}
-           AND c.stage {stage}
+           AND c.stage {stage} {open_c}
            AND NOT EXISTS (SELECT 1 FROM standings s WHERE s.card_id = c.id)
            AND ({kept})
            AND ($4::bigint IS NULL OR $4 <> 0
@@ -128,59 +159,31 @@ pub(super) fn page(
          LIMIT $8 {lock}",
         kept = kept(q),
     );
-    let stages: Vec<&str> = q.crm_stages.iter().map(String::as_str).collect();
-    let now = fmt_time(&q.now);
-    let place = after.map(|k| crate::store::flags::place(k.flag_rank, k.flag_count));
-    let touched = after.and_then(|k| k.touched_at.clone());
-    let external = after.map(|k| k.external_id.clone());
-    let only_ids: Vec<i64> = match pass {
-        Pass::Only(ids) => ids.to_vec(),
-        _ => Vec::new(),
-    };
-    let mut rows = Vec::new();
-    let passes = [
-        (flagged, after.is_none_or(|k| k.flag_count > 0)),
-        (rest, true),
-    ];
-    for (sql, wanted) in passes {
-        let left = limit.saturating_sub(rows.len()) as i64;
-        if !wanted || left == 0 {
-            continue;
-        }
-        let mut params: Vec<&(dyn ToSql + Sync)> = vec![
-            &stages, &q.auditor, &now, &place, &touched, &external, &q.text, &left, &skip,
-        ];
-        if !only.is_empty() {
-            params.push(&only_ids);
-        }
-        rows.extend(conn.query(&sql, &params)?);
+    [flagged, rest]
+}
+
+/// A row of a page's pass as a queue entry (flags read after, for the page at once).
+fn entry(r: &postgres::Row) -> QueueEntry {
+    let hash: i64 = r.get(10);
+    let reviewed: Option<i64> = r.get(8);
+    let external_id: String = r.get(1);
+    QueueEntry {
+        card_id: CardId(r.get(0)),
+        id: external_id.clone(),
+        title: r.get(2),
+        owner: r.get(3),
+        idle_days: r.get(4),
+        flags: Vec::new(),
+        changed_since_review: reviewed.is_some_and(|h| h != hash),
+        returned: r.get(9),
+        calibration: false,
+        key: QueueKey {
+            flag_rank: r.get(5),
+            flag_count: r.get(6),
+            touched_at: r.get(7),
+            external_id,
+        },
     }
-    Ok(rows
-        .iter()
-        .map(|r| {
-            let hash: i64 = r.get(10);
-            let reviewed: Option<i64> = r.get(8);
-            let external_id: String = r.get(1);
-            let flag_count: i64 = r.get(6);
-            QueueEntry {
-                card_id: CardId(r.get(0)),
-                id: external_id.clone(),
-                title: r.get(2),
-                owner: r.get(3),
-                idle_days: r.get(4),
-                flags: Vec::new(),
-                changed_since_review: reviewed.is_some_and(|h| h != hash),
-                returned: r.get(9),
-                calibration: false,
-                key: QueueKey {
-                    flag_rank: r.get(5),
-                    flag_count,
-                    touched_at: r.get(7),
-                    external_id,
-                },
-            }
-        })
-        .collect())
 }
 
 /// Each entry's flag codes, most severe first (one query for the page).

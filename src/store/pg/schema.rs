@@ -274,6 +274,77 @@ CREATE POLICY funnel_read ON funnel_applied FOR SELECT USING (true);
 CREATE POLICY funnel_by_lead ON funnel_applied FOR INSERT
     WITH CHECK (okk_is_lead() AND applied_by = okk_user());
 "#,
+    // 3: the live team: a verdict or a lead's decision tells every listening okk (`LISTEN
+    // okk`), once per statement, as it commits.
+    r#"
+CREATE FUNCTION okk_notify() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM pg_notify('okk', TG_TABLE_NAME);
+    RETURN NULL;
+END $$;
+CREATE TRIGGER reviews_notify AFTER INSERT OR UPDATE ON reviews
+    FOR EACH STATEMENT EXECUTE FUNCTION okk_notify();
+CREATE TRIGGER lead_decisions_notify AFTER INSERT OR UPDATE ON lead_decisions
+    FOR EACH STATEMENT EXECUTE FUNCTION okk_notify();
+"#,
+    // 4: the hand-out's "next free" mark: `judged` on a card and its standing says a current
+    // review (of anyone) judged the card as it is now and was not sent back; triggers keep it,
+    // and partial indexes in queue order leave judged cards out, so a claim does not walk
+    // past every card judged before it. The claim still checks the reviews itself. The marking
+    // runs as the tables' owner: an auditor's verdict re-marks the card, which no auditor's
+    // role may update itself (migration 2's policies).
+    r#"
+CREATE FUNCTION okk_judged(card bigint, hash bigint) RETURNS boolean
+LANGUAGE sql STABLE AS $$
+    SELECT EXISTS (SELECT 1 FROM reviews r
+        WHERE r.card_id = card AND r.superseded_by IS NULL AND r.withdrawn_at IS NULL
+          AND r.card_hash = hash
+          AND coalesce((SELECT d.decision FROM lead_decisions d
+                        WHERE d.review_id = r.id AND d.withdrawn_at IS NULL
+                        ORDER BY d.seq DESC LIMIT 1), '') <> 'return')
+$$;
+ALTER TABLE cards ADD COLUMN judged boolean NOT NULL DEFAULT false;
+ALTER TABLE standings ADD COLUMN judged boolean NOT NULL DEFAULT false;
+UPDATE cards c SET judged = true WHERE okk_judged(c.id, c.content_hash);
+UPDATE standings s SET judged = true FROM cards c WHERE c.id = s.card_id AND c.judged;
+CREATE FUNCTION okk_mark_judged(card bigint) RETURNS void LANGUAGE sql
+SECURITY DEFINER SET search_path FROM CURRENT AS $$
+    UPDATE cards SET judged = okk_judged(id, content_hash) WHERE id = card;
+    UPDATE standings s SET judged = c.judged FROM cards c WHERE c.id = card AND s.card_id = card;
+$$;
+CREATE FUNCTION okk_review_judged() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM okk_mark_judged(NEW.card_id);
+    RETURN NULL;
+END $$;
+CREATE TRIGGER reviews_judged AFTER INSERT OR UPDATE ON reviews
+    FOR EACH ROW EXECUTE FUNCTION okk_review_judged();
+CREATE FUNCTION okk_decision_judged() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM okk_mark_judged(r.card_id) FROM reviews r WHERE r.id = NEW.review_id;
+    RETURN NULL;
+END $$;
+CREATE TRIGGER lead_decisions_judged AFTER INSERT OR UPDATE ON lead_decisions
+    FOR EACH ROW EXECUTE FUNCTION okk_decision_judged();
+CREATE FUNCTION okk_card_judged() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    NEW.judged := okk_judged(NEW.id, NEW.content_hash);
+    RETURN NEW;
+END $$;
+CREATE TRIGGER cards_judged BEFORE INSERT OR UPDATE OF content_hash ON cards
+    FOR EACH ROW EXECUTE FUNCTION okk_card_judged();
+CREATE FUNCTION okk_standing_judged() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    NEW.judged := coalesce((SELECT c.judged FROM cards c WHERE c.id = NEW.card_id), false);
+    RETURN NEW;
+END $$;
+CREATE TRIGGER standings_judged BEFORE INSERT ON standings
+    FOR EACH ROW EXECUTE FUNCTION okk_standing_judged();
+CREATE INDEX standings_open ON standings (stage, place, touched_at, external_id)
+    WHERE NOT judged;
+CREATE INDEX cards_open ON cards (stage, (coalesce(touched_at, '')), external_id)
+    WHERE NOT judged;
+"#,
 ];
 
 pub fn latest() -> i64 {

@@ -34,6 +34,7 @@ pub(super) fn keys(state: &mut State, action: Action, cx: &mut Cx) {
             aside(state, action, cx)
         }
         Action::Item(n) => c.cycle_item(&state.shared.funnel, n),
+        Action::Skip if cx.desk.lease().is_some() => skip_claimed(state, cx),
         Action::Skip => {
             let from = c.index + 1;
             move_to(state, from, false, cx);
@@ -62,6 +63,28 @@ pub(super) fn keys(state: &mut State, action: Action, cx: &mut Cx) {
         }
         _ => {}
     }
+}
+
+/// A skip on a queue taken by claim gives the card back to the others: it leaves this
+/// auditor's list (a claim never lists it again this session), and the next card shows,
+/// claimed if need be.
+fn skip_claimed(state: &mut State, cx: &mut Cx) {
+    let (Some(c), Some(q)) = (state.card.as_ref(), state.queue.as_mut()) else {
+        return;
+    };
+    let i = c.index;
+    let Some(item) = q.items.get(i) else {
+        return;
+    };
+    // A card judged here, or a calibration card, is not held: a plain skip.
+    if item.done.is_some() || item.entry.calibration {
+        return move_to(state, i + 1, false, cx);
+    }
+    let card = item.entry.card_id;
+    q.items.remove(i);
+    q.given_back.push(card);
+    cx.ask(Effect::Release(vec![card]));
+    move_to(state, i, false, cx)
 }
 
 /// A verdict key on the card (wrong stage asks for the stage first).

@@ -43,6 +43,28 @@ pub(super) fn rows_read(state: &mut State, rows: Vec<LeadRow>) {
     state.screen = Screen::Reviews;
 }
 
+/// The reviews read again while the list is up (others acted): the selection stays on its
+/// review, and the filter being typed goes on.
+pub(super) fn rows_refreshed(state: &mut State, rows: Vec<LeadRow>) {
+    let Some(list) = state.lead.as_ref() else {
+        return;
+    };
+    let filtering = list.filtering;
+    let selected = (list.shown.get(list.selected))
+        .and_then(|&i| list.rows.get(i))
+        .map(|r| r.review_id.clone());
+    rows_read(state, rows);
+    let Some(list) = state.lead.as_mut() else {
+        return;
+    };
+    list.filtering = filtering;
+    if let Some(id) = selected {
+        list.selected = (list.shown.iter())
+            .position(|&i| list.rows[i].review_id == id)
+            .unwrap_or(list.selected.min(list.shown.len().saturating_sub(1)));
+    }
+}
+
 /// Whether a review passes the list's filter: words `auditor:NAME`, `stage:TEXT`,
 /// `verdict:NAME`, `since:YYYY-MM-DD`, `until:YYYY-MM-DD`, `disagree` (ok on a card the rules
 /// flag as critical, or auditors split on the card with no decision to settle it),

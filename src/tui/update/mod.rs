@@ -5,6 +5,7 @@
 mod card;
 mod funnel;
 pub mod lead;
+mod live;
 mod popup;
 mod queue;
 mod stats;
@@ -195,6 +196,7 @@ fn allowed_while_saving(state: &State, action: Action) -> bool {
 fn on_tick(state: &mut State, cx: &mut Cx) {
     state.shared.now = cx.desk.now();
     state.shared.today = cx.desk.today();
+    queue::renew_claims(state, cx);
     if let Some(saving) = state.verdicts.saving.as_mut() {
         // One try at a time: the next tick asks again once this one is answered.
         if !saving.trying {
@@ -257,7 +259,11 @@ fn done(state: &mut State, outcome: Outcome, cx: &mut Cx) {
             }));
             Ok(())
         }
-        Outcome::Idled(result) => result,
+        Outcome::Idled(result) | Outcome::Held(result) => result,
+        Outcome::OthersActed => {
+            live::refresh(state, cx);
+            Ok(())
+        }
         // A card read ahead: kept for when it opens; a failure leaves the usual read to it.
         Outcome::Read {
             then: Then::Ahead { index },
@@ -266,6 +272,17 @@ fn done(state: &mut State, outcome: Outcome, cx: &mut Cx) {
         } => {
             if let Ok(Answer::Card(Some(read))) = result {
                 state.verdicts.ahead = Some((index, read));
+            }
+            Ok(())
+        }
+        // A refresh that failed changes nothing: the next change of others' asks again.
+        Outcome::Read {
+            then: Then::Refreshed,
+            result,
+            ..
+        } => {
+            if let Ok(answer) = result {
+                live::refreshed(state, answer);
             }
             Ok(())
         }
@@ -358,16 +375,18 @@ fn draft_saved(
             Err(e)
         }
         (AfterDraft::Quit { .. }, _) => {
-            quit(state);
+            quit(state, cx);
             Ok(())
         }
     }
 }
 
-fn quit(state: &mut State) {
+/// Quits, giving back the cards the open queue holds (the runtime waits for that write).
+fn quit(state: &mut State, cx: &mut Cx) {
     if let (Some(Popup::Comment { area, .. }), Some(card)) = (&state.popup, &mut state.card) {
         card.draft.comment = area.lines().join("\n");
     }
+    queue::release_claims(state, &[], cx);
     state.shared.quit = true;
 }
 
@@ -375,7 +394,7 @@ fn apply(state: &mut State, action: Action, cx: &mut Cx) {
     if action == Action::Quit {
         let asked_before = std::mem::take(&mut state.shared.quit_without_draft);
         if !save_comment_draft(state, cx, AfterDraft::Quit { asked_before }) {
-            quit(state);
+            quit(state, cx);
         }
         return;
     }

@@ -2,10 +2,14 @@
 //! the queue, re-reading it, selecting further down, moving to the next card).
 
 use super::{Cx, card, edit_line, funnel, stats};
+use std::time::Instant;
+
+use crate::domain::ids::CardId;
 use crate::domain::queue::{QueueCounts, QueueEntry};
 use crate::text::tui as msg;
 use crate::tui::action::Action;
-use crate::tui::read::{Ask, Pages, Then};
+use crate::tui::effect::Effect;
+use crate::tui::read::{Ask, Claimed, Pages, Then};
 use crate::tui::state::{Item, Popup, Queue, Screen, State, Status};
 
 pub(super) fn keys(state: &mut State, action: Action, cx: &mut Cx) {
@@ -51,6 +55,7 @@ pub(super) fn keys(state: &mut State, action: Action, cx: &mut Cx) {
         Action::Stats => stats::open(state, cx),
         Action::Help => state.popup = Some(Popup::Help { scroll: 0 }),
         Action::Back => {
+            release_claims(state, &[], cx);
             state.queue = None;
             state.screen = Screen::Funnel;
             funnel::read(state, Then::ShowStages, cx);
@@ -110,6 +115,7 @@ pub(super) fn open(state: &mut State, row: usize, filter: String, first_card: bo
         filter: filter.clone(),
         all: false,
         counts: Some(false),
+        claim: claimed(None, cx),
     };
     let then = Then::OpenQueue {
         row,
@@ -135,6 +141,7 @@ pub(super) fn reload(state: &mut State, cx: &mut Cx) {
         filter: q.filter.clone(),
         all: q.all,
         counts: q.filter.is_empty().then_some(q.all),
+        claim: claimed(Some(q), cx),
     };
     cx.read(state, Ask::Pages(pages), Then::Reload);
 }
@@ -159,6 +166,7 @@ pub(super) fn ensure_loaded(state: &mut State, cx: &mut Cx, index: usize, then: 
         filter: q.filter.clone(),
         all: q.all,
         counts: None,
+        claim: claimed(Some(q), cx),
     };
     cx.read(state, Ask::Pages(pages), then);
     false
@@ -183,6 +191,8 @@ pub(super) fn pages_read(
         let counts = counts.unwrap_or_default();
         state.stages.rows[row].counts = counts;
         let items: Vec<Item> = items.collect();
+        let keep: Vec<CardId> = items.iter().map(|i| i.entry.card_id).collect();
+        release_claims(state, &keep, cx);
         state.queue = Some(Queue {
             row,
             total: if filter.is_empty() {
@@ -198,6 +208,8 @@ pub(super) fn pages_read(
             exhausted,
             counts,
             all: false,
+            renewed: Instant::now(),
+            given_back: Vec::new(),
         });
         state.card = None;
         state.screen = Screen::Queue;
@@ -236,5 +248,50 @@ fn open_first_card(state: &mut State, cx: &mut Cx) {
         card::open(state, 0, None, cx)
     } else {
         funnel::read(state, Then::StageDone, cx)
+    }
+}
+
+/// What the queue lists, when the desk takes its cards by claim (a shared store).
+fn claimed(q: Option<&Queue>, cx: &Cx) -> Option<Claimed> {
+    cx.desk.lease()?;
+    let Some(q) = q else {
+        return Some(Claimed::default());
+    };
+    let mut listed: Vec<CardId> = q.items.iter().map(|i| i.entry.card_id).collect();
+    listed.extend(&q.given_back);
+    Some(Claimed {
+        listed,
+        open: q.held().len(),
+        given_back: q.given_back.clone(),
+    })
+}
+
+/// Gives back the cards the open queue holds (but those in `keep`): the auditor leaves it.
+pub(super) fn release_claims(state: &State, keep: &[CardId], cx: &mut Cx) {
+    let Some(q) = state.queue.as_ref() else {
+        return;
+    };
+    if cx.desk.lease().is_none() {
+        return;
+    }
+    let held: Vec<CardId> = q.held().into_iter().filter(|c| !keep.contains(c)).collect();
+    if !held.is_empty() {
+        cx.ask(Effect::Release(held));
+    }
+}
+
+/// The cards the queue holds are held another lease once a third of it has passed: a pause
+/// in the keys asks, the writer thread renews.
+pub(super) fn renew_claims(state: &mut State, cx: &mut Cx) {
+    let (Some(lease), Some(q)) = (cx.desk.lease(), state.queue.as_mut()) else {
+        return;
+    };
+    if q.renewed.elapsed() < lease / 3 {
+        return;
+    }
+    let held = q.held();
+    if !held.is_empty() {
+        q.renewed = Instant::now();
+        cx.ask(Effect::Renew(held));
     }
 }

@@ -117,6 +117,15 @@ macro_rules! store_contract {
             }
         }
         #[test]
+        fn a_judged_card_sent_back_or_withdrawn_is_handed_out_again() {
+            let backend = $backend;
+            if $crate::contract::Backend::available(&backend) {
+                $crate::contract::stories::judged_card_sent_back_or_withdrawn_is_handed_out_again(
+                    &backend,
+                );
+            }
+        }
+        #[test]
         fn an_expired_or_released_claim_returns_the_card_to_the_queue() {
             let backend = $backend;
             if $crate::contract::Backend::available(&backend) {

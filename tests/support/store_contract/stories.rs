@@ -608,3 +608,40 @@ pub fn calibration_not_held<B: Backend>(backend: &B) {
         "both listed auditors judge the calibration card"
     );
 }
+
+pub fn judged_card_sent_back_or_withdrawn_is_handed_out_again<B: Backend>(backend: &B) {
+    let handle = backend.seeded(SIX);
+    let mut anna = backend.open(&handle).unwrap();
+    let mut boris = backend.open(&handle).unwrap();
+    assert_eq!(ids(&claim(&mut *anna, "anna", 2)), ["c1", "w2"]);
+    for card in ["c1", "w2"] {
+        let p = verdict(
+            &*anna,
+            "anna",
+            card,
+            Verdict::Ok,
+            &format!("r-{card}"),
+            now(),
+        );
+        save(&mut *anna, &p);
+    }
+    assert_eq!(
+        ids(&claim(&mut *boris, "boris", 1)),
+        ["w1"],
+        "judged cards are not handed out"
+    );
+    boris
+        .decide(
+            "r-c1",
+            "lena",
+            &Decision::send_back("look again".into()),
+            now(),
+        )
+        .unwrap();
+    anna.withdraw_review("r-w2", now()).unwrap();
+    assert_eq!(
+        ids(&claim(&mut *boris, "boris", 3)),
+        ["w1", "c1", "w2"],
+        "a card sent back, or whose verdict was withdrawn, is free again"
+    );
+}

@@ -1,0 +1,55 @@
+//! The screens kept current while others act on a shared store: another auditor's verdict or
+//! the lead's decision (the runtime's watcher says so) re-reads the figures on screen and the
+//! lead's list, without a key press and without holding the keys.
+
+use super::{Cx, lead};
+use crate::tui::read::{Answer, Ask, Read, Then};
+use crate::tui::state::{Screen, State};
+
+/// Others wrote: asks for what the screen shows that their writes may have changed.
+pub(super) fn refresh(state: &State, cx: &mut Cx) {
+    // A read the user asked for is on its way (its answer is current), or a verdict waits
+    // for the store: nothing to add.
+    if state.shared.loading.is_some() || state.verdicts.saving.is_some() {
+        return;
+    }
+    let ask = match state.screen {
+        Screen::Funnel => Ask::Stages,
+        Screen::Queue | Screen::Card => match (state.stage_row(), state.queue.as_ref()) {
+            (Some(row), Some(q)) => Ask::Counts {
+                row: row.clone(),
+                all: q.all,
+            },
+            _ => return,
+        },
+        Screen::Reviews if state.popup.is_none() => Ask::LeadRows,
+        _ => return,
+    };
+    // Unticketed, as a card read ahead: no mark, keys go on.
+    cx.ask(crate::tui::effect::Effect::Read(Read {
+        ticket: 0,
+        ask,
+        then: Then::Refreshed,
+    }));
+}
+
+/// A refresh came back: shown if its screen is still up.
+pub(super) fn refreshed(state: &mut State, answer: Answer) {
+    match (state.screen, answer) {
+        (Screen::Funnel, Answer::Stages(rows)) => state.stages.set_rows(rows),
+        (Screen::Queue | Screen::Card, Answer::Counts(counts)) => {
+            let Some(q) = state.queue.as_mut() else {
+                return;
+            };
+            q.counts = counts;
+            if q.filter.is_empty() {
+                q.total = counts.to_review();
+            }
+            if let Some(row) = state.stages.rows.get_mut(q.row) {
+                row.counts = counts;
+            }
+        }
+        (Screen::Reviews, Answer::LeadRows(rows)) => lead::rows_refreshed(state, rows),
+        _ => {}
+    }
+}

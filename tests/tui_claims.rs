@@ -1,0 +1,202 @@
+//! Auditors sharing one store (a file with `okk review --claim`; a server always): the reviewer
+//! takes each card by claim, so two auditors never see one card as their next; a skip or a quit
+//! gives the card back; a pause renews what is held; and others' writes refresh the figures on
+//! screen and the lead's list without a key (the runtime's watcher).
+
+mod common;
+
+use std::time::{Duration, Instant};
+
+use common::Desk;
+use okk::domain::decision::Decision;
+use okk::tui::effect::{Effect, Msg, Outcome};
+use okk::tui::state::State;
+use okk::tui::update::{start_at_stage, update};
+
+const MET: &str = "Встреча проведена";
+const LEASE: Duration = Duration::from_secs(30);
+
+/// `who`'s reviewer on the shared store, taking its cards by claim, at the stage's first card.
+fn claiming(desk: &Desk, who: &str) -> (State, okk::tui::desk::Desk) {
+    let (mut state, d) = common::reviewer::open(&desk.db, who);
+    let d = d.claiming(LEASE);
+    okk::tui::update::load_stages(&mut state, &d).unwrap();
+    let row = (state.stages.rows.iter())
+        .position(|r| r.name == MET)
+        .unwrap();
+    start_at_stage(&mut state, row, &d).unwrap();
+    (state, d)
+}
+
+fn shown(state: &State) -> Option<String> {
+    (state.card.as_ref()).map(|c| c.detail.card.external_id.clone())
+}
+
+fn press(state: &mut State, d: &mut okk::tui::desk::Desk, seq: &str) {
+    common::reviewer::press(state, d, seq);
+}
+
+/// The first card `who` holds, by the CLI's claim of one (unexpired claims come back first).
+fn held_by(desk: &Desk, who: &str) -> Vec<String> {
+    let out = desk
+        .okk()
+        .args(["queue", "--stage", MET, "--auditor", who, "--claim", "1"])
+        .args(["--json"])
+        .output()
+        .unwrap();
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    json["cards"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["id"].as_str().unwrap().to_string())
+        .collect()
+}
+
+#[test]
+fn two_auditors_judging_one_stage_by_claim_never_see_the_same_card() {
+    let desk = Desk::demo();
+    let (mut anna, mut a) = claiming(&desk, "anna");
+    let (mut boris, mut b) = claiming(&desk, "boris");
+    let mut seen_a = Vec::new();
+    let mut seen_b = Vec::new();
+    for _ in 0..6 {
+        let (Some(x), Some(y)) = (shown(&anna), shown(&boris)) else {
+            break;
+        };
+        assert_ne!(x, y, "one card on both screens");
+        seen_a.push(x);
+        seen_b.push(y);
+        press(&mut anna, &mut a, "a");
+        press(&mut boris, &mut b, "a");
+    }
+    assert!(seen_a.len() >= 3, "{seen_a:?}");
+    for x in &seen_a {
+        assert!(
+            !seen_b.contains(x),
+            "{x} judged by both: {seen_a:?} {seen_b:?}"
+        );
+    }
+    // Every verdict is in, one per card.
+    let reviews = desk.current_reviews();
+    assert_eq!(reviews.len(), seen_a.len() + seen_b.len(), "{reviews:?}");
+}
+
+#[test]
+fn a_skipped_card_goes_to_the_next_auditor_and_never_back_to_the_one_who_skipped() {
+    let desk = Desk::demo();
+    let (mut anna, mut a) = claiming(&desk, "anna");
+    let first = shown(&anna).expect("a card");
+    press(&mut anna, &mut a, "<space>");
+    let next = shown(&anna).expect("the next card");
+    assert_ne!(next, first);
+    let (boris, _b) = claiming(&desk, "boris");
+    assert_eq!(shown(&boris), Some(first.clone()), "given back, it is free");
+    // Anna judges on: the card she gave back is not hers again.
+    for _ in 0..4 {
+        press(&mut anna, &mut a, "a");
+        assert_ne!(shown(&anna), Some(first.clone()));
+    }
+}
+
+#[test]
+fn quitting_gives_back_the_cards_held_and_leaving_a_queue_does_too() {
+    let desk = Desk::demo();
+    let (mut anna, mut a) = claiming(&desk, "anna");
+    let first = shown(&anna).expect("a card");
+    assert_eq!(held_by(&desk, "anna")[0], first, "held while on screen");
+    press(&mut anna, &mut a, "<ctrl-c>");
+    assert!(anna.shared.quit);
+    let (boris, _b) = claiming(&desk, "boris");
+    assert_eq!(shown(&boris), Some(first));
+
+    let (mut clara, mut c) = claiming(&desk, "clara");
+    let hers = shown(&clara).expect("a card");
+    press(&mut clara, &mut c, "qq");
+    assert!(clara.queue.is_none(), "back at the funnel");
+    let (dmitri, _d) = claiming(&desk, "dmitri");
+    assert_eq!(shown(&dmitri), Some(hers), "clara's card is free again");
+}
+
+#[test]
+fn a_pause_renews_the_cards_held_once_a_third_of_the_lease_has_passed() {
+    let desk = Desk::demo();
+    let (mut anna, a) = claiming(&desk, "anna");
+    let card = anna.card.as_ref().unwrap().detail.card_id;
+    assert!(
+        !update(&mut anna, Msg::Tick, &a).contains(&Effect::Renew(vec![card])),
+        "just claimed"
+    );
+    anna.queue.as_mut().unwrap().renewed = Instant::now() - LEASE;
+    let effects = update(&mut anna, Msg::Tick, &a);
+    assert!(effects.contains(&Effect::Renew(vec![card])), "{effects:?}");
+    // A skip asks the writer to give the card back (the reader claims the next).
+    let effects = update(&mut anna, Msg::Key(common::keys::parse("<space>")[0]), &a);
+    assert_eq!(effects[0], Effect::Release(vec![card]), "{effects:?}");
+}
+
+#[test]
+fn without_claim_a_laptop_reviewer_lists_its_queue_and_holds_nothing() {
+    let desk = Desk::demo();
+    let (mut state, mut d) = common::reviewer::open(&desk.db, "anna");
+    okk::tui::update::load_stages(&mut state, &d).unwrap();
+    let row = (state.stages.rows.iter())
+        .position(|r| r.name == MET)
+        .unwrap();
+    start_at_stage(&mut state, row, &d).unwrap();
+    assert!(
+        state.queue.as_ref().unwrap().items.len() > 1,
+        "a page listed"
+    );
+    let first = shown(&state).unwrap();
+    press(&mut state, &mut d, "<space><ctrl-c>");
+    let (boris, _b) = claiming(&desk, "boris");
+    assert_eq!(shown(&boris), Some(first), "nothing held by anna");
+}
+
+#[test]
+fn the_lead_sending_a_review_back_changes_the_auditors_figures_without_a_key() {
+    let desk = Desk::demo();
+    let (mut anna, mut a) = claiming(&desk, "anna");
+    press(&mut anna, &mut a, "a");
+    let before = anna.queue.as_ref().unwrap().counts;
+    let mut watch = a.watch().unwrap();
+
+    // The lead, in another process on the same file, sends the verdict back.
+    let (_, mut lead) = common::reviewer::open(&desk.db, "lena");
+    let row = lead.lead_rows().unwrap().pop().expect("anna's review");
+    lead.decide(&row.review_id, &Decision::send_back("look again".into()))
+        .unwrap();
+
+    assert!(
+        watch.wait(Duration::from_secs(5)).unwrap(),
+        "the write seen"
+    );
+    okk::tui::run::dispatch(&mut anna, Msg::Done(Box::new(Outcome::OthersActed)), &mut a);
+    let after = anna.queue.as_ref().unwrap().counts;
+    assert_eq!(
+        after.reviewed + 1,
+        before.reviewed,
+        "{before:?} → {after:?}"
+    );
+}
+
+#[test]
+fn an_auditors_verdict_shows_in_the_leads_list_without_a_key() {
+    let desk = Desk::demo();
+    let (mut lead, mut l) = common::reviewer::open(&desk.db, "lena");
+    okk::tui::lead::load(&mut lead, &l).unwrap();
+    let before = lead.lead.as_ref().unwrap().rows.len();
+    let mut watch = l.watch().unwrap();
+    assert!(!watch.wait(Duration::ZERO).unwrap(), "nothing yet");
+
+    let (mut anna, mut a) = claiming(&desk, "anna");
+    press(&mut anna, &mut a, "a");
+
+    assert!(
+        watch.wait(Duration::from_secs(5)).unwrap(),
+        "the verdict seen"
+    );
+    okk::tui::run::dispatch(&mut lead, Msg::Done(Box::new(Outcome::OthersActed)), &mut l);
+    assert_eq!(lead.lead.as_ref().unwrap().rows.len(), before + 1);
+}
