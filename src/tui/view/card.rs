@@ -35,10 +35,7 @@ pub fn draw(
     draw_card(shared, c, theme, frame, left);
     // Items wrap rather than lose their words; the checklist is as tall as they need.
     let inner_w = right.width.saturating_sub(2).max(1) as usize;
-    let rows: usize = checklist_lines(shared, c, theme)
-        .iter()
-        .map(|l| l.width().max(1).div_ceil(inner_w))
-        .sum();
+    let rows = checklist_lines(shared, c, theme, inner_w).len();
     let [list, suggestion] = Layout::vertical([
         Constraint::Length((rows as u16 + 2).max(3)),
         Constraint::Min(6),
@@ -323,11 +320,9 @@ fn draw_card(shared: &Shared, c: &CardState, theme: &Theme, frame: &mut Frame<'_
         .borders(Borders::ALL)
         .title(title(&c.detail.card));
     let inner = block.inner(area);
-    let lines = card_lines(shared, c, theme, inner.width);
-    // Wrapped height, estimated per line: enough to stop scrolling past the end.
     let width = inner.width.max(1) as usize;
-    let total: usize = lines.iter().map(|l| l.width().max(1).div_ceil(width)).sum();
-    let max_scroll = total.saturating_sub(inner.height as usize) as u16;
+    let lines = super::hang::hang_all(card_lines(shared, c, theme, inner.width), width);
+    let max_scroll = lines.len().saturating_sub(inner.height as usize) as u16;
     let scroll = c.scroll.min(max_scroll);
     let p = Paragraph::new(lines)
         .block(block)
@@ -382,7 +377,8 @@ fn draw_checklist(
         );
         return;
     }
-    let lines = checklist_lines(shared, c, theme);
+    let width = area.width.saturating_sub(2).max(1) as usize;
+    let lines = checklist_lines(shared, c, theme, width);
     frame.render_widget(
         Paragraph::new(lines)
             .block(block)
@@ -391,7 +387,13 @@ fn draw_checklist(
     );
 }
 
-fn checklist_lines(shared: &Shared, c: &CardState, theme: &Theme) -> Vec<Line<'static>> {
+/// The checklist's items, each wrapped to `width` past its number.
+fn checklist_lines(
+    shared: &Shared,
+    c: &CardState,
+    theme: &Theme,
+    width: usize,
+) -> Vec<Line<'static>> {
     let items = c
         .stage
         .map(|i| shared.funnel.stage(i).checklist.as_slice())
@@ -399,7 +401,7 @@ fn checklist_lines(shared: &Shared, c: &CardState, theme: &Theme) -> Vec<Line<'s
     items
         .iter()
         .enumerate()
-        .map(|(i, item)| {
+        .flat_map(|(i, item)| {
             let a = c.draft.answers.get(&item.id).copied();
             let na = matches!(a, Some(Answer::Na) | None);
             let text_style = if na {
@@ -411,15 +413,20 @@ fn checklist_lines(shared: &Shared, c: &CardState, theme: &Theme) -> Vec<Line<'s
                 (None, Some(s)) => suggested_mark(*s, item.scale, theme),
                 _ => answer_mark(a, item.scale, theme),
             };
-            Line::from(vec![
+            let marks = vec![
                 Span::styled(format!("{} ", i + 1), theme.key),
                 mark,
                 Span::styled(
                     format!(" w{}{} ", item.weight, if item.critical { "!" } else { "" }),
                     theme.dim,
                 ),
-                Span::styled(item.text.clone(), text_style),
-            ])
+            ];
+            // Under the marks, not under the text: on a narrow terminal the marks' columns are
+            // worth a row of the checklist.
+            let head = marks[0].width();
+            let mut spans = marks;
+            spans.push(Span::styled(item.text.clone(), text_style));
+            super::hang::hang(Line::from(spans), head, width)
         })
         .collect()
 }

@@ -5,6 +5,7 @@ mod bars;
 mod card;
 mod fields;
 mod funnel;
+mod hang;
 mod lead;
 mod popup;
 mod queue;

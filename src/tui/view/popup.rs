@@ -157,7 +157,8 @@ fn help(state: &State, scroll: u16, theme: &Theme, frame: &mut Frame<'_>, area: 
     }
     let w = area.width.saturating_sub(4).min(110);
     let inner = w.saturating_sub(2).max(1) as usize;
-    let rows: usize = lines.iter().map(|l| l.width().max(1).div_ceil(inner)).sum();
+    let lines = super::hang::hang_all(lines, inner);
+    let rows = lines.len();
     let rect = centered(area, w, rows as u16 + 2);
     frame.render_widget(Clear, rect);
     let scrolls = rows as u16 + 2 > rect.height;
