@@ -394,6 +394,42 @@ fn a_broken_file_is_refused_in_russian_with_its_place() {
     assert_russian_cli("a malformed CSV", &without_path);
 }
 
+/// The operating system's own error text is English only: okk says what its kind means.
+#[test]
+fn a_missing_file_or_a_store_that_cannot_open_is_said_in_russian() {
+    let desk = Desk::new();
+    let missing = desk.dir.path().join("нет.csv");
+    let store_in_a_file = desk.dir.path().join("file");
+    std::fs::write(&store_in_a_file, "").unwrap();
+    for (db, args, said) in [
+        (
+            desk.db.clone(),
+            vec!["import".to_string(), missing.display().to_string()],
+            "не удаётся прочитать файл: нет такого файла или каталога",
+        ),
+        (
+            store_in_a_file.join("okk.db"),
+            vec!["stats".to_string()],
+            "не удаётся открыть базу: файл или каталог с таким именем уже есть",
+        ),
+    ] {
+        let out = desk
+            .okk_bare()
+            .arg("--db")
+            .arg(db)
+            .arg("--funnel")
+            .arg(common::funnel_path())
+            .arg("--lang")
+            .arg("ru")
+            .args(&args)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(1), "{args:?}");
+        let err = String::from_utf8(out.stderr).unwrap();
+        assert!(err.contains(said) && !err.contains("os error"), "{err}");
+    }
+}
+
 #[test]
 fn counted_messages_take_russian_plural_forms() {
     lang::with(Lang::Ru, || {

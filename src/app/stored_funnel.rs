@@ -21,8 +21,11 @@ pub fn apply(paths: &Paths, file: &Path, lead: Option<&str>) -> Result<ExitCode>
         return Err(user(msg::funnel_apply_on_file()));
     };
     let funnel = crate::funnel_config::load(file).map_err(|e| user(e.to_string()))?;
-    let text = std::fs::read_to_string(file)
-        .map_err(|e| user(crate::text::funnel_config::cannot_read(&e.to_string())))?;
+    let text = std::fs::read_to_string(file).map_err(|e| {
+        user(crate::text::funnel_config::cannot_read(
+            &crate::text::common::io_error(&e),
+        ))
+    })?;
     let config = super::config::load(&paths.config)?;
     let mut store = paths.open_server(url)?;
     let fallback = super::review::auditor(None, &config);

@@ -30,3 +30,42 @@ pub fn day(d: chrono::NaiveDate) -> String {
 pub fn moment(t: chrono::NaiveDateTime) -> String {
     i18n::moment(lang::current(), t)
 }
+
+/// An error from the operating system in the current language: what its kind means where okk
+/// knows the kind (a missing file, no rights, a full disk …), else its own text. Other errors
+/// are searched for one along their sources (a store that could not open its file).
+pub fn error(e: &(dyn std::error::Error + 'static)) -> String {
+    let mut cause: Option<&(dyn std::error::Error + 'static)> = Some(e);
+    while let Some(c) = cause {
+        if let Some(io) = c.downcast_ref::<std::io::Error>()
+            && let Some(said) = os_kind(io.kind())
+        {
+            return said;
+        }
+        cause = c.source();
+    }
+    e.to_string()
+}
+
+/// [`error`] of an `io::Error`.
+pub fn io_error(e: &std::io::Error) -> String {
+    error(e)
+}
+
+fn os_kind(kind: std::io::ErrorKind) -> Option<String> {
+    use std::io::ErrorKind as K;
+    Some(match kind {
+        K::NotFound => crate::tr!("common-os-not-found"),
+        K::PermissionDenied => crate::tr!("common-os-permission-denied"),
+        K::AlreadyExists => crate::tr!("common-os-already-exists"),
+        K::IsADirectory => crate::tr!("common-os-is-a-directory"),
+        K::NotADirectory => crate::tr!("common-os-not-a-directory"),
+        K::StorageFull => crate::tr!("common-os-storage-full"),
+        K::ReadOnlyFilesystem => crate::tr!("common-os-read-only"),
+        K::FileTooLarge => crate::tr!("common-os-too-large"),
+        K::InvalidFilename => crate::tr!("common-os-invalid-name"),
+        K::UnexpectedEof => crate::tr!("common-os-unexpected-end"),
+        K::OutOfMemory => crate::tr!("common-os-out-of-memory"),
+        _ => return None,
+    })
+}

@@ -13,7 +13,7 @@ impl std::fmt::Display for StoreError {
             StoreError::NotOkk { path } => f.write_str(&not_okk(path)),
             StoreError::NotEmpty { path } => f.write_str(&not_empty(path)),
             StoreError::Refused { table } => f.write_str(&refused(table)),
-            StoreError::Open { path, source } => f.write_str(&cannot_open(path, source)),
+            StoreError::Open { path, source } => f.write_str(&cannot_open(path, source.as_ref())),
             StoreError::Backend { busy, source } => f.write_str(&failed(source, *busy)),
         }
     }
@@ -36,11 +36,11 @@ pub fn not_empty(path: &Path) -> String {
     crate::tr!("store-not-empty", path = path.display().to_string())
 }
 
-pub fn cannot_open(path: &Path, err: &dyn std::fmt::Display) -> String {
+pub fn cannot_open(path: &Path, err: &(dyn std::error::Error + 'static)) -> String {
     crate::tr!(
         "store-cannot-open",
         path = path.display().to_string(),
-        error = err.to_string()
+        error = super::common::error(err)
     )
 }
 

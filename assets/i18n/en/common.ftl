@@ -12,3 +12,16 @@ common-reviews = { $count ->
     [one] { $count } review
    *[other] { $count } reviews
 }
+
+# What an operating system's error means, by its kind (the OS's own text is English only).
+common-os-not-found = no such file or directory
+common-os-permission-denied = permission denied
+common-os-already-exists = a file or directory of that name is already there
+common-os-is-a-directory = it is a directory, not a file
+common-os-not-a-directory = a part of the path is not a directory
+common-os-storage-full = the disk is full
+common-os-read-only = the file system is read-only
+common-os-too-large = the file is too large
+common-os-invalid-name = the file name is not valid here
+common-os-unexpected-end = the file ends too early
+common-os-out-of-memory = out of memory

@@ -19,3 +19,16 @@ common-reviews = { $count ->
     [many] { $count } проверок
    *[other] { $count } проверки
 }
+
+# Что значит ошибка операционной системы, по её виду (текст самой ОС только английский).
+common-os-not-found = нет такого файла или каталога
+common-os-permission-denied = нет прав доступа
+common-os-already-exists = файл или каталог с таким именем уже есть
+common-os-is-a-directory = это каталог, а не файл
+common-os-not-a-directory = часть пути — не каталог
+common-os-storage-full = диск заполнен
+common-os-read-only = файловая система только для чтения
+common-os-too-large = файл слишком большой
+common-os-invalid-name = такое имя файла здесь недопустимо
+common-os-unexpected-end = файл обрывается раньше времени
+common-os-out-of-memory = не хватает памяти
