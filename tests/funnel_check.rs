@@ -35,6 +35,11 @@ fn at(p: &Problem) -> (usize, usize, &str) {
     (p.line, p.column, p.key.as_str())
 }
 
+/// `p` says `part` (the whole message shown when it does not).
+fn assert_says(p: &Problem, part: &str) {
+    assert!(p.message.contains(part), "{}", p.message);
+}
+
 /// One mistake a desk lead makes by hand in a funnel, a case of tests/fixtures/funnel/mistakes.toml:
 /// okk reports one problem, at (line, column, key), with each of `says` in its message.
 #[derive(serde::Deserialize)]
@@ -264,11 +269,7 @@ typ = "date"
         ],
         "{ps:#?}"
     );
-    assert!(
-        ps[5].message.contains("use one of: name, type, aliases"),
-        "{}",
-        ps[5].message
-    );
+    assert_says(&ps[5], "use one of: name, type, aliases");
 }
 
 #[test]
@@ -356,14 +357,10 @@ required = [
             (8, "stages[0].required[3]"),
         ]
     );
-    assert!(all[0].message.contains("urgent"), "{}", all[0].message);
-    assert!(all[1].message.contains("field = "), "{}", all[1].message);
-    assert!(all[2].message.contains("\"weight\""), "{}", all[2].message);
-    assert!(
-        all[3].message.contains("found a number"),
-        "{}",
-        all[3].message
-    );
+    assert_says(&all[0], "urgent");
+    assert_says(&all[1], "field = ");
+    assert_says(&all[2], "\"weight\"");
+    assert_says(&all[3], "found a number");
 }
 
 /// docs/funnel.md lists the built-in funnel's idle limits and the fields whose being empty is
@@ -478,16 +475,8 @@ fields = ["phone", "Бюджет"]
             (4, 20, "stages[0].fields[1]")
         ]
     );
-    assert!(
-        all[0].message.contains("move it to `required`"),
-        "{}",
-        all[0].message
-    );
-    assert!(
-        all[1].message.contains("no custom field «Бюджет»"),
-        "{}",
-        all[1].message
-    );
+    assert_says(&all[0], "move it to `required`");
+    assert_says(&all[1], "no custom field «Бюджет»");
 }
 
 #[test]
@@ -513,18 +502,11 @@ name = "Квалификация"
             (8, 8, "custom_fields[2].name")
         ]
     );
-    assert!(
-        all[0]
-            .message
-            .contains("custom field «Дата встречи в офисе продаж» (line 4, column 12)"),
-        "{}",
-        all[0].message
+    assert_says(
+        &all[0],
+        "custom field «Дата встречи в офисе продаж» (line 4, column 12)",
     );
-    assert!(
-        all[1].message.contains("profile field"),
-        "{}",
-        all[1].message
-    );
+    assert_says(&all[1], "profile field");
 }
 
 // ---- checklist ----
@@ -626,7 +608,7 @@ fn funnel_saved_in_cp1251_is_refused_with_the_spot() {
     let error = load(&fixture("cp1251.toml")).unwrap_err();
     let p = &error.problems[0];
     assert_eq!((p.line, p.column), (1, 9));
-    assert!(p.message.contains("save it as UTF-8"), "{}", p.message);
+    assert_says(p, "save it as UTF-8");
 }
 
 #[test]
@@ -740,12 +722,8 @@ fn marker_that_is_not_text_or_has_no_words_is_refused() {
         found,
         [(8, 18, "markers.lost[1]"), (8, 21, "markers.lost[2]")]
     );
-    assert!(
-        all[0].message.contains("found a number"),
-        "{}",
-        all[0].message
-    );
-    assert!(all[1].message.contains("no words"), "{}", all[1].message);
+    assert_says(&all[0], "found a number");
+    assert_says(&all[1], "no words");
 }
 
 #[test]
@@ -770,7 +748,7 @@ fn date_rule_field_must_be_a_date_field() {
         p.message
     );
     let p = rule("Интересующие параметры");
-    assert!(p.message.contains("is of type text"), "{}", p.message);
+    assert_says(&p, "is of type text");
 }
 
 #[test]
@@ -792,7 +770,7 @@ fn comparing_rule_without_other_is_refused() {
         "  [[stages.rules]]\n  kind = \"date\"\n  field = \"Дата встречи в офисе продаж\"\n  must_be = \"before_field\"\n",
     ));
     assert_eq!(at(&p), (14, 13, "stages[0].rules[0].other"));
-    assert!(p.message.contains("add other = "), "{}", p.message);
+    assert_says(&p, "add other = ");
     let p = only_problem(&with_rules(
         "  [[stages.rules]]\n  kind = \"date\"\n  field = \"created_at\"\n  must_be = \"past\"\n  other = \"closed_at\"\n",
     ));
@@ -806,11 +784,7 @@ fn rules_table_takes_known_codes_and_levels() {
     ));
     let found: Vec<_> = all.iter().map(at).collect();
     assert_eq!(found, [(12, 1, "rules.idel"), (13, 13, "rules.backwards")]);
-    assert!(
-        all[0].message.contains("required, idle, date"),
-        "{}",
-        all[0].message
-    );
+    assert_says(&all[0], "required, idle, date");
     let funnel = load_str(
         &with_rules("[rules]\nbackwards = \"off\"\nidle = \"critical\"\n"),
         Path::new("funnel.toml"),

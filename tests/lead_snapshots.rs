@@ -81,10 +81,10 @@ impl LeadDesk {
     }
 
     /// `NAME_80x24` and `NAME_120x40`; each screen is also checked to be whole (see
-    /// [`assert_rows_whole`]).
+    /// [`common::reviewer::assert_rows_whole`]).
     fn snap(&self, name: &str) {
         for (w, h) in SIZES {
-            assert_rows_whole(&self.buffer(w, h));
+            common::reviewer::assert_rows_whole(&self.buffer(w, h));
             insta::assert_snapshot!(format!("{name}_{w}x{h}"), self.screen(w, h));
         }
     }
@@ -125,34 +125,6 @@ impl LeadDesk {
 
 /// (lead, decision, verdict, suggested stage, note).
 type DecisionRow = (String, String, Option<String>, Option<String>, String);
-
-/// Every row's symbols add up to exactly the terminal's width (a wide character takes its cell
-/// and hides the next one), and no cell holds a control character.
-fn assert_rows_whole(buf: &Buffer) {
-    let area = buf.area;
-    for y in 0..area.height {
-        let mut width = 0usize;
-        let mut hidden = 0usize;
-        for x in 0..area.width {
-            let sym = buf[(x, y)].symbol();
-            assert!(
-                !sym.chars().any(char::is_control),
-                "cell ({x}, {y}) holds {sym:?}"
-            );
-            if hidden > 0 {
-                hidden -= 1;
-                continue;
-            }
-            let w = ratatui::text::Span::raw(sym).width();
-            width += w;
-            hidden = w.saturating_sub(1);
-        }
-        assert_eq!(
-            width, area.width as usize,
-            "row {y} is {width} columns wide"
-        );
-    }
-}
 
 // ---- the list -------------------------------------------------------------------------------
 

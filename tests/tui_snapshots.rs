@@ -227,43 +227,12 @@ fn terminal_too_small() {
 
 // ---- hostile text ---------------------------------------------------------------------------
 
-/// Characters that must not reach a terminal: controls (C0, DEL, C1) and the invisible
-/// direction and format marks a card could reorder text with.
-fn forbidden(c: char) -> bool {
-    c.is_control()
-        || matches!(
-            c,
-            '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{061c}'
-        )
-}
-
-/// Every cell holds printable text; each row's symbols add up to exactly the terminal's width
-/// (a wide character takes its cell and hides the next one); and box borders sit at the columns
-/// they are drawn at, on every body row.
+/// Every cell holds printable text and each row is exactly the terminal's width (see
+/// [`common::reviewer::assert_rows_whole`]); and box borders sit at the columns they are drawn
+/// at, on every body row.
 fn assert_screen_sound(buf: &Buffer, border_columns: &[u16]) {
+    common::reviewer::assert_rows_whole(buf);
     let area = buf.area;
-    for y in 0..area.height {
-        let mut width = 0usize;
-        let mut hidden = 0usize;
-        for x in 0..area.width {
-            let cell = &buf[(x, y)];
-            let sym = cell.symbol();
-            if let Some(c) = sym.chars().find(|&c| forbidden(c)) {
-                panic!("cell ({x}, {y}) holds {c:?} in {sym:?}");
-            }
-            if hidden > 0 {
-                hidden -= 1;
-                continue;
-            }
-            let w = ratatui::text::Span::raw(sym).width();
-            width += w;
-            hidden = w.saturating_sub(1);
-        }
-        assert_eq!(
-            width, area.width as usize,
-            "row {y} is {width} columns wide"
-        );
-    }
     // The body: between the title bar and the status and hint lines.
     for y in 1..area.height.saturating_sub(2) {
         for &x in border_columns {

@@ -83,13 +83,7 @@ pub use paths::Paths;
 /// `println!`, a reader that went away (`okk check | head`) comes back as an error (main exits
 /// quietly with 0) instead of a panic.
 pub fn say(text: impl std::fmt::Display) -> std::io::Result<()> {
-    use std::io::Write;
-    let text = text.to_string();
-    writeln!(
-        std::io::stdout().lock(),
-        "{}",
-        crate::text::safe::text(&text)
-    )
+    say_raw(format_args!("{text}\n"))
 }
 
 /// [`say`] without the newline.

@@ -23,11 +23,8 @@ pub fn run(paths: &Paths, args: ReviewArgs) -> Result<ExitCode> {
     let config = config::load(&paths.config)?;
     if let Some(url) = paths.server() {
         // The server's flags are its own sync's: this okk judges nothing on it.
-        let mut store = paths.open_server(url)?;
-        let (funnel, fingerprint) = super::stored_funnel::load(paths, &store)?;
-        let who = acting(&mut store, args.auditor.as_deref(), &config, Role::Auditor)?;
-        let today = paths.server_today();
-        let (state, desk) = desk(store, today, funnel, fingerprint, &config, who)?;
+        let given = args.auditor.as_deref();
+        let (state, desk) = server_desk(paths, url, &config, given, Role::Auditor)?;
         // A server's queue is shared: always taken by claim.
         let desk = desk.claiming(lease(&args));
         return begin(state, desk, &args, None, started);
@@ -154,6 +151,28 @@ fn begin(
 
 /// The screen's state and the desk for `who` (the auditor, or the lead), once a terminal is
 /// there to show them on.
+/// The desk on the team server at `url`, for `given` (or the configured name) acting as `role`:
+/// the reviewer's and the lead's start-up there, under the server's day.
+fn server_desk(
+    paths: &Paths,
+    url: &str,
+    config: &config::Config,
+    given: Option<&str>,
+    role: Role,
+) -> Result<(State, Desk)> {
+    let mut store = paths.open_server(url)?;
+    let (funnel, fingerprint) = super::stored_funnel::load(paths, &store)?;
+    let who = acting(&mut store, given, config, role)?;
+    desk(
+        store,
+        paths.server_today(),
+        funnel,
+        fingerprint,
+        config,
+        who,
+    )
+}
+
 fn desk(
     store: impl crate::domain::ports::DeskStore + 'static,
     today: chrono::NaiveDateTime,
@@ -213,17 +232,8 @@ pub fn lead(paths: &Paths, args: crate::cli::LeadArgs) -> Result<ExitCode> {
     let started = Instant::now();
     let config = config::load(&paths.config)?;
     if let Some(url) = paths.server() {
-        let mut store = paths.open_server(url)?;
-        let (funnel, fingerprint) = super::stored_funnel::load(paths, &store)?;
-        let who = acting(&mut store, args.lead.as_deref(), &config, Role::Lead)?;
-        let (mut state, desk) = desk(
-            store,
-            paths.server_today(),
-            funnel,
-            fingerprint,
-            &config,
-            who,
-        )?;
+        let given = args.lead.as_deref();
+        let (mut state, desk) = server_desk(paths, url, &config, given, Role::Lead)?;
         crate::tui::lead::load(&mut state, &desk)?;
         return show(state, desk, None, started);
     }

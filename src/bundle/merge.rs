@@ -191,28 +191,65 @@ fn why<T>(r: Result<T, String>) -> Result<T, Refusal> {
     r.map_err(Refusal::Why)
 }
 
-/// A record as the checks common to reviews and decisions see it.
+/// A review or a decision as the merge's checks see it: its author signs the record, and a
+/// withdrawal is signed apart (by the author or a lead).
 struct Signed<'r> {
+    id: &'r str,
     author: &'r str,
-    what: String,
     created_at: &'r str,
     withdrawn_at: &'r Option<String>,
-    signature: Option<&'r str>,
+    signature: &'r Option<String>,
     signed_bytes: Vec<u8>,
     withdrawal_signature: &'r Option<String>,
     withdrawal_bytes: Option<Vec<u8>>,
 }
 
-/// The same record as the store holds it, if it does.
-struct Here<'h> {
-    signature: Option<&'h str>,
-    signed_bytes: Vec<u8>,
-    withdrawn_at: &'h Option<String>,
-    withdrawal_signature: &'h Option<String>,
+/// The records [`Signed`] sees: reviews and decisions (their authors' fields have other names).
+trait SignedRecord {
+    fn signed(&self) -> Signed<'_>;
+}
+
+impl SignedRecord for ReviewRecord {
+    fn signed(&self) -> Signed<'_> {
+        Signed {
+            id: &self.id,
+            author: &self.auditor,
+            created_at: &self.created_at,
+            withdrawn_at: &self.withdrawn_at,
+            signature: &self.signature,
+            signed_bytes: self.signed_bytes(),
+            withdrawal_signature: &self.withdrawal_signature,
+            withdrawal_bytes: self.withdrawal_bytes(),
+        }
+    }
+}
+
+impl SignedRecord for DecisionRecord {
+    fn signed(&self) -> Signed<'_> {
+        Signed {
+            id: &self.id,
+            author: &self.lead,
+            created_at: &self.created_at,
+            withdrawn_at: &self.withdrawn_at,
+            signature: &self.signature,
+            signed_bytes: self.signed_bytes(),
+            withdrawal_signature: &self.withdrawal_signature,
+            withdrawal_bytes: self.withdrawal_bytes(),
+        }
+    }
 }
 
 /// A withdrawal the record carries, checked: (when, its signature).
 type Withdrawal = (Option<String>, Option<String>);
+
+/// Whether the store held a review or a decision before the merge.
+enum Seen {
+    New,
+    /// `withdrawn_now`: the store's copy was not withdrawn and the merge withdrew it.
+    Known {
+        withdrawn_now: bool,
+    },
+}
 
 impl Merge<'_> {
     /// Every record of one file; its report.
@@ -250,7 +287,8 @@ impl Merge<'_> {
     fn check(
         &mut self,
         r: &Signed<'_>,
-        here: Option<&Here<'_>>,
+        what: &str,
+        here: Option<&Signed<'_>>,
     ) -> Result<Option<Withdrawal>, Refusal> {
         why(times::check("created_at", r.created_at, self.now))?;
         why(times::check_opt(
@@ -258,17 +296,18 @@ impl Merge<'_> {
             r.withdrawn_at.as_deref(),
             self.now,
         ))?;
+        let signature = r.signature.as_deref();
         let signer = why(self
             .keyring
-            .signer(r.signature, &r.signed_bytes, r.author, &r.what))?;
+            .signer(signature, &r.signed_bytes, r.author, what))?;
         why(authorised(
             &signer,
             r.author,
             here.map(|h| h.signature.is_none()),
-            &r.what,
+            what,
         ))?;
         if here.is_some_and(|h| h.signed_bytes != r.signed_bytes) {
-            return Err(Refusal::Why(msg::conflict(&r.what)));
+            return Err(Refusal::Why(msg::conflict(what)));
         }
         let Some(bytes) = &r.withdrawal_bytes else {
             return Ok(None);
@@ -277,7 +316,7 @@ impl Merge<'_> {
             r.withdrawal_signature.as_deref(),
             bytes,
             r.author,
-            &msg::what_withdrawal(&r.what),
+            &msg::what_withdrawal(what),
         ))?;
         match &w {
             Signer::Own => {
@@ -285,12 +324,12 @@ impl Merge<'_> {
                     h.withdrawn_at == r.withdrawn_at && h.withdrawal_signature.is_none()
                 });
                 if !made_here {
-                    return Err(Refusal::Why(msg::own_key_not_made_here(&r.what)));
+                    return Err(Refusal::Why(msg::own_key_not_made_here(what)));
                 }
             }
             Signer::Trusted { name, lead } => {
                 if name != r.author && !lead {
-                    return Err(Refusal::Why(msg::withdrawal_by_other(&r.what, name)));
+                    return Err(Refusal::Why(msg::withdrawal_by_other(what, name)));
                 }
             }
         }
@@ -302,41 +341,15 @@ impl Merge<'_> {
 
     fn review(&mut self, r: ReviewRecord, report: &mut MergeReport) -> Result<(), Refusal> {
         let here = self.tx.review(&r.id)?;
-        let signed = Signed {
-            author: &r.auditor,
-            what: msg::what_review(&r.id, &r.auditor),
-            created_at: &r.created_at,
-            withdrawn_at: &r.withdrawn_at,
-            signature: r.signature.as_deref(),
-            signed_bytes: r.signed_bytes(),
-            withdrawal_signature: &r.withdrawal_signature,
-            withdrawal_bytes: r.withdrawal_bytes(),
-        };
-        let here_view = here.as_ref().map(|h| Here {
-            signature: h.signature.as_deref(),
-            signed_bytes: h.signed_bytes(),
-            withdrawn_at: &h.withdrawn_at,
-            withdrawal_signature: &h.withdrawal_signature,
-        });
-        let withdrawal = self.check(&signed, here_view.as_ref())?;
-        match &here {
-            None => {
+        let what = msg::what_review(&r.id, &r.auditor);
+        match self.signed(RecordTable::Reviews, &r, &what, here.as_ref())? {
+            Seen::New => {
                 self.tx.insert_review(&r)?;
                 report.reviews_added += 1;
             }
-            Some(h) => {
+            Seen::Known { withdrawn_now } => {
                 report.reviews_known += 1;
-                let table = RecordTable::Reviews;
-                self.tx.keep_lowest_signature(
-                    table,
-                    &r.id,
-                    h.signature.as_deref(),
-                    &r.signature,
-                )?;
-                if let Some((at, sig)) = withdrawal
-                    && self.tx.earliest_withdrawal(table, &r.id, &at, &sig)?
-                    && h.withdrawn_at.is_none()
-                {
+                if withdrawn_now {
                     report.reviews_withdrawn += 1;
                 }
             }
@@ -348,43 +361,40 @@ impl Merge<'_> {
 
     fn decision(&mut self, d: DecisionRecord, report: &mut MergeReport) -> Result<(), Refusal> {
         let here = self.tx.decision(&d.id)?;
-        let signed = Signed {
-            author: &d.lead,
-            what: msg::what_decision(&d.id, &d.lead),
-            created_at: &d.created_at,
-            withdrawn_at: &d.withdrawn_at,
-            signature: d.signature.as_deref(),
-            signed_bytes: d.signed_bytes(),
-            withdrawal_signature: &d.withdrawal_signature,
-            withdrawal_bytes: d.withdrawal_bytes(),
-        };
-        let here_view = here.as_ref().map(|h| Here {
-            signature: h.signature.as_deref(),
-            signed_bytes: h.signed_bytes(),
-            withdrawn_at: &h.withdrawn_at,
-            withdrawal_signature: &h.withdrawal_signature,
-        });
-        let withdrawal = self.check(&signed, here_view.as_ref())?;
-        match &here {
-            None => {
+        let what = msg::what_decision(&d.id, &d.lead);
+        match self.signed(RecordTable::Decisions, &d, &what, here.as_ref())? {
+            Seen::New => {
                 self.tx.insert_decision(&d)?;
                 report.decisions_added += 1;
             }
-            Some(h) => {
-                report.decisions_known += 1;
-                let table = RecordTable::Decisions;
-                self.tx.keep_lowest_signature(
-                    table,
-                    &d.id,
-                    h.signature.as_deref(),
-                    &d.signature,
-                )?;
-                if let Some((at, sig)) = withdrawal {
-                    self.tx.earliest_withdrawal(table, &d.id, &at, &sig)?;
-                }
-            }
+            Seen::Known { .. } => report.decisions_known += 1,
         }
         Ok(())
+    }
+
+    /// A review or a decision checked against the store's copy of it (`here`); one the store
+    /// holds keeps the lowest signature and the earliest withdrawal of the two. The caller adds
+    /// a new one.
+    fn signed<R: SignedRecord>(
+        &mut self,
+        table: RecordTable,
+        r: &R,
+        what: &str,
+        here: Option<&R>,
+    ) -> Result<Seen, Refusal> {
+        let (r, here) = (r.signed(), here.map(SignedRecord::signed));
+        let withdrawal = self.check(&r, what, here.as_ref())?;
+        let Some(h) = here else {
+            return Ok(Seen::New);
+        };
+        self.tx
+            .keep_lowest_signature(table, r.id, h.signature.as_deref(), r.signature)?;
+        let mut withdrawn_now = false;
+        if let Some((at, sig)) = withdrawal {
+            withdrawn_now =
+                self.tx.earliest_withdrawal(table, r.id, &at, &sig)? && h.withdrawn_at.is_none();
+        }
+        Ok(Seen::Known { withdrawn_now })
     }
 
     fn calibration(

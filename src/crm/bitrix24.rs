@@ -103,13 +103,7 @@ impl BitrixReader {
         let body = client
             .post(what, &json!({"entityTypeId": 2}))
             .map_err(|e| Failure::at(what, e))?;
-        let cats = body
-            .as_ref()
-            .and_then(|b| b.pointer("/result/categories"))
-            .and_then(Value::as_array)
-            .cloned()
-            .unwrap_or_default();
-        for c in &cats {
+        for c in array_at(body.as_ref(), "/result/categories") {
             if let Some(id) = int(c.get("id")) {
                 self.categories.insert(id, text(c.get("name")));
             }
@@ -180,13 +174,7 @@ impl BitrixReader {
                 }
                 Err(e) => return Err(Failure::at(what, e)),
             };
-            let list = body
-                .as_ref()
-                .and_then(|b| b.get("result"))
-                .and_then(Value::as_array)
-                .cloned()
-                .unwrap_or_default();
-            for u in &list {
+            for u in array_at(body.as_ref(), "/result") {
                 if let Some(id) = int(u.get("ID")) {
                     let name = format!("{} {}", text(u.get("LAST_NAME")), text(u.get("NAME")));
                     self.users.insert(id, name.trim().to_string());
@@ -215,14 +203,9 @@ impl BitrixReader {
                         "start": -1}),
             )
             .map_err(|e| Failure::at(what, e))?;
-        let deals = body
-            .as_ref()
-            .and_then(|b| b.get("result"))
-            .and_then(Value::as_array)
-            .cloned()
-            .unwrap_or_default();
+        let deals = array_at(body.as_ref(), "/result");
         let mut page = Page::default();
-        for d in &deals {
+        for d in deals {
             let Some(id) = int(d.get("ID")) else {
                 return Err(Failure::body(what, crate::text::crm::DEAL_WITHOUT_ID));
             };
@@ -259,11 +242,7 @@ impl BitrixReader {
                         "select": ["ID", "OWNER_ID", "STAGE_ID", "CREATED_TIME"], "start": -1}),
             )
             .map_err(|e| Failure::at(what, e))?;
-        let items = body
-            .as_ref()
-            .and_then(|b| b.pointer("/result/items"))
-            .and_then(Value::as_array)
-            .map_or(&[][..], Vec::as_slice);
+        let items = array_at(body.as_ref(), "/result/items");
         let mut page = Page::default();
         for item in items {
             let Some(id) = int(item.get("ID")) else {
@@ -367,6 +346,13 @@ impl Reader for BitrixReader {
     fn all_ids(&self) -> Option<&HashSet<String>> {
         self.full.then_some(&self.all_ids)
     }
+}
+
+/// The array at `pointer` in an answer; nothing when it has none (or for a 204).
+fn array_at<'a>(body: Option<&'a Value>, pointer: &str) -> &'a [Value] {
+    body.and_then(|b| b.pointer(pointer))
+        .and_then(Value::as_array)
+        .map_or(&[], Vec::as_slice)
 }
 
 /// Bitrix24's ISO 8601 with offset → Unix seconds.

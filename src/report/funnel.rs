@@ -5,6 +5,7 @@ use std::fmt::Write;
 
 use super::Report;
 use super::html::esc;
+use super::page::{head, section};
 use crate::domain::version_split::Side;
 use crate::text::fields as fmsg;
 use crate::text::versions as vmsg;
@@ -18,26 +19,13 @@ pub fn sections(s: &mut String, r: &Report) {
     before_after(s, r);
 }
 
-fn head(s: &mut String, columns: &[String]) {
-    s.push_str("<table>\n<thead><tr>");
-    for c in columns {
-        let _ = write!(s, "<th>{}</th>", esc(c));
-    }
-    s.push_str("</tr></thead>\n<tbody>\n");
-}
-
 fn fields(s: &mut String, r: &Report) {
-    let _ = write!(
-        s,
-        "<section id=\"fields\">\n<h2>{}</h2>\n<p class=\"note\">{}</p>\n",
-        esc(&fmsg::report_title()),
-        esc(&fmsg::report_note())
-    );
+    section(s, "fields", &fmsg::report_title(), &fmsg::report_note());
     let checked: Vec<_> = r.fields.iter().filter(|f| f.bound || f.required).collect();
     if checked.is_empty() {
         let _ = writeln!(s, "<p class=\"muted\">{}</p>", esc(&fmsg::report_none()));
     } else {
-        head(s, &fmsg::report_columns());
+        head(s, &fmsg::report_columns(), &[]);
         for f in checked {
             let worst = f
                 .owners
@@ -96,13 +84,13 @@ fn before_after(s: &mut String, r: &Report) {
     let Some((version, day, rows)) = &r.before_after else {
         return;
     };
-    let _ = write!(
+    section(
         s,
-        "<section id=\"before-after\">\n<h2>{}</h2>\n<p class=\"note\">{}</p>\n",
-        esc(&vmsg::report_title(*version)),
-        esc(&vmsg::report_note(*day))
+        "before-after",
+        &vmsg::report_title(*version),
+        &vmsg::report_note(*day),
     );
-    head(s, &vmsg::report_columns());
+    head(s, &vmsg::report_columns(), &[]);
     for row in rows.iter() {
         let _ = write!(s, "<tr><td class=\"text\">{}</td>", esc(&row.stage));
         side_cells(s, &row.before);

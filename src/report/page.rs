@@ -66,12 +66,7 @@ pub fn render(r: &Report) -> String {
     funnel(&mut s, r);
     bottlenecks(&mut s, r);
     managers(&mut s, r);
-    let _ = write!(
-        s,
-        "<section id=\"trend\">\n<h2>{}</h2>\n<p class=\"note\">{}</p>\n",
-        esc(&msg::trend()),
-        esc(&msg::trend_note())
-    );
+    section(&mut s, "trend", &msg::trend(), &msg::trend_note());
     if a.trend.is_empty() {
         let _ = writeln!(s, "<p class=\"muted\">{}</p>", esc(&msg::no_trend()));
     }
@@ -141,9 +136,19 @@ fn items(items: &[FailingItem], with_stage: bool) -> String {
     items.iter().map(one).collect::<Vec<_>>().join("<br/>")
 }
 
+/// A section's opening: its anchor `id`, its title and the note under it.
+pub(super) fn section(s: &mut String, id: &str, title: &str, note: &str) {
+    let _ = write!(
+        s,
+        "<section id=\"{id}\">\n<h2>{}</h2>\n<p class=\"note\">{}</p>\n",
+        esc(title),
+        esc(note)
+    );
+}
+
 /// A table's head; the `text` columns are aligned left like their cells, the rest (figures)
 /// right.
-fn head(s: &mut String, columns: &[String], text: &[usize]) {
+pub(super) fn head(s: &mut String, columns: &[String], text: &[usize]) {
     s.push_str("<table>\n<thead><tr>");
     for (i, c) in columns.iter().enumerate() {
         let class = if text.contains(&i) {
@@ -193,12 +198,7 @@ fn lying_cell(f: &Figures) -> String {
 }
 
 fn funnel(s: &mut String, r: &Report) {
-    let _ = write!(
-        s,
-        "<section id=\"funnel\">\n<h2>{}</h2>\n<p class=\"note\">{}</p>\n",
-        esc(&msg::funnel()),
-        esc(&msg::funnel_note())
-    );
+    section(s, "funnel", &msg::funnel(), &msg::funnel_note());
     s.push_str(&charts::funnel(r.rows));
     s.push('\n');
     head(s, &msg::stage_columns(), &[8]);
@@ -247,11 +247,11 @@ fn pair_label(b: &Bottleneck) -> String {
 
 fn bottlenecks(s: &mut String, r: &Report) {
     let b = &r.analytics.bottlenecks;
-    let _ = write!(
+    section(
         s,
-        "<section id=\"bottlenecks\">\n<h2>{}</h2>\n<p class=\"note\">{}</p>\n",
-        esc(&msg::bottlenecks()),
-        esc(&msg::bottlenecks_note())
+        "bottlenecks",
+        &msg::bottlenecks(),
+        &msg::bottlenecks_note(),
     );
     if b.stages.is_empty() {
         let _ = writeln!(s, "<p class=\"muted\">{}</p>", esc(&msg::no_bottlenecks()));
@@ -286,12 +286,7 @@ fn bottlenecks(s: &mut String, r: &Report) {
 }
 
 fn managers(s: &mut String, r: &Report) {
-    let _ = write!(
-        s,
-        "<section id=\"managers\">\n<h2>{}</h2>\n<p class=\"note\">{}</p>\n",
-        esc(&msg::managers()),
-        esc(&msg::managers_note())
-    );
+    section(s, "managers", &msg::managers(), &msg::managers_note());
     head(s, &msg::manager_columns(), &[8]);
     for m in &r.analytics.managers {
         let _ = write!(
@@ -306,12 +301,7 @@ fn managers(s: &mut String, r: &Report) {
 }
 
 fn auditors(s: &mut String, r: &Report) {
-    let _ = write!(
-        s,
-        "<section id=\"auditors\">\n<h2>{}</h2>\n<p class=\"note\">{}</p>\n",
-        esc(&msg::auditors()),
-        esc(&msg::auditors_note())
-    );
+    section(s, "auditors", &msg::auditors(), &msg::auditors_note());
     if r.auditors.is_empty() {
         let _ = writeln!(s, "<p class=\"muted\">{}</p>", esc(&msg::no_auditors()));
     }

@@ -52,18 +52,7 @@ impl Store {
         connection: &str,
         state: &SyncState,
     ) -> Result<(), StoreError> {
-        self.conn.execute(
-            SAVE_STATE,
-            params![
-                connection,
-                state.cursor,
-                state.events_cursor,
-                state.synced_at,
-                state.full_at,
-                state.resume
-            ],
-        )?;
-        Ok(())
+        save_state(&self.conn, connection, state)
     }
 
     /// The CRM ids (and pipelines) of the source's cards not gone: a full sweep marks the ones
@@ -79,25 +68,35 @@ impl Store {
     }
 }
 
-const SAVE_STATE: &str = "INSERT INTO crm_sync (connection, cursor, events_cursor, synced_at,
-         full_at, resume)
-     VALUES (?1, ?2, ?3, ?4, ?5, ?6)
-     ON CONFLICT (connection) DO UPDATE SET cursor = ?2, events_cursor = ?3,
-         synced_at = ?4, full_at = ?5, resume = ?6";
+/// Saves a connection's state on `conn`: the store's own connection, or an import's
+/// transaction.
+fn save_state(
+    conn: &rusqlite::Connection,
+    connection: &str,
+    state: &SyncState,
+) -> Result<(), StoreError> {
+    conn.prepare_cached(
+        "INSERT INTO crm_sync (connection, cursor, events_cursor, synced_at, full_at, resume)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+         ON CONFLICT (connection) DO UPDATE SET cursor = ?2, events_cursor = ?3,
+             synced_at = ?4, full_at = ?5, resume = ?6",
+    )?
+    .execute(params![
+        connection,
+        state.cursor,
+        state.events_cursor,
+        state.synced_at,
+        state.full_at,
+        state.resume
+    ])?;
+    Ok(())
+}
 
 impl Import<'_> {
     /// Saves how far the sync got, with this page's cards (it commits or rolls back with them).
     pub fn save_crm_state(&self, connection: &str, state: &SyncState) -> Result<(), StoreError> {
         let (tx, _, _) = self.parts();
-        tx.prepare_cached(SAVE_STATE)?.execute(params![
-            connection,
-            state.cursor,
-            state.events_cursor,
-            state.synced_at,
-            state.full_at,
-            state.resume
-        ])?;
-        Ok(())
+        save_state(tx, connection, state)
     }
 
     /// Marks the card the CRM deleted gone (as a full export that no longer holds it would).

@@ -467,6 +467,34 @@ impl Action {
         TABLE.iter().find(|e| e.name == name).map(|e| e.action)
     }
 
+    /// The keys that move: through a list, or down a page of text.
+    pub fn moves(self) -> bool {
+        matches!(
+            self,
+            Action::Down
+                | Action::Up
+                | Action::PageDown
+                | Action::PageUp
+                | Action::First
+                | Action::Last
+        )
+    }
+
+    /// Where a move key takes the cursor at row `at` of a list of `len` rows, `page` rows to a
+    /// page (`None`: not a move key), so every list moves alike.
+    pub fn move_in_list(self, at: usize, len: usize, page: usize) -> Option<usize> {
+        let last = len.saturating_sub(1);
+        Some(match self {
+            Action::Down => (at + 1).min(last),
+            Action::Up => at.saturating_sub(1),
+            Action::PageDown => (at + page).min(last),
+            Action::PageUp => at.saturating_sub(page),
+            Action::First => 0,
+            Action::Last => last,
+            _ => return None,
+        })
+    }
+
     /// The item's number, for the messages that say it.
     fn number(self) -> Option<u8> {
         match self {

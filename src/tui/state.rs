@@ -139,8 +139,10 @@ impl CardState {
             .insert(item.id.clone(), now.next(item.scale));
     }
 
-    /// Scrolls the card pane; true if `action` was a scroll.
-    pub fn scroll_by(&mut self, action: super::action::Action) -> bool {
+    /// Scrolls the card pane by a move key ([`Action::moves`]; other keys leave it).
+    ///
+    /// [`Action::moves`]: super::action::Action::moves
+    pub fn scroll_by(&mut self, action: super::action::Action) {
         use super::action::Action;
         self.scroll = match action {
             Action::Down => self.scroll.saturating_add(1),
@@ -149,9 +151,8 @@ impl CardState {
             Action::PageUp => self.scroll.saturating_sub(10),
             Action::First => 0,
             Action::Last => u16::MAX,
-            _ => return false,
+            _ => return,
         };
-        true
     }
 }
 

@@ -255,15 +255,8 @@ impl Desk {
     /// The stage history of one card, oldest first, as the store reads it (a card that never
     /// moved has no history rows: its first stage is its row's).
     pub fn history(&self, external_id: &str) -> Vec<String> {
-        let store = okk::store::Store::open(&self.db).unwrap();
-        let id = self.card(external_id)["id"].as_i64().expect("a card id");
-        let detail = store.card_detail(id).unwrap().unwrap();
-        detail
-            .context
-            .history
-            .into_iter()
-            .map(|v| v.stage)
-            .collect()
+        let visits = self.visits(external_id).into_iter();
+        visits.map(|(stage, _)| stage).collect()
     }
 
     /// A card's stage history as (stage, when it entered it).

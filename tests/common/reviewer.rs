@@ -73,3 +73,41 @@ pub fn screen(state: &State, width: u16, height: u16) -> String {
         .expect("draw");
     terminal.backend().to_string()
 }
+
+/// Characters that must not reach a terminal: controls (C0, DEL, C1) and the invisible
+/// direction and format marks a card could reorder text with.
+fn forbidden(c: char) -> bool {
+    c.is_control()
+        || matches!(
+            c,
+            '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{061c}'
+        )
+}
+
+/// Every cell holds printable text (nothing [`forbidden`]), and each row's symbols add up to
+/// exactly the terminal's width: a wide character takes its cell and hides the next one, so a
+/// row that miscounts one shifts or cuts everything after it.
+pub fn assert_rows_whole(buf: &Buffer) {
+    let area = buf.area;
+    for y in 0..area.height {
+        let mut width = 0usize;
+        let mut hidden = 0usize;
+        for x in 0..area.width {
+            let sym = buf[(x, y)].symbol();
+            if let Some(c) = sym.chars().find(|&c| forbidden(c)) {
+                panic!("cell ({x}, {y}) holds {c:?} in {sym:?}");
+            }
+            if hidden > 0 {
+                hidden -= 1;
+                continue;
+            }
+            let w = ratatui::text::Span::raw(sym).width();
+            width += w;
+            hidden = w.saturating_sub(1);
+        }
+        assert_eq!(
+            width, area.width as usize,
+            "row {y} is {width} columns wide"
+        );
+    }
+}

@@ -44,14 +44,7 @@ pub(super) fn keys(state: &mut State, action: Action, cx: &mut Cx) {
             open(state, i, None, cx);
         }
         Action::Undo => undo(state, cx),
-        Action::Down
-        | Action::Up
-        | Action::PageDown
-        | Action::PageUp
-        | Action::First
-        | Action::Last => {
-            c.scroll_by(action);
-        }
+        a if a.moves() => c.scroll_by(a),
         Action::Help => state.popup = Some(Popup::Help { scroll: 0 }),
         Action::Back => {
             let i = c.index;

@@ -10,14 +10,11 @@ use crate::tui::state::{Popup, State, Status};
 
 pub(super) fn keys(state: &mut State, action: Action, cx: &mut Cx) {
     let s = &mut state.stages;
-    let last = s.rows.len().saturating_sub(1);
+    if let Some(to) = action.move_in_list(s.selected, s.rows.len(), 10) {
+        s.selected = to;
+        return;
+    }
     match action {
-        Action::Down => s.selected = (s.selected + 1).min(last),
-        Action::Up => s.selected = s.selected.saturating_sub(1),
-        Action::PageDown => s.selected = (s.selected + 10).min(last),
-        Action::PageUp => s.selected = s.selected.saturating_sub(10),
-        Action::First => s.selected = 0,
-        Action::Last => s.selected = last,
         Action::Open if !s.rows.is_empty() => {
             let row = s.selected;
             queue::open(state, row, String::new(), false, cx)

@@ -133,14 +133,11 @@ pub(super) fn list_keys(state: &mut State, action: Action, cx: &mut Cx) {
     if l.filtering {
         return filter_keys(l, action);
     }
-    let last = l.shown.len().saturating_sub(1);
+    if let Some(to) = action.move_in_list(l.selected, l.shown.len(), 20) {
+        l.selected = to;
+        return;
+    }
     match action {
-        Action::Down => l.selected = (l.selected + 1).min(last),
-        Action::Up => l.selected = l.selected.saturating_sub(1),
-        Action::PageDown => l.selected = (l.selected + 20).min(last),
-        Action::PageUp => l.selected = l.selected.saturating_sub(20),
-        Action::First => l.selected = 0,
-        Action::Last => l.selected = last,
         Action::Filter => l.filtering = true,
         Action::Close if !l.filter.is_empty() => {
             l.filter.clear();
@@ -234,14 +231,7 @@ pub(super) fn decide_keys(state: &mut State, action: Action, cx: &mut Cx) {
         Action::Undo => undo(state, cx),
         Action::Skip => step(state, 1, cx),
         Action::Prev => step(state, -1, cx),
-        Action::Down
-        | Action::Up
-        | Action::PageDown
-        | Action::PageUp
-        | Action::First
-        | Action::Last => {
-            c.scroll_by(action);
-        }
+        a if a.moves() => c.scroll_by(a),
         Action::Help => state.popup = Some(Popup::Help { scroll: 0 }),
         Action::Back => {
             state.card = None;

@@ -84,14 +84,11 @@ fn fields_keys(open: &mut Option<FieldsView>, action: Action, popup: &mut Option
     let Some(view) = open.as_mut() else {
         return;
     };
-    let last = view.rows.len().saturating_sub(1);
+    if let Some(to) = action.move_in_list(view.selected, view.rows.len(), FIELDS_PAGE) {
+        view.selected = to;
+        return;
+    }
     match action {
-        Action::Down => view.selected = (view.selected + 1).min(last),
-        Action::Up => view.selected = view.selected.saturating_sub(1),
-        Action::PageDown => view.selected = (view.selected + FIELDS_PAGE).min(last),
-        Action::PageUp => view.selected = view.selected.saturating_sub(FIELDS_PAGE),
-        Action::First => view.selected = 0,
-        Action::Last => view.selected = last,
         Action::Help => *popup = Some(Popup::Help { scroll: 0 }),
         // Back to the figures it was opened over.
         Action::Fields | Action::Back => *open = None,

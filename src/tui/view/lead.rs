@@ -4,7 +4,7 @@
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row, Table, TableState, Wrap};
+use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row, Table, Wrap};
 
 use super::{Theme, clip, suggestion};
 use crate::domain::decision::DecisionKind;
@@ -62,13 +62,8 @@ pub fn draw(shared: &Shared, l: &LeadList, theme: &Theme, frame: &mut Frame<'_>,
         Constraint::Fill(2),
         Constraint::Length(5),
     ];
-    let table = Table::new(rows, widths)
-        .header(header)
-        .block(block)
-        .row_highlight_style(theme.selected)
-        .highlight_symbol("▶");
-    let mut ts = TableState::default().with_selected(Some(l.selected - first));
-    frame.render_stateful_widget(table, table_area, &mut ts);
+    let table = Table::new(rows, widths).header(header).block(block);
+    super::draw_list(frame, table_area, table, l.selected - first, theme);
 }
 
 /// A review's row in the lead's list (`pos`: its place in the shown rows, `i`: in all rows).

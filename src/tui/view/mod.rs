@@ -16,7 +16,7 @@ mod theme;
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::Paragraph;
+use ratatui::widgets::{Paragraph, Table, TableState};
 
 pub use theme::Theme;
 
@@ -131,6 +131,16 @@ fn fit(s: &str, max: usize) -> String {
 /// `s` padded with spaces to `cols` columns (by display width, not characters).
 fn pad(s: &str, cols: usize) -> String {
     format!("{s}{}", " ".repeat(cols.saturating_sub(width(s))))
+}
+
+/// A long list's table (its rows, header and box), the selected row marked as every long list
+/// marks it: the queue's and the lead's. `selected` counts from the first row built.
+fn draw_list(frame: &mut Frame<'_>, area: Rect, table: Table<'_>, selected: usize, theme: &Theme) {
+    let table = table
+        .row_highlight_style(theme.selected)
+        .highlight_symbol("▶");
+    let mut ts = TableState::default().with_selected(Some(selected));
+    frame.render_stateful_widget(table, area, &mut ts);
 }
 
 /// The filter being typed (or kept) above a list: the queue's and the lead's.

@@ -3,7 +3,7 @@
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row, Table, TableState};
+use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row, Table};
 
 use super::{Theme, clip};
 use crate::domain::flag::RuleCode;
@@ -128,13 +128,8 @@ pub fn draw(q: &Queue, row: &StageRow, theme: &Theme, frame: &mut Frame<'_>, are
         Constraint::Length(4),
         Constraint::Length(6),
     ];
-    let table = Table::new(rows, widths)
-        .header(header)
-        .block(block)
-        .row_highlight_style(theme.selected)
-        .highlight_symbol("▶");
-    let mut ts = TableState::default().with_selected(Some(q.selected - first));
-    frame.render_stateful_widget(table, table_area, &mut ts);
+    let table = Table::new(rows, widths).header(header).block(block);
+    super::draw_list(frame, table_area, table, q.selected - first, theme);
 }
 
 /// One card's row: its verdict mark, id, title with what changed, owner, idle days, flags.
