@@ -18,6 +18,19 @@ pub struct ReviewedCard {
     pub hash: i64,
 }
 
+impl From<&super::card_detail::CardDetail> for ReviewedCard {
+    /// The card on screen, as a verdict names it.
+    fn from(d: &super::card_detail::CardDetail) -> ReviewedCard {
+        ReviewedCard {
+            card_id: d.card_id,
+            source: d.card.source.clone(),
+            external_id: d.card.external_id.clone(),
+            stage: d.card.stage.clone(),
+            hash: d.hash,
+        }
+    }
+}
+
 /// An auditor's current review of a card, as stored.
 #[derive(Debug, Clone, PartialEq)]
 pub struct StoredReview {

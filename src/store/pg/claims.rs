@@ -4,12 +4,15 @@
 
 use std::time::Duration;
 
-use postgres::Transaction;
+use postgres::GenericClient;
 
 use super::PgStore;
-use super::queue::{JUDGED, Pass, page, pending_calibration, with_flags};
-use crate::domain::queue::{QueueEntry, QueueQuery};
+use super::prepared::{Begun, Prepared};
+use super::queue::{Pass, RETURNED, kept, page, pending_calibration, stage_match};
+use crate::domain::ids::CardId;
+use crate::domain::queue::{QueueEntry, QueueKey, QueueQuery};
 use crate::store::StoreError;
+use crate::store::cards::fmt_time;
 
 impl PgStore {
     /// Up to `n` cards for `q.auditor`: their unexpired claims first (held `lease` more), then
@@ -26,37 +29,43 @@ impl PgStore {
             return Ok(Vec::new());
         }
         let secs = lease.as_secs_f64();
-        let mut conn = self.conn.borrow_mut();
-        let mut tx = conn.transaction()?;
-        let mut out = held_then_calibration(&mut tx, q, n, secs)?;
-        // Each round locks the next free rows and leases them; a card another claim leased
-        // after this statement's snapshot loses on the lease's key and is passed over.
-        let mut skip = ids(&out);
-        while out.len() < n {
-            let candidates = page(&mut tx, q, None, &skip, n - out.len(), Pass::Free)?;
-            if candidates.is_empty() {
-                break;
-            }
-            let tried = ids(&candidates);
-            let won = lease_unjudged(&mut tx, &tried, q.auditor, secs)?;
-            skip.extend(&tried);
-            out.extend(
-                candidates
-                    .into_iter()
-                    .filter(|e| won.contains(&e.card_id.0)),
-            );
+        let conn = &mut *self.conn.borrow_mut();
+        // A lease lost in a crash only gives its card back to the queue: the claim does not
+        // wait for the server's disk (a synchronous commit is a flush, several ms here), and
+        // others see it at once all the same.
+        let mut tx = Begun::with(conn, "SET LOCAL synchronous_commit = off")?;
+        let conn = tx.conn();
+        // The usual claim (nothing held, no calibration) is this one statement; an auditor
+        // who holds cards or is in a calibration takes the longer way.
+        let first = pick(conn, &self.prepared, q, n, secs, &[], true)?;
+        let (mut out, mut skip) = if first.busy {
+            let out = held_then_calibration(conn, &self.prepared, q, n, secs)?;
+            let skip = ids(&out);
+            (out, skip)
+        } else {
+            (first.won, first.tried)
+        };
+        // A card another claim leased after a statement's snapshot is lost on the lease's key:
+        // the next statement takes the next card.
+        let mut lost = first.busy || out.len() < skip.len();
+        while out.len() < n && lost {
+            let next = pick(conn, &self.prepared, q, n - out.len(), secs, &skip, false)?;
+            lost = !next.tried.is_empty() && next.won.len() < next.tried.len();
+            skip.extend(&next.tried);
+            out.extend(next.won);
         }
-        with_flags(&mut tx, &mut out)?;
         tx.commit()?;
         Ok(out)
     }
 
     /// Gives the auditor's claim on `card` back (a skip, a quit): the card is free at once.
     pub fn release(&mut self, card: i64, auditor: &str) -> Result<(), StoreError> {
-        self.conn.borrow_mut().execute(
+        let conn = &mut *self.conn.borrow_mut();
+        let sql = self.prepared.get(
+            conn,
             "DELETE FROM leases WHERE card_id = $1 AND auditor = $2",
-            &[&card, &auditor],
         )?;
+        conn.execute(&sql, &[&card, &auditor])?;
         Ok(())
     }
 
@@ -68,11 +77,13 @@ impl PgStore {
         cards: &[i64],
         lease: Duration,
     ) -> Result<(), StoreError> {
-        self.conn.borrow_mut().execute(
+        let conn = &mut *self.conn.borrow_mut();
+        let sql = self.prepared.get(
+            conn,
             "UPDATE leases SET until = now() + make_interval(secs => $3)
              WHERE auditor = $1 AND card_id = ANY($2) AND until > now()",
-            &[&auditor, &cards, &lease.as_secs_f64()],
         )?;
+        conn.execute(&sql, &[&auditor, &cards, &lease.as_secs_f64()])?;
         Ok(())
     }
 }
@@ -84,28 +95,32 @@ fn ids(entries: &[QueueEntry]) -> Vec<i64> {
 /// The auditor's unexpired claims (held `secs` more), then the calibration cards they have
 /// still to judge, up to `n`.
 fn held_then_calibration(
-    tx: &mut Transaction<'_>,
+    conn: &mut impl GenericClient,
+    prepared: &Prepared,
     q: &QueueQuery<'_>,
     n: usize,
     secs: f64,
 ) -> Result<Vec<QueueEntry>, StoreError> {
-    let held: Vec<i64> = tx
-        .query(
-            "UPDATE leases SET until = now() + make_interval(secs => $2)
-             WHERE auditor = $1 AND until > now() RETURNING card_id",
-            &[&q.auditor, &secs],
-        )?
+    let renew = prepared.get(
+        conn,
+        "UPDATE leases SET until = now() + make_interval(secs => $2)
+         WHERE auditor = $1 AND until > now() RETURNING card_id",
+    )?;
+    let held: Vec<i64> = conn
+        .query(&renew, &[&q.auditor, &secs])?
         .iter()
         .map(|r| r.get(0))
         .collect();
     let mut out = if held.is_empty() {
         Vec::new()
     } else {
-        page(tx, q, None, &[], n, Pass::Only(&held))?
+        let mut page = page(conn, prepared, q, None, &[], n, Pass::Only(&held))?;
+        super::queue::with_flags(conn, &mut page)?;
+        page
     };
     if out.len() < n {
         let listed = ids(&out);
-        let calibration = pending_calibration(tx, q)?;
+        let calibration = pending_calibration(conn, q)?;
         out.extend(
             calibration
                 .into_iter()
@@ -116,46 +131,138 @@ fn held_then_calibration(
     Ok(out)
 }
 
-/// Leases the cards `ids` to `auditor` for `secs`; the ids it won. A card judged and given
-/// back by another auditor after this claim's snapshot has no lease left to lose on: looked at
-/// again with a new snapshot (READ COMMITTED), which sees every verdict committed before the
-/// lease went in, and given up.
-fn lease_unjudged(
-    tx: &mut Transaction<'_>,
-    ids: &[i64],
-    auditor: &str,
+/// One statement's hand-out: the cards it leased, the cards it tried (leased or lost), and
+/// whether it found the auditor holding cards or in a calibration (then it took none).
+struct Picked {
+    busy: bool,
+    won: Vec<QueueEntry>,
+    tried: Vec<i64>,
+}
+
+/// Locks up to `n` free cards in queue order (skipping `skip` and rows other claims hold),
+/// leases them to the auditor, and reads what the queue shows of the ones it won, flags
+/// included: one statement, so one round trip. With `probe` it first
+/// renews the auditor's unexpired claims and takes nothing if there are any, or if a
+/// calibration names the auditor (`busy`).
+///
+/// Why no card goes to two auditors: a card leased by another claim before this statement's
+/// snapshot is seen leased; one leased after it loses on the lease's key (`ON CONFLICT … WHERE
+/// leases.until <= now()` reads the newest lease row, whatever the snapshot); one judged after
+/// it was changed by the verdict (its `judged` mark, schema 4's trigger), so `FOR UPDATE`
+/// re-reads the row and its `NOT c.judged` drops it; one being judged is locked and skipped.
+fn pick(
+    conn: &mut impl GenericClient,
+    prepared: &Prepared,
+    q: &QueueQuery<'_>,
+    n: usize,
     secs: f64,
-) -> Result<Vec<i64>, StoreError> {
-    let mut won: Vec<i64> = tx
-        .query(
-            "INSERT INTO leases (card_id, auditor, until)
-             SELECT id, $2, now() + make_interval(secs => $3) FROM unnest($1::bigint[]) id
+    skip: &[i64],
+    probe: bool,
+) -> Result<Picked, StoreError> {
+    let sql = prepared.get(conn, &pick_sql(q, n))?;
+    let stages: Vec<&str> = q.crm_stages.iter().map(String::as_str).collect();
+    let now = fmt_time(&q.now);
+    let rows = conn.query(
+        &sql,
+        &[&stages, &q.auditor, &q.text, &secs, &probe, &skip, &now],
+    )?;
+    let mut picked = Picked {
+        busy: rows.first().is_some_and(|r| r.get(0)),
+        won: Vec::new(),
+        tried: Vec::new(),
+    };
+    for r in &rows {
+        let Some(id) = r.get::<_, Option<i64>>(1) else {
+            continue;
+        };
+        picked.tried.push(id);
+        if !r.get::<_, bool>(2) {
+            continue;
+        }
+        let hash: i64 = r.get(12);
+        let reviewed: Option<i64> = r.get(10);
+        let external_id: String = r.get(3);
+        picked.won.push(QueueEntry {
+            card_id: CardId(id),
+            id: external_id.clone(),
+            title: r.get(4),
+            owner: r.get(5),
+            idle_days: r.get(6),
+            flags: r.get(13),
+            changed_since_review: reviewed.is_some_and(|h| h != hash),
+            returned: r.get(11),
+            calibration: false,
+            key: QueueKey {
+                flag_rank: r.get(7),
+                flag_count: r.get(8),
+                touched_at: r.get(9),
+                external_id,
+            },
+        });
+    }
+    Ok(picked)
+}
+
+/// The hand-out's statement for `n` cards. `n` is written in (not a parameter) so that the
+/// plan the session keeps for it knows the walk stops after `n` rows: a parameter's limit is
+/// planned as a tenth of the stage. The passes read the indexes of cards nobody judged
+/// (schema 4's partial indexes), the flagged cards first, the rest only when those run short.
+/// $1 stages, $2 auditor, $3 text filter, $4 lease seconds, $5 probe, $6 skip, $7 today.
+fn pick_sql(q: &QueueQuery<'_>, n: usize) -> String {
+    let stage = stage_match(q);
+    let free = "NOT (c.id = ANY($6))
+           AND ($3::text IS NULL OR strpos(c.search, $3) > 0)
+           AND NOT EXISTS (SELECT 1 FROM leases l WHERE l.card_id = c.id AND l.until > now())
+           AND NOT (SELECT yes FROM busy)";
+    format!(
+        "WITH held AS (
+             UPDATE leases SET until = now() + make_interval(secs => $4)
+             WHERE $5 AND auditor = $2 AND until > now() RETURNING card_id),
+         busy AS (
+             SELECT $5 AND (EXISTS (SELECT 1 FROM held)
+                 OR EXISTS (SELECT 1 FROM calibrations k WHERE k.auditors::jsonb ? $2)) AS yes),
+         flagged AS (
+             SELECT c.id, 0 AS pass, s.place, s.touched_at AS touched, s.external_id,
+                    s.flag_rank, s.flag_count
+             FROM standings s JOIN cards c ON c.id = s.card_id
+             WHERE s.stage {stage} AND NOT s.judged AND NOT c.judged AND {free}
+             ORDER BY s.place, s.touched_at, s.external_id
+             LIMIT {n} FOR UPDATE OF c SKIP LOCKED),
+         rest AS (
+             SELECT c.id, 1 AS pass, 0::bigint, coalesce(c.touched_at, ''), c.external_id,
+                    0::bigint, 0::bigint
+             FROM cards c
+             WHERE (SELECT count(*) FROM flagged) < {n}
+               AND c.stage {stage} AND NOT c.judged AND {free}
+               AND NOT EXISTS (SELECT 1 FROM standings s WHERE s.card_id = c.id)
+               AND ({kept})
+             ORDER BY coalesce(c.touched_at, ''), c.external_id
+             LIMIT {n} FOR UPDATE SKIP LOCKED),
+         picked AS (
+             SELECT * FROM (SELECT * FROM flagged UNION ALL SELECT * FROM rest) p
+             ORDER BY pass, place, touched, external_id LIMIT {n}),
+         won AS (
+             INSERT INTO leases (card_id, auditor, until)
+             SELECT id, $2, now() + make_interval(secs => $4) FROM picked
              ON CONFLICT (card_id) DO UPDATE
                  SET auditor = excluded.auditor, until = excluded.until
                  WHERE leases.until <= now()
-             RETURNING card_id",
-            &[&ids, &auditor, &secs],
-        )?
-        .iter()
-        .map(|r| r.get(0))
-        .collect();
-    if won.is_empty() {
-        return Ok(won);
-    }
-    let judged: Vec<i64> = tx
-        .query(
-            &format!("SELECT c.id FROM cards c WHERE c.id = ANY($1) AND {JUDGED}"),
-            &[&won],
-        )?
-        .iter()
-        .map(|r| r.get(0))
-        .collect();
-    if !judged.is_empty() {
-        tx.execute(
-            "DELETE FROM leases WHERE card_id = ANY($1) AND auditor = $2",
-            &[&judged, &auditor],
-        )?;
-        won.retain(|id| !judged.contains(id));
-    }
-    Ok(won)
+             RETURNING card_id)
+         SELECT b.yes, p.id, w.card_id IS NOT NULL, c.external_id, c.title, c.owner,
+                (left($7::text, 10)::date - left(c.touched_at, 10)::date)::bigint,
+                p.flag_rank, p.flag_count, c.touched_at, mine.card_hash, mine.returned,
+                c.content_hash,
+                ARRAY(SELECT f.code FROM flags f WHERE f.card_id = p.id ORDER BY f.seq)
+         FROM busy b
+         LEFT JOIN picked p ON TRUE
+         LEFT JOIN cards c ON c.id = p.id
+         LEFT JOIN won w ON w.card_id = p.id
+         LEFT JOIN LATERAL (
+             SELECT r.card_hash, {RETURNED} AS returned FROM reviews r
+             WHERE r.card_id = p.id AND r.auditor = $2
+               AND r.superseded_by IS NULL AND r.withdrawn_at IS NULL
+             ORDER BY r.created_at DESC LIMIT 1) mine ON TRUE
+         ORDER BY p.pass, p.place, p.touched, p.external_id",
+        kept = kept(q),
+    )
 }

@@ -8,6 +8,7 @@ use chrono::NaiveDateTime;
 use postgres::GenericClient;
 
 use super::PgStore;
+use super::prepared::Begun;
 use crate::domain::calibration::{Calibration, CardKey, Judged, Judgement};
 use crate::domain::card_detail::CardDetail;
 use crate::domain::decision::{Decision, DecisionKind, LeadDecision};
@@ -30,6 +31,30 @@ pub(super) fn time(text: &str) -> Result<NaiveDateTime, StoreError> {
         source: format!("{text:?} is not a time in the store's shape").into(),
     })
 }
+
+/// A verdict's writes but the settling of earlier reviews, one statement: the review (at most
+/// once under its id, replacing the auditor's current one made before $18), the draft's delete
+/// (unless $19 is false: a late review from the journal), the lease's end; and how many
+/// reviews of the card the auditor had before.
+const SAVE_REVIEW: &str = "WITH ins AS (
+        INSERT INTO reviews (id, card_id, card_source, card_external_id, auditor, stage,
+            verdict, checklist, score, suggested_stage, suggested_owner, corrections,
+            comment, card_hash, funnel_fingerprint, created_at, seconds_spent, supersedes)
+        SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17,
+            (SELECT id FROM reviews WHERE card_source = $3 AND card_external_id = $4
+               AND auditor = $5 AND superseded_by IS NULL AND withdrawn_at IS NULL
+               AND created_at <= $18
+             ORDER BY created_at DESC, id DESC LIMIT 1)
+        ON CONFLICT (id) DO NOTHING
+        RETURNING id),
+    draft AS (
+        DELETE FROM drafts WHERE $19 AND card_id = $2 AND auditor = $5
+            AND EXISTS (SELECT 1 FROM ins)),
+    lease AS (
+        DELETE FROM leases WHERE card_id = $2 AND auditor = $5 AND EXISTS (SELECT 1 FROM ins))
+    SELECT EXISTS (SELECT 1 FROM ins),
+        (SELECT count(*) FROM reviews
+         WHERE card_source = $3 AND card_external_id = $4 AND auditor = $5)";
 
 const LATEST: &str = "SELECT id, lead, decision, verdict, suggested_stage, suggested_owner, note,
         created_at, checklist FROM lead_decisions
@@ -64,34 +89,54 @@ pub(super) fn settle_current(
     external_id: &str,
     auditor: &str,
 ) -> Result<(), StoreError> {
-    let rows: Vec<(String, Option<String>, bool, String)> = tx
-        .query(
-            "SELECT id, supersedes, withdrawn_at IS NOT NULL, created_at FROM reviews
-             WHERE card_source = $1 AND card_external_id = $2 AND auditor = $3",
-            &[&source, &external_id, &auditor],
-        )?
+    let found = tx.query(
+        "SELECT id, supersedes, withdrawn_at IS NOT NULL, created_at, superseded_by FROM reviews
+         WHERE card_source = $1 AND card_external_id = $2 AND auditor = $3",
+        &[&source, &external_id, &auditor],
+    )?;
+    let rows: Vec<(String, Option<String>, bool, String)> = found
         .iter()
         .map(|r| (r.get(0), r.get(1), r.get(2), r.get(3)))
         .collect();
+    let was: BTreeMap<&str, Option<&str>> = found.iter().map(|r| (r.get(0), r.get(4))).collect();
+    // Only the rows whose mark changes: each update re-marks the card (schema 4's trigger).
+    let changed: Vec<(&str, Option<&str>)> = crate::store::reviews::superseded_by(&rows)
+        .into_iter()
+        .filter(|(id, by)| was.get(id) != Some(by))
+        .collect();
+    if changed.is_empty() {
+        return Ok(());
+    }
     let set = tx.prepare("UPDATE reviews SET superseded_by = $2 WHERE id = $1")?;
-    for (id, by) in crate::store::reviews::superseded_by(&rows) {
+    for (id, by) in changed {
         tx.execute(&set, &[&id, &by])?;
     }
     Ok(())
 }
 
 impl PgStore {
+    /// A card with its stage history, field names and flags: one statement.
     pub fn card_detail(&self, card_id: i64) -> Result<Option<CardDetail>, StoreError> {
         let conn = &mut *self.conn.borrow_mut();
-        let Some(r) = conn.query_opt(
+        let sql = self.prepared.get(
+            conn,
             &format!(
                 "SELECT {CARD_COLUMNS}, c.content_hash,
-                        (SELECT b.started_at FROM import_batches b WHERE b.id = c.first_batch)
+                    (SELECT b.started_at FROM import_batches b WHERE b.id = c.first_batch),
+                    ARRAY(SELECT h.stage FROM stage_history h WHERE h.card_id = c.id
+                          ORDER BY h.batch_id),
+                    ARRAY(SELECT h.seen_at FROM stage_history h WHERE h.card_id = c.id
+                          ORDER BY h.batch_id),
+                    ARRAY(SELECT n.id FROM field_names n ORDER BY n.id),
+                    ARRAY(SELECT n.name FROM field_names n ORDER BY n.id),
+                    ARRAY(SELECT f.code FROM flags f WHERE f.card_id = c.id ORDER BY f.seq),
+                    ARRAY(SELECT f.severity FROM flags f WHERE f.card_id = c.id ORDER BY f.seq),
+                    ARRAY(SELECT f.args FROM flags f WHERE f.card_id = c.id ORDER BY f.seq),
+                    ARRAY(SELECT f.field FROM flags f WHERE f.card_id = c.id ORDER BY f.seq)
                  FROM cards c WHERE c.id = $1"
             ),
-            &[&card_id],
-        )?
-        else {
+        )?;
+        let Some(r) = conn.query_opt(&sql, &[&card_id])? else {
             return Ok(None);
         };
         // The columns by CARD_COLUMNS' places: 7 amount, 14 closed, 15 won, 27 first batch.
@@ -101,14 +146,8 @@ impl PgStore {
                 _ => r.get(i),
             })
             .collect();
-        let history: Vec<(String, String)> = conn
-            .query(
-                "SELECT stage, seen_at FROM stage_history WHERE card_id = $1 ORDER BY batch_id",
-                &[&card_id],
-            )?
-            .iter()
-            .map(|h| (h.get(0), h.get(1)))
-            .collect();
+        let stages: Vec<String> = r.get(30);
+        let seen: Vec<String> = r.get(31);
         let raw = RawCard::from_texts(
             card_id,
             &texts,
@@ -116,25 +155,25 @@ impl PgStore {
             r.get::<_, Option<i64>>(14).map(|v| v != 0),
             r.get::<_, Option<i64>>(15).map(|v| v != 0),
             r.get(27),
-            history,
+            stages.into_iter().zip(seen).collect(),
             r.get(29),
         );
         let names = FieldNames::from_pairs(
-            conn.query("SELECT id, name FROM field_names", &[])?
-                .iter()
-                .map(|n| (n.get(0), n.get(1))),
+            r.get::<_, Vec<i64>>(32)
+                .into_iter()
+                .zip(r.get::<_, Vec<String>>(33)),
         );
         let (card, context) = raw.parse(&names);
+        let codes: Vec<String> = r.get(34);
+        let severities: Vec<i64> = r.get(35);
+        let args: Vec<String> = r.get(36);
+        let fields: Vec<Option<String>> = r.get(37);
         let mut flags = Vec::new();
-        for f in conn.query(
-            "SELECT code, severity, args, field FROM flags WHERE card_id = $1 ORDER BY seq",
-            &[&card_id],
-        )? {
+        for (((code, severity), args), field) in
+            codes.into_iter().zip(severities).zip(args).zip(fields)
+        {
             flags.push(crate::store::flags::stored_flag(
-                f.get(0),
-                f.get(1),
-                f.get(3),
-                f.get(2),
+                &code, severity, field, &args,
             )?);
         }
         Ok(Some(CardDetail {
@@ -192,23 +231,28 @@ impl PgStore {
         let d = &review.draft;
         let checklist = serde_json::to_string(&d.answers).expect("answers serialise");
         let corrections = serde_json::to_string(&d.corrections).expect("corrections serialise");
-        let mut conn = self.conn.borrow_mut();
-        let mut tx = conn.transaction()?;
+        let conn = &mut *self.conn.borrow_mut();
         // Two sessions saving one auditor's verdicts on one card settle one after the other.
-        tx.execute(
-            "SELECT pg_advisory_xact_lock(hashtext($1 || chr(31) || $2 || chr(31) || $3))",
-            &[&card.source, &card.external_id, &stamp.auditor],
+        // The card's row is locked before the lease is touched, in the claim's order (card,
+        // then lease): the verdict rewrites the card's `judged` mark after it deletes the
+        // lease, and a claim that locked the card and waits on that lease would deadlock.
+        // Both go with BEGIN in one round trip (the lock's key hashed here, the id a number).
+        let key = xxhash_rust::xxh3::xxh3_64(
+            [card.source.as_str(), &card.external_id, stamp.auditor]
+                .join("\u{1f}")
+                .as_bytes(),
+        ) as i64;
+        let mut tx = Begun::with(
+            conn,
+            &format!(
+                "SELECT pg_advisory_xact_lock({key});
+                 SELECT FROM cards WHERE id = {} FOR UPDATE",
+                card.card_id.0
+            ),
         )?;
-        let inserted = tx.execute(
-            "INSERT INTO reviews (id, card_id, card_source, card_external_id, auditor, stage,
-                 verdict, checklist, score, suggested_stage, suggested_owner, corrections,
-                 comment, card_hash, funnel_fingerprint, created_at, seconds_spent, supersedes)
-             SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17,
-                 (SELECT id FROM reviews WHERE card_source = $3 AND card_external_id = $4
-                    AND auditor = $5 AND superseded_by IS NULL AND withdrawn_at IS NULL
-                    AND created_at <= $18
-                  ORDER BY created_at DESC, id DESC LIMIT 1)
-             ON CONFLICT (id) DO NOTHING",
+        let sql = self.prepared.get(tx.conn(), SAVE_REVIEW)?;
+        let row = tx.conn().query_one(
+            &sql,
             &[
                 &id,
                 &card.card_id.0,
@@ -232,22 +276,17 @@ impl PgStore {
                 } else {
                     "9999".to_string()
                 },
+                &!late,
             ],
         )?;
-        if inserted == 0 {
+        let (inserted, earlier): (bool, i64) = (row.get(0), row.get(1));
+        if !inserted {
             return Ok(()); // stored before under this id: left as it is
         }
-        settle_current(&mut tx, &card.source, &card.external_id, stamp.auditor)?;
-        if !late {
-            tx.execute(
-                "DELETE FROM drafts WHERE card_id = $1 AND auditor = $2",
-                &[&card.card_id.0, &stamp.auditor],
-            )?;
+        // The auditor's first review of the card is current as it went in.
+        if earlier > 0 {
+            settle_current(tx.conn(), &card.source, &card.external_id, stamp.auditor)?;
         }
-        tx.execute(
-            "DELETE FROM leases WHERE card_id = $1 AND auditor = $2",
-            &[&card.card_id.0, &stamp.auditor],
-        )?;
         tx.commit()?;
         Ok(())
     }
@@ -336,15 +375,19 @@ impl PgStore {
         now: NaiveDateTime,
     ) -> Result<String, StoreError> {
         let id = uuid::Uuid::new_v4().to_string();
-        let mut conn = self.conn.borrow_mut();
-        let mut tx = conn.transaction()?;
+        let conn = &mut *self.conn.borrow_mut();
         // Two leads deciding on one review at once get distinct places.
-        tx.execute("SELECT pg_advisory_xact_lock(hashtext($1))", &[&review_id])?;
-        tx.execute(
+        let key = xxhash_rust::xxh3::xxh3_64(review_id.as_bytes()) as i64;
+        let mut tx = Begun::with(conn, &format!("SELECT pg_advisory_xact_lock({key})"))?;
+        let sql = self.prepared.get(
+            tx.conn(),
             "INSERT INTO lead_decisions (id, review_id, lead, decision, verdict, suggested_stage,
                  suggested_owner, note, created_at, checklist, seq)
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10,
                      (SELECT coalesce(max(seq), 0) + 1 FROM lead_decisions WHERE review_id = $2))",
+        )?;
+        tx.conn().execute(
+            &sql,
             &[
                 &id,
                 &review_id,

@@ -6,6 +6,7 @@ pub mod claims;
 pub mod copy;
 mod desk;
 mod ports;
+mod prepared;
 mod queue;
 pub mod roles;
 pub mod schema;
@@ -68,6 +69,8 @@ pub fn is_url(db: &str) -> bool {
 /// time (`Send`, not `Sync`), as a SQLite connection is.
 pub struct PgStore {
     pub(crate) conn: RefCell<Client>,
+    /// The hot statements, prepared once for this session.
+    pub(crate) prepared: prepared::Prepared,
     url: String,
     /// The URL without its password: what messages and the journal's name show.
     shown: PathBuf,
@@ -107,6 +110,7 @@ impl PgStore {
         );
         let store = PgStore {
             conn: RefCell::new(client),
+            prepared: prepared::Prepared::default(),
             url: url.to_string(),
             journal: journal_dir.join(name),
             shown,

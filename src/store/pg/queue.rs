@@ -6,6 +6,7 @@ use postgres::GenericClient;
 use postgres::types::ToSql;
 
 use super::PgStore;
+use super::prepared::Prepared;
 use crate::domain::ids::CardId;
 use crate::domain::queue::{QueueCounts, QueueEntry, QueueKey, QueueQuery};
 use crate::store::StoreError;
@@ -13,7 +14,7 @@ use crate::store::cards::fmt_time;
 
 /// The cards without flags the queue keeps (a flagged card is always in its queue): as
 /// `store::queue`'s filter.
-fn kept(q: &QueueQuery<'_>) -> &'static str {
+pub(super) fn kept(q: &QueueQuery<'_>) -> &'static str {
     if q.all {
         "TRUE"
     } else if q.closed_stage {
@@ -37,25 +38,19 @@ const PENDING_CALIBRATION: &str = "EXISTS (
                       WHERE rr.card_id = c.id AND rr.auditor = $2 AND rr.created_at >= k.created_at
                         AND rr.superseded_by IS NULL AND rr.withdrawn_at IS NULL))";
 
-/// Card `c` has a current review (of anyone) of its present content that the lead has not sent
-/// back: judged, so the hand-out passes it over.
-pub(super) const JUDGED: &str = "okk_judged(c.id, c.content_hash)";
-
-/// What a pass of the queue adds for the hand-out (`claims`).
+/// Which cards a page lists.
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub(super) enum Pass<'a> {
     /// The auditor's own queue, as `okk queue` and the reviewer list it.
     Mine,
     /// Only these cards (the auditor's unexpired claims), in queue order.
     Only(&'a [i64]),
-    /// Cards free to hand out: nobody holds an unexpired lease, nobody has judged them as they
-    /// are now; rows locked, skipping those another claim has locked.
-    Free,
 }
 
 /// Up to `limit` queue entries after `after`, not in `skip`.
 pub(super) fn page(
     conn: &mut impl GenericClient,
+    prepared: &Prepared,
     q: &QueueQuery<'_>,
     after: Option<&QueueKey>,
     skip: &[i64],
@@ -88,36 +83,30 @@ pub(super) fn page(
         if matches!(pass, Pass::Only(_)) {
             params.push(&only_ids);
         }
+        let sql = prepared.get(conn, &sql)?;
         rows.extend(conn.query(&sql, &params)?);
     }
     Ok(rows.iter().map(entry).collect())
 }
 
-/// A page's two passes: the flagged cards in their standings' order, then the rest in the
-/// cards' (touched, id): the SQLite store's two index walks, each stopping at the page's end.
-fn page_sql(q: &QueueQuery<'_>, pass: Pass<'_>) -> [String; 2] {
-    let (only, free, lock) = match pass {
-        Pass::Mine => ("", "", ""),
-        Pass::Only(_) => ("AND c.id = ANY($10)", "", ""),
-        Pass::Free => (
-            "",
-            "AND NOT EXISTS (SELECT 1 FROM leases l WHERE l.card_id = c.id AND l.until > now())
-             AND NOT {JUDGED}",
-            "FOR UPDATE OF c SKIP LOCKED",
-        ),
-    };
-    // The hand-out walks the indexes of cards not judged (schema 3's mark), not past them.
-    let (open_s, open_c) = match pass {
-        Pass::Free => ("AND NOT s.judged", "AND NOT c.judged"),
-        _ => ("", ""),
-    };
-    // One stage (the usual case) as an equality, so that each pass reads its index in order
-    // and stops when the page is full; several as a list.
-    let stage = if q.crm_stages.len() == 1 {
+/// The stages `$1` lists: one stage (the usual case) as an equality, so that each pass reads
+/// its index in order and stops when the page is full; several as a list.
+pub(super) fn stage_match(q: &QueueQuery<'_>) -> &'static str {
+    if q.crm_stages.len() == 1 {
         "= ($1::text[])[1]"
     } else {
         "= ANY($1)"
+    }
+}
+
+/// A page's two passes: the flagged cards in their standings' order, then the rest in the
+/// cards' (touched, id): the SQLite store's two index walks, each stopping at the page's end.
+fn page_sql(q: &QueueQuery<'_>, pass: Pass<'_>) -> [String; 2] {
+    let only = match pass {
+        Pass::Mine => "",
+        Pass::Only(_) => "AND c.id = ANY($10)",
     };
+    let stage = stage_match(q);
     let common = format!(
         "LEFT JOIN LATERAL (
              SELECT r.card_hash, {RETURNED} AS returned FROM reviews r
@@ -128,8 +117,7 @@ fn page_sql(q: &QueueQuery<'_>, pass: Pass<'_>) -> [String; 2] {
            AND NOT (c.id = ANY($9))
            AND (mine.card_hash IS NULL OR mine.card_hash <> c.content_hash
                 OR mine.returned IS NOT NULL)
-           {only} {free}",
-        free = free.replace("{JUDGED}", JUDGED),
+           {only}",
     );
     let columns = "c.id, c.external_id, c.title, c.owner,
                 (left($3::text, 10)::date - left(c.touched_at, 10)::date)::bigint";
@@ -138,25 +126,25 @@ fn page_sql(q: &QueueQuery<'_>, pass: Pass<'_>) -> [String; 2] {
                 mine.card_hash, mine.returned, c.content_hash
          FROM standings s JOIN cards c ON c.id = s.card_id
          {common}
-           AND s.stage {stage} {open_s}
+           AND s.stage {stage}
            AND ($4::bigint IS NULL
                 OR (s.place, s.touched_at, s.external_id) > ($4, coalesce($5::text, ''), $6::text))
          ORDER BY s.place, s.touched_at, s.external_id
-         LIMIT $8 {lock}"
+         LIMIT $8"
     );
     let rest = format!(
         "SELECT {columns}, 0::bigint, 0::bigint, c.touched_at,
                 mine.card_hash, mine.returned, c.content_hash
          FROM cards c
          {common}
-           AND c.stage {stage} {open_c}
+           AND c.stage {stage}
            AND NOT EXISTS (SELECT 1 FROM standings s WHERE s.card_id = c.id)
            AND ({kept})
            AND ($4::bigint IS NULL OR $4 <> 0
                 OR (coalesce(c.touched_at, ''), c.external_id)
                    > (coalesce($5::text, ''), $6::text))
          ORDER BY coalesce(c.touched_at, ''), c.external_id
-         LIMIT $8 {lock}",
+         LIMIT $8",
         kept = kept(q),
     );
     [flagged, rest]
@@ -289,7 +277,7 @@ impl PgStore {
         }
         let rest = q.limit - out.len();
         if rest > 0 {
-            let mut page = page(conn, q, q.after, &skip, rest, Pass::Mine)?;
+            let mut page = page(conn, &self.prepared, q, q.after, &skip, rest, Pass::Mine)?;
             with_flags(conn, &mut page)?;
             out.extend(page);
         }

@@ -266,14 +266,7 @@ fn verdict(state: &mut State, verdict: Verdict, cx: &mut Cx) {
         draft,
         seconds_spent: c.opened.elapsed().as_secs_f64(),
     };
-    let card = &c.detail.card;
-    let reviewed = ReviewedCard {
-        card_id: c.detail.card_id,
-        source: card.source.clone(),
-        external_id: card.external_id.clone(),
-        stage: card.stage.clone(),
-        hash: c.detail.hash,
-    };
+    let reviewed = ReviewedCard::from(&c.detail);
     // The card stays (and keys that would leave it wait) until the store or the journal has
     // the verdict.
     state.verdicts.saving = Some(SavingVerdict {

@@ -121,13 +121,7 @@ fn verdict(
         .expect("the listed card has a detail");
     PendingReview {
         id: review_id.into(),
-        card: ReviewedCard {
-            card_id: detail.card_id,
-            source: detail.card.source.clone(),
-            external_id: detail.card.external_id.clone(),
-            stage: detail.card.stage.clone(),
-            hash: detail.hash,
-        },
+        card: ReviewedCard::from(&detail),
         review: Review {
             verdict: v,
             draft: ReviewDraft {
