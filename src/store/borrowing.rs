@@ -111,6 +111,14 @@ impl<'c> Borrowing<'c> {
         } else {
             ffi::SQLITE_STATIC()
         };
+        // An empty slice's address is dangling: SQLite gets a real one, as rusqlite gives it.
+        let bytes = |b: &[u8]| {
+            if b.is_empty() {
+                b"".as_ptr()
+            } else {
+                b.as_ptr()
+            }
+        };
         let s = self.stmt;
         // SAFETY: a valid statement; a text or blob bound in place outlives the step that reads
         // it (`run` clears the bindings before the values' borrow ends), an owned one is copied.
@@ -122,13 +130,13 @@ impl<'c> Borrowing<'c> {
                 ValueRef::Text(t) => ffi::sqlite3_bind_text64(
                     s,
                     at,
-                    t.as_ptr().cast(),
+                    bytes(t).cast(),
                     t.len() as u64,
                     keep,
                     ffi::SQLITE_UTF8 as u8,
                 ),
                 ValueRef::Blob(b) => {
-                    ffi::sqlite3_bind_blob64(s, at, b.as_ptr().cast(), b.len() as u64, keep)
+                    ffi::sqlite3_bind_blob64(s, at, bytes(b).cast(), b.len() as u64, keep)
                 }
             }
         };
