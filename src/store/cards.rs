@@ -311,7 +311,8 @@ fn insert_history_block() -> String {
 pub struct Import<'a> {
     // Statements are held, not looked up in rusqlite's cache per row: the lookup hashes the
     // SQL text, which showed up in profiles of million-row imports.
-    insert_card: rusqlite::Statement<'a>,
+    // Binds the card's text in place (see `borrowing`): a bulk load's writer copied every byte.
+    insert_card: super::borrowing::Borrowing<'a>,
     update_card: rusqlite::Statement<'a>,
     insert_history: rusqlite::Statement<'a>,
     insert_history_block: rusqlite::Statement<'a>,
@@ -460,7 +461,7 @@ fn open_import<'c>(
         |r| r.get(0),
     )?;
     Ok(Import {
-        insert_card: conn.prepare(INSERT_CARD)?,
+        insert_card: super::borrowing::Borrowing::prepare(conn, INSERT_CARD)?,
         update_card: conn.prepare(UPDATE_CARD)?,
         insert_history: conn.prepare(INSERT_HISTORY)?,
         insert_history_block: conn.prepare(&insert_history_block())?,
@@ -579,11 +580,17 @@ impl Import<'_> {
     /// Inserts the card; `None` when the file held the same card on an earlier row.
     pub(super) fn insert(&mut self, row: &CardRow) -> Result<Option<i64>, StoreError> {
         let card = &row.card;
-        let head: [&dyn ToSql; 2] = [&card.source, &card.external_id];
-        let tail: [&dyn ToSql; 4] = [&self.batch, &self.now, &row.touched_at, &row.search];
-        let n = self.insert_card.execute(params_from_iter(
-            head.into_iter().chain(row.values()).chain(tail),
-        ))?;
+        let values = row.values();
+        let params: [&dyn ToSql; 28] = std::array::from_fn(|i| match i {
+            0 => &card.source as &dyn ToSql,
+            1 => &card.external_id,
+            2..=23 => values[i - 2],
+            24 => &self.batch,
+            25 => &self.now,
+            26 => &row.touched_at,
+            _ => &row.search,
+        });
+        let n = self.insert_card.execute(&params)?;
         Ok((n == 1).then(|| self.tx.last_insert_rowid()))
     }
 

@@ -10,6 +10,7 @@ use rusqlite::ToSql;
 use rusqlite::types::ValueRef::Integer;
 use rusqlite::types::{ToSqlOutput, ValueRef};
 
+use super::borrowing::Borrowing;
 use super::flags::{RulesRun, place};
 use super::read::QueueColumns;
 use super::run_summary::{RunSummary, store_run_summary};
@@ -341,13 +342,17 @@ impl<'c, 'j> Changes<'c, 'j> {
             &head,
             FLAG_ROW,
             &self.flags,
-            |st, at, (id, seq, f)| {
-                let mut at = bind(st, at, [Integer(*id), Integer(*seq)])?;
-                for v in stored_form(f)? {
-                    st.raw_bind_parameter(at, v)?;
-                    at += 1;
-                }
-                Ok(at)
+            |&(id, seq, j), out| {
+                let f = &j.flag;
+                // In [`stored_form`]'s order.
+                out.extend([
+                    Integer(id),
+                    Integer(seq),
+                    text(Some(f.code.as_str())),
+                    Integer(f.severity.rank()),
+                    text(Some(&j.args)),
+                    text(f.field.as_deref()),
+                ]);
             },
         )?;
         in_blocks(
@@ -355,26 +360,21 @@ impl<'c, 'j> Changes<'c, 'j> {
             WRITE_STANDINGS,
             STANDING_ROW,
             &self.standings,
-            |st, at, s| {
-                let (id, top, count, c) = *s;
+            |&(id, top, count, c), out| {
                 let closed = c.closed.map_or(ValueRef::Null, |b| Integer(i64::from(b)));
-                bind(
-                    st,
-                    at,
-                    [
-                        Integer(id),
-                        Integer(top),
-                        Integer(count),
-                        Integer(place(top, count)),
-                        text(Some(&c.stage)),
-                        text(c.touched_at.as_deref()),
-                        text(Some(&c.external_id)),
-                        text(c.gone_at.as_deref()),
-                        closed,
-                        text(c.closed_at.as_deref()),
-                        text(Some(&c.search)),
-                    ],
-                )
+                out.extend([
+                    Integer(id),
+                    Integer(top),
+                    Integer(count),
+                    Integer(place(top, count)),
+                    text(Some(&c.stage)),
+                    text(c.touched_at.as_deref()),
+                    text(Some(&c.external_id)),
+                    text(c.gone_at.as_deref()),
+                    closed,
+                    text(c.closed_at.as_deref()),
+                    text(Some(&c.search)),
+                ]);
             },
         )
     }
@@ -385,43 +385,37 @@ fn text(t: Option<&str>) -> ValueRef<'_> {
     t.map_or(ValueRef::Null, |t| ValueRef::Text(t.as_bytes()))
 }
 
-/// Binds `values` from parameter `at` on; the next parameter's index.
-fn bind<const N: usize>(
-    st: &mut rusqlite::Statement<'_>,
-    at: usize,
-    values: [ValueRef<'_>; N],
-) -> rusqlite::Result<usize> {
-    for (i, v) in values.into_iter().enumerate() {
-        st.raw_bind_parameter(at + i, ToSqlOutput::Borrowed(v))?;
-    }
-    Ok(at + N)
-}
-
 /// Inserts `items` with `head` and one `row` per item, [`BLOCK`] rows a statement and the rest
-/// one by one; `bind_row` binds an item's values from a parameter index on and returns the next.
-fn in_blocks<T>(
+/// one by one; `row_values` appends an item's values. The values are bound in place (see
+/// `borrowing`): the flags' evidence and the standings' copied queue columns were copied once
+/// more by SQLite's bind.
+fn in_blocks<'j, T>(
     conn: &rusqlite::Connection,
     head: &str,
     row: &str,
-    items: &[T],
-    bind_row: impl Fn(&mut rusqlite::Statement<'_>, usize, &T) -> rusqlite::Result<usize>,
+    items: &'j [T],
+    row_values: impl Fn(&'j T, &mut Vec<ValueRef<'j>>),
 ) -> Result<(), StoreError> {
     if items.is_empty() {
         return Ok(());
     }
-    let mut block = conn.prepare_cached(&insert_rows(head, row, BLOCK))?;
+    let mut values = Vec::new();
     let mut chunks = items.chunks_exact(BLOCK);
-    for rows in &mut chunks {
-        let mut at = 1;
-        for item in rows {
-            at = bind_row(&mut block, at, item)?;
+    if chunks.len() > 0 {
+        let mut block = Borrowing::prepare(conn, &insert_rows(head, row, BLOCK))?;
+        for rows in &mut chunks {
+            values.clear();
+            rows.iter().for_each(|item| row_values(item, &mut values));
+            block.execute_refs(&values)?;
         }
-        block.raw_execute()?;
     }
-    let mut one = conn.prepare_cached(&insert_rows(head, row, 1))?;
-    for item in chunks.remainder() {
-        bind_row(&mut one, 1, item)?;
-        one.raw_execute()?;
+    if !chunks.remainder().is_empty() {
+        let mut one = Borrowing::prepare(conn, &insert_rows(head, row, 1))?;
+        for item in chunks.remainder() {
+            values.clear();
+            row_values(item, &mut values);
+            one.execute_refs(&values)?;
+        }
     }
     Ok(())
 }

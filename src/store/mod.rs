@@ -2,6 +2,7 @@
 //! the app asks. Every write that belongs together is one transaction.
 
 pub mod analytics;
+mod borrowing;
 pub mod bundle;
 pub mod calibration;
 pub mod cards;
