@@ -233,6 +233,26 @@ fn an_incremental_sync_brings_moves_edits_deletions_and_new_deals() {
     );
 }
 
+/// A sync that changed cards makes no pass over the store for the fill trend; the next look at
+/// the fields records the point of the latest transaction that changed cards.
+#[test]
+fn an_incremental_sync_records_no_fill_and_the_next_look_records_its_point() {
+    let crm = FakeCrm::start(State::with_deals(300), 0);
+    let desk = Synced::new(&crm);
+    changed_since_the_first_sync(&crm, &desk, 30_000_001, 60_000_004);
+    let count = |sql: &str| desk.desk.count(sql);
+    assert_eq!(count("SELECT count(*) FROM fill_snapshots"), 0);
+    succeeded(desk.okk().args(["fields", "--json"]));
+    assert_eq!(
+        count("SELECT count(DISTINCT batch_id) FROM fill_snapshots"),
+        1
+    );
+    assert_eq!(
+        count("SELECT max(batch_id) FROM fill_snapshots"),
+        count("SELECT max(id) FROM import_batches WHERE inserted + updated + gone > 0")
+    );
+}
+
 #[test]
 fn a_sync_killed_mid_way_resumes_where_it_stopped_with_no_card_lost_or_doubled() {
     let mut state = State::with_deals(2000);
