@@ -43,7 +43,7 @@ mod english;
 
 use std::path::{Path, PathBuf};
 
-use common::{Desk, path_arg, repo, succeeded};
+use common::{Desk, Table, path_arg, repo, succeeded};
 use serde_json::{Value as Json, json};
 
 const TODAY: &str = "2026-11-20";
@@ -684,10 +684,10 @@ fn the_demo_proposes_splitting_the_silent_tail_binding_the_meeting_result_and_dr
 }
 
 /// Two imports of the same four «Встреча» cards (Оля's M1, M2; Игорь's M3, M4): the first with
-/// «Дата встречи» on M1 only (1 of 4 = 25 %), the second on M1, M2 and M3 (3 of 4 = 75 %). Each
-/// import that changed cards records the fill it left: the trend reads 25 % → 75 %. «Объект»
-/// is kept on all four both times: 100 % → 100 %. A third import of the second file changes
-/// nothing and records nothing.
+/// «Дата встречи» on M1 only (1 of 4 = 25 %), the second on M1, M2 and M3 (3 of 4 = 75 %). The
+/// desk looks at `okk fields` after each: each look records the fill the latest run left, and
+/// the trend reads 25 % → 75 %. «Объект» is kept on all four both times: 100 % → 100 %. A third
+/// import of the second file changes nothing and records nothing.
 #[test]
 fn okk_fields_shows_the_trend_of_each_field_run_by_run() {
     let desk = Desk::new();
@@ -712,6 +712,7 @@ fn okk_fields_shows_the_trend_of_each_field_run_by_run() {
     let first = write("first.csv", ["18.11.2026", "", "", ""]);
     let second = write("second.csv", ["18.11.2026", "17.11.2026", "16.11.2026", ""]);
     okk(&desk, &funnel, &["import", &first]);
+    okk(&desk, &funnel, &["fields"]);
     okk(&desk, &funnel, &["import", &second]);
     okk(&desk, &funnel, &["import", &second]);
 
@@ -747,4 +748,59 @@ fn okk_fields_shows_the_trend_of_each_field_run_by_run() {
             .iter()
             .all(|r| r["trend"] == json!([]))
     );
+}
+
+/// The fill trend's points are taken when the figures are read, not by the import: two imports
+/// nobody looked at in between leave one point, the latest run's; a look with nothing changed
+/// since adds none; a look at part of the cards (`--owner`) records nothing.
+#[test]
+fn a_run_nobody_looked_at_leaves_no_point_in_the_trend() {
+    let desk = Desk::new();
+    let funnel = funnel_copy(&desk);
+    let write = |name: &str, object: &str| {
+        let lines = [
+            HEADER.to_string(),
+            row("M1", "Встреча", "Оля", "19.11.2026", "18.11.2026", object),
+            row("M2", "Встреча", "Игорь", "19.11.2026", "", "Студия"),
+        ];
+        let csv = desk.dir.path().join(name);
+        std::fs::write(&csv, lines.join("\n") + "\n").unwrap();
+        path_arg(&csv)
+    };
+    let snapshots = || {
+        let runs: std::collections::BTreeSet<String> = desk
+            .rows(Table::FillSnapshots)
+            .iter()
+            .map(|r| r["batch_id"].to_string())
+            .collect();
+        runs.len()
+    };
+    okk(&desk, &funnel, &["import", &write("first.csv", "")]);
+    okk(&desk, &funnel, &["import", &write("second.csv", "Студия")]);
+    // The imports made no pass over the cards for the trend.
+    assert_eq!(snapshots(), 0);
+    okk(&desk, &funnel, &["fields", "--owner", "Оля"]);
+    assert_eq!(snapshots(), 0);
+
+    let out = json_of(&desk, &funnel, &["fields", "--json"]);
+    let object = out["fields"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["field"] == "Объект" && r["stage"] == "Встреча")
+        .unwrap()
+        .clone();
+    // Only the second run (batch 2) has a point: 2 of 2 keep «Объект».
+    let points: Vec<(i64, f64)> = object["trend"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| (p["run"].as_i64().unwrap(), p["rate"].as_f64().unwrap()))
+        .collect();
+    assert_eq!(points, [(2, 1.0)]);
+    assert_eq!(snapshots(), 1);
+    let rows = desk.rows(Table::FillSnapshots);
+    // Looking again records nothing more.
+    okk(&desk, &funnel, &["fields"]);
+    assert_eq!(desk.rows(Table::FillSnapshots), rows);
 }

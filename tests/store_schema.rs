@@ -717,10 +717,13 @@ fn a_store_of_schema_13_records_the_funnel_it_next_runs_with() {
 }
 
 #[test]
-fn a_store_of_schema_14_records_each_imports_fill_from_its_next_import_on() {
+fn a_store_of_schema_14_records_each_imports_fill_from_its_next_look_on() {
     let desk = Desk::new();
     desk.import_one(&[&fixture("amocrm_utf8_bom.csv")]);
-    // The import recorded its fill: a row per field and stage, all under its run.
+    // The import records no fill; the first look at the fields records its run's: a row per
+    // field and stage, all under that run.
+    assert_eq!(desk.count("SELECT count(*) FROM fill_snapshots"), 0);
+    desk.run_ok(&["fields"]);
     let recorded = desk.count("SELECT count(*) FROM fill_snapshots");
     assert!(recorded > 0);
     assert_eq!(
@@ -735,9 +738,13 @@ fn a_store_of_schema_14_records_each_imports_fill_from_its_next_import_on() {
     drop(store);
     // Migrated: the table is there, empty (the past runs' fill is not known).
     assert_eq!(desk.count("SELECT count(*) FROM fill_snapshots"), 0);
-    // The same export again changes no card: no run to record.
+    // The same export again changes no card: the cards are still as the first run left them,
+    // and the next look records that run's point.
     desk.import_one(&[&fixture("amocrm_utf8_bom.csv")]);
     assert_eq!(desk.count("SELECT count(*) FROM fill_snapshots"), 0);
+    desk.run_ok(&["fields"]);
+    assert_eq!(desk.count("SELECT count(*) FROM fill_snapshots"), recorded);
+    assert_eq!(desk.count("SELECT max(batch_id) FROM fill_snapshots"), 1);
 }
 
 /// Schema 16 holds the store's okk users. A store of schema 15 gains the table empty; the next

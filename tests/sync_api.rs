@@ -233,6 +233,34 @@ fn an_incremental_sync_brings_moves_edits_deletions_and_new_deals() {
     );
 }
 
+/// A sync that changed cards makes no pass over the store for the fill trend; the next look at
+/// the fields records the point of the latest transaction that changed cards.
+#[test]
+fn an_incremental_sync_records_no_fill_and_the_next_look_records_its_point() {
+    let crm = FakeCrm::start(State::with_deals(300), 0);
+    let desk = Synced::new(&crm);
+    changed_since_the_first_sync(&crm, &desk, 30_000_001, 60_000_004);
+    assert!(desk.desk.rows(Table::FillSnapshots).is_empty());
+    succeeded(desk.okk().args(["fields", "--json"]));
+    let runs: std::collections::BTreeSet<i64> = desk
+        .desk
+        .rows(Table::FillSnapshots)
+        .iter()
+        .map(|r| r["batch_id"].as_i64().unwrap())
+        .collect();
+    let changing = desk
+        .desk
+        .rows(Table::ImportBatches)
+        .iter()
+        .filter(|b| ["inserted", "updated", "gone"].iter().any(|k| b[*k] != 0))
+        .map(|b| b["id"].as_i64().unwrap())
+        .max();
+    assert_eq!(
+        runs.into_iter().collect::<Vec<_>>(),
+        Vec::from_iter(changing)
+    );
+}
+
 #[test]
 fn a_sync_killed_mid_way_resumes_where_it_stopped_with_no_card_lost_or_doubled() {
     let mut state = State::with_deals(2000);

@@ -27,12 +27,3 @@ pub fn run(paths: &Paths, args: FieldsArgs) -> Result<ExitCode> {
     }
     Ok(ExitCode::SUCCESS)
 }
-
-/// Records the fill figures as the run just finished left the store: a point of each field's
-/// trend in `okk fields` (one more pass over the cards, after an import or sync that changed
-/// some).
-pub fn record(store: &mut crate::store::Store, funnel: &crate::domain::Funnel) -> Result<()> {
-    let rows = store.fill_rows(funnel)?;
-    store.record_fill(&rows)?;
-    Ok(())
-}

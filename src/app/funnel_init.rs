@@ -11,6 +11,7 @@ use crate::domain::fill::FillTally;
 use crate::domain::funnel::DefaultAnswer;
 use crate::domain::suggest::HistoryTally;
 use crate::funnel_config::init;
+use crate::store::funnel_facts::CardColumns;
 use crate::text::init as msg;
 
 pub fn run(paths: &Paths, from_store: bool, out: Option<&Path>, force: bool) -> Result<ExitCode> {
@@ -30,6 +31,7 @@ pub fn run(paths: &Paths, from_store: bool, out: Option<&Path>, force: bool) -> 
     // An empty funnel: every stage, field and history row by the CRM's own names.
     let empty = Funnel::new(String::new(), Vec::new(), Vec::new(), DefaultAnswer::Pass);
     let fill = store.fold_card_fields(
+        CardColumns::All,
         FillTally::default,
         |t, card| t.add(&empty, card),
         |a, b| a.merge(b),

@@ -29,7 +29,6 @@ pub fn run(paths: &Paths, args: ImportArgs) -> Result<ExitCode> {
     let opts = options(&args, rules)?;
     let Imported {
         files: imported,
-        changed,
         all_judged,
         failure,
     } = import_files(&mut store, &funnel, &args, &opts)?;
@@ -44,9 +43,6 @@ pub fn run(paths: &Paths, args: ImportArgs) -> Result<ExitCode> {
             args.no_check,
             all_judged,
         )?;
-        if changed {
-            super::fields::record(&mut store, &funnel)?;
-        }
     }
     if created && (imported == 0 || args.dry_run) {
         drop(store);
@@ -88,8 +84,6 @@ fn options(args: &ImportArgs, rules: Option<PassRules>) -> Result<ImportOptions>
 struct Imported {
     /// Files imported, each in its own transaction.
     files: usize,
-    /// Whether any card was inserted, updated or marked gone.
-    changed: bool,
     /// Whether the rules judged every file's cards in its pass.
     all_judged: bool,
     /// The file that failed, after which none was read.
@@ -104,7 +98,6 @@ fn import_files(
 ) -> Result<Imported> {
     let mut done = Imported {
         files: 0,
-        changed: false,
         all_judged: true,
         failure: None,
     };
@@ -112,7 +105,6 @@ fn import_files(
         match import_file(store, funnel, file, opts) {
             Ok(report) => {
                 done.files += 1;
-                done.changed |= report.inserted + report.updated + report.gone > 0;
                 done.all_judged &= report.judged;
                 if args.json {
                     super::say_json(&report)?;

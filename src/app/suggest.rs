@@ -12,6 +12,7 @@ use crate::domain::fill::FillTally;
 use crate::domain::suggest::{HistoryTally, Observed, SilentTally, Suggestion, suggest};
 use crate::funnel_config::edit;
 use crate::store::Store;
+use crate::store::funnel_facts::CardColumns;
 use crate::text::suggest as msg;
 
 pub fn run(paths: &Paths, json: bool, apply: Option<usize>) -> Result<ExitCode> {
@@ -63,6 +64,7 @@ pub fn proposals(
     today: chrono::NaiveDate,
 ) -> Result<Vec<Suggestion>> {
     let (fill, silent) = store.fold_card_fields(
+        CardColumns::All,
         || (FillTally::default(), SilentTally::default()),
         |(f, s), card| {
             f.add(funnel, card);
@@ -74,10 +76,10 @@ pub fn proposals(
         },
     )?;
     let mut history = HistoryTally::default();
-    store.for_each_stage_history(|visits| history.add(funnel, visits))?;
+    let seen = store.for_each_stage_history(|visits| history.add(funnel, visits))?;
     let verdicts = store.verdicts_per_stage()?;
     let moves = store.stage_moves()?;
-    let last_entries = store.last_entries()?;
+    let last_entries = store.last_entries(&seen)?;
     Ok(suggest(
         funnel,
         &Observed {

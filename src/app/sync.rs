@@ -59,7 +59,6 @@ pub fn run(paths: &Paths, args: SyncArgs) -> Result<ExitCode> {
             args.no_check,
             all_judged,
         )?;
-        super::fields::record(&mut store, &funnel)?;
     }
     match failure {
         Some(m) => Err(user(m)),

@@ -1,13 +1,14 @@
 //! How well custom fields are kept: per field and stage, the cards there and how many of them
 //! have the field filled, and the same per owner. Pure counting; the store streams cards in.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 use chrono::NaiveDate;
 use serde::Serialize;
 
-use super::FieldName;
 use super::funnel::{FieldRef, Funnel};
+use super::fx::FxMap;
 use super::names::fold;
 use super::rules::values::parse_day;
 use chrono::Datelike;
@@ -25,7 +26,20 @@ pub struct CardFields<'r> {
     pub touched: Option<NaiveDate>,
     pub closed: bool,
     pub won: bool,
-    pub fields: &'r [(FieldName, String)],
+    pub fields: &'r [CardField<'r>],
+}
+
+/// One custom field of a card, as the store streams it: borrowed from the row where it can be
+/// (a pass over a million cards copies no value).
+#[derive(Debug, Clone, PartialEq)]
+pub struct CardField<'r> {
+    /// The store's number for the header (`field_names`), where it has one: one header has one
+    /// number on every card of a pass, so a tally remembers it by number, not by hashing the
+    /// name a dozen times a card.
+    pub id: Option<u32>,
+    /// The header as the export named it.
+    pub name: Cow<'r, str>,
+    pub value: Cow<'r, str>,
 }
 
 /// What the cards of one stage carry, for guessing the funnel's order and its won and lost
@@ -61,19 +75,23 @@ impl StageStats {
 #[derive(Debug, Clone, Default)]
 pub struct FillTally {
     /// CRM stage name → index into `stages` (the funnel's name where the funnel knows it).
-    stage_of: HashMap<String, u32>,
+    stage_of: FxMap<String, u32>,
     stages: Vec<String>,
     /// Per stage index.
     stage_stats: Vec<StageStats>,
     /// Header → index into `fields` (a declared field's aliases share its index).
-    field_of: HashMap<FieldName, u32>,
+    field_of: FxMap<String, u32>,
+    /// The store's field number → index into `fields` + 1 (0: not met yet).
+    field_by_id: Vec<u32>,
     fields: Vec<FieldInfo>,
-    owner_of: HashMap<Option<String>, u32>,
+    owner_of: FxMap<String, u32>,
+    /// The index of "no owner", once a card without one was counted.
+    unowned: Option<u32>,
     owners: Vec<Option<String>>,
     /// (stage, owner) → cards.
-    cards: HashMap<(u32, u32), u64>,
+    cards: FxMap<(u32, u32), u64>,
     /// (stage, field, owner) → cards with the field filled.
-    filled: HashMap<(u32, u32, u32), u64>,
+    filled: FxMap<(u32, u32, u32), u64>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -186,18 +204,18 @@ impl FillTally {
             stats.created += 1;
             stats.created_days += i64::from(d.num_days_from_ce());
         }
-        for (name, value) in card.fields {
-            if !is_filled(value) {
+        for field in card.fields {
+            if !is_filled(&field.value) {
                 continue;
             }
             self.stage_stats[stage as usize].filled += 1;
-            let field = self.field_index(funnel, name);
-            let info = &mut self.fields[field as usize];
+            let fi = self.field_index(funnel, field);
+            let info = &mut self.fields[fi as usize];
             info.values += 1;
-            if parse_day(value).is_some() {
+            if parse_day(&field.value).is_some() {
                 info.dates += 1;
             }
-            *self.filled.entry((stage, field, owner)).or_default() += 1;
+            *self.filled.entry((stage, fi, owner)).or_default() += 1;
         }
     }
 
@@ -227,6 +245,11 @@ impl FillTally {
             .collect();
         for (name, i) in other.field_of {
             self.field_of.entry(name).or_insert(fields[i as usize]);
+        }
+        for (id, &i) in other.field_by_id.iter().enumerate() {
+            if i > 0 {
+                self.remember_id(id as u32, fields[i as usize - 1]);
+            }
         }
         for (name, i) in other.stage_of {
             self.stage_of.entry(name).or_insert(stages[i as usize]);
@@ -271,32 +294,68 @@ impl FillTally {
     fn owner_index(&mut self, owner: Option<&str>) -> u32 {
         let owner = owner.map(str::trim).filter(|o| !o.is_empty());
         // Looked up by a borrowed key first: owners repeat on every card.
-        if let Some(&i) = self.owner_of.get(&owner.map(str::to_string)) {
-            return i;
-        }
-        self.named_owner(&owner.map(str::to_string))
+        let known = match owner {
+            Some(o) => self.owner_of.get(o).copied(),
+            None => self.unowned,
+        };
+        known.unwrap_or_else(|| self.named_owner(&owner.map(str::to_string)))
     }
 
     fn named_owner(&mut self, owner: &Option<String>) -> u32 {
-        if let Some(&i) = self.owner_of.get(owner) {
+        let known = match owner {
+            Some(o) => self.owner_of.get(o).copied(),
+            None => self.unowned,
+        };
+        if let Some(i) = known {
             return i;
         }
         self.owners.push(owner.clone());
         let i = (self.owners.len() - 1) as u32;
-        self.owner_of.insert(owner.clone(), i);
+        match owner {
+            Some(o) => {
+                self.owner_of.insert(o.clone(), i);
+            }
+            None => self.unowned = Some(i),
+        }
         i
     }
 
-    fn field_index(&mut self, funnel: &Funnel, header: &FieldName) -> u32 {
-        if let Some(&i) = self.field_of.get(header) {
-            return i;
+    fn field_index(&mut self, funnel: &Funnel, field: &CardField) -> u32 {
+        if let Some(id) = field.id
+            && let Some(&i) = self.field_by_id.get(id as usize)
+            && i > 0
+        {
+            return i - 1;
         }
-        let name = funnel
-            .custom_field(header)
-            .map_or_else(|| header.trim().to_string(), |f| f.name.clone());
-        let i = self.named_field(&name);
-        self.field_of.insert(header.clone(), i);
+        let i = match self.field_of.get(field.name.as_ref()) {
+            Some(&i) => i,
+            None => {
+                let header = field.name.as_ref();
+                let name = funnel
+                    .custom_field(header)
+                    .map_or_else(|| header.trim().to_string(), |f| f.name.clone());
+                let i = self.named_field(&name);
+                self.field_of.insert(header.to_string(), i);
+                i
+            }
+        };
+        if let Some(id) = field.id {
+            self.remember_id(id, i);
+        }
         i
+    }
+
+    /// Remembers field number `id` as index `i` (numbers are small: one per header ever seen).
+    fn remember_id(&mut self, id: u32, i: u32) {
+        // A number far past any real header's is not worth a table that long.
+        if id > u32::from(u16::MAX) {
+            return;
+        }
+        let id = id as usize;
+        if id >= self.field_by_id.len() {
+            self.field_by_id.resize(id + 1, 0);
+        }
+        self.field_by_id[id] = i + 1;
     }
 
     fn named_field(&mut self, name: &str) -> u32 {
@@ -469,10 +528,14 @@ mod tests {
     use super::*;
     use crate::funnel_config::default_funnel;
 
-    fn fields(pairs: &[(&str, &str)]) -> Vec<(FieldName, String)> {
+    fn fields<'a>(pairs: &[(&'a str, &'a str)]) -> Vec<CardField<'a>> {
         pairs
             .iter()
-            .map(|(k, v)| (FieldName::from(*k), v.to_string()))
+            .map(|(k, v)| CardField {
+                id: None,
+                name: Cow::Borrowed(*k),
+                value: Cow::Borrowed(*v),
+            })
             .collect()
     }
 

@@ -17,6 +17,7 @@ pub mod flag;
 pub mod flagged_card;
 pub mod funnel;
 pub mod funnel_diff;
+pub mod fx;
 pub mod ids;
 pub mod import_report;
 pub mod lead_row;

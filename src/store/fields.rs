@@ -6,7 +6,6 @@
 //! written before schema 7 (a JSON object by name), read alike.
 
 use std::borrow::Cow;
-use std::collections::HashMap;
 use std::fmt;
 use std::io::Write;
 
@@ -14,6 +13,8 @@ use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
 
 use super::{Store, StoreError};
 use crate::domain::FieldName;
+use crate::domain::fill::CardField;
+use crate::domain::fx::FxMap;
 
 /// Names → ids, for writing cards. A list scanned by pointer first: the import's cards name
 /// their fields with the very `Arc`s the header gave, and hashing each name cost more than the
@@ -26,7 +27,7 @@ pub struct FieldKeys {
 /// Ids → names, for reading cards.
 #[derive(Debug, Default, Clone)]
 pub struct FieldNames {
-    by_id: HashMap<i64, FieldName>,
+    by_id: FxMap<i64, FieldName>,
 }
 
 impl FieldKeys {
@@ -79,11 +80,39 @@ impl FieldNames {
     /// The card's custom fields from the row's text (pairs or, before schema 7, an object).
     /// Text that is not JSON reads as no fields rather than failing a pass over every card.
     pub fn decode(&self, json: Option<&str>) -> Vec<(FieldName, String)> {
+        self.decode_with(json, |key, value| (self.name(key), value.into_owned()))
+    }
+
+    /// [`FieldNames::decode`] for a pass over every card: the names and values borrowed (from
+    /// this table and the row's text) where they can be, each field with its id.
+    pub fn decode_borrowed<'a>(&'a self, json: Option<&'a str>) -> Vec<CardField<'a>> {
+        self.decode_with(json, |key, value| match key {
+            Key::Id(id) => CardField {
+                id: u32::try_from(id).ok(),
+                name: self
+                    .by_id
+                    .get(&id)
+                    .map_or_else(|| Cow::Owned(id.to_string()), |n| Cow::Borrowed(&**n)),
+                value,
+            },
+            Key::Name(name) => CardField {
+                id: None,
+                name,
+                value,
+            },
+        })
+    }
+
+    fn decode_with<'a, P>(
+        &self,
+        json: Option<&'a str>,
+        pair: impl FnMut(Key<'a>, Cow<'a, str>) -> P,
+    ) -> Vec<P> {
         let Some(json) = json else {
             return Vec::new();
         };
         let mut de = serde_json::Deserializer::from_str(json);
-        de.deserialize_any(PairsVisitor { names: self })
+        de.deserialize_any(PairsVisitor { pair })
             .unwrap_or_default()
     }
 
@@ -94,7 +123,7 @@ impl FieldNames {
                 .get(&id)
                 .cloned()
                 .unwrap_or_else(|| FieldName::from(id.to_string())),
-            Key::Name(name) => FieldName::from(name),
+            Key::Name(name) => FieldName::from(name.as_ref()),
         }
     }
 }
@@ -147,109 +176,117 @@ pub(super) fn field_keys<'a>(
     Ok(FieldKeys { list })
 }
 
-enum Key {
+enum Key<'de> {
     Id(i64),
-    Name(String),
+    Name(Cow<'de, str>),
 }
 
 /// Reads the pairs without building a `serde_json::Value` per field: this runs for every card of
-/// every rules run.
-struct PairsVisitor<'n> {
-    names: &'n FieldNames,
+/// every rules run. `pair` makes each pair what the caller keeps: owned for a card's detail,
+/// borrowed from the row's text for a pass over every card.
+struct PairsVisitor<F> {
+    pair: F,
 }
 
-impl<'de> Visitor<'de> for PairsVisitor<'_> {
-    type Value = Vec<(FieldName, String)>;
+impl<'de, P, F: FnMut(Key<'de>, Cow<'de, str>) -> P> Visitor<'de> for PairsVisitor<F> {
+    type Value = Vec<P>;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("custom fields: [[id, value], …] or {name: value}")
     }
 
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+    fn visit_seq<A: SeqAccess<'de>>(mut self, mut seq: A) -> Result<Self::Value, A::Error> {
         let mut out = Vec::with_capacity(seq.size_hint().unwrap_or(8));
         while let Some((key, Text(value))) = seq.next_element::<(KeyRepr, Text)>()? {
-            out.push((self.names.name(key.0), value));
+            out.push((self.pair)(key.0, value));
         }
         Ok(out)
     }
 
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+    fn visit_map<A: MapAccess<'de>>(mut self, mut map: A) -> Result<Self::Value, A::Error> {
         let mut out = Vec::with_capacity(map.size_hint().unwrap_or(8));
-        while let Some((key, Text(value))) = map.next_entry::<String, Text>()? {
-            out.push((FieldName::from(key), value));
+        while let Some((Text(key), Text(value))) = map.next_entry::<Text, Text>()? {
+            out.push((self.pair)(Key::Name(key), value));
         }
         Ok(out)
     }
 }
 
-struct KeyRepr(Key);
+struct KeyRepr<'de>(Key<'de>);
 
-impl<'de> de::Deserialize<'de> for KeyRepr {
+impl<'de> de::Deserialize<'de> for KeyRepr<'de> {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         struct V;
-        impl Visitor<'_> for V {
-            type Value = KeyRepr;
+        impl<'de> Visitor<'de> for V {
+            type Value = KeyRepr<'de>;
             fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 f.write_str("a field id or name")
             }
-            fn visit_u64<E: de::Error>(self, v: u64) -> Result<KeyRepr, E> {
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<KeyRepr<'de>, E> {
                 Ok(KeyRepr(Key::Id(v as i64)))
             }
-            fn visit_i64<E: de::Error>(self, v: i64) -> Result<KeyRepr, E> {
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<KeyRepr<'de>, E> {
                 Ok(KeyRepr(Key::Id(v)))
             }
-            fn visit_str<E: de::Error>(self, v: &str) -> Result<KeyRepr, E> {
-                Ok(KeyRepr(Key::Name(v.to_string())))
+            fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<KeyRepr<'de>, E> {
+                Ok(KeyRepr(Key::Name(Cow::Borrowed(v))))
             }
-            fn visit_string<E: de::Error>(self, v: String) -> Result<KeyRepr, E> {
-                Ok(KeyRepr(Key::Name(v)))
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<KeyRepr<'de>, E> {
+                Ok(KeyRepr(Key::Name(Cow::Owned(v.to_string()))))
+            }
+            fn visit_string<E: de::Error>(self, v: String) -> Result<KeyRepr<'de>, E> {
+                Ok(KeyRepr(Key::Name(Cow::Owned(v))))
             }
         }
         d.deserialize_any(V)
     }
 }
 
-/// A field's value as text: strings as they are, anything else (a number, true) as its JSON.
-struct Text(String);
+/// A field's value as text: strings as they are (borrowed from the row where they need no
+/// unescaping), anything else (a number, true) as its JSON.
+struct Text<'de>(Cow<'de, str>);
 
-impl<'de> de::Deserialize<'de> for Text {
+impl<'de> de::Deserialize<'de> for Text<'de> {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         struct V;
         impl<'de> Visitor<'de> for V {
-            type Value = Text;
+            type Value = Text<'de>;
             fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 f.write_str("a field value")
             }
-            fn visit_str<E: de::Error>(self, v: &str) -> Result<Text, E> {
-                Ok(Text(v.to_string()))
+            fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Text<'de>, E> {
+                Ok(Text(Cow::Borrowed(v)))
             }
-            fn visit_string<E: de::Error>(self, v: String) -> Result<Text, E> {
-                Ok(Text(v))
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Text<'de>, E> {
+                Ok(Text(Cow::Owned(v.to_string())))
             }
-            fn visit_u64<E: de::Error>(self, v: u64) -> Result<Text, E> {
-                Ok(Text(v.to_string()))
+            fn visit_string<E: de::Error>(self, v: String) -> Result<Text<'de>, E> {
+                Ok(Text(Cow::Owned(v)))
             }
-            fn visit_i64<E: de::Error>(self, v: i64) -> Result<Text, E> {
-                Ok(Text(v.to_string()))
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<Text<'de>, E> {
+                Ok(Text(Cow::Owned(v.to_string())))
             }
-            fn visit_f64<E: de::Error>(self, v: f64) -> Result<Text, E> {
-                Ok(Text(serde_json::Value::from(v).to_string()))
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<Text<'de>, E> {
+                Ok(Text(Cow::Owned(v.to_string())))
             }
-            fn visit_bool<E: de::Error>(self, v: bool) -> Result<Text, E> {
-                Ok(Text(v.to_string()))
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<Text<'de>, E> {
+                Ok(Text(Cow::Owned(serde_json::Value::from(v).to_string())))
             }
-            fn visit_unit<E: de::Error>(self) -> Result<Text, E> {
-                Ok(Text("null".to_string()))
+            fn visit_bool<E: de::Error>(self, v: bool) -> Result<Text<'de>, E> {
+                Ok(Text(Cow::Owned(v.to_string())))
             }
-            fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Text, A::Error> {
+            fn visit_unit<E: de::Error>(self) -> Result<Text<'de>, E> {
+                Ok(Text(Cow::Borrowed("null")))
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Text<'de>, A::Error> {
                 let v: serde_json::Value =
                     de::Deserialize::deserialize(de::value::SeqAccessDeserializer::new(seq))?;
-                Ok(Text(v.to_string()))
+                Ok(Text(Cow::Owned(v.to_string())))
             }
-            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Text, A::Error> {
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Text<'de>, A::Error> {
                 let v: serde_json::Value =
                     de::Deserialize::deserialize(de::value::MapAccessDeserializer::new(map))?;
-                Ok(Text(v.to_string()))
+                Ok(Text(Cow::Owned(v.to_string())))
             }
         }
         d.deserialize_any(V)

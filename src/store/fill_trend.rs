@@ -1,28 +1,80 @@
-//! The fill figures each import or sync run leaves behind (per field and stage: the cards and
-//! how many keep the field), kept so that `okk fields` can say whether a field is kept better.
+//! The fill figures each import or sync run left behind (per field and stage: the cards and how
+//! many keep the field), kept so that `okk fields` can say whether a field is kept better.
+//!
+//! Taken when the figures are read, not after each run: the cards stay as the latest run that
+//! changed them left them until the next one, so the unfiltered rows `okk fields`, the report or
+//! the reviewer count anyway are that run's snapshot, and an import or sync pays no extra pass
+//! over the cards. A run nobody looked at before the next one leaves no point.
 
-use rusqlite::params;
+use std::time::Duration;
+
+use rusqlite::{OptionalExtension, params};
 
 use crate::domain::fill::{FillRow, FillSnapshot};
 use crate::store::{Store, StoreError};
 
+/// How long a read waits for the write lock to record its snapshot before it leaves it to the
+/// next read: an import holding the lock must not hold up `okk fields`.
+const RECORD_WAIT: Duration = Duration::from_millis(50);
+
+/// The latest finished run that changed cards, and whether its snapshot is recorded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LatestRun {
+    pub run: i64,
+    pub recorded: bool,
+}
+
 impl Store {
-    /// Records desk-wide fill `rows` as the latest finished run's snapshot (a second record for
-    /// that run replaces the first). The run, `None` when no run has finished yet.
-    pub fn record_fill(&mut self, rows: &[FillRow]) -> Result<Option<i64>, StoreError> {
-        let tx = self.conn.transaction()?;
-        let run: Option<i64> = tx.query_row(
-            "SELECT max(id) FROM import_batches WHERE finished_at IS NOT NULL",
-            [],
+    /// The latest finished import or sync run that inserted, updated or marked gone a card
+    /// (every committed run is finished: a run's batch row lands in its own transaction).
+    pub fn latest_changing_run(&self) -> Result<Option<LatestRun>, StoreError> {
+        Ok(self
+            .conn
+            .prepare_cached(
+                "SELECT b.id, EXISTS (SELECT 1 FROM fill_snapshots s WHERE s.batch_id = b.id)
+                 FROM import_batches b
+                 WHERE b.finished_at IS NOT NULL AND b.inserted + b.updated + b.gone > 0
+                 ORDER BY b.id DESC LIMIT 1",
+            )?
+            .query_row([], |r| {
+                Ok(LatestRun {
+                    run: r.get(0)?,
+                    recorded: r.get(1)?,
+                })
+            })
+            .optional()?)
+    }
+
+    /// Records desk-wide fill `rows` as run `run`'s snapshot, unless it has one. Best effort: a
+    /// store that is busy or read-only keeps no point, and the next read tries again.
+    pub fn note_fill(&self, run: i64, rows: &[FillRow]) -> bool {
+        let wait: Option<i64> = self
+            .conn
+            .query_row("PRAGMA busy_timeout", [], |r| r.get(0))
+            .ok();
+        if self.conn.busy_timeout(RECORD_WAIT).is_err() {
+            return false;
+        }
+        let done = self.insert_fill(run, rows).is_ok();
+        if let Some(ms) = wait {
+            let _ = self
+                .conn
+                .busy_timeout(Duration::from_millis(ms.max(0) as u64));
+        }
+        done
+    }
+
+    fn insert_fill(&self, run: i64, rows: &[FillRow]) -> Result<(), StoreError> {
+        let tx = self.conn.unchecked_transaction()?;
+        // Another reader may have recorded it since this one looked.
+        let recorded: bool = tx.query_row(
+            "SELECT EXISTS (SELECT 1 FROM fill_snapshots WHERE batch_id = ?1)",
+            [run],
             |r| r.get(0),
         )?;
-        let Some(run) = run else {
-            return Ok(None);
-        };
-        tx.execute("DELETE FROM fill_snapshots WHERE batch_id = ?1", [run])?;
-        {
+        if !recorded {
             let mut insert = tx.prepare(
-                "INSERT INTO fill_snapshots (batch_id, field, stage, cards, filled)
+                "INSERT OR IGNORE INTO fill_snapshots (batch_id, field, stage, cards, filled)
                  VALUES (?1, ?2, ?3, ?4, ?5)",
             )?;
             for r in rows {
@@ -36,7 +88,7 @@ impl Store {
             }
         }
         tx.commit()?;
-        Ok(Some(run))
+        Ok(())
     }
 
     /// Every recorded snapshot figure, with when its run finished.

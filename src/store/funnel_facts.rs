@@ -8,21 +8,33 @@ use rusqlite::params;
 use crate::domain::Funnel;
 use crate::domain::analytics::{Finding, Window};
 use crate::domain::fill::{CardFields, FillRow, FillTally};
+use crate::domain::fx::FxMap;
 use crate::domain::names::fold;
 use crate::domain::review::Verdict;
 use crate::store::{Store, StoreError};
 
-/// The day of a 'YYYY-MM-DD…' text.
+/// The day of a 'YYYY-MM-DD…' text (by hand: chrono's format parser cost more than the row).
 fn day(text: Option<&str>) -> Option<NaiveDate> {
-    let t = text?;
-    NaiveDate::parse_from_str(t.get(..10)?, "%Y-%m-%d").ok()
+    crate::store::analytics::day(text.map(str::as_bytes))
+}
+
+/// What a pass over every card reads of each.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CardColumns {
+    /// What fill rates count: the stage, owner, creation day and custom fields; the others read
+    /// empty (no external id, no last touch, open, not won). Each text column read is copied
+    /// and checked as UTF-8 a million times.
+    Fill,
+    /// Everything [`CardFields`] holds.
+    All,
 }
 
 /// Runs a fill row's trend keeps, the latest.
 const TREND_RUNS: usize = 12;
 
 impl Store {
-    /// The fill rows over every card not gone, with the desk's trend.
+    /// The fill rows over every card not gone, with the desk's trend (recording them as the
+    /// latest run's point when it has none: see `store::fill_trend`).
     pub fn fill_rows(&self, funnel: &Funnel) -> Result<Vec<FillRow>, StoreError> {
         self.fill_rows_of(funnel, None, None)
     }
@@ -36,7 +48,16 @@ impl Store {
         since: Option<NaiveDate>,
     ) -> Result<Vec<FillRow>, StoreError> {
         let owner = owner.map(fold);
+        let whole = owner.is_none() && since.is_none();
+        // Read before the pass and after it: a run that landed while the cards were read makes
+        // the rows no run's snapshot.
+        let latest = if whole {
+            self.latest_changing_run()?
+        } else {
+            None
+        };
         let tally = self.fold_card_fields(
+            CardColumns::Fill,
             FillTally::default,
             |t, card| {
                 if let Some(o) = &owner
@@ -55,7 +76,13 @@ impl Store {
         )?;
         let mut rows = tally.rows(funnel);
         // The trend is the desk's: a part of the cards was never recorded.
-        if owner.is_none() && since.is_none() {
+        if whole {
+            if let Some(l) = latest
+                && !l.recorded
+                && self.latest_changing_run()? == latest
+            {
+                self.note_fill(l.run, &rows);
+            }
             crate::domain::fill::attach_trend(&mut rows, &self.fill_snapshots()?, TREND_RUNS);
         }
         Ok(rows)
@@ -65,6 +92,7 @@ impl Store {
     /// (decoding a million rows of fields is the time; a laptop has two cores or more).
     pub fn fold_card_fields<C: Send>(
         &self,
+        columns: CardColumns,
         make: impl Fn() -> C + Sync,
         add: impl Fn(&mut C, &CardFields) + Sync,
         merge: impl Fn(&mut C, C),
@@ -80,10 +108,10 @@ impl Store {
             let second = s.spawn(move || -> Result<C, StoreError> {
                 let store = Store::open(path)?;
                 let mut c = make();
-                store.for_each_card_fields(middle..last + 1, |card| add(&mut c, card))?;
+                store.for_each_card_fields(columns, middle..last + 1, |card| add(&mut c, card))?;
                 Ok(c)
             });
-            self.for_each_card_fields(first..middle, |card| add(&mut acc, card))?;
+            self.for_each_card_fields(columns, first..middle, |card| add(&mut acc, card))?;
             let second = second
                 .join()
                 .unwrap_or_else(|p| std::panic::resume_unwind(p))?;
@@ -93,30 +121,42 @@ impl Store {
         Ok(acc)
     }
 
-    /// Calls `f` with every card not gone whose id is in `ids`.
+    /// Calls `f` with every card not gone whose id is in `ids`, with `columns` read.
     pub fn for_each_card_fields(
         &self,
+        columns: CardColumns,
         ids: std::ops::Range<i64>,
         mut f: impl FnMut(&CardFields),
     ) -> Result<(), StoreError> {
         self.conn
             .pragma_update(None, "mmap_size", crate::store::schema::MMAP_SIZE)?;
         let names = self.field_names()?;
-        let mut stmt = self.conn.prepare(
-            "SELECT id, external_id, stage, owner, created_at, touched_at,
-                    coalesce(closed, 0) OR closed_at IS NOT NULL, coalesce(won, 0), fields
-             FROM cards WHERE id >= ?1 AND id < ?2 AND gone_at IS NULL",
-        )?;
+        let mut stmt = self.conn.prepare(match columns {
+            CardColumns::All => {
+                "SELECT id, external_id, stage, owner, created_at, touched_at,
+                        coalesce(closed, 0) OR closed_at IS NOT NULL, coalesce(won, 0), fields
+                 FROM cards WHERE id >= ?1 AND id < ?2 AND gone_at IS NULL"
+            }
+            CardColumns::Fill => {
+                "SELECT id, NULL, stage, owner, created_at, NULL, 0, 0, fields
+                 FROM cards WHERE id >= ?1 AND id < ?2 AND gone_at IS NULL"
+            }
+        })?;
         let mut rows = stmt.query(params![ids.start, ids.end])?;
         while let Some(r) = rows.next()? {
-            let fields = names.decode(r.get_ref(8)?.as_str_or_null().ok().flatten());
+            let fields = names.decode_borrowed(r.get_ref(8)?.as_str_or_null().ok().flatten());
+            let bytes = |i| {
+                r.get_ref(i)
+                    .ok()
+                    .and_then(|v| v.as_bytes_or_null().ok().flatten())
+            };
             f(&CardFields {
                 id: r.get(0)?,
                 external_id: r.get_ref(1)?.as_str().unwrap_or_default(),
                 stage: r.get_ref(2)?.as_str().unwrap_or_default(),
                 owner: r.get_ref(3)?.as_str_or_null().ok().flatten(),
-                created: day(r.get_ref(4)?.as_str_or_null().ok().flatten()),
-                touched: day(r.get_ref(5)?.as_str_or_null().ok().flatten()),
+                created: crate::store::analytics::day(bytes(4)),
+                touched: crate::store::analytics::day(bytes(5)),
                 closed: r.get::<_, i64>(6)? != 0,
                 won: r.get::<_, i64>(7)? != 0,
                 fields: &fields,
@@ -127,41 +167,84 @@ impl Store {
 
     /// Calls `f` with each card's stage history (the day each sync found it in a new stage, in
     /// order), cards not gone, one card at a time. A card that never moved has one row or none.
+    /// Returns the last day a sync saw any card (gone ones too) in each stage as the CRM names
+    /// it, for [`Store::last_entries`]: the same rows, where a query of its own sorted millions
+    /// of them by stage.
     pub fn for_each_stage_history(
         &self,
         mut f: impl FnMut(&[(NaiveDate, String)]),
-    ) -> Result<(), StoreError> {
+    ) -> Result<Vec<(String, NaiveDate)>, StoreError> {
+        // Gone cards are few: their ids once, rather than a look at each history row's card.
+        let gone: std::collections::HashSet<i64> = self
+            .conn
+            .prepare("SELECT id FROM cards WHERE gone_at IS NOT NULL")?
+            .query_map([], |r| r.get(0))?
+            .collect::<Result<_, _>>()?;
+        // In the table's own order (card, run): millions of rows are not sorted; a card's few
+        // are put in time order here (a stable sort: runs break ties, as before).
         let mut stmt = self.conn.prepare(
-            "SELECT h.card_id, h.seen_at, h.stage FROM stage_history h
-             JOIN cards c ON c.id = h.card_id AND c.gone_at IS NULL
-             ORDER BY h.card_id, h.seen_at, h.batch_id",
+            "SELECT card_id, seen_at, stage FROM stage_history ORDER BY card_id, batch_id",
         )?;
         let mut rows = stmt.query([])?;
         let mut card = None;
-        let mut visits: Vec<(NaiveDate, String)> = Vec::new();
+        // (seen_at, stage) of the card's rows, and its visits: reused from card to card, their
+        // strings overwritten in place (a million cards, three or four rows each).
+        let mut seen = Reused::<(String, String)>::default();
+        let mut visits = Reused::<(NaiveDate, String)>::default();
+        let mut flush = |seen: &mut Reused<(String, String)>| {
+            let rows = seen.as_mut();
+            if !rows.is_sorted_by(|a, b| a.0 <= b.0) {
+                rows.sort_by(|a, b| a.0.cmp(&b.0));
+            }
+            visits.clear();
+            for (at, stage) in rows.iter() {
+                let Some(day) = day(Some(at)) else {
+                    continue;
+                };
+                // A sync that found the card where it already was is no move.
+                if visits.as_mut().last().is_some_and(|(_, s)| s == stage) {
+                    continue;
+                }
+                let (d, s) = visits.next();
+                *d = day;
+                s.push_str(stage);
+            }
+            if !visits.as_mut().is_empty() {
+                f(visits.as_mut());
+            }
+            seen.clear();
+        };
+        let mut last: FxMap<String, String> = FxMap::default();
         while let Some(r) = rows.next()? {
             let id: i64 = r.get(0)?;
             if card != Some(id) {
-                if !visits.is_empty() {
-                    f(&visits);
-                }
-                visits.clear();
+                flush(&mut seen);
                 card = Some(id);
             }
-            let Some(seen) = day(r.get_ref(1)?.as_str_or_null().ok().flatten()) else {
-                continue;
-            };
-            let stage: String = r.get(2)?;
-            // A sync that found the card where it already was is no move.
-            if visits.last().is_some_and(|(_, s)| *s == stage) {
+            let at = r.get_ref(1)?.as_str().unwrap_or_default();
+            let stage = r.get_ref(2)?.as_str().unwrap_or_default();
+            match last.get_mut(stage) {
+                Some(m) if at > m.as_str() => {
+                    m.clear();
+                    m.push_str(at);
+                }
+                Some(_) => {}
+                None => {
+                    last.insert(stage.to_string(), at.to_string());
+                }
+            }
+            if gone.contains(&id) {
                 continue;
             }
-            visits.push((seen, stage));
+            let (a, s) = seen.next();
+            a.push_str(at);
+            s.push_str(stage);
         }
-        if !visits.is_empty() {
-            f(&visits);
-        }
-        Ok(())
+        flush(&mut seen);
+        Ok(last
+            .into_iter()
+            .filter_map(|(stage, at)| Some((stage, day(Some(&at))?)))
+            .collect())
     }
 
     /// The auditors' stage moves: (stage when reviewed, suggested stage, reviews), current
@@ -209,28 +292,88 @@ impl Store {
         Ok(per.into_iter().map(|(s, (n, bad))| (s, n, bad)).collect())
     }
 
-    /// The last day any card entered each stage as the CRM names it: a move a sync saw, or the
-    /// last touch of a card there now (its activity, update or creation: `touched_at`, which
-    /// the queue's index holds, so no card's row is read).
-    pub fn last_entries(&self) -> Result<Vec<(String, NaiveDate)>, StoreError> {
+    /// The last day any card entered each stage as the CRM names it: a move a sync saw (`seen`,
+    /// as [`Store::for_each_stage_history`] returns it), or the last touch of a card there now
+    /// (its activity, update or creation: `touched_at`, which the queue's index holds, so no
+    /// card's row is read).
+    pub fn last_entries(
+        &self,
+        seen: &[(String, NaiveDate)],
+    ) -> Result<Vec<(String, NaiveDate)>, StoreError> {
+        let mut last: std::collections::BTreeMap<String, NaiveDate> =
+            seen.iter().cloned().collect();
         let mut stmt = self.conn.prepare(
-            "SELECT stage, max(at) FROM (
-                 SELECT stage, max(seen_at) AS at FROM stage_history GROUP BY stage
-                 UNION ALL
-                 SELECT stage, max(touched_at) FROM cards
-                 WHERE gone_at IS NULL GROUP BY stage)
-             GROUP BY stage",
+            "SELECT stage, max(touched_at) FROM cards WHERE gone_at IS NULL GROUP BY stage",
         )?;
-        let rows = stmt.query_map([], |r| {
-            Ok((r.get::<_, String>(0)?, r.get::<_, Option<String>>(1)?))
-        })?;
-        let mut out = Vec::new();
-        for row in rows {
-            let (stage, at) = row?;
-            if let Some(d) = day(at.as_deref()) {
-                out.push((stage, d));
+        let mut rows = stmt.query([])?;
+        while let Some(r) = rows.next()? {
+            let Some(d) = day(r.get_ref(1)?.as_str_or_null().ok().flatten()) else {
+                continue;
+            };
+            let stage = r.get_ref(0)?.as_str().unwrap_or_default();
+            match last.get_mut(stage) {
+                Some(at) => *at = (*at).max(d),
+                None => {
+                    last.insert(stage.to_string(), d);
+                }
             }
         }
-        Ok(out)
+        Ok(last.into_iter().collect())
     }
+}
+
+/// A list whose items are kept when it is cleared, to be overwritten: strings keep their
+/// buffers, so refilling the list allocates nothing once it has grown.
+struct Reused<T> {
+    items: Vec<T>,
+    len: usize,
+}
+
+impl<T> Default for Reused<T> {
+    fn default() -> Self {
+        Reused {
+            items: Vec::new(),
+            len: 0,
+        }
+    }
+}
+
+impl<A: Default + Clear, B: Default + Clear> Reused<(A, B)> {
+    /// The next item, cleared.
+    fn next(&mut self) -> &mut (A, B) {
+        if self.len == self.items.len() {
+            self.items.push(Default::default());
+        }
+        let item = &mut self.items[self.len];
+        item.0.clear();
+        item.1.clear();
+        self.len += 1;
+        item
+    }
+}
+
+impl<T> Reused<T> {
+    fn clear(&mut self) {
+        self.len = 0;
+    }
+
+    fn as_mut(&mut self) -> &mut [T] {
+        &mut self.items[..self.len]
+    }
+}
+
+/// What an item of a [`Reused`] list clears to before it is overwritten.
+trait Clear {
+    fn clear(&mut self);
+}
+
+impl Clear for String {
+    fn clear(&mut self) {
+        String::clear(self);
+    }
+}
+
+impl Clear for NaiveDate {
+    /// A day is overwritten whole.
+    fn clear(&mut self) {}
 }

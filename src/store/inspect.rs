@@ -34,6 +34,7 @@ pub enum Table {
     Standings,
     Owners,
     FieldNames,
+    FillSnapshots,
     Meta,
 }
 
@@ -50,6 +51,7 @@ impl Table {
             Table::Standings => "standings",
             Table::Owners => "owners",
             Table::FieldNames => "field_names",
+            Table::FillSnapshots => "fill_snapshots",
             Table::Meta => "meta",
         }
     }
@@ -60,6 +62,7 @@ impl Table {
             Table::StageHistory => "card_id, batch_id",
             Table::Flags => "card_id, seq",
             Table::Owners => "name",
+            Table::FillSnapshots => "batch_id, field, stage",
             _ => "rowid",
         }
     }

@@ -115,6 +115,11 @@ pub fn day_value<'c>(card: &'c Card, field: &FieldRef, funnel: &Funnel) -> DayVa
 /// `YYYY-MM-DD` (HubSpot, Salesforce, workbooks), each optionally followed by a time.
 pub fn parse_day(raw: &str) -> Option<NaiveDate> {
     let raw = raw.trim();
+    // Every form read below starts with a digit; most values (names, sources) do not, and a
+    // pass over every card's fields asks this of each.
+    if !raw.as_bytes().first().is_some_and(u8::is_ascii_digit) {
+        return None;
+    }
     let date = raw.split([' ', 'T']).next()?;
     let mut parts = date.split(['.', '-']);
     let (a, b, c) = (parts.next()?, parts.next()?, parts.next()?);

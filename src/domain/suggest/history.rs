@@ -6,6 +6,7 @@ use std::collections::HashMap;
 use chrono::NaiveDate;
 
 use crate::domain::funnel::{Funnel, StageKind};
+use crate::domain::fx::FxMap;
 
 /// Counts over every card's history. Stages by the funnel's name where it knows them, else the
 /// CRM's.
@@ -13,7 +14,10 @@ use crate::domain::funnel::{Funnel, StageKind};
 pub struct HistoryTally {
     /// Stage names seen, by index (a million histories name a dozen stages).
     names: Vec<String>,
-    index: HashMap<String, u32>,
+    index: FxMap<String, u32>,
+    /// CRM stage name → its name's index and its funnel stage: resolved once a name, not once
+    /// a visit.
+    crm: FxMap<String, (u32, Option<usize>)>,
     /// (a, b) → cards that were at `a` before they were at `b`.
     before: HashMap<(u32, u32), u64>,
     /// Funnel stage index → days spent there by cards that then moved forward.
@@ -34,13 +38,10 @@ impl HistoryTally {
             return;
         }
         self.moved_cards += 1;
-        let names: Vec<u32> = visits
+        let (names, index): (Vec<u32>, Vec<Option<usize>>) = visits
             .iter()
-            .map(|(_, s)| match funnel.resolve(s) {
-                Some(i) => self.intern(&funnel.stage(i).name),
-                None => self.intern(s),
-            })
-            .collect();
+            .map(|(_, s)| self.crm_stage(funnel, s))
+            .unzip();
         // Each ordered pair once per card: a card that went back and forth counts once.
         let mut pairs: Vec<(u32, u32)> = Vec::new();
         for (i, &a) in names.iter().enumerate() {
@@ -53,7 +54,6 @@ impl HistoryTally {
         for p in pairs {
             *self.before.entry(p).or_default() += 1;
         }
-        let index: Vec<Option<usize>> = visits.iter().map(|(_, s)| funnel.resolve(s)).collect();
         for w in 0..visits.len() - 1 {
             let (Some(from), Some(to)) = (index[w], index[w + 1]) else {
                 continue;
@@ -73,6 +73,19 @@ impl HistoryTally {
         }
     }
 
+    fn crm_stage(&mut self, funnel: &Funnel, crm: &str) -> (u32, Option<usize>) {
+        if let Some(&known) = self.crm.get(crm) {
+            return known;
+        }
+        let stage = funnel.resolve(crm);
+        let name = match stage {
+            Some(i) => self.intern(&funnel.stage(i).name),
+            None => self.intern(crm),
+        };
+        self.crm.insert(crm.to_string(), (name, stage));
+        (name, stage)
+    }
+
     fn intern(&mut self, name: &str) -> u32 {
         if let Some(&i) = self.index.get(name) {
             return i;
@@ -90,6 +103,7 @@ impl HistoryTally {
             return;
         };
         let t = self.intern(to);
+        self.crm.clear();
         let before = std::mem::take(&mut self.before);
         for ((a, b), n) in before {
             let a = if a == f { t } else { a };

@@ -597,6 +597,7 @@ mod tests {
         let after = funnel.resolve("Контакт после встречи").unwrap();
         let silent = SilentTally {
             stages: [tail(held), tail(after)].into_iter().collect(),
+            ..SilentTally::default()
         };
         let today = NaiveDate::from_ymd_opt(2026, 11, 20).unwrap();
         let list = suggest(

@@ -5,10 +5,10 @@ use std::collections::HashMap;
 
 use chrono::{Days, NaiveDate};
 
-use crate::domain::fill::{CardFields, is_filled};
+use crate::domain::fill::{CardField, CardFields, is_filled};
 use crate::domain::funnel::{FieldRef, Funnel};
-use crate::domain::names::fold;
-use crate::domain::rules::values::parse_day;
+use crate::domain::fx::FxMap;
+use crate::domain::rules::values::{fold_eq, parse_day};
 use crate::domain::rules::{MustBe, Rule};
 
 /// How many sample cards a proposal names.
@@ -18,6 +18,12 @@ const SAMPLE: usize = 5;
 pub struct SilentTally {
     /// Funnel stage index → its tail.
     pub stages: HashMap<usize, Tail>,
+    /// CRM stage name → the funnel stage after a meeting it belongs to and its meeting field's
+    /// keys (folded), `None` for the other stages: looked up once a card, resolved once a name.
+    pub(super) after_meeting: FxMap<String, Option<(usize, Vec<String>)>>,
+    /// (funnel stage, the store's field number) → whether the field is the stage's meeting
+    /// field: compared by name once a number.
+    pub(super) key_ids: FxMap<(usize, u32), bool>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -48,12 +54,32 @@ impl SilentTally {
         if card.closed {
             return;
         }
-        let Some(i) = funnel.resolve(card.stage) else {
+        if !self.after_meeting.contains_key(card.stage) {
+            let plan = funnel.resolve(card.stage).and_then(|i| {
+                let field = meeting_field(funnel, i)?;
+                Some((i, funnel.custom_keys(field).to_vec()))
+            });
+            self.after_meeting.insert(card.stage.to_string(), plan);
+        }
+        let Some(Some((i, keys))) = self.after_meeting.get(card.stage) else {
             return;
         };
+        let i = *i;
         let Some(field) = meeting_field(funnel, i) else {
             return;
         };
+        let mut is_key = |f: &CardField| match f.id {
+            Some(id) => *self
+                .key_ids
+                .entry((i, id))
+                .or_insert_with(|| keys.iter().any(|k| fold_eq(&f.name, k))),
+            None => keys.iter().any(|k| fold_eq(&f.name, k)),
+        };
+        let meeting = card
+            .fields
+            .iter()
+            .find(|f| is_filled(&f.value) && is_key(f))
+            .and_then(|f| parse_day(&f.value));
         let tail = self.stages.entry(i).or_insert_with(|| Tail {
             field: field.to_string(),
             ..Tail::default()
@@ -63,19 +89,17 @@ impl SilentTally {
         else {
             return;
         };
-        let keys = funnel.custom_keys(field);
-        let meeting = card
-            .fields
-            .iter()
-            .find(|(h, v)| is_filled(v) && keys.contains(&fold(h)))
-            .and_then(|(_, v)| parse_day(v));
         let silent =
             meeting.is_some_and(|m| m <= cutoff) && card.touched.is_some_and(|t| t <= cutoff);
         if silent {
             tail.silent += 1;
-            tail.sample.push(card.external_id.to_string());
-            tail.sample.sort();
-            tail.sample.truncate(SAMPLE);
+            // Kept sorted, the first few: most silent cards come after the sample is full.
+            let id = card.external_id;
+            if tail.sample.len() < SAMPLE || tail.sample.last().is_some_and(|l| id < l.as_str()) {
+                tail.sample.push(id.to_string());
+                tail.sample.sort();
+                tail.sample.truncate(SAMPLE);
+            }
         }
     }
 

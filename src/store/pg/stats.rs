@@ -192,7 +192,7 @@ impl PgStore {
             t.and_then(|t| NaiveDate::parse_from_str(t.get(..10)?, "%Y-%m-%d").ok())
         };
         while let Some(r) = rows.next()? {
-            let fields = names.decode(r.get(8));
+            let fields = names.decode_borrowed(r.get(8));
             tally.add(
                 funnel,
                 &CardFields {

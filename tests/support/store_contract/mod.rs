@@ -140,6 +140,13 @@ macro_rules! store_contract {
             }
         }
         #[test]
+        fn fill_rates_count_every_card_and_read_no_field_kept_where_none_is() {
+            let backend = $backend;
+            if $crate::contract::Backend::available(&backend) {
+                $crate::contract::stories::fill_rows_of_cards_without_fields(&backend);
+            }
+        }
+        #[test]
         fn a_store_made_by_a_newer_okk_is_refused() {
             let backend = $backend;
             if $crate::contract::Backend::available(&backend) {

@@ -639,3 +639,29 @@ pub fn judged_card_sent_back_or_withdrawn_is_handed_out_again<B: Backend>(backen
         "a card sent back, or whose verdict was withdrawn, is free again"
     );
 }
+
+/// The fill rates through the port (`okk fields`, the report, the reviewer's fields view): the
+/// seeded cards carry no custom field, so each field the funnel declares reads 0 of 6 at their
+/// one stage, in the funnel's order, from every backend alike.
+pub fn fill_rows_of_cards_without_fields<B: Backend>(backend: &B) {
+    let handle = backend.seeded(SIX);
+    let store = backend.open(&handle).unwrap();
+    let funnel = okk::funnel_config::default_funnel();
+    let rows = store.fill_rows(&funnel).unwrap();
+    let declared: Vec<&str> = funnel
+        .custom_fields
+        .iter()
+        .map(|f| f.name.as_str())
+        .collect();
+    let fields: Vec<&str> = rows.iter().map(|r| r.field.as_str()).collect();
+    assert_eq!(fields, declared);
+    for r in &rows {
+        assert_eq!(
+            (r.stage.as_str(), r.cards, r.filled, r.rate),
+            (STAGE, 6, 0, Some(0.0)),
+            "{r:?}"
+        );
+        let owners: u64 = r.owners.iter().map(|o| o.cards).sum();
+        assert_eq!(owners, 6);
+    }
+}
