@@ -84,10 +84,11 @@ fn two_auditors_sharing_a_store_file_claim_different_cards_and_get_their_own_bac
 fn on_a_store_file_named_roles_keep_an_auditor_from_leading_and_a_stranger_out() {
     let desk = demo_desk();
     let file = path_arg(&desk.db);
-    let (ok, _, err) = run_on(&desk, &file, &["db", "roles", "--auditor", "anna=anna_pg"]);
-    assert!(
-        !ok && err.contains("a store file has no login roles"),
-        "{err}"
+    refuses(
+        &desk,
+        &file,
+        &["db", "roles", "--auditor", "anna=anna_pg"],
+        "a store file has no login roles",
     );
     let (ok, said, err) = run_on(
         &desk,
@@ -101,19 +102,17 @@ fn on_a_store_file_named_roles_keep_an_auditor_from_leading_and_a_stranger_out()
         "{listed}"
     );
     // `okk lead` needs a terminal; the refusal comes before it.
-    let (ok, _, err) = run_on(&desk, &file, &["lead", "--lead", "anna"]);
-    assert!(
-        !ok && err.contains("anna is an auditor on this store"),
-        "{err}"
+    refuses(
+        &desk,
+        &file,
+        &["lead", "--lead", "anna"],
+        "anna is an auditor on this store",
     );
-    let (ok, _, err) = run_on(
+    refuses(
         &desk,
         &file,
         &["queue", "--stage", "Договор", "--auditor", "zoe"],
-    );
-    assert!(
-        !ok && err.contains("zoe is not a user of this store"),
-        "{err}"
+        "zoe is not a user of this store",
     );
     let (ok, _, err) = run_on(
         &desk,
@@ -121,14 +120,11 @@ fn on_a_store_file_named_roles_keep_an_auditor_from_leading_and_a_stranger_out()
         &["queue", "--stage", "Договор", "--auditor", "lena"],
     );
     assert!(ok, "a lead also reviews: {err}");
-    let (ok, _, err) = run_on(
+    refuses(
         &desk,
         &file,
         &["funnel", "apply", &path_arg(&funnel_path())],
-    );
-    assert!(
-        !ok && err.contains("okk funnel apply is for a team server's store"),
-        "{err}"
+        "okk funnel apply is for a team server's store",
     );
     let (ok, _, err) = run_on(&desk, &file, &["--lang", "ru", "lead", "--lead", "anna"]);
     assert!(!ok, "{err}");
@@ -470,6 +466,12 @@ fn a_laptop_store_copied_to_the_server_lists_the_same_queues_and_hands_them_out(
     );
 }
 
+/// `okk ARGS` on `db` fails, saying `words`.
+fn refuses(desk: &Desk, db: &str, args: &[&str], words: &str) {
+    let (ok, _, err) = run_on(desk, db, args);
+    assert!(!ok && err.contains(words), "okk {args:?}: {err}");
+}
+
 /// `okk ARGS` on `db`, as the desk's sandbox; its exit, stdout and stderr.
 fn run_on(desk: &Desk, db: &str, args: &[&str]) -> (bool, String, String) {
     let out = okk_on(desk, db).args(args).output().unwrap();
@@ -482,7 +484,7 @@ fn run_on(desk: &Desk, db: &str, args: &[&str]) -> (bool, String, String) {
 
 #[test]
 fn on_the_server_an_auditor_s_login_cannot_decide_change_another_s_review_or_the_funnel() {
-    use okk::domain::decision::{Decision, DecisionKind};
+    use okk::domain::decision::Decision;
     use okk::domain::ports::StoreError;
     use okk::store::pg::PgStore;
     let Some(mut server) = ServerDb::new() else {
@@ -536,14 +538,7 @@ fn on_the_server_an_auditor_s_login_cannot_decide_change_another_s_review_or_the
     // The auditor's own connection, refused by the server itself (SQLSTATE 42501).
     let journal = desk.dir.path().join("journal");
     let mut as_anna = PgStore::open(&anna_url, &journal).expect("anna connects");
-    let decision = Decision {
-        kind: DecisionKind::Accept,
-        verdict: None,
-        suggested_stage: None,
-        suggested_owner: None,
-        note: String::new(),
-        answers: None,
-    };
+    let decision = Decision::accept();
     let now = chrono::NaiveDate::from_ymd_opt(2026, 11, 20)
         .unwrap()
         .and_hms_opt(9, 0, 0)
@@ -596,23 +591,17 @@ fn on_the_server_an_auditor_s_login_cannot_decide_change_another_s_review_or_the
     assert_eq!(claimed.len(), 2);
 
     // The command line says so before the server has to.
-    let (ok, _, err) = run_on(
+    refuses(
         &desk,
         &anna_url,
         &["queue", "--stage", "Договор", "--auditor", "boris"],
+        "this connection is okk user anna",
     );
-    assert!(
-        !ok && err.contains("this connection is okk user anna"),
-        "{err}"
-    );
-    let (ok, _, err) = run_on(
+    refuses(
         &desk,
         &server.url,
         &["queue", "--stage", "Договор", "--auditor", "yan"],
-    );
-    assert!(
-        !ok && err.contains("yan is not a user of this store"),
-        "{err}"
+        "yan is not a user of this store",
     );
 
     // The funnel lives in the store: the lead applies one, an auditor may not, and an
@@ -625,10 +614,11 @@ fn on_the_server_an_auditor_s_login_cannot_decide_change_another_s_review_or_the
     );
     std::fs::write(&renamed, text).unwrap();
     let file = path_arg(&renamed);
-    let (ok, _, err) = run_on(&desk, &anna_url, &["funnel", "apply", &file]);
-    assert!(
-        !ok && err.contains("anna is an auditor on this store"),
-        "{err}"
+    refuses(
+        &desk,
+        &anna_url,
+        &["funnel", "apply", &file],
+        "anna is an auditor on this store",
     );
     // Version 1 is the laptop's, copied in with its store.
     let (ok, said, err) = run_on(&desk, &lena_url, &["funnel", "apply", &file]);
