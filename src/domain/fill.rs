@@ -57,6 +57,16 @@ pub struct StageStats {
 }
 
 impl StageStats {
+    /// Adds another count of cards' (the other half's, or another spelling's of the stage).
+    pub fn add(&mut self, o: &StageStats) {
+        self.cards += o.cards;
+        self.closed += o.closed;
+        self.won += o.won;
+        self.filled += o.filled;
+        self.created_days += o.created_days;
+        self.created += o.created;
+    }
+
     pub fn mean_filled(&self) -> f64 {
         if self.cards == 0 {
             0.0
@@ -223,13 +233,7 @@ impl FillTally {
     pub fn merge(&mut self, other: FillTally) {
         let stages: Vec<u32> = other.stages.iter().map(|s| self.named_stage(s)).collect();
         for (i, st) in other.stage_stats.iter().enumerate() {
-            let mine = &mut self.stage_stats[stages[i] as usize];
-            mine.cards += st.cards;
-            mine.closed += st.closed;
-            mine.won += st.won;
-            mine.filled += st.filled;
-            mine.created_days += st.created_days;
-            mine.created += st.created;
+            self.stage_stats[stages[i] as usize].add(st);
         }
         let owners: Vec<u32> = other.owners.iter().map(|o| self.named_owner(o)).collect();
         let fields: Vec<u32> = other

@@ -30,7 +30,7 @@ pub fn plan(stages: &[(String, StageStats)], history: &HistoryTally) -> Vec<Plan
         .map(|(head, members)| {
             let mut st = stages[*head].1;
             for &m in members {
-                add(&mut st, &stages[m].1);
+                st.add(&stages[m].1);
             }
             (stages[*head].0.clone(), st)
         })
@@ -91,16 +91,6 @@ fn spellings(stages: &[(String, StageStats)]) -> Vec<(usize, Vec<usize>)> {
         }
     }
     groups
-}
-
-/// Adds what another spelling's cards carry to its group's figures.
-fn add(st: &mut StageStats, o: &StageStats) {
-    st.cards += o.cards;
-    st.closed += o.closed;
-    st.won += o.won;
-    st.filled += o.filled;
-    st.created_days += o.created_days;
-    st.created += o.created;
 }
 
 /// The other spellings a stage named `name` needs as aliases.
