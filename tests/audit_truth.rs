@@ -46,12 +46,7 @@ fn queue_ids(desk: &Desk, day: &str, stage: &str, all: bool) -> Vec<String> {
     if all {
         args.push("--all");
     }
-    json_on(desk, day, &args)["cards"]
-        .as_array()
-        .expect("cards")
-        .iter()
-        .map(|c| c["id"].as_str().expect("id").to_string())
-        .collect()
+    common::card_ids(&json_on(desk, day, &args))
 }
 
 /// Every flagged card's flags as `okk check --json` lists them: id → [(code, severity, field)].

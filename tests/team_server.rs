@@ -37,13 +37,7 @@ fn queue(desk: &Desk, db: &str, stage: &str, who: &str, args: &[&str]) -> Vec<St
             .args(["--auditor", who, "--json"])
             .args(args),
     );
-    let json: Json = serde_json::from_str(&out).unwrap();
-    json["cards"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|c| c["id"].as_str().unwrap().to_string())
-        .collect()
+    common::card_ids(&serde_json::from_str(&out).unwrap())
 }
 
 fn claim(desk: &Desk, db: &str, who: &str, n: usize) -> Vec<String> {
@@ -356,12 +350,7 @@ fn a_laptop_store_copied_to_the_server_lists_the_same_queues_and_hands_them_out(
         (Some("ok"), None, None),
         "2026-11-20 12:30:00",
     );
-    let out = succeeded(
-        desk.okk()
-            .args(["db", "copy"])
-            .arg(&desk.db)
-            .arg(&server.url),
-    );
+    let out = copied_to(&desk, &server.url);
     assert!(out.contains("cards              371"));
     for args in [
         &["--json"][..],
@@ -466,6 +455,11 @@ fn a_laptop_store_copied_to_the_server_lists_the_same_queues_and_hands_them_out(
     );
 }
 
+/// `okk db copy` of the desk's store to the server at `url`, succeeded: what it said.
+fn copied_to(desk: &Desk, url: &str) -> String {
+    succeeded(desk.okk().args(["db", "copy"]).arg(&desk.db).arg(url))
+}
+
 /// `okk ARGS` on `db` fails, saying `words`.
 fn refuses(desk: &Desk, db: &str, args: &[&str], words: &str) {
     let (ok, _, err) = run_on(desk, db, args);
@@ -495,13 +489,7 @@ fn on_the_server_an_auditor_s_login_cannot_decide_change_another_s_review_or_the
     let card = &queue(&desk, &laptop, "Переговоры", "anna", &["--limit", "1"])[0];
     let anna_review = desk.review(card, "anna", "2026-11-19 10:00:00", &Verdict::of("ok"));
     let boris_review = desk.review(card, "boris", "2026-11-19 11:00:00", &Verdict::of("stale"));
-    let out = desk
-        .okk()
-        .args(["db", "copy"])
-        .arg(&desk.db)
-        .arg(&server.url)
-        .output();
-    assert!(out.unwrap().status.success());
+    copied_to(&desk, &server.url);
 
     // Before roles are set up the owner acts as anyone, and a new name is registered.
     let (ok, _, err) = run_on(
@@ -650,13 +638,7 @@ fn a_laptop_s_signed_bundle_merges_into_the_server_store_with_the_same_checks() 
         return;
     };
     let lead = demo_desk();
-    let out = lead
-        .okk()
-        .args(["db", "copy"])
-        .arg(&lead.db)
-        .arg(&server.url)
-        .output();
-    assert!(out.unwrap().status.success());
+    copied_to(&lead, &server.url);
     // An auditor's laptop: two verdicts, exported signed with the laptop's own key.
     let anna = demo_desk();
     let cards = queue(
@@ -782,14 +764,7 @@ fn on_the_server_two_reviewers_never_see_one_card_and_the_lead_hears_each_verdic
         return;
     };
     let desk = demo_desk();
-    let out = desk
-        .okk()
-        .args(["db", "copy"])
-        .arg(&desk.db)
-        .arg(&server.url)
-        .output()
-        .unwrap();
-    assert!(out.status.success());
+    copied_to(&desk, &server.url);
     let dir = desk.tmp_dir();
     let stage = "Квалификация";
     let (mut anna, mut a) = reviewer_on_server(&server.url, "anna", stage, &dir);

@@ -44,13 +44,7 @@ fn held_by(desk: &Desk, who: &str) -> Vec<String> {
         .args(["--json"])
         .output()
         .unwrap();
-    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    json["cards"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|c| c["id"].as_str().unwrap().to_string())
-        .collect()
+    common::card_ids(&serde_json::from_slice(&out.stdout).unwrap())
 }
 
 #[test]

@@ -23,7 +23,7 @@ pub fn apply(paths: &Paths, file: &Path, lead: Option<&str>) -> Result<ExitCode>
     let funnel = crate::funnel_config::load(file).map_err(|e| user(e.to_string()))?;
     let text = std::fs::read_to_string(file).map_err(|e| {
         user(crate::text::funnel_config::cannot_read(
-            &crate::text::common::io_error(&e),
+            &crate::text::common::error(&e),
         ))
     })?;
     let config = super::config::load(&paths.config)?;

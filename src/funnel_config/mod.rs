@@ -29,7 +29,7 @@ pub const DEFAULT_FUNNEL: &str = include_str!("../../assets/funnel.toml");
 /// Reads and checks a funnel file.
 pub fn load(path: &Path) -> Result<Funnel, FunnelError> {
     let bytes = std::fs::read(path)
-        .map_err(|e| whole_file(path, text::cannot_read(&crate::text::common::io_error(&e))))?;
+        .map_err(|e| whole_file(path, text::cannot_read(&crate::text::common::error(&e))))?;
     match String::from_utf8(bytes) {
         Ok(src) => load_str(&src, path),
         // A funnel saved from Excel-era tools is often cp1251; point at the first byte that breaks.

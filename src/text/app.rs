@@ -29,7 +29,7 @@ pub fn cannot_write(path: &Path, e: &std::io::Error) -> String {
     crate::tr!(
         "app-cannot-write",
         path = path.display().to_string(),
-        error = super::common::io_error(e)
+        error = super::common::error(e)
     )
 }
 

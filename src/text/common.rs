@@ -47,11 +47,6 @@ pub fn error(e: &(dyn std::error::Error + 'static)) -> String {
     e.to_string()
 }
 
-/// [`error`] of an `io::Error`.
-pub fn io_error(e: &std::io::Error) -> String {
-    error(e)
-}
-
 fn os_kind(kind: std::io::ErrorKind) -> Option<String> {
     use std::io::ErrorKind as K;
     Some(match kind {

@@ -55,7 +55,7 @@ pub fn token_file_unreadable(name: &str, path: &Path, e: &std::io::Error) -> Str
         "crm-token-file-unreadable",
         name = safe::line(name),
         path = safe::line(&path.display().to_string()).into_owned(),
-        error = super::common::io_error(e)
+        error = super::common::error(e)
     )
 }
 

@@ -15,7 +15,7 @@ pub fn cannot_write(path: &Path, e: &std::io::Error) -> String {
     crate::tr!(
         "export-cannot-write",
         path = path.display().to_string(),
-        error = super::common::io_error(e)
+        error = super::common::error(e)
     )
 }
 
@@ -126,7 +126,7 @@ pub fn owners_unreadable(path: &Path, e: &std::io::Error) -> String {
     crate::tr!(
         "export-owners-unreadable",
         path = path.display().to_string(),
-        error = super::common::io_error(e)
+        error = super::common::error(e)
     )
 }
 

@@ -120,7 +120,7 @@ pub fn undecodable(offset: u64) -> String {
 }
 
 pub fn cannot_read(e: &std::io::Error) -> String {
-    crate::tr!("import-cannot-read", error = super::common::io_error(e))
+    crate::tr!("import-cannot-read", error = super::common::error(e))
 }
 
 // Whole-file errors start with their class: empty file, binary file, not a workbook, broken

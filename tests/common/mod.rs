@@ -594,3 +594,13 @@ pub fn python_csv(path: &str, delimiter: char) -> Vec<Vec<String>> {
     );
     serde_json::from_slice(&out.stdout).expect("python prints JSON")
 }
+
+/// The ids of the cards a `--json` listing (`okk queue`, `okk check`) names, in its order.
+pub fn card_ids(listing: &Json) -> Vec<String> {
+    listing["cards"]
+        .as_array()
+        .expect("cards")
+        .iter()
+        .map(|c| c["id"].as_str().expect("id").to_string())
+        .collect()
+}

@@ -35,13 +35,13 @@ pub fn draw(
     draw_card(shared, c, theme, frame, left);
     // Items wrap rather than lose their words; the checklist is as tall as they need.
     let inner_w = right.width.saturating_sub(2).max(1) as usize;
-    let rows = checklist_lines(shared, c, theme, inner_w).len();
+    let items = checklist_lines(shared, c, theme, inner_w);
     let [list, suggestion] = Layout::vertical([
-        Constraint::Length((rows as u16 + 2).max(3)),
+        Constraint::Length((items.len() as u16 + 2).max(3)),
         Constraint::Min(6),
     ])
     .areas(right);
-    draw_checklist(shared, c, theme, frame, list);
+    draw_checklist(shared, c, items, frame, list);
     match lead {
         Some(l) => super::lead::draw_review(l, c, theme, frame, suggestion),
         None => draw_suggestion(c, theme, frame, suggestion),
@@ -351,10 +351,11 @@ fn suggested_mark(a: Answer, scale: Option<u8>, theme: &Theme) -> Span<'static> 
     Span::styled(format!("{}?", mark.content), theme.dim)
 }
 
+/// The checklist's box around `lines` (its items as [`checklist_lines`] wrapped them).
 fn draw_checklist(
     shared: &Shared,
     c: &CardState,
-    theme: &Theme,
+    lines: Vec<Line<'static>>,
     frame: &mut Frame<'_>,
     area: Rect,
 ) {
@@ -377,8 +378,6 @@ fn draw_checklist(
         );
         return;
     }
-    let width = area.width.saturating_sub(2).max(1) as usize;
-    let lines = checklist_lines(shared, c, theme, width);
     frame.render_widget(
         Paragraph::new(lines)
             .block(block)
