@@ -1,6 +1,7 @@
 //! The team server from the command line: `okk queue --claim` shares one queue between
 //! auditors (on a store file and on PostgreSQL), `okk db copy` moves a laptop's store onto the
-//! server with the same queues, and a command not on the server yet says which ones are.
+//! server with the same queues, `okk import` onto the server does what it does onto a file, and
+//! a command not on the server yet says which ones are.
 //! The PostgreSQL stories need `OKK_TEST_PG` (a throwaway server); without it they say they
 //! were skipped, and under CI a skip is a failure.
 
@@ -129,11 +130,8 @@ fn on_a_store_file_named_roles_keep_an_auditor_from_leading_and_a_stranger_out()
 #[test]
 fn a_command_not_on_the_server_yet_refuses_and_names_those_that_are() {
     let desk = Desk::new();
-    let export = desk.dir.path().join("deals.csv");
-    std::fs::write(&export, "ID\n1\n").unwrap();
     let out = okk_on(&desk, "postgres://okk:secret@127.0.0.1:1/okk")
-        .arg("import")
-        .arg(&export)
+        .arg("check")
         .output()
         .unwrap();
     assert!(!out.status.success());
@@ -191,16 +189,13 @@ fn db_copy_moves_a_store_between_a_file_and_a_server_only() {
 #[test]
 fn in_russian_the_server_s_refusals_and_db_copy_speak_russian() {
     let desk = Desk::new();
-    let export = desk.dir.path().join("deals.csv");
-    std::fs::write(&export, "ID\n1\n").unwrap();
     let out = okk_on(&desk, "postgres://okk:secret@127.0.0.1:1/okk")
-        .args(["--lang", "ru", "import"])
-        .arg(&export)
+        .args(["--lang", "ru", "check"])
         .output()
         .unwrap();
     assert!(!out.status.success());
     let err = String::from_utf8_lossy(&out.stderr);
-    english::assert_russian("okk import on a server", &err, &["postgres", "okk"]);
+    english::assert_russian("okk check on a server", &err, &["postgres", "okk"]);
     assert!(
         err.contains("эта команда пока не работает с хранилищем на PostgreSQL")
             && err.contains("okk review, okk lead, okk queue (с --claim N)"),
@@ -808,4 +803,175 @@ fn on_the_server_two_reviewers_never_see_one_card_and_the_lead_hears_each_verdic
     common::reviewer::press(&mut anna, &mut a, "a");
     okk::tui::run::dispatch(&mut lead, Msg::Done(Box::new(Outcome::OthersActed)), &mut l);
     assert_eq!(lead.lead.as_ref().unwrap().rows.len(), before + 1);
+}
+
+// `okk import` onto the server: the same reports, figures, queues, history and gone marks as
+// onto a store file, nothing changed by a file that fails, and an auditor refused.
+
+/// The demo export's records, header first, for writing variants of it.
+fn demo_records() -> Vec<Vec<String>> {
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_path(repo().join("assets/demo/amocrm_deals.csv"))
+        .unwrap();
+    reader
+        .records()
+        .map(|r| r.unwrap().iter().map(str::to_string).collect())
+        .collect()
+}
+
+/// Writes `records` as the demo's CSV (the header's byte-order mark is its first cell's).
+fn write_records(path: &std::path::Path, records: &[Vec<String>]) -> String {
+    let mut writer = csv::Writer::from_path(path).unwrap();
+    for r in records {
+        writer.write_record(r).unwrap();
+    }
+    writer.flush().unwrap();
+    path_arg(path)
+}
+
+/// The demo export a day later: one card moved to another stage, one edited, one no longer
+/// there (a full export: it is gone).
+fn demo_a_day_later(desk: &Desk) -> (String, [String; 3]) {
+    let mut records = demo_records();
+    let column = |name: &str| records[0].iter().position(|h| h == name).unwrap();
+    let (stage, title) = (column("Этап сделки"), column("Название сделки"));
+    let moved = records[1][0].clone();
+    assert_eq!(records[1][stage], "Первичный контакт");
+    records[1][stage] = "Квалификация".into();
+    let edited = records[2][0].clone();
+    records[2][title].push_str(" (уточнено)");
+    let removed = records.remove(3)[0].clone();
+    let file = write_records(&desk.dir.path().join("demo_later.csv"), &records);
+    (file, [moved, edited, removed])
+}
+
+/// `okk --today TODAY import --json FILE` on `db`: its report.
+fn import_on(desk: &Desk, db: &str, file: &str) -> Json {
+    let out = succeeded(okk_on(desk, db).args(["--today", TODAY, "import", "--json", file]));
+    serde_json::from_str(&out).unwrap_or_else(|e| panic!("not JSON ({e}): {out}"))
+}
+
+/// `okk stats` and every stage's queue (open and `--all`) for `who` read the same on both.
+fn same_figures_and_queues(desk: &Desk, file: &str, url: &str, who: &str) {
+    let run = |db: &str, args: &[&str]| {
+        let (ok, out, err) = run_on(desk, db, &[&["--today", TODAY][..], args].concat());
+        assert!(ok, "{args:?} on {db}: {err}");
+        out
+    };
+    for args in [&["stats", "--json"][..], &["stats", "--auditors", "--json"]] {
+        assert_eq!(run(url, args), run(file, args), "okk {args:?}");
+    }
+    let stats: Json = serde_json::from_str(&run(file, &["stats", "--json"])).unwrap();
+    let stages: Vec<String> = stats["stages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["stage"].as_str().unwrap().to_string())
+        .collect();
+    assert!(stages.len() >= 10, "{stages:?}");
+    for stage in &stages {
+        for args in [&["--limit", "500"][..], &["--limit", "500", "--all"]] {
+            assert_eq!(
+                queue(desk, url, stage, who, args),
+                queue(desk, file, stage, who, args),
+                "queue {stage} {who} {args:?}"
+            );
+        }
+    }
+}
+
+/// What the imports recorded, as text rows (one SQL for both stores): the batches, the stage
+/// history (without the sync's clock time) and the gone marks.
+const IMPORT_FACTS: [&str; 3] = [
+    "SELECT id || '|' || profile || '|' || source || '|' || encoding || '|' || partial || '|' ||
+            rows || '|' || inserted || '|' || updated || '|' || unchanged || '|' || gone || '|' ||
+            warnings || '|' || CASE WHEN finished_at IS NULL THEN 0 ELSE 1 END
+     FROM import_batches ORDER BY id",
+    "SELECT c.external_id || '|' || h.batch_id || '|' || coalesce(h.pipeline, '-') || '|' ||
+            h.stage
+     FROM stage_history h JOIN cards c ON c.id = h.card_id ORDER BY c.external_id, h.batch_id",
+    "SELECT external_id || '|' || gone_batch FROM cards WHERE gone_at IS NOT NULL
+     ORDER BY external_id",
+];
+
+fn facts_on_file(desk: &Desk) -> Vec<Vec<String>> {
+    let conn = desk.read_only();
+    IMPORT_FACTS
+        .iter()
+        .map(|sql| {
+            let mut stmt = conn.prepare(sql).unwrap();
+            let rows = stmt.query_map([], |r| r.get::<_, String>(0)).unwrap();
+            rows.map(Result::unwrap).collect()
+        })
+        .collect()
+}
+
+fn facts_on_server(url: &str) -> Vec<Vec<String>> {
+    let mut client = postgres::Client::connect(url, postgres::NoTls).unwrap();
+    IMPORT_FACTS
+        .iter()
+        .map(|sql| {
+            client
+                .query(*sql, &[])
+                .unwrap()
+                .iter()
+                .map(|r| r.get::<_, String>(0))
+                .collect()
+        })
+        .collect()
+}
+
+#[test]
+fn the_demo_export_imported_onto_the_server_reads_as_onto_a_file_and_so_does_its_reimport() {
+    let Some(server) = ServerDb::new() else {
+        return;
+    };
+    let desk = Desk::new();
+    let file = path_arg(&desk.db);
+    let demo = path_arg(&repo().join("assets/demo/amocrm_deals.csv"));
+    let onto_file = import_on(&desk, &file, &demo);
+    let onto_server = import_on(&desk, &server.url, &demo);
+    assert_eq!(onto_server, onto_file, "the first import's report");
+    assert_eq!(onto_server["inserted"], 371);
+    same_figures_and_queues(&desk, &file, &server.url, "anna");
+
+    let again = import_on(&desk, &server.url, &demo);
+    assert_eq!(again, import_on(&desk, &file, &demo), "the same file again");
+    assert_eq!(
+        (again["unchanged"].as_u64(), again["inserted"].as_u64()),
+        (Some(371), Some(0))
+    );
+
+    let (later, [moved, edited, removed]) = demo_a_day_later(&desk);
+    let onto_server = import_on(&desk, &server.url, &later);
+    assert_eq!(onto_server, import_on(&desk, &file, &later), "a day later");
+    assert_eq!(
+        (
+            onto_server["updated"].as_u64(),
+            onto_server["gone"].as_u64(),
+            onto_server["stage_changes"].as_u64()
+        ),
+        (Some(2), Some(1), Some(1))
+    );
+    same_figures_and_queues(&desk, &file, &server.url, "anna");
+    let facts = facts_on_server(&server.url);
+    assert_eq!(facts, facts_on_file(&desk), "batches, history, gone");
+    assert!(
+        facts[1]
+            .iter()
+            .any(|h| h.starts_with(&format!("{moved}|1|"))),
+        "{facts:?}"
+    );
+    assert!(
+        facts[1]
+            .iter()
+            .any(|h| h.starts_with(&format!("{moved}|3|"))),
+        "{facts:?}"
+    );
+    assert!(
+        !facts[1].iter().any(|h| h.starts_with(&edited)),
+        "an edit is no move"
+    );
+    assert_eq!(facts[2], vec![format!("{removed}|3")]);
 }

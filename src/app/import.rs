@@ -7,14 +7,19 @@ use color_eyre::Result;
 use super::{Paths, in_pass, user};
 use crate::cli::ImportArgs;
 use crate::domain::Funnel;
-use crate::store::Store;
+use crate::store::import_tx::ImportStore;
+use crate::store::pg::PgStore;
 use crate::store::writer::{Writer, WriterNote};
 use crate::sync::import::{ImportError, PassRules};
 use crate::sync::profile::parse_map;
 use crate::sync::{ImportOptions, import_file};
+use crate::text::app as msg_app;
 use crate::text::import as msg;
 
 pub fn run(paths: &Paths, args: ImportArgs) -> Result<ExitCode> {
+    if let Some(url) = paths.server() {
+        return on_server(paths, url, args);
+    }
     let (funnel, fingerprint) = paths.load_funnel_with_fingerprint()?;
     // A store this run creates is removed again if nothing lands in it: a mistyped path or a
     // refused first file must not leave an empty store that later commands take for real.
@@ -54,6 +59,42 @@ pub fn run(paths: &Paths, args: ImportArgs) -> Result<ExitCode> {
     }
 }
 
+/// `okk import` onto a team server's store: the same pipeline, each file one transaction of the
+/// server's, the rules judging every card it writes (the server has no rules run of its own:
+/// docs/team-server.md "The import on a server").
+fn on_server(paths: &Paths, url: &str, args: ImportArgs) -> Result<ExitCode> {
+    if args.no_check {
+        return Err(user(msg_app::import_no_check_on_server()));
+    }
+    let mut store = paths.open_server(url)?;
+    may_import(&store)?;
+    let (funnel, fingerprint) = super::stored_funnel::load(paths, &store)?;
+    let today = paths.server_today();
+    let rules = (!args.dry_run).then(|| PassRules {
+        today,
+        ran_for: super::audit::ran_for(&fingerprint, today),
+    });
+    let opts = options(&args, rules)?;
+    let done = import_files(&mut store, &funnel, &args, &opts)?;
+    match done.failure {
+        Some(e) => Err(user(e.to_string())),
+        None => Ok(ExitCode::SUCCESS),
+    }
+}
+
+/// Only the database owner writes the server's cards for now: an auditor's or a lead's login
+/// is refused before anything is read (the server's grants would refuse it too).
+fn may_import(store: &PgStore) -> Result<()> {
+    use crate::domain::ports::UserStore;
+    let session = store.session().map_err(|e| user(e.to_string()))?;
+    if session.owner {
+        return Ok(());
+    }
+    Err(user(msg_app::import_owner_only(
+        session.login.as_deref().unwrap_or_default(),
+    )))
+}
+
 fn options(args: &ImportArgs, rules: Option<PassRules>) -> Result<ImportOptions> {
     let mut map = Vec::new();
     for spec in &args.map {
@@ -91,7 +132,7 @@ struct Imported {
 }
 
 fn import_files(
-    store: &mut Store,
+    store: &mut dyn ImportStore,
     funnel: &Funnel,
     args: &ImportArgs,
     opts: &ImportOptions,

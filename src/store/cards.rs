@@ -105,8 +105,8 @@ pub struct Existing {
     pub stage: String,
     /// Some values did not parse last time: the row is mapped again to report them again.
     pub has_invalid: bool,
-    pipeline: Option<String>,
-    first_batch: i64,
+    pub(super) pipeline: Option<String>,
+    pub(super) first_batch: i64,
 }
 
 /// What happened to one card.
@@ -197,7 +197,7 @@ impl CardRow {
 impl CardRow {
     /// The card's columns from `pipeline` to `content_hash`, in the order both INSERT_CARD and
     /// UPDATE_CARD number them.
-    fn values(&self) -> [&dyn ToSql; 22] {
+    pub(super) fn values(&self) -> [&dyn ToSql; 22] {
         let card = &self.card;
         [
             &card.pipeline,

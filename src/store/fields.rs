@@ -31,6 +31,13 @@ pub struct FieldNames {
 }
 
 impl FieldKeys {
+    /// The ids another backend gave these names.
+    pub(crate) fn from_pairs(pairs: impl IntoIterator<Item = (FieldName, i64)>) -> FieldKeys {
+        FieldKeys {
+            list: pairs.into_iter().collect(),
+        }
+    }
+
     /// The card's custom fields as the row stores them.
     pub fn encode(&self, pairs: &[(FieldName, String)]) -> Cow<'static, str> {
         if pairs.is_empty() {

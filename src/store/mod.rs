@@ -18,6 +18,7 @@ pub mod flag_write;
 pub mod flags;
 pub mod funnel_facts;
 pub mod funnel_versions;
+pub mod import_tx;
 pub mod inspect;
 pub mod judged;
 mod judging;

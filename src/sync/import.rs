@@ -23,12 +23,12 @@ use crate::domain::funnel::{FieldRef, KnownStages};
 pub use crate::domain::import_report::{ImportReport, UnknownStage};
 use crate::domain::rules::evaluate_with;
 use crate::domain::{Card, CardContext, Funnel, SystemField};
-use crate::store::Store;
 use crate::store::cards::{
-    BatchCounts, BatchMeta, CardRow, Existing, Import, Outcome, fmt_time, parse_time,
+    BatchCounts, BatchMeta, CardRow, Existing, Outcome, fmt_time, parse_time,
 };
 use crate::store::fields::FieldKeys;
 use crate::store::flag_write::JudgedFlag;
+use crate::store::import_tx::{ImportStore, ImportTx};
 use crate::text::import as msg;
 
 /// How many warnings the report shows (all are counted).
@@ -226,7 +226,7 @@ fn prepare(path: &Path, opts: &ImportOptions, fail: Fail<'_>) -> Result<Prepared
 }
 
 pub fn import_file(
-    store: &mut Store,
+    store: &mut dyn ImportStore,
     funnel: &Funnel,
     path: &Path,
     opts: &ImportOptions,
@@ -262,9 +262,9 @@ pub fn import_file(
         bulk: true,
     };
     let mut import = store.begin_import(&meta).map_err(|e| fail.store(e))?;
-    let setup = Setup::new(&mut import, &mapper, funnel, opts, &source, rules)
+    let setup = Setup::new(&mut *import, &mapper, funnel, opts, &source, rules)
         .map_err(|e| fail.store(e))?;
-    let pumped = pump(&mut import, &setup, opened.rows, fail)?;
+    let pumped = pump(&mut *import, &setup, opened.rows, fail)?;
     let judged = setup.in_pass;
     let Pumped { tally, facts } = pumped;
     let cards = tally.counts.inserted + tally.counts.updated + tally.counts.unchanged;
@@ -314,7 +314,7 @@ struct Setup<'a> {
 
 impl<'a> Setup<'a> {
     fn new<'i>(
-        import: &mut Import<'i>,
+        import: &mut (dyn ImportTx<'i> + 'i),
         mapper: &'a Mapper,
         funnel: &'a Funnel,
         opts: &ImportOptions,
@@ -334,7 +334,9 @@ impl<'a> Setup<'a> {
         let absent = absent_required(funnel, &import.source_columns()?);
         // A file that brings a required field the source's exports lacked changes the flags of
         // cards it does not write: then the rules run over the store after it.
-        let rules = rules.filter(|_| import.fresh() || absent == absent_before);
+        // Where no rules run can follow (a server), the import judges what it writes all the same.
+        let rules = rules
+            .filter(|_| import.fresh() || absent == absent_before || !import.rules_run_after());
         let mut judge = None;
         if let Some(r) = rules {
             let (today, judged_absent) = (r.today, absent.clone());
@@ -463,8 +465,8 @@ struct Pumped {
 }
 
 /// Rows → cards on the reader thread (and flags on the judge's), written on this one.
-fn pump(
-    import: &mut Import<'_>,
+fn pump<'i>(
+    import: &mut (dyn ImportTx<'i> + 'i),
     setup: &Setup<'_>,
     rows: RowSource,
     fail: Fail<'_>,
@@ -527,25 +529,26 @@ enum Applied {
 
 /// The writer's side of one item: look the card up (unless the source is fresh), and write it
 /// if it is new or changed.
-fn apply(
-    import: &mut Import<'_>,
+fn apply<'i>(
+    import: &mut (dyn ImportTx<'i> + 'i),
     setup: &Setup<'_>,
     item: &mut Item,
     warnings: &mut Vec<Warning>,
 ) -> Result<(u64, Outcome), Applied> {
-    let lookup = |import: &mut Import<'_>, line, id: &str| {
+    let lookup = |import: &mut (dyn ImportTx<'i> + 'i), line, id: &str| {
         if import.fresh() {
             Ok(None)
         } else {
             import.lookup(id).map_err(|e| Applied::Store(line, e))
         }
     };
-    let write = |import: &mut Import<'_>, line, existing: Option<Existing>, row: &CardRow| {
-        import
-            .upsert(existing.as_ref(), row)
-            .map(|o| (line, o))
-            .map_err(|e| Applied::Store(line, e))
-    };
+    let write =
+        |import: &mut (dyn ImportTx<'i> + 'i), line, existing: Option<Existing>, row: &CardRow| {
+            import
+                .upsert(existing.as_ref(), row)
+                .map(|o| (line, o))
+                .map_err(|e| Applied::Store(line, e))
+        };
     match item {
         Item::Card {
             line, row, flags, ..

@@ -174,6 +174,16 @@ pub fn not_on_server(server: &Path) -> String {
     crate::tr!("app-not-on-server", server = server.display().to_string())
 }
 
+/// `okk import` onto a server store from a login that does not own it.
+pub fn import_owner_only(login: &str) -> String {
+    crate::tr!("app-import-owner-only", login = login.to_string())
+}
+
+/// `okk import --no-check` onto a server store.
+pub fn import_no_check_on_server() -> String {
+    crate::tr!("app-import-no-check-on-server")
+}
+
 /// `okk db copy` asked to move a store in a way it cannot yet.
 pub fn copy_direction(from: &Path, to: &Path) -> String {
     crate::tr!(

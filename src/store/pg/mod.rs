@@ -4,7 +4,10 @@
 mod bundle;
 pub mod claims;
 pub mod copy;
+mod copy_text;
 mod desk;
+pub mod import;
+mod known;
 mod ports;
 mod prepared;
 mod queue;
@@ -12,6 +15,7 @@ pub mod roles;
 pub mod schema;
 mod stats;
 pub mod watch;
+mod written;
 
 use std::cell::RefCell;
 use std::path::{Path, PathBuf};

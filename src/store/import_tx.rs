@@ -1,0 +1,156 @@
+//! The import's write side as a port: the pipeline (`sync::import`) reads, maps and judges the
+//! rows, and hands each card to an [`ImportTx`]. The SQLite store's is `cards::Import` (below,
+//! by delegation); the team server's is `pg::import`.
+
+use super::cards::{BatchCounts, BatchMeta, CardRow, Existing, Import, Outcome};
+use super::fields::FieldKeys;
+use super::flag_write::JudgedFlag;
+use super::judged::Judge;
+use super::{Store, StoreError};
+use crate::domain::FieldName;
+use crate::domain::columns::SourceColumns;
+
+/// A store a file can be imported into.
+pub trait ImportStore {
+    /// Whether every other card's flags are the rules' judgement for `ran_for`, so that an
+    /// import may judge only the cards it writes.
+    fn flags_current_for(&self, ran_for: &str) -> Result<bool, StoreError>;
+
+    /// Begins one file's import: one transaction, ended by [`ImportTx::finish`] (or rolled
+    /// back when the import is dropped).
+    fn begin_import<'s>(
+        &'s mut self,
+        meta: &BatchMeta<'_>,
+    ) -> Result<Box<dyn ImportTx<'s> + 's>, StoreError>;
+}
+
+/// One file's import under way: what the pipeline's writer stage calls, in this order: the
+/// source's columns and field keys, the rules (when they judge in the pass), each card
+/// (looked up, then written or counted unchanged), then [`ImportTx::finish`].
+pub trait ImportTx<'a> {
+    /// The source had no cards when the import began: every card is new.
+    fn fresh(&self) -> bool;
+
+    /// Whether the rules can run over the whole store after this import (a store file: yes).
+    /// Where they cannot (a server has no rules run), the import judges what it writes even
+    /// when the file changes what the rules find on cards it does not write.
+    fn rules_run_after(&self) -> bool {
+        true
+    }
+
+    /// The columns of every import of this source, this one's included.
+    fn source_columns(&mut self) -> Result<SourceColumns, StoreError>;
+
+    /// Adds this file's columns to its source's.
+    fn record_columns(&mut self, okk: &[&str], custom: &[&str]) -> Result<(), StoreError>;
+
+    /// Ids for the custom fields the file's cards may carry (new names added).
+    fn field_keys(&mut self, names: &[FieldName]) -> Result<FieldKeys, StoreError>;
+
+    /// From here on the import judges the cards it writes (see `Import::judge_in_pass`).
+    fn judge_in_pass(
+        &mut self,
+        ran_for: &str,
+        judge: Judge<'a>,
+        summaries: bool,
+    ) -> Result<(), StoreError>;
+
+    /// The card as the store holds it (this import's own writes included).
+    fn lookup(&mut self, external_id: &str) -> Result<Option<Existing>, StoreError>;
+
+    /// A card the store holds with the same digest: nothing to write.
+    fn unchanged(&mut self, id: i64) -> Outcome;
+
+    /// Writes a card the store did not hold, or held with another digest or as gone.
+    fn upsert(&mut self, existing: Option<&Existing>, row: &CardRow)
+    -> Result<Outcome, StoreError>;
+
+    /// A new card with its flags, judged on the import's other threads.
+    fn insert_judged(
+        &mut self,
+        row: &CardRow,
+        flags: Vec<JudgedFlag>,
+    ) -> Result<Outcome, StoreError>;
+
+    /// Marks cards of the file's pipelines (`scopes`) it did not hold gone, records the counts
+    /// and commits (`commit: false`, a dry run: rolls back, counts all the same).
+    fn finish(
+        self: Box<Self>,
+        counts: BatchCounts,
+        scopes: &[Option<String>],
+        commit: bool,
+    ) -> Result<BatchCounts, StoreError>;
+}
+
+impl ImportStore for Store {
+    fn flags_current_for(&self, ran_for: &str) -> Result<bool, StoreError> {
+        Store::flags_current_for(self, ran_for)
+    }
+
+    fn begin_import<'s>(
+        &'s mut self,
+        meta: &BatchMeta<'_>,
+    ) -> Result<Box<dyn ImportTx<'s> + 's>, StoreError> {
+        Ok(Box::new(Store::begin_import(self, meta)?))
+    }
+}
+
+impl<'a> ImportTx<'a> for Import<'a> {
+    fn fresh(&self) -> bool {
+        Import::fresh(self)
+    }
+
+    fn source_columns(&mut self) -> Result<SourceColumns, StoreError> {
+        Import::source_columns(self)
+    }
+
+    fn record_columns(&mut self, okk: &[&str], custom: &[&str]) -> Result<(), StoreError> {
+        Import::record_columns(self, okk, custom)
+    }
+
+    fn field_keys(&mut self, names: &[FieldName]) -> Result<FieldKeys, StoreError> {
+        Import::field_keys(self, names)
+    }
+
+    fn judge_in_pass(
+        &mut self,
+        ran_for: &str,
+        judge: Judge<'a>,
+        summaries: bool,
+    ) -> Result<(), StoreError> {
+        Import::judge_in_pass(self, ran_for, judge, summaries)
+    }
+
+    fn lookup(&mut self, external_id: &str) -> Result<Option<Existing>, StoreError> {
+        Import::lookup(self, external_id)
+    }
+
+    fn unchanged(&mut self, id: i64) -> Outcome {
+        Import::unchanged(self, id)
+    }
+
+    fn upsert(
+        &mut self,
+        existing: Option<&Existing>,
+        row: &CardRow,
+    ) -> Result<Outcome, StoreError> {
+        Import::upsert(self, existing, row)
+    }
+
+    fn insert_judged(
+        &mut self,
+        row: &CardRow,
+        flags: Vec<JudgedFlag>,
+    ) -> Result<Outcome, StoreError> {
+        Import::insert_judged(self, row, flags)
+    }
+
+    fn finish(
+        self: Box<Self>,
+        counts: BatchCounts,
+        scopes: &[Option<String>],
+        commit: bool,
+    ) -> Result<BatchCounts, StoreError> {
+        Import::finish(*self, counts, scopes, commit)
+    }
+}

@@ -1,0 +1,559 @@
+//! `okk import` onto the server: the import port (`store::import_tx`) on PostgreSQL. One
+//! transaction under the sync's advisory lock. The source's cards are looked up in memory
+//! (`known`); new cards, their flags and standings go straight in by `COPY`, changed cards by
+//! `COPY` into a temp table and then set-based statements at the finish (stage history, update,
+//! gone marks), where the cards written without flags are judged from what the server holds.
+
+use super::PgStore;
+use super::copy_text::CopyRows;
+use super::known::Known;
+use crate::domain::FieldName;
+use crate::domain::columns::SourceColumns;
+use crate::store::StoreError;
+use crate::store::cards::{BatchCounts, BatchMeta, CardRow, Existing, Outcome, fmt_time};
+use crate::store::fields::FieldKeys;
+use crate::store::flag_write::JudgedFlag;
+use crate::store::flags::place;
+use crate::store::import_tx::{ImportStore, ImportTx};
+use crate::store::judged::Judge;
+use crate::store::read::QueueColumns;
+
+/// One sync at a time writes the server's cards (an import; the API sync when it comes).
+const SYNC_LOCK: &str = "SELECT pg_advisory_xact_lock(hashtext('okk sync'))";
+
+/// The columns of `cards` a new card's row fills, in [`PgImport::new_card`]'s order: `CardRow::values`
+/// from `pipeline` to `content_hash`, between the key and the batch.
+const CARD_COLUMNS: &str = "id, source, external_id, pipeline, stage, title, owner, amount, \
+    currency, created_at, updated_at, closed_at, expected_close_at, last_activity_at, closed, \
+    won, contact, company, phones, emails, tags, notes, fields, invalid, content_hash, \
+    first_batch, changed_batch, changed_at, touched_at, search";
+
+/// Changed cards wait here until the finish (dropped with the transaction).
+const CHANGED_TABLE: &str = "CREATE TEMP TABLE okk_import_changed (
+    id bigint PRIMARY KEY, changed boolean NOT NULL, history boolean NOT NULL,
+    pipeline text, stage text, title text, owner text, amount double precision, currency text,
+    created_at text, updated_at text, closed_at text, expected_close_at text,
+    last_activity_at text, closed bigint, won bigint, contact text, company text, phones text,
+    emails text, tags text, notes text, fields text, invalid text, content_hash bigint,
+    touched_at text, search text) ON COMMIT DROP";
+
+const CHANGED_COLUMNS: &str = "id, changed, history, pipeline, stage, title, owner, amount, \
+    currency, created_at, updated_at, closed_at, expected_close_at, last_activity_at, closed, \
+    won, contact, company, phones, emails, tags, notes, fields, invalid, content_hash, \
+    touched_at, search";
+
+/// The finish's statements for the changed cards, and whether each takes the batch and the
+/// time (`$1`, `$2`).
+const CHANGED_STEPS: [(&str, bool); 5] = [
+    // A card that moved (or came back from gone) gets a history row for this sync; one that
+    // had kept its first stage until now first gets that visit, from its row as it was (see
+    // `stage_history`): the SQLite import's `history`, for every changed card at once.
+    (
+        "INSERT INTO stage_history (card_id, batch_id, seen_at, pipeline, stage)
+         SELECT c.id, c.first_batch, b.started_at, c.pipeline, c.stage
+         FROM okk_import_changed s JOIN cards c ON c.id = s.id
+         JOIN import_batches b ON b.id = c.first_batch
+         WHERE s.history AND NOT EXISTS (SELECT 1 FROM stage_history h WHERE h.card_id = c.id)",
+        false,
+    ),
+    (
+        "INSERT INTO stage_history (card_id, batch_id, seen_at, pipeline, stage)
+         SELECT s.id, $1, $2, s.pipeline, s.stage FROM okk_import_changed s WHERE s.history",
+        true,
+    ),
+    // The SQLite import's `UPDATE_CARD`, for every changed card at once.
+    (
+        "UPDATE cards c SET pipeline = s.pipeline, stage = s.stage, title = s.title,
+            owner = s.owner, amount = s.amount, currency = s.currency,
+            created_at = s.created_at, updated_at = s.updated_at, closed_at = s.closed_at,
+            expected_close_at = s.expected_close_at, last_activity_at = s.last_activity_at,
+            closed = s.closed, won = s.won, contact = s.contact, company = s.company,
+            phones = s.phones, emails = s.emails, tags = s.tags, notes = s.notes,
+            fields = s.fields, invalid = s.invalid, content_hash = s.content_hash,
+            touched_at = s.touched_at, search = s.search,
+            changed_batch = CASE WHEN s.changed THEN $1 ELSE c.changed_batch END,
+            changed_at = CASE WHEN s.changed THEN $2 ELSE c.changed_at END,
+            gone_at = NULL, gone_batch = NULL
+         FROM okk_import_changed s WHERE c.id = s.id",
+        true,
+    ),
+    // Their flags and standings judged the old content: judged again at the finish.
+    (
+        "DELETE FROM flags f USING okk_import_changed s WHERE f.card_id = s.id",
+        false,
+    ),
+    (
+        "DELETE FROM standings t USING okk_import_changed s WHERE t.card_id = s.id",
+        false,
+    ),
+];
+
+const FLAG_COLUMNS: &str = "card_id, seq, code, severity, args, field";
+const STANDING_COLUMNS: &str = "card_id, flag_rank, flag_count, place, stage, touched_at, \
+    external_id, gone_at, closed, closed_at, search";
+
+/// Rows buffered past this are sent (a few round trips per 300,000 cards).
+const SEND_BYTES: usize = 8 << 20;
+
+/// Cards a finish judges per read.
+const JUDGE_CHUNK: usize = 4096;
+
+/// More new cards than this and the planner's figures are taken again before the commit.
+const ANALYZE_AFTER: u64 = 10_000;
+
+/// An import onto the server under way. Dropped without [`ImportTx::finish`], its
+/// transaction rolls back.
+pub struct PgImport<'a> {
+    tx: postgres::Transaction<'a>,
+    batch: i64,
+    now: String,
+    source: String,
+    partial: bool,
+    known: Known,
+    /// The id the next new card gets (ids are the server's max + 1 on, under the sync's lock,
+    /// as SQLite gives rowids).
+    next_id: i64,
+    /// Card ids this file held, as a bitset.
+    seen: Vec<u64>,
+    judge: Option<Judge<'a>>,
+    /// Cards written without flags, judged at the finish from what the server holds.
+    later: Vec<i64>,
+    new_cards: CopyRows,
+    changed: CopyRows,
+    flags: CopyRows,
+    standings: CopyRows,
+    inserted: u64,
+    /// Changed cards waiting in `okk_import_changed`.
+    updated: u64,
+}
+
+impl ImportStore for PgStore {
+    /// The server keeps no rules run of its own: its flags are its imports' judgements, and an
+    /// import judges the cards it writes.
+    fn flags_current_for(&self, _ran_for: &str) -> Result<bool, StoreError> {
+        Ok(true)
+    }
+
+    fn begin_import<'s>(
+        &'s mut self,
+        meta: &BatchMeta<'_>,
+    ) -> Result<Box<dyn ImportTx<'s> + 's>, StoreError> {
+        Ok(Box::new(PgImport::begin(self.conn.get_mut(), meta)?))
+    }
+}
+
+impl<'a> PgImport<'a> {
+    fn begin(conn: &'a mut postgres::Client, meta: &BatchMeta<'_>) -> Result<Self, StoreError> {
+        let mut tx = conn.transaction()?;
+        tx.batch_execute(&format!(
+            "{SYNC_LOCK}; SET LOCAL application_name = 'okk import'; {CHANGED_TABLE};"
+        ))?;
+        let now = fmt_time(&meta.now);
+        let partial = i64::from(meta.partial);
+        let batch: i64 = tx
+            .query_one(
+                "INSERT INTO import_batches (id, file, profile, source, encoding, started_at,
+                     partial)
+                 SELECT coalesce(max(id), 0) + 1, $1, $2, $3, $4, $5, $6 FROM import_batches
+                 RETURNING id",
+                &[
+                    &meta.file,
+                    &meta.profile,
+                    &meta.source,
+                    &meta.encoding,
+                    &now,
+                    &partial,
+                ],
+            )?
+            .get(0);
+        let max_id: i64 = tx
+            .query_one("SELECT coalesce(max(id), 0) FROM cards", &[])?
+            .get(0);
+        let known = Known::load(&mut tx, meta.source)?;
+        Ok(PgImport {
+            tx,
+            batch,
+            now,
+            source: meta.source.to_string(),
+            partial: meta.partial,
+            known,
+            next_id: max_id + 1,
+            seen: Vec::new(),
+            judge: None,
+            later: Vec::new(),
+            new_cards: CopyRows::new("cards", CARD_COLUMNS),
+            changed: CopyRows::new("okk_import_changed", CHANGED_COLUMNS),
+            flags: CopyRows::new("flags", FLAG_COLUMNS),
+            standings: CopyRows::new("standings", STANDING_COLUMNS),
+            inserted: 0,
+            updated: 0,
+        })
+    }
+
+    fn mark_seen(&mut self, id: i64) {
+        let (word, bit) = ((id as usize) / 64, (id as usize) % 64);
+        if self.seen.len() <= word {
+            self.seen.resize(word + 1, 0);
+        }
+        self.seen[word] |= 1 << bit;
+    }
+
+    fn was_seen(&self, id: i64) -> bool {
+        let (word, bit) = ((id as usize) / 64, (id as usize) % 64);
+        self.seen.get(word).is_some_and(|w| w & (1 << bit) != 0)
+    }
+
+    /// Sends what the buffers hold once they are big enough (`all`: whatever they hold), new
+    /// cards before the flags and standings that name them.
+    fn send(&mut self, all: bool) -> Result<(), StoreError> {
+        let held =
+            self.new_cards.len() + self.changed.len() + self.flags.len() + self.standings.len();
+        if !all && held < SEND_BYTES {
+            return Ok(());
+        }
+        for rows in [
+            &mut self.new_cards,
+            &mut self.changed,
+            &mut self.flags,
+            &mut self.standings,
+        ] {
+            rows.send(&mut self.tx)?;
+        }
+        Ok(())
+    }
+
+    /// A new card's row, with its id; `None` when the file held it on an earlier row.
+    fn insert(&mut self, row: &CardRow) -> Result<Option<i64>, StoreError> {
+        let card = &row.card;
+        if self.known.find(&card.external_id).is_some() {
+            return Ok(None);
+        }
+        let id = self.next_id;
+        self.next_id += 1;
+        self.known.add_new(
+            &card.external_id,
+            id,
+            row.hash,
+            &card.stage,
+            !card.invalid.is_empty(),
+        );
+        let out = &mut self.new_cards;
+        out.int(Some(id));
+        out.text(Some(&card.source));
+        out.text(Some(&card.external_id));
+        for v in row.values() {
+            out.value(v)?;
+        }
+        out.int(Some(self.batch));
+        out.int(Some(self.batch));
+        out.text(Some(&self.now));
+        out.text(row.touched_at.as_ref().map(|t| t.as_str()));
+        out.text(Some(&row.search));
+        out.end_row();
+        self.mark_seen(id);
+        self.inserted += 1;
+        Ok(Some(id))
+    }
+
+    /// A judged card's flags and, when it has any, its standing.
+    fn judged(&mut self, id: i64, flags: &[JudgedFlag], columns: Option<&QueueColumns>) {
+        for (seq, j) in flags.iter().enumerate() {
+            let out = &mut self.flags;
+            out.int(Some(id));
+            out.int(Some(seq as i64));
+            out.text(Some(j.flag.code.as_str()));
+            out.int(Some(j.flag.severity.rank()));
+            out.text(Some(&j.args));
+            out.text(j.flag.field.as_deref());
+            out.end_row();
+        }
+        let Some(c) = columns.filter(|_| !flags.is_empty()) else {
+            return;
+        };
+        let top = flags
+            .iter()
+            .map(|f| f.flag.severity.rank())
+            .max()
+            .unwrap_or(0);
+        let count = flags.len() as i64;
+        let out = &mut self.standings;
+        out.int(Some(id));
+        out.int(Some(top));
+        out.int(Some(count));
+        out.int(Some(place(top, count)));
+        out.text(Some(&c.stage));
+        out.text(Some(c.touched_at.as_deref().unwrap_or_default()));
+        out.text(Some(&c.external_id));
+        out.text(c.gone_at.as_deref());
+        out.int(c.closed.map(i64::from));
+        out.text(c.closed_at.as_deref());
+        out.text(Some(&c.search));
+        out.end_row();
+    }
+
+    /// Marks the cards of the file's pipelines it no longer has gone; how many.
+    fn mark_gone(&mut self, scopes: &[Option<String>]) -> Result<u64, StoreError> {
+        if self.partial {
+            return Ok(0);
+        }
+        let gone = self.known.missing(scopes, |id| self.was_seen(id));
+        if gone.is_empty() {
+            return Ok(0);
+        }
+        self.tx.execute(
+            "UPDATE cards SET gone_at = $1, gone_batch = $2 WHERE id = ANY($3)",
+            &[&self.now, &self.batch, &gone],
+        )?;
+        self.tx
+            .execute("DELETE FROM flags WHERE card_id = ANY($1)", &[&gone])?;
+        self.tx
+            .execute("DELETE FROM standings WHERE card_id = ANY($1)", &[&gone])?;
+        let n = gone.len() as u64;
+        if self.judge.is_some() {
+            self.later.extend(gone);
+        }
+        Ok(n)
+    }
+
+    /// Judges the cards written without flags as the rules run would: read back with their
+    /// stage history (this transaction's writes included), in id order.
+    fn judge_later(&mut self) -> Result<(), StoreError> {
+        let Some(judge) = self.judge.take() else {
+            return Ok(());
+        };
+        let mut ids = std::mem::take(&mut self.later);
+        ids.sort_unstable();
+        ids.dedup();
+        if ids.is_empty() {
+            return Ok(());
+        }
+        let names = super::written::field_names(&mut self.tx)?;
+        for window in ids.chunks(JUDGE_CHUNK) {
+            for raw in super::written::raw_cards(&mut self.tx, window)? {
+                let (card, ctx) = raw.parse(&names);
+                let flags: Vec<JudgedFlag> = judge(&card, &ctx)
+                    .into_iter()
+                    .map(JudgedFlag::new)
+                    .collect();
+                let columns = raw.queue_columns();
+                self.judged(raw.id, &flags, Some(&columns));
+            }
+            self.send(true)?;
+        }
+        Ok(())
+    }
+}
+
+impl<'a> ImportTx<'a> for PgImport<'a> {
+    fn fresh(&self) -> bool {
+        self.known.is_empty()
+    }
+
+    fn rules_run_after(&self) -> bool {
+        false
+    }
+
+    fn source_columns(&mut self) -> Result<SourceColumns, StoreError> {
+        let (mut okk, mut custom) = (Vec::new(), Vec::new());
+        for r in self.tx.query(
+            "SELECT kind, name FROM source_columns WHERE source = $1 ORDER BY kind, name",
+            &[&self.source],
+        )? {
+            let (kind, name): (&str, String) = (r.get(0), r.get(1));
+            if kind == "okk" { &mut okk } else { &mut custom }.push(name);
+        }
+        Ok(SourceColumns::new(okk, custom))
+    }
+
+    fn record_columns(&mut self, okk: &[&str], custom: &[&str]) -> Result<(), StoreError> {
+        let insert = self.tx.prepare(
+            "INSERT INTO source_columns (source, kind, name) VALUES ($1, $2, $3)
+             ON CONFLICT DO NOTHING",
+        )?;
+        for name in okk {
+            self.tx.execute(&insert, &[&self.source, &"okk", name])?;
+        }
+        for header in custom {
+            let folded = crate::domain::names::fold(header);
+            self.tx
+                .execute(&insert, &[&self.source, &"custom", &folded.as_str()])?;
+        }
+        Ok(())
+    }
+
+    fn field_keys(&mut self, names: &[FieldName]) -> Result<FieldKeys, StoreError> {
+        let mut list: Vec<(FieldName, i64)> = Vec::new();
+        for name in names {
+            if list.iter().any(|(n, _)| n == name) {
+                continue;
+            }
+            // Numbered as SQLite numbers rowids (max + 1), under the sync's lock.
+            self.tx.execute(
+                "INSERT INTO field_names (id, name)
+                 SELECT coalesce(max(id), 0) + 1, $1 FROM field_names
+                 ON CONFLICT (name) DO NOTHING",
+                &[&name.as_ref()],
+            )?;
+            let id: i64 = self
+                .tx
+                .query_one(
+                    "SELECT id FROM field_names WHERE name = $1",
+                    &[&name.as_ref()],
+                )?
+                .get(0);
+            list.push((name.clone(), id));
+        }
+        Ok(FieldKeys::from_pairs(list))
+    }
+
+    /// The judge stays for the finish; `ran_for` and the summaries are a store file's (the
+    /// server keeps neither).
+    fn judge_in_pass(
+        &mut self,
+        _ran_for: &str,
+        judge: Judge<'a>,
+        _summaries: bool,
+    ) -> Result<(), StoreError> {
+        self.judge = Some(judge);
+        Ok(())
+    }
+
+    fn lookup(&mut self, external_id: &str) -> Result<Option<Existing>, StoreError> {
+        Ok(self.known.find(external_id).map(|s| self.known.existing(s)))
+    }
+
+    fn unchanged(&mut self, id: i64) -> Outcome {
+        if self.was_seen(id) {
+            return Outcome::Duplicate;
+        }
+        self.mark_seen(id);
+        Outcome::Unchanged
+    }
+
+    fn upsert(
+        &mut self,
+        existing: Option<&Existing>,
+        row: &CardRow,
+    ) -> Result<Outcome, StoreError> {
+        let card = &row.card;
+        let Some(old) = existing else {
+            let outcome = match self.insert(row)? {
+                Some(id) => {
+                    if self.judge.is_some() {
+                        self.later.push(id);
+                    }
+                    Outcome::Inserted
+                }
+                None => Outcome::Duplicate,
+            };
+            self.send(false)?;
+            return Ok(outcome);
+        };
+        if self.was_seen(old.id) {
+            return Ok(Outcome::Duplicate);
+        }
+        let stage_changed = old.stage != card.stage;
+        let out = &mut self.changed;
+        out.int(Some(old.id));
+        out.boolean(old.hash != row.hash);
+        out.boolean(stage_changed || old.gone);
+        for v in row.values() {
+            out.value(v)?;
+        }
+        out.text(row.touched_at.as_ref().map(|t| t.as_str()));
+        out.text(Some(&row.search));
+        out.end_row();
+        self.mark_seen(old.id);
+        self.updated += 1;
+        if self.judge.is_some() {
+            self.later.push(old.id);
+        }
+        self.send(false)?;
+        Ok(Outcome::Updated { stage_changed })
+    }
+
+    fn insert_judged(
+        &mut self,
+        row: &CardRow,
+        flags: Vec<JudgedFlag>,
+    ) -> Result<Outcome, StoreError> {
+        let Some(id) = self.insert(row)? else {
+            return Ok(Outcome::Duplicate);
+        };
+        if !flags.is_empty() {
+            let card = &row.card;
+            let columns = QueueColumns {
+                stage: card.stage.clone(),
+                touched_at: row.touched_at.map(|t| t.as_str().to_string()),
+                external_id: card.external_id.clone(),
+                gone_at: None,
+                closed: card.closed,
+                closed_at: row.closed_at.map(|t| t.as_str().to_string()),
+                search: row.search.clone(),
+            };
+            self.judged(id, &flags, Some(&columns));
+        }
+        self.send(false)?;
+        Ok(Outcome::Inserted)
+    }
+
+    fn finish(
+        mut self: Box<Self>,
+        mut counts: BatchCounts,
+        scopes: &[Option<String>],
+        commit: bool,
+    ) -> Result<BatchCounts, StoreError> {
+        self.send(true)?;
+        let (batch, now) = (self.batch, self.now.clone());
+        if self.updated > 0 {
+            for (sql, stamped) in CHANGED_STEPS {
+                if stamped {
+                    self.tx.execute(sql, &[&batch, &now])?;
+                } else {
+                    self.tx.execute(sql, &[])?;
+                }
+            }
+        }
+        counts.gone = self.mark_gone(scopes)?;
+        // Reviews made on another laptop before their card arrived attach to it now.
+        self.tx.execute(
+            "UPDATE reviews r SET card_id = c.id FROM cards c
+             WHERE r.card_id IS NULL AND c.source = r.card_source
+               AND c.external_id = r.card_external_id",
+            &[],
+        )?;
+        self.judge_later()?;
+        let figures: [i64; 6] = [
+            counts.rows as i64,
+            counts.inserted as i64,
+            counts.updated as i64,
+            counts.unchanged as i64,
+            counts.gone as i64,
+            counts.warnings as i64,
+        ];
+        self.tx.execute(
+            "UPDATE import_batches SET finished_at = $2, rows = $3, inserted = $4, updated = $5,
+             unchanged = $6, gone = $7, warnings = $8 WHERE id = $1",
+            &[
+                &batch,
+                &now,
+                &figures[0],
+                &figures[1],
+                &figures[2],
+                &figures[3],
+                &figures[4],
+                &figures[5],
+            ],
+        )?;
+        if !commit {
+            self.tx.rollback()?;
+            return Ok(counts);
+        }
+        if self.inserted > ANALYZE_AFTER {
+            // The planner's figures for the tables just filled (the queue plans by them).
+            self.tx.batch_execute("ANALYZE cards, standings, flags")?;
+        }
+        self.tx.commit()?;
+        Ok(counts)
+    }
+}
