@@ -975,3 +975,202 @@ fn the_demo_export_imported_onto_the_server_reads_as_onto_a_file_and_so_does_its
     );
     assert_eq!(facts[2], vec![format!("{removed}|3")]);
 }
+
+#[test]
+fn a_reimport_onto_the_server_requeues_the_reviews_of_changed_cards_as_onto_a_file() {
+    let Some(server) = ServerDb::new() else {
+        return;
+    };
+    let desk = demo_desk();
+    let file = path_arg(&desk.db);
+    let (later, [moved, edited, removed]) = demo_a_day_later(&desk);
+    let records = demo_records();
+    let stage_of = |card: &str| {
+        let column = records[0].iter().position(|h| h == "Этап сделки").unwrap();
+        records.iter().find(|r| r[0] == card).unwrap()[column].clone()
+    };
+    let kept = records[4][0].clone();
+    for card in [&moved, &edited, &removed, &kept] {
+        desk.review(card, "anna", "2026-11-19 10:00:00", &Verdict::of("ok"));
+    }
+    // The server starts where the laptop is, reviews included.
+    copied_to(&desk, &server.url);
+    let listed = |db: &str, stage: &str, card: &str| {
+        queue(&desk, db, stage, "anna", &["--limit", "500"]).contains(&card.to_string())
+    };
+    assert!(!listed(&server.url, &stage_of(&edited), &edited), "judged");
+
+    let onto_server = import_on(&desk, &server.url, &later);
+    assert_eq!(onto_server, import_on(&desk, &file, &later), "the report");
+    assert_eq!(
+        (
+            onto_server["updated"].as_u64(),
+            onto_server["gone"].as_u64()
+        ),
+        (Some(2), Some(1))
+    );
+    same_figures_and_queues(&desk, &file, &server.url, "anna");
+    assert_eq!(
+        facts_on_server(&server.url),
+        facts_on_file(&desk),
+        "batches, history, gone"
+    );
+    // anna's verdicts judged the cards as they were: the changed ones are hers to judge again.
+    assert!(
+        listed(&server.url, "Квалификация", &moved),
+        "moved: re-queued"
+    );
+    assert!(
+        listed(&server.url, &stage_of(&edited), &edited),
+        "edited: re-queued"
+    );
+    assert!(
+        !listed(&server.url, &stage_of(&kept), &kept),
+        "unchanged: still judged"
+    );
+}
+
+/// Every table of the server store's schema, each row as text, sorted: equal means okk reads
+/// the same store.
+fn server_digest(url: &str) -> Vec<(String, Vec<String>)> {
+    let mut client = postgres::Client::connect(url, postgres::NoTls).unwrap();
+    let tables: Vec<String> = client
+        .query(
+            "SELECT table_name::text FROM information_schema.tables
+             WHERE table_schema = 'public' ORDER BY 1",
+            &[],
+        )
+        .unwrap()
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    assert!(tables.len() > 15, "{tables:?}");
+    tables
+        .into_iter()
+        .map(|t| {
+            let rows = client
+                .query(&format!("SELECT x::text FROM {t} x ORDER BY 1"), &[])
+                .unwrap()
+                .iter()
+                .map(|r| r.get(0))
+                .collect();
+            (t, rows)
+        })
+        .collect()
+}
+
+#[test]
+fn a_file_that_fails_midway_changes_nothing_on_the_server_and_says_where_as_on_a_file() {
+    let Some(server) = ServerDb::new() else {
+        return;
+    };
+    let desk = demo_desk();
+    let demo = path_arg(&repo().join("assets/demo/amocrm_deals.csv"));
+    import_on(&desk, &server.url, &demo);
+    let before = server_digest(&server.url);
+    // The demo's cards edited, then 30 copies of them under new ids: several megabytes of
+    // rows have gone to the server by COPY when a byte near the end does not decode.
+    let records = demo_records();
+    let title = records[0]
+        .iter()
+        .position(|h| h == "Название сделки")
+        .unwrap();
+    let mut big = vec![records[0].clone()];
+    for r in &records[1..] {
+        let mut r = r.clone();
+        r[title].push_str(" (уточнено)");
+        big.push(r);
+    }
+    for copy in 0..30 {
+        for r in &records[1..] {
+            let mut r = r.clone();
+            r[0] = format!("{}{copy:02}", r[0]);
+            big.push(r);
+        }
+    }
+    let bad_at = big.len() - 100;
+    big[bad_at][title] = "ПЛОХО".into();
+    let path = desk.dir.path().join("broken.csv");
+    let name = write_records(&path, &big);
+    let mut bytes = std::fs::read(&path).unwrap();
+    let marker = "ПЛОХО".as_bytes();
+    let at = bytes
+        .windows(marker.len())
+        .position(|w| w == marker)
+        .unwrap();
+    bytes[at] = 0xFF;
+    std::fs::write(&path, &bytes).unwrap();
+    let line = bytes[..at].iter().filter(|&&b| b == b'\n').count() + 1;
+
+    let (ok, _, on_server) = run_on(&desk, &server.url, &["--today", TODAY, "import", &name]);
+    assert!(!ok);
+    let (ok, _, on_file) = run_on(
+        &desk,
+        &path_arg(&desk.db),
+        &["--today", TODAY, "import", &name],
+    );
+    assert!(!ok);
+    assert_eq!(on_server, on_file, "the same words as onto a file");
+    let place = format!("{name}:{line}:{}: ", title + 1);
+    assert!(on_server.contains(&place), "{place} in {on_server}");
+    assert!(
+        server_digest(&server.url) == before,
+        "the server store is as it was"
+    );
+}
+
+#[test]
+fn on_the_server_an_auditor_s_login_may_not_import_and_the_server_refuses_it_too() {
+    let Some(mut server) = ServerDb::new() else {
+        return;
+    };
+    let desk = Desk::new();
+    let demo = path_arg(&repo().join("assets/demo/amocrm_deals.csv"));
+    import_on(&desk, &server.url, &demo);
+    let (anna, anna_url) = server.login("anna");
+    let (ok, _, err) = run_on(
+        &desk,
+        &server.url,
+        &["db", "roles", "--auditor", &format!("anna={anna}")],
+    );
+    assert!(ok, "{err}");
+    let before = server_digest(&server.url);
+    refuses(
+        &desk,
+        &anna_url,
+        &["--today", TODAY, "import", &demo],
+        &format!(
+            "okk import onto a server store is the database owner's command for now: the login role {anna} does not own this store"
+        ),
+    );
+    let (ok, _, err) = run_on(&desk, &anna_url, &["--lang", "ru", "import", &demo]);
+    assert!(!ok);
+    english::assert_russian("okk import as an auditor", &err, &["okk", "import", &anna]);
+    refuses(
+        &desk,
+        &server.url,
+        &["import", "--no-check", &demo],
+        "--no-check does not apply to a server store",
+    );
+    // Past okk's own check, the server's grants refuse the auditor's role.
+    let mut as_anna =
+        okk::store::pg::PgStore::open(&anna_url, &desk.dir.path().join("journal")).unwrap();
+    let opts = okk::sync::ImportOptions {
+        now: common::time("2026-11-20 09:00:00"),
+        ..Default::default()
+    };
+    let e = okk::sync::import_file(
+        &mut as_anna,
+        &okk::funnel_config::default_funnel(),
+        std::path::Path::new(&demo),
+        &opts,
+    )
+    .expect_err("refused by the server");
+    assert!(
+        e.message
+            .contains("refused: this connection's PostgreSQL role may not write"),
+        "{e}"
+    );
+    drop(as_anna);
+    assert!(server_digest(&server.url) == before, "nothing written");
+}
