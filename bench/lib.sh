@@ -17,7 +17,7 @@ cpu_s() {
 
 # timed3 LOG WIDTH NAME CMD...: runs CMD three times under /usr/bin/time -v (stdout to LOG.out,
 # the report to LOG.time) and prints one line: NAME padded to WIDTH, each run's wall and CPU
-# seconds, the largest peak RSS.
+# seconds, the largest peak RSS; leaves the walls in TIMED3_WALLS.
 timed3() {
     local log="$1" width="$2" name="$3"; shift 3
     local walls=() cpus=() rss=0
@@ -30,6 +30,8 @@ timed3() {
         (( r > rss )) && rss=$r
     done
     printf "%-${width}s wall %s s   cpu %s s   peak RSS %s MB\n" "$name" "${walls[*]}" "${cpus[*]}" "$rss"
+    # The walls, for a script's own ratios.
+    TIMED3_WALLS="${walls[*]}"
 }
 
 # plant_reviews SRC DB REVIEWS FUNNEL: DB as a copy of the store SRC (never SRC itself), its
