@@ -1059,6 +1059,22 @@ fn server_digest(url: &str) -> Vec<(String, Vec<String>)> {
         .collect()
 }
 
+/// The server store's indexes and triggers (name, definition, enabled).
+fn server_schema(url: &str) -> Vec<String> {
+    let mut client = postgres::Client::connect(url, postgres::NoTls).unwrap();
+    client
+        .query(
+            "SELECT indexdef FROM pg_indexes WHERE schemaname = 'public'
+             UNION ALL SELECT tgname || ' ' || tgenabled::text FROM pg_trigger WHERE NOT tgisinternal
+             ORDER BY 1",
+            &[],
+        )
+        .unwrap()
+        .iter()
+        .map(|r| r.get(0))
+        .collect()
+}
+
 #[test]
 fn a_file_that_fails_midway_changes_nothing_on_the_server_and_says_where_as_on_a_file() {
     let Some(server) = ServerDb::new() else {
@@ -1066,8 +1082,6 @@ fn a_file_that_fails_midway_changes_nothing_on_the_server_and_says_where_as_on_a
     };
     let desk = demo_desk();
     let demo = path_arg(&repo().join("assets/demo/amocrm_deals.csv"));
-    import_on(&desk, &server.url, &demo);
-    let before = server_digest(&server.url);
     // The demo's cards edited, then 30 copies of them under new ids: several megabytes of
     // rows have gone to the server by COPY when a byte near the end does not decode.
     let records = demo_records();
@@ -1102,6 +1116,20 @@ fn a_file_that_fails_midway_changes_nothing_on_the_server_and_says_where_as_on_a
     std::fs::write(&path, &bytes).unwrap();
     let line = bytes[..at].iter().filter(|&&b| b == b'\n').count() + 1;
 
+    // Into an empty store (the bulk load: indexes and triggers set aside until the finish).
+    let (ok, _, err) = run_on(&desk, &server.url, &["db", "roles"]);
+    assert!(ok, "{err}");
+    let empty = (server_digest(&server.url), server_schema(&server.url));
+    let (ok, _, err) = run_on(&desk, &server.url, &["--today", TODAY, "import", &name]);
+    assert!(!ok && err.contains("not valid UTF-8"), "{err}");
+    assert!(
+        (server_digest(&server.url), server_schema(&server.url)) == empty,
+        "the empty store is as it was, its indexes and triggers too"
+    );
+
+    // Into a store holding the demo (changed cards staged, new ones copied).
+    import_on(&desk, &server.url, &demo);
+    let before = server_digest(&server.url);
     let (ok, _, on_server) = run_on(&desk, &server.url, &["--today", TODAY, "import", &name]);
     assert!(!ok);
     let (ok, _, on_file) = run_on(

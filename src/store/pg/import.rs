@@ -5,6 +5,7 @@
 //! gone marks), where the cards written without flags are judged from what the server holds.
 
 use super::PgStore;
+use super::bulk_load::BulkLoad;
 use super::copy_text::CopyRows;
 use super::known::Known;
 use crate::domain::FieldName;
@@ -92,8 +93,9 @@ const FLAG_COLUMNS: &str = "card_id, seq, code, severity, args, field";
 const STANDING_COLUMNS: &str = "card_id, flag_rank, flag_count, place, stage, touched_at, \
     external_id, gone_at, closed, closed_at, search";
 
-/// Rows buffered past this are sent (a few round trips per 300,000 cards).
-const SEND_BYTES: usize = 8 << 20;
+/// Rows buffered past this are sent (a hundred round trips per 300,000 cards; the client
+/// copies each send once more).
+const SEND_BYTES: usize = 2 << 20;
 
 /// Cards a finish judges per read.
 const JUDGE_CHUNK: usize = 4096;
@@ -125,6 +127,9 @@ pub struct PgImport<'a> {
     inserted: u64,
     /// Changed cards waiting in `okk_import_changed`.
     updated: u64,
+    /// Into a store with no cards: the queue indexes and the `judged` triggers wait for the
+    /// finish.
+    bulk: Option<BulkLoad>,
 }
 
 impl ImportStore for PgStore {
@@ -170,6 +175,11 @@ impl<'a> PgImport<'a> {
             .query_one("SELECT coalesce(max(id), 0) FROM cards", &[])?
             .get(0);
         let known = Known::load(&mut tx, meta.source)?;
+        let bulk = if max_id == 0 && meta.bulk {
+            Some(BulkLoad::begin(&mut tx)?)
+        } else {
+            None
+        };
         Ok(PgImport {
             tx,
             batch,
@@ -187,6 +197,7 @@ impl<'a> PgImport<'a> {
             standings: CopyRows::new("standings", STANDING_COLUMNS),
             inserted: 0,
             updated: 0,
+            bulk,
         })
     }
 
@@ -548,6 +559,9 @@ impl<'a> ImportTx<'a> for PgImport<'a> {
         if !commit {
             self.tx.rollback()?;
             return Ok(counts);
+        }
+        if let Some(bulk) = self.bulk.take() {
+            bulk.finish(&mut self.tx)?;
         }
         if self.inserted > ANALYZE_AFTER {
             // The planner's figures for the tables just filled (the queue plans by them).

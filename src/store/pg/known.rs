@@ -54,8 +54,9 @@ pub(super) struct Known {
     ids: String,
     ends: Vec<u32>,
     slots: Vec<Slot>,
-    /// Cards this import inserted, for a row that repeats one.
-    new: FxMap<Box<str>, Slot>,
+    /// Cards this import inserted, for a row that repeats one: their place in `added`.
+    new: FxMap<Box<str>, u32>,
+    added: Vec<Slot>,
     names: Names,
 }
 
@@ -135,7 +136,7 @@ impl Known {
                 std::cmp::Ordering::Equal => return Some(&self.slots[mid]),
             }
         }
-        self.new.get(external_id)
+        self.new.get(external_id).map(|&i| &self.added[i as usize])
     }
 
     /// A card this import inserts.
@@ -148,17 +149,15 @@ impl Known {
         invalid: bool,
     ) {
         let stage = self.names.number(stage);
-        self.new.insert(
-            external_id.into(),
-            Slot {
-                id,
-                hash,
-                stage,
-                pipeline: NO_PIPELINE,
-                gone: false,
-                invalid,
-            },
-        );
+        self.new.insert(external_id.into(), self.added.len() as u32);
+        self.added.push(Slot {
+            id,
+            hash,
+            stage,
+            pipeline: NO_PIPELINE,
+            gone: false,
+            invalid,
+        });
     }
 
     /// The card as the pipeline sees it. Its first pipeline and batch are the server's to

@@ -1,6 +1,7 @@
 //! The PostgreSQL store (a team server, docs/team-server.md): one session on a database that
 //! several okk share, behind the same ports as the SQLite store, with its own migrations.
 
+mod bulk_load;
 mod bundle;
 pub mod claims;
 pub mod copy;
