@@ -1,5 +1,5 @@
-//! A first import into an empty server store: the queue indexes dropped and built once at the
-//! end, and the per-row `judged` triggers off while the cards go in, as the SQLite import
+//! A first import into an empty server store: the cards' keys and the queue indexes dropped
+//! and built once at the end, and the per-row `judged` triggers off while the cards go in, as the SQLite import
 //! builds its queue index once into an empty store. Maintaining the two queue indexes row by
 //! row, and the trigger's query per row, cost more than the COPY itself (300,000 cards: 23 s
 //! against 9 s dropped and rebuilt). All in the import's transaction: a failure rolls the
@@ -8,8 +8,12 @@
 
 use crate::store::StoreError;
 
-/// The indexes of `cards` and `standings` a bulk load rebuilds (their keys, not the primary
-/// or unique ones the load's own writes check).
+/// The keys of `cards` (primary, and unique by source and external id), checked by the import
+/// itself while it loads (`pg::known` finds a repeated id) and built again at the end.
+const CARD_KEYS: &str = "SELECT conname::text, pg_get_constraintdef(oid) FROM pg_constraint
+    WHERE conrelid = 'cards'::regclass AND contype IN ('p', 'u') ORDER BY contype";
+
+/// The queue indexes of `cards` and `standings` a bulk load rebuilds.
 const QUEUE_INDEXES: &str = "SELECT indexname::text, indexdef FROM pg_indexes
     WHERE schemaname = current_schema() AND tablename IN ('cards', 'standings')
       AND indexname IN ('cards_queue', 'cards_open', 'standings_queue', 'standings_open')";
@@ -27,8 +31,9 @@ const TRIGGERS_ON: &str = "ALTER TABLE cards ENABLE TRIGGER cards_judged;
         WHERE c.id IN (SELECT card_id FROM reviews WHERE card_id IS NOT NULL);
     UPDATE standings s SET judged = c.judged FROM cards c WHERE c.id = s.card_id AND c.judged;";
 
-/// The dropped indexes' definitions, to build them again.
+/// The dropped keys' and indexes' definitions, to build them again.
 pub(super) struct BulkLoad {
+    keys: Vec<(String, String)>,
     indexes: Vec<String>,
 }
 
@@ -44,14 +49,26 @@ impl BulkLoad {
         if !names.is_empty() {
             tx.batch_execute(&format!("DROP INDEX {}", names.join(", ")))?;
         }
+        let keys: Vec<(String, String)> = tx
+            .query(CARD_KEYS, &[])?
+            .iter()
+            .map(|r| (r.get(0), r.get(1)))
+            .collect();
+        for (name, _) in &keys {
+            tx.batch_execute(&format!("ALTER TABLE cards DROP CONSTRAINT {name}"))?;
+        }
         tx.batch_execute(TRIGGERS_OFF)?;
         Ok(BulkLoad {
+            keys,
             indexes: found.into_iter().map(|(_, sql)| sql).collect(),
         })
     }
 
     /// The triggers back on, the marks set, the indexes built: before the commit.
     pub(super) fn finish(self, tx: &mut postgres::Transaction<'_>) -> Result<(), StoreError> {
+        for (name, def) in &self.keys {
+            tx.batch_execute(&format!("ALTER TABLE cards ADD CONSTRAINT {name} {def}"))?;
+        }
         tx.batch_execute(TRIGGERS_ON)?;
         for sql in &self.indexes {
             tx.batch_execute(sql)?;

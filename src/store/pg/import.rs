@@ -430,7 +430,10 @@ impl<'a> ImportTx<'a> for PgImport<'a> {
     }
 
     fn lookup(&mut self, external_id: &str) -> Result<Option<Existing>, StoreError> {
-        Ok(self.known.find(external_id).map(|s| self.known.existing(s)))
+        Ok(self
+            .known
+            .find(external_id)
+            .map(|s| self.known.existing(&s)))
     }
 
     fn unchanged(&mut self, id: i64) -> Outcome {

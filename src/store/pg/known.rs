@@ -12,6 +12,9 @@ use crate::store::cards::Existing;
 /// A pipeline-less card's pipeline number.
 const NO_PIPELINE: u32 = u32::MAX;
 
+/// The end of a chain of new cards whose ids hash alike.
+const END: u32 = u32::MAX;
+
 /// One card as the import needs it.
 #[derive(Debug, Clone, Copy)]
 pub(super) struct Slot {
@@ -22,6 +25,14 @@ pub(super) struct Slot {
     pub gone: bool,
     /// Some values did not parse last time.
     pub invalid: bool,
+}
+
+/// A card this import inserted, as a lookup needs it.
+#[derive(Debug, Clone, Copy)]
+struct NewCard {
+    hash: i64,
+    stage: u32,
+    invalid: bool,
 }
 
 /// Stage and pipeline names, each kept once.
@@ -54,9 +65,16 @@ pub(super) struct Known {
     ids: String,
     ends: Vec<u32>,
     slots: Vec<Slot>,
-    /// Cards this import inserted, for a row that repeats one: their place in `added`.
-    new: FxMap<Box<str>, u32>,
-    added: Vec<Slot>,
+    /// Cards this import inserted, for a row that repeats one, in the order of their ids (the
+    /// first is `first_new`): their external ids one after another, found by the ids' 64-bit
+    /// hash (`new_next` chains the rare ones that hash alike), and what a lookup returns. No
+    /// allocation per card: a first import of 300,000 cards keeps about 15 MB here.
+    new_ids: String,
+    new_ends: Vec<u32>,
+    new_index: FxMap<u64, u32>,
+    new_next: Vec<u32>,
+    added: Vec<NewCard>,
+    first_new: i64,
     names: Names,
 }
 
@@ -126,20 +144,45 @@ impl Known {
     }
 
     /// The card with this external id, held before or inserted by this import.
-    pub(super) fn find(&self, external_id: &str) -> Option<&Slot> {
+    pub(super) fn find(&self, external_id: &str) -> Option<Slot> {
         let (mut lo, mut hi) = (0, self.slots.len());
         while lo < hi {
             let mid = (lo + hi) / 2;
             match self.key(mid).cmp(external_id) {
                 std::cmp::Ordering::Less => lo = mid + 1,
                 std::cmp::Ordering::Greater => hi = mid,
-                std::cmp::Ordering::Equal => return Some(&self.slots[mid]),
+                std::cmp::Ordering::Equal => return Some(self.slots[mid]),
             }
         }
-        self.new.get(external_id).map(|&i| &self.added[i as usize])
+        let mut at = self
+            .new_index
+            .get(&xxhash_rust::xxh3::xxh3_64(external_id.as_bytes()))
+            .copied()
+            .unwrap_or(END);
+        while at != END {
+            let i = at as usize;
+            let start = if i == 0 {
+                0
+            } else {
+                self.new_ends[i - 1] as usize
+            };
+            if &self.new_ids[start..self.new_ends[i] as usize] == external_id {
+                let c = self.added[i];
+                return Some(Slot {
+                    id: self.first_new + i as i64,
+                    hash: c.hash,
+                    stage: c.stage,
+                    pipeline: NO_PIPELINE,
+                    gone: false,
+                    invalid: c.invalid,
+                });
+            }
+            at = self.new_next[i];
+        }
+        None
     }
 
-    /// A card this import inserts.
+    /// A card this import inserts; new cards come in the order of their ids, one apart.
     pub(super) fn add_new(
         &mut self,
         external_id: &str,
@@ -149,13 +192,19 @@ impl Known {
         invalid: bool,
     ) {
         let stage = self.names.number(stage);
-        self.new.insert(external_id.into(), self.added.len() as u32);
-        self.added.push(Slot {
-            id,
+        if self.added.is_empty() {
+            self.first_new = id;
+        }
+        debug_assert_eq!(id, self.first_new + self.added.len() as i64);
+        let i = self.added.len() as u32;
+        let key = xxhash_rust::xxh3::xxh3_64(external_id.as_bytes());
+        self.new_next
+            .push(self.new_index.insert(key, i).unwrap_or(END));
+        self.new_ids.push_str(external_id);
+        self.new_ends.push(self.new_ids.len() as u32);
+        self.added.push(NewCard {
             hash,
             stage,
-            pipeline: NO_PIPELINE,
-            gone: false,
             invalid,
         });
     }
@@ -231,7 +280,16 @@ mod tests {
         assert!(k.find("a").is_none());
         k.add_new("c", 9, 1, "T", false);
         assert_eq!(k.find("c").map(|s| s.id), Some(9));
-        assert_eq!(k.existing(k.find("c").unwrap()).stage, "T");
+        k.add_new("d", 10, 2, "T", true);
+        assert_eq!(
+            k.find("d").map(|s| (s.id, s.hash, s.invalid)),
+            Some((10, 2, true))
+        );
+        assert_eq!(
+            k.find("c").map(|s| (s.id, s.hash, s.invalid)),
+            Some((9, 1, false))
+        );
+        assert_eq!(k.existing(&k.find("c").unwrap()).stage, "T");
         assert_eq!(k.missing(&[Some("P".into())], |id| id == 3), vec![1]);
         assert_eq!(k.missing(&[None], |_| false), vec![2, 4]);
     }
