@@ -1065,8 +1065,8 @@ fn server_schema(url: &str) -> Vec<String> {
     client
         .query(
             "SELECT indexdef FROM pg_indexes WHERE schemaname = 'public'
-             UNION ALL SELECT tgname || ' ' || tgenabled::text FROM pg_trigger WHERE NOT tgisinternal
-             ORDER BY 1",
+             UNION ALL SELECT tgname || ' ' || tgenabled::text FROM pg_trigger
+             WHERE NOT tgisinternal ORDER BY 1",
             &[],
         )
         .unwrap()
@@ -1168,7 +1168,8 @@ fn on_the_server_an_auditor_s_login_may_not_import_and_the_server_refuses_it_too
         &anna_url,
         &["--today", TODAY, "import", &demo],
         &format!(
-            "okk import onto a server store is the database owner's command for now: the login role {anna} does not own this store"
+            "okk import onto a server store is the database owner's command for now: \
+             the login role {anna} does not own this store"
         ),
     );
     let (ok, _, err) = run_on(&desk, &anna_url, &["--lang", "ru", "import", &demo]);

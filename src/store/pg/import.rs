@@ -22,8 +22,8 @@ use crate::store::read::QueueColumns;
 /// One sync at a time writes the server's cards (an import; the API sync when it comes).
 const SYNC_LOCK: &str = "SELECT pg_advisory_xact_lock(hashtext('okk sync'))";
 
-/// The columns of `cards` a new card's row fills, in [`PgImport::new_card`]'s order: `CardRow::values`
-/// from `pipeline` to `content_hash`, between the key and the batch.
+/// The columns of `cards` a new card's row fills, in `PgImport::insert`'s order:
+/// `CardRow::values` from `pipeline` to `content_hash`, between the key and the batch.
 const CARD_COLUMNS: &str = "id, source, external_id, pipeline, stage, title, owner, amount, \
     currency, created_at, updated_at, closed_at, expected_close_at, last_activity_at, closed, \
     won, contact, company, phones, emails, tags, notes, fields, invalid, content_hash, \
