@@ -29,7 +29,7 @@ app-pending-failed = okk: verdicts left waiting for the store are not saved yet:
 app-not-on-server =
     this command does not work on a PostgreSQL store yet ({ $server }).
       On a server these do: okk review, okk lead, okk queue (with --claim N), okk stats,
-      okk bundle import, okk bundle trust, okk funnel apply, okk db roles,
+      okk bundle export, okk bundle import, okk bundle trust, okk funnel apply, okk db roles,
       okk db copy FILE { $server } (a laptop's SQLite store in) and back out to a new file.
       Every other command works on a SQLite store: --db FILE.
 app-copy-direction = db copy moves a whole store between a SQLite file and PostgreSQL: okk db copy FILE postgres://… (into an empty server store) or okk db copy postgres://… FILE (into a new file); { $from } to { $to } is neither

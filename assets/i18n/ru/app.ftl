@@ -45,7 +45,7 @@ app-pending-failed = okk: вердикты, оставленные для хра
 app-not-on-server =
     эта команда пока не работает с хранилищем на PostgreSQL ({ $server }).
       На сервере работают: okk review, okk lead, okk queue (с --claim N), okk stats,
-      okk bundle import, okk bundle trust, okk funnel apply, okk db roles,
+      okk bundle export, okk bundle import, okk bundle trust, okk funnel apply, okk db roles,
       okk db copy ФАЙЛ { $server } (перенос хранилища SQLite с ноутбука) и обратно в новый файл.
       Все остальные команды работают с хранилищем SQLite: --db ФАЙЛ.
 app-copy-direction = db copy переносит хранилище целиком между файлом SQLite и PostgreSQL: okk db copy ФАЙЛ postgres://… (в пустое хранилище сервера) или okk db copy postgres://… ФАЙЛ (в новый файл); из { $from } в { $to } — ни то ни другое

@@ -17,8 +17,8 @@ use crate::store::cards::fmt_time;
 impl PgStore {
     /// Up to `n` cards for `q.auditor`: their unexpired claims first (held `lease` more), then
     /// the calibration cards they have still to judge (never leased: every listed auditor
-    /// judges them), then the next free cards in queue order, each leased for `lease`. One
-    /// transaction: a claim is there for everyone once this returns.
+    /// judges them), then the next free cards in queue order, each leased for `lease`. A claim
+    /// is there for everyone once this returns.
     pub fn claim(
         &mut self,
         q: &QueueQuery<'_>,
@@ -30,14 +30,17 @@ impl PgStore {
         }
         let secs = lease.as_secs_f64();
         let conn = &mut *self.conn.borrow_mut();
-        // A lease lost in a crash only gives its card back to the queue: the claim does not
-        // wait for the server's disk (a synchronous commit is a flush, several ms here), and
-        // others see it at once all the same.
+        // The usual claim (nothing held, no calibration, no card lost to another claim) is
+        // this one statement, a transaction of its own: one round trip.
+        let first = pick(conn, &self.prepared, q, n, secs, &[], true)?;
+        let lost = first.won.len() < first.tried.len();
+        if !first.busy && (!lost || first.won.len() >= n) {
+            return Ok(first.won);
+        }
+        // The longer way, one transaction. What the first statement leased is committed: were
+        // this to fail, those cards come back first on the auditor's next claim.
         let mut tx = Begun::with(conn, "SET LOCAL synchronous_commit = off")?;
         let conn = tx.conn();
-        // The usual claim (nothing held, no calibration) is this one statement; an auditor
-        // who holds cards or is in a calibration takes the longer way.
-        let first = pick(conn, &self.prepared, q, n, secs, &[], true)?;
         let (mut out, mut skip) = if first.busy {
             let out = held_then_calibration(conn, &self.prepared, q, n, secs)?;
             let skip = ids(&out);
@@ -47,7 +50,7 @@ impl PgStore {
         };
         // A card another claim leased after a statement's snapshot is lost on the lease's key:
         // the next statement takes the next card.
-        let mut lost = first.busy || out.len() < skip.len();
+        let mut lost = true;
         while out.len() < n && lost {
             let next = pick(conn, &self.prepared, q, n - out.len(), secs, &skip, false)?;
             lost = !next.tried.is_empty() && next.won.len() < next.tried.len();
@@ -141,7 +144,10 @@ struct Picked {
 
 /// Locks up to `n` free cards in queue order (skipping `skip` and rows other claims hold),
 /// leases them to the auditor, and reads what the queue shows of the ones it won, flags
-/// included: one statement, so one round trip. With `probe` it first
+/// included: one statement, so one round trip. Its transaction commits without waiting for the
+/// server's disk (`set_config`, as `SET LOCAL` would, without a round trip of its own): a
+/// lease lost in a crash only gives its card back to the queue, and others see it at once all
+/// the same (a synchronous commit is a flush, several ms here). With `probe` it first
 /// renews the auditor's unexpired claims and takes nothing if there are any, or if a
 /// calibration names the auditor (`busy`).
 ///
@@ -252,7 +258,8 @@ fn pick_sql(q: &QueueQuery<'_>, n: usize) -> String {
                 (left($7::text, 10)::date - left(c.touched_at, 10)::date)::bigint,
                 p.flag_rank, p.flag_count, c.touched_at, mine.card_hash, mine.returned,
                 c.content_hash,
-                ARRAY(SELECT f.code FROM flags f WHERE f.card_id = p.id ORDER BY f.seq)
+                ARRAY(SELECT f.code FROM flags f WHERE f.card_id = p.id ORDER BY f.seq),
+                set_config('synchronous_commit', 'off', true)
          FROM busy b
          LEFT JOIN picked p ON TRUE
          LEFT JOIN cards c ON c.id = p.id

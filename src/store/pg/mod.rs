@@ -2,6 +2,7 @@
 //! several okk share, behind the same ports as the SQLite store, with its own migrations.
 
 mod bundle;
+mod bundle_export;
 pub mod claims;
 pub mod copy;
 mod desk;
