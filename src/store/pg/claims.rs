@@ -212,7 +212,8 @@ fn pick(
 /// The hand-out's statement for `n` cards. `n` is written in (not a parameter) so that the
 /// plan the session keeps for it knows the walk stops after `n` rows: a parameter's limit is
 /// planned as a tenth of the stage. The passes read the indexes of cards nobody judged
-/// (schema 4's partial indexes), the flagged cards first, the rest only when those run short.
+/// (schema 5's partial indexes, the only ones in the order with the card's id last), the
+/// flagged cards first, the rest only when those run short.
 /// $1 stages, $2 auditor, $3 text filter, $4 lease seconds, $5 probe, $6 skip, $7 today.
 fn pick_sql(q: &QueueQuery<'_>, n: usize) -> String {
     let stage = stage_match(q);
@@ -232,7 +233,7 @@ fn pick_sql(q: &QueueQuery<'_>, n: usize) -> String {
                     s.flag_rank, s.flag_count
              FROM standings s JOIN cards c ON c.id = s.card_id
              WHERE s.stage {stage} AND NOT s.judged AND NOT c.judged AND {free}
-             ORDER BY s.place, s.touched_at, s.external_id
+             ORDER BY s.place, s.touched_at, s.external_id, s.card_id
              LIMIT {n} FOR UPDATE OF c SKIP LOCKED),
          rest AS (
              SELECT c.id, 1 AS pass, 0::bigint, coalesce(c.touched_at, ''), c.external_id,
@@ -242,11 +243,11 @@ fn pick_sql(q: &QueueQuery<'_>, n: usize) -> String {
                AND c.stage {stage} AND NOT c.judged AND {free}
                AND NOT EXISTS (SELECT 1 FROM standings s WHERE s.card_id = c.id)
                AND ({kept})
-             ORDER BY coalesce(c.touched_at, ''), c.external_id
+             ORDER BY coalesce(c.touched_at, ''), c.external_id, c.id
              LIMIT {n} FOR UPDATE SKIP LOCKED),
          picked AS (
              SELECT * FROM (SELECT * FROM flagged UNION ALL SELECT * FROM rest) p
-             ORDER BY pass, place, touched, external_id LIMIT {n}),
+             ORDER BY pass, place, touched, external_id, id LIMIT {n}),
          won AS (
              INSERT INTO leases (card_id, auditor, until)
              SELECT id, $2, now() + make_interval(secs => $4) FROM picked
@@ -269,7 +270,7 @@ fn pick_sql(q: &QueueQuery<'_>, n: usize) -> String {
              WHERE r.card_id = p.id AND r.auditor = $2
                AND r.superseded_by IS NULL AND r.withdrawn_at IS NULL
              ORDER BY r.created_at DESC LIMIT 1) mine ON TRUE
-         ORDER BY p.pass, p.place, p.touched, p.external_id",
+         ORDER BY p.pass, p.place, p.touched, p.external_id, p.id",
         kept = kept(q),
     )
 }

@@ -348,8 +348,17 @@ CREATE INDEX cards_open ON cards (stage, (coalesce(touched_at, '')), external_id
     // 5: a verdict and a lead's decision in one round trip each (a function call in a
     // transaction of its own, instead of BEGIN with the locks, the statement and COMMIT), and a
     // `judged` mark written only when it changes. The functions run as the caller: the row
-    // policies of migration 2 hold for what they write as for a plain INSERT.
+    // policies of migration 2 hold for what they write as for a plain INSERT. And the claim's
+    // partial indexes end with the card's id, which the claim orders by last: with them alone
+    // giving its order, the planner no longer takes the whole stage's index (as cheap on
+    // statistics that predate the judging) and walks past every card judged before.
     r#"
+DROP INDEX standings_open;
+DROP INDEX cards_open;
+CREATE INDEX standings_open ON standings (stage, place, touched_at, external_id, card_id)
+    WHERE NOT judged;
+CREATE INDEX cards_open ON cards (stage, (coalesce(touched_at, '')), external_id, id)
+    WHERE NOT judged;
 -- The usual verdict: the auditor's first review of the card. Under the verdict's lock (the
 -- key the client hashes) and the card's row lock, in the claim's order (card, then lease):
 -- the review, the draft's delete and the lease's end. 'known': a review is there under this
