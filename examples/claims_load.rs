@@ -1,9 +1,10 @@
 //! Load on a team server's shared queue (not a timed test): simulated auditors each claim the
 //! next card of a stage and judge it, as fast as they can, while a lead accepts their verdicts;
-//! then prints the p50 and p99 of claim + verdict, how many cards went to two auditors and how
-//! many verdicts are missing from the store (the run fails on either), the machine's load
-//! average before and after, and the round trips one claim + card + verdict takes (counted on
-//! one auditor's connection through a relay before the load starts).
+//! then prints the p50 and p99 of claim + verdict (and of the claim, the card read and the
+//! verdict each), how many cards went to two auditors and how many verdicts are missing from
+//! the store (the run fails on either), the machine's load average before and after, and the
+//! round trips one claim + card + verdict takes (counted on one auditor's connection through a
+//! relay before the load starts).
 //!
 //!     cargo run --release --example claims_load -- postgres://… STAGE AUDITORS CARDS_EACH
 //!

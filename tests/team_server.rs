@@ -837,6 +837,24 @@ fn on_the_server_two_reviewers_never_see_one_card_and_the_lead_hears_each_verdic
     common::reviewer::press(&mut anna, &mut a, "a");
     okk::tui::run::dispatch(&mut lead, Msg::Done(Box::new(Outcome::OthersActed)), &mut l);
     assert_eq!(lead.lead.as_ref().unwrap().rows.len(), before + 1);
+
+    // A lead's decision is heard as well (schema 5's one-call decision notifies after it
+    // commits).
+    while watch.wait(std::time::Duration::ZERO).unwrap() {}
+    let review = lead.lead.as_ref().unwrap().rows[0].review_id.clone();
+    let mut other_lead = okk::store::pg::PgStore::open(&server.url, &dir).unwrap();
+    other_lead
+        .decide(
+            &review,
+            "lena",
+            &okk::domain::decision::Decision::accept(),
+            clock,
+        )
+        .unwrap();
+    assert!(
+        watch.wait(std::time::Duration::from_secs(5)).unwrap(),
+        "the decision notified"
+    );
 }
 
 /// A lead exports the server's work as from a laptop: the same records, signed alike (anna's

@@ -8,7 +8,7 @@ use chrono::NaiveDateTime;
 use postgres::GenericClient;
 
 use super::PgStore;
-use super::prepared::Begun;
+use super::prepared::{Begun, Prepared};
 use crate::domain::calibration::{Calibration, CardKey, Judged, Judgement};
 use crate::domain::card_detail::CardDetail;
 use crate::domain::decision::{Decision, DecisionKind, LeadDecision};
@@ -83,6 +83,16 @@ fn decision_row(r: &postgres::Row) -> LeadDecision {
                 .and_then(|j| serde_json::from_str(&j).ok()),
         },
         created_at: r.get(7),
+    }
+}
+
+/// Tells the listening okk (the live refresh) of a write schema 5's one-call verdict or
+/// decision committed without notifying (`okk_notify`'s comment says why): a statement of its
+/// own, which writes nothing and waits for no disk. Its failure is not the write's: the write
+/// is committed, and others see it at their next refresh.
+fn notify_after_commit(conn: &mut postgres::Client, prepared: &Prepared, table: &str) {
+    if let Ok(sql) = prepared.get(conn, "SELECT pg_notify('okk', $1)") {
+        let _ = conn.execute(&sql, &[&table]);
     }
 }
 
@@ -274,6 +284,9 @@ impl PgStore {
                     ],
                 )?
                 .get(0);
+            if outcome == "saved" {
+                notify_after_commit(conn, &self.prepared, "reviews");
+            }
             if outcome != "earlier" {
                 return Ok(()); // saved, or stored before under this id
             }
@@ -442,6 +455,7 @@ impl PgStore {
                 &key,
             ],
         )?;
+        notify_after_commit(conn, &self.prepared, "lead_decisions");
         Ok(id)
     }
 
