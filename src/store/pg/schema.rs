@@ -345,10 +345,11 @@ CREATE INDEX standings_open ON standings (stage, place, touched_at, external_id)
 CREATE INDEX cards_open ON cards (stage, (coalesce(touched_at, '')), external_id)
     WHERE NOT judged;
 "#,
-    // 5: a verdict and a lead's decision in one round trip each (a function call in a
-    // transaction of its own, instead of BEGIN with the locks, the statement and COMMIT), and a
-    // `judged` mark written only when it changes. The functions run as the caller: the row
-    // policies of migration 2 hold for what they write as for a plain INSERT. And the claim's
+    // 5: a verdict and a lead's decision in one call each (a function in a transaction of its
+    // own, instead of BEGIN with the locks, the statement and COMMIT), their notice sent after
+    // the commit, and a `judged` mark written only when it changes. The functions run as the
+    // caller: the row policies of migration 2 hold for what they write as for a plain INSERT.
+    // And the claim's
     // partial indexes end with the card's id, which the claim orders by last: with them alone
     // giving its order, the planner no longer takes the whole stage's index (as cheap on
     // statistics that predate the judging) and walks past every card judged before.
