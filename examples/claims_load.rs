@@ -1,9 +1,10 @@
 //! Load on a team server's shared queue (not a timed test): simulated auditors each claim the
 //! next card of a stage and judge it, as fast as they can, while a lead accepts their verdicts;
-//! then prints the p50 and p99 of claim + verdict, how many cards went to two auditors and how
-//! many verdicts are missing from the store (the run fails on either), the machine's load
-//! average before and after, and the round trips one claim + card + verdict takes (counted on
-//! one auditor's connection through a relay before the load starts).
+//! then prints the p50 and p99 of claim + verdict (and of the claim, the card read and the
+//! verdict each), how many cards went to two auditors and how many verdicts are missing from
+//! the store (the run fails on either), the machine's load average before and after, and the
+//! round trips one claim + card + verdict takes (counted on one auditor's connection through a
+//! relay before the load starts).
 //!
 //!     cargo run --release --example claims_load -- postgres://… STAGE AUDITORS CARDS_EACH
 //!
@@ -78,22 +79,40 @@ fn judge_next(
     Some((entry.id, id))
 }
 
-/// One auditor's run: (card external id, seconds for claim + verdict) per card.
+/// One card judged: its external id, and the seconds its claim, its card read and its verdict
+/// took.
+struct Judged {
+    card: String,
+    steps: [f64; 3],
+}
+
+impl Judged {
+    fn total(&self) -> f64 {
+        self.steps.iter().sum()
+    }
+}
+
+/// One auditor's run, card by card.
 fn auditor(
     url: &str,
     stage: &str,
     who: &str,
     cards: usize,
     done: mpsc::Sender<String>,
-) -> Vec<(String, f64)> {
+) -> Vec<Judged> {
     let mut store = PgStore::open(url, &std::env::temp_dir()).expect("the server answers");
     let mut out = Vec::new();
     while out.len() < cards {
-        let started = Instant::now();
-        let Some((card, review)) = judge_next(&mut store, stage, who, |_| {}) else {
+        let mut steps = [0.0; 3];
+        let mut last = Instant::now();
+        let step = |i: usize| {
+            steps[i] = last.elapsed().as_secs_f64();
+            last = Instant::now();
+        };
+        let Some((card, review)) = judge_next(&mut store, stage, who, step) else {
             break; // the stage ran dry
         };
-        out.push((card, started.elapsed().as_secs_f64()));
+        out.push(Judged { card, steps });
         let _ = done.send(review);
     }
     out
@@ -245,8 +264,7 @@ fn main() {
             })
             .collect();
         drop(tx);
-        let runs: Vec<Vec<(String, f64)>> =
-            workers.into_iter().map(|w| w.join().unwrap()).collect();
+        let runs: Vec<Vec<Judged>> = workers.into_iter().map(|w| w.join().unwrap()).collect();
         (runs, lead.join().unwrap())
     });
     let wall = started.elapsed();
@@ -256,11 +274,18 @@ fn main() {
         twice += usize::from(!seen.insert(card.clone()));
     }
     let mut times: Vec<f64> = Vec::new();
-    for (card, t) in runs.iter().flatten() {
-        twice += usize::from(!seen.insert(card.clone()));
-        times.push(*t);
+    let mut steps: [Vec<f64>; 3] = Default::default();
+    for j in runs.iter().flatten() {
+        twice += usize::from(!seen.insert(j.card.clone()));
+        times.push(j.total());
+        for (all, t) in steps.iter_mut().zip(j.steps) {
+            all.push(t);
+        }
     }
     times.sort_by(f64::total_cmp);
+    for s in &mut steps {
+        s.sort_by(f64::total_cmp);
+    }
     let store = PgStore::open(url, &std::env::temp_dir()).expect("the server answers");
     let facts = store.review_facts().expect("the reviews");
     let kept = facts
@@ -275,6 +300,16 @@ fn main() {
         wall.as_secs_f64(),
         percentile(&times, 0.5) * 1000.0,
         percentile(&times, 0.99) * 1000.0
+    );
+    let ms = |s: &[f64], p: f64| percentile(s, p) * 1000.0;
+    println!(
+        "each step p50/p99: claim {:.1}/{:.1} ms, card {:.1}/{:.1} ms, verdict {:.1}/{:.1} ms",
+        ms(&steps[0], 0.5),
+        ms(&steps[0], 0.99),
+        ms(&steps[1], 0.5),
+        ms(&steps[1], 0.99),
+        ms(&steps[2], 0.5),
+        ms(&steps[2], 0.99)
     );
     println!("cards handed out twice: {twice}; verdicts lost: {lost}");
     println!("load average after: {}", load_average());

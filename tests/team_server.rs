@@ -474,7 +474,10 @@ fn run_on(desk: &Desk, db: &str, args: &[&str]) -> (bool, String, String) {
 #[test]
 fn on_the_server_an_auditor_s_login_cannot_decide_change_another_s_review_or_the_funnel() {
     use okk::domain::decision::Decision;
-    use okk::domain::ports::StoreError;
+    use okk::domain::pending::PendingReview;
+    use okk::domain::ports::{ReviewStore, StoreError};
+    use okk::domain::review::Review;
+    use okk::domain::stored_review::ReviewedCard;
     use okk::store::pg::PgStore;
     let Some(mut server) = ServerDb::new() else {
         return;
@@ -560,6 +563,32 @@ fn on_the_server_an_auditor_s_login_cannot_decide_change_another_s_review_or_the
             .apply_funnel(&version, "anna", "2026-11-20 09:00:00")
             .map(|_| ()),
         "only a lead changes the store's funnel",
+    );
+    // A verdict in another's name, refused inside the one call a verdict is (schema 5).
+    let card_id: i64 = postgres::Client::connect(&server.url, postgres::NoTls)
+        .unwrap()
+        .query_one("SELECT id FROM cards WHERE external_id = $1", &[card])
+        .unwrap()
+        .get(0);
+    let detail = ReviewStore::card_detail(&as_anna, okk::domain::ids::CardId(card_id))
+        .unwrap()
+        .unwrap();
+    let in_boris_name = PendingReview {
+        id: "anna-as-boris".into(),
+        card: ReviewedCard::from(&detail),
+        review: Review {
+            verdict: okk::domain::review::Verdict::Dead,
+            draft: Default::default(),
+            score: None,
+            seconds_spent: 1.0,
+        },
+        auditor: "boris".into(),
+        funnel_fingerprint: "fp".into(),
+        now,
+    };
+    refused(
+        as_anna.save_review(&in_boris_name),
+        "this review is another auditor's",
     );
     as_anna
         .withdraw_review(&anna_review, now)
@@ -803,6 +832,187 @@ fn on_the_server_two_reviewers_never_see_one_card_and_the_lead_hears_each_verdic
     common::reviewer::press(&mut anna, &mut a, "a");
     okk::tui::run::dispatch(&mut lead, Msg::Done(Box::new(Outcome::OthersActed)), &mut l);
     assert_eq!(lead.lead.as_ref().unwrap().rows.len(), before + 1);
+
+    // A lead's decision is heard as well (schema 5's one-call decision notifies after it
+    // commits).
+    while watch.wait(std::time::Duration::ZERO).unwrap() {}
+    let review = lead.lead.as_ref().unwrap().rows[0].review_id.clone();
+    let mut other_lead = okk::store::pg::PgStore::open(&server.url, &dir).unwrap();
+    other_lead
+        .decide(
+            &review,
+            "lena",
+            &okk::domain::decision::Decision::accept(),
+            clock,
+        )
+        .unwrap();
+    assert!(
+        watch.wait(std::time::Duration::from_secs(5)).unwrap(),
+        "the decision notified"
+    );
+}
+
+/// A lead exports the server's work as from a laptop: the same records, signed alike (anna's
+/// verdicts with her signatures, kept since her bundle came in; the lead's decisions and
+/// calibration signed at export with the lead's key), and a laptop that imports either
+/// bundle ends with the same reviews and decisions.
+#[test]
+fn a_bundle_exported_from_the_server_carries_what_the_store_file_s_bundle_carries() {
+    let Some(server) = ServerDb::new() else {
+        return;
+    };
+    // Anna's laptop: three verdicts and one changed (the first superseded), in her bundle.
+    let anna = demo_desk();
+    let cards = queue(
+        &anna,
+        &path_arg(&anna.db),
+        "Переговоры",
+        "anna",
+        &["--limit", "3"],
+    );
+    let mut ids = Vec::new();
+    for (i, card) in cards.iter().enumerate() {
+        let at = format!("2026-11-{:02} 1{i}:00:00", 17 + i);
+        ids.push(anna.review(card, "anna", &at, &Verdict::of(["ok", "stale", "dead"][i])));
+    }
+    anna.review(
+        &cards[0],
+        "anna",
+        "2026-11-20 09:00:00",
+        &Verdict::of("dead"),
+    );
+    let from_anna = anna.dir.path().join("anna.okkb");
+    let (ok, _, err) = run_on(
+        &anna,
+        &path_arg(&anna.db),
+        &[
+            "bundle",
+            "export",
+            "--as",
+            "anna",
+            "--out",
+            &path_arg(&from_anna),
+        ],
+    );
+    assert!(ok, "{err}");
+    let from_anna = path_arg(&from_anna);
+
+    // The lead's store takes it, decides on two, draws a calibration; then goes to the server.
+    let desk = demo_desk();
+    let laptop = path_arg(&desk.db);
+    for args in [
+        &["bundle", "trust", &from_anna, "--as", "anna"][..],
+        &["bundle", "import", &from_anna],
+        &[
+            "calibrate",
+            "new",
+            "--stage",
+            "Договор",
+            "--cards",
+            "2",
+            "--auditors",
+            "anna,boris",
+            "--seed",
+            "7",
+            "--lead",
+            "lena",
+        ],
+    ] {
+        let (ok, _, err) = run_on(&desk, &laptop, args);
+        assert!(ok, "okk {args:?}: {err}");
+    }
+    desk.decide(
+        &ids[1],
+        "lena",
+        "accept",
+        (None, None, None),
+        "2026-11-20 12:00:00",
+    );
+    desk.decide(
+        &ids[2],
+        "lena",
+        "override",
+        (Some("ok"), None, None),
+        "2026-11-20 12:30:00",
+    );
+    copied_to(&desk, &server.url);
+
+    let export = |db: &str, name: &str, args: &[&str]| {
+        let out = desk.dir.path().join(name);
+        let file = path_arg(&out);
+        let mut all = vec![
+            "bundle", "export", "--force", "--as", "lena", "--out", &file,
+        ];
+        all.extend(args);
+        let (ok, said, err) = run_on(&desk, db, &all);
+        assert!(ok, "okk --db {db} bundle export: {err}");
+        (out, said)
+    };
+    // The record lines: the header's time and the trailer's digest differ by the moment.
+    let records = |f: &std::path::Path| {
+        let text = std::fs::read_to_string(f).unwrap();
+        let lines: Vec<String> = text.lines().map(String::from).collect();
+        lines[1..lines.len() - 1].to_vec()
+    };
+    for (args, n) in [(&["--all"][..], 7), (&["--since", "2026-11-20"], 6)] {
+        let (file, file_said) = export(&laptop, "file.okkb", args);
+        let (srv, srv_said) = export(&server.url, "server.okkb", args);
+        assert_eq!(
+            srv_said.replace("server.okkb", "file.okkb"),
+            file_said,
+            "{args:?}"
+        );
+        assert_eq!(records(&srv), records(&file), "{args:?}");
+        assert_eq!(records(&srv).len(), n, "{args:?}: {srv_said}");
+    }
+
+    // Each bundle into a laptop of its own that trusts anna, and the lead as its lead.
+    let (file, _) = export(&laptop, "file.okkb", &[]);
+    let (srv, _) = export(&server.url, "server.okkb", &[]);
+    let imported = |bundle: &std::path::Path| {
+        let other = demo_desk();
+        let db = path_arg(&other.db);
+        let b = path_arg(bundle);
+        for args in [
+            &["bundle", "trust", &from_anna, "--as", "anna"][..],
+            &["bundle", "trust", &b, "--as", "lena", "--lead"],
+        ] {
+            let (ok, _, err) = run_on(&other, &db, args);
+            assert!(ok, "okk {args:?}: {err}");
+        }
+        let (ok, said, err) = run_on(&other, &db, &["bundle", "import", "--json", &b]);
+        assert!(ok, "{err}");
+        let report: Json = serde_json::from_str(&said).unwrap();
+        assert_eq!(report["report"]["reviews_added"], 4, "{said}");
+        assert_eq!(report["report"]["decisions_added"], 2, "{said}");
+        let out = other.dir.path().join("reviews.csv");
+        let (ok, _, err) = run_on(
+            &other,
+            &db,
+            &[
+                "--today",
+                TODAY,
+                "export",
+                "reviews",
+                "--out",
+                &path_arg(&out),
+            ],
+        );
+        assert!(ok, "{err}");
+        let (_, stats, _) = run_on(
+            &other,
+            &db,
+            &["--today", TODAY, "stats", "--auditors", "--json"],
+        );
+        (
+            std::fs::read_to_string(out).unwrap(),
+            stats,
+            other.current_reviews(),
+        )
+    };
+    let (from_file, from_server) = (imported(&file), imported(&srv));
+    assert_eq!(from_server, from_file);
+    assert_eq!(from_server.2.len(), 3, "anna's current reviews");
 }
 
 // `okk import` onto the server: the same reports, figures, queues, history and gone marks as

@@ -13,6 +13,7 @@ use crate::bundle::merge::{MergeError, MergeInput, MergeOptions, merge_bundles};
 use crate::bundle::sign::{Keypair, PublicKey};
 use crate::bundle::{Vouch, Writer};
 use crate::cli::{BundleCommand, BundleExportArgs};
+use crate::domain::ports::BundleSource;
 use crate::store::trust::TrustedKey;
 use crate::text::bundle as msg;
 
@@ -49,7 +50,20 @@ fn export(paths: &Paths, args: BundleExportArgs) -> Result<ExitCode> {
     if made {
         eprintln!("{}", msg::key_made(&path, &key.public().to_string()));
     }
-    let store = paths.open_store()?;
+    match paths.server() {
+        Some(url) => write_bundle(&paths.open_server(url)?, &args, &key, &signer),
+        None => write_bundle(&paths.open_store()?, &args, &key, &signer),
+    }
+}
+
+/// `store`'s records since `args.since` into `args.out`, signed with `key`: one format from a
+/// store file and from a team server.
+fn write_bundle(
+    store: &impl BundleSource,
+    args: &BundleExportArgs,
+    key: &Keypair,
+    signer: &str,
+) -> Result<ExitCode> {
     let now = crate::store::cards::fmt_time(&chrono::Local::now().naive_local());
     let since = args.since.map(|d| d.format("%Y-%m-%d").to_string());
     let vouches = store
@@ -63,7 +77,7 @@ fn export(paths: &Paths, args: BundleExportArgs) -> Result<ExitCode> {
     let (mut reviews, mut decisions, mut calibrations) = (0, 0, Vec::new());
     crate::export::file::write_atomically(&args.out, args.force, |out| {
         let io = crate::export::file::io(&args.out);
-        let mut w = Writer::new(out, &key, &signer, &now, vouches).map_err(&io)?;
+        let mut w = Writer::new(out, key, signer, &now, vouches).map_err(&io)?;
         store.bundle_records(since.as_deref(), |record| {
             match &record {
                 crate::bundle::Record::Review(_) => reviews += 1,

@@ -139,6 +139,20 @@ impl Store {
     }
 }
 
+impl crate::domain::ports::BundleSource for Store {
+    fn trusted_keys(&self) -> StoreResult<Vec<TrustedKey>> {
+        Store::trusted_keys(self)
+    }
+
+    fn bundle_records<E: From<StoreError>>(
+        &self,
+        since: Option<&str>,
+        emit: impl FnMut(Record) -> Result<(), E>,
+    ) -> Result<(), E> {
+        Store::bundle_records(self, since, emit)
+    }
+}
+
 pub use crate::domain::ports::RecordTable;
 
 /// A merge's transaction on a store file (the port: `domain::ports::MergeTx`).

@@ -45,8 +45,8 @@ app-pending-failed = okk: вердикты, оставленные для хра
 app-not-on-server =
     эта команда пока не работает с хранилищем на PostgreSQL ({ $server }).
       На сервере работают: okk review, okk lead, okk queue (с --claim N), okk stats,
-      okk import, okk bundle import, okk bundle trust, okk funnel apply, okk db roles,
-      okk db copy ФАЙЛ { $server } (перенос хранилища SQLite с ноутбука) и обратно в новый файл.
+      okk import, okk bundle export, okk bundle import, okk bundle trust, okk funnel apply,
+      okk db roles, okk db copy ФАЙЛ { $server } (перенос хранилища SQLite с ноутбука) и обратно в новый файл.
       Все остальные команды работают с хранилищем SQLite: --db ФАЙЛ.
 app-import-owner-only = okk import в хранилище на сервере пока выполняет только владелец базы: роль входа { $login } этим хранилищем не владеет (импортируйте через подключение владельца; для собственного импорта руководителя нужны права на сервере, которые okk пока не назначает)
 app-import-no-check-on-server = --no-check не применяется к хранилищу на сервере: у него нет отдельного прогона правил, и импорт сам проверяет каждую записанную карточку

@@ -5,6 +5,7 @@
 //! They live in the domain, not in `store/`, so that the TUI holds a store without depending on
 //! the store layer: `app` opens a backend and hands the TUI a `Box<dyn DeskStore>`.
 
+pub mod bundle_source;
 pub mod calibration;
 pub mod lead;
 pub mod merge;
@@ -13,6 +14,7 @@ pub mod review;
 pub mod stats;
 pub mod users;
 
+pub use bundle_source::BundleSource;
 pub use calibration::CalibrationStore;
 pub use lead::LeadStore;
 pub use merge::{MergeStore, MergeTx, RecordTable};

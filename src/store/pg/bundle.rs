@@ -4,7 +4,7 @@
 
 use std::cell::RefCell;
 
-use postgres::Transaction;
+use postgres::{GenericClient, Transaction};
 
 use super::PgStore;
 use super::desk::{calibrations_in, insert_calibration, settle_current};
@@ -18,16 +18,16 @@ use crate::store::StoreError;
 /// them): each reads what the other wrote.
 const MERGE_LOCK: &str = "SELECT pg_advisory_xact_lock(hashtext('okk bundle merge'))";
 
-const REVIEW_COLUMNS: &str = "id, card_source, card_external_id, auditor, stage, verdict, \
+pub(super) const REVIEW_COLUMNS: &str = "id, card_source, card_external_id, auditor, stage, verdict, \
      checklist, score, suggested_stage, suggested_owner, corrections, comment, card_hash, \
      funnel_fingerprint, created_at, seconds_spent, supersedes, withdrawn_at, signature, \
      withdrawal_signature";
 
-const DECISION_COLUMNS: &str = "id, review_id, lead, decision, verdict, suggested_stage, \
+pub(super) const DECISION_COLUMNS: &str = "id, review_id, lead, decision, verdict, suggested_stage, \
      suggested_owner, note, created_at, withdrawn_at, checklist, seq, signature, \
      withdrawal_signature";
 
-fn review_of(r: &postgres::Row) -> ReviewRecord {
+pub(super) fn review_of(r: &postgres::Row) -> ReviewRecord {
     ReviewRecord {
         id: r.get(0),
         card_source: r.get(1),
@@ -52,7 +52,7 @@ fn review_of(r: &postgres::Row) -> ReviewRecord {
     }
 }
 
-fn decision_of(r: &postgres::Row) -> DecisionRecord {
+pub(super) fn decision_of(r: &postgres::Row) -> DecisionRecord {
     DecisionRecord {
         id: r.get(0),
         review_id: r.get(1),
@@ -104,6 +104,25 @@ impl PgStore {
     }
 }
 
+/// Every trusted key, by name (as the SQLite store lists them: text byte by byte).
+pub(super) fn trusted_keys_in(conn: &mut impl GenericClient) -> StoreResult<Vec<TrustedKey>> {
+    Ok(conn
+        .query(
+            "SELECT key, name, lead, added_at, how FROM trusted_keys
+             ORDER BY name COLLATE \"C\", added_at COLLATE \"C\", key COLLATE \"C\"",
+            &[],
+        )?
+        .iter()
+        .map(|r| TrustedKey {
+            key: r.get(0),
+            name: r.get(1),
+            lead: r.get::<_, i64>(2) != 0,
+            added_at: r.get(3),
+            how: r.get(4),
+        })
+        .collect())
+}
+
 impl MergeStore for PgStore {
     fn begin_merge(&mut self) -> StoreResult<Box<dyn MergeTx + '_>> {
         let mut tx = self.conn.get_mut().transaction()?;
@@ -122,23 +141,7 @@ struct PgMerge<'a> {
 
 impl MergeTx for PgMerge<'_> {
     fn trusted_keys(&self) -> StoreResult<Vec<TrustedKey>> {
-        Ok(self
-            .tx
-            .borrow_mut()
-            .query(
-                "SELECT key, name, lead, added_at, how FROM trusted_keys
-                 ORDER BY name, added_at, key",
-                &[],
-            )?
-            .iter()
-            .map(|r| TrustedKey {
-                key: r.get(0),
-                name: r.get(1),
-                lead: r.get::<_, i64>(2) != 0,
-                added_at: r.get(3),
-                how: r.get(4),
-            })
-            .collect())
+        trusted_keys_in(&mut *self.tx.borrow_mut())
     }
 
     fn calibrations(&self) -> StoreResult<Vec<Calibration>> {

@@ -8,7 +8,7 @@ use chrono::NaiveDateTime;
 use postgres::GenericClient;
 
 use super::PgStore;
-use super::prepared::Begun;
+use super::prepared::{Begun, Prepared};
 use crate::domain::calibration::{Calibration, CardKey, Judged, Judgement};
 use crate::domain::card_detail::CardDetail;
 use crate::domain::decision::{Decision, DecisionKind, LeadDecision};
@@ -56,6 +56,11 @@ const SAVE_REVIEW: &str = "WITH ins AS (
         (SELECT count(*) FROM reviews
          WHERE card_source = $3 AND card_external_id = $4 AND auditor = $5)";
 
+/// Schema 5's verdict in one call: 'saved', 'known' (stored before under this id) or
+/// 'earlier' (the auditor judged the card before: nothing written).
+const SAVE_FIRST_REVIEW: &str = "SELECT okk_save_review($1, $2, $3, $4, $5, $6, $7, $8, $9,
+    $10, $11, $12, $13, $14, $15, $16, $17, $18)";
+
 const LATEST: &str = "SELECT id, lead, decision, verdict, suggested_stage, suggested_owner, note,
         created_at, checklist FROM lead_decisions
      WHERE review_id = $1 AND withdrawn_at IS NULL
@@ -78,6 +83,16 @@ fn decision_row(r: &postgres::Row) -> LeadDecision {
                 .and_then(|j| serde_json::from_str(&j).ok()),
         },
         created_at: r.get(7),
+    }
+}
+
+/// Tells the listening okk (the live refresh) of a write schema 5's one-call verdict or
+/// decision committed without notifying (`okk_notify`'s comment says why): a statement of its
+/// own, which writes nothing and waits for no disk. Its failure is not the write's: the write
+/// is committed, and others see it at their next refresh.
+fn notify_after_commit(conn: &mut postgres::Client, prepared: &Prepared, table: &str) {
+    if let Ok(sql) = prepared.get(conn, "SELECT pg_notify('okk', $1)") {
+        let _ = conn.execute(&sql, &[&table]);
     }
 }
 
@@ -219,7 +234,7 @@ impl PgStore {
 
     /// The SQLite store's `save_review_as`: at most once under `id`; a `late` review (replayed
     /// from the journal) replaces only reviews made before it. The auditor's lease on the card
-    /// ends with it: the card is judged.
+    /// ends with it: the card is judged. Committed (on the server's disk) before it returns.
     pub fn save_review_as(
         &mut self,
         id: &str,
@@ -232,16 +247,54 @@ impl PgStore {
         let checklist = serde_json::to_string(&d.answers).expect("answers serialise");
         let corrections = serde_json::to_string(&d.corrections).expect("corrections serialise");
         let conn = &mut *self.conn.borrow_mut();
-        // Two sessions saving one auditor's verdicts on one card settle one after the other.
-        // The card's row is locked before the lease is touched, in the claim's order (card,
-        // then lease): the verdict rewrites the card's `judged` mark after it deletes the
-        // lease, and a claim that locked the card and waits on that lease would deadlock.
-        // Both go with BEGIN in one round trip (the lock's key hashed here, the id a number).
+        // Two sessions saving one auditor's verdicts on one card settle one after the other,
+        // under this lock (its key hashed here).
         let key = xxhash_rust::xxh3::xxh3_64(
             [card.source.as_str(), &card.external_id, stamp.auditor]
                 .join("\u{1f}")
                 .as_bytes(),
         ) as i64;
+        // The usual verdict, the auditor's first of the card, is one call (schema 5's
+        // okk_save_review): one round trip and its commit. A verdict that replaces one, or a
+        // late one, takes the way below; the call then wrote nothing.
+        if !late {
+            let sql = self.prepared.get(conn, SAVE_FIRST_REVIEW)?;
+            let outcome: String = conn
+                .query_one(
+                    &sql,
+                    &[
+                        &id,
+                        &card.card_id.0,
+                        &card.source,
+                        &card.external_id,
+                        &stamp.auditor,
+                        &card.stage,
+                        &review.verdict.as_str(),
+                        &checklist,
+                        &review.score,
+                        &d.suggested_stage,
+                        &d.suggested_owner,
+                        &corrections,
+                        &d.comment,
+                        &card.hash,
+                        &stamp.funnel_fingerprint,
+                        &fmt_time(&stamp.now),
+                        &review.seconds_spent,
+                        &key,
+                    ],
+                )?
+                .get(0);
+            if outcome == "saved" {
+                notify_after_commit(conn, &self.prepared, "reviews");
+            }
+            if outcome != "earlier" {
+                return Ok(()); // saved, or stored before under this id
+            }
+        }
+        // The card's row is locked before the lease is touched, in the claim's order (card,
+        // then lease): the verdict rewrites the card's `judged` mark after it deletes the
+        // lease, and a claim that locked the card and waits on that lease would deadlock.
+        // Both go with BEGIN in one round trip (the id a number).
         let mut tx = Begun::with(
             conn,
             &format!(
@@ -376,17 +429,14 @@ impl PgStore {
     ) -> Result<String, StoreError> {
         let id = uuid::Uuid::new_v4().to_string();
         let conn = &mut *self.conn.borrow_mut();
-        // Two leads deciding on one review at once get distinct places.
+        // Two leads deciding on one review at once get distinct places: schema 5's okk_decide
+        // takes its place under this lock, in one call (one round trip and its commit).
         let key = xxhash_rust::xxh3::xxh3_64(review_id.as_bytes()) as i64;
-        let mut tx = Begun::with(conn, &format!("SELECT pg_advisory_xact_lock({key})"))?;
         let sql = self.prepared.get(
-            tx.conn(),
-            "INSERT INTO lead_decisions (id, review_id, lead, decision, verdict, suggested_stage,
-                 suggested_owner, note, created_at, checklist, seq)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10,
-                     (SELECT coalesce(max(seq), 0) + 1 FROM lead_decisions WHERE review_id = $2))",
+            conn,
+            "SELECT okk_decide($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
         )?;
-        tx.conn().execute(
+        conn.execute(
             &sql,
             &[
                 &id,
@@ -402,9 +452,10 @@ impl PgStore {
                     .answers
                     .as_ref()
                     .map(|a| serde_json::to_string(a).expect("answers serialise")),
+                &key,
             ],
         )?;
-        tx.commit()?;
+        notify_after_commit(conn, &self.prepared, "lead_decisions");
         Ok(id)
     }
 
@@ -553,7 +604,7 @@ pub(super) fn calibrations_in(
     let mut out: Vec<Calibration> = conn
         .query(
             "SELECT id, stage, seed, auditors, created_by, created_at FROM calibrations
-             ORDER BY created_at, id",
+             ORDER BY created_at COLLATE \"C\", id COLLATE \"C\"",
             &[],
         )?
         .iter()

@@ -3,6 +3,7 @@
 
 mod bulk_load;
 mod bundle;
+mod bundle_export;
 pub mod claims;
 pub mod copy;
 mod copy_text;

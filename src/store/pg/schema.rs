@@ -345,6 +345,94 @@ CREATE INDEX standings_open ON standings (stage, place, touched_at, external_id)
 CREATE INDEX cards_open ON cards (stage, (coalesce(touched_at, '')), external_id)
     WHERE NOT judged;
 "#,
+    // 5: a verdict and a lead's decision in one call each (a function in a transaction of its
+    // own, instead of BEGIN with the locks, the statement and COMMIT), their notice sent after
+    // the commit, and a `judged` mark written only when it changes. The functions run as the
+    // caller: the row policies of migration 2 hold for what they write as for a plain INSERT.
+    // And the claim's
+    // partial indexes end with the card's id, which the claim orders by last: with them alone
+    // giving its order, the planner no longer takes the whole stage's index (as cheap on
+    // statistics that predate the judging) and walks past every card judged before.
+    r#"
+DROP INDEX standings_open;
+DROP INDEX cards_open;
+CREATE INDEX standings_open ON standings (stage, place, touched_at, external_id, card_id)
+    WHERE NOT judged;
+CREATE INDEX cards_open ON cards (stage, (coalesce(touched_at, '')), external_id, id)
+    WHERE NOT judged;
+-- The usual verdict: the auditor's first review of the card. Under the verdict's lock (the
+-- key the client hashes) and the card's row lock, in the claim's order (card, then lease):
+-- the review, the draft's delete and the lease's end. 'known': a review is there under this
+-- id, nothing written; 'earlier': the auditor judged the card before, nothing written (the
+-- client settles which review is current in its own transaction, store::reviews' rule).
+CREATE FUNCTION okk_save_review(
+    in_id text, in_card bigint, in_source text, in_external_id text, in_auditor text,
+    in_stage text, in_verdict text, in_checklist text, in_score double precision,
+    in_suggested_stage text, in_suggested_owner text, in_corrections text, in_comment text,
+    in_card_hash bigint, in_funnel text, in_created_at text, in_seconds double precision,
+    in_lock bigint) RETURNS text LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM set_config('okk.notify_after_commit', 'on', true);
+    PERFORM pg_advisory_xact_lock(in_lock);
+    PERFORM FROM cards c WHERE c.id = in_card FOR UPDATE;
+    IF EXISTS (SELECT 1 FROM reviews r WHERE r.id = in_id) THEN
+        RETURN 'known';
+    END IF;
+    IF EXISTS (SELECT 1 FROM reviews r WHERE r.card_source = in_source
+               AND r.card_external_id = in_external_id AND r.auditor = in_auditor) THEN
+        RETURN 'earlier';
+    END IF;
+    INSERT INTO reviews (id, card_id, card_source, card_external_id, auditor, stage, verdict,
+        checklist, score, suggested_stage, suggested_owner, corrections, comment, card_hash,
+        funnel_fingerprint, created_at, seconds_spent)
+    VALUES (in_id, in_card, in_source, in_external_id, in_auditor, in_stage, in_verdict,
+        in_checklist, in_score, in_suggested_stage, in_suggested_owner, in_corrections,
+        in_comment, in_card_hash, in_funnel, in_created_at, in_seconds)
+    ON CONFLICT (id) DO NOTHING;
+    IF NOT FOUND THEN
+        RETURN 'known';
+    END IF;
+    DELETE FROM drafts d WHERE d.card_id = in_card AND d.auditor = in_auditor;
+    DELETE FROM leases l WHERE l.card_id = in_card AND l.auditor = in_auditor;
+    RETURN 'saved';
+END $$;
+-- A lead's decision, its place among the review's decisions taken under the review's lock
+-- (each statement here reads what committed before the lock was had).
+CREATE FUNCTION okk_decide(
+    in_id text, in_review text, in_lead text, in_decision text, in_verdict text,
+    in_suggested_stage text, in_suggested_owner text, in_note text, in_created_at text,
+    in_checklist text, in_lock bigint) RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM set_config('okk.notify_after_commit', 'on', true);
+    PERFORM pg_advisory_xact_lock(in_lock);
+    INSERT INTO lead_decisions (id, review_id, lead, decision, verdict, suggested_stage,
+        suggested_owner, note, created_at, checklist, seq)
+    VALUES (in_id, in_review, in_lead, in_decision, in_verdict, in_suggested_stage,
+        in_suggested_owner, in_note, in_created_at, in_checklist,
+        (SELECT coalesce(max(d.seq), 0) + 1 FROM lead_decisions d
+         WHERE d.review_id = in_review));
+END $$;
+-- A transaction that notifies holds the server's one notification lock until its commit is on
+-- disk: every verdict and decision committed one flush after another, none sharing one (a
+-- WAL flush is ~4 ms; five sessions queued on it). The two calls above notify after their
+-- commit instead, in a statement of their own that writes nothing (the client sends it).
+CREATE OR REPLACE FUNCTION okk_notify() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF current_setting('okk.notify_after_commit', true) IS DISTINCT FROM 'on' THEN
+        PERFORM pg_notify('okk', TG_TABLE_NAME);
+    END IF;
+    RETURN NULL;
+END $$;
+-- A lead's accept leaves the card judged: no new row version of the card and its standing
+-- (nor their row locks, which a claim's SKIP LOCKED would walk past).
+CREATE OR REPLACE FUNCTION okk_mark_judged(card bigint) RETURNS void LANGUAGE sql
+SECURITY DEFINER SET search_path FROM CURRENT AS $$
+    UPDATE cards SET judged = okk_judged(id, content_hash)
+    WHERE id = card AND judged <> okk_judged(id, content_hash);
+    UPDATE standings s SET judged = c.judged FROM cards c
+    WHERE c.id = card AND s.card_id = card AND s.judged <> c.judged;
+$$;
+"#,
 ];
 
 pub fn latest() -> i64 {

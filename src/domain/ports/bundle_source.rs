@@ -1,0 +1,22 @@
+//! What `okk bundle export` reads of a store, a file or a team server alike: the keys it
+//! trusts (the bundle's vouches) and its records, streamed in one order on both backends.
+
+use super::{StoreError, StoreResult};
+use crate::domain::records::Record;
+use crate::domain::trust::TrustedKey;
+
+/// A store bundles are written from.
+pub trait BundleSource {
+    /// Every trusted key, by name.
+    fn trusted_keys(&self) -> StoreResult<Vec<TrustedKey>>;
+
+    /// Hands `emit` every review and lead decision made (or withdrawn) at or after `since`
+    /// ('YYYY-MM-DD…'; `None`: all), with the reviews those decisions are about, then every
+    /// calibration, one at a time in a stable order. Records made in the store come without a
+    /// signature (the bundle writer signs them); `emit`'s error stops the walk.
+    fn bundle_records<E: From<StoreError>>(
+        &self,
+        since: Option<&str>,
+        emit: impl FnMut(Record) -> Result<(), E>,
+    ) -> Result<(), E>;
+}
