@@ -362,9 +362,10 @@ impl Drop for Import<'_> {
 /// in its own transaction, so the check found nothing, at a cost: each flag and standing
 /// looked its card up among a million, each card its batch twice, and a statement of many
 /// rows whose check may fail midway keeps a statement journal (a copy of every page it
-/// touches) — together about a tenth of the writer's time on the first import with rules.
-const SKIP_FOREIGN_KEYS: &str = "PRAGMA foreign_keys = OFF";
-const CHECK_FOREIGN_KEYS: &str = "PRAGMA foreign_keys = ON";
+/// touches) — together about a tenth of the writer's time on the first import with rules. A
+/// rules run over the store (`Store::rerun_flags`) does the same.
+pub(super) const SKIP_FOREIGN_KEYS: &str = "PRAGMA foreign_keys = OFF";
+pub(super) const CHECK_FOREIGN_KEYS: &str = "PRAGMA foreign_keys = ON";
 
 impl<'a> Import<'a> {
     /// The import's transaction, for the store's other modules.
