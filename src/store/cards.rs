@@ -343,17 +343,29 @@ pub struct Import<'a> {
 
 impl Drop for Import<'_> {
     fn drop(&mut self) {
+        // SQLite changes the journal mode and the foreign keys' check only outside a
+        // transaction: a failed import's is rolled back first (the transaction's own drop then
+        // finds nothing to do).
+        if !self.tx.is_autocommit() {
+            let _ = self.tx.execute_batch("ROLLBACK");
+        }
+        // Best effort: the next okk to open the store sets both again anyway.
+        let _ = self.tx.execute_batch(CHECK_FOREIGN_KEYS);
         if self.switched {
-            // SQLite changes the journal mode only outside a transaction: a failed import's is
-            // rolled back first (the transaction's own drop then finds nothing to do).
-            if !self.tx.is_autocommit() {
-                let _ = self.tx.execute_batch("ROLLBACK");
-            }
-            // Best effort: the next okk to open the store sets WAL again anyway.
             let _ = wal(&self.tx);
         }
     }
 }
+
+/// An import writes with SQLite's foreign-key check off, and turns it back on when it ends
+/// (`Store::open` turns it on). Every id it writes is one it read from the store or inserted
+/// in its own transaction, so the check found nothing, at a cost: each flag and standing
+/// looked its card up among a million, each card its batch twice, and a statement of many
+/// rows whose check may fail midway keeps a statement journal (a copy of every page it
+/// touches) — together about a tenth of the writer's time on the first import with rules. A
+/// rules run over the store (`Store::rerun_flags`) does the same.
+pub(super) const SKIP_FOREIGN_KEYS: &str = "PRAGMA foreign_keys = OFF";
+pub(super) const CHECK_FOREIGN_KEYS: &str = "PRAGMA foreign_keys = ON";
 
 impl<'a> Import<'a> {
     /// The import's transaction, for the store's other modules.
@@ -401,10 +413,16 @@ impl Store {
         let switched =
             meta.bulk && self.source_is_empty(meta.source)? && self.rollback_journal()?;
         let conn: &rusqlite::Connection = &self.conn;
-        let import = open_import(conn, meta, switched);
-        if import.is_err() && switched {
-            // Best effort: the next okk to open the store sets WAL again anyway.
-            let _ = wal(conn);
+        let import = conn
+            .execute_batch(SKIP_FOREIGN_KEYS)
+            .map_err(StoreError::from)
+            .and_then(|()| open_import(conn, meta, switched));
+        if import.is_err() {
+            // Best effort: the next okk to open the store sets both again anyway.
+            let _ = conn.execute_batch(CHECK_FOREIGN_KEYS);
+            if switched {
+                let _ = wal(conn);
+            }
         }
         import
     }
@@ -786,5 +804,46 @@ mod tests {
         }
         let t = parse_time("2026-11-27 18:39:37").unwrap();
         assert_eq!(fmt_time(&t), "2026-11-27 18:39:37");
+    }
+
+    /// The foreign-key check an import skips is on again once it ends, committed or not.
+    #[test]
+    fn an_import_turns_the_foreign_key_check_back_on() {
+        use super::{BatchCounts, BatchMeta, Store};
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::open(&dir.path().join("okk.db")).unwrap();
+        let check = |store: &Store| -> bool {
+            store
+                .conn
+                .query_row("PRAGMA foreign_keys", [], |r| r.get(0))
+                .unwrap()
+        };
+        let now = parse_time("2026-11-20 10:00:00").unwrap();
+        let meta = BatchMeta {
+            file: "a.csv",
+            profile: "generic",
+            source: "generic",
+            encoding: "UTF-8",
+            partial: false,
+            now,
+            bulk: true,
+        };
+        for commit in [Some(true), Some(false), None] {
+            let import = store.begin_import(&meta).unwrap();
+            assert!(
+                !import
+                    .conn()
+                    .query_row("PRAGMA foreign_keys", [], |r| r.get::<_, bool>(0))
+                    .unwrap()
+            );
+            match commit {
+                Some(commit) => {
+                    import.finish(BatchCounts::default(), &[], commit).unwrap();
+                }
+                // Dropped unfinished, as a failed import is.
+                None => drop(import),
+            }
+            assert!(check(&store), "after commit: {commit:?}");
+        }
     }
 }

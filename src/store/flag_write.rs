@@ -263,7 +263,12 @@ fn insert_rows(head: &str, row: &str, rows: usize) -> String {
 
 /// A flag's row: card id, seq, then [`FLAG_COLUMNS`].
 const FLAG_ROW: &str = "(?, ?, ?, ?, ?, ?)";
-const WRITE_STANDINGS: &str = "INSERT OR REPLACE INTO standings (card_id, flag_rank, flag_count,
+/// OR IGNORE: a statement of many rows that may stop on a conflict midway makes SQLite keep a
+/// statement journal (a copy of every page it touches, to undo that statement alone), which
+/// showed in profiles of the first import with rules. No row can conflict — a card's old flags
+/// and standing are deleted before its new ones are written — and [`in_blocks`] checks that
+/// every row was written. The flags' INSERT is the same (see [`Changes::flush`]).
+const WRITE_STANDINGS: &str = "INSERT OR IGNORE INTO standings (card_id, flag_rank, flag_count,
     place, stage, touched_at, external_id, gone_at, closed, closed_at, search)";
 const STANDING_ROW: &str = "(?, ?, ?, ?, ?, coalesce(?, ''), ?, ?, ?, ?, ?)";
 
@@ -330,13 +335,17 @@ impl<'c, 'j> Changes<'c, 'j> {
         if was == Some((top, count)) {
             return Ok(false);
         }
+        if was.is_some() {
+            // Written again below, by an INSERT that does not replace (see [`WRITE_STANDINGS`]).
+            self.drop_standing.execute([id])?;
+        }
         self.standings.push((id, top, count, c));
         Ok(true)
     }
 
     /// Writes the new rows.
     fn flush(&mut self) -> Result<(), StoreError> {
-        let head = format!("INSERT INTO flags (card_id, seq, {FLAG_COLUMNS})");
+        let head = format!("INSERT OR IGNORE INTO flags (card_id, seq, {FLAG_COLUMNS})");
         in_blocks(
             self.conn,
             &head,
@@ -388,7 +397,8 @@ fn text(t: Option<&str>) -> ValueRef<'_> {
 /// Inserts `items` with `head` and one `row` per item, [`BLOCK`] rows a statement and the rest
 /// one by one; `row_values` appends an item's values. The values are bound in place (see
 /// `borrowing`): the flags' evidence and the standings' copied queue columns were copied once
-/// more by SQLite's bind.
+/// more by SQLite's bind. `head` inserts OR IGNORE (see [`WRITE_STANDINGS`]): a row left out is a
+/// conflict, and an error, as a plain INSERT's would be.
 fn in_blocks<'j, T>(
     conn: &rusqlite::Connection,
     head: &str,
@@ -406,7 +416,7 @@ fn in_blocks<'j, T>(
         for rows in &mut chunks {
             values.clear();
             rows.iter().for_each(|item| row_values(item, &mut values));
-            block.execute_refs(&values)?;
+            all_written(block.execute_refs(&values)?, BLOCK, head)?;
         }
     }
     if !chunks.remainder().is_empty() {
@@ -414,10 +424,26 @@ fn in_blocks<'j, T>(
         for item in chunks.remainder() {
             values.clear();
             row_values(item, &mut values);
-            one.execute_refs(&values)?;
+            all_written(one.execute_refs(&values)?, 1, head)?;
         }
     }
     Ok(())
+}
+
+/// A block that wrote fewer rows than it held met a row already stored: SQLite's own error
+/// for a conflict, as a plain INSERT would have stopped with (the caller's transaction, rolled
+/// back, writes none of it).
+fn all_written(written: usize, rows: usize, head: &str) -> rusqlite::Result<()> {
+    if written == rows {
+        return Ok(());
+    }
+    Err(rusqlite::Error::SqliteFailure(
+        rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_CONSTRAINT),
+        Some(format!(
+            "{} of {rows} rows already stored: {head}",
+            rows - written
+        )),
+    ))
 }
 
 impl Store {

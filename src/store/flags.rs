@@ -81,10 +81,12 @@ impl Store {
         // pages, which the rollback journal writes once.
         let switched = !self.any_standing()? && self.rollback_journal()?;
         // A transaction by hand: `for_each_card_in` borrows the store, which a rusqlite
-        // Transaction value would hold.
+        // Transaction value would hold. Without the foreign-key check, as an import writes
+        // (`store::cards::SKIP_FOREIGN_KEYS`): every flag and standing is a card's it just read.
         let result = self
             .conn
-            .execute_batch("BEGIN IMMEDIATE")
+            .execute_batch(super::cards::SKIP_FOREIGN_KEYS)
+            .and_then(|()| self.conn.execute_batch("BEGIN IMMEDIATE"))
             .map_err(StoreError::from)
             .and_then(|()| {
                 let mut writer = FlagWriter::new(self)?;
@@ -108,6 +110,8 @@ impl Store {
                 Err(e)
             }
         };
+        // Best effort: the next okk to open the store turns it on anyway.
+        let _ = self.conn.execute_batch(super::cards::CHECK_FOREIGN_KEYS);
         if switched {
             // Best effort, as after an import: the next okk to open the store sets WAL again.
             let _ = self.end_bulk_load();

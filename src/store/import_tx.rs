@@ -4,8 +4,7 @@
 
 use super::cards::{BatchCounts, BatchMeta, CardRow, Existing, Import, Outcome};
 use super::fields::FieldKeys;
-use super::flag_write::JudgedFlag;
-use super::judged::Judge;
+use super::judged::{Judge, NewJudgement};
 use super::{Store, StoreError};
 use crate::domain::FieldName;
 use crate::domain::columns::SourceColumns;
@@ -65,11 +64,12 @@ pub trait ImportTx<'a> {
     fn upsert(&mut self, existing: Option<&Existing>, row: &CardRow)
     -> Result<Outcome, StoreError>;
 
-    /// A new card with its flags, judged on the import's other threads.
+    /// A new card with its flags (and the queue columns they need), judged on the import's
+    /// other threads.
     fn insert_judged(
         &mut self,
         row: &CardRow,
-        flags: Vec<JudgedFlag>,
+        judgement: NewJudgement,
     ) -> Result<Outcome, StoreError>;
 
     /// Marks cards of the file's pipelines (`scopes`) it did not hold gone, records the counts
@@ -140,9 +140,9 @@ impl<'a> ImportTx<'a> for Import<'a> {
     fn insert_judged(
         &mut self,
         row: &CardRow,
-        flags: Vec<JudgedFlag>,
+        judgement: NewJudgement,
     ) -> Result<Outcome, StoreError> {
-        Import::insert_judged(self, row, flags)
+        Import::insert_judgement(self, row, judgement)
     }
 
     fn finish(

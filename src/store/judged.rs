@@ -53,6 +53,28 @@ impl Store {
     }
 }
 
+/// A new card's judgement as the import's judge thread makes it: its flags and, when it has
+/// any, the columns its standing copies, built there too (the writer is the thread every other
+/// waits for: on the first import of a store where most cards are flagged, copying them was
+/// a good part of its allocations).
+#[derive(Debug, Clone, Default)]
+pub struct NewJudgement {
+    flags: Vec<JudgedFlag>,
+    columns: Option<QueueColumns>,
+}
+
+impl NewJudgement {
+    pub fn new(row: &CardRow, flags: Vec<JudgedFlag>) -> NewJudgement {
+        let columns = (!flags.is_empty()).then(|| row.queue_columns());
+        NewJudgement { flags, columns }
+    }
+
+    /// The flags alone, for a store that builds its queue columns itself (the team server's).
+    pub fn into_flags(self) -> Vec<JudgedFlag> {
+        self.flags
+    }
+}
+
 impl CardRow {
     /// The columns a flagged card's standing copies, as the store will hold them.
     fn queue_columns(&self) -> QueueColumns {
@@ -118,6 +140,17 @@ impl<'a> Import<'a> {
         row: &CardRow,
         flags: Vec<JudgedFlag>,
     ) -> Result<Outcome, StoreError> {
+        let judgement = NewJudgement::new(row, flags);
+        self.insert_judgement(row, judgement)
+    }
+
+    /// [`Import::insert_judged`] of a judgement made off the writer's thread, queue columns
+    /// included.
+    pub fn insert_judgement(
+        &mut self,
+        row: &CardRow,
+        judgement: NewJudgement,
+    ) -> Result<Outcome, StoreError> {
         let Some(id) = self.insert(row)? else {
             return Ok(Outcome::Duplicate);
         };
@@ -125,8 +158,8 @@ impl<'a> Import<'a> {
         let Some(pass) = self.in_pass_mut() else {
             return Ok(Outcome::Inserted);
         };
+        let NewJudgement { flags, columns } = judgement;
         pass.summary.note_facts(&row.facts(), !flags.is_empty());
-        let columns = (!flags.is_empty()).then(|| row.queue_columns());
         pass.pending.push((id, flags, columns));
         if pass.pending.len() >= CHUNK {
             pass.writer.write(&pass.pending)?;

@@ -29,6 +29,7 @@ use crate::store::cards::{
 use crate::store::fields::FieldKeys;
 use crate::store::flag_write::JudgedFlag;
 use crate::store::import_tx::{ImportStore, ImportTx};
+use crate::store::judged::NewJudgement;
 use crate::text::import as msg;
 
 /// How many warnings the report shows (all are counted).
@@ -102,7 +103,7 @@ enum Item {
         hash: i64,
         row: Box<CardRow>,
         /// Judged on the judge thread (the rules run in the import's pass).
-        flags: Option<Vec<JudgedFlag>>,
+        flags: Option<NewJudgement>,
     },
     /// Not mapped: on a re-sync most rows are unchanged, and only the writer, which looks the
     /// card up, knows which. Mapping waits until a row turns out to be new or changed.
@@ -396,7 +397,7 @@ impl<'a> Judge<'a> {
             if let Chunk::Items(items, _) = &mut chunk {
                 for item in items {
                     if let Item::Card { row, flags, .. } = item {
-                        *flags = Some(self.flags(&row.card));
+                        *flags = Some(NewJudgement::new(row, self.flags(&row.card)));
                     }
                 }
             }
@@ -553,9 +554,9 @@ fn apply<'i>(
         Item::Card {
             line, row, flags, ..
         } if flags.is_some() => {
-            let (line, flags) = (*line, flags.take().unwrap_or_default());
+            let (line, judgement) = (*line, flags.take().unwrap_or_default());
             import
-                .insert_judged(row, flags)
+                .insert_judged(row, judgement)
                 .map(|o| (line, o))
                 .map_err(|e| Applied::Store(line, e))
         }

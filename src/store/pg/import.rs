@@ -16,7 +16,7 @@ use crate::store::fields::FieldKeys;
 use crate::store::flag_write::JudgedFlag;
 use crate::store::flags::place;
 use crate::store::import_tx::{ImportStore, ImportTx};
-use crate::store::judged::Judge;
+use crate::store::judged::{Judge, NewJudgement};
 use crate::store::read::QueueColumns;
 
 /// One sync at a time writes the server's cards (an import; the API sync when it comes).
@@ -489,8 +489,9 @@ impl<'a> ImportTx<'a> for PgImport<'a> {
     fn insert_judged(
         &mut self,
         row: &CardRow,
-        flags: Vec<JudgedFlag>,
+        judgement: NewJudgement,
     ) -> Result<Outcome, StoreError> {
+        let flags = judgement.into_flags();
         let Some(id) = self.insert(row)? else {
             return Ok(Outcome::Duplicate);
         };
