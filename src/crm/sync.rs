@@ -377,6 +377,10 @@ struct Lander<'a> {
     digest: Vec<u8>,
     /// The deals the store holds notes for (only theirs are looked up as they land).
     note_deals: HashSet<String>,
+    /// The connection had no cards when this run's first transaction began: every deal is new
+    /// (one read twice, changed while the sync read, is found by its insert), so none is looked
+    /// up first. `None` until that transaction.
+    fresh: Option<bool>,
     /// The reader's rows carry notes of their own (Bitrix24's «Комментарий»): a card's notes
     /// are the row's, then the CRM's notes, and those come with their deals' rows.
     rows_carry_notes: bool,
@@ -433,6 +437,7 @@ impl<'a> Lander<'a> {
             pages: 0,
             digest: Vec::with_capacity(4096),
             note_deals: HashSet::new(),
+            fresh: None,
             rows_carry_notes: mapper_has_notes,
         })
     }
@@ -479,6 +484,9 @@ impl<'a> Lander<'a> {
         };
         let rules = self.rules_for(store)?;
         let mut import = store.begin_import(&meta)?;
+        if self.fresh.is_none() {
+            self.fresh = Some(import.fresh());
+        }
         let keys = import.field_keys(&self.mapper.custom_fields())?;
         // New deals are judged as they come (they are in memory); changed ones at the
         // commit, with the stage history the store holds.
@@ -580,7 +588,9 @@ impl<'a> Lander<'a> {
         let hash = self.seed.finish(&self.digest) ^ notes_digest(&notes);
         self.note_stage(cells[self.stage_col].trim());
         let line: u64 = id.parse().unwrap_or(0);
-        Ok(match import.lookup(id)? {
+        let fresh = self.fresh == Some(true);
+        let existing = if fresh { None } else { import.lookup(id)? };
+        Ok(match existing {
             Some(e) if e.hash == hash && !e.gone => import.unchanged(e.id),
             existing => {
                 let mut card = self
@@ -588,12 +598,22 @@ impl<'a> Lander<'a> {
                     .card(line, cells.iter().copied(), warnings)
                     .map_err(|e| Failure::body(&msg::deal(id), &e.message))?;
                 card.notes.extend(notes);
-                match (&existing, judge_new) {
+                let row = CardRow::new(card, hash, keys);
+                let outcome = match (&existing, judge_new) {
                     (None, Some(judge)) => {
-                        let flags = judge.flags(&card);
-                        import.insert_judged(&CardRow::new(card, hash, keys), flags)?
+                        let flags = judge.flags(&row.card);
+                        import.insert_judged(&row, flags)?
                     }
-                    _ => import.upsert(existing.as_ref(), &CardRow::new(card, hash, keys))?,
+                    _ => import.upsert(existing.as_ref(), &row)?,
+                };
+                match outcome {
+                    // Not looked up: the deal came earlier in this run (it changed while the
+                    // sync read), and the later read is the newer.
+                    Outcome::Duplicate if fresh => {
+                        let existing = import.lookup(id)?;
+                        import.upsert(existing.as_ref(), &row)?
+                    }
+                    outcome => outcome,
                 }
             }
         })
