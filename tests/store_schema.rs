@@ -63,6 +63,8 @@ fn a_new_store_is_migrated_to_the_latest_schema() {
             "calibration_cards",
             "calibrations",
             "cards",
+            "crm_notes",
+            "crm_notes_read",
             "crm_sync",
             "drafts",
             "field_names",

@@ -36,6 +36,7 @@ fn a_store_of_schema_9_gains_the_sync_cursors_and_keeps_its_cards() {
         synced_at: Some("2026-12-03 09:00:00".into()),
         full_at: None,
         resume: Some("{\"after_id\":7}".into()),
+        notes_cursor: Some(1_795_000_050),
     };
     store.save_crm_state("main", &state).unwrap();
     assert_eq!(store.crm_state("main").unwrap(), state);

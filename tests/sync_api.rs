@@ -87,8 +87,8 @@ fn first_sync_reads_every_deal_and_a_second_with_nothing_changed_costs_a_handful
     assert_eq!(tally(&first), (620, 620, 0, 0, 0));
     assert_eq!(first["since"], Json::Null);
     assert!(first["until"].is_string());
-    // Metadata (pipelines, users, fields) and three pages of 250.
-    assert!(first["requests"].as_u64().unwrap() <= 8, "{first}");
+    // Metadata (pipelines, users, fields), two pages of 250 notes, three of 250 deals, events.
+    assert!(first["requests"].as_u64().unwrap() <= 9, "{first}");
     assert_eq!(desk.desk.rows(Table::Cards).len() as i64, 620);
     // 142/143 repeat in both pipelines, and each card keeps its own pipeline's name.
     assert_eq!(
@@ -366,6 +366,7 @@ fn the_counts_of_a_synced_account_equal_its_file_export_imported_elsewhere() {
             "closed",
             "won",
             "tags",
+            "notes",
         ];
         let mut rows: Vec<String> = d
             .rows(Table::Cards)
@@ -376,6 +377,23 @@ fn the_counts_of_a_synced_account_equal_its_file_export_imported_elsewhere() {
         rows
     };
     assert_eq!(cards(&desk.desk), cards(&other));
+    // The notes say the same to the rules either way.
+    let check = |okk: Command| {
+        let mut okk = okk;
+        let out = succeeded(okk.env("OKK_TODAY", "2026-11-20").args(["check", "--json"]));
+        let json: Json = serde_json::from_str(&out).unwrap();
+        let mut cards: Vec<String> = json["cards"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| format!("{} {}", c["id"], c["flags"]))
+            .collect();
+        cards.sort();
+        cards
+    };
+    let synced_flags = check(desk.okk());
+    assert!(synced_flags.iter().any(|c| c.contains("купили в другом")));
+    assert_eq!(synced_flags, check(other.okk()));
 }
 
 #[test]
@@ -491,8 +509,9 @@ fn bitrix24_first_sync_maps_c1_stages_and_string_numbers_and_a_second_changes_no
 
     let first = desk.sync(&[]);
     assert_eq!(tally(&first), (130, 130, 0, 0, 0));
-    // Category list, one batch for every pipeline's stages, users, three pages of 50.
-    assert!(first["requests"].as_u64().unwrap() <= 7, "{first}");
+    // Category list, one batch for every pipeline's stages, users, two pages of open
+    // activities, three pages of 50 deals each with a batch of their comments, stage history.
+    assert!(first["requests"].as_u64().unwrap() <= 12, "{first}");
     assert!(!first.to_string().contains("h00ksecret42"), "{first}");
     assert!(first["url"].as_str().unwrap().ends_with("/rest/1/***"));
 
@@ -510,7 +529,9 @@ fn bitrix24_first_sync_maps_c1_stages_and_string_numbers_and_a_second_changes_no
         (again["inserted"].clone(), again["updated"].clone()),
         (0.into(), 0.into())
     );
-    assert!(again["requests"].as_u64().unwrap() <= 5, "{again}");
+    // The same metadata and activities, the overlap's page of deals with its comments, the
+    // stage history.
+    assert!(again["requests"].as_u64().unwrap() <= 8, "{again}");
 }
 
 #[test]
@@ -614,6 +635,39 @@ fn bitrix24_sync_killed_mid_way_resumes_by_id_with_no_card_lost_or_doubled() {
 fn no_task_flags_open_cards_whose_nearest_task_is_missing_or_past_on_the_stages_that_ask() {
     let crm = FakeCrm::start(State::with_deals(200), 0);
     let desk = Synced::new(&crm);
+    no_task_story(&crm, &desk, 0, |_, d| d.closest_task_at);
+}
+
+/// Bitrix24 has no nearest-task field: a deal's open activities (read account-wide) say it.
+/// One with an open activity due later is not flagged, one with none (or only done ones) is.
+#[test]
+fn bitrix24_no_task_reads_the_deals_open_activities() {
+    let crm = FakeCrm::start(State::with_deals(200), 0);
+    let desk = Synced::bitrix(&crm);
+    // The fake portal's clock is UTC+3: its deadlines are kept on it.
+    no_task_story(&crm, &desk, 3, |s, d| s.nearest_activity(d.id));
+    let done_only = crm.with(|s| {
+        s.activities
+            .iter()
+            .filter(|a| a.completed)
+            .map(|a| a.deal)
+            .find(|d| s.nearest_activity(*d).is_none())
+    });
+    assert!(
+        done_only.is_some(),
+        "the fake has a deal with only done activities"
+    );
+}
+
+/// Syncs with the `no_task` rule on «Первичный контакт» and checks its flags on two days
+/// against the fake's deals and `task` (a deal's nearest task, Unix seconds; `hours`: the
+/// CRM's clock ahead of UTC).
+fn no_task_story(
+    crm: &FakeCrm,
+    desk: &Synced,
+    hours: i64,
+    task: fn(&State, &fake::Deal) -> Option<i64>,
+) {
     // The shipped funnel, with the rule on «Первичный контакт».
     let text = std::fs::read_to_string(common::funnel_path()).unwrap();
     let at = text.find("name = \"Первичный контакт\"").unwrap();
@@ -662,9 +716,15 @@ fn no_task_flags_open_cards_whose_nearest_task_is_missing_or_past_on_the_stages_
                 .iter()
                 // «Неразобранное» is an alias of the stage in the shipped funnel.
                 .filter(|d| [60_000_001, 60_000_002, 61_000_001].contains(&d.status))
-                .filter(|d| match d.closest_task_at {
+                .filter(|d| match task(s, d) {
                     None => true,
-                    Some(t) => chrono::DateTime::from_timestamp(t, 0).unwrap().date_naive() < today,
+                    Some(t) => {
+                        let local = t + hours * 3600;
+                        chrono::DateTime::from_timestamp(local, 0)
+                            .unwrap()
+                            .date_naive()
+                            < today
+                    }
                 })
                 .map(|d| d.id.to_string())
                 .collect()
@@ -755,4 +815,161 @@ fn distinct_ids(desk: &Desk) -> usize {
     let ids: std::collections::BTreeSet<String> =
         rows.iter().map(|c| text(c, "external_id")).collect();
     ids.len()
+}
+
+// ---- notes and comments -----------------------------------------------------------------------
+
+const NOTES: &str = "/api/v4/leads/notes";
+
+/// The card's notes as the store keeps them.
+fn notes(desk: &Desk, id: &str) -> Vec<String> {
+    let card = desk.card(id);
+    let json = card["notes"].as_str().unwrap_or("[]");
+    serde_json::from_str(json).unwrap()
+}
+
+/// The ids of the cards `okk check --rule RULE --json` lists, as of the fake's day.
+fn flagged_by(s: &Synced, rule: &str) -> Vec<String> {
+    let out = succeeded(
+        s.okk()
+            .env("OKK_TODAY", "2026-11-20")
+            .args(["check", "--rule", rule, "--json"]),
+    );
+    let json: Json = serde_json::from_str(&out).unwrap();
+    let mut ids: Vec<String> = json["cards"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["id"].as_str().unwrap().to_string())
+        .collect();
+    ids.sort();
+    ids
+}
+
+#[test]
+fn amocrm_notes_are_read_account_wide_and_the_markers_rule_reads_them_on_synced_cards() {
+    let crm = FakeCrm::start(State::with_deals(300), 0);
+    let desk = Synced::new(&crm);
+    let first = desk.sync(&[]);
+    // Text notes, service messages and SMS carry `params.text`; calls have none.
+    let texts = crm.with(|s| s.notes.iter().filter(|n| n.has_text()).count());
+    assert_eq!(first["notes"].as_u64().unwrap() as usize, texts, "{first}");
+    assert_eq!(
+        notes(&desk.desk, "30000003"),
+        crm.with(|s| s.texts_of(30_000_003))
+    );
+    assert_eq!(notes(&desk.desk, "30000005"), Vec::<String>::new());
+    // «купили в другом» in a note, on a card in «Первичный контакт».
+    assert!(flagged_by(&desk, "markers").contains(&"30000001".to_string()));
+    assert!(!flagged_by(&desk, "markers").contains(&"30000000".to_string()));
+
+    // A note on a deal that did not change: the next sync reads it (and only it).
+    let note = crm.with(|s| s.add_note(30_000_000, "Клиент просил больше не звонить"));
+    let before = crm.requests();
+    let second = desk.sync(&[]);
+    assert_eq!(second["updated"], 1, "{second}");
+    assert!(crm.requests() - before <= 10, "{second}");
+    assert_eq!(
+        notes(&desk.desk, "30000000"),
+        ["Клиент просил больше не звонить"]
+    );
+    assert!(flagged_by(&desk, "markers").contains(&"30000000".to_string()));
+
+    // Edited in the CRM: the new text replaces the old.
+    crm.with(|s| s.edit_note(note, "Перезвонить в понедельник"));
+    desk.sync(&[]);
+    assert_eq!(notes(&desk.desk, "30000000"), ["Перезвонить в понедельник"]);
+    assert!(!flagged_by(&desk, "markers").contains(&"30000000".to_string()));
+
+    // Nothing changed: the notes read again are only the overlap's, and change nothing.
+    let before = crm.requests();
+    let quiet = desk.sync(&[]);
+    assert_eq!(
+        (quiet["inserted"].clone(), quiet["updated"].clone()),
+        (0.into(), 0.into())
+    );
+    assert!(crm.requests() - before <= 10, "{quiet}");
+}
+
+#[test]
+fn a_note_on_a_deal_the_sync_has_not_seen_waits_for_its_deal() {
+    let crm = FakeCrm::start(State::with_deals(40), 0);
+    let desk = Synced::new(&crm);
+    // The note comes before its deal (written while the sync read, say).
+    let future = crm.with(|s| {
+        let id = s.next_id();
+        s.add_note(id, "Договор подписан вчера");
+        id
+    });
+    desk.sync(&[]);
+    let id = crm.with(|s| s.add());
+    assert_eq!(id, future);
+    let report = desk.sync(&[]);
+    assert_eq!(report["inserted"], 1);
+    assert_eq!(
+        notes(&desk.desk, &id.to_string()),
+        ["Договор подписан вчера"]
+    );
+    // The fake's note on a deal it never had is kept and harms nothing.
+    let unseen = fake::UNSEEN_DEAL.to_string();
+    assert_eq!(
+        desk.desk
+            .rows_where(Table::Cards, |c| text(c, "external_id") == unseen),
+        0
+    );
+}
+
+#[test]
+fn a_sync_killed_while_reading_notes_resumes_from_the_notes_it_landed() {
+    let mut state = State::with_deals(3000);
+    state.faults.note_page_delay = Duration::from_millis(150);
+    let crm = FakeCrm::start(state, 0);
+    let desk = Synced::new(&crm);
+    let pages = || crm.with(|s| s.by_path.get(NOTES).copied().unwrap_or(0));
+    kill_after(&desk, || pages() >= 5);
+    crm.with(|s| s.faults.note_page_delay = Duration::ZERO);
+    let before = pages();
+    let report = desk.sync(&[]);
+    let all = crm.with(|s| s.notes.len()).div_ceil(250) as u64;
+    assert!(
+        pages() - before < all,
+        "resumed from the notes' cursor: {} of {all} pages again",
+        pages() - before
+    );
+    assert_eq!(report["inserted"], 3000);
+    for id in ["30000001", "30000003", "30002997", "30002999"] {
+        let want = crm.with(|s| s.texts_of(id.parse().unwrap()));
+        assert_eq!(notes(&desk.desk, id), want, "{id}");
+    }
+}
+
+#[test]
+fn bitrix24_comments_land_as_notes_and_open_activities_are_the_nearest_task() {
+    let crm = FakeCrm::start(State::with_deals(120), 0);
+    let desk = Synced::bitrix(&crm);
+    let first = desk.sync(&[]);
+    assert!(first["notes"].as_u64().unwrap() > 0, "{first}");
+    assert_eq!(
+        notes(&desk.desk, "30000003"),
+        crm.with(|s| s.texts_of(30_000_003))
+    );
+    assert!(flagged_by(&desk, "markers").contains(&"30000001".to_string()));
+    // A comment deleted in the CRM goes when its deal is read again.
+    crm.with(|s| {
+        s.notes.retain(|n| n.deal != 30_000_001);
+        s.rename(30_000_001, "Без комментариев");
+    });
+    desk.sync(&[]);
+    assert_eq!(notes(&desk.desk, "30000001"), Vec::<String>::new());
+
+    // Deal 30000001 has an open activity (its nearest task), 30000000 none.
+    let due = crm.with(|s| {
+        (
+            s.nearest_activity(30_000_001),
+            s.nearest_activity(30_000_000),
+        )
+    });
+    assert!(due.0.is_some() && due.1.is_none(), "{due:?}");
+    let fields = desk.desk.card("30000001")["fields"].to_string();
+    assert!(fields.contains("Ближайшая задача"), "{fields}");
 }

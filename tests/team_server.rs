@@ -1358,6 +1358,41 @@ fn a_file_that_fails_midway_changes_nothing_on_the_server_and_says_where_as_on_a
 }
 
 #[test]
+fn a_lead_s_login_imports_onto_the_server_as_the_owner_does() {
+    let Some(mut server) = ServerDb::new() else {
+        return;
+    };
+    let desk = Desk::new();
+    let file = path_arg(&desk.db);
+    let demo = path_arg(&repo().join("assets/demo/amocrm_deals.csv"));
+    let (lena, lena_url) = server.login("lena");
+    let (ok, _, err) = run_on(
+        &desk,
+        &server.url,
+        &["db", "roles", "--lead", &format!("lena={lena}")],
+    );
+    assert!(ok, "{err}");
+    // Into the empty store (no bulk load: that is the owner's), then a day later's changes.
+    let by_lead = import_on(&desk, &lena_url, &demo);
+    assert_eq!(by_lead, import_on(&desk, &file, &demo), "the first import");
+    assert_eq!(by_lead["inserted"], 371);
+    same_figures_and_queues(&desk, &file, &server.url, "lena");
+    let (later, _) = demo_a_day_later(&desk);
+    let by_lead = import_on(&desk, &lena_url, &later);
+    assert_eq!(by_lead, import_on(&desk, &file, &later), "a day later");
+    assert_eq!(
+        (by_lead["updated"].as_u64(), by_lead["gone"].as_u64()),
+        (Some(2), Some(1))
+    );
+    same_figures_and_queues(&desk, &file, &server.url, "lena");
+    assert_eq!(
+        facts_on_server(&server.url),
+        facts_on_file(&desk),
+        "batches, history, gone"
+    );
+}
+
+#[test]
 fn on_the_server_an_auditor_s_login_may_not_import_and_the_server_refuses_it_too() {
     let Some(mut server) = ServerDb::new() else {
         return;
@@ -1378,8 +1413,8 @@ fn on_the_server_an_auditor_s_login_may_not_import_and_the_server_refuses_it_too
         &anna_url,
         &["--today", TODAY, "import", &demo],
         &format!(
-            "okk import onto a server store is the database owner's command for now: \
-             the login role {anna} does not own this store"
+            "okk import onto a server store is the database owner's or a lead's command: \
+             the login role {anna} neither owns this store nor is a lead's"
         ),
     );
     let (ok, _, err) = run_on(&desk, &anna_url, &["--lang", "ru", "import", &demo]);

@@ -82,12 +82,14 @@ fn on_server(paths: &Paths, url: &str, args: ImportArgs) -> Result<ExitCode> {
     }
 }
 
-/// Only the database owner writes the server's cards for now: an auditor's or a lead's login
-/// is refused before anything is read (the server's grants would refuse it too).
+/// The database owner and a lead's login write the server's cards: an auditor's login (or a
+/// login okk does not know) is refused before anything is read (the server's grants would
+/// refuse it too).
 fn may_import(store: &PgStore) -> Result<()> {
     use crate::domain::ports::UserStore;
+    use crate::domain::roles::Role;
     let session = store.session().map_err(|e| user(e.to_string()))?;
-    if session.owner {
+    if session.owner || matches!(session.mapped, Some((_, Role::Lead))) {
         return Ok(());
     }
     Err(user(msg_app::import_owner_only(

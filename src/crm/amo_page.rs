@@ -25,6 +25,50 @@ impl LeadsPage {
     }
 }
 
+/// `/api/v4/leads/notes`: the notes and whether another page follows.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct NotesPage {
+    #[serde(rename = "_embedded")]
+    embedded: Loose<NotesEmbedded>,
+    #[serde(rename = "_links")]
+    links: Loose<Links>,
+}
+
+impl NotesPage {
+    pub fn notes(&self) -> impl ExactSizeIterator<Item = &Note> {
+        self.embedded.0.notes.0.iter().map(|n| &n.0)
+    }
+
+    pub fn has_next(&self) -> bool {
+        self.links.0.next.is_some()
+    }
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct NotesEmbedded {
+    notes: List<Loose<Note>>,
+}
+
+/// A note on a deal: its text is `params.text` (text notes, service messages, SMS, notes with
+/// a place); calls and files have none.
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct Note {
+    pub id: Int,
+    pub entity_id: Int,
+    pub created_at: Int,
+    pub updated_at: Int,
+    pub params: Loose<NoteParams>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct NoteParams {
+    pub text: Scalar,
+}
+
 #[derive(Deserialize, Default)]
 #[serde(default)]
 struct LeadsEmbedded {

@@ -1,16 +1,18 @@
 //! amoCRM / Kommo API v4, read side: pipelines and stages keyed by (pipeline, status), users,
-//! custom-field metadata, then deals changed since the cursor (keyset over `updated_at`) and
-//! then deletions and stage moves from `lead_deleted` and `lead_status_changed` events. Each deal
+//! custom-field metadata, then the deals' notes changed since the notes' cursor (account-wide,
+//! keyset over `updated_at`), then deals changed since the cursor (the same keyset) and then
+//! deletions and stage moves from `lead_deleted` and `lead_status_changed` events. Each deal
 //! becomes a row of the amoCRM export's shape.
 
 use std::collections::{HashMap, HashSet};
 
 use serde_json::Value;
 
-use super::amo_page::{Int, Lead, LeadsPage};
+use super::amo_page::{Int, Lead, LeadsPage, NotesPage};
 use super::client::{Client, CrmError};
 use super::row::{Page, Reader, StageMove, Step, fmt_unix};
 use super::sync::Failure;
+use crate::domain::deal_note::DealNote;
 
 /// amoCRM's biggest page.
 const LIMIT: usize = 250;
@@ -52,17 +54,25 @@ pub struct AmoReader {
     /// (deal id, updated_at) already read this run: keyset pages overlap by a second.
     seen: HashSet<(i64, i64)>,
     seen_events: HashSet<String>,
+    /// Where notes are read from (as `from`/`page` for deals).
+    notes_from: Option<i64>,
+    notes_page: u32,
+    notes_done: bool,
+    /// (note id, updated_at) already read this run.
+    seen_notes: HashSet<(i64, i64)>,
 }
 
 impl AmoReader {
     /// Reads the account's metadata. `cursor`: deals from this update time on (`None`: all);
     /// `events_cursor`: deletions and stage moves from this time on (`None`: every event the
-    /// account keeps, for the times its deals entered their stages).
+    /// account keeps, for the times its deals entered their stages); `notes_cursor`: notes
+    /// changed from this time on (`None`: all).
     pub fn open(
         client: &mut Client,
         pipelines: &[String],
         cursor: Option<i64>,
         events_cursor: Option<i64>,
+        notes_cursor: Option<i64>,
     ) -> Result<AmoReader, Failure> {
         let mut r = AmoReader {
             stages: HashMap::new(),
@@ -79,6 +89,10 @@ impl AmoReader {
             deals_done: false,
             seen: HashSet::new(),
             seen_events: HashSet::new(),
+            notes_from: notes_cursor,
+            notes_page: 1,
+            notes_done: false,
+            seen_notes: HashSet::new(),
         };
         r.read_pipelines(client, pipelines)?;
         r.read_users(client)?;
@@ -223,6 +237,52 @@ impl AmoReader {
         })
     }
 
+    /// A page of the deals' notes, account-wide, oldest change first (read before the deals,
+    /// so that a new deal lands with its notes). Notes of deals the store has no card of wait
+    /// in the store for their deal.
+    fn notes(&mut self, client: &mut Client) -> Result<Step, Failure> {
+        let mut what = format!(
+            "/api/v4/leads/notes?limit={LIMIT}&page={}&order[updated_at]=asc",
+            self.notes_page
+        );
+        if let Some(from) = self.notes_from {
+            what.push_str(&format!("&filter[updated_at][from]={from}"));
+        }
+        let body = client
+            .get_with(&what, |t| serde_json::from_str::<NotesPage>(t))
+            .map_err(|e| Failure::at(&what, e))?
+            .unwrap_or_default();
+        let mut page = Page::default();
+        let mut newest = self.notes_from;
+        for n in body.notes() {
+            // A note without its ids cannot be kept current: it is left out.
+            let (Some(id), Some(deal), Some(updated)) = (n.id.0, n.entity_id.0, n.updated_at.0)
+            else {
+                continue;
+            };
+            newest = newest.max(Some(updated));
+            if !self.seen_notes.insert((id, updated)) {
+                continue;
+            }
+            let at = n.created_at.0.unwrap_or(updated);
+            let text = n.params.0.text.cell();
+            if let Some(note) = DealNote::new(deal.to_string(), id.to_string(), at, &text) {
+                page.notes.push(note);
+            }
+        }
+        page.notes_cursor = newest;
+        let count = body.notes().len();
+        if count < LIMIT || !body.has_next() {
+            self.notes_done = true;
+        } else if newest == self.notes_from {
+            self.notes_page += 1;
+        } else {
+            self.notes_from = newest;
+            self.notes_page = 1;
+        }
+        Ok(Step::Page(page))
+    }
+
     fn deals(&mut self, client: &mut Client) -> Result<Step, Failure> {
         let mut what = format!(
             "/api/v4/leads?limit={LIMIT}&page={}&order[updated_at]=asc",
@@ -326,6 +386,9 @@ impl Reader for AmoReader {
     }
 
     fn next(&mut self, client: &mut Client) -> Result<Step, Failure> {
+        if !self.notes_done {
+            return self.notes(client);
+        }
         if !self.deals_done {
             return self.deals(client);
         }

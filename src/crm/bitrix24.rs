@@ -1,8 +1,11 @@
 //! Bitrix24 REST, read side: pipelines (`crm.category.list`) and their stages
-//! (`crm.status.list`, all in one `batch`), users (`user.get`), then deals changed since the
-//! cursor (`>DATE_MODIFY`, paged by `>ID` so pages never shift), then the stage moves since the
-//! last one read (`crm.stagehistory.list`, by `>ID`). Each deal becomes a row of the Bitrix24
-//! export's shape. Bitrix24 lists no deletions: `--full` reads every deal instead.
+//! (`crm.status.list`, all in one `batch`), users (`user.get`), the open activities bound to
+//! deals (`crm.activity.list`, account-wide: each deal's nearest one is its «nearest task»), then
+//! deals changed since the cursor (`>DATE_MODIFY`, paged by `>ID` so pages never shift), each
+//! page with its deals' timeline comments (one `batch`: `crm.timeline.comment.list` takes one
+//! deal at a time), then the stage moves since the last one read (`crm.stagehistory.list`, by
+//! `>ID`). Each deal becomes a row of the Bitrix24 export's shape. Bitrix24 lists no deletions:
+//! `--full` reads every deal instead.
 
 use std::collections::{HashMap, HashSet};
 
@@ -12,11 +15,12 @@ use super::amocrm::{int, scalar, text};
 use super::client::{Client, CrmError};
 use super::row::{Page, Reader, StageMove, Step};
 use super::sync::Failure;
+use crate::domain::deal_note::{DealNote, NOTES_PER_CARD};
 
 /// Bitrix24's fixed page size.
 const PAGE: usize = 50;
 
-const HEADER: [&str; 12] = [
+const HEADER: [&str; 13] = [
     "ID",
     "Название сделки",
     "Стадия сделки",
@@ -29,7 +33,10 @@ const HEADER: [&str; 12] = [
     "Предполагаемая дата закрытия",
     "Сделка закрыта",
     "Комментарий",
+    // Not in Bitrix24's export: the deal's nearest open activity (the `no_task` rule's column).
+    "Ближайшая задача",
 ];
+const TASK_COL: usize = 12;
 
 /// Where an unfinished run stands (saved with each page, so a killed sync resumes).
 #[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -58,6 +65,8 @@ pub struct BitrixReader {
     /// The last stage history item read (`None`: none yet, the first sync reads them all).
     history_after: Option<i64>,
     history_done: bool,
+    /// Deal id → the deadline of its nearest open activity (the portal's wall-clock time).
+    nearest: HashMap<i64, chrono::NaiveDateTime>,
 }
 
 impl BitrixReader {
@@ -92,9 +101,11 @@ impl BitrixReader {
             all_ids: HashSet::new(),
             history_after,
             history_done: false,
+            nearest: HashMap::new(),
         };
         r.read_stages(client, pipelines)?;
         r.read_users(client)?;
+        r.read_activities(client)?;
         Ok(r)
     }
 
@@ -187,6 +198,88 @@ impl BitrixReader {
         }
     }
 
+    /// The open activities bound to deals, account-wide (50 a request, by `>ID`): each deal's
+    /// nearest deadline. Read whole every sync: an activity done or added changes no deal's
+    /// DATE_MODIFY, and open ones are few beside the deals.
+    fn read_activities(&mut self, client: &mut Client) -> Result<(), Failure> {
+        let what = "/crm.activity.list.json";
+        let mut after = 0i64;
+        loop {
+            let body = client
+                .post(
+                    what,
+                    &json!({"filter": {"OWNER_TYPE_ID": 2, "COMPLETED": "N", ">ID": after},
+                            "order": {"ID": "ASC"},
+                            "select": ["ID", "OWNER_ID", "OWNER_TYPE_ID", "DEADLINE"],
+                            "start": -1}),
+                )
+                .map_err(|e| Failure::at(what, e))?;
+            let items = array_at(body.as_ref(), "/result");
+            for a in items {
+                let Some(id) = int(a.get("ID")) else {
+                    return Err(Failure::body(what, crate::text::crm::DEAL_WITHOUT_ID));
+                };
+                after = after.max(id);
+                let deadline = a
+                    .get("DEADLINE")
+                    .and_then(Value::as_str)
+                    .and_then(|t| chrono::DateTime::parse_from_rfc3339(t.trim()).ok())
+                    .map(|t| t.naive_local());
+                let (Some(deal), Some(deadline)) = (int(a.get("OWNER_ID")), deadline) else {
+                    continue;
+                };
+                let nearest = self.nearest.entry(deal).or_insert(deadline);
+                *nearest = (*nearest).min(deadline);
+            }
+            if items.len() < PAGE {
+                return Ok(());
+            }
+        }
+    }
+
+    /// The page's deals' timeline comments, in one `batch` (a command per deal, each its 50
+    /// newest): every deal's comments whole, so those deleted in the CRM go.
+    fn comments(&self, client: &mut Client, page: &mut Page) -> Result<(), Failure> {
+        if page.ids.is_empty() {
+            return Ok(());
+        }
+        let cmd: serde_json::Map<String, Value> = page
+            .ids
+            .iter()
+            .map(|id| {
+                (
+                    format!("d{id}"),
+                    json!(format!(
+                        "crm.timeline.comment.list?filter[ENTITY_TYPE]=deal&filter[ENTITY_ID]={id}\
+                         &order[CREATED]=DESC&select[0]=ID&select[1]=CREATED&select[2]=COMMENT"
+                    )),
+                )
+            })
+            .collect();
+        let what = "/batch.json";
+        let body = client
+            .post(what, &json!({"halt": 0, "cmd": cmd}))
+            .map_err(|e| Failure::at(what, e))?;
+        let results = body.as_ref().and_then(|b| b.pointer("/result/result"));
+        for id in &page.ids {
+            let list = results
+                .and_then(|r| r.get(format!("d{id}")))
+                .and_then(Value::as_array);
+            for c in list.into_iter().flatten().take(NOTES_PER_CARD) {
+                let at = c
+                    .get("CREATED")
+                    .and_then(Value::as_str)
+                    .and_then(unix)
+                    .unwrap_or(0);
+                let note =
+                    DealNote::new(id.clone(), text(c.get("ID")), at, &text(c.get("COMMENT")));
+                page.notes.extend(note);
+            }
+        }
+        page.notes_of = page.ids.clone();
+        Ok(())
+    }
+
     fn deals(&mut self, client: &mut Client) -> Result<Step, Failure> {
         let mut filter = json!({">ID": self.at.after_id});
         if let Some(from) = self.at.from {
@@ -220,7 +313,9 @@ impl BitrixReader {
             }
         }
         page.read = deals.len() as u64;
-        if deals.len() < PAGE {
+        let full_page = deals.len() >= PAGE;
+        self.comments(client, &mut page)?;
+        if !full_page {
             self.done = true;
             page.cursor = self.at.newest;
             page.resume = None;
@@ -317,6 +412,9 @@ impl BitrixReader {
         cells[9] = local(d.get("CLOSEDATE"));
         cells[10] = text(d.get("CLOSED"));
         cells[11] = text(d.get("COMMENTS"));
+        if let Some(t) = self.nearest.get(&id) {
+            cells[TASK_COL] = t.format("%d.%m.%Y %H:%M:%S").to_string();
+        }
         for (col, v) in custom {
             cells[col] = v;
         }

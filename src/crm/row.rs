@@ -3,6 +3,7 @@
 
 use super::client::Client;
 use super::sync::Failure;
+use crate::domain::deal_note::DealNote;
 
 /// One page of what changed, landed in one transaction with its cursors.
 #[derive(Debug, Default)]
@@ -17,6 +18,14 @@ pub struct Page {
     pub deleted: Vec<String>,
     /// When deals entered a stage, as the CRM recorded the move (its stage history).
     pub moves: Vec<StageMove>,
+    /// Notes on deals (amoCRM's notes, Bitrix24's timeline comments), which the cards show
+    /// and the markers rules read.
+    pub notes: Vec<DealNote>,
+    /// Deals whose notes `notes` holds in full (Bitrix24 reads each deal's comments whole):
+    /// the notes the store kept of them and `notes` no longer has go.
+    pub notes_of: Vec<String>,
+    /// The notes' cursor after this page (`None`: unchanged).
+    pub notes_cursor: Option<i64>,
     /// The deals' cursor after this page (`None`: unchanged).
     pub cursor: Option<i64>,
     pub events_cursor: Option<i64>,
@@ -35,6 +44,8 @@ pub struct StageMove {
     pub at: chrono::NaiveDateTime,
 }
 
+// One per HTTP request: moving a few hundred bytes is nothing beside it.
+#[allow(clippy::large_enum_variant)]
 pub enum Step {
     Page(Page),
     Done,

@@ -14,6 +14,7 @@ use super::client::{Client, CrmError};
 use super::config::{Connection, Kind};
 use super::row::{Page, Reader, Step, iso};
 use crate::domain::columns::AbsentFields;
+use crate::domain::deal_note::notes_digest;
 use crate::domain::funnel::{FieldRef, KnownStages};
 use crate::domain::import_report::UnknownStage;
 use crate::domain::rules::evaluate_with;
@@ -135,6 +136,7 @@ fn run(
     let from = since.map(|c| c - OVERLAP);
     let mut reader = open_reader(conn, opts, client, saved, from)?;
     let mut lander = Lander::new(reader.header(), conn, funnel, opts)?;
+    lander.note_deals = store.crm_note_deals(&conn.name)?;
     for w in reader.warnings() {
         lander.warn(w);
     }
@@ -293,6 +295,10 @@ fn open_reader(
             &conn.pipelines,
             from,
             saved.events_cursor.map(|c| c - OVERLAP),
+            saved
+                .notes_cursor
+                .filter(|_| !opts.full)
+                .map(|c| c - OVERLAP),
         )?),
         Kind::Bitrix24 => Box::new(super::bitrix24::BitrixReader::open(
             client,
@@ -312,6 +318,9 @@ fn advance(state: &mut SyncState, page: &Page) {
     }
     if page.events_cursor.is_some() {
         state.events_cursor = state.events_cursor.max(page.events_cursor);
+    }
+    if page.notes_cursor.is_some() {
+        state.notes_cursor = state.notes_cursor.max(page.notes_cursor);
     }
     state.resume = page.resume.clone();
 }
@@ -366,6 +375,15 @@ struct Lander<'a> {
     report: SyncReport,
     pages: u64,
     digest: Vec<u8>,
+    /// The deals the store holds notes for (only theirs are looked up as they land).
+    note_deals: HashSet<String>,
+    /// The connection had no cards when this run's first transaction began: every deal is new
+    /// (one read twice, changed while the sync read, is found by its insert), so none is looked
+    /// up first. `None` until that transaction.
+    fresh: Option<bool>,
+    /// The reader's rows carry notes of their own (Bitrix24's «Комментарий»): a card's notes
+    /// are the row's, then the CRM's notes, and those come with their deals' rows.
+    rows_carry_notes: bool,
 }
 
 impl<'a> Lander<'a> {
@@ -383,6 +401,7 @@ impl<'a> Lander<'a> {
         let stage_col = mapper
             .column_index(SystemField::Stage)
             .expect("checked by Mapper::new");
+        let mapper_has_notes = mapper.column_index(SystemField::Notes).is_some();
         Ok(Lander {
             conn,
             funnel,
@@ -397,6 +416,7 @@ impl<'a> Lander<'a> {
                 kind: conn.kind.name(),
                 url: conn.shown_url(),
                 rows: 0,
+                notes: 0,
                 inserted: 0,
                 updated: 0,
                 unchanged: 0,
@@ -416,6 +436,9 @@ impl<'a> Lander<'a> {
             },
             pages: 0,
             digest: Vec::with_capacity(4096),
+            note_deals: HashSet::new(),
+            fresh: None,
+            rows_carry_notes: mapper_has_notes,
         })
     }
 
@@ -435,7 +458,14 @@ impl<'a> Lander<'a> {
     ) -> Result<(), Failure> {
         self.pages += pages.len() as u64;
         self.report.rows += pages.iter().map(|p| p.rows.len() as u64).sum::<u64>();
-        let empty = |p: &&Page| p.rows.is_empty() && p.deleted.is_empty() && p.moves.is_empty();
+        self.report.notes += pages.iter().map(|p| p.notes.len() as u64).sum::<u64>();
+        let empty = |p: &&Page| {
+            p.rows.is_empty()
+                && p.deleted.is_empty()
+                && p.moves.is_empty()
+                && p.notes.is_empty()
+                && p.notes_of.is_empty()
+        };
         if pages.iter().all(empty) {
             if !self.opts.dry_run {
                 store.save_crm_state(&self.conn.name, state)?;
@@ -454,6 +484,9 @@ impl<'a> Lander<'a> {
         };
         let rules = self.rules_for(store)?;
         let mut import = store.begin_import(&meta)?;
+        if self.fresh.is_none() {
+            self.fresh = Some(import.fresh());
+        }
         let keys = import.field_keys(&self.mapper.custom_fields())?;
         // New deals are judged as they come (they are in memory); changed ones at the
         // commit, with the stage history the store holds.
@@ -473,8 +506,24 @@ impl<'a> Lander<'a> {
         let mut counts = BatchCounts::default();
         let mut warnings = Vec::new();
         let mut gone = 0;
+        // The notes first: a deal of these pages lands with them.
+        let mut touched: HashSet<&str> = HashSet::new();
+        for page in pages {
+            if page.notes.is_empty() && page.notes_of.is_empty() {
+                continue;
+            }
+            import.save_notes(&self.conn.name, &page.notes, &page.notes_of)?;
+            touched.extend(page.notes_of.iter().map(String::as_str));
+            for n in &page.notes {
+                touched.insert(&n.deal);
+                if !self.note_deals.contains(&n.deal) {
+                    self.note_deals.insert(n.deal.clone());
+                }
+            }
+        }
         for page in pages {
             for (row, id) in page.rows.iter().zip(&page.ids) {
+                touched.remove(id.as_str());
                 counts.rows += 1;
                 let deal = Deal {
                     row,
@@ -496,6 +545,13 @@ impl<'a> Lander<'a> {
             }
             for m in &page.moves {
                 import.stage_entered_at(&self.conn.name, &m.deal, &m.stage, &m.at)?;
+            }
+        }
+        // Notes on deals these pages did not bring: their cards take them as they are. (A
+        // reader whose rows carry notes sends its notes with their deals' rows.)
+        if !self.rows_carry_notes {
+            for deal in touched {
+                counts.updated += self.renote(&mut import, deal)? as u64;
             }
         }
         import.save_crm_state(&self.conn.name, state)?;
@@ -524,25 +580,59 @@ impl<'a> Lander<'a> {
         let cells: Vec<&str> = row.iter().map(String::as_str).collect();
         self.digest.clear();
         self.seed.add_row(&mut self.digest, &cells);
-        let hash = self.seed.finish(&self.digest);
+        let notes = if self.note_deals.contains(id) {
+            import.crm_notes(&self.conn.name, id)?
+        } else {
+            Vec::new()
+        };
+        let hash = self.seed.finish(&self.digest) ^ notes_digest(&notes);
         self.note_stage(cells[self.stage_col].trim());
         let line: u64 = id.parse().unwrap_or(0);
-        Ok(match import.lookup(id)? {
+        let fresh = self.fresh == Some(true);
+        let existing = if fresh { None } else { import.lookup(id)? };
+        Ok(match existing {
             Some(e) if e.hash == hash && !e.gone => import.unchanged(e.id),
             existing => {
-                let card = self
+                let mut card = self
                     .mapper
                     .card(line, cells.iter().copied(), warnings)
                     .map_err(|e| Failure::body(&msg::deal(id), &e.message))?;
-                match (&existing, judge_new) {
+                card.notes.extend(notes);
+                let row = CardRow::new(card, hash, keys);
+                let outcome = match (&existing, judge_new) {
                     (None, Some(judge)) => {
-                        let flags = judge.flags(&card);
-                        import.insert_judged(&CardRow::new(card, hash, keys), flags)?
+                        let flags = judge.flags(&row.card);
+                        import.insert_judged(&row, flags)?
                     }
-                    _ => import.upsert(existing.as_ref(), &CardRow::new(card, hash, keys))?,
+                    _ => import.upsert(existing.as_ref(), &row)?,
+                };
+                match outcome {
+                    // Not looked up: the deal came earlier in this run (it changed while the
+                    // sync read), and the later read is the newer.
+                    Outcome::Duplicate if fresh => {
+                        let existing = import.lookup(id)?;
+                        import.upsert(existing.as_ref(), &row)?
+                    }
+                    outcome => outcome,
                 }
             }
         })
+    }
+
+    /// A card whose notes changed while its deal did not: it takes the notes the store now
+    /// holds for it (its content hash with them). Whether it changed; a deal the store has no
+    /// card of keeps its notes until its card comes.
+    fn renote(&self, import: &mut Import<'_>, deal: &str) -> Result<bool, Failure> {
+        let Some((id, hash, old)) = import.card_notes(&self.conn.name, deal)? else {
+            return Ok(false);
+        };
+        let notes = import.crm_notes(&self.conn.name, deal)?;
+        if notes == old {
+            return Ok(false);
+        }
+        let hash = hash ^ notes_digest(&old) ^ notes_digest(&notes);
+        import.set_card_notes(id, &notes, hash)?;
+        Ok(true)
     }
 
     /// The rules' marker, day and the source's absent fields, when the page's cards can be

@@ -14,6 +14,8 @@ pub struct SyncReport {
     pub url: String,
     /// Deals read.
     pub rows: u64,
+    /// Notes (comments) on deals read.
+    pub notes: u64,
     pub inserted: u64,
     pub updated: u64,
     pub unchanged: u64,

@@ -503,6 +503,26 @@ CREATE TABLE IF NOT EXISTS users (
     assigned INTEGER NOT NULL DEFAULT 0
 );
 "#,
+    // 17: the notes a live sync reads (store::crm): per connection and deal, by the CRM's note
+    // id, so that an edited note replaces its old text and a note that comes before its deal
+    // waits for it; the card's notes are these, newest first. How far the notes were read.
+    // IF NOT EXISTS: tests replay migrations over a store that has them.
+    r#"
+CREATE TABLE IF NOT EXISTS crm_notes (
+    connection TEXT NOT NULL,
+    deal       TEXT NOT NULL,
+    note       TEXT NOT NULL,
+    at         INTEGER NOT NULL,
+    body       TEXT NOT NULL,
+    PRIMARY KEY (connection, deal, note)
+) WITHOUT ROWID;
+-- How far each connection's notes were read: the largest update time (Unix seconds) of a note
+-- read, written with the page it came with (as crm_sync's cursors).
+CREATE TABLE IF NOT EXISTS crm_notes_read (
+    connection TEXT PRIMARY KEY,
+    cursor     INTEGER
+);
+"#,
 ];
 
 pub fn latest() -> i64 {

@@ -58,6 +58,39 @@ pub struct Move {
     pub at: i64,
 }
 
+/// A note on a deal (amoCRM's note; Bitrix24 shows the text ones as timeline comments).
+#[derive(Debug, Clone)]
+pub struct Note {
+    pub id: i64,
+    pub deal: i64,
+    /// amoCRM's `note_type`: `common`, `service_message`, `sms_in` carry `params.text`;
+    /// `call_in` has none.
+    pub kind: &'static str,
+    pub text: String,
+    pub created_at: i64,
+    pub updated_at: i64,
+}
+
+impl Note {
+    /// Text a user reads: what a CRM export writes in its note columns.
+    pub fn has_text(&self) -> bool {
+        self.kind != "call_in" && !self.text.trim().is_empty()
+    }
+}
+
+/// A Bitrix24 activity (a call, a meeting, a to-do) bound to a deal.
+#[derive(Debug, Clone)]
+pub struct Activity {
+    pub id: i64,
+    pub deal: i64,
+    pub deadline: i64,
+    pub completed: bool,
+}
+
+/// A deal id no deal has: the fake keeps a note on it (as a CRM does for a deal a sync has
+/// not seen, created while it read).
+pub const UNSEEN_DEAL: i64 = 39_999_999;
+
 /// Faults the next requests meet.
 #[derive(Debug, Clone, Default)]
 pub struct Faults {
@@ -71,6 +104,8 @@ pub struct Faults {
     pub cut_pages: u32,
     /// Each page of deals takes this long.
     pub page_delay: Duration,
+    /// Each page of notes takes this long.
+    pub note_page_delay: Duration,
 }
 
 #[derive(Debug, Default)]
@@ -80,6 +115,8 @@ pub struct State {
     pub deleted: Vec<(String, i64, i64)>,
     /// Stage moves as amoCRM's `lead_status_changed` events (Bitrix24's stage history).
     pub moves: Vec<Move>,
+    pub notes: Vec<Note>,
+    pub activities: Vec<Activity>,
     pub faults: Faults,
     pub requests: u64,
     /// Requests per path (without the query).
@@ -138,9 +175,73 @@ impl State {
             ..State::default()
         };
         for i in 0..n {
-            s.deals.push(deal(i));
+            let d = deal(i);
+            notes_of(i, &d, &mut s.notes);
+            activities_of(i, &d, &mut s.activities);
+            s.deals.push(d);
         }
+        let at = BASE_TIME + 120;
+        s.notes.push(Note {
+            id: 69_999_999,
+            deal: UNSEEN_DEAL,
+            kind: "common",
+            text: "Клиент сказал, что уже купили".into(),
+            created_at: at,
+            updated_at: at,
+        });
         s
+    }
+
+    /// Adds a text note to a deal; returns its id.
+    pub fn add_note(&mut self, deal: i64, text: &str) -> i64 {
+        let t = self.tick();
+        let id = 70_000_000 + self.notes.len() as i64 + 1_000_000;
+        self.notes.push(Note {
+            id,
+            deal,
+            kind: "common",
+            text: text.to_string(),
+            created_at: t,
+            updated_at: t,
+        });
+        id
+    }
+
+    /// Edits a note's text (its deal does not change).
+    pub fn edit_note(&mut self, id: i64, text: &str) {
+        let t = self.tick();
+        let n = self
+            .notes
+            .iter_mut()
+            .find(|n| n.id == id)
+            .expect("no such note");
+        n.text = text.to_string();
+        n.updated_at = t;
+    }
+
+    /// The id the next deal [`State::add`] makes will have.
+    pub fn next_id(&self) -> i64 {
+        deal(self.deals.len() + self.deleted.len() + 100_000).id
+    }
+
+    /// A deal's notes with text, newest first (as the card shows them).
+    pub fn texts_of(&self, deal: i64) -> Vec<String> {
+        let mut notes: Vec<&Note> = self
+            .notes
+            .iter()
+            .filter(|n| n.deal == deal && n.has_text())
+            .collect();
+        notes.sort_by_key(|n| std::cmp::Reverse((n.created_at, n.id)));
+        notes.iter().map(|n| n.text.clone()).collect()
+    }
+
+    /// The deal's nearest open activity (Bitrix24's «nearest task»).
+    pub fn nearest_activity(&self, deal: i64) -> Option<i64> {
+        self.activities
+            .iter()
+            .filter(|a| a.deal == deal && !a.completed)
+            .map(|a| a.deadline)
+            .min()
     }
 
     fn tick(&mut self) -> i64 {
@@ -211,6 +312,9 @@ impl State {
             "Теги",
             "Этап сделки",
             "Воронка",
+            "Примечание",
+            "Примечание 2",
+            "Примечание 3",
         ];
         header.extend(FIELDS.iter().map(|f| f.1));
         w.write_record(&header).unwrap();
@@ -236,6 +340,10 @@ impl State {
                 s.1.to_string(),
                 p.name.to_string(),
             ];
+            let mut texts = self.texts_of(d.id);
+            assert!(texts.len() <= 3, "the export has three note columns");
+            texts.resize(3, String::new());
+            row.extend(texts);
             for f in FIELDS {
                 let v = d.custom.iter().find(|c| c.0 == f.0).map(|c| &c.1);
                 row.push(match v {
@@ -247,6 +355,55 @@ impl State {
             w.write_record(&row).unwrap();
         }
         w.flush().unwrap();
+    }
+}
+
+/// The i-th deal's notes: some text notes (one with a phrase of the `lost` markers), service
+/// messages, SMS, calls (no text); at most three with text.
+fn notes_of(i: usize, d: &Deal, out: &mut Vec<Note>) {
+    let mut add = |kind: &'static str, text: &str, after: i64| {
+        let at = d.created_at + after;
+        out.push(Note {
+            id: 70_000_000 + out.len() as i64,
+            deal: d.id,
+            kind,
+            text: text.to_string(),
+            created_at: at,
+            updated_at: at,
+        });
+    };
+    match i % 6 {
+        1 => add("common", "Клиент сообщил, что купили в другом ЖК", 600),
+        3 => {
+            add("service_message", "Заявка с сайта: просит перезвонить", 300);
+            add("sms_in", "Перезвоните после обеда, пожалуйста", 900);
+        }
+        5 => add("call_in", "", 700),
+        _ => {}
+    }
+    if i % 10 == 7 {
+        add("common", "Отправили планировки на почту", 1200);
+    }
+}
+
+/// The i-th deal's activities for Bitrix24: an open one due at the deal's nearest task (so
+/// both APIs say the same of it), and for some deals with no task one done long ago.
+fn activities_of(i: usize, d: &Deal, out: &mut Vec<Activity>) {
+    if let Some(t) = d.closest_task_at {
+        out.push(Activity {
+            id: 1 + out.len() as i64,
+            deal: d.id,
+            deadline: t,
+            completed: false,
+        });
+    }
+    if i % 8 == 4 {
+        out.push(Activity {
+            id: 1 + out.len() as i64,
+            deal: d.id,
+            deadline: d.created_at + 100,
+            completed: true,
+        });
     }
 }
 
@@ -312,6 +469,24 @@ fn deal_json(d: &Deal, base: &str) -> Value {
         "_embedded": {"tags": d.tags.iter().enumerate()
             .map(|(i, t)| json!({"id": 1_252_595 + i, "name": t})).collect::<Vec<_>>(),
             "companies": []}
+    })
+}
+
+/// A note as `/api/v4/leads/notes` gives it: the text in `params.text`, none for a call.
+fn note_json(n: &Note, base: &str) -> Value {
+    let params = match n.kind {
+        "call_in" => json!({"uniq": format!("call-{}", n.id), "duration": 60,
+            "source": "Телефония", "link": "https://example.com/rec.mp3", "phone": "+79990000000"}),
+        "service_message" => json!({"service": "Сайт", "text": n.text}),
+        "sms_in" => json!({"text": n.text, "phone": "+79990000000"}),
+        _ => json!({"text": n.text}),
+    };
+    json!({
+        "id": n.id, "entity_id": n.deal, "created_by": USERS[0].0, "updated_by": USERS[0].0,
+        "created_at": n.created_at, "updated_at": n.updated_at,
+        "responsible_user_id": USERS[0].0, "group_id": 0, "note_type": n.kind,
+        "params": params, "account_id": 31_296_422,
+        "_links": {"self": {"href": format!("{base}/api/v4/leads/{}/notes/{}", n.deal, n.id)}}
     })
 }
 
@@ -551,6 +726,27 @@ fn serve(mut req: tiny_http::Request, state: &Mutex<State>, base: &str) {
             let all = all.into_iter().map(|(_, e)| e).collect();
             hal_page(req, base, "events", all, page, limit);
         }
+        "/api/v4/leads/notes" => {
+            let from = num("filter[updated_at][from]").unwrap_or(i64::MIN);
+            let mut notes: Vec<&Note> = s.notes.iter().filter(|n| n.updated_at >= from).collect();
+            notes.sort_by_key(|n| (n.updated_at, n.id));
+            let window = (page - 1) * limit..page * limit;
+            let all: Vec<Value> = notes
+                .iter()
+                .enumerate()
+                .map(|(i, n)| {
+                    if window.contains(&i) {
+                        note_json(n, base)
+                    } else {
+                        Value::Null
+                    }
+                })
+                .collect();
+            let delay = s.faults.note_page_delay;
+            drop(s);
+            std::thread::sleep(delay);
+            hal_page(req, base, "leads/notes", all, page, limit);
+        }
         "/api/v4/leads" => {
             let from = num("filter[updated_at][from]").unwrap_or(i64::MIN);
             let pipelines: Vec<i64> = q
@@ -625,7 +821,9 @@ fn hal_page(
     send(
         req,
         200,
-        Some(json!({"_page": page, "_links": links, "_embedded": {key: items}})),
+        // `leads/notes` lists its items under `notes`.
+        Some(json!({"_page": page, "_links": links,
+            "_embedded": {key.rsplit('/').next().unwrap_or(key): items}})),
     );
 }
 
@@ -721,6 +919,26 @@ mod bitrix {
                        "NAME": name, "SORT": ((i + 1) * 10).to_string(),
                        "SYSTEM": "N", "CATEGORY_ID": if p == 0 { Value::Null } else { json!(p.to_string()) },
                        "SEMANTICS": sem})
+            })
+            .collect()
+    }
+
+    /// A deal's timeline comments as `crm.timeline.comment.list` gives them: its text notes,
+    /// newest first.
+    fn comments(s: &State, deal: i64) -> Vec<Value> {
+        let mut notes: Vec<&Note> = s
+            .notes
+            .iter()
+            .filter(|n| n.deal == deal && n.has_text())
+            .collect();
+        notes.sort_by_key(|n| std::cmp::Reverse((n.created_at, n.id)));
+        notes
+            .iter()
+            .take(50)
+            .map(|n| {
+                json!({"ID": n.id.to_string(), "ENTITY_ID": deal.to_string(),
+                    "ENTITY_TYPE": "deal", "CREATED": iso(n.created_at), "COMMENT": n.text,
+                    "AUTHOR_ID": "1", "FILES": {}})
             })
             .collect()
     }
@@ -838,6 +1056,22 @@ mod bitrix {
                         "crm.deal.userfield.list" => {
                             results.insert(key, json!(userfields()));
                         }
+                        "crm.timeline.comment.list" => {
+                            // Per deal only: ENTITY_TYPE and ENTITY_ID are required.
+                            let deal = q.get("filter[ENTITY_ID]").and_then(|v| v.parse().ok());
+                            match (q.get("filter[ENTITY_TYPE]").map(String::as_str), deal) {
+                                (Some("deal"), Some(deal)) => {
+                                    results.insert(key, json!(comments(&s, deal)));
+                                }
+                                _ => {
+                                    errors.insert(
+                                        key,
+                                        json!({"error": "",
+                                        "error_description": "ENTITY_ID is not defined or invalid."}),
+                                    );
+                                }
+                            }
+                        }
                         _ => {
                             errors.insert(
                                 key,
@@ -853,6 +1087,29 @@ mod bitrix {
                     json!({"result": {"result": results, "result_error": errors,
                     "result_total": [], "result_next": [], "result_time": {}}, "time": time()}),
                 )
+            }
+            "crm.activity.list" => {
+                // Account-wide, by owner type and COMPLETED; strings, 50 a page.
+                let f = &body["filter"];
+                let after = super::amo_int(&f[">ID"]).unwrap_or(0);
+                let owner_type = super::amo_int(&f["OWNER_TYPE_ID"]);
+                let completed = f["COMPLETED"].as_str();
+                let items: Vec<Value> = s
+                    .activities
+                    .iter()
+                    .filter(|a| a.id > after)
+                    .filter(|_| owner_type.is_none_or(|t| t == 2))
+                    .filter(|a| completed.is_none_or(|c| (c == "Y") == a.completed))
+                    .take(50)
+                    .map(|a| {
+                        json!({"ID": a.id.to_string(), "OWNER_ID": a.deal.to_string(),
+                            "OWNER_TYPE_ID": "2", "TYPE_ID": "6", "PROVIDER_ID": "CRM_TODO",
+                            "SUBJECT": "Перезвонить", "DEADLINE": iso(a.deadline),
+                            "COMPLETED": if a.completed { "Y" } else { "N" },
+                            "RESPONSIBLE_ID": "1"})
+                    })
+                    .collect();
+                reply(req, 200, json!({"result": items, "time": time()}))
             }
             "crm.stagehistory.list" => {
                 // Items are the moves in order, ids from 1; ints, not strings, nested under

@@ -32,7 +32,7 @@ app-not-on-server =
       okk import, okk bundle export, okk bundle import, okk bundle trust, okk funnel apply,
       okk db roles, okk db copy FILE { $server } (a laptop's SQLite store in) and back out to a new file.
       Every other command works on a SQLite store: --db FILE.
-app-import-owner-only = okk import onto a server store is the database owner's command for now: the login role { $login } does not own this store (import with the owner's connection; a lead's own import needs server grants okk does not set up yet)
+app-import-owner-only = okk import onto a server store is the database owner's or a lead's command: the login role { $login } neither owns this store nor is a lead's (okk db roles maps logins to leads)
 app-import-no-check-on-server = --no-check does not apply to a server store: it has no rules run of its own, so its import judges every card it writes
 app-copy-direction = db copy moves a whole store between a SQLite file and PostgreSQL: okk db copy FILE postgres://… (into an empty server store) or okk db copy postgres://… FILE (into a new file); { $from } to { $to } is neither
 app-copied = Copied into { $to }:

@@ -12,7 +12,7 @@ use crate::store::StoreError;
 
 /// What the two group roles may do beyond reading: an auditor writes reviews, drafts and
 /// leases (the policies keep each to its own name) and locks the cards it claims; a lead also
-/// decides, applies the funnel and draws calibrations. Run again after every migration, so a
+/// decides, applies the funnel, draws calibrations and imports (`pg::import`). Run again after every migration, so a
 /// table a later okk adds is granted too.
 const GRANTS: &str = "
 GRANT SELECT ON ALL TABLES IN SCHEMA public TO okk_auditor, okk_lead;
@@ -22,6 +22,9 @@ GRANT INSERT, UPDATE, DELETE ON drafts, leases TO okk_auditor, okk_lead;
 GRANT UPDATE (id) ON cards TO okk_auditor, okk_lead;
 GRANT INSERT, UPDATE ON lead_decisions TO okk_lead;
 GRANT INSERT ON funnel_versions, funnel_applied, calibrations, calibration_cards TO okk_lead;
+GRANT INSERT, UPDATE ON cards, import_batches TO okk_lead;
+GRANT INSERT ON stage_history, source_columns, field_names TO okk_lead;
+GRANT INSERT, UPDATE, DELETE ON flags, standings TO okk_lead;
 ";
 
 /// A role name as SQL (roles are identifiers; bound parameters cannot name them).

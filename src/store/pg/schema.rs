@@ -433,6 +433,37 @@ SECURITY DEFINER SET search_path FROM CURRENT AS $$
     WHERE c.id = card AND s.card_id = card AND s.judged <> c.judged;
 $$;
 "#,
+    // 6: the notes a live sync reads (SQLite's migration 17, store::crm), so that a store
+    // copied to the server and back keeps them; and a lead's own import (`okk import` with a
+    // lead's login): the cards' rows a lead may write, and the attachment of reviews made before
+    // their card arrived done by the owner's function (the reviews' policies let no one but
+    // their auditor change them).
+    r#"
+CREATE TABLE crm_notes (
+    connection text NOT NULL,
+    deal       text NOT NULL,
+    note       text NOT NULL,
+    at         bigint NOT NULL,
+    body       text NOT NULL,
+    PRIMARY KEY (connection, deal, note)
+);
+CREATE TABLE crm_notes_read (
+    connection text PRIMARY KEY,
+    cursor     bigint
+);
+CREATE POLICY cards_imported_by_lead ON cards FOR INSERT WITH CHECK (okk_is_lead());
+CREATE POLICY cards_changed_by_lead ON cards FOR UPDATE
+    USING (okk_is_lead()) WITH CHECK (okk_is_lead());
+CREATE FUNCTION okk_attach_reviews() RETURNS bigint LANGUAGE sql
+SECURITY DEFINER SET search_path FROM CURRENT AS $$
+    WITH attached AS (
+        UPDATE reviews r SET card_id = c.id FROM cards c
+        WHERE r.card_id IS NULL AND c.source = r.card_source
+          AND c.external_id = r.card_external_id
+        RETURNING 1)
+    SELECT count(*) FROM attached;
+$$;
+"#,
 ];
 
 pub fn latest() -> i64 {
