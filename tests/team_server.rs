@@ -131,7 +131,7 @@ fn on_a_store_file_named_roles_keep_an_auditor_from_leading_and_a_stranger_out()
 fn a_command_not_on_the_server_yet_refuses_and_names_those_that_are() {
     let desk = Desk::new();
     let out = okk_on(&desk, "postgres://okk:secret@127.0.0.1:1/okk")
-        .arg("check")
+        .arg("fields")
         .output()
         .unwrap();
     assert!(!out.status.success());
@@ -190,12 +190,12 @@ fn db_copy_moves_a_store_between_a_file_and_a_server_only() {
 fn in_russian_the_server_s_refusals_and_db_copy_speak_russian() {
     let desk = Desk::new();
     let out = okk_on(&desk, "postgres://okk:secret@127.0.0.1:1/okk")
-        .args(["--lang", "ru", "check"])
+        .args(["--lang", "ru", "fields"])
         .output()
         .unwrap();
     assert!(!out.status.success());
     let err = String::from_utf8_lossy(&out.stderr);
-    english::assert_russian("okk check on a server", &err, &["postgres", "okk"]);
+    english::assert_russian("okk fields on a server", &err, &["postgres", "okk"]);
     assert!(
         err.contains("эта команда пока не работает с хранилищем на PostgreSQL")
             && err.contains("okk review, okk lead, okk queue (с --claim N)"),
@@ -1390,6 +1390,95 @@ fn a_lead_s_login_imports_onto_the_server_as_the_owner_does() {
         facts_on_file(&desk),
         "batches, history, gone"
     );
+}
+
+/// `okk check --json` on a store as of `day`.
+fn check_on(desk: &Desk, db: &str, day: &str) -> (String, String) {
+    let (ok, out, err) = run_on(desk, db, &["--today", day, "check", "--json"]);
+    assert!(ok, "check on {db}: {err}");
+    (out, err)
+}
+
+#[test]
+fn okk_check_on_the_server_judges_every_card_for_the_day_as_on_a_file() {
+    let Some(server) = ServerDb::new() else {
+        return;
+    };
+    let desk = Desk::new();
+    let file = path_arg(&desk.db);
+    let demo = path_arg(&repo().join("assets/demo/amocrm_deals.csv"));
+    import_on(&desk, &file, &demo);
+    import_on(&desk, &server.url, &demo);
+    let (on_file, _) = check_on(&desk, &file, TODAY);
+    assert_eq!(
+        check_on(&desk, &server.url, TODAY).0,
+        on_file,
+        "the import's day"
+    );
+    // Two weeks on, nothing imported: cards idle longer, bookings expired. The server's
+    // flags were the import's; its check judges every card again, as the file's does.
+    let later = "2026-12-04";
+    let (later_on_file, _) = check_on(&desk, &file, later);
+    assert_ne!(
+        later_on_file, on_file,
+        "the day changes what the rules find"
+    );
+    assert_eq!(
+        check_on(&desk, &server.url, later).0,
+        later_on_file,
+        "{later}"
+    );
+    // The same file imported again a day later: the import writes no card, and the rules
+    // still judge every card for the new day.
+    let next = "2026-12-05";
+    for db in [&file, &server.url] {
+        let (ok, _, err) = run_on(&desk, db, &["--today", next, "import", &demo]);
+        assert!(ok, "{err}");
+    }
+    let mut client = postgres::Client::connect(&server.url, postgres::NoTls).unwrap();
+    let mark: String = client
+        .query_one(
+            "SELECT value FROM okk_meta WHERE key = 'rules_ran_for'",
+            &[],
+        )
+        .unwrap()
+        .get(0);
+    assert!(mark.ends_with(next), "{mark}");
+    assert_eq!(
+        check_on(&desk, &server.url, next).0,
+        check_on(&desk, &file, next).0,
+        "after an import of nothing new"
+    );
+}
+
+#[test]
+fn on_the_server_an_auditor_s_check_shows_the_flags_as_they_are_and_says_so() {
+    let Some(mut server) = ServerDb::new() else {
+        return;
+    };
+    let desk = Desk::new();
+    let demo = path_arg(&repo().join("assets/demo/amocrm_deals.csv"));
+    import_on(&desk, &server.url, &demo);
+    let (anna, anna_url) = server.login("anna");
+    let (ok, _, err) = run_on(
+        &desk,
+        &server.url,
+        &["db", "roles", "--auditor", &format!("anna={anna}")],
+    );
+    assert!(ok, "{err}");
+    let (as_imported, quiet) = check_on(&desk, &anna_url, TODAY);
+    assert!(!quiet.contains("another day"), "{quiet}");
+    let before = server_digest(&server.url);
+    let (later, told) = check_on(&desk, &anna_url, "2026-12-04");
+    assert_eq!(later, as_imported, "an auditor writes no flags");
+    assert!(told.contains("judged for another day"), "{told}");
+    assert!(server_digest(&server.url) == before, "nothing written");
+    let (_, _, told) = run_on(
+        &desk,
+        &anna_url,
+        &["--lang", "ru", "--today", "2026-12-04", "check"],
+    );
+    english::assert_russian("okk check as an auditor", &told, &["okk", "check"]);
 }
 
 #[test]

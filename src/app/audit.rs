@@ -81,6 +81,27 @@ pub fn refresh(
     Ok(Some(run))
 }
 
+/// [`refresh`] on a team server's store: the server's rules run (`pg::rules_run`) when its flags
+/// were judged for another funnel or day, and `may_write` (the owner's or a lead's login: an
+/// auditor's may not write flags). Returns what the run found, if it ran.
+pub fn refresh_server(
+    store: &mut crate::store::pg::PgStore,
+    funnel: &Funnel,
+    fingerprint: &str,
+    now: NaiveDateTime,
+    may_write: bool,
+) -> Result<Option<RulesRun>> {
+    let key = ran_for(fingerprint, now);
+    if !may_write || store.rules_ran_for()?.as_deref() == Some(key.as_str()) {
+        return Ok(None);
+    }
+    let absent = AbsentFields::new(funnel, store.all_source_columns()?);
+    let run = store.rerun_rules(&key, &|card, ctx| {
+        evaluate_with(card, ctx, funnel, now, absent.of(&card.source))
+    })?;
+    Ok(Some(run))
+}
+
 /// For the reviewer's start: like [`refresh`], except when only the day changed since the rules
 /// last ran (same funnel). Re-judging a million cards takes seconds, and the morning's import
 /// runs the rules anyway; the reviewer opens at once and says from which day the flags are.

@@ -76,6 +76,11 @@ fn on_server(paths: &Paths, url: &str, args: ImportArgs) -> Result<ExitCode> {
     });
     let opts = options(&args, rules)?;
     let done = import_files(&mut store, &funnel, &args, &opts)?;
+    // The import judged what it wrote; the rest were judged for another day or funnel (the
+    // mark says so), so the server's rules run judges them all, as a store file's would.
+    if !args.dry_run && done.failure.is_none() {
+        super::audit::refresh_server(&mut store, &funnel, &fingerprint, today, true)?;
+    }
     match done.failure {
         Some(e) => Err(user(e.to_string())),
         None => Ok(ExitCode::SUCCESS),
@@ -86,15 +91,22 @@ fn on_server(paths: &Paths, url: &str, args: ImportArgs) -> Result<ExitCode> {
 /// login okk does not know) is refused before anything is read (the server's grants would
 /// refuse it too).
 fn may_import(store: &PgStore) -> Result<()> {
-    use crate::domain::ports::UserStore;
-    use crate::domain::roles::Role;
-    let session = store.session().map_err(|e| user(e.to_string()))?;
-    if session.owner || matches!(session.mapped, Some((_, Role::Lead))) {
+    if writes_cards(store)? {
         return Ok(());
     }
+    use crate::domain::ports::UserStore;
+    let session = store.session().map_err(|e| user(e.to_string()))?;
     Err(user(msg_app::import_owner_only(
         session.login.as_deref().unwrap_or_default(),
     )))
+}
+
+/// Whether this session may write the server's cards and flags: the owner's login or a lead's.
+pub(super) fn writes_cards(store: &PgStore) -> Result<bool> {
+    use crate::domain::ports::UserStore;
+    use crate::domain::roles::Role;
+    let session = store.session().map_err(|e| user(e.to_string()))?;
+    Ok(session.owner || matches!(session.mapped, Some((_, Role::Lead))))
 }
 
 fn options(args: &ImportArgs, rules: Option<PassRules>) -> Result<ImportOptions> {

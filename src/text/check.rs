@@ -153,6 +153,12 @@ pub fn flags_not_refreshed() -> String {
     crate::tr!("check-flags-not-refreshed")
 }
 
+/// On a team server, to an auditor: the flags are another day's (or funnel's), and only a lead
+/// or the owner re-judges them.
+pub fn flags_of_another_day() -> String {
+    crate::tr!("check-flags-of-another-day")
+}
+
 /// The cards' newest activity is long before the day judged: likely an old export.
 pub fn old_export(newest: chrono::NaiveDate, days: i64, judged: chrono::NaiveDate) -> String {
     crate::tr!(

@@ -6,4 +6,5 @@ check-total = { $n } flagged cards
 check-queue = Queue of «{ $stage }» for { $auditor } ({ $count } cards shown)
 check-idle-days = { $days } d
 check-flags-not-refreshed = okk: another okk is writing to the store; flags are shown as the last run left them
+check-flags-of-another-day = okk: the server's flags were judged for another day or funnel and are shown as they are; a lead's okk check (or the next import) judges them again
 check-old-export = note: the newest activity of any card is { $newest }, { $days } days before the day judged ({ $judged }); if the export is that old, judge it as of its day: --today { $today }

@@ -14,13 +14,12 @@ use crate::store::StoreError;
 use crate::store::cards::{BatchCounts, BatchMeta, CardRow, Existing, Outcome, fmt_time};
 use crate::store::fields::FieldKeys;
 use crate::store::flag_write::JudgedFlag;
-use crate::store::flags::place;
 use crate::store::import_tx::{ImportStore, ImportTx};
 use crate::store::judged::{Judge, NewJudgement};
 use crate::store::read::QueueColumns;
 
 /// One sync at a time writes the server's cards (an import; the API sync when it comes).
-const SYNC_LOCK: &str = "SELECT pg_advisory_xact_lock(hashtext('okk sync'))";
+pub(super) const SYNC_LOCK: &str = "SELECT pg_advisory_xact_lock(hashtext('okk sync'))";
 
 /// The columns of `cards` a new card's row fills, in `PgImport::insert`'s order:
 /// `CardRow::values` from `pipeline` to `content_hash`, between the key and the batch.
@@ -99,16 +98,16 @@ const CHANGED_STEPS: [(&str, bool); 5] = [
     ),
 ];
 
-const FLAG_COLUMNS: &str = "card_id, seq, code, severity, args, field";
-const STANDING_COLUMNS: &str = "card_id, flag_rank, flag_count, place, stage, touched_at, \
+pub(super) const FLAG_COLUMNS: &str = "card_id, seq, code, severity, args, field";
+pub(super) const STANDING_COLUMNS: &str = "card_id, flag_rank, flag_count, place, stage, touched_at, \
     external_id, gone_at, closed, closed_at, search";
 
 /// Rows buffered past this are sent (a hundred round trips per 300,000 cards; the client
 /// copies each send once more).
-const SEND_BYTES: usize = 2 << 20;
+pub(super) const SEND_BYTES: usize = 2 << 20;
 
 /// Cards a finish judges per read.
-const JUDGE_CHUNK: usize = 4096;
+pub(super) const JUDGE_CHUNK: usize = 4096;
 
 /// More new cards than this and the planner's figures are taken again before the commit.
 const ANALYZE_AFTER: u64 = 10_000;
@@ -144,6 +143,13 @@ pub struct PgImport<'a> {
     /// import may bulk-load, and the planner's figures are taken after a large one. A lead's
     /// import stages its new cards (`NEW_TABLE`) and leaves the figures to autovacuum.
     owner: bool,
+    /// The rules' mark (`pg::rules_run`) as the import found it, and whether the store had no
+    /// cards: an import that judges what it writes leaves every card judged for its day and
+    /// funnel only when the others were already (or there were none).
+    found_mark: Option<String>,
+    empty: bool,
+    /// The day and funnel this import judges for, when the rules run in its pass.
+    ran_for: Option<String>,
 }
 
 impl ImportStore for PgStore {
@@ -199,6 +205,12 @@ impl<'a> PgImport<'a> {
         if !owner {
             tx.batch_execute(NEW_TABLE)?;
         }
+        let found_mark: Option<String> = tx
+            .query_opt(
+                "SELECT value FROM okk_meta WHERE key = 'rules_ran_for'",
+                &[],
+            )?
+            .map(|r| r.get(0));
         let bulk = if max_id == 0 && meta.bulk && owner {
             Some(BulkLoad::begin(&mut tx)?)
         } else {
@@ -223,6 +235,9 @@ impl<'a> PgImport<'a> {
             updated: 0,
             bulk,
             owner,
+            found_mark,
+            empty: max_id == 0,
+            ran_for: None,
         })
     }
 
@@ -304,38 +319,7 @@ impl<'a> PgImport<'a> {
 
     /// A judged card's flags and, when it has any, its standing.
     fn judged(&mut self, id: i64, flags: &[JudgedFlag], columns: Option<&QueueColumns>) {
-        for (seq, j) in flags.iter().enumerate() {
-            let out = &mut self.flags;
-            out.int(Some(id));
-            out.int(Some(seq as i64));
-            out.text(Some(j.flag.code.as_str()));
-            out.int(Some(j.flag.severity.rank()));
-            out.text(Some(&j.args));
-            out.text(j.flag.field.as_deref());
-            out.end_row();
-        }
-        let Some(c) = columns.filter(|_| !flags.is_empty()) else {
-            return;
-        };
-        let top = flags
-            .iter()
-            .map(|f| f.flag.severity.rank())
-            .max()
-            .unwrap_or(0);
-        let count = flags.len() as i64;
-        let out = &mut self.standings;
-        out.int(Some(id));
-        out.int(Some(top));
-        out.int(Some(count));
-        out.int(Some(place(top, count)));
-        out.text(Some(&c.stage));
-        out.text(Some(c.touched_at.as_deref().unwrap_or_default()));
-        out.text(Some(&c.external_id));
-        out.text(c.gone_at.as_deref());
-        out.int(c.closed.map(i64::from));
-        out.text(c.closed_at.as_deref());
-        out.text(Some(&c.search));
-        out.end_row();
+        super::judged_rows::push(&mut self.flags, &mut self.standings, id, flags, columns);
     }
 
     /// Marks the cards of the file's pipelines it no longer has gone; how many.
@@ -457,11 +441,12 @@ impl<'a> ImportTx<'a> for PgImport<'a> {
     /// server keeps neither).
     fn judge_in_pass(
         &mut self,
-        _ran_for: &str,
+        ran_for: &str,
         judge: Judge<'a>,
         _summaries: bool,
     ) -> Result<(), StoreError> {
         self.judge = Some(judge);
+        self.ran_for = Some(ran_for.to_string());
         Ok(())
     }
 
@@ -598,6 +583,12 @@ impl<'a> ImportTx<'a> for PgImport<'a> {
         }
         if let Some(bulk) = self.bulk.take() {
             bulk.finish(&mut self.tx)?;
+        }
+        if let Some(ran_for) = &self.ran_for
+            && (self.empty || self.found_mark.as_ref() == Some(ran_for))
+        {
+            self.tx
+                .execute(super::rules_run::MARK_RULES_RUN, &[ran_for])?;
         }
         if self.inserted > ANALYZE_AFTER && self.owner {
             // The planner's figures for the tables just filled (the queue plans by them).

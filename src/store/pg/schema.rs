@@ -434,10 +434,10 @@ SECURITY DEFINER SET search_path FROM CURRENT AS $$
 $$;
 "#,
     // 6: the notes a live sync reads (SQLite's migration 17, store::crm), so that a store
-    // copied to the server and back keeps them; and a lead's own import (`okk import` with a
-    // lead's login): the cards' rows a lead may write, and the attachment of reviews made before
-    // their card arrived done by the owner's function (the reviews' policies let no one but
-    // their auditor change them).
+    // copied to the server and back keeps them; and a lead's own import and rules run
+    // (`okk import`, `okk check` with a lead's login): the cards' rows a lead may write, and by
+    // the owner's functions the attachment of reviews made before their card arrived (the
+    // reviews' policies let no one but their auditor change them) and the rules run's mark.
     r#"
 CREATE TABLE crm_notes (
     connection text NOT NULL,
@@ -462,6 +462,13 @@ SECURITY DEFINER SET search_path FROM CURRENT AS $$
           AND c.external_id = r.card_external_id
         RETURNING 1)
     SELECT count(*) FROM attached;
+$$;
+-- The day and funnel the flags were judged for (pg::rules_run), written by a lead's import or
+-- check as by the owner's, and nothing else of okk_meta (the schema's version is there).
+CREATE FUNCTION okk_mark_rules_run(ran_for text) RETURNS void LANGUAGE sql
+SECURITY DEFINER SET search_path FROM CURRENT AS $$
+    INSERT INTO okk_meta (key, value) VALUES ('rules_ran_for', ran_for)
+    ON CONFLICT (key) DO UPDATE SET value = excluded.value;
 $$;
 "#,
 ];
