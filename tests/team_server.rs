@@ -734,6 +734,15 @@ fn a_laptop_s_signed_bundle_merges_into_the_server_store_with_the_same_checks() 
     }
     assert_ne!(stats(&server.url), before);
     assert_eq!(stats(&server.url), stats(&path_arg(&lead.db)));
+    // The keys each store trusts, listed alike.
+    let keys = |db: &str| {
+        let (ok, out, err) = run_on(&lead, db, &["bundle", "keys", "--json"]);
+        assert!(ok, "{err}");
+        serde_json::from_str::<Json>(&out).unwrap()["trusted"].clone()
+    };
+    let on_server = keys(&server.url);
+    assert_eq!(on_server.as_array().map(Vec::len), Some(1), "{on_server}");
+    assert_eq!(on_server, keys(&path_arg(&lead.db)));
 
     // A record altered after signing is refused, and nothing of its file goes in.
     let text = std::fs::read_to_string(&bundle).unwrap();

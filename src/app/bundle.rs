@@ -201,8 +201,10 @@ fn keys(paths: &Paths, json: bool) -> Result<ExitCode> {
     let own = Keypair::load(&key_path()?)
         .map_err(|e| user(e.to_string()))?
         .map(|k| k.public());
-    let store = paths.open_store()?;
-    let trusted = store.trusted_keys()?;
+    let trusted = match paths.server() {
+        Some(url) => paths.open_server(url)?.trusted_keys()?,
+        None => paths.open_store()?.trusted_keys()?,
+    };
     if json {
         super::say(serde_json::json!({
             "own": own.map(|k| k.to_string()),
