@@ -1491,6 +1491,56 @@ fn on_the_server_an_auditor_s_check_shows_the_flags_as_they_are_and_says_so() {
 }
 
 #[test]
+fn a_calibration_drawn_on_the_server_draws_what_a_file_draws_and_reports_alike() {
+    let Some(server) = ServerDb::new() else {
+        return;
+    };
+    let desk = demo_desk();
+    let file = path_arg(&desk.db);
+    copied_to(&desk, &server.url);
+    let met = "Встреча проведена";
+    let draw = |db: &str| {
+        let (ok, _, err) = run_on(
+            &desk,
+            db,
+            &[
+                "calibrate",
+                "new",
+                "--stage",
+                met,
+                "--cards",
+                "5",
+                "--auditors",
+                "anna,boris",
+                "--seed",
+                "7",
+                "--lead",
+                "olga",
+            ],
+        );
+        assert!(ok, "calibrate new on {db}: {err}");
+    };
+    draw(&file);
+    draw(&server.url);
+    let (ok, out, err) = run_on(&desk, &server.url, &["calibrate", "report", "--json"]);
+    assert!(ok, "{err}");
+    let mut on_server: Json = serde_json::from_str(&out).unwrap();
+    let (ok, out, err) = run_on(&desk, &file, &["calibrate", "report", "--json"]);
+    assert!(ok, "{err}");
+    let mut on_file: Json = serde_json::from_str(&out).unwrap();
+    for r in [&mut on_server, &mut on_file] {
+        for key in ["id", "created_at"] {
+            r.as_object_mut().unwrap().remove(key);
+        }
+    }
+    assert_eq!(on_server, on_file);
+    assert_eq!(on_server["report"]["cards"], 5, "{on_server}");
+    // The sample comes first in each named auditor's queue, on the server as on the file.
+    let first = |db: &str| queue(&desk, db, met, "anna", &["--limit", "5"]);
+    assert_eq!(first(&server.url), first(&file));
+}
+
+#[test]
 fn on_the_server_an_auditor_s_login_may_not_import_and_the_server_refuses_it_too() {
     let Some(mut server) = ServerDb::new() else {
         return;

@@ -6,10 +6,29 @@ use color_eyre::Result;
 
 use super::{Paths, config, say, user};
 use crate::cli::CalibrateCommand;
+use crate::domain::Funnel;
 use crate::domain::calibration::Calibration;
 use crate::domain::calibration::{report, sample};
 use crate::domain::funnel::StageKind;
+use crate::domain::ports::{CalibrationStore, QueueStore};
 use crate::text::calibrate as msg;
+
+/// What a calibration needs of a store: a file's or a team server's alike.
+trait CalibrateStore: CalibrationStore + QueueStore {}
+impl<T: CalibrationStore + QueueStore> CalibrateStore for T {}
+
+/// The store `--db` names, with the funnel its cards are judged by (a server's own, when its
+/// lead applied one).
+fn open(paths: &Paths) -> Result<(Box<dyn CalibrateStore>, Funnel)> {
+    Ok(match paths.server() {
+        Some(url) => {
+            let store = paths.open_server(url)?;
+            let (funnel, _) = super::stored_funnel::load(paths, &store)?;
+            (Box::new(store), funnel)
+        }
+        None => (Box::new(paths.open_store()?), paths.load_funnel()?),
+    })
+}
 
 pub fn run(paths: &Paths, command: CalibrateCommand) -> Result<ExitCode> {
     match command {
@@ -21,8 +40,7 @@ pub fn run(paths: &Paths, command: CalibrateCommand) -> Result<ExitCode> {
             lead,
         } => {
             let config = config::load(&paths.config)?;
-            let (funnel, _) = paths.load_funnel_with_fingerprint()?;
-            let mut store = paths.open_store()?;
+            let (mut store, funnel) = open(paths)?;
             let auditors: Vec<String> = auditors
                 .iter()
                 .map(|a| a.trim().to_string())
@@ -31,7 +49,7 @@ pub fn run(paths: &Paths, command: CalibrateCommand) -> Result<ExitCode> {
             if auditors.len() < 2 {
                 return Err(user(msg::too_few_auditors()));
             }
-            let crm = super::queue::crm_names(&store, &funnel, &stage)?;
+            let crm = super::queue::crm_names(&*store, &funnel, &stage)?;
             let name = funnel
                 .resolve(&stage)
                 .map_or(stage.clone(), |i| funnel.stage(i).name.clone());
@@ -57,7 +75,7 @@ pub fn run(paths: &Paths, command: CalibrateCommand) -> Result<ExitCode> {
             say(msg::created(&c, pool.len()))?;
         }
         CalibrateCommand::Report { id, json } => {
-            let store = paths.open_store()?;
+            let (store, funnel) = open(paths)?;
             let all = store.calibrations()?;
             let c = match &id {
                 Some(id) => all.iter().find(|c| c.id.starts_with(id.as_str())),
@@ -73,7 +91,6 @@ pub fn run(paths: &Paths, command: CalibrateCommand) -> Result<ExitCode> {
                     "report": r,
                 }))?;
             } else {
-                let funnel = paths.load_funnel()?;
                 say_raw_report(c, &r, &funnel)?;
             }
         }
