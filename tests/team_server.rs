@@ -1541,6 +1541,33 @@ fn a_calibration_drawn_on_the_server_draws_what_a_file_draws_and_reports_alike()
 }
 
 #[test]
+fn the_funnel_s_history_and_its_check_against_the_store_read_alike_on_the_server() {
+    let Some(server) = ServerDb::new() else {
+        return;
+    };
+    let desk = demo_desk();
+    let file = path_arg(&desk.db);
+    copied_to(&desk, &server.url);
+    let run = |db: &str, args: &[&str]| {
+        let (ok, out, err) = run_on(&desk, db, args);
+        assert!(ok, "{args:?} on {db}: {err}");
+        out
+    };
+    // The versions the laptop recorded came with the copy.
+    let history = run(&server.url, &["funnel", "history", "--json"]);
+    assert_eq!(history, run(&file, &["funnel", "history", "--json"]));
+    let versions: Json = serde_json::from_str(&history).unwrap();
+    assert!(
+        !versions["versions"].as_array().unwrap().is_empty(),
+        "{versions}"
+    );
+    // The required fields no export of the store's sources has, named alike.
+    let checked = run(&server.url, &["funnel", "check", "--store"]);
+    assert_eq!(checked, run(&file, &["funnel", "check", "--store"]));
+    assert!(checked.contains("amocrm"), "{checked}");
+}
+
+#[test]
 fn on_the_server_an_auditor_s_login_may_not_import_and_the_server_refuses_it_too() {
     let Some(mut server) = ServerDb::new() else {
         return;

@@ -29,11 +29,14 @@ pub fn run(paths: &Paths, command: FunnelCommand) -> Result<ExitCode> {
     match command {
         FunnelCommand::Check { store } => {
             super::say(msg::funnel_ok(&paths.funnel, &funnel))?;
-            if store && !paths.db.exists() {
+            if store && paths.server().is_none() && !paths.db.exists() {
                 super::say(crate::text::review::no_cards(&paths.db))?;
             } else if store {
-                let store = paths.open_store()?;
-                let absent = AbsentFields::new(&funnel, store.source_columns()?);
+                let columns = match paths.server() {
+                    Some(url) => paths.open_server(url)?.all_source_columns()?,
+                    None => paths.open_store()?.source_columns()?,
+                };
+                let absent = AbsentFields::new(&funnel, columns);
                 super::say_raw(msg::absent_fields(&funnel, &absent))?;
             }
         }

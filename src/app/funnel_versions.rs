@@ -56,8 +56,10 @@ fn try_note(
 }
 
 pub fn history(paths: &Paths, json: bool) -> Result<ExitCode> {
-    let store = paths.open_store()?;
-    let versions = store.funnel_versions()?;
+    let versions = match paths.server() {
+        Some(url) => paths.open_server(url)?.funnel_versions()?,
+        None => paths.open_store()?.funnel_versions()?,
+    };
     let rows: Vec<(crate::domain::funnel_diff::FunnelVersion, FunnelDiff)> = versions
         .into_iter()
         .map(|v| {
