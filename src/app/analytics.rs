@@ -18,7 +18,7 @@ use crate::text::lang::{Lang, with};
 
 pub fn run(paths: &Paths, args: StatsArgs) -> Result<ExitCode> {
     if let Some(url) = paths.server() {
-        // The server's flags are its own sync's: this okk judges nothing on it.
+        // The server's flags are its rules run's (okk check, an import): shown as they are.
         let store = paths.open_server(url)?;
         let (funnel, _) = super::stored_funnel::load(paths, &store)?;
         return show(&store, &funnel, paths.server_today(), &args);

@@ -47,7 +47,7 @@ pub fn auditor(given: Option<&str>) -> String {
 pub fn run(paths: &Paths, args: QueueArgs) -> Result<ExitCode> {
     let given = args.auditor.as_deref();
     if let Some(url) = paths.server() {
-        // The server's flags are its own sync's: this okk judges nothing on it.
+        // The server's flags are its rules run's (okk check, an import): shown as they are.
         let mut store = paths.open_server(url)?;
         let (funnel, _) = super::stored_funnel::load(paths, &store)?;
         let who = super::roles::acting(&mut store, given, &auditor(None), Role::Auditor)?;

@@ -22,7 +22,7 @@ pub fn run(paths: &Paths, args: ReviewArgs) -> Result<ExitCode> {
     let started = Instant::now();
     let config = config::load(&paths.config)?;
     if let Some(url) = paths.server() {
-        // The server's flags are its own sync's: this okk judges nothing on it.
+        // The server's flags are its rules run's (okk check, an import): shown as they are.
         let given = args.auditor.as_deref();
         let (state, desk) = server_desk(paths, url, &config, given, Role::Auditor)?;
         // A server's queue is shared: always taken by claim.
