@@ -131,7 +131,7 @@ fn on_a_store_file_named_roles_keep_an_auditor_from_leading_and_a_stranger_out()
 fn a_command_not_on_the_server_yet_refuses_and_names_those_that_are() {
     let desk = Desk::new();
     let out = okk_on(&desk, "postgres://okk:secret@127.0.0.1:1/okk")
-        .arg("fields")
+        .args(["funnel", "suggest"])
         .output()
         .unwrap();
     assert!(!out.status.success());
@@ -190,12 +190,12 @@ fn db_copy_moves_a_store_between_a_file_and_a_server_only() {
 fn in_russian_the_server_s_refusals_and_db_copy_speak_russian() {
     let desk = Desk::new();
     let out = okk_on(&desk, "postgres://okk:secret@127.0.0.1:1/okk")
-        .args(["--lang", "ru", "fields"])
+        .args(["--lang", "ru", "funnel", "suggest"])
         .output()
         .unwrap();
     assert!(!out.status.success());
     let err = String::from_utf8_lossy(&out.stderr);
-    english::assert_russian("okk fields on a server", &err, &["postgres", "okk"]);
+    english::assert_russian("okk funnel suggest on a server", &err, &["postgres", "okk"]);
     assert!(
         err.contains("эта команда пока не работает с хранилищем на PostgreSQL")
             && err.contains("okk review, okk lead, okk queue (с --claim N)"),
@@ -1565,6 +1565,41 @@ fn the_funnel_s_history_and_its_check_against_the_store_read_alike_on_the_server
     let checked = run(&server.url, &["funnel", "check", "--store"]);
     assert_eq!(checked, run(&file, &["funnel", "check", "--store"]));
     assert!(checked.contains("amocrm"), "{checked}");
+}
+
+#[test]
+fn okk_fields_on_the_server_counts_what_a_file_counts() {
+    let Some(server) = ServerDb::new() else {
+        return;
+    };
+    let desk = demo_desk();
+    let file = path_arg(&desk.db);
+    copied_to(&desk, &server.url);
+    let fields = |db: &str, args: &[&str]| {
+        let (ok, out, err) = run_on(&desk, db, &[&["fields", "--json"][..], args].concat());
+        assert!(ok, "fields {args:?} on {db}: {err}");
+        let mut rows: Json = serde_json::from_str(&out).unwrap();
+        // A store file keeps each import's rates as a trend; the server keeps none.
+        for row in rows["fields"].as_array_mut().unwrap() {
+            row.as_object_mut().unwrap().remove("trend");
+        }
+        rows
+    };
+    for args in [
+        &[][..],
+        &["--owner", "Попова Анна"],
+        &["--since", "2026-10-01"],
+        &["--stage", "Встреча проведена"],
+    ] {
+        let on_server = fields(&server.url, args);
+        assert_eq!(on_server, fields(&file, args), "fields {args:?}");
+        assert!(
+            !on_server["fields"].as_array().unwrap().is_empty(),
+            "{args:?}"
+        );
+    }
+    let (ok, text, err) = run_on(&desk, &server.url, &["fields"]);
+    assert!(ok && !text.is_empty(), "{err}");
 }
 
 #[test]

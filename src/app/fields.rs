@@ -9,9 +9,20 @@ use crate::cli::FieldsArgs;
 use crate::domain::names::fold;
 
 pub fn run(paths: &Paths, args: FieldsArgs) -> Result<ExitCode> {
-    let funnel = paths.load_funnel()?;
-    let store = paths.open_store()?;
-    let mut rows = store.fill_rows_of(&funnel, args.owner.as_deref(), args.since)?;
+    let (funnel, mut rows) = match paths.server() {
+        Some(url) => {
+            let store = paths.open_server(url)?;
+            let (funnel, _) = super::stored_funnel::load(paths, &store)?;
+            let rows = store.fill_rows_of(&funnel, args.owner.as_deref(), args.since)?;
+            (funnel, rows)
+        }
+        None => {
+            let funnel = paths.load_funnel()?;
+            let store = paths.open_store()?;
+            let rows = store.fill_rows_of(&funnel, args.owner.as_deref(), args.since)?;
+            (funnel, rows)
+        }
+    };
     if let Some(stage) = &args.stage {
         let name = funnel.resolve(stage).map_or_else(
             || stage.trim().to_string(),

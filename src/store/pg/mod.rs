@@ -8,6 +8,7 @@ pub mod claims;
 pub mod copy;
 mod copy_text;
 mod desk;
+mod fill;
 pub mod import;
 mod judged_rows;
 mod known;
