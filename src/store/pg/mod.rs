@@ -8,6 +8,8 @@ pub mod claims;
 pub mod copy;
 mod copy_text;
 mod desk;
+mod export;
+mod funnel_history;
 pub mod import;
 mod known;
 mod ports;
