@@ -79,7 +79,7 @@ impl crate::domain::ports::FunnelHistory for Store {
 
     fn for_each_stage_history(
         &self,
-        f: &mut dyn FnMut(&[(chrono::NaiveDate, String)]),
+        f: &mut dyn FnMut(&crate::domain::ports::funnel_history::StageVisits),
     ) -> Result<(), StoreError> {
         Store::for_each_stage_history(self, f).map(drop)
     }

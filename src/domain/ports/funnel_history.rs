@@ -6,11 +6,14 @@ use chrono::NaiveDate;
 use super::StoreResult;
 use crate::domain::funnel_diff::FunnelVersion;
 
+/// One card's stage moves: the day a sync first found it in each stage, in order.
+pub type StageVisits = [(NaiveDate, String)];
+
 pub trait FunnelHistory {
     /// Every funnel version the store recorded, oldest first.
     fn funnel_versions(&self) -> StoreResult<Vec<FunnelVersion>>;
 
     /// Calls `f` with each card's stage history (the day each sync found it in a new stage, in
     /// order), cards not gone, one card at a time.
-    fn for_each_stage_history(&self, f: &mut dyn FnMut(&[(NaiveDate, String)])) -> StoreResult<()>;
+    fn for_each_stage_history(&self, f: &mut dyn FnMut(&StageVisits)) -> StoreResult<()>;
 }

@@ -8,6 +8,7 @@ use postgres::types::ToSql;
 use super::PgStore;
 use crate::domain::funnel_diff::FunnelVersion;
 use crate::domain::ports::FunnelHistory;
+use crate::domain::ports::funnel_history::StageVisits;
 use crate::store::StoreError;
 use crate::store::analytics::day;
 
@@ -36,10 +37,7 @@ impl FunnelHistory for PgStore {
     /// Streamed in the history's key order (card, sync); a card's few rows are put in time
     /// order here (a stable sort, byte order as SQLite's text: syncs break ties), and a sync
     /// that found the card where it already was is no move.
-    fn for_each_stage_history(
-        &self,
-        f: &mut dyn FnMut(&[(NaiveDate, String)]),
-    ) -> Result<(), StoreError> {
+    fn for_each_stage_history(&self, f: &mut dyn FnMut(&StageVisits)) -> Result<(), StoreError> {
         let mut conn = self.conn.borrow_mut();
         let mut rows = conn.query_raw(
             "SELECT h.card_id, h.seen_at, h.stage FROM stage_history h
