@@ -1776,3 +1776,47 @@ fn a_server_store_without_reviews_exports_the_header_alone_as_a_file_does() {
     assert_eq!((&srv, &srv_said), (&file, &file_said));
     assert_eq!(String::from_utf8(srv).unwrap().lines().count(), 1);
 }
+
+/// Bitrix24 names owners by user id, which its export shows beside the name: the ids the
+/// import kept come out of the server as out of the file, with the same warnings.
+#[test]
+fn bitrix24_s_owner_ids_kept_at_import_reach_its_rest_calls_from_the_server_too() {
+    let Some(server) = ServerDb::sorting_as_english() else {
+        return;
+    };
+    let desk = Desk::new();
+    desk.import(&[&common::fixture("bitrix24_deals.csv")]);
+    let at = "2026-11-20 10:00:00";
+    desk.review("501", "anna", at, &Verdict::of("dead"));
+    desk.review(
+        "503",
+        "anna",
+        at,
+        &Verdict {
+            owner: Some("Смирнова Ольга"),
+            corrections: &[("amount", "120 000"), ("Интересующие параметры", "2-к")],
+            ..Verdict::of("stale")
+        },
+    );
+    let laptop = path_arg(&desk.db);
+    copied_to(&desk, &server.url);
+    let out = path_arg(&desk.dir.path().join("calls.jsonl"));
+    let export = |db: &str| {
+        let args = [
+            "export",
+            "crm",
+            "--profile",
+            "bitrix24",
+            "--force",
+            "--out",
+            &out,
+        ];
+        let (ok, said, warned) = run_on(&desk, db, &args);
+        assert!(ok, "{warned}");
+        (std::fs::read(&out).unwrap(), said, warned)
+    };
+    let (file, srv) = (export(&laptop), export(&server.url));
+    assert_eq!(srv, file);
+    assert!(srv.2.contains("user ids of 2 owners"), "{}", srv.2);
+    assert!(String::from_utf8(srv.0).unwrap().contains("ASSIGNED_BY_ID"));
+}

@@ -1,5 +1,5 @@
-//! `okk export reviews` and `okk export crm`: read the current reviews, lay them out, write the
-//! file whole or not at all.
+//! `okk export reviews` and `okk export crm`: read the current reviews (from a store file or a
+//! team server: `ReviewExportSource`), lay them out, write the file whole or not at all.
 
 use std::process::ExitCode;
 
@@ -264,8 +264,9 @@ fn write_changes<S: ReviewExportSource>(
     Ok(ExitCode::SUCCESS)
 }
 
-/// Who is who in the CRM: `--owners`, else a map kept beside the store (`owners-hubspot.csv`…;
-/// the demo has them), and for a CRM that names owners by id, the ids the imports kept.
+/// Who is who in the CRM: `--owners`, else a map kept beside a store file (`beside`:
+/// `owners-hubspot.csv`…; the demo has them), and for a CRM that names owners by id, the ids the
+/// imports kept.
 fn owner_map(
     args: &ExportCrmArgs,
     beside: Option<std::path::PathBuf>,

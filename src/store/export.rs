@@ -1,5 +1,6 @@
 //! What the exports read: current reviews with the card as it is now and the lead's latest
-//! decision, streamed in a stable order; and the stage names a CRM's own cards use.
+//! decision, streamed in a stable order; and the stage names a CRM's own cards use. The same
+//! reads on a server are `pg::export`'s; the port both meet is `export_source`.
 
 use std::collections::HashMap;
 

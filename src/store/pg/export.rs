@@ -97,7 +97,8 @@ impl PgStore {
     }
 
     /// SQLite's `owner_ids`: `fields` is `[[id, value], …]` as text; `strpos` skips, without
-    /// parsing, the cards that cannot hold the field; the latest card (highest id) per owner.
+    /// parsing, the cards that cannot hold the field; the latest card (highest id) per owner
+    /// (`owner` is in the "C" collation: one owner per byte-distinct name, as in SQLite).
     pub fn owner_ids(&self, field: &str) -> Result<Vec<(String, String)>, StoreError> {
         let mut conn = self.conn.borrow_mut();
         let Some(id) = conn
@@ -113,7 +114,7 @@ impl PgStore {
                            WHERE j.value ->> 0 = $1 LIMIT 1) AS uid
                    FROM cards c
                    WHERE c.owner IS NOT NULL AND strpos(c.fields, '[' || $1 || ',') > 0) o
-               WHERE uid IS NOT NULL ORDER BY owner COLLATE "C", id DESC"#,
+               WHERE uid IS NOT NULL ORDER BY owner, id DESC"#,
             &[&id],
         )?;
         Ok(rows.iter().map(|r| (r.get(0), r.get(1))).collect())
