@@ -1610,7 +1610,7 @@ fn exported(desk: &Desk, db: &str, args: &[&str]) -> (Vec<u8>, String) {
 
 #[test]
 fn the_lead_s_exports_and_report_from_the_server_are_the_laptop_s_byte_for_byte() {
-    let Some(server) = ServerDb::sorting_as_english() else {
+    let Some(mut server) = ServerDb::sorting_as_english() else {
         return;
     };
     let desk = reviewed_desk();
@@ -1686,6 +1686,20 @@ fn the_lead_s_exports_and_report_from_the_server_are_the_laptop_s_byte_for_byte(
     assert!(all.contains("override") && all.contains("return"), "{all}");
     let vera = all.find("Vera").unwrap();
     assert!(vera < all.find(",anna,").unwrap(), "byte order: {all}");
+    // The lead's own login reads what the owner reads.
+    let (lena, lena_url) = server.login("lena");
+    let (ok, _, err) = run_on(
+        &desk,
+        &server.url,
+        &["db", "roles", "--lead", &format!("lena={lena}")],
+    );
+    assert!(ok, "{err}");
+    for args in [&runs[0], &runs[7], &runs[runs.len() - 1]] {
+        assert!(
+            exported(&desk, &lena_url, args).0 == exported(&desk, &laptop, args).0,
+            "okk {args:?} as the lead's login"
+        );
+    }
     let (report, _) = exported(&desk, &server.url, &["report"]);
     assert!(
         String::from_utf8(report).unwrap().contains("before-after"),
