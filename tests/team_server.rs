@@ -138,7 +138,8 @@ fn a_command_not_on_the_server_yet_refuses_and_names_those_that_are() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(
         err.contains("does not work on a PostgreSQL store yet")
-            && err.contains("okk review, okk lead, okk queue"),
+            && err.contains("okk review, okk lead, okk queue")
+            && err.contains("okk export reviews, okk export crm, okk report"),
         "{err}"
     );
     assert!(
@@ -198,7 +199,8 @@ fn in_russian_the_server_s_refusals_and_db_copy_speak_russian() {
     english::assert_russian("okk check on a server", &err, &["postgres", "okk"]);
     assert!(
         err.contains("эта команда пока не работает с хранилищем на PostgreSQL")
-            && err.contains("okk review, okk lead, okk queue (с --claim N)"),
+            && err.contains("okk review, okk lead, okk queue (с --claim N)")
+            && err.contains("okk export reviews, okk export crm, okk report"),
         "{err}"
     );
     assert!(
