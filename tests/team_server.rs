@@ -138,7 +138,8 @@ fn a_command_not_on_the_server_yet_refuses_and_names_those_that_are() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(
         err.contains("does not work on a PostgreSQL store yet")
-            && err.contains("okk review, okk lead, okk queue"),
+            && err.contains("okk review, okk lead, okk queue")
+            && err.contains("okk export reviews, okk export crm, okk report"),
         "{err}"
     );
     assert!(
@@ -198,7 +199,8 @@ fn in_russian_the_server_s_refusals_and_db_copy_speak_russian() {
     english::assert_russian("okk funnel suggest on a server", &err, &["postgres", "okk"]);
     assert!(
         err.contains("эта команда пока не работает с хранилищем на PostgreSQL")
-            && err.contains("okk review, okk lead, okk queue (с --claim N)"),
+            && err.contains("okk review, okk lead, okk queue (с --claim N)")
+            && err.contains("okk export reviews, okk export crm, okk report"),
         "{err}"
     );
     assert!(
@@ -267,6 +269,18 @@ struct ServerDb {
 
 impl ServerDb {
     fn new() -> Option<ServerDb> {
+        ServerDb::created("")
+    }
+
+    /// A database whose text sorts as English does (ICU's `en-US`: `anna` before `Vera`), as
+    /// a server's usually does, rather than byte by byte as SQLite's: what okk orders must not
+    /// depend on it.
+    fn sorting_as_english() -> Option<ServerDb> {
+        ServerDb::created("LOCALE_PROVIDER icu ICU_LOCALE 'en-US' LOCALE 'C.UTF-8'")
+    }
+
+    /// `CREATE DATABASE … TEMPLATE template0 OPTIONS`.
+    fn created(options: &str) -> Option<ServerDb> {
         let Some(server) = std::env::var("OKK_TEST_PG").ok().filter(|s| !s.is_empty()) else {
             assert!(
                 std::env::var_os("CI").is_none(),
@@ -278,7 +292,9 @@ impl ServerDb {
         let name = format!("okk_cli_{}", uuid::Uuid::new_v4().simple());
         let mut admin = postgres::Client::connect(&server, postgres::NoTls).unwrap();
         admin
-            .batch_execute(&format!("CREATE DATABASE {name} TEMPLATE template0"))
+            .batch_execute(&format!(
+                "CREATE DATABASE {name} TEMPLATE template0 {options}"
+            ))
             .unwrap();
         let (base, _) = server.rsplit_once('/').unwrap();
         let url = format!("{base}/{name}");
@@ -1657,4 +1673,376 @@ fn on_the_server_an_auditor_s_login_may_not_import_and_the_server_refuses_it_too
     );
     drop(as_anna);
     assert!(server_digest(&server.url) == before, "nothing written");
+}
+
+// `okk export reviews`, `okk export crm` and `okk report` on the server: the same bytes as from
+// the laptop's store it was copied from.
+
+/// The demo's cards link to this CRM account: the reviews export ends with each one's address.
+const CRM_LINKS: &str = "[[crm]]\nname = \"amocrm\"\nkind = \"amocrm\"\n\
+                         url = \"https://demo.amocrm.ru\"\ntoken_env = \"OKK_DEMO_TOKEN\"\n";
+
+/// A lead's laptop: three auditors' reviews across stages (moves, owners, corrections, answers,
+/// comments; two at one second; one judged again, one card judged by two who disagree), and the
+/// lead's accept, override and return, one review decided twice.
+fn reviewed_desk() -> Desk {
+    let desk = demo_desk();
+    let at = "2026-11-18 10:00:00";
+    // Dead without a stage; at the same second, "Vera" and "anna" on one card: their order is
+    // byte order, capitals first, on both stores.
+    desk.review("31999149", "anna", at, &Verdict::of("dead"));
+    desk.review("31999149", "Vera", at, &Verdict::of("ok"));
+    let moved = desk.review(
+        "31973177",
+        "anna",
+        "2026-11-18 11:00:00",
+        &Verdict {
+            stage: Some("Бронь"),
+            owner: Some("Попова Анна"),
+            corrections: &[
+                ("title", "Комаров Михаил, 2-к \"Северный парк\""),
+                ("amount", "7 500 000"),
+                ("Срок действия брони", "2026-12-31"),
+            ],
+            comment: "звонил; клиент ждёт бронь",
+            ..Verdict::of("wrong_stage")
+        },
+    );
+    desk.decide(
+        &moved,
+        "lena",
+        "accept",
+        (None, None, None),
+        "2026-11-19 09:00:00",
+    );
+    desk.review(
+        "31957017",
+        "boris",
+        "2026-11-19 12:00:00",
+        &Verdict {
+            owner: Some("Морозов Алексей"),
+            answers: &[("next_step", "fail"), ("contact_saved", "pass")],
+            ..Verdict::of("stale")
+        },
+    );
+    let returned = desk.review(
+        "31874040",
+        "boris",
+        "2026-11-19 13:00:00",
+        &Verdict {
+            stage: Some("Договор"),
+            ..Verdict::of("wrong_stage")
+        },
+    );
+    desk.decide(
+        &returned,
+        "lena",
+        "return",
+        (None, None, None),
+        "2026-11-20 09:00:00",
+    );
+    let overridden = desk.review(
+        "31801109",
+        "Vera",
+        "2026-11-19 14:00:00",
+        &Verdict {
+            stage: Some("Договор"),
+            ..Verdict::of("wrong_stage")
+        },
+    );
+    // Accepted first, then overridden: the latest decision is the lead's word.
+    desk.decide(
+        &overridden,
+        "lena",
+        "accept",
+        (None, None, None),
+        "2026-11-20 09:30:00",
+    );
+    desk.decide(
+        &overridden,
+        "lena",
+        "override",
+        (
+            Some("wrong_stage"),
+            Some("Бронирование"),
+            Some("Попова Анна"),
+        ),
+        "2026-11-20 10:00:00",
+    );
+    // Judged again by the same auditor: only the later review is current.
+    desk.review(
+        "31898005",
+        "boris",
+        "2026-11-19 15:00:00",
+        &Verdict::of("stale"),
+    );
+    desk.review(
+        "31898005",
+        "boris",
+        "2026-11-20 08:00:00",
+        &Verdict {
+            stage: Some("Договор"),
+            ..Verdict::of("ok")
+        },
+    );
+    // Two auditors disagree and no decision settles it: left to the lead.
+    desk.review(
+        "31957017",
+        "anna",
+        "2026-11-20 11:00:00",
+        &Verdict::of("dead"),
+    );
+    // Reviews of cards a later sync moved, edited and found gone.
+    let (later, changed) = demo_a_day_later(&desk);
+    for (i, card) in changed.iter().enumerate() {
+        let at = format!("2026-11-20 12:0{i}:00");
+        desk.review(card, "boris", &at, &Verdict::of(["ok", "stale", "dead"][i]));
+    }
+    import_on(&desk, &path_arg(&desk.db), &later);
+    desk
+}
+
+/// `okk ARGS --out FILE --force` on `db`, which must succeed: the file's bytes and what it said.
+fn exported(desk: &Desk, db: &str, args: &[&str]) -> (Vec<u8>, String) {
+    let out = desk.dir.path().join("exported");
+    let config = desk.dir.path().join("config.toml");
+    std::fs::write(&config, CRM_LINKS).unwrap();
+    let mut cmd = okk_on(desk, db);
+    cmd.arg("--config").arg(&config).args(["--today", TODAY]);
+    cmd.args(args).arg("--out").arg(&out).arg("--force");
+    let out_cmd = cmd.output().unwrap();
+    assert!(
+        out_cmd.status.success(),
+        "okk {args:?} on {db}: {}",
+        String::from_utf8_lossy(&out_cmd.stderr)
+    );
+    let said = String::from_utf8_lossy(&out_cmd.stdout).into_owned();
+    (std::fs::read(&out).unwrap(), said)
+}
+
+#[test]
+fn the_lead_s_exports_and_report_from_the_server_are_the_laptop_s_byte_for_byte() {
+    let Some(mut server) = ServerDb::sorting_as_english() else {
+        return;
+    };
+    let desk = reviewed_desk();
+    let laptop = path_arg(&desk.db);
+    // A second funnel version judged by once, then the first again: the report's before/after
+    // section splits at the second.
+    let second = desk.dir.path().join("funnel2.toml");
+    let mut text = std::fs::read_to_string(funnel_path()).unwrap();
+    text.push_str("\n# the lead's second thoughts\n");
+    std::fs::write(&second, text).unwrap();
+    let stats = ["--today", TODAY, "stats", "--json"];
+    succeeded(
+        desk.okk_bare()
+            .args(["--db", &laptop, "--funnel"])
+            .arg(&second)
+            .args(stats),
+    );
+    succeeded(okk_on(&desk, &laptop).args(stats));
+    copied_to(&desk, &server.url);
+    let runs: &[&[&str]] = &[
+        &["export", "reviews"],
+        &["export", "reviews", "--stage", "Квалификация"],
+        &["export", "reviews", "--stage", "Первичный контакт"],
+        &["export", "reviews", "--since", "2026-11-19"],
+        &["export", "reviews", "--auditor", "boris"],
+        &[
+            "export",
+            "reviews",
+            "--auditor",
+            "Vera",
+            "--since",
+            "2026-11-18",
+        ],
+        &[
+            "export",
+            "reviews",
+            "--headers",
+            "ru",
+            "--delimiter",
+            ";",
+            "--bom",
+        ],
+        &["export", "crm", "--profile", "amocrm"],
+        &["export", "crm", "--profile", "amocrm", "--approved-only"],
+        &[
+            "export",
+            "crm",
+            "--profile",
+            "bitrix24",
+            "--skip-unmapped-owners",
+        ],
+        &["report"],
+    ];
+    for args in runs {
+        let (file, file_said) = exported(&desk, &laptop, args);
+        let (srv, srv_said) = exported(&desk, &server.url, args);
+        assert_eq!(
+            String::from_utf8_lossy(&srv),
+            String::from_utf8_lossy(&file),
+            "okk {args:?}"
+        );
+        assert_eq!(srv, file, "okk {args:?}: the bytes");
+        assert_eq!(srv_said, file_said, "okk {args:?}");
+    }
+    // The whole export holds every current review, the lead's words and the CRM's addresses.
+    let (all, _) = exported(&desk, &server.url, &["export", "reviews"]);
+    let all = String::from_utf8(all).unwrap();
+    assert_eq!(all.lines().count(), 1 + 11, "{all}");
+    assert!(
+        all.contains("https://demo.amocrm.ru/leads/detail/31801109"),
+        "{all}"
+    );
+    assert!(all.contains("override") && all.contains("return"), "{all}");
+    let vera = all.find("Vera").unwrap();
+    assert!(vera < all.find(",anna,").unwrap(), "byte order: {all}");
+    // The lead's own login reads what the owner reads.
+    let (lena, lena_url) = server.login("lena");
+    let (ok, _, err) = run_on(
+        &desk,
+        &server.url,
+        &["db", "roles", "--lead", &format!("lena={lena}")],
+    );
+    assert!(ok, "{err}");
+    for args in [&runs[0], &runs[7], &runs[runs.len() - 1]] {
+        assert!(
+            exported(&desk, &lena_url, args).0 == exported(&desk, &laptop, args).0,
+            "okk {args:?} as the lead's login"
+        );
+    }
+    let (report, _) = exported(&desk, &server.url, &["report"]);
+    assert!(
+        String::from_utf8(report).unwrap().contains("before-after"),
+        "the funnel's second version splits the figures"
+    );
+    // A stage neither the funnel nor the CRM knows is refused alike.
+    let unknown = [
+        "export",
+        "reviews",
+        "--stage",
+        "Нет такого",
+        "--out",
+        "x.csv",
+    ];
+    let (ok, _, on_file) = run_on(&desk, &laptop, &unknown);
+    let (srv_ok, _, on_server) = run_on(&desk, &server.url, &unknown);
+    assert!(
+        !ok && !srv_ok && on_file.contains("Нет такого"),
+        "{on_file}"
+    );
+    assert_eq!(on_server, on_file);
+}
+
+/// A review of every card by each of three auditors at three moments (ties everywhere), some
+/// of cards changed since, every seventh decided by the lead, written straight into the
+/// laptop's store: more rows than the server hands out at a time.
+#[test]
+fn a_thousand_reviews_cross_the_server_s_batches_in_the_laptop_s_order() {
+    let Some(server) = ServerDb::new() else {
+        return;
+    };
+    let desk = demo_desk();
+    desk.conn()
+        .execute_batch(
+            "INSERT INTO reviews (id, card_id, card_source, card_external_id, auditor, stage,
+                 verdict, card_hash, created_at, seconds_spent, score, comment)
+             SELECT printf('r-%s-%s', a.name, c.external_id), c.id, c.source, c.external_id,
+                    a.name, c.stage,
+                    CASE c.id % 3 WHEN 0 THEN 'ok' WHEN 1 THEN 'stale' ELSE 'wrong_stage' END,
+                    CASE WHEN c.id % 5 = 0 THEN 0 ELSE c.content_hash END,
+                    printf('2026-11-%02d 10:00:00', 17 + c.id % 3), 12.5 + c.id % 7,
+                    (c.id % 11) * 9.5, CASE WHEN c.id % 4 = 0 THEN 'см. ' || coalesce(c.title, '') ELSE '' END
+             FROM cards c,
+                  (SELECT 'anna' AS name UNION ALL SELECT 'Boris' UNION ALL SELECT 'vera') a;
+             INSERT INTO lead_decisions (id, review_id, lead, decision, verdict,
+                 suggested_stage, created_at, seq)
+             SELECT 'd-' || id, id, 'lena',
+                    CASE rowid % 3 WHEN 0 THEN 'accept' WHEN 1 THEN 'override' ELSE 'return' END,
+                    CASE rowid % 3 WHEN 1 THEN 'wrong_stage' END,
+                    CASE rowid % 3 WHEN 1 THEN 'Договор' END, '2026-11-20 09:00:00', 1
+             FROM reviews WHERE rowid % 7 = 0;",
+        )
+        .unwrap();
+    let laptop = path_arg(&desk.db);
+    copied_to(&desk, &server.url);
+    for args in [
+        &["export", "reviews"][..],
+        &[
+            "export",
+            "reviews",
+            "--auditor",
+            "Boris",
+            "--since",
+            "2026-11-18",
+        ],
+        &["export", "crm", "--profile", "amocrm"],
+    ] {
+        let (file, file_said) = exported(&desk, &laptop, args);
+        let (srv, srv_said) = exported(&desk, &server.url, args);
+        assert!(srv == file, "okk {args:?}: the bytes differ");
+        assert_eq!(srv_said, file_said, "okk {args:?}");
+    }
+    let (all, said) = exported(&desk, &server.url, &["export", "reviews"]);
+    assert_eq!(String::from_utf8(all).unwrap().lines().count(), 1 + 3 * 371);
+    assert!(said.contains("1113 reviews"), "{said}");
+}
+
+#[test]
+fn a_server_store_without_reviews_exports_the_header_alone_as_a_file_does() {
+    let Some(server) = ServerDb::new() else {
+        return;
+    };
+    let desk = demo_desk();
+    let laptop = path_arg(&desk.db);
+    copied_to(&desk, &server.url);
+    let (file, file_said) = exported(&desk, &laptop, &["export", "reviews"]);
+    let (srv, srv_said) = exported(&desk, &server.url, &["export", "reviews"]);
+    assert_eq!((&srv, &srv_said), (&file, &file_said));
+    assert_eq!(String::from_utf8(srv).unwrap().lines().count(), 1);
+}
+
+/// Bitrix24 names owners by user id, which its export shows beside the name: the ids the
+/// import kept come out of the server as out of the file, with the same warnings.
+#[test]
+fn bitrix24_s_owner_ids_kept_at_import_reach_its_rest_calls_from_the_server_too() {
+    let Some(server) = ServerDb::sorting_as_english() else {
+        return;
+    };
+    let desk = Desk::new();
+    desk.import(&[&common::fixture("bitrix24_deals.csv")]);
+    let at = "2026-11-20 10:00:00";
+    desk.review("501", "anna", at, &Verdict::of("dead"));
+    desk.review(
+        "503",
+        "anna",
+        at,
+        &Verdict {
+            owner: Some("Смирнова Ольга"),
+            corrections: &[("amount", "120 000"), ("Интересующие параметры", "2-к")],
+            ..Verdict::of("stale")
+        },
+    );
+    let laptop = path_arg(&desk.db);
+    copied_to(&desk, &server.url);
+    let out = path_arg(&desk.dir.path().join("calls.jsonl"));
+    let export = |db: &str| {
+        let args = [
+            "export",
+            "crm",
+            "--profile",
+            "bitrix24",
+            "--force",
+            "--out",
+            &out,
+        ];
+        let (ok, said, warned) = run_on(&desk, db, &args);
+        assert!(ok, "{warned}");
+        (std::fs::read(&out).unwrap(), said, warned)
+    };
+    let (file, srv) = (export(&laptop), export(&server.url));
+    assert_eq!(srv, file);
+    assert!(srv.2.contains("user ids of 2 owners"), "{}", srv.2);
+    assert!(String::from_utf8(srv.0).unwrap().contains("ASSIGNED_BY_ID"));
 }

@@ -1,5 +1,5 @@
-//! `okk export reviews` and `okk export crm`: read the current reviews, lay them out, write the
-//! file whole or not at all.
+//! `okk export reviews` and `okk export crm`: read the current reviews (from a store file or a
+//! team server: `ReviewExportSource`), lay them out, write the file whole or not at all.
 
 use std::process::ExitCode;
 
@@ -17,8 +17,8 @@ use crate::export::owners::OwnerMap;
 use crate::export::profile::{ExportProfile, Format};
 use crate::export::table::{Layout, Table};
 use crate::export::{ExportError, crm, rest, reviews};
-use crate::store::Store;
 use crate::store::export::{ExportedReview, ReviewQuery, ReviewRow};
+use crate::store::export_source::ReviewExportSource;
 use crate::text::export as msg;
 use crate::text::lang::{Lang, with};
 
@@ -34,10 +34,28 @@ pub fn run(paths: &Paths, command: ExportCommand) -> Result<ExitCode> {
 
 fn export_reviews(paths: &Paths, args: ExportReviewsArgs) -> Result<ExitCode> {
     let links = crate::crm::links::of(&super::config::load(&paths.config)?.crm);
-    let funnel = paths.load_funnel()?;
-    let store = paths.open_store()?;
+    match paths.server() {
+        Some(url) => {
+            let store = paths.open_server(url)?;
+            let (funnel, _) = super::stored_funnel::load(paths, &store)?;
+            write_reviews(&store, &funnel, &links, &args)
+        }
+        None => {
+            let funnel = paths.load_funnel()?;
+            write_reviews(&paths.open_store()?, &funnel, &links, &args)
+        }
+    }
+}
+
+/// `okk export reviews` from `store`: one layout from a store file and from a team server.
+fn write_reviews<S: ReviewExportSource>(
+    store: &S,
+    funnel: &Funnel,
+    links: &crate::crm::links::CrmLinks,
+    args: &ExportReviewsArgs,
+) -> Result<ExitCode> {
     let stage = match &args.stage {
-        Some(name) => Some(StageFilter::new(&store, &funnel, name)?),
+        Some(name) => Some(StageFilter::new(store, funnel, name)?),
         None => None,
     };
     let since = args.since.map(|d| format!("{d} 00:00:00"));
@@ -56,9 +74,9 @@ fn export_reviews(paths: &Paths, args: ExportReviewsArgs) -> Result<ExitCode> {
     let out = &args.target.out;
     let mut written = 0u64;
     let rows = ReviewRows {
-        funnel: &funnel,
+        funnel,
         stage: stage.as_ref(),
-        links: &links,
+        links,
         headers,
         out,
     };
@@ -67,13 +85,13 @@ fn export_reviews(paths: &Paths, args: ExportReviewsArgs) -> Result<ExitCode> {
         table
             .header(&with(headers, reviews::header))
             .map_err(io(out))?;
-        // Two cores, two halves: this thread reads the reviews from SQLite (which must stay on
-        // the connection's thread), another turns them into CSV and writes it.
+        // Two cores, two halves: this thread reads the reviews from the store (a connection
+        // stays on its thread), another turns them into CSV and writes it.
         std::thread::scope(|scope| {
             let (send, receive) = std::sync::mpsc::sync_channel::<Vec<ReviewRow>>(4);
             let rows = &rows;
             let writer = scope.spawn(move || rows.write(table, receive));
-            let read = read_in_batches(&store, &query, send, out);
+            let read = read_in_batches(store, &query, send, out);
             let wrote = writer
                 .join()
                 .unwrap_or_else(|p| std::panic::resume_unwind(p));
@@ -137,7 +155,7 @@ impl ReviewRows<'_> {
 /// Reads the reviews `query` asks for and sends them on in batches of [`EXPORT_BATCH`]; stops
 /// when the writer has gone (it failed).
 fn read_in_batches(
-    store: &Store,
+    store: &impl ReviewExportSource,
     query: &ReviewQuery,
     send: std::sync::mpsc::SyncSender<Vec<ReviewRow>>,
     out: &std::path::Path,
@@ -162,8 +180,29 @@ fn export_crm(paths: &Paths, args: ExportCrmArgs) -> Result<ExitCode> {
         let names: Vec<&str> = ExportProfile::names().collect();
         user(msg::unknown_profile(&args.profile, &names))
     })?;
-    let funnel = paths.load_funnel()?;
-    let store = paths.open_store()?;
+    match paths.server() {
+        Some(url) => {
+            let store = paths.open_server(url)?;
+            let (funnel, _) = super::stored_funnel::load(paths, &store)?;
+            // No owners map beside a server: `--owners` names one.
+            write_changes(&store, &funnel, None, &profile, &args)
+        }
+        None => {
+            let funnel = paths.load_funnel()?;
+            let beside = default_owners_map(&paths.db, &profile.name);
+            write_changes(&paths.open_store()?, &funnel, beside, &profile, &args)
+        }
+    }
+}
+
+/// `okk export crm` from `store`; `beside`: the owners map kept beside a store file.
+fn write_changes<S: ReviewExportSource>(
+    store: &S,
+    funnel: &Funnel,
+    beside: Option<std::path::PathBuf>,
+    profile: &ExportProfile,
+    args: &ExportCrmArgs,
+) -> Result<ExitCode> {
     let source = args.source.as_deref();
     // Cards this CRM exported, when the store has some; else every card, in this CRM's columns
     // (a desk moving to another CRM, or trying the demo in its own CRM's format), said plainly.
@@ -176,15 +215,15 @@ fn export_crm(paths: &Paths, args: ExportCrmArgs) -> Result<ExitCode> {
         changed_since,
         needs_lead,
     } = changes(
-        &store,
-        &funnel,
+        store,
+        funnel,
         only_profile.then_some(profile.name.as_str()),
         source,
         args.approved_only,
     )?;
-    let owners = owner_map(paths, &args, &profile, &store)?;
+    let owners = owner_map(args, beside, profile, store)?;
     let spellings = store.stage_spellings(&profile.name, source)?;
-    let sheet = crm::sheet(&profile, &funnel, &spellings, &owners, &changes);
+    let sheet = crm::sheet(profile, funnel, &spellings, &owners, &changes);
     // A name where the CRM wants an email or an id makes its import reject the whole row (the
     // stage move with it): stop before writing, unless the admin chose to leave those owners.
     if !sheet.unmapped_owners.is_empty() {
@@ -201,7 +240,7 @@ fn export_crm(paths: &Paths, args: ExportCrmArgs) -> Result<ExitCode> {
     }
     let out = &args.target.out;
     place(&args.target, |file| {
-        write_sheet(file, &profile, &sheet).map_err(io(out))
+        write_sheet(file, profile, &sheet).map_err(io(out))
     })?;
     for w in &sheet.warnings {
         super::warn(msg::warning(w, &profile.label));
@@ -225,15 +264,15 @@ fn export_crm(paths: &Paths, args: ExportCrmArgs) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// Who is who in the CRM: `--owners`, else a map kept beside the store (`owners-hubspot.csv`…;
-/// the demo has them), and for a CRM that names owners by id, the ids the imports kept.
+/// Who is who in the CRM: `--owners`, else a map kept beside a store file (`beside`:
+/// `owners-hubspot.csv`…; the demo has them), and for a CRM that names owners by id, the ids the
+/// imports kept.
 fn owner_map(
-    paths: &Paths,
     args: &ExportCrmArgs,
+    beside: Option<std::path::PathBuf>,
     profile: &ExportProfile,
-    store: &Store,
+    store: &impl ReviewExportSource,
 ) -> Result<OwnerMap> {
-    let beside = default_owners_map(&paths.db, &profile.name);
     let mut owners = match args.owners.as_ref().or(beside.as_ref()) {
         Some(path) => {
             let map = OwnerMap::load(path, profile.owner_form, &profile.label)
@@ -267,7 +306,7 @@ struct Changes {
 /// Each card's change, from the word that stands on it ([`final_word`]): the lead's accepted or
 /// overridden review over any later undecided one; with `approved_only`, only those.
 fn changes(
-    store: &Store,
+    store: &impl ReviewExportSource,
     funnel: &Funnel,
     profile: Option<&str>,
     source: Option<&str>,
@@ -383,7 +422,7 @@ enum StageFilter {
 }
 
 impl StageFilter {
-    fn new(store: &Store, funnel: &Funnel, name: &str) -> Result<StageFilter> {
+    fn new(store: &impl ReviewExportSource, funnel: &Funnel, name: &str) -> Result<StageFilter> {
         if let Some(i) = funnel.resolve(name) {
             return Ok(StageFilter::Funnel(i));
         }

@@ -10,6 +10,7 @@ use super::Paths;
 use crate::domain::Funnel;
 use crate::domain::analytics::Window;
 use crate::domain::funnel_diff::{FunnelDiff, diff};
+use crate::domain::ports::{FunnelHistory, StatsStore};
 use crate::domain::version_split::{SplitTally, StageSplit};
 use crate::store::Store;
 use crate::text::versions as msg;
@@ -114,8 +115,8 @@ pub fn before_after(
 /// The day version `version` was first used and its touched stages split at it; `None` for a
 /// version the store does not have. The first version, or one that touched no stage, splits
 /// every stage.
-pub fn split(
-    store: &Store,
+pub fn split<S: StatsStore + FunnelHistory>(
+    store: &S,
     funnel: &Funnel,
     today: chrono::NaiveDate,
     version: i64,
@@ -138,7 +139,7 @@ pub fn split(
     let before = super::analytics::figures(store, funnel, today, before)?;
     let after = super::analytics::figures(store, funnel, today, after)?;
     let mut tally = SplitTally::new(day);
-    store.for_each_stage_history(|visits| tally.add(funnel, visits))?;
+    store.for_each_stage_history(&mut |visits| tally.add(funnel, visits))?;
     // Idle days do not depend on the window: the "after" pass has them as they are now.
     let rows = tally.rows(
         funnel,
@@ -151,8 +152,8 @@ pub fn split(
 }
 
 /// The latest version that changed something, split: the report's before/after section.
-pub fn latest_split(
-    store: &Store,
+pub fn latest_split<S: StatsStore + FunnelHistory>(
+    store: &S,
     funnel: &Funnel,
     today: chrono::NaiveDate,
 ) -> Result<Option<(i64, chrono::NaiveDate, Vec<StageSplit>)>> {
@@ -164,7 +165,10 @@ pub fn latest_split(
 }
 
 /// The day a version was first used, for splitting analytics at it.
-pub fn first_day(store: &Store, version: i64) -> Result<Option<(chrono::NaiveDate, FunnelDiff)>> {
+pub fn first_day(
+    store: &impl FunnelHistory,
+    version: i64,
+) -> Result<Option<(chrono::NaiveDate, FunnelDiff)>> {
     let v = store
         .funnel_versions()?
         .into_iter()

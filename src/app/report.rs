@@ -8,16 +8,38 @@ use color_eyre::Result;
 
 use super::{Paths, user};
 use crate::cli::ReportArgs;
+use crate::domain::Funnel;
 use crate::domain::analytics::Window;
+use crate::domain::ports::{CalibrationStore, FunnelHistory, StatsStore};
 use crate::export::ExportError;
 use crate::export::file::{io, write_atomically};
 use crate::report::{Report, render};
 
 pub fn run(paths: &Paths, args: ReportArgs) -> Result<ExitCode> {
-    let (funnel, fingerprint) = paths.load_funnel_with_fingerprint()?;
-    let mut store = paths.open_store()?;
-    let today = paths.today(&store)?;
-    super::audit::refresh(&mut store, &funnel, &fingerprint, today, false)?;
+    match paths.server() {
+        // The server's flags are its own imports': this okk judges nothing on it.
+        Some(url) => {
+            let store = paths.open_server(url)?;
+            let (funnel, _) = super::stored_funnel::load(paths, &store)?;
+            write_report(&store, &funnel, paths.server_today(), &args)
+        }
+        None => {
+            let (funnel, fingerprint) = paths.load_funnel_with_fingerprint()?;
+            let mut store = paths.open_store()?;
+            let today = paths.today(&store)?;
+            super::audit::refresh(&mut store, &funnel, &fingerprint, today, false)?;
+            write_report(&store, &funnel, today, &args)
+        }
+    }
+}
+
+/// The report of `store` as of `today`: one page from a store file and from a team server.
+fn write_report<S: StatsStore + CalibrationStore + FunnelHistory>(
+    store: &S,
+    funnel: &Funnel,
+    today: chrono::NaiveDateTime,
+    args: &ReportArgs,
+) -> Result<ExitCode> {
     let window = Window {
         since: args.since,
         until: args.until,
@@ -25,10 +47,10 @@ pub fn run(paths: &Paths, args: ReportArgs) -> Result<ExitCode> {
     if window.is_empty() {
         return Err(user(crate::text::analytics::since_after_until(&window)));
     }
-    let figures = super::analytics::figures(&store, &funnel, today.date(), window)?;
-    let auditors = super::analytics::auditor_figures(&store, &funnel)?;
-    let fields = store.fill_rows(&funnel)?;
-    let split = super::funnel_versions::latest_split(&store, &funnel, today.date())?;
+    let figures = super::analytics::figures(store, funnel, today.date(), window)?;
+    let auditors = super::analytics::auditor_figures(store, funnel)?;
+    let fields = store.fill_rows(funnel)?;
+    let split = super::funnel_versions::latest_split(store, funnel, today.date())?;
     let page = render(&Report {
         fields: &fields,
         before_after: split.as_ref().map(|(v, d, rows)| (*v, *d, rows.as_slice())),

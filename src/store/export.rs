@@ -1,5 +1,6 @@
 //! What the exports read: current reviews with the card as it is now and the lead's latest
-//! decision, streamed in a stable order; and the stage names a CRM's own cards use.
+//! decision, streamed in a stable order; and the stage names a CRM's own cards use. The same
+//! reads on a server are `pg::export`'s; the port both meet is `export_source`.
 
 use std::collections::HashMap;
 
@@ -78,17 +79,8 @@ const BY_CARD: &str =
     "ORDER BY r.card_source, r.card_external_id, r.created_at DESC, r.auditor, r.id";
 
 impl Store {
-    /// Calls `f` with every current review `q` selects, in its order; `f` may stop the walk with
-    /// an error of its own (the file it writes to failed).
-    pub fn for_each_current_review<E: From<StoreError>>(
-        &self,
-        q: &ReviewQuery<'_>,
-        mut f: impl FnMut(ExportedReview) -> Result<(), E>,
-    ) -> Result<(), E> {
-        self.for_each_review_row(q, |row| f(row.parse()))
-    }
-
-    /// Like [`Store::for_each_current_review`], with the reviews not yet parsed.
+    /// Calls `f` with every current review `q` selects, in its order, not yet parsed (the
+    /// port: [`super::export_source::ReviewExportSource`]).
     pub fn for_each_review_row<E: From<StoreError>>(
         &self,
         q: &ReviewQuery<'_>,
@@ -188,9 +180,9 @@ impl Store {
 /// can happen on another thread than the connection's.
 #[derive(Debug, Clone)]
 pub struct ReviewRow {
-    review: ExportedReview,
-    checklist: String,
-    corrections: String,
+    pub(super) review: ExportedReview,
+    pub(super) checklist: String,
+    pub(super) corrections: String,
 }
 
 impl ReviewRow {

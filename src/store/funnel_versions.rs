@@ -71,3 +71,16 @@ impl Store {
         Ok(rows.collect::<Result<_, _>>()?)
     }
 }
+
+impl crate::domain::ports::FunnelHistory for Store {
+    fn funnel_versions(&self) -> Result<Vec<FunnelVersion>, StoreError> {
+        Store::funnel_versions(self)
+    }
+
+    fn for_each_stage_history(
+        &self,
+        f: &mut dyn FnMut(&crate::domain::ports::funnel_history::StageVisits),
+    ) -> Result<(), StoreError> {
+        Store::for_each_stage_history(self, f).map(drop)
+    }
+}

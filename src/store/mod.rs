@@ -12,6 +12,7 @@ pub mod crm;
 pub mod decisions;
 mod delegate;
 pub mod export;
+pub mod export_source;
 pub mod fields;
 pub mod fill_trend;
 pub mod flag_write;

@@ -29,8 +29,11 @@ app-pending-failed = okk: verdicts left waiting for the store are not saved yet:
 app-not-on-server =
     this command does not work on a PostgreSQL store yet ({ $server }).
       On a server these do: okk review, okk lead, okk queue (with --claim N), okk stats,
-      okk import, okk check, okk calibrate, okk fields, okk bundle export, okk bundle import, okk bundle trust, okk bundle keys, okk funnel apply, okk funnel history, okk funnel check --store,
-      okk db roles, okk db copy FILE { $server } (a laptop's SQLite store in) and back out to a new file.
+      okk import, okk check, okk calibrate, okk fields,
+      okk export reviews, okk export crm, okk report, okk bundle export, okk bundle import,
+      okk bundle trust, okk bundle keys, okk funnel apply, okk funnel history,
+      okk funnel check --store, okk db roles,
+      okk db copy FILE { $server } (a laptop's SQLite store in) and back out to a new file.
       Every other command works on a SQLite store: --db FILE.
 app-import-owner-only = okk import onto a server store is the database owner's or a lead's command: the login role { $login } neither owns this store nor is a lead's (okk db roles maps logins to leads)
 app-import-no-check-on-server = --no-check does not apply to a server store: it has no rules run of its own, so its import judges every card it writes

@@ -45,8 +45,11 @@ app-pending-failed = okk: вердикты, оставленные для хра
 app-not-on-server =
     эта команда пока не работает с хранилищем на PostgreSQL ({ $server }).
       На сервере работают: okk review, okk lead, okk queue (с --claim N), okk stats,
-      okk import, okk check, okk calibrate, okk fields, okk bundle export, okk bundle import, okk bundle trust, okk bundle keys, okk funnel apply, okk funnel history, okk funnel check --store,
-      okk db roles, okk db copy ФАЙЛ { $server } (перенос хранилища SQLite с ноутбука) и обратно в новый файл.
+      okk import, okk check, okk calibrate, okk fields,
+      okk export reviews, okk export crm, okk report, okk bundle export, okk bundle import,
+      okk bundle trust, okk bundle keys, okk funnel apply, okk funnel history,
+      okk funnel check --store, okk db roles,
+      okk db copy ФАЙЛ { $server } (перенос хранилища SQLite с ноутбука) и обратно в новый файл.
       Все остальные команды работают с хранилищем SQLite: --db ФАЙЛ.
 app-import-owner-only = okk import в хранилище на сервере выполняет владелец базы или руководитель: роль входа { $login } не владеет этим хранилищем и не принадлежит руководителю (роли входа руководителям назначает okk db roles)
 app-import-no-check-on-server = --no-check не применяется к хранилищу на сервере: у него нет отдельного прогона правил, и импорт сам проверяет каждую записанную карточку

@@ -7,6 +7,7 @@
 
 pub mod bundle_source;
 pub mod calibration;
+pub mod funnel_history;
 pub mod lead;
 pub mod merge;
 pub mod queue;
@@ -16,6 +17,7 @@ pub mod users;
 
 pub use bundle_source::BundleSource;
 pub use calibration::CalibrationStore;
+pub use funnel_history::FunnelHistory;
 pub use lead::LeadStore;
 pub use merge::{MergeStore, MergeTx, RecordTable};
 pub use queue::QueueStore;

@@ -1,0 +1,19 @@
+//! What the report's before/after section reads of a store, a file or a team server alike:
+//! the funnel versions it judged by and every card's stage moves.
+
+use chrono::NaiveDate;
+
+use super::StoreResult;
+use crate::domain::funnel_diff::FunnelVersion;
+
+/// One card's stage moves: the day a sync first found it in each stage, in order.
+pub type StageVisits = [(NaiveDate, String)];
+
+pub trait FunnelHistory {
+    /// Every funnel version the store recorded, oldest first.
+    fn funnel_versions(&self) -> StoreResult<Vec<FunnelVersion>>;
+
+    /// Calls `f` with each card's stage history (the day each sync found it in a new stage, in
+    /// order), cards not gone, one card at a time.
+    fn for_each_stage_history(&self, f: &mut dyn FnMut(&StageVisits)) -> StoreResult<()>;
+}

@@ -1,0 +1,82 @@
+//! What `okk export reviews` and `okk export crm` read of a store, a file or a team server
+//! alike: the exports lay out and write once (`app::export`), only these reads differ.
+
+use super::StoreError;
+use super::export::{ExportedReview, ReviewQuery, ReviewRow};
+
+/// A store the exports read from (SQLite: `store::export`; PostgreSQL: `store::pg::export`).
+/// Both hand out the same rows in the same order, so a desk's export is byte for byte the same
+/// on its laptop and on the server it was copied to.
+pub trait ReviewExportSource {
+    /// Calls `f` with every current review `q` selects, not yet parsed, in `q`'s order, the
+    /// lead's latest decision not taken back attached; `f` may stop the walk with an error of
+    /// its own (the file it writes to failed). Memory stays bounded whatever the store holds.
+    fn for_each_review_row<E: From<StoreError>>(
+        &self,
+        q: &ReviewQuery<'_>,
+        f: impl FnMut(ReviewRow) -> Result<(), E>,
+    ) -> Result<(), E>;
+
+    /// Like [`ReviewExportSource::for_each_review_row`], each review parsed.
+    fn for_each_current_review<E: From<StoreError>>(
+        &self,
+        q: &ReviewQuery<'_>,
+        mut f: impl FnMut(ExportedReview) -> Result<(), E>,
+    ) -> Result<(), E> {
+        self.for_each_review_row(q, |row| f(row.parse()))
+    }
+
+    /// Every stage name current reviews were made at (as the CRM named it), in no set order.
+    fn reviewed_stage_names(&self) -> Result<Vec<String>, StoreError>;
+
+    /// Distinct stage names as the CRM wrote them on the cards, sorted.
+    fn crm_stage_names(&self) -> Result<Vec<String>, StoreError>;
+
+    /// Whether any import came through this profile.
+    fn has_profile(&self, profile: &str) -> Result<bool, StoreError>;
+
+    /// Owners and the CRM user id the latest card naming them carried in `field`.
+    fn owner_ids(&self, field: &str) -> Result<Vec<(String, String)>, StoreError>;
+
+    /// The stage names the cards imported with `profile` (of `source`, if given) carry, with
+    /// how many cards carry each, by name.
+    fn stage_spellings(
+        &self,
+        profile: &str,
+        source: Option<&str>,
+    ) -> Result<Vec<(String, u64)>, StoreError>;
+}
+
+impl ReviewExportSource for super::Store {
+    fn for_each_review_row<E: From<StoreError>>(
+        &self,
+        q: &ReviewQuery<'_>,
+        f: impl FnMut(ReviewRow) -> Result<(), E>,
+    ) -> Result<(), E> {
+        super::Store::for_each_review_row(self, q, f)
+    }
+
+    fn reviewed_stage_names(&self) -> Result<Vec<String>, StoreError> {
+        super::Store::reviewed_stage_names(self)
+    }
+
+    fn crm_stage_names(&self) -> Result<Vec<String>, StoreError> {
+        super::Store::crm_stage_names(self)
+    }
+
+    fn has_profile(&self, profile: &str) -> Result<bool, StoreError> {
+        super::Store::has_profile(self, profile)
+    }
+
+    fn owner_ids(&self, field: &str) -> Result<Vec<(String, String)>, StoreError> {
+        super::Store::owner_ids(self, field)
+    }
+
+    fn stage_spellings(
+        &self,
+        profile: &str,
+        source: Option<&str>,
+    ) -> Result<Vec<(String, u64)>, StoreError> {
+        super::Store::stage_spellings(self, profile, source)
+    }
+}

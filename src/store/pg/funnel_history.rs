@@ -1,0 +1,78 @@
+//! The report's before/after section from a server store: the SQLite store's funnel versions
+//! and `for_each_stage_history` on PostgreSQL, the same visits card by card.
+
+use chrono::NaiveDate;
+use postgres::fallible_iterator::FallibleIterator;
+use postgres::types::ToSql;
+
+use super::PgStore;
+use crate::domain::funnel_diff::FunnelVersion;
+use crate::domain::ports::FunnelHistory;
+use crate::domain::ports::funnel_history::StageVisits;
+use crate::store::StoreError;
+use crate::store::analytics::day;
+
+const NO_PARAMS: [&(dyn ToSql + Sync); 0] = [];
+
+impl FunnelHistory for PgStore {
+    fn funnel_versions(&self) -> Result<Vec<FunnelVersion>, StoreError> {
+        let rows = self.conn.borrow_mut().query(
+            "SELECT version, hash, first_used, name, content, changes
+             FROM funnel_versions ORDER BY version",
+            &[],
+        )?;
+        Ok(rows
+            .iter()
+            .map(|r| FunnelVersion {
+                version: r.get(0),
+                hash: r.get(1),
+                first_used: r.get(2),
+                name: r.get(3),
+                content: r.get(4),
+                changes: r.get(5),
+            })
+            .collect())
+    }
+
+    /// Streamed in the history's key order (card, sync); a card's few rows are put in time
+    /// order here (a stable sort, byte order as SQLite's text: syncs break ties), and a sync
+    /// that found the card where it already was is no move.
+    fn for_each_stage_history(&self, f: &mut dyn FnMut(&StageVisits)) -> Result<(), StoreError> {
+        let mut conn = self.conn.borrow_mut();
+        let mut rows = conn.query_raw(
+            "SELECT h.card_id, h.seen_at, h.stage FROM stage_history h
+             WHERE NOT EXISTS (SELECT 1 FROM cards c
+                               WHERE c.id = h.card_id AND c.gone_at IS NOT NULL)
+             ORDER BY h.card_id, h.batch_id",
+            NO_PARAMS,
+        )?;
+        let mut card = None;
+        let mut seen: Vec<(String, String)> = Vec::new();
+        let mut flush = |seen: &mut Vec<(String, String)>| {
+            seen.sort_by(|a, b| a.0.cmp(&b.0));
+            let mut visits: Vec<(NaiveDate, String)> = Vec::new();
+            for (at, stage) in seen.drain(..) {
+                let Some(day) = day(Some(at.as_bytes())) else {
+                    continue;
+                };
+                if visits.last().is_some_and(|(_, s)| *s == stage) {
+                    continue;
+                }
+                visits.push((day, stage));
+            }
+            if !visits.is_empty() {
+                f(&visits);
+            }
+        };
+        while let Some(r) = rows.next()? {
+            let id: i64 = r.get(0);
+            if card != Some(id) {
+                flush(&mut seen);
+                card = Some(id);
+            }
+            seen.push((r.get(1), r.get(2)));
+        }
+        flush(&mut seen);
+        Ok(())
+    }
+}
