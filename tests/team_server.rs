@@ -1619,6 +1619,28 @@ fn okk_fields_on_the_server_counts_what_a_file_counts() {
 }
 
 #[test]
+fn a_starting_funnel_drawn_from_the_server_is_the_one_a_file_gives() {
+    let Some(server) = ServerDb::new() else {
+        return;
+    };
+    let desk = demo_desk();
+    let file = path_arg(&desk.db);
+    copied_to(&desk, &server.url);
+    let init = |db: &str| {
+        let (ok, out, err) = run_on(&desk, db, &["funnel", "init", "--from-store"]);
+        assert!(ok, "funnel init on {db}: {err}");
+        // The funnel is named after the store (the file's stem, the database's name).
+        out.lines()
+            .filter(|l| !l.starts_with("name = \"Funnel from "))
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    let on_server = init(&server.url);
+    assert_eq!(on_server, init(&file));
+    assert!(on_server.contains("Встреча проведена"), "{on_server}");
+}
+
+#[test]
 fn on_the_server_an_auditor_s_login_may_not_import_and_the_server_refuses_it_too() {
     let Some(mut server) = ServerDb::new() else {
         return;

@@ -9,6 +9,7 @@ use super::{Paths, user};
 use crate::domain::Funnel;
 use crate::domain::fill::FillTally;
 use crate::domain::funnel::DefaultAnswer;
+use crate::domain::ports::FunnelHistory;
 use crate::domain::suggest::HistoryTally;
 use crate::funnel_config::init;
 use crate::store::funnel_facts::CardColumns;
@@ -18,8 +19,13 @@ pub fn run(paths: &Paths, from_store: bool, out: Option<&Path>, force: bool) -> 
     if !from_store {
         return Err(user(msg::only_from_store()));
     }
-    if !paths.db.exists() {
-        return Err(user(msg::store_has_no_cards(&paths.db)));
+    // The store as a message may name it (a server's URL without its password).
+    let shown = match paths.server() {
+        Some(url) => std::path::PathBuf::from(crate::store::pg::shown_url(url)),
+        None => paths.db.clone(),
+    };
+    if paths.server().is_none() && !paths.db.exists() {
+        return Err(user(msg::store_has_no_cards(&shown)));
     }
     if let Some(out) = out
         && out.exists()
@@ -27,21 +33,35 @@ pub fn run(paths: &Paths, from_store: bool, out: Option<&Path>, force: bool) -> 
     {
         return Err(user(msg::exists(out)));
     }
-    let store = paths.open_store()?;
     // An empty funnel: every stage, field and history row by the CRM's own names.
     let empty = Funnel::new(String::new(), Vec::new(), Vec::new(), DefaultAnswer::Pass);
-    let fill = store.fold_card_fields(
-        CardColumns::All,
-        FillTally::default,
-        |t, card| t.add(&empty, card),
-        |a, b| a.merge(b),
-    )?;
     let mut history = HistoryTally::default();
-    store.for_each_stage_history(|visits| history.add(&empty, visits))?;
+    let fill = match paths.server() {
+        Some(url) => {
+            let store = paths.open_server(url)?;
+            let mut fill = FillTally::default();
+            store.for_each_card_fields(|card| fill.add(&empty, card))?;
+            FunnelHistory::for_each_stage_history(&store, &mut |visits| {
+                history.add(&empty, visits)
+            })?;
+            fill
+        }
+        None => {
+            let store = paths.open_store()?;
+            let fill = store.fold_card_fields(
+                CardColumns::All,
+                FillTally::default,
+                |t, card| t.add(&empty, card),
+                |a, b| a.merge(b),
+            )?;
+            store.for_each_stage_history(|visits| history.add(&empty, visits))?;
+            fill
+        }
+    };
     let stages: Vec<(String, _)> = fill.stages().map(|(n, s)| (n.to_string(), *s)).collect();
     let cards: u64 = stages.iter().map(|(_, s)| s.cards).sum();
     if cards == 0 {
-        return Err(user(msg::store_has_no_cards(&paths.db)));
+        return Err(user(msg::store_has_no_cards(&shown)));
     }
     let planned = init::plan(&stages, &history);
     let mut columns: Vec<(String, u64, u64)> = fill
@@ -52,7 +72,7 @@ pub fn run(paths: &Paths, from_store: bool, out: Option<&Path>, force: bool) -> 
         .collect();
     columns.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
     let text = init::render(
-        &msg::funnel_name(&paths.db),
+        &msg::funnel_name(&shown),
         cards,
         &planned,
         &columns,

@@ -1,4 +1,4 @@
-//! `okk fields` on a server store: every card not gone streamed with its custom fields, counted
+//! `okk fields` and `okk funnel init` on a server store: every card not gone streamed with its custom fields, counted
 //! by `domain::fill` as on a store file (`store::funnel_facts`). The server keeps no fill
 //! snapshots, so its rows carry no trend.
 
@@ -41,7 +41,7 @@ impl PgStore {
     }
 
     /// Calls `f` with every card not gone, in id order, read through a portal a page at a time.
-    fn for_each_card_fields(&self, mut f: impl FnMut(&CardFields)) -> Result<(), StoreError> {
+    pub fn for_each_card_fields(&self, mut f: impl FnMut(&CardFields)) -> Result<(), StoreError> {
         let mut conn = self.conn.borrow_mut();
         let mut tx = conn.transaction()?;
         let names = super::written::field_names(&mut tx)?;
