@@ -12,12 +12,11 @@ use crate::domain::Funnel;
 use crate::domain::analytics::{CardFact, Collector, Finding, StatsFigures, Window, stage_rows};
 use crate::domain::auditors::ReviewFact;
 use crate::domain::decision::DecisionKind;
-use crate::domain::fill::{CardFields, FillRow, FillTally};
+use crate::domain::fill::FillRow;
 use crate::domain::review::Verdict;
 use crate::domain::score::Answers;
 use crate::store::StoreError;
 use crate::store::analytics::{bounds, day};
-use crate::store::fields::FieldNames;
 
 const NO_PARAMS: [&(dyn ToSql + Sync); 0] = [];
 
@@ -172,42 +171,8 @@ impl PgStore {
     }
 
     /// The fill rows over every card not gone, as [`crate::store::Store::fill_rows`] counts
-    /// them: the cards streamed, each card's fields decoded by the field-name table.
+    /// them (`pg::fill`).
     pub fn fill_rows(&self, funnel: &Funnel) -> Result<Vec<FillRow>, StoreError> {
-        let conn = &mut *self.conn.borrow_mut();
-        let names = FieldNames::from_pairs(
-            conn.query("SELECT id, name FROM field_names", &[])?
-                .iter()
-                .map(|n| (n.get(0), n.get(1))),
-        );
-        let mut tally = FillTally::default();
-        let mut rows = conn.query_raw(
-            "SELECT id, external_id, stage, owner, created_at, touched_at,
-                    coalesce(closed, 0) <> 0 OR closed_at IS NOT NULL, coalesce(won, 0) <> 0,
-                    fields
-             FROM cards WHERE gone_at IS NULL",
-            NO_PARAMS,
-        )?;
-        let date = |t: Option<&str>| {
-            t.and_then(|t| NaiveDate::parse_from_str(t.get(..10)?, "%Y-%m-%d").ok())
-        };
-        while let Some(r) = rows.next()? {
-            let fields = names.decode_borrowed(r.get(8));
-            tally.add(
-                funnel,
-                &CardFields {
-                    id: r.get(0),
-                    external_id: r.get(1),
-                    stage: r.get(2),
-                    owner: r.get(3),
-                    created: date(r.get(4)),
-                    touched: date(r.get(5)),
-                    closed: r.get(6),
-                    won: r.get(7),
-                    fields: &fields,
-                },
-            );
-        }
-        Ok(tally.rows(funnel))
+        self.fill_rows_of(funnel, None, None)
     }
 }
