@@ -29,11 +29,13 @@ app-pending-failed = okk: verdicts left waiting for the store are not saved yet:
 app-not-on-server =
     this command does not work on a PostgreSQL store yet ({ $server }).
       On a server these do: okk review, okk lead, okk queue (with --claim N), okk stats,
-      okk import, okk bundle export, okk bundle import, okk bundle trust, okk funnel apply,
+      okk import, okk sync, okk bundle export, okk bundle import, okk bundle trust, okk funnel apply,
       okk db roles, okk db copy FILE { $server } (a laptop's SQLite store in) and back out to a new file.
       Every other command works on a SQLite store: --db FILE.
 app-import-owner-only = okk import onto a server store is the database owner's or a lead's command: the login role { $login } neither owns this store nor is a lead's (okk db roles maps logins to leads)
 app-import-no-check-on-server = --no-check does not apply to a server store: it has no rules run of its own, so its import judges every card it writes
+app-sync-owner-only = okk sync onto a server store is the database owner's or a lead's command: the login role { $login } neither owns this store nor is a lead's (okk db roles maps logins to leads)
+app-sync-no-check-on-server = --no-check does not apply to a server store: it has no rules run of its own, so its sync judges every card it writes
 app-copy-direction = db copy moves a whole store between a SQLite file and PostgreSQL: okk db copy FILE postgres://… (into an empty server store) or okk db copy postgres://… FILE (into a new file); { $from } to { $to } is neither
 app-copied = Copied into { $to }:
 app-no-store-file = { $path }: no such store file

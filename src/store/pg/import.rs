@@ -10,6 +10,7 @@ use super::copy_text::CopyRows;
 use super::known::Known;
 use crate::domain::FieldName;
 use crate::domain::columns::SourceColumns;
+use crate::domain::fx::FxMap;
 use crate::store::StoreError;
 use crate::store::cards::{BatchCounts, BatchMeta, CardRow, Existing, Outcome, fmt_time};
 use crate::store::fields::FieldKeys;
@@ -137,6 +138,9 @@ pub struct PgImport<'a> {
     inserted: u64,
     /// Changed cards waiting in `okk_import_changed`.
     updated: u64,
+    /// Cards a sync marked deleted in this transaction: a lookup finds them gone (`known`
+    /// holds them as they were when it began).
+    deleted: FxMap<i64, ()>,
     /// Into a store with no cards: the queue indexes and the `judged` triggers wait for the
     /// finish.
     bulk: Option<BulkLoad>,
@@ -162,7 +166,10 @@ impl ImportStore for PgStore {
 }
 
 impl<'a> PgImport<'a> {
-    fn begin(conn: &'a mut postgres::Client, meta: &BatchMeta<'_>) -> Result<Self, StoreError> {
+    pub(super) fn begin(
+        conn: &'a mut postgres::Client,
+        meta: &BatchMeta<'_>,
+    ) -> Result<Self, StoreError> {
         let mut tx = conn.transaction()?;
         tx.batch_execute(&format!(
             "{SYNC_LOCK}; SET LOCAL application_name = 'okk import'; {CHANGED_TABLE};"
@@ -221,6 +228,7 @@ impl<'a> PgImport<'a> {
             standings: CopyRows::new("standings", STANDING_COLUMNS),
             inserted: 0,
             updated: 0,
+            deleted: FxMap::default(),
             bulk,
             owner,
         })
@@ -267,6 +275,54 @@ impl<'a> PgImport<'a> {
             }
         }
         Ok(())
+    }
+
+    /// Writes what waits (new cards, flags, changed cards) into the tables, so that a statement
+    /// of the sync's own (`pg::sync`) reads and changes the cards as a SQLite import would.
+    pub(super) fn flush(&mut self) -> Result<(), StoreError> {
+        self.send(true)?;
+        if self.updated == 0 {
+            return Ok(());
+        }
+        let (batch, now) = (self.batch, self.now.clone());
+        for (sql, stamped) in CHANGED_STEPS {
+            if stamped {
+                self.tx.execute(sql, &[&batch, &now])?;
+            } else {
+                self.tx.execute(sql, &[])?;
+            }
+        }
+        self.tx.batch_execute("TRUNCATE okk_import_changed")?;
+        self.updated = 0;
+        Ok(())
+    }
+
+    /// The transaction, after [`PgImport::flush`]: what the sync's own statements run on.
+    pub(super) fn flushed(&mut self) -> Result<&mut postgres::Transaction<'a>, StoreError> {
+        self.flush()?;
+        Ok(&mut self.tx)
+    }
+
+    /// The batch and the time its rows carry.
+    pub(super) fn stamp(&self) -> (i64, &str) {
+        (self.batch, &self.now)
+    }
+
+    /// Forgets the rules' judgement of a card the sync changed: judged again at the finish.
+    pub(super) fn unjudge(&mut self, id: i64) -> Result<(), StoreError> {
+        self.tx
+            .execute("DELETE FROM flags WHERE card_id = $1", &[&id])?;
+        self.tx
+            .execute("DELETE FROM standings WHERE card_id = $1", &[&id])?;
+        if self.judge.is_some() {
+            self.later.push(id);
+        }
+        Ok(())
+    }
+
+    /// A card the sync marked deleted (after [`PgImport::unjudge`]).
+    pub(super) fn deleted(&mut self, id: i64) {
+        self.deleted.insert(id, ());
     }
 
     /// A new card's row, with its id; `None` when the file held it on an earlier row.
@@ -466,10 +522,11 @@ impl<'a> ImportTx<'a> for PgImport<'a> {
     }
 
     fn lookup(&mut self, external_id: &str) -> Result<Option<Existing>, StoreError> {
-        Ok(self
-            .known
-            .find(external_id)
-            .map(|s| self.known.existing(&s)))
+        Ok(self.known.find(external_id).map(|s| {
+            let mut e = self.known.existing(&s);
+            e.gone |= !self.deleted.is_empty() && self.deleted.contains_key(&s.id);
+            e
+        }))
     }
 
     fn unchanged(&mut self, id: i64) -> Outcome {
@@ -554,17 +611,8 @@ impl<'a> ImportTx<'a> for PgImport<'a> {
         scopes: &[Option<String>],
         commit: bool,
     ) -> Result<BatchCounts, StoreError> {
-        self.send(true)?;
+        self.flush()?;
         let (batch, now) = (self.batch, self.now.clone());
-        if self.updated > 0 {
-            for (sql, stamped) in CHANGED_STEPS {
-                if stamped {
-                    self.tx.execute(sql, &[&batch, &now])?;
-                } else {
-                    self.tx.execute(sql, &[])?;
-                }
-            }
-        }
         counts.gone = self.mark_gone(scopes)?;
         // Reviews made on another laptop before their card arrived attach to it now.
         // By the owner's function: only their auditor may change reviews otherwise.

@@ -16,6 +16,7 @@ mod queue;
 pub mod roles;
 pub mod schema;
 mod stats;
+mod sync;
 pub mod watch;
 mod written;
 
