@@ -1664,3 +1664,96 @@ fn on_the_server_an_auditor_s_login_may_not_sync_and_nothing_is_written() {
     english::assert_russian("okk sync as an auditor", &err, &["okk", "sync", &anna]);
     assert!(server_digest(&server.url) == before, "nothing written");
 }
+
+#[test]
+fn a_sync_onto_the_server_killed_mid_way_resumes_with_no_card_lost_or_doubled() {
+    let Some(server) = ServerDb::new() else {
+        return;
+    };
+    let mut state = fake::State::with_deals(2000);
+    state.faults.page_delay = std::time::Duration::from_millis(250);
+    let crm = fake::FakeCrm::start(state, 0);
+    let desk = Desk::new();
+    let config = desk.dir.path().join("config.toml");
+    fake::write_config(&config, "main", &crm.url, TOKEN_ENV);
+    let leads = || crm.with(|s| s.by_path.get("/api/v4/leads").copied().unwrap_or(0));
+
+    // Killed while it reads: the server rolls the open transaction back with the connection.
+    let mut child = desk.sandboxed(std::process::Command::new(env!("CARGO_BIN_EXE_okk")));
+    child
+        .args(["--db", &server.url, "--funnel"])
+        .arg(funnel_path())
+        .arg("--config")
+        .arg(&config)
+        .env(TOKEN_ENV, fake::TOKEN)
+        .env("OKK_SYNC_RATE", "0")
+        .args(["--today", TODAY, "sync", "--json"])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null());
+    let mut child = child.spawn().unwrap();
+    while leads() < 4 {
+        assert!(
+            child.try_wait().unwrap().is_none(),
+            "okk sync ended before the kill"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+
+    let cards = |url: &str| -> (i64, i64) {
+        let mut client = postgres::Client::connect(url, postgres::NoTls).unwrap();
+        let r = client
+            .query_one(
+                "SELECT count(*), count(DISTINCT external_id) FROM cards",
+                &[],
+            )
+            .unwrap();
+        (r.get(0), r.get(1))
+    };
+    // The transaction of the page under way may still be closing on the server.
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    let (landed, _) = cards(&server.url);
+    assert!(landed > 0 && landed < 2000, "{landed} cards after the kill");
+
+    crm.with(|s| s.faults.page_delay = std::time::Duration::ZERO);
+    let before = leads();
+    let report = synced(&desk, &server.url, &config);
+    assert_eq!(report["inserted"].as_u64().unwrap() as i64, 2000 - landed);
+    assert!(
+        leads() - before < 8,
+        "resumed from the cursor, not from the start"
+    );
+    assert_eq!(cards(&server.url), (2000, 2000));
+}
+
+#[test]
+fn a_lead_s_login_syncs_onto_the_server_as_the_owner_does() {
+    let Some(mut server) = ServerDb::new() else {
+        return;
+    };
+    let crm = fake::FakeCrm::start(fake::State::with_deals(120), 0);
+    let desk = Desk::new();
+    let config = desk.dir.path().join("config.toml");
+    fake::write_config(&config, "main", &crm.url, TOKEN_ENV);
+    let file = path_arg(&desk.db);
+    let (lena, lena_url) = server.login("lena");
+    let (ok, _, err) = run_on(
+        &desk,
+        &server.url,
+        &["db", "roles", "--lead", &format!("lena={lena}")],
+    );
+    assert!(ok, "{err}");
+    let by_lead = synced(&desk, &lena_url, &config);
+    assert_eq!(by_lead, synced(&desk, &file, &config), "the first sync");
+    crm_a_day_later(&crm);
+    let by_lead = synced(&desk, &lena_url, &config);
+    assert_eq!(by_lead, synced(&desk, &file, &config), "a day later");
+    assert_eq!(by_lead["gone"], 1, "{by_lead}");
+    same_figures_and_queues(&desk, &file, &server.url, "lena");
+    assert_eq!(
+        sync_facts_on_server(&server.url),
+        sync_facts_on_file(&desk),
+        "cards, notes, history, cursor"
+    );
+}

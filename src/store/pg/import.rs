@@ -303,6 +303,11 @@ impl<'a> PgImport<'a> {
         Ok(&mut self.tx)
     }
 
+    /// The transaction, for statements on tables the import does not hold rows back for.
+    pub(super) fn tx(&mut self) -> &mut postgres::Transaction<'a> {
+        &mut self.tx
+    }
+
     /// The batch and the time its rows carry.
     pub(super) fn stamp(&self) -> (i64, &str) {
         (self.batch, &self.now)

@@ -1,7 +1,8 @@
 //! `okk sync` onto the server: the sync port (`store::sync_tx`) on PostgreSQL. A group of pages
 //! is one import transaction (`pg::import`: cards by `COPY`, the sync's lock) that also writes
-//! the cursor, the notes, deletions and the CRM's move times; those statements first flush what
-//! the import holds back, so they see the cards as the SQLite sync's statements do.
+//! the cursor, the notes, deletions and the CRM's move times. The statements that read or change
+//! cards first flush what the import holds back, so they see the cards as the SQLite sync's
+//! statements do; the notes and the cursor are tables of their own, written at once.
 
 use std::collections::HashSet;
 
@@ -120,7 +121,7 @@ impl SyncStore for PgStore {
 
 impl<'a> SyncTx<'a> for PgImport<'a> {
     fn save_crm_state(&mut self, connection: &str, state: &SyncState) -> Result<(), StoreError> {
-        save_state(self.flushed()?, connection, state)
+        save_state(self.tx(), connection, state)
     }
 
     fn mark_deleted(&mut self, source: &str, external_id: &str) -> Result<bool, StoreError> {
@@ -144,7 +145,7 @@ impl<'a> SyncTx<'a> for PgImport<'a> {
         notes: &[DealNote],
         complete: &[String],
     ) -> Result<(), StoreError> {
-        let tx = self.flushed()?;
+        let tx = self.tx();
         if !complete.is_empty() {
             tx.execute(
                 "DELETE FROM crm_notes WHERE connection = $1 AND deal = ANY($2)",
@@ -178,7 +179,7 @@ impl<'a> SyncTx<'a> for PgImport<'a> {
     }
 
     fn crm_notes(&mut self, connection: &str, deal: &str) -> Result<Vec<String>, StoreError> {
-        let rows = self.flushed()?.query(
+        let rows = self.tx().query(
             "SELECT at, note, body FROM crm_notes WHERE connection = $1 AND deal = $2",
             &[&connection, &deal],
         )?;
