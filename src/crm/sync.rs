@@ -523,6 +523,15 @@ impl<'a> Lander<'a> {
                 }
             }
         }
+        let with_notes: Vec<&str> = pages
+            .iter()
+            .flat_map(|p| &p.ids)
+            .filter(|id| self.note_deals.contains(id.as_str()))
+            .map(String::as_str)
+            .collect();
+        if !with_notes.is_empty() {
+            import.prefetch_notes(&self.conn.name, &with_notes)?;
+        }
         for page in pages {
             for (row, id) in page.rows.iter().zip(&page.ids) {
                 touched.remove(id.as_str());

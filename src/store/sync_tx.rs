@@ -55,6 +55,12 @@ pub trait SyncTx<'a>: ImportTx<'a> {
         complete: &[String],
     ) -> Result<(), StoreError>;
 
+    /// The notes of `deals` are asked for next (after this group's notes are saved): a store
+    /// may read them at once.
+    fn prefetch_notes(&mut self, _connection: &str, _deals: &[&str]) -> Result<(), StoreError> {
+        Ok(())
+    }
+
     /// A deal's notes as its card shows them: newest first, at most `NOTES_PER_CARD`.
     fn crm_notes(&mut self, connection: &str, deal: &str) -> Result<Vec<String>, StoreError>;
 

@@ -10,7 +10,6 @@ use super::copy_text::CopyRows;
 use super::known::Known;
 use crate::domain::FieldName;
 use crate::domain::columns::SourceColumns;
-use crate::domain::fx::FxMap;
 use crate::store::StoreError;
 use crate::store::cards::{BatchCounts, BatchMeta, CardRow, Existing, Outcome, fmt_time};
 use crate::store::fields::FieldKeys;
@@ -138,9 +137,6 @@ pub struct PgImport<'a> {
     inserted: u64,
     /// Changed cards waiting in `okk_import_changed`.
     updated: u64,
-    /// Cards a sync marked deleted in this transaction: a lookup finds them gone (`known`
-    /// holds them as they were when it began).
-    deleted: FxMap<i64, ()>,
     /// Into a store with no cards: the queue indexes and the `judged` triggers wait for the
     /// finish.
     bulk: Option<BulkLoad>,
@@ -228,7 +224,6 @@ impl<'a> PgImport<'a> {
             standings: CopyRows::new("standings", STANDING_COLUMNS),
             inserted: 0,
             updated: 0,
-            deleted: FxMap::default(),
             bulk,
             owner,
         })
@@ -323,11 +318,6 @@ impl<'a> PgImport<'a> {
             self.later.push(id);
         }
         Ok(())
-    }
-
-    /// A card the sync marked deleted (after [`PgImport::unjudge`]).
-    pub(super) fn deleted(&mut self, id: i64) {
-        self.deleted.insert(id, ());
     }
 
     /// A new card's row, with its id; `None` when the file held it on an earlier row.
@@ -527,11 +517,10 @@ impl<'a> ImportTx<'a> for PgImport<'a> {
     }
 
     fn lookup(&mut self, external_id: &str) -> Result<Option<Existing>, StoreError> {
-        Ok(self.known.find(external_id).map(|s| {
-            let mut e = self.known.existing(&s);
-            e.gone |= !self.deleted.is_empty() && self.deleted.contains_key(&s.id);
-            e
-        }))
+        Ok(self
+            .known
+            .find(external_id)
+            .map(|s| self.known.existing(&s)))
     }
 
     fn unchanged(&mut self, id: i64) -> Outcome {

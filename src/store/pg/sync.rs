@@ -8,11 +8,16 @@ use std::collections::HashSet;
 
 use super::PgStore;
 use super::import::PgImport;
+use crate::domain::FieldName;
 use crate::domain::columns::SourceColumns;
 use crate::domain::deal_note::DealNote;
+use crate::domain::fx::FxMap;
 use crate::store::StoreError;
-use crate::store::cards::{BatchMeta, fmt_time};
+use crate::store::cards::{BatchCounts, BatchMeta, CardRow, Existing, Outcome, fmt_time};
 use crate::store::crm::{SyncState, newest};
+use crate::store::fields::FieldKeys;
+use crate::store::import_tx::ImportTx;
+use crate::store::judged::{Judge, NewJudgement};
 use crate::store::sync_tx::{SyncStore, SyncTx};
 
 const STATE: &str = "SELECT s.cursor, events_cursor, synced_at, full_at, resume, n.cursor
@@ -115,27 +120,111 @@ impl SyncStore for PgStore {
         &'s mut self,
         meta: &BatchMeta<'_>,
     ) -> Result<Box<dyn SyncTx<'s> + 's>, StoreError> {
-        Ok(Box::new(PgImport::begin(self.conn.get_mut(), meta)?))
+        Ok(Box::new(PgSync {
+            import: PgImport::begin(self.conn.get_mut(), meta)?,
+            deleted: FxMap::default(),
+            notes: FxMap::default(),
+        }))
     }
 }
 
-impl<'a> SyncTx<'a> for PgImport<'a> {
+/// A group of pages landing on the server: an import, and what the sync keeps beside it.
+struct PgSync<'a> {
+    import: PgImport<'a>,
+    /// Cards this group marked deleted: a lookup finds them gone (the import's in-memory cards
+    /// are as they were when it began).
+    deleted: FxMap<i64, ()>,
+    /// The notes of the deals [`SyncTx::prefetch_notes`] named, read in one statement (a round
+    /// trip per card would cost more than its row's COPY).
+    notes: FxMap<String, Vec<(i64, String, String)>>,
+}
+
+/// The import's calls, as the import makes them (a deletion aside).
+impl<'a> ImportTx<'a> for PgSync<'a> {
+    fn fresh(&self) -> bool {
+        self.import.fresh()
+    }
+
+    fn rules_run_after(&self) -> bool {
+        self.import.rules_run_after()
+    }
+
+    fn source_columns(&mut self) -> Result<SourceColumns, StoreError> {
+        self.import.source_columns()
+    }
+
+    fn record_columns(&mut self, okk: &[&str], custom: &[&str]) -> Result<(), StoreError> {
+        self.import.record_columns(okk, custom)
+    }
+
+    fn field_keys(&mut self, names: &[FieldName]) -> Result<FieldKeys, StoreError> {
+        self.import.field_keys(names)
+    }
+
+    fn judge_in_pass(
+        &mut self,
+        ran_for: &str,
+        judge: Judge<'a>,
+        summaries: bool,
+    ) -> Result<(), StoreError> {
+        self.import.judge_in_pass(ran_for, judge, summaries)
+    }
+
+    fn lookup(&mut self, external_id: &str) -> Result<Option<Existing>, StoreError> {
+        let mut found = self.import.lookup(external_id)?;
+        if let Some(e) = found.as_mut().filter(|_| !self.deleted.is_empty()) {
+            e.gone |= self.deleted.contains_key(&e.id);
+        }
+        Ok(found)
+    }
+
+    fn unchanged(&mut self, id: i64) -> Outcome {
+        self.import.unchanged(id)
+    }
+
+    fn upsert(
+        &mut self,
+        existing: Option<&Existing>,
+        row: &CardRow,
+    ) -> Result<Outcome, StoreError> {
+        self.import.upsert(existing, row)
+    }
+
+    fn insert_judged(
+        &mut self,
+        row: &CardRow,
+        judgement: NewJudgement,
+    ) -> Result<Outcome, StoreError> {
+        self.import.insert_judged(row, judgement)
+    }
+
+    fn finish(
+        self: Box<Self>,
+        counts: BatchCounts,
+        scopes: &[Option<String>],
+        commit: bool,
+    ) -> Result<BatchCounts, StoreError> {
+        Box::new(self.import).finish(counts, scopes, commit)
+    }
+}
+
+impl<'a> SyncTx<'a> for PgSync<'a> {
     fn save_crm_state(&mut self, connection: &str, state: &SyncState) -> Result<(), StoreError> {
-        save_state(self.tx(), connection, state)
+        save_state(self.import.tx(), connection, state)
     }
 
     fn mark_deleted(&mut self, source: &str, external_id: &str) -> Result<bool, StoreError> {
-        let (batch, now) = self.stamp();
+        let (batch, now) = self.import.stamp();
         let now = now.to_string();
-        let row = self.flushed()?.query_opt(
+        let row = self.import.flushed()?.query_opt(
             "UPDATE cards SET gone_at = $3, gone_batch = $4
              WHERE source = $1 AND external_id = $2 AND gone_at IS NULL RETURNING id",
             &[&source, &external_id, &now, &batch],
         )?;
         let Some(row) = row else { return Ok(false) };
         let id: i64 = row.get(0);
-        self.unjudge(id)?;
-        self.deleted(id);
+        self.import.unjudge(id)?;
+        self.deleted.insert(id, ());
         Ok(true)
     }
 
@@ -145,7 +234,7 @@ impl<'a> SyncTx<'a> for PgImport<'a> {
         notes: &[DealNote],
         complete: &[String],
     ) -> Result<(), StoreError> {
-        let tx = self.tx();
+        let tx = self.import.tx();
         if !complete.is_empty() {
             tx.execute(
                 "DELETE FROM crm_notes WHERE connection = $1 AND deal = ANY($2)",
@@ -178,8 +267,32 @@ impl<'a> SyncTx<'a> for PgImport<'a> {
         Ok(())
     }
 
+    fn prefetch_notes(&mut self, connection: &str, deals: &[&str]) -> Result<(), StoreError> {
+        self.notes.clear();
+        if deals.is_empty() {
+            return Ok(());
+        }
+        let rows = self.import.tx().query(
+            "SELECT deal, at, note, body FROM crm_notes WHERE connection = $1 AND deal = ANY($2)",
+            &[&connection, &deals],
+        )?;
+        for deal in deals {
+            self.notes.insert(deal.to_string(), Vec::new());
+        }
+        for r in rows {
+            let deal: String = r.get(0);
+            if let Some(notes) = self.notes.get_mut(&deal) {
+                notes.push((r.get(1), r.get(2), r.get(3)));
+            }
+        }
+        Ok(())
+    }
+
     fn crm_notes(&mut self, connection: &str, deal: &str) -> Result<Vec<String>, StoreError> {
-        let rows = self.tx().query(
+        if let Some(notes) = self.notes.remove(deal) {
+            return Ok(newest(notes));
+        }
+        let rows = self.import.tx().query(
             "SELECT at, note, body FROM crm_notes WHERE connection = $1 AND deal = $2",
             &[&connection, &deal],
         )?;
@@ -195,7 +308,7 @@ impl<'a> SyncTx<'a> for PgImport<'a> {
         source: &str,
         external_id: &str,
     ) -> Result<Option<(i64, i64, Vec<String>)>, StoreError> {
-        let row = self.flushed()?.query_opt(
+        let row = self.import.flushed()?.query_opt(
             "SELECT id, content_hash, notes FROM cards
              WHERE source = $1 AND external_id = $2 AND gone_at IS NULL",
             &[&source, &external_id],
@@ -211,15 +324,15 @@ impl<'a> SyncTx<'a> for PgImport<'a> {
     }
 
     fn set_card_notes(&mut self, id: i64, notes: &[String], hash: i64) -> Result<(), StoreError> {
-        let (batch, now) = self.stamp();
+        let (batch, now) = self.import.stamp();
         let now = now.to_string();
         let notes = serde_json::to_string(notes).unwrap_or_else(|_| "[]".into());
-        self.flushed()?.execute(
+        self.import.flushed()?.execute(
             "UPDATE cards SET notes = $2, content_hash = $3, changed_batch = $4, changed_at = $5
              WHERE id = $1",
             &[&id, &notes, &hash, &batch, &now],
         )?;
-        self.unjudge(id)
+        self.import.unjudge(id)
     }
 
     /// As `Import::stage_entered_at` (store::crm) does on a store file.
@@ -231,7 +344,7 @@ impl<'a> SyncTx<'a> for PgImport<'a> {
         at: &chrono::NaiveDateTime,
     ) -> Result<bool, StoreError> {
         let at = fmt_time(at);
-        let tx = self.flushed()?;
+        let tx = self.import.flushed()?;
         let Some(card) = tx.query_opt(
             "SELECT id, stage, pipeline, first_batch FROM cards
              WHERE source = $1 AND external_id = $2 AND gone_at IS NULL",
@@ -270,7 +383,7 @@ impl<'a> SyncTx<'a> for PgImport<'a> {
             }
             Some(_) => return Ok(false),
         }
-        self.unjudge(id)?;
+        self.import.unjudge(id)?;
         Ok(true)
     }
 }
