@@ -1614,7 +1614,28 @@ fn a_sync_onto_the_server_reads_as_onto_a_file_first_and_incrementally() {
         (quiet["inserted"].as_u64(), quiet["updated"].as_u64()),
         (Some(0), Some(0))
     );
+
+    // A full sweep: every deal read again, those the CRM no longer lists marked gone (the one
+    // deleted from the CRM's list without an event the sync read).
+    crm.with(|s| s.deals.retain(|d| d.id != 30_000_004));
+    let full = |db: &str| {
+        let (ok, out, err) = sync_on(&desk, db, &config, &["--full"]);
+        assert!(ok, "okk sync --full on {db}: {err}");
+        let mut report: Json = serde_json::from_str(out.trim()).unwrap();
+        assert!(report["full_sweep_at"].is_string(), "{report}");
+        // The sweep's time is each run's own clock.
+        report["full_sweep_at"] = Json::Null;
+        report
+    };
+    let onto_server = full(&server.url);
+    assert_eq!(onto_server, full(&file), "a full sweep's report");
+    assert_eq!(onto_server["gone"], 1, "{onto_server}");
     same_figures_and_queues(&desk, &file, &server.url, "anna");
+    assert_eq!(
+        sync_facts_on_server(&server.url),
+        sync_facts_on_file(&desk),
+        "cards, notes, history, cursor"
+    );
 }
 
 #[test]
