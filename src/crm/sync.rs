@@ -1,6 +1,7 @@
 //! One connection's sync: read the CRM page by page and land each page through the file
-//! import's write path (profile, mapper, digest, `store::cards::Import`) in one transaction with
-//! its cursor, so a sync killed at any moment resumes where it stopped.
+//! import's profile, mapper and digest and the sync's write port (`store::sync_tx`: a store
+//! file's `cards::Import`, a team server's `pg::sync`) in one transaction with its cursor, so a
+//! sync killed at any moment resumes where it stopped.
 
 use std::collections::HashSet;
 use std::io::IsTerminal;
@@ -364,7 +365,7 @@ struct Deal<'r> {
     keys: &'r FieldKeys,
 }
 
-/// Lands pages in the store: the file import's mapper and digest, the store's import writer.
+/// Lands pages in the store: the file import's mapper and digest, the store's sync writer.
 struct Lander<'a> {
     conn: &'a Connection,
     funnel: &'a Funnel,
@@ -523,6 +524,7 @@ impl<'a> Lander<'a> {
                 }
             }
         }
+        // The stored notes of these pages' deals, asked for next (a server reads them at once).
         let with_notes: Vec<&str> = pages
             .iter()
             .flat_map(|p| &p.ids)
