@@ -1559,6 +1559,23 @@ fn a_sync_onto_the_server_reads_as_onto_a_file_first_and_incrementally() {
     fake::write_config(&config, "main", &crm.url, TOKEN_ENV);
     let file = path_arg(&desk.db);
 
+    // A dry run reports what the sync would do and writes nothing, on either.
+    let dry = |db: &str| {
+        let (ok, out, err) = sync_on(&desk, db, &config, &["--dry-run"]);
+        assert!(ok, "okk sync --dry-run on {db}: {err}");
+        serde_json::from_str::<Json>(out.trim()).unwrap()
+    };
+    let (ok, _, err) = run_on(&desk, &server.url, &["db", "roles"]);
+    assert!(ok, "{err}");
+    let empty = server_digest(&server.url);
+    let on_server = dry(&server.url);
+    assert_eq!(on_server, dry(&file), "a dry run's report");
+    assert_eq!(on_server["inserted"], 300);
+    assert!(
+        server_digest(&server.url) == empty,
+        "a dry run writes nothing"
+    );
+
     let onto_file = synced(&desk, &file, &config);
     let onto_server = synced(&desk, &server.url, &config);
     assert_eq!(onto_server, onto_file, "the first sync's report");
