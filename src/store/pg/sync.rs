@@ -364,10 +364,9 @@ impl<'a> SyncTx<'a> for PgSync<'a> {
              WHERE h.card_id = $1 ORDER BY h.batch_id DESC LIMIT 1",
             &[&id],
         )?;
-        match last.map(|r| {
-            let v: (i64, String, String, String) = (r.get(0), r.get(1), r.get(2), r.get(3));
-            v
-        }) {
+        let last: Option<(i64, String, String, String)> =
+            last.map(|r| (r.get(0), r.get(1), r.get(2), r.get(3)));
+        match last {
             None => {
                 tx.execute(
                     "INSERT INTO stage_history (card_id, batch_id, seen_at, pipeline, stage)
