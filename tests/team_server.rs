@@ -1799,3 +1799,38 @@ fn a_lead_s_login_syncs_onto_the_server_as_the_owner_does() {
         "cards, notes, history, cursor"
     );
 }
+
+#[test]
+fn a_bitrix24_sync_onto_the_server_reads_as_onto_a_file_its_comments_and_full_sweep_too() {
+    let Some(server) = ServerDb::new() else {
+        return;
+    };
+    let crm = fake::FakeCrm::start(fake::State::with_deals(200), 0);
+    let desk = Desk::new();
+    let config = desk.dir.path().join("config.toml");
+    fake::write_bitrix_config(&config, "b24", &crm.url);
+    let file = path_arg(&desk.db);
+    let both = |args: &[&str]| {
+        let run = |db: &str| {
+            let (ok, out, err) = sync_on(&desk, db, &config, args);
+            assert!(ok, "okk sync {args:?} on {db}: {err}");
+            let mut report: Json = serde_json::from_str(out.trim()).unwrap();
+            // A full sweep's time is each run's own clock.
+            report["full_sweep_at"] = Json::Null;
+            report
+        };
+        let onto_server = run(&server.url);
+        assert_eq!(onto_server, run(&file), "okk sync {args:?}");
+        same_figures_and_queues(&desk, &file, &server.url, "anna");
+        assert_eq!(
+            sync_facts_on_server(&server.url),
+            sync_facts_on_file(&desk),
+            "cards, notes, history, cursor after okk sync {args:?}"
+        );
+        onto_server
+    };
+    assert_eq!(both(&[])["inserted"], 200);
+    crm_a_day_later(&crm);
+    assert_eq!(both(&[])["inserted"], 1);
+    both(&["--full"]);
+}
