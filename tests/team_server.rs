@@ -9,6 +9,8 @@ mod common;
 
 #[path = "support/english.rs"]
 mod english;
+#[path = "support/fake_crm.rs"]
+mod fake;
 
 use common::{Desk, Verdict, funnel_path, path_arg, repo, succeeded};
 use serde_json::Value as Json;
@@ -2067,4 +2069,388 @@ fn bitrix24_s_owner_ids_kept_at_import_reach_its_rest_calls_from_the_server_too(
     assert_eq!(srv, file);
     assert!(srv.2.contains("user ids of 2 owners"), "{}", srv.2);
     assert!(String::from_utf8(srv.0).unwrap().contains("ASSIGNED_BY_ID"));
+}
+
+// ---- okk sync onto the server ----------------------------------------------------------------
+
+const TOKEN_ENV: &str = "OKK_TEST_AMO_TOKEN";
+
+/// `okk --db DB --config CONFIG --today TODAY sync --json ARGS` against the fake CRM: whether it
+/// succeeded, its stdout and stderr.
+fn sync_on(
+    desk: &Desk,
+    db: &str,
+    config: &std::path::Path,
+    args: &[&str],
+) -> (bool, String, String) {
+    let out = okk_on(desk, db)
+        .arg("--config")
+        .arg(config)
+        .env(TOKEN_ENV, fake::TOKEN)
+        // The fake answers at once: no need to wait between requests or long on a 429.
+        .env("OKK_SYNC_RATE", "0")
+        .env("OKK_SYNC_BACKOFF_MS", "5")
+        .args(["--today", TODAY, "sync", "--json"])
+        .args(args)
+        .output()
+        .unwrap();
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// A sync that must succeed: its one report.
+fn synced(desk: &Desk, db: &str, config: &std::path::Path) -> Json {
+    let (ok, out, err) = sync_on(desk, db, config, &[]);
+    assert!(ok, "okk sync on {db}: {err}");
+    serde_json::from_str(out.trim()).unwrap_or_else(|e| panic!("not JSON ({e}): {out}"))
+}
+
+/// What a sync keeps besides the figures, as text rows (one SQL for both stores): each card's
+/// notes and gone mark, the CRM's notes, each card's stage visits (without the sync's clock
+/// time: a visit a sync saw is dated when it ran) and how far the sync read.
+const SYNC_FACTS: [&str; 5] = [
+    "SELECT external_id || '|' || title || '|' || stage || '|' || notes || '|' ||
+            CASE WHEN gone_at IS NULL THEN 'live' ELSE 'gone' END
+     FROM cards ORDER BY external_id",
+    "SELECT connection || '|' || deal || '|' || note || '|' || at || '|' || body
+     FROM crm_notes ORDER BY deal, note",
+    "SELECT c.external_id || '|' || coalesce(h.pipeline, '-') || '|' || h.stage || '|' ||
+            CASE WHEN h.seen_at = b.started_at THEN 'sync' ELSE h.seen_at END
+     FROM stage_history h JOIN cards c ON c.id = h.card_id
+     JOIN import_batches b ON b.id = h.batch_id ORDER BY c.external_id, h.batch_id",
+    "SELECT connection || '|' || coalesce(cursor, -1) || '|' || coalesce(events_cursor, -1) ||
+            '|' || coalesce(resume, '-') || '|' || CASE WHEN full_at IS NULL THEN 0 ELSE 1 END
+     FROM crm_sync ORDER BY connection",
+    "SELECT connection || '|' || coalesce(cursor, -1) FROM crm_notes_read ORDER BY connection",
+];
+
+fn sync_facts_on_file(desk: &Desk) -> Vec<Vec<String>> {
+    let conn = desk.read_only();
+    SYNC_FACTS
+        .iter()
+        .map(|sql| {
+            let mut stmt = conn.prepare(sql).unwrap();
+            let rows = stmt.query_map([], |r| r.get::<_, String>(0)).unwrap();
+            rows.map(Result::unwrap).collect()
+        })
+        .collect()
+}
+
+fn sync_facts_on_server(url: &str) -> Vec<Vec<String>> {
+    let mut client = postgres::Client::connect(url, postgres::NoTls).unwrap();
+    SYNC_FACTS
+        .iter()
+        .map(|sql| {
+            client
+                .query(*sql, &[])
+                .unwrap()
+                .iter()
+                .map(|r| r.get::<_, String>(0))
+                .collect()
+        })
+        .collect()
+}
+
+/// The CRM's changes between two syncs: a move, an edit, a deletion, a new deal, a note on a
+/// deal that did not change and one on the new deal.
+fn crm_a_day_later(crm: &fake::FakeCrm) -> i64 {
+    crm.with(|s| {
+        s.move_deal(30_000_001, 60_000_004);
+        s.rename(30_000_002, "Переименована");
+        s.delete(30_000_003);
+        s.add_note(30_000_000, "Клиент просил больше не звонить");
+        let new = s.add();
+        s.add_note(new, "Договор подписан вчера");
+        new
+    })
+}
+
+#[test]
+fn a_sync_onto_the_server_reads_as_onto_a_file_first_and_incrementally() {
+    let Some(server) = ServerDb::new() else {
+        return;
+    };
+    let crm = fake::FakeCrm::start(fake::State::with_deals(300), 0);
+    let desk = Desk::new();
+    let config = desk.dir.path().join("config.toml");
+    fake::write_config(&config, "main", &crm.url, TOKEN_ENV);
+    let file = path_arg(&desk.db);
+
+    // A dry run reports what the sync would do and writes nothing, on either.
+    let dry = |db: &str| {
+        let (ok, out, err) = sync_on(&desk, db, &config, &["--dry-run"]);
+        assert!(ok, "okk sync --dry-run on {db}: {err}");
+        serde_json::from_str::<Json>(out.trim()).unwrap()
+    };
+    let (ok, _, err) = run_on(&desk, &server.url, &["db", "roles"]);
+    assert!(ok, "{err}");
+    let empty = server_digest(&server.url);
+    let on_server = dry(&server.url);
+    assert_eq!(on_server, dry(&file), "a dry run's report");
+    assert_eq!(on_server["inserted"], 300);
+    assert!(
+        server_digest(&server.url) == empty,
+        "a dry run writes nothing"
+    );
+
+    let onto_file = synced(&desk, &file, &config);
+    let onto_server = synced(&desk, &server.url, &config);
+    assert_eq!(onto_server, onto_file, "the first sync's report");
+    assert_eq!(onto_server["inserted"], 300);
+    assert!(onto_server["notes"].as_u64().unwrap() > 0, "{onto_server}");
+    same_figures_and_queues(&desk, &file, &server.url, "anna");
+    assert_eq!(
+        sync_facts_on_server(&server.url),
+        sync_facts_on_file(&desk),
+        "cards, notes, history, cursor"
+    );
+
+    let new = crm_a_day_later(&crm);
+    let onto_file = synced(&desk, &file, &config);
+    let onto_server = synced(&desk, &server.url, &config);
+    assert_eq!(onto_server, onto_file, "the incremental sync's report");
+    assert_eq!(
+        (
+            onto_server["inserted"].as_u64(),
+            onto_server["updated"].as_u64(),
+            onto_server["gone"].as_u64(),
+            onto_server["stage_changes"].as_u64()
+        ),
+        (Some(1), Some(3), Some(1), Some(1)),
+        "{onto_server}"
+    );
+    same_figures_and_queues(&desk, &file, &server.url, "anna");
+    let facts = sync_facts_on_server(&server.url);
+    assert_eq!(
+        facts,
+        sync_facts_on_file(&desk),
+        "cards, notes, history, cursor"
+    );
+    assert!(
+        facts[0]
+            .iter()
+            .any(|c| c.starts_with("30000003|") && c.ends_with("|gone")),
+        "{:?}",
+        facts[0]
+    );
+    assert!(
+        facts[0]
+            .iter()
+            .any(|c| c.starts_with(&format!("{new}|")) && c.contains("Договор подписан вчера")),
+        "{:?}",
+        facts[0]
+    );
+
+    // Nothing new: nothing written, on either.
+    let quiet = synced(&desk, &server.url, &config);
+    assert_eq!(quiet, synced(&desk, &file, &config), "a quiet sync");
+    assert_eq!(
+        (quiet["inserted"].as_u64(), quiet["updated"].as_u64()),
+        (Some(0), Some(0))
+    );
+
+    // A full sweep: every deal read again, those the CRM no longer lists marked gone (the one
+    // deleted from the CRM's list without an event the sync read).
+    crm.with(|s| s.deals.retain(|d| d.id != 30_000_004));
+    let full = |db: &str| {
+        let (ok, out, err) = sync_on(&desk, db, &config, &["--full"]);
+        assert!(ok, "okk sync --full on {db}: {err}");
+        let mut report: Json = serde_json::from_str(out.trim()).unwrap();
+        assert!(report["full_sweep_at"].is_string(), "{report}");
+        // The sweep's time is each run's own clock.
+        report["full_sweep_at"] = Json::Null;
+        report
+    };
+    let onto_server = full(&server.url);
+    assert_eq!(onto_server, full(&file), "a full sweep's report");
+    assert_eq!(onto_server["gone"], 1, "{onto_server}");
+    same_figures_and_queues(&desk, &file, &server.url, "anna");
+    assert_eq!(
+        sync_facts_on_server(&server.url),
+        sync_facts_on_file(&desk),
+        "cards, notes, history, cursor"
+    );
+}
+
+#[test]
+fn on_the_server_an_auditor_s_login_may_not_sync_and_nothing_is_written() {
+    let Some(mut server) = ServerDb::new() else {
+        return;
+    };
+    let crm = fake::FakeCrm::start(fake::State::with_deals(50), 0);
+    let desk = Desk::new();
+    let config = desk.dir.path().join("config.toml");
+    fake::write_config(&config, "main", &crm.url, TOKEN_ENV);
+    synced(&desk, &server.url, &config);
+    let (anna, anna_url) = server.login("anna");
+    let (ok, _, err) = run_on(
+        &desk,
+        &server.url,
+        &["db", "roles", "--auditor", &format!("anna={anna}")],
+    );
+    assert!(ok, "{err}");
+    crm_a_day_later(&crm);
+    let before = server_digest(&server.url);
+    let requests = crm.requests();
+    let (ok, _, err) = sync_on(&desk, &anna_url, &config, &[]);
+    assert!(!ok);
+    assert!(
+        err.contains(&format!(
+            "okk sync onto a server store is the database owner's or a lead's command: \
+             the login role {anna} neither owns this store nor is a lead's"
+        )),
+        "{err}"
+    );
+    assert_eq!(crm.requests(), requests, "refused before the CRM is asked");
+    let (ok, _, err) = sync_on(&desk, &anna_url, &config, &["--no-check"]);
+    assert!(
+        !ok && err.contains("--no-check does not apply to a server store"),
+        "{err}"
+    );
+    let out = okk_on(&desk, &anna_url)
+        .arg("--config")
+        .arg(&config)
+        .env(TOKEN_ENV, fake::TOKEN)
+        .args(["--lang", "ru", "sync"])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    english::assert_russian("okk sync as an auditor", &err, &["okk", "sync", &anna]);
+    assert!(server_digest(&server.url) == before, "nothing written");
+}
+
+#[test]
+fn a_sync_onto_the_server_killed_mid_way_resumes_with_no_card_lost_or_doubled() {
+    let Some(server) = ServerDb::new() else {
+        return;
+    };
+    let mut state = fake::State::with_deals(2000);
+    state.faults.page_delay = std::time::Duration::from_millis(250);
+    let crm = fake::FakeCrm::start(state, 0);
+    let desk = Desk::new();
+    let config = desk.dir.path().join("config.toml");
+    fake::write_config(&config, "main", &crm.url, TOKEN_ENV);
+    let leads = || crm.with(|s| s.by_path.get("/api/v4/leads").copied().unwrap_or(0));
+    // The store made (migrated) first: its cards are counted while the sync runs.
+    let (ok, _, err) = run_on(&desk, &server.url, &["db", "roles"]);
+    assert!(ok, "{err}");
+
+    // Killed while it reads: the server rolls the open transaction back with the connection.
+    let mut child = desk.sandboxed(std::process::Command::new(env!("CARGO_BIN_EXE_okk")));
+    child
+        .args(["--db", &server.url, "--funnel"])
+        .arg(funnel_path())
+        .arg("--config")
+        .arg(&config)
+        .env(TOKEN_ENV, fake::TOKEN)
+        .env("OKK_SYNC_RATE", "0")
+        .args(["--today", TODAY, "sync", "--json"])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null());
+    let cards = |url: &str| -> (i64, i64) {
+        let mut client = postgres::Client::connect(url, postgres::NoTls).unwrap();
+        let r = client
+            .query_one(
+                "SELECT count(*), count(DISTINCT external_id) FROM cards",
+                &[],
+            )
+            .unwrap();
+        (r.get(0), r.get(1))
+    };
+    let mut child = child.spawn().unwrap();
+    // Two pages committed (each its own transaction: the CRM is slower than the group's
+    // window), and more under way.
+    while cards(&server.url).0 < 500 {
+        assert!(
+            child.try_wait().unwrap().is_none(),
+            "okk sync ended before the kill"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+    // The transaction of the page under way may still be closing on the server.
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    let (landed, _) = cards(&server.url);
+    assert!(landed > 0 && landed < 2000, "{landed} cards after the kill");
+
+    crm.with(|s| s.faults.page_delay = std::time::Duration::ZERO);
+    let before = leads();
+    let report = synced(&desk, &server.url, &config);
+    assert_eq!(report["inserted"].as_u64().unwrap() as i64, 2000 - landed);
+    assert!(
+        leads() - before < 8,
+        "resumed from the cursor, not from the start"
+    );
+    assert_eq!(cards(&server.url), (2000, 2000));
+}
+
+#[test]
+fn a_lead_s_login_syncs_onto_the_server_as_the_owner_does() {
+    let Some(mut server) = ServerDb::new() else {
+        return;
+    };
+    let crm = fake::FakeCrm::start(fake::State::with_deals(120), 0);
+    let desk = Desk::new();
+    let config = desk.dir.path().join("config.toml");
+    fake::write_config(&config, "main", &crm.url, TOKEN_ENV);
+    let file = path_arg(&desk.db);
+    let (lena, lena_url) = server.login("lena");
+    let (ok, _, err) = run_on(
+        &desk,
+        &server.url,
+        &["db", "roles", "--lead", &format!("lena={lena}")],
+    );
+    assert!(ok, "{err}");
+    let by_lead = synced(&desk, &lena_url, &config);
+    assert_eq!(by_lead, synced(&desk, &file, &config), "the first sync");
+    crm_a_day_later(&crm);
+    let by_lead = synced(&desk, &lena_url, &config);
+    assert_eq!(by_lead, synced(&desk, &file, &config), "a day later");
+    assert_eq!(by_lead["gone"], 1, "{by_lead}");
+    same_figures_and_queues(&desk, &file, &server.url, "lena");
+    assert_eq!(
+        sync_facts_on_server(&server.url),
+        sync_facts_on_file(&desk),
+        "cards, notes, history, cursor"
+    );
+}
+
+#[test]
+fn a_bitrix24_sync_onto_the_server_reads_as_onto_a_file_its_comments_and_full_sweep_too() {
+    let Some(server) = ServerDb::new() else {
+        return;
+    };
+    let crm = fake::FakeCrm::start(fake::State::with_deals(200), 0);
+    let desk = Desk::new();
+    let config = desk.dir.path().join("config.toml");
+    fake::write_bitrix_config(&config, "b24", &crm.url);
+    let file = path_arg(&desk.db);
+    let both = |args: &[&str]| {
+        let run = |db: &str| {
+            let (ok, out, err) = sync_on(&desk, db, &config, args);
+            assert!(ok, "okk sync {args:?} on {db}: {err}");
+            let mut report: Json = serde_json::from_str(out.trim()).unwrap();
+            // A full sweep's time is each run's own clock.
+            report["full_sweep_at"] = Json::Null;
+            report
+        };
+        let onto_server = run(&server.url);
+        assert_eq!(onto_server, run(&file), "okk sync {args:?}");
+        same_figures_and_queues(&desk, &file, &server.url, "anna");
+        assert_eq!(
+            sync_facts_on_server(&server.url),
+            sync_facts_on_file(&desk),
+            "cards, notes, history, cursor after okk sync {args:?}"
+        );
+        onto_server
+    };
+    assert_eq!(both(&[])["inserted"], 200);
+    crm_a_day_later(&crm);
+    assert_eq!(both(&[])["inserted"], 1);
+    both(&["--full"]);
 }

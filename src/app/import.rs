@@ -91,14 +91,19 @@ fn on_server(paths: &Paths, url: &str, args: ImportArgs) -> Result<ExitCode> {
 /// login okk does not know) is refused before anything is read (the server's grants would
 /// refuse it too).
 fn may_import(store: &PgStore) -> Result<()> {
-    if writes_cards(store)? {
+    may_write_cards(store, msg_app::import_owner_only)
+}
+
+/// Whether the session's login may write the server's cards (`okk import`, `okk sync`): the
+/// refusal `refused(login)` otherwise.
+pub(super) fn may_write_cards(store: &PgStore, refused: fn(&str) -> String) -> Result<()> {
+    use crate::domain::ports::UserStore;
+    use crate::domain::roles::Role;
+    let session = store.session().map_err(|e| user(e.to_string()))?;
+    if session.owner || matches!(session.mapped, Some((_, Role::Lead))) {
         return Ok(());
     }
-    use crate::domain::ports::UserStore;
-    let session = store.session().map_err(|e| user(e.to_string()))?;
-    Err(user(msg_app::import_owner_only(
-        session.login.as_deref().unwrap_or_default(),
-    )))
+    Err(user(refused(session.login.as_deref().unwrap_or_default())))
 }
 
 /// Whether this session may write the server's cards and flags: the owner's login or a lead's.

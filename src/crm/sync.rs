@@ -1,6 +1,7 @@
 //! One connection's sync: read the CRM page by page and land each page through the file
-//! import's write path (profile, mapper, digest, `store::cards::Import`) in one transaction with
-//! its cursor, so a sync killed at any moment resumes where it stopped.
+//! import's profile, mapper and digest and the sync's write port (`store::sync_tx`: a store
+//! file's `cards::Import`, a team server's `pg::sync`) in one transaction with its cursor, so a
+//! sync killed at any moment resumes where it stopped.
 
 use std::collections::HashSet;
 use std::io::IsTerminal;
@@ -20,10 +21,12 @@ use crate::domain::import_report::UnknownStage;
 use crate::domain::rules::evaluate_with;
 pub use crate::domain::sync_report::SyncReport;
 use crate::domain::{Funnel, SystemField};
-use crate::store::cards::{BatchCounts, BatchMeta, CardRow, Import, Outcome};
+use crate::store::StoreError;
+use crate::store::cards::{BatchCounts, BatchMeta, CardRow, Outcome};
 use crate::store::crm::SyncState;
 use crate::store::fields::FieldKeys;
-use crate::store::{Store, StoreError};
+use crate::store::judged::NewJudgement;
+use crate::store::sync_tx::{SyncStore, SyncTx};
 use crate::sync::digest::Seed;
 use crate::sync::import::{Judge, PassRules};
 use crate::sync::mapper::{Mapper, Warning};
@@ -108,7 +111,7 @@ impl From<StoreError> for Failure {
 }
 
 pub fn sync(
-    store: &mut Store,
+    store: &mut dyn SyncStore,
     funnel: &Funnel,
     conn: &Connection,
     opts: &SyncOptions,
@@ -125,7 +128,7 @@ pub fn sync(
 }
 
 fn run(
-    store: &mut Store,
+    store: &mut dyn SyncStore,
     funnel: &Funnel,
     conn: &Connection,
     opts: &SyncOptions,
@@ -327,7 +330,7 @@ fn advance(state: &mut SyncState, page: &Page) {
 
 /// After a full sweep: the live deals of the connection's pipelines the CRM no longer lists.
 fn missing(
-    store: &Store,
+    store: &dyn SyncStore,
     conn: &Connection,
     listed: &HashSet<String>,
 ) -> Result<Vec<String>, Failure> {
@@ -362,7 +365,7 @@ struct Deal<'r> {
     keys: &'r FieldKeys,
 }
 
-/// Lands pages in the store: the file import's mapper and digest, the store's import writer.
+/// Lands pages in the store: the file import's mapper and digest, the store's sync writer.
 struct Lander<'a> {
     conn: &'a Connection,
     funnel: &'a Funnel,
@@ -452,7 +455,7 @@ impl<'a> Lander<'a> {
     /// Pages in one transaction: their cards, their deletions, the cursor after the last.
     fn land(
         &mut self,
-        store: &mut Store,
+        store: &mut dyn SyncStore,
         pages: &[&Page],
         state: &SyncState,
     ) -> Result<(), Failure> {
@@ -483,7 +486,7 @@ impl<'a> Lander<'a> {
             bulk: false,
         };
         let rules = self.rules_for(store)?;
-        let mut import = store.begin_import(&meta)?;
+        let mut import = store.begin_sync(&meta)?;
         if self.fresh.is_none() {
             self.fresh = Some(import.fresh());
         }
@@ -521,6 +524,16 @@ impl<'a> Lander<'a> {
                 }
             }
         }
+        // The stored notes of these pages' deals, asked for next (a server reads them at once).
+        let with_notes: Vec<&str> = pages
+            .iter()
+            .flat_map(|p| &p.ids)
+            .filter(|id| self.note_deals.contains(id.as_str()))
+            .map(String::as_str)
+            .collect();
+        if !with_notes.is_empty() {
+            import.prefetch_notes(&self.conn.name, &with_notes)?;
+        }
         for page in pages {
             for (row, id) in page.rows.iter().zip(&page.ids) {
                 touched.remove(id.as_str());
@@ -530,7 +543,7 @@ impl<'a> Lander<'a> {
                     id,
                     keys: &keys,
                 };
-                match self.land_deal(&mut import, deal, judge_new.as_ref(), &mut warnings)? {
+                match self.land_deal(&mut *import, deal, judge_new.as_ref(), &mut warnings)? {
                     Outcome::Inserted => counts.inserted += 1,
                     Outcome::Updated { stage_changed } => {
                         counts.updated += 1;
@@ -551,7 +564,7 @@ impl<'a> Lander<'a> {
         // reader whose rows carry notes sends its notes with their deals' rows.)
         if !self.rows_carry_notes {
             for deal in touched {
-                counts.updated += self.renote(&mut import, deal)? as u64;
+                counts.updated += self.renote(&mut *import, deal)? as u64;
             }
         }
         import.save_crm_state(&self.conn.name, state)?;
@@ -571,7 +584,7 @@ impl<'a> Lander<'a> {
     /// comes when the rules run in the pass).
     fn land_deal(
         &mut self,
-        import: &mut Import<'_>,
+        import: &mut dyn SyncTx<'_>,
         deal: Deal<'_>,
         judge_new: Option<&Judge<'_>>,
         warnings: &mut Vec<Warning>,
@@ -602,7 +615,7 @@ impl<'a> Lander<'a> {
                 let outcome = match (&existing, judge_new) {
                     (None, Some(judge)) => {
                         let flags = judge.flags(&row.card);
-                        import.insert_judged(&row, flags)?
+                        import.insert_judged(&row, NewJudgement::new(&row, flags))?
                     }
                     _ => import.upsert(existing.as_ref(), &row)?,
                 };
@@ -622,7 +635,7 @@ impl<'a> Lander<'a> {
     /// A card whose notes changed while its deal did not: it takes the notes the store now
     /// holds for it (its content hash with them). Whether it changed; a deal the store has no
     /// card of keeps its notes until its card comes.
-    fn renote(&self, import: &mut Import<'_>, deal: &str) -> Result<bool, Failure> {
+    fn renote(&self, import: &mut dyn SyncTx<'_>, deal: &str) -> Result<bool, Failure> {
         let Some((id, hash, old)) = import.card_notes(&self.conn.name, deal)? else {
             return Ok(false);
         };
@@ -639,7 +652,7 @@ impl<'a> Lander<'a> {
     /// judged as it lands: every other card's flags are current for the marker.
     fn rules_for(
         &self,
-        store: &Store,
+        store: &dyn SyncStore,
     ) -> Result<Option<(String, NaiveDateTime, Vec<FieldRef>)>, Failure> {
         let Some(r) = self.opts.rules.as_ref().filter(|_| !self.opts.dry_run) else {
             return Ok(None);

@@ -88,6 +88,14 @@ impl Store {
     }
 }
 
+/// A deal's notes (time, id, text) as its card shows them: newest first; of one second, the
+/// larger id (ids are numbers, kept as text); at most [`NOTES_PER_CARD`].
+pub(crate) fn newest(mut notes: Vec<(i64, String, String)>) -> Vec<String> {
+    notes.sort_by(|a, b| (b.0, b.1.len(), &b.1).cmp(&(a.0, a.1.len(), &a.1)));
+    notes.truncate(NOTES_PER_CARD);
+    notes.into_iter().map(|(_, _, body)| body).collect()
+}
+
 /// Saves a connection's state on `conn`: the store's own connection, or an import's
 /// transaction.
 fn save_state(
@@ -177,15 +185,12 @@ impl Import<'_> {
         let mut stmt = tx.prepare_cached(
             "SELECT at, note, body FROM crm_notes WHERE connection = ?1 AND deal = ?2",
         )?;
-        let mut notes: Vec<(i64, String, String)> = stmt
+        let notes: Vec<(i64, String, String)> = stmt
             .query_map(params![connection, deal], |r| {
                 Ok((r.get(0)?, r.get(1)?, r.get(2)?))
             })?
             .collect::<Result<_, _>>()?;
-        // Newest first; of one second, the larger id (ids are numbers, kept as text).
-        notes.sort_by(|a, b| (b.0, b.1.len(), &b.1).cmp(&(a.0, a.1.len(), &a.1)));
-        notes.truncate(NOTES_PER_CARD);
-        Ok(notes.into_iter().map(|(_, _, body)| body).collect())
+        Ok(newest(notes))
     }
 
     /// The card of `external_id` (not gone): its id, content hash and notes.

@@ -184,6 +184,16 @@ pub fn import_no_check_on_server() -> String {
     crate::tr!("app-import-no-check-on-server")
 }
 
+/// `okk sync` onto a server store from a login that does not own it.
+pub fn sync_owner_only(login: &str) -> String {
+    crate::tr!("app-sync-owner-only", login = login.to_string())
+}
+
+/// `okk sync --no-check` onto a server store.
+pub fn sync_no_check_on_server() -> String {
+    crate::tr!("app-sync-no-check-on-server")
+}
+
 /// `okk db copy` asked to move a store in a way it cannot yet.
 pub fn copy_direction(from: &Path, to: &Path) -> String {
     crate::tr!(

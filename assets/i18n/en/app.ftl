@@ -29,7 +29,7 @@ app-pending-failed = okk: verdicts left waiting for the store are not saved yet:
 app-not-on-server =
     this command does not work on a PostgreSQL store yet ({ $server }).
       On a server these do: okk review, okk lead, okk queue (with --claim N), okk stats,
-      okk import, okk check, okk calibrate, okk fields,
+      okk import, okk sync, okk check, okk calibrate, okk fields,
       okk export reviews, okk export crm, okk report, okk bundle export, okk bundle import,
       okk bundle trust, okk bundle keys, okk funnel apply, okk funnel history,
       okk funnel check --store, okk funnel init --from-store, okk db roles,
@@ -37,6 +37,8 @@ app-not-on-server =
       Every other command works on a SQLite store: --db FILE.
 app-import-owner-only = okk import onto a server store is the database owner's or a lead's command: the login role { $login } neither owns this store nor is a lead's (okk db roles maps logins to leads)
 app-import-no-check-on-server = --no-check does not apply to a server store: it has no rules run of its own, so its import judges every card it writes
+app-sync-owner-only = okk sync onto a server store is the database owner's or a lead's command: the login role { $login } neither owns this store nor is a lead's (okk db roles maps logins to leads)
+app-sync-no-check-on-server = --no-check does not apply to a server store: it has no rules run of its own, so its sync judges every card it writes
 app-copy-direction = db copy moves a whole store between a SQLite file and PostgreSQL: okk db copy FILE postgres://… (into an empty server store) or okk db copy postgres://… FILE (into a new file); { $from } to { $to } is neither
 app-copied = Copied into { $to }:
 app-no-store-file = { $path }: no such store file

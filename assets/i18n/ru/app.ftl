@@ -45,7 +45,7 @@ app-pending-failed = okk: вердикты, оставленные для хра
 app-not-on-server =
     эта команда пока не работает с хранилищем на PostgreSQL ({ $server }).
       На сервере работают: okk review, okk lead, okk queue (с --claim N), okk stats,
-      okk import, okk check, okk calibrate, okk fields,
+      okk import, okk sync, okk check, okk calibrate, okk fields,
       okk export reviews, okk export crm, okk report, okk bundle export, okk bundle import,
       okk bundle trust, okk bundle keys, okk funnel apply, okk funnel history,
       okk funnel check --store, okk funnel init --from-store, okk db roles,
@@ -53,6 +53,8 @@ app-not-on-server =
       Все остальные команды работают с хранилищем SQLite: --db ФАЙЛ.
 app-import-owner-only = okk import в хранилище на сервере выполняет владелец базы или руководитель: роль входа { $login } не владеет этим хранилищем и не принадлежит руководителю (роли входа руководителям назначает okk db roles)
 app-import-no-check-on-server = --no-check не применяется к хранилищу на сервере: у него нет отдельного прогона правил, и импорт сам проверяет каждую записанную карточку
+app-sync-owner-only = okk sync в хранилище на сервере выполняет владелец базы или руководитель: роль входа { $login } не владеет этим хранилищем и не принадлежит руководителю (роли входа руководителям назначает okk db roles)
+app-sync-no-check-on-server = --no-check не применяется к хранилищу на сервере: у него нет отдельного прогона правил, и синхронизация сама проверяет каждую записанную карточку
 app-copy-direction = db copy переносит хранилище целиком между файлом SQLite и PostgreSQL: okk db copy ФАЙЛ postgres://… (в пустое хранилище сервера) или okk db copy postgres://… ФАЙЛ (в новый файл); из { $from } в { $to } — ни то ни другое
 app-copied = Скопировано в { $to }:
 app-no-store-file = { $path }: такого файла хранилища нет

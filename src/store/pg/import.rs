@@ -168,7 +168,10 @@ impl ImportStore for PgStore {
 }
 
 impl<'a> PgImport<'a> {
-    fn begin(conn: &'a mut postgres::Client, meta: &BatchMeta<'_>) -> Result<Self, StoreError> {
+    pub(super) fn begin(
+        conn: &'a mut postgres::Client,
+        meta: &BatchMeta<'_>,
+    ) -> Result<Self, StoreError> {
         let mut tx = conn.transaction()?;
         tx.batch_execute(&format!(
             "{SYNC_LOCK}; SET LOCAL application_name = 'okk import'; {CHANGED_TABLE};"
@@ -280,6 +283,54 @@ impl<'a> PgImport<'a> {
                      TRUNCATE okk_import_new"
                 ))?;
             }
+        }
+        Ok(())
+    }
+
+    /// Writes what waits (new cards, flags, changed cards) into the tables, so that a statement
+    /// of the sync's own (`pg::sync`) reads and changes the cards as a SQLite import would.
+    pub(super) fn flush(&mut self) -> Result<(), StoreError> {
+        self.send(true)?;
+        if self.updated == 0 {
+            return Ok(());
+        }
+        let (batch, now) = (self.batch, self.now.clone());
+        for (sql, stamped) in CHANGED_STEPS {
+            if stamped {
+                self.tx.execute(sql, &[&batch, &now])?;
+            } else {
+                self.tx.execute(sql, &[])?;
+            }
+        }
+        self.tx.batch_execute("TRUNCATE okk_import_changed")?;
+        self.updated = 0;
+        Ok(())
+    }
+
+    /// The transaction, after [`PgImport::flush`]: what the sync's own statements run on.
+    pub(super) fn flushed(&mut self) -> Result<&mut postgres::Transaction<'a>, StoreError> {
+        self.flush()?;
+        Ok(&mut self.tx)
+    }
+
+    /// The transaction, for statements on tables the import does not hold rows back for.
+    pub(super) fn tx(&mut self) -> &mut postgres::Transaction<'a> {
+        &mut self.tx
+    }
+
+    /// The batch and the time its rows carry.
+    pub(super) fn stamp(&self) -> (i64, &str) {
+        (self.batch, &self.now)
+    }
+
+    /// Forgets the rules' judgement of a card the sync changed: judged again at the finish.
+    pub(super) fn unjudge(&mut self, id: i64) -> Result<(), StoreError> {
+        self.tx
+            .execute("DELETE FROM flags WHERE card_id = $1", &[&id])?;
+        self.tx
+            .execute("DELETE FROM standings WHERE card_id = $1", &[&id])?;
+        if self.judge.is_some() {
+            self.later.push(id);
         }
         Ok(())
     }
@@ -539,17 +590,8 @@ impl<'a> ImportTx<'a> for PgImport<'a> {
         scopes: &[Option<String>],
         commit: bool,
     ) -> Result<BatchCounts, StoreError> {
-        self.send(true)?;
+        self.flush()?;
         let (batch, now) = (self.batch, self.now.clone());
-        if self.updated > 0 {
-            for (sql, stamped) in CHANGED_STEPS {
-                if stamped {
-                    self.tx.execute(sql, &[&batch, &now])?;
-                } else {
-                    self.tx.execute(sql, &[])?;
-                }
-            }
-        }
         counts.gone = self.mark_gone(scopes)?;
         // Reviews made on another laptop before their card arrived attach to it now.
         // By the owner's function: only their auditor may change reviews otherwise.

@@ -12,7 +12,8 @@ use crate::store::StoreError;
 
 /// What the two group roles may do beyond reading: an auditor writes reviews, drafts and
 /// leases (the policies keep each to its own name) and locks the cards it claims; a lead also
-/// decides, applies the funnel, draws calibrations and imports (`pg::import`). Run again after every migration, so a
+/// decides, applies the funnel, draws calibrations, imports and syncs (`pg::import`, `pg::sync`).
+/// Run again after every migration, so a
 /// table a later okk adds is granted too.
 const GRANTS: &str = "
 GRANT SELECT ON ALL TABLES IN SCHEMA public TO okk_auditor, okk_lead;
@@ -25,6 +26,9 @@ GRANT INSERT ON funnel_versions, funnel_applied, calibrations, calibration_cards
 GRANT INSERT, UPDATE ON cards, import_batches TO okk_lead;
 GRANT INSERT ON stage_history, source_columns, field_names TO okk_lead;
 GRANT INSERT, UPDATE, DELETE ON flags, standings TO okk_lead;
+GRANT INSERT, UPDATE ON crm_sync, crm_notes_read TO okk_lead;
+GRANT INSERT, UPDATE, DELETE ON crm_notes TO okk_lead;
+GRANT UPDATE (seen_at) ON stage_history TO okk_lead;
 ";
 
 /// A role name as SQL (roles are identifiers; bound parameters cannot name them).

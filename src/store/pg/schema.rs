@@ -435,7 +435,8 @@ $$;
 "#,
     // 6: the notes a live sync reads (SQLite's migration 17, store::crm), so that a store
     // copied to the server and back keeps them; and a lead's own import and rules run
-    // (`okk import`, `okk check` with a lead's login): the cards' rows a lead may write, and by
+    // (`okk import`, `okk sync`, `okk check` with a lead's login; the grants are
+    // `roles::GRANTS`, given again after every migration): the cards' rows a lead may write, and by
     // the owner's functions the attachment of reviews made before their card arrived (the
     // reviews' policies let no one but their auditor change them) and the rules run's mark.
     r#"

@@ -1,0 +1,388 @@
+//! `okk sync` onto the server: the sync port (`store::sync_tx`) on PostgreSQL. A group of pages
+//! is one import transaction (`pg::import`: cards by `COPY`, the sync's lock) that also writes
+//! the cursor, the notes, deletions and the CRM's move times. The statements that read or change
+//! cards first flush what the import holds back, so they see the cards as the SQLite sync's
+//! statements do; the notes and the cursor are tables of their own, written at once.
+
+use std::collections::HashSet;
+
+use super::PgStore;
+use super::import::PgImport;
+use crate::domain::FieldName;
+use crate::domain::columns::SourceColumns;
+use crate::domain::deal_note::DealNote;
+use crate::domain::fx::FxMap;
+use crate::store::StoreError;
+use crate::store::cards::{BatchCounts, BatchMeta, CardRow, Existing, Outcome, fmt_time};
+use crate::store::crm::{SyncState, newest};
+use crate::store::fields::FieldKeys;
+use crate::store::import_tx::ImportTx;
+use crate::store::judged::{Judge, NewJudgement};
+use crate::store::sync_tx::{SyncStore, SyncTx};
+
+const STATE: &str = "SELECT s.cursor, events_cursor, synced_at, full_at, resume, n.cursor
+    FROM crm_sync s LEFT JOIN crm_notes_read n USING (connection) WHERE connection = $1";
+
+const SAVE_STATE: &str = "INSERT INTO crm_sync
+        (connection, cursor, events_cursor, synced_at, full_at, resume)
+    VALUES ($1, $2, $3, $4, $5, $6)
+    ON CONFLICT (connection) DO UPDATE SET cursor = $2, events_cursor = $3, synced_at = $4,
+        full_at = $5, resume = $6";
+
+const SAVE_NOTES_CURSOR: &str = "INSERT INTO crm_notes_read (connection, cursor) VALUES ($1, $2)
+    ON CONFLICT (connection) DO UPDATE SET cursor = $2";
+
+fn save_state(
+    tx: &mut impl postgres::GenericClient,
+    connection: &str,
+    s: &SyncState,
+) -> Result<(), StoreError> {
+    tx.execute(
+        SAVE_STATE,
+        &[
+            &connection,
+            &s.cursor,
+            &s.events_cursor,
+            &s.synced_at,
+            &s.full_at,
+            &s.resume,
+        ],
+    )?;
+    tx.execute(SAVE_NOTES_CURSOR, &[&connection, &s.notes_cursor])?;
+    Ok(())
+}
+
+impl SyncStore for PgStore {
+    fn crm_state(&self, connection: &str) -> Result<SyncState, StoreError> {
+        let row = self.conn.borrow_mut().query_opt(STATE, &[&connection])?;
+        Ok(row
+            .map(|r| SyncState {
+                cursor: r.get(0),
+                events_cursor: r.get(1),
+                synced_at: r.get(2),
+                full_at: r.get(3),
+                resume: r.get(4),
+                notes_cursor: r.get(5),
+            })
+            .unwrap_or_default())
+    }
+
+    fn save_crm_state(&mut self, connection: &str, state: &SyncState) -> Result<(), StoreError> {
+        let conn = self.conn.get_mut();
+        let mut tx = conn.transaction()?;
+        save_state(&mut tx, connection, state)?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    fn crm_note_deals(&self, connection: &str) -> Result<HashSet<String>, StoreError> {
+        let rows = self.conn.borrow_mut().query(
+            "SELECT DISTINCT deal FROM crm_notes WHERE connection = $1",
+            &[&connection],
+        )?;
+        Ok(rows.iter().map(|r| r.get(0)).collect())
+    }
+
+    fn crm_live_ids(&self, source: &str) -> Result<Vec<(String, Option<String>)>, StoreError> {
+        let rows = self.conn.borrow_mut().query(
+            "SELECT external_id, pipeline FROM cards WHERE source = $1 AND gone_at IS NULL",
+            &[&source],
+        )?;
+        Ok(rows.iter().map(|r| (r.get(0), r.get(1))).collect())
+    }
+
+    fn source_columns(&self) -> Result<Vec<(String, SourceColumns)>, StoreError> {
+        let rows = self.conn.borrow_mut().query(
+            "SELECT source, kind, name FROM source_columns ORDER BY source, kind, name",
+            &[],
+        )?;
+        let mut out: Vec<(String, Vec<String>, Vec<String>)> = Vec::new();
+        for r in &rows {
+            let (source, kind, name): (String, &str, String) = (r.get(0), r.get(1), r.get(2));
+            if out.last().is_none_or(|(s, _, _)| *s != source) {
+                out.push((source, Vec::new(), Vec::new()));
+            }
+            let (_, okk, custom) = out.last_mut().expect("pushed above");
+            if kind == "okk" { okk } else { custom }.push(name);
+        }
+        Ok(out
+            .into_iter()
+            .map(|(s, okk, custom)| (s, SourceColumns::new(okk, custom)))
+            .collect())
+    }
+
+    /// The server keeps no summaries: its reads count from the cards.
+    fn fill_summaries(&mut self) -> Result<(), StoreError> {
+        Ok(())
+    }
+
+    fn begin_sync<'s>(
+        &'s mut self,
+        meta: &BatchMeta<'_>,
+    ) -> Result<Box<dyn SyncTx<'s> + 's>, StoreError> {
+        Ok(Box::new(PgSync {
+            import: PgImport::begin(self.conn.get_mut(), meta)?,
+            deleted: FxMap::default(),
+            notes: FxMap::default(),
+        }))
+    }
+}
+
+/// A group of pages landing on the server: an import, and what the sync keeps beside it.
+struct PgSync<'a> {
+    import: PgImport<'a>,
+    /// Cards this group marked deleted: a lookup finds them gone (the import's in-memory cards
+    /// are as they were when it began).
+    deleted: FxMap<i64, ()>,
+    /// The notes of the deals [`SyncTx::prefetch_notes`] named, read in one statement (a round
+    /// trip per card would cost more than its row's COPY).
+    notes: FxMap<String, Vec<(i64, String, String)>>,
+}
+
+/// The import's calls, as the import makes them (a deletion aside).
+impl<'a> ImportTx<'a> for PgSync<'a> {
+    fn fresh(&self) -> bool {
+        self.import.fresh()
+    }
+
+    fn rules_run_after(&self) -> bool {
+        self.import.rules_run_after()
+    }
+
+    fn source_columns(&mut self) -> Result<SourceColumns, StoreError> {
+        self.import.source_columns()
+    }
+
+    fn record_columns(&mut self, okk: &[&str], custom: &[&str]) -> Result<(), StoreError> {
+        self.import.record_columns(okk, custom)
+    }
+
+    fn field_keys(&mut self, names: &[FieldName]) -> Result<FieldKeys, StoreError> {
+        self.import.field_keys(names)
+    }
+
+    fn judge_in_pass(
+        &mut self,
+        ran_for: &str,
+        judge: Judge<'a>,
+        summaries: bool,
+    ) -> Result<(), StoreError> {
+        self.import.judge_in_pass(ran_for, judge, summaries)
+    }
+
+    fn lookup(&mut self, external_id: &str) -> Result<Option<Existing>, StoreError> {
+        let mut found = self.import.lookup(external_id)?;
+        if let Some(e) = found.as_mut().filter(|_| !self.deleted.is_empty()) {
+            e.gone |= self.deleted.contains_key(&e.id);
+        }
+        Ok(found)
+    }
+
+    fn unchanged(&mut self, id: i64) -> Outcome {
+        self.import.unchanged(id)
+    }
+
+    fn upsert(
+        &mut self,
+        existing: Option<&Existing>,
+        row: &CardRow,
+    ) -> Result<Outcome, StoreError> {
+        self.import.upsert(existing, row)
+    }
+
+    fn insert_judged(
+        &mut self,
+        row: &CardRow,
+        judgement: NewJudgement,
+    ) -> Result<Outcome, StoreError> {
+        self.import.insert_judged(row, judgement)
+    }
+
+    fn finish(
+        self: Box<Self>,
+        counts: BatchCounts,
+        scopes: &[Option<String>],
+        commit: bool,
+    ) -> Result<BatchCounts, StoreError> {
+        Box::new(self.import).finish(counts, scopes, commit)
+    }
+}
+
+impl<'a> SyncTx<'a> for PgSync<'a> {
+    fn save_crm_state(&mut self, connection: &str, state: &SyncState) -> Result<(), StoreError> {
+        save_state(self.import.tx(), connection, state)
+    }
+
+    fn mark_deleted(&mut self, source: &str, external_id: &str) -> Result<bool, StoreError> {
+        let (batch, now) = self.import.stamp();
+        let now = now.to_string();
+        let row = self.import.flushed()?.query_opt(
+            "UPDATE cards SET gone_at = $3, gone_batch = $4
+             WHERE source = $1 AND external_id = $2 AND gone_at IS NULL RETURNING id",
+            &[&source, &external_id, &now, &batch],
+        )?;
+        let Some(row) = row else { return Ok(false) };
+        let id: i64 = row.get(0);
+        self.import.unjudge(id)?;
+        self.deleted.insert(id, ());
+        Ok(true)
+    }
+
+    fn save_notes(
+        &mut self,
+        connection: &str,
+        notes: &[DealNote],
+        complete: &[String],
+    ) -> Result<(), StoreError> {
+        let tx = self.import.tx();
+        if !complete.is_empty() {
+            tx.execute(
+                "DELETE FROM crm_notes WHERE connection = $1 AND deal = ANY($2)",
+                &[&connection, &complete],
+            )?;
+        }
+        // One statement for the page's notes; a note read twice keeps its last reading (one
+        // statement may not change a row twice).
+        let mut last: std::collections::HashMap<(&str, &str), usize> = Default::default();
+        for (i, n) in notes.iter().enumerate() {
+            last.insert((&n.deal, &n.id), i);
+        }
+        let mut kept: Vec<usize> = last.into_values().collect();
+        kept.sort_unstable();
+        let deals: Vec<&str> = kept.iter().map(|&i| notes[i].deal.as_str()).collect();
+        let ids: Vec<&str> = kept.iter().map(|&i| notes[i].id.as_str()).collect();
+        let ats: Vec<i64> = kept.iter().map(|&i| notes[i].at).collect();
+        let bodies: Vec<&str> = kept.iter().map(|&i| notes[i].text.as_str()).collect();
+        if deals.is_empty() {
+            return Ok(());
+        }
+        tx.execute(
+            "INSERT INTO crm_notes (connection, deal, note, at, body)
+             SELECT $1, d, n, a, b FROM unnest($2::text[], $3::text[], $4::bigint[], $5::text[])
+                 AS x (d, n, a, b)
+             ON CONFLICT (connection, deal, note)
+                 DO UPDATE SET at = excluded.at, body = excluded.body",
+            &[&connection, &deals, &ids, &ats, &bodies],
+        )?;
+        Ok(())
+    }
+
+    fn prefetch_notes(&mut self, connection: &str, deals: &[&str]) -> Result<(), StoreError> {
+        self.notes.clear();
+        if deals.is_empty() {
+            return Ok(());
+        }
+        let rows = self.import.tx().query(
+            "SELECT deal, at, note, body FROM crm_notes WHERE connection = $1 AND deal = ANY($2)",
+            &[&connection, &deals],
+        )?;
+        for deal in deals {
+            self.notes.insert(deal.to_string(), Vec::new());
+        }
+        for r in rows {
+            let deal: String = r.get(0);
+            if let Some(notes) = self.notes.get_mut(&deal) {
+                notes.push((r.get(1), r.get(2), r.get(3)));
+            }
+        }
+        Ok(())
+    }
+
+    fn crm_notes(&mut self, connection: &str, deal: &str) -> Result<Vec<String>, StoreError> {
+        if let Some(notes) = self.notes.remove(deal) {
+            return Ok(newest(notes));
+        }
+        let rows = self.import.tx().query(
+            "SELECT at, note, body FROM crm_notes WHERE connection = $1 AND deal = $2",
+            &[&connection, &deal],
+        )?;
+        Ok(newest(
+            rows.iter()
+                .map(|r| (r.get(0), r.get(1), r.get(2)))
+                .collect(),
+        ))
+    }
+
+    fn card_notes(
+        &mut self,
+        source: &str,
+        external_id: &str,
+    ) -> Result<Option<(i64, i64, Vec<String>)>, StoreError> {
+        let row = self.import.flushed()?.query_opt(
+            "SELECT id, content_hash, notes FROM cards
+             WHERE source = $1 AND external_id = $2 AND gone_at IS NULL",
+            &[&source, &external_id],
+        )?;
+        Ok(row.map(|r| {
+            let notes: &str = r.get(2);
+            (
+                r.get(0),
+                r.get(1),
+                serde_json::from_str(notes).unwrap_or_default(),
+            )
+        }))
+    }
+
+    fn set_card_notes(&mut self, id: i64, notes: &[String], hash: i64) -> Result<(), StoreError> {
+        let (batch, now) = self.import.stamp();
+        let now = now.to_string();
+        let notes = serde_json::to_string(notes).unwrap_or_else(|_| "[]".into());
+        self.import.flushed()?.execute(
+            "UPDATE cards SET notes = $2, content_hash = $3, changed_batch = $4, changed_at = $5
+             WHERE id = $1",
+            &[&id, &notes, &hash, &batch, &now],
+        )?;
+        self.import.unjudge(id)
+    }
+
+    /// As `Import::stage_entered_at` (store::crm) does on a store file.
+    fn stage_entered_at(
+        &mut self,
+        source: &str,
+        external_id: &str,
+        stage: &str,
+        at: &chrono::NaiveDateTime,
+    ) -> Result<bool, StoreError> {
+        let at = fmt_time(at);
+        let tx = self.import.flushed()?;
+        let Some(card) = tx.query_opt(
+            "SELECT id, stage, pipeline, first_batch FROM cards
+             WHERE source = $1 AND external_id = $2 AND gone_at IS NULL",
+            &[&source, &external_id],
+        )?
+        else {
+            return Ok(false);
+        };
+        let (id, current, pipeline, first_batch): (i64, String, Option<String>, i64) =
+            (card.get(0), card.get(1), card.get(2), card.get(3));
+        if current != stage {
+            return Ok(false);
+        }
+        let last = tx.query_opt(
+            "SELECT h.batch_id, h.stage, h.seen_at, b.started_at
+             FROM stage_history h JOIN import_batches b ON b.id = h.batch_id
+             WHERE h.card_id = $1 ORDER BY h.batch_id DESC LIMIT 1",
+            &[&id],
+        )?;
+        let last: Option<(i64, String, String, String)> =
+            last.map(|r| (r.get(0), r.get(1), r.get(2), r.get(3)));
+        match last {
+            None => {
+                tx.execute(
+                    "INSERT INTO stage_history (card_id, batch_id, seen_at, pipeline, stage)
+                     VALUES ($1, $2, $3, $4, $5)",
+                    &[&id, &first_batch, &at, &pipeline, &stage],
+                )?;
+            }
+            Some((batch, s, seen, ran)) if s == stage && (seen == ran || at > seen) => {
+                tx.execute(
+                    "UPDATE stage_history SET seen_at = $3 WHERE card_id = $1 AND batch_id = $2",
+                    &[&id, &batch, &at],
+                )?;
+            }
+            Some(_) => return Ok(false),
+        }
+        self.import.unjudge(id)?;
+        Ok(true)
+    }
+}

@@ -1,0 +1,163 @@
+//! The live sync's write side as a port: the import's ([`ImportTx`]) and what only a sync
+//! writes with its cards — the cursor, the CRM's notes, deletions and stage-move times — so
+//! that `crm::sync` lands its pages on a store file and on a team server alike.
+
+use std::collections::HashSet;
+
+use super::cards::{BatchMeta, Import};
+use super::crm::SyncState;
+use super::import_tx::{ImportStore, ImportTx};
+use super::{Store, StoreError};
+use crate::domain::columns::SourceColumns;
+use crate::domain::deal_note::DealNote;
+
+/// A store a live sync lands its pages in.
+pub trait SyncStore: ImportStore {
+    /// How far the connection's sync got (the default state when it never ran).
+    fn crm_state(&self, connection: &str) -> Result<SyncState, StoreError>;
+
+    /// Saves how far the sync got when a page brought nothing to write.
+    fn save_crm_state(&mut self, connection: &str, state: &SyncState) -> Result<(), StoreError>;
+
+    /// The deals of a connection the store holds notes for (a sync looks up only theirs).
+    fn crm_note_deals(&self, connection: &str) -> Result<HashSet<String>, StoreError>;
+
+    /// The CRM ids (and pipelines) of the source's cards not gone.
+    fn crm_live_ids(&self, source: &str) -> Result<Vec<(String, Option<String>)>, StoreError>;
+
+    /// Every source whose columns are known, with them (the rules' absent fields).
+    fn source_columns(&self) -> Result<Vec<(String, SourceColumns)>, StoreError>;
+
+    /// Fills the summaries the pages' commits left out of date (a server keeps none).
+    fn fill_summaries(&mut self) -> Result<(), StoreError>;
+
+    /// Begins one group of pages: one transaction, ended by [`ImportTx::finish`].
+    fn begin_sync<'s>(
+        &'s mut self,
+        meta: &BatchMeta<'_>,
+    ) -> Result<Box<dyn SyncTx<'s> + 's>, StoreError>;
+}
+
+/// One group of pages under way: the import's calls and the sync's own, all in its
+/// transaction (a kill loses the group and its cursor together).
+pub trait SyncTx<'a>: ImportTx<'a> {
+    /// Saves how far the sync got, with this group's cards.
+    fn save_crm_state(&mut self, connection: &str, state: &SyncState) -> Result<(), StoreError>;
+
+    /// Marks the card the CRM deleted gone; whether it was there and not gone already.
+    fn mark_deleted(&mut self, source: &str, external_id: &str) -> Result<bool, StoreError>;
+
+    /// Keeps the notes read; `complete`: deals whose notes `notes` holds in full.
+    fn save_notes(
+        &mut self,
+        connection: &str,
+        notes: &[DealNote],
+        complete: &[String],
+    ) -> Result<(), StoreError>;
+
+    /// The notes of `deals` are asked for next (after this group's notes are saved): a store
+    /// may read them at once.
+    fn prefetch_notes(&mut self, _connection: &str, _deals: &[&str]) -> Result<(), StoreError> {
+        Ok(())
+    }
+
+    /// A deal's notes as its card shows them: newest first, at most `NOTES_PER_CARD`.
+    fn crm_notes(&mut self, connection: &str, deal: &str) -> Result<Vec<String>, StoreError>;
+
+    /// The card of `external_id` (not gone): its id, content hash and notes.
+    fn card_notes(
+        &mut self,
+        source: &str,
+        external_id: &str,
+    ) -> Result<Option<(i64, i64, Vec<String>)>, StoreError>;
+
+    /// Gives a card other notes (and the content hash they make): it changed.
+    fn set_card_notes(&mut self, id: i64, notes: &[String], hash: i64) -> Result<(), StoreError>;
+
+    /// The CRM says the card entered `stage` at `at` (see `Import::stage_entered_at`).
+    fn stage_entered_at(
+        &mut self,
+        source: &str,
+        external_id: &str,
+        stage: &str,
+        at: &chrono::NaiveDateTime,
+    ) -> Result<bool, StoreError>;
+}
+
+impl SyncStore for Store {
+    fn crm_state(&self, connection: &str) -> Result<SyncState, StoreError> {
+        Store::crm_state(self, connection)
+    }
+
+    fn save_crm_state(&mut self, connection: &str, state: &SyncState) -> Result<(), StoreError> {
+        Store::save_crm_state(self, connection, state)
+    }
+
+    fn crm_note_deals(&self, connection: &str) -> Result<HashSet<String>, StoreError> {
+        Store::crm_note_deals(self, connection)
+    }
+
+    fn crm_live_ids(&self, source: &str) -> Result<Vec<(String, Option<String>)>, StoreError> {
+        Store::crm_live_ids(self, source)
+    }
+
+    fn source_columns(&self) -> Result<Vec<(String, SourceColumns)>, StoreError> {
+        Store::source_columns(self)
+    }
+
+    fn fill_summaries(&mut self) -> Result<(), StoreError> {
+        Store::fill_summaries(self)
+    }
+
+    fn begin_sync<'s>(
+        &'s mut self,
+        meta: &BatchMeta<'_>,
+    ) -> Result<Box<dyn SyncTx<'s> + 's>, StoreError> {
+        Ok(Box::new(Store::begin_import(self, meta)?))
+    }
+}
+
+impl<'a> SyncTx<'a> for Import<'a> {
+    fn save_crm_state(&mut self, connection: &str, state: &SyncState) -> Result<(), StoreError> {
+        Import::save_crm_state(self, connection, state)
+    }
+
+    fn mark_deleted(&mut self, source: &str, external_id: &str) -> Result<bool, StoreError> {
+        Import::mark_deleted(self, source, external_id)
+    }
+
+    fn save_notes(
+        &mut self,
+        connection: &str,
+        notes: &[DealNote],
+        complete: &[String],
+    ) -> Result<(), StoreError> {
+        Import::save_notes(self, connection, notes, complete)
+    }
+
+    fn crm_notes(&mut self, connection: &str, deal: &str) -> Result<Vec<String>, StoreError> {
+        Import::crm_notes(self, connection, deal)
+    }
+
+    fn card_notes(
+        &mut self,
+        source: &str,
+        external_id: &str,
+    ) -> Result<Option<(i64, i64, Vec<String>)>, StoreError> {
+        Import::card_notes(self, source, external_id)
+    }
+
+    fn set_card_notes(&mut self, id: i64, notes: &[String], hash: i64) -> Result<(), StoreError> {
+        Import::set_card_notes(self, id, notes, hash)
+    }
+
+    fn stage_entered_at(
+        &mut self,
+        source: &str,
+        external_id: &str,
+        stage: &str,
+        at: &chrono::NaiveDateTime,
+    ) -> Result<bool, StoreError> {
+        Import::stage_entered_at(self, source, external_id, stage, at)
+    }
+}
