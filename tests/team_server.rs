@@ -2207,6 +2207,19 @@ fn a_sync_onto_the_server_reads_as_onto_a_file_first_and_incrementally() {
         sync_facts_on_file(&desk),
         "cards, notes, history, cursor"
     );
+    // `okk crm list` says when the server's store last synced (not "never").
+    let out = okk_on(&desk, &server.url)
+        .arg("--config")
+        .arg(&config)
+        .args(["crm", "list"])
+        .output()
+        .unwrap();
+    let listed = String::from_utf8_lossy(&out.stdout);
+    let line = listed.lines().last().unwrap_or_default();
+    assert!(
+        out.status.success() && line.split('\t').nth(5).is_some_and(|at| at != "never"),
+        "{listed}"
+    );
 
     let new = crm_a_day_later(&crm);
     let onto_file = synced(&desk, &file, &config);

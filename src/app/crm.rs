@@ -1,5 +1,6 @@
 //! `okk crm add|list|test`: the config file's CRM connections.
 
+use crate::store::sync_tx::SyncStore;
 use std::process::ExitCode;
 
 use color_eyre::Result;
@@ -77,9 +78,13 @@ fn list(paths: &Paths) -> Result<ExitCode> {
     if config.crm.is_empty() {
         return Err(user(msg::no_connections()));
     }
-    // The store may not exist yet: then nothing was synced.
-    let store = paths.db.exists().then(|| paths.open_store()).transpose()?;
-    super::say(msg::list_header())?;
+    // A store file may not exist yet: then nothing was synced.
+    let store: Option<Box<dyn SyncStore>> = match paths.server() {
+        Some(url) => Some(Box::new(paths.open_server(url)?)),
+        None if paths.db.exists() => Some(Box::new(paths.open_store()?)),
+        None => None,
+    };
+    say_columns(&msg::list_header())?;
     for c in &config.crm {
         let state = match &store {
             Some(s) => s.crm_state(&c.name)?,
@@ -101,9 +106,17 @@ fn list(paths: &Paths) -> Result<ExitCode> {
         ]
         .map(|s| crate::text::safe::line(&s).into_owned())
         .join("\t");
-        super::say(line)?;
+        // Each field made safe above; the tabs between them are the list's own.
+        say_columns(&line)?;
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// A tab-separated line whose fields are terminal-safe already: printed with its tabs (`say`
+/// would show them as placeholders).
+fn say_columns(line: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    writeln!(std::io::stdout().lock(), "{line}")
 }
 
 fn test(paths: &Paths, name: &str) -> Result<ExitCode> {
