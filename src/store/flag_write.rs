@@ -349,11 +349,7 @@ impl<'c, 'j> Changes<'c, 'j> {
             }
             return Ok(was.is_some());
         };
-        let top = flags
-            .iter()
-            .map(|f| f.severity.rank())
-            .max()
-            .unwrap_or(0);
+        let top = flags.iter().map(|f| f.severity.rank()).max().unwrap_or(0);
         let count = flags.len() as i64;
         if was == Some((top, count)) {
             return Ok(false);

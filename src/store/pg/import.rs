@@ -317,11 +317,7 @@ impl<'a> PgImport<'a> {
         let Some(c) = columns.filter(|_| !flags.is_empty()) else {
             return;
         };
-        let top = flags
-            .iter()
-            .map(|f| f.severity.rank())
-            .max()
-            .unwrap_or(0);
+        let top = flags.iter().map(|f| f.severity.rank()).max().unwrap_or(0);
         let count = flags.len() as i64;
         let out = &mut self.standings;
         out.int(Some(id));
