@@ -15,20 +15,29 @@ use super::flags::{RulesRun, place};
 use super::read::QueueColumns;
 use super::run_summary::{RunSummary, store_run_summary};
 use super::{Store, StoreError};
-use crate::domain::flag::Flag;
+use crate::domain::flag::{Flag, RuleCode, Severity};
 
-/// A flag with its evidence as the `args` column stores it, encoded on the judge's thread so the
-/// writer (the thread every judge waits for) only compares and binds bytes.
+/// A flag as its row stores it: the evidence encoded as the `args` column holds it, on the
+/// judge's thread, so the writer (the thread every judge waits for) only compares and binds
+/// bytes. The evidence itself is dropped there too: freed on the thread that built it, where
+/// the writer freed its strings from another thread's heap.
 #[derive(Debug, Clone)]
 pub struct JudgedFlag {
-    pub flag: Flag,
+    pub code: RuleCode,
+    pub severity: Severity,
+    pub field: Option<String>,
     pub args: String,
 }
 
 impl JudgedFlag {
     pub fn new(flag: Flag) -> JudgedFlag {
         let args = super::flags::args(&flag.evidence);
-        JudgedFlag { flag, args }
+        JudgedFlag {
+            code: flag.code,
+            severity: flag.severity,
+            field: flag.field,
+            args,
+        }
     }
 }
 
@@ -41,12 +50,11 @@ const FLAG_COLUMNS: &str = "code, severity, args, field";
 
 /// A flag as its row stores it ([`FLAG_COLUMNS`]). A stored flag is the same as a judged one
 /// when every value is: the comparison never looks inside a value.
-fn stored_form(j: &JudgedFlag) -> rusqlite::Result<[ToSqlOutput<'_>; 4]> {
-    let f = &j.flag;
+fn stored_form(f: &JudgedFlag) -> rusqlite::Result<[ToSqlOutput<'_>; 4]> {
     Ok([
         f.code.as_str().to_sql()?,
         ToSqlOutput::from(f.severity.rank()),
-        j.args.to_sql()?,
+        f.args.to_sql()?,
         f.field.to_sql()?,
     ])
 }
@@ -341,11 +349,7 @@ impl<'c, 'j> Changes<'c, 'j> {
             }
             return Ok(was.is_some());
         };
-        let top = flags
-            .iter()
-            .map(|f| f.flag.severity.rank())
-            .max()
-            .unwrap_or(0);
+        let top = flags.iter().map(|f| f.severity.rank()).max().unwrap_or(0);
         let count = flags.len() as i64;
         if was == Some((top, count)) {
             return Ok(false);
@@ -366,15 +370,14 @@ impl<'c, 'j> Changes<'c, 'j> {
             &head,
             FLAG_ROW,
             &self.flags,
-            |&(id, seq, j), out| {
-                let f = &j.flag;
+            |&(id, seq, f), out| {
                 // In [`stored_form`]'s order.
                 out.extend([
                     Integer(id),
                     Integer(seq),
                     text(Some(f.code.as_str())),
                     Integer(f.severity.rank()),
-                    text(Some(&j.args)),
+                    text(Some(&f.args)),
                     text(f.field.as_deref()),
                 ]);
             },

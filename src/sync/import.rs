@@ -393,11 +393,13 @@ impl<'a> Judge<'a> {
     }
 
     fn run(&self, from_reader: mpsc::Receiver<Chunk>, to_writer: mpsc::SyncSender<Chunk>) {
+        let mut ctx = self.context();
         for mut chunk in from_reader {
             if let Chunk::Items(items, _) = &mut chunk {
                 for item in items {
                     if let Item::Card { row, flags, .. } = item {
-                        *flags = Some(NewJudgement::new(row, self.flags(&row.card)));
+                        let judged = self.flags_in(&row.card, &mut ctx);
+                        *flags = Some(NewJudgement::new(row, judged));
                     }
                 }
             }
@@ -410,15 +412,28 @@ impl<'a> Judge<'a> {
     /// A new card's flags, as the rules run would judge it once stored (their evidence
     /// encoded here, off the writer's thread).
     pub fn flags(&self, card: &Card) -> Vec<JudgedFlag> {
-        let ctx = CardContext {
+        self.flags_in(card, &mut self.context())
+    }
+
+    /// A new card's context: seen once, in its stage, when the import began.
+    fn context(&self) -> CardContext {
+        CardContext {
             gone: false,
             gone_since: None,
             history: vec![StageVisit {
-                stage: card.stage.clone(),
+                stage: String::new(),
                 seen_at: self.first_seen,
             }],
-        };
-        evaluate_with(card, &ctx, self.funnel, self.today, &self.absent)
+        }
+    }
+
+    /// [`Judge::flags`] in a context reused card after card (from [`Judge::context`]): only
+    /// the stage's name is written into it, where each card cost a list and a copy of it.
+    fn flags_in(&self, card: &Card, ctx: &mut CardContext) -> Vec<JudgedFlag> {
+        let stage = &mut ctx.history[0].stage;
+        stage.clear();
+        stage.push_str(&card.stage);
+        evaluate_with(card, ctx, self.funnel, self.today, &self.absent)
             .into_iter()
             .map(JudgedFlag::new)
             .collect()

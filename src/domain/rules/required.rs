@@ -9,7 +9,9 @@ use crate::domain::flag::{Evidence, Flag, RuleCode, Severity};
 pub(super) fn check(cx: &Cx, severity: Severity, out: &mut Vec<Flag>) {
     for required in &cx.stage.required {
         let field = &required.field;
-        if !is_filled(cx.card, field, cx.funnel) && !cx.absent.contains(field) {
+        // The source's absent fields first: a field no row has is looked for under every
+        // alias, folded, in each card's fields, and never found.
+        if !cx.absent.contains(field) && !is_filled(cx.card, field, cx.funnel) {
             out.push(flag(
                 RuleCode::Required,
                 required.severity.unwrap_or(severity),

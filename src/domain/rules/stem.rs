@@ -364,26 +364,40 @@ fn is_cyrillic(s: &str) -> bool {
 /// Byte ranges of the words of `text`: runs of letters and digits (a hyphen or an apostrophe
 /// splits, so «trade-in» is two words).
 pub fn words(text: &str) -> impl Iterator<Item = Range<usize>> + '_ {
-    let mut chars = text.char_indices();
-    let mut start: Option<usize> = None;
-    let mut done = false;
+    let mut at = 0;
     std::iter::from_fn(move || {
-        if done {
-            return None;
-        }
-        for (i, c) in chars.by_ref() {
-            match (is_word_char(c), start) {
-                (true, None) => start = Some(i),
+        let mut start: Option<usize> = None;
+        while at < text.len() {
+            let (len, word) = char_at(text, at);
+            match (word, start) {
+                (true, None) => start = Some(at),
                 (false, Some(s)) => {
-                    start = None;
-                    return Some(s..i);
+                    at += len;
+                    return Some(s..at - len);
                 }
                 _ => {}
             }
+            at += len;
         }
-        done = true;
-        start.take().map(|s| s..text.len())
+        start.map(|s| s..text.len())
     })
+}
+
+/// The length of the character at byte `at` of `text` and whether it is a word character
+/// ([`is_word_char`]), read from its bytes where that is enough: the judge reads every note of
+/// every card, nearly all ASCII and Russian, and decoding each character was most of it.
+fn char_at(text: &str, at: usize) -> (usize, bool) {
+    let b = text.as_bytes()[at];
+    if b.is_ascii() {
+        return (1, b.is_ascii_alphanumeric());
+    }
+    // 0xD0 and 0xD1 lead U+0400..U+047F, the Cyrillic letters (а..я, А..Я, ё, Ё among them):
+    // every one a letter.
+    if b == 0xD0 || b == 0xD1 {
+        return (2, true);
+    }
+    let c = text[at..].chars().next().unwrap_or(' ');
+    (c.len_utf8(), is_word_char(c))
 }
 
 /// Lower case with `ё` as `е`, as `domain::names::fold` compares names, into a reused buffer.
@@ -600,6 +614,47 @@ mod tests {
         assert_eq!(got, ["Ёлка"]);
         assert_eq!(words("").count(), 0);
         assert_eq!(words(" ,. ").count(), 0);
+    }
+
+    /// The byte-level reading splits as one that decodes every character does.
+    #[test]
+    fn words_split_as_characters_read_one_by_one_do() {
+        fn by_chars(text: &str) -> Vec<Range<usize>> {
+            let mut out = Vec::new();
+            let mut start = None;
+            for (i, c) in text.char_indices() {
+                match (is_word_char(c), start) {
+                    (true, None) => start = Some(i),
+                    (false, Some(s)) => {
+                        out.push(s..i);
+                        start = None;
+                    }
+                    _ => {}
+                }
+            }
+            out.extend(start.map(|s| s..text.len()));
+            out
+        }
+        let mut texts: Vec<String> = [
+            "Купили в другом ЖК, тел. +7 (912) 000-11-22; «Ёлки» — ёж",
+            "Ѐ Ѐа ѐ Ѡѿ ҂x ӕ é ß 数字 ١٢٣ 🙂ok",
+            "a\u{301}b c\u{483}d",
+            "",
+            "   ",
+            "x",
+            "Я",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        // Every character of the Cyrillic blocks and around them, alone and between words.
+        for c in ('\u{3f0}'..='\u{530}').chain('\u{1c80}'..='\u{1c8f}') {
+            texts.push(format!("{c}"));
+            texts.push(format!("а{c}b {c}"));
+        }
+        for text in &texts {
+            assert_eq!(words(text).collect::<Vec<_>>(), by_chars(text), "{text:?}");
+        }
     }
 
     #[test]

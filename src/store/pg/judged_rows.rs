@@ -17,20 +17,16 @@ pub(super) fn push(
         let out = &mut *flag_rows;
         out.int(Some(id));
         out.int(Some(seq as i64));
-        out.text(Some(j.flag.code.as_str()));
-        out.int(Some(j.flag.severity.rank()));
+        out.text(Some(j.code.as_str()));
+        out.int(Some(j.severity.rank()));
         out.text(Some(&j.args));
-        out.text(j.flag.field.as_deref());
+        out.text(j.field.as_deref());
         out.end_row();
     }
     let Some(c) = columns.filter(|_| !flags.is_empty()) else {
         return;
     };
-    let top = flags
-        .iter()
-        .map(|f| f.flag.severity.rank())
-        .max()
-        .unwrap_or(0);
+    let top = flags.iter().map(|f| f.severity.rank()).max().unwrap_or(0);
     let count = flags.len() as i64;
     let out = standing_rows;
     out.int(Some(id));
