@@ -97,12 +97,11 @@ fn may_import(store: &PgStore) -> Result<()> {
 /// Whether the session's login may write the server's cards (`okk import`, `okk sync`): the
 /// refusal `refused(login)` otherwise.
 pub(super) fn may_write_cards(store: &PgStore, refused: fn(&str) -> String) -> Result<()> {
-    use crate::domain::ports::UserStore;
-    use crate::domain::roles::Role;
-    let session = store.session().map_err(|e| user(e.to_string()))?;
-    if session.owner || matches!(session.mapped, Some((_, Role::Lead))) {
+    if writes_cards(store)? {
         return Ok(());
     }
+    use crate::domain::ports::UserStore;
+    let session = store.session().map_err(|e| user(e.to_string()))?;
     Err(user(refused(session.login.as_deref().unwrap_or_default())))
 }
 

@@ -9,6 +9,7 @@ use color_eyre::Result;
 use super::{Paths, user};
 use crate::domain::Funnel;
 use crate::domain::fill::FillTally;
+use crate::domain::ports::FunnelHistory;
 use crate::domain::suggest::{HistoryTally, Observed, SilentTally, Suggestion, suggest};
 use crate::funnel_config::edit;
 use crate::store::Store;
@@ -16,13 +17,25 @@ use crate::store::funnel_facts::CardColumns;
 use crate::text::suggest as msg;
 
 pub fn run(paths: &Paths, json: bool, apply: Option<usize>) -> Result<ExitCode> {
-    let (funnel, fingerprint) = paths.load_funnel_with_fingerprint()?;
-    let mut store = paths.open_store()?;
-    let now = paths.today(&store)?;
-    // The extra-control figures read reviews at the stage the rules placed them; the version
-    // is recorded there too.
-    super::audit::refresh(&mut store, &funnel, &fingerprint, now, false)?;
-    let list = proposals(&store, &funnel, now.date())?;
+    let list = match paths.server() {
+        Some(url) => {
+            let mut store = paths.open_server(url)?;
+            let (funnel, fingerprint) = super::stored_funnel::load(paths, &store)?;
+            let now = paths.server_today();
+            let may_write = super::import::writes_cards(&store)?;
+            super::audit::refresh_server(&mut store, &funnel, &fingerprint, now, may_write)?;
+            server_proposals(&store, &funnel, now.date())?
+        }
+        None => {
+            let (funnel, fingerprint) = paths.load_funnel_with_fingerprint()?;
+            let mut store = paths.open_store()?;
+            let now = paths.today(&store)?;
+            // The extra-control figures read reviews at the stage the rules placed them; the
+            // version is recorded there too.
+            super::audit::refresh(&mut store, &funnel, &fingerprint, now, false)?;
+            proposals(&store, &funnel, now.date())?
+        }
+    };
     let with_patches: Vec<(Suggestion, String)> = list
         .into_iter()
         .map(|s| {
@@ -80,6 +93,36 @@ pub fn proposals(
     let verdicts = store.verdicts_per_stage()?;
     let moves = store.stage_moves()?;
     let last_entries = store.last_entries(&seen)?;
+    Ok(suggest(
+        funnel,
+        &Observed {
+            fill: &fill,
+            silent: &silent,
+            history: &history,
+            verdicts: &verdicts,
+            moves: &moves,
+            last_entries: &last_entries,
+            today,
+        },
+    ))
+}
+
+/// [`proposals`] from a team server's store: the same tallies over what it holds.
+fn server_proposals(
+    store: &crate::store::pg::PgStore,
+    funnel: &Funnel,
+    today: chrono::NaiveDate,
+) -> Result<Vec<Suggestion>> {
+    let (mut fill, mut silent) = (FillTally::default(), SilentTally::default());
+    store.for_each_card_fields(|card| {
+        fill.add(funnel, card);
+        silent.add(funnel, card, today);
+    })?;
+    let mut history = HistoryTally::default();
+    FunnelHistory::for_each_stage_history(store, &mut |visits| history.add(funnel, visits))?;
+    let verdicts = store.verdicts_per_stage()?;
+    let moves = store.stage_moves()?;
+    let last_entries = store.last_entries()?;
     Ok(suggest(
         funnel,
         &Observed {

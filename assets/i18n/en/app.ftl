@@ -32,7 +32,8 @@ app-not-on-server =
       okk import, okk sync, okk check, okk calibrate, okk fields,
       okk export reviews, okk export crm, okk report, okk bundle export, okk bundle import,
       okk bundle trust, okk bundle keys, okk funnel apply, okk funnel history,
-      okk funnel check --store, okk funnel init --from-store, okk db roles,
+      okk funnel check --store, okk funnel init --from-store, okk funnel suggest,
+      okk db roles,
       okk db copy FILE { $server } (a laptop's SQLite store in) and back out to a new file.
       Every other command works on a SQLite store: --db FILE.
 app-import-owner-only = okk import onto a server store is the database owner's or a lead's command: the login role { $login } neither owns this store nor is a lead's (okk db roles maps logins to leads)

@@ -21,6 +21,7 @@ pub mod roles;
 mod rules_run;
 pub mod schema;
 mod stats;
+mod suggest;
 mod sync;
 pub mod watch;
 mod written;
