@@ -90,21 +90,16 @@ pub fn proposals(
     )?;
     let mut history = HistoryTally::default();
     let seen = store.for_each_stage_history(|visits| history.add(funnel, visits))?;
-    let verdicts = store.verdicts_per_stage()?;
-    let moves = store.stage_moves()?;
-    let last_entries = store.last_entries(&seen)?;
-    Ok(suggest(
-        funnel,
-        &Observed {
-            fill: &fill,
-            silent: &silent,
-            history: &history,
-            verdicts: &verdicts,
-            moves: &moves,
-            last_entries: &last_entries,
-            today,
-        },
-    ))
+    let observed = Observed {
+        fill: &fill,
+        silent: &silent,
+        history: &history,
+        verdicts: &store.verdicts_per_stage()?,
+        moves: &store.stage_moves()?,
+        last_entries: &store.last_entries(&seen)?,
+        today,
+    };
+    Ok(suggest(funnel, &observed))
 }
 
 /// [`proposals`] from a team server's store: the same tallies over what it holds.
@@ -120,21 +115,16 @@ fn server_proposals(
     })?;
     let mut history = HistoryTally::default();
     FunnelHistory::for_each_stage_history(store, &mut |visits| history.add(funnel, visits))?;
-    let verdicts = store.verdicts_per_stage()?;
-    let moves = store.stage_moves()?;
-    let last_entries = store.last_entries()?;
-    Ok(suggest(
-        funnel,
-        &Observed {
-            fill: &fill,
-            silent: &silent,
-            history: &history,
-            verdicts: &verdicts,
-            moves: &moves,
-            last_entries: &last_entries,
-            today,
-        },
-    ))
+    let observed = Observed {
+        fill: &fill,
+        silent: &silent,
+        history: &history,
+        verdicts: &store.verdicts_per_stage()?,
+        moves: &store.stage_moves()?,
+        last_entries: &store.last_entries()?,
+        today,
+    };
+    Ok(suggest(funnel, &observed))
 }
 
 /// Shows the diff, keeps the old file beside the new one, writes the new one.

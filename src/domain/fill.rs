@@ -29,6 +29,15 @@ pub struct CardFields<'r> {
     pub fields: &'r [CardField<'r>],
 }
 
+impl CardFields<'_> {
+    /// Whether the card counts in fill rows asked for one owner (`owner`, folded) and for cards
+    /// created on or after `since`.
+    pub fn counts_for(&self, owner: Option<&str>, since: Option<NaiveDate>) -> bool {
+        owner.is_none_or(|o| self.owner.map(fold).as_deref() == Some(o))
+            && since.is_none_or(|s| self.created.is_some_and(|c| c >= s))
+    }
+}
+
 /// One custom field of a card, as the store streams it: borrowed from the row where it can be
 /// (a pass over a million cards copies no value).
 #[derive(Debug, Clone, PartialEq)]

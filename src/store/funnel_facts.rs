@@ -60,17 +60,9 @@ impl Store {
             CardColumns::Fill,
             FillTally::default,
             |t, card| {
-                if let Some(o) = &owner
-                    && card.owner.map(fold).as_ref() != Some(o)
-                {
-                    return;
+                if card.counts_for(owner.as_deref(), since) {
+                    t.add(funnel, card);
                 }
-                if let Some(s) = since
-                    && card.created.is_none_or(|c| c < s)
-                {
-                    return;
-                }
-                t.add(funnel, card);
             },
             |a, b| a.merge(b),
         )?;

@@ -25,17 +25,9 @@ impl PgStore {
         let owner = owner.map(fold);
         let mut tally = FillTally::default();
         self.for_each_card_fields(|card| {
-            if let Some(o) = &owner
-                && card.owner.map(fold).as_ref() != Some(o)
-            {
-                return;
+            if card.counts_for(owner.as_deref(), since) {
+                tally.add(funnel, card);
             }
-            if let Some(s) = since
-                && card.created.is_none_or(|c| c < s)
-            {
-                return;
-            }
-            tally.add(funnel, card);
         })?;
         Ok(tally.rows(funnel))
     }

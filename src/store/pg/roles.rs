@@ -138,29 +138,6 @@ impl UserStore for PgStore {
 }
 
 impl PgStore {
-    /// Every funnel version the store holds (those its leads applied, and those `okk db copy`
-    /// brought), oldest first, as `Store::funnel_versions`.
-    pub fn funnel_versions(&self) -> Result<Vec<FunnelVersion>, StoreError> {
-        Ok(self
-            .conn
-            .borrow_mut()
-            .query(
-                "SELECT version, hash, first_used, name, content, changes
-                 FROM funnel_versions ORDER BY version",
-                &[],
-            )?
-            .iter()
-            .map(|r| FunnelVersion {
-                version: r.get(0),
-                hash: r.get(1),
-                first_used: r.get(2),
-                name: r.get(3),
-                content: r.get(4),
-                changes: r.get(5),
-            })
-            .collect())
-    }
-
     /// The funnel the store's lead applied last, with who applied it and when.
     pub fn applied_funnel(&self) -> Result<Option<(FunnelVersion, String, String)>, StoreError> {
         let row = self.conn.borrow_mut().query_opt(
