@@ -70,10 +70,7 @@ fn on_server(paths: &Paths, url: &str, args: ImportArgs) -> Result<ExitCode> {
     may_import(&store)?;
     let (funnel, fingerprint) = super::stored_funnel::load(paths, &store)?;
     let today = paths.server_today();
-    let rules = (!args.dry_run).then(|| PassRules {
-        today,
-        ran_for: super::audit::ran_for(&fingerprint, today),
-    });
+    let rules = (!args.dry_run).then(|| in_pass::judging(&fingerprint, today));
     let opts = options(&args, rules)?;
     let done = import_files(&mut store, &funnel, &args, &opts)?;
     // The import judged what it wrote; the rest were judged for another day or funnel (the

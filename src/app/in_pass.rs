@@ -18,11 +18,16 @@ pub fn rules(
     if skip {
         return Ok(None);
     }
-    let today = paths.today(store)?;
-    Ok(Some(PassRules {
+    Ok(Some(judging(fingerprint, paths.today(store)?)))
+}
+
+/// The pass's rules as of `today` by the funnel of `fingerprint` (a team server's import and
+/// sync judge every card they write: no `--no-check` there).
+pub fn judging(fingerprint: &str, today: chrono::NaiveDateTime) -> PassRules {
+    PassRules {
         today,
         ran_for: super::audit::ran_for(fingerprint, today),
-    }))
+    }
 }
 
 /// After cards changed: the rules' marker is dropped (`--no-check`), the rules run over the

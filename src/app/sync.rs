@@ -26,13 +26,7 @@ pub fn run(paths: &Paths, args: SyncArgs) -> Result<ExitCode> {
     // Without `--no-check` the rules judge each page's cards as it lands.
     let skip = args.no_check || args.dry_run;
     let rules = in_pass::rules(paths, &store, &fingerprint, skip)?;
-    let opts = SyncOptions {
-        full: args.full,
-        dry_run: args.dry_run,
-        now: chrono::Local::now().naive_local(),
-        progress: !args.json,
-        rules,
-    };
+    let opts = options(&args, rules);
     let Synced {
         changed,
         all_judged,
@@ -54,9 +48,21 @@ pub fn run(paths: &Paths, args: SyncArgs) -> Result<ExitCode> {
     }
 }
 
+/// The sync's options from the command's.
+fn options(args: &SyncArgs, rules: Option<PassRules>) -> SyncOptions {
+    SyncOptions {
+        full: args.full,
+        dry_run: args.dry_run,
+        now: chrono::Local::now().naive_local(),
+        progress: !args.json,
+        rules,
+    }
+}
+
 /// `okk sync` onto a team server's store: the same sync, each group of pages one transaction
-/// of the server's with its cursor, the rules judging every card it writes (the server has no
-/// rules run of its own, as for `okk import`: docs/team-server.md).
+/// of the server's with its cursor, the rules judging every card it writes and the server's
+/// rules run after when the other cards' flags are another day's (as for `okk import`:
+/// docs/team-server.md).
 fn on_server(paths: &Paths, url: &str, args: &SyncArgs, conns: &[&Connection]) -> Result<ExitCode> {
     if args.no_check {
         return Err(user(msg_app::sync_no_check_on_server()));
@@ -65,17 +71,8 @@ fn on_server(paths: &Paths, url: &str, args: &SyncArgs, conns: &[&Connection]) -
     super::import::may_write_cards(&store, msg_app::sync_owner_only)?;
     let (funnel, fingerprint) = super::stored_funnel::load(paths, &store)?;
     let today = paths.server_today();
-    let rules = (!args.dry_run).then(|| PassRules {
-        today,
-        ran_for: super::audit::ran_for(&fingerprint, today),
-    });
-    let opts = SyncOptions {
-        full: args.full,
-        dry_run: args.dry_run,
-        now: chrono::Local::now().naive_local(),
-        progress: !args.json,
-        rules,
-    };
+    let rules = (!args.dry_run).then(|| in_pass::judging(&fingerprint, today));
+    let opts = options(args, rules);
     let done = sync_all(&mut store, &funnel, conns, &opts, args.json)?;
     // As after an import: the other cards' flags judged for another day are judged again.
     if !args.dry_run && done.failure.is_none() {

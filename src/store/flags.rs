@@ -59,6 +59,63 @@ pub struct RulesRun {
 
 pub use crate::domain::flagged_card::FlaggedCard;
 
+/// Flag rows, each card's together and in order (both stores' `flagged_cards`), gathered into
+/// flagged cards: each handed to `f` once its last row has passed, if it is one asked for
+/// (`stages`: only these CRM stage names; `code`: only cards with that flag).
+pub(super) struct FlaggedCards<'a, F> {
+    stages: Option<&'a [String]>,
+    code: Option<RuleCode>,
+    current: Option<(i64, FlaggedCard)>,
+    f: F,
+}
+
+impl<'a, F: FnMut(FlaggedCard) -> Result<(), StoreError>> FlaggedCards<'a, F> {
+    pub(super) fn new(stages: Option<&'a [String]>, code: Option<RuleCode>, f: F) -> Self {
+        FlaggedCards {
+            stages,
+            code,
+            current: None,
+            f,
+        }
+    }
+
+    /// A flag of card `id`; `card` (its flags empty) is read only for a card's first row.
+    pub(super) fn row(
+        &mut self,
+        id: i64,
+        flag: Flag,
+        card: impl FnOnce() -> Result<FlaggedCard, StoreError>,
+    ) -> Result<(), StoreError> {
+        if let Some((cid, c)) = self.current.as_mut()
+            && *cid == id
+        {
+            c.flags.push(flag);
+            return Ok(());
+        }
+        self.hand_over()?;
+        let mut c = card()?;
+        c.flags.push(flag);
+        self.current = Some((id, c));
+        Ok(())
+    }
+
+    /// The last card handed over.
+    pub(super) fn finish(mut self) -> Result<(), StoreError> {
+        self.hand_over()
+    }
+
+    fn hand_over(&mut self) -> Result<(), StoreError> {
+        let Some((_, done)) = self.current.take() else {
+            return Ok(());
+        };
+        let asked = self.stages.is_none_or(|s| s.contains(&done.stage))
+            && self
+                .code
+                .is_none_or(|code| done.flags.iter().any(|f| f.code == code));
+        if asked { (self.f)(done) } else { Ok(()) }
+    }
+}
+
 impl Store {
     /// Runs `judge` over every card and stores its flags, all in one transaction. Cards are
     /// judged on other threads (one per core) while this one reads the next chunk and writes
@@ -125,7 +182,7 @@ impl Store {
         &self,
         stages: Option<&[String]>,
         code: Option<RuleCode>,
-        mut f: impl FnMut(FlaggedCard) -> Result<(), StoreError>,
+        f: impl FnMut(FlaggedCard) -> Result<(), StoreError>,
     ) -> Result<(), StoreError> {
         let mut stmt = self.conn.prepare(
             "SELECT c.id, c.source, c.external_id, c.stage, c.owner, f.code, f.severity,
@@ -134,42 +191,21 @@ impl Store {
              ORDER BY c.stage, c.external_id, c.id, f.seq",
         )?;
         let mut rows = stmt.query([])?;
-        let mut current: Option<(i64, FlaggedCard)> = None;
-        let keep = |c: &FlaggedCard| {
-            stages.is_none_or(|s| s.contains(&c.stage))
-                && code.is_none_or(|code| c.flags.iter().any(|f| f.code == code))
-        };
+        let mut cards = FlaggedCards::new(stages, code, f);
         while let Some(r) = rows.next()? {
-            let id: i64 = r.get(0)?;
             let (code, args): (String, String) = (r.get(5)?, r.get(7)?);
             let flag = stored_flag(&code, r.get(6)?, r.get(8)?, &args)?;
-            match current.as_mut() {
-                Some((cid, card)) if *cid == id => card.flags.push(flag),
-                _ => {
-                    if let Some((_, done)) = current.take()
-                        && keep(&done)
-                    {
-                        f(done)?;
-                    }
-                    current = Some((
-                        id,
-                        FlaggedCard {
-                            id: r.get(2)?,
-                            source: r.get(1)?,
-                            stage: r.get(3)?,
-                            owner: r.get(4)?,
-                            flags: vec![flag],
-                        },
-                    ));
-                }
-            }
+            cards.row(r.get(0)?, flag, || {
+                Ok(FlaggedCard {
+                    id: r.get(2)?,
+                    source: r.get(1)?,
+                    stage: r.get(3)?,
+                    owner: r.get(4)?,
+                    flags: Vec::new(),
+                })
+            })?;
         }
-        if let Some((_, done)) = current
-            && keep(&done)
-        {
-            f(done)?;
-        }
-        Ok(())
+        cards.finish()
     }
 
     /// Cards with at least one flag, per stage as the CRM names it (not gone).

@@ -20,7 +20,6 @@ use crate::domain::stored_review::{ReviewedCard, Stamp, StoredReview};
 use crate::store::StoreError;
 use crate::store::cards::{fmt_time, parse_time};
 use crate::store::fields::FieldNames;
-use crate::store::read::{CARD_COLUMNS, RawCard};
 
 const CURRENT: &str = "superseded_by IS NULL AND withdrawn_at IS NULL";
 
@@ -136,53 +135,33 @@ impl PgStore {
         let sql = self.prepared.get(
             conn,
             &format!(
-                "SELECT {CARD_COLUMNS}, c.content_hash,
-                    (SELECT b.started_at FROM import_batches b WHERE b.id = c.first_batch),
-                    ARRAY(SELECT h.stage FROM stage_history h WHERE h.card_id = c.id
-                          ORDER BY h.batch_id),
-                    ARRAY(SELECT h.seen_at FROM stage_history h WHERE h.card_id = c.id
-                          ORDER BY h.batch_id),
+                "SELECT {raw}, c.content_hash,
                     ARRAY(SELECT n.id FROM field_names n ORDER BY n.id),
                     ARRAY(SELECT n.name FROM field_names n ORDER BY n.id),
                     ARRAY(SELECT f.code FROM flags f WHERE f.card_id = c.id ORDER BY f.seq),
                     ARRAY(SELECT f.severity FROM flags f WHERE f.card_id = c.id ORDER BY f.seq),
                     ARRAY(SELECT f.args FROM flags f WHERE f.card_id = c.id ORDER BY f.seq),
                     ARRAY(SELECT f.field FROM flags f WHERE f.card_id = c.id ORDER BY f.seq)
-                 FROM cards c WHERE c.id = $1"
+                 FROM cards c WHERE c.id = $1",
+                raw = super::written::raw_card_columns()
             ),
         )?;
         let Some(r) = conn.query_opt(&sql, &[&card_id])? else {
             return Ok(None);
         };
-        // The columns by CARD_COLUMNS' places: 7 amount, 14 closed, 15 won, 27 first batch.
-        let texts: Vec<Option<String>> = (0..28)
-            .map(|i| match i {
-                0 | 7 | 14 | 15 | 27 => None,
-                _ => r.get(i),
-            })
-            .collect();
-        let stages: Vec<String> = r.get(30);
-        let seen: Vec<String> = r.get(31);
-        let raw = RawCard::from_texts(
-            card_id,
-            &texts,
-            r.get(7),
-            r.get::<_, Option<i64>>(14).map(|v| v != 0),
-            r.get::<_, Option<i64>>(15).map(|v| v != 0),
-            r.get(27),
-            stages.into_iter().zip(seen).collect(),
-            r.get(29),
-        );
+        let raw = super::written::raw_card(&r);
+        // After the card's own columns: its digest, the field names, its flags.
+        let at = super::written::RAW_CARD_WIDTH;
         let names = FieldNames::from_pairs(
-            r.get::<_, Vec<i64>>(32)
+            r.get::<_, Vec<i64>>(at + 1)
                 .into_iter()
-                .zip(r.get::<_, Vec<String>>(33)),
+                .zip(r.get::<_, Vec<String>>(at + 2)),
         );
         let (card, context) = raw.parse(&names);
-        let codes: Vec<String> = r.get(34);
-        let severities: Vec<i64> = r.get(35);
-        let args: Vec<String> = r.get(36);
-        let fields: Vec<Option<String>> = r.get(37);
+        let codes: Vec<String> = r.get(at + 3);
+        let severities: Vec<i64> = r.get(at + 4);
+        let args: Vec<String> = r.get(at + 5);
+        let fields: Vec<Option<String>> = r.get(at + 6);
         let mut flags = Vec::new();
         for (((code, severity), args), field) in
             codes.into_iter().zip(severities).zip(args).zip(fields)
@@ -196,7 +175,7 @@ impl PgStore {
             card,
             context,
             flags,
-            hash: r.get(28),
+            hash: r.get(at),
         }))
     }
 

@@ -14,6 +14,19 @@ use crate::store::analytics::day;
 
 const NO_PARAMS: [&(dyn ToSql + Sync); 0] = [];
 
+/// A funnel version from a row whose first columns are `version, hash, first_used, name,
+/// content, changes`.
+pub(super) fn version_of(r: &postgres::Row) -> FunnelVersion {
+    FunnelVersion {
+        version: r.get(0),
+        hash: r.get(1),
+        first_used: r.get(2),
+        name: r.get(3),
+        content: r.get(4),
+        changes: r.get(5),
+    }
+}
+
 impl FunnelHistory for PgStore {
     fn funnel_versions(&self) -> Result<Vec<FunnelVersion>, StoreError> {
         let rows = self.conn.borrow_mut().query(
@@ -21,17 +34,7 @@ impl FunnelHistory for PgStore {
              FROM funnel_versions ORDER BY version",
             &[],
         )?;
-        Ok(rows
-            .iter()
-            .map(|r| FunnelVersion {
-                version: r.get(0),
-                hash: r.get(1),
-                first_used: r.get(2),
-                name: r.get(3),
-                content: r.get(4),
-                changes: r.get(5),
-            })
-            .collect())
+        Ok(rows.iter().map(version_of).collect())
     }
 
     /// Streamed in the history's key order (card, sync); a card's few rows are put in time

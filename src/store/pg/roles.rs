@@ -147,20 +147,7 @@ impl PgStore {
              ORDER BY a.seq DESC LIMIT 1",
             &[],
         )?;
-        Ok(row.map(|r| {
-            (
-                FunnelVersion {
-                    version: r.get(0),
-                    hash: r.get(1),
-                    first_used: r.get(2),
-                    name: r.get(3),
-                    content: r.get(4),
-                    changes: r.get(5),
-                },
-                r.get(6),
-                r.get(7),
-            )
-        }))
+        Ok(row.map(|r| (super::funnel_history::version_of(&r), r.get(6), r.get(7))))
     }
 
     /// Makes `version` the store's funnel (recorded as a funnel version unless its hash is

@@ -17,7 +17,7 @@ use crate::domain::flag::{Flag, RuleCode};
 use crate::domain::{Card, CardContext};
 use crate::store::StoreError;
 use crate::store::flag_write::JudgedFlag;
-use crate::store::flags::{FlaggedCard, RULES_RAN_FOR, RulesRun};
+use crate::store::flags::{FlaggedCard, FlaggedCards, RULES_RAN_FOR, RulesRun};
 
 const NO_PARAMS: [&(dyn ToSql + Sync); 0] = [];
 
@@ -122,7 +122,7 @@ impl PgStore {
         &self,
         stages: Option<&[String]>,
         code: Option<RuleCode>,
-        mut f: impl FnMut(FlaggedCard) -> Result<(), StoreError>,
+        f: impl FnMut(FlaggedCard) -> Result<(), StoreError>,
     ) -> Result<(), StoreError> {
         let mut conn = self.conn.borrow_mut();
         let mut tx = conn.transaction()?;
@@ -134,47 +134,26 @@ impl PgStore {
              ORDER BY c.stage COLLATE \"C\", c.external_id COLLATE \"C\", c.id, f.seq",
             &[],
         )?;
-        let keep = |c: &FlaggedCard| {
-            stages.is_none_or(|s| s.contains(&c.stage))
-                && code.is_none_or(|code| c.flags.iter().any(|f| f.code == code))
-        };
-        let mut current: Option<(i64, FlaggedCard)> = None;
+        let mut cards = FlaggedCards::new(stages, code, f);
         loop {
             let rows = tx.query_portal(&portal, 4096)?;
             if rows.is_empty() {
                 break;
             }
             for r in &rows {
-                let id: i64 = r.get(0);
                 let (code, args): (&str, &str) = (r.get(5), r.get(7));
                 let flag = crate::store::flags::stored_flag(code, r.get(6), r.get(8), args)?;
-                match current.as_mut() {
-                    Some((cid, card)) if *cid == id => card.flags.push(flag),
-                    _ => {
-                        if let Some((_, done)) = current.take()
-                            && keep(&done)
-                        {
-                            f(done)?;
-                        }
-                        current = Some((
-                            id,
-                            FlaggedCard {
-                                id: r.get(2),
-                                source: r.get(1),
-                                stage: r.get(3),
-                                owner: r.get(4),
-                                flags: vec![flag],
-                            },
-                        ));
-                    }
-                }
+                cards.row(r.get(0), flag, || {
+                    Ok(FlaggedCard {
+                        id: r.get(2),
+                        source: r.get(1),
+                        stage: r.get(3),
+                        owner: r.get(4),
+                        flags: Vec::new(),
+                    })
+                })?;
             }
         }
-        if let Some((_, done)) = current
-            && keep(&done)
-        {
-            f(done)?;
-        }
-        Ok(())
+        cards.finish()
     }
 }
