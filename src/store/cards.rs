@@ -230,38 +230,36 @@ fn json_list(items: &[String]) -> Cow<'static, str> {
     if items.is_empty() {
         return Cow::Borrowed("[]");
     }
-    // Serialising strings cannot fail.
-    Cow::Owned(to_json(items, items.iter().map(|s| s.len() + 4).sum()))
+    let mut out = String::with_capacity(items.iter().map(|s| s.len() + 4).sum::<usize>() + 16);
+    out.push('[');
+    for (i, item) in items.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        super::json_text::push_str(&mut out, item);
+    }
+    out.push(']');
+    Cow::Owned(out)
 }
 
-/// Serialises into a buffer sized up front (growing it showed in import profiles).
-fn to_json<T: serde::Serialize + ?Sized>(value: &T, estimate: usize) -> String {
-    let mut buf = Vec::with_capacity(estimate + 16);
-    // Serialising strings cannot fail.
-    let _ = serde_json::to_writer(&mut buf, value);
-    String::from_utf8(buf).unwrap_or_default()
-}
-
-fn json_object<K: serde::Serialize>(pairs: &[(K, String)]) -> Cow<'static, str> {
+fn json_object<K: AsRef<str>>(pairs: &[(K, String)]) -> Cow<'static, str> {
     if pairs.is_empty() {
         return Cow::Borrowed("{}");
     }
-    let estimate = pairs.len() * 8 + pairs.iter().map(|(_, v)| v.len()).sum::<usize>() * 2;
-    Cow::Owned(to_json(&Pairs(pairs), estimate))
-}
-
-/// Ordered (header, value) pairs written as a JSON object.
-struct Pairs<'a, K>(&'a [(K, String)]);
-
-impl<K: serde::Serialize> serde::Serialize for Pairs<'_, K> {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let mut map = s.serialize_map(Some(self.0.len()))?;
-        for (k, v) in self.0 {
-            map.serialize_entry(k, v)?;
+    let mut out = String::with_capacity(
+        pairs.len() * 8 + pairs.iter().map(|(_, v)| v.len()).sum::<usize>() * 2,
+    );
+    out.push('{');
+    for (i, (k, v)) in pairs.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
         }
-        map.end()
+        super::json_text::push_str(&mut out, k.as_ref());
+        out.push(':');
+        super::json_text::push_str(&mut out, v);
     }
+    out.push('}');
+    Cow::Owned(out)
 }
 
 const INSERT_CARD: &str = "INSERT OR IGNORE INTO cards (source, external_id, pipeline, stage,

@@ -7,7 +7,6 @@
 
 use std::borrow::Cow;
 use std::fmt;
-use std::io::Write;
 
 use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
 
@@ -43,26 +42,25 @@ impl FieldKeys {
         if pairs.is_empty() {
             return Cow::Borrowed("[]");
         }
-        let mut out: Vec<u8> = Vec::with_capacity(
+        let mut out = String::with_capacity(
             pairs.len() * 8 + pairs.iter().map(|(_, v)| v.len()).sum::<usize>() * 2,
         );
-        out.push(b'[');
+        out.push('[');
         for (i, (name, value)) in pairs.iter().enumerate() {
             if i > 0 {
-                out.push(b',');
+                out.push(',');
             }
-            out.push(b'[');
-            // Writing to a Vec and serialising strings cannot fail.
-            let _ = match self.id(name) {
-                Some(id) => write!(out, "{id}"),
-                None => serde_json::to_writer(&mut out, name.as_ref()).map_err(Into::into),
-            };
-            out.push(b',');
-            let _ = serde_json::to_writer(&mut out, value);
-            out.push(b']');
+            out.push('[');
+            match self.id(name) {
+                Some(id) => super::json_text::push_int(&mut out, id),
+                None => super::json_text::push_str(&mut out, name),
+            }
+            out.push(',');
+            super::json_text::push_str(&mut out, value);
+            out.push(']');
         }
-        out.push(b']');
-        Cow::Owned(String::from_utf8(out).unwrap_or_default())
+        out.push(']');
+        Cow::Owned(out)
     }
 
     fn id(&self, name: &FieldName) -> Option<i64> {

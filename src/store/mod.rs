@@ -21,6 +21,7 @@ pub mod funnel_facts;
 pub mod funnel_versions;
 pub mod import_tx;
 pub mod inspect;
+mod json_text;
 pub mod judged;
 mod judging;
 pub mod pending;
