@@ -90,6 +90,9 @@ fn first_sync_reads_every_deal_and_a_second_with_nothing_changed_costs_a_handful
     // Metadata (pipelines, users, fields), two pages of 250 notes, three of 250 deals, events.
     assert!(first["requests"].as_u64().unwrap() <= 9, "{first}");
     assert_eq!(desk.desk.rows(Table::Cards).len() as i64, 620);
+    // The groups after the first ran under the rollback journal (a fresh source's bulk path);
+    // the store is back in WAL mode.
+    assert_eq!(desk.desk.journal_mode(), "wal");
     // 142/143 repeat in both pipelines, and each card keeps its own pipeline's name.
     assert_eq!(
         desk.desk
@@ -284,6 +287,7 @@ fn a_sync_killed_mid_way_resumes_where_it_stopped_with_no_card_lost_or_doubled()
     );
     assert_eq!(desk.desk.rows(Table::Cards).len() as i64, 2000);
     assert_eq!(distinct_ids(&desk.desk), 2000);
+    assert_eq!(desk.desk.journal_mode(), "wal");
 }
 
 #[test]

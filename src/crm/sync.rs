@@ -4,6 +4,8 @@
 //! sync killed at any moment resumes where it stopped.
 
 use std::collections::HashSet;
+
+use crate::domain::fx::FxSet;
 use std::io::IsTerminal;
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
@@ -379,7 +381,7 @@ struct Lander<'a> {
     pages: u64,
     digest: Vec<u8>,
     /// The deals the store holds notes for (only theirs are looked up as they land).
-    note_deals: HashSet<String>,
+    note_deals: FxSet<String>,
     /// The connection had no cards when this run's first transaction began: every deal is new
     /// (one read twice, changed while the sync read, is found by its insert), so none is looked
     /// up first. `None` until that transaction.
@@ -439,7 +441,7 @@ impl<'a> Lander<'a> {
             },
             pages: 0,
             digest: Vec::with_capacity(4096),
-            note_deals: HashSet::new(),
+            note_deals: FxSet::default(),
             fresh: None,
             rows_carry_notes: mapper_has_notes,
         })
@@ -484,6 +486,7 @@ impl<'a> Lander<'a> {
             partial: true,
             now: self.opts.now,
             bulk: false,
+            fresh_run: self.fresh == Some(true),
         };
         let rules = self.rules_for(store)?;
         let mut import = store.begin_sync(&meta)?;
@@ -510,7 +513,7 @@ impl<'a> Lander<'a> {
         let mut warnings = Vec::new();
         let mut gone = 0;
         // The notes first: a deal of these pages lands with them.
-        let mut touched: HashSet<&str> = HashSet::new();
+        let mut touched: FxSet<&str> = FxSet::default();
         for page in pages {
             if page.notes.is_empty() && page.notes_of.is_empty() {
                 continue;

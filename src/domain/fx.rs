@@ -1,6 +1,6 @@
 //! A fast hash for the maps a pass over every card looks up per card (analytics, fill rates).
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::hash::{BuildHasherDefault, Hasher};
 
 /// The Fx hash (Firefox's, rustc's): eight bytes at a time. A pass over a million cards looks
@@ -44,3 +44,6 @@ impl Hasher for Fx {
 
 /// A map hashed with [`Fx`].
 pub type FxMap<K, V> = HashMap<K, V, BuildHasherDefault<Fx>>;
+
+/// A set hashed by [`Fx`].
+pub type FxSet<K> = HashSet<K, BuildHasherDefault<Fx>>;

@@ -132,6 +132,11 @@ pub struct BatchMeta<'a> {
     /// Many cards at once (a file): a first load of the source may take the backend's bulk
     /// path (see [`Store::begin_import`]).
     pub bulk: bool,
+    /// A later group of pages of a sync that found its source empty: the cards of the source
+    /// are this run's own, so a store file writes the group under the rollback journal as a
+    /// bulk load does (each new page written once, where the log writes it, then the file
+    /// again); its indexes stay (the group is one transaction of many).
+    pub fresh_run: bool,
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -408,8 +413,8 @@ impl Store {
     /// also builds the queue index once at the end instead of taking every card in random
     /// order. The import switches back to WAL when it ends.
     pub fn begin_import(&mut self, meta: &BatchMeta<'_>) -> Result<Import<'_>, StoreError> {
-        let switched =
-            meta.bulk && self.source_is_empty(meta.source)? && self.rollback_journal()?;
+        let bulk = meta.fresh_run || (meta.bulk && self.source_is_empty(meta.source)?);
+        let switched = bulk && self.rollback_journal()?;
         let conn: &rusqlite::Connection = &self.conn;
         let import = conn
             .execute_batch(SKIP_FOREIGN_KEYS)
@@ -825,6 +830,7 @@ mod tests {
             partial: false,
             now,
             bulk: true,
+            fresh_run: false,
         };
         for commit in [Some(true), Some(false), None] {
             let import = store.begin_import(&meta).unwrap();

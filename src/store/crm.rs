@@ -65,7 +65,7 @@ impl Store {
     pub fn crm_note_deals(
         &self,
         connection: &str,
-    ) -> Result<std::collections::HashSet<String>, StoreError> {
+    ) -> Result<crate::domain::fx::FxSet<String>, StoreError> {
         let mut stmt = self
             .conn
             .prepare("SELECT DISTINCT deal FROM crm_notes WHERE connection = ?1")?;

@@ -2,7 +2,7 @@
 //! writes with its cards — the cursor, the CRM's notes, deletions and stage-move times — so
 //! that `crm::sync` lands its pages on a store file and on a team server alike.
 
-use std::collections::HashSet;
+use crate::domain::fx::FxSet;
 
 use super::cards::{BatchMeta, Import};
 use super::crm::SyncState;
@@ -20,7 +20,7 @@ pub trait SyncStore: ImportStore {
     fn save_crm_state(&mut self, connection: &str, state: &SyncState) -> Result<(), StoreError>;
 
     /// The deals of a connection the store holds notes for (a sync looks up only theirs).
-    fn crm_note_deals(&self, connection: &str) -> Result<HashSet<String>, StoreError>;
+    fn crm_note_deals(&self, connection: &str) -> Result<FxSet<String>, StoreError>;
 
     /// The CRM ids (and pipelines) of the source's cards not gone.
     fn crm_live_ids(&self, source: &str) -> Result<Vec<(String, Option<String>)>, StoreError>;
@@ -93,7 +93,7 @@ impl SyncStore for Store {
         Store::save_crm_state(self, connection, state)
     }
 
-    fn crm_note_deals(&self, connection: &str) -> Result<HashSet<String>, StoreError> {
+    fn crm_note_deals(&self, connection: &str) -> Result<FxSet<String>, StoreError> {
         Store::crm_note_deals(self, connection)
     }
 

@@ -261,6 +261,7 @@ pub fn import_file(
         partial: opts.partial,
         now: opts.now,
         bulk: true,
+        fresh_run: false,
     };
     let mut import = store.begin_import(&meta).map_err(|e| fail.store(e))?;
     let setup = Setup::new(&mut *import, &mapper, funnel, opts, &source, rules)

@@ -4,7 +4,7 @@
 //! cards first flush what the import holds back, so they see the cards as the SQLite sync's
 //! statements do; the notes and the cursor are tables of their own, written at once.
 
-use std::collections::HashSet;
+use crate::domain::fx::FxSet;
 
 use super::PgStore;
 use super::import::PgImport;
@@ -75,7 +75,7 @@ impl SyncStore for PgStore {
         Ok(())
     }
 
-    fn crm_note_deals(&self, connection: &str) -> Result<HashSet<String>, StoreError> {
+    fn crm_note_deals(&self, connection: &str) -> Result<FxSet<String>, StoreError> {
         let rows = self.conn.borrow_mut().query(
             "SELECT DISTINCT deal FROM crm_notes WHERE connection = $1",
             &[&connection],
