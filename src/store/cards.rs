@@ -748,6 +748,11 @@ impl Import<'_> {
         commit: bool,
     ) -> Result<BatchCounts, StoreError> {
         self.flush_history()?;
+        // The cards are in; the indexes still to build are CPU alone.
+        let writeback = match self.tx.path() {
+            Some(path) if self.switched => super::writeback::start(std::path::Path::new(path)),
+            _ => None,
+        };
         if self.rebuild_queue_index {
             super::schema::create_queue_index(&self.tx)?;
         }
@@ -776,8 +781,13 @@ impl Import<'_> {
         )?;
         // By statement, not `Transaction::commit`, which would move the transaction out of an
         // import whose drop switches the journal back.
-        self.tx
-            .execute_batch(if commit { "COMMIT" } else { "ROLLBACK" })?;
+        let ended = self
+            .tx
+            .execute_batch(if commit { "COMMIT" } else { "ROLLBACK" });
+        if let Some(w) = writeback {
+            let _ = w.join();
+        }
+        ended?;
         Ok(counts)
     }
 }

@@ -36,6 +36,7 @@ pub mod sync_tx;
 pub mod trust;
 pub mod users;
 pub mod watch;
+mod writeback;
 pub mod writer;
 
 use std::path::{Path, PathBuf};
