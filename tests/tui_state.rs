@@ -1030,3 +1030,45 @@ fn f_on_the_stats_screen_shows_how_each_field_is_kept_and_f_or_q_goes_back() {
     s.keys("q");
     assert_eq!(s.state.screen, Screen::Funnel);
 }
+
+/// A refresh asked before the session's own withdrawal (the runtime's watcher saw the verdict's
+/// write) may come back after it: its figures, which still count the verdict, are dropped
+/// instead of undoing the count the screen already took back.
+#[test]
+fn a_refresh_read_before_my_withdrawal_does_not_bring_its_count_back() {
+    use okk::tui::effect::{Msg, Outcome};
+    use okk::tui::read::{Answer, Then};
+    use okk::tui::update::update;
+    let mut s = session();
+    s.stage(MET);
+    s.keys("a");
+    s.assert_counts_true();
+    let q = s.state.queue.as_ref().unwrap();
+    let asked_at = s.state.shared.own_writes;
+    let stale = s.desk.counts(&s.state.stages.rows[q.row]).unwrap();
+    assert_eq!(stale.reviewed, 1);
+    s.keys("u");
+    s.assert_counts_true();
+    let late = Outcome::Read {
+        ticket: 0,
+        then: Then::Refreshed { writes: asked_at },
+        result: Ok(Answer::Counts(stale)),
+    };
+    let effects = update(&mut s.state, Msg::Done(Box::new(late)), &s.desk);
+    assert!(effects.is_empty(), "{effects:?}");
+    assert_eq!(s.state.queue.as_ref().unwrap().counts.reviewed, 0);
+    s.assert_counts_true();
+    // A refresh asked after the withdrawal is shown as it comes.
+    let mut fresh = stale;
+    fresh.reviewed = 0;
+    fresh.cards += 1;
+    let now = Outcome::Read {
+        ticket: 0,
+        then: Then::Refreshed {
+            writes: s.state.shared.own_writes,
+        },
+        result: Ok(Answer::Counts(fresh)),
+    };
+    update(&mut s.state, Msg::Done(Box::new(now)), &s.desk);
+    assert_eq!(s.state.queue.as_ref().unwrap().counts, fresh);
+}

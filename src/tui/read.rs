@@ -189,8 +189,11 @@ pub enum Then {
     Ahead {
         index: usize,
     },
-    /// What is on screen, read again because others acted: no mark either.
-    Refreshed,
+    /// What is on screen, read again because others acted: no mark either. `writes`: the
+    /// session's own writes landed when it was asked ([`crate::tui::state::Shared::own_writes`]).
+    Refreshed {
+        writes: u64,
+    },
 }
 
 /// Performs a read against the desk.

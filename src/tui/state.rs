@@ -259,6 +259,10 @@ pub struct Shared {
     pub loading: Option<Loading>,
     /// The last read's ticket.
     pub tickets: u64,
+    /// The session's own writes (verdicts, withdrawals, decisions) landed so far: a refresh
+    /// asked before the last of them may have read the store without it, and its figures would
+    /// undo what the screen already counts.
+    pub own_writes: u64,
     pub quit: bool,
     /// Quit found the store busy and the comment draft unsaved: the next quit goes without it.
     pub quit_without_draft: bool,
@@ -366,6 +370,7 @@ impl State {
                 status: None,
                 loading: None,
                 tickets: 0,
+                own_writes: 0,
                 quit: false,
                 quit_without_draft: false,
             },

@@ -349,6 +349,7 @@ fn landed(state: &mut State, s: SavingVerdict, id: String, cx: &mut Cx) {
         q.counts.reviewed += 1;
     }
     state.shared.status = Some(Status::Info(msg::saved(s.verdict, &s.external_id)));
+    super::live::own_write(state, cx);
     state.verdicts.undo.push(Undo {
         review_id: id,
         row: s.row,
@@ -388,6 +389,10 @@ pub(super) fn undone(state: &mut State, cx: &mut Cx) {
         q.counts.reviewed = q.counts.reviewed.saturating_sub(1);
     }
     state.shared.status = Some(Status::Info(msg::undone(&last.external_id)));
+    super::live::own_write(state, cx);
+    let Some(q) = state.queue.as_mut() else {
+        return;
+    };
     // The card filtered out of view: the verdict is withdrawn all the same.
     if let Some(index) = q.items.iter().position(|i| i.entry.card_id == last.card_id) {
         q.items[index].done = last.before;

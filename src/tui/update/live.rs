@@ -29,8 +29,17 @@ pub(super) fn refresh(state: &State, cx: &mut Cx) {
     cx.ask(crate::tui::effect::Effect::Read(Read {
         ticket: 0,
         ask,
-        then: Then::Refreshed,
+        then: Then::Refreshed {
+            writes: state.shared.own_writes,
+        },
     }));
+}
+
+/// One of the session's own writes landed: a refresh under way may have read the store before
+/// it (its answer is dropped), and the figures on screen are asked for again.
+pub(super) fn own_write(state: &mut State, cx: &mut Cx) {
+    state.shared.own_writes += 1;
+    refresh(state, cx);
 }
 
 /// A refresh came back: shown if its screen is still up.

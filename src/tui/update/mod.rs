@@ -276,12 +276,16 @@ fn done(state: &mut State, outcome: Outcome, cx: &mut Cx) {
             Ok(())
         }
         // A refresh that failed changes nothing: the next change of others' asks again.
+        // One asked before the session's own last write may not have seen it: dropped (that
+        // write asked again).
         Outcome::Read {
-            then: Then::Refreshed,
+            then: Then::Refreshed { writes },
             result,
             ..
         } => {
-            if let Ok(answer) = result {
+            if let Ok(answer) = result
+                && writes == state.shared.own_writes
+            {
                 live::refreshed(state, answer);
             }
             Ok(())
