@@ -349,7 +349,7 @@ fn landed(state: &mut State, s: SavingVerdict, id: String, cx: &mut Cx) {
         q.counts.reviewed += 1;
     }
     state.shared.status = Some(Status::Info(msg::saved(s.verdict, &s.external_id)));
-    super::live::own_write(state, cx);
+    super::live::own_write(state);
     state.verdicts.undo.push(Undo {
         review_id: id,
         row: s.row,
@@ -389,7 +389,7 @@ pub(super) fn undone(state: &mut State, cx: &mut Cx) {
         q.counts.reviewed = q.counts.reviewed.saturating_sub(1);
     }
     state.shared.status = Some(Status::Info(msg::undone(&last.external_id)));
-    super::live::own_write(state, cx);
+    super::live::own_write(state);
     let Some(q) = state.queue.as_mut() else {
         return;
     };

@@ -324,7 +324,7 @@ pub(super) fn decided(
         decision.kind.as_str(),
         &l.rows[row].external_id,
     )));
-    super::live::own_write(state, cx);
+    super::live::own_write(state);
     next_awaiting(state, row, cx)
 }
 
@@ -394,7 +394,7 @@ pub(super) fn decision_undone(
     crate::domain::lead_row::resplit(&mut l.rows, row);
     refilter(l);
     state.shared.status = Some(Status::Info(msg::decision_undone()));
-    super::live::own_write(state, cx);
+    super::live::own_write(state);
     open(state, row, cx)
 }
 

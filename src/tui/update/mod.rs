@@ -276,17 +276,17 @@ fn done(state: &mut State, outcome: Outcome, cx: &mut Cx) {
             Ok(())
         }
         // A refresh that failed changes nothing: the next change of others' asks again.
-        // One asked before the session's own last write may not have seen it: dropped (that
-        // write asked again).
+        // One asked before the session's own last write may not have seen it: dropped, and
+        // asked again.
         Outcome::Read {
             then: Then::Refreshed { writes },
             result,
             ..
         } => {
-            if let Ok(answer) = result
-                && writes == state.shared.own_writes
-            {
-                live::refreshed(state, answer);
+            match result {
+                Ok(_) if writes != state.shared.own_writes => live::late(state, cx),
+                Ok(answer) => live::refreshed(state, answer),
+                Err(_) => {}
             }
             Ok(())
         }
