@@ -28,12 +28,7 @@ impl PgStore {
     ) -> Result<(), E> {
         let since = since.unwrap_or("");
         let mut conn = self.conn.borrow_mut();
-        let mut tx = conn
-            .build_transaction()
-            .isolation_level(postgres::IsolationLevel::RepeatableRead)
-            .read_only(true)
-            .start()
-            .map_err(StoreError::from)?;
+        let mut tx = super::snapshot(&mut conn).map_err(StoreError::from)?;
         let reviews = format!(
             "SELECT {REVIEW_COLUMNS} FROM reviews
              WHERE created_at >= $1 COLLATE \"C\" OR withdrawn_at >= $1 COLLATE \"C\"

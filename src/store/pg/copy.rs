@@ -206,11 +206,7 @@ impl PgStore {
         use postgres::fallible_iterator::FallibleIterator;
         let mut conn = self.conn.borrow_mut();
         // One snapshot for every table: what the server holds at one moment.
-        let mut read = conn
-            .build_transaction()
-            .isolation_level(postgres::IsolationLevel::RepeatableRead)
-            .read_only(true)
-            .start()?;
+        let mut read = super::snapshot(&mut conn)?;
         let tx = to.conn.transaction()?;
         let mut copied = Copied::default();
         for (table, pg_table) in TABLES {

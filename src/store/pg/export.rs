@@ -52,12 +52,7 @@ impl PgStore {
     ) -> Result<(), E> {
         let order = if q.by_card { BY_CARD } else { BY_TIME };
         let mut conn = self.conn.borrow_mut();
-        let mut tx = conn
-            .build_transaction()
-            .isolation_level(postgres::IsolationLevel::RepeatableRead)
-            .read_only(true)
-            .start()
-            .map_err(StoreError::from)?;
+        let mut tx = super::snapshot(&mut conn).map_err(StoreError::from)?;
         let params: [&(dyn ToSql + Sync); 4] = [&q.since, &q.auditor, &q.profile, &q.source];
         let portal = tx
             .bind(&format!("{SELECT} {order}"), &params)

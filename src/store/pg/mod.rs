@@ -153,6 +153,15 @@ impl PgStore {
     }
 }
 
+/// A read-only transaction on one snapshot of the server (repeatable read): a long read (an
+/// export, a copy to a file) sees the server as it was at one moment, whatever lands meanwhile.
+fn snapshot(conn: &mut postgres::Client) -> Result<postgres::Transaction<'_>, postgres::Error> {
+    conn.build_transaction()
+        .isolation_level(postgres::IsolationLevel::RepeatableRead)
+        .read_only(true)
+        .start()
+}
+
 /// An error with the causes under it ("error performing TLS handshake: invalid peer
 /// certificate: UnknownIssuer"): the first line alone does not say what to fix.
 fn with_causes(e: &dyn std::error::Error) -> String {
