@@ -51,15 +51,15 @@ pub struct AmoReader {
     events_page: u32,
     events_done: bool,
     deals_done: bool,
-    /// (deal id, updated_at) already read this run: keyset pages overlap by a second.
-    seen: HashSet<(i64, i64)>,
+    /// Deals read from the cursor's second on: keyset pages overlap by a second.
+    seen: Overlap,
     seen_events: HashSet<String>,
     /// Where notes are read from (as `from`/`page` for deals).
     notes_from: Option<i64>,
     notes_page: u32,
     notes_done: bool,
-    /// (note id, updated_at) already read this run.
-    seen_notes: HashSet<(i64, i64)>,
+    /// Notes read from the notes' cursor's second on.
+    seen_notes: Overlap,
 }
 
 impl AmoReader {
@@ -87,12 +87,12 @@ impl AmoReader {
             events_page: 1,
             events_done: false,
             deals_done: false,
-            seen: HashSet::new(),
+            seen: Overlap::default(),
             seen_events: HashSet::new(),
             notes_from: notes_cursor,
             notes_page: 1,
             notes_done: false,
-            seen_notes: HashSet::new(),
+            seen_notes: Overlap::default(),
         };
         r.read_pipelines(client, pipelines)?;
         r.read_users(client)?;
@@ -261,7 +261,7 @@ impl AmoReader {
                 continue;
             };
             newest = newest.max(Some(updated));
-            if !self.seen_notes.insert((id, updated)) {
+            if !self.seen_notes.first_read(id, updated) {
                 continue;
             }
             let at = n.created_at.0.unwrap_or(updated);
@@ -280,6 +280,7 @@ impl AmoReader {
             self.notes_from = newest;
             self.notes_page = 1;
         }
+        self.seen_notes.read_from(self.notes_from);
         Ok(Step::Page(page))
     }
 
@@ -308,7 +309,7 @@ impl AmoReader {
                 ));
             };
             newest = newest.max(Some(updated));
-            if !self.seen.insert((id, updated)) {
+            if !self.seen.first_read(id, updated) {
                 continue;
             }
             page.rows.push(self.row(lead, id));
@@ -326,6 +327,7 @@ impl AmoReader {
             self.from = newest;
             self.page = 1;
         }
+        self.seen.read_from(self.from);
         Ok(Step::Page(page))
     }
 
@@ -373,6 +375,26 @@ impl AmoReader {
             cells[col] = parts.join(", ");
         }
         cells
+    }
+}
+
+/// What a keyset read (`filter[updated_at][from]` + `order[updated_at]`) has handed over of
+/// the second it reads from on: the next page starts at that second again, so its first
+/// entries may be repeats. Entries older than the cursor cannot come again and are dropped
+/// (a sync of a million deals kept every one).
+#[derive(Default)]
+struct Overlap(HashSet<(i64, i64)>);
+
+impl Overlap {
+    /// Whether (id, updated_at) is read for the first time (an entry changed since it was read
+    /// is another entry: its update time moved).
+    fn first_read(&mut self, id: i64, updated: i64) -> bool {
+        self.0.insert((id, updated))
+    }
+
+    /// The next page reads from `from` on.
+    fn read_from(&mut self, from: Option<i64>) {
+        self.0.retain(|&(_, updated)| Some(updated) >= from);
     }
 }
 
@@ -434,5 +456,29 @@ pub fn scalar(v: &Value) -> String {
         Value::Number(n) => n.to_string(),
         Value::Bool(b) => b.to_string(),
         other => other.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Overlap;
+
+    #[test]
+    fn a_keyset_overlap_forgets_what_is_older_than_the_cursor() {
+        let mut seen = Overlap::default();
+        // A page ending in second 20: the next reads from 20 on.
+        for (id, t) in [(1, 10), (2, 20), (3, 20)] {
+            assert!(seen.first_read(id, t));
+        }
+        seen.read_from(Some(20));
+        assert_eq!(seen.0.len(), 2);
+        // The repeats of second 20 are told apart from a deal changed since (a later time).
+        assert!(!seen.first_read(3, 20));
+        assert!(seen.first_read(3, 25));
+        // A full page within one second pages on within it: nothing is dropped.
+        seen.read_from(Some(20));
+        assert!(!seen.first_read(2, 20));
+        seen.read_from(Some(25));
+        assert_eq!(seen.0.len(), 1);
     }
 }

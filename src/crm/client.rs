@@ -2,15 +2,21 @@
 //! backoff and jitter on "too many requests" and dropped connections, errors without secrets.
 //! Kept apart from reading so that write-back can use the same client later.
 
+use std::io::Read;
 use std::time::{Duration, Instant};
 
 use rand::Rng;
 use serde_json::Value;
 
 use super::config::{Connection, Kind, Secret};
+use super::resolve::{OnceResolver, Remembered};
+use ureq::unversioned::transport::DefaultConnector;
 
 /// The biggest answer read (a page of 250 deals with many custom fields is well under this).
 const MAX_BODY: u64 = 64 * 1024 * 1024;
+/// The biggest buffer kept from one answer for the next (pages of 250 deals are a few hundred
+/// kilobytes).
+const KEPT_BODY: usize = 8 * 1024 * 1024;
 /// Tries for one request that gets "too many requests" or a network error.
 const MAX_TRIES: u32 = 6;
 const MAX_BACKOFF: Duration = Duration::from_secs(60);
@@ -37,12 +43,18 @@ pub type Reply = Option<Value>;
 
 pub struct Client {
     agent: ureq::Agent,
+    /// The CRM's address as resolved for the first request: forgotten when one fails on the
+    /// network.
+    resolved: Remembered,
     base: String,
     bearer: Option<Secret>,
     kind: Kind,
     interval: Duration,
     next_at: Instant,
     backoff: Duration,
+    /// The last answer's bytes: one buffer for every page (a page is read whole before it is
+    /// parsed).
+    body: Vec<u8>,
     pub requests: u64,
     pub retries: u64,
     /// Times the client slept to keep under the rate limit or to back off.
@@ -51,13 +63,14 @@ pub struct Client {
 
 impl Client {
     pub fn new(conn: &Connection, bearer: Option<Secret>) -> Client {
-        let agent: ureq::Agent = ureq::Agent::config_builder()
+        let config = ureq::Agent::config_builder()
             .http_status_as_error(false)
             .timeout_global(Some(Duration::from_secs(120)))
             .timeout_connect(Some(Duration::from_secs(20)))
             .user_agent(concat!("okk/", env!("CARGO_PKG_VERSION")))
-            .build()
-            .into();
+            .build();
+        let (resolver, resolved) = OnceResolver::new();
+        let agent = ureq::Agent::with_parts(config, DefaultConnector::default(), resolver);
         // On this machine only (tests, the fake server): the limits may be lifted, so that
         // tests of 429 bursts and big accounts run in seconds.
         let local = |var: &str| {
@@ -73,12 +86,14 @@ impl Client {
         };
         Client {
             agent,
+            resolved,
             base: conn.base_url().to_string(),
             bearer,
             kind: conn.kind,
             interval: Duration::from_secs_f64(1.0 / rate),
             next_at: Instant::now(),
             backoff: Duration::from_millis(local("OKK_SYNC_BACKOFF_MS").unwrap_or(500)),
+            body: Vec::new(),
             requests: 0,
             retries: 0,
             waits: 0,
@@ -136,6 +151,7 @@ impl Client {
                     retry_after.unwrap_or_else(|| self.backoff_for(tries))
                 }
                 Attempt::Network(detail) => {
+                    self.resolved.forget();
                     if tries >= MAX_TRIES {
                         return Err(CrmError::Network(detail, tries));
                     }
@@ -168,7 +184,7 @@ impl Client {
     }
 
     fn once<R>(
-        &self,
+        &mut self,
         url: &str,
         body: Option<&Value>,
         parse: fn(&str) -> serde_json::Result<R>,
@@ -200,18 +216,42 @@ impl Client {
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.trim().parse::<u64>().ok())
             .map(|s| Duration::from_secs(s).min(MAX_BACKOFF));
-        let text = match resp
+        let mut body_bytes = std::mem::take(&mut self.body);
+        body_bytes.clear();
+        let read = resp
             .body_mut()
             .with_config()
             .limit(MAX_BODY)
-            .read_to_string()
-        {
-            Ok(t) => t,
+            .reader()
+            .read_to_end(&mut body_bytes);
+        let outcome = match read {
+            Ok(_) => self.answer(status, retry_after, &body_bytes, parse),
             // A body cut short (the connection dropped mid-page) is tried again.
-            Err(e) => return Attempt::Network(self.scrub(&e.to_string())),
+            Err(e) => Attempt::Network(self.scrub(&e.to_string())),
+        };
+        // An odd answer of many megabytes is not kept for the pages after it.
+        if body_bytes.capacity() <= KEPT_BODY {
+            self.body = body_bytes;
+        }
+        outcome
+    }
+
+    /// What an answer read whole says.
+    fn answer<R>(
+        &self,
+        status: u16,
+        retry_after: Option<Duration>,
+        body: &[u8],
+        parse: fn(&str) -> serde_json::Result<R>,
+    ) -> Attempt<R> {
+        let text = match std::str::from_utf8(body) {
+            Ok(t) => t,
+            // A letter cut at the end: the connection was cut mid-page.
+            Err(e) if e.error_len().is_none() => return Attempt::Network(e.to_string()),
+            Err(e) => return Attempt::Done(Err(CrmError::Body(e.to_string()))),
         };
         if (200..=299).contains(&status) && status != 204 && !text.trim().is_empty() {
-            return match parse(&text) {
+            return match parse(text) {
                 Ok(v) => Attempt::Done(Ok(Some(v))),
                 // The body ended mid-way: the connection was cut, as a dropped one is.
                 Err(e) if e.is_eof() => Attempt::Network(e.to_string()),
@@ -221,7 +261,7 @@ impl Client {
         let json = if text.trim().is_empty() {
             None
         } else {
-            match serde_json::from_str::<Value>(&text) {
+            match serde_json::from_str::<Value>(text) {
                 Ok(v) => Some(v),
                 Err(_) if status >= 400 => None,
                 // The body ended mid-way: the connection was cut, as a dropped one is.

@@ -7,5 +7,6 @@ pub mod bitrix24;
 pub mod client;
 pub mod config;
 pub mod links;
+mod resolve;
 pub mod row;
 pub mod sync;

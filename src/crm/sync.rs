@@ -122,6 +122,10 @@ pub fn sync(
     let mut client = Client::new(conn, secret);
     let saved = store.crm_state(&conn.name)?;
     let result = run(store, funnel, conn, opts, &mut client, &saved);
+    // Best effort, whatever stopped the run: a store left in the bulk load's journal (busy
+    // readers kept it from switching back) works as well and is switched back when it is next
+    // opened.
+    let _ = store.end_run();
     result.map(|mut r| {
         r.requests = client.requests;
         r.retries = client.retries;

@@ -135,7 +135,10 @@ pub struct BatchMeta<'a> {
     /// A later group of pages of a sync that found its source empty: the cards of the source
     /// are this run's own, so a store file writes the group under the rollback journal as a
     /// bulk load does (each new page written once, where the log writes it, then the file
-    /// again); its indexes stay (the group is one transaction of many).
+    /// again); its indexes stay (the group is one transaction of many). The store stays in
+    /// that journal after the group, for the next: switching back to the log and out again
+    /// at every group cost a checkpoint, fsyncs and SQLite's page cache each time. The sync
+    /// switches back when its run ends (`SyncStore::end_run`).
     pub fresh_run: bool,
 }
 
@@ -340,8 +343,10 @@ pub struct Import<'a> {
     seen: Vec<u64>,
     /// The rules judged in this import's pass (`store::judged`).
     in_pass: Option<super::judged::InPass<'a>>,
-    /// Switched to the rollback journal for a bulk load: back to WAL when it ends.
+    /// Switched to the rollback journal for a bulk load: back to WAL when it ends…
     switched: bool,
+    /// …unless the next group of the same sync follows (`BatchMeta::fresh_run`).
+    keep_journal: bool,
 }
 
 impl Drop for Import<'_> {
@@ -354,7 +359,7 @@ impl Drop for Import<'_> {
         }
         // Best effort: the next okk to open the store sets both again anyway.
         let _ = self.tx.execute_batch(CHECK_FOREIGN_KEYS);
-        if self.switched {
+        if self.switched && !self.keep_journal {
             let _ = wal(&self.tx);
         }
     }
@@ -502,6 +507,7 @@ fn open_import<'c>(
         seen: Vec::new(),
         in_pass: None,
         switched,
+        keep_journal: meta.fresh_run,
     })
 }
 

@@ -36,6 +36,10 @@ pub trait SyncStore: ImportStore {
         &'s mut self,
         meta: &BatchMeta<'_>,
     ) -> Result<Box<dyn SyncTx<'s> + 's>, StoreError>;
+
+    /// The run's last group has landed (or the run stopped): a store file that kept a bulk
+    /// load's journal between groups (`BatchMeta::fresh_run`) goes back to its log.
+    fn end_run(&mut self) -> Result<(), StoreError>;
 }
 
 /// One group of pages under way: the import's calls and the sync's own, all in its
@@ -114,6 +118,10 @@ impl SyncStore for Store {
         meta: &BatchMeta<'_>,
     ) -> Result<Box<dyn SyncTx<'s> + 's>, StoreError> {
         Ok(Box::new(Store::begin_import(self, meta)?))
+    }
+
+    fn end_run(&mut self) -> Result<(), StoreError> {
+        self.end_bulk_load()
     }
 }
 

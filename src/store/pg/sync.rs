@@ -126,6 +126,11 @@ impl SyncStore for PgStore {
             notes: FxMap::default(),
         }))
     }
+
+    /// The server's journal never changes.
+    fn end_run(&mut self) -> Result<(), StoreError> {
+        Ok(())
+    }
 }
 
 /// A group of pages landing on the server: an import, and what the sync keeps beside it.
