@@ -19,6 +19,11 @@ impl LeadsPage {
         self.embedded.0.leads.0.iter().map(|l| &l.0)
     }
 
+    /// The leads, theirs to keep (their texts move into the rows, never copied).
+    pub fn into_leads(self) -> impl ExactSizeIterator<Item = Lead> {
+        self.embedded.0.leads.0.into_iter().map(|l| l.0)
+    }
+
     /// `_links.next` is there and not null.
     pub fn has_next(&self) -> bool {
         self.links.0.next.is_some()
@@ -105,6 +110,10 @@ impl Lead {
     pub fn tags(&self) -> &[Loose<Named>] {
         &self.embedded.0.tags.0
     }
+
+    pub fn take_tags(&mut self) -> Vec<Loose<Named>> {
+        std::mem::take(&mut self.embedded.0.tags.0)
+    }
 }
 
 #[derive(Deserialize, Default)]
@@ -156,6 +165,21 @@ pub enum Scalar {
 
 impl Scalar {
     pub fn cell(&self) -> String {
+        match self {
+            Scalar::Text(s) => s.clone(),
+            other => other.shown(),
+        }
+    }
+
+    /// [`Scalar::cell`], the text moved out.
+    pub fn into_cell(self) -> String {
+        match self {
+            Scalar::Text(s) => s,
+            other => other.shown(),
+        }
+    }
+
+    fn shown(&self) -> String {
         match self {
             Scalar::Null => String::new(),
             Scalar::Text(s) => s.clone(),

@@ -301,7 +301,11 @@ impl AmoReader {
             .unwrap_or_default();
         let mut page = Page::default();
         let mut newest = self.from;
-        for lead in body.leads() {
+        let count = body.leads().len();
+        let has_next = body.has_next();
+        page.rows.reserve(count);
+        page.ids.reserve(count);
+        for lead in body.into_leads() {
             let (Some(id), Some(updated)) = (lead.id.0, lead.updated_at.0) else {
                 return Err(Failure::body(
                     &what,
@@ -316,9 +320,8 @@ impl AmoReader {
             page.ids.push(id.to_string());
         }
         page.cursor = newest;
-        let count = body.leads().len();
         page.read = count as u64;
-        if count < LIMIT || !body.has_next() {
+        if count < LIMIT || !has_next {
             self.deals_done = true;
         } else if newest == self.from {
             // A full page within one second: page on within it.
@@ -331,7 +334,7 @@ impl AmoReader {
         Ok(Step::Page(page))
     }
 
-    fn row(&self, lead: &Lead, id: i64) -> Vec<String> {
+    fn row(&self, mut lead: Lead, id: i64) -> Vec<String> {
         let mut cells = vec![String::new(); self.header.len()];
         let owner = lead.responsible_user_id.0;
         let stage = (
@@ -344,7 +347,6 @@ impl AmoReader {
         });
         let time = |t: Int| t.0.map(fmt_unix).unwrap_or_default();
         cells[0] = id.to_string();
-        cells[1] = lead.name.cell();
         cells[2] = lead.price.cell();
         cells[3] = owner
             .map(|o| self.users.get(&o).cloned().unwrap_or_else(|| o.to_string()))
@@ -354,25 +356,38 @@ impl AmoReader {
         cells[6] = time(lead.updated_at);
         cells[7] = time(lead.closed_at);
         cells[8] = time(lead.closest_task_at);
-        let tags: Vec<String> = lead.tags().iter().map(|t| t.0.name.cell()).collect();
+        let tags: Vec<String> = lead
+            .take_tags()
+            .into_iter()
+            .map(|t| t.0.name.into_cell())
+            .collect();
         cells[9] = tags.join(", ");
         cells[10] = status;
         cells[11] = pipeline;
-        for f in lead.custom_fields_values.0.iter().map(|f| &f.0) {
+        cells[1] = lead.name.into_cell();
+        for f in lead.custom_fields_values.0.into_iter().map(|f| f.0) {
             let Some(&(col, date)) = f.field_id.0.and_then(|i| self.fields.get(&i)) else {
                 continue;
             };
-            let parts: Vec<String> = f
-                .values
-                .0
-                .iter()
-                .filter_map(|v| v.0.value.as_ref())
-                .map(|v| match (date, v.as_i64()) {
+            let mut parts = f.values.0.into_iter().filter_map(|v| v.0.value).map(|v| {
+                match (date, v.as_i64()) {
                     (true, Some(t)) => fmt_unix(t),
-                    _ => v.cell(),
-                })
-                .collect();
-            cells[col] = parts.join(", ");
+                    _ => v.into_cell(),
+                }
+            });
+            // Most fields hold one value: it is the cell as it came.
+            cells[col] = match (parts.next(), parts.next()) {
+                (None, _) => String::new(),
+                (Some(one), None) => one,
+                (Some(a), Some(b)) => {
+                    let rest: Vec<String> = parts.collect();
+                    [a, b]
+                        .into_iter()
+                        .chain(rest)
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                }
+            };
         }
         cells
     }
