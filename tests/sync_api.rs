@@ -272,7 +272,8 @@ fn a_sync_killed_mid_way_resumes_where_it_stopped_with_no_card_lost_or_doubled()
     let desk = Synced::new(&crm);
 
     let leads = || crm.with(|s| s.by_path.get("/api/v4/leads").copied().unwrap_or(0));
-    kill_after(&desk, || leads() >= 4);
+    // Pages come 250 ms apart and a group lands what came within a second of its first.
+    kill_after(&desk, || leads() >= 7);
 
     let landed = desk.desk.rows(Table::Cards).len() as i64;
     assert!(landed > 0 && landed < 2000, "{landed} cards after the kill");
@@ -620,7 +621,8 @@ fn bitrix24_sync_killed_mid_way_resumes_by_id_with_no_card_lost_or_doubled() {
     let crm = FakeCrm::start(state, 0);
     let desk = Synced::bitrix(&crm);
     let pages = || crm.with(|s| s.by_path.get(DEAL_LIST).copied().unwrap_or(0));
-    kill_after(&desk, || pages() >= 6);
+    // A group lands what came within a second of its first page.
+    kill_after(&desk, || pages() >= 16);
 
     let landed = desk.desk.rows(Table::Cards).len() as i64;
     assert!(landed > 0 && landed < 1000, "{landed} cards after the kill");
@@ -926,11 +928,12 @@ fn a_note_on_a_deal_the_sync_has_not_seen_waits_for_its_deal() {
 #[test]
 fn a_sync_killed_while_reading_notes_resumes_from_the_notes_it_landed() {
     let mut state = State::with_deals(3000);
-    state.faults.note_page_delay = Duration::from_millis(150);
+    state.faults.note_page_delay = Duration::from_millis(300);
     let crm = FakeCrm::start(state, 0);
     let desk = Synced::new(&crm);
     let pages = || crm.with(|s| s.by_path.get(NOTES).copied().unwrap_or(0));
-    kill_after(&desk, || pages() >= 5);
+    // A group lands what came within a second of its first page: four pages of eight.
+    kill_after(&desk, || pages() >= 7);
     crm.with(|s| s.faults.note_page_delay = Duration::ZERO);
     let before = pages();
     let report = desk.sync(&[]);

@@ -2403,8 +2403,7 @@ fn a_sync_onto_the_server_killed_mid_way_resumes_with_no_card_lost_or_doubled() 
         (r.get(0), r.get(1))
     };
     let mut child = child.spawn().unwrap();
-    // Two pages committed (each its own transaction: the CRM is slower than the group's
-    // window), and more under way.
+    // A group committed (the pages of its first second: four of eight), and more under way.
     while cards(&server.url).0 < 500 {
         assert!(
             child.try_wait().unwrap().is_none(),
