@@ -2,8 +2,9 @@
 # API sync benchmark: okk sync of N deals from the local fake amoCRM (examples/fake_crm.rs, rate
 # limit off) against okk import of the same deals from the CSV the fake writes of them.
 #
-#   bench/sync.sh [N] [EDITS]   N deals (default 100000); EDITS deals edited before the
-#                               incremental sync (default 1000)
+#   bench/sync.sh [N] [EDITS] [KIND]   N deals (default 100000); EDITS deals edited before the
+#                                      incremental sync (default 1000); KIND amocrm (default)
+#                                      or bitrix24 (pages of 50 and a batch of their comments)
 #
 # Steps: cargo build --release (okk and the fake_crm example); start the fake with N deals on a
 # free port, which writes them as an amoCRM export (bench/out/sync/deals.csv); time, each under
@@ -18,8 +19,9 @@ set -euo pipefail
 
 N="${1:-100000}"
 EDITS="${2:-1000}"
-if ! [[ "$N" =~ ^[1-9][0-9]*$ && "$EDITS" =~ ^[0-9]+$ ]]; then
-    echo "usage: $0 [N] [EDITS]" >&2
+KIND="${3:-amocrm}"
+if ! [[ "$N" =~ ^[1-9][0-9]*$ && "$EDITS" =~ ^[0-9]+$ && "$KIND" =~ ^(amocrm|bitrix24)$ ]]; then
+    echo "usage: $0 [N] [EDITS] [amocrm|bitrix24]" >&2
     exit 2
 fi
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -49,7 +51,7 @@ port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0));
 ctl="$OUT/ctl"
 rm -f "$ctl"
 mkfifo "$ctl"
-"$FAKE" --kind amocrm --deals "$N" --port "$port" --write-csv "$OUT/deals.csv" <"$ctl" >"$OUT/fake.log" 2>&1 &
+"$FAKE" --kind "$KIND" --deals "$N" --port "$port" --write-csv "$OUT/deals.csv" <"$ctl" >"$OUT/fake.log" 2>&1 &
 fake_pid=$!
 exec 3>"$ctl"
 cleanup() { exec 3>&-; kill "$fake_pid" 2>/dev/null || true; rm -f "$ctl"; }
@@ -74,8 +76,15 @@ CONFIG="$OUT/config.toml"
 fresh_db "$IMPORT_DB"
 fresh_db "$SYNC_DB"
 rm -f "$CONFIG"
-"$OKK" --db "$SYNC_DB" --funnel "$FUNNEL" crm add fake --config "$CONFIG" --kind amocrm \
-    --url "http://127.0.0.1:$port" --token-env OKK_FAKE_TOKEN >/dev/null
+if [[ "$KIND" == bitrix24 ]]; then
+    # The webhook's address, secret and all, as the fake prints it.
+    url=$(grep -o 'http://127.0.0.1:[0-9]*/rest/[^ ]*' "$OUT/fake.log" | tail -n 1)
+    "$OKK" --db "$SYNC_DB" --funnel "$FUNNEL" crm add fake --config "$CONFIG" --kind bitrix24 \
+        --url "$url" >/dev/null
+else
+    "$OKK" --db "$SYNC_DB" --funnel "$FUNNEL" crm add fake --config "$CONFIG" --kind amocrm \
+        --url "http://127.0.0.1:$port" --token-env OKK_FAKE_TOKEN >/dev/null
+fi
 
 echo "== okk import of the fake's deals as a CSV export"
 timed import "$OKK" --db "$IMPORT_DB" --funnel "$FUNNEL" import "$OUT/deals.csv"
@@ -93,7 +102,7 @@ tail -n 1 "$OUT/sync_edits.log"
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }'; }
 echo
 printf '%-36s %s\n' \
-    "deals" "$N" \
+    "deals ($KIND)" "$N" \
     "okk import s / CPU s" "$(wall_s "$OUT/import.time") / $(cpu_s "$OUT/import.time")" \
     "okk sync (first) s / CPU s" "$(wall_s "$OUT/sync_first.time") / $(cpu_s "$OUT/sync_first.time")" \
     "sync CPU / import CPU" "$(ratio "$(cpu_s "$OUT/sync_first.time")" "$(cpu_s "$OUT/import.time")")" \

@@ -755,10 +755,20 @@ fn a_laptop_s_signed_bundle_merges_into_the_server_store_with_the_same_checks() 
     assert_ne!(stats(&server.url), before);
     assert_eq!(stats(&server.url), stats(&path_arg(&lead.db)));
     // The keys each store trusts, listed alike.
+    // (Each store dates the trust by its own clock when it was given: the two may fall on
+    // either side of a second.)
     let keys = |db: &str| {
         let (ok, out, err) = run_on(&lead, db, &["bundle", "keys", "--json"]);
         assert!(ok, "{err}");
-        serde_json::from_str::<Json>(&out).unwrap()["trusted"].clone()
+        let mut trusted = serde_json::from_str::<Json>(&out).unwrap()["trusted"].clone();
+        for key in trusted.as_array_mut().into_iter().flatten() {
+            let added = key
+                .as_object_mut()
+                .and_then(|k| k.remove("added_at"))
+                .and_then(|a| a.as_str().map(str::to_string));
+            assert!(added.is_some_and(|a| a.len() == 19), "{out}");
+        }
+        trusted
     };
     let on_server = keys(&server.url);
     assert_eq!(on_server.as_array().map(Vec::len), Some(1), "{on_server}");
