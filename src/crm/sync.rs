@@ -180,9 +180,11 @@ fn run(
                 return Err(e);
             }
             if let (Some(b), Some(last)) = (&bar, batch.last()) {
-                b.set_message(format!(
-                    "{} deals, {} pages, {} requests, {} waits",
-                    lander.report.rows, lander.pages, last.requests, last.waits
+                b.set_message(msg::progress(
+                    lander.report.rows,
+                    lander.pages,
+                    last.requests,
+                    last.waits,
                 ));
             }
         }

@@ -313,6 +313,17 @@ pub fn deal(id: &str) -> String {
     crate::tr!("crm-deal", id = id)
 }
 
+/// The sync's progress line on a terminal.
+pub fn progress(deals: u64, pages: u64, requests: u64, waits: u64) -> String {
+    crate::tr!(
+        "crm-sync-progress",
+        deals = deals,
+        pages = pages,
+        requests = requests,
+        waits = waits
+    )
+}
+
 /// A value warning of a synced deal: `line` is the deal's place in the sync.
 pub fn deal_warning(line: u64, column: &str, message: &str) -> String {
     crate::tr!(

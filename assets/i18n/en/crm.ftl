@@ -53,6 +53,7 @@ crm-report-unknown-stage = stage not in the funnel: { $stage } ({ $cards } cards
 crm-report-warnings = { $count } warnings
 crm-report-warning = warning: { $warning }
 crm-deal = deal { $id }
+crm-sync-progress = { $deals } deals, { $pages } pages, { $requests } requests, { $waits } waits
 crm-deal-warning = deal { $line }: { $column }: { $message }
 crm-pipeline-without-id = a pipeline without an id
 crm-stage-without-id = a stage without an id

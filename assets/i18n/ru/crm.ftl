@@ -67,6 +67,7 @@ crm-report-warnings = { $count ->
 }
 crm-report-warning = предупреждение: { $warning }
 crm-deal = сделка { $id }
+crm-sync-progress = сделок: { $deals }, страниц: { $pages }, запросов: { $requests }, ожиданий: { $waits }
 crm-deal-warning = сделка { $line }: { $column }: { $message }
 crm-pipeline-without-id = воронка без id
 crm-stage-without-id = этап без id
