@@ -164,22 +164,15 @@ pub enum Scalar {
 }
 
 impl Scalar {
-    pub fn cell(&self) -> String {
-        match self {
-            Scalar::Text(s) => s.clone(),
-            other => other.shown(),
-        }
-    }
-
     /// [`Scalar::cell`], the text moved out.
     pub fn into_cell(self) -> String {
         match self {
             Scalar::Text(s) => s,
-            other => other.shown(),
+            other => other.cell(),
         }
     }
 
-    fn shown(&self) -> String {
+    pub fn cell(&self) -> String {
         match self {
             Scalar::Null => String::new(),
             Scalar::Text(s) => s.clone(),

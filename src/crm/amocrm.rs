@@ -347,6 +347,7 @@ impl AmoReader {
         });
         let time = |t: Int| t.0.map(fmt_unix).unwrap_or_default();
         cells[0] = id.to_string();
+        cells[1] = std::mem::take(&mut lead.name).into_cell();
         cells[2] = lead.price.cell();
         cells[3] = owner
             .map(|o| self.users.get(&o).cloned().unwrap_or_else(|| o.to_string()))
@@ -364,29 +365,24 @@ impl AmoReader {
         cells[9] = tags.join(", ");
         cells[10] = status;
         cells[11] = pipeline;
-        cells[1] = lead.name.into_cell();
         for f in lead.custom_fields_values.0.into_iter().map(|f| f.0) {
             let Some(&(col, date)) = f.field_id.0.and_then(|i| self.fields.get(&i)) else {
                 continue;
             };
-            let mut parts = f.values.0.into_iter().filter_map(|v| v.0.value).map(|v| {
-                match (date, v.as_i64()) {
+            let mut parts: Vec<String> = f
+                .values
+                .0
+                .into_iter()
+                .filter_map(|v| v.0.value)
+                .map(|v| match (date, v.as_i64()) {
                     (true, Some(t)) => fmt_unix(t),
                     _ => v.into_cell(),
-                }
-            });
+                })
+                .collect();
             // Most fields hold one value: it is the cell as it came.
-            cells[col] = match (parts.next(), parts.next()) {
-                (None, _) => String::new(),
-                (Some(one), None) => one,
-                (Some(a), Some(b)) => {
-                    let rest: Vec<String> = parts.collect();
-                    [a, b]
-                        .into_iter()
-                        .chain(rest)
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                }
+            cells[col] = match parts.len() {
+                1 => parts.pop().unwrap_or_default(),
+                _ => parts.join(", "),
             };
         }
         cells
@@ -476,7 +472,51 @@ pub fn scalar(v: &Value) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::Overlap;
+    use super::*;
+
+    /// A lead's row: texts as they came, a field of many values joined, a date field's Unix
+    /// time written as the export writes dates.
+    #[test]
+    fn a_lead_becomes_a_row_of_the_export_s_shape() {
+        let mut header: Vec<String> = HEADER.iter().map(|h| h.to_string()).collect();
+        header.extend(["Интересы".to_string(), "Дата встречи".to_string()]);
+        let reader = AmoReader {
+            stages: HashMap::from([((7, 142), ("Продажи".to_string(), "Успешно".to_string()))]),
+            pipelines_wanted: Vec::new(),
+            users: HashMap::from([(9, "Анна".to_string())]),
+            fields: HashMap::from([(501, (12, false)), (502, (13, true))]),
+            header,
+            warnings: Vec::new(),
+            from: None,
+            page: 1,
+            events_from: None,
+            events_page: 1,
+            events_done: false,
+            deals_done: false,
+            seen: Overlap::default(),
+            seen_events: HashSet::new(),
+            notes_from: None,
+            notes_page: 1,
+            notes_done: false,
+            seen_notes: Overlap::default(),
+        };
+        let page: LeadsPage = serde_json::from_str(
+            r#"{"_embedded": {"leads": [{"id": 5, "name": "Сделка", "price": "100",
+                "responsible_user_id": 9, "pipeline_id": 7, "status_id": 142,
+                "updated_at": 1700000000,
+                "_embedded": {"tags": [{"name": "ипотека"}, {"name": "сайт"}]},
+                "custom_fields_values": [
+                    {"field_id": 501, "values": [{"value": "Дом"}, {"value": "Ипотека"}]},
+                    {"field_id": 502, "values": [{"value": 1700000000}]}]}]}}"#,
+        )
+        .unwrap();
+        let lead = page.into_leads().next().unwrap();
+        let row = reader.row(lead, 5);
+        assert_eq!(&row[..5], ["5", "Сделка", "100", "Анна", "9"]);
+        assert_eq!(row[6], "14.11.2023 22:13:20");
+        assert_eq!(&row[9..12], ["ипотека, сайт", "Успешно", "Продажи"]);
+        assert_eq!(&row[12..], ["Дом, Ипотека", "14.11.2023 22:13:20"]);
+    }
 
     #[test]
     fn a_keyset_overlap_forgets_what_is_older_than_the_cursor() {

@@ -382,6 +382,7 @@ pub(super) fn undone(state: &mut State, cx: &mut Cx) {
     let Some(last) = state.verdicts.undo.pop() else {
         return;
     };
+    super::live::own_write(state);
     let Some(q) = state.queue.as_mut() else {
         return;
     };
@@ -389,10 +390,6 @@ pub(super) fn undone(state: &mut State, cx: &mut Cx) {
         q.counts.reviewed = q.counts.reviewed.saturating_sub(1);
     }
     state.shared.status = Some(Status::Info(msg::undone(&last.external_id)));
-    super::live::own_write(state);
-    let Some(q) = state.queue.as_mut() else {
-        return;
-    };
     // The card filtered out of view: the verdict is withdrawn all the same.
     if let Some(index) = q.items.iter().position(|i| i.entry.card_id == last.card_id) {
         q.items[index].done = last.before;

@@ -36,15 +36,10 @@ pub(super) fn refresh(state: &State, cx: &mut Cx) {
 }
 
 /// One of the session's own writes landed (the screen counted it already): a refresh under way
-/// may have read the store before it, and its answer is dropped ([`late`]).
+/// may have read the store before it, and its answer is dropped and asked again (it may carry
+/// others' writes too, which the next answer then shows).
 pub(super) fn own_write(state: &mut State) {
     state.shared.own_writes += 1;
-}
-
-/// A refresh asked before the session's last own write came back: dropped, and asked again
-/// (it may carry others' writes too, which the next answer then shows).
-pub(super) fn late(state: &State, cx: &mut Cx) {
-    refresh(state, cx);
 }
 
 /// A refresh came back: shown if its screen is still up.

@@ -284,7 +284,7 @@ fn done(state: &mut State, outcome: Outcome, cx: &mut Cx) {
             ..
         } => {
             match result {
-                Ok(_) if writes != state.shared.own_writes => live::late(state, cx),
+                Ok(_) if writes != state.shared.own_writes => live::refresh(state, cx),
                 Ok(answer) => live::refreshed(state, answer),
                 Err(_) => {}
             }
