@@ -505,7 +505,7 @@ fn kill_after(desk: &Synced, when: impl Fn() -> bool) {
 
 // ---- Bitrix24 ---------------------------------------------------------------------------------
 
-const DEAL_LIST: &str = "/rest/1/h00ksecret42/crm.deal.list.json";
+const BATCH: &str = "/rest/1/h00ksecret42/batch.json";
 
 #[test]
 fn bitrix24_first_sync_maps_c1_stages_and_string_numbers_and_a_second_changes_nothing() {
@@ -514,9 +514,10 @@ fn bitrix24_first_sync_maps_c1_stages_and_string_numbers_and_a_second_changes_no
 
     let first = desk.sync(&[]);
     assert_eq!(tally(&first), (130, 130, 0, 0, 0));
-    // Category list, one batch for every pipeline's stages, users, two pages of open
-    // activities, three pages of 50 deals each with a batch of their comments, stage history.
-    assert!(first["requests"].as_u64().unwrap() <= 12, "{first}");
+    // Category list, one batch for every pipeline's stages, users, then one `batch` each for
+    // the open activities, the three pages of deals (chained) and the stage history, and a batch
+    // of comments per page of deals.
+    assert_eq!(first["requests"], 9, "{first}");
     assert!(!first.to_string().contains("h00ksecret42"), "{first}");
     assert!(first["url"].as_str().unwrap().ends_with("/rest/1/***"));
 
@@ -534,9 +535,35 @@ fn bitrix24_first_sync_maps_c1_stages_and_string_numbers_and_a_second_changes_no
         (again["inserted"].clone(), again["updated"].clone()),
         (0.into(), 0.into())
     );
-    // The same metadata and activities, the overlap's page of deals with its comments, the
-    // stage history.
-    assert!(again["requests"].as_u64().unwrap() <= 8, "{again}");
+    // The same metadata and open activities, the activities changed since the cursor, the
+    // overlap's page of deals with its comments, the stage history.
+    assert_eq!(again["requests"], 8, "{again}");
+}
+
+/// A portal that does not put `$result[…]` into the next command (an old one, or one that
+/// answers a reference differently) still gives every deal, a page a request.
+#[test]
+fn bitrix24_pages_a_portal_does_not_chain_come_one_a_request() {
+    let mut state = State::with_deals(260);
+    state.faults.literal_refs = true;
+    let crm = FakeCrm::start(state, 0);
+    let desk = Synced::bitrix(&crm);
+    let first = desk.sync(&[]);
+    assert_eq!(tally(&first), (260, 260, 0, 0, 0));
+    assert_eq!(distinct_ids(&desk.desk), 260);
+    // Six pages of deals, each its own batch (of which only the first page counts).
+    let batches = crm.with(|s| s.by_path.get(BATCH).copied().unwrap_or(0));
+    assert!(batches >= 6 + 6, "{batches} batches");
+
+    crm.with(|s| s.faults.literal_refs = false);
+    let fresh = Synced::bitrix(&crm);
+    let before = crm.with(|s| s.by_path.get(BATCH).copied().unwrap_or(0));
+    assert_eq!(tally(&fresh.sync(&[])), (260, 260, 0, 0, 0));
+    let chained = crm.with(|s| s.by_path.get(BATCH).copied().unwrap_or(0)) - before;
+    assert!(
+        chained < batches,
+        "{chained} batches chained, {batches} not"
+    );
 }
 
 #[test]
@@ -617,20 +644,27 @@ fn bitrix24_query_limit_exceeded_is_retried_and_an_expired_token_changes_nothing
 #[test]
 fn bitrix24_sync_killed_mid_way_resumes_by_id_with_no_card_lost_or_doubled() {
     let mut state = State::with_deals(1000);
-    state.faults.page_delay = Duration::from_millis(100);
+    // The deals come 50 pages a request; each page's comments are a request of their own.
+    state.faults.note_page_delay = Duration::from_millis(100);
     let crm = FakeCrm::start(state, 0);
     let desk = Synced::bitrix(&crm);
-    let pages = || crm.with(|s| s.by_path.get(DEAL_LIST).copied().unwrap_or(0));
+    let batches = || crm.with(|s| s.by_path.get(BATCH).copied().unwrap_or(0));
     // A group lands what came within a second of its first page.
-    kill_after(&desk, || pages() >= 16);
+    kill_after(&desk, || batches() >= 16);
 
     let landed = desk.desk.rows(Table::Cards).len() as i64;
     assert!(landed > 0 && landed < 1000, "{landed} cards after the kill");
-    crm.with(|s| s.faults.page_delay = Duration::ZERO);
-    let before = pages();
+    crm.with(|s| s.faults.note_page_delay = Duration::ZERO);
+    let before = crm.with(|s| s.deal_pages);
     let report = desk.sync(&[]);
     assert_eq!(report["inserted"].as_u64().unwrap() as i64, 1000 - landed);
-    assert!(pages() - before < 20, "resumed after the last id landed");
+    // Read from the last id landed: the pages not landed, and the empty one that ends it.
+    let read = crm.with(|s| s.deal_pages) - before;
+    assert!(
+        read as i64 <= (1000 - landed) / 50 + 2,
+        "{read} pages read again for {} cards not landed",
+        1000 - landed
+    );
     assert_eq!(distinct_ids(&desk.desk), 1000);
     assert_eq!(desk.desk.rows(Table::Cards).len() as i64, 1000);
 }
@@ -663,6 +697,53 @@ fn bitrix24_no_task_reads_the_deals_open_activities() {
         done_only.is_some(),
         "the fake has a deal with only done activities"
     );
+}
+
+/// An activity done or scheduled in the portal leaves its deal's DATE_MODIFY as it was: the
+/// next sync reads the deals whose activities changed since its cursor (and only those) again,
+/// so their nearest task is the portal's.
+#[test]
+fn bitrix24_an_activity_done_or_added_moves_its_deals_nearest_task_at_the_next_sync() {
+    let crm = FakeCrm::start(State::with_deals(300), 0);
+    let desk = Synced::bitrix(&crm);
+    desk.sync(&[]);
+    let task = |id: &str| {
+        let fields: Json =
+            serde_json::from_str(desk.desk.card(id)["fields"].as_str().unwrap()).unwrap();
+        fields["Ближайшая задача"]
+            .as_str()
+            .unwrap_or("")
+            .to_string()
+    };
+    let (done, added) = crm.with(|s| {
+        let open = |d: &&fake::Deal| s.nearest_activity(d.id).is_some();
+        let done = s.deals.iter().find(open).unwrap().id;
+        let none = s.deals.iter().rev().find(|d| !open(d)).unwrap().id;
+        (done, none)
+    });
+    assert_ne!(task(&done.to_string()), "");
+    assert_eq!(task(&added.to_string()), "");
+    let due = crm.with(|s| {
+        s.complete_activities(done);
+        let due = s.clock + 86_400;
+        s.add_activity(added, due);
+        due
+    });
+
+    let report = desk.sync(&[]);
+    assert_eq!(tally(&report).2, 2, "{report}");
+    assert_eq!(task(&done.to_string()), "");
+    let portal = utc(due) + chrono::Duration::hours(3);
+    assert_eq!(
+        task(&added.to_string()),
+        portal.format("%d.%m.%Y %H:%M:%S").to_string()
+    );
+    // Metadata, users, open and changed activities, the overlap's deals, the touched deals,
+    // a batch of comments for each of both, the stage history.
+    assert!(report["requests"].as_u64().unwrap() <= 10, "{report}");
+    // Nothing changed since: nothing read again.
+    let again = desk.sync(&[]);
+    assert_eq!(tally(&again).2, 0, "{again}");
 }
 
 /// Syncs with the `no_task` rule on «Первичный контакт» and checks its flags on two days

@@ -7,18 +7,16 @@
 //! `>ID`). Each deal becomes a row of the Bitrix24 export's shape. Bitrix24 lists no deletions:
 //! `--full` reads every deal instead.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeSet, HashMap, HashSet, VecDeque};
 
 use serde_json::{Value, json};
 
 use super::amocrm::{int, scalar, text};
+use super::bitrix_chain::{Chain, PAGE, php_query};
 use super::client::{Client, CrmError};
 use super::row::{Page, Reader, StageMove, Step};
 use super::sync::Failure;
 use crate::domain::deal_note::{DealNote, NOTES_PER_CARD};
-
-/// Bitrix24's fixed page size.
-const PAGE: usize = 50;
 
 const HEADER: [&str; 13] = [
     "ID",
@@ -67,6 +65,15 @@ pub struct BitrixReader {
     history_done: bool,
     /// Deal id → the deadline of its nearest open activity (the portal's wall-clock time).
     nearest: HashMap<i64, chrono::NaiveDateTime>,
+    /// Pages read ahead (a request brings many) and not yet handed on: deals, stage moves.
+    deal_pages: VecDeque<Vec<Value>>,
+    history_pages: VecDeque<Vec<Value>>,
+    /// An incremental run: the deals whose activities changed since the cursor (an activity done
+    /// or added leaves its deal's DATE_MODIFY as it was), read again after the changed deals
+    /// unless they were among them.
+    touched: BTreeSet<i64>,
+    /// An incremental run: the deals read so far.
+    seen: HashSet<i64>,
 }
 
 impl BitrixReader {
@@ -102,10 +109,17 @@ impl BitrixReader {
             history_after,
             history_done: false,
             nearest: HashMap::new(),
+            deal_pages: VecDeque::new(),
+            history_pages: VecDeque::new(),
+            touched: BTreeSet::new(),
+            seen: HashSet::new(),
         };
         r.read_stages(client, pipelines)?;
         r.read_users(client)?;
         r.read_activities(client)?;
+        if let Some(from) = r.at.from {
+            r.read_touched(client, from)?;
+        }
         Ok(r)
     }
 
@@ -198,26 +212,26 @@ impl BitrixReader {
         }
     }
 
-    /// The open activities bound to deals, account-wide (50 a request, by `>ID`): each deal's
-    /// nearest deadline. Read whole every sync: an activity done or added changes no deal's
-    /// DATE_MODIFY, and open ones are few beside the deals.
+    /// The open activities bound to deals, account-wide (by `>ID`, many pages a request): each
+    /// deal's nearest deadline. Read whole every sync: an activity done or added changes no
+    /// deal's DATE_MODIFY, and open ones are few beside the deals.
     fn read_activities(&mut self, client: &mut Client) -> Result<(), Failure> {
-        let what = "/crm.activity.list.json";
+        let chain = Chain {
+            method: "crm.activity.list",
+            params: json!({"filter": {"OWNER_TYPE_ID": 2, "COMPLETED": "N"},
+                           "select": ["ID", "OWNER_ID", "OWNER_TYPE_ID", "DEADLINE"]}),
+            nested: None,
+        };
         let mut after = 0i64;
         loop {
-            let body = client
-                .post(
-                    what,
-                    &json!({"filter": {"OWNER_TYPE_ID": 2, "COMPLETED": "N", ">ID": after},
-                            "order": {"ID": "ASC"},
-                            "select": ["ID", "OWNER_ID", "OWNER_TYPE_ID", "DEADLINE"],
-                            "start": -1}),
-                )
-                .map_err(|e| Failure::at(what, e))?;
-            let items = array_at(body.as_ref(), "/result");
-            for a in items {
+            let pages = chain.read(client, after)?;
+            let ended = pages.last().is_none_or(|p| p.len() < PAGE);
+            for a in pages.iter().flatten() {
                 let Some(id) = int(a.get("ID")) else {
-                    return Err(Failure::body(what, crate::text::crm::DEAL_WITHOUT_ID));
+                    return Err(Failure::body(
+                        "/crm.activity.list.json",
+                        crate::text::crm::DEAL_WITHOUT_ID,
+                    ));
                 };
                 after = after.max(id);
                 let deadline = a
@@ -231,7 +245,30 @@ impl BitrixReader {
                 let nearest = self.nearest.entry(deal).or_insert(deadline);
                 *nearest = (*nearest).min(deadline);
             }
-            if items.len() < PAGE {
+            if ended {
+                return Ok(());
+            }
+        }
+    }
+
+    /// The deals whose activities (open or done) changed after `from`, the run's cursor: their
+    /// nearest task may have moved while they did not change.
+    fn read_touched(&mut self, client: &mut Client, from: i64) -> Result<(), Failure> {
+        let chain = Chain {
+            method: "crm.activity.list",
+            params: json!({"filter": {"OWNER_TYPE_ID": 2, ">LAST_UPDATED": iso_utc(from)},
+                           "select": ["ID", "OWNER_ID"]}),
+            nested: None,
+        };
+        let mut after = 0i64;
+        loop {
+            let pages = chain.read(client, after)?;
+            let ended = pages.last().is_none_or(|p| p.len() < PAGE);
+            for a in pages.iter().flatten() {
+                after = after.max(int(a.get("ID")).unwrap_or(after));
+                self.touched.extend(int(a.get("OWNER_ID")));
+            }
+            if ended {
                 return Ok(());
             }
         }
@@ -281,28 +318,116 @@ impl BitrixReader {
     }
 
     fn deals(&mut self, client: &mut Client) -> Result<Step, Failure> {
-        let mut filter = json!({">ID": self.at.after_id});
-        if let Some(from) = self.at.from {
-            filter[">DATE_MODIFY"] = json!(iso_utc(from));
+        if self.deal_pages.is_empty() {
+            let mut filter = json!({});
+            if let Some(from) = self.at.from {
+                filter[">DATE_MODIFY"] = json!(iso_utc(from));
+            }
+            if !self.wanted.is_empty() {
+                filter["@CATEGORY_ID"] = json!(self.wanted);
+            }
+            let chain = Chain {
+                method: "crm.deal.list",
+                params: json!({"select": ["*", "UF_*"], "filter": filter}),
+                nested: None,
+            };
+            self.deal_pages = chain.read(client, self.at.after_id)?.into();
         }
-        if !self.wanted.is_empty() {
-            filter["@CATEGORY_ID"] = json!(self.wanted);
+        let deals = self.deal_pages.pop_front().unwrap_or_default();
+        let mut page = self.land(client, &deals)?;
+        let last = deals.iter().filter_map(|d| int(d.get("ID"))).max();
+        self.at.after_id = self.at.after_id.max(last.unwrap_or(0));
+        if deals.len() >= PAGE {
+            page.resume = serde_json::to_string(&self.at).ok();
+        } else {
+            self.done = true;
+            self.touched.retain(|id| !self.seen.contains(id));
+            self.end(&mut page);
         }
+        Ok(Step::Page(page))
+    }
+
+    /// The deals whose activities changed and that did not change themselves, by `@ID`: 50 a
+    /// command, 50 commands a `batch`.
+    fn touched_deals(&mut self, client: &mut Client) -> Result<Step, Failure> {
+        if self.deal_pages.is_empty() {
+            let ids: Vec<i64> = self.touched.iter().copied().take(PAGE * PAGE).collect();
+            for id in &ids {
+                self.touched.remove(id);
+            }
+            let cmd: serde_json::Map<String, Value> = ids
+                .chunks(PAGE)
+                .enumerate()
+                .map(|(k, ids)| {
+                    let mut filter = json!({"@ID": ids});
+                    if !self.wanted.is_empty() {
+                        filter["@CATEGORY_ID"] = json!(self.wanted);
+                    }
+                    let params = json!({"select": ["*", "UF_*"], "filter": filter, "start": -1});
+                    (
+                        format!("t{k}"),
+                        json!(format!("crm.deal.list?{}", php_query(&params))),
+                    )
+                })
+                .collect();
+            let what = "/batch.json";
+            let mut body = client
+                .post(what, &json!({"halt": 0, "cmd": cmd}))
+                .map_err(|e| Failure::at(what, e))?
+                .unwrap_or(Value::Null);
+            for k in 0..cmd.len() {
+                let key = format!("t{k}");
+                if let Some(e) = body.pointer(&format!("/result/result_error/{key}")) {
+                    let detail = format!(
+                        "{} {}",
+                        text(e.get("error")),
+                        text(e.get("error_description"))
+                    );
+                    return Err(Failure::at(what, CrmError::Body(detail.trim().to_string())));
+                }
+                let page = match body
+                    .pointer_mut(&format!("/result/result/{key}"))
+                    .map(Value::take)
+                {
+                    Some(Value::Array(deals)) => deals,
+                    _ => Vec::new(),
+                };
+                self.deal_pages.push_back(page);
+            }
+        }
+        let deals = self.deal_pages.pop_front().unwrap_or_default();
+        let mut page = self.land(client, &deals)?;
+        if self.deal_pages.is_empty() && self.touched.is_empty() {
+            self.end(&mut page);
+        } else {
+            page.resume = serde_json::to_string(&self.at).ok();
+        }
+        Ok(Step::Page(page))
+    }
+
+    /// The run's last page of deals: the cursor moves, nothing left to resume; while deals
+    /// touched by their activities remain, a kill resumes after the last id (and reads the
+    /// activities again).
+    fn end(&mut self, page: &mut Page) {
+        if self.touched.is_empty() {
+            page.cursor = self.at.newest;
+            page.resume = None;
+        } else {
+            page.resume = serde_json::to_string(&self.at).ok();
+        }
+    }
+
+    /// A page of deals as rows, with their comments.
+    fn land(&mut self, client: &mut Client, deals: &[Value]) -> Result<Page, Failure> {
         let what = "/crm.deal.list.json";
-        let body = client
-            .post(
-                what,
-                &json!({"select": ["*", "UF_*"], "filter": filter, "order": {"ID": "ASC"},
-                        "start": -1}),
-            )
-            .map_err(|e| Failure::at(what, e))?;
-        let deals = array_at(body.as_ref(), "/result");
         let mut page = Page::default();
         for d in deals {
             let Some(id) = int(d.get("ID")) else {
                 return Err(Failure::body(what, crate::text::crm::DEAL_WITHOUT_ID));
             };
-            self.at.after_id = self.at.after_id.max(id);
+            if self.at.from.is_some() {
+                self.seen.insert(id);
+            }
             if let Some(m) = d.get("DATE_MODIFY").and_then(Value::as_str).and_then(unix) {
                 self.at.newest = self.at.newest.max(Some(m));
             }
@@ -313,33 +438,27 @@ impl BitrixReader {
             }
         }
         page.read = deals.len() as u64;
-        let full_page = deals.len() >= PAGE;
         self.comments(client, &mut page)?;
-        if !full_page {
-            self.done = true;
-            page.cursor = self.at.newest;
-            page.resume = None;
-        } else {
-            page.resume = serde_json::to_string(&self.at).ok();
-        }
-        Ok(Step::Page(page))
+        Ok(page)
     }
 
     /// A page of stage moves (deals' stage history), read after the deals so that a move finds
     /// its deal in the stage the deal's row put it in.
     fn history(&mut self, client: &mut Client) -> Result<Step, Failure> {
+        if self.history_pages.is_empty() {
+            let chain = Chain {
+                method: "crm.stagehistory.list",
+                params: json!({"entityTypeId": 2,
+                               "select": ["ID", "OWNER_ID", "STAGE_ID", "CREATED_TIME"]}),
+                nested: Some("items"),
+            };
+            let after = self.history_after.unwrap_or(0);
+            self.history_pages = chain.read(client, after)?.into();
+        }
         let what = "/crm.stagehistory.list.json";
-        let body = client
-            .post(
-                what,
-                &json!({"entityTypeId": 2, "order": {"ID": "ASC"},
-                        "filter": {">ID": self.history_after.unwrap_or(0)},
-                        "select": ["ID", "OWNER_ID", "STAGE_ID", "CREATED_TIME"], "start": -1}),
-            )
-            .map_err(|e| Failure::at(what, e))?;
-        let items = array_at(body.as_ref(), "/result/items");
+        let items = self.history_pages.pop_front().unwrap_or_default();
         let mut page = Page::default();
-        for item in items {
+        for item in &items {
             let Some(id) = int(item.get("ID")) else {
                 return Err(Failure::body(what, crate::text::crm::DEAL_WITHOUT_ID));
             };
@@ -434,6 +553,9 @@ impl Reader for BitrixReader {
     fn next(&mut self, client: &mut Client) -> Result<Step, Failure> {
         if !self.done {
             return self.deals(client);
+        }
+        if !self.touched.is_empty() || !self.deal_pages.is_empty() {
+            return self.touched_deals(client);
         }
         if !self.history_done {
             return self.history(client);

@@ -4,6 +4,7 @@
 pub mod amo_page;
 pub mod amocrm;
 pub mod bitrix24;
+mod bitrix_chain;
 pub mod client;
 pub mod config;
 pub mod links;

@@ -85,6 +85,8 @@ pub struct Activity {
     pub deal: i64,
     pub deadline: i64,
     pub completed: bool,
+    /// LAST_UPDATED: when it was added or last changed (done, moved).
+    pub updated_at: i64,
 }
 
 /// A deal id no deal has: the fake keeps a note on it (as a CRM does for a deal a sync has
@@ -104,7 +106,10 @@ pub struct Faults {
     pub cut_pages: u32,
     /// Each page of deals takes this long.
     pub page_delay: Duration,
-    /// Each page of notes takes this long.
+    /// Bitrix24: `$result[…]` in a batch command is left as it is (a portal that does not
+    /// chain).
+    pub literal_refs: bool,
+    /// Each page of notes takes this long (Bitrix24: each `batch` of comments).
     pub note_page_delay: Duration,
 }
 
@@ -121,6 +126,8 @@ pub struct State {
     pub requests: u64,
     /// Requests per path (without the query).
     pub by_path: HashMap<String, u64>,
+    /// Bitrix24: pages of deals served (`crm.deal.list`, alone or as a command of a `batch`).
+    pub deal_pages: u64,
     pub clock: i64,
 }
 
@@ -242,6 +249,31 @@ impl State {
             .filter(|a| a.deal == deal && !a.completed)
             .map(|a| a.deadline)
             .min()
+    }
+
+    /// Marks the deal's open activities done, as a manager does in the portal: the deal's own
+    /// DATE_MODIFY stays.
+    pub fn complete_activities(&mut self, deal: i64) {
+        let at = self.tick();
+        for a in self.activities.iter_mut().filter(|a| a.deal == deal) {
+            if !a.completed {
+                a.completed = true;
+                a.updated_at = at;
+            }
+        }
+    }
+
+    /// Schedules an open activity on the deal (its DATE_MODIFY stays).
+    pub fn add_activity(&mut self, deal: i64, deadline: i64) {
+        let at = self.tick();
+        let id = self.activities.iter().map(|a| a.id).max().unwrap_or(0) + 1;
+        self.activities.push(Activity {
+            id,
+            deal,
+            deadline,
+            completed: false,
+            updated_at: at,
+        });
     }
 
     fn tick(&mut self) -> i64 {
@@ -395,6 +427,7 @@ fn activities_of(i: usize, d: &Deal, out: &mut Vec<Activity>) {
             deal: d.id,
             deadline: t,
             completed: false,
+            updated_at: d.created_at,
         });
     }
     if i % 8 == 4 {
@@ -403,6 +436,7 @@ fn activities_of(i: usize, d: &Deal, out: &mut Vec<Activity>) {
             deal: d.id,
             deadline: d.created_at + 100,
             completed: true,
+            updated_at: d.created_at + 100,
         });
     }
 }
@@ -1043,137 +1077,64 @@ mod bitrix {
                 )
             }
             "batch" => {
+                let halt = super::amo_int(&body["halt"]).unwrap_or(0) != 0;
                 let mut results = serde_json::Map::new();
                 let mut errors = serde_json::Map::new();
+                let (mut delays, mut comments) = (0u32, false);
                 for (key, cmd) in body["cmd"].as_object().cloned().unwrap_or_default() {
                     let cmd = cmd.as_str().unwrap_or("");
-                    let (m, q) = query(cmd);
-                    match m.as_str() {
-                        "crm.status.list" => {
-                            let e = q.get("filter[ENTITY_ID]").cloned().unwrap_or_default();
-                            results.insert(key, json!(statuses(&e)));
+                    let literal = s.faults.literal_refs;
+                    let answer = substitute(cmd, &results, literal).and_then(|cmd| {
+                        let (m, params) = php_params(&cmd);
+                        delays += u32::from(m == "crm.deal.list");
+                        comments |= m == "crm.timeline.comment.list";
+                        command(&s, &m, &params)
+                    });
+                    match answer {
+                        Ok(v) => {
+                            results.insert(key, v);
                         }
-                        "crm.deal.userfield.list" => {
-                            results.insert(key, json!(userfields()));
-                        }
-                        "crm.timeline.comment.list" => {
-                            // Per deal only: ENTITY_TYPE and ENTITY_ID are required.
-                            let deal = q.get("filter[ENTITY_ID]").and_then(|v| v.parse().ok());
-                            match (q.get("filter[ENTITY_TYPE]").map(String::as_str), deal) {
-                                (Some("deal"), Some(deal)) => {
-                                    results.insert(key, json!(comments(&s, deal)));
-                                }
-                                _ => {
-                                    errors.insert(
-                                        key,
-                                        json!({"error": "",
-                                        "error_description": "ENTITY_ID is not defined or invalid."}),
-                                    );
-                                }
+                        Err(e) => {
+                            errors.insert(key, e);
+                            if halt {
+                                break;
                             }
                         }
-                        _ => {
-                            errors.insert(
-                                key,
-                                json!({"error": "ERROR_METHOD_NOT_FOUND",
-                                "error_description": "Method not found!"}),
-                            );
-                        }
                     }
                 }
-                reply(
-                    req,
-                    200,
-                    json!({"result": {"result": results, "result_error": errors,
-                    "result_total": [], "result_next": [], "result_time": {}}, "time": time()}),
-                )
+                s.deal_pages += u64::from(delays);
+                let cut = delays > 0 && s.faults.cut_pages > 0;
+                if cut {
+                    s.faults.cut_pages -= 1;
+                }
+                let mut delay = s.faults.page_delay * delays;
+                if comments {
+                    delay += s.faults.note_page_delay;
+                }
+                drop(s);
+                std::thread::sleep(delay);
+                let out = json!({"result": {"result": results, "result_error": errors,
+                    "result_total": [], "result_next": [], "result_time": {}}, "time": time()});
+                if cut {
+                    let text = out.to_string();
+                    let resp = tiny_http::Response::from_data(&text.as_bytes()[..text.len() / 2]);
+                    let _ = req.respond(resp);
+                    return;
+                }
+                reply(req, 200, out)
             }
             "crm.activity.list" => {
-                // Account-wide, by owner type and COMPLETED; strings, 50 a page.
-                let f = &body["filter"];
-                let after = super::amo_int(&f[">ID"]).unwrap_or(0);
-                let owner_type = super::amo_int(&f["OWNER_TYPE_ID"]);
-                let completed = f["COMPLETED"].as_str();
-                let items: Vec<Value> = s
-                    .activities
-                    .iter()
-                    .filter(|a| a.id > after)
-                    .filter(|_| owner_type.is_none_or(|t| t == 2))
-                    .filter(|a| completed.is_none_or(|c| (c == "Y") == a.completed))
-                    .take(50)
-                    .map(|a| {
-                        json!({"ID": a.id.to_string(), "OWNER_ID": a.deal.to_string(),
-                            "OWNER_TYPE_ID": "2", "TYPE_ID": "6", "PROVIDER_ID": "CRM_TODO",
-                            "SUBJECT": "Перезвонить", "DEADLINE": iso(a.deadline),
-                            "COMPLETED": if a.completed { "Y" } else { "N" },
-                            "RESPONSIBLE_ID": "1"})
-                    })
-                    .collect();
-                reply(req, 200, json!({"result": items, "time": time()}))
+                let out = json!({"result": activity_list(&s, body), "time": time()});
+                reply(req, 200, out)
             }
             "crm.stagehistory.list" => {
-                // Items are the moves in order, ids from 1; ints, not strings, nested under
-                // `result.items`.
-                let after = super::amo_int(&body["filter"][">ID"]).unwrap_or(0);
-                let items: Vec<Value> = s
-                    .moves
-                    .iter()
-                    .enumerate()
-                    .map(|(i, m)| (i as i64 + 1, m))
-                    .filter(|(id, _)| *id > after)
-                    .take(50)
-                    .map(|(id, m)| {
-                        let p = PIPELINES.iter().position(|p| p.id == m.pipeline).unwrap();
-                        let j = PIPELINES[p]
-                            .statuses
-                            .iter()
-                            .position(|s| s.0 == m.after)
-                            .unwrap();
-                        json!({"ID": id, "TYPE_ID": 2, "OWNER_ID": m.deal,
-                            "CREATED_TIME": iso(m.at), "CATEGORY_ID": p,
-                            "STAGE_SEMANTIC_ID": "P", "STAGE_ID": B24_STAGES[p][j]})
-                    })
-                    .collect();
-                reply(
-                    req,
-                    200,
-                    json!({"result": {"items": items}, "total": s.moves.len(), "time": time()}),
-                )
+                let out = json!({"result": stage_history(&s, body), "total": s.moves.len(),
+                                 "time": time()});
+                reply(req, 200, out)
             }
             "crm.deal.list" => {
-                let filter = &body["filter"];
-                let after: i64 = super::amo_int(&filter[">ID"]).unwrap_or(0);
-                let since = filter[">DATE_MODIFY"]
-                    .as_str()
-                    .and_then(|t| chrono::DateTime::parse_from_rfc3339(t).ok())
-                    .map(|t| t.timestamp());
-                let cats: Vec<i64> = filter["@CATEGORY_ID"]
-                    .as_array()
-                    .map(|a| a.iter().filter_map(super::amo_int).collect())
-                    .unwrap_or_default();
-                let mut deals: Vec<&Deal> = s
-                    .deals
-                    .iter()
-                    .filter(|d| d.id > after)
-                    .filter(|d| since.is_none_or(|t| d.updated_at > t))
-                    .filter(|d| cats.is_empty() || cats.contains(&(pipeline_index(d) as i64)))
-                    .collect();
-                deals.sort_by_key(|d| d.id);
-                let start = super::amo_int(&body["start"]).unwrap_or(0);
-                let skip = start.max(0) as usize;
-                let page: Vec<Value> = deals
-                    .iter()
-                    .skip(skip)
-                    .take(50)
-                    .map(|d| deal_json(d))
-                    .collect();
-                let mut out = json!({"result": page, "time": time()});
-                if start >= 0 {
-                    out["total"] = json!(deals.len());
-                    if skip + 50 < deals.len() {
-                        out["next"] = json!(skip + 50);
-                    }
-                }
+                let out = deal_list(&s, body);
+                s.deal_pages += 1;
                 let cut = s.faults.cut_pages > 0;
                 if cut {
                     s.faults.cut_pages -= 1;
@@ -1196,6 +1157,203 @@ mod bitrix {
                 "error_description": "Method not found!"}),
             ),
         }
+    }
+    /// A `batch` command's answer (its `result`), or its entry of `result_error`.
+    fn command(s: &State, method: &str, params: &Value) -> Result<Value, Value> {
+        match method {
+            "crm.status.list" => {
+                let e = params["filter"]["ENTITY_ID"].as_str().unwrap_or_default();
+                Ok(json!(statuses(e)))
+            }
+            "crm.deal.userfield.list" => Ok(json!(userfields())),
+            "crm.deal.list" => Ok(deal_list(s, params)["result"].take()),
+            "crm.activity.list" => Ok(activity_list(s, params)),
+            "crm.stagehistory.list" => Ok(stage_history(s, params)),
+            "crm.timeline.comment.list" => {
+                // Per deal only: ENTITY_TYPE and ENTITY_ID are required.
+                let deal = super::amo_int(&params["filter"]["ENTITY_ID"]);
+                match (params["filter"]["ENTITY_TYPE"].as_str(), deal) {
+                    (Some("deal"), Some(deal)) => Ok(json!(comments(s, deal))),
+                    _ => Err(json!({"error": "",
+                        "error_description": "ENTITY_ID is not defined or invalid."})),
+                }
+            }
+            _ => Err(json!({"error": "ERROR_METHOD_NOT_FOUND",
+                "error_description": "Method not found!"})),
+        }
+    }
+
+    /// `$result[key][i][FIELD]` in a command replaced by that value of an earlier command's
+    /// answer (batch.md); a reference to nothing is an error of the command.
+    fn substitute(
+        cmd: &str,
+        results: &serde_json::Map<String, Value>,
+        literal: bool,
+    ) -> Result<String, Value> {
+        if literal {
+            return Ok(cmd.to_string());
+        }
+        let mut out = String::new();
+        let mut rest = cmd;
+        while let Some(at) = rest.find("$result[") {
+            out.push_str(&rest[..at]);
+            rest = &rest[at + "$result".len()..];
+            let mut v: Option<&Value> = None;
+            let mut first = true;
+            while let Some(inner) = rest.strip_prefix('[') {
+                let Some(close) = inner.find(']') else { break };
+                let key = &inner[..close];
+                v = if first {
+                    results.get(key)
+                } else {
+                    v.and_then(|v| match v {
+                        Value::Array(a) => key.parse::<usize>().ok().and_then(|i| a.get(i)),
+                        other => other.get(key),
+                    })
+                };
+                first = false;
+                rest = &inner[close + 1..];
+            }
+            match v {
+                Some(Value::String(t)) => out.push_str(t),
+                Some(Value::Number(n)) => out.push_str(&n.to_string()),
+                _ => {
+                    return Err(json!({"error": "",
+                        "error_description": "Batch result reference not found."}));
+                }
+            }
+        }
+        out.push_str(rest);
+        Ok(out)
+    }
+
+    /// A command `method?a[b][0]=v&…` as its method and its parameters as JSON (PHP's nested
+    /// keys; an object of keys 0, 1, … becomes an array).
+    fn php_params(cmd: &str) -> (String, Value) {
+        let (method, q) = cmd.split_once('?').unwrap_or((cmd, ""));
+        let mut root = json!({});
+        for (k, v) in form_urlencoded::parse(q.as_bytes()) {
+            let mut parts: Vec<&str> = Vec::new();
+            let (head, tail) = k.split_once('[').unwrap_or((&k, ""));
+            parts.push(head);
+            for p in tail.split('[') {
+                parts.push(p.trim_end_matches(']'));
+            }
+            let parts: Vec<&str> = parts.into_iter().filter(|p| !p.is_empty()).collect();
+            let mut at = &mut root;
+            for p in &parts[..parts.len() - 1] {
+                at = &mut at[*p];
+            }
+            at[parts[parts.len() - 1]] = json!(v.into_owned());
+        }
+        fn arrays(v: &mut Value) {
+            if let Value::Object(m) = v {
+                m.values_mut().for_each(arrays);
+                if !m.is_empty() && m.keys().enumerate().all(|(i, k)| k == &i.to_string()) {
+                    *v = Value::Array(std::mem::take(m).into_iter().map(|(_, v)| v).collect());
+                }
+            }
+        }
+        arrays(&mut root);
+        (method.to_string(), root)
+    }
+
+    /// `crm.deal.list`'s whole answer: by `>ID`, `>DATE_MODIFY` and `@CATEGORY_ID`, id order,
+    /// 50 a page, counted unless `start` is -1.
+    fn deal_list(s: &State, body: &Value) -> Value {
+        let filter = &body["filter"];
+        let after: i64 = super::amo_int(&filter[">ID"]).unwrap_or(0);
+        let since = filter[">DATE_MODIFY"]
+            .as_str()
+            .and_then(|t| chrono::DateTime::parse_from_rfc3339(t).ok())
+            .map(|t| t.timestamp());
+        let cats: Vec<i64> = filter["@CATEGORY_ID"]
+            .as_array()
+            .map(|a| a.iter().filter_map(super::amo_int).collect())
+            .unwrap_or_default();
+        let ids: Option<Vec<i64>> = filter["@ID"]
+            .as_array()
+            .map(|a| a.iter().filter_map(super::amo_int).collect());
+        let mut deals: Vec<&Deal> = s
+            .deals
+            .iter()
+            .filter(|d| d.id > after)
+            .filter(|d| ids.as_ref().is_none_or(|ids| ids.contains(&d.id)))
+            .filter(|d| since.is_none_or(|t| d.updated_at > t))
+            .filter(|d| cats.is_empty() || cats.contains(&(pipeline_index(d) as i64)))
+            .collect();
+        deals.sort_by_key(|d| d.id);
+        let start = super::amo_int(&body["start"]).unwrap_or(0);
+        let skip = start.max(0) as usize;
+        let page: Vec<Value> = deals
+            .iter()
+            .skip(skip)
+            .take(50)
+            .map(|d| deal_json(d))
+            .collect();
+        let mut out = json!({"result": page, "time": time()});
+        if start >= 0 {
+            out["total"] = json!(deals.len());
+            if skip + 50 < deals.len() {
+                out["next"] = json!(skip + 50);
+            }
+        }
+        out
+    }
+
+    /// `crm.activity.list`'s items: account-wide, by owner type and COMPLETED; strings.
+    fn activity_list(s: &State, body: &Value) -> Value {
+        let f = &body["filter"];
+        let after = super::amo_int(&f[">ID"]).unwrap_or(0);
+        let owner_type = super::amo_int(&f["OWNER_TYPE_ID"]);
+        let completed = f["COMPLETED"].as_str();
+        let since = f[">LAST_UPDATED"]
+            .as_str()
+            .and_then(|t| chrono::DateTime::parse_from_rfc3339(t).ok())
+            .map(|t| t.timestamp());
+        let items: Vec<Value> = s
+            .activities
+            .iter()
+            .filter(|a| a.id > after)
+            .filter(|a| since.is_none_or(|t| a.updated_at > t))
+            .filter(|_| owner_type.is_none_or(|t| t == 2))
+            .filter(|a| completed.is_none_or(|c| (c == "Y") == a.completed))
+            .take(50)
+            .map(|a| {
+                json!({"ID": a.id.to_string(), "OWNER_ID": a.deal.to_string(),
+                    "OWNER_TYPE_ID": "2", "TYPE_ID": "6", "PROVIDER_ID": "CRM_TODO",
+                    "SUBJECT": "Перезвонить", "DEADLINE": iso(a.deadline),
+                    "COMPLETED": if a.completed { "Y" } else { "N" },
+                    "LAST_UPDATED": iso(a.updated_at), "RESPONSIBLE_ID": "1"})
+            })
+            .collect();
+        json!(items)
+    }
+
+    /// `crm.stagehistory.list`'s `result`: the moves in order, ids from 1; ints, not strings,
+    /// nested under `items`.
+    fn stage_history(s: &State, body: &Value) -> Value {
+        let after = super::amo_int(&body["filter"][">ID"]).unwrap_or(0);
+        let items: Vec<Value> = s
+            .moves
+            .iter()
+            .enumerate()
+            .map(|(i, m)| (i as i64 + 1, m))
+            .filter(|(id, _)| *id > after)
+            .take(50)
+            .map(|(id, m)| {
+                let p = PIPELINES.iter().position(|p| p.id == m.pipeline).unwrap();
+                let j = PIPELINES[p]
+                    .statuses
+                    .iter()
+                    .position(|s| s.0 == m.after)
+                    .unwrap();
+                json!({"ID": id, "TYPE_ID": 2, "OWNER_ID": m.deal,
+                    "CREATED_TIME": iso(m.at), "CATEGORY_ID": p,
+                    "STAGE_SEMANTIC_ID": "P", "STAGE_ID": B24_STAGES[p][j]})
+            })
+            .collect();
+        json!({"items": items})
     }
 }
 
