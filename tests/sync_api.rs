@@ -1050,6 +1050,19 @@ fn bitrix24_comments_land_as_notes_and_open_activities_are_the_nearest_task() {
     desk.sync(&[]);
     assert_eq!(notes(&desk.desk, "30000001"), Vec::<String>::new());
 
+    // A deal whose comments the portal will not give keeps the notes it had, with a warning.
+    let kept = notes(&desk.desk, "30000003");
+    assert!(!kept.is_empty());
+    crm.with(|s| {
+        s.faults.comments_denied = Some(30_000_003);
+        s.rename(30_000_003, "Без доступа к комментариям");
+    });
+    let report = desk.sync(&[]);
+    assert_eq!(report["warnings"], 1, "{report}");
+    assert!(report.to_string().contains("ACCESS_DENIED"), "{report}");
+    assert_eq!(notes(&desk.desk, "30000003"), kept);
+    crm.with(|s| s.faults.comments_denied = None);
+
     // Deal 30000001 has an open activity (its nearest task), 30000000 none.
     let due = crm.with(|s| {
         (

@@ -11,7 +11,9 @@ use std::collections::{BTreeSet, HashMap, HashSet, VecDeque};
 
 use serde_json::{Value, json};
 
-use super::amocrm::{int, scalar, text};
+use super::amo_page::Scalar;
+use super::amocrm::{int, text};
+use super::b24_page::{Batch, Comment, Deal, PageOf};
 use super::bitrix_chain::{Chain, PAGE, php_query};
 use super::client::{Client, CrmError};
 use super::row::{Page, Reader, StageMove, Step};
@@ -66,7 +68,7 @@ pub struct BitrixReader {
     /// Deal id → the deadline of its nearest open activity (the portal's wall-clock time).
     nearest: HashMap<i64, chrono::NaiveDateTime>,
     /// Pages read ahead (a request brings many) and not yet handed on: deals, stage moves.
-    deal_pages: VecDeque<Vec<Value>>,
+    deal_pages: VecDeque<Vec<Deal>>,
     history_pages: VecDeque<Vec<Value>>,
     /// An incremental run: the deals whose activities changed since the cursor (an activity done
     /// or added leaves its deal's DATE_MODIFY as it was), read again after the changed deals
@@ -224,7 +226,7 @@ impl BitrixReader {
         };
         let mut after = 0i64;
         loop {
-            let pages = chain.read(client, after)?;
+            let pages: Vec<Vec<Value>> = chain.read(client, after)?;
             let ended = pages.last().is_none_or(|p| p.len() < PAGE);
             for a in pages.iter().flatten() {
                 let Some(id) = int(a.get("ID")) else {
@@ -262,7 +264,7 @@ impl BitrixReader {
         };
         let mut after = 0i64;
         loop {
-            let pages = chain.read(client, after)?;
+            let pages: Vec<Vec<Value>> = chain.read(client, after)?;
             let ended = pages.last().is_none_or(|p| p.len() < PAGE);
             for a in pages.iter().flatten() {
                 after = after.max(int(a.get("ID")).unwrap_or(after));
@@ -276,7 +278,7 @@ impl BitrixReader {
 
     /// The page's deals' timeline comments, in one `batch` (a command per deal, each its 50
     /// newest): every deal's comments whole, so those deleted in the CRM go.
-    fn comments(&self, client: &mut Client, page: &mut Page) -> Result<(), Failure> {
+    fn comments(&mut self, client: &mut Client, page: &mut Page) -> Result<(), Failure> {
         if page.ids.is_empty() {
             return Ok(());
         }
@@ -294,26 +296,32 @@ impl BitrixReader {
             })
             .collect();
         let what = "/batch.json";
-        let body = client
-            .post(what, &json!({"halt": 0, "cmd": cmd}))
-            .map_err(|e| Failure::at(what, e))?;
-        let results = body.as_ref().and_then(|b| b.pointer("/result/result"));
+        let mut batch = client
+            .post_with(what, &json!({"halt": 0, "cmd": cmd}), |t| {
+                serde_json::from_str::<Batch<PageOf<Comment>>>(t)
+            })
+            .map_err(|e| Failure::at(what, e))?
+            .unwrap_or_default();
+        page.notes_of.reserve(page.ids.len());
         for id in &page.ids {
-            let list = results
-                .and_then(|r| r.get(format!("d{id}")))
-                .and_then(Value::as_array);
-            for c in list.into_iter().flatten().take(NOTES_PER_CARD) {
-                let at = c
-                    .get("CREATED")
-                    .and_then(Value::as_str)
-                    .and_then(unix)
-                    .unwrap_or(0);
-                let note =
-                    DealNote::new(id.clone(), text(c.get("ID")), at, &text(c.get("COMMENT")));
+            let key = format!("d{id}");
+            // A deal whose comments did not come keeps the notes it had.
+            if let Some(error) = batch.error(&key) {
+                self.warnings
+                    .push(crate::text::crm::comments_unread(id, &error));
+                continue;
+            }
+            let list = batch.take(&key).map(|p| p.0).unwrap_or_default();
+            for c in list.into_iter().take(NOTES_PER_CARD) {
+                let at = match &c.created {
+                    Scalar::Text(t) => unix(t).unwrap_or(0),
+                    _ => 0,
+                };
+                let note = DealNote::new(id.clone(), c.id.into_cell(), at, &c.comment.into_cell());
                 page.notes.extend(note);
             }
+            page.notes_of.push(id.clone());
         }
-        page.notes_of = page.ids.clone();
         Ok(())
     }
 
@@ -334,10 +342,11 @@ impl BitrixReader {
             self.deal_pages = chain.read(client, self.at.after_id)?.into();
         }
         let deals = self.deal_pages.pop_front().unwrap_or_default();
-        let mut page = self.land(client, &deals)?;
-        let last = deals.iter().filter_map(|d| int(d.get("ID"))).max();
+        let full = deals.len() >= PAGE;
+        let last = deals.iter().filter_map(|d| d.id.0).max();
         self.at.after_id = self.at.after_id.max(last.unwrap_or(0));
-        if deals.len() >= PAGE {
+        let mut page = self.land(client, deals)?;
+        if full {
             page.resume = serde_json::to_string(&self.at).ok();
         } else {
             self.done = true;
@@ -371,32 +380,23 @@ impl BitrixReader {
                 })
                 .collect();
             let what = "/batch.json";
-            let mut body = client
-                .post(what, &json!({"halt": 0, "cmd": cmd}))
+            let mut batch = client
+                .post_with(what, &json!({"halt": 0, "cmd": cmd}), |t| {
+                    serde_json::from_str::<Batch<PageOf<Deal>>>(t)
+                })
                 .map_err(|e| Failure::at(what, e))?
-                .unwrap_or(Value::Null);
+                .unwrap_or_default();
             for k in 0..cmd.len() {
                 let key = format!("t{k}");
-                if let Some(e) = body.pointer(&format!("/result/result_error/{key}")) {
-                    let detail = format!(
-                        "{} {}",
-                        text(e.get("error")),
-                        text(e.get("error_description"))
-                    );
-                    return Err(Failure::at(what, CrmError::Body(detail.trim().to_string())));
+                if let Some(detail) = batch.error(&key) {
+                    return Err(Failure::at(what, CrmError::Body(detail)));
                 }
-                let page = match body
-                    .pointer_mut(&format!("/result/result/{key}"))
-                    .map(Value::take)
-                {
-                    Some(Value::Array(deals)) => deals,
-                    _ => Vec::new(),
-                };
-                self.deal_pages.push_back(page);
+                self.deal_pages
+                    .push_back(batch.take(&key).map(|p| p.0).unwrap_or_default());
             }
         }
         let deals = self.deal_pages.pop_front().unwrap_or_default();
-        let mut page = self.land(client, &deals)?;
+        let mut page = self.land(client, deals)?;
         if self.deal_pages.is_empty() && self.touched.is_empty() {
             self.end(&mut page);
         } else {
@@ -418,18 +418,21 @@ impl BitrixReader {
     }
 
     /// A page of deals as rows, with their comments.
-    fn land(&mut self, client: &mut Client, deals: &[Value]) -> Result<Page, Failure> {
+    fn land(&mut self, client: &mut Client, deals: Vec<Deal>) -> Result<Page, Failure> {
         let what = "/crm.deal.list.json";
-        let mut page = Page::default();
+        let mut page = Page {
+            read: deals.len() as u64,
+            ..Page::default()
+        };
         for d in deals {
-            let Some(id) = int(d.get("ID")) else {
+            let Some(id) = d.id.0 else {
                 return Err(Failure::body(what, crate::text::crm::DEAL_WITHOUT_ID));
             };
             if self.at.from.is_some() {
                 self.seen.insert(id);
             }
-            if let Some(m) = d.get("DATE_MODIFY").and_then(Value::as_str).and_then(unix) {
-                self.at.newest = self.at.newest.max(Some(m));
+            if let Scalar::Text(m) = &d.date_modify {
+                self.at.newest = self.at.newest.max(unix(m));
             }
             page.rows.push(self.row(d, id));
             page.ids.push(id.to_string());
@@ -437,7 +440,6 @@ impl BitrixReader {
                 self.all_ids.insert(id.to_string());
             }
         }
-        page.read = deals.len() as u64;
         self.comments(client, &mut page)?;
         Ok(page)
     }
@@ -486,56 +488,49 @@ impl BitrixReader {
         Ok(Step::Page(page))
     }
 
-    fn row(&self, d: &Value, id: i64) -> Vec<String> {
-        let mut custom: Vec<(usize, String)> = Vec::new();
-        if let Some(obj) = d.as_object() {
-            for (k, v) in obj.iter().filter(|(k, _)| k.starts_with("UF_")) {
-                // Only the fields the metadata listed: the columns are fixed for the run.
-                let Some(col) = self.header.iter().position(|h| h == k) else {
-                    continue;
-                };
-                let value = match v {
-                    Value::Array(items) => items.iter().map(scalar).collect::<Vec<_>>().join(", "),
-                    other => scalar(other),
-                };
-                custom.push((col, value));
-            }
-        }
+    fn row(&self, d: Deal, id: i64) -> Vec<String> {
         let mut cells = vec![String::new(); self.header.len()];
-        let stage_id = text(d.get("STAGE_ID"));
-        let category = int(d.get("CATEGORY_ID")).unwrap_or(0);
-        let (pipeline, stage) = self.stages.get(&stage_id).cloned().unwrap_or_else(|| {
-            let p = self
-                .categories
-                .get(&category)
-                .cloned()
-                .unwrap_or_else(|| category.to_string());
-            (p, stage_id.clone())
-        });
-        let owner = int(d.get("ASSIGNED_BY_ID"));
+        let stage_id = d.stage_id.into_cell();
+        let category = d.category_id.0.unwrap_or(0);
+        let (pipeline, stage) = match self.stages.get(&stage_id) {
+            Some(known) => known.clone(),
+            None => {
+                let p = self
+                    .categories
+                    .get(&category)
+                    .cloned()
+                    .unwrap_or_else(|| category.to_string());
+                (p, stage_id)
+            }
+        };
         cells[0] = id.to_string();
-        cells[1] = text(d.get("TITLE"));
+        cells[1] = d.title.into_cell();
         cells[2] = stage;
         cells[3] = pipeline;
-        cells[4] = owner
+        cells[4] = d
+            .assigned_by_id
+            .0
             .map(|o| match self.users.get(&o) {
                 Some(n) => format!("{n} [{o}]"),
                 // No name (no user scope): the id stands for it, and is kept as the id too.
                 None => format!("{o} [{o}]"),
             })
             .unwrap_or_default();
-        cells[5] = text(d.get("OPPORTUNITY"));
-        cells[6] = text(d.get("CURRENCY_ID"));
-        cells[7] = local(d.get("DATE_CREATE"));
-        cells[8] = local(d.get("DATE_MODIFY"));
-        cells[9] = local(d.get("CLOSEDATE"));
-        cells[10] = text(d.get("CLOSED"));
-        cells[11] = text(d.get("COMMENTS"));
+        cells[5] = d.opportunity.into_cell();
+        cells[6] = d.currency_id.into_cell();
+        cells[7] = local(d.date_create.into_cell());
+        cells[8] = local(d.date_modify.into_cell());
+        cells[9] = local(d.closedate.into_cell());
+        cells[10] = d.closed.into_cell();
+        cells[11] = d.comments.into_cell();
         if let Some(t) = self.nearest.get(&id) {
             cells[TASK_COL] = t.format("%d.%m.%Y %H:%M:%S").to_string();
         }
-        for (col, v) in custom {
-            cells[col] = v;
+        for (name, value) in d.custom {
+            // Only the fields the metadata listed: the columns are fixed for the run.
+            if let Some(col) = self.header.iter().position(|h| *h == name) {
+                cells[col] = value;
+            }
         }
         cells
     }
@@ -589,8 +584,7 @@ fn iso_utc(t: i64) -> String {
 }
 
 /// A date as the portal's export writes it: its own wall-clock time.
-fn local(v: Option<&Value>) -> String {
-    let s = text(v);
+fn local(s: String) -> String {
     match chrono::DateTime::parse_from_rfc3339(s.trim()) {
         Ok(d) => d.naive_local().format("%d.%m.%Y %H:%M:%S").to_string(),
         Err(_) => s,

@@ -11,7 +11,7 @@
 
 use serde_json::{Value, json};
 
-use super::amocrm::int;
+use super::b24_page::{Batch, Item, PageOf, Single};
 use super::client::Client;
 use super::sync::Failure;
 
@@ -34,7 +34,7 @@ pub struct Chain {
 impl Chain {
     /// The pages after id `after`, in order: at least one (perhaps empty) unless the request
     /// failed. The last page is short when the list has ended.
-    pub fn read(&self, client: &mut Client, after: i64) -> Result<Vec<Vec<Value>>, Failure> {
+    pub fn read<T: Item>(&self, client: &mut Client, after: i64) -> Result<Vec<Vec<T>>, Failure> {
         let path = self.nested.map_or(String::new(), |k| format!("[{k}]"));
         let base = php_query(&self.params);
         let sep = if base.is_empty() { "" } else { "&" };
@@ -53,55 +53,53 @@ impl Chain {
             .collect();
         let what = "/batch.json";
         // halt: a command that fails (a reference past the end) stops the rest on the portal.
-        let body = client
-            .post(what, &json!({"halt": 1, "cmd": cmd}))
-            .map_err(|e| Failure::at(what, e))?;
-        let results = body.as_ref().and_then(|b| b.pointer("/result/result"));
-        let pages: Vec<&[Value]> = (0..CHAIN)
-            .map_while(|k| {
-                let page = results?.get(format!("p{k}"))?;
-                let page = match self.nested {
-                    Some(key) => page.get(key)?,
-                    None => page,
-                };
-                page.as_array().map(Vec::as_slice)
+        let mut batch = client
+            .post_with(what, &json!({"halt": 1, "cmd": cmd}), |t| {
+                serde_json::from_str::<Batch<PageOf<T>>>(t)
             })
-            .collect();
-        let n = holding(&pages, after);
+            .map_err(|e| Failure::at(what, e))?
+            .unwrap_or_default();
+        let n = {
+            let pages: Vec<&[T]> = (0..CHAIN)
+                .map_while(|k| batch.get(&format!("p{k}")).map(|p| p.0.as_slice()))
+                .collect();
+            holding(&pages, after)
+        };
         if n == 0 {
             // The first command failed: asked alone, its error is the method's own answer.
             return self.read_one(client, after).map(|p| vec![p]);
         }
-        Ok(pages[..n].iter().map(|p| p.to_vec()).collect())
+        Ok((0..n)
+            .map(|k| {
+                batch
+                    .take(&format!("p{k}"))
+                    .map(|p| p.0)
+                    .unwrap_or_default()
+            })
+            .collect())
     }
 
-    fn read_one(&self, client: &mut Client, after: i64) -> Result<Vec<Value>, Failure> {
+    fn read_one<T: Item>(&self, client: &mut Client, after: i64) -> Result<Vec<T>, Failure> {
         let mut params = self.params.clone();
         params["filter"][">ID"] = json!(after);
         params["order"] = json!({"ID": "ASC"});
         params["start"] = json!(-1);
         let what = format!("/{}.json", self.method);
-        let body = client
-            .post(&what, &params)
+        let answer = client
+            .post_with(&what, &params, |t| {
+                serde_json::from_str::<Single<PageOf<T>>>(t)
+            })
             .map_err(|e| Failure::at(&what, e))?;
-        let mut body = body.unwrap_or(Value::Null);
-        let items = match self.nested {
-            Some(key) => body["result"][key].take(),
-            None => body["result"].take(),
-        };
-        Ok(match items {
-            Value::Array(items) => items,
-            _ => Vec::new(),
-        })
+        Ok(answer.map(|a| a.result.0).unwrap_or_default())
     }
 }
 
 /// How many of the leading pages hold together: each follows a full page and starts past the
 /// last id before it (ids ascending within a page are not checked: the portal orders them).
-fn holding(pages: &[&[Value]], after: i64) -> usize {
+fn holding<T: Item>(pages: &[&[T]], after: i64) -> usize {
     let mut last = after;
     for (k, page) in pages.iter().enumerate() {
-        let ids: Option<Vec<i64>> = page.iter().map(|v| int(v.get("ID"))).collect();
+        let ids: Option<Vec<i64>> = page.iter().map(Item::id).collect();
         let Some(ids) = ids else {
             return k;
         };
@@ -191,6 +189,6 @@ mod tests {
         let bad = vec![json!({"TITLE": "x"})];
         assert_eq!(holding(&[&a, &bad], 0), 1);
         // An empty page is the end, and counts.
-        assert_eq!(holding(&[&a, &[]], 0), 2);
+        assert_eq!(holding::<Value>(&[&a, &[]], 0), 2);
     }
 }

@@ -120,6 +120,16 @@ impl Client {
         self.call_with(path, None, parse)
     }
 
+    /// POST a JSON body, the answer read by `parse`; `None` for an empty answer.
+    pub fn post_with<R>(
+        &mut self,
+        path: &str,
+        body: &Value,
+        parse: fn(&str) -> serde_json::Result<R>,
+    ) -> Result<Option<R>, CrmError> {
+        self.call_with(path, Some(body), parse)
+    }
+
     fn call(&mut self, path: &str, body: Option<&Value>) -> Result<Reply, CrmError> {
         self.call_with(path, body, |t| serde_json::from_str::<Value>(t))
     }

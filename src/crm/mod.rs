@@ -3,6 +3,7 @@
 
 pub mod amo_page;
 pub mod amocrm;
+mod b24_page;
 pub mod bitrix24;
 mod bitrix_chain;
 pub mod client;

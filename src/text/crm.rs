@@ -220,6 +220,14 @@ pub fn users_forbidden() -> String {
     crate::tr!("crm-users-forbidden")
 }
 
+pub fn comments_unread(deal: &str, error: &str) -> String {
+    crate::tr!(
+        "crm-comments-unread",
+        deal = safe::line(deal),
+        error = safe::line(error)
+    )
+}
+
 pub fn unknown_pipeline(p: &str) -> String {
     crate::tr!("crm-unknown-pipeline", pipeline = safe::line(p))
 }

@@ -106,6 +106,8 @@ pub struct Faults {
     pub cut_pages: u32,
     /// Each page of deals takes this long.
     pub page_delay: Duration,
+    /// Bitrix24: this deal's comments answer ACCESS_DENIED inside a `batch`.
+    pub comments_denied: Option<i64>,
     /// Bitrix24: `$result[…]` in a batch command is left as it is (a portal that does not
     /// chain).
     pub literal_refs: bool,
@@ -1173,6 +1175,9 @@ mod bitrix {
                 // Per deal only: ENTITY_TYPE and ENTITY_ID are required.
                 let deal = super::amo_int(&params["filter"]["ENTITY_ID"]);
                 match (params["filter"]["ENTITY_TYPE"].as_str(), deal) {
+                    (Some("deal"), Some(deal)) if s.faults.comments_denied == Some(deal) => Err(
+                        json!({"error": "ACCESS_DENIED", "error_description": "Access denied."}),
+                    ),
                     (Some("deal"), Some(deal)) => Ok(json!(comments(s, deal))),
                     _ => Err(json!({"error": "",
                         "error_description": "ENTITY_ID is not defined or invalid."})),

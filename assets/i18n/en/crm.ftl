@@ -40,6 +40,7 @@ crm-network = { $name }: cannot reach { $url } after { $tries } tries: { $detail
 crm-gave-up = { $name }: the CRM still answered { $status } (too many requests) after { $tries } tries; pages read so far are kept; run okk sync again later
 crm-bad-body = { $name }: the CRM's answer to { $what } is not what its API documents: { $detail }
 crm-users-forbidden = the token may not read the users list (an admin's token can): owners are shown by their CRM id
+crm-comments-unread = the comments of deal { $deal } could not be read ({ $error }): its notes are kept as they were
 crm-unknown-pipeline = the CRM has no pipeline «{ $pipeline }» (the connection's pipelines list names it)
 crm-test-ok = { $name }: the token works: account { $account }, user { $user }
 crm-can-read = can read

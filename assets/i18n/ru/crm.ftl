@@ -46,6 +46,7 @@ crm-gave-up = { $name }: CRM всё ещё отвечает { $status } (сли�
 }; уже прочитанные страницы сохранены; запустите okk sync позже
 crm-bad-body = { $name }: ответ CRM на { $what } не такой, как описано в её API: { $detail }
 crm-users-forbidden = токену нельзя читать список пользователей (токену администратора можно): ответственные показаны по их id в CRM
+crm-comments-unread = комментарии сделки { $deal } прочитать не удалось ({ $error }): её примечания оставлены как были
 crm-unknown-pipeline = в CRM нет воронки «{ $pipeline }» (она названа в списке pipelines подключения)
 crm-test-ok = { $name }: токен работает: аккаунт { $account }, пользователь { $user }
 crm-can-read = можно читать
