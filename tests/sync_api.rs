@@ -506,6 +506,7 @@ fn kill_after(desk: &Synced, when: impl Fn() -> bool) {
 // ---- Bitrix24 ---------------------------------------------------------------------------------
 
 const BATCH: &str = "/rest/1/h00ksecret42/batch.json";
+const DEAL_LIST: &str = "/rest/1/h00ksecret42/crm.deal.list.json";
 
 #[test]
 fn bitrix24_first_sync_maps_c1_stages_and_string_numbers_and_a_second_changes_nothing() {
@@ -541,29 +542,60 @@ fn bitrix24_first_sync_maps_c1_stages_and_string_numbers_and_a_second_changes_no
 }
 
 /// A portal that does not put `$result[…]` into the next command (an old one, or one that
-/// answers a reference differently) still gives every deal, a page a request.
+/// answers a reference differently) still gives every deal, a page a request; one that does
+/// gives them many pages a request.
 #[test]
 fn bitrix24_pages_a_portal_does_not_chain_come_one_a_request() {
-    let mut state = State::with_deals(260);
+    let mut state = State::with_deals(1000);
     state.faults.literal_refs = true;
     let crm = FakeCrm::start(state, 0);
     let desk = Synced::bitrix(&crm);
     let first = desk.sync(&[]);
-    assert_eq!(tally(&first), (260, 260, 0, 0, 0));
-    assert_eq!(distinct_ids(&desk.desk), 260);
-    // Six pages of deals, each its own batch (of which only the first page counts).
-    let batches = crm.with(|s| s.by_path.get(BATCH).copied().unwrap_or(0));
-    assert!(batches >= 6 + 6, "{batches} batches");
+    assert_eq!(tally(&first), (1000, 1000, 0, 0, 0));
+    assert_eq!(distinct_ids(&desk.desk), 1000);
+    // Twenty-one pages (the last empty): the first batch's second page did not follow its
+    // first, so each page after it was asked alone.
+    let lists = crm.with(|s| s.by_path.get(DEAL_LIST).copied().unwrap_or(0));
+    assert_eq!(lists, 20, "pages asked alone");
 
     crm.with(|s| s.faults.literal_refs = false);
     let fresh = Synced::bitrix(&crm);
-    let before = crm.with(|s| s.by_path.get(BATCH).copied().unwrap_or(0));
-    assert_eq!(tally(&fresh.sync(&[])), (260, 260, 0, 0, 0));
-    let chained = crm.with(|s| s.by_path.get(BATCH).copied().unwrap_or(0)) - before;
-    assert!(
-        chained < batches,
-        "{chained} batches chained, {batches} not"
+    let (pages, batches) = crm.with(|s| (s.deal_pages, s.by_path[BATCH]));
+    assert_eq!(tally(&fresh.sync(&[])), (1000, 1000, 0, 0, 0));
+    assert_eq!(distinct_ids(&fresh.desk), 1000);
+    // One request for every page (and the empty one that ends them), no page asked twice.
+    let read = crm.with(|s| s.deal_pages) - pages;
+    assert!(read <= 21, "{read} pages for 20");
+    let chained = crm.with(|s| s.by_path[BATCH]) - batches;
+    // The deals' one, a batch of comments per page, metadata, activities, history.
+    assert_eq!(chained, 1 + 20 + 3, "{chained} batches");
+    assert_eq!(
+        crm.with(|s| s.by_path.get(DEAL_LIST).copied().unwrap_or(0)),
+        lists,
+        "no page asked alone"
     );
+
+    // An incremental sync does not know how long its lists are: it asks 2 pages, then 4, 8,
+    // 16 while they come full — 1,000 changed deals in four requests.
+    crm.with(|s| {
+        let ids: Vec<i64> = s.deals.iter().map(|d| d.id).collect();
+        for id in ids {
+            s.rename(id, "Переименована");
+        }
+    });
+    let before = crm.with(|s| (s.deal_pages, s.by_path[BATCH], s.comment_batches));
+    let report = fresh.sync(&[]);
+    assert_eq!(tally(&report).2, 1000, "{report}");
+    let after = crm.with(|s| (s.deal_pages, s.by_path[BATCH], s.comment_batches));
+    assert!(
+        after.0 - before.0 <= 22,
+        "{} pages read",
+        after.0 - before.0
+    );
+    // Less the comments' batches, the stages', the open and the changed activities', the
+    // stage history's.
+    let deal_batches = (after.1 - before.1) - (after.2 - before.2) - 4;
+    assert_eq!(deal_batches, 4, "{report}");
 }
 
 #[test]
@@ -648,9 +680,8 @@ fn bitrix24_sync_killed_mid_way_resumes_by_id_with_no_card_lost_or_doubled() {
     state.faults.note_page_delay = Duration::from_millis(100);
     let crm = FakeCrm::start(state, 0);
     let desk = Synced::bitrix(&crm);
-    let batches = || crm.with(|s| s.by_path.get(BATCH).copied().unwrap_or(0));
     // A group lands what came within a second of its first page.
-    kill_after(&desk, || batches() >= 16);
+    kill_after(&desk, || crm.with(|s| s.comment_batches) >= 14);
 
     let landed = desk.desk.rows(Table::Cards).len() as i64;
     assert!(landed > 0 && landed < 1000, "{landed} cards after the kill");

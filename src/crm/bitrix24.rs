@@ -76,6 +76,9 @@ pub struct BitrixReader {
     touched: BTreeSet<i64>,
     /// An incremental run: the deals read so far.
     seen: HashSet<i64>,
+    /// The run's list reads (each learns how many pages to ask at a time).
+    deal_chain: Option<Chain>,
+    history_chain: Option<Chain>,
 }
 
 impl BitrixReader {
@@ -115,6 +118,8 @@ impl BitrixReader {
             history_pages: VecDeque::new(),
             touched: BTreeSet::new(),
             seen: HashSet::new(),
+            deal_chain: None,
+            history_chain: None,
         };
         r.read_stages(client, pipelines)?;
         r.read_users(client)?;
@@ -218,12 +223,13 @@ impl BitrixReader {
     /// deal's nearest deadline. Read whole every sync: an activity done or added changes no
     /// deal's DATE_MODIFY, and open ones are few beside the deals.
     fn read_activities(&mut self, client: &mut Client) -> Result<(), Failure> {
-        let chain = Chain {
-            method: "crm.activity.list",
-            params: json!({"filter": {"OWNER_TYPE_ID": 2, "COMPLETED": "N"},
-                           "select": ["ID", "OWNER_ID", "OWNER_TYPE_ID", "DEADLINE"]}),
-            nested: None,
-        };
+        let mut chain = Chain::new(
+            "crm.activity.list",
+            json!({"filter": {"OWNER_TYPE_ID": 2, "COMPLETED": "N"},
+                   "select": ["ID", "OWNER_ID", "OWNER_TYPE_ID", "DEADLINE"]}),
+            None,
+        )
+        .whole(true);
         let mut after = 0i64;
         loop {
             let pages: Vec<Vec<Value>> = chain.read(client, after)?;
@@ -256,12 +262,12 @@ impl BitrixReader {
     /// The deals whose activities (open or done) changed after `from`, the run's cursor: their
     /// nearest task may have moved while they did not change.
     fn read_touched(&mut self, client: &mut Client, from: i64) -> Result<(), Failure> {
-        let chain = Chain {
-            method: "crm.activity.list",
-            params: json!({"filter": {"OWNER_TYPE_ID": 2, ">LAST_UPDATED": iso_utc(from)},
-                           "select": ["ID", "OWNER_ID"]}),
-            nested: None,
-        };
+        let mut chain = Chain::new(
+            "crm.activity.list",
+            json!({"filter": {"OWNER_TYPE_ID": 2, ">LAST_UPDATED": iso_utc(from)},
+                   "select": ["ID", "OWNER_ID"]}),
+            None,
+        );
         let mut after = 0i64;
         loop {
             let pages: Vec<Vec<Value>> = chain.read(client, after)?;
@@ -334,11 +340,15 @@ impl BitrixReader {
             if !self.wanted.is_empty() {
                 filter["@CATEGORY_ID"] = json!(self.wanted);
             }
-            let chain = Chain {
-                method: "crm.deal.list",
-                params: json!({"select": ["*", "UF_*"], "filter": filter}),
-                nested: None,
-            };
+            let whole = self.at.from.is_none();
+            let chain = self.deal_chain.get_or_insert_with(|| {
+                Chain::new(
+                    "crm.deal.list",
+                    json!({"select": ["*", "UF_*"], "filter": filter}),
+                    None,
+                )
+                .whole(whole)
+            });
             self.deal_pages = chain.read(client, self.at.after_id)?.into();
         }
         let deals = self.deal_pages.pop_front().unwrap_or_default();
@@ -448,12 +458,16 @@ impl BitrixReader {
     /// its deal in the stage the deal's row put it in.
     fn history(&mut self, client: &mut Client) -> Result<Step, Failure> {
         if self.history_pages.is_empty() {
-            let chain = Chain {
-                method: "crm.stagehistory.list",
-                params: json!({"entityTypeId": 2,
-                               "select": ["ID", "OWNER_ID", "STAGE_ID", "CREATED_TIME"]}),
-                nested: Some("items"),
-            };
+            let whole = self.history_after.is_none();
+            let chain = self.history_chain.get_or_insert_with(|| {
+                Chain::new(
+                    "crm.stagehistory.list",
+                    json!({"entityTypeId": 2,
+                           "select": ["ID", "OWNER_ID", "STAGE_ID", "CREATED_TIME"]}),
+                    Some("items"),
+                )
+                .whole(whole)
+            });
             let after = self.history_after.unwrap_or(0);
             self.history_pages = chain.read(client, after)?.into();
         }

@@ -19,6 +19,12 @@ use super::sync::Failure;
 pub const PAGE: usize = 50;
 /// Commands a `batch` may hold.
 const CHAIN: usize = 50;
+/// Pages the first request of a list asks for: most lists of an incremental sync end on their
+/// first page, and what a chain asks past the end is work for the portal (and, should it answer
+/// a reference past the end by reading from the start, bytes for okk). Each request whose
+/// pages all came full asks twice as many, up to [`CHAIN`]. A list read whole (every deal of a
+/// first sync, the open activities) asks for [`CHAIN`] from the start.
+const FIRST: usize = 2;
 
 /// A list method paged by `>ID` in ascending id order, with `start=-1` (no count).
 pub struct Chain {
@@ -29,16 +35,42 @@ pub struct Chain {
     /// Where the method's answer holds its items: `None` for `result`, `Some("items")` for
     /// `result.items` (`crm.stagehistory.list`).
     pub nested: Option<&'static str>,
+    /// Pages the next request asks for; 1: the portal does not chain, a page a request.
+    len: usize,
 }
 
 impl Chain {
+    pub fn new(method: &'static str, params: Value, nested: Option<&'static str>) -> Chain {
+        Chain {
+            method,
+            params,
+            nested,
+            len: FIRST,
+        }
+    }
+
+    /// For a list read whole: long from the first request.
+    pub fn whole(mut self, whole: bool) -> Chain {
+        if whole {
+            self.len = CHAIN;
+        }
+        self
+    }
+
     /// The pages after id `after`, in order: at least one (perhaps empty) unless the request
     /// failed. The last page is short when the list has ended.
-    pub fn read<T: Item>(&self, client: &mut Client, after: i64) -> Result<Vec<Vec<T>>, Failure> {
+    pub fn read<T: Item>(
+        &mut self,
+        client: &mut Client,
+        after: i64,
+    ) -> Result<Vec<Vec<T>>, Failure> {
+        if self.len <= 1 {
+            return self.read_one(client, after).map(|p| vec![p]);
+        }
         let path = self.nested.map_or(String::new(), |k| format!("[{k}]"));
         let base = php_query(&self.params);
         let sep = if base.is_empty() { "" } else { "&" };
-        let cmd: serde_json::Map<String, Value> = (0..CHAIN)
+        let cmd: serde_json::Map<String, Value> = (0..self.len)
             .map(|k| {
                 let from = match k {
                     0 => after.to_string(),
@@ -59,15 +91,24 @@ impl Chain {
             })
             .map_err(|e| Failure::at(what, e))?
             .unwrap_or_default();
-        let n = {
-            let pages: Vec<&[T]> = (0..CHAIN)
+        let (n, last_full) = {
+            let pages: Vec<&[T]> = (0..self.len)
                 .map_while(|k| batch.get(&format!("p{k}")).map(|p| p.0.as_slice()))
                 .collect();
-            holding(&pages, after)
+            let n = holding(&pages, after);
+            (n, n > 0 && pages[n - 1].len() >= PAGE)
         };
         if n == 0 {
             // The first command failed: asked alone, its error is the method's own answer.
             return self.read_one(client, after).map(|p| vec![p]);
+        }
+        if last_full {
+            self.len = if n < self.len {
+                // The chain broke before the list ended: this portal does not chain.
+                1
+            } else {
+                (self.len * 2).min(CHAIN)
+            };
         }
         Ok((0..n)
             .map(|k| {

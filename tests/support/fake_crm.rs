@@ -128,6 +128,8 @@ pub struct State {
     pub requests: u64,
     /// Requests per path (without the query).
     pub by_path: HashMap<String, u64>,
+    /// Bitrix24: batches of comments served.
+    pub comment_batches: u64,
     /// Bitrix24: pages of deals served (`crm.deal.list`, alone or as a command of a `batch`).
     pub deal_pages: u64,
     pub clock: i64,
@@ -1105,6 +1107,7 @@ mod bitrix {
                     }
                 }
                 s.deal_pages += u64::from(delays);
+                s.comment_batches += u64::from(comments);
                 let cut = delays > 0 && s.faults.cut_pages > 0;
                 if cut {
                     s.faults.cut_pages -= 1;
