@@ -888,6 +888,17 @@ mod bitrix {
         let _ = req.respond(resp);
     }
 
+    /// The answer, or (`cut`) its first half and a dropped connection.
+    fn reply_or_cut(req: tiny_http::Request, out: Value, cut: bool) {
+        if cut {
+            let text = out.to_string();
+            let resp = tiny_http::Response::from_data(&text.as_bytes()[..text.len() / 2]);
+            let _ = req.respond(resp);
+            return;
+        }
+        reply(req, 200, out)
+    }
+
     fn time() -> Value {
         json!({"start": 1725292115.02, "finish": 1725292115.9, "duration": 0.88,
                "processing": 0.5, "operating": 0})
@@ -1120,13 +1131,7 @@ mod bitrix {
                 std::thread::sleep(delay);
                 let out = json!({"result": {"result": results, "result_error": errors,
                     "result_total": [], "result_next": [], "result_time": {}}, "time": time()});
-                if cut {
-                    let text = out.to_string();
-                    let resp = tiny_http::Response::from_data(&text.as_bytes()[..text.len() / 2]);
-                    let _ = req.respond(resp);
-                    return;
-                }
-                reply(req, 200, out)
+                reply_or_cut(req, out, cut)
             }
             "crm.activity.list" => {
                 let out = json!({"result": activity_list(&s, body), "time": time()});
@@ -1147,13 +1152,7 @@ mod bitrix {
                 let delay = s.faults.page_delay;
                 drop(s);
                 std::thread::sleep(delay);
-                if cut {
-                    let text = out.to_string();
-                    let resp = tiny_http::Response::from_data(&text.as_bytes()[..text.len() / 2]);
-                    let _ = req.respond(resp);
-                    return;
-                }
-                reply(req, 200, out)
+                reply_or_cut(req, out, cut)
             }
             _ => reply(
                 req,
