@@ -16,7 +16,7 @@ use super::amocrm::{int, text};
 use super::b24_page::{Batch, Comment, Deal, PageOf};
 use super::bitrix_chain::{Chain, PAGE, php_query};
 use super::client::{Client, CrmError};
-use super::row::{Page, Reader, StageMove, Step};
+use super::row::{Page, Reader, StageMove, Step, fmt_naive};
 use super::sync::Failure;
 use crate::domain::deal_note::{DealNote, NOTES_PER_CARD};
 
@@ -538,7 +538,7 @@ impl BitrixReader {
         cells[10] = d.closed.into_cell();
         cells[11] = d.comments.into_cell();
         if let Some(t) = self.nearest.get(&id) {
-            cells[TASK_COL] = t.format("%d.%m.%Y %H:%M:%S").to_string();
+            cells[TASK_COL] = fmt_naive(*t);
         }
         for (name, value) in d.custom {
             // Only the fields the metadata listed: the columns are fixed for the run.
@@ -600,7 +600,7 @@ fn iso_utc(t: i64) -> String {
 /// A date as the portal's export writes it: its own wall-clock time.
 fn local(s: String) -> String {
     match chrono::DateTime::parse_from_rfc3339(s.trim()) {
-        Ok(d) => d.naive_local().format("%d.%m.%Y %H:%M:%S").to_string(),
+        Ok(d) => fmt_naive(d.naive_local()),
         Err(_) => s,
     }
 }

@@ -67,10 +67,14 @@ pub trait Reader {
 
 /// A Unix time as the CRM exports write it (UTC: the API gives no account time zone).
 pub fn fmt_unix(t: i64) -> String {
+    chrono::DateTime::from_timestamp(t, 0)
+        .map(|d| fmt_naive(d.naive_utc()))
+        .unwrap_or_default()
+}
+
+/// A wall-clock time as the CRM exports write it: `31.12.2026 09:05:00`.
+pub fn fmt_naive(d: chrono::NaiveDateTime) -> String {
     use chrono::{Datelike, Timelike};
-    let Some(d) = chrono::DateTime::from_timestamp(t, 0).map(|d| d.naive_utc()) else {
-        return String::new();
-    };
     // By hand: chrono's `format` parses its pattern for every date of every deal.
     if !(0..=9999).contains(&d.year()) {
         return d.format("%d.%m.%Y %H:%M:%S").to_string();
