@@ -230,33 +230,24 @@ impl BitrixReader {
             None,
         )
         .whole(true);
-        let mut after = 0i64;
-        loop {
-            let pages: Vec<Vec<Value>> = chain.read(client, after)?;
-            let ended = pages.last().is_none_or(|p| p.len() < PAGE);
-            for a in pages.iter().flatten() {
-                let Some(id) = int(a.get("ID")) else {
-                    return Err(Failure::body(
-                        "/crm.activity.list.json",
-                        crate::text::crm::DEAL_WITHOUT_ID,
-                    ));
-                };
-                after = after.max(id);
-                let deadline = a
-                    .get("DEADLINE")
-                    .and_then(Value::as_str)
-                    .and_then(|t| chrono::DateTime::parse_from_rfc3339(t.trim()).ok())
-                    .map(|t| t.naive_local());
-                let (Some(deal), Some(deadline)) = (int(a.get("OWNER_ID")), deadline) else {
-                    continue;
-                };
+        chain.each(client, |a: Value| {
+            if int(a.get("ID")).is_none() {
+                return Err(Failure::body(
+                    "/crm.activity.list.json",
+                    crate::text::crm::DEAL_WITHOUT_ID,
+                ));
+            }
+            let deadline = a
+                .get("DEADLINE")
+                .and_then(Value::as_str)
+                .and_then(|t| chrono::DateTime::parse_from_rfc3339(t.trim()).ok())
+                .map(|t| t.naive_local());
+            if let (Some(deal), Some(deadline)) = (int(a.get("OWNER_ID")), deadline) {
                 let nearest = self.nearest.entry(deal).or_insert(deadline);
                 *nearest = (*nearest).min(deadline);
             }
-            if ended {
-                return Ok(());
-            }
-        }
+            Ok(())
+        })
     }
 
     /// The deals whose activities (open or done) changed after `from`, the run's cursor: their
@@ -268,18 +259,10 @@ impl BitrixReader {
                    "select": ["ID", "OWNER_ID"]}),
             None,
         );
-        let mut after = 0i64;
-        loop {
-            let pages: Vec<Vec<Value>> = chain.read(client, after)?;
-            let ended = pages.last().is_none_or(|p| p.len() < PAGE);
-            for a in pages.iter().flatten() {
-                after = after.max(int(a.get("ID")).unwrap_or(after));
-                self.touched.extend(int(a.get("OWNER_ID")));
-            }
-            if ended {
-                return Ok(());
-            }
-        }
+        chain.each(client, |a: Value| {
+            self.touched.extend(int(a.get("OWNER_ID")));
+            Ok(())
+        })
     }
 
     /// The page's deals' timeline comments, in one `batch` (a command per deal, each its 50
@@ -333,21 +316,21 @@ impl BitrixReader {
 
     fn deals(&mut self, client: &mut Client) -> Result<Step, Failure> {
         if self.deal_pages.is_empty() {
-            let mut filter = json!({});
-            if let Some(from) = self.at.from {
-                filter[">DATE_MODIFY"] = json!(iso_utc(from));
-            }
-            if !self.wanted.is_empty() {
-                filter["@CATEGORY_ID"] = json!(self.wanted);
-            }
-            let whole = self.at.from.is_none();
+            let (from, wanted) = (self.at.from, &self.wanted);
             let chain = self.deal_chain.get_or_insert_with(|| {
+                let mut filter = json!({});
+                if let Some(from) = from {
+                    filter[">DATE_MODIFY"] = json!(iso_utc(from));
+                }
+                if !wanted.is_empty() {
+                    filter["@CATEGORY_ID"] = json!(wanted);
+                }
                 Chain::new(
                     "crm.deal.list",
                     json!({"select": ["*", "UF_*"], "filter": filter}),
                     None,
                 )
-                .whole(whole)
+                .whole(from.is_none())
             });
             self.deal_pages = chain.read(client, self.at.after_id)?.into();
         }

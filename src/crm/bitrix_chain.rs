@@ -121,6 +121,26 @@ impl Chain {
             .collect())
     }
 
+    /// Every item of the list, from its start, handed to `each` in order.
+    pub fn each<T: Item>(
+        &mut self,
+        client: &mut Client,
+        mut each: impl FnMut(T) -> Result<(), Failure>,
+    ) -> Result<(), Failure> {
+        let mut after = 0i64;
+        loop {
+            let pages: Vec<Vec<T>> = self.read(client, after)?;
+            let ended = pages.last().is_none_or(|p| p.len() < PAGE);
+            for item in pages.into_iter().flatten() {
+                after = after.max(item.id().unwrap_or(after));
+                each(item)?;
+            }
+            if ended {
+                return Ok(());
+            }
+        }
+    }
+
     fn read_one<T: Item>(&self, client: &mut Client, after: i64) -> Result<Vec<T>, Failure> {
         let mut params = self.params.clone();
         params["filter"][">ID"] = json!(after);
