@@ -21,6 +21,25 @@ const KEPT_BODY: usize = 8 * 1024 * 1024;
 const MAX_TRIES: u32 = 6;
 const MAX_BACKOFF: Duration = Duration::from_secs(60);
 
+/// Reads a whole answer into `buf` from its start; how many bytes it holds. `buf`'s length is
+/// what of it was ever written (an earlier page's bytes): `read_to_end` into a cleared buffer
+/// zeroed all of it again for every page, a memset as long as the page.
+fn read_into(reader: &mut impl Read, buf: &mut Vec<u8>) -> std::io::Result<usize> {
+    let mut n = 0;
+    loop {
+        if n == buf.len() {
+            let more = buf.len().clamp(64 * 1024, 4 * 1024 * 1024);
+            buf.resize(buf.len() + more, 0);
+        }
+        match reader.read(&mut buf[n..]) {
+            Ok(0) => return Ok(n),
+            Ok(k) => n += k,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(e),
+        }
+    }
+}
+
 /// What stopped a request.
 #[derive(Debug, Clone, PartialEq)]
 pub enum CrmError {
@@ -227,20 +246,14 @@ impl Client {
             .and_then(|v| v.trim().parse::<u64>().ok())
             .map(|s| Duration::from_secs(s).min(MAX_BACKOFF));
         let mut body_bytes = std::mem::take(&mut self.body);
-        body_bytes.clear();
-        let read = resp
-            .body_mut()
-            .with_config()
-            .limit(MAX_BODY)
-            .reader()
-            .read_to_end(&mut body_bytes);
-        let outcome = match read {
-            Ok(_) => self.answer(status, retry_after, &body_bytes, parse),
+        let mut reader = resp.body_mut().with_config().limit(MAX_BODY).reader();
+        let outcome = match read_into(&mut reader, &mut body_bytes) {
+            Ok(n) => self.answer(status, retry_after, &body_bytes[..n], parse),
             // A body cut short (the connection dropped mid-page) is tried again.
             Err(e) => Attempt::Network(self.scrub(&e.to_string())),
         };
         // An odd answer of many megabytes is not kept for the pages after it.
-        if body_bytes.capacity() <= KEPT_BODY {
+        if body_bytes.len() <= KEPT_BODY {
             self.body = body_bytes;
         }
         outcome
@@ -347,4 +360,51 @@ fn error_detail(json: Option<&Value>, status: u16) -> String {
         text = text.chars().take(200).collect::<String>() + "…";
     }
     text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::read_into;
+
+    /// A reader that hands out at most `step` bytes a call, as a socket does.
+    struct Trickle<'a> {
+        data: &'a [u8],
+        step: usize,
+    }
+
+    impl std::io::Read for Trickle<'_> {
+        fn read(&mut self, out: &mut [u8]) -> std::io::Result<usize> {
+            let k = self.step.min(out.len()).min(self.data.len());
+            out[..k].copy_from_slice(&self.data[..k]);
+            self.data = &self.data[k..];
+            Ok(k)
+        }
+    }
+
+    #[test]
+    fn an_answer_read_into_a_kept_buffer_is_the_answer_alone() {
+        let long: Vec<u8> = (0..200_000u32).map(|i| (i % 251) as u8).collect();
+        let mut buf = Vec::new();
+        let n = read_into(
+            &mut Trickle {
+                data: &long,
+                step: 7000,
+            },
+            &mut buf,
+        )
+        .unwrap();
+        assert_eq!(&buf[..n], &long[..]);
+        // A shorter page after it: its bytes, not the longer page's tail.
+        let n = read_into(
+            &mut Trickle {
+                data: b"{\"ok\":1}",
+                step: 3,
+            },
+            &mut buf,
+        )
+        .unwrap();
+        assert_eq!(&buf[..n], b"{\"ok\":1}");
+        let n = read_into(&mut Trickle { data: b"", step: 3 }, &mut buf).unwrap();
+        assert_eq!(n, 0);
+    }
 }

@@ -38,8 +38,13 @@ impl DateParser {
         }
     }
 
-    /// Date-only values are midnight; values with an offset are converted to UTC.
+    /// Date-only values are midnight; values with an offset are converted to UTC. A two-digit
+    /// year is read as Excel reads it (see [`century`]).
     pub fn parse(&self, raw: &str) -> Option<NaiveDateTime> {
+        self.parse_any_year(raw).and_then(century)
+    }
+
+    fn parse_any_year(&self, raw: &str) -> Option<NaiveDateTime> {
         let raw = raw.trim();
         for (items, shape) in &self.formats {
             if let Some(dt) = shape.as_ref().and_then(|s| s.read(raw)) {
@@ -60,6 +65,19 @@ impl DateParser {
             }
         }
         None
+    }
+}
+
+/// A file re-saved by Excel writes `20.11.26` or `11/15/26` where the CRM wrote the whole year,
+/// and chrono's `%Y` takes the two digits for year 26: such a year is Excel's, 00–29 this
+/// century and 30–99 the last. A year of three digits is no date a CRM writes.
+fn century(dt: NaiveDateTime) -> Option<NaiveDateTime> {
+    use chrono::Datelike;
+    match dt.year() {
+        y @ 0..=29 => dt.with_year(2000 + y),
+        y @ 30..=99 => dt.with_year(1900 + y),
+        100..=999 => None,
+        _ => Some(dt),
     }
 }
 
@@ -194,7 +212,10 @@ pub fn is_typed(kind: crate::domain::funnel::FieldKind, raw: &str) -> bool {
 
 /// Parses a date or date-time with the given formats (see [`DateParser`]).
 pub fn parse_date(raw: &str, formats: &[String]) -> Option<NaiveDateTime> {
-    let raw = raw.trim();
+    parse_date_any_year(raw.trim(), formats).and_then(century)
+}
+
+fn parse_date_any_year(raw: &str, formats: &[String]) -> Option<NaiveDateTime> {
     for f in formats {
         if f.contains("%z") || f.contains("%:z") {
             if let Ok(dt) = DateTime::parse_from_str(raw, f) {
@@ -370,6 +391,31 @@ mod tests {
 
     fn fmts(v: &[&str]) -> Vec<String> {
         v.iter().map(|s| s.to_string()).collect()
+    }
+
+    /// Excel re-saves `20.11.2026` as `20.11.26`: the year is this century's, not year 26
+    /// (a card idle for 730,000 days).
+    #[test]
+    fn a_two_digit_year_is_read_as_excel_reads_it() {
+        let ru = DateParser::new(&fmts(&["%d.%m.%Y %H:%M:%S", "%d.%m.%Y"]));
+        let day = |p: &DateParser, raw| p.parse(raw).map(|d| d.to_string());
+        assert_eq!(day(&ru, "20.11.26").as_deref(), Some("2026-11-20 00:00:00"));
+        assert_eq!(
+            day(&ru, "20.11.26 10:00:00").as_deref(),
+            Some("2026-11-20 10:00:00")
+        );
+        assert_eq!(day(&ru, "01.02.85").as_deref(), Some("1985-02-01 00:00:00"));
+        assert_eq!(day(&ru, "20.11.226"), None);
+        assert_eq!(
+            day(&ru, "20.11.2026").as_deref(),
+            Some("2026-11-20 00:00:00")
+        );
+        let us = DateParser::new(&fmts(&["%m/%d/%Y"]));
+        assert_eq!(day(&us, "11/15/26").as_deref(), Some("2026-11-15 00:00:00"));
+        assert_eq!(
+            parse_date("12/01/26", &fmts(&["%m/%d/%Y"])).map(|d| d.to_string()),
+            Some("2026-12-01 00:00:00".to_string())
+        );
     }
 
     #[test]
