@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{Desk, Table, counts, fixture, json_col, salesforce, text};
+use common::{Desk, Table, counts, fixture, json_col, path_arg, salesforce, text};
 use serde_json::json;
 
 // ---- amoCRM -----------------------------------------------------------------------------------
@@ -322,6 +322,9 @@ fn hubspot_all_quoted_export() {
     assert_eq!(desk.card("18234567804")["title"], "Umbrella, \"phase 2\"");
 }
 
+/// Pipedrive keeps a won or lost deal in the stage it was closed from, its status saying the
+/// rest: such a deal is the funnel's won or lost card (counted, queued and judged there), not a
+/// card of that open stage flagged `closed_open`, critical, for being closed.
 #[test]
 fn pipedrive_status_column_sets_closed_and_won() {
     let desk = Desk::new();
@@ -333,9 +336,13 @@ fn pipedrive_status_column_sets_closed_and_won() {
         desk.stage_counts(),
         counts(&[
             ("Qualified", 1),
-            ("Negotiations Started", 1),
-            ("Contact Made", 1)
+            ("Успешно реализовано", 1),
+            ("Закрыто и не реализовано", 1)
         ])
+    );
+    assert_eq!(
+        desk.count("SELECT count(*) FROM flags WHERE code = 'closed_open'"),
+        0
     );
     let open = desk.card("7");
     assert_eq!((&open["closed"], &open["won"]), (&json!(0), &json!(null)));
@@ -354,6 +361,44 @@ fn pipedrive_status_column_sets_closed_and_won() {
     let lost = desk.card("9");
     assert_eq!((&lost["closed"], &lost["won"]), (&json!(1), &json!(0)));
     assert_eq!(json_col(&lost, "notes"), json!(["Too expensive"]));
+}
+
+/// The same in the desk's own funnel: a deal won from «Договор» is not flagged for being closed
+/// on an open stage, nor judged by that stage's rules (idle, markers), and a deal still open
+/// there is.
+#[test]
+fn a_pipedrive_deal_closed_by_status_is_judged_as_closed() {
+    let desk = Desk::new();
+    std::fs::create_dir_all(desk.tmp_dir()).unwrap();
+    let csv = desk.tmp_dir().join("pipedrive-ru.csv");
+    std::fs::write(
+        &csv,
+        "Deal - ID,Deal - Title,Deal - Stage,Deal - Owner,Deal - Status,Deal - Deal created,\
+         Deal - Won time,Deal - Last activity date\n\
+         1,Квартира,Договор,Иванов Пётр,won,2026-09-01 10:00:00,2026-10-01 10:00:00,2026-10-01\n\
+         2,Студия,Договор,Иванов Пётр,lost,2026-09-01 10:00:00,2026-10-01 10:00:00,2026-10-01\n\
+         3,Дом,Договор,Иванов Пётр,open,2026-09-01 10:00:00,,2026-10-01\n",
+    )
+    .unwrap();
+    let r = desk.import_one(&[&path_arg(&csv)]);
+    assert_eq!(r["profile"], "pipedrive");
+    assert_eq!(
+        desk.stage_counts(),
+        counts(&[
+            ("Договор", 1),
+            ("Успешно реализовано", 1),
+            ("Закрыто и не реализовано", 1)
+        ])
+    );
+    let flagged = |id: &str| {
+        desk.count(&format!(
+            "SELECT count(*) FROM flags f JOIN cards c ON c.id = f.card_id
+             WHERE c.external_id = '{id}' AND f.code IN ('closed_open', 'idle')"
+        ))
+    };
+    assert_eq!((flagged("1"), flagged("2")), (0, 0));
+    // The open one, idle since October, is flagged as before.
+    assert!(flagged("3") > 0);
 }
 
 // ---- Salesforce (a real demo-org dump) --------------------------------------------------------

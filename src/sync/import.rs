@@ -239,8 +239,9 @@ pub fn import_file(
         profile_name,
         profile_reason,
         source,
-        mapper,
+        mut mapper,
     } = prepare(path, opts, fail)?;
+    mapper.close_by_status(funnel);
     // The rules judge the cards in this pass when every other card's flags are current.
     let rules = match &opts.rules {
         Some(r)

@@ -43,6 +43,15 @@ pub struct Mapper {
     /// Where a card keeps its owner's CRM id, when the profile's owners carry one (`Name [17]`):
     /// one name for every card.
     owner_id_field: Option<FieldName>,
+    /// The funnel's won and lost stages, for a profile whose deals close by status
+    /// ([`Mapper::close_by_status`]).
+    closing: Option<Closing>,
+}
+
+#[derive(Debug, Clone, Default)]
+struct Closing {
+    won: Option<String>,
+    lost: Option<String>,
 }
 
 impl Mapper {
@@ -74,6 +83,28 @@ impl Mapper {
     }
 
     /// Plans the columns. Fails when the ID or stage column is missing.
+    /// For a profile whose deals close by status (Pipedrive keeps a won deal in its last stage,
+    /// status `won`): a closed deal is the funnel's won or lost card. Left in the open stage it
+    /// was closed from, it was counted there, queued there, and flagged `closed_open`, critical,
+    /// on every won deal. (The CRM change file writes a move to those stages back as the status.)
+    pub fn close_by_status(&mut self, funnel: &crate::domain::Funnel) {
+        use crate::domain::funnel::StageKind;
+        if !self.profile.closed_by_status {
+            return;
+        }
+        let first = |kind| {
+            funnel
+                .stages
+                .iter()
+                .find(|s| s.kind == kind)
+                .map(|s| s.name.clone())
+        };
+        self.closing = Some(Closing {
+            won: first(StageKind::Won),
+            lost: first(StageKind::Lost),
+        });
+    }
+
     pub fn new(raw_header: &[String], profile: Profile, source: String) -> Result<Mapper, String> {
         let mut header: Vec<String> = raw_header.iter().map(|h| h.trim().to_string()).collect();
         let trailing_empty = header.len() > 1 && header.last().is_some_and(|h| h.is_empty());
@@ -116,6 +147,7 @@ impl Mapper {
             .then(|| FieldName::from(values::OWNER_ID_FIELD));
         let mapper = Mapper {
             owner_id_field,
+            closing: None,
             dates: values::DateParser::new(&profile.date_formats),
             empty_values,
             empty_lens,
@@ -346,6 +378,16 @@ impl Mapper {
         }
         if card.stage.is_empty() {
             return Err(self.empty_required(line, SystemField::Stage));
+        }
+        if let (Some(c), Some(true)) = (&self.closing, card.closed) {
+            let to = if card.won == Some(true) {
+                &c.won
+            } else {
+                &c.lost
+            };
+            if let Some(stage) = to {
+                card.stage.clone_from(stage);
+            }
         }
         Ok(card)
     }

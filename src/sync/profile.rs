@@ -57,6 +57,10 @@ pub struct Profile {
     pub group_rows_by_id: bool,
     #[serde(default)]
     pub status: StatusWords,
+    /// Won and lost are a status beside the stage (Pipedrive): a closed deal stays in the stage
+    /// it was closed from.
+    #[serde(default)]
+    pub closed_by_status: bool,
     /// System field → the headers that may hold it (any of; multi-value fields take all of them).
     #[serde(default)]
     pub fields: BTreeMap<SystemField, Vec<String>>,
