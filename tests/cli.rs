@@ -83,6 +83,33 @@ fn wrong_usage_exits_2_and_touches_nothing() {
     assert!(!desk.db.exists(), "wrong usage created the store");
 }
 
+/// A mistyped `--db` (or nothing imported yet): the commands that read the store say there is
+/// none, exit 1 and leave no empty store behind (they printed "0 flagged cards" of a store made
+/// for the occasion).
+#[test]
+fn reading_a_store_that_is_not_there_says_so_and_makes_none() {
+    let desk = Desk::new();
+    let cases: [&[&str]; 7] = [
+        &["check"],
+        &["stats"],
+        &["queue", "--stage", "Квалификация"],
+        &["fields"],
+        &["report", "--out", "r.html"],
+        &["export", "reviews", "--out", "r.csv"],
+        &["funnel", "suggest"],
+    ];
+    for args in cases {
+        let out = desk.okk().args(args).output().unwrap();
+        assert_eq!(out.status.code(), Some(1), "okk {args:?}");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains("no store here yet"), "okk {args:?}: {err}");
+        assert!(!desk.db.exists(), "okk {args:?} made an empty store");
+    }
+    // Once there is one, they read it.
+    desk.import(&[&fixture("amocrm_utf8_bom.csv")]);
+    succeeded(desk.okk().arg("check"));
+}
+
 #[test]
 fn import_without_a_file_names_the_missing_argument() {
     let desk = Desk::new();

@@ -24,7 +24,7 @@ pub fn run(paths: &Paths, args: StatsArgs) -> Result<ExitCode> {
         return show(&store, &funnel, paths.server_today(), &args);
     }
     let (funnel, fingerprint) = paths.load_funnel_with_fingerprint()?;
-    let mut store = paths.open_store()?;
+    let mut store = paths.open_existing_store()?;
     let today = paths.today(&store)?;
     super::audit::refresh(&mut store, &funnel, &fingerprint, today, false)?;
     super::audit::note_old_export(&store, today)?;

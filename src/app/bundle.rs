@@ -52,7 +52,7 @@ fn export(paths: &Paths, args: BundleExportArgs) -> Result<ExitCode> {
     }
     match paths.server() {
         Some(url) => write_bundle(&paths.open_server(url)?, &args, &key, &signer),
-        None => write_bundle(&paths.open_store()?, &args, &key, &signer),
+        None => write_bundle(&paths.open_existing_store()?, &args, &key, &signer),
     }
 }
 

@@ -26,7 +26,7 @@ fn open(paths: &Paths) -> Result<(Box<dyn CalibrateStore>, Funnel)> {
             let (funnel, _) = super::stored_funnel::load(paths, &store)?;
             (Box::new(store), funnel)
         }
-        None => (Box::new(paths.open_store()?), paths.load_funnel()?),
+        None => (Box::new(paths.open_existing_store()?), paths.load_funnel()?),
     })
 }
 

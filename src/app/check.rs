@@ -17,7 +17,7 @@ pub fn run(paths: &Paths, args: CheckArgs) -> Result<ExitCode> {
         return on_server(paths, url, args);
     }
     let (funnel, fingerprint) = paths.load_funnel_with_fingerprint()?;
-    let mut store = paths.open_store()?;
+    let mut store = paths.open_existing_store()?;
     let today = paths.today(&store)?;
     audit::refresh(&mut store, &funnel, &fingerprint, today, false)?;
     audit::note_old_export(&store, today)?;

@@ -42,7 +42,7 @@ fn export_reviews(paths: &Paths, args: ExportReviewsArgs) -> Result<ExitCode> {
         }
         None => {
             let funnel = paths.load_funnel()?;
-            write_reviews(&paths.open_store()?, &funnel, &links, &args)
+            write_reviews(&paths.open_existing_store()?, &funnel, &links, &args)
         }
     }
 }
@@ -190,7 +190,13 @@ fn export_crm(paths: &Paths, args: ExportCrmArgs) -> Result<ExitCode> {
         None => {
             let funnel = paths.load_funnel()?;
             let beside = default_owners_map(&paths.db, &profile.name);
-            write_changes(&paths.open_store()?, &funnel, beside, &profile, &args)
+            write_changes(
+                &paths.open_existing_store()?,
+                &funnel,
+                beside,
+                &profile,
+                &args,
+            )
         }
     }
 }

@@ -18,7 +18,7 @@ pub fn run(paths: &Paths, args: FieldsArgs) -> Result<ExitCode> {
         }
         None => {
             let funnel = paths.load_funnel()?;
-            let store = paths.open_store()?;
+            let store = paths.open_existing_store()?;
             let rows = store.fill_rows_of(&funnel, args.owner.as_deref(), args.since)?;
             (funnel, rows)
         }

@@ -59,7 +59,7 @@ fn try_note(
 pub fn history(paths: &Paths, json: bool) -> Result<ExitCode> {
     let versions = match paths.server() {
         Some(url) => FunnelHistory::funnel_versions(&paths.open_server(url)?)?,
-        None => paths.open_store()?.funnel_versions()?,
+        None => paths.open_existing_store()?.funnel_versions()?,
     };
     let rows: Vec<(crate::domain::funnel_diff::FunnelVersion, FunnelDiff)> = versions
         .into_iter()

@@ -63,6 +63,16 @@ impl Paths {
         open_store(&self.db)
     }
 
+    /// [`Paths::open_store`] for a command that reads what is there: a store file that does not
+    /// exist yet (a mistyped `--db`, nothing imported) is said so, not made empty and read as
+    /// one ("0 flagged cards" about a store that never was).
+    pub fn open_existing_store(&self) -> Result<Store> {
+        if self.server().is_none() && !self.db.exists() {
+            return Err(user(msg::no_store_yet(&self.db)));
+        }
+        self.open_store()
+    }
+
     /// `--funnel` named the funnel file (it was not the default path).
     pub fn funnel_given(&self) -> bool {
         !self.funnel_is_default

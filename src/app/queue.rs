@@ -55,7 +55,7 @@ pub fn run(paths: &Paths, args: QueueArgs) -> Result<ExitCode> {
         return list(&mut store, &funnel, &args, &who, today);
     }
     let (funnel, fingerprint) = paths.load_funnel_with_fingerprint()?;
-    let mut store = paths.open_store()?;
+    let mut store = paths.open_existing_store()?;
     let who = super::roles::acting(&mut store, given, &auditor(None), Role::Auditor)?;
     let today = paths.today(&store)?;
     audit::refresh(&mut store, &funnel, &fingerprint, today, false)?;

@@ -25,7 +25,7 @@ pub fn run(paths: &Paths, args: ReportArgs) -> Result<ExitCode> {
         }
         None => {
             let (funnel, fingerprint) = paths.load_funnel_with_fingerprint()?;
-            let mut store = paths.open_store()?;
+            let mut store = paths.open_existing_store()?;
             let today = paths.today(&store)?;
             super::audit::refresh(&mut store, &funnel, &fingerprint, today, false)?;
             write_report(&store, &funnel, today, &args)

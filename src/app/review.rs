@@ -30,7 +30,7 @@ pub fn run(paths: &Paths, args: ReviewArgs) -> Result<ExitCode> {
         return begin(state, desk, &args, None, started);
     }
     let (funnel, fingerprint) = paths.load_funnel_with_fingerprint()?;
-    let mut store = paths.open_store()?;
+    let mut store = paths.open_existing_store()?;
     let stale = refresh(paths, &mut store, &funnel, &fingerprint)?;
     open(
         paths,
@@ -238,7 +238,7 @@ pub fn lead(paths: &Paths, args: crate::cli::LeadArgs) -> Result<ExitCode> {
         return show(state, desk, None, started);
     }
     let (funnel, fingerprint) = paths.load_funnel_with_fingerprint()?;
-    let mut store = paths.open_store()?;
+    let mut store = paths.open_existing_store()?;
     let who = acting(&mut store, args.lead.as_deref(), &config, Role::Lead)?;
     let stale = refresh(paths, &mut store, &funnel, &fingerprint)?;
     let today = paths.today(&store)?;

@@ -28,7 +28,7 @@ pub fn run(paths: &Paths, json: bool, apply: Option<usize>) -> Result<ExitCode> 
         }
         None => {
             let (funnel, fingerprint) = paths.load_funnel_with_fingerprint()?;
-            let mut store = paths.open_store()?;
+            let mut store = paths.open_existing_store()?;
             let now = paths.today(&store)?;
             // The extra-control figures read reviews at the stage the rules placed them; the
             // version is recorded there too.

@@ -219,6 +219,11 @@ pub fn copied(rows: &[(&str, u64)], to: &Path) -> String {
     out
 }
 
+/// A command that reads the store, and there is none at `path` yet.
+pub fn no_store_yet(path: &Path) -> String {
+    crate::tr!("app-no-store-yet", path = path.display().to_string())
+}
+
 /// `okk db copy` given a SQLite store that is not there.
 pub fn no_store_file(path: &Path) -> String {
     crate::tr!("app-no-store-file", path = path.display().to_string())

@@ -58,6 +58,7 @@ app-sync-owner-only = okk sync в хранилище на сервере вып�
 app-sync-no-check-on-server = --no-check не применяется к хранилищу на сервере: у него нет отдельного прогона правил, и синхронизация сама проверяет каждую записанную карточку
 app-copy-direction = db copy переносит хранилище целиком между файлом SQLite и PostgreSQL: okk db copy ФАЙЛ postgres://… (в пустое хранилище сервера) или okk db copy postgres://… ФАЙЛ (в новый файл); из { $from } в { $to } — ни то ни другое
 app-copied = Скопировано в { $to }:
+app-no-store-yet = { $path }: хранилища здесь ещё нет. Его создаёт `okk import ФАЙЛ` (или `okk sync`), пример покажет `okk demo`; если оно должно быть здесь, проверьте --db или OKK_DB.
 app-no-store-file = { $path }: такого файла хранилища нет
 
 # Кто что может (okk db roles) и воронка хранилища (okk funnel apply).
