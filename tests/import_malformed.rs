@@ -145,6 +145,31 @@ fn empty_id_cell_stops_at_its_line_and_column() {
 // Problems with the file as a whole have no line to point at: `FILE: message`.
 
 #[test]
+fn ids_excel_turned_into_scientific_notation_stop_the_import() {
+    // Two deals whose IDs Excel rounded to one number would become one card: refused at the
+    // first, naming the value, the CRM to export from again, and Excel's text column.
+    let says = "ID «1.23457E+13» is in scientific notation";
+    refused("malformed/hubspot_scientific_ids.csv", &[], ":3:1:", says);
+    let desk = desk_with_cards();
+    let err = desk.import_fails(&[&fixture("malformed/hubspot_scientific_ids.csv")]);
+    assert!(err.contains("Export the deals from HubSpot again"), "{err}");
+    assert!(err.contains("without opening it in Excel"), "{err}");
+    assert!(err.contains("Text"), "{err}");
+
+    // On a re-sync, where rows are looked up before they are mapped, just the same.
+    let desk = Desk::new();
+    desk.import_one(&[&fixture("hubspot-crm-exports-all-deals-2026-11-20.csv")]);
+    let before = desk.digest();
+    let file = fixture("malformed/hubspot_scientific_ids.csv");
+    let err = desk.import_fails(&[&file]);
+    assert!(
+        err.starts_with(&format!("okk: {file}:3:1: {says}")),
+        "{err}"
+    );
+    assert_same(&before, &desk.digest());
+}
+
+#[test]
 fn empty_file_is_refused() {
     refused(
         "malformed/empty.csv",

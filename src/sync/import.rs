@@ -768,6 +768,14 @@ impl<'a> Reader<'a> {
             return Ok(());
         }
         let mapper = setup.mapper;
+        // Checked here too: an unchanged row is never mapped, and a store written before this
+        // check may hold such an ID already.
+        let id_col = mapper
+            .column_index(SystemField::ExternalId)
+            .expect("checked by Mapper::new");
+        mapper
+            .check_id(line, cells[id_col].trim())
+            .map_err(|e| Some(row_error(self.file, e)))?;
         let stage_col = mapper
             .column_index(SystemField::Stage)
             .expect("checked by Mapper::new");

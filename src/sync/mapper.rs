@@ -231,7 +231,7 @@ impl Mapper {
                 });
             }
         }
-        self.complete(line, card, warnings)
+        self.complete(line, card)
     }
 
     /// Puts one system field's value on the card; `Err`: why the value does not parse.
@@ -315,23 +315,12 @@ impl Mapper {
     }
 
     /// The checks and defaults of a whole row: its id and stage present, blank flags false.
-    fn complete(
-        &self,
-        line: u64,
-        mut card: Card,
-        warnings: &mut Vec<Warning>,
-    ) -> Result<Card, RowError> {
+    fn complete(&self, line: u64, mut card: Card) -> Result<Card, RowError> {
         let p = &self.profile;
         if card.external_id.is_empty() {
             return Err(self.empty_required(line, SystemField::ExternalId));
         }
-        if values::looks_like_scientific(&card.external_id) {
-            warnings.push(Warning {
-                line,
-                column: self.names[self.column_index(SystemField::ExternalId).unwrap_or(0)].clone(),
-                message: msg::scientific_id(&card.external_id),
-            });
-        }
+        self.check_id(line, &card.external_id)?;
         if p.blank_is_false {
             for field in [SystemField::Closed, SystemField::Won] {
                 let slot = if field == SystemField::Closed {
@@ -348,6 +337,21 @@ impl Mapper {
             return Err(self.empty_required(line, SystemField::Stage));
         }
         Ok(card)
+    }
+
+    /// Refuses an ID Excel turned into scientific notation (`1.23457E+13`): its digits are
+    /// gone, so the card could never match its CRM record again, and two deals whose IDs round
+    /// alike would collapse into one card. A warning let that happen; only a new export fixes it.
+    pub fn check_id(&self, line: u64, id: &str) -> Result<(), RowError> {
+        if !values::looks_like_scientific(id) {
+            return Ok(());
+        }
+        let crm = (self.profile.name != "generic").then_some(self.profile.label.as_str());
+        Err(RowError {
+            line,
+            column: self.column_index(SystemField::ExternalId).map(|c| c + 1),
+            message: msg::scientific_id(id, crm),
+        })
     }
 
     fn means_empty(&self, value: &str) -> bool {

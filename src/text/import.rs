@@ -103,8 +103,13 @@ pub fn duplicate_id() -> String {
     crate::tr!("import-duplicate-id")
 }
 
-pub fn scientific_id(id: &str) -> String {
-    crate::tr!("import-scientific-id", id = id)
+/// `crm`: the profile's label (`HubSpot`), `None` for the generic profile.
+pub fn scientific_id(id: &str, crm: Option<&str>) -> String {
+    let crm = match crm {
+        Some(label) => label.to_string(),
+        None => crate::tr!("import-the-crm"),
+    };
+    crate::tr!("import-scientific-id", id = safe::line(id), crm = crm)
 }
 
 pub fn unclosed_quote() -> String {
