@@ -170,6 +170,18 @@ fn ids_excel_turned_into_scientific_notation_stop_the_import() {
 }
 
 #[test]
+fn utf8_file_with_one_cp1251_word_is_refused_at_that_word() {
+    // The Cyrillic header is valid UTF-8: the file is UTF-8 with a bad spot, not windows-1251
+    // (which turned the headers into mojibake no profile knew).
+    refused(
+        "malformed/utf8_with_a_cp1251_word.csv",
+        &[],
+        ":3:5:",
+        "bytes here are not valid UTF-8",
+    );
+}
+
+#[test]
 fn empty_file_is_refused() {
     refused(
         "malformed/empty.csv",
