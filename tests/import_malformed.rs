@@ -182,6 +182,16 @@ fn utf8_file_with_one_cp1251_word_is_refused_at_that_word() {
 }
 
 #[test]
+fn nul_byte_in_a_cell_is_refused_at_its_line_and_field() {
+    refused(
+        "malformed/nul_in_a_cell.csv",
+        &[],
+        ":5:2:",
+        "a NUL byte in this field",
+    );
+}
+
+#[test]
 fn empty_file_is_refused() {
     refused(
         "malformed/empty.csv",

@@ -36,7 +36,9 @@ pub fn file_kind(head: &[u8]) -> Result<FileKind, SniffError> {
         return Err(SniffError::Empty);
     }
     if !is_bom16 {
-        if let Some(pos) = head.iter().position(|&b| b == 0) {
+        if let Some(pos) = head.iter().position(|&b| b == 0)
+            && !stray_nuls(head)
+        {
             return Err(SniffError::Binary(pos));
         }
         let start: Vec<u8> = body
@@ -54,6 +56,22 @@ pub fn file_kind(head: &[u8]) -> Result<FileKind, SniffError> {
         }
     }
     Ok(FileKind::Text)
+}
+
+/// Text but for a few NUL bytes: no other control byte than tab and line ends, and NULs
+/// rare. The CSV reader then names the NUL's line and field, which an offset into a
+/// binary file could not; a picture, a PDF or UTF-16 without its BOM stays binary.
+fn stray_nuls(head: &[u8]) -> bool {
+    let mut nuls = 0;
+    for &b in head {
+        match b {
+            0 => nuls += 1,
+            b'\t' | b'\n' | b'\r' => {}
+            b if b < 0x20 || b == 0x7F => return false,
+            _ => {}
+        }
+    }
+    nuls * 16 <= head.len()
 }
 
 /// The encoding chosen and why.
@@ -354,6 +372,9 @@ mod tests {
         assert_eq!(file_kind(b"  \n"), Err(SniffError::Empty));
         assert_eq!(file_kind(b""), Err(SniffError::Empty));
         assert_eq!(file_kind(b"ab\0cd"), Err(SniffError::Binary(2)));
+        assert_eq!(file_kind(b"I\0D\0,\0N\0\n\0"), Err(SniffError::Binary(1)));
+        let stray = "ID,Name\n1,a\0b\n2,Some longer text to read\n";
+        assert_eq!(file_kind(stray.as_bytes()), Ok(FileKind::Text));
         assert_eq!(
             file_kind(b"<html><meta charset=utf-8><table>"),
             Ok(FileKind::HtmlTable)

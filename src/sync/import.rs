@@ -897,6 +897,7 @@ fn csv_error(file: &str, e: CsvError) -> ImportError {
         } => (line, column, message),
         CsvError::UnclosedQuote { line } => (Some(line), None, msg::unclosed_quote()),
         CsvError::NotUtf8 { line, field } => (Some(line), Some(field), msg::not_utf8()),
+        CsvError::Nul { line, field } => (Some(line), Some(field), msg::nul_in_field()),
         CsvError::Io(io) => match io
             .get_ref()
             .and_then(|inner| inner.downcast_ref::<decode::MalformedAt>())

@@ -120,6 +120,10 @@ pub fn not_utf8() -> String {
     crate::tr!("import-not-utf8")
 }
 
+pub fn nul_in_field() -> String {
+    crate::tr!("import-nul-in-field")
+}
+
 pub fn undecodable(offset: u64) -> String {
     crate::tr!("import-undecodable", offset = offset)
 }
