@@ -424,9 +424,34 @@ fn salesforce_opportunity_export_is_detected_with_its_stage_counts() {
 }
 
 #[test]
+fn salesforce_leads_import_through_the_salesforce_profile_once_the_hint_names_their_stage() {
+    let desk = Desk::new();
+    let leads = salesforce("Lead.csv");
+    // Leads have `Status` where opportunities have `StageName`: the refusal says which map fixes it.
+    let err = desk.import_fails(&[&leads]);
+    assert!(err.contains("profile salesforce looks for «StageName»"), "{err}");
+    assert!(err.contains("name it with --map stage=HEADER"), "{err}");
+    // Following the hint keeps the profile the headers name, with the map on top of it.
+    let r = desk.import_one(&["--map", "stage=Status", &leads]);
+    assert_eq!(r["profile"], "salesforce");
+    assert_eq!(r["source"], "salesforce");
+    assert_eq!(r["cards"], 60);
+    assert_eq!(
+        desk.stage_counts(),
+        counts(&[("Qualified", 24), ("New", 21), ("Working", 15)])
+    );
+    let c = desk.card("00QEc00000BBaeXMAT");
+    assert_eq!(c["title"], "William Lee");
+    assert_eq!(c["owner"], "005Ec000004oBPNIA2");
+    assert_eq!(c["created_at"], "2024-01-22 20:36:47");
+}
+
+#[test]
 fn salesforce_leads_import_as_generic_with_a_column_map() {
     let desk = Desk::new();
     let r = desk.import_one(&[
+        "--profile",
+        "generic",
         "--map",
         "external_id=Id,stage=Status,title=Company,owner=OwnerId",
         &salesforce("Lead.csv"),

@@ -992,7 +992,12 @@ fn choose_profile(header: &[String], opts: &ImportOptions) -> Result<(Profile, S
             let p = Profile::builtin(name).ok_or_else(|| msg::unknown_profile(name))?;
             (p, msg::profile_forced())
         }
-        None => match profile::detect(header) {
+        None => match profile::detect(header).or_else(|| {
+            // The map on top of the profile the headers name, as `--profile NAME --map` would.
+            (!opts.map.is_empty())
+                .then(|| profile::detect_with_map(header, &opts.map))
+                .flatten()
+        }) {
             Some(d) => {
                 let reason = msg::profile_detected(&d);
                 (
