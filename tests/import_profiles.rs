@@ -323,6 +323,40 @@ fn hubspot_all_quoted_export() {
 }
 
 #[test]
+fn hubspot_closedwon_and_closedlost_stages_are_the_funnels_closed_stages() {
+    let desk = Desk::new();
+    let r = desk.import_one(&[&fixture("hubspot_closed_deals.csv")]);
+    assert_eq!(r["profile"], "hubspot");
+    assert_eq!(r["warnings"], 0);
+    // The default funnel knows them (aliases of its won and lost stages); the open one it does not.
+    assert_eq!(
+        r["unknown_stages"],
+        json!([{"stage": "appointmentscheduled", "cards": 1}])
+    );
+    let won = desk.card("18234567811");
+    assert_eq!((&won["closed"], &won["won"]), (&json!(1), &json!(1)));
+    let lost = desk.card("18234567812");
+    assert_eq!((&lost["closed"], &lost["won"]), (&json!(1), &json!(0)));
+    let open = desk.card("18234567813");
+    assert_eq!(
+        (&open["closed"], &open["won"]),
+        (&json!(null), &json!(null))
+    );
+    // No card is flagged for an unknown stage or for a closed flag that disagrees with its stage.
+    let flags: Vec<String> = desk
+        .rows(Table::Flags)
+        .iter()
+        .map(|f| text(f, "code"))
+        .collect();
+    assert_eq!(
+        flags.iter().filter(|c| *c == "unknown_stage").count(),
+        1,
+        "{flags:?}"
+    );
+    assert!(!flags.iter().any(|c| c == "closed_open"), "{flags:?}");
+}
+
+#[test]
 fn pipedrive_status_column_sets_closed_and_won() {
     let desk = Desk::new();
     let r = desk.import_one(&[&fixture("pipedrive_deals.csv")]);
@@ -429,7 +463,10 @@ fn salesforce_leads_import_through_the_salesforce_profile_once_the_hint_names_th
     let leads = salesforce("Lead.csv");
     // Leads have `Status` where opportunities have `StageName`: the refusal says which map fixes it.
     let err = desk.import_fails(&[&leads]);
-    assert!(err.contains("profile salesforce looks for «StageName»"), "{err}");
+    assert!(
+        err.contains("profile salesforce looks for «StageName»"),
+        "{err}"
+    );
     assert!(err.contains("name it with --map stage=HEADER"), "{err}");
     // Following the hint keeps the profile the headers name, with the map on top of it.
     let r = desk.import_one(&["--map", "stage=Status", &leads]);

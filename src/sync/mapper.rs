@@ -43,6 +43,10 @@ pub struct Mapper {
     /// Where a card keeps its owner's CRM id, when the profile's owners carry one (`Name [17]`):
     /// one name for every card.
     owner_id_field: Option<FieldName>,
+    /// The profile's won and lost words (folded, with whether they mean won), read in the stage
+    /// column when the file has no status column: HubSpot closes a deal by moving it to
+    /// `closedwon` or `closedlost`, and its export has no other column that says so.
+    stage_closes: Vec<(String, bool)>,
 }
 
 impl Mapper {
@@ -114,7 +118,17 @@ impl Mapper {
         empty_lens.extend(empty_values.iter().map(|e| e.len()));
         let owner_id_field = (profile.owner_format == super::profile::OwnerFormat::NameWithId)
             .then(|| FieldName::from(values::OWNER_ID_FIELD));
+        let has_status = targets.contains(&Target::System(SystemField::Status));
+        let stage_closes = if has_status {
+            Vec::new()
+        } else {
+            let words = |ws: &[String], won: bool| ws.iter().map(move |w| (fold(w), won)).collect();
+            let mut closes: Vec<(String, bool)> = words(&profile.status.won, true);
+            closes.extend(words(&profile.status.lost, false));
+            closes
+        };
         let mapper = Mapper {
+            stage_closes,
             owner_id_field,
             dates: values::DateParser::new(&profile.date_formats),
             empty_values,
@@ -335,6 +349,15 @@ impl Mapper {
         }
         if card.stage.is_empty() {
             return Err(self.empty_required(line, SystemField::Stage));
+        }
+        if !self.stage_closes.is_empty() {
+            let stage = fold(&card.stage);
+            let closes = self.stage_closes.iter().find(|(w, _)| *w == stage);
+            // A closed or won column, where there is one, has said so already.
+            if let Some(&(_, won)) = closes {
+                card.closed.get_or_insert(true);
+                card.won.get_or_insert(won);
+            }
         }
         Ok(card)
     }
