@@ -244,7 +244,8 @@ fn a_failed_file_rolls_back_alone_and_earlier_files_stay_imported() {
         .unwrap();
     assert_eq!(out.status.code(), Some(1));
     let stdout = String::from_utf8(out.stdout).unwrap();
-    assert_eq!(stdout.lines().count(), 1, "{stdout}");
+    // The good file's report, then the failed file's line.
+    assert_eq!(stdout.lines().count(), 2, "{stdout}");
     assert!(
         String::from_utf8(out.stderr)
             .unwrap()
@@ -257,6 +258,61 @@ fn a_failed_file_rolls_back_alone_and_earlier_files_stay_imported() {
         0
     );
     assert_eq!(desk.rows(Table::ImportBatches).len(), 1);
+}
+
+#[test]
+fn every_file_of_a_failed_import_gets_its_outcome() {
+    // A is imported, B fails, C and D are never read: each says so, in JSON and in text.
+    let (a, b) = (
+        fixture("amocrm_cp1251.csv"),
+        fixture("malformed/field_count_mid.csv"),
+    );
+    let (c, d) = (
+        fixture("pipedrive_deals.csv"),
+        fixture("bitrix24_deals.csv"),
+    );
+    let desk = Desk::new();
+    let out = desk
+        .okk()
+        .args(["import", "--json", &a, &b, &c, &d])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let lines: Vec<serde_json::Value> = String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 4, "{lines:#?}");
+    assert_eq!(
+        (&lines[0]["file"], &lines[0]["inserted"]),
+        (&json!(a), &json!(4))
+    );
+    assert_eq!(
+        lines[1],
+        json!({
+            "file": b,
+            "line": 6,
+            "column": null,
+            "error": "this row has 8 fields but the header has 7; look for a stray delimiter \
+                      or an unbalanced quote on this line",
+        })
+    );
+    assert_eq!(lines[2], json!({"file": c, "skipped": true}));
+    assert_eq!(lines[3], json!({"file": d, "skipped": true}));
+    assert_eq!(desk.rows(Table::ImportBatches).len(), 1);
+
+    let desk = Desk::new();
+    let err = desk.import_fails(&[&a, &b, &c, &d]);
+    let lines: Vec<&str> = err.lines().collect();
+    assert_eq!(lines.len(), 3, "{err}");
+    assert!(lines[0].starts_with(&format!("okk: {b}:6: ")), "{err}");
+    for (line, file) in lines[1..].iter().zip([&c, &d]) {
+        assert!(
+            line.starts_with(&format!("{file}: not read: the import stopped at {b}")),
+            "{err}"
+        );
+    }
 }
 
 // ---- warnings do not stop the import ----------------------------------------------------------

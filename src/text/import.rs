@@ -120,6 +120,15 @@ pub fn not_utf8() -> String {
     crate::tr!("import-not-utf8")
 }
 
+/// A file of `okk import A B C` not read because `failed` (an earlier one) stopped the import.
+pub fn not_read(file: &str, failed: &str) -> String {
+    crate::tr!(
+        "import-not-read",
+        file = safe::line(file),
+        failed = safe::line(failed)
+    )
+}
+
 pub fn nul_in_field() -> String {
     crate::tr!("import-nul-in-field")
 }

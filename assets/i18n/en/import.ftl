@@ -18,6 +18,7 @@ import-scientific-id = ID «{ $id }» is in scientific notation: Excel rounded a
 import-the-crm = the CRM
 import-unclosed-quote = a quoted field that starts in this record is never closed: the file ends inside quotes (the file may be truncated, or a quote inside a field is not doubled)
 import-not-utf8 = bytes here are not valid UTF-8; if the file is in another encoding, pass --encoding (e.g. --encoding windows-1251)
+import-not-read = { $file }: not read: the import stopped at { $failed } (the files before it are imported); import this file once that one is fixed
 import-nul-in-field = a NUL byte in this field: no CRM writes one in a text export, so the file is damaged; delete the byte (or the row), or export the deals again
 import-undecodable = bytes at offset { $offset } cannot be decoded in the chosen encoding; pass the right one with --encoding
 import-cannot-read = cannot read the file: { $error }
