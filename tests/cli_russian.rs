@@ -322,6 +322,9 @@ fn the_import_report_reads_in_russian_with_plural_forms_and_the_file_line_kept()
         out.contains("  карточки  новых 3, обновлено 0 (сменили этап 0)"),
         "{out}"
     );
+    // Cards a full export lacks are never deleted: the report calls them what the desk does.
+    assert!(out.contains("без изменений 0, нет в CRM 0\n"), "{out}");
+    assert!(!out.contains("удал"), "{out}");
     assert!(out.contains("  предупреждений 1\n    строка 3 [Дата создания сделки]: «32.13.2026 10:00:00» — не дата"), "{out}");
     assert!(out.contains("неизвестные этапы (их нет в воронке"), "{out}");
     let mut allowed = allowed();
@@ -456,6 +459,44 @@ fn counted_messages_take_russian_plural_forms() {
             okk::text::app::pending_saved(1),
             "okk: saved 1 verdict left waiting for the store by a reviewer that was stopped"
         );
+    });
+}
+
+#[test]
+fn cards_missing_from_the_crm_are_never_called_deleted_in_russian() {
+    lang::with(Lang::Ru, || {
+        let report = okk::domain::sync_report::SyncReport {
+            connection: "main".into(),
+            kind: "amocrm",
+            url: "https://example.amocrm.ru".into(),
+            rows: 10,
+            notes: 0,
+            inserted: 1,
+            updated: 2,
+            unchanged: 5,
+            gone: 2,
+            stage_changes: 1,
+            unknown_stages: Vec::new(),
+            warnings: 0,
+            warning_samples: Vec::new(),
+            requests: 3,
+            retries: 0,
+            since: None,
+            until: None,
+            full: true,
+            full_sweep_at: None,
+            dry_run: false,
+            judged: true,
+        };
+        let text = okk::text::crm::report(&report);
+        assert!(text.contains("без изменений 5, нет в CRM 2;"), "{text}");
+        // Nor in the help of the commands that mark them.
+        let mut cmd = okk::app::help::command();
+        cmd.build();
+        for path in ["", "import", "queue", "sync"] {
+            let help = find(&mut cmd, path).render_long_help().to_string();
+            assert!(!help.contains("удалён"), "okk {path} --help:\n{help}");
+        }
     });
 }
 

@@ -145,6 +145,53 @@ fn empty_id_cell_stops_at_its_line_and_column() {
 // Problems with the file as a whole have no line to point at: `FILE: message`.
 
 #[test]
+fn ids_excel_turned_into_scientific_notation_stop_the_import() {
+    // Two deals whose IDs Excel rounded to one number would become one card: refused at the
+    // first, naming the value, the CRM to export from again, and Excel's text column.
+    let says = "ID «1.23457E+13» is in scientific notation";
+    refused("malformed/hubspot_scientific_ids.csv", &[], ":3:1:", says);
+    let desk = desk_with_cards();
+    let err = desk.import_fails(&[&fixture("malformed/hubspot_scientific_ids.csv")]);
+    assert!(err.contains("Export the deals from HubSpot again"), "{err}");
+    assert!(err.contains("without opening it in Excel"), "{err}");
+    assert!(err.contains("Text"), "{err}");
+
+    // On a re-sync, where rows are looked up before they are mapped, just the same.
+    let desk = Desk::new();
+    desk.import_one(&[&fixture("hubspot-crm-exports-all-deals-2026-11-20.csv")]);
+    let before = desk.digest();
+    let file = fixture("malformed/hubspot_scientific_ids.csv");
+    let err = desk.import_fails(&[&file]);
+    assert!(
+        err.starts_with(&format!("okk: {file}:3:1: {says}")),
+        "{err}"
+    );
+    assert_same(&before, &desk.digest());
+}
+
+#[test]
+fn utf8_file_with_one_cp1251_word_is_refused_at_that_word() {
+    // The Cyrillic header is valid UTF-8: the file is UTF-8 with a bad spot, not windows-1251
+    // (which turned the headers into mojibake no profile knew).
+    refused(
+        "malformed/utf8_with_a_cp1251_word.csv",
+        &[],
+        ":3:5:",
+        "bytes here are not valid UTF-8",
+    );
+}
+
+#[test]
+fn nul_byte_in_a_cell_is_refused_at_its_line_and_field() {
+    refused(
+        "malformed/nul_in_a_cell.csv",
+        &[],
+        ":5:2:",
+        "a NUL byte in this field",
+    );
+}
+
+#[test]
 fn empty_file_is_refused() {
     refused(
         "malformed/empty.csv",
@@ -197,7 +244,8 @@ fn a_failed_file_rolls_back_alone_and_earlier_files_stay_imported() {
         .unwrap();
     assert_eq!(out.status.code(), Some(1));
     let stdout = String::from_utf8(out.stdout).unwrap();
-    assert_eq!(stdout.lines().count(), 1, "{stdout}");
+    // The good file's report, then the failed file's line.
+    assert_eq!(stdout.lines().count(), 2, "{stdout}");
     assert!(
         String::from_utf8(out.stderr)
             .unwrap()
@@ -210,6 +258,61 @@ fn a_failed_file_rolls_back_alone_and_earlier_files_stay_imported() {
         0
     );
     assert_eq!(desk.rows(Table::ImportBatches).len(), 1);
+}
+
+#[test]
+fn every_file_of_a_failed_import_gets_its_outcome() {
+    // A is imported, B fails, C and D are never read: each says so, in JSON and in text.
+    let (a, b) = (
+        fixture("amocrm_cp1251.csv"),
+        fixture("malformed/field_count_mid.csv"),
+    );
+    let (c, d) = (
+        fixture("pipedrive_deals.csv"),
+        fixture("bitrix24_deals.csv"),
+    );
+    let desk = Desk::new();
+    let out = desk
+        .okk()
+        .args(["import", "--json", &a, &b, &c, &d])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let lines: Vec<serde_json::Value> = String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 4, "{lines:#?}");
+    assert_eq!(
+        (&lines[0]["file"], &lines[0]["inserted"]),
+        (&json!(a), &json!(4))
+    );
+    assert_eq!(
+        lines[1],
+        json!({
+            "file": b,
+            "line": 6,
+            "column": null,
+            "error": "this row has 8 fields but the header has 7; look for a stray delimiter \
+                      or an unbalanced quote on this line",
+        })
+    );
+    assert_eq!(lines[2], json!({"file": c, "skipped": true}));
+    assert_eq!(lines[3], json!({"file": d, "skipped": true}));
+    assert_eq!(desk.rows(Table::ImportBatches).len(), 1);
+
+    let desk = Desk::new();
+    let err = desk.import_fails(&[&a, &b, &c, &d]);
+    let lines: Vec<&str> = err.lines().collect();
+    assert_eq!(lines.len(), 3, "{err}");
+    assert!(lines[0].starts_with(&format!("okk: {b}:6: ")), "{err}");
+    for (line, file) in lines[1..].iter().zip([&c, &d]) {
+        assert!(
+            line.starts_with(&format!("{file}: not read: the import stopped at {b}")),
+            "{err}"
+        );
+    }
 }
 
 // ---- warnings do not stop the import ----------------------------------------------------------

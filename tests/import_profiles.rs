@@ -326,6 +326,40 @@ fn hubspot_all_quoted_export() {
 /// rest: such a deal is the funnel's won or lost card (counted, queued and judged there), not a
 /// card of that open stage flagged `closed_open`, critical, for being closed.
 #[test]
+fn hubspot_closedwon_and_closedlost_stages_are_the_funnels_closed_stages() {
+    let desk = Desk::new();
+    let r = desk.import_one(&[&fixture("hubspot_closed_deals.csv")]);
+    assert_eq!(r["profile"], "hubspot");
+    assert_eq!(r["warnings"], 0);
+    // The default funnel knows them (aliases of its won and lost stages); the open one it does not.
+    assert_eq!(
+        r["unknown_stages"],
+        json!([{"stage": "appointmentscheduled", "cards": 1}])
+    );
+    let won = desk.card("18234567811");
+    assert_eq!((&won["closed"], &won["won"]), (&json!(1), &json!(1)));
+    let lost = desk.card("18234567812");
+    assert_eq!((&lost["closed"], &lost["won"]), (&json!(1), &json!(0)));
+    let open = desk.card("18234567813");
+    assert_eq!(
+        (&open["closed"], &open["won"]),
+        (&json!(null), &json!(null))
+    );
+    // No card is flagged for an unknown stage or for a closed flag that disagrees with its stage.
+    let flags: Vec<String> = desk
+        .rows(Table::Flags)
+        .iter()
+        .map(|f| text(f, "code"))
+        .collect();
+    assert_eq!(
+        flags.iter().filter(|c| *c == "unknown_stage").count(),
+        1,
+        "{flags:?}"
+    );
+    assert!(!flags.iter().any(|c| c == "closed_open"), "{flags:?}");
+}
+
+#[test]
 fn pipedrive_status_column_sets_closed_and_won() {
     let desk = Desk::new();
     let r = desk.import_one(&[&fixture("pipedrive_deals.csv")]);
@@ -469,9 +503,37 @@ fn salesforce_opportunity_export_is_detected_with_its_stage_counts() {
 }
 
 #[test]
+fn salesforce_leads_import_through_the_salesforce_profile_once_the_hint_names_their_stage() {
+    let desk = Desk::new();
+    let leads = salesforce("Lead.csv");
+    // Leads have `Status` where opportunities have `StageName`: the refusal says which map fixes it.
+    let err = desk.import_fails(&[&leads]);
+    assert!(
+        err.contains("profile salesforce looks for «StageName»"),
+        "{err}"
+    );
+    assert!(err.contains("name it with --map stage=HEADER"), "{err}");
+    // Following the hint keeps the profile the headers name, with the map on top of it.
+    let r = desk.import_one(&["--map", "stage=Status", &leads]);
+    assert_eq!(r["profile"], "salesforce");
+    assert_eq!(r["source"], "salesforce");
+    assert_eq!(r["cards"], 60);
+    assert_eq!(
+        desk.stage_counts(),
+        counts(&[("Qualified", 24), ("New", 21), ("Working", 15)])
+    );
+    let c = desk.card("00QEc00000BBaeXMAT");
+    assert_eq!(c["title"], "William Lee");
+    assert_eq!(c["owner"], "005Ec000004oBPNIA2");
+    assert_eq!(c["created_at"], "2024-01-22 20:36:47");
+}
+
+#[test]
 fn salesforce_leads_import_as_generic_with_a_column_map() {
     let desk = Desk::new();
     let r = desk.import_one(&[
+        "--profile",
+        "generic",
         "--map",
         "external_id=Id,stage=Status,title=Company,owner=OwnerId",
         &salesforce("Lead.csv"),

@@ -54,7 +54,7 @@ pub fn run(paths: &Paths, args: ImportArgs) -> Result<ExitCode> {
         remove_store(&paths.db);
     }
     match failure {
-        Some(e) => Err(user(e.to_string())),
+        Some(f) => Err(user(f.to_string())),
         None => Ok(ExitCode::SUCCESS),
     }
 }
@@ -79,7 +79,7 @@ fn on_server(paths: &Paths, url: &str, args: ImportArgs) -> Result<ExitCode> {
         super::audit::refresh_server(&mut store, &funnel, &fingerprint, today, true)?;
     }
     match done.failure {
-        Some(e) => Err(user(e.to_string())),
+        Some(f) => Err(user(f.to_string())),
         None => Ok(ExitCode::SUCCESS),
     }
 }
@@ -134,8 +134,6 @@ fn options(args: &ImportArgs, rules: Option<PassRules>) -> Result<ImportOptions>
     })
 }
 
-/// Each file is its own transaction: earlier files stay imported if a later one fails.
-/// Returns how many went in, whether the rules judged them all in their pass, and the failure.
 /// What the files of one `okk import` came to.
 struct Imported {
     /// Files imported, each in its own transaction.
@@ -143,9 +141,46 @@ struct Imported {
     /// Whether the rules judged every file's cards in its pass.
     all_judged: bool,
     /// The file that failed, after which none was read.
-    failure: Option<ImportError>,
+    failure: Option<Failure>,
 }
 
+/// The file that stopped the import, and the files after it, which were not read.
+struct Failure {
+    error: ImportError,
+    skipped: Vec<String>,
+}
+
+/// The error, then a line for each file not read: every file named on the command line is
+/// accounted for.
+impl std::fmt::Display for Failure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}", self.error)?;
+        for file in &self.skipped {
+            write!(f, "\n{}", msg::not_read(file, &self.error.file))?;
+        }
+        Ok(())
+    }
+}
+
+/// `--json`: the line of the file that failed, beside the imported files' reports (`file` as
+/// theirs; where in the file and what is wrong, as the error on stderr says it).
+#[derive(serde::Serialize)]
+struct FailedJson<'a> {
+    file: &'a str,
+    line: Option<u64>,
+    column: Option<usize>,
+    error: &'a str,
+}
+
+/// `--json`: the line of a file not read because an earlier one failed.
+#[derive(serde::Serialize)]
+struct SkippedJson<'a> {
+    file: &'a str,
+    skipped: bool,
+}
+
+/// Each file is its own transaction: earlier files stay imported if a later one fails, and
+/// the files after it are not read.
 fn import_files(
     store: &mut dyn ImportStore,
     funnel: &Funnel,
@@ -157,7 +192,7 @@ fn import_files(
         all_judged: true,
         failure: None,
     };
-    for file in &args.files {
+    for (i, file) in args.files.iter().enumerate() {
         match import_file(store, funnel, file, opts) {
             Ok(report) => {
                 done.files += 1;
@@ -168,8 +203,26 @@ fn import_files(
                     super::say_raw(msg::report(&report))?;
                 }
             }
-            Err(e) => {
-                done.failure = Some(e);
+            Err(error) => {
+                let skipped: Vec<String> = args.files[i + 1..]
+                    .iter()
+                    .map(|f| f.display().to_string())
+                    .collect();
+                if args.json {
+                    super::say_json(&FailedJson {
+                        file: &error.file,
+                        line: error.line,
+                        column: error.column,
+                        error: &error.message,
+                    })?;
+                    for file in &skipped {
+                        super::say_json(&SkippedJson {
+                            file,
+                            skipped: true,
+                        })?;
+                    }
+                }
+                done.failure = Some(Failure { error, skipped });
                 break;
             }
         }

@@ -36,7 +36,9 @@ pub fn file_kind(head: &[u8]) -> Result<FileKind, SniffError> {
         return Err(SniffError::Empty);
     }
     if !is_bom16 {
-        if let Some(pos) = head.iter().position(|&b| b == 0) {
+        if let Some(pos) = head.iter().position(|&b| b == 0)
+            && !stray_nuls(head)
+        {
             return Err(SniffError::Binary(pos));
         }
         let start: Vec<u8> = body
@@ -54,6 +56,22 @@ pub fn file_kind(head: &[u8]) -> Result<FileKind, SniffError> {
         }
     }
     Ok(FileKind::Text)
+}
+
+/// Text but for a few NUL bytes: no other control byte than tab and line ends, and NULs
+/// rare. The CSV reader then names the NUL's line and field, which an offset into a
+/// binary file could not; a picture, a PDF or UTF-16 without its BOM stays binary.
+fn stray_nuls(head: &[u8]) -> bool {
+    let mut nuls = 0;
+    for &b in head {
+        match b {
+            0 => nuls += 1,
+            b'\t' | b'\n' | b'\r' => {}
+            b if b < 0x20 || b == 0x7F => return false,
+            _ => {}
+        }
+    }
+    nuls * 16 <= head.len()
 }
 
 /// The encoding chosen and why.
@@ -107,10 +125,18 @@ pub fn sniff(head: &[u8], whole_file_in_head: bool) -> Chosen {
             reason: Reason::ValidUtf8,
         };
     }
-    let (good, bad, first_bad) = utf8_census(head);
+    let Census {
+        good,
+        good_before_bad,
+        bad,
+        first_bad,
+    } = utf8_census(head);
     // Cyrillic code pages almost never form a valid UTF-8 sequence (their letters are all
-    // lead bytes), so many valid sequences and a few bad bytes mean UTF-8 with a flaw.
-    if good >= 16 && bad * 50 <= good {
+    // lead bytes), so many valid sequences and a few bad bytes mean UTF-8 with a flaw. So do
+    // real UTF-8 letters before the first bad byte, however many bad ones follow (a word
+    // pasted in from a windows-1251 file): in a code page two Cyrillic letters in a row are
+    // already invalid UTF-8, so its first bad byte comes at its first word.
+    if (good >= 16 && bad * 50 <= good) || good_before_bad >= UTF8_LETTERS_BEFORE_BAD {
         return Chosen {
             encoding: UTF_8,
             bom_len: 0,
@@ -136,10 +162,26 @@ pub fn sniff(head: &[u8], whole_file_in_head: bool) -> Chosen {
     }
 }
 
-/// Multi-byte UTF-8 characters and invalid sequences in `head` (a sequence cut off by its end
-/// is neither), and the offset of the first invalid one.
-fn utf8_census(head: &[u8]) -> (usize, usize, usize) {
+/// Valid multi-byte UTF-8 characters before a file's first bad byte that make it UTF-8 with a
+/// flaw. A code page's text makes one now and then (windows-1251 «Пё» is valid UTF-8), never
+/// several before its first invalid pair; a header of one Cyrillic word has this many.
+const UTF8_LETTERS_BEFORE_BAD: usize = 8;
+
+/// What [`utf8_census`] counts.
+struct Census {
+    /// Multi-byte UTF-8 characters (a sequence cut off by the end of the sample is none).
+    good: usize,
+    /// Those of them before the first invalid sequence.
+    good_before_bad: usize,
+    /// Invalid sequences.
+    bad: usize,
+    /// The offset of the first invalid sequence (the sample's length when there is none).
+    first_bad: usize,
+}
+
+fn utf8_census(head: &[u8]) -> Census {
     let (mut good, mut bad, mut first_bad) = (0, 0, head.len());
+    let mut good_before_bad = 0;
     let mut rest = head;
     let mut offset = 0;
     loop {
@@ -155,12 +197,21 @@ fn utf8_census(head: &[u8]) -> (usize, usize, usize) {
         let Some(len) = e.error_len() else { break };
         if bad == 0 {
             first_bad = offset + e.valid_up_to();
+            good_before_bad = good;
         }
         bad += 1;
         offset += e.valid_up_to() + len;
         rest = &rest[e.valid_up_to() + len..];
     }
-    (good, bad, first_bad)
+    if bad == 0 {
+        good_before_bad = good;
+    }
+    Census {
+        good,
+        good_before_bad,
+        bad,
+        first_bad,
+    }
 }
 
 /// Valid UTF-8, allowing a multi-byte character cut off by the end of the sample.
@@ -292,6 +343,24 @@ mod tests {
     }
 
     #[test]
+    fn utf8_with_a_cp1251_word_stays_utf8_but_a_cp1251_file_with_a_valid_pair_does_not() {
+        let mut bytes = "ID,Название сделки,Этап сделки\r\n1,Сделка,"
+            .as_bytes()
+            .to_vec();
+        bytes.extend_from_slice(&WINDOWS_1251.encode("привет пока").0);
+        bytes.extend_from_slice(b"\r\n");
+        let chosen = sniff(&bytes, true);
+        assert_eq!(chosen.encoding, UTF_8);
+        assert_eq!(chosen.reason, Reason::MostlyUtf8);
+        // «Пё» and «Фё» in windows-1251 are valid two-byte UTF-8; the letters after them are not.
+        let text = "Record ID,Deal Name,Deal Stage\n1,Пётр Фёдоров,Квалификация\n";
+        let (cp, _, _) = WINDOWS_1251.encode(text);
+        assert_eq!(sniff(&cp, true).encoding, WINDOWS_1251);
+        let (koi, _, _) = KOI8_R.encode(text);
+        assert_eq!(sniff(&koi, true).encoding, KOI8_R);
+    }
+
+    #[test]
     fn utf8_cut_mid_character_is_still_utf8() {
         let s = "Этап".as_bytes();
         assert_eq!(sniff(&s[..3], false).encoding, UTF_8);
@@ -303,6 +372,9 @@ mod tests {
         assert_eq!(file_kind(b"  \n"), Err(SniffError::Empty));
         assert_eq!(file_kind(b""), Err(SniffError::Empty));
         assert_eq!(file_kind(b"ab\0cd"), Err(SniffError::Binary(2)));
+        assert_eq!(file_kind(b"I\0D\0,\0N\0\n\0"), Err(SniffError::Binary(1)));
+        let stray = "ID,Name\n1,a\0b\n2,Some longer text to read\n";
+        assert_eq!(file_kind(stray.as_bytes()), Ok(FileKind::Text));
         assert_eq!(
             file_kind(b"<html><meta charset=utf-8><table>"),
             Ok(FileKind::HtmlTable)

@@ -22,6 +22,11 @@ pub enum CsvError {
         line: u64,
         field: usize,
     },
+    /// A field holding a NUL byte, which no text export writes (1-based field number).
+    Nul {
+        line: u64,
+        field: usize,
+    },
     /// The record crosses one of the import's limits (1-based column, when one is at fault).
     Limit {
         line: u64,
@@ -240,6 +245,19 @@ impl<R: Read> CsvReader<R> {
                 return Err(self.stop(self.limit(Some(col), Limit::Cell, self.max_field)));
             }
         }
+        // A NUL is valid UTF-8 but no CRM writes one: the file is damaged, or not an export
+        // (the sniffer lets a text file with a stray NUL through so that it is said here, at
+        // its line and field). `contains` on bytes is a memchr.
+        if self.out[..used].contains(&0) {
+            let at = self.out[..used].iter().position(|&b| b == 0).unwrap_or(0);
+            let field = self.ends[..nend]
+                .iter()
+                .position(|&end| end > at)
+                .unwrap_or(0)
+                + 1;
+            let line = self.line;
+            return Err(self.stop(CsvError::Nul { line, field }));
+        }
         // simdutf8: Cyrillic text is all multi-byte, where std's check is slowest.
         self.record_utf8 = simdutf8::basic::from_utf8(&self.out[..used]).is_ok();
         // Offsets in `ends` are relative to each call's output slice start; csv-core keeps them
@@ -321,6 +339,15 @@ mod tests {
     fn closed_quote_at_the_end_without_newline_is_fine() {
         let rows = read_all("a,b\n1,\"x\"").unwrap();
         assert_eq!(rows[1].1, vec!["1".to_string(), "x".into()]);
+    }
+
+    #[test]
+    fn nul_byte_is_an_error_at_its_line_and_field() {
+        let err = read_all("a,b,c\n1,2,3\n\"x\ny\",z\0z,3\n").unwrap_err();
+        assert!(
+            matches!(err, CsvError::Nul { line: 3, field: 2 }),
+            "{err:?}"
+        );
     }
 
     #[test]

@@ -769,6 +769,14 @@ impl<'a> Reader<'a> {
             return Ok(());
         }
         let mapper = setup.mapper;
+        // Checked here too: an unchanged row is never mapped, and a store written before this
+        // check may hold such an ID already.
+        let id_col = mapper
+            .column_index(SystemField::ExternalId)
+            .expect("checked by Mapper::new");
+        mapper
+            .check_id(line, cells[id_col].trim())
+            .map_err(|e| Some(row_error(self.file, e)))?;
         let stage_col = mapper
             .column_index(SystemField::Stage)
             .expect("checked by Mapper::new");
@@ -890,6 +898,7 @@ fn csv_error(file: &str, e: CsvError) -> ImportError {
         } => (line, column, message),
         CsvError::UnclosedQuote { line } => (Some(line), None, msg::unclosed_quote()),
         CsvError::NotUtf8 { line, field } => (Some(line), Some(field), msg::not_utf8()),
+        CsvError::Nul { line, field } => (Some(line), Some(field), msg::nul_in_field()),
         CsvError::Io(io) => match io
             .get_ref()
             .and_then(|inner| inner.downcast_ref::<decode::MalformedAt>())
@@ -984,7 +993,12 @@ fn choose_profile(header: &[String], opts: &ImportOptions) -> Result<(Profile, S
             let p = Profile::builtin(name).ok_or_else(|| msg::unknown_profile(name))?;
             (p, msg::profile_forced())
         }
-        None => match profile::detect(header) {
+        None => match profile::detect(header).or_else(|| {
+            // The map on top of the profile the headers name, as `--profile NAME --map` would.
+            (!opts.map.is_empty())
+                .then(|| profile::detect_with_map(header, &opts.map))
+                .flatten()
+        }) {
             Some(d) => {
                 let reason = msg::profile_detected(&d);
                 (

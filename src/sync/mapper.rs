@@ -43,6 +43,10 @@ pub struct Mapper {
     /// Where a card keeps its owner's CRM id, when the profile's owners carry one (`Name [17]`):
     /// one name for every card.
     owner_id_field: Option<FieldName>,
+    /// The profile's won and lost words (folded, with whether they mean won), read in the stage
+    /// column when the file has no status column: HubSpot closes a deal by moving it to
+    /// `closedwon` or `closedlost`, and its export has no other column that says so.
+    stage_closes: Vec<(String, bool)>,
     /// The funnel's won and lost stages, for a profile whose deals close by status
     /// ([`Mapper::close_by_status`]).
     closing: Option<Closing>,
@@ -145,7 +149,17 @@ impl Mapper {
         empty_lens.extend(empty_values.iter().map(|e| e.len()));
         let owner_id_field = (profile.owner_format == super::profile::OwnerFormat::NameWithId)
             .then(|| FieldName::from(values::OWNER_ID_FIELD));
+        let has_status = targets.contains(&Target::System(SystemField::Status));
+        let stage_closes = if has_status {
+            Vec::new()
+        } else {
+            let words = |ws: &[String], won: bool| ws.iter().map(move |w| (fold(w), won)).collect();
+            let mut closes: Vec<(String, bool)> = words(&profile.status.won, true);
+            closes.extend(words(&profile.status.lost, false));
+            closes
+        };
         let mapper = Mapper {
+            stage_closes,
             owner_id_field,
             closing: None,
             dates: values::DateParser::new(&profile.date_formats),
@@ -263,7 +277,7 @@ impl Mapper {
                 });
             }
         }
-        self.complete(line, card, warnings)
+        self.complete(line, card)
     }
 
     /// Puts one system field's value on the card; `Err`: why the value does not parse.
@@ -347,23 +361,12 @@ impl Mapper {
     }
 
     /// The checks and defaults of a whole row: its id and stage present, blank flags false.
-    fn complete(
-        &self,
-        line: u64,
-        mut card: Card,
-        warnings: &mut Vec<Warning>,
-    ) -> Result<Card, RowError> {
+    fn complete(&self, line: u64, mut card: Card) -> Result<Card, RowError> {
         let p = &self.profile;
         if card.external_id.is_empty() {
             return Err(self.empty_required(line, SystemField::ExternalId));
         }
-        if values::looks_like_scientific(&card.external_id) {
-            warnings.push(Warning {
-                line,
-                column: self.names[self.column_index(SystemField::ExternalId).unwrap_or(0)].clone(),
-                message: msg::scientific_id(&card.external_id),
-            });
-        }
+        self.check_id(line, &card.external_id)?;
         if p.blank_is_false {
             for field in [SystemField::Closed, SystemField::Won] {
                 let slot = if field == SystemField::Closed {
@@ -379,6 +382,15 @@ impl Mapper {
         if card.stage.is_empty() {
             return Err(self.empty_required(line, SystemField::Stage));
         }
+        if !self.stage_closes.is_empty() {
+            let stage = fold(&card.stage);
+            let closes = self.stage_closes.iter().find(|(w, _)| *w == stage);
+            // A closed or won column, where there is one, has said so already.
+            if let Some(&(_, won)) = closes {
+                card.closed.get_or_insert(true);
+                card.won.get_or_insert(won);
+            }
+        }
         if let (Some(c), Some(true)) = (&self.closing, card.closed) {
             let to = if card.won == Some(true) {
                 &c.won
@@ -390,6 +402,21 @@ impl Mapper {
             }
         }
         Ok(card)
+    }
+
+    /// Refuses an ID Excel turned into scientific notation (`1.23457E+13`): its digits are
+    /// gone, so the card could never match its CRM record again, and two deals whose IDs round
+    /// alike would collapse into one card. A warning let that happen; only a new export fixes it.
+    pub fn check_id(&self, line: u64, id: &str) -> Result<(), RowError> {
+        if !values::looks_like_scientific(id) {
+            return Ok(());
+        }
+        let crm = (self.profile.name != "generic").then_some(self.profile.label.as_str());
+        Err(RowError {
+            line,
+            column: self.column_index(SystemField::ExternalId).map(|c| c + 1),
+            message: msg::scientific_id(id, crm),
+        })
     }
 
     fn means_empty(&self, value: &str) -> bool {

@@ -112,16 +112,57 @@ fn parse_builtin(name: &str, src: &str) -> Profile {
     toml::from_str(src).unwrap_or_else(|e| panic!("built-in profile {name} is invalid: {e}"))
 }
 
+/// How many of a file's headers a profile must know by its own names to be named: a lone
+/// `Email` or `ID` column names no CRM.
+const KNOWN_HEADERS_TO_NAME: usize = 2;
+
+/// The built-in CRM profiles (not `generic`), in the order detection prefers on a tie.
+fn crm_profiles() -> impl Iterator<Item = Profile> {
+    Profile::all_builtin()
+        .into_iter()
+        .filter(|p| p.name != "generic")
+}
+
 /// Picks the built-in profile whose headers the file has most of. A candidate must find both an
 /// ID and a stage column. `generic` is never picked by headers alone.
 pub fn detect(headers: &[String]) -> Option<Detection> {
+    detect_among(headers, crm_profiles())
+}
+
+/// [`detect`] for a file that names some columns with `--map`, when no profile finds its ID
+/// and stage columns alone: each profile with the map on top of it, so that naming the one
+/// column a CRM's export lacks (Salesforce's leads have `Status`, not `StageName`) keeps that
+/// CRM's profile rather than falling back to `generic`. A profile must know a few of the
+/// file's headers by its own names, or any map would make every profile a candidate.
+pub fn detect_with_map(headers: &[String], map: &[(SystemField, String)]) -> Option<Detection> {
+    let folded: Vec<String> = headers.iter().map(|h| fold(h)).collect();
+    let candidates = crm_profiles()
+        .filter(|p| known_headers(p, &folded).len() >= KNOWN_HEADERS_TO_NAME)
+        .map(|mut p| {
+            p.apply_map(map);
+            p
+        });
+    detect_among(headers, candidates)
+}
+
+/// The file's columns (indices into `folded`, in file order) some header of `profile` names.
+fn known_headers(profile: &Profile, folded: &[String]) -> Vec<usize> {
+    let mut at: Vec<usize> = profile
+        .fields
+        .values()
+        .flatten()
+        .filter_map(|h| folded.iter().position(|x| *x == fold(h)))
+        .collect();
+    at.sort_unstable();
+    at.dedup();
+    at
+}
+
+fn detect_among(headers: &[String], profiles: impl Iterator<Item = Profile>) -> Option<Detection> {
     let folded: Vec<String> = headers.iter().map(|h| fold(h)).collect();
     let has = |h: &str| folded.iter().any(|x| *x == fold(h));
     let mut scored: Vec<(String, Vec<String>, usize, bool)> = Vec::new();
-    for profile in Profile::all_builtin() {
-        if profile.name == "generic" {
-            continue;
-        }
+    for profile in profiles {
         let finds = |f: SystemField| {
             profile
                 .fields
@@ -163,19 +204,8 @@ pub fn near_miss(headers: &[String]) -> Option<NearMiss> {
     let folded: Vec<String> = headers.iter().map(|h| fold(h)).collect();
     let at = |h: &str| folded.iter().position(|x| *x == fold(h));
     let mut best: Option<NearMiss> = None;
-    for profile in Profile::all_builtin() {
-        if profile.name == "generic" {
-            continue;
-        }
-        let mut matched: Vec<(usize, String)> = Vec::new();
-        for h in profile.fields.values().flatten() {
-            if let Some(i) = at(h)
-                && !matched.iter().any(|(j, _)| *j == i)
-            {
-                matched.push((i, headers[i].clone()));
-            }
-        }
-        matched.sort();
+    for profile in crm_profiles() {
+        let matched = known_headers(&profile, &folded);
         let missing: Vec<(SystemField, Vec<String>)> =
             [SystemField::ExternalId, SystemField::Stage]
                 .into_iter()
@@ -185,10 +215,10 @@ pub fn near_miss(headers: &[String]) -> Option<NearMiss> {
         let better = best
             .as_ref()
             .is_none_or(|b| matched.len() > b.matched.len());
-        if matched.len() >= 2 && !missing.is_empty() && better {
+        if matched.len() >= KNOWN_HEADERS_TO_NAME && !missing.is_empty() && better {
             best = Some(NearMiss {
                 profile: profile.name.clone(),
-                matched: matched.into_iter().map(|(_, h)| h).collect(),
+                matched: matched.into_iter().map(|i| headers[i].clone()).collect(),
                 missing,
             });
         }
@@ -229,6 +259,24 @@ mod tests {
                 assert!(p.fields.contains_key(&SystemField::ExternalId), "{name}");
             }
         }
+    }
+
+    #[test]
+    fn a_map_naming_the_missing_stage_keeps_the_crm_profile() {
+        let headers: Vec<String> = ["Id", "Name", "Company", "Status", "OwnerId", "CreatedDate"]
+            .map(String::from)
+            .to_vec();
+        assert!(detect(&headers).is_none());
+        let map = [(SystemField::Stage, "Status".to_string())];
+        let d = detect_with_map(&headers, &map).unwrap();
+        assert_eq!(d.profile, "salesforce");
+        // A file only the map describes names no CRM.
+        let headers: Vec<String> = ["No", "Deal", "State"].map(String::from).to_vec();
+        let map = [
+            (SystemField::ExternalId, "No".to_string()),
+            (SystemField::Stage, "State".to_string()),
+        ];
+        assert!(detect_with_map(&headers, &map).is_none());
     }
 
     #[test]

@@ -103,8 +103,13 @@ pub fn duplicate_id() -> String {
     crate::tr!("import-duplicate-id")
 }
 
-pub fn scientific_id(id: &str) -> String {
-    crate::tr!("import-scientific-id", id = id)
+/// `crm`: the profile's label (`HubSpot`), `None` for the generic profile.
+pub fn scientific_id(id: &str, crm: Option<&str>) -> String {
+    let crm = match crm {
+        Some(label) => label.to_string(),
+        None => crate::tr!("import-the-crm"),
+    };
+    crate::tr!("import-scientific-id", id = safe::line(id), crm = crm)
 }
 
 pub fn unclosed_quote() -> String {
@@ -113,6 +118,19 @@ pub fn unclosed_quote() -> String {
 
 pub fn not_utf8() -> String {
     crate::tr!("import-not-utf8")
+}
+
+/// A file of `okk import A B C` not read because `failed` (an earlier one) stopped the import.
+pub fn not_read(file: &str, failed: &str) -> String {
+    crate::tr!(
+        "import-not-read",
+        file = safe::line(file),
+        failed = safe::line(failed)
+    )
+}
+
+pub fn nul_in_field() -> String {
+    crate::tr!("import-nul-in-field")
 }
 
 pub fn undecodable(offset: u64) -> String {
