@@ -292,6 +292,169 @@ fn a_sync_killed_mid_way_resumes_where_it_stopped_with_no_card_lost_or_doubled()
 }
 
 #[test]
+fn a_second_sync_of_a_connection_under_way_is_refused_and_writes_nothing() {
+    let crm = FakeCrm::start(State::with_deals(1000), 0);
+    let desk = Synced::new(&crm);
+    desk.sync(&[]);
+    crm.with(|s| {
+        s.rename(30_000_002, "Переименована");
+        s.faults.page_delay = Duration::from_millis(300);
+    });
+    let leads = || crm.with(|s| s.by_path.get("/api/v4/leads").copied().unwrap_or(0));
+    let before = leads();
+    let first = spawn_sync(&desk, &[]);
+    while leads() == before {
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    let out = desk
+        .okk()
+        .args(["sync", "--json", "main"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("main: another okk is syncing"), "{stderr}");
+    assert!(stderr.contains("try again when it ends"), "{stderr}");
+    let line: Json = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(line["connection"], "main");
+    assert!(line["error"].as_str().unwrap().contains("another okk"));
+
+    let first = first.wait_with_output().unwrap();
+    assert!(first.status.success(), "{first:?}");
+    let report: Json = serde_json::from_slice(&first.stdout).unwrap();
+    assert_eq!(report["updated"], 1, "{report}");
+    // The lock went with the sync that held it.
+    crm.with(|s| s.faults.page_delay = Duration::ZERO);
+    let again = desk.sync(&[]);
+    assert_eq!(
+        (again["inserted"].clone(), again["updated"].clone()),
+        (0.into(), 0.into())
+    );
+}
+
+#[test]
+fn a_connection_that_fails_does_not_keep_the_others_from_their_sync() {
+    let crm = FakeCrm::start(State::with_deals(30), 0);
+    let desk = Synced::new(&crm);
+    let missing = desk.desk.dir.path().join("no-such-token");
+    let mut config = std::fs::read_to_string(&desk.config).unwrap();
+    config.push_str(&format!(
+        "\n[[crm]]\nname = \"gone\"\nkind = \"amocrm\"\nurl = \"{}\"\ntoken_file = \"{}\"\n",
+        crm.url,
+        missing.display()
+    ));
+    std::fs::write(&desk.config, config).unwrap();
+
+    // Named first, the failing one: the other is synced all the same.
+    let out = desk
+        .okk()
+        .args(["sync", "--json", "gone", "main"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("connection «gone»: cannot read the token file"),
+        "{stderr}"
+    );
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    let lines: Vec<Json> = stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 2, "{stdout}");
+    assert_eq!(lines[0]["connection"], "gone");
+    assert!(lines[0]["error"].as_str().unwrap().contains("token file"));
+    assert_eq!(lines[1]["connection"], "main");
+    assert_eq!(tally(&lines[1]), (30, 30, 0, 0, 0));
+
+    // A refused token still leaves the store as it was, whatever the others do.
+    let before = std::fs::read(&desk.desk.db).unwrap();
+    crm.with(|s| s.faults.expired = true);
+    let out = desk.okk().args(["sync", "main", "gone"]).output().unwrap();
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("the token was refused"), "{stderr}");
+    assert!(
+        stderr.contains("connection «gone»: cannot read the token file"),
+        "{stderr}"
+    );
+    assert_eq!(std::fs::read(&desk.desk.db).unwrap(), before);
+}
+
+/// `okk crm list` as a script reads it: the line of `name`, split at its tabs.
+fn listed(desk: &Synced, name: &str) -> Vec<String> {
+    let out = succeeded(desk.okk().args(["crm", "list"]));
+    out.lines()
+        .map(|l| l.split('\t').map(str::to_string).collect::<Vec<_>>())
+        .find(|f| f[0] == name)
+        .unwrap_or_else(|| panic!("no {name} in {out}"))
+}
+
+#[test]
+fn a_sync_killed_mid_way_is_not_the_last_sync_crm_list_shows() {
+    let mut state = State::with_deals(2000);
+    state.faults.page_delay = Duration::from_millis(250);
+    let crm = FakeCrm::start(state, 0);
+    let desk = Synced::new(&crm);
+    let leads = || crm.with(|s| s.by_path.get("/api/v4/leads").copied().unwrap_or(0));
+    kill_after(&desk, || leads() >= 7);
+    assert!(!desk.desk.rows(Table::Cards).is_empty(), "pages landed");
+    // Columns: name, kind, url, token, pipelines, last sync, last full sweep.
+    assert_eq!(listed(&desk, "main")[5], "never");
+
+    crm.with(|s| s.faults.page_delay = Duration::ZERO);
+    let report = desk.sync(&["--full"]);
+    let synced = listed(&desk, "main");
+    assert_ne!(synced[5], "never");
+    assert_eq!(synced[5], synced[6], "a full sync is a full sweep");
+    // The sweep's time as the cursors are given: UTC, with its Z.
+    let at = report["full_sweep_at"].as_str().unwrap();
+    let parsed = chrono::NaiveDateTime::parse_from_str(at, "%Y-%m-%dT%H:%M:%SZ");
+    assert!(parsed.is_ok(), "{at}");
+    let local = chrono::NaiveDateTime::parse_from_str(&synced[6], "%Y-%m-%d %H:%M:%S").unwrap();
+    let utc = chrono::TimeZone::from_local_datetime(&chrono::Local, &local)
+        .earliest()
+        .unwrap()
+        .naive_utc();
+    assert_eq!(parsed.unwrap(), utc);
+}
+
+#[test]
+fn ctrl_c_stops_the_sync_says_how_to_resume_and_leaves_the_store_in_wal() {
+    let mut state = State::with_deals(2000);
+    state.faults.page_delay = Duration::from_millis(250);
+    let crm = FakeCrm::start(state, 0);
+    let desk = Synced::new(&crm);
+    let leads = || crm.with(|s| s.by_path.get("/api/v4/leads").copied().unwrap_or(0));
+    let child = spawn_sync(&desk, &[]);
+    // Past the first group: the groups after it run under the rollback journal.
+    while leads() < 7 {
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    let sent = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(sent.success());
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(out.status.code(), Some(130), "{stderr}");
+    assert!(
+        stderr.contains("interrupted; what landed is kept; run okk sync again to resume"),
+        "{stderr}"
+    );
+    let landed = desk.desk.rows(Table::Cards).len() as i64;
+    assert!(landed > 0 && landed < 2000, "{landed} cards");
+    assert_eq!(desk.desk.journal_mode(), "wal");
+
+    crm.with(|s| s.faults.page_delay = Duration::ZERO);
+    let report = desk.sync(&[]);
+    assert_eq!(report["inserted"].as_u64().unwrap() as i64, 2000 - landed);
+    assert_eq!(distinct_ids(&desk.desk), 2000);
+}
+
+#[test]
 fn a_burst_of_429_and_a_page_cut_mid_way_are_retried() {
     let mut state = State::with_deals(600);
     state.faults.too_many = 3;
@@ -476,8 +639,129 @@ fn a_webhook_secret_never_shows_and_a_token_file_must_be_private() {
     assert!(!stderr.contains("secret-token"), "{stderr}");
 }
 
-/// Starts `okk sync` and kills it (SIGKILL) once `when` holds.
-fn kill_after(desk: &Synced, when: impl Fn() -> bool) {
+#[test]
+fn crm_add_keeps_only_what_works_and_its_errors_speak_of_the_flags() {
+    let desk = Desk::new();
+    let config = desk.dir.path().join("config.toml");
+    let add = |args: &[&str]| {
+        desk.okk()
+            .arg("--config")
+            .arg(&config)
+            .args(["crm", "add"])
+            .args(args)
+            .output()
+            .unwrap()
+    };
+    // A page of the account pasted from the browser: its origin is kept.
+    let out = add(&[
+        "amo",
+        "--kind",
+        "amocrm",
+        "--url",
+        "https://x.amocrm.ru/leads/pipeline/1/?skip_filter=Y",
+        "--token-env",
+        "T",
+    ]);
+    assert!(out.status.success(), "{out:?}");
+    let written = std::fs::read_to_string(&config).unwrap();
+    assert!(
+        written.contains("url = \"https://x.amocrm.ru\"\n"),
+        "{written}"
+    );
+    // A webhook with a method after its code: the method goes.
+    let out = add(&[
+        "b24",
+        "--kind",
+        "bitrix24",
+        "--url",
+        "https://p.bitrix24.ru/rest/1/c0de/crm.deal.list.json",
+    ]);
+    assert!(out.status.success(), "{out:?}");
+    let written = std::fs::read_to_string(&config).unwrap();
+    assert!(
+        written.contains("https://p.bitrix24.ru/rest/1/c0de/\""),
+        "{written}"
+    );
+
+    let before = std::fs::read_to_string(&config).unwrap();
+    for (args, said) in [
+        (
+            &[
+                "b2",
+                "--kind",
+                "bitrix24",
+                "--url",
+                "https://p.bitrix24.ru/crm/deal/",
+            ][..],
+            "--url of a Bitrix24 connection is its incoming webhook",
+        ),
+        (
+            &[
+                "a2",
+                "--kind",
+                "amocrm",
+                "--url",
+                "http://x.amocrm.ru",
+                "--token-env",
+                "T",
+            ][..],
+            "--url: the address must use https",
+        ),
+        (
+            &[
+                "a3",
+                "--kind",
+                "amocrm",
+                "--url",
+                "https://y.amocrm.ru",
+                "--token-env",
+                "T",
+                "--token-file",
+                "/tmp/t",
+            ][..],
+            "give --token-env or --token-file, not both",
+        ),
+        (
+            &[
+                "a4",
+                "--kind",
+                "amocrm",
+                "--url",
+                "https://y.amocrm.ru",
+                "--token-env",
+                "A=B",
+            ][..],
+            "--token-env names an environment variable",
+        ),
+        (
+            &["a5", "--kind", "amocrm", "--url", "https://y.amocrm.ru"][..],
+            "needs --token-env VARIABLE or --token-file PATH",
+        ),
+        (
+            &[
+                "amo",
+                "--kind",
+                "amocrm",
+                "--url",
+                "https://y.amocrm.ru",
+                "--token-env",
+                "T",
+            ][..],
+            "has a connection named «amo» already",
+        ),
+    ] {
+        let out = add(args);
+        let stderr = String::from_utf8(out.stderr).unwrap();
+        assert_eq!(out.status.code(), Some(1), "{args:?}: {stderr}");
+        assert!(stderr.contains(said), "{args:?}: {stderr}");
+        assert!(!stderr.contains("config.toml:"), "{args:?}: {stderr}");
+        assert!(!stderr.contains("token_env"), "{args:?}: {stderr}");
+    }
+    assert_eq!(std::fs::read_to_string(&config).unwrap(), before);
+}
+
+/// Starts `okk sync --json ARGS` in the background, its output piped.
+fn spawn_sync(desk: &Synced, args: &[&str]) -> std::process::Child {
     let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("okk"));
     let probe = desk.okk();
     for (k, v) in probe.get_envs() {
@@ -486,12 +770,21 @@ fn kill_after(desk: &Synced, when: impl Fn() -> bool) {
             None => child.env_remove(k),
         };
     }
-    child.args(probe.get_args()).arg("sync").arg("--json");
-    let mut child = child
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
+    child
+        .args(probe.get_args())
+        .arg("sync")
+        .arg("--json")
+        .args(args);
+    child
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
         .spawn()
-        .unwrap();
+        .unwrap()
+}
+
+/// Starts `okk sync` and kills it (SIGKILL) once `when` holds.
+fn kill_after(desk: &Synced, when: impl Fn() -> bool) {
+    let mut child = spawn_sync(desk, &[]);
     while !when() {
         assert!(
             child.try_wait().unwrap().is_none(),
@@ -892,6 +1185,29 @@ fn a_crm_that_cannot_be_reached_is_tried_a_few_times_then_named_and_nothing_chan
     let stderr = desk.sync_fails(&[]);
     assert!(stderr.contains("cannot reach"), "{stderr}");
     assert!(stderr.contains("after 6 tries"), "{stderr}");
+    assert!(stderr.contains("the connection was refused"), "{stderr}");
+    assert!(stderr.contains("run okk sync again"), "{stderr}");
+    assert_eq!(std::fs::read(&desk.desk.db).unwrap(), before);
+
+    // In Russian, all of it Russian.
+    let out = desk
+        .okk()
+        .env("OKK_LANG", "ru")
+        .arg("sync")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("соединение отклонено"), "{stderr}");
+    for english in ["Connection refused", "os error", "io:"] {
+        assert!(!stderr.contains(english), "{stderr}");
+    }
+    // `crm test` lands no pages: nothing to keep, no sync to run again.
+    let out = desk.okk().args(["crm", "test", "main"]).output().unwrap();
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("the connection was refused"), "{stderr}");
+    assert!(!stderr.contains("okk sync"), "{stderr}");
     assert_eq!(std::fs::read(&desk.desk.db).unwrap(), before);
 }
 

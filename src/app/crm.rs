@@ -26,10 +26,28 @@ fn add(paths: &Paths, args: CrmAddArgs) -> Result<ExitCode> {
         .kind
         .ok_or_else(|| user(msg::add_needs("--kind amocrm|kommo|bitrix24")))?;
     let url = args.url.ok_or_else(|| user(msg::add_needs("--url URL")))?;
+    // The flags are checked as flags: the file they would go into is not written yet, so
+    // its lines and keys would point the user at nothing they typed.
+    let name = args.name.trim();
+    if name.is_empty() || name.chars().any(char::is_control) {
+        return Err(user(msg::add_bad_name()));
+    }
+    let parsed_kind = Kind::parse(&kind).ok_or_else(|| user(msg::bad_kind(&kind)))?;
+    let (url, dropped) = crate::crm::config::add_address(parsed_kind, &url).map_err(user)?;
+    match (&args.token_env, &args.token_file) {
+        (Some(_), Some(_)) => return Err(user(msg::add_two_tokens())),
+        (Some(v), None) if v.trim().is_empty() || v.contains(['=', '\0']) => {
+            return Err(user(msg::add_bad_token_env()));
+        }
+        (None, None) if parsed_kind != Kind::Bitrix24 => {
+            return Err(user(msg::add_no_token()));
+        }
+        _ => {}
+    }
     let quote = |s: &str| toml::Value::String(s.to_string()).to_string();
     let mut table = format!(
         "\n[[crm]]\nname = {}\nkind = {}\nurl = {}\n",
-        quote(&args.name),
+        quote(name),
         quote(&kind),
         quote(&url)
     );
@@ -52,6 +70,11 @@ fn add(paths: &Paths, args: CrmAddArgs) -> Result<ExitCode> {
         Err(e) => return Err(user(format!("{}: {e}", paths.config.display()))),
     };
     let old = old.trim_end_matches('\n');
+    // The file as it is must load (its own errors point at its own lines).
+    let existing = config::parse(&paths.config, old)?;
+    if existing.crm.iter().any(|c| c.name == name) {
+        return Err(user(msg::add_duplicate(name, &paths.config)));
+    }
     let text = if old.is_empty() {
         table.trim_start().to_string()
     } else {
@@ -69,6 +92,9 @@ fn add(paths: &Paths, args: CrmAddArgs) -> Result<ExitCode> {
             .map_err(|e| crate::export::ExportError::Io { path, source: e })
     })
     .map_err(|e| user(e.to_string()))?;
+    if let Some(dropped) = dropped {
+        super::say(msg::add_cut(&url, &dropped))?;
+    }
     super::say(msg::added(&args.name, &paths.config))?;
     Ok(ExitCode::SUCCESS)
 }
@@ -84,7 +110,7 @@ fn list(paths: &Paths) -> Result<ExitCode> {
         None if paths.db.exists() => Some(Box::new(paths.open_store()?)),
         None => None,
     };
-    say_columns(&msg::list_header())?;
+    let mut rows = Vec::new();
     for c in &config.crm {
         let state = match &store {
             Some(s) => s.crm_state(&c.name)?,
@@ -95,7 +121,7 @@ fn list(paths: &Paths) -> Result<ExitCode> {
         } else {
             c.pipelines.join(", ")
         };
-        let line = [
+        let row = [
             c.name.clone(),
             c.kind.name().to_string(),
             c.shown_url(),
@@ -104,19 +130,20 @@ fn list(paths: &Paths) -> Result<ExitCode> {
             state.synced_at.unwrap_or_else(msg::never),
             state.full_at.unwrap_or_else(msg::never),
         ]
-        .map(|s| crate::text::safe::line(&s).into_owned())
-        .join("\t");
-        // Each field made safe above; the tabs between them are the list's own.
-        say_columns(&line)?;
+        .map(|s| crate::text::safe::line(&s).into_owned());
+        rows.push(row);
     }
+    use std::io::{IsTerminal, Write};
+    let stdout = std::io::stdout();
+    // Each field made safe above; the tabs or spaces between them are the list's own (`say`
+    // would show tabs as placeholders).
+    let text = if stdout.is_terminal() {
+        msg::list_on_terminal(&rows)
+    } else {
+        msg::list_for_script(&rows)
+    };
+    stdout.lock().write_all(text.as_bytes())?;
     Ok(ExitCode::SUCCESS)
-}
-
-/// A tab-separated line whose fields are terminal-safe already: printed with its tabs (`say`
-/// would show them as placeholders).
-fn say_columns(line: &str) -> std::io::Result<()> {
-    use std::io::Write;
-    writeln!(std::io::stdout().lock(), "{line}")
 }
 
 fn test(paths: &Paths, name: &str) -> Result<ExitCode> {
@@ -124,7 +151,7 @@ fn test(paths: &Paths, name: &str) -> Result<ExitCode> {
     let conn = super::sync::pick(&config.crm, &[name.to_string()])?[0];
     let secret = conn.secret().map_err(user)?;
     let mut client = Client::new(conn, secret);
-    let fail = |what: &str, e: CrmError| user(Failure::at(what, e).message(conn));
+    let fail = |what: &str, e: CrmError| user(Failure::at(what, e).test_message(conn));
     match conn.kind {
         Kind::AmoCrm | Kind::Kommo => test_amocrm(conn, &mut client, fail),
         Kind::Bitrix24 => test_bitrix(conn, &mut client, fail),

@@ -2,6 +2,8 @@
 //! `okk import`.
 
 use std::process::ExitCode;
+use std::sync::Arc;
+use std::sync::atomic::AtomicBool;
 
 use color_eyre::Result;
 
@@ -10,6 +12,7 @@ use crate::cli::SyncArgs;
 use crate::crm::config::Connection;
 use crate::crm::sync::{SyncOptions, sync};
 use crate::domain::Funnel;
+use crate::store::sync_lock::{LockError, SyncLock};
 use crate::store::sync_tx::SyncStore;
 use crate::sync::import::PassRules;
 use crate::text::app as msg_app;
@@ -27,11 +30,22 @@ pub fn run(paths: &Paths, args: SyncArgs) -> Result<ExitCode> {
     let skip = args.no_check || args.dry_run;
     let rules = in_pass::rules(paths, &store, &fingerprint, skip)?;
     let opts = options(&args, rules);
+    let lock = |conn: &Connection| match SyncLock::take(&paths.db, &conn.name) {
+        Ok(l) => Ok(Some(l)),
+        Err(LockError::Held) => Err(msg::sync_under_way(&conn.name)),
+        Err(LockError::Io(e)) => Err(msg::sync_lock_failed(&conn.name, &e)),
+    };
     let Synced {
         changed,
         all_judged,
-        failure,
-    } = sync_all(&mut store, &funnel, &conns, &opts, args.json)?;
+        failed,
+        interrupted,
+    } = sync_all(&mut store, &funnel, &conns, &opts, args.json, &lock)?;
+    if interrupted {
+        // The rules of pages not judged as they landed are left to the next reader, as after
+        // a kill.
+        return Ok(ExitCode::from(INTERRUPTED));
+    }
     if !args.dry_run && changed {
         in_pass::after(
             paths,
@@ -42,11 +56,20 @@ pub fn run(paths: &Paths, args: SyncArgs) -> Result<ExitCode> {
             all_judged,
         )?;
     }
-    match failure {
-        Some(m) => Err(user(m)),
-        None => Ok(ExitCode::SUCCESS),
+    Ok(exit(failed))
+}
+
+/// Exit 1 when a connection failed (each failure was said as it happened).
+fn exit(failed: bool) -> ExitCode {
+    if failed {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
     }
 }
+
+/// The exit code of a run stopped by Ctrl-C (128 + SIGINT, as a shell says it).
+const INTERRUPTED: u8 = 130;
 
 /// The sync's options from the command's.
 fn options(args: &SyncArgs, rules: Option<PassRules>) -> SyncOptions {
@@ -56,7 +79,20 @@ fn options(args: &SyncArgs, rules: Option<PassRules>) -> SyncOptions {
         now: chrono::Local::now().naive_local(),
         progress: !args.json,
         rules,
+        stop: stop_on_ctrl_c(),
     }
+}
+
+/// Ctrl-C sets the flag: the sync asks the CRM nothing more, lands what it read, puts the
+/// store back in WAL and says how to resume. A second Ctrl-C exits at once.
+fn stop_on_ctrl_c() -> Arc<AtomicBool> {
+    use signal_hook::consts::SIGINT;
+    let stop = Arc::new(AtomicBool::new(false));
+    // Registered first, so that it sees the flag as the first Ctrl-C left it.
+    let _ =
+        signal_hook::flag::register_conditional_shutdown(SIGINT, INTERRUPTED.into(), stop.clone());
+    let _ = signal_hook::flag::register(SIGINT, stop.clone());
+    stop
 }
 
 /// `okk sync` onto a team server's store: the same sync, each group of pages one transaction
@@ -73,15 +109,17 @@ fn on_server(paths: &Paths, url: &str, args: &SyncArgs, conns: &[&Connection]) -
     let today = paths.server_today();
     let rules = (!args.dry_run).then(|| in_pass::judging(&fingerprint, today));
     let opts = options(args, rules);
-    let done = sync_all(&mut store, &funnel, conns, &opts, args.json)?;
+    // No lock on a server store: two laptops syncing one connection at once are not kept
+    // apart (docs/sync.md).
+    let done = sync_all(&mut store, &funnel, conns, &opts, args.json, &|_| Ok(None))?;
+    if done.interrupted {
+        return Ok(ExitCode::from(INTERRUPTED));
+    }
     // As after an import: the other cards' flags judged for another day are judged again.
-    if !args.dry_run && done.failure.is_none() {
+    if !args.dry_run && (!done.failed || done.changed) {
         super::audit::refresh_server(&mut store, &funnel, &fingerprint, today, true)?;
     }
-    match done.failure {
-        Some(m) => Err(user(m)),
-        None => Ok(ExitCode::SUCCESS),
-    }
+    Ok(exit(done.failed))
 }
 
 /// What the connections' syncs came to.
@@ -90,24 +128,40 @@ struct Synced {
     changed: bool,
     /// The rules judged every sync's cards as they landed.
     all_judged: bool,
-    /// The failure that stopped the run, in the user's words.
-    failure: Option<String>,
+    /// Some connection failed (its failure was said as it happened).
+    failed: bool,
+    /// Ctrl-C stopped the run: the connections after are not synced.
+    interrupted: bool,
 }
 
-/// Each connection in turn, its report said; the first failure stops the run.
+/// Takes a connection's sync lock, or says why it cannot be synced now.
+type Lock<'a> = dyn Fn(&Connection) -> Result<Option<SyncLock>, String> + 'a;
+
+/// Each connection in turn, its report or its failure said as it comes: one connection that
+/// fails does not keep the others from their sync.
 fn sync_all(
     store: &mut dyn SyncStore,
     funnel: &Funnel,
     conns: &[&Connection],
     opts: &SyncOptions,
     json: bool,
+    lock: &Lock<'_>,
 ) -> Result<Synced> {
     let mut done = Synced {
         changed: false,
         all_judged: true,
-        failure: None,
+        failed: false,
+        interrupted: false,
     };
     for conn in conns {
+        let _held = match lock(conn) {
+            Ok(held) => held,
+            Err(m) => {
+                done.failed = true;
+                say_failure(conn, &m, json)?;
+                continue;
+            }
+        };
         match sync(store, funnel, conn, opts) {
             Ok(report) => {
                 done.changed |= report.inserted + report.updated + report.gone > 0;
@@ -123,12 +177,27 @@ fn sync_all(
                 // landed before the failure were judged as they landed (if they could not be,
                 // their commits left "rules must run" for the next reader).
                 done.changed |= !f.is_refused();
-                done.failure = Some(f.message(conn));
-                break;
+                done.failed = true;
+                say_failure(conn, &f.message(conn), json)?;
+                if f.is_interrupted() {
+                    done.interrupted = true;
+                    break;
+                }
             }
         }
     }
     Ok(done)
+}
+
+/// A connection's failure: on stderr as any error, and with `--json` as its line of the
+/// report (`connection`, `error`).
+fn say_failure(conn: &Connection, message: &str, json: bool) -> Result<()> {
+    super::stderr::print(&user(message));
+    if json {
+        let line = serde_json::json!({"connection": conn.name, "error": message});
+        super::say(line.to_string())?;
+    }
+    Ok(())
 }
 
 /// The connections named (all when none is), in the order given.

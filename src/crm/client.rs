@@ -3,6 +3,8 @@
 //! Kept apart from reading so that write-back can use the same client later.
 
 use std::io::Read;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use rand::Rng;
@@ -52,9 +54,62 @@ pub enum CrmError {
     /// Still 429/503 after every try.
     GaveUp(u16, u32),
     /// No answer after every try.
-    Network(String, u32),
+    Network(NetFailure, u32),
     /// An answer that is not the documented JSON.
     Body(String),
+    /// The user asked the run to stop (Ctrl-C): no request is sent after it.
+    Interrupted,
+}
+
+/// Why no answer came: the common causes are said in the user's language, the rest by the
+/// transport's own words.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NetFailure {
+    pub kind: NetKind,
+    /// The transport's own words (secrets scrubbed).
+    pub detail: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NetKind {
+    /// Nothing listens at the address (or a firewall says no).
+    Refused,
+    /// The host's name was not found.
+    NotResolved,
+    TimedOut,
+    /// The secure connection could not be set up (a certificate, a proxy in the way).
+    Tls,
+    /// An answer cut off, a bad gateway, anything else.
+    Other,
+}
+
+impl NetKind {
+    fn of(e: &ureq::Error) -> NetKind {
+        use std::io::ErrorKind as K;
+        match e {
+            ureq::Error::HostNotFound => NetKind::NotResolved,
+            ureq::Error::Timeout(_) => NetKind::TimedOut,
+            ureq::Error::Tls(_)
+            | ureq::Error::Rustls(_)
+            | ureq::Error::Pem(_)
+            | ureq::Error::TlsRequired => NetKind::Tls,
+            ureq::Error::ConnectionFailed => NetKind::Refused,
+            ureq::Error::Io(io) => match io.kind() {
+                K::ConnectionRefused => NetKind::Refused,
+                K::TimedOut => NetKind::TimedOut,
+                _ if io
+                    .get_ref()
+                    .is_some_and(|inner| inner.downcast_ref::<rustls::Error>().is_some()) =>
+                {
+                    NetKind::Tls
+                }
+                // The system resolver says it in words only.
+                _ if io.to_string().contains("failed to lookup address") => NetKind::NotResolved,
+                _ => NetKind::Other,
+            },
+            _ => NetKind::Other,
+        }
+    }
 }
 
 /// An answer: `None` for 204 (amoCRM's "nothing found").
@@ -78,6 +133,8 @@ pub struct Client {
     pub retries: u64,
     /// Times the client slept to keep under the rate limit or to back off.
     pub waits: u64,
+    /// Set when the user asks the run to stop (Ctrl-C).
+    stop: Option<Arc<AtomicBool>>,
 }
 
 impl Client {
@@ -116,7 +173,19 @@ impl Client {
             requests: 0,
             retries: 0,
             waits: 0,
+            stop: None,
         }
+    }
+
+    /// Sends no request once `stop` is set.
+    pub fn stop_on(&mut self, stop: Arc<AtomicBool>) {
+        self.stop = Some(stop);
+    }
+
+    fn stopped(&self) -> bool {
+        self.stop
+            .as_ref()
+            .is_some_and(|s| s.load(Ordering::Relaxed))
     }
 
     /// GET `{base}{path}` (amoCRM: `/api/v4/…?…`).
@@ -169,6 +238,9 @@ impl Client {
         loop {
             tries += 1;
             self.pace();
+            if self.stopped() {
+                return Err(CrmError::Interrupted);
+            }
             self.requests += 1;
             let outcome = self.once(&url, body, parse);
             let wait = match outcome {
@@ -236,7 +308,7 @@ impl Client {
         };
         let mut resp = match result {
             Ok(r) => r,
-            Err(e) => return Attempt::Network(self.scrub(&e.to_string())),
+            Err(e) => return Attempt::Network(self.net(NetKind::of(&e), &e.to_string())),
         };
         let status = resp.status().as_u16();
         let retry_after = resp
@@ -250,7 +322,7 @@ impl Client {
         let outcome = match read_into(&mut reader, &mut body_bytes) {
             Ok(n) => self.answer(status, retry_after, &body_bytes[..n], parse),
             // A body cut short (the connection dropped mid-page) is tried again.
-            Err(e) => Attempt::Network(self.scrub(&e.to_string())),
+            Err(e) => Attempt::Network(self.net(NetKind::Other, &e.to_string())),
         };
         // An odd answer of many megabytes is not kept for the pages after it.
         if body_bytes.len() <= KEPT_BODY {
@@ -270,14 +342,16 @@ impl Client {
         let text = match std::str::from_utf8(body) {
             Ok(t) => t,
             // A letter cut at the end: the connection was cut mid-page.
-            Err(e) if e.error_len().is_none() => return Attempt::Network(e.to_string()),
+            Err(e) if e.error_len().is_none() => {
+                return Attempt::Network(self.net(NetKind::Other, &e.to_string()));
+            }
             Err(e) => return Attempt::Done(Err(CrmError::Body(e.to_string()))),
         };
         if (200..=299).contains(&status) && status != 204 && !text.trim().is_empty() {
             return match parse(text) {
                 Ok(v) => Attempt::Done(Ok(Some(v))),
                 // The body ended mid-way: the connection was cut, as a dropped one is.
-                Err(e) if e.is_eof() => Attempt::Network(e.to_string()),
+                Err(e) if e.is_eof() => Attempt::Network(self.net(NetKind::Other, &e.to_string())),
                 Err(e) => Attempt::Done(Err(CrmError::Body(e.to_string()))),
             };
         }
@@ -288,7 +362,9 @@ impl Client {
                 Ok(v) => Some(v),
                 Err(_) if status >= 400 => None,
                 // The body ended mid-way: the connection was cut, as a dropped one is.
-                Err(e) if e.is_eof() => return Attempt::Network(e.to_string()),
+                Err(e) if e.is_eof() => {
+                    return Attempt::Network(self.net(NetKind::Other, &e.to_string()));
+                }
                 Err(e) => return Attempt::Done(Err(CrmError::Body(e.to_string()))),
             }
         };
@@ -317,8 +393,15 @@ impl Client {
                 Attempt::Done(Err(CrmError::Refused(detail())))
             }
             403 => Attempt::Done(Err(CrmError::Forbidden(detail()))),
-            502 | 504 => Attempt::Network(detail()),
+            502 | 504 => Attempt::Network(self.net(NetKind::Other, &detail())),
             _ => Attempt::Done(Err(CrmError::Status(status, detail()))),
+        }
+    }
+
+    fn net(&self, kind: NetKind, detail: &str) -> NetFailure {
+        NetFailure {
+            kind,
+            detail: self.scrub(detail),
         }
     }
 
@@ -339,7 +422,7 @@ impl Client {
 enum Attempt<R> {
     Done(Result<Option<R>, CrmError>),
     Busy(u16, Option<Duration>),
-    Network(String),
+    Network(NetFailure),
 }
 
 /// The CRM's own words for an error: amoCRM's problem+json `detail`/`title`, Bitrix24's

@@ -107,6 +107,47 @@ pub fn check(raw: &[RawConnection]) -> Result<Vec<Connection>, AtError> {
     Ok(out)
 }
 
+/// What `okk crm add --url` was given, cut to the address the connection keeps: an amoCRM
+/// account's origin (a page of the account pasted from the browser would make every request
+/// go astray), a Bitrix24 webhook up to its code (`…/rest/1/CODE/`, no method after it).
+/// Returns the address and what was cut off; errors speak of the flags.
+pub fn add_address(kind: Kind, url: &str) -> Result<(String, Option<String>), String> {
+    let url = url.trim();
+    let flagged = |m: String| msg::add_flag("--url", &m);
+    check_url(url.trim_end_matches('/')).map_err(|e| {
+        if e == msg::https_required() {
+            flagged(e)
+        } else {
+            msg::add_bad_url()
+        }
+    })?;
+    let (scheme, rest) = url.split_once("://").unwrap_or(("", url));
+    let authority_len = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    let origin = format!("{scheme}://{}", &rest[..authority_len]);
+    let after = &rest[authority_len..];
+    let cut = |kept: String, dropped: &str| {
+        let dropped = dropped.trim_matches('/');
+        (kept, (!dropped.is_empty()).then(|| dropped.to_string()))
+    };
+    match kind {
+        Kind::AmoCrm | Kind::Kommo => Ok(cut(origin, after)),
+        Kind::Bitrix24 => {
+            let path = after.split(['?', '#']).next().unwrap_or("");
+            let mut parts = path.split('/').filter(|p| !p.is_empty());
+            match (parts.next(), parts.next(), parts.next()) {
+                (Some("rest"), Some(user), Some(code))
+                    if user.bytes().all(|b| b.is_ascii_digit()) && !code.ends_with(".json") =>
+                {
+                    let kept = format!("{origin}/rest/{user}/{code}/");
+                    let dropped = &url[url.find(code).map_or(url.len(), |i| i + code.len())..];
+                    Ok(cut(kept, dropped))
+                }
+                _ => Err(msg::add_bad_webhook()),
+            }
+        }
+    }
+}
+
 /// Checks the scheme and host; returns whether the host is loopback.
 fn check_url(url: &str) -> Result<bool, String> {
     let (scheme, rest) = url.split_once("://").ok_or_else(msg::bad_url)?;
@@ -240,6 +281,51 @@ mod tests {
         assert!(check_url("http://127.0.0.1.evil.com").is_err());
         assert!(check_url("https://user:pw@x.amocrm.ru").is_err());
         assert!(check_url("ftp://x").is_err());
+    }
+
+    #[test]
+    fn crm_add_keeps_an_amocrm_accounts_origin_and_a_webhook_up_to_its_code() {
+        assert_eq!(
+            add_address(
+                Kind::AmoCrm,
+                "https://x.amocrm.ru/leads/pipeline/1/?skip_filter=Y"
+            ),
+            Ok((
+                "https://x.amocrm.ru".to_string(),
+                Some("leads/pipeline/1/?skip_filter=Y".to_string())
+            ))
+        );
+        assert_eq!(
+            add_address(Kind::Kommo, "https://x.kommo.com/"),
+            Ok(("https://x.kommo.com".to_string(), None))
+        );
+        assert_eq!(
+            add_address(
+                Kind::Bitrix24,
+                "https://p.bitrix24.ru/rest/1/c0de/crm.deal.list.json"
+            ),
+            Ok((
+                "https://p.bitrix24.ru/rest/1/c0de/".to_string(),
+                Some("crm.deal.list.json".to_string())
+            ))
+        );
+        assert_eq!(
+            add_address(Kind::Bitrix24, "https://p.bitrix24.ru/rest/1/c0de"),
+            Ok(("https://p.bitrix24.ru/rest/1/c0de/".to_string(), None))
+        );
+        for no_webhook in [
+            "https://p.bitrix24.ru",
+            "https://p.bitrix24.ru/crm/deal/list/",
+            "https://p.bitrix24.ru/rest/1/crm.deal.list.json",
+        ] {
+            assert_eq!(
+                add_address(Kind::Bitrix24, no_webhook),
+                Err(msg::add_bad_webhook()),
+                "{no_webhook}"
+            );
+        }
+        let http = add_address(Kind::AmoCrm, "http://x.amocrm.ru").unwrap_err();
+        assert!(http.starts_with("--url"), "{http}");
     }
 
     #[test]

@@ -7,13 +7,14 @@ use std::collections::HashSet;
 
 use crate::domain::fx::FxSet;
 use std::io::IsTerminal;
-use std::sync::mpsc;
+use std::sync::atomic::AtomicBool;
+use std::sync::{Arc, mpsc};
 use std::time::{Duration, Instant};
 
 use chrono::NaiveDateTime;
 
 use super::amocrm::AmoReader;
-use super::client::{Client, CrmError};
+use super::client::{Client, CrmError, NetKind};
 use super::config::{Connection, Kind};
 use super::row::{Page, Reader, Step, iso};
 use crate::domain::columns::AbsentFields;
@@ -60,6 +61,8 @@ pub struct SyncOptions {
     pub progress: bool,
     /// The stage rules, judged as each page lands (as a file import's pass does).
     pub rules: Option<PassRules>,
+    /// Set by Ctrl-C: the CRM is asked nothing more, what was read lands, the run stops.
+    pub stop: Arc<AtomicBool>,
 }
 
 /// What stopped a sync. Pages landed before it stay (with their cursor).
@@ -81,6 +84,17 @@ impl Failure {
         Failure::at(what, CrmError::Body(detail.to_string()))
     }
 
+    /// The user stopped the run (Ctrl-C).
+    pub fn is_interrupted(&self) -> bool {
+        matches!(
+            self,
+            Failure::Crm {
+                error: CrmError::Interrupted,
+                ..
+            }
+        )
+    }
+
     /// The token was refused: the sync wrote nothing (the refusal comes on the first request).
     pub fn is_refused(&self) -> bool {
         matches!(
@@ -92,7 +106,17 @@ impl Failure {
         )
     }
 
+    /// What stopped a sync, in the user's words.
     pub fn message(&self, conn: &Connection) -> String {
+        self.said(conn, true)
+    }
+
+    /// What stopped `okk crm test` (which lands no pages to keep).
+    pub fn test_message(&self, conn: &Connection) -> String {
+        self.said(conn, false)
+    }
+
+    fn said(&self, conn: &Connection, in_sync: bool) -> String {
         let name = &conn.name;
         match self {
             Failure::Config(m) => m.clone(),
@@ -101,9 +125,19 @@ impl Failure {
                 CrmError::Refused(d) => msg::refused(name, &conn.shown_url(), conn.kind, d),
                 CrmError::Forbidden(d) => msg::forbidden(name, what, d),
                 CrmError::Status(s, d) => msg::http_status(name, what, *s, d),
-                CrmError::GaveUp(s, n) => msg::gave_up(name, *s, *n),
-                CrmError::Network(d, n) => msg::network(name, &conn.shown_url(), d, *n),
+                CrmError::GaveUp(s, n) => msg::gave_up(name, *s, *n, in_sync),
+                CrmError::Network(f, n) => {
+                    let reason = match f.kind {
+                        NetKind::Refused => msg::net_refused(),
+                        NetKind::NotResolved => msg::net_not_resolved(),
+                        NetKind::TimedOut => msg::net_timed_out(),
+                        NetKind::Tls => msg::net_tls(&f.detail),
+                        NetKind::Other => f.detail.clone(),
+                    };
+                    msg::network(name, &conn.shown_url(), &reason, *n, in_sync)
+                }
                 CrmError::Body(d) => msg::bad_body(name, what, d),
+                CrmError::Interrupted => msg::interrupted(),
             },
         }
     }
@@ -123,8 +157,18 @@ pub fn sync(
 ) -> Result<SyncReport, Failure> {
     let secret = conn.secret().map_err(Failure::Config)?;
     let mut client = Client::new(conn, secret);
+    client.stop_on(opts.stop.clone());
     let saved = store.crm_state(&conn.name)?;
-    let result = run(store, funnel, conn, opts, &mut client, &saved);
+    // Before the first request: a CRM that does not answer is retried for a quarter of a
+    // minute, which the spinner's clock shows.
+    let bar = progress(opts.progress);
+    if let Some(b) = &bar {
+        b.set_message(msg::progress_opening(&conn.name));
+    }
+    let result = run(store, funnel, conn, opts, &mut client, &saved, bar.as_ref());
+    if let Some(b) = bar {
+        b.finish_and_clear();
+    }
     // Best effort, whatever stopped the run: a store left in the bulk load's journal (busy
     // readers kept it from switching back) works as well and is switched back when it is next
     // opened.
@@ -143,6 +187,7 @@ fn run(
     opts: &SyncOptions,
     client: &mut Client,
     saved: &SyncState,
+    bar: Option<&indicatif::ProgressBar>,
 ) -> Result<SyncReport, Failure> {
     let since = if opts.full { None } else { saved.cursor };
     let from = since.map(|c| c - OVERLAP);
@@ -152,10 +197,10 @@ fn run(
     for w in reader.warnings() {
         lander.warn(w);
     }
+    // `synced_at` says when a sync last went through: it is written with the run's last
+    // transaction, not its first (a run killed half-way did not sync).
     let mut state = saved.clone();
-    state.synced_at = Some(crate::store::cards::fmt_time(&opts.now));
     let mut all_ids: HashSet<String> = HashSet::new();
-    let bar = progress(opts.progress);
     // The CRM is read on a thread of its own (HTTP, JSON, rows) while this one writes: the
     // pages that wait when a transaction begins, and those that come soon after, land in it.
     let (tx, rx) = mpsc::sync_channel::<Result<Fetched, Failure>>(PAGES_AHEAD);
@@ -179,7 +224,7 @@ fn run(
                 let _ = fetcher.join();
                 return Err(e);
             }
-            if let (Some(b), Some(last)) = (&bar, batch.last()) {
+            if let (Some(b), Some(last)) = (bar, batch.last()) {
                 b.set_message(msg::progress(
                     lander.report.rows,
                     lander.pages,
@@ -195,28 +240,36 @@ fn run(
     if let Some(f) = stopped {
         return Err(f);
     }
+    let landed = lander.pages;
+    state.synced_at = Some(crate::store::cards::fmt_time(&opts.now));
+    let mut last = Page::default();
     if opts.full {
         // Every deal was read: those the store holds and the CRM no longer lists are gone.
         let ids = reader.all_ids().unwrap_or(&all_ids);
-        let page = Page {
-            deleted: missing(store, conn, ids)?,
-            ..Page::default()
-        };
+        last.deleted = missing(store, conn, ids)?;
         state.full_at = state.synced_at.clone();
-        lander.land(store, &[&page], &state)?;
     }
-    if let Some(b) = bar {
-        b.finish_and_clear();
-    }
+    lander.land(store, &[&last], &state)?;
     // The pages were judged as they landed; the summaries are filled once, for them all.
-    if lander.report.judged && lander.pages > 0 && !opts.dry_run {
+    if lander.report.judged && (landed > 0 || opts.full) && !opts.dry_run {
         store.fill_summaries()?;
     }
     let mut report = lander.report;
     report.since = since.map(iso);
     report.until = state.cursor.map(iso);
-    report.full_sweep_at = state.full_at.clone();
+    report.full_sweep_at = state.full_at.as_deref().map(utc_iso);
     Ok(report)
+}
+
+/// A time the store keeps on this machine's clock (when a sweep ran) as the report gives the
+/// cursors: ISO 8601 UTC.
+fn utc_iso(local: &str) -> String {
+    use chrono::TimeZone;
+    NaiveDateTime::parse_from_str(local, crate::store::cards::TIME_FORMAT)
+        .ok()
+        .and_then(|t| chrono::Local.from_local_datetime(&t).earliest())
+        .map(|t| t.naive_utc().format("%Y-%m-%dT%H:%M:%SZ").to_string())
+        .unwrap_or_else(|| local.to_string())
 }
 
 /// A page as the fetching thread hands it over, with what the client had done by then.

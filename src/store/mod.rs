@@ -32,6 +32,7 @@ pub mod read;
 pub mod reviews;
 pub mod run_summary;
 pub mod schema;
+pub mod sync_lock;
 pub mod sync_tx;
 pub mod trust;
 pub mod users;

@@ -97,6 +97,51 @@ pub fn add_needs(flag: &str) -> String {
     crate::tr!("crm-add-needs", flag = flag)
 }
 
+/// A problem of one of `okk crm add`'s flags.
+pub fn add_flag(flag: &str, message: &str) -> String {
+    crate::tr!("crm-add-flag", flag = flag, message = message)
+}
+
+pub fn add_bad_url() -> String {
+    crate::tr!("crm-add-bad-url")
+}
+
+pub fn add_bad_webhook() -> String {
+    crate::tr!("crm-add-bad-webhook")
+}
+
+pub fn add_two_tokens() -> String {
+    crate::tr!("crm-add-two-tokens")
+}
+
+pub fn add_bad_token_env() -> String {
+    crate::tr!("crm-add-bad-token-env")
+}
+
+pub fn add_no_token() -> String {
+    crate::tr!("crm-add-no-token")
+}
+
+pub fn add_bad_name() -> String {
+    crate::tr!("crm-add-bad-name")
+}
+
+pub fn add_duplicate(name: &str, config: &Path) -> String {
+    crate::tr!(
+        "crm-add-duplicate",
+        name = safe::line(name),
+        config = safe::line(&config.display().to_string()).into_owned()
+    )
+}
+
+pub fn add_cut(url: &str, dropped: &str) -> String {
+    crate::tr!(
+        "crm-add-cut",
+        url = safe::line(url),
+        dropped = safe::line(dropped)
+    )
+}
+
 pub fn added(name: &str, config: &Path) -> String {
     crate::tr!(
         "crm-added",
@@ -105,7 +150,8 @@ pub fn added(name: &str, config: &Path) -> String {
     )
 }
 
-pub fn list_header() -> String {
+/// The heads of `okk crm list`'s columns.
+pub fn list_header() -> [String; 7] {
     [
         crate::tr!("crm-column-name"),
         crate::tr!("crm-column-kind"),
@@ -115,7 +161,56 @@ pub fn list_header() -> String {
         crate::tr!("crm-column-last-sync"),
         crate::tr!("crm-column-last-full-sweep"),
     ]
-    .join("\t")
+}
+
+/// `okk crm list` for a script: the heads, then a line per connection, a tab between fields
+/// (each field terminal-safe already).
+pub fn list_for_script(rows: &[[String; 7]]) -> String {
+    let mut out = list_header().join("\t");
+    out.push('\n');
+    for row in rows {
+        out.push_str(&row.join("\t"));
+        out.push('\n');
+    }
+    out
+}
+
+/// `okk crm list` on a terminal: name, kind and the two times as aligned columns (they fit 80
+/// columns in either language), each connection's address, token and pipelines on an indented
+/// line of their own below it (an address may be long).
+pub fn list_on_terminal(rows: &[[String; 7]]) -> String {
+    use unicode_width::UnicodeWidthStr;
+    let head = list_header();
+    let pick = |r: &[String; 7]| [r[0].clone(), r[1].clone(), r[5].clone(), r[6].clone()];
+    let lines: Vec<[String; 4]> = std::iter::once(pick(&head))
+        .chain(rows.iter().map(pick))
+        .collect();
+    let mut widths = [0usize; 4];
+    for line in &lines {
+        for (w, cell) in widths.iter_mut().zip(line) {
+            *w = (*w).max(cell.width());
+        }
+    }
+    let aligned = |cells: &[String; 4]| {
+        let mut out = String::new();
+        for (i, cell) in cells.iter().enumerate() {
+            out.push_str(cell);
+            if i + 1 < cells.len() {
+                out.push_str(&" ".repeat(widths[i] - cell.width() + 2));
+            }
+        }
+        out.push('\n');
+        out
+    };
+    let mut out = aligned(&lines[0]);
+    for (row, cells) in rows.iter().zip(&lines[1..]) {
+        out.push_str(&aligned(cells));
+        out.push_str(&format!(
+            "  {}; {}; {}: {}\n",
+            row[2], row[3], head[4], row[4]
+        ));
+    }
+    out
 }
 
 pub fn token_source(t: &crate::domain::crm_connection::TokenSource) -> String {
@@ -138,6 +233,18 @@ pub fn never() -> String {
 
 pub fn all_pipelines() -> String {
     crate::tr!("crm-all-pipelines")
+}
+
+pub fn sync_under_way(name: &str) -> String {
+    crate::tr!("crm-sync-under-way", name = safe::line(name))
+}
+
+pub fn sync_lock_failed(name: &str, e: &std::io::Error) -> String {
+    crate::tr!(
+        "crm-sync-lock-failed",
+        name = safe::line(name),
+        error = super::common::error(e)
+    )
 }
 
 // What the CRM answered.
@@ -181,23 +288,51 @@ pub fn http_status(name: &str, what: &str, status: u16, detail: &str) -> String 
     )
 }
 
-pub fn network(name: &str, url: &str, detail: &str, tries: u32) -> String {
-    crate::tr!(
+/// `reason`: why no answer came, from [`net_refused`] and its kin or the transport's words.
+/// `in_sync`: the pages landed are kept, which a sync says.
+pub fn network(name: &str, url: &str, reason: &str, tries: u32, in_sync: bool) -> String {
+    let m = crate::tr!(
         "crm-network",
         name = safe::line(name),
         url = safe::line(url),
         tries = tries,
-        detail = safe::line(detail)
-    )
+        detail = safe::line(reason)
+    );
+    if in_sync {
+        format!("{m}. {}", crate::tr!("crm-network-kept"))
+    } else {
+        m
+    }
 }
 
-pub fn gave_up(name: &str, status: u16, tries: u32) -> String {
-    crate::tr!(
+pub fn net_refused() -> String {
+    crate::tr!("crm-net-refused")
+}
+
+pub fn net_not_resolved() -> String {
+    crate::tr!("crm-net-not-resolved")
+}
+
+pub fn net_timed_out() -> String {
+    crate::tr!("crm-net-timed-out")
+}
+
+pub fn net_tls(detail: &str) -> String {
+    crate::tr!("crm-net-tls", detail = safe::line(detail))
+}
+
+pub fn gave_up(name: &str, status: u16, tries: u32, in_sync: bool) -> String {
+    let m = crate::tr!(
         "crm-gave-up",
         name = safe::line(name),
         status = status.to_string(),
         tries = tries
-    )
+    );
+    if in_sync {
+        format!("{m}; {}", crate::tr!("crm-gave-up-kept"))
+    } else {
+        m
+    }
 }
 
 pub fn bad_body(name: &str, what: &str, detail: &str) -> String {
@@ -214,6 +349,10 @@ pub fn bad_body(name: &str, what: &str, detail: &str) -> String {
         what = safe::line(what),
         detail = detail
     )
+}
+
+pub fn interrupted() -> String {
+    crate::tr!("crm-interrupted")
 }
 
 pub fn users_forbidden() -> String {
@@ -257,28 +396,44 @@ pub fn test_can(what: &str, yes: bool) -> String {
 
 // The report.
 
+/// The report of one connection's sync: short lines that fit 80 columns in either language
+/// (the address alone may not, on its own line).
 pub fn report(r: &SyncReport) -> String {
     let dry_run = if r.dry_run {
         format!(" ({})", crate::tr!("crm-report-dry-run"))
     } else {
         String::new()
     };
-    let mut s = crate::tr!(
+    let head = crate::tr!(
         "crm-report",
         connection = safe::line(&r.connection),
-        kind = r.kind.to_string(),
-        url = safe::line(&r.url),
         rows = r.rows,
-        inserted = r.inserted,
-        updated = r.updated,
-        moved = r.stage_changes,
-        unchanged = r.unchanged,
-        gone = r.gone,
-        requests = r.requests,
-        retries = r.retries,
         dry_run = dry_run
     );
-    s.push('\n');
+    let mut s = format!("{head}\n");
+    let lines = [
+        crate::tr!(
+            "crm-report-address",
+            kind = r.kind.to_string(),
+            url = safe::line(&r.url)
+        ),
+        crate::tr!("crm-report-new", count = r.inserted),
+        crate::tr!(
+            "crm-report-changed",
+            count = r.updated,
+            moved = r.stage_changes
+        ),
+        crate::tr!("crm-report-unchanged", count = r.unchanged),
+        crate::tr!("crm-report-gone", count = r.gone),
+        crate::tr!(
+            "crm-report-requests",
+            requests = r.requests,
+            retries = r.retries
+        ),
+    ];
+    for line in lines {
+        s.push_str(&format!("  {line}\n"));
+    }
     if let Some(until) = &r.until {
         let since = r
             .since
@@ -332,6 +487,11 @@ pub fn progress(deals: u64, pages: u64, requests: u64, waits: u64) -> String {
     )
 }
 
+/// The progress line while the CRM's metadata is asked for, before any deal.
+pub fn progress_opening(name: &str) -> String {
+    crate::tr!("crm-sync-opening", name = safe::line(name))
+}
+
 /// A value warning of a synced deal: `line` is the deal's place in the sync.
 pub fn deal_warning(line: u64, column: &str, message: &str) -> String {
     crate::tr!(
@@ -352,3 +512,83 @@ pub const PIPELINE_WITHOUT_ID: &str = "a pipeline without an id";
 pub const STAGE_WITHOUT_ID: &str = "a stage without an id";
 pub const DEAL_WITHOUT_ID_OR_TIME: &str = "a deal without id or updated_at";
 pub const DEAL_WITHOUT_ID: &str = "a deal without an ID";
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::import_report::UnknownStage;
+    use crate::text::lang::{Lang, with};
+
+    fn big() -> SyncReport {
+        SyncReport {
+            connection: "c3".into(),
+            kind: "bitrix24",
+            url: "https://portal.bitrix24.ru/rest/1/***".into(),
+            rows: 1_234_567,
+            notes: 0,
+            inserted: 1_000_000,
+            updated: 234_567,
+            unchanged: 999_999,
+            gone: 12_345,
+            stage_changes: 100_000,
+            unknown_stages: vec![UnknownStage {
+                stage: "Ждут оплаты".into(),
+                cards: 20_000,
+            }],
+            warnings: 0,
+            warning_samples: Vec::new(),
+            requests: 123_456,
+            retries: 12_345,
+            since: Some("2026-11-19T09:00:00Z".into()),
+            until: Some("2026-11-20T10:00:00Z".into()),
+            full: true,
+            full_sweep_at: Some("2026-11-20T10:00:05Z".into()),
+            dry_run: true,
+            judged: true,
+        }
+    }
+
+    #[test]
+    fn the_sync_report_fits_80_columns_in_both_languages() {
+        for lang in [Lang::En, Lang::Ru] {
+            let report = with(lang, || report(&big()));
+            let lines: Vec<&str> = report.lines().collect();
+            assert!(lines.len() >= 7, "{report}");
+            for line in lines {
+                assert!(line.chars().count() <= 80, "{lang:?}: {line}");
+            }
+        }
+        let ru = with(Lang::Ru, || report(&big()));
+        assert!(ru.contains("нет в CRM: 12"), "{ru}");
+        assert!(!ru.contains("удалено"), "{ru}");
+        assert!(ru.starts_with("c3: прочитано сделок: 1"), "{ru}");
+    }
+
+    #[test]
+    fn crm_list_lines_up_on_a_terminal_and_keeps_its_tabs_for_a_script() {
+        let rows = [[
+            "c3".to_string(),
+            "bitrix24".to_string(),
+            "https://p.bitrix24.ru/rest/1/***".to_string(),
+            "in the webhook address".to_string(),
+            "all".to_string(),
+            "2026-11-20 13:00:00".to_string(),
+            "never".to_string(),
+        ]];
+        assert_eq!(
+            with(Lang::En, || list_on_terminal(&rows)),
+            "name  kind      last sync            last full sweep\n\
+             c3    bitrix24  2026-11-20 13:00:00  never\n  \
+             https://p.bitrix24.ru/rest/1/***; in the webhook address; pipelines: all\n"
+        );
+        let ru = with(Lang::Ru, || list_on_terminal(&rows));
+        assert!(ru.lines().all(|l| l.chars().count() <= 80), "{ru}");
+        assert_eq!(
+            with(Lang::En, || list_for_script(&rows)).lines().nth(1),
+            Some(
+                "c3\tbitrix24\thttps://p.bitrix24.ru/rest/1/***\tin the webhook address\tall\t\
+                 2026-11-20 13:00:00\tnever"
+            )
+        );
+    }
+}

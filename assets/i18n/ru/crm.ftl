@@ -18,6 +18,15 @@ crm-unknown-connection-none = подключения к CRM «{ $name }» нет
 crm-unknown-connection = подключения к CRM «{ $name }» нет; в файле настроек есть: { $known }
 crm-no-connections = в файле настроек нет подключений [[crm]]; добавьте одно: `okk crm add ИМЯ --kind amocrm --url https://example.amocrm.ru --token-env OKK_AMOCRM_TOKEN`
 crm-add-needs = okk crm add нужен { $flag }
+crm-add-flag = { $flag }: { $message }
+crm-add-bad-url = --url ждёт адрес аккаунта, например --url https://example.amocrm.ru (Битрикс24: входящий вебхук, https://portal.bitrix24.ru/rest/1/CODE/)
+crm-add-bad-webhook = --url подключения Битрикс24 — адрес его входящего вебхука, https://PORTAL/rest/USER/CODE/ (Битрикс24: Разработчикам → Другое → Входящий вебхук, с правами crm и user)
+crm-add-two-tokens = укажите --token-env или --token-file, не оба
+crm-add-bad-token-env = --token-env — имя переменной окружения, например --token-env OKK_AMOCRM_TOKEN
+crm-add-no-token = подключению amoCRM или Kommo нужен --token-env ПЕРЕМЕННАЯ или --token-file ПУТЬ (права 0600)
+crm-add-bad-name = NAME (источник его карточек) не может быть пустым или содержать управляющие символы
+crm-add-duplicate = в { $config } уже есть подключение «{ $name }»; выберите другое NAME
+crm-add-cut = сохранён адрес { $url }: остальное ({ $dropped }) не нужно
 crm-added = подключение «{ $name }» добавлено в { $config }; проверьте его: `okk crm test { $name }`
 crm-column-name = имя
 crm-column-kind = вид
@@ -39,19 +48,34 @@ crm-http-status = { $name }: CRM ответила { $status } на запрос 
 crm-network = { $name }: { $url } недоступен после { $tries ->
     [one] { $tries } попытки
    *[other] { $tries } попыток
-}: { $detail }. Уже прочитанные страницы сохранены; запустите okk sync снова, чтобы продолжить.
+}: { $detail }
+crm-network-kept = Уже прочитанные страницы сохранены; запустите okk sync снова, чтобы продолжить.
+crm-net-refused = соединение отклонено (по этому адресу никто не принимает подключения)
+crm-net-not-resolved = имя сервера не найдено (проверьте адрес и сеть)
+crm-net-timed-out = сервер не ответил вовремя
+crm-net-tls = не удалось установить защищённое соединение TLS ({ $detail })
 crm-gave-up = { $name }: CRM всё ещё отвечает { $status } (слишком много запросов) после { $tries ->
     [one] { $tries } попытки
    *[other] { $tries } попыток
-}; уже прочитанные страницы сохранены; запустите okk sync позже
+}
+crm-gave-up-kept = уже прочитанные страницы сохранены; запустите okk sync позже
 crm-bad-body = { $name }: ответ CRM на { $what } не такой, как описано в её API: { $detail }
+crm-sync-under-way = { $name }: другой okk сейчас синхронизирует это подключение в то же хранилище; попробуйте снова, когда он закончит
+crm-sync-lock-failed = { $name }: не удалось взять блокировку синхронизации рядом с хранилищем: { $error }
+crm-interrupted = прервано; то, что успело записаться, сохранено; запустите okk sync снова, чтобы продолжить
 crm-users-forbidden = токену нельзя читать список пользователей (токену администратора можно): ответственные показаны по их id в CRM
 crm-comments-unread = комментарии сделки { $deal } прочитать не удалось ({ $error }): её примечания оставлены как были
 crm-unknown-pipeline = в CRM нет воронки «{ $pipeline }» (она названа в списке pipelines подключения)
 crm-test-ok = { $name }: токен работает: аккаунт { $account }, пользователь { $user }
 crm-can-read = можно читать
 crm-cannot-read = нельзя читать
-crm-report = { $connection } ({ $kind }, { $url }): прочитано сделок: { $rows }; новых { $inserted }, изменено { $updated } (сменили этап { $moved }), без изменений { $unchanged }, нет в CRM { $gone }; запросов { $requests }, повторов { $retries }{ $dry_run }
+crm-report = { $connection }: прочитано сделок: { $rows }{ $dry_run }
+crm-report-address = { $kind }, { $url }
+crm-report-new = новых: { $count }
+crm-report-changed = изменено: { $count } (сменили этап: { $moved })
+crm-report-unchanged = без изменений: { $count }
+crm-report-gone = нет в CRM: { $count }
+crm-report-requests = запросов: { $requests }, повторов: { $retries }
 crm-report-dry-run = пробный запуск: ничего не записано
 crm-report-since = с { $since }
 crm-report-until = прочитаны изменения по { $until }{ $since }
@@ -68,6 +92,7 @@ crm-report-warnings = { $count ->
 }
 crm-report-warning = предупреждение: { $warning }
 crm-deal = сделка { $id }
+crm-sync-opening = { $name }: запрос воронок, пользователей и полей у CRM
 crm-sync-progress = сделок: { $deals }, страниц: { $pages }, запросов: { $requests }, ожиданий: { $waits }
 crm-deal-warning = сделка { $line }: { $column }: { $message }
 crm-pipeline-without-id = воронка без id
