@@ -945,6 +945,30 @@ fn four_opens_where_the_funnel_leaks_and_enter_opens_a_bottlenecks_cards() {
 }
 
 #[test]
+fn q_on_the_stats_screen_goes_back_to_the_queue_it_was_opened_from_as_it_was() {
+    let mut s = session();
+    s.stage(MET).keys("q");
+    assert_eq!(s.state.screen, Screen::Queue);
+    // A place in the queue and its `t` (closed and gone cards too), then the stats.
+    s.keys("t").keys("jjj");
+    let (row, selected, all) = {
+        let q = s.state.queue.as_ref().unwrap();
+        (q.row, q.selected, q.all)
+    };
+    assert!(all);
+    assert_eq!(selected, 3);
+    s.keys("4");
+    assert_eq!(s.state.screen, Screen::Stats);
+    s.keys("q");
+    assert_eq!(s.state.screen, Screen::Queue);
+    let q = s.state.queue.as_ref().unwrap();
+    assert_eq!((q.row, q.selected, q.all), (row, selected, all));
+    // From the funnel, q still goes back to the funnel.
+    s.keys("q4q");
+    assert_eq!(s.state.screen, Screen::Funnel);
+}
+
+#[test]
 fn the_stats_sparkline_counts_reviews_per_day() {
     let mut s = session();
     s.stage(MET).keys("asdq4");

@@ -331,6 +331,8 @@ pub struct StatsScreen {
     pub reviews_per_day: Vec<u64>,
     /// The fields view over the figures, when open.
     pub fields: Option<FieldsView>,
+    /// The screen the stats were opened from, which `q` goes back to as it was left.
+    pub back: Screen,
 }
 
 /// The stats screen's fields view: how well each custom field is kept per stage (the rows of
