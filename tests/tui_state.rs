@@ -349,7 +349,7 @@ fn the_picker_moves_with_arrows_and_ctrl_n_p_and_refuses_enter_without_a_match()
 }
 
 #[test]
-fn checklist_keys_cycle_pass_fail_na_and_change_the_saved_score() {
+fn checklist_keys_confirm_the_suggestion_then_cycle_pass_fail_na_and_change_the_saved_score() {
     let mut s = session();
     s.stage(MET);
     let answers = |s: &Session| s.state.card.as_ref().unwrap().draft.answers.clone();
@@ -361,6 +361,9 @@ fn checklist_keys_cycle_pass_fail_na_and_change_the_saved_score() {
     assert_eq!(answers(&s).get(&id), None);
     let suggested = s.state.card.as_ref().unwrap().suggested.clone();
     assert_eq!(suggested[&id], Answer::Pass);
+    // The first press agrees with the pass shown; the presses after it cycle.
+    s.keys("2");
+    assert_eq!(answers(&s)[&id], Answer::Pass);
     s.keys("2");
     assert_eq!(answers(&s)[&id], Answer::Fail);
     s.keys("2");
@@ -401,12 +404,14 @@ fn another_verdict_confirms_nothing_and_unanswered_items_make_no_score() {
     s.stage(MET);
     let funnel = okk::funnel_config::default_funnel();
     let stage = funnel.stage(funnel.resolve(MET).unwrap());
-    // One item answered; the rest left unanswered.
-    s.keys("1s");
+    let first = &stage.checklist[0];
+    let suggested = s.state.card.as_ref().unwrap().suggested[&first.id];
+    assert_eq!(suggested, okk::domain::score::Answer::Pass);
+    // One item answered (its suggested pass confirmed, then failed); the rest left unanswered.
+    s.keys("11s");
     let (checklist, score) = checklist_and_score(&s.the_review());
     let saved: okk::domain::score::Answers = serde_json::from_str(&checklist).unwrap();
     assert_eq!(saved.len(), 1, "{checklist}");
-    let first = &stage.checklist[0];
     assert_eq!(
         saved.get(&first.id),
         Some(&okk::domain::score::Answer::Fail)

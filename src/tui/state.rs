@@ -122,21 +122,20 @@ impl CardState {
         let Some(item) = stage.and_then(|s| s.checklist.get(usize::from(n).wrapping_sub(1))) else {
             return;
         };
-        // From an unanswered item, the key answers the step after what is suggested: one press
-        // turns a suggested pass into a fail, as it did when suggestions were answers.
-        let now = self
-            .draft
-            .answers
-            .get(&item.id)
-            .or_else(|| self.suggested.get(&item.id))
-            .copied()
-            .unwrap_or(crate::domain::score::Answer::from_default(
-                funnel.checklist_default,
-                item.scale,
-            ));
-        self.draft
-            .answers
-            .insert(item.id.clone(), now.next(item.scale));
+        use crate::domain::score::Answer;
+        // The first press on an unanswered item confirms what it suggests (a new auditor
+        // presses the key to agree with the mark she sees); the presses after it cycle.
+        let next = match (
+            self.draft.answers.get(&item.id),
+            self.suggested.get(&item.id),
+        ) {
+            (Some(now), _) => now.next(item.scale),
+            (None, Some(suggested)) => *suggested,
+            (None, None) => {
+                Answer::from_default(funnel.checklist_default, item.scale).next(item.scale)
+            }
+        };
+        self.draft.answers.insert(item.id.clone(), next);
     }
 
     /// Scrolls the card pane by a move key ([`Action::moves`]; other keys leave it).
