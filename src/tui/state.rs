@@ -91,9 +91,11 @@ pub struct CardState {
     pub detail: CardDetail,
     /// The funnel stage the card is in, if the funnel knows it.
     pub stage: Option<usize>,
-    /// The review being built: starts as the auditor's current review of the card, else with
-    /// no item answered.
+    /// The review being built: starts as the auditor's draft of the card, else her current
+    /// review of it, else with no item answered.
     pub draft: ReviewDraft,
+    /// How `draft` stands with the draft the store keeps of it.
+    pub kept: Kept,
     /// The answers the funnel's default and the card's flags suggest: shown beside unanswered
     /// items, counted only once confirmed (`a` confirms them all).
     pub suggested: crate::domain::score::Answers,
@@ -104,6 +106,35 @@ pub struct CardState {
     pub scroll: u16,
     /// The lead's standing decision on the review shown (read-only for the auditor).
     pub decision: Option<crate::domain::decision::LeadDecision>,
+}
+
+/// How the review being built on a card stands with the auditor's draft of it in the store: a
+/// draft is kept at a pause in the keys and when the card is left, only if it changed.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Kept {
+    /// No draft of this desk's person: the lead looking at an auditor's review, or a card whose
+    /// verdict is in the store (which took its draft).
+    Never,
+    /// The store gives this back when the card is opened again.
+    As(ReviewDraft),
+    /// Not in the store, or a try to keep it failed: the next pause or leaving keeps it.
+    Not,
+}
+
+impl CardState {
+    /// `draft` (with `comment` for the comment being typed, if any), when the store does not
+    /// keep it yet and it is the auditor's to keep.
+    pub fn unkept(&self, comment: Option<String>) -> Option<ReviewDraft> {
+        let mut draft = self.draft.clone();
+        if let Some(comment) = comment {
+            draft.comment = comment;
+        }
+        match &self.kept {
+            Kept::Never => None,
+            Kept::As(kept) if *kept == draft => None,
+            _ => Some(draft),
+        }
+    }
 }
 
 /// What a one-line entry is for.
@@ -182,14 +213,9 @@ pub struct LeadList {
 
 #[derive(Debug)]
 pub enum Popup {
-    Help {
-        scroll: u16,
-    },
+    Help { scroll: u16 },
     Picker(Picker),
-    Comment {
-        area: TextArea<'static>,
-        dirty: bool,
-    },
+    Comment { area: TextArea<'static> },
     Input(FieldInput),
 }
 
