@@ -197,6 +197,28 @@ fn field_picker_then_field_value() {
     d.snap("field_input");
 }
 
+/// Corrections of okk's own fields read as the field picker named them (Budget, Phone), not
+/// by their keys (`amount`, `phone`).
+#[test]
+fn corrections_of_okk_s_fields_show_by_their_names() {
+    let mut d = demo();
+    d.press("<enter><enter>");
+    for (key, value) in [("amount", "1250000"), ("phone", "+7 912 000-11-22")] {
+        d.press("e")
+            .press(key)
+            .press("<enter><C-u>")
+            .press(value)
+            .press("<enter>");
+    }
+    let corrections = &d.state.card.as_ref().unwrap().draft.corrections;
+    assert_eq!(
+        corrections.keys().collect::<Vec<_>>(),
+        ["amount", "phone"],
+        "corrected by key"
+    );
+    d.snap("card_corrections");
+}
+
 // ---- a stage reviewed to the end, a terminal too small -----------------------------------
 
 #[test]

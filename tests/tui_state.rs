@@ -349,7 +349,7 @@ fn the_picker_moves_with_arrows_and_ctrl_n_p_and_refuses_enter_without_a_match()
 }
 
 #[test]
-fn checklist_keys_cycle_pass_fail_na_and_change_the_saved_score() {
+fn checklist_keys_confirm_the_suggestion_then_cycle_pass_fail_na_and_change_the_saved_score() {
     let mut s = session();
     s.stage(MET);
     let answers = |s: &Session| s.state.card.as_ref().unwrap().draft.answers.clone();
@@ -361,6 +361,9 @@ fn checklist_keys_cycle_pass_fail_na_and_change_the_saved_score() {
     assert_eq!(answers(&s).get(&id), None);
     let suggested = s.state.card.as_ref().unwrap().suggested.clone();
     assert_eq!(suggested[&id], Answer::Pass);
+    // The first press agrees with the pass shown; the presses after it cycle.
+    s.keys("2");
+    assert_eq!(answers(&s)[&id], Answer::Pass);
     s.keys("2");
     assert_eq!(answers(&s)[&id], Answer::Fail);
     s.keys("2");
@@ -401,12 +404,14 @@ fn another_verdict_confirms_nothing_and_unanswered_items_make_no_score() {
     s.stage(MET);
     let funnel = okk::funnel_config::default_funnel();
     let stage = funnel.stage(funnel.resolve(MET).unwrap());
-    // One item answered; the rest left unanswered.
-    s.keys("1s");
+    let first = &stage.checklist[0];
+    let suggested = s.state.card.as_ref().unwrap().suggested[&first.id];
+    assert_eq!(suggested, okk::domain::score::Answer::Pass);
+    // One item answered (its suggested pass confirmed, then failed); the rest left unanswered.
+    s.keys("11s");
     let (checklist, score) = checklist_and_score(&s.the_review());
     let saved: okk::domain::score::Answers = serde_json::from_str(&checklist).unwrap();
     assert_eq!(saved.len(), 1, "{checklist}");
-    let first = &stage.checklist[0];
     assert_eq!(
         saved.get(&first.id),
         Some(&okk::domain::score::Answer::Fail)
@@ -507,6 +512,108 @@ fn c_comment_is_kept_on_esc_as_a_draft_and_saved_with_the_verdict() {
     assert_eq!(s.reviews()[0].4, "Клиент купил в другом ЖК");
     let drafts = s.rows(Table::Drafts).len();
     assert_eq!(drafts, 0, "the saved verdict takes the draft");
+}
+
+/// The answer of checklist item `n` (1-based) of the stage's checklist on the card shown.
+fn item_answer(s: &Session, stage: &str, n: usize) -> Option<okk::domain::score::Answer> {
+    let funnel = okk::funnel_config::default_funnel();
+    let id = &funnel.stage(funnel.resolve(stage).unwrap()).checklist[n - 1].id;
+    s.state
+        .card
+        .as_ref()
+        .unwrap()
+        .draft
+        .answers
+        .get(id)
+        .copied()
+}
+
+/// The one draft kept, as the store holds it: (checklist JSON, suggested owner, corrections
+/// JSON, comment).
+fn draft_row(s: &Session) -> (String, Option<String>, String, String) {
+    let drafts = s.rows(Table::Drafts);
+    assert_eq!(drafts.len(), 1, "one draft");
+    let d = &drafts[0];
+    (
+        str_of(d, "checklist"),
+        d["suggested_owner"].as_str().map(String::from),
+        str_of(d, "corrections"),
+        str_of(d, "comment"),
+    )
+}
+
+#[test]
+fn answers_owner_and_corrections_left_without_a_verdict_are_there_when_the_card_opens_again() {
+    use okk::domain::score::Answer;
+    let mut s = session();
+    s.stage(MET);
+    let id = s.card_id();
+    // Item 2 confirmed, then failed; an owner suggested; a field corrected.
+    s.keys("22");
+    s.keys("r").keys("смирн").keys("<enter>");
+    s.keys("e<enter>")
+        .keys("<C-u>")
+        .keys("25.11.2026")
+        .keys("<enter>");
+    let built = s.state.card.as_ref().unwrap().draft.clone();
+    assert_eq!(item_answer(&s, MET, 2), Some(Answer::Fail));
+    assert_eq!(built.corrections.len(), 1);
+    // Left without a verdict, and opened again.
+    s.keys("q");
+    assert_eq!(s.state.screen, Screen::Queue);
+    let (checklist, owner, corrections, _) = draft_row(&s);
+    assert!(checklist.contains("\"fail\""), "{checklist}");
+    assert_eq!(owner.as_deref(), Some("Смирнова Ольга"));
+    assert!(corrections.contains("25.11.2026"), "{corrections}");
+    s.keys("<enter>");
+    assert_eq!(s.card_id(), id);
+    assert_eq!(s.state.card.as_ref().unwrap().draft, built);
+    // Skipped and come back to with p: still there.
+    s.keys("<space>p");
+    assert_eq!(s.card_id(), id);
+    assert_eq!(s.state.card.as_ref().unwrap().draft, built);
+    // The verdict takes the whole draft with it.
+    s.keys("s");
+    assert!(
+        s.rows(Table::Drafts).is_empty(),
+        "the verdict took the draft"
+    );
+    let review = s.the_review();
+    assert_eq!(str_of(&review, "suggested_owner"), "Смирнова Ольга");
+    assert!(str_of(&review, "checklist").contains("\"fail\""));
+}
+
+#[test]
+fn a_card_left_unjudged_by_a_session_that_was_killed_opens_with_its_answers() {
+    let mut s = session();
+    s.stage(MET);
+    let id = s.card_id();
+    s.keys("2").keys("r").keys("смирн").keys("<enter>");
+    // No key for a while: the pause keeps the draft, with no comment typed and the card open.
+    tick(&mut s.state, &mut s.desk);
+    let (checklist, owner, _, comment) = draft_row(&s);
+    assert!(checklist.contains("\"pass\""), "{checklist}");
+    assert_eq!(owner.as_deref(), Some("Смирнова Ольга"));
+    assert_eq!(comment, "");
+    // Killed: no quit, no leaving the card. A new session finds it.
+    let (state, desk) = common::reviewer::open(&s.db, "anna");
+    (s.state, s.desk) = (state, desk);
+    load_stages(&mut s.state, &s.desk).unwrap();
+    s.stage(MET);
+    assert_eq!(s.card_id(), id);
+    let d = &s.state.card.as_ref().unwrap().draft;
+    assert_eq!(
+        item_answer(&s, MET, 2),
+        Some(okk::domain::score::Answer::Pass)
+    );
+    assert_eq!(d.suggested_owner.as_deref(), Some("Смирнова Ольга"));
+    // The draft is anna's: boris opens the card as the rules left it.
+    let (mut state, desk) = common::reviewer::open(&s.db, "boris");
+    load_stages(&mut state, &desk).unwrap();
+    let row = common::reviewer::stage_row(&state, MET);
+    start_at_stage(&mut state, row, &desk).unwrap();
+    assert_eq!(common::reviewer::shown_card(&state), id);
+    assert!(state.card.as_ref().unwrap().draft.is_empty());
 }
 
 #[test]
@@ -940,6 +1047,30 @@ fn four_opens_where_the_funnel_leaks_and_enter_opens_a_bottlenecks_cards() {
             .iter()
             .all(|i| i.entry.owner.as_deref() == Some(owner.as_str()))
     );
+    s.keys("q4q");
+    assert_eq!(s.state.screen, Screen::Funnel);
+}
+
+#[test]
+fn q_on_the_stats_screen_goes_back_to_the_queue_it_was_opened_from_as_it_was() {
+    let mut s = session();
+    s.stage(MET).keys("q");
+    assert_eq!(s.state.screen, Screen::Queue);
+    // A place in the queue and its `t` (closed and gone cards too), then the stats.
+    s.keys("t").keys("jjj");
+    let (row, selected, all) = {
+        let q = s.state.queue.as_ref().unwrap();
+        (q.row, q.selected, q.all)
+    };
+    assert!(all);
+    assert_eq!(selected, 3);
+    s.keys("4");
+    assert_eq!(s.state.screen, Screen::Stats);
+    s.keys("q");
+    assert_eq!(s.state.screen, Screen::Queue);
+    let q = s.state.queue.as_ref().unwrap();
+    assert_eq!((q.row, q.selected, q.all), (row, selected, all));
+    // From the funnel, q still goes back to the funnel.
     s.keys("q4q");
     assert_eq!(s.state.screen, Screen::Funnel);
 }

@@ -61,6 +61,31 @@ pub struct ReviewDraft {
     pub comment: String,
 }
 
+impl ReviewDraft {
+    /// Nothing answered, suggested, corrected or said: no draft to keep.
+    pub fn is_empty(&self) -> bool {
+        *self == ReviewDraft::default()
+    }
+
+    /// A draft as a store keeps it: the answers and the corrections as JSON (what cannot be
+    /// read back counts as none: a damaged cell must not keep the card from opening).
+    pub fn from_stored(
+        comment: String,
+        checklist: &str,
+        suggested_stage: Option<String>,
+        suggested_owner: Option<String>,
+        corrections: &str,
+    ) -> ReviewDraft {
+        ReviewDraft {
+            answers: serde_json::from_str(checklist).unwrap_or_default(),
+            suggested_stage,
+            suggested_owner,
+            corrections: serde_json::from_str(corrections).unwrap_or_default(),
+            comment,
+        }
+    }
+}
+
 /// A review as written: the draft, its verdict and score, and how long the auditor looked.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Review {

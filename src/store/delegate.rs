@@ -91,7 +91,8 @@ macro_rules! desk_ports {
                 &self,
                 card: $crate::domain::ids::CardId,
                 auditor: &str,
-            ) -> $crate::domain::ports::StoreResult<Option<String>> {
+            ) -> $crate::domain::ports::StoreResult<Option<$crate::domain::review::ReviewDraft>>
+            {
                 $store::draft(self, card.0, auditor)
             }
 
@@ -99,10 +100,10 @@ macro_rules! desk_ports {
                 &mut self,
                 card: $crate::domain::ids::CardId,
                 auditor: &str,
-                comment: &str,
+                draft: &$crate::domain::review::ReviewDraft,
                 now: chrono::NaiveDateTime,
             ) -> $crate::domain::ports::StoreResult<()> {
-                $store::save_draft(self, card.0, auditor, comment, now)
+                $store::save_draft(self, card.0, auditor, draft, now)
             }
 
             fn owners(&self) -> $crate::domain::ports::StoreResult<Vec<String>> {

@@ -1,4 +1,4 @@
-//! Reviews and comment drafts: each verdict is one durable transaction, written before the next
+//! Reviews and their drafts: each verdict is one durable transaction, written before the next
 //! card is shown; undo withdraws a review (never deletes it) and restores the one it replaced.
 
 use chrono::NaiveDateTime;
@@ -7,7 +7,6 @@ use rusqlite::{OptionalExtension, params};
 use super::cards::{fmt_time, time_at};
 use super::{Store, StoreError};
 use crate::domain::review::{Review, ReviewDraft, Verdict};
-use crate::domain::score::Answers;
 
 pub use crate::domain::stored_review::{ReviewedCard, Stamp, StoredReview};
 
@@ -15,7 +14,7 @@ const CURRENT: &str = "superseded_by IS NULL AND withdrawn_at IS NULL";
 
 impl Store {
     /// Writes `review` of `card` and makes it the auditor's current review of the card (the
-    /// previous one, if any, is superseded, not deleted); the card's comment draft goes. One
+    /// previous one, if any, is superseded, not deleted); the card's draft goes. One
     /// transaction, committed durably (WAL, synchronous=FULL) before this returns.
     pub fn save_review(
         &mut self,
@@ -108,20 +107,17 @@ impl Store {
         ))?;
         Ok(stmt
             .query_row(params![card_id, auditor], |r| {
-                let answers: Answers =
-                    serde_json::from_str(&r.get::<_, String>(2)?).unwrap_or_default();
                 Ok(StoredReview {
                     id: r.get(0)?,
                     verdict: Verdict::from_name(&r.get::<_, String>(1)?)
                         .unwrap_or(Verdict::Unclear),
-                    draft: ReviewDraft {
-                        answers,
-                        suggested_stage: r.get(4)?,
-                        suggested_owner: r.get(5)?,
-                        corrections: serde_json::from_str(&r.get::<_, String>(6)?)
-                            .unwrap_or_default(),
-                        comment: r.get(7)?,
-                    },
+                    draft: ReviewDraft::from_stored(
+                        r.get(7)?,
+                        &r.get::<_, String>(2)?,
+                        r.get(4)?,
+                        r.get(5)?,
+                        &r.get::<_, String>(6)?,
+                    ),
                     score: r.get(3)?,
                     card_hash: r.get(8)?,
                     created_at: time_at(r, 9)?,
@@ -130,37 +126,65 @@ impl Store {
             .optional()?)
     }
 
-    /// Keeps the comment typed so far, so that a crash loses nothing; an empty comment removes
-    /// the draft.
+    /// Keeps the review being built on the card (answers, suggestions, corrections, comment),
+    /// so that leaving the card or a crash loses nothing; an empty one removes the draft.
     pub fn save_draft(
         &mut self,
         card_id: i64,
         auditor: &str,
-        comment: &str,
+        draft: &ReviewDraft,
         now: NaiveDateTime,
     ) -> Result<(), StoreError> {
-        if comment.is_empty() {
+        if draft.is_empty() {
             self.conn.execute(
                 "DELETE FROM drafts WHERE card_id = ?1 AND auditor = ?2",
                 params![card_id, auditor],
             )?;
         } else {
+            let checklist = serde_json::to_string(&draft.answers).expect("answers serialise");
+            let corrections =
+                serde_json::to_string(&draft.corrections).expect("corrections serialise");
             self.conn.execute(
-                "INSERT INTO drafts (card_id, auditor, comment, updated_at)
-                 VALUES (?1, ?2, ?3, ?4)
+                "INSERT INTO drafts (card_id, auditor, comment, checklist, suggested_stage,
+                     suggested_owner, corrections, updated_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
                  ON CONFLICT (card_id, auditor) DO UPDATE
-                 SET comment = excluded.comment, updated_at = excluded.updated_at",
-                params![card_id, auditor, comment, fmt_time(&now)],
+                 SET comment = excluded.comment, checklist = excluded.checklist,
+                     suggested_stage = excluded.suggested_stage,
+                     suggested_owner = excluded.suggested_owner,
+                     corrections = excluded.corrections, updated_at = excluded.updated_at",
+                params![
+                    card_id,
+                    auditor,
+                    draft.comment,
+                    checklist,
+                    draft.suggested_stage,
+                    draft.suggested_owner,
+                    corrections,
+                    fmt_time(&now)
+                ],
             )?;
         }
         Ok(())
     }
 
-    pub fn draft(&self, card_id: i64, auditor: &str) -> Result<Option<String>, StoreError> {
+    /// The review the auditor left unjudged on the card, if any.
+    pub fn draft(&self, card_id: i64, auditor: &str) -> Result<Option<ReviewDraft>, StoreError> {
         Ok(self
             .conn
-            .prepare_cached("SELECT comment FROM drafts WHERE card_id = ?1 AND auditor = ?2")?
-            .query_row(params![card_id, auditor], |r| r.get(0))
+            .prepare_cached(
+                "SELECT comment, checklist, suggested_stage, suggested_owner, corrections
+                 FROM drafts WHERE card_id = ?1 AND auditor = ?2",
+            )?
+            .query_row(params![card_id, auditor], |r| {
+                Ok(ReviewDraft::from_stored(
+                    r.get(0)?,
+                    &r.get::<_, String>(1)?,
+                    r.get(2)?,
+                    r.get(3)?,
+                    &r.get::<_, String>(4)?,
+                ))
+            })
             .optional()?)
     }
 

@@ -530,6 +530,28 @@ CREATE TABLE IF NOT EXISTS crm_notes_read (
     r#"
 DROP INDEX IF EXISTS flags_code;
 "#,
+    // 19: a draft is the whole review being built, not only its comment: the checklist
+    // answers, the stage and owner suggested and the field corrections, as `reviews` holds
+    // them, so that leaving a card unjudged loses none of it. The table is built anew rather
+    // than altered: SQLite has no ADD COLUMN IF NOT EXISTS, and tests replay migrations over a
+    // store that has the columns.
+    r#"
+CREATE TABLE drafts_whole (
+    card_id         INTEGER NOT NULL REFERENCES cards(id),
+    auditor         TEXT NOT NULL,
+    comment         TEXT NOT NULL,
+    checklist       TEXT NOT NULL DEFAULT '{}',   -- JSON of domain::score::Answers
+    suggested_stage TEXT,
+    suggested_owner TEXT,
+    corrections     TEXT NOT NULL DEFAULT '{}',   -- JSON of domain::review::Corrections
+    updated_at      TEXT NOT NULL,
+    PRIMARY KEY (card_id, auditor)
+);
+INSERT INTO drafts_whole (card_id, auditor, comment, updated_at)
+SELECT card_id, auditor, comment, updated_at FROM drafts;
+DROP TABLE drafts;
+ALTER TABLE drafts_whole RENAME TO drafts;
+"#,
 ];
 
 pub fn latest() -> i64 {

@@ -16,6 +16,22 @@ pub fn reviews(count: usize) -> String {
     crate::tr!("common-reviews", count = count)
 }
 
+/// How long something took, to the second: `45 s`, `2 min 5 s` / `45 сек`, `2 мин 5 сек`.
+pub fn duration(seconds: f64) -> String {
+    // Negative or not a number only from a damaged row: nothing spent.
+    let total = if seconds.is_finite() && seconds > 0.0 {
+        seconds.round() as u64
+    } else {
+        0
+    };
+    let (minutes, seconds) = (total / 60, total % 60);
+    if minutes == 0 {
+        crate::tr!("common-seconds", seconds = seconds)
+    } else {
+        crate::tr!("common-minutes", minutes = minutes, seconds = seconds)
+    }
+}
+
 /// A whole number: `12345` / `12 345`.
 pub fn int(n: i64) -> String {
     i18n::int(lang::current(), n)
@@ -63,4 +79,23 @@ fn os_kind(kind: std::io::ErrorKind) -> Option<String> {
         K::OutOfMemory => crate::tr!("common-os-out-of-memory"),
         _ => return None,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::duration;
+    use crate::text::lang::{Lang, with};
+
+    #[test]
+    fn a_duration_reads_in_the_units_of_the_language() {
+        with(Lang::Ru, || {
+            assert_eq!(duration(2.4), "2 сек");
+            assert_eq!(duration(125.0), "2 мин 5 сек");
+        });
+        with(Lang::En, || {
+            assert_eq!(duration(2.4), "2 s");
+            assert_eq!(duration(125.0), "2 min 5 s");
+            assert_eq!(duration(f64::NAN), "0 s");
+        });
+    }
 }

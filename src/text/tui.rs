@@ -513,8 +513,9 @@ pub fn review() -> String {
     tr!("tui-review")
 }
 
-pub fn spent() -> String {
-    tr!("tui-spent")
+/// How long the auditor looked at the card before her verdict.
+pub fn spent(seconds: f64) -> String {
+    tr!("tui-spent", time = super::common::duration(seconds))
 }
 
 pub fn disagrees() -> String {

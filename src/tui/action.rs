@@ -566,13 +566,13 @@ mod tests {
             );
             assert_eq!(
                 Action::Item(4).help(Mode::Card),
-                "checklist item 4: pass → fail → n/a"
+                "checklist item 4: suggestion, then pass → fail → n/a"
             );
         });
         crate::text::lang::with(Lang::Ru, || {
             assert_eq!(
                 Action::Item(4).help(Mode::Card),
-                "пункт чек-листа 4: да → нет → н/п"
+                "пункт чек-листа 4: подсказка, затем да → нет → н/п"
             );
             assert_eq!(Action::WrongStage.hint(), "не тот этап");
         });

@@ -21,7 +21,7 @@ use crate::domain::names::fold;
 use crate::domain::pending::PendingReview;
 use crate::domain::ports::{DeskStore, KeptVerdict, StoreError};
 use crate::domain::queue::{QueueCounts, QueueEntry, QueueKey, QueueQuery};
-use crate::domain::review::Review;
+use crate::domain::review::{Review, ReviewDraft};
 use crate::domain::stored_review::{ReviewedCard, StoredReview};
 use crate::domain::writer::Writer;
 
@@ -310,7 +310,7 @@ impl Desk {
             .current_review(card_id, &self.auditor)
     }
 
-    pub fn draft(&self, card_id: CardId) -> DeskResult<Option<String>> {
+    pub fn draft(&self, card_id: CardId) -> DeskResult<Option<ReviewDraft>> {
         self.store.borrow_mut().draft(card_id, &self.auditor)
     }
 
@@ -377,12 +377,12 @@ impl Desk {
         self.store.borrow_mut().withdraw_review(id, now)
     }
 
-    pub fn save_draft(&mut self, card_id: CardId, comment: &str) -> DeskResult<()> {
+    pub fn save_draft(&mut self, card_id: CardId, draft: &ReviewDraft) -> DeskResult<()> {
         let now = self.now();
         let auditor = self.auditor.clone();
         self.store
             .borrow_mut()
-            .save_draft(card_id, &auditor, comment, now)
+            .save_draft(card_id, &auditor, draft, now)
     }
 
     /// Everything `okk stats` computes, for the stats screen.

@@ -7,7 +7,7 @@ use super::keymap::Key;
 use super::read::{Answer, Read, Then};
 use crate::domain::decision::{Decision, LeadDecision};
 use crate::domain::ids::CardId;
-use crate::domain::review::Review;
+use crate::domain::review::{Review, ReviewDraft};
 use crate::domain::stored_review::ReviewedCard;
 
 /// What reaches `update`: a key, a pause in the keys, or an effect's outcome.
@@ -28,10 +28,11 @@ pub enum Effect {
     RetryVerdict,
     /// Withdraws a verdict (undo).
     WithdrawReview { id: String },
-    /// Keeps the comment being typed as the card's draft.
+    /// Keeps the review being built on the card (the comment being typed included) as the
+    /// auditor's draft.
     SaveDraft {
         card_id: CardId,
-        comment: String,
+        draft: ReviewDraft,
         then: AfterDraft,
     },
     /// Records the lead's decision on row `row` of the lead's list.
@@ -67,11 +68,14 @@ impl Effect {
     }
 }
 
-/// Why a comment draft is being saved: what follows once it is in.
+/// Why a draft is being saved: what follows once it is in.
 #[derive(Debug, Clone, PartialEq)]
 pub enum AfterDraft {
-    /// A pause in the typing: the box stays open.
+    /// A pause in the keys: the card (and a comment box open on it) stays.
     Keep,
+    /// The card is being left: a draft the store refused is said on the status line, as the
+    /// card it belongs to is no longer on screen to keep it.
+    Leave,
     /// The box closes and the card keeps the comment.
     Close,
     /// The app quits; `asked_before`: a busy store was already reported once.
@@ -89,7 +93,8 @@ pub enum Outcome {
     },
     ReviewWithdrawn(DeskResult<()>),
     DraftSaved {
-        comment: String,
+        card_id: CardId,
+        draft: ReviewDraft,
         then: AfterDraft,
         result: DeskResult<()>,
     },
@@ -135,11 +140,12 @@ pub fn perform(effect: Effect, desk: &mut Desk, open_url: fn(&str) -> bool) -> O
         Effect::WithdrawReview { id } => Outcome::ReviewWithdrawn(desk.withdraw(&id)),
         Effect::SaveDraft {
             card_id,
-            comment,
+            draft,
             then,
         } => Outcome::DraftSaved {
-            result: desk.save_draft(card_id, &comment),
-            comment,
+            result: desk.save_draft(card_id, &draft),
+            card_id,
+            draft,
             then,
         },
         Effect::Decide {

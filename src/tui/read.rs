@@ -86,7 +86,7 @@ pub const CLAIM_AHEAD: usize = 20;
 /// Whose review shows beside the card.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Whose {
-    /// The auditor's own current review, else her comment draft.
+    /// The auditor's own current review, and her draft of the card.
     Mine,
     /// Another auditor's (the lead deciding on review `review_id`).
     Of { auditor: String, review_id: String },
@@ -140,8 +140,9 @@ pub struct CardRead {
     pub review: Option<StoredReview>,
     /// The lead's standing decision on it.
     pub decision: Option<LeadDecision>,
-    /// The auditor's comment draft, when she has no review of the card.
-    pub draft: Option<String>,
+    /// The review the auditor left unjudged on the card (newer than her current review: a
+    /// verdict takes its draft).
+    pub draft: Option<ReviewDraft>,
 }
 
 /// What the screen does with an answer.
@@ -304,10 +305,7 @@ fn card(card_id: CardId, whose: &Whose, desk: &Desk) -> DeskResult<Option<Box<Ca
                 Some(r) => desk.latest_decision(&r.id)?,
                 None => None,
             };
-            let draft = match review {
-                Some(_) => None,
-                None => desk.draft(detail.card_id)?,
-            };
+            let draft = desk.draft(detail.card_id)?;
             CardRead {
                 detail,
                 review,

@@ -91,9 +91,11 @@ pub struct CardState {
     pub detail: CardDetail,
     /// The funnel stage the card is in, if the funnel knows it.
     pub stage: Option<usize>,
-    /// The review being built: starts as the auditor's current review of the card, else with
-    /// no item answered.
+    /// The review being built: starts as the auditor's draft of the card, else her current
+    /// review of it, else with no item answered.
     pub draft: ReviewDraft,
+    /// How `draft` stands with the draft the store keeps of it.
+    pub kept: Kept,
     /// The answers the funnel's default and the card's flags suggest: shown beside unanswered
     /// items, counted only once confirmed (`a` confirms them all).
     pub suggested: crate::domain::score::Answers,
@@ -104,6 +106,35 @@ pub struct CardState {
     pub scroll: u16,
     /// The lead's standing decision on the review shown (read-only for the auditor).
     pub decision: Option<crate::domain::decision::LeadDecision>,
+}
+
+/// How the review being built on a card stands with the auditor's draft of it in the store: a
+/// draft is kept at a pause in the keys and when the card is left, only if it changed.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Kept {
+    /// No draft of this desk's person: the lead looking at an auditor's review, or a card whose
+    /// verdict is in the store (which took its draft).
+    Never,
+    /// The store gives this back when the card is opened again.
+    As(ReviewDraft),
+    /// Not in the store, or a try to keep it failed: the next pause or leaving keeps it.
+    Not,
+}
+
+impl CardState {
+    /// `draft` (with `comment` for the comment being typed, if any), when the store does not
+    /// keep it yet and it is the auditor's to keep.
+    pub fn unkept(&self, comment: Option<String>) -> Option<ReviewDraft> {
+        let mut draft = self.draft.clone();
+        if let Some(comment) = comment {
+            draft.comment = comment;
+        }
+        match &self.kept {
+            Kept::Never => None,
+            Kept::As(kept) if *kept == draft => None,
+            _ => Some(draft),
+        }
+    }
 }
 
 /// What a one-line entry is for.
@@ -122,21 +153,20 @@ impl CardState {
         let Some(item) = stage.and_then(|s| s.checklist.get(usize::from(n).wrapping_sub(1))) else {
             return;
         };
-        // From an unanswered item, the key answers the step after what is suggested: one press
-        // turns a suggested pass into a fail, as it did when suggestions were answers.
-        let now = self
-            .draft
-            .answers
-            .get(&item.id)
-            .or_else(|| self.suggested.get(&item.id))
-            .copied()
-            .unwrap_or(crate::domain::score::Answer::from_default(
-                funnel.checklist_default,
-                item.scale,
-            ));
-        self.draft
-            .answers
-            .insert(item.id.clone(), now.next(item.scale));
+        use crate::domain::score::Answer;
+        // The first press on an unanswered item confirms what it suggests (a new auditor
+        // presses the key to agree with the mark she sees); the presses after it cycle.
+        let next = match (
+            self.draft.answers.get(&item.id),
+            self.suggested.get(&item.id),
+        ) {
+            (Some(now), _) => now.next(item.scale),
+            (None, Some(suggested)) => *suggested,
+            (None, None) => {
+                Answer::from_default(funnel.checklist_default, item.scale).next(item.scale)
+            }
+        };
+        self.draft.answers.insert(item.id.clone(), next);
     }
 
     /// Scrolls the card pane by a move key ([`Action::moves`]; other keys leave it).
@@ -183,14 +213,9 @@ pub struct LeadList {
 
 #[derive(Debug)]
 pub enum Popup {
-    Help {
-        scroll: u16,
-    },
+    Help { scroll: u16 },
     Picker(Picker),
-    Comment {
-        area: TextArea<'static>,
-        dirty: bool,
-    },
+    Comment { area: TextArea<'static> },
     Input(FieldInput),
 }
 
@@ -331,6 +356,8 @@ pub struct StatsScreen {
     pub reviews_per_day: Vec<u64>,
     /// The fields view over the figures, when open.
     pub fields: Option<FieldsView>,
+    /// The screen the stats were opened from, which `q` goes back to as it was left.
+    pub back: Screen,
 }
 
 /// The stats screen's fields view: how well each custom field is kept per stage (the rows of

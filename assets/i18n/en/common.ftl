@@ -1,5 +1,9 @@
 # Words many areas share: counted nouns (plural forms come from CLDR through Fluent).
 
+# A duration to the second (abbreviated units take no plural forms).
+common-seconds = { $seconds } s
+common-minutes = { $minutes } min { $seconds } s
+
 common-cards = { $count ->
     [one] { $count } card
    *[other] { $count } cards

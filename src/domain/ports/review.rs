@@ -10,6 +10,7 @@ use super::StoreResult;
 use crate::domain::card_detail::CardDetail;
 use crate::domain::ids::CardId;
 use crate::domain::pending::{PendingReview, Replayed};
+use crate::domain::review::ReviewDraft;
 use crate::domain::stored_review::StoredReview;
 use crate::domain::writer::Writer;
 
@@ -28,14 +29,16 @@ pub trait ReviewStore {
     /// Undo: marks the review withdrawn (never deletes it); the one it replaced is current again.
     fn withdraw_review(&mut self, id: &str, now: NaiveDateTime) -> StoreResult<()>;
 
-    fn draft(&self, card: CardId, auditor: &str) -> StoreResult<Option<String>>;
+    /// The review the auditor left unjudged on the card (her draft), if any.
+    fn draft(&self, card: CardId, auditor: &str) -> StoreResult<Option<ReviewDraft>>;
 
-    /// Keeps the comment typed so far; an empty one removes the draft.
+    /// Keeps the review being built on the card (answers, suggestions, corrections, comment)
+    /// as the auditor's draft; an empty one removes the draft.
     fn save_draft(
         &mut self,
         card: CardId,
         auditor: &str,
-        comment: &str,
+        draft: &ReviewDraft,
         now: NaiveDateTime,
     ) -> StoreResult<()>;
 

@@ -349,37 +349,57 @@ impl PgStore {
         Ok(())
     }
 
-    pub fn draft(&self, card_id: i64, auditor: &str) -> Result<Option<String>, StoreError> {
+    /// The review the auditor left unjudged on the card, if any (SQLite's `draft`).
+    pub fn draft(&self, card_id: i64, auditor: &str) -> Result<Option<ReviewDraft>, StoreError> {
         Ok(self
             .conn
             .borrow_mut()
             .query_opt(
-                "SELECT comment FROM drafts WHERE card_id = $1 AND auditor = $2",
+                "SELECT comment, checklist, suggested_stage, suggested_owner, corrections
+                 FROM drafts WHERE card_id = $1 AND auditor = $2",
                 &[&card_id, &auditor],
             )?
-            .map(|r| r.get(0)))
+            .map(|r| ReviewDraft::from_stored(r.get(0), r.get(1), r.get(2), r.get(3), r.get(4))))
     }
 
+    /// Keeps the review being built on the card; an empty one removes the draft (SQLite's
+    /// `save_draft`).
     pub fn save_draft(
         &mut self,
         card_id: i64,
         auditor: &str,
-        comment: &str,
+        draft: &ReviewDraft,
         now: NaiveDateTime,
     ) -> Result<(), StoreError> {
         let mut conn = self.conn.borrow_mut();
-        if comment.is_empty() {
+        if draft.is_empty() {
             conn.execute(
                 "DELETE FROM drafts WHERE card_id = $1 AND auditor = $2",
                 &[&card_id, &auditor],
             )?;
         } else {
+            let checklist = serde_json::to_string(&draft.answers).expect("answers serialise");
+            let corrections =
+                serde_json::to_string(&draft.corrections).expect("corrections serialise");
             conn.execute(
-                "INSERT INTO drafts (card_id, auditor, comment, updated_at)
-                 VALUES ($1, $2, $3, $4)
+                "INSERT INTO drafts (card_id, auditor, comment, checklist, suggested_stage,
+                     suggested_owner, corrections, updated_at)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
                  ON CONFLICT (card_id, auditor) DO UPDATE
-                 SET comment = excluded.comment, updated_at = excluded.updated_at",
-                &[&card_id, &auditor, &comment, &fmt_time(&now)],
+                 SET comment = excluded.comment, checklist = excluded.checklist,
+                     suggested_stage = excluded.suggested_stage,
+                     suggested_owner = excluded.suggested_owner,
+                     corrections = excluded.corrections, updated_at = excluded.updated_at",
+                &[
+                    &card_id,
+                    &auditor,
+                    &draft.comment,
+                    &checklist,
+                    &draft.suggested_stage,
+                    &draft.suggested_owner,
+                    &corrections,
+                    &fmt_time(&now),
+                ],
             )?;
         }
         Ok(())

@@ -472,6 +472,15 @@ SECURITY DEFINER SET search_path FROM CURRENT AS $$
     ON CONFLICT (key) DO UPDATE SET value = excluded.value;
 $$;
 "#,
+    // 7: a draft is the whole review being built (SQLite's migration 19): the checklist
+    // answers, the suggestions and the corrections beside the comment.
+    r#"
+ALTER TABLE drafts
+    ADD COLUMN checklist       text NOT NULL DEFAULT '{}',
+    ADD COLUMN suggested_stage text,
+    ADD COLUMN suggested_owner text,
+    ADD COLUMN corrections     text NOT NULL DEFAULT '{}';
+"#,
 ];
 
 pub fn latest() -> i64 {

@@ -6,7 +6,7 @@ use std::time::Instant;
 
 use ratatui_textarea::TextArea;
 
-use super::{Cx, failed, funnel, queue};
+use super::{Cx, failed, funnel, keep_draft, queue};
 use crate::domain::funnel::StageKind;
 use crate::domain::review::{Review, ReviewDraft, Verdict};
 use crate::domain::score::{confirm, score, suggest};
@@ -14,11 +14,11 @@ use crate::domain::stored_review::ReviewedCard;
 use crate::text::tui as msg;
 use crate::tui::action::Action;
 use crate::tui::desk::{DeskResult, Saving};
-use crate::tui::effect::Effect;
+use crate::tui::effect::{AfterDraft, Effect};
 use crate::tui::picker::{Picker, PickerFor};
 use crate::tui::read::{Ask, CardRead, Then, Whose};
 use crate::tui::state::{
-    CardState, FieldInput, InputFor, Popup, SavingVerdict, Screen, State, Status, Undo,
+    CardState, FieldInput, InputFor, Kept, Popup, SavingVerdict, Screen, State, Status, Undo,
 };
 
 pub(super) fn keys(state: &mut State, action: Action, cx: &mut Cx) {
@@ -48,6 +48,7 @@ pub(super) fn keys(state: &mut State, action: Action, cx: &mut Cx) {
         Action::Help => state.popup = Some(Popup::Help { scroll: 0 }),
         Action::Back => {
             let i = c.index;
+            keep_draft(state, cx, AfterDraft::Leave);
             state.card = None;
             state.screen = Screen::Queue;
             if let Some(q) = state.queue.as_mut() {
@@ -146,7 +147,7 @@ fn aside(state: &mut State, action: Action, cx: &mut Cx) {
             let mut area = TextArea::from(c.draft.comment.lines());
             area.move_cursor(ratatui_textarea::CursorMove::Bottom);
             area.move_cursor(ratatui_textarea::CursorMove::End);
-            state.popup = Some(Popup::Comment { area, dirty: false });
+            state.popup = Some(Popup::Comment { area });
         }
         Action::OpenCrm => {
             let card = &c.detail.card;
@@ -342,6 +343,10 @@ pub(super) fn verdict_outcome(
 /// The verdict is in the store: the queue shows it, undo can take it back, the next card shows.
 fn landed(state: &mut State, s: SavingVerdict, id: String, cx: &mut Cx) {
     let index = s.index;
+    // The verdict took the card's draft: leaving the card must not write it back.
+    if let Some(c) = state.card.as_mut() {
+        c.kept = Kept::Never;
+    }
     let q = state.queue.as_mut().expect("a card is open from a queue");
     let before = q.items[index].done;
     q.items[index].done = Some(s.verdict);
@@ -401,6 +406,7 @@ pub(super) fn undone(state: &mut State, cx: &mut Cx) {
 /// simply the card at `from`; past the end, the queue screen says the stage is done. Pages
 /// not read yet are asked for, and this goes on once they are in.
 pub(super) fn move_to(state: &mut State, from: usize, pending_only: bool, cx: &mut Cx) {
+    keep_draft(state, cx, AfterDraft::Leave);
     let mut i = from;
     loop {
         let then = Then::MoveTo {
@@ -430,9 +436,12 @@ pub(super) fn move_to(state: &mut State, from: usize, pending_only: bool, cx: &m
     funnel::read(state, Then::StageDone, cx)
 }
 
-/// Asks for queue item `index`: the card as the store has it now, the auditor's current review
-/// of it (when re-judging) or her comment draft; `draft`: the review to show instead (undo).
+/// Asks for queue item `index`: the card as the store has it now, the auditor's draft of it or
+/// her current review (when re-judging); `draft`: the review to show instead (undo).
 pub(super) fn open(state: &mut State, index: usize, draft: Option<ReviewDraft>, cx: &mut Cx) {
+    // The card left keeps what was built on it (read before the store has it, a card opened
+    // again would show less).
+    keep_draft(state, cx, AfterDraft::Leave);
     let Some(q) = state.queue.as_mut() else {
         return;
     };
@@ -473,18 +482,20 @@ pub(super) fn card_read(
             funnel.checklist_default,
         )
     });
-    let draft = draft.unwrap_or_else(|| match &read.review {
-        Some(p) => p.draft.clone(),
-        None => ReviewDraft {
-            comment: read.draft.unwrap_or_default(),
-            ..Default::default()
-        },
-    });
+    // What the store gives back on the next opening is kept already; a review given here (undo)
+    // is not: it is the auditor's draft again once its verdict is withdrawn.
+    let (draft, kept) = match (draft, read.draft, &read.review) {
+        (Some(given), ..) => (given, Kept::Not),
+        (None, Some(kept), _) => (kept.clone(), Kept::As(kept)),
+        (None, None, Some(p)) => (p.draft.clone(), Kept::As(p.draft.clone())),
+        (None, None, None) => (ReviewDraft::default(), Kept::As(ReviewDraft::default())),
+    };
     state.card = Some(CardState {
         index,
         detail: read.detail,
         stage,
         draft,
+        kept,
         suggested,
         previous: read.review,
         opened: Instant::now(),

@@ -16,7 +16,9 @@ use crate::tui::desk::{Desk, DeskResult};
 use crate::tui::effect::Effect;
 use crate::tui::picker::{Picker, PickerFor};
 use crate::tui::read::{Ask, CardRead, Then, Whose};
-use crate::tui::state::{CardState, FieldInput, InputFor, LeadList, Popup, Screen, State, Status};
+use crate::tui::state::{
+    CardState, FieldInput, InputFor, Kept, LeadList, Popup, Screen, State, Status,
+};
 
 /// Reads the reviews and opens the list (`okk lead`), before the first frame.
 pub fn load(state: &mut State, desk: &Desk) -> DeskResult<()> {
@@ -193,6 +195,8 @@ pub(super) fn card_read(state: &mut State, row: usize, read: Option<Box<CardRead
             .unwrap_or_default(),
         // The lead sees what the auditor confirmed; nothing is suggested to the lead.
         suggested: Default::default(),
+        // The auditor's review, not a draft of the lead's.
+        kept: Kept::Never,
         previous: read.review,
         opened: Instant::now(),
         scroll: 0,

@@ -15,7 +15,9 @@ use super::desk::{Desk, DeskResult};
 use super::effect::{AfterDraft, Effect, Msg, Outcome};
 use super::keymap::Key;
 use super::read::{Answer, Ask, Read, Then};
-use super::state::{Popup, Screen, State, Status};
+use super::state::{Kept, Popup, Screen, State, Status};
+use crate::domain::ids::CardId;
+use crate::domain::review::ReviewDraft;
 use crate::text::tui as msg;
 
 pub use super::read::PAGE;
@@ -191,8 +193,8 @@ fn allowed_while_saving(state: &State, action: Action) -> bool {
     }
 }
 
-/// Work done when the keys pause: a comment being typed is kept as a draft, and a queue filter
-/// typed since is applied.
+/// Work done when the keys pause: the review being built on the card (a comment being typed
+/// too) is kept as a draft, and a queue filter typed since is applied.
 fn on_tick(state: &mut State, cx: &mut Cx) {
     state.shared.now = cx.desk.now();
     state.shared.today = cx.desk.today();
@@ -205,7 +207,7 @@ fn on_tick(state: &mut State, cx: &mut Cx) {
         }
         return;
     }
-    save_comment_draft(state, cx, AfterDraft::Keep);
+    keep_draft(state, cx, AfterDraft::Keep);
     if state.queue.as_ref().is_some_and(|q| q.filter_pending) {
         queue::reload(state, cx);
     } else {
@@ -213,21 +215,31 @@ fn on_tick(state: &mut State, cx: &mut Cx) {
     }
 }
 
-/// Asks for the comment being typed to be kept as the card's draft; false when there is none
-/// to keep (nothing typed since it was last kept).
-fn save_comment_draft(state: &mut State, cx: &mut Cx, then: AfterDraft) -> bool {
-    if let (Some(Popup::Comment { area, dirty }), Some(card)) = (&mut state.popup, &state.card)
-        && *dirty
-    {
-        *dirty = false;
-        cx.ask(Effect::SaveDraft {
-            card_id: card.detail.card_id,
-            comment: area.lines().join("\n"),
-            then,
-        });
-        return true;
+/// Asks for the review being built on the card (with the comment being typed) to be kept as
+/// the auditor's draft; false when there is none to keep (nothing changed since it was kept).
+pub(super) fn keep_draft(state: &mut State, cx: &mut Cx, then: AfterDraft) -> bool {
+    let typed = match &state.popup {
+        Some(Popup::Comment { area }) => Some(area.lines().join("\n")),
+        _ => None,
+    };
+    let Some(card) = state.card.as_mut() else {
+        return false;
+    };
+    // A verdict on its way to the store takes the card's draft: none to keep meanwhile.
+    if state.verdicts.saving.is_some() {
+        return false;
     }
-    false
+    let Some(draft) = card.unkept(typed) else {
+        return false;
+    };
+    // Kept as far as the next pause can tell; a refusal marks it unkept again.
+    card.kept = Kept::As(draft.clone());
+    cx.ask(Effect::SaveDraft {
+        card_id: card.detail.card_id,
+        draft,
+        then,
+    });
+    true
 }
 
 /// An effect's outcome: the rest of what the key that asked for it does.
@@ -239,10 +251,11 @@ fn done(state: &mut State, outcome: Outcome, cx: &mut Cx) {
         }
         Outcome::ReviewWithdrawn(result) => result.map(|()| card::undone(state, cx)),
         Outcome::DraftSaved {
-            comment,
+            card_id,
+            draft,
             then,
             result,
-        } => draft_saved(state, comment, then, result, cx),
+        } => draft_saved(state, card_id, draft, then, result, cx),
         Outcome::Decided {
             row,
             decision,
@@ -336,17 +349,23 @@ fn loaded(state: &mut State, then: Then, answer: Answer, cx: &mut Cx) {
     }
 }
 
-/// A comment draft is in the store (or not): the box closes, stays, or the app quits.
+/// A draft is in the store (or not): the card and its comment box stay, the box closes, or
+/// the app quits.
 fn draft_saved(
     state: &mut State,
-    comment: String,
+    card_id: CardId,
+    draft: ReviewDraft,
     then: AfterDraft,
     result: DeskResult<()>,
     cx: &mut Cx,
 ) -> DeskResult<()> {
+    // Marked unkept, for the next pause (if the card is still the one on screen).
     let still_unsaved = |state: &mut State| {
-        if let Some(Popup::Comment { dirty, .. }) = state.popup.as_mut() {
-            *dirty = true;
+        if let Some(c) = state.card.as_mut()
+            && c.detail.card_id == card_id
+            && c.kept != Kept::Never
+        {
+            c.kept = Kept::Not;
         }
     };
     match (then, result) {
@@ -355,14 +374,16 @@ fn draft_saved(
             still_unsaved(state);
             if e.is_busy() { Ok(()) } else { Err(e) }
         }
-        (AfterDraft::Keep, Ok(())) => Ok(()),
-        (AfterDraft::Close, Err(e)) => {
+        (AfterDraft::Keep | AfterDraft::Leave, Ok(())) => Ok(()),
+        (AfterDraft::Leave | AfterDraft::Close, Err(e)) => {
             still_unsaved(state);
             Err(e)
         }
         (AfterDraft::Close, Ok(())) => {
-            if let Some(c) = state.card.as_mut() {
-                c.draft.comment = comment;
+            if let Some(c) = state.card.as_mut()
+                && c.detail.card_id == card_id
+            {
+                c.draft.comment = draft.comment;
             }
             state.popup = None;
             Ok(())
@@ -387,7 +408,7 @@ fn draft_saved(
 
 /// Quits, giving back the cards the open queue holds (the runtime waits for that write).
 fn quit(state: &mut State, cx: &mut Cx) {
-    if let (Some(Popup::Comment { area, .. }), Some(card)) = (&state.popup, &mut state.card) {
+    if let (Some(Popup::Comment { area }), Some(card)) = (&state.popup, &mut state.card) {
         card.draft.comment = area.lines().join("\n");
     }
     queue::release_claims(state, &[], cx);
@@ -397,7 +418,7 @@ fn quit(state: &mut State, cx: &mut Cx) {
 fn apply(state: &mut State, action: Action, cx: &mut Cx) {
     if action == Action::Quit {
         let asked_before = std::mem::take(&mut state.shared.quit_without_draft);
-        if !save_comment_draft(state, cx, AfterDraft::Quit { asked_before }) {
+        if !keep_draft(state, cx, AfterDraft::Quit { asked_before }) {
             quit(state, cx);
         }
         return;

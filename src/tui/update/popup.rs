@@ -9,7 +9,7 @@ use crate::tui::action::Action;
 use crate::tui::effect::{AfterDraft, Effect};
 use crate::tui::keymap::Key;
 use crate::tui::picker::PickerFor;
-use crate::tui::state::{InputFor, Popup, State, Status};
+use crate::tui::state::{InputFor, Kept, Popup, State, Status};
 
 pub(super) fn keys(state: &mut State, action: Action, cx: &mut Cx) {
     match state.popup {
@@ -70,24 +70,35 @@ fn picker(state: &mut State, action: Action, cx: &mut Cx) {
 }
 
 fn comment(state: &mut State, action: Action, cx: &mut Cx) {
-    let Some(Popup::Comment { area, dirty }) = state.popup.as_mut() else {
+    let Some(Popup::Comment { area }) = state.popup.as_mut() else {
         return;
     };
     match action {
         Action::Close => {
-            let text = area.lines().join("\n");
-            let comment = text.trim_end().to_string();
-            match state.card.as_ref() {
-                // The box closes once the comment is kept.
-                Some(c) => cx.ask(Effect::SaveDraft {
-                    card_id: c.detail.card_id,
-                    comment,
-                    then: AfterDraft::Close,
-                }),
-                None => state.popup = None,
+            let comment = area.lines().join("\n").trim_end().to_string();
+            let Some(c) = state.card.as_mut() else {
+                state.popup = None;
+                return;
+            };
+            // The box closes once the comment is kept (at once when it is already).
+            match c.unkept(Some(comment.clone())) {
+                Some(draft) => {
+                    c.kept = Kept::As(draft.clone());
+                    cx.ask(Effect::SaveDraft {
+                        card_id: c.detail.card_id,
+                        draft,
+                        then: AfterDraft::Close,
+                    })
+                }
+                None => {
+                    c.draft.comment = comment;
+                    state.popup = None;
+                }
             }
         }
-        Action::Type(key) if area.input(key.to_event()) => *dirty = true,
+        Action::Type(key) => {
+            area.input(key.to_event());
+        }
         _ => {}
     }
 }

@@ -17,11 +17,16 @@ pub(super) fn open(state: &mut State, cx: &mut Cx) {
 }
 
 pub(super) fn figures_read(state: &mut State, figures: Box<StatsFigures>, per_day: Vec<u64>) {
+    let back = match (state.screen, state.stats.as_ref()) {
+        (Screen::Stats, Some(s)) => s.back,
+        (screen, _) => screen,
+    };
     state.stats = Some(StatsScreen {
         figures: Arc::from(figures),
         selected: 0,
         reviews_per_day: per_day,
         fields: None,
+        back,
     });
     state.card = None;
     state.screen = Screen::Stats;
@@ -69,6 +74,11 @@ pub(super) fn keys(state: &mut State, action: Action, cx: &mut Cx) {
         }
         Action::Help => state.popup = Some(Popup::Help { scroll: 0 }),
         Action::Fields => cx.read(state, Ask::Fields, Then::Fields),
+        // A queue is shown again as it was left (its place, its filter, its `t`); the
+        // funnel's figures are read again.
+        Action::Back if s.back == Screen::Queue && state.queue.is_some() => {
+            state.screen = Screen::Queue;
+        }
         Action::Back => {
             state.screen = Screen::Funnel;
             funnel::read(state, Then::ShowStages, cx);

@@ -160,10 +160,9 @@ pub fn draw_review(l: &LeadList, c: &CardState, theme: &Theme, frame: &mut Frame
         lines.extend(suggestion::suggestion_lines(&c.draft, theme));
         lines.push(Line::from(Span::styled(
             format!(
-                "{} · {} {:.0} s",
+                "{} · {}",
                 clip(&msg::moment(&r.created_at), 20),
-                msg::spent(),
-                r.seconds_spent.unwrap_or(0.0)
+                msg::spent(r.seconds_spent.unwrap_or(0.0))
             ),
             theme.dim,
         )));

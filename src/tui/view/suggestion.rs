@@ -36,9 +36,13 @@ pub fn suggestion_lines(d: &ReviewDraft, theme: &Theme) -> Vec<Line<'static>> {
         arrow(&msg::stage_arrow(), d.suggested_stage.as_deref()),
         arrow(&msg::owner_arrow(), d.suggested_owner.as_deref()),
     ];
+    // A field by the word the card and the field picker name it with, not by its key.
     for (field, value) in &d.corrections {
         lines.push(Line::from(vec![
-            Span::styled(format!("{} → ", clip(field, 30)), theme.dim),
+            Span::styled(
+                format!("{} → ", clip(&msg::field_label(field), 30)),
+                theme.dim,
+            ),
             Span::raw(clip(value, 80)),
         ]));
     }

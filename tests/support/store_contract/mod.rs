@@ -82,6 +82,13 @@ macro_rules! store_contract {
             }
         }
         #[test]
+        fn a_draft_follows_the_card_and_its_verdict_takes_it() {
+            let backend = $backend;
+            if $crate::contract::Backend::available(&backend) {
+                $crate::contract::stories::verdict_takes_the_draft(&backend);
+            }
+        }
+        #[test]
         fn a_verdict_kept_pending_by_a_reviewer_that_died_is_written_on_replay() {
             let backend = $backend;
             if $crate::contract::Backend::available(&backend) {

@@ -250,20 +250,37 @@ pub fn verdict_at_most_once_and_undo<B: Backend>(backend: &B) {
     );
 }
 
+/// A draft with every part of a review filled: answers, suggestions, corrections, comment.
+fn whole_draft() -> ReviewDraft {
+    use okk::domain::score::Answer;
+    ReviewDraft {
+        answers: [
+            ("phone_set".into(), Answer::Fail),
+            ("budget".into(), Answer::Na),
+        ]
+        .into(),
+        suggested_stage: Some("Договор".into()),
+        suggested_owner: Some("Иванов Пётр".into()),
+        corrections: [("phone".into(), "+7 912 000-11-22".into())].into(),
+        comment: "перезвонить в пятницу".into(),
+    }
+}
+
 pub fn skip_keeps_card_and_draft<B: Backend>(backend: &B) {
     let handle = backend.seeded(SIX);
     {
         let mut store = backend.open(&handle).unwrap();
         let card = card_id(&*store, "c1");
         store
-            .save_draft(card, "anna", "перезвонить в пятницу", now())
+            .save_draft(card, "anna", &whole_draft(), now())
             .unwrap();
     }
     let store = backend.open(&handle).unwrap();
     let card = card_id(&*store, "c1");
     assert_eq!(
-        store.draft(card, "anna").unwrap().as_deref(),
-        Some("перезвонить в пятницу")
+        store.draft(card, "anna").unwrap(),
+        Some(whole_draft()),
+        "the whole review being built, not only its comment"
     );
     assert_eq!(store.draft(card, "boris").unwrap(), None);
     assert_eq!(
@@ -272,6 +289,32 @@ pub fn skip_keeps_card_and_draft<B: Backend>(backend: &B) {
         "skipped, not judged"
     );
     assert_eq!(current(&*store, "anna", "c1"), None);
+}
+
+pub fn verdict_takes_the_draft<B: Backend>(backend: &B) {
+    let handle = backend.seeded(SIX);
+    let mut store = backend.open(&handle).unwrap();
+    let (c1, c2) = (card_id(&*store, "c1"), card_id(&*store, "w2"));
+    store.save_draft(c1, "anna", &whole_draft(), now()).unwrap();
+    store.save_draft(c2, "anna", &whole_draft(), now()).unwrap();
+    // Changed on the card since: the draft follows.
+    let mut fewer = whole_draft();
+    fewer.answers.clear();
+    fewer.suggested_owner = None;
+    store.save_draft(c2, "anna", &fewer, now()).unwrap();
+    assert_eq!(store.draft(c2, "anna").unwrap(), Some(fewer));
+    // Nothing left of it: no draft.
+    store
+        .save_draft(c2, "anna", &ReviewDraft::default(), now())
+        .unwrap();
+    assert_eq!(store.draft(c2, "anna").unwrap(), None);
+    let judged = verdict(&*store, "anna", "c1", Verdict::Stale, "r-1", now());
+    save(&mut *store, &judged);
+    assert_eq!(
+        store.draft(c1, "anna").unwrap(),
+        None,
+        "the verdict took it"
+    );
 }
 
 pub fn pending_replay<B: Backend>(backend: &B) {
