@@ -219,6 +219,31 @@ fn corrections_of_okk_s_fields_show_by_their_names() {
     d.snap("card_corrections");
 }
 
+/// A declared field exported under one of its aliases («Запрос клиента» for «Интересующие
+/// параметры») shows its value under the declared name, as the rules read it, and is not listed
+/// a second time: shown empty, it had the auditor fail a card the rules had passed.
+#[test]
+fn a_field_exported_under_an_alias_shows_under_its_declared_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("alias.csv");
+    std::fs::write(
+        &csv,
+        "ID,Название сделки,Этап сделки,Ответственный,Дата редактирования,Запрос клиента\n\
+         7,Тест,Квалификация,Попова Анна,19.11.2026 10:00:00,\"2к, до 10 млн\"\n",
+    )
+    .unwrap();
+    let mut d = desktop(&csv);
+    d.select_stage("Квалификация").press("<enter><enter>");
+    assert_eq!(d.state.screen, Screen::Card);
+    let screen = d.screen(120, 40);
+    let line = screen
+        .lines()
+        .find(|l| l.contains("Интересующие параметры"))
+        .unwrap_or_else(|| panic!("no declared field on the card:\n{screen}"));
+    assert!(line.contains("2к, до 10 млн"), "{line}");
+    assert!(!screen.contains("Запрос клиента"), "{screen}");
+}
+
 // ---- a stage reviewed to the end, a terminal too small -----------------------------------
 
 #[test]

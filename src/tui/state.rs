@@ -454,10 +454,20 @@ impl State {
     }
 }
 
-/// A field's value as the card shows it (custom field, else system field).
-pub fn field_value(card: &crate::domain::Card, label: &str) -> Option<String> {
+/// A field's value as the card shows it (custom field, else system field). A field the funnel
+/// declares is found under any of its aliases, as the rules find it: a column exported as
+/// «Запрос клиента» is the declared «Интересующие параметры» (shown empty, it misled the
+/// auditor into failing a card the rules had passed).
+pub fn field_value(
+    card: &crate::domain::Card,
+    label: &str,
+    funnel: &crate::domain::Funnel,
+) -> Option<String> {
     use crate::domain::SystemField as S;
     if let Some(v) = card.field(label) {
+        return Some(v.to_string());
+    }
+    if let Some(v) = crate::domain::rules::values::custom_value(card, label, funnel) {
         return Some(v.to_string());
     }
     let time = |t: Option<chrono::NaiveDateTime>| t.map(|t| t.format("%d.%m.%Y %H:%M").to_string());

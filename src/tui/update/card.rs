@@ -214,7 +214,9 @@ pub(super) fn chosen(state: &mut State, purpose: PickerFor, chosen: String, cx: 
                 .corrections
                 .get(&chosen)
                 .cloned()
-                .or_else(|| crate::tui::state::field_value(&c.detail.card, &chosen))
+                .or_else(|| {
+                    crate::tui::state::field_value(&c.detail.card, &chosen, &state.shared.funnel)
+                })
                 .unwrap_or_default();
             // The old value shows selected: typing replaces it, an arrow key edits it.
             let mut area = TextArea::from([current]);

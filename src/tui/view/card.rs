@@ -292,15 +292,21 @@ fn fields(shared: &Shared, c: &CardState) -> Vec<(String, Option<String>, bool)>
             if header.contains(&name) || out.iter().any(|(n, _, _)| n == name) {
                 continue;
             }
-            let value = crate::tui::state::field_value(card, name).filter(|v| !v.trim().is_empty());
+            let value = crate::tui::state::field_value(card, name, &shared.funnel)
+                .filter(|v| !v.trim().is_empty());
             out.push((name.to_string(), value, true));
         }
     }
+    // A column shown above under its declared name (or one of its aliases) is not listed again.
+    let shown: Vec<String> = out
+        .iter()
+        .flat_map(|(n, _, _)| {
+            let keys = shared.funnel.custom_keys(n).iter().cloned();
+            std::iter::once(crate::domain::names::fold(n)).chain(keys)
+        })
+        .collect();
     for (k, v) in &card.fields {
-        if !out
-            .iter()
-            .any(|(n, _, _)| crate::domain::names::fold(n) == crate::domain::names::fold(k))
-        {
+        if !shown.contains(&crate::domain::names::fold(k)) {
             out.push((k.to_string(), Some(v.clone()), false));
         }
     }
