@@ -68,6 +68,11 @@ impl Queue {
         self.items.iter().filter(|i| i.done.is_some()).count()
     }
 
+    /// The selected card was reviewed before this session (listed under `t` or a filter).
+    pub fn selected_reviewed_before(&self) -> bool {
+        (self.items.get(self.selected)).is_some_and(|i| i.entry.my_verdict.is_some())
+    }
+
     /// Every card of the queue has a verdict.
     pub fn finished(&self) -> bool {
         self.exhausted && self.items.iter().all(|i| i.done.is_some())
