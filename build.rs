@@ -11,7 +11,7 @@ use std::path::Path;
 
 fn main() {
     catalogues();
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/crm");
+    let root = Path::new(&manifest_dir()).join("assets/crm");
     println!("cargo:rerun-if-changed={}", root.display());
     let mut names: Vec<String> = std::fs::read_dir(&root)
         .unwrap_or_else(|e| panic!("{}: {e}", root.display()))
@@ -77,7 +77,7 @@ fn main() {
 }
 
 fn catalogues() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/i18n");
+    let root = Path::new(&manifest_dir()).join("assets/i18n");
     println!("cargo:rerun-if-changed={}", root.display());
     let mut files = Vec::new();
     for lang in std::fs::read_dir(&root).unwrap_or_else(|e| panic!("{}: {e}", root.display())) {
@@ -113,4 +113,10 @@ fn catalogues() {
     out.push_str("];\n");
     let dest = Path::new(&std::env::var("OUT_DIR").unwrap()).join("i18n.rs");
     std::fs::write(dest, out).unwrap();
+}
+
+/// The package's directory as cargo runs this script, not as it was compiled: a build script
+/// compiled in another checkout (a shared target dir) would embed that checkout's files.
+fn manifest_dir() -> String {
+    std::env::var("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR")
 }

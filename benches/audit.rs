@@ -119,6 +119,7 @@ fn main() {
                 after,
                 text,
                 with_calibration: after.is_none(),
+                reviewed: false,
                 crm_stages: std::slice::from_ref(&stage),
                 auditor: "bench",
                 limit: 50,

@@ -51,6 +51,7 @@ fn judge_next(
         after: None,
         text: None,
         with_calibration: true,
+        reviewed: false,
     };
     let entry = QueueStore::claim(store, &q, 1, LEASE)
         .expect("a claim")

@@ -12,7 +12,7 @@ use ratatui::buffer::Buffer;
 use common::reviewer::press;
 use okk::domain::decision::DecisionKind;
 use okk::tui::desk::Desk;
-use okk::tui::state::{Popup, Screen, State, Status};
+use okk::tui::state::{Pane, Popup, Screen, State, Status};
 use okk::tui::view::Theme;
 
 const SIZES: [(u16, u16); 2] = [(80, 24), (120, 40)];
@@ -234,6 +234,39 @@ fn the_decide_screen_of_a_review_with_a_suggestion_and_a_comment() {
     d.snap("lead_decide_comment");
 }
 
+#[test]
+fn at_80x24_the_review_is_read_whole_and_tab_gives_the_scroll_keys_to_the_card() {
+    let mut d = lead_desk();
+    // Anna's second review: a comment the checklist used to push off the screen.
+    d.press("Gk<enter><space>");
+    let l = d.state.lead.as_ref().unwrap();
+    let r = &l.rows[l.open.unwrap()];
+    let spent = okk::text::tui::spent(r.seconds_spent.unwrap_or(0.0));
+    let screen = d.screen(80, 24);
+    assert!(screen.contains("клиент ждёт одобрения ипотеки"), "{screen}");
+    // Its first word: at 80 columns the line may wrap.
+    let spent = spent.split_whitespace().next().unwrap_or_default();
+    assert!(screen.contains(spent), "{spent} in\n{screen}");
+    let focus = |d: &LeadDesk| d.state.lead.as_ref().unwrap().focus;
+    assert_eq!(
+        focus(&d),
+        Pane::Review,
+        "the review is in focus as it opens"
+    );
+    // The scroll keys move the pane in focus; tab hands them to the card.
+    d.press("j");
+    assert_eq!(d.state.card.as_ref().unwrap().scroll, 0);
+    assert_eq!(d.state.lead.as_ref().unwrap().review_scroll, 1);
+    d.press("<tab>j");
+    assert_eq!(focus(&d), Pane::Card);
+    assert_eq!(d.state.card.as_ref().unwrap().scroll, 1);
+    d.snap("lead_decide_card_focus");
+    // The next review opens with its review in focus again.
+    d.press("p");
+    assert_eq!(focus(&d), Pane::Review);
+    assert_eq!(d.state.lead.as_ref().unwrap().review_scroll, 0);
+}
+
 /// Whether the popup the test expects is open.
 type Opened = fn(&Option<Popup>) -> bool;
 
@@ -360,4 +393,41 @@ fn t_shows_the_decided_reviews_with_their_marks() {
     d.press("jj<enter>");
     assert_eq!(d.state.screen, Screen::Decide);
     d.snap("lead_decided_review");
+}
+
+// ---- the selection --------------------------------------------------------------------------
+
+impl LeadDesk {
+    /// The review under the list's cursor.
+    fn selected_review(&self) -> String {
+        let l = self.state.lead.as_ref().expect("the lead's list");
+        l.rows[l.shown[l.selected]].review_id.clone()
+    }
+
+    /// The review in the list's row `pos`.
+    fn review_at(&self, pos: usize) -> String {
+        let l = self.state.lead.as_ref().expect("the lead's list");
+        l.rows[l.shown[pos]].review_id.clone()
+    }
+}
+
+#[test]
+fn back_from_a_decision_and_t_keep_the_selection_on_its_review() {
+    let mut d = lead_desk();
+    let (second, third) = (d.review_at(1), d.review_at(2));
+    // The first is sent back; the second opens, and `q` leaves it for the list, where the first
+    // is gone: the cursor is on the second, the review the lead was looking at, not the third.
+    d.press("<enter>bгде дата встречи?<enter>");
+    assert_eq!(d.state.screen, Screen::Decide);
+    d.press("q");
+    assert_eq!(d.selected_review(), second);
+    // `t` brings the decided one back above it; the cursor stays, both ways.
+    d.press("t");
+    assert_eq!(d.shown(), 6);
+    assert_eq!(d.selected_review(), second);
+    d.press("jt");
+    assert_eq!(d.selected_review(), third);
+    // A filter that keeps the review keeps the cursor on it.
+    d.press("/auditor:boris<enter>");
+    assert_eq!(d.selected_review(), third);
 }

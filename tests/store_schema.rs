@@ -667,6 +667,7 @@ fn a_store_of_schema_12_gains_leases_and_hands_out_its_queue_from_the_top() {
         after: None,
         text: None,
         with_calibration: true,
+        reviewed: false,
     };
     let top: Vec<String> = store
         .queue(&q)

@@ -120,6 +120,26 @@ impl Desktop {
         }
     }
 
+    /// The reviewer quit and opened again on the same store: nothing of the session is left.
+    fn reopen(&mut self) -> &mut Self {
+        let store = Store::open(&self._dir.path().join("okk.db")).expect("open store");
+        let clock = NaiveDateTime::parse_from_str(CLOCK, "%Y-%m-%d %H:%M:%S").expect("clock");
+        let funnel = self.state.shared.funnel.clone();
+        let fingerprint = "snapshot-tests".to_string();
+        self.desk = Desk::new(
+            store,
+            funnel.clone(),
+            AUDITOR.to_string(),
+            fingerprint,
+            Some(clock),
+        );
+        self.state = State::new(funnel, AUDITOR.to_string(), Keymap::default());
+        self.state.shared.now = self.desk.now();
+        self.state.shared.today = self.desk.today();
+        load_stages(&mut self.state, &self.desk).expect("stages");
+        self
+    }
+
     /// `NAME_80x24` and `NAME_120x40`.
     fn snap(&self, name: &str) {
         for (w, h) in SIZES {
@@ -167,6 +187,47 @@ fn queue_with_a_filter_typed() {
     okk::tui::update::tick(&mut d.state, &mut d.desk);
     assert!(d.state.queue.as_ref().is_some_and(|q| q.filtering));
     d.snap("queue_filter");
+}
+
+/// The reviewer opened again: the cards I judged left the queue, and `t` or a filter on one's
+/// id lists them with my verdict, to open and change.
+#[test]
+fn reopened_t_and_the_filter_list_the_cards_i_reviewed_with_my_verdict() {
+    let mut d = demo();
+    d.press("<enter><enter>");
+    let first = common::reviewer::shown_card(&d.state);
+    d.press("as");
+    d.reopen().press("<enter>");
+    let listed = |d: &Desktop| -> Vec<(String, Option<okk::domain::review::Verdict>)> {
+        let q = d.state.queue.as_ref().expect("the queue");
+        q.items
+            .iter()
+            .map(|i| (i.entry.id.clone(), i.done))
+            .collect()
+    };
+    assert!(
+        listed(&d).iter().all(|(id, _)| *id != first),
+        "not to review"
+    );
+    d.press("t");
+    assert!(listed(&d).contains(&(first.clone(), Some(okk::domain::review::Verdict::Ok))));
+    d.snap("queue_reviewed_all");
+    d.press("t/").press(&first);
+    okk::tui::update::tick(&mut d.state, &mut d.desk);
+    d.press("<enter>");
+    assert_eq!(
+        listed(&d),
+        [(first.clone(), Some(okk::domain::review::Verdict::Ok))]
+    );
+    d.snap("queue_reviewed_filter");
+    // Opened, it shows my review: a new verdict replaces it.
+    d.press("<enter>");
+    assert_eq!(d.state.screen, Screen::Card);
+    let c = d.state.card.as_ref().expect("the card");
+    assert_eq!(
+        c.previous.as_ref().map(|p| p.verdict),
+        Some(okk::domain::review::Verdict::Ok)
+    );
 }
 
 #[test]

@@ -648,7 +648,10 @@ fn u_withdraws_the_last_verdict_and_shows_its_card_again_with_the_review() {
     s.keys("<backspace>");
     assert_eq!(
         s.state.shared.status,
-        Some(Status::Info("nothing to undo".into()))
+        Some(Status::Info(
+            "nothing to undo — t lists the cards you reviewed too: open one to change its verdict"
+                .into()
+        ))
     );
 }
 
@@ -695,6 +698,57 @@ fn re_judging_a_card_replaces_my_verdict_and_undo_brings_the_old_one_back() {
     s.keys("s");
     assert_eq!(s.current_verdicts(), vec![(first.clone(), "stale".into())]);
     s.assert_counts_true();
+    s.keys("u");
+    assert_eq!(s.current_verdicts(), vec![(first, "ok".into())]);
+    s.assert_counts_true();
+}
+
+#[test]
+fn reopened_i_change_my_verdict_on_a_card_i_reviewed_from_t() {
+    let mut s = session();
+    s.stage(MET);
+    let first = s.card_id();
+    s.keys("a");
+    // The reviewer opened again: nothing to undo in this session, and `u` says where to look.
+    let (state, desk) = common::reviewer::open(&s.db, "anna");
+    (s.state, s.desk) = (state, desk);
+    load_stages(&mut s.state, &s.desk).unwrap();
+    s.stage(MET);
+    assert_ne!(s.card_id(), first, "a card I reviewed left my queue");
+    s.keys("u");
+    assert_eq!(
+        s.state.shared.status,
+        Some(Status::Info(okk::text::tui::nothing_to_undo_card()))
+    );
+    s.keys("qt");
+    let q = s.state.queue.as_ref().unwrap();
+    let at = (q.items.iter())
+        .position(|i| i.entry.id == first)
+        .expect("t lists the card I reviewed");
+    assert_eq!(
+        q.items[at].done,
+        Some(Verdict::Ok),
+        "marked with my verdict"
+    );
+    s.keys("g");
+    for _ in 0..at {
+        s.keys("j");
+    }
+    s.keys("<enter>");
+    assert_eq!(s.card_id(), first);
+    let previous = s
+        .state
+        .card
+        .as_ref()
+        .unwrap()
+        .previous
+        .as_ref()
+        .map(|p| p.verdict);
+    assert_eq!(previous, Some(Verdict::Ok), "my review, to change");
+    s.keys("s");
+    assert_eq!(s.current_verdicts(), vec![(first.clone(), "stale".into())]);
+    s.assert_counts_true();
+    // Undo brings my earlier verdict back, as a re-review's undo does.
     s.keys("u");
     assert_eq!(s.current_verdicts(), vec![(first, "ok".into())]);
     s.assert_counts_true();

@@ -79,6 +79,7 @@ fn list(
         after: None,
         text: None,
         with_calibration: true,
+        reviewed: false,
         crm_stages: &crm_stages,
         auditor: who,
         limit: args.limit,

@@ -33,6 +33,10 @@ pub struct QueueEntry {
     /// In a calibration the auditor has still to judge (such cards come first).
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub calibration: bool,
+    /// The auditor's current verdict on the card, unchanged since and not sent back: listed
+    /// only when the query asks for `reviewed` cards.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub my_verdict: Option<super::review::Verdict>,
     #[serde(skip)]
     pub key: QueueKey,
 }
@@ -55,6 +59,9 @@ pub struct QueueQuery<'a> {
     pub text: Option<&'a str>,
     /// Put the auditor's pending calibration cards first (the first page of a queue).
     pub with_calibration: bool,
+    /// Also the cards the auditor reviewed and nothing changed since (else they leave her
+    /// queue), with her verdict: how she finds one again to change it.
+    pub reviewed: bool,
 }
 
 /// A stage's queue in figures: `reviewed + to_review = cards`.

@@ -10,6 +10,7 @@ use super::cards::StoreTime;
 use super::schema::SUMMARIES_KEY;
 use super::{Store, StoreError};
 use crate::domain::ids::CardId;
+use crate::domain::review::Verdict;
 
 pub use crate::domain::queue::{QueueCounts, QueueEntry, QueueKey, QueueQuery};
 
@@ -298,6 +299,7 @@ impl Store {
                 changed_since_review: false,
                 returned: None,
                 calibration: true,
+                my_verdict: None,
                 key: QueueKey {
                     flag_rank: r.get(5)?,
                     flag_count: r.get(6)?,
@@ -399,7 +401,7 @@ impl<'c> Lookups<'c> {
                  FROM cards WHERE id = ?1",
             )?,
             review: conn.prepare_cached(&format!(
-                "SELECT r.card_hash, {RETURNED} FROM reviews r
+                "SELECT r.card_hash, {RETURNED}, r.verdict FROM reviews r
                  WHERE r.card_id = ?1 AND r.auditor = ?2
                    AND r.superseded_by IS NULL AND r.withdrawn_at IS NULL
                  ORDER BY r.created_at DESC LIMIT 1"
@@ -408,8 +410,8 @@ impl<'c> Lookups<'c> {
         })
     }
 
-    /// The queue's entry for a card, or `None` when the auditor has reviewed it and it has not
-    /// changed since.
+    /// The queue's entry for a card, or `None` when the auditor has reviewed it, it has not
+    /// changed since and `q` does not ask for such cards.
     fn entry(
         &mut self,
         q: &QueueQuery<'_>,
@@ -422,14 +424,18 @@ impl<'c> Lookups<'c> {
             .query_row(rusqlite::params![card_id, StoreTime::new(&q.now)], |r| {
                 Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
             })?;
-        let mine: Option<(Option<i64>, Option<String>)> = self
+        type Mine = (Option<i64>, Option<String>, Option<String>);
+        let mine: Option<Mine> = self
             .review
             .query_row(rusqlite::params![card_id, q.auditor], |r| {
-                Ok((r.get(0)?, r.get(1)?))
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
             })
             .optional()?;
-        let (reviewed_hash, returned) = mine.unwrap_or((None, None));
-        if reviewed_hash == Some(hash) && returned.is_none() {
+        let (reviewed_hash, returned, verdict) = mine.unwrap_or((None, None, None));
+        let my_verdict = (reviewed_hash == Some(hash) && returned.is_none())
+            .then(|| verdict.as_deref().and_then(Verdict::from_name))
+            .flatten();
+        if my_verdict.is_some() && !q.reviewed {
             return Ok(None); // reviewed, and unchanged since
         }
         // Only a card with a standing has flags to look up.
@@ -450,6 +456,7 @@ impl<'c> Lookups<'c> {
             changed_since_review: reviewed_hash.is_some_and(|h| h != hash),
             returned,
             calibration: false,
+            my_verdict,
             key,
         }))
     }

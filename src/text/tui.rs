@@ -61,6 +61,11 @@ pub fn verdict(v: Verdict) -> String {
 }
 
 /// The queue's verdict mark in the legend.
+/// `u` on a card with no verdict of this session to take back: where her earlier ones are.
+pub fn nothing_to_undo_card() -> String {
+    tr!("tui-nothing-to-undo-card")
+}
+
 pub fn verdict_given(v: Verdict) -> String {
     tr!("tui-verdict-given", verdict = verdict(v))
 }

@@ -40,6 +40,9 @@ pub enum Action {
     Override,
     /// The lead: back to the auditor, with a note.
     SendBack,
+    /// The lead's decide screen: the scroll keys move the auditor's review or the card, and the
+    /// review in focus takes the room it needs.
+    Pane,
     /// The lead's list: decided reviews too, or only those awaiting a decision.
     ToggleAll,
     /// A stage's queue: closed and gone cards without flags too, or only the cards to look at.
@@ -201,6 +204,13 @@ pub static TABLE: &[Entry] = &[
         &[(&[M::Decide], &["b"], MAIN)],
         "tui-action-send-back-hint",
         "tui-action-send-back-help",
+    ),
+    entry(
+        Action::Pane,
+        "pane",
+        &[(&[M::Decide], &["tab"], MAIN)],
+        "tui-action-pane-hint",
+        "tui-action-pane-help",
     ),
     entry(
         Action::ToggleAll,

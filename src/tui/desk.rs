@@ -222,6 +222,8 @@ impl Desk {
             after,
             text,
             with_calibration: after.is_none(),
+            // Her reviewed cards come back under `t` and a filter: how she finds one to change.
+            reviewed: all || text.is_some(),
         }
     }
 
@@ -278,6 +280,7 @@ impl Desk {
             after: None,
             text,
             with_calibration: true,
+            reviewed: false,
         };
         self.store.borrow_mut().claim(&q, n, lease)
     }

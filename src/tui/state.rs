@@ -68,6 +68,11 @@ impl Queue {
         self.items.iter().filter(|i| i.done.is_some()).count()
     }
 
+    /// The selected card was reviewed before this session (listed under `t` or a filter).
+    pub fn selected_reviewed_before(&self) -> bool {
+        (self.items.get(self.selected)).is_some_and(|i| i.entry.my_verdict.is_some())
+    }
+
     /// Every card of the queue has a verdict.
     pub fn finished(&self) -> bool {
         self.exhausted && self.items.iter().all(|i| i.done.is_some())
@@ -173,16 +178,24 @@ impl CardState {
     ///
     /// [`Action::moves`]: super::action::Action::moves
     pub fn scroll_by(&mut self, action: super::action::Action) {
-        use super::action::Action;
-        self.scroll = match action {
-            Action::Down => self.scroll.saturating_add(1),
-            Action::Up => self.scroll.saturating_sub(1),
-            Action::PageDown => self.scroll.saturating_add(10),
-            Action::PageUp => self.scroll.saturating_sub(10),
-            Action::First => 0,
-            Action::Last => u16::MAX,
-            _ => return,
-        };
+        self.scroll = scrolled(self.scroll, action);
+    }
+}
+
+/// A pane's first line `at` after a move key ([`Action::moves`]; other keys leave it). The
+/// view clamps it to the text it draws.
+///
+/// [`Action::moves`]: super::action::Action::moves
+pub fn scrolled(at: u16, action: super::action::Action) -> u16 {
+    use super::action::Action;
+    match action {
+        Action::Down => at.saturating_add(1),
+        Action::Up => at.saturating_sub(1),
+        Action::PageDown => at.saturating_add(10),
+        Action::PageUp => at.saturating_sub(10),
+        Action::First => 0,
+        Action::Last => u16::MAX,
+        _ => at,
     }
 }
 
@@ -209,6 +222,23 @@ pub struct LeadList {
     pub open: Option<usize>,
     /// Decisions made this session, for undo: (row, decision id).
     pub undo: Vec<(usize, String)>,
+    /// The row selected when the filter being typed was opened (an index into `rows`).
+    pub typed_from: Option<usize>,
+    /// The decide screen's pane in focus. The review is, as each one opens: at 80×24 the card
+    /// and the checklist leave it a few rows, and the lead must not decide without reading it.
+    pub focus: Pane,
+    /// The review pane's first line.
+    pub review_scroll: u16,
+}
+
+/// The decide screen's pane the scroll keys move.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Pane {
+    /// The auditor's review, which takes the room it needs (the checklist gives way).
+    #[default]
+    Review,
+    /// The card (the checklist its full height, the review what is left).
+    Card,
 }
 
 #[derive(Debug)]

@@ -11,7 +11,7 @@ tui-verdict-wrong-stage = wrong stage
 tui-verdict-stale = stale
 tui-verdict-dead = dead
 tui-verdict-unclear = unclear
-tui-verdict-given = my verdict this session: { $verdict }
+tui-verdict-given = my verdict: { $verdict }
 tui-saved = #{ $id } saved: { $verdict }
 tui-busy-import = import running
 tui-busy-rules = rules running
@@ -26,6 +26,7 @@ tui-writes-pending = { $count ->
    *[other] writing to the store ({ $count } writes)…
 }
 tui-nothing-to-undo = nothing to undo
+tui-nothing-to-undo-card = nothing to undo — t lists the cards you reviewed too: open one to change its verdict
 tui-undo-other-stage = the last verdict was in another stage: open that stage to undo it
 tui-undone = verdict on #{ $id } withdrawn
 tui-stage-done = «{ $stage }» is done
@@ -248,7 +249,7 @@ tui-mark-decide-scale = a scale item: 3 points of 5
 tui-mark-decide-weight = weight; ! critical: failing it makes the score 0
 tui-mark-decide-disagrees = ok on a card the rules flag as critical
 tui-mark-decide-calibration = calibration: other auditors' verdicts listed beside
-tui-all-cards-on = All cards: closed and gone cards without flags are listed too (t: only those to look at)
+tui-all-cards-on = All cards: closed, gone and reviewed by you too (t: only those to look at)
 tui-all-cards-off = Cards to look at: open cards, and closed or gone ones a rule flagged (t: all cards)
 tui-crm-opened = opened in the browser: { $url }
 tui-crm-no-browser = no browser here; the card's address: { $url }

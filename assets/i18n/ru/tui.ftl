@@ -11,7 +11,7 @@ tui-verdict-wrong-stage = не тот этап
 tui-verdict-stale = устарела
 tui-verdict-dead = мёртвый лид
 tui-verdict-unclear = неясно
-tui-verdict-given = мой вердикт в этой сессии: { $verdict }
+tui-verdict-given = мой вердикт: { $verdict }
 tui-saved = #{ $id } сохранено: { $verdict }
 tui-busy-import = идёт импорт
 tui-busy-rules = идёт проверка правил
@@ -28,6 +28,7 @@ tui-writes-pending = { $count ->
    *[other] запись в базу ({ $count } записи)…
 }
 tui-nothing-to-undo = нечего отменять
+tui-nothing-to-undo-card = нечего отменять — t покажет и проверенные вами карточки: откройте карточку, чтобы изменить вердикт
 tui-undo-other-stage = последний вердикт был на другом этапе: откройте тот этап, чтобы его отменить
 tui-undone = вердикт по #{ $id } отозван
 tui-stage-done = «{ $stage }» проверен
@@ -251,7 +252,7 @@ tui-mark-decide-scale = пункт-шкала: 3 балла из 5
 tui-mark-decide-weight = вес; ! критичный: «нет» обнуляет балл
 tui-mark-decide-disagrees = «в порядке» при критичном флаге правил
 tui-mark-decide-calibration = калибровка: рядом вердикты других аудиторов
-tui-all-cards-on = Все карточки: показаны и закрытые и пропавшие без флагов (t: только нужные)
+tui-all-cards-on = Все карточки: и закрытые, и пропавшие, и проверенные вами (t: только нужные)
 tui-all-cards-off = Карточки к проверке: открытые и закрытые/пропавшие с флагом (t: все)
 tui-crm-opened = открыто в браузере: { $url }
 tui-crm-no-browser = браузера нет; адрес карточки: { $url }

@@ -198,6 +198,7 @@ fn pick(
             changed_since_review: reviewed.is_some_and(|h| h != hash),
             returned: r.get(11),
             calibration: false,
+            my_verdict: None,
             key: QueueKey {
                 flag_rank: r.get(7),
                 flag_count: r.get(8),

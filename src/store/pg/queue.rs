@@ -9,6 +9,7 @@ use super::PgStore;
 use super::prepared::Prepared;
 use crate::domain::ids::CardId;
 use crate::domain::queue::{QueueCounts, QueueEntry, QueueKey, QueueQuery};
+use crate::domain::review::Verdict;
 use crate::store::StoreError;
 use crate::store::cards::fmt_time;
 
@@ -107,15 +108,17 @@ fn page_sql(q: &QueueQuery<'_>, pass: Pass<'_>) -> [String; 2] {
         Pass::Only(_) => "AND c.id = ANY($10)",
     };
     let stage = stage_match(q);
+    // A literal, not a parameter: the passes' parameters are numbered per pass kind.
+    let reviewed = if q.reviewed { "TRUE" } else { "FALSE" };
     let common = format!(
         "LEFT JOIN LATERAL (
-             SELECT r.card_hash, {RETURNED} AS returned FROM reviews r
+             SELECT r.card_hash, {RETURNED} AS returned, r.verdict FROM reviews r
              WHERE r.card_id = c.id AND r.auditor = $2
                AND r.superseded_by IS NULL AND r.withdrawn_at IS NULL
              ORDER BY r.created_at DESC LIMIT 1) mine ON TRUE
          WHERE ($7::text IS NULL OR strpos(c.search, $7) > 0)
            AND NOT (c.id = ANY($9))
-           AND (mine.card_hash IS NULL OR mine.card_hash <> c.content_hash
+           AND ({reviewed} OR mine.card_hash IS NULL OR mine.card_hash <> c.content_hash
                 OR mine.returned IS NOT NULL)
            {only}",
     );
@@ -123,7 +126,7 @@ fn page_sql(q: &QueueQuery<'_>, pass: Pass<'_>) -> [String; 2] {
                 (left($3::text, 10)::date - left(c.touched_at, 10)::date)::bigint";
     let flagged = format!(
         "SELECT {columns}, s.flag_rank, s.flag_count, c.touched_at,
-                mine.card_hash, mine.returned, c.content_hash
+                mine.card_hash, mine.returned, c.content_hash, mine.verdict
          FROM standings s JOIN cards c ON c.id = s.card_id
          {common}
            AND s.stage {stage}
@@ -134,7 +137,7 @@ fn page_sql(q: &QueueQuery<'_>, pass: Pass<'_>) -> [String; 2] {
     );
     let rest = format!(
         "SELECT {columns}, 0::bigint, 0::bigint, c.touched_at,
-                mine.card_hash, mine.returned, c.content_hash
+                mine.card_hash, mine.returned, c.content_hash, mine.verdict
          FROM cards c
          {common}
            AND c.stage {stage}
@@ -154,7 +157,12 @@ fn page_sql(q: &QueueQuery<'_>, pass: Pass<'_>) -> [String; 2] {
 fn entry(r: &postgres::Row) -> QueueEntry {
     let hash: i64 = r.get(10);
     let reviewed: Option<i64> = r.get(8);
+    let returned: Option<String> = r.get(9);
+    let verdict: Option<String> = r.get(11);
     let external_id: String = r.get(1);
+    let my_verdict = (reviewed == Some(hash) && returned.is_none())
+        .then(|| verdict.as_deref().and_then(Verdict::from_name))
+        .flatten();
     QueueEntry {
         card_id: CardId(r.get(0)),
         id: external_id.clone(),
@@ -163,8 +171,9 @@ fn entry(r: &postgres::Row) -> QueueEntry {
         idle_days: r.get(4),
         flags: Vec::new(),
         changed_since_review: reviewed.is_some_and(|h| h != hash),
-        returned: r.get(9),
+        returned,
         calibration: false,
+        my_verdict,
         key: QueueKey {
             flag_rank: r.get(5),
             flag_count: r.get(6),
@@ -242,6 +251,7 @@ pub(super) fn pending_calibration(
                 changed_since_review: false,
                 returned: None,
                 calibration: true,
+                my_verdict: None,
                 key: QueueKey {
                     flag_rank: r.get(5),
                     flag_count: r.get(6),

@@ -371,7 +371,7 @@ fn landed(state: &mut State, s: SavingVerdict, id: String, cx: &mut Cx) {
 /// Asks for the last verdict to be withdrawn.
 fn undo(state: &mut State, cx: &mut Cx) {
     let Some(last) = state.verdicts.undo.last() else {
-        state.shared.status = Some(Status::Info(msg::nothing_to_undo()));
+        state.shared.status = Some(Status::Info(msg::nothing_to_undo_card()));
         return;
     };
     let same_queue = state.queue.as_ref().is_some_and(|q| q.row == last.row);

@@ -17,7 +17,7 @@ use crate::tui::effect::Effect;
 use crate::tui::picker::{Picker, PickerFor};
 use crate::tui::read::{Ask, CardRead, Then, Whose};
 use crate::tui::state::{
-    CardState, FieldInput, InputFor, Kept, LeadList, Popup, Screen, State, Status,
+    CardState, FieldInput, InputFor, Kept, LeadList, Pane, Popup, Screen, State, Status, scrolled,
 };
 
 /// Reads the reviews and opens the list (`okk lead`), before the first frame.
@@ -39,6 +39,9 @@ pub(super) fn rows_read(state: &mut State, rows: Vec<LeadRow>) {
         all: keep.as_ref().is_some_and(|l| l.all),
         open: None,
         undo: keep.map(|l| l.undo).unwrap_or_default(),
+        typed_from: None,
+        focus: Pane::Review,
+        review_scroll: 0,
     };
     refilter(&mut list);
     state.lead = Some(list);
@@ -52,19 +55,22 @@ pub(super) fn rows_refreshed(state: &mut State, rows: Vec<LeadRow>) {
         return;
     };
     let filtering = list.filtering;
-    let selected = (list.shown.get(list.selected))
-        .and_then(|&i| list.rows.get(i))
-        .map(|r| r.review_id.clone());
+    // The selected review and those below it: the first of them still listed is selected.
+    let from_selected: Vec<String> = (list.shown.iter().skip(list.selected))
+        .map(|&i| list.rows[i].review_id.clone())
+        .collect();
+    let at = list.selected;
     rows_read(state, rows);
     let Some(list) = state.lead.as_mut() else {
         return;
     };
     list.filtering = filtering;
-    if let Some(id) = selected {
-        list.selected = (list.shown.iter())
-            .position(|&i| list.rows[i].review_id == id)
-            .unwrap_or(list.selected.min(list.shown.len().saturating_sub(1)));
-    }
+    let now: std::collections::HashMap<&str, usize> = (list.shown.iter().enumerate())
+        .map(|(pos, &i)| (list.rows[i].review_id.as_str(), pos))
+        .collect();
+    list.selected = (from_selected.iter())
+        .find_map(|id| now.get(id.as_str()).copied())
+        .unwrap_or(at.min(list.shown.len().saturating_sub(1)));
 }
 
 /// Whether a review passes the list's filter: words `auditor:NAME`, `stage:TEXT`,
@@ -100,7 +106,17 @@ fn day(value: &str) -> Option<chrono::NaiveDate> {
     chrono::NaiveDate::parse_from_str(value, "%Y-%m-%d").ok()
 }
 
+/// Shows the rows that pass the filter. The selection follows its review, not its place: a
+/// review decided, or `t`, or a word of the filter changes which rows sit above it, and the
+/// lead must not find another review under the cursor. A review that left the list hands the
+/// selection to the row that took its place (`shown` keeps the rows' order).
 fn refilter(list: &mut LeadList) {
+    let was = list.shown.get(list.selected).copied();
+    refilter_at(list, was);
+}
+
+/// [`refilter`], the selection going to row `was` (an index into `rows`) or the one after it.
+fn refilter_at(list: &mut LeadList, was: Option<usize>) {
     list.shown = list
         .rows
         .iter()
@@ -108,7 +124,11 @@ fn refilter(list: &mut LeadList) {
         .filter(|(_, r)| (list.all || r.decision.is_none()) && matches(r, &list.filter))
         .map(|(i, _)| i)
         .collect();
-    list.selected = list.selected.min(list.shown.len().saturating_sub(1));
+    let last = list.shown.len().saturating_sub(1);
+    list.selected = match was {
+        Some(row) => (list.shown.iter()).position(|&i| i >= row).unwrap_or(last),
+        None => list.selected.min(last),
+    };
 }
 
 /// The list's filter being typed.
@@ -120,10 +140,9 @@ fn filter_keys(l: &mut LeadList, action: Action) {
             l.filter.clear();
             refilter(l);
         }
-        Action::Type(key) if edit_line(&mut l.filter, key) => {
-            l.selected = 0;
-            refilter(l);
-        }
+        // From the review selected as the filter was opened: a letter that passes it by must
+        // not lose it for the next letters.
+        Action::Type(key) if edit_line(&mut l.filter, key) => refilter_at(l, l.typed_from),
         _ => {}
     }
 }
@@ -140,7 +159,10 @@ pub(super) fn list_keys(state: &mut State, action: Action, cx: &mut Cx) {
         return;
     }
     match action {
-        Action::Filter => l.filtering = true,
+        Action::Filter => {
+            l.filtering = true;
+            l.typed_from = l.shown.get(l.selected).copied();
+        }
         Action::Close if !l.filter.is_empty() => {
             l.filter.clear();
             refilter(l);
@@ -186,6 +208,8 @@ pub(super) fn card_read(state: &mut State, row: usize, read: Option<Box<CardRead
         l.selected = pos;
     }
     l.open = Some(row);
+    l.focus = Pane::Review;
+    l.review_scroll = 0;
     let stage = state.shared.funnel.resolve(&read.detail.card.stage);
     state.card = Some(CardState {
         index: row,
@@ -235,7 +259,18 @@ pub(super) fn decide_keys(state: &mut State, action: Action, cx: &mut Cx) {
         Action::Undo => undo(state, cx),
         Action::Skip => step(state, 1, cx),
         Action::Prev => step(state, -1, cx),
-        a if a.moves() => c.scroll_by(a),
+        Action::Pane => {
+            if let Some(l) = state.lead.as_mut() {
+                l.focus = match l.focus {
+                    Pane::Review => Pane::Card,
+                    Pane::Card => Pane::Review,
+                };
+            }
+        }
+        a if a.moves() => match state.lead.as_mut() {
+            Some(l) if l.focus == Pane::Review => l.review_scroll = scrolled(l.review_scroll, a),
+            _ => c.scroll_by(a),
+        },
         Action::Help => state.popup = Some(Popup::Help { scroll: 0 }),
         Action::Back => {
             state.card = None;

@@ -35,7 +35,10 @@ pub(super) fn keys(state: &mut State, action: Action, cx: &mut Cx) {
         Action::PageUp => q.selected = q.selected.saturating_sub(20),
         Action::First => q.selected = 0,
         Action::Last => select(state, usize::MAX, cx),
-        Action::Open if q.finished() => funnel::read(state, Then::NextStage, cx),
+        // A card reviewed before is opened to change its verdict, not passed by.
+        Action::Open if q.finished() && !q.selected_reviewed_before() => {
+            funnel::read(state, Then::NextStage, cx)
+        }
         Action::Open if n > 0 => {
             let i = q.selected;
             card::open(state, i, None, cx);
@@ -181,7 +184,12 @@ pub(super) fn pages_read(
     counts: Option<QueueCounts>,
     cx: &mut Cx,
 ) {
-    let items = entries.into_iter().map(|entry| Item { entry, done: None });
+    // A card she reviewed before (listed under `t` and a filter) counts as judged: the next
+    // card after a verdict passes it by, and her verdict marks it.
+    let items = entries.into_iter().map(|entry| Item {
+        done: entry.my_verdict,
+        entry,
+    });
     if let Then::OpenQueue {
         row,
         filter,

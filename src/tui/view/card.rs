@@ -11,7 +11,7 @@ use crate::domain::Card;
 use crate::domain::flag::Severity;
 use crate::domain::score::{Answer, score, unanswered};
 use crate::text::tui as msg;
-use crate::tui::state::{CardState, LeadList, Shared};
+use crate::tui::state::{CardState, LeadList, Pane, Shared};
 
 /// Notes longer than this are cut for display: a 200 KB note must not slow every frame.
 const NOTE_LIMIT: usize = 8 * 1024;
@@ -32,20 +32,33 @@ pub fn draw(
     let right_w = (area.width * 2 / 5).max(36);
     let [left, right] =
         Layout::horizontal([Constraint::Min(20), Constraint::Length(right_w)]).areas(area);
-    draw_card(shared, c, theme, frame, left);
+    let card_focus = lead.is_some_and(|l| l.focus == Pane::Card);
+    draw_card(shared, c, card_focus, theme, frame, left);
     // Items wrap rather than lose their words; the checklist is as tall as they need.
     let inner_w = right.width.saturating_sub(2).max(1) as usize;
     let items = checklist_lines(shared, c, theme, inner_w);
-    let [list, suggestion] = Layout::vertical([
-        Constraint::Length((items.len() as u16 + 2).max(3)),
-        Constraint::Min(6),
-    ])
-    .areas(right);
+    let checklist_h = (items.len() as u16 + 2).max(3);
+    let Some(l) = lead else {
+        let [list, suggestion] =
+            Layout::vertical([Constraint::Length(checklist_h), Constraint::Min(6)]).areas(right);
+        draw_checklist(shared, c, items, frame, list);
+        return draw_suggestion(c, theme, frame, suggestion);
+    };
+    // The lead decides from the review: in focus, it takes the rows it needs and the checklist
+    // gives way down to its title, which still says the score.
+    let review = super::hang::hang_all(super::lead::review_lines(l, c, theme), inner_w);
+    let review_h = review.len() as u16 + 2;
+    let rows = if l.focus == Pane::Review && checklist_h + review_h > right.height {
+        [
+            Constraint::Min(3),
+            Constraint::Length(review_h.min(right.height.saturating_sub(3))),
+        ]
+    } else {
+        [Constraint::Length(checklist_h), Constraint::Min(6)]
+    };
+    let [list, pane] = Layout::vertical(rows).areas(right);
     draw_checklist(shared, c, items, frame, list);
-    match lead {
-        Some(l) => super::lead::draw_review(l, c, theme, frame, suggestion),
-        None => draw_suggestion(c, theme, frame, suggestion),
-    }
+    super::lead::draw_review(l, review, theme, frame, pane);
 }
 
 fn date(t: chrono::NaiveDateTime) -> String {
@@ -321,9 +334,18 @@ fn title(card: &Card) -> String {
     format!(" #{} {} ", clip(&card.external_id, 24), clip(t, 200))
 }
 
-fn draw_card(shared: &Shared, c: &CardState, theme: &Theme, frame: &mut Frame<'_>, area: Rect) {
+/// The card's pane; `focus`: the lead's scroll keys move it (its border says so).
+fn draw_card(
+    shared: &Shared,
+    c: &CardState,
+    focus: bool,
+    theme: &Theme,
+    frame: &mut Frame<'_>,
+    area: Rect,
+) {
     let block = Block::default()
         .borders(Borders::ALL)
+        .border_style(if focus { theme.key } else { Default::default() })
         .title(title(&c.detail.card));
     let inner = block.inner(area);
     let width = inner.width.max(1) as usize;

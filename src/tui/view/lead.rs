@@ -4,12 +4,12 @@
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row, Table, Wrap};
+use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row, Table};
 
 use super::{Theme, clip, suggestion};
 use crate::domain::decision::DecisionKind;
 use crate::text::tui as msg;
-use crate::tui::state::{CardState, LeadList, Shared};
+use crate::tui::state::{CardState, LeadList, Pane, Shared};
 
 /// "3 d", "5 h", "now": how long a review has waited.
 fn age(created_at: chrono::NaiveDateTime, now: chrono::NaiveDateTime) -> String {
@@ -118,59 +118,82 @@ fn lead_row<'a>(
 
 /// The auditor's review beside the card: verdict, suggestion, comment, time spent, and the
 /// lead's standing decision.
-pub fn draw_review(l: &LeadList, c: &CardState, theme: &Theme, frame: &mut Frame<'_>, area: Rect) {
-    let row = l.open.map(|i| &l.rows[i]);
-    let block = Block::default()
+pub fn review_lines(l: &LeadList, c: &CardState, theme: &Theme) -> Vec<Line<'static>> {
+    let mut lines: Vec<Line<'static>> = Vec::new();
+    let Some(r) = l.open.map(|i| &l.rows[i]) else {
+        return lines;
+    };
+    // The standing decision first: on a small screen it must not be the line cut off.
+    if let Some(dec) = &r.decision {
+        lines.extend(suggestion::decision_lines(dec, theme));
+    }
+    lines.push(Line::from(vec![
+        Span::styled(format!("{}: ", msg::by_auditor(&r.auditor)), theme.dim),
+        Span::styled(msg::verdict(r.verdict), theme.bold),
+    ]));
+    if r.disagrees_with_rules() {
+        lines.push(Line::from(Span::styled(msg::disagrees(), theme.fail)));
+    }
+    // Side by side: what the other auditors said about the same card (a calibration's
+    // disagreements are settled here: the lead's decision becomes the reference).
+    let others: Vec<String> = (l.rows.iter())
+        .filter(|o| {
+            o.source == r.source && o.external_id == r.external_id && o.auditor != r.auditor
+        })
+        .map(|o| format!("{} {}", clip(&o.auditor, 20), msg::verdict(o.verdict)))
+        .collect();
+    if r.calibration || !others.is_empty() {
+        let label = if r.calibration {
+            format!("◎ {}", msg::calibration())
+        } else if r.split {
+            format!("⇄ {}", msg::auditors_split())
+        } else {
+            msg::others().to_string()
+        };
+        lines.push(Line::from(vec![
+            Span::styled(format!("{label}: "), theme.warn),
+            Span::raw(others.join(", ")),
+        ]));
+    }
+    lines.extend(suggestion::suggestion_lines(&c.draft, theme));
+    lines.push(Line::from(Span::styled(
+        format!(
+            "{} · {}",
+            clip(&msg::moment(&r.created_at), 20),
+            msg::spent(r.seconds_spent.unwrap_or(0.0))
+        ),
+        theme.dim,
+    )));
+    lines
+}
+
+/// The review pane: `lines`, [`review_lines`] wrapped to its width, from the lead's scroll on.
+/// In focus, its border says so; cut short, its bottom edge says more follows.
+pub fn draw_review(
+    l: &LeadList,
+    lines: Vec<Line<'static>>,
+    theme: &Theme,
+    frame: &mut Frame<'_>,
+    area: Rect,
+) {
+    let mut block = Block::default()
         .borders(Borders::ALL)
         .title(format!(" {} ", msg::review()));
-    let mut lines: Vec<Line> = Vec::new();
-    if let Some(r) = row {
-        // The standing decision first: on a small screen it must not be the line cut off.
-        if let Some(dec) = &r.decision {
-            lines.extend(suggestion::decision_lines(dec, theme));
-        }
-        lines.push(Line::from(vec![
-            Span::styled(format!("{}: ", msg::by_auditor(&r.auditor)), theme.dim),
-            Span::styled(msg::verdict(r.verdict), theme.bold),
-        ]));
-        if r.disagrees_with_rules() {
-            lines.push(Line::from(Span::styled(msg::disagrees(), theme.fail)));
-        }
-        // Side by side: what the other auditors said about the same card (a calibration's
-        // disagreements are settled here: the lead's decision becomes the reference).
-        let others: Vec<String> = (l.rows.iter())
-            .filter(|o| {
-                o.source == r.source && o.external_id == r.external_id && o.auditor != r.auditor
-            })
-            .map(|o| format!("{} {}", clip(&o.auditor, 20), msg::verdict(o.verdict)))
-            .collect();
-        if r.calibration || !others.is_empty() {
-            let label = if r.calibration {
-                format!("◎ {}", msg::calibration())
-            } else if r.split {
-                format!("⇄ {}", msg::auditors_split())
-            } else {
-                msg::others().to_string()
-            };
-            lines.push(Line::from(vec![
-                Span::styled(format!("{label}: "), theme.warn),
-                Span::raw(others.join(", ")),
-            ]));
-        }
-        lines.extend(suggestion::suggestion_lines(&c.draft, theme));
-        lines.push(Line::from(Span::styled(
-            format!(
-                "{} · {}",
-                clip(&msg::moment(&r.created_at), 20),
-                msg::spent(r.seconds_spent.unwrap_or(0.0))
-            ),
-            theme.dim,
-        )));
+    if l.focus == Pane::Review {
+        block = block.border_style(theme.key);
+    }
+    let height = block.inner(area).height as usize;
+    let scroll = (l.review_scroll as usize).min(lines.len().saturating_sub(height));
+    if scroll + height < lines.len() {
+        block = block.title_bottom(Line::from(" ▼ ").right_aligned());
+    }
+    if scroll > 0 {
+        block = block.title(Line::from(" ▲ ").right_aligned());
     }
     frame.render_widget(
         Paragraph::new(lines)
             .block(block)
-            .wrap(Wrap { trim: false }),
+            .scroll((scroll as u16, 0)),
         area,
     );
 }

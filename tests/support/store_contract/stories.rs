@@ -71,6 +71,7 @@ fn query<'a>(
         after,
         text: None,
         with_calibration: after.is_none(),
+        reviewed: false,
     }
 }
 
