@@ -312,7 +312,7 @@ fn dry_run_reports_the_counts_and_writes_nothing() {
 fn dry_run_on_a_fresh_store_counts_every_card_as_new() {
     let desk = Desk::new();
     // Create the (empty) store first, then make sure a dry run leaves it empty.
-    desk.stats();
+    desk.empty_store();
     let before = desk.digest();
     let dry = desk.import_one(&["--dry-run", &salesforce("Opportunity.csv")]);
     assert_eq!(tally(&dry), (50, 0, 0, 0));

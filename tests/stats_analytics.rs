@@ -712,6 +712,7 @@ fn the_report_keeps_an_existing_file_unless_forced() {
 #[test]
 fn an_empty_store_reports_no_reviews_yet() {
     let desk = Desk::new();
+    desk.empty_store();
     let s = stats(&desk, &[]);
     assert_eq!(s["totals"]["reviews"], 0);
     assert!(s["bottlenecks"]["stages"].as_array().unwrap().is_empty());

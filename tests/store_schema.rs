@@ -302,7 +302,11 @@ fn a_store_of_schema_5_keeps_its_flagged_cards_standings() {
 #[test]
 fn the_cli_creates_and_migrates_the_store_on_first_use() {
     let desk = Desk::new();
-    let first = desk.okk().args(["stats", "--json"]).output().unwrap();
+    let first = desk
+        .okk()
+        .args(["import", "--json", &common::fixture("amocrm_utf8_bom.csv")])
+        .output()
+        .unwrap();
     assert!(first.status.success());
     // A new store is made, not upgraded: nothing to say.
     assert!(

@@ -486,6 +486,26 @@ fn a_refused_token_says_how_to_make_a_new_one_and_changes_nothing() {
     assert_eq!(std::fs::read(&desk.desk.db).unwrap(), before);
 }
 
+/// The same into a store that was not there (a first sync, or a mistyped `--db`): no empty
+/// store is left behind for a sync that got nothing in.
+#[test]
+fn a_refused_first_sync_leaves_no_store_file() {
+    let mut state = State::with_deals(50);
+    state.faults.expired = true;
+    let crm = FakeCrm::start(state, 0);
+    let desk = Synced::new(&crm);
+    assert!(!desk.desk.db.exists());
+    let stderr = desk.sync_fails(&[]);
+    assert!(stderr.contains("the token was refused"), "{stderr}");
+    let left: Vec<_> = std::fs::read_dir(desk.desk.db.parent().unwrap())
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with("okk.db"))
+        .collect();
+    assert!(left.is_empty(), "{left:?}");
+}
+
 #[test]
 fn a_token_that_may_not_read_users_keeps_owner_ids_and_warns_once() {
     let mut state = State::with_deals(10);

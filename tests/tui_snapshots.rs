@@ -297,9 +297,12 @@ fn a_field_exported_under_an_alias_shows_under_its_declared_name() {
     d.select_stage("Квалификация").press("<enter><enter>");
     assert_eq!(d.state.screen, Screen::Card);
     let screen = d.screen(120, 40);
+    // The card's panel is the left of each row (the checklist, on the right, names the field
+    // too).
     let line = screen
         .lines()
-        .find(|l| l.contains("Интересующие параметры"))
+        .map(|l| l.split('│').nth(1).unwrap_or(""))
+        .find(|l| l.trim_start().starts_with("Интересующие параметры"))
         .unwrap_or_else(|| panic!("no declared field on the card:\n{screen}"));
     assert!(line.contains("2к, до 10 млн"), "{line}");
     assert!(!screen.contains("Запрос клиента"), "{screen}");

@@ -25,6 +25,9 @@ pub fn run(paths: &Paths, args: SyncArgs) -> Result<ExitCode> {
         return on_server(paths, url, &args, &conns);
     }
     let (funnel, fingerprint) = paths.load_funnel_with_fingerprint()?;
+    // A store file this run makes, and no sync gets a card into (a refused token, an unreachable
+    // CRM): not left behind as an empty store at a path the user may have mistyped.
+    let made_here = !paths.db.exists();
     let mut store = paths.open_store()?;
     // Without `--no-check` the rules judge each page's cards as it lands.
     let skip = args.no_check || args.dry_run;
@@ -41,6 +44,19 @@ pub fn run(paths: &Paths, args: SyncArgs) -> Result<ExitCode> {
         failed,
         interrupted,
     } = sync_all(&mut store, &funnel, &conns, &opts, args.json, &lock)?;
+    if made_here && (failed || interrupted) && !store.has_cards()? {
+        drop(store);
+        for suffix in ["", "-wal", "-shm", "-journal"] {
+            let mut name = paths.db.clone().into_os_string();
+            name.push(suffix);
+            let _ = std::fs::remove_file(name);
+        }
+        return Ok(if interrupted {
+            ExitCode::from(INTERRUPTED)
+        } else {
+            exit(failed)
+        });
+    }
     if interrupted {
         // The rules of pages not judged as they landed are left to the next reader, as after
         // a kill.

@@ -114,6 +114,12 @@ impl Desk {
         cmd
     }
 
+    /// An empty store at `--db`, as a first use of okk leaves it (the commands that read the
+    /// store say there is none rather than make one).
+    pub fn empty_store(&self) {
+        okk::store::Store::open(&self.db).expect("an empty store");
+    }
+
     pub fn tmp_dir(&self) -> PathBuf {
         self.dir.path().join("tmp")
     }
