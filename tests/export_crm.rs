@@ -138,6 +138,36 @@ fn amocrm_gets_stage_owner_and_corrections_by_name_with_the_leads_word_applied()
     );
 }
 
+/// A meeting corrected to «25.11.2026 14:30» (the reviewer takes a time): amoCRM's file takes
+/// the day; the export says the time is not written rather than drop it unseen.
+#[test]
+fn a_corrected_time_of_day_the_crm_file_cannot_take_is_said_dropped() {
+    let desk = Desk::demo();
+    desk.review(
+        "31973177",
+        "anna",
+        AT,
+        &Verdict {
+            corrections: &[
+                ("Дата встречи в офисе продаж", "25.11.2026 14:30"),
+                ("Срок действия брони", "31.12.2026"),
+            ],
+            ..Verdict::of("ok")
+        },
+    );
+    let (file, _, stderr) = export(&desk, "amocrm", &[]);
+    assert!(String::from_utf8_lossy(&file).contains("25.11.2026"));
+    assert!(
+        stderr.contains(
+            "card 31973177: «Дата встречи в офисе продаж» = «25.11.2026 14:30»: the amoCRM / Kommo \
+             file takes the day only; the time is not written"
+        ),
+        "{stderr}"
+    );
+    // A day alone is no time dropped.
+    assert_eq!(stderr.matches("time is not written").count(), 1, "{stderr}");
+}
+
 #[test]
 fn approved_only_keeps_what_the_lead_accepted_or_set() {
     let desk = reviewed_demo();

@@ -56,6 +56,13 @@ pub enum Warning {
         value: String,
         kind: ColumnType,
     },
+    /// A corrected date-time whose time of day the CRM's file does not carry (its dates are
+    /// days): the day is written, the time said dropped rather than lost unseen.
+    TimeDropped {
+        external_id: String,
+        field: String,
+        value: String,
+    },
 }
 
 /// One problem of an owners map file, where it is.

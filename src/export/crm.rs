@@ -160,6 +160,13 @@ impl Layout<'_> {
                 self.unset(field);
                 continue;
             };
+            if target.kind == ColumnType::Date && drops_time(self.profile, &self.dates, raw) {
+                self.warnings.push(Warning::TimeDropped {
+                    external_id: change.external_id.clone(),
+                    field: field.clone(),
+                    value: raw.clone(),
+                });
+            }
             let cell = typed(self.profile, &self.dates, target.kind, raw).unwrap_or_else(|| {
                 self.warnings.push(Warning::BadValue {
                     external_id: change.external_id.clone(),
@@ -234,6 +241,17 @@ fn target(profile: &ExportProfile, funnel: &Funnel, field: &str) -> Option<Targe
         header: field.to_string(),
         kind,
     })
+}
+
+/// A date typed with a time of day («25.11.2026 14:30») for a CRM file whose dates are days.
+fn drops_time(profile: &ExportProfile, dates: &DateParser, raw: &str) -> bool {
+    let day_only = !["%H", "%I", "%T", "%R", "%+", "%c"]
+        .iter()
+        .any(|t| profile.date_format.contains(t));
+    day_only
+        && dates
+            .parse(raw)
+            .is_some_and(|d| d.time() != chrono::NaiveTime::MIN)
 }
 
 /// The corrected value in the column's type; `None` when it is not one.

@@ -34,6 +34,7 @@ export-cannot-set = okk: внимание: импорт { $crm } не умеет
    *[many] { $count } карточек
 }
 export-bad-value = okk: внимание: карточка { $id }: «{ $field }» = «{ $value }» — не { $kind }: записано как текст
+export-time-dropped = okk: внимание: карточка { $id }: «{ $field }» = «{ $value }»: файл { $crm } принимает только день; время не записано
 export-kind-number = число
 export-kind-date = дата
 export-kind-text = текст
