@@ -85,7 +85,11 @@ pub fn matches(row: &LeadRow, filter: &str) -> bool {
         match key.to_lowercase().as_str() {
             "auditor" => has(&row.auditor),
             "stage" => has(&row.stage),
-            "verdict" => row.verdict.as_str().starts_with(&value.to_lowercase()),
+            // The code (`stale`) or the word the list shows (`устарела`), its first letters.
+            "verdict" => {
+                row.verdict.as_str().starts_with(&value.to_lowercase())
+                    || fold(&crate::text::tui::verdict(row.verdict)).starts_with(&fold(value))
+            }
             "since" => day(value).is_some_and(|d| row.created_at.date() >= d),
             "until" => day(value).is_some_and(|d| row.created_at.date() <= d),
             _ if fold(word) == "disagree" => row.disagrees(),
@@ -101,9 +105,11 @@ pub fn matches(row: &LeadRow, filter: &str) -> bool {
     })
 }
 
-/// A filter's `YYYY-MM-DD`.
+/// A filter's day: `YYYY-MM-DD`, or `DD.MM.YYYY` as the screens write days.
 fn day(value: &str) -> Option<chrono::NaiveDate> {
-    chrono::NaiveDate::parse_from_str(value, "%Y-%m-%d").ok()
+    ["%Y-%m-%d", "%d.%m.%Y"]
+        .iter()
+        .find_map(|f| chrono::NaiveDate::parse_from_str(value, f).ok())
 }
 
 /// Shows the rows that pass the filter. The selection follows its review, not its place: a
@@ -481,6 +487,8 @@ mod tests {
         fine.flag_rank = 2;
         assert!(!matches(&fine, "disagree"));
         assert!(!matches(&r, "verdict:stale"));
+        assert!(matches(&r, "since:20.11.2026 until:20.11.2026"));
+        assert!(!matches(&r, "since:21.11.2026"));
         assert!(!matches(&r, "calibration"));
         let mut cal = r.clone();
         cal.calibration = true;
@@ -488,6 +496,20 @@ mod tests {
         let mut split = fine.clone();
         split.split = true;
         assert!(matches(&split, "disagree"), "auditors split on the card");
+    }
+
+    /// The lead types the verdict as the list shows it, in the list's language.
+    #[test]
+    fn the_verdict_filter_takes_the_shown_word() {
+        crate::text::lang::with(crate::text::lang::Lang::Ru, || {
+            let mut r = row();
+            r.verdict = Verdict::Stale;
+            assert!(matches(&r, "verdict:устарела") && matches(&r, "verdict:УСТАР"));
+            assert!(matches(&r, "verdict:stale"));
+            assert!(!matches(&r, "verdict:в"), "«в порядке» is ok's");
+            r.verdict = Verdict::Ok;
+            assert!(matches(&r, "verdict:в"));
+        });
     }
 
     #[test]
