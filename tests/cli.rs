@@ -110,6 +110,29 @@ fn reading_a_store_that_is_not_there_says_so_and_makes_none() {
     succeeded(desk.okk().arg("check"));
 }
 
+/// The same export imported under two sources (two connections of one account, or a file and
+/// a connection): `okk check` says which source each card is of, where it printed two identical
+/// `#1001` lines.
+#[test]
+fn check_names_the_source_when_the_store_holds_more_than_one() {
+    let desk = Desk::new();
+    let file = path_arg(&common::repo().join("assets/demo/amocrm_deals.csv"));
+    desk.import(&[&file]);
+    let one = succeeded(desk.okk().args(["--today", "2026-11-20", "check"]));
+    assert!(!one.contains("(amocrm)"), "{one}");
+    desk.import(&["--source", "second", &file]);
+    let two = succeeded(desk.okk().args(["--today", "2026-11-20", "check"]));
+    let headers: Vec<&str> = two.lines().filter(|l| l.starts_with('#')).collect();
+    assert!(!headers.is_empty(), "{two}");
+    assert!(
+        headers
+            .iter()
+            .all(|l| l.contains(" (amocrm) ") || l.contains(" (second) ")),
+        "{two}"
+    );
+    assert!(headers.iter().any(|l| l.contains(" (second) ")), "{two}");
+}
+
 #[test]
 fn import_without_a_file_names_the_missing_argument() {
     let desk = Desk::new();

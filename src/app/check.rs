@@ -26,7 +26,12 @@ pub fn run(paths: &Paths, args: CheckArgs) -> Result<ExitCode> {
         None => None,
     };
     let code = rule(&args)?;
-    list(&args, |f| store.flagged_cards(stages.as_deref(), code, f))
+    // Two connections (or a file and a connection) may hold the same account: their cards
+    // would read alike but for where they came from.
+    let sources = store.source_columns()?.len() > 1;
+    list(&args, sources, |f| {
+        store.flagged_cards(stages.as_deref(), code, f)
+    })
 }
 
 /// `okk check` on a team server's store: by the store's funnel, as of the server's day. The
@@ -46,7 +51,9 @@ fn on_server(paths: &Paths, url: &str, args: CheckArgs) -> Result<ExitCode> {
         None => None,
     };
     let code = rule(&args)?;
-    list(&args, |f| store.flagged_cards(stages.as_deref(), code, f))
+    list(&args, false, |f| {
+        store.flagged_cards(stages.as_deref(), code, f)
+    })
 }
 
 fn rule(args: &CheckArgs) -> Result<Option<RuleCode>> {
@@ -63,6 +70,7 @@ type EachCard<'f> = &'f mut dyn FnMut(FlaggedCard) -> Result<(), StoreError>;
 /// Prints the flagged cards `each` hands over, as text or JSON.
 fn list(
     args: &CheckArgs,
+    sources: bool,
     each: impl FnOnce(EachCard<'_>) -> Result<(), StoreError>,
 ) -> Result<ExitCode> {
     let stdout = std::io::stdout();
@@ -78,7 +86,11 @@ fn list(
                 .map_err(std::io::Error::other)
                 .and_then(|j| write!(out, "{sep}{j}"))
         } else {
-            write!(out, "{}", crate::text::safe::text(&msg::card(&card)))
+            write!(
+                out,
+                "{}",
+                crate::text::safe::text(&msg::card(&card, sources))
+            )
         };
         n += 1;
         res.map_err(|e| StoreError::Open {

@@ -25,11 +25,17 @@ pub fn unknown_stage(name: &str, stages: &[&str]) -> String {
     )
 }
 
-pub fn card(c: &FlaggedCard) -> String {
+/// `sources`: the store holds more than one source, and the card says which it is of.
+pub fn card(c: &FlaggedCard, sources: bool) -> String {
     let mut s = String::new();
+    let from = if sources {
+        format!(" ({})", line(&c.source))
+    } else {
+        String::new()
+    };
     let _ = writeln!(
         s,
-        "#{}  {}  {}",
+        "#{}{from}  {}  {}",
         line(&c.id),
         line(&c.stage),
         c.owner.as_deref().map(line).unwrap_or_default()
