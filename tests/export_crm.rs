@@ -168,6 +168,31 @@ fn a_corrected_time_of_day_the_crm_file_cannot_take_is_said_dropped() {
     assert_eq!(stderr.matches("time is not written").count(), 1, "{stderr}");
 }
 
+/// A corrected title that begins as a formula would is written defused (`'-10% …`) — and the
+/// CRM's import would keep the `'`: the export says so, card and field.
+#[test]
+fn a_defused_correction_is_pointed_out_for_the_crm_import() {
+    let desk = Desk::demo();
+    desk.review(
+        "31973177",
+        "anna",
+        AT,
+        &Verdict {
+            corrections: &[("title", "-10% скидка на 2-к")],
+            ..Verdict::of("ok")
+        },
+    );
+    let (file, _, stderr) = export(&desk, "amocrm", &[]);
+    assert!(String::from_utf8_lossy(&file).contains("'-10% скидка на 2-к"));
+    assert!(
+        stderr.contains(
+            "card 31973177: «title» = «-10% скидка на 2-к» begins as a spreadsheet formula \
+             would: written with a ' in front, which the amoCRM / Kommo import keeps"
+        ),
+        "{stderr}"
+    );
+}
+
 #[test]
 fn approved_only_keeps_what_the_lead_accepted_or_set() {
     let desk = reviewed_demo();

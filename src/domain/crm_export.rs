@@ -56,6 +56,13 @@ pub enum Warning {
         value: String,
         kind: ColumnType,
     },
+    /// A corrected text that begins as a formula would (`-10% скидка`, `+7 912…`): written with
+    /// the `'` that keeps a spreadsheet from running it, which the CRM's import keeps too.
+    Defused {
+        external_id: String,
+        field: String,
+        value: String,
+    },
     /// A corrected date-time whose time of day the CRM's file does not carry (its dates are
     /// days): the day is written, the time said dropped rather than lost unseen.
     TimeDropped {

@@ -160,6 +160,15 @@ impl Layout<'_> {
                 self.unset(field);
                 continue;
             };
+            if target.kind == ColumnType::Text
+                && matches!(super::cell::defuse(raw), std::borrow::Cow::Owned(_))
+            {
+                self.warnings.push(Warning::Defused {
+                    external_id: change.external_id.clone(),
+                    field: field.clone(),
+                    value: raw.clone(),
+                });
+            }
             if target.kind == ColumnType::Date && drops_time(self.profile, &self.dates, raw) {
                 self.warnings.push(Warning::TimeDropped {
                     external_id: change.external_id.clone(),

@@ -105,6 +105,17 @@ pub fn warning(w: &Warning, crm: &str) -> String {
                 ColumnType::Text => crate::tr!("export-kind-text"),
             }
         ),
+        Warning::Defused {
+            external_id,
+            field,
+            value,
+        } => crate::tr!(
+            "export-defused",
+            id = line(external_id),
+            field = line(field),
+            value = line(value),
+            crm = crm
+        ),
         Warning::TimeDropped {
             external_id,
             field,

@@ -28,6 +28,7 @@ export-cannot-set = okk: warning: { $crm }'s import cannot set «{ $field }»: l
    *[other] cards
 }
 export-bad-value = okk: warning: card { $id }: «{ $field }» = «{ $value }» is not { $kind }: written as text
+export-defused = okk: warning: card { $id }: «{ $field }» = «{ $value }» begins as a spreadsheet formula would: written with a ' in front, which the { $crm } import keeps; remove it there, or in the file if it is not opened in a spreadsheet
 export-time-dropped = okk: warning: card { $id }: «{ $field }» = «{ $value }»: the { $crm } file takes the day only; the time is not written
 export-kind-number = a number
 export-kind-date = a date

@@ -34,6 +34,7 @@ export-cannot-set = okk: внимание: импорт { $crm } не умеет
    *[many] { $count } карточек
 }
 export-bad-value = okk: внимание: карточка { $id }: «{ $field }» = «{ $value }» — не { $kind }: записано как текст
+export-defused = okk: внимание: карточка { $id }: «{ $field }» = «{ $value }» начинается как формула таблицы: записано с ' в начале, и импорт { $crm } его сохранит; уберите его там или в файле, если файл не открывают в таблице
 export-time-dropped = okk: внимание: карточка { $id }: «{ $field }» = «{ $value }»: файл { $crm } принимает только день; время не записано
 export-kind-number = число
 export-kind-date = дата
