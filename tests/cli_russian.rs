@@ -454,7 +454,8 @@ fn counted_messages_take_russian_plural_forms() {
         );
     });
     lang::with(Lang::En, || {
-        assert_eq!(okk::text::check::total(1), "1 flagged cards");
+        assert_eq!(okk::text::check::total(1), "1 flagged card");
+        assert_eq!(okk::text::check::total(2), "2 flagged cards");
         assert_eq!(
             okk::text::app::pending_saved(1),
             "okk: saved 1 verdict left waiting for the store by a reviewer that was stopped"

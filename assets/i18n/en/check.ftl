@@ -2,8 +2,14 @@
 
 check-unknown-rule = unknown rule «{ $code }»; use one of: { $codes }
 check-unknown-stage = no stage «{ $name }» in the funnel or the store; the funnel's stages are: { $stages }
-check-total = { $n } flagged cards
-check-queue = Queue of «{ $stage }» for { $auditor } ({ $count } cards shown)
+check-total = { $n ->
+    [one] { $n } flagged card
+   *[other] { $n } flagged cards
+}
+check-queue = Queue of «{ $stage }» for { $auditor } ({ $count ->
+    [one] { $count } card shown
+   *[other] { $count } cards shown
+})
 check-idle-days = { $days } d
 check-flags-not-refreshed = okk: another okk is writing to the store; flags are shown as the last run left them
 check-flags-of-another-day = okk: the server's flags were judged for another day or funnel and are shown as they are; a lead's okk check (or the next import) judges them again

@@ -63,7 +63,10 @@ crm-unknown-pipeline = the CRM has no pipeline «{ $pipeline }» (the connection
 crm-test-ok = { $name }: the token works: account { $account }, user { $user }
 crm-can-read = can read
 crm-cannot-read = cannot read
-crm-report = { $connection }: { $rows } deals read{ $dry_run }
+crm-report = { $connection }: { $rows ->
+    [one] { $rows } deal read
+   *[other] { $rows } deals read
+}{ $dry_run }
 crm-report-address = { $kind }, { $url }
 crm-report-new = new: { $count }
 crm-report-changed = changed: { $count } (moved to another stage: { $moved })
@@ -74,7 +77,10 @@ crm-report-dry-run = dry run: nothing written
 crm-report-since = since { $since }
 crm-report-until = changes up to { $until } read{ $since }
 crm-report-full-sweep = last full sweep: { $at }
-crm-report-unknown-stage = stage not in the funnel: { $stage } ({ $cards } cards)
+crm-report-unknown-stage = stage not in the funnel: { $stage } ({ $cards ->
+    [one] { $cards } card
+   *[other] { $cards } cards
+})
 crm-report-warnings = { $count } warnings
 crm-report-warning = warning: { $warning }
 crm-deal = deal { $id }

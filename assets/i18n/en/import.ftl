@@ -83,7 +83,10 @@ import-report-profile = profile   { $profile } ({ $reason })
 import-report-encoding = encoding  { $encoding } ({ $reason })
 import-report-delimiter = delimiter «{ $delimiter }»
 import-report-sheet = sheet «{ $sheet }»
-import-report-rows = rows      { $rows } ({ $cards } cards)
+import-report-rows = rows      { $rows } ({ $cards ->
+    [one] { $cards } card
+   *[other] { $cards } cards
+})
 import-report-cards = cards     { $inserted } new, { $updated } updated ({ $moved } moved stage), { $unchanged } unchanged, { $gone } gone
 import-report-unknown-stages = unknown stages (not in the funnel; add them or their aliases): { $stages }
 import-report-not-exported = not exported (the funnel requires them, no export of «{ $source }» has the column; not flagged on the cards): { $fields }
