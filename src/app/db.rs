@@ -57,11 +57,7 @@ fn out_of_server(paths: &Paths, url: &str, to: &Path) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Err(e) => {
-            for end in ["", "-wal", "-shm"] {
-                let mut file = to.as_os_str().to_owned();
-                file.push(end);
-                let _ = std::fs::remove_file(file);
-            }
+            super::paths::remove_store(to);
             Err(e)
         }
     }

@@ -51,7 +51,7 @@ pub fn run(paths: &Paths, args: ImportArgs) -> Result<ExitCode> {
     }
     if created && (imported == 0 || args.dry_run) {
         drop(store);
-        remove_store(&paths.db);
+        super::paths::remove_store(&paths.db);
     }
     match failure {
         Some(f) => Err(user(f.to_string())),
@@ -228,13 +228,4 @@ fn import_files(
         }
     }
     Ok(done)
-}
-
-/// Removes a store file with its WAL, shared-memory and journal files (each may be absent).
-fn remove_store(db: &std::path::Path) {
-    for suffix in ["-wal", "-shm", "-journal", ""] {
-        let mut path = db.as_os_str().to_owned();
-        path.push(suffix);
-        let _ = std::fs::remove_file(path);
-    }
 }

@@ -196,3 +196,13 @@ pub fn loaded_text(fingerprint: &str) -> Option<String> {
 pub fn fingerprint(funnel_text: &[u8]) -> String {
     format!("{:016x}", xxhash_rust::xxh3::xxh3_64(funnel_text))
 }
+
+/// Removes a store file with its WAL, shared-memory and journal files (each may be absent): a
+/// store a command made and got nothing into, or a copy that failed midway.
+pub fn remove_store(db: &Path) {
+    for suffix in ["-wal", "-shm", "-journal", ""] {
+        let mut path = db.as_os_str().to_owned();
+        path.push(suffix);
+        let _ = std::fs::remove_file(path);
+    }
+}

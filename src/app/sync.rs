@@ -46,11 +46,7 @@ pub fn run(paths: &Paths, args: SyncArgs) -> Result<ExitCode> {
     } = sync_all(&mut store, &funnel, &conns, &opts, args.json, &lock)?;
     if made_here && (failed || interrupted) && !store.has_cards()? {
         drop(store);
-        for suffix in ["", "-wal", "-shm", "-journal"] {
-            let mut name = paths.db.clone().into_os_string();
-            name.push(suffix);
-            let _ = std::fs::remove_file(name);
-        }
+        super::paths::remove_store(&paths.db);
         return Ok(if interrupted {
             ExitCode::from(INTERRUPTED)
         } else {

@@ -86,7 +86,6 @@ impl Mapper {
         out
     }
 
-    /// Plans the columns. Fails when the ID or stage column is missing.
     /// For a profile whose deals close by status (Pipedrive keeps a won deal in its last stage,
     /// status `won`): a closed deal is the funnel's won or lost card. Left in the open stage it
     /// was closed from, it was counted there, queued there, and flagged `closed_open`, critical,
@@ -109,6 +108,7 @@ impl Mapper {
         });
     }
 
+    /// Plans the columns. Fails when the ID or stage column is missing.
     pub fn new(raw_header: &[String], profile: Profile, source: String) -> Result<Mapper, String> {
         let mut header: Vec<String> = raw_header.iter().map(|h| h.trim().to_string()).collect();
         let trailing_empty = header.len() > 1 && header.last().is_some_and(|h| h.is_empty());
