@@ -520,3 +520,52 @@ fn a_field_the_export_never_carries_is_named_in_russian() {
     assert!(line.contains("«Телефон»"), "{line}");
     assert!(!line.contains("«phone»"), "{line}");
 }
+
+/// An export without a stage or an ID column, or with an empty one, is refused naming the
+/// field as the desk says it («этапа», «ID сделки»), the headers the profile looked for and the
+/// `--map` that fixes it — not okk's key alone («нет столбца stage»).
+#[test]
+fn a_missing_or_empty_required_column_is_named_in_russian() {
+    let desk = Desk::new();
+    let refused = |file: &str, extra: &[&str]| {
+        let out = desk
+            .okk()
+            .args(["--lang", "ru", "import"])
+            .args(extra)
+            .arg(file)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(1));
+        let err = String::from_utf8(out.stderr).unwrap();
+        let without_path = err.replace(file, "FILE");
+        assert_russian_cli(file, &without_path);
+        err
+    };
+    let no_stage = common::fixture("malformed/no_stage_column.csv");
+    for profile in [&[][..], &["--profile", "amocrm"][..]] {
+        let err = refused(&no_stage, profile);
+        assert!(err.contains("в заголовке нет столбца этапа ("), "{err}");
+        assert!(
+            err.contains("профиль amocrm ищет «Этап сделки», «Этап», «Lead status», «Stage»)"),
+            "{err}"
+        );
+        assert!(
+            err.contains("укажите его через --map stage=СТОЛБЕЦ"),
+            "{err}"
+        );
+        assert!(!err.contains("столбца stage"), "{err}");
+    }
+    let no_id = desk.dir.path().join("no_id.csv");
+    std::fs::write(
+        &no_id,
+        "Название сделки,Этап сделки,Бюджет,Ответственный\nКвартира,Первичный контакт,100,Анна\n",
+    )
+    .unwrap();
+    let err = refused(&no_id.display().to_string(), &[]);
+    assert!(err.contains("нет столбца ID сделки ("), "{err}");
+    assert!(err.contains("--map external_id=СТОЛБЕЦ"), "{err}");
+    assert!(!err.contains("столбца external_id"), "{err}");
+
+    let err = refused(&common::fixture("malformed/empty_id.csv"), &[]);
+    assert!(err.contains("столбец ID сделки «ID» пуст"), "{err}");
+}

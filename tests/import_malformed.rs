@@ -110,10 +110,7 @@ fn export_without_an_id_column_is_refused_naming_the_id_column_as_the_profile_wo
     let detected = desk.import_fails(&[&file]);
     let named = desk.import_fails(&["--profile", "amocrm", &file]);
     for err in [&detected, &named] {
-        assert!(
-            err.contains("no external_id column in the header ("),
-            "{err}"
-        );
+        assert!(err.contains("no ID column in the header ("), "{err}");
         assert!(
             err.contains("name it with --map external_id=HEADER"),
             "{err}"
@@ -138,7 +135,7 @@ fn empty_id_cell_stops_at_its_line_and_column() {
         "malformed/empty_id.csv",
         &[],
         ":5:1:",
-        "the external_id column «ID» is empty",
+        "the ID column «ID» is empty",
     );
 }
 

@@ -181,7 +181,7 @@ impl Mapper {
                     .cloned()
                     .unwrap_or_default();
                 return Err(msg::missing_column(
-                    required.name(),
+                    required,
                     &mapper.profile.name,
                     &expected,
                 ));
@@ -435,7 +435,7 @@ impl Mapper {
         RowError {
             line,
             column: col.map(|c| c + 1),
-            message: msg::empty_required(field.name(), col.map(|c| self.names[c].as_str())),
+            message: msg::empty_required(field, col.map(|c| self.names[c].as_str())),
         }
     }
 }

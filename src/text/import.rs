@@ -5,6 +5,7 @@ use std::fmt::Write;
 use super::common::int;
 use super::lang;
 use super::safe;
+use crate::domain::SystemField;
 use crate::domain::import_report::{Detection, ImportReport, NearMiss, Reason};
 use crate::domain::limit::Limit;
 
@@ -43,7 +44,17 @@ pub fn unnamed_column(n: usize) -> String {
     format!("Column {n}")
 }
 
-pub fn missing_column(field: &str, profile: &str, expected: &[String]) -> String {
+/// A required field as the user knows it, not by its `--map` key (`stage` → «этапа» in
+/// Russian, as «нет столбца этапа» reads).
+fn field_label(field: SystemField) -> String {
+    match field {
+        SystemField::ExternalId => crate::tr!("import-field-external-id"),
+        SystemField::Stage => crate::tr!("import-field-stage"),
+        other => other.name().to_string(),
+    }
+}
+
+pub fn missing_column(field: SystemField, profile: &str, expected: &[String]) -> String {
     let hint = if expected.is_empty() {
         String::new()
     } else {
@@ -61,7 +72,12 @@ pub fn missing_column(field: &str, profile: &str, expected: &[String]) -> String
             )
         )
     };
-    crate::tr!("import-missing-column", field = field, hint = hint)
+    crate::tr!(
+        "import-missing-column",
+        label = field_label(field),
+        field = field.name(),
+        hint = hint
+    )
 }
 
 pub fn wrong_field_count(found: usize, expected: usize) -> String {
@@ -72,10 +88,11 @@ pub fn wrong_field_count(found: usize, expected: usize) -> String {
     )
 }
 
-pub fn empty_required(field: &str, column: Option<&str>) -> String {
+pub fn empty_required(field: SystemField, column: Option<&str>) -> String {
+    let label = field_label(field);
     match column {
-        Some(c) => crate::tr!("import-empty-required-column", field = field, column = c),
-        None => crate::tr!("import-empty-required", field = field),
+        Some(c) => crate::tr!("import-empty-required-column", label = label, column = c),
+        None => crate::tr!("import-empty-required", label = label),
     }
 }
 
@@ -380,7 +397,8 @@ pub fn profile_generic_by_map() -> String {
 /// No profile found both an ID and a stage column; one came close: named as `--profile` would
 /// name the missing column, with the headers that gave the profile away.
 pub fn profile_near_miss(near: &NearMiss) -> String {
-    let fields: Vec<&str> = near.missing.iter().map(|(f, _)| f.name()).collect();
+    let keys: Vec<&str> = near.missing.iter().map(|(f, _)| f.name()).collect();
+    let labels: Vec<String> = near.missing.iter().map(|(f, _)| field_label(*f)).collect();
     let one = near.missing.len() == 1;
     let looks: Vec<String> = near
         .missing
@@ -393,15 +411,15 @@ pub fn profile_near_miss(near: &NearMiss) -> String {
             } else {
                 crate::tr!(
                     "import-near-miss-in",
-                    field = f.name(),
+                    field = field_label(*f),
                     headers = hs.join(", ")
                 )
             }
         })
         .collect();
     let header = crate::tr!("import-header-placeholder");
-    let maps: Vec<String> = fields.iter().map(|f| format!("{f}={header}")).collect();
-    let fields = fields.join(&crate::tr!("import-or"));
+    let maps: Vec<String> = keys.iter().map(|f| format!("{f}={header}")).collect();
+    let fields = labels.join(&crate::tr!("import-or"));
     crate::tr!(
         "import-profile-near-miss",
         fields = fields,

@@ -4,11 +4,14 @@ import-map-without-equals = --map entry «{ $part }» has no «=»; write it as 
 import-map-unknown-field = --map names an unknown field «{ $field }»; use one of: { $known }
 import-map-empty-header = --map { $field }= has no header after «=»
 import-map-header-missing = --map { $field }={ $header }: the file has no column «{ $header }»; its columns are: { $headers }
+# The required fields as the user knows them (`--map` still takes their keys, external_id and stage).
+import-field-external-id = ID
+import-field-stage = stage
 import-missing-column-hint = (profile { $profile } looks for { $expected })
-import-missing-column = no { $field } column in the header{ $hint }; name it with --map { $field }=HEADER
+import-missing-column = no { $label } column in the header{ $hint }; name it with --map { $field }=HEADER
 import-wrong-field-count = this row has { $found } fields but the header has { $expected }; look for a stray delimiter or an unbalanced quote on this line
-import-empty-required-column = the { $field } column «{ $column }» is empty; every row needs one
-import-empty-required = no { $field } in this row
+import-empty-required-column = the { $label } column «{ $column }» is empty; every row needs one
+import-empty-required = no { $label } in this row
 import-bad-amount = «{ $value }» is not an amount; kept as text
 import-bad-date = «{ $value }» is not a date in a known format ({ $formats }); kept as text
 import-bad-bool = «{ $value }» is not yes/no; kept as text

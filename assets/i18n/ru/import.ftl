@@ -4,11 +4,15 @@ import-map-without-equals = в записи --map «{ $part }» нет «=»; п
 import-map-unknown-field = --map называет неизвестное поле «{ $field }»; используйте одно из: { $known }
 import-map-empty-header = --map { $field }=: после «=» не указан столбец
 import-map-header-missing = --map { $field }={ $header }: в файле нет столбца «{ $header }»; его столбцы: { $headers }
+# Обязательные поля так, как их знает пользователь, в родительном падеже («нет столбца этапа»);
+# --map по-прежнему принимает их ключи (external_id, stage).
+import-field-external-id = ID сделки
+import-field-stage = этапа
 import-missing-column-hint = (профиль { $profile } ищет { $expected })
-import-missing-column = в заголовке нет столбца { $field }{ $hint }; укажите его через --map { $field }=СТОЛБЕЦ
+import-missing-column = в заголовке нет столбца { $label }{ $hint }; укажите его через --map { $field }=СТОЛБЕЦ
 import-wrong-field-count = в этой строке полей: { $found }, а в заголовке: { $expected }; поищите в строке лишний разделитель или непарную кавычку
-import-empty-required-column = столбец { $field } «{ $column }» пуст; он нужен в каждой строке
-import-empty-required = в этой строке нет { $field }
+import-empty-required-column = столбец { $label } «{ $column }» пуст; он нужен в каждой строке
+import-empty-required = в этой строке нет { $label }
 import-bad-amount = «{ $value }» — не сумма; сохранено как текст
 import-bad-date = «{ $value }» — не дата в известном формате ({ $formats }); сохранено как текст
 import-bad-bool = «{ $value }» — не «да/нет»; сохранено как текст
@@ -76,7 +80,7 @@ import-unknown-profile = неизвестный профиль «{ $name }»; и
 import-next-best = следующий по совпадению — { $name }: { $n }
 import-profile-detected = найдено заголовков профиля: { $count } ({ $shown }){ $runner }
 import-profile-generic-by-map = ни один профиль CRM не подошёл; столбцы из --map
-import-near-miss-in = { $field } в { $headers }
+import-near-miss-in = для { $field }: { $headers }
 import-or = {" "}или{" "}
 import-header-placeholder = СТОЛБЕЦ
 import-profile-near-miss = в заголовке нет столбца { $fields } ({ $matched } — заголовки { $profile }; профиль { $profile } ищет { $looks }); укажите { $count ->
