@@ -569,3 +569,64 @@ fn a_missing_or_empty_required_column_is_named_in_russian() {
     let err = refused(&common::fixture("malformed/empty_id.csv"), &[]);
     assert!(err.contains("столбец ID сделки «ID» пуст"), "{err}");
 }
+
+/// config.toml's mistakes (a wrong type, an unknown or missing key, broken TOML) are said in
+/// Russian at FILE:LINE:COLUMN with what to write, not in the TOML reader's English.
+#[test]
+fn config_mistakes_are_said_in_russian_at_their_place() {
+    let desk = Desk::new();
+    let config = desk.dir.path().join("config.toml");
+    let said = |text: &str| {
+        std::fs::write(&config, text).unwrap();
+        let out = desk
+            .okk()
+            .args(["--lang", "ru", "--config"])
+            .arg(&config)
+            .args(["crm", "list"])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(1), "{text}");
+        let err = String::from_utf8(out.stderr).unwrap();
+        let err = err.replace(&config.display().to_string(), "FILE");
+        assert_russian_cli(text, &err);
+        err
+    };
+    assert_eq!(
+        said("auditor = 5\n"),
+        "okk: FILE:1:11: число `5` — здесь неверный тип; напишите текст в двойных кавычках\n"
+    );
+    assert_eq!(
+        said("auditr = \"anna\"\n"),
+        "okk: FILE:1:1: неизвестный ключ «auditr»; удалите его или используйте один из: \
+         auditor, lang, keys, crm\n"
+    );
+    assert_eq!(
+        said("[[crm]]\nname = \"amo\"\nkind = \"amocrm\"\ntoken_env = \"T\"\n"),
+        "okk: FILE:1:1: нет ключа «url»; добавьте url = … в эту таблицу\n"
+    );
+    assert_eq!(
+        said("auditor = \"anna\nlang = \"ru\"\n"),
+        "okk: FILE:1:16: ошибка TOML: текст не закрыт; закончите его той же кавычкой, с \
+         которой он начат\n"
+    );
+    assert_eq!(
+        said("auditor \"anna\"\n"),
+        "okk: FILE:1:9: ошибка TOML: у ключа нет значения; пишите ключ = значение\n"
+    );
+    let err = said("[keys.card]\nstale = 5\n");
+    assert!(
+        err.starts_with("okk: FILE:2:9: число `5` — здесь неверный тип; напишите клавишу"),
+        "{err}"
+    );
+    // A complaint okk has no words for keeps the reader's own, in parentheses.
+    std::fs::write(&config, "auditor = 1.2.3\n").unwrap();
+    let out = desk
+        .okk()
+        .args(["--lang", "ru", "--config"])
+        .arg(&config)
+        .args(["crm", "list"])
+        .output()
+        .unwrap();
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(err.contains(":1:14: ошибка TOML (invalid float"), "{err}");
+}

@@ -918,6 +918,14 @@ fn every_single_mistake_reads_in_russian() {
         "name = \"Ф\"\n[[stages]]\nname = \"А\"\n[[stages.rules]]\nkind = \"markers\"\n",
         "name = \"Ф\"\n[markers]\nlost = [\"\", 5]\n[[stages]]\nname = \"А\"\n",
         "name = \"Ф\"\n[[custom_fields]]\ntype = \"text\"\n[[custom_fields]]\nname = \"Б\"\n[[custom_fields]]\nname = \"Б\"\n[[stages]]\nname = \"А\"\n",
+        // The TOML reader's own complaints, which it words in English.
+        "name = \"Ф\n[[stages]]\nname = \"А\"\n",
+        "name = Ф\n[[stages]]\nname = \"А\"\n",
+        "name = \"Ф\"\n[[stages]\nname = \"А\"\n",
+        "name = \"Ф\"\n[[stages]]\nname \"А\"\n",
+        "name = \"Ф\"\n[[stages]]\nname = \"А\" kind = \"open\"\n",
+        "name = \"Ф\"\n[[stages]]\nname = \"А\"\naliases = [\"Б\" \"В\"]\n",
+        "name = \"Ф\"\n[[stages]]\nname = \"А\"\naliases = [\"Б\"\n",
     ];
     for src in cases {
         let ru = with(Lang::Ru, || match load_str(src, Path::new("f.toml")) {

@@ -1,6 +1,7 @@
 //! Reads the funnel TOML into the raw structs. Unknown keys and values of the wrong type are
 //! all reported, each at its key; only a syntax error stops the reading. Serde's and the TOML
-//! reader's messages are reworded here and given their line and key.
+//! reader's messages are given their line and key here, and reworded by
+//! `text::funnel_config::toml_error` (config.toml's errors are, too).
 
 use serde::Deserialize;
 use toml::de::{DeTable, DeValue};
@@ -86,7 +87,7 @@ fn add(src: &str, error: &toml::de::Error, report: &mut Report) {
         }
         _ => key_at(src, span.start),
     };
-    report.add(span, key, reword(error.message()));
+    report.add(span, key, text::toml_error(error.message()));
 }
 
 /// Reports every key `keys` does not list, in this table and the arrays of tables below it,
@@ -118,41 +119,13 @@ fn unknown_keys(table: &mut DeTable<'_>, keys: &Keys, src: &str, report: &mut Re
     }
 }
 
-/// Serde's and the TOML parser's messages, in the shape "what is wrong; how to fix it".
-fn reword(message: &str) -> String {
-    let message = message.trim();
-    if let Some(rest) = message.strip_prefix("unknown field ") {
-        let mut names = backticked(rest).into_iter();
-        let key = names.next().unwrap_or_default();
-        return text::unknown_key(&key, &names.collect::<Vec<_>>());
-    }
-    if let Some(rest) = message.strip_prefix("invalid type: ")
-        && let Some((found, expected)) = rest.split_once(", expected ")
-    {
-        return text::wrong_type(found, expected);
-    }
-    if message == "duplicate key" {
-        return text::duplicate_key();
-    }
-    text::syntax(message)
-}
-
-/// The `quoted` words of a serde message, in order.
-fn backticked(s: &str) -> Vec<String> {
-    s.split('`')
-        .skip(1)
-        .step_by(2)
-        .map(str::to_string)
-        .collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
     fn unknown_field_message_lists_the_known_keys() {
-        let m = reword("unknown field `wieght`, expected one of `id`, `text`, `weight`");
+        let m = text::toml_error("unknown field `wieght`, expected one of `id`, `text`, `weight`");
         assert_eq!(
             m,
             text::unknown_key("wieght", &["id".into(), "text".into(), "weight".into()])
@@ -161,7 +134,7 @@ mod tests {
 
     #[test]
     fn type_errors_say_what_to_write() {
-        let m = reword("invalid type: string \"3\", expected i64");
+        let m = text::toml_error("invalid type: string \"3\", expected i64");
         assert!(m.contains("a whole number"), "{m}");
     }
 }

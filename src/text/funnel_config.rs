@@ -1,4 +1,5 @@
-//! Messages of the funnel config: problems found in the funnel TOML and the labels of `okk funnel show`.
+//! Messages of the funnel config: problems found in the funnel TOML and the labels of `okk funnel show`,
+//! and the TOML reader's errors in any TOML file the user writes (config.toml's too).
 //! Each problem says what is wrong and how to fix it; the position is added by the caller.
 
 use std::fmt::Write as _;
@@ -31,6 +32,7 @@ fn word(w: &str) -> String {
         WORD_TABLE_OR_DATE => tr!("funnel_config-word-table-or-date"),
         EXPECTING_PHRASES => tr!("funnel_config-expecting-phrases"),
         EXPECTING_REQUIRED => tr!("funnel_config-expecting-required"),
+        EXPECTING_KEYS => tr!("funnel_config-expecting-keys"),
         other => other.to_string(),
     }
 }
@@ -97,9 +99,11 @@ pub fn wrong_type(found: &str, expected: &str) -> String {
         "a string" | "a borrowed string" => tr!("funnel_config-want-string"),
         "a boolean" => tr!("funnel_config-want-bool"),
         "a sequence" => tr!("funnel_config-want-list"),
-        "a map" | "struct RawStage" | "struct RawChecklistItem" | "struct RawCustomField" => {
-            tr!("funnel_config-want-table")
-        }
+        "a map"
+        | "struct RawStage"
+        | "struct RawChecklistItem"
+        | "struct RawCustomField"
+        | "struct RawConnection" => tr!("funnel_config-want-table"),
         other => word(other),
     };
     tr!(
@@ -107,6 +111,70 @@ pub fn wrong_type(found: &str, expected: &str) -> String {
         found = found_word(found),
         want = want
     )
+}
+
+/// The TOML reader's or serde's message about a TOML file the user wrote (the funnel,
+/// config.toml), in the shape "what is wrong; how to fix it" and in the reader's language. The
+/// reader's own words are kept (in parentheses) only where no kind below matches.
+pub fn toml_error(message: &str) -> String {
+    let message = message.trim();
+    if let Some(rest) = message.strip_prefix("unknown field ") {
+        let mut names = backticked(rest).into_iter();
+        let key = names.next().unwrap_or_default();
+        return unknown_key(&key, &names.collect::<Vec<_>>());
+    }
+    if let Some(rest) = message.strip_prefix("missing field ") {
+        let key = backticked(rest).into_iter().next().unwrap_or_default();
+        return tr!("funnel_config-missing-key", key = key);
+    }
+    if let Some(rest) = message.strip_prefix("unknown variant ") {
+        let mut names = backticked(rest).into_iter();
+        let value = names.next().unwrap_or_default();
+        let expected: Vec<String> = names.map(|n| format!("\"{n}\"")).collect();
+        return tr!(
+            "funnel_config-unknown-value",
+            value = value,
+            expected = expected.join(", ")
+        );
+    }
+    if let Some(rest) = message.strip_prefix("invalid type: ")
+        && let Some((found, expected)) = rest.split_once(", expected ")
+    {
+        return wrong_type(found, expected);
+    }
+    if message == "duplicate key" {
+        return duplicate_key();
+    }
+    // The parser's: "KIND, expected WHAT" (what it expected is in its own terms: `=`, newline).
+    let kind = message.split(", expected").next().unwrap_or(message);
+    match kind {
+        "key with no value" => tr!("funnel_config-syntax-no-value"),
+        "string values must be quoted" => tr!("funnel_config-syntax-unquoted"),
+        "invalid basic string"
+        | "invalid literal string"
+        | "invalid multi-line basic string"
+        | "invalid multi-line literal string"
+        | "invalid string" => tr!("funnel_config-syntax-unclosed-string"),
+        "unclosed table" | "unclosed array table" => tr!("funnel_config-syntax-unclosed-header"),
+        "unclosed array" => tr!("funnel_config-syntax-unclosed-list"),
+        "missing comma between array elements" => tr!("funnel_config-syntax-list-comma"),
+        "unexpected key or value" | "unexpected content" => {
+            tr!("funnel_config-syntax-one-per-line")
+        }
+        "unquoted keys cannot be empty" | "invalid key" | "invalid unquoted key" => {
+            tr!("funnel_config-syntax-bad-key")
+        }
+        _ => syntax(message),
+    }
+}
+
+/// The `quoted` words of a serde message, in order.
+fn backticked(s: &str) -> Vec<String> {
+    s.split('`')
+        .skip(1)
+        .step_by(2)
+        .map(str::to_string)
+        .collect()
 }
 
 // ---- funnel ----
@@ -518,6 +586,8 @@ pub const WORD_TABLE: &str = "a table";
 pub const WORD_TABLE_OR_DATE: &str = "a table or a date";
 pub const EXPECTING_PHRASES: &str = "a list of phrases";
 pub const EXPECTING_REQUIRED: &str = "a field name or { field = \"…\", severity = \"…\" }";
+/// config.toml's `[keys.SCREEN]` values.
+pub const EXPECTING_KEYS: &str = "a key or a list of keys";
 
 /// A `[suggest]` key okk does not know.
 pub fn suggest_key_unknown(key: &str, known: &[&str]) -> String {

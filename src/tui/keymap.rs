@@ -259,11 +259,41 @@ pub struct KeymapError {
 pub type KeysTable =
     BTreeMap<toml::Spanned<String>, BTreeMap<toml::Spanned<String>, toml::Spanned<KeyList>>>;
 
-#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
-#[serde(untagged)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum KeyList {
     One(String),
     Many(Vec<String>),
+}
+
+/// By hand rather than `untagged`: a wrong value is then said as what was expected ("a key or a
+/// list of keys"), in the user's language, not as serde's "did not match any variant".
+impl<'de> serde::Deserialize<'de> for KeyList {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<KeyList, D::Error> {
+        struct Keys;
+        impl<'de> serde::de::Visitor<'de> for Keys {
+            type Value = KeyList;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str(crate::text::funnel_config::EXPECTING_KEYS)
+            }
+
+            fn visit_str<E: serde::de::Error>(self, key: &str) -> Result<KeyList, E> {
+                Ok(KeyList::One(key.to_string()))
+            }
+
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                mut seq: A,
+            ) -> Result<KeyList, A::Error> {
+                let mut keys = Vec::new();
+                while let Some(key) = seq.next_element::<String>()? {
+                    keys.push(key);
+                }
+                Ok(KeyList::Many(keys))
+            }
+        }
+        d.deserialize_any(Keys)
+    }
 }
 
 impl Keymap {

@@ -9,6 +9,16 @@ funnel_config-syntax = not valid TOML: { $detail }; fix the text at this spot
 funnel_config-unknown-key-none = unknown key «{ $key }»; this table takes no keys, remove it
 funnel_config-unknown-key = unknown key «{ $key }»; remove it or use one of: { $expected }
 funnel_config-duplicate-key = this key is set twice in the same table; keep only one
+funnel_config-missing-key = the key «{ $key }» is missing; add { $key } = … to this table
+funnel_config-unknown-value = «{ $value }» is not a value this key takes; use one of: { $expected }
+funnel_config-syntax-no-value = not valid TOML: this key has no value; write key = value
+funnel_config-syntax-unquoted = not valid TOML: text must be in quotes; write "…"
+funnel_config-syntax-unclosed-string = not valid TOML: the text is not closed; end it with the quote it begins with
+funnel_config-syntax-unclosed-header = not valid TOML: the table's header is not closed; end it with ] (]] for [[…]])
+funnel_config-syntax-unclosed-list = not valid TOML: the list is not closed; end it with ]
+funnel_config-syntax-list-comma = not valid TOML: a comma is missing between the list's items
+funnel_config-syntax-one-per-line = not valid TOML: one key = value a line; start a new line here
+funnel_config-syntax-bad-key = not valid TOML: a key is missing or not valid here; write it in letters, digits, - and _, or in quotes
 funnel_config-table-for-list = a single [table] stands where a list of tables belongs; write its header with double brackets, [[…]]
 funnel_config-want-integer = a whole number, without quotes
 funnel_config-want-string = text in double quotes
@@ -75,6 +85,7 @@ funnel_config-word-table = a table
 funnel_config-word-table-or-date = a table or a date
 funnel_config-expecting-phrases = a list of phrases
 funnel_config-expecting-required = a field name or {"{"} field = "…", severity = "…" {"}"}
+funnel_config-expecting-keys = a key in quotes or a list of keys, e.g. "z" or ["i", "h"]
 
 funnel_config-show-stages = Stages, in funnel order:
 funnel_config-show-custom-fields = Custom fields:

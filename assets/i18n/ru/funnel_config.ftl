@@ -5,10 +5,20 @@
 funnel_config-none = (нет)
 funnel_config-cannot-read = не удаётся прочитать файл воронки ({ $error }); проверьте путь и права на чтение
 funnel_config-not-utf8 = файл — не текст в UTF-8; сохраните его в UTF-8 (в Блокноте: Сохранить как → Кодировка → UTF-8)
-funnel_config-syntax = ошибка TOML: { $detail }; исправьте текст в этом месте
+funnel_config-syntax = ошибка TOML ({ $detail }); исправьте текст в этом месте
 funnel_config-unknown-key-none = неизвестный ключ «{ $key }»; в этой таблице ключей нет, удалите его
 funnel_config-unknown-key = неизвестный ключ «{ $key }»; удалите его или используйте один из: { $expected }
 funnel_config-duplicate-key = этот ключ задан дважды в одной таблице; оставьте один
+funnel_config-missing-key = нет ключа «{ $key }»; добавьте { $key } = … в эту таблицу
+funnel_config-unknown-value = «{ $value }» — недопустимое значение этого ключа; используйте одно из: { $expected }
+funnel_config-syntax-no-value = ошибка TOML: у ключа нет значения; пишите ключ = значение
+funnel_config-syntax-unquoted = ошибка TOML: текст должен быть в кавычках; пишите "…"
+funnel_config-syntax-unclosed-string = ошибка TOML: текст не закрыт; закончите его той же кавычкой, с которой он начат
+funnel_config-syntax-unclosed-header = ошибка TOML: заголовок таблицы не закрыт; закончите его знаком ] (]] для [[…]])
+funnel_config-syntax-unclosed-list = ошибка TOML: список не закрыт; закончите его знаком ]
+funnel_config-syntax-list-comma = ошибка TOML: между элементами списка нет запятой
+funnel_config-syntax-one-per-line = ошибка TOML: по одной паре ключ = значение в строке; начните здесь новую строку
+funnel_config-syntax-bad-key = ошибка TOML: здесь нет ключа или он записан неверно; пишите его буквами, цифрами, - и _ или в кавычках
 funnel_config-table-for-list = одиночная [таблица] стоит там, где нужен список таблиц; напишите её заголовок в двойных скобках, [[…]]
 funnel_config-want-integer = целое число без кавычек
 funnel_config-want-string = текст в двойных кавычках
@@ -75,6 +85,7 @@ funnel_config-word-table = таблица
 funnel_config-word-table-or-date = таблица или дата
 funnel_config-expecting-phrases = список фраз
 funnel_config-expecting-required = название поля или {"{"} field = "…", severity = "…" {"}"}
+funnel_config-expecting-keys = клавишу в кавычках или список клавиш, например "z" или ["i", "h"]
 
 funnel_config-show-stages = Этапы в порядке воронки:
 funnel_config-show-custom-fields = Дополнительные поля:
