@@ -614,6 +614,113 @@ fn xlsx_sheet_flag_picks_the_second_sheet() {
     );
 }
 
+/// `amocrm_two_sheets.xlsx` with its first sheet's XML changed by `edit`, written to `name`
+/// in the desk's temp dir.
+fn edited_workbook(desk: &Desk, name: &str, edit: impl Fn(&str) -> String) -> String {
+    use std::io::{Read, Write};
+    let bytes = std::fs::read(fixture("amocrm_two_sheets.xlsx")).unwrap();
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+    let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let opts = zip::write::SimpleFileOptions::default();
+    for i in 0..zip.len() {
+        let mut part = zip.by_index(i).unwrap();
+        let name = part.name().unwrap().to_string();
+        let mut data = String::new();
+        part.read_to_string(&mut data).unwrap();
+        if name == "xl/worksheets/sheet1.xml" {
+            data = edit(&data);
+        }
+        out.start_file(name.as_str(), opts).unwrap();
+        out.write_all(data.as_bytes()).unwrap();
+    }
+    let path = desk.dir.path().join(name);
+    std::fs::write(&path, out.finish().unwrap().into_inner()).unwrap();
+    path_arg(&path)
+}
+
+/// A workbook a script or a report generator wrote keeps its formulas but not their values:
+/// those cells read as empty, so the report says how many there are and where the first is,
+/// instead of importing blanks without a word.
+#[test]
+fn xlsx_formula_cells_without_a_value_are_counted_and_the_first_is_named() {
+    let desk = Desk::new();
+    let file = edited_workbook(&desk, "formulas.xlsx", |xml| {
+        let edited = xml
+            .replace(
+                r#"<c r="C2"><v>7500000</v></c>"#,
+                r#"<c r="C2"><f>SUM(H2:J2)</f></c>"#,
+            )
+            .replace(
+                r#"<c r="C3"><v>3900000.5</v></c>"#,
+                r#"<c r="C3"><f>C2/2</f></c>"#,
+            )
+            // A formula with its value kept reads as that value.
+            .replace(
+                r#"<c r="G2" t="inlineStr"><is><t>Екатеринбург</t></is></c>"#,
+                r#"<c r="G2" t="str"><f>"Екатеринбург"</f><v>Екатеринбург</v></c>"#,
+            );
+        assert_eq!(edited.matches("<f>").count(), 3, "the fixture changed");
+        edited
+    });
+    let r = desk.import_one(&[&file]);
+    assert_eq!(r["cards"], 3);
+    assert_eq!(r["warnings"], 1, "{r}");
+    let w = &r["warning_samples"][0];
+    assert_eq!(
+        (&w["line"], &w["column"]),
+        (&json!(2), &json!("Бюджет")),
+        "{w}"
+    );
+    let said = w["message"].as_str().unwrap();
+    assert!(said.starts_with("2 formula cells hold no value"), "{said}");
+    assert!(
+        said.contains("the first: sheet «Сделки», cell C2 (column «Бюджет»)"),
+        "{said}"
+    );
+    assert_eq!(desk.card("5001")["amount"], serde_json::Value::Null);
+    assert_eq!(
+        json_col(&desk.card("5001"), "fields"),
+        json!({"Город": "Екатеринбург"})
+    );
+
+    // The text report, in Russian.
+    let out = succeeded(
+        desk.okk()
+            .args(["--lang", "ru", "import", "--dry-run", &file]),
+    );
+    assert!(
+        out.contains("2 ячейки с формулами без значений импортированы пустыми"),
+        "{out}"
+    );
+    assert!(
+        out.contains("первая: лист «Сделки», ячейка C2 (столбец «Бюджет»)"),
+        "{out}"
+    );
+
+    // One such cell is said as one.
+    let one = edited_workbook(&desk, "one_formula.xlsx", |xml| {
+        xml.replace(
+            r#"<c r="C4"><v>6000000</v></c>"#,
+            r#"<c r="C4"><f>1+1</f><v></v></c>"#,
+        )
+    });
+    let r = desk.import_one(&["--dry-run", &one]);
+    let said = r["warning_samples"][0]["message"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(
+        said.starts_with("a formula cell holds no value")
+            && said.contains("cell C4 (column «Бюджет»)"),
+        "{said}"
+    );
+    // The fixture itself has none.
+    assert_eq!(
+        Desk::new().import_one(&[&fixture("amocrm_two_sheets.xlsx")])["warnings"],
+        0
+    );
+}
+
 #[test]
 fn xlsx_unknown_sheet_is_refused_with_the_sheets_it_has() {
     let desk = Desk::new();

@@ -152,6 +152,8 @@ struct FileFacts {
     unknown: Vec<UnknownStage>,
     /// The pipelines the file held: a full export of them makes their absentees gone.
     scopes: Vec<Option<String>>,
+    /// A workbook's formula cells that hold no value (imported empty).
+    uncalculated: xlsx::Uncalculated,
 }
 
 /// What the reader thread sends the writer.
@@ -269,7 +271,10 @@ pub fn import_file(
         .map_err(|e| fail.store(e))?;
     let pumped = pump(&mut *import, &setup, opened.rows, fail)?;
     let judged = setup.in_pass;
-    let Pumped { tally, facts } = pumped;
+    let Pumped { mut tally, facts } = pumped;
+    if let Some(w) = uncalculated_warning(&facts.uncalculated, opened.sheet.as_deref(), &mapper) {
+        tally.warn_first(w);
+    }
     let cards = tally.counts.inserted + tally.counts.updated + tally.counts.unchanged;
     let mut counts = tally.counts;
     counts.rows = facts.rows;
@@ -451,6 +456,13 @@ struct Tally {
 }
 
 impl Tally {
+    /// A warning about the file as a whole: counted, and shown before the rows' own.
+    fn warn_first(&mut self, w: Warning) {
+        self.counts.warnings += 1;
+        self.samples.insert(0, w);
+        self.samples.truncate(WARNING_SAMPLES);
+    }
+
     fn warn(&mut self, ws: Vec<Warning>) {
         self.counts.warnings += ws.len() as u64;
         for w in ws {
@@ -714,6 +726,7 @@ impl<'a> Reader<'a> {
             let item = self.item(l, done, hash);
             self.items.push(item);
         }
+        self.facts.uncalculated = rows.uncalculated();
         self.send(tx)
     }
 
@@ -857,6 +870,30 @@ impl<'a> Reader<'a> {
             }
         }
     }
+}
+
+/// One warning for a workbook's formula cells that hold no value: how many, and the first's
+/// sheet, cell and column header. Without it they would be imported empty without a word.
+fn uncalculated_warning(
+    u: &xlsx::Uncalculated,
+    sheet: Option<&str>,
+    mapper: &Mapper,
+) -> Option<Warning> {
+    let (r, c, column) = u.first.filter(|_| u.cells > 0)?;
+    let header = column
+        .and_then(|i| mapper.names().get(i))
+        .map(String::as_str)
+        .unwrap_or_default();
+    Some(Warning {
+        line: r as u64 + 1,
+        column: header.to_string(),
+        message: msg::formulas_without_values(
+            u.cells,
+            sheet.unwrap_or_default(),
+            &xlsx::cell_ref(r, c),
+            header,
+        ),
+    })
 }
 
 fn row_error(file: &str, e: RowError) -> ImportError {

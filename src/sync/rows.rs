@@ -3,7 +3,7 @@
 use std::io::Read;
 
 use super::csv::{CsvError, CsvReader};
-use super::xlsx::{Row, SheetError, SheetRows};
+use super::xlsx::{Row, SheetError, SheetRows, Uncalculated};
 
 pub enum RowSource {
     Csv(Box<CsvReader<Box<dyn Read + Send>>>),
@@ -78,6 +78,14 @@ impl RowSource {
         match self {
             RowSource::Csv(r) => r.field(i),
             RowSource::Sheet { current, .. } => Ok(current.1.get(i).map_or("", String::as_str)),
+        }
+    }
+
+    /// A sheet's formula cells with no value kept, once its rows are read through.
+    pub fn uncalculated(&self) -> Uncalculated {
+        match self {
+            RowSource::Csv(_) => Uncalculated::default(),
+            RowSource::Sheet { rows, .. } => rows.uncalculated(),
         }
     }
 

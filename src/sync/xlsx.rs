@@ -15,6 +15,17 @@ use crate::text::import as msg;
 /// A row: its 1-based number in the sheet, and its cells from the header's first column.
 pub type Row = (u64, Vec<String>);
 
+/// Formula cells an xlsx keeps no value for: a program that writes workbooks without
+/// calculating them (a script, a report generator) leaves only the formula, which calamine
+/// reads as an empty cell. How many, and where the first is.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Uncalculated {
+    pub cells: u64,
+    /// The first one: its 0-based row and column in the sheet, and its column counted from the
+    /// header's first (`None` left of the header, or before any header cell).
+    pub first: Option<(u32, u32, Option<usize>)>,
+}
+
 /// Why a sheet's row cannot be read: the cell it is at, when known.
 #[derive(Debug, Clone, PartialEq)]
 pub enum SheetError {
@@ -45,12 +56,14 @@ pub struct SheetRows {
     batch: std::vec::IntoIter<Row>,
     /// Raised once the rows before it are read (a sheet read whole).
     failed: Option<SheetError>,
+    /// Known once the sheet is read through.
+    uncalculated: Uncalculated,
 }
 
 enum Msg {
     Rows(Vec<Row>),
     Failed(SheetError),
-    Done,
+    Done(Uncalculated),
 }
 
 impl SheetRows {
@@ -59,7 +72,13 @@ impl SheetRows {
             rx: None,
             batch: rows.into_iter(),
             failed,
+            uncalculated: Uncalculated::default(),
         }
+    }
+
+    /// The formula cells without a value, once the rows are read through.
+    pub fn uncalculated(&self) -> Uncalculated {
+        self.uncalculated
     }
 
     pub fn next_row(&mut self) -> Result<Option<Row>, SheetError> {
@@ -72,8 +91,9 @@ impl SheetRows {
             };
             match rx.recv() {
                 Ok(Msg::Rows(rows)) => self.batch = rows.into_iter(),
-                Ok(Msg::Done) => {
+                Ok(Msg::Done(uncalculated)) => {
                     self.rx = None;
+                    self.uncalculated = uncalculated;
                     return Ok(None);
                 }
                 Ok(Msg::Failed(e)) => {
@@ -128,8 +148,10 @@ pub fn open(path: &Path, sheet: Option<&str>, limits: &Limits) -> Result<Sheet, 
     };
     let limits = *limits;
     // Xlsx and Xlsb stream alike, but their cell readers share no trait: one body for both.
+    // `$next` reads a cell and whether it is a formula with no value kept (xlsb keeps a value
+    // with every formula).
     macro_rules! streamed {
-        ($workbook:ident) => {{
+        ($workbook:ident, |$cells:ident| $next:expr) => {{
             let mut wb =
                 $workbook::new(reopen()?).map_err(|e| msg::broken_workbook(&e.to_string()))?;
             let name = pick_sheet(wb.sheet_names(), sheet)?;
@@ -138,18 +160,25 @@ pub fn open(path: &Path, sheet: Option<&str>, limits: &Limits) -> Result<Sheet, 
                 .map_err(|e| msg::broken_workbook(&e.to_string()))?;
             let sheet_name = name.clone();
             let rows = stream(move |tx| {
-                let mut cells = wb
+                let mut $cells = wb
                     .worksheet_cells_reader(&sheet_name)
                     .map_err(|e| SheetError::Whole(msg::broken_workbook(&e.to_string())))?;
-                pump(|| cells.next_cell().map_err(|e| e.to_string()), &limits, tx)
+                pump(|| $next.map_err(|e| e.to_string()), &limits, tx)
             });
             Ok(Sheet { name, rows })
         }};
     }
     // calamine reads hostile bytes: a panic in it is a broken workbook, not a crash.
     guarded(|| match format {
-        Format::Xlsx => streamed!(Xlsx),
-        Format::Xlsb => streamed!(Xlsb),
+        Format::Xlsx => streamed!(Xlsx, |cells| cells.next_cell_with_formula_metadata().map(
+            |c| c.map(|c| {
+                let no_value = c.formula.is_some() && c.value == DataRef::Empty;
+                (Cell::new(c.pos, c.value), no_value)
+            })
+        )),
+        Format::Xlsb => streamed!(Xlsb, |cells| cells
+            .next_cell()
+            .map(|c| c.map(|c| (c, false)))),
         Format::Ods => {
             super::ods::check(reopen()?, sheet, &limits)?;
             let wb = Ods::new(reopen()?).map_err(|e| msg::broken_workbook(&e.to_string()))?;
@@ -231,14 +260,14 @@ fn vet_zip<R: Read + Seek>(file: &mut R, limits: &Limits) -> Result<Format, Stri
 /// Runs `read` on a thread that hands rows over in batches; the import reads them as they come.
 fn stream<F>(read: F) -> SheetRows
 where
-    F: FnOnce(&SyncSender<Msg>) -> Result<(), SheetError> + Send + 'static,
+    F: FnOnce(&SyncSender<Msg>) -> Result<Uncalculated, SheetError> + Send + 'static,
 {
     let (tx, rx) = sync_channel(2);
     let spawned = std::thread::Builder::new()
         .name("okk-sheet".into())
         .spawn(move || {
             let end = match catch_unwind(AssertUnwindSafe(|| read(&tx))) {
-                Ok(Ok(())) => Msg::Done,
+                Ok(Ok(uncalculated)) => Msg::Done(uncalculated),
                 Ok(Err(e)) => Msg::Failed(e),
                 Err(_) => Msg::Failed(SheetError::Whole(msg::broken_workbook(""))),
             };
@@ -250,6 +279,7 @@ where
             rx: Some(rx),
             batch: Vec::new().into_iter(),
             failed: None,
+            uncalculated: Uncalculated::default(),
         },
         Err(e) => SheetRows::from_rows(Vec::new(), Some(SheetError::Whole(e.to_string()))),
     }
@@ -259,21 +289,29 @@ where
 const BATCH_ROWS: usize = 256;
 const BATCH_BYTES: usize = 1 << 20;
 
-/// Streams cells into rows, a batch at a time. Returns when the sheet ends, or quietly when
-/// the import stopped listening.
+/// Streams cells into rows, a batch at a time. Returns when the sheet ends (with the formula
+/// cells it found no value for), or quietly when the import stopped listening.
 fn pump<'a>(
-    mut next: impl FnMut() -> Result<Option<Cell<DataRef<'a>>>, String>,
+    mut next: impl FnMut() -> Result<Option<(Cell<DataRef<'a>>, bool)>, String>,
     limits: &Limits,
     tx: &SyncSender<Msg>,
-) -> Result<(), SheetError> {
+) -> Result<Uncalculated, SheetError> {
     let mut rows = Rows::new(limits);
     let mut batch = Vec::with_capacity(BATCH_ROWS);
     let mut bytes = 0usize;
+    let mut uncalculated = Uncalculated::default();
     loop {
         let cell = next().map_err(|e| SheetError::Whole(msg::broken_workbook(&e)))?;
         let done = match cell {
-            Some(cell) => {
+            Some((cell, no_value)) => {
                 let (r, c) = cell.get_position();
+                if no_value {
+                    uncalculated.cells += 1;
+                    let column = rows.first_col.and_then(|f| c.checked_sub(f));
+                    uncalculated
+                        .first
+                        .get_or_insert((r, c, column.map(|c| c as usize)));
+                }
                 let text = ref_text(cell.get_value());
                 rows.push(r, c, text)?
             }
@@ -287,7 +325,7 @@ fn pump<'a>(
                 bytes = 0;
                 let full = std::mem::replace(&mut batch, Vec::with_capacity(BATCH_ROWS));
                 if tx.send(Msg::Rows(full)).is_err() {
-                    return Ok(());
+                    return Ok(uncalculated);
                 }
             }
         }
@@ -295,7 +333,7 @@ fn pump<'a>(
             if !batch.is_empty() {
                 let _ = tx.send(Msg::Rows(batch));
             }
-            return Ok(());
+            return Ok(uncalculated);
         }
     }
 }

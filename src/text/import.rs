@@ -80,6 +80,33 @@ pub fn missing_column(field: SystemField, profile: &str, expected: &[String]) ->
     )
 }
 
+/// A workbook's formula cells that hold no value, imported empty: how many, and where the first
+/// is (`header` empty when its column has none).
+pub fn formulas_without_values(count: u64, sheet: &str, cell: &str, header: &str) -> String {
+    let column = if header.is_empty() {
+        String::new()
+    } else {
+        crate::tr!("import-formulas-column", header = safe::line(header))
+    };
+    let (sheet, cell) = (safe::line(sheet), cell.to_string());
+    if count == 1 {
+        crate::tr!(
+            "import-formula-without-value",
+            sheet = sheet,
+            cell = cell,
+            column = column
+        )
+    } else {
+        crate::tr!(
+            "import-formulas-without-values",
+            count = count,
+            sheet = sheet,
+            cell = cell,
+            column = column
+        )
+    }
+}
+
 pub fn wrong_field_count(found: usize, expected: usize) -> String {
     crate::tr!(
         "import-wrong-field-count",

@@ -9,6 +9,9 @@ import-field-external-id = ID
 import-field-stage = stage
 import-missing-column-hint = (profile { $profile } looks for { $expected })
 import-missing-column = no { $label } column in the header{ $hint }; name it with --map { $field }=HEADER
+import-formula-without-value = a formula cell holds no value (the program that wrote the file did not calculate it) and was imported empty: sheet «{ $sheet }», cell { $cell }{ $column }; open the file in Excel or LibreOffice, save it and import it again
+import-formulas-without-values = { $count } formula cells hold no value (the program that wrote the file did not calculate them) and were imported empty; the first: sheet «{ $sheet }», cell { $cell }{ $column }; open the file in Excel or LibreOffice, save it and import it again
+import-formulas-column = {" "}(column «{ $header }»)
 import-wrong-field-count = this row has { $found } fields but the header has { $expected }; look for a stray delimiter or an unbalanced quote on this line
 import-empty-required-column = the { $label } column «{ $column }» is empty; every row needs one
 import-empty-required = no { $label } in this row

@@ -10,6 +10,13 @@ import-field-external-id = ID сделки
 import-field-stage = этапа
 import-missing-column-hint = (профиль { $profile } ищет { $expected })
 import-missing-column = в заголовке нет столбца { $label }{ $hint }; укажите его через --map { $field }=СТОЛБЕЦ
+import-formula-without-value = в ячейке с формулой нет значения (программа, записавшая файл, не вычислила её), она импортирована пустой: лист «{ $sheet }», ячейка { $cell }{ $column }; откройте файл в Excel или LibreOffice, сохраните его и импортируйте снова
+import-formulas-without-values = { $count ->
+    [one] { $count } ячейка с формулой без значения импортирована пустой
+    [few] { $count } ячейки с формулами без значений импортированы пустыми
+   *[many] { $count } ячеек с формулами без значений импортированы пустыми
+} (программа, записавшая файл, не вычислила формулы); первая: лист «{ $sheet }», ячейка { $cell }{ $column }; откройте файл в Excel или LibreOffice, сохраните его и импортируйте снова
+import-formulas-column = {" "}(столбец «{ $header }»)
 import-wrong-field-count = в этой строке полей: { $found }, а в заголовке: { $expected }; поищите в строке лишний разделитель или непарную кавычку
 import-empty-required-column = столбец { $label } «{ $column }» пуст; он нужен в каждой строке
 import-empty-required = в этой строке нет { $label }
