@@ -769,6 +769,44 @@ fn crm_add_keeps_only_what_works_and_its_errors_speak_of_the_flags() {
             ][..],
             "has a connection named «amo» already",
         ),
+        // The same account again, under another name: its deals would come in twice.
+        (
+            &[
+                "amo-again",
+                "--kind",
+                "kommo",
+                "--url",
+                "https://X.amocrm.ru/leads/",
+                "--token-env",
+                "T",
+            ][..],
+            "«amo-again» would read the same account as «amo» (x.amocrm.ru) and the same pipelines",
+        ),
+        (
+            &[
+                "amo-rent",
+                "--kind",
+                "amocrm",
+                "--url",
+                "https://x.amocrm.ru",
+                "--token-env",
+                "T",
+                "--pipeline",
+                "Аренда",
+            ][..],
+            "sync «amo» instead, or give the two pipelines apart",
+        ),
+        // Another webhook of the same portal.
+        (
+            &[
+                "b24-again",
+                "--kind",
+                "bitrix24",
+                "--url",
+                "https://p.bitrix24.ru/rest/9/0th3r/",
+            ][..],
+            "would read the same account as «b24» (p.bitrix24.ru)",
+        ),
     ] {
         let out = add(args);
         let stderr = String::from_utf8(out.stderr).unwrap();
@@ -778,6 +816,80 @@ fn crm_add_keeps_only_what_works_and_its_errors_speak_of_the_flags() {
         assert!(!stderr.contains("token_env"), "{args:?}: {stderr}");
     }
     assert_eq!(std::fs::read_to_string(&config).unwrap(), before);
+
+    // One account, its pipelines parted between two connections: no deal is read twice.
+    for (name, pipeline) in [("y-sales", "Продажи"), ("y-rent", "Аренда")] {
+        let out = add(&[
+            name,
+            "--kind",
+            "amocrm",
+            "--url",
+            "https://y.amocrm.ru",
+            "--token-env",
+            "T",
+            "--pipeline",
+            pipeline,
+        ]);
+        assert!(out.status.success(), "{out:?}");
+    }
+    let out = add(&[
+        "y-all",
+        "--kind",
+        "amocrm",
+        "--url",
+        "https://y.amocrm.ru",
+        "--token-env",
+        "T",
+    ]);
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("as «y-sales» (y.amocrm.ru)"), "{stderr}");
+}
+
+/// Two [[crm]] tables written by hand for one account (another name, the same address): each
+/// deal would be synced twice, as two cards under two sources. `okk crm list` and `okk sync`
+/// say so once, at the second table's name; the sync still runs.
+#[test]
+fn two_connections_of_one_account_are_warned_about_once() {
+    let crm = FakeCrm::start(State::with_deals(3), 0);
+    let desk = Synced::new(&crm);
+    let mut config = std::fs::read_to_string(&desk.config).unwrap();
+    config.push_str(&format!(
+        "\n[[crm]]\nname = \"again\"\nkind = \"amocrm\"\nurl = \"{}/\"\ntoken_env = \"{TOKEN_ENV}\"\n",
+        crm.url
+    ));
+    std::fs::write(&desk.config, config).unwrap();
+    let warning = format!(
+        "okk: {}:8:8: connection «again» reads the same account as «main» (line 2, ",
+        desk.config.display()
+    );
+
+    let out = desk.okk().args(["crm", "list"]).output().unwrap();
+    assert!(out.status.success(), "{out:?}");
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(stderr.matches(&warning).count(), 1, "{stderr}");
+    assert!(
+        stderr.contains("every deal they share is synced twice, as two cards under two sources"),
+        "{stderr}"
+    );
+
+    let out = desk.okk().args(["sync", "--json"]).output().unwrap();
+    assert!(out.status.success(), "{out:?}");
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(stderr.matches(&warning).count(), 1, "{stderr}");
+    assert_eq!(String::from_utf8(out.stdout).unwrap().lines().count(), 2);
+
+    // In Russian too.
+    let out = desk
+        .okk()
+        .args(["--lang", "ru", "crm", "list"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        stderr.contains("подключение «again» читает тот же аккаунт, что и «main» (строка 2, "),
+        "{stderr}"
+    );
 }
 
 /// Starts `okk sync --json ARGS` in the background, its output piped.

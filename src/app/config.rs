@@ -29,6 +29,9 @@ pub struct Config {
     pub keymap: Keymap,
     /// The `[[crm]]` connections.
     pub crm: Vec<crate::crm::config::Connection>,
+    /// A warning for each connection that reads deals an earlier one reads too (the same
+    /// account, a pipeline in common): `okk crm list` and `okk sync` say them.
+    pub same_account: Vec<String>,
 }
 
 pub fn load(path: &Path) -> Result<Config> {
@@ -64,9 +67,24 @@ pub fn parse(path: &Path, text: &str) -> Result<Config> {
     }
     let keymap = Keymap::with_overrides(&raw.keys).map_err(|e| at(e.offset, &e.message))?;
     let crm = crate::crm::config::check(&raw.crm).map_err(|e| at(e.offset, &e.message))?;
+    let same_account = crate::crm::config::same_account(&crm)
+        .into_iter()
+        .map(|(first, later)| {
+            let (line, column) = index.position(raw.crm[later].name_offset());
+            let (first_line, _) = index.position(raw.crm[first].name_offset());
+            crate::text::crm::same_account(
+                &format!("{}:{line}:{column}", path.display()),
+                &crm[later].name,
+                &crm[first].name,
+                first_line,
+                &crm[first].account(),
+            )
+        })
+        .collect();
     Ok(Config {
         auditor: raw.auditor.filter(|a| !a.trim().is_empty()),
         keymap,
         crm,
+        same_account,
     })
 }

@@ -81,7 +81,17 @@ fn add(paths: &Paths, args: CrmAddArgs) -> Result<ExitCode> {
         format!("{old}\n{table}")
     };
     // The file as it would be must load (the name is new, the url is https, …).
-    config::parse(&paths.config, &text)?;
+    let added = config::parse(&paths.config, &text)?;
+    // A second connection to an account already connected would bring every deal in twice.
+    if let Some(new) = added.crm.last()
+        && let Some(first) = existing.crm.iter().find(|c| c.reads_deals_of(new))
+    {
+        return Err(user(msg::add_same_account(
+            name,
+            &first.name,
+            &first.account(),
+        )));
+    }
     if let Some(dir) = paths.config.parent() {
         std::fs::create_dir_all(dir)?;
     }
@@ -103,6 +113,9 @@ fn list(paths: &Paths) -> Result<ExitCode> {
     let config = config::load(&paths.config)?;
     if config.crm.is_empty() {
         return Err(user(msg::no_connections()));
+    }
+    for w in &config.same_account {
+        super::warn(w);
     }
     // A store file may not exist yet: then nothing was synced.
     let store: Option<Box<dyn SyncStore>> = match paths.server() {

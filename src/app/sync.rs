@@ -21,6 +21,10 @@ use crate::text::crm as msg;
 pub fn run(paths: &Paths, args: SyncArgs) -> Result<ExitCode> {
     let config = config::load(&paths.config)?;
     let conns = pick(&config.crm, &args.names)?;
+    // Said once, before any connection: the cards of one account under two sources.
+    for w in &config.same_account {
+        super::warn(w);
+    }
     if let Some(url) = paths.server() {
         return on_server(paths, url, &args, &conns);
     }

@@ -52,6 +52,13 @@ impl std::fmt::Debug for Secret {
     }
 }
 
+impl RawConnection {
+    /// Where its `name` is written: the place a problem with the connection as a whole points at.
+    pub fn name_offset(&self) -> usize {
+        self.name.span().start
+    }
+}
+
 /// A config error at a byte offset of the file.
 #[derive(Debug, Clone, PartialEq)]
 pub struct AtError {
@@ -189,7 +196,44 @@ pub fn redact(url: &str) -> String {
     }
 }
 
+/// The connections that read deals an earlier one reads too, each with that earlier one:
+/// (earlier, later) indices. Both sync into the store under their own source, so each deal
+/// they share would become two cards.
+pub fn same_account(conns: &[Connection]) -> Vec<(usize, usize)> {
+    let mut pairs = Vec::new();
+    for (j, later) in conns.iter().enumerate() {
+        if let Some(i) = conns[..j].iter().position(|c| c.reads_deals_of(later)) {
+            pairs.push((i, j));
+        }
+    }
+    pairs
+}
+
 impl Connection {
+    /// The account's host, lower-case and without the scheme's own port: what two connections
+    /// to one account have in common (two Bitrix24 webhooks of a portal differ in their path).
+    pub fn account(&self) -> String {
+        let rest = self.url.split_once("://").map_or(&self.url[..], |(_, r)| r);
+        let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
+        let host = authority.to_ascii_lowercase();
+        let host = host
+            .strip_suffix(":443")
+            .filter(|_| self.url.starts_with("https"))
+            .unwrap_or(host.as_str());
+        host.trim_end_matches('.').to_string()
+    }
+
+    /// Whether some deal both connections read: one account (amoCRM and Kommo are one API),
+    /// and a pipeline in common (none named is every pipeline).
+    pub fn reads_deals_of(&self, other: &Connection) -> bool {
+        let family = |k: Kind| matches!(k, Kind::AmoCrm | Kind::Kommo);
+        let same_api = family(self.kind) == family(other.kind);
+        let common_pipeline = self.pipelines.is_empty()
+            || other.pipelines.is_empty()
+            || self.pipelines.iter().any(|p| other.pipelines.contains(p));
+        same_api && self.account() == other.account() && common_pipeline
+    }
+
     /// The address as it may be shown: the webhook's secret redacted.
     pub fn shown_url(&self) -> String {
         redact(&self.url)
@@ -326,6 +370,57 @@ mod tests {
         }
         let http = add_address(Kind::AmoCrm, "http://x.amocrm.ru").unwrap_err();
         assert!(http.starts_with("--url"), "{http}");
+    }
+
+    fn connections(toml_text: &str) -> Vec<Connection> {
+        #[derive(Deserialize)]
+        struct File {
+            crm: Vec<RawConnection>,
+        }
+        check(&toml::from_str::<File>(toml_text).unwrap().crm).unwrap()
+    }
+
+    #[test]
+    fn two_connections_of_one_account_are_found_unless_their_pipelines_part() {
+        let c = connections(
+            r#"
+[[crm]]
+name = "main"
+kind = "amocrm"
+url = "https://X.amocrm.ru"
+token_env = "T"
+[[crm]]
+name = "again"
+kind = "kommo"
+url = "https://x.amocrm.ru:443/"
+token_env = "T"
+[[crm]]
+name = "sales"
+kind = "amocrm"
+url = "https://y.amocrm.ru"
+token_env = "T"
+pipelines = ["Продажи"]
+[[crm]]
+name = "rent"
+kind = "amocrm"
+url = "https://y.amocrm.ru"
+token_env = "T"
+pipelines = ["Аренда"]
+[[crm]]
+name = "b24"
+kind = "bitrix24"
+url = "https://p.bitrix24.ru/rest/1/one/"
+[[crm]]
+name = "b24-other-webhook"
+kind = "bitrix24"
+url = "https://p.bitrix24.ru/rest/7/two/"
+pipelines = ["Сделки"]
+"#,
+        );
+        assert_eq!(c[1].account(), "x.amocrm.ru");
+        // main/again: one account; sales/rent: one account, pipelines apart; two webhooks of
+        // one portal: one account.
+        assert_eq!(same_account(&c), vec![(0, 1), (4, 5)]);
     }
 
     #[test]

@@ -134,6 +134,35 @@ pub fn add_duplicate(name: &str, config: &Path) -> String {
     )
 }
 
+/// A connection that reads deals an earlier one reads too (`place`: FILE:LINE:COLUMN of its
+/// name): a warning.
+pub fn same_account(
+    place: &str,
+    name: &str,
+    first: &str,
+    first_line: usize,
+    account: &str,
+) -> String {
+    crate::tr!(
+        "crm-same-account",
+        place = safe::line(place).into_owned(),
+        name = safe::line(name),
+        first = safe::line(first),
+        line = first_line,
+        account = safe::line(account)
+    )
+}
+
+/// `okk crm add` of a connection that would read deals an existing one reads.
+pub fn add_same_account(name: &str, first: &str, account: &str) -> String {
+    crate::tr!(
+        "crm-add-same-account",
+        name = safe::line(name),
+        first = safe::line(first),
+        account = safe::line(account)
+    )
+}
+
 pub fn add_cut(url: &str, dropped: &str) -> String {
     crate::tr!(
         "crm-add-cut",

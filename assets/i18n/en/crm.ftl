@@ -26,6 +26,8 @@ crm-add-bad-token-env = --token-env names an environment variable, e.g. --token-
 crm-add-no-token = an amoCRM or Kommo connection needs --token-env VARIABLE or --token-file PATH (mode 0600)
 crm-add-bad-name = NAME (the source its cards get) may not be empty or hold control characters
 crm-add-duplicate = { $config } has a connection named «{ $name }» already; choose another NAME
+crm-same-account = okk: { $place }: connection «{ $name }» reads the same account as «{ $first }» (line { $line }, { $account }) and the same pipelines: every deal they share is synced twice, as two cards under two sources; remove one of the two [[crm]] tables, or give each pipelines of its own
+crm-add-same-account = «{ $name }» would read the same account as «{ $first }» ({ $account }) and the same pipelines: every deal they share would be synced twice, as two cards under two sources; sync «{ $first }» instead, or give the two pipelines apart (--pipeline here, pipelines = […] in «{ $first }»'s table)
 crm-add-cut = kept { $url }: the rest of the address given ({ $dropped }) is not needed
 crm-added = added connection «{ $name }» to { $config }; try it with `okk crm test { $name }`
 crm-column-name = name
