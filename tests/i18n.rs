@@ -367,17 +367,24 @@ fn the_english_word_finder_finds_english_and_lets_russian_and_codes_pass() {
 
 #[test]
 fn the_sync_progress_line_reads_in_the_interface_s_language() {
-    let mut args = i18n::FluentArgs::new();
-    for (k, v) in [
-        ("deals", 250u64),
-        ("pages", 10),
-        ("requests", 12),
-        ("waits", 3),
-    ] {
-        args.set(k, v);
-    }
-    let ru = i18n::message_in(Lang::Ru, "crm-sync-progress", Some(&args));
-    assert_eq!(ru, "сделок: 250, страниц: 10, запросов: 12, ожиданий: 3");
-    let en = i18n::message_in(Lang::En, "crm-sync-progress", Some(&args));
-    assert_eq!(en, "250 deals, 10 pages, 12 requests, 3 waits");
+    use okk::domain::sync_report::{Reading, SyncProgress};
+    let p = SyncProgress {
+        reading: Reading::Deals,
+        deals: 250,
+        pages: 10,
+        requests: 12,
+        retries: 3,
+        ..SyncProgress::default()
+    };
+    let ru = okk::text::lang::with(Lang::Ru, || okk::text::crm::progress(&p));
+    assert_eq!(
+        ru,
+        "сделок прочитано: 250, страниц: 10, запросов: 12, повторов: 3 (CRM была занята или не \
+         отвечала)"
+    );
+    let en = okk::text::lang::with(Lang::En, || okk::text::crm::progress(&p));
+    assert_eq!(
+        en,
+        "deals: 250 read, 10 pages, 12 requests, 3 retries (the CRM was busy or did not answer)"
+    );
 }

@@ -13,6 +13,7 @@ use super::client::{Client, CrmError};
 use super::row::{Page, Reader, StageMove, Step, fmt_unix};
 use super::sync::Failure;
 use crate::domain::deal_note::DealNote;
+use crate::domain::sync_report::Reading;
 
 /// amoCRM's biggest page.
 const LIMIT: usize = 250;
@@ -184,7 +185,10 @@ impl AmoReader {
         );
         let body = client.get(&what).map_err(|e| Failure::at(&what, e))?;
         let events = embedded(body.as_ref(), "events");
-        let mut page = Page::default();
+        let mut page = Page {
+            reading: Reading::Moves,
+            ..Page::default()
+        };
         let mut newest = self.events_from;
         for e in events {
             let id = text(e.get("id"));
@@ -252,7 +256,10 @@ impl AmoReader {
             .get_with(&what, |t| serde_json::from_str::<NotesPage>(t))
             .map_err(|e| Failure::at(&what, e))?
             .unwrap_or_default();
-        let mut page = Page::default();
+        let mut page = Page {
+            reading: Reading::Notes,
+            ..Page::default()
+        };
         let mut newest = self.notes_from;
         for n in body.notes() {
             // A note without its ids cannot be kept current: it is left out.

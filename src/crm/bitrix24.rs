@@ -19,6 +19,7 @@ use super::client::{Client, CrmError};
 use super::row::{Page, Reader, StageMove, Step, fmt_naive};
 use super::sync::Failure;
 use crate::domain::deal_note::{DealNote, NOTES_PER_CARD};
+use crate::domain::sync_report::Reading;
 
 const HEADER: [&str; 13] = [
     "ID",
@@ -456,7 +457,10 @@ impl BitrixReader {
         }
         let what = "/crm.stagehistory.list.json";
         let items = self.history_pages.pop_front().unwrap_or_default();
-        let mut page = Page::default();
+        let mut page = Page {
+            reading: Reading::Moves,
+            ..Page::default()
+        };
         for item in &items {
             let Some(id) = int(item.get("ID")) else {
                 return Err(Failure::body(what, crate::text::crm::DEAL_WITHOUT_ID));

@@ -131,8 +131,6 @@ pub struct Client {
     body: Vec<u8>,
     pub requests: u64,
     pub retries: u64,
-    /// Times the client slept to keep under the rate limit or to back off.
-    pub waits: u64,
     /// Set when the user asks the run to stop (Ctrl-C).
     stop: Option<Arc<AtomicBool>>,
 }
@@ -172,7 +170,6 @@ impl Client {
             body: Vec::new(),
             requests: 0,
             retries: 0,
-            waits: 0,
             stop: None,
         }
     }
@@ -260,7 +257,6 @@ impl Client {
                 }
             };
             self.retries += 1;
-            self.waits += 1;
             std::thread::sleep(wait);
         }
     }
@@ -269,7 +265,6 @@ impl Client {
     fn pace(&mut self) {
         let now = Instant::now();
         if self.next_at > now {
-            self.waits += 1;
             std::thread::sleep(self.next_at - now);
         }
         self.next_at = Instant::now().checked_add(self.interval).unwrap_or(now);

@@ -4,6 +4,7 @@
 use super::client::Client;
 use super::sync::Failure;
 use crate::domain::deal_note::DealNote;
+use crate::domain::sync_report::Reading;
 
 /// One page of what changed, landed in one transaction with its cursors.
 #[derive(Debug, Default)]
@@ -32,6 +33,8 @@ pub struct Page {
     /// Where an unfinished run stands, for a reader whose cursor only moves at the end of a
     /// run (Bitrix24 pages by id): saved with the page, `None` once the run is through.
     pub resume: Option<String>,
+    /// What the page was read for (the progress line says it).
+    pub reading: Reading,
 }
 
 /// A deal's move into a stage, at the CRM's own time (as the deals' dates are kept: amoCRM's in

@@ -22,6 +22,7 @@ use crate::domain::deal_note::notes_digest;
 use crate::domain::funnel::{FieldRef, KnownStages};
 use crate::domain::import_report::UnknownStage;
 use crate::domain::rules::evaluate_with;
+use crate::domain::sync_report::SyncProgress;
 pub use crate::domain::sync_report::SyncReport;
 use crate::domain::{Funnel, SystemField};
 use crate::store::StoreError;
@@ -204,6 +205,7 @@ fn run(
     // The CRM is read on a thread of its own (HTTP, JSON, rows) while this one writes: the
     // pages that wait when a transaction begins, and those that come soon after, land in it.
     let (tx, rx) = mpsc::sync_channel::<Result<Fetched, Failure>>(PAGES_AHEAD);
+    let mut progress = SyncProgress::default();
     let stopped = std::thread::scope(|scope| {
         let fetcher = scope.spawn(move || fetch(reader, client, tx));
         let mut stopped = None;
@@ -224,13 +226,11 @@ fn run(
                 let _ = fetcher.join();
                 return Err(e);
             }
-            if let (Some(b), Some(last)) = (bar, batch.last()) {
-                b.set_message(msg::progress(
-                    lander.report.rows,
-                    lander.pages,
-                    last.requests,
-                    last.waits,
-                ));
+            for f in &batch {
+                progressed(&mut progress, f);
+            }
+            if let Some(b) = bar {
+                b.set_message(msg::progress(&progress));
             }
         }
         let reader = fetcher.join().expect("the CRM reader thread panicked");
@@ -277,7 +277,20 @@ struct Fetched {
     page: Page,
     warnings: Vec<String>,
     requests: u64,
-    waits: u64,
+    retries: u64,
+}
+
+/// The progress line's figures after a landed page: what it was read for, and how much of
+/// that has been read (the client's pacing waits are not counted: they are every request's).
+fn progressed(p: &mut SyncProgress, f: &Fetched) {
+    let page = &f.page;
+    p.reading = page.reading;
+    p.pages += 1;
+    p.deals += page.rows.len() as u64;
+    p.notes += page.notes.len() as u64;
+    p.moves += (page.moves.len() + page.deleted.len()) as u64;
+    p.requests = f.requests;
+    p.retries = f.retries;
 }
 
 /// The fetching thread: pages in order until the reader is through, the channel is gone (the
@@ -294,7 +307,7 @@ fn fetch(
                 page,
                 warnings: reader.warnings(),
                 requests: client.requests,
-                waits: client.waits,
+                retries: client.retries,
             })),
             Err(f) => {
                 let _ = tx.send(Err(f));
@@ -751,5 +764,86 @@ impl<'a> Lander<'a> {
                 }),
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::deal_note::DealNote;
+    use crate::domain::sync_report::Reading;
+    use crate::text::lang::{Lang, with};
+
+    fn fetched(page: Page, requests: u64, retries: u64) -> Fetched {
+        Fetched {
+            page,
+            warnings: Vec::new(),
+            requests,
+            retries,
+        }
+    }
+
+    fn notes(n: usize) -> Page {
+        Page {
+            reading: Reading::Notes,
+            notes: (0..n)
+                .filter_map(|i| DealNote::new("1".into(), i.to_string(), 0, "Перезвонить"))
+                .collect(),
+            ..Page::default()
+        }
+    }
+
+    /// The line as a first amoCRM sync draws it: notes first, then deals, then stage moves.
+    #[test]
+    fn the_progress_line_names_what_the_sync_reads_and_never_counts_waits() {
+        let mut p = SyncProgress::default();
+        progressed(&mut p, &fetched(notes(250), 4, 0));
+        progressed(&mut p, &fetched(notes(120), 5, 0));
+        let line = |p: &SyncProgress| {
+            (
+                with(Lang::En, || msg::progress(p)),
+                with(Lang::Ru, || msg::progress(p)),
+            )
+        };
+        let (en, ru) = line(&p);
+        assert_eq!(en, "notes: 370 read, 2 pages, 5 requests");
+        assert_eq!(ru, "примечаний прочитано: 370, страниц: 2, запросов: 5");
+
+        let deals = Page {
+            rows: vec![Vec::new(); 250],
+            ..Page::default()
+        };
+        progressed(&mut p, &fetched(deals, 6, 1));
+        let (en, ru) = line(&p);
+        assert_eq!(
+            en,
+            "deals: 250 read, 3 pages, 6 requests, 1 retry (the CRM was busy or did not answer)"
+        );
+        assert_eq!(
+            ru,
+            "сделок прочитано: 250, страниц: 3, запросов: 6, повторов: 1 (CRM была занята или не \
+             отвечала)"
+        );
+
+        let moves = Page {
+            reading: Reading::Moves,
+            deleted: vec!["7".into()],
+            moves: Vec::new(),
+            ..Page::default()
+        };
+        progressed(&mut p, &fetched(moves, 7, 1));
+        let (en, _) = line(&p);
+        assert!(
+            en.starts_with("stage moves and deletions: 1 read, 4 pages, 7 requests"),
+            "{en}"
+        );
+        assert_eq!(
+            with(Lang::En, || msg::progress(&SyncProgress {
+                pages: 1,
+                requests: 1,
+                ..SyncProgress::default()
+            })),
+            "deals: 0 read, 1 page, 1 request"
+        );
     }
 }

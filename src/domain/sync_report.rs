@@ -38,3 +38,29 @@ pub struct SyncReport {
     #[serde(skip)]
     pub judged: bool,
 }
+
+/// What a sync is reading, by the page that landed last: its progress line names it (a notes
+/// phase that counted "0 deals" and climbing waits looked stuck).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Reading {
+    /// amoCRM's notes, read account-wide before the deals.
+    Notes,
+    #[default]
+    Deals,
+    /// Stage moves and deletions (amoCRM's events, Bitrix24's stage history), after the deals.
+    Moves,
+}
+
+/// A sync's figures so far, for its progress line on a terminal.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct SyncProgress {
+    pub reading: Reading,
+    pub deals: u64,
+    pub notes: u64,
+    /// Stage moves and deletions.
+    pub moves: u64,
+    pub pages: u64,
+    pub requests: u64,
+    /// Requests sent again (the CRM was busy, or did not answer).
+    pub retries: u64,
+}

@@ -4,7 +4,7 @@
 use std::path::Path;
 
 use super::safe;
-use crate::domain::sync_report::SyncReport;
+use crate::domain::sync_report::{Reading, SyncProgress, SyncReport};
 
 pub fn bad_name() -> String {
     crate::tr!("crm-bad-name")
@@ -505,14 +505,25 @@ pub fn deal(id: &str) -> String {
     crate::tr!("crm-deal", id = id)
 }
 
-/// The sync's progress line on a terminal.
-pub fn progress(deals: u64, pages: u64, requests: u64, waits: u64) -> String {
+/// The sync's progress line on a terminal: what it reads now and how much of it, the pages
+/// and requests, and the retries once there are any.
+pub fn progress(p: &SyncProgress) -> String {
+    let reading = match p.reading {
+        Reading::Notes => crate::tr!("crm-sync-reading-notes", count = p.notes),
+        Reading::Deals => crate::tr!("crm-sync-reading-deals", count = p.deals),
+        Reading::Moves => crate::tr!("crm-sync-reading-moves", count = p.moves),
+    };
+    let retries = if p.retries == 0 {
+        String::new()
+    } else {
+        format!(", {}", crate::tr!("crm-sync-retries", count = p.retries))
+    };
     crate::tr!(
         "crm-sync-progress",
-        deals = deals,
-        pages = pages,
-        requests = requests,
-        waits = waits
+        reading = reading,
+        pages = crate::tr!("crm-sync-pages", count = p.pages),
+        requests = crate::tr!("crm-sync-requests", count = p.requests),
+        retries = retries
     )
 }
 

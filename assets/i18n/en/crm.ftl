@@ -87,7 +87,22 @@ crm-report-warnings = { $count } warnings
 crm-report-warning = warning: { $warning }
 crm-deal = deal { $id }
 crm-sync-opening = { $name }: asking the CRM for its pipelines, users and fields
-crm-sync-progress = { $deals } deals, { $pages } pages, { $requests } requests, { $waits } waits
+crm-sync-progress = { $reading }, { $pages }, { $requests }{ $retries }
+crm-sync-reading-notes = notes: { $count } read
+crm-sync-reading-deals = deals: { $count } read
+crm-sync-reading-moves = stage moves and deletions: { $count } read
+crm-sync-pages = { $count ->
+    [one] { $count } page
+   *[other] { $count } pages
+}
+crm-sync-requests = { $count ->
+    [one] { $count } request
+   *[other] { $count } requests
+}
+crm-sync-retries = { $count ->
+    [one] { $count } retry
+   *[other] { $count } retries
+} (the CRM was busy or did not answer)
 crm-deal-warning = deal { $line }: { $column }: { $message }
 crm-pipeline-without-id = a pipeline without an id
 crm-stage-without-id = a stage without an id
