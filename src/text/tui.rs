@@ -293,6 +293,15 @@ pub fn owner_arrow() -> String {
     tr!("tui-owner-arrow")
 }
 
+/// A new owner suggestion replaced `was` (a review suggests one owner).
+pub fn owner_replaced(owner: &str, was: &str) -> String {
+    tr!(
+        "tui-owner-replaced",
+        owner = safe::line(owner),
+        was = safe::line(was)
+    )
+}
+
 pub fn comment() -> String {
     tr!("tui-comment")
 }

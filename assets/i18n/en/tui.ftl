@@ -74,6 +74,7 @@ tui-score-unanswered = score { $pct } · { $count } unanswered
 tui-suggestion = Suggestion
 tui-stage-arrow = stage →
 tui-owner-arrow = owner →
+tui-owner-replaced = owner → { $owner }, in place of { $was }: a review suggests one owner
 tui-comment = comment
 tui-your-verdict = your verdict
 tui-owner = Owner

@@ -76,6 +76,7 @@ tui-score-unanswered = балл { $pct } · без ответа: { $count }
 tui-suggestion = Предложение
 tui-stage-arrow = этап →
 tui-owner-arrow = ответств. →
+tui-owner-replaced = ответственный → { $owner } вместо { $was }: в проверке предлагают одного ответственного
 tui-comment = комментарий
 tui-your-verdict = ваш вердикт
 tui-owner = Ответств.
