@@ -503,6 +503,11 @@ pub fn lead_columns() -> [String; 8] {
     ]
 }
 
+/// The lead's filter word `word` (`since:…`, `until:…`) holds a day in no form okk reads.
+pub fn filter_bad_day(word: &str) -> String {
+    tr!("tui-filter-bad-day", word = safe::line(word))
+}
+
 /// The lead's list's bottom line: the filter's words.
 pub fn lead_filter_help() -> String {
     format!(" {} ", tr!("tui-lead-filter-help"))

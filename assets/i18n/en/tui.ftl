@@ -145,6 +145,7 @@ tui-lead-score = Score
 tui-lead-suggestion = Suggestion
 tui-lead-age = Age
 tui-lead-filter-help = / auditor:NAME stage:TEXT verdict:ok since:DATE until:DATE disagree calibration
+tui-filter-bad-day = «{ $word }» is not a day: write DD.MM.YYYY or YYYY-MM-DD
 tui-age-days = { $count } d
 tui-age-hours = { $count } h
 tui-age-now = now

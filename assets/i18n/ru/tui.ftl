@@ -148,6 +148,7 @@ tui-lead-score = Балл
 tui-lead-suggestion = Предложение
 tui-lead-age = Ждёт
 tui-lead-filter-help = / auditor:ИМЯ stage:ЭТАП verdict:ok since:ДАТА until:ДАТА disagree calibration
+tui-filter-bad-day = «{ $word }» — не дата: пишите ДД.ММ.ГГГГ или ГГГГ-ММ-ДД
 tui-age-days = { $count } дн.
 tui-age-hours = { $count } ч
 tui-age-now = <1 ч
