@@ -223,6 +223,11 @@ fn a_day_the_filter_cannot_read_is_named_with_the_forms_it_takes() {
     d.press("<enter>");
     assert!(d.status().contains("since:31.13.2026"), "{}", d.status());
     d.snap("lead_list_bad_day");
+    // A review opened: the list's message stays with the list.
+    d.press("<enter>");
+    assert_eq!(d.state.screen, Screen::Decide);
+    assert_eq!(d.status(), "");
+    d.press("q");
     d.press("/<C-u>until:вчера");
     assert_eq!(d.shown(), 6);
     assert!(d.status().contains("until:вчера"), "{}", d.status());

@@ -115,12 +115,17 @@ pub fn unread_day(filter: &str) -> Option<&str> {
     })
 }
 
-/// The status line for the filter after a key: what day it cannot read and the forms it takes,
-/// for as long as the filter holds it; once mended, that message goes (another stays).
-fn say_unread_day(state: &mut State, before: Option<String>) {
+/// The status line for the filter after a key on the list: what day it cannot read and the
+/// forms it takes, for as long as the filter holds it; once mended, that message goes (another
+/// stays).
+fn say_unread_day(state: &mut State, before: Option<String>, opening: bool) {
     let Some(l) = state.lead.as_ref() else {
         return;
     };
+    // The list's message: a review opened (or opening) leaves it behind.
+    if state.screen != Screen::Reviews || opening {
+        return;
+    }
     let now = unread_day(&l.filter).map(msg::filter_bad_day);
     let status = &mut state.shared.status;
     match now {
@@ -184,7 +189,7 @@ pub(super) fn list_keys(state: &mut State, action: Action, cx: &mut Cx) {
     };
     let before = unread_day(&l.filter).map(msg::filter_bad_day);
     list_key(state, action, cx);
-    say_unread_day(state, before);
+    say_unread_day(state, before, action == Action::Open);
 }
 
 fn list_key(state: &mut State, action: Action, cx: &mut Cx) {
