@@ -174,9 +174,9 @@ tui-stats-bottlenecks = Bottlenecks · ~lying (95 % interval) · not ok/reviews
 tui-stats-too-few = Too few reviews to rank: a stage or a manager needs 5 reviews before its share not ok is ranked.
 tui-stats-n = n={ $count }
 tui-stats-no-reviews = No reviews yet: the bottlenecks come from the auditors' verdicts.
-tui-stats-trend = Reviews per day, last { $days } days
-tui-stats-last-week = { $week }: { $share } not ok of { $count } reviews
-tui-stats-totals = in all: { $share } not ok of { $count } reviews
+tui-stats-trend = Reviews per day, { $days } days
+tui-stats-last-week = { $week }: { $share } not ok of { $count }
+tui-stats-totals = in all: { $share } not ok of { $count }
 tui-stats-title = where the funnel leaks
 tui-fields-title = Custom fields kept per stage · declared ones first · f or q: back to the figures
 tui-fields-none = No custom field is filled on any card yet.
