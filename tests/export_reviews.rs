@@ -202,6 +202,39 @@ fn a_lead_override_fills_the_leads_columns_and_the_final_verdict() {
     );
 }
 
+/// A review written before the owner field's correction became the owner suggestion may hold
+/// both: the export names one owner (the picker's, as the CRM file takes it), and a lone owner
+/// correction is the suggested owner, not a correction beside it.
+#[test]
+fn a_review_with_two_owner_suggestions_exports_one_owner() {
+    let desk = Desk::demo();
+    desk.review(
+        "31999149",
+        "anna",
+        "2026-11-20 11:00:00",
+        &Verdict {
+            owner: Some("Васильев Игорь"),
+            corrections: &[("owner", "Попова Анна"), ("title", "Петров Павел")],
+            ..Verdict::of("stale")
+        },
+    );
+    desk.review(
+        "31973177",
+        "anna",
+        "2026-11-20 11:10:00",
+        &Verdict {
+            corrections: &[("owner", "Попова Анна")],
+            ..Verdict::of("stale")
+        },
+    );
+    let (_, rows) = export(&desk, &[]);
+    assert_eq!(rows.len(), 2, "{rows:#?}");
+    assert_eq!(rows[0]["suggested_owner"], "Васильев Игорь");
+    assert_eq!(rows[0]["corrections"], r#"{"title":"Петров Павел"}"#);
+    assert_eq!(rows[1]["suggested_owner"], "Попова Анна");
+    assert_eq!(rows[1]["corrections"], "");
+}
+
 #[test]
 fn since_stage_and_auditor_narrow_the_rows() {
     let desk = Desk::demo();

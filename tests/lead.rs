@@ -203,3 +203,23 @@ fn the_leads_checklist_corrections_are_kept_as_the_reference() {
     );
     assert_eq!(lists[1], None, "an untouched checklist is not copied");
 }
+
+/// The lead's list names a review's one owner suggestion, also when the auditor gave it as a
+/// correction of the owner field (the way the decide screen and the exports read it).
+#[test]
+fn the_leads_list_names_the_owner_a_correction_suggested() {
+    let store = common::Desk::demo();
+    store.review(
+        "31999149",
+        "anna",
+        "2026-11-20 11:00:00",
+        &common::Verdict {
+            corrections: &[("owner", "Попова Анна")],
+            ..common::Verdict::of("stale")
+        },
+    );
+    let (s, _d) = lead(&store.db);
+    let rows = &s.lead.as_ref().unwrap().rows;
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0].suggested_owner.as_deref(), Some("Попова Анна"));
+}

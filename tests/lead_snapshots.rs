@@ -202,6 +202,44 @@ fn a_filter_that_matches_nothing() {
     d.snap("lead_list_no_match");
 }
 
+/// A day the filter cannot read (a month 13, a word) is named in the status line with the forms
+/// it takes, in the desk's language, and filters nothing meanwhile: the list stays as without
+/// it. Mended, the message goes.
+#[test]
+fn a_day_the_filter_cannot_read_is_named_with_the_forms_it_takes() {
+    let mut d = lead_desk();
+    let forms = match crate::LANG {
+        okk::text::lang::Lang::Ru => "ДД.ММ.ГГГГ или ГГГГ-ММ-ДД",
+        _ => "DD.MM.YYYY or YYYY-MM-DD",
+    };
+    d.press("/auditor:boris since:31.13.2026");
+    assert_eq!(d.shown(), 4, "boris's four: the day filters nothing");
+    let said = d.status();
+    assert!(
+        said.contains("since:31.13.2026") && said.contains(forms),
+        "{said}"
+    );
+    // Enter keeps the filter, and the message with it.
+    d.press("<enter>");
+    assert!(d.status().contains("since:31.13.2026"), "{}", d.status());
+    d.snap("lead_list_bad_day");
+    // A review opened: the list's message stays with the list.
+    d.press("<enter>");
+    assert_eq!(d.state.screen, Screen::Decide);
+    assert_eq!(d.status(), "");
+    d.press("q");
+    d.press("/<C-u>until:вчера");
+    assert_eq!(d.shown(), 6);
+    assert!(d.status().contains("until:вчера"), "{}", d.status());
+    // Mended: the day filters, and the message is gone.
+    for _ in "вчера".chars() {
+        d.press("<backspace>");
+    }
+    d.press("19.11.2026");
+    assert_eq!(d.status(), "");
+    assert_eq!(d.shown(), 0, "every review was written on 20.11.2026");
+}
+
 // ---- the decide screen ----------------------------------------------------------------------
 
 #[test]

@@ -430,4 +430,33 @@ fn fields_view_from_the_stats_screen() {
     d.press("4f");
     assert!(d.state.stats.as_ref().unwrap().fields.is_some());
     d.snap("stats_fields");
+    // Each field's name heads its stages on a line of its own: the highlight stays on the row
+    // selected, past the heading of the next field.
+    for n in [0, 11, 12] {
+        d.press("g");
+        for _ in 0..n {
+            d.press("j");
+        }
+        let v = d.state.stats.as_ref().unwrap().fields.as_ref().unwrap();
+        let want = format!("  {}", v.rows[v.selected].stage);
+        let buf = d.buffer(80, 24, &Theme::plain());
+        // The box's rows, below the title bar (reversed too) and above the hints.
+        let highlighted: Vec<String> = (2..buf.area.height - 3)
+            .filter(|&y| {
+                let cell = &buf[(1, y)];
+                cell.modifier.contains(ratatui::style::Modifier::REVERSED)
+            })
+            .map(|y| {
+                (1..buf.area.width - 1)
+                    .map(|x| buf[(x, y)].symbol())
+                    .collect()
+            })
+            .collect();
+        assert_eq!(highlighted.len(), 1, "{highlighted:?}");
+        assert!(
+            highlighted[0].starts_with(&want),
+            "row {n}: {:?}, not {want:?}",
+            highlighted[0]
+        );
+    }
 }

@@ -485,6 +485,46 @@ fn r_suggests_an_owner_and_e_corrects_a_field_both_saved_with_the_verdict() {
     assert!(corrections.contains("25.11.2026"), "{corrections}");
 }
 
+/// The owner picker and a correction of the owner field are one suggestion: the later
+/// replaces the earlier (the status line says whom), and the review saves one owner.
+#[test]
+fn an_owner_picked_then_corrected_is_one_owner_suggestion_the_later() {
+    let mut s = session();
+    s.stage(MET);
+    s.keys("r").keys("смирн").keys("<enter>");
+    s.keys("e").keys("owner").keys("<enter>");
+    let Some(Popup::Input(input)) = &s.state.popup else {
+        panic!("the value box opens");
+    };
+    assert_eq!(
+        input.area.lines().join(""),
+        "Смирнова Ольга",
+        "the owner field's value is the owner suggested"
+    );
+    s.keys("<C-u>").keys("Попова Анна").keys("<enter>");
+    let d = &s.state.card.as_ref().unwrap().draft;
+    assert_eq!(d.suggested_owner.as_deref(), Some("Попова Анна"));
+    assert!(d.corrections.is_empty(), "{:?}", d.corrections);
+    assert!(
+        matches!(&s.state.shared.status,
+            Some(Status::Info(i)) if i.contains("Попова Анна") && i.contains("Смирнова Ольга")),
+        "{:?}",
+        s.state.shared.status
+    );
+    // And the picker after the correction: the picker's owner stands.
+    s.keys("r").keys("васил").keys("<enter>");
+    let d = &s.state.card.as_ref().unwrap().draft;
+    assert_eq!(d.suggested_owner.as_deref(), Some("Васильев Игорь"));
+    s.keys("a");
+    let review = s.the_review();
+    assert_eq!(str_of(&review, "suggested_owner"), "Васильев Игорь");
+    assert!(
+        !str_of(&review, "corrections").contains("owner"),
+        "{}",
+        str_of(&review, "corrections")
+    );
+}
+
 #[test]
 fn c_comment_is_kept_on_esc_as_a_draft_and_saved_with_the_verdict() {
     let mut s = session();

@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+use super::names::fold;
 use super::score::Answers;
 
 /// Does the card tell the truth about its stage?
@@ -67,6 +68,63 @@ impl ReviewDraft {
         *self == ReviewDraft::default()
     }
 
+    /// Suggests `owner` as the card's new owner (`None` or blank: none). A review names one
+    /// owner: the owner picker and a correction of the owner field are two ways of saying it,
+    /// so the later replaces the earlier. Returns the other owner it replaced, if any.
+    pub fn suggest_owner(&mut self, owner: Option<String>) -> Option<String> {
+        let owner = owner.filter(|o| !o.trim().is_empty());
+        let corrected = self.take_owner_correction();
+        let was = std::mem::replace(&mut self.suggested_owner, owner).or(corrected);
+        let same = |w: &String| Some(fold(w)) == self.suggested_owner.as_deref().map(fold);
+        was.filter(|w| self.suggested_owner.is_some() && !same(w))
+    }
+
+    /// Corrects `field` to `value` (empty: the correction taken back). The owner field is the
+    /// owner suggestion ([`ReviewDraft::suggest_owner`]): returns the owner it replaced.
+    pub fn correct(&mut self, field: String, value: String) -> Option<String> {
+        if is_owner_field(&field) {
+            return self.suggest_owner(Some(value));
+        }
+        if value.is_empty() {
+            self.corrections.remove(&field);
+        } else {
+            self.corrections.insert(field, value);
+        }
+        None
+    }
+
+    /// The value the review gives `field`, if it corrects it (the owner field: the suggested
+    /// owner).
+    pub fn corrected(&self, field: &str) -> Option<&str> {
+        if is_owner_field(field) {
+            return self.suggested_owner.as_deref();
+        }
+        self.corrections.get(field).map(String::as_str)
+    }
+
+    /// The owner correction, taken out of the corrections (blank counts as none).
+    fn take_owner_correction(&mut self) -> Option<String> {
+        let key = self
+            .corrections
+            .keys()
+            .find(|k| is_owner_field(k))
+            .cloned()?;
+        self.corrections
+            .remove(&key)
+            .filter(|v| !v.trim().is_empty())
+    }
+
+    /// One owner suggestion: a review written before the owner field's correction became the
+    /// owner suggestion may hold both; the picker's stands, as the CRM export has always taken
+    /// it (see `suggestion::suggest`), and a lone owner correction becomes the suggestion.
+    fn one_owner(mut self) -> Self {
+        let corrected = self.take_owner_correction();
+        if self.suggested_owner.is_none() {
+            self.suggested_owner = corrected;
+        }
+        self
+    }
+
     /// A draft as a store keeps it: the answers and the corrections as JSON (what cannot be
     /// read back counts as none: a damaged cell must not keep the card from opening).
     pub fn from_stored(
@@ -83,7 +141,20 @@ impl ReviewDraft {
             corrections: serde_json::from_str(corrections).unwrap_or_default(),
             comment,
         }
+        .one_owner()
     }
+}
+
+/// The one owner a stored review suggests (`corrections` as the store keeps them, JSON): see
+/// [`ReviewDraft::from_stored`].
+pub fn suggested_owner(suggested_owner: Option<String>, corrections: &str) -> Option<String> {
+    ReviewDraft::from_stored(String::new(), "{}", None, suggested_owner, corrections)
+        .suggested_owner
+}
+
+/// Whether a correction's field is the card's owner (okk's `owner`, in any case or spacing).
+pub fn is_owner_field(name: &str) -> bool {
+    fold(name) == crate::domain::SystemField::Owner.name()
 }
 
 /// A review as written: the draft, its verdict and score, and how long the auditor looked.
@@ -99,6 +170,48 @@ pub struct Review {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The owner picker and a correction of the owner field say one thing: the later replaces
+    /// the earlier, and says whom it replaced.
+    #[test]
+    fn the_later_owner_suggestion_replaces_the_earlier_whichever_way_it_came() {
+        let mut d = ReviewDraft::default();
+        assert_eq!(d.suggest_owner(Some("Смирнова Ольга".into())), None);
+        let was = d.correct("owner".into(), "Попова Анна".into());
+        assert_eq!(was.as_deref(), Some("Смирнова Ольга"));
+        assert_eq!(d.suggested_owner.as_deref(), Some("Попова Анна"));
+        assert!(d.corrections.is_empty(), "{:?}", d.corrections);
+        assert_eq!(d.corrected("owner"), Some("Попова Анна"));
+        // The picker again: its owner stands, the correction's is gone.
+        let was = d.suggest_owner(Some("Васильев Игорь".into()));
+        assert_eq!(was.as_deref(), Some("Попова Анна"));
+        assert_eq!(d.suggested_owner.as_deref(), Some("Васильев Игорь"));
+        // The same owner again replaces no one; an empty correction takes the owner back.
+        assert_eq!(d.correct("Owner".into(), " васильев игорь".into()), None);
+        assert_eq!(d.correct("owner".into(), String::new()), None);
+        assert_eq!(d.suggested_owner, None);
+        // Other fields stay corrections.
+        assert_eq!(d.correct("amount".into(), "1 000".into()), None);
+        assert_eq!(d.corrected("amount"), Some("1 000"));
+    }
+
+    /// A review written before the two became one may hold both: read back, it names one.
+    #[test]
+    fn a_stored_review_with_two_owner_suggestions_reads_as_one() {
+        let both = r#"{"owner":"Попова Анна","title":"Кв. 12"}"#;
+        let d = ReviewDraft::from_stored(
+            String::new(),
+            "{}",
+            None,
+            Some("Смирнова Ольга".into()),
+            both,
+        );
+        assert_eq!(d.suggested_owner.as_deref(), Some("Смирнова Ольга"));
+        assert_eq!(d.corrections.keys().collect::<Vec<_>>(), ["title"]);
+        let lone = r#"{"owner":"Попова Анна"}"#;
+        assert_eq!(suggested_owner(None, lone).as_deref(), Some("Попова Анна"));
+        assert_eq!(suggested_owner(None, "{}"), None);
+    }
 
     #[test]
     fn verdict_names_round_trip() {

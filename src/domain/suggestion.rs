@@ -4,7 +4,7 @@
 use super::decision::{Decision, DecisionKind};
 use super::funnel::{Funnel, StageKind};
 use super::names::fold;
-use super::review::{Corrections, Verdict};
+use super::review::{Corrections, Verdict, is_owner_field};
 
 /// What the auditor proposed in a review.
 #[derive(Debug, Clone, PartialEq)]
@@ -13,6 +13,30 @@ pub struct Proposal {
     pub stage: Option<String>,
     pub owner: Option<String>,
     pub corrections: Corrections,
+}
+
+impl Proposal {
+    /// The owner the review suggests: the owner picker's, else a correction of the owner field
+    /// (a review written before the two became one may hold both; the picker's stands, as in
+    /// [`suggest`]).
+    pub fn owner(&self) -> Option<&str> {
+        let corrected = || {
+            (self.corrections.iter())
+                .find(|(k, _)| is_owner_field(k))
+                .map(|(_, v)| v.as_str())
+        };
+        (self.owner.as_deref())
+            .filter(|o| !o.trim().is_empty())
+            .or_else(|| corrected().filter(|v| !v.trim().is_empty()))
+    }
+
+    /// The corrections but the owner's, which [`Proposal::owner`] names.
+    pub fn corrections_but_owner(&self) -> Corrections {
+        (self.corrections.iter())
+            .filter(|(k, _)| !is_owner_field(k))
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect()
+    }
 }
 
 /// The card as the store knows it now (names as the CRM wrote them).
@@ -216,6 +240,29 @@ mod tests {
         assert_eq!(s.pipeline.as_deref(), Some("Вторичка"));
         assert_eq!(s.corrections.keys().collect::<Vec<_>>(), ["title"]);
         assert_eq!(s.stage, None);
+    }
+
+    /// A review written with both an owner and an owner correction names one owner, the
+    /// picker's, in the CRM's change and in the reviews export alike.
+    #[test]
+    fn two_owner_suggestions_of_one_review_export_as_one() {
+        let f = funnel();
+        let mut p = proposal(Verdict::Stale, None, Some("Васильев Игорь"));
+        p.corrections.insert("owner".into(), "Попова Анна".into());
+        p.corrections.insert("title".into(), "Кв. 12".into());
+        assert_eq!(p.owner(), Some("Васильев Игорь"));
+        assert_eq!(
+            p.corrections_but_owner().keys().collect::<Vec<_>>(),
+            ["title"]
+        );
+        let s = suggest(&f, &p, None, &card()).unwrap();
+        assert_eq!(s.owner, p.owner().map(String::from));
+        p.owner = None;
+        assert_eq!(
+            p.owner(),
+            Some("Попова Анна"),
+            "a lone correction is the owner"
+        );
     }
 
     #[test]

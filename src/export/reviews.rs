@@ -54,10 +54,13 @@ pub fn row<'a>(funnel: &Funnel, r: &'a ExportedReview, crm_url: Option<String>) 
         .resolve(&r.stage)
         .map_or(&[][..], |i| &funnel.stage(i).checklist[..]);
     let failed = failed_items(checklist, &r.answers);
-    let corrections = if r.proposal.corrections.is_empty() {
+    // One owner suggestion: the owner field's correction is the owner's column, not a
+    // correction beside it.
+    let corrections = r.proposal.corrections_but_owner();
+    let corrections = if corrections.is_empty() {
         Cell::Empty
     } else {
-        Cell::text(serde_json::to_string(&r.proposal.corrections).expect("strings serialise"))
+        Cell::text(serde_json::to_string(&corrections).expect("strings serialise"))
     };
     let overridden = r
         .lead
@@ -81,7 +84,7 @@ pub fn row<'a>(funnel: &Funnel, r: &'a ExportedReview, crm_url: Option<String>) 
         Cell::text(failed.all.join(", ")),
         Cell::text(failed.critical.join(", ")),
         Cell::opt(r.proposal.stage.as_deref()),
-        Cell::opt(r.proposal.owner.as_deref()),
+        Cell::opt(r.proposal.owner()),
         corrections,
         Cell::text(&r.comment),
         Cell::text(&r.created_at),

@@ -8,7 +8,7 @@ use super::cards::{fmt_time, time_at};
 use super::{Store, StoreError};
 use crate::domain::decision::{Decision, DecisionKind, LeadDecision};
 use crate::domain::ids::CardId;
-use crate::domain::review::Verdict;
+use crate::domain::review::{Verdict, suggested_owner};
 
 pub use crate::domain::lead_row::{LeadRow, group_by_card, resplit};
 
@@ -112,7 +112,7 @@ impl Store {
                 verdict: Verdict::from_name(&verdict).unwrap_or(Verdict::Unclear),
                 score: r.get(7)?,
                 suggested_stage: r.get(8)?,
-                suggested_owner: r.get(9)?,
+                suggested_owner: suggested_owner(r.get(9)?, &r.get::<_, String>(16)?),
                 comment: r.get(10)?,
                 created_at: time_at(r, 11)?,
                 seconds_spent: r.get(12)?,
@@ -143,7 +143,7 @@ pub(crate) fn lead_rows_sql(listed: &str, written: &str) -> String {
                           AND cc.card_external_id = r.card_external_id
                           AND r.created_at >= k.created_at
                           AND {listed}),
-                r.card_source
+                r.card_source, r.corrections
          FROM reviews r LEFT JOIN cards c ON c.id = r.card_id
          WHERE r.superseded_by IS NULL AND r.withdrawn_at IS NULL
          ORDER BY r.created_at, {written}"

@@ -293,6 +293,15 @@ pub fn owner_arrow() -> String {
     tr!("tui-owner-arrow")
 }
 
+/// A new owner suggestion replaced `was` (a review suggests one owner).
+pub fn owner_replaced(owner: &str, was: &str) -> String {
+    tr!(
+        "tui-owner-replaced",
+        owner = safe::line(owner),
+        was = safe::line(was)
+    )
+}
+
 pub fn comment() -> String {
     tr!("tui-comment")
 }
@@ -492,6 +501,11 @@ pub fn lead_columns() -> [String; 8] {
         tr!("tui-lead-suggestion"),
         tr!("tui-lead-age"),
     ]
+}
+
+/// The lead's filter word `word` (`since:…`, `until:…`) holds a day in no form okk reads.
+pub fn filter_bad_day(word: &str) -> String {
+    tr!("tui-filter-bad-day", word = safe::line(word))
 }
 
 /// The lead's list's bottom line: the filter's words.

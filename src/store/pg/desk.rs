@@ -14,7 +14,7 @@ use crate::domain::card_detail::CardDetail;
 use crate::domain::decision::{Decision, DecisionKind, LeadDecision};
 use crate::domain::ids::CardId;
 use crate::domain::lead_row::{LeadRow, group_by_card};
-use crate::domain::review::{Review, ReviewDraft, Verdict};
+use crate::domain::review::{Review, ReviewDraft, Verdict, suggested_owner};
 use crate::domain::score::Answers;
 use crate::domain::stored_review::{ReviewedCard, Stamp, StoredReview};
 use crate::store::StoreError;
@@ -498,7 +498,7 @@ impl PgStore {
                 verdict: Verdict::from_name(r.get(6)).unwrap_or(Verdict::Unclear),
                 score: r.get(7),
                 suggested_stage: r.get(8),
-                suggested_owner: r.get(9),
+                suggested_owner: suggested_owner(r.get(9), r.get(16)),
                 comment: r.get(10),
                 created_at: time(r.get(11))?,
                 seconds_spent: r.get(12),

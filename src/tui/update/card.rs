@@ -207,13 +207,12 @@ pub(super) fn chosen(state: &mut State, purpose: PickerFor, chosen: String, cx: 
             c.draft.suggested_stage = Some(chosen);
             verdict(state, Verdict::WrongStage, cx);
         }
-        PickerFor::Owner => c.draft.suggested_owner = Some(chosen),
+        PickerFor::Owner => {
+            let replaced = c.draft.suggest_owner(Some(chosen.clone()));
+            owner_replaced(state, &chosen, replaced);
+        }
         PickerFor::Field => {
-            let current = c
-                .draft
-                .corrections
-                .get(&chosen)
-                .cloned()
+            let current = (c.draft.corrected(&chosen).map(String::from))
                 .or_else(|| {
                     crate::tui::state::field_value(&c.detail.card, &chosen, &state.shared.funnel)
                 })
@@ -240,11 +239,16 @@ pub(super) fn correct(state: &mut State, field: String, value: String) {
     }
     state.popup = None;
     if let Some(c) = state.card.as_mut() {
-        if value.is_empty() {
-            c.draft.corrections.remove(&field);
-        } else {
-            c.draft.corrections.insert(field, value);
-        }
+        let replaced = c.draft.correct(field, value.clone());
+        owner_replaced(state, &value, replaced);
+    }
+}
+
+/// A new owner suggestion took the place of another (the picker's and the owner field's are
+/// one): the status line says which went, so that the auditor is not left thinking both stand.
+fn owner_replaced(state: &mut State, owner: &str, replaced: Option<String>) {
+    if let Some(was) = replaced {
+        state.shared.status = Some(Status::Info(msg::owner_replaced(owner, &was)));
     }
 }
 

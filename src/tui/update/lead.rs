@@ -77,7 +77,8 @@ pub(super) fn rows_refreshed(state: &mut State, rows: Vec<LeadRow>) {
 /// `verdict:NAME`, `since:YYYY-MM-DD`, `until:YYYY-MM-DD`, `disagree` (ok on a card the rules
 /// flag as critical, or auditors split on the card with no decision to settle it),
 /// `calibration` (made for a calibration); any other word must appear in the card's id, title,
-/// stage, auditor or comment. Case and ё/е do not matter.
+/// stage, auditor or comment. Case and ё/е do not matter. A day that cannot be read filters
+/// nothing: [`unread_day`] names it, and the status line says so.
 pub fn matches(row: &LeadRow, filter: &str) -> bool {
     filter.split_whitespace().all(|word| {
         let (key, value) = word.split_once(':').unwrap_or(("", word));
@@ -90,8 +91,8 @@ pub fn matches(row: &LeadRow, filter: &str) -> bool {
                 row.verdict.as_str().starts_with(&value.to_lowercase())
                     || fold(&crate::text::tui::verdict(row.verdict)).starts_with(&fold(value))
             }
-            "since" => day(value).is_some_and(|d| row.created_at.date() >= d),
-            "until" => day(value).is_some_and(|d| row.created_at.date() <= d),
+            "since" => day(value).is_none_or(|d| row.created_at.date() >= d),
+            "until" => day(value).is_none_or(|d| row.created_at.date() <= d),
             _ if fold(word) == "disagree" => row.disagrees(),
             _ if fold(word) == "calibration" => row.calibration,
             _ => {
@@ -103,6 +104,35 @@ pub fn matches(row: &LeadRow, filter: &str) -> bool {
             }
         }
     })
+}
+
+/// The filter's first `since:`/`until:` word whose day cannot be read.
+pub fn unread_day(filter: &str) -> Option<&str> {
+    filter.split_whitespace().find(|word| {
+        word.split_once(':').is_some_and(|(key, value)| {
+            matches!(key.to_lowercase().as_str(), "since" | "until") && day(value).is_none()
+        })
+    })
+}
+
+/// The status line for the filter after a key on the list: what day it cannot read and the
+/// forms it takes, for as long as the filter holds it; once mended, that message goes (another
+/// stays).
+fn say_unread_day(state: &mut State, before: Option<String>, opening: bool) {
+    let Some(l) = state.lead.as_ref() else {
+        return;
+    };
+    // The list's message: a review opened (or opening) leaves it behind.
+    if state.screen != Screen::Reviews || opening {
+        return;
+    }
+    let now = unread_day(&l.filter).map(msg::filter_bad_day);
+    let status = &mut state.shared.status;
+    match now {
+        Some(said) => *status = Some(Status::Error(said)),
+        None if before.is_some() && *status == before.map(Status::Error) => *status = None,
+        None => {}
+    }
 }
 
 /// A filter's day: `YYYY-MM-DD`, or `DD.MM.YYYY` as the screens write days.
@@ -154,6 +184,15 @@ fn filter_keys(l: &mut LeadList, action: Action) {
 }
 
 pub(super) fn list_keys(state: &mut State, action: Action, cx: &mut Cx) {
+    let Some(l) = state.lead.as_ref() else {
+        return;
+    };
+    let before = unread_day(&l.filter).map(msg::filter_bad_day);
+    list_key(state, action, cx);
+    say_unread_day(state, before, action == Action::Open);
+}
+
+fn list_key(state: &mut State, action: Action, cx: &mut Cx) {
     let Some(l) = state.lead.as_mut() else {
         return;
     };
@@ -496,6 +535,26 @@ mod tests {
         let mut split = fine.clone();
         split.split = true;
         assert!(matches(&split, "disagree"), "auditors split on the card");
+    }
+
+    /// A day in no form okk reads is named, and filters nothing (it neither hides every review
+    /// nor lets the other words go).
+    #[test]
+    fn a_day_the_filter_cannot_read_is_named_and_filters_nothing() {
+        let r = row();
+        for bad in ["since:31.13.2026", "until:вчера", "SINCE:2026-11", "since:"] {
+            assert_eq!(unread_day(&format!("auditor:anna {bad}")), Some(bad));
+            assert!(matches(&r, bad), "{bad}");
+            assert!(!matches(&r, &format!("{bad} auditor:boris")), "{bad}");
+        }
+        for good in [
+            "since:20.11.2026",
+            "until:2026-11-20",
+            "auditor:anna",
+            "31.13.2026",
+        ] {
+            assert_eq!(unread_day(good), None, "{good}");
+        }
     }
 
     /// The lead types the verdict as the list shows it, in the list's language.

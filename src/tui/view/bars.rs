@@ -63,9 +63,17 @@ pub fn title(state: &State, theme: &Theme, frame: &mut Frame<'_>, area: Rect) {
 
 /// The status line, and at its right end the mark of a store read under way.
 pub fn status(shared: &Shared, theme: &Theme, frame: &mut Frame<'_>, area: Rect) {
+    // A message longer than the line is cut at a word's end, marked.
+    let room = (area.width as usize).saturating_sub(1);
     let line = match &shared.status {
-        Some(Status::Info(s)) => Line::from(Span::styled(format!(" {s}"), theme.bold)),
-        Some(Status::Error(s)) => Line::from(Span::styled(format!(" {s}"), theme.error)),
+        Some(Status::Info(s)) => Line::from(Span::styled(
+            format!(" {}", super::fit_words(s, room)),
+            theme.bold,
+        )),
+        Some(Status::Error(s)) => Line::from(Span::styled(
+            format!(" {}", super::fit_words(s, room)),
+            theme.error,
+        )),
         None => Line::default(),
     };
     frame.render_widget(Paragraph::new(line), area);

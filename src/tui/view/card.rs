@@ -275,9 +275,16 @@ fn note_lines(card: &Card, theme: &Theme, lines: &mut Vec<Line<'static>>) {
             None => (note.as_str(), 0),
         };
         budget -= shown.chars().count().min(budget);
-        for l in shown.lines() {
-            lines.push(Line::from(format!("  {}", crate::text::safe::line(l))));
+        let mut shown: Vec<String> = (shown.lines())
+            .map(|l| format!("  {}", crate::text::safe::line(l)))
+            .collect();
+        // A note cut short says so where it is cut, as well as below.
+        if rest > 0
+            && let Some(last) = shown.last_mut()
+        {
+            last.push('…');
         }
+        lines.extend(shown.into_iter().map(Line::from));
         if rest > 0 {
             lines.push(Line::from(Span::styled(
                 format!("  {}", msg::more_text(rest)),
@@ -329,9 +336,14 @@ fn fields(shared: &Shared, c: &CardState) -> Vec<(String, Option<String>, bool)>
     out
 }
 
-fn title(card: &Card) -> String {
+/// The card's box title, `#id title`, cut to fit a box `box_width` wide.
+fn title(card: &Card, box_width: u16) -> String {
     let t = card.title.as_deref().unwrap_or("");
-    format!(" #{} {} ", clip(&card.external_id, 24), clip(t, 200))
+    let text = format!("#{} {}", clip(&card.external_id, 24), clip(t, 200));
+    format!(
+        " {} ",
+        super::fit(&text, (box_width as usize).saturating_sub(4))
+    )
 }
 
 /// The card's pane; `focus`: the lead's scroll keys move it (its border says so).
@@ -346,7 +358,7 @@ fn draw_card(
     let block = Block::default()
         .borders(Borders::ALL)
         .border_style(if focus { theme.key } else { Default::default() })
-        .title(title(&c.detail.card));
+        .title(title(&c.detail.card, area.width));
     let inner = block.inner(area);
     let width = inner.width.max(1) as usize;
     let lines = super::hang::hang_all(card_lines(shared, c, theme, inner.width), width);
@@ -393,10 +405,15 @@ fn draw_checklist(
         .unwrap_or(&[]);
     let pct = score(items, &c.draft.answers).map_or("—".to_string(), |s| format!("{:.0}%", s));
     let open = unanswered(items, &c.draft.answers);
-    let block = Block::default()
-        .borders(Borders::ALL)
-        .title(format!(" {} ", msg::checklist()))
-        .title(Line::from(format!(" {} ", msg::score_title(&pct, open))).right_aligned());
+    // The score says more than the box's name: on a narrow box the name gives way, whole.
+    let score = format!(" {} ", msg::score_title(&pct, open));
+    let name = format!(" {} ", msg::checklist());
+    let room = (area.width as usize).saturating_sub(2);
+    let mut block = Block::default().borders(Borders::ALL);
+    if super::width(&name) + super::width(&score) <= room {
+        block = block.title(name);
+    }
+    let block = block.title(Line::from(super::fit(&score, room)).right_aligned());
     if items.is_empty() {
         frame.render_widget(
             Paragraph::new(msg::no_checklist())

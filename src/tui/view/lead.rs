@@ -7,12 +7,16 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row, Table};
 
 use super::{Theme, clip, suggestion};
+use chrono::NaiveDateTime;
+
 use crate::domain::decision::DecisionKind;
+use crate::domain::lead_row::LeadRow;
+use crate::domain::review::Verdict;
 use crate::text::tui as msg;
 use crate::tui::state::{CardState, LeadList, Pane, Shared};
 
 /// "3 d", "5 h", "now": how long a review has waited.
-fn age(created_at: chrono::NaiveDateTime, now: chrono::NaiveDateTime) -> String {
+fn age(created_at: NaiveDateTime, now: NaiveDateTime) -> String {
     let d = now - created_at;
     msg::age(d.num_days(), d.num_hours())
 }
@@ -27,10 +31,22 @@ pub fn draw(shared: &Shared, l: &LeadList, theme: &Theme, frame: &mut Frame<'_>,
         super::filter_line(&l.filter, l.filtering, theme, frame, filter_area);
     }
     let waiting = l.rows.iter().filter(|r| r.decision.is_none()).count();
+    let title = super::box_title(
+        &msg::reviews_title(waiting, l.rows.len()),
+        table_area.width,
+        0,
+    );
+    // The filter's words, as many as fit: a word is never cut.
+    let help = msg::lead_filter_help();
+    let help = super::fit_parts(
+        help.trim(),
+        " ",
+        (table_area.width as usize).saturating_sub(4),
+    );
     let block = Block::default()
         .borders(Borders::ALL)
-        .title(msg::reviews_title(waiting, l.rows.len()))
-        .title_bottom(Line::from(msg::lead_filter_help()).right_aligned());
+        .title(title)
+        .title_bottom(Line::from(format!(" {help} ")).right_aligned());
     if l.shown.is_empty() {
         let inner = block.inner(table_area);
         frame.render_widget(block, table_area);
@@ -42,7 +58,12 @@ pub fn draw(shared: &Shared, l: &LeadList, theme: &Theme, frame: &mut Frame<'_>,
         frame.render_widget(Paragraph::new(empty), inner);
         return;
     }
-    let header = Row::new(msg::lead_columns().map(|h| Cell::from(h).style(theme.bold)));
+    let headers = msg::lead_columns();
+    let now = shared.now;
+    let widths = widths(l, &headers, now, table_area.width);
+    let header = Row::new(
+        (headers.iter().zip(&widths)).map(|(h, w)| Cell::from(super::fit(h, *w)).style(theme.bold)),
+    );
     let visible = table_area.height.saturating_sub(3) as usize;
     let first = l.selected.saturating_sub(visible.saturating_sub(1));
     let rows = l
@@ -51,19 +72,50 @@ pub fn draw(shared: &Shared, l: &LeadList, theme: &Theme, frame: &mut Frame<'_>,
         .enumerate()
         .skip(first)
         .take(visible.max(1))
-        .map(|(pos, &i)| lead_row(l, pos, i, shared.now, theme));
-    let widths = [
-        Constraint::Length(1),
-        Constraint::Fill(3),
-        Constraint::Fill(2),
-        Constraint::Length(10),
-        Constraint::Length(11),
-        Constraint::Length(5),
-        Constraint::Fill(2),
-        Constraint::Length(5),
-    ];
-    let table = Table::new(rows, widths).header(header).block(block);
+        .map(|(pos, &i)| lead_row(l, pos, i, now, &widths, theme));
+    let constraints = widths.iter().map(|w| Constraint::Length(*w as u16));
+    let table = Table::new(rows, constraints).header(header).block(block);
     super::draw_list(frame, table_area, table, l.selected - first, theme);
+}
+
+/// A review's card as the list names it: its id and title.
+fn card_words(r: &LeadRow) -> String {
+    format!(
+        "{} {}",
+        clip(&r.external_id, 12),
+        clip(r.title.as_deref().unwrap_or(""), 60)
+    )
+}
+
+/// The stage or the owner the auditor suggests.
+fn suggestion(r: &LeadRow) -> &str {
+    (r.suggested_stage.as_deref())
+        .or(r.suggested_owner.as_deref())
+        .unwrap_or("")
+}
+
+/// The columns' widths in a box `box_width` wide, from every review listed (the columns stay
+/// put as the list scrolls). The card, its stage and the suggestion give way, the widest first;
+/// marks, auditors, verdicts and figures keep their width; the extra room goes to the card.
+fn widths(l: &LeadList, headers: &[String; 8], now: NaiveDateTime, box_width: u16) -> Vec<usize> {
+    use super::columns::{Col, widths};
+    let rows = || l.shown.iter().map(|&i| &l.rows[i]);
+    let verdicts = Verdict::ALL.map(msg::verdict);
+    let ages: Vec<String> = rows().map(|r| age(r.created_at, now)).collect();
+    let cards: Vec<String> = rows().map(card_words).collect();
+    let cols = [
+        Col::keep(1),
+        // The card is what the row is about: its id and the start of its title stay.
+        Col::of(&headers[1], cards.iter().map(String::as_str), 20),
+        Col::of(&headers[2], rows().map(|r| r.stage.as_str()), 10),
+        Col::of(&headers[3], rows().map(|r| r.auditor.as_str()), 6),
+        Col::of(&headers[4], verdicts.iter().map(String::as_str), 11),
+        Col::keep(4.max(super::width(&headers[5]))),
+        Col::of(&headers[6], rows().map(suggestion), 8),
+        Col::of(&headers[7], ages.iter().map(String::as_str), 4),
+    ];
+    // The box's borders and the selection mark take three columns.
+    widths((box_width as usize).saturating_sub(3), 1, &cols, 1)
 }
 
 /// A review's row in the lead's list (`pos`: its place in the shown rows, `i`: in all rows).
@@ -71,7 +123,8 @@ fn lead_row<'a>(
     l: &'a LeadList,
     pos: usize,
     i: usize,
-    now: chrono::NaiveDateTime,
+    now: NaiveDateTime,
+    widths: &[usize],
     theme: &Theme,
 ) -> Row<'a> {
     let r = &l.rows[i];
@@ -91,28 +144,21 @@ fn lead_row<'a>(
         None if r.calibration => "◎",
         None => " ",
     };
-    let suggestion = r
-        .suggested_stage
-        .as_deref()
-        .or(r.suggested_owner.as_deref())
-        .unwrap_or("");
+    let card = if same_card {
+        "  ↳".to_string()
+    } else {
+        card_words(r)
+    };
+    let score = r.score.map_or("—".into(), |s| format!("{s:.0}%"));
     Row::new(vec![
         Cell::from(Span::styled(mark, theme.warn)),
-        Cell::from(if same_card {
-            "  ↳".to_string()
-        } else {
-            format!(
-                "{} {}",
-                clip(&r.external_id, 12),
-                clip(r.title.as_deref().unwrap_or(""), 60)
-            )
-        }),
-        Cell::from(clip(&r.stage, 40)),
-        Cell::from(clip(&r.auditor, 20)),
-        Cell::from(msg::verdict(r.verdict)),
-        Cell::from(Line::from(r.score.map_or("—".into(), |s| format!("{s:.0}%"))).right_aligned()),
-        Cell::from(clip(suggestion, 40)),
-        Cell::from(Line::from(age(r.created_at, now)).right_aligned()),
+        Cell::from(super::fit(&card, widths[1])),
+        Cell::from(super::cell(&r.stage, widths[2])),
+        Cell::from(super::cell(&r.auditor, widths[3])),
+        Cell::from(super::fit(&msg::verdict(r.verdict), widths[4])),
+        Cell::from(Line::from(score).right_aligned()),
+        Cell::from(super::cell(suggestion(r), widths[6])),
+        Cell::from(Line::from(super::fit(&age(r.created_at, now), widths[7])).right_aligned()),
     ])
 }
 

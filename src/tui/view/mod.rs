@@ -3,6 +3,7 @@
 
 mod bars;
 mod card;
+mod columns;
 mod fields;
 mod funnel;
 mod hang;
@@ -107,7 +108,8 @@ fn width(s: &str) -> usize {
     unicode_width::UnicodeWidthStr::width(s)
 }
 
-/// `s` cut to at most `max` columns, ending in `…` when cut.
+/// `s` cut to at most `max` columns, ending in `…` when cut (right after the last letter kept:
+/// "Академический …" reads as a word left out, not one cut).
 fn fit(s: &str, max: usize) -> String {
     if width(s) <= max {
         return s.to_string();
@@ -122,10 +124,81 @@ fn fit(s: &str, max: usize) -> String {
         used += w;
         out.push(c);
     }
+    out.truncate(out.trim_end().len());
     if max > 0 {
         out.push('…');
     }
     out
+}
+
+/// `s` cut to at most `cols` columns at a word's end, ending in `…` when cut (mid-word only
+/// when a word alone takes more than half the room): a message on a line of its own.
+fn fit_words(s: &str, cols: usize) -> String {
+    let cut = fit(s, cols);
+    let Some(kept) = cut.strip_suffix('…') else {
+        return cut;
+    };
+    let next = s[kept.len()..].chars().next();
+    if next.is_some_and(char::is_whitespace) {
+        return cut;
+    }
+    match kept.rfind(' ') {
+        Some(i) if width(&kept[..i]) * 2 >= cols => format!("{}…", kept[..i].trim_end()),
+        _ => cut,
+    }
+}
+
+/// Untrusted one-line text made safe and cut to `cols` columns, ending in `…` when cut: a
+/// table's cell in its column.
+fn cell(s: &str, cols: usize) -> String {
+    fit(&crate::text::safe::line(s), cols)
+}
+
+/// `spans` cut to `cols` columns: the span that runs past the edge ends in `…`, those after it
+/// go.
+fn fit_spans(spans: Vec<Span<'static>>, cols: usize) -> Vec<Span<'static>> {
+    let mut out = Vec::new();
+    let mut used = 0;
+    for span in spans {
+        let w = span.width();
+        if used + w <= cols {
+            used += w;
+            out.push(span);
+            continue;
+        }
+        let rest = cols - used;
+        if rest > 0 {
+            out.push(Span::styled(fit(&span.content, rest), span.style));
+        }
+        break;
+    }
+    out
+}
+
+/// `text`'s parts (apart by `sep`) that fit in `cols` columns, whole: a box title's trailing
+/// remarks give way before its name does; the first part alone too long ends in `…`.
+fn fit_parts(text: &str, sep: &str, cols: usize) -> String {
+    let mut parts = text.split(sep);
+    let first = parts.next().unwrap_or("");
+    if width(first) > cols {
+        return fit(first, cols);
+    }
+    let mut out = first.to_string();
+    for part in parts {
+        if width(&out) + width(sep) + width(part) > cols {
+            break;
+        }
+        out.push_str(sep);
+        out.push_str(part);
+    }
+    out
+}
+
+/// A box title (` Этапы · карточки · … `) for a box `box_width` wide: its parts that fit between
+/// the corners, whole (see [`fit_parts`]), `taken` columns left to another title on its row.
+fn box_title(title: &str, box_width: u16, taken: usize) -> String {
+    let room = (box_width as usize).saturating_sub(4 + taken);
+    format!(" {} ", fit_parts(title.trim(), " · ", room))
 }
 
 /// `s` padded with spaces to `cols` columns (by display width, not characters).
@@ -153,4 +226,57 @@ fn filter_line(filter: &str, typing: bool, theme: &Theme, frame: &mut Frame<'_>,
         ])),
         area,
     );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_cut_ends_in_an_ellipsis_after_the_last_letter_kept() {
+        assert_eq!(fit("Морозов Алексей", 15), "Морозов Алексей");
+        assert_eq!(fit("Морозов Алексей", 12), "Морозов Але…");
+        // Cut at a space: the ellipsis comes right after the word.
+        assert_eq!(fit("Морозов Алексей", 9), "Морозов…");
+        // Wide characters count two columns, and are never split.
+        assert_eq!(fit("中文中文", 4), "中…");
+        assert_eq!(fit("abc", 0), "");
+    }
+
+    #[test]
+    fn a_title_keeps_its_parts_that_fit_whole() {
+        let title = "Менеджеры · бледные: < 5 проверок, вне рейтинга";
+        assert_eq!(fit_parts(title, " · ", 40), "Менеджеры");
+        assert_eq!(fit_parts(title, " · ", 60), title);
+        assert_eq!(fit_parts("Заполнение доп. полей", " · ", 12), "Заполнение…");
+        assert_eq!(box_title(" Этапы · карточки ", 20, 0), " Этапы · карточки ");
+        assert_eq!(box_title(" Этапы · карточки ", 15, 0), " Этапы ");
+    }
+
+    #[test]
+    fn a_message_is_cut_at_a_words_end() {
+        let said = "«since:31.13.2026» is not a day: write DD.MM.YYYY or YYYY-MM-DD";
+        assert_eq!(fit_words(said, 80), said);
+        assert_eq!(
+            fit_words(said, 40),
+            "«since:31.13.2026» is not a day: write…"
+        );
+        // One word longer than half the room is cut where the room ends.
+        assert_eq!(fit_words("ab Долгосрочнаяаренда", 12), "ab Долгосро…");
+    }
+
+    #[test]
+    fn spans_are_cut_where_the_room_ends() {
+        let spans = vec![Span::raw("Квартира"), Span::raw(" ↻ изменена")];
+        let cut: Vec<String> = fit_spans(spans.clone(), 13)
+            .iter()
+            .map(|s| s.content.to_string())
+            .collect();
+        assert_eq!(cut, ["Квартира", " ↻ и…"]);
+        assert_eq!(fit_spans(spans, 5)[0].content, "Квар…");
+        assert_eq!(
+            cell("Иван\u{1b}]0;x\u{7}", 40),
+            crate::text::safe::line("Иван\u{1b}]0;x\u{7}")
+        );
+    }
 }

@@ -7,6 +7,7 @@ use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row, Table};
 
 use super::{Theme, clip};
 use crate::domain::flag::RuleCode;
+use crate::domain::queue::QueueEntry;
 use crate::text::tui as msg;
 use crate::tui::desk::StageRow;
 use crate::tui::state::{Item, Queue};
@@ -101,6 +102,7 @@ pub fn draw(q: &Queue, row: &StageRow, theme: &Theme, frame: &mut Frame<'_>, are
         q.counts.reviewed,
         q.counts.cards
     );
+    let title = super::box_title(&title, table_area.width, 0);
     // Only the rows in view are built: a queue can hold many pages.
     let visible = table_area.height.saturating_sub(3) as usize;
     let first = q.selected.saturating_sub(visible.saturating_sub(1));
@@ -117,53 +119,88 @@ pub fn draw(q: &Queue, row: &StageRow, theme: &Theme, frame: &mut Frame<'_>, are
         frame.render_widget(Paragraph::new(msg::queue_empty()), inner);
         return;
     }
-    let header = Row::new(msg::queue_columns().map(|h| Cell::from(h).style(theme.bold)));
-    let rows = shown.iter().map(|item| queue_row(item, theme));
-    let widths = [
-        // ⌛ is two cells wide.
-        Constraint::Length(2),
-        Constraint::Length(10),
-        Constraint::Fill(3),
-        Constraint::Fill(1),
-        Constraint::Length(4),
-        Constraint::Length(6),
-    ];
-    let table = Table::new(rows, widths).header(header).block(block);
+    let headers = msg::queue_columns();
+    let widths = widths(&q.items, &headers, table_area.width);
+    let header = Row::new(
+        (headers.iter().zip(&widths)).map(|(h, w)| Cell::from(super::fit(h, *w)).style(theme.bold)),
+    );
+    let rows = shown.iter().map(|item| queue_row(item, &widths, theme));
+    let constraints = widths.iter().map(|w| Constraint::Length(*w as u16));
+    let table = Table::new(rows, constraints).header(header).block(block);
     super::draw_list(frame, table_area, table, q.selected - first, theme);
 }
 
-/// One card's row: its verdict mark, id, title with what changed, owner, idle days, flags.
-fn queue_row<'a>(item: &'a Item, theme: &Theme) -> Row<'a> {
-    let e = &item.entry;
-    let mark = item.done.map_or(" ", verdict_icon);
-    let flags: String = e.flags.iter().map(|c| flag_icon(c)).collect();
-    let mut notes = Vec::new();
+/// The columns' widths in a box `box_width` wide, from the cards loaded (not only those in view:
+/// the columns stay put as the list scrolls). The title gives way first, then the owner; the
+/// extra room goes to the title.
+fn widths(items: &[Item], headers: &[String; 6], box_width: u16) -> Vec<usize> {
+    use super::columns::{Col, widths};
+    let entries = || items.iter().map(|i| &i.entry);
+    let title = |e: &QueueEntry| -> usize {
+        (title_spans(e, &Theme::plain()).iter())
+            .map(Span::width)
+            .sum()
+    };
+    let cols = [
+        // ⌛ is two cells wide.
+        Col::keep(2),
+        Col::of(&headers[1], entries().map(|e| e.id.as_str()), 8),
+        Col::give(
+            (entries().map(title).max().unwrap_or(0)).max(super::width(&headers[2])),
+            12,
+        ),
+        Col::of(
+            &headers[3],
+            entries().map(|e| e.owner.as_deref().unwrap_or("")),
+            8,
+        ),
+        Col::keep(4.max(super::width(&headers[4]))),
+        Col::give(
+            (entries().map(|e| e.flags.len()).max().unwrap_or(0)).max(super::width(&headers[5])),
+            4,
+        ),
+    ];
+    // The box's borders and the selection mark take three columns.
+    widths((box_width as usize).saturating_sub(3), 1, &cols, 2)
+}
+
+/// A card's title and the marks of what changed beside it.
+fn title_spans(e: &QueueEntry, theme: &Theme) -> Vec<Span<'static>> {
+    let mut spans = vec![Span::raw(clip(e.title.as_deref().unwrap_or(""), 120))];
     if e.changed_since_review {
-        notes.push(Span::styled(format!(" ↻ {}", msg::changed()), theme.warn));
+        spans.push(Span::styled(format!(" ↻ {}", msg::changed()), theme.warn));
     }
     if e.calibration {
-        notes.push(Span::styled(
+        spans.push(Span::styled(
             format!(" ◎ {}", msg::calibration()),
             theme.warn,
         ));
     }
     if let Some(note) = &e.returned {
-        notes.push(Span::styled(
+        spans.push(Span::styled(
             format!(" ↩ {}: {}", msg::returned(), clip(note, 60)),
             theme.warn,
         ));
     }
-    let mut title = vec![Span::raw(clip(e.title.as_deref().unwrap_or(""), 120))];
-    title.extend(notes);
+    spans
+}
+
+/// One card's row: its verdict mark, id, title with what changed, owner, idle days, flags, each
+/// cut to its column's width.
+fn queue_row<'a>(item: &'a Item, widths: &[usize], theme: &Theme) -> Row<'a> {
+    let e = &item.entry;
+    let mark = item.done.map_or(" ", verdict_icon);
+    let flags: String = e.flags.iter().map(|c| flag_icon(c)).collect();
+    let title = super::fit_spans(title_spans(e, theme), widths[2]);
     Row::new(vec![
         Cell::from(mark),
-        Cell::from(clip(&e.id, 20)),
+        Cell::from(super::cell(&e.id, widths[1])),
         Cell::from(Line::from(title)),
-        Cell::from(clip(e.owner.as_deref().unwrap_or(""), 40)),
+        Cell::from(super::cell(e.owner.as_deref().unwrap_or(""), widths[3])),
         Cell::from(
             Line::from(e.idle_days.map_or(String::new(), |d| d.to_string())).right_aligned(),
         ),
-        Cell::from(Span::styled(flags, theme.fail)),
+        Cell::from(Span::styled(super::fit(&flags, widths[5]), theme.fail)),
     ])
 }
 

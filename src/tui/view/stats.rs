@@ -80,7 +80,7 @@ fn stage_panel(f: &StatsFigures, theme: &Theme, frame: &mut Frame<'_>, stages: R
         Paragraph::new(lines).block(
             Block::default()
                 .borders(Borders::ALL)
-                .title(msg::stats_stages()),
+                .title(super::box_title(&msg::stats_stages(), stages.width, 0)),
         ),
         stages,
     );
@@ -90,8 +90,13 @@ fn trend_panel(days: &[u64], a: &Analytics, theme: &Theme, frame: &mut Frame<'_>
     // Reviews per day over the last 30 days, oldest first; the week's figures below.
     let block = Block::default()
         .borders(Borders::ALL)
-        .title(msg::stats_trend(days.len()));
+        .title(super::box_title(
+            &msg::stats_trend(days.len()),
+            trend.width,
+            0,
+        ));
     let inner = block.inner(trend);
+    let room = inner.width as usize;
     frame.render_widget(block, trend);
     let [spark, legend] =
         Layout::vertical([Constraint::Min(1), Constraint::Length(2)]).areas(inner);
@@ -99,23 +104,46 @@ fn trend_panel(days: &[u64], a: &Analytics, theme: &Theme, frame: &mut Frame<'_>
     let last = a.trend.last();
     frame.render_widget(
         Paragraph::new(vec![
-            Line::from(msg::stats_last_week(
-                last.map_or("—", |w| w.week.as_str()),
-                last.map_or(0, |w| w.reviews),
-                &pct(last.and_then(|w| w.mismatch_rate)),
+            Line::from(fit(
+                &msg::stats_last_week(
+                    last.map_or("—", |w| w.week.as_str()),
+                    last.map_or(0, |w| w.reviews),
+                    &pct(last.and_then(|w| w.mismatch_rate)),
+                ),
+                room,
             )),
-            Line::from(msg::stats_totals(
-                a.totals.figures.reviews,
-                &pct(a.totals.figures.mismatch_rate),
+            Line::from(fit(
+                &msg::stats_totals(
+                    a.totals.figures.reviews,
+                    &pct(a.totals.figures.mismatch_rate),
+                ),
+                room,
             )),
         ]),
         legend,
     );
 }
 
+/// A manager's name as the panel shows it.
+fn name(m: &crate::domain::analytics::ManagerGroup) -> &str {
+    m.manager.as_deref().unwrap_or("—")
+}
+
 fn managers_panel(a: &Analytics, theme: &Theme, frame: &mut Frame<'_>, managers: Rect) {
     // Managers by estimated lying cards.
-    let header = Row::new(msg::stats_manager_columns().map(|h| Cell::from(h).style(theme.bold)));
+    use super::columns::{Col, widths};
+    let headers = msg::stats_manager_columns();
+    let cols = [
+        Col::of(&headers[0], a.managers.iter().map(name), 8),
+        Col::keep(5.max(super::width(&headers[1]))),
+        Col::keep(4.max(super::width(&headers[2]))),
+        Col::keep(4.max(super::width(&headers[3]))),
+        Col::keep(4.max(super::width(&headers[4]))),
+    ];
+    let widths = widths((managers.width as usize).saturating_sub(2), 1, &cols, 0);
+    let header = Row::new(
+        (headers.iter().zip(&widths)).map(|(h, w)| Cell::from(fit(h, *w)).style(theme.bold)),
+    );
     let rows = a.managers.iter().map(|m| {
         // Too few reviews to rank: listed last, dimmed.
         let style = if m.group.figures.ranked {
@@ -124,7 +152,7 @@ fn managers_panel(a: &Analytics, theme: &Theme, frame: &mut Frame<'_>, managers:
             theme.dim
         };
         Row::new(vec![
-            Cell::from(clip(m.manager.as_deref().unwrap_or("—"), 40)),
+            Cell::from(super::cell(name(m), widths[0])),
             Cell::from(Line::from(m.group.cards.to_string()).right_aligned()),
             Cell::from(Line::from(m.group.figures.reviews.to_string()).right_aligned()),
             Cell::from(Line::from(pct(m.group.figures.mismatch_rate)).right_aligned()),
@@ -140,18 +168,12 @@ fn managers_panel(a: &Analytics, theme: &Theme, frame: &mut Frame<'_>, managers:
         ])
         .style(style)
     });
-    let widths = [
-        Constraint::Min(12),
-        Constraint::Length(5),
-        Constraint::Length(4),
-        Constraint::Length(6),
-        Constraint::Length(4),
-    ];
+    let constraints = widths.iter().map(|w| Constraint::Length(*w as u16));
     frame.render_widget(
-        Table::new(rows, widths).header(header).block(
+        Table::new(rows, constraints).header(header).block(
             Block::default()
                 .borders(Borders::ALL)
-                .title(msg::stats_managers()),
+                .title(super::box_title(&msg::stats_managers(), managers.width, 0)),
         ),
         managers,
     );
@@ -164,7 +186,9 @@ fn bottlenecks_panel(
     frame: &mut Frame<'_>,
     bottlenecks: Rect,
 ) {
-    // Bottlenecks, selectable: enter opens their cards.
+    // Bottlenecks, selectable: enter opens their cards. A line runs to the box's edge (less
+    // the selection mark) and ends in `…` there.
+    let room = (bottlenecks.width as usize).saturating_sub(3);
     let b = &a.bottlenecks;
     let items: Vec<ListItem> = b
         .stages
@@ -181,23 +205,30 @@ fn bottlenecks_panel(
                 .first()
                 .map(|c| format!(" — {}", clip(&c.text, 60)))
                 .unwrap_or_default();
-            ListItem::new(Line::from(vec![
-                Span::styled(
-                    format!(
-                        "~{:.0} ({:.0}–{:.0}) ",
-                        x.estimated_lying, x.estimated_lying_low, x.estimated_lying_high
+            ListItem::new(Line::from(super::fit_spans(
+                vec![
+                    Span::styled(
+                        format!(
+                            "~{:.0} ({:.0}–{:.0}) ",
+                            x.estimated_lying, x.estimated_lying_low, x.estimated_lying_high
+                        ),
+                        theme.fail,
                     ),
-                    theme.fail,
-                ),
-                Span::styled(format!("{}/{} ", x.mismatches, x.reviews), theme.dim),
-                Span::raw(format!("{}{who}", clip(&x.stage, 40))),
-                Span::styled(cause, theme.dim),
-            ]))
+                    Span::styled(format!("{}/{} ", x.mismatches, x.reviews), theme.dim),
+                    Span::raw(format!("{}{who}", clip(&x.stage, 40))),
+                    Span::styled(cause, theme.dim),
+                ],
+                room,
+            )))
         })
         .collect();
     let block = Block::default()
         .borders(Borders::ALL)
-        .title(msg::stats_bottlenecks());
+        .title(super::box_title(
+            &msg::stats_bottlenecks(),
+            bottlenecks.width,
+            0,
+        ));
     if items.is_empty() {
         let inner = block.inner(bottlenecks);
         frame.render_widget(block, bottlenecks);
