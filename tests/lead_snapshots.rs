@@ -180,6 +180,52 @@ fn two_auditors_on_one_card_sit_together_and_their_split_is_marked() {
     );
 }
 
+/// The row most worth a first look says all it has to say at once: boris's ok goes against a
+/// critical flag (⚠), anna disagrees with it (⇄), and the card is a calibration card (◎).
+#[test]
+fn a_calibration_card_split_and_judged_against_the_rules_shows_every_mark() {
+    let mut d = lead_desk();
+    let ids = reviewer(&d.db, "anna", MET, &["s"]);
+    let calibration = okk::domain::calibration::Calibration {
+        id: "c0ffee00-0000-4000-8000-000000000001".into(),
+        stage: MET.into(),
+        seed: 7,
+        auditors: vec!["anna".into(), "boris".into()],
+        created_by: "olga".into(),
+        // Before either review: they were made for it.
+        created_at: "2026-11-01 09:00:00".into(),
+        cards: vec![("amocrm".into(), ids[0].clone())],
+    };
+    let mut store = okk::store::Store::open(&d.db).expect("open the store");
+    assert!(store.save_calibration(&calibration).expect("saved"));
+    drop(store);
+    okk::tui::lead::load(&mut d.state, &d.desk).expect("the list reloads");
+    let l = d.state.lead.as_ref().unwrap();
+    let card: Vec<(&str, bool, bool, bool)> = (l.rows.iter())
+        .filter(|r| r.external_id == ids[0])
+        .map(|r| {
+            let against = r.disagrees_with_rules();
+            (r.auditor.as_str(), against, r.split, r.calibration)
+        })
+        .collect();
+    assert_eq!(
+        card,
+        [("boris", true, true, true), ("anna", false, true, true)]
+    );
+    // Each mark in its own column: boris's row carries all three, anna's the split and the
+    // calibration.
+    let screen = d.screen(80, 24);
+    let rows: Vec<&str> = screen.lines().collect();
+    assert!(rows[3].starts_with("\"│▶⚠⇄◎ "), "{}", rows[3]);
+    assert!(rows[4].starts_with("\"│  ⇄◎ "), "{}", rows[4]);
+    d.snap("lead_list_calibration_split");
+    // The decide screen names both: a calibration card, and auditors who split.
+    d.press("<enter>");
+    assert_eq!(d.state.screen, Screen::Decide);
+    let screen = d.screen(120, 40);
+    assert!(screen.contains("◎") && screen.contains("⇄"), "{screen}");
+}
+
 #[test]
 fn the_list_with_a_filter_typed() {
     let mut d = lead_desk();

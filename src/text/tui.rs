@@ -766,14 +766,16 @@ pub fn marks(screen: &str) -> Vec<(String, String)> {
             (tr!("tui-mark-card-idle-label"), tr!("tui-mark-card-idle")),
             m("X → Y", tr!("tui-mark-card-correction")),
         ],
+        // In the order of the list's mark columns (`view::lead::marks`).
         "reviews" => vec![
+            m("⚠⇄◎", tr!("tui-mark-reviews-column")),
+            m("⚠", tr!("tui-mark-reviews-disagrees")),
             m("✔", tr!("tui-mark-reviews-accepted")),
             m("≠", tr!("tui-mark-reviews-overridden")),
             m("↩", tr!("tui-mark-reviews-returned")),
-            m("⚠", tr!("tui-mark-reviews-disagrees")),
+            m("⇄", tr!("tui-mark-reviews-split")),
             m("◎", tr!("tui-mark-reviews-calibration")),
             m("↳", tr!("tui-mark-reviews-later")),
-            m("⇄", tr!("tui-mark-reviews-split")),
             (
                 tr!("tui-mark-reviews-age-label"),
                 tr!("tui-mark-reviews-age"),
@@ -784,6 +786,7 @@ pub fn marks(screen: &str) -> Vec<(String, String)> {
             m("3/5", tr!("tui-mark-decide-scale")),
             m("w4 w4!", tr!("tui-mark-decide-weight")),
             m("⚠", tr!("tui-mark-decide-disagrees")),
+            m("⇄", tr!("tui-mark-decide-split")),
             m("◎", tr!("tui-mark-decide-calibration")),
         ],
         _ => Vec::new(),

@@ -104,7 +104,8 @@ fn widths(l: &LeadList, headers: &[String; 8], now: NaiveDateTime, box_width: u1
     let ages: Vec<String> = rows().map(|r| age(r.created_at, now)).collect();
     let cards: Vec<String> = rows().map(card_words).collect();
     let cols = [
-        Col::keep(1),
+        // The marks: one column per slot of [`marks`].
+        Col::keep(3),
         // The card is what the row is about: its id and the start of its title stay.
         Col::of(&headers[1], cards.iter().map(String::as_str), 20),
         Col::of(&headers[2], rows().map(|r| r.stage.as_str()), 10),
@@ -116,6 +117,25 @@ fn widths(l: &LeadList, headers: &[String; 8], now: NaiveDateTime, box_width: u1
     ];
     // The box's borders and the selection mark take three columns.
     widths((box_width as usize).saturating_sub(3), 1, &cols, 1)
+}
+
+/// A review's marks in the list, a slot each so that none hides another: ⚠ a verdict against
+/// the rules; the lead's word (✔ ≠ ↩) or, on a review still waiting for it, ⇄ its card's
+/// auditors split; ◎ a calibration review. A slot with nothing to say is blank, so each mark
+/// keeps its own column down the list.
+pub fn marks(r: &LeadRow) -> [&'static str; 3] {
+    let rules = if r.disagrees_with_rules() { "⚠" } else { " " };
+    let word = match &r.decision {
+        Some(d) => match d.decision.kind {
+            DecisionKind::Accept => "✔",
+            DecisionKind::Override => "≠",
+            DecisionKind::Return => "↩",
+        },
+        None if r.split => "⇄",
+        None => " ",
+    };
+    let calibration = if r.calibration { "◎" } else { " " };
+    [rules, word, calibration]
 }
 
 /// A review's row in the lead's list (`pos`: its place in the shown rows, `i`: in all rows).
@@ -133,17 +153,7 @@ fn lead_row<'a>(
         .checked_sub(1)
         .map(|p| &l.rows[l.shown[p]])
         .is_some_and(|o| o.source == r.source && o.external_id == r.external_id);
-    let mark = match &r.decision {
-        Some(d) => match d.decision.kind {
-            DecisionKind::Accept => "✔",
-            DecisionKind::Override => "≠",
-            DecisionKind::Return => "↩",
-        },
-        None if r.split => "⇄",
-        None if r.disagrees_with_rules() => "⚠",
-        None if r.calibration => "◎",
-        None => " ",
-    };
+    let [rules, word, calibration] = marks(r);
     let card = if same_card {
         "  ↳".to_string()
     } else {
@@ -151,7 +161,11 @@ fn lead_row<'a>(
     };
     let score = r.score.map_or("—".into(), |s| format!("{s:.0}%"));
     Row::new(vec![
-        Cell::from(Span::styled(mark, theme.warn)),
+        Cell::from(Line::from(vec![
+            Span::styled(rules, theme.fail),
+            Span::styled(word, theme.warn),
+            Span::styled(calibration, theme.warn),
+        ])),
         Cell::from(super::fit(&card, widths[1])),
         Cell::from(super::cell(&r.stage, widths[2])),
         Cell::from(super::cell(&r.auditor, widths[3])),
@@ -189,13 +203,18 @@ pub fn review_lines(l: &LeadList, c: &CardState, theme: &Theme) -> Vec<Line<'sta
         .map(|o| format!("{} {}", clip(&o.auditor, 20), msg::verdict(o.verdict)))
         .collect();
     if r.calibration || !others.is_empty() {
-        let label = if r.calibration {
-            format!("◎ {}", msg::calibration())
-        } else if r.split {
-            format!("⇄ {}", msg::auditors_split())
-        } else {
-            msg::others().to_string()
-        };
+        // A calibration card whose auditors split is both: neither word hides the other.
+        let mut labels = Vec::new();
+        if r.calibration {
+            labels.push(format!("◎ {}", msg::calibration()));
+        }
+        if r.split {
+            labels.push(format!("⇄ {}", msg::auditors_split()));
+        }
+        if labels.is_empty() {
+            labels.push(msg::others().to_string());
+        }
+        let label = labels.join(" · ");
         lines.push(Line::from(vec![
             Span::styled(format!("{label}: "), theme.warn),
             Span::raw(others.join(", ")),
@@ -242,4 +261,92 @@ pub fn draw_review(
             .scroll((scroll as u16, 0)),
         area,
     );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::decision::{Decision, LeadDecision};
+
+    /// anna's "ok" on a card the rules flag as critical, nothing else said about it yet.
+    fn ok_against_the_rules() -> LeadRow {
+        LeadRow {
+            review_id: "r".into(),
+            card_id: Some(crate::domain::ids::CardId(1)),
+            source: "amocrm".into(),
+            external_id: "31245817".into(),
+            title: None,
+            stage: "Встреча проведена".into(),
+            auditor: "anna".into(),
+            verdict: Verdict::Ok,
+            score: Some(100.0),
+            suggested_stage: None,
+            suggested_owner: None,
+            comment: String::new(),
+            created_at: NaiveDateTime::default(),
+            seconds_spent: None,
+            flag_rank: 3,
+            decision: None,
+            calibration: false,
+            split: false,
+        }
+    }
+
+    fn decided(kind: DecisionKind) -> Option<LeadDecision> {
+        Some(LeadDecision {
+            id: "d".into(),
+            lead: "olga".into(),
+            decision: Decision {
+                kind,
+                ..Decision::accept()
+            },
+            created_at: "2026-11-20 09:00:00".into(),
+        })
+    }
+
+    /// The rows most worth a first look are those where several things are wrong at once: the
+    /// warning that the verdict goes against the rules stays beside the split and the
+    /// calibration, each in its own column.
+    #[test]
+    fn every_mark_that_applies_is_shown_none_hides_another() {
+        let r = ok_against_the_rules();
+        assert_eq!(marks(&r), ["⚠", " ", " "]);
+        let split = LeadRow {
+            split: true,
+            ..r.clone()
+        };
+        assert_eq!(marks(&split), ["⚠", "⇄", " "]);
+        let calibration = LeadRow {
+            calibration: true,
+            ..r.clone()
+        };
+        assert_eq!(marks(&calibration), ["⚠", " ", "◎"]);
+        let all = LeadRow {
+            calibration: true,
+            split: true,
+            ..r.clone()
+        };
+        assert_eq!(marks(&all), ["⚠", "⇄", "◎"]);
+        // Decided: the lead's word takes the split's slot (a decision that approves settles the
+        // card; a returned review waits for its auditor, not for the lead), and the warning
+        // stays: the verdict that stands still goes against the rules.
+        for (kind, mark) in [
+            (DecisionKind::Accept, "✔"),
+            (DecisionKind::Override, "≠"),
+            (DecisionKind::Return, "↩"),
+        ] {
+            let d = LeadRow {
+                decision: decided(kind),
+                calibration: true,
+                ..r.clone()
+            };
+            assert_eq!(marks(&d), ["⚠", mark, "◎"], "{kind:?}");
+        }
+        // Nothing to say: three blanks keep the columns in place.
+        let fine = LeadRow {
+            verdict: Verdict::Stale,
+            ..r
+        };
+        assert_eq!(marks(&fine), [" ", " ", " "]);
+    }
 }
