@@ -411,6 +411,61 @@ fn decide_all(d: &mut LeadDesk) {
     d.press("aa");
 }
 
+/// What the lead writes sending a review back: more than a row of the auditor's suggestion pane
+/// at 80 columns holds, as a lead's notes are.
+const NOTE: &str = "Проверь дату встречи, она прошла: клиент перенёс её на 25.11, поправь дату \
+                    и суди заново";
+
+/// The auditor reads every word of the lead's note on the card sent back, at 80×24 too: it
+/// wraps on the card's pane, under its head and before the flags (the pane scrolls), where the
+/// suggestion pane below the checklist cut it off after a few words.
+#[test]
+fn the_auditor_reads_the_lead_s_whole_note_on_a_returned_card() {
+    let mut d = lead_desk();
+    d.press("jj<enter>b");
+    d.press(NOTE);
+    d.press("<enter>");
+    assert_eq!(d.decisions().last().map(|r| r.4.as_str()), Some(NOTE));
+    let (mut s, mut desk) = common::reviewer::open_at_stage(&d.db, "boris", MET);
+    let q = s.queue.as_ref().expect("boris's queue");
+    let at = (q.items.iter())
+        .position(|i| i.entry.returned.as_deref() == Some(NOTE))
+        .expect("the card sent back is in boris's queue");
+    while s.card.as_ref().expect("a card").index != at {
+        press(&mut s, &mut desk, "<space>");
+    }
+    for (w, h) in SIZES {
+        let buffer = common::reviewer::buffer(&s, w, h, &Theme::plain());
+        common::reviewer::assert_rows_whole(&buffer);
+        insta::assert_snapshot!(
+            format!("auditor_returned_note_{w}x{h}"),
+            common::reviewer::screen(&s, w, h)
+        );
+    }
+    // Word by word, as the card's pane (the first box of each row) wraps it at 80 columns.
+    let screen = common::reviewer::screen(&s, 80, 24);
+    let shown: Vec<&str> = (screen.lines())
+        .filter_map(|row| row.split('│').nth(1))
+        .flat_map(|pane| pane.split(' '))
+        .filter(|w| !w.is_empty())
+        .collect();
+    let note = format!("«{NOTE}»");
+    let words: Vec<&str> = note.split_whitespace().collect();
+    let from = shown
+        .iter()
+        .position(|w| *w == words[0])
+        .unwrap_or_else(|| panic!("the note's first word on the screen:\n{screen}"));
+    assert_eq!(
+        shown[from..]
+            .iter()
+            .take(words.len())
+            .copied()
+            .collect::<Vec<_>>(),
+        words,
+        "the whole note, in order:\n{screen}"
+    );
+}
+
 #[test]
 fn the_list_after_every_review_is_decided() {
     let mut d = lead_desk();

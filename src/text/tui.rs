@@ -565,6 +565,11 @@ pub fn lead_decision(d: &crate::domain::decision::LeadDecision) -> String {
     }
 }
 
+/// The label of the lead's note on the auditor's card.
+pub fn lead_note(lead: &str) -> String {
+    tr!("tui-lead-note", lead = safe::line(lead))
+}
+
 pub fn calibration() -> String {
     tr!("tui-calibration")
 }
@@ -765,6 +770,7 @@ pub fn marks(screen: &str) -> Vec<(String, String)> {
             m("(?)", tr!("tui-mark-card-unread")),
             (tr!("tui-mark-card-idle-label"), tr!("tui-mark-card-idle")),
             m("X → Y", tr!("tui-mark-card-correction")),
+            m("↩", tr!("tui-mark-card-lead-note")),
         ],
         // In the order of the list's mark columns (`view::lead::marks`).
         "reviews" => vec![

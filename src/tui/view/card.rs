@@ -14,7 +14,7 @@ use crate::text::tui as msg;
 use crate::tui::state::{CardState, LeadList, Pane, Shared};
 
 /// Notes longer than this are cut for display: a 200 KB note must not slow every frame.
-const NOTE_LIMIT: usize = 8 * 1024;
+pub(super) const NOTE_LIMIT: usize = 8 * 1024;
 /// Notes shown at most (the newest are first in CRM exports).
 const NOTES_SHOWN: usize = 50;
 /// Characters of notes drawn in all: the card is re-laid out on every key.
@@ -33,7 +33,9 @@ pub fn draw(
     let [left, right] =
         Layout::horizontal([Constraint::Min(20), Constraint::Length(right_w)]).areas(area);
     let card_focus = lead.is_some_and(|l| l.focus == Pane::Card);
-    draw_card(shared, c, card_focus, theme, frame, left);
+    // The auditor reads the lead's note on the card, where it wraps and scrolls; the lead
+    // reads it in the review pane.
+    draw_card(shared, c, card_focus, lead.is_none(), theme, frame, left);
     // Items wrap rather than lose their words; the checklist is as tall as they need.
     let inner_w = right.width.saturating_sub(2).max(1) as usize;
     let items = checklist_lines(shared, c, theme, inner_w);
@@ -102,19 +104,30 @@ fn label(s: &str, theme: &Theme) -> Span<'static> {
     Span::styled(super::pad(s, longest.max(8) + 1), theme.dim)
 }
 
-fn card_lines(shared: &Shared, c: &CardState, theme: &Theme, width: u16) -> Vec<Line<'static>> {
+/// The card pane's lines; `lead_note`: with the lead's note on the auditor's review, under the
+/// head.
+fn card_lines(
+    shared: &Shared,
+    c: &CardState,
+    lead_note: bool,
+    theme: &Theme,
+    width: u16,
+) -> Vec<Line<'static>> {
     let mut lines: Vec<Line<'static>> = Vec::new();
-    head_lines(shared, c, theme, width, &mut lines);
+    head_lines(shared, c, lead_note, theme, width, &mut lines);
     field_lines(shared, c, theme, &mut lines);
     contact_lines(&c.detail.card, theme, &mut lines);
     note_lines(&c.detail.card, theme, &mut lines);
     lines
 }
 
-/// Owner and budget, stage (since when, closed, gone), the CRM link, the last activity, flags.
+/// Owner and budget, stage (since when, closed, gone), the CRM link, the last activity, the
+/// lead's note (`lead_note`: on the auditor's card; it says why the card came back, so it comes
+/// before the flags, which can be many), flags.
 fn head_lines(
     shared: &Shared,
     c: &CardState,
+    lead_note: bool,
     theme: &Theme,
     width: u16,
     lines: &mut Vec<Line<'static>>,
@@ -138,6 +151,14 @@ fn head_lines(
             act.push(Span::styled(format!("  ⚠ {}", msg::idle()), theme.warn));
         }
         lines.push(Line::from(act));
+    }
+    if lead_note
+        && let Some(note) = c
+            .decision
+            .as_ref()
+            .and_then(|d| suggestion::note_line(d, theme))
+    {
+        lines.push(note);
     }
     for f in &c.detail.flags {
         let style = match f.severity {
@@ -351,6 +372,7 @@ fn draw_card(
     shared: &Shared,
     c: &CardState,
     focus: bool,
+    lead_note: bool,
     theme: &Theme,
     frame: &mut Frame<'_>,
     area: Rect,
@@ -361,7 +383,7 @@ fn draw_card(
         .title(title(&c.detail.card, area.width));
     let inner = block.inner(area);
     let width = inner.width.max(1) as usize;
-    let lines = super::hang::hang_all(card_lines(shared, c, theme, inner.width), width);
+    let lines = super::hang::hang_all(card_lines(shared, c, lead_note, theme, inner.width), width);
     let max_scroll = lines.len().saturating_sub(inner.height as usize) as u16;
     let scroll = c.scroll.min(max_scroll);
     let p = Paragraph::new(lines)
@@ -490,8 +512,9 @@ fn draw_suggestion(c: &CardState, theme: &Theme, frame: &mut Frame<'_>, area: Re
             ),
         ]));
     }
+    // The decision in a line: its note is on the card's pane, whole.
     if let Some(dec) = &c.decision {
-        lines.extend(suggestion::decision_lines(dec, theme));
+        lines.push(suggestion::decision_line(dec, theme));
     }
     lines.extend(suggestion::suggestion_lines(&c.draft, theme));
     frame.render_widget(

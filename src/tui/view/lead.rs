@@ -119,6 +119,15 @@ fn widths(l: &LeadList, headers: &[String; 8], now: NaiveDateTime, box_width: u1
     widths((box_width as usize).saturating_sub(3), 1, &cols, 1)
 }
 
+/// The mark of a lead's decision: ✔ accepted, ≠ overridden, ↩ sent back.
+pub fn decision_mark(kind: DecisionKind) -> &'static str {
+    match kind {
+        DecisionKind::Accept => "✔",
+        DecisionKind::Override => "≠",
+        DecisionKind::Return => "↩",
+    }
+}
+
 /// A review's marks in the list, a slot each so that none hides another: ⚠ a verdict against
 /// the rules; the lead's word (✔ ≠ ↩) or, on a review still waiting for it, ⇄ its card's
 /// auditors split; ◎ a calibration review. A slot with nothing to say is blank, so each mark
@@ -126,11 +135,7 @@ fn widths(l: &LeadList, headers: &[String; 8], now: NaiveDateTime, box_width: u1
 pub fn marks(r: &LeadRow) -> [&'static str; 3] {
     let rules = if r.disagrees_with_rules() { "⚠" } else { " " };
     let word = match &r.decision {
-        Some(d) => match d.decision.kind {
-            DecisionKind::Accept => "✔",
-            DecisionKind::Override => "≠",
-            DecisionKind::Return => "↩",
-        },
+        Some(d) => decision_mark(d.decision.kind),
         None if r.split => "⇄",
         None => " ",
     };

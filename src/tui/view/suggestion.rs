@@ -9,19 +9,43 @@ use crate::domain::decision::LeadDecision;
 use crate::domain::review::ReviewDraft;
 use crate::text::tui as msg;
 
-/// The lead's decision, and the lead's note under it if there is one.
+/// The lead's decision, and the lead's note under it if there is one: the lead's review pane,
+/// which takes the rows it needs and scrolls.
 pub fn decision_lines(dec: &LeadDecision, theme: &Theme) -> Vec<Line<'static>> {
-    let mut lines = vec![Line::from(Span::styled(
-        msg::lead_decision(dec),
-        theme.warn,
-    ))];
+    let mut lines = vec![decision_line(dec, theme)];
     if !dec.decision.note.is_empty() {
         lines.push(Line::from(Span::styled(
-            format!("  «{}»", clip(&dec.decision.note, 300)),
+            format!("  «{}»", clip(&dec.decision.note, super::card::NOTE_LIMIT)),
             theme.warn,
         )));
     }
     lines
+}
+
+/// The lead's decision in one line, without the note: the auditor's suggestion pane, a few rows
+/// under the checklist, where a note would be cut off; the card's pane shows it ([`note_line`]).
+pub fn decision_line(dec: &LeadDecision, theme: &Theme) -> Line<'static> {
+    Line::from(Span::styled(msg::lead_decision(dec), theme.warn))
+}
+
+/// The lead's note, whole, under the decision's mark (↩ on a review sent back), for the
+/// auditor's card pane: it wraps under its own text and scrolls with the card, so the auditor
+/// reads every word of what to mend. `None` without a note.
+pub fn note_line(dec: &LeadDecision, theme: &Theme) -> Option<Line<'static>> {
+    if dec.decision.note.is_empty() {
+        return None;
+    }
+    Some(Line::from(vec![
+        Span::styled(
+            format!("{} ", super::lead::decision_mark(dec.decision.kind)),
+            theme.warn,
+        ),
+        Span::styled(format!("{}: ", msg::lead_note(&dec.lead)), theme.bold),
+        Span::styled(
+            format!("«{}»", clip(&dec.decision.note, super::card::NOTE_LIMIT)),
+            theme.warn,
+        ),
+    ]))
 }
 
 /// "stage → …" and "owner → …" (— for none), a line per field correction, then the comment.
