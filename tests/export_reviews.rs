@@ -12,7 +12,7 @@ use common::{Desk, Verdict, python_csv};
 const HEADER: &str = "review_id,source,external_id,title,stage,owner,auditor,verdict,score,\
 failed_items,failed_critical_items,suggested_stage,suggested_owner,corrections,comment,\
 reviewed_at,seconds_spent,lead_decision,lead,card_changed,lead_verdict,lead_suggested_stage,\
-lead_suggested_owner,final_verdict,unanswered_items,crm_url";
+lead_suggested_owner,final_verdict,unanswered_items,crm_url,lead_note";
 
 fn header_names() -> Vec<&'static str> {
     HEADER.split(',').collect()
@@ -135,6 +135,8 @@ fn one_row_per_current_review_with_the_documented_columns() {
         ("lead_verdict", ""),
         ("final_verdict", "wrong_stage"),
         ("unanswered_items", "0"),
+        // The latest decision, an accept, has no note.
+        ("lead_note", ""),
     ];
     for (column, value) in expect {
         assert_eq!(a[column], value, "column {column}");
@@ -178,11 +180,10 @@ fn a_lead_override_fills_the_leads_columns_and_the_final_verdict() {
         ),
         "2026-11-21 09:00:00",
     );
-    desk.decide(
+    desk.send_back(
         &boris,
         "lena",
-        "return",
-        (None, None, None),
+        "Проверь дату встречи, она прошла: клиент перенёс её на 25.11",
         "2026-11-21 09:30:00",
     );
     let (_, rows) = export(&desk, &[]);
@@ -200,6 +201,12 @@ fn a_lead_override_fills_the_leads_columns_and_the_final_verdict() {
         b["final_verdict"], "",
         "sent back: no word stands until judged again"
     );
+    // What the lead asked to mend, whole, beside the decision.
+    assert_eq!(
+        b["lead_note"],
+        "Проверь дату встречи, она прошла: клиент перенёс её на 25.11"
+    );
+    assert_eq!(a["lead_note"], "", "an override without a note");
 }
 
 /// A review written before the owner field's correction became the owner suggestion may hold
@@ -370,6 +377,7 @@ fn a_russian_desk_gets_russian_columns_and_verdicts_and_scripts_keep_english_wit
     assert_eq!(row["Вердикт руководителя"], "не тот этап");
     assert_eq!(row["Итоговый вердикт"], "не тот этап");
     assert_eq!(row["Этап от руководителя"], "Квалификация");
+    assert_eq!(row["Заметка руководителя"], "");
 
     // A script on the same Russian desk asks for okk's machine names and gets them, values too.
     let (header, rows) = export(&desk, &["--headers", "en"]);

@@ -38,12 +38,13 @@ const CARDS: [&str; 7] = [
     "31999149", "31973177", "31957017", "31898005", "31874040", "31801109", "31793085",
 ];
 
-/// Every hostile value in a title (CRM data), a comment and a suggested owner (the auditor's).
+/// Every hostile value in a title (CRM data), a comment and a suggested owner (the auditor's),
+/// and the note the lead sent the review back with (the lead's).
 fn hostile_desk() -> Desk {
     let desk = Desk::demo();
     for (card, (value, _)) in CARDS.iter().zip(HOSTILE) {
         desk.plant_card(card, "title", value);
-        desk.review(
+        let review = desk.review(
             card,
             "anna",
             AT,
@@ -54,6 +55,7 @@ fn hostile_desk() -> Desk {
                 ..Verdict::of("stale")
             },
         );
+        desk.send_back(&review, "olga", value, "2026-11-20 13:00:00");
     }
     desk
 }
@@ -84,7 +86,7 @@ fn formula_cells_are_neutralised_and_read_back_by_python_unchanged_otherwise() {
             assert_eq!(row.len(), header.len(), "{row:?}");
             let card = CARDS.iter().position(|c| *c == row[col("external_id")]);
             let (_, written) = HOSTILE[card.expect("a hostile card")];
-            for column in ["title", "comment", "suggested_owner"] {
+            for column in ["title", "comment", "suggested_owner", "lead_note"] {
                 assert_eq!(row[col(column)], written, "{column} of {delimiter:?}");
             }
             // Number columns stay bare numbers, however the text around them looks.

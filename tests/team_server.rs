@@ -1796,11 +1796,12 @@ fn reviewed_desk() -> Desk {
             ..Verdict::of("wrong_stage")
         },
     );
-    desk.decide(
+    // Sent back with a note that starts like a formula: both stores carry it to `lead_note`,
+    // defused alike.
+    desk.send_back(
         &returned,
         "lena",
-        "return",
-        (None, None, None),
+        "-проверь дату встречи, клиент перенёс её",
         "2026-11-20 09:00:00",
     );
     let overridden = desk.review(
@@ -1958,6 +1959,10 @@ fn the_lead_s_exports_and_report_from_the_server_are_the_laptop_s_byte_for_byte(
         "{all}"
     );
     assert!(all.contains("override") && all.contains("return"), "{all}");
+    assert!(
+        all.contains("\"'-проверь дату встречи, клиент перенёс её\""),
+        "the lead's note, defused: {all}"
+    );
     let vera = all.find("Vera").unwrap();
     assert!(vera < all.find(",anna,").unwrap(), "byte order: {all}");
     // The lead's own login reads what the owner reads.

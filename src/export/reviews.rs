@@ -11,7 +11,7 @@ use crate::store::export::ExportedReview;
 use super::cell::Cell;
 use crate::text::export as text;
 
-pub const HEADER: [&str; 26] = [
+pub const HEADER: [&str; 27] = [
     "review_id",
     "source",
     "external_id",
@@ -38,6 +38,7 @@ pub const HEADER: [&str; 26] = [
     "final_verdict",
     "unanswered_items",
     "crm_url",
+    "lead_note",
 ];
 
 /// [`HEADER`] in the current language: okk's machine names in English, words in Russian.
@@ -103,6 +104,12 @@ pub fn row<'a>(funnel: &Funnel, r: &'a ExportedReview, crm_url: Option<String>) 
         final_verdict.map_or(Cell::Empty, |v| Cell::text(text::verdict(v))),
         Cell::Number(unanswered(checklist, &r.answers) as f64),
         crm_url.map_or(Cell::Empty, Cell::text),
+        // What the lead wrote sending the review back: the lead's words, defused like any.
+        Cell::opt(
+            (r.lead.as_ref())
+                .map(|d| d.decision.note.as_str())
+                .filter(|n| !n.is_empty()),
+        ),
     ]
 }
 

@@ -309,6 +309,7 @@ pub fn column(name: &str) -> String {
         "final_verdict" => crate::tr!("export-col-final-verdict"),
         "unanswered_items" => crate::tr!("export-col-unanswered-items"),
         "crm_url" => crate::tr!("export-col-crm-url"),
+        "lead_note" => crate::tr!("export-col-lead-note"),
         "flagged_share" => crate::tr!("export-col-flagged-share"),
         "reviews" => crate::tr!("export-col-reviews"),
         "ok" => crate::tr!("export-col-ok"),

@@ -483,6 +483,16 @@ impl Desk {
             .expect("record a lead decision")
     }
 
+    /// The lead `lead` sends review `review_id` back with `note` at `at`, as `b` on the decide
+    /// screen does; the decision's id.
+    pub fn send_back(&self, review_id: &str, lead: &str, note: &str, at: &str) -> String {
+        let decision = okk::domain::decision::Decision::send_back(note.into());
+        let mut store = okk::store::Store::open(&self.db).expect("open the store");
+        store
+            .decide(review_id, lead, &decision, time(at))
+            .expect("record a lead decision")
+    }
+
     /// Replaces card `external_id`'s stage history with `visits` ((YYYY-MM-DD, stage), in
     /// order), each as a sync of its own on that day saw it: the moves a series of syncs over
     /// months would have recorded, which no single fixture import can.

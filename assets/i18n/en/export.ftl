@@ -97,6 +97,7 @@ export-col-lead-suggested-owner = lead_suggested_owner
 export-col-final-verdict = final_verdict
 export-col-unanswered-items = unanswered_items
 export-col-crm-url = crm_url
+export-col-lead-note = lead_note
 export-verdict-ok = ok
 export-verdict-wrong-stage = wrong_stage
 export-verdict-stale = stale

@@ -104,6 +104,7 @@ export-col-lead-suggested-owner = Ответственный от руковод
 export-col-final-verdict = Итоговый вердикт
 export-col-unanswered-items = Пунктов без ответа
 export-col-crm-url = Ссылка в CRM
+export-col-lead-note = Заметка руководителя
 export-verdict-ok = в порядке
 export-verdict-wrong-stage = не тот этап
 export-verdict-stale = простаивает
