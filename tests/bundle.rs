@@ -288,6 +288,47 @@ fn reviews_timed_to_any_number_of_digits_all_merge_bit_for_bit() {
     assert_eq!(bits(&lead), made);
 }
 
+/// The signer's name in the header of the bundle `okk bundle export EXTRA…` writes from `l`'s
+/// store, with the login name `login-name` and no `OKK_AUDITOR`.
+fn signer_named(l: &Laptop, extra: &[&str]) -> String {
+    let out = l.desk.dir.path().join("signed.okkb");
+    l.desk
+        .okk()
+        .env_remove("OKK_AUDITOR")
+        .env("USER", "login-name")
+        .args(["bundle", "export", "--force", "--out"])
+        .arg(&out)
+        .args(extra)
+        .assert()
+        .success();
+    let text = std::fs::read_to_string(&out).unwrap();
+    let header: serde_json::Value = serde_json::from_str(text.lines().next().unwrap()).unwrap();
+    header["signer"].as_str().unwrap().to_string()
+}
+
+#[test]
+fn a_bundles_header_names_whose_work_its_key_signs() {
+    // An auditor's laptop: its records are anna's, whatever the login name.
+    let mut anna = Laptop::new("anna");
+    anna.review(1, Verdict::Ok);
+    assert_eq!(signer_named(&anna, &[]), "anna");
+    assert_eq!(signer_named(&anna, &["--as", "Anna P."]), "Anna P.");
+    // The lead's laptop signs the lead's decisions; anna's reviews there keep her signature.
+    let bundle = anna.export("a.okkb");
+    let mut lead = Laptop::new("olga");
+    lead.trust(&bundle, "anna", false);
+    lead.import(&bundle);
+    let review = text(&lead.desk.rows(Table::Reviews)[0], "id");
+    lead.decide(&review, "accept");
+    assert_eq!(signer_named(&lead, &[]), "olga");
+    // Two people's work made on one store: the name it is told, else the login's.
+    let mut shared = Laptop::new("anna");
+    shared.review(1, Verdict::Ok);
+    shared.auditor = "boris";
+    shared.review(2, Verdict::Dead);
+    assert_eq!(signer_named(&shared, &[]), "login-name");
+}
+
 #[test]
 fn the_order_of_bundles_does_not_matter() {
     let mut anna = Laptop::new("anna");

@@ -121,6 +121,17 @@ impl Store {
         Ok(())
     }
 
+    /// The names records made here were made under, distinct and sorted (see
+    /// [`crate::domain::ports::BundleSource::own_authors`]).
+    pub fn own_authors(&self) -> Result<Vec<String>, StoreError> {
+        let mut stmt = self.conn.prepare(OWN_AUTHORS)?;
+        let mut names: Vec<String> = stmt
+            .query_map([], |r| r.get(0))?
+            .collect::<Result<_, _>>()?;
+        names.sort();
+        Ok(names)
+    }
+
     fn calibration_signatures(&self) -> Result<HashMap<String, Option<String>>, StoreError> {
         let mut stmt = self
             .conn
@@ -139,9 +150,20 @@ impl Store {
     }
 }
 
+/// Whose records this store made (unsigned: its own key signs them on export), on either
+/// backend.
+pub(crate) const OWN_AUTHORS: &str = "
+SELECT auditor FROM reviews WHERE signature IS NULL
+UNION SELECT lead FROM lead_decisions WHERE signature IS NULL
+UNION SELECT created_by FROM calibrations WHERE signature IS NULL";
+
 impl crate::domain::ports::BundleSource for Store {
     fn trusted_keys(&self) -> StoreResult<Vec<TrustedKey>> {
         Store::trusted_keys(self)
+    }
+
+    fn own_authors(&self) -> StoreResult<Vec<String>> {
+        Store::own_authors(self)
     }
 
     fn bundle_records<E: From<StoreError>>(
