@@ -26,7 +26,7 @@ pub fn draw(shared: &Shared, l: &LeadList, theme: &Theme, frame: &mut Frame<'_>,
     if filter_area.height > 0 {
         super::filter_line(&l.filter, l.filtering, theme, frame, filter_area);
     }
-    let waiting = l.rows.iter().filter(|r| r.decision.is_none()).count();
+    let waiting = l.rows.iter().filter(|r| r.awaits()).count();
     let block = Block::default()
         .borders(Borders::ALL)
         .title(msg::reviews_title(waiting, l.rows.len()))
@@ -86,6 +86,8 @@ fn lead_row<'a>(
             DecisionKind::Override => "≠",
             DecisionKind::Return => "↩",
         },
+        None if r.settled_with_card() => "≡",
+        None if r.after_decision() => "↻",
         None if r.split => "⇄",
         None if r.disagrees_with_rules() => "⚠",
         None if r.calibration => "◎",
@@ -126,6 +128,21 @@ pub fn review_lines(l: &LeadList, c: &CardState, theme: &Theme) -> Vec<Line<'sta
     // The standing decision first: on a small screen it must not be the line cut off.
     if let Some(dec) = &r.decision {
         lines.extend(suggestion::decision_lines(dec, theme));
+    }
+    // The card's word, when another review of it carries it.
+    if let Some(s) = r.settled.as_ref().filter(|s| s.review_id != r.review_id) {
+        lines.push(Line::from(Span::styled(msg::card_settled(s), theme.warn)));
+        if r.after_decision() {
+            lines.push(Line::from(Span::styled(
+                msg::came_after_decision(),
+                theme.warn,
+            )));
+        } else if r.settled_with_card() {
+            lines.push(Line::from(Span::styled(
+                msg::settled_with_card(),
+                theme.dim,
+            )));
+        }
     }
     lines.push(Line::from(vec![
         Span::styled(format!("{}: ", msg::by_auditor(&r.auditor)), theme.dim),
