@@ -182,7 +182,14 @@ fn an_auditors_new_verdict_after_the_leads_override_awaits_the_lead_and_moves_no
     carry(&lena, &anna, "lena");
     // Anna presses ok on the card again, and her bundle reaches the lead.
     let again = anna.review(CARD, "anna", AFTER, &Verdict::of("ok"));
-    carry(&anna, &lena, "anna");
+    let said = carry(&anna, &lena, "anna");
+    assert!(
+        said.contains(
+            "1 review came after the lead's decision on its card: the decision stands, \
+             awaiting the lead"
+        ),
+        "{said}"
+    );
     // The lead's decision stands everywhere: the reviews export, the CRM export, the stats.
     let rows = reviews(&lena);
     let row = &rows[&again];
@@ -248,7 +255,8 @@ fn other_auditors_reviews_of_a_card_the_lead_settled_carry_its_verdict_and_await
     );
     // A review boris makes after the decision is new to the lead; the card stays dead.
     let later = boris.review(CARD, "boris", AFTER, &Verdict::of("stale"));
-    carry(&boris, &lena, "boris");
+    let said = carry(&boris, &lena, "boris");
+    assert!(said.contains("1 review came after"), "{said}");
     assert_eq!(reviews(&lena)[&later]["final_verdict"], "dead");
     let (list, _) = lead_list(&lena);
     assert!(

@@ -177,6 +177,14 @@ impl crate::domain::ports::BundleSource for Store {
 
 pub use crate::domain::ports::RecordTable;
 
+/// The auditor's current review of a card with no standing decision of the lead, on either
+/// backend (`?N` and `$N` both number parameters in SQLite).
+pub(crate) const CURRENT_UNDECIDED: &str = "SELECT r.id FROM reviews r
+     WHERE r.card_source = $1 AND r.card_external_id = $2 AND r.auditor = $3
+       AND r.superseded_by IS NULL AND r.withdrawn_at IS NULL
+       AND NOT EXISTS (SELECT 1 FROM lead_decisions d
+                       WHERE d.review_id = r.id AND d.withdrawn_at IS NULL)";
+
 /// A merge's transaction on a store file (the port: `domain::ports::MergeTx`).
 pub struct MergeTx<'a> {
     tx: rusqlite::Transaction<'a>,
@@ -327,6 +335,23 @@ impl crate::domain::ports::MergeTx for MergeTx<'_> {
     /// Derives afresh which of the auditor's reviews of the card is current.
     fn settle(&self, source: &str, external_id: &str, auditor: &str) -> StoreResult<()> {
         settle_current(&self.tx, source, external_id, auditor)
+    }
+
+    fn settled_cards(&self) -> StoreResult<crate::domain::settled::SettledCards> {
+        super::decisions::settled_cards_in(&self.tx, None)
+    }
+
+    fn current_undecided(
+        &self,
+        source: &str,
+        external_id: &str,
+        auditor: &str,
+    ) -> StoreResult<Option<String>> {
+        Ok(self
+            .tx
+            .prepare_cached(CURRENT_UNDECIDED)?
+            .query_row(params![source, external_id, auditor], |r| r.get(0))
+            .optional()?)
     }
 
     /// Reviews whose card has not arrived yet.

@@ -316,6 +316,10 @@ pub fn merged(
         s.push_str("\n  ");
         s.push_str(&crate::tr!("bundle-waiting", n = r.waiting_for_cards));
     }
+    if r.after_decision > 0 {
+        s.push_str("\n  ");
+        s.push_str(&crate::tr!("bundle-after-decision", n = r.after_decision));
+    }
     s
 }
 
@@ -347,6 +351,7 @@ mod tests {
             calibrations_added: 0,
             keys_added: 1,
             waiting_for_cards: 1,
+            after_decision: 1,
         }
     }
 
@@ -358,14 +363,20 @@ mod tests {
             "1 new lead decision, 2 already here",
             "1 key newly trusted",
             "1 review is of a card this store does not have yet: it attaches",
+            "1 review came after the lead's decision on its card: the decision stands, \
+             awaiting the lead",
         ] {
             assert!(en.contains(said), "{said}: {en}");
         }
         let wrote = with(Lang::En, || wrote(Path::new("a.okkb"), 1, 1, &[]));
         assert_eq!(wrote, "a.okkb: 1 review and 1 lead decision");
         let ru = with(Lang::Ru, || merged(Path::new("a.okkb"), &ones(), &[]));
-        for said in ["новых доверенных ключей: 1", "ещё нет: 1; она привяжется"]
-        {
+        for said in [
+            "новых доверенных ключей: 1",
+            "ещё нет: 1; она привяжется",
+            "1 проверка сделана после решения руководителя по её карточке: решение в силе, \
+             проверка ждёт руководителя",
+        ] {
             assert!(ru.contains(said), "{said}: {ru}");
         }
     }

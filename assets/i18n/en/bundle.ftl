@@ -69,5 +69,9 @@ bundle-waiting = { $n ->
     [one] { $n } review is of a card this store does not have yet: it attaches when a sync brings it
    *[other] { $n } reviews are of cards this store does not have yet: they attach when a sync brings them
 }
+bundle-after-decision = { $n ->
+    [one] { $n } review came after the lead's decision on its card: the decision stands, awaiting the lead (`okk lead`)
+   *[other] { $n } reviews came after the lead's decisions on their cards: the decisions stand, awaiting the lead (`okk lead`)
+}
 bundle-empty-name = --as needs a name
 bundle-not-a-signing-key = { $path }: not an okk signing key ({ $error })
