@@ -581,8 +581,9 @@ pub struct BundleExportArgs {
     /// Replace FILE if it exists.
     #[arg(long)]
     pub force: bool,
-    /// The signer's name in the bundle's header [default: $OKK_AUDITOR, else the config's
-    /// name, else the login name].
+    /// The signer's name in the bundle's header [default: $OKK_AUDITOR, else the one name the
+    /// records made in this store were made under, else the config's name, else the login
+    /// name].
     #[arg(long = "as", env = "OKK_AUDITOR", value_name = "NAME")]
     pub signer: Option<String>,
 }

@@ -54,6 +54,17 @@ impl Laptop {
 
     /// The `n`th card of the demo (by id) judged `verdict`; returns the review id.
     fn review(&mut self, n: i64, verdict: Verdict) -> String {
+        self.review_timed(n, verdict, 5.0, Some(100.0))
+    }
+
+    /// [`Laptop::review`] after `seconds_spent` on the card, scored `score`.
+    fn review_timed(
+        &mut self,
+        n: i64,
+        verdict: Verdict,
+        seconds_spent: f64,
+        score: Option<f64>,
+    ) -> String {
         let now = self.tick();
         let mut store = self.store();
         let d = store.card_detail(n).unwrap().expect("demo card");
@@ -70,8 +81,8 @@ impl Laptop {
                 comment: format!("{} on {n}", self.auditor),
                 ..ReviewDraft::default()
             },
-            score: Some(100.0),
-            seconds_spent: 5.0,
+            score,
+            seconds_spent,
         };
         store
             .save_review(
@@ -189,6 +200,133 @@ fn a_bundle_brings_an_auditors_reviews_to_the_lead_once() {
         (Some(0), Some(2))
     );
     assert_same(&before, &digest(&lead.desk.db));
+}
+
+#[test]
+fn a_review_timed_to_seventeen_digits_merges_and_keeps_its_time_exactly() {
+    // 3.4816269699999998 s read back as the double next to it, and the genuine review was
+    // refused as "edited after signing".
+    let mut anna = Laptop::new("anna");
+    anna.review_timed(
+        1,
+        Verdict::Dead,
+        3.4816269699999998,
+        Some(66.66666666666667),
+    );
+    let bundle = anna.export("anna.okkb");
+    let lead = Laptop::new("olga");
+    lead.trust(&bundle, "anna", false);
+    assert_eq!(lead.import(&bundle)["reviews_added"], 1);
+    let review = &lead.desk.rows(Table::Reviews)[0];
+    assert_eq!(review["seconds_spent"].as_f64(), Some(3.4816269699999998));
+    assert_eq!(review["score"].as_f64(), Some(66.66666666666667));
+    // And the lead's store sends it on with anna's signature, which still fits.
+    let on = lead.export("on.okkb");
+    let boris = Laptop::new("boris");
+    boris.trust(&bundle, "anna", false);
+    assert_eq!(boris.import(&on)["reviews_added"], 1);
+    assert_eq!(boris.work(), lead.work());
+}
+
+#[test]
+fn a_bundle_an_earlier_okk_wrote_with_a_seventeen_digit_time_merges() {
+    // Written by okk before the fix, as a tester's laptop sent it: refused then.
+    let bundle = common::repo().join("tests/fixtures/bundle/seconds_17_digits.okkb");
+    let lead = Laptop::empty("olga");
+    lead.trust(&bundle, "anna", false);
+    let report = lead.import(&bundle);
+    assert_eq!(report["reviews_added"], 8, "{report}");
+    let spent: Vec<f64> = lead
+        .desk
+        .rows(Table::Reviews)
+        .iter()
+        .filter_map(|r| r["seconds_spent"].as_f64())
+        .collect();
+    assert!(spent.contains(&3.4816269699999998), "{spent:?}");
+}
+
+#[test]
+fn reviews_timed_to_any_number_of_digits_all_merge_bit_for_bit() {
+    use rand::{Rng, SeedableRng};
+    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(4816269699999998);
+    let mut anna = Laptop::new("anna");
+    let mut made = Vec::new();
+    for i in 0..300 {
+        // Seconds as a clock gives them (nanoseconds over minutes), and any positive double.
+        let seconds = if i % 3 == 2 {
+            f64::from_bits(rng.random::<u64>() >> 2)
+        } else {
+            rng.random_range(0.0..600.0)
+        };
+        let score = rng.random_range(0.0..=100.0);
+        anna.review_timed(
+            1 + i % 7,
+            Verdict::ALL[i as usize % 5],
+            seconds,
+            Some(score),
+        );
+        made.push((seconds.to_bits(), score.to_bits()));
+    }
+    let bundle = anna.export("anna.okkb");
+    let lead = Laptop::new("olga");
+    lead.trust(&bundle, "anna", false);
+    assert_eq!(lead.import(&bundle)["reviews_added"], 300);
+    let bits = |l: &Laptop| {
+        let mut b: Vec<(u64, u64)> = l
+            .desk
+            .rows(Table::Reviews)
+            .iter()
+            .map(|r| {
+                let f = |c: &str| r[c].as_f64().expect("a number").to_bits();
+                (f("seconds_spent"), f("score"))
+            })
+            .collect();
+        b.sort();
+        b
+    };
+    made.sort();
+    assert_eq!(bits(&lead), made);
+}
+
+/// The signer's name in the header of the bundle `okk bundle export EXTRA…` writes from `l`'s
+/// store, with the login name `login-name` and no `OKK_AUDITOR`.
+fn signer_named(l: &Laptop, extra: &[&str]) -> String {
+    let out = l.desk.dir.path().join("signed.okkb");
+    l.desk
+        .okk()
+        .env_remove("OKK_AUDITOR")
+        .env("USER", "login-name")
+        .args(["bundle", "export", "--force", "--out"])
+        .arg(&out)
+        .args(extra)
+        .assert()
+        .success();
+    let text = std::fs::read_to_string(&out).unwrap();
+    let header: serde_json::Value = serde_json::from_str(text.lines().next().unwrap()).unwrap();
+    header["signer"].as_str().unwrap().to_string()
+}
+
+#[test]
+fn a_bundles_header_names_whose_work_its_key_signs() {
+    // An auditor's laptop: its records are anna's, whatever the login name.
+    let mut anna = Laptop::new("anna");
+    anna.review(1, Verdict::Ok);
+    assert_eq!(signer_named(&anna, &[]), "anna");
+    assert_eq!(signer_named(&anna, &["--as", "Anna P."]), "Anna P.");
+    // The lead's laptop signs the lead's decisions; anna's reviews there keep her signature.
+    let bundle = anna.export("a.okkb");
+    let mut lead = Laptop::new("olga");
+    lead.trust(&bundle, "anna", false);
+    lead.import(&bundle);
+    let review = text(&lead.desk.rows(Table::Reviews)[0], "id");
+    lead.decide(&review, "accept");
+    assert_eq!(signer_named(&lead, &[]), "olga");
+    // Two people's work made on one store: the name it is told, else the login's.
+    let mut shared = Laptop::new("anna");
+    shared.review(1, Verdict::Ok);
+    shared.auditor = "boris";
+    shared.review(2, Verdict::Dead);
+    assert_eq!(signer_named(&shared, &[]), "login-name");
 }
 
 #[test]

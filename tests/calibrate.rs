@@ -268,10 +268,7 @@ fn a_calibration_bears_the_leads_name_and_every_summary_says_when_it_travels() {
         String::from_utf8_lossy(&out.stdout).into_owned()
     };
     let said = merge(&anna);
-    assert!(
-        said.contains("1 new calibrations, 0 already here"),
-        "{said}"
-    );
+    assert!(said.contains("1 new calibration, 0 already here"), "{said}");
     assert!(said.contains("by olga, for anna, boris"), "{said}");
     let said = merge(&anna);
     assert!(

@@ -149,8 +149,9 @@ fn one_row_per_current_review_with_the_documented_columns() {
     assert_eq!(b["failed_critical_items"], "next_step");
     assert_eq!(b["lead_decision"], "");
     assert_eq!(b["corrections"], "");
-    // Undecided: the auditor's word stands for now; 4 of the stage's 6 items left unanswered.
-    assert_eq!(b["final_verdict"], "ok");
+    // Undecided, on a card the lead settled by accepting anna's: the card has one verdict,
+    // and boris's row carries it too. 4 of the stage's 6 items left unanswered.
+    assert_eq!(b["final_verdict"], "wrong_stage");
     assert_eq!(b["unanswered_items"], "4");
 }
 

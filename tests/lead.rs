@@ -223,3 +223,40 @@ fn the_leads_list_names_the_owner_a_correction_suggested() {
     assert_eq!(rows.len(), 1);
     assert_eq!(rows[0].suggested_owner.as_deref(), Some("Попова Анна"));
 }
+
+#[test]
+fn accepting_one_auditors_review_settles_the_others_on_the_card_and_undo_reopens_them() {
+    let store = common::Desk::demo();
+    // Anna and boris judge the same first card of the stage: ok and dead, a split.
+    for (who, key) in [("anna", "a"), ("boris", "d")] {
+        let (mut s, mut d) = common::reviewer::open_at_stage(&store.db, who, MET);
+        press(&mut s, &mut d, key);
+    }
+    let (mut s, mut d) = lead(&store.db);
+    let awaiting = |s: &State| {
+        let l = s.lead.as_ref().unwrap();
+        l.rows.iter().filter(|r| r.awaits()).count()
+    };
+    assert_eq!(awaiting(&s), 2);
+    assert!(s.lead.as_ref().unwrap().rows.iter().all(|r| r.split));
+    // The lead accepts anna's ok: boris's dead, on the card when the lead decided, is settled
+    // with it; nothing else awaits.
+    press(&mut s, &mut d, "<enter>a");
+    assert_eq!(awaiting(&s), 0);
+    let l = s.lead.as_ref().unwrap();
+    let boris = l.rows.iter().find(|r| r.auditor == "boris").unwrap();
+    assert!(boris.settled_with_card() && !boris.split, "{boris:?}");
+    assert_eq!(
+        boris
+            .settled
+            .as_ref()
+            .map(|x| (x.auditor.as_str(), x.verdict())),
+        Some(("anna", Verdict::Ok))
+    );
+    // Undone (from a decided review, `t` showing them): both await the lead again, split.
+    assert_eq!(s.screen, Screen::Reviews, "nothing left to decide");
+    press(&mut s, &mut d, "t<enter>u");
+    assert_eq!(awaiting(&s), 2);
+    let l = s.lead.as_ref().unwrap();
+    assert!(l.rows.iter().all(|r| r.settled.is_none() && r.split));
+}

@@ -12,9 +12,12 @@ use common::{Desk, Verdict, path_arg, python_csv};
 const AT: &str = "2026-11-20 10:00:00";
 const LATER: &str = "2026-11-20 11:00:00";
 const LEAD_AT: &str = "2026-11-21 09:00:00";
+const AFTER: &str = "2026-11-22 10:00:00";
+const LEAD_AGAIN: &str = "2026-11-23 09:00:00";
 
-/// `okk bundle export --as WHO` on `from`; `to` trusts its key as WHO's and imports it.
-fn carry(from: &Desk, to: &Desk, who: &str) {
+/// `okk bundle export --as WHO` on `from`; `to` trusts its key as WHO's and imports it; what
+/// the import said.
+fn carry(from: &Desk, to: &Desk, who: &str) -> String {
     let out = from.dir.path().join(format!("{who}.okkbundle"));
     from.okk()
         .args(["bundle", "export", "--force", "--as", who, "--out"])
@@ -22,7 +25,7 @@ fn carry(from: &Desk, to: &Desk, who: &str) {
         .assert()
         .success();
     to.run_ok(&["bundle", "trust", &path_arg(&out), "--as", who]);
-    to.run_ok(&["bundle", "import", &path_arg(&out)]);
+    to.run_ok(&["bundle", "import", &path_arg(&out)])
 }
 
 /// `okk export reviews` read back: review id → column → value.
@@ -136,4 +139,128 @@ fn two_auditors_and_a_lead_through_bundles_the_leads_word_is_final() {
     let (moved, said) = crm(&lena);
     assert!(moved.contains(&"31973177".to_string()), "{moved:?}");
     assert!(!said.contains("needs the lead"), "{said}");
+}
+
+/// The lead's list as the lead's desk loads it (`okk lead`): each review's card, auditor,
+/// whether it awaits the lead, and the mark the list gives it; and the list's title.
+fn lead_list(desk: &Desk) -> (Vec<(String, String, bool)>, String) {
+    let (mut state, mut d) = common::reviewer::open(&desk.db, "lena");
+    okk::tui::lead::load(&mut state, &d).expect("the lead's list loads");
+    // `t`: decided reviews shown too.
+    common::reviewer::press(&mut state, &mut d, "t");
+    let l = state.lead.as_ref().expect("the lead's list");
+    let rows = l
+        .rows
+        .iter()
+        .map(|r| (r.external_id.clone(), r.auditor.clone(), r.awaits()))
+        .collect();
+    let screen = common::reviewer::screen(&state, 120, 40);
+    (rows, screen)
+}
+
+/// How the reviews landed in `okk stats --json`, per verdict: ok, dead.
+fn landed(desk: &Desk) -> (u64, u64) {
+    let stats = desk.json_ok(&["stats", "--json"]);
+    let v = &stats["totals"]["review_verdicts"];
+    (v["ok"].as_u64().unwrap(), v["dead"].as_u64().unwrap())
+}
+
+#[test]
+fn an_auditors_new_verdict_after_the_leads_override_awaits_the_lead_and_moves_nothing() {
+    let (anna, lena) = (Desk::demo(), Desk::demo());
+    const CARD: &str = "31957017";
+    // Anna says ok; the lead overrides it: the card is dead; the decision goes back to anna.
+    let first = anna.review(CARD, "anna", AT, &Verdict::of("ok"));
+    carry(&anna, &lena, "anna");
+    lena.decide(
+        &first,
+        "lena",
+        "override",
+        (Some("dead"), None, None),
+        LEAD_AT,
+    );
+    carry(&lena, &anna, "lena");
+    // Anna presses ok on the card again, and her bundle reaches the lead.
+    let again = anna.review(CARD, "anna", AFTER, &Verdict::of("ok"));
+    let said = carry(&anna, &lena, "anna");
+    assert!(
+        said.contains(
+            "1 review came after the lead's decision on its card: the decision stands, \
+             awaiting the lead"
+        ),
+        "{said}"
+    );
+    // The lead's decision stands everywhere: the reviews export, the CRM export, the stats.
+    let rows = reviews(&lena);
+    let row = &rows[&again];
+    assert_eq!(
+        (
+            row["verdict"].as_str(),
+            row["lead_decision"].as_str(),
+            row["final_verdict"].as_str()
+        ),
+        ("ok", "", "dead")
+    );
+    let (moved, _) = crm(&lena);
+    assert!(moved.contains(&CARD.to_string()), "{moved:?}");
+    assert_eq!(landed(&lena), (0, 1), "anna's ok lands as the card's dead");
+    // The lead sees anna's new verdict as new, marked as come after the decision.
+    let (list, screen) = lead_list(&lena);
+    assert_eq!(list, [(CARD.to_string(), "anna".to_string(), true)]);
+    assert!(
+        screen.contains("Reviews · 1 awaiting a decision, of 1") && screen.contains("↻"),
+        "{screen}"
+    );
+    // Opened, the review says which decision holds the card.
+    let (mut state, mut d) = common::reviewer::open(&lena.db, "lena");
+    okk::tui::lead::load(&mut state, &d).expect("the lead's list loads");
+    common::reviewer::press(&mut state, &mut d, "<enter>");
+    let screen = common::reviewer::screen(&state, 120, 40);
+    assert!(
+        screen.contains("the card stands at dead: lead lena decided on")
+            && screen.contains("↻ made after that decision"),
+        "{screen}"
+    );
+    drop((state, d));
+    // The lead decides again, accepting anna's ok: now that is the card's word.
+    lena.decide(&again, "lena", "accept", (None, None, None), LEAD_AGAIN);
+    assert_eq!(reviews(&lena)[&again]["final_verdict"], "ok");
+    let (moved, _) = crm(&lena);
+    assert!(!moved.contains(&CARD.to_string()), "{moved:?}");
+    assert!(!lead_list(&lena).0[0].2);
+    assert_eq!(landed(&lena), (1, 0));
+}
+
+#[test]
+fn other_auditors_reviews_of_a_card_the_lead_settled_carry_its_verdict_and_await_nothing() {
+    let (anna, boris, lena) = (Desk::demo(), Desk::demo(), Desk::demo());
+    const CARD: &str = "31973177";
+    let dead = anna.review(CARD, "anna", AT, &Verdict::of("dead"));
+    let ok = boris.review(CARD, "boris", LATER, &Verdict::of("ok"));
+    carry(&anna, &lena, "anna");
+    carry(&boris, &lena, "boris");
+    lena.decide(&dead, "lena", "accept", (None, None, None), LEAD_AT);
+    // One verdict per card: boris's row says the card is dead too.
+    let rows = reviews(&lena);
+    assert_eq!(rows[&dead]["final_verdict"], "dead");
+    assert_eq!(rows[&ok]["final_verdict"], "dead");
+    assert_eq!(rows[&ok]["lead_decision"], "");
+    assert_eq!(landed(&lena), (0, 2));
+    // Boris's review was on the card when the lead decided: nothing awaits the lead.
+    let (list, screen) = lead_list(&lena);
+    assert!(list.iter().all(|(_, _, awaits)| !awaits), "{list:?}");
+    assert!(
+        screen.contains("Reviews · 0 awaiting a decision, of 2") && screen.contains("≡"),
+        "{screen}"
+    );
+    // A review boris makes after the decision is new to the lead; the card stays dead.
+    let later = boris.review(CARD, "boris", AFTER, &Verdict::of("stale"));
+    let said = carry(&boris, &lena, "boris");
+    assert!(said.contains("1 review came after"), "{said}");
+    assert_eq!(reviews(&lena)[&later]["final_verdict"], "dead");
+    let (list, _) = lead_list(&lena);
+    assert!(
+        list.contains(&(CARD.to_string(), "boris".to_string(), true)),
+        "{list:?}"
+    );
 }

@@ -793,6 +793,80 @@ fn a_laptop_s_signed_bundle_merges_into_the_server_store_with_the_same_checks() 
     assert_eq!(stats(&server.url), after);
 }
 
+#[test]
+fn on_the_server_a_verdict_merged_after_the_leads_decision_leaves_the_card_where_the_lead_put_it() {
+    let Some(server) = ServerDb::new() else {
+        return;
+    };
+    let lead = demo_desk();
+    copied_to(&lead, &server.url);
+    let anna = demo_desk();
+    let card = queue(
+        &anna,
+        &path_arg(&anna.db),
+        "Переговоры",
+        "anna",
+        &["--limit", "1"],
+    )
+    .remove(0);
+    let export = |name: &str| {
+        let bundle = anna.dir.path().join(name);
+        let args = ["bundle", "export", "--force", "--as", "anna", "--out"];
+        let (ok, _, err) = run_on(
+            &anna,
+            &path_arg(&anna.db),
+            &[&args[..], &[&path_arg(&bundle)]].concat(),
+        );
+        assert!(ok, "{err}");
+        path_arg(&bundle)
+    };
+    let import = |file: &str| -> Json {
+        let (ok, said, err) = run_on(&lead, &server.url, &["bundle", "import", "--json", file]);
+        assert!(ok, "{err}");
+        serde_json::from_str::<Json>(&said).unwrap()["report"].clone()
+    };
+    // Anna's ok reaches the server; the lead overrides it there: the card is dead.
+    let first = anna.review(&card, "anna", "2026-11-19 10:00:00", &Verdict::of("ok"));
+    let file = export("a1.okkb");
+    let (ok, _, err) = run_on(
+        &lead,
+        &server.url,
+        &["bundle", "trust", &file, "--as", "anna"],
+    );
+    assert!(ok, "{err}");
+    assert_eq!(import(&file)["after_decision"], 0);
+    let dir = lead.tmp_dir();
+    let mut store = okk::store::pg::PgStore::open(&server.url, &dir).unwrap();
+    let dead = okk::domain::decision::Decision::overrule(okk::domain::review::Verdict::Dead, None);
+    let at = chrono::NaiveDateTime::parse_from_str("2026-11-19 12:00:00", "%Y-%m-%d %H:%M:%S");
+    store.decide(&first, "lena", &dead, at.unwrap()).unwrap();
+    drop(store);
+    // Anna judges the card ok again: her new verdict awaits the lead; the card stays dead.
+    let again = anna.review(&card, "anna", "2026-11-19 13:00:00", &Verdict::of("ok"));
+    let report = import(&export("a2.okkb"));
+    assert_eq!(report["after_decision"], 1, "{report}");
+    let out = lead.dir.path().join("reviews.csv");
+    let (ok, _, err) = run_on(
+        &lead,
+        &server.url,
+        &["export", "reviews", "--force", "--out", &path_arg(&out)],
+    );
+    assert!(ok, "{err}");
+    let rows = common::python_csv(&path_arg(&out), ',');
+    let col = |name: &str| rows[0].iter().position(|c| c == name).unwrap();
+    let row = rows
+        .iter()
+        .find(|r| r[col("review_id")] == again)
+        .expect("anna's new review");
+    assert_eq!(
+        (
+            row[col("lead_decision")].as_str(),
+            row[col("final_verdict")].as_str()
+        ),
+        ("", "dead")
+    );
+}
+
 /// `who`'s reviewer on the server (which always takes cards by claim), at `stage`'s first card.
 fn reviewer_on_server(
     url: &str,

@@ -43,7 +43,6 @@ pub fn key_path() -> Result<PathBuf> {
 
 fn export(paths: &Paths, args: BundleExportArgs) -> Result<ExitCode> {
     let config = config::load(&paths.config)?;
-    let signer = super::review::auditor(args.signer.as_deref(), &config);
     let path = key_path()?;
     let (key, made) =
         Keypair::load_or_create(&path).map_err(|e| user(format!("{}: {e}", path.display())))?;
@@ -51,8 +50,21 @@ fn export(paths: &Paths, args: BundleExportArgs) -> Result<ExitCode> {
         eprintln!("{}", msg::key_made(&path, &key.public().to_string()));
     }
     match paths.server() {
-        Some(url) => write_bundle(&paths.open_server(url)?, &args, &key, &signer),
-        None => write_bundle(&paths.open_existing_store()?, &args, &key, &signer),
+        Some(url) => write_bundle(&paths.open_server(url)?, &args, &key, &config),
+        None => write_bundle(&paths.open_existing_store()?, &args, &key, &config),
+    }
+}
+
+/// The name a bundle's header gives its signer: `--as` (or `OKK_AUDITOR`); else the one name
+/// the records made in this store were made under (an auditor's laptop: the auditor; the
+/// lead's: the lead), whose work the key signs; else the config's name, else the login name.
+fn signer_name(given: Option<&str>, own_authors: &[String], config: &config::Config) -> String {
+    if let Some(given) = given.map(str::trim).filter(|s| !s.is_empty()) {
+        return given.to_string();
+    }
+    match own_authors {
+        [one] => one.clone(),
+        _ => super::review::auditor(None, config),
     }
 }
 
@@ -62,8 +74,9 @@ fn write_bundle(
     store: &impl BundleSource,
     args: &BundleExportArgs,
     key: &Keypair,
-    signer: &str,
+    config: &config::Config,
 ) -> Result<ExitCode> {
+    let signer = signer_name(args.signer.as_deref(), &store.own_authors()?, config);
     let now = crate::store::cards::fmt_time(&chrono::Local::now().naive_local());
     let since = args.since.map(|d| d.format("%Y-%m-%d").to_string());
     let vouches = store
@@ -77,7 +90,7 @@ fn write_bundle(
     let (mut reviews, mut decisions, mut calibrations) = (0, 0, Vec::new());
     crate::export::file::write_atomically(&args.out, args.force, |out| {
         let io = crate::export::file::io(&args.out);
-        let mut w = Writer::new(out, key, signer, &now, vouches).map_err(&io)?;
+        let mut w = Writer::new(out, key, &signer, &now, vouches).map_err(&io)?;
         store.bundle_records(since.as_deref(), |record| {
             match &record {
                 crate::bundle::Record::Review(_) => reviews += 1,

@@ -8,9 +8,11 @@ use color_eyre::Result;
 use super::{Paths, user};
 use crate::cli::{ExportCommand, ExportCrmArgs, ExportReviewsArgs, ExportTarget};
 use crate::domain::Funnel;
+use crate::domain::decision::Decision;
 use crate::domain::final_word::{Current, FinalWord, final_word};
 use crate::domain::names::fold;
-use crate::domain::suggestion::suggest;
+use crate::domain::settled::SettledCards;
+use crate::domain::suggestion::{CardNow, Proposal, suggest};
 use crate::export::crm::{Change, Sheet};
 use crate::export::file::{io, write_atomically};
 use crate::export::owners::OwnerMap;
@@ -73,9 +75,12 @@ fn write_reviews<S: ReviewExportSource>(
         .unwrap_or_else(crate::text::lang::current);
     let out = &args.target.out;
     let mut written = 0u64;
+    // A card's verdict is one: the lead's settling decision gives it to every row of the card.
+    let settled = store.settled_cards()?;
     let rows = ReviewRows {
         funnel,
         stage: stage.as_ref(),
+        settled: &settled,
         links,
         headers,
         out,
@@ -113,6 +118,7 @@ fn write_reviews<S: ReviewExportSource>(
 struct ReviewRows<'a> {
     funnel: &'a Funnel,
     stage: Option<&'a StageFilter>,
+    settled: &'a SettledCards,
     links: &'a crate::crm::links::CrmLinks,
     headers: Lang,
     out: &'a std::path::Path,
@@ -141,7 +147,12 @@ impl ReviewRows<'_> {
                     }
                     let url = self.links.url(&r.source, &r.external_id);
                     table
-                        .row(&reviews::row(self.funnel, &r, url))
+                        .row(&reviews::row(
+                            self.funnel,
+                            &r,
+                            self.settled.get(&r.source, &r.external_id),
+                            url,
+                        ))
                         .map_err(io(out))?;
                     written += 1;
                 }
@@ -309,8 +320,9 @@ struct Changes {
     needs_lead: Vec<String>,
 }
 
-/// Each card's change, from the word that stands on it ([`final_word`]): the lead's accepted or
-/// overridden review over any later undecided one; with `approved_only`, only those.
+/// Each card's change, from the word that stands on it: the lead's decision that settles the
+/// card (`domain::settled`), whatever its auditors said after it; else [`final_word`] among its
+/// undecided reviews. With `approved_only`, only the cards the lead settled.
 fn changes(
     store: &impl ReviewExportSource,
     funnel: &Funnel,
@@ -329,10 +341,42 @@ fn changes(
         changed_since: 0,
         needs_lead: Vec::new(),
     };
+    let settled = store.settled_cards()?;
+    let push = |out: &mut Changes,
+                external_id: &str,
+                now: &CardNow,
+                proposal: &Proposal,
+                decision: Option<&Decision>,
+                card_changed: Option<bool>| {
+        if let Some(suggestion) = suggest(funnel, proposal, decision, now) {
+            out.changed_since += usize::from(card_changed == Some(true));
+            out.changes.push(Change {
+                external_id: external_id.to_string(),
+                card: now.clone(),
+                suggestion,
+            });
+        }
+    };
     // Reviews come card by card, latest first: one card's are held until the next card's begin.
     let mut card: Vec<ExportedReview> = Vec::new();
     let settle = |card: &mut Vec<ExportedReview>, out: &mut Changes| {
         let reviews = std::mem::take(card);
+        let Some(first) = reviews.first() else { return };
+        // The lead's word stands until the lead decides again, whatever came after it.
+        if let Some(s) = settled.get(&first.source, &first.external_id) {
+            if let Some(now) = &first.card {
+                let decision = Some(&s.decision.decision);
+                push(
+                    out,
+                    &first.external_id,
+                    now,
+                    &s.proposal,
+                    decision,
+                    s.card_changed,
+                );
+            }
+            return;
+        }
         let current: Vec<Current<'_>> = reviews
             .iter()
             .map(|r| Current {
@@ -353,20 +397,16 @@ fn changes(
         if approved_only && !r.lead.as_ref().is_some_and(|d| d.decision.approves()) {
             return;
         }
-        let Some(now) = r.card else { return };
-        if let Some(suggestion) = suggest(
-            funnel,
+        let Some(now) = &r.card else { return };
+        let decision = r.lead.as_ref().map(|d| &d.decision);
+        push(
+            out,
+            &r.external_id,
+            now,
             &r.proposal,
-            r.lead.as_ref().map(|d| &d.decision),
-            &now,
-        ) {
-            out.changed_since += usize::from(r.card_changed == Some(true));
-            out.changes.push(Change {
-                external_id: r.external_id,
-                card: now,
-                suggestion,
-            });
-        }
+            decision,
+            r.card_changed,
+        );
     };
     store.for_each_current_review(&query, |r| -> Result<(), ExportError> {
         let same = card

@@ -459,6 +459,82 @@ mod tests {
         assert_eq!(read(forged.as_bytes()), Err(BundleError::Signature));
     }
 
+    /// Every review of `bytes` whose author's signature fits its content as read back.
+    fn verified(bytes: &[u8]) -> Vec<ReviewRecord> {
+        let back = read(bytes).expect("a whole bundle");
+        back.into_iter()
+            .map(|r| {
+                let Record::Review(r) = r else {
+                    panic!("only reviews here")
+                };
+                let sig = Signature::parse(r.signature.as_deref().unwrap()).unwrap();
+                assert!(
+                    sig.verifies(&r.signed_bytes()),
+                    "seconds_spent {:?}, score {:?}: the signature no longer fits",
+                    r.seconds_spent,
+                    r.score
+                );
+                r
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_time_spent_of_seventeen_digits_reads_back_exactly_and_its_signature_fits() {
+        // A laptop's clock gave this; it was parsed to a neighbouring double, the record
+        // re-serialised differently and its genuine signature called an edit.
+        let mut r = review();
+        r.seconds_spent = Some(3.4816269699999998);
+        r.score = Some(66.66666666666667);
+        let back = verified(&write(&[Record::Review(r.clone())]));
+        assert_eq!(
+            back[0].seconds_spent.map(f64::to_bits),
+            Some(3.4816269699999998f64.to_bits())
+        );
+        assert_eq!(
+            back[0].score.map(f64::to_bits),
+            Some(66.66666666666667f64.to_bits())
+        );
+    }
+
+    #[test]
+    fn any_number_a_record_carries_reads_back_bit_for_bit_and_its_signature_fits() {
+        use rand::{Rng, SeedableRng};
+        let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(20261205);
+        let mut numbers = Vec::new();
+        while numbers.len() < 4000 {
+            // Half of them like a clock's seconds, half any finite double at all (subnormal,
+            // huge, negative).
+            let x = if numbers.len() % 2 == 0 {
+                rng.random::<f64>() * 10f64.powi(rng.random_range(-3..6))
+            } else {
+                f64::from_bits(rng.random::<u64>())
+            };
+            if x.is_finite() {
+                numbers.push(x);
+            }
+        }
+        let records: Vec<Record> = numbers
+            .chunks(2)
+            .enumerate()
+            .map(|(i, pair)| {
+                let mut r = review();
+                r.id = format!("r{i}");
+                r.seconds_spent = Some(pair[0]);
+                r.score = Some(pair[1]);
+                Record::Review(r)
+            })
+            .collect();
+        let back = verified(&write(&records));
+        let read: Vec<u64> = back
+            .iter()
+            .flat_map(|r| [r.seconds_spent.unwrap(), r.score.unwrap()])
+            .map(f64::to_bits)
+            .collect();
+        let written: Vec<u64> = numbers.iter().map(|x| x.to_bits()).collect();
+        assert_eq!(read, written);
+    }
+
     #[test]
     fn an_unknown_version_or_another_file_is_refused() {
         let text = String::from_utf8(write(&sample())).unwrap();

@@ -8,7 +8,7 @@
 //! a record can carry is a withdrawal, of which the earliest is kept; which review is current is
 //! then derived afresh.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, HashMap};
 use std::io::BufRead;
 
 use chrono::NaiveDateTime;
@@ -87,7 +87,8 @@ pub fn merge_bundles<R: BufRead>(
         tx: &*tx,
         keyring: &mut keyring,
         calibrations,
-        groups: BTreeSet::new(),
+        groups: BTreeMap::new(),
+        at_file: 0,
         now: opts.now,
     };
     let mut reports = Vec::new();
@@ -96,6 +97,7 @@ pub fn merge_bundles<R: BufRead>(
             .trust_on_first_use
             .then(|| msg::how_first_use(&input.name));
         merge.keyring.trust_on_first_use(how);
+        merge.at_file = i;
         reports.push(merge.file(i, &mut input.reader)?);
     }
     let groups = std::mem::take(&mut merge.groups);
@@ -135,11 +137,12 @@ fn take_headers<R: BufRead>(
 }
 
 /// Records the keys the merge trusted, settles the touched cards' current reviews, counts the
-/// reviews waiting for their cards, and commits.
+/// reviews waiting for their cards and those that came after the lead's decision on theirs,
+/// and commits.
 fn finish(
     tx: Box<dyn MergeTx + '_>,
     keyring: &Keyring,
-    groups: &BTreeSet<(String, String, String)>,
+    groups: &Groups,
     now: NaiveDateTime,
     reports: &mut [MergeReport],
 ) -> Result<(), StoreError> {
@@ -153,9 +156,10 @@ fn finish(
             how: k.how.clone(),
         })?;
     }
-    for (source, external_id, auditor) in groups {
+    for (source, external_id, auditor) in groups.keys() {
         tx.settle(source, external_id, auditor)?;
     }
+    count_after_decision(&*tx, groups, reports)?;
     let waiting = tx.waiting_for_cards()?;
     if let Some(last) = reports.last_mut() {
         last.keys_added = keyring.added.len() as u64;
@@ -164,6 +168,52 @@ fn finish(
         r.waiting_for_cards = waiting;
     }
     tx.commit()
+}
+
+/// Each (source, external id, auditor) a merge touched, with the newest review it brought of
+/// them: their current review is derived again at the end.
+type Groups = BTreeMap<(String, String, String), Option<Newest>>;
+
+/// The newest review a merge brought of one auditor's card: the file it came in, its id and
+/// when it was made.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+struct Newest {
+    created_at: String,
+    id: String,
+    file: usize,
+}
+
+/// Counts, per file, the new reviews that came after the lead's decision on their card: each
+/// now its auditor's current review, with no decision of its own, on a card a decision
+/// settles that does not settle it too (made after the decision, or re-judging the decided
+/// review). The decision stands; the lead is told they wait.
+fn count_after_decision(
+    tx: &dyn MergeTx,
+    groups: &Groups,
+    reports: &mut [MergeReport],
+) -> Result<(), StoreError> {
+    if groups.values().all(Option::is_none) {
+        return Ok(());
+    }
+    let settled = tx.settled_cards()?;
+    if settled.is_empty() {
+        return Ok(());
+    }
+    for ((source, external_id, auditor), newest) in groups {
+        let (Some(newest), Some(s)) = (newest, settled.get(source, external_id)) else {
+            continue;
+        };
+        if s.covers(auditor, &newest.created_at) {
+            continue;
+        }
+        let current = tx.current_undecided(source, external_id, auditor)?;
+        if current.as_deref() == Some(newest.id.as_str())
+            && let Some(r) = reports.get_mut(newest.file)
+        {
+            r.after_decision += 1;
+        }
+    }
+    Ok(())
 }
 
 enum Refusal {
@@ -181,9 +231,10 @@ struct Merge<'a> {
     tx: &'a dyn MergeTx,
     keyring: &'a mut Keyring,
     calibrations: HashMap<String, Calibration>,
-    /// (source, external id, auditor) of every review touched: their current review is derived
-    /// again at the end.
-    groups: BTreeSet<(String, String, String)>,
+    /// Every review touched, with the newest of them the merge added.
+    groups: Groups,
+    /// The file being merged (its index among the inputs).
+    at_file: usize,
     now: NaiveDateTime,
 }
 
@@ -342,10 +393,17 @@ impl Merge<'_> {
     fn review(&mut self, r: ReviewRecord, report: &mut MergeReport) -> Result<(), Refusal> {
         let here = self.tx.review(&r.id)?;
         let what = msg::what_review(&r.id, &r.auditor);
+        let mut added = None;
         match self.signed(RecordTable::Reviews, &r, &what, here.as_ref())? {
             Seen::New => {
                 self.tx.insert_review(&r)?;
                 report.reviews_added += 1;
+                // A withdrawn review is never current: nothing to tell the lead of.
+                added = r.withdrawn_at.is_none().then(|| Newest {
+                    created_at: r.created_at.clone(),
+                    id: r.id.clone(),
+                    file: self.at_file,
+                });
             }
             Seen::Known { withdrawn_now } => {
                 report.reviews_known += 1;
@@ -354,8 +412,13 @@ impl Merge<'_> {
                 }
             }
         }
-        self.groups
-            .insert((r.card_source, r.card_external_id, r.auditor));
+        let newest = self
+            .groups
+            .entry((r.card_source, r.card_external_id, r.auditor))
+            .or_default();
+        if added > *newest {
+            *newest = added;
+        }
         Ok(())
     }
 

@@ -1,5 +1,6 @@
-//! The lead's list of reviews, one row per current review with its standing decision, grouped
-//! card by card, and which cards' auditors split with nothing settled.
+//! The lead's list of reviews, one row per current review with its standing decision and the
+//! decision that settles its card, grouped card by card, and which cards' auditors split with
+//! nothing settled.
 
 use std::collections::HashMap;
 
@@ -9,6 +10,7 @@ use super::decision::{Decision, LeadDecision};
 use super::final_word::{Current, FinalWord, final_word};
 use super::ids::CardId;
 use super::review::Verdict;
+use super::settled::{Settled, SettledCards};
 use super::suggestion::Proposal;
 
 /// A current review as the lead's list shows it.
@@ -38,6 +40,8 @@ pub struct LeadRow {
     pub calibration: bool,
     /// The card's auditors disagree and no decision of the lead settles it.
     pub split: bool,
+    /// The lead's decision that settles the card (on this review or another of the card's).
+    pub settled: Option<Settled>,
 }
 
 impl LeadRow {
@@ -49,6 +53,30 @@ impl LeadRow {
     /// What `disagree` finds: a review against the rules, or auditors split on its card.
     pub fn disagrees(&self) -> bool {
         self.disagrees_with_rules() || self.split
+    }
+
+    /// The review waits for the lead: it has no decision of its own, and the decision that
+    /// settles its card does not settle it too.
+    pub fn awaits(&self) -> bool {
+        self.decision.is_none() && !self.settled_with_card()
+    }
+
+    /// Settled by the lead's decision on another review of the card (another auditor's,
+    /// made before the decision), with no decision of its own.
+    pub fn settled_with_card(&self) -> bool {
+        self.decision.is_none()
+            && self.settled.as_ref().is_some_and(|s| {
+                s.covers(
+                    &self.auditor,
+                    &self.created_at.format("%Y-%m-%d %H:%M:%S").to_string(),
+                )
+            })
+    }
+
+    /// Made after the lead's decision that settles its card (or its auditor judging the card
+    /// again): it awaits the lead, and the card's verdict stands meanwhile.
+    pub fn after_decision(&self) -> bool {
+        self.awaits() && self.settled.is_some()
     }
 
     fn proposal(&self) -> Proposal {
@@ -66,11 +94,13 @@ impl LeadRow {
 }
 
 /// Puts each card's reviews together (cards in the order of their first review, a card's
-/// reviews oldest first) and marks the cards whose auditors split with nothing settled.
-pub fn group_by_card(rows: Vec<LeadRow>) -> Vec<LeadRow> {
+/// reviews oldest first), gives each the decision that settles its card, and marks the cards
+/// whose auditors split with nothing settled.
+pub fn group_by_card(rows: Vec<LeadRow>, settled: &SettledCards) -> Vec<LeadRow> {
     let mut order: Vec<(String, String)> = Vec::new();
     let mut cards: HashMap<(String, String), Vec<LeadRow>> = HashMap::new();
-    for r in rows {
+    for mut r in rows {
+        r.settled = settled.get(&r.source, &r.external_id).cloned();
         let key = (r.source.clone(), r.external_id.clone());
         cards
             .entry(key.clone())
@@ -89,9 +119,10 @@ pub fn group_by_card(rows: Vec<LeadRow>) -> Vec<LeadRow> {
     out
 }
 
-/// Marks one card's reviews (oldest first) as split or not.
+/// Marks one card's reviews (oldest first) as split or not: a card the lead settled is not.
 fn mark_split(group: &mut [LeadRow]) {
-    let split = group.len() > 1 && {
+    let settled = group.first().is_some_and(|r| r.settled.is_some());
+    let split = !settled && group.len() > 1 && {
         let proposals: Vec<Proposal> = group.iter().rev().map(LeadRow::proposal).collect();
         let words: Vec<_> = group.iter().rev().map(LeadRow::word).collect();
         let current: Vec<Current<'_>> = proposals
@@ -107,6 +138,20 @@ fn mark_split(group: &mut [LeadRow]) {
     for r in group {
         r.split = split;
     }
+}
+
+/// After a decision on `rows[row]` (rows grouped by card): gives that card's reviews the
+/// decision that settles the card now (`settled`, as the store has it) and re-marks its split,
+/// which the decision may settle or, undone, reopen.
+pub fn resettle(rows: &mut [LeadRow], row: usize, settled: Option<Settled>) {
+    let Some(r) = rows.get(row) else { return };
+    let card = (r.source.clone(), r.external_id.clone());
+    for o in rows.iter_mut() {
+        if o.source == card.0 && o.external_id == card.1 {
+            o.settled = settled.clone();
+        }
+    }
+    resplit(rows, row);
 }
 
 /// After a decision on `rows[row]` (rows grouped by card): re-marks that card's split, which the

@@ -12,4 +12,8 @@ pub struct MergeReport {
     pub keys_added: u64,
     /// Reviews (in this store, after the merge) whose card has not arrived yet.
     pub waiting_for_cards: u64,
+    /// New reviews, now current, of cards a lead's decision settled that does not settle them
+    /// (made after it, or their auditor judging the card again): the decision stands, and
+    /// they await the lead.
+    pub after_decision: u64,
 }

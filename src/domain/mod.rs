@@ -34,6 +34,7 @@ pub mod review;
 pub mod roles;
 pub mod rules;
 pub mod score;
+pub mod settled;
 pub mod store_error;
 pub mod stored_review;
 pub mod suggest;

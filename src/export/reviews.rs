@@ -6,6 +6,7 @@ use crate::domain::Funnel;
 use crate::domain::failed::failed_items;
 use crate::domain::final_word::final_verdict;
 use crate::domain::score::unanswered;
+use crate::domain::settled::Settled;
 use crate::store::export::ExportedReview;
 
 use super::cell::Cell;
@@ -49,8 +50,15 @@ pub fn header() -> Vec<String> {
 /// The cells of one review, in [`HEADER`] order, values for people (verdicts, decisions, yes/no)
 /// in the current language. `stage` is the card's stage when reviewed;
 /// `title` and `owner` are the card's now; failed items are judged against that stage's
-/// checklist in `funnel`. `crm_url` links the card to its CRM (see `crm::links`).
-pub fn row<'a>(funnel: &Funnel, r: &'a ExportedReview, crm_url: Option<String>) -> Vec<Cell<'a>> {
+/// checklist in `funnel`. `settled`, the lead's decision that settles the card (on this review
+/// or another), gives the final verdict of every review of the card. `crm_url` links the card
+/// to its CRM (see `crm::links`).
+pub fn row<'a>(
+    funnel: &Funnel,
+    r: &'a ExportedReview,
+    settled: Option<&Settled>,
+    crm_url: Option<String>,
+) -> Vec<Cell<'a>> {
     let checklist = funnel
         .resolve(&r.stage)
         .map_or(&[][..], |i| &funnel.stage(i).checklist[..]);
@@ -68,7 +76,10 @@ pub fn row<'a>(funnel: &Funnel, r: &'a ExportedReview, crm_url: Option<String>) 
         .as_ref()
         .map(|d| &d.decision)
         .filter(|d| d.kind == crate::domain::decision::DecisionKind::Override);
-    let final_verdict = final_verdict(r.proposal.verdict, r.lead.as_ref().map(|d| &d.decision));
+    let final_verdict = match settled {
+        Some(s) => Some(s.verdict()),
+        None => final_verdict(r.proposal.verdict, r.lead.as_ref().map(|d| &d.decision)),
+    };
     let changed = r
         .card_changed
         .map_or(Cell::Empty, |c| Cell::text(text::yes_no(c)));

@@ -121,6 +121,17 @@ impl Store {
         Ok(())
     }
 
+    /// The names records made here were made under, distinct and sorted (see
+    /// [`crate::domain::ports::BundleSource::own_authors`]).
+    pub fn own_authors(&self) -> Result<Vec<String>, StoreError> {
+        let mut stmt = self.conn.prepare(OWN_AUTHORS)?;
+        let mut names: Vec<String> = stmt
+            .query_map([], |r| r.get(0))?
+            .collect::<Result<_, _>>()?;
+        names.sort();
+        Ok(names)
+    }
+
     fn calibration_signatures(&self) -> Result<HashMap<String, Option<String>>, StoreError> {
         let mut stmt = self
             .conn
@@ -139,9 +150,20 @@ impl Store {
     }
 }
 
+/// Whose records this store made (unsigned: its own key signs them on export), on either
+/// backend.
+pub(crate) const OWN_AUTHORS: &str = "
+SELECT auditor FROM reviews WHERE signature IS NULL
+UNION SELECT lead FROM lead_decisions WHERE signature IS NULL
+UNION SELECT created_by FROM calibrations WHERE signature IS NULL";
+
 impl crate::domain::ports::BundleSource for Store {
     fn trusted_keys(&self) -> StoreResult<Vec<TrustedKey>> {
         Store::trusted_keys(self)
+    }
+
+    fn own_authors(&self) -> StoreResult<Vec<String>> {
+        Store::own_authors(self)
     }
 
     fn bundle_records<E: From<StoreError>>(
@@ -154,6 +176,14 @@ impl crate::domain::ports::BundleSource for Store {
 }
 
 pub use crate::domain::ports::RecordTable;
+
+/// The auditor's current review of a card with no standing decision of the lead, on either
+/// backend (`?N` and `$N` both number parameters in SQLite).
+pub(crate) const CURRENT_UNDECIDED: &str = "SELECT r.id FROM reviews r
+     WHERE r.card_source = $1 AND r.card_external_id = $2 AND r.auditor = $3
+       AND r.superseded_by IS NULL AND r.withdrawn_at IS NULL
+       AND NOT EXISTS (SELECT 1 FROM lead_decisions d
+                       WHERE d.review_id = r.id AND d.withdrawn_at IS NULL)";
 
 /// A merge's transaction on a store file (the port: `domain::ports::MergeTx`).
 pub struct MergeTx<'a> {
@@ -305,6 +335,23 @@ impl crate::domain::ports::MergeTx for MergeTx<'_> {
     /// Derives afresh which of the auditor's reviews of the card is current.
     fn settle(&self, source: &str, external_id: &str, auditor: &str) -> StoreResult<()> {
         settle_current(&self.tx, source, external_id, auditor)
+    }
+
+    fn settled_cards(&self) -> StoreResult<crate::domain::settled::SettledCards> {
+        super::decisions::settled_cards_in(&self.tx, None)
+    }
+
+    fn current_undecided(
+        &self,
+        source: &str,
+        external_id: &str,
+        auditor: &str,
+    ) -> StoreResult<Option<String>> {
+        Ok(self
+            .tx
+            .prepare_cached(CURRENT_UNDECIDED)?
+            .query_row(params![source, external_id, auditor], |r| r.get(0))
+            .optional()?)
     }
 
     /// Reviews whose card has not arrived yet.

@@ -9,6 +9,8 @@ use super::{Store, StoreError};
 use crate::domain::decision::{Decision, DecisionKind, LeadDecision};
 use crate::domain::ids::CardId;
 use crate::domain::review::{Verdict, suggested_owner};
+use crate::domain::settled::{DecidedReview, Settled, SettledCards};
+use crate::domain::suggestion::Proposal;
 
 pub use crate::domain::lead_row::{LeadRow, group_by_card, resplit};
 
@@ -37,7 +39,117 @@ pub(super) fn decision_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<LeadDecisi
     })
 }
 
+/// Every standing decision (of a kind okk knows) on a review not taken back, with the review
+/// and whether a sync changed its card since: what [`SettledCards::from_decided`] reads, in
+/// each backend's words for one card's parameters (`card`: empty for every card). The
+/// decision's columns come first, as [`decision_row`] reads them.
+pub(crate) fn decided_sql(card: &str) -> String {
+    format!(
+        "SELECT d.id, d.lead, d.decision, d.verdict, d.suggested_stage, d.suggested_owner,
+                d.note, d.created_at, d.checklist, d.seq,
+                r.card_source, r.card_external_id, r.id, r.auditor, r.created_at, r.verdict,
+                r.suggested_stage, r.suggested_owner, r.corrections,
+                c.content_hash <> r.card_hash
+         FROM lead_decisions d
+         JOIN reviews r ON r.id = d.review_id
+         LEFT JOIN cards c ON c.id = r.card_id
+         WHERE d.withdrawn_at IS NULL AND r.withdrawn_at IS NULL
+           AND d.decision IN ('accept', 'override', 'return') {card}"
+    )
+}
+
+/// One card's narrowing of [`decided_sql`] on a store file.
+const ONE_CARD: &str = "AND r.card_source = ?1 AND r.card_external_id = ?2";
+
+/// The review half of a [`decided_sql`] row (columns 9 on), around its decision.
+pub(crate) fn decided_review(
+    decision: LeadDecision,
+    seq: i64,
+    review: [String; 6],
+    stage: Option<String>,
+    owner: Option<String>,
+    corrections: &str,
+    card_changed: Option<bool>,
+) -> DecidedReview {
+    let [
+        source,
+        external_id,
+        review_id,
+        auditor,
+        reviewed_at,
+        verdict,
+    ] = review;
+    DecidedReview {
+        card: (source, external_id),
+        seq,
+        settled: Settled {
+            review_id,
+            auditor,
+            reviewed_at,
+            proposal: Proposal {
+                verdict: Verdict::from_name(&verdict).unwrap_or(Verdict::Unclear),
+                stage,
+                owner,
+                // A JSON column okk wrote itself; a damaged one reads as no corrections.
+                corrections: serde_json::from_str(corrections).unwrap_or_default(),
+            },
+            card_changed,
+            decision,
+        },
+    }
+}
+
+/// The decisions that settle cards, read in `conn` (the store's connection or a merge's
+/// transaction): every card's, or the one `card` names.
+pub(crate) fn settled_cards_in(
+    conn: &rusqlite::Connection,
+    card: Option<(&str, &str)>,
+) -> Result<SettledCards, StoreError> {
+    let sql = decided_sql(if card.is_some() { ONE_CARD } else { "" });
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let read = |r: &rusqlite::Row<'_>| -> rusqlite::Result<DecidedReview> {
+        let corrections: String = r.get(18)?;
+        Ok(decided_review(
+            decision_row(r)?,
+            r.get(9)?,
+            [
+                r.get(10)?,
+                r.get(11)?,
+                r.get(12)?,
+                r.get(13)?,
+                r.get(14)?,
+                r.get(15)?,
+            ],
+            r.get(16)?,
+            r.get(17)?,
+            &corrections,
+            r.get(19)?,
+        ))
+    };
+    let rows = match card {
+        Some((source, external_id)) => stmt.query_map(params![source, external_id], read)?,
+        None => stmt.query_map([], read)?,
+    };
+    Ok(SettledCards::from_decided(
+        rows.collect::<Result<Vec<_>, _>>()?,
+    ))
+}
+
 impl Store {
+    /// The decision that settles each card the lead settled.
+    pub fn settled_cards(&self) -> Result<SettledCards, StoreError> {
+        settled_cards_in(&self.conn, None)
+    }
+
+    /// The decision that settles one card, if the lead settled it.
+    pub fn settled_card(
+        &self,
+        source: &str,
+        external_id: &str,
+    ) -> Result<Option<Settled>, StoreError> {
+        Ok(settled_cards_in(&self.conn, Some((source, external_id)))?.into_only())
+    }
+
     /// Records the lead's decision on a review (one durable transaction); returns its id.
     pub fn decide(
         &mut self,
@@ -90,7 +202,8 @@ impl Store {
     }
 
     /// Every current review (of any auditor), card by card (cards in the order of their first
-    /// review, each card's oldest first), with its latest standing decision.
+    /// review, each card's oldest first), with its latest standing decision and the decision
+    /// that settles its card.
     pub fn lead_rows(&self) -> Result<Vec<LeadRow>, StoreError> {
         let mut stmt = self.conn.prepare(&lead_rows_sql(
             "EXISTS (SELECT 1 FROM json_each(k.auditors) WHERE value = r.auditor)",
@@ -120,11 +233,12 @@ impl Store {
                 calibration: r.get(14)?,
                 source: r.get(15)?,
                 split: false,
+                settled: None,
                 decision,
                 review_id,
             });
         }
-        Ok(group_by_card(out))
+        Ok(group_by_card(out, &self.settled_cards()?))
     }
 }
 

@@ -128,6 +128,14 @@ macro_rules! desk_ports {
                 $store::latest_decision(self, review_id)
             }
 
+            fn settled(
+                &self,
+                source: &str,
+                external_id: &str,
+            ) -> $crate::domain::ports::StoreResult<Option<$crate::domain::settled::Settled>> {
+                $store::settled_card(self, source, external_id)
+            }
+
             fn decide(
                 &mut self,
                 review_id: &str,

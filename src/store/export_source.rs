@@ -26,6 +26,10 @@ pub trait ReviewExportSource {
         self.for_each_review_row(q, |row| f(row.parse()))
     }
 
+    /// The lead's decision that settles each card the lead settled (`domain::settled`): the
+    /// word that stands on the card whatever its current reviews say.
+    fn settled_cards(&self) -> Result<crate::domain::settled::SettledCards, StoreError>;
+
     /// Every stage name current reviews were made at (as the CRM named it), in no set order.
     fn reviewed_stage_names(&self) -> Result<Vec<String>, StoreError>;
 
@@ -54,6 +58,10 @@ impl ReviewExportSource for super::Store {
         f: impl FnMut(ReviewRow) -> Result<(), E>,
     ) -> Result<(), E> {
         super::Store::for_each_review_row(self, q, f)
+    }
+
+    fn settled_cards(&self) -> Result<crate::domain::settled::SettledCards, StoreError> {
+        super::Store::settled_cards(self)
     }
 
     fn reviewed_stage_names(&self) -> Result<Vec<String>, StoreError> {

@@ -316,6 +316,10 @@ pub fn merged(
         s.push_str("\n  ");
         s.push_str(&crate::tr!("bundle-waiting", n = r.waiting_for_cards));
     }
+    if r.after_decision > 0 {
+        s.push_str("\n  ");
+        s.push_str(&crate::tr!("bundle-after-decision", n = r.after_decision));
+    }
     s
 }
 
@@ -329,4 +333,51 @@ pub fn not_a_signing_key(path: &Path, e: &dyn std::fmt::Display) -> String {
         path = path.display().to_string(),
         error = e.to_string()
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::merge::MergeReport;
+    use crate::text::lang::{Lang, with};
+
+    fn ones() -> MergeReport {
+        MergeReport {
+            reviews_added: 1,
+            reviews_known: 0,
+            reviews_withdrawn: 0,
+            decisions_added: 1,
+            decisions_known: 2,
+            calibrations_added: 0,
+            keys_added: 1,
+            waiting_for_cards: 1,
+            after_decision: 1,
+        }
+    }
+
+    #[test]
+    fn one_of_a_kind_is_said_in_the_singular_in_both_languages() {
+        let en = with(Lang::En, || merged(Path::new("a.okkb"), &ones(), &[]));
+        for said in [
+            "a.okkb: 1 new review, 0 already here",
+            "1 new lead decision, 2 already here",
+            "1 key newly trusted",
+            "1 review is of a card this store does not have yet: it attaches",
+            "1 review came after the lead's decision on its card: the decision stands, \
+             awaiting the lead",
+        ] {
+            assert!(en.contains(said), "{said}: {en}");
+        }
+        let wrote = with(Lang::En, || wrote(Path::new("a.okkb"), 1, 1, &[]));
+        assert_eq!(wrote, "a.okkb: 1 review and 1 lead decision");
+        let ru = with(Lang::Ru, || merged(Path::new("a.okkb"), &ones(), &[]));
+        for said in [
+            "новых доверенных ключей: 1",
+            "ещё нет: 1; она привяжется",
+            "1 проверка сделана после решения руководителя по её карточке: решение в силе, \
+             проверка ждёт руководителя",
+        ] {
+            assert!(ru.contains(said), "{said}: {ru}");
+        }
+    }
 }

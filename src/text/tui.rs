@@ -583,6 +583,29 @@ pub fn auditors_split() -> String {
     tr!("tui-auditors-split")
 }
 
+/// The decision that settles the review's card, when it is on another review of the card.
+pub fn card_settled(s: &crate::domain::settled::Settled) -> String {
+    let at = chrono::NaiveDateTime::parse_from_str(&s.decision.created_at, "%Y-%m-%d %H:%M:%S")
+        .map_or_else(|_| s.decision.created_at.clone(), |t| moment(&t));
+    tr!(
+        "tui-card-settled",
+        verdict = verdict(s.verdict()),
+        lead = safe::line(&s.decision.lead),
+        auditor = safe::line(&s.auditor),
+        at = at
+    )
+}
+
+/// A review made after the decision that settles its card.
+pub fn came_after_decision() -> String {
+    tr!("tui-came-after-decision")
+}
+
+/// A review settled with its card by the decision on another auditor's review.
+pub fn settled_with_card() -> String {
+    tr!("tui-settled-with-card")
+}
+
 pub fn note_needed() -> String {
     tr!("tui-note-needed")
 }

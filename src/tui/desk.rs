@@ -58,6 +58,15 @@ pub struct Desk {
 
 pub type DeskResult<T> = Result<T, StoreError>;
 
+/// A review's standing decision and the lead's decision that settles its card, as the store
+/// has them after a decision or its undo (a decision on one review may settle, or unsettle,
+/// the card's others).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Standing {
+    pub decision: Option<crate::domain::decision::LeadDecision>,
+    pub settled: Option<crate::domain::settled::Settled>,
+}
+
 /// How long a write from the reviewer waits for another process's write lock before the desk
 /// says "busy" (and the loop draws on): long enough for another auditor's commit, short enough
 /// that nobody sees the screen stop.
@@ -421,6 +430,19 @@ impl Desk {
         review_id: &str,
     ) -> DeskResult<Option<crate::domain::decision::LeadDecision>> {
         self.store.borrow_mut().latest_decision(review_id)
+    }
+
+    /// A review's standing decision and the decision that settles its card (`card`).
+    pub fn standing(
+        &self,
+        review_id: &str,
+        card: &crate::domain::calibration::CardKey,
+    ) -> DeskResult<Standing> {
+        let store = self.store.borrow_mut();
+        Ok(Standing {
+            decision: store.latest_decision(review_id)?,
+            settled: store.settled(&card.0, &card.1)?,
+        })
     }
 
     /// Records a decision by this desk's person (the lead).

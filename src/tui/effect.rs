@@ -2,10 +2,11 @@
 //! back: `update` returns effects, the runtime performs them and feeds each outcome back as a
 //! message. Writes and store reads alike: `update` itself never touches the store.
 
-use super::desk::{Desk, DeskResult, Saving};
+use super::desk::{Desk, DeskResult, Saving, Standing};
 use super::keymap::Key;
 use super::read::{Answer, Read, Then};
-use crate::domain::decision::{Decision, LeadDecision};
+use crate::domain::calibration::CardKey;
+use crate::domain::decision::Decision;
 use crate::domain::ids::CardId;
 use crate::domain::review::{Review, ReviewDraft};
 use crate::domain::stored_review::ReviewedCard;
@@ -35,10 +36,11 @@ pub enum Effect {
         draft: ReviewDraft,
         then: AfterDraft,
     },
-    /// Records the lead's decision on row `row` of the lead's list.
+    /// Records the lead's decision on row `row` of the lead's list (a review of `card`).
     Decide {
         row: usize,
         review_id: String,
+        card: CardKey,
         decision: Decision,
     },
     /// Withdraws the lead's decision `id` on row `row` (undo).
@@ -46,6 +48,7 @@ pub enum Effect {
         row: usize,
         id: String,
         review_id: String,
+        card: CardKey,
     },
     /// Opens an address in the browser.
     OpenUrl(String),
@@ -98,16 +101,18 @@ pub enum Outcome {
         then: AfterDraft,
         result: DeskResult<()>,
     },
-    /// The decision's id and the review's standing decision as the store now has it.
+    /// The decision's id, and the review's standing decision and the card's settling one as
+    /// the store now has them.
     Decided {
         row: usize,
         decision: Decision,
-        result: DeskResult<(String, Option<LeadDecision>)>,
+        result: DeskResult<(String, Standing)>,
     },
-    /// The review's standing decision once the withdrawn one is gone.
+    /// The review's standing decision and the card's settling one once the withdrawn one is
+    /// gone.
     DecisionWithdrawn {
         row: usize,
-        result: DeskResult<Option<LeadDecision>>,
+        result: DeskResult<Standing>,
     },
     UrlOpened {
         url: String,
@@ -151,19 +156,25 @@ pub fn perform(effect: Effect, desk: &mut Desk, open_url: fn(&str) -> bool) -> O
         Effect::Decide {
             row,
             review_id,
+            card,
             decision,
         } => Outcome::Decided {
             row,
             result: desk
                 .decide(&review_id, &decision)
-                .and_then(|id| Ok((id, desk.latest_decision(&review_id)?))),
+                .and_then(|id| Ok((id, desk.standing(&review_id, &card)?))),
             decision,
         },
-        Effect::WithdrawDecision { row, id, review_id } => Outcome::DecisionWithdrawn {
+        Effect::WithdrawDecision {
+            row,
+            id,
+            review_id,
+            card,
+        } => Outcome::DecisionWithdrawn {
             row,
             result: desk
                 .withdraw_decision(&id)
-                .and_then(|()| desk.latest_decision(&review_id)),
+                .and_then(|()| desk.standing(&review_id, &card)),
         },
         Effect::OpenUrl(url) => Outcome::UrlOpened {
             opened: open_url(&url),

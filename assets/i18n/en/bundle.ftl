@@ -38,12 +38,40 @@ bundle-trusted-keys = trusted keys:
 bundle-since = since { $at }
 bundle-end-in-body = an end marker in the middle of the bundle
 bundle-refused = { $path }: refused, nothing merged: { $why }
-bundle-wrote = { $path }: { $reviews } reviews and { $decisions } lead decisions
-bundle-calibration = calibration { $id } of «{ $stage }» by { $by }, for { $auditors } ({ $cards } cards)
-bundle-merged = { $path }: { $reviews } new reviews, { $reviews_known } already here, { $withdrawn } newly withdrawn; { $decisions } new lead decisions, { $decisions_known } already here
-bundle-merged-calibrations = { $added } new calibrations, { $known } already here
+bundle-wrote = { $path }: { $reviews ->
+    [one] { $reviews } review
+   *[other] { $reviews } reviews
+} and { $decisions ->
+    [one] { $decisions } lead decision
+   *[other] { $decisions } lead decisions
+}
+bundle-calibration = calibration { $id } of «{ $stage }» by { $by }, for { $auditors } ({ $cards ->
+    [one] { $cards } card
+   *[other] { $cards } cards
+})
+bundle-merged = { $path }: { $reviews ->
+    [one] { $reviews } new review
+   *[other] { $reviews } new reviews
+}, { $reviews_known } already here, { $withdrawn } newly withdrawn; { $decisions ->
+    [one] { $decisions } new lead decision
+   *[other] { $decisions } new lead decisions
+}, { $decisions_known } already here
+bundle-merged-calibrations = { $added ->
+    [one] { $added } new calibration
+   *[other] { $added } new calibrations
+}, { $known } already here
 bundle-calibration-first = the cards of a new calibration come first in its auditors' queues
-bundle-keys-added = { $n } keys newly trusted (on first use, or vouched for by the lead): see `okk bundle keys`
-bundle-waiting = { $n } reviews are of cards this store does not have yet: they attach when a sync brings them
+bundle-keys-added = { $n ->
+    [one] { $n } key newly trusted
+   *[other] { $n } keys newly trusted
+} (on first use, or vouched for by the lead): see `okk bundle keys`
+bundle-waiting = { $n ->
+    [one] { $n } review is of a card this store does not have yet: it attaches when a sync brings it
+   *[other] { $n } reviews are of cards this store does not have yet: they attach when a sync brings them
+}
+bundle-after-decision = { $n ->
+    [one] { $n } review came after the lead's decision on its card: the decision stands, awaiting the lead (`okk lead`)
+   *[other] { $n } reviews came after the lead's decisions on their cards: the decisions stand, awaiting the lead (`okk lead`)
+}
 bundle-empty-name = --as needs a name
 bundle-not-a-signing-key = { $path }: not an okk signing key ({ $error })

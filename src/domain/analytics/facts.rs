@@ -37,6 +37,9 @@ pub struct Finding<'a> {
     pub verdict: Verdict,
     /// The lead's standing decision and, on an override, the lead's verdict.
     pub lead: Option<(DecisionKind, Option<Verdict>)>,
+    /// The card's verdict when the lead settled the card (`domain::settled`), by a decision on
+    /// this review or another: it is every review's of the card.
+    pub settled: Option<Verdict>,
     pub score: Option<f64>,
     pub answers: &'a Answers,
     /// When the review was made, 'YYYY-MM-DD HH:MM:SS': the latest review of a card is its
@@ -47,10 +50,13 @@ pub struct Finding<'a> {
 }
 
 impl Finding<'_> {
-    /// The verdict as it lands: the lead's where the lead overrode it; none when the lead sent
-    /// the review back, since the auditor has yet to judge the card again (the CRM export leaves
-    /// such reviews out too).
+    /// The verdict as it lands: the card's, where the lead settled the card; else the lead's
+    /// where the lead overrode it; none when the lead sent the review back, since the auditor
+    /// has yet to judge the card again (the CRM export leaves such reviews out too).
     pub fn landed(&self) -> Option<Verdict> {
+        if let Some(v) = self.settled {
+            return Some(v);
+        }
         match self.lead {
             Some((DecisionKind::Return, _)) => None,
             Some((DecisionKind::Override, Some(v))) => Some(v),
@@ -90,6 +96,7 @@ mod tests {
             at: "2026-11-02 10:00:00",
             verdict: Verdict::Ok,
             lead,
+            settled: None,
             score: None,
             answers: &NONE,
             day: NaiveDate::from_ymd_opt(2026, 11, 2).unwrap(),
@@ -104,6 +111,17 @@ mod tests {
         let overridden = finding(Some((DecisionKind::Override, Some(Verdict::Stale))));
         assert_eq!(overridden.landed(), Some(Verdict::Stale));
         assert_eq!(finding(Some((DecisionKind::Return, None))).landed(), None);
+    }
+
+    #[test]
+    fn every_review_of_a_settled_card_lands_on_the_cards_verdict() {
+        // An auditor's ok after the lead overrode the card to dead, or a review sent back on a
+        // card the lead settled by another: the card's verdict.
+        for lead in [None, Some((DecisionKind::Return, None))] {
+            let mut f = finding(lead);
+            f.settled = Some(Verdict::Dead);
+            assert_eq!(f.landed(), Some(Verdict::Dead));
+        }
     }
 
     #[test]

@@ -166,6 +166,7 @@ mod tests {
             stage,
             verdict,
             lead: None,
+            settled: None,
             score: None,
             answers: &NONE,
             at: Box::leak(format!("{} 10:00:00", day(d)).into_boxed_str()),

@@ -10,6 +10,12 @@ pub trait BundleSource {
     /// Every trusted key, by name.
     fn trusted_keys(&self) -> StoreResult<Vec<TrustedKey>>;
 
+    /// The names the records made in this store were made under (reviews' auditors,
+    /// decisions' leads, calibrations' creators), distinct and sorted: whose work this store's
+    /// key signs. Records that came in bundles keep their authors' signatures and are not
+    /// counted.
+    fn own_authors(&self) -> StoreResult<Vec<String>>;
+
     /// Hands `emit` every review and lead decision made (or withdrawn) at or after `since`
     /// ('YYYY-MM-DD…'; `None`: all), with the reviews those decisions are about, then every
     /// calibration, one at a time in a stable order. Records made in the store come without a

@@ -4,6 +4,7 @@
 use super::StoreResult;
 use crate::domain::calibration::Calibration;
 use crate::domain::records::{CalibrationRecord, DecisionRecord, ReviewRecord};
+use crate::domain::settled::SettledCards;
 use crate::domain::trust::TrustedKey;
 
 /// The table a record of a bundle goes into.
@@ -73,6 +74,15 @@ pub trait MergeTx {
     fn trust(&self, k: &TrustedKey) -> StoreResult<()>;
     /// Derives afresh which of the auditor's reviews of the card is current.
     fn settle(&self, source: &str, external_id: &str, auditor: &str) -> StoreResult<()>;
+    /// The lead's decision that settles each card the lead settled, as the merge left them.
+    fn settled_cards(&self) -> StoreResult<SettledCards>;
+    /// The auditor's current review of the card, if no decision of the lead stands on it.
+    fn current_undecided(
+        &self,
+        source: &str,
+        external_id: &str,
+        auditor: &str,
+    ) -> StoreResult<Option<String>>;
     /// Reviews whose card has not arrived yet.
     fn waiting_for_cards(&self) -> StoreResult<u64>;
     fn commit(self: Box<Self>) -> StoreResult<()>;

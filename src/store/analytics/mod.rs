@@ -193,7 +193,7 @@ impl Store {
     }
 
     /// Calls `f` with every current review made within `window`, with the lead's latest
-    /// decision not taken back. The card is named by id, not joined: a million-card table read
+    /// decision not taken back and the verdict of the lead's decision that settles its card. The card is named by id, not joined: a million-card table read
     /// at 200,000 random places costs more than the whole pass [`Self::for_each_card_fact`]
     /// makes anyway.
     pub fn for_each_finding(
@@ -202,9 +202,11 @@ impl Store {
         mut f: impl FnMut(&Finding),
     ) -> Result<(), StoreError> {
         let decisions = self.standing_decisions()?;
+        let settled = self.settled_cards()?;
         let (since, before) = bounds(window);
         let mut stmt = self.conn.prepare(
-            "SELECT id, card_id, stage, verdict, score, checklist, created_at
+            "SELECT id, card_id, stage, verdict, score, checklist, created_at, card_source,
+                    card_external_id
              FROM reviews
              WHERE superseded_by IS NULL AND withdrawn_at IS NULL
                AND (?1 IS NULL OR created_at >= ?1)
@@ -236,6 +238,12 @@ impl Store {
                     .and_then(Verdict::from_name)
                     .unwrap_or(Verdict::Unclear),
                 lead: decisions.get(id).copied(),
+                settled: match settled.is_empty() {
+                    true => None,
+                    false => settled
+                        .get(required(r, 7)?, required(r, 8)?)
+                        .map(|s| s.verdict()),
+                },
                 score: r.get(4)?,
                 answers: checklists.get(json).unwrap_or(&empty),
                 at,

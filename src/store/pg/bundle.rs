@@ -297,6 +297,26 @@ impl MergeTx for PgMerge<'_> {
         settle_current(&mut *self.tx.borrow_mut(), source, external_id, auditor)
     }
 
+    fn settled_cards(&self) -> StoreResult<crate::domain::settled::SettledCards> {
+        super::desk::settled_cards_in(&mut *self.tx.borrow_mut(), None)
+    }
+
+    fn current_undecided(
+        &self,
+        source: &str,
+        external_id: &str,
+        auditor: &str,
+    ) -> StoreResult<Option<String>> {
+        Ok(self
+            .tx
+            .borrow_mut()
+            .query_opt(
+                crate::store::bundle::CURRENT_UNDECIDED,
+                &[&source, &external_id, &auditor],
+            )?
+            .map(|r| r.get(0)))
+    }
+
     fn waiting_for_cards(&self) -> StoreResult<u64> {
         let n: i64 = self
             .tx

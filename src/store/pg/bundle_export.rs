@@ -86,6 +86,13 @@ impl crate::domain::ports::BundleSource for PgStore {
         PgStore::trusted_keys(self)
     }
 
+    fn own_authors(&self) -> Result<Vec<String>, StoreError> {
+        let rows = (self.conn.borrow_mut()).query(crate::store::bundle::OWN_AUTHORS, &[])?;
+        let mut names: Vec<String> = rows.iter().map(|r| r.get(0)).collect();
+        names.sort();
+        Ok(names)
+    }
+
     fn bundle_records<E: From<StoreError>>(
         &self,
         since: Option<&str>,

@@ -16,6 +16,7 @@ use crate::domain::ids::CardId;
 use crate::domain::lead_row::{LeadRow, group_by_card};
 use crate::domain::review::{Review, ReviewDraft, Verdict, suggested_owner};
 use crate::domain::score::Answers;
+use crate::domain::settled::{DecidedReview, Settled, SettledCards};
 use crate::domain::stored_review::{ReviewedCard, Stamp, StoredReview};
 use crate::store::StoreError;
 use crate::store::cards::{fmt_time, parse_time};
@@ -83,6 +84,42 @@ fn decision_row(r: &postgres::Row) -> LeadDecision {
         },
         created_at: r.get(7),
     }
+}
+
+/// The decisions that settle cards, read in `conn` (the store's client or a merge's
+/// transaction): every card's, or the one `card` names (SQLite's `settled_cards_in`).
+pub(super) fn settled_cards_in(
+    conn: &mut impl GenericClient,
+    card: Option<(&str, &str)>,
+) -> Result<SettledCards, StoreError> {
+    let rows = match card {
+        Some((source, external_id)) => conn.query(
+            &crate::store::decisions::decided_sql(
+                "AND r.card_source = $1 AND r.card_external_id = $2",
+            ),
+            &[&source, &external_id],
+        )?,
+        None => conn.query(&crate::store::decisions::decided_sql(""), &[])?,
+    };
+    let decided = rows.iter().map(|r| -> DecidedReview {
+        crate::store::decisions::decided_review(
+            decision_row(r),
+            r.get(9),
+            [
+                r.get(10),
+                r.get(11),
+                r.get(12),
+                r.get(13),
+                r.get(14),
+                r.get(15),
+            ],
+            r.get(16),
+            r.get(17),
+            r.get(18),
+            r.get(19),
+        )
+    });
+    Ok(SettledCards::from_decided(decided.collect::<Vec<_>>()))
 }
 
 /// Tells the listening okk (the live refresh) of a write schema 5's one-call verdict or
@@ -475,7 +512,25 @@ impl PgStore {
             .map(decision_row))
     }
 
+    /// The decision that settles each card the lead settled.
+    pub fn settled_cards(&self) -> Result<SettledCards, StoreError> {
+        settled_cards_in(&mut *self.conn.borrow_mut(), None)
+    }
+
+    /// The decision that settles one card, if the lead settled it.
+    pub fn settled_card(
+        &self,
+        source: &str,
+        external_id: &str,
+    ) -> Result<Option<Settled>, StoreError> {
+        Ok(
+            settled_cards_in(&mut *self.conn.borrow_mut(), Some((source, external_id)))?
+                .into_only(),
+        )
+    }
+
     pub fn lead_rows(&self) -> Result<Vec<LeadRow>, StoreError> {
+        let settled = self.settled_cards()?;
         let conn = &mut *self.conn.borrow_mut();
         let rows = conn.query(
             &crate::store::decisions::lead_rows_sql("k.auditors::jsonb ? r.auditor", "r.seq"),
@@ -506,11 +561,12 @@ impl PgStore {
                 calibration: r.get(14),
                 source: r.get(15),
                 split: false,
+                settled: None,
                 decision,
                 review_id,
             });
         }
-        Ok(group_by_card(out))
+        Ok(group_by_card(out, &settled))
     }
 
     pub fn calibration_pool(

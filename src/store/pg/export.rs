@@ -192,6 +192,10 @@ impl ReviewExportSource for PgStore {
         PgStore::for_each_review_row(self, q, f)
     }
 
+    fn settled_cards(&self) -> Result<crate::domain::settled::SettledCards, StoreError> {
+        PgStore::settled_cards(self)
+    }
+
     fn reviewed_stage_names(&self) -> Result<Vec<String>, StoreError> {
         PgStore::reviewed_stage_names(self)
     }

@@ -73,10 +73,12 @@ impl PgStore {
         let conn = &mut *self.conn.borrow_mut();
         add_cards(conn, &mut collector)?;
         let decisions = standing_decisions(conn)?;
+        let settled = super::desk::settled_cards_in(conn, None)?;
         let (since, before) = bounds(&window);
         let params: [&(dyn ToSql + Sync); 2] = [&since, &before];
         let mut rows = conn.query_raw(
-            "SELECT id, card_id, stage, verdict, score, checklist, created_at FROM reviews
+            "SELECT id, card_id, stage, verdict, score, checklist, created_at, card_source,
+                    card_external_id FROM reviews
              WHERE superseded_by IS NULL AND withdrawn_at IS NULL
                AND ($1::text IS NULL OR created_at >= $1)
                AND ($2::text IS NULL OR created_at < $2)",
@@ -104,6 +106,7 @@ impl PgStore {
                 stage: r.get(2),
                 verdict: Verdict::from_name(verdict).unwrap_or(Verdict::Unclear),
                 lead: decisions.get(id).copied(),
+                settled: settled.get(r.get(7), r.get(8)).map(|s| s.verdict()),
                 score: r.get(4),
                 answers: checklists.get(json).unwrap_or(&empty),
                 at,

@@ -6,13 +6,13 @@ use std::time::Instant;
 use ratatui_textarea::TextArea;
 
 use super::{Cx, card, edit_line};
-use crate::domain::decision::{Decision, LeadDecision};
+use crate::domain::decision::Decision;
 use crate::domain::lead_row::LeadRow;
 use crate::domain::names::fold;
 use crate::domain::review::Verdict;
 use crate::text::tui as msg;
 use crate::tui::action::Action;
-use crate::tui::desk::{Desk, DeskResult};
+use crate::tui::desk::{Desk, DeskResult, Standing};
 use crate::tui::effect::Effect;
 use crate::tui::picker::{Picker, PickerFor};
 use crate::tui::read::{Ask, CardRead, Then, Whose};
@@ -157,7 +157,7 @@ fn refilter_at(list: &mut LeadList, was: Option<usize>) {
         .rows
         .iter()
         .enumerate()
-        .filter(|(_, r)| (list.all || r.decision.is_none()) && matches(r, &list.filter))
+        .filter(|(_, r)| (list.all || r.awaits()) && matches(r, &list.filter))
         .map(|(i, _)| i)
         .collect();
     let last = list.shown.len().saturating_sub(1);
@@ -381,28 +381,30 @@ fn record(state: &mut State, mut decision: Decision, cx: &mut Cx) {
             decision.answers = Some(c.draft.answers.clone());
         }
     }
+    let r = &l.rows[row];
     cx.ask(Effect::Decide {
         row,
-        review_id: l.rows[row].review_id.clone(),
+        review_id: r.review_id.clone(),
+        card: (r.source.clone(), r.external_id.clone()),
         decision,
     });
 }
 
-/// The decision is in the store (`id`; `standing`, the review's decision now): the next review
-/// awaiting one shows.
+/// The decision is in the store (`id`; `standing`, the review's decision and its card's
+/// settling one now): the next review awaiting one shows.
 pub(super) fn decided(
     state: &mut State,
     row: usize,
     decision: &Decision,
     id: String,
-    standing: Option<LeadDecision>,
+    standing: Standing,
     cx: &mut Cx,
 ) {
     let Some(l) = state.lead.as_mut() else {
         return;
     };
-    l.rows[row].decision = standing;
-    crate::domain::lead_row::resplit(&mut l.rows, row);
+    l.rows[row].decision = standing.decision;
+    crate::domain::lead_row::resettle(&mut l.rows, row, standing.settled);
     l.undo.push((row, id));
     state.shared.status = Some(Status::Info(msg::decided(
         decision.kind.as_str(),
@@ -420,7 +422,7 @@ fn next_awaiting(state: &mut State, from: usize, cx: &mut Cx) {
     let next = (l.shown.iter().skip(pos + 1))
         .chain(l.shown.iter().take(pos))
         .copied()
-        .find(|&i| l.rows[i].decision.is_none());
+        .find(|&i| l.rows[i].awaits());
     match next {
         Some(i) => open(state, i, cx),
         None => {
@@ -455,27 +457,24 @@ fn undo(state: &mut State, cx: &mut Cx) {
         state.shared.status = Some(Status::Info(msg::nothing_to_undo()));
         return;
     };
+    let r = &l.rows[row];
     cx.ask(Effect::WithdrawDecision {
         row,
         id: id.clone(),
-        review_id: l.rows[row].review_id.clone(),
+        review_id: r.review_id.clone(),
+        card: (r.source.clone(), r.external_id.clone()),
     });
 }
 
-/// The lead's last decision is withdrawn (`standing`, the review's decision now): the review
-/// shows again.
-pub(super) fn decision_undone(
-    state: &mut State,
-    row: usize,
-    standing: Option<LeadDecision>,
-    cx: &mut Cx,
-) {
+/// The lead's last decision is withdrawn (`standing`, the review's decision and its card's
+/// settling one now): the review shows again.
+pub(super) fn decision_undone(state: &mut State, row: usize, standing: Standing, cx: &mut Cx) {
     let Some(l) = state.lead.as_mut() else {
         return;
     };
     l.undo.pop();
-    l.rows[row].decision = standing;
-    crate::domain::lead_row::resplit(&mut l.rows, row);
+    l.rows[row].decision = standing.decision;
+    crate::domain::lead_row::resettle(&mut l.rows, row, standing.settled);
     refilter(l);
     state.shared.status = Some(Status::Info(msg::decision_undone()));
     super::live::own_write(state);
@@ -509,6 +508,7 @@ mod tests {
             decision: None,
             calibration: false,
             split: false,
+            settled: None,
         }
     }
 
@@ -586,7 +586,7 @@ mod tests {
             review("3", "A", "boris", Verdict::Dead),
             review("4", "B", "boris", Verdict::Stale),
         ];
-        let grouped = crate::domain::lead_row::group_by_card(rows.clone());
+        let grouped = crate::domain::lead_row::group_by_card(rows.clone(), &Default::default());
         let ids: Vec<&str> = grouped.iter().map(|r| r.review_id.as_str()).collect();
         assert_eq!(ids, ["1", "3", "2", "4"]);
         let split: Vec<bool> = grouped.iter().map(|r| r.split).collect();

@@ -30,7 +30,7 @@ pub fn draw(shared: &Shared, l: &LeadList, theme: &Theme, frame: &mut Frame<'_>,
     if filter_area.height > 0 {
         super::filter_line(&l.filter, l.filtering, theme, frame, filter_area);
     }
-    let waiting = l.rows.iter().filter(|r| r.decision.is_none()).count();
+    let waiting = l.rows.iter().filter(|r| r.awaits()).count();
     let title = super::box_title(
         &msg::reviews_title(waiting, l.rows.len()),
         table_area.width,
@@ -129,13 +129,16 @@ pub fn decision_mark(kind: DecisionKind) -> &'static str {
 }
 
 /// A review's marks in the list, a slot each so that none hides another: ⚠ a verdict against
-/// the rules; the lead's word (✔ ≠ ↩) or, on a review still waiting for it, ⇄ its card's
-/// auditors split; ◎ a calibration review. A slot with nothing to say is blank, so each mark
+/// the rules; the lead's word (✔ ≠ ↩) or, on a review without one, ≡ settled with its card by
+/// a decision on another review, ↻ made after that decision, ⇄ its card's auditors split; ◎ a
+/// calibration review. A slot with nothing to say is blank, so each mark
 /// keeps its own column down the list.
 pub fn marks(r: &LeadRow) -> [&'static str; 3] {
     let rules = if r.disagrees_with_rules() { "⚠" } else { " " };
     let word = match &r.decision {
         Some(d) => decision_mark(d.decision.kind),
+        None if r.settled_with_card() => "≡",
+        None if r.after_decision() => "↻",
         None if r.split => "⇄",
         None => " ",
     };
@@ -191,6 +194,21 @@ pub fn review_lines(l: &LeadList, c: &CardState, theme: &Theme) -> Vec<Line<'sta
     // The standing decision first: on a small screen it must not be the line cut off.
     if let Some(dec) = &r.decision {
         lines.extend(suggestion::decision_lines(dec, theme));
+    }
+    // The card's word, when another review of it carries it.
+    if let Some(s) = r.settled.as_ref().filter(|s| s.review_id != r.review_id) {
+        lines.push(Line::from(Span::styled(msg::card_settled(s), theme.warn)));
+        if r.after_decision() {
+            lines.push(Line::from(Span::styled(
+                msg::came_after_decision(),
+                theme.warn,
+            )));
+        } else if r.settled_with_card() {
+            lines.push(Line::from(Span::styled(
+                msg::settled_with_card(),
+                theme.dim,
+            )));
+        }
     }
     lines.push(Line::from(vec![
         Span::styled(format!("{}: ", msg::by_auditor(&r.auditor)), theme.dim),
@@ -294,6 +312,7 @@ mod tests {
             decision: None,
             calibration: false,
             split: false,
+            settled: None,
         }
     }
 

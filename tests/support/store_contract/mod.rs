@@ -103,6 +103,13 @@ macro_rules! store_contract {
             }
         }
         #[test]
+        fn a_leads_decision_stands_over_a_later_review_until_the_lead_decides_again() {
+            let backend = $backend;
+            if $crate::contract::Backend::available(&backend) {
+                $crate::contract::stories::lead_decision_stands_over_a_later_review(&backend);
+            }
+        }
+        #[test]
         fn a_calibration_hands_its_cards_first_to_the_auditors_it_names() {
             let backend = $backend;
             if $crate::contract::Backend::available(&backend) {

@@ -420,6 +420,82 @@ pub fn lead_decisions<B: Backend>(backend: &B) {
     assert_eq!(counts.reviewed, 1, "a review sent back is to do again");
 }
 
+/// The lead overrides anna's ok on c1 to dead; anna judges c1 ok again after it; boris's ok,
+/// made before the decision, is settled with the card. The decision stands until the lead
+/// decides again: on the list, in the stats.
+pub fn lead_decision_stands_over_a_later_review<B: Backend>(backend: &B) {
+    let handle = backend.seeded(SIX);
+    let mut store = backend.open(&handle).unwrap();
+    let first = verdict(&*store, "anna", "c1", Verdict::Ok, "r-anna", at(20, 9));
+    let boris = verdict(&*store, "boris", "c1", Verdict::Ok, "r-boris", at(20, 10));
+    save(&mut *store, &first);
+    save(&mut *store, &boris);
+    let dead = Decision::overrule(Verdict::Dead, None);
+    store.decide("r-anna", "lena", &dead, at(20, 12)).unwrap();
+    let again = verdict(&*store, "anna", "c1", Verdict::Ok, "r-again", at(20, 13));
+    save(&mut *store, &again);
+    let source = store.lead_rows().unwrap()[0].source.clone();
+    let settled = |store: &dyn DeskStore| {
+        let s = store
+            .settled(&source, "c1")
+            .unwrap()
+            .expect("c1 is settled");
+        (s.review_id.clone(), s.verdict())
+    };
+    // (review, awaits the lead, settled with the card, came after the decision, split).
+    let rows = |store: &dyn DeskStore| -> Vec<(String, bool, bool, bool, bool)> {
+        let rows = store.lead_rows().unwrap();
+        rows.into_iter()
+            .map(|r| {
+                let marks = (r.awaits(), r.settled_with_card(), r.after_decision());
+                (r.review_id, marks.0, marks.1, marks.2, r.split)
+            })
+            .collect()
+    };
+    let landed = |store: &dyn DeskStore, v: Verdict| {
+        let funnel = okk::funnel_config::default_funnel();
+        let figures = store
+            .stats_figures(&funnel, now().date(), Default::default())
+            .unwrap();
+        figures.analytics.totals.figures.review_verdicts.get(v)
+    };
+    assert_eq!(settled(&*store), ("r-anna".into(), Verdict::Dead));
+    assert_eq!(
+        rows(&*store),
+        [
+            ("r-boris".into(), false, true, false, false),
+            ("r-again".into(), true, false, true, false),
+        ]
+    );
+    assert_eq!(
+        (landed(&*store, Verdict::Dead), landed(&*store, Verdict::Ok)),
+        (2, 0)
+    );
+    // Sending the new review back leaves the card where the override put it.
+    let back = store
+        .decide(
+            "r-again",
+            "lena",
+            &Decision::send_back("нет".into()),
+            at(20, 14),
+        )
+        .unwrap();
+    assert_eq!(settled(&*store), ("r-anna".into(), Verdict::Dead));
+    store.withdraw_decision(&back, at(20, 14)).unwrap();
+    // The lead decides again: anna's new ok is the card's word.
+    let accept = store
+        .decide("r-again", "lena", &Decision::accept(), at(20, 15))
+        .unwrap();
+    assert_eq!(settled(&*store), ("r-again".into(), Verdict::Ok));
+    assert_eq!(
+        (landed(&*store, Verdict::Dead), landed(&*store, Verdict::Ok)),
+        (0, 2)
+    );
+    // Undone: the override stands again.
+    store.withdraw_decision(&accept, at(20, 16)).unwrap();
+    assert_eq!(settled(&*store), ("r-anna".into(), Verdict::Dead));
+}
+
 pub fn calibration_handout<B: Backend>(backend: &B) {
     let handle = backend.seeded(SIX);
     let mut store = backend.open(&handle).unwrap();
