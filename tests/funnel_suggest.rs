@@ -442,6 +442,123 @@ fn applying_a_proposal_shows_the_diff_keeps_the_old_file_and_records_a_new_versi
     assert_eq!(bad.status.code(), Some(1));
 }
 
+/// A version that removes a stage and adds one: `okk stats --funnel-version 2` lists both —
+/// the removed «Договор» with its figures before the change and the four cards still in it —
+/// and version 1, read after it, lists its own stages (the removed one too, said to be gone
+/// from the funnel okk runs with now) and names the cards now in a stage it did not have.
+#[test]
+fn a_version_s_split_lists_the_stage_it_removed_and_the_cards_it_does_not_place() {
+    let (desk, funnel) = desk();
+    // Version 2: «Договор» (D1–D4 are in it) gives way to «Молчуны».
+    let before = std::fs::read_to_string(&funnel).unwrap();
+    let dropped = "[[stages]]\nname = \"Договор\"\nmax_idle_days = 5\n";
+    assert!(before.contains(dropped));
+    std::fs::write(
+        &funnel,
+        before.replace(dropped, "[[stages]]\nname = \"Молчуны\"\n"),
+    )
+    .unwrap();
+    okk(&desk, &funnel, &["check"]);
+    // One card enters «Молчуны»: the same export again, with it.
+    let csv = desk.dir.path().join("deals.csv");
+    let mut deals = std::fs::read_to_string(&csv).unwrap();
+    deals.push_str(&row("S1", "Молчуны", "Оля", "19.11.2026", "", ""));
+    deals.push('\n');
+    std::fs::write(&csv, deals).unwrap();
+    okk(&desk, &funnel, &["import", &path_arg(&csv)]);
+    let history = json_of(&desk, &funnel, &["funnel", "history", "--json"]);
+    let changes = &history["versions"][1]["changes"];
+    assert_eq!(changes["stages_added"], json!(["Молчуны"]));
+    assert_eq!(changes["stages_removed"], json!(["Договор"]));
+
+    let split = json_of(
+        &desk,
+        &funnel,
+        &["stats", "--funnel-version", "2", "--json"],
+    );
+    let stages = split["stages"].as_array().unwrap();
+    let names: Vec<&str> = stages
+        .iter()
+        .map(|s| s["stage"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["Молчуны", "Договор"], "{split}");
+    assert_eq!(stages[0]["change"], "added");
+    assert_eq!(stages[0]["cards_now"], 1);
+    // «Договор» before version 2: anna's three stale of five reviews; D1–D4 entered it and
+    // none moved on. After it: nothing, and its four cards are in a stage version 2 lacks.
+    let removed = &stages[1];
+    assert_eq!(removed["change"], "removed");
+    assert_eq!(removed["in_current_funnel"], false);
+    assert_eq!(removed["cards_now"], 4);
+    assert_eq!(
+        removed["before"],
+        json!({"reviews": 5, "mismatches": 3, "mismatch_rate": 0.6, "entered": 4,
+               "moved_on": 0, "conversion": 0.0, "median_days": null})
+    );
+    assert_eq!(removed["after"]["reviews"], 0);
+    // Told on the removed stage's row, not twice.
+    assert_eq!(split["not_in_version"], json!([]), "{split}");
+    let text = okk(&desk, &funnel, &["stats", "--funnel-version", "2"]);
+    assert!(text.contains("«Молчуны» — added by version 2"), "{text}");
+    assert!(
+        text.contains("«Договор» — removed by version 2 (version 1 had it)"),
+        "{text}"
+    );
+    assert!(
+        text.contains("4 cards there now, in a stage version 2 does not have"),
+        "{text}"
+    );
+
+    // Version 1, as it was: its stages in its order, «Договор» among them; «Молчуны»'s card is
+    // in a stage it did not have.
+    let split = json_of(
+        &desk,
+        &funnel,
+        &["stats", "--funnel-version", "1", "--json"],
+    );
+    let stages = split["stages"].as_array().unwrap();
+    let names: Vec<&str> = stages
+        .iter()
+        .map(|s| s["stage"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "Лид",
+            "Звонок",
+            "Встреча",
+            "Договор",
+            "Пусто",
+            "Успех",
+            "Отказ"
+        ],
+        "{split}"
+    );
+    let contract = &stages[3];
+    assert_eq!(contract["in_current_funnel"], false);
+    assert_eq!(contract["cards_now"], 4);
+    assert_eq!(contract["before"]["reviews"], 5);
+    assert!(
+        stages
+            .iter()
+            .filter(|s| s["stage"] != "Договор")
+            .all(|s| s["in_current_funnel"] == true)
+    );
+    assert_eq!(
+        split["not_in_version"],
+        json!([{"stage": "Молчуны", "cards": 1}])
+    );
+    let text = okk(&desk, &funnel, &["stats", "--funnel-version", "1"]);
+    assert!(
+        text.contains("«Договор» — not in the funnel okk runs with now"),
+        "{text}"
+    );
+    assert!(
+        text.contains("Cards now in stages version 1 does not have: «Молчуны» 1"),
+        "{text}"
+    );
+}
+
 #[test]
 fn applying_each_kind_leaves_a_funnel_that_passes_its_check() {
     let (desk, funnel) = desk();
@@ -525,7 +642,7 @@ fn in_russian_fields_suggest_and_history_speak_russian_and_keep_codes_and_keys()
 #[test]
 fn a_funnel_version_s_changes_and_its_before_and_after_read_in_russian() {
     use okk::domain::funnel_diff::{FunnelDiff, FunnelVersion};
-    use okk::domain::version_split::{Side, StageSplit};
+    use okk::domain::version_split::{Side, StageCards, StageChange, StageSplit, VersionSplit};
     use okk::text::lang::{self, Lang};
     let diff = FunnelDiff {
         stages_added: vec!["Молчуны".into()],
@@ -554,18 +671,45 @@ fn a_funnel_version_s_changes_and_its_before_and_after_read_in_russian() {
         conversion: Some(moved_on as f64 / entered as f64),
         median_days: Some(21),
     };
-    let split = [StageSplit {
-        stage: "Встреча".into(),
-        before: side(5, 1, 4, 2),
-        after: side(2, 2, 21, 1),
-        median_idle_days_now: Some(3.5),
-    }];
     let day = chrono::NaiveDate::from_ymd_opt(2026, 11, 20).unwrap();
+    let split = VersionSplit {
+        version: 2,
+        since: day,
+        previous: Some(1),
+        stages: vec![
+            StageSplit {
+                stage: "Встреча".into(),
+                before: side(5, 1, 4, 2),
+                after: side(2, 2, 21, 1),
+                median_idle_days_now: Some(3.5),
+                change: Some(StageChange::Changed),
+                renamed_from: None,
+                cards_now: 4,
+                in_current_funnel: true,
+            },
+            StageSplit {
+                stage: "Пусто".into(),
+                before: side(1, 1, 1, 1),
+                after: side(1, 0, 1, 1),
+                median_idle_days_now: None,
+                change: Some(StageChange::Removed),
+                renamed_from: None,
+                cards_now: 3,
+                in_current_funnel: false,
+            },
+        ],
+        not_in_version: vec![StageCards {
+            stage: "Переговоры".into(),
+            cards: 2,
+        }],
+        removed_unread: Vec::new(),
+        read_with_current_funnel: false,
+    };
     let rows = [(version, diff)];
     let (history, before_after) = lang::with(Lang::Ru, || {
         (
             okk::text::versions::history(&rows),
-            okk::text::versions::before_after(2, day, &split),
+            okk::text::versions::before_after(&split),
         )
     });
     english::assert_russian("okk funnel history", &history, &[]);
@@ -592,6 +736,22 @@ fn a_funnel_version_s_changes_and_its_before_and_after_read_in_russian() {
     );
     assert!(
         before_after.contains("медиана дней простоя сейчас: 3,5"),
+        "{before_after}"
+    );
+    assert!(
+        before_after.contains("\n«Встреча» — изменён версией 2\n"),
+        "{before_after}"
+    );
+    assert!(
+        before_after.contains(
+            "\n«Пусто» — удалён версией 2 (был в версии 1); карточек на этапе сейчас: 3, а в \
+             версии 2 такого этапа нет\n"
+        ),
+        "{before_after}"
+    );
+    assert!(
+        before_after
+            .contains("\nКарточки сейчас на этапах, которых нет в версии 2: «Переговоры» 2\n"),
         "{before_after}"
     );
     // English is what it was.

@@ -258,6 +258,65 @@ fn field_picker_then_field_value() {
     d.snap("field_input");
 }
 
+/// The checklist's lines of a screen: the second box of each row, where its item lines start
+/// with the item's number.
+fn checklist_rows(screen: &str) -> Vec<String> {
+    (screen.lines())
+        .filter_map(|row| row.split('│').nth(3))
+        .map(|pane| pane.trim_end().to_string())
+        .collect()
+}
+
+/// At 80×24 the seven items of «Встреча проведена» do not all fit the checklist's box: it shows
+/// whole items and says how many are below; each item's key keeps that item in sight, and the
+/// next one with it, so an auditor answering in order sees item 7 before pressing its key — and
+/// pressing 7 straight away shows it answered, the hidden ones above counted.
+#[test]
+fn every_checklist_item_is_in_sight_when_its_key_is_pressed_at_80x24() {
+    let mut d = demo();
+    d.select_stage("Встреча проведена").press("<enter><enter>");
+    let item = |screen: &str, n: u8| {
+        checklist_rows(screen)
+            .into_iter()
+            .find(|r| r.starts_with(&format!("{n} ")))
+    };
+    let below = okk::text::tui::items_below(1);
+    let screen = d.screen(80, 24);
+    assert!(item(&screen, 7).is_none(), "7 does not fit:\n{screen}");
+    assert!(
+        screen.contains(&below),
+        "the box says one is below:\n{screen}"
+    );
+
+    d.press("7");
+    let screen = d.screen(80, 24);
+    let seventh = item(&screen, 7).unwrap_or_else(|| panic!("item 7 in sight:\n{screen}"));
+    assert!(seventh.starts_with("7 ✔ "), "answered: {seventh}\n{screen}");
+    assert!(!screen.contains(&below), "{screen}");
+    assert!(
+        screen.contains(&okk::text::tui::items_above(1)),
+        "the box says one is above:\n{screen}"
+    );
+    d.snap("card_last_item");
+
+    // Answering in order: item 6's key brings 7 into sight, unanswered yet.
+    let mut d = demo();
+    d.select_stage("Встреча проведена")
+        .press("<enter><enter>123456");
+    let screen = d.screen(80, 24);
+    let seventh = item(&screen, 7).unwrap_or_else(|| panic!("item 7 in sight:\n{screen}"));
+    assert!(
+        seventh.starts_with("7 ✔? "),
+        "suggested, not answered: {seventh}"
+    );
+    assert!(item(&screen, 6).is_some(), "6 stays in sight:\n{screen}");
+    // And back up: item 1's key shows the top again.
+    d.press("1");
+    let screen = d.screen(80, 24);
+    assert!(item(&screen, 1).is_some(), "{screen}");
+    assert!(item(&screen, 7).is_none(), "{screen}");
+}
+
 /// Corrections of okk's own fields read as the field picker named them (Budget, Phone), not
 /// by their keys (`amount`, `phone`).
 #[test]

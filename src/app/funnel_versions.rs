@@ -8,10 +8,10 @@ use color_eyre::Result;
 
 use super::Paths;
 use crate::domain::Funnel;
-use crate::domain::analytics::Window;
+use crate::domain::analytics::{Analytics, Window};
 use crate::domain::funnel_diff::{FunnelDiff, diff};
 use crate::domain::ports::{FunnelHistory, StatsStore};
-use crate::domain::version_split::{SplitTally, StageSplit};
+use crate::domain::version_split::{SplitTally, StageCards, StageChange, StageSplit, VersionSplit};
 use crate::store::Store;
 use crate::text::versions as msg;
 
@@ -88,8 +88,8 @@ pub fn history(paths: &Paths, json: bool) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-/// `okk stats --funnel-version N`: the stages version N touched, before and after the day it
-/// was first used.
+/// `okk stats --funnel-version N`: the stages version N touched (with those it removed), before
+/// and after the day it was first used.
 pub fn before_after(
     store: &Store,
     funnel: &Funnel,
@@ -97,37 +97,104 @@ pub fn before_after(
     version: i64,
     json: bool,
 ) -> Result<ExitCode> {
-    let Some((day, rows)) = split(store, funnel, today, version)? else {
+    let Some(split) = split(store, funnel, today, version)? else {
         return Err(super::user(msg::no_such_version(version)));
     };
     if json {
-        super::say_json(&serde_json::json!({
-            "version": version,
-            "since": day,
-            "stages": rows,
-        }))?;
+        super::say_json(&split)?;
     } else {
-        super::say_raw(msg::before_after(version, day, &rows))?;
+        super::say_raw(msg::before_after(&split))?;
     }
     Ok(ExitCode::SUCCESS)
 }
 
-/// The day version `version` was first used and its touched stages split at it; `None` for a
-/// version the store does not have. The first version, or one that touched no stage, splits
-/// every stage.
+/// Version `version`'s stages split at the day it was first used; `None` for a version the
+/// store does not have. The stages are the version's own, read with its funnel (not the one
+/// okk runs with now, which may have renamed or dropped them since): those it touched — every
+/// one for the first version, or for a change that touched none — then those it removed, read
+/// with the version before's funnel. The stages the cards are in now that the version does not
+/// have are listed with their cards.
 pub fn split<S: StatsStore + FunnelHistory>(
     store: &S,
     funnel: &Funnel,
     today: chrono::NaiveDate,
     version: i64,
-) -> Result<Option<(chrono::NaiveDate, Vec<StageSplit>)>> {
-    let Some((day, diff)) = first_day(store, version)? else {
+) -> Result<Option<VersionSplit>> {
+    let versions = store.funnel_versions()?;
+    let Some(at) = versions.iter().position(|v| v.version == version) else {
         return Ok(None);
     };
+    let Some((day, diff)) = first_day(&versions[at]) else {
+        return Ok(None);
+    };
+    let own = read_funnel(&versions[at]);
+    let read_with_current_funnel = own.is_none();
+    let own = own.unwrap_or_else(|| funnel.clone());
+    let previous = at.checked_sub(1).map(|p| &versions[p]);
     let mut stages = diff.touched();
     if diff.first || stages.is_empty() {
-        stages = funnel.stages.iter().map(|s| s.name.clone()).collect();
+        stages = own.stages.iter().map(|s| s.name.clone()).collect();
     }
+    stages.sort_by_key(|s| own.resolve(s));
+    let (mut rows, now) = split_rows(store, &own, today, day, &stages)?;
+    for row in &mut rows {
+        row.change = stage_change(&diff, &row.stage);
+        row.renamed_from = (diff.stages_renamed.iter())
+            .find(|(_, new)| *new == row.stage)
+            .map(|(old, _)| old.clone());
+    }
+    // The removed stages, as the version before had them.
+    let old = previous.and_then(read_funnel);
+    let mut removed_names: Vec<String> = Vec::new();
+    let mut removed_unread = Vec::new();
+    match old.as_ref() {
+        _ if diff.stages_removed.is_empty() => {}
+        Some(old) => {
+            let (removed, _) = split_rows(store, old, today, day, &diff.stages_removed)?;
+            for mut row in removed {
+                row.change = Some(StageChange::Removed);
+                removed_names.push(row.stage.clone());
+                rows.push(row);
+            }
+        }
+        None => removed_unread = diff.stages_removed.clone(),
+    }
+    for row in &mut rows {
+        row.in_current_funnel = funnel.resolve(&row.stage).is_some();
+    }
+    // A CRM name a removed stage stood for is told on its row.
+    let told = |name: &str| {
+        old.as_ref()
+            .and_then(|o| o.resolve(name).map(|i| o.stage(i).name.as_str()))
+            .is_some_and(|s| removed_names.iter().any(|r| r == s))
+    };
+    let not_in_version = (now.stages.iter())
+        .filter(|g| !g.known && g.group.cards > 0 && !told(&g.stage))
+        .map(|g| StageCards {
+            stage: g.stage.clone(),
+            cards: g.group.cards,
+        })
+        .collect();
+    Ok(Some(VersionSplit {
+        version,
+        since: day,
+        previous: previous.map(|p| p.version),
+        stages: rows,
+        not_in_version,
+        removed_unread,
+        read_with_current_funnel,
+    }))
+}
+
+/// `stages` of `funnel` split at `day`, and the figures as they are now (the "after" side's:
+/// idle days and cards do not depend on the window).
+fn split_rows<S: StatsStore + FunnelHistory>(
+    store: &S,
+    funnel: &Funnel,
+    today: chrono::NaiveDate,
+    day: chrono::NaiveDate,
+    stages: &[String],
+) -> Result<(Vec<StageSplit>, Analytics)> {
     let before = Window {
         since: None,
         until: day.pred_opt(),
@@ -140,15 +207,36 @@ pub fn split<S: StatsStore + FunnelHistory>(
     let after = super::analytics::figures(store, funnel, today, after)?;
     let mut tally = SplitTally::new(day);
     store.for_each_stage_history(&mut |visits| tally.add(funnel, visits))?;
-    // Idle days do not depend on the window: the "after" pass has them as they are now.
     let rows = tally.rows(
         funnel,
-        &stages,
+        stages,
         &before.analytics,
         &after.analytics,
         &after.analytics,
     );
-    Ok(Some((day, rows)))
+    Ok((rows, after.analytics))
+}
+
+/// What `diff` did to the stage it names `stage` (by its new name).
+fn stage_change(diff: &FunnelDiff, stage: &str) -> Option<StageChange> {
+    if diff.first {
+        return None;
+    }
+    if diff.stages_added.iter().any(|s| s == stage) {
+        Some(StageChange::Added)
+    } else if diff.stages_renamed.iter().any(|(_, new)| new == stage) {
+        Some(StageChange::Renamed)
+    } else if diff.touched().iter().any(|s| s == stage) {
+        Some(StageChange::Changed)
+    } else {
+        None
+    }
+}
+
+/// A recorded version's funnel, read from the text it was recorded with.
+fn read_funnel(v: &crate::domain::funnel_diff::FunnelVersion) -> Option<Funnel> {
+    let name = format!("funnel version {}", v.version);
+    crate::funnel_config::load_str(&v.content, Path::new(&name)).ok()
 }
 
 /// The latest version that changed something, split: the report's before/after section.
@@ -156,25 +244,18 @@ pub fn latest_split<S: StatsStore + FunnelHistory>(
     store: &S,
     funnel: &Funnel,
     today: chrono::NaiveDate,
-) -> Result<Option<(i64, chrono::NaiveDate, Vec<StageSplit>)>> {
+) -> Result<Option<VersionSplit>> {
     let versions = store.funnel_versions()?;
     let Some(last) = versions.iter().rev().find(|v| v.version > 1) else {
         return Ok(None);
     };
-    Ok(split(store, funnel, today, last.version)?.map(|(d, rows)| (last.version, d, rows)))
+    split(store, funnel, today, last.version)
 }
 
-/// The day a version was first used, for splitting analytics at it.
-pub fn first_day(
-    store: &impl FunnelHistory,
-    version: i64,
-) -> Result<Option<(chrono::NaiveDate, FunnelDiff)>> {
-    let v = store
-        .funnel_versions()?
-        .into_iter()
-        .find(|v| v.version == version);
-    Ok(v.and_then(|v| {
-        let day = chrono::NaiveDate::parse_from_str(v.first_used.get(..10)?, "%Y-%m-%d").ok()?;
-        Some((day, serde_json::from_str(&v.changes).unwrap_or_default()))
-    }))
+/// The day a version was first used, for splitting analytics at it, and what it changed.
+fn first_day(
+    v: &crate::domain::funnel_diff::FunnelVersion,
+) -> Option<(chrono::NaiveDate, FunnelDiff)> {
+    let day = chrono::NaiveDate::parse_from_str(v.first_used.get(..10)?, "%Y-%m-%d").ok()?;
+    Some((day, serde_json::from_str(&v.changes).unwrap_or_default()))
 }

@@ -53,7 +53,7 @@ fn write_report<S: StatsStore + CalibrationStore + FunnelHistory>(
     let split = super::funnel_versions::latest_split(store, funnel, today.date())?;
     let page = render(&Report {
         fields: &fields,
-        before_after: split.as_ref().map(|(v, d, rows)| (*v, *d, rows.as_slice())),
+        before_after: split.as_ref(),
         funnel_name: &funnel.name,
         generated: today,
         rows: &figures.rows,

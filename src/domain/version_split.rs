@@ -28,13 +28,65 @@ pub struct Side {
     pub median_days: Option<u32>,
 }
 
+/// What a version did to a stage, beside its split.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StageChange {
+    Added,
+    /// The version before had it; the version does not: its split is read with the version
+    /// before's funnel.
+    Removed,
+    Renamed,
+    /// Fields bound or unbound, the idle limit, extra control.
+    Changed,
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct StageSplit {
+    /// As the version (a removed stage: the version before) names it.
     pub stage: String,
     pub before: Side,
     pub after: Side,
     /// Median idle days of the open cards there now (the store keeps no past idle days).
     pub median_idle_days_now: Option<f64>,
+    /// `None`: the first version, or a stage the version left as it was.
+    pub change: Option<StageChange>,
+    /// The old name, for a stage the version renamed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub renamed_from: Option<String>,
+    /// Cards in the stage now (not gone).
+    pub cards_now: u64,
+    /// The funnel okk runs with now knows the stage (by its name or an alias).
+    pub in_current_funnel: bool,
+}
+
+/// Cards now (not gone) in a stage the version does not have.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct StageCards {
+    pub stage: String,
+    pub cards: u64,
+}
+
+/// `okk stats --funnel-version N`: the stages as version N had them, split at the day it was
+/// first used.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct VersionSplit {
+    pub version: i64,
+    /// The day the version was first used.
+    pub since: NaiveDate,
+    /// The version before it, whose funnel a removed stage is read with.
+    pub previous: Option<i64>,
+    pub stages: Vec<StageSplit>,
+    /// The stages the store's cards are in now that the version does not have (a removed
+    /// stage's cards are on its row instead), most cards first.
+    pub not_in_version: Vec<StageCards>,
+    /// Stages the version removed that are not split: the version before's text no longer
+    /// reads as a funnel.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub removed_unread: Vec<String>,
+    /// The version's text no longer reads as a funnel (an older okk wrote it): its stages are
+    /// named by the funnel okk runs with now.
+    pub read_with_current_funnel: bool,
 }
 
 /// Stays and conversions per stage and side, counted from the stage histories.
@@ -74,7 +126,8 @@ impl SplitTally {
         }
     }
 
-    /// The rows for `stages` (funnel names), with the reviews of each side's figures.
+    /// The rows for `stages` (funnel names; those it does not know are left out), in the
+    /// order given, with the reviews of each side's figures and the cards there now of `now`'s.
     pub fn rows(
         &self,
         funnel: &Funnel,
@@ -113,16 +166,16 @@ impl SplitTally {
                         median_days: percentile(&mut days, 50),
                     }
                 };
-                let idle = now
-                    .stages
-                    .iter()
-                    .find(|g| g.stage == funnel.stage(i).name)
-                    .and_then(|g| g.group.figures.median_idle_days);
+                let now = (now.stages.iter()).find(|g| g.known && g.stage == funnel.stage(i).name);
                 Some(StageSplit {
                     stage: funnel.stage(i).name.clone(),
                     before: side(false, before),
                     after: side(true, after),
-                    median_idle_days_now: idle,
+                    median_idle_days_now: now.and_then(|g| g.group.figures.median_idle_days),
+                    change: None,
+                    renamed_from: None,
+                    cards_now: now.map_or(0, |g| g.group.cards),
+                    in_current_funnel: true,
                 })
             })
             .collect()

@@ -81,18 +81,24 @@ fn side_cells(s: &mut String, side: &Side) {
 }
 
 fn before_after(s: &mut String, r: &Report) {
-    let Some((version, day, rows)) = &r.before_after else {
+    let Some(split) = r.before_after else {
         return;
     };
     section(
         s,
         "before-after",
-        &vmsg::report_title(*version),
-        &vmsg::report_note(*day),
+        &vmsg::report_title(split.version),
+        &vmsg::report_note(split.since),
     );
     head(s, &vmsg::report_columns(), &[]);
-    for row in rows.iter() {
-        let _ = write!(s, "<tr><td class=\"text\">{}</td>", esc(&row.stage));
+    for row in &split.stages {
+        // The stage, and what the version did to it (added, removed: the version before's).
+        let said = vmsg::stage_notes(split, row).join("; ");
+        let _ = write!(s, "<tr><td class=\"text\">{}", esc(&row.stage));
+        if !said.is_empty() {
+            let _ = write!(s, "<br><span class=\"muted\">{}</span>", esc(&said));
+        }
+        s.push_str("</td>");
         side_cells(s, &row.before);
         side_cells(s, &row.after);
         let _ = writeln!(
@@ -102,5 +108,9 @@ fn before_after(s: &mut String, r: &Report) {
                 .map_or_else(|| "—".to_string(), |d| format!("{d:.1}"))
         );
     }
-    s.push_str("</tbody>\n</table>\n</section>\n");
+    s.push_str("</tbody>\n</table>\n");
+    for line in vmsg::split_notes(split) {
+        let _ = writeln!(s, "<p class=\"note\">{}</p>", esc(&line));
+    }
+    s.push_str("</section>\n");
 }

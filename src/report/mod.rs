@@ -21,12 +21,8 @@ pub struct Report<'a> {
     pub auditors: &'a [AuditorFigures],
     /// `okk fields`' rows (the page shows the bound and required ones).
     pub fields: &'a [crate::domain::fill::FillRow],
-    /// The latest funnel version that changed something, its first day, and its stages split.
-    pub before_after: Option<(
-        i64,
-        chrono::NaiveDate,
-        &'a [crate::domain::version_split::StageSplit],
-    )>,
+    /// The latest funnel version that changed something: its stages split at its first day.
+    pub before_after: Option<&'a crate::domain::version_split::VersionSplit>,
 }
 
 pub fn render(r: &Report) -> String {

@@ -281,6 +281,16 @@ pub fn score_title(pct: &str, unanswered: usize) -> String {
     }
 }
 
+/// The checklist's box cut short: `count` items hidden above the ones it shows.
+pub fn items_above(count: usize) -> String {
+    tr!("tui-items-above", count = count)
+}
+
+/// The checklist's box cut short: `count` items hidden below the ones it shows.
+pub fn items_below(count: usize) -> String {
+    tr!("tui-items-below", count = count)
+}
+
 pub fn suggestion() -> String {
     tr!("tui-suggestion")
 }
@@ -786,6 +796,7 @@ pub fn marks(screen: &str) -> Vec<(String, String)> {
             m("✔? ✘?", tr!("tui-mark-card-suggested")),
             m("·", tr!("tui-mark-card-unanswered")),
             m("3/5", tr!("tui-mark-card-scale")),
+            m("↓ 2", tr!("tui-mark-card-hidden")),
             m("w4", tr!("tui-mark-card-weight")),
             m("w4!", tr!("tui-mark-card-critical")),
             (tr!("tui-mark-card-score-label"), tr!("tui-mark-card-score")),

@@ -2,6 +2,7 @@
 
 use crate::domain::funnel_diff::FunnelDiff;
 use crate::domain::funnel_diff::FunnelVersion;
+use crate::domain::version_split::{StageChange, StageSplit, VersionSplit};
 use crate::text::safe::line;
 
 pub fn not_recorded(why: &str) -> String {
@@ -131,22 +132,98 @@ fn side(s: &crate::domain::version_split::Side) -> String {
     )
 }
 
+/// What the version did to a stage's row, and where its cards stand: the notes beside its name.
+pub fn stage_notes(split: &VersionSplit, row: &StageSplit) -> Vec<String> {
+    let version = split.version;
+    let mut out = Vec::new();
+    match row.change {
+        Some(StageChange::Added) => out.push(crate::tr!("versions-stage-added", version = version)),
+        Some(StageChange::Removed) => out.push(crate::tr!(
+            "versions-stage-removed",
+            version = version,
+            previous = split.previous.unwrap_or(version - 1)
+        )),
+        Some(StageChange::Renamed) => out.push(crate::tr!(
+            "versions-stage-renamed",
+            version = version,
+            from = line(row.renamed_from.as_deref().unwrap_or("—"))
+        )),
+        Some(StageChange::Changed) => {
+            out.push(crate::tr!("versions-stage-changed", version = version))
+        }
+        None => {}
+    }
+    // A stage the version removed is not in its funnel, nor (unless added back since) in the
+    // one of now: what is worth saying is the cards left in it.
+    if row.change == Some(StageChange::Removed) {
+        if row.cards_now > 0 {
+            out.push(crate::tr!(
+                "versions-cards-not-in-version",
+                count = row.cards_now,
+                version = version
+            ));
+        }
+    } else if !row.in_current_funnel {
+        out.push(crate::tr!("versions-stage-not-current"));
+        if row.cards_now > 0 {
+            out.push(crate::tr!("versions-cards-now", count = row.cards_now));
+        }
+    }
+    out
+}
+
+/// What the split as a whole has to say: the cards the version has no stage for, a version
+/// read with the funnel of now.
+pub fn split_notes(split: &VersionSplit) -> Vec<String> {
+    let mut out = Vec::new();
+    if !split.not_in_version.is_empty() {
+        let stages = (split.not_in_version.iter())
+            .map(|s| format!("«{}» {}", line(&s.stage), s.cards))
+            .collect::<Vec<_>>()
+            .join(", ");
+        out.push(crate::tr!(
+            "versions-not-in-version",
+            version = split.version,
+            stages = stages
+        ));
+    }
+    if !split.removed_unread.is_empty() {
+        let stages = (split.removed_unread.iter())
+            .map(|s| format!("«{}»", line(s)))
+            .collect::<Vec<_>>()
+            .join(", ");
+        out.push(crate::tr!(
+            "versions-removed-unread",
+            version = split.version,
+            stages = stages
+        ));
+    }
+    if split.read_with_current_funnel {
+        out.push(crate::tr!(
+            "versions-read-with-current",
+            version = split.version
+        ));
+    }
+    out
+}
+
 /// `okk stats --funnel-version N`.
-pub fn before_after(
-    version: i64,
-    day: chrono::NaiveDate,
-    rows: &[crate::domain::version_split::StageSplit],
-) -> String {
+pub fn before_after(split: &VersionSplit) -> String {
     let mut out = format!(
         "{}\n",
         crate::tr!(
             "versions-before-after",
-            version = version,
-            day = super::common::day(day)
+            version = split.version,
+            day = super::common::day(split.since)
         )
     );
-    for r in rows {
-        out.push_str(&format!("\n«{}»\n", line(&r.stage)));
+    for r in &split.stages {
+        let notes = stage_notes(split, r);
+        if notes.is_empty() {
+            out.push_str(&format!("\n«{}»\n", line(&r.stage)));
+        } else {
+            out.push_str(&format!("\n«{}» — {}\n", line(&r.stage), notes.join("; ")));
+        }
         out.push_str(&format!(
             "  {}\n",
             crate::tr!("versions-before", side = side(&r.before))
@@ -164,6 +241,14 @@ pub fn before_after(
                 )
             ));
         }
+    }
+    let notes = split_notes(split);
+    if !notes.is_empty() {
+        out.push('\n');
+    }
+    for n in notes {
+        out.push_str(&n);
+        out.push('\n');
     }
     out
 }

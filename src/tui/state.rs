@@ -109,6 +109,9 @@ pub struct CardState {
     pub opened: Instant,
     /// The left pane's first line.
     pub scroll: u16,
+    /// The checklist's selected item (0-based): the one whose key was pressed last. Where the
+    /// box cannot hold every item (7 at 80×24), it keeps this one in sight.
+    pub item: usize,
     /// The lead's standing decision on the review shown (read-only for the auditor).
     pub decision: Option<crate::domain::decision::LeadDecision>,
 }
@@ -158,6 +161,7 @@ impl CardState {
         let Some(item) = stage.and_then(|s| s.checklist.get(usize::from(n).wrapping_sub(1))) else {
             return;
         };
+        self.item = usize::from(n) - 1;
         use crate::domain::score::Answer;
         // The first press on an unanswered item confirms what it suggests (a new auditor
         // presses the key to agree with the mark she sees); the presses after it cycle.

@@ -71,6 +71,9 @@ tui-checklist = Checklist
 tui-no-checklist = The funnel has no checklist for this stage.
 tui-score = score { $pct }
 tui-score-unanswered = score { $pct } · { $count } unanswered
+# The checklist's box cut short: items hidden above and below the ones it shows.
+tui-items-above = ↑ { $count } more
+tui-items-below = ↓ { $count } more
 tui-suggestion = Suggestion
 tui-stage-arrow = stage →
 tui-owner-arrow = owner →
@@ -232,6 +235,7 @@ tui-mark-card-items = checklist item passed / failed / not applicable
 tui-mark-card-suggested = a suggested answer (dimmed): counts once confirmed; a confirms all
 tui-mark-card-unanswered = an item not answered yet, nothing suggested
 tui-mark-card-scale = a scale item: 3 points of 5 (5/5 is a full pass)
+tui-mark-card-hidden = checklist items out of the box, below (above: ↑); an item's key brings it in sight
 tui-mark-card-weight = the item's weight in the score
 tui-mark-card-critical = critical: failing it makes the score 0
 tui-mark-card-score-label = score

@@ -21,6 +21,22 @@ versions-before-after = Before and after funnel version { $version } (first used
 versions-before = before: { $side }
 versions-after = after:  { $side }
 versions-idle-now = median idle days now: { $days }
+versions-stage-added = added by version { $version }
+versions-stage-removed = removed by version { $version } (version { $previous } had it)
+versions-stage-renamed = renamed by version { $version } from «{ $from }»
+versions-stage-changed = changed by version { $version }
+versions-stage-not-current = not in the funnel okk runs with now
+versions-cards-now = { $count ->
+    [one] 1 card there now
+   *[other] { $count } cards there now
+}
+versions-cards-not-in-version = { $count ->
+    [one] 1 card there now, in a stage version { $version } does not have
+   *[other] { $count } cards there now, in a stage version { $version } does not have
+}
+versions-not-in-version = Cards now in stages version { $version } does not have: { $stages }
+versions-read-with-current = Version { $version }'s text no longer reads as a funnel: its stages are named as the funnel okk runs with now names them.
+versions-removed-unread = Stages version { $version } removed, not split (the text of the version before no longer reads as a funnel): { $stages }
 versions-report-title = Before and after funnel version { $version }
 versions-report-note = The stages the change touched, on each side of { $day }, the day okk first ran with it: reviews not ok, cards moving on of those entering, and median days in the stage of those that moved on — each with its sample.
 versions-column-stage = Stage

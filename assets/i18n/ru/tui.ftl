@@ -73,6 +73,9 @@ tui-checklist = Чек-лист
 tui-no-checklist = У этого этапа в воронке нет чек-листа.
 tui-score = балл { $pct }
 tui-score-unanswered = балл { $pct } · без ответа: { $count }
+# The checklist's box cut short: items hidden above and below the ones it shows.
+tui-items-above = ↑ ещё { $count }
+tui-items-below = ↓ ещё { $count }
 tui-suggestion = Предложение
 tui-stage-arrow = этап →
 tui-owner-arrow = ответств. →
@@ -235,6 +238,7 @@ tui-mark-card-items = пункт чек-листа: да / нет / неприм
 tui-mark-card-suggested = предложенный ответ (бледный): засчитывается после подтверждения; a подтверждает все
 tui-mark-card-unanswered = пункт без ответа и без предложения
 tui-mark-card-scale = пункт-шкала: 3 балла из 5 (5/5 — полностью да)
+tui-mark-card-hidden = пункты чек-листа, не вошедшие в рамку, ниже (выше: ↑); клавиша пункта покажет его
 tui-mark-card-weight = вес пункта в балле
 tui-mark-card-critical = критичный: «нет» обнуляет балл
 tui-mark-card-score-label = балл

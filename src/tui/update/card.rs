@@ -506,6 +506,7 @@ pub(super) fn card_read(
         previous: read.review,
         opened: Instant::now(),
         scroll: 0,
+        item: 0,
         decision: read.decision,
     });
     state.screen = Screen::Card;

@@ -269,6 +269,7 @@ pub(super) fn card_read(state: &mut State, row: usize, read: Option<Box<CardRead
         previous: read.review,
         opened: Instant::now(),
         scroll: 0,
+        item: 0,
         decision: read.decision,
         detail: read.detail,
     });

@@ -36,10 +36,12 @@ pub fn draw(
     // The auditor reads the lead's note on the card, where it wraps and scrolls; the lead
     // reads it in the review pane.
     draw_card(shared, c, card_focus, lead.is_none(), theme, frame, left);
-    // Items wrap rather than lose their words; the checklist is as tall as they need.
+    // Items wrap rather than lose their words; the checklist is as tall as they need, or as
+    // the suggestion leaves it (then it shows the selected item's part: see `window`).
     let inner_w = right.width.saturating_sub(2).max(1) as usize;
-    let items = checklist_lines(shared, c, theme, inner_w);
-    let checklist_h = (items.len() as u16 + 2).max(3);
+    let items = checklist_items(shared, c, theme, inner_w);
+    let rows: usize = items.iter().map(Vec::len).sum();
+    let checklist_h = (rows as u16 + 2).max(3);
     let Some(l) = lead else {
         let [list, suggestion] =
             Layout::vertical([Constraint::Length(checklist_h), Constraint::Min(6)]).areas(right);
@@ -413,11 +415,40 @@ fn suggested_mark(a: Answer, scale: Option<u8>, theme: &Theme) -> Span<'static> 
     Span::styled(format!("{}?", mark.content), theme.dim)
 }
 
-/// The checklist's box around `lines` (its items as [`checklist_lines`] wrapped them).
+/// The items the checklist's box shows, `first..=last`, of items `heights` rows tall in a box
+/// `room` rows high: whole items only (a cut one would pass for whole), with the selected one
+/// and, when both fit, the one after it — an auditor answering in order reads each item before
+/// pressing its key — from as high up as that allows.
+fn window(heights: &[usize], selected: usize, room: usize) -> (usize, usize) {
+    let Some(end) = heights.len().checked_sub(1) else {
+        return (0, 0);
+    };
+    let selected = selected.min(end);
+    let fits = |first: usize, last: usize| heights[first..=last].iter().sum::<usize>() <= room;
+    let ahead = (selected + 1).min(end);
+    let target = if fits(selected, ahead) {
+        ahead
+    } else {
+        selected
+    };
+    // An item taller than the box alone: it shows as far as the box reaches.
+    let first = (0..=selected)
+        .find(|&f| fits(f, target))
+        .unwrap_or(selected);
+    let mut last = target;
+    while last < end && fits(first, last + 1) {
+        last += 1;
+    }
+    (first, last)
+}
+
+/// The checklist's box around `wrapped` (its items as [`checklist_items`] wrapped them): the
+/// part [`window`] picks when they do not all fit, its bottom edge saying how many items are
+/// above and below it.
 fn draw_checklist(
     shared: &Shared,
     c: &CardState,
-    lines: Vec<Line<'static>>,
+    wrapped: Vec<Vec<Line<'static>>>,
     frame: &mut Frame<'_>,
     area: Rect,
 ) {
@@ -435,7 +466,7 @@ fn draw_checklist(
     if super::width(&name) + super::width(&score) <= room {
         block = block.title(name);
     }
-    let block = block.title(Line::from(super::fit(&score, room)).right_aligned());
+    let mut block = block.title(Line::from(super::fit(&score, room)).right_aligned());
     if items.is_empty() {
         frame.render_widget(
             Paragraph::new(msg::no_checklist())
@@ -445,6 +476,24 @@ fn draw_checklist(
         );
         return;
     }
+    let heights: Vec<usize> = wrapped.iter().map(Vec::len).collect();
+    let inner = (area.height as usize).saturating_sub(2);
+    let (first, last) = window(&heights, c.item, inner);
+    let below = wrapped.len().saturating_sub(last + 1);
+    if first > 0 {
+        let above = format!(" {} ", msg::items_above(first));
+        block = block.title_bottom(Line::from(above).left_aligned());
+    }
+    if below > 0 {
+        let below = format!(" {} ", msg::items_below(below));
+        block = block.title_bottom(Line::from(below).right_aligned());
+    }
+    let lines: Vec<Line<'static>> = wrapped
+        .into_iter()
+        .take(last + 1)
+        .skip(first)
+        .flatten()
+        .collect();
     frame.render_widget(
         Paragraph::new(lines)
             .block(block)
@@ -453,13 +502,13 @@ fn draw_checklist(
     );
 }
 
-/// The checklist's items, each wrapped to `width` past its number.
-fn checklist_lines(
+/// The checklist's items, each as its lines, wrapped to `width` past its number.
+fn checklist_items(
     shared: &Shared,
     c: &CardState,
     theme: &Theme,
     width: usize,
-) -> Vec<Line<'static>> {
+) -> Vec<Vec<Line<'static>>> {
     let items = c
         .stage
         .map(|i| shared.funnel.stage(i).checklist.as_slice())
@@ -467,7 +516,7 @@ fn checklist_lines(
     items
         .iter()
         .enumerate()
-        .flat_map(|(i, item)| {
+        .map(|(i, item)| {
             let a = c.draft.answers.get(&item.id).copied();
             let na = matches!(a, Some(Answer::Na) | None);
             let text_style = if na {
@@ -523,4 +572,44 @@ fn draw_suggestion(c: &CardState, theme: &Theme, frame: &mut Frame<'_>, area: Re
             .wrap(Wrap { trim: false }),
         area,
     );
+}
+
+#[cfg(test)]
+mod tests {
+    use super::window;
+
+    /// «Встреча проведена» at 80×24: seven items, two rows each but the sixth (three), in a box
+    /// of 13 rows.
+    const MET: [usize; 7] = [2, 2, 2, 2, 2, 3, 2];
+
+    #[test]
+    fn all_items_that_fit_are_shown_whole() {
+        assert_eq!(window(&MET, 0, 15), (0, 6));
+        assert_eq!(window(&MET, 6, 15), (0, 6));
+    }
+
+    #[test]
+    fn the_first_items_show_until_the_selection_needs_the_room() {
+        assert_eq!(window(&MET, 0, 13), (0, 5));
+        assert_eq!(window(&MET, 4, 13), (0, 5));
+        // The sixth's key brings the seventh in sight: it is read before it is answered.
+        assert_eq!(window(&MET, 5, 13), (1, 6));
+        assert_eq!(window(&MET, 6, 13), (1, 6));
+    }
+
+    #[test]
+    fn the_selection_stays_in_sight_when_it_and_the_next_do_not_fit_together() {
+        assert_eq!(window(&MET, 5, 4), (5, 5));
+        assert_eq!(window(&MET, 6, 4), (6, 6));
+        assert_eq!(window(&MET, 3, 4), (3, 4));
+    }
+
+    #[test]
+    fn an_item_taller_than_the_box_is_shown_from_its_top() {
+        assert_eq!(window(&MET, 5, 1), (5, 5));
+        assert_eq!(window(&MET, 0, 0), (0, 0));
+        assert_eq!(window(&[], 3, 10), (0, 0));
+        // A selection past the items (a stage with fewer) keeps the last in sight.
+        assert_eq!(window(&[2, 2], 8, 2), (1, 1));
+    }
 }
