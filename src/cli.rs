@@ -50,8 +50,8 @@ pub enum Command {
     /// Import CRM deal exports (CSV or XLSX) into the store: new cards are added, changed cards
     /// updated (stage moves kept in their history), cards missing from a full export marked gone.
     Import(ImportArgs),
-    /// Where the funnel leaks: per stage and per manager, reviews and the share not ok, scores,
-    /// idle days, the checklist items failed most; the bottlenecks; the weekly trend.
+    /// Where the funnel leaks: per stage and per manager, cards judged and the share not ok,
+    /// scores, idle days, the checklist items failed most; the bottlenecks; the weekly trend.
     Stats(StatsArgs),
     /// Write the figures of `okk stats` (and the auditors') as one self-contained HTML page with
     /// charts, for the head of sales: no scripts, nothing fetched from the network.

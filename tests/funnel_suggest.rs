@@ -396,7 +396,8 @@ fn applying_a_proposal_shows_the_diff_keeps_the_old_file_and_records_a_new_versi
     let text = okk(&desk, &funnel, &["funnel", "history"]);
     assert!(text.contains("«Встреча» idle limit 7 → 30"), "{text}");
     // Before and after version 2 at the stage it touched (the reviews, made 2026-11-19, and
-    // the histories all come before it): 5 of 5 reviews not ok; of the 8 cards that entered
+    // the histories all come before it): 5 reviews of 4 cards (M1–M4; anna's and boris's
+    // wrong-stage verdicts on M1 are one card), all 4 not ok; of the 8 cards that entered
     // Встреча (M1–M4, D1–D4), D1–D4 moved on, after 20, 22, 25, 30 days: median 22.
     let split = json_of(
         &desk,
@@ -409,12 +410,12 @@ fn applying_a_proposal_shows_the_diff_keeps_the_old_file_and_records_a_new_versi
     assert_eq!(stages[0]["stage"], "Встреча");
     assert_eq!(
         stages[0]["before"],
-        json!({"reviews": 5, "mismatches": 5, "mismatch_rate": 1.0, "entered": 8,
+        json!({"reviews": 5, "judged": 4, "mismatches": 4, "mismatch_rate": 1.0, "entered": 8,
                "moved_on": 4, "conversion": 0.5, "median_days": 22})
     );
     assert_eq!(
         stages[0]["after"],
-        json!({"reviews": 0, "mismatches": 0, "mismatch_rate": null, "entered": 0,
+        json!({"reviews": 0, "judged": 0, "mismatches": 0, "mismatch_rate": null, "entered": 0,
                "moved_on": 0, "conversion": null, "median_days": null})
     );
     // The report shows the same split, and the bound field's fill.
@@ -423,7 +424,7 @@ fn applying_a_proposal_shows_the_diff_keeps_the_old_file_and_records_a_new_versi
     let html = std::fs::read_to_string(&page).unwrap();
     assert!(html.contains("<section id=\"before-after\">"));
     assert!(
-        html.contains("<td>5 / 5 (100%)</td><td>4 / 8 (50%)</td><td>22</td>"),
+        html.contains("<td>4 / 4 (100%)</td><td>4 / 8 (50%)</td><td>22</td>"),
         "{html}"
     );
     assert!(html.contains("<section id=\"fields\">"));
@@ -545,10 +546,11 @@ fn a_funnel_version_s_changes_and_its_before_and_after_read_in_russian() {
         content: String::new(),
         changes: String::new(),
     };
-    let side = |reviews, mismatches, entered, moved_on| Side {
-        reviews,
+    let side = |judged, mismatches, entered, moved_on| Side {
+        reviews: judged + 1,
+        judged,
         mismatches,
-        mismatch_rate: Some(mismatches as f64 / reviews as f64),
+        mismatch_rate: Some(mismatches as f64 / judged as f64),
         entered,
         moved_on,
         conversion: Some(moved_on as f64 / entered as f64),
@@ -580,13 +582,15 @@ fn a_funnel_version_s_changes_and_its_before_and_after_read_in_russian() {
     );
     assert!(
         before_after.contains(
-            "  до:    с ошибкой 1 из 5 проверок (20%); ушли дальше 2 из 4 попавших (50%)"
+            "  до:    с ошибкой 1 из 5 проверенных карточек (20%); ушли дальше 2 из 4 попавших \
+             (50%)"
         ),
         "{before_after}"
     );
     assert!(
         before_after.contains(
-            "  после: с ошибкой 2 из 2 проверок (100%); ушли дальше 1 из 21 попавшей (5%)"
+            "  после: с ошибкой 2 из 2 проверенных карточек (100%); ушли дальше 1 из 21 попавшей \
+             (5%)"
         ),
         "{before_after}"
     );

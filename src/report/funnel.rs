@@ -70,7 +70,7 @@ fn side_cells(s: &mut String, side: &Side) {
         s,
         "<td>{} / {} ({})</td><td>{} / {} ({})</td><td>{}</td>",
         side.mismatches,
-        side.reviews,
+        side.judged,
         pct(side.mismatch_rate),
         side.moved_on,
         side.entered,

@@ -20,7 +20,7 @@ cli-import-arg-dry-run = Read and check everything, report what would change, wr
 cli-import-arg-no-check = Do not run the stage rules after the import; they run at the next `okk check`, `okk queue` or `okk stats` (useful when importing several exports in a row)
 cli-import-arg-json = Print each file's report as one JSON object per line
 cli-import-arg-limit = Raise (or lower) what one file may cost, e.g. `--limit columns=5000,cell=8M`. Limits: columns (16384), cell (1M bytes), row (16M), rows (20000000), workbook (256M file), unpacked (2G, a zip workbook unpacked), part (256M, one unpacked part read whole), ratio (100, unpacked ÷ packed of a part over 1M), grid (8000000 cells of an ods/xls sheet, read whole)
-cli-stats-about = Where the funnel leaks: per stage and per manager, reviews and the share not ok, scores, idle days, the checklist items failed most; the bottlenecks; the weekly trend
+cli-stats-about = Where the funnel leaks: per stage and per manager, cards judged and the share not ok, scores, idle days, the checklist items failed most; the bottlenecks; the weekly trend
 cli-stats-arg-auditors = Per auditor instead: reviews, cards per hour, median seconds per card, the lead's accepted / overridden / returned shares, agreement with the lead's calibration reference
 cli-stats-arg-json = Print JSON: `{"{"}"stages":[{"{"}"stage":..,"cards":..,"gone":..,"mismatch_rate":..{"}"}, ...], "managers":[..], "bottlenecks":{"{"}"stages":[..],"pairs":[..]{"}"}, "trend":[..], ...{"}"}`
 cli-stats-arg-csv = Print one table as CSV (RFC 4180; cells a spreadsheet would run as a formula get a leading `'`): the one --table names, else stages

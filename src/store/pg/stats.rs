@@ -76,7 +76,9 @@ impl PgStore {
         let (since, before) = bounds(&window);
         let params: [&(dyn ToSql + Sync); 2] = [&since, &before];
         let mut rows = conn.query_raw(
-            "SELECT id, card_id, stage, verdict, score, checklist, created_at FROM reviews
+            "SELECT id, card_id, stage, verdict, score, checklist, created_at,
+                    card_source, card_external_id, auditor
+             FROM reviews
              WHERE superseded_by IS NULL AND withdrawn_at IS NULL
                AND ($1::text IS NULL OR created_at >= $1)
                AND ($2::text IS NULL OR created_at < $2)",
@@ -101,6 +103,8 @@ impl PgStore {
             collector.add_review(&Finding {
                 id,
                 card: r.get(1),
+                crm_card: (r.get(7), r.get(8)),
+                auditor: r.get(9),
                 stage: r.get(2),
                 verdict: Verdict::from_name(verdict).unwrap_or(Verdict::Unclear),
                 lead: decisions.get(id).copied(),

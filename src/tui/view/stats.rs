@@ -1,5 +1,5 @@
-//! The stats screen: where the funnel leaks. Cards and the share of reviews not ok per stage,
-//! reviews per week, the managers, and the bottlenecks (enter opens their cards).
+//! The stats screen: where the funnel leaks. Cards and the share of cards judged not ok per
+//! stage, reviews per day, the managers, and the bottlenecks (enter opens their cards).
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -43,7 +43,7 @@ pub fn draw(s: &StatsScreen, theme: &Theme, frame: &mut Frame<'_>, area: Rect) {
 }
 
 fn stage_panel(f: &StatsFigures, theme: &Theme, frame: &mut Frame<'_>, stages: Rect) {
-    // Per stage: cards as a bar, and the share of reviews not ok as a second bar.
+    // Per stage: cards as a bar, and the share of cards judged not ok as a second bar.
     let inner_w = stages.width.saturating_sub(2) as usize;
     let name_w = (inner_w / 3).max(10);
     let bar_w = inner_w.saturating_sub(name_w + 22) / 2;
@@ -70,7 +70,7 @@ fn stage_panel(f: &StatsFigures, theme: &Theme, frame: &mut Frame<'_>, stages: R
                 Span::raw(format!("{:>5}", pct(rate))),
                 // The sample the share comes from.
                 Span::styled(
-                    format!(" {:>5}", msg::of_reviews(r.figures.reviews)),
+                    format!(" {:>5}", msg::of_reviews(r.figures.judged)),
                     theme.dim,
                 ),
             ])
@@ -101,11 +101,11 @@ fn trend_panel(days: &[u64], a: &Analytics, theme: &Theme, frame: &mut Frame<'_>
         Paragraph::new(vec![
             Line::from(msg::stats_last_week(
                 last.map_or("—", |w| w.week.as_str()),
-                last.map_or(0, |w| w.reviews),
+                last.map_or(0, |w| w.judged),
                 &pct(last.and_then(|w| w.mismatch_rate)),
             )),
             Line::from(msg::stats_totals(
-                a.totals.figures.reviews,
+                a.totals.figures.judged,
                 &pct(a.totals.figures.mismatch_rate),
             )),
         ]),
@@ -117,7 +117,7 @@ fn managers_panel(a: &Analytics, theme: &Theme, frame: &mut Frame<'_>, managers:
     // Managers by estimated lying cards.
     let header = Row::new(msg::stats_manager_columns().map(|h| Cell::from(h).style(theme.bold)));
     let rows = a.managers.iter().map(|m| {
-        // Too few reviews to rank: listed last, dimmed.
+        // Too few cards judged to rank: listed last, dimmed.
         let style = if m.group.figures.ranked {
             ratatui::style::Style::new()
         } else {
@@ -126,7 +126,7 @@ fn managers_panel(a: &Analytics, theme: &Theme, frame: &mut Frame<'_>, managers:
         Row::new(vec![
             Cell::from(clip(m.manager.as_deref().unwrap_or("—"), 40)),
             Cell::from(Line::from(m.group.cards.to_string()).right_aligned()),
-            Cell::from(Line::from(m.group.figures.reviews.to_string()).right_aligned()),
+            Cell::from(Line::from(m.group.figures.judged.to_string()).right_aligned()),
             Cell::from(Line::from(pct(m.group.figures.mismatch_rate)).right_aligned()),
             Cell::from(
                 Line::from(
@@ -189,7 +189,7 @@ fn bottlenecks_panel(
                     ),
                     theme.fail,
                 ),
-                Span::styled(format!("{}/{} ", x.mismatches, x.reviews), theme.dim),
+                Span::styled(format!("{}/{} ", x.mismatches, x.judged), theme.dim),
                 Span::raw(format!("{}{who}", clip(&x.stage, 40))),
                 Span::styled(cause, theme.dim),
             ]))
