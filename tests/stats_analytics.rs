@@ -727,8 +727,16 @@ fn every_table_as_csv_reads_back_in_python() {
     std::fs::write(&path, auditors).unwrap();
     let auditors = python_csv(&path, ',');
     assert_eq!(auditors[0][0], "auditor");
-    // Every review anna made and did not withdraw, superseded R3' too: R1–R9, R12, R14 and R3'.
-    assert_eq!(auditors[1][..2], ["anna", "12"]);
+    // anna's current reviews: R1–R9, R12, R14 (11); R3', which she replaced by judging a3
+    // again, counts once with R3. boris: R10, R13 (R11 withdrawn). They add up to the stats'
+    // 12 reviews and 1 sent back.
+    assert_eq!(auditors[1][..2], ["anna", "11"]);
+    assert_eq!(auditors[2][..2], ["boris", "2"]);
+    let s = stats(&desk, &[]);
+    assert_eq!(
+        s["totals"]["reviews"].as_u64().unwrap() + s["returned"].as_u64().unwrap(),
+        11 + 2
+    );
 }
 
 #[test]

@@ -148,7 +148,8 @@ impl PgStore {
 
     pub fn review_facts(&self) -> Result<Vec<ReviewFact>, StoreError> {
         let rows = self.conn.borrow_mut().query(
-            "SELECT r.auditor, r.seconds_spent, d.decision, r.stage, r.checklist, d.checklist
+            "SELECT r.auditor, r.seconds_spent, d.decision, r.stage, r.checklist, d.checklist,
+                    r.superseded_by IS NULL
              FROM reviews r LEFT JOIN LATERAL (
                  SELECT d2.decision, d2.checklist FROM lead_decisions d2
                  WHERE d2.review_id = r.id AND d2.withdrawn_at IS NULL
@@ -164,6 +165,7 @@ impl PgStore {
                 let lead: Option<&str> = r.get(5);
                 ReviewFact {
                     auditor: r.get(0),
+                    current: r.get(6),
                     seconds: r.get(1),
                     decision: d.and_then(DecisionKind::from_name),
                     stage: r.get(3),
