@@ -750,6 +750,58 @@ fn a_csv_cell_a_spreadsheet_would_run_is_defused() {
     );
 }
 
+#[test]
+fn stats_csv_opens_in_a_russian_excel_with_the_reviews_exports_delimiter_and_bom() {
+    let desk = fixture();
+    desk.plant_card("b2", "owner", "=HYPERLINK(\"x\")");
+    let stages = okk_ru(&desk, &["stats", "--csv", "--delimiter", ";", "--bom"]);
+    // A byte order mark first, `;` between cells, decimal commas, Cyrillic headers.
+    assert!(stages.starts_with("\u{feff}Этап;В воронке;"), "{stages}");
+    let path = desk.file("stages-excel.csv");
+    std::fs::write(&path, &stages).unwrap();
+    let rows = python_csv(&path, ';');
+    let at = |name: &str| rows[0].iter().position(|h| h == name).unwrap();
+    let q = rows.iter().find(|r| r[0] == Q).unwrap();
+    // 4.8 likely lying; 0.8 not ok.
+    assert_eq!(q[at("Врут, оценка")], "4,8");
+    assert_eq!(q[at("Выборка, карточек")], "5");
+    // The same options, the same bytes as `okk export reviews` writes its header with.
+    let reviews = desk.file("reviews.csv");
+    okk_ru(
+        &desk,
+        &[
+            "export",
+            "reviews",
+            "--out",
+            &reviews,
+            "--delimiter",
+            ";",
+            "--bom",
+        ],
+    );
+    let exported = std::fs::read_to_string(&reviews).unwrap();
+    assert!(exported.starts_with('\u{feff}') && exported.lines().next().unwrap().contains(';'));
+    // A cell a spreadsheet would run is defused with `;` too.
+    let managers = okk(
+        &desk,
+        &["stats", "--csv", "--table", "managers", "--delimiter", ";"],
+    );
+    let path = desk.file("managers-excel.csv");
+    std::fs::write(&path, &managers).unwrap();
+    let rows = python_csv(&path, ';');
+    assert!(
+        rows.iter().any(|r| r[0] == "'=HYPERLINK(\"x\")"),
+        "{rows:?}"
+    );
+    // Without --csv the options have nothing to lay out: wrong usage.
+    let out = desk
+        .okk_funnel(Path::new(&funnel()))
+        .args(["stats", "--delimiter", ";"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+}
+
 /// Writes the report; its text.
 fn report(desk: &Desk) -> String {
     let out = desk.file("report.html");
