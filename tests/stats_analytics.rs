@@ -802,6 +802,54 @@ fn stats_csv_opens_in_a_russian_excel_with_the_reviews_exports_delimiter_and_bom
     assert_eq!(out.status.code(), Some(2));
 }
 
+#[test]
+fn a_field_the_crm_never_exports_is_said_so_not_blamed_on_managers() {
+    let desk = fixture();
+    // The fixture's funnel, with «Дата договора» declared and required at Квалификация: no
+    // column of the fixture's export fills it.
+    let text = std::fs::read_to_string(funnel()).unwrap().replace(
+        "[[stages]]\nname = \"Квалификация\"\nrequired = [\"amount\"]",
+        "[[custom_fields]]\nname = \"Дата договора\"\ntype = \"date\"\n\n\
+         [[stages]]\nname = \"Квалификация\"\nrequired = [\"amount\", \"Дата договора\"]",
+    );
+    assert!(
+        text.contains("Дата договора"),
+        "the fixture's funnel changed"
+    );
+    let with_field = desk.dir.path().join("funnel-contract.toml");
+    std::fs::write(&with_field, text).unwrap();
+    let run = |args: &[&str]| succeeded(desk.okk_funnel(&with_field).args(args));
+    let fields: Json = serde_json::from_str(&run(&["fields", "--json"])).unwrap();
+    let row = fields["fields"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["field"] == "Дата договора" && r["stage"] == Q)
+        .unwrap_or_else(|| panic!("{fields:#}"));
+    let source = desk.card("a1")["source"].as_str().unwrap().to_string();
+    assert_eq!(row["not_exported_by"], json!([source]));
+    assert_eq!((&row["rate"], &row["owners"]), (&Json::Null, &json!([])));
+    assert_eq!(row["cards"], 6);
+    let text = run(&["fields"]);
+    assert!(
+        text.contains(&format!(
+            "Квалификация [required]: not exported by {source}"
+        )),
+        "{text}"
+    );
+    let out = desk.file("fields.html");
+    run(&["report", "--out", &out]);
+    let html = std::fs::read_to_string(&out).unwrap();
+    assert!(
+        html.contains(&format!(
+            "<tr><td>Дата договора</td><td class=\"text\">Квалификация</td><td>—</td><td>6</td>\
+             <td class=\"text\">not exported by {source}</td>"
+        )),
+        "{html}"
+    );
+    assert!(!html.contains("Дата договора</td><td class=\"text\">Квалификация</td><td>0</td>"));
+}
+
 /// Writes the report; its text.
 fn report(desk: &Desk) -> String {
     let out = desk.file("report.html");

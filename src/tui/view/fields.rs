@@ -44,12 +44,17 @@ pub fn draw(v: &FieldsView, theme: &Theme, frame: &mut Frame<'_>, area: Rect) {
             String::new()
         };
         let low = r.rate.is_some_and(|x| x < 0.8) && (r.bound || r.required);
-        let who = emptiest(r).map_or_else(String::new, |o| {
-            let name = o
-                .owner
-                .as_deref()
-                .map_or_else(msg::fields_no_owner, |n| clip(n, 30));
-            format!("{name} {}/{}", o.filled, o.cards)
+        // A field the CRM never sends: said in place of an owner to blame.
+        let unexported = (!r.not_exported_by.is_empty())
+            .then(|| crate::text::fields::not_exported(&r.not_exported_by));
+        let who = unexported.unwrap_or_else(|| {
+            emptiest(r).map_or_else(String::new, |o| {
+                let name = o
+                    .owner
+                    .as_deref()
+                    .map_or_else(msg::fields_no_owner, |n| clip(n, 30));
+                format!("{name} {}/{}", o.filled, o.cards)
+            })
         });
         Row::new(vec![
             Cell::from(field).style(theme.bold),
