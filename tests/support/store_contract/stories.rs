@@ -710,3 +710,86 @@ pub fn fill_rows_of_cards_without_fields<B: Backend>(backend: &B) {
         assert!(r.owners.is_empty(), "{r:?}");
     }
 }
+
+/// `okk stats` through the port, from every backend alike: each card judged once, by the
+/// verdict that stands on it (docs/analytics.md), the estimate over the open cards.
+///
+/// | card | anna          | boris       | lead               | stands               |
+/// |------|---------------|-------------|--------------------|----------------------|
+/// | c1   | stale (10:00) | dead (11:00)|                    | dead (both not ok)   |
+/// | w2   | ok            | stale       |                    | disputed: no sample  |
+/// | w1   | dead          |             | override → ok      | ok (the lead's)      |
+/// | i1   | ok            | ok          |                    | ok (one card)        |
+/// | i2   | stale         |             | sent back          | nothing              |
+/// | i0   |               |             |                    | not judged           |
+///
+/// 7 reviews landed, 3 cards judged, 1 not ok: 1/3 × 6 open cards = 2; Wilson(1, 3) = 6.1 %–
+/// 79.2 % → 0.4–4.8. anna's 5 reviews and boris's 3 are the 7 and the one sent back.
+pub fn stats_count_each_card_once<B: Backend>(backend: &B) {
+    let handle = backend.seeded(SIX);
+    let mut store = backend.open(&handle).unwrap();
+    let reviews = [
+        ("anna", "c1", Verdict::Stale, "a-c1", at(20, 10)),
+        ("boris", "c1", Verdict::Dead, "b-c1", at(20, 11)),
+        ("anna", "w2", Verdict::Ok, "a-w2", at(20, 10)),
+        ("boris", "w2", Verdict::Stale, "b-w2", at(20, 11)),
+        ("anna", "w1", Verdict::Dead, "a-w1", at(20, 10)),
+        ("anna", "i1", Verdict::Ok, "a-i1", at(20, 10)),
+        ("boris", "i1", Verdict::Ok, "b-i1", at(20, 11)),
+        ("anna", "i2", Verdict::Stale, "a-i2", at(20, 10)),
+    ];
+    for (auditor, card, v, id, when) in reviews {
+        let p = verdict(&*store, auditor, card, v, id, when);
+        save(&mut *store, &p);
+    }
+    store
+        .decide(
+            "a-w1",
+            "lena",
+            &Decision::overrule(Verdict::Ok, None),
+            at(20, 12),
+        )
+        .unwrap();
+    store
+        .decide(
+            "a-i2",
+            "lena",
+            &Decision::send_back("look again".into()),
+            at(20, 12),
+        )
+        .unwrap();
+    let funnel = okk::funnel_config::default_funnel();
+    let f = store
+        .stats_figures(&funnel, now().date(), Default::default())
+        .unwrap();
+    let a = &f.analytics;
+    let stage = a
+        .stages
+        .iter()
+        .find(|s| s.stage == STAGE)
+        .expect("the stories' stage");
+    let g = &stage.group.figures;
+    assert_eq!(
+        (g.reviews, g.judged, g.disputed, g.mismatches, a.returned),
+        (7, 3, 1, 1, 1)
+    );
+    assert_eq!(g.review_verdicts.dead, 1);
+    assert_eq!(g.review_verdicts.ok, 2);
+    assert_eq!(
+        (
+            g.covered_cards,
+            g.estimated_lying,
+            g.estimated_lying_low,
+            g.estimated_lying_high
+        ),
+        (6, Some(2.0), Some(0.4), Some(4.8))
+    );
+    assert!(!g.ranked);
+    assert_eq!(a.totals.figures.estimated_lying, Some(2.0));
+    let auditors = okk::domain::auditors::figures(&store.review_facts().unwrap(), &[], &funnel);
+    let reviews: Vec<(&str, u64)> = auditors
+        .iter()
+        .map(|x| (x.auditor.as_str(), x.reviews))
+        .collect();
+    assert_eq!(reviews, [("anna", 5), ("boris", 3)]);
+}
