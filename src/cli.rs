@@ -50,8 +50,8 @@ pub enum Command {
     /// Import CRM deal exports (CSV or XLSX) into the store: new cards are added, changed cards
     /// updated (stage moves kept in their history), cards missing from a full export marked gone.
     Import(ImportArgs),
-    /// Where the funnel leaks: per stage and per manager, reviews and the share not ok, scores,
-    /// idle days, the checklist items failed most; the bottlenecks; the weekly trend.
+    /// Where the funnel leaks: per stage and per manager, cards judged and the share not ok,
+    /// scores, idle days, the checklist items failed most; the bottlenecks; the weekly trend.
     Stats(StatsArgs),
     /// Write the figures of `okk stats` (and the auditors') as one self-contained HTML page with
     /// charts, for the head of sales: no scripts, nothing fetched from the network.
@@ -340,6 +340,12 @@ pub struct FieldsArgs {
 }
 
 #[derive(Debug, Args)]
+#[command(group(
+    clap::ArgGroup::new("csv_layout")
+        .args(["delimiter", "bom"])
+        .multiple(true)
+        .requires("csv")
+))]
 pub struct StatsArgs {
     /// Per auditor instead: reviews, cards per hour, median seconds per card, the lead's
     /// accepted / overridden / returned shares, agreement with the lead's calibration reference.
@@ -373,6 +379,22 @@ pub struct StatsArgs {
     /// the interface's]; `en` keeps okk's machine names (`mismatch_rate`) for scripts.
     #[arg(long, value_name = "LANG", value_parser = ["en", "ru"], requires = "csv")]
     pub headers: Option<String>,
+    /// With --csv: the separator and the byte order mark, as `okk export reviews` takes them.
+    #[command(flatten)]
+    pub layout: CsvLayout,
+}
+
+/// How a CSV is laid out for the spreadsheet that opens it: `okk export reviews` and `okk stats
+/// --csv` take the same flags and mean the same by them.
+#[derive(Debug, Args)]
+pub struct CsvLayout {
+    /// The field separator; `;` also writes decimal commas, as Excel expects in locales such
+    /// as Russian.
+    #[arg(long, default_value = ",", value_parser = [",", ";"])]
+    pub delimiter: String,
+    /// Start with a UTF-8 byte order mark, so that Excel reads the file as UTF-8.
+    #[arg(long)]
+    pub bom: bool,
 }
 
 /// The tables of `okk stats`.
@@ -439,13 +461,8 @@ pub struct ExportReviewsArgs {
     /// Only this auditor's reviews.
     #[arg(long, value_name = "NAME")]
     pub auditor: Option<String>,
-    /// The field separator; `;` also writes decimal commas, as Excel expects in locales such
-    /// as Russian.
-    #[arg(long, default_value = ",", value_parser = [",", ";"])]
-    pub delimiter: String,
-    /// Start with a UTF-8 byte order mark, so that Excel reads the file as UTF-8.
-    #[arg(long)]
-    pub bom: bool,
+    #[command(flatten)]
+    pub layout: CsvLayout,
     /// The language of the column names and of values such as verdicts [default: the
     /// interface's]; `en` keeps okk's machine names (`review_id`, `wrong_stage`) for scripts.
     #[arg(long, value_name = "LANG", value_parser = ["en", "ru"])]

@@ -227,6 +227,36 @@ fn a_calibration_reaches_the_auditors_and_the_report_matches_a_hand_computation(
     assert_eq!(who("boris")["decided"], 1);
     assert_eq!(who("boris")["accepted"], 1.0);
     assert_eq!(who("anna")["reviews"], 5);
+    // The funnel's figures count each calibration card once: 10 reviews of 5 cards. Card 1
+    // ok (both); 2 stale (the lead accepted boris's); 3 dead, 4 stale (both); 5 ok against
+    // unclear with no decision: disputed, no sample. 3 of 4 cards judged not ok — too few to
+    // rank the stage, whatever 10 reviews would have said.
+    let stats = lead.json_ok(&["stats", "--json"]);
+    let met = stats["stages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["stage"] == MET)
+        .unwrap();
+    let n = |k: &str| met[k].as_u64().unwrap();
+    assert_eq!(
+        (n("reviews"), n("judged"), n("disputed"), n("mismatches")),
+        (10, 4, 1, 3)
+    );
+    assert_eq!(met["ranked"], false);
+    assert!(
+        stats["bottlenecks"]["stages"]
+            .as_array()
+            .unwrap()
+            .is_empty()
+    );
+    // The auditors' reviews add up to the stage's.
+    let auditors =
+        who("anna")["reviews"].as_u64().unwrap() + who("boris")["reviews"].as_u64().unwrap();
+    assert_eq!(auditors, n("reviews"));
+    // The report's per-item agreement says how many cards it rests on.
+    let r = report(&lead)["report"].clone();
+    assert_eq!(r["compared"], 5);
 }
 
 #[test]

@@ -396,7 +396,8 @@ fn applying_a_proposal_shows_the_diff_keeps_the_old_file_and_records_a_new_versi
     let text = okk(&desk, &funnel, &["funnel", "history"]);
     assert!(text.contains("«Встреча» idle limit 7 → 30"), "{text}");
     // Before and after version 2 at the stage it touched (the reviews, made 2026-11-19, and
-    // the histories all come before it): 5 of 5 reviews not ok; of the 8 cards that entered
+    // the histories all come before it): 5 reviews of 4 cards (M1–M4; anna's and boris's
+    // wrong-stage verdicts on M1 are one card), all 4 not ok; of the 8 cards that entered
     // Встреча (M1–M4, D1–D4), D1–D4 moved on, after 20, 22, 25, 30 days: median 22.
     let split = json_of(
         &desk,
@@ -409,12 +410,12 @@ fn applying_a_proposal_shows_the_diff_keeps_the_old_file_and_records_a_new_versi
     assert_eq!(stages[0]["stage"], "Встреча");
     assert_eq!(
         stages[0]["before"],
-        json!({"reviews": 5, "mismatches": 5, "mismatch_rate": 1.0, "entered": 8,
+        json!({"reviews": 5, "judged": 4, "mismatches": 4, "mismatch_rate": 1.0, "entered": 8,
                "moved_on": 4, "conversion": 0.5, "median_days": 22})
     );
     assert_eq!(
         stages[0]["after"],
-        json!({"reviews": 0, "mismatches": 0, "mismatch_rate": null, "entered": 0,
+        json!({"reviews": 0, "judged": 0, "mismatches": 0, "mismatch_rate": null, "entered": 0,
                "moved_on": 0, "conversion": null, "median_days": null})
     );
     // The report shows the same split, and the bound field's fill.
@@ -423,7 +424,7 @@ fn applying_a_proposal_shows_the_diff_keeps_the_old_file_and_records_a_new_versi
     let html = std::fs::read_to_string(&page).unwrap();
     assert!(html.contains("<section id=\"before-after\">"));
     assert!(
-        html.contains("<td>5 / 5 (100%)</td><td>4 / 8 (50%)</td><td>22</td>"),
+        html.contains("<td>4 / 4 (100%)</td><td>4 / 8 (50%)</td><td>22</td>"),
         "{html}"
     );
     assert!(html.contains("<section id=\"fields\">"));
@@ -484,15 +485,16 @@ fn a_version_s_split_lists_the_stage_it_removed_and_the_cards_it_does_not_place(
     assert_eq!(names, ["Молчуны", "Договор"], "{split}");
     assert_eq!(stages[0]["change"], "added");
     assert_eq!(stages[0]["cards_now"], 1);
-    // «Договор» before version 2: anna's three stale of five reviews; D1–D4 entered it and
-    // none moved on. After it: nothing, and its four cards are in a stage version 2 lacks.
+    // «Договор» before version 2: five reviews of four cards; D1 disputed (anna stale, boris
+    // ok), D2 and D3 stale, D4 ok: 2 of 3 cards judged not ok; D1–D4 entered it and none moved
+    // on. After it: nothing, and its four cards are in a stage version 2 lacks.
     let removed = &stages[1];
     assert_eq!(removed["change"], "removed");
     assert_eq!(removed["in_current_funnel"], false);
     assert_eq!(removed["cards_now"], 4);
     assert_eq!(
         removed["before"],
-        json!({"reviews": 5, "mismatches": 3, "mismatch_rate": 0.6, "entered": 4,
+        json!({"reviews": 5, "judged": 3, "mismatches": 2, "mismatch_rate": 0.6667, "entered": 4,
                "moved_on": 0, "conversion": 0.0, "median_days": null})
     );
     assert_eq!(removed["after"]["reviews"], 0);
@@ -662,10 +664,11 @@ fn a_funnel_version_s_changes_and_its_before_and_after_read_in_russian() {
         content: String::new(),
         changes: String::new(),
     };
-    let side = |reviews, mismatches, entered, moved_on| Side {
-        reviews,
+    let side = |judged, mismatches, entered, moved_on| Side {
+        reviews: judged + 1,
+        judged,
         mismatches,
-        mismatch_rate: Some(mismatches as f64 / reviews as f64),
+        mismatch_rate: Some(mismatches as f64 / judged as f64),
         entered,
         moved_on,
         conversion: Some(moved_on as f64 / entered as f64),
@@ -724,13 +727,15 @@ fn a_funnel_version_s_changes_and_its_before_and_after_read_in_russian() {
     );
     assert!(
         before_after.contains(
-            "  до:    с ошибкой 1 из 5 проверок (20%); ушли дальше 2 из 4 попавших (50%)"
+            "  до:    с ошибкой 1 из 5 проверенных карточек (20%); ушли дальше 2 из 4 попавших \
+             (50%)"
         ),
         "{before_after}"
     );
     assert!(
         before_after.contains(
-            "  после: с ошибкой 2 из 2 проверок (100%); ушли дальше 1 из 21 попавшей (5%)"
+            "  после: с ошибкой 2 из 2 проверенных карточек (100%); ушли дальше 1 из 21 попавшей \
+             (5%)"
         ),
         "{before_after}"
     );

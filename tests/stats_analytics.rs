@@ -1,6 +1,10 @@
-//! `okk stats` analytics and `okk report` on a nine-card fixture whose every figure is worked
+//! `okk stats` analytics and `okk report` on an eleven-card fixture whose every figure is worked
 //! out by hand below: per stage, per manager, the bottlenecks, the weekly trend, `--since` and
 //! `--until`, CSV that Python reads back, and a report page that parses and escapes CRM text.
+//!
+//! The sample is cards, not reviews: a card judged at a stage counts once there, by the verdict
+//! that stands on it (the lead's where the lead decided; auditors who agree; a card whose
+//! auditors split on ok / not ok with no decision is "disputed" and left out).
 //!
 //! The fixture (tests/fixtures/analytics/): the clock stands at 2026-11-20 12:00; the funnel's
 //! only rule is `required = ["amount"]`, so the flagged cards are those without a budget at the
@@ -12,6 +16,8 @@
 //! | a2   | Q                        | Смирнова Ольга   | — flag | 18.11  | 2    |
 //! | a3   | Q                        | Васильев Игорь   | yes    | 14.11  | 6    |
 //! | a4   | Q                        | Васильев Игорь   | — flag | 20.11  | 0    |
+//! | a5   | Q                        | Смирнова Ольга   | yes    | 16.11  | 4    |
+//! | a6   | Q                        | Смирнова Ольга   | yes    | 12.11  | 8    |
 //! | b1   | Встреча проведена (M)    | Смирнова Ольга   | yes    | 01.11  | 19   |
 //! | b2   | M                        | <script>…        | — flag | 15.11  | 5    |
 //! | b3   | M                        | Васильев Игорь   | yes    | 19.11  | 1    |
@@ -25,16 +31,23 @@
 //! |-----|------|-------|------|-------------|----------------------------|-------|-----------------|
 //! | R1  | a1   | 11-03 | W45  | ok          | need ✓ next_step ✓         | 100   |                 |
 //! | R2  | a2   | 11-10 | W46  | stale       | need ✗ next_step ✓         | 50    |                 |
-//! | R3' | a3   | 11-09 | W46  | ok          |                            | 100   | superseded by R3|
+//! | R3' | a3   | 11-09 | W46  | ok          |                            | 100   | returned, then superseded by R3 |
 //! | R3  | a3   | 11-11 | W46  | wrong_stage | need ✗ next_step ✗         | 0     |                 |
 //! | R4  | a4   | 11-17 | W47  | ok          | need ✓ next_step n/a       | 100   | override → dead |
 //! | R5  | b1   | 11-04 | W45  | stale       | result ✗ objects ✗         | 0     |                 |
 //! | R6  | b2   | 11-18 | W47  | ok          | result ✓ objects ✗         | 50    | override → stale, withdrawn |
 //! | R7  | b3   | 11-18 | W47  | dead        | result ✓ objects ✓         | 100   | returned: left out |
-//! | R8  | c1   | 11-19 | W47  | ok          |                            | —     |                 |
+//! | R8  | c1   | 11-19 | W47  | wrong_stage |                            | —     |                 |
 //! | R9  | d1   | 11-12 | W46  | unclear     |                            | —     |                 |
 //! | R10 | a1   | 11-19 | W47  | wrong_stage | need ✓ next_step ✗ (boris) | 0     |                 |
 //! | R11 | b1   | 11-12 | W46  | ok (boris)  |                            | 100   | withdrawn review|
+//! | R12 | a5   | 11-16 | W47  | ok          | need ✓ next_step ✓         | 100   |                 |
+//! | R13 | a5   | 11-16 | W47  | ok (boris)  | need ✓ next_step ✓         | 100   |                 |
+//! | R14 | a6   | 11-13 | W46  | stale       | need ✓ next_step ✗         | 50    |                 |
+//!
+//! The cards judged, by the verdict that stands: a1 none (anna ok, boris wrong_stage: disputed);
+//! a2 stale; a3 wrong_stage (R3); a4 dead (the lead's); a5 ok (anna and boris agree: one card);
+//! a6 stale; b1 stale; b2 ok; b3 none (sent back); c1 wrong_stage; d1 unclear.
 
 mod common;
 
@@ -123,7 +136,14 @@ fn fixture() -> Desk {
         &[("need", f), ("next_step", p)],
         Some(50.0),
     );
-    review(&desk, "a3", "anna", "2026-11-09", "ok", &[], Some(100.0));
+    let r3_first = review(&desk, "a3", "anna", "2026-11-09", "ok", &[], Some(100.0));
+    desk.decide(
+        &r3_first,
+        "olga",
+        "return",
+        (None, None, None),
+        "2026-11-10 10:00:00",
+    );
     review(
         &desk,
         "a3",
@@ -169,7 +189,7 @@ fn fixture() -> Desk {
         &[("result", p), ("objects", p)],
         Some(100.0),
     );
-    review(&desk, "c1", "anna", "2026-11-19", "ok", &[], None);
+    review(&desk, "c1", "anna", "2026-11-19", "wrong_stage", &[], None);
     review(&desk, "d1", "anna", "2026-11-12", "unclear", &[], None);
     review(
         &desk,
@@ -181,6 +201,26 @@ fn fixture() -> Desk {
         Some(0.0),
     );
     let r11 = review(&desk, "b1", "boris", "2026-11-12", "ok", &[], Some(100.0));
+    for auditor in ["anna", "boris"] {
+        review(
+            &desk,
+            "a5",
+            auditor,
+            "2026-11-16",
+            "ok",
+            &[("need", p), ("next_step", p)],
+            Some(100.0),
+        );
+    }
+    review(
+        &desk,
+        "a6",
+        "anna",
+        "2026-11-13",
+        "stale",
+        &[("need", p), ("next_step", f)],
+        Some(50.0),
+    );
     desk.decide(
         &r4,
         "olga",
@@ -237,29 +277,49 @@ fn ids(items: &Json) -> Vec<&str> {
 fn stage_figures_match_the_hand_count() {
     let desk = fixture();
     let s = stats(&desk, &[]);
-    // Counted: R1–R6, R8–R10 (9). R7 was sent back; R3' was superseded, R11 withdrawn.
+    // Counted: R1–R6, R8–R10, R12–R14 (12 reviews). R7 was sent back; R3' was replaced, R11
+    // withdrawn.
     assert_eq!(s["returned"], 1);
 
-    // Q: R1 ok, R2 stale, R3 wrong_stage, R4 dead (the lead's override), R10 wrong_stage.
-    // 4 of 5 not ok = 0.8; × 4 cards = 3.2 likely lying. Scores 100, 50, 0, 100, 0 → 50.
-    // Flagged a2, a4: 2 of 4. Idle 0, 2, 6, 10 → median (2 + 6) / 2 = 4.
-    // need: judged 5 (R1 R2 R3 R4 R10), failed 2 (R2 R3), both not ok; next_step: judged 4
-    // (R4 said n/a), failed 2 (R3 R10), both not ok. Equal counts: by id.
+    // Q: 8 reviews (R1 R2 R3 R4 R10 R12 R13 R14) of 6 cards: a1 disputed (anna ok, boris
+    // wrong_stage, no decision); a2 stale, a3 wrong_stage, a4 dead (the lead's override), a5 ok
+    // (two auditors, one card), a6 stale: 4 of 5 cards not ok = 0.8; × 6 open cards = 4.8.
+    // Scores of the verdicts that stand 50, 0, 100, 100, 50 → 60. Flagged a2, a4: 2 of 6.
+    // Idle 0, 2, 4, 6, 8, 10 → median (4 + 6) / 2 = 5.
+    // need: judged on 5 cards (a2 a3 a4 a5 a6), failed 2 (a2 a3), both not ok; next_step:
+    // judged on 4 (a4 said n/a), failed 2 (a3 a6), both not ok. Equal counts: by id.
     let q = row(&s["stages"], "stage", Q);
-    assert_eq!(q["cards"], 4);
+    assert_eq!(q["cards"], 6);
     assert_eq!(q["flagged"], 2);
-    assert_eq!(q["flagged_share"], 0.5);
-    assert_eq!(q["reviews"], 5);
+    assert_eq!(q["flagged_share"], 0.3333);
+    assert_eq!(
+        (
+            q["reviews"].as_u64(),
+            q["judged"].as_u64(),
+            q["disputed"].as_u64()
+        ),
+        (Some(8), Some(5), Some(1))
+    );
     assert_eq!(
         q["review_verdicts"],
-        json!({"ok": 1, "wrong_stage": 2, "stale": 1, "dead": 1, "unclear": 0})
+        json!({"ok": 1, "wrong_stage": 1, "stale": 2, "dead": 1, "unclear": 0})
     );
     assert_eq!(q["mismatches"], 4);
     assert_eq!(q["mismatch_rate"], 0.8);
-    assert_eq!(q["estimated_lying"], 3.2);
-    assert_eq!(q["average_score"], 50.0);
-    assert_eq!(q["open_cards"], 4);
-    assert_eq!(q["median_idle_days"], 4.0);
+    assert_eq!(q["estimated_lying"], 4.8);
+    // Wilson (95 %) of 4 of 5: 37.6 %–96.4 %, of 6 open cards.
+    assert_eq!(
+        (
+            q["estimated_lying_low"].as_f64(),
+            q["estimated_lying_high"].as_f64()
+        ),
+        (Some(2.3), Some(5.8))
+    );
+    assert_eq!(q["covered_cards"], 6);
+    assert_eq!(q["ranked"], true);
+    assert_eq!(q["average_score"], 60.0);
+    assert_eq!(q["open_cards"], 6);
+    assert_eq!(q["median_idle_days"], 5.0);
     assert_eq!(ids(&q["top_failing"]), ["need", "next_step"]);
     let need = &q["top_failing"][0];
     assert_eq!(need["text"], "Запрос клиента выяснен");
@@ -271,57 +331,86 @@ fn stage_figures_match_the_hand_count() {
     assert_eq!(q["top_failing"][1]["critical"], true);
     assert_eq!(q["top_failing"][1]["judged"], 4);
     // The counts `okk stats` always had stay: cards there now by their latest raw verdict
-    // (a1: boris's R10, a4: anna's ok — the lead's override is not in these).
-    assert_eq!(q["reviewed"], 4);
-    assert_eq!(q["verdicts"]["ok"], 1);
+    // (a1: boris's R10, a4: anna's ok — the lead's override is not in these; a5 ok).
+    assert_eq!(q["reviewed"], 6);
+    assert_eq!(q["verdicts"]["ok"], 2);
 
     // M: R5 stale, R6 ok (its override withdrawn); R7 left out. 1 of 2 → 0.5 × 3 = 1.5.
-    // Scores 0, 50 → 25. Flagged b2: 1 of 3. Idle 1, 5, 19 → 5. objects failed 2 (R5 R6),
-    // result 1 (R5).
+    // Scores 0, 50 → 25. Flagged b2: 1 of 3. Idle 1, 5, 19 → 5. objects failed 2 (b1 b2),
+    // result 1 (b1).
     let m = row(&s["stages"], "stage", M);
     assert_eq!(
-        (m["reviews"].as_u64(), m["mismatches"].as_u64()),
+        (m["judged"].as_u64(), m["mismatches"].as_u64()),
         (Some(2), Some(1))
     );
     assert_eq!(m["mismatch_rate"], 0.5);
     assert_eq!(m["estimated_lying"], 1.5);
+    assert_eq!(m["ranked"], false);
     assert_eq!(m["average_score"], 25.0);
     assert_eq!(m["flagged_share"], 0.3333);
     assert_eq!(m["median_idle_days"], 5.0);
     assert_eq!(ids(&m["top_failing"]), ["objects", "result"]);
 
-    // Won: R8 ok; no score; a won card is never idle.
+    // Won: c1 wrong_stage; no score; a won card is never idle, and no open card lies there:
+    // 1 of 1 not ok says nothing of the open cards.
     let won = row(&s["stages"], "stage", WON);
     assert_eq!(
-        (won["reviews"].as_u64(), won["mismatch_rate"].as_f64()),
-        (Some(1), Some(0.0))
+        (won["judged"].as_u64(), won["mismatch_rate"].as_f64()),
+        (Some(1), Some(1.0))
     );
     assert_eq!(won["average_score"], Json::Null);
     assert_eq!(
         (won["open_cards"].as_u64(), &won["median_idle_days"]),
         (Some(0), &Json::Null)
     );
+    assert_eq!(
+        (
+            won["covered_cards"].as_u64(),
+            won["estimated_lying"].as_f64()
+        ),
+        (Some(0), Some(0.0))
+    );
 
-    // The unknown stage: R9 unclear, 1 of 1 × 1 card; idle 8.
+    // The unknown stage: d1 unclear, 1 of 1 × 1 open card; idle 8.
     let unknown = row(&s["stages"], "stage", UNKNOWN);
     assert_eq!(unknown["known"], false);
     assert_eq!(unknown["mismatch_rate"], 1.0);
+    assert_eq!(unknown["estimated_lying"], 1.0);
     assert_eq!(unknown["median_idle_days"], 8.0);
 
-    // Everything: 9 cards, 3 flagged, 6 of 9 not ok; scores 100 50 0 100 0 50 0 → 300 / 7.
-    // Idle 0 1 2 5 6 8 10 19 → (5 + 6) / 2.
+    // Everything: 11 cards, 3 flagged; 9 cards judged (5 + 2 + 1 + 1), 7 not ok, 1 disputed;
+    // 12 reviews. Scores 50 0 100 100 50 0 50 → 350 / 7 = 50. Idle 0 1 2 4 5 6 8 8 10 19 →
+    // (5 + 6) / 2.
     let t = &s["totals"];
     assert_eq!(
         (t["cards"].as_u64(), t["flagged"].as_u64()),
-        (Some(9), Some(3))
+        (Some(11), Some(3))
     );
     assert_eq!(
-        (t["reviews"].as_u64(), t["mismatches"].as_u64()),
-        (Some(9), Some(6))
+        (
+            t["reviews"].as_u64(),
+            t["judged"].as_u64(),
+            t["mismatches"].as_u64(),
+            t["disputed"].as_u64()
+        ),
+        (Some(12), Some(9), Some(7), Some(1))
     );
-    assert_eq!(t["mismatch_rate"], 0.6667);
-    assert_eq!(t["average_score"], 42.9);
+    assert_eq!(t["mismatch_rate"], 0.7778);
+    assert_eq!(t["average_score"], 50.0);
     assert_eq!(t["median_idle_days"], 5.5);
+    // Likely lying in the funnel: each stage's share over its own open cards, summed: Q 4.8
+    // (of 6) + M 1.5 (of 3) + won 0 (of 0) + unknown 1 (of 1) = 7.3 of 10 open cards — not the
+    // funnel's 7 of 9 × 11 cards = 8.6. The interval's ends summed: 2.25 + 0.28 + 0 + 0.21 =
+    // 2.7; 5.78 + 2.72 + 0 + 1 = 9.5.
+    assert_eq!(t["covered_cards"], 10);
+    assert_eq!(t["estimated_lying"], 7.3);
+    assert_eq!(
+        (
+            t["estimated_lying_low"].as_f64(),
+            t["estimated_lying_high"].as_f64()
+        ),
+        (Some(2.7), Some(9.5))
+    );
 }
 
 #[test]
@@ -329,14 +418,17 @@ fn managers_and_bottlenecks_match_the_hand_count() {
     let desk = fixture();
     let s = stats(&desk, &[]);
 
-    // Игорь: a3 a4 b3 d1; R3 wrong, R4 dead, R9 unclear (R7 left out): 3 of 3 → 1.0 × 4 = 4.
+    // Игорь: a3 a4 b3 d1; a3 wrong, a4 dead, d1 unclear (b3 sent back): 3 of 3 → 1.0 × his 3
+    // open cards at the stages where his cards were judged (a3 a4 at Q, d1; not b3 at M).
     // Scores 0, 100 → 50. Idle 0 1 6 8 → 3.5. Flagged a4.
-    // Ольга: a1 a2 b1 c1; R1 ok, R2 stale, R5 stale, R8 ok, R10 wrong: 3 of 5 → 0.6 × 4 = 2.4.
-    // Scores 100 50 0 0 → 37.5. Idle a1 10, a2 2, b1 19 (c1 won) → 10. Each of need,
-    // next_step (Q) and objects, result (M) failed once: the first three by stage, then id.
-    // <script>: b2; R6 ok → 0 × 1 = 0.
-    // Only Ольга has the 5 reviews a ranking needs: she comes first, the others after her by
-    // cards, not ranked (Игорь's 3 of 3 would otherwise top the list).
+    // Ольга: a1 a2 a5 a6 b1 c1; a2 stale, a5 ok, a6 stale, b1 stale, c1 wrong (a1 disputed):
+    // 4 of 5 → 0.8 × her 5 open cards at Q, M and won (a1 a2 a5 a6, b1; c1 is won) = 4.
+    // Scores 50 100 50 0 → 50. Idle a1 10, a2 2, a5 4, a6 8, b1 19 (c1 won) → 8. need (a2),
+    // next_step (a6) at Q and objects, result (b1) at M each failed once: the first three by
+    // stage, then id.
+    // <script>: b2; ok → 0 × 1 = 0.
+    // Only Ольга has the 5 cards judged a ranking needs: she comes first, the others after her
+    // by cards, not ranked (Игорь's 3 of 3 would otherwise top the list).
     let managers = &s["managers"];
     let order: Vec<(&str, bool)> = managers
         .as_array()
@@ -356,29 +448,43 @@ fn managers_and_bottlenecks_match_the_hand_count() {
         (Some(4), Some(1))
     );
     assert_eq!(igor["mismatch_rate"], 1.0);
-    assert_eq!(igor["estimated_lying"], 4.0);
-    // 3 of 3: the share is 44 %–100 % (Wilson, 95 %), so 1.8 to 4 of his 4 cards.
+    assert_eq!(
+        (
+            igor["covered_cards"].as_u64(),
+            igor["estimated_lying"].as_f64()
+        ),
+        (Some(3), Some(3.0))
+    );
+    // 3 of 3: the share is 44 %–100 % (Wilson, 95 %), so 1.3 to 3 of those 3 cards.
     assert_eq!(
         (
             igor["estimated_lying_low"].as_f64(),
             igor["estimated_lying_high"].as_f64()
         ),
-        (Some(1.8), Some(4.0))
+        (Some(1.3), Some(3.0))
     );
     assert_eq!(igor["average_score"], 50.0);
     assert_eq!(igor["median_idle_days"], 3.5);
     let olga = row(managers, "manager", OLGA);
-    assert_eq!(olga["reviews"], 5);
-    assert_eq!(olga["mismatch_rate"], 0.6);
-    assert_eq!(olga["estimated_lying"], 2.4);
-    assert_eq!(olga["average_score"], 37.5);
-    assert_eq!(olga["median_idle_days"], 10.0);
+    assert_eq!(
+        (
+            olga["reviews"].as_u64(),
+            olga["judged"].as_u64(),
+            olga["disputed"].as_u64()
+        ),
+        (Some(8), Some(5), Some(1))
+    );
+    assert_eq!(olga["mismatch_rate"], 0.8);
+    assert_eq!(olga["covered_cards"], 5);
+    assert_eq!(olga["estimated_lying"], 4.0);
+    assert_eq!(olga["average_score"], 50.0);
+    assert_eq!(olga["median_idle_days"], 8.0);
     assert_eq!(ids(&olga["top_failing"]), ["need", "next_step", "objects"]);
     assert_eq!(olga["top_failing"][2]["stage"], M);
     assert_eq!(row(managers, "manager", SCRIPT)["estimated_lying"], 0.0);
 
-    // Stages: Q 3.2 (5 reviews); M (2 reviews) and the unknown one (1) are too few to rank;
-    // won 0 is no bottleneck.
+    // Stages: Q 4.8 (5 cards judged); M (2) and the unknown one (1) are too few to rank; won
+    // 0 is no bottleneck.
     let stages = &s["bottlenecks"]["stages"];
     let order: Vec<(u64, &str, f64)> = stages
         .as_array()
@@ -392,17 +498,26 @@ fn managers_and_bottlenecks_match_the_hand_count() {
             )
         })
         .collect();
-    assert_eq!(order, [(1, Q, 3.2)]);
+    assert_eq!(order, [(1, Q, 4.8)]);
+    assert_eq!(
+        (
+            stages[0]["judged"].as_u64(),
+            stages[0]["reviews"].as_u64(),
+            stages[0]["covered_cards"].as_u64()
+        ),
+        (Some(5), Some(8), Some(6))
+    );
     assert_eq!(s["bottlenecks"]["unranked_stages"], 2);
-    // Q's likely cause: need failed in 2 of its 4 mismatches (R2 R3), next_step in 2 (R3 R10).
+    // Q's likely cause: need failed on 2 of its 4 cards not ok (a2 a3), next_step on 2 (a3 a6).
     assert_eq!(ids(&stages[0]["likely_cause"]), ["need", "next_step"]);
     assert_eq!(stages[0]["likely_cause"][0]["failed_in_mismatch"], 2);
-    // M's figures still name its failed items (R5 failed both; R6, ok, objects).
+    // M's figures still name its failed items (b1 failed both; b2, ok, objects).
     let m = row(&s["stages"], "stage", M);
     assert_eq!(ids(&m["top_failing"]), ["objects", "result"]);
 
-    // Pairs: (Q, Игорь) 2 of 2, (Q, Ольга) 2 of 3, (M, Ольга) 1 of 1, (unknown, Игорь) 1 of 1:
-    // none has 5 reviews, so none is ranked (the ranking's order is a unit test's).
+    // Pairs: (Q, Игорь) 2 of 2, (Q, Ольга) 2 of 3, (M, Ольга) 1 of 1, (unknown, Игорь) 1 of 1
+    // (won, Ольга: 1 of 1 over no open card, lies nowhere): none has 5 cards judged, so none is
+    // ranked (the ranking's order is a unit test's).
     let pairs: Vec<(&str, &str, f64)> = s["bottlenecks"]["pairs"]
         .as_array()
         .unwrap()
@@ -422,8 +537,8 @@ fn managers_and_bottlenecks_match_the_hand_count() {
     let text = okk(&desk, &["stats"]);
     assert!(
         text.contains(
-            "Lies most: «Квалификация» — 4 of 5 reviews not ok (80%), so about 3 of its 4 cards \
-             (95 % interval 2–4)."
+            "Lies most: «Квалификация» — 4 of 5 cards judged not ok (80%), so about 5 of its 6 \
+             open cards (95 % interval 2–6)."
         ),
         "{text}"
     );
@@ -432,6 +547,18 @@ fn managers_and_bottlenecks_match_the_hand_count() {
             "Why: «Запрос клиента выяснен» (failed in 2 of the 4), «Следующий шаг назначен» \
              (failed in 2 of the 4)."
         ),
+        "{text}"
+    );
+    // The funnel's likely lying cards, as the JSON's totals and the report give them.
+    assert!(
+        text.contains(
+            "Likely lying: ~7 (3–10) of the 10 open cards at the 4 stages with cards judged (9 \
+             cards judged, 7 not ok)"
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains("(1 card whose auditors disagree on whether it is ok is left out"),
         "{text}"
     );
     for heading in [
@@ -446,17 +573,20 @@ fn managers_and_bottlenecks_match_the_hand_count() {
 }
 
 #[test]
-fn the_weekly_trend_counts_reviews_by_iso_week() {
+fn the_weekly_trend_counts_cards_in_the_week_of_the_verdict_that_stands() {
     let desk = fixture();
     let s = stats(&desk, &["--table", "trend"]);
-    // W45 (from Mon 11-02): R1 ok, R5 stale. W46: R2, R3, R9, all not ok (R3' superseded,
-    // R11 withdrawn). W47: R4 dead, R6 ok, R8 ok, R10 wrong (R7 left out).
+    // Reviews: W45 (from Mon 11-02) R1, R5; W46 R2, R3, R9, R14 (R3' replaced, R11
+    // withdrawn); W47 R4, R6, R8, R10, R12, R13 (R7 sent back).
+    // Cards, by the day of the verdict that stands: W45 b1 stale. W46 a2, a3, a6, d1, all not
+    // ok. W47 a4 dead, a5 ok (R12 and R13: one card), b2 ok, c1 wrong; a1 disputed (R1 in
+    // W45, R10 in W47) counts in no week.
     assert_eq!(
         s["trend"],
         json!([
-            {"week": "2026-W45", "starts": "2026-11-02", "reviews": 2, "mismatches": 1, "mismatch_rate": 0.5},
-            {"week": "2026-W46", "starts": "2026-11-09", "reviews": 3, "mismatches": 3, "mismatch_rate": 1.0},
-            {"week": "2026-W47", "starts": "2026-11-16", "reviews": 4, "mismatches": 2, "mismatch_rate": 0.5},
+            {"week": "2026-W45", "starts": "2026-11-02", "reviews": 2, "judged": 1, "mismatches": 1, "mismatch_rate": 1.0},
+            {"week": "2026-W46", "starts": "2026-11-09", "reviews": 4, "judged": 4, "mismatches": 4, "mismatch_rate": 1.0},
+            {"week": "2026-W47", "starts": "2026-11-16", "reviews": 6, "judged": 4, "mismatches": 2, "mismatch_rate": 0.5},
         ])
     );
     assert!(
@@ -475,28 +605,36 @@ fn since_and_until_select_reviews_by_day_both_ends_included() {
         json!({"since": "2026-11-10", "until": "2026-11-12"})
     );
     let q = row(&s["stages"], "stage", Q);
-    // R2 stale, R3 wrong_stage: 2 of 2 × 4 cards. Cards, flags and idle days stay as now.
+    // R2 stale, R3 wrong_stage: 2 of 2 × 6 open cards. Cards, flags and idle days stay as now.
     assert_eq!(
-        (q["reviews"].as_u64(), q["mismatch_rate"].as_f64()),
+        (q["judged"].as_u64(), q["mismatch_rate"].as_f64()),
         (Some(2), Some(1.0))
     );
-    assert_eq!(q["estimated_lying"], 4.0);
+    assert_eq!(q["estimated_lying"], 6.0);
     assert_eq!(
         (q["cards"].as_u64(), q["median_idle_days"].as_f64()),
-        (Some(4), Some(4.0))
+        (Some(6), Some(5.0))
     );
     // The old per-stage counts follow the window too: a2 and a3 have a verdict in it.
     assert_eq!(q["reviewed"], 2);
-    assert_eq!(s["totals"]["reviews"], 3);
+    assert_eq!(s["totals"]["judged"], 3);
     assert_eq!(s["trend"].as_array().unwrap().len(), 1);
     assert_eq!(s["trend"][0]["week"], "2026-W46");
 
     let after = stats(&desk, &["--since", "2026-11-11"]);
-    // R3, R9, R4, R6, R8, R10 (R7 still left out).
-    assert_eq!(after["totals"]["reviews"], 6);
+    // R3, R9, R14, R4, R6, R8, R10, R12, R13 (R7 still left out): a1 has only boris's R10 in
+    // the window, so it is no longer disputed; a5 is one card.
+    assert_eq!(after["totals"]["reviews"], 9);
+    assert_eq!(
+        (
+            after["totals"]["judged"].as_u64(),
+            after["totals"]["disputed"].as_u64()
+        ),
+        (Some(8), Some(0))
+    );
     let before = stats(&desk, &["--until", "2026-11-10"]);
     // R1, R5, R2.
-    assert_eq!(before["totals"]["reviews"], 3);
+    assert_eq!(before["totals"]["judged"], 3);
 
     let out = desk
         .okk_bare()
@@ -531,8 +669,12 @@ fn every_table_as_csv_reads_back_in_python() {
     let stages = csv_table(&desk, "stages");
     let q = stages.iter().find(|r| r[0] == Q).unwrap();
     assert_eq!(q[column(&stages, "mismatch_rate")], "0.8");
-    assert_eq!(q[column(&stages, "estimated_lying")], "3.2");
-    assert_eq!(q[column(&stages, "median_idle_days")], "4");
+    assert_eq!(q[column(&stages, "estimated_lying")], "4.8");
+    assert_eq!(q[column(&stages, "median_idle_days")], "5");
+    assert_eq!(q[column(&stages, "reviews")], "8");
+    assert_eq!(q[column(&stages, "judged")], "5");
+    assert_eq!(q[column(&stages, "disputed")], "1");
+    assert_eq!(q[column(&stages, "covered_cards")], "6");
     assert_eq!(
         q[column(&stages, "top_failing_items")],
         "Запрос клиента выяснен (2); Следующий шаг назначен (2)"
@@ -545,7 +687,7 @@ fn every_table_as_csv_reads_back_in_python() {
     assert_eq!(managers[0][..3], ["manager", "cards", "flagged"]);
     let names: Vec<&str> = managers[1..].iter().map(|r| r[0].as_str()).collect();
     assert_eq!(names, [OLGA, IGOR, SCRIPT]);
-    assert_eq!(managers[1][column(&managers, "estimated_lying")], "2.4");
+    assert_eq!(managers[1][column(&managers, "estimated_lying")], "4");
     assert_eq!(managers[1][column(&managers, "ranked")], "yes");
     assert_eq!(managers[2][column(&managers, "ranked")], "no");
 
@@ -557,17 +699,26 @@ fn every_table_as_csv_reads_back_in_python() {
     assert_eq!(levels, [("stage", Q)]);
     assert_eq!(
         bottlenecks[1][column(&bottlenecks, "estimated_lying_low")],
-        "1.5"
+        "2.3"
     );
+    assert_eq!(bottlenecks[1][column(&bottlenecks, "judged")], "5");
+    assert_eq!(bottlenecks[1][column(&bottlenecks, "covered_cards")], "6");
 
     let trend = csv_table(&desk, "trend");
     assert_eq!(
         trend,
         [
-            vec!["week", "starts", "reviews", "mismatches", "mismatch_rate"],
-            vec!["2026-W45", "2026-11-02", "2", "1", "0.5"],
-            vec!["2026-W46", "2026-11-09", "3", "3", "1"],
-            vec!["2026-W47", "2026-11-16", "4", "2", "0.5"],
+            vec![
+                "week",
+                "starts",
+                "reviews",
+                "mismatches",
+                "mismatch_rate",
+                "judged"
+            ],
+            vec!["2026-W45", "2026-11-02", "2", "1", "1", "1"],
+            vec!["2026-W46", "2026-11-09", "4", "4", "1", "4"],
+            vec!["2026-W47", "2026-11-16", "6", "2", "0.5", "4"],
         ]
     );
 
@@ -576,8 +727,16 @@ fn every_table_as_csv_reads_back_in_python() {
     std::fs::write(&path, auditors).unwrap();
     let auditors = python_csv(&path, ',');
     assert_eq!(auditors[0][0], "auditor");
-    // Every review anna made and did not withdraw, superseded R3' too: R1–R9 and R3'.
-    assert_eq!(auditors[1][..2], ["anna", "10"]);
+    // anna's current reviews: R1–R9, R12, R14 (11); R3', which she replaced by judging a3
+    // again, counts once with R3. boris: R10, R13 (R11 withdrawn). They add up to the stats'
+    // 12 reviews and 1 sent back.
+    assert_eq!(auditors[1][..2], ["anna", "11"]);
+    assert_eq!(auditors[2][..2], ["boris", "2"]);
+    let s = stats(&desk, &[]);
+    assert_eq!(
+        s["totals"]["reviews"].as_u64().unwrap() + s["returned"].as_u64().unwrap(),
+        11 + 2
+    );
 }
 
 #[test]
@@ -589,6 +748,106 @@ fn a_csv_cell_a_spreadsheet_would_run_is_defused() {
         managers.iter().any(|r| r[0] == "'=HYPERLINK(\"x\")"),
         "{managers:?}"
     );
+}
+
+#[test]
+fn stats_csv_opens_in_a_russian_excel_with_the_reviews_exports_delimiter_and_bom() {
+    let desk = fixture();
+    desk.plant_card("b2", "owner", "=HYPERLINK(\"x\")");
+    let stages = okk_ru(&desk, &["stats", "--csv", "--delimiter", ";", "--bom"]);
+    // A byte order mark first, `;` between cells, decimal commas, Cyrillic headers.
+    assert!(stages.starts_with("\u{feff}Этап;В воронке;"), "{stages}");
+    let path = desk.file("stages-excel.csv");
+    std::fs::write(&path, &stages).unwrap();
+    let rows = python_csv(&path, ';');
+    let at = |name: &str| rows[0].iter().position(|h| h == name).unwrap();
+    let q = rows.iter().find(|r| r[0] == Q).unwrap();
+    // 4.8 likely lying; 0.8 not ok.
+    assert_eq!(q[at("Врут, оценка")], "4,8");
+    assert_eq!(q[at("Выборка, карточек")], "5");
+    // The same options, the same bytes as `okk export reviews` writes its header with.
+    let reviews = desk.file("reviews.csv");
+    okk_ru(
+        &desk,
+        &[
+            "export",
+            "reviews",
+            "--out",
+            &reviews,
+            "--delimiter",
+            ";",
+            "--bom",
+        ],
+    );
+    let exported = std::fs::read_to_string(&reviews).unwrap();
+    assert!(exported.starts_with('\u{feff}') && exported.lines().next().unwrap().contains(';'));
+    // A cell a spreadsheet would run is defused with `;` too.
+    let managers = okk(
+        &desk,
+        &["stats", "--csv", "--table", "managers", "--delimiter", ";"],
+    );
+    let path = desk.file("managers-excel.csv");
+    std::fs::write(&path, &managers).unwrap();
+    let rows = python_csv(&path, ';');
+    assert!(
+        rows.iter().any(|r| r[0] == "'=HYPERLINK(\"x\")"),
+        "{rows:?}"
+    );
+    // Without --csv the options have nothing to lay out: wrong usage.
+    let out = desk
+        .okk_funnel(Path::new(&funnel()))
+        .args(["stats", "--delimiter", ";"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn a_field_the_crm_never_exports_is_said_so_not_blamed_on_managers() {
+    let desk = fixture();
+    // The fixture's funnel, with «Дата договора» declared and required at Квалификация: no
+    // column of the fixture's export fills it.
+    let text = std::fs::read_to_string(funnel()).unwrap().replace(
+        "[[stages]]\nname = \"Квалификация\"\nrequired = [\"amount\"]",
+        "[[custom_fields]]\nname = \"Дата договора\"\ntype = \"date\"\n\n\
+         [[stages]]\nname = \"Квалификация\"\nrequired = [\"amount\", \"Дата договора\"]",
+    );
+    assert!(
+        text.contains("Дата договора"),
+        "the fixture's funnel changed"
+    );
+    let with_field = desk.dir.path().join("funnel-contract.toml");
+    std::fs::write(&with_field, text).unwrap();
+    let run = |args: &[&str]| succeeded(desk.okk_funnel(&with_field).args(args));
+    let fields: Json = serde_json::from_str(&run(&["fields", "--json"])).unwrap();
+    let row = fields["fields"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["field"] == "Дата договора" && r["stage"] == Q)
+        .unwrap_or_else(|| panic!("{fields:#}"));
+    let source = desk.card("a1")["source"].as_str().unwrap().to_string();
+    assert_eq!(row["not_exported_by"], json!([source]));
+    assert_eq!((&row["rate"], &row["owners"]), (&Json::Null, &json!([])));
+    assert_eq!(row["cards"], 6);
+    let text = run(&["fields"]);
+    assert!(
+        text.contains(&format!(
+            "Квалификация [required]: not exported by {source}"
+        )),
+        "{text}"
+    );
+    let out = desk.file("fields.html");
+    run(&["report", "--out", &out]);
+    let html = std::fs::read_to_string(&out).unwrap();
+    assert!(
+        html.contains(&format!(
+            "<tr><td>Дата договора</td><td class=\"text\">Квалификация</td><td>—</td><td>6</td>\
+             <td class=\"text\">not exported by {source}</td>"
+        )),
+        "{html}"
+    );
+    assert!(!html.contains("Дата договора</td><td class=\"text\">Квалификация</td><td>0</td>"));
 }
 
 /// Writes the report; its text.
@@ -651,8 +910,8 @@ fn the_report_has_every_section_parses_and_escapes_crm_text() {
         assert_eq!(s["h2"], h2, "section {id}: {parsed:#}");
         assert_eq!(s["svg"], charts, "section {id}: {parsed:#}");
     }
-    // Header rows plus: 4 stages; 1 stage bottleneck (no pair has 5 reviews); 3 managers;
-    // 2 auditors.
+    // Header rows plus: 4 stages; 1 stage bottleneck (no pair has 5 cards judged); 3
+    // managers; 2 auditors.
     assert_eq!(parsed["funnel"]["rows"], 1 + 4);
     assert_eq!(parsed["bottlenecks"]["rows"], 1 + 1);
     assert_eq!(parsed["managers"]["rows"], 1 + 3);
@@ -679,12 +938,30 @@ fn the_report_has_every_section_parses_and_escapes_crm_text() {
     assert!(html.contains("Lies most: «Квалификация»"));
     // Estimates carry their interval, and the page says what it is.
     assert!(
-        html.contains("~3 (2–4)"),
+        html.contains("~5 (2–6)"),
         "the interval of Квалификация's estimate"
     );
     assert!(html.contains("95 % interval (Wilson)"));
-    assert!(html.contains("not ranked: under 5 reviews"));
-    assert!(html.contains("4 managers at a stage with reviews not ok have fewer than 5 reviews"));
+    assert!(html.contains("not ranked: under 5 cards judged"));
+    assert!(
+        html.contains("4 managers at a stage with cards not ok have fewer than 5 cards judged")
+    );
+    // The headline's likely lying cards are `okk stats`' totals (7.3 of 10 open cards, the
+    // intervals' ends summed: 2.7–9.5), with their sample beside them.
+    assert!(
+        html.contains(
+            "<div class=\"kpi\"><b>~7 (3–10)</b><span class=\"muted\">cards likely lying, of \
+             the 10 open cards at the stages with cards judged"
+        ),
+        "{html}"
+    );
+    assert!(
+        html.contains(
+            "<div class=\"kpi\"><b>9</b><span class=\"muted\">cards judged (from 12 \
+             reviews)</span>"
+        ),
+        "{html}"
+    );
 }
 
 #[test]

@@ -12,7 +12,7 @@ use crate::domain::analytics::{StatsFigures, Window};
 use crate::domain::auditors::AuditorFigures;
 use crate::domain::ports::{CalibrationStore, StatsStore};
 use crate::export::analytics as sheets;
-use crate::export::table::{Layout, Table};
+use crate::export::table::Table;
 use crate::text::analytics as msg;
 use crate::text::lang::{Lang, with};
 
@@ -57,7 +57,9 @@ fn show<S: CalibrationStore + StatsStore>(
     if args.auditors {
         let figures = auditor_figures(store, funnel)?;
         if args.csv {
-            with(headers, || write_csv(sheets::auditors(&figures)))?;
+            with(headers, || {
+                write_csv(sheets::auditors(&figures), &args.layout)
+            })?;
         } else if args.json {
             super::say_json(&serde_json::json!({ "auditors": figures }))?;
         } else {
@@ -75,12 +77,13 @@ fn show<S: CalibrationStore + StatsStore>(
     let f = figures(store, funnel, today.date(), window)?;
     if args.csv {
         with(headers, || {
-            write_csv(match args.table.unwrap_or(StatsTable::Stages) {
+            let sheet = match args.table.unwrap_or(StatsTable::Stages) {
                 StatsTable::Stages => sheets::stages(&f.rows),
                 StatsTable::Managers => sheets::managers(&f.analytics),
                 StatsTable::Bottlenecks => sheets::bottlenecks(&f.analytics),
                 StatsTable::Trend => sheets::trend(&f.analytics.trend),
-            })
+            };
+            write_csv(sheet, &args.layout)
         })?;
     } else if args.json {
         super::say_json(&json(&f, args.table))?;
@@ -167,13 +170,15 @@ fn text(funnel: &Funnel, f: &StatsFigures, table: Option<StatsTable>) -> String 
     }
 }
 
-/// One table as CSV on stdout, through the export's safe writer (terminal-safe on a tty).
-fn write_csv(sheet: sheets::Sheet) -> Result<()> {
+/// One table as CSV on stdout, through the export's safe writer (terminal-safe on a tty), laid
+/// out as `--delimiter` and `--bom` say (as `okk export reviews` does).
+fn write_csv(sheet: sheets::Sheet, layout: &crate::cli::CsvLayout) -> Result<()> {
     let (header, rows) = sheet;
     use std::io::IsTerminal;
     let stdout = std::io::stdout();
     let terminal = stdout.is_terminal();
-    let mut table = Table::new(stdout.lock(), Layout::default())?.on_terminal(terminal);
+    let mut table =
+        Table::new(stdout.lock(), super::export::csv_layout(layout))?.on_terminal(terminal);
     let header: Vec<String> = header
         .iter()
         .map(|h| crate::text::export::column(h))

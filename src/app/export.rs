@@ -67,7 +67,7 @@ fn write_reviews<S: ReviewExportSource>(
         auditor,
         ..ReviewQuery::default()
     };
-    let layout = Layout::with_delimiter(args.delimiter.as_bytes()[0], args.bom);
+    let layout = csv_layout(&args.layout);
     let headers = args
         .headers
         .as_deref()
@@ -498,4 +498,9 @@ fn default_owners_map(db: &std::path::Path, profile: &str) -> Option<std::path::
         .iter()
         .map(|ext| dir.join(format!("owners-{profile}.{ext}")))
         .find(|p| p.is_file())
+}
+
+/// `--delimiter` and `--bom`, as `okk export reviews` and `okk stats --csv` take them.
+pub(super) fn csv_layout(args: &crate::cli::CsvLayout) -> Layout {
+    Layout::with_delimiter(args.delimiter.as_bytes()[0], args.bom)
 }

@@ -1,5 +1,10 @@
 //! Auditor figures for the team lead: how much each auditor reviews, how fast, how often the
 //! lead agrees, and how close their calibration verdicts come to the lead's reference.
+//!
+//! `reviews` counts the auditor's current reviews: a card judged again (after the lead sent it
+//! back, say) counts once, so the auditors' reviews add up to the stats' reviews and those sent
+//! back. The pace and the lead's decisions are over every review made, replaced ones too: the
+//! time was spent, and a review sent back was sent back.
 
 use std::collections::BTreeMap;
 
@@ -9,10 +14,12 @@ use super::decision::DecisionKind;
 use super::funnel::Funnel;
 use super::score::Answers;
 
-/// One review as the figures need it.
+/// One review as the figures need it (not withdrawn).
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ReviewFact {
     pub auditor: String,
+    /// Not replaced by the auditor's later review of the card.
+    pub current: bool,
     pub seconds: Option<f64>,
     /// The lead's standing decision on it.
     pub decision: Option<DecisionKind>,
@@ -37,11 +44,26 @@ impl ReviewFact {
     }
 }
 
+/// How close an auditor's answers to one checklist item come to the lead's reference.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ItemAlignment {
+    /// The funnel stage whose checklist lists it.
+    pub stage: String,
+    pub id: String,
+    /// Its text in the checklist (its id when the funnel no longer lists it).
+    pub text: String,
+    /// 1 − |auditor − reference| / item max, averaged.
+    pub alignment: f64,
+    /// The decided reviews where both the auditor and the reference answered it: the sample.
+    pub judged: u64,
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct AuditorFigures {
     pub auditor: String,
+    /// Current reviews: each card the auditor judged once.
     pub reviews: u64,
-    /// Reviews per hour of time on cards.
+    /// Reviews made per hour of time on cards.
     pub cards_per_hour: Option<f64>,
     pub median_seconds: Option<f64>,
     /// Reviews the lead decided on.
@@ -53,9 +75,10 @@ pub struct AuditorFigures {
     /// Calibration cards with a lead reference, and the share the auditor matched.
     pub calibrated: u64,
     pub reference_agreement: Option<f64>,
-    /// Per checklist item id: alignment with the lead's reference, 1 − |auditor − reference| /
-    /// item max, averaged over the decided reviews where both answered (MaestroQA-style).
-    pub items: BTreeMap<String, f64>,
+    /// Per checklist item (in funnel and checklist order): alignment with the lead's reference,
+    /// 1 − |auditor − reference| / item max, averaged over the decided reviews where both
+    /// answered (MaestroQA-style), with that count.
+    pub items: Vec<ItemAlignment>,
     /// Checklist items the auditor's reviews left unanswered (neither pass nor fail anywhere).
     pub unanswered: u64,
 }
@@ -101,25 +124,24 @@ pub fn figures(
                 .filter(|(a, _)| a == auditor)
                 .map(|(_, m)| *m)
                 .collect();
-            let mut items: BTreeMap<String, (f64, u64)> = BTreeMap::new();
+            // (stage index, item index) → (sum, n): funnel and checklist order.
+            let mut items: BTreeMap<(usize, usize), (f64, u64)> = BTreeMap::new();
             let unanswered: usize = rs
                 .iter()
+                .filter(|r| r.current)
                 .filter_map(|r| {
                     let stage = funnel.stage(funnel.resolve(&r.stage)?);
                     Some(super::score::unanswered(&stage.checklist, &r.answers))
                 })
                 .sum();
             for r in &rs {
-                let (Some(reference), Some(stage)) = (
-                    r.reference(),
-                    funnel.resolve(&r.stage).map(|i| funnel.stage(i)),
-                ) else {
+                let (Some(reference), Some(at)) = (r.reference(), funnel.resolve(&r.stage)) else {
                     continue;
                 };
-                for item in &stage.checklist {
+                for (i, item) in funnel.stage(at).checklist.iter().enumerate() {
                     let value = |a: &Answers| a.get(&item.id).and_then(|x| x.value(item.scale));
                     if let (Some(a), Some(b)) = (value(&r.answers), value(reference)) {
-                        let e = items.entry(item.id.clone()).or_default();
+                        let e = items.entry((at, i)).or_default();
                         e.0 += 1.0 - (a - b).abs();
                         e.1 += 1;
                     }
@@ -128,10 +150,20 @@ pub fn figures(
             AuditorFigures {
                 items: items
                     .into_iter()
-                    .map(|(k, (sum, n))| (k, sum / n as f64))
+                    .map(|((at, i), (sum, n))| {
+                        let stage = funnel.stage(at);
+                        let item = &stage.checklist[i];
+                        ItemAlignment {
+                            stage: stage.name.clone(),
+                            id: item.id.clone(),
+                            text: item.text.clone(),
+                            alignment: sum / n as f64,
+                            judged: n,
+                        }
+                    })
                     .collect(),
                 auditor: auditor.to_string(),
-                reviews: rs.len() as u64,
+                reviews: rs.iter().filter(|r| r.current).count() as u64,
                 cards_per_hour: (total > 0.0).then(|| secs.len() as f64 * 3600.0 / total),
                 median_seconds: median(&mut secs),
                 decided: decided.len() as u64,
@@ -155,6 +187,7 @@ mod tests {
     fn figures_by_hand() {
         let r = |a: &str, s: f64, d: Option<DecisionKind>| ReviewFact {
             auditor: a.into(),
+            current: true,
             seconds: Some(s),
             decision: d,
             ..ReviewFact::default()
@@ -170,6 +203,16 @@ mod tests {
         let f = figures(&facts, &cal, &crate::funnel_config::default_funnel());
         let anna = &f[0];
         assert_eq!(anna.reviews, 4);
+        // boris's review sent back and then judged again: one card, one review; the return
+        // still counts among the lead's decisions on his work.
+        let mut again = facts.clone();
+        again[4].current = false;
+        again.push(r("boris", 20.0, None));
+        let f2 = figures(&again, &cal, &crate::funnel_config::default_funnel());
+        assert_eq!((f2[1].reviews, f2[1].decided), (1, 1));
+        assert_eq!(f2[1].returned, Some(1.0));
+        // Pace over both: 2 reviews in 30 s.
+        assert_eq!(f2[1].cards_per_hour, Some(240.0));
         // 4 reviews in 360 s: 40 an hour; median of 30, 60, 90, 180 = 75.
         assert_eq!(anna.cards_per_hour, Some(40.0));
         assert_eq!(anna.median_seconds, Some(75.0));
@@ -191,6 +234,7 @@ mod tests {
         let answers = |a: Answer, b: Answer| Answers::from([(i1.clone(), a), (i2.clone(), b)]);
         let fact = |lead: Option<Answers>, d| ReviewFact {
             auditor: "anna".into(),
+            current: true,
             decision: Some(d),
             stage: "Встреча проведена".into(),
             answers: answers(Answer::Pass, Answer::Pass),
@@ -211,8 +255,21 @@ mod tests {
             ),
         ];
         let f = figures(&facts, &[], &funnel);
-        assert_eq!(f[0].items[&i1], 1.0);
-        assert_eq!(f[0].items[&i2], 0.5);
+        // Named by their texts, in checklist order, each with its sample.
+        let items: Vec<(&str, f64, u64)> = f[0]
+            .items
+            .iter()
+            .map(|i| (i.text.as_str(), i.alignment, i.judged))
+            .collect();
+        assert_eq!(
+            items,
+            [
+                (stage.checklist[0].text.as_str(), 1.0, 2),
+                (stage.checklist[1].text.as_str(), 0.5, 2)
+            ]
+        );
+        assert_eq!(f[0].items[0].id, i1);
+        assert_eq!(f[0].items[1].stage, "Встреча проведена");
         // Every review answered 2 of the stage's items: the rest are counted as unanswered.
         assert_eq!(f[0].unanswered, 3 * (stage.checklist.len() as u64 - 2));
     }
@@ -225,6 +282,7 @@ mod tests {
         let (i1, i2) = (stage.checklist[0].id.clone(), stage.checklist[1].id.clone());
         let fact = ReviewFact {
             auditor: "anna".into(),
+            current: true,
             decision: Some(DecisionKind::Override),
             stage: "Встреча проведена".into(),
             // Item 2 left unanswered by the auditor; the lead failed it.
@@ -236,8 +294,11 @@ mod tests {
             ..ReviewFact::default()
         };
         let f = figures(&[fact], &[], &funnel);
-        assert_eq!(f[0].items.get(&i2), None);
-        assert_eq!(f[0].items[&i1], 1.0);
+        assert!(f[0].items.iter().all(|i| i.id != i2));
+        assert_eq!(
+            (f[0].items[0].id.as_str(), f[0].items[0].alignment),
+            (i1.as_str(), 1.0)
+        );
         assert_eq!(f[0].unanswered, stage.checklist.len() as u64 - 1);
     }
 }

@@ -94,6 +94,8 @@ pub struct PairAgreement {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ItemAgreement {
     pub item: String,
+    /// Cards two auditors or more answered it on: the sample of `percent` and `alpha`.
+    pub cards: usize,
     pub percent: Option<f64>,
     pub alpha: Option<f64>,
     /// Judgements that left the item unanswered: they count neither way.
@@ -116,6 +118,8 @@ pub struct Report {
     pub auditors: Vec<String>,
     /// Cards each auditor has judged so far.
     pub judged: BTreeMap<String, usize>,
+    /// Cards two auditors or more have judged: the sample of `percent`, `kappa` and `alpha`.
+    pub compared: usize,
     pub percent: Option<f64>,
     pub kappa: Option<f64>,
     pub alpha: Option<f64>,
@@ -159,6 +163,7 @@ pub fn report(
                 (a.clone(), n)
             })
             .collect(),
+        compared: compared(&verdicts),
         percent: percent_agreement(&verdicts),
         kappa: (auditors.len() == 2)
             .then(|| cohen_kappa(&verdicts, 0, 1))
@@ -168,6 +173,14 @@ pub fn report(
         items: sample.items(),
         disagreements: disagreements(&sample, &verdicts, reference),
     }
+}
+
+/// Units (cards) with two ratings or more: the ones agreement is measured on.
+fn compared<T>(ratings: &Ratings<T>) -> usize {
+    ratings
+        .iter()
+        .filter(|u| u.iter().flatten().count() >= 2)
+        .count()
 }
 
 /// The cards, auditors and judgements one report is about.
@@ -207,6 +220,7 @@ impl Sample<'_> {
                 let ratings = self.ratings(|j| j.answers.get(id).map(answer_key));
                 ItemAgreement {
                     item: id.clone(),
+                    cards: compared(&ratings),
                     percent: percent_agreement(&ratings),
                     alpha: krippendorff_alpha(&ratings),
                     unanswered: (self.judged.iter())
@@ -327,6 +341,7 @@ mod tests {
         assert_eq!(r.disagreements[0].reference, Some(Verdict::Stale));
         assert_eq!(r.items[0].item, "i1");
         assert!((r.items[0].percent.unwrap() - 2.0 / 3.0).abs() < 1e-9);
+        assert_eq!((r.compared, r.items[0].cards), (3, 3));
     }
 
     #[test]
@@ -350,8 +365,11 @@ mod tests {
         let item = |id: &str| r.items.iter().find(|i| i.item == id).unwrap();
         assert_eq!(item("i1").percent, Some(1.0));
         assert_eq!(item("i1").unanswered, 0);
-        // Card 0 has one rating of i2 only: it is no agreement; card 1 is a disagreement.
+        // Card 0 has one rating of i2 only: it is no agreement; card 1 is a disagreement. Its
+        // agreement rests on that one card, and says so.
         assert_eq!(item("i2").percent, Some(0.0));
         assert_eq!(item("i2").unanswered, 1);
+        assert_eq!((item("i1").cards, item("i2").cards), (2, 1));
+        assert_eq!(r.compared, 2);
     }
 }

@@ -139,6 +139,35 @@ pub struct FillRow {
     /// The rate at each import or sync run that recorded it, oldest first (the last is the
     /// latest run's); empty where no run recorded it, or for a part of the cards (`--owner`).
     pub trend: Vec<TrendPoint>,
+    /// The sources whose exports never had the field's column, when none has (see
+    /// [`mark_unexported`]): the row then has no rate, no owners and no trend.
+    pub not_exported_by: Vec<String>,
+}
+
+/// Marks the rows of a field no source's exports have ever had a column for: a field the CRM
+/// never sends is empty on every card, and that is no manager's doing. Such a row names the
+/// sources (`not_exported_by`) and loses its rate, its owners and its trend, so that nothing
+/// ranks anyone by it. `sources`: every source whose columns okk knows. A row with a card that
+/// has the field filled, or a store with no source known, is left as it is (the value came from
+/// somewhere: an import okk kept no columns of).
+pub fn mark_unexported(
+    rows: &mut [FillRow],
+    funnel: &Funnel,
+    sources: &[(String, super::columns::SourceColumns)],
+) {
+    if sources.is_empty() {
+        return;
+    }
+    for r in rows.iter_mut().filter(|r| r.filled == 0) {
+        let field = FieldRef::Custom(r.field.clone());
+        if sources.iter().any(|(_, c)| c.exports(&field, funnel)) {
+            continue;
+        }
+        r.not_exported_by = sources.iter().map(|(s, _)| s.clone()).collect();
+        r.rate = None;
+        r.owners.clear();
+        r.trend.clear();
+    }
 }
 
 /// A field's fill rate at a stage as one import or sync run left the store.
@@ -467,6 +496,7 @@ impl FillTally {
                         rate: share(filled, cards),
                         owners,
                         trend: Vec::new(),
+                        not_exported_by: Vec::new(),
                     },
                 ));
             }
@@ -606,6 +636,7 @@ mod tests {
             rate: Some(0.75),
             owners: vec![],
             trend: vec![],
+            not_exported_by: vec![],
         };
         let mut rows = vec![row("Объект", "Встреча"), row("Объект", "Лид")];
         // Given out of order, a field's case differing, another stage's figure in between.
@@ -622,5 +653,51 @@ mod tests {
         assert_eq!(rates, [(2, Some(0.4)), (3, Some(0.75))]);
         assert_eq!(rows[0].trend[1].at, "2026-11-13 10:00:00");
         assert!(rows[1].trend.is_empty());
+    }
+
+    #[test]
+    fn a_field_no_source_exports_is_said_so_and_ranks_no_owner() {
+        use crate::domain::columns::SourceColumns;
+        let funnel = crate::funnel_config::default_funnel();
+        let field = "Дата встречи в офисе продаж";
+        let owners = |filled| {
+            vec![OwnerFill {
+                owner: Some("Васильев Игорь".into()),
+                cards: 4,
+                filled,
+                rate: share(filled, 4),
+            }]
+        };
+        let row = |filled| FillRow {
+            field: field.into(),
+            stage: "Встреча проведена".into(),
+            bound: true,
+            required: true,
+            cards: 4,
+            filled,
+            rate: share(filled, 4),
+            owners: owners(filled),
+            trend: vec![],
+            not_exported_by: vec![],
+        };
+        let without = SourceColumns::new(["external_id".to_string()], ["Бюджет".to_string()]);
+        let with = SourceColumns::new(["external_id".to_string()], [field.to_string()]);
+        let mut rows = vec![row(0)];
+        mark_unexported(&mut rows, &funnel, &[("amocrm".into(), without.clone())]);
+        assert_eq!(rows[0].not_exported_by, ["amocrm"]);
+        assert_eq!((rows[0].rate, rows[0].owners.len()), (None, 0));
+        // One source that exports it is enough to leave the row as counted.
+        let mut rows = vec![row(0)];
+        let both = [("amocrm".into(), without.clone()), ("b24".into(), with)];
+        mark_unexported(&mut rows, &funnel, &both);
+        assert!(rows[0].not_exported_by.is_empty());
+        assert_eq!(rows[0].rate, Some(0.0));
+        // A card that has it filled, or no source known: left alone.
+        let mut rows = vec![row(1)];
+        mark_unexported(&mut rows, &funnel, &[("amocrm".into(), without)]);
+        assert!(rows[0].not_exported_by.is_empty());
+        let mut rows = vec![row(0)];
+        mark_unexported(&mut rows, &funnel, &[]);
+        assert_eq!(rows[0].rate, Some(0.0));
     }
 }

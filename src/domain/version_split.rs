@@ -1,6 +1,6 @@
-//! Before and after a funnel version: for the stages a change touched, the reviews and their
-//! share not ok, time in stage and conversion to a later stage, on each side of the day the
-//! version was first used, each with its sample size.
+//! Before and after a funnel version: for the stages a change touched, the cards judged and
+//! their share not ok, time in stage and conversion to a later stage, on each side of the day
+//! the version was first used, each with its sample size.
 
 use std::collections::HashMap;
 
@@ -15,8 +15,10 @@ use super::suggest::history::percentile;
 /// One side (before or after) of one stage.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Side {
-    /// Current reviews made on that side, and those not ok.
+    /// Current reviews made on that side.
     pub reviews: u64,
+    /// Cards judged on that side (each once, by the verdict that stands), and those not ok.
+    pub judged: u64,
     pub mismatches: u64,
     pub mismatch_rate: Option<f64>,
     /// Cards the syncs saw enter the stage on that side.
@@ -140,8 +142,9 @@ impl SplitTally {
             a.stages
                 .iter()
                 .find(|g| g.stage == name)
-                .map_or((0, 0), |g| {
-                    (g.group.figures.reviews, g.group.figures.mismatches)
+                .map_or((0, 0, 0), |g| {
+                    let f = &g.group.figures;
+                    (f.reviews, f.judged, f.mismatches)
                 })
         };
         stages
@@ -149,7 +152,7 @@ impl SplitTally {
             .filter_map(|name| {
                 let i = funnel.resolve(name)?;
                 let side = |after_side: bool, a: &Analytics| {
-                    let (n, bad) = reviews(a, &funnel.stage(i).name);
+                    let (reviews, n, bad) = reviews(a, &funnel.stage(i).name);
                     let (entered, moved, days) = self
                         .sides
                         .get(&(i, after_side))
@@ -157,7 +160,8 @@ impl SplitTally {
                         .unwrap_or_default();
                     let mut days = days;
                     Side {
-                        reviews: n,
+                        reviews,
+                        judged: n,
                         mismatches: bad,
                         mismatch_rate: share(bad, n),
                         entered,

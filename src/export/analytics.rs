@@ -12,7 +12,7 @@ use super::cell::Cell;
 /// A table: its header and its rows.
 pub type Sheet<'a> = (Vec<&'static str>, Vec<Vec<Cell<'a>>>);
 
-const FIGURES: [&str; 19] = [
+const FIGURES: [&str; 22] = [
     "flagged_share",
     "reviews",
     "ok",
@@ -32,6 +32,9 @@ const FIGURES: [&str; 19] = [
     "estimated_lying_high",
     "ranked",
     "scored",
+    "judged",
+    "disputed",
+    "covered_cards",
 ];
 
 fn num(v: Option<f64>) -> Cell<'static> {
@@ -70,6 +73,9 @@ fn figures(f: &Figures, with_stage: bool) -> Vec<Cell<'static>> {
         num(f.estimated_lying_high),
         Cell::text(text::yes_no(f.ranked)),
         count(f.scored),
+        count(f.judged),
+        count(f.disputed),
+        count(f.covered_cards),
     ]
 }
 
@@ -134,6 +140,8 @@ pub fn bottlenecks(a: &Analytics) -> Sheet<'_> {
         "likely_cause_ids",
         "estimated_lying_low",
         "estimated_lying_high",
+        "judged",
+        "covered_cards",
     ];
     let b = &a.bottlenecks;
     let rows = (b.stages.iter().map(|s| bottleneck(false, s)))
@@ -157,11 +165,20 @@ fn bottleneck(manager: bool, b: &Bottleneck) -> Vec<Cell<'_>> {
         ids(&b.likely_cause),
         Cell::Number(b.estimated_lying_low),
         Cell::Number(b.estimated_lying_high),
+        count(b.judged),
+        count(b.covered_cards),
     ]
 }
 
 pub fn trend(weeks: &[Week]) -> Sheet<'_> {
-    let header = vec!["week", "starts", "reviews", "mismatches", "mismatch_rate"];
+    let header = vec![
+        "week",
+        "starts",
+        "reviews",
+        "mismatches",
+        "mismatch_rate",
+        "judged",
+    ];
     let rows = weeks
         .iter()
         .map(|w| {
@@ -171,6 +188,7 @@ pub fn trend(weeks: &[Week]) -> Sheet<'_> {
                 count(w.reviews),
                 count(w.mismatches),
                 num(w.mismatch_rate),
+                count(w.judged),
             ]
         })
         .collect();

@@ -31,8 +31,8 @@ fn open(s: &mut String, height: f64, label: &str) {
     );
 }
 
-/// Per stage: a bar of its cards (the likely lying part in red) and a bar of the share of its
-/// reviews not ok.
+/// Per stage: a bar of its cards (the likely lying part of its open cards in red) and a bar of
+/// the share of the cards judged there not ok.
 pub fn funnel(rows: &[StageRow]) -> String {
     let max = rows.iter().map(|r| r.base.cards).max().unwrap_or(0).max(1) as f64;
     // Room on the right of each bar for its label: `146 852`, `54% · 12 198/22 667`.
@@ -94,7 +94,7 @@ pub fn funnel(rows: &[StageRow]) -> String {
                     heat(rate),
                     rate_x + rate_w + 6.0,
                     y + 15.0,
-                    esc(&msg::not_ok_of(rate, f.mismatches, f.reviews))
+                    esc(&msg::not_ok_of(rate, f.mismatches, f.judged))
                 );
             }
             None => {
@@ -140,14 +140,19 @@ pub fn bottlenecks(rows: &[Bottleneck], label: impl Fn(&Bottleneck) -> String) -
             heat(b.mismatch_rate),
             x + w + 6.0,
             y + 15.0,
-            esc(&msg::lying_of(b.estimated_lying, b.cards, b.mismatch_rate))
+            esc(&msg::lying_of(
+                b.estimated_lying,
+                b.covered_cards,
+                b.mismatch_rate
+            ))
         );
     }
     s.push_str("</svg>");
     s
 }
 
-/// Reviews per week as bars (left scale) and the share not ok as a line (0–100%, right scale).
+/// Cards judged per week as bars (left scale) and their share not ok as a line (0–100%, right
+/// scale).
 pub fn trend(weeks: &[Week]) -> String {
     let height = 280.0;
     let (left, right, top, bottom) = (40.0, 60.0, 28.0, 50.0);
@@ -156,7 +161,7 @@ pub fn trend(weeks: &[Week]) -> String {
         top,
         width: WIDTH - left - right,
         height: height - top - bottom,
-        max: weeks.iter().map(|w| w.reviews).max().unwrap_or(0).max(1),
+        max: weeks.iter().map(|w| w.judged).max().unwrap_or(0).max(1),
         slot: (WIDTH - left - right) / weeks.len().max(1) as f64,
     };
     let mut s = String::new();
@@ -211,7 +216,7 @@ impl TrendPlot {
                 y + 4.0
             );
         }
-        // The reviews scale: its top above the plot (a long number never runs off the left edge).
+        // The cards' scale: its top above the plot (a long number never runs off the left edge).
         let _ = write!(
             s,
             r#"<text x="{left}" y="{}" class="axis">{}</text><text x="{}" y="{}" text-anchor="end" class="axis">0</text>"#,
@@ -230,7 +235,7 @@ impl TrendPlot {
         let mut points = Vec::new();
         for (i, w) in weeks.iter().enumerate() {
             let x = self.left + slot * i as f64;
-            let h = self.height * w.reviews as f64 / self.max as f64;
+            let h = self.height * w.judged as f64 / self.max as f64;
             let bar = (slot * 0.7).max(1.0);
             let _ = write!(
                 s,
@@ -238,7 +243,7 @@ impl TrendPlot {
                 x + (slot - bar) / 2.0,
                 base - h,
                 esc(&w.week),
-                w.reviews,
+                w.judged,
                 pct(w.mismatch_rate)
             );
             if i % every == 0 {

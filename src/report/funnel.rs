@@ -27,6 +27,19 @@ fn fields(s: &mut String, r: &Report) {
     } else {
         head(s, &fmsg::report_columns(), &[]);
         for f in checked {
+            if !f.not_exported_by.is_empty() {
+                // Nothing to rate and no one to blame: the CRM never sends the field.
+                let _ = writeln!(
+                    s,
+                    "<tr><td>{}</td><td class=\"text\">{}</td><td>—</td><td>{}</td>\
+                     <td class=\"text\">{}</td><td class=\"text\">—</td><td class=\"text\">—</td></tr>",
+                    esc(&f.field),
+                    esc(&f.stage),
+                    f.cards,
+                    esc(&fmsg::not_exported(&f.not_exported_by)),
+                );
+                continue;
+            }
             let worst = f
                 .owners
                 .iter()
@@ -70,7 +83,7 @@ fn side_cells(s: &mut String, side: &Side) {
         s,
         "<td>{} / {} ({})</td><td>{} / {} ({})</td><td>{}</td>",
         side.mismatches,
-        side.reviews,
+        side.judged,
         pct(side.mismatch_rate),
         side.moved_on,
         side.entered,

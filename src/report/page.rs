@@ -85,28 +85,35 @@ pub fn render(r: &Report) -> String {
 fn header(s: &mut String, r: &Report, title: &str) {
     let a = r.analytics;
     let t = &a.totals;
-    let sum = |f: fn(&Bottleneck) -> f64| a.bottlenecks.stages.iter().map(f).sum::<f64>();
-    let lying = msg::about_within(
-        sum(|b| b.estimated_lying),
-        sum(|b| b.estimated_lying_low),
-        sum(|b| b.estimated_lying_high),
-    );
+    let f = &t.figures;
+    // The funnel's likely lying cards as `okk stats` gives them (`totals`): each judged stage's
+    // share over its own open cards, summed.
+    let lying = f.estimated_lying.map_or("—".into(), |n| {
+        msg::about_within(
+            n,
+            f.estimated_lying_low.unwrap_or(n),
+            f.estimated_lying_high.unwrap_or(n),
+        )
+    });
     let _ = write!(
         s,
         "<header>\n<h1>{title}</h1>\n<p class=\"muted\">{}</p>\n<div class=\"kpis\">",
         esc(&msg::generated(r.generated, &a.window))
     );
     for (value, label) in [
-        (msg::count(t.cards), &msg::kpi_cards()),
-        (msg::count(t.figures.reviews), &msg::kpi_reviews()),
-        (pct(t.figures.mismatch_rate), &msg::kpi_not_ok()),
-        (lying, &msg::kpi_lying()),
+        (msg::count(t.cards), msg::kpi_cards(t.cards)),
+        (msg::count(f.judged), msg::kpi_judged(f.judged, f.reviews)),
+        (pct(f.mismatch_rate), msg::kpi_not_ok()),
+        (
+            lying,
+            msg::kpi_lying(f.estimated_lying.unwrap_or(0.0), f.covered_cards),
+        ),
     ] {
         let _ = write!(
             s,
             "<div class=\"kpi\"><b>{}</b><span class=\"muted\">{}</span></div>",
             esc(&value),
-            esc(label)
+            esc(&label)
         );
     }
     s.push_str("</div>\n<p class=\"headline\">");
@@ -114,6 +121,13 @@ fn header(s: &mut String, r: &Report, title: &str) {
     let lines: Vec<String> = sentence.lines().map(|l| esc(l.trim())).collect();
     s.push_str(&lines.join("<br/>"));
     s.push_str("</p>\n");
+    if f.disputed > 0 {
+        let _ = writeln!(
+            s,
+            "<p class=\"muted\">{}</p>",
+            esc(&msg::disputed(f.disputed))
+        );
+    }
     if a.returned > 0 {
         let _ = writeln!(
             s,
@@ -169,10 +183,10 @@ fn figure_cells(s: &mut String, cards: u64, flagged: u64, f: &Figures, with_stag
          <td>{}</td><td class=\"items\">{}</td>",
         esc(&msg::count(cards)),
         esc(&msg::count(flagged)),
-        esc(&msg::count(f.reviews)),
+        esc(&msg::count(f.judged)),
         esc(&f
             .mismatch_rate
-            .map_or("—".into(), |r| msg::of(f.mismatches, f.reviews, Some(r)))),
+            .map_or("—".into(), |r| msg::of(f.mismatches, f.judged, Some(r)))),
         esc(&lying_cell(f)),
         esc(&num(f.average_score)),
         esc(&num(f.median_idle_days)),
@@ -229,8 +243,8 @@ fn bottleneck_rows(s: &mut String, rows: &[Bottleneck], label: impl Fn(&Bottlene
                 b.estimated_lying_low,
                 b.estimated_lying_high
             )),
-            esc(&msg::count(b.cards)),
-            esc(&msg::of(b.mismatches, b.reviews, Some(b.mismatch_rate))),
+            esc(&msg::count(b.covered_cards)),
+            esc(&msg::of(b.mismatches, b.judged, Some(b.mismatch_rate))),
             cause.join("<br/>")
         );
     }

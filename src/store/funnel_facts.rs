@@ -77,6 +77,7 @@ impl Store {
             }
             crate::domain::fill::attach_trend(&mut rows, &self.fill_snapshots()?, TREND_RUNS);
         }
+        crate::domain::fill::mark_unexported(&mut rows, funnel, &self.source_columns()?);
         Ok(rows)
     }
 

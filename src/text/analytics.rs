@@ -108,8 +108,9 @@ pub fn items_cell(
     items.iter().map(one).collect::<Vec<_>>().join("; ")
 }
 
-/// The stage table: the per-stage counts `okk stats` always printed, then reviews, the share
-/// not ok, the mean score and the median idle days.
+/// The stage table: the per-stage counts `okk stats` always printed, then the cards judged, the
+/// share not ok, the mean score and the median idle days; under it what the funnel's likely
+/// lying cards come to.
 pub fn stages_table(funnel_name: &str, rows: &[StageRow], a: &Analytics) -> String {
     let head = [
         crate::tr!("analytics-col-stage"),
@@ -117,7 +118,7 @@ pub fn stages_table(funnel_name: &str, rows: &[StageRow], a: &Analytics) -> Stri
         crate::tr!("analytics-col-flagged"),
         crate::tr!("analytics-col-reviewed"),
         crate::tr!("analytics-col-gone"),
-        crate::tr!("analytics-col-reviews"),
+        crate::tr!("analytics-col-judged"),
         crate::tr!("analytics-col-not-ok"),
         crate::tr!("analytics-col-score"),
         crate::tr!("analytics-col-idle"),
@@ -152,7 +153,7 @@ pub fn stages_table(funnel_name: &str, rows: &[StageRow], a: &Analytics) -> Stri
             int(b.flagged),
             int(b.reviewed),
             int(b.gone),
-            int(f.reviews),
+            int(f.judged),
             pct(f.mismatch_rate),
             num(f.average_score),
             num(f.median_idle_days),
@@ -168,16 +169,52 @@ pub fn stages_table(funnel_name: &str, rows: &[StageRow], a: &Analytics) -> Stri
         int(t.flagged),
         int(reviewed),
         int(gone),
-        int(t.figures.reviews),
+        int(t.figures.judged),
         pct(t.figures.mismatch_rate),
         num(t.figures.average_score),
         num(t.figures.median_idle_days),
     ];
     table_row(&mut s, &widths, &cells, "");
+    note(&mut s, crate::tr!("analytics-judged-note"));
+    if let Some(lying) = total_lying(a, &int) {
+        note(&mut s, lying);
+    }
+    if t.figures.disputed > 0 {
+        note(
+            &mut s,
+            crate::tr!("analytics-disputed", count = t.figures.disputed),
+        );
+    }
     if a.returned > 0 {
         note(&mut s, crate::tr!("analytics-returned", count = a.returned));
     }
     s
+}
+
+/// The funnel's likely lying cards: the one figure `okk stats`, its JSON (`totals`) and the
+/// report give, with what it speaks for and its sample. `None` before any card is judged.
+pub fn total_lying(a: &Analytics, count: &dyn Fn(u64) -> String) -> Option<String> {
+    let f = &a.totals.figures;
+    let lying = f.estimated_lying?;
+    let stages = a
+        .stages
+        .iter()
+        .filter(|s| s.group.figures.judged > 0)
+        .count() as u64;
+    let whole = |v: f64| count(v.max(0.0).round() as u64);
+    Some(crate::tr!(
+        "analytics-total-lying",
+        lying = format!("~{}", whole(lying)),
+        low = whole(f.estimated_lying_low.unwrap_or(lying)),
+        high = whole(f.estimated_lying_high.unwrap_or(lying)),
+        open = count(f.covered_cards),
+        open_n = f.covered_cards,
+        stages = count(stages),
+        stages_n = stages,
+        judged = count(f.judged),
+        judged_n = f.judged,
+        not_ok = count(f.mismatches)
+    ))
 }
 
 /// One row of the stage table: the stage left-aligned, the figures right-aligned, then `mark`.
@@ -217,6 +254,8 @@ pub fn headline(a: &Analytics, count: &dyn Fn(u64) -> String) -> String {
     let Some(b) = a.worst_stage() else {
         return if a.totals.figures.reviews == 0 {
             crate::tr!("analytics-no-reviews") + "\n"
+        } else if a.totals.figures.judged == 0 {
+            crate::tr!("analytics-none-judged") + "\n"
         } else if a.bottlenecks.unranked_stages > 0 {
             crate::tr!(
                 "analytics-too-few",
@@ -232,10 +271,12 @@ pub fn headline(a: &Analytics, count: &dyn Fn(u64) -> String) -> String {
         "analytics-lies-most",
         stage = line(&b.stage),
         not_ok = count(b.mismatches),
-        reviews = count(b.reviews),
+        judged = count(b.judged),
+        judged_n = b.judged,
         share = pct(Some(b.mismatch_rate)),
         lying = count(b.estimated_lying.round() as u64),
-        cards = count(b.cards),
+        open = count(b.covered_cards),
+        open_n = b.covered_cards,
         low = count(b.estimated_lying_low.round() as u64),
         high = count(b.estimated_lying_high.round() as u64)
     );
@@ -265,7 +306,7 @@ fn cause(b: &Bottleneck, count: &dyn Fn(u64) -> String) -> String {
 
 /// Lines of a table: each column as wide as its widest cell; the first `left` columns aligned
 /// left, the others right; the last column is free text and not padded.
-fn grid(header: &[String], rows: &[Vec<String>], left: usize) -> String {
+pub(crate) fn grid(header: &[String], rows: &[Vec<String>], left: usize) -> String {
     let widths: Vec<usize> = (0..header.len())
         .map(|c| {
             let cells = rows.iter().map(|r| r[c].chars().count());
@@ -311,7 +352,7 @@ pub fn managers_table(a: &Analytics) -> String {
                 ),
                 int(m.group.cards),
                 int(m.group.flagged),
-                int(f.reviews),
+                int(f.judged),
                 pct(f.mismatch_rate),
                 match (
                     f.estimated_lying,
@@ -332,7 +373,7 @@ pub fn managers_table(a: &Analytics) -> String {
         crate::tr!("analytics-col-manager"),
         crate::tr!("analytics-col-cards"),
         crate::tr!("analytics-col-flagged"),
-        crate::tr!("analytics-col-reviews"),
+        crate::tr!("analytics-col-judged"),
         crate::tr!("analytics-col-not-ok"),
         crate::tr!("analytics-col-lying"),
         crate::tr!("analytics-col-score"),
@@ -432,8 +473,8 @@ fn list(s: &mut String, rows: &[Bottleneck], what: String) {
                     b.estimated_lying_low,
                     b.estimated_lying_high,
                 ),
-                int(b.cards),
-                format!("{}/{}", int(b.mismatches), int(b.reviews)),
+                int(b.covered_cards),
+                format!("{}/{}", int(b.mismatches), int(b.judged)),
                 pct(Some(b.mismatch_rate)),
                 causes.join(", "),
             ]
@@ -443,7 +484,7 @@ fn list(s: &mut String, rows: &[Bottleneck], what: String) {
         " #".to_string(),
         what,
         crate::tr!("analytics-col-lying"),
-        crate::tr!("analytics-col-cards"),
+        crate::tr!("analytics-col-open"),
         crate::tr!("analytics-col-not-ok"),
         String::new(),
         crate::tr!("analytics-col-likely-cause"),
@@ -463,7 +504,7 @@ pub fn trend_table(a: &Analytics) -> String {
     let (week, from, reviews, not_ok) = (
         crate::tr!("analytics-col-week"),
         crate::tr!("analytics-col-from"),
-        crate::tr!("analytics-col-reviews"),
+        crate::tr!("analytics-col-judged"),
         crate::tr!("analytics-col-not-ok"),
     );
     let w = [
@@ -489,7 +530,7 @@ pub fn trend_table(a: &Analytics) -> String {
             "  {:<w0$}  {:<w1$}  {:>w2$}  {:>w3$}  {bar}",
             wk.week,
             common::day(wk.starts),
-            int(wk.reviews),
+            int(wk.judged),
             pct(wk.mismatch_rate),
             w0 = w[0],
             w1 = w[1],

@@ -49,60 +49,79 @@ pub fn demo_where(db: &Path) -> String {
     crate::tr!("app-demo-where", db = db.display().to_string())
 }
 
+/// How wide an item's text may run in the auditors' alignment lines.
+const ITEM_COLUMNS: usize = 48;
+
+/// `okk stats --auditors`: one row per auditor in aligned columns, each share with its sample;
+/// under an auditor, their alignment with the lead per checklist item (by its text, with how
+/// many decided reviews it rests on) and the answers they left out.
 pub fn auditors_table(rows: &[crate::domain::auditors::AuditorFigures]) -> String {
-    use std::fmt::Write;
     let num = |v: Option<f64>| v.map_or("—".to_string(), |v| format!("{v:.0}"));
-    let mut s = String::new();
     // The report's column names: one translation for both.
-    let [
-        who,
-        reviews,
-        per_hour,
-        median,
-        decided,
-        accepted,
-        overridden,
-        returned,
-        reference,
-    ] = super::report::auditor_columns();
-    let _ = writeln!(
-        s,
-        "  {who:<20} {reviews:>7} {per_hour:>9} {median:>8} {decided:>7} {accepted:>10} \
-         {overridden:>10} {returned:>10} {reference:>11}"
-    );
+    let header = super::report::auditor_columns();
     let of = super::report::share_of;
-    for r in rows {
-        let _ = writeln!(
-            s,
-            "  {:<20} {:>7} {:>9} {:>8} {:>7} {:>10} {:>10} {:>10} {:>11}",
-            super::safe::line(&r.auditor),
-            r.reviews,
-            num(r.cards_per_hour),
-            num(r.median_seconds),
-            r.decided,
-            of(r.accepted, r.decided),
-            of(r.overridden, r.decided),
-            of(r.returned, r.decided),
-            of(r.reference_agreement, r.calibrated)
-        );
+    let cells: Vec<Vec<String>> = rows
+        .iter()
+        .map(|r| {
+            vec![
+                super::common::column(&r.auditor, 30).trim_end().to_string(),
+                super::common::int(r.reviews as i64),
+                num(r.cards_per_hour),
+                num(r.median_seconds),
+                super::common::int(r.decided as i64),
+                of(r.accepted, r.decided),
+                of(r.overridden, r.decided),
+                of(r.returned, r.decided),
+                of(r.reference_agreement, r.calibrated),
+            ]
+        })
+        .collect();
+    // The last column of `grid` is free text: a blank one keeps the reference aligned.
+    let with_end = |mut v: Vec<String>| {
+        v.push(String::new());
+        v
+    };
+    let table = super::analytics::grid(
+        &with_end(header.to_vec()),
+        &cells.into_iter().map(with_end).collect::<Vec<_>>(),
+        1,
+    );
+    let mut lines = table.lines();
+    let mut s = String::new();
+    let mut push = |line: &str| {
+        s.push_str(line);
+        s.push('\n');
+    };
+    push(lines.next().unwrap_or_default());
+    let text_cols = rows
+        .iter()
+        .flat_map(|r| &r.items)
+        .map(|i| unicode_width::UnicodeWidthStr::width(super::safe::line(&i.text).as_ref()))
+        .max()
+        .unwrap_or(0)
+        .min(ITEM_COLUMNS);
+    for (r, line) in rows.iter().zip(lines) {
+        push(line);
         if !r.items.is_empty() {
-            let items: Vec<String> = r
+            push(&format!("    {}", crate::tr!("app-alignment-with-lead")));
+            let shares: Vec<String> = r
                 .items
                 .iter()
-                .map(|(id, a)| format!("{} {:.0}%", super::safe::line(id), a * 100.0))
+                .map(|i| of(Some(i.alignment), i.judged))
                 .collect();
-            let _ = writeln!(
-                s,
-                "    {}",
-                crate::tr!("app-alignment-with-lead", items = items.join(", "))
-            );
+            let share_cols = shares.iter().map(|x| x.chars().count()).max().unwrap_or(0);
+            for (i, share) in r.items.iter().zip(shares) {
+                push(&format!(
+                    "      {}  {share:>share_cols$}",
+                    super::common::column(&i.text, text_cols)
+                ));
+            }
         }
         if r.unanswered > 0 {
-            let _ = writeln!(
-                s,
+            push(&format!(
                 "    {}",
                 crate::tr!("app-unanswered", count = r.unanswered)
-            );
+            ));
         }
     }
     s

@@ -89,6 +89,7 @@ fn agreement(s: &mut String, r: &Report) {
         crate::tr!(
             "calibrate-verdicts",
             agreement = pct(r.percent),
+            cards = r.compared,
             alpha = num(r.alpha),
             kappa = kappa
         )
@@ -109,28 +110,61 @@ fn agreement(s: &mut String, r: &Report) {
     }
 }
 
-/// Agreement per checklist item, each named by its text in the stage's checklist.
+/// How wide an item's text may run in the items table.
+const ITEM_COLUMNS: usize = 50;
+
+/// Agreement per checklist item, each named by its text in the stage's checklist (cut to fit
+/// at a character), with the cards it rests on, in aligned columns.
 fn items(s: &mut String, c: &Calibration, r: &Report, funnel: &Funnel) {
     let _ = writeln!(s, "{}", crate::tr!("calibrate-items"));
     let stage = funnel.resolve(&c.stage).map(|i| funnel.stage(i));
-    for it in &r.items {
-        let text = stage
-            .and_then(|st| st.checklist.iter().find(|x| x.id == it.item))
-            .map_or(it.item.clone(), |x| x.text.clone());
-        let unanswered = match it.unanswered {
-            0 => String::new(),
-            n => format!(" ({})", crate::tr!("calibrate-unanswered", n = n)),
-        };
-        let _ = writeln!(
-            s,
-            "  {:<50} {}{unanswered}",
-            line(&text),
-            crate::tr!(
-                "calibrate-item",
-                agreement = format!("{:>4}", pct(it.percent)),
-                alpha = num(it.alpha)
-            )
-        );
+    let texts: Vec<String> = r
+        .items
+        .iter()
+        .map(|it| {
+            stage
+                .and_then(|st| st.checklist.iter().find(|x| x.id == it.item))
+                .map_or(it.item.clone(), |x| x.text.clone())
+        })
+        .collect();
+    let width = texts
+        .iter()
+        .map(|t| unicode_width::UnicodeWidthStr::width(line(t).as_ref()))
+        .chain([crate::tr!("calibrate-col-item").chars().count()])
+        .max()
+        .unwrap_or(0)
+        .min(ITEM_COLUMNS);
+    let header = [
+        crate::tr!("calibrate-col-item"),
+        crate::tr!("calibrate-col-agreement"),
+        crate::tr!("calibrate-col-alpha"),
+        crate::tr!("calibrate-col-unanswered"),
+        String::new(),
+    ];
+    let rows: Vec<Vec<String>> = r
+        .items
+        .iter()
+        .zip(&texts)
+        .map(|(it, text)| {
+            let agreement = match it.percent {
+                Some(_) => crate::tr!(
+                    "calibrate-of-cards",
+                    share = pct(it.percent),
+                    cards = it.cards
+                ),
+                None => "—".into(),
+            };
+            vec![
+                crate::text::common::column(text, width),
+                agreement,
+                num(it.alpha),
+                it.unanswered.to_string(),
+                String::new(),
+            ]
+        })
+        .collect();
+    for l in crate::text::analytics::grid(&header, &rows, 1).lines() {
+        let _ = writeln!(s, "{l}");
     }
 }
 

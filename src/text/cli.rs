@@ -140,8 +140,9 @@ pub fn arg(path: &str, id: &str) -> Option<String> {
         ("export reviews", "since") => crate::tr!("cli-export-reviews-arg-since"),
         ("export reviews", "stage") => crate::tr!("cli-export-reviews-arg-stage"),
         ("export reviews", "auditor") => crate::tr!("cli-export-reviews-arg-auditor"),
-        ("export reviews", "delimiter") => crate::tr!("cli-export-reviews-arg-delimiter"),
-        ("export reviews", "bom") => crate::tr!("cli-export-reviews-arg-bom"),
+        // The CSV layout `okk export reviews` and `okk stats --csv` share.
+        ("export reviews" | "stats", "delimiter") => crate::tr!("cli-csv-arg-delimiter"),
+        ("export reviews" | "stats", "bom") => crate::tr!("cli-csv-arg-bom"),
         ("export crm", "out") => crate::tr!("cli-export-crm-arg-out"),
         ("export crm", "force") => crate::tr!("cli-export-crm-arg-force"),
         ("export crm", "profile") => crate::tr!("cli-export-crm-arg-profile"),

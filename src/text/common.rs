@@ -32,6 +32,33 @@ pub fn duration(seconds: f64) -> String {
     }
 }
 
+/// Untrusted text as one cell of an aligned column: on one line, cut to at most `cols`
+/// columns on a character boundary (ending in `…` when cut), padded with spaces to `cols` (by
+/// display width: Cyrillic 1, CJK and emoji 2).
+pub fn column(s: &str, cols: usize) -> String {
+    use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
+    let s = super::safe::line(s);
+    let mut out = String::new();
+    let mut used = 0;
+    if s.width() <= cols {
+        out.push_str(&s);
+        used = s.width();
+    } else if cols > 0 {
+        for c in s.chars() {
+            let w = c.width().unwrap_or(0);
+            if used + w + 1 > cols {
+                break;
+            }
+            used += w;
+            out.push(c);
+        }
+        out.push('…');
+        used += 1;
+    }
+    out.extend(std::iter::repeat_n(' ', cols.saturating_sub(used)));
+    out
+}
+
 /// A whole number: `12345` / `12 345`.
 pub fn int(n: i64) -> String {
     i18n::int(lang::current(), n)
@@ -83,7 +110,7 @@ fn os_kind(kind: std::io::ErrorKind) -> Option<String> {
 
 #[cfg(test)]
 mod tests {
-    use super::duration;
+    use super::{column, duration};
     use crate::text::lang::{Lang, with};
 
     #[test]
@@ -97,5 +124,14 @@ mod tests {
             assert_eq!(duration(125.0), "2 min 5 s");
             assert_eq!(duration(f64::NAN), "0 s");
         });
+    }
+
+    #[test]
+    fn a_column_cuts_long_text_at_a_character_and_pads_short_text() {
+        assert_eq!(column("Расчёт отправлен", 10), "Расчёт от…");
+        assert_eq!(column("Расчёт", 10), "Расчёт    ");
+        // Two columns a character: the cut never splits one, and the padding makes up.
+        assert_eq!(column("日本語テキスト", 6), "日本… ");
+        assert_eq!(column("a\u{1b}[31mb", 20).trim_end(), "a␛[31mb");
     }
 }

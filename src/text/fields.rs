@@ -46,6 +46,14 @@ pub fn table(rows: &[FillRow]) -> String {
                 )
             })
             .unwrap_or_default();
+        if !r.not_exported_by.is_empty() {
+            out.push_str(&format!(
+                "  {}{mark}: {}\n",
+                line(&r.stage),
+                not_exported(&r.not_exported_by)
+            ));
+            continue;
+        }
         let trend = trend(&r.trend);
         let trend = if trend.is_empty() {
             trend
@@ -64,6 +72,12 @@ pub fn table(rows: &[FillRow]) -> String {
         ));
     }
     out
+}
+
+/// A field no source's exports have: `not exported by amocrm` in place of its rate.
+pub fn not_exported(sources: &[String]) -> String {
+    let sources: Vec<String> = sources.iter().map(|s| line(s).into_owned()).collect();
+    crate::tr!("fields-not-exported", sources = sources.join(", "))
 }
 
 // The report's fields section.

@@ -31,17 +31,33 @@ pub fn generated(at: NaiveDateTime, window: &Window) -> String {
     crate::tr!("report-generated", at = at.to_string(), scope = scope)
 }
 
-pub fn kpi_cards() -> String {
-    crate::tr!("report-kpi-cards")
+/// The words under a headline figure agree with it: `371 карточка`, `372 карточки`.
+pub fn kpi_cards(n: u64) -> String {
+    crate::tr!("report-kpi-cards", n = n)
 }
-pub fn kpi_reviews() -> String {
-    crate::tr!("report-kpi-reviews")
+pub fn kpi_judged(n: u64, reviews: u64) -> String {
+    crate::tr!(
+        "report-kpi-judged",
+        n = n,
+        reviews = count(reviews),
+        reviews_n = reviews
+    )
 }
 pub fn kpi_not_ok() -> String {
     crate::tr!("report-kpi-not-ok")
 }
-pub fn kpi_lying() -> String {
-    crate::tr!("report-kpi-lying")
+/// Under `~21 (10–32)`: of how many open cards; `lying` picks the word's form.
+pub fn kpi_lying(lying: f64, open: u64) -> String {
+    crate::tr!(
+        "report-kpi-lying",
+        n = lying.max(0.0).round() as u64,
+        open = count(open),
+        open_n = open
+    )
+}
+
+pub fn disputed(n: u64) -> String {
+    crate::tr!("report-disputed", n = n, count = count(n))
 }
 
 pub fn returned(n: u64) -> String {
@@ -136,7 +152,7 @@ pub fn stage_columns() -> [String; 9] {
         crate::tr!("report-col-stage"),
         crate::tr!("report-col-cards"),
         crate::tr!("report-col-flagged"),
-        crate::tr!("report-col-reviews"),
+        crate::tr!("report-col-judged"),
         crate::tr!("report-col-not-ok"),
         crate::tr!("report-col-likely-lying"),
         crate::tr!("report-col-score"),
@@ -154,7 +170,7 @@ pub fn bottleneck_columns() -> [String; 6] {
         "#".to_string(),
         crate::tr!("report-col-where"),
         crate::tr!("report-col-likely-lying"),
-        crate::tr!("report-col-cards"),
+        crate::tr!("report-col-open"),
         crate::tr!("report-col-not-ok"),
         crate::tr!("report-col-likely-cause"),
     ]
@@ -246,13 +262,13 @@ pub fn lying_of(lying: f64, cards: u64, rate: f64) -> String {
     )
 }
 
-/// A stage's share-not-ok bar: `54% · 12 198/22 667`.
-pub fn not_ok_of(rate: f64, mismatches: u64, reviews: u64) -> String {
+/// A stage's share-not-ok bar: `54% · 12 198/22 667` (of the cards judged).
+pub fn not_ok_of(rate: f64, mismatches: u64, judged: u64) -> String {
     format!(
         "{} · {}/{}",
         super::analytics::pct(Some(rate)),
         count(mismatches),
-        count(reviews)
+        count(judged)
     )
 }
 
@@ -269,5 +285,24 @@ mod tests {
         assert_eq!(super::count(1000), "1\u{202f}000");
         assert_eq!(super::count(1_000_000), "1\u{202f}000\u{202f}000");
         assert_eq!(super::about(62157.6), "~62\u{202f}158");
+    }
+
+    #[test]
+    fn the_words_under_a_headline_figure_agree_with_it_in_russian() {
+        use crate::text::lang::{Lang, with};
+        with(Lang::Ru, || {
+            assert_eq!(super::kpi_cards(371), "карточка в воронке");
+            assert_eq!(super::kpi_cards(372), "карточки в воронке");
+            assert_eq!(super::kpi_cards(375), "карточек в воронке");
+            assert_eq!(super::kpi_cards(311), "карточек в воронке");
+            assert!(super::kpi_judged(21, 1).starts_with("карточка проверена (по 1 проверке)"));
+            assert!(
+                super::kpi_lying(2.4, 21).starts_with("карточки, вероятно, врут — из 21 открытой")
+            );
+        });
+        with(Lang::En, || {
+            assert_eq!(super::kpi_cards(1), "card in the funnel");
+            assert_eq!(super::kpi_cards(371), "cards in the funnel");
+        });
     }
 }

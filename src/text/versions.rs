@@ -121,7 +121,7 @@ fn side(s: &crate::domain::version_split::Side) -> String {
     crate::tr!(
         "versions-side",
         mismatches = s.mismatches,
-        reviews = s.reviews,
+        judged = s.judged,
         mismatch_rate = pct(s.mismatch_rate),
         moved_on = s.moved_on,
         entered = s.entered,

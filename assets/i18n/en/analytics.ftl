@@ -1,7 +1,22 @@
 # `okk stats` as text (src/text/analytics.rs): the stage table, the stage that lies most and why,
 # managers, bottlenecks, the weekly trend. Column names are short: they head aligned columns.
 
-analytics-lying-note = Lying: estimated cards that likely lie (share not ok × cards there), with its 95 % interval (Wilson) in brackets; groups with fewer than 5 reviews are not ranked.
+analytics-lying-note = Lying: estimated open cards that likely lie (the share of cards judged not ok × the open cards there), with its 95 % interval (Wilson) in brackets; groups with fewer than 5 cards judged are not ranked.
+analytics-judged-note = Sample: the cards judged at the stage, each once, by the verdict that stands on it (the lead's where the lead decided; two auditors who agree make one card); Not ok: their share.
+analytics-total-lying = Likely lying: { $lying } ({ $low }–{ $high }) of the { $open } open { $open_n ->
+    [one] card
+   *[other] cards
+} at the { $stages_n ->
+    [one] stage
+   *[other] { $stages } stages
+} with cards judged ({ $judged } { $judged_n ->
+    [one] card
+   *[other] cards
+} judged, { $not_ok } not ok); each stage's share applied to its own open cards, the 95 % intervals summed.
+analytics-disputed = ({ $count } { $count ->
+    [one] card whose auditors disagree on whether it is ok is
+   *[other] cards whose auditors disagree on whether they are ok are
+} left out until the lead decides: `okk lead`, filter `disagree`)
 analytics-window-since = reviews from { $since }
 analytics-window-until = reviews up to { $until }
 analytics-window-between = reviews from { $since } to { $until }
@@ -12,7 +27,8 @@ analytics-col-cards = Cards
 analytics-col-flagged = Flagged
 analytics-col-reviewed = Reviewed
 analytics-col-gone = Gone
-analytics-col-reviews = Reviews
+analytics-col-judged = Sample
+analytics-col-open = Open
 analytics-col-not-ok = Not ok
 analytics-col-score = Score
 analytics-col-idle = Idle d
@@ -29,40 +45,50 @@ analytics-mark-unknown = ? not in the funnel
 analytics-mark-won = won
 analytics-mark-lost = lost
 analytics-mark-extra = extra control
-analytics-returned = ({ $count } reviews the lead sent back are left out until judged again)
+analytics-returned = ({ $count } { $count ->
+    [one] review the lead sent back is
+   *[other] reviews the lead sent back are
+} left out until judged again)
 
 analytics-no-reviews = No reviews yet: once auditors judge cards, okk names the stage whose cards lie most.
-analytics-too-few = Too few reviews to name the stage that lies most: { $count } { $stages ->
+analytics-none-judged = No card judged yet: the cards reviewed wait for the lead (sent back, or their auditors disagree).
+analytics-too-few = Too few cards judged to name the stage that lies most: { $count } { $stages ->
     [one] stage has
    *[other] stages have
-} with cards not ok fewer than { $min } reviews each.
-analytics-no-stage-lies = No stage lies: every review found its card as its stage says.
-analytics-lies-most = Lies most: «{ $stage }» — { $not_ok } of { $reviews } reviews not ok ({ $share }), so about { $lying } of its { $cards } cards (95 % interval { $low }–{ $high }).
-analytics-why-none = Why: no checklist item was failed in those reviews.
+} with cards not ok fewer than { $min } cards judged each.
+analytics-no-stage-lies = No stage lies: every card judged is as its stage says.
+analytics-lies-most = Lies most: «{ $stage }» — { $not_ok } of { $judged } { $judged_n ->
+    [one] card
+   *[other] cards
+} judged not ok ({ $share }), so about { $lying } of its { $open } open { $open_n ->
+    [one] card
+   *[other] cards
+} (95 % interval { $low }–{ $high }).
+analytics-why-none = Why: no checklist item was failed on those cards.
 analytics-why = Why: { $items }.
 analytics-why-item = «{ $item }» (failed in { $failed } of the { $not_ok })
 
 analytics-no-owner = (no owner)
-analytics-unranked-managers = * fewer than { $min } reviews: not ranked, listed last by cards ({ $count } { $count ->
+analytics-unranked-managers = * fewer than { $min } cards judged: not ranked, listed last by cards ({ $count } { $count ->
     [one] manager
    *[other] managers
 })
 analytics-managers-title = Managers (the cards' owners now; most likely lying cards first)
 
-analytics-bottlenecks-title = Bottlenecks: where cards likely lie (share not ok × cards there)
-analytics-bottlenecks-none = none: no review found a card that is not as its stage says
+analytics-bottlenecks-title = Bottlenecks: where cards likely lie (share judged not ok × open cards there)
+analytics-bottlenecks-none = none: no card judged is other than its stage says
 analytics-unranked-stages = ({ $count } { $count ->
     [one] stage
    *[other] stages
-} with cards not ok but fewer than { $min } reviews: not ranked)
+} with cards not ok but fewer than { $min } cards judged: not ranked)
 analytics-unranked-more-stages = ({ $count } { $count ->
     [one] more stage
    *[other] more stages
-} with cards not ok but fewer than { $min } reviews: not ranked)
+} with cards not ok but fewer than { $min } cards judged: not ranked)
 analytics-unranked-more-pairs = ({ $count } { $count ->
     [one] more stage · manager pair
    *[other] more stage · manager pairs
-} with cards not ok but fewer than { $min } reviews: not ranked)
+} with cards not ok but fewer than { $min } cards judged: not ranked)
 analytics-more = … and { $count } more (okk stats --table bottlenecks --csv)
 
 analytics-trend-title = Trend by ISO week

@@ -11,7 +11,7 @@ app-demo-where =
     Try: okk --db { $db } stats --json
          okk --db { $db } check
          okk --db { $db } queue --stage "Отработка возражений"
-app-alignment-with-lead = alignment with the lead: { $items }
+app-alignment-with-lead = alignment with the lead per checklist item (of the reviews the lead decided where both answered it):
 app-unanswered = { $count } checklist answers left unanswered (counted neither pass nor fail)
 app-bad-day = «{ $given }» is not a day: expected YYYY-MM-DD, e.g. 2026-11-20
 app-never-exports = «{ $source }» never exports (not flagged on its cards):

@@ -10,10 +10,16 @@ calibrate-created =
 calibrate-report-head = Calibration { $id } · «{ $stage }» · { $cards } cards · seed { $seed } · by { $by } · { $at }
 calibrate-judged = judged { $n } of { $cards }
 calibrate-cohen = Cohen's kappa { $kappa }
-calibrate-verdicts = Verdicts: agreement { $agreement }, Krippendorff's alpha { $alpha }{ $kappa }
+calibrate-verdicts = Verdicts: agreement { $agreement } of { $cards } { $cards ->
+    [one] card
+   *[other] cards
+} two auditors or more judged, Krippendorff's alpha { $alpha }{ $kappa }
 calibrate-pair = { $a } × { $b }: { $cards } cards, agreement { $agreement }, kappa { $kappa }
-calibrate-items = Checklist items:
-calibrate-unanswered = { $n } left unanswered, not counted
-calibrate-item = agreement { $agreement }, alpha { $alpha }
+calibrate-items = Checklist items (agreement over the cards two auditors or more answered the item on; an item left unanswered counts neither way):
+calibrate-col-item = Item
+calibrate-col-agreement = Agreement
+calibrate-col-alpha = Alpha
+calibrate-col-unanswered = Unanswered
+calibrate-of-cards = { $share } of { $cards }
 calibrate-disagreements = Disagreements: { $n }
 calibrate-lead = lead: { $verdict }

@@ -7,6 +7,7 @@ fields-bound = bound
 fields-required = required
 fields-emptiest = emptiest: { $owner } { $filled } of { $cards } ({ $rate })
 fields-filled = { $filled } of { $cards } ({ $rate })
+fields-not-exported = not exported by { $sources }
 fields-no-owner = (no owner)
 fields-report-title = Fields kept
 fields-report-note = The custom fields the funnel binds to a stage or requires there: how many of the stage's cards have them filled, and the owner who leaves them empty most. `okk fields` lists every column, declared or not.

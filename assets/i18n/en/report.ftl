@@ -4,42 +4,64 @@
 report-title = Funnel audit — { $funnel }
 report-all-reviews = all current reviews
 report-generated = As of { $at } · { $scope }
-report-kpi-cards = cards in the funnel
-report-kpi-reviews = reviews
-report-kpi-not-ok = of reviews not ok
-report-kpi-lying = cards likely lying (95 % intervals summed)
+report-kpi-cards = { $n ->
+    [one] card in the funnel
+   *[other] cards in the funnel
+}
+report-kpi-judged = { $n ->
+    [one] card judged
+   *[other] cards judged
+} (from { $reviews } { $reviews_n ->
+    [one] review
+   *[other] reviews
+})
+report-kpi-not-ok = of the cards judged not ok
+report-kpi-lying = { $n ->
+    [one] card
+   *[other] cards
+} likely lying, of the { $open } open { $open_n ->
+    [one] card
+   *[other] cards
+} at the stages with cards judged (each stage's share × its open cards; 95 % intervals summed)
+report-disputed = { $n ->
+    [one] { $count } card whose auditors disagree on whether it is ok is left out until the lead decides.
+   *[other] { $count } cards whose auditors disagree on whether they are ok are left out until the lead decides.
+}
 report-returned = { $n ->
-   *[other] { $count } reviews
-} the lead sent back are left out until judged again.
+    [one] { $count } review the lead sent back is left out until judged again.
+   *[other] { $count } reviews the lead sent back are left out until judged again.
+}
 
 report-funnel = The funnel
-report-funnel-note = Cards at each stage now (red: the share likely lying) and the share of the stage's reviews whose verdict is not ok (the lead's verdict where the lead overrode one).
+report-funnel-note = Cards at each stage now (red: the open cards likely lying) and the share of the cards judged there whose verdict is not ok: each card once, by the verdict that stands on it (the lead's where the lead decided).
 report-cards-now = Cards now
-report-not-ok = Reviews not ok
-report-no-reviews = no reviews
+report-not-ok = Cards judged not ok
+report-no-reviews = no card judged
 
 report-bottlenecks = Bottlenecks
-report-bottlenecks-note = Where cards likely lie: the share of reviews not ok times the cards there now, with its 95 % interval (Wilson) in brackets: a few reviews say little. Stages and managers with fewer than 5 reviews are not ranked. The likely cause is the checklist items failed most in those reviews.
-report-no-bottlenecks = None: no review found a card that is not as its stage says.
+report-bottlenecks-note = Where cards likely lie: the share of cards judged not ok times the open cards there now, with its 95 % interval (Wilson) in brackets: a few cards say little. Stages and managers with fewer than 5 cards judged are not ranked. The likely cause is the checklist items failed most on those cards.
+report-no-bottlenecks = None: no card judged is other than its stage says.
 report-pairs = Managers at a stage
 
 report-managers = Managers
-report-managers-note = The cards' owners now, most likely lying cards first; likely lying carries its 95 % interval (Wilson); managers with fewer than 5 reviews are not ranked (listed last). Idle days: the median days since the last activity of their open cards.
-report-not-ranked = not ranked: under 5 reviews
+report-managers-note = The cards' owners now, most likely lying cards first: their share of cards judged not ok times their open cards at the stages where a card of theirs was judged, with its 95 % interval (Wilson); managers with fewer than 5 cards judged are not ranked (listed last). Idle days: the median days since the last activity of their open cards.
+report-not-ranked = not ranked: under 5 cards judged
 report-unranked-stages = { $count } { $n ->
+    [one] stage
    *[other] stages
-} with reviews not ok have fewer than { $min } reviews: not ranked.
+} with cards not ok have fewer than { $min } cards judged: not ranked.
 report-unranked-pairs = { $count } { $n ->
+    [one] manager at a stage
    *[other] managers at a stage
-} with reviews not ok have fewer than { $min } reviews: not ranked.
+} with cards not ok have fewer than { $min } cards judged: not ranked.
 report-no-owner = (no owner)
 
 report-trend = Trend by week
-report-trend-note = Reviews per ISO week (bars) and the share not ok (line).
+report-trend-note = Cards judged per ISO week (bars: each card in the week of the verdict that stands on it) and the share not ok (line).
 report-no-trend = No reviews yet.
 
 report-auditors = Auditors
-report-auditors-note = Reviews, pace, and how the lead decided on them; reference: agreement with the lead on calibration cards.
+report-auditors-note = Reviews (a card judged again counts once), pace, and how the lead decided on them; reference: agreement with the lead on calibration cards.
 report-no-auditors = No reviews yet.
 
 report-col-stage = Stage
@@ -48,6 +70,8 @@ report-col-auditor = Auditor
 report-col-cards = Cards
 report-col-flagged = Flagged
 report-col-reviews = Reviews
+report-col-judged = Sample
+report-col-open = Open cards
 report-col-not-ok = Not ok
 report-col-likely-lying = Likely lying
 report-col-score = Score
@@ -66,7 +90,8 @@ report-col-reference = Reference
 report-share-of = { $share } of { $whole }
 report-of = { $part } of { $whole } ({ $share })
 report-week-axis = { $n ->
-   *[other] { $count } reviews
+    [one] { $count } card
+   *[other] { $count } cards
 }
 report-lying-of = { $lying } of { $cards } · { $share } not ok
 report-wrote = okk: wrote the report to { $path }

@@ -22,7 +22,7 @@ app-demo-where =
     Попробуйте: okk --db { $db } stats --json
                 okk --db { $db } check
                 okk --db { $db } queue --stage "Отработка возражений"
-app-alignment-with-lead = совпадение с руководителем: { $items }
+app-alignment-with-lead = совпадение с руководителем по пунктам чек-листа (из проверок, по которым руководитель решил и оба ответили на пункт):
 app-unanswered = { $count ->
     [one] { $count } пункт чек-листа остался
     [few] { $count } пункта чек-листа остались

@@ -5,7 +5,10 @@ calibrate-no-cards = на этапе «{ $stage }» нет карточек дл
 calibrate-not-found = калибровки { $id } нет: `okk calibrate report` показывает последнюю
 calibrate-none-yet = калибровок ещё нет: начните с `okk calibrate new --stage ИМЯ --cards N --auditors А,Б`
 calibrate-created =
-    калибровка { $id } этапа «{ $stage }», начал { $by }: { $cards } из { $pool } карточек (зерно { $seed }), для { $auditors }.
+    калибровка { $id } этапа «{ $stage }», начал { $by }: { $cards } из { $pool ->
+        [one] { $pool } карточки
+       *[other] { $pool } карточек
+    } (зерно { $seed }), для { $auditors }.
     Карточки идут первыми в очереди каждого аудитора с пометкой «калибровка»; отправьте их через `okk bundle export`. Затем: okk calibrate report { $id }
 calibrate-report-head = Калибровка { $id } · «{ $stage }» · { $cards ->
     [one] { $cards } карточка
@@ -14,14 +17,20 @@ calibrate-report-head = Калибровка { $id } · «{ $stage }» · { $car
 } · зерно { $seed } · начал { $by } · { $at }
 calibrate-judged = оценил { $n } из { $cards }
 calibrate-cohen = каппа Коэна { $kappa }
-calibrate-verdicts = Вердикты: согласие { $agreement }, альфа Криппендорфа { $alpha }{ $kappa }
+calibrate-verdicts = Вердикты: согласие { $agreement } из { $cards ->
+    [one] { $cards } карточки
+   *[other] { $cards } карточек
+}, оценённых двумя аудиторами и больше, альфа Криппендорфа { $alpha }{ $kappa }
 calibrate-pair = { $a } × { $b }: { $cards ->
     [one] { $cards } карточка
     [few] { $cards } карточки
    *[other] { $cards } карточек
 }, согласие { $agreement }, каппа { $kappa }
-calibrate-items = Пункты чек-листа:
-calibrate-unanswered = без ответа: { $n }, не учтены
-calibrate-item = согласие { $agreement }, альфа { $alpha }
+calibrate-items = Пункты чек-листа (согласие по карточкам, где на пункт ответили двое аудиторов и больше; пункт без ответа не считается ни так, ни иначе):
+calibrate-col-item = Пункт
+calibrate-col-agreement = Согласие
+calibrate-col-alpha = Альфа
+calibrate-col-unanswered = Без ответа
+calibrate-of-cards = { $share } из { $cards }
 calibrate-disagreements = Расхождения: { $n }
 calibrate-lead = руководитель: { $verdict }

@@ -7,6 +7,7 @@ fields-bound = привязано
 fields-required = обязательно
 fields-emptiest = реже всех заполняет: { $owner } — { $filled } из { $cards } ({ $rate })
 fields-filled = { $filled } из { $cards } ({ $rate })
+fields-not-exported = не выгружается из { $sources }
 fields-no-owner = (без ответственного)
 fields-report-title = Заполненность полей
 fields-report-note = Пользовательские поля, которые воронка привязывает к этапу или требует на нём: у скольких карточек этапа они заполнены и какой ответственный чаще всех оставляет их пустыми. `okk fields` показывает все столбцы, объявленные и нет.

@@ -16,9 +16,9 @@ versions-no-change = этапы, привязанные поля и лимиты
 versions-none = Версий воронки ещё нет: версия записывается, когда okk впервые проверяет карточки по воронке.
 versions-version = версия «{ $name }», впервые применена { $day } (хеш { $hash })
 versions-no-such = в этом хранилище нет версии воронки { $version }: см. `okk funnel history`
-versions-side = с ошибкой { $mismatches } из { $reviews ->
-    [one] { $reviews } проверки
-   *[other] { $reviews } проверок
+versions-side = с ошибкой { $mismatches } из { $judged ->
+    [one] { $judged } проверенной карточки
+   *[other] { $judged } проверенных карточек
 } ({ $mismatch_rate }); ушли дальше { $moved_on } из { $entered ->
     [one] { $entered } попавшей
    *[other] { $entered } попавших
@@ -38,7 +38,7 @@ versions-not-in-version = Карточки сейчас на этапах, ко�
 versions-read-with-current = Текст версии { $version } больше не читается как воронка: этапы названы так, как их называет воронка, с которой okk работает сейчас.
 versions-removed-unread = Этапы, удалённые версией { $version }, без разбивки (текст предыдущей версии больше не читается как воронка): { $stages }
 versions-report-title = До и после версии воронки { $version }
-versions-report-note = Этапы, которые затронуло изменение, по обе стороны от { $day } — дня, когда okk впервые с ним запустился: проверки с ошибкой, доля ушедших дальше из попавших на этап и медиана дней на этапе у ушедших — каждая со своей выборкой.
+versions-report-note = Этапы, которые затронуло изменение, по обе стороны от { $day } — дня, когда okk впервые с ним запустился: проверенные карточки с ошибкой, доля ушедших дальше из попавших на этап и медиана дней на этапе у ушедших — каждая со своей выборкой.
 versions-column-stage = Этап
 versions-column-not-ok-before = С ошибкой до
 versions-column-moved-before = Ушли дальше до

@@ -1,6 +1,6 @@
 //! The bottleneck ranking: stages, and managers at a stage, by how many of their cards likely
-//! lie (the share of reviews not ok times the cards there now), with the checklist items failed
-//! most in those reviews as the likely cause.
+//! lie (the share of judged cards not ok times the open cards there now), with the checklist
+//! items failed most on those cards as the likely cause.
 
 use serde::Serialize;
 
@@ -14,13 +14,19 @@ pub struct Bottleneck {
     /// The manager, in the ranking of managers at a stage (`None` there: cards with no owner).
     pub manager: Option<String>,
     pub cards: u64,
+    /// Current reviews that landed, each auditor's apart.
     pub reviews: u64,
+    /// Cards judged (each once): the sample of the share not ok.
+    pub judged: u64,
     pub mismatches: u64,
     pub mismatch_rate: f64,
+    /// Of the open cards there now (`covered_cards`).
     pub estimated_lying: f64,
     /// The 95 % (Wilson) interval of `estimated_lying`.
     pub estimated_lying_low: f64,
     pub estimated_lying_high: f64,
+    /// The open cards there now: what the estimate speaks for.
+    pub covered_cards: u64,
     pub likely_cause: Vec<FailingItem>,
 }
 
@@ -29,14 +35,14 @@ pub struct Bottlenecks {
     pub stages: Vec<Bottleneck>,
     /// (stage, manager) pairs.
     pub pairs: Vec<Bottleneck>,
-    /// Stages, and pairs, with reviews not ok but fewer than [`MIN_SAMPLE`](super::tally::MIN_SAMPLE) reviews: not ranked.
+    /// Stages, and pairs, with cards not ok but fewer than [`MIN_SAMPLE`](super::tally::MIN_SAMPLE) cards judged: not ranked.
     pub unranked_stages: usize,
     pub unranked_pairs: usize,
 }
 
 /// Ranks the candidates (stage, manager, tally) that likely hold lying cards: most estimated
 /// lying cards first, then most mismatches; equal ones keep the order given. Candidates with
-/// fewer than [`MIN_SAMPLE`](super::tally::MIN_SAMPLE) reviews are left out and counted (the second value).
+/// fewer than [`MIN_SAMPLE`](super::tally::MIN_SAMPLE) cards judged are left out and counted (the second value).
 pub fn rank(
     candidates: Vec<(String, Option<String>, &Tally)>,
     info: Namer,
@@ -45,23 +51,24 @@ pub fn rank(
     let mut rows: Vec<Bottleneck> = candidates
         .into_iter()
         .filter_map(|(stage, manager, t)| {
-            let lying = t.estimated_lying().filter(|n| *n > 0.0)?;
+            let e = t.own_estimate().filter(|e| e.lying > 0.0)?;
             if !t.ranked() {
                 unranked += 1;
                 return None;
             }
-            let (low, high) = t.lying_interval()?;
             Some(Bottleneck {
                 rank: 0,
                 stage,
                 manager,
                 cards: t.cards,
                 reviews: t.reviews,
+                judged: t.judged,
                 mismatches: t.mismatches(),
                 mismatch_rate: rate(t.mismatch_rate()?),
-                estimated_lying: lying,
-                estimated_lying_low: tenths(low),
-                estimated_lying_high: tenths(high),
+                estimated_lying: e.lying,
+                estimated_lying_low: tenths(e.low),
+                estimated_lying_high: tenths(e.high),
+                covered_cards: e.over,
                 likely_cause: t.likely_cause(info),
             })
         })
@@ -84,13 +91,15 @@ mod tests {
     use crate::domain::analytics::tally::ItemInfo;
     use crate::domain::review::Verdict;
 
-    fn tally(cards: u64, reviews: u64, not_ok: u64) -> Tally {
+    /// `cards` open cards, `judged` of them judged, `not_ok` of those not ok.
+    fn tally(cards: u64, judged: u64, not_ok: u64) -> Tally {
         let mut t = Tally {
             cards,
-            reviews,
+            open: cards,
+            judged,
             ..Tally::default()
         };
-        t.verdicts.add(Verdict::Ok, reviews - not_ok);
+        t.verdicts.add(Verdict::Ok, judged - not_ok);
         t.verdicts.add(Verdict::Stale, not_ok);
         t
     }
@@ -107,7 +116,7 @@ mod tests {
             tally(4, 10, 5),  // 2 lying, 5 mismatches
             tally(30, 6, 2),  // 10 lying
             tally(10, 5, 1),  // a's twin: keeps its place after a
-            tally(100, 1, 1), // 100 "lying" from one review
+            tally(100, 1, 1), // 100 "lying" from one card
         );
         let named = |s: &str, t| (s.to_string(), None, t);
         let (rows, unranked) = rank(

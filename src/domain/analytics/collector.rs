@@ -1,14 +1,17 @@
-//! The one pass: cards first, then reviews, counted into per-stage, per-owner tallies.
+//! The one pass: cards first, then reviews, counted into per-stage, per-owner tallies. A card's
+//! reviews at a stage are held (small: [`CardReviews`]) until the last review is in, then
+//! counted as one card judged, by the verdict that stands on it.
 
 use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
 
 use super::facts::{CardFact, Finding, Window};
-use super::tally::{ItemInfo, Namer, Tally};
+use super::settle::{Answered, CardReviews, Settled};
+use super::tally::{Estimate, ItemInfo, Namer, Tally};
+use super::trend::WeekCounts;
 use super::{Analytics, Bottlenecks, Group, ManagerGroup, StageGroup, bottlenecks, trend};
 use crate::domain::analytics::stages::{CrmStageCount, StageCounts, VerdictCounts};
-use crate::domain::failed::judged_items;
 use crate::domain::funnel::{Funnel, StageKind};
 use crate::domain::review::Verdict;
 
@@ -103,6 +106,10 @@ fn later(at: &str, id: &str, than: &Latest) -> bool {
     at > &*than.0 || (at == &*than.0 && id < &*than.1)
 }
 
+/// A manager (`None`: no owner), their counts across the stages, and the open cards their
+/// estimate speaks for.
+type ManagerTally<'a> = (Option<&'a String>, Tally, u64);
+
 /// Takes every card, then every current review; [`Collector::finish`] makes the figures.
 pub struct Collector<'f> {
     funnel: &'f Funnel,
@@ -117,8 +124,12 @@ pub struct Collector<'f> {
     cards: Cards,
     /// Per card not gone: its latest current review in the window.
     latest: Map<i64, Latest>,
-    /// (reviews, mismatches) per ISO week's Monday.
-    weeks: BTreeMap<NaiveDate, (u64, u64)>,
+    /// Each card's current reviews in the window, per stage (slot) they were made at.
+    judged: Map<(i64, u32), CardReviews>,
+    /// The same for cards not synced yet, by (source, external id).
+    pending: Map<(Box<str>, Box<str>, u32), CardReviews>,
+    /// Per ISO week's Monday.
+    weeks: BTreeMap<NaiveDate, WeekCounts>,
     returned: u64,
 }
 
@@ -145,6 +156,8 @@ impl<'f> Collector<'f> {
             owners: Vec::new(),
             cards: Cards::default(),
             latest: Map::default(),
+            judged: Map::default(),
+            pending: Map::default(),
             weeks: BTreeMap::new(),
             returned: 0,
         }
@@ -212,6 +225,7 @@ impl<'f> Collector<'f> {
         let t = slot.by_owner.entry(owner).or_default();
         t.cards += 1;
         t.flagged += u64::from(card.flagged);
+        t.open += u64::from(open);
         if open && let Some(day) = card.touched {
             let days = (self.today - day).num_days().clamp(0, i64::from(u32::MAX)) as u32;
             *t.idle.entry(days).or_default() += 1;
@@ -229,32 +243,65 @@ impl<'f> Collector<'f> {
         if let Some((id, _)) = card.filter(|(_, c)| !c.gone) {
             self.note_latest(id, review);
         }
-        let Some(verdict) = review.landed() else {
-            self.returned += 1;
-            return;
-        };
-        let mismatch = verdict != Verdict::Ok;
         let crm = self.crm(review.stage);
         let slot = self.crm[crm as usize].slot;
+        if review.landed().is_none() {
+            self.returned += 1;
+        } else {
+            let owner = card.map_or(NO_OWNER, |(_, c)| c.owner);
+            self.slots[slot].by_owner.entry(owner).or_default().reviews += 1;
+            self.weeks
+                .entry(trend::monday(review.day))
+                .or_default()
+                .reviews += 1;
+        }
+        let checklist = self.checklist(slot);
+        let reviews = match review.card {
+            Some(id) => self.judged.entry((id, slot as u32)).or_default(),
+            None => {
+                let (source, external) = review.crm_card;
+                let key = (source.into(), external.into(), slot as u32);
+                self.pending.entry(key).or_default()
+            }
+        };
+        reviews.add(review, || Answered::new(checklist, review.answers));
+    }
+
+    /// The checklist of the stage at `slot` (none for a stage the funnel does not know).
+    fn checklist(&self, slot: usize) -> &'f [crate::domain::funnel::ChecklistItem] {
         let funnel = self.funnel;
-        let checklist = match self.slots[slot].kind {
+        match self.slots[slot].kind {
             Some(_) => &funnel.stage(slot).checklist[..],
             None => &[],
-        };
-        let owner = card.map_or(NO_OWNER, |(_, c)| c.owner);
+        }
+    }
+
+    /// Counts a card's reviews at the stage at `slot` as one card judged, by the verdict that
+    /// stands on it, for `owner` (the card's now).
+    fn count_card(&mut self, slot: usize, owner: Owner, reviews: &CardReviews) {
+        let checklist = self.checklist(slot);
         let t = self.slots[slot].by_owner.entry(owner).or_default();
-        t.reviews += 1;
-        t.verdicts.add(verdict, 1);
-        if let Some(s) = review.score {
+        let pick = match reviews.settled() {
+            Settled::Nothing => return,
+            Settled::Disputed => {
+                t.disputed += 1;
+                return;
+            }
+            Settled::Judged(pick) => pick,
+        };
+        let mismatch = pick.verdict != Verdict::Ok;
+        t.judged += 1;
+        t.verdicts.add(pick.verdict, 1);
+        if let Some(s) = pick.score {
             t.score_sum += s;
             t.scored += 1;
         }
-        for j in judged_items(checklist, review.answers) {
-            t.judged(slot, j.id, j.failed, mismatch);
+        for (id, failed) in pick.answered.items(checklist) {
+            t.count_item(slot, id, failed, mismatch);
         }
-        let week = self.weeks.entry(trend::monday(review.day)).or_default();
-        week.0 += 1;
-        week.1 += u64::from(mismatch);
+        let week = self.weeks.entry(trend::monday(pick.day)).or_default();
+        week.judged += 1;
+        week.mismatches += u64::from(mismatch);
     }
 
     /// Keeps the card's latest review: the latest made, the lowest id among those made at one
@@ -323,10 +370,17 @@ impl<'f> Collector<'f> {
                 }
             }
         }
-        for (week, (n, m)) in other.weeks {
-            let mine = self.weeks.entry(week).or_default();
-            mine.0 += n;
-            mine.1 += m;
+        for ((card, slot), theirs) in other.judged {
+            let slot = slots[slot as usize] as u32;
+            self.judged.entry((card, slot)).or_default().merge(theirs);
+        }
+        for ((source, external, slot), theirs) in other.pending {
+            let slot = slots[slot as usize] as u32;
+            let key = (source, external, slot);
+            self.pending.entry(key).or_default().merge(theirs);
+        }
+        for (week, counts) in other.weeks {
+            self.weeks.entry(week).or_default().add(counts);
         }
         self.returned += other.returned;
     }
@@ -337,6 +391,14 @@ impl<'f> Collector<'f> {
             if let Some(c) = self.cards.get(card) {
                 self.crm[c.crm as usize].verdicts.add(verdict, 1);
             }
+        }
+        // Each card judged counts for its owner now; a card not synced yet has none.
+        for ((card, slot), reviews) in std::mem::take(&mut self.judged) {
+            let owner = self.cards.get(card).map_or(NO_OWNER, |c| c.owner);
+            self.count_card(slot as usize, owner, &reviews);
+        }
+        for ((_, _, slot), reviews) in std::mem::take(&mut self.pending) {
+            self.count_card(slot as usize, NO_OWNER, &reviews);
         }
         let counts = self.stage_counts();
         (self.analytics(), counts)
@@ -368,10 +430,10 @@ impl<'f> Collector<'f> {
 
     fn analytics(&self) -> Analytics {
         let info = |stage: usize, id: &str| self.item_info(stage, id);
-        let group = |t: &Tally| Group {
+        let group = |t: &Tally, estimate: Option<Estimate>| Group {
             cards: t.cards,
             flagged: t.flagged,
-            figures: t.figures(&info),
+            figures: t.figures(&info, estimate),
         };
         let merged: Vec<Tally> = self.slots.iter().map(Slot::merged).collect();
         let order = self.stage_order(&merged);
@@ -380,21 +442,27 @@ impl<'f> Collector<'f> {
             .map(|&i| StageGroup {
                 stage: self.slots[i].name.clone(),
                 known: self.slots[i].kind.is_some(),
-                group: group(&merged[i]),
+                group: group(&merged[i], merged[i].own_estimate()),
             })
             .collect();
+        // The funnel's likely lying cards: each stage's share not ok over its own open cards,
+        // summed over the stages with a card judged (stages differ, and so do their samples).
+        let total = merged
+            .iter()
+            .filter_map(Tally::own_estimate)
+            .reduce(Estimate::plus);
         let (totals, managers) = self.managers();
         Analytics {
             window: self.window,
             today: self.today,
-            totals: group(&totals),
+            totals: group(&totals, total),
             returned: self.returned,
             stages,
             managers: managers
                 .iter()
-                .map(|(owner, t)| ManagerGroup {
+                .map(|(owner, t, over)| ManagerGroup {
                     manager: owner.cloned(),
-                    group: group(t),
+                    group: group(t, t.estimate(*over)),
                 })
                 .collect(),
             bottlenecks: self.bottlenecks(&order, &merged, &info),
@@ -432,26 +500,36 @@ impl<'f> Collector<'f> {
         order
     }
 
-    /// Everyone's counts together, and each manager's across the stages: ranked managers by
-    /// the cards likely lying, then those with too few reviews to rank, by cards.
-    fn managers(&self) -> (Tally, Vec<(Option<&String>, Tally)>) {
+    /// Everyone's counts together, and each manager's across the stages with the open cards
+    /// their estimate speaks for (theirs at the stages where a card of theirs was judged):
+    /// ranked managers by the cards likely lying, then those with too few cards judged to
+    /// rank, by cards.
+    fn managers(&self) -> (Tally, Vec<ManagerTally<'_>>) {
         let mut totals = Tally::default();
-        let mut managers: BTreeMap<Option<&String>, Tally> = BTreeMap::new();
+        let mut managers: BTreeMap<Option<&String>, (Tally, u64)> = BTreeMap::new();
         for slot in &self.slots {
             for (owner, t) in &slot.by_owner {
-                managers
+                let m = managers
                     .entry(self.owners.get(*owner as usize))
-                    .or_default()
-                    .merge(t);
+                    .or_default();
+                m.0.merge(t);
+                if t.judged > 0 {
+                    m.1 += t.open;
+                }
                 totals.merge(t);
             }
         }
-        let mut managers: Vec<(Option<&String>, Tally)> = managers.into_iter().collect();
-        managers.sort_by(|(a, ta), (b, tb)| {
-            let lying = |t: &Tally| t.estimated_lying().filter(|_| t.ranked()).unwrap_or(-1.0);
+        let mut managers: Vec<ManagerTally<'_>> = managers
+            .into_iter()
+            .map(|(m, (t, over))| (m, t, over))
+            .collect();
+        managers.sort_by(|(a, ta, oa), (b, tb, ob)| {
+            let lying = |t: &Tally, over: u64| {
+                (t.estimate(over).filter(|_| t.ranked())).map_or(-1.0, |e| e.lying)
+            };
             tb.ranked()
                 .cmp(&ta.ranked())
-                .then(lying(tb).total_cmp(&lying(ta)))
+                .then(lying(tb, *ob).total_cmp(&lying(ta, *oa)))
                 .then(tb.cards.cmp(&ta.cards))
                 .then(a.cmp(b))
         });

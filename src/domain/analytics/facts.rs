@@ -1,5 +1,8 @@
 //! What the analytics read from the store: each card there now, and each current review with
 //! the lead's standing decision on it.
+//!
+//! The figures count cards, not reviews: a card judged at a stage is one sample there however
+//! many auditors judged it, its verdict the one that stands ([`Settled`]; docs/analytics.md).
 
 use chrono::NaiveDate;
 
@@ -31,6 +34,12 @@ pub struct Finding<'a> {
     pub id: &'a str,
     /// The reviewed card's id; `None` while the review waits for its card to be synced.
     pub card: Option<i64>,
+    /// The card as the CRM names it (source, external id): how the reviews of a card not synced
+    /// yet are told apart.
+    pub crm_card: (&'a str, &'a str),
+    /// Who made it: of one card's reviews made in the same second, the one by the auditor
+    /// first by name is the latest (the order the CRM export takes them in).
+    pub auditor: &'a str,
     /// The card's stage when reviewed, as the CRM named it.
     pub stage: &'a str,
     /// The auditor's verdict.
@@ -92,6 +101,8 @@ mod tests {
         Finding {
             id: "r",
             card: None,
+            crm_card: ("amocrm", "1"),
+            auditor: "anna",
             stage: "Квалификация",
             at: "2026-11-02 10:00:00",
             verdict: Verdict::Ok,

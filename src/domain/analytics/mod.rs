@@ -1,6 +1,7 @@
-//! Where the funnel leaks: per stage, per manager and per manager at a stage — reviews and the
-//! share not ok (the lead's verdict where the lead overrode one), scores, idle days, flags, the
-//! checklist items failed most — the bottleneck ranking and the weekly trend.
+//! Where the funnel leaks: per stage, per manager and per manager at a stage — cards judged and
+//! the share not ok (each card once, by the verdict that stands on it: the lead's where the lead
+//! decided), how many open cards likely lie, scores, idle days, flags, the checklist items
+//! failed most — the bottleneck ranking and the weekly trend.
 //!
 //! Pure: the store streams [`CardFact`]s and then [`Finding`]s into a [`Collector`], which keeps
 //! counts (and each card's stage and owner, 12 bytes a card, to place its reviews), and
@@ -10,6 +11,7 @@
 pub mod bottlenecks;
 pub mod collector;
 pub mod facts;
+pub mod settle;
 pub mod stages;
 pub mod tally;
 pub mod trend;
@@ -21,7 +23,7 @@ pub use bottlenecks::{Bottleneck, Bottlenecks};
 pub use collector::Collector;
 pub use facts::{CardFact, Finding, Window};
 use stages::StageFigures;
-pub use tally::{FailingItem, Figures, ItemInfo, Tally};
+pub use tally::{Estimate, FailingItem, Figures, ItemInfo, Tally};
 pub use trend::Week;
 
 /// The figures of one group beside its cards.
@@ -106,11 +108,14 @@ pub fn stage_rows(base: Vec<StageFigures>, stages: &[StageGroup]) -> Vec<StageRo
                     used[i] = true;
                     stages[i].group.figures.clone()
                 }
-                None => Tally::default().figures(&|_, id| ItemInfo {
-                    stage: String::new(),
-                    text: id.to_string(),
-                    critical: false,
-                }),
+                None => Tally::default().figures(
+                    &|_, id| ItemInfo {
+                        stage: String::new(),
+                        text: id.to_string(),
+                        critical: false,
+                    },
+                    None,
+                ),
             };
             StageRow { base: b, figures }
         })
@@ -163,6 +168,8 @@ mod tests {
         Finding {
             id: "r",
             card: Some(card),
+            crm_card: ("amocrm", "c"),
+            auditor: "anna",
             stage,
             verdict,
             lead: None,
@@ -175,9 +182,9 @@ mod tests {
     }
 
     /// Five cards (two in «Встреча проведена» by its name and an alias, three in stages the
-    /// funnel does not know) and four reviews: one before the window, one sent back, one
-    /// overridden to ok by the lead. Returns what the collector made of them and the stage's
-    /// index.
+    /// funnel does not know) and four reviews: one before the window, one sent back, and the
+    /// same card's later review overridden to ok by the lead. Returns what the collector made
+    /// of them and the stage's index.
     fn five_cards_four_reviews() -> (Analytics, stages::StageCounts, crate::domain::Funnel, usize) {
         // The built-in funnel: «Встреча состоялась» is an alias of «Встреча проведена».
         let funnel = crate::funnel_config::default_funnel();
@@ -205,8 +212,8 @@ mod tests {
         let mut returned = finding(2, "Встреча проведена", Verdict::Dead, 13);
         returned.lead = Some((DecisionKind::Return, None));
         c.add_review(&returned);
-        // Overridden to ok by the lead.
-        let mut overridden = finding(1, "Встреча проведена", Verdict::Stale, 14);
+        // Card 2 judged again, and overridden to ok by the lead.
+        let mut overridden = finding(2, "Встреча проведена", Verdict::Stale, 14);
         overridden.lead = Some((DecisionKind::Override, Some(Verdict::Ok)));
         c.add_review(&overridden);
         let (a, counts) = c.finish();
@@ -218,10 +225,11 @@ mod tests {
         let (a, _, _, met) = five_cards_four_reviews();
         let s = &a.stages[met];
         assert_eq!((s.stage.as_str(), s.group.cards), ("Встреча проведена", 2));
-        // 1 of 2 not ok × 2 cards; idle 2 and 10 → 6.
+        // Card 1 stale, card 2 ok by the lead: 1 of 2 not ok × 2 open cards; idle 2 and 10 → 6.
         let f = &s.group.figures;
-        assert_eq!((f.reviews, f.mismatches), (2, 1));
+        assert_eq!((f.reviews, f.judged, f.mismatches), (2, 2, 1));
         assert_eq!(f.estimated_lying, Some(1.0));
+        assert_eq!(f.covered_cards, 2);
         assert_eq!(f.median_idle_days, Some(6.0));
         assert_eq!(f.top_failing.len(), 1);
         assert_eq!(f.top_failing[0].id, "meeting_result");
@@ -229,7 +237,8 @@ mod tests {
         assert_eq!(a.returned, 1);
         // One week, from the window's Monday (11-09) to the last review's (11-09).
         assert_eq!(a.trend.len(), 1);
-        assert_eq!((a.trend[0].reviews, a.trend[0].mismatches), (2, 1));
+        let w = &a.trend[0];
+        assert_eq!((w.reviews, w.judged, w.mismatches), (2, 2, 1));
     }
 
     #[test]
@@ -255,17 +264,16 @@ mod tests {
             (f.estimated_lying_low, f.estimated_lying_high),
             (Some(0.2), Some(1.8))
         );
-        // Every review was Ольга's cards'; two are too few to rank her above Игорь, who has
-        // more cards.
+        // Both cards are Ольга's; two are too few to rank her above Игорь, who has more cards.
         assert_eq!(a.managers[1].manager.as_deref(), Some("Ольга"));
-        assert_eq!(a.managers[1].group.figures.reviews, 2);
+        assert_eq!(a.managers[1].group.figures.judged, 2);
     }
 
     #[test]
     fn per_stage_counts_go_by_crm_name_and_count_each_cards_latest_review_as_given() {
         let (_, counts, _, _) = five_cards_four_reviews();
-        // Cards by CRM name in byte order; card 1's latest review is the overridden one
-        // (11-14), counted as the auditor gave it; card 2's the returned one.
+        // Cards by CRM name in byte order; card 1's latest review is its only one, under the
+        // alias; card 2's the overridden one (11-14), counted as the auditor gave it.
         let names: Vec<&str> = counts.stages.iter().map(|c| c.stage.as_str()).collect();
         assert_eq!(
             names,
@@ -279,7 +287,7 @@ mod tests {
         assert_eq!(
             counts.verdicts,
             [
-                ("Встреча проведена".to_string(), Verdict::Dead, 1),
+                ("Встреча проведена".to_string(), Verdict::Stale, 1),
                 ("Встреча состоялась".to_string(), Verdict::Stale, 1),
             ]
         );
@@ -342,6 +350,7 @@ mod tests {
         assert_eq!(last.figures.mismatch_rate, Some(1.0));
         // No cards there now: nothing lies there now, so it is no bottleneck.
         assert_eq!(last.figures.estimated_lying, Some(0.0));
+        assert_eq!(last.figures.covered_cards, 0);
         assert!(a.bottlenecks.stages.is_empty());
     }
 
@@ -390,5 +399,123 @@ mod tests {
         }
         // Ольга, Игорь, Вера, and no owner (the gone card 5, whose review still counts).
         assert_eq!(whole.0.managers.len(), 4);
+    }
+
+    #[test]
+    fn a_card_two_auditors_judged_is_one_sample_and_a_split_waits_for_the_lead() {
+        let funnel = crate::funnel_config::default_funnel();
+        let booking = "Бронирование";
+        let mut c = Collector::new(&funnel, day(20), Window::default());
+        for id in 1..=4 {
+            c.add_card(&card(id, booking, "Ольга", 18));
+        }
+        let by = |card: i64, auditor: &'static str, v: Verdict, d: u32| Finding {
+            auditor,
+            ..finding(card, booking, v, d)
+        };
+        // Card 1: both ok. Card 2: stale and dead (not ok either way). Card 3: ok and stale,
+        // no decision: disputed. Card 4: ok and stale, the lead accepted the ok.
+        c.add_review(&by(1, "anna", Verdict::Ok, 10));
+        c.add_review(&by(1, "boris", Verdict::Ok, 11));
+        c.add_review(&by(2, "anna", Verdict::Stale, 10));
+        c.add_review(&by(2, "boris", Verdict::Dead, 11));
+        c.add_review(&by(3, "anna", Verdict::Ok, 10));
+        c.add_review(&by(3, "boris", Verdict::Stale, 11));
+        let mut accepted = by(4, "anna", Verdict::Ok, 10);
+        accepted.lead = Some((DecisionKind::Accept, None));
+        c.add_review(&accepted);
+        c.add_review(&by(4, "boris", Verdict::Stale, 12));
+        let (a, _) = c.finish();
+        let f = &a.stages[funnel.resolve(booking).unwrap()].group.figures;
+        // 8 reviews; 3 cards judged (1, 2, 4), 1 not ok (card 2, by the later verdict), 1
+        // disputed: too few to rank, whatever 8 reviews would say.
+        assert_eq!((f.reviews, f.judged, f.disputed), (8, 3, 1));
+        assert_eq!((f.mismatches, f.review_verdicts.dead), (1, 1));
+        assert!(!f.ranked);
+        assert_eq!(a.totals.figures.disputed, 1);
+        let weeks: Vec<(u64, u64)> = a.trend.iter().map(|w| (w.reviews, w.judged)).collect();
+        assert_eq!(weeks, [(8, 3)]);
+    }
+
+    #[test]
+    fn the_total_estimate_speaks_for_the_open_cards_of_the_judged_stages_only() {
+        let funnel = crate::funnel_config::default_funnel();
+        let (met, booking) = ("Встреча проведена", "Бронирование");
+        let mut c = Collector::new(&funnel, day(20), Window::default());
+        // Встреча проведена: 10 open cards (Ольга 1–6, Игорь 7–10) and 2 closed ones (11, 12).
+        for id in 1..=12 {
+            let owner = if id <= 6 { "Ольга" } else { "Игорь" };
+            c.add_card(&CardFact {
+                closed: id > 10,
+                ..card(id, met, owner, 18)
+            });
+        }
+        // Бронирование: 20 open cards of Ольга's (21–40); Первичный контакт: 50 never judged;
+        // Успешно реализовано (won): 30.
+        for id in 21..=40 {
+            c.add_card(&card(id, booking, "Ольга", 18));
+        }
+        for id in 41..=90 {
+            c.add_card(&card(id, "Первичный контакт", "Игорь", 18));
+        }
+        for id in 91..=120 {
+            c.add_card(&card(id, "Успешно реализовано", "Игорь", 18));
+        }
+        // Встреча проведена: cards 1–5 judged, 1 and 2 not ok (Ольга's); card 1 twice.
+        for id in 1..=5 {
+            let v = if id <= 2 { Verdict::Stale } else { Verdict::Ok };
+            c.add_review(&finding(id, met, v, 12));
+        }
+        c.add_review(&Finding {
+            auditor: "boris",
+            ..finding(1, met, Verdict::Dead, 13)
+        });
+        // Бронирование: cards 21–24 judged, 21 not ok. A won card judged ok.
+        for id in 21..=24 {
+            let v = if id == 21 { Verdict::Dead } else { Verdict::Ok };
+            c.add_review(&finding(id, booking, v, 12));
+        }
+        c.add_review(&finding(91, "Успешно реализовано", Verdict::Ok, 12));
+        let (a, _) = c.finish();
+        let stage = |name: &str| &a.stages[funnel.resolve(name).unwrap()].group.figures;
+        // Встреча проведена: 2 of 5 × 10 open = 4; Wilson(2, 5) = 11.8 %–76.9 % → 1.2–7.7.
+        let m = stage(met);
+        assert_eq!(
+            (m.judged, m.covered_cards, m.estimated_lying),
+            (5, 10, Some(4.0))
+        );
+        assert_eq!(
+            (m.estimated_lying_low, m.estimated_lying_high),
+            (Some(1.2), Some(7.7))
+        );
+        // Бронирование: 1 of 4 × 20 = 5; Wilson(1, 4) = 4.6 %–69.9 % → 0.9–14.0.
+        let b = stage(booking);
+        assert_eq!((b.covered_cards, b.estimated_lying), (20, Some(5.0)));
+        assert_eq!(
+            (b.estimated_lying_low, b.estimated_lying_high),
+            (Some(0.9), Some(14.0))
+        );
+        // The won stage speaks for no open card; Первичный контакт was never judged.
+        assert_eq!(stage("Успешно реализовано").covered_cards, 0);
+        assert_eq!(stage("Первичный контакт").estimated_lying, None);
+        // The funnel: 4 + 5 = 9 of the 30 open cards of the judged stages (not 3 of 10 judged
+        // × the 120 cards), the intervals' ends summed; from 10 cards judged.
+        let t = &a.totals.figures;
+        assert_eq!((t.judged, t.mismatches), (10, 3));
+        assert_eq!((t.covered_cards, t.estimated_lying), (30, Some(9.0)));
+        assert_eq!(
+            (t.estimated_lying_low, t.estimated_lying_high),
+            (Some(2.1), Some(21.7))
+        );
+        let olga = a
+            .managers
+            .iter()
+            .find(|m| m.manager.as_deref() == Some("Ольга"))
+            .unwrap();
+        // Ольга's judged cards: 1–5 (Встреча проведена) and 21–24: 3 of 9 not ok, over her
+        // 6 open cards there and 20 at Бронирование: 3/9 × 26 = 8.7.
+        let f = &olga.group.figures;
+        assert_eq!((f.judged, f.mismatches, f.covered_cards), (9, 3, 26));
+        assert_eq!(f.estimated_lying, Some(8.7));
     }
 }

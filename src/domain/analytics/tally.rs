@@ -10,7 +10,7 @@ use crate::domain::analytics::stages::VerdictCounts;
 /// How many items a group lists as failing most, and as the likely cause of a bottleneck.
 pub const TOP_ITEMS: usize = 3;
 
-/// Reviews a group needs before its share not ok is ranked: below it, one review would make a
+/// Cards judged a group needs before its share not ok is ranked: below it, one card would make a
 /// manager "the worst" on a coin toss.
 pub const MIN_SAMPLE: u64 = 5;
 
@@ -50,11 +50,36 @@ pub type Namer<'a> = &'a dyn Fn(usize, &str) -> ItemInfo;
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct ItemTally {
-    /// Reviews that answered it (not n/a).
+    /// Cards judged whose standing review answered it (not n/a).
     pub judged: u64,
     pub failed: u64,
-    /// Failed in a review whose verdict was not ok.
+    /// Failed on a card whose verdict was not ok.
     pub failed_in_mismatch: u64,
+}
+
+/// How many of some open cards likely lie: the share not ok among the cards judged, times the
+/// open cards it speaks for, with its 95 % interval.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Estimate {
+    /// The open cards it speaks for.
+    pub over: u64,
+    pub lying: f64,
+    pub low: f64,
+    pub high: f64,
+}
+
+impl Estimate {
+    /// Two estimates over different cards (two stages), added. The interval's ends are added
+    /// too: each stage's 95 % interval holding its truth puts the sum between them, so the
+    /// summed interval is wider than a 95 % one of the sum (it errs on the side of saying less).
+    pub fn plus(self, o: Estimate) -> Estimate {
+        Estimate {
+            over: self.over + o.over,
+            lying: self.lying + o.lying,
+            low: self.low + o.low,
+            high: self.high + o.high,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -62,10 +87,20 @@ pub struct Tally {
     /// Cards there now (not gone).
     pub cards: u64,
     pub flagged: u64,
-    /// Open cards (not closed, not at a won or lost stage) by whole idle days.
+    /// Open cards there now (not closed, not at a won or lost stage): what the reviews sample
+    /// and an estimate speaks for.
+    pub open: u64,
+    /// Open cards with a day to count from, by whole idle days.
     pub idle: BTreeMap<u32, u64>,
-    /// Current reviews counted (those the lead sent back are not).
+    /// Current reviews that landed (those the lead sent back did not), each auditor's apart.
     pub reviews: u64,
+    /// Cards judged: each card once (per stage it was judged at), by the verdict that stands
+    /// on it. The sample every share is of.
+    pub judged: u64,
+    /// Cards whose auditors split on whether they are ok, with no decision of the lead: no
+    /// sample until the lead settles them.
+    pub disputed: u64,
+    /// The judged cards by the verdict that stands.
     pub verdicts: VerdictCounts,
     pub score_sum: f64,
     pub scored: u64,
@@ -76,10 +111,13 @@ impl Tally {
     pub fn merge(&mut self, other: &Tally) {
         self.cards += other.cards;
         self.flagged += other.flagged;
+        self.open += other.open;
         for (days, n) in &other.idle {
             *self.idle.entry(*days).or_default() += n;
         }
         self.reviews += other.reviews;
+        self.judged += other.judged;
+        self.disputed += other.disputed;
         for v in crate::domain::review::Verdict::ALL {
             self.verdicts.add(v, other.verdicts.get(v));
         }
@@ -96,34 +134,41 @@ impl Tally {
         }
     }
 
+    /// Judged cards whose verdict is not ok.
     pub fn mismatches(&self) -> u64 {
-        self.reviews - self.verdicts.ok
+        self.judged - self.verdicts.ok
     }
 
     pub fn mismatch_rate(&self) -> Option<f64> {
-        share(self.mismatches(), self.reviews)
+        share(self.mismatches(), self.judged)
     }
 
-    /// Cards there now that likely lie: the share of reviews not ok at the group, times its
-    /// cards. `None` before any review.
-    pub fn estimated_lying(&self) -> Option<f64> {
-        self.mismatch_rate().map(|r| r * self.cards as f64)
+    /// How many of `over` open cards likely lie: the share of judged cards not ok, times them,
+    /// with the Wilson interval of the share times them. `None` before any card is judged.
+    pub fn estimate(&self, over: u64) -> Option<Estimate> {
+        let rate = self.mismatch_rate()?;
+        let (lo, hi) = wilson(self.mismatches(), self.judged)?;
+        let n = over as f64;
+        Some(Estimate {
+            over,
+            lying: rate * n,
+            low: lo * n,
+            high: hi * n,
+        })
     }
 
-    /// [`Tally::estimated_lying`] as a 95 % interval: the Wilson interval of the share not ok,
-    /// times the cards.
-    pub fn lying_interval(&self) -> Option<(f64, f64)> {
-        let cards = self.cards as f64;
-        wilson(self.mismatches(), self.reviews).map(|(lo, hi)| (lo * cards, hi * cards))
+    /// A stage's, or a manager's at one stage: over its open cards.
+    pub fn own_estimate(&self) -> Option<Estimate> {
+        self.estimate(self.open)
     }
 
-    /// Enough reviews for the group's share not ok to be ranked ([`MIN_SAMPLE`]).
+    /// Enough cards judged for the group's share not ok to be ranked ([`MIN_SAMPLE`]).
     pub fn ranked(&self) -> bool {
-        self.reviews >= MIN_SAMPLE
+        self.judged >= MIN_SAMPLE
     }
 
     /// Counts one answer to item `id` of stage `stage`.
-    pub fn judged(&mut self, stage: usize, id: &str, failed: bool, mismatch: bool) {
+    pub fn count_item(&mut self, stage: usize, id: &str, failed: bool, mismatch: bool) {
         let items = self.items.entry(stage).or_default();
         let t = match items.get_mut(id) {
             Some(t) => t,
@@ -134,17 +179,20 @@ impl Tally {
         t.failed_in_mismatch += u64::from(failed && mismatch);
     }
 
-    /// The figures, naming items through `info`.
-    pub fn figures(&self, info: Namer) -> Figures {
+    /// The figures, naming items through `info`, with the group's estimate of lying cards.
+    pub fn figures(&self, info: Namer, estimate: Option<Estimate>) -> Figures {
         Figures {
             flagged_share: share(self.flagged, self.cards).map(rate),
             reviews: self.reviews,
+            judged: self.judged,
+            disputed: self.disputed,
             review_verdicts: self.verdicts,
             mismatches: self.mismatches(),
             mismatch_rate: self.mismatch_rate().map(rate),
-            estimated_lying: self.estimated_lying().map(tenths),
-            estimated_lying_low: self.lying_interval().map(|(lo, _)| tenths(lo)),
-            estimated_lying_high: self.lying_interval().map(|(_, hi)| tenths(hi)),
+            estimated_lying: estimate.map(|e| tenths(e.lying)),
+            estimated_lying_low: estimate.map(|e| tenths(e.low)),
+            estimated_lying_high: estimate.map(|e| tenths(e.high)),
+            covered_cards: estimate.map_or(0, |e| e.over),
             ranked: self.ranked(),
             scored: self.scored,
             average_score: (self.scored > 0).then(|| tenths(self.score_sum / self.scored as f64)),
@@ -154,7 +202,7 @@ impl Tally {
         }
     }
 
-    /// The items failed most in reviews not ok: what most likely makes the group's cards lie.
+    /// The items failed most on cards not ok: what most likely makes the group's cards lie.
     pub fn likely_cause(&self, info: Namer) -> Vec<FailingItem> {
         self.top(info, |t| t.failed_in_mismatch)
     }
@@ -194,24 +242,33 @@ impl Tally {
 pub struct Figures {
     /// Flagged cards / cards.
     pub flagged_share: Option<f64>,
-    /// Current reviews counted (made at the stage, or of the manager's cards).
+    /// Current reviews that landed (made at the stage, or of the manager's cards), each
+    /// auditor's apart.
     pub reviews: u64,
-    /// Those reviews by the verdict as it landed (the lead's on an override).
+    /// Cards judged: each once, by the verdict that stands on it. The sample of every share.
+    pub judged: u64,
+    /// Cards the auditors split on (ok or not) that the lead has yet to settle: not judged.
+    pub disputed: u64,
+    /// The judged cards by the verdict that stands (the lead's on an override).
     pub review_verdicts: VerdictCounts,
-    /// Reviews whose verdict is not ok.
+    /// Judged cards whose verdict is not ok.
     pub mismatches: u64,
-    /// Mismatches / reviews.
+    /// Mismatches / judged.
     pub mismatch_rate: Option<f64>,
-    /// Mismatch rate × cards: how many of the cards there now likely lie.
+    /// How many of the open cards it speaks for (`covered_cards`) likely lie.
     pub estimated_lying: Option<f64>,
-    /// The 95 % (Wilson) interval of the estimate: a few reviews say little.
+    /// The 95 % (Wilson) interval of the estimate: a few cards say little.
     pub estimated_lying_low: Option<f64>,
     pub estimated_lying_high: Option<f64>,
-    /// At least [`MIN_SAMPLE`] reviews: the group takes part in rankings.
+    /// The open cards the estimate speaks for: a stage's open cards; a manager's open cards at
+    /// the stages their cards were judged at; in the totals, the open cards of the stages with
+    /// a card judged. 0 without an estimate.
+    pub covered_cards: u64,
+    /// At least [`MIN_SAMPLE`] cards judged: the group takes part in rankings.
     pub ranked: bool,
-    /// Reviews with a score (the sample of `average_score`).
+    /// Judged cards with a score (the sample of `average_score`).
     pub scored: u64,
-    /// The mean checklist score of the reviews that have one.
+    /// The mean checklist score of the judged cards that have one.
     pub average_score: Option<f64>,
     /// Open cards (not closed, not at a won or lost stage) with a date to count idle days from:
     /// the ones the median is taken over.
@@ -228,11 +285,11 @@ pub struct FailingItem {
     pub text: String,
     pub critical: bool,
     pub failed: u64,
-    /// Reviews that judged it (not n/a).
+    /// Judged cards that answered it (not n/a).
     pub judged: u64,
     /// Failed / judged.
     pub fail_rate: Option<f64>,
-    /// Failed in reviews whose verdict was not ok.
+    /// Failed on cards whose verdict was not ok.
     pub failed_in_mismatch: u64,
 }
 
@@ -297,19 +354,22 @@ mod tests {
     }
 
     #[test]
-    fn one_review_not_ok_says_little_about_twenty_one_cards() {
+    fn one_card_not_ok_says_little_about_twenty_one_cards() {
         let mut t = Tally {
-            cards: 21,
-            reviews: 1,
+            cards: 25,
+            open: 21,
+            judged: 1,
             ..Tally::default()
         };
         t.verdicts.add(crate::domain::review::Verdict::Stale, 1);
-        assert_eq!(t.estimated_lying(), Some(21.0));
-        let (lo, hi) = t.lying_interval().unwrap();
+        let e = t.own_estimate().unwrap();
+        // Over the 21 open cards, not the 25 there.
+        assert_eq!((e.over, e.lying), (21, 21.0));
         // 1 of 1: the share lies anywhere from about 21 % to 100 %.
-        assert!((lo - 21.0 * 0.2065).abs() < 0.01, "{lo}");
-        assert_eq!(hi, 21.0);
+        assert!((e.low - 21.0 * 0.2065).abs() < 0.01, "{}", e.low);
+        assert_eq!(e.high, 21.0);
         assert!(!t.ranked());
+        assert_eq!(Tally::default().own_estimate(), None);
     }
 
     #[test]
@@ -329,7 +389,7 @@ mod tests {
         let mut t = Tally::default();
         for (id, failed) in [("b", 2), ("a", 2), ("c", 5), ("d", 1), ("e", 0)] {
             for n in 0..10 {
-                t.judged(0, id, n < failed, false);
+                t.count_item(0, id, n < failed, false);
             }
         }
         let info = |_: usize, id: &str| ItemInfo {
@@ -341,7 +401,7 @@ mod tests {
             },
             critical: id == "c",
         };
-        let top = t.figures(&info).top_failing;
+        let top = t.figures(&info, None).top_failing;
         let ids: Vec<&str> = top.iter().map(|i| i.id.as_str()).collect();
         assert_eq!(ids, ["c", "a", "b"]);
         assert_eq!((top[0].text.as_str(), top[0].critical), ("Текст c", true));

@@ -1,5 +1,6 @@
-//! The weekly trend: reviews and the share not ok per ISO week (Monday to Sunday), weeks
-//! without reviews included, so that a chart's gaps are real gaps.
+//! The weekly trend: reviews, cards judged and the share not ok per ISO week (Monday to
+//! Sunday), weeks without reviews included, so that a chart's gaps are real gaps. A card counts
+//! in the week of the review whose verdict stands on it.
 
 use std::collections::BTreeMap;
 
@@ -15,9 +16,29 @@ pub struct Week {
     pub week: String,
     /// Its Monday.
     pub starts: NaiveDate,
+    /// Current reviews that landed that week.
     pub reviews: u64,
+    /// Cards whose standing verdict was given that week, and those not ok.
+    pub judged: u64,
     pub mismatches: u64,
+    /// Mismatches / judged.
     pub mismatch_rate: Option<f64>,
+}
+
+/// One week's counts, as the collector keeps them.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct WeekCounts {
+    pub reviews: u64,
+    pub judged: u64,
+    pub mismatches: u64,
+}
+
+impl WeekCounts {
+    pub fn add(&mut self, o: WeekCounts) {
+        self.reviews += o.reviews;
+        self.judged += o.judged;
+        self.mismatches += o.mismatches;
+    }
 }
 
 /// The Monday of `day`'s ISO week.
@@ -25,9 +46,9 @@ pub fn monday(day: NaiveDate) -> NaiveDate {
     day - Days::new(u64::from(day.weekday().num_days_from_monday()))
 }
 
-/// `counts`: (reviews, mismatches) per Monday. The weeks run from the window's first week (or
-/// the first week with reviews) to its last (or the last with reviews).
-pub fn weeks(counts: &BTreeMap<NaiveDate, (u64, u64)>, window: &Window) -> Vec<Week> {
+/// `counts` per Monday. The weeks run from the window's first week (or the first week with
+/// reviews) to its last (or the last with reviews).
+pub fn weeks(counts: &BTreeMap<NaiveDate, WeekCounts>, window: &Window) -> Vec<Week> {
     let first = window.since.map(monday).or(counts.keys().next().copied());
     let last = window
         .until
@@ -38,14 +59,15 @@ pub fn weeks(counts: &BTreeMap<NaiveDate, (u64, u64)>, window: &Window) -> Vec<W
     };
     let mut out = Vec::new();
     while at <= last {
-        let (reviews, mismatches) = counts.get(&at).copied().unwrap_or_default();
+        let c = counts.get(&at).copied().unwrap_or_default();
         let iso = at.iso_week();
         out.push(Week {
             week: format!("{}-W{:02}", iso.year(), iso.week()),
             starts: at,
-            reviews,
-            mismatches,
-            mismatch_rate: share(mismatches, reviews).map(rate),
+            reviews: c.reviews,
+            judged: c.judged,
+            mismatches: c.mismatches,
+            mismatch_rate: share(c.mismatches, c.judged).map(rate),
         });
         at = at + Days::new(7);
     }
@@ -60,12 +82,21 @@ mod tests {
         NaiveDate::from_ymd_opt(y, m, day).unwrap()
     }
 
+    /// `n` cards judged (by as many reviews), `bad` not ok.
+    fn counts(n: u64, bad: u64) -> WeekCounts {
+        WeekCounts {
+            reviews: n,
+            judged: n,
+            mismatches: bad,
+        }
+    }
+
     #[test]
     fn weeks_start_on_monday_and_cross_the_year_as_iso_says() {
         // 2026-11-20 is a Friday; 2027-01-01 is a Friday of 2026's week 53.
         assert_eq!(monday(d(2026, 11, 20)), d(2026, 11, 16));
         assert_eq!(monday(d(2026, 11, 16)), d(2026, 11, 16));
-        let counts = BTreeMap::from([(d(2026, 12, 28), (4, 1))]);
+        let counts = BTreeMap::from([(d(2026, 12, 28), counts(4, 1))]);
         let w = weeks(&counts, &Window::default());
         assert_eq!(w.len(), 1);
         assert_eq!(w[0].week, "2026-W53");
@@ -74,7 +105,10 @@ mod tests {
 
     #[test]
     fn empty_weeks_are_kept_and_the_window_sets_the_ends() {
-        let counts = BTreeMap::from([(d(2026, 11, 2), (2, 2)), (d(2026, 11, 16), (3, 0))]);
+        let counts = BTreeMap::from([
+            (d(2026, 11, 2), counts(2, 2)),
+            (d(2026, 11, 16), counts(3, 0)),
+        ]);
         let w = weeks(&counts, &Window::default());
         let labels: Vec<&str> = w.iter().map(|w| w.week.as_str()).collect();
         assert_eq!(labels, ["2026-W45", "2026-W46", "2026-W47"]);

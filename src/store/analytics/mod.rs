@@ -169,11 +169,11 @@ impl Store {
     }
 
     /// Each review's latest decision not taken back, in one read: cheaper than looking one up
-    /// per review.
+    /// per review. Latest as the exports and the server take it (by its sequence first).
     fn standing_decisions(&self) -> Result<HashMap<String, Decision>, StoreError> {
         let mut stmt = self.conn.prepare(
             "SELECT review_id, decision, verdict FROM lead_decisions WHERE withdrawn_at IS NULL
-             ORDER BY review_id, created_at DESC, rowid DESC",
+             ORDER BY review_id, seq DESC, created_at DESC, id DESC",
         )?;
         let mut rows = stmt.query([])?;
         let mut out: HashMap<String, Decision> = HashMap::new();
@@ -205,8 +205,8 @@ impl Store {
         let settled = self.settled_cards()?;
         let (since, before) = bounds(window);
         let mut stmt = self.conn.prepare(
-            "SELECT id, card_id, stage, verdict, score, checklist, created_at, card_source,
-                    card_external_id
+            "SELECT id, card_id, stage, verdict, score, checklist, created_at,
+                    card_source, card_external_id, auditor
              FROM reviews
              WHERE superseded_by IS NULL AND withdrawn_at IS NULL
                AND (?1 IS NULL OR created_at >= ?1)
@@ -233,6 +233,8 @@ impl Store {
             f(&Finding {
                 id,
                 card: r.get(1)?,
+                crm_card: (required(r, 7)?, required(r, 8)?),
+                auditor: required(r, 9)?,
                 stage: required(r, 2)?,
                 verdict: text(r, 3)?
                     .and_then(Verdict::from_name)

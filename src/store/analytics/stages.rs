@@ -57,11 +57,13 @@ impl Store {
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
-    /// Every review not withdrawn, with its time and the lead's standing decision.
+    /// Every review not withdrawn (replaced ones too, marked), with its time and the lead's
+    /// standing decision.
     pub fn review_facts(&self) -> Result<Vec<crate::domain::auditors::ReviewFact>, StoreError> {
         use crate::domain::decision::DecisionKind;
         let mut stmt = self.conn.prepare(
-            "SELECT r.auditor, r.seconds_spent, d.decision, r.stage, r.checklist, d.checklist
+            "SELECT r.auditor, r.seconds_spent, d.decision, r.stage, r.checklist, d.checklist,
+                    r.superseded_by IS NULL
              FROM reviews r LEFT JOIN lead_decisions d ON d.rowid = (
                  SELECT d2.rowid FROM lead_decisions d2
                  WHERE d2.review_id = r.id AND d2.withdrawn_at IS NULL
@@ -74,6 +76,7 @@ impl Store {
             let lead: Option<String> = r.get(5)?;
             Ok(crate::domain::auditors::ReviewFact {
                 auditor: r.get(0)?,
+                current: r.get(6)?,
                 seconds: r.get(1)?,
                 decision: d.as_deref().and_then(DecisionKind::from_name),
                 stage: r.get(3)?,

@@ -29,7 +29,9 @@ impl PgStore {
                 tally.add(funnel, card);
             }
         })?;
-        Ok(tally.rows(funnel))
+        let mut rows = tally.rows(funnel);
+        crate::domain::fill::mark_unexported(&mut rows, funnel, &self.all_source_columns()?);
+        Ok(rows)
     }
 
     /// Calls `f` with every card not gone, in id order, read through a portal a page at a time.

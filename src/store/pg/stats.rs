@@ -77,8 +77,9 @@ impl PgStore {
         let (since, before) = bounds(&window);
         let params: [&(dyn ToSql + Sync); 2] = [&since, &before];
         let mut rows = conn.query_raw(
-            "SELECT id, card_id, stage, verdict, score, checklist, created_at, card_source,
-                    card_external_id FROM reviews
+            "SELECT id, card_id, stage, verdict, score, checklist, created_at,
+                    card_source, card_external_id, auditor
+             FROM reviews
              WHERE superseded_by IS NULL AND withdrawn_at IS NULL
                AND ($1::text IS NULL OR created_at >= $1)
                AND ($2::text IS NULL OR created_at < $2)",
@@ -103,6 +104,8 @@ impl PgStore {
             collector.add_review(&Finding {
                 id,
                 card: r.get(1),
+                crm_card: (r.get(7), r.get(8)),
+                auditor: r.get(9),
                 stage: r.get(2),
                 verdict: Verdict::from_name(verdict).unwrap_or(Verdict::Unclear),
                 lead: decisions.get(id).copied(),
@@ -147,7 +150,8 @@ impl PgStore {
 
     pub fn review_facts(&self) -> Result<Vec<ReviewFact>, StoreError> {
         let rows = self.conn.borrow_mut().query(
-            "SELECT r.auditor, r.seconds_spent, d.decision, r.stage, r.checklist, d.checklist
+            "SELECT r.auditor, r.seconds_spent, d.decision, r.stage, r.checklist, d.checklist,
+                    r.superseded_by IS NULL
              FROM reviews r LEFT JOIN LATERAL (
                  SELECT d2.decision, d2.checklist FROM lead_decisions d2
                  WHERE d2.review_id = r.id AND d2.withdrawn_at IS NULL
@@ -163,6 +167,7 @@ impl PgStore {
                 let lead: Option<&str> = r.get(5);
                 ReviewFact {
                     auditor: r.get(0),
+                    current: r.get(6),
                     seconds: r.get(1),
                     decision: d.and_then(DecisionKind::from_name),
                     stage: r.get(3),

@@ -27,6 +27,13 @@ fn emptiest(r: &FillRow) -> Option<&OwnerFill> {
 
 /// The owner who leaves the field empty most: the name, and the cards they keep it on of theirs.
 fn who(r: &FillRow) -> Option<(String, String)> {
+    // A field the CRM never sends: said in place of an owner to blame.
+    if !r.not_exported_by.is_empty() {
+        return Some((
+            crate::text::fields::not_exported(&r.not_exported_by),
+            String::new(),
+        ));
+    }
     emptiest(r).map(|o| {
         let name = o.owner.as_deref().map_or_else(msg::fields_no_owner, |n| {
             crate::text::safe::line(n).into_owned()
@@ -37,6 +44,9 @@ fn who(r: &FillRow) -> Option<(String, String)> {
 
 /// `name count` in `cols` columns: the name gives way, the count stays.
 fn fit_who(name: &str, count: &str, cols: usize) -> String {
+    if count.is_empty() {
+        return fit(name, cols);
+    }
     let tail = width(count) + 1;
     if cols > tail + 1 {
         format!("{} {count}", fit(name, cols - tail))

@@ -1,5 +1,5 @@
-//! The stats screen: where the funnel leaks. Cards and the share of reviews not ok per stage,
-//! reviews per week, the managers, and the bottlenecks (enter opens their cards).
+//! The stats screen: where the funnel leaks. Cards and the share of cards judged not ok per
+//! stage, reviews per day, the managers, and the bottlenecks (enter opens their cards).
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -43,7 +43,7 @@ pub fn draw(s: &StatsScreen, theme: &Theme, frame: &mut Frame<'_>, area: Rect) {
 }
 
 fn stage_panel(f: &StatsFigures, theme: &Theme, frame: &mut Frame<'_>, stages: Rect) {
-    // Per stage: cards as a bar, and the share of reviews not ok as a second bar.
+    // Per stage: cards as a bar, and the share of cards judged not ok as a second bar.
     let inner_w = stages.width.saturating_sub(2) as usize;
     let name_w = (inner_w / 3).max(10);
     let bar_w = inner_w.saturating_sub(name_w + 22) / 2;
@@ -70,7 +70,7 @@ fn stage_panel(f: &StatsFigures, theme: &Theme, frame: &mut Frame<'_>, stages: R
                 Span::raw(format!("{:>5}", pct(rate))),
                 // The sample the share comes from.
                 Span::styled(
-                    format!(" {:>5}", msg::of_reviews(r.figures.reviews)),
+                    format!(" {:>5}", msg::of_reviews(r.figures.judged)),
                     theme.dim,
                 ),
             ])
@@ -107,14 +107,14 @@ fn trend_panel(days: &[u64], a: &Analytics, theme: &Theme, frame: &mut Frame<'_>
             Line::from(fit(
                 &msg::stats_last_week(
                     last.map_or("—", |w| w.week.as_str()),
-                    last.map_or(0, |w| w.reviews),
+                    last.map_or(0, |w| w.judged),
                     &pct(last.and_then(|w| w.mismatch_rate)),
                 ),
                 room,
             )),
             Line::from(fit(
                 &msg::stats_totals(
-                    a.totals.figures.reviews,
+                    a.totals.figures.judged,
                     &pct(a.totals.figures.mismatch_rate),
                 ),
                 room,
@@ -145,7 +145,7 @@ fn managers_panel(a: &Analytics, theme: &Theme, frame: &mut Frame<'_>, managers:
         (headers.iter().zip(&widths)).map(|(h, w)| Cell::from(fit(h, *w)).style(theme.bold)),
     );
     let rows = a.managers.iter().map(|m| {
-        // Too few reviews to rank: listed last, dimmed.
+        // Too few cards judged to rank: listed last, dimmed.
         let style = if m.group.figures.ranked {
             ratatui::style::Style::new()
         } else {
@@ -154,7 +154,7 @@ fn managers_panel(a: &Analytics, theme: &Theme, frame: &mut Frame<'_>, managers:
         Row::new(vec![
             Cell::from(super::cell(name(m), widths[0])),
             Cell::from(Line::from(m.group.cards.to_string()).right_aligned()),
-            Cell::from(Line::from(m.group.figures.reviews.to_string()).right_aligned()),
+            Cell::from(Line::from(m.group.figures.judged.to_string()).right_aligned()),
             Cell::from(Line::from(pct(m.group.figures.mismatch_rate)).right_aligned()),
             Cell::from(
                 Line::from(
@@ -214,7 +214,7 @@ fn bottlenecks_panel(
                         ),
                         theme.fail,
                     ),
-                    Span::styled(format!("{}/{} ", x.mismatches, x.reviews), theme.dim),
+                    Span::styled(format!("{}/{} ", x.mismatches, x.judged), theme.dim),
                     Span::raw(format!("{}{who}", clip(&x.stage, 40))),
                     Span::styled(cause, theme.dim),
                 ],

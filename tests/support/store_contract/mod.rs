@@ -154,6 +154,13 @@ macro_rules! store_contract {
             }
         }
         #[test]
+        fn the_stats_count_each_card_judged_once_by_the_verdict_that_stands() {
+            let backend = $backend;
+            if $crate::contract::Backend::available(&backend) {
+                $crate::contract::stories::stats_count_each_card_once(&backend);
+            }
+        }
+        #[test]
         fn fill_rates_count_every_card_and_read_no_field_kept_where_none_is() {
             let backend = $backend;
             if $crate::contract::Backend::available(&backend) {

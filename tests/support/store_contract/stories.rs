@@ -467,9 +467,10 @@ pub fn lead_decision_stands_over_a_later_review<B: Backend>(backend: &B) {
             ("r-again".into(), true, false, true, false),
         ]
     );
+    // One card, one sample: dead, whatever the new review says.
     assert_eq!(
         (landed(&*store, Verdict::Dead), landed(&*store, Verdict::Ok)),
-        (2, 0)
+        (1, 0)
     );
     // Sending the new review back leaves the card where the override put it.
     let back = store
@@ -489,7 +490,7 @@ pub fn lead_decision_stands_over_a_later_review<B: Backend>(backend: &B) {
     assert_eq!(settled(&*store), ("r-again".into(), Verdict::Ok));
     assert_eq!(
         (landed(&*store, Verdict::Dead), landed(&*store, Verdict::Ok)),
-        (0, 2)
+        (0, 1)
     );
     // Undone: the override stands again.
     store.withdraw_decision(&accept, at(20, 16)).unwrap();
@@ -761,8 +762,9 @@ pub fn judged_card_sent_back_or_withdrawn_is_handed_out_again<B: Backend>(backen
 }
 
 /// The fill rates through the port (`okk fields`, the report, the reviewer's fields view): the
-/// seeded cards carry no custom field, so each field the funnel declares reads 0 of 6 at their
-/// one stage, in the funnel's order, from every backend alike.
+/// seeded cards carry no custom field, and their source's export has no column for any, so each
+/// field the funnel declares reads "not exported by" that source — 0 of 6 cards at their one
+/// stage, no rate, no owner to blame — in the funnel's order, from every backend alike.
 pub fn fill_rows_of_cards_without_fields<B: Backend>(backend: &B) {
     let handle = backend.seeded(SIX);
     let store = backend.open(&handle).unwrap();
@@ -778,10 +780,93 @@ pub fn fill_rows_of_cards_without_fields<B: Backend>(backend: &B) {
     for r in &rows {
         assert_eq!(
             (r.stage.as_str(), r.cards, r.filled, r.rate),
-            (STAGE, 6, 0, Some(0.0)),
+            (STAGE, 6, 0, None),
             "{r:?}"
         );
-        let owners: u64 = r.owners.iter().map(|o| o.cards).sum();
-        assert_eq!(owners, 6);
+        assert_eq!(r.not_exported_by.len(), 1, "{r:?}");
+        assert!(r.owners.is_empty(), "{r:?}");
     }
+}
+
+/// `okk stats` through the port, from every backend alike: each card judged once, by the
+/// verdict that stands on it (docs/analytics.md), the estimate over the open cards.
+///
+/// | card | anna          | boris       | lead               | stands               |
+/// |------|---------------|-------------|--------------------|----------------------|
+/// | c1   | stale (10:00) | dead (11:00)|                    | dead (both not ok)   |
+/// | w2   | ok            | stale       |                    | disputed: no sample  |
+/// | w1   | dead          |             | override → ok      | ok (the lead's)      |
+/// | i1   | ok            | ok          |                    | ok (one card)        |
+/// | i2   | stale         |             | sent back          | nothing              |
+/// | i0   |               |             |                    | not judged           |
+///
+/// 7 reviews landed, 3 cards judged, 1 not ok: 1/3 × 6 open cards = 2; Wilson(1, 3) = 6.1 %–
+/// 79.2 % → 0.4–4.8. anna's 5 reviews and boris's 3 are the 7 and the one sent back.
+pub fn stats_count_each_card_once<B: Backend>(backend: &B) {
+    let handle = backend.seeded(SIX);
+    let mut store = backend.open(&handle).unwrap();
+    let reviews = [
+        ("anna", "c1", Verdict::Stale, "a-c1", at(20, 10)),
+        ("boris", "c1", Verdict::Dead, "b-c1", at(20, 11)),
+        ("anna", "w2", Verdict::Ok, "a-w2", at(20, 10)),
+        ("boris", "w2", Verdict::Stale, "b-w2", at(20, 11)),
+        ("anna", "w1", Verdict::Dead, "a-w1", at(20, 10)),
+        ("anna", "i1", Verdict::Ok, "a-i1", at(20, 10)),
+        ("boris", "i1", Verdict::Ok, "b-i1", at(20, 11)),
+        ("anna", "i2", Verdict::Stale, "a-i2", at(20, 10)),
+    ];
+    for (auditor, card, v, id, when) in reviews {
+        let p = verdict(&*store, auditor, card, v, id, when);
+        save(&mut *store, &p);
+    }
+    store
+        .decide(
+            "a-w1",
+            "lena",
+            &Decision::overrule(Verdict::Ok, None),
+            at(20, 12),
+        )
+        .unwrap();
+    store
+        .decide(
+            "a-i2",
+            "lena",
+            &Decision::send_back("look again".into()),
+            at(20, 12),
+        )
+        .unwrap();
+    let funnel = okk::funnel_config::default_funnel();
+    let f = store
+        .stats_figures(&funnel, now().date(), Default::default())
+        .unwrap();
+    let a = &f.analytics;
+    let stage = a
+        .stages
+        .iter()
+        .find(|s| s.stage == STAGE)
+        .expect("the stories' stage");
+    let g = &stage.group.figures;
+    assert_eq!(
+        (g.reviews, g.judged, g.disputed, g.mismatches, a.returned),
+        (7, 3, 1, 1, 1)
+    );
+    assert_eq!(g.review_verdicts.dead, 1);
+    assert_eq!(g.review_verdicts.ok, 2);
+    assert_eq!(
+        (
+            g.covered_cards,
+            g.estimated_lying,
+            g.estimated_lying_low,
+            g.estimated_lying_high
+        ),
+        (6, Some(2.0), Some(0.4), Some(4.8))
+    );
+    assert!(!g.ranked);
+    assert_eq!(a.totals.figures.estimated_lying, Some(2.0));
+    let auditors = okk::domain::auditors::figures(&store.review_facts().unwrap(), &[], &funnel);
+    let reviews: Vec<(&str, u64)> = auditors
+        .iter()
+        .map(|x| (x.auditor.as_str(), x.reviews))
+        .collect();
+    assert_eq!(reviews, [("anna", 5), ("boris", 3)]);
 }
