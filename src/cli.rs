@@ -481,7 +481,8 @@ pub enum FunnelCommand {
     /// Check the funnel config; every problem is reported as FILE:LINE:COLUMN: key: what to fix.
     Check {
         /// Also say, per source in the store, which stages require fields its exports never
-        /// have a column for (those are not flagged on the cards).
+        /// have a column for (those are not flagged on the cards), and warn of cards at stage
+        /// names this funnel does not have.
         #[arg(long)]
         store: bool,
     },

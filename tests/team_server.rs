@@ -1614,6 +1614,28 @@ fn the_funnel_s_history_and_its_check_against_the_store_read_alike_on_the_server
     let checked = run(&server.url, &["funnel", "check", "--store"]);
     assert_eq!(checked, run(&file, &["funnel", "check", "--store"]));
     assert!(checked.contains("amocrm"), "{checked}");
+    // A funnel that would leave cards out is warned of alike.
+    let text = std::fs::read_to_string(funnel_path()).unwrap();
+    let renamed = desk.dir.path().join("renamed.toml");
+    let from = "name = \"Встреча назначена\"";
+    std::fs::write(
+        &renamed,
+        text.replace(from, "name = \"Встреча запланирована\""),
+    )
+    .unwrap();
+    let warned = |db: &str| {
+        let mut cmd = desk.okk_bare();
+        cmd.args(["--db", db]).arg("--funnel").arg(&renamed);
+        let out = cmd.args(["funnel", "check", "--store"]).output().unwrap();
+        assert!(out.status.success(), "{db}");
+        String::from_utf8_lossy(&out.stderr).into_owned()
+    };
+    let on_server = warned(&server.url);
+    assert_eq!(on_server, warned(&file));
+    assert!(
+        on_server.contains("«Встреча назначена», which this funnel no longer has"),
+        "{on_server}"
+    );
 }
 
 #[test]
