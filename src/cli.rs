@@ -525,6 +525,8 @@ pub enum FunnelCommand {
     },
     /// Every funnel version okk has run with on this store: its number, hash, when first used,
     /// and what changed from the one before.
+    // `versions`: what the command shows, and the word a user reaches for first.
+    #[command(alias = "versions")]
     History {
         /// Print `{"versions":[{"version","hash","first_used","name","changes"}]}`.
         #[arg(long)]
