@@ -120,6 +120,42 @@ fn funnel_versions_is_funnel_history() {
     assert_eq!(desk.run_ok(&["funnel", "versions", "--json"]), history);
 }
 
+/// A version that only adds an alias (cards at that name now count at the stage) or drops one
+/// says so in `okk funnel history`, where it said "no change".
+#[test]
+fn funnel_history_lists_aliases_added_and_removed() {
+    let desk = Desk::new();
+    desk.import_one(&[&common::fixture("resync/v1.csv")]);
+    let text = std::fs::read_to_string(funnel_path()).unwrap();
+    let from = "aliases = [\"Назначена встреча\", \"Запись на встречу\"]";
+    assert_eq!(text.matches(from).count(), 1);
+    let versions = [
+        "aliases = [\"Назначена встреча\", \"Запись на встречу\", \"Встреча в офисе\"]",
+        "aliases = [\"Назначена встреча\", \"Встреча в офисе\"]",
+    ];
+    for (i, aliases) in versions.iter().enumerate() {
+        let funnel = desk.dir.path().join(format!("funnel{i}.toml"));
+        std::fs::write(&funnel, text.replace(from, aliases)).unwrap();
+        succeeded(desk.okk_funnel(&funnel).arg("stats"));
+    }
+    let history = desk.run_ok(&["funnel", "history"]);
+    assert!(
+        history.contains(
+            "2. version «Продажи недвижимости»"
+        ) && history.contains("   - «Встреча в офисе» now an alias of «Встреча назначена» (its cards count there)\n3."),
+        "{history}"
+    );
+    assert!(
+        history.contains("   - «Запись на встречу» no longer an alias of «Встреча назначена»\n"),
+        "{history}"
+    );
+    let json = desk.run_ok(&["funnel", "history", "--json"]);
+    assert!(
+        json.contains(r#""aliases_added":[["Встреча назначена","Встреча в офисе"]]"#),
+        "{json}"
+    );
+}
+
 /// A mistyped `--db` (or nothing imported yet): the commands that read the store say there is
 /// none, exit 1 and leave no empty store behind (they printed "0 flagged cards" of a store made
 /// for the occasion).

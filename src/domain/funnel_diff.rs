@@ -21,12 +21,19 @@ pub struct FunnelVersion {
     pub changes: String,
 }
 
+/// Fields a store recorded before they existed read empty.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct FunnelDiff {
     pub stages_added: Vec<String>,
     pub stages_removed: Vec<String>,
     /// (old name, new name).
     pub stages_renamed: Vec<(String, String)>,
+    /// (stage, alias): a name that now brings its cards to the stage (the old name a renamed
+    /// stage keeps is its rename, not listed here).
+    pub aliases_added: Vec<(String, String)>,
+    /// (stage, alias): a name the stage no longer takes cards by.
+    pub aliases_removed: Vec<(String, String)>,
     /// (stage, field).
     pub fields_bound: Vec<(String, String)>,
     pub fields_unbound: Vec<(String, String)>,
@@ -43,6 +50,8 @@ impl FunnelDiff {
     pub fn touched(&self) -> Vec<String> {
         let mut out: Vec<String> = self.stages_added.clone();
         out.extend(self.stages_renamed.iter().map(|(_, n)| n.clone()));
+        out.extend(self.aliases_added.iter().map(|(s, _)| s.clone()));
+        out.extend(self.aliases_removed.iter().map(|(s, _)| s.clone()));
         out.extend(self.fields_bound.iter().map(|(s, _)| s.clone()));
         out.extend(self.fields_unbound.iter().map(|(s, _)| s.clone()));
         out.extend(self.limits_changed.iter().map(|(s, _, _)| s.clone()));
@@ -81,6 +90,21 @@ pub fn diff(old: &Funnel, new: &Funnel) -> FunnelDiff {
         };
         if fold(&o.name) != fold(&st.name) {
             d.stages_renamed.push((o.name.clone(), st.name.clone()));
+        }
+        let named = |stage: &super::funnel::Stage, a: &str| {
+            std::iter::once(&stage.name)
+                .chain(&stage.aliases)
+                .any(|n| fold(n) == fold(a))
+        };
+        for a in &st.aliases {
+            if !named(o, a) {
+                d.aliases_added.push((st.name.clone(), a.clone()));
+            }
+        }
+        for a in &o.aliases {
+            if !named(st, a) {
+                d.aliases_removed.push((st.name.clone(), a.clone()));
+            }
         }
         for f in &st.fields {
             if !o.fields.iter().any(|x| fold(x) == fold(f)) {
@@ -227,6 +251,24 @@ mod tests {
         assert_eq!(d.fields_bound, [("A".to_string(), "M".to_string())]);
         assert_eq!(d.limits_changed, [("A".to_string(), Some(3), Some(5))]);
         assert_eq!(d.touched(), ["A", "B2", "D"]);
+        assert!(
+            d.aliases_added.is_empty() && d.aliases_removed.is_empty(),
+            "{d:?}"
+        );
+    }
+
+    #[test]
+    fn an_alias_added_or_dropped_is_a_change() {
+        let old = load("name = \"t\"\n[[stages]]\nname = \"A\"\naliases = [\"a1\", \"a2\"]\n");
+        let new = load("name = \"t\"\n[[stages]]\nname = \"A\"\naliases = [\"A2\", \"a3\"]\n");
+        let d = diff(&old, &new);
+        assert_eq!(d.aliases_added, [("A".to_string(), "a3".to_string())]);
+        assert_eq!(d.aliases_removed, [("A".to_string(), "a1".to_string())]);
+        assert!(!d.is_empty());
+        assert_eq!(d.touched(), ["A"]);
+        // A diff recorded before aliases were compared reads back without them.
+        let stored: FunnelDiff = serde_json::from_str(r#"{"stages_added":["X"]}"#).unwrap();
+        assert_eq!(stored.stages_added, ["X"]);
     }
 
     fn used(stage: &str, cards: u64, reviews: u64) -> StageInUse {
