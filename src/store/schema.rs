@@ -567,6 +567,11 @@ pub fn latest() -> i64 {
     MIGRATIONS.len() as i64
 }
 
+/// The oldest schema this okk reads as it is, where it may not upgrade it (a store in a folder
+/// it may not write to): the migrations after it add only what writing uses (20: the export
+/// digest an import compares). Raise it with a migration that reads need.
+pub const READS_AS_IT_IS_FROM: i64 = 19;
+
 /// Migrations that only add a column, by number: (table, column). SQLite has no ADD COLUMN IF
 /// NOT EXISTS, and tests (and a store whose version was stepped back by hand) replay
 /// migrations over a store that has the column: such a migration is skipped where its column
