@@ -498,7 +498,8 @@ pub enum FunnelCommand {
     /// Check the funnel config; every problem is reported as FILE:LINE:COLUMN: key: what to fix.
     Check {
         /// Also say, per source in the store, which stages require fields its exports never
-        /// have a column for (those are not flagged on the cards).
+        /// have a column for (those are not flagged on the cards), and warn of cards at stage
+        /// names this funnel does not have.
         #[arg(long)]
         store: bool,
     },
@@ -541,6 +542,8 @@ pub enum FunnelCommand {
     },
     /// Every funnel version okk has run with on this store: its number, hash, when first used,
     /// and what changed from the one before.
+    // `versions`: what the command shows, and the word a user reaches for first.
+    #[command(alias = "versions")]
     History {
         /// Print `{"versions":[{"version","hash","first_used","name","changes"}]}`.
         #[arg(long)]

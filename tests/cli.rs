@@ -83,6 +83,79 @@ fn wrong_usage_exits_2_and_touches_nothing() {
     assert!(!desk.db.exists(), "wrong usage created the store");
 }
 
+/// okk's variables set in the shell (`OKK_TODAY`, `OKK_DB`, `OKK_LANG`) are not arguments the
+/// command requires: a usage error shows the command's own usage line, as its help does.
+#[test]
+fn a_usage_error_shows_the_command_s_usage_whatever_okk_s_variables_say() {
+    let desk = Desk::new();
+    for lang in ["en", "ru"] {
+        let out = desk
+            .okk_bare()
+            .env("OKK_TODAY", "2026-11-20")
+            .env("OKK_DB", &desk.db)
+            .env("OKK_LANG", lang)
+            .arg("queue")
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2));
+        let err = String::from_utf8(out.stderr).unwrap();
+        let usage = err
+            .lines()
+            .find(|l| l.contains("okk queue"))
+            .expect("a usage line");
+        assert!(usage.contains("--stage"), "{err}");
+        for given in ["--today", "--db", "--lang"] {
+            assert!(!usage.contains(given), "{lang}: {err}");
+        }
+    }
+}
+
+/// `okk funnel versions` is `okk funnel history`: the word for what it lists.
+#[test]
+fn funnel_versions_is_funnel_history() {
+    let desk = Desk::new();
+    desk.import_one(&[&common::fixture("resync/v1.csv")]);
+    let history = desk.run_ok(&["funnel", "history", "--json"]);
+    assert!(history.contains("\"version\":1"), "{history}");
+    assert_eq!(desk.run_ok(&["funnel", "versions", "--json"]), history);
+}
+
+/// A version that only adds an alias (cards at that name now count at the stage) or drops one
+/// says so in `okk funnel history`, where it said "no change".
+#[test]
+fn funnel_history_lists_aliases_added_and_removed() {
+    let desk = Desk::new();
+    desk.import_one(&[&common::fixture("resync/v1.csv")]);
+    let text = std::fs::read_to_string(funnel_path()).unwrap();
+    let from = "aliases = [\"Назначена встреча\", \"Запись на встречу\"]";
+    assert_eq!(text.matches(from).count(), 1);
+    let versions = [
+        "aliases = [\"Назначена встреча\", \"Запись на встречу\", \"Встреча в офисе\"]",
+        "aliases = [\"Назначена встреча\", \"Встреча в офисе\"]",
+    ];
+    for (i, aliases) in versions.iter().enumerate() {
+        let funnel = desk.dir.path().join(format!("funnel{i}.toml"));
+        std::fs::write(&funnel, text.replace(from, aliases)).unwrap();
+        succeeded(desk.okk_funnel(&funnel).arg("stats"));
+    }
+    let history = desk.run_ok(&["funnel", "history"]);
+    assert!(
+        history.contains(
+            "2. version «Продажи недвижимости»"
+        ) && history.contains("   - «Встреча в офисе» now an alias of «Встреча назначена» (its cards count there)\n3."),
+        "{history}"
+    );
+    assert!(
+        history.contains("   - «Запись на встречу» no longer an alias of «Встреча назначена»\n"),
+        "{history}"
+    );
+    let json = desk.run_ok(&["funnel", "history", "--json"]);
+    assert!(
+        json.contains(r#""aliases_added":[["Встреча назначена","Встреча в офисе"]]"#),
+        "{json}"
+    );
+}
+
 /// A mistyped `--db` (or nothing imported yet): the commands that read the store say there is
 /// none, exit 1 and leave no empty store behind (they printed "0 flagged cards" of a store made
 /// for the occasion).

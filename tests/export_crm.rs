@@ -193,6 +193,28 @@ fn a_defused_correction_is_pointed_out_for_the_crm_import() {
     );
 }
 
+/// Bitrix24's REST lines go to its API, not to a spreadsheet: a title that begins as a formula
+/// would is written as it is, and no warning speaks of a `'` that is not there.
+#[test]
+fn a_rest_export_writes_a_formula_like_correction_as_it_is_and_says_nothing_of_a_quote() {
+    let desk = Desk::new();
+    desk.import(&[&common::fixture("bitrix24_deals.csv")]);
+    desk.review(
+        "503",
+        "anna",
+        AT,
+        &Verdict {
+            corrections: &[("title", "=cmd|' /C calc'!A0")],
+            ..Verdict::of("ok")
+        },
+    );
+    let (file, _, stderr) = export(&desk, "bitrix24", &[]);
+    let text = String::from_utf8(file).unwrap();
+    assert!(text.contains(r#""TITLE":"=cmd|' /C calc'!A0""#), "{text}");
+    assert!(!stderr.contains("written with a ' in front"), "{stderr}");
+    assert!(!stderr.contains("=cmd"), "{stderr}");
+}
+
 #[test]
 fn approved_only_keeps_what_the_lead_accepted_or_set() {
     let desk = reviewed_demo();

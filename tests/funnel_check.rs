@@ -973,3 +973,68 @@ fn okk_funnel_check_on_a_russian_locale_points_at_the_place_in_russian() {
     );
     english::assert_russian("okk funnel check", &err, KEYS);
 }
+
+/// A funnel that renames a stage without keeping the old name as an alias (or removes it)
+/// would leave that stage's cards and their reviews «not in the funnel»: `funnel check --store`
+/// says so before it is used, with the stage that looks renamed, in either language, and still
+/// passes the file (a warning, exit 0).
+#[test]
+fn okk_funnel_check_store_warns_of_cards_a_funnel_would_leave_out() {
+    let desk = common::Desk::new();
+    desk.import_one(&[&common::fixture("resync/v1.csv")]);
+    desk.review(
+        "4004",
+        "anna",
+        "2026-11-20 12:00:00",
+        &common::Verdict::of("ok"),
+    );
+    // The funnel the store runs with is recorded by the first command that judges the cards.
+    desk.run_ok(&["stats"]);
+    let text = std::fs::read_to_string(common::funnel_path()).unwrap();
+    let renamed = desk.dir.path().join("renamed.toml");
+    let from = "name = \"Встреча назначена\"";
+    assert_eq!(text.matches(from).count(), 1);
+    std::fs::write(
+        &renamed,
+        text.replace(from, "name = \"Встреча запланирована\""),
+    )
+    .unwrap();
+    let check = |lang: &str| {
+        let out = desk
+            .okk_funnel(&renamed)
+            .args(["--lang", lang, "funnel", "check", "--store"])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0));
+        String::from_utf8(out.stderr).unwrap()
+    };
+    let en = check("en");
+    assert_eq!(
+        en.trim_end(),
+        "okk: warning: 1 card (and 1 review) is at «Встреча назначена», which this funnel no \
+         longer has, so it would leave them out («not in the funnel»); add «Встреча назначена» to \
+         the aliases of the stage they belong to (of «Встреча запланирована», if that is the \
+         stage renamed)"
+    );
+    let ru = check("ru");
+    assert!(
+        ru.contains(
+            "1 карточка (и проверок: 1) стоит на этапе «Встреча назначена», которого в этой \
+             воронке больше нет"
+        ),
+        "{ru}"
+    );
+    assert!(ru.contains("этапа «Встреча запланирована»"), "{ru}");
+    english::assert_russian("okk funnel check --store", &ru, KEYS);
+    // The funnel the cards are in: nothing to say.
+    let same = desk
+        .okk()
+        .args(["funnel", "check", "--store"])
+        .output()
+        .unwrap();
+    assert!(
+        same.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&same.stderr)
+    );
+}

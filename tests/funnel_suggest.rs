@@ -650,6 +650,8 @@ fn a_funnel_version_s_changes_and_its_before_and_after_read_in_russian() {
         stages_added: vec!["Молчуны".into()],
         stages_removed: vec!["Пусто".into()],
         stages_renamed: vec![("Звонок".into(), "Созвон".into())],
+        aliases_added: vec![("Договор".into(), "Подписание".into())],
+        aliases_removed: vec![("Лид".into(), "Заявка".into())],
         fields_bound: vec![("Встреча".into(), "Дата встречи".into())],
         fields_unbound: vec![("Лид".into(), "Объект".into())],
         limits_changed: vec![("Встреча".into(), Some(7), None)],
@@ -723,6 +725,12 @@ fn a_funnel_version_s_changes_and_its_before_and_after_read_in_russian() {
     );
     assert!(
         history.contains("   - «Встреча»: лимит простоя 7 → нет\n"),
+        "{history}"
+    );
+    assert!(
+        history.contains(
+            "   - «Подписание» теперь псевдоним «Договор» (его карточки считаются там)\n"
+        ),
         "{history}"
     );
     assert!(

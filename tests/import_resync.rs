@@ -288,6 +288,156 @@ fn a_gone_card_keeps_its_reviews() {
     );
 }
 
+// ---- a stage the CRM renamed -------------------------------------------------------------------
+
+const RENAME_HEADER: &str =
+    "ID,Название сделки,Бюджет,Ответственный,Дата создания сделки,Примечание,Этап сделки,Воронка";
+
+/// An amoCRM export of (id, note, stage) rows, written into the desk's folder; its path.
+fn export_of(desk: &Desk, name: &str, deals: &[(&str, &str, &str)]) -> String {
+    let mut text = format!("{RENAME_HEADER}\n");
+    for (id, note, stage) in deals {
+        text.push_str(&format!(
+            "{id},Сделка {id},5000000,Смирнова Ольга,01.11.2026 10:00:00,{note},{stage},Продажи недвижимости\n"
+        ));
+    }
+    let path = desk.dir.path().join(name);
+    std::fs::write(&path, text).unwrap();
+    path.to_str().unwrap().to_string()
+}
+
+/// `card_changed` of each review in `okk export reviews`, by the card's external id.
+fn changed_since_review(desk: &Desk) -> Vec<(String, String)> {
+    let out = desk.dir.path().join("reviews.csv");
+    desk.run_ok(&[
+        "export",
+        "reviews",
+        "--force",
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    let mut reader = csv::Reader::from_path(&out).unwrap();
+    let header = reader.headers().unwrap().clone();
+    let at = |name: &str| header.iter().position(|h| h == name).unwrap();
+    let (id, changed) = (at("external_id"), at("card_changed"));
+    let mut rows: Vec<(String, String)> = reader
+        .records()
+        .map(|r| {
+            let r = r.unwrap();
+            (r[id].to_string(), r[changed].to_string())
+        })
+        .collect();
+    rows.sort();
+    rows
+}
+
+/// The CRM renamed «Встреча проведена» to «Встреча состоялась», a name the funnel has for the
+/// same stage: its cards did not move and did not change for their reviews, and the next import
+/// of the same export changes nothing. A card that really moved still moved, and one renamed and
+/// edited changed without moving.
+#[test]
+fn a_stage_the_crm_renamed_to_a_name_the_funnel_knows_is_no_move_and_no_change() {
+    let desk = Desk::new();
+    let v1 = export_of(
+        &desk,
+        "v1.csv",
+        &[
+            ("5001", "Встреча прошла", "Встреча проведена"),
+            ("5002", "Встреча прошла", "Встреча проведена"),
+            ("5003", "Встреча в субботу", "Встреча назначена"),
+            ("5004", "Бронь до 25.11", "Бронирование"),
+        ],
+    );
+    desk.import_one(&[&v1]);
+    for id in ["5001", "5002"] {
+        desk.review(id, "anna", "2026-11-20 12:00:00", &Verdict::of("ok"));
+    }
+    let renamed = [
+        ("5001", "Встреча прошла", "Встреча состоялась"),
+        ("5002", "Клиент думает", "Встреча состоялась"),
+        ("5003", "Встреча в субботу", "Встреча проведена"),
+        ("5004", "Бронь до 25.11", "Бронирование"),
+    ];
+    let v2 = export_of(&desk, "v2.csv", &renamed);
+    let r = desk.import_one(&[&v2]);
+    assert_eq!(tally(&r), (0, 3, 1, 0), "{r}");
+    assert_eq!(
+        (&r["stage_changes"], &r["stage_renames"]),
+        (&json!(1), &json!(1))
+    );
+
+    // The renamed card carries the CRM's new name, with no visit to it.
+    assert_eq!(desk.card("5001")["stage"], "Встреча состоялась");
+    assert_eq!(desk.history("5001"), ["Встреча состоялась"]);
+    assert_eq!(desk.card("5001")["changed_batch"], 1);
+    assert_eq!(desk.history("5002"), ["Встреча состоялась"]);
+    assert_eq!(
+        desk.history("5003"),
+        ["Встреча назначена", "Встреча проведена"]
+    );
+    assert_eq!(desk.stats_row("Встреча проведена")["cards"], 3);
+    assert_eq!(
+        changed_since_review(&desk),
+        [("5001".into(), "no".into()), ("5002".into(), "yes".into())]
+    );
+
+    // The same export again: nothing to write.
+    let again = desk.import_one(&[&v2]);
+    assert_eq!(tally(&again), (0, 0, 4, 0), "{again}");
+    // Back to the old name, and another after that: still the card its review saw…
+    for (n, name) in ["Встреча проведена", "Проведена встреча"]
+        .iter()
+        .enumerate()
+    {
+        let file = format!("v3_{n}.csv");
+        let v3 = export_of(&desk, &file, &[("5001", "Встреча прошла", name)]);
+        let r = desk.import_one(&["--partial", &v3]);
+        assert_eq!((&r["updated"], &r["stage_renames"]), (&json!(1), &json!(1)));
+        assert_eq!(changed_since_review(&desk)[0], ("5001".into(), "no".into()));
+    }
+    // …until the CRM changes something else on it.
+    let v4 = export_of(
+        &desk,
+        "v4.csv",
+        &[("5001", "Клиент думает", "Проведена встреча")],
+    );
+    let r = desk.import_one(&["--partial", &v4]);
+    assert_eq!((&r["updated"], &r["stage_renames"]), (&json!(1), &json!(0)));
+    assert_eq!(
+        changed_since_review(&desk)[0],
+        ("5001".into(), "yes".into())
+    );
+    assert_eq!(desk.history("5001"), ["Проведена встреча"]);
+}
+
+/// Bitrix24's product rows make one card: a deal whose stage the CRM renamed on every row is
+/// renamed, not moved or changed.
+#[test]
+fn a_bitrix24_deal_of_many_rows_whose_stage_was_renamed_is_renamed() {
+    let desk = Desk::new();
+    let text = std::fs::read_to_string(fixture("bitrix24_deals.csv")).unwrap();
+    // Deal 501's three product rows, at two names the funnel has for «Договор».
+    let at = |stage: &str, name: &str| {
+        let path = desk.dir.path().join(name);
+        let quoted = format!("\"{stage}\"");
+        std::fs::write(&path, text.replace("\"Подготовка документов\"", &quoted)).unwrap();
+        path.to_str().unwrap().to_string()
+    };
+    assert_eq!(text.matches("\"Подготовка документов\"").count(), 3);
+    desk.import_one(&[&at("Подписание договора", "v1.csv")]);
+    let renamed = at("Оформление договора", "v2.csv");
+    let r = desk.import_one(&[&renamed]);
+    assert_eq!(tally(&r).1, 1, "{r}");
+    assert_eq!(
+        (&r["stage_changes"], &r["stage_renames"]),
+        (&json!(0), &json!(1)),
+        "{r}"
+    );
+    assert_eq!(desk.history("501"), ["Оформление договора"]);
+    let again = desk.import_one(&[&renamed]);
+    assert_eq!(again["updated"], 0, "{again}");
+}
+
 // ---- dry run ---------------------------------------------------------------------------------
 
 #[test]

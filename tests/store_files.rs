@@ -146,3 +146,127 @@ fn errors_off_a_terminal_carry_no_colour() {
         assert!(!err.contains('\u{1b}'), "colour on a pipe: {err:?}");
     }
 }
+
+/// Where the store is kept read-only for the test, and put back writable after it (a folder
+/// left 0555 is one `tempfile` cannot remove).
+struct ReadOnlyFolder(std::path::PathBuf);
+
+impl Drop for ReadOnlyFolder {
+    fn drop(&mut self) {
+        let _ = std::fs::set_permissions(&self.0, std::fs::Permissions::from_mode(0o755));
+    }
+}
+
+/// The binary as a user who may not write in a folder of mode 0555: this user when it is not
+/// root, else `nobody` through setpriv; `None` where neither is possible (root without
+/// setpriv). `owner`: the uid that must own the store file for that user to read it.
+fn reader(desk: &Desk) -> Option<(std::process::Command, Option<u32>)> {
+    // SAFETY: geteuid(2) has no arguments and cannot fail.
+    if unsafe { libc::geteuid() } != 0 {
+        let okk = std::process::Command::new(env!("CARGO_BIN_EXE_okk"));
+        return Some((desk.sandboxed(okk), None));
+    }
+    let nobody = ["--reuid=65534", "--regid=65534", "--clear-groups"];
+    let works = std::process::Command::new("setpriv")
+        .args(nobody)
+        .arg("true")
+        .status()
+        .is_ok_and(|s| s.success());
+    if !works {
+        eprintln!("skipped: run as root and no setpriv to drop to a user who may not write");
+        return None;
+    }
+    let mut cmd = std::process::Command::new("setpriv");
+    cmd.args(nobody).arg("--").arg(env!("CARGO_BIN_EXE_okk"));
+    Some((desk.sandboxed(cmd), Some(65534)))
+}
+
+/// A store in a folder its user may not write to (SQLite keeps the write-ahead log and its
+/// index there) is read as it is: stats and the queue work, the flags of another day are shown
+/// as they were, and a write is refused once, naming the file and what to make writable, in
+/// the user's language; the store is left as it was.
+#[test]
+fn a_store_in_a_folder_okk_may_not_write_is_read_and_a_write_says_where_and_why() {
+    let desk = Desk::new();
+    let folder = desk.dir.path().join("ro");
+    std::fs::create_dir(&folder).unwrap();
+    let db = folder.join("olga.db");
+    let export = common::fixture("resync/v1.csv");
+    let okk = |cmd: &mut std::process::Command, args: &[&str]| {
+        let funnel = common::funnel_path();
+        cmd.arg("--db").arg(&db).arg("--funnel").arg(funnel);
+        cmd.args(["--today", "2026-11-20"]).args(args);
+        cmd.output().unwrap()
+    };
+    let owner_okk = || desk.sandboxed(std::process::Command::new(env!("CARGO_BIN_EXE_okk")));
+    let out = okk(&mut owner_okk(), &["import", &export]);
+    assert!(out.status.success());
+    let stats = okk(&mut owner_okk(), &["stats", "--json"]).stdout;
+    let Some((_, owner)) = reader(&desk) else {
+        return;
+    };
+    if let Some(uid) = owner {
+        std::os::unix::fs::chown(&db, Some(uid), Some(uid)).unwrap();
+    }
+    let before = common::digest(&db);
+    let everyone = std::fs::Permissions::from_mode(0o755);
+    std::fs::set_permissions(desk.dir.path(), everyone.clone()).unwrap();
+    std::fs::set_permissions(&folder, std::fs::Permissions::from_mode(0o555)).unwrap();
+    let _back = ReadOnlyFolder(folder.clone());
+    let as_reader = |args: &[&str]| okk(&mut reader(&desk).unwrap().0, args);
+
+    let read = as_reader(&["stats", "--json"]);
+    let err = String::from_utf8_lossy(&read.stderr);
+    assert!(read.status.success(), "{err}");
+    assert_eq!(read.stdout, stats, "the same figures");
+    let queue = as_reader(&["queue", "--stage", "Квалификация", "--auditor", "olga"]);
+    assert!(
+        queue.status.success(),
+        "{}",
+        String::from_utf8_lossy(&queue.stderr)
+    );
+    // Another day's flags cannot be judged here: shown as they are, and said so.
+    let later = as_reader(&["check", "--rule", "idle"]);
+    assert!(later.status.success());
+    let funnel2 = desk.dir.path().join("funnel2.toml");
+    let text = std::fs::read_to_string(common::funnel_path()).unwrap();
+    std::fs::write(&funnel2, format!("{text}\n# another version\n")).unwrap();
+    let mut cmd = reader(&desk).unwrap().0;
+    cmd.arg("--db")
+        .arg(&db)
+        .arg("--funnel")
+        .arg(&funnel2)
+        .arg("check");
+    let other = cmd.output().unwrap();
+    let err = String::from_utf8_lossy(&other.stderr);
+    assert!(other.status.success(), "{err}");
+    assert!(
+        err.contains("the flags are shown as their last run left them"),
+        "{err}"
+    );
+
+    let import = as_reader(&["import", &export]);
+    assert_eq!(import.status.code(), Some(1));
+    let err = String::from_utf8(import.stderr).unwrap();
+    let shown = db.display().to_string();
+    assert_eq!(
+        err,
+        format!(
+            "okk: {shown}: cannot write to the store: okk may not write in its folder {} (or to \
+             the file), and SQLite writes its journal there; it can be read, not changed. Make \
+             the folder and the file writable for this user, or copy the store to a folder that \
+             is\n",
+            folder.display()
+        )
+    );
+    let ru = as_reader(&["--lang", "ru", "import", &export]);
+    let err = String::from_utf8(ru.stderr).unwrap();
+    assert!(
+        err.starts_with(&format!(
+            "okk: {shown}: не удаётся записать в хранилище: okk не может писать в его папку"
+        )),
+        "{err}"
+    );
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert_eq!(common::digest(&db), before, "the store is as it was");
+}

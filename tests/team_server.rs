@@ -1154,8 +1154,9 @@ fn write_records(path: &std::path::Path, records: &[Vec<String>]) -> String {
 }
 
 /// The demo export a day later: one card moved to another stage, one edited, one no longer
-/// there (a full export: it is gone).
-fn demo_a_day_later(desk: &Desk) -> (String, [String; 3]) {
+/// there (a full export: it is gone), and one at another name of its stage («Встреча
+/// состоялась», the CRM renamed «Встреча проведена»): not moved, not changed.
+fn demo_a_day_later(desk: &Desk) -> (String, [String; 4]) {
     let mut records = demo_records();
     let column = |name: &str| records[0].iter().position(|h| h == name).unwrap();
     let (stage, title) = (column("Этап сделки"), column("Название сделки"));
@@ -1165,8 +1166,14 @@ fn demo_a_day_later(desk: &Desk) -> (String, [String; 3]) {
     let edited = records[2][0].clone();
     records[2][title].push_str(" (уточнено)");
     let removed = records.remove(3)[0].clone();
+    let met = records
+        .iter_mut()
+        .find(|r| r[stage] == "Встреча проведена")
+        .unwrap();
+    met[stage] = "Встреча состоялась".into();
+    let renamed = met[0].clone();
     let file = write_records(&desk.dir.path().join("demo_later.csv"), &records);
-    (file, [moved, edited, removed])
+    (file, [moved, edited, removed, renamed])
 }
 
 /// `okk --today TODAY import --json FILE` on `db`: its report.
@@ -1266,16 +1273,17 @@ fn the_demo_export_imported_onto_the_server_reads_as_onto_a_file_and_so_does_its
         (Some(371), Some(0))
     );
 
-    let (later, [moved, edited, removed]) = demo_a_day_later(&desk);
+    let (later, [moved, edited, removed, renamed]) = demo_a_day_later(&desk);
     let onto_server = import_on(&desk, &server.url, &later);
     assert_eq!(onto_server, import_on(&desk, &file, &later), "a day later");
     assert_eq!(
         (
             onto_server["updated"].as_u64(),
             onto_server["gone"].as_u64(),
-            onto_server["stage_changes"].as_u64()
+            onto_server["stage_changes"].as_u64(),
+            onto_server["stage_renames"].as_u64()
         ),
-        (Some(2), Some(1), Some(1))
+        (Some(3), Some(1), Some(1), Some(1))
     );
     same_figures_and_queues(&desk, &file, &server.url, "anna");
     let facts = facts_on_server(&server.url);
@@ -1296,6 +1304,13 @@ fn the_demo_export_imported_onto_the_server_reads_as_onto_a_file_and_so_does_its
         !facts[1].iter().any(|h| h.starts_with(&edited)),
         "an edit is no move"
     );
+    assert!(
+        !facts[1].iter().any(|h| h.starts_with(&renamed)),
+        "a renamed stage is no move"
+    );
+    let again = import_on(&desk, &server.url, &later);
+    assert_eq!(again, import_on(&desk, &file, &later), "a day later, again");
+    assert_eq!(again["updated"], 0, "{again}");
     assert_eq!(facts[2], vec![format!("{removed}|3")]);
 }
 
@@ -1306,14 +1321,14 @@ fn a_reimport_onto_the_server_requeues_the_reviews_of_changed_cards_as_onto_a_fi
     };
     let desk = demo_desk();
     let file = path_arg(&desk.db);
-    let (later, [moved, edited, removed]) = demo_a_day_later(&desk);
+    let (later, [moved, edited, removed, renamed]) = demo_a_day_later(&desk);
     let records = demo_records();
     let stage_of = |card: &str| {
         let column = records[0].iter().position(|h| h == "Этап сделки").unwrap();
         records.iter().find(|r| r[0] == card).unwrap()[column].clone()
     };
     let kept = records[4][0].clone();
-    for card in [&moved, &edited, &removed, &kept] {
+    for card in [&moved, &edited, &removed, &kept, &renamed] {
         desk.review(card, "anna", "2026-11-19 10:00:00", &Verdict::of("ok"));
     }
     // The server starts where the laptop is, reviews included.
@@ -1330,7 +1345,7 @@ fn a_reimport_onto_the_server_requeues_the_reviews_of_changed_cards_as_onto_a_fi
             onto_server["updated"].as_u64(),
             onto_server["gone"].as_u64()
         ),
-        (Some(2), Some(1))
+        (Some(3), Some(1))
     );
     same_figures_and_queues(&desk, &file, &server.url, "anna");
     assert_eq!(
@@ -1350,6 +1365,10 @@ fn a_reimport_onto_the_server_requeues_the_reviews_of_changed_cards_as_onto_a_fi
     assert!(
         !listed(&server.url, &stage_of(&kept), &kept),
         "unchanged: still judged"
+    );
+    assert!(
+        !listed(&server.url, "Встреча проведена", &renamed),
+        "its stage renamed: still judged"
     );
 }
 
@@ -1495,7 +1514,7 @@ fn a_lead_s_login_imports_onto_the_server_as_the_owner_does() {
     assert_eq!(by_lead, import_on(&desk, &file, &later), "a day later");
     assert_eq!(
         (by_lead["updated"].as_u64(), by_lead["gone"].as_u64()),
-        (Some(2), Some(1))
+        (Some(3), Some(1))
     );
     same_figures_and_queues(&desk, &file, &server.url, "lena");
     assert_eq!(
@@ -1669,6 +1688,28 @@ fn the_funnel_s_history_and_its_check_against_the_store_read_alike_on_the_server
     let checked = run(&server.url, &["funnel", "check", "--store"]);
     assert_eq!(checked, run(&file, &["funnel", "check", "--store"]));
     assert!(checked.contains("amocrm"), "{checked}");
+    // A funnel that would leave cards out is warned of alike.
+    let text = std::fs::read_to_string(funnel_path()).unwrap();
+    let renamed = desk.dir.path().join("renamed.toml");
+    let from = "name = \"Встреча назначена\"";
+    std::fs::write(
+        &renamed,
+        text.replace(from, "name = \"Встреча запланирована\""),
+    )
+    .unwrap();
+    let warned = |db: &str| {
+        let mut cmd = desk.okk_bare();
+        cmd.args(["--db", db]).arg("--funnel").arg(&renamed);
+        let out = cmd.args(["funnel", "check", "--store"]).output().unwrap();
+        assert!(out.status.success(), "{db}");
+        String::from_utf8_lossy(&out.stderr).into_owned()
+    };
+    let on_server = warned(&server.url);
+    assert_eq!(on_server, warned(&file));
+    assert!(
+        on_server.contains("«Встреча назначена», which this funnel no longer has"),
+        "{on_server}"
+    );
 }
 
 #[test]
@@ -1931,7 +1972,7 @@ fn reviewed_desk() -> Desk {
     );
     // Reviews of cards a later sync moved, edited and found gone.
     let (later, changed) = demo_a_day_later(&desk);
-    for (i, card) in changed.iter().enumerate() {
+    for (i, card) in changed[..3].iter().enumerate() {
         let at = format!("2026-11-20 12:0{i}:00");
         desk.review(card, "boris", &at, &Verdict::of(["ok", "stale", "dead"][i]));
     }

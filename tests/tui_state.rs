@@ -689,7 +689,9 @@ fn u_withdraws_the_last_verdict_and_shows_its_card_again_with_the_review() {
     assert_eq!(
         s.state.shared.status,
         Some(Status::Info(
-            "nothing to undo — t lists the cards you reviewed too: open one to change its verdict"
+            "nothing to undo: u takes back the last verdict given since the reviewer opened — to \
+             change an earlier one, t in a stage's queue lists the cards you reviewed too: open \
+             one and give it another verdict"
                 .into()
         ))
     );
@@ -758,7 +760,7 @@ fn reopened_i_change_my_verdict_on_a_card_i_reviewed_from_t() {
     s.keys("u");
     assert_eq!(
         s.state.shared.status,
-        Some(Status::Info(okk::text::tui::nothing_to_undo_card()))
+        Some(Status::Info(okk::text::tui::nothing_to_undo_card("u", "t")))
     );
     s.keys("qt");
     let q = s.state.queue.as_ref().unwrap();
@@ -785,6 +787,17 @@ fn reopened_i_change_my_verdict_on_a_card_i_reviewed_from_t() {
         .as_ref()
         .map(|p| p.verdict);
     assert_eq!(previous, Some(Verdict::Ok), "my review, to change");
+    // `u` here has nothing of this session to take back: it says what does change the verdict
+    // (it sent her to this very list before).
+    s.keys("u");
+    assert_eq!(
+        s.state.shared.status,
+        Some(Status::Info(
+            "nothing to undo: u takes back the last verdict given since the reviewer opened — to \
+             change your verdict on this card, give it another (a x s d i)"
+                .into()
+        ))
+    );
     s.keys("s");
     assert_eq!(s.current_verdicts(), vec![(first.clone(), "stale".into())]);
     s.assert_counts_true();

@@ -54,8 +54,16 @@ pub fn refresh(
     now: NaiveDateTime,
     force: bool,
 ) -> Result<Option<RulesRun>> {
-    super::funnel_versions::note(store, funnel, fingerprint);
     let key = ran_for(fingerprint, now);
+    if store.is_read_only() {
+        // Nothing can be written: the flags are shown as the last run left them, and said so
+        // when that run judged another day or funnel.
+        if store.meta(RULES_RAN_FOR)?.as_deref() != Some(key.as_str()) {
+            super::warn(crate::text::check::flags_of_read_only_store());
+        }
+        return Ok(None);
+    }
+    super::funnel_versions::note(store, funnel, fingerprint);
     if !force && store.meta(RULES_RAN_FOR)?.as_deref() == Some(key.as_str()) {
         return Ok(None);
     }

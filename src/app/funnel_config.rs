@@ -4,9 +4,15 @@ use std::process::ExitCode;
 
 use color_eyre::Result;
 
+use std::path::Path;
+
 use super::Paths;
 use crate::cli::FunnelCommand;
+use crate::domain::Funnel;
 use crate::domain::columns::AbsentFields;
+use crate::domain::funnel_diff::stranded;
+use crate::domain::ports::FunnelHistory;
+use crate::funnel_config::load_str;
 use crate::text::app as msg;
 
 pub fn run(paths: &Paths, command: FunnelCommand) -> Result<ExitCode> {
@@ -32,12 +38,32 @@ pub fn run(paths: &Paths, command: FunnelCommand) -> Result<ExitCode> {
             if store && paths.server().is_none() && !paths.db.exists() {
                 super::say(crate::text::review::no_cards(&paths.db))?;
             } else if store {
-                let columns = match paths.server() {
-                    Some(url) => paths.open_server(url)?.all_source_columns()?,
-                    None => paths.open_store()?.source_columns()?,
+                let (columns, in_use, versions) = match paths.server() {
+                    Some(url) => {
+                        let server = paths.open_server(url)?;
+                        let versions = FunnelHistory::funnel_versions(&server)?;
+                        (
+                            server.all_source_columns()?,
+                            server.stages_in_use()?,
+                            versions,
+                        )
+                    }
+                    None => {
+                        let store = paths.open_store()?;
+                        let versions = store.funnel_versions()?;
+                        (store.source_columns()?, store.stages_in_use()?, versions)
+                    }
                 };
                 let absent = AbsentFields::new(&funnel, columns);
                 super::say_raw(msg::absent_fields(&funnel, &absent))?;
+                // Cards this funnel would leave out: said before it is used, not after.
+                let earlier: Vec<Funnel> = versions
+                    .iter()
+                    .filter_map(|v| load_str(&v.content, Path::new("recorded")).ok())
+                    .collect();
+                for s in stranded(&funnel, &in_use, &earlier) {
+                    super::warn(msg::stranded(&s));
+                }
             }
         }
         FunnelCommand::Show => super::say_raw(crate::funnel_config::show(&funnel))?,

@@ -61,10 +61,23 @@ pub fn history(paths: &Paths, json: bool) -> Result<ExitCode> {
         Some(url) => FunnelHistory::funnel_versions(&paths.open_server(url)?)?,
         None => paths.open_existing_store()?.funnel_versions()?,
     };
+    // Each version compared with the one before by this okk, from the texts the store keeps:
+    // a diff recorded by an older okk may not tell all it tells now (aliases). Where a text no
+    // longer reads, the recorded diff stands.
+    let read = |v: &crate::domain::funnel_diff::FunnelVersion| {
+        crate::funnel_config::load_str(&v.content, Path::new("recorded")).ok()
+    };
+    let funnels: Vec<Option<Funnel>> = versions.iter().map(read).collect();
     let rows: Vec<(crate::domain::funnel_diff::FunnelVersion, FunnelDiff)> = versions
         .into_iter()
-        .map(|v| {
-            let d = serde_json::from_str(&v.changes).unwrap_or_default();
+        .enumerate()
+        .map(|(i, v)| {
+            let recorded: FunnelDiff = serde_json::from_str(&v.changes).unwrap_or_default();
+            let before = i.checked_sub(1).and_then(|p| funnels[p].as_ref());
+            let d = match (before, &funnels[i]) {
+                (Some(old), Some(new)) if !recorded.first => diff(old, new),
+                _ => recorded,
+            };
             (v, d)
         })
         .collect();

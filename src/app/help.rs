@@ -15,12 +15,16 @@ use crate::text::lang::{self, Lang};
 /// the doc comments make it), re-worded in Russian.
 pub fn command() -> Command {
     let cmd = Cli::command();
-    if lang::current() == Lang::En {
-        return cmd;
-    }
-    let cmd = translate(cmd, "");
+    let cmd = if lang::current() == Lang::En {
+        cmd
+    } else {
+        translate(cmd, "")
+    };
     // Usage lines are rendered from a built tree (globals propagated, bin names set) with the
-    // translated placeholders, then pinned on each command with `[OPTIONS]` re-worded.
+    // translated placeholders, then pinned on each command with `[OPTIONS]` re-worded. In
+    // English too: clap's usage in an error lists every argument that has a value, one from
+    // the environment included, so `OKK_TODAY` showed `--today <YYYY-MM-DD>` in it as if the
+    // command required it.
     let mut built = cmd.clone();
     built.build();
     let mut usages = Vec::new();

@@ -24,7 +24,7 @@ pub fn run(paths: &Paths, args: ImportArgs) -> Result<ExitCode> {
     // A store this run creates is removed again if nothing lands in it: a mistyped path or a
     // refused first file must not leave an empty store that later commands take for real.
     let created = !paths.db.exists();
-    let mut store = paths.open_store()?;
+    let mut store = paths.open_store_to_write()?;
     // Each file is one transaction (a failed file changes nothing), so the import does not
     // give the write lock up midway; the note lets a waiting reviewer say what it waits for.
     let _note = (!args.dry_run).then(|| WriterNote::hold(&paths.db, Writer::Import));

@@ -53,27 +53,53 @@ pub fn user(message: impl Into<String>) -> color_eyre::Report {
 
 pub fn run(cli: Cli) -> Result<ExitCode> {
     let paths = paths::Paths::resolve(cli.db, cli.funnel, cli.config, cli.today)?;
-    let Some(command) = cli.command else {
-        return review::bare(&paths);
+    command(&paths, cli.command).map_err(|e| read_only_named(e, &paths))
+}
+
+/// A write the store's place refused somewhere in a command, said once, naming the store file
+/// and its folder (SQLite's "attempt to write a readonly database" named neither).
+fn read_only_named(e: color_eyre::Report, paths: &Paths) -> color_eyre::Report {
+    let refused = e
+        .chain()
+        .filter_map(|c| c.downcast_ref::<crate::store::StoreError>())
+        .find_map(|s| match s {
+            crate::store::StoreError::ReadOnly { path: None, why } => Some(*why),
+            _ => None,
+        });
+    match refused {
+        Some(why) if paths.server().is_none() => user(
+            crate::store::StoreError::ReadOnly {
+                path: Some(paths.db.clone()),
+                why,
+            }
+            .to_string(),
+        ),
+        _ => e,
+    }
+}
+
+fn command(paths: &Paths, command: Option<Command>) -> Result<ExitCode> {
+    let Some(command) = command else {
+        return review::bare(paths);
     };
     match command {
-        Command::Import(args) => import::run(&paths, args),
-        Command::Review(args) => review::run(&paths, args),
-        Command::Lead(args) => review::lead(&paths, args),
-        Command::Keys => keys::run(&paths),
-        Command::Bundle { command } => bundle::run(&paths, command),
-        Command::Calibrate { command } => calibrate::run(&paths, command),
-        Command::Stats(args) => analytics::run(&paths, args),
-        Command::Report(args) => report::run(&paths, args),
-        Command::Fields(args) => fields::run(&paths, args),
-        Command::Check(args) => check::run(&paths, args),
-        Command::Queue(args) => queue::run(&paths, args),
-        Command::Funnel { command } => funnel_config::run(&paths, command),
-        Command::Export { command } => export::run(&paths, command),
-        Command::Demo(args) => demo::run(&paths, args),
-        Command::Sync(args) => sync::run(&paths, args),
-        Command::Crm { command } => crm::run(&paths, command),
-        Command::Db { command } => db::run(&paths, command),
+        Command::Import(args) => import::run(paths, args),
+        Command::Review(args) => review::run(paths, args),
+        Command::Lead(args) => review::lead(paths, args),
+        Command::Keys => keys::run(paths),
+        Command::Bundle { command } => bundle::run(paths, command),
+        Command::Calibrate { command } => calibrate::run(paths, command),
+        Command::Stats(args) => analytics::run(paths, args),
+        Command::Report(args) => report::run(paths, args),
+        Command::Fields(args) => fields::run(paths, args),
+        Command::Check(args) => check::run(paths, args),
+        Command::Queue(args) => queue::run(paths, args),
+        Command::Funnel { command } => funnel_config::run(paths, command),
+        Command::Export { command } => export::run(paths, command),
+        Command::Demo(args) => demo::run(paths, args),
+        Command::Sync(args) => sync::run(paths, args),
+        Command::Crm { command } => crm::run(paths, command),
+        Command::Db { command } => db::run(paths, command),
     }
 }
 

@@ -63,6 +63,21 @@ impl Paths {
         open_store(&self.db)
     }
 
+    /// [`Paths::open_store`] for a command that writes the store as it goes (an import, a
+    /// sync): a store okk may not write is refused at once, naming it, rather than at the first
+    /// write.
+    pub fn open_store_to_write(&self) -> Result<Store> {
+        let store = self.open_store()?;
+        if store.is_read_only() {
+            let refused = StoreError::ReadOnly {
+                path: Some(self.db.clone()),
+                why: crate::store::ReadOnlyWhy::Write,
+            };
+            return Err(user(refused.to_string()));
+        }
+        Ok(store)
+    }
+
     /// [`Paths::open_store`] for a command that reads what is there: a store file that does not
     /// exist yet (a mistyped `--db`, nothing imported) is said so, not made empty and read as
     /// one ("0 flagged cards" about a store that never was).

@@ -25,15 +25,18 @@ pub fn acting(
     match act(&session, &users, given, fallback, need) {
         Ok(Acting::As(name)) => Ok(name),
         Ok(Acting::Register(name, role)) => {
-            store
-                .register_user(&User {
-                    name: name.clone(),
-                    role,
-                    login: None,
-                    assigned: false,
-                })
-                .map_err(err)?;
-            Ok(name)
+            let registered = store.register_user(&User {
+                name: name.clone(),
+                role,
+                login: None,
+                assigned: false,
+            });
+            match registered {
+                // A store okk may not write (read where it is): the name acts all the same,
+                // and is registered by the first okk that can write.
+                Err(e) if !e.is_read_only() => Err(err(e)),
+                _ => Ok(name),
+            }
         }
         Err(r) => Err(user(refusal(&r))),
     }

@@ -32,7 +32,7 @@ pub fn run(paths: &Paths, args: SyncArgs) -> Result<ExitCode> {
     // A store file this run makes, and no sync gets a card into (a refused token, an unreachable
     // CRM): not left behind as an empty store at a path the user may have mistyped.
     let made_here = !paths.db.exists();
-    let mut store = paths.open_store()?;
+    let mut store = paths.open_store_to_write()?;
     // Without `--no-check` the rules judge each page's cards as it lands.
     let skip = args.no_check || args.dry_run;
     let rules = in_pass::rules(paths, &store, &fingerprint, skip)?;

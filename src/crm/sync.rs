@@ -26,11 +26,12 @@ use crate::domain::sync_report::SyncProgress;
 pub use crate::domain::sync_report::SyncReport;
 use crate::domain::{Funnel, SystemField};
 use crate::store::StoreError;
-use crate::store::cards::{BatchCounts, BatchMeta, CardRow, Outcome};
+use crate::store::cards::{BatchCounts, BatchMeta, CardRow, Existing, Outcome};
 use crate::store::crm::SyncState;
 use crate::store::fields::FieldKeys;
 use crate::store::judged::NewJudgement;
 use crate::store::sync_tx::{SyncStore, SyncTx};
+use crate::sync::change::change_of;
 use crate::sync::digest::Seed;
 use crate::sync::import::{Judge, PassRules};
 use crate::sync::mapper::{Mapper, Warning};
@@ -629,6 +630,8 @@ impl<'a> Lander<'a> {
                         counts.updated += 1;
                         self.report.stage_changes += stage_changed as u64;
                     }
+                    // The CRM renamed the deal's stage; the funnel has both names.
+                    Outcome::StageRenamed => counts.updated += 1,
                     Outcome::Unchanged => counts.unchanged += 1,
                     Outcome::Duplicate => {}
                 }
@@ -690,21 +693,33 @@ impl<'a> Lander<'a> {
                     .mapper
                     .card(line, cells.iter().copied(), warnings)
                     .map_err(|e| Failure::body(&msg::deal(id), &e.message))?;
+                let notes_hash = notes_digest(&notes);
                 card.notes.extend(notes);
                 let row = CardRow::new(card, hash, keys);
+                // A stage the CRM only renamed: the digest with its old name is the stored one.
+                let (seed, stage_col) = (&self.seed, self.stage_col);
+                let change_from = |existing: Option<&Existing>| {
+                    change_of(self.funnel, existing, &row.card, |old| {
+                        let mut buf = Vec::new();
+                        let renamed = (row.card.stage.as_str(), old);
+                        seed.add_row_with_stage(&mut buf, &cells, stage_col, renamed);
+                        seed.finish(&buf) ^ notes_hash
+                    })
+                };
                 let outcome = match (&existing, judge_new) {
                     (None, Some(judge)) => {
                         let flags = judge.flags(&row.card);
                         import.insert_judged(&row, NewJudgement::new(&row, flags))?
                     }
-                    _ => import.upsert(existing.as_ref(), &row)?,
+                    _ => import.upsert(existing.as_ref(), &row, change_from(existing.as_ref()))?,
                 };
                 match outcome {
                     // Not looked up: the deal came earlier in this run (it changed while the
                     // sync read), and the later read is the newer.
                     Outcome::Duplicate if fresh => {
                         let existing = import.lookup(id)?;
-                        import.upsert(existing.as_ref(), &row)?
+                        let change = change_from(existing.as_ref());
+                        import.upsert(existing.as_ref(), &row, change)?
                     }
                     outcome => outcome,
                 }

@@ -207,6 +207,19 @@ impl Funnel {
         self.by_name.get(&fold(crm_stage)).copied()
     }
 
+    /// Whether a card the CRM had at stage `old` and now has at `new` moved: to another stage
+    /// of this funnel, or between names it does not know. Another name of the same stage (the
+    /// CRM renamed it and the funnel keeps both) is no move.
+    pub fn moved(&self, old: &str, new: &str) -> bool {
+        if old == new {
+            return false;
+        }
+        match (self.resolve(old), self.resolve(new)) {
+            (Some(a), Some(b)) => a != b,
+            _ => true,
+        }
+    }
+
     pub fn stage(&self, index: usize) -> &Stage {
         &self.stages[index]
     }

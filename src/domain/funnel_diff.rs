@@ -3,6 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::analytics::stages::StageInUse;
 use super::funnel::Funnel;
 use super::names::fold;
 
@@ -20,12 +21,19 @@ pub struct FunnelVersion {
     pub changes: String,
 }
 
+/// Fields a store recorded before they existed read empty.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct FunnelDiff {
     pub stages_added: Vec<String>,
     pub stages_removed: Vec<String>,
     /// (old name, new name).
     pub stages_renamed: Vec<(String, String)>,
+    /// (stage, alias): a name that now brings its cards to the stage (the old name a renamed
+    /// stage keeps is its rename, not listed here).
+    pub aliases_added: Vec<(String, String)>,
+    /// (stage, alias): a name the stage no longer takes cards by.
+    pub aliases_removed: Vec<(String, String)>,
     /// (stage, field).
     pub fields_bound: Vec<(String, String)>,
     pub fields_unbound: Vec<(String, String)>,
@@ -42,6 +50,8 @@ impl FunnelDiff {
     pub fn touched(&self) -> Vec<String> {
         let mut out: Vec<String> = self.stages_added.clone();
         out.extend(self.stages_renamed.iter().map(|(_, n)| n.clone()));
+        out.extend(self.aliases_added.iter().map(|(s, _)| s.clone()));
+        out.extend(self.aliases_removed.iter().map(|(s, _)| s.clone()));
         out.extend(self.fields_bound.iter().map(|(s, _)| s.clone()));
         out.extend(self.fields_unbound.iter().map(|(s, _)| s.clone()));
         out.extend(self.limits_changed.iter().map(|(s, _, _)| s.clone()));
@@ -81,6 +91,21 @@ pub fn diff(old: &Funnel, new: &Funnel) -> FunnelDiff {
         if fold(&o.name) != fold(&st.name) {
             d.stages_renamed.push((o.name.clone(), st.name.clone()));
         }
+        let named = |stage: &super::funnel::Stage, a: &str| {
+            std::iter::once(&stage.name)
+                .chain(&stage.aliases)
+                .any(|n| fold(n) == fold(a))
+        };
+        for a in &st.aliases {
+            if !named(o, a) {
+                d.aliases_added.push((st.name.clone(), a.clone()));
+            }
+        }
+        for a in &o.aliases {
+            if !named(st, a) {
+                d.aliases_removed.push((st.name.clone(), a.clone()));
+            }
+        }
         for f in &st.fields {
             if !o.fields.iter().any(|x| fold(x) == fold(f)) {
                 d.fields_bound.push((st.name.clone(), f.clone()));
@@ -106,6 +131,97 @@ pub fn diff(old: &Funnel, new: &Funnel) -> FunnelDiff {
         }
     }
     d
+}
+
+/// Cards at a stage name the funnel does not resolve: what `okk funnel check --store` warns of
+/// before the funnel leaves them «not in the funnel».
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Stranded {
+    /// The name as the cards carry it.
+    pub stage: String,
+    pub cards: u64,
+    pub reviews: u64,
+    /// A funnel the store ran with had it: this one renamed the stage without keeping the old
+    /// name as an alias, or removed it.
+    pub had: bool,
+    /// This funnel's stage that looks like its new name: the stage of the same name (which
+    /// dropped it as an alias), else one the change added in its place or sharing a word with
+    /// it.
+    pub like: Option<String>,
+}
+
+/// The stage names in `in_use` (with cards) that `funnel` does not resolve, most cards first;
+/// `earlier`: the funnels the store ran with, oldest first.
+pub fn stranded(funnel: &Funnel, in_use: &[StageInUse], earlier: &[Funnel]) -> Vec<Stranded> {
+    let mut out: Vec<Stranded> = in_use
+        .iter()
+        .filter(|s| s.cards > 0 && funnel.resolve(&s.stage).is_none())
+        .map(|s| {
+            let before = earlier
+                .iter()
+                .rev()
+                .find_map(|old| old.resolve(&s.stage).map(|i| (old, i)));
+            Stranded {
+                stage: s.stage.clone(),
+                cards: s.cards,
+                reviews: s.reviews,
+                had: before.is_some(),
+                like: before.and_then(|(old, at)| new_name_of(old, at, &s.stage, funnel)),
+            }
+        })
+        .collect();
+    out.sort_by(|a, b| b.cards.cmp(&a.cards).then_with(|| a.stage.cmp(&b.stage)));
+    out
+}
+
+/// The stage of `new` that looks like `old`'s stage `at` (which cards know as `crm`) renamed.
+fn new_name_of(old: &Funnel, at: usize, crm: &str, new: &Funnel) -> Option<String> {
+    let name = &old.stage(at).name;
+    if let Some(j) = new.resolve(name) {
+        return Some(new.stage(j).name.clone());
+    }
+    let added: Vec<usize> = diff(old, new)
+        .stages_added
+        .iter()
+        .filter_map(|a| new.resolve(a))
+        .collect();
+    // Where the old stage stood: between the stages that were its neighbours.
+    let continues = |o: Option<usize>, n: Option<usize>| match (o, n) {
+        (None, None) => true,
+        (Some(o), Some(n)) => new.resolve(&old.stage(o).name) == Some(n),
+        _ => false,
+    };
+    let in_its_place = |j: usize| {
+        continues(at.checked_sub(1), j.checked_sub(1))
+            && continues(
+                Some(at + 1).filter(|&i| i < old.stages.len()),
+                Some(j + 1).filter(|&i| i < new.stages.len()),
+            )
+    };
+    if let Some(&j) = added.iter().find(|&&j| in_its_place(j)) {
+        return Some(new.stage(j).name.clone());
+    }
+    let words = |s: &str| -> Vec<String> {
+        fold(s)
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|w| w.chars().count() >= 3)
+            .map(str::to_string)
+            .collect()
+    };
+    let mut theirs = words(name);
+    theirs.extend(words(crm));
+    added
+        .iter()
+        .map(|&j| {
+            let shared = words(&new.stage(j).name)
+                .iter()
+                .filter(|w| theirs.contains(w))
+                .count();
+            (shared, j)
+        })
+        .filter(|(shared, _)| *shared > 0)
+        .max_by_key(|(shared, _)| *shared)
+        .map(|(_, j)| new.stage(j).name.clone())
 }
 
 #[cfg(test)]
@@ -135,5 +251,103 @@ mod tests {
         assert_eq!(d.fields_bound, [("A".to_string(), "M".to_string())]);
         assert_eq!(d.limits_changed, [("A".to_string(), Some(3), Some(5))]);
         assert_eq!(d.touched(), ["A", "B2", "D"]);
+        assert!(
+            d.aliases_added.is_empty() && d.aliases_removed.is_empty(),
+            "{d:?}"
+        );
+    }
+
+    #[test]
+    fn an_alias_added_or_dropped_is_a_change() {
+        let old = load("name = \"t\"\n[[stages]]\nname = \"A\"\naliases = [\"a1\", \"a2\"]\n");
+        let new = load("name = \"t\"\n[[stages]]\nname = \"A\"\naliases = [\"A2\", \"a3\"]\n");
+        let d = diff(&old, &new);
+        assert_eq!(d.aliases_added, [("A".to_string(), "a3".to_string())]);
+        assert_eq!(d.aliases_removed, [("A".to_string(), "a1".to_string())]);
+        assert!(!d.is_empty());
+        assert_eq!(d.touched(), ["A"]);
+        // A diff recorded before aliases were compared reads back without them.
+        let stored: FunnelDiff = serde_json::from_str(r#"{"stages_added":["X"]}"#).unwrap();
+        assert_eq!(stored.stages_added, ["X"]);
+    }
+
+    fn used(stage: &str, cards: u64, reviews: u64) -> StageInUse {
+        StageInUse {
+            stage: stage.into(),
+            cards,
+            reviews,
+        }
+    }
+
+    #[test]
+    fn cards_at_a_name_the_funnel_no_longer_has_are_stranded_with_the_stage_renamed_in_its_place() {
+        let old = load(
+            "name = \"t\"\n[[stages]]\nname = \"Встреча проведена\"\n\
+             [[stages]]\nname = \"Возражения\"\n[[stages]]\nname = \"Договор\"\n",
+        );
+        // Renamed without the old name as an alias, another stage removed.
+        let new = load(
+            "name = \"t\"\n[[stages]]\nname = \"Встреча в офисе проведена\"\n\
+             [[stages]]\nname = \"Договор\"\n",
+        );
+        let in_use = [
+            used("встреча проведена", 45, 11),
+            used("Возражения", 30, 0),
+            used("Договор", 20, 3),
+            used("Переговоры", 3, 0),
+            used("Пусто", 0, 0),
+        ];
+        let s = stranded(&new, &in_use, std::slice::from_ref(&old));
+        let got: Vec<_> = s
+            .iter()
+            .map(|s| {
+                (
+                    s.stage.as_str(),
+                    s.cards,
+                    s.reviews,
+                    s.had,
+                    s.like.as_deref(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (
+                    "встреча проведена",
+                    45,
+                    11,
+                    true,
+                    Some("Встреча в офисе проведена")
+                ),
+                ("Возражения", 30, 0, true, None),
+                ("Переговоры", 3, 0, false, None),
+            ]
+        );
+        // A stage added elsewhere is no rename of it; one in its place is, whatever its words.
+        let split = load(
+            "name = \"t\"\n[[stages]]\nname = \"Встреча проведена\"\n\
+             [[stages]]\nname = \"Договор\"\n[[stages]]\nname = \"Оплата\"\n",
+        );
+        let s = stranded(&split, &in_use[1..2], std::slice::from_ref(&old));
+        assert_eq!((s[0].had, s[0].like.as_deref()), (true, None));
+        let renamed = load(
+            "name = \"t\"\n[[stages]]\nname = \"Итоги\"\n[[stages]]\nname = \"Возражения\"\n[[stages]]\nname = \"Договор\"\n",
+        );
+        let s = stranded(&renamed, &in_use[..1], &[old]);
+        assert_eq!(s[0].like.as_deref(), Some("Итоги"));
+        // The alias dropped from the stage that had it: that stage.
+        let dropped = load(
+            "name = \"t\"\n[[stages]]\nname = \"Встреча в офисе проведена\"\n\
+             aliases = [\"Встреча проведена\"]\n",
+        );
+        let s = stranded(&new, &in_use[..1], &[dropped]);
+        assert_eq!(s[0].like.as_deref(), Some("Встреча в офисе проведена"));
+        // Kept as an alias: nothing stranded.
+        let kept = load(
+            "name = \"t\"\n[[stages]]\nname = \"Встреча в офисе проведена\"\n\
+             aliases = [\"Встреча проведена\"]\n",
+        );
+        assert!(stranded(&kept, &in_use[..1], &[]).is_empty());
     }
 }

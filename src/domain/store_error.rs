@@ -23,15 +23,53 @@ pub enum StoreError {
     Refused { table: String },
     /// The store, or a file beside it (the pending journal), could not be opened or written.
     Open { path: PathBuf, source: BoxError },
+    /// The store file or its folder is not writable here: the store is read as it is (when it
+    /// can be), and whatever would write to it is refused. `path`: the file, when known where
+    /// the error arose (a write deep in a command names none; the command's caller adds it).
+    /// `why` says what could not be done.
+    ReadOnly {
+        path: Option<PathBuf>,
+        why: ReadOnlyWhy,
+    },
     /// The backend refused or failed a question or a write. `busy`: another writer held the
     /// store longer than this one waits; the user can retry.
     Backend { busy: bool, source: BoxError },
+}
+
+/// What a store that cannot be written here could not do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReadOnlyWhy {
+    /// A command wrote (a review, an import, the rules' flags).
+    Write,
+    /// The store needs an upgrade to this okk's schema, which writes.
+    Upgrade,
+    /// The write-ahead log beside it holds changes not yet in the file, and SQLite cannot
+    /// read them without its index file (the `-shm`), which it cannot make here.
+    UnsavedLog,
+    /// There is no store file yet, and the folder takes no new file.
+    Create,
 }
 
 impl StoreError {
     /// Another writer holds the store past the wait: the user can retry.
     pub fn is_busy(&self) -> bool {
         matches!(self, StoreError::Backend { busy: true, .. })
+    }
+
+    /// The store cannot be written where it is.
+    pub fn is_read_only(&self) -> bool {
+        matches!(self, StoreError::ReadOnly { .. })
+    }
+
+    /// This error naming the store file `path` where it named none.
+    pub fn at(self, path: &std::path::Path) -> StoreError {
+        match self {
+            StoreError::ReadOnly { path: None, why } => StoreError::ReadOnly {
+                path: Some(path.to_path_buf()),
+                why,
+            },
+            other => other,
+        }
     }
 }
 
@@ -42,6 +80,7 @@ impl std::error::Error for StoreError {
                 Some(source.as_ref())
             }
             StoreError::NewerSchema { .. }
+            | StoreError::ReadOnly { .. }
             | StoreError::NotOkk { .. }
             | StoreError::NotEmpty { .. }
             | StoreError::Refused { .. } => None,

@@ -11,7 +11,7 @@ use crate::formats::values::{DateParser, TYPED_DATES, parse_amount};
 
 use super::cell::Cell;
 use super::owners::OwnerMap;
-use super::profile::{ColumnType, ExportProfile, Value};
+use super::profile::{ColumnType, ExportProfile, Format, Value};
 pub use crate::domain::crm_export::Warning;
 
 /// One card's change.
@@ -160,7 +160,10 @@ impl Layout<'_> {
                 self.unset(field);
                 continue;
             };
+            // Only a file a spreadsheet may open defuses its text (REST lines go to the API as
+            // they are): a warning of a `'` not written would send the desk to remove nothing.
             if target.kind == ColumnType::Text
+                && self.profile.format == Format::Csv
                 && matches!(super::cell::defuse(raw), std::borrow::Cow::Owned(_))
             {
                 self.warnings.push(Warning::Defused {

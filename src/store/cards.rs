@@ -100,6 +100,8 @@ fn opt_time(t: &Option<NaiveDateTime>) -> Option<StoreTime> {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Existing {
     pub id: i64,
+    /// The digest of what the export said about the card last time: its content hash, unless
+    /// a later export only renamed its stage (`cards.export_digest`).
     pub hash: i64,
     pub gone: bool,
     pub stage: String,
@@ -109,6 +111,25 @@ pub struct Existing {
     pub(super) first_batch: i64,
 }
 
+/// How a card the store holds changed, as the import sees it with the funnel (the store does
+/// not know the funnel).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Change {
+    /// The export says something else about the card. `moved`: it is at another stage of the
+    /// funnel (or at a name the funnel does not know): a visit in its stage history.
+    Content { moved: bool },
+    /// Only the name of its stage changed, to another name the funnel has for the same stage
+    /// (the CRM renamed the stage, the funnel keeps the old name as an alias). The new name is
+    /// stored, but the card did not move and is the card its reviews saw: its content hash
+    /// stays, and what the export said is kept beside it (`cards.export_digest`).
+    StageRenamed,
+}
+
+impl Change {
+    /// A card the store did not hold: nothing to compare.
+    pub const NEW: Change = Change::Content { moved: false };
+}
+
 /// What happened to one card.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Outcome {
@@ -116,6 +137,8 @@ pub enum Outcome {
     Updated {
         stage_changed: bool,
     },
+    /// Written with its stage's new name only (see [`Change::StageRenamed`]).
+    StageRenamed,
     Unchanged,
     /// The file already held this card on an earlier line; the later row is ignored so that
     /// importing the file again stays a no-op.
@@ -280,14 +303,17 @@ const INSERT_CARD: &str = "INSERT OR IGNORE INTO cards (source, external_id, pip
 const UPDATE_CARD: &str = "UPDATE cards SET pipeline=?2, stage=?3, title=?4, owner=?5, amount=?6,
     currency=?7, created_at=?8, updated_at=?9, closed_at=?10, expected_close_at=?11,
     last_activity_at=?12, closed=?13, won=?14, contact=?15, company=?16, phones=?17, emails=?18,
-    tags=?19, notes=?20, fields=?21, invalid=?22, content_hash=?23, touched_at=?27, search=?28,
+    tags=?19, notes=?20, fields=?21, invalid=?22, touched_at=?27, search=?28,
+    content_hash = CASE WHEN ?29 THEN content_hash ELSE ?23 END,
+    export_digest = CASE WHEN ?29 THEN ?23 ELSE NULL END,
     changed_batch = CASE WHEN ?26 THEN ?24 ELSE changed_batch END,
     changed_at = CASE WHEN ?26 THEN ?25 ELSE changed_at END,
     gone_at=NULL, gone_batch=NULL
     WHERE id=?1";
 
-const LOOKUP_CARD: &str = "SELECT id, content_hash, gone_at IS NOT NULL, stage, invalid <> '{}',
-    pipeline, first_batch
+/// The card's digest is what the export said last (`Existing::hash`).
+const LOOKUP_CARD: &str = "SELECT id, coalesce(export_digest, content_hash), gone_at IS NOT NULL,
+    stage, invalid <> '{}', pipeline, first_batch
     FROM cards WHERE source = ?1 AND external_id = ?2";
 
 /// A changed card's flags judged its old content, and its standing copies columns the change may
@@ -560,11 +586,13 @@ impl Import<'_> {
         Outcome::Unchanged
     }
 
-    /// Writes a card the snapshot did not hold, or held with another digest or as gone.
+    /// Writes a card the snapshot did not hold, or held with another digest or as gone;
+    /// `change` says how the funnel sees the difference (ignored for a new card).
     pub fn upsert(
         &mut self,
         existing: Option<&Existing>,
         row: &CardRow,
+        change: Change,
     ) -> Result<Outcome, StoreError> {
         let card = &row.card;
         debug_assert_eq!(card.source, self.source);
@@ -583,25 +611,32 @@ impl Import<'_> {
         if self.was_seen(old.id) {
             return Ok(Outcome::Duplicate);
         }
-        let changed = old.hash != row.hash;
+        let renamed = change == Change::StageRenamed && !old.gone;
+        let changed = old.hash != row.hash && !renamed;
         let head: [&dyn ToSql; 1] = [&old.id];
-        let tail: [&dyn ToSql; 5] = [
+        let tail: [&dyn ToSql; 6] = [
             &self.batch,
             &self.now,
             &changed,
             &row.touched_at,
             &row.search,
+            &renamed,
         ];
         self.update_card.execute(params_from_iter(
             head.into_iter().chain(row.values()).chain(tail),
         ))?;
+        // Judged again all the same: its standing holds the stage's name.
         self.unjudge(old.id)?;
-        let stage_changed = old.stage != card.stage;
+        let stage_changed = change == (Change::Content { moved: true });
         if stage_changed || old.gone {
             self.history(old, card)?;
         }
         self.mark_seen(old.id);
-        Ok(Outcome::Updated { stage_changed })
+        Ok(if renamed {
+            Outcome::StageRenamed
+        } else {
+            Outcome::Updated { stage_changed }
+        })
     }
 
     /// Inserts the card; `None` when the file held the same card on an earlier row.

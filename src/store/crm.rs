@@ -202,7 +202,7 @@ impl Import<'_> {
         let (tx, _, _) = self.parts();
         let found: Option<(i64, i64, String)> = tx
             .prepare_cached(
-                "SELECT id, content_hash, notes FROM cards
+                "SELECT id, coalesce(export_digest, content_hash), notes FROM cards
                  WHERE source = ?1 AND external_id = ?2 AND gone_at IS NULL",
             )?
             .query_row(params![source, external_id], |r| {
@@ -225,8 +225,8 @@ impl Import<'_> {
             let (tx, batch, now) = self.parts();
             let notes = serde_json::to_string(notes).unwrap_or_else(|_| "[]".into());
             tx.prepare_cached(
-                "UPDATE cards SET notes = ?2, content_hash = ?3, changed_batch = ?4,
-                 changed_at = ?5 WHERE id = ?1",
+                "UPDATE cards SET notes = ?2, content_hash = ?3, export_digest = NULL,
+                 changed_batch = ?4, changed_at = ?5 WHERE id = ?1",
             )?
             .execute(params![id, notes, hash, batch, now])?;
         }

@@ -2,7 +2,7 @@
 //! rows, and hands each card to an [`ImportTx`]. The SQLite store's is `cards::Import` (below,
 //! by delegation); the team server's is `pg::import`.
 
-use super::cards::{BatchCounts, BatchMeta, CardRow, Existing, Import, Outcome};
+use super::cards::{BatchCounts, BatchMeta, CardRow, Change, Existing, Import, Outcome};
 use super::fields::FieldKeys;
 use super::judged::{Judge, NewJudgement};
 use super::{Store, StoreError};
@@ -60,9 +60,14 @@ pub trait ImportTx<'a> {
     /// A card the store holds with the same digest: nothing to write.
     fn unchanged(&mut self, id: i64) -> Outcome;
 
-    /// Writes a card the store did not hold, or held with another digest or as gone.
-    fn upsert(&mut self, existing: Option<&Existing>, row: &CardRow)
-    -> Result<Outcome, StoreError>;
+    /// Writes a card the store did not hold, or held with another digest or as gone; `change`
+    /// says how the funnel sees the difference (ignored for a new card).
+    fn upsert(
+        &mut self,
+        existing: Option<&Existing>,
+        row: &CardRow,
+        change: Change,
+    ) -> Result<Outcome, StoreError>;
 
     /// A new card with its flags (and the queue columns they need), judged on the import's
     /// other threads.
@@ -133,8 +138,9 @@ impl<'a> ImportTx<'a> for Import<'a> {
         &mut self,
         existing: Option<&Existing>,
         row: &CardRow,
+        change: Change,
     ) -> Result<Outcome, StoreError> {
-        Import::upsert(self, existing, row)
+        Import::upsert(self, existing, row, change)
     }
 
     fn insert_judged(

@@ -68,7 +68,7 @@ pub trait SyncTx<'a>: ImportTx<'a> {
     /// A deal's notes as its card shows them: newest first, at most `NOTES_PER_CARD`.
     fn crm_notes(&mut self, connection: &str, deal: &str) -> Result<Vec<String>, StoreError>;
 
-    /// The card of `external_id` (not gone): its id, content hash and notes.
+    /// The card of `external_id` (not gone): its id, digest (`Existing::hash`) and notes.
     fn card_notes(
         &mut self,
         source: &str,

@@ -44,8 +44,31 @@ impl Seed {
     /// The input is hashed in one go by [`Seed::finish`]: one pass over a contiguous buffer is
     /// several times cheaper than feeding a streaming hasher cell by cell.
     pub fn add_row(&self, buf: &mut Vec<u8>, cells: &[&str]) {
+        self.add_row_as(buf, cells, None);
+    }
+
+    /// [`Seed::add_row`] as an export that named the stage `old` would have given it: the cell
+    /// of column `stage` reads `old` where it reads `new` (trimmed). An import compares it with
+    /// the stored digest to tell a stage the CRM only renamed from a card that changed.
+    pub fn add_row_with_stage(
+        &self,
+        buf: &mut Vec<u8>,
+        cells: &[&str],
+        stage: usize,
+        (new, old): (&str, &str),
+    ) {
+        self.add_row_as(buf, cells, Some((stage, new, old)));
+    }
+
+    fn add_row_as(&self, buf: &mut Vec<u8>, cells: &[&str], stage: Option<(usize, &str, &str)>) {
         for (rank, &i) in self.order.iter().enumerate() {
-            let cell = cells.get(i).copied().unwrap_or("");
+            let mut cell = cells.get(i).copied().unwrap_or("");
+            if let Some((col, new, old)) = stage
+                && col == i
+                && cell.trim() == new
+            {
+                cell = old;
+            }
             if cell.bytes().all(|b| b.is_ascii_whitespace()) {
                 continue;
             }

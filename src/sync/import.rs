@@ -9,6 +9,7 @@ use std::sync::mpsc;
 
 use chrono::NaiveDateTime;
 
+use super::change::change_of;
 use super::csv::{CsvError, CsvReader, sniff_delimiter};
 use super::decode::{self, FileKind, SniffError, Utf8Reader};
 use super::digest::Seed;
@@ -102,6 +103,9 @@ enum Item {
         line: u64,
         hash: i64,
         row: Box<CardRow>,
+        /// The rows it was merged from, when the store may hold the card (grouped rows of a
+        /// source that is not fresh): a stage the CRM renamed is told by them (`change_of`).
+        rows: Vec<Record>,
         /// Judged on the judge thread (the rules run in the import's pass).
         flags: Option<NewJudgement>,
     },
@@ -297,6 +301,7 @@ pub fn import_file(
         unchanged: counts.unchanged,
         gone: counts.gone,
         stage_changes: tally.stage_changes,
+        stage_renames: tally.stage_renames,
         warnings: counts.warnings,
         warning_samples: tally.samples,
         unknown_stages: facts.unknown,
@@ -314,6 +319,8 @@ struct Setup<'a> {
     limits: Limits,
     keys: FieldKeys,
     seed: Seed,
+    /// The stage's column (the digest of a stage the CRM renamed reads it).
+    stage_col: usize,
     absent_fields: Vec<String>,
     judge: Option<Judge<'a>>,
     /// The rules judge every card this import writes (see `store::judged`).
@@ -364,6 +371,9 @@ impl<'a> Setup<'a> {
             funnel,
             limits: opts.limits,
             seed: Seed::new(mapper, source),
+            stage_col: mapper
+                .column_index(SystemField::Stage)
+                .expect("checked by Mapper::new"),
             keys,
             absent_fields: absent.iter().map(|f| f.label().to_string()).collect(),
             judge,
@@ -452,6 +462,7 @@ impl<'a> Judge<'a> {
 struct Tally {
     counts: BatchCounts,
     stage_changes: u64,
+    stage_renames: u64,
     samples: Vec<Warning>,
 }
 
@@ -478,6 +489,10 @@ impl Tally {
             Outcome::Updated { stage_changed } => {
                 self.counts.updated += 1;
                 self.stage_changes += stage_changed as u64;
+            }
+            Outcome::StageRenamed => {
+                self.counts.updated += 1;
+                self.stage_renames += 1;
             }
             Outcome::Unchanged => self.counts.unchanged += 1,
             Outcome::Duplicate => self.warn(vec![Warning {
@@ -572,13 +587,29 @@ fn apply<'i>(
             import.lookup(id).map_err(|e| Applied::Store(line, e))
         }
     };
-    let write =
-        |import: &mut (dyn ImportTx<'i> + 'i), line, existing: Option<Existing>, row: &CardRow| {
-            import
-                .upsert(existing.as_ref(), row)
-                .map(|o| (line, o))
-                .map_err(|e| Applied::Store(line, e))
-        };
+    // What changed, by the funnel: a card the CRM only moved to another name of its stage
+    // is told by the digest its rows would have had with the stage's old name.
+    let write = |import: &mut (dyn ImportTx<'i> + 'i),
+                 line,
+                 existing: Option<Existing>,
+                 row: &CardRow,
+                 rows: &mut dyn Iterator<Item = Vec<&str>>| {
+        let change = change_of(setup.funnel, existing.as_ref(), &row.card, |old| {
+            let stage = setup.stage_col;
+            let mut buf = Vec::new();
+            for cells in rows {
+                let renamed = (row.card.stage.as_str(), old);
+                setup
+                    .seed
+                    .add_row_with_stage(&mut buf, &cells, stage, renamed);
+            }
+            setup.seed.finish(&buf)
+        });
+        import
+            .upsert(existing.as_ref(), row, change)
+            .map(|o| (line, o))
+            .map_err(|e| Applied::Store(line, e))
+    };
     match item {
         Item::Card {
             line, row, flags, ..
@@ -590,10 +621,17 @@ fn apply<'i>(
                 .map_err(|e| Applied::Store(line, e))
         }
         Item::Card {
-            line, hash, row, ..
+            line,
+            hash,
+            row,
+            rows,
+            ..
         } => match lookup(import, *line, &row.card.external_id)? {
             Some(e) if e.hash == *hash && !e.gone => Ok((*line, import.unchanged(e.id))),
-            existing => write(import, *line, existing, row),
+            existing => {
+                let mut cells = rows.iter().map(|r| r.cells().collect());
+                write(import, *line, existing, row, &mut cells)
+            }
         },
         Item::Raw { line, hash, record } => {
             let (line, hash) = (*line, *hash);
@@ -617,7 +655,8 @@ fn apply<'i>(
                         .card(line, record.cells(), warnings)
                         .map_err(Applied::Row)?;
                     let row = CardRow::new(card, hash, &setup.keys);
-                    write(import, line, existing, &row)
+                    let mut cells = std::iter::once(record.cells().collect());
+                    write(import, line, existing, &row, &mut cells)
                 }
             }
         }
@@ -642,11 +681,15 @@ struct Reader<'a> {
     warnings: Vec<Warning>,
     batch_bytes: usize,
     /// Bitrix24: the card being built from consecutive rows with one ID (with its digest's
-    /// input), and the product rows merged into it so far.
-    pending: Option<(u64, Card, Vec<u8>)>,
+    /// input, and its rows when the store may hold it), and the product rows merged into it
+    /// so far.
+    pending: Option<Pending>,
     merged: Merged,
     digest_buf: Vec<u8>,
 }
+
+/// A grouped card being built: its first line, the card, its digest's input, its rows.
+type Pending = (u64, Card, Vec<u8>, Vec<Record>);
 
 /// `Err(None)`: the writer hung up (it reports why).
 type ReadResult<T> = Result<T, Option<ImportError>>;
@@ -721,9 +764,9 @@ impl<'a> Reader<'a> {
                 self.send(tx)?;
             }
         }
-        if let Some((l, done, dh)) = self.pending.take() {
+        if let Some((l, done, dh, rows)) = self.pending.take() {
             let hash = self.setup.seed.finish(&dh);
-            let item = self.item(l, done, hash);
+            let item = self.item(l, done, hash, rows);
             self.items.push(item);
         }
         self.facts.uncalculated = rows.uncalculated();
@@ -777,7 +820,7 @@ impl<'a> Reader<'a> {
         let hash = setup.seed.finish(&self.digest_buf);
         if self.fresh {
             let card = self.map(line, cells)?;
-            let item = self.item(line, card, hash);
+            let item = self.item(line, card, hash, Vec::new());
             self.items.push(item);
             return Ok(());
         }
@@ -815,33 +858,43 @@ impl<'a> Reader<'a> {
             .expect("checked by Mapper::new");
         let id = cells[id_col].trim();
         let row = self.map(line, cells)?;
-        if let Some((_, card, h)) = self
+        let keep = !self.fresh;
+        if let Some((_, card, h, rows)) = self
             .pending
             .as_mut()
-            .filter(|(_, c, _)| c.external_id == id)
+            .filter(|(_, c, _, _)| c.external_id == id)
         {
             setup.seed.add_row(h, cells);
+            if keep {
+                rows.push(Record::new(cells));
+            }
             self.merged.merge(card, row);
             return Ok(());
         }
         let mut h = Vec::with_capacity(1024);
         setup.seed.add_row(&mut h, cells);
+        let rows = if keep {
+            vec![Record::new(cells)]
+        } else {
+            Vec::new()
+        };
         self.merged = Merged::new(&row);
-        if let Some((l, done, dh)) = self.pending.replace((line, row, h)) {
+        if let Some((l, done, dh, rows)) = self.pending.replace((line, row, h, rows)) {
             let hash = setup.seed.finish(&dh);
-            let item = self.item(l, done, hash);
+            let item = self.item(l, done, hash, rows);
             self.items.push(item);
         }
         Ok(())
     }
 
-    /// A whole card, mapped.
-    fn item(&mut self, line: u64, card: Card, hash: i64) -> Item {
+    /// A whole card, mapped (with the rows it came from, for a card the store may hold).
+    fn item(&mut self, line: u64, card: Card, hash: i64, rows: Vec<Record>) -> Item {
         self.note_card(&card.stage, card.pipeline.as_deref());
         Item::Card {
             line,
             hash,
             row: Box::new(CardRow::new(card, hash, &self.setup.keys)),
+            rows,
             flags: None,
         }
     }

@@ -1,6 +1,7 @@
 //! Importers: CRM exports (CSV in any of the encodings Russian CRMs write, or workbooks) become
 //! domain cards through data-driven profiles, and land in the store one transaction per file.
 
+pub mod change;
 pub mod csv;
 /// The importers' sniffing and decoding, shared with the owners file of the CRM export.
 pub use crate::formats::decode;

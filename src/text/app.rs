@@ -45,6 +45,41 @@ pub fn funnel_ok(path: &Path, funnel: &Funnel) -> String {
     )
 }
 
+/// `okk funnel check --store`'s warning of cards at a stage name the funnel does not resolve.
+pub fn stranded(s: &crate::domain::funnel_diff::Stranded) -> String {
+    let stage = crate::text::safe::line(&s.stage);
+    let fix = match &s.like {
+        Some(like) => crate::tr!(
+            "app-stranded-fix-like",
+            stage = stage.as_ref(),
+            like = like.as_str()
+        ),
+        None => crate::tr!("app-stranded-fix", stage = stage.as_ref()),
+    };
+    let reviews = if s.reviews > 0 {
+        crate::tr!("app-stranded-reviews", count = s.reviews)
+    } else {
+        String::new()
+    };
+    if s.had {
+        crate::tr!(
+            "app-stranded-had",
+            cards = s.cards,
+            reviews = reviews,
+            stage = stage.as_ref(),
+            fix = fix
+        )
+    } else {
+        crate::tr!(
+            "app-stranded-never",
+            cards = s.cards,
+            reviews = reviews,
+            stage = stage.as_ref(),
+            fix = fix
+        )
+    }
+}
+
 pub fn demo_where(db: &Path) -> String {
     crate::tr!("app-demo-where", db = db.display().to_string())
 }

@@ -161,6 +161,11 @@ pub fn flags_not_refreshed() -> String {
 
 /// On a team server, to an auditor: the flags are another day's (or funnel's), and only a lead
 /// or the owner re-judges them.
+/// A store okk may not write, whose flags were judged for another day or funnel.
+pub fn flags_of_read_only_store() -> String {
+    crate::tr!("check-flags-read-only")
+}
+
 pub fn flags_of_another_day() -> String {
     crate::tr!("check-flags-of-another-day")
 }

@@ -497,6 +497,13 @@ pub fn report(r: &ImportReport) -> String {
             gone = r.gone
         )
     );
+    if r.stage_renames > 0 {
+        let _ = writeln!(
+            s,
+            "  {}",
+            crate::tr!("import-report-renamed", count = r.stage_renames)
+        );
+    }
     unknown_stages(&mut s, r);
     absent_fields(&mut s, r);
     warnings(&mut s, r);

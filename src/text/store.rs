@@ -2,7 +2,7 @@
 
 use std::path::Path;
 
-use crate::domain::store_error::StoreError;
+use crate::domain::store_error::{ReadOnlyWhy, StoreError};
 
 impl std::fmt::Display for StoreError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -14,6 +14,7 @@ impl std::fmt::Display for StoreError {
             StoreError::NotEmpty { path } => f.write_str(&not_empty(path)),
             StoreError::Refused { table } => f.write_str(&refused(table)),
             StoreError::Open { path, source } => f.write_str(&cannot_open(path, source.as_ref())),
+            StoreError::ReadOnly { path, why } => f.write_str(&read_only(path.as_deref(), *why)),
             StoreError::Backend { busy, source } => f.write_str(&failed(source, *busy)),
         }
     }
@@ -26,6 +27,28 @@ pub fn newer_schema(path: &Path, found: i64, known: i64) -> String {
         found = found,
         known = known
     )
+}
+
+/// A store in a place okk cannot write to: what could not be done, and that the folder (and
+/// the file) must be writable for it.
+pub fn read_only(path: Option<&Path>, why: ReadOnlyWhy) -> String {
+    // A write refused deep in a command, where the store's file is not known.
+    let Some(path) = path else {
+        return crate::tr!("store-read-only-here");
+    };
+    let folder = path
+        .parent()
+        .filter(|d| !d.as_os_str().is_empty())
+        .map_or_else(|| ".".to_string(), |d| d.display().to_string());
+    let path = path.display().to_string();
+    match why {
+        ReadOnlyWhy::Write => crate::tr!("store-read-only-write", path = path, folder = folder),
+        ReadOnlyWhy::Upgrade => crate::tr!("store-read-only-upgrade", path = path, folder = folder),
+        ReadOnlyWhy::UnsavedLog => {
+            crate::tr!("store-read-only-log", path = path, folder = folder)
+        }
+        ReadOnlyWhy::Create => crate::tr!("store-read-only-create", path = path, folder = folder),
+    }
 }
 
 pub fn not_okk(path: &Path) -> String {

@@ -61,9 +61,20 @@ pub fn verdict(v: Verdict) -> String {
 }
 
 /// The queue's verdict mark in the legend.
-/// `u` on a card with no verdict of this session to take back: where her earlier ones are.
-pub fn nothing_to_undo_card() -> String {
-    tr!("tui-nothing-to-undo-card")
+/// `u` (`undo`, the key) on a card with no verdict of this session to take back: what it takes
+/// back, and where her earlier verdicts are (`all`: the queue's key that lists them).
+pub fn nothing_to_undo_card(undo: &str, all: &str) -> String {
+    tr!("tui-nothing-to-undo-card", undo = undo, all = all)
+}
+
+/// [`nothing_to_undo_card`] on a card she reviewed before: changing it takes another verdict
+/// (`verdicts`: their keys).
+pub fn nothing_to_undo_reviewed(undo: &str, verdicts: &str) -> String {
+    tr!(
+        "tui-nothing-to-undo-reviewed",
+        undo = undo,
+        verdicts = verdicts
+    )
 }
 
 pub fn verdict_given(v: Verdict) -> String {

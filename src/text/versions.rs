@@ -54,6 +54,20 @@ pub fn changes(d: &FunnelDiff) -> Vec<String> {
             to = line(to)
         ));
     }
+    for (s, a) in &d.aliases_added {
+        out.push(crate::tr!(
+            "versions-alias-added",
+            alias = line(a),
+            stage = line(s)
+        ));
+    }
+    for (s, a) in &d.aliases_removed {
+        out.push(crate::tr!(
+            "versions-alias-removed",
+            alias = line(a),
+            stage = line(s)
+        ));
+    }
     for (s, f) in &d.fields_bound {
         out.push(crate::tr!(
             "versions-bound",

@@ -6,6 +6,20 @@ app-upgrading-store = okk: upgrading the store { $path } from schema { $from } t
 app-wrote-default-funnel = okk: wrote the default funnel config to { $path } (edit it to match your CRM)
 app-cannot-write = { $path }: cannot write: { $error }
 app-funnel-ok = { $path }: ok — «{ $name }», { $stages } stages, { $fields } custom fields, { $items } checklist items
+app-stranded-had = okk: warning: { $cards ->
+    [one] { $cards } card{ $reviews } is
+   *[other] { $cards } cards{ $reviews } are
+} at «{ $stage }», which this funnel no longer has, so it would leave them out («not in the funnel»); { $fix }
+app-stranded-never = okk: warning: { $cards ->
+    [one] { $cards } card{ $reviews } is
+   *[other] { $cards } cards{ $reviews } are
+} at «{ $stage }», which this funnel does not have either («not in the funnel»); { $fix }
+app-stranded-reviews = { $count ->
+    [one] { " " }(and { $count } review)
+   *[other] { " " }(and { $count } reviews)
+}
+app-stranded-fix = add «{ $stage }» to the aliases of the stage they belong to
+app-stranded-fix-like = add «{ $stage }» to the aliases of the stage they belong to (of «{ $like }», if that is the stage renamed)
 app-demo-where =
     Demo database: { $db }
     Try: okk --db { $db } stats --json

@@ -94,6 +94,10 @@ import-report-rows = rows      { $rows } ({ $cards ->
    *[other] { $cards } cards
 })
 import-report-cards = cards     { $inserted } new, { $updated } updated ({ $moved } moved stage), { $unchanged } unchanged, { $gone } gone
+import-report-renamed = renamed   { $count ->
+    [one] { $count } card is
+   *[other] { $count } cards are
+} at a stage the CRM renamed, under a name the funnel has for the same stage: not moved, unchanged for their reviews
 import-report-unknown-stages = unknown stages (not in the funnel; add them or their aliases): { $stages }
 import-report-not-exported = not exported (the funnel requires them, no export of «{ $source }» has the column; not flagged on the cards): { $fields }
 import-report-warnings = warnings  { $count }

@@ -26,7 +26,8 @@ tui-writes-pending = { $count ->
    *[other] writing to the store ({ $count } writes)…
 }
 tui-nothing-to-undo = nothing to undo
-tui-nothing-to-undo-card = nothing to undo — t lists the cards you reviewed too: open one to change its verdict
+tui-nothing-to-undo-card = nothing to undo: { $undo } takes back the last verdict given since the reviewer opened — to change an earlier one, { $all } in a stage's queue lists the cards you reviewed too: open one and give it another verdict
+tui-nothing-to-undo-reviewed = nothing to undo: { $undo } takes back the last verdict given since the reviewer opened — to change your verdict on this card, give it another ({ $verdicts })
 tui-undo-other-stage = the last verdict was in another stage: open that stage to undo it
 tui-undone = verdict on #{ $id } withdrawn
 tui-stage-done = «{ $stage }» is done

@@ -17,6 +17,19 @@ app-funnel-ok = { $path }: всё в порядке — «{ $name }», { $stages
     [few] { $items } пункта чек-листа
    *[other] { $items } пунктов чек-листа
 }
+app-stranded-had = okk: внимание: { $cards ->
+    [one] { $cards } карточка{ $reviews } стоит
+    [few] { $cards } карточки{ $reviews } стоят
+   *[other] { $cards } карточек{ $reviews } стоят
+} на этапе «{ $stage }», которого в этой воронке больше нет, и с ней они окажутся вне воронки; { $fix }
+app-stranded-never = okk: внимание: { $cards ->
+    [one] { $cards } карточка{ $reviews } стоит
+    [few] { $cards } карточки{ $reviews } стоят
+   *[other] { $cards } карточек{ $reviews } стоят
+} на этапе «{ $stage }», которого нет и в этой воронке (вне воронки); { $fix }
+app-stranded-reviews = { " " }(и проверок: { $count })
+app-stranded-fix = добавьте «{ $stage }» в псевдонимы (aliases) этапа, к которому они относятся
+app-stranded-fix-like = добавьте «{ $stage }» в псевдонимы (aliases) этапа, к которому они относятся (этапа «{ $like }», если переименован он)
 app-demo-where =
     Демо-база: { $db }
     Попробуйте: okk --db { $db } stats --json

@@ -101,6 +101,11 @@ import-report-delimiter = разделитель «{ $delimiter }»
 import-report-sheet = лист «{ $sheet }»
 import-report-rows = строк     { $rows } (карточек: { $cards })
 import-report-cards = карточки  новых { $inserted }, обновлено { $updated } (сменили этап { $moved }), без изменений { $unchanged }, нет в CRM { $gone }
+import-report-renamed = переименован этап: { $count ->
+    [one] { $count } карточка стоит
+    [few] { $count } карточки стоят
+   *[many] { $count } карточек стоят
+} на этапе, который CRM переименовала, а воронка знает под обоими именами: этап не сменился, для проверок карточки не изменились
 import-report-unknown-stages = неизвестные этапы (их нет в воронке; добавьте их или их псевдонимы): { $stages }
 import-report-not-exported = не выгружаются (воронка их требует, но ни в одной выгрузке «{ $source }» нет такого столбца; на карточках не отмечаются): { $fields }
 import-report-warnings = предупреждений { $count }

@@ -14,6 +14,15 @@ pub struct CrmStageCount {
     pub gone: u64,
 }
 
+/// A stage name the store's cards carry (as the CRM wrote it): the cards there, not gone, and
+/// their current reviews.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StageInUse {
+    pub stage: String,
+    pub cards: u64,
+    pub reviews: u64,
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct StageFigures {
     pub stage: String,

@@ -1,8 +1,17 @@
 //! Read-side questions about the whole store (per-stage counts for `okk stats`).
 
-use crate::domain::analytics::stages::CrmStageCount;
+use crate::domain::analytics::stages::{CrmStageCount, StageInUse};
 use crate::domain::review::Verdict;
 use crate::store::{Store, StoreError};
+
+/// [`Store::stages_in_use`]'s question, the server's too (`pg::stats`).
+pub(crate) const STAGES_IN_USE: &str =
+    "SELECT c.stage, count(*), CAST(coalesce(sum(r.n), 0) AS bigint)
+    FROM cards c LEFT JOIN (
+        SELECT card_id, count(*) AS n FROM reviews
+        WHERE superseded_by IS NULL AND withdrawn_at IS NULL GROUP BY card_id
+    ) r ON r.card_id = c.id
+    WHERE c.gone_at IS NULL GROUP BY c.stage ORDER BY c.stage";
 
 impl Store {
     /// Cards per stage name as the CRM wrote it; the funnel folds names into stages.
@@ -16,6 +25,19 @@ impl Store {
                 stage: r.get(0)?,
                 cards: r.get::<_, i64>(1)? as u64,
                 gone: r.get::<_, i64>(2)? as u64,
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Per stage name the cards carry: the cards not gone there and their current reviews.
+    pub fn stages_in_use(&self) -> Result<Vec<StageInUse>, StoreError> {
+        let mut stmt = self.conn.prepare(STAGES_IN_USE)?;
+        let rows = stmt.query_map([], |r| {
+            Ok(StageInUse {
+                stage: r.get(0)?,
+                cards: r.get::<_, i64>(1)? as u64,
+                reviews: r.get::<_, i64>(2)? as u64,
             })
         })?;
         Ok(rows.collect::<Result<_, _>>()?)

@@ -11,7 +11,7 @@ use super::known::Known;
 use crate::domain::FieldName;
 use crate::domain::columns::SourceColumns;
 use crate::store::StoreError;
-use crate::store::cards::{BatchCounts, BatchMeta, CardRow, Existing, Outcome, fmt_time};
+use crate::store::cards::{BatchCounts, BatchMeta, CardRow, Change, Existing, Outcome, fmt_time};
 use crate::store::fields::FieldKeys;
 use crate::store::flag_write::JudgedFlag;
 use crate::store::import_tx::{ImportStore, ImportTx};
@@ -41,13 +41,13 @@ const NEW_TABLE: &str = "CREATE TEMP TABLE okk_import_new ON COMMIT DROP AS
 /// Changed cards wait here until the finish (dropped with the transaction).
 const CHANGED_TABLE: &str = "CREATE TEMP TABLE okk_import_changed (
     id bigint PRIMARY KEY, changed boolean NOT NULL, history boolean NOT NULL,
-    pipeline text, stage text, title text, owner text, amount double precision, currency text,
+    renamed boolean NOT NULL, pipeline text, stage text, title text, owner text, amount double precision, currency text,
     created_at text, updated_at text, closed_at text, expected_close_at text,
     last_activity_at text, closed bigint, won bigint, contact text, company text, phones text,
     emails text, tags text, notes text, fields text, invalid text, content_hash bigint,
     touched_at text, search text) ON COMMIT DROP";
 
-const CHANGED_COLUMNS: &str = "id, changed, history, pipeline, stage, title, owner, amount, \
+const CHANGED_COLUMNS: &str = "id, changed, history, renamed, pipeline, stage, title, owner, amount, \
     currency, created_at, updated_at, closed_at, expected_close_at, last_activity_at, closed, \
     won, contact, company, phones, emails, tags, notes, fields, invalid, content_hash, \
     touched_at, search";
@@ -79,7 +79,9 @@ const CHANGED_STEPS: [(&str, bool); 5] = [
             expected_close_at = s.expected_close_at, last_activity_at = s.last_activity_at,
             closed = s.closed, won = s.won, contact = s.contact, company = s.company,
             phones = s.phones, emails = s.emails, tags = s.tags, notes = s.notes,
-            fields = s.fields, invalid = s.invalid, content_hash = s.content_hash,
+            fields = s.fields, invalid = s.invalid,
+            content_hash = CASE WHEN s.renamed THEN c.content_hash ELSE s.content_hash END,
+            export_digest = CASE WHEN s.renamed THEN s.content_hash END,
             touched_at = s.touched_at, search = s.search,
             changed_batch = CASE WHEN s.changed THEN $1 ELSE c.changed_batch END,
             changed_at = CASE WHEN s.changed THEN $2 ELSE c.changed_at END,
@@ -520,8 +522,8 @@ impl<'a> ImportTx<'a> for PgImport<'a> {
         &mut self,
         existing: Option<&Existing>,
         row: &CardRow,
+        change: Change,
     ) -> Result<Outcome, StoreError> {
-        let card = &row.card;
         let Some(old) = existing else {
             let outcome = match self.insert(row)? {
                 Some(id) => {
@@ -538,11 +540,14 @@ impl<'a> ImportTx<'a> for PgImport<'a> {
         if self.was_seen(old.id) {
             return Ok(Outcome::Duplicate);
         }
-        let stage_changed = old.stage != card.stage;
+        // As the SQLite import's `upsert`.
+        let renamed = change == Change::StageRenamed && !old.gone;
+        let stage_changed = change == (Change::Content { moved: true });
         let out = &mut self.changed;
         out.int(Some(old.id));
-        out.boolean(old.hash != row.hash);
+        out.boolean(old.hash != row.hash && !renamed);
         out.boolean(stage_changed || old.gone);
+        out.boolean(renamed);
         for v in row.values() {
             out.value(v)?;
         }
@@ -555,7 +560,11 @@ impl<'a> ImportTx<'a> for PgImport<'a> {
             self.later.push(old.id);
         }
         self.send(false)?;
-        Ok(Outcome::Updated { stage_changed })
+        Ok(if renamed {
+            Outcome::StageRenamed
+        } else {
+            Outcome::Updated { stage_changed }
+        })
     }
 
     fn insert_judged(

@@ -86,8 +86,8 @@ impl Known {
     ) -> Result<Known, StoreError> {
         let mut known = Known::default();
         let mut rows = tx.query_raw(
-            "SELECT id, external_id, content_hash, gone_at IS NOT NULL, stage, invalid <> '{}',
-                    pipeline
+            "SELECT id, external_id, coalesce(export_digest, content_hash), gone_at IS NOT NULL,
+                    stage, invalid <> '{}', pipeline
              FROM cards WHERE source = $1 ORDER BY external_id",
             [source],
         )?;

@@ -481,6 +481,11 @@ ALTER TABLE drafts
     ADD COLUMN suggested_owner text,
     ADD COLUMN corrections     text NOT NULL DEFAULT '{}';
 "#,
+    // 8: what the export said about a card whose stage the CRM only renamed (SQLite's
+    // migration 20).
+    r#"
+ALTER TABLE cards ADD COLUMN IF NOT EXISTS export_digest bigint;
+"#,
 ];
 
 pub fn latest() -> i64 {

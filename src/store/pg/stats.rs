@@ -9,6 +9,7 @@ use postgres::types::ToSql;
 
 use super::PgStore;
 use crate::domain::Funnel;
+use crate::domain::analytics::stages::StageInUse;
 use crate::domain::analytics::{CardFact, Collector, Finding, StatsFigures, Window, stage_rows};
 use crate::domain::auditors::ReviewFact;
 use crate::domain::decision::DecisionKind;
@@ -63,6 +64,20 @@ fn standing_decisions(
 }
 
 impl PgStore {
+    /// As the store file's `stages_in_use`.
+    pub fn stages_in_use(&self) -> Result<Vec<StageInUse>, StoreError> {
+        let conn = &mut *self.conn.borrow_mut();
+        let rows = conn.query(crate::store::analytics::stages::STAGES_IN_USE, &[])?;
+        Ok(rows
+            .iter()
+            .map(|r| StageInUse {
+                stage: r.get(0),
+                cards: r.get::<_, i64>(1) as u64,
+                reviews: r.get::<_, i64>(2) as u64,
+            })
+            .collect())
+    }
+
     pub fn stats_figures(
         &self,
         funnel: &Funnel,

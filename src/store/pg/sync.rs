@@ -13,7 +13,7 @@ use crate::domain::columns::SourceColumns;
 use crate::domain::deal_note::DealNote;
 use crate::domain::fx::FxMap;
 use crate::store::StoreError;
-use crate::store::cards::{BatchCounts, BatchMeta, CardRow, Existing, Outcome, fmt_time};
+use crate::store::cards::{BatchCounts, BatchMeta, CardRow, Change, Existing, Outcome, fmt_time};
 use crate::store::crm::{SyncState, newest};
 use crate::store::fields::FieldKeys;
 use crate::store::import_tx::ImportTx;
@@ -191,8 +191,9 @@ impl<'a> ImportTx<'a> for PgSync<'a> {
         &mut self,
         existing: Option<&Existing>,
         row: &CardRow,
+        change: Change,
     ) -> Result<Outcome, StoreError> {
-        self.import.upsert(existing, row)
+        self.import.upsert(existing, row, change)
     }
 
     fn insert_judged(
@@ -314,7 +315,7 @@ impl<'a> SyncTx<'a> for PgSync<'a> {
         external_id: &str,
     ) -> Result<Option<(i64, i64, Vec<String>)>, StoreError> {
         let row = self.import.flushed()?.query_opt(
-            "SELECT id, content_hash, notes FROM cards
+            "SELECT id, coalesce(export_digest, content_hash), notes FROM cards
              WHERE source = $1 AND external_id = $2 AND gone_at IS NULL",
             &[&source, &external_id],
         )?;
@@ -333,8 +334,8 @@ impl<'a> SyncTx<'a> for PgSync<'a> {
         let now = now.to_string();
         let notes = serde_json::to_string(notes).unwrap_or_else(|_| "[]".into());
         self.import.flushed()?.execute(
-            "UPDATE cards SET notes = $2, content_hash = $3, changed_batch = $4, changed_at = $5
-             WHERE id = $1",
+            "UPDATE cards SET notes = $2, content_hash = $3, export_digest = NULL,
+             changed_batch = $4, changed_at = $5 WHERE id = $1",
             &[&id, &notes, &hash, &batch, &now],
         )?;
         self.import.unjudge(id)

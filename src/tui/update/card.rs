@@ -15,6 +15,7 @@ use crate::text::tui as msg;
 use crate::tui::action::Action;
 use crate::tui::desk::{DeskResult, Saving};
 use crate::tui::effect::{AfterDraft, Effect};
+use crate::tui::keymap::Mode;
 use crate::tui::picker::{Picker, PickerFor};
 use crate::tui::read::{Ask, CardRead, Then, Whose};
 use crate::tui::state::{
@@ -375,7 +376,7 @@ fn landed(state: &mut State, s: SavingVerdict, id: String, cx: &mut Cx) {
 /// Asks for the last verdict to be withdrawn.
 fn undo(state: &mut State, cx: &mut Cx) {
     let Some(last) = state.verdicts.undo.last() else {
-        state.shared.status = Some(Status::Info(msg::nothing_to_undo_card()));
+        state.shared.status = Some(Status::Info(nothing_to_undo(state)));
         return;
     };
     let same_queue = state.queue.as_ref().is_some_and(|q| q.row == last.row);
@@ -386,6 +387,37 @@ fn undo(state: &mut State, cx: &mut Cx) {
     cx.ask(Effect::WithdrawReview {
         id: last.review_id.clone(),
     });
+}
+
+/// What `u` says with no verdict of this session to take back, in the keys in force: on a card
+/// she reviewed before (opened from the list of her reviewed cards), that another verdict
+/// changes it; on another, where her earlier verdicts are.
+fn nothing_to_undo(state: &State) -> String {
+    let keymap = &state.shared.keymap;
+    let key = |mode: Mode, action: Action| {
+        keymap
+            .rows(mode)
+            .into_iter()
+            .find(|(a, _)| *a == action)
+            .and_then(|(_, keys)| keys.first().map(|k| k.to_string()))
+    };
+    let undo = key(Mode::Card, Action::Undo).unwrap_or_default();
+    if state.card.as_ref().is_some_and(|c| c.previous.is_some()) {
+        let verdicts: Vec<String> = [
+            Action::Ok,
+            Action::WrongStage,
+            Action::Stale,
+            Action::Dead,
+            Action::Unclear,
+        ]
+        .into_iter()
+        .filter_map(|a| key(Mode::Card, a))
+        .collect();
+        msg::nothing_to_undo_reviewed(&undo, &verdicts.join(" "))
+    } else {
+        let all = key(Mode::Queue, Action::AllCards).unwrap_or_default();
+        msg::nothing_to_undo_card(&undo, &all)
+    }
 }
 
 /// The last verdict is withdrawn: its card shows again, as it was judged.
