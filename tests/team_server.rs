@@ -1684,6 +1684,14 @@ fn the_funnel_s_history_and_its_check_against_the_store_read_alike_on_the_server
         !versions["versions"].as_array().unwrap().is_empty(),
         "{versions}"
     );
+    // A version's stages before and after it, alike (the server printed the plain stats).
+    let split = run(&server.url, &["stats", "--funnel-version", "1", "--json"]);
+    assert_eq!(
+        split,
+        run(&file, &["stats", "--funnel-version", "1", "--json"])
+    );
+    let split: Json = serde_json::from_str(&split).unwrap();
+    assert_eq!(split["version"], 1, "{split}");
     // The required fields no export of the store's sources has, named alike.
     let checked = run(&server.url, &["funnel", "check", "--store"]);
     assert_eq!(checked, run(&file, &["funnel", "check", "--store"]));

@@ -21,7 +21,17 @@ pub fn run(paths: &Paths, args: StatsArgs) -> Result<ExitCode> {
         // The server's flags are its rules run's (okk check, an import): shown as they are.
         let store = paths.open_server(url)?;
         let (funnel, _) = super::stored_funnel::load(paths, &store)?;
-        return show(&store, &funnel, paths.server_today(), &args);
+        let today = paths.server_today();
+        if let Some(version) = args.funnel_version {
+            return super::funnel_versions::before_after(
+                &store,
+                &funnel,
+                today.date(),
+                version,
+                args.json,
+            );
+        }
+        return show(&store, &funnel, today, &args);
     }
     let (funnel, fingerprint) = paths.load_funnel_with_fingerprint()?;
     let mut store = paths.open_existing_store()?;

@@ -103,8 +103,8 @@ pub fn history(paths: &Paths, json: bool) -> Result<ExitCode> {
 
 /// `okk stats --funnel-version N`: the stages version N touched (with those it removed), before
 /// and after the day it was first used.
-pub fn before_after(
-    store: &Store,
+pub fn before_after<S: StatsStore + FunnelHistory>(
+    store: &S,
     funnel: &Funnel,
     today: chrono::NaiveDate,
     version: i64,
