@@ -4,7 +4,8 @@
 //!
 //! The funnel (tests/fixtures/suggest/funnel.toml): Лид (idle limit 3) → Звонок (10) → Встреча
 //! (7; «Дата встречи» bound, a `past` date rule) → Договор (5) → Пусто → Успех (won) / Отказ
-//! (lost); `[suggest] min_cards = 4, min_moves = 4`, the other thresholds as documented. The day
+//! (lost); `[suggest] min_cards = 4, min_moves = 4, min_reviews = 3, missing_moves = 4`, the other
+//! thresholds as documented. The day
 //! judged is 2026-11-20 (so "silent" means meeting and last edit on or before 2026-11-06).
 //!
 //! | card  | stage   | owner | edited     | Дата встречи | Объект | history (day: stage)            |
@@ -30,11 +31,12 @@
 //! - merge_stage «Звонок» into «Встреча»: skipped by M1–M4 (Лид → Встреча), left within a day
 //!   by D1–D4: 8 of 8 passing = 100 % ≥ 80 % (so not dropped as well).
 //! - drop_stage «Пусто»: no card ever entered it (60 days).
-//! - extra_control «Встреча» then «Договор»: the wrong-stage reviews below make Встреча 5 of 5
-//!   not ok (100 %); anna judges D1–D4 (D1, D2, D3 stale; D4 ok), boris D1 ok: 3 of 5 = 60 %
-//!   ≥ 30 %. Лид: anna and boris judge L1–L4 ok / L1 ok: 0 of 5.
+//! - extra_control «Встреча» then «Договор», counting cards as `okk stats` does (each once, a
+//!   disputed one nowhere): the wrong-stage reviews below make Встреча 4 of 4 cards not ok
+//!   (100 %); anna judges D1–D4 (D1, D2, D3 stale; D4 ok), boris D1 ok, so D1 is disputed:
+//!   2 of 3 = 67 % ≥ 30 %. Лид: anna and boris judge L1–L4 ok / L1 ok: 0 of 4.
 //! - missing_stage «Встреча» → «Молчуны» (a stage the funnel lacks): anna's wrong-stage
-//!   reviews of M1–M4 and boris's of M1 = 5 ≥ 5.
+//!   reviews of M1–M4 and boris's of M1 = 4 cards ≥ 4.
 
 mod common;
 
@@ -316,29 +318,29 @@ fn funnel_suggest_proposes_every_kind_with_its_evidence() {
     assert_eq!(extra[0]["stage"], "Встреча");
     assert_eq!(
         extra[0]["evidence"],
-        json!({"reviews": 5, "not_ok": 5, "share": 1.0})
+        json!({"cards": 4, "not_ok": 4, "share": 1.0})
     );
     assert_eq!(extra[1]["stage"], "Договор");
     assert_eq!(
         extra[1]["evidence"],
-        json!({"reviews": 5, "not_ok": 3, "share": 0.6})
+        json!({"cards": 3, "not_ok": 2, "share": 0.6667})
     );
     let missing = by_kind(&list, "missing_stage")[0];
     assert_eq!(
         missing["evidence"],
-        json!({"from": "Встреча", "to": "Молчуны", "reviews": 5, "known": false})
+        json!({"from": "Встреча", "to": "Молчуны", "cards": 4, "known": false})
     );
 }
 
 #[test]
 fn thresholds_in_the_funnel_file_turn_a_proposal_off() {
     let (desk, funnel) = desk();
-    // Six reviews are now needed for extra control, and the tail must be half and more… of
-    // a stage whose four cards have two silent: exactly half still counts.
-    let text = std::fs::read_to_string(&funnel).unwrap().replace(
-        "min_moves = 4",
-        "min_moves = 4\nmin_reviews = 6\nsilent_share = 0.5",
-    );
+    // Five cards judged are now needed for extra control (Встреча has four), and the tail
+    // must be half and more… of a stage whose four cards have two silent: exactly half still
+    // counts.
+    let text = std::fs::read_to_string(&funnel)
+        .unwrap()
+        .replace("min_reviews = 3", "min_reviews = 5\nsilent_share = 0.5");
     std::fs::write(&funnel, text).unwrap();
     let out = json_of(&desk, &funnel, &["funnel", "suggest", "--json"]);
     let list = out["suggestions"].as_array().unwrap();

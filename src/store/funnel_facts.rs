@@ -6,11 +6,11 @@ use chrono::NaiveDate;
 use rusqlite::params;
 
 use crate::domain::Funnel;
+use crate::domain::analytics::settle::StageSamples;
 use crate::domain::analytics::{Finding, Window};
 use crate::domain::fill::{CardFields, FillRow, FillTally};
 use crate::domain::fx::FxMap;
 use crate::domain::names::fold;
-use crate::domain::review::Verdict;
 use crate::store::{Store, StoreError};
 
 /// The day of a 'YYYY-MM-DD…' text (by hand: chrono's format parser cost more than the row).
@@ -240,9 +240,10 @@ impl Store {
             .collect())
     }
 
-    /// The auditors' stage moves: (stage when reviewed, suggested stage, reviews), current
+    /// The auditors' stage moves: (stage when reviewed, suggested stage, cards), current
     /// wrong-stage reviews with a suggestion, where the lead did not send the review back
-    /// (an override's suggestion replaces the auditor's).
+    /// (an override's suggestion replaces the auditor's); two auditors moving one card the
+    /// same way are one card, as everywhere a figure counts cards.
     pub fn stage_moves(&self) -> Result<Vec<(String, String, u64)>, StoreError> {
         let mut stmt = self.conn.prepare(
             "SELECT r.stage, coalesce(
@@ -251,7 +252,8 @@ impl Store {
                     AND d.suggested_stage IS NOT NULL
                     AND d.seq = (SELECT max(seq) FROM lead_decisions e
                                  WHERE e.review_id = r.id AND e.withdrawn_at IS NULL)),
-                 r.suggested_stage) AS moved, count(*)
+                 r.suggested_stage) AS moved,
+                 count(DISTINCT r.card_source || char(31) || r.card_external_id)
              FROM reviews r
              WHERE r.superseded_by IS NULL AND r.withdrawn_at IS NULL
                AND r.verdict = 'wrong_stage'
@@ -268,21 +270,13 @@ impl Store {
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
-    /// Current reviews per stage when reviewed, as they land (the lead's override replaces the
-    /// verdict; a review sent back counts nowhere): (stage, reviews, not ok).
+    /// Cards judged per stage when reviewed, each once by the verdict that stands on it
+    /// ([`StageSamples`]: the lead's decision, else auditors who agree; a disputed card and a
+    /// review sent back count nowhere), as `okk stats` counts them: (stage, cards, not ok).
     pub fn verdicts_per_stage(&self) -> Result<Vec<(String, u64, u64)>, StoreError> {
-        let mut per: std::collections::BTreeMap<String, (u64, u64)> = Default::default();
-        self.for_each_finding(&Window::default(), |r: &Finding| {
-            let Some(verdict) = r.landed() else {
-                return;
-            };
-            let e = per.entry(r.stage.to_string()).or_default();
-            e.0 += 1;
-            if verdict != Verdict::Ok {
-                e.1 += 1;
-            }
-        })?;
-        Ok(per.into_iter().map(|(s, (n, bad))| (s, n, bad)).collect())
+        let mut samples = StageSamples::default();
+        self.for_each_finding(&Window::default(), |r: &Finding| samples.add(r))?;
+        Ok(samples.finish())
     }
 
     /// The last day any card entered each stage as the CRM names it: a move a sync saw (`seen`,

@@ -109,22 +109,22 @@ pub fn summary(s: &Suggestion) -> String {
             cards = *cards
         ),
         Evidence::ExtraControl {
-            reviews,
+            cards,
             not_ok,
             share,
         } => crate::tr!(
             "suggest-extra-control",
             stage = stage,
             not_ok = *not_ok,
-            reviews = *reviews,
+            cards = *cards,
             share = pct(*share)
         ),
         Evidence::MissingStage {
             from,
             to,
-            reviews,
+            cards,
             known,
-        } => missing_stage(from, to, *reviews, *known),
+        } => missing_stage(from, to, *cards, *known),
     }
 }
 
@@ -181,20 +181,20 @@ fn last_entry_text(last_entry: Option<chrono::NaiveDate>) -> String {
 }
 
 /// A stage the reviews say is missing: between two known stages, or one the team named.
-fn missing_stage(from: &str, to: &str, reviews: u64, known: bool) -> String {
+fn missing_stage(from: &str, to: &str, cards: u64, known: bool) -> String {
     if known {
         crate::tr!(
             "suggest-missing-between",
             from = line(from),
             to = line(to),
-            reviews = reviews
+            reviews = cards
         )
     } else {
         crate::tr!(
             "suggest-missing-named",
             to = line(to),
             from = line(from),
-            reviews = reviews
+            reviews = cards
         )
     }
 }

@@ -46,10 +46,10 @@ suggest-drop-stage = Уберите «{ $stage }»: ни одна карточк
     [few] { $cards } карточки
    *[other] { $cards } карточек
 }).
-suggest-extra-control = Поставьте «{ $stage }» на доп. контроль: { $not_ok } из { $reviews ->
-    [one] { $reviews } проверки
-   *[other] { $reviews } проверок
-} на нём — с ошибкой ({ $share }).
+suggest-extra-control = Поставьте «{ $stage }» на доп. контроль: аудиторы признали ошибочными { $not_ok } из { $cards ->
+    [one] { $cards } проверенной карточки
+   *[other] { $cards } проверенных карточек
+} на нём ({ $share }).
 suggest-missing-between = Добавьте этап между «{ $from }» и «{ $to }»: аудиторы перенесли из одного в другой { $reviews ->
     [one] { $reviews } карточку
     [few] { $reviews } карточки

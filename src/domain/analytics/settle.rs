@@ -177,6 +177,41 @@ impl CardReviews {
     }
 }
 
+/// Cards judged per stage as the CRM named it when reviewed, each card once by the verdict that
+/// stands on it (a disputed card in no count), as `okk stats` counts its samples: what `okk
+/// funnel suggest` weighs a stage's share not ok by.
+#[derive(Debug, Default)]
+pub struct StageSamples {
+    cards: crate::domain::fx::FxMap<CardAtStage, CardReviews>,
+}
+
+/// (CRM source, CRM id, stage when reviewed).
+type CardAtStage = (Box<str>, Box<str>, Box<str>);
+
+impl StageSamples {
+    pub fn add(&mut self, review: &Finding) {
+        let (source, id) = review.crm_card;
+        let key = (source.into(), id.into(), review.stage.into());
+        self.cards
+            .entry(key)
+            .or_default()
+            .add(review, Answered::default);
+    }
+
+    /// (stage, cards judged, not ok), by stage bytewise.
+    pub fn finish(self) -> Vec<(String, u64, u64)> {
+        let mut per: std::collections::BTreeMap<String, (u64, u64)> = Default::default();
+        for ((_, _, stage), reviews) in self.cards {
+            if let Settled::Judged(p) = reviews.settled() {
+                let e = per.entry(stage.into()).or_default();
+                e.0 += 1;
+                e.1 += u64::from(p.verdict != Verdict::Ok);
+            }
+        }
+        per.into_iter().map(|(s, (n, bad))| (s, n, bad)).collect()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -314,5 +349,23 @@ mod tests {
                 ("gone_item", true)
             ]
         );
+    }
+
+    #[test]
+    fn a_stage_counts_each_card_once_and_a_disputed_one_not_at_all() {
+        fn on(samples: &mut StageSamples, card: &str, id: &str, who: &str, v: Verdict, at: &str) {
+            let mut r = review(id, who, at, v, None);
+            r.crm_card = ("amocrm", card);
+            samples.add(&r);
+        }
+        let mut samples = StageSamples::default();
+        // Card 1: two auditors agree it is stale: one card not ok.
+        on(&mut samples, "1", "a", "anna", Verdict::Stale, T1);
+        on(&mut samples, "1", "b", "boris", Verdict::Dead, T2);
+        // Card 2: ok by one. Card 3: ok and stale, no lead: disputed, in no count.
+        on(&mut samples, "2", "c", "anna", Verdict::Ok, T1);
+        on(&mut samples, "3", "d", "anna", Verdict::Ok, T1);
+        on(&mut samples, "3", "e", "boris", Verdict::Stale, T2);
+        assert_eq!(samples.finish(), [("Бронирование".to_string(), 2, 1)]);
     }
 }

@@ -123,14 +123,14 @@ pub enum Evidence {
         unused_days: u32,
     },
     ExtraControl {
-        reviews: u64,
+        cards: u64,
         not_ok: u64,
         share: Option<f64>,
     },
     MissingStage {
         from: String,
         to: String,
-        reviews: u64,
+        cards: u64,
         known: bool,
     },
 }
@@ -516,7 +516,7 @@ fn extra_control(funnel: &Funnel, seen: &Observed, out: &mut Out) {
             Kind::ExtraControl,
             name.clone(),
             Evidence::ExtraControl {
-                reviews: n,
+                cards: n,
                 not_ok: bad,
                 share: share(bad, n),
             },
@@ -557,7 +557,7 @@ fn missing(funnel: &Funnel, seen: &Observed, out: &mut Out) {
             Evidence::MissingStage {
                 from: from.clone(),
                 to,
-                reviews: n,
+                cards: n,
                 known,
             },
             Edit::AddStage {

@@ -24,11 +24,11 @@ pub struct SuggestSettings {
     pub skip_share: f64,
     /// drop_stage: days without a card entering the stage.
     pub unused_days: u32,
-    /// extra_control: the share of reviews not ok that makes a stage worth watching first.
+    /// extra_control: the share of cards judged not ok that makes a stage worth watching first.
     pub extra_control_share: f64,
-    /// extra_control: fewest reviews at a stage.
+    /// extra_control: fewest cards judged at a stage.
     pub min_reviews: u64,
-    /// missing_stage: the same move (from S to T) suggested by this many reviews.
+    /// missing_stage: the same move (from S to T) suggested for this many cards.
     pub missing_moves: u64,
 }
 

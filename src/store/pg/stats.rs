@@ -63,6 +63,60 @@ fn standing_decisions(
     Ok(decisions)
 }
 
+/// Calls `f` with every current review made within `window`, with the lead's standing decision
+/// and the verdict of the decision that settles its card (the store file's `for_each_finding`).
+pub(super) fn for_each_finding(
+    conn: &mut postgres::Client,
+    window: &Window,
+    mut f: impl FnMut(&Finding),
+) -> Result<(), StoreError> {
+    let decisions = standing_decisions(conn)?;
+    let settled = super::desk::settled_cards_in(conn, None)?;
+    let (since, before) = bounds(window);
+    let params: [&(dyn ToSql + Sync); 2] = [&since, &before];
+    let mut rows = conn.query_raw(
+        "SELECT id, card_id, stage, verdict, score, checklist, created_at,
+                    card_source, card_external_id, auditor
+             FROM reviews
+             WHERE superseded_by IS NULL AND withdrawn_at IS NULL
+               AND ($1::text IS NULL OR created_at >= $1)
+               AND ($2::text IS NULL OR created_at < $2)",
+        params,
+    )?;
+    let mut checklists: HashMap<String, Answers> = HashMap::new();
+    let empty = Answers::new();
+    while let Some(r) = rows.next()? {
+        let id: &str = r.get(0);
+        let at: &str = r.get(6);
+        let Some(day) = day(Some(at.as_bytes())) else {
+            continue;
+        };
+        let json: &str = r.get(5);
+        if !checklists.contains_key(json) {
+            checklists.insert(
+                json.to_string(),
+                serde_json::from_str(json).unwrap_or_default(),
+            );
+        }
+        let verdict: &str = r.get(3);
+        f(&Finding {
+            id,
+            card: r.get(1),
+            crm_card: (r.get(7), r.get(8)),
+            auditor: r.get(9),
+            stage: r.get(2),
+            verdict: Verdict::from_name(verdict).unwrap_or(Verdict::Unclear),
+            lead: decisions.get(id).copied(),
+            settled: settled.get(r.get(7), r.get(8)).map(|s| s.verdict()),
+            score: r.get(4),
+            answers: checklists.get(json).unwrap_or(&empty),
+            at,
+            day,
+        });
+    }
+    Ok(())
+}
+
 impl PgStore {
     /// As the store file's `stages_in_use`.
     pub fn stages_in_use(&self) -> Result<Vec<StageInUse>, StoreError> {
@@ -87,50 +141,7 @@ impl PgStore {
         let mut collector = Collector::new(funnel, today, window);
         let conn = &mut *self.conn.borrow_mut();
         add_cards(conn, &mut collector)?;
-        let decisions = standing_decisions(conn)?;
-        let settled = super::desk::settled_cards_in(conn, None)?;
-        let (since, before) = bounds(&window);
-        let params: [&(dyn ToSql + Sync); 2] = [&since, &before];
-        let mut rows = conn.query_raw(
-            "SELECT id, card_id, stage, verdict, score, checklist, created_at,
-                    card_source, card_external_id, auditor
-             FROM reviews
-             WHERE superseded_by IS NULL AND withdrawn_at IS NULL
-               AND ($1::text IS NULL OR created_at >= $1)
-               AND ($2::text IS NULL OR created_at < $2)",
-            params,
-        )?;
-        let mut checklists: HashMap<String, Answers> = HashMap::new();
-        let empty = Answers::new();
-        while let Some(r) = rows.next()? {
-            let id: &str = r.get(0);
-            let at: &str = r.get(6);
-            let Some(day) = day(Some(at.as_bytes())) else {
-                continue;
-            };
-            let json: &str = r.get(5);
-            if !checklists.contains_key(json) {
-                checklists.insert(
-                    json.to_string(),
-                    serde_json::from_str(json).unwrap_or_default(),
-                );
-            }
-            let verdict: &str = r.get(3);
-            collector.add_review(&Finding {
-                id,
-                card: r.get(1),
-                crm_card: (r.get(7), r.get(8)),
-                auditor: r.get(9),
-                stage: r.get(2),
-                verdict: Verdict::from_name(verdict).unwrap_or(Verdict::Unclear),
-                lead: decisions.get(id).copied(),
-                settled: settled.get(r.get(7), r.get(8)).map(|s| s.verdict()),
-                score: r.get(4),
-                answers: checklists.get(json).unwrap_or(&empty),
-                at,
-                day,
-            });
-        }
+        for_each_finding(conn, &window, |f| collector.add_review(f))?;
         let (analytics, counts) = collector.finish();
         Ok(StatsFigures {
             rows: stage_rows(counts.table(funnel), &analytics.stages),

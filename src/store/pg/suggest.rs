@@ -5,6 +5,7 @@
 use chrono::NaiveDate;
 
 use super::PgStore;
+use crate::domain::analytics::Window;
 use crate::store::StoreError;
 
 /// A review's latest decision not taken back, latest by `ORDER BY` as the store file's query
@@ -23,41 +24,23 @@ fn day(text: Option<&str>) -> Option<NaiveDate> {
 }
 
 impl PgStore {
-    /// Current reviews per stage when reviewed, as they land (`Finding::landed`: the lead's
-    /// override replaces the verdict, a review sent back counts nowhere): (stage, reviews,
-    /// not ok), by stage bytewise.
+    /// Cards judged per stage when reviewed, each once by the verdict that stands on it, as
+    /// the store file's `verdicts_per_stage`: (stage, cards, not ok), by stage bytewise.
     pub fn verdicts_per_stage(&self) -> Result<Vec<(String, u64, u64)>, StoreError> {
-        let rows = self.conn.borrow_mut().query(
-            &format!(
-                "SELECT stage, count(*), count(*) FILTER (WHERE landed IS DISTINCT FROM 'ok')
-                 FROM (SELECT r.stage, CASE
-                         WHEN d.decision = 'override' AND d.verdict IS NOT NULL THEN d.verdict
-                         ELSE r.verdict END AS landed
-                       FROM reviews r {decision}
-                       WHERE r.superseded_by IS NULL AND r.withdrawn_at IS NULL
-                         AND d.decision IS DISTINCT FROM 'return') x
-                 GROUP BY stage ORDER BY stage COLLATE \"C\"",
-                decision = standing_decision("e.created_at DESC, e.seq DESC")
-            ),
-            &[],
-        )?;
-        Ok(rows
-            .iter()
-            .map(|r| {
-                let n = |i| r.get::<_, i64>(i).max(0) as u64;
-                (r.get(0), n(1), n(2))
-            })
-            .collect())
+        let mut samples = crate::domain::analytics::settle::StageSamples::default();
+        let conn = &mut *self.conn.borrow_mut();
+        super::stats::for_each_finding(conn, &Window::default(), |r| samples.add(r))?;
+        Ok(samples.finish())
     }
 
     /// The auditors' stage moves (`Store::stage_moves`): (stage when reviewed, suggested
-    /// stage, reviews) of current wrong-stage reviews not sent back, an override's suggestion
+    /// stage, cards) of current wrong-stage reviews not sent back, an override's suggestion
     /// in place of the auditor's.
     pub fn stage_moves(&self) -> Result<Vec<(String, String, u64)>, StoreError> {
         let rows = self.conn.borrow_mut().query(
             &format!(
-                "SELECT stage, moved, count(*)
-                 FROM (SELECT r.stage, coalesce(
+                "SELECT stage, moved, count(DISTINCT (card_source, card_external_id))
+                 FROM (SELECT r.stage, r.card_source, r.card_external_id, coalesce(
                            CASE WHEN d.decision = 'override' THEN d.suggested_stage END,
                            r.suggested_stage) AS moved
                        FROM reviews r {decision}
