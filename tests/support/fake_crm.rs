@@ -767,23 +767,15 @@ fn serve(mut req: tiny_http::Request, state: &Mutex<State>, base: &str) {
         "/api/v4/leads/notes" => {
             let from = num("filter[updated_at][from]").unwrap_or(i64::MIN);
             let mut notes: Vec<&Note> = s.notes.iter().filter(|n| n.updated_at >= from).collect();
-            notes.sort_by_key(|n| (n.updated_at, n.id));
-            let window = (page - 1) * limit..page * limit;
-            let all: Vec<Value> = notes
+            let total = notes.len();
+            let items: Vec<Value> = window(&mut notes, |n| (n.updated_at, n.id), page, limit)
                 .iter()
-                .enumerate()
-                .map(|(i, n)| {
-                    if window.contains(&i) {
-                        note_json(n, base)
-                    } else {
-                        Value::Null
-                    }
-                })
+                .map(|n| note_json(n, base))
                 .collect();
             let delay = s.faults.note_page_delay;
             drop(s);
             std::thread::sleep(delay);
-            hal_page(req, base, "leads/notes", all, page, limit);
+            hal_window(req, base, "leads/notes", items, total, page, limit);
         }
         "/api/v4/leads" => {
             let from = num("filter[updated_at][from]").unwrap_or(i64::MIN);
@@ -798,22 +790,15 @@ fn serve(mut req: tiny_http::Request, state: &Mutex<State>, base: &str) {
                 .filter(|d| d.updated_at >= from)
                 .filter(|d| pipelines.is_empty() || pipelines.contains(&d.pipeline))
                 .collect();
-            deals.sort_by_key(|d| (d.updated_at, d.id));
-            // Only the page asked for is written out: a big account stays quick to page.
-            let window = (page - 1) * limit..page * limit;
-            let all: Vec<Value> = deals
+            let total = deals.len();
+            // Only the page asked for is ordered and written out: a big account stays quick to
+            // page (sorting 100,000 deals for each of 400 pages took the fake 17 s).
+            let items: Vec<Value> = window(&mut deals, |d| (d.updated_at, d.id), page, limit)
                 .iter()
-                .enumerate()
-                .map(|(i, d)| {
-                    if window.contains(&i) {
-                        deal_json(d, base)
-                    } else {
-                        Value::Null
-                    }
-                })
+                .map(|d| deal_json(d, base))
                 .collect();
             let delay = s.faults.page_delay;
-            let cut = s.faults.cut_pages > 0 && all.len() > (page - 1) * limit;
+            let cut = s.faults.cut_pages > 0 && total > (page - 1) * limit;
             if cut {
                 s.faults.cut_pages -= 1;
             }
@@ -821,20 +806,41 @@ fn serve(mut req: tiny_http::Request, state: &Mutex<State>, base: &str) {
             std::thread::sleep(delay);
             if cut {
                 // The connection drops mid-page: half the body arrives.
-                let body = json!({"_embedded": {"leads": all}}).to_string();
+                let body = json!({"_embedded": {"leads": items}}).to_string();
                 let half = body.len() / 2;
                 let resp =
                     tiny_http::Response::from_data(&body.as_bytes()[..half]).with_status_code(200);
                 let _ = req.respond(resp);
                 return;
             }
-            hal_page(req, base, "leads", all, page, limit);
+            hal_window(req, base, "leads", items, total, page, limit);
         }
         _ => {
             drop(s);
             send(req, 404, Some(problem(404, "Not Found", "no such method")));
         }
     }
+}
+
+/// The items of page `page` (from 1) of `limit` in the order of `key`, ordered: only they are
+/// sorted, the rest is partitioned around them.
+fn window<T, K: Ord>(items: &mut [T], key: impl Fn(&T) -> K, page: usize, limit: usize) -> &[T] {
+    let start = (page - 1) * limit;
+    if start >= items.len() {
+        return &[];
+    }
+    let end = (start + limit).min(items.len());
+    let by = |a: &T, b: &T| key(a).cmp(&key(b));
+    if start > 0 {
+        items.select_nth_unstable_by(start, by);
+    }
+    let rest = &mut items[start..];
+    if end - start < rest.len() {
+        rest.select_nth_unstable_by(end - start, by);
+    }
+    let page = &mut rest[..end - start];
+    page.sort_by(by);
+    page
 }
 
 /// One HAL page; 204 with no body when it is empty.
@@ -846,16 +852,31 @@ fn hal_page(
     page: usize,
     limit: usize,
 ) {
+    let start = ((page - 1) * limit).min(all.len());
+    let end = (start + limit).min(all.len());
+    let items = all[start..end].to_vec();
+    hal_window(req, base, key, items, all.len(), page, limit);
+}
+
+/// One HAL page of `total` items, its own given; 204 with no body when it is empty.
+fn hal_window(
+    req: tiny_http::Request,
+    base: &str,
+    key: &str,
+    items: Vec<Value>,
+    total: usize,
+    page: usize,
+    limit: usize,
+) {
     let start = (page - 1) * limit;
-    if start >= all.len() {
+    if start >= total {
         return send(req, 204, None);
     }
-    let end = (start + limit).min(all.len());
+    let end = (start + limit).min(total);
     let mut links = json!({"self": {"href": format!("{base}{}", req.url())}});
-    if end < all.len() {
+    if end < total {
         links["next"] = json!({"href": format!("{base}/api/v4/{key}?page={}", page + 1)});
     }
-    let items: Vec<Value> = all[start..end].to_vec();
     send(
         req,
         200,
