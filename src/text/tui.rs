@@ -445,6 +445,14 @@ pub fn not_typed(field: &str, kind: crate::domain::funnel::FieldKind, value: &st
     }
 }
 
+pub fn negative_amount(field: &str, value: &str) -> String {
+    tr!(
+        "tui-negative-amount",
+        value = safe::line(value),
+        field = safe::line(field)
+    )
+}
+
 pub fn more_text(bytes: usize) -> String {
     tr!("tui-more-text", kb = bytes.div_ceil(1024))
 }

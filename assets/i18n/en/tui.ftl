@@ -112,6 +112,7 @@ tui-field-input-date = a date, 31.12.2026 · { $how }
 tui-field-input-number = a number, 1 250 000 · { $how }
 tui-field-input-text = { $how } the correction
 tui-not-a-date = «{ $value }» is not a date: «{ $field }» takes a date like 31.12.2026 or 2026-12-31
+tui-negative-amount = «{ $value }» is below zero: «{ $field }» takes a budget of 0 or more
 tui-not-a-number = «{ $value }» is not a number: «{ $field }» takes a number like 1 250 000 or 1250000,50
 tui-not-text = «{ $value }» is not text: «{ $field }» takes text like anything
 tui-more-text = … { $kb } KB more not shown

@@ -115,6 +115,7 @@ tui-field-input-date = дата, 31.12.2026 · { $how }
 tui-field-input-number = число, 1 250 000 · { $how }
 tui-field-input-text = { $how } исправление
 tui-not-a-date = «{ $value }» — не дата: «{ $field }» принимает дату вида 31.12.2026 или 2026-12-31
+tui-negative-amount = «{ $value }» — меньше нуля: «{ $field }» принимает бюджет от 0
 tui-not-a-number = «{ $value }» — не число: «{ $field }» принимает число вида 1 250 000 или 1250000,50
 tui-not-text = «{ $value }» — не текст: «{ $field }» принимает любой текст
 tui-more-text = … ещё { $kb } КБ не показано
