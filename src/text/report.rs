@@ -300,6 +300,14 @@ mod tests {
                 super::kpi_lying(2.4, 21).starts_with("карточки, вероятно, врут — из 21 открытой")
             );
         });
+        with(Lang::Ru, || {
+            // One review sent back is «её», several «их».
+            assert!(super::returned(1).ends_with("не учтена, пока её не проведут заново."));
+            assert!(super::returned(21).ends_with("не учтена, пока её не проведут заново."));
+            assert!(super::returned(3).ends_with("не учтены, пока их не проведут заново."));
+            let note = crate::tr!("analytics-returned", count = 1);
+            assert!(note.contains("пока её не проведут заново"), "{note}");
+        });
         with(Lang::En, || {
             assert_eq!(super::kpi_cards(1), "card in the funnel");
             assert_eq!(super::kpi_cards(371), "cards in the funnel");
