@@ -265,7 +265,8 @@ fn funnel_suggest_proposes_every_kind_with_its_evidence() {
         silent["patch"]
             .as_str()
             .unwrap()
-            .contains("name = \"Silent after Встреча\"")
+            .contains("name = \"Встреча — без активности\""),
+        "a Russian funnel's new stage is named in Russian, whatever language okk speaks"
     );
 
     let binds = by_kind(&list, "bind_field");

@@ -945,7 +945,10 @@ fn a_date_correction_must_be_a_date_and_typing_replaces_the_old_value() {
         "{:?}",
         s.state.shared.status
     );
-    assert!(s.state.popup.is_some(), "the box stays open to be corrected");
+    assert!(
+        s.state.popup.is_some(),
+        "the box stays open to be corrected"
+    );
     s.keys("<C-u>").keys("1 250 000").keys("<enter>");
     let d = &s.state.card.as_ref().unwrap().draft;
     assert_eq!(

@@ -10,13 +10,26 @@ fn pct(rate: Option<f64>) -> String {
     rate.map_or_else(|| "—".to_string(), |r| format!("{:.0}%", r * 100.0))
 }
 
-/// A stage okk proposes, named in the reader's language.
+/// A stage okk proposes, named in the funnel's language, not the reader's: the name goes into
+/// the funnel file and the CRM beside the stage it is named after («Silent after Контакт после
+/// встречи» came out of a Russian funnel on an English laptop).
 pub fn new_stage_name(stage: &NewStage) -> String {
-    match stage {
-        NewStage::SilentAfter(s) => crate::tr!("suggest-stage-silent-after", stage = s.trim()),
-        NewStage::Between(a, b) => {
-            crate::tr!("suggest-stage-between", from = a.trim(), to = b.trim())
+    use crate::text::lang::{Lang, with};
+    let russian = |s: &str| s.chars().any(|c| matches!(c, 'А'..='я' | 'Ё' | 'ё'));
+    let lang = |names: &[&str]| {
+        if names.iter().any(|s| russian(s)) {
+            Lang::Ru
+        } else {
+            Lang::En
         }
+    };
+    match stage {
+        NewStage::SilentAfter(s) => with(lang(&[s]), || {
+            crate::tr!("suggest-stage-silent-after", stage = s.trim())
+        }),
+        NewStage::Between(a, b) => with(lang(&[a, b]), || {
+            crate::tr!("suggest-stage-between", from = a.trim(), to = b.trim())
+        }),
         NewStage::Named(s) => s.trim().to_string(),
     }
 }

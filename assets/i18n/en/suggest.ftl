@@ -1,8 +1,8 @@
 # What `okk funnel suggest` says: proposals, the names of stages it proposes, the comments it
 # writes into the funnel file, and `--apply`'s messages (src/text/suggest.rs).
 
-suggest-stage-silent-after = Silent after { $stage }
-suggest-stage-between = Between { $from } and { $to }
+suggest-stage-silent-after = { $stage } — silent
+suggest-stage-between = { $from } → { $to }
 suggest-patch-after = a new stage right after «{ $stage }»
 suggest-patch-added = Added by `okk funnel suggest` after «{ $stage }»: rename it as the desk calls it.
 suggest-patch-removed = remove the stage «{ $stage }»; its names become aliases of:

@@ -1,8 +1,8 @@
 # Что говорит `okk funnel suggest`: предложения, названия предлагаемых этапов, комментарии,
 # которые он пишет в файл воронки, и сообщения `--apply` (src/text/suggest.rs).
 
-suggest-stage-silent-after = Без активности после { $stage }
-suggest-stage-between = Между { $from } и { $to }
+suggest-stage-silent-after = { $stage } — без активности
+suggest-stage-between = { $from } → { $to }
 suggest-patch-after = новый этап сразу после «{ $stage }»
 suggest-patch-added = Добавлен `okk funnel suggest` после «{ $stage }»: назовите его так, как его называют в отделе.
 suggest-patch-removed = убрать этап «{ $stage }»; его названия становятся псевдонимами (aliases) этапа:
