@@ -336,6 +336,47 @@ fn salesforce_gets_api_names_and_the_orgs_own_stage_names() {
     golden("salesforce.csv", &std::fs::read(&out).unwrap());
 }
 
+/// Data Loader maps a column to a field by its API name: a custom field corrected under its
+/// label («Город») is written and warned of; one under an API name (`City__c`) is not.
+#[test]
+fn salesforce_warns_of_a_custom_column_that_is_no_api_name() {
+    let desk = Desk::new();
+    desk.import(&[&common::salesforce("Opportunity.csv")]);
+    desk.review(
+        "006Ec00000AieKFIAZ",
+        "anna",
+        AT,
+        &Verdict {
+            corrections: &[("Город", "Москва"), ("City__c", "Moscow")],
+            ..Verdict::of("stale")
+        },
+    );
+    desk.review(
+        "006Ec00000AieKJIAZ",
+        "anna",
+        AT,
+        &Verdict {
+            corrections: &[("Город", "Казань")],
+            ..Verdict::of("stale")
+        },
+    );
+    let (file, _, stderr) = export(&desk, "salesforce", &[]);
+    let file = String::from_utf8(file).unwrap();
+    let header = file.lines().next().unwrap();
+    assert!(
+        header.contains("City__c") && header.contains("Город"),
+        "{header}"
+    );
+    assert!(
+        stderr.contains(
+            "Salesforce Opportunity's import matches a column to a field by its API name, \
+             and «Город» is none (custom fields end in __c): written for 2 cards"
+        ),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("«City__c» is none"), "{stderr}");
+}
+
 #[test]
 fn bitrix24_gets_rest_update_calls_as_json_lines() {
     let desk = Desk::new();

@@ -48,6 +48,14 @@ pub enum OwnerForm {
 pub enum Warning {
     /// The CRM's import cannot set this field; left out of `cards` rows.
     CannotSet { field: String, cards: usize },
+    /// A custom field written under a header the CRM's import will not match to a field by
+    /// itself (Salesforce's Data Loader takes API names, custom ones ending in `__c`): the
+    /// column is there, to be mapped by hand.
+    NotApiName {
+        field: String,
+        suffix: String,
+        cards: usize,
+    },
     /// A corrected value that is not a number or a date where the CRM wants one: written as
     /// text.
     BadValue {

@@ -62,6 +62,7 @@ pub fn sheet(
         warnings: Vec::new(),
     };
     let laid: Vec<Laid> = changes.iter().filter_map(|c| layout.lay(c)).collect();
+    let unmatched = not_api_names(profile, &laid);
     let (headers, rows) = columns(profile, laid);
     let cannot = layout
         .cannot
@@ -70,9 +71,33 @@ pub fn sheet(
     Sheet {
         headers,
         rows,
-        warnings: cannot.chain(layout.warnings).collect(),
+        warnings: cannot.chain(unmatched).chain(layout.warnings).collect(),
         unmapped_owners: layout.unmapped.into_iter().collect(),
     }
+}
+
+/// Custom-field columns whose header the CRM's import will not take for a field's name, with
+/// how many cards fill them.
+fn not_api_names(profile: &ExportProfile, laid: &[Laid]) -> Vec<Warning> {
+    let Some(suffix) = &profile.custom_field_suffix else {
+        return Vec::new();
+    };
+    let mut cards: BTreeMap<&str, usize> = BTreeMap::new();
+    for (_, corrected) in laid {
+        for t in corrected.keys() {
+            if t.rank == profile.corrections.len() && !t.header.ends_with(suffix.as_str()) {
+                *cards.entry(&t.header).or_default() += 1;
+            }
+        }
+    }
+    cards
+        .into_iter()
+        .map(|(field, cards)| Warning::NotApiName {
+            field: field.to_string(),
+            suffix: suffix.clone(),
+            cards,
+        })
+        .collect()
 }
 
 /// One change's fixed cells (the profile's columns) and its corrections by target.

@@ -128,6 +128,10 @@ pub struct ExportProfile {
     /// Corrected custom fields are written under their own header.
     #[serde(default)]
     pub custom_fields: bool,
+    /// How the CRM's import names custom fields, when it matches columns by that name alone
+    /// (Salesforce: `__c`): a header without it is written and warned of.
+    #[serde(default)]
+    pub custom_field_suffix: Option<String>,
     #[serde(default)]
     pub closed_stage: ByKind,
     /// Won and lost are a status, not a stage: the stage cell stays empty on such a move.

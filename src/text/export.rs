@@ -89,6 +89,17 @@ pub fn warning(w: &Warning, crm: &str) -> String {
             field = line(field),
             count = *cards
         ),
+        Warning::NotApiName {
+            field,
+            suffix,
+            cards,
+        } => crate::tr!(
+            "export-not-api-name",
+            crm = crm,
+            field = line(field),
+            suffix = line(suffix),
+            count = *cards
+        ),
         Warning::BadValue {
             external_id,
             field,

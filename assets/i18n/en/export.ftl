@@ -27,6 +27,10 @@ export-cannot-set = okk: warning: { $crm }'s import cannot set «{ $field }»: l
     [one] card
    *[other] cards
 }
+export-not-api-name = okk: warning: { $crm }'s import matches a column to a field by its API name, and «{ $field }» is none (custom fields end in { $suffix }): written for { $count } { $count ->
+    [one] card
+   *[other] cards
+}; map the column to its field by hand when importing
 export-bad-value = okk: warning: card { $id }: «{ $field }» = «{ $value }» is not { $kind }: written as text
 export-defused = okk: warning: card { $id }: «{ $field }» = «{ $value }» begins as a spreadsheet formula would: written with a ' in front, which the { $crm } import keeps; remove it there, or in the file if it is not opened in a spreadsheet
 export-time-dropped = okk: warning: card { $id }: «{ $field }» = «{ $value }»: the { $crm } file takes the day only; the time is not written
