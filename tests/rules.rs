@@ -516,7 +516,7 @@ fn a_card_gone_from_the_export_while_open_is_flagged() {
     let found = flags_in(&card("Квалификация"), &ctx, &funnel());
     assert_eq!(
         messages(&found),
-        ["missing from the latest CRM export but not closed"]
+        ["gone from the CRM (its latest export or sync) but not closed"]
     );
     let dated = CardContext {
         gone_since: Some(at(18, 11)),
@@ -524,7 +524,7 @@ fn a_card_gone_from_the_export_while_open_is_flagged() {
     };
     assert_eq!(
         messages(&flags_in(&card("Квалификация"), &dated, &funnel())),
-        ["missing from the CRM export since 18.11.2026 but not closed"]
+        ["gone from the CRM (its export or its sync) since 18.11.2026 but not closed"]
     );
     assert_eq!(flags_in(&card("Успешно реализовано"), &ctx, &funnel()), []);
 }

@@ -56,8 +56,8 @@ rules-skipped = { $count ->
     [one] skipped { $stages } (not skippable) on the way to «{ $to }» ({ $on })
    *[other] skipped { $stages } (not skippable) on the way to «{ $to }» ({ $on })
 }
-rules-gone-since = missing from the CRM export since { $since } but not closed
-rules-gone = missing from the latest CRM export but not closed
+rules-gone-since = gone from the CRM (its export or its sync) since { $since } but not closed
+rules-gone = gone from the CRM (its latest export or sync) but not closed
 rules-unknown-stage = stage «{ $stage }» is not in the funnel
 rules-no-task = no task is scheduled, yet the card is open in «{ $stage }»
 rules-task-overdue = the nearest task was due { $due } ({ $distance }) and nothing later is scheduled, yet the card is open in «{ $stage }»
