@@ -36,8 +36,22 @@ fn l_on_a_card_opens_its_crm_page_or_shows_the_address_when_there_is_no_browser(
     assert_eq!(
         state.shared.status,
         Some(Status::Info(format!(
-            "no browser here; the card's address: {url}"
+            "{url} — no browser here: copy the address"
         )))
+    );
+    // At 80 columns the address is whole on screen: in the status line, and on the card on a
+    // line of its own (without `https://`, which a browser does without), never wrapped.
+    let screen = common::reviewer::screen(&state, 80, 24);
+    assert!(screen.lines().any(|l| l.contains(&url)), "{screen}");
+    let bare = format!("│demo.amocrm.ru/leads/detail/{id} ");
+    assert!(screen.lines().any(|l| l.contains(&bare)), "{screen}");
+    // Wide, it sits beside its label.
+    let screen = common::reviewer::screen(&state, 160, 40);
+    assert!(
+        screen
+            .lines()
+            .any(|l| l.contains(&format!("CRM      {url}"))),
+        "{screen}"
     );
     state.shared.open_url = |_| true;
     common::reviewer::press(&mut state, &mut desk, "l");

@@ -138,10 +138,24 @@ fn head_lines(
     owner_lines(card, theme, width, lines);
     lines.push(stage_line(shared, c, theme));
     if let Some(url) = shared.crm_links.url(&card.source, &card.external_id) {
-        lines.push(Line::from(vec![
-            label(msg::CRM, theme),
-            Span::styled(clip(&url, 200), theme.dim),
-        ]));
+        // An address cut by the wrap is copied with a line break in it: where it does not fit
+        // beside its label, it gets a line of its own.
+        let head = label(msg::CRM, theme);
+        let width = usize::from(width);
+        if head.width() + super::width(&url) <= width {
+            lines.push(Line::from(vec![head, Span::styled(url, theme.dim)]));
+        } else {
+            // A browser's address bar takes it without `https://`; past that it is clipped,
+            // marked, and `l` shows it whole.
+            let bare = url.split_once("://").map_or(url.as_str(), |(_, rest)| rest);
+            let shown = if super::width(&url) <= width {
+                url.clone()
+            } else {
+                clip(bare, width)
+            };
+            lines.push(Line::from(head));
+            lines.push(Line::from(Span::styled(shown, theme.dim)));
+        }
     }
     if let Some(t) = card.last_touched() {
         let days = (shared.today.date() - t.date()).num_days().max(0);
