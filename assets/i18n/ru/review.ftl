@@ -3,5 +3,6 @@
 review-no-cards = okk: в базе { $db } пока нет карточек.
     {"  "}okk demo           попробовать на демо-данных
     {"  "}okk import FILE    импортировать выгрузку CRM, затем снова запустить okk
+    {"  "}okk sync           или загрузить сделки по API CRM (сначала подключите её: okk crm add --help)
     {"  "}okk --help         все команды
 review-needs-terminal = для проверки нужен терминал (stdin и stdout): запустите okk в окне терминала или используйте в скриптах `okk queue`, `okk check` и `okk stats`
