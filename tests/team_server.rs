@@ -351,6 +351,14 @@ fn a_laptop_store_copied_to_the_server_lists_the_same_queues_and_hands_them_out(
         ids.push(desk.review(card, "anna", &at, &Verdict::of(v)));
         desk.review(card, "boris", &at, &Verdict::of("ok"));
     }
+    // Anna judges a card again: her first review is superseded by one made after it (the copy
+    // back once failed on such a row, whose successor it had not written yet).
+    desk.review(
+        &judged[2],
+        "anna",
+        "2026-11-21 09:00:00",
+        &Verdict::of("stale"),
+    );
     desk.decide(
         &ids[0],
         "lena",
