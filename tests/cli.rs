@@ -415,7 +415,10 @@ fn bare_okk_says_how_to_begin_on_an_empty_store_and_needs_a_terminal_on_a_full_o
         assert!(out.status.success());
         let text = String::from_utf8(out.stdout).unwrap();
         assert!(text.contains("has no cards yet"), "{text}");
-        assert!(text.contains("okk sync"), "the API's door is named too: {text}");
+        assert!(
+            text.contains("okk sync"),
+            "the API's door is named too: {text}"
+        );
         // The second round: a store, empty (`okk stats` says there is none rather than make it).
         okk::store::Store::open(&desk.db).expect("an empty store");
     }

@@ -198,6 +198,50 @@ fn db_copy_moves_a_store_between_a_file_and_a_server_only() {
     assert!(!missing.exists(), "nothing is created by a refused copy");
 }
 
+/// libpq's keyword form is no file's name: said so, with the URL form to write, and the
+/// password it held never printed back.
+#[test]
+fn a_connection_string_in_keyword_form_is_refused_without_its_password() {
+    let desk = Desk::new();
+    let out = desk
+        .okk_bare()
+        .args([
+            "--db",
+            "host=127.0.0.1 port=54330 user=postgres password=S3cretPW dbname=t7",
+            "stats",
+        ])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!err.contains("S3cretPW"), "{err}");
+    assert!(
+        err.contains("password=*** dbname=t7» is a PostgreSQL connection string")
+            && err.contains("postgres://USER:PASSWORD@HOST:PORT/DATABASE"),
+        "{err}"
+    );
+}
+
+/// An @ in a URL's password, not percent-encoded, is said so (the driver looked up the host
+/// `PW@127.0.0.1`), the password still hidden.
+#[test]
+fn an_at_sign_in_a_url_password_is_said_so() {
+    let desk = Desk::new();
+    let out = desk
+        .okk_bare()
+        .args([
+            "--db",
+            "postgres://postgres:S3cret@PW@127.0.0.1:54330/t1",
+            "stats",
+        ])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!err.contains("S3cret"), "{err}");
+    assert!(err.contains("must be written %40"), "{err}");
+}
+
 #[test]
 fn in_russian_the_server_s_refusals_and_db_copy_speak_russian() {
     let desk = Desk::new();

@@ -21,6 +21,32 @@ pub struct Paths {
     funnel_is_default: bool,
 }
 
+/// `host=… port=… dbname=…`: libpq's keyword form, which okk does not read (it would be taken
+/// for a file's name, and its password printed back in "no store here").
+fn looks_like_conninfo(db: &str) -> bool {
+    !crate::store::pg::is_url(db)
+        && db.split_whitespace().any(|w| {
+            w.split_once('=').is_some_and(|(k, _)| {
+                matches!(
+                    k,
+                    "host" | "hostaddr" | "port" | "dbname" | "user" | "password" | "sslmode"
+                )
+            })
+        })
+}
+
+/// The keyword form with its password's value hidden.
+fn redact_conninfo(conninfo: &str) -> String {
+    conninfo
+        .split_whitespace()
+        .map(|w| match w.split_once('=') {
+            Some(("password", _)) => "password=***".to_string(),
+            _ => w.to_string(),
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
 impl Paths {
     pub fn resolve(
         db: Option<PathBuf>,
@@ -35,6 +61,20 @@ impl Paths {
             Some(p) => p,
             None => dirs()?.data_dir().join("okk.db"),
         };
+        if let Some(conninfo) = db.to_str().filter(|d| looks_like_conninfo(d)) {
+            return Err(user(msg::conninfo_not_url(&redact_conninfo(conninfo))));
+        }
+        if let Some(url) = db.to_str().filter(|d| crate::store::pg::is_url(d)) {
+            // `postgres://okk:pa@ss@host/db`: the driver would look up the host `ss@host`.
+            let authority = url
+                .split_once("://")
+                .map_or("", |(_, rest)| rest.split(['/', '?']).next().unwrap_or(""));
+            if authority.matches('@').count() > 1 {
+                return Err(user(msg::url_password_at(&crate::store::pg::shown_url(
+                    url,
+                ))));
+            }
+        }
         let (funnel, funnel_is_default) = match funnel {
             Some(p) => (p, false),
             None => (dirs()?.config_dir().join("funnel.toml"), true),

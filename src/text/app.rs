@@ -274,6 +274,19 @@ pub fn copied(rows: &[(&str, u64)], to: &Path) -> String {
 }
 
 /// A command that reads the store, and there is none at `path` yet.
+/// `--db` in libpq's keyword form (its password already hidden).
+pub fn conninfo_not_url(conninfo: &str) -> String {
+    crate::tr!(
+        "app-conninfo-not-url",
+        conninfo = super::safe::line(conninfo)
+    )
+}
+
+/// A server URL whose password holds an `@` not percent-encoded (the URL shown without it).
+pub fn url_password_at(shown: &str) -> String {
+    crate::tr!("app-url-password-at", url = super::safe::line(shown))
+}
+
 pub fn no_store_yet(path: &Path) -> String {
     crate::tr!("app-no-store-yet", path = path.display().to_string())
 }

@@ -56,6 +56,8 @@ app-sync-owner-only = okk sync onto a server store is the database owner's or a 
 app-sync-no-check-on-server = --no-check does not apply to a server store: it has no rules run of its own, so its sync judges every card it writes
 app-copy-direction = db copy moves a whole store between a SQLite file and PostgreSQL: okk db copy FILE postgres://… (into an empty server store) or okk db copy postgres://… FILE (into a new file); { $from } to { $to } is neither
 app-copied = Copied into { $to }:
+app-conninfo-not-url = «{ $conninfo }» is a PostgreSQL connection string in keyword form; okk takes a URL: postgres://USER:PASSWORD@HOST:PORT/DATABASE (a password with @, : or / in it percent-encoded: @ as %40)
+app-url-password-at = { $url }: the URL holds more than one @ before its host: an @ in the password must be written %40 (and : as %3A, / as %2F)
 app-no-store-yet = { $path }: there is no store here yet. `okk import FILE` (or `okk sync`) makes one, `okk demo` shows one; if it should be here, check --db or OKK_DB.
 app-no-store-file = { $path }: no such store file
 
