@@ -620,7 +620,7 @@ fn on_the_server_an_auditor_s_login_cannot_decide_change_another_s_review_or_the
     );
     refused(
         as_anna.withdraw_review(&boris_review, now),
-        "this review is another auditor's",
+        "this review is another's",
     );
     let version = okk::domain::funnel_diff::FunnelVersion {
         version: 0,
@@ -660,7 +660,7 @@ fn on_the_server_an_auditor_s_login_cannot_decide_change_another_s_review_or_the
     };
     refused(
         as_anna.save_review(&in_boris_name),
-        "this review is another auditor's",
+        "this review is another's",
     );
     as_anna
         .withdraw_review(&anna_review, now)
@@ -1905,7 +1905,7 @@ fn on_the_server_an_auditor_s_login_may_not_import_and_the_server_refuses_it_too
     .expect_err("refused by the server");
     assert!(
         e.message
-            .contains("refused: this connection's PostgreSQL role may not write"),
+            .contains("refused: this connection's PostgreSQL role may not read or change"),
         "{e}"
     );
     drop(as_anna);

@@ -82,6 +82,35 @@ pub fn refused(table: &str) -> String {
         "lead_decisions" => crate::tr!("store-refused-decision"),
         "reviews" | "drafts" | "leases" => crate::tr!("store-refused-review"),
         "funnel_versions" | "funnel_applied" => crate::tr!("store-refused-funnel"),
+        // No table named: the server refused the schema itself (an empty database's set-up).
+        "" => crate::tr!("store-refused-setup"),
         _ => crate::tr!("store-refused", table = table.to_string()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::text::lang::{Lang, with};
+
+    /// A login with no rights reads as much as writes: the words say neither "write" alone nor
+    /// leave a blank where the server named no table.
+    #[test]
+    fn a_refusal_names_the_table_or_the_set_up_and_who_may() {
+        with(Lang::En, || {
+            let t = super::refused("okk_meta");
+            assert!(t.contains("may not read or change okk_meta"), "{t}");
+            assert!(t.contains("okk db roles"), "{t}");
+            let t = super::refused("");
+            assert!(!t.contains("  "), "{t}");
+            assert!(t.contains("only its owner does"), "{t}");
+            let t = super::refused("reviews");
+            assert!(
+                !t.contains("an auditor writes"),
+                "not every role is an auditor's: {t}"
+            );
+        });
+        with(Lang::Ru, || {
+            assert!(super::refused("").contains("только её владелец"));
+        });
     }
 }
