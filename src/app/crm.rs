@@ -11,7 +11,7 @@ use crate::cli::{CrmAddArgs, CrmCommand};
 use crate::crm::client::{Client, CrmError};
 use crate::crm::config::{Connection, Kind};
 use crate::crm::sync::Failure;
-use crate::text::crm as msg;
+use crate::text::crm::{self as msg, Resource};
 
 pub fn run(paths: &Paths, command: CrmCommand) -> Result<ExitCode> {
     match command {
@@ -55,6 +55,8 @@ fn add(paths: &Paths, args: CrmAddArgs) -> Result<ExitCode> {
         table.push_str(&format!("token_env = {}\n", quote(v)));
     }
     if let Some(p) = &args.token_file {
+        // Absolute: `okk sync` may run from another folder (cron, another terminal).
+        let p = std::path::absolute(p).map_err(|e| user(format!("{}: {e}", p.display())))?;
         table.push_str(&format!(
             "token_file = {}\n",
             quote(&p.display().to_string())
@@ -102,17 +104,25 @@ fn add(paths: &Paths, args: CrmAddArgs) -> Result<ExitCode> {
             .map_err(|e| crate::export::ExportError::Io { path, source: e })
     })
     .map_err(|e| user(e.to_string()))?;
+    let conn = added.crm.last().expect("the connection just added");
     if let Some(dropped) = dropped {
-        super::say(msg::add_cut(&url, &dropped))?;
+        super::say(msg::add_cut(
+            &crate::crm::config::redact(&url),
+            &crate::crm::config::redact_cut(&dropped),
+        ))?;
     }
-    super::say(msg::added(&args.name, &paths.config))?;
+    super::say(msg::added(name, &paths.config, paths.config_given()))?;
+    // Written all the same: the file or the variable may be set up after.
+    if let Some(problem) = conn.token_problem() {
+        super::warn(msg::add_token_warning(&problem.message(name)));
+    }
     Ok(ExitCode::SUCCESS)
 }
 
 fn list(paths: &Paths) -> Result<ExitCode> {
     let config = config::load(&paths.config)?;
     if config.crm.is_empty() {
-        return Err(user(msg::no_connections()));
+        return list_none(paths);
     }
     for w in &config.same_account {
         super::warn(w);
@@ -159,9 +169,29 @@ fn list(paths: &Paths) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// `okk crm list` with no connection: none is no error. A script reads the heads alone (the note
+/// on stderr); a terminal, the note.
+fn list_none(paths: &Paths) -> Result<ExitCode> {
+    use std::io::{IsTerminal, Write};
+    let note = match paths.config_given() {
+        Some(given) if !given.exists() => msg::no_config(given),
+        given => msg::list_none(&paths.config, given),
+    };
+    let stdout = std::io::stdout();
+    if stdout.is_terminal() {
+        super::say(note)?;
+    } else {
+        stdout
+            .lock()
+            .write_all(msg::list_for_script(&[]).as_bytes())?;
+        super::warn(note);
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
 fn test(paths: &Paths, name: &str) -> Result<ExitCode> {
     let config = config::load(&paths.config)?;
-    let conn = super::sync::pick(&config.crm, &[name.to_string()])?[0];
+    let conn = super::sync::pick(paths, &config.crm, &[name.to_string()])?[0];
     let secret = conn.secret().map_err(user)?;
     let mut client = Client::new(conn, secret);
     let fail = |what: &str, e: CrmError| user(Failure::at(what, e).test_message(conn));
@@ -199,21 +229,50 @@ fn test_amocrm(
     };
     super::say(msg::test_ok(
         &conn.name,
+        conn.kind,
         &format!("{} (id {})", field("name"), field("id")),
         &who,
     ))?;
+    let mut refused = Vec::new();
+    let mut pipelines = None;
     for (what, path) in [
-        ("deals", "/api/v4/leads?limit=1"),
-        ("pipelines", "/api/v4/leads/pipelines"),
-        ("users", "/api/v4/users?limit=1"),
-        ("events", "/api/v4/events?limit=1"),
+        (Resource::Deals, "/api/v4/leads?limit=1"),
+        (Resource::Pipelines, "/api/v4/leads/pipelines"),
+        (Resource::Users, "/api/v4/users?limit=1"),
+        (Resource::Events, "/api/v4/events?limit=1"),
     ] {
         let ok = match client.get(path) {
-            Ok(_) => true,
+            Ok(body) => {
+                if what == Resource::Pipelines {
+                    pipelines = Some(crate::crm::amocrm::pipeline_names(body.as_ref()));
+                }
+                true
+            }
             Err(CrmError::Forbidden(_)) => false,
             Err(e) => return Err(fail(path, e)),
         };
         super::say(msg::test_can(what, ok))?;
+        // A token that may not read the users keeps owner ids (the sync warns); the rest a
+        // sync cannot go without.
+        if !ok && what != Resource::Users {
+            refused.push(what);
+        }
+    }
+    could_sync(conn, &refused, pipelines.as_deref())
+}
+
+/// `okk crm test`'s end: exit 1, saying why, when a sync of the connection would stop (a
+/// resource it may not read, a pipeline of its `pipelines` the CRM has not).
+fn could_sync(
+    conn: &Connection,
+    refused: &[Resource],
+    pipelines: Option<&[String]>,
+) -> Result<ExitCode> {
+    if !refused.is_empty() {
+        return Err(user(msg::test_cannot_sync(&conn.name, conn.kind, refused)));
+    }
+    if let Some(f) = pipelines.and_then(|known| Failure::unknown_pipeline(&conn.pipelines, known)) {
+        return Err(user(f.test_message(conn)));
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -236,6 +295,7 @@ fn test_bitrix(
     let portal = portal.split("/crm/").next().unwrap_or_default();
     super::say(msg::test_ok(
         &conn.name,
+        conn.kind,
         portal,
         &format!(
             "{} {} (id {})",
@@ -252,11 +312,30 @@ fn test_bitrix(
         .and_then(Value::as_array)
         .map(|a| a.iter().map(crate::crm::amocrm::scalar).collect())
         .unwrap_or_default();
-    for (what, scope) in [("deals", "crm"), ("users", "user")] {
+    let mut refused = Vec::new();
+    for (what, scope) in [(Resource::Deals, "crm"), (Resource::Users, "user")] {
         let ok = have
             .iter()
             .any(|s| s == scope || s.starts_with(&format!("{scope}_")));
         super::say(msg::test_can(what, ok))?;
+        if !ok && what != Resource::Users {
+            refused.push(what);
+        }
     }
-    Ok(ExitCode::SUCCESS)
+    if !refused.is_empty() {
+        return could_sync(conn, &refused, None);
+    }
+    // The pipelines, as the sync asks for them.
+    let what = "/crm.category.list.json";
+    let known: Vec<String> = match client.post(what, &json!({"entityTypeId": 2})) {
+        Ok(body) => crate::crm::bitrix24::categories(body.as_ref())
+            .into_iter()
+            .map(|(_, n)| n)
+            .collect(),
+        Err(CrmError::Forbidden(_)) => {
+            return could_sync(conn, &[Resource::Pipelines], None);
+        }
+        Err(e) => return Err(fail(what, e)),
+    };
+    could_sync(conn, &[], Some(&known))
 }

@@ -19,6 +19,8 @@ pub struct Paths {
     pub today: Option<chrono::NaiveDate>,
     /// The funnel path was the default one (so it may be written on first use).
     funnel_is_default: bool,
+    /// The config path was named (`--config`): commands okk suggests name it too.
+    config_given: bool,
 }
 
 /// `host=… port=… dbname=…`: libpq's keyword form, which okk does not read (it would be taken
@@ -79,6 +81,7 @@ impl Paths {
             Some(p) => (p, false),
             None => (dirs()?.config_dir().join("funnel.toml"), true),
         };
+        let config_given = config.is_some();
         let config = match config {
             Some(p) => p,
             None => dirs()?.config_dir().join("config.toml"),
@@ -89,7 +92,13 @@ impl Paths {
             config,
             today,
             funnel_is_default,
+            config_given,
         })
+    }
+
+    /// The config file as `--config` named it, `None` when it is the default one.
+    pub fn config_given(&self) -> Option<&Path> {
+        self.config_given.then_some(self.config.as_path())
     }
 
     /// The SQLite store. A `--db` naming a PostgreSQL server is refused here, with the

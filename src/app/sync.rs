@@ -20,7 +20,7 @@ use crate::text::crm as msg;
 
 pub fn run(paths: &Paths, args: SyncArgs) -> Result<ExitCode> {
     let config = config::load(&paths.config)?;
-    let conns = pick(&config.crm, &args.names)?;
+    let conns = pick(paths, &config.crm, &args.names)?;
     // Said once, before any connection: the cards of one account under two sources.
     for w in &config.same_account {
         super::warn(w);
@@ -216,10 +216,18 @@ fn say_failure(conn: &Connection, message: &str, json: bool) -> Result<()> {
     Ok(())
 }
 
-/// The connections named (all when none is), in the order given.
-pub fn pick<'a>(all: &'a [Connection], names: &[String]) -> Result<Vec<&'a Connection>> {
+/// The connections named (all when none is), in the order given. None in the config file is
+/// an error that names the file (and says so when `--config` named one that is not there).
+pub fn pick<'a>(
+    paths: &Paths,
+    all: &'a [Connection],
+    names: &[String],
+) -> Result<Vec<&'a Connection>> {
     if all.is_empty() {
-        return Err(user(msg::no_connections()));
+        return Err(user(match paths.config_given() {
+            Some(given) if !given.exists() => msg::no_config(given),
+            given => msg::no_connections(&paths.config, given),
+        }));
     }
     if names.is_empty() {
         return Ok(all.iter().collect());

@@ -119,10 +119,13 @@ impl AmoReader {
                     .insert((pid, sid), (name.clone(), text(s.get("name"))));
             }
         }
+        let known: Vec<String> = names.iter().map(|(_, n)| n.clone()).collect();
+        if let Some(f) = Failure::unknown_pipeline(wanted, &known) {
+            return Err(f);
+        }
         for w in wanted {
-            match names.iter().find(|(_, n)| n == w) {
-                Some((id, _)) => self.pipelines_wanted.push(*id),
-                None => return Err(Failure::Config(crate::text::crm::unknown_pipeline(w))),
+            if let Some((id, _)) = names.iter().find(|(_, n)| n == w) {
+                self.pipelines_wanted.push(*id);
             }
         }
         Ok(())
@@ -136,7 +139,9 @@ impl AmoReader {
                 Ok(b) => b,
                 // A non-admin token: owners stay ids, said once.
                 Err(CrmError::Forbidden(_)) => {
-                    self.warnings.push(crate::text::crm::users_forbidden());
+                    self.warnings.push(crate::text::crm::users_forbidden(
+                        crate::domain::crm_connection::Kind::AmoCrm,
+                    ));
                     return Ok(());
                 }
                 Err(e) => return Err(Failure::at(&what, e)),
@@ -440,6 +445,14 @@ impl Reader for AmoReader {
 }
 
 /// `_embedded.{key}` of a HAL answer; nothing for a 204.
+/// The names of the pipelines in an answer of `/api/v4/leads/pipelines`.
+pub fn pipeline_names(body: Option<&Value>) -> Vec<String> {
+    embedded(body, "pipelines")
+        .iter()
+        .map(|p| text(p.get("name")))
+        .collect()
+}
+
 fn embedded<'a>(body: Option<&'a Value>, key: &str) -> &'a [Value] {
     body.and_then(|b| b.get("_embedded"))
         .and_then(|e| e.get(key))

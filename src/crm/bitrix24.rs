@@ -136,16 +136,15 @@ impl BitrixReader {
         let body = client
             .post(what, &json!({"entityTypeId": 2}))
             .map_err(|e| Failure::at(what, e))?;
-        for c in array_at(body.as_ref(), "/result/categories") {
-            if let Some(id) = int(c.get("id")) {
-                self.categories.insert(id, text(c.get("name")));
-            }
+        let categories = categories(body.as_ref());
+        let known: Vec<String> = categories.iter().map(|(_, n)| n.clone()).collect();
+        self.categories = categories.into_iter().collect();
+        if let Some(f) = Failure::unknown_pipeline(wanted, &known) {
+            return Err(f);
         }
-        self.categories.entry(0).or_insert_with(|| "General".into());
         for w in wanted {
-            match self.categories.iter().find(|(_, n)| *n == w) {
-                Some((id, _)) => self.wanted.push(*id),
-                None => return Err(Failure::Config(crate::text::crm::unknown_pipeline(w))),
+            if let Some((id, _)) = self.categories.iter().find(|(_, n)| *n == w) {
+                self.wanted.push(*id);
             }
         }
         // Every pipeline's stages in one call.
@@ -202,7 +201,9 @@ impl BitrixReader {
                 Ok(b) => b,
                 // A webhook without the user scope: owners stay ids, said once.
                 Err(CrmError::Forbidden(_)) => {
-                    self.warnings.push(crate::text::crm::users_forbidden());
+                    self.warnings.push(crate::text::crm::users_forbidden(
+                        crate::domain::crm_connection::Kind::Bitrix24,
+                    ));
                     return Ok(());
                 }
                 Err(e) => return Err(Failure::at(what, e)),
@@ -565,6 +566,21 @@ impl Reader for BitrixReader {
 }
 
 /// The array at `pointer` in an answer; nothing when it has none (or for a 204).
+/// The deal pipelines (categories) in an answer of `crm.category.list`, by id; the default one
+/// (id 0) is there even when the portal leaves it out.
+pub fn categories(body: Option<&Value>) -> Vec<(i64, String)> {
+    let mut out: Vec<(i64, String)> = array_at(body, "/result/categories")
+        .iter()
+        .filter_map(|c| Some((int(c.get("id"))?, text(c.get("name")))))
+        .collect();
+    if !out.iter().any(|(id, _)| *id == 0) {
+        out.push((0, "General".into()));
+    }
+    out.sort_unstable_by_key(|(id, _)| *id);
+    out.dedup_by_key(|(id, _)| *id);
+    out
+}
+
 fn array_at<'a>(body: Option<&'a Value>, pointer: &str) -> &'a [Value] {
     body.and_then(|b| b.pointer(pointer))
         .and_then(Value::as_array)

@@ -403,6 +403,10 @@ impl Client {
     /// Removes the secrets from a message that may quote the address.
     fn scrub(&self, s: &str) -> String {
         let mut out = s.replace(&self.base, &super::config::redact(&self.base));
+        // The webhook's code alone too: an answer may quote the path without the host.
+        if let Some(code) = super::config::webhook_code(&self.base) {
+            out = out.replace(code, "***");
+        }
         if let Some(t) = &self.bearer {
             out = out.replace(t.expose(), "***");
         }

@@ -196,6 +196,34 @@ pub fn redact(url: &str) -> String {
     }
 }
 
+/// The code of a Bitrix24 incoming webhook's address (its secret), if it has one: scrubbed
+/// from whatever quotes it, with or without the address around it.
+pub fn webhook_code(url: &str) -> Option<&str> {
+    webhook_secret(url).map(|r| &url[r])
+}
+
+/// What `okk crm add` cut from an address, as it may be shown: the values of query parameters
+/// that may carry a secret (`auth=`, `access_token=`, `code=`, …) are `***`.
+pub fn redact_cut(dropped: &str) -> String {
+    let Some((path, query)) = dropped.split_once('?') else {
+        return dropped.to_string();
+    };
+    let secret = |key: &str| {
+        let key = key.to_ascii_lowercase();
+        ["auth", "token", "code", "secret", "key", "pass", "sig"]
+            .iter()
+            .any(|s| key.contains(s))
+    };
+    let query: Vec<String> = query
+        .split('&')
+        .map(|pair| match pair.split_once('=') {
+            Some((k, v)) if secret(k) && !v.is_empty() => format!("{k}=***"),
+            _ => pair.to_string(),
+        })
+        .collect();
+    format!("{path}?{}", query.join("&"))
+}
+
 /// The connections that read deals an earlier one reads too, each with that earlier one:
 /// (earlier, later) indices. Both sync into the store under their own source, so each deal
 /// they share would become two cards.
@@ -264,36 +292,74 @@ impl Connection {
         }
     }
 
-    /// Reads the token. A token file must be readable by its owner only.
+    /// Reads the token. A token file must be readable by its owner only. The error says what
+    /// is wrong and how to put it right.
     pub fn secret(&self) -> Result<Option<Secret>, String> {
+        self.read_secret().map_err(|p| p.message(&self.name))
+    }
+
+    /// Why the token cannot be read now, if it cannot (`okk crm add` warns of it).
+    pub fn token_problem(&self) -> Option<TokenProblem> {
+        self.read_secret().err()
+    }
+
+    fn read_secret(&self) -> Result<Option<Secret>, TokenProblem> {
         match &self.token {
             TokenSource::InUrl => Ok(None),
             TokenSource::Env(var) => match std::env::var(var) {
                 Ok(v) if !v.trim().is_empty() => Ok(Some(Secret(v.trim().to_string()))),
-                _ => Err(msg::token_env_unset(&self.name, var)),
+                _ => Err(TokenProblem::EnvUnset(var.clone())),
             },
-            TokenSource::File(path) => read_token_file(&self.name, path).map(Some),
+            TokenSource::File(path) => read_token_file(path).map(Some),
         }
     }
 }
 
-fn read_token_file(name: &str, path: &Path) -> Result<Secret, String> {
-    let meta = std::fs::metadata(path).map_err(|e| msg::token_file_unreadable(name, path, &e))?;
+/// Why a connection's token cannot be read.
+#[derive(Debug)]
+pub enum TokenProblem {
+    /// The variable is not set (or empty).
+    EnvUnset(String),
+    FileMissing(PathBuf),
+    FileUnreadable(PathBuf, std::io::Error),
+    /// Others than its owner may read it (the mode).
+    FileOpen(PathBuf, u32),
+    FileEmpty(PathBuf),
+}
+
+impl TokenProblem {
+    /// What is wrong with connection `name`'s token, and how to put it right.
+    pub fn message(&self, name: &str) -> String {
+        match self {
+            TokenProblem::EnvUnset(var) => msg::token_env_unset(name, var),
+            TokenProblem::FileMissing(path) => msg::token_file_missing(name, path),
+            TokenProblem::FileUnreadable(path, e) => msg::token_file_unreadable(name, path, e),
+            TokenProblem::FileOpen(path, mode) => msg::token_file_open(name, path, *mode),
+            TokenProblem::FileEmpty(path) => msg::token_file_empty(name, path),
+        }
+    }
+}
+
+fn read_token_file(path: &Path) -> Result<Secret, TokenProblem> {
+    let unreadable = |e: std::io::Error| match e.kind() {
+        std::io::ErrorKind::NotFound => TokenProblem::FileMissing(path.to_path_buf()),
+        _ => TokenProblem::FileUnreadable(path.to_path_buf(), e),
+    };
+    let meta = std::fs::metadata(path).map_err(unreadable)?;
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
         let mode = meta.permissions().mode() & 0o777;
         if mode & 0o077 != 0 {
-            return Err(msg::token_file_open(name, path, mode));
+            return Err(TokenProblem::FileOpen(path.to_path_buf(), mode));
         }
     }
     #[cfg(not(unix))]
     let _ = meta;
-    let text =
-        std::fs::read_to_string(path).map_err(|e| msg::token_file_unreadable(name, path, &e))?;
+    let text = std::fs::read_to_string(path).map_err(unreadable)?;
     let token = text.trim();
     if token.is_empty() {
-        return Err(msg::token_file_empty(name, path));
+        return Err(TokenProblem::FileEmpty(path.to_path_buf()));
     }
     Ok(Secret(token.to_string()))
 }
@@ -313,6 +379,27 @@ mod tests {
             "https://portal.bitrix24.ru/rest/1/***"
         );
         assert_eq!(redact("https://x.amocrm.ru"), "https://x.amocrm.ru");
+        assert_eq!(
+            webhook_code("https://portal.bitrix24.ru/rest/1/abc123def/"),
+            Some("abc123def")
+        );
+        assert_eq!(webhook_code("https://x.amocrm.ru"), None);
+    }
+
+    #[test]
+    fn what_crm_add_cut_is_shown_without_a_secret_in_its_query() {
+        assert_eq!(
+            redact_cut("leads/pipeline/1/?skip_filter=Y"),
+            "leads/pipeline/1/?skip_filter=Y"
+        );
+        assert_eq!(
+            redact_cut("crm.deal.list.json?auth=s3cr3t&start=0"),
+            "crm.deal.list.json?auth=***&start=0"
+        );
+        assert_eq!(
+            redact_cut("?code=def502&referer=x.amocrm.ru"),
+            "?code=***&referer=x.amocrm.ru"
+        );
     }
 
     #[test]

@@ -70,8 +70,16 @@ pub struct SyncOptions {
 /// What stopped a sync. Pages landed before it stay (with their cursor).
 #[derive(Debug)]
 pub enum Failure {
-    Crm { what: String, error: CrmError },
+    Crm {
+        what: String,
+        error: CrmError,
+    },
     Config(String),
+    /// The connection's `pipelines` names one the CRM has not (`known`: the CRM's).
+    UnknownPipeline {
+        pipeline: String,
+        known: Vec<String>,
+    },
     Store(StoreError),
 }
 
@@ -84,6 +92,15 @@ impl Failure {
 
     pub fn body(what: &str, detail: &str) -> Failure {
         Failure::at(what, CrmError::Body(detail.to_string()))
+    }
+
+    /// The first of the pipelines `wanted` that the CRM has not (`known`: the CRM's names).
+    pub fn unknown_pipeline(wanted: &[String], known: &[String]) -> Option<Failure> {
+        let missing = wanted.iter().find(|w| !known.contains(w))?;
+        Some(Failure::UnknownPipeline {
+            pipeline: missing.clone(),
+            known: known.to_vec(),
+        })
     }
 
     /// The user stopped the run (Ctrl-C).
@@ -122,10 +139,13 @@ impl Failure {
         let name = &conn.name;
         match self {
             Failure::Config(m) => m.clone(),
+            Failure::UnknownPipeline { pipeline, known } => {
+                msg::unknown_pipeline(name, pipeline, known)
+            }
             Failure::Store(e) => format!("{name}: {e}"),
             Failure::Crm { what, error } => match error {
                 CrmError::Refused(d) => msg::refused(name, &conn.shown_url(), conn.kind, d),
-                CrmError::Forbidden(d) => msg::forbidden(name, what, d),
+                CrmError::Forbidden(d) => msg::forbidden(name, conn.kind, what, d),
                 CrmError::Status(s, d) => msg::http_status(name, what, *s, d),
                 CrmError::GaveUp(s, n) => msg::gave_up(name, *s, *n, in_sync),
                 CrmError::Network(f, n) => {

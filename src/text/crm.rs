@@ -42,6 +42,11 @@ pub fn no_token(name: &str) -> String {
     crate::tr!("crm-no-token", name = safe::line(name))
 }
 
+/// A path as the word of a suggested shell command (`chmod 600 PATH`).
+fn shell_path(path: &Path) -> String {
+    safe::line(&super::shell::word(&path.display().to_string())).into_owned()
+}
+
 pub fn token_env_unset(name: &str, var: &str) -> String {
     crate::tr!(
         "crm-token-env-unset",
@@ -59,13 +64,23 @@ pub fn token_file_unreadable(name: &str, path: &Path, e: &std::io::Error) -> Str
     )
 }
 
+pub fn token_file_missing(name: &str, path: &Path) -> String {
+    crate::tr!(
+        "crm-token-file-missing",
+        name = safe::line(name),
+        path = safe::line(&path.display().to_string()).into_owned(),
+        shell_path = shell_path(path)
+    )
+}
+
 pub fn token_file_open(name: &str, path: &Path, mode: u32) -> String {
     let p = path.display().to_string();
     crate::tr!(
         "crm-token-file-open",
         name = safe::line(name),
         path = safe::line(&p),
-        mode = format!("{mode:04o}")
+        mode = format!("{mode:04o}"),
+        shell_path = shell_path(path)
     )
 }
 
@@ -75,6 +90,12 @@ pub fn token_file_empty(name: &str, path: &Path) -> String {
         name = safe::line(name),
         path = safe::line(&path.display().to_string()).into_owned()
     )
+}
+
+/// `okk crm add` of a connection whose token cannot be read yet: a warning (the file or the
+/// variable may be set up after).
+pub fn add_token_warning(problem: &str) -> String {
+    crate::tr!("crm-add-token-warning", problem = problem)
 }
 
 pub fn unknown_connection(name: &str, known: &[String]) -> String {
@@ -89,8 +110,32 @@ pub fn unknown_connection(name: &str, known: &[String]) -> String {
     }
 }
 
-pub fn no_connections() -> String {
-    crate::tr!("crm-no-connections")
+/// No `[[crm]]` table in the config file. `given`: the file as `--config` named it (the
+/// command suggested names it too).
+pub fn no_connections(config: &Path, given: Option<&Path>) -> String {
+    crate::tr!(
+        "crm-no-connections",
+        config = safe::line(&config.display().to_string()).into_owned(),
+        flag = safe::line(&super::shell::config_flag(given)).into_owned()
+    )
+}
+
+/// `okk crm list` with no connection: what to run to add one.
+pub fn list_none(config: &Path, given: Option<&Path>) -> String {
+    crate::tr!(
+        "crm-list-none",
+        config = safe::line(&config.display().to_string()).into_owned(),
+        flag = safe::line(&super::shell::config_flag(given)).into_owned()
+    )
+}
+
+/// The config file `--config` (or `OKK_CONFIG`) names is not there.
+pub fn no_config(config: &Path) -> String {
+    crate::tr!(
+        "crm-no-config",
+        config = safe::line(&config.display().to_string()).into_owned(),
+        flag = safe::line(&super::shell::config_flag(Some(config))).into_owned()
+    )
 }
 
 pub fn add_needs(flag: &str) -> String {
@@ -163,6 +208,7 @@ pub fn add_same_account(name: &str, first: &str, account: &str) -> String {
     )
 }
 
+/// What `okk crm add` cut from the address it was given. Both are shown redacted already.
 pub fn add_cut(url: &str, dropped: &str) -> String {
     crate::tr!(
         "crm-add-cut",
@@ -171,11 +217,18 @@ pub fn add_cut(url: &str, dropped: &str) -> String {
     )
 }
 
-pub fn added(name: &str, config: &Path) -> String {
+/// `given`: the config file as `--config` named it, which the suggested command names too.
+pub fn added(name: &str, config: &Path, given: Option<&Path>) -> String {
+    let command = format!(
+        "okk{} crm test {}",
+        super::shell::config_flag(given),
+        super::shell::last_arg(name)
+    );
     crate::tr!(
         "crm-added",
         name = safe::line(name),
-        config = safe::line(&config.display().to_string()).into_owned()
+        config = safe::line(&config.display().to_string()).into_owned(),
+        command = safe::line(&command).into_owned()
     )
 }
 
@@ -285,25 +338,48 @@ pub fn refused(
     detail: &str,
 ) -> String {
     use crate::domain::crm_connection::Kind;
-    let how = match kind {
-        Kind::AmoCrm | Kind::Kommo => crate::tr!("crm-refused-how-amocrm"),
-        Kind::Bitrix24 => crate::tr!("crm-refused-how-bitrix24"),
-    };
-    crate::tr!(
-        "crm-refused",
-        name = safe::line(name),
-        url = safe::line(url),
-        detail = safe::line(detail),
-        how = how
-    )
+    let (name, url, detail) = (safe::line(name), safe::line(url), safe::line(detail));
+    // A Bitrix24 webhook is no token: its address is refused.
+    match kind {
+        Kind::AmoCrm | Kind::Kommo => crate::tr!(
+            "crm-refused",
+            name = name,
+            url = url,
+            detail = detail,
+            how = crate::tr!("crm-refused-how-amocrm")
+        ),
+        Kind::Bitrix24 => crate::tr!(
+            "crm-refused-webhook",
+            name = name,
+            url = url,
+            detail = detail,
+            how = crate::tr!("crm-refused-how-bitrix24")
+        ),
+    }
 }
 
-pub fn forbidden(name: &str, what: &str, detail: &str) -> String {
+/// What to do about a 403: whose token (which scopes of a webhook) may read it, the account's
+/// IP allow-list, the hour a block for too many requests lasts.
+pub fn forbidden_how(kind: crate::domain::crm_connection::Kind) -> String {
+    use crate::domain::crm_connection::Kind;
+    match kind {
+        Kind::AmoCrm | Kind::Kommo => crate::tr!("crm-forbidden-how-amocrm"),
+        Kind::Bitrix24 => crate::tr!("crm-forbidden-how-bitrix24"),
+    }
+}
+
+pub fn forbidden(
+    name: &str,
+    kind: crate::domain::crm_connection::Kind,
+    what: &str,
+    detail: &str,
+) -> String {
     crate::tr!(
         "crm-forbidden",
         name = safe::line(name),
         what = safe::line(what),
-        detail = safe::line(detail)
+        detail = safe::line(detail),
+        how = forbidden_how(kind)
     )
 }
 
@@ -384,8 +460,12 @@ pub fn interrupted() -> String {
     crate::tr!("crm-interrupted")
 }
 
-pub fn users_forbidden() -> String {
-    crate::tr!("crm-users-forbidden")
+pub fn users_forbidden(kind: crate::domain::crm_connection::Kind) -> String {
+    use crate::domain::crm_connection::Kind;
+    match kind {
+        Kind::AmoCrm | Kind::Kommo => crate::tr!("crm-users-forbidden"),
+        Kind::Bitrix24 => crate::tr!("crm-users-forbidden-webhook"),
+    }
 }
 
 pub fn comments_unread(deal: &str, error: &str) -> String {
@@ -396,30 +476,83 @@ pub fn comments_unread(deal: &str, error: &str) -> String {
     )
 }
 
-pub fn unknown_pipeline(p: &str) -> String {
-    crate::tr!("crm-unknown-pipeline", pipeline = safe::line(p))
+/// A pipeline the connection names that the CRM has not (`known`: the CRM's pipelines).
+pub fn unknown_pipeline(name: &str, pipeline: &str, known: &[String]) -> String {
+    let known: Vec<String> = known.iter().map(|k| format!("«{k}»")).collect();
+    crate::tr!(
+        "crm-unknown-pipeline",
+        name = safe::line(name),
+        pipeline = safe::line(pipeline),
+        known = safe::line(&known.join(", ")).into_owned()
+    )
 }
 
 // `okk crm test`
 
-pub fn test_ok(name: &str, account: &str, user: &str) -> String {
-    crate::tr!(
-        "crm-test-ok",
-        name = safe::line(name),
-        account = safe::line(account),
-        user = safe::line(user)
-    )
+/// What `okk crm test` tries to read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Resource {
+    Deals,
+    Pipelines,
+    Users,
+    Events,
 }
 
-pub fn test_can(what: &str, yes: bool) -> String {
+fn resource(r: Resource) -> String {
+    match r {
+        Resource::Deals => crate::tr!("crm-resource-deals"),
+        Resource::Pipelines => crate::tr!("crm-resource-pipelines"),
+        Resource::Users => crate::tr!("crm-resource-users"),
+        Resource::Events => crate::tr!("crm-resource-events"),
+    }
+}
+
+/// `account`: the account (amoCRM) or the portal (Bitrix24, whose webhook is no token).
+pub fn test_ok(
+    name: &str,
+    kind: crate::domain::crm_connection::Kind,
+    account: &str,
+    user: &str,
+) -> String {
+    use crate::domain::crm_connection::Kind;
+    let (name, account, user) = (safe::line(name), safe::line(account), safe::line(user));
+    match kind {
+        Kind::AmoCrm | Kind::Kommo => {
+            crate::tr!("crm-test-ok", name = name, account = account, user = user)
+        }
+        Kind::Bitrix24 => crate::tr!(
+            "crm-test-ok-webhook",
+            name = name,
+            account = account,
+            user = user
+        ),
+    }
+}
+
+pub fn test_can(what: Resource, yes: bool) -> String {
     format!(
         "  {}: {}",
-        safe::line(what),
+        resource(what),
         if yes {
             crate::tr!("crm-can-read")
         } else {
             crate::tr!("crm-cannot-read")
         }
+    )
+}
+
+/// `okk crm test` of a connection that may not read what a sync reads (`what`).
+pub fn test_cannot_sync(
+    name: &str,
+    kind: crate::domain::crm_connection::Kind,
+    what: &[Resource],
+) -> String {
+    let what: Vec<String> = what.iter().map(|r| resource(*r)).collect();
+    crate::tr!(
+        "crm-test-cannot-sync",
+        name = safe::line(name),
+        what = what.join(", "),
+        how = forbidden_how(kind)
     )
 }
 

@@ -22,6 +22,7 @@ pub mod report;
 pub mod review;
 pub mod rules;
 pub mod safe;
+pub mod shell;
 pub mod store;
 pub mod suggest;
 pub mod tui;

@@ -113,6 +113,10 @@ pub struct Faults {
     pub literal_refs: bool,
     /// Each page of notes takes this long (Bitrix24: each `batch` of comments).
     pub note_page_delay: Duration,
+    /// (path, detail): this path (amoCRM: without the query; Bitrix24: the method, e.g.
+    /// `crm.category.list`) answers 403 with this detail, `{path}` in it the request's path
+    /// (as a proxy or a portal that quotes what it refused).
+    pub forbidden: Option<(&'static str, &'static str)>,
 }
 
 #[derive(Debug, Default)]
@@ -652,6 +656,13 @@ fn serve(mut req: tiny_http::Request, state: &Mutex<State>, base: &str) {
         .unwrap_or(50)
         .clamp(1, 250);
     let num = |k: &str| q.get(k).and_then(|v| v.parse::<i64>().ok());
+    if let Some((p, detail)) = s.faults.forbidden
+        && p == path
+    {
+        drop(s);
+        let detail = detail.replace("{path}", &path);
+        return send(req, 403, Some(problem(403, "Forbidden", &detail)));
+    }
     match path.as_str() {
         "/api/v4/account" => {
             drop(s);
@@ -1061,6 +1072,16 @@ mod bitrix {
                 401,
                 json!({"error": "INVALID_CREDENTIALS",
                 "error_description": "Invalid request credentials"}),
+            );
+        }
+        if let Some((m, detail)) = s.faults.forbidden
+            && m == method
+        {
+            return reply(
+                req,
+                403,
+                json!({"error": "ACCESS_DENIED",
+                "error_description": detail.replace("{path}", path)}),
             );
         }
         match method {

@@ -10,13 +10,16 @@ crm-two-tokens = укажите token_env или token_file, но не оба
 crm-bad-token-env = token_env — имя переменной окружения, например token_env = "OKK_AMOCRM_TOKEN"
 crm-no-webhook-secret = подключению Bitrix24 без токена нужен адрес входящего вебхука, https://ПОРТАЛ/rest/ПОЛЬЗОВАТЕЛЬ/КОД/
 crm-no-token = подключению «{ $name }» нужен token_env = "ПЕРЕМЕННАЯ" или token_file = "ПУТЬ" (права 0600)
-crm-token-env-unset = подключение «{ $name }»: переменная окружения { $var } с его токеном не задана
+crm-token-env-unset = подключение «{ $name }»: переменная окружения { $var } с его токеном не задана; задайте её там, где запускается okk (`export { $var }=ТОКЕН`), или допишите эту строку в профиль оболочки (~/.bashrc, ~/.zshrc), чтобы она была в каждом терминале
 crm-token-file-unreadable = подключение «{ $name }»: не удаётся прочитать файл токена { $path }: { $error }
-crm-token-file-open = подключение «{ $name }»: файл токена { $path } могут читать другие (права { $mode }); выполните chmod 600 { $path }
-crm-token-file-empty = подключение «{ $name }»: файл токена { $path } пуст
+crm-token-file-missing = подключение «{ $name }»: не удаётся прочитать файл токена { $path }: такого файла нет; создайте его, положив в него только токен, затем выполните `chmod 600 { $shell_path }`
+crm-token-file-open = подключение «{ $name }»: файл токена { $path } могут читать другие (права { $mode }); выполните `chmod 600 { $shell_path }`
+crm-token-file-empty = подключение «{ $name }»: файл токена { $path } пуст; положите в него токен
 crm-unknown-connection-none = подключения к CRM «{ $name }» нет: в файле настроек их нет вовсе; добавьте через `okk crm add`
 crm-unknown-connection = подключения к CRM «{ $name }» нет; в файле настроек есть: { $known }
-crm-no-connections = в файле настроек нет подключений [[crm]]; добавьте одно: `okk crm add ИМЯ --kind amocrm --url https://example.amocrm.ru --token-env OKK_AMOCRM_TOKEN`
+crm-no-connections = в файле настроек { $config } нет подключений [[crm]]; добавьте одно: `okk{ $flag } crm add ИМЯ --kind amocrm --url https://example.amocrm.ru --token-env OKK_AMOCRM_TOKEN`
+crm-no-config = файла настроек { $config } (его назвали --config или OKK_CONFIG) нет; проверьте путь или добавьте подключение — файл будет записан: `okk{ $flag } crm add ИМЯ --kind amocrm --url https://example.amocrm.ru --token-env OKK_AMOCRM_TOKEN`
+crm-list-none = в { $config } пока нет подключений к CRM; добавьте одно: `okk{ $flag } crm add ИМЯ --kind amocrm --url https://example.amocrm.ru --token-env OKK_AMOCRM_TOKEN` (Битрикс24: --kind bitrix24 и в --url адрес входящего вебхука)
 crm-add-needs = okk crm add нужен { $flag }
 crm-add-flag = { $flag }: { $message }
 crm-add-bad-url = --url ждёт адрес аккаунта, например --url https://example.amocrm.ru (Битрикс24: входящий вебхук, https://portal.bitrix24.ru/rest/1/CODE/)
@@ -29,7 +32,8 @@ crm-add-duplicate = в { $config } уже есть подключение «{ $n
 crm-same-account = okk: { $place }: подключение «{ $name }» читает тот же аккаунт, что и «{ $first }» (строка { $line }, { $account }), и те же воронки: каждая общая сделка синхронизируется дважды, двумя карточками под двумя источниками; удалите одну из двух таблиц [[crm]] или задайте каждой свои pipelines
 crm-add-same-account = «{ $name }» читало бы тот же аккаунт, что и «{ $first }» ({ $account }), и те же воронки: каждая общая сделка синхронизировалась бы дважды, двумя карточками под двумя источниками; синхронизируйте «{ $first }» или разведите их по разным воронкам (здесь --pipeline, в таблице «{ $first }» pipelines = […])
 crm-add-cut = сохранён адрес { $url }: остальное ({ $dropped }) не нужно
-crm-added = подключение «{ $name }» добавлено в { $config }; проверьте его: `okk crm test { $name }`
+crm-added = подключение «{ $name }» добавлено в { $config }; проверьте его: `{ $command }`
+crm-add-token-warning = okk: предупреждение: { $problem }. Подключение всё равно записано: okk читает токен при каждой синхронизации
 crm-column-name = имя
 crm-column-kind = вид
 crm-column-url = адрес
@@ -45,7 +49,10 @@ crm-all-pipelines = все
 crm-refused-how-amocrm = создайте в CRM новый долгосрочный токен (Настройки → Интеграции → ваша частная интеграция → Ключи и доступы → Сгенерировать долгосрочный токен) и положите его туда, куда указывает token_env или token_file подключения
 crm-refused-how-bitrix24 = создайте в Bitrix24 новый входящий вебхук (Разработчикам → Другое → Входящий вебхук, с правами crm и user) и укажите его адрес в url подключения
 crm-refused = { $name }: { $url } отклонил токен ({ $detail }): { $how }. Ничего не изменено.
-crm-forbidden = { $name }: CRM отказалась показать { $what } (403: { $detail }); прав токена на это не хватает или адрес заблокирован за превышение лимита запросов
+crm-refused-webhook = { $name }: { $url } отклонил вебхук ({ $detail }): { $how }. Ничего не изменено.
+crm-forbidden = { $name }: CRM отказалась показать { $what } (403: { $detail }). { $how }
+crm-forbidden-how-amocrm = Возьмите долгосрочный токен администратора или пользователя с правами на сделки и события; если аккаунт принимает запросы API только с IP-адресов из своего списка разрешённых, добавьте в него адрес этой машины; если адрес заблокирован за превышение лимита запросов, подождите час и попробуйте снова
+crm-forbidden-how-bitrix24 = Дайте вебхуку право crm, и пусть его создаст пользователь, которому видны сделки (Битрикс24: Разработчикам → Другое → Входящий вебхук); если портал принимает запросы только с IP-адресов из своего списка разрешённых, добавьте в него адрес этой машины; если адрес заблокирован за превышение лимита запросов, подождите час и попробуйте снова
 crm-http-status = { $name }: CRM ответила { $status } на запрос { $what }: { $detail }
 crm-network = { $name }: { $url } недоступен после { $tries ->
     [one] { $tries } попытки
@@ -66,9 +73,16 @@ crm-sync-under-way = { $name }: другой okk сейчас синхрониз
 crm-sync-lock-failed = { $name }: не удалось взять блокировку синхронизации рядом с хранилищем: { $error }
 crm-interrupted = прервано; то, что успело записаться, сохранено; запустите okk sync снова, чтобы продолжить
 crm-users-forbidden = токену нельзя читать список пользователей (токену администратора можно): ответственные показаны по их id в CRM
+crm-users-forbidden-webhook = вебхуку нельзя читать список пользователей (у него нет права user: добавьте его вебхуку в Битрикс24, Разработчикам → Другое → Входящий вебхук): ответственные показаны по их id в Битрикс24
 crm-comments-unread = комментарии сделки { $deal } прочитать не удалось ({ $error }): её примечания оставлены как были
-crm-unknown-pipeline = в CRM нет воронки «{ $pipeline }» (она названа в списке pipelines подключения)
+crm-unknown-pipeline = { $name }: в CRM нет воронки «{ $pipeline }» (она названа в списке pipelines подключения); воронки CRM: { $known }; исправьте имя в pipelines = […] таблицы [[crm]] подключения
 crm-test-ok = { $name }: токен работает: аккаунт { $account }, пользователь { $user }
+crm-test-ok-webhook = { $name }: вебхук работает: портал { $account }, пользователь { $user }
+crm-test-cannot-sync = { $name }: okk sync читает { $what }, а этому подключению их читать нельзя. { $how }
+crm-resource-deals = сделки
+crm-resource-pipelines = воронки
+crm-resource-users = пользователи
+crm-resource-events = события
 crm-can-read = можно читать
 crm-cannot-read = нельзя читать
 crm-report = { $connection }: прочитано сделок: { $rows }{ $dry_run }
