@@ -60,11 +60,46 @@ pub fn not_empty(path: &Path) -> String {
 }
 
 pub fn cannot_open(path: &Path, err: &(dyn std::error::Error + 'static)) -> String {
-    crate::tr!(
+    let error = super::common::error(err);
+    let said = crate::tr!(
         "store-cannot-open",
         path = path.display().to_string(),
-        error = super::common::error(err)
-    )
+        error = error.clone()
+    );
+    match open_hint(&error) {
+        Some(hint) => format!("{said}\n  {hint}"),
+        None => said,
+    }
+}
+
+/// What to check, for the causes a server connection commonly fails on (the driver's words are
+/// English whatever the locale, and say what happened, not what to do).
+fn open_hint(error: &str) -> Option<String> {
+    let quoted = |after: &str| {
+        error
+            .split_once(after)
+            .and_then(|(_, rest)| rest.split('"').next())
+            .map(|s| super::safe::line(s).into_owned())
+            .unwrap_or_default()
+    };
+    let hint = if error.contains("Connection refused") {
+        crate::tr!("store-open-hint-refused")
+    } else if error.contains("failed to lookup address") {
+        crate::tr!("store-open-hint-host")
+    } else if error.contains("does not exist") && error.contains("database \"") {
+        crate::tr!("store-open-hint-database", name = quoted("database \""))
+    } else if error.contains("does not exist") && error.contains("role \"") {
+        crate::tr!("store-open-hint-role", name = quoted("role \""))
+    } else if error.contains("password authentication failed") {
+        crate::tr!("store-open-hint-password")
+    } else if error.contains("server does not support TLS") {
+        crate::tr!("store-open-hint-tls")
+    } else if error.contains("invalid connection string") {
+        crate::tr!("store-open-hint-url")
+    } else {
+        return None;
+    };
+    Some(hint)
 }
 
 fn failed(e: &dyn std::fmt::Display, busy: bool) -> String {
@@ -111,6 +146,30 @@ mod tests {
         });
         with(Lang::Ru, || {
             assert!(super::refused("").contains("только её владелец"));
+        });
+    }
+}
+
+#[cfg(test)]
+mod open_hints {
+    use crate::text::lang::{Lang, with};
+
+    #[test]
+    fn a_connection_failure_says_what_to_check_in_the_readers_language() {
+        let db = r#"db error: FATAL: database "nosuchdb" does not exist"#;
+        with(Lang::Ru, || {
+            let h = super::open_hint(db).unwrap();
+            assert!(h.contains("нет базы «nosuchdb»"), "{h}");
+            let h =
+                super::open_hint("error connecting to server: Connection refused (os error 111)");
+            assert!(h.unwrap().contains("никто не отвечает"));
+        });
+        with(Lang::En, || {
+            let h = super::open_hint(r#"db error: FATAL: role "nobodyrole" does not exist"#);
+            assert!(h.unwrap().contains("no login «nobodyrole»"));
+            let h = super::open_hint("error performing TLS handshake: server does not support TLS");
+            assert!(h.unwrap().contains("leave sslmode=require out"));
+            assert!(super::open_hint("something else").is_none());
         });
     }
 }

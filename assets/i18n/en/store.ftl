@@ -3,6 +3,13 @@
 store-newer-schema = { $path }: this database was written by a newer okk (schema { $found }; this okk knows up to { $known }). It was not touched. Upgrade okk, or pass --db with another file.
 store-not-okk = { $path }: this file is not an okk database. It was not touched. Pass --db with another file.
 store-cannot-open = { $path }: cannot open the database: { $error }
+store-open-hint-refused = Nothing answers at that host and port: is the PostgreSQL server running there, and is the port in the URL its port (5432 unless set otherwise)?
+store-open-hint-host = The host in the URL is not known: check its spelling (and that an @ in the password is written %40).
+store-open-hint-database = The server has no database «{ $name }»: check the name at the URL's end, or have it made (createdb { $name }).
+store-open-hint-role = The server knows no login «{ $name }»: check the user in the URL, or have the role made (createuser).
+store-open-hint-password = The server refused the password for that login: check it (an @, : or / in it written %40, %3A, %2F).
+store-open-hint-tls = The server does not take TLS: leave sslmode=require out of the URL, or turn ssl on in the server's configuration.
+store-open-hint-url = The URL cannot be read: write it as postgres://USER:PASSWORD@HOST:PORT/DATABASE, with only the parameters okk takes (sslmode=require, sslrootcert=FILE).
 store-busy = the database is busy: another okk is writing to it (an import?); try again when it has finished
 store-failed = database error: { $error }
 store-not-empty = { $path }: cannot open the database: the server store already holds cards or reviews
