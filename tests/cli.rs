@@ -282,6 +282,48 @@ fn second_amocrm_export_marks_the_first_ones_cards_gone_in_its_report() {
     assert_eq!(r["gone"], 5);
 }
 
+/// `okk import --dry-run` on a machine okk never ran on: the default funnel is used from
+/// memory, and nothing lands in the home folder (no funnel config, no data folder); the first
+/// real import writes both.
+#[test]
+fn a_dry_run_import_on_a_new_machine_writes_nothing_in_the_home_folder() {
+    let desk = Desk::new();
+    let home = desk.dir.path().join("home");
+    let funnel = home.join(".config/okk/funnel.toml");
+    let import = |args: &[&str]| {
+        let out = desk
+            .okk_bare()
+            .arg("import")
+            .args(args)
+            .arg(fixture("amocrm_utf8_bom.csv"))
+            .output()
+            .unwrap();
+        let err = String::from_utf8(out.stderr).unwrap();
+        assert!(out.status.success(), "{err}");
+        (String::from_utf8(out.stdout).unwrap(), err)
+    };
+    let (report, err) = import(&["--dry-run"]);
+    assert!(report.contains("5 new"), "{report}");
+    let left: Vec<_> = std::fs::read_dir(&home).unwrap().collect();
+    assert!(
+        left.is_empty(),
+        "a dry run left {left:?} in the home folder"
+    );
+    assert!(
+        err.contains(&format!(
+            "would write the default funnel config to {}",
+            funnel.display()
+        )),
+        "{err}"
+    );
+    // The real import writes them, as before.
+    let (report, err) = import(&[]);
+    assert!(report.contains("5 new"), "{report}");
+    assert!(funnel.exists());
+    assert!(home.join(".local/share/okk/okk.db").exists());
+    assert!(err.contains("wrote the default funnel config to"), "{err}");
+}
+
 #[test]
 fn import_errors_go_to_stderr_with_exit_1() {
     let desk = Desk::new();
