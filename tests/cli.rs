@@ -266,20 +266,28 @@ fn import_json_prints_one_object_per_file() {
         summary,
         [
             ("amocrm", "UTF-8 (BOM)", 5, 0),
-            // Same account and pipeline, other cards: this full export makes 1001–1005 gone.
-            ("amocrm", "windows-1251", 4, 5),
+            // Same source, no card in common: no export of 1001–1005, which are not marked
+            // gone (the report warns; see the next test).
+            ("amocrm", "windows-1251", 4, 0),
             ("bitrix24", "UTF-8 (BOM)", 3, 0),
         ]
     );
 }
 
+/// Two full exports under one source that share no card (1001–1005, then 2101–2104): not two
+/// exports of the same deals — another account, or another object of the CRM — so the second
+/// marks none of the first's cards gone, and its report says why.
 #[test]
-fn second_amocrm_export_marks_the_first_ones_cards_gone_in_its_report() {
-    // Two full exports of one account and one pipeline: the second does not hold 1001–1005.
+fn second_amocrm_export_sharing_no_card_marks_none_gone_and_says_why() {
     let desk = Desk::new();
     desk.import_one(&[&fixture("amocrm_utf8_bom.csv")]);
     let r = desk.import_one(&[&fixture("amocrm_cp1251.csv")]);
-    assert_eq!(r["gone"], 5);
+    assert_eq!(
+        (&r["gone"], &r["warnings"]),
+        (&Json::from(0), &Json::from(1))
+    );
+    let says = r["warning_samples"][0]["message"].as_str().unwrap();
+    assert!(says.contains("none of the 5 cards"), "{says}");
 }
 
 /// `okk import --dry-run` on a machine okk never ran on: the default funnel is used from

@@ -285,6 +285,13 @@ pub fn import_file(
     let counts = import
         .finish(counts, &facts.scopes, !opts.dry_run)
         .map_err(|e| fail.store(e))?;
+    if counts.gone_withheld > 0 {
+        // Counted by the store, in the batch's row too.
+        tally
+            .samples
+            .insert(0, gone_withheld_warning(counts.gone_withheld, &source));
+        tally.samples.truncate(WARNING_SAMPLES);
+    }
     Ok(ImportReport {
         file: file_label,
         profile: profile_name,
@@ -947,6 +954,16 @@ fn uncalculated_warning(
             header,
         ),
     })
+}
+
+/// The cards a full export did not mark gone because it holds none of them
+/// (`store::cards::marks_gone`): a warning about the file as a whole (line 0), shown first.
+fn gone_withheld_warning(cards: u64, source: &str) -> Warning {
+    Warning {
+        line: 0,
+        column: String::new(),
+        message: msg::gone_withheld(cards, source),
+    }
 }
 
 fn row_error(file: &str, e: RowError) -> ImportError {

@@ -147,6 +147,15 @@ pub fn duplicate_id() -> String {
     crate::tr!("import-duplicate-id")
 }
 
+/// A full export that holds none of the `cards` its source has (not gone): none marked gone.
+pub fn gone_withheld(cards: u64, source: &str) -> String {
+    crate::tr!(
+        "import-gone-withheld",
+        count = cards,
+        source = safe::line(source)
+    )
+}
+
 /// `crm`: the profile's label (`HubSpot`), `None` for the generic profile.
 pub fn scientific_id(id: &str, crm: Option<&str>) -> String {
     let crm = match crm {
@@ -595,6 +604,11 @@ fn warnings(s: &mut String, r: &ImportReport) {
         crate::tr!("import-report-warnings", count = r.warnings)
     );
     for w in &r.warning_samples {
+        // Line 0: a warning about the file as a whole.
+        if w.line == 0 {
+            let _ = writeln!(s, "    {}", safe::line(&w.message));
+            continue;
+        }
         let col = if w.column.is_empty() {
             String::new()
         } else {
