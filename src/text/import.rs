@@ -165,6 +165,11 @@ pub fn scientific_id(id: &str, crm: Option<&str>) -> String {
     crate::tr!("import-scientific-id", id = safe::line(id), crm = crm)
 }
 
+/// A quote inside a quoted field of `column` (1-based) that is not doubled.
+pub fn quote_not_doubled(column: usize) -> String {
+    crate::tr!("import-quote-not-doubled", column = column)
+}
+
 pub fn unclosed_quote() -> String {
     crate::tr!("import-unclosed-quote")
 }
