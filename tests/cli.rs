@@ -266,20 +266,70 @@ fn import_json_prints_one_object_per_file() {
         summary,
         [
             ("amocrm", "UTF-8 (BOM)", 5, 0),
-            // Same account and pipeline, other cards: this full export makes 1001–1005 gone.
-            ("amocrm", "windows-1251", 4, 5),
+            // Same source, no card in common: no export of 1001–1005, which are not marked
+            // gone (the report warns; see the next test).
+            ("amocrm", "windows-1251", 4, 0),
             ("bitrix24", "UTF-8 (BOM)", 3, 0),
         ]
     );
 }
 
+/// Two full exports under one source that share no card (1001–1005, then 2101–2104): not two
+/// exports of the same deals — another account, or another object of the CRM — so the second
+/// marks none of the first's cards gone, and its report says why.
 #[test]
-fn second_amocrm_export_marks_the_first_ones_cards_gone_in_its_report() {
-    // Two full exports of one account and one pipeline: the second does not hold 1001–1005.
+fn second_amocrm_export_sharing_no_card_marks_none_gone_and_says_why() {
     let desk = Desk::new();
     desk.import_one(&[&fixture("amocrm_utf8_bom.csv")]);
     let r = desk.import_one(&[&fixture("amocrm_cp1251.csv")]);
-    assert_eq!(r["gone"], 5);
+    assert_eq!(
+        (&r["gone"], &r["warnings"]),
+        (&Json::from(0), &Json::from(1))
+    );
+    let says = r["warning_samples"][0]["message"].as_str().unwrap();
+    assert!(says.contains("none of the 5 cards"), "{says}");
+}
+
+/// `okk import --dry-run` on a machine okk never ran on: the default funnel is used from
+/// memory, and nothing lands in the home folder (no funnel config, no data folder); the first
+/// real import writes both.
+#[test]
+fn a_dry_run_import_on_a_new_machine_writes_nothing_in_the_home_folder() {
+    let desk = Desk::new();
+    let home = desk.dir.path().join("home");
+    let funnel = home.join(".config/okk/funnel.toml");
+    let import = |args: &[&str]| {
+        let out = desk
+            .okk_bare()
+            .arg("import")
+            .args(args)
+            .arg(fixture("amocrm_utf8_bom.csv"))
+            .output()
+            .unwrap();
+        let err = String::from_utf8(out.stderr).unwrap();
+        assert!(out.status.success(), "{err}");
+        (String::from_utf8(out.stdout).unwrap(), err)
+    };
+    let (report, err) = import(&["--dry-run"]);
+    assert!(report.contains("5 new"), "{report}");
+    let left: Vec<_> = std::fs::read_dir(&home).unwrap().collect();
+    assert!(
+        left.is_empty(),
+        "a dry run left {left:?} in the home folder"
+    );
+    assert!(
+        err.contains(&format!(
+            "would write the default funnel config to {}",
+            funnel.display()
+        )),
+        "{err}"
+    );
+    // The real import writes them, as before.
+    let (report, err) = import(&[]);
+    assert!(report.contains("5 new"), "{report}");
+    assert!(funnel.exists());
+    assert!(home.join(".local/share/okk/okk.db").exists());
+    assert!(err.contains("wrote the default funnel config to"), "{err}");
 }
 
 #[test]

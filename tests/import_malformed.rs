@@ -383,3 +383,77 @@ fn a_refused_first_import_leaves_no_store_behind_but_an_existing_store_stays() {
     assert!(desk.db.exists());
     assert_same(&before, &desk.digest());
 }
+
+/// A quote inside a quoted field that is not doubled (`"Админ"истратор"`): RFC 4180 has no
+/// reading of it, and the reader's (the value as read, `Администратор"`) may not be what the CRM
+/// held. The row is kept as read, and a warning names the line, the column and its header; a
+/// field whose quotes are doubled (`"Кв. ""Уют"""`) is no warning.
+#[test]
+fn a_quote_not_doubled_inside_a_quoted_field_is_a_warning_at_its_line_and_column() {
+    let desk = Desk::new();
+    let file = desk.dir.path().join("q.csv");
+    std::fs::write(
+        &file,
+        "ID,Название сделки,Этап сделки,Ответственный\n\
+         1,\"Админ\"истратор\",Договор,Иванов\n\
+         2,\"Кв. \"\"Уют\"\"\",Договор,Иванов\n\
+         3,\"Дом\" у моря,Договор,Иванов\n",
+    )
+    .unwrap();
+    let file = file.to_str().unwrap();
+    let r = desk.import_one(&[file]);
+    assert_eq!(
+        (&r["inserted"], &r["warnings"]),
+        (&json!(3), &json!(2)),
+        "{r}"
+    );
+    let samples = r["warning_samples"].as_array().unwrap();
+    let at: Vec<(u64, &str)> = samples
+        .iter()
+        .map(|w| (w["line"].as_u64().unwrap(), w["column"].as_str().unwrap()))
+        .collect();
+    assert_eq!(at, [(2, "Название сделки"), (4, "Название сделки")]);
+    let says = samples[0]["message"].as_str().unwrap();
+    assert!(
+        says.contains("column 2") && says.contains("not doubled") && says.contains("kept as read"),
+        "{says}"
+    );
+    assert_eq!(desk.card("1")["title"], "Администратор\"");
+    assert_eq!(desk.card("2")["title"], "Кв. \"Уют\"");
+    assert_eq!(desk.card("3")["title"], "Дом у моря");
+
+    let out = desk
+        .okk()
+        .args(["import", "--dry-run", file])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.contains("  warnings  2\n    line 2 [Название сделки]: "),
+        "{text}"
+    );
+}
+
+/// The header's own quote not doubled is said as a row's is, at line 1.
+#[test]
+fn a_quote_not_doubled_in_the_header_is_a_warning_at_line_1() {
+    let desk = Desk::new();
+    let file = desk.dir.path().join("h.csv");
+    std::fs::write(
+        &file,
+        "ID,\"Название\" сделки,Этап сделки,Ответственный\n1,Дом,Договор,Иванов\n",
+    )
+    .unwrap();
+    let r = desk.import_one(&[file.to_str().unwrap()]);
+    assert_eq!(
+        (&r["inserted"], &r["warnings"]),
+        (&json!(1), &json!(1)),
+        "{r}"
+    );
+    let w = &r["warning_samples"][0];
+    assert_eq!(
+        (&w["line"], &w["column"]),
+        (&json!(1), &json!("Название сделки"))
+    );
+}

@@ -469,3 +469,79 @@ fn dry_run_on_a_fresh_store_counts_every_card_as_new() {
     assert_same(&before, &desk.digest());
     assert_eq!(desk.rows(Table::Cards).len(), 0);
 }
+
+// ---- another object under the same source ------------------------------------------------------
+
+/// Cards of `desk`'s store marked gone.
+fn gone_cards(desk: &Desk) -> usize {
+    desk.rows_where(Table::Cards, |c| c["gone_at"].is_string())
+}
+
+/// Salesforce Leads after Opportunities, both under the source `salesforce` (docs/import.md's
+/// own `okk import Lead.csv --map stage=Status`): the Lead file holds none of the 50
+/// Opportunities, so it is no export of them, and none of them is marked gone. The report says
+/// why, and how to keep the two apart; a dry run says the same.
+#[test]
+fn leads_after_opportunities_mark_no_opportunity_gone_and_say_why() {
+    let desk = Desk::new();
+    assert_eq!(
+        tally(&desk.import_one(&[&salesforce("Opportunity.csv")])),
+        (50, 0, 0, 0)
+    );
+    let leads = salesforce("Lead.csv");
+    let dry = desk.import_one(&["--dry-run", "--map", "stage=Status", &leads]);
+    // In the human report: shown first, without a line number.
+    let out = desk
+        .okk()
+        .args(["import", "--dry-run", "--map", "stage=Status", &leads])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.contains("  warnings  1\n    the file holds none of the 50 cards"),
+        "{text}"
+    );
+    let real = desk.import_one(&["--map", "stage=Status", &leads]);
+    for r in [&dry, &real] {
+        assert_eq!(tally(r), (60, 0, 0, 0), "{r}");
+        assert_eq!(r["warnings"], 1, "{r}");
+        let w = &r["warning_samples"][0];
+        // A warning about the file as a whole: no line, no column.
+        assert_eq!((&w["line"], &w["column"]), (&json!(0), &json!("")), "{w}");
+        let m = w["message"].as_str().unwrap();
+        for says in [
+            "none of the 50 cards",
+            "«salesforce»",
+            "--source",
+            "--partial",
+        ] {
+            assert!(m.contains(says), "{says:?} in {m}");
+        }
+    }
+    assert_eq!(gone_cards(&desk), 0);
+    let batch = desk.rows(Table::ImportBatches).pop().expect("a batch");
+    assert_eq!((&batch["gone"], &batch["warnings"]), (&json!(0), &json!(1)));
+
+    // Kept apart as the warning says: nothing to warn about.
+    let apart = desk.import_one(&["--map", "stage=Status", "--source", "sf-leads", &leads]);
+    assert_eq!(
+        (tally(&apart), &apart["warnings"]),
+        ((60, 0, 0, 0), &json!(0))
+    );
+}
+
+/// A full re-export that shares one card with the store is an export of the same cards: the
+/// ones it no longer holds are gone, however many.
+#[test]
+fn a_full_export_sharing_one_card_marks_every_other_card_gone() {
+    let desk = Desk::new();
+    desk.import_one(&[&salesforce("Opportunity.csv")]);
+    let all = std::fs::read_to_string(salesforce("Opportunity.csv")).unwrap();
+    let one: Vec<&str> = all.lines().take(2).collect();
+    let file = desk.dir.path().join("one_opportunity.csv");
+    std::fs::write(&file, one.join("\n") + "\n").unwrap();
+    let r = desk.import_one(&[file.to_str().unwrap()]);
+    assert_eq!((tally(&r), &r["warnings"]), ((0, 0, 1, 49), &json!(0)));
+    assert_eq!(gone_cards(&desk), 49);
+}

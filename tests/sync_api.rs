@@ -156,6 +156,38 @@ fn utc(t: i64) -> chrono::NaiveDateTime {
     chrono::DateTime::from_timestamp(t, 0).unwrap().naive_utc()
 }
 
+/// `okk sync --dry-run` on a machine okk never ran on, as `okk import --dry-run`: the default
+/// funnel is used from memory, not written to the home folder.
+#[test]
+fn a_dry_run_sync_on_a_new_machine_writes_no_funnel_config() {
+    let crm = FakeCrm::start(State::with_deals(3), 0);
+    let desk = Synced::new(&crm);
+    let out = desk
+        .desk
+        .okk_bare()
+        .arg("--db")
+        .arg(&desk.desk.db)
+        .arg("--config")
+        .arg(&desk.config)
+        .env(TOKEN_ENV, TOKEN)
+        .env("OKK_SYNC_RATE", "0")
+        .args(["sync", "--dry-run", "--json"])
+        .output()
+        .unwrap();
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(out.status.success(), "{err}");
+    let config = desk.desk.dir.path().join("home/.config");
+    assert!(
+        !config.exists(),
+        "a dry run wrote into {}",
+        config.display()
+    );
+    assert!(
+        err.contains("would write the default funnel config to"),
+        "{err}"
+    );
+}
+
 #[test]
 fn pages_that_come_while_the_last_is_written_land_with_it_in_one_transaction() {
     let crm = FakeCrm::start(State::with_deals(4000), 0);

@@ -12,7 +12,7 @@ mod english;
 #[path = "support/fake_crm.rs"]
 mod fake;
 
-use common::{Desk, Verdict, funnel_path, path_arg, repo, succeeded};
+use common::{Desk, Verdict, funnel_path, path_arg, repo, salesforce, succeeded};
 use serde_json::Value as Json;
 
 const TODAY: &str = "2026-11-20";
@@ -1364,6 +1364,47 @@ fn the_demo_export_imported_onto_the_server_reads_as_onto_a_file_and_so_does_its
     assert_eq!(again, import_on(&desk, &file, &later), "a day later, again");
     assert_eq!(again["updated"], 0, "{again}");
     assert_eq!(facts[2], vec![format!("{removed}|3")]);
+}
+
+/// Salesforce Leads after Opportunities under one source, onto the server as onto a file: the
+/// Lead file holds none of the Opportunities, so it marks none of them gone and says why.
+#[test]
+fn leads_after_opportunities_onto_the_server_mark_none_gone_as_onto_a_file() {
+    let Some(server) = ServerDb::new() else {
+        return;
+    };
+    let desk = Desk::new();
+    let file = path_arg(&desk.db);
+    let leads = salesforce("Lead.csv");
+    let leads_on = |db: &str| -> Json {
+        let args = [
+            "--today",
+            TODAY,
+            "import",
+            "--json",
+            "--map",
+            "stage=Status",
+            &leads,
+        ];
+        serde_json::from_str(&succeeded(okk_on(&desk, db).args(args))).unwrap()
+    };
+    for db in [&file, &server.url] {
+        import_on(&desk, db, &salesforce("Opportunity.csv"));
+    }
+    let onto_server = leads_on(&server.url);
+    assert_eq!(onto_server, leads_on(&file), "the Lead file's report");
+    assert_eq!(
+        (
+            onto_server["gone"].as_u64(),
+            onto_server["warnings"].as_u64()
+        ),
+        (Some(0), Some(1))
+    );
+    assert_eq!(
+        facts_on_server(&server.url),
+        facts_on_file(&desk),
+        "batches, gone"
+    );
 }
 
 #[test]

@@ -20,10 +20,11 @@ pub fn run(paths: &Paths, args: ImportArgs) -> Result<ExitCode> {
     if let Some(url) = paths.server() {
         return on_server(paths, url, args);
     }
-    let (funnel, fingerprint) = paths.load_funnel_with_fingerprint()?;
+    let (funnel, fingerprint) = paths.load_funnel_for(args.dry_run)?;
     // A store this run creates is removed again if nothing lands in it: a mistyped path or a
     // refused first file must not leave an empty store that later commands take for real.
     let created = !paths.db.exists();
+    let made_folder = super::paths::missing_folder(&paths.db);
     let mut store = paths.open_store_to_write()?;
     // Each file is one transaction (a failed file changes nothing), so the import does not
     // give the write lock up midway; the note lets a waiting reviewer say what it waits for.
@@ -52,6 +53,9 @@ pub fn run(paths: &Paths, args: ImportArgs) -> Result<ExitCode> {
     if created && (imported == 0 || args.dry_run) {
         drop(store);
         super::paths::remove_store(&paths.db);
+        if let Some(folder) = &made_folder {
+            super::paths::remove_made_folders(&paths.db, folder);
+        }
     }
     match failure {
         Some(f) => Err(user(f.to_string())),
@@ -68,7 +72,7 @@ fn on_server(paths: &Paths, url: &str, args: ImportArgs) -> Result<ExitCode> {
     }
     let mut store = paths.open_server(url)?;
     may_import(&store)?;
-    let (funnel, fingerprint) = super::stored_funnel::load(paths, &store)?;
+    let (funnel, fingerprint) = super::stored_funnel::load_for(paths, &store, args.dry_run)?;
     let today = paths.server_today();
     let rules = (!args.dry_run).then(|| in_pass::judging(&fingerprint, today));
     let opts = options(&args, rules)?;

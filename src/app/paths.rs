@@ -178,15 +178,27 @@ impl Paths {
 
     /// The funnel and a digest of its text: when the text changes, the rules run again.
     pub fn load_funnel_with_fingerprint(&self) -> Result<(Funnel, String)> {
+        self.load_funnel_for(false)
+    }
+
+    /// [`Paths::load_funnel_with_fingerprint`] for a command that may be a dry run, which
+    /// writes nothing: where the default path holds no funnel yet, it takes the built-in
+    /// default from memory and says that a real run would write it there.
+    pub fn load_funnel_for(&self, dry_run: bool) -> Result<(Funnel, String)> {
         if self.funnel_is_default && !self.funnel.exists() {
+            if dry_run {
+                super::warn(msg::would_write_default_funnel(&self.funnel));
+                let text = crate::funnel_config::DEFAULT_FUNNEL;
+                let funnel = crate::funnel_config::load_str(text, &self.funnel)
+                    .map_err(|e| user(e.to_string()))?;
+                return Ok((funnel, loaded(text.as_bytes())));
+            }
             write_default_funnel(&self.funnel)?;
             super::warn(msg::wrote_default_funnel(&self.funnel));
         }
         let funnel = crate::funnel_config::load(&self.funnel).map_err(|e| user(e.to_string()))?;
         let text = std::fs::read(&self.funnel).unwrap_or_default();
-        let fp = fingerprint(&text);
-        remember_text(&fp, &text);
-        Ok((funnel, fp))
+        Ok((funnel, loaded(&text)))
     }
 }
 
@@ -240,6 +252,13 @@ fn write_default_funnel(path: &Path) -> Result<()> {
 /// version with it (`funnel_versions::note`) without every command handing the text along.
 static LOADED: std::sync::Mutex<Option<(String, String)>> = std::sync::Mutex::new(None);
 
+/// The fingerprint of the funnel text just loaded, its text remembered.
+fn loaded(text: &[u8]) -> String {
+    let fp = fingerprint(text);
+    remember_text(&fp, text);
+    fp
+}
+
 fn remember_text(fingerprint: &str, text: &[u8]) {
     if let Ok(mut slot) = LOADED.lock() {
         *slot = Some((
@@ -259,6 +278,30 @@ pub fn loaded_text(fingerprint: &str) -> Option<String> {
 
 pub fn fingerprint(funnel_text: &[u8]) -> String {
     format!("{:016x}", xxhash_rust::xxh3::xxh3_64(funnel_text))
+}
+
+/// The outermost folder on the way to `db` that does not exist yet: opening a store there makes
+/// it (and the ones inside it), which [`remove_made_folders`] takes away again.
+pub fn missing_folder(db: &Path) -> Option<PathBuf> {
+    let mut missing = None;
+    let mut dir = db.parent();
+    while let Some(d) = dir.filter(|d| !d.as_os_str().is_empty() && !d.exists()) {
+        missing = Some(d.to_path_buf());
+        dir = d.parent();
+    }
+    missing
+}
+
+/// Removes the folders a store made on the way to `db`, from its own up to `outermost` (from
+/// [`missing_folder`]), each only if it is empty: a first dry run leaves no data folder behind.
+pub fn remove_made_folders(db: &Path, outermost: &Path) {
+    let mut dir = db.parent();
+    while let Some(d) = dir {
+        if std::fs::remove_dir(d).is_err() || d == outermost {
+            break;
+        }
+        dir = d.parent();
+    }
 }
 
 /// Removes a store file with its WAL, shared-memory and journal files (each may be absent): a

@@ -58,8 +58,14 @@ pub fn apply(paths: &Paths, file: &Path, lead: Option<&str>) -> Result<ExitCode>
 /// The funnel (and its fingerprint) commands on a server store judge by: the store's when its
 /// lead applied one, a `--funnel` file that differs named and not used; else the local file.
 pub fn load(paths: &Paths, store: &PgStore) -> Result<(Funnel, String)> {
+    load_for(paths, store, false)
+}
+
+/// [`load`] for a command that may be a dry run: the local file is not written
+/// ([`Paths::load_funnel_for`]).
+pub fn load_for(paths: &Paths, store: &PgStore, dry_run: bool) -> Result<(Funnel, String)> {
     let Some((version, by, at)) = store.applied_funnel().map_err(|e| user(e.to_string()))? else {
-        return paths.load_funnel_with_fingerprint();
+        return paths.load_funnel_for(dry_run);
     };
     let name = PathBuf::from(format!(
         "{}#funnel-{}",

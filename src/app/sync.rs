@@ -28,7 +28,7 @@ pub fn run(paths: &Paths, args: SyncArgs) -> Result<ExitCode> {
     if let Some(url) = paths.server() {
         return on_server(paths, url, &args, &conns);
     }
-    let (funnel, fingerprint) = paths.load_funnel_with_fingerprint()?;
+    let (funnel, fingerprint) = paths.load_funnel_for(args.dry_run)?;
     // A store file this run makes, and no sync gets a card into (a refused token, an unreachable
     // CRM): not left behind as an empty store at a path the user may have mistyped.
     let made_here = !paths.db.exists();
@@ -121,7 +121,7 @@ fn on_server(paths: &Paths, url: &str, args: &SyncArgs, conns: &[&Connection]) -
     }
     let mut store = paths.open_server(url)?;
     super::import::may_write_cards(&store, msg_app::sync_owner_only)?;
-    let (funnel, fingerprint) = super::stored_funnel::load(paths, &store)?;
+    let (funnel, fingerprint) = super::stored_funnel::load_for(paths, &store, args.dry_run)?;
     let today = paths.server_today();
     let rules = (!args.dry_run).then(|| in_pass::judging(&fingerprint, today));
     let opts = options(args, rules);

@@ -172,7 +172,19 @@ pub struct BatchCounts {
     pub updated: u64,
     pub unchanged: u64,
     pub gone: u64,
+    /// Cards a full export would have marked gone but did not, because it holds none of the
+    /// cards its source has ([`marks_gone`]): one warning of the import's (in `warnings`).
+    pub gone_withheld: u64,
     pub warnings: u64,
+}
+
+/// Whether a full export marks the `missing` cards it does not hold gone, when it holds
+/// `shared` of the cards its source has (not gone). A file that holds none of them is no export
+/// of those cards but of others filed under the same source: another object of the CRM
+/// (Salesforce Leads after Opportunities) or another account. Marking them all gone would say
+/// every deal left the CRM; a real export of them that lost some still holds the rest.
+pub(super) fn marks_gone(shared: u64, missing: usize) -> bool {
+    shared > 0 || missing == 0
 }
 
 /// A card in the form the store writes it: hashed and serialised. Built on the import's reader
@@ -367,6 +379,8 @@ pub struct Import<'a> {
     fresh: bool,
     /// Card ids seen in this file, as a bitset (ids are dense rowids).
     seen: Vec<u64>,
+    /// Cards of the source, not gone, that this file held (see [`marks_gone`]).
+    shared: u64,
     /// The rules judged in this import's pass (`store::judged`).
     in_pass: Option<super::judged::InPass<'a>>,
     /// Switched to the rollback journal for a bulk load: back to WAL when it ends…
@@ -531,6 +545,7 @@ fn open_import<'c>(
         rebuild_queue_index,
         fresh,
         seen: Vec::new(),
+        shared: 0,
         in_pass: None,
         switched,
         keep_journal: meta.fresh_run,
@@ -583,6 +598,8 @@ impl Import<'_> {
             return Outcome::Duplicate;
         }
         self.mark_seen(id);
+        // Only a card the store holds live is unchanged (a gone one is written back).
+        self.shared += 1;
         Outcome::Unchanged
     }
 
@@ -611,6 +628,7 @@ impl Import<'_> {
         if self.was_seen(old.id) {
             return Ok(Outcome::Duplicate);
         }
+        self.shared += u64::from(!old.gone);
         let renamed = change == Change::StageRenamed && !old.gone;
         let changed = old.hash != row.hash && !renamed;
         let head: [&dyn ToSql; 1] = [&old.id];
@@ -738,10 +756,11 @@ impl Import<'_> {
     }
 
     /// Marks cards of this source and of the pipelines this file held (`scopes`), that the
-    /// file did not hold, as gone. Returns how many. Skipped for partial exports.
-    fn mark_gone(&mut self, scopes: &[Option<String>]) -> Result<u64, StoreError> {
+    /// file did not hold, as gone. Returns how many were marked, and how many were not because
+    /// the file holds none of the source's cards ([`marks_gone`]). Skipped for partial exports.
+    fn mark_gone(&mut self, scopes: &[Option<String>]) -> Result<(u64, u64), StoreError> {
         if self.partial {
-            return Ok(0);
+            return Ok((0, 0));
         }
         // Walk the ids of the source through the (source, external_id) index, which answers
         // without reading the cards themselves; only cards the file did not hold are read.
@@ -761,22 +780,26 @@ impl Import<'_> {
                 }
             }
         }
-        let mut gone = 0;
+        let mut missing = Vec::new();
         for id in unseen {
             let (pipeline, already_gone): (Option<String>, bool) = self
                 .tx
                 .prepare_cached("SELECT pipeline, gone_at IS NOT NULL FROM cards WHERE id = ?1")?
                 .query_row([id], |r| Ok((r.get(0)?, r.get(1)?)))?;
-            if already_gone || !scopes.contains(&pipeline) {
-                continue;
+            if !already_gone && scopes.contains(&pipeline) {
+                missing.push(id);
             }
+        }
+        if !marks_gone(self.shared, missing.len()) {
+            return Ok((0, missing.len() as u64));
+        }
+        for &id in &missing {
             self.tx
                 .prepare_cached("UPDATE cards SET gone_at = ?2, gone_batch = ?3 WHERE id = ?1")?
                 .execute(params![id, self.now, self.batch])?;
             self.unjudge(id)?;
-            gone += 1;
         }
-        Ok(gone)
+        Ok((missing.len() as u64, 0))
     }
 
     /// Finishes the batch: marks cards of the file's pipelines (`scopes`) that it did not hold
@@ -797,7 +820,9 @@ impl Import<'_> {
         if self.rebuild_queue_index {
             super::schema::create_queue_index(&self.tx)?;
         }
-        counts.gone = self.mark_gone(scopes)?;
+        (counts.gone, counts.gone_withheld) = self.mark_gone(scopes)?;
+        // The import warns of the cards it did not mark gone (`sync::import`).
+        counts.warnings += u64::from(counts.gone_withheld > 0);
         // Reviews made on another laptop before their card arrived attach to it now.
         self.tx.execute(
             "UPDATE reviews SET card_id = (SELECT c.id FROM cards c

@@ -201,6 +201,8 @@ struct Prepared {
     profile_reason: String,
     source: String,
     mapper: Mapper,
+    /// The header's quote not doubled, if it has one.
+    header_warning: Option<Warning>,
 }
 
 fn prepare(path: &Path, opts: &ImportOptions, fail: Fail<'_>) -> Result<Prepared, ImportError> {
@@ -223,12 +225,17 @@ fn prepare(path: &Path, opts: &ImportOptions, fail: Fail<'_>) -> Result<Prepared
     let profile_name = profile.name.clone();
     let mapper = Mapper::new(&header, profile, source.clone())
         .map_err(|m| fail.at(Some(header_line), None, m))?;
+    let header_warning = opened
+        .rows
+        .stray_quote()
+        .map(|(line, field)| stray_quote_warning(line, field, &mapper));
     Ok(Prepared {
         opened,
         profile_name,
         profile_reason,
         source,
         mapper,
+        header_warning,
     })
 }
 
@@ -246,6 +253,7 @@ pub fn import_file(
         profile_reason,
         source,
         mut mapper,
+        header_warning,
     } = prepare(path, opts, fail)?;
     mapper.close_by_status(funnel);
     // The rules judge the cards in this pass when every other card's flags are current.
@@ -279,12 +287,22 @@ pub fn import_file(
     if let Some(w) = uncalculated_warning(&facts.uncalculated, opened.sheet.as_deref(), &mapper) {
         tally.warn_first(w);
     }
+    if let Some(w) = header_warning {
+        tally.warn_first(w);
+    }
     let cards = tally.counts.inserted + tally.counts.updated + tally.counts.unchanged;
     let mut counts = tally.counts;
     counts.rows = facts.rows;
     let counts = import
         .finish(counts, &facts.scopes, !opts.dry_run)
         .map_err(|e| fail.store(e))?;
+    if counts.gone_withheld > 0 {
+        // Counted by the store, in the batch's row too.
+        tally
+            .samples
+            .insert(0, gone_withheld_warning(counts.gone_withheld, &source));
+        tally.samples.truncate(WARNING_SAMPLES);
+    }
     Ok(ImportReport {
         file: file_label,
         profile: profile_name,
@@ -744,6 +762,10 @@ impl<'a> Reader<'a> {
             .map_err(|e| Some(csv_error(self.file, e)))?
         {
             let line = rows.line();
+            if let Some((at, field)) = rows.stray_quote() {
+                let w = stray_quote_warning(at, field, self.setup.mapper);
+                self.warnings.push(w);
+            }
             self.facts.rows += 1;
             let limit = self.setup.limits.rows;
             if self.facts.rows > limit {
@@ -947,6 +969,26 @@ fn uncalculated_warning(
             header,
         ),
     })
+}
+
+/// A quote not doubled inside a quoted field (`CsvReader::stray_quote`): the value is kept as
+/// read, and the warning names its line, its column and the column's header.
+fn stray_quote_warning(line: u64, field: usize, mapper: &Mapper) -> Warning {
+    Warning {
+        line,
+        column: mapper.names().get(field - 1).cloned().unwrap_or_default(),
+        message: msg::quote_not_doubled(field),
+    }
+}
+
+/// The cards a full export did not mark gone because it holds none of them
+/// (`store::cards::marks_gone`): a warning about the file as a whole (line 0), shown first.
+fn gone_withheld_warning(cards: u64, source: &str) -> Warning {
+    Warning {
+        line: 0,
+        column: String::new(),
+        message: msg::gone_withheld(cards, source),
+    }
 }
 
 fn row_error(file: &str, e: RowError) -> ImportError {

@@ -81,6 +81,15 @@ impl RowSource {
         }
     }
 
+    /// A quote not doubled inside a quoted field of the current CSV record: its physical line
+    /// and 1-based field (a sheet's cells have no quoting).
+    pub fn stray_quote(&self) -> Option<(u64, usize)> {
+        match self {
+            RowSource::Csv(r) => r.stray_quote(),
+            RowSource::Sheet { .. } => None,
+        }
+    }
+
     /// A sheet's formula cells with no value kept, once its rows are read through.
     pub fn uncalculated(&self) -> Uncalculated {
         match self {

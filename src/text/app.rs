@@ -25,6 +25,14 @@ pub fn wrote_default_funnel(path: &Path) -> String {
     )
 }
 
+/// A dry run on a machine with no funnel config: the default used, not written.
+pub fn would_write_default_funnel(path: &Path) -> String {
+    crate::tr!(
+        "app-would-write-default-funnel",
+        path = path.display().to_string()
+    )
+}
+
 pub fn cannot_write(path: &Path, e: &std::io::Error) -> String {
     crate::tr!(
         "app-cannot-write",

@@ -147,6 +147,15 @@ pub fn duplicate_id() -> String {
     crate::tr!("import-duplicate-id")
 }
 
+/// A full export that holds none of the `cards` its source has (not gone): none marked gone.
+pub fn gone_withheld(cards: u64, source: &str) -> String {
+    crate::tr!(
+        "import-gone-withheld",
+        count = cards,
+        source = safe::line(source)
+    )
+}
+
 /// `crm`: the profile's label (`HubSpot`), `None` for the generic profile.
 pub fn scientific_id(id: &str, crm: Option<&str>) -> String {
     let crm = match crm {
@@ -154,6 +163,11 @@ pub fn scientific_id(id: &str, crm: Option<&str>) -> String {
         None => crate::tr!("import-the-crm"),
     };
     crate::tr!("import-scientific-id", id = safe::line(id), crm = crm)
+}
+
+/// A quote inside a quoted field of `column` (1-based) that is not doubled.
+pub fn quote_not_doubled(column: usize) -> String {
+    crate::tr!("import-quote-not-doubled", column = column)
 }
 
 pub fn unclosed_quote() -> String {
@@ -595,6 +609,11 @@ fn warnings(s: &mut String, r: &ImportReport) {
         crate::tr!("import-report-warnings", count = r.warnings)
     );
     for w in &r.warning_samples {
+        // Line 0: a warning about the file as a whole.
+        if w.line == 0 {
+            let _ = writeln!(s, "    {}", safe::line(&w.message));
+            continue;
+        }
         let col = if w.column.is_empty() {
             String::new()
         } else {

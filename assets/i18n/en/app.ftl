@@ -4,6 +4,7 @@
 app-no-home-dir = cannot find the home directory for the default --db and --funnel paths; pass them explicitly
 app-upgrading-store = okk: upgrading the store { $path } from schema { $from } to { $to } (once; a million cards take about a minute)…
 app-wrote-default-funnel = okk: wrote the default funnel config to { $path } (edit it to match your CRM)
+app-would-write-default-funnel = okk: dry run: the default funnel config is used and not written; a run without --dry-run would write the default funnel config to { $path } (edit it then to match your CRM)
 app-cannot-write = { $path }: cannot write: { $error }
 app-funnel-ok = { $path }: ok — «{ $name }», { $stages } stages, { $fields } custom fields, { $items } checklist items
 app-stranded-had = okk: warning: { $cards ->

@@ -20,9 +20,14 @@ import-bad-date = «{ $value }» is not a date in a known format ({ $formats });
 import-bad-bool = «{ $value }» is not yes/no; kept as text
 import-bad-status = «{ $value }» is not a status this profile knows; kept as text
 import-duplicate-id = this row repeats the ID of an earlier row (or, for grouped product rows, of an earlier group); the later row is ignored
+import-gone-withheld = the file holds none of the { $count ->
+    [one] { $count } card
+   *[other] { $count } cards
+} the store has under the source «{ $source }», so none of them was marked gone: is it an export of another object (leads, not deals) or of another account? Import it with --source NAME to keep its cards apart, or with --partial if it is a filtered export
 import-scientific-id = ID «{ $id }» is in scientific notation: Excel rounded a long number, so the card could never match its record in { $crm }, and deals whose IDs round alike would merge into one; nothing was imported. Export the deals from { $crm } again and import that file without opening it in Excel (or, in Excel, load the CSV through Data → From Text/CSV with this column's type set to Text)
 import-the-crm = the CRM
 import-unclosed-quote = a quoted field that starts in this record is never closed: the file ends inside quotes (the file may be truncated, or a quote inside a field is not doubled)
+import-quote-not-doubled = a quote inside the quoted field of column { $column } is not doubled (a quote inside quotes is written as two): the field was read on to the next delimiter and its value is kept as read; check it, correct the export (or the deal in the CRM) and import again
 import-not-utf8 = bytes here are not valid UTF-8; if the file is in another encoding, pass --encoding (e.g. --encoding windows-1251)
 import-not-read = { $file }: not read: the import stopped at { $failed } (the files before it are imported); import this file once that one is fixed
 import-nul-in-field = a NUL byte in this field: no CRM writes one in a text export, so the file is damaged; delete the byte (or the row), or export the deals again

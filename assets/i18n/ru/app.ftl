@@ -3,6 +3,7 @@
 app-no-home-dir = не найден домашний каталог для путей --db и --funnel по умолчанию; укажите их явно
 app-upgrading-store = okk: обновляю хранилище { $path } со схемы { $from } до { $to } (один раз; миллион карточек — около минуты)…
 app-wrote-default-funnel = okk: записана стандартная настройка воронки в { $path } (поправьте её под свою CRM)
+app-would-write-default-funnel = okk: пробный запуск: используется стандартная настройка воронки, она не записывается; запуск без --dry-run записал бы её в { $path } (тогда поправьте её под свою CRM)
 app-cannot-write = { $path }: не удаётся записать: { $error }
 app-funnel-ok = { $path }: всё в порядке — «{ $name }», { $stages ->
     [one] { $stages } этап

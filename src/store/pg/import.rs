@@ -128,6 +128,8 @@ pub struct PgImport<'a> {
     next_id: i64,
     /// Card ids this file held, as a bitset.
     seen: Vec<u64>,
+    /// Cards of the source, not gone, that this file held (`cards::marks_gone`).
+    shared: u64,
     judge: Option<Judge<'a>>,
     /// Cards written without flags, judged at the finish from what the server holds.
     later: Vec<i64>,
@@ -230,6 +232,7 @@ impl<'a> PgImport<'a> {
             known,
             next_id: max_id + 1,
             seen: Vec::new(),
+            shared: 0,
             judge: None,
             later: Vec::new(),
             new_cards: CopyRows::new(if owner { "cards" } else { "okk_import_new" }, CARD_COLUMNS),
@@ -375,14 +378,18 @@ impl<'a> PgImport<'a> {
         super::judged_rows::push(&mut self.flags, &mut self.standings, id, flags, columns);
     }
 
-    /// Marks the cards of the file's pipelines it no longer has gone; how many.
-    fn mark_gone(&mut self, scopes: &[Option<String>]) -> Result<u64, StoreError> {
+    /// Marks the cards of the file's pipelines it no longer has gone: how many, and how many
+    /// not because the file holds none of the source's cards (as the SQLite import's).
+    fn mark_gone(&mut self, scopes: &[Option<String>]) -> Result<(u64, u64), StoreError> {
         if self.partial {
-            return Ok(0);
+            return Ok((0, 0));
         }
         let gone = self.known.missing(scopes, |id| self.was_seen(id));
+        if !crate::store::cards::marks_gone(self.shared, gone.len()) {
+            return Ok((0, gone.len() as u64));
+        }
         if gone.is_empty() {
-            return Ok(0);
+            return Ok((0, 0));
         }
         self.tx.execute(
             "UPDATE cards SET gone_at = $1, gone_batch = $2 WHERE id = ANY($3)",
@@ -396,7 +403,7 @@ impl<'a> PgImport<'a> {
         if self.judge.is_some() {
             self.later.extend(gone);
         }
-        Ok(n)
+        Ok((n, 0))
     }
 
     /// Judges the cards written without flags as the rules run would: read back with their
@@ -515,6 +522,8 @@ impl<'a> ImportTx<'a> for PgImport<'a> {
             return Outcome::Duplicate;
         }
         self.mark_seen(id);
+        // Only a card the server holds live is unchanged (a gone one is written back).
+        self.shared += 1;
         Outcome::Unchanged
     }
 
@@ -540,6 +549,7 @@ impl<'a> ImportTx<'a> for PgImport<'a> {
         if self.was_seen(old.id) {
             return Ok(Outcome::Duplicate);
         }
+        self.shared += u64::from(!old.gone);
         // As the SQLite import's `upsert`.
         let renamed = change == Change::StageRenamed && !old.gone;
         let stage_changed = change == (Change::Content { moved: true });
@@ -601,7 +611,8 @@ impl<'a> ImportTx<'a> for PgImport<'a> {
     ) -> Result<BatchCounts, StoreError> {
         self.flush()?;
         let (batch, now) = (self.batch, self.now.clone());
-        counts.gone = self.mark_gone(scopes)?;
+        (counts.gone, counts.gone_withheld) = self.mark_gone(scopes)?;
+        counts.warnings += u64::from(counts.gone_withheld > 0);
         // Reviews made on another laptop before their card arrived attach to it now.
         // By the owner's function: only their auditor may change reviews otherwise.
         self.tx.execute("SELECT okk_attach_reviews()", &[])?;
