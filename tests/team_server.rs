@@ -1017,6 +1017,33 @@ fn on_the_server_two_reviewers_never_see_one_card_and_the_lead_hears_each_verdic
     );
 }
 
+/// The tester's story: anna judges the first card of a stage and takes the verdict back
+/// (`u`); the card on her screen is hers again, so boris, opening the same stage, is handed
+/// another (he was handed hers, and both judged it).
+#[test]
+fn on_the_server_a_card_whose_verdict_is_undone_is_not_handed_to_the_next_auditor() {
+    let Some(server) = ServerDb::new() else {
+        return;
+    };
+    let desk = demo_desk();
+    copied_to(&desk, &server.url);
+    let dir = desk.tmp_dir();
+    let stage = "Встреча назначена";
+    let shown =
+        |s: &okk::tui::state::State| s.card.as_ref().map(|c| c.detail.card.external_id.clone());
+    let (mut anna, mut a) = reviewer_on_server(&server.url, "anna", stage, &dir);
+    let first = shown(&anna).expect("a card for anna");
+    common::reviewer::press(&mut anna, &mut a, "a");
+    let next = shown(&anna).expect("her next card");
+    common::reviewer::press(&mut anna, &mut a, "u");
+    assert_eq!(shown(&anna), Some(first.clone()), "back on the card");
+    let held = queue(&desk, &server.url, stage, "anna", &["--claim", "2"]);
+    assert_eq!(held, [first.clone(), next.clone()], "both are anna's");
+    let (boris, _b) = reviewer_on_server(&server.url, "boris", stage, &dir);
+    let his = shown(&boris).expect("a card for boris");
+    assert!(his != first && his != next, "boris was handed anna's {his}");
+}
+
 /// A lead exports the server's work as from a laptop: the same records, signed alike (anna's
 /// verdicts with her signatures, kept since her bundle came in; the lead's decisions and
 /// calibration signed at export with the lead's key), and a laptop that imports either

@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 use common::Desk;
 use okk::domain::decision::Decision;
 use okk::tui::effect::{Effect, Msg, Outcome};
-use okk::tui::state::State;
+use okk::tui::state::{State, Status};
 use okk::tui::update::{start_at_stage, update};
 
 const MET: &str = "Встреча проведена";
@@ -18,8 +18,13 @@ const LEASE: Duration = Duration::from_secs(30);
 
 /// `who`'s reviewer on the shared store, taking its cards by claim, at the stage's first card.
 fn claiming(desk: &Desk, who: &str) -> (State, okk::tui::desk::Desk) {
+    claiming_for(desk, who, LEASE)
+}
+
+/// [`claiming`], each card held for `lease`.
+fn claiming_for(desk: &Desk, who: &str, lease: Duration) -> (State, okk::tui::desk::Desk) {
     let (mut state, d) = common::reviewer::open(&desk.db, who);
-    let d = d.claiming(LEASE);
+    let d = d.claiming(lease);
     okk::tui::update::load_stages(&mut state, &d).unwrap();
     let row = (state.stages.rows.iter())
         .position(|r| r.name == MET)
@@ -88,6 +93,85 @@ fn a_skipped_card_goes_to_the_next_auditor_and_never_back_to_the_one_who_skipped
     assert_eq!(shown(&boris), Some(first.clone()), "given back, it is free");
     // Anna judges on: the card she gave back is not hers again.
     for _ in 0..4 {
+        press(&mut anna, &mut a, "a");
+        assert_ne!(shown(&anna), Some(first.clone()));
+    }
+}
+
+#[test]
+fn a_card_whose_verdict_is_undone_is_the_auditors_again_and_not_handed_to_the_next() {
+    let desk = Desk::demo();
+    let (mut anna, mut a) = claiming(&desk, "anna");
+    let first = shown(&anna).expect("a card");
+    press(&mut anna, &mut a, "a");
+    let next = shown(&anna).expect("the next card");
+    assert_ne!(next, first);
+    press(&mut anna, &mut a, "u");
+    assert_eq!(shown(&anna), Some(first.clone()), "back on the card");
+    assert!(
+        matches!(&anna.shared.status, Some(Status::Info(m)) if m.ends_with("withdrawn")),
+        "{:?}",
+        anna.shared.status
+    );
+    // Boris opens the stage: neither of anna's cards is his.
+    let (boris, _b) = claiming(&desk, "boris");
+    let his = shown(&boris).expect("a card for boris");
+    assert!(his != first && his != next, "{his} is anna's");
+    assert_eq!(
+        held_by(&desk, "anna")[0],
+        first,
+        "held again, first of hers"
+    );
+    // Judged again, it is hers to judge once.
+    press(&mut anna, &mut a, "a");
+    assert_eq!(shown(&anna), Some(next));
+    assert!(
+        desk.current_reviews()
+            .iter()
+            .any(|r| r.0 == first && r.1 == "anna")
+    );
+}
+
+#[test]
+fn an_undo_on_a_card_another_auditor_took_meanwhile_says_whose_it_is_and_moves_on() {
+    let desk = Desk::demo();
+    // Anna's claims run out at once (as when her reviewer stood still past the lease).
+    let (mut anna, mut a) = claiming_for(&desk, "anna", Duration::ZERO);
+    let first = shown(&anna).expect("a card");
+    let (boris, _b) = claiming(&desk, "boris");
+    assert_eq!(
+        shown(&boris),
+        Some(first.clone()),
+        "her claim ran out: boris has it"
+    );
+    press(&mut anna, &mut a, "a");
+    let next = shown(&anna).expect("the next card");
+    press(&mut anna, &mut a, "u");
+    let Some(Status::Info(said)) = &anna.shared.status else {
+        panic!("{:?}", anna.shared.status);
+    };
+    assert!(
+        said.contains(&format!("#{first} withdrawn")) && said.contains("with boris"),
+        "{said}"
+    );
+    assert_eq!(shown(&anna), Some(next.clone()), "she stays on her card");
+    let q = anna.queue.as_ref().unwrap();
+    assert!(
+        q.items.iter().all(|i| i.entry.id != first),
+        "boris's card is off her list"
+    );
+    assert_eq!(q.items[anna.card.as_ref().unwrap().index].entry.id, next);
+    assert!(
+        !desk.current_reviews().iter().any(|r| r.0 == first),
+        "the verdict is withdrawn all the same"
+    );
+    assert_eq!(
+        held_by(&desk, "boris")[0],
+        first,
+        "and the card is still boris's"
+    );
+    // Judging on never brings it back to her.
+    for _ in 0..3 {
         press(&mut anna, &mut a, "a");
         assert_ne!(shown(&anna), Some(first.clone()));
     }

@@ -64,6 +64,15 @@ pub struct QueueQuery<'a> {
     pub reviewed: bool,
 }
 
+/// What came of taking a card back for an auditor (`QueueStore::reclaim`, an undo).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Reclaimed {
+    /// The card is the auditor's, for the lease asked.
+    Held,
+    /// Another auditor holds an unexpired claim on it (named): theirs until it runs out.
+    HeldBy(String),
+}
+
 /// A stage's queue in figures: `reviewed + to_review = cards`.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct QueueCounts {

@@ -9,7 +9,7 @@ use rusqlite::{OptionalExtension, params};
 
 use super::queue::RETURNED;
 use super::{Store, StoreError};
-use crate::domain::queue::{QueueEntry, QueueKey, QueueQuery};
+use crate::domain::queue::{QueueEntry, QueueKey, QueueQuery, Reclaimed};
 
 /// The clock leases are kept on: Unix seconds, to the millisecond.
 const NOW: &str = "(julianday('now') - 2440587.5) * 86400.0";
@@ -119,6 +119,52 @@ impl Store {
             params![card, auditor],
         )?;
         Ok(())
+    }
+
+    /// See `QueueStore::reclaim`: `card` leased to the auditor for `lease`, unless another
+    /// holds an unexpired claim on it (named, nothing written); under the write lock, so that
+    /// a claim made at the same moment sees one or the other.
+    pub fn reclaim(
+        &mut self,
+        card: i64,
+        auditor: &str,
+        lease: Duration,
+    ) -> Result<Reclaimed, StoreError> {
+        self.conn.execute_batch("BEGIN IMMEDIATE")?;
+        match self.reclaim_in(card, auditor, lease.as_secs_f64()) {
+            Ok(out) => {
+                self.conn.execute_batch("COMMIT")?;
+                Ok(out)
+            }
+            Err(e) => {
+                let _ = self.conn.execute_batch("ROLLBACK");
+                Err(e)
+            }
+        }
+    }
+
+    fn reclaim_in(&self, card: i64, auditor: &str, secs: f64) -> Result<Reclaimed, StoreError> {
+        let now: f64 = self
+            .conn
+            .query_row(&format!("SELECT {NOW}"), [], |r| r.get(0))?;
+        let holder: Option<String> = self
+            .conn
+            .query_row(
+                "SELECT auditor FROM leases WHERE card_id = ?1 AND until > ?2 AND auditor <> ?3",
+                params![card, now, auditor],
+                |r| r.get(0),
+            )
+            .optional()?;
+        if let Some(other) = holder {
+            return Ok(Reclaimed::HeldBy(other));
+        }
+        self.conn.execute(
+            "INSERT INTO leases (card_id, auditor, until) VALUES (?1, ?2, ?3)
+             ON CONFLICT (card_id) DO UPDATE SET auditor = excluded.auditor,
+                 until = excluded.until",
+            params![card, auditor, now + secs],
+        )?;
+        Ok(Reclaimed::Held)
     }
 
     /// Holds the auditor's unexpired claims on `cards` for `lease` from now.

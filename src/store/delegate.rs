@@ -51,6 +51,15 @@ macro_rules! desk_ports {
                 let ids: Vec<i64> = cards.iter().map(|c| c.0).collect();
                 $store::renew(self, auditor, &ids, lease)
             }
+
+            fn reclaim(
+                &mut self,
+                card: $crate::domain::ids::CardId,
+                auditor: &str,
+                lease: std::time::Duration,
+            ) -> $crate::domain::ports::StoreResult<$crate::domain::queue::Reclaimed> {
+                $store::reclaim(self, card.0, auditor, lease)
+            }
         }
 
         impl $crate::domain::ports::ReviewStore for $store {

@@ -137,6 +137,15 @@ pub fn undone(id: &str) -> String {
     tr!("tui-undone", id = safe::line(id))
 }
 
+/// The verdict is withdrawn, and its card is `auditor`'s now (their claim).
+pub fn undone_held_by(id: &str, auditor: &str) -> String {
+    tr!(
+        "tui-undone-held-by",
+        id = safe::line(id),
+        auditor = safe::line(auditor)
+    )
+}
+
 /// The stage the reviewer offers after one is done.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NextStage {

@@ -20,7 +20,7 @@ use crate::domain::lead_row::LeadRow;
 use crate::domain::names::fold;
 use crate::domain::pending::PendingReview;
 use crate::domain::ports::{DeskStore, KeptVerdict, StoreError};
-use crate::domain::queue::{QueueCounts, QueueEntry, QueueKey, QueueQuery};
+use crate::domain::queue::{QueueCounts, QueueEntry, QueueKey, QueueQuery, Reclaimed};
 use crate::domain::review::{Review, ReviewDraft};
 use crate::domain::stored_review::{ReviewedCard, StoredReview};
 use crate::domain::writer::Writer;
@@ -387,6 +387,38 @@ impl Desk {
     pub fn withdraw(&mut self, id: &str) -> DeskResult<()> {
         let now = self.now();
         self.store.borrow_mut().withdraw_review(id, now)
+    }
+
+    /// Withdraws verdict `id` (undo) and, on a queue taken by claim, takes its card back for
+    /// this auditor (`card`: the card the undo puts on screen again). The lease is taken
+    /// before the withdrawal: while the verdict stands no claim hands the card out, so no
+    /// other auditor can take it between the two. `Some(auditor)`: another auditor held the
+    /// card already (their claim ran on while this one judged it); the verdict is withdrawn all
+    /// the same and the card stays theirs.
+    pub fn withdraw_taking_back(
+        &mut self,
+        id: &str,
+        card: Option<CardId>,
+    ) -> DeskResult<Option<String>> {
+        let (Some(card), Some(lease)) = (card, self.lease) else {
+            return self.withdraw(id).map(|()| None);
+        };
+        let auditor = self.auditor.clone();
+        let held = self.store.borrow_mut().reclaim(card, &auditor, lease)?;
+        match self.withdraw(id) {
+            Ok(()) => Ok(match held {
+                Reclaimed::Held => None,
+                Reclaimed::HeldBy(other) => Some(other),
+            }),
+            Err(e) => {
+                // The verdict stands: the card needs no claim (a failure here only leaves a
+                // lease that runs out).
+                if held == Reclaimed::Held {
+                    let _ = self.store.borrow_mut().release(card, &auditor);
+                }
+                Err(e)
+            }
+        }
     }
 
     pub fn save_draft(&mut self, card_id: CardId, draft: &ReviewDraft) -> DeskResult<()> {

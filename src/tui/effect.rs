@@ -27,8 +27,12 @@ pub enum Effect {
     SaveVerdict { card: ReviewedCard, review: Review },
     /// Tries the journaled verdict again.
     RetryVerdict,
-    /// Withdraws a verdict (undo).
-    WithdrawReview { id: String },
+    /// Withdraws a verdict (undo); `take_back`: its card, taken back for the auditor on a
+    /// queue taken by claim (the undo puts it on screen again).
+    WithdrawReview {
+        id: String,
+        take_back: Option<CardId>,
+    },
     /// Keeps the review being built on the card (the comment being typed included) as the
     /// auditor's draft.
     SaveDraft {
@@ -94,7 +98,9 @@ pub enum Outcome {
         /// `None`: no verdict was waiting (a retry only).
         result: Option<DeskResult<Saving>>,
     },
-    ReviewWithdrawn(DeskResult<()>),
+    /// The verdict withdrawn; `Some(auditor)`: its card is another auditor's (their
+    /// unexpired claim), not taken back.
+    ReviewWithdrawn(DeskResult<Option<String>>),
     DraftSaved {
         card_id: CardId,
         draft: ReviewDraft,
@@ -142,7 +148,9 @@ pub fn perform(effect: Effect, desk: &mut Desk, open_url: fn(&str) -> bool) -> O
             retry: true,
             result: desk.retry(),
         },
-        Effect::WithdrawReview { id } => Outcome::ReviewWithdrawn(desk.withdraw(&id)),
+        Effect::WithdrawReview { id, take_back } => {
+            Outcome::ReviewWithdrawn(desk.withdraw_taking_back(&id, take_back))
+        }
         Effect::SaveDraft {
             card_id,
             draft,

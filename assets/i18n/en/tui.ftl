@@ -30,6 +30,7 @@ tui-nothing-to-undo-card = nothing to undo: { $undo } takes back the last verdic
 tui-nothing-to-undo-reviewed = nothing to undo: { $undo } takes back the last verdict given since the reviewer opened — to change your verdict on this card, give it another ({ $verdicts })
 tui-undo-other-stage = the last verdict was in another stage: open that stage to undo it
 tui-undone = verdict on #{ $id } withdrawn
+tui-undone-held-by = verdict on #{ $id } withdrawn; the card is with { $auditor } now and leaves your list
 tui-stage-done = «{ $stage }» is done
 tui-stage-done-filtered = «{ $stage }» is done for «{ $filter }» (esc clears the filter)
 tui-stage-done-next = { $done }. enter: «{ $next }» ({ $count } to review); q: back

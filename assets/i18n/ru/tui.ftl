@@ -32,6 +32,7 @@ tui-nothing-to-undo-card = нечего отменять: { $undo } отменя
 tui-nothing-to-undo-reviewed = нечего отменять: { $undo } отменяет последний вердикт, вынесенный после открытия проверки, — чтобы изменить свой вердикт по этой карточке, вынесите другой ({ $verdicts })
 tui-undo-other-stage = последний вердикт был на другом этапе: откройте тот этап, чтобы его отменить
 tui-undone = вердикт по #{ $id } отозван
+tui-undone-held-by = вердикт по #{ $id } отозван; карточка теперь у { $auditor } и уходит из вашего списка
 tui-stage-done = «{ $stage }» проверен
 tui-stage-done-filtered = «{ $stage }» проверен по фильтру «{ $filter }» (esc сбросит фильтр)
 tui-stage-done-next = { $done }. enter: «{ $next }» (проверить: { $count }); q: назад

@@ -4,7 +4,7 @@ use std::time::Duration;
 
 use super::StoreResult;
 use crate::domain::ids::CardId;
-use crate::domain::queue::{QueueCounts, QueueEntry, QueueQuery};
+use crate::domain::queue::{QueueCounts, QueueEntry, QueueQuery, Reclaimed};
 
 pub trait QueueStore {
     /// Distinct stage names as the CRM wrote them, sorted.
@@ -39,4 +39,11 @@ pub trait QueueStore {
     /// Holds the auditor's unexpired claims on `cards` for `lease` from now (the card on
     /// screen).
     fn renew(&mut self, auditor: &str, cards: &[CardId], lease: Duration) -> StoreResult<()>;
+
+    /// Takes a card back for the auditor (the card an undo puts on screen again): leased to
+    /// them for `lease` from now (their own claim held longer), unless another auditor holds
+    /// an unexpired claim on it; then nothing is written and that auditor is named. Unlike a
+    /// claim it asks nothing of the card (judged or not, in which stage): the caller knows
+    /// the card is the auditor's to look at.
+    fn reclaim(&mut self, card: CardId, auditor: &str, lease: Duration) -> StoreResult<Reclaimed>;
 }

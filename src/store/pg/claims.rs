@@ -10,7 +10,7 @@ use super::PgStore;
 use super::prepared::{Begun, Prepared};
 use super::queue::{Pass, RETURNED, kept, page, pending_calibration};
 use crate::domain::ids::CardId;
-use crate::domain::queue::{QueueEntry, QueueKey, QueueQuery};
+use crate::domain::queue::{QueueEntry, QueueKey, QueueQuery, Reclaimed};
 use crate::store::StoreError;
 use crate::store::cards::fmt_time;
 
@@ -70,6 +70,46 @@ impl PgStore {
         )?;
         conn.execute(&sql, &[&card, &auditor])?;
         Ok(())
+    }
+
+    /// See `QueueStore::reclaim`: `card` leased to the auditor for `lease`, unless another
+    /// holds an unexpired claim on it (named, nothing written). The card's row is locked
+    /// first, in the claim's order (card, then lease): a claim taking the card at this moment
+    /// has it locked, so this waits for its lease and reads it; one that comes after skips the
+    /// locked row.
+    pub fn reclaim(
+        &mut self,
+        card: i64,
+        auditor: &str,
+        lease: Duration,
+    ) -> Result<Reclaimed, StoreError> {
+        let conn = &mut *self.conn.borrow_mut();
+        let mut tx = Begun::with(conn, "SET LOCAL synchronous_commit = off")?;
+        let conn = tx.conn();
+        let lock = self
+            .prepared
+            .get(conn, "SELECT 1 FROM cards WHERE id = $1 FOR UPDATE")?;
+        conn.execute(&lock, &[&card])?;
+        let holder = self.prepared.get(
+            conn,
+            "SELECT auditor FROM leases WHERE card_id = $1 AND auditor <> $2 AND until > now()",
+        )?;
+        let out = match conn.query_opt(&holder, &[&card, &auditor])? {
+            Some(row) => Reclaimed::HeldBy(row.get(0)),
+            None => {
+                let take = self.prepared.get(
+                    conn,
+                    "INSERT INTO leases (card_id, auditor, until)
+                     VALUES ($1, $2, now() + make_interval(secs => $3))
+                     ON CONFLICT (card_id) DO UPDATE
+                         SET auditor = excluded.auditor, until = excluded.until",
+                )?;
+                conn.execute(&take, &[&card, &auditor, &lease.as_secs_f64()])?;
+                Reclaimed::Held
+            }
+        };
+        tx.commit()?;
+        Ok(out)
     }
 
     /// Holds the auditor's unexpired claims on `cards` for `lease` from now (the card on

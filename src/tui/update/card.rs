@@ -391,8 +391,17 @@ fn undo(state: &mut State, cx: &mut Cx) {
         state.shared.status = Some(Status::Info(msg::undo_other_stage()));
         return;
     }
+    // On a queue taken by claim the card the undo shows again is taken back with the
+    // withdrawal (the verdict had ended her claim). A card whose earlier verdict stands again
+    // (re-judged) is nobody's to hand out, and a calibration card is never held.
+    let take_back = cx.desk.lease().and_then(|_| {
+        let q = state.queue.as_ref()?;
+        let item = q.items.iter().find(|i| i.entry.card_id == last.card_id)?;
+        (last.before.is_none() && !item.entry.calibration).then_some(last.card_id)
+    });
     cx.ask(Effect::WithdrawReview {
         id: last.review_id.clone(),
+        take_back,
     });
 }
 
@@ -427,8 +436,10 @@ fn nothing_to_undo(state: &State) -> String {
     }
 }
 
-/// The last verdict is withdrawn: its card shows again, as it was judged.
-pub(super) fn undone(state: &mut State, cx: &mut Cx) {
+/// The last verdict is withdrawn: its card shows again, as it was judged. `held_by`: another
+/// auditor holds the card (a claim of theirs): the status says so and it leaves her list, as
+/// a card she skipped does, instead of showing as hers to judge.
+pub(super) fn undone(state: &mut State, held_by: Option<String>, cx: &mut Cx) {
     let Some(last) = state.verdicts.undo.pop() else {
         return;
     };
@@ -439,11 +450,41 @@ pub(super) fn undone(state: &mut State, cx: &mut Cx) {
     if last.before.is_none() {
         q.counts.reviewed = q.counts.reviewed.saturating_sub(1);
     }
-    state.shared.status = Some(Status::Info(msg::undone(&last.external_id)));
     // The card filtered out of view: the verdict is withdrawn all the same.
-    if let Some(index) = q.items.iter().position(|i| i.entry.card_id == last.card_id) {
-        q.items[index].done = last.before;
-        open(state, index, Some(last.draft), cx);
+    let index = q.items.iter().position(|i| i.entry.card_id == last.card_id);
+    let Some(holder) = held_by else {
+        state.shared.status = Some(Status::Info(msg::undone(&last.external_id)));
+        if let Some(index) = index {
+            q.items[index].done = last.before;
+            open(state, index, Some(last.draft), cx);
+        }
+        return;
+    };
+    state.shared.status = Some(Status::Info(msg::undone_held_by(
+        &last.external_id,
+        &holder,
+    )));
+    let Some(index) = index else {
+        return;
+    };
+    // Off her list, never claimed back this session (as a skip).
+    q.items.remove(index);
+    q.given_back.push(last.card_id);
+    if q.selected > index {
+        q.selected -= 1;
+    }
+    // A verdict given since the undo was asked names its card by its place.
+    if let Some(s) = state.verdicts.saving.as_mut()
+        && s.index > index
+    {
+        s.index -= 1;
+    }
+    match state.card.as_mut() {
+        Some(c) if c.index > index => c.index -= 1,
+        // The card on screen was that one (it cannot be, after a verdict moved on; should
+        // it be): the next card shows.
+        Some(c) if c.index == index => move_to(state, index, true, cx),
+        _ => {}
     }
 }
 

@@ -249,7 +249,7 @@ fn done(state: &mut State, outcome: Outcome, cx: &mut Cx) {
             card::verdict_outcome(state, retry, result, cx);
             Ok(())
         }
-        Outcome::ReviewWithdrawn(result) => result.map(|()| card::undone(state, cx)),
+        Outcome::ReviewWithdrawn(result) => result.map(|held_by| card::undone(state, held_by, cx)),
         Outcome::DraftSaved {
             card_id,
             draft,

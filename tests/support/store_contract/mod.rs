@@ -140,6 +140,15 @@ macro_rules! store_contract {
             }
         }
         #[test]
+        fn an_undo_takes_the_card_back_for_its_auditor_unless_another_holds_it() {
+            let backend = $backend;
+            if $crate::contract::Backend::available(&backend) {
+                $crate::contract::stories::undo_takes_the_card_back_unless_another_holds_it(
+                    &backend,
+                );
+            }
+        }
+        #[test]
         fn an_expired_or_released_claim_returns_the_card_to_the_queue() {
             let backend = $backend;
             if $crate::contract::Backend::available(&backend) {

@@ -8,7 +8,7 @@ use okk::domain::flag::Severity::{Critical, Warning};
 use okk::domain::ids::CardId;
 use okk::domain::pending::PendingReview;
 use okk::domain::ports::{DeskStore, StoreError};
-use okk::domain::queue::{QueueEntry, QueueKey, QueueQuery};
+use okk::domain::queue::{QueueEntry, QueueKey, QueueQuery, Reclaimed};
 use okk::domain::review::{Review, ReviewDraft, Verdict};
 use okk::domain::stored_review::ReviewedCard;
 
@@ -758,6 +758,56 @@ pub fn judged_card_sent_back_or_withdrawn_is_handed_out_again<B: Backend>(backen
         ids(&claim(&mut *boris, "boris", 3)),
         ["w1", "c1", "w2"],
         "a card sent back, or whose verdict was withdrawn, is free again"
+    );
+}
+
+/// An undo on a shared queue: the card whose verdict is withdrawn is taken back for its
+/// auditor (the lease taken before the withdrawal, as the reviewer does), so nobody else is
+/// handed it; a card another auditor holds is left theirs, and named.
+pub fn undo_takes_the_card_back_unless_another_holds_it<B: Backend>(backend: &B) {
+    let handle = backend.seeded(SIX);
+    let mut anna = backend.open(&handle).unwrap();
+    let mut boris = backend.open(&handle).unwrap();
+    let mut vera = backend.open(&handle).unwrap();
+    let mine = claim(&mut *anna, "anna", 2);
+    assert_eq!(ids(&mine), ["c1", "w2"]);
+    let lapsed = claim_for(&mut *vera, "vera", 1, std::time::Duration::ZERO);
+    assert_eq!(ids(&lapsed), ["w1"]);
+    let c1 = mine[0].card_id;
+    let p = verdict(&*anna, "anna", "c1", Verdict::Ok, "r-c1", now());
+    save(&mut *anna, &p);
+    assert_eq!(anna.reclaim(c1, "anna", LEASE).unwrap(), Reclaimed::Held);
+    anna.withdraw_review("r-c1", now()).unwrap();
+    assert_eq!(
+        anna.reclaim(lapsed[0].card_id, "anna", LEASE).unwrap(),
+        Reclaimed::Held,
+        "vera's claim ran out: the card is free to take"
+    );
+    assert_eq!(
+        ids(&claim(&mut *boris, "boris", 6)),
+        ["i1", "i2", "i0"],
+        "the card whose verdict was withdrawn is anna's again, not boris's"
+    );
+    let i1 = card_id(&*boris, "i1");
+    assert_eq!(
+        anna.reclaim(i1, "anna", LEASE).unwrap(),
+        Reclaimed::HeldBy("boris".into()),
+        "boris holds it"
+    );
+    assert_eq!(
+        ids(&claim(&mut *boris, "boris", 6)),
+        ["i1", "i2", "i0"],
+        "and still does"
+    );
+    assert_eq!(
+        ids(&claim(&mut *anna, "anna", 6)),
+        ["c1", "w2", "w1"],
+        "anna's claims, the two taken back among them; nothing is free"
+    );
+    assert_eq!(
+        anna.reclaim(c1, "anna", LEASE).unwrap(),
+        Reclaimed::Held,
+        "her own claim is held longer"
     );
 }
 
