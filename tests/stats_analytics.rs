@@ -104,8 +104,8 @@ fn review(
     desk.save_review(card, auditor, &format!("{day} 15:00:00"), &review)
 }
 
-/// The fixture, reviewed as the table at the top says.
-fn fixture() -> Desk {
+/// The fixture's cards, not reviewed yet, the store's clock set.
+fn cards_only() -> Desk {
     let desk = Desk::new();
     okk(
         &desk,
@@ -117,6 +117,12 @@ fn fixture() -> Desk {
     okk::store::Store::open(&desk.db)
         .and_then(|store| store.set_meta("clock", CLOCK))
         .expect("set the store's clock");
+    desk
+}
+
+/// The fixture, reviewed as the table at the top says.
+fn fixture() -> Desk {
+    let desk = cards_only();
     let (p, f, na) = ("pass", "fail", "na");
     review(
         &desk,
@@ -330,10 +336,10 @@ fn stage_figures_match_the_hand_count() {
     assert_eq!(need["fail_rate"], 0.4);
     assert_eq!(q["top_failing"][1]["critical"], true);
     assert_eq!(q["top_failing"][1]["judged"], 4);
-    // The counts `okk stats` always had stay: cards there now by their latest raw verdict
-    // (a1: boris's R10, a4: anna's ok — the lead's override is not in these; a5 ok).
+    // The cards there now: 6 with a current review; by the verdict that stands on each, as
+    // the sample takes them (a4 dead, the lead's; a5 ok once), a1 (disputed) in none.
     assert_eq!(q["reviewed"], 6);
-    assert_eq!(q["verdicts"]["ok"], 2);
+    assert_eq!(q["verdicts"], q["review_verdicts"]);
 
     // M: R5 stale, R6 ok (its override withdrawn); R7 left out. 1 of 2 → 0.5 × 3 = 1.5.
     // Scores 0, 50 → 25. Flagged b2: 1 of 3. Idle 1, 5, 19 → 5. objects failed 2 (b1 b2),
@@ -411,6 +417,48 @@ fn stage_figures_match_the_hand_count() {
         ),
         (Some(2.7), Some(9.5))
     );
+}
+
+#[test]
+fn a_stage_s_verdicts_count_each_card_by_the_lead_s_word_as_every_other_output_does() {
+    let desk = cards_only();
+    // anna finds a1 at the wrong stage; boris finds a1 and a2 ok. The lead accepts anna's
+    // review of a1 and overrides boris's of a2 to wrong_stage: both cards are wrong_stage.
+    let anna = review(&desk, "a1", "anna", "2026-11-17", "wrong_stage", &[], None);
+    review(&desk, "a1", "boris", "2026-11-18", "ok", &[], None);
+    let boris = review(&desk, "a2", "boris", "2026-11-18", "ok", &[], None);
+    desk.decide(
+        &anna,
+        "olga",
+        "accept",
+        (None, None, None),
+        "2026-11-19 09:00:00",
+    );
+    desk.decide(
+        &boris,
+        "olga",
+        "override",
+        (Some("wrong_stage"), Some(M), None),
+        "2026-11-19 09:10:00",
+    );
+    let wrong_both = json!({"ok": 0, "wrong_stage": 2, "stale": 0, "dead": 0, "unclear": 0});
+    let q = |s: &Json| row(&s["stages"], "stage", Q).clone();
+    let s = stats(&desk, &[]);
+    assert_eq!(q(&s)["verdicts"], wrong_both, "{:#}", q(&s));
+    assert_eq!(q(&s)["review_verdicts"], wrong_both);
+    assert_eq!(q(&s)["reviewed"], 2);
+    // anna judges a1 again, ok: her decided review is replaced, the lead's word stands.
+    review(&desk, "a1", "anna", "2026-11-20", "ok", &[], None);
+    let s = stats(&desk, &[]);
+    assert_eq!(q(&s)["verdicts"], wrong_both, "{:#}", q(&s));
+    assert_eq!(q(&s)["review_verdicts"], wrong_both);
+    // The text says the same: 2 cards judged at Q, both not ok.
+    let text = okk(&desk, &["stats"]);
+    let line = text
+        .lines()
+        .find(|l| l.trim_start().starts_with(Q))
+        .unwrap_or_else(|| panic!("{text}"));
+    assert!(line.contains("100%"), "{line}");
 }
 
 #[test]
@@ -1004,7 +1052,7 @@ fn an_empty_store_reports_no_reviews_yet() {
 #[test]
 fn the_per_stage_counts_from_the_one_pass_are_what_the_stores_own_queries_say() {
     use okk::domain::analytics::Window;
-    use okk::domain::analytics::stages::{add_verdicts, stage_table};
+    use okk::domain::analytics::stages::{add_reviewed, stage_table};
     let desk = fixture();
     // A gone card (its review no longer counts at its stage) and a second auditor on a2.
     desk.plant_card("b1", "gone_at", "2026-11-19 00:00:00");
@@ -1017,16 +1065,27 @@ fn the_per_stage_counts_from_the_one_pass_are_what_the_stores_own_queries_say() 
         &store.stage_counts().unwrap(),
         &store.flagged_per_stage().unwrap(),
     );
-    add_verdicts(&funnel, &mut expected, &store.verdict_counts().unwrap());
+    add_reviewed(&funnel, &mut expected, &store.reviewed_per_stage().unwrap());
     let today = okk::app::audit::today(&store, None).unwrap();
     let got =
         okk::app::analytics::figures(&store, &funnel, today.date(), Window::default()).unwrap();
     let base: Vec<_> = got.rows.into_iter().map(|r| r.base).collect();
-    assert_eq!(base, expected);
-    // b1 gone: M has 2 cards and 1 gone. a2, reviewed by two auditors at the same second,
-    // counts once, by the review the store's query puts first.
+    let without_verdicts: Vec<_> = base
+        .iter()
+        .map(|r| okk::domain::analytics::stages::StageFigures {
+            verdicts: Default::default(),
+            ..r.clone()
+        })
+        .collect();
+    assert_eq!(without_verdicts, expected);
+    // b1 gone: M has 2 cards and 1 gone, both reviewed; b3's review was sent back, so only
+    // b2's ok stands. a2, judged stale by anna and dead by boris in one second (not ok both:
+    // they agree), counts once, by anna's (first by name, as the CRM export takes it).
     let m = base.iter().find(|r| r.stage == M).unwrap();
-    assert_eq!((m.cards, m.gone), (2, 1));
+    assert_eq!((m.cards, m.gone, m.reviewed), (2, 1, 2));
+    assert_eq!((m.verdicts.ok, m.verdicts.total()), (1, 1));
+    let q = base.iter().find(|r| r.stage == Q).unwrap();
+    assert_eq!((q.reviewed, q.verdicts.dead, q.verdicts.stale), (6, 1, 2));
 }
 
 // ---- in Russian ---------------------------------------------------------------------------------
