@@ -461,6 +461,78 @@ fn a_stage_s_verdicts_count_each_card_by_the_lead_s_word_as_every_other_output_d
     assert!(line.contains("100%"), "{line}");
 }
 
+/// On the built-in funnel: 30 open cards at «Квалификация», 5 judged, 3 of them not ok. The
+/// Wilson interval of 3 of 5 is 23.1 %–88.2 %: 6.92–26.47 of the 30 cards, 18 the estimate.
+fn three_of_five_judged_over_thirty() -> Desk {
+    let desk = Desk::new();
+    let mut csv = String::from(
+        "ID,Название сделки,Бюджет,Ответственный,Дата создания сделки,Дата редактирования,\
+         Дата закрытия,Этап сделки,Воронка\n",
+    );
+    for n in 1..=30 {
+        csv.push_str(&format!(
+            "q{n},Сделка q{n},100000,Смирнова Ольга,01.09.2026 10:00:00,\
+             18.11.2026 10:00:00,не закрыта,Квалификация,Продажи недвижимости\n"
+        ));
+    }
+    let file = desk.file("deals.csv");
+    std::fs::write(&file, csv).unwrap();
+    succeeded(desk.okk().args(["import", &file]));
+    okk::store::Store::open(&desk.db)
+        .and_then(|store| store.set_meta("clock", CLOCK))
+        .expect("set the store's clock");
+    for (n, verdict) in ["stale", "dead", "wrong_stage", "ok", "ok"]
+        .iter()
+        .enumerate()
+    {
+        let at = format!("2026-11-19 1{n}:00:00");
+        desk.review(
+            &format!("q{}", n + 1),
+            "anna",
+            &at,
+            &common::Verdict::of(verdict),
+        );
+    }
+    desk
+}
+
+#[test]
+fn an_interval_reads_the_same_in_the_text_the_report_and_the_stats_screen_rounded_once() {
+    let desk = three_of_five_judged_over_thirty();
+    // The JSON keeps tenths: 26.47 is 26.5 there, and rounding that again made 27.
+    let s: Json = serde_json::from_str(&succeeded(desk.okk().args(["stats", "--json"]))).unwrap();
+    let q = row(&s["stages"], "stage", Q);
+    assert_eq!(
+        (
+            q["estimated_lying"].as_f64(),
+            q["estimated_lying_low"].as_f64(),
+            q["estimated_lying_high"].as_f64()
+        ),
+        (Some(18.0), Some(6.9), Some(26.5))
+    );
+    let once = "~18 (7–26)";
+    // The text: the funnel's total, the stage that lies most, the bottlenecks table.
+    let text = succeeded(desk.okk().arg("stats"));
+    assert!(text.contains(&format!("Likely lying: {once}")), "{text}");
+    assert!(!text.contains("7–27"), "{text}");
+    let headline = text.lines().find(|l| l.contains("Lies most")).unwrap();
+    assert!(headline.contains("7–26"), "{headline}");
+    let bottlenecks = succeeded(desk.okk().args(["stats", "--table", "bottlenecks"]));
+    assert!(bottlenecks.contains(once), "{bottlenecks}");
+    // The report: the headline figure, the stage's row, the bottleneck's.
+    let out = desk.file("report.html");
+    succeeded(desk.okk().args(["report", "--out", &out]));
+    let html = std::fs::read_to_string(&out).unwrap();
+    assert!(html.matches(once).count() >= 3, "{html}");
+    assert!(!html.contains("7–27"));
+    // The stats screen.
+    let (mut state, mut tui) = common::reviewer::open(&desk.db, "anna");
+    okk::tui::update::load_stages(&mut state, &tui).unwrap();
+    common::reviewer::press(&mut state, &mut tui, "4");
+    let screen = common::reviewer::screen(&state, 120, 40);
+    assert!(screen.contains(once), "{screen}");
+}
+
 #[test]
 fn managers_and_bottlenecks_match_the_hand_count() {
     let desk = fixture();
@@ -597,10 +669,11 @@ fn managers_and_bottlenecks_match_the_hand_count() {
         ),
         "{text}"
     );
-    // The funnel's likely lying cards, as the JSON's totals and the report give them.
+    // The funnel's likely lying cards, as the JSON's totals and the report give them, in
+    // whole cards rounded once: the high end is 9.499 (9.5 in the JSON's tenths), so 9.
     assert!(
         text.contains(
-            "Likely lying: ~7 (3–10) of the 10 open cards at the 4 stages with cards judged (9 \
+            "Likely lying: ~7 (3–9) of the 10 open cards at the 4 stages with cards judged (9 \
              cards judged, 7 not ok)"
         ),
         "{text}"
@@ -995,10 +1068,11 @@ fn the_report_has_every_section_parses_and_escapes_crm_text() {
         html.contains("4 managers at a stage with cards not ok have fewer than 5 cards judged")
     );
     // The headline's likely lying cards are `okk stats`' totals (7.3 of 10 open cards, the
-    // intervals' ends summed: 2.7–9.5), with their sample beside them.
+    // intervals' ends summed: 2.74–9.499, 2.7–9.5 in the JSON), with their sample beside them,
+    // in whole cards rounded once from the unrounded figures.
     assert!(
         html.contains(
-            "<div class=\"kpi\"><b>~7 (3–10)</b><span class=\"muted\">cards likely lying, of \
+            "<div class=\"kpi\"><b>~7 (3–9)</b><span class=\"muted\">cards likely lying, of \
              the 10 open cards at the stages with cards judged"
         ),
         "{html}"

@@ -23,7 +23,7 @@ pub use bottlenecks::{Bottleneck, Bottlenecks};
 pub use collector::Collector;
 pub use facts::{CardFact, Finding, Window};
 use stages::StageFigures;
-pub use tally::{Estimate, FailingItem, Figures, ItemInfo, Tally};
+pub use tally::{Estimate, FailingItem, Figures, ItemInfo, Tally, WholeCards};
 pub use trend::Week;
 
 /// The figures of one group beside its cards.
