@@ -233,6 +233,33 @@ fn every_row_of_a_settled_card_names_the_decision_its_final_verdict_comes_from()
     assert_eq!(row["Итоговое решение"], "принято");
 }
 
+/// `okk export reviews --help` lists the columns the file has, in its order, in both languages:
+/// the help is made from the header the export writes.
+#[test]
+fn the_help_lists_the_columns_the_file_has_in_both_languages() {
+    let desk = Desk::demo();
+    desk.review(
+        "31999149",
+        "anna",
+        "2026-11-20 10:00:00",
+        &Verdict::of("ok"),
+    );
+    for (lang, lead) in [
+        ("en", "Columns, in the file's order: "),
+        ("ru", "Столбцы в порядке файла: "),
+    ] {
+        let out = desk.file(&format!("{lang}.csv"));
+        desk.run_ok(&["--lang", lang, "export", "reviews", "--out", &out]);
+        let header = python_csv(&out, ',').remove(0);
+        let help = desk.run_ok(&["--lang", lang, "export", "reviews", "--help"]);
+        let listed = format!("{lead}{}", header.join(", "));
+        assert!(
+            help.contains(&listed),
+            "okk --lang {lang}: {listed}\n---\n{help}"
+        );
+    }
+}
+
 #[test]
 fn a_lead_override_fills_the_leads_columns_and_the_final_verdict() {
     let desk = Desk::demo();
