@@ -425,10 +425,10 @@ pub struct ReportArgs {
 
 #[derive(Debug, Subcommand)]
 pub enum ExportCommand {
-    /// One row per current review (columns: review_id, source, external_id, title, stage,
-    /// owner, auditor, verdict, score, failed_items, failed_critical_items, suggested_stage,
-    /// suggested_owner, corrections, comment, reviewed_at, seconds_spent, lead_decision, lead,
-    /// card_changed). Cells a spreadsheet would run as a formula get a leading `'`.
+    /// One row per current review, its columns listed below the options. Cells a spreadsheet
+    /// would run as a formula get a leading `'`.
+    // The column list is the file's own header (`export::reviews::HEADER`), put under the
+    // options by `app::help`, so the help cannot drift from the file.
     Reviews(ExportReviewsArgs),
     /// One row per card whose current review suggests a change (stage, owner, corrected
     /// fields), in the CRM's own import columns and formats; the lead's override replaces the

@@ -12,7 +12,7 @@ use common::{Desk, Verdict, python_csv};
 const HEADER: &str = "review_id,source,external_id,title,stage,owner,auditor,verdict,score,\
 failed_items,failed_critical_items,suggested_stage,suggested_owner,corrections,comment,\
 reviewed_at,seconds_spent,lead_decision,lead,card_changed,lead_verdict,lead_suggested_stage,\
-lead_suggested_owner,final_verdict,unanswered_items,crm_url,lead_note";
+lead_suggested_owner,final_verdict,unanswered_items,crm_url,lead_note,settled_by,settled_decision";
 
 fn header_names() -> Vec<&'static str> {
     HEADER.split(',').collect()
@@ -137,6 +137,9 @@ fn one_row_per_current_review_with_the_documented_columns() {
         ("unanswered_items", "0"),
         // The latest decision, an accept, has no note.
         ("lead_note", ""),
+        // That accept settles the card: every row of the card names it.
+        ("settled_by", "lena"),
+        ("settled_decision", "accept"),
     ];
     for (column, value) in expect {
         assert_eq!(a[column], value, "column {column}");
@@ -152,7 +155,109 @@ fn one_row_per_current_review_with_the_documented_columns() {
     // Undecided, on a card the lead settled by accepting anna's: the card has one verdict,
     // and boris's row carries it too. 4 of the stage's 6 items left unanswered.
     assert_eq!(b["final_verdict"], "wrong_stage");
+    assert_eq!(
+        (b["settled_by"].as_str(), b["settled_decision"].as_str()),
+        ("lena", "accept")
+    );
     assert_eq!(b["unanswered_items"], "4");
+}
+
+/// A card the lead settled on a review that is no longer in the file (its auditor judged the
+/// card again): each row of the card says whose decision its final verdict is.
+#[test]
+fn every_row_of_a_settled_card_names_the_decision_its_final_verdict_comes_from() {
+    let desk = Desk::demo();
+    let (card, other) = ("31646591", "31343045");
+    let anna = desk.review(
+        card,
+        "anna",
+        "2026-11-20 10:00:00",
+        &Verdict {
+            stage: Some("Договор"),
+            ..Verdict::of("wrong_stage")
+        },
+    );
+    desk.review(card, "boris", "2026-11-20 10:30:00", &Verdict::of("ok"));
+    let boris = desk.review(other, "boris", "2026-11-20 10:40:00", &Verdict::of("ok"));
+    let none = (None, None, None);
+    desk.decide(&anna, "lena", "accept", none, "2026-11-21 09:00:00");
+    desk.decide(
+        &boris,
+        "lena",
+        "override",
+        (Some("wrong_stage"), Some("Бронирование"), None),
+        "2026-11-21 09:10:00",
+    );
+    // anna judges the card again: the review the lead accepted is replaced, not exported.
+    let again = desk.review(card, "anna", "2026-11-21 12:00:00", &Verdict::of("ok"));
+    let (_, rows) = export(&desk, &[]);
+    let of_card: Vec<_> = rows.iter().filter(|r| r["external_id"] == card).collect();
+    assert_eq!(of_card.len(), 2, "{rows:#?}");
+    assert!(of_card.iter().all(|r| r["review_id"] != anna));
+    for r in &of_card {
+        let row = |c: &str| r[c].as_str();
+        assert_eq!(
+            (row("verdict"), row("final_verdict"), row("lead_decision")),
+            ("ok", "wrong_stage", ""),
+            "{r:#?}"
+        );
+        assert_eq!(
+            (row("settled_by"), row("settled_decision")),
+            ("lena", "accept"),
+            "where the final verdict comes from: {r:#?}"
+        );
+    }
+    assert!(of_card.iter().any(|r| r["review_id"] == again));
+    // The overridden review names its own decision twice: on the review, and settling the card.
+    let b = rows.iter().find(|r| r["review_id"] == boris).unwrap();
+    assert_eq!(
+        (
+            b["lead_decision"].as_str(),
+            b["final_verdict"].as_str(),
+            b["settled_by"].as_str(),
+            b["settled_decision"].as_str()
+        ),
+        ("override", "wrong_stage", "lena", "override")
+    );
+    // In Russian, under Russian headers.
+    let out = desk.file("проверки.csv");
+    desk.run_ok(&["--lang", "ru", "export", "reviews", "--out", &out]);
+    let mut ru = python_csv(&out, ',').into_iter();
+    let header = ru.next().unwrap();
+    let row: BTreeMap<String, String> = header
+        .into_iter()
+        .zip(ru.find(|r| r[0] == again).unwrap())
+        .collect();
+    assert_eq!(row["Итоговый вердикт"], "не тот этап");
+    assert_eq!(row["Автор итогового решения"], "lena");
+    assert_eq!(row["Итоговое решение"], "принято");
+}
+
+/// `okk export reviews --help` lists the columns the file has, in its order, in both languages:
+/// the help is made from the header the export writes.
+#[test]
+fn the_help_lists_the_columns_the_file_has_in_both_languages() {
+    let desk = Desk::demo();
+    desk.review(
+        "31999149",
+        "anna",
+        "2026-11-20 10:00:00",
+        &Verdict::of("ok"),
+    );
+    for (lang, lead) in [
+        ("en", "Columns, in the file's order: "),
+        ("ru", "Столбцы в порядке файла: "),
+    ] {
+        let out = desk.file(&format!("{lang}.csv"));
+        desk.run_ok(&["--lang", lang, "export", "reviews", "--out", &out]);
+        let header = python_csv(&out, ',').remove(0);
+        let help = desk.run_ok(&["--lang", lang, "export", "reviews", "--help"]);
+        let listed = format!("{lead}{}", header.join(", "));
+        assert!(
+            help.contains(&listed),
+            "okk --lang {lang}: {listed}\n---\n{help}"
+        );
+    }
 }
 
 #[test]

@@ -104,8 +104,8 @@ fn review(
     desk.save_review(card, auditor, &format!("{day} 15:00:00"), &review)
 }
 
-/// The fixture, reviewed as the table at the top says.
-fn fixture() -> Desk {
+/// The fixture's cards, not reviewed yet, the store's clock set.
+fn cards_only() -> Desk {
     let desk = Desk::new();
     okk(
         &desk,
@@ -117,6 +117,12 @@ fn fixture() -> Desk {
     okk::store::Store::open(&desk.db)
         .and_then(|store| store.set_meta("clock", CLOCK))
         .expect("set the store's clock");
+    desk
+}
+
+/// The fixture, reviewed as the table at the top says.
+fn fixture() -> Desk {
+    let desk = cards_only();
     let (p, f, na) = ("pass", "fail", "na");
     review(
         &desk,
@@ -330,10 +336,10 @@ fn stage_figures_match_the_hand_count() {
     assert_eq!(need["fail_rate"], 0.4);
     assert_eq!(q["top_failing"][1]["critical"], true);
     assert_eq!(q["top_failing"][1]["judged"], 4);
-    // The counts `okk stats` always had stay: cards there now by their latest raw verdict
-    // (a1: boris's R10, a4: anna's ok — the lead's override is not in these; a5 ok).
+    // The cards there now: 6 with a current review; by the verdict that stands on each, as
+    // the sample takes them (a4 dead, the lead's; a5 ok once), a1 (disputed) in none.
     assert_eq!(q["reviewed"], 6);
-    assert_eq!(q["verdicts"]["ok"], 2);
+    assert_eq!(q["verdicts"], q["review_verdicts"]);
 
     // M: R5 stale, R6 ok (its override withdrawn); R7 left out. 1 of 2 → 0.5 × 3 = 1.5.
     // Scores 0, 50 → 25. Flagged b2: 1 of 3. Idle 1, 5, 19 → 5. objects failed 2 (b1 b2),
@@ -411,6 +417,120 @@ fn stage_figures_match_the_hand_count() {
         ),
         (Some(2.7), Some(9.5))
     );
+}
+
+#[test]
+fn a_stage_s_verdicts_count_each_card_by_the_lead_s_word_as_every_other_output_does() {
+    let desk = cards_only();
+    // anna finds a1 at the wrong stage; boris finds a1 and a2 ok. The lead accepts anna's
+    // review of a1 and overrides boris's of a2 to wrong_stage: both cards are wrong_stage.
+    let anna = review(&desk, "a1", "anna", "2026-11-17", "wrong_stage", &[], None);
+    review(&desk, "a1", "boris", "2026-11-18", "ok", &[], None);
+    let boris = review(&desk, "a2", "boris", "2026-11-18", "ok", &[], None);
+    desk.decide(
+        &anna,
+        "olga",
+        "accept",
+        (None, None, None),
+        "2026-11-19 09:00:00",
+    );
+    desk.decide(
+        &boris,
+        "olga",
+        "override",
+        (Some("wrong_stage"), Some(M), None),
+        "2026-11-19 09:10:00",
+    );
+    let wrong_both = json!({"ok": 0, "wrong_stage": 2, "stale": 0, "dead": 0, "unclear": 0});
+    let q = |s: &Json| row(&s["stages"], "stage", Q).clone();
+    let s = stats(&desk, &[]);
+    assert_eq!(q(&s)["verdicts"], wrong_both, "{:#}", q(&s));
+    assert_eq!(q(&s)["review_verdicts"], wrong_both);
+    assert_eq!(q(&s)["reviewed"], 2);
+    // anna judges a1 again, ok: her decided review is replaced, the lead's word stands.
+    review(&desk, "a1", "anna", "2026-11-20", "ok", &[], None);
+    let s = stats(&desk, &[]);
+    assert_eq!(q(&s)["verdicts"], wrong_both, "{:#}", q(&s));
+    assert_eq!(q(&s)["review_verdicts"], wrong_both);
+    // The text says the same: 2 cards judged at Q, both not ok.
+    let text = okk(&desk, &["stats"]);
+    let line = text
+        .lines()
+        .find(|l| l.trim_start().starts_with(Q))
+        .unwrap_or_else(|| panic!("{text}"));
+    assert!(line.contains("100%"), "{line}");
+}
+
+/// On the built-in funnel: 30 open cards at «Квалификация», 5 judged, 3 of them not ok. The
+/// Wilson interval of 3 of 5 is 23.1 %–88.2 %: 6.92–26.47 of the 30 cards, 18 the estimate.
+fn three_of_five_judged_over_thirty() -> Desk {
+    let desk = Desk::new();
+    let mut csv = String::from(
+        "ID,Название сделки,Бюджет,Ответственный,Дата создания сделки,Дата редактирования,\
+         Дата закрытия,Этап сделки,Воронка\n",
+    );
+    for n in 1..=30 {
+        csv.push_str(&format!(
+            "q{n},Сделка q{n},100000,Смирнова Ольга,01.09.2026 10:00:00,\
+             18.11.2026 10:00:00,не закрыта,Квалификация,Продажи недвижимости\n"
+        ));
+    }
+    let file = desk.file("deals.csv");
+    std::fs::write(&file, csv).unwrap();
+    succeeded(desk.okk().args(["import", &file]));
+    okk::store::Store::open(&desk.db)
+        .and_then(|store| store.set_meta("clock", CLOCK))
+        .expect("set the store's clock");
+    for (n, verdict) in ["stale", "dead", "wrong_stage", "ok", "ok"]
+        .iter()
+        .enumerate()
+    {
+        let at = format!("2026-11-19 1{n}:00:00");
+        desk.review(
+            &format!("q{}", n + 1),
+            "anna",
+            &at,
+            &common::Verdict::of(verdict),
+        );
+    }
+    desk
+}
+
+#[test]
+fn an_interval_reads_the_same_in_the_text_the_report_and_the_stats_screen_rounded_once() {
+    let desk = three_of_five_judged_over_thirty();
+    // The JSON keeps tenths: 26.47 is 26.5 there, and rounding that again made 27.
+    let s: Json = serde_json::from_str(&succeeded(desk.okk().args(["stats", "--json"]))).unwrap();
+    let q = row(&s["stages"], "stage", Q);
+    assert_eq!(
+        (
+            q["estimated_lying"].as_f64(),
+            q["estimated_lying_low"].as_f64(),
+            q["estimated_lying_high"].as_f64()
+        ),
+        (Some(18.0), Some(6.9), Some(26.5))
+    );
+    let once = "~18 (7–26)";
+    // The text: the funnel's total, the stage that lies most, the bottlenecks table.
+    let text = succeeded(desk.okk().arg("stats"));
+    assert!(text.contains(&format!("Likely lying: {once}")), "{text}");
+    assert!(!text.contains("7–27"), "{text}");
+    let headline = text.lines().find(|l| l.contains("Lies most")).unwrap();
+    assert!(headline.contains("7–26"), "{headline}");
+    let bottlenecks = succeeded(desk.okk().args(["stats", "--table", "bottlenecks"]));
+    assert!(bottlenecks.contains(once), "{bottlenecks}");
+    // The report: the headline figure, the stage's row, the bottleneck's.
+    let out = desk.file("report.html");
+    succeeded(desk.okk().args(["report", "--out", &out]));
+    let html = std::fs::read_to_string(&out).unwrap();
+    assert!(html.matches(once).count() >= 3, "{html}");
+    assert!(!html.contains("7–27"));
+    // The stats screen.
+    let (mut state, mut tui) = common::reviewer::open(&desk.db, "anna");
+    okk::tui::update::load_stages(&mut state, &tui).unwrap();
+    common::reviewer::press(&mut state, &mut tui, "4");
+    let screen = common::reviewer::screen(&state, 120, 40);
+    assert!(screen.contains(once), "{screen}");
 }
 
 #[test]
@@ -549,10 +669,11 @@ fn managers_and_bottlenecks_match_the_hand_count() {
         ),
         "{text}"
     );
-    // The funnel's likely lying cards, as the JSON's totals and the report give them.
+    // The funnel's likely lying cards, as the JSON's totals and the report give them, in
+    // whole cards rounded once: the high end is 9.499 (9.5 in the JSON's tenths), so 9.
     assert!(
         text.contains(
-            "Likely lying: ~7 (3–10) of the 10 open cards at the 4 stages with cards judged (9 \
+            "Likely lying: ~7 (3–9) of the 10 open cards at the 4 stages with cards judged (9 \
              cards judged, 7 not ok)"
         ),
         "{text}"
@@ -947,10 +1068,11 @@ fn the_report_has_every_section_parses_and_escapes_crm_text() {
         html.contains("4 managers at a stage with cards not ok have fewer than 5 cards judged")
     );
     // The headline's likely lying cards are `okk stats`' totals (7.3 of 10 open cards, the
-    // intervals' ends summed: 2.7–9.5), with their sample beside them.
+    // intervals' ends summed: 2.74–9.499, 2.7–9.5 in the JSON), with their sample beside them,
+    // in whole cards rounded once from the unrounded figures.
     assert!(
         html.contains(
-            "<div class=\"kpi\"><b>~7 (3–10)</b><span class=\"muted\">cards likely lying, of \
+            "<div class=\"kpi\"><b>~7 (3–9)</b><span class=\"muted\">cards likely lying, of \
              the 10 open cards at the stages with cards judged"
         ),
         "{html}"
@@ -1004,7 +1126,7 @@ fn an_empty_store_reports_no_reviews_yet() {
 #[test]
 fn the_per_stage_counts_from_the_one_pass_are_what_the_stores_own_queries_say() {
     use okk::domain::analytics::Window;
-    use okk::domain::analytics::stages::{add_verdicts, stage_table};
+    use okk::domain::analytics::stages::{add_reviewed, stage_table};
     let desk = fixture();
     // A gone card (its review no longer counts at its stage) and a second auditor on a2.
     desk.plant_card("b1", "gone_at", "2026-11-19 00:00:00");
@@ -1017,16 +1139,27 @@ fn the_per_stage_counts_from_the_one_pass_are_what_the_stores_own_queries_say() 
         &store.stage_counts().unwrap(),
         &store.flagged_per_stage().unwrap(),
     );
-    add_verdicts(&funnel, &mut expected, &store.verdict_counts().unwrap());
+    add_reviewed(&funnel, &mut expected, &store.reviewed_per_stage().unwrap());
     let today = okk::app::audit::today(&store, None).unwrap();
     let got =
         okk::app::analytics::figures(&store, &funnel, today.date(), Window::default()).unwrap();
     let base: Vec<_> = got.rows.into_iter().map(|r| r.base).collect();
-    assert_eq!(base, expected);
-    // b1 gone: M has 2 cards and 1 gone. a2, reviewed by two auditors at the same second,
-    // counts once, by the review the store's query puts first.
+    let without_verdicts: Vec<_> = base
+        .iter()
+        .map(|r| okk::domain::analytics::stages::StageFigures {
+            verdicts: Default::default(),
+            ..r.clone()
+        })
+        .collect();
+    assert_eq!(without_verdicts, expected);
+    // b1 gone: M has 2 cards and 1 gone, both reviewed; b3's review was sent back, so only
+    // b2's ok stands. a2, judged stale by anna and dead by boris in one second (not ok both:
+    // they agree), counts once, by anna's (first by name, as the CRM export takes it).
     let m = base.iter().find(|r| r.stage == M).unwrap();
-    assert_eq!((m.cards, m.gone), (2, 1));
+    assert_eq!((m.cards, m.gone, m.reviewed), (2, 1, 2));
+    assert_eq!((m.verdicts.ok, m.verdicts.total()), (1, 1));
+    let q = base.iter().find(|r| r.stage == Q).unwrap();
+    assert_eq!((q.reviewed, q.verdicts.dead, q.verdicts.stale), (6, 1, 2));
 }
 
 // ---- in Russian ---------------------------------------------------------------------------------

@@ -917,6 +917,14 @@ fn on_the_server_a_verdict_merged_after_the_leads_decision_leaves_the_card_where
         ),
         ("", "dead")
     );
+    // Where that verdict comes from: the lead's override, on the review anna has replaced.
+    assert_eq!(
+        (
+            row[col("settled_by")].as_str(),
+            row[col("settled_decision")].as_str()
+        ),
+        ("lena", "override")
+    );
 }
 
 /// `who`'s reviewer on the server (which always takes cards by claim), at `stage`'s first card.

@@ -20,6 +20,7 @@ pub fn command() -> Command {
     } else {
         translate(cmd, "")
     };
+    let cmd = export_reviews_columns(cmd);
     // Usage lines are rendered from a built tree (globals propagated, bin names set) with the
     // translated placeholders, then pinned on each command with `[OPTIONS]` re-worded. In
     // English too: clap's usage in an error lists every argument that has a value, one from
@@ -62,6 +63,17 @@ fn exit(e: clap::Error) -> ! {
             std::process::exit(e.exit_code());
         }
     }
+}
+
+/// `okk export reviews --help` lists the file's columns from the header the export writes
+/// (one list: the help cannot drift from the file), as the current language names them.
+fn export_reviews_columns(cmd: Command) -> Command {
+    let text = t::export_reviews_columns(&crate::export::reviews::header());
+    cmd.mut_subcommand("export", |export| {
+        export.mut_subcommand("reviews", |reviews| {
+            reviews.after_help(text).after_long_help(None::<&str>)
+        })
+    })
 }
 
 fn join(path: &str, name: &str) -> String {

@@ -12,7 +12,7 @@ use crate::store::export::ExportedReview;
 use super::cell::Cell;
 use crate::text::export as text;
 
-pub const HEADER: [&str; 27] = [
+pub const HEADER: [&str; 29] = [
     "review_id",
     "source",
     "external_id",
@@ -40,6 +40,8 @@ pub const HEADER: [&str; 27] = [
     "unanswered_items",
     "crm_url",
     "lead_note",
+    "settled_by",
+    "settled_decision",
 ];
 
 /// [`HEADER`] in the current language: okk's machine names in English, words in Russian.
@@ -51,12 +53,14 @@ pub fn header() -> Vec<String> {
 /// in the current language. `stage` is the card's stage when reviewed;
 /// `title` and `owner` are the card's now; failed items are judged against that stage's
 /// checklist in `funnel`. `settled`, the lead's decision that settles the card (on this review
-/// or another), gives the final verdict of every review of the card. `crm_url` links the card
-/// to its CRM (see `crm::links`).
+/// or another, maybe one its auditor has judged again since and so not in the file), gives the
+/// final verdict of every review of the card, and every row of the card names it
+/// (`settled_by`, `settled_decision`): where the final verdict comes from. `crm_url` links the
+/// card to its CRM (see `crm::links`).
 pub fn row<'a>(
     funnel: &Funnel,
     r: &'a ExportedReview,
-    settled: Option<&Settled>,
+    settled: Option<&'a Settled>,
     crm_url: Option<String>,
 ) -> Vec<Cell<'a>> {
     let checklist = funnel
@@ -121,6 +125,10 @@ pub fn row<'a>(
                 .map(|d| d.decision.note.as_str())
                 .filter(|n| !n.is_empty()),
         ),
+        Cell::opt(settled.map(|s| s.decision.lead.as_str())),
+        settled.map_or(Cell::Empty, |s| {
+            Cell::text(text::decision(s.decision.decision.kind))
+        }),
     ]
 }
 

@@ -141,7 +141,7 @@ pub fn bottlenecks(rows: &[Bottleneck], label: impl Fn(&Bottleneck) -> String) -
             x + w + 6.0,
             y + 15.0,
             esc(&msg::lying_of(
-                b.estimated_lying,
+                b.lying_cards.lying,
                 b.covered_cards,
                 b.mismatch_rate
             ))

@@ -88,13 +88,7 @@ fn header(s: &mut String, r: &Report, title: &str) {
     let f = &t.figures;
     // The funnel's likely lying cards as `okk stats` gives them (`totals`): each judged stage's
     // share over its own open cards, summed.
-    let lying = f.estimated_lying.map_or("—".into(), |n| {
-        msg::about_within(
-            n,
-            f.estimated_lying_low.unwrap_or(n),
-            f.estimated_lying_high.unwrap_or(n),
-        )
-    });
+    let lying = f.lying_cards.map_or("—".into(), msg::about_within);
     let _ = write!(
         s,
         "<header>\n<h1>{title}</h1>\n<p class=\"muted\">{}</p>\n<div class=\"kpis\">",
@@ -106,7 +100,7 @@ fn header(s: &mut String, r: &Report, title: &str) {
         (pct(f.mismatch_rate), msg::kpi_not_ok()),
         (
             lying,
-            msg::kpi_lying(f.estimated_lying.unwrap_or(0.0), f.covered_cards),
+            msg::kpi_lying(f.lying_cards.map_or(0, |c| c.lying), f.covered_cards),
         ),
     ] {
         let _ = write!(
@@ -196,14 +190,10 @@ fn figure_cells(s: &mut String, cards: u64, flagged: u64, f: &Figures, with_stag
 
 /// Likely lying with its interval, and whether the sample is too small to rank.
 fn lying_cell(f: &Figures) -> String {
-    let Some(n) = f.estimated_lying else {
+    let Some(cards) = f.lying_cards else {
         return "—".into();
     };
-    let within = msg::about_within(
-        n,
-        f.estimated_lying_low.unwrap_or(n),
-        f.estimated_lying_high.unwrap_or(n),
-    );
+    let within = msg::about_within(cards);
     if f.ranked {
         within
     } else {
@@ -238,11 +228,7 @@ fn bottleneck_rows(s: &mut String, rows: &[Bottleneck], label: impl Fn(&Bottlene
              <td class=\"items\">{}</td></tr>",
             b.rank,
             esc(&label(b)),
-            esc(&msg::about_within(
-                b.estimated_lying,
-                b.estimated_lying_low,
-                b.estimated_lying_high
-            )),
+            esc(&msg::about_within(b.lying_cards)),
             esc(&msg::count(b.covered_cards)),
             esc(&msg::of(b.mismatches, b.judged, Some(b.mismatch_rate))),
             cause.join("<br/>")

@@ -7,7 +7,7 @@ use super::common;
 use super::i18n;
 use super::lang;
 use super::safe::line;
-use crate::domain::analytics::{Analytics, Bottleneck, FailingItem, StageRow, Window};
+use crate::domain::analytics::{Analytics, Bottleneck, FailingItem, StageRow, WholeCards, Window};
 use crate::domain::funnel::StageKind;
 
 /// How many bottlenecks the text lists (JSON and CSV have them all).
@@ -34,13 +34,13 @@ fn int(n: u64) -> String {
     common::int(n as i64)
 }
 
-/// `~21 (4–21)`: an estimate of lying cards and its 95 % interval.
-pub fn lying(estimate: f64, low: f64, high: f64) -> String {
+/// `~21 (4–21)`: an estimate of lying cards and its 95 % interval, in whole cards.
+pub fn lying(cards: WholeCards) -> String {
     format!(
         "~{} ({}–{})",
-        num(Some(estimate.round())),
-        num(Some(low.round())),
-        num(Some(high.round()))
+        int(cards.lying),
+        int(cards.low),
+        int(cards.high)
     )
 }
 
@@ -195,18 +195,17 @@ pub fn stages_table(funnel_name: &str, rows: &[StageRow], a: &Analytics) -> Stri
 /// report give, with what it speaks for and its sample. `None` before any card is judged.
 pub fn total_lying(a: &Analytics, count: &dyn Fn(u64) -> String) -> Option<String> {
     let f = &a.totals.figures;
-    let lying = f.estimated_lying?;
+    let lying = f.lying_cards?;
     let stages = a
         .stages
         .iter()
         .filter(|s| s.group.figures.judged > 0)
         .count() as u64;
-    let whole = |v: f64| count(v.max(0.0).round() as u64);
     Some(crate::tr!(
         "analytics-total-lying",
-        lying = format!("~{}", whole(lying)),
-        low = whole(f.estimated_lying_low.unwrap_or(lying)),
-        high = whole(f.estimated_lying_high.unwrap_or(lying)),
+        lying = format!("~{}", count(lying.lying)),
+        low = count(lying.low),
+        high = count(lying.high),
         open = count(f.covered_cards),
         open_n = f.covered_cards,
         stages = count(stages),
@@ -274,11 +273,11 @@ pub fn headline(a: &Analytics, count: &dyn Fn(u64) -> String) -> String {
         judged = count(b.judged),
         judged_n = b.judged,
         share = pct(Some(b.mismatch_rate)),
-        lying = count(b.estimated_lying.round() as u64),
+        lying = count(b.lying_cards.lying),
         open = count(b.covered_cards),
         open_n = b.covered_cards,
-        low = count(b.estimated_lying_low.round() as u64),
-        high = count(b.estimated_lying_high.round() as u64)
+        low = count(b.lying_cards.low),
+        high = count(b.lying_cards.high)
     );
     s.push('\n');
     note(&mut s, cause(b, count));
@@ -354,14 +353,10 @@ pub fn managers_table(a: &Analytics) -> String {
                 int(m.group.flagged),
                 int(f.judged),
                 pct(f.mismatch_rate),
-                match (
-                    f.estimated_lying,
-                    f.estimated_lying_low,
-                    f.estimated_lying_high,
-                ) {
-                    (Some(n), Some(lo), Some(hi)) if f.ranked => lying(n, lo, hi),
-                    (Some(n), Some(lo), Some(hi)) => format!("{}*", lying(n, lo, hi)),
-                    _ => "—".into(),
+                match f.lying_cards {
+                    Some(cards) if f.ranked => lying(cards),
+                    Some(cards) => format!("{}*", lying(cards)),
+                    None => "—".into(),
                 },
                 num(f.average_score),
                 num(f.median_idle_days),
@@ -468,11 +463,7 @@ fn list(s: &mut String, rows: &[Bottleneck], what: String) {
             vec![
                 format!("{:>2}", b.rank),
                 label(b),
-                lying(
-                    b.estimated_lying,
-                    b.estimated_lying_low,
-                    b.estimated_lying_high,
-                ),
+                lying(b.lying_cards),
                 int(b.covered_cards),
                 format!("{}/{}", int(b.mismatches), int(b.judged)),
                 pct(Some(b.mismatch_rate)),

@@ -45,6 +45,12 @@ pub fn about(path: &str) -> Option<String> {
     })
 }
 
+/// The columns of `okk export reviews`, under its options, as the file names them in the
+/// current language (`columns`, in the file's order).
+pub fn export_reviews_columns(columns: &[String]) -> String {
+    crate::tr!("cli-export-reviews-columns", columns = columns.join(", "))
+}
+
 /// The text under the options of the command at `path`.
 pub fn after_help(path: &str) -> Option<String> {
     Some(match path {

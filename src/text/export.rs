@@ -321,6 +321,8 @@ pub fn column(name: &str) -> String {
         "unanswered_items" => crate::tr!("export-col-unanswered-items"),
         "crm_url" => crate::tr!("export-col-crm-url"),
         "lead_note" => crate::tr!("export-col-lead-note"),
+        "settled_by" => crate::tr!("export-col-settled-by"),
+        "settled_decision" => crate::tr!("export-col-settled-decision"),
         "flagged_share" => crate::tr!("export-col-flagged-share"),
         "reviews" => crate::tr!("export-col-reviews"),
         "ok" => crate::tr!("export-col-ok"),

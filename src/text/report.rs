@@ -6,7 +6,7 @@ use std::path::Path;
 use chrono::NaiveDateTime;
 
 use super::lang::{self, Lang};
-use crate::domain::analytics::Window;
+use crate::domain::analytics::{WholeCards, Window};
 
 /// The page's `<html lang>`: the language its words are in.
 pub fn html_lang() -> &'static str {
@@ -46,11 +46,11 @@ pub fn kpi_judged(n: u64, reviews: u64) -> String {
 pub fn kpi_not_ok() -> String {
     crate::tr!("report-kpi-not-ok")
 }
-/// Under `~21 (10–32)`: of how many open cards; `lying` picks the word's form.
-pub fn kpi_lying(lying: f64, open: u64) -> String {
+/// Under `~21 (10–32)`: of how many open cards; `lying` (in whole cards) picks the word's form.
+pub fn kpi_lying(lying: u64, open: u64) -> String {
     crate::tr!(
         "report-kpi-lying",
-        n = lying.max(0.0).round() as u64,
+        n = lying,
         open = count(open),
         open_n = open
     )
@@ -214,18 +214,18 @@ pub fn count(n: u64) -> String {
     out
 }
 
-/// An estimated count: `~62 158`.
-pub fn about(n: f64) -> String {
-    format!("~{}", count(n.max(0.0).round() as u64))
+/// An estimated count, in whole cards: `~62 158`.
+pub fn about(n: u64) -> String {
+    format!("~{}", count(n))
 }
 
-/// An estimated count with its 95 % interval: `~21 (4–21)`.
-pub fn about_within(n: f64, low: f64, high: f64) -> String {
+/// An estimated count with its 95 % interval, in whole cards: `~21 (4–21)`.
+pub fn about_within(cards: WholeCards) -> String {
     format!(
         "{} ({}–{})",
-        about(n),
-        count(low.max(0.0).round() as u64),
-        count(high.max(0.0).round() as u64)
+        about(cards.lying),
+        count(cards.low),
+        count(cards.high)
     )
 }
 
@@ -253,7 +253,7 @@ pub fn week_axis(reviews_max: u64) -> String {
 }
 
 /// A bottleneck's bar: `~62 158 of 115 505 · 54% not ok`.
-pub fn lying_of(lying: f64, cards: u64, rate: f64) -> String {
+pub fn lying_of(lying: u64, cards: u64, rate: f64) -> String {
     crate::tr!(
         "report-lying-of",
         lying = about(lying),
@@ -284,7 +284,7 @@ mod tests {
         assert_eq!(super::count(999), "999");
         assert_eq!(super::count(1000), "1\u{202f}000");
         assert_eq!(super::count(1_000_000), "1\u{202f}000\u{202f}000");
-        assert_eq!(super::about(62157.6), "~62\u{202f}158");
+        assert_eq!(super::about(62158), "~62\u{202f}158");
     }
 
     #[test]
@@ -297,7 +297,7 @@ mod tests {
             assert_eq!(super::kpi_cards(311), "карточек в воронке");
             assert!(super::kpi_judged(21, 1).starts_with("карточка проверена (по 1 проверке)"));
             assert!(
-                super::kpi_lying(2.4, 21).starts_with("карточки, вероятно, врут — из 21 открытой")
+                super::kpi_lying(2, 21).starts_with("карточки, вероятно, врут — из 21 открытой")
             );
         });
         with(Lang::Ru, || {

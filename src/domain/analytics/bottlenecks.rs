@@ -4,7 +4,7 @@
 
 use serde::Serialize;
 
-use super::tally::{FailingItem, Namer, Tally, rate, tenths};
+use super::tally::{FailingItem, Namer, Tally, WholeCards, rate, tenths};
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Bottleneck {
@@ -25,6 +25,9 @@ pub struct Bottleneck {
     /// The 95 % (Wilson) interval of `estimated_lying`.
     pub estimated_lying_low: f64,
     pub estimated_lying_high: f64,
+    /// The estimate in whole cards, for people: not in the JSON, which keeps the tenths above.
+    #[serde(skip)]
+    pub lying_cards: WholeCards,
     /// The open cards there now: what the estimate speaks for.
     pub covered_cards: u64,
     pub likely_cause: Vec<FailingItem>,
@@ -68,6 +71,7 @@ pub fn rank(
                 estimated_lying: e.lying,
                 estimated_lying_low: tenths(e.low),
                 estimated_lying_high: tenths(e.high),
+                lying_cards: e.whole(),
                 covered_cards: e.over,
                 likely_cause: t.likely_cause(info),
             })

@@ -47,7 +47,11 @@ struct CrmStage {
     cards: u64,
     gone: u64,
     flagged: u64,
-    /// Cards here now by their latest current verdict (the auditor's, as the table always had).
+    /// Cards here now with a current review in the window.
+    reviewed: u64,
+    /// Those cards by the verdict that stands on each (its current reviews at every stage
+    /// settled as one: the lead's decision first); a card the auditors split on, or whose
+    /// every review was sent back, in none.
     verdicts: VerdictCounts,
 }
 
@@ -97,15 +101,6 @@ impl Cards {
     }
 }
 
-/// A card's latest current review so far: (made at, review id, the auditor's verdict).
-type Latest = (Box<str>, Box<str>, Verdict);
-
-/// Whether a review made at `at` with id `id` comes after `than` for its card: made later, or
-/// at the same second with a lower id (the order the per-stage counts always used).
-fn later(at: &str, id: &str, than: &Latest) -> bool {
-    at > &*than.0 || (at == &*than.0 && id < &*than.1)
-}
-
 /// A manager (`None`: no owner), their counts across the stages, and the open cards their
 /// estimate speaks for.
 type ManagerTally<'a> = (Option<&'a String>, Tally, u64);
@@ -122,8 +117,6 @@ pub struct Collector<'f> {
     owner_of: Map<String, Owner>,
     owners: Vec<String>,
     cards: Cards,
-    /// Per card not gone: its latest current review in the window.
-    latest: Map<i64, Latest>,
     /// Each card's current reviews in the window, per stage (slot) they were made at.
     judged: Map<(i64, u32), CardReviews>,
     /// The same for cards not synced yet, by (source, external id).
@@ -155,7 +148,6 @@ impl<'f> Collector<'f> {
             owner_of: Map::default(),
             owners: Vec::new(),
             cards: Cards::default(),
-            latest: Map::default(),
             judged: Map::default(),
             pending: Map::default(),
             weeks: BTreeMap::new(),
@@ -181,6 +173,7 @@ impl<'f> Collector<'f> {
             cards: 0,
             gone: 0,
             flagged: 0,
+            reviewed: 0,
             verdicts: VerdictCounts::default(),
         });
         let i = (self.crm.len() - 1) as u32;
@@ -238,11 +231,6 @@ impl<'f> Collector<'f> {
             return;
         }
         let card = review.card.and_then(|id| Some((id, self.cards.get(id)?)));
-        // The per-stage counts take each card's latest review as the auditor gave it, sent back
-        // or not (as they always have).
-        if let Some((id, _)) = card.filter(|(_, c)| !c.gone) {
-            self.note_latest(id, review);
-        }
         let crm = self.crm(review.stage);
         let slot = self.crm[crm as usize].slot;
         if review.landed().is_none() {
@@ -304,19 +292,6 @@ impl<'f> Collector<'f> {
         week.mismatches += u64::from(mismatch);
     }
 
-    /// Keeps the card's latest review: the latest made, the lowest id among those made at one
-    /// second (the order the per-stage counts always used).
-    fn note_latest(&mut self, card: i64, review: &Finding) {
-        let latest = || (review.at.into(), review.id.into(), review.verdict);
-        match self.latest.get_mut(&card) {
-            Some(l) if !later(review.at, review.id, l) => {}
-            Some(l) => *l = latest(),
-            None => {
-                self.latest.insert(card, latest());
-            }
-        }
-    }
-
     /// Adds what another collector over the same funnel, day and window counted (the other half
     /// of the cards, read on another thread): the figures come out as if one had counted all.
     pub fn absorb(&mut self, other: Collector<'_>) {
@@ -340,6 +315,7 @@ impl<'f> Collector<'f> {
             mine.cards += theirs.cards;
             mine.gone += theirs.gone;
             mine.flagged += theirs.flagged;
+            mine.reviewed += theirs.reviewed;
             for v in Verdict::ALL {
                 mine.verdicts.add(v, theirs.verdicts.get(v));
             }
@@ -362,14 +338,6 @@ impl<'f> Collector<'f> {
             };
             self.cards.insert(id, c);
         }
-        for (card, theirs) in other.latest {
-            match self.latest.get(&card) {
-                Some(l) if !later(&theirs.0, &theirs.1, l) => {}
-                _ => {
-                    self.latest.insert(card, theirs);
-                }
-            }
-        }
         for ((card, slot), theirs) in other.judged {
             let slot = slots[slot as usize] as u32;
             self.judged.entry((card, slot)).or_default().merge(theirs);
@@ -386,16 +354,27 @@ impl<'f> Collector<'f> {
     }
 
     pub fn finish(mut self) -> (Analytics, StageCounts) {
-        let latest = std::mem::take(&mut self.latest);
-        for (card, (_, _, verdict)) in latest {
-            if let Some(c) = self.cards.get(card) {
-                self.crm[c.crm as usize].verdicts.add(verdict, 1);
+        // Each card judged counts for its owner now; a card not synced yet has none. A card
+        // there now also counts once at its stage now, its reviews at every stage settled as
+        // one: the verdict that stands on the card, as the CRM export takes it.
+        let mut standing: Map<i64, CardReviews> = Map::default();
+        for ((card, slot), reviews) in std::mem::take(&mut self.judged) {
+            let now = self.cards.get(card);
+            let owner = now.map_or(NO_OWNER, |c| c.owner);
+            self.count_card(slot as usize, owner, &reviews);
+            if now.is_some_and(|c| !c.gone) {
+                standing.entry(card).or_default().merge(reviews);
             }
         }
-        // Each card judged counts for its owner now; a card not synced yet has none.
-        for ((card, slot), reviews) in std::mem::take(&mut self.judged) {
-            let owner = self.cards.get(card).map_or(NO_OWNER, |c| c.owner);
-            self.count_card(slot as usize, owner, &reviews);
+        for (card, reviews) in standing {
+            let Some(now) = self.cards.get(card) else {
+                continue;
+            };
+            let at = &mut self.crm[now.crm as usize];
+            at.reviewed += 1;
+            if let Settled::Judged(pick) = reviews.settled() {
+                at.verdicts.add(pick.verdict, 1);
+            }
         }
         for ((_, _, slot), reviews) in std::mem::take(&mut self.pending) {
             self.count_card(slot as usize, NO_OWNER, &reviews);
@@ -417,6 +396,9 @@ impl<'f> Collector<'f> {
             });
             if c.flagged > 0 {
                 counts.flagged.push((c.name.clone(), c.flagged));
+            }
+            if c.reviewed > 0 {
+                counts.reviewed.push((c.name.clone(), c.reviewed));
             }
             for v in Verdict::ALL {
                 let n = c.verdicts.get(v);

@@ -23,7 +23,7 @@ pub use bottlenecks::{Bottleneck, Bottlenecks};
 pub use collector::Collector;
 pub use facts::{CardFact, Finding, Window};
 use stages::StageFigures;
-pub use tally::{Estimate, FailingItem, Figures, ItemInfo, Tally};
+pub use tally::{Estimate, FailingItem, Figures, ItemInfo, Tally, WholeCards};
 pub use trend::Week;
 
 /// The figures of one group beside its cards.
@@ -270,10 +270,10 @@ mod tests {
     }
 
     #[test]
-    fn per_stage_counts_go_by_crm_name_and_count_each_cards_latest_review_as_given() {
+    fn per_stage_counts_go_by_crm_name_and_count_each_card_by_the_verdict_that_stands() {
         let (_, counts, _, _) = five_cards_four_reviews();
-        // Cards by CRM name in byte order; card 1's latest review is its only one, under the
-        // alias; card 2's the overridden one (11-14), counted as the auditor gave it.
+        // Cards by CRM name in byte order; card 1's only review is under the alias; card 2's
+        // stands as the lead overrode it (ok), not as its auditor gave it (stale).
         let names: Vec<&str> = counts.stages.iter().map(|c| c.stage.as_str()).collect();
         assert_eq!(
             names,
@@ -287,9 +287,69 @@ mod tests {
         assert_eq!(
             counts.verdicts,
             [
-                ("Встреча проведена".to_string(), Verdict::Stale, 1),
+                ("Встреча проведена".to_string(), Verdict::Ok, 1),
                 ("Встреча состоялась".to_string(), Verdict::Stale, 1),
             ]
+        );
+        assert_eq!(
+            counts.reviewed,
+            [
+                ("Встреча проведена".to_string(), 1),
+                ("Встреча состоялась".to_string(), 1),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_card_counts_once_at_its_stage_now_by_the_lead_s_word_and_a_split_in_no_verdict() {
+        let funnel = crate::funnel_config::default_funnel();
+        let booking = "Бронирование";
+        let mut c = Collector::new(&funnel, day(20), Window::default());
+        for id in 1..=4 {
+            c.add_card(&card(id, booking, "Ольга", 18));
+        }
+        let by = |card: i64, auditor: &'static str, v: Verdict, d: u32| Finding {
+            auditor,
+            ..finding(card, booking, v, d)
+        };
+        // Card 1: anna wrong_stage, accepted; boris ok later. Card 2: boris ok, overridden to
+        // wrong_stage. Card 3: ok and stale, no decision. Card 4: judged at another stage
+        // (stale), then here ok, both waiting: they split too.
+        let mut accepted = by(1, "anna", Verdict::WrongStage, 10);
+        accepted.lead = Some((DecisionKind::Accept, None));
+        c.add_review(&accepted);
+        c.add_review(&by(1, "boris", Verdict::Ok, 11));
+        let mut overridden = by(2, "boris", Verdict::Ok, 11);
+        overridden.lead = Some((DecisionKind::Override, Some(Verdict::WrongStage)));
+        c.add_review(&overridden);
+        c.add_review(&by(3, "anna", Verdict::Ok, 10));
+        c.add_review(&by(3, "boris", Verdict::Stale, 11));
+        c.add_review(&Finding {
+            stage: "Встреча проведена",
+            ..by(4, "anna", Verdict::Stale, 10)
+        });
+        c.add_review(&by(4, "boris", Verdict::Ok, 11));
+        let (a, counts) = c.finish();
+        let row = &counts.table(&funnel)[funnel.resolve(booking).unwrap()];
+        assert_eq!(row.reviewed, 4);
+        assert_eq!(
+            (
+                row.verdicts.ok,
+                row.verdicts.wrong_stage,
+                row.verdicts.total()
+            ),
+            (0, 2, 2)
+        );
+        // As the stage's own sample counts them: cards 1 and 2 wrong_stage, card 3 disputed;
+        // card 4 ok here (its stale was at the other stage).
+        let f = &a.stages[funnel.resolve(booking).unwrap()].group.figures;
+        assert_eq!(
+            (
+                f.review_verdicts.wrong_stage,
+                f.review_verdicts.ok,
+                f.disputed
+            ),
+            (2, 1, 1)
         );
     }
 

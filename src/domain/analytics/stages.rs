@@ -37,9 +37,12 @@ pub struct StageFigures {
     pub extra_control: bool,
     /// The CRM's names that were folded into this stage (aliases, other spellings).
     pub crm_names: Vec<String>,
-    /// Cards there now with a current verdict.
+    /// Cards there now with a current review (in the window).
     pub reviewed: u64,
-    /// Those cards by their latest current verdict.
+    /// Those cards by the verdict that stands on each — the lead's decision first, as
+    /// `review_verdicts`, the CRM export and the reviews export's `final_verdict` take it — each
+    /// card once, at the stage it is at now. A card the auditors split on with no decision of
+    /// the lead, or whose every review was sent back, has none: it is in `reviewed` only.
     pub verdicts: VerdictCounts,
 }
 
@@ -79,34 +82,52 @@ impl VerdictCounts {
     }
 }
 
-/// Adds the verdict counts (per CRM stage name, as the store gives them) to the table
-/// [`stage_table`] made.
-pub fn add_verdicts(funnel: &Funnel, rows: &mut [StageFigures], counts: &[(String, Verdict, u64)]) {
-    for (crm, verdict, n) in counts {
-        let row = match funnel.resolve(crm) {
-            Some(i) => rows.get_mut(i),
-            None => rows.iter_mut().find(|r| !r.known && r.stage == *crm),
-        };
-        if let Some(row) = row {
-            row.verdicts.add(*verdict, *n);
+/// The row of the table [`stage_table`] made that the CRM's stage name `crm` folds into.
+fn row_of<'r>(
+    funnel: &Funnel,
+    rows: &'r mut [StageFigures],
+    crm: &str,
+) -> Option<&'r mut StageFigures> {
+    match funnel.resolve(crm) {
+        Some(i) => rows.get_mut(i),
+        None => rows.iter_mut().find(|r| !r.known && r.stage == crm),
+    }
+}
+
+/// Adds the cards with a current review (per CRM stage name) to the table [`stage_table`] made.
+pub fn add_reviewed(funnel: &Funnel, rows: &mut [StageFigures], counts: &[(String, u64)]) {
+    for (crm, n) in counts {
+        if let Some(row) = row_of(funnel, rows, crm) {
             row.reviewed += n;
         }
     }
 }
 
+/// Adds the verdict counts (per CRM stage name) to the table [`stage_table`] made.
+pub fn add_verdicts(funnel: &Funnel, rows: &mut [StageFigures], counts: &[(String, Verdict, u64)]) {
+    for (crm, verdict, n) in counts {
+        if let Some(row) = row_of(funnel, rows, crm) {
+            row.verdicts.add(*verdict, *n);
+        }
+    }
+}
+
 /// What the per-stage table is made of, per stage name as the CRM writes it: cards and gone
-/// cards, flagged cards (not gone), and cards (not gone) by their latest current verdict.
+/// cards, flagged cards (not gone), cards (not gone) with a current review, and those by the
+/// verdict that stands on each.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct StageCounts {
     pub stages: Vec<CrmStageCount>,
     pub flagged: Vec<(String, u64)>,
+    pub reviewed: Vec<(String, u64)>,
     pub verdicts: Vec<(String, Verdict, u64)>,
 }
 
 impl StageCounts {
-    /// The per-stage table: [`stage_table`] with [`add_verdicts`].
+    /// The per-stage table: [`stage_table`] with [`add_reviewed`] and [`add_verdicts`].
     pub fn table(&self, funnel: &Funnel) -> Vec<StageFigures> {
         let mut rows = stage_table(funnel, &self.stages, &self.flagged);
+        add_reviewed(funnel, &mut rows, &self.reviewed);
         add_verdicts(funnel, &mut rows, &self.verdicts);
         rows
     }

@@ -68,7 +68,30 @@ pub struct Estimate {
     pub high: f64,
 }
 
+/// An estimate in whole cards, as people read it (`~18 (7–26)`): each figure rounded once, from
+/// the unrounded estimate. Rounding the JSON's tenths again would turn 26.47 (26.5) into 27.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct WholeCards {
+    pub lying: u64,
+    pub low: u64,
+    pub high: u64,
+}
+
+/// A count of cards to the nearest whole card (half away from zero), never below 0.
+pub fn whole(v: f64) -> u64 {
+    v.max(0.0).round() as u64
+}
+
 impl Estimate {
+    /// The estimate in whole cards, each figure rounded once.
+    pub fn whole(&self) -> WholeCards {
+        WholeCards {
+            lying: whole(self.lying),
+            low: whole(self.low),
+            high: whole(self.high),
+        }
+    }
+
     /// Two estimates over different cards (two stages), added. The interval's ends are added
     /// too: each stage's 95 % interval holding its truth puts the sum between them, so the
     /// summed interval is wider than a 95 % one of the sum (it errs on the side of saying less).
@@ -192,6 +215,7 @@ impl Tally {
             estimated_lying: estimate.map(|e| tenths(e.lying)),
             estimated_lying_low: estimate.map(|e| tenths(e.low)),
             estimated_lying_high: estimate.map(|e| tenths(e.high)),
+            lying_cards: estimate.map(|e| e.whole()),
             covered_cards: estimate.map_or(0, |e| e.over),
             ranked: self.ranked(),
             scored: self.scored,
@@ -260,6 +284,10 @@ pub struct Figures {
     /// The 95 % (Wilson) interval of the estimate: a few cards say little.
     pub estimated_lying_low: Option<f64>,
     pub estimated_lying_high: Option<f64>,
+    /// The estimate in whole cards, for people (the text, the report, the stats screen): not
+    /// in the JSON, which keeps the tenths above.
+    #[serde(skip)]
+    pub lying_cards: Option<WholeCards>,
     /// The open cards the estimate speaks for: a stage's open cards; a manager's open cards at
     /// the stages their cards were judged at; in the totals, the open cards of the stages with
     /// a card judged. 0 without an estimate.
@@ -370,6 +398,37 @@ mod tests {
         assert_eq!(e.high, 21.0);
         assert!(!t.ranked());
         assert_eq!(Tally::default().own_estimate(), None);
+    }
+
+    #[test]
+    fn people_read_an_estimate_rounded_once_from_the_unrounded_figure() {
+        // 3 of 5 not ok over 30 open cards: 6.92–26.47, 18. The JSON's tenths say 26.5, which
+        // rounded again would read 27.
+        let mut t = Tally {
+            open: 30,
+            judged: 5,
+            ..Tally::default()
+        };
+        t.verdicts.add(crate::domain::review::Verdict::Ok, 2);
+        t.verdicts.add(crate::domain::review::Verdict::Dead, 3);
+        let e = t.own_estimate().unwrap();
+        assert!((e.high - 26.47).abs() < 0.01, "{}", e.high);
+        let f = t.figures(
+            &|_, id| ItemInfo {
+                stage: String::new(),
+                text: id.into(),
+                critical: false,
+            },
+            Some(e),
+        );
+        assert_eq!(f.estimated_lying_high, Some(26.5));
+        let whole = WholeCards {
+            lying: 18,
+            low: 7,
+            high: 26,
+        };
+        assert_eq!((e.whole(), f.lying_cards), (whole, Some(whole)));
+        assert_eq!((super::whole(-0.2), super::whole(2.5)), (0, 3));
     }
 
     #[test]

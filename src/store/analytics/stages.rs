@@ -1,7 +1,6 @@
 //! Read-side questions about the whole store (per-stage counts for `okk stats`).
 
 use crate::domain::analytics::stages::{CrmStageCount, StageInUse};
-use crate::domain::review::Verdict;
 use crate::store::{Store, StoreError};
 
 /// [`Store::stages_in_use`]'s question, the server's too (`pg::stats`).
@@ -56,26 +55,18 @@ impl Store {
             .query_row("SELECT count(*) FROM cards", [], |r| r.get::<_, i64>(0))? as u64)
     }
 
-    /// Cards with a current verdict (not gone), per CRM stage name and verdict. A card two
-    /// auditors reviewed counts once, by its latest verdict.
-    pub fn verdict_counts(&self) -> Result<Vec<(String, Verdict, u64)>, StoreError> {
+    /// Cards (not gone) with a current review, per CRM stage name: the per-stage table's
+    /// `reviewed`. (Which verdict stands on each is the lead's and the auditors' word settled,
+    /// `domain::analytics::settle`, not a question for SQL.)
+    pub fn reviewed_per_stage(&self) -> Result<Vec<(String, u64)>, StoreError> {
         let mut stmt = self.conn.prepare(
-            "SELECT stage, verdict, count(*) FROM (
-                 SELECT c.stage, r.verdict, row_number() OVER (
-                     PARTITION BY r.card_id ORDER BY r.created_at DESC, r.id) AS n
-                 FROM reviews r JOIN cards c ON c.id = r.card_id
-                 WHERE r.superseded_by IS NULL AND r.withdrawn_at IS NULL
-                   AND c.gone_at IS NULL)
-             WHERE n = 1 GROUP BY stage, verdict",
+            "SELECT c.stage, count(*) FROM cards c
+             WHERE c.gone_at IS NULL AND EXISTS (
+                 SELECT 1 FROM reviews r WHERE r.card_id = c.id
+                   AND r.superseded_by IS NULL AND r.withdrawn_at IS NULL)
+             GROUP BY c.stage ORDER BY c.stage",
         )?;
-        let rows = stmt.query_map([], |r| {
-            let verdict: String = r.get(1)?;
-            Ok((
-                r.get(0)?,
-                Verdict::from_name(&verdict).unwrap_or(Verdict::Unclear),
-                r.get::<_, i64>(2)? as u64,
-            ))
-        })?;
+        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get::<_, i64>(1)? as u64)))?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
 

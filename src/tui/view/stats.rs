@@ -209,8 +209,8 @@ fn bottlenecks_panel(
                 vec![
                     Span::styled(
                         format!(
-                            "~{:.0} ({:.0}–{:.0}) ",
-                            x.estimated_lying, x.estimated_lying_low, x.estimated_lying_high
+                            "~{} ({}–{}) ",
+                            x.lying_cards.lying, x.lying_cards.low, x.lying_cards.high
                         ),
                         theme.fail,
                     ),

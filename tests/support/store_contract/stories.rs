@@ -902,6 +902,13 @@ pub fn stats_count_each_card_once<B: Backend>(backend: &B) {
     );
     assert_eq!(g.review_verdicts.dead, 1);
     assert_eq!(g.review_verdicts.ok, 2);
+    // The cards there now: five with a current review, by the verdict that stands on each as
+    // the sample counts them (w1 ok by the lead's override; w2 split and i2 sent back: none).
+    let row = f.rows.iter().find(|r| r.base.stage == STAGE).unwrap();
+    assert_eq!(
+        (row.base.reviewed, row.base.verdicts),
+        (5, g.review_verdicts)
+    );
     assert_eq!(
         (
             g.covered_cards,
