@@ -453,6 +453,15 @@ pub fn report(r: &SyncReport) -> String {
             moved = r.stage_changes
         ),
         crate::tr!("crm-report-unchanged", count = r.unchanged),
+    ];
+    for line in lines {
+        s.push_str(&format!("  {line}\n"));
+    }
+    if r.notes_updated > 0 {
+        let line = crate::tr!("crm-report-notes-changed", count = r.notes_updated);
+        s.push_str(&format!("  {line}\n"));
+    }
+    let lines = [
         crate::tr!("crm-report-gone", count = r.gone),
         crate::tr!(
             "crm-report-requests",
@@ -487,6 +496,12 @@ pub fn report(r: &SyncReport) -> String {
             stage = safe::line(&u.stage),
             cards = u.cards
         );
+        s.push_str(&format!("  {line}\n"));
+    }
+    for f in &r.absent_fields {
+        // okk's own fields by the word the card uses for them («Телефон», not `phone`).
+        let field = format!("«{}»", safe::line(&super::tui::field_label(f)));
+        let line = crate::tr!("crm-report-not-carried", field = field);
         s.push_str(&format!("  {line}\n"));
     }
     if r.warnings > 0 {
@@ -569,6 +584,7 @@ mod tests {
             inserted: 1_000_000,
             updated: 234_567,
             unchanged: 999_999,
+            notes_updated: 1_000,
             gone: 12_345,
             stage_changes: 100_000,
             unknown_stages: vec![UnknownStage {
@@ -584,7 +600,9 @@ mod tests {
             full: true,
             full_sweep_at: Some("2026-11-20T10:00:05Z".into()),
             dry_run: true,
+            absent_fields: vec!["phone".into(), "Интересующие параметры".into()],
             judged: true,
+            columns_changed: false,
         }
     }
 

@@ -8,6 +8,7 @@ use crate::domain::fx::FxSet;
 
 use super::PgStore;
 use super::import::PgImport;
+use crate::domain::Card;
 use crate::domain::FieldName;
 use crate::domain::columns::SourceColumns;
 use crate::domain::deal_note::DealNote;
@@ -15,7 +16,7 @@ use crate::domain::fx::FxMap;
 use crate::store::StoreError;
 use crate::store::cards::{BatchCounts, BatchMeta, CardRow, Change, Existing, Outcome, fmt_time};
 use crate::store::crm::{SyncState, newest};
-use crate::store::fields::FieldKeys;
+use crate::store::fields::{FieldKeys, FieldNames};
 use crate::store::import_tx::ImportTx;
 use crate::store::judged::{Judge, NewJudgement};
 use crate::store::sync_tx::{SyncStore, SyncTx};
@@ -390,5 +391,14 @@ impl<'a> SyncTx<'a> for PgSync<'a> {
         }
         self.import.unjudge(id)?;
         Ok(true)
+    }
+
+    fn field_names(&mut self) -> Result<FieldNames, StoreError> {
+        super::written::field_names(self.import.tx())
+    }
+
+    fn stored_card(&mut self, id: i64, names: &FieldNames) -> Result<Option<Card>, StoreError> {
+        let raw = super::written::raw_cards(self.import.flushed()?, &[id])?;
+        Ok(raw.into_iter().next().map(|r| r.parse(names).0))
     }
 }
