@@ -1035,6 +1035,116 @@ fn two_connections_of_one_account_are_warned_about_once() {
     );
 }
 
+/// Ctrl-C to `okk sync --full` once `when` holds: its stderr (it said how to go on).
+fn interrupt_full_sweep(desk: &Synced, when: impl Fn() -> bool) -> String {
+    let child = spawn_sync(desk, &["--full"]);
+    while !when() {
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    let sent = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(sent.success());
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(out.status.code(), Some(130), "{stderr}");
+    stderr
+}
+
+/// A full sweep stopped half-way, then `okk sync` as the interrupt message says: the deals the
+/// CRM no longer lists are marked gone and the sweep is recorded, as a whole `--full` would.
+fn the_next_sync_finishes_the_sweep(desk: &Synced, name: &str, gone: &[i64]) -> Json {
+    assert_eq!(listed(desk, name)[6], "never", "the sweep did not finish");
+    let report = desk.sync(&[]);
+    assert_eq!(report["gone"], gone.len(), "{report}");
+    assert_eq!(report["full"], true, "{report}");
+    assert!(report["full_sweep_at"].is_string(), "{report}");
+    for id in gone {
+        assert!(
+            desk.desk.card(&id.to_string())["gone_at"].is_string(),
+            "{id}"
+        );
+    }
+    assert_ne!(listed(desk, name)[6], "never");
+    // Done: the next sync is an ordinary one.
+    let after = desk.sync(&[]);
+    assert_eq!(
+        (after["gone"].clone(), after["full"].clone()),
+        (0.into(), false.into())
+    );
+    assert_eq!(after["full_sweep_at"], report["full_sweep_at"]);
+    report
+}
+
+/// amoCRM lists a deal deleted long ago (beyond the events it keeps) no more: only a sweep
+/// finds it. A sweep stopped by Ctrl-C is finished by the next sync, which reads the deals
+/// from where the sweep stopped, not from its own cursor.
+#[test]
+fn amocrm_a_full_sweep_stopped_half_way_is_finished_by_the_next_sync() {
+    let crm = FakeCrm::start(State::with_deals(2000), 0);
+    let desk = Synced::new(&crm);
+    desk.sync(&[]);
+    // Gone from the CRM's list with no event: one read early in the sweep, one late.
+    let gone = [30_000_004, 30_001_990];
+    crm.with(|s| {
+        s.deals.retain(|d| !gone.contains(&d.id));
+        s.faults.page_delay = Duration::from_millis(250);
+    });
+    let leads = || crm.with(|s| s.by_path.get("/api/v4/leads").copied().unwrap_or(0));
+    let before = leads();
+    let stderr = interrupt_full_sweep(&desk, || leads() >= before + 4);
+    assert!(stderr.contains("run okk sync again to resume"), "{stderr}");
+    assert_eq!(
+        desk.desk
+            .rows_where(Table::Cards, |c| !c["gone_at"].is_null()),
+        0
+    );
+
+    crm.with(|s| s.faults.page_delay = Duration::ZERO);
+    let at = leads();
+    let report = the_next_sync_finishes_the_sweep(&desk, "main", &gone);
+    assert!(report["rows"].as_u64().unwrap() < 2000, "{report}");
+    assert!(
+        leads() - at < 8,
+        "the pages the sweep had not read: {}",
+        leads() - at
+    );
+}
+
+/// Bitrix24 lists no deletions: a sweep is the only way to find them. Stopped by Ctrl-C, it is
+/// finished by the next sync, which reads the deals after the last one it landed.
+#[test]
+fn bitrix24_a_full_sweep_stopped_half_way_is_finished_by_the_next_sync() {
+    let crm = FakeCrm::start(State::with_deals(1000), 0);
+    let desk = Synced::bitrix(&crm);
+    desk.sync(&[]);
+    let gone = [30_000_004, 30_000_990];
+    let batches = crm.with(|s| {
+        s.deals.retain(|d| !gone.contains(&d.id));
+        // The deals come 50 pages a request; each page's comments are a request of their own.
+        s.faults.note_page_delay = Duration::from_millis(100);
+        s.comment_batches
+    });
+    let comments = || crm.with(|s| s.comment_batches);
+    interrupt_full_sweep(&desk, || comments() >= batches + 12);
+    assert_eq!(
+        desk.desk
+            .rows_where(Table::Cards, |c| !c["gone_at"].is_null()),
+        0
+    );
+
+    crm.with(|s| s.faults.note_page_delay = Duration::ZERO);
+    let pages = crm.with(|s| s.deal_pages);
+    let report = the_next_sync_finishes_the_sweep(&desk, "b24", &gone);
+    assert!(report["rows"].as_u64().unwrap() < 1000, "{report}");
+    let read = crm.with(|s| s.deal_pages) - pages;
+    assert!(
+        read < 20,
+        "{read} pages: the sweep's rest, not every deal again"
+    );
+}
+
 /// Starts `okk sync --json ARGS` in the background, its output piped.
 fn spawn_sync(desk: &Synced, args: &[&str]) -> std::process::Child {
     let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("okk"));

@@ -2657,6 +2657,79 @@ fn a_sync_onto_the_server_killed_mid_way_resumes_with_no_card_lost_or_doubled() 
     assert_eq!(cards(&server.url), (2000, 2000));
 }
 
+/// A full sweep killed half-way onto the server, then `okk sync` as after a Ctrl-C: the sync
+/// goes on from where the sweep got to and finishes it, as on a file (the deals the CRM no
+/// longer lists marked gone, the sweep recorded, its marks gone).
+#[test]
+fn a_full_sweep_onto_the_server_killed_half_way_is_finished_by_the_next_sync() {
+    let Some(server) = ServerDb::new() else {
+        return;
+    };
+    let crm = fake::FakeCrm::start(fake::State::with_deals(2000), 0);
+    let desk = Desk::new();
+    let config = desk.dir.path().join("config.toml");
+    fake::write_config(&config, "main", &crm.url, TOKEN_ENV);
+    let (ok, _, err) = run_on(&desk, &server.url, &["db", "roles"]);
+    assert!(ok, "{err}");
+    synced(&desk, &server.url, &config);
+    // Gone from the CRM's list with no event: one read early in the sweep, one late.
+    let gone = [30_000_004, 30_001_990];
+    crm.with(|s| {
+        s.deals.retain(|d| !gone.contains(&d.id));
+        s.faults.page_delay = std::time::Duration::from_millis(250);
+    });
+    let count = |sql: &str| -> i64 {
+        let mut client = postgres::Client::connect(&server.url, postgres::NoTls).unwrap();
+        client.query_one(sql, &[]).unwrap().get(0)
+    };
+    let mut child = desk.sandboxed(std::process::Command::new(env!("CARGO_BIN_EXE_okk")));
+    child
+        .args(["--db", &server.url, "--funnel"])
+        .arg(funnel_path())
+        .arg("--config")
+        .arg(&config)
+        .env(TOKEN_ENV, fake::TOKEN)
+        .env("OKK_SYNC_RATE", "0")
+        .args(["--today", TODAY, "sync", "--json", "--full"])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null());
+    let mut child = child.spawn().unwrap();
+    // A group of deals committed with the sweep's mark, and more under way.
+    while count("SELECT count(*) FROM crm_swept") < 500 {
+        assert!(
+            child.try_wait().unwrap().is_none(),
+            "okk sync --full ended before the kill"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    assert_eq!(count("SELECT count(*) FROM crm_sweep"), 1);
+    assert_eq!(
+        count("SELECT count(*) FROM cards WHERE gone_at IS NOT NULL"),
+        0
+    );
+
+    crm.with(|s| s.faults.page_delay = std::time::Duration::ZERO);
+    let report = synced(&desk, &server.url, &config);
+    assert_eq!(
+        (report["gone"].as_u64(), report["full"].as_bool()),
+        (Some(2), Some(true)),
+        "{report}"
+    );
+    assert!(report["full_sweep_at"].is_string(), "{report}");
+    assert!(report["rows"].as_u64().unwrap() < 2000, "{report}");
+    assert_eq!(
+        count("SELECT count(*) FROM cards WHERE gone_at IS NOT NULL"),
+        2
+    );
+    assert_eq!(
+        count("SELECT (SELECT count(*) FROM crm_sweep) + (SELECT count(*) FROM crm_swept)"),
+        0
+    );
+}
+
 #[test]
 fn a_lead_s_login_syncs_onto_the_server_as_the_owner_does() {
     let Some(mut server) = ServerDb::new() else {

@@ -193,15 +193,31 @@ fn run(
 ) -> Result<SyncReport, Failure> {
     let since = if opts.full { None } else { saved.cursor };
     let from = since.map(|c| c - OVERLAP);
+    // A full sweep an earlier run began and did not finish (stopped, killed, failed): this run
+    // goes on from the cursors it landed (below), and finishes it.
+    let resumed = store.crm_sweep(&conn.name)?.filter(|_| !opts.full);
+    let sweeping = opts.full || resumed.is_some();
     let mut reader = open_reader(conn, opts, client, saved, from)?;
     let mut lander = Lander::new(reader.header(), conn, funnel, opts)?;
     lander.note_deals = store.crm_note_deals(&conn.name)?;
+    lander.sweeping = sweeping;
+    if opts.full {
+        lander.sweep_begins = Some(crate::store::cards::fmt_time(&opts.now));
+    }
     for w in reader.warnings() {
         lander.warn(w);
     }
     // `synced_at` says when a sync last went through: it is written with the run's last
     // transaction, not its first (a run killed half-way did not sync).
     let mut state = saved.clone();
+    if opts.full {
+        // A sweep reads every deal and note from the start, and its cursors are where it got
+        // to: stopped half-way, the next sync goes on from there (amoCRM; Bitrix24 resumes by
+        // the id it landed last, and moves its cursor at the end).
+        state.cursor = None;
+        state.notes_cursor = None;
+    }
+    // The deals this run listed, when it sweeps.
     let mut all_ids: HashSet<String> = HashSet::new();
     // The CRM is read on a thread of its own (HTTP, JSON, rows) while this one writes: the
     // pages that wait when a transaction begins, and those that come soon after, land in it.
@@ -216,7 +232,7 @@ fn run(
                     lander.warn(w.clone());
                 }
                 advance(&mut state, &f.page);
-                if opts.full {
+                if sweeping {
                     all_ids.extend(f.page.ids.iter().cloned());
                 }
             }
@@ -234,21 +250,24 @@ fn run(
                 b.set_message(msg::progress(&progress));
             }
         }
-        let reader = fetcher.join().expect("the CRM reader thread panicked");
-        Ok((reader, stopped))
+        fetcher.join().expect("the CRM reader thread panicked");
+        Ok(stopped)
     })?;
-    let (reader, stopped) = stopped;
     if let Some(f) = stopped {
         return Err(f);
     }
     let landed = lander.pages;
     state.synced_at = Some(crate::store::cards::fmt_time(&opts.now));
     let mut last = Page::default();
-    if opts.full {
-        // Every deal was read: those the store holds and the CRM no longer lists are gone.
-        let ids = reader.all_ids().unwrap_or(&all_ids);
-        last.deleted = missing(store, conn, ids)?;
+    if sweeping {
+        // Every deal was read, by this run or by the runs of the sweep before it: those the
+        // store holds and the CRM no longer lists are gone.
+        let mut listed = store.crm_swept(&conn.name)?;
+        listed.extend(all_ids);
+        last.deleted = missing(store, conn, &listed)?;
         state.full_at = state.synced_at.clone();
+        lander.report.full = true;
+        lander.report.full_sweep_begun_at = resumed.as_deref().map(utc_iso);
     }
     lander.finishing = true;
     lander.land(store, &[&last], &state)?;
@@ -297,12 +316,12 @@ fn progressed(p: &mut SyncProgress, f: &Fetched) {
 }
 
 /// The fetching thread: pages in order until the reader is through, the channel is gone (the
-/// writer stopped) or a request failed (sent last). Gives the reader back for its id list.
+/// writer stopped) or a request failed (sent last).
 fn fetch(
     mut reader: Box<dyn Reader + Send>,
     client: &mut Client,
     tx: mpsc::SyncSender<Result<Fetched, Failure>>,
-) -> Box<dyn Reader + Send> {
+) {
     loop {
         let sent = match reader.next(client) {
             Ok(Step::Done) => break,
@@ -321,7 +340,6 @@ fn fetch(
             break;
         }
     }
-    reader
 }
 
 /// The pages of the next transaction: the first to come, then those that come while it is
@@ -513,6 +531,11 @@ struct Lander<'a> {
     renoted: FxMap<String, (i64, i64)>,
     /// The custom fields' names, for reading a stored card, in this group's transaction.
     names: Option<FieldNames>,
+    /// This run sweeps (`--full`, or finishing a sweep an earlier run began): each group
+    /// records the deals it listed, and the run's last transaction ends the sweep.
+    sweeping: bool,
+    /// A `--full` run's sweep begins with its first transaction, at this time.
+    sweep_begins: Option<String>,
 }
 
 impl<'a> Lander<'a> {
@@ -571,6 +594,7 @@ impl<'a> Lander<'a> {
                 full: opts.full,
                 full_sweep_at: None,
                 dry_run: opts.dry_run,
+                full_sweep_begun_at: None,
                 notes_updated: 0,
                 absent_fields: Vec::new(),
                 judged: true,
@@ -588,6 +612,8 @@ impl<'a> Lander<'a> {
             finishing: false,
             renoted: FxMap::default(),
             names: None,
+            sweeping: false,
+            sweep_begins: None,
         })
     }
 
@@ -614,7 +640,8 @@ impl<'a> Lander<'a> {
                 && p.notes.is_empty()
                 && p.notes_of.is_empty()
         };
-        if pages.iter().all(empty) && !(self.finishing && self.columns_pending) {
+        let ends_something = self.finishing && (self.columns_pending || self.sweeping);
+        if pages.iter().all(empty) && !ends_something && self.sweep_begins.is_none() {
             if !self.opts.dry_run {
                 store.save_crm_state(&self.conn.name, state)?;
             }
@@ -741,6 +768,21 @@ impl<'a> Lander<'a> {
             let (okk, custom) = &self.columns;
             let custom: Vec<&str> = custom.iter().map(String::as_str).collect();
             import.record_columns(okk, &custom)?;
+        }
+        if self.sweeping {
+            let name = &self.conn.name;
+            if let Some(at) = self.sweep_begins.take() {
+                import.begin_sweep(name, &at)?;
+            }
+            let listed: Vec<&str> = pages
+                .iter()
+                .flat_map(|p| &p.ids)
+                .map(String::as_str)
+                .collect();
+            import.swept(name, &listed)?;
+            if self.finishing {
+                import.end_sweep(name)?;
+            }
         }
         import.save_crm_state(&self.conn.name, state)?;
         let counts = import.finish(counts, &[], !self.opts.dry_run)?;

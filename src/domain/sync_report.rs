@@ -34,9 +34,14 @@ pub struct SyncReport {
     pub since: Option<String>,
     /// The cursor it reached: the newest update time the CRM returned.
     pub until: Option<String>,
+    /// The sync read every deal and marked the ones the CRM no longer lists gone: `--full`, or
+    /// the sync that finished a sweep an earlier `--full` began and did not finish.
     pub full: bool,
     /// When a full sweep last finished (this one included).
     pub full_sweep_at: Option<String>,
+    /// When the sweep this sync finished began, when an earlier run began it (a `--full`
+    /// stopped half-way).
+    pub full_sweep_begun_at: Option<String>,
     pub dry_run: bool,
     /// The fields the funnel requires that the source carries neither in this sync (its
     /// fields) nor in any import or sync before: not flagged on its cards (an import's

@@ -486,6 +486,10 @@ pub fn report(r: &SyncReport) -> String {
         let line = crate::tr!("crm-report-until", until = until.to_string(), since = since);
         s.push_str(&format!("  {line}\n"));
     }
+    if let Some(begun) = &r.full_sweep_begun_at {
+        let line = crate::tr!("crm-report-sweep-finished", at = begun.to_string());
+        s.push_str(&format!("  {line}\n"));
+    }
     if let Some(full) = &r.full_sweep_at {
         let line = crate::tr!("crm-report-full-sweep", at = full.to_string());
         s.push_str(&format!("  {line}\n"));
@@ -599,6 +603,7 @@ mod tests {
             until: Some("2026-11-20T10:00:00Z".into()),
             full: true,
             full_sweep_at: Some("2026-11-20T10:00:05Z".into()),
+            full_sweep_begun_at: Some("2026-11-20T09:00:05Z".into()),
             dry_run: true,
             absent_fields: vec!["phone".into(), "Интересующие параметры".into()],
             judged: true,

@@ -80,6 +80,7 @@ crm-report-requests = requests: { $requests }, retries: { $retries }
 crm-report-dry-run = dry run: nothing written
 crm-report-since = since { $since }
 crm-report-until = changes up to { $until } read{ $since }
+crm-report-sweep-finished = finished the full sweep begun at { $at }
 crm-report-full-sweep = last full sweep: { $at }
 crm-report-unknown-stage = stage not in the funnel: { $stage } ({ $cards ->
     [one] { $cards } card

@@ -83,6 +83,7 @@ crm-report-requests = запросов: { $requests }, повторов: { $retr
 crm-report-dry-run = пробный запуск: ничего не записано
 crm-report-since = с { $since }
 crm-report-until = прочитаны изменения по { $until }{ $since }
+crm-report-sweep-finished = завершён полный проход, начатый { $at }
 crm-report-full-sweep = последний полный проход: { $at }
 crm-report-unknown-stage = этапа нет в воронке: { $stage } ({ $cards ->
     [one] { $cards } карточка
