@@ -475,6 +475,7 @@ fn cards_missing_from_the_crm_are_never_called_deleted_in_russian() {
             inserted: 1,
             updated: 2,
             unchanged: 5,
+            notes_updated: 0,
             gone: 2,
             stage_changes: 1,
             unknown_stages: Vec::new(),
@@ -486,8 +487,11 @@ fn cards_missing_from_the_crm_are_never_called_deleted_in_russian() {
             until: None,
             full: true,
             full_sweep_at: None,
+            full_sweep_begun_at: None,
             dry_run: false,
+            absent_fields: Vec::new(),
             judged: true,
+            columns_changed: false,
         };
         let text = okk::text::crm::report(&report);
         assert!(text.contains("нет в CRM: 2"), "{text}");

@@ -65,6 +65,8 @@ fn a_new_store_is_migrated_to_the_latest_schema() {
             "cards",
             "crm_notes",
             "crm_notes_read",
+            "crm_sweep",
+            "crm_swept",
             "crm_sync",
             "drafts",
             "field_names",

@@ -12,7 +12,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use assert_cmd::Command;
-use common::{Desk, Table, succeeded, text};
+use common::{Desk, Table, Verdict, succeeded, text};
 use fake::{FakeCrm, State, TOKEN};
 use serde_json::Value as Json;
 
@@ -21,6 +21,7 @@ const TOKEN_ENV: &str = "OKK_TEST_AMO_TOKEN";
 struct Synced {
     desk: Desk,
     config: PathBuf,
+    funnel: PathBuf,
 }
 
 impl Synced {
@@ -28,18 +29,32 @@ impl Synced {
         let desk = Desk::new();
         let config = desk.dir.path().join("config.toml");
         fake::write_config(&config, "main", &crm.url, TOKEN_ENV);
-        Synced { desk, config }
+        Synced {
+            desk,
+            config,
+            funnel: common::funnel_path(),
+        }
     }
 
     fn bitrix(crm: &FakeCrm) -> Synced {
         let desk = Desk::new();
         let config = desk.dir.path().join("config.toml");
         fake::write_bitrix_config(&config, "b24", &crm.url);
-        Synced { desk, config }
+        Synced {
+            desk,
+            config,
+            funnel: common::funnel_path(),
+        }
+    }
+
+    /// Judged by [`qualifying_funnel`] instead of the built-in one.
+    fn qualifying(mut self) -> Synced {
+        self.funnel = qualifying_funnel(self.desk.dir.path());
+        self
     }
 
     fn okk(&self) -> Command {
-        let mut cmd = self.desk.okk();
+        let mut cmd = self.desk.okk_funnel(&self.funnel);
         cmd.arg("--config")
             .arg(&self.config)
             .env(TOKEN_ENV, TOKEN)
@@ -64,6 +79,38 @@ impl Synced {
         assert_eq!(out.status.code(), Some(1), "stderr: {stderr}");
         stderr
     }
+}
+
+/// The built-in funnel in which the fake's «Переговоры», «Принимают решение» and «Показ» are
+/// names of «Квалификация», a stage that requires the phone and «Интересующие параметры»: fields
+/// neither the fake's API nor its export has. Written into `dir`; its path.
+fn qualifying_funnel(dir: &std::path::Path) -> PathBuf {
+    let built_in = std::fs::read_to_string(common::funnel_path()).unwrap();
+    let aliases = r#"aliases = ["Квалификация клиента", "Выявление потребностей"]"#;
+    assert!(built_in.contains(aliases), "the built-in funnel changed");
+    let funnel = built_in.replace(
+        aliases,
+        r#"aliases = ["Квалификация клиента", "Выявление потребностей", "Переговоры",
+  "Принимают решение", "Показ"]"#,
+    );
+    let path = dir.join("qualifying.toml");
+    std::fs::write(&path, funnel).unwrap();
+    path
+}
+
+/// `okk check --json` as of the fake's day: each flagged card's id and flags, sorted.
+fn flags_of(okk: Command) -> Vec<String> {
+    let mut okk = okk;
+    let out = succeeded(okk.env("OKK_TODAY", "2026-11-20").args(["check", "--json"]));
+    let json: Json = serde_json::from_str(&out).unwrap();
+    let mut cards: Vec<String> = json["cards"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| format!("{} {}", c["id"], c["flags"]))
+        .collect();
+    cards.sort();
+    cards
 }
 
 /// (rows, inserted, updated, unchanged, gone)
@@ -549,16 +596,25 @@ fn a_token_that_may_not_read_users_keeps_owner_ids_and_warns_once() {
     assert_eq!(desk.desk.card("30000000")["owner"], "9000001");
 }
 
+/// With a funnel whose stages require fields amoCRM's deals lack (the phone is the contact's,
+/// «Интересующие параметры» a field the account does not have), as the funnels users write.
 #[test]
 fn the_counts_of_a_synced_account_equal_its_file_export_imported_elsewhere() {
     let crm = FakeCrm::start(State::with_deals(700), 0);
-    let desk = Synced::new(&crm);
+    let desk = Synced::new(&crm).qualifying();
     let synced = desk.sync(&[]);
 
     let other = Desk::new();
     let csv = other.dir.path().join("amocrm_export.csv");
     crm.with(|s| s.export_csv(&csv));
-    let imported = other.import_one(&[csv.to_str().unwrap(), "--source", "main"]);
+    let imported = succeeded(other.okk_funnel(&desk.funnel).args([
+        "import",
+        "--json",
+        csv.to_str().unwrap(),
+        "--source",
+        "main",
+    ]));
+    let imported: Json = serde_json::from_str(&imported).unwrap();
 
     for k in [
         "rows",
@@ -571,6 +627,13 @@ fn the_counts_of_a_synced_account_equal_its_file_export_imported_elsewhere() {
         assert_eq!(synced[k], imported[k], "{k}");
     }
     assert_eq!(synced["unknown_stages"], imported["unknown_stages"]);
+    // The fields neither has are said once, by both, and flagged on no card.
+    assert_eq!(synced["absent_fields"], imported["absent_fields"]);
+    let absent = synced["absent_fields"].to_string();
+    assert!(
+        absent.contains("phone") && absent.contains("Интересующие параметры"),
+        "{absent}"
+    );
     assert_eq!(desk.desk.stage_counts(), other.stage_counts());
     let cards = |d: &Desk| {
         let columns = [
@@ -597,23 +660,103 @@ fn the_counts_of_a_synced_account_equal_its_file_export_imported_elsewhere() {
         rows
     };
     assert_eq!(cards(&desk.desk), cards(&other));
-    // The notes say the same to the rules either way.
-    let check = |okk: Command| {
-        let mut okk = okk;
-        let out = succeeded(okk.env("OKK_TODAY", "2026-11-20").args(["check", "--json"]));
-        let json: Json = serde_json::from_str(&out).unwrap();
-        let mut cards: Vec<String> = json["cards"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|c| format!("{} {}", c["id"], c["flags"]))
-            .collect();
-        cards.sort();
-        cards
-    };
-    let synced_flags = check(desk.okk());
+    // The notes and the fields say the same to the rules either way.
+    let synced_flags = flags_of(desk.okk());
     assert!(synced_flags.iter().any(|c| c.contains("купили в другом")));
-    assert_eq!(synced_flags, check(other.okk()));
+    assert!(
+        synced_flags.iter().any(|c| c.contains("«Квалификация»")),
+        "cards at a stage that requires fields"
+    );
+    assert_eq!(synced_flags, flags_of(other.okk_funnel(&desk.funnel)));
+}
+
+/// A desk that imported the account's export (`--source main`) before its first sync.
+fn imported_before(crm: &FakeCrm, desk: &Synced) {
+    let csv = desk.desk.dir.path().join("amocrm_export.csv");
+    crm.with(|s| s.export_csv(&csv));
+    let imported = succeeded(desk.okk().args([
+        "import",
+        "--json",
+        csv.to_str().unwrap(),
+        "--source",
+        "main",
+    ]));
+    assert!(imported.contains("\"inserted\":300"), "{imported}");
+}
+
+/// A rate-limited sync lands the pages that came within a second in one transaction: the
+/// notes (read first) in one, their deals in later ones. A card whose notes changed is counted
+/// once, by its deal: the counts add up to the deals read.
+#[test]
+fn a_card_whose_notes_and_deal_land_in_two_transactions_is_counted_once() {
+    let crm = FakeCrm::start(State::with_deals(300), 0);
+    let desk = Synced::new(&crm);
+    imported_before(&crm, &desk);
+    crm.with(|s| {
+        s.add_note(30_000_000, "Клиент просил больше не звонить");
+        // Each page of deals comes after the group of the notes has closed.
+        s.faults.page_delay = Duration::from_millis(1200);
+    });
+    let report = desk.sync(&[]);
+    let (rows, inserted, updated, unchanged, _) = tally(&report);
+    assert_eq!(rows, 300, "{report}");
+    assert_eq!(inserted + updated + unchanged, rows, "{report}");
+    assert_eq!(
+        (updated, report["notes_updated"].as_u64()),
+        (1, Some(0)),
+        "{report}"
+    );
+    // The file's batch, the notes' group, the two pages of deals, the events: the notes
+    // landed apart from their deal.
+    let batches = desk.desk.rows(Table::ImportBatches).len();
+    assert!(batches >= 4, "{batches} batches");
+    assert_eq!(
+        notes(&desk.desk, "30000000"),
+        ["Клиент просил больше не звонить"]
+    );
+}
+
+/// A desk that imported its amoCRM exports, then syncs the account: the API gives fields no
+/// export had (the owner's id, the nearest task). No card a reviewer saw changed: the cards
+/// take the fields, the reviews stand; a deal edited in the CRM since is changed all the same,
+/// and so is a later edit.
+#[test]
+fn switching_from_file_imports_to_the_sync_changes_no_card_a_reviewer_saw() {
+    let crm = FakeCrm::start(State::with_deals(300), 0);
+    let desk = Synced::new(&crm);
+    imported_before(&crm, &desk);
+    desk.desk.review(
+        "30000001",
+        "anna",
+        "2026-11-19 12:00:00",
+        &Verdict::of("ok"),
+    );
+    // The review stands while its card is the one it saw (a changed card re-queues it).
+    let stands = || {
+        let reviewed = &desk.desk.rows(Table::Reviews)[0]["card_hash"];
+        *reviewed == desk.desk.card("30000001")["content_hash"]
+    };
+    assert!(stands());
+    crm.with(|s| s.rename(30_000_002, "Переименована"));
+
+    let report = desk.sync(&[]);
+    assert_eq!(tally(&report), (300, 0, 1, 299, 0), "{report}");
+    assert!(stands(), "the review stands");
+    // The card took the fields only the API gives: its owner's id, its nearest task.
+    let fields = desk.desk.card("30000001")["fields"].to_string();
+    assert!(fields.contains("9000002"), "{fields}");
+    assert_eq!(desk.desk.card("30000002")["title"], "Переименована");
+    // Nothing changed since: nothing changes.
+    let quiet = desk.sync(&[]);
+    assert_eq!(
+        (quiet["updated"].clone(), quiet["inserted"].clone()),
+        (0.into(), 0.into())
+    );
+
+    crm.with(|s| s.rename(30_000_001, "Другое название"));
+    let later = desk.sync(&[]);
+    assert_eq!(later["updated"], 1, "{later}");
+    assert!(!stands(), "the card changed since its review");
 }
 
 #[test]
@@ -924,6 +1067,116 @@ fn two_connections_of_one_account_are_warned_about_once() {
     );
 }
 
+/// Ctrl-C to `okk sync --full` once `when` holds: its stderr (it said how to go on).
+fn interrupt_full_sweep(desk: &Synced, when: impl Fn() -> bool) -> String {
+    let child = spawn_sync(desk, &["--full"]);
+    while !when() {
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    let sent = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(sent.success());
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(out.status.code(), Some(130), "{stderr}");
+    stderr
+}
+
+/// A full sweep stopped half-way, then `okk sync` as the interrupt message says: the deals the
+/// CRM no longer lists are marked gone and the sweep is recorded, as a whole `--full` would.
+fn the_next_sync_finishes_the_sweep(desk: &Synced, name: &str, gone: &[i64]) -> Json {
+    assert_eq!(listed(desk, name)[6], "never", "the sweep did not finish");
+    let report = desk.sync(&[]);
+    assert_eq!(report["gone"], gone.len(), "{report}");
+    assert_eq!(report["full"], true, "{report}");
+    assert!(report["full_sweep_at"].is_string(), "{report}");
+    for id in gone {
+        assert!(
+            desk.desk.card(&id.to_string())["gone_at"].is_string(),
+            "{id}"
+        );
+    }
+    assert_ne!(listed(desk, name)[6], "never");
+    // Done: the next sync is an ordinary one.
+    let after = desk.sync(&[]);
+    assert_eq!(
+        (after["gone"].clone(), after["full"].clone()),
+        (0.into(), false.into())
+    );
+    assert_eq!(after["full_sweep_at"], report["full_sweep_at"]);
+    report
+}
+
+/// amoCRM lists a deal deleted long ago (beyond the events it keeps) no more: only a sweep
+/// finds it. A sweep stopped by Ctrl-C is finished by the next sync, which reads the deals
+/// from where the sweep stopped, not from its own cursor.
+#[test]
+fn amocrm_a_full_sweep_stopped_half_way_is_finished_by_the_next_sync() {
+    let crm = FakeCrm::start(State::with_deals(2000), 0);
+    let desk = Synced::new(&crm);
+    desk.sync(&[]);
+    // Gone from the CRM's list with no event: one read early in the sweep, one late.
+    let gone = [30_000_004, 30_001_990];
+    crm.with(|s| {
+        s.deals.retain(|d| !gone.contains(&d.id));
+        s.faults.page_delay = Duration::from_millis(250);
+    });
+    let leads = || crm.with(|s| s.by_path.get("/api/v4/leads").copied().unwrap_or(0));
+    let before = leads();
+    let stderr = interrupt_full_sweep(&desk, || leads() >= before + 4);
+    assert!(stderr.contains("run okk sync again to resume"), "{stderr}");
+    assert_eq!(
+        desk.desk
+            .rows_where(Table::Cards, |c| !c["gone_at"].is_null()),
+        0
+    );
+
+    crm.with(|s| s.faults.page_delay = Duration::ZERO);
+    let at = leads();
+    let report = the_next_sync_finishes_the_sweep(&desk, "main", &gone);
+    assert!(report["rows"].as_u64().unwrap() < 2000, "{report}");
+    assert!(
+        leads() - at < 8,
+        "the pages the sweep had not read: {}",
+        leads() - at
+    );
+}
+
+/// Bitrix24 lists no deletions: a sweep is the only way to find them. Stopped by Ctrl-C, it is
+/// finished by the next sync, which reads the deals after the last one it landed.
+#[test]
+fn bitrix24_a_full_sweep_stopped_half_way_is_finished_by_the_next_sync() {
+    let crm = FakeCrm::start(State::with_deals(1000), 0);
+    let desk = Synced::bitrix(&crm);
+    desk.sync(&[]);
+    let gone = [30_000_004, 30_000_990];
+    let batches = crm.with(|s| {
+        s.deals.retain(|d| !gone.contains(&d.id));
+        // The deals come 50 pages a request; each page's comments are a request of their own.
+        s.faults.note_page_delay = Duration::from_millis(100);
+        s.comment_batches
+    });
+    let comments = || crm.with(|s| s.comment_batches);
+    interrupt_full_sweep(&desk, || comments() >= batches + 12);
+    assert_eq!(
+        desk.desk
+            .rows_where(Table::Cards, |c| !c["gone_at"].is_null()),
+        0
+    );
+
+    crm.with(|s| s.faults.note_page_delay = Duration::ZERO);
+    let pages = crm.with(|s| s.deal_pages);
+    let report = the_next_sync_finishes_the_sweep(&desk, "b24", &gone);
+    assert!(report["rows"].as_u64().unwrap() < 1000, "{report}");
+    let read = crm.with(|s| s.deal_pages) - pages;
+    assert!(
+        read < 20,
+        "{read} pages: the sweep's rest, not every deal again"
+    );
+}
+
 /// Starts `okk sync --json ARGS` in the background, its output piped.
 fn spawn_sync(desk: &Synced, args: &[&str]) -> std::process::Child {
     let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("okk"));
@@ -1053,6 +1306,31 @@ fn bitrix24_pages_a_portal_does_not_chain_come_one_a_request() {
     // stage history's.
     let deal_batches = (after.1 - before.1) - (after.2 - before.2) - 4;
     assert_eq!(deal_batches, 4, "{report}");
+}
+
+/// As for amoCRM: the fields the funnel requires that the portal has not (the phone is the
+/// contact's) are said once and flagged on no card; the portal's own are.
+#[test]
+fn bitrix24_fields_the_portal_lacks_are_said_once_and_flagged_on_no_card() {
+    let crm = FakeCrm::start(State::with_deals(120), 0);
+    let desk = Synced::bitrix(&crm).qualifying();
+    let report = desk.sync(&[]);
+    let absent = report["absent_fields"].to_string();
+    assert!(
+        absent.contains("phone") && absent.contains("Интересующие параметры"),
+        "{absent}"
+    );
+    assert!(!absent.contains("owner"), "{absent}");
+    let flags = flags_of(desk.okk());
+    assert!(
+        flags.iter().any(|c| c.contains("«Квалификация»")),
+        "cards at a stage that requires fields: {flags:#?}"
+    );
+    assert!(
+        !flags.iter().any(|c| c.contains("\"code\":\"required\"")),
+        "{flags:#?}"
+    );
+    // (`okk check` for the fake's day judged the store again, by the fields the sync recorded.)
 }
 
 #[test]
@@ -1462,11 +1740,18 @@ fn amocrm_notes_are_read_account_wide_and_the_markers_rule_reads_them_on_synced_
     assert!(flagged_by(&desk, "markers").contains(&"30000001".to_string()));
     assert!(!flagged_by(&desk, "markers").contains(&"30000000".to_string()));
 
-    // A note on a deal that did not change: the next sync reads it (and only it).
+    // A note on a deal that did not change: the next sync reads it (and only it). The card
+    // changed by its notes alone, its deal not read (the deals read are the overlap's).
     let note = crm.with(|s| s.add_note(30_000_000, "Клиент просил больше не звонить"));
     let before = crm.requests();
     let second = desk.sync(&[]);
-    assert_eq!(second["updated"], 1, "{second}");
+    let (rows, inserted, updated, unchanged, _) = tally(&second);
+    assert_eq!(
+        (updated, second["notes_updated"].as_u64()),
+        (0, Some(1)),
+        "{second}"
+    );
+    assert_eq!(inserted + updated + unchanged, rows, "{second}");
     assert!(crm.requests() - before <= 10, "{second}");
     assert_eq!(
         notes(&desk.desk, "30000000"),

@@ -103,11 +103,23 @@ pub fn refresh_server(
     if !may_write || store.rules_ran_for()?.as_deref() == Some(key.as_str()) {
         return Ok(None);
     }
+    rerun_server(store, funnel, fingerprint, now).map(Some)
+}
+
+/// The server's rules run over every card as of `now`, whatever its flags were judged for (a
+/// sync brought fields that change which fields of a source are absent).
+pub fn rerun_server(
+    store: &mut crate::store::pg::PgStore,
+    funnel: &Funnel,
+    fingerprint: &str,
+    now: NaiveDateTime,
+) -> Result<RulesRun> {
+    let key = ran_for(fingerprint, now);
     let absent = AbsentFields::new(funnel, store.all_source_columns()?);
     let run = store.rerun_rules(&key, &|card, ctx| {
         evaluate_with(card, ctx, funnel, now, absent.of(&card.source))
     })?;
-    Ok(Some(run))
+    Ok(run)
 }
 
 /// For the reviewer's start: like [`refresh`], except when only the day changed since the rules

@@ -47,6 +47,7 @@ pub fn run(paths: &Paths, args: SyncArgs) -> Result<ExitCode> {
         all_judged,
         failed,
         interrupted,
+        ..
     } = sync_all(&mut store, &funnel, &conns, &opts, args.json, &lock)?;
     if made_here && (failed || interrupted) && !store.has_cards()? {
         drop(store);
@@ -131,8 +132,12 @@ fn on_server(paths: &Paths, url: &str, args: &SyncArgs, conns: &[&Connection]) -
     if done.interrupted {
         return Ok(ExitCode::from(INTERRUPTED));
     }
-    // As after an import: the other cards' flags judged for another day are judged again.
-    if !args.dry_run && (!done.failed || done.changed) {
+    // As after an import: the other cards' flags judged for another day are judged again; all
+    // of them when a sync brought fields its source never carried (its cards' absent fields
+    // changed).
+    if !args.dry_run && done.columns_changed {
+        super::audit::rerun_server(&mut store, &funnel, &fingerprint, today)?;
+    } else if !args.dry_run && (!done.failed || done.changed) {
         super::audit::refresh_server(&mut store, &funnel, &fingerprint, today, true)?;
     }
     Ok(exit(done.failed))
@@ -148,6 +153,9 @@ struct Synced {
     failed: bool,
     /// Ctrl-C stopped the run: the connections after are not synced.
     interrupted: bool,
+    /// Some sync brought fields its source never carried before, which change the flags of
+    /// cards it did not write (see `SyncReport::columns_changed`).
+    columns_changed: bool,
 }
 
 /// Takes a connection's sync lock, or says why it cannot be synced now.
@@ -168,6 +176,7 @@ fn sync_all(
         all_judged: true,
         failed: false,
         interrupted: false,
+        columns_changed: false,
     };
     for conn in conns {
         let _held = match lock(conn) {
@@ -180,8 +189,11 @@ fn sync_all(
         };
         match sync(store, funnel, conn, opts) {
             Ok(report) => {
-                done.changed |= report.inserted + report.updated + report.gone > 0;
+                done.changed |=
+                    report.inserted + report.updated + report.notes_updated + report.gone > 0
+                        || report.columns_changed;
                 done.all_judged &= report.judged;
+                done.columns_changed |= report.columns_changed;
                 if json {
                     super::say(serde_json::to_string(&report)?)?;
                 } else {

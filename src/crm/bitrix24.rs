@@ -61,8 +61,6 @@ pub struct BitrixReader {
     warnings: Vec<String>,
     at: Position,
     done: bool,
-    full: bool,
-    all_ids: HashSet<String>,
     /// The last stage history item read (`None`: none yet, the first sync reads them all).
     history_after: Option<i64>,
     history_done: bool,
@@ -110,8 +108,6 @@ impl BitrixReader {
             warnings: Vec::new(),
             at,
             done: false,
-            full,
-            all_ids: HashSet::new(),
             history_after,
             history_done: false,
             nearest: HashMap::new(),
@@ -431,9 +427,6 @@ impl BitrixReader {
             }
             page.rows.push(self.row(d, id));
             page.ids.push(id.to_string());
-            if self.full {
-                self.all_ids.insert(id.to_string());
-            }
         }
         self.comments(client, &mut page)?;
         Ok(page)
@@ -558,10 +551,6 @@ impl Reader for BitrixReader {
             return self.history(client);
         }
         Ok(Step::Done)
-    }
-
-    fn all_ids(&self) -> Option<&HashSet<String>> {
-        self.full.then_some(&self.all_ids)
     }
 }
 

@@ -61,11 +61,6 @@ pub trait Reader {
     /// Things the user should know that did not stop the sync (each said once).
     fn warnings(&mut self) -> Vec<String>;
     fn next(&mut self, client: &mut Client) -> Result<Step, Failure>;
-    /// The deals the CRM lists now (after a full sweep): the store's others are gone.
-    /// `None` when this sweep did not read every deal.
-    fn all_ids(&self) -> Option<&std::collections::HashSet<String>> {
-        None
-    }
 }
 
 /// A Unix time as the CRM exports write it (UTC: the API gives no account time zone).

@@ -5,7 +5,7 @@
 
 use std::collections::HashSet;
 
-use crate::domain::fx::FxSet;
+use crate::domain::fx::{FxMap, FxSet};
 use std::io::IsTerminal;
 use std::sync::atomic::AtomicBool;
 use std::sync::{Arc, mpsc};
@@ -17,7 +17,7 @@ use super::amocrm::AmoReader;
 use super::client::{Client, CrmError, NetKind};
 use super::config::{Connection, Kind};
 use super::row::{Page, Reader, Step, iso};
-use crate::domain::columns::AbsentFields;
+use crate::domain::columns::{SourceColumns, absent_required};
 use crate::domain::deal_note::notes_digest;
 use crate::domain::funnel::{FieldRef, KnownStages};
 use crate::domain::import_report::UnknownStage;
@@ -26,12 +26,12 @@ use crate::domain::sync_report::SyncProgress;
 pub use crate::domain::sync_report::SyncReport;
 use crate::domain::{Funnel, SystemField};
 use crate::store::StoreError;
-use crate::store::cards::{BatchCounts, BatchMeta, CardRow, Existing, Outcome};
+use crate::store::cards::{BatchCounts, BatchMeta, CardRow, Change, Existing, Outcome};
 use crate::store::crm::SyncState;
-use crate::store::fields::FieldKeys;
+use crate::store::fields::{FieldKeys, FieldNames};
 use crate::store::judged::NewJudgement;
 use crate::store::sync_tx::{SyncStore, SyncTx};
-use crate::sync::change::change_of;
+use crate::sync::change::{change_of, only_fields_added};
 use crate::sync::digest::Seed;
 use crate::sync::import::{Judge, PassRules};
 use crate::sync::mapper::{Mapper, Warning};
@@ -213,15 +213,31 @@ fn run(
 ) -> Result<SyncReport, Failure> {
     let since = if opts.full { None } else { saved.cursor };
     let from = since.map(|c| c - OVERLAP);
+    // A full sweep an earlier run began and did not finish (stopped, killed, failed): this run
+    // goes on from the cursors it landed (below), and finishes it.
+    let resumed = store.crm_sweep(&conn.name)?.filter(|_| !opts.full);
+    let sweeping = opts.full || resumed.is_some();
     let mut reader = open_reader(conn, opts, client, saved, from)?;
     let mut lander = Lander::new(reader.header(), conn, funnel, opts)?;
     lander.note_deals = store.crm_note_deals(&conn.name)?;
+    lander.sweeping = sweeping;
+    if opts.full {
+        lander.sweep_begins = Some(crate::store::cards::fmt_time(&opts.now));
+    }
     for w in reader.warnings() {
         lander.warn(w);
     }
     // `synced_at` says when a sync last went through: it is written with the run's last
     // transaction, not its first (a run killed half-way did not sync).
     let mut state = saved.clone();
+    if opts.full {
+        // A sweep reads every deal and note from the start, and its cursors are where it got
+        // to: stopped half-way, the next sync goes on from there (amoCRM; Bitrix24 resumes by
+        // the id it landed last, and moves its cursor at the end).
+        state.cursor = None;
+        state.notes_cursor = None;
+    }
+    // The deals this run listed, when it sweeps.
     let mut all_ids: HashSet<String> = HashSet::new();
     // The CRM is read on a thread of its own (HTTP, JSON, rows) while this one writes: the
     // pages that wait when a transaction begins, and those that come soon after, land in it.
@@ -236,7 +252,7 @@ fn run(
                     lander.warn(w.clone());
                 }
                 advance(&mut state, &f.page);
-                if opts.full {
+                if sweeping {
                     all_ids.extend(f.page.ids.iter().cloned());
                 }
             }
@@ -254,23 +270,28 @@ fn run(
                 b.set_message(msg::progress(&progress));
             }
         }
-        let reader = fetcher.join().expect("the CRM reader thread panicked");
-        Ok((reader, stopped))
+        fetcher.join().expect("the CRM reader thread panicked");
+        Ok(stopped)
     })?;
-    let (reader, stopped) = stopped;
     if let Some(f) = stopped {
         return Err(f);
     }
     let landed = lander.pages;
     state.synced_at = Some(crate::store::cards::fmt_time(&opts.now));
     let mut last = Page::default();
-    if opts.full {
-        // Every deal was read: those the store holds and the CRM no longer lists are gone.
-        let ids = reader.all_ids().unwrap_or(&all_ids);
-        last.deleted = missing(store, conn, ids)?;
+    if sweeping {
+        // Every deal was read, by this run or by the runs of the sweep before it: those the
+        // store holds and the CRM no longer lists are gone.
+        let mut listed = store.crm_swept(&conn.name)?;
+        listed.extend(all_ids);
+        last.deleted = missing(store, conn, &listed)?;
         state.full_at = state.synced_at.clone();
+        lander.report.full = true;
+        lander.report.full_sweep_begun_at = resumed.as_deref().map(utc_iso);
     }
+    lander.finishing = true;
     lander.land(store, &[&last], &state)?;
+    lander.report.notes_updated = lander.renoted.values().filter(|h| h.0 != h.1).count() as u64;
     // The pages were judged as they landed; the summaries are filled once, for them all.
     if lander.report.judged && (landed > 0 || opts.full) && !opts.dry_run {
         store.fill_summaries()?;
@@ -315,12 +336,12 @@ fn progressed(p: &mut SyncProgress, f: &Fetched) {
 }
 
 /// The fetching thread: pages in order until the reader is through, the channel is gone (the
-/// writer stopped) or a request failed (sent last). Gives the reader back for its id list.
+/// writer stopped) or a request failed (sent last).
 fn fetch(
     mut reader: Box<dyn Reader + Send>,
     client: &mut Client,
     tx: mpsc::SyncSender<Result<Fetched, Failure>>,
-) -> Box<dyn Reader + Send> {
+) {
     loop {
         let sent = match reader.next(client) {
             Ok(Step::Done) => break,
@@ -339,7 +360,6 @@ fn fetch(
             break;
         }
     }
-    reader
 }
 
 /// The pages of the next transaction: the first to come, then those that come while it is
@@ -457,6 +477,28 @@ fn progress(wanted: bool) -> Option<indicatif::ProgressBar> {
     Some(bar)
 }
 
+/// Whether the stored card `id` differs from `card` only by fields the source never carried
+/// before this run (`before`: see [`only_fields_added`]). `names`: the custom fields' names
+/// of the group's transaction, read at its first card that asks.
+fn fields_added_only(
+    import: &mut dyn SyncTx<'_>,
+    names: &mut Option<FieldNames>,
+    before: Option<&SourceColumns>,
+    id: i64,
+    card: &crate::domain::Card,
+) -> Result<bool, Failure> {
+    let Some(before) = before.filter(|b| !b.is_empty()) else {
+        return Ok(false);
+    };
+    let names = match names {
+        Some(n) => n,
+        None => names.insert(import.field_names()?),
+    };
+    Ok(import
+        .stored_card(id, names)?
+        .is_some_and(|old| only_fields_added(&old, card, before)))
+}
+
 /// A deal of a page, with the store's keys of the custom fields its row may carry.
 #[derive(Clone, Copy)]
 struct Deal<'r> {
@@ -487,6 +529,33 @@ struct Lander<'a> {
     /// The reader's rows carry notes of their own (Bitrix24's «Комментарий»): a card's notes
     /// are the row's, then the CRM's notes, and those come with their deals' rows.
     rows_carry_notes: bool,
+    /// The fields this sync carries, as an import records its file's columns: okk's fields
+    /// its rows (and notes) fill, and the custom columns (the CRM's field metadata).
+    columns: (Vec<&'static str>, Vec<String>),
+    /// The columns the source's imports and syncs carried before this run, read by its first
+    /// transaction (`None` until then).
+    before: Option<SourceColumns>,
+    /// The required fields neither those nor this sync carry: said once, not flagged.
+    absent: Vec<FieldRef>,
+    /// This run's columns are not all recorded yet. A source whose columns were known gets
+    /// the new ones with the run's last transaction, so that a run stopped half-way and
+    /// resumed still tells the fields it brings from the fields the cards had
+    /// ([`only_fields_added`]); an unknown source's are recorded by the first.
+    columns_pending: bool,
+    /// The run's last transaction is landing (`run` sets it).
+    finishing: bool,
+    /// Deals whose cards took new notes in an earlier group of this run, their rows not landed
+    /// yet, with the card's digest before the run's first new notes and now: each is counted
+    /// once, by its row, or else as a card changed by its notes alone (unless it came back to
+    /// what it was: a deal's notes parted between two groups of pages).
+    renoted: FxMap<String, (i64, i64)>,
+    /// The custom fields' names, for reading a stored card, in this group's transaction.
+    names: Option<FieldNames>,
+    /// This run sweeps (`--full`, or finishing a sweep an earlier run began): each group
+    /// records the deals it listed, and the run's last transaction ends the sweep.
+    sweeping: bool,
+    /// A `--full` run's sweep begins with its first transaction, at this time.
+    sweep_begins: Option<String>,
 }
 
 impl<'a> Lander<'a> {
@@ -505,6 +574,16 @@ impl<'a> Lander<'a> {
             .column_index(SystemField::Stage)
             .expect("checked by Mapper::new");
         let mapper_has_notes = mapper.column_index(SystemField::Notes).is_some();
+        let mut okk = mapper.system_field_names();
+        // amoCRM's notes come from their own API, not from a column.
+        if !okk.contains(&SystemField::Notes.name()) {
+            okk.push(SystemField::Notes.name());
+        }
+        let custom = mapper
+            .custom_fields()
+            .iter()
+            .map(|f| f.to_string())
+            .collect();
         Ok(Lander {
             conn,
             funnel,
@@ -535,13 +614,26 @@ impl<'a> Lander<'a> {
                 full: opts.full,
                 full_sweep_at: None,
                 dry_run: opts.dry_run,
+                full_sweep_begun_at: None,
+                notes_updated: 0,
+                absent_fields: Vec::new(),
                 judged: true,
+                columns_changed: false,
             },
             pages: 0,
             digest: Vec::with_capacity(4096),
             note_deals: FxSet::default(),
             fresh: None,
             rows_carry_notes: mapper_has_notes,
+            columns: (okk, custom),
+            before: None,
+            absent: Vec::new(),
+            columns_pending: false,
+            finishing: false,
+            renoted: FxMap::default(),
+            names: None,
+            sweeping: false,
+            sweep_begins: None,
         })
     }
 
@@ -560,7 +652,6 @@ impl<'a> Lander<'a> {
         state: &SyncState,
     ) -> Result<(), Failure> {
         self.pages += pages.len() as u64;
-        self.report.rows += pages.iter().map(|p| p.rows.len() as u64).sum::<u64>();
         self.report.notes += pages.iter().map(|p| p.notes.len() as u64).sum::<u64>();
         let empty = |p: &&Page| {
             p.rows.is_empty()
@@ -569,7 +660,8 @@ impl<'a> Lander<'a> {
                 && p.notes.is_empty()
                 && p.notes_of.is_empty()
         };
-        if pages.iter().all(empty) {
+        let ends_something = self.finishing && (self.columns_pending || self.sweeping);
+        if pages.iter().all(empty) && !ends_something && self.sweep_begins.is_none() {
             if !self.opts.dry_run {
                 store.save_crm_state(&self.conn.name, state)?;
             }
@@ -591,13 +683,20 @@ impl<'a> Lander<'a> {
         if self.fresh.is_none() {
             self.fresh = Some(import.fresh());
         }
+        self.names = None;
+        self.columns(&mut *import)?;
         let keys = import.field_keys(&self.mapper.custom_fields())?;
         // New deals are judged as they come (they are in memory); changed ones at the
-        // commit, with the stage history the store holds.
+        // commit, with the stage history the store holds. Fields the source never carried
+        // before change the flags of its cards this run may not write: then the rules run over
+        // the store after it (a server's judge what it writes all the same, and its rules run
+        // follows: `app::sync`).
+        let stale = self.report.columns_changed && import.rules_run_after();
         let mut judge_new = None;
-        match rules {
-            Some((ran_for, today, absent)) => {
+        match rules.filter(|_| !stale) {
+            Some((ran_for, today)) => {
                 let funnel = self.funnel;
+                let absent = self.absent.clone();
                 judge_new = Some(Judge::new(funnel, today, self.opts.now, absent.clone()));
                 import.judge_in_pass(
                     &ran_for,
@@ -610,6 +709,8 @@ impl<'a> Lander<'a> {
         let mut counts = BatchCounts::default();
         let mut warnings = Vec::new();
         let mut gone = 0;
+        // Cards renoted by this group whose rows it does not bring.
+        let mut renoted = Vec::new();
         // The notes first: a deal of these pages lands with them.
         let mut touched: FxSet<&str> = FxSet::default();
         for page in pages {
@@ -638,13 +739,18 @@ impl<'a> Lander<'a> {
         for page in pages {
             for (row, id) in page.rows.iter().zip(&page.ids) {
                 touched.remove(id.as_str());
-                counts.rows += 1;
                 let deal = Deal {
                     row,
                     id,
                     keys: &keys,
                 };
-                match self.land_deal(&mut *import, deal, judge_new.as_ref(), &mut warnings)? {
+                let outcome =
+                    self.land_deal(&mut *import, deal, judge_new.as_ref(), &mut warnings)?;
+                // Its card took new notes in an earlier group of this run: it changed.
+                let renoted = !self.renoted.is_empty()
+                    && self.renoted.remove(id.as_str()).is_some_and(|h| h.0 != h.1);
+                counts.rows += 1;
+                match outcome {
                     Outcome::Inserted => counts.inserted += 1,
                     Outcome::Updated { stage_changed } => {
                         counts.updated += 1;
@@ -652,8 +758,11 @@ impl<'a> Lander<'a> {
                     }
                     // The CRM renamed the deal's stage; the funnel has both names.
                     Outcome::StageRenamed => counts.updated += 1,
-                    Outcome::Unchanged => counts.unchanged += 1,
-                    Outcome::Duplicate => {}
+                    Outcome::Unchanged | Outcome::FieldsAdded if renoted => counts.updated += 1,
+                    // Only fields its source never carried are new: the card its reviews saw.
+                    Outcome::Unchanged | Outcome::FieldsAdded => counts.unchanged += 1,
+                    // Read twice in these pages: one deal, counted once.
+                    Outcome::Duplicate => counts.rows -= 1,
                 }
             }
             for id in &page.deleted {
@@ -665,21 +774,78 @@ impl<'a> Lander<'a> {
         }
         // Notes on deals these pages did not bring: their cards take them as they are. (A
         // reader whose rows carry notes sends its notes with their deals' rows.)
+        // Counted once its row lands (or at the run's end as changed by its notes alone).
         if !self.rows_carry_notes {
             for deal in touched {
-                counts.updated += self.renote(&mut *import, deal)? as u64;
+                if let Some(hashes) = self.renote(&mut *import, deal)? {
+                    renoted.push((deal.to_string(), hashes));
+                }
+            }
+        }
+        let unknown_before = self.before.as_ref().is_some_and(SourceColumns::is_empty);
+        let record = self.columns_pending && (self.finishing || unknown_before);
+        if record {
+            let (okk, custom) = &self.columns;
+            let custom: Vec<&str> = custom.iter().map(String::as_str).collect();
+            import.record_columns(okk, &custom)?;
+        }
+        if self.sweeping {
+            let name = &self.conn.name;
+            if let Some(at) = self.sweep_begins.take() {
+                import.begin_sweep(name, &at)?;
+            }
+            let listed: Vec<&str> = pages
+                .iter()
+                .flat_map(|p| &p.ids)
+                .map(String::as_str)
+                .collect();
+            import.swept(name, &listed)?;
+            if self.finishing {
+                import.end_sweep(name)?;
             }
         }
         import.save_crm_state(&self.conn.name, state)?;
         let counts = import.finish(counts, &[], !self.opts.dry_run)?;
+        if record && !self.opts.dry_run {
+            self.columns_pending = false;
+        }
+        for (deal, (was, now)) in renoted {
+            self.renoted.entry(deal).or_insert((was, now)).1 = now;
+        }
         for w in warnings {
             let text = msg::deal_warning(w.line, &w.column, &w.message);
             self.warn(text);
         }
+        self.report.rows += counts.rows;
         self.report.inserted += counts.inserted;
         self.report.updated += counts.updated;
         self.report.unchanged += counts.unchanged;
         self.report.gone += gone;
+        Ok(())
+    }
+
+    /// At the run's first transaction: the columns the source carried before, and so the
+    /// required fields neither they nor this sync carry (as an import records its file's
+    /// columns: a field the CRM does not have is said once, not flagged on every card).
+    fn columns(&mut self, import: &mut dyn SyncTx<'_>) -> Result<(), Failure> {
+        if self.before.is_some() {
+            return Ok(());
+        }
+        let before = import.source_columns()?;
+        let (okk, custom) = &self.columns;
+        let custom: Vec<&str> = custom.iter().map(String::as_str).collect();
+        let carried = before.with(okk, &custom);
+        // A source with no columns recorded has no absent fields (`AbsentFields`).
+        let absent_before = if before.is_empty() {
+            Vec::new()
+        } else {
+            absent_required(self.funnel, &before)
+        };
+        self.absent = absent_required(self.funnel, &carried);
+        self.report.absent_fields = self.absent.iter().map(|f| f.label().to_string()).collect();
+        self.report.columns_changed = self.absent != absent_before && self.fresh != Some(true);
+        self.columns_pending = carried != before;
+        self.before = Some(before);
         Ok(())
     }
 
@@ -731,7 +897,23 @@ impl<'a> Lander<'a> {
                         let flags = judge.flags(&row.card);
                         import.insert_judged(&row, NewJudgement::new(&row, flags))?
                     }
-                    _ => import.upsert(existing.as_ref(), &row, change_from(existing.as_ref()))?,
+                    _ => {
+                        let mut change = change_from(existing.as_ref());
+                        if let Some(e) = existing.as_ref().filter(|e| !e.gone)
+                            && change == (Change::Content { moved: false })
+                            && self.columns_pending
+                            && fields_added_only(
+                                import,
+                                &mut self.names,
+                                self.before.as_ref(),
+                                e.id,
+                                &row.card,
+                            )?
+                        {
+                            change = Change::FieldsAdded;
+                        }
+                        import.upsert(existing.as_ref(), &row, change)?
+                    }
                 };
                 match outcome {
                     // Not looked up: the deal came earlier in this run (it changed while the
@@ -748,39 +930,35 @@ impl<'a> Lander<'a> {
     }
 
     /// A card whose notes changed while its deal did not: it takes the notes the store now
-    /// holds for it (its content hash with them). Whether it changed; a deal the store has no
-    /// card of keeps its notes until its card comes.
-    fn renote(&self, import: &mut dyn SyncTx<'_>, deal: &str) -> Result<bool, Failure> {
-        let Some((id, hash, old)) = import.card_notes(&self.conn.name, deal)? else {
-            return Ok(false);
+    /// holds for it (its content hash with them). Its digest before and after, when it changed;
+    /// a deal the store has no card of keeps its notes until its card comes.
+    fn renote(
+        &self,
+        import: &mut dyn SyncTx<'_>,
+        deal: &str,
+    ) -> Result<Option<(i64, i64)>, Failure> {
+        let Some((id, was, old)) = import.card_notes(&self.conn.name, deal)? else {
+            return Ok(None);
         };
         let notes = import.crm_notes(&self.conn.name, deal)?;
         if notes == old {
-            return Ok(false);
+            return Ok(None);
         }
-        let hash = hash ^ notes_digest(&old) ^ notes_digest(&notes);
+        let hash = was ^ notes_digest(&old) ^ notes_digest(&notes);
         import.set_card_notes(id, &notes, hash)?;
-        Ok(true)
+        Ok(Some((was, hash)))
     }
 
-    /// The rules' marker, day and the source's absent fields, when the page's cards can be
-    /// judged as it lands: every other card's flags are current for the marker.
-    fn rules_for(
-        &self,
-        store: &dyn SyncStore,
-    ) -> Result<Option<(String, NaiveDateTime, Vec<FieldRef>)>, Failure> {
+    /// The rules' marker and day, when the page's cards can be judged as it lands: every
+    /// other card's flags are current for the marker.
+    fn rules_for(&self, store: &dyn SyncStore) -> Result<Option<(String, NaiveDateTime)>, Failure> {
         let Some(r) = self.opts.rules.as_ref().filter(|_| !self.opts.dry_run) else {
             return Ok(None);
         };
         if !store.flags_current_for(&r.ran_for)? {
             return Ok(None);
         }
-        let absent = AbsentFields::new(self.funnel, store.source_columns()?);
-        Ok(Some((
-            r.ran_for.clone(),
-            r.today,
-            absent.of(&self.conn.name).to_vec(),
-        )))
+        Ok(Some((r.ran_for.clone(), r.today)))
     }
 
     fn note_stage(&mut self, stage: &str) {

@@ -32,6 +32,30 @@ impl SourceColumns {
         self.okk.contains(f.name())
     }
 
+    /// No import or sync of the source recorded its columns (one made before okk kept them).
+    pub fn is_empty(&self) -> bool {
+        self.okk.is_empty() && self.custom.is_empty()
+    }
+
+    /// These columns and `okk` fields and `custom` headers more (folded here).
+    pub fn with(&self, okk: &[&str], custom: &[&str]) -> SourceColumns {
+        let mut out = self.clone();
+        out.okk.extend(okk.iter().map(|f| f.to_string()));
+        out.custom.extend(custom.iter().map(|h| fold(h)));
+        out
+    }
+
+    /// Whether some import or sync of the source carried okk's field `f` (by name, as the
+    /// mapper fed it: a status word is not the closed flag here).
+    pub fn carries(&self, f: SystemField) -> bool {
+        self.has_okk(f)
+    }
+
+    /// Whether some import or sync of the source carried the custom column `header`.
+    pub fn carries_custom(&self, header: &str) -> bool {
+        self.custom.contains(&fold(header))
+    }
+
     /// Whether some import of the source had a column that fills `field`.
     pub fn exports(&self, field: &FieldRef, funnel: &Funnel) -> bool {
         match field {

@@ -16,9 +16,13 @@ pub struct SyncReport {
     pub rows: u64,
     /// Notes (comments) on deals read.
     pub notes: u64,
+    /// Of the deals read (`rows` is their sum): new cards, cards changed, cards the same.
     pub inserted: u64,
     pub updated: u64,
     pub unchanged: u64,
+    /// Cards whose notes changed while their deals, not read, did not (amoCRM's notes are read
+    /// apart from the deals): changed too, their reviews due again.
+    pub notes_updated: u64,
     pub gone: u64,
     pub stage_changes: u64,
     pub unknown_stages: Vec<UnknownStage>,
@@ -30,13 +34,26 @@ pub struct SyncReport {
     pub since: Option<String>,
     /// The cursor it reached: the newest update time the CRM returned.
     pub until: Option<String>,
+    /// The sync read every deal and marked the ones the CRM no longer lists gone: `--full`, or
+    /// the sync that finished a sweep an earlier `--full` began and did not finish.
     pub full: bool,
     /// When a full sweep last finished (this one included).
     pub full_sweep_at: Option<String>,
+    /// When the sweep this sync finished began, when an earlier run began it (a `--full`
+    /// stopped half-way).
+    pub full_sweep_begun_at: Option<String>,
     pub dry_run: bool,
+    /// The fields the funnel requires that the source carries neither in this sync (its
+    /// fields) nor in any import or sync before: not flagged on its cards (an import's
+    /// `absent_fields`). okk's fields by name, custom ones by the funnel's.
+    pub absent_fields: Vec<String>,
     /// Every page landed was judged as it landed: no rules run is needed after the sync.
     #[serde(skip)]
     pub judged: bool,
+    /// This sync brought fields its source never carried before that change which fields are
+    /// absent: the flags of the source's cards it did not write are judged again after it.
+    #[serde(skip)]
+    pub columns_changed: bool,
 }
 
 /// What a sync is reading, by the page that landed last: its progress line names it (a notes

@@ -123,11 +123,33 @@ pub enum Change {
     /// stored, but the card did not move and is the card its reviews saw: its content hash
     /// stays, and what the export said is kept beside it (`cards.export_digest`).
     StageRenamed,
+    /// The card gained only fields its source's earlier imports never carried (a CRM read
+    /// over its API after its exports: the owner's id, the nearest task); nothing it had
+    /// changed. Written with them, and the card its reviews saw all the same: as for
+    /// [`Change::StageRenamed`], its content hash stays and the new digest is kept beside it.
+    FieldsAdded,
 }
 
 impl Change {
     /// A card the store did not hold: nothing to compare.
     pub const NEW: Change = Change::Content { moved: false };
+
+    /// The card written is still the one its reviews saw (its content hash stays).
+    pub fn keeps_the_card(self) -> bool {
+        matches!(self, Change::StageRenamed | Change::FieldsAdded)
+    }
+}
+
+impl Outcome {
+    /// What writing a card the store held came to; `kept`: it stays the card its reviews saw
+    /// ([`Change::keeps_the_card`], and it was not gone).
+    pub fn of_update(change: Change, kept: bool, stage_changed: bool) -> Outcome {
+        match change {
+            Change::StageRenamed if kept => Outcome::StageRenamed,
+            Change::FieldsAdded if kept => Outcome::FieldsAdded,
+            _ => Outcome::Updated { stage_changed },
+        }
+    }
 }
 
 /// What happened to one card.
@@ -139,6 +161,9 @@ pub enum Outcome {
     },
     /// Written with its stage's new name only (see [`Change::StageRenamed`]).
     StageRenamed,
+    /// Written with fields its source never carried before, nothing else changed (see
+    /// [`Change::FieldsAdded`]).
+    FieldsAdded,
     Unchanged,
     /// The file already held this card on an earlier line; the later row is ignored so that
     /// importing the file again stays a no-op.
@@ -629,7 +654,8 @@ impl Import<'_> {
             return Ok(Outcome::Duplicate);
         }
         self.shared += u64::from(!old.gone);
-        let renamed = change == Change::StageRenamed && !old.gone;
+        // The card its reviews saw: its content hash stays, the new digest goes beside it.
+        let renamed = change.keeps_the_card() && !old.gone;
         let changed = old.hash != row.hash && !renamed;
         let head: [&dyn ToSql; 1] = [&old.id];
         let tail: [&dyn ToSql; 6] = [
@@ -650,11 +676,7 @@ impl Import<'_> {
             self.history(old, card)?;
         }
         self.mark_seen(old.id);
-        Ok(if renamed {
-            Outcome::StageRenamed
-        } else {
-            Outcome::Updated { stage_changed }
-        })
+        Ok(Outcome::of_update(change, renamed, stage_changed))
     }
 
     /// Inserts the card; `None` when the file held the same card on an earlier row.

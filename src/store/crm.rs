@@ -1,6 +1,8 @@
 //! What a live sync keeps besides the cards: each connection's cursor (how far its deals were
-//! read), written in the transaction of the page it came with, deletions by CRM id, and the
-//! CRM's own times of stage moves.
+//! read), written in the transaction of the page it came with, deletions by CRM id, the CRM's
+//! own times of stage moves, and a full sweep under way (the deals it has listed so far).
+
+use std::collections::HashSet;
 
 use rusqlite::{OptionalExtension, params};
 
@@ -75,6 +77,30 @@ impl Store {
         Ok(deals)
     }
 
+    /// When the connection's full sweep under way began (`None`: none is): a sweep stopped
+    /// half-way is finished by the next sync.
+    pub fn crm_sweep(&self, connection: &str) -> Result<Option<String>, StoreError> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT started_at FROM crm_sweep WHERE connection = ?1",
+                [connection],
+                |r| r.get(0),
+            )
+            .optional()?)
+    }
+
+    /// The deals the connection's full sweep under way has listed so far.
+    pub fn crm_swept(&self, connection: &str) -> Result<HashSet<String>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT deal FROM crm_swept WHERE connection = ?1")?;
+        let deals = stmt
+            .query_map([connection], |r| r.get(0))?
+            .collect::<Result<_, _>>()?;
+        Ok(deals)
+    }
+
     /// The CRM ids (and pipelines) of the source's cards not gone: a full sweep marks the ones
     /// the CRM no longer lists.
     pub fn crm_live_ids(&self, source: &str) -> Result<Vec<(String, Option<String>)>, StoreError> {
@@ -126,6 +152,43 @@ fn save_state(
 }
 
 impl Import<'_> {
+    /// A full sweep of the connection begins at `started_at`: an earlier one stopped half-way
+    /// is dropped with the deals it listed.
+    pub fn begin_sweep(&self, connection: &str, started_at: &str) -> Result<(), StoreError> {
+        let (tx, _, _) = self.parts();
+        tx.prepare_cached("DELETE FROM crm_swept WHERE connection = ?1")?
+            .execute([connection])?;
+        tx.prepare_cached(
+            "INSERT INTO crm_sweep (connection, started_at) VALUES (?1, ?2)
+             ON CONFLICT (connection) DO UPDATE SET started_at = ?2",
+        )?
+        .execute([connection, started_at])?;
+        Ok(())
+    }
+
+    /// The deals these pages listed, for the sweep under way (with the pages: a sweep stopped
+    /// after them knows them).
+    pub fn swept(&self, connection: &str, deals: &[&str]) -> Result<(), StoreError> {
+        let (tx, _, _) = self.parts();
+        let mut put = tx
+            .prepare_cached("INSERT OR IGNORE INTO crm_swept (connection, deal) VALUES (?1, ?2)")?;
+        for deal in deals {
+            put.execute([connection, deal])?;
+        }
+        Ok(())
+    }
+
+    /// The sweep is through (the deals it did not list are marked gone in this transaction):
+    /// its mark and its deals go.
+    pub fn end_sweep(&self, connection: &str) -> Result<(), StoreError> {
+        let (tx, _, _) = self.parts();
+        tx.prepare_cached("DELETE FROM crm_swept WHERE connection = ?1")?
+            .execute([connection])?;
+        tx.prepare_cached("DELETE FROM crm_sweep WHERE connection = ?1")?
+            .execute([connection])?;
+        Ok(())
+    }
+
     /// Saves how far the sync got, with this page's cards (it commits or rolls back with them).
     pub fn save_crm_state(&self, connection: &str, state: &SyncState) -> Result<(), StoreError> {
         let (tx, _, _) = self.parts();

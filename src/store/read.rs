@@ -428,3 +428,23 @@ impl Store {
         }))
     }
 }
+
+impl super::cards::Import<'_> {
+    /// The custom fields' names by id, as this import's transaction sees them.
+    pub fn field_names(&self) -> Result<FieldNames, StoreError> {
+        Store::field_names_on(self.conn())
+    }
+
+    /// The card `id` as the store holds it, in this import's transaction (a sync compares it
+    /// with what the CRM now says: `sync::change::only_fields_added`).
+    pub fn stored_card(&self, id: i64, names: &FieldNames) -> Result<Option<Card>, StoreError> {
+        let raw = self
+            .conn()
+            .prepare_cached(&format!(
+                "SELECT {CARD_COLUMNS} FROM cards c WHERE c.id = ?1"
+            ))?
+            .query_row([id], RawCard::from_row)
+            .optional()?;
+        Ok(raw.map(|r| r.parse(names).0))
+    }
+}

@@ -561,6 +561,22 @@ ALTER TABLE drafts_whole RENAME TO drafts;
 -- the content_hash says it. Any other change sets content_hash and clears this.
 ALTER TABLE cards ADD COLUMN export_digest INTEGER;
 "#,
+    // 21: a full sweep (`okk sync --full`) stopped half-way is finished by the next sync of its
+    // connection (store::crm). IF NOT EXISTS: tests replay migrations over a store that has them.
+    r#"
+-- A connection's full sweep under way: when it began. The row goes when the sweep finishes
+-- (it marks the deals it did not list gone), with the deals below.
+CREATE TABLE IF NOT EXISTS crm_sweep (
+    connection TEXT PRIMARY KEY,
+    started_at TEXT NOT NULL
+);
+-- The deals the sweep under way has listed so far, written with the pages they came with.
+CREATE TABLE IF NOT EXISTS crm_swept (
+    connection TEXT NOT NULL,
+    deal       TEXT NOT NULL,
+    PRIMARY KEY (connection, deal)
+) WITHOUT ROWID;
+"#,
 ];
 
 pub fn latest() -> i64 {
@@ -569,7 +585,8 @@ pub fn latest() -> i64 {
 
 /// The oldest schema this okk reads as it is, where it may not upgrade it (a store in a folder
 /// it may not write to): the migrations after it add only what writing uses (20: the export
-/// digest an import compares). Raise it with a migration that reads need.
+/// digest an import compares; 21: a sync's sweep under way). Raise it with a migration that
+/// reads need.
 pub const READS_AS_IT_IS_FROM: i64 = 19;
 
 /// Migrations that only add a column, by number: (table, column). SQLite has no ADD COLUMN IF

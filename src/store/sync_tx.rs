@@ -2,12 +2,16 @@
 //! writes with its cards — the cursor, the CRM's notes, deletions and stage-move times — so
 //! that `crm::sync` lands its pages on a store file and on a team server alike.
 
+use std::collections::HashSet;
+
 use crate::domain::fx::FxSet;
 
 use super::cards::{BatchMeta, Import};
 use super::crm::SyncState;
+use super::fields::FieldNames;
 use super::import_tx::{ImportStore, ImportTx};
 use super::{Store, StoreError};
+use crate::domain::Card;
 use crate::domain::columns::SourceColumns;
 use crate::domain::deal_note::DealNote;
 
@@ -24,6 +28,12 @@ pub trait SyncStore: ImportStore {
 
     /// The CRM ids (and pipelines) of the source's cards not gone.
     fn crm_live_ids(&self, source: &str) -> Result<Vec<(String, Option<String>)>, StoreError>;
+
+    /// When the connection's full sweep under way began (`None`: none is).
+    fn crm_sweep(&self, connection: &str) -> Result<Option<String>, StoreError>;
+
+    /// The deals the connection's full sweep under way has listed so far.
+    fn crm_swept(&self, connection: &str) -> Result<HashSet<String>, StoreError>;
 
     /// Every source whose columns are known, with them (the rules' absent fields).
     fn source_columns(&self) -> Result<Vec<(String, SourceColumns)>, StoreError>;
@@ -47,6 +57,15 @@ pub trait SyncStore: ImportStore {
 pub trait SyncTx<'a>: ImportTx<'a> {
     /// Saves how far the sync got, with this group's cards.
     fn save_crm_state(&mut self, connection: &str, state: &SyncState) -> Result<(), StoreError>;
+
+    /// A full sweep begins at `started_at` (an earlier one stopped half-way is dropped).
+    fn begin_sweep(&mut self, connection: &str, started_at: &str) -> Result<(), StoreError>;
+
+    /// The deals these pages listed, for the sweep under way.
+    fn swept(&mut self, connection: &str, deals: &[&str]) -> Result<(), StoreError>;
+
+    /// The sweep under way is through: its mark and its deals go.
+    fn end_sweep(&mut self, connection: &str) -> Result<(), StoreError>;
 
     /// Marks the card the CRM deleted gone; whether it was there and not gone already.
     fn mark_deleted(&mut self, source: &str, external_id: &str) -> Result<bool, StoreError>;
@@ -86,6 +105,12 @@ pub trait SyncTx<'a>: ImportTx<'a> {
         stage: &str,
         at: &chrono::NaiveDateTime,
     ) -> Result<bool, StoreError>;
+
+    /// The custom fields' names by id (to read [`SyncTx::stored_card`]).
+    fn field_names(&mut self) -> Result<FieldNames, StoreError>;
+
+    /// The card `id` as the store holds it, before this group writes it.
+    fn stored_card(&mut self, id: i64, names: &FieldNames) -> Result<Option<Card>, StoreError>;
 }
 
 impl SyncStore for Store {
@@ -103,6 +128,14 @@ impl SyncStore for Store {
 
     fn crm_live_ids(&self, source: &str) -> Result<Vec<(String, Option<String>)>, StoreError> {
         Store::crm_live_ids(self, source)
+    }
+
+    fn crm_sweep(&self, connection: &str) -> Result<Option<String>, StoreError> {
+        Store::crm_sweep(self, connection)
+    }
+
+    fn crm_swept(&self, connection: &str) -> Result<HashSet<String>, StoreError> {
+        Store::crm_swept(self, connection)
     }
 
     fn source_columns(&self) -> Result<Vec<(String, SourceColumns)>, StoreError> {
@@ -128,6 +161,18 @@ impl SyncStore for Store {
 impl<'a> SyncTx<'a> for Import<'a> {
     fn save_crm_state(&mut self, connection: &str, state: &SyncState) -> Result<(), StoreError> {
         Import::save_crm_state(self, connection, state)
+    }
+
+    fn begin_sweep(&mut self, connection: &str, started_at: &str) -> Result<(), StoreError> {
+        Import::begin_sweep(self, connection, started_at)
+    }
+
+    fn swept(&mut self, connection: &str, deals: &[&str]) -> Result<(), StoreError> {
+        Import::swept(self, connection, deals)
+    }
+
+    fn end_sweep(&mut self, connection: &str) -> Result<(), StoreError> {
+        Import::end_sweep(self, connection)
     }
 
     fn mark_deleted(&mut self, source: &str, external_id: &str) -> Result<bool, StoreError> {
@@ -167,5 +212,13 @@ impl<'a> SyncTx<'a> for Import<'a> {
         at: &chrono::NaiveDateTime,
     ) -> Result<bool, StoreError> {
         Import::stage_entered_at(self, source, external_id, stage, at)
+    }
+
+    fn field_names(&mut self) -> Result<FieldNames, StoreError> {
+        Import::field_names(self)
+    }
+
+    fn stored_card(&mut self, id: i64, names: &FieldNames) -> Result<Option<Card>, StoreError> {
+        Import::stored_card(self, id, names)
     }
 }

@@ -512,7 +512,8 @@ impl Tally {
                 self.counts.updated += 1;
                 self.stage_renames += 1;
             }
-            Outcome::Unchanged => self.counts.unchanged += 1,
+            // Not a file's: a file import compares digests only.
+            Outcome::Unchanged | Outcome::FieldsAdded => self.counts.unchanged += 1,
             Outcome::Duplicate => self.warn(vec![Warning {
                 line,
                 column: String::new(),

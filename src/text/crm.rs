@@ -586,6 +586,15 @@ pub fn report(r: &SyncReport) -> String {
             moved = r.stage_changes
         ),
         crate::tr!("crm-report-unchanged", count = r.unchanged),
+    ];
+    for line in lines {
+        s.push_str(&format!("  {line}\n"));
+    }
+    if r.notes_updated > 0 {
+        let line = crate::tr!("crm-report-notes-changed", count = r.notes_updated);
+        s.push_str(&format!("  {line}\n"));
+    }
+    let lines = [
         crate::tr!("crm-report-gone", count = r.gone),
         crate::tr!(
             "crm-report-requests",
@@ -610,6 +619,10 @@ pub fn report(r: &SyncReport) -> String {
         let line = crate::tr!("crm-report-until", until = until.to_string(), since = since);
         s.push_str(&format!("  {line}\n"));
     }
+    if let Some(begun) = &r.full_sweep_begun_at {
+        let line = crate::tr!("crm-report-sweep-finished", at = begun.to_string());
+        s.push_str(&format!("  {line}\n"));
+    }
     if let Some(full) = &r.full_sweep_at {
         let line = crate::tr!("crm-report-full-sweep", at = full.to_string());
         s.push_str(&format!("  {line}\n"));
@@ -620,6 +633,12 @@ pub fn report(r: &SyncReport) -> String {
             stage = safe::line(&u.stage),
             cards = u.cards
         );
+        s.push_str(&format!("  {line}\n"));
+    }
+    for f in &r.absent_fields {
+        // okk's own fields by the word the card uses for them («Телефон», not `phone`).
+        let field = format!("«{}»", safe::line(&super::tui::field_label(f)));
+        let line = crate::tr!("crm-report-not-carried", field = field);
         s.push_str(&format!("  {line}\n"));
     }
     if r.warnings > 0 {
@@ -702,6 +721,7 @@ mod tests {
             inserted: 1_000_000,
             updated: 234_567,
             unchanged: 999_999,
+            notes_updated: 1_000,
             gone: 12_345,
             stage_changes: 100_000,
             unknown_stages: vec![UnknownStage {
@@ -716,8 +736,11 @@ mod tests {
             until: Some("2026-11-20T10:00:00Z".into()),
             full: true,
             full_sweep_at: Some("2026-11-20T10:00:05Z".into()),
+            full_sweep_begun_at: Some("2026-11-20T09:00:05Z".into()),
             dry_run: true,
+            absent_fields: vec!["phone".into(), "Интересующие параметры".into()],
             judged: true,
+            columns_changed: false,
         }
     }
 

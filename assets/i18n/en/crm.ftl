@@ -87,11 +87,14 @@ crm-report-address = { $kind }, { $url }
 crm-report-new = new: { $count }
 crm-report-changed = changed: { $count } (moved to another stage: { $moved })
 crm-report-unchanged = unchanged: { $count }
+crm-report-notes-changed = changed by their notes alone (their deals not read): { $count }
+crm-report-not-carried = required, no such field in the CRM (not flagged): { $field }
 crm-report-gone = gone from the CRM: { $count }
 crm-report-requests = requests: { $requests }, retries: { $retries }
 crm-report-dry-run = dry run: nothing written
 crm-report-since = since { $since }
 crm-report-until = changes up to { $until } read{ $since }
+crm-report-sweep-finished = finished the full sweep begun at { $at }
 crm-report-full-sweep = last full sweep: { $at }
 crm-report-unknown-stage = stage not in the funnel: { $stage } ({ $cards ->
     [one] { $cards } card

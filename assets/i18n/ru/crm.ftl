@@ -90,11 +90,14 @@ crm-report-address = { $kind }, { $url }
 crm-report-new = новых: { $count }
 crm-report-changed = изменено: { $count } (сменили этап: { $moved })
 crm-report-unchanged = без изменений: { $count }
+crm-report-notes-changed = изменились только примечания (сделки не читались): { $count }
+crm-report-not-carried = обязательного поля нет в CRM (не отмечается): { $field }
 crm-report-gone = нет в CRM: { $count }
 crm-report-requests = запросов: { $requests }, повторов: { $retries }
 crm-report-dry-run = пробный запуск: ничего не записано
 crm-report-since = с { $since }
 crm-report-until = прочитаны изменения по { $until }{ $since }
+crm-report-sweep-finished = завершён полный проход, начатый { $at }
 crm-report-full-sweep = последний полный проход: { $at }
 crm-report-unknown-stage = этапа нет в воронке: { $stage } ({ $cards ->
     [one] { $cards } карточка

@@ -551,7 +551,7 @@ impl<'a> ImportTx<'a> for PgImport<'a> {
         }
         self.shared += u64::from(!old.gone);
         // As the SQLite import's `upsert`.
-        let renamed = change == Change::StageRenamed && !old.gone;
+        let renamed = change.keeps_the_card() && !old.gone;
         let stage_changed = change == (Change::Content { moved: true });
         let out = &mut self.changed;
         out.int(Some(old.id));
@@ -570,11 +570,7 @@ impl<'a> ImportTx<'a> for PgImport<'a> {
             self.later.push(old.id);
         }
         self.send(false)?;
-        Ok(if renamed {
-            Outcome::StageRenamed
-        } else {
-            Outcome::Updated { stage_changed }
-        })
+        Ok(Outcome::of_update(change, renamed, stage_changed))
     }
 
     fn insert_judged(

@@ -486,6 +486,19 @@ ALTER TABLE drafts
     r#"
 ALTER TABLE cards ADD COLUMN IF NOT EXISTS export_digest bigint;
 "#,
+    // 9: a full sweep stopped half-way, finished by the next sync (SQLite's migration 21): when
+    // it began, and the deals it has listed so far.
+    r#"
+CREATE TABLE IF NOT EXISTS crm_sweep (
+    connection text PRIMARY KEY,
+    started_at text NOT NULL
+);
+CREATE TABLE IF NOT EXISTS crm_swept (
+    connection text NOT NULL,
+    deal       text NOT NULL,
+    PRIMARY KEY (connection, deal)
+);
+"#,
 ];
 
 pub fn latest() -> i64 {

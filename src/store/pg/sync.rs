@@ -4,10 +4,13 @@
 //! cards first flush what the import holds back, so they see the cards as the SQLite sync's
 //! statements do; the notes and the cursor are tables of their own, written at once.
 
+use std::collections::HashSet;
+
 use crate::domain::fx::FxSet;
 
 use super::PgStore;
 use super::import::PgImport;
+use crate::domain::Card;
 use crate::domain::FieldName;
 use crate::domain::columns::SourceColumns;
 use crate::domain::deal_note::DealNote;
@@ -15,7 +18,7 @@ use crate::domain::fx::FxMap;
 use crate::store::StoreError;
 use crate::store::cards::{BatchCounts, BatchMeta, CardRow, Change, Existing, Outcome, fmt_time};
 use crate::store::crm::{SyncState, newest};
-use crate::store::fields::FieldKeys;
+use crate::store::fields::{FieldKeys, FieldNames};
 use crate::store::import_tx::ImportTx;
 use crate::store::judged::{Judge, NewJudgement};
 use crate::store::sync_tx::{SyncStore, SyncTx};
@@ -89,6 +92,22 @@ impl SyncStore for PgStore {
             &[&source],
         )?;
         Ok(rows.iter().map(|r| (r.get(0), r.get(1))).collect())
+    }
+
+    fn crm_sweep(&self, connection: &str) -> Result<Option<String>, StoreError> {
+        let row = self.conn.borrow_mut().query_opt(
+            "SELECT started_at FROM crm_sweep WHERE connection = $1",
+            &[&connection],
+        )?;
+        Ok(row.map(|r| r.get(0)))
+    }
+
+    fn crm_swept(&self, connection: &str) -> Result<HashSet<String>, StoreError> {
+        let rows = self.conn.borrow_mut().query(
+            "SELECT deal FROM crm_swept WHERE connection = $1",
+            &[&connection],
+        )?;
+        Ok(rows.iter().map(|r| r.get(0)).collect())
     }
 
     fn source_columns(&self) -> Result<Vec<(String, SourceColumns)>, StoreError> {
@@ -217,6 +236,45 @@ impl<'a> ImportTx<'a> for PgSync<'a> {
 impl<'a> SyncTx<'a> for PgSync<'a> {
     fn save_crm_state(&mut self, connection: &str, state: &SyncState) -> Result<(), StoreError> {
         save_state(self.import.tx(), connection, state)
+    }
+
+    fn begin_sweep(&mut self, connection: &str, started_at: &str) -> Result<(), StoreError> {
+        let tx = self.import.tx();
+        tx.execute(
+            "DELETE FROM crm_swept WHERE connection = $1",
+            &[&connection],
+        )?;
+        tx.execute(
+            "INSERT INTO crm_sweep (connection, started_at) VALUES ($1, $2)
+             ON CONFLICT (connection) DO UPDATE SET started_at = excluded.started_at",
+            &[&connection, &started_at],
+        )?;
+        Ok(())
+    }
+
+    fn swept(&mut self, connection: &str, deals: &[&str]) -> Result<(), StoreError> {
+        if deals.is_empty() {
+            return Ok(());
+        }
+        self.import.tx().execute(
+            "INSERT INTO crm_swept (connection, deal) SELECT $1, unnest($2::text[])
+             ON CONFLICT DO NOTHING",
+            &[&connection, &deals],
+        )?;
+        Ok(())
+    }
+
+    fn end_sweep(&mut self, connection: &str) -> Result<(), StoreError> {
+        let tx = self.import.tx();
+        tx.execute(
+            "DELETE FROM crm_swept WHERE connection = $1",
+            &[&connection],
+        )?;
+        tx.execute(
+            "DELETE FROM crm_sweep WHERE connection = $1",
+            &[&connection],
+        )?;
+        Ok(())
     }
 
     fn mark_deleted(&mut self, source: &str, external_id: &str) -> Result<bool, StoreError> {
@@ -390,5 +448,14 @@ impl<'a> SyncTx<'a> for PgSync<'a> {
         }
         self.import.unjudge(id)?;
         Ok(true)
+    }
+
+    fn field_names(&mut self) -> Result<FieldNames, StoreError> {
+        super::written::field_names(self.import.tx())
+    }
+
+    fn stored_card(&mut self, id: i64, names: &FieldNames) -> Result<Option<Card>, StoreError> {
+        let raw = super::written::raw_cards(self.import.flushed()?, &[id])?;
+        Ok(raw.into_iter().next().map(|r| r.parse(names).0))
     }
 }
