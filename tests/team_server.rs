@@ -198,22 +198,22 @@ fn db_copy_moves_a_store_between_a_file_and_a_server_only() {
     assert!(!missing.exists(), "nothing is created by a refused copy");
 }
 
+/// What okk says, failing, to `okk --db DB stats`.
+fn refused_db(db: &str) -> String {
+    let out = Desk::new()
+        .okk_bare()
+        .args(["--db", db, "stats"])
+        .output()
+        .unwrap();
+    assert!(!out.status.success(), "{db}");
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
 /// libpq's keyword form is no file's name: said so, with the URL form to write, and the
 /// password it held never printed back.
 #[test]
 fn a_connection_string_in_keyword_form_is_refused_without_its_password() {
-    let desk = Desk::new();
-    let out = desk
-        .okk_bare()
-        .args([
-            "--db",
-            "host=127.0.0.1 port=54330 user=postgres password=S3cretPW dbname=t7",
-            "stats",
-        ])
-        .output()
-        .unwrap();
-    assert!(!out.status.success());
-    let err = String::from_utf8_lossy(&out.stderr);
+    let err = refused_db("host=127.0.0.1 port=54330 user=postgres password=S3cretPW dbname=t7");
     assert!(!err.contains("S3cretPW"), "{err}");
     assert!(
         err.contains("password=*** dbname=t7» is a PostgreSQL connection string")
@@ -226,18 +226,7 @@ fn a_connection_string_in_keyword_form_is_refused_without_its_password() {
 /// `PW@127.0.0.1`), the password still hidden.
 #[test]
 fn an_at_sign_in_a_url_password_is_said_so() {
-    let desk = Desk::new();
-    let out = desk
-        .okk_bare()
-        .args([
-            "--db",
-            "postgres://postgres:S3cret@PW@127.0.0.1:54330/t1",
-            "stats",
-        ])
-        .output()
-        .unwrap();
-    assert!(!out.status.success());
-    let err = String::from_utf8_lossy(&out.stderr);
+    let err = refused_db("postgres://postgres:S3cret@PW@127.0.0.1:54330/t1");
     assert!(!err.contains("S3cret"), "{err}");
     assert!(err.contains("must be written %40"), "{err}");
 }
