@@ -60,13 +60,33 @@ pub fn only_from_store() -> String {
 }
 
 pub fn wrote(path: &Path, stages: usize) -> String {
-    crate::tr!(
-        "init-wrote",
-        path = path.display().to_string(),
-        stages = stages
-    )
+    let shown = path.display().to_string();
+    // Pasted as shown, the suggested command works for a path with a space in it too.
+    let arg = super::shell::word(&shown).into_owned();
+    crate::tr!("init-wrote", path = shown, arg = arg, stages = stages)
 }
 
 pub fn exists(path: &Path) -> String {
     crate::tr!("init-exists", path = path.display().to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::text::lang::{Lang, with};
+
+    #[test]
+    fn the_check_it_suggests_works_pasted_for_a_path_with_a_space() {
+        with(Lang::En, || {
+            let said = super::wrote(std::path::Path::new("/tmp/my desk/funnel.toml"), 9);
+            assert!(
+                said.ends_with("`okk funnel check --funnel '/tmp/my desk/funnel.toml'`."),
+                "{said}"
+            );
+            let plain = super::wrote(std::path::Path::new("/tmp/desk/funnel.toml"), 9);
+            assert!(
+                plain.ends_with("--funnel /tmp/desk/funnel.toml`."),
+                "{plain}"
+            );
+        });
+    }
 }

@@ -18,5 +18,5 @@ init-idle-note = days without activity before a card is flagged
 init-funnel-name = Funnel from { $store }
 init-no-cards = { $store } has no cards to read stages from: import an export first
 init-only-from-store = `okk funnel init` makes a funnel from the store's cards: pass --from-store (or copy the built-in funnel with `okk funnel show`)
-init-wrote = Wrote { $path } with { $stages } stages; edit it, then `okk funnel check --funnel { $path }`.
+init-wrote = Wrote { $path } with { $stages } stages; edit it, then `okk funnel check --funnel { $arg }`.
 init-exists = { $path } exists; pass --force to replace it

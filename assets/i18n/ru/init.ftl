@@ -32,5 +32,5 @@ init-wrote = Записан { $path }: { $stages ->
     [one] { $stages } этап
     [few] { $stages } этапа
    *[other] { $stages } этапов
-}; отредактируйте его, затем `okk funnel check --funnel { $path }`.
+}; отредактируйте его, затем `okk funnel check --funnel { $arg }`.
 init-exists = { $path } уже существует; чтобы заменить, укажите --force
