@@ -10,7 +10,7 @@ use crate::cli::{StatsArgs, StatsTable};
 use crate::domain::Funnel;
 use crate::domain::analytics::{StatsFigures, Window};
 use crate::domain::auditors::AuditorFigures;
-use crate::domain::ports::{CalibrationStore, StatsStore};
+use crate::domain::ports::{CalibrationStore, FunnelHistory, StatsStore};
 use crate::export::analytics as sheets;
 use crate::export::table::Table;
 use crate::text::analytics as msg;
@@ -22,15 +22,6 @@ pub fn run(paths: &Paths, args: StatsArgs) -> Result<ExitCode> {
         let store = paths.open_server(url)?;
         let (funnel, _) = super::stored_funnel::load(paths, &store)?;
         let today = paths.server_today();
-        if let Some(version) = args.funnel_version {
-            return super::funnel_versions::before_after(
-                &store,
-                &funnel,
-                today.date(),
-                version,
-                args.json,
-            );
-        }
         return show(&store, &funnel, today, &args);
     }
     let (funnel, fingerprint) = paths.load_funnel_with_fingerprint()?;
@@ -38,25 +29,25 @@ pub fn run(paths: &Paths, args: StatsArgs) -> Result<ExitCode> {
     let today = paths.today(&store)?;
     super::audit::refresh(&mut store, &funnel, &fingerprint, today, false)?;
     super::audit::note_old_export(&store, today)?;
-    if let Some(version) = args.funnel_version {
-        return super::funnel_versions::before_after(
-            &store,
-            &funnel,
-            today.date(),
-            version,
-            args.json,
-        );
-    }
     show(&store, &funnel, today, &args)
 }
 
-/// The figures `args` ask for, printed.
-fn show<S: CalibrationStore + StatsStore>(
+/// The figures `args` ask for, printed (a funnel version's: its stages before and after).
+fn show<S: CalibrationStore + StatsStore + FunnelHistory>(
     store: &S,
     funnel: &Funnel,
     today: chrono::NaiveDateTime,
     args: &StatsArgs,
 ) -> Result<ExitCode> {
+    if let Some(version) = args.funnel_version {
+        return super::funnel_versions::before_after(
+            store,
+            funnel,
+            today.date(),
+            version,
+            args.json,
+        );
+    }
     // A CSV's columns and values for people speak the interface's language unless --headers
     // says otherwise (`en`: okk's machine names, for scripts).
     let headers = args

@@ -130,25 +130,11 @@ impl Store {
         auditor: &str,
         lease: Duration,
     ) -> Result<Reclaimed, StoreError> {
-        self.conn.execute_batch("BEGIN IMMEDIATE")?;
-        match self.reclaim_in(card, auditor, lease.as_secs_f64()) {
-            Ok(out) => {
-                self.conn.execute_batch("COMMIT")?;
-                Ok(out)
-            }
-            Err(e) => {
-                let _ = self.conn.execute_batch("ROLLBACK");
-                Err(e)
-            }
-        }
-    }
-
-    fn reclaim_in(&self, card: i64, auditor: &str, secs: f64) -> Result<Reclaimed, StoreError> {
-        let now: f64 = self
+        let tx = self
             .conn
-            .query_row(&format!("SELECT {NOW}"), [], |r| r.get(0))?;
-        let holder: Option<String> = self
-            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let now: f64 = tx.query_row(&format!("SELECT {NOW}"), [], |r| r.get(0))?;
+        let holder: Option<String> = tx
             .query_row(
                 "SELECT auditor FROM leases WHERE card_id = ?1 AND until > ?2 AND auditor <> ?3",
                 params![card, now, auditor],
@@ -158,12 +144,13 @@ impl Store {
         if let Some(other) = holder {
             return Ok(Reclaimed::HeldBy(other));
         }
-        self.conn.execute(
+        tx.execute(
             "INSERT INTO leases (card_id, auditor, until) VALUES (?1, ?2, ?3)
              ON CONFLICT (card_id) DO UPDATE SET auditor = excluded.auditor,
                  until = excluded.until",
-            params![card, auditor, now + secs],
+            params![card, auditor, now + lease.as_secs_f64()],
         )?;
+        tx.commit()?;
         Ok(Reclaimed::Held)
     }
 
