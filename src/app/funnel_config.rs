@@ -4,15 +4,12 @@ use std::process::ExitCode;
 
 use color_eyre::Result;
 
-use std::path::Path;
-
 use super::Paths;
 use crate::cli::FunnelCommand;
 use crate::domain::Funnel;
 use crate::domain::columns::AbsentFields;
 use crate::domain::funnel_diff::stranded;
 use crate::domain::ports::FunnelHistory;
-use crate::funnel_config::load_str;
 use crate::text::app as msg;
 
 pub fn run(paths: &Paths, command: FunnelCommand) -> Result<ExitCode> {
@@ -59,7 +56,7 @@ pub fn run(paths: &Paths, command: FunnelCommand) -> Result<ExitCode> {
                 // Cards this funnel would leave out: said before it is used, not after.
                 let earlier: Vec<Funnel> = versions
                     .iter()
-                    .filter_map(|v| load_str(&v.content, Path::new("recorded")).ok())
+                    .filter_map(super::funnel_versions::read_funnel)
                     .collect();
                 for s in stranded(&funnel, &in_use, &earlier) {
                     super::warn(msg::stranded(&s));

@@ -64,10 +64,7 @@ pub fn history(paths: &Paths, json: bool) -> Result<ExitCode> {
     // Each version compared with the one before by this okk, from the texts the store keeps:
     // a diff recorded by an older okk may not tell all it tells now (aliases). Where a text no
     // longer reads, the recorded diff stands.
-    let read = |v: &crate::domain::funnel_diff::FunnelVersion| {
-        crate::funnel_config::load_str(&v.content, Path::new("recorded")).ok()
-    };
-    let funnels: Vec<Option<Funnel>> = versions.iter().map(read).collect();
+    let funnels: Vec<Option<Funnel>> = versions.iter().map(read_funnel).collect();
     let rows: Vec<(crate::domain::funnel_diff::FunnelVersion, FunnelDiff)> = versions
         .into_iter()
         .enumerate()
@@ -247,7 +244,7 @@ fn stage_change(diff: &FunnelDiff, stage: &str) -> Option<StageChange> {
 }
 
 /// A recorded version's funnel, read from the text it was recorded with.
-fn read_funnel(v: &crate::domain::funnel_diff::FunnelVersion) -> Option<Funnel> {
+pub(super) fn read_funnel(v: &crate::domain::funnel_diff::FunnelVersion) -> Option<Funnel> {
     let name = format!("funnel version {}", v.version);
     crate::funnel_config::load_str(&v.content, Path::new(&name)).ok()
 }

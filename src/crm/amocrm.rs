@@ -444,7 +444,6 @@ impl Reader for AmoReader {
     }
 }
 
-/// `_embedded.{key}` of a HAL answer; nothing for a 204.
 /// The names of the pipelines in an answer of `/api/v4/leads/pipelines`.
 pub fn pipeline_names(body: Option<&Value>) -> Vec<String> {
     embedded(body, "pipelines")
@@ -453,6 +452,7 @@ pub fn pipeline_names(body: Option<&Value>) -> Vec<String> {
         .collect()
 }
 
+/// `_embedded.{key}` of a HAL answer; nothing for a 204.
 fn embedded<'a>(body: Option<&'a Value>, key: &str) -> &'a [Value] {
     body.and_then(|b| b.get("_embedded"))
         .and_then(|e| e.get(key))

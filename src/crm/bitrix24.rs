@@ -554,7 +554,6 @@ impl Reader for BitrixReader {
     }
 }
 
-/// The array at `pointer` in an answer; nothing when it has none (or for a 204).
 /// The deal pipelines (categories) in an answer of `crm.category.list`, by id; the default one
 /// (id 0) is there even when the portal leaves it out.
 pub fn categories(body: Option<&Value>) -> Vec<(i64, String)> {
@@ -570,6 +569,7 @@ pub fn categories(body: Option<&Value>) -> Vec<(i64, String)> {
     out
 }
 
+/// The array at `pointer` in an answer; nothing when it has none (or for a 204).
 fn array_at<'a>(body: Option<&'a Value>, pointer: &str) -> &'a [Value] {
     body.and_then(|b| b.pointer(pointer))
         .and_then(Value::as_array)

@@ -867,7 +867,8 @@ impl<'a> Lander<'a> {
         } else {
             Vec::new()
         };
-        let hash = self.seed.finish(&self.digest) ^ notes_digest(&notes);
+        let notes_hash = notes_digest(&notes);
+        let hash = self.seed.finish(&self.digest) ^ notes_hash;
         self.note_stage(cells[self.stage_col].trim());
         let line: u64 = id.parse().unwrap_or(0);
         let fresh = self.fresh == Some(true);
@@ -879,7 +880,6 @@ impl<'a> Lander<'a> {
                     .mapper
                     .card(line, cells.iter().copied(), warnings)
                     .map_err(|e| Failure::body(&msg::deal(id), &e.message))?;
-                let notes_hash = notes_digest(&notes);
                 card.notes.extend(notes);
                 let row = CardRow::new(card, hash, keys);
                 // A stage the CRM only renamed: the digest with its old name is the stored one.

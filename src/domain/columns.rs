@@ -45,10 +45,18 @@ impl SourceColumns {
         out
     }
 
-    /// Whether some import or sync of the source carried okk's field `f` (by name, as the
-    /// mapper fed it: a status word is not the closed flag here).
+    /// Whether some import or sync of the source had a column that fills okk's field `f`.
     pub fn carries(&self, f: SystemField) -> bool {
-        self.has_okk(f)
+        match f {
+            // A status word is read into closed and won, and either column into status.
+            SystemField::Closed | SystemField::Won => {
+                self.has_okk(f) || self.has_okk(SystemField::Status)
+            }
+            SystemField::Status => [SystemField::Status, SystemField::Closed, SystemField::Won]
+                .into_iter()
+                .any(|f| self.has_okk(f)),
+            f => self.has_okk(f),
+        }
     }
 
     /// Whether some import or sync of the source carried the custom column `header`.
@@ -59,16 +67,7 @@ impl SourceColumns {
     /// Whether some import of the source had a column that fills `field`.
     pub fn exports(&self, field: &FieldRef, funnel: &Funnel) -> bool {
         match field {
-            // A status word is read into closed and won, and either column into status.
-            FieldRef::System(f @ (SystemField::Closed | SystemField::Won)) => {
-                self.has_okk(*f) || self.has_okk(SystemField::Status)
-            }
-            FieldRef::System(SystemField::Status) => {
-                [SystemField::Status, SystemField::Closed, SystemField::Won]
-                    .into_iter()
-                    .any(|f| self.has_okk(f))
-            }
-            FieldRef::System(f) => self.has_okk(*f),
+            FieldRef::System(f) => self.carries(*f),
             FieldRef::Custom(name) => funnel
                 .custom_keys(name)
                 .iter()

@@ -148,8 +148,14 @@ impl ReviewDraft {
 /// The one owner a stored review suggests (`corrections` as the store keeps them, JSON): see
 /// [`ReviewDraft::from_stored`].
 pub fn suggested_owner(suggested_owner: Option<String>, corrections: &str) -> Option<String> {
-    ReviewDraft::from_stored(String::new(), "{}", None, suggested_owner, corrections)
-        .suggested_owner
+    if suggested_owner.is_some() {
+        return suggested_owner;
+    }
+    ReviewDraft {
+        corrections: serde_json::from_str(corrections).unwrap_or_default(),
+        ..ReviewDraft::default()
+    }
+    .take_owner_correction()
 }
 
 /// Whether a correction's field is the card's owner (okk's `owner`, in any case or spacing).

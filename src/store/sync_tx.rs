@@ -12,7 +12,6 @@ use super::fields::FieldNames;
 use super::import_tx::{ImportStore, ImportTx};
 use super::{Store, StoreError};
 use crate::domain::Card;
-use crate::domain::columns::SourceColumns;
 use crate::domain::deal_note::DealNote;
 
 /// A store a live sync lands its pages in.
@@ -34,9 +33,6 @@ pub trait SyncStore: ImportStore {
 
     /// The deals the connection's full sweep under way has listed so far.
     fn crm_swept(&self, connection: &str) -> Result<HashSet<String>, StoreError>;
-
-    /// Every source whose columns are known, with them (the rules' absent fields).
-    fn source_columns(&self) -> Result<Vec<(String, SourceColumns)>, StoreError>;
 
     /// Fills the summaries the pages' commits left out of date (a server keeps none).
     fn fill_summaries(&mut self) -> Result<(), StoreError>;
@@ -136,10 +132,6 @@ impl SyncStore for Store {
 
     fn crm_swept(&self, connection: &str) -> Result<HashSet<String>, StoreError> {
         Store::crm_swept(self, connection)
-    }
-
-    fn source_columns(&self) -> Result<Vec<(String, SourceColumns)>, StoreError> {
-        Store::source_columns(self)
     }
 
     fn fill_summaries(&mut self) -> Result<(), StoreError> {

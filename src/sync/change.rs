@@ -45,13 +45,7 @@ pub fn only_fields_added(old: &Card, new: &Card, before: &SourceColumns) -> bool
         return false;
     }
     // A field `old` had no value in, which the source never carried before.
-    let added = |f: F, old_empty: bool| {
-        let carried = match f {
-            F::Closed | F::Won => before.carries(f) || before.carries(F::Status),
-            _ => before.carries(f),
-        };
-        old_empty && !carried
-    };
+    let added = |f: F, old_empty: bool| old_empty && !before.carries(f);
     let same = |f: F, equal: bool, old_empty: bool| equal || added(f, old_empty);
     let systems = [
         same(
@@ -115,20 +109,23 @@ pub fn only_fields_added(old: &Card, new: &Card, before: &SourceColumns) -> bool
     }
     // Custom fields (and values that did not parse) by name, in any order: the new card's,
     // less those the source never carried and `old` has none of, are `old`'s.
-    let has = |name: &str| old.fields.iter().any(|(k, _)| fold(k) == fold(name));
-    let kept = |name: &str| before.carries_custom(name) || has(name);
     let mut was: Vec<(String, &str)> = old
         .fields
         .iter()
         .map(|(k, v)| (fold(k), v.as_str()))
         .collect();
+    was.sort_unstable();
+    let has = |name: &str| {
+        let name = fold(name);
+        was.binary_search_by(|(k, _)| k.as_str().cmp(&name)).is_ok()
+    };
+    let kept = |name: &str| before.carries_custom(name) || has(name);
     let mut now: Vec<(String, &str)> = new
         .fields
         .iter()
         .filter(|(k, _)| kept(k))
         .map(|(k, v)| (fold(k), v.as_str()))
         .collect();
-    was.sort_unstable();
     now.sort_unstable();
     let mut bad_was: Vec<&(String, String)> = old.invalid.iter().collect();
     let mut bad_now: Vec<&(String, String)> = new.invalid.iter().filter(|(k, _)| kept(k)).collect();

@@ -281,7 +281,6 @@ pub fn copied(rows: &[(&str, u64)], to: &Path) -> String {
     out
 }
 
-/// A command that reads the store, and there is none at `path` yet.
 /// `--db` in libpq's keyword form (its password already hidden).
 pub fn conninfo_not_url(conninfo: &str) -> String {
     crate::tr!(
@@ -295,6 +294,7 @@ pub fn url_password_at(shown: &str) -> String {
     crate::tr!("app-url-password-at", url = super::safe::line(shown))
 }
 
+/// A command that reads the store, and there is none at `path` yet.
 pub fn no_store_yet(path: &Path) -> String {
     crate::tr!("app-no-store-yet", path = path.display().to_string())
 }

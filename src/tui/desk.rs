@@ -470,7 +470,7 @@ impl Desk {
         review_id: &str,
         card: &crate::domain::calibration::CardKey,
     ) -> DeskResult<Standing> {
-        let store = self.store.borrow_mut();
+        let store = self.store.borrow();
         Ok(Standing {
             decision: store.latest_decision(review_id)?,
             settled: store.settled(&card.0, &card.1)?,

@@ -49,6 +49,9 @@ pub struct Finding<'a> {
     /// The card's verdict when the lead settled the card (`domain::settled`), by a decision on
     /// this review or another: it is every review's of the card.
     pub settled: Option<Verdict>,
+    /// This review is the one the lead's settling decision stands on: the card's sample takes
+    /// its score, answers and day, with the settled verdict.
+    pub settles: bool,
     pub score: Option<f64>,
     pub answers: &'a Answers,
     /// When the review was made, 'YYYY-MM-DD HH:MM:SS': the latest review of a card is its
@@ -108,6 +111,7 @@ mod tests {
             verdict: Verdict::Ok,
             lead,
             settled: None,
+            settles: false,
             score: None,
             answers: &NONE,
             day: NaiveDate::from_ymd_opt(2026, 11, 2).unwrap(),

@@ -174,6 +174,7 @@ mod tests {
             verdict,
             lead: None,
             settled: None,
+            settles: false,
             score: None,
             answers: &NONE,
             at: Box::leak(format!("{} 10:00:00", day(d)).into_boxed_str()),

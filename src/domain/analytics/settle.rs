@@ -122,10 +122,15 @@ impl CardReviews {
         let Some(verdict) = review.landed() else {
             return;
         };
-        let approved = matches!(
-            review.lead,
-            Some((DecisionKind::Accept | DecisionKind::Override, _))
-        );
+        // The lead's word on the card, where the stores say which review it stands on (the
+        // latest decision: not always on the review made latest); else the review's own.
+        let approved = match review.settled {
+            Some(_) => review.settles,
+            None => matches!(
+                review.lead,
+                Some((DecisionKind::Accept | DecisionKind::Override, _))
+            ),
+        };
         let slot = if approved {
             &mut self.approved
         } else {
@@ -234,6 +239,7 @@ mod tests {
             verdict,
             lead,
             settled: None,
+            settles: false,
             score: None,
             answers: &NONE,
             at,
@@ -255,6 +261,51 @@ mod tests {
 
     const T1: &str = "2026-11-02 10:00:00";
     const T2: &str = "2026-11-02 11:00:00";
+
+    /// The lead overrode anna's later review, then accepted boris's earlier one: the latest
+    /// decision settles the card (the stores say which review it stands on), and the card's
+    /// sample is that review's, score and all, not the review made latest.
+    #[test]
+    fn the_sample_is_the_review_the_settling_decision_stands_on() {
+        let settled = |mut r: Finding<'static>, settles: bool| {
+            r.settled = Some(Verdict::Stale);
+            r.settles = settles;
+            r
+        };
+        let boris = Finding {
+            score: Some(0.25),
+            ..settled(
+                review(
+                    "b",
+                    "boris",
+                    T1,
+                    Verdict::Stale,
+                    Some((DecisionKind::Accept, None)),
+                ),
+                true,
+            )
+        };
+        let anna = Finding {
+            score: Some(1.0),
+            ..settled(
+                review(
+                    "a",
+                    "anna",
+                    T2,
+                    Verdict::Ok,
+                    Some((DecisionKind::Override, Some(Verdict::Dead))),
+                ),
+                false,
+            )
+        };
+        let mut c = CardReviews::default();
+        c.add(&anna, Answered::default);
+        c.add(&boris, Answered::default);
+        let Settled::Judged(p) = c.settled() else {
+            panic!("settled by the lead");
+        };
+        assert_eq!((p.verdict, p.score), (Verdict::Stale, Some(0.25)));
+    }
 
     #[test]
     fn two_auditors_who_agree_make_one_sample_of_their_verdict() {

@@ -203,6 +203,7 @@ impl Store {
     ) -> Result<(), StoreError> {
         let decisions = self.standing_decisions()?;
         let settled = self.settled_cards()?;
+        let any_settled = !settled.is_empty();
         let (since, before) = bounds(window);
         let mut stmt = self.conn.prepare(
             "SELECT id, card_id, stage, verdict, score, checklist, created_at,
@@ -230,6 +231,10 @@ impl Store {
                 let answers = serde_json::from_str(json).unwrap_or_default();
                 checklists.insert(json.to_string(), answers);
             }
+            let settling = match any_settled {
+                true => settled.get(required(r, 7)?, required(r, 8)?),
+                false => None,
+            };
             f(&Finding {
                 id,
                 card: r.get(1)?,
@@ -240,12 +245,8 @@ impl Store {
                     .and_then(Verdict::from_name)
                     .unwrap_or(Verdict::Unclear),
                 lead: decisions.get(id).copied(),
-                settled: match settled.is_empty() {
-                    true => None,
-                    false => settled
-                        .get(required(r, 7)?, required(r, 8)?)
-                        .map(|s| s.verdict()),
-                },
+                settled: settling.map(|s| s.verdict()),
+                settles: settling.is_some_and(|s| s.review_id == id),
                 score: r.get(4)?,
                 answers: checklists.get(json).unwrap_or(&empty),
                 at,

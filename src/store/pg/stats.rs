@@ -99,6 +99,7 @@ pub(super) fn for_each_finding(
             );
         }
         let verdict: &str = r.get(3);
+        let settling = settled.get(r.get(7), r.get(8));
         f(&Finding {
             id,
             card: r.get(1),
@@ -107,7 +108,8 @@ pub(super) fn for_each_finding(
             stage: r.get(2),
             verdict: Verdict::from_name(verdict).unwrap_or(Verdict::Unclear),
             lead: decisions.get(id).copied(),
-            settled: settled.get(r.get(7), r.get(8)).map(|s| s.verdict()),
+            settled: settling.map(|s| s.verdict()),
+            settles: settling.is_some_and(|s| s.review_id == id),
             score: r.get(4),
             answers: checklists.get(json).unwrap_or(&empty),
             at,

@@ -110,26 +110,6 @@ impl SyncStore for PgStore {
         Ok(rows.iter().map(|r| r.get(0)).collect())
     }
 
-    fn source_columns(&self) -> Result<Vec<(String, SourceColumns)>, StoreError> {
-        let rows = self.conn.borrow_mut().query(
-            "SELECT source, kind, name FROM source_columns ORDER BY source, kind, name",
-            &[],
-        )?;
-        let mut out: Vec<(String, Vec<String>, Vec<String>)> = Vec::new();
-        for r in &rows {
-            let (source, kind, name): (String, &str, String) = (r.get(0), r.get(1), r.get(2));
-            if out.last().is_none_or(|(s, _, _)| *s != source) {
-                out.push((source, Vec::new(), Vec::new()));
-            }
-            let (_, okk, custom) = out.last_mut().expect("pushed above");
-            if kind == "okk" { okk } else { custom }.push(name);
-        }
-        Ok(out
-            .into_iter()
-            .map(|(s, okk, custom)| (s, SourceColumns::new(okk, custom)))
-            .collect())
-    }
-
     /// The server keeps no summaries: its reads count from the cards.
     fn fill_summaries(&mut self) -> Result<(), StoreError> {
         Ok(())
@@ -455,7 +435,9 @@ impl<'a> SyncTx<'a> for PgSync<'a> {
     }
 
     fn stored_card(&mut self, id: i64, names: &FieldNames) -> Result<Option<Card>, StoreError> {
-        let raw = super::written::raw_cards(self.import.flushed()?, &[id])?;
+        // The card as stored before this group (one the group wrote already is a duplicate
+        // whatever it compares to): the rows held back need not go first.
+        let raw = super::written::raw_cards(self.import.tx(), &[id])?;
         Ok(raw.into_iter().next().map(|r| r.parse(names).0))
     }
 }

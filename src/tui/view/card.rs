@@ -140,19 +140,23 @@ fn head_lines(
     if let Some(url) = shared.crm_links.url(&card.source, &card.external_id) {
         // An address cut by the wrap is copied with a line break in it: where it does not fit
         // beside its label, it gets a line of its own.
+        let url = crate::text::safe::line(&url).into_owned();
         let head = label(msg::CRM, theme);
         let width = usize::from(width);
         if head.width() + super::width(&url) <= width {
             lines.push(Line::from(vec![head, Span::styled(url, theme.dim)]));
         } else {
-            // A browser's address bar takes it without `https://`; past that it is clipped,
-            // marked, and `l` shows it whole.
+            // A browser's address bar takes it without `https://`; past that it is cut to
+            // the pane, marked, and `l` shows it whole.
             let bare = url.split_once("://").map_or(url.as_str(), |(_, rest)| rest);
-            let shown = if super::width(&url) <= width {
-                url.clone()
-            } else {
-                clip(bare, width)
-            };
+            let shown = super::fit(
+                if super::width(&url) <= width {
+                    &url
+                } else {
+                    bare
+                },
+                width,
+            );
             lines.push(Line::from(head));
             lines.push(Line::from(Span::styled(shown, theme.dim)));
         }
