@@ -639,6 +639,25 @@ fn run_property(cases: u32) {
     }
 }
 
+/// Cases the property found, replayed every run whatever proptest's seed.
+#[test]
+fn the_property_s_findings_stay_fixed() {
+    let desk = desk_with_cards();
+    let mut before = desk.digest();
+    let ods = std::fs::read(repo().join("tests/fixtures/import/hostile/deals.ods")).unwrap();
+    // A repeat count named twice on one cell: the guard read one, calamine the other (abort).
+    let mut bytes = ods.clone();
+    for d in ["A1:XFD1048576", "0"] {
+        bytes = mutate(&bytes, true, &Mutation::Dimension(d.to_string()));
+    }
+    let path = desk.dir.path().join("found.xlsx");
+    std::fs::write(&path, &bytes).unwrap();
+    import_survives(&desk, &mut before, &path, &[]);
+    let out = import_capped(&desk, &[&path_arg(&path)]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("duplicated attribute"), "{err}");
+}
+
 #[test]
 fn mutated_exports_never_crash_never_blow_up_and_never_half_land() {
     run_property(32);

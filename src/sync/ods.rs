@@ -4,6 +4,7 @@
 use std::io::{BufReader, Read, Seek};
 
 use quick_xml::Reader;
+use quick_xml::events::attributes::Attribute;
 use quick_xml::events::{BytesStart, Event};
 
 use super::limits::{Limit, Limits};
@@ -31,23 +32,31 @@ impl Extent {
     }
 }
 
-fn repeats(e: &BytesStart<'_>, name: &str) -> u64 {
+/// An element's attributes, refused when malformed: a repeat count named twice is read one
+/// way here and another by calamine, so the measured grid would not be the one it builds.
+fn attributes<'a>(e: &'a BytesStart<'_>) -> Result<Vec<Attribute<'a>>, String> {
     e.attributes()
-        .flatten()
+        .collect::<Result<_, _>>()
+        .map_err(|err| msg::broken_workbook(&err.to_string()))
+}
+
+fn repeats(attrs: &[Attribute<'_>], name: &str) -> u64 {
+    attrs
+        .iter()
         .find(|a| a.key.as_ref() == name)
         .and_then(|a| a.value.trim().parse().ok())
         .unwrap_or(1)
 }
 
-fn has_attr(e: &BytesStart<'_>, name: &str) -> bool {
-    e.attributes().flatten().any(|a| a.key.as_ref() == name)
+fn has_attr(attrs: &[Attribute<'_>], name: &str) -> bool {
+    attrs.iter().any(|a| a.key.as_ref() == name)
 }
 
-fn table_name(e: &BytesStart<'_>) -> String {
-    e.attributes()
-        .flatten()
+fn table_name(attrs: &[Attribute<'_>]) -> String {
+    attrs
+        .iter()
         .find(|a| a.key.as_ref() == "table:name")
-        .map(|a| a.value.into_owned())
+        .map(|a| a.value.to_string())
         .unwrap_or_default()
 }
 
@@ -68,7 +77,7 @@ pub fn measure<R: Read>(content: R, want: Option<&str>) -> Result<Extent, String
             .map_err(|e| msg::broken_workbook(&e.to_string()))?;
         match event {
             Event::Start(e) | Event::Empty(e) if e.name().as_ref() == "table:table" => {
-                let name = table_name(&e);
+                let name = table_name(&attributes(&e)?);
                 in_target =
                     !seen_target && want.is_none_or(|w| name.trim().eq_ignore_ascii_case(w.trim()));
                 seen_target |= in_target;
@@ -77,8 +86,8 @@ pub fn measure<R: Read>(content: R, want: Option<&str>) -> Result<Extent, String
             Event::Start(ref e) | Event::Empty(ref e)
                 if in_target && e.name().as_ref() == "table:table-row" =>
             {
-                row_repeats =
-                    repeats(e, "table:number-rows-repeated").min(MAX_ROWS - row_pos.min(MAX_ROWS));
+                row_repeats = repeats(&attributes(e)?, "table:number-rows-repeated")
+                    .min(MAX_ROWS - row_pos.min(MAX_ROWS));
                 col = 0;
                 last_value = 0;
                 if matches!(event, Event::Empty(_)) {
@@ -103,10 +112,11 @@ pub fn measure<R: Read>(content: R, want: Option<&str>) -> Result<Extent, String
                         "table:table-cell" | "table:covered-table-cell"
                     ) =>
             {
-                let n = repeats(e, "table:number-columns-repeated");
+                let attrs = attributes(e)?;
+                let n = repeats(&attrs, "table:number-columns-repeated");
                 col = col.saturating_add(n).min(MAX_COLUMNS);
                 // A cell with a type, or any content, may hold a value.
-                if has_attr(e, "office:value-type") || matches!(event, Event::Start(_)) {
+                if has_attr(&attrs, "office:value-type") || matches!(event, Event::Start(_)) {
                     last_value = col;
                 }
                 if matches!(event, Event::Start(_)) {
@@ -184,5 +194,19 @@ mod tests {
                 read: 1
             }
         );
+    }
+
+    #[test]
+    fn a_repeat_count_named_twice_is_refused_not_read_one_way() {
+        // Found by the hostile-import property: this guard read "0", calamine the 11 million.
+        let rows = "<table:table-row><table:table-cell table:number-columns-repeated=\"0\" \
+            table:number-columns-repeated=\"11048576\" office:value-type=\"string\">\
+            <text:p>x</text:p></table:table-cell></table:table-row>";
+        let err = measure(content(rows).as_bytes(), None).unwrap_err();
+        assert!(err.contains("duplicated attribute"), "{err}");
+        let rows = "<table:table-row table:number-rows-repeated=\"1\" \
+            table:number-rows-repeated=\"1000000\"><table:table-cell \
+            office:value-type=\"string\"><text:p>x</text:p></table:table-cell></table:table-row>";
+        assert!(measure(content(rows).as_bytes(), None).is_err());
     }
 }
