@@ -1421,10 +1421,17 @@ fn bitrix24_sync_killed_mid_way_resumes_by_id_with_no_card_lost_or_doubled() {
 
     let landed = desk.desk.rows(Table::Cards).len() as i64;
     assert!(landed > 0 && landed < 1000, "{landed} cards after the kill");
-    crm.with(|s| s.faults.note_page_delay = Duration::ZERO);
+    crm.with(|s| {
+        s.faults.note_page_delay = Duration::ZERO;
+        // Between the kill and the resume, a deal landed and one not yet read change.
+        s.rename(30_000_001, "Изменена после остановки");
+        s.pass(120);
+        s.rename(30_000_999, "Изменена позже");
+    });
     let before = crm.with(|s| s.deal_pages);
     let report = desk.sync(&[]);
     assert_eq!(report["inserted"].as_u64().unwrap() as i64, 1000 - landed);
+    assert_eq!(desk.desk.card("30000999")["title"], "Изменена позже");
     // Read from the last id landed: the pages not landed, and the empty one that ends it.
     let read = crm.with(|s| s.deal_pages) - before;
     assert!(
@@ -1434,6 +1441,52 @@ fn bitrix24_sync_killed_mid_way_resumes_by_id_with_no_card_lost_or_doubled() {
     );
     assert_eq!(distinct_ids(&desk.desk), 1000);
     assert_eq!(desk.desk.rows(Table::Cards).len() as i64, 1000);
+    // The resumed run went on by id; the next one reads what changed behind it.
+    let next = desk.sync(&[]);
+    assert_eq!(next["updated"], 1, "{next}");
+    assert_eq!(
+        desk.desk.card("30000001")["title"],
+        "Изменена после остановки"
+    );
+}
+
+#[test]
+fn bitrix24_a_deal_changed_behind_the_run_s_id_paging_is_read_by_the_next_sync() {
+    // Deals are paged by id: one whose id the run has passed and that changes while the run
+    // goes on is not read again, and a deal of a higher id changed after it must not carry
+    // the cursor past it.
+    let mut state = State::with_deals(5000);
+    state.faults.note_page_delay = Duration::from_millis(20);
+    let crm = FakeCrm::start(state, 0);
+    let desk = Synced::bitrix(&crm);
+    let mut child = spawn_sync(&desk, &[]);
+    while crm.with(|s| s.comment_batches) < 3 {
+        assert!(child.try_wait().unwrap().is_none(), "the sync ended early");
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    crm.with(|s| {
+        s.rename(30_000_002, "Переименована во время синхронизации");
+        // A long run: minutes, more than the overlap the cursor keeps, pass between changes.
+        s.pass(120);
+        s.rename(30_004_000, "Тоже переименована");
+    });
+    assert!(child.wait_with_output().unwrap().status.success());
+    // The run read the higher deal after its change, not the lower one.
+    assert_eq!(desk.desk.card("30004000")["title"], "Тоже переименована");
+    assert_eq!(desk.desk.card("30000002")["title"], "Сделка #30000002");
+
+    let report = desk.sync(&[]);
+    assert_eq!(
+        desk.desk.card("30000002")["title"],
+        "Переименована во время синхронизации"
+    );
+    assert_eq!(report["updated"], 1, "{report}");
+    // The run's start less a second: no more than the two deals read again.
+    assert!(report["rows"].as_u64().unwrap() <= 2, "{report}");
+    // And the cursor then moves on: a third run reads at most the overlap's seconds again.
+    let third = desk.sync(&[]);
+    assert_eq!(third["updated"], 0, "{third}");
+    assert!(third["rows"].as_u64().unwrap() <= 2, "{third}");
 }
 
 // ---- the no_task rule -------------------------------------------------------------------------

@@ -48,6 +48,24 @@ struct Position {
     after_id: i64,
     /// The newest DATE_MODIFY seen so far.
     newest: Option<i64>,
+    /// The portal's clock when the run began (its first answer's `time.start`), less a second.
+    /// Deals are paged by id, so one whose id was passed and that changes while the run goes
+    /// on (or between a kill and the resume) is not read again; the cursor must not move past
+    /// the run's start or the next sync would not read it either. A run resumed keeps the
+    /// start of the run it resumes. `None`: the portal stated no time (no cap).
+    #[serde(default)]
+    started: Option<i64>,
+}
+
+impl Position {
+    /// What the cursor becomes when the run ends: the newest change read, but no later than
+    /// the run's start.
+    fn cursor(&self) -> Option<i64> {
+        match (self.newest, self.started) {
+            (Some(newest), Some(started)) => Some(newest.min(started)),
+            (newest, _) => newest,
+        }
+    }
 }
 
 pub struct BitrixReader {
@@ -94,10 +112,16 @@ impl BitrixReader {
         let at = resume
             .and_then(|r| serde_json::from_str::<Position>(r).ok())
             .filter(|_| !full)
+            // A run killed by an okk that kept no start: its cursor stays where it began.
+            .map(|p| Position {
+                started: p.started.or(p.from),
+                ..p
+            })
             .unwrap_or(Position {
                 from: cursor,
                 after_id: 0,
                 newest: cursor,
+                started: None,
             });
         let mut r = BitrixReader {
             stages: HashMap::new(),
@@ -132,6 +156,9 @@ impl BitrixReader {
         let body = client
             .post(what, &json!({"entityTypeId": 2}))
             .map_err(|e| Failure::at(what, e))?;
+        if self.at.started.is_none() {
+            self.at.started = started(body.as_ref());
+        }
         let categories = categories(body.as_ref());
         let known: Vec<String> = categories.iter().map(|(_, n)| n.clone()).collect();
         self.categories = categories.into_iter().collect();
@@ -401,7 +428,7 @@ impl BitrixReader {
     /// activities again).
     fn end(&mut self, page: &mut Page) {
         if self.touched.is_empty() {
-            page.cursor = self.at.newest;
+            page.cursor = self.at.cursor();
             page.resume = None;
         } else {
             page.resume = serde_json::to_string(&self.at).ok();
@@ -576,6 +603,13 @@ fn array_at<'a>(body: Option<&'a Value>, pointer: &str) -> &'a [Value] {
         .map_or(&[], Vec::as_slice)
 }
 
+/// The portal's clock at an answer (`time.start`, Unix seconds with a fraction), less a
+/// second: `>DATE_MODIFY` is strict and a deal may change within the second the run began.
+fn started(body: Option<&Value>) -> Option<i64> {
+    let start = body?.pointer("/time/start")?.as_f64()?;
+    start.is_finite().then(|| start.floor() as i64 - 1)
+}
+
 /// Bitrix24's ISO 8601 with offset → Unix seconds.
 fn unix(s: &str) -> Option<i64> {
     chrono::DateTime::parse_from_rfc3339(s.trim())
@@ -594,5 +628,43 @@ fn local(s: String) -> String {
     match chrono::DateTime::parse_from_rfc3339(s.trim()) {
         Ok(d) => fmt_naive(d.naive_local()),
         Err(_) => s,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_cursor_never_passes_the_runs_start() {
+        let at = |newest, started| Position {
+            from: Some(100),
+            after_id: 7,
+            newest,
+            started,
+        };
+        assert_eq!(at(Some(500), Some(300)).cursor(), Some(300));
+        assert_eq!(at(Some(200), Some(300)).cursor(), Some(200));
+        assert_eq!(at(Some(200), None).cursor(), Some(200));
+        assert_eq!(at(None, Some(300)).cursor(), None);
+    }
+
+    #[test]
+    fn the_runs_start_is_the_portals_clock_less_a_second() {
+        assert_eq!(
+            started(Some(&json!({"time": {"start": 1725292115.02}}))),
+            Some(1725292114)
+        );
+        assert_eq!(started(Some(&json!({"time": {}}))), None);
+        assert_eq!(started(Some(&json!({"time": {"start": "soon"}}))), None);
+        assert_eq!(started(None), None);
+    }
+
+    #[test]
+    fn a_position_saved_before_the_start_was_kept_still_resumes() {
+        let p: Position =
+            serde_json::from_str(r#"{"from":100,"after_id":7,"newest":150}"#).unwrap();
+        assert_eq!(p.started, None);
+        assert_eq!(p.after_id, 7);
     }
 }

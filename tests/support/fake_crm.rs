@@ -284,6 +284,11 @@ impl State {
         });
     }
 
+    /// Time passes in the CRM with nothing changed.
+    pub fn pass(&mut self, seconds: i64) {
+        self.clock += seconds;
+    }
+
     fn tick(&mut self) -> i64 {
         self.clock += 7;
         self.clock
@@ -931,8 +936,11 @@ mod bitrix {
         reply(req, 200, out)
     }
 
-    fn time() -> Value {
-        json!({"start": 1725292115.02, "finish": 1725292115.9, "duration": 0.88,
+    /// The portal's clock as its answers state it: the fake's own time, which every change
+    /// moves on (so that a deal changed while a sync runs is newer than the run's start).
+    fn time(clock: i64) -> Value {
+        let start = clock as f64 + 0.02;
+        json!({"start": start, "finish": start + 0.88, "duration": 0.88,
                "processing": 0.5, "operating": 0})
     }
 
@@ -1089,9 +1097,13 @@ mod bitrix {
                 req,
                 200,
                 json!({"result": {"ID": "1", "ADMIN": true,
-                "NAME": "Ольга", "LAST_NAME": "Смирнова"}, "time": time()}),
+                "NAME": "Ольга", "LAST_NAME": "Смирнова"}, "time": time(s.clock)}),
             ),
-            "scope" => reply(req, 200, json!({"result": ["crm", "user"], "time": time()})),
+            "scope" => reply(
+                req,
+                200,
+                json!({"result": ["crm", "user"], "time": time(s.clock)}),
+            ),
             "crm.category.list" => {
                 let cats: Vec<Value> = PIPELINES
                     .iter()
@@ -1106,7 +1118,7 @@ mod bitrix {
                     req,
                     200,
                     json!({"result": {"categories": cats}, "total": cats.len(),
-                    "time": time()}),
+                    "time": time(s.clock)}),
                 )
             }
             "user.get" => {
@@ -1130,7 +1142,7 @@ mod bitrix {
                 reply(
                     req,
                     200,
-                    json!({"result": users, "total": USERS.len(), "time": time()}),
+                    json!({"result": users, "total": USERS.len(), "time": time(s.clock)}),
                 )
             }
             "batch" => {
@@ -1169,19 +1181,20 @@ mod bitrix {
                 if comments {
                     delay += s.faults.note_page_delay;
                 }
+                let clock = s.clock;
                 drop(s);
                 std::thread::sleep(delay);
                 let out = json!({"result": {"result": results, "result_error": errors,
-                    "result_total": [], "result_next": [], "result_time": {}}, "time": time()});
+                    "result_total": [], "result_next": [], "result_time": {}}, "time": time(clock)});
                 reply_or_cut(req, out, cut)
             }
             "crm.activity.list" => {
-                let out = json!({"result": activity_list(&s, body), "time": time()});
+                let out = json!({"result": activity_list(&s, body), "time": time(s.clock)});
                 reply(req, 200, out)
             }
             "crm.stagehistory.list" => {
                 let out = json!({"result": stage_history(&s, body), "total": s.moves.len(),
-                                 "time": time()});
+                                 "time": time(s.clock)});
                 reply(req, 200, out)
             }
             "crm.deal.list" => {
@@ -1340,7 +1353,7 @@ mod bitrix {
             .take(50)
             .map(|d| deal_json(d))
             .collect();
-        let mut out = json!({"result": page, "time": time()});
+        let mut out = json!({"result": page, "time": time(s.clock)});
         if start >= 0 {
             out["total"] = json!(deals.len());
             if skip + 50 < deals.len() {
