@@ -656,6 +656,39 @@ fn the_property_s_findings_stay_fixed() {
     let out = import_capped(&desk, &[&path_arg(&path)]);
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("duplicated attribute"), "{err}");
+
+    // A long cell repeated 21 × 21 times: few cells, 200 MB of text (abort).
+    let mut bytes = ods.clone();
+    for m in [Mutation::Dimension("B2:A1".into()), Mutation::LongCell(448)] {
+        bytes = mutate(&bytes, true, &m);
+    }
+    std::fs::write(&path, &bytes).unwrap();
+    import_survives(&desk, &mut before, &path, &[]);
+    let err =
+        String::from_utf8_lossy(&import_capped(&desk, &[&path_arg(&path)]).stderr).into_owned();
+    assert!(
+        err.contains("«part» limit") && err.contains("text"),
+        "{err}"
+    );
+
+    // A billion spaces in ten bytes: `<text:s text:c="N"/>` (abort).
+    let parts: Vec<_> = unzip(&ods)
+        .unwrap()
+        .into_iter()
+        .map(|(n, b)| {
+            let b = if n == "content.xml" {
+                String::from_utf8(b)
+                    .unwrap()
+                    .replacen("<text:p>", "<text:p><text:s text:c=\"1000000000\"/>", 1)
+                    .into_bytes()
+            } else {
+                b
+            };
+            (n, b)
+        })
+        .collect();
+    std::fs::write(&path, rezip(&parts, true)).unwrap();
+    import_survives(&desk, &mut before, &path, &[]);
 }
 
 #[test]

@@ -10,6 +10,15 @@ use quick_xml::events::{BytesStart, Event};
 use super::limits::{Limit, Limits};
 use crate::text::import as msg;
 
+/// Attributes whose value calamine keeps with the cell (repeated with it).
+const TEXT_ATTRIBUTES: [&str; 5] = [
+    "office:string-value",
+    "office:date-value",
+    "office:time-value",
+    "table:formula",
+    "office:value",
+];
+
 /// calamine's own caps on an ODS sheet.
 const MAX_ROWS: u64 = 1_048_576;
 const MAX_COLUMNS: u64 = 16_384;
@@ -22,6 +31,15 @@ pub struct Extent {
     pub columns: u64,
     /// Cells calamine stores while it reads the rows (each row element up to its last value).
     pub read: u64,
+    /// Bytes of text calamine builds, each cell's as often as it is repeated: a cell's text,
+    /// its value and formula attributes, and the spaces `<text:s text:c="N"/>` stands for.
+    pub text: u64,
+}
+
+impl CellText {
+    fn cost(&self) -> u64 {
+        self.bytes.saturating_mul(self.repeats)
+    }
 }
 
 impl Extent {
@@ -60,6 +78,17 @@ fn table_name(attrs: &[Attribute<'_>]) -> String {
         .unwrap_or_default()
 }
 
+/// What the text of a sheet costs okk per byte: calamine's cells, then the rows made of them
+/// while calamine's grid still stands, and slack (measured: 202 MB of repeated text, 645 MB).
+pub const TEXT_COPIES: u64 = 3;
+
+/// What one cell element's text costs once calamine has read it.
+#[derive(Default)]
+struct CellText {
+    bytes: u64,
+    repeats: u64,
+}
+
 /// Measures the sheet `want` (or the first) of an ODS's `content.xml`.
 pub fn measure<R: Read>(content: R, want: Option<&str>) -> Result<Extent, String> {
     let mut xml = Reader::from_reader(BufReader::new(content));
@@ -70,6 +99,7 @@ pub fn measure<R: Read>(content: R, want: Option<&str>) -> Result<Extent, String
     let (mut row_pos, mut first_row, mut last_row_end) = (0u64, None::<u64>, 0u64);
     let (mut row_repeats, mut col, mut last_value) = (1u64, 0u64, 0u64);
     let mut depth_in_cell = 0u32;
+    let (mut cell, mut row_text) = (CellText::default(), 0u64);
     loop {
         buf.clear();
         let event = xml
@@ -96,6 +126,9 @@ pub fn measure<R: Read>(content: R, want: Option<&str>) -> Result<Extent, String
                 }
             }
             Event::End(e) if in_target && e.name().as_ref() == "table:table-row" => {
+                ext.text = ext
+                    .text
+                    .saturating_add(std::mem::take(&mut row_text).saturating_mul(row_repeats));
                 if last_value > 0 {
                     first_row.get_or_insert(row_pos);
                     last_row_end = row_pos + row_repeats;
@@ -115,16 +148,46 @@ pub fn measure<R: Read>(content: R, want: Option<&str>) -> Result<Extent, String
                 let attrs = attributes(e)?;
                 let n = repeats(&attrs, "table:number-columns-repeated");
                 col = col.saturating_add(n).min(MAX_COLUMNS);
+                cell = CellText {
+                    bytes: attrs
+                        .iter()
+                        .filter(|a| TEXT_ATTRIBUTES.contains(&a.key.as_ref()))
+                        .map(|a| a.value.len() as u64)
+                        .sum(),
+                    repeats: n.min(MAX_COLUMNS),
+                };
                 // A cell with a type, or any content, may hold a value.
                 if has_attr(&attrs, "office:value-type") || matches!(event, Event::Start(_)) {
                     last_value = col;
                 }
                 if matches!(event, Event::Start(_)) {
                     depth_in_cell = 1;
+                } else {
+                    row_text = row_text.saturating_add(cell.cost());
                 }
             }
+            Event::Start(ref e) | Event::Empty(ref e)
+                if depth_in_cell > 0 && e.name().as_ref() == "text:s" =>
+            {
+                let spaces = repeats(&attributes(e)?, "text:c");
+                cell.bytes = cell.bytes.saturating_add(spaces);
+                if matches!(event, Event::Start(_)) {
+                    depth_in_cell += 1;
+                }
+            }
+            Event::Text(ref t) if depth_in_cell > 0 => {
+                cell.bytes = cell.bytes.saturating_add(t.len() as u64);
+            }
+            Event::GeneralRef(_) if depth_in_cell > 0 => {
+                cell.bytes = cell.bytes.saturating_add(4);
+            }
             Event::Start(_) if depth_in_cell > 0 => depth_in_cell += 1,
-            Event::End(_) if depth_in_cell > 0 => depth_in_cell -= 1,
+            Event::End(_) if depth_in_cell > 0 => {
+                depth_in_cell -= 1;
+                if depth_in_cell == 0 {
+                    row_text = row_text.saturating_add(cell.cost());
+                }
+            }
             Event::Eof => break,
             _ => {}
         }
@@ -153,6 +216,9 @@ pub fn check<R: Read + Seek>(file: R, want: Option<&str>, limits: &Limits) -> Re
     }
     if ext.cells() > limits.grid {
         return Err(msg::grid_limit(limits.grid, ext.rows, ext.columns));
+    }
+    if ext.text.saturating_mul(TEXT_COPIES) > limits.part {
+        return Err(msg::sheet_text_limit(limits.part, ext.text));
     }
     Ok(())
 }
@@ -191,8 +257,27 @@ mod tests {
             Extent {
                 rows: 1,
                 columns: 1,
-                read: 1
+                read: 1,
+                text: 1
             }
+        );
+    }
+
+    #[test]
+    fn text_is_counted_as_often_as_its_cell_and_row_repeat() {
+        let rows = "<table:table-row table:number-rows-repeated=\"3\">\
+            <table:table-cell table:number-columns-repeated=\"5\" office:value-type=\"string\">\
+            <text:p>abcd<text:s text:c=\"6\"/>&amp;</text:p></table:table-cell>\
+            <table:table-cell office:value-type=\"string\" office:string-value=\"xy\"/>\
+            </table:table-row>";
+        let ext = measure(content(rows).as_bytes(), None).unwrap();
+        // (4 letters + 6 spaces + an entity counted as 4) × 5 columns + 2, in 3 rows.
+        assert_eq!(ext.text, (14 * 5 + 2) * 3);
+        let bomb = "<table:table-row><table:table-cell office:value-type=\"string\">\
+            <text:p><text:s text:c=\"1000000000\"/></text:p></table:table-cell></table:table-row>";
+        assert_eq!(
+            measure(content(bomb).as_bytes(), None).unwrap().text,
+            1_000_000_000
         );
     }
 

@@ -331,6 +331,17 @@ pub fn grid_limit(value: u64, rows: u64, columns: u64) -> String {
     over(Limit::Grid, &what)
 }
 
+/// An ods sheet whose text, its repeats counted, would take more memory than `part` allows.
+pub fn sheet_text_limit(value: u64, text: u64) -> String {
+    let what = crate::tr!(
+        "import-over-sheet-text",
+        size = size(text),
+        copies = crate::sync::ods::TEXT_COPIES,
+        value = size(value)
+    );
+    over(Limit::Part, &what)
+}
+
 /// A file that crosses a limit as a whole (`part`: the zip part at fault).
 pub fn whole_file_limit(limit: Limit, value: u64, found: u64, part: Option<&str>) -> String {
     let part = part.map(|p| crate::tr!("import-its-part", part = safe::line(p)));

@@ -74,6 +74,7 @@ import-over-row = эта строка больше { $size }
 import-over-rows = в файле больше { $value } строк данных
 import-over-other = { $name } больше { $value }
 import-over-grid = лист занимает { $rows } строк × { $columns } столбцов, больше { $value } ячеек, а лист ods или xls читается в память целиком
+import-over-sheet-text = в ячейках листа с учётом повторов { $size } текста, а лист ods читается в память целиком, { $copies } раза: больше { $value }
 import-its-part = его часть «{ $part }»
 import-over-workbook = книга весит { $found }, больше { $value }
 import-over-unpacked = книга распаковывается больше чем в { $value } (не меньше { $found }); маленький файл, распаковывающийся в столько, — zip-бомба
