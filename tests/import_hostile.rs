@@ -112,6 +112,48 @@ fn record(out: &mut Vec<u8>, typ: u16, data: &[u8]) {
 /// An Excel 97–2003 workbook of one sheet «Сделки»: these cells as text, and a DIMENSIONS
 /// record claiming `dims` (first row, last row + 1, first column, last column + 1).
 fn xls(cells: &[(u16, u16, &str)], dims: (u32, u32, u16, u16)) -> Vec<u8> {
+    xls_shared(cells, &[], &[], dims)
+}
+
+/// The shared strings table of `strings` as Excel writes it: an SST record and CONTINUE
+/// records of at most 8,224 bytes, a string's characters going on in the next after a byte
+/// that gives their width again.
+fn sst_records(strings: &[&str], refs: usize) -> Vec<(u16, Vec<u8>)> {
+    const MAX: usize = 8224;
+    let mut head = (refs as u32).to_le_bytes().to_vec();
+    head.extend((strings.len() as u32).to_le_bytes());
+    let mut recs = vec![(0x00FC, head)];
+    for s in strings {
+        let units: Vec<u16> = s.encode_utf16().collect();
+        if recs.last().unwrap().1.len() + 5 > MAX {
+            recs.push((0x003C, Vec::new()));
+        }
+        let rec = &mut recs.last_mut().unwrap().1;
+        rec.extend((units.len() as u16).to_le_bytes());
+        rec.push(1);
+        let mut i = 0;
+        while i < units.len() {
+            let room = (MAX - recs.last().unwrap().1.len()) / 2;
+            if room == 0 {
+                recs.push((0x003C, vec![1]));
+                continue;
+            }
+            let n = room.min(units.len() - i);
+            let rec = &mut recs.last_mut().unwrap().1;
+            rec.extend(units[i..i + n].iter().flat_map(|u| u.to_le_bytes()));
+            i += n;
+        }
+    }
+    recs
+}
+
+/// [`xls`] with cells that refer to shared strings: (row, column, index into `strings`).
+fn xls_shared(
+    cells: &[(u16, u16, &str)],
+    strings: &[&str],
+    shared: &[(u16, u16, u32)],
+    dims: (u32, u32, u16, u16),
+) -> Vec<u8> {
     let bof = |dt: u16| {
         let mut d = vec![0x00, 0x06];
         d.extend(dt.to_le_bytes());
@@ -131,6 +173,11 @@ fn xls(cells: &[(u16, u16, &str)], dims: (u32, u32, u16, u16)) -> Vec<u8> {
     sheet_rec.extend(utf16(name));
     let at = globals.len();
     record(&mut globals, 0x0085, &sheet_rec);
+    if !strings.is_empty() {
+        for (typ, data) in sst_records(strings, shared.len()) {
+            record(&mut globals, typ, &data);
+        }
+    }
     record(&mut globals, 0x000A, &[]);
     let offset = globals.len() as u32;
     globals[at + 4..at + 8].copy_from_slice(&offset.to_le_bytes());
@@ -153,9 +200,18 @@ fn xls(cells: &[(u16, u16, &str)], dims: (u32, u32, u16, u16)) -> Vec<u8> {
         d.extend(utf16(text));
         record(&mut sheet, 0x0204, &d);
     }
+    for (row, col, isst) in shared {
+        let mut d = Vec::new();
+        d.extend(row.to_le_bytes());
+        d.extend(col.to_le_bytes());
+        d.extend([0, 0]);
+        d.extend(isst.to_le_bytes());
+        record(&mut sheet, 0x00FD, &d);
+    }
     record(&mut sheet, 0x000A, &[]);
     globals.extend(sheet);
-    let mut cfb = cfb::CompoundFile::create(Cursor::new(Vec::new())).unwrap();
+    let mut cfb =
+        cfb::CompoundFile::create_with_version(cfb::Version::V3, Cursor::new(Vec::new())).unwrap();
     cfb.create_stream("/Workbook")
         .unwrap()
         .write_all(&globals)
@@ -209,6 +265,48 @@ fn xls_sheets_are_measured_before_calamine_reads_them_whole() {
         &[],
         ":",
         "broken workbook: a sheet's DIMENSIONS record ends before it starts",
+    );
+}
+
+#[test]
+fn xls_shared_strings_are_read_across_records_and_their_copies_are_counted() {
+    let desk = Desk::new();
+    // A long title in the shared strings table, its characters over seven CONTINUE records.
+    let long = "Квартира ".repeat(3000);
+    let header = [
+        (0, 0, "ID"),
+        (0, 1, "Этап сделки"),
+        (1, 0, "8001"),
+        (1, 1, "Первичный контакт"),
+    ];
+    let strings = ["Название сделки", long.as_str()];
+    let good = xls_shared(&header, &strings, &[(0, 2, 0), (1, 2, 1)], (0, 2, 0, 3));
+    let file = write_tmp(&desk, "shared.xls", &good);
+    let r = desk.import_one(&[&file]);
+    assert_eq!(r["inserted"], 1);
+    assert_eq!(
+        desk.card("8001")["title"].as_str().unwrap().trim(),
+        long.trim()
+    );
+
+    // One string of 60,000 letters and 2,000 cells that refer to it: 28 KB of records,
+    // 360 MB of text once calamine has copied it into each cell.
+    let huge = "Ж".repeat(60_000);
+    let strings = ["Название сделки", huge.as_str()];
+    let mut cells = header.to_vec();
+    let ids: Vec<String> = (0..2000).map(|i| (9000 + i).to_string()).collect();
+    for (i, id) in ids.iter().enumerate() {
+        cells.push((i as u16 + 1, 0, id.as_str()));
+    }
+    let mut shared = vec![(0u16, 2u16, 0u32)];
+    shared.extend((1..=2000).map(|r| (r as u16, 2, 1)));
+    let bomb = xls_shared(&cells, &strings, &shared, (0, 2001, 0, 3));
+    let file = write_tmp(&desk, "bomb.xls", &bomb);
+    refused(
+        &file,
+        &[],
+        ":",
+        "over the «part» limit: the sheet's cells hold 343.3 MiB of text",
     );
 }
 
@@ -599,6 +697,16 @@ fn run_property(cases: u32) {
         })
         .collect();
     seeds.push((xls(&XLS_CELLS, (0, 3, 0, 3)), true));
+    let long = "Дача ".repeat(2000);
+    seeds.push((
+        xls_shared(
+            &XLS_CELLS[..6],
+            &["Гараж", &long],
+            &[(2, 0, 0), (2, 1, 0), (2, 2, 1)],
+            (0, 3, 0, 3),
+        ),
+        true,
+    ));
     let file = desk.dir.path().join("mutated");
     let mut runner = proptest::test_runner::TestRunner::new(ProptestConfig {
         cases,

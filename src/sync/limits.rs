@@ -28,6 +28,11 @@ pub struct Limits {
     pub grid: u64,
 }
 
+/// What the text of an ods or xls sheet costs okk per byte, as calamine reads it whole: its
+/// cells, then the rows made of them while its grid still stands, and slack (measured: 202 MB
+/// of repeated text, 645 MB at the peak).
+pub const TEXT_COPIES: u64 = 3;
+
 /// Parts smaller than this are not held to the ratio: tiny parts compress wildly.
 pub const RATIO_FLOOR: u64 = 1024 * 1024;
 

@@ -7,7 +7,7 @@ use quick_xml::Reader;
 use quick_xml::events::attributes::Attribute;
 use quick_xml::events::{BytesStart, Event};
 
-use super::limits::{Limit, Limits};
+use super::limits::{Limit, Limits, TEXT_COPIES};
 use crate::text::import as msg;
 
 /// Attributes whose value calamine keeps with the cell (repeated with it).
@@ -77,10 +77,6 @@ fn table_name(attrs: &[Attribute<'_>]) -> String {
         .map(|a| a.value.to_string())
         .unwrap_or_default()
 }
-
-/// What the text of a sheet costs okk per byte: calamine's cells, then the rows made of them
-/// while calamine's grid still stands, and slack (measured: 202 MB of repeated text, 645 MB).
-pub const TEXT_COPIES: u64 = 3;
 
 /// What one cell element's text costs once calamine has read it.
 #[derive(Default)]

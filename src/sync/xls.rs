@@ -3,7 +3,7 @@
 
 use std::io::{BufReader, ErrorKind, Read, Seek};
 
-use super::limits::{Limit, Limits};
+use super::limits::{Limit, Limits, TEXT_COPIES};
 use crate::text::import as msg;
 
 /// Cells spanned by one sheet's values.
@@ -44,6 +44,75 @@ impl Span {
             self.reserved
         }
     }
+}
+
+/// `n` bytes at (`seg`, `pos`) of the SST's records, which a field may straddle.
+fn take(segments: &[Vec<u8>], seg: &mut usize, pos: &mut usize, n: usize) -> Option<Vec<u8>> {
+    let mut out = Vec::with_capacity(n);
+    while out.len() < n {
+        let s = segments.get(*seg)?;
+        if *pos >= s.len() {
+            *seg += 1;
+            *pos = 0;
+            continue;
+        }
+        let k = (n - out.len()).min(s.len() - *pos);
+        out.extend_from_slice(&s[*pos..*pos + k]);
+        *pos += k;
+    }
+    Some(out)
+}
+
+/// What each string of a shared strings table costs once decoded (UTF-8: up to 2 bytes a
+/// one-byte character, 3 a UTF-16 one), walked as MS-XLS lays it out: a header (count of
+/// characters, flags, counts of formatting runs and of phonetic bytes), the characters — which
+/// go on in the next CONTINUE record after a byte that says their width again — then the runs
+/// and the phonetic data. A table cut short ends the walk; calamine says what is wrong.
+fn string_costs(segments: &[Vec<u8>]) -> Vec<u64> {
+    let mut out = Vec::new();
+    let (mut seg, mut pos) = (0usize, 0usize);
+    while let Some(head) = take(segments, &mut seg, &mut pos, 3) {
+        let chars = u16::from_le_bytes([head[0], head[1]]) as usize;
+        let flags = head[2];
+        let runs = if flags & 0x08 != 0 {
+            take(segments, &mut seg, &mut pos, 2).map_or(0, |b| u16::from_le_bytes([b[0], b[1]]))
+        } else {
+            0
+        };
+        let phonetic = if flags & 0x04 != 0 {
+            take(segments, &mut seg, &mut pos, 4)
+                .map_or(0, |b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]))
+        } else {
+            0
+        };
+        let mut wide = flags & 0x01 != 0;
+        let (mut left, mut cost) = (chars, 0u64);
+        while left > 0 {
+            let Some(s) = segments.get(seg) else {
+                break;
+            };
+            let width = if wide { 2 } else { 1 };
+            let here = left.min(s.len().saturating_sub(pos) / width);
+            pos += here * width;
+            left -= here;
+            cost += here as u64 * if wide { 3 } else { 2 };
+            if left > 0 {
+                // The characters go on in the next record, after their width again.
+                seg += 1;
+                pos = 1;
+                wide = segments
+                    .get(seg)
+                    .and_then(|s| s.first())
+                    .is_some_and(|f| f & 1 != 0);
+            }
+        }
+        out.push(cost);
+        let skip = 4 * runs as usize + phonetic as usize;
+        if skip > 0 && take(segments, &mut seg, &mut pos, skip).is_none() {
+            break;
+        }
+    }
+    out
 }
 
 fn u16_at(d: &[u8], at: usize) -> Option<u32> {
@@ -107,6 +176,10 @@ pub fn check<R: Read + Seek>(file: R, limits: &Limits) -> Result<(), String> {
             return Err(msg::grid_limit(limits.grid, rows, cols));
         }
     }
+    // Counted to the end, so that the message says what the whole workbook holds.
+    if walk.text.saturating_mul(TEXT_COPIES) > limits.part {
+        return Err(msg::sheet_text_limit(limits.part, walk.text));
+    }
     Ok(())
 }
 
@@ -117,13 +190,38 @@ struct Walk {
     total: u64,
     depth: u32,
     sheet: Span,
+    /// The shared strings table (SST and its CONTINUE records) while it is being read.
+    sst: Option<Vec<Vec<u8>>>,
+    /// What each shared string costs in UTF-8, by index.
+    strings: Vec<u64>,
+    /// Bytes of text calamine builds: a cell that refers to a shared string gets its own
+    /// copy of it, so 14 bytes of record can cost 196 KB.
+    text: u64,
 }
 
 impl Walk {
     /// One record of type `typ` with its data `d`.
     fn record(&mut self, typ: u16, d: &[u8], limits: &Limits) -> Result<(), String> {
+        if let Some(sst) = &mut self.sst {
+            if typ == 0x003C {
+                sst.push(d.to_vec());
+                return Ok(());
+            }
+            self.strings = string_costs(sst);
+            self.sst = None;
+        }
         let sheet = &mut self.sheet;
         match typ {
+            // SST: the count of references and of strings, then the strings.
+            0x00FC => self.sst = Some(vec![d.get(8..).unwrap_or_default().to_vec()]),
+            // LabelSst: a cell holding shared string `isst`.
+            0x00FD if self.depth == 1 => {
+                if let (Some(row), Some(col)) = (u16_at(d, 0), u16_at(d, 2)) {
+                    sheet.add(row, col);
+                }
+                let cost = u32_at(d, 6).and_then(|i| self.strings.get(i as usize));
+                self.text = self.text.saturating_add(cost.copied().unwrap_or(0));
+            }
             // BOF: a substream (globals, a sheet, a chart inside one) begins.
             0x0809 => {
                 self.depth += 1;
@@ -151,7 +249,7 @@ impl Walk {
                     .ok_or_else(|| msg::broken_workbook(msg::DIMENSIONS_BEFORE_START))?;
             }
             // Number, Label, RString, BoolErr, RK, LabelSst, Formula: row and column first.
-            0x0203 | 0x0204 | 0x00D6 | 0x0205 | 0x027E | 0x00FD | 0x0006 if self.depth == 1 => {
+            0x0203 | 0x0204 | 0x00D6 | 0x0205 | 0x027E | 0x0006 if self.depth == 1 => {
                 if let (Some(row), Some(col)) = (u16_at(d, 0), u16_at(d, 2)) {
                     sheet.add(row, col);
                 }
@@ -168,5 +266,32 @@ impl Walk {
             _ => {}
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shared_strings_are_walked_across_continue_records_runs_and_phonetics() {
+        // "ab" one byte a character; then 3 UTF-16 characters with 1 formatting run and 2
+        // phonetic bytes, split after the first character (the next record gives the width
+        // again, here one byte); then "z".
+        let first = [
+            &[2u8, 0, 0][..],
+            b"ab",
+            &[3, 0, 0x0D, 1, 0, 2, 0, 0, 0],
+            &[0x16, 0x04],
+        ]
+        .concat();
+        let second = [&[0u8][..], b"cd", &[0, 0, 0, 0], &[9, 9], &[1, 0, 0], b"z"].concat();
+        assert_eq!(string_costs(&[first, second]), vec![4, 3 + 2 * 2, 2]);
+    }
+
+    #[test]
+    fn a_table_cut_short_ends_the_walk() {
+        assert_eq!(string_costs(&[vec![5, 0, 1, 0x41, 0]]), vec![3]);
+        assert_eq!(string_costs(&[vec![5]]), Vec::<u64>::new());
     }
 }

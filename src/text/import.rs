@@ -331,12 +331,12 @@ pub fn grid_limit(value: u64, rows: u64, columns: u64) -> String {
     over(Limit::Grid, &what)
 }
 
-/// An ods sheet whose text, its repeats counted, would take more memory than `part` allows.
+/// An ods or xls sheet whose text, its repeats counted, would take more memory than `part` allows.
 pub fn sheet_text_limit(value: u64, text: u64) -> String {
     let what = crate::tr!(
         "import-over-sheet-text",
         size = size(text),
-        copies = crate::sync::ods::TEXT_COPIES,
+        copies = crate::sync::limits::TEXT_COPIES,
         value = size(value)
     );
     over(Limit::Part, &what)
