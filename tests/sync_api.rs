@@ -371,6 +371,34 @@ fn a_sync_killed_mid_way_resumes_where_it_stopped_with_no_card_lost_or_doubled()
 }
 
 #[test]
+fn amocrm_a_bulk_edited_second_paged_by_offset_loses_no_deal_when_one_leaves_it() {
+    // A bulk edit gives 600 deals one second; pages within it go by offset, so a deal of that
+    // second changed while the sync reads it shifts the pages after it by one.
+    let mut state = State::with_deals(600);
+    let second = state.deals[0].created_at + 30;
+    for d in state.deals.iter_mut() {
+        d.updated_at = second;
+    }
+    state.faults.page_delay = Duration::from_millis(300);
+    let crm = FakeCrm::start(state, 0);
+    let desk = Synced::new(&crm);
+    let mut child = spawn_sync(&desk, &[]);
+    // The first request reads from no second; the second reads the bulk's first page.
+    while crm.with(|s| s.by_path.get("/api/v4/leads").copied().unwrap_or(0)) < 2 {
+        assert!(child.try_wait().unwrap().is_none(), "the sync ended early");
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    // The first deal of the page read leaves the bulk edit's second.
+    crm.with(|s| s.rename(30_000_000, "Изменена во время чтения"));
+    assert!(child.wait_with_output().unwrap().status.success());
+    assert_eq!(distinct_ids(&desk.desk), 600);
+    assert_eq!(
+        desk.desk.card("30000000")["title"],
+        "Изменена во время чтения"
+    );
+}
+
+#[test]
 fn a_second_sync_of_a_connection_under_way_is_refused_and_writes_nothing() {
     let crm = FakeCrm::start(State::with_deals(1000), 0);
     let desk = Synced::new(&crm);

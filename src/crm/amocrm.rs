@@ -45,22 +45,16 @@ pub struct AmoReader {
     fields: HashMap<i64, (usize, bool)>,
     header: Vec<String>,
     warnings: Vec<String>,
-    /// Where deals are read from (Unix seconds, inclusive), and the page within that second.
-    from: Option<i64>,
-    page: u32,
+    /// Where the deals' read stands.
+    deals: Keyset,
     events_from: Option<i64>,
     events_page: u32,
     events_done: bool,
     deals_done: bool,
-    /// Deals read from the cursor's second on: keyset pages overlap by a second.
-    seen: Overlap,
     seen_events: HashSet<String>,
-    /// Where notes are read from (as `from`/`page` for deals).
-    notes_from: Option<i64>,
-    notes_page: u32,
+    /// Where the notes' read stands.
+    notes: Keyset,
     notes_done: bool,
-    /// Notes read from the notes' cursor's second on.
-    seen_notes: Overlap,
 }
 
 impl AmoReader {
@@ -82,18 +76,14 @@ impl AmoReader {
             fields: HashMap::new(),
             header: HEADER.iter().map(|h| h.to_string()).collect(),
             warnings: Vec::new(),
-            from: cursor,
-            page: 1,
+            deals: Keyset::new(cursor),
             events_from: events_cursor,
             events_page: 1,
             events_done: false,
             deals_done: false,
-            seen: Overlap::default(),
             seen_events: HashSet::new(),
-            notes_from: notes_cursor,
-            notes_page: 1,
+            notes: Keyset::new(notes_cursor),
             notes_done: false,
-            seen_notes: Overlap::default(),
         };
         r.read_pipelines(client, pipelines)?;
         r.read_users(client)?;
@@ -250,13 +240,7 @@ impl AmoReader {
     /// so that a new deal lands with its notes). Notes of deals the store has no card of wait
     /// in the store for their deal.
     fn notes(&mut self, client: &mut Client) -> Result<Step, Failure> {
-        let mut what = format!(
-            "/api/v4/leads/notes?limit={LIMIT}&page={}&order[updated_at]=asc",
-            self.notes_page
-        );
-        if let Some(from) = self.notes_from {
-            what.push_str(&format!("&filter[updated_at][from]={from}"));
-        }
+        let what = format!("/api/v4/leads/notes?limit={LIMIT}{}", self.notes.query());
         let body = client
             .get_with(&what, |t| serde_json::from_str::<NotesPage>(t))
             .map_err(|e| Failure::at(&what, e))?
@@ -265,7 +249,7 @@ impl AmoReader {
             reading: Reading::Notes,
             ..Page::default()
         };
-        let mut newest = self.notes_from;
+        let mut newest = self.notes.from;
         for n in body.notes() {
             // A note without its ids cannot be kept current: it is left out.
             let (Some(id), Some(deal), Some(updated)) = (n.id.0, n.entity_id.0, n.updated_at.0)
@@ -273,7 +257,7 @@ impl AmoReader {
                 continue;
             };
             newest = newest.max(Some(updated));
-            if !self.seen_notes.first_read(id, updated) {
+            if !self.notes.seen.first_read(id, updated) {
                 continue;
             }
             let at = n.created_at.0.unwrap_or(updated);
@@ -283,27 +267,13 @@ impl AmoReader {
             }
         }
         page.notes_cursor = newest;
-        let count = body.notes().len();
-        if count < LIMIT || !body.has_next() {
-            self.notes_done = true;
-        } else if newest == self.notes_from {
-            self.notes_page += 1;
-        } else {
-            self.notes_from = newest;
-            self.notes_page = 1;
-        }
-        self.seen_notes.read_from(self.notes_from);
+        let ended = body.notes().len() < LIMIT || !body.has_next();
+        self.notes_done = self.notes.after_page(newest, ended);
         Ok(Step::Page(page))
     }
 
     fn deals(&mut self, client: &mut Client) -> Result<Step, Failure> {
-        let mut what = format!(
-            "/api/v4/leads?limit={LIMIT}&page={}&order[updated_at]=asc",
-            self.page
-        );
-        if let Some(from) = self.from {
-            what.push_str(&format!("&filter[updated_at][from]={from}"));
-        }
+        let mut what = format!("/api/v4/leads?limit={LIMIT}{}", self.deals.query());
         for (i, p) in self.pipelines_wanted.iter().enumerate() {
             what.push_str(&format!("&filter[pipeline_id][{i}]={p}"));
         }
@@ -312,7 +282,7 @@ impl AmoReader {
             .map_err(|e| Failure::at(&what, e))?
             .unwrap_or_default();
         let mut page = Page::default();
-        let mut newest = self.from;
+        let mut newest = self.deals.from;
         let count = body.leads().len();
         let has_next = body.has_next();
         page.rows.reserve(count);
@@ -325,7 +295,7 @@ impl AmoReader {
                 ));
             };
             newest = newest.max(Some(updated));
-            if !self.seen.first_read(id, updated) {
+            if !self.deals.seen.first_read(id, updated) {
                 continue;
             }
             page.rows.push(self.row(lead, id));
@@ -333,16 +303,7 @@ impl AmoReader {
         }
         page.cursor = newest;
         page.read = count as u64;
-        if count < LIMIT || !has_next {
-            self.deals_done = true;
-        } else if newest == self.from {
-            // A full page within one second: page on within it.
-            self.page += 1;
-        } else {
-            self.from = newest;
-            self.page = 1;
-        }
-        self.seen.read_from(self.from);
+        self.deals_done = self.deals.after_page(newest, count < LIMIT || !has_next);
         Ok(Step::Page(page))
     }
 
@@ -398,6 +359,59 @@ impl AmoReader {
             };
         }
         cells
+    }
+}
+
+/// Where a keyset read (`filter[updated_at][from]` + `order[updated_at]=asc`) stands: the
+/// second it reads from (inclusive), the page within that second, and what it has handed over.
+struct Keyset {
+    from: Option<i64>,
+    page: u32,
+    /// The second paged by offset is being read once more.
+    again: bool,
+    seen: Overlap,
+}
+
+impl Keyset {
+    fn new(from: Option<i64>) -> Keyset {
+        Keyset {
+            from,
+            page: 1,
+            again: false,
+            seen: Overlap::default(),
+        }
+    }
+
+    /// The query's page and filter.
+    fn query(&self) -> String {
+        let mut q = format!("&page={}&order[updated_at]=asc", self.page);
+        if let Some(from) = self.from {
+            q.push_str(&format!("&filter[updated_at][from]={from}"));
+        }
+        q
+    }
+
+    /// After a page whose newest entry changed at `newest` (`ended`: the list has no more):
+    /// whether the read is done. A full page within one second pages on within it, by offset;
+    /// an entry of that second changed meanwhile leaves it for a later one, the pages after it
+    /// shift by one and the entry at the boundary goes unread (a bulk edit gives hundreds of
+    /// deals one second). So a second paged by offset is read once more from its first page
+    /// before the read moves on: what the shift hid comes then, the repeats are told apart.
+    fn after_page(&mut self, newest: Option<i64>, ended: bool) -> bool {
+        if !ended && newest == self.from {
+            self.page += 1;
+        } else if self.page > 1 && !self.again {
+            self.again = true;
+            self.page = 1;
+        } else if ended {
+            return true;
+        } else {
+            self.from = newest;
+            self.page = 1;
+            self.again = false;
+        }
+        self.seen.read_from(self.from);
+        false
     }
 }
 
@@ -507,18 +521,14 @@ mod tests {
             fields: HashMap::from([(501, (12, false)), (502, (13, true))]),
             header,
             warnings: Vec::new(),
-            from: None,
-            page: 1,
+            deals: Keyset::new(None),
             events_from: None,
             events_page: 1,
             events_done: false,
             deals_done: false,
-            seen: Overlap::default(),
             seen_events: HashSet::new(),
-            notes_from: None,
-            notes_page: 1,
+            notes: Keyset::new(None),
             notes_done: false,
-            seen_notes: Overlap::default(),
         };
         let page: LeadsPage = serde_json::from_str(
             r#"{"_embedded": {"leads": [{"id": 5, "name": "Сделка", "price": "100",
@@ -536,6 +546,30 @@ mod tests {
         assert_eq!(row[6], "14.11.2023 22:13:20");
         assert_eq!(&row[9..12], ["ипотека, сайт", "Успешно", "Продажи"]);
         assert_eq!(&row[12..], ["Дом, Ипотека", "14.11.2023 22:13:20"]);
+    }
+
+    #[test]
+    fn a_second_paged_by_offset_is_read_once_more_before_the_read_moves_on() {
+        let mut k = Keyset::new(Some(20));
+        // Full pages within second 20, then one that reaches second 30.
+        assert!(!k.after_page(Some(20), false));
+        assert!(!k.after_page(Some(20), false));
+        assert_eq!((k.page, k.from), (3, Some(20)));
+        assert!(!k.after_page(Some(30), false));
+        assert_eq!((k.page, k.from, k.again), (1, Some(20), true));
+        assert!(!k.after_page(Some(20), false));
+        assert!(!k.after_page(Some(20), false));
+        assert!(!k.after_page(Some(30), false));
+        assert_eq!((k.page, k.from, k.again), (1, Some(30), false));
+        // A second read in one page moves on at once; a list that ends within a second
+        // paged by offset is read once more, then done.
+        assert!(!k.after_page(Some(40), false));
+        assert_eq!((k.page, k.from), (1, Some(40)));
+        assert!(!k.after_page(Some(40), false));
+        assert!(!k.after_page(Some(40), true));
+        assert_eq!((k.page, k.again), (1, true));
+        assert!(!k.after_page(Some(40), false));
+        assert!(k.after_page(Some(40), true));
     }
 
     #[test]
