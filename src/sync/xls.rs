@@ -63,8 +63,7 @@ fn take(segments: &[Vec<u8>], seg: &mut usize, pos: &mut usize, n: usize) -> Opt
     Some(out)
 }
 
-/// What each string of a shared strings table costs once decoded (UTF-8: up to 2 bytes a
-/// one-byte character, 3 a UTF-16 one), walked as MS-XLS lays it out: a header (count of
+/// What each string of a shared strings table costs once decoded (its UTF-8 bytes), walked as MS-XLS lays it out: a header (count of
 /// characters, flags, counts of formatting runs and of phonetic bytes), the characters — which
 /// go on in the next CONTINUE record after a byte that says their width again — then the runs
 /// and the phonetic data. A table cut short ends the walk; calamine says what is wrong.
@@ -93,9 +92,9 @@ fn string_costs(segments: &[Vec<u8>]) -> Vec<u64> {
             };
             let width = if wide { 2 } else { 1 };
             let here = left.min(s.len().saturating_sub(pos) / width);
+            cost += utf8_cost(&s[pos..pos + here * width], wide);
             pos += here * width;
             left -= here;
-            cost += here as u64 * if wide { 3 } else { 2 };
             if left > 0 {
                 // The characters go on in the next record, after their width again.
                 seg += 1;
@@ -113,6 +112,23 @@ fn string_costs(segments: &[Vec<u8>]) -> Vec<u64> {
         }
     }
     out
+}
+
+/// Bytes that characters take in UTF-8: UTF-16 units (`wide`) or one byte each (the
+/// workbook's code page; one above 0x7F takes two). A surrogate half is counted as 2, its pair
+/// as the 4 it takes.
+fn utf8_cost(chars: &[u8], wide: bool) -> u64 {
+    if !wide {
+        return chars.iter().map(|&b| if b < 0x80 { 1 } else { 2 }).sum();
+    }
+    chars
+        .chunks_exact(2)
+        .map(|u| match u16::from_le_bytes([u[0], u[1]]) {
+            0..0x80 => 1,
+            0x80..0x800 | 0xD800..0xE000 => 2,
+            _ => 3,
+        })
+        .sum()
 }
 
 fn u16_at(d: &[u8], at: usize) -> Option<u32> {
@@ -286,12 +302,13 @@ mod tests {
         ]
         .concat();
         let second = [&[0u8][..], b"cd", &[0, 0, 0, 0], &[9, 9], &[1, 0, 0], b"z"].concat();
-        assert_eq!(string_costs(&[first, second]), vec![4, 3 + 2 * 2, 2]);
+        // 0x0416 «Ж» takes 2 bytes in UTF-8; "ab", "cd", "z" one each.
+        assert_eq!(string_costs(&[first, second]), vec![2, 2 + 2, 1]);
     }
 
     #[test]
     fn a_table_cut_short_ends_the_walk() {
-        assert_eq!(string_costs(&[vec![5, 0, 1, 0x41, 0]]), vec![3]);
+        assert_eq!(string_costs(&[vec![5, 0, 1, 0x41, 0]]), vec![1]);
         assert_eq!(string_costs(&[vec![5]]), Vec::<u64>::new());
     }
 }
