@@ -689,10 +689,7 @@ fn u_withdraws_the_last_verdict_and_shows_its_card_again_with_the_review() {
     assert_eq!(
         s.state.shared.status,
         Some(Status::Info(
-            "nothing to undo: u takes back the last verdict given since the reviewer opened — to \
-             change an earlier one, t in a stage's queue lists the cards you reviewed too: open \
-             one and give it another verdict"
-                .into()
+            "nothing to undo since okk opened; to change an older verdict: t in a queue".into()
         ))
     );
 }
@@ -760,7 +757,7 @@ fn reopened_i_change_my_verdict_on_a_card_i_reviewed_from_t() {
     s.keys("u");
     assert_eq!(
         s.state.shared.status,
-        Some(Status::Info(okk::text::tui::nothing_to_undo_card("u", "t")))
+        Some(Status::Info(okk::text::tui::nothing_to_undo_card("t")))
     );
     s.keys("qt");
     let q = s.state.queue.as_ref().unwrap();
@@ -793,9 +790,7 @@ fn reopened_i_change_my_verdict_on_a_card_i_reviewed_from_t() {
     assert_eq!(
         s.state.shared.status,
         Some(Status::Info(
-            "nothing to undo: u takes back the last verdict given since the reviewer opened — to \
-             change your verdict on this card, give it another (a x s d i)"
-                .into()
+            "nothing to undo since okk opened; a new verdict replaces this one: a x s d i".into()
         ))
     );
     s.keys("s");

@@ -417,7 +417,6 @@ fn nothing_to_undo(state: &State) -> String {
             .find(|(a, _)| *a == action)
             .and_then(|(_, keys)| keys.first().map(|k| k.to_string()))
     };
-    let undo = key(Mode::Card, Action::Undo).unwrap_or_default();
     if state.card.as_ref().is_some_and(|c| c.previous.is_some()) {
         let verdicts: Vec<String> = [
             Action::Ok,
@@ -429,10 +428,10 @@ fn nothing_to_undo(state: &State) -> String {
         .into_iter()
         .filter_map(|a| key(Mode::Card, a))
         .collect();
-        msg::nothing_to_undo_reviewed(&undo, &verdicts.join(" "))
+        msg::nothing_to_undo_reviewed(&verdicts.join(" "))
     } else {
         let all = key(Mode::Queue, Action::AllCards).unwrap_or_default();
-        msg::nothing_to_undo_card(&undo, &all)
+        msg::nothing_to_undo_card(&all)
     }
 }
 
