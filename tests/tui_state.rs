@@ -201,6 +201,52 @@ fn the_filter_narrows_the_queue_by_title_owner_or_id_in_any_case_and_esc_clears_
     assert!(s.state.queue.as_ref().unwrap().filter.is_empty());
 }
 
+/// The queue's columns are measured once per change of its cards, not on every frame: a filter
+/// that re-reads the queue into as many cards (one) forgets the measure, and the next frame
+/// draws the columns a queue opened on that card draws.
+#[test]
+fn a_filter_re_reads_the_queue_and_its_columns_are_measured_again() {
+    let mut s = session();
+    s.stage(MET).keys("q");
+    let draw = |s: &Session| common::reviewer::screen(&s.state, 120, 40);
+    let owners = |s: &Session| -> Vec<(usize, String)> {
+        let q = s.state.queue.as_ref().unwrap();
+        (q.items.iter())
+            .map(|i| {
+                (
+                    i.entry.owner.as_deref().unwrap_or("").chars().count(),
+                    i.entry.id.clone(),
+                )
+            })
+            .collect()
+    };
+    draw(&s);
+    let q = s.state.queue.as_ref().unwrap();
+    assert_eq!(q.measure.rows(), q.items.len(), "measured by the frame");
+    // The card with the longest owner's name, then one with a shorter.
+    let (long, long_id) = owners(&s).into_iter().max().unwrap();
+    let (short, short_id) = owners(&s).into_iter().min().unwrap();
+    assert!(short < long);
+    s.keys("/").keys(&long_id);
+    tick(&mut s.state, &mut s.desk);
+    assert_eq!(s.state.queue.as_ref().unwrap().items.len(), 1);
+    let long_screen = draw(&s);
+    s.keys(&"<backspace>".repeat(long_id.len())).keys(&short_id);
+    tick(&mut s.state, &mut s.desk);
+    let q = s.state.queue.as_ref().unwrap();
+    assert_eq!(
+        (q.items.len(), q.measure.rows()),
+        (1, 0),
+        "re-read, forgotten"
+    );
+    let short_screen = draw(&s);
+    assert_ne!(short_screen, long_screen);
+    // Drawn again from a queue that never measured anything: the same screen.
+    let q = s.state.queue.as_mut().unwrap();
+    q.measure = Default::default();
+    assert_eq!(draw(&s), short_screen);
+}
+
 /// A card gone from the CRM in a lost stage has no flag (a closed deal may leave the export): out
 /// of the queue until `t` lists every card, and back out on a second `t`; the title says so.
 #[test]

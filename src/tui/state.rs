@@ -1,6 +1,7 @@
 //! What is on screen: the funnel's stages, the open queue, the open card with the review being
 //! built, and the popup over them. Changed only by `update`; drawn only by `view`.
 
+use std::cell::{Ref, RefCell};
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -61,6 +62,8 @@ pub struct Queue {
     pub renewed: Instant,
     /// A queue taken by claim: cards skipped, given back to the others (and off the list).
     pub given_back: Vec<crate::domain::ids::CardId>,
+    /// The widest id, title, owner and flags of the cards loaded, for the columns.
+    pub measure: Measured<[usize; 4]>,
 }
 
 impl Queue {
@@ -233,6 +236,64 @@ pub struct LeadList {
     pub focus: Pane,
     /// The review pane's first line.
     pub review_scroll: u16,
+    /// The reviews shown, measured for the columns.
+    pub measure: Measured<LeadMeasure>,
+}
+
+/// What the lead's columns need from the reviews shown: the widest card, stage, auditor and
+/// suggestion, and when each review was made, oldest first (an age grows with the clock, not
+/// with the rows: the view reads the widest from a few of these each frame).
+#[derive(Debug, Clone, Default)]
+pub struct LeadMeasure {
+    pub widest: [usize; 4],
+    pub made: Vec<chrono::NaiveDateTime>,
+}
+
+/// What a table's columns need from its rows, measured by the view on the first frame that
+/// draws them and kept for the frames after: measured afresh each frame, every key cost as much
+/// as the whole list (a 100k-card queue). Rows added at the end are measured on their own;
+/// whoever changes the rows otherwise calls [`Measured::forget`] (a list that got shorter is
+/// measured afresh in any case). Not part of what the state is: two states equal but for it
+/// are equal.
+#[derive(Debug, Clone, Default)]
+pub struct Measured<M> {
+    /// The rows measured (the first so many), and their measure.
+    memo: RefCell<(usize, M)>,
+}
+
+impl<M: Default> Measured<M> {
+    /// The measure of `len` rows: `add` folds the rows in the range (those not measured yet)
+    /// into it.
+    pub fn of(&self, len: usize, add: impl FnOnce(std::ops::Range<usize>, &mut M)) -> Ref<'_, M> {
+        {
+            let mut memo = self.memo.borrow_mut();
+            let (seen, measure) = &mut *memo;
+            if len < *seen {
+                (*seen, *measure) = (0, M::default());
+            }
+            if len > *seen {
+                add(*seen..len, measure);
+                *seen = len;
+            }
+        }
+        Ref::map(self.memo.borrow(), |(_, measure)| measure)
+    }
+
+    /// The rows changed: the next frame measures them all again.
+    pub fn forget(&mut self) {
+        *self.memo.get_mut() = (0, M::default());
+    }
+
+    /// How many rows the measure holds (0 once forgotten).
+    pub fn rows(&self) -> usize {
+        self.memo.borrow().0
+    }
+}
+
+impl<M> PartialEq for Measured<M> {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
 }
 
 /// The decide screen's pane the scroll keys move.
@@ -522,5 +583,61 @@ pub fn field_value(
         S::Email => Some(card.emails.join(", ")),
         S::Tags => Some(card.tags.join(", ")),
         _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Measured;
+
+    /// The widest of the words in `range`, folded into `widest`; counts the words measured.
+    fn widest_of<'a>(
+        words: &'a [&'a str],
+        measured: &'a std::cell::Cell<usize>,
+    ) -> impl FnOnce(std::ops::Range<usize>, &mut usize) + 'a {
+        move |range, widest| {
+            for w in &words[range] {
+                measured.set(measured.get() + 1);
+                *widest = (*widest).max(w.len());
+            }
+        }
+    }
+
+    #[test]
+    fn frames_without_a_change_measure_nothing_and_rows_added_at_the_end_only_themselves() {
+        let measured = std::cell::Cell::new(0);
+        let m = Measured::<usize>::default();
+        let mut words = vec!["ab", "abcd"];
+        assert_eq!(*m.of(words.len(), widest_of(&words, &measured)), 4);
+        assert_eq!(*m.of(words.len(), widest_of(&words, &measured)), 4);
+        assert_eq!(measured.get(), 2, "the second frame measured nothing");
+        // A page read at the end: only its rows are measured.
+        words.extend(["abcdef", "a"]);
+        assert_eq!(*m.of(words.len(), widest_of(&words, &measured)), 6);
+        assert_eq!((measured.get(), m.rows()), (4, 4));
+    }
+
+    #[test]
+    fn rows_that_change_are_measured_again() {
+        let measured = std::cell::Cell::new(0);
+        let mut m = Measured::<usize>::default();
+        let words = ["abcdef", "ab"];
+        assert_eq!(*m.of(2, widest_of(&words, &measured)), 6);
+        // Re-read (a filter, a reload) into as many rows: only `forget` tells it.
+        let words = ["abc", "ab"];
+        m.forget();
+        assert_eq!(m.rows(), 0);
+        assert_eq!(*m.of(2, widest_of(&words, &measured)), 3);
+        // A row taken out: the list is shorter, measured again without being told.
+        let words = ["ab"];
+        assert_eq!(*m.of(1, widest_of(&words, &measured)), 2);
+        assert_eq!(measured.get(), 5);
+    }
+
+    #[test]
+    fn the_measure_is_no_part_of_the_state_s_equality() {
+        let m = Measured::<usize>::default();
+        let _ = m.of(1, |_, w| *w = 9);
+        assert_eq!(m, Measured::default());
     }
 }

@@ -77,6 +77,7 @@ fn skip_claimed(state: &mut State, cx: &mut Cx) {
     }
     let card = item.entry.card_id;
     q.items.remove(i);
+    q.measure.forget();
     q.given_back.push(card);
     cx.ask(Effect::Release(vec![card]));
     move_to(state, i, false, cx)
@@ -468,6 +469,7 @@ pub(super) fn undone(state: &mut State, held_by: Option<String>, cx: &mut Cx) {
     };
     // Off her list, never claimed back this session (as a skip).
     q.items.remove(index);
+    q.measure.forget();
     q.given_back.push(last.card_id);
     if q.selected > index {
         q.selected -= 1;

@@ -218,6 +218,7 @@ pub(super) fn pages_read(
             all: false,
             renewed: Instant::now(),
             given_back: Vec::new(),
+            measure: Default::default(),
         });
         state.card = None;
         state.screen = Screen::Queue;
@@ -231,6 +232,7 @@ pub(super) fn pages_read(
     };
     if then == Then::Reload {
         q.items.clear();
+        q.measure.forget();
         q.selected = 0;
     }
     q.items.extend(items);
