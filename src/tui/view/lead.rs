@@ -61,8 +61,10 @@ pub fn draw(shared: &Shared, l: &LeadList, theme: &Theme, frame: &mut Frame<'_>,
     let headers = msg::lead_columns();
     let now = shared.now;
     let widths = widths(l, &headers, now, table_area.width);
+    // The score and the age are figures.
     let header = Row::new(
-        (headers.iter().zip(&widths)).map(|(h, w)| Cell::from(super::fit(h, *w)).style(theme.bold)),
+        (headers.iter().zip(&widths).enumerate())
+            .map(|(i, (h, w))| super::head(h, *w, matches!(i, 5 | 7), theme)),
     );
     let visible = table_area.height.saturating_sub(3) as usize;
     let first = l.selected.saturating_sub(visible.saturating_sub(1));

@@ -121,8 +121,10 @@ pub fn draw(q: &Queue, row: &StageRow, theme: &Theme, frame: &mut Frame<'_>, are
     }
     let headers = msg::queue_columns();
     let widths = widths(q, &headers, table_area.width);
+    // The idle days are the one figure.
     let header = Row::new(
-        (headers.iter().zip(&widths)).map(|(h, w)| Cell::from(super::fit(h, *w)).style(theme.bold)),
+        (headers.iter().zip(&widths).enumerate())
+            .map(|(i, (h, w))| super::head(h, *w, i == 4, theme)),
     );
     let rows = shown.iter().map(|item| queue_row(item, &widths, theme));
     let constraints = widths.iter().map(|w| Constraint::Length(*w as u16));
