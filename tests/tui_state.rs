@@ -161,7 +161,7 @@ fn enter_opens_the_stage_queue_and_q_comes_back_with_fresh_figures() {
     s.keys("<enter>");
     assert_eq!(s.state.screen, Screen::Queue);
     let q = s.state.queue.as_ref().unwrap();
-    assert_eq!(q.items.len() as u64, q.total.min(100));
+    assert_eq!(q.items.len() as u64, q.total().min(100));
     s.keys("<enter>aqq");
     assert_eq!(s.state.screen, Screen::Funnel);
     assert_eq!(s.state.stages.rows[0].counts.reviewed, 1);
@@ -865,7 +865,7 @@ fn another_auditor_has_a_queue_of_their_own() {
 fn an_empty_queue_says_so_and_offers_the_next_stage() {
     let mut s = session();
     s.stage(LOST);
-    let total = s.state.queue.as_ref().unwrap().total;
+    let total = s.state.queue.as_ref().unwrap().total();
     assert!(total > 0);
     for _ in 0..total {
         assert_eq!(s.state.screen, Screen::Card);
@@ -892,7 +892,7 @@ fn the_last_stage_done_offers_the_earlier_stages_still_to_review_not_all_done() 
     let last = s.state.stages.rows.len() - 1;
     let name = s.state.stages.rows[last].name.clone();
     s.stage(&name);
-    let total = s.state.queue.as_ref().unwrap().total;
+    let total = s.state.queue.as_ref().unwrap().total();
     for _ in 0..total {
         s.keys("a");
     }
@@ -1342,7 +1342,7 @@ fn a_refresh_read_before_my_withdrawal_does_not_bring_its_count_back() {
     let late = Outcome::Read {
         ticket: 0,
         then: Then::Refreshed { writes: asked_at },
-        result: Ok(Answer::Counts(stale)),
+        result: Ok(Answer::Counts(stale, None)),
     };
     let effects = update(&mut s.state, Msg::Done(Box::new(late)), &s.desk);
     assert!(
@@ -1360,7 +1360,7 @@ fn a_refresh_read_before_my_withdrawal_does_not_bring_its_count_back() {
         then: Then::Refreshed {
             writes: s.state.shared.own_writes,
         },
-        result: Ok(Answer::Counts(fresh)),
+        result: Ok(Answer::Counts(fresh, None)),
     };
     update(&mut s.state, Msg::Done(Box::new(now)), &s.desk);
     assert_eq!(s.state.queue.as_ref().unwrap().counts, fresh);

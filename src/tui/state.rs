@@ -54,8 +54,9 @@ pub struct Queue {
     pub exhausted: bool,
     /// The stage's figures when the queue was opened, kept current as verdicts land.
     pub counts: QueueCounts,
-    /// Cards to review when the queue was opened (with the filter): the `N` of "12/N".
-    pub total: u64,
+    /// A queue taken by claim (a shared store), unfiltered: the cards a claim may still hand
+    /// the auditor, those she holds among them, as the store last said and her verdicts since.
+    pub claimable: Option<u64>,
     /// Closed and gone cards without flags listed too (a toggle key).
     pub all: bool,
     /// A queue taken by claim: when the cards held were last renewed.
@@ -69,6 +70,32 @@ pub struct Queue {
 impl Queue {
     pub fn done(&self) -> usize {
         self.items.iter().filter(|i| i.done.is_some()).count()
+    }
+
+    /// The `N` of "12/N": the cards of the list, read or not. Those judged in it stay in it,
+    /// so it is what is judged plus what is left: on a shared queue, what a claim may still
+    /// hand her (not the cards others hold or judged: those never come to her list); else
+    /// the stage's cards she has still to review, or every card under `t` (which lists the
+    /// reviewed ones too). A filtered list counts what is read (see [`Queue::more`]).
+    pub fn total(&self) -> u64 {
+        let read = self.items.len() as u64;
+        let judged = self.done() as u64;
+        let total = if !self.filter.is_empty() {
+            read
+        } else if let Some(left) = self.claimable {
+            judged + left
+        } else if self.all {
+            self.counts.cards
+        } else {
+            judged + self.counts.to_review()
+        };
+        total.max(read)
+    }
+
+    /// More cards may follow [`Queue::total`]: a filtered list not read to its end (counting
+    /// it would read the whole stage).
+    pub fn more(&self) -> bool {
+        !self.filter.is_empty() && !self.exhausted
     }
 
     /// The selected card was reviewed before this session (listed under `t` or a filter).
@@ -588,7 +615,79 @@ pub fn field_value(
 
 #[cfg(test)]
 mod tests {
-    use super::Measured;
+    use super::{Item, Measured, Queue};
+    use crate::domain::queue::{QueueCounts, QueueEntry};
+    use crate::domain::review::Verdict;
+
+    /// A queue of `read` cards, the first `judged` of them judged here, with the stage's figures.
+    fn queue(read: usize, judged: usize, counts: QueueCounts) -> Queue {
+        let entry = |i: usize| QueueEntry {
+            card_id: crate::domain::ids::CardId(i as i64),
+            id: i.to_string(),
+            title: None,
+            owner: None,
+            flags: Vec::new(),
+            idle_days: None,
+            changed_since_review: false,
+            returned: None,
+            calibration: false,
+            my_verdict: None,
+            key: Default::default(),
+        };
+        Queue {
+            row: 0,
+            items: (0..read)
+                .map(|i| Item {
+                    entry: entry(i),
+                    done: (i < judged).then_some(Verdict::Ok),
+                })
+                .collect(),
+            selected: 0,
+            filter: String::new(),
+            filtering: false,
+            filter_pending: false,
+            exhausted: false,
+            counts,
+            claimable: None,
+            all: false,
+            renewed: std::time::Instant::now(),
+            given_back: Vec::new(),
+            measure: Measured::default(),
+        }
+    }
+
+    #[test]
+    fn the_place_counter_counts_what_was_judged_in_the_list_and_what_is_left() {
+        let counts = QueueCounts {
+            cards: 40,
+            flagged: 8,
+            reviewed: 3,
+        };
+        // Her own queue: 3 judged here, 37 left to review (read or not).
+        let q = queue(10, 3, counts);
+        assert_eq!((q.total(), q.more()), (40, false));
+        // `t` lists the reviewed cards too: every card of the stage.
+        let all = Queue {
+            all: true,
+            ..queue(10, 3, counts)
+        };
+        assert_eq!(all.total(), 40);
+        // Shared by claim: what a claim may still hand her, not the stage's other cards.
+        let shared = Queue {
+            claimable: Some(2),
+            ..queue(4, 3, counts)
+        };
+        assert_eq!((shared.total(), shared.more()), (5, false));
+        // A filter: what is read, and more to come until the list ends.
+        let mut filtered = Queue {
+            filter: "ЖК".into(),
+            claimable: Some(2),
+            ..queue(4, 3, counts)
+        };
+        assert_eq!((filtered.total(), filtered.more()), (4, true));
+        filtered.exhausted = true;
+        assert_eq!((filtered.total(), filtered.more()), (4, false));
+    }
 
     /// The widest of the words in `range`, folded into `widest`; counts the words measured.
     fn widest_of<'a>(

@@ -79,6 +79,8 @@ fn skip_claimed(state: &mut State, cx: &mut Cx) {
     q.items.remove(i);
     q.measure.forget();
     q.given_back.push(card);
+    // Given back, it is never hers again: off what is left for her.
+    q.claimable = q.claimable.map(|n| n.saturating_sub(1));
     cx.ask(Effect::Release(vec![card]));
     move_to(state, i, false, cx)
 }
@@ -367,6 +369,8 @@ fn landed(state: &mut State, s: SavingVerdict, id: String, cx: &mut Cx) {
     q.items[index].done = Some(s.verdict);
     if before.is_none() {
         q.counts.reviewed += 1;
+        // Judged, the card counts among the list's judged, no longer among what is left.
+        q.claimable = q.claimable.map(|n| n.saturating_sub(1));
     }
     state.shared.status = Some(Status::Info(msg::saved(s.verdict, &s.external_id)));
     super::live::own_write(state);
@@ -453,6 +457,10 @@ pub(super) fn undone(state: &mut State, held_by: Option<String>, cx: &mut Cx) {
     // The card filtered out of view: the verdict is withdrawn all the same.
     let index = q.items.iter().position(|i| i.entry.card_id == last.card_id);
     let Some(holder) = held_by else {
+        // Hers again, to judge: back among what is left for her.
+        if last.before.is_none() {
+            q.claimable = q.claimable.map(|n| n + 1);
+        }
         state.shared.status = Some(Status::Info(msg::undone(&last.external_id)));
         if let Some(index) = index {
             q.items[index].done = last.before;
