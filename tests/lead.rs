@@ -186,6 +186,41 @@ fn the_filter_narrows_by_verdict_auditor_and_disagreement() {
     assert!(s.lead.as_ref().unwrap().shown.is_empty());
 }
 
+/// The list's columns are measured once per change of the reviews shown: the filter forgets
+/// the measure, and the next frame draws the columns a list that never measured draws.
+#[test]
+fn the_filter_has_the_columns_measured_again() {
+    let store = common::Desk::demo();
+    boris_reviews(&store.db);
+    let (mut s, mut d) = lead(&store.db);
+    let draw = |s: &State| common::reviewer::screen(s, 120, 40);
+    draw(&s);
+    let l = s.lead.as_ref().unwrap();
+    assert_eq!(l.measure.rows(), 4, "measured by the frame");
+    // The review whose card has the longest title, then one with a shorter.
+    let titles: Vec<(usize, String)> = (l.rows.iter())
+        .map(|r| {
+            let title = r.title.as_deref().unwrap_or("").chars().count();
+            (title, r.external_id.clone())
+        })
+        .collect();
+    let (long, long_id) = titles.iter().max().unwrap().clone();
+    let (short, short_id) = titles.iter().min().unwrap().clone();
+    assert!(short < long);
+    press(&mut s, &mut d, "/");
+    press(&mut s, &mut d, &long_id);
+    assert_eq!(s.lead.as_ref().unwrap().shown.len(), 1);
+    let long_screen = draw(&s);
+    press(&mut s, &mut d, &"<backspace>".repeat(long_id.len()));
+    press(&mut s, &mut d, &short_id);
+    let l = s.lead.as_ref().unwrap();
+    assert_eq!((l.shown.len(), l.measure.rows()), (1, 0), "forgotten");
+    let short_screen = draw(&s);
+    assert_ne!(short_screen, long_screen);
+    s.lead.as_mut().unwrap().measure = Default::default();
+    assert_eq!(draw(&s), short_screen);
+}
+
 #[test]
 fn the_leads_checklist_corrections_are_kept_as_the_reference() {
     let store = common::Desk::demo();

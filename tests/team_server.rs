@@ -1041,6 +1041,42 @@ fn on_the_server_a_card_whose_verdict_is_undone_is_not_handed_to_the_next_audito
     assert!(his != first && his != next, "boris was handed anna's {his}");
 }
 
+/// The place counter on the server: anna's `N` is what she judged and what a claim may still
+/// hand her, so the cards boris holds or judged are off it (it read 10/20 with the stage done
+/// for her, counting his); when nothing is left for her it reads k/k.
+#[test]
+fn on_the_server_the_place_counter_counts_only_what_may_still_come_to_the_reviewer() {
+    let Some(server) = ServerDb::new() else {
+        return;
+    };
+    let desk = demo_desk();
+    copied_to(&desk, &server.url);
+    let dir = desk.tmp_dir();
+    let stage = "Договор";
+    let total = |s: &okk::tui::state::State| s.queue.as_ref().unwrap().total();
+    let (mut anna, mut a) = reviewer_on_server(&server.url, "anna", stage, &dir);
+    let cards = anna.queue.as_ref().unwrap().counts.to_review();
+    assert_eq!(
+        total(&anna),
+        cards,
+        "alone on the stage, every card is hers"
+    );
+    let (mut boris, mut b) = reviewer_on_server(&server.url, "boris", stage, &dir);
+    assert_eq!(total(&boris), cards - 1, "anna holds one");
+    common::reviewer::press(&mut anna, &mut a, "a");
+    assert_eq!(total(&anna), cards - 1, "boris holds one");
+    while anna.card.is_some() {
+        common::reviewer::press(&mut anna, &mut a, "a");
+        if boris.card.is_some() {
+            common::reviewer::press(&mut boris, &mut b, "a");
+        }
+    }
+    let q = anna.queue.as_ref().unwrap();
+    let judged = q.done() as u64;
+    assert!(judged < cards, "boris took his share: {judged} of {cards}");
+    assert_eq!(q.total(), judged);
+}
+
 /// A lead exports the server's work as from a laptop: the same records, signed alike (anna's
 /// verdicts with her signatures, kept since her bundle came in; the lead's decisions and
 /// calibration signed at export with the lead's key), and a laptop that imports either

@@ -278,3 +278,61 @@ fn an_auditors_verdict_shows_in_the_leads_list_without_a_key() {
     okk::tui::run::dispatch(&mut lead, Msg::Done(Box::new(Outcome::OthersActed)), &mut l);
     assert_eq!(lead.lead.as_ref().unwrap().rows.len(), before + 1);
 }
+
+/// The place counter of a queue shared by claim says the truth: its `N` is what she judged in
+/// her list and what a claim may still hand her. The cards another auditor holds or judged
+/// never come to her list, so they are not counted; a card she gives back leaves the count;
+/// others' verdicts heard (the watcher) count at once; and when nothing is left for her, the
+/// counter reads k/k, never k/N with cards that were never hers.
+#[test]
+fn on_a_shared_queue_the_place_counter_counts_what_is_left_for_her() {
+    let desk = Desk::demo();
+    let (mut anna, mut a) = claiming(&desk, "anna");
+    let total = |s: &State| s.queue.as_ref().unwrap().total();
+    let cards = anna.queue.as_ref().unwrap().counts.to_review();
+    assert_eq!(
+        total(&anna),
+        cards,
+        "alone on the stage, every card is hers"
+    );
+    let (mut boris, mut b) = claiming(&desk, "boris");
+    assert_eq!(total(&boris), cards - 1, "anna holds one");
+    // Her verdict, then the next card claimed: boris's card is off her count.
+    press(&mut anna, &mut a, "a");
+    assert_eq!(total(&anna), cards - 1);
+    // A card she skips goes to the others, never back to her.
+    press(&mut anna, &mut a, "<space>");
+    assert_eq!(total(&anna), cards - 2);
+    // Boris judges his card, then the one she gave back (the first free), and takes another:
+    // heard, that one is off her count without a key of hers.
+    let mut watch = a.watch().unwrap();
+    press(&mut boris, &mut b, "aa");
+    assert!(
+        watch.wait(Duration::from_secs(5)).unwrap(),
+        "the write seen"
+    );
+    okk::tui::run::dispatch(&mut anna, Msg::Done(Box::new(Outcome::OthersActed)), &mut a);
+    assert_eq!(total(&anna), cards - 3);
+    // An undo gives her the card again: judged no more, it is still hers to judge.
+    press(&mut anna, &mut a, "a");
+    let after_verdict = total(&anna);
+    press(&mut anna, &mut a, "u");
+    assert_eq!(total(&anna), after_verdict);
+    // Both judge on until the stage has nothing left for anna.
+    while anna.card.is_some() {
+        press(&mut anna, &mut a, "a");
+        if boris.card.is_some() {
+            press(&mut boris, &mut b, "a");
+        }
+    }
+    let q = anna.queue.as_ref().unwrap();
+    let judged = q.done() as u64;
+    assert!(
+        judged < cards - 3,
+        "boris took his share: {judged} of {cards}"
+    );
+    assert_eq!(q.total(), judged);
+    let title = common::reviewer::screen(&anna, 120, 40);
+    let title = title.lines().next().unwrap();
+    assert!(title.contains(&format!(" {judged}/{judged} ")), "{title}");
+}

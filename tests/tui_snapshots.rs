@@ -140,6 +140,18 @@ impl Desktop {
         self
     }
 
+    /// The status line at 80 columns (the narrowest the reviewer draws) holds `message` whole,
+    /// not cut at a word's end with `…`.
+    fn assert_status_whole(&self, message: &str) {
+        let screen = self.screen(80, 24);
+        let status = screen.lines().nth(22).expect("the status line");
+        assert_eq!(
+            status.trim_matches('"').trim(),
+            message,
+            "the status line at 80 columns"
+        );
+    }
+
     /// `NAME_80x24` and `NAME_120x40`.
     fn snap(&self, name: &str) {
         for (w, h) in SIZES {
@@ -197,7 +209,13 @@ fn reopened_t_and_the_filter_list_the_cards_i_reviewed_with_my_verdict() {
     d.press("<enter><enter>");
     let first = common::reviewer::shown_card(&d.state);
     d.press("as");
-    d.reopen().press("<enter>");
+    // `u` on a card of the new session: nothing to take back, and where the earlier verdicts
+    // are, said whole on the narrowest status line.
+    d.reopen().press("<enter><enter>u");
+    d.assert_status_whole(&okk::text::tui::nothing_to_undo_card("t"));
+    d.snap("card_nothing_to_undo");
+    d.press("q");
+    assert_eq!(d.state.screen, Screen::Queue);
     let listed = |d: &Desktop| -> Vec<(String, Option<okk::domain::review::Verdict>)> {
         let q = d.state.queue.as_ref().expect("the queue");
         q.items
@@ -228,6 +246,10 @@ fn reopened_t_and_the_filter_list_the_cards_i_reviewed_with_my_verdict() {
         c.previous.as_ref().map(|p| p.verdict),
         Some(okk::domain::review::Verdict::Ok)
     );
+    // `u` on it: what changes the verdict instead, whole at 80 columns too.
+    d.press("u");
+    d.assert_status_whole(&okk::text::tui::nothing_to_undo_reviewed("a x s d i"));
+    d.snap("card_reviewed_nothing_to_undo");
 }
 
 #[test]

@@ -161,7 +161,7 @@ fn enter_opens_the_stage_queue_and_q_comes_back_with_fresh_figures() {
     s.keys("<enter>");
     assert_eq!(s.state.screen, Screen::Queue);
     let q = s.state.queue.as_ref().unwrap();
-    assert_eq!(q.items.len() as u64, q.total.min(100));
+    assert_eq!(q.items.len() as u64, q.total().min(100));
     s.keys("<enter>aqq");
     assert_eq!(s.state.screen, Screen::Funnel);
     assert_eq!(s.state.stages.rows[0].counts.reviewed, 1);
@@ -199,6 +199,52 @@ fn the_filter_narrows_the_queue_by_title_owner_or_id_in_any_case_and_esc_clears_
     s.keys("<esc>");
     assert_eq!(s.state.queue.as_ref().unwrap().items.len(), all);
     assert!(s.state.queue.as_ref().unwrap().filter.is_empty());
+}
+
+/// The queue's columns are measured once per change of its cards, not on every frame: a filter
+/// that re-reads the queue into as many cards (one) forgets the measure, and the next frame
+/// draws the columns a queue opened on that card draws.
+#[test]
+fn a_filter_re_reads_the_queue_and_its_columns_are_measured_again() {
+    let mut s = session();
+    s.stage(MET).keys("q");
+    let draw = |s: &Session| common::reviewer::screen(&s.state, 120, 40);
+    let owners = |s: &Session| -> Vec<(usize, String)> {
+        let q = s.state.queue.as_ref().unwrap();
+        (q.items.iter())
+            .map(|i| {
+                (
+                    i.entry.owner.as_deref().unwrap_or("").chars().count(),
+                    i.entry.id.clone(),
+                )
+            })
+            .collect()
+    };
+    draw(&s);
+    let q = s.state.queue.as_ref().unwrap();
+    assert_eq!(q.measure.rows(), q.items.len(), "measured by the frame");
+    // The card with the longest owner's name, then one with a shorter.
+    let (long, long_id) = owners(&s).into_iter().max().unwrap();
+    let (short, short_id) = owners(&s).into_iter().min().unwrap();
+    assert!(short < long);
+    s.keys("/").keys(&long_id);
+    tick(&mut s.state, &mut s.desk);
+    assert_eq!(s.state.queue.as_ref().unwrap().items.len(), 1);
+    let long_screen = draw(&s);
+    s.keys(&"<backspace>".repeat(long_id.len())).keys(&short_id);
+    tick(&mut s.state, &mut s.desk);
+    let q = s.state.queue.as_ref().unwrap();
+    assert_eq!(
+        (q.items.len(), q.measure.rows()),
+        (1, 0),
+        "re-read, forgotten"
+    );
+    let short_screen = draw(&s);
+    assert_ne!(short_screen, long_screen);
+    // Drawn again from a queue that never measured anything: the same screen.
+    let q = s.state.queue.as_mut().unwrap();
+    q.measure = Default::default();
+    assert_eq!(draw(&s), short_screen);
 }
 
 /// A card gone from the CRM in a lost stage has no flag (a closed deal may leave the export): out
@@ -689,10 +735,7 @@ fn u_withdraws_the_last_verdict_and_shows_its_card_again_with_the_review() {
     assert_eq!(
         s.state.shared.status,
         Some(Status::Info(
-            "nothing to undo: u takes back the last verdict given since the reviewer opened — to \
-             change an earlier one, t in a stage's queue lists the cards you reviewed too: open \
-             one and give it another verdict"
-                .into()
+            "nothing to undo since okk opened; to change an older verdict: t in a queue".into()
         ))
     );
 }
@@ -760,7 +803,7 @@ fn reopened_i_change_my_verdict_on_a_card_i_reviewed_from_t() {
     s.keys("u");
     assert_eq!(
         s.state.shared.status,
-        Some(Status::Info(okk::text::tui::nothing_to_undo_card("u", "t")))
+        Some(Status::Info(okk::text::tui::nothing_to_undo_card("t")))
     );
     s.keys("qt");
     let q = s.state.queue.as_ref().unwrap();
@@ -793,9 +836,7 @@ fn reopened_i_change_my_verdict_on_a_card_i_reviewed_from_t() {
     assert_eq!(
         s.state.shared.status,
         Some(Status::Info(
-            "nothing to undo: u takes back the last verdict given since the reviewer opened — to \
-             change your verdict on this card, give it another (a x s d i)"
-                .into()
+            "nothing to undo since okk opened; a new verdict replaces this one: a x s d i".into()
         ))
     );
     s.keys("s");
@@ -824,7 +865,7 @@ fn another_auditor_has_a_queue_of_their_own() {
 fn an_empty_queue_says_so_and_offers_the_next_stage() {
     let mut s = session();
     s.stage(LOST);
-    let total = s.state.queue.as_ref().unwrap().total;
+    let total = s.state.queue.as_ref().unwrap().total();
     assert!(total > 0);
     for _ in 0..total {
         assert_eq!(s.state.screen, Screen::Card);
@@ -851,7 +892,7 @@ fn the_last_stage_done_offers_the_earlier_stages_still_to_review_not_all_done() 
     let last = s.state.stages.rows.len() - 1;
     let name = s.state.stages.rows[last].name.clone();
     s.stage(&name);
-    let total = s.state.queue.as_ref().unwrap().total;
+    let total = s.state.queue.as_ref().unwrap().total();
     for _ in 0..total {
         s.keys("a");
     }
@@ -1301,7 +1342,7 @@ fn a_refresh_read_before_my_withdrawal_does_not_bring_its_count_back() {
     let late = Outcome::Read {
         ticket: 0,
         then: Then::Refreshed { writes: asked_at },
-        result: Ok(Answer::Counts(stale)),
+        result: Ok(Answer::Counts(stale, None)),
     };
     let effects = update(&mut s.state, Msg::Done(Box::new(late)), &s.desk);
     assert!(
@@ -1319,7 +1360,7 @@ fn a_refresh_read_before_my_withdrawal_does_not_bring_its_count_back() {
         then: Then::Refreshed {
             writes: s.state.shared.own_writes,
         },
-        result: Ok(Answer::Counts(fresh)),
+        result: Ok(Answer::Counts(fresh, None)),
     };
     update(&mut s.state, Msg::Done(Box::new(now)), &s.desk);
     assert_eq!(s.state.queue.as_ref().unwrap().counts, fresh);

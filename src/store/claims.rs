@@ -5,9 +5,11 @@
 use std::collections::HashSet;
 use std::time::Duration;
 
-use rusqlite::{OptionalExtension, params};
+use rusqlite::types::Value;
+use rusqlite::{OptionalExtension, params, params_from_iter};
 
-use super::queue::RETURNED;
+use super::calibration::PENDING_CALIBRATION;
+use super::queue::{HAS_STANDING, QuerySql, RETURNED};
 use super::{Store, StoreError};
 use crate::domain::queue::{QueueEntry, QueueKey, QueueQuery, Reclaimed};
 
@@ -110,6 +112,38 @@ impl Store {
             out.push(e);
         }
         Ok(out)
+    }
+
+    /// See `QueueStore::claimable`: the queue's cards less those a claim passes by, read from
+    /// the current reviews, the leases and `except` (a few, next to a stage's cards), not from
+    /// the stage's cards one by one.
+    pub fn claimable(&self, q: &QueueQuery<'_>, except: &[i64]) -> Result<u64, StoreError> {
+        if q.crm_stages.is_empty() {
+            return Ok(0);
+        }
+        let cards = self.queue_counts(q)?.cards;
+        let mut args = vec![
+            Value::from(q.auditor.to_string()),
+            Value::from(serde_json::to_string(except).unwrap_or_else(|_| "[]".into())),
+        ];
+        args.extend(q.crm_stages.iter().cloned().map(Value::from));
+        let passed: i64 = self
+            .conn
+            .prepare_cached(&format!(
+                "SELECT count(*) FROM cards c
+                 WHERE c.id IN (
+                     SELECT r.card_id FROM reviews r JOIN cards k ON k.id = r.card_id
+                     WHERE r.superseded_by IS NULL AND r.withdrawn_at IS NULL
+                       AND r.card_hash = k.content_hash AND {RETURNED} IS NULL
+                     UNION SELECT card_id FROM leases WHERE until > {NOW} AND auditor <> ?1
+                     UNION SELECT value FROM json_each(?2))
+                   AND c.stage IN ({}) {} AND NOT {}",
+                q.stage_marks(3),
+                q.filter_or_flagged(HAS_STANDING),
+                PENDING_CALIBRATION.replace("?A", "?1")
+            ))?
+            .query_row(params_from_iter(args), |r| r.get(0))?;
+        Ok(cards.saturating_sub(passed as u64))
     }
 
     /// Gives the auditor's claim on `card` back: it is free at once.

@@ -34,6 +34,15 @@ macro_rules! desk_ports {
                 $store::claim(self, q, n, lease)
             }
 
+            fn claimable(
+                &self,
+                q: &$crate::domain::queue::QueueQuery<'_>,
+                except: &[$crate::domain::ids::CardId],
+            ) -> $crate::domain::ports::StoreResult<u64> {
+                let ids: Vec<i64> = except.iter().map(|c| c.0).collect();
+                $store::claimable(self, q, &ids)
+            }
+
             fn release(
                 &mut self,
                 card: $crate::domain::ids::CardId,

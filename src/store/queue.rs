@@ -15,7 +15,7 @@ use crate::domain::review::Verdict;
 pub use crate::domain::queue::{QueueCounts, QueueEntry, QueueKey, QueueQuery};
 
 /// Whether card `c` is flagged (has a standing).
-const HAS_STANDING: &str = "EXISTS (SELECT 1 FROM standings s WHERE s.card_id = c.id)";
+pub(crate) const HAS_STANDING: &str = "EXISTS (SELECT 1 FROM standings s WHERE s.card_id = c.id)";
 
 /// The note of the lead's latest decision on a review, if that decision sent it back.
 pub(crate) const RETURNED: &str = "(SELECT CASE WHEN d.decision = 'return' THEN d.note END
@@ -23,7 +23,7 @@ pub(crate) const RETURNED: &str = "(SELECT CASE WHEN d.decision = 'return' THEN 
       ORDER BY d.seq DESC, d.created_at DESC, d.id DESC LIMIT 1)";
 
 /// The SQL pieces a query turns into (a trait: the query is a domain type).
-trait QuerySql {
+pub(crate) trait QuerySql {
     fn filter(&self) -> &'static str;
     fn filter_or_flagged(&self, flagged: &str) -> String;
     fn kept_columns(&self) -> &'static str;

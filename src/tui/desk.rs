@@ -294,6 +294,22 @@ impl Desk {
         self.store.borrow_mut().claim(&q, n, lease)
     }
 
+    /// How many cards a claim may still hand this auditor in the stage (their own claims among
+    /// them), `except` the cards they gave back; see `QueueStore::claimable`. Without a lease,
+    /// nothing to say.
+    pub fn claimable(
+        &self,
+        row: &StageRow,
+        all: bool,
+        except: &[CardId],
+    ) -> DeskResult<Option<u64>> {
+        if self.lease.is_none() {
+            return Ok(None);
+        }
+        let q = self.query(row, self.today(), None, None, 0, all);
+        self.store.borrow().claimable(&q, except).map(Some)
+    }
+
     /// Gives the auditor's claims on `cards` back (a skip, leaving the queue, quitting).
     pub fn release(&self, cards: &[CardId]) -> DeskResult<()> {
         for &card in cards {

@@ -49,6 +49,9 @@ pub enum Ask {
     Counts {
         row: StageRow,
         all: bool,
+        /// A queue taken by claim, unfiltered: the cards given back, which the count of what a
+        /// claim may still hand out leaves aside (see [`Desk::claimable`]).
+        claimed: Option<Vec<CardId>>,
     },
 }
 
@@ -98,6 +101,9 @@ pub enum Answer {
         entries: Vec<QueueEntry>,
         exhausted: bool,
         counts: Option<QueueCounts>,
+        /// A queue taken by claim, unfiltered: the cards a claim may still hand out, read
+        /// after this one's.
+        claimable: Option<u64>,
     },
     /// `None`: the card is gone from the store.
     Card(Option<Box<CardRead>>),
@@ -108,7 +114,8 @@ pub enum Answer {
     Fields(Vec<FillRow>),
     LeadRows(Vec<LeadRow>),
     Owners(Vec<String>),
-    Counts(QueueCounts),
+    /// The figures, and what a claim may still hand out when asked (`Ask::Counts::claimed`).
+    Counts(QueueCounts, Option<u64>),
 }
 
 impl std::fmt::Debug for Answer {
@@ -128,7 +135,7 @@ impl std::fmt::Debug for Answer {
             Answer::Fields(rows) => write!(f, "Fields({} rows)", rows.len()),
             Answer::LeadRows(rows) => write!(f, "LeadRows({} rows)", rows.len()),
             Answer::Owners(o) => write!(f, "Owners({})", o.len()),
-            Answer::Counts(c) => write!(f, "Counts({c:?})"),
+            Answer::Counts(c, left) => write!(f, "Counts({c:?}, {left:?})"),
         }
     }
 }
@@ -216,7 +223,13 @@ pub fn perform(ask: &Ask, desk: &Desk) -> DeskResult<Answer> {
         Ask::Fields => Answer::Fields(desk.fill_rows()?),
         Ask::LeadRows => Answer::LeadRows(desk.lead_rows()?),
         Ask::Owners => Answer::Owners(desk.owners()?),
-        Ask::Counts { row, all } => Answer::Counts(desk.counts_of(row, *all)?),
+        Ask::Counts { row, all, claimed } => Answer::Counts(
+            desk.counts_of(row, *all)?,
+            match claimed {
+                Some(given_back) => desk.claimable(row, *all, given_back)?,
+                None => None,
+            },
+        ),
     })
 }
 
@@ -260,6 +273,7 @@ fn pages(p: &Pages, desk: &Desk) -> DeskResult<Answer> {
         entries,
         exhausted,
         counts,
+        claimable: None,
     })
 }
 
@@ -287,10 +301,18 @@ fn claimed(p: &Pages, c: &Claimed, desk: &Desk) -> DeskResult<Answer> {
         Some(all) => Some(desk.counts_of(&p.row, all)?),
         None => None,
     };
+    // Counted after the claim, as the others' claims and verdicts stand now; under a filter
+    // the count would read the whole stage (the list says "+" instead).
+    let claimable = if p.filter.is_empty() {
+        desk.claimable(&p.row, p.all, &c.given_back)?
+    } else {
+        None
+    };
     Ok(Answer::Pages {
         exhausted: entries.len() < wanted,
         entries,
         counts,
+        claimable,
     })
 }
 

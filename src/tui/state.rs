@@ -1,6 +1,7 @@
 //! What is on screen: the funnel's stages, the open queue, the open card with the review being
 //! built, and the popup over them. Changed only by `update`; drawn only by `view`.
 
+use std::cell::{Ref, RefCell};
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -53,19 +54,48 @@ pub struct Queue {
     pub exhausted: bool,
     /// The stage's figures when the queue was opened, kept current as verdicts land.
     pub counts: QueueCounts,
-    /// Cards to review when the queue was opened (with the filter): the `N` of "12/N".
-    pub total: u64,
+    /// A queue taken by claim (a shared store), unfiltered: the cards a claim may still hand
+    /// the auditor, those she holds among them, as the store last said and her verdicts since.
+    pub claimable: Option<u64>,
     /// Closed and gone cards without flags listed too (a toggle key).
     pub all: bool,
     /// A queue taken by claim: when the cards held were last renewed.
     pub renewed: Instant,
     /// A queue taken by claim: cards skipped, given back to the others (and off the list).
     pub given_back: Vec<crate::domain::ids::CardId>,
+    /// The widest id, title, owner and flags of the cards loaded, for the columns.
+    pub measure: Measured<[usize; 4]>,
 }
 
 impl Queue {
     pub fn done(&self) -> usize {
         self.items.iter().filter(|i| i.done.is_some()).count()
+    }
+
+    /// The `N` of "12/N": the cards of the list, read or not. Those judged in it stay in it,
+    /// so it is what is judged plus what is left: on a shared queue, what a claim may still
+    /// hand her (not the cards others hold or judged: those never come to her list); else
+    /// the stage's cards she has still to review, or every card under `t` (which lists the
+    /// reviewed ones too). A filtered list counts what is read (see [`Queue::more`]).
+    pub fn total(&self) -> u64 {
+        let read = self.items.len() as u64;
+        let judged = self.done() as u64;
+        let total = if !self.filter.is_empty() {
+            read
+        } else if let Some(left) = self.claimable {
+            judged + left
+        } else if self.all {
+            self.counts.cards
+        } else {
+            judged + self.counts.to_review()
+        };
+        total.max(read)
+    }
+
+    /// More cards may follow [`Queue::total`]: a filtered list not read to its end (counting
+    /// it would read the whole stage).
+    pub fn more(&self) -> bool {
+        !self.filter.is_empty() && !self.exhausted
     }
 
     /// The selected card was reviewed before this session (listed under `t` or a filter).
@@ -233,6 +263,64 @@ pub struct LeadList {
     pub focus: Pane,
     /// The review pane's first line.
     pub review_scroll: u16,
+    /// The reviews shown, measured for the columns.
+    pub measure: Measured<LeadMeasure>,
+}
+
+/// What the lead's columns need from the reviews shown: the widest card, stage, auditor and
+/// suggestion, and when each review was made, oldest first (an age grows with the clock, not
+/// with the rows: the view reads the widest from a few of these each frame).
+#[derive(Debug, Clone, Default)]
+pub struct LeadMeasure {
+    pub widest: [usize; 4],
+    pub made: Vec<chrono::NaiveDateTime>,
+}
+
+/// What a table's columns need from its rows, measured by the view on the first frame that
+/// draws them and kept for the frames after: measured afresh each frame, every key cost as much
+/// as the whole list (a 100k-card queue). Rows added at the end are measured on their own;
+/// whoever changes the rows otherwise calls [`Measured::forget`] (a list that got shorter is
+/// measured afresh in any case). Not part of what the state is: two states equal but for it
+/// are equal.
+#[derive(Debug, Clone, Default)]
+pub struct Measured<M> {
+    /// The rows measured (the first so many), and their measure.
+    memo: RefCell<(usize, M)>,
+}
+
+impl<M: Default> Measured<M> {
+    /// The measure of `len` rows: `add` folds the rows in the range (those not measured yet)
+    /// into it.
+    pub fn of(&self, len: usize, add: impl FnOnce(std::ops::Range<usize>, &mut M)) -> Ref<'_, M> {
+        {
+            let mut memo = self.memo.borrow_mut();
+            let (seen, measure) = &mut *memo;
+            if len < *seen {
+                (*seen, *measure) = (0, M::default());
+            }
+            if len > *seen {
+                add(*seen..len, measure);
+                *seen = len;
+            }
+        }
+        Ref::map(self.memo.borrow(), |(_, measure)| measure)
+    }
+
+    /// The rows changed: the next frame measures them all again.
+    pub fn forget(&mut self) {
+        *self.memo.get_mut() = (0, M::default());
+    }
+
+    /// How many rows the measure holds (0 once forgotten).
+    pub fn rows(&self) -> usize {
+        self.memo.borrow().0
+    }
+}
+
+impl<M> PartialEq for Measured<M> {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
 }
 
 /// The decide screen's pane the scroll keys move.
@@ -522,5 +610,133 @@ pub fn field_value(
         S::Email => Some(card.emails.join(", ")),
         S::Tags => Some(card.tags.join(", ")),
         _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Item, Measured, Queue};
+    use crate::domain::queue::{QueueCounts, QueueEntry};
+    use crate::domain::review::Verdict;
+
+    /// A queue of `read` cards, the first `judged` of them judged here, with the stage's figures.
+    fn queue(read: usize, judged: usize, counts: QueueCounts) -> Queue {
+        let entry = |i: usize| QueueEntry {
+            card_id: crate::domain::ids::CardId(i as i64),
+            id: i.to_string(),
+            title: None,
+            owner: None,
+            flags: Vec::new(),
+            idle_days: None,
+            changed_since_review: false,
+            returned: None,
+            calibration: false,
+            my_verdict: None,
+            key: Default::default(),
+        };
+        Queue {
+            row: 0,
+            items: (0..read)
+                .map(|i| Item {
+                    entry: entry(i),
+                    done: (i < judged).then_some(Verdict::Ok),
+                })
+                .collect(),
+            selected: 0,
+            filter: String::new(),
+            filtering: false,
+            filter_pending: false,
+            exhausted: false,
+            counts,
+            claimable: None,
+            all: false,
+            renewed: std::time::Instant::now(),
+            given_back: Vec::new(),
+            measure: Measured::default(),
+        }
+    }
+
+    #[test]
+    fn the_place_counter_counts_what_was_judged_in_the_list_and_what_is_left() {
+        let counts = QueueCounts {
+            cards: 40,
+            flagged: 8,
+            reviewed: 3,
+        };
+        // Her own queue: 3 judged here, 37 left to review (read or not).
+        let q = queue(10, 3, counts);
+        assert_eq!((q.total(), q.more()), (40, false));
+        // `t` lists the reviewed cards too: every card of the stage.
+        let all = Queue {
+            all: true,
+            ..queue(10, 3, counts)
+        };
+        assert_eq!(all.total(), 40);
+        // Shared by claim: what a claim may still hand her, not the stage's other cards.
+        let shared = Queue {
+            claimable: Some(2),
+            ..queue(4, 3, counts)
+        };
+        assert_eq!((shared.total(), shared.more()), (5, false));
+        // A filter: what is read, and more to come until the list ends.
+        let mut filtered = Queue {
+            filter: "ЖК".into(),
+            claimable: Some(2),
+            ..queue(4, 3, counts)
+        };
+        assert_eq!((filtered.total(), filtered.more()), (4, true));
+        filtered.exhausted = true;
+        assert_eq!((filtered.total(), filtered.more()), (4, false));
+    }
+
+    /// The widest of the words in `range`, folded into `widest`; counts the words measured.
+    fn widest_of<'a>(
+        words: &'a [&'a str],
+        measured: &'a std::cell::Cell<usize>,
+    ) -> impl FnOnce(std::ops::Range<usize>, &mut usize) + 'a {
+        move |range, widest| {
+            for w in &words[range] {
+                measured.set(measured.get() + 1);
+                *widest = (*widest).max(w.len());
+            }
+        }
+    }
+
+    #[test]
+    fn frames_without_a_change_measure_nothing_and_rows_added_at_the_end_only_themselves() {
+        let measured = std::cell::Cell::new(0);
+        let m = Measured::<usize>::default();
+        let mut words = vec!["ab", "abcd"];
+        assert_eq!(*m.of(words.len(), widest_of(&words, &measured)), 4);
+        assert_eq!(*m.of(words.len(), widest_of(&words, &measured)), 4);
+        assert_eq!(measured.get(), 2, "the second frame measured nothing");
+        // A page read at the end: only its rows are measured.
+        words.extend(["abcdef", "a"]);
+        assert_eq!(*m.of(words.len(), widest_of(&words, &measured)), 6);
+        assert_eq!((measured.get(), m.rows()), (4, 4));
+    }
+
+    #[test]
+    fn rows_that_change_are_measured_again() {
+        let measured = std::cell::Cell::new(0);
+        let mut m = Measured::<usize>::default();
+        let words = ["abcdef", "ab"];
+        assert_eq!(*m.of(2, widest_of(&words, &measured)), 6);
+        // Re-read (a filter, a reload) into as many rows: only `forget` tells it.
+        let words = ["abc", "ab"];
+        m.forget();
+        assert_eq!(m.rows(), 0);
+        assert_eq!(*m.of(2, widest_of(&words, &measured)), 3);
+        // A row taken out: the list is shorter, measured again without being told.
+        let words = ["ab"];
+        assert_eq!(*m.of(1, widest_of(&words, &measured)), 2);
+        assert_eq!(measured.get(), 5);
+    }
+
+    #[test]
+    fn the_measure_is_no_part_of_the_state_s_equality() {
+        let m = Measured::<usize>::default();
+        let _ = m.of(1, |_, w| *w = 9);
+        assert_eq!(m, Measured::default());
     }
 }

@@ -26,8 +26,8 @@ tui-writes-pending = { $count ->
    *[other] writing to the store ({ $count } writes)…
 }
 tui-nothing-to-undo = nothing to undo
-tui-nothing-to-undo-card = nothing to undo: { $undo } takes back the last verdict given since the reviewer opened — to change an earlier one, { $all } in a stage's queue lists the cards you reviewed too: open one and give it another verdict
-tui-nothing-to-undo-reviewed = nothing to undo: { $undo } takes back the last verdict given since the reviewer opened — to change your verdict on this card, give it another ({ $verdicts })
+tui-nothing-to-undo-card = nothing to undo since okk opened; to change an older verdict: { $all } in a queue
+tui-nothing-to-undo-reviewed = nothing to undo since okk opened; a new verdict replaces this one: { $verdicts }
 tui-undo-other-stage = the last verdict was in another stage: open that stage to undo it
 tui-undone = verdict on #{ $id } withdrawn
 tui-undone-held-by = verdict on #{ $id } withdrawn; the card is with { $auditor } now and leaves your list

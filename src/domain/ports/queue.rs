@@ -33,6 +33,13 @@ pub trait QueueStore {
         lease: Duration,
     ) -> StoreResult<Vec<QueueEntry>>;
 
+    /// How many cards a claim may still hand `q.auditor` (the `N` a shared queue counts to):
+    /// the queue's cards that nobody else holds and nobody has judged as they are now, their
+    /// own claims and the calibration cards they have still to judge among them, `except` (the
+    /// cards they gave back, never handed to them again) aside. Counted as
+    /// [`QueueStore::queue_counts`] counts, `q.text` aside.
+    fn claimable(&self, q: &QueueQuery<'_>, except: &[CardId]) -> StoreResult<u64>;
+
     /// Gives the auditor's claim on a card back (a skip, a quit): it is free at once.
     fn release(&mut self, card: CardId, auditor: &str) -> StoreResult<()>;
 

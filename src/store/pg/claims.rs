@@ -8,7 +8,7 @@ use postgres::GenericClient;
 
 use super::PgStore;
 use super::prepared::{Begun, Prepared};
-use super::queue::{Pass, RETURNED, kept, page, pending_calibration};
+use super::queue::{PENDING_CALIBRATION, Pass, RETURNED, kept, page, pending_calibration};
 use crate::domain::ids::CardId;
 use crate::domain::queue::{QueueEntry, QueueKey, QueueQuery, Reclaimed};
 use crate::store::StoreError;
@@ -59,6 +59,33 @@ impl PgStore {
         }
         tx.commit()?;
         Ok(out)
+    }
+
+    /// See `QueueStore::claimable`: the queue's cards nobody judged (the mark a claim reads
+    /// too) that nobody else holds and that are not in `except`, and the calibration cards the
+    /// auditor has still to judge.
+    pub fn claimable(&self, q: &QueueQuery<'_>, except: &[i64]) -> Result<u64, StoreError> {
+        if q.crm_stages.is_empty() {
+            return Ok(0);
+        }
+        let stages: Vec<&str> = q.crm_stages.iter().map(String::as_str).collect();
+        let count: i64 = self
+            .conn
+            .borrow_mut()
+            .query_one(
+                &format!(
+                    "SELECT count(*) FROM cards c LEFT JOIN standings s ON s.card_id = c.id
+                     WHERE c.stage = ANY($1) AND (s.card_id IS NOT NULL OR ({kept}))
+                       AND ({PENDING_CALIBRATION}
+                            OR (NOT c.judged AND NOT (c.id = ANY($3))
+                                AND NOT EXISTS (SELECT 1 FROM leases l WHERE l.card_id = c.id
+                                                AND l.until > now() AND l.auditor <> $2)))",
+                    kept = kept(q),
+                ),
+                &[&stages, &q.auditor, &except],
+            )?
+            .get(0);
+        Ok(count as u64)
     }
 
     /// Gives the auditor's claim on `card` back (a skip, a quit): the card is free at once.

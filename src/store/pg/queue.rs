@@ -31,7 +31,7 @@ pub(super) const RETURNED: &str = "(SELECT CASE WHEN d.decision = 'return' THEN 
       ORDER BY d.seq DESC, d.created_at DESC, d.id DESC LIMIT 1)";
 
 /// Card `c` is in a calibration that names auditor `$2` and that they have still to judge.
-const PENDING_CALIBRATION: &str = "EXISTS (
+pub(super) const PENDING_CALIBRATION: &str = "EXISTS (
     SELECT 1 FROM calibration_cards cc JOIN calibrations k ON k.id = cc.calibration_id
     WHERE cc.card_source = c.source AND cc.card_external_id = c.external_id
       AND k.auditors::jsonb ? $2

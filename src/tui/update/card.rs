@@ -77,7 +77,10 @@ fn skip_claimed(state: &mut State, cx: &mut Cx) {
     }
     let card = item.entry.card_id;
     q.items.remove(i);
+    q.measure.forget();
     q.given_back.push(card);
+    // Given back, it is never hers again: off what is left for her.
+    q.claimable = q.claimable.map(|n| n.saturating_sub(1));
     cx.ask(Effect::Release(vec![card]));
     move_to(state, i, false, cx)
 }
@@ -366,6 +369,8 @@ fn landed(state: &mut State, s: SavingVerdict, id: String, cx: &mut Cx) {
     q.items[index].done = Some(s.verdict);
     if before.is_none() {
         q.counts.reviewed += 1;
+        // Judged, the card counts among the list's judged, no longer among what is left.
+        q.claimable = q.claimable.map(|n| n.saturating_sub(1));
     }
     state.shared.status = Some(Status::Info(msg::saved(s.verdict, &s.external_id)));
     super::live::own_write(state);
@@ -417,7 +422,6 @@ fn nothing_to_undo(state: &State) -> String {
             .find(|(a, _)| *a == action)
             .and_then(|(_, keys)| keys.first().map(|k| k.to_string()))
     };
-    let undo = key(Mode::Card, Action::Undo).unwrap_or_default();
     if state.card.as_ref().is_some_and(|c| c.previous.is_some()) {
         let verdicts: Vec<String> = [
             Action::Ok,
@@ -429,10 +433,10 @@ fn nothing_to_undo(state: &State) -> String {
         .into_iter()
         .filter_map(|a| key(Mode::Card, a))
         .collect();
-        msg::nothing_to_undo_reviewed(&undo, &verdicts.join(" "))
+        msg::nothing_to_undo_reviewed(&verdicts.join(" "))
     } else {
         let all = key(Mode::Queue, Action::AllCards).unwrap_or_default();
-        msg::nothing_to_undo_card(&undo, &all)
+        msg::nothing_to_undo_card(&all)
     }
 }
 
@@ -453,6 +457,10 @@ pub(super) fn undone(state: &mut State, held_by: Option<String>, cx: &mut Cx) {
     // The card filtered out of view: the verdict is withdrawn all the same.
     let index = q.items.iter().position(|i| i.entry.card_id == last.card_id);
     let Some(holder) = held_by else {
+        // Hers again, to judge: back among what is left for her.
+        if last.before.is_none() {
+            q.claimable = q.claimable.map(|n| n + 1);
+        }
         state.shared.status = Some(Status::Info(msg::undone(&last.external_id)));
         if let Some(index) = index {
             q.items[index].done = last.before;
@@ -469,6 +477,7 @@ pub(super) fn undone(state: &mut State, held_by: Option<String>, cx: &mut Cx) {
     };
     // Off her list, never claimed back this session (as a skip).
     q.items.remove(index);
+    q.measure.forget();
     q.given_back.push(last.card_id);
     if q.selected > index {
         q.selected -= 1;

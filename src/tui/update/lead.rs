@@ -42,6 +42,7 @@ pub(super) fn rows_read(state: &mut State, rows: Vec<LeadRow>) {
         typed_from: None,
         focus: Pane::Review,
         review_scroll: 0,
+        measure: Default::default(),
     };
     refilter(&mut list);
     state.lead = Some(list);
@@ -160,6 +161,7 @@ fn refilter_at(list: &mut LeadList, was: Option<usize>) {
         .filter(|(_, r)| (list.all || r.awaits()) && matches(r, &list.filter))
         .map(|(i, _)| i)
         .collect();
+    list.measure.forget();
     let last = list.shown.len().saturating_sub(1);
     list.selected = match was {
         Some(row) => (list.shown.iter()).position(|&i| i >= row).unwrap_or(last),

@@ -19,6 +19,8 @@ pub(super) fn refresh(state: &State, cx: &mut Cx) {
             (Some(row), Some(q)) => Ask::Counts {
                 row: row.clone(),
                 all: q.all,
+                claimed: (cx.desk.lease().is_some() && q.filter.is_empty())
+                    .then(|| q.given_back.clone()),
             },
             _ => return,
         },
@@ -46,13 +48,17 @@ pub(super) fn own_write(state: &mut State) {
 pub(super) fn refreshed(state: &mut State, answer: Answer) {
     match (state.screen, answer) {
         (Screen::Funnel, Answer::Stages(rows)) => state.stages.set_rows(rows),
-        (Screen::Queue | Screen::Card, Answer::Counts(counts)) => {
+        (Screen::Queue | Screen::Card, Answer::Counts(counts, claimable)) => {
             let Some(q) = state.queue.as_mut() else {
                 return;
             };
             q.counts = counts;
-            if q.filter.is_empty() {
-                q.total = counts.to_review();
+            // Others' claims and verdicts change what is left for her (her own list's `N`); an
+            // answer asked under a filter has no count to say.
+            if q.filter.is_empty()
+                && let Some(left) = claimable
+            {
+                q.claimable = Some(left);
             }
             if let Some(row) = state.stages.rows.get_mut(q.row) {
                 row.counts = counts;

@@ -332,8 +332,9 @@ fn loaded(state: &mut State, then: Then, answer: Answer, cx: &mut Cx) {
                 entries,
                 exhausted,
                 counts,
+                claimable,
             },
-        ) => queue::pages_read(state, then, entries, exhausted, counts, cx),
+        ) => queue::pages_read(state, then, entries, exhausted, counts, claimable, cx),
         (Then::ShowCard { index, draft }, Answer::Card(read)) => {
             card::card_read(state, index, draft, read)
         }

@@ -175,13 +175,15 @@ pub(super) fn ensure_loaded(state: &mut State, cx: &mut Cx, index: usize, then: 
     false
 }
 
-/// Pages of the queue came back.
+/// Pages of the queue came back (`claimable`: on a queue taken by claim, what a claim may
+/// still hand out).
 pub(super) fn pages_read(
     state: &mut State,
     then: Then,
     entries: Vec<QueueEntry>,
     exhausted: bool,
     counts: Option<QueueCounts>,
+    claimable: Option<u64>,
     cx: &mut Cx,
 ) {
     // A card she reviewed before (listed under `t` and a filter) counts as judged: the next
@@ -203,11 +205,7 @@ pub(super) fn pages_read(
         release_claims(state, &keep, cx);
         state.queue = Some(Queue {
             row,
-            total: if filter.is_empty() {
-                counts.to_review()
-            } else {
-                items.len() as u64
-            },
+            claimable,
             items,
             selected: 0,
             filter,
@@ -218,6 +216,7 @@ pub(super) fn pages_read(
             all: false,
             renewed: Instant::now(),
             given_back: Vec::new(),
+            measure: Default::default(),
         });
         state.card = None;
         state.screen = Screen::Queue;
@@ -231,18 +230,16 @@ pub(super) fn pages_read(
     };
     if then == Then::Reload {
         q.items.clear();
+        q.measure.forget();
         q.selected = 0;
     }
     q.items.extend(items);
     q.exhausted = exhausted;
+    q.claimable = claimable;
     match then {
         Then::Reload => {
-            q.total = match counts {
-                Some(c) => {
-                    q.counts = c;
-                    c.to_review()
-                }
-                None => q.items.len() as u64,
+            if let Some(c) = counts {
+                q.counts = c;
             }
         }
         Then::Select(want) => select_loaded(state, want),

@@ -24,12 +24,8 @@ pub fn title(state: &State, theme: &Theme, frame: &mut Frame<'_>, area: Rect) {
                 _ if q.items.is_empty() => 0,
                 _ => q.selected + 1,
             };
-            let more = if q.exhausted || q.filter.is_empty() {
-                ""
-            } else {
-                "+"
-            };
-            parts.push(format!("{pos}/{}{more}", q.total.max(q.items.len() as u64)));
+            let more = if q.more() { "+" } else { "" };
+            parts.push(format!("{pos}/{}{more}", q.total()));
         }
     }
     // Who is working, once (a bare name: "auditor anna" read as "auditor auditor" for the

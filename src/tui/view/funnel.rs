@@ -40,7 +40,17 @@ pub fn draw(shared: &Shared, s: &StagesScreen, theme: &Theme, frame: &mut Frame<
         frame.render_widget(Paragraph::new(msg::no_cards()), inner);
         return;
     }
-    let header = Row::new(msg::funnel_columns().map(|h| Cell::from(h).style(theme.bold)));
+    // The stage's figures, each column as wide as its header in either language.
+    const FIGURES: [u16; 4] = [6, 9, 7, 5];
+    let header = Row::new((msg::funnel_columns().iter().enumerate()).map(|(i, h)| {
+        let figure = (1..=FIGURES.len()).contains(&i);
+        let cols = if figure {
+            FIGURES[i - 1] as usize
+        } else {
+            super::width(h)
+        };
+        super::head(h, cols, figure, theme)
+    }));
     let rows = s.rows.iter().map(|r| {
         let c = r.counts;
         // A one-character mark: the stage column needs the room at 80 columns.
@@ -65,10 +75,10 @@ pub fn draw(shared: &Shared, s: &StagesScreen, theme: &Theme, frame: &mut Frame<
     });
     let widths = [
         Constraint::Fill(1),
-        Constraint::Length(6),
-        Constraint::Length(9),
-        Constraint::Length(7),
-        Constraint::Length(5),
+        Constraint::Length(FIGURES[0]),
+        Constraint::Length(FIGURES[1]),
+        Constraint::Length(FIGURES[2]),
+        Constraint::Length(FIGURES[3]),
         Constraint::Length(BAR as u16 + 2),
     ];
     let table = Table::new(rows, widths)

@@ -61,8 +61,10 @@ pub fn draw(shared: &Shared, l: &LeadList, theme: &Theme, frame: &mut Frame<'_>,
     let headers = msg::lead_columns();
     let now = shared.now;
     let widths = widths(l, &headers, now, table_area.width);
+    // The score and the age are figures.
     let header = Row::new(
-        (headers.iter().zip(&widths)).map(|(h, w)| Cell::from(super::fit(h, *w)).style(theme.bold)),
+        (headers.iter().zip(&widths).enumerate())
+            .map(|(i, (h, w))| super::head(h, *w, matches!(i, 5 | 7), theme)),
     );
     let visible = table_area.height.saturating_sub(3) as usize;
     let first = l.selected.saturating_sub(visible.saturating_sub(1));
@@ -95,28 +97,58 @@ fn suggestion(r: &LeadRow) -> &str {
 }
 
 /// The columns' widths in a box `box_width` wide, from every review listed (the columns stay
-/// put as the list scrolls). The card, its stage and the suggestion give way, the widest first;
-/// marks, auditors, verdicts and figures keep their width; the extra room goes to the card.
+/// put as the list scrolls; the list keeps their measure, so a frame costs the rows in view).
+/// The card, its stage and the suggestion give way, the widest first; marks, auditors, verdicts
+/// and figures keep their width; the extra room goes to the card.
 fn widths(l: &LeadList, headers: &[String; 8], now: NaiveDateTime, box_width: u16) -> Vec<usize> {
     use super::columns::{Col, widths};
-    let rows = || l.shown.iter().map(|&i| &l.rows[i]);
+    let measure = l.measure.of(l.shown.len(), |new, m| {
+        for &i in &l.shown[new] {
+            let r = &l.rows[i];
+            let cells = [
+                super::width(&card_words(r)),
+                super::width(&r.stage),
+                super::width(&r.auditor),
+                super::width(suggestion(r)),
+            ];
+            for (w, cell) in m.widest.iter_mut().zip(cells) {
+                *w = (*w).max(cell);
+            }
+            m.made.push(r.created_at);
+        }
+        m.made.sort_unstable();
+    });
+    let [card, stage, auditor, suggested] = measure.widest;
     let verdicts = Verdict::ALL.map(msg::verdict);
-    let ages: Vec<String> = rows().map(|r| age(r.created_at, now)).collect();
-    let cards: Vec<String> = rows().map(card_words).collect();
+    let at_least = |w: usize, header: &str| w.max(super::width(header));
     let cols = [
         // The marks: one column per slot of [`marks`].
         Col::keep(3),
         // The card is what the row is about: its id and the start of its title stay.
-        Col::of(&headers[1], cards.iter().map(String::as_str), 20),
-        Col::of(&headers[2], rows().map(|r| r.stage.as_str()), 10),
-        Col::of(&headers[3], rows().map(|r| r.auditor.as_str()), 6),
+        Col::give(at_least(card, &headers[1]), 20),
+        Col::give(at_least(stage, &headers[2]), 10),
+        Col::give(at_least(auditor, &headers[3]), 6),
         Col::of(&headers[4], verdicts.iter().map(String::as_str), 11),
         Col::keep(4.max(super::width(&headers[5]))),
-        Col::of(&headers[6], rows().map(suggestion), 8),
-        Col::of(&headers[7], ages.iter().map(String::as_str), 4),
+        Col::give(at_least(suggested, &headers[6]), 8),
+        Col::give(at_least(widest_age(&measure.made, now), &headers[7]), 4),
     ];
     // The box's borders and the selection mark take three columns.
     widths((box_width as usize).saturating_sub(3), 1, &cols, 1)
+}
+
+/// The widest age, `now`, of reviews made at `made` (oldest first), read from three of them
+/// instead of all: an age's words grow with its count in each unit (days, hours), so the widest
+/// in days is the oldest review's, the widest in hours that of the oldest made within the last
+/// day, and "now" is the newest's if it is anyone's.
+fn widest_age(made: &[NaiveDateTime], now: NaiveDateTime) -> usize {
+    let within_a_day = made.partition_point(|t| now - *t >= chrono::TimeDelta::days(1));
+    [made.first(), made.get(within_a_day), made.last()]
+        .into_iter()
+        .flatten()
+        .map(|t| super::width(&age(*t, now)))
+        .max()
+        .unwrap_or(0)
 }
 
 /// The mark of a lead's decision: ✔ accepted, ≠ overridden, ↩ sent back.
@@ -372,5 +404,50 @@ mod tests {
             ..r
         };
         assert_eq!(marks(&fine), [" ", " ", " "]);
+    }
+
+    /// The age column's width read from three reviews is the widest age of them all, whatever
+    /// mix of the just made, hours and days old (in both languages).
+    #[test]
+    fn the_widest_age_read_from_three_reviews_is_the_widest_of_all() {
+        use crate::text::lang::{Lang, with};
+        let now = NaiveDateTime::default() + chrono::TimeDelta::days(2000);
+        // Minutes ago: made later than the clock, now, hours either side of 10, a day, 10 and
+        // 100 days.
+        let ago = [
+            -30,
+            0,
+            59,
+            60,
+            9 * 60,
+            10 * 60,
+            1439,
+            1440,
+            9 * 1440,
+            10 * 1440,
+            150 * 1440,
+        ];
+        let made = |picked: &[i64]| -> Vec<NaiveDateTime> {
+            let mut m: Vec<_> = (picked.iter())
+                .map(|&a| now - chrono::TimeDelta::minutes(a))
+                .collect();
+            m.sort_unstable();
+            m
+        };
+        for lang in [Lang::En, Lang::Ru] {
+            with(lang, || {
+                for a in 0..ago.len() {
+                    for b in a..ago.len() {
+                        for c in b..ago.len() {
+                            let made = made(&[ago[a], ago[b], ago[c]]);
+                            let every = (made.iter())
+                                .map(|t| super::super::width(&age(*t, now)))
+                                .max();
+                            assert_eq!(Some(widest_age(&made, now)), every, "{lang:?} {made:?}");
+                        }
+                    }
+                }
+            });
+        }
     }
 }

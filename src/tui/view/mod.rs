@@ -206,6 +206,14 @@ fn pad(s: &str, cols: usize) -> String {
     format!("{s}{}", " ".repeat(cols.saturating_sub(width(s))))
 }
 
+/// A table's header cell: bold, cut to its column's `cols`. A figure's header (`figure`) sits at
+/// the right, over its figures, as a printed table sets it.
+fn head(h: &str, cols: usize, figure: bool, theme: &Theme) -> ratatui::widgets::Cell<'static> {
+    let line = Line::from(fit(h, cols));
+    let line = if figure { line.right_aligned() } else { line };
+    ratatui::widgets::Cell::from(line).style(theme.bold)
+}
+
 /// A long list's table (its rows, header and box), the selected row marked as every long list
 /// marks it: the queue's and the lead's. `selected` counts from the first row built.
 fn draw_list(frame: &mut Frame<'_>, area: Rect, table: Table<'_>, selected: usize, theme: &Theme) {

@@ -120,9 +120,11 @@ pub fn draw(q: &Queue, row: &StageRow, theme: &Theme, frame: &mut Frame<'_>, are
         return;
     }
     let headers = msg::queue_columns();
-    let widths = widths(&q.items, &headers, table_area.width);
+    let widths = widths(q, &headers, table_area.width);
+    // The idle days are the one figure.
     let header = Row::new(
-        (headers.iter().zip(&widths)).map(|(h, w)| Cell::from(super::fit(h, *w)).style(theme.bold)),
+        (headers.iter().zip(&widths).enumerate())
+            .map(|(i, (h, w))| super::head(h, *w, i == 4, theme)),
     );
     let rows = shown.iter().map(|item| queue_row(item, &widths, theme));
     let constraints = widths.iter().map(|w| Constraint::Length(*w as u16));
@@ -131,37 +133,44 @@ pub fn draw(q: &Queue, row: &StageRow, theme: &Theme, frame: &mut Frame<'_>, are
 }
 
 /// The columns' widths in a box `box_width` wide, from the cards loaded (not only those in view:
-/// the columns stay put as the list scrolls). The title gives way first, then the owner; the
+/// the columns stay put as the list scrolls; the queue keeps their measure, so a frame costs
+/// the rows in view, not the cards loaded). The title gives way first, then the owner; the
 /// extra room goes to the title.
-fn widths(items: &[Item], headers: &[String; 6], box_width: u16) -> Vec<usize> {
+fn widths(q: &Queue, headers: &[String; 6], box_width: u16) -> Vec<usize> {
     use super::columns::{Col, widths};
-    let entries = || items.iter().map(|i| &i.entry);
-    let title = |e: &QueueEntry| -> usize {
-        (title_spans(e, &Theme::plain()).iter())
-            .map(Span::width)
-            .sum()
-    };
+    let [id, title, owner, flags] = *q.measure.of(q.items.len(), |new, widest| {
+        for item in &q.items[new] {
+            let cells = measure(&item.entry);
+            for (w, cell) in widest.iter_mut().zip(cells) {
+                *w = (*w).max(cell);
+            }
+        }
+    });
+    let at_least = |w: usize, header: &str| w.max(super::width(header));
     let cols = [
         // ⌛ is two cells wide.
         Col::keep(2),
-        Col::of(&headers[1], entries().map(|e| e.id.as_str()), 8),
-        Col::give(
-            (entries().map(title).max().unwrap_or(0)).max(super::width(&headers[2])),
-            12,
-        ),
-        Col::of(
-            &headers[3],
-            entries().map(|e| e.owner.as_deref().unwrap_or("")),
-            8,
-        ),
+        Col::give(at_least(id, &headers[1]), 8),
+        Col::give(at_least(title, &headers[2]), 12),
+        Col::give(at_least(owner, &headers[3]), 8),
         Col::keep(4.max(super::width(&headers[4]))),
-        Col::give(
-            (entries().map(|e| e.flags.len()).max().unwrap_or(0)).max(super::width(&headers[5])),
-            4,
-        ),
+        Col::give(at_least(flags, &headers[5]), 4),
     ];
     // The box's borders and the selection mark take three columns.
     widths((box_width as usize).saturating_sub(3), 1, &cols, 2)
+}
+
+/// A card's id, title (with its marks), owner and flags: the columns its row takes.
+fn measure(e: &QueueEntry) -> [usize; 4] {
+    let title = (title_spans(e, &Theme::plain()).iter())
+        .map(Span::width)
+        .sum();
+    [
+        super::width(&e.id),
+        title,
+        super::width(e.owner.as_deref().unwrap_or("")),
+        e.flags.len(),
+    ]
 }
 
 /// A card's title and the marks of what changed beside it.

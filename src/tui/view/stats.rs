@@ -141,8 +141,10 @@ fn managers_panel(a: &Analytics, theme: &Theme, frame: &mut Frame<'_>, managers:
         Col::keep(4.max(super::width(&headers[4]))),
     ];
     let widths = widths((managers.width as usize).saturating_sub(2), 1, &cols, 0);
+    // All but the manager are figures.
     let header = Row::new(
-        (headers.iter().zip(&widths)).map(|(h, w)| Cell::from(fit(h, *w)).style(theme.bold)),
+        (headers.iter().zip(&widths).enumerate())
+            .map(|(i, (h, w))| super::head(h, *w, i > 0, theme)),
     );
     let rows = a.managers.iter().map(|m| {
         // Too few cards judged to rank: listed last, dimmed.

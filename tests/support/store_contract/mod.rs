@@ -149,6 +149,15 @@ macro_rules! store_contract {
             }
         }
         #[test]
+        fn a_shared_queue_counts_the_cards_a_claim_may_still_hand_out() {
+            let backend = $backend;
+            if $crate::contract::Backend::available(&backend) {
+                $crate::contract::stories::claimable_counts_what_a_claim_may_still_hand_out(
+                    &backend,
+                );
+            }
+        }
+        #[test]
         fn an_expired_or_released_claim_returns_the_card_to_the_queue() {
             let backend = $backend;
             if $crate::contract::Backend::available(&backend) {

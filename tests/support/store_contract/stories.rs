@@ -670,6 +670,93 @@ pub fn claims_held_first<B: Backend>(backend: &B) {
     );
 }
 
+/// What a shared queue counts to: the cards a claim may still hand an auditor, her own claims
+/// among them; not those another holds or anyone judged, nor those she gave back; a card sent
+/// back or whose claim ran out counts again, and a calibration card she has still to judge
+/// counts whoever else judged it.
+pub fn claimable_counts_what_a_claim_may_still_hand_out<B: Backend>(backend: &B) {
+    let handle = backend.seeded(SIX);
+    let mut anna = backend.open(&handle).unwrap();
+    let mut boris = backend.open(&handle).unwrap();
+    let stages = stages();
+    let left = |store: &dyn DeskStore, auditor: &str, except: &[CardId]| {
+        store
+            .claimable(&query(&stages, auditor, None, 100), except)
+            .unwrap()
+    };
+    assert_eq!(left(&*anna, "anna", &[]), 6, "nothing held, nothing judged");
+    let mine = claim(&mut *anna, "anna", 2);
+    assert_eq!(ids(&mine), ["c1", "w2"]);
+    assert_eq!(
+        left(&*anna, "anna", &[]),
+        6,
+        "her own claims are hers to judge"
+    );
+    assert_eq!(
+        left(&*boris, "boris", &[]),
+        4,
+        "anna's claims are not boris's"
+    );
+    let p = verdict(&*anna, "anna", "c1", Verdict::Ok, "r-c1", now());
+    save(&mut *anna, &p);
+    assert_eq!(left(&*anna, "anna", &[]), 5, "her verdict takes c1 off");
+    assert_eq!(
+        left(&*boris, "boris", &[]),
+        4,
+        "judged by anna: not boris's either"
+    );
+    let lapsed = claim_for(&mut *boris, "boris", 1, std::time::Duration::ZERO);
+    assert_eq!(ids(&lapsed), ["w1"]);
+    assert_eq!(
+        left(&*anna, "anna", &[]),
+        5,
+        "boris's claim ran out: w1 is free"
+    );
+    assert_eq!(ids(&claim(&mut *boris, "boris", 1)), ["w1"]);
+    assert_eq!(left(&*anna, "anna", &[]), 4, "boris holds w1");
+    // Anna skips w2: free for boris, never hers again this session.
+    let w2 = mine[1].card_id;
+    anna.release(w2, "anna").unwrap();
+    assert_eq!(left(&*anna, "anna", &[w2]), 3);
+    assert_eq!(left(&*boris, "boris", &[]), 5, "w2 is free for boris");
+    boris
+        .decide(
+            "r-c1",
+            "lena",
+            &Decision::send_back("ещё раз".into()),
+            now(),
+        )
+        .unwrap();
+    assert_eq!(
+        left(&*anna, "anna", &[w2]),
+        4,
+        "c1 sent back: hers to judge again"
+    );
+    // A calibration naming anna: its card counts for her though boris judged it.
+    let source = anna.calibration_pool(&stages, false).unwrap()[0].0.clone();
+    let cal = Calibration {
+        id: "cal-1".into(),
+        stage: STAGE.into(),
+        seed: 7,
+        auditors: vec!["anna".into()],
+        created_by: "lena".into(),
+        created_at: "2026-11-20 08:00:00".into(),
+        cards: vec![(source, "i0".into())],
+    };
+    assert!(anna.save_calibration(&cal).unwrap());
+    let p = verdict(&*boris, "boris", "i0", Verdict::Ok, "r-i0", now());
+    save(&mut *boris, &p);
+    assert_eq!(left(&*anna, "anna", &[w2]), 4, "i0 is anna's to judge");
+    assert_eq!(left(&*boris, "boris", &[]), 5, "c1 back, i0 judged by him");
+    let before = left(&*anna, "anna", &[]);
+    assert_eq!(
+        claim(&mut *anna, "anna", 10).len() as u64,
+        before,
+        "what a claim hands out"
+    );
+    assert_eq!(left(&*anna, "anna", &[]), before, "and holds for her");
+}
+
 pub fn expired_claim_returns<B: Backend>(backend: &B) {
     let handle = backend.seeded(SIX);
     let mut anna = backend.open(&handle).unwrap();
