@@ -214,7 +214,7 @@ pub fn check<R: Read + Seek>(file: R, want: Option<&str>, limits: &Limits) -> Re
         return Err(msg::grid_limit(limits.grid, ext.rows, ext.columns));
     }
     if ext.text.saturating_mul(TEXT_COPIES) > limits.part {
-        return Err(msg::sheet_text_limit(limits.part, ext.text));
+        return Err(msg::sheet_text_limit(limits.part, ext.text, TEXT_COPIES));
     }
     Ok(())
 }

@@ -194,7 +194,7 @@ pub fn check<R: Read + Seek>(file: R, limits: &Limits) -> Result<(), String> {
     }
     // Counted to the end, so that the message says what the whole workbook holds.
     if walk.text.saturating_mul(TEXT_COPIES) > limits.part {
-        return Err(msg::sheet_text_limit(limits.part, walk.text));
+        return Err(msg::sheet_text_limit(limits.part, walk.text, TEXT_COPIES));
     }
     Ok(())
 }

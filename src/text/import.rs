@@ -332,11 +332,11 @@ pub fn grid_limit(value: u64, rows: u64, columns: u64) -> String {
 }
 
 /// An ods or xls sheet whose text, its repeats counted, would take more memory than `part` allows.
-pub fn sheet_text_limit(value: u64, text: u64) -> String {
+pub fn sheet_text_limit(value: u64, text: u64, copies: u64) -> String {
     let what = crate::tr!(
         "import-over-sheet-text",
         size = size(text),
-        copies = crate::sync::limits::TEXT_COPIES,
+        copies = copies,
         value = size(value)
     );
     over(Limit::Part, &what)

@@ -196,7 +196,21 @@ impl Desk {
 
     /// A read-only look at the store through its inspection reads (`okk::store::inspect`).
     pub fn look(&self) -> Inspect {
-        Inspect::open(&self.db).expect("open the store to look")
+        let look = Inspect::open(&self.db).expect("open the store to look");
+        if let Err(okk::store::StoreError::ReadOnly { .. }) = look.card("") {
+            // A process killed mid-write leaves a WAL that the next connection must recover,
+            // which a read-only one may not do (SQLITE_READONLY_RECOVERY): the next okk would
+            // recover it on opening, so a connection that may write does it here.
+            drop(look);
+            let conn = Connection::open(&self.db).expect("open the store to recover it");
+            conn.query_row("SELECT count(*) FROM sqlite_master", [], |r| {
+                r.get::<_, i64>(0)
+            })
+            .expect("recover the store");
+            drop(conn);
+            return Inspect::open(&self.db).expect("open the store to look");
+        }
+        look
     }
 
     /// Every row of one table, in the order written.
