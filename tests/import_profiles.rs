@@ -287,6 +287,39 @@ fn bitrix24_product_rows_are_counted_as_rows_of_the_file() {
     );
 }
 
+#[test]
+fn bitrix24_product_rows_add_up_their_lines_but_not_a_total_each_row_repeats() {
+    let desk = Desk::new();
+    let head = "\u{feff}\"ID\";\"Название сделки\";\"Стадия сделки\";\"Воронка\";\"Сумма\";\
+                \"Товар\";\"Цена\";\"Количество\";\n";
+    let row = |id: &str, sum: &str, product: &str, price: &str, qty: &str| {
+        format!(
+            "\"{id}\";\"Сделка {id}\";\"Первичный контакт\";\"Общая\";\"{sum}\";\"{product}\";\
+             \"{price}\";\"{qty}\";\n"
+        )
+    };
+    let file = desk.dir.path().join("b24_products.csv");
+    let text = [
+        head.to_string(),
+        // Each row the line's amount, price × quantity: the deal is their sum.
+        row("601", "200000", "Товар 1", "100000", "2"),
+        row("601", "50000", "Товар 2", "50000", "1"),
+        // Each row the deal's total: the deal is that total, once.
+        row("602", "150000", "Товар 1", "100000", "1"),
+        row("602", "150000", "Товар 2", "50000", "1"),
+        // Two lines of the same amount that are their price × quantity: two lines.
+        row("603", "70000", "Товар 1", "70000", "1"),
+        row("603", "70000", "Товар 3", "35000", "2"),
+    ]
+    .concat();
+    std::fs::write(&file, text).unwrap();
+    let r = desk.import_one(&["--profile", "bitrix24", file.to_str().unwrap()]);
+    assert_eq!(r["cards"], 3);
+    assert_eq!(desk.card("601")["amount"], json!(250000.0));
+    assert_eq!(desk.card("602")["amount"], json!(150000.0));
+    assert_eq!(desk.card("603")["amount"], json!(140000.0));
+}
+
 // ---- HubSpot, Pipedrive -----------------------------------------------------------------------
 
 #[test]

@@ -901,7 +901,7 @@ impl<'a> Reader<'a> {
         } else {
             Vec::new()
         };
-        self.merged = Merged::new(&row);
+        self.merged = Merged::new(&row, setup.mapper.profile().decimal_comma);
         if let Some((l, done, dh, rows)) = self.pending.replace((line, row, h, rows)) {
             let hash = setup.seed.finish(&dh);
             let item = self.item(l, done, hash, rows);

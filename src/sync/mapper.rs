@@ -516,12 +516,32 @@ fn column_names(header: &[String]) -> Vec<String> {
 pub struct Merged {
     at: HashMap<FieldName, usize>,
     values: HashSet<(usize, String)>,
+    decimal_comma: bool,
+    /// The first row's amount, and whether every row since carried the same one.
+    first: Option<f64>,
+    same: bool,
+    /// The rows' amounts added up.
+    sum: f64,
+    /// A row's amount was not its price × quantity: the export repeats the deal's total on each
+    /// product row rather than the line's amount.
+    not_lines: bool,
 }
+
+/// The product columns of Bitrix24's export (Russian and English labels).
+const PRICE: [&str; 2] = ["Цена", "Price"];
+const QUANTITY: [&str; 2] = ["Количество", "Quantity"];
 
 impl Merged {
     /// Starts from a deal's first row.
-    pub fn new(card: &Card) -> Merged {
-        let mut m = Merged::default();
+    pub fn new(card: &Card, decimal_comma: bool) -> Merged {
+        let mut m = Merged {
+            decimal_comma,
+            first: card.amount,
+            same: true,
+            sum: card.amount.unwrap_or(0.0),
+            ..Merged::default()
+        };
+        m.not_lines = m.not_a_line(card);
         for (i, (k, v)) in card.fields.iter().enumerate() {
             if !m.at.contains_key(k) {
                 m.at.insert(k.clone(), i);
@@ -531,17 +551,39 @@ impl Merged {
         m
     }
 
+    /// Whether the row's amount is known not to be its price × quantity.
+    fn not_a_line(&self, row: &Card) -> bool {
+        let number = |names: [&str; 2]| {
+            row.fields
+                .iter()
+                .find(|(k, _)| names.contains(&k.as_ref()))
+                .and_then(|(_, v)| crate::formats::values::parse_amount(v, self.decimal_comma))
+        };
+        match (row.amount, number(PRICE), number(QUANTITY)) {
+            (Some(a), Some(p), Some(q)) => (a - p * q).abs() > 0.005,
+            _ => false,
+        }
+    }
+
     fn note(&mut self, i: usize, v: &str) {
         for part in v.split("; ") {
             self.values.insert((i, part.to_string()));
         }
     }
 
-    /// Folds a later product row of the same deal into `into`: amounts add up, custom values
-    /// that differ are kept side by side.
+    /// Folds a later product row of the same deal into `into`: the lines' amounts add up —
+    /// unless every row carries one amount that is not its price × quantity, the deal's total
+    /// repeated on each —, custom values that differ are kept side by side.
     pub fn merge(&mut self, into: &mut Card, row: Card) {
-        if let Some(a) = row.amount {
-            into.amount = Some(into.amount.unwrap_or(0.0) + a);
+        self.not_lines |= self.not_a_line(&row);
+        self.same &= row.amount == self.first;
+        self.sum += row.amount.unwrap_or(0.0);
+        if self.first.is_some() || row.amount.is_some() {
+            into.amount = Some(if self.same && self.not_lines {
+                self.first.unwrap_or(0.0)
+            } else {
+                self.sum
+            });
         }
         for (k, v) in row.fields {
             match self.at.get(&k) {
