@@ -758,9 +758,9 @@ impl<'a> Lander<'a> {
                     }
                     // The CRM renamed the deal's stage; the funnel has both names.
                     Outcome::StageRenamed => counts.updated += 1,
-                    Outcome::Unchanged | Outcome::FieldsAdded if renoted => counts.updated += 1,
+                    Outcome::Unchanged | Outcome::SameCard if renoted => counts.updated += 1,
                     // Only fields its source never carried are new: the card its reviews saw.
-                    Outcome::Unchanged | Outcome::FieldsAdded => counts.unchanged += 1,
+                    Outcome::Unchanged | Outcome::SameCard => counts.unchanged += 1,
                     // Read twice in these pages: one deal, counted once.
                     Outcome::Duplicate => counts.rows -= 1,
                 }
@@ -910,7 +910,7 @@ impl<'a> Lander<'a> {
                                 &row.card,
                             )?
                         {
-                            change = Change::FieldsAdded;
+                            change = Change::SameCard;
                         }
                         import.upsert(existing.as_ref(), &row, change)?
                     }

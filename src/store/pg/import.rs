@@ -8,11 +8,11 @@ use super::PgStore;
 use super::bulk_load::BulkLoad;
 use super::copy_text::CopyRows;
 use super::known::Known;
-use crate::domain::FieldName;
 use crate::domain::columns::SourceColumns;
+use crate::domain::{Card, FieldName};
 use crate::store::StoreError;
 use crate::store::cards::{BatchCounts, BatchMeta, CardRow, Change, Existing, Outcome, fmt_time};
-use crate::store::fields::FieldKeys;
+use crate::store::fields::{FieldKeys, FieldNames};
 use crate::store::flag_write::JudgedFlag;
 use crate::store::import_tx::{ImportStore, ImportTx};
 use crate::store::judged::{Judge, NewJudgement};
@@ -525,6 +525,18 @@ impl<'a> ImportTx<'a> for PgImport<'a> {
         // Only a card the server holds live is unchanged (a gone one is written back).
         self.shared += 1;
         Outcome::Unchanged
+    }
+
+    fn field_names(&mut self) -> Result<FieldNames, StoreError> {
+        super::written::field_names(&mut self.tx)
+    }
+
+    fn stored_card(&mut self, id: i64, names: &FieldNames) -> Result<Option<Card>, StoreError> {
+        // The card as stored before this import (or group of pages): its changed cards wait in
+        // `okk_import_changed` until the finish, and one it wrote already is a duplicate
+        // whatever it compares to.
+        let raw = super::written::stored_cards(&mut self.tx, &[id])?.pop();
+        Ok(raw.map(|r| r.parse(names).0))
     }
 
     fn upsert(
