@@ -739,6 +739,16 @@ impl<'a> Lander<'a> {
         if !with_notes.is_empty() {
             import.prefetch_notes(&self.conn.name, &with_notes)?;
         }
+        if self.read.known() && self.fresh != Some(true) {
+            // The cards the deals are compared with, read at once (a server's round trip per
+            // deal cost more than its row).
+            let deals: Vec<(&str, Option<i64>)> = pages
+                .iter()
+                .flat_map(|p| &p.ids)
+                .map(|id| (id.as_str(), None))
+                .collect();
+            import.prefetch_cards(&deals)?;
+        }
         for page in pages {
             for (row, id) in page.rows.iter().zip(&page.ids) {
                 touched.remove(id.as_str());

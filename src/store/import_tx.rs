@@ -63,6 +63,14 @@ pub trait ImportTx<'a> {
     /// The custom fields' names by id (to read [`ImportTx::stored_card`]).
     fn field_names(&mut self) -> Result<FieldNames, StoreError>;
 
+    /// The cards of `rows` (external ids, with the digest a row now has, `None`: any) that the
+    /// store holds with another digest or as gone are read back next
+    /// ([`ImportTx::stored_card`]): a store may read them at once (a server, a round trip per
+    /// card). Each call replaces the last one's.
+    fn prefetch_cards(&mut self, _rows: &[(&str, Option<i64>)]) -> Result<(), StoreError> {
+        Ok(())
+    }
+
     /// The card `id` as the store holds it, what a row whose digest changed is compared with
     /// (`sync::change::settle`): as it was before this import (or group of a sync's pages),
     /// unless the import wrote it already, and then the row is a duplicate whatever it compares

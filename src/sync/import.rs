@@ -119,6 +119,23 @@ enum Item {
     },
 }
 
+impl Item {
+    /// The card's external id and the digest of its rows, unless it is a new card of a fresh
+    /// source.
+    fn key<'i>(&'i self, mapper: &Mapper) -> Option<(&'i str, Option<i64>)> {
+        match self {
+            Item::Card { flags: Some(_), .. } => None,
+            Item::Card { hash, row, .. } => Some((row.card.external_id.as_str(), Some(*hash))),
+            Item::Raw { hash, record, .. } => {
+                let id_col = mapper
+                    .column_index(SystemField::ExternalId)
+                    .expect("checked by Mapper::new");
+                Some((record.cell(id_col).trim(), Some(*hash)))
+            }
+        }
+    }
+}
+
 /// A row's cells, owned, in one buffer.
 struct Record {
     text: String,
@@ -631,6 +648,12 @@ fn pump<'i>(
                 Chunk::Failed(e) => return Err(e),
             };
             tally.warn(warnings);
+            if setup.names.is_some() {
+                // The cards the batch's changed rows are compared with, read at once.
+                let rows: Vec<(&str, Option<i64>)> =
+                    items.iter().filter_map(|i| i.key(setup.mapper)).collect();
+                import.prefetch_cards(&rows).map_err(|e| fail.store(e))?;
+            }
             for item in &mut items {
                 let mut warnings = Vec::new();
                 let written = apply(import, setup, item, &mut warnings).map_err(|e| match e {

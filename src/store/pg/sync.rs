@@ -190,6 +190,10 @@ impl<'a> ImportTx<'a> for PgSync<'a> {
         self.import.field_names()
     }
 
+    fn prefetch_cards(&mut self, rows: &[(&str, Option<i64>)]) -> Result<(), StoreError> {
+        self.import.prefetch_cards(rows)
+    }
+
     fn stored_card(&mut self, id: i64, names: &FieldNames) -> Result<Option<Card>, StoreError> {
         self.import.stored_card(id, names)
     }
