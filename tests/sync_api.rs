@@ -787,6 +787,96 @@ fn switching_from_file_imports_to_the_sync_changes_no_card_a_reviewer_saw() {
     assert!(!stands(), "the card changed since its review");
 }
 
+/// A desk whose amoCRM export carried columns the API does not give (the contact's name, the
+/// city), then syncs: the sync says nothing of them, so the cards keep them and no card a
+/// reviewer saw changed. The export imported again after the sync changes none either: it says
+/// nothing of the fields only the API gives (the owner's id), which stay.
+#[test]
+fn a_sync_keeps_what_the_export_had_and_the_api_has_not_and_back_again() {
+    let crm = FakeCrm::start(State::with_deals(300), 0);
+    let desk = Synced::new(&crm);
+    let csv = desk.desk.dir.path().join("amocrm_export.csv");
+    crm.with(|s| s.export_csv(&csv));
+    // The export as the account's users set it up: two columns more.
+    let mut records: Vec<Vec<String>> = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_path(&csv)
+        .unwrap()
+        .records()
+        .map(|r| r.unwrap().iter().map(String::from).collect())
+        .collect();
+    for (i, r) in records.iter_mut().enumerate() {
+        let (contact, city) = match i {
+            0 => ("Полное имя контакта".to_string(), "Город".to_string()),
+            _ => (format!("Клиент {}", r[0]), "Екатеринбург".to_string()),
+        };
+        r.extend([contact, city]);
+    }
+    let mut w = csv::Writer::from_path(&csv).unwrap();
+    for r in &records {
+        w.write_record(r).unwrap();
+    }
+    w.flush().unwrap();
+    let import = || {
+        let out = succeeded(desk.okk().args([
+            "import",
+            "--json",
+            csv.to_str().unwrap(),
+            "--source",
+            "main",
+        ]));
+        serde_json::from_str::<Json>(&out).unwrap()
+    };
+    assert_eq!(import()["inserted"], 300);
+    desk.desk.review(
+        "30000001",
+        "anna",
+        "2026-11-19 12:00:00",
+        &Verdict::of("ok"),
+    );
+    let stands = || {
+        let reviewed = &desk.desk.rows(Table::Reviews)[0]["card_hash"];
+        *reviewed == desk.desk.card("30000001")["content_hash"]
+    };
+    let card = || {
+        let card = desk.desk.card("30000001");
+        let fields = common::json_col(&card, "fields");
+        (card["contact"].clone(), fields)
+    };
+    let (contact, fields) = card();
+    assert_eq!(contact, "Клиент 30000001");
+    assert_eq!(fields["Город"], "Екатеринбург");
+
+    let report = desk.sync(&[]);
+    assert_eq!(tally(&report), (300, 0, 0, 300, 0), "{report}");
+    assert!(stands(), "the review stands");
+    let (contact, fields) = card();
+    assert_eq!(contact, "Клиент 30000001", "kept");
+    assert_eq!(fields["Город"], "Екатеринбург", "kept");
+    assert!(
+        fields["ID ответственного"].is_string(),
+        "the API's: {fields}"
+    );
+
+    // The export again: the API's fields stay, nothing changed.
+    let again = import();
+    assert_eq!(
+        (&again["updated"], &again["unchanged"]),
+        (&Json::from(0), &Json::from(300)),
+        "{again}"
+    );
+    assert!(
+        again["missing_columns"]
+            .to_string()
+            .contains("ID ответственного"),
+        "{again}"
+    );
+    assert!(stands(), "the review stands");
+    assert_eq!(card().1, fields);
+    let quiet = desk.sync(&[]);
+    assert_eq!(quiet["updated"], 0, "{quiet}");
+}
+
 #[test]
 fn the_config_requires_https_off_this_machine_and_points_at_the_line() {
     let desk = Desk::new();

@@ -1338,8 +1338,13 @@ const IMPORT_FACTS: [&str; 3] = [
 ];
 
 fn facts_on_file(desk: &Desk) -> Vec<Vec<String>> {
+    texts_on_file(desk, &IMPORT_FACTS)
+}
+
+/// Each query's rows of text on the desk's store file.
+fn texts_on_file(desk: &Desk, queries: &[&str]) -> Vec<Vec<String>> {
     let conn = desk.read_only();
-    IMPORT_FACTS
+    queries
         .iter()
         .map(|sql| {
             let mut stmt = conn.prepare(sql).unwrap();
@@ -1350,8 +1355,13 @@ fn facts_on_file(desk: &Desk) -> Vec<Vec<String>> {
 }
 
 fn facts_on_server(url: &str) -> Vec<Vec<String>> {
+    texts_on_server(url, &IMPORT_FACTS)
+}
+
+/// Each query's rows of text on the server.
+fn texts_on_server(url: &str, queries: &[&str]) -> Vec<Vec<String>> {
     let mut client = postgres::Client::connect(url, postgres::NoTls).unwrap();
-    IMPORT_FACTS
+    queries
         .iter()
         .map(|sql| {
             client
@@ -1523,6 +1533,136 @@ fn a_reimport_onto_the_server_requeues_the_reviews_of_changed_cards_as_onto_a_fi
         !listed(&server.url, "Встреча проведена", &renamed),
         "its stage renamed: still judged"
     );
+}
+
+/// The demo's cards as text rows (one SQL for both stores): what a card says, the digest its
+/// reviews saw and the export's beside it, when it last changed.
+const CARD_FACTS: [&str; 1] = [
+    "SELECT external_id || '|' || coalesce(title, '-') || '|' || coalesce(created_at, '-') || '|' ||
+            coalesce(pipeline, '-') || '|' || fields || '|' || content_hash || '|' ||
+            coalesce(CAST(export_digest AS TEXT), '-') || '|' || coalesce(changed_batch, 0)
+     FROM cards ORDER BY external_id",
+];
+
+/// The demo export given a column, then losing two, onto the server as onto a file: the same
+/// reports (no card updated, the columns named once), the same cards (the new column's values
+/// taken, the lost ones' kept), and the reviews standing on both.
+#[test]
+fn an_export_given_or_losing_columns_onto_the_server_changes_no_card_as_onto_a_file() {
+    let Some(server) = ServerDb::new() else {
+        return;
+    };
+    let desk = demo_desk();
+    let file = path_arg(&desk.db);
+    let records = demo_records();
+    let column = |name: &str| records[0].iter().position(|h| h == name).unwrap();
+    let stage = column("Этап сделки");
+    let reviewed = records[1][0].clone();
+    desk.review(&reviewed, "anna", "2026-11-19 10:00:00", &Verdict::of("ok"));
+    copied_to(&desk, &server.url);
+    let judged = |db: &str| {
+        !queue(&desk, db, &records[1][stage], "anna", &["--limit", "500"]).contains(&reviewed)
+    };
+    assert!(judged(&server.url) && judged(&file));
+
+    let given: Vec<Vec<String>> = records
+        .iter()
+        .enumerate()
+        .map(|(i, r)| {
+            let mut r = r.clone();
+            r.insert(
+                1,
+                if i == 0 {
+                    "Канал".into()
+                } else {
+                    format!("канал {}", i % 3)
+                },
+            );
+            r
+        })
+        .collect();
+    let given = write_records(&desk.dir.path().join("given.csv"), &given);
+    let onto_server = import_on(&desk, &server.url, &given);
+    assert_eq!(onto_server, import_on(&desk, &file, &given), "the report");
+    assert_eq!(
+        (
+            onto_server["updated"].as_u64(),
+            onto_server["new_columns"].clone(),
+            onto_server["new_column_cards"].as_u64()
+        ),
+        (Some(0), serde_json::json!(["Канал"]), Some(371)),
+        "{onto_server}"
+    );
+
+    let (city, created) = (column("Город"), column("Дата создания сделки"));
+    let lean: Vec<Vec<String>> = records
+        .iter()
+        .map(|r| {
+            let mut r = r.clone();
+            r.remove(city.max(created));
+            r.remove(city.min(created));
+            r
+        })
+        .collect();
+    let lean = write_records(&desk.dir.path().join("lean.csv"), &lean);
+    let onto_server = import_on(&desk, &server.url, &lean);
+    assert_eq!(onto_server, import_on(&desk, &file, &lean), "the report");
+    assert_eq!(
+        (
+            onto_server["updated"].as_u64(),
+            onto_server["missing_columns"].clone()
+        ),
+        (Some(0), serde_json::json!(["created_at", "Город", "Канал"])),
+        "{onto_server}"
+    );
+    assert_eq!(
+        texts_on_server(&server.url, &CARD_FACTS),
+        texts_on_file(&desk, &CARD_FACTS),
+        "the cards"
+    );
+    // Every demo card has a city and a creation date, and took a channel.
+    let city_of = |id: &str| records.iter().find(|r| r[0] == id).unwrap()[city].clone();
+    for card in &texts_on_file(&desk, &CARD_FACTS)[0] {
+        let parts: Vec<&str> = card.split('|').collect();
+        assert_ne!(parts[2], "-", "the creation date kept: {card}");
+        assert!(card.contains(&city_of(parts[0])), "the city kept: {card}");
+        assert!(card.contains("канал "), "the channel taken: {card}");
+    }
+    assert_eq!(facts_on_server(&server.url), facts_on_file(&desk));
+    assert!(judged(&server.url) && judged(&file), "the review stands");
+
+    // The pipeline column lost too, and a deal: the cards keep their pipeline, and the file is
+    // a full export of it (the deal it lacks is gone) on both.
+    let mut lost = [city, created, column("Воронка")];
+    lost.sort_unstable();
+    let mut bare: Vec<Vec<String>> = records
+        .iter()
+        .map(|r| {
+            let mut r = r.clone();
+            for i in lost.into_iter().rev() {
+                r.remove(i);
+            }
+            r
+        })
+        .collect();
+    bare.remove(5);
+    let bare = write_records(&desk.dir.path().join("bare.csv"), &bare);
+    let onto_server = import_on(&desk, &server.url, &bare);
+    assert_eq!(onto_server, import_on(&desk, &file, &bare), "the report");
+    assert_eq!(
+        (
+            onto_server["updated"].as_u64(),
+            onto_server["gone"].as_u64()
+        ),
+        (Some(0), Some(1)),
+        "{onto_server}"
+    );
+    assert_eq!(
+        texts_on_server(&server.url, &CARD_FACTS),
+        texts_on_file(&desk, &CARD_FACTS),
+        "the cards"
+    );
+    assert_eq!(facts_on_server(&server.url), facts_on_file(&desk));
 }
 
 /// Every table of the server store's schema, each row as text, sorted: equal means okk reads

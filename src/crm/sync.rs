@@ -26,12 +26,12 @@ use crate::domain::sync_report::SyncProgress;
 pub use crate::domain::sync_report::SyncReport;
 use crate::domain::{Funnel, SystemField};
 use crate::store::StoreError;
-use crate::store::cards::{BatchCounts, BatchMeta, CardRow, Change, Existing, Outcome};
+use crate::store::cards::{BatchCounts, BatchMeta, CardRow, Existing, Outcome};
 use crate::store::crm::SyncState;
 use crate::store::fields::{FieldKeys, FieldNames};
 use crate::store::judged::NewJudgement;
 use crate::store::sync_tx::{SyncStore, SyncTx};
-use crate::sync::change::{change_of, only_fields_added};
+use crate::sync::change::{ReadColumns, change_of, settle};
 use crate::sync::digest::Seed;
 use crate::sync::import::{Judge, PassRules};
 use crate::sync::mapper::{Mapper, Warning};
@@ -477,26 +477,19 @@ fn progress(wanted: bool) -> Option<indicatif::ProgressBar> {
     Some(bar)
 }
 
-/// Whether the stored card `id` differs from `card` only by fields the source never carried
-/// before this run (`before`: see [`only_fields_added`]). `names`: the custom fields' names
-/// of the group's transaction, read at its first card that asks.
-fn fields_added_only(
+/// The card `id` as the store holds it, to settle a deal whose digest changed
+/// ([`settle`]). `names`: the custom fields' names of the group's transaction, read at its
+/// first card that asks.
+fn stored_card(
     import: &mut dyn SyncTx<'_>,
     names: &mut Option<FieldNames>,
-    before: Option<&SourceColumns>,
     id: i64,
-    card: &crate::domain::Card,
-) -> Result<bool, Failure> {
-    let Some(before) = before.filter(|b| !b.is_empty()) else {
-        return Ok(false);
-    };
+) -> Result<Option<crate::domain::Card>, Failure> {
     let names = match names {
         Some(n) => n,
         None => names.insert(import.field_names()?),
     };
-    Ok(import
-        .stored_card(id, names)?
-        .is_some_and(|old| only_fields_added(&old, card, before)))
+    Ok(import.stored_card(id, names)?)
 }
 
 /// A deal of a page, with the store's keys of the custom fields its row may carry.
@@ -535,12 +528,18 @@ struct Lander<'a> {
     /// The columns the source's imports and syncs carried before this run, read by its first
     /// transaction (`None` until then).
     before: Option<SourceColumns>,
+    /// This run's fields beside those (set with `before`): a field new to the source is no
+    /// change of a card, one this run does not carry keeps its value ([`settle`]).
+    read: ReadColumns,
+    /// The custom fields the source's imports carried that this run does not, as the cards
+    /// name them: their values are kept, written with their ids.
+    kept: Vec<crate::domain::FieldName>,
     /// The required fields neither those nor this sync carry: said once, not flagged.
     absent: Vec<FieldRef>,
     /// This run's columns are not all recorded yet. A source whose columns were known gets
     /// the new ones with the run's last transaction, so that a run stopped half-way and
     /// resumed still tells the fields it brings from the fields the cards had
-    /// ([`only_fields_added`]); an unknown source's are recorded by the first.
+    /// ([`settle`]); an unknown source's are recorded by the first.
     columns_pending: bool,
     /// The run's last transaction is landing (`run` sets it).
     finishing: bool,
@@ -627,6 +626,8 @@ impl<'a> Lander<'a> {
             rows_carry_notes: mapper_has_notes,
             columns: (okk, custom),
             before: None,
+            read: ReadColumns::default(),
+            kept: Vec::new(),
             absent: Vec::new(),
             columns_pending: false,
             finishing: false,
@@ -685,7 +686,9 @@ impl<'a> Lander<'a> {
         }
         self.names = None;
         self.columns(&mut *import)?;
-        let keys = import.field_keys(&self.mapper.custom_fields())?;
+        let mut custom = self.mapper.custom_fields();
+        custom.extend(self.kept.iter().cloned());
+        let keys = import.field_keys(&custom)?;
         // New deals are judged as they come (they are in memory); changed ones at the
         // commit, with the stage history the store holds. Fields the source never carried
         // before change the flags of its cards this run may not write: then the rules run over
@@ -736,6 +739,16 @@ impl<'a> Lander<'a> {
         if !with_notes.is_empty() {
             import.prefetch_notes(&self.conn.name, &with_notes)?;
         }
+        if self.read.known() && self.fresh != Some(true) {
+            // The cards the deals are compared with, read at once (a server's round trip per
+            // deal cost more than its row).
+            let deals: Vec<(&str, Option<i64>)> = pages
+                .iter()
+                .flat_map(|p| &p.ids)
+                .map(|id| (id.as_str(), None))
+                .collect();
+            import.prefetch_cards(&deals)?;
+        }
         for page in pages {
             for (row, id) in page.rows.iter().zip(&page.ids) {
                 touched.remove(id.as_str());
@@ -758,9 +771,10 @@ impl<'a> Lander<'a> {
                     }
                     // The CRM renamed the deal's stage; the funnel has both names.
                     Outcome::StageRenamed => counts.updated += 1,
-                    Outcome::Unchanged | Outcome::FieldsAdded if renoted => counts.updated += 1,
-                    // Only fields its source never carried are new: the card its reviews saw.
-                    Outcome::Unchanged | Outcome::FieldsAdded => counts.unchanged += 1,
+                    Outcome::Unchanged | Outcome::SameCard if renoted => counts.updated += 1,
+                    // Only fields its source never carried are new, or fields this sync does
+                    // not carry kept: the card its reviews saw.
+                    Outcome::Unchanged | Outcome::SameCard => counts.unchanged += 1,
                     // Read twice in these pages: one deal, counted once.
                     Outcome::Duplicate => counts.rows -= 1,
                 }
@@ -845,6 +859,20 @@ impl<'a> Lander<'a> {
         self.report.absent_fields = self.absent.iter().map(|f| f.label().to_string()).collect();
         self.report.columns_changed = self.absent != absent_before && self.fresh != Some(true);
         self.columns_pending = carried != before;
+        let now = SourceColumns::new(
+            okk.iter().map(|f| f.to_string()),
+            custom.iter().map(|h| h.to_string()),
+        );
+        self.read = ReadColumns::new(before.clone(), now, &self.mapper);
+        let missing = self.read.missing_custom();
+        if !missing.is_empty() && self.fresh != Some(true) {
+            let names = import.field_names()?;
+            self.kept = names
+                .names()
+                .filter(|n| missing.contains(&crate::domain::names::fold(n).as_str()))
+                .cloned()
+                .collect();
+        }
         self.before = Some(before);
         Ok(())
     }
@@ -881,13 +909,13 @@ impl<'a> Lander<'a> {
                     .card(line, cells.iter().copied(), warnings)
                     .map_err(|e| Failure::body(&msg::deal(id), &e.message))?;
                 card.notes.extend(notes);
-                let row = CardRow::new(card, hash, keys);
+                let mut row = CardRow::new(card, hash, keys);
                 // A stage the CRM only renamed: the digest with its old name is the stored one.
                 let (seed, stage_col) = (&self.seed, self.stage_col);
-                let change_from = |existing: Option<&Existing>| {
-                    change_of(self.funnel, existing, &row.card, |old| {
+                let change_from = |existing: Option<&Existing>, card: &crate::domain::Card| {
+                    change_of(self.funnel, existing, card, |old| {
                         let mut buf = Vec::new();
-                        let renamed = (row.card.stage.as_str(), old);
+                        let renamed = (card.stage.as_str(), old);
                         seed.add_row_with_stage(&mut buf, &cells, stage_col, renamed);
                         seed.finish(&buf) ^ notes_hash
                     })
@@ -898,19 +926,21 @@ impl<'a> Lander<'a> {
                         import.insert_judged(&row, NewJudgement::new(&row, flags))?
                     }
                     _ => {
-                        let mut change = change_from(existing.as_ref());
-                        if let Some(e) = existing.as_ref().filter(|e| !e.gone)
-                            && change == (Change::Content { moved: false })
-                            && self.columns_pending
-                            && fields_added_only(
-                                import,
-                                &mut self.names,
-                                self.before.as_ref(),
-                                e.id,
-                                &row.card,
-                            )?
+                        let mut change = change_from(existing.as_ref(), &row.card);
+                        // The card the store holds, when this run's fields differ from the
+                        // source's or the deal's cells changed where it stands: what this run
+                        // does not carry is kept, and a card that says what it said is the
+                        // one its reviews saw.
+                        if let Some(e) = existing.as_ref()
+                            && self.read.compares(e.gone, change)
+                            && let Some(old) = stored_card(import, &mut self.names, e.id)?
                         {
-                            change = Change::FieldsAdded;
+                            let settled = settle(&old, &mut row.card, change, e.gone, &self.read);
+                            if settled.kept {
+                                let card = std::mem::take(&mut row.card);
+                                row = CardRow::new(card, hash, keys);
+                            }
+                            change = settled.change;
                         }
                         import.upsert(existing.as_ref(), &row, change)?
                     }
@@ -920,7 +950,7 @@ impl<'a> Lander<'a> {
                     // sync read), and the later read is the newer.
                     Outcome::Duplicate if fresh => {
                         let existing = import.lookup(id)?;
-                        let change = change_from(existing.as_ref());
+                        let change = change_from(existing.as_ref(), &row.card);
                         import.upsert(existing.as_ref(), &row, change)?
                     }
                     outcome => outcome,

@@ -1,19 +1,19 @@
 //! Which columns a source's exports have ever had, and so which required fields it cannot fill:
 //! a column the CRM never exports is not a fault of every card, and is said once instead.
 
-use std::collections::HashSet;
-
 use super::card::SystemField;
 use super::funnel::{FieldRef, Funnel};
+use super::fx::FxSet;
 use super::names::fold;
 
 /// The columns of every import of one source: okk's fields the profile mapped, and the custom
 /// columns' headers.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct SourceColumns {
-    okk: HashSet<String>,
-    /// Folded, as the funnel's custom field keys are.
-    custom: HashSet<String>,
+    okk: FxSet<String>,
+    /// Folded, as the funnel's custom field keys are. Looked up per field of every card a
+    /// changed export compares (`sync::change`).
+    custom: FxSet<String>,
 }
 
 impl SourceColumns {
@@ -62,6 +62,18 @@ impl SourceColumns {
     /// Whether some import or sync of the source carried the custom column `header`.
     pub fn carries_custom(&self, header: &str) -> bool {
         self.custom.contains(&fold(header))
+    }
+
+    /// [`SourceColumns::carries_custom`] for a header folded already.
+    pub fn carries_folded(&self, folded: &str) -> bool {
+        self.custom.contains(folded)
+    }
+
+    /// The custom columns recorded, folded, in order.
+    pub fn custom_names(&self) -> Vec<&str> {
+        let mut names: Vec<&str> = self.custom.iter().map(String::as_str).collect();
+        names.sort_unstable();
+        names
     }
 
     /// Whether some import of the source had a column that fills `field`.

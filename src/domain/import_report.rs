@@ -73,6 +73,16 @@ pub struct ImportReport {
     /// Fields the funnel requires that no export of this source has had a column for (okk
     /// field names and custom field names): not flagged on the cards, said here once.
     pub absent_fields: Vec<String>,
+    /// The file's columns no earlier import or sync of its source had, by their headers: the
+    /// cards the store held take their values and are the cards their reviews saw (counted
+    /// unchanged unless something else changed), said here once.
+    pub new_columns: Vec<String>,
+    /// Cards the store held that took a value in `new_columns`.
+    pub new_column_cards: u64,
+    /// Fields earlier imports or syncs of the source carried that the file has no column for
+    /// (okk field names, custom field names as the cards hold them): it says nothing of them,
+    /// and the cards keep the values they had.
+    pub missing_columns: Vec<String>,
     pub dry_run: bool,
     /// The rules judged every card of this file in its pass, and every card in the store is
     /// judged for the import's rules marker: no rules run is needed after it.

@@ -111,6 +111,13 @@ pub struct Existing {
     pub(super) first_batch: i64,
 }
 
+impl Existing {
+    /// The pipeline the store holds the card in.
+    pub fn pipeline(&self) -> Option<&str> {
+        self.pipeline.as_deref()
+    }
+}
+
 /// How a card the store holds changed, as the import sees it with the funnel (the store does
 /// not know the funnel).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -123,11 +130,14 @@ pub enum Change {
     /// stored, but the card did not move and is the card its reviews saw: its content hash
     /// stays, and what the export said is kept beside it (`cards.export_digest`).
     StageRenamed,
-    /// The card gained only fields its source's earlier imports never carried (a CRM read
-    /// over its API after its exports: the owner's id, the nearest task); nothing it had
-    /// changed. Written with them, and the card its reviews saw all the same: as for
-    /// [`Change::StageRenamed`], its content hash stays and the new digest is kept beside it.
-    FieldsAdded,
+    /// What the card says did not change though its row did: it gained only fields its
+    /// source's earlier imports and syncs never carried (a CRM read over its API after its
+    /// exports: the owner's id, the nearest task; an export given a column), kept the values
+    /// of fields this read does not carry (a column the export lost), or its cells changed
+    /// while the card they make did not. Written as read, and the card its reviews saw all the
+    /// same: as for [`Change::StageRenamed`], its content hash stays and the new digest is kept
+    /// beside it (`sync::change::settle`).
+    SameCard,
 }
 
 impl Change {
@@ -136,7 +146,7 @@ impl Change {
 
     /// The card written is still the one its reviews saw (its content hash stays).
     pub fn keeps_the_card(self) -> bool {
-        matches!(self, Change::StageRenamed | Change::FieldsAdded)
+        matches!(self, Change::StageRenamed | Change::SameCard)
     }
 }
 
@@ -146,7 +156,7 @@ impl Outcome {
     pub fn of_update(change: Change, kept: bool, stage_changed: bool) -> Outcome {
         match change {
             Change::StageRenamed if kept => Outcome::StageRenamed,
-            Change::FieldsAdded if kept => Outcome::FieldsAdded,
+            Change::SameCard if kept => Outcome::SameCard,
             _ => Outcome::Updated { stage_changed },
         }
     }
@@ -161,9 +171,8 @@ pub enum Outcome {
     },
     /// Written with its stage's new name only (see [`Change::StageRenamed`]).
     StageRenamed,
-    /// Written with fields its source never carried before, nothing else changed (see
-    /// [`Change::FieldsAdded`]).
-    FieldsAdded,
+    /// Written as read, and still the card its reviews saw (see [`Change::SameCard`]).
+    SameCard,
     Unchanged,
     /// The file already held this card on an earlier line; the later row is ignored so that
     /// importing the file again stays a no-op.

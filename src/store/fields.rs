@@ -82,6 +82,11 @@ impl FieldNames {
         }
     }
 
+    /// Every name, in no order.
+    pub fn names(&self) -> impl Iterator<Item = &FieldName> {
+        self.by_id.values()
+    }
+
     /// The card's custom fields from the row's text (pairs or, before schema 7, an object).
     /// Text that is not JSON reads as no fields rather than failing a pass over every card.
     pub fn decode(&self, json: Option<&str>) -> Vec<(FieldName, String)> {

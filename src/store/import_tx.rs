@@ -3,11 +3,11 @@
 //! by delegation); the team server's is `pg::import`.
 
 use super::cards::{BatchCounts, BatchMeta, CardRow, Change, Existing, Import, Outcome};
-use super::fields::FieldKeys;
+use super::fields::{FieldKeys, FieldNames};
 use super::judged::{Judge, NewJudgement};
 use super::{Store, StoreError};
-use crate::domain::FieldName;
 use crate::domain::columns::SourceColumns;
+use crate::domain::{Card, FieldName};
 
 /// A store a file can be imported into.
 pub trait ImportStore {
@@ -59,6 +59,23 @@ pub trait ImportTx<'a> {
 
     /// A card the store holds with the same digest: nothing to write.
     fn unchanged(&mut self, id: i64) -> Outcome;
+
+    /// The custom fields' names by id (to read [`ImportTx::stored_card`]).
+    fn field_names(&mut self) -> Result<FieldNames, StoreError>;
+
+    /// The cards of `rows` (external ids, with the digest a row now has, `None`: any) that the
+    /// store holds with another digest or as gone are read back next
+    /// ([`ImportTx::stored_card`]): a store may read them at once (a server, a round trip per
+    /// card). Each call replaces the last one's.
+    fn prefetch_cards(&mut self, _rows: &[(&str, Option<i64>)]) -> Result<(), StoreError> {
+        Ok(())
+    }
+
+    /// The card `id` as the store holds it, what a row whose digest changed is compared with
+    /// (`sync::change::settle`): as it was before this import (or group of a sync's pages),
+    /// unless the import wrote it already, and then the row is a duplicate whatever it compares
+    /// to.
+    fn stored_card(&mut self, id: i64, names: &FieldNames) -> Result<Option<Card>, StoreError>;
 
     /// Writes a card the store did not hold, or held with another digest or as gone; `change`
     /// says how the funnel sees the difference (ignored for a new card).
@@ -132,6 +149,14 @@ impl<'a> ImportTx<'a> for Import<'a> {
 
     fn unchanged(&mut self, id: i64) -> Outcome {
         Import::unchanged(self, id)
+    }
+
+    fn field_names(&mut self) -> Result<FieldNames, StoreError> {
+        Import::field_names(self)
+    }
+
+    fn stored_card(&mut self, id: i64, names: &FieldNames) -> Result<Option<Card>, StoreError> {
+        Import::stored_card(self, id, names)
     }
 
     fn upsert(

@@ -8,10 +8,8 @@ use crate::domain::fx::FxSet;
 
 use super::cards::{BatchMeta, Import};
 use super::crm::SyncState;
-use super::fields::FieldNames;
 use super::import_tx::{ImportStore, ImportTx};
 use super::{Store, StoreError};
-use crate::domain::Card;
 use crate::domain::deal_note::DealNote;
 
 /// A store a live sync lands its pages in.
@@ -101,12 +99,6 @@ pub trait SyncTx<'a>: ImportTx<'a> {
         stage: &str,
         at: &chrono::NaiveDateTime,
     ) -> Result<bool, StoreError>;
-
-    /// The custom fields' names by id (to read [`SyncTx::stored_card`]).
-    fn field_names(&mut self) -> Result<FieldNames, StoreError>;
-
-    /// The card `id` as the store holds it, before this group writes it.
-    fn stored_card(&mut self, id: i64, names: &FieldNames) -> Result<Option<Card>, StoreError>;
 }
 
 impl SyncStore for Store {
@@ -204,13 +196,5 @@ impl<'a> SyncTx<'a> for Import<'a> {
         at: &chrono::NaiveDateTime,
     ) -> Result<bool, StoreError> {
         Import::stage_entered_at(self, source, external_id, stage, at)
-    }
-
-    fn field_names(&mut self) -> Result<FieldNames, StoreError> {
-        Import::field_names(self)
-    }
-
-    fn stored_card(&mut self, id: i64, names: &FieldNames) -> Result<Option<Card>, StoreError> {
-        Import::stored_card(self, id, names)
     }
 }

@@ -9,7 +9,7 @@ use std::sync::mpsc;
 
 use chrono::NaiveDateTime;
 
-use super::change::change_of;
+use super::change::{ReadColumns, change_of, settle};
 use super::csv::{CsvError, CsvReader, sniff_delimiter};
 use super::decode::{self, FileKind, SniffError, Utf8Reader};
 use super::digest::Seed;
@@ -19,15 +19,16 @@ use super::profile::{self, Profile};
 use super::rows::RowSource;
 use super::xlsx;
 use crate::domain::card::StageVisit;
-use crate::domain::columns::absent_required;
+use crate::domain::columns::{SourceColumns, absent_required};
 use crate::domain::funnel::{FieldRef, KnownStages};
 pub use crate::domain::import_report::{ImportReport, UnknownStage};
+use crate::domain::names::fold;
 use crate::domain::rules::evaluate_with;
-use crate::domain::{Card, CardContext, Funnel, SystemField};
+use crate::domain::{Card, CardContext, FieldName, Funnel, SystemField};
 use crate::store::cards::{
     BatchCounts, BatchMeta, CardRow, Existing, Outcome, fmt_time, parse_time,
 };
-use crate::store::fields::FieldKeys;
+use crate::store::fields::{FieldKeys, FieldNames};
 use crate::store::flag_write::JudgedFlag;
 use crate::store::import_tx::{ImportStore, ImportTx};
 use crate::store::judged::NewJudgement;
@@ -116,6 +117,23 @@ enum Item {
         hash: i64,
         record: Record,
     },
+}
+
+impl Item {
+    /// The card's external id and the digest of its rows, unless it is a new card of a fresh
+    /// source.
+    fn key<'i>(&'i self, mapper: &Mapper) -> Option<(&'i str, Option<i64>)> {
+        match self {
+            Item::Card { flags: Some(_), .. } => None,
+            Item::Card { hash, row, .. } => Some((row.card.external_id.as_str(), Some(*hash))),
+            Item::Raw { hash, record, .. } => {
+                let id_col = mapper
+                    .column_index(SystemField::ExternalId)
+                    .expect("checked by Mapper::new");
+                Some((record.cell(id_col).trim(), Some(*hash)))
+            }
+        }
+    }
 }
 
 /// A row's cells, owned, in one buffer.
@@ -293,8 +311,14 @@ pub fn import_file(
     let cards = tally.counts.inserted + tally.counts.updated + tally.counts.unchanged;
     let mut counts = tally.counts;
     counts.rows = facts.rows;
+    let mut scopes = facts.scopes;
+    for p in std::mem::take(&mut tally.kept_scopes) {
+        if !scopes.contains(&p) {
+            scopes.push(p);
+        }
+    }
     let counts = import
-        .finish(counts, &facts.scopes, !opts.dry_run)
+        .finish(counts, &scopes, !opts.dry_run)
         .map_err(|e| fail.store(e))?;
     if counts.gone_withheld > 0 {
         // Counted by the store, in the batch's row too.
@@ -324,6 +348,9 @@ pub fn import_file(
         warning_samples: tally.samples,
         unknown_stages: facts.unknown,
         absent_fields: setup.absent_fields,
+        new_columns: setup.new_columns,
+        new_column_cards: tally.gained,
+        missing_columns: setup.missing_columns,
         dry_run: opts.dry_run,
         judged,
     })
@@ -340,6 +367,15 @@ struct Setup<'a> {
     /// The stage's column (the digest of a stage the CRM renamed reads it).
     stage_col: usize,
     absent_fields: Vec<String>,
+    /// The file's columns beside its source's earlier ones.
+    columns: ReadColumns,
+    /// The store's custom fields by id, to read back the cards whose rows changed
+    /// (`ReadColumns::compares`); `None` when none is read.
+    names: Option<FieldNames>,
+    /// The report's: the file's columns new to the source (headers), and the fields of the
+    /// source's it has no column for.
+    new_columns: Vec<String>,
+    missing_columns: Vec<String>,
     judge: Option<Judge<'a>>,
     /// The rules judge every card this import writes (see `store::judged`).
     in_pass: bool,
@@ -357,13 +393,49 @@ impl<'a> Setup<'a> {
     where
         'a: 'i,
     {
-        let absent_before = absent_required(funnel, &import.source_columns()?);
+        let before = import.source_columns()?;
+        let absent_before = absent_required(funnel, &before);
         // What the source's exports have: a column it never had is said once, not flagged per
         // card.
         let custom = mapper.custom_fields();
         let custom_names: Vec<&str> = custom.iter().map(|f| &**f).collect();
-        import.record_columns(&mapper.system_field_names(), &custom_names)?;
-        let keys = import.field_keys(&custom)?;
+        let okk = mapper.system_field_names();
+        import.record_columns(&okk, &custom_names)?;
+        let now = SourceColumns::new(
+            okk.iter().map(|f| f.to_string()),
+            custom_names.iter().map(|h| h.to_string()),
+        );
+        let columns = ReadColumns::new(before, now, mapper);
+        let names = (!import.fresh() && columns.known())
+            .then(|| import.field_names())
+            .transpose()?;
+        // The custom fields this file has no column for, as the cards name them: kept on the
+        // cards (written with their ids), and said in the report.
+        let missing_custom = columns.missing_custom();
+        let mut kept: Vec<FieldName> = names
+            .iter()
+            .flat_map(FieldNames::names)
+            .filter(|n| missing_custom.contains(&fold(n).as_str()))
+            .cloned()
+            .collect();
+        kept.sort();
+        let mut missing_columns: Vec<String> = columns
+            .missing_fields()
+            .iter()
+            .map(|f| f.name().to_string())
+            .collect();
+        for folded in &missing_custom {
+            match kept.iter().find(|n| fold(n) == *folded) {
+                Some(n) => missing_columns.push(n.to_string()),
+                None => missing_columns.push(folded.to_string()),
+            }
+        }
+        let keys = import.field_keys(&[custom.as_slice(), kept.as_slice()].concat())?;
+        let new_columns = columns
+            .new_columns(mapper)
+            .into_iter()
+            .map(String::from)
+            .collect();
         let absent = absent_required(funnel, &import.source_columns()?);
         // A file that brings a required field the source's exports lacked changes the flags of
         // cards it does not write: then the rules run over the store after it.
@@ -394,6 +466,10 @@ impl<'a> Setup<'a> {
                 .expect("checked by Mapper::new"),
             keys,
             absent_fields: absent.iter().map(|f| f.label().to_string()).collect(),
+            columns,
+            names,
+            new_columns,
+            missing_columns,
             judge,
             in_pass: rules.is_some(),
         })
@@ -482,6 +558,11 @@ struct Tally {
     stage_changes: u64,
     stage_renames: u64,
     samples: Vec<Warning>,
+    /// Cards the store held that took a value in a column new to the source.
+    gained: u64,
+    /// The pipelines of the cards the store held that the file holds, when it has no pipeline
+    /// column the source had: they keep theirs, and it is a full export of those.
+    kept_scopes: Vec<Option<String>>,
 }
 
 impl Tally {
@@ -512,8 +593,9 @@ impl Tally {
                 self.counts.updated += 1;
                 self.stage_renames += 1;
             }
-            // Not a file's: a file import compares digests only.
-            Outcome::Unchanged | Outcome::FieldsAdded => self.counts.unchanged += 1,
+            // Written as read (a column new to the source, one the file lacks), and the card
+            // its reviews saw.
+            Outcome::Unchanged | Outcome::SameCard => self.counts.unchanged += 1,
             Outcome::Duplicate => self.warn(vec![Warning {
                 line,
                 column: String::new(),
@@ -566,15 +648,28 @@ fn pump<'i>(
                 Chunk::Failed(e) => return Err(e),
             };
             tally.warn(warnings);
+            if setup.names.is_some() {
+                // The cards the batch's changed rows are compared with, read at once.
+                let rows: Vec<(&str, Option<i64>)> =
+                    items.iter().filter_map(|i| i.key(setup.mapper)).collect();
+                import.prefetch_cards(&rows).map_err(|e| fail.store(e))?;
+            }
             for item in &mut items {
                 let mut warnings = Vec::new();
-                let (line, outcome) =
-                    apply(import, setup, item, &mut warnings).map_err(|e| match e {
-                        Applied::Row(e) => row_error(fail.0, e),
-                        Applied::Store(line, e) => fail.at(Some(line), None, e.to_string()),
-                    })?;
+                let written = apply(import, setup, item, &mut warnings).map_err(|e| match e {
+                    Applied::Row(e) => row_error(fail.0, e),
+                    Applied::Store(line, e) => fail.at(Some(line), None, e.to_string()),
+                })?;
                 tally.warn(warnings);
-                tally.count(line, outcome);
+                tally.count(written.line, written.outcome);
+                if written.outcome != Outcome::Duplicate {
+                    tally.gained += u64::from(written.gained);
+                    if let Some(p) = written.pipeline
+                        && !tally.kept_scopes.contains(&p)
+                    {
+                        tally.kept_scopes.push(p);
+                    }
+                }
             }
             // Freeing a batch is a good part of the writer's time on a bulk load, and the
             // reader has time to spare: it drops the batches the writer hands back.
@@ -591,6 +686,28 @@ enum Applied {
     Store(u64, crate::store::StoreError),
 }
 
+/// What the writer did with one item.
+struct Written {
+    line: u64,
+    outcome: Outcome,
+    /// A card the store held took a value in a column new to the source.
+    gained: bool,
+    /// The pipeline of a card the store held, when the file has no pipeline column the source
+    /// had (the card keeps it).
+    pipeline: Option<Option<String>>,
+}
+
+impl Written {
+    fn new(line: u64, outcome: Outcome) -> Written {
+        Written {
+            line,
+            outcome,
+            gained: false,
+            pipeline: None,
+        }
+    }
+}
+
 /// The writer's side of one item: look the card up (unless the source is fresh), and write it
 /// if it is new or changed.
 fn apply<'i>(
@@ -598,7 +715,7 @@ fn apply<'i>(
     setup: &Setup<'_>,
     item: &mut Item,
     warnings: &mut Vec<Warning>,
-) -> Result<(u64, Outcome), Applied> {
+) -> Result<Written, Applied> {
     let lookup = |import: &mut (dyn ImportTx<'i> + 'i), line, id: &str| {
         if import.fresh() {
             Ok(None)
@@ -606,14 +723,27 @@ fn apply<'i>(
             import.lookup(id).map_err(|e| Applied::Store(line, e))
         }
     };
+    // A card the store holds, when the file has no pipeline column its source had: the
+    // pipeline it keeps is one the file holds.
+    let kept_pipeline = |existing: &Existing| {
+        setup
+            .columns
+            .lacks_pipeline()
+            .then(|| existing.pipeline().map(String::from))
+    };
+    let unchanged = |import: &mut (dyn ImportTx<'i> + 'i), line, e: &Existing| Written {
+        pipeline: kept_pipeline(e),
+        ..Written::new(line, import.unchanged(e.id))
+    };
     // What changed, by the funnel: a card the CRM only moved to another name of its stage
-    // is told by the digest its rows would have had with the stage's old name.
+    // is told by the digest its rows would have had with the stage's old name; one whose
+    // columns changed, by the card the store holds (`settle`).
     let write = |import: &mut (dyn ImportTx<'i> + 'i),
                  line,
                  existing: Option<Existing>,
-                 row: &CardRow,
+                 row: &mut CardRow,
                  rows: &mut dyn Iterator<Item = Vec<&str>>| {
-        let change = change_of(setup.funnel, existing.as_ref(), &row.card, |old| {
+        let mut change = change_of(setup.funnel, existing.as_ref(), &row.card, |old| {
             let stage = setup.stage_col;
             let mut buf = Vec::new();
             for cells in rows {
@@ -624,10 +754,30 @@ fn apply<'i>(
             }
             setup.seed.finish(&buf)
         });
-        import
+        let mut gained = false;
+        if let Some(e) = existing.as_ref()
+            && let Some(names) = &setup.names
+            && setup.columns.compares(e.gone, change)
+            && let Some(old) = import
+                .stored_card(e.id, names)
+                .map_err(|err| Applied::Store(line, err))?
+        {
+            let settled = settle(&old, &mut row.card, change, e.gone, &setup.columns);
+            if settled.kept {
+                // Written with the values it kept.
+                let card = std::mem::take(&mut row.card);
+                *row = CardRow::new(card, row.hash, &setup.keys);
+            }
+            (change, gained) = (settled.change, settled.gained);
+        }
+        let outcome = import
             .upsert(existing.as_ref(), row, change)
-            .map(|o| (line, o))
-            .map_err(|e| Applied::Store(line, e))
+            .map_err(|e| Applied::Store(line, e))?;
+        Ok(Written {
+            gained,
+            pipeline: existing.as_ref().and_then(kept_pipeline),
+            ..Written::new(line, outcome)
+        })
     };
     match item {
         Item::Card {
@@ -636,7 +786,7 @@ fn apply<'i>(
             let (line, judgement) = (*line, flags.take().unwrap_or_default());
             import
                 .insert_judged(row, judgement)
-                .map(|o| (line, o))
+                .map(|o| Written::new(line, o))
                 .map_err(|e| Applied::Store(line, e))
         }
         Item::Card {
@@ -646,7 +796,7 @@ fn apply<'i>(
             rows,
             ..
         } => match lookup(import, *line, &row.card.external_id)? {
-            Some(e) if e.hash == *hash && !e.gone => Ok((*line, import.unchanged(e.id))),
+            Some(e) if e.hash == *hash && !e.gone => Ok(unchanged(import, *line, &e)),
             existing => {
                 let mut cells = rows.iter().map(|r| r.cells().collect());
                 write(import, *line, existing, row, &mut cells)
@@ -667,15 +817,15 @@ fn apply<'i>(
                             .card(line, record.cells(), warnings)
                             .map_err(Applied::Row)?;
                     }
-                    Ok((line, import.unchanged(e.id)))
+                    Ok(unchanged(import, line, &e))
                 }
                 existing => {
                     let card = mapper
                         .card(line, record.cells(), warnings)
                         .map_err(Applied::Row)?;
-                    let row = CardRow::new(card, hash, &setup.keys);
+                    let mut row = CardRow::new(card, hash, &setup.keys);
                     let mut cells = std::iter::once(record.cells().collect());
-                    write(import, line, existing, &row, &mut cells)
+                    write(import, line, existing, &mut row, &mut cells)
                 }
             }
         }

@@ -76,6 +76,15 @@ impl Mapper {
             .collect()
     }
 
+    /// Each column's header (as [`Mapper::names`]) and okk's field it feeds (`None`: a custom
+    /// field under the header).
+    pub fn columns(&self) -> impl Iterator<Item = (&str, Option<SystemField>)> {
+        self.names.iter().zip(&self.targets).map(|(n, t)| match t {
+            Target::System(f) => (n.as_str(), Some(*f)),
+            Target::Custom(_) => (n.as_str(), None),
+        })
+    }
+
     /// okk's fields some column of this file feeds, by name.
     pub fn system_field_names(&self) -> Vec<&'static str> {
         let mut out: Vec<&'static str> = self

@@ -529,6 +529,7 @@ pub fn report(r: &ImportReport) -> String {
             crate::tr!("import-report-renamed", count = r.stage_renames)
         );
     }
+    columns(&mut s, r);
     unknown_stages(&mut s, r);
     absent_fields(&mut s, r);
     warnings(&mut s, r);
@@ -585,6 +586,41 @@ fn unknown_stages(s: &mut String, r: &ImportReport) {
         "  {}",
         crate::tr!("import-report-unknown-stages", stages = list.join(", "))
     );
+}
+
+/// The file's columns new to its source, and the source's fields it has no column for: neither
+/// changes a card (`sync::change::settle`).
+fn columns(s: &mut String, r: &ImportReport) {
+    if !r.new_columns.is_empty() {
+        let _ = writeln!(
+            s,
+            "  {}",
+            crate::tr!(
+                "import-report-new-columns",
+                count = r.new_columns.len(),
+                columns = short_list(&r.new_columns),
+                source = safe::line(&r.source),
+                cards = r.new_column_cards
+            )
+        );
+    }
+    if !r.missing_columns.is_empty() {
+        let fields: Vec<String> = r
+            .missing_columns
+            .iter()
+            .map(|f| super::tui::field_label(f))
+            .collect();
+        let _ = writeln!(
+            s,
+            "  {}",
+            crate::tr!(
+                "import-report-missing-columns",
+                count = r.missing_columns.len(),
+                fields = short_list(&fields),
+                source = safe::line(&r.source)
+            )
+        );
+    }
 }
 
 /// okk's fields the source's export never carries.

@@ -104,6 +104,26 @@ import-report-renamed = renamed   { $count ->
     [one] { $count } card is
    *[other] { $count } cards are
 } at a stage the CRM renamed, under a name the funnel has for the same stage: not moved, unchanged for their reviews
+import-report-new-columns = new { $count ->
+    [one] column
+   *[other] columns
+} { $columns } (no earlier import or sync of «{ $source }» had { $count ->
+    [one] it
+   *[other] them
+}): { $cards ->
+    [one] { $cards } card took a value from { $count ->
+        [one] it
+       *[other] them
+    }
+   *[other] { $cards } cards took a value from { $count ->
+        [one] it
+       *[other] them
+    }
+}, not a change of the card
+import-report-missing-columns = not in this export: { $fields } (earlier imports or syncs of «{ $source }» had { $count ->
+    [one] it
+   *[other] them
+}); the cards keep the values they had, not emptied
 import-report-unknown-stages = unknown stages (not in the funnel; add them or their aliases): { $stages }
 import-report-not-exported = not exported (the funnel requires them, no export of «{ $source }» has the column; not flagged on the cards): { $fields }
 import-report-warnings = warnings  { $count }

@@ -8,15 +8,16 @@ use super::PgStore;
 use super::bulk_load::BulkLoad;
 use super::copy_text::CopyRows;
 use super::known::Known;
-use crate::domain::FieldName;
 use crate::domain::columns::SourceColumns;
+use crate::domain::fx::FxMap;
+use crate::domain::{Card, FieldName};
 use crate::store::StoreError;
 use crate::store::cards::{BatchCounts, BatchMeta, CardRow, Change, Existing, Outcome, fmt_time};
-use crate::store::fields::FieldKeys;
+use crate::store::fields::{FieldKeys, FieldNames};
 use crate::store::flag_write::JudgedFlag;
 use crate::store::import_tx::{ImportStore, ImportTx};
 use crate::store::judged::{Judge, NewJudgement};
-use crate::store::read::QueueColumns;
+use crate::store::read::{QueueColumns, RawCard};
 
 /// One sync at a time writes the server's cards (an import; the API sync when it comes).
 pub(super) const SYNC_LOCK: &str = "SELECT pg_advisory_xact_lock(hashtext('okk sync'))";
@@ -154,6 +155,9 @@ pub struct PgImport<'a> {
     empty: bool,
     /// The day and funnel this import judges for, when the rules run in its pass.
     ran_for: Option<String>,
+    /// The cards [`ImportTx::prefetch_cards`] read, by id, until [`ImportTx::stored_card`]
+    /// asks for them.
+    prefetched: FxMap<i64, RawCard>,
 }
 
 impl ImportStore for PgStore {
@@ -246,6 +250,7 @@ impl<'a> PgImport<'a> {
             found_mark,
             empty: max_id == 0,
             ran_for: None,
+            prefetched: FxMap::default(),
         })
     }
 
@@ -525,6 +530,38 @@ impl<'a> ImportTx<'a> for PgImport<'a> {
         // Only a card the server holds live is unchanged (a gone one is written back).
         self.shared += 1;
         Outcome::Unchanged
+    }
+
+    fn field_names(&mut self) -> Result<FieldNames, StoreError> {
+        super::written::field_names(&mut self.tx)
+    }
+
+    fn prefetch_cards(&mut self, rows: &[(&str, Option<i64>)]) -> Result<(), StoreError> {
+        self.prefetched.clear();
+        let ids: Vec<i64> = rows
+            .iter()
+            .filter_map(|(external_id, hash)| {
+                let slot = self.known.find(external_id)?;
+                (hash != &Some(slot.hash) || slot.gone).then_some(slot.id)
+            })
+            .collect();
+        if !ids.is_empty() {
+            for raw in super::written::stored_cards(&mut self.tx, &ids)? {
+                self.prefetched.insert(raw.id, raw);
+            }
+        }
+        Ok(())
+    }
+
+    fn stored_card(&mut self, id: i64, names: &FieldNames) -> Result<Option<Card>, StoreError> {
+        // The card as stored before this import (or group of pages): its changed cards wait in
+        // `okk_import_changed` until the finish, and one it wrote already is a duplicate
+        // whatever it compares to.
+        let raw = match self.prefetched.remove(&id) {
+            Some(raw) => Some(raw),
+            None => super::written::stored_cards(&mut self.tx, &[id])?.pop(),
+        };
+        Ok(raw.map(|r| r.parse(names).0))
     }
 
     fn upsert(

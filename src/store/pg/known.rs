@@ -218,7 +218,9 @@ impl Known {
             gone: slot.gone,
             stage: self.names.list[slot.stage as usize].clone(),
             has_invalid: slot.invalid,
-            pipeline: None,
+            // The import keeps it as the scope of a file without a pipeline column.
+            pipeline: (slot.pipeline != NO_PIPELINE)
+                .then(|| self.names.list[slot.pipeline as usize].clone()),
             first_batch: 0,
         }
     }
@@ -290,6 +292,8 @@ mod tests {
             Some((9, 1, false))
         );
         assert_eq!(k.existing(&k.find("c").unwrap()).stage, "T");
+        assert_eq!(k.existing(&k.find("b").unwrap()).pipeline(), Some("P"));
+        assert_eq!(k.existing(&k.find("a10").unwrap()).pipeline(), None);
         assert_eq!(k.missing(&[Some("P".into())], |id| id == 3), vec![1]);
         assert_eq!(k.missing(&[None], |_| false), vec![2, 4]);
     }

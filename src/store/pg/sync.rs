@@ -186,6 +186,18 @@ impl<'a> ImportTx<'a> for PgSync<'a> {
         self.import.unchanged(id)
     }
 
+    fn field_names(&mut self) -> Result<FieldNames, StoreError> {
+        self.import.field_names()
+    }
+
+    fn prefetch_cards(&mut self, rows: &[(&str, Option<i64>)]) -> Result<(), StoreError> {
+        self.import.prefetch_cards(rows)
+    }
+
+    fn stored_card(&mut self, id: i64, names: &FieldNames) -> Result<Option<Card>, StoreError> {
+        self.import.stored_card(id, names)
+    }
+
     fn upsert(
         &mut self,
         existing: Option<&Existing>,
@@ -428,16 +440,5 @@ impl<'a> SyncTx<'a> for PgSync<'a> {
         }
         self.import.unjudge(id)?;
         Ok(true)
-    }
-
-    fn field_names(&mut self) -> Result<FieldNames, StoreError> {
-        super::written::field_names(self.import.tx())
-    }
-
-    fn stored_card(&mut self, id: i64, names: &FieldNames) -> Result<Option<Card>, StoreError> {
-        // The card as stored before this group (one the group wrote already is a duplicate
-        // whatever it compares to): the rows held back need not go first.
-        let raw = super::written::raw_cards(self.import.tx(), &[id])?;
-        Ok(raw.into_iter().next().map(|r| r.parse(names).0))
     }
 }

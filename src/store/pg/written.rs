@@ -54,6 +54,22 @@ pub(super) fn raw_card(r: &postgres::Row) -> RawCard {
     )
 }
 
+/// The cards with these ids as they stand, without the stage history (what a row whose
+/// digest changed is compared with: `ImportTx::stored_card`).
+pub(super) fn stored_cards(
+    tx: &mut postgres::Transaction<'_>,
+    ids: &[i64],
+) -> Result<Vec<RawCard>, StoreError> {
+    let rows = tx.query(
+        &format!(
+            "SELECT {CARD_COLUMNS}, NULL::text, ARRAY[]::text[], ARRAY[]::text[]
+             FROM cards c WHERE c.id = ANY($1)"
+        ),
+        &[&ids],
+    )?;
+    Ok(rows.iter().map(raw_card).collect())
+}
+
 /// The cards with these ids, in id order.
 pub(super) fn raw_cards(
     tx: &mut postgres::Transaction<'_>,
