@@ -253,6 +253,49 @@ fn a_card_changed_since_its_review_is_pointed_out() {
 }
 
 #[test]
+fn a_card_gone_from_the_crm_has_its_change_left_out_and_named() {
+    let desk = reviewed_demo();
+    let (before, stdout, _) = export(&desk, "amocrm", &[]);
+    let before = String::from_utf8(before).unwrap();
+    assert!(before.contains("\n31999149,"), "{before}");
+    assert!(stdout.contains("changes to 4 cards"), "{stdout}");
+    // A later full import no longer has the dead card: the CRM has no deal to move.
+    desk.gone_by_a_later_sync(&["31999149"]);
+    let (file, stdout, stderr) = export(&desk, "amocrm", &[]);
+    let file = String::from_utf8(file).unwrap();
+    assert!(!file.contains("31999149"), "{file}");
+    assert_eq!(file.lines().count(), before.lines().count() - 1, "{file}");
+    assert!(stdout.contains("changes to 3 cards"), "{stdout}");
+    assert!(
+        stderr.contains(
+            "card 31999149 is gone from the CRM (a later full import or sync no longer had it): \
+             its change is left out of the file"
+        ),
+        "{stderr}"
+    );
+    // A card the lead settled goes the same way, and several are counted and listed.
+    desk.gone_by_a_later_sync(&["31999149", "31973177"]);
+    let (file, stdout, stderr) = export(&desk, "amocrm", &["--lang", "ru"]);
+    let file = String::from_utf8(file).unwrap();
+    assert!(!file.contains("31973177"), "{file}");
+    assert!(stdout.contains("2 карточ"), "{stdout}");
+    assert!(
+        stderr.contains(
+            "okk: 2 карточек больше нет в CRM (их не было в более поздней полной выгрузке или \
+             синхронизации): их изменения не попали в файл: 31973177, 31999149"
+        ),
+        "{stderr}"
+    );
+    // The approved-only file leaves the settled gone card out as well.
+    let (file, _, stderr) = export(&desk, "amocrm", &["--approved-only"]);
+    assert!(!String::from_utf8(file).unwrap().contains("31973177"));
+    assert!(
+        stderr.contains("card 31973177 is gone from the CRM"),
+        "{stderr}"
+    );
+}
+
+#[test]
 fn hubspot_gets_record_id_pipeline_stage_and_owner() {
     let desk = Desk::new();
     desk.import(&[&common::fixture(

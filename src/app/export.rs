@@ -231,6 +231,7 @@ fn write_changes<S: ReviewExportSource>(
         changes,
         changed_since,
         needs_lead,
+        gone,
     } = changes(
         store,
         funnel,
@@ -261,6 +262,9 @@ fn write_changes<S: ReviewExportSource>(
     })?;
     for w in &sheet.warnings {
         super::warn(msg::warning(w, &profile.label));
+    }
+    if !gone.is_empty() {
+        super::warn(msg::gone_from_crm(&gone));
     }
     println!(
         "{}",
@@ -313,11 +317,14 @@ fn owner_map(
 }
 
 /// What the CRM export found: each card's change, how many of those cards a sync changed since
-/// the review, and the cards left to the lead (auditors disagree, no decision settles them).
+/// the review, the cards left to the lead (auditors disagree, no decision settles them), and the
+/// cards gone from the CRM whose change is left out (its import has no deal to apply it to, or
+/// would make one anew).
 struct Changes {
     changes: Vec<Change>,
     changed_since: usize,
     needs_lead: Vec<String>,
+    gone: Vec<String>,
 }
 
 /// Each card's change, from the word that stands on it: the lead's decision that settles the
@@ -340,6 +347,7 @@ fn changes(
         changes: Vec::new(),
         changed_since: 0,
         needs_lead: Vec::new(),
+        gone: Vec::new(),
     };
     let settled = store.settled_cards()?;
     let push = |out: &mut Changes,
@@ -347,8 +355,13 @@ fn changes(
                 now: &CardNow,
                 proposal: &Proposal,
                 decision: Option<&Decision>,
-                card_changed: Option<bool>| {
+                card_changed: Option<bool>,
+                gone: bool| {
         if let Some(suggestion) = suggest(funnel, proposal, decision, now) {
+            if gone {
+                out.gone.push(external_id.to_string());
+                return;
+            }
             out.changed_since += usize::from(card_changed == Some(true));
             out.changes.push(Change {
                 external_id: external_id.to_string(),
@@ -373,6 +386,7 @@ fn changes(
                     &s.proposal,
                     decision,
                     s.card_changed,
+                    first.card_gone,
                 );
             }
             return;
@@ -406,6 +420,7 @@ fn changes(
             &r.proposal,
             decision,
             r.card_changed,
+            r.card_gone,
         );
     };
     store.for_each_current_review(&query, |r| -> Result<(), ExportError> {

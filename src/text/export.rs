@@ -81,6 +81,23 @@ pub fn needs_lead(ids: &[String]) -> String {
     crate::tr!("export-needs-lead", count = n, cards = listed.join(", "))
 }
 
+/// Cards a later full import no longer had, whose change the CRM file leaves out.
+pub fn gone_from_crm(ids: &[String]) -> String {
+    let n = ids.len();
+    if let [one] = ids {
+        return crate::tr!("export-gone-one", card = super::safe::line(one).to_string());
+    }
+    let mut listed: Vec<String> = ids
+        .iter()
+        .take(NEEDS_LEAD_LISTED)
+        .map(|id| super::safe::line(id).to_string())
+        .collect();
+    if n > NEEDS_LEAD_LISTED {
+        listed.push(crate::tr!("export-and-more", count = n - NEEDS_LEAD_LISTED));
+    }
+    crate::tr!("export-gone", count = n, cards = listed.join(", "))
+}
+
 pub fn warning(w: &Warning, crm: &str) -> String {
     match w {
         Warning::CannotSet { field, cards } => crate::tr!(
