@@ -14,7 +14,7 @@ use crate::domain::names::fold;
 use crate::domain::settled::SettledCards;
 use crate::domain::suggestion::{CardNow, Proposal, suggest};
 use crate::export::crm::{Change, Sheet};
-use crate::export::file::{io, write_atomically};
+use crate::export::file::{io, write_output};
 use crate::export::owners::OwnerMap;
 use crate::export::profile::{ExportProfile, Format};
 use crate::export::table::{Layout, Table};
@@ -73,7 +73,8 @@ fn write_reviews<S: ReviewExportSource>(
         .as_deref()
         .and_then(Lang::from_code)
         .unwrap_or_else(crate::text::lang::current);
-    let out = &args.target.out;
+    let target = &args.target.out;
+    let out = target.path();
     let mut written = 0u64;
     // A card's verdict is one: the lead's settling decision gives it to every row of the card.
     let settled = store.settled_cards()?;
@@ -110,7 +111,7 @@ fn write_reviews<S: ReviewExportSource>(
             }
         })
     })?;
-    println!("{}", msg::wrote_reviews(written, out));
+    super::say_beside(target, msg::wrote_reviews(written, out))?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -256,7 +257,8 @@ fn write_changes<S: ReviewExportSource>(
         }
         super::warn(text);
     }
-    let out = &args.target.out;
+    let target = &args.target.out;
+    let out = target.path();
     place(&args.target, |file| {
         write_sheet(file, profile, &sheet).map_err(io(out))
     })?;
@@ -266,21 +268,21 @@ fn write_changes<S: ReviewExportSource>(
     if !gone.is_empty() {
         super::warn(msg::gone_from_crm(&gone));
     }
-    println!(
-        "{}",
+    super::say_beside(
+        target,
         msg::wrote_changes(
             sheet.rows.len(),
             out,
             &profile.label,
             profile.format,
-            profile.method.as_deref()
-        )
-    );
+            profile.method.as_deref(),
+        ),
+    )?;
     if changed_since > 0 {
-        println!("{}", msg::changed_since_review(changed_since));
+        super::say_beside(target, msg::changed_since_review(changed_since))?;
     }
     if !needs_lead.is_empty() {
-        println!("{}", msg::needs_lead(&needs_lead));
+        super::say_beside(target, msg::needs_lead(&needs_lead))?;
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -438,7 +440,7 @@ fn changes(
 }
 
 fn write_sheet(
-    file: &mut impl std::io::Write,
+    file: &mut (impl std::io::Write + ?Sized),
     profile: &ExportProfile,
     sheet: &Sheet,
 ) -> std::io::Result<()> {
@@ -463,13 +465,13 @@ fn write_sheet(
     }
 }
 
-/// Writes the target whole or not at all; an existing file without `--force` is the user's to
-/// sort out (exit 1), not a crash.
+/// Writes the target whole or not at all (or to standard output, `--out -`); an existing file
+/// without `--force` is the user's to sort out (exit 1), not a crash.
 fn place(
     target: &ExportTarget,
-    write: impl FnOnce(&mut std::io::BufWriter<std::fs::File>) -> Result<(), ExportError>,
+    write: impl FnOnce(&mut (dyn std::io::Write + Send)) -> Result<(), ExportError>,
 ) -> Result<()> {
-    write_atomically(&target.out, target.force, write).map_err(|e| match e {
+    write_output(&target.out, target.force, write).map_err(|e| match e {
         ExportError::Store(e) => color_eyre::Report::new(e),
         other => user(other.to_string()),
     })

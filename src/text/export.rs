@@ -14,7 +14,7 @@ pub fn exists(path: &Path) -> String {
 pub fn cannot_write(path: &Path, e: &std::io::Error) -> String {
     crate::tr!(
         "export-cannot-write",
-        path = path.display().to_string(),
+        path = super::common::output(path),
         error = super::common::error(e)
     )
 }
@@ -32,7 +32,7 @@ pub fn wrote_reviews(n: u64, path: &Path) -> String {
     crate::tr!(
         "export-wrote-reviews",
         count = n,
-        path = path.display().to_string()
+        path = super::common::output(path)
     )
 }
 
@@ -56,7 +56,7 @@ pub fn wrote_changes(
         "export-wrote-changes",
         what = what,
         crm = crm,
-        path = path.display().to_string()
+        path = super::common::output(path)
     )
 }
 

@@ -273,7 +273,7 @@ pub fn not_ok_of(rate: f64, mismatches: u64, judged: u64) -> String {
 }
 
 pub fn wrote(path: &Path) -> String {
-    crate::tr!("report-wrote", path = path.display().to_string())
+    crate::tr!("report-wrote", path = super::common::output(path))
 }
 
 #[cfg(test)]
