@@ -443,7 +443,15 @@ fn bitrix24_gets_rest_update_calls_as_json_lines() {
     // the import kept it, so no map is needed.
     let (file, stdout, stderr) = export(&desk, "bitrix24", &[]);
     golden("bitrix24.jsonl", &file);
-    assert!(stderr.contains("user ids of 2 owners"), "{stderr}");
+    // Where the owner's id came from, said once a call carries one: the reason no map was needed.
+    assert!(
+        stderr.contains(
+            "okk: 1 card gets a new owner by Bitrix24 user id, which its import takes instead of \
+             a name; the id was taken from «Name [id]» in Bitrix24's own export, so no owners map \
+             was needed: Смирнова Ольга [17]."
+        ),
+        "{stderr}"
+    );
     assert!(stdout.contains("2 REST crm.deal.update calls"), "{stdout}");
     assert!(
         stderr.contains("cannot set «Интересующие параметры»"),
@@ -457,10 +465,52 @@ fn bitrix24_gets_rest_update_calls_as_json_lines() {
     // A map made by hand wins over the export's ids.
     let owners = desk.file("owners.csv");
     std::fs::write(&owners, "Ответственный;ID\nСмирнова Ольга;99\n").unwrap();
-    let (file, _, _) = export(&desk, "bitrix24", &["--owners", &owners]);
+    let (file, _, stderr) = export(&desk, "bitrix24", &["--owners", &owners]);
     let text = String::from_utf8(file).unwrap();
     assert!(text.contains(r#""ASSIGNED_BY_ID":"99""#), "{text}");
     assert!(!text.contains(r#""ASSIGNED_BY_ID":"17""#), "{text}");
+    assert!(!stderr.contains("«Name [id]»"), "{stderr}");
+}
+
+#[test]
+fn bitrix24_owner_ids_from_its_export_are_mentioned_only_when_a_call_uses_one() {
+    let desk = Desk::new();
+    desk.import(&[&common::fixture("bitrix24_deals.csv")]);
+    // No review yet: no call, and nothing said of the owners' ids the import kept.
+    let (file, stdout, stderr) = export(&desk, "bitrix24", &[]);
+    assert!(file.is_empty());
+    assert!(stdout.contains("0 REST crm.deal.update calls"), "{stdout}");
+    assert!(!stderr.contains("[id]"), "{stderr}");
+    // A call that moves a card but keeps its owner: still nothing to say.
+    desk.review("501", "anna", AT, &Verdict::of("dead"));
+    let (_, _, stderr) = export(&desk, "bitrix24", &["--lang", "ru"]);
+    assert!(!stderr.contains("[id]"), "{stderr}");
+    // Two cards handed to owners the export named with their ids, said in Russian.
+    for (id, owner) in [("501", "Иванов Пётр"), ("503", "Иванов Пётр")] {
+        desk.review(
+            id,
+            "anna",
+            AT,
+            &Verdict {
+                owner: Some(owner),
+                ..Verdict::of("stale")
+            },
+        );
+    }
+    let (file, _, stderr) = export(&desk, "bitrix24", &["--lang", "ru"]);
+    assert!(
+        String::from_utf8(file)
+            .unwrap()
+            .contains(r#""ASSIGNED_BY_ID":"23""#)
+    );
+    assert!(
+        stderr.contains(
+            "okk: 2 карточкам назначен новый ответственный по id пользователя Bitrix24 — его \
+             импорт принимает id, а не имя; id взят из «Имя [id]» собственной выгрузки Bitrix24, \
+             поэтому таблица ответственных не понадобилась: Иванов Пётр [23]."
+        ),
+        "{stderr}"
+    );
 }
 
 #[test]

@@ -268,6 +268,16 @@ fn write_changes<S: ReviewExportSource>(
     if !gone.is_empty() {
         super::warn(msg::gone_from_crm(&gone));
     }
+    // Said only when a row carries such an id: the admin should know where it came from.
+    if !sheet.learned_owners.is_empty() {
+        let ids: Vec<(String, String, usize)> = (sheet.learned_owners.iter())
+            .map(|(name, cards)| {
+                let id = owners.resolve(profile.owner_form, name);
+                (name.clone(), id.unwrap_or_default(), *cards)
+            })
+            .collect();
+        super::warn(msg::owner_ids_from_export(&ids, &profile.label));
+    }
     super::say_beside(
         target,
         msg::wrote_changes(
@@ -310,9 +320,6 @@ fn owner_map(
         let known = store.owner_ids(crate::formats::values::OWNER_ID_FIELD)?;
         for (owner, id) in &known {
             owners.learn(owner, id);
-        }
-        if !known.is_empty() {
-            super::warn(msg::owner_ids_known(known.len(), &profile.label));
         }
     }
     Ok(owners)

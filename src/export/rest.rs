@@ -61,6 +61,7 @@ mod tests {
             ],
             warnings: Vec::new(),
             unmapped_owners: Vec::new(),
+            learned_owners: Vec::new(),
         };
         let mut out = Vec::new();
         write_lines(&mut out, "crm.deal.update", &sheet).unwrap();

@@ -293,8 +293,21 @@ fn csv_name(name: &str) -> String {
     }
 }
 
-pub fn owner_ids_known(n: usize, crm: &str) -> String {
-    crate::tr!("export-owner-ids-known", count = n, crm = crm)
+/// Suggested owners written as the user id `crm`'s own export showed beside their name
+/// (`Name [17]`), no owners map needed: (name, id, cards) each.
+pub fn owner_ids_from_export(owners: &[(String, String, usize)], crm: &str) -> String {
+    let cards: usize = owners.iter().map(|(_, _, n)| n).sum();
+    let names: Vec<String> = owners
+        .iter()
+        .map(|(name, id, _)| format!("{} [{}]", line(name), line(id)))
+        .collect();
+    crate::tr!(
+        "export-owner-ids-from-export",
+        cards = cards,
+        owners = owners.len(),
+        crm = crm,
+        names = names.join(", ")
+    )
 }
 
 pub fn owners_loaded(n: usize, path: &Path) -> String {
@@ -432,5 +445,63 @@ pub fn yes_no(yes: bool) -> String {
         crate::tr!("export-yes")
     } else {
         crate::tr!("export-no")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::text::lang::{Lang, with};
+
+    #[test]
+    fn cards_gone_from_the_crm_are_named_one_or_counted_and_listed() {
+        let ids = |n: usize| -> Vec<String> { (1..=n).map(|i| format!("10{i:02}")).collect() };
+        with(Lang::En, || {
+            let one = super::gone_from_crm(&ids(1));
+            assert!(
+                one.starts_with("okk: card 1001 is gone from the CRM"),
+                "{one}"
+            );
+            assert!(one.ends_with("its change is left out of the file"), "{one}");
+            let two = super::gone_from_crm(&ids(2));
+            assert!(two.starts_with("okk: 2 cards are gone"), "{two}");
+            assert!(two.ends_with("left out of the file: 1001, 1002"), "{two}");
+        });
+        with(Lang::Ru, || {
+            let one = super::gone_from_crm(&ids(1));
+            assert!(
+                one.starts_with("okk: карточки 1001 больше нет в CRM"),
+                "{one}"
+            );
+            assert!(super::gone_from_crm(&ids(3)).starts_with("okk: 3 карточек больше нет"));
+            assert!(super::gone_from_crm(&ids(21)).starts_with("okk: 21 карточки больше нет"));
+            // Past 50 the rest are counted.
+            assert!(super::gone_from_crm(&ids(52)).ends_with("… и ещё 2"));
+        });
+    }
+
+    #[test]
+    fn owner_ids_from_the_crm_s_export_agree_with_their_counts() {
+        let owners = |n: usize| -> Vec<(String, String, usize)> {
+            (1..=n)
+                .map(|i| (format!("Имя {i}"), i.to_string(), 2))
+                .collect()
+        };
+        with(Lang::En, || {
+            let one = super::owner_ids_from_export(&owners(1), "Bitrix24");
+            assert!(one.starts_with("okk: 2 cards get a new owner"), "{one}");
+            assert!(one.contains("; the id was taken from"), "{one}");
+            assert!(one.contains("needed: Имя 1 [1]. If"), "{one}");
+            let two = super::owner_ids_from_export(&owners(2), "Bitrix24");
+            assert!(two.contains("4 cards get"), "{two}");
+            assert!(two.contains("; the ids were taken from"), "{two}");
+            assert!(two.contains("Имя 1 [1], Имя 2 [2]."), "{two}");
+        });
+        with(Lang::Ru, || {
+            let one = super::owner_ids_from_export(&owners(1), "Bitrix24");
+            assert!(one.starts_with("okk: 2 карточкам назначен"), "{one}");
+            assert!(one.contains("; id взят из"), "{one}");
+            let two = super::owner_ids_from_export(&owners(2), "Bitrix24");
+            assert!(two.contains("; id взяты из"), "{two}");
+        });
     }
 }
