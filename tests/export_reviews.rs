@@ -504,3 +504,36 @@ fn a_russian_desk_gets_russian_columns_and_verdicts_and_scripts_keep_english_wit
     ]);
     assert_eq!(python_csv(&out, ',')[0], header_names());
 }
+
+#[test]
+fn a_stale_verdict_has_one_russian_name_in_the_file_the_keys_and_the_stats() {
+    let desk = Desk::demo();
+    desk.review(
+        "31999149",
+        "anna",
+        "2026-11-20 10:00:00",
+        &Verdict::of("stale"),
+    );
+    let out = desk.file("проверки.csv");
+    desk.run_ok(&["--lang", "ru", "export", "reviews", "--out", &out]);
+    let rows = python_csv(&out, ',');
+    let verdict = rows[0].iter().position(|c| c == "Вердикт").unwrap();
+    let name = rows[1][verdict].clone();
+    assert_eq!(name, "устарела");
+    // `okk keys`: the key's hint word and its help say the same.
+    let keys = desk.run_ok(&["--lang", "ru", "keys"]);
+    let stale = keys
+        .lines()
+        .find(|l| l.contains(" stale "))
+        .unwrap_or_else(|| panic!("no stale key in\n{keys}"));
+    assert!(stale.contains(&format!("вердикт «{name}»")), "{stale}");
+    // The stats table's column of such verdicts is named by it too.
+    let csv = desk.run_ok(&["--lang", "ru", "stats", "--csv"]);
+    let header = csv.lines().next().unwrap();
+    assert!(header.contains(",Устарела,"), "{header}");
+    for other in ["простаивает", "Простаивает", "устар."] {
+        assert!(!std::fs::read_to_string(&out).unwrap().contains(other));
+        assert!(!keys.contains(other), "{keys}");
+        assert!(!header.contains(other), "{header}");
+    }
+}

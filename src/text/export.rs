@@ -480,6 +480,24 @@ mod tests {
     }
 
     #[test]
+    fn a_verdict_is_named_alike_in_the_file_and_on_the_screens_in_russian() {
+        use crate::domain::review::Verdict;
+        with(Lang::Ru, || {
+            for v in [
+                Verdict::Ok,
+                Verdict::WrongStage,
+                Verdict::Stale,
+                Verdict::Dead,
+                Verdict::Unclear,
+            ] {
+                assert_eq!(super::verdict(v), crate::text::tui::verdict(v), "{v:?}");
+            }
+            // The card's hint bar has room for the whole word.
+            assert_eq!(crate::tr!("tui-action-stale-hint"), "устарела");
+        });
+    }
+
+    #[test]
     fn owner_ids_from_the_crm_s_export_agree_with_their_counts() {
         let owners = |n: usize| -> Vec<(String, String, usize)> {
             (1..=n)
