@@ -133,7 +133,7 @@ fn amocrm_gets_stage_owner_and_corrections_by_name_with_the_leads_word_applied()
     golden("amocrm.csv", &file);
     assert!(stdout.contains("changes to 4 cards"), "{stdout}");
     assert!(
-        stderr.contains("cannot set «phone»: left out for 1 card"),
+        stderr.contains("cannot set «Phone»: left out for 1 card"),
         "{stderr}"
     );
 }
@@ -184,13 +184,22 @@ fn a_defused_correction_is_pointed_out_for_the_crm_import() {
     );
     let (file, _, stderr) = export(&desk, "amocrm", &[]);
     assert!(String::from_utf8_lossy(&file).contains("'-10% скидка на 2-к"));
+    // The field by the label the card shows it under, not okk's key for it.
     assert!(
         stderr.contains(
-            "card 31973177: «title» = «-10% скидка на 2-к» begins as a spreadsheet formula \
+            "card 31973177: «Title» = «-10% скидка на 2-к» begins as a spreadsheet formula \
              would: written with a ' in front, which the amoCRM / Kommo import keeps"
         ),
         "{stderr}"
     );
+    let (_, _, stderr) = export(&desk, "amocrm", &["--lang", "ru"]);
+    assert!(
+        stderr.contains(
+            "карточка 31973177: «Название» = «-10% скидка на 2-к» начинается как формула таблицы"
+        ),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("«title»"), "{stderr}");
 }
 
 /// Bitrix24's REST lines go to its API, not to a spreadsheet: a title that begins as a formula

@@ -458,7 +458,11 @@ fn a_russian_desk_gets_russian_columns_and_verdicts_and_scripts_keep_english_wit
         "31999149",
         "anna",
         "2026-11-20 10:00:00",
-        &Verdict::of("ok"),
+        &Verdict {
+            corrections: &[("amount", "12 000 000"), ("title", "Петров Павел")],
+            answers: &[("source_recorded", "fail"), ("next_step", "fail")],
+            ..Verdict::of("ok")
+        },
     );
     desk.decide(
         &anna,
@@ -484,11 +488,31 @@ fn a_russian_desk_gets_russian_columns_and_verdicts_and_scripts_keep_english_wit
     assert_eq!(row["Итоговый вердикт"], "не тот этап");
     assert_eq!(row["Этап от руководителя"], "Квалификация");
     assert_eq!(row["Заметка руководителя"], "");
+    // Fields by the labels the card shows, checklist items by their text: what a person reads
+    // in a spreadsheet, not okk's keys.
+    assert_eq!(
+        row["Исправления"],
+        "Бюджет: 12 000 000; Название: Петров Павел"
+    );
+    assert_eq!(
+        row["Невыполненные пункты"],
+        "Источник заявки указан; Следующий шаг назначен с датой"
+    );
+    assert_eq!(
+        row["Невыполненные критичные пункты"],
+        "Следующий шаг назначен с датой"
+    );
 
     // A script on the same Russian desk asks for okk's machine names and gets them, values too.
     let (header, rows) = export(&desk, &["--headers", "en"]);
     assert_eq!(header, header_names());
     assert_eq!(rows[0]["verdict"], "ok");
+    assert_eq!(
+        rows[0]["corrections"],
+        r#"{"amount":"12 000 000","title":"Петров Павел"}"#
+    );
+    assert_eq!(rows[0]["failed_items"], "source_recorded, next_step");
+    assert_eq!(rows[0]["failed_critical_items"], "next_step");
     assert_eq!(rows[0]["lead_decision"], "override");
     assert_eq!(rows[0]["final_verdict"], "wrong_stage");
     let out = desk.file("scripts.csv");

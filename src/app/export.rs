@@ -134,6 +134,11 @@ impl ReviewRows<'_> {
         batches: std::sync::mpsc::Receiver<Vec<ReviewRow>>,
     ) -> Result<u64, ExportError> {
         let out = self.out;
+        // English headers are okk's machine names, for scripts: fields and items by their keys.
+        let reader = match self.headers {
+            Lang::En => reviews::Reader::Scripts,
+            Lang::Ru => reviews::Reader::People,
+        };
         // The cells people read (verdicts, decisions) in the headers' language.
         with(self.headers, || {
             let mut written = 0;
@@ -153,6 +158,7 @@ impl ReviewRows<'_> {
                             &r,
                             self.settled.get(&r.source, &r.external_id),
                             url,
+                            reader,
                         ))
                         .map_err(io(out))?;
                     written += 1;

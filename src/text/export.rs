@@ -98,12 +98,19 @@ pub fn gone_from_crm(ids: &[String]) -> String {
     crate::tr!("export-gone", count = n, cards = listed.join(", "))
 }
 
+/// A corrected field in a warning: by the label the card shows it under (`Название`, not
+/// `title`); a custom field by its name. Salesforce's column names stay as written: they are
+/// what its import matches.
+fn label(field: &str) -> String {
+    line(&super::tui::field_label(field)).into_owned()
+}
+
 pub fn warning(w: &Warning, crm: &str) -> String {
     match w {
         Warning::CannotSet { field, cards } => crate::tr!(
             "export-cannot-set",
             crm = crm,
-            field = line(field),
+            field = label(field),
             count = *cards
         ),
         Warning::NotApiName {
@@ -125,7 +132,7 @@ pub fn warning(w: &Warning, crm: &str) -> String {
         } => crate::tr!(
             "export-bad-value",
             id = line(external_id),
-            field = line(field),
+            field = label(field),
             value = line(value),
             kind = match kind {
                 ColumnType::Number => crate::tr!("export-kind-number"),
@@ -140,7 +147,7 @@ pub fn warning(w: &Warning, crm: &str) -> String {
         } => crate::tr!(
             "export-defused",
             id = line(external_id),
-            field = line(field),
+            field = label(field),
             value = line(value),
             crm = crm
         ),
@@ -151,7 +158,7 @@ pub fn warning(w: &Warning, crm: &str) -> String {
         } => crate::tr!(
             "export-time-dropped",
             id = line(external_id),
-            field = line(field),
+            field = label(field),
             value = line(value),
             crm = crm
         ),
@@ -419,6 +426,15 @@ pub fn level(manager: bool) -> String {
     }
 }
 
+/// Corrected fields as people read them: each field by the label the card shows it under, then
+/// its value, `Бюджет: 12 000 000; Название: Петров Павел`.
+pub fn corrections(corrections: &crate::domain::review::Corrections) -> String {
+    let named: Vec<String> = (corrections.iter())
+        .map(|(field, value)| format!("{}: {value}", super::tui::field_label(field)))
+        .collect();
+    named.join("; ")
+}
+
 /// A verdict as a CSV cell: its machine name in English, words in Russian.
 pub fn verdict(v: Verdict) -> String {
     match v {
@@ -494,6 +510,30 @@ mod tests {
             }
             // The card's hint bar has room for the whole word.
             assert_eq!(crate::tr!("tui-action-stale-hint"), "устарела");
+        });
+    }
+
+    #[test]
+    fn corrections_read_by_the_labels_the_card_shows() {
+        let corrections = [
+            ("amount", "12 000 000"),
+            ("title", "Петров Павел"),
+            ("Срок действия брони", "31.12.2026"),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+        with(Lang::Ru, || {
+            assert_eq!(
+                super::corrections(&corrections),
+                "Бюджет: 12 000 000; Название: Петров Павел; Срок действия брони: 31.12.2026"
+            );
+        });
+        with(Lang::En, || {
+            assert_eq!(
+                super::corrections(&corrections),
+                "Budget: 12 000 000; Title: Петров Павел; Срок действия брони: 31.12.2026"
+            );
         });
     }
 
