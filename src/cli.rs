@@ -5,6 +5,8 @@ use std::path::PathBuf;
 use clap::builder::PossibleValuesParser;
 use clap::{Args, Parser, Subcommand};
 
+use crate::domain::output::Output;
+
 #[derive(Debug, Parser)]
 #[command(
     name = "okk",
@@ -439,9 +441,10 @@ pub enum ExportCommand {
 
 #[derive(Debug, Args)]
 pub struct ExportTarget {
-    /// The file to write (written to a temp file beside it, then renamed into place).
-    #[arg(long, value_name = "FILE")]
-    pub out: PathBuf,
+    /// The file to write (written to a temp file beside it, then renamed into place); `-`
+    /// writes to standard output.
+    #[arg(long, value_name = "FILE", value_parser = output())]
+    pub out: Output,
     /// Replace the file if it exists.
     #[arg(long)]
     pub force: bool,
@@ -523,9 +526,9 @@ pub enum FunnelCommand {
         /// Read the stages from the store (--db).
         #[arg(long)]
         from_store: bool,
-        /// The file to write [default: print it].
-        #[arg(long, value_name = "FILE")]
-        out: Option<PathBuf>,
+        /// The file to write (`-`: print it) [default: print it].
+        #[arg(long, value_name = "FILE", value_parser = output())]
+        out: Option<Output>,
         /// Replace FILE if it exists.
         #[arg(long)]
         force: bool,
@@ -590,8 +593,9 @@ pub enum BundleCommand {
 
 #[derive(Debug, Args)]
 pub struct BundleExportArgs {
-    #[arg(long, value_name = "FILE")]
-    pub out: PathBuf,
+    /// The bundle file to write; `-` writes it to standard output.
+    #[arg(long, value_name = "FILE", value_parser = output())]
+    pub out: Output,
     /// Only what was made or withdrawn on or after this date (YYYY-MM-DD).
     #[arg(long, value_name = "DATE", conflicts_with = "all")]
     pub since: Option<chrono::NaiveDate>,
@@ -638,6 +642,12 @@ pub enum CalibrateCommand {
         #[arg(long)]
         json: bool,
     },
+}
+
+/// `--out`: a file, or `-` for standard output.
+fn output() -> impl clap::builder::TypedValueParser<Value = Output> {
+    use clap::builder::TypedValueParser;
+    clap::builder::PathBufValueParser::new().map(Output::from_arg)
 }
 
 /// `--today`: a calendar day, as `YYYY-MM-DD`.

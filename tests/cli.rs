@@ -479,3 +479,121 @@ fn bare_okk_says_how_to_begin_on_an_empty_store_and_needs_a_terminal_on_a_full_o
     let err = String::from_utf8(out.stderr).unwrap();
     assert!(err.contains("needs a terminal"), "{err}");
 }
+
+// ---- `--out -`: standard output ------------------------------------------------------------------
+
+/// `okk ARGS` run in the desk's own directory (where a file named `-` would land): (stdout,
+/// stderr); it must succeed.
+fn in_desk_dir(desk: &Desk, args: &[&str]) -> (Vec<u8>, String) {
+    let run = desk
+        .okk()
+        .current_dir(desk.dir.path())
+        .args(args)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&run.stderr).into_owned();
+    assert!(run.status.success(), "okk {args:?}:\n{stderr}");
+    (run.stdout, stderr)
+}
+
+#[test]
+fn out_dash_writes_every_export_to_stdout_and_its_note_to_stderr() {
+    let desk = Desk::demo();
+    desk.review(
+        "31999149",
+        "anna",
+        "2026-11-20 12:00:00",
+        &common::Verdict::of("dead"),
+    );
+    let dash = desk.dir.path().join("-");
+    for (args, starts, said) in [
+        (
+            &["report"][..],
+            &b"<!DOCTYPE html>"[..],
+            "okk: wrote the report to standard output",
+        ),
+        (
+            &["export", "reviews"],
+            b"review_id,",
+            "okk: wrote 1 review to standard output",
+        ),
+        (
+            &["export", "crm", "--profile", "amocrm"],
+            "\u{feff}ID,Воронка".as_bytes(),
+            "okk: wrote changes to 1 card for amoCRM / Kommo to standard output",
+        ),
+        (
+            &["bundle", "export", "--as", "anna"],
+            b"{\"okk_bundle\":",
+            "standard output: 1 review and 0 lead decisions",
+        ),
+    ] {
+        let mut with_dash = args.to_vec();
+        with_dash.extend(["--out", "-"]);
+        let (stdout, stderr) = in_desk_dir(&desk, &with_dash);
+        assert!(!dash.exists(), "okk {with_dash:?} made a file named «-»");
+        assert!(
+            stdout.starts_with(starts),
+            "okk {with_dash:?}: {}",
+            String::from_utf8_lossy(&stdout)
+        );
+        assert!(stderr.contains(said), "okk {with_dash:?}: {stderr}");
+        assert!(
+            !String::from_utf8_lossy(&stdout).contains(said),
+            "okk {with_dash:?}: the note is in the file"
+        );
+        // The same bytes as the file, where the file does not carry the moment it was made.
+        if args[0] != "bundle" {
+            let file = desk.file(&format!("{}.out", args.join("-")));
+            let mut to_file = args.to_vec();
+            to_file.extend(["--out", &file]);
+            let (stdout_of_file, _) = in_desk_dir(&desk, &to_file);
+            assert_eq!(std::fs::read(&file).unwrap(), stdout, "okk {args:?}");
+            assert!(
+                String::from_utf8_lossy(&stdout_of_file).contains(&file),
+                "{}",
+                String::from_utf8_lossy(&stdout_of_file)
+            );
+        }
+    }
+    // `okk funnel init --out -` prints the funnel, as it does without --out.
+    let (printed, _) = in_desk_dir(&desk, &["funnel", "init", "--from-store"]);
+    let (dashed, _) = in_desk_dir(&desk, &["funnel", "init", "--from-store", "--out", "-"]);
+    assert_eq!(dashed, printed);
+    assert!(!dash.exists());
+    // In Russian, the note names standard output in Russian; a file really named `-` is `./-`.
+    let (_, stderr) = in_desk_dir(&desk, &["--lang", "ru", "export", "reviews", "--out", "-"]);
+    assert!(stderr.contains("в стандартный вывод"), "{stderr}");
+    in_desk_dir(&desk, &["export", "reviews", "--out", "./-"]);
+    assert!(dash.is_file(), "./- is a file");
+}
+
+#[test]
+fn out_dash_into_a_pipe_whose_reader_has_gone_is_no_error() {
+    let desk = Desk::demo();
+    for id in ["31999149", "31973177", "31957017"] {
+        desk.review(
+            id,
+            "anna",
+            "2026-11-20 12:00:00",
+            &common::Verdict::of("dead"),
+        );
+    }
+    // A reader gone before okk writes (`| head` that has had its lines): okk stops quietly.
+    let cmd = desk.okk();
+    let program = cmd.get_program().to_owned();
+    let args: Vec<_> = cmd.get_args().map(|a| a.to_owned()).collect();
+    let mut okk = desk.sandboxed(std::process::Command::new(program));
+    let mut child = okk
+        .args(args)
+        .args(["report", "--out", "-"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(!stderr.contains("cannot write"), "{stderr}");
+}

@@ -133,7 +133,7 @@ fn amocrm_gets_stage_owner_and_corrections_by_name_with_the_leads_word_applied()
     golden("amocrm.csv", &file);
     assert!(stdout.contains("changes to 4 cards"), "{stdout}");
     assert!(
-        stderr.contains("cannot set «phone»: left out for 1 card"),
+        stderr.contains("cannot set «Phone»: left out for 1 card"),
         "{stderr}"
     );
 }
@@ -184,13 +184,22 @@ fn a_defused_correction_is_pointed_out_for_the_crm_import() {
     );
     let (file, _, stderr) = export(&desk, "amocrm", &[]);
     assert!(String::from_utf8_lossy(&file).contains("'-10% скидка на 2-к"));
+    // The field by the label the card shows it under, not okk's key for it.
     assert!(
         stderr.contains(
-            "card 31973177: «title» = «-10% скидка на 2-к» begins as a spreadsheet formula \
+            "card 31973177: «Title» = «-10% скидка на 2-к» begins as a spreadsheet formula \
              would: written with a ' in front, which the amoCRM / Kommo import keeps"
         ),
         "{stderr}"
     );
+    let (_, _, stderr) = export(&desk, "amocrm", &["--lang", "ru"]);
+    assert!(
+        stderr.contains(
+            "карточка 31973177: «Название» = «-10% скидка на 2-к» начинается как формула таблицы"
+        ),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("«title»"), "{stderr}");
 }
 
 /// Bitrix24's REST lines go to its API, not to a spreadsheet: a title that begins as a formula
@@ -249,6 +258,49 @@ fn a_card_changed_since_its_review_is_pointed_out() {
     assert!(
         stdout.contains("1 of these card has changed in the CRM since the review"),
         "{stdout}"
+    );
+}
+
+#[test]
+fn a_card_gone_from_the_crm_has_its_change_left_out_and_named() {
+    let desk = reviewed_demo();
+    let (before, stdout, _) = export(&desk, "amocrm", &[]);
+    let before = String::from_utf8(before).unwrap();
+    assert!(before.contains("\n31999149,"), "{before}");
+    assert!(stdout.contains("changes to 4 cards"), "{stdout}");
+    // A later full import no longer has the dead card: the CRM has no deal to move.
+    desk.gone_by_a_later_sync(&["31999149"]);
+    let (file, stdout, stderr) = export(&desk, "amocrm", &[]);
+    let file = String::from_utf8(file).unwrap();
+    assert!(!file.contains("31999149"), "{file}");
+    assert_eq!(file.lines().count(), before.lines().count() - 1, "{file}");
+    assert!(stdout.contains("changes to 3 cards"), "{stdout}");
+    assert!(
+        stderr.contains(
+            "card 31999149 is gone from the CRM (a later full import or sync no longer had it): \
+             its change is left out of the file"
+        ),
+        "{stderr}"
+    );
+    // A card the lead settled goes the same way, and several are counted and listed.
+    desk.gone_by_a_later_sync(&["31999149", "31973177"]);
+    let (file, stdout, stderr) = export(&desk, "amocrm", &["--lang", "ru"]);
+    let file = String::from_utf8(file).unwrap();
+    assert!(!file.contains("31973177"), "{file}");
+    assert!(stdout.contains("2 карточ"), "{stdout}");
+    assert!(
+        stderr.contains(
+            "okk: 2 карточек больше нет в CRM (их не было в более поздней полной выгрузке или \
+             синхронизации): их изменения не попали в файл: 31973177, 31999149"
+        ),
+        "{stderr}"
+    );
+    // The approved-only file leaves the settled gone card out as well.
+    let (file, _, stderr) = export(&desk, "amocrm", &["--approved-only"]);
+    assert!(!String::from_utf8(file).unwrap().contains("31973177"));
+    assert!(
+        stderr.contains("card 31973177 is gone from the CRM"),
+        "{stderr}"
     );
 }
 
@@ -400,7 +452,15 @@ fn bitrix24_gets_rest_update_calls_as_json_lines() {
     // the import kept it, so no map is needed.
     let (file, stdout, stderr) = export(&desk, "bitrix24", &[]);
     golden("bitrix24.jsonl", &file);
-    assert!(stderr.contains("user ids of 2 owners"), "{stderr}");
+    // Where the owner's id came from, said once a call carries one: the reason no map was needed.
+    assert!(
+        stderr.contains(
+            "okk: 1 card gets a new owner by Bitrix24 user id, which its import takes instead of \
+             a name; the id was taken from «Name [id]» in Bitrix24's own export, so no owners map \
+             was needed: Смирнова Ольга [17]."
+        ),
+        "{stderr}"
+    );
     assert!(stdout.contains("2 REST crm.deal.update calls"), "{stdout}");
     assert!(
         stderr.contains("cannot set «Интересующие параметры»"),
@@ -414,10 +474,52 @@ fn bitrix24_gets_rest_update_calls_as_json_lines() {
     // A map made by hand wins over the export's ids.
     let owners = desk.file("owners.csv");
     std::fs::write(&owners, "Ответственный;ID\nСмирнова Ольга;99\n").unwrap();
-    let (file, _, _) = export(&desk, "bitrix24", &["--owners", &owners]);
+    let (file, _, stderr) = export(&desk, "bitrix24", &["--owners", &owners]);
     let text = String::from_utf8(file).unwrap();
     assert!(text.contains(r#""ASSIGNED_BY_ID":"99""#), "{text}");
     assert!(!text.contains(r#""ASSIGNED_BY_ID":"17""#), "{text}");
+    assert!(!stderr.contains("«Name [id]»"), "{stderr}");
+}
+
+#[test]
+fn bitrix24_owner_ids_from_its_export_are_mentioned_only_when_a_call_uses_one() {
+    let desk = Desk::new();
+    desk.import(&[&common::fixture("bitrix24_deals.csv")]);
+    // No review yet: no call, and nothing said of the owners' ids the import kept.
+    let (file, stdout, stderr) = export(&desk, "bitrix24", &[]);
+    assert!(file.is_empty());
+    assert!(stdout.contains("0 REST crm.deal.update calls"), "{stdout}");
+    assert!(!stderr.contains("[id]"), "{stderr}");
+    // A call that moves a card but keeps its owner: still nothing to say.
+    desk.review("501", "anna", AT, &Verdict::of("dead"));
+    let (_, _, stderr) = export(&desk, "bitrix24", &["--lang", "ru"]);
+    assert!(!stderr.contains("[id]"), "{stderr}");
+    // Two cards handed to owners the export named with their ids, said in Russian.
+    for (id, owner) in [("501", "Иванов Пётр"), ("503", "Иванов Пётр")] {
+        desk.review(
+            id,
+            "anna",
+            AT,
+            &Verdict {
+                owner: Some(owner),
+                ..Verdict::of("stale")
+            },
+        );
+    }
+    let (file, _, stderr) = export(&desk, "bitrix24", &["--lang", "ru"]);
+    assert!(
+        String::from_utf8(file)
+            .unwrap()
+            .contains(r#""ASSIGNED_BY_ID":"23""#)
+    );
+    assert!(
+        stderr.contains(
+            "okk: 2 карточкам назначен новый ответственный по id пользователя Bitrix24 — его \
+             импорт принимает id, а не имя; id взят из «Имя [id]» собственной выгрузки Bitrix24, \
+             поэтому таблица ответственных не понадобилась: Иванов Пётр [23]."
+        ),
+        "{stderr}"
+    );
 }
 
 #[test]

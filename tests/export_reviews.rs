@@ -458,7 +458,11 @@ fn a_russian_desk_gets_russian_columns_and_verdicts_and_scripts_keep_english_wit
         "31999149",
         "anna",
         "2026-11-20 10:00:00",
-        &Verdict::of("ok"),
+        &Verdict {
+            corrections: &[("amount", "12 000 000"), ("title", "Петров Павел")],
+            answers: &[("source_recorded", "fail"), ("next_step", "fail")],
+            ..Verdict::of("ok")
+        },
     );
     desk.decide(
         &anna,
@@ -484,11 +488,31 @@ fn a_russian_desk_gets_russian_columns_and_verdicts_and_scripts_keep_english_wit
     assert_eq!(row["Итоговый вердикт"], "не тот этап");
     assert_eq!(row["Этап от руководителя"], "Квалификация");
     assert_eq!(row["Заметка руководителя"], "");
+    // Fields by the labels the card shows, checklist items by their text: what a person reads
+    // in a spreadsheet, not okk's keys.
+    assert_eq!(
+        row["Исправления"],
+        "Бюджет: 12 000 000; Название: Петров Павел"
+    );
+    assert_eq!(
+        row["Невыполненные пункты"],
+        "Источник заявки указан; Следующий шаг назначен с датой"
+    );
+    assert_eq!(
+        row["Невыполненные критичные пункты"],
+        "Следующий шаг назначен с датой"
+    );
 
     // A script on the same Russian desk asks for okk's machine names and gets them, values too.
     let (header, rows) = export(&desk, &["--headers", "en"]);
     assert_eq!(header, header_names());
     assert_eq!(rows[0]["verdict"], "ok");
+    assert_eq!(
+        rows[0]["corrections"],
+        r#"{"amount":"12 000 000","title":"Петров Павел"}"#
+    );
+    assert_eq!(rows[0]["failed_items"], "source_recorded, next_step");
+    assert_eq!(rows[0]["failed_critical_items"], "next_step");
     assert_eq!(rows[0]["lead_decision"], "override");
     assert_eq!(rows[0]["final_verdict"], "wrong_stage");
     let out = desk.file("scripts.csv");
@@ -503,4 +527,37 @@ fn a_russian_desk_gets_russian_columns_and_verdicts_and_scripts_keep_english_wit
         &out,
     ]);
     assert_eq!(python_csv(&out, ',')[0], header_names());
+}
+
+#[test]
+fn a_stale_verdict_has_one_russian_name_in_the_file_the_keys_and_the_stats() {
+    let desk = Desk::demo();
+    desk.review(
+        "31999149",
+        "anna",
+        "2026-11-20 10:00:00",
+        &Verdict::of("stale"),
+    );
+    let out = desk.file("проверки.csv");
+    desk.run_ok(&["--lang", "ru", "export", "reviews", "--out", &out]);
+    let rows = python_csv(&out, ',');
+    let verdict = rows[0].iter().position(|c| c == "Вердикт").unwrap();
+    let name = rows[1][verdict].clone();
+    assert_eq!(name, "устарела");
+    // `okk keys`: the key's hint word and its help say the same.
+    let keys = desk.run_ok(&["--lang", "ru", "keys"]);
+    let stale = keys
+        .lines()
+        .find(|l| l.contains(" stale "))
+        .unwrap_or_else(|| panic!("no stale key in\n{keys}"));
+    assert!(stale.contains(&format!("вердикт «{name}»")), "{stale}");
+    // The stats table's column of such verdicts is named by it too.
+    let csv = desk.run_ok(&["--lang", "ru", "stats", "--csv"]);
+    let header = csv.lines().next().unwrap();
+    assert!(header.contains(",Устарела,"), "{header}");
+    for other in ["простаивает", "Простаивает", "устар."] {
+        assert!(!std::fs::read_to_string(&out).unwrap().contains(other));
+        assert!(!keys.contains(other), "{keys}");
+        assert!(!header.contains(other), "{header}");
+    }
 }

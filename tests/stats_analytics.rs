@@ -1285,3 +1285,106 @@ fn stats_csv_speaks_russian_to_people_and_okk_s_machine_names_to_scripts() {
     let won = rows.iter().find(|r| r[0] == WON).unwrap();
     assert_eq!(won[at("Тип этапа")], "успех");
 }
+
+// ---- every card judged wrong, at a stage with too few to rank ------------------------------------
+
+const OBJECTIONS: &str = "Отработка возражений";
+
+/// The demo with five cards of «Отработка возражений» judged x, a, s, d, d; the lead accepts the
+/// first, overrides the ok to stale and sends the last back: 4 cards judged there, all not ok,
+/// under the 5 a stage needs to be ranked.
+fn all_wrong_too_few_to_rank() -> Desk {
+    let desk = Desk::demo();
+    let queue = desk.json_ok(&[
+        "queue",
+        "--stage",
+        OBJECTIONS,
+        "--auditor",
+        "anna",
+        "--json",
+    ]);
+    let ids = common::card_ids(&queue);
+    let verdicts = [
+        common::Verdict {
+            stage: Some("Договор"),
+            ..common::Verdict::of("wrong_stage")
+        },
+        common::Verdict::of("ok"),
+        common::Verdict::of("stale"),
+        common::Verdict::of("dead"),
+        common::Verdict::of("dead"),
+    ];
+    let reviews: Vec<String> = ids
+        .iter()
+        .zip(&verdicts)
+        .map(|(id, v)| desk.review(id, "anna", "2026-11-20 10:00:00", v))
+        .collect();
+    let lead = "2026-11-20 11:00:00";
+    desk.decide(&reviews[0], "lena", "accept", (None, None, None), lead);
+    desk.decide(
+        &reviews[1],
+        "lena",
+        "override",
+        (Some("stale"), None, None),
+        lead,
+    );
+    desk.send_back(&reviews[4], "lena", "look again", lead);
+    desk
+}
+
+#[test]
+fn a_stage_judged_all_wrong_but_too_few_to_rank_is_not_reported_as_no_bottleneck() {
+    let desk = all_wrong_too_few_to_rank();
+    let s = desk.stats();
+    let row = row(&s["stages"], "stage", OBJECTIONS);
+    assert_eq!(
+        (row["judged"].as_u64(), row["mismatches"].as_u64()),
+        (Some(4), Some(4)),
+        "{row:#}"
+    );
+    assert_eq!(
+        s["bottlenecks"]["unranked_stages"], 1,
+        "{:#}",
+        s["bottlenecks"]
+    );
+    for (lang, none, unranked, headline) in [
+        (
+            "en",
+            "None: no card judged",
+            "1 stage with cards not ok has fewer than 5 cards judged: not ranked.",
+            "1 stage with cards not ok has fewer than 5 cards judged.",
+        ),
+        (
+            "ru",
+            "Нет: ни одна проверенная карточка",
+            "1 этап с ошибками имеет меньше 5 проверенных карточек: вне рейтинга.",
+            "1 этап с ошибками имеет меньше 5 проверенных карточек.",
+        ),
+    ] {
+        let out = desk.file(&format!("report-{lang}.html"));
+        succeeded(desk.okk().args(["--lang", lang, "report", "--out", &out]));
+        let text = page_text(&std::fs::read_to_string(&out).unwrap());
+        let section = &text[text
+            .find(if lang == "en" {
+                "Bottlenecks"
+            } else {
+                "Узкие места"
+            })
+            .unwrap()..];
+        assert!(!section.contains(none), "{lang}: {section}");
+        assert!(section.contains(unranked), "{lang}: {section}");
+        // The headline above the page says the same, in one sentence that agrees with its count.
+        assert!(text.contains(headline), "{lang}: {text}");
+        assert!(text.contains("100%"), "{lang}: {text}");
+    }
+    // `okk stats` said it right all along, and still does.
+    let ru = succeeded(
+        desk.okk()
+            .args(["--lang", "ru", "stats", "--table", "bottlenecks"]),
+    );
+    assert!(
+        ru.contains("(1 этап с ошибками, но меньше чем с 5 проверенными карточками"),
+        "{ru}"
+    );
+    assert!(!ru.contains("ни одна проверенная карточка"), "{ru}");
+}

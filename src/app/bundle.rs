@@ -88,8 +88,9 @@ fn write_bundle(
         })
         .collect();
     let (mut reviews, mut decisions, mut calibrations) = (0, 0, Vec::new());
-    crate::export::file::write_atomically(&args.out, args.force, |out| {
-        let io = crate::export::file::io(&args.out);
+    let path = args.out.path();
+    crate::export::file::write_output(&args.out, args.force, |out| {
+        let io = crate::export::file::io(path);
         let mut w = Writer::new(out, key, &signer, &now, vouches).map_err(&io)?;
         store.bundle_records(since.as_deref(), |record| {
             match &record {
@@ -103,7 +104,10 @@ fn write_bundle(
         Ok(())
     })
     .map_err(|e| user(e.to_string()))?;
-    super::say(msg::wrote(&args.out, reviews, decisions, &calibrations))?;
+    super::say_beside(
+        &args.out,
+        msg::wrote(path, reviews, decisions, &calibrations),
+    )?;
     Ok(ExitCode::SUCCESS)
 }
 

@@ -14,7 +14,7 @@ use crate::domain::names::fold;
 use crate::domain::settled::SettledCards;
 use crate::domain::suggestion::{CardNow, Proposal, suggest};
 use crate::export::crm::{Change, Sheet};
-use crate::export::file::{io, write_atomically};
+use crate::export::file::{io, write_output};
 use crate::export::owners::OwnerMap;
 use crate::export::profile::{ExportProfile, Format};
 use crate::export::table::{Layout, Table};
@@ -73,7 +73,8 @@ fn write_reviews<S: ReviewExportSource>(
         .as_deref()
         .and_then(Lang::from_code)
         .unwrap_or_else(crate::text::lang::current);
-    let out = &args.target.out;
+    let target = &args.target.out;
+    let out = target.path();
     let mut written = 0u64;
     // A card's verdict is one: the lead's settling decision gives it to every row of the card.
     let settled = store.settled_cards()?;
@@ -110,7 +111,7 @@ fn write_reviews<S: ReviewExportSource>(
             }
         })
     })?;
-    println!("{}", msg::wrote_reviews(written, out));
+    super::say_beside(target, msg::wrote_reviews(written, out))?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -133,6 +134,11 @@ impl ReviewRows<'_> {
         batches: std::sync::mpsc::Receiver<Vec<ReviewRow>>,
     ) -> Result<u64, ExportError> {
         let out = self.out;
+        // English headers are okk's machine names, for scripts: fields and items by their keys.
+        let reader = match self.headers {
+            Lang::En => reviews::Reader::Scripts,
+            Lang::Ru => reviews::Reader::People,
+        };
         // The cells people read (verdicts, decisions) in the headers' language.
         with(self.headers, || {
             let mut written = 0;
@@ -152,6 +158,7 @@ impl ReviewRows<'_> {
                             &r,
                             self.settled.get(&r.source, &r.external_id),
                             url,
+                            reader,
                         ))
                         .map_err(io(out))?;
                     written += 1;
@@ -231,6 +238,7 @@ fn write_changes<S: ReviewExportSource>(
         changes,
         changed_since,
         needs_lead,
+        gone,
     } = changes(
         store,
         funnel,
@@ -255,28 +263,42 @@ fn write_changes<S: ReviewExportSource>(
         }
         super::warn(text);
     }
-    let out = &args.target.out;
+    let target = &args.target.out;
+    let out = target.path();
     place(&args.target, |file| {
         write_sheet(file, profile, &sheet).map_err(io(out))
     })?;
     for w in &sheet.warnings {
         super::warn(msg::warning(w, &profile.label));
     }
-    println!(
-        "{}",
+    if !gone.is_empty() {
+        super::warn(msg::gone_from_crm(&gone));
+    }
+    // Said only when a row carries such an id: the admin should know where it came from.
+    if !sheet.learned_owners.is_empty() {
+        let ids: Vec<(String, String, usize)> = (sheet.learned_owners.iter())
+            .map(|(name, cards)| {
+                let id = owners.resolve(profile.owner_form, name);
+                (name.clone(), id.unwrap_or_default(), *cards)
+            })
+            .collect();
+        super::warn(msg::owner_ids_from_export(&ids, &profile.label));
+    }
+    super::say_beside(
+        target,
         msg::wrote_changes(
             sheet.rows.len(),
             out,
             &profile.label,
             profile.format,
-            profile.method.as_deref()
-        )
-    );
+            profile.method.as_deref(),
+        ),
+    )?;
     if changed_since > 0 {
-        println!("{}", msg::changed_since_review(changed_since));
+        super::say_beside(target, msg::changed_since_review(changed_since))?;
     }
     if !needs_lead.is_empty() {
-        println!("{}", msg::needs_lead(&needs_lead));
+        super::say_beside(target, msg::needs_lead(&needs_lead))?;
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -305,19 +327,19 @@ fn owner_map(
         for (owner, id) in &known {
             owners.learn(owner, id);
         }
-        if !known.is_empty() {
-            super::warn(msg::owner_ids_known(known.len(), &profile.label));
-        }
     }
     Ok(owners)
 }
 
 /// What the CRM export found: each card's change, how many of those cards a sync changed since
-/// the review, and the cards left to the lead (auditors disagree, no decision settles them).
+/// the review, the cards left to the lead (auditors disagree, no decision settles them), and the
+/// cards gone from the CRM whose change is left out (its import has no deal to apply it to, or
+/// would make one anew).
 struct Changes {
     changes: Vec<Change>,
     changed_since: usize,
     needs_lead: Vec<String>,
+    gone: Vec<String>,
 }
 
 /// Each card's change, from the word that stands on it: the lead's decision that settles the
@@ -340,6 +362,7 @@ fn changes(
         changes: Vec::new(),
         changed_since: 0,
         needs_lead: Vec::new(),
+        gone: Vec::new(),
     };
     let settled = store.settled_cards()?;
     let push = |out: &mut Changes,
@@ -347,8 +370,13 @@ fn changes(
                 now: &CardNow,
                 proposal: &Proposal,
                 decision: Option<&Decision>,
-                card_changed: Option<bool>| {
+                card_changed: Option<bool>,
+                gone: bool| {
         if let Some(suggestion) = suggest(funnel, proposal, decision, now) {
+            if gone {
+                out.gone.push(external_id.to_string());
+                return;
+            }
             out.changed_since += usize::from(card_changed == Some(true));
             out.changes.push(Change {
                 external_id: external_id.to_string(),
@@ -373,6 +401,7 @@ fn changes(
                     &s.proposal,
                     decision,
                     s.card_changed,
+                    first.card_gone,
                 );
             }
             return;
@@ -406,6 +435,7 @@ fn changes(
             &r.proposal,
             decision,
             r.card_changed,
+            r.card_gone,
         );
     };
     store.for_each_current_review(&query, |r| -> Result<(), ExportError> {
@@ -423,7 +453,7 @@ fn changes(
 }
 
 fn write_sheet(
-    file: &mut impl std::io::Write,
+    file: &mut (impl std::io::Write + ?Sized),
     profile: &ExportProfile,
     sheet: &Sheet,
 ) -> std::io::Result<()> {
@@ -448,13 +478,13 @@ fn write_sheet(
     }
 }
 
-/// Writes the target whole or not at all; an existing file without `--force` is the user's to
-/// sort out (exit 1), not a crash.
+/// Writes the target whole or not at all (or to standard output, `--out -`); an existing file
+/// without `--force` is the user's to sort out (exit 1), not a crash.
 fn place(
     target: &ExportTarget,
-    write: impl FnOnce(&mut std::io::BufWriter<std::fs::File>) -> Result<(), ExportError>,
+    write: impl FnOnce(&mut (dyn std::io::Write + Send)) -> Result<(), ExportError>,
 ) -> Result<()> {
-    write_atomically(&target.out, target.force, write).map_err(|e| match e {
+    write_output(&target.out, target.force, write).map_err(|e| match e {
         ExportError::Store(e) => color_eyre::Report::new(e),
         other => user(other.to_string()),
     })

@@ -18,7 +18,14 @@ pub fn run(paths: &Paths, command: FunnelCommand) -> Result<ExitCode> {
             from_store,
             out,
             force,
-        } => return super::funnel_init::run(paths, from_store, out.as_deref(), force),
+        } => {
+            // `--out -` prints it, as no `--out` does.
+            let file = match &out {
+                Some(crate::domain::output::Output::File(p)) => Some(p.as_path()),
+                _ => None,
+            };
+            return super::funnel_init::run(paths, from_store, file, force);
+        }
         FunnelCommand::Suggest { json, apply } => {
             return super::suggest::run(paths, json, apply);
         }

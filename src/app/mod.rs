@@ -112,6 +112,20 @@ pub fn say(text: impl std::fmt::Display) -> std::io::Result<()> {
     say_raw(format_args!("{text}\n"))
 }
 
+/// [`say`] for what a command says about the file it wrote: on stderr when the file itself went
+/// to standard output (`--out -`), so that stdout holds the file alone.
+pub fn say_beside(
+    out: &crate::domain::output::Output,
+    text: impl std::fmt::Display,
+) -> std::io::Result<()> {
+    if out.is_stdout() {
+        warn(text);
+        Ok(())
+    } else {
+        say(text)
+    }
+}
+
 /// [`say`] without the newline.
 pub fn say_raw(text: impl std::fmt::Display) -> std::io::Result<()> {
     use std::io::Write;

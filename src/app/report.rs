@@ -1,7 +1,6 @@
 //! `okk report`: the figures of `okk stats` and `okk stats --auditors` as one HTML file,
 //! written whole or not at all.
 
-use std::io::Write;
 use std::process::ExitCode;
 
 use color_eyre::Result;
@@ -12,7 +11,7 @@ use crate::domain::Funnel;
 use crate::domain::analytics::Window;
 use crate::domain::ports::{CalibrationStore, FunnelHistory, StatsStore};
 use crate::export::ExportError;
-use crate::export::file::{io, write_atomically};
+use crate::export::file::{io, write_output};
 use crate::report::{Report, render};
 
 pub fn run(paths: &Paths, args: ReportArgs) -> Result<ExitCode> {
@@ -60,14 +59,15 @@ fn write_report<S: StatsStore + CalibrationStore + FunnelHistory>(
         analytics: &figures.analytics,
         auditors: &auditors,
     });
-    let out = &args.target.out;
-    write_atomically(out, args.target.force, |file| {
+    let target = &args.target.out;
+    let out = target.path();
+    write_output(target, args.target.force, |file| {
         file.write_all(page.as_bytes()).map_err(io(out))
     })
     .map_err(|e| match e {
         ExportError::Store(e) => color_eyre::Report::new(e),
         other => user(other.to_string()),
     })?;
-    super::say(crate::text::report::wrote(out))?;
+    super::say_beside(target, crate::text::report::wrote(out))?;
     Ok(ExitCode::SUCCESS)
 }

@@ -26,6 +26,7 @@ pub mod limit;
 pub mod links;
 pub mod merge;
 pub mod names;
+pub mod output;
 pub mod pending;
 pub mod ports;
 pub mod queue;

@@ -30,6 +30,9 @@ pub struct Sheet {
     /// Suggested owners with nothing the CRM's owner column takes (no entry in the owners map,
     /// and not already an email or id), with how many cards each; their owner cells are empty.
     pub unmapped_owners: Vec<(String, usize)>,
+    /// Suggested owners written as the id the CRM's own export gave (`OwnerMap::learn`: Bitrix24's
+    /// `Name [17]`), not from an owners map, with how many cards each.
+    pub learned_owners: Vec<(String, usize)>,
 }
 
 /// Where a corrected field goes.
@@ -59,6 +62,7 @@ pub fn sheet(
         dates: DateParser::new(&TYPED_DATES.map(String::from)),
         cannot: BTreeMap::new(),
         unmapped: BTreeMap::new(),
+        learned: BTreeMap::new(),
         warnings: Vec::new(),
     };
     let laid: Vec<Laid> = changes.iter().filter_map(|c| layout.lay(c)).collect();
@@ -73,6 +77,7 @@ pub fn sheet(
         rows,
         warnings: cannot.chain(unmatched).chain(layout.warnings).collect(),
         unmapped_owners: layout.unmapped.into_iter().collect(),
+        learned_owners: layout.learned.into_iter().collect(),
     }
 }
 
@@ -113,6 +118,7 @@ struct Layout<'a> {
     /// Fields the CRM's import cannot set, with how many cards asked for them.
     cannot: BTreeMap<String, usize>,
     unmapped: BTreeMap<String, usize>,
+    learned: BTreeMap<String, usize>,
     warnings: Vec<Warning>,
 }
 
@@ -160,6 +166,8 @@ impl Layout<'_> {
                 let value = self.owners.resolve(profile.owner_form, o);
                 if value.is_none() {
                     *self.unmapped.entry(o.clone()).or_default() += 1;
+                } else if self.owners.is_learned(o) {
+                    *self.learned.entry(o.clone()).or_default() += 1;
                 }
                 value
             }),

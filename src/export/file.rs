@@ -1,13 +1,14 @@
 //! Writing an export whole or not at all: into a temp file beside the target, synced to disk,
 //! then renamed onto it. An interrupted export leaves the old file (or none), never half a file;
 //! an existing file is replaced only when the user said `--force`. A killed export's temp file
-//! is removed by the next export to that directory.
+//! is removed by the next export to that directory. `--out -` writes to standard output instead.
 
 use std::fs::File;
-use std::io::BufWriter;
+use std::io::{BufWriter, Write};
 use std::path::Path;
 
 use super::ExportError;
+use crate::domain::output::Output;
 
 /// Writes `path` through `write`. Without `force`, an existing `path` is refused before anything
 /// is written (and again at the rename, in case one appeared meanwhile). The temp file (mode
@@ -61,6 +62,31 @@ pub fn write_atomically(
     }
     sync_dir(dir);
     Ok(())
+}
+
+/// Writes `out` through `write`: a file as [`write_atomically`] does, or standard output
+/// (`--out -`) as it comes, `force` meaningless there. A reader that stops early (`| head`)
+/// ends the write quietly, as it does for other Unix tools.
+pub fn write_output(
+    out: &Output,
+    force: bool,
+    write: impl FnOnce(&mut (dyn Write + Send)) -> Result<(), ExportError>,
+) -> Result<(), ExportError> {
+    match out {
+        Output::File(path) => write_atomically(path, force, |file| write(file)),
+        Output::Stdout => {
+            let mut stdout = BufWriter::new(std::io::stdout());
+            let written = write(&mut stdout).and_then(|()| stdout.flush().map_err(io(out.path())));
+            match written {
+                Err(ExportError::Io { source, .. })
+                    if source.kind() == std::io::ErrorKind::BrokenPipe =>
+                {
+                    Ok(())
+                }
+                other => other,
+            }
+        }
+    }
 }
 
 const PART: &str = ".part";

@@ -1,7 +1,7 @@
 //! The owners map of `okk export crm --owners FILE`: okk's owner names → what the CRM's import
 //! takes in its owner column (an email, a user id), read from CSV or TOML and checked line by line.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
@@ -16,6 +16,9 @@ use crate::text::export as msg;
 #[derive(Debug, Clone, Default)]
 pub struct OwnerMap {
     by_name: HashMap<String, String>,
+    /// The names whose value the store knew (`learn`), not a map file: the export says when it
+    /// writes one of those.
+    learned: HashSet<String>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -73,9 +76,16 @@ impl OwnerMap {
     /// Adds what the store knows of `owner` (an id its CRM's export gave), unless the map says
     /// otherwise: a map made by hand wins.
     pub fn learn(&mut self, owner: &str, value: &str) {
-        self.by_name
-            .entry(fold(owner))
-            .or_insert_with(|| value.to_string());
+        let key = fold(owner);
+        if !self.by_name.contains_key(&key) {
+            self.by_name.insert(key.clone(), value.to_string());
+            self.learned.insert(key);
+        }
+    }
+
+    /// Whether `owner`'s value is one the store knew ([`OwnerMap::learn`]) rather than the map's.
+    pub fn is_learned(&self, owner: &str) -> bool {
+        self.learned.contains(&fold(owner))
     }
 
     /// The value to write for `owner`: the map's, else what the owner already carries in the

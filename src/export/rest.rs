@@ -11,7 +11,7 @@ use super::crm::Sheet;
 
 /// Writes one `method` call per row of `sheet`: its first column is the record id, the other
 /// headers are the API's field codes; empty cells are left out of `fields`.
-pub fn write_lines(out: &mut impl Write, method: &str, sheet: &Sheet) -> io::Result<()> {
+pub fn write_lines(out: &mut (impl Write + ?Sized), method: &str, sheet: &Sheet) -> io::Result<()> {
     for row in &sheet.rows {
         let mut cells = sheet.headers.iter().zip(row);
         let id = match cells.next() {
@@ -61,6 +61,7 @@ mod tests {
             ],
             warnings: Vec::new(),
             unmapped_owners: Vec::new(),
+            learned_owners: Vec::new(),
         };
         let mut out = Vec::new();
         write_lines(&mut out, "crm.deal.update", &sheet).unwrap();

@@ -44,6 +44,17 @@ pub const HEADER: [&str; 29] = [
     "settled_decision",
 ];
 
+/// Whom the cells that name fields and checklist items are for. People read a field by the
+/// label the card shows and an item by its text (`Бюджет: 12 000 000; Название: …`, items joined
+/// by `; `); scripts read okk's keys (the corrections as a JSON object `{"amount": …}`, item
+/// ids). The headers' language chooses, as it does for the verdicts: okk's machine names in
+/// English (`--headers en`), words in Russian.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reader {
+    People,
+    Scripts,
+}
+
 /// [`HEADER`] in the current language: okk's machine names in English, words in Russian.
 pub fn header() -> Vec<String> {
     HEADER.iter().map(|c| text::column(c)).collect()
@@ -56,12 +67,13 @@ pub fn header() -> Vec<String> {
 /// or another, maybe one its auditor has judged again since and so not in the file), gives the
 /// final verdict of every review of the card, and every row of the card names it
 /// (`settled_by`, `settled_decision`): where the final verdict comes from. `crm_url` links the
-/// card to its CRM (see `crm::links`).
+/// card to its CRM (see `crm::links`). `reader` says how fields and items are named.
 pub fn row<'a>(
     funnel: &Funnel,
     r: &'a ExportedReview,
     settled: Option<&'a Settled>,
     crm_url: Option<String>,
+    reader: Reader,
 ) -> Vec<Cell<'a>> {
     let checklist = funnel
         .resolve(&r.stage)
@@ -70,10 +82,25 @@ pub fn row<'a>(
     // One owner suggestion: the owner field's correction is the owner's column, not a
     // correction beside it.
     let corrections = r.proposal.corrections_but_owner();
-    let corrections = if corrections.is_empty() {
-        Cell::Empty
-    } else {
-        Cell::text(serde_json::to_string(&corrections).expect("strings serialise"))
+    let corrections = match reader {
+        _ if corrections.is_empty() => Cell::Empty,
+        Reader::People => Cell::text(text::corrections(&corrections)),
+        Reader::Scripts => {
+            Cell::text(serde_json::to_string(&corrections).expect("strings serialise"))
+        }
+    };
+    let items = |ids: &[String]| match reader {
+        Reader::People => {
+            let named: Vec<&str> = (ids.iter())
+                .map(|id| {
+                    let item = checklist.iter().find(|i| i.id == *id);
+                    // An item the checklist no longer lists keeps its id.
+                    item.map_or(id.as_str(), |i| i.text.as_str())
+                })
+                .collect();
+            Cell::text(named.join("; "))
+        }
+        Reader::Scripts => Cell::text(ids.join(", ")),
     };
     let overridden = r
         .lead
@@ -97,8 +124,8 @@ pub fn row<'a>(
         Cell::text(&r.auditor),
         Cell::text(text::verdict(r.proposal.verdict)),
         r.score.map_or(Cell::Empty, |s| Cell::Number(tenths(s))),
-        Cell::text(failed.all.join(", ")),
-        Cell::text(failed.critical.join(", ")),
+        items(&failed.all),
+        items(&failed.critical),
         Cell::opt(r.proposal.stage.as_deref()),
         Cell::opt(r.proposal.owner()),
         corrections,

@@ -253,7 +253,9 @@ fn bottlenecks(s: &mut String, r: &Report) {
         &msg::bottlenecks(),
         &msg::bottlenecks_note(),
     );
-    if b.stages.is_empty() {
+    // "None" only when no card judged is wrong: wrong cards at stages too small to rank are
+    // named below instead (the page must not say none lie when every card judged does).
+    if b.stages.is_empty() && b.unranked_stages == 0 {
         let _ = writeln!(s, "<p class=\"muted\">{}</p>", esc(&msg::no_bottlenecks()));
     }
     let shown = &b.stages[..b.stages.len().min(STAGES_SHOWN)];

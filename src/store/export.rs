@@ -46,6 +46,9 @@ pub struct ExportedReview {
     pub title: Option<String>,
     /// A sync changed the card after the review (`None`: the card or its digest is unknown).
     pub card_changed: Option<bool>,
+    /// A later full import no longer had the card: it is gone from the CRM, and a change for
+    /// it has nothing to land on there.
+    pub card_gone: bool,
     pub lead: Option<LeadDecision>,
 }
 
@@ -57,7 +60,8 @@ const SELECT: &str = "
 SELECT r.id, r.card_source, r.card_external_id, r.auditor, r.stage, r.verdict, r.checklist,
        r.score, r.suggested_stage, r.suggested_owner, r.corrections, r.comment, r.created_at,
        r.seconds_spent,
-       c.id, c.stage, c.owner, c.pipeline, c.title, c.content_hash <> r.card_hash
+       c.id, c.stage, c.owner, c.pipeline, c.title, c.content_hash <> r.card_hash,
+       c.gone_at IS NOT NULL
 FROM reviews r
 LEFT JOIN cards c ON c.id = r.card_id
 WHERE r.superseded_by IS NULL AND r.withdrawn_at IS NULL
@@ -237,6 +241,7 @@ fn exported(r: &Row<'_>) -> Result<ExportedReview, StoreError> {
         card,
         title: r.get(18)?,
         card_changed: r.get(19)?,
+        card_gone: r.get::<_, Option<bool>>(20)?.unwrap_or(false),
         lead: None,
     })
 }

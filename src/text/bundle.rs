@@ -247,7 +247,7 @@ pub fn wrote(
 ) -> String {
     let mut s = crate::tr!(
         "bundle-wrote",
-        path = path.display().to_string(),
+        path = super::common::output(path),
         reviews = reviews,
         decisions = decisions
     );

@@ -129,6 +129,7 @@ pub fn arg(path: &str, id: &str) -> Option<String> {
         ("calibrate new", "seed") => crate::tr!("cli-calibrate-new-arg-seed"),
         ("calibrate new", "lead") => crate::tr!("cli-calibrate-new-arg-lead"),
         ("calibrate report", "json") => crate::tr!("cli-calibrate-report-arg-json"),
+        ("bundle export", "out") => crate::tr!("cli-bundle-export-arg-out"),
         ("bundle export", "since") => crate::tr!("cli-bundle-export-arg-since"),
         ("bundle export", "all") => crate::tr!("cli-bundle-export-arg-all"),
         ("bundle export", "force") => crate::tr!("cli-bundle-export-arg-force"),

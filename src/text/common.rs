@@ -59,6 +59,16 @@ pub fn column(s: &str, cols: usize) -> String {
     out
 }
 
+/// Where a command wrote its file, as its messages name it: the path, or standard output for
+/// `--out -`.
+pub fn output(path: &std::path::Path) -> String {
+    if crate::domain::output::is_stdout(path) {
+        crate::tr!("common-stdout")
+    } else {
+        path.display().to_string()
+    }
+}
+
 /// A whole number: `12345` / `12 345`.
 pub fn int(n: i64) -> String {
     i18n::int(lang::current(), n)

@@ -14,7 +14,7 @@ pub fn exists(path: &Path) -> String {
 pub fn cannot_write(path: &Path, e: &std::io::Error) -> String {
     crate::tr!(
         "export-cannot-write",
-        path = path.display().to_string(),
+        path = super::common::output(path),
         error = super::common::error(e)
     )
 }
@@ -32,7 +32,7 @@ pub fn wrote_reviews(n: u64, path: &Path) -> String {
     crate::tr!(
         "export-wrote-reviews",
         count = n,
-        path = path.display().to_string()
+        path = super::common::output(path)
     )
 }
 
@@ -56,7 +56,7 @@ pub fn wrote_changes(
         "export-wrote-changes",
         what = what,
         crm = crm,
-        path = path.display().to_string()
+        path = super::common::output(path)
     )
 }
 
@@ -81,12 +81,36 @@ pub fn needs_lead(ids: &[String]) -> String {
     crate::tr!("export-needs-lead", count = n, cards = listed.join(", "))
 }
 
+/// Cards a later full import no longer had, whose change the CRM file leaves out.
+pub fn gone_from_crm(ids: &[String]) -> String {
+    let n = ids.len();
+    if let [one] = ids {
+        return crate::tr!("export-gone-one", card = super::safe::line(one).to_string());
+    }
+    let mut listed: Vec<String> = ids
+        .iter()
+        .take(NEEDS_LEAD_LISTED)
+        .map(|id| super::safe::line(id).to_string())
+        .collect();
+    if n > NEEDS_LEAD_LISTED {
+        listed.push(crate::tr!("export-and-more", count = n - NEEDS_LEAD_LISTED));
+    }
+    crate::tr!("export-gone", count = n, cards = listed.join(", "))
+}
+
+/// A corrected field in a warning: by the label the card shows it under (`Название`, not
+/// `title`); a custom field by its name. Salesforce's column names stay as written: they are
+/// what its import matches.
+fn label(field: &str) -> String {
+    line(&super::tui::field_label(field)).into_owned()
+}
+
 pub fn warning(w: &Warning, crm: &str) -> String {
     match w {
         Warning::CannotSet { field, cards } => crate::tr!(
             "export-cannot-set",
             crm = crm,
-            field = line(field),
+            field = label(field),
             count = *cards
         ),
         Warning::NotApiName {
@@ -108,7 +132,7 @@ pub fn warning(w: &Warning, crm: &str) -> String {
         } => crate::tr!(
             "export-bad-value",
             id = line(external_id),
-            field = line(field),
+            field = label(field),
             value = line(value),
             kind = match kind {
                 ColumnType::Number => crate::tr!("export-kind-number"),
@@ -123,7 +147,7 @@ pub fn warning(w: &Warning, crm: &str) -> String {
         } => crate::tr!(
             "export-defused",
             id = line(external_id),
-            field = line(field),
+            field = label(field),
             value = line(value),
             crm = crm
         ),
@@ -134,7 +158,7 @@ pub fn warning(w: &Warning, crm: &str) -> String {
         } => crate::tr!(
             "export-time-dropped",
             id = line(external_id),
-            field = line(field),
+            field = label(field),
             value = line(value),
             crm = crm
         ),
@@ -276,8 +300,21 @@ fn csv_name(name: &str) -> String {
     }
 }
 
-pub fn owner_ids_known(n: usize, crm: &str) -> String {
-    crate::tr!("export-owner-ids-known", count = n, crm = crm)
+/// Suggested owners written as the user id `crm`'s own export showed beside their name
+/// (`Name [17]`), no owners map needed: (name, id, cards) each.
+pub fn owner_ids_from_export(owners: &[(String, String, usize)], crm: &str) -> String {
+    let cards: usize = owners.iter().map(|(_, _, n)| n).sum();
+    let names: Vec<String> = owners
+        .iter()
+        .map(|(name, id, _)| format!("{} [{}]", line(name), line(id)))
+        .collect();
+    crate::tr!(
+        "export-owner-ids-from-export",
+        cards = cards,
+        owners = owners.len(),
+        crm = crm,
+        names = names.join(", ")
+    )
 }
 
 pub fn owners_loaded(n: usize, path: &Path) -> String {
@@ -389,6 +426,15 @@ pub fn level(manager: bool) -> String {
     }
 }
 
+/// Corrected fields as people read them: each field by the label the card shows it under, then
+/// its value, `Бюджет: 12 000 000; Название: Петров Павел`.
+pub fn corrections(corrections: &crate::domain::review::Corrections) -> String {
+    let named: Vec<String> = (corrections.iter())
+        .map(|(field, value)| format!("{}: {value}", super::tui::field_label(field)))
+        .collect();
+    named.join("; ")
+}
+
 /// A verdict as a CSV cell: its machine name in English, words in Russian.
 pub fn verdict(v: Verdict) -> String {
     match v {
@@ -415,5 +461,105 @@ pub fn yes_no(yes: bool) -> String {
         crate::tr!("export-yes")
     } else {
         crate::tr!("export-no")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::text::lang::{Lang, with};
+
+    #[test]
+    fn cards_gone_from_the_crm_are_named_one_or_counted_and_listed() {
+        let ids = |n: usize| -> Vec<String> { (1..=n).map(|i| format!("10{i:02}")).collect() };
+        with(Lang::En, || {
+            let one = super::gone_from_crm(&ids(1));
+            assert!(
+                one.starts_with("okk: card 1001 is gone from the CRM"),
+                "{one}"
+            );
+            assert!(one.ends_with("its change is left out of the file"), "{one}");
+            let two = super::gone_from_crm(&ids(2));
+            assert!(two.starts_with("okk: 2 cards are gone"), "{two}");
+            assert!(two.ends_with("left out of the file: 1001, 1002"), "{two}");
+        });
+        with(Lang::Ru, || {
+            let one = super::gone_from_crm(&ids(1));
+            assert!(
+                one.starts_with("okk: карточки 1001 больше нет в CRM"),
+                "{one}"
+            );
+            assert!(super::gone_from_crm(&ids(3)).starts_with("okk: 3 карточек больше нет"));
+            assert!(super::gone_from_crm(&ids(21)).starts_with("okk: 21 карточки больше нет"));
+            // Past 50 the rest are counted.
+            assert!(super::gone_from_crm(&ids(52)).ends_with("… и ещё 2"));
+        });
+    }
+
+    #[test]
+    fn a_verdict_is_named_alike_in_the_file_and_on_the_screens_in_russian() {
+        use crate::domain::review::Verdict;
+        with(Lang::Ru, || {
+            for v in [
+                Verdict::Ok,
+                Verdict::WrongStage,
+                Verdict::Stale,
+                Verdict::Dead,
+                Verdict::Unclear,
+            ] {
+                assert_eq!(super::verdict(v), crate::text::tui::verdict(v), "{v:?}");
+            }
+            // The card's hint bar has room for the whole word.
+            assert_eq!(crate::tr!("tui-action-stale-hint"), "устарела");
+        });
+    }
+
+    #[test]
+    fn corrections_read_by_the_labels_the_card_shows() {
+        let corrections = [
+            ("amount", "12 000 000"),
+            ("title", "Петров Павел"),
+            ("Срок действия брони", "31.12.2026"),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+        with(Lang::Ru, || {
+            assert_eq!(
+                super::corrections(&corrections),
+                "Бюджет: 12 000 000; Название: Петров Павел; Срок действия брони: 31.12.2026"
+            );
+        });
+        with(Lang::En, || {
+            assert_eq!(
+                super::corrections(&corrections),
+                "Budget: 12 000 000; Title: Петров Павел; Срок действия брони: 31.12.2026"
+            );
+        });
+    }
+
+    #[test]
+    fn owner_ids_from_the_crm_s_export_agree_with_their_counts() {
+        let owners = |n: usize| -> Vec<(String, String, usize)> {
+            (1..=n)
+                .map(|i| (format!("Имя {i}"), i.to_string(), 2))
+                .collect()
+        };
+        with(Lang::En, || {
+            let one = super::owner_ids_from_export(&owners(1), "Bitrix24");
+            assert!(one.starts_with("okk: 2 cards get a new owner"), "{one}");
+            assert!(one.contains("; the id was taken from"), "{one}");
+            assert!(one.contains("needed: Имя 1 [1]. If"), "{one}");
+            let two = super::owner_ids_from_export(&owners(2), "Bitrix24");
+            assert!(two.contains("4 cards get"), "{two}");
+            assert!(two.contains("; the ids were taken from"), "{two}");
+            assert!(two.contains("Имя 1 [1], Имя 2 [2]."), "{two}");
+        });
+        with(Lang::Ru, || {
+            let one = super::owner_ids_from_export(&owners(1), "Bitrix24");
+            assert!(one.starts_with("okk: 2 карточкам назначен"), "{one}");
+            assert!(one.contains("; id взят из"), "{one}");
+            let two = super::owner_ids_from_export(&owners(2), "Bitrix24");
+            assert!(two.contains("; id взяты из"), "{two}");
+        });
     }
 }

@@ -273,7 +273,7 @@ pub fn not_ok_of(rate: f64, mismatches: u64, judged: u64) -> String {
 }
 
 pub fn wrote(path: &Path) -> String {
-    crate::tr!("report-wrote", path = path.display().to_string())
+    crate::tr!("report-wrote", path = super::common::output(path))
 }
 
 #[cfg(test)]
@@ -311,6 +311,33 @@ mod tests {
         with(Lang::En, || {
             assert_eq!(super::kpi_cards(1), "card in the funnel");
             assert_eq!(super::kpi_cards(371), "cards in the funnel");
+        });
+    }
+
+    #[test]
+    fn the_stages_too_small_to_rank_agree_with_their_count() {
+        use crate::text::lang::{Lang, with};
+        with(Lang::En, || {
+            let one = super::unranked_stages(1);
+            assert!(
+                one.starts_with("1 stage with cards not ok has fewer"),
+                "{one}"
+            );
+            let two = super::unranked_stages(2);
+            assert!(
+                two.starts_with("2 stages with cards not ok have fewer"),
+                "{two}"
+            );
+            let pair = super::unranked_pairs(1);
+            assert!(
+                pair.contains("manager at a stage with cards not ok has fewer"),
+                "{pair}"
+            );
+        });
+        with(Lang::Ru, || {
+            assert!(super::unranked_stages(1).starts_with("1 этап с ошибками имеет меньше"));
+            assert!(super::unranked_stages(3).starts_with("3 этапа с ошибками имеют меньше"));
+            assert!(super::unranked_stages(5).starts_with("5 этапов с ошибками имеют меньше"));
         });
     }
 }

@@ -474,6 +474,7 @@ pub fn field_label(name: &str) -> String {
     use crate::domain::SystemField as S;
     match S::from_name(name) {
         Some(S::Title) => tr!("tui-field-title"),
+        Some(S::Stage) => tr!("tui-field-stage"),
         Some(S::Pipeline) => tr!("tui-field-pipeline"),
         Some(S::Owner) => tr!("tui-field-owner"),
         Some(S::Amount) => tr!("tui-field-amount"),

@@ -80,6 +80,9 @@ pub struct Entry {
     pub keys: &'static [Keys],
     /// The message id of its word in the hint bar.
     pub hint: &'static str,
+    /// The message id of a shorter word, which the hint bar takes only when it has no room
+    /// for the whole one (and before it drops any hint).
+    pub short: Option<&'static str>,
     /// The message id of its line in help and `okk keys`.
     pub help: &'static str,
     /// Screens where the action does something else and help says so.
@@ -112,6 +115,7 @@ const fn entry(
         name,
         keys,
         hint,
+        short: None,
         help,
         help_in: &[],
     }
@@ -123,6 +127,7 @@ const fn item(n: u8, name: &'static str, keys: &'static [Keys]) -> Entry {
         name,
         keys,
         hint: "tui-action-item-hint",
+        short: None,
         help: "tui-action-item-help",
         help_in: &[(M::Decide, "tui-action-item-help-decide")],
     }
@@ -154,13 +159,17 @@ pub static TABLE: &[Entry] = &[
         "tui-action-wrong-stage-hint",
         "tui-action-wrong-stage-help",
     ),
-    entry(
-        Action::Stale,
-        "stale",
-        &[(&[M::Card], &["s"], MAIN)],
-        "tui-action-stale-hint",
-        "tui-action-stale-help",
-    ),
+    // «устарела» whole where the bar has room: one name for the verdict everywhere.
+    Entry {
+        short: Some("tui-action-stale-short"),
+        ..entry(
+            Action::Stale,
+            "stale",
+            &[(&[M::Card], &["s"], MAIN)],
+            "tui-action-stale-hint",
+            "tui-action-stale-help",
+        )
+    },
     entry(
         Action::Dead,
         "dead",
@@ -518,6 +527,11 @@ impl Action {
         crate::text::tui::action(self.entry().hint, self.number())
     }
 
+    /// A shorter hint word for a narrow bar, where the action has one.
+    pub fn short_hint(self) -> Option<String> {
+        (self.entry().short).map(|id| crate::text::tui::action(id, self.number()))
+    }
+
     /// Help's line for the action on a screen: the lead's screens say what the keys do there.
     pub fn help(self, mode: Mode) -> String {
         let e = self.entry();
@@ -538,6 +552,7 @@ pub fn message_ids() -> Vec<&'static str> {
         .flat_map(|e| {
             [e.hint, e.help]
                 .into_iter()
+                .chain(e.short)
                 .chain(e.help_in.iter().map(|(_, id)| *id))
         })
         .collect()

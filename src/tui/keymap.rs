@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 use std::fmt;
 
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use unicode_width::UnicodeWidthStr;
 
 use super::action::Action;
 use crate::text::tui as msg;
@@ -429,17 +430,51 @@ impl Keymap {
 
     /// The hint bar of `mode` in `width` columns: whole entries only (a cut-off hint reads as
     /// another key), the lowest ranked giving way first, the last of equals before the first.
-    pub fn hint_bar(&self, mode: Mode, width: usize) -> Vec<(String, Action)> {
-        let mut hints = self.hints(mode);
-        let cost = |h: &(String, Action, u8)| hint_width(&h.0, h.1);
-        while hints.iter().map(cost).sum::<usize>() > width {
-            let Some(drop) = (0..hints.len()).rev().min_by_key(|&i| hints[i].2) else {
-                break;
-            };
-            hints.remove(drop);
+    /// Shorter words (where an action has one) are taken only when they keep a hint that the
+    /// whole words would drop.
+    pub fn hint_bar(&self, mode: Mode, width: usize) -> Vec<Hint> {
+        let hints: Vec<(Hint, u8)> = (self.hints(mode).into_iter())
+            .map(|(key, action, rank)| {
+                let word = action.hint();
+                (Hint { key, action, word }, rank)
+            })
+            .collect();
+        let whole = fit(hints.clone(), width);
+        let mut short = hints;
+        for (h, _) in &mut short {
+            if let Some(word) = h.action.short_hint() {
+                h.word = word;
+            }
         }
-        hints.into_iter().map(|(k, a, _)| (k, a)).collect()
+        let short = fit(short, width);
+        if short.len() > whole.len() {
+            short
+        } else {
+            whole
+        }
     }
+}
+
+/// `hints` in `width` columns: the lowest ranked give way first, the last of equals before the
+/// first.
+fn fit(mut hints: Vec<(Hint, u8)>, width: usize) -> Vec<Hint> {
+    // Columns one hint takes in the bar: ` key word `.
+    let cost = |h: &(Hint, u8)| 3 + h.0.key.width() + h.0.word.width();
+    while hints.iter().map(cost).sum::<usize>() > width {
+        let Some(drop) = (0..hints.len()).rev().min_by_key(|&i| hints[i].1) else {
+            break;
+        };
+        hints.remove(drop);
+    }
+    hints.into_iter().map(|(h, _)| h).collect()
+}
+
+/// One entry of the hint bar: the key, its action, and the word shown for it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Hint {
+    pub key: String,
+    pub action: Action,
+    pub word: String,
 }
 
 /// `okk keys`: each screen, its keys, and what they do there.
@@ -464,12 +499,6 @@ pub fn key_table(keymap: &Keymap) -> String {
         })
         .collect();
     crate::text::review::key_table(&screens)
-}
-
-/// Columns one hint takes in the bar: ` key label `.
-pub fn hint_width(key: &str, action: Action) -> usize {
-    use unicode_width::UnicodeWidthStr;
-    3 + key.width() + action.hint().width()
 }
 
 #[cfg(test)]
@@ -551,7 +580,7 @@ mod tests {
         let bar = |w: usize| -> Vec<String> {
             k.hint_bar(Mode::Card, w)
                 .into_iter()
-                .map(|(key, _)| key)
+                .map(|h| h.key)
                 .collect()
         };
         let narrow = bar(80);
@@ -575,6 +604,16 @@ mod tests {
                 "{key} missing in Russian: {ru:?}"
             );
         }
+        // The stale verdict's word is whole where there is room, and shortened, not dropped,
+        // where there is not (before any other hint gives way).
+        let word = |w: usize| {
+            crate::text::lang::with(crate::text::lang::Lang::Ru, || {
+                let bar = k.hint_bar(Mode::Card, w);
+                bar.into_iter().find(|h| h.key == "s").map(|h| h.word)
+            })
+        };
+        assert_eq!(word(120).as_deref(), Some("устарела"));
+        assert_eq!(word(80).as_deref(), Some("устар."));
         // Order is help's order whatever drops.
         let pos = |key: &str| narrow.iter().position(|k| k == key).unwrap();
         assert!(pos("a") < pos("c") && pos("c") < pos("u") && pos("u") < pos("?"));

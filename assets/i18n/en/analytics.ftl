@@ -53,9 +53,9 @@ analytics-returned = ({ $count } { $count ->
 analytics-no-reviews = No reviews yet: once auditors judge cards, okk names the stage whose cards lie most.
 analytics-none-judged = No card judged yet: the cards reviewed wait for the lead (sent back, or their auditors disagree).
 analytics-too-few = Too few cards judged to name the stage that lies most: { $count } { $stages ->
-    [one] stage has
-   *[other] stages have
-} with cards not ok fewer than { $min } cards judged each.
+    [one] stage with cards not ok has fewer than { $min } cards judged.
+   *[other] stages with cards not ok have fewer than { $min } cards judged each.
+}
 analytics-no-stage-lies = No stage lies: every card judged is as its stage says.
 analytics-lies-most = Lies most: «{ $stage }» — { $not_ok } of { $judged } { $judged_n ->
     [one] card

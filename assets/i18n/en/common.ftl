@@ -4,6 +4,9 @@
 common-seconds = { $seconds } s
 common-minutes = { $minutes } min { $seconds } s
 
+# Where `--out -` writes: named in the messages about the file written.
+common-stdout = standard output
+
 common-cards = { $count ->
     [one] { $count } card
    *[other] { $count } cards

@@ -23,6 +23,8 @@ export-needs-lead = okk: { $count } { $count ->
     [one] card needs
    *[other] cards need
 } the lead, not exported: their auditors disagree and no decision settles it (`okk lead`, filter `disagree`): { $cards }
+export-gone-one = okk: card { $card } is gone from the CRM (a later full import or sync no longer had it): its change is left out of the file
+export-gone = okk: { $count } cards are gone from the CRM (a later full import or sync no longer had them): their changes are left out of the file: { $cards }
 export-cannot-set = okk: warning: { $crm }'s import cannot set «{ $field }»: left out for { $count } { $count ->
     [one] card
    *[other] cards
@@ -64,10 +66,13 @@ export-unmapped-skipped = okk: warning: { $crm }'s import takes { $form } as the
 export-unmapped-stopped = { $crm }'s import takes { $form } as the owner, and these suggested owners have none (a name there would make the CRM reject the row); nothing was written
 export-unmapped-fix-skipped = To move them too, add them to the owners map and export again:
 export-unmapped-fix-stopped = Add them to an owners map and pass it with --owners FILE (or pass --skip-unmapped-owners to write the other changes and leave these owners unchanged). A map to fill in:
-export-owner-ids-known = okk: user ids of { $count } { $count ->
-    [one] owner
-   *[other] owners
-} from the { $crm } export's «Name [id]»
+export-owner-ids-from-export = okk: { $cards ->
+    [one] { $cards } card gets
+   *[other] { $cards } cards get
+} a new owner by { $crm } user id, which its import takes instead of a name; { $owners ->
+    [one] the id was
+   *[other] the ids were
+} taken from «Name [id]» in { $crm }'s own export, so no owners map was needed: { $names }. If a user's id has changed since that export, give --owners FILE
 export-owners-loaded = okk: owners map { $path }: { $count } { $count ->
     [one] owner
    *[other] owners

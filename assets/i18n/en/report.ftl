@@ -47,13 +47,13 @@ report-managers = Managers
 report-managers-note = The cards' owners now, most likely lying cards first: their share of cards judged not ok times their open cards at the stages where a card of theirs was judged, with its 95 % interval (Wilson); managers with fewer than 5 cards judged are not ranked (listed last). Idle days: the median days since the last activity of their open cards.
 report-not-ranked = not ranked: under 5 cards judged
 report-unranked-stages = { $count } { $n ->
-    [one] stage
-   *[other] stages
-} with cards not ok have fewer than { $min } cards judged: not ranked.
+    [one] stage with cards not ok has
+   *[other] stages with cards not ok have
+} fewer than { $min } cards judged: not ranked.
 report-unranked-pairs = { $count } { $n ->
-    [one] manager at a stage
-   *[other] managers at a stage
-} with cards not ok have fewer than { $min } cards judged: not ranked.
+    [one] manager at a stage with cards not ok has
+   *[other] managers at a stage with cards not ok have
+} fewer than { $min } cards judged: not ranked.
 report-no-owner = (no owner)
 
 report-trend = Trend by week

@@ -6,6 +6,7 @@ tui-action-ok-help = verdict ok: the card matches its stage; confirms the sugges
 tui-action-wrong-stage-hint = wrong stage
 tui-action-wrong-stage-help = verdict wrong stage: pick the stage it belongs in; save, next
 tui-action-stale-hint = stale
+tui-action-stale-short = stale
 tui-action-stale-help = verdict stale: the card's information is out of date; save, next
 tui-action-dead-hint = dead
 tui-action-dead-help = verdict dead: the lead is lost but the card is open; save, next

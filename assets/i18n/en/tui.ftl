@@ -119,6 +119,7 @@ tui-not-text = «{ $value }» is not text: «{ $field }» takes text like anythi
 tui-more-text = … { $kb } KB more not shown
 tui-more-notes = … { $count } more notes not shown
 tui-field-title = Title
+tui-field-stage = Stage
 tui-field-pipeline = Pipeline
 tui-field-owner = Owner
 tui-field-amount = Budget

@@ -5,6 +5,9 @@
 common-seconds = { $seconds } сек
 common-minutes = { $minutes } мин { $seconds } сек
 
+# Куда пишет `--out -`: так его называют сообщения о записанном файле.
+common-stdout = стандартный вывод
+
 common-cards = { $count ->
     [one] { $count } карточка
     [few] { $count } карточки

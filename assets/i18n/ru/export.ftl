@@ -29,6 +29,11 @@ export-needs-lead = okk: { $count ->
     [few] { $count } карточки ждут
    *[many] { $count } карточек ждут
 } решения руководителя и не выгружены: их аудиторы не согласны, а решения нет (`okk lead`, фильтр `disagree`): { $cards }
+export-gone-one = okk: карточки { $card } больше нет в CRM (её не было в более поздней полной выгрузке или синхронизации): её изменение не попало в файл
+export-gone = okk: { $count ->
+    [one] { $count } карточки
+   *[other] { $count } карточек
+} больше нет в CRM (их не было в более поздней полной выгрузке или синхронизации): их изменения не попали в файл: { $cards }
 export-cannot-set = okk: внимание: импорт { $crm } не умеет задавать «{ $field }»: пропущено для { $count ->
     [one] { $count } карточки
    *[many] { $count } карточек
@@ -71,10 +76,13 @@ export-unmapped-skipped = okk: внимание: импорт { $crm } прин�
 export-unmapped-stopped = импорт { $crm } принимает в качестве ответственного { $form }, а у этих предложенных ответственных его нет (имя там заставило бы CRM отклонить строку); ничего не записано
 export-unmapped-fix-skipped = Чтобы передать и их, добавьте их в таблицу ответственных и выгрузите снова:
 export-unmapped-fix-stopped = Добавьте их в таблицу ответственных и передайте её через --owners FILE (или добавьте --skip-unmapped-owners, чтобы записать остальные изменения, не меняя этих ответственных). Таблица для заполнения:
-export-owner-ids-known = okk: id пользователей { $count ->
-    [one] { $count } ответственного
-   *[many] { $count } ответственных
-} из «Name [id]» выгрузки { $crm }
+export-owner-ids-from-export = okk: { $cards ->
+    [one] { $cards } карточке
+   *[other] { $cards } карточкам
+} назначен новый ответственный по id пользователя { $crm } — его импорт принимает id, а не имя; { $owners ->
+    [one] id взят
+   *[other] id взяты
+} из «Имя [id]» собственной выгрузки { $crm }, поэтому таблица ответственных не понадобилась: { $names }. Если id пользователя с тех пор сменился, укажите --owners ФАЙЛ
 export-owners-loaded = okk: таблица ответственных { $path }: { $count ->
     [one] { $count } ответственный
    *[many] { $count } ответственных
@@ -113,7 +121,7 @@ export-col-settled-by = Автор итогового решения
 export-col-settled-decision = Итоговое решение
 export-verdict-ok = в порядке
 export-verdict-wrong-stage = не тот этап
-export-verdict-stale = простаивает
+export-verdict-stale = устарела
 export-verdict-dead = мёртвый лид
 export-verdict-unclear = неясно
 export-decision-accept = принято
@@ -127,7 +135,7 @@ export-col-flagged-share = Доля с флагом
 export-col-reviews = Проверок
 export-col-ok = В порядке
 export-col-wrong-stage = Не тот этап
-export-col-stale = Простаивает
+export-col-stale = Устарела
 export-col-dead = Мёртвый лид
 export-col-unclear = Неясно
 export-col-mismatches = С ошибкой

@@ -122,6 +122,7 @@ tui-not-text = «{ $value }» — не текст: «{ $field }» принима
 tui-more-text = … ещё { $kb } КБ не показано
 tui-more-notes = … ещё примечаний не показано: { $count }
 tui-field-title = Название
+tui-field-stage = Этап
 tui-field-pipeline = Воронка
 tui-field-owner = Ответственный
 tui-field-amount = Бюджет

@@ -82,14 +82,14 @@ pub fn status(shared: &Shared, theme: &Theme, frame: &mut Frame<'_>, area: Rect)
 pub fn hints(state: &State, theme: &Theme, frame: &mut Frame<'_>, area: Rect) {
     let mut spans = Vec::new();
     // The keymap's ranks say which hints give way when the terminal is narrow.
-    for (key, action) in state
+    for hint in state
         .shared
         .keymap
         .hint_bar(state.mode(), area.width as usize)
     {
         spans.push(Span::raw(" "));
-        spans.push(Span::styled(key, theme.key));
-        spans.push(Span::raw(format!(" {} ", action.hint())));
+        spans.push(Span::styled(hint.key, theme.key));
+        spans.push(Span::raw(format!(" {} ", hint.word)));
     }
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
 }
