@@ -39,6 +39,11 @@ struct Desktop {
 /// A fresh store from `csv` (the amoCRM profile is detected from its headers), rules run, the
 /// reviewer on the funnel screen.
 fn desktop(csv: &Path) -> Desktop {
+    desktop_of(&[(csv, None)])
+}
+
+/// [`desktop`] from several files, each imported under its source (`None`: the profile's).
+fn desktop_of(files: &[(&Path, Option<&str>)]) -> Desktop {
     // The test binary speaks one language (each test runs on its own thread, set here first).
     okk::text::lang::set(crate::LANG);
     let dir = tempfile::tempdir().expect("temp dir");
@@ -48,11 +53,14 @@ fn desktop(csv: &Path) -> Desktop {
         .expect("set clock");
     let clock = NaiveDateTime::parse_from_str(CLOCK, "%Y-%m-%d %H:%M:%S").expect("clock");
     let funnel = okk::funnel_config::default_funnel();
-    let opts = ImportOptions {
-        now: clock,
-        ..ImportOptions::default()
-    };
-    import_file(&mut store, &funnel, csv, &opts).expect("import");
+    for (csv, source) in files {
+        let opts = ImportOptions {
+            now: clock,
+            source: source.map(str::to_string),
+            ..ImportOptions::default()
+        };
+        import_file(&mut store, &funnel, csv, &opts).expect("import");
+    }
     let fingerprint = "snapshot-tests".to_string();
     okk::app::audit::refresh(&mut store, &funnel, &fingerprint, clock, true).expect("rules");
     let funnel = Arc::new(funnel);
@@ -189,6 +197,34 @@ fn each_screen_a_few_keys_away_is_drawn_as_its_snapshot() {
         assert_eq!(d.state.screen, screen, "{name}");
         d.snap(name);
     }
+}
+
+/// Two CRM connections that share ids: each row of the queue says its source beside its id (as
+/// `okk check` names it), else two rows would read alike. A list of one source shows none (the
+/// other snapshots).
+#[test]
+fn queue_of_two_sources_says_each_card_s_source() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let csv = dir.path().join("shared_ids.csv");
+    std::fs::write(
+        &csv,
+        "ID,Название сделки,Этап сделки,Ответственный,Дата редактирования\n\
+         5001,Квартира у парка,Первичный контакт,Попова Анна,19.11.2026 10:00:00\n\
+         5002,Дом в пригороде,Первичный контакт,Смирнова Ольга,18.11.2026 10:00:00\n",
+    )
+    .expect("write the export");
+    let mut d = desktop_of(&[(&csv, Some("amo-north")), (&csv, Some("amo-south"))]);
+    d.select_stage("Первичный контакт").press("<enter>");
+    let q = d.state.queue.as_ref().expect("the queue");
+    assert_eq!(q.items.len(), 4);
+    let screen = d.screen(80, 24);
+    for source in ["amo-north", "amo-south"] {
+        assert!(
+            screen.contains(&format!("5001 ({source})")),
+            "{source}:\n{screen}"
+        );
+    }
+    d.snap("queue_two_sources");
 }
 
 #[test]
