@@ -314,6 +314,17 @@ fn field_picker_then_field_value() {
     d.snap("field_picker");
     d.press("<enter>");
     d.snap("field_input");
+    // A number's help is wider than the box: it wraps whole, the box a row taller (it ended
+    // «пусто — уда», cut mid-word).
+    d.press("<esc>e").press("amount").press("<enter>");
+    let help = okk::text::tui::field_input_help(okk::domain::funnel::FieldKind::Number);
+    let screen = d.screen(80, 24);
+    let last = help.split(' ').next_back().unwrap();
+    assert!(
+        screen.contains(&format!("{last}  ")) || screen.contains(&format!("{last} ")),
+        "the help's last word whole:\n{screen}"
+    );
+    d.snap("field_input_number");
 }
 
 /// The checklist's lines of a screen: the second box of each row, where its item lines start

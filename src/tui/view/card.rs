@@ -486,12 +486,8 @@ fn draw_checklist(
     }
     let mut block = block.title(Line::from(super::fit(&score, room)).right_aligned());
     if items.is_empty() {
-        frame.render_widget(
-            Paragraph::new(msg::no_checklist())
-                .block(block)
-                .wrap(Wrap { trim: true }),
-            area,
-        );
+        let lines = super::wrapped(msg::no_checklist(), area.width.saturating_sub(2));
+        frame.render_widget(Paragraph::new(lines).block(block), area);
         return;
     }
     let heights: Vec<usize> = wrapped.iter().map(Vec::len).collect();
