@@ -386,6 +386,56 @@ fn every_checklist_item_is_in_sight_when_its_key_is_pressed_at_80x24() {
     assert!(item(&screen, 7).is_none(), "{screen}");
 }
 
+/// At 80×24 a judged card opened again (`p`) has its verdict, the stage suggested, the owner and
+/// a correction to show: the suggestion's box takes the rows they need and the checklist gives
+/// way (the correction was out of sight, unsaid, below the box). What still does not fit — a
+/// long comment's tail — is said at the box's bottom edge, as the checklist says its items
+/// below (`c` opens the comment).
+#[test]
+fn a_suggestion_is_never_cut_unsaid_at_80x24() {
+    let mut d = demo();
+    d.press("<enter><enter>e")
+        .press("amount")
+        .press("<enter><C-u>12 000 000<enter>d");
+    assert_eq!(d.state.screen, Screen::Card);
+    d.press("p");
+    let c = d.state.card.as_ref().expect("the card");
+    assert!(c.previous.is_some(), "the verdict given shows");
+    assert_eq!(
+        c.draft.corrections.get("amount").map(String::as_str),
+        Some("12 000 000")
+    );
+    let budget = format!("{} → 12 000 000", okk::text::tui::field_label("amount"));
+    let screen = d.screen(80, 24);
+    assert!(
+        screen.contains(&budget),
+        "the correction in sight:\n{screen}"
+    );
+    d.snap("card_judged_with_a_correction");
+
+    // Twelve lines of comment: more than the box holds beside the checklist.
+    d.press("c");
+    for n in 1..=12 {
+        d.press(&format!("строка {n}<enter>"));
+    }
+    d.press("<esc>");
+    assert!(d.state.popup.is_none());
+    let screen = d.screen(80, 24);
+    assert!(screen.contains(&budget), "{screen}");
+    // The suggestion box's bottom edge: the last row of the body, right of the card's box.
+    let edge: String = (screen.lines().nth(21).expect("the body's last row"))
+        .chars()
+        .skip(1 + 44)
+        .collect();
+    assert!(
+        edge.starts_with('└') && edge.contains('↓'),
+        "the box says lines are below: {edge}\n{screen}"
+    );
+    d.snap("card_suggestion_below");
+    let comment = &d.state.card.as_ref().unwrap().draft.comment;
+    assert!(comment.contains("строка 12"), "kept whole: {comment}");
+}
+
 /// Corrections of okk's own fields read as the field picker named them (Budget, Phone), not
 /// by their keys (`amount`, `phone`).
 #[test]
