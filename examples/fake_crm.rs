@@ -27,6 +27,10 @@ fn main() {
                     usage("--kind");
                 }
             }
+            "-h" | "--help" => {
+                println!("{USAGE}");
+                return;
+            }
             _ => usage(&a),
         }
     }
@@ -65,6 +69,8 @@ fn main() {
                 }
             });
             println!("edited {n} deals");
+        } else if !line.trim().is_empty() {
+            eprintln!("fake_crm: unknown command {line:?}; {STDIN_COMMANDS}");
         }
     }
     // Standard input closed (or never open): serve until stopped.
@@ -73,9 +79,43 @@ fn main() {
     }
 }
 
+/// The one-line synopsis and the standard input's commands, each written once: `--help` says
+/// both, a bad argument the first, a line the fake does not know the second.
+macro_rules! synopsis {
+    () => {
+        "usage: fake_crm [--kind amocrm|kommo|bitrix24] [--deals N] [--port P] [--write-csv FILE]"
+    };
+}
+macro_rules! stdin_commands {
+    () => {
+        "commands on standard input, one a line:
+  edit N            rename the first N deals, as users editing them in the CRM would,
+                    so that the next `okk sync` has N changes to read"
+    };
+}
+
+const SYNOPSIS: &str = synopsis!();
+const STDIN_COMMANDS: &str = stdin_commands!();
+const USAGE: &str = concat!(
+    synopsis!(),
+    "
+
+A fake CRM account on this machine, to try `okk sync` without one (docs/sync.md). It prints the
+config to add and the token to export, then serves until stopped (Ctrl-C). The same server
+answers both APIs: amoCRM under /api/v4, Bitrix24 under /rest/.
+
+options:
+  --kind K          amocrm (the default), kommo or bitrix24: the `okk crm add` line printed
+  --deals N         deals in the account (default 5000)
+  --port P          the port on 127.0.0.1 (default 8765; 0: any free one)
+  --write-csv FILE  also write the deals as an amoCRM export, to compare sync and import
+  -h, --help        print this and exit
+
+",
+    stdin_commands!()
+);
+
 fn usage(at: &str) -> ! {
-    eprintln!(
-        "fake_crm: bad argument {at}; usage: fake_crm [--kind amocrm|kommo|bitrix24] [--deals N] [--port P] [--write-csv FILE]"
-    );
+    eprintln!("fake_crm: bad argument {at}; {SYNOPSIS} (--help says more)");
     std::process::exit(2);
 }

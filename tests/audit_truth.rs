@@ -286,19 +286,41 @@ fn today_sets_the_day_judged_and_changing_it_reruns_the_rules() {
         .unwrap();
     let v: Json = serde_json::from_slice(&out.stdout).unwrap();
     assert!(v["cards"].as_array().unwrap().len() >= 10);
-    // Judged a month after its newest activity, the export looks old, and okk says how to judge
-    // it as of its own day; on that day it says nothing.
+    // A day chosen is judged as asked, however long after the export's newest activity: no
+    // command repeats the note that says how to choose one.
     let stderr = String::from_utf8_lossy(&out.stderr).to_string();
-    assert!(
+    assert!(!stderr.contains("--today"), "{stderr}");
+    for args in [
+        &["check", "--json"][..],
+        &["stats", "--json"],
+        &["queue", "--stage", MET, "--auditor", "anna", "--json"],
+    ] {
+        for chosen in [
+            desk.okk()
+                .env("OKK_TODAY", "2026-12-06")
+                .args(args)
+                .output(),
+            desk.okk()
+                .args(["--today", "2026-12-06"])
+                .args(args)
+                .output(),
+        ] {
+            let stderr = String::from_utf8_lossy(&chosen.unwrap().stderr).to_string();
+            assert!(!stderr.contains("--today"), "{args:?}: {stderr}");
+        }
+    }
+    // On the wall clock's day, a month after the newest activity, the export looks old, and okk
+    // says how to judge it as of its own day (the note is the clock's: said when the machine's
+    // day is more than a week past the export's).
+    let out = desk.okk().args(["check", "--json"]).output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr).to_string();
+    let newest = chrono::NaiveDate::from_ymd_opt(2026, 11, 5).unwrap();
+    let old = (chrono::Local::now().date_naive() - newest).num_days() > 7;
+    assert_eq!(
         stderr.contains("judge it as of its day: --today 2026-11-05"),
+        old,
         "{stderr}"
     );
-    let out = desk
-        .okk()
-        .args(["--today", EXPORT_DAY, "check", "--json"])
-        .output()
-        .unwrap();
-    assert!(!String::from_utf8_lossy(&out.stderr).contains("--today"));
 
     // Idle days agree: the queue's, the flag's sentence.
     let q = json_on(

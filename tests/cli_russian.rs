@@ -25,6 +25,7 @@ const NAMES: &[&str] = &[
     "SQLite",
     "CSV",
     "XLSX",
+    "XLSB",
     "XLS",
     "ODS",
     "JSON",
@@ -198,6 +199,23 @@ fn the_english_help_is_clap_s_and_the_english_catalogue_says_the_same_as_the_doc
             }
         }
     });
+}
+
+/// `okk --help` names every kind of file `okk import` reads: it said «CSV or XLSX» while ODS,
+/// XLS and XLSB were read too.
+#[test]
+fn the_help_names_every_file_kind_import_reads() {
+    let desk = Desk::new();
+    for lang in ["en", "ru"] {
+        let help = succeeded(desk.okk_bare().args(["--lang", lang, "--help"]));
+        let import = help
+            .lines()
+            .find(|l| l.trim_start().starts_with("import "))
+            .unwrap_or_else(|| panic!("{lang}: no import line:\n{help}"));
+        for kind in ["CSV", "XLSX", "XLSB", "XLS", "ODS"] {
+            assert!(import.contains(kind), "{lang}: {kind} missing: {import}");
+        }
+    }
 }
 
 fn failed_with_2(cmd: &mut assert_cmd::Command) -> String {

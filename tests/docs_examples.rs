@@ -591,6 +591,56 @@ fn every_command_in_the_readme_and_docs_runs_as_written() {
     );
 }
 
+/// `fake_crm --help`, as a user trying the README's fake CRM would type it: the usage on stdout
+/// and exit 0 (it was "bad argument --help", exit 2), with every option and the standard input's
+/// `edit N`, which docs/sync.md describes too; a line it does not know is answered with them.
+#[test]
+fn the_fake_crm_s_help_lists_its_options_and_its_stdin_commands() {
+    let out = Command::new(fake_crm_binary())
+        .arg("--help")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{out:?}");
+    let help = String::from_utf8(out.stdout).unwrap();
+    let sync_md = std::fs::read_to_string(repo().join("docs/sync.md")).unwrap();
+    for said in ["--kind", "--deals", "--port", "--write-csv", "edit N"] {
+        assert!(help.contains(said), "--help: {said} missing:\n{help}");
+        assert!(sync_md.contains(said), "docs/sync.md: {said} missing");
+    }
+    let bad = Command::new(fake_crm_binary())
+        .arg("--nope")
+        .output()
+        .unwrap();
+    assert_eq!(bad.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("--help"));
+
+    // `edit N` on its standard input renames N deals; another line is answered with the
+    // commands it takes. Port 0: any free one.
+    let mut fake = Command::new(fake_crm_binary())
+        .args(["--deals", "3", "--port", "0"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    {
+        use std::io::Write;
+        let mut stdin = fake.stdin.take().unwrap();
+        stdin.write_all(b"rename 2\nedit 2\n").unwrap();
+    }
+    let mut said = BufReader::new(fake.stdout.take().unwrap()).lines();
+    let edited = said.any(|l| l.is_ok_and(|l| l == "edited 2 deals"));
+    let _ = fake.kill();
+    let _ = fake.wait();
+    let mut stderr = String::new();
+    let _ = fake.stderr.take().unwrap().read_to_string(&mut stderr);
+    assert!(edited, "{stderr}");
+    assert!(
+        stderr.contains("unknown command \"rename 2\"") && stderr.contains("edit N"),
+        "{stderr}"
+    );
+}
+
 #[test]
 fn no_command_hides_in_a_block_without_a_language() {
     let hidden: Vec<String> = doc_blocks().iter().flat_map(unmarked_commands).collect();

@@ -623,6 +623,71 @@ fn missing_file_is_reported_without_a_position() {
     );
 }
 
+/// `OKK_FUNNEL` naming a file that is not there: okk says how to get one — and each way works.
+#[test]
+fn a_funnel_path_with_no_file_says_how_to_start_one_in_both_languages() {
+    let desk = common::Desk::new();
+    let missing = desk.dir.path().join("funnel.toml");
+    let run = |lang: &str| {
+        let out = desk
+            .okk_bare()
+            .env("OKK_FUNNEL", &missing)
+            .args(["--db", &common::path_arg(&desk.db), "--lang", lang, "check"])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(1));
+        String::from_utf8(out.stderr).unwrap()
+    };
+    let init = format!("`okk funnel init --from-store --out {}`", missing.display());
+    let default = desk.dir.path().join("home/.config/okk/funnel.toml");
+    for (lang, says) in [
+        (
+            "en",
+            "no funnel file there (--funnel or OKK_FUNNEL names it)",
+        ),
+        (
+            "ru",
+            "здесь нет файла воронки (его называет --funnel или OKK_FUNNEL)",
+        ),
+    ] {
+        let err = run(lang);
+        assert!(err.contains(says), "{lang}: {err}");
+        assert!(err.contains(&init), "{lang}: {err}");
+        assert!(
+            err.contains(&default.display().to_string()),
+            "{lang}: {err}"
+        );
+        assert!(
+            !err.contains("cannot read") && !err.contains("не удаётся"),
+            "{err}"
+        );
+    }
+    // The first way: a funnel from the store's stages, written where the variable points.
+    desk.import_one(&[&common::fixture("amocrm_utf8_bom.csv")]);
+    let wrote = desk
+        .okk_bare()
+        .env("OKK_FUNNEL", &missing)
+        .args([
+            "--db",
+            &common::path_arg(&desk.db),
+            "funnel",
+            "init",
+            "--from-store",
+        ])
+        .arg("--out")
+        .arg(&missing)
+        .output()
+        .unwrap();
+    assert!(wrote.status.success(), "{wrote:?}");
+    let loaded = desk
+        .okk_bare()
+        .env("OKK_FUNNEL", &missing)
+        .args(["--db", &common::path_arg(&desk.db), "check"])
+        .output()
+        .unwrap();
+    assert!(loaded.status.success(), "{loaded:?}");
+}
+
 #[test]
 fn byte_order_mark_does_not_shift_columns() {
     let p = only_problem("\u{feff}name = \"В\"\nstages = []\n");

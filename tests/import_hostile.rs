@@ -100,6 +100,8 @@ fn an_ods_whose_repeats_claim_a_huge_grid_is_refused_before_it_is_read() {
     let r = desk.import_one(&[&hostile("deals.ods")]);
     assert_eq!(r["inserted"], 2);
     assert_eq!(r["sheet"], "Сделки");
+    // The report says what the file is, not xlsx for every workbook.
+    assert_eq!(r["encoding"], "ods");
 }
 
 /// A BIFF8 record.
@@ -239,6 +241,7 @@ fn xls_sheets_are_measured_before_calamine_reads_them_whole() {
     let r = desk.import_one(&[&good]);
     assert_eq!(r["inserted"], 2);
     assert_eq!(r["sheet"], "Сделки");
+    assert_eq!(r["encoding"], "xls");
 
     // One cell at the last address an xls sheet has.
     let mut far = XLS_CELLS.to_vec();

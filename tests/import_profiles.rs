@@ -647,6 +647,30 @@ fn xlsx_sheet_flag_picks_the_second_sheet() {
     );
 }
 
+/// The report names a workbook by what its bytes are: an OpenDocument sheet saved as `.ods`
+/// was reported as «xlsx», which sent users looking for an Excel file they never had.
+#[test]
+fn an_ods_workbook_is_reported_as_ods_in_both_languages() {
+    let desk = Desk::new();
+    let ods = path_arg(&common::repo().join("tests/fixtures/import/hostile/deals.ods"));
+    let r = desk.import_one(&["--dry-run", &ods]);
+    assert_eq!(r["encoding"], "ods");
+    assert_eq!(r["sheet"], "Сделки");
+    let xlsx = desk.import_one(&["--dry-run", &fixture("amocrm_two_sheets.xlsx")]);
+    assert_eq!(xlsx["encoding"], "xlsx", "the JSON word for xlsx stays");
+    for (lang, said) in [
+        ("en", "  format    ods (workbook), sheet «Сделки»\n"),
+        ("ru", "  формат    ods (книга), лист «Сделки»\n"),
+    ] {
+        let out = succeeded(
+            desk.okk()
+                .args(["--lang", lang, "import", "--dry-run", &ods]),
+        );
+        assert!(out.contains(said), "{lang}:\n{out}");
+        assert!(!out.contains("xlsx"), "{lang}:\n{out}");
+    }
+}
+
 /// `amocrm_two_sheets.xlsx` with its first sheet's XML changed by `edit`, written to `name`
 /// in the desk's temp dir.
 fn edited_workbook(desk: &Desk, name: &str, edit: impl Fn(&str) -> String) -> String {

@@ -142,6 +142,47 @@ fn the_queue_command_prints_json_in_queue_order_and_refuses_an_unknown_stage() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("no stage «Переговоры»"));
 }
 
+/// Two CRM connections that share ids (two accounts, a file and a connection): each queue
+/// item says which source its card is of, in `--json` always, in the text when the list holds
+/// more than one, as `okk check` does; a store of one source reads as before.
+#[test]
+fn queue_items_say_their_source_when_two_sources_share_ids() {
+    let desk = Desk::new();
+    let v1 = fixture("../queue/v1.csv");
+    desk.import_one(&["--source", "amo-north", &v1]);
+    let args = ["queue", "--stage", "квалификация", "--auditor", "anna"];
+    let one = desk.json_ok(&[&args[..], &["--json"]].concat());
+    let one = one["cards"].as_array().unwrap();
+    assert!(one.iter().all(|c| c["source"] == "amo-north"), "{one:?}");
+    let text = String::from_utf8(desk.okk().args(args).output().unwrap().stdout).unwrap();
+    assert!(
+        !text.contains("(amo-north)"),
+        "one source: rows as before\n{text}"
+    );
+
+    desk.import_one(&["--source", "amo-south", &v1]);
+    let two = desk.json_ok(&[&args[..], &["--json"]].concat());
+    let two = two["cards"].as_array().unwrap();
+    assert_eq!(two.len(), one.len() * 2);
+    for c in one {
+        let sources: Vec<&str> = two
+            .iter()
+            .filter(|t| t["id"] == c["id"])
+            .map(|t| t["source"].as_str().unwrap())
+            .collect();
+        assert_eq!(sources.len(), 2, "{}: {sources:?}", c["id"]);
+        assert!(sources.contains(&"amo-north") && sources.contains(&"amo-south"));
+    }
+    let text = String::from_utf8(desk.okk().args(args).output().unwrap().stdout).unwrap();
+    let id = one[0]["id"].as_str().unwrap();
+    for source in ["amo-north", "amo-south"] {
+        assert!(
+            text.contains(&format!("#{id} ({source})")),
+            "{source}:\n{text}"
+        );
+    }
+}
+
 #[test]
 fn check_json_lists_each_flagged_card_with_its_flags() {
     let desk = Desk::new();

@@ -3,6 +3,12 @@
 //! word that is only the first letters of a word okk or its data writes — «Алек» of «Алексей»,
 //! «Встреча н» of «назначена» — must end in `…`. A column too narrow for its text, a box title
 //! longer than its box, a hint wider than the terminal: each shows here as a word cut mid-way.
+//! Nor does a wrapped line part a number from the word after it («(7│дней)», «12│сек»).
+//!
+//! Over a popup, a word touching the popup's box from outside is the screen below, cut by the
+//! box, and passes; a word touching a box's edge from inside is that box's own text and is read
+//! like any other (a popup's hint cut at its right edge, «пусто — уда│», passed unseen when every
+//! word touching a border on a popup's screen passed).
 
 use std::collections::BTreeSet;
 use std::path::Path;
@@ -58,25 +64,75 @@ fn border(c: char) -> bool {
     ('\u{2500}'..='\u{257f}').contains(&c)
 }
 
-/// The words of `screen` cut short without a `…`: not words of `vocabulary` themselves, but the
-/// first letters of one. Flag letters (`RR`, `IM`: capitals only) are no words, and a word
-/// being typed (the cursor after it) is whole so far. With `popup`, a word touching a border
-/// is the screen below cut by the popup's box, and passes.
-fn cut_words(screen: &str, vocabulary: &BTreeSet<String>, popup: bool) -> BTreeSet<String> {
+/// The rows of a snapshot's screen: TestBackend quotes each row, and may note the cells a wide
+/// character hides after it.
+fn rows(screen: &str) -> Vec<&str> {
     screen
         .lines()
-        // TestBackend quotes each row, and may note the cells a wide character hides after it.
         .map(|line| line.split("\" Hidden by ").next().unwrap_or(line))
         .map(|line| match (line.find('"'), line.rfind('"')) {
             (Some(a), Some(b)) if a < b => &line[a + 1..b],
             _ => line,
         })
-        .flat_map(|line| {
+        .collect()
+}
+
+/// The screen as cells: each row's characters at the columns they are drawn at (a wide one
+/// takes two; the cell it hides reads as `'\0'`).
+fn grid(rows: &[&str]) -> Vec<Vec<char>> {
+    rows.iter()
+        .map(|row| {
+            let mut cells = Vec::new();
+            for c in row.chars() {
+                cells.push(c);
+                let hidden = unicode_width::UnicodeWidthChar::width(c).unwrap_or(1);
+                cells.extend(std::iter::repeat_n('\0', hidden.saturating_sub(1)));
+            }
+            cells
+        })
+        .collect()
+}
+
+/// Which side of its box the border at (`row`, `col`) is, read from the corner above it: `Some
+/// (true)` a left edge (`┌`), `Some(false)` a right one (`┐`), `None` when it is no box's edge
+/// there.
+fn left_edge(grid: &[Vec<char>], row: usize, col: usize) -> Option<bool> {
+    for y in (0..=row).rev() {
+        match grid[y].get(col)? {
+            '┌' => return Some(true),
+            '┐' => return Some(false),
+            '│' | '├' | '┤' => {}
+            _ => return None,
+        }
+    }
+    None
+}
+
+/// The words of `screen` cut short without a `…`: not words of `vocabulary` themselves, but the
+/// first letters of one. Flag letters (`RR`, `IM`: capitals only) are no words, and a word
+/// being typed (the cursor after it) is whole so far. With `popup`, a word touching a box's
+/// edge from outside is the screen below cut by the popup's box, and passes.
+fn cut_words(screen: &str, vocabulary: &BTreeSet<String>, popup: bool) -> BTreeSet<String> {
+    let rows = rows(screen);
+    let grid = grid(&rows);
+    rows.iter()
+        .enumerate()
+        .flat_map(|(y, line)| {
+            let grid = &grid;
             words(line)
-                .filter(|(w, next)| {
-                    let before = line[..line.find(w).unwrap_or(0)].chars().next_back();
-                    let under_popup =
-                        popup && (before.is_some_and(border) || next.is_some_and(border));
+                .filter(move |(w, next)| {
+                    let at = line.find(w).unwrap_or(0);
+                    let before = line[..at].chars().next_back();
+                    let col = unicode_width::UnicodeWidthStr::width(&line[..at]);
+                    let width = unicode_width::UnicodeWidthStr::width(*w);
+                    // Outside the box whose edge it touches: a right edge before it, a left
+                    // one after it (or an edge that is no box's, as far as the screen shows).
+                    let outside_before = before.is_some_and(border)
+                        && col > 0
+                        && left_edge(grid, y, col - 1) != Some(true);
+                    let outside_after =
+                        next.is_some_and(border) && left_edge(grid, y, col + width) != Some(false);
+                    let under_popup = popup && (outside_before || outside_after);
                     let flags = w.chars().all(|c| c.is_ascii_uppercase());
                     let lower = w.to_lowercase();
                     // Being typed (the cursor after it) is not cut either.
@@ -93,6 +149,74 @@ fn cut_words(screen: &str, vocabulary: &BTreeSet<String>, popup: bool) -> BTreeS
                 .collect::<Vec<_>>()
         })
         .collect()
+}
+
+/// The words okk writes after a number, lower-cased: in its catalogues, the first word after a
+/// placeable (`{ $days } дней`, `{ $seconds } сек`, `needs { $n } cards`).
+fn units() -> BTreeSet<String> {
+    let mut out = BTreeSet::new();
+    for c in okk::text::i18n::catalogues() {
+        for (_, after) in c
+            .text
+            .match_indices("} ")
+            .map(|(i, _)| c.text.split_at(i + 2))
+        {
+            let word: String = after.chars().take_while(|c| c.is_alphabetic()).collect();
+            if !word.is_empty() {
+                out.insert(word.to_lowercase());
+            }
+        }
+    }
+    out
+}
+
+/// The numbers of `screen` a wrapped line parted from the word okk writes after them: a box's
+/// row ending in a number (`(7`, `12`) whose next row, in the same box, starts with one of
+/// `units` (`дней)`, `сек`), as `7│дней`.
+fn parted_numbers(screen: &str, units: &BTreeSet<String>) -> BTreeSet<String> {
+    let rows = rows(screen);
+    let grid = grid(&rows);
+    // A row's stretches between vertical borders: (first column, past the last, the text).
+    let boxes = |cells: &[char]| -> Vec<(usize, usize, String)> {
+        let mut out = Vec::new();
+        let mut start = 0;
+        for (x, c) in cells.iter().chain(std::iter::once(&'│')).enumerate() {
+            if *c == '│' {
+                if x > start {
+                    let text = cells[start..x].iter().filter(|c| **c != '\0').collect();
+                    out.push((start, x, text));
+                }
+                start = x + 1;
+            }
+        }
+        out
+    };
+    let mut found = BTreeSet::new();
+    for pair in grid.windows(2) {
+        let below = boxes(&pair[1]);
+        for (a, b, text) in boxes(&pair[0]) {
+            let Some(last) = text.split_whitespace().next_back() else {
+                continue;
+            };
+            let Some((_, _, next)) = below.iter().find(|(c, d, _)| (*c, *d) == (a, b)) else {
+                continue;
+            };
+            let Some(first) = next.split_whitespace().next() else {
+                continue;
+            };
+            let word: String = first.chars().take_while(|c| c.is_alphabetic()).collect();
+            // A row that opens with a label (`этап →`, `lead olga:`, `in all:`) is a line of
+            // its own, not the rest of the one above.
+            let label = (next.split_whitespace().take(3)).any(|w| w.ends_with(':') || w == "→");
+            if last.ends_with(|c: char| c.is_ascii_digit())
+                && units.contains(&word.to_lowercase())
+                && !label
+            {
+                found.insert(format!("{last}│{first}"));
+            }
+        }
+    }
+    found
 }
 
 /// A screen with a popup over it (a picker, a text box, help): the snapshot's name says.
@@ -113,11 +237,46 @@ fn the_check_finds_a_cut_word_and_passes_a_whole_or_marked_one() {
     assert!(cut_words(whole, &vocabulary, false).is_empty());
     // Under a popup's border: the screen below, not a word cut by its own column.
     assert!(cut_words("\"│Морозов Алек┌ Поле ─┐\"", &vocabulary, true).is_empty());
+    let popup = [
+        "\"┌ Карточка ───────┐      \"",
+        "\"│Морозов Ал┌ Поле ─────┐\"",
+        "\"│Морозов Ал│встреча наз│ле\"",
+        "\"│Морозов Ал└───────────┘ле\"",
+    ]
+    .join("\n");
+    // Beside the popup's box, outside it: the card below, cut by the box. Inside, at its own
+    // right edge: the popup's text, cut.
+    assert_eq!(
+        cut_words(&popup, &vocabulary, true),
+        ["наз"].map(String::from).into()
+    );
+}
+
+#[test]
+fn the_check_finds_a_number_parted_from_its_word() {
+    let screen = [
+        "\"│⚑ допускает этап (7    ││w5 ✔ · затрачено 12│\"",
+        "\"│  дней)                ││сек                │\"",
+        "\"│ 2026-11-20            ││в 12               │\"",
+        "\"│ 12:00:00              ││дней: 3            │\"",
+    ]
+    .join("\n");
+    let some = ["дней", "сек", "дня"].map(String::from).into();
+    assert_eq!(
+        parted_numbers(&screen, &some),
+        ["(7│дней)", "12│сек"].map(String::from).into()
+    );
+    // The catalogues' own: what follows a number okk writes.
+    let all = units();
+    for unit in ["дней", "сек", "days", "cards"] {
+        assert!(all.contains(unit), "{unit}: {all:?}");
+    }
 }
 
 #[test]
 fn no_screen_cuts_a_word_mid_way() {
     let vocabulary = vocabulary();
+    let units = units();
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/snapshots");
     let mut checked = 0;
     let mut found = Vec::new();
@@ -136,6 +295,12 @@ fn no_screen_cuts_a_word_mid_way() {
         let cut = cut_words(screen, &vocabulary, has_popup(&name));
         if !cut.is_empty() {
             found.push(format!("{name}: {cut:?}"));
+        }
+        let parted = parted_numbers(screen, &units);
+        if !parted.is_empty() {
+            found.push(format!(
+                "{name}: numbers parted from their words {parted:?}"
+            ));
         }
     }
     found.sort();

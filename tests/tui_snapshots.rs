@@ -39,6 +39,11 @@ struct Desktop {
 /// A fresh store from `csv` (the amoCRM profile is detected from its headers), rules run, the
 /// reviewer on the funnel screen.
 fn desktop(csv: &Path) -> Desktop {
+    desktop_of(&[(csv, None)])
+}
+
+/// [`desktop`] from several files, each imported under its source (`None`: the profile's).
+fn desktop_of(files: &[(&Path, Option<&str>)]) -> Desktop {
     // The test binary speaks one language (each test runs on its own thread, set here first).
     okk::text::lang::set(crate::LANG);
     let dir = tempfile::tempdir().expect("temp dir");
@@ -48,11 +53,14 @@ fn desktop(csv: &Path) -> Desktop {
         .expect("set clock");
     let clock = NaiveDateTime::parse_from_str(CLOCK, "%Y-%m-%d %H:%M:%S").expect("clock");
     let funnel = okk::funnel_config::default_funnel();
-    let opts = ImportOptions {
-        now: clock,
-        ..ImportOptions::default()
-    };
-    import_file(&mut store, &funnel, csv, &opts).expect("import");
+    for (csv, source) in files {
+        let opts = ImportOptions {
+            now: clock,
+            source: source.map(str::to_string),
+            ..ImportOptions::default()
+        };
+        import_file(&mut store, &funnel, csv, &opts).expect("import");
+    }
     let fingerprint = "snapshot-tests".to_string();
     okk::app::audit::refresh(&mut store, &funnel, &fingerprint, clock, true).expect("rules");
     let funnel = Arc::new(funnel);
@@ -191,6 +199,34 @@ fn each_screen_a_few_keys_away_is_drawn_as_its_snapshot() {
     }
 }
 
+/// Two CRM connections that share ids: each row of the queue says its source beside its id (as
+/// `okk check` names it), else two rows would read alike. A list of one source shows none (the
+/// other snapshots).
+#[test]
+fn queue_of_two_sources_says_each_card_s_source() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let csv = dir.path().join("shared_ids.csv");
+    std::fs::write(
+        &csv,
+        "ID,Название сделки,Этап сделки,Ответственный,Дата редактирования\n\
+         5001,Квартира у парка,Первичный контакт,Попова Анна,19.11.2026 10:00:00\n\
+         5002,Дом в пригороде,Первичный контакт,Смирнова Ольга,18.11.2026 10:00:00\n",
+    )
+    .expect("write the export");
+    let mut d = desktop_of(&[(&csv, Some("amo-north")), (&csv, Some("amo-south"))]);
+    d.select_stage("Первичный контакт").press("<enter>");
+    let q = d.state.queue.as_ref().expect("the queue");
+    assert_eq!(q.items.len(), 4);
+    let screen = d.screen(80, 24);
+    for source in ["amo-north", "amo-south"] {
+        assert!(
+            screen.contains(&format!("5001 ({source})")),
+            "{source}:\n{screen}"
+        );
+    }
+    d.snap("queue_two_sources");
+}
+
 #[test]
 fn queue_with_a_filter_typed() {
     let mut d = demo();
@@ -278,6 +314,17 @@ fn field_picker_then_field_value() {
     d.snap("field_picker");
     d.press("<enter>");
     d.snap("field_input");
+    // A number's help is wider than the box: it wraps whole, the box a row taller (it ended
+    // «пусто — уда», cut mid-word).
+    d.press("<esc>e").press("amount").press("<enter>");
+    let help = okk::text::tui::field_input_help(okk::domain::funnel::FieldKind::Number);
+    let screen = d.screen(80, 24);
+    let last = help.split(' ').next_back().unwrap();
+    assert!(
+        screen.contains(&format!("{last}  ")) || screen.contains(&format!("{last} ")),
+        "the help's last word whole:\n{screen}"
+    );
+    d.snap("field_input_number");
 }
 
 /// The checklist's lines of a screen: the second box of each row, where its item lines start
@@ -337,6 +384,56 @@ fn every_checklist_item_is_in_sight_when_its_key_is_pressed_at_80x24() {
     let screen = d.screen(80, 24);
     assert!(item(&screen, 1).is_some(), "{screen}");
     assert!(item(&screen, 7).is_none(), "{screen}");
+}
+
+/// At 80×24 a judged card opened again (`p`) has its verdict, the stage suggested, the owner and
+/// a correction to show: the suggestion's box takes the rows they need and the checklist gives
+/// way (the correction was out of sight, unsaid, below the box). What still does not fit — a
+/// long comment's tail — is said at the box's bottom edge, as the checklist says its items
+/// below (`c` opens the comment).
+#[test]
+fn a_suggestion_is_never_cut_unsaid_at_80x24() {
+    let mut d = demo();
+    d.press("<enter><enter>e")
+        .press("amount")
+        .press("<enter><C-u>12 000 000<enter>d");
+    assert_eq!(d.state.screen, Screen::Card);
+    d.press("p");
+    let c = d.state.card.as_ref().expect("the card");
+    assert!(c.previous.is_some(), "the verdict given shows");
+    assert_eq!(
+        c.draft.corrections.get("amount").map(String::as_str),
+        Some("12 000 000")
+    );
+    let budget = format!("{} → 12 000 000", okk::text::tui::field_label("amount"));
+    let screen = d.screen(80, 24);
+    assert!(
+        screen.contains(&budget),
+        "the correction in sight:\n{screen}"
+    );
+    d.snap("card_judged_with_a_correction");
+
+    // Twelve lines of comment: more than the box holds beside the checklist.
+    d.press("c");
+    for n in 1..=12 {
+        d.press(&format!("строка {n}<enter>"));
+    }
+    d.press("<esc>");
+    assert!(d.state.popup.is_none());
+    let screen = d.screen(80, 24);
+    assert!(screen.contains(&budget), "{screen}");
+    // The suggestion box's bottom edge: the last row of the body, right of the card's box.
+    let edge: String = (screen.lines().nth(21).expect("the body's last row"))
+        .chars()
+        .skip(1 + 44)
+        .collect();
+    assert!(
+        edge.starts_with('└') && edge.contains('↓'),
+        "the box says lines are below: {edge}\n{screen}"
+    );
+    d.snap("card_suggestion_below");
+    let comment = &d.state.card.as_ref().unwrap().draft.comment;
+    assert!(comment.contains("строка 12"), "kept whole: {comment}");
 }
 
 /// Corrections of okk's own fields read as the field picker named them (Budget, Phone), not

@@ -974,17 +974,27 @@ fn a_date_correction_must_be_a_date_and_typing_replaces_the_old_value() {
         .keys("<enter>")
         .keys("много")
         .keys("<enter>");
-    assert!(
-        matches!(&s.state.shared.status, Some(Status::Error(e)) if e.contains("not a number")),
-        "{:?}",
-        s.state.shared.status
+    // Said of the field by the name the card shows, not by its key.
+    assert_eq!(
+        s.state.shared.status,
+        Some(Status::Error(
+            "«много» is not a number: «Budget» takes a number like 1 250 000 or 1250000,50".into()
+        ))
     );
+    okk::text::lang::with(okk::text::lang::Lang::Ru, || {
+        assert_eq!(
+            okk::text::tui::not_typed("amount", okk::domain::funnel::FieldKind::Number, "12 млн"),
+            "«12 млн» — не число: «Бюджет» принимает число вида 1 250 000 или 1250000,50"
+        );
+        assert!(okk::text::tui::negative_amount("amount", "-1").contains("«Бюджет»"));
+    });
     // Nor a budget below zero (a dash typed for a space would reach every CRM file).
     s.keys("<C-u>").keys("-1 000").keys("<enter>");
-    assert!(
-        matches!(&s.state.shared.status, Some(Status::Error(e)) if e.contains("below zero")),
-        "{:?}",
-        s.state.shared.status
+    assert_eq!(
+        s.state.shared.status,
+        Some(Status::Error(
+            "«-1 000» is below zero: «Budget» takes a budget of 0 or more".into()
+        ))
     );
     assert!(
         s.state.popup.is_some(),

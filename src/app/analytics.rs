@@ -28,7 +28,7 @@ pub fn run(paths: &Paths, args: StatsArgs) -> Result<ExitCode> {
     let mut store = paths.open_existing_store()?;
     let today = paths.today(&store)?;
     super::audit::refresh(&mut store, &funnel, &fingerprint, today, false)?;
-    super::audit::note_old_export(&store, today)?;
+    super::audit::note_old_export(&store, today, paths.today)?;
     show(&store, &funnel, today, &args)
 }
 

@@ -149,7 +149,16 @@ const OLD_EXPORT_DAYS: i64 = 7;
 
 /// Says on stderr when the cards' newest activity (as the last rules run found it) is long
 /// before the day judged, with the `--today` that would judge the export as of its own day.
-pub fn note_old_export(store: &Store, today: NaiveDateTime) -> Result<()> {
+/// Only when the day is the wall clock's: a day given (`--today`, `OKK_TODAY`, `given`) or the
+/// store's own (the demo's) was chosen, and the note would only repeat itself on every command.
+pub fn note_old_export(
+    store: &Store,
+    today: NaiveDateTime,
+    given: Option<NaiveDate>,
+) -> Result<()> {
+    if given.is_some() || store.meta(CLOCK)?.is_some() {
+        return Ok(());
+    }
     let newest = store
         .meta(crate::store::flags::NEWEST_ACTIVITY_KEY)?
         .and_then(|t| crate::store::cards::parse_time(&t));

@@ -20,7 +20,7 @@ pub fn run(paths: &Paths, args: CheckArgs) -> Result<ExitCode> {
     let mut store = paths.open_existing_store()?;
     let today = paths.today(&store)?;
     audit::refresh(&mut store, &funnel, &fingerprint, today, false)?;
-    audit::note_old_export(&store, today)?;
+    audit::note_old_export(&store, today, paths.today)?;
     let stages = match &args.stage {
         Some(name) => Some(super::queue::crm_names(&store, &funnel, name)?),
         None => None,

@@ -19,6 +19,8 @@ pub struct Paths {
     pub today: Option<chrono::NaiveDate>,
     /// The funnel path was the default one (so it may be written on first use).
     funnel_is_default: bool,
+    /// Where the default funnel config is written on first use (`None` without a home dir).
+    default_funnel: Option<PathBuf>,
     /// The config path was named (`--config`): commands okk suggests name it too.
     config_given: bool,
 }
@@ -77,9 +79,11 @@ impl Paths {
                 ))));
             }
         }
-        let (funnel, funnel_is_default) = match funnel {
-            Some(p) => (p, false),
-            None => (dirs()?.config_dir().join("funnel.toml"), true),
+        let default_funnel = dirs().ok().map(|d| d.config_dir().join("funnel.toml"));
+        let (funnel, funnel_is_default) = match (funnel, &default_funnel) {
+            (Some(p), _) => (p, false),
+            (None, Some(default)) => (default.clone(), true),
+            (None, None) => return Err(user(msg::no_home_dir())),
         };
         let config_given = config.is_some();
         let config = match config {
@@ -92,6 +96,7 @@ impl Paths {
             config,
             today,
             funnel_is_default,
+            default_funnel,
             config_given,
         })
     }
@@ -195,6 +200,14 @@ impl Paths {
             }
             write_default_funnel(&self.funnel)?;
             super::warn(msg::wrote_default_funnel(&self.funnel));
+        }
+        // A path named (--funnel, OKK_FUNNEL) where no file is: said with how to make one, not
+        // as an unreadable file.
+        if !self.funnel_is_default && !self.funnel.exists() {
+            return Err(user(msg::no_funnel_file(
+                &self.funnel,
+                self.default_funnel.as_deref(),
+            )));
         }
         let funnel = crate::funnel_config::load(&self.funnel).map_err(|e| user(e.to_string()))?;
         let text = std::fs::read(&self.funnel).unwrap_or_default();

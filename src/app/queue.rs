@@ -59,7 +59,7 @@ pub fn run(paths: &Paths, args: QueueArgs) -> Result<ExitCode> {
     let who = super::roles::acting(&mut store, given, &auditor(None), Role::Auditor)?;
     let today = paths.today(&store)?;
     audit::refresh(&mut store, &funnel, &fingerprint, today, false)?;
-    audit::note_old_export(&store, today)?;
+    audit::note_old_export(&store, today, paths.today)?;
     list(&mut store, &funnel, &args, &who, today)
 }
 

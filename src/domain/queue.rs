@@ -21,6 +21,9 @@ pub struct QueueEntry {
     #[serde(skip)]
     pub card_id: CardId,
     pub id: String,
+    /// Where the card came from (an import's source, a CRM connection's name): two sources may
+    /// share ids, so the id alone does not tell their cards apart.
+    pub source: String,
     pub title: Option<String>,
     pub owner: Option<String>,
     pub flags: Vec<String>,

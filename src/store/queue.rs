@@ -252,7 +252,7 @@ impl Store {
             "SELECT DISTINCT c.id, c.external_id, c.title, c.owner,
                     CAST(julianday(date(?1)) - julianday(date(c.touched_at)) AS INTEGER),
                     coalesce(s.flag_rank, 0) AS flag_rank, coalesce(s.flag_count, 0) AS flag_count,
-                    c.touched_at, c.search
+                    c.touched_at, c.search, c.source
              FROM calibrations k
              JOIN calibration_cards cc ON cc.calibration_id = k.id
              JOIN cards c ON c.source = cc.card_source AND c.external_id = cc.card_external_id
@@ -290,6 +290,7 @@ impl Store {
             }
             out.push(QueueEntry {
                 card_id: CardId(card_id),
+                source: r.get(9)?,
                 title,
                 owner,
                 idle_days: r.get(4)?,
@@ -397,7 +398,7 @@ impl<'c> Lookups<'c> {
         Ok(Lookups {
             card: conn.prepare_cached(
                 "SELECT title, owner, content_hash,
-                        CAST(julianday(date(?2)) - julianday(date(touched_at)) AS INTEGER)
+                        CAST(julianday(date(?2)) - julianday(date(touched_at)) AS INTEGER), source
                  FROM cards WHERE id = ?1",
             )?,
             review: conn.prepare_cached(&format!(
@@ -418,11 +419,11 @@ impl<'c> Lookups<'c> {
         card_id: i64,
         key: QueueKey,
     ) -> Result<Option<QueueEntry>, StoreError> {
-        type Row = (Option<String>, Option<String>, i64, Option<i64>);
-        let (title, owner, hash, idle_days): Row = self
+        type Row = (Option<String>, Option<String>, i64, Option<i64>, String);
+        let (title, owner, hash, idle_days, source): Row = self
             .card
             .query_row(rusqlite::params![card_id, StoreTime::new(&q.now)], |r| {
-                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
             })?;
         type Mine = (Option<i64>, Option<String>, Option<String>);
         let mine: Option<Mine> = self
@@ -449,6 +450,7 @@ impl<'c> Lookups<'c> {
         Ok(Some(QueueEntry {
             card_id: CardId(card_id),
             id: key.external_id.clone(),
+            source,
             title,
             owner,
             idle_days,

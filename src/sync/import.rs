@@ -1219,7 +1219,7 @@ fn open(path: &Path, opts: &ImportOptions) -> Result<Opened, String> {
             let sheet = xlsx::open(path, opts.sheet.as_deref(), &opts.limits)?;
             Ok(Opened {
                 rows: RowSource::sheet(sheet.rows),
-                encoding: "xlsx".into(),
+                encoding: sheet.format.as_str().into(),
                 encoding_reason: msg::workbook_reason(),
                 delimiter: None,
                 sheet: Some(sheet.name),

@@ -46,6 +46,8 @@ pub enum SheetError {
 
 pub struct Sheet {
     pub name: String,
+    /// What kind of workbook it was read from, by its bytes.
+    pub format: Format,
     pub rows: SheetRows,
 }
 
@@ -111,11 +113,23 @@ impl SheetRows {
 
 /// What a workbook file is, by its contents (never its name).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Format {
+pub enum Format {
     Xlsx,
     Xlsb,
     Ods,
     Xls,
+}
+
+impl Format {
+    /// The import report's `encoding` for a workbook of this kind (`--json` keeps these words).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Format::Xlsx => "xlsx",
+            Format::Xlsb => "xlsb",
+            Format::Ods => "ods",
+            Format::Xls => "xls",
+        }
+    }
 }
 
 /// Opens the sheet to import. `Err` is a whole-file message that starts with its reason class.
@@ -165,7 +179,7 @@ pub fn open(path: &Path, sheet: Option<&str>, limits: &Limits) -> Result<Sheet, 
                     .map_err(|e| SheetError::Whole(msg::broken_workbook(&e.to_string())))?;
                 pump(|| $next.map_err(|e| e.to_string()), &limits, tx)
             });
-            Ok(Sheet { name, rows })
+            Ok(Sheet { name, format, rows })
         }};
     }
     // calamine reads hostile bytes: a panic in it is a broken workbook, not a crash.
@@ -182,12 +196,12 @@ pub fn open(path: &Path, sheet: Option<&str>, limits: &Limits) -> Result<Sheet, 
         Format::Ods => {
             super::ods::check(reopen()?, sheet, &limits)?;
             let wb = Ods::new(reopen()?).map_err(|e| msg::broken_workbook(&e.to_string()))?;
-            whole_sheet(wb, sheet, &limits)
+            whole_sheet(wb, format, sheet, &limits)
         }
         Format::Xls => {
             super::xls::check(reopen()?, &limits)?;
             let wb = Xls::new(reopen()?).map_err(|e| msg::not_a_workbook_ole(&e.to_string()))?;
-            whole_sheet(wb, sheet, &limits)
+            whole_sheet(wb, format, sheet, &limits)
         }
     })
 }
@@ -463,7 +477,12 @@ impl<'l> Rows<'l> {
 
 /// xls and ods: calamine reads the workbook whole (xls: at most 65,536 × 256 cells a sheet;
 /// ods: its content part, held to the `part` limit). The rows then pass the same checks.
-fn whole_sheet<R, RS>(mut wb: R, sheet: Option<&str>, limits: &Limits) -> Result<Sheet, String>
+fn whole_sheet<R, RS>(
+    mut wb: R,
+    format: Format,
+    sheet: Option<&str>,
+    limits: &Limits,
+) -> Result<Sheet, String>
 where
     R: Reader<RS>,
     RS: Read + Seek,
@@ -494,6 +513,7 @@ where
     }
     Ok(Sheet {
         name,
+        format,
         rows: SheetRows::from_rows(out, failed),
     })
 }

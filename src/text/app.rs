@@ -26,6 +26,20 @@ pub fn wrote_default_funnel(path: &Path) -> String {
 }
 
 /// A dry run on a machine with no funnel config: the default used, not written.
+/// A funnel path named where no file is, with the two ways okk makes one: from the store's
+/// stages, or the default funnel config it writes at `default` (when there is a home dir).
+pub fn no_funnel_file(path: &Path, default: Option<&Path>) -> String {
+    let path = path.display().to_string();
+    match default {
+        Some(default) => crate::tr!(
+            "app-no-funnel-file",
+            path = path,
+            default = default.display().to_string()
+        ),
+        None => crate::tr!("app-no-funnel-file-init", path = path),
+    }
+}
+
 pub fn would_write_default_funnel(path: &Path) -> String {
     crate::tr!(
         "app-would-write-default-funnel",

@@ -111,7 +111,15 @@ pub fn queue(stage: &str, auditor: &str, cards: &[QueueEntry]) -> String {
             count = cards.len()
         )
     );
+    // Two connections (or a file and a connection) may share ids: with cards of several
+    // sources, each says its own, as `okk check` does.
+    let sources = cards.iter().any(|c| c.source != cards[0].source);
     for c in cards {
+        let id = if sources {
+            format!("{} ({})", line(&c.id), line(&c.source))
+        } else {
+            line(&c.id).into_owned()
+        };
         let title: String = c
             .title
             .as_deref()
@@ -127,7 +135,7 @@ pub fn queue(stage: &str, auditor: &str, cards: &[QueueEntry]) -> String {
         let _ = writeln!(
             s,
             "  #{:<10} {:<48} {:>6}  {}{}",
-            line(&c.id),
+            id,
             title,
             idle,
             c.flags.join(" "),

@@ -550,15 +550,21 @@ fn how_read(s: &mut String, r: &ImportReport) {
             reason = r.profile_reason.as_str()
         )
     );
-    let _ = write!(
-        s,
-        "  {}",
+    // A workbook has no encoding of its own: its kind (xlsx, ods, …) is said as its format.
+    let read_as = if r.sheet.is_some() {
+        crate::tr!(
+            "import-report-format",
+            format = r.encoding.as_str(),
+            reason = r.encoding_reason.as_str()
+        )
+    } else {
         crate::tr!(
             "import-report-encoding",
             encoding = r.encoding.as_str(),
             reason = r.encoding_reason.as_str()
         )
-    );
+    };
+    let _ = write!(s, "  {read_as}");
     if let Some(d) = &r.delimiter {
         let _ = write!(
             s,

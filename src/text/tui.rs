@@ -441,10 +441,12 @@ pub fn field_input_help(kind: crate::domain::funnel::FieldKind) -> String {
     }
 }
 
-/// A typed value that is not of the field's type.
+/// A typed value that is not of the field's type; the field by the name the card and the field
+/// picker give it («Budget»), not its key (`amount`).
 pub fn not_typed(field: &str, kind: crate::domain::funnel::FieldKind, value: &str) -> String {
     use crate::domain::funnel::FieldKind as K;
-    let (field, value) = (safe::line(field), safe::line(value));
+    let field = field_label(field);
+    let (field, value) = (safe::line(&field), safe::line(value));
     match kind {
         K::Date => tr!("tui-not-a-date", value = value, field = field),
         K::Number => tr!("tui-not-a-number", value = value, field = field),
@@ -452,11 +454,13 @@ pub fn not_typed(field: &str, kind: crate::domain::funnel::FieldKind, value: &st
     }
 }
 
+/// A budget below zero; the field named as [`not_typed`] names it.
 pub fn negative_amount(field: &str, value: &str) -> String {
+    let field = field_label(field);
     tr!(
         "tui-negative-amount",
         value = safe::line(value),
-        field = safe::line(field)
+        field = safe::line(&field)
     )
 }
 

@@ -43,7 +43,9 @@ impl Key {
     }
 
     /// `a`, `G`, `ctrl-c`, `alt-x`, `enter`, `esc`, `space`, `backspace`, `tab`, `up`, `down`,
-    /// `left`, `right`, `pgup`, `pgdn`, `home`, `end`, `delete`, `f1`…`f12`.
+    /// `left`, `right`, `pgup`, `pgdn`, `home`, `end`, `delete`, `f1`…`f12`; and the names keys
+    /// are shown by (`↑` `↓` `←` `→`, `PgUp`, `PgDn`, `Del`: any case), so that a key copied
+    /// from the help or `okk keys` into the config file means that key.
     pub fn parse(s: &str) -> Option<Key> {
         let mut rest = s.trim();
         let (mut ctrl, mut alt) = (false, false);
@@ -61,6 +63,10 @@ impl Key {
         }
         let mut chars = rest.chars();
         let code = match (chars.next(), chars.next()) {
+            (Some('↑'), None) => KeyCode::Up,
+            (Some('↓'), None) => KeyCode::Down,
+            (Some('←'), None) => KeyCode::Left,
+            (Some('→'), None) => KeyCode::Right,
             (Some(c), None) => KeyCode::Char(if ctrl { c.to_ascii_lowercase() } else { c }),
             _ => match rest.to_ascii_lowercase().as_str() {
                 "enter" | "return" => KeyCode::Enter,
@@ -111,6 +117,10 @@ impl Key {
     }
 }
 
+/// A key as the hint bar, the help, `okk keys` and the messages name it, in either language:
+/// the keyboard's own legends for the keys that have one (`↓`, `PgDn`, `Home`, `Del`), not the
+/// config file's spellings (`down`, `pgdn`), which read as English words in a Russian screen;
+/// [`Key::parse`] takes both.
 impl fmt::Display for Key {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         if self.ctrl {
@@ -127,15 +137,15 @@ impl fmt::Display for Key {
             KeyCode::Backspace => f.write_str("backspace"),
             KeyCode::Tab => f.write_str("tab"),
             KeyCode::BackTab => f.write_str("backtab"),
-            KeyCode::Up => f.write_str("up"),
-            KeyCode::Down => f.write_str("down"),
-            KeyCode::Left => f.write_str("left"),
-            KeyCode::Right => f.write_str("right"),
-            KeyCode::PageUp => f.write_str("pgup"),
-            KeyCode::PageDown => f.write_str("pgdn"),
-            KeyCode::Home => f.write_str("home"),
-            KeyCode::End => f.write_str("end"),
-            KeyCode::Delete => f.write_str("delete"),
+            KeyCode::Up => f.write_str("↑"),
+            KeyCode::Down => f.write_str("↓"),
+            KeyCode::Left => f.write_str("←"),
+            KeyCode::Right => f.write_str("→"),
+            KeyCode::PageUp => f.write_str("PgUp"),
+            KeyCode::PageDown => f.write_str("PgDn"),
+            KeyCode::Home => f.write_str("Home"),
+            KeyCode::End => f.write_str("End"),
+            KeyCode::Delete => f.write_str("Del"),
             KeyCode::F(n) => write!(f, "f{n}"),
             other => write!(f, "{other:?}"),
         }
@@ -508,9 +518,25 @@ mod tests {
     #[test]
     fn keys_parse_and_print_back() {
         for s in [
-            "a", "G", "ctrl-c", "enter", "esc", "space", "pgdn", "f5", "/", "?", "я",
+            "a", "G", "ctrl-c", "enter", "esc", "space", "PgDn", "f5", "/", "?", "я", "↓", "↑",
+            "←", "→", "PgUp", "Home", "End", "Del",
         ] {
             assert_eq!(Key::parse(s).unwrap().to_string(), s);
+        }
+        // The config file's words name the same keys, shown by their legends.
+        for (word, shown) in [
+            ("down", "↓"),
+            ("up", "↑"),
+            ("left", "←"),
+            ("right", "→"),
+            ("pgdn", "PgDn"),
+            ("pagedown", "PgDn"),
+            ("pgup", "PgUp"),
+            ("home", "Home"),
+            ("end", "End"),
+            ("delete", "Del"),
+        ] {
+            assert_eq!(Key::parse(word).unwrap().to_string(), shown);
         }
         assert_eq!(Key::parse("Ctrl-C"), Some(Key::ctrl('c')));
         assert_eq!(Key::parse("ctrl-"), None);

@@ -63,8 +63,9 @@ pub struct Queue {
     pub renewed: Instant,
     /// A queue taken by claim: cards skipped, given back to the others (and off the list).
     pub given_back: Vec<crate::domain::ids::CardId>,
-    /// The widest id, title, owner and flags of the cards loaded, for the columns.
-    pub measure: Measured<[usize; 4]>,
+    /// The widest id, title, owner and flags of the cards loaded, and their sources, for the
+    /// columns.
+    pub measure: Measured<QueueMeasure>,
 }
 
 impl Queue {
@@ -274,6 +275,33 @@ pub struct LeadList {
 pub struct LeadMeasure {
     pub widest: [usize; 4],
     pub made: Vec<chrono::NaiveDateTime>,
+}
+
+/// What the queue's columns need from the cards loaded: the widest id, title (with its marks),
+/// owner and flags, the widest source, and whether the cards come from more than one source
+/// (two CRM connections may share ids: then each row says its source beside its id).
+#[derive(Debug, Clone, Default)]
+pub struct QueueMeasure {
+    pub widest: [usize; 4],
+    pub source_width: usize,
+    /// The first card's source, while every card measured is of it.
+    pub one_source: Option<String>,
+    /// Cards of more than one source.
+    pub sources: bool,
+}
+
+impl QueueMeasure {
+    /// Folds a card of `source` into the sources.
+    pub fn add_source(&mut self, source: &str) {
+        match &self.one_source {
+            None if !self.sources => self.one_source = Some(source.to_string()),
+            Some(first) if first != source => {
+                self.one_source = None;
+                self.sources = true;
+            }
+            _ => {}
+        }
+    }
 }
 
 /// What a table's columns need from its rows, measured by the view on the first frame that
@@ -624,6 +652,7 @@ mod tests {
         let entry = |i: usize| QueueEntry {
             card_id: crate::domain::ids::CardId(i as i64),
             id: i.to_string(),
+            source: "amocrm".into(),
             title: None,
             owner: None,
             flags: Vec::new(),

@@ -93,6 +93,7 @@ import-profile-near-miss = no { $fields } column in the header ({ $matched } are
 import-profile-not-recognised = no profile recognises these headers ({ $headers }); pass --profile NAME, or --map external_id=HEADER,stage=HEADER,... for any other CSV
 import-report-profile = profile   { $profile } ({ $reason })
 import-report-encoding = encoding  { $encoding } ({ $reason })
+import-report-format = format    { $format } ({ $reason })
 import-report-delimiter = delimiter «{ $delimiter }»
 import-report-sheet = sheet «{ $sheet }»
 import-report-rows = rows      { $rows } ({ $cards ->

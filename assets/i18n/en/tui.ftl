@@ -2,7 +2,7 @@
 
 tui-unknown-mode = unknown screen `{ $name }`: expected funnel, queue, card, filter, picker, comment, input or help
 tui-unknown-action = unknown action `{ $name }`: expected one of { $names }
-tui-bad-key = `{ $key }` is not a key: write a character (`a`, `G`), `ctrl-x`, `alt-x`, or enter, esc, space, backspace, tab, up, down, left, right, pgup, pgdn, home, end, delete, f1…f12
+tui-bad-key = `{ $key }` is not a key: write a character (`a`, `G`), `ctrl-x`, `alt-x`, or enter, esc, space, backspace, tab, ↑ ↓ ← → (or up, down, left, right), PgUp, PgDn, Home, End, Del, f1…f12
 tui-key-taken = `{ $key }` already means `{ $action }` on this screen: rebind `{ $action }` too, or pick another key
 tui-bad-lang = `lang = "{ $value }"`: expected "ru" or "en"
 tui-store-failed = not saved: { $error } (press the key again to retry)
@@ -108,7 +108,7 @@ tui-days-ago = { $count ->
    *[other] { $count } days ago
 }
 tui-field-input-title = New value of «{ $field }»
-tui-field-input-how = type to replace · ← → home end edit · empty removes
+tui-field-input-how = type to replace · ← → Home End edit · empty removes
 tui-field-input-date = a date, 31.12.2026 · { $how }
 tui-field-input-number = a number, 1 250 000 · { $how }
 tui-field-input-text = { $how } the correction

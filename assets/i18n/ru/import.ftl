@@ -103,6 +103,7 @@ import-profile-near-miss = в заголовке нет столбца { $fields
 import-profile-not-recognised = ни один профиль не узнаёт эти заголовки ({ $headers }); укажите --profile ИМЯ или для любого другого CSV --map external_id=СТОЛБЕЦ,stage=СТОЛБЕЦ,...
 import-report-profile = профиль   { $profile } ({ $reason })
 import-report-encoding = кодировка { $encoding } ({ $reason })
+import-report-format = формат    { $format } ({ $reason })
 import-report-delimiter = разделитель «{ $delimiter }»
 import-report-sheet = лист «{ $sheet }»
 import-report-rows = строк     { $rows } (карточек: { $cards })

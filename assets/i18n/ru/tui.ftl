@@ -2,7 +2,7 @@
 
 tui-unknown-mode = неизвестный экран `{ $name }`: ожидается funnel, queue, card, filter, picker, comment, input или help
 tui-unknown-action = неизвестное действие `{ $name }`: ожидается одно из { $names }
-tui-bad-key = `{ $key }` — не клавиша: укажите символ (`a`, `G`), `ctrl-x`, `alt-x` или enter, esc, space, backspace, tab, up, down, left, right, pgup, pgdn, home, end, delete, f1…f12
+tui-bad-key = `{ $key }` — не клавиша: укажите символ (`a`, `G`), `ctrl-x`, `alt-x` или enter, esc, space, backspace, tab, ↑ ↓ ← → (или up, down, left, right), PgUp, PgDn, Home, End, Del, f1…f12
 tui-key-taken = `{ $key }` на этом экране уже означает `{ $action }`: переназначьте и `{ $action }` или выберите другую клавишу
 tui-bad-lang = `lang = "{ $value }"`: ожидается "ru" или "en"
 tui-store-failed = не сохранено: { $error } (нажмите клавишу ещё раз, чтобы повторить)
@@ -111,7 +111,7 @@ tui-days-ago = { $count ->
    *[many] { $count } дней назад
 }
 tui-field-input-title = Новое значение «{ $field }»
-tui-field-input-how = ввод заменяет · ← → home end правка · пусто — удалить
+tui-field-input-how = ввод заменяет · ← → Home End правка · пусто — удалить
 tui-field-input-date = дата, 31.12.2026 · { $how }
 tui-field-input-number = число, 1 250 000 · { $how }
 tui-field-input-text = { $how } исправление

@@ -258,6 +258,7 @@ fn pick(
         picked.won.push(QueueEntry {
             card_id: CardId(id),
             id: external_id.clone(),
+            source: r.get(15),
             title: r.get(4),
             owner: r.get(5),
             idle_days: r.get(6),
@@ -345,7 +346,7 @@ fn pick_sql(q: &QueueQuery<'_>, n: usize) -> String {
                 p.flag_rank, p.flag_count, c.touched_at, mine.card_hash, mine.returned,
                 c.content_hash,
                 ARRAY(SELECT f.code FROM flags f WHERE f.card_id = p.id ORDER BY f.seq),
-                set_config('synchronous_commit', 'off', true)
+                set_config('synchronous_commit', 'off', true), c.source
          FROM busy b
          LEFT JOIN picked p ON TRUE
          LEFT JOIN cards c ON c.id = p.id

@@ -126,7 +126,7 @@ fn page_sql(q: &QueueQuery<'_>, pass: Pass<'_>) -> [String; 2] {
                 (left($3::text, 10)::date - left(c.touched_at, 10)::date)::bigint";
     let flagged = format!(
         "SELECT {columns}, s.flag_rank, s.flag_count, c.touched_at,
-                mine.card_hash, mine.returned, c.content_hash, mine.verdict
+                mine.card_hash, mine.returned, c.content_hash, mine.verdict, c.source
          FROM standings s JOIN cards c ON c.id = s.card_id
          {common}
            AND s.stage {stage}
@@ -137,7 +137,7 @@ fn page_sql(q: &QueueQuery<'_>, pass: Pass<'_>) -> [String; 2] {
     );
     let rest = format!(
         "SELECT {columns}, 0::bigint, 0::bigint, c.touched_at,
-                mine.card_hash, mine.returned, c.content_hash, mine.verdict
+                mine.card_hash, mine.returned, c.content_hash, mine.verdict, c.source
          FROM cards c
          {common}
            AND c.stage {stage}
@@ -166,6 +166,7 @@ fn entry(r: &postgres::Row) -> QueueEntry {
     QueueEntry {
         card_id: CardId(r.get(0)),
         id: external_id.clone(),
+        source: r.get(12),
         title: r.get(2),
         owner: r.get(3),
         idle_days: r.get(4),
@@ -219,7 +220,7 @@ pub(super) fn pending_calibration(
         "SELECT DISTINCT c.id, c.external_id, c.title, c.owner,
                 (left($3::text, 10)::date - left(c.touched_at, 10)::date)::bigint,
                 coalesce(s.flag_rank, 0) AS flag_rank, coalesce(s.flag_count, 0) AS flag_count,
-                c.touched_at, c.search
+                c.touched_at, c.search, c.source
          FROM calibrations k
          JOIN calibration_cards cc ON cc.calibration_id = k.id
          JOIN cards c ON c.source = cc.card_source AND c.external_id = cc.card_external_id
@@ -244,6 +245,7 @@ pub(super) fn pending_calibration(
             QueueEntry {
                 card_id: CardId(r.get(0)),
                 id: external_id.clone(),
+                source: r.get(9),
                 title: r.get(2),
                 owner: r.get(3),
                 idle_days: r.get(4),

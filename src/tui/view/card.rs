@@ -20,6 +20,11 @@ const NOTES_SHOWN: usize = 50;
 /// Characters of notes drawn in all: the card is re-laid out on every key.
 const NOTES_BUDGET: usize = 32 * 1024;
 
+/// Rows the suggestion's box has at least (its border and four lines), and the checklist's
+/// when it gives way to the suggestion (its border, its title's score, an item of two rows).
+const SUGGESTION_MIN: u16 = 6;
+const CHECKLIST_MIN: u16 = 6;
+
 /// The card; on the lead's decide screen (`lead`), the auditor's review beside it.
 pub fn draw(
     shared: &Shared,
@@ -43,10 +48,31 @@ pub fn draw(
     let rows: usize = items.iter().map(Vec::len).sum();
     let checklist_h = (rows as u16 + 2).max(3);
     let Some(l) = lead else {
-        let [list, suggestion] =
-            Layout::vertical([Constraint::Length(checklist_h), Constraint::Min(6)]).areas(right);
+        // The suggestion takes the rows what it would change needs (a verdict given, the stage,
+        // the owner, corrections), and of its comment as much as fits in half the column: the
+        // checklist gives way for them, down to a few rows (its window keeps the item in hand
+        // in sight and says how many are above and below).
+        let changes = super::hang::hang_all(suggestion_lines(c, theme), inner_w);
+        let comment = super::hang::hang_all(suggestion::comment_lines(&c.draft, theme), inner_w);
+        let half = (right.height / 2).max(changes.len() as u16 + 2);
+        let wanted = ((changes.len() + comment.len()) as u16 + 2)
+            .min(half)
+            .max(SUGGESTION_MIN);
+        let suggestion = changes.into_iter().chain(comment).collect();
+        let checklist_h = if checklist_h + wanted > right.height {
+            (right.height.saturating_sub(wanted))
+                .max(CHECKLIST_MIN)
+                .min(checklist_h)
+        } else {
+            checklist_h
+        };
+        let [list, pane] = Layout::vertical([
+            Constraint::Length(checklist_h),
+            Constraint::Min(SUGGESTION_MIN),
+        ])
+        .areas(right);
         draw_checklist(shared, c, items, frame, list);
-        return draw_suggestion(c, theme, frame, suggestion);
+        return draw_suggestion(suggestion, frame, pane);
     };
     // The lead decides from the review: in focus, it takes the rows it needs and the checklist
     // gives way down to its title, which still says the score.
@@ -486,12 +512,8 @@ fn draw_checklist(
     }
     let mut block = block.title(Line::from(super::fit(&score, room)).right_aligned());
     if items.is_empty() {
-        frame.render_widget(
-            Paragraph::new(msg::no_checklist())
-                .block(block)
-                .wrap(Wrap { trim: true }),
-            area,
-        );
+        let lines = super::wrapped(msg::no_checklist(), area.width.saturating_sub(2));
+        frame.render_widget(Paragraph::new(lines).block(block), area);
         return;
     }
     let heights: Vec<usize> = wrapped.iter().map(Vec::len).collect();
@@ -564,11 +586,25 @@ fn checklist_items(
         .collect()
 }
 
-fn draw_suggestion(c: &CardState, theme: &Theme, frame: &mut Frame<'_>, area: Rect) {
-    let block = Block::default()
+/// The suggestion's box around `lines` (wrapped to it): what does not fit is said at its bottom
+/// edge, as the checklist says its items below — never left out unseen.
+fn draw_suggestion(lines: Vec<Line<'static>>, frame: &mut Frame<'_>, area: Rect) {
+    let mut block = Block::default()
         .borders(Borders::ALL)
         .title(format!(" {} ", msg::suggestion()));
-    let mut lines: Vec<Line> = Vec::new();
+    let room = usize::from(area.height.saturating_sub(2));
+    if lines.len() > room {
+        let below = format!(" {} ", msg::items_below(lines.len() - room));
+        block = block.title_bottom(Line::from(below).right_aligned());
+    }
+    frame.render_widget(Paragraph::new(lines).block(block), area);
+}
+
+/// The suggestion's lines but the comment: the auditor's verdict on the card (opened again),
+/// the lead's decision in a line, then what the review being built would change (stage, owner,
+/// corrections).
+fn suggestion_lines(c: &CardState, theme: &Theme) -> Vec<Line<'static>> {
+    let mut lines: Vec<Line<'static>> = Vec::new();
     if let Some(p) = &c.previous {
         lines.push(Line::from(vec![
             Span::styled(format!("{}: ", msg::your_verdict()), theme.dim),
@@ -583,13 +619,8 @@ fn draw_suggestion(c: &CardState, theme: &Theme, frame: &mut Frame<'_>, area: Re
     if let Some(dec) = &c.decision {
         lines.push(suggestion::decision_line(dec, theme));
     }
-    lines.extend(suggestion::suggestion_lines(&c.draft, theme));
-    frame.render_widget(
-        Paragraph::new(lines)
-            .block(block)
-            .wrap(Wrap { trim: false }),
-        area,
-    );
+    lines.extend(suggestion::change_lines(&c.draft, theme));
+    lines
 }
 
 #[cfg(test)]

@@ -7,7 +7,7 @@ use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, List, ListItem, ListState, Paragraph, Wrap};
+use ratatui::widgets::{Block, Borders, List, ListItem, ListState, Paragraph};
 
 use super::columns::{Col, widths};
 use super::{Theme, fit, pad, width};
@@ -71,7 +71,7 @@ pub fn draw(v: &FieldsView, theme: &Theme, frame: &mut Frame<'_>, area: Rect) {
     frame.render_widget(block, area);
     if v.rows.is_empty() {
         frame.render_widget(
-            Paragraph::new(msg::fields_none()).wrap(Wrap { trim: true }),
+            Paragraph::new(super::wrapped(msg::fields_none(), inner.width)),
             inner,
         );
         return;

@@ -28,7 +28,9 @@ pub fn hang_all(lines: Vec<Line<'static>>, width: usize) -> Vec<Line<'static>> {
 
 /// `line` word-wrapped to `width` columns: the first row as it starts, every further row
 /// indented by `head` blanks (by at most four when the head would take half the width: a long
-/// field name on a narrow terminal). A word longer than a row is cut where the row ends.
+/// field name on a narrow terminal). A number keeps the word after it on its row (`7 дней`,
+/// `12 сек`, `9 550 000 ₽`: see [`units`]) where a row can hold them. A word longer than a row
+/// is cut where the row ends.
 pub fn hang(line: Line<'static>, head: usize, width: usize) -> Vec<Line<'static>> {
     let width = width.max(1);
     if line.width() <= width {
@@ -44,8 +46,15 @@ pub fn hang(line: Line<'static>, head: usize, width: usize) -> Vec<Line<'static>
         head,
     };
     for span in line.spans {
-        for piece in pieces(&span.content) {
-            rows.put(piece, span.style);
+        for unit in units(&span.content) {
+            if unit.trim_end_matches(' ').width() <= width - head {
+                rows.put(unit, span.style);
+            } else {
+                // Longer than a row: its words wrap one by one.
+                for piece in pieces(unit) {
+                    rows.put(piece, span.style);
+                }
+            }
         }
     }
     rows.finish()
@@ -149,6 +158,31 @@ fn pieces(s: &str) -> impl Iterator<Item = &str> {
     })
 }
 
+/// `s` cut into [`pieces`], save that a word ending in a digit takes the next word with it (and
+/// that one the next, if it ends in a digit too): a number and its unit, `(7 дней)`, `12 сек`,
+/// `1 250 000 ₽`, `64–72 м²`, read as one and are not parted by a row's end.
+fn units(s: &str) -> impl Iterator<Item = &str> {
+    let mut rest = s;
+    std::iter::from_fn(move || {
+        if rest.is_empty() {
+            return None;
+        }
+        let mut end = 0;
+        for piece in pieces(&rest[end..]) {
+            end += piece.len();
+            let word = piece.trim_end_matches(' ');
+            let number = word.ends_with(|c: char| c.is_ascii_digit());
+            // A number with blanks after it and a word to come: that word is part of it.
+            if !(number && word.len() < piece.len() && end < rest.len()) {
+                break;
+            }
+        }
+        let (unit, tail) = rest.split_at(end);
+        rest = tail;
+        Some(unit)
+    })
+}
+
 /// The longest start of `s` at most `cols` wide, and the rest.
 fn split_at_width(s: &str, cols: usize) -> (&str, &str) {
     let mut used = 0;
@@ -211,6 +245,42 @@ mod tests {
         assert_eq!(text(&rows), ["k  abcdefg", "   hijklmn", "   op end"]);
         assert!(rows[1].spans.iter().any(|s| s.style == bold));
         assert!(rows.iter().all(|r| r.width() <= 10));
+    }
+
+    #[test]
+    fn a_number_keeps_its_unit_on_its_row() {
+        // «(7│ дней)» and «12│сек» were parted by the row's end.
+        let flag = Line::from(vec![
+            Span::raw("⚑ "),
+            Span::raw("нет активности 9 дней (последняя 11.11.2026), дольше лимита (7 дней)"),
+        ]);
+        assert_eq!(
+            text(&hang_all(vec![flag], 40)),
+            [
+                "⚑ нет активности 9 дней (последняя",
+                "  11.11.2026), дольше лимита (7 дней)",
+            ]
+        );
+        let spent = Line::from("  w5 ✔, затрачено 12 сек");
+        assert_eq!(
+            text(&hang_all(vec![spent], 22)),
+            ["  w5 ✔, затрачено", "  12 сек"]
+        );
+        // Grouped digits stay with each other and with the currency.
+        let budget = Line::from(vec![
+            Span::raw("Бюджет "),
+            Span::raw("до 12 550 000 ₽ всего"),
+        ]);
+        assert_eq!(
+            text(&hang_all(vec![budget], 20)),
+            ["Бюджет до", "       12 550 000 ₽", "       всего"]
+        );
+        // A run of numbers longer than a row wraps word by word.
+        let figures = Line::from("1 2 3 4 5 6 7 8 9 10 11 12");
+        assert_eq!(
+            text(&hang_all(vec![figures], 10)),
+            ["1 2 3 4 5", "6 7 8 9 10", "11 12"]
+        );
     }
 
     #[test]

@@ -30,8 +30,7 @@ pub const MIN_HEIGHT: u16 = 24;
 pub fn view(state: &State, theme: &Theme, frame: &mut Frame<'_>) {
     let area = frame.area();
     if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
-        let p = Paragraph::new(msg::too_small(area.width, area.height))
-            .wrap(ratatui::widgets::Wrap { trim: true });
+        let p = Paragraph::new(wrapped(msg::too_small(area.width, area.height), area.width));
         frame.render_widget(p, area);
         return;
     }
@@ -101,6 +100,12 @@ fn clip(s: &str, max: usize) -> String {
         Some((i, _)) => format!("{}…", &safe[..i]),
         None => safe.into_owned(),
     }
+}
+
+/// `text` wrapped whole to `width` columns as [`hang::hang`] wraps (a number keeps the word
+/// after it): a message alone in a box, where ratatui's `Wrap` would part `5│cards`.
+fn wrapped(text: impl Into<String>, width: u16) -> Vec<Line<'static>> {
+    hang::hang(Line::from(text.into()), 0, usize::from(width))
 }
 
 /// Display width of text (Cyrillic 1, CJK and emoji 2).

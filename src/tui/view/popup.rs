@@ -89,8 +89,21 @@ fn field_input(
     frame: &mut Frame<'_>,
     area: Rect,
 ) {
-    let correction = input.purpose == InputFor::Correction;
-    let rect = centered(area, 70, if correction { 4 } else { 3 });
+    const WIDTH: u16 = 70;
+    // A correction's box says what the field takes and how to edit, wrapped whole under the
+    // value: a date's or a number's help is wider than the box.
+    let help = match input.purpose {
+        InputFor::Correction => super::hang::hang(
+            Line::from(Span::styled(
+                msg::field_input_help(state.shared.funnel.field_kind(&input.field)),
+                theme.dim,
+            )),
+            0,
+            usize::from(WIDTH.min(area.width).saturating_sub(2)),
+        ),
+        InputFor::ReturnNote => Vec::new(),
+    };
+    let rect = centered(area, WIDTH, 3 + help.len() as u16);
     frame.render_widget(Clear, rect);
     let title = match input.purpose {
         InputFor::Correction => msg::field_input_title(&msg::field_label(&input.field)),
@@ -99,20 +112,11 @@ fn field_input(
     let block = Block::default().borders(Borders::ALL).title(title);
     let inner = block.inner(rect);
     frame.render_widget(block, rect);
-    let [value, help] =
-        Layout::vertical([Constraint::Length(1), Constraint::Length(1)]).areas(inner);
+    let [value, below] = Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(inner);
     let mut text = input.area.clone();
     text.set_selection_style(theme.selected);
     frame.render_widget(&text, value);
-    if correction {
-        frame.render_widget(
-            Paragraph::new(Span::styled(
-                msg::field_input_help(state.shared.funnel.field_kind(&input.field)),
-                theme.dim,
-            )),
-            help,
-        );
-    }
+    frame.render_widget(Paragraph::new(help), below);
 }
 
 fn help(state: &State, scroll: u16, theme: &Theme, frame: &mut Frame<'_>, area: Rect) {

@@ -120,13 +120,15 @@ pub fn draw(q: &Queue, row: &StageRow, theme: &Theme, frame: &mut Frame<'_>, are
         return;
     }
     let headers = msg::queue_columns();
-    let widths = widths(q, &headers, table_area.width);
+    let (widths, sources) = widths(q, &headers, table_area.width);
     // The idle days are the one figure.
     let header = Row::new(
         (headers.iter().zip(&widths).enumerate())
             .map(|(i, (h, w))| super::head(h, *w, i == 4, theme)),
     );
-    let rows = shown.iter().map(|item| queue_row(item, &widths, theme));
+    let rows = shown
+        .iter()
+        .map(|item| queue_row(item, sources, &widths, theme));
     let constraints = widths.iter().map(|w| Constraint::Length(*w as u16));
     let table = Table::new(rows, constraints).header(header).block(block);
     super::draw_list(frame, table_area, table, q.selected - first, theme);
@@ -135,17 +137,25 @@ pub fn draw(q: &Queue, row: &StageRow, theme: &Theme, frame: &mut Frame<'_>, are
 /// The columns' widths in a box `box_width` wide, from the cards loaded (not only those in view:
 /// the columns stay put as the list scrolls; the queue keeps their measure, so a frame costs
 /// the rows in view, not the cards loaded). The title gives way first, then the owner; the
-/// extra room goes to the title.
-fn widths(q: &Queue, headers: &[String; 6], box_width: u16) -> Vec<usize> {
+/// extra room goes to the title. With cards of more than one source (`true` beside the widths),
+/// the id's column holds each card's source too.
+fn widths(q: &Queue, headers: &[String; 6], box_width: u16) -> (Vec<usize>, bool) {
     use super::columns::{Col, widths};
-    let [id, title, owner, flags] = *q.measure.of(q.items.len(), |new, widest| {
+    let m = q.measure.of(q.items.len(), |new, m| {
         for item in &q.items[new] {
             let cells = measure(&item.entry);
-            for (w, cell) in widest.iter_mut().zip(cells) {
+            for (w, cell) in m.widest.iter_mut().zip(cells) {
                 *w = (*w).max(cell);
             }
+            let source = super::width(&crate::text::safe::line(&item.entry.source));
+            m.source_width = m.source_width.max(source);
+            m.add_source(&item.entry.source);
         }
     });
+    let [id, title, owner, flags] = m.widest;
+    let sources = m.sources;
+    // `777001 (amocrm)`, as `okk check` names a card of a store with several sources.
+    let id = if sources { id + m.source_width + 3 } else { id };
     let at_least = |w: usize, header: &str| w.max(super::width(header));
     let cols = [
         // ⌛ is two cells wide.
@@ -157,7 +167,8 @@ fn widths(q: &Queue, headers: &[String; 6], box_width: u16) -> Vec<usize> {
         Col::give(at_least(flags, &headers[5]), 4),
     ];
     // The box's borders and the selection mark take three columns.
-    widths((box_width as usize).saturating_sub(3), 1, &cols, 2)
+    let widths = widths((box_width as usize).saturating_sub(3), 1, &cols, 2);
+    (widths, sources)
 }
 
 /// A card's id, title (with its marks), owner and flags: the columns its row takes.
@@ -194,16 +205,21 @@ fn title_spans(e: &QueueEntry, theme: &Theme) -> Vec<Span<'static>> {
     spans
 }
 
-/// One card's row: its verdict mark, id, title with what changed, owner, idle days, flags, each
-/// cut to its column's width.
-fn queue_row<'a>(item: &'a Item, widths: &[usize], theme: &Theme) -> Row<'a> {
+/// One card's row: its verdict mark, id (with its source, in a list of several `sources`),
+/// title with what changed, owner, idle days, flags, each cut to its column's width.
+fn queue_row<'a>(item: &'a Item, sources: bool, widths: &[usize], theme: &Theme) -> Row<'a> {
     let e = &item.entry;
     let mark = item.done.map_or(" ", verdict_icon);
     let flags: String = e.flags.iter().map(|c| flag_icon(c)).collect();
     let title = super::fit_spans(title_spans(e, theme), widths[2]);
+    let id = if sources {
+        format!("{} ({})", e.id, e.source)
+    } else {
+        e.id.clone()
+    };
     Row::new(vec![
         Cell::from(mark),
-        Cell::from(super::cell(&e.id, widths[1])),
+        Cell::from(super::cell(&id, widths[1])),
         Cell::from(Line::from(title)),
         Cell::from(super::cell(e.owner.as_deref().unwrap_or(""), widths[3])),
         Cell::from(

@@ -5,7 +5,7 @@ use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{
-    Block, Borders, Cell, List, ListItem, ListState, Paragraph, Row, Sparkline, Table, Wrap,
+    Block, Borders, Cell, List, ListItem, ListState, Paragraph, Row, Sparkline, Table,
 };
 
 use super::{Theme, clip, fit, pad};
@@ -239,7 +239,7 @@ fn bottlenecks_panel(
         } else {
             msg::stats_too_few()
         };
-        frame.render_widget(Paragraph::new(empty).wrap(Wrap { trim: true }), inner);
+        frame.render_widget(Paragraph::new(super::wrapped(empty, inner.width)), inner);
         return;
     }
     let mut ls = ListState::default().with_selected(Some(selected));

@@ -50,6 +50,14 @@ pub fn note_line(dec: &LeadDecision, theme: &Theme) -> Option<Line<'static>> {
 
 /// "stage → …" and "owner → …" (— for none), a line per field correction, then the comment.
 pub fn suggestion_lines(d: &ReviewDraft, theme: &Theme) -> Vec<Line<'static>> {
+    let mut lines = change_lines(d, theme);
+    lines.extend(comment_lines(d, theme));
+    lines
+}
+
+/// "stage → …" and "owner → …" (— for none), a line per field correction: what the review
+/// would change on the card.
+pub fn change_lines(d: &ReviewDraft, theme: &Theme) -> Vec<Line<'static>> {
     let arrow = |label: &str, value: Option<&str>| {
         Line::from(vec![
             Span::styled(format!("{label} "), theme.dim),
@@ -70,6 +78,12 @@ pub fn suggestion_lines(d: &ReviewDraft, theme: &Theme) -> Vec<Line<'static>> {
             Span::raw(clip(value, 80)),
         ]));
     }
+    lines
+}
+
+/// The comment under its heading (none without a comment).
+pub fn comment_lines(d: &ReviewDraft, theme: &Theme) -> Vec<Line<'static>> {
+    let mut lines = Vec::new();
     if !d.comment.is_empty() {
         lines.push(Line::from(Span::styled(
             format!("{}:", msg::comment()),

@@ -164,6 +164,9 @@ pub fn queue_order<B: Backend>(backend: &B) {
             .all(|e| !e.changed_since_review && e.returned.is_none())
     );
     assert_eq!(store.crm_stage_names().unwrap(), [STAGE]);
+    // Each entry says its card's source: two sources may share ids.
+    let source = &store.calibration_pool(&stages, false).unwrap()[0].0;
+    assert!(q.iter().all(|e| &e.source == source), "{q:?}");
 }
 
 pub fn paging_and_counts<B: Backend>(backend: &B) {
@@ -513,7 +516,7 @@ pub fn calibration_handout<B: Backend>(backend: &B) {
         auditors: vec!["anna".into()],
         created_by: "lena".into(),
         created_at: "2026-11-20 08:00:00".into(),
-        cards: vec![(source, "i0".into())],
+        cards: vec![(source.clone(), "i0".into())],
     };
     assert!(store.save_calibration(&cal).unwrap());
     assert!(
@@ -530,6 +533,7 @@ pub fn calibration_handout<B: Backend>(backend: &B) {
         "the calibration card first"
     );
     assert!(first[0].calibration && !first[1].calibration);
+    assert!(first.iter().all(|e| e.source == source), "{first:?}");
     assert_eq!(
         ids(&pages(&*store, "anna", 2)),
         ["i0", "c1", "w2", "w1", "i1", "i2"],
@@ -639,7 +643,10 @@ pub fn claims_held_first<B: Backend>(backend: &B) {
     let handle = backend.seeded(SIX);
     let mut anna = backend.open(&handle).unwrap();
     let mut boris = backend.open(&handle).unwrap();
-    assert_eq!(ids(&claim(&mut *anna, "anna", 2)), ["c1", "w2"]);
+    let held = claim(&mut *anna, "anna", 2);
+    assert_eq!(ids(&held), ["c1", "w2"]);
+    let source = &anna.calibration_pool(&stages(), false).unwrap()[0].0;
+    assert!(held.iter().all(|e| &e.source == source), "{held:?}");
     assert_eq!(
         ids(&claim(&mut *boris, "boris", 2)),
         ["w1", "i1"],
