@@ -18,7 +18,7 @@ use super::client::{Client, CrmError, NetKind};
 use super::config::{Connection, Kind};
 use super::row::{Page, Reader, Step, iso};
 use crate::domain::columns::{SourceColumns, absent_required};
-use crate::domain::deal_note::notes_digest;
+use crate::domain::deal_note::{newest, notes_digest};
 use crate::domain::funnel::{FieldRef, KnownStages};
 use crate::domain::import_report::UnknownStage;
 use crate::domain::rules::evaluate_with;
@@ -52,6 +52,12 @@ const TX_OPEN: Duration = Duration::from_secs(1);
 const TX_DEALS: usize = 5000;
 /// Pages the fetching thread may read ahead of the writer.
 const PAGES_AHEAD: usize = 8;
+/// The notes' bytes a run keeps for the deals still to land (`Lander::run_notes`); past it, a
+/// deal's notes are read back from the store when it lands.
+const RUN_NOTES_BYTES: usize = 64 << 20;
+/// A deal with more notes than this is read back from the store (each note kept is compared
+/// with those kept before it).
+const RUN_NOTES_PER_DEAL: usize = 256;
 
 #[derive(Debug, Clone)]
 pub struct SyncOptions {
@@ -522,10 +528,19 @@ struct Lander<'a> {
     digest: Vec<u8>,
     /// The deals the store holds notes for (only theirs are looked up as they land).
     note_deals: FxSet<String>,
+    /// The notes this run saved of deals the store held none of before (`note_deals` does not
+    /// name them), as the store holds them: (note id, time, text). The card takes them from
+    /// here instead of reading them back (a first sync saved every note and read it back).
+    run_notes: FxMap<String, Vec<(String, i64, String)>>,
+    /// The texts' bytes in `run_notes`.
+    run_notes_bytes: usize,
     /// The connection had no cards when this run's first transaction began: every deal is new
     /// (one read twice, changed while the sync read, is found by its insert), so none is looked
     /// up first. `None` until that transaction.
     fresh: Option<bool>,
+    /// A row of a deal has landed in this run (until then a fresh run's source has no card
+    /// for notes to go to).
+    rows_landed: bool,
     /// The reader's rows carry notes of their own (Bitrix24's «Комментарий»): a card's notes
     /// are the row's, then the CRM's notes, and those come with their deals' rows.
     rows_carry_notes: bool,
@@ -623,7 +638,10 @@ impl<'a> Lander<'a> {
             pages: 0,
             digest: Vec::with_capacity(4096),
             note_deals: FxSet::default(),
+            run_notes: FxMap::default(),
+            run_notes_bytes: 0,
             fresh: None,
+            rows_landed: false,
             rows_carry_notes: mapper_has_notes,
             columns: (okk, custom),
             before: None,
@@ -719,11 +737,9 @@ impl<'a> Lander<'a> {
             }
             import.save_notes(&self.conn.name, &page.notes, &page.notes_of)?;
             touched.extend(page.notes_of.iter().map(String::as_str));
+            self.keep_notes(page);
             for n in &page.notes {
                 touched.insert(&n.deal);
-                if !self.note_deals.contains(&n.deal) {
-                    self.note_deals.insert(n.deal.clone());
-                }
             }
         }
         // The stored notes of these pages' deals, asked for next (a server reads them at once).
@@ -739,6 +755,7 @@ impl<'a> Lander<'a> {
         for page in pages {
             for (row, id) in page.rows.iter().zip(&page.ids) {
                 touched.remove(id.as_str());
+                self.rows_landed = true;
                 let deal = Deal {
                     row,
                     id,
@@ -864,6 +881,15 @@ impl<'a> Lander<'a> {
         self.seed.add_row(&mut self.digest, &cells);
         let notes = if self.note_deals.contains(id) {
             import.crm_notes(&self.conn.name, id)?
+        } else if let Some(kept) = self.run_notes.remove(id) {
+            // Read again (the deal comes twice), they are the store's to give.
+            self.note_deals.insert(id.to_string());
+            self.run_notes_bytes -= kept.iter().map(|n| n.2.len()).sum::<usize>();
+            newest(
+                kept.into_iter()
+                    .map(|(n, at, text)| (at, n, text))
+                    .collect(),
+            )
         } else {
             Vec::new()
         };
@@ -929,6 +955,45 @@ impl<'a> Lander<'a> {
         })
     }
 
+    /// Keeps a page's notes (just saved) as the store now holds them: in `run_notes` for a deal
+    /// the store held none of before this run, else the store has them (`note_deals`). A
+    /// dry run's groups roll back: its deals read the store, as its later groups do.
+    fn keep_notes(&mut self, page: &Page) {
+        for deal in &page.notes_of {
+            // Its notes are the page's alone.
+            if let Some(old) = self.run_notes.get_mut(deal.as_str()) {
+                self.run_notes_bytes -= old.iter().map(|n| n.2.len()).sum::<usize>();
+                old.clear();
+            }
+        }
+        for n in &page.notes {
+            if self.note_deals.contains(&n.deal) {
+                continue;
+            }
+            let full = self.opts.dry_run || self.run_notes_bytes > RUN_NOTES_BYTES;
+            let kept = match self.run_notes.get_mut(n.deal.as_str()) {
+                Some(kept) if !full && kept.len() < RUN_NOTES_PER_DEAL => kept,
+                None if !full => self.run_notes.entry(n.deal.clone()).or_default(),
+                _ => {
+                    if let Some(old) = self.run_notes.remove(n.deal.as_str()) {
+                        self.run_notes_bytes -= old.iter().map(|n| n.2.len()).sum::<usize>();
+                    }
+                    self.note_deals.insert(n.deal.clone());
+                    continue;
+                }
+            };
+            self.run_notes_bytes += n.text.len();
+            // A note read again replaces its text (as the store's row does).
+            match kept.iter_mut().find(|k| k.0 == n.id) {
+                Some(k) => {
+                    self.run_notes_bytes -= k.2.len();
+                    (k.1, k.2) = (n.at, n.text.clone());
+                }
+                None => kept.push((n.id.clone(), n.at, n.text.clone())),
+            }
+        }
+    }
+
     /// A card whose notes changed while its deal did not: it takes the notes the store now
     /// holds for it (its content hash with them). Its digest before and after, when it changed;
     /// a deal the store has no card of keeps its notes until its card comes.
@@ -937,6 +1002,12 @@ impl<'a> Lander<'a> {
         import: &mut dyn SyncTx<'_>,
         deal: &str,
     ) -> Result<Option<(i64, i64)>, Failure> {
+        // A source with no cards when the run began has only the cards the run landed: none
+        // before its first row (amoCRM's notes come first: a first sync asked for a card of
+        // every deal with notes).
+        if self.fresh == Some(true) && !self.rows_landed {
+            return Ok(None);
+        }
         let Some((id, was, old)) = import.card_notes(&self.conn.name, deal)? else {
             return Ok(None);
         };

@@ -8,7 +8,8 @@ use rusqlite::{OptionalExtension, params};
 
 use super::cards::Import;
 use super::{Store, StoreError};
-use crate::domain::deal_note::{DealNote, NOTES_PER_CARD};
+use crate::domain::deal_note::DealNote;
+pub(crate) use crate::domain::deal_note::newest;
 
 /// How far a connection's sync got.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -112,14 +113,6 @@ impl Store {
             .collect::<Result<_, _>>()?;
         Ok(ids)
     }
-}
-
-/// A deal's notes (time, id, text) as its card shows them: newest first; of one second, the
-/// larger id (ids are numbers, kept as text); at most [`NOTES_PER_CARD`].
-pub(crate) fn newest(mut notes: Vec<(i64, String, String)>) -> Vec<String> {
-    notes.sort_by(|a, b| (b.0, b.1.len(), &b.1).cmp(&(a.0, a.1.len(), &a.1)));
-    notes.truncate(NOTES_PER_CARD);
-    notes.into_iter().map(|(_, _, body)| body).collect()
 }
 
 /// Saves a connection's state on `conn`: the store's own connection, or an import's
@@ -240,7 +233,7 @@ impl Import<'_> {
         Ok(())
     }
 
-    /// A deal's notes as its card shows them: newest first, at most [`NOTES_PER_CARD`].
+    /// A deal's notes as its card shows them ([`newest`]).
     pub fn crm_notes(&self, connection: &str, deal: &str) -> Result<Vec<String>, StoreError> {
         let (tx, _, _) = self.parts();
         // Ordered here, not by the query: `ORDER BY … LIMIT ?` made SQLite prepare the
