@@ -88,7 +88,10 @@ pub fn fmt_naive(d: chrono::NaiveDateTime) -> String {
     let bytes = [
         d1, d2, b'.', m1, m2, b'.', c1, c2, y1, y2, b' ', h1, h2, b':', i1, i2, b':', s1, s2,
     ];
-    bytes.iter().map(|&b| char::from(b)).collect()
+    // Digits and separators: ASCII, one allocation (collecting chars grew the string by each).
+    std::str::from_utf8(&bytes)
+        .map(str::to_owned)
+        .unwrap_or_default()
 }
 
 /// A cursor as the report shows it (ISO 8601, UTC).

@@ -538,8 +538,8 @@ struct Lander<'a> {
     /// (one read twice, changed while the sync read, is found by its insert), so none is looked
     /// up first. `None` until that transaction.
     fresh: Option<bool>,
-    /// A row of a deal has landed in this run (until then a fresh run's source has no card
-    /// for notes to go to).
+    /// A group of this run before the one landing landed rows of deals (until then a fresh
+    /// run's source has no card for notes to go to but those of the group's own rows).
     rows_landed: bool,
     /// The reader's rows carry notes of their own (Bitrix24's «Комментарий»): a card's notes
     /// are the row's, then the CRM's notes, and those come with their deals' rows.
@@ -755,7 +755,6 @@ impl<'a> Lander<'a> {
         for page in pages {
             for (row, id) in page.rows.iter().zip(&page.ids) {
                 touched.remove(id.as_str());
-                self.rows_landed = true;
                 let deal = Deal {
                     row,
                     id,
@@ -838,6 +837,7 @@ impl<'a> Lander<'a> {
         self.report.updated += counts.updated;
         self.report.unchanged += counts.unchanged;
         self.report.gone += gone;
+        self.rows_landed |= pages.iter().any(|p| !p.rows.is_empty());
         Ok(())
     }
 
@@ -1003,8 +1003,8 @@ impl<'a> Lander<'a> {
         deal: &str,
     ) -> Result<Option<(i64, i64)>, Failure> {
         // A source with no cards when the run began has only the cards the run landed: none
-        // before its first row (amoCRM's notes come first: a first sync asked for a card of
-        // every deal with notes).
+        // before the group of its first rows, and those of the group's rows are not renoted
+        // (amoCRM's notes come first: a first sync asked for a card of every deal with notes).
         if self.fresh == Some(true) && !self.rows_landed {
             return Ok(None);
         }
