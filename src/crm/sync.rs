@@ -248,9 +248,11 @@ fn run(
     // The CRM is read on a thread of its own (HTTP, JSON, rows) while this one writes: the
     // pages that wait when a transaction begins, and those that come soon after, land in it.
     let (tx, rx) = mpsc::sync_channel::<Result<Fetched, Failure>>(PAGES_AHEAD);
+    // The landed pages go back to the reading thread (`Reader::recycle`).
+    let (landed_tx, landed_rx) = mpsc::channel::<Page>();
     let mut progress = SyncProgress::default();
     let stopped = std::thread::scope(|scope| {
-        let fetcher = scope.spawn(move || fetch(reader, client, tx));
+        let fetcher = scope.spawn(move || fetch(reader, client, tx, landed_rx));
         let mut stopped = None;
         while let Some(batch) = next_batch(&rx, &mut stopped) {
             for f in &batch {
@@ -269,8 +271,10 @@ fn run(
                 let _ = fetcher.join();
                 return Err(e);
             }
-            for f in &batch {
-                progressed(&mut progress, f);
+            for f in batch {
+                progressed(&mut progress, &f);
+                // Once the reader is through, the page is freed here.
+                let _ = landed_tx.send(f.page);
             }
             if let Some(b) = bar {
                 b.set_message(msg::progress(&progress));
@@ -347,8 +351,12 @@ fn fetch(
     mut reader: Box<dyn Reader + Send>,
     client: &mut Client,
     tx: mpsc::SyncSender<Result<Fetched, Failure>>,
+    landed: mpsc::Receiver<Page>,
 ) {
     loop {
+        for page in landed.try_iter() {
+            reader.recycle(page);
+        }
         let sent = match reader.next(client) {
             Ok(Step::Done) => break,
             Ok(Step::Page(page)) => tx.send(Ok(Fetched {
