@@ -744,6 +744,60 @@ fn a_card_whose_notes_and_deal_land_in_two_transactions_is_counted_once() {
     );
 }
 
+/// A first sync judges each group of pages as it lands and stores the summaries (the stage
+/// counts, the owners, the newest activity) once, at its end: as its groups carried them when
+/// every card is one they judged once, else read from the cards (a stage move, read after the
+/// deals, judged its card again). Either way they are the ones its cards make.
+#[test]
+fn a_first_sync_in_many_groups_stores_the_summaries_its_cards_make() {
+    for moved in [false, true] {
+        let crm = FakeCrm::start(State::with_deals(600), 0);
+        crm.with(|s| {
+            // Each page of deals lands in a group of its own.
+            s.faults.page_delay = Duration::from_millis(1100);
+            if moved {
+                s.move_deal(30_000_000, 60_000_003);
+            }
+        });
+        let desk = Synced::new(&crm);
+        let report = desk.sync(&[]);
+        assert_eq!(report["inserted"], 600, "{report}");
+        let batches = desk.desk.rows(Table::ImportBatches).len();
+        assert!(batches >= 4, "{batches} batches");
+        let synced = summaries(&desk.desk);
+        assert!(synced.len() > 5, "{synced:?}");
+        okk::store::Store::open(&desk.desk.db)
+            .and_then(|mut store| store.fill_summaries())
+            .expect("fill the summaries from the cards");
+        assert_eq!(synced, summaries(&desk.desk), "moved: {moved}");
+    }
+}
+
+/// The summaries as the store keeps them: the stage counts, the owners, the newest activity
+/// and the mark that they are current, a line a row.
+fn summaries(desk: &Desk) -> Vec<String> {
+    let conn = desk.conn();
+    let mut lines = Vec::new();
+    for sql in [
+        "SELECT * FROM stage_counts ORDER BY stage",
+        "SELECT * FROM owners ORDER BY name",
+        "SELECT key, value FROM meta WHERE key IN ('summaries', 'newest_activity') ORDER BY key",
+    ] {
+        let mut stmt = conn.prepare(sql).unwrap();
+        let width = stmt.column_count();
+        let rows = stmt
+            .query_map([], |r| {
+                let cells: Vec<String> = (0..width)
+                    .map(|i| format!("{:?}", r.get_ref(i).unwrap()))
+                    .collect();
+                Ok(cells.join(" | "))
+            })
+            .unwrap();
+        lines.extend(rows.map(Result::unwrap));
+    }
+    lines
+}
+
 /// A desk that imported its amoCRM exports, then syncs the account: the API gives fields no
 /// export had (the owner's id, the nearest task). No card a reviewer saw changed: the cards
 /// take the fields, the reviews stand; a deal edited in the CRM since is changed all the same,

@@ -181,6 +181,24 @@ impl Scalar {
         }
     }
 
+    /// [`Scalar::cell`], borrowed when it is a text.
+    pub fn text(&self) -> std::borrow::Cow<'_, str> {
+        match self {
+            Scalar::Text(s) => std::borrow::Cow::Borrowed(s),
+            other => std::borrow::Cow::Owned(other.cell()),
+        }
+    }
+
+    /// [`Scalar::cell`], written at the end of `out`.
+    pub fn push_to(&self, out: &mut String) {
+        match self {
+            Scalar::Null => {}
+            Scalar::Text(s) => out.push_str(s),
+            Scalar::Int(i) => out.push_str(itoa::Buffer::new().format(*i)),
+            Scalar::Other(v) => out.push_str(&super::amocrm::scalar(v)),
+        }
+    }
+
     /// The number, when the value is an integer number (not a string).
     pub fn as_i64(&self) -> Option<i64> {
         match self {

@@ -4,13 +4,13 @@
 //! deletions and stage moves from `lead_deleted` and `lead_status_changed` events. Each deal
 //! becomes a row of the amoCRM export's shape.
 
-use std::collections::{HashMap, HashSet};
+use crate::domain::fx::{FxMap, FxSet};
 
 use serde_json::Value;
 
-use super::amo_page::{Int, Lead, LeadsPage, NotesPage};
+use super::amo_page::{Lead, LeadsPage, NotesPage};
 use super::client::{Client, CrmError};
-use super::row::{Page, Reader, StageMove, Step, fmt_unix};
+use super::row::{Page, Reader, StageMove, Step, push_unix};
 use super::sync::Failure;
 use crate::domain::deal_note::DealNote;
 use crate::domain::sync_report::Reading;
@@ -38,11 +38,11 @@ const HEADER: [&str; 12] = [
 
 pub struct AmoReader {
     /// (pipeline id, status id) → (pipeline name, status name): 142/143 repeat per pipeline.
-    stages: HashMap<(i64, i64), (String, String)>,
+    stages: FxMap<(i64, i64), (String, String)>,
     pipelines_wanted: Vec<i64>,
-    users: HashMap<i64, String>,
+    users: FxMap<i64, String>,
     /// Custom field id → (column, is a date).
-    fields: HashMap<i64, (usize, bool)>,
+    fields: FxMap<i64, (usize, bool)>,
     header: Vec<String>,
     warnings: Vec<String>,
     /// Where the deals' read stands.
@@ -51,10 +51,44 @@ pub struct AmoReader {
     events_page: u32,
     events_done: bool,
     deals_done: bool,
-    seen_events: HashSet<String>,
+    seen_events: FxSet<String>,
     /// Where the notes' read stands.
     notes: Keyset,
     notes_done: bool,
+    /// What landed pages leave to fill again.
+    spare: Spare,
+}
+
+/// The rows and ids of landed pages, back from the sync ([`Reader::recycle`]): the next
+/// pages' cells are written into their strings instead of new ones.
+#[derive(Default)]
+struct Spare {
+    rows: Vec<Vec<String>>,
+    ids: Vec<String>,
+    /// A page's lists of rows and ids, empty.
+    lists: Option<(Vec<Vec<String>>, Vec<String>)>,
+}
+
+impl Spare {
+    /// Rows and ids kept for the pages to come: a group of pages the sync landed at once
+    /// (5,000 deals), read again meanwhile.
+    const KEEP: usize = 20 * LIMIT;
+
+    /// A row of `width` empty cells.
+    fn row(&mut self, width: usize) -> Vec<String> {
+        let mut cells = self.rows.pop().unwrap_or_default();
+        cells.truncate(width);
+        cells.iter_mut().for_each(String::clear);
+        cells.resize(width, String::new());
+        cells
+    }
+
+    fn id(&mut self, id: i64) -> String {
+        let mut s = self.ids.pop().unwrap_or_default();
+        s.clear();
+        s.push_str(itoa::Buffer::new().format(id));
+        s
+    }
 }
 
 impl AmoReader {
@@ -70,10 +104,10 @@ impl AmoReader {
         notes_cursor: Option<i64>,
     ) -> Result<AmoReader, Failure> {
         let mut r = AmoReader {
-            stages: HashMap::new(),
+            stages: FxMap::default(),
             pipelines_wanted: Vec::new(),
-            users: HashMap::new(),
-            fields: HashMap::new(),
+            users: FxMap::default(),
+            fields: FxMap::default(),
             header: HEADER.iter().map(|h| h.to_string()).collect(),
             warnings: Vec::new(),
             deals: Keyset::new(cursor),
@@ -81,9 +115,10 @@ impl AmoReader {
             events_page: 1,
             events_done: false,
             deals_done: false,
-            seen_events: HashSet::new(),
+            seen_events: FxSet::default(),
             notes: Keyset::new(notes_cursor),
             notes_done: false,
+            spare: Spare::default(),
         };
         r.read_pipelines(client, pipelines)?;
         r.read_users(client)?;
@@ -261,7 +296,7 @@ impl AmoReader {
                 continue;
             }
             let at = n.created_at.0.unwrap_or(updated);
-            let text = n.params.0.text.cell();
+            let text = n.params.0.text.text();
             if let Some(note) = DealNote::new(deal.to_string(), id.to_string(), at, &text) {
                 page.notes.push(note);
             }
@@ -282,6 +317,9 @@ impl AmoReader {
             .map_err(|e| Failure::at(&what, e))?
             .unwrap_or_default();
         let mut page = Page::default();
+        if let Some((rows, ids)) = self.spare.lists.take() {
+            (page.rows, page.ids) = (rows, ids);
+        }
         let mut newest = self.deals.from;
         let count = body.leads().len();
         let has_next = body.has_next();
@@ -299,7 +337,7 @@ impl AmoReader {
                 continue;
             }
             page.rows.push(self.row(lead, id));
-            page.ids.push(id.to_string());
+            page.ids.push(self.spare.id(id));
         }
         page.cursor = newest;
         page.read = count as u64;
@@ -307,56 +345,70 @@ impl AmoReader {
         Ok(Step::Page(page))
     }
 
-    fn row(&self, mut lead: Lead, id: i64) -> Vec<String> {
-        let mut cells = vec![String::new(); self.header.len()];
+    /// The lead's row, written into a landed page's strings when there is one.
+    fn row(&mut self, lead: Lead, id: i64) -> Vec<String> {
+        let mut number = itoa::Buffer::new();
+        let mut cells = self.spare.row(self.header.len());
         let owner = lead.responsible_user_id.0;
         let stage = (
             lead.pipeline_id.0.unwrap_or(0),
             lead.status_id.0.unwrap_or(0),
         );
-        let (pipeline, status) = self.stages.get(&stage).cloned().unwrap_or_else(|| {
+        match self.stages.get(&stage) {
+            Some((pipeline, status)) => {
+                cells[10].push_str(status);
+                cells[11].push_str(pipeline);
+            }
             // A stage added after the pipelines were read: its ids stand in for its name.
-            (stage.0.to_string(), stage.1.to_string())
-        });
-        let time = |t: Int| t.0.map(fmt_unix).unwrap_or_default();
-        cells[0] = id.to_string();
-        cells[1] = std::mem::take(&mut lead.name).into_cell();
-        cells[2] = lead.price.cell();
-        cells[3] = owner
-            .map(|o| self.users.get(&o).cloned().unwrap_or_else(|| o.to_string()))
-            .unwrap_or_default();
-        cells[4] = owner.map(|o| o.to_string()).unwrap_or_default();
-        cells[5] = time(lead.created_at);
-        cells[6] = time(lead.updated_at);
-        cells[7] = time(lead.closed_at);
-        cells[8] = time(lead.closest_task_at);
-        let tags: Vec<String> = lead
-            .take_tags()
-            .into_iter()
-            .map(|t| t.0.name.into_cell())
-            .collect();
-        cells[9] = tags.join(", ");
-        cells[10] = status;
-        cells[11] = pipeline;
-        for f in lead.custom_fields_values.0.into_iter().map(|f| f.0) {
+            None => {
+                cells[10].push_str(number.format(stage.1));
+                cells[11].push_str(number.format(stage.0));
+            }
+        }
+        cells[0].push_str(number.format(id));
+        lead.name.push_to(&mut cells[1]);
+        lead.price.push_to(&mut cells[2]);
+        if let Some(o) = owner {
+            match self.users.get(&o) {
+                Some(name) => cells[3].push_str(name),
+                None => cells[3].push_str(number.format(o)),
+            }
+            cells[4].push_str(number.format(o));
+        }
+        let times = [
+            lead.created_at,
+            lead.updated_at,
+            lead.closed_at,
+            lead.closest_task_at,
+        ];
+        for (cell, t) in cells[5..9].iter_mut().zip(times) {
+            if let Some(t) = t.0 {
+                push_unix(cell, t);
+            }
+        }
+        for (i, t) in lead.tags().iter().enumerate() {
+            if i > 0 {
+                cells[9].push_str(", ");
+            }
+            t.0.name.push_to(&mut cells[9]);
+        }
+        for f in lead.custom_fields_values.0.iter().map(|f| &f.0) {
             let Some(&(col, date)) = f.field_id.0.and_then(|i| self.fields.get(&i)) else {
                 continue;
             };
-            let mut parts: Vec<String> = f
-                .values
-                .0
-                .into_iter()
-                .filter_map(|v| v.0.value)
-                .map(|v| match (date, v.as_i64()) {
-                    (true, Some(t)) => fmt_unix(t),
-                    _ => v.into_cell(),
-                })
-                .collect();
-            // Most fields hold one value: it is the cell as it came.
-            cells[col] = match parts.len() {
-                1 => parts.pop().unwrap_or_default(),
-                _ => parts.join(", "),
-            };
+            // A field given twice: its last values are the cell.
+            let cell = &mut cells[col];
+            cell.clear();
+            let values = f.values.0.iter().filter_map(|v| v.0.value.as_ref());
+            for (i, v) in values.enumerate() {
+                if i > 0 {
+                    cell.push_str(", ");
+                }
+                match (date, v.as_i64()) {
+                    (true, Some(t)) => push_unix(cell, t),
+                    _ => v.push_to(cell),
+                }
+            }
         }
         cells
     }
@@ -420,7 +472,7 @@ impl Keyset {
 /// entries may be repeats. Entries older than the cursor cannot come again and are dropped
 /// (a sync of a million deals kept every one).
 #[derive(Default)]
-struct Overlap(HashSet<(i64, i64)>);
+struct Overlap(FxSet<(i64, i64)>);
 
 impl Overlap {
     /// Whether (id, updated_at) is read for the first time (an entry changed since it was read
@@ -442,6 +494,17 @@ impl Reader for AmoReader {
 
     fn warnings(&mut self) -> Vec<String> {
         std::mem::take(&mut self.warnings)
+    }
+
+    fn recycle(&mut self, mut page: Page) {
+        let spare = &mut self.spare;
+        let room = Spare::KEEP.saturating_sub(spare.rows.len());
+        spare.rows.extend(page.rows.drain(..).take(room));
+        let room = Spare::KEEP.saturating_sub(spare.ids.len());
+        spare.ids.extend(page.ids.drain(..).take(room));
+        if spare.lists.is_none() && page.rows.capacity() > 0 {
+            spare.lists = Some((page.rows, page.ids));
+        }
     }
 
     fn next(&mut self, client: &mut Client) -> Result<Step, Failure> {
@@ -514,11 +577,15 @@ mod tests {
     fn a_lead_becomes_a_row_of_the_export_s_shape() {
         let mut header: Vec<String> = HEADER.iter().map(|h| h.to_string()).collect();
         header.extend(["Интересы".to_string(), "Дата встречи".to_string()]);
-        let reader = AmoReader {
-            stages: HashMap::from([((7, 142), ("Продажи".to_string(), "Успешно".to_string()))]),
+        let mut reader = AmoReader {
+            stages: [((7, 142), ("Продажи".to_string(), "Успешно".to_string()))]
+                .into_iter()
+                .collect(),
             pipelines_wanted: Vec::new(),
-            users: HashMap::from([(9, "Анна".to_string())]),
-            fields: HashMap::from([(501, (12, false)), (502, (13, true))]),
+            users: [(9, "Анна".to_string())].into_iter().collect(),
+            fields: [(501, (12, false)), (502, (13, true))]
+                .into_iter()
+                .collect(),
             header,
             warnings: Vec::new(),
             deals: Keyset::new(None),
@@ -526,9 +593,10 @@ mod tests {
             events_page: 1,
             events_done: false,
             deals_done: false,
-            seen_events: HashSet::new(),
+            seen_events: FxSet::default(),
             notes: Keyset::new(None),
             notes_done: false,
+            spare: Spare::default(),
         };
         let page: LeadsPage = serde_json::from_str(
             r#"{"_embedded": {"leads": [{"id": 5, "name": "Сделка", "price": "100",

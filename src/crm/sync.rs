@@ -18,7 +18,7 @@ use super::client::{Client, CrmError, NetKind};
 use super::config::{Connection, Kind};
 use super::row::{Page, Reader, Step, iso};
 use crate::domain::columns::{SourceColumns, absent_required};
-use crate::domain::deal_note::notes_digest;
+use crate::domain::deal_note::{newest, notes_digest};
 use crate::domain::funnel::{FieldRef, KnownStages};
 use crate::domain::import_report::UnknownStage;
 use crate::domain::rules::evaluate_with;
@@ -52,6 +52,12 @@ const TX_OPEN: Duration = Duration::from_secs(1);
 const TX_DEALS: usize = 5000;
 /// Pages the fetching thread may read ahead of the writer.
 const PAGES_AHEAD: usize = 8;
+/// The notes' bytes a run keeps for the deals still to land (`Lander::run_notes`); past it, a
+/// deal's notes are read back from the store when it lands.
+const RUN_NOTES_BYTES: usize = 64 << 20;
+/// A deal with more notes than this is read back from the store (each note kept is compared
+/// with those kept before it).
+const RUN_NOTES_PER_DEAL: usize = 256;
 
 #[derive(Debug, Clone)]
 pub struct SyncOptions {
@@ -242,9 +248,11 @@ fn run(
     // The CRM is read on a thread of its own (HTTP, JSON, rows) while this one writes: the
     // pages that wait when a transaction begins, and those that come soon after, land in it.
     let (tx, rx) = mpsc::sync_channel::<Result<Fetched, Failure>>(PAGES_AHEAD);
+    // The landed pages go back to the reading thread (`Reader::recycle`).
+    let (landed_tx, landed_rx) = mpsc::channel::<Page>();
     let mut progress = SyncProgress::default();
     let stopped = std::thread::scope(|scope| {
-        let fetcher = scope.spawn(move || fetch(reader, client, tx));
+        let fetcher = scope.spawn(move || fetch(reader, client, tx, landed_rx));
         let mut stopped = None;
         while let Some(batch) = next_batch(&rx, &mut stopped) {
             for f in &batch {
@@ -263,8 +271,10 @@ fn run(
                 let _ = fetcher.join();
                 return Err(e);
             }
-            for f in &batch {
-                progressed(&mut progress, f);
+            for f in batch {
+                progressed(&mut progress, &f);
+                // Once the reader is through, the page is freed here.
+                let _ = landed_tx.send(f.page);
             }
             if let Some(b) = bar {
                 b.set_message(msg::progress(&progress));
@@ -341,8 +351,12 @@ fn fetch(
     mut reader: Box<dyn Reader + Send>,
     client: &mut Client,
     tx: mpsc::SyncSender<Result<Fetched, Failure>>,
+    landed: mpsc::Receiver<Page>,
 ) {
     loop {
+        for page in landed.try_iter() {
+            reader.recycle(page);
+        }
         let sent = match reader.next(client) {
             Ok(Step::Done) => break,
             Ok(Step::Page(page)) => tx.send(Ok(Fetched {
@@ -515,10 +529,19 @@ struct Lander<'a> {
     digest: Vec<u8>,
     /// The deals the store holds notes for (only theirs are looked up as they land).
     note_deals: FxSet<String>,
+    /// The notes this run saved of deals the store held none of before (`note_deals` does not
+    /// name them), as the store holds them: (note id, time, text). The card takes them from
+    /// here instead of reading them back (a first sync saved every note and read it back).
+    run_notes: FxMap<String, Vec<(String, i64, String)>>,
+    /// The texts' bytes in `run_notes`.
+    run_notes_bytes: usize,
     /// The connection had no cards when this run's first transaction began: every deal is new
     /// (one read twice, changed while the sync read, is found by its insert), so none is looked
     /// up first. `None` until that transaction.
     fresh: Option<bool>,
+    /// A group of this run before the one landing landed rows of deals (until then a fresh
+    /// run's source has no card for notes to go to but those of the group's own rows).
+    rows_landed: bool,
     /// The reader's rows carry notes of their own (Bitrix24's «Комментарий»): a card's notes
     /// are the row's, then the CRM's notes, and those come with their deals' rows.
     rows_carry_notes: bool,
@@ -622,7 +645,10 @@ impl<'a> Lander<'a> {
             pages: 0,
             digest: Vec::with_capacity(4096),
             note_deals: FxSet::default(),
+            run_notes: FxMap::default(),
+            run_notes_bytes: 0,
             fresh: None,
+            rows_landed: false,
             rows_carry_notes: mapper_has_notes,
             columns: (okk, custom),
             before: None,
@@ -722,11 +748,9 @@ impl<'a> Lander<'a> {
             }
             import.save_notes(&self.conn.name, &page.notes, &page.notes_of)?;
             touched.extend(page.notes_of.iter().map(String::as_str));
+            self.keep_notes(page);
             for n in &page.notes {
                 touched.insert(&n.deal);
-                if !self.note_deals.contains(&n.deal) {
-                    self.note_deals.insert(n.deal.clone());
-                }
             }
         }
         // The stored notes of these pages' deals, asked for next (a server reads them at once).
@@ -835,6 +859,7 @@ impl<'a> Lander<'a> {
         self.report.updated += counts.updated;
         self.report.unchanged += counts.unchanged;
         self.report.gone += gone;
+        self.rows_landed |= pages.iter().any(|p| !p.rows.is_empty());
         Ok(())
     }
 
@@ -892,6 +917,15 @@ impl<'a> Lander<'a> {
         self.seed.add_row(&mut self.digest, &cells);
         let notes = if self.note_deals.contains(id) {
             import.crm_notes(&self.conn.name, id)?
+        } else if let Some(kept) = self.run_notes.remove(id) {
+            // Read again (the deal comes twice), they are the store's to give.
+            self.note_deals.insert(id.to_string());
+            self.run_notes_bytes -= kept.iter().map(|n| n.2.len()).sum::<usize>();
+            newest(
+                kept.into_iter()
+                    .map(|(n, at, text)| (at, n, text))
+                    .collect(),
+            )
         } else {
             Vec::new()
         };
@@ -959,6 +993,45 @@ impl<'a> Lander<'a> {
         })
     }
 
+    /// Keeps a page's notes (just saved) as the store now holds them: in `run_notes` for a deal
+    /// the store held none of before this run, else the store has them (`note_deals`). A
+    /// dry run's groups roll back: its deals read the store, as its later groups do.
+    fn keep_notes(&mut self, page: &Page) {
+        for deal in &page.notes_of {
+            // Its notes are the page's alone.
+            if let Some(old) = self.run_notes.get_mut(deal.as_str()) {
+                self.run_notes_bytes -= old.iter().map(|n| n.2.len()).sum::<usize>();
+                old.clear();
+            }
+        }
+        for n in &page.notes {
+            if self.note_deals.contains(&n.deal) {
+                continue;
+            }
+            let full = self.opts.dry_run || self.run_notes_bytes > RUN_NOTES_BYTES;
+            let kept = match self.run_notes.get_mut(n.deal.as_str()) {
+                Some(kept) if !full && kept.len() < RUN_NOTES_PER_DEAL => kept,
+                None if !full => self.run_notes.entry(n.deal.clone()).or_default(),
+                _ => {
+                    if let Some(old) = self.run_notes.remove(n.deal.as_str()) {
+                        self.run_notes_bytes -= old.iter().map(|n| n.2.len()).sum::<usize>();
+                    }
+                    self.note_deals.insert(n.deal.clone());
+                    continue;
+                }
+            };
+            self.run_notes_bytes += n.text.len();
+            // A note read again replaces its text (as the store's row does).
+            match kept.iter_mut().find(|k| k.0 == n.id) {
+                Some(k) => {
+                    self.run_notes_bytes -= k.2.len();
+                    (k.1, k.2) = (n.at, n.text.clone());
+                }
+                None => kept.push((n.id.clone(), n.at, n.text.clone())),
+            }
+        }
+    }
+
     /// A card whose notes changed while its deal did not: it takes the notes the store now
     /// holds for it (its content hash with them). Its digest before and after, when it changed;
     /// a deal the store has no card of keeps its notes until its card comes.
@@ -967,6 +1040,12 @@ impl<'a> Lander<'a> {
         import: &mut dyn SyncTx<'_>,
         deal: &str,
     ) -> Result<Option<(i64, i64)>, Failure> {
+        // A source with no cards when the run began has only the cards the run landed: none
+        // before the group of its first rows, and those of the group's rows are not renoted
+        // (amoCRM's notes come first: a first sync asked for a card of every deal with notes).
+        if self.fresh == Some(true) && !self.rows_landed {
+            return Ok(None);
+        }
         let Some((id, was, old)) = import.card_notes(&self.conn.name, deal)? else {
             return Ok(None);
         };

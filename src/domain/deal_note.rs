@@ -33,6 +33,14 @@ impl DealNote {
     }
 }
 
+/// A deal's notes (time, id, text) as its card shows them: newest first; of one second, the
+/// larger id (ids are numbers, kept as text); at most [`NOTES_PER_CARD`].
+pub fn newest(mut notes: Vec<(i64, String, String)>) -> Vec<String> {
+    notes.sort_by(|a, b| (b.0, b.1.len(), &b.1).cmp(&(a.0, a.1.len(), &a.1)));
+    notes.truncate(NOTES_PER_CARD);
+    notes.into_iter().map(|(_, _, body)| body).collect()
+}
+
 /// The digest of a card's notes from the CRM, combined (xor) with its row's digest into the
 /// card's content hash: a note added changes the card as a changed row does (its review is
 /// due again), and a card with no notes keeps its row's digest.

@@ -421,6 +421,12 @@ pub struct Import<'a> {
     switched: bool,
     /// …unless the next group of the same sync follows (`BatchMeta::fresh_run`).
     keep_journal: bool,
+    /// The store's summary its sync's groups before this one carried (when still current).
+    base: Option<super::run_summary::RunSummary>,
+    /// `PRAGMA data_version` as this transaction began.
+    data_version: i64,
+    /// Where the store keeps what this one's commit carries on to the next group.
+    carried: &'a mut Option<super::run_summary::Carried>,
 }
 
 impl Drop for Import<'_> {
@@ -478,6 +484,11 @@ impl<'a> Import<'a> {
     pub(super) fn in_pass_mut(&mut self) -> Option<&mut super::judged::InPass<'a>> {
         self.in_pass.as_mut()
     }
+
+    /// The summary of every card before this transaction, carried by the groups before it.
+    pub(super) fn take_carried(&mut self) -> Option<super::run_summary::RunSummary> {
+        self.base.take()
+    }
 }
 
 impl Store {
@@ -494,11 +505,12 @@ impl Store {
     pub fn begin_import(&mut self, meta: &BatchMeta<'_>) -> Result<Import<'_>, StoreError> {
         let bulk = meta.fresh_run || (meta.bulk && self.source_is_empty(meta.source)?);
         let switched = bulk && self.rollback_journal()?;
-        let conn: &rusqlite::Connection = &self.conn;
+        let Store { conn, carried, .. } = self;
+        let conn: &rusqlite::Connection = conn;
         let import = conn
             .execute_batch(SKIP_FOREIGN_KEYS)
             .map_err(StoreError::from)
-            .and_then(|()| open_import(conn, meta, switched));
+            .and_then(|()| open_import(conn, meta, switched, carried));
         if import.is_err() {
             // Best effort: the next okk to open the store sets both again anyway.
             let _ = conn.execute_batch(CHECK_FOREIGN_KEYS);
@@ -527,10 +539,17 @@ fn open_import<'c>(
     conn: &'c rusqlite::Connection,
     meta: &BatchMeta<'_>,
     switched: bool,
+    carried: &'c mut Option<super::run_summary::Carried>,
 ) -> Result<Import<'c>, StoreError> {
     // `Store::begin_import`'s `&mut self` guarantees no other transaction on this connection
     // is open.
     let tx = Transaction::new_unchecked(conn, rusqlite::TransactionBehavior::Immediate)?;
+    // Taken whatever this transaction does: only a sync's next group may carry it on.
+    let data_version = super::run_summary::data_version(&tx)?;
+    let base = carried
+        .take()
+        .filter(|c| c.data_version == data_version)
+        .map(|c| c.summary);
     let now = fmt_time(&meta.now);
     tx.execute(
         "INSERT INTO import_batches (file, profile, source, encoding, started_at, partial)
@@ -583,6 +602,9 @@ fn open_import<'c>(
         in_pass: None,
         switched,
         keep_journal: meta.fresh_run,
+        base,
+        data_version,
+        carried,
     })
 }
 
@@ -861,7 +883,7 @@ impl Import<'_> {
              WHERE card_id IS NULL",
             [],
         )?;
-        self.finish_in_pass()?;
+        let carry = self.finish_in_pass()?;
         self.tx.execute(
             "UPDATE import_batches SET finished_at = ?2, rows = ?3, inserted = ?4, updated = ?5,
              unchanged = ?6, gone = ?7, warnings = ?8 WHERE id = ?1",
@@ -885,6 +907,12 @@ impl Import<'_> {
             let _ = w.join();
         }
         ended?;
+        if commit {
+            *self.carried = carry.map(|summary| super::run_summary::Carried {
+                summary,
+                data_version: self.data_version,
+            });
+        }
         Ok(counts)
     }
 }

@@ -8,7 +8,20 @@ use rusqlite::{OptionalExtension, params};
 
 use super::cards::Import;
 use super::{Store, StoreError};
-use crate::domain::deal_note::{DealNote, NOTES_PER_CARD};
+use crate::domain::deal_note::DealNote;
+pub(crate) use crate::domain::deal_note::newest;
+
+/// Notes written by one statement (see `Import::save_notes`).
+const NOTE_ROWS: usize = 64;
+
+fn notes_block() -> String {
+    let rows: Vec<&str> = (0..NOTE_ROWS).map(|_| "(?, ?, ?, ?, ?)").collect();
+    format!(
+        "INSERT INTO crm_notes (connection, deal, note, at, body) VALUES {}
+         ON CONFLICT (connection, deal, note) DO UPDATE SET at = excluded.at, body = excluded.body",
+        rows.join(", ")
+    )
+}
 
 /// How far a connection's sync got.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -112,14 +125,6 @@ impl Store {
             .collect::<Result<_, _>>()?;
         Ok(ids)
     }
-}
-
-/// A deal's notes (time, id, text) as its card shows them: newest first; of one second, the
-/// larger id (ids are numbers, kept as text); at most [`NOTES_PER_CARD`].
-pub(crate) fn newest(mut notes: Vec<(i64, String, String)>) -> Vec<String> {
-    notes.sort_by(|a, b| (b.0, b.1.len(), &b.1).cmp(&(a.0, a.1.len(), &a.1)));
-    notes.truncate(NOTES_PER_CARD);
-    notes.into_iter().map(|(_, _, body)| body).collect()
 }
 
 /// Saves a connection's state on `conn`: the store's own connection, or an import's
@@ -230,17 +235,35 @@ impl Import<'_> {
         for deal in complete {
             clear.execute(params![connection, deal])?;
         }
+        // Full blocks with one statement of many rows (a statement a note cost a first sync
+        // as much again as the notes' rows themselves), the rest one by one. A note read
+        // twice in one block keeps its later reading, as it would row by row.
+        let mut blocks = notes.chunks_exact(NOTE_ROWS);
+        if blocks.len() > 0 {
+            let mut block = tx.prepare_cached(&notes_block())?;
+            for rows in &mut blocks {
+                for (k, n) in rows.iter().enumerate() {
+                    let at = k * 5;
+                    block.raw_bind_parameter(at + 1, connection)?;
+                    block.raw_bind_parameter(at + 2, &n.deal)?;
+                    block.raw_bind_parameter(at + 3, &n.id)?;
+                    block.raw_bind_parameter(at + 4, n.at)?;
+                    block.raw_bind_parameter(at + 5, &n.text)?;
+                }
+                block.raw_execute()?;
+            }
+        }
         let mut put = tx.prepare_cached(
             "INSERT INTO crm_notes (connection, deal, note, at, body) VALUES (?1, ?2, ?3, ?4, ?5)
              ON CONFLICT (connection, deal, note) DO UPDATE SET at = ?4, body = ?5",
         )?;
-        for n in notes {
+        for n in blocks.remainder() {
             put.execute(params![connection, n.deal, n.id, n.at, n.text])?;
         }
         Ok(())
     }
 
-    /// A deal's notes as its card shows them: newest first, at most [`NOTES_PER_CARD`].
+    /// A deal's notes as its card shows them ([`newest`]).
     pub fn crm_notes(&self, connection: &str, deal: &str) -> Result<Vec<String>, StoreError> {
         let (tx, _, _) = self.parts();
         // Ordered here, not by the query: `ORDER BY … LIMIT ?` made SQLite prepare the

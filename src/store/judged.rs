@@ -5,7 +5,7 @@ use super::cards::{CardRow, Import, Outcome};
 use super::flag_write::{FlagWriter, Judged, JudgedFlag};
 use super::flags::{NEWEST_ACTIVITY_KEY, RULES_RAN_FOR, set_meta_on};
 use super::read::QueueColumns;
-use super::run_summary::{CardFacts, RunSummary, store_run_summary};
+use super::run_summary::{CardFacts, RunSummary, data_version, store_run_summary};
 use super::{Store, StoreError};
 use crate::domain::flag::Flag;
 use crate::domain::{Card, CardContext};
@@ -29,8 +29,14 @@ pub(super) struct InPass<'a> {
     later: Vec<i64>,
     /// The judged cards' summary: every card's, when the store was empty before.
     summary: RunSummary,
-    /// The store had no cards before: [`InPass::summary`] is the whole store's.
+    /// The store had no cards before, or the summary of those it had was carried from the
+    /// groups before (a sync's, [`super::run_summary::Carried`]): [`InPass::summary`] is the whole store's.
     whole: bool,
+    /// Cards above this id are new: those before it are in the carried summary already.
+    max_id_before: i64,
+    /// The new cards judged as they came, as bits from `max_id_before`: one judged again at the
+    /// commit would count twice.
+    judged_new: Vec<u64>,
     /// Store the summaries at the commit (else [`Store::fill_summaries`] does, later).
     summaries: bool,
 }
@@ -43,13 +49,28 @@ impl Store {
     }
 
     /// Stores the summaries (stage counts, owners, newest activity) that imports judged with
-    /// `summaries: false` left out of date, read from every card: in a transaction of its own.
+    /// `summaries: false` left out of date, read from every card (or, when every card is one
+    /// those imports judged since the store was empty, as their passes carried it: [`super::run_summary::Carried`]):
+    /// in a transaction of its own.
     pub fn fill_summaries(&mut self) -> Result<(), StoreError> {
+        let carried = self.carried.take();
         let tx = self.conn.transaction()?;
-        let summary = RunSummary::of_store(&tx)?;
+        let summary = match carried {
+            Some(c) if c.data_version == data_version(&tx)? => c.summary,
+            _ => RunSummary::of_store(&tx)?,
+        };
         store_run_summary(&tx, &summary)?;
         tx.commit()?;
         Ok(())
+    }
+}
+
+impl InPass<'_> {
+    fn judged_as_new(&self, id: i64) -> bool {
+        let bit = (id - self.max_id_before) as usize;
+        self.judged_new
+            .get(bit / 64)
+            .is_some_and(|w| w & (1 << (bit % 64)) != 0)
     }
 }
 
@@ -121,14 +142,18 @@ impl<'a> Import<'a> {
         summaries: bool,
     ) -> Result<(), StoreError> {
         let writer = FlagWriter::on(self.db())?;
+        let base = self.take_carried();
+        let max_id_before = self.max_id_before();
         self.set_in_pass(InPass {
             ran_for: ran_for.to_string(),
             judge,
             writer,
             pending: Vec::with_capacity(CHUNK),
             later: Vec::new(),
-            summary: RunSummary::default(),
-            whole: self.max_id_before() == 0,
+            whole: max_id_before == 0 || base.is_some(),
+            summary: base.unwrap_or_default(),
+            max_id_before,
+            judged_new: Vec::new(),
             summaries,
         });
         Ok(())
@@ -160,6 +185,11 @@ impl<'a> Import<'a> {
         };
         let NewJudgement { flags, columns } = judgement;
         pass.summary.note_facts(&row.facts(), !flags.is_empty());
+        let bit = (id - pass.max_id_before) as usize;
+        if pass.judged_new.len() <= bit / 64 {
+            pass.judged_new.resize(bit / 64 + 1, 0);
+        }
+        pass.judged_new[bit / 64] |= 1 << (bit % 64);
         pass.pending.push((id, flags, columns));
         if pass.pending.len() >= CHUNK {
             pass.writer.write(&pass.pending)?;
@@ -177,14 +207,17 @@ impl<'a> Import<'a> {
 
     /// At the commit, after every card is written: the last flags, the dropped indexes, the
     /// summaries the rules run keeps (stage counts, owners, newest activity) and the marker.
-    pub(super) fn finish_in_pass(&mut self) -> Result<(), StoreError> {
+    /// The whole store's summary when the summaries wait (`summaries: false`), for the next
+    /// group of a sync to carry on.
+    pub(super) fn finish_in_pass(&mut self) -> Result<Option<RunSummary>, StoreError> {
         let Some(mut pass) = self.take_in_pass() else {
-            return Ok(());
+            return Ok(None);
         };
         let conn = self.db();
         pass.writer.write(&pass.pending)?;
         judge_stored(conn, &mut pass)?;
         pass.writer.finish_flags()?;
+        let mut carry = None;
         if pass.summaries {
             let summary = if pass.whole {
                 pass.summary
@@ -193,15 +226,18 @@ impl<'a> Import<'a> {
                 RunSummary::of_store(conn)?
             };
             store_run_summary(conn, &summary)?;
-        } else if let Some(newest) = pass.summary.newest() {
-            // The age of the export is told from it even while the summaries wait.
-            let before = super::flags::meta_on(conn, NEWEST_ACTIVITY_KEY)?;
-            if before.as_deref().is_none_or(|b| newest > b) {
-                set_meta_on(conn, NEWEST_ACTIVITY_KEY, newest)?;
+        } else {
+            if let Some(newest) = pass.summary.newest() {
+                // The age of the export is told from it even while the summaries wait.
+                let before = super::flags::meta_on(conn, NEWEST_ACTIVITY_KEY)?;
+                if before.as_deref().is_none_or(|b| newest > b) {
+                    set_meta_on(conn, NEWEST_ACTIVITY_KEY, newest)?;
+                }
             }
+            carry = pass.whole.then_some(pass.summary);
         }
         set_meta_on(conn, RULES_RAN_FOR, &pass.ran_for)?;
-        Ok(())
+        Ok(carry)
     }
 }
 
@@ -221,6 +257,10 @@ fn judge_stored(conn: &rusqlite::Connection, pass: &mut InPass<'_>) -> Result<()
         let mut judge_one = |raw: super::read::RawCard| {
             if window.binary_search(&raw.id).is_err() {
                 return Ok(());
+            }
+            // A card the summary counts already: it would count twice.
+            if raw.id <= pass.max_id_before || pass.judged_as_new(raw.id) {
+                pass.whole = false;
             }
             let (card, ctx) = raw.parse(&names);
             let flags: Vec<JudgedFlag> = (pass.judge)(&card, &ctx)

@@ -73,6 +73,8 @@ pub struct Store {
     path: PathBuf,
     /// Opened read-only: okk may not write the file or in its folder (see [`Store::open`]).
     read_only: bool,
+    /// The summary a sync's groups of pages carry from one to the next (`run_summary`).
+    carried: Option<run_summary::Carried>,
 }
 
 impl Store {
@@ -175,6 +177,7 @@ impl Store {
                 conn,
                 path: path.to_path_buf(),
                 read_only: true,
+                carried: None,
             });
         }
         // An empty file given as --db becomes a store, one made before this check another
@@ -193,6 +196,7 @@ impl Store {
             conn,
             path: path.to_path_buf(),
             read_only: false,
+            carried: None,
         };
         // Only a store that needs it takes the write lock: readers must not wait for an import.
         if version < schema::latest() || app_id == 0 {

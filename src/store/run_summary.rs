@@ -180,6 +180,23 @@ impl RunSummary {
     }
 }
 
+/// The summary of every card of a store that was empty when a sync's first group of pages
+/// began, carried from group to group: their commits leave the stored summaries out of date,
+/// and [`super::Store::fill_summaries`] stores this one instead of reading every card back. A
+/// sync writes cards only in its groups; another connection's commit between them (another
+/// okk writing the store) makes it stale.
+#[derive(Debug)]
+pub(super) struct Carried {
+    pub summary: RunSummary,
+    /// `PRAGMA data_version` when it was made (it moves with other connections' commits, not
+    /// with this one's).
+    pub data_version: i64,
+}
+
+pub(super) fn data_version(conn: &rusqlite::Connection) -> Result<i64, StoreError> {
+    Ok(conn.query_row("PRAGMA data_version", [], |r| r.get(0))?)
+}
+
 /// Rewrites the summaries the rules run keeps (`stage_counts`, `owners`, the newest activity)
 /// and marks them current: inside the transaction that wrote the flags, after them.
 pub(super) fn store_run_summary(

@@ -138,6 +138,8 @@ impl SyncStore for Store {
     }
 
     fn end_run(&mut self) -> Result<(), StoreError> {
+        // What the run's groups carried is the run's: the store may be written otherwise next.
+        self.carried = None;
         self.end_bulk_load()
     }
 }
