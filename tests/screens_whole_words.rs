@@ -162,7 +162,9 @@ fn units() -> BTreeSet<String> {
             .map(|(i, _)| c.text.split_at(i + 2))
         {
             let word: String = after.chars().take_while(|c| c.is_alphabetic()).collect();
-            if !word.is_empty() {
+            // One letter is an article or a preposition («a», «в»), not a unit: an input's
+            // number above its hint «a number, …» is no number parted from its word.
+            if word.chars().count() > 1 {
                 out.insert(word.to_lowercase());
             }
         }

@@ -776,25 +776,17 @@ fn a_first_sync_in_many_groups_stores_the_summaries_its_cards_make() {
 /// The summaries as the store keeps them: the stage counts, the owners, the newest activity
 /// and the mark that they are current, a line a row.
 fn summaries(desk: &Desk) -> Vec<String> {
-    let conn = desk.conn();
-    let mut lines = Vec::new();
-    for sql in [
-        "SELECT * FROM stage_counts ORDER BY stage",
-        "SELECT * FROM owners ORDER BY name",
-        "SELECT key, value FROM meta WHERE key IN ('summaries', 'newest_activity') ORDER BY key",
-    ] {
-        let mut stmt = conn.prepare(sql).unwrap();
-        let width = stmt.column_count();
-        let rows = stmt
-            .query_map([], |r| {
-                let cells: Vec<String> = (0..width)
-                    .map(|i| format!("{:?}", r.get_ref(i).unwrap()))
-                    .collect();
-                Ok(cells.join(" | "))
-            })
-            .unwrap();
-        lines.extend(rows.map(Result::unwrap));
-    }
+    let line = |r: &okk::store::inspect::Row| format!("{r:?}");
+    let mut lines: Vec<String> = desk.rows(Table::StageCounts).iter().map(line).collect();
+    lines.extend(desk.rows(Table::Owners).iter().map(line));
+    let mut meta: Vec<String> = desk
+        .rows(Table::Meta)
+        .iter()
+        .filter(|r| matches!(text(r, "key").as_str(), "summaries" | "newest_activity"))
+        .map(line)
+        .collect();
+    meta.sort();
+    lines.extend(meta);
     lines
 }
 

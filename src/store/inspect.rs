@@ -35,6 +35,7 @@ pub enum Table {
     Owners,
     FieldNames,
     FillSnapshots,
+    StageCounts,
     Meta,
 }
 
@@ -52,6 +53,7 @@ impl Table {
             Table::Owners => "owners",
             Table::FieldNames => "field_names",
             Table::FillSnapshots => "fill_snapshots",
+            Table::StageCounts => "stage_counts",
             Table::Meta => "meta",
         }
     }
@@ -63,6 +65,7 @@ impl Table {
             Table::Flags => "card_id, seq",
             Table::Owners => "name",
             Table::FillSnapshots => "batch_id, field, stage",
+            Table::StageCounts => "stage",
             _ => "rowid",
         }
     }
