@@ -113,6 +113,16 @@ fn a_funnel_from_an_unseen_export_orders_its_stages_and_suggest_binds_the_meetin
         .output()
         .unwrap();
     assert_eq!(again.status.code(), Some(1));
+    // Without --from-store: where the built-in funnel's file is, not `funnel show` (which
+    // describes it and prints no TOML).
+    let bare = desk.okk().args(["funnel", "init"]).output().unwrap();
+    let err = String::from_utf8_lossy(&bare.stderr);
+    assert_eq!(bare.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("--from-store") && err.contains("funnel.toml"),
+        "{err}"
+    );
+    assert!(!err.contains("funnel show"), "{err}");
 
     let meeting = |funnel: &Path| -> Json {
         let out: Json =

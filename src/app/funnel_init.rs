@@ -17,7 +17,7 @@ use crate::text::init as msg;
 
 pub fn run(paths: &Paths, from_store: bool, out: Option<&Path>, force: bool) -> Result<ExitCode> {
     if !from_store {
-        return Err(user(msg::only_from_store()));
+        return Err(user(msg::only_from_store(paths.default_funnel())));
     }
     // The store as a message may name it (a server's URL without its password).
     let shown = match paths.server() {

@@ -143,6 +143,11 @@ impl Paths {
     }
 
     /// `--funnel` named the funnel file (it was not the default path).
+    /// Where okk writes the built-in funnel as a file when no funnel is named.
+    pub fn default_funnel(&self) -> Option<&Path> {
+        self.default_funnel.as_deref()
+    }
+
     pub fn funnel_given(&self) -> bool {
         !self.funnel_is_default
     }

@@ -55,8 +55,16 @@ pub fn store_has_no_cards(store: &Path) -> String {
     crate::tr!("init-no-cards", store = store.display().to_string())
 }
 
-pub fn only_from_store() -> String {
-    crate::tr!("init-only-from-store")
+/// `okk funnel init` without `--from-store`: the built-in funnel is a file okk writes at
+/// `default` (`okk funnel show` describes it, it prints no TOML).
+pub fn only_from_store(default: Option<&Path>) -> String {
+    match default {
+        Some(default) => crate::tr!(
+            "init-only-from-store",
+            default = default.display().to_string()
+        ),
+        None => crate::tr!("init-only-from-store-no-default"),
+    }
 }
 
 pub fn wrote(path: &Path, stages: usize) -> String {

@@ -27,7 +27,8 @@ init-aliases-note = написания, близкие к названию: пр
 init-idle-note = дней без активности, после которых карточка получает флаг
 init-funnel-name = Воронка из { $store }
 init-no-cards = в { $store } нет карточек, из которых можно взять этапы: сначала импортируйте выгрузку
-init-only-from-store = `okk funnel init` строит воронку по карточкам хранилища: укажите --from-store (или скопируйте встроенную воронку через `okk funnel show`)
+init-only-from-store = `okk funnel init` строит воронку по карточкам хранилища: укажите --from-store (или скопируйте встроенную воронку: okk пишет её в { $default }, когда запущен без --funnel и OKK_FUNNEL)
+init-only-from-store-no-default = `okk funnel init` строит воронку по карточкам хранилища: укажите --from-store
 init-wrote = Записан { $path }: { $stages ->
     [one] { $stages } этап
     [few] { $stages } этапа
