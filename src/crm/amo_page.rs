@@ -110,10 +110,6 @@ impl Lead {
     pub fn tags(&self) -> &[Loose<Named>] {
         &self.embedded.0.tags.0
     }
-
-    pub fn take_tags(&mut self) -> Vec<Loose<Named>> {
-        std::mem::take(&mut self.embedded.0.tags.0)
-    }
 }
 
 #[derive(Deserialize, Default)]

@@ -70,14 +70,8 @@ pub trait Reader {
     }
 }
 
-/// A Unix time as the CRM exports write it (UTC: the API gives no account time zone).
-pub fn fmt_unix(t: i64) -> String {
-    let mut s = String::new();
-    push_unix(&mut s, t);
-    s
-}
-
-/// [`fmt_unix`], written at the end of `out`.
+/// A Unix time as the CRM exports write it (UTC: the API gives no account time zone), written
+/// at the end of `out`.
 pub fn push_unix(out: &mut String, t: i64) {
     if let Some(d) = chrono::DateTime::from_timestamp(t, 0) {
         push_naive(out, d.naive_utc());
@@ -124,6 +118,12 @@ pub fn iso(t: i64) -> String {
 
 #[cfg(test)]
 mod tests {
+    fn fmt_unix(t: i64) -> String {
+        let mut s = String::new();
+        super::push_unix(&mut s, t);
+        s
+    }
+
     #[test]
     fn unix_times_read_as_the_exports_write_them() {
         for t in [
@@ -137,8 +137,8 @@ mod tests {
             let by_chrono = chrono::DateTime::from_timestamp(t, 0)
                 .map(|d| d.naive_utc().format("%d.%m.%Y %H:%M:%S").to_string())
                 .unwrap_or_default();
-            assert_eq!(super::fmt_unix(t), by_chrono, "{t}");
+            assert_eq!(fmt_unix(t), by_chrono, "{t}");
         }
-        assert_eq!(super::fmt_unix(i64::MAX), "");
+        assert_eq!(fmt_unix(i64::MAX), "");
     }
 }
