@@ -508,6 +508,9 @@ fn cards_missing_from_the_crm_are_never_called_deleted_in_russian() {
             full_sweep_begun_at: None,
             dry_run: false,
             absent_fields: Vec::new(),
+            new_columns: Vec::new(),
+            new_column_cards: 0,
+            missing_columns: Vec::new(),
             judged: true,
             columns_changed: false,
         };

@@ -923,6 +923,83 @@ fn a_sync_keeps_what_the_export_had_and_the_api_has_not_and_back_again() {
     assert_eq!(quiet["updated"], 0, "{quiet}");
 }
 
+/// The account is given a custom field, which managers fill in on two deals, and one of its
+/// fields is deleted. The next sync says so as an import of an export given a column and
+/// lacking one does (the same keys): the new field and how many cards took a value from it,
+/// which changes no card a reviewer saw, and the field no longer given, whose values the cards
+/// keep. In English and in Russian; the new field is new once.
+#[test]
+fn a_field_the_crm_gains_or_loses_is_named_by_the_sync_as_an_import_names_a_column() {
+    use serde_json::json;
+    const BUDGET: &str = "Бюджет клиента";
+    const MEETING: &str = "Дата встречи в офисе продаж";
+    let crm = FakeCrm::start(State::with_deals(30), 0);
+    let desk = Synced::new(&crm);
+    let columns = |r: &Json| {
+        (
+            r["new_columns"].clone(),
+            r["new_column_cards"].clone(),
+            r["missing_columns"].clone(),
+        )
+    };
+    let first = desk.sync(&[]);
+    // Nothing is new to a source that had nothing.
+    assert_eq!(columns(&first), (json!([]), json!(0), json!([])), "{first}");
+    let meeting = common::json_col(&desk.desk.card("30000001"), "fields")[MEETING].clone();
+    assert!(meeting.is_string(), "{meeting}");
+
+    crm.with(|s| {
+        s.add_field(5_000_003, BUDGET, "numeric");
+        s.set_field(30_000_001, 5_000_003, json!("5000000"));
+        s.set_field(30_000_002, 5_000_003, json!("7000000"));
+        s.set_field(30_000_004, 5_000_003, json!(""));
+        s.delete_field(5_000_002);
+    });
+    let said = |lang: &str| succeeded(desk.okk().args(["--lang", lang, "sync", "--dry-run"]));
+    let (en, ru) = (said("en"), said("ru"));
+    let r = desk.sync(&[]);
+    assert_eq!(
+        columns(&r),
+        (json!([BUDGET]), json!(2), json!([MEETING])),
+        "{r}"
+    );
+    // The terminal says what the JSON says.
+    for line in [
+        format!("new field (no import or sync had it before): «{BUDGET}»"),
+        "2 cards took a value from the new fields (not a change of the card)".to_string(),
+        format!("field no longer given (the cards keep it): «{MEETING}»"),
+    ] {
+        assert!(en.contains(&line), "{line}\n{en}");
+    }
+    for line in [
+        format!("новое поле (прежде его не было): «{BUDGET}»"),
+        "значение из новых полей получили 2 карточки (это не изменение)".to_string(),
+        format!("поле больше не приходит (карточки его хранят): «{MEETING}»"),
+    ] {
+        assert!(ru.contains(&line), "{line}\n{ru}");
+    }
+    // The values: the new one taken, the deleted one kept.
+    let fields_of = |id: &str| common::json_col(&desk.desk.card(id), "fields");
+    let fields = fields_of("30000001");
+    assert_eq!(fields[BUDGET], "5000000");
+    assert_eq!(fields[MEETING], meeting);
+    // An empty value is none: 30000004 took nothing.
+    assert!(fields_of("30000004")[BUDGET].is_null());
+
+    // Said once: the field is the source's now. The deleted one is still not given.
+    crm.with(|s| s.set_field(30_000_005, 5_000_003, json!("9000000")));
+    let again = desk.sync(&[]);
+    assert_eq!(
+        columns(&again),
+        (json!([]), json!(0), json!([MEETING])),
+        "{again}"
+    );
+    assert_eq!(
+        again["updated"], 1,
+        "a value of a known field is a change: {again}"
+    );
+}
+
 #[test]
 fn the_config_requires_https_off_this_machine_and_points_at_the_line() {
     let desk = Desk::new();

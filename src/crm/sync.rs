@@ -559,6 +559,8 @@ struct Lander<'a> {
     kept: Vec<crate::domain::FieldName>,
     /// The required fields neither those nor this sync carry: said once, not flagged.
     absent: Vec<FieldRef>,
+    /// The deals whose cards the store held took a value in a field new to the source.
+    gained: FxSet<String>,
     /// This run's columns are not all recorded yet. A source whose columns were known gets
     /// the new ones with the run's last transaction, so that a run stopped half-way and
     /// resumed still tells the fields it brings from the fields the cards had
@@ -639,6 +641,9 @@ impl<'a> Lander<'a> {
                 full_sweep_begun_at: None,
                 notes_updated: 0,
                 absent_fields: Vec::new(),
+                new_columns: Vec::new(),
+                new_column_cards: 0,
+                missing_columns: Vec::new(),
                 judged: true,
                 columns_changed: false,
             },
@@ -655,6 +660,7 @@ impl<'a> Lander<'a> {
             read: ReadColumns::default(),
             kept: Vec::new(),
             absent: Vec::new(),
+            gained: FxSet::default(),
             columns_pending: false,
             finishing: false,
             renoted: FxMap::default(),
@@ -898,6 +904,8 @@ impl<'a> Lander<'a> {
                 .cloned()
                 .collect();
         }
+        self.report.new_columns = self.read.new_columns(&self.mapper);
+        self.report.missing_columns = self.read.missing_columns(&self.kept);
         self.before = Some(before);
         Ok(())
     }
@@ -954,6 +962,7 @@ impl<'a> Lander<'a> {
                         seed.finish(&buf) ^ notes_hash
                     })
                 };
+                let mut gained = false;
                 let outcome = match (&existing, judge_new) {
                     (None, Some(judge)) => {
                         let flags = judge.flags(&row.card);
@@ -970,6 +979,9 @@ impl<'a> Lander<'a> {
                             && let Some(old) = stored_card(import, &mut self.names, e.id)?
                         {
                             let settled = settle(&old, &mut row.card, change, e.gone, &self.read);
+                            if settled.gained {
+                                gained = true;
+                            }
                             if settled.kept {
                                 let card = std::mem::take(&mut row.card);
                                 row = CardRow::new(card, hash, keys);
@@ -979,6 +991,11 @@ impl<'a> Lander<'a> {
                         import.upsert(existing.as_ref(), &row, change)?
                     }
                 };
+                if gained && outcome != Outcome::Duplicate {
+                    // Once a deal, read twice in a run or not.
+                    self.gained.insert(id.to_string());
+                    self.report.new_column_cards = self.gained.len() as u64;
+                }
                 match outcome {
                     // Not looked up: the deal came earlier in this run (it changed while the
                     // sync read), and the later read is the newer.

@@ -47,6 +47,17 @@ pub struct SyncReport {
     /// fields) nor in any import or sync before: not flagged on its cards (an import's
     /// `absent_fields`). okk's fields by name, custom ones by the funnel's.
     pub absent_fields: Vec<String>,
+    /// The fields this sync carries that no import or sync of its source carried before (the
+    /// CRM's names; okk's fields it reads with no column of their own, as amoCRM's notes, by
+    /// okk's names): the cards the store held take their values and are the cards their
+    /// reviews saw (an import's `new_columns`).
+    pub new_columns: Vec<String>,
+    /// Cards the store held that took a value in `new_columns`.
+    pub new_column_cards: u64,
+    /// Fields earlier imports or syncs of the source carried that this sync does not (okk
+    /// field names, custom field names as the cards hold them): the cards keep the values
+    /// they had (an import's `missing_columns`).
+    pub missing_columns: Vec<String>,
     /// Every page landed was judged as it landed: no rules run is needed after the sync.
     #[serde(skip)]
     pub judged: bool,

@@ -151,13 +151,44 @@ impl ReadColumns {
         self.known() && self.before.carries_folded(folded) && !self.now.carries_folded(folded)
     }
 
-    /// The headers of `mapper`'s columns new to the source, in the read's order.
-    pub fn new_columns<'m>(&self, mapper: &'m Mapper) -> Vec<&'m str> {
-        mapper
+    /// What the read carries that is new to the source, for its report: the headers of
+    /// `mapper`'s columns, in the read's order, then okk's fields it carries with no column
+    /// (a sync's notes, read from their own API), by their names.
+    pub fn new_columns(&self, mapper: &Mapper) -> Vec<String> {
+        let columns = mapper
             .columns()
             .filter(|(h, f)| self.is_new(h, *f))
-            .map(|(h, _)| h)
-            .collect()
+            .map(|(h, _)| h.to_string());
+        // A status column feeds closed and won.
+        let fed = |f: SystemField| {
+            mapper.columns().any(|(_, g)| {
+                g == Some(f)
+                    || (g == Some(SystemField::Status)
+                        && matches!(f, SystemField::Closed | SystemField::Won))
+            })
+        };
+        let fields = CARD_FIELDS
+            .into_iter()
+            .filter(|&f| !fed(f) && self.new_field(f))
+            .map(|f| f.name().to_string());
+        columns.chain(fields).collect()
+    }
+
+    /// The source's fields the read does not carry, for its report: okk's by their names
+    /// ([`ReadColumns::missing_fields`]), then the custom ones as the cards name them (`names`:
+    /// the store's names of them; folded when it has none).
+    pub fn missing_columns(&self, names: &[FieldName]) -> Vec<String> {
+        let fields = self
+            .missing_fields()
+            .into_iter()
+            .map(|f| f.name().to_string());
+        let custom = self.missing_custom().into_iter().map(|folded| {
+            names
+                .iter()
+                .find(|n| fold(n) == folded)
+                .map_or_else(|| folded.to_string(), |n| n.to_string())
+        });
+        fields.chain(custom).collect()
     }
 
     /// okk's fields the source carried that this read does not, in okk's order (a status
@@ -679,6 +710,37 @@ mod tests {
         new.title = Some("Другая".into());
         let settled = settle(&old, &mut new, same_stage, false, &columns);
         assert_eq!(settled.change, same_stage);
+    }
+
+    /// What a report says of a read: its new columns by header, okk's fields it brings with
+    /// no column of their own (a sync's notes) by name, and the fields it lacks, custom ones as
+    /// the cards name them.
+    #[test]
+    fn a_read_names_what_it_brings_and_what_it_lacks_for_the_report() {
+        // Earlier: the export without notes, with «Источник» and «Город».
+        let before = SourceColumns::new(
+            ["external_id", "title", "stage", "owner"].map(String::from),
+            ["Источник", "Город"].map(String::from),
+        );
+        let header: Vec<String> = ["ID", "Название сделки", "Этап сделки", "Бюджет", "Источник"]
+            .map(String::from)
+            .to_vec();
+        let profile = crate::sync::profile::Profile::builtin("amocrm").unwrap();
+        let mapper = Mapper::new(&header, profile, "main".into()).unwrap();
+        // A sync's: the notes come from their own API.
+        let mut okk: Vec<String> = mapper
+            .system_field_names()
+            .iter()
+            .map(|f| f.to_string())
+            .collect();
+        okk.push("notes".into());
+        let now = SourceColumns::new(okk, ["Источник".to_string()]);
+        let columns = ReadColumns::new(before, now, &mapper);
+        assert_eq!(columns.new_columns(&mapper), ["Бюджет", "notes"]);
+        let names: Vec<FieldName> = vec!["Город".into()];
+        assert_eq!(columns.missing_columns(&names), ["owner", "Город"]);
+        // Without the store's names, folded.
+        assert_eq!(columns.missing_columns(&[]), ["owner", "город"]);
     }
 
     #[test]

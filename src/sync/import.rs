@@ -419,23 +419,9 @@ impl<'a> Setup<'a> {
             .cloned()
             .collect();
         kept.sort();
-        let mut missing_columns: Vec<String> = columns
-            .missing_fields()
-            .iter()
-            .map(|f| f.name().to_string())
-            .collect();
-        for folded in &missing_custom {
-            match kept.iter().find(|n| fold(n) == *folded) {
-                Some(n) => missing_columns.push(n.to_string()),
-                None => missing_columns.push(folded.to_string()),
-            }
-        }
+        let missing_columns = columns.missing_columns(&kept);
         let keys = import.field_keys(&[custom.as_slice(), kept.as_slice()].concat())?;
-        let new_columns = columns
-            .new_columns(mapper)
-            .into_iter()
-            .map(String::from)
-            .collect();
+        let new_columns = columns.new_columns(mapper);
         let absent = absent_required(funnel, &import.source_columns()?);
         // A file that brings a required field the source's exports lacked changes the flags of
         // cards it does not write: then the rules run over the store after it.

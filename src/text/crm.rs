@@ -627,6 +627,7 @@ pub fn report(r: &SyncReport) -> String {
         let line = crate::tr!("crm-report-full-sweep", at = full.to_string());
         s.push_str(&format!("  {line}\n"));
     }
+    columns(&mut s, r);
     for u in &r.unknown_stages {
         let line = crate::tr!(
             "crm-report-unknown-stage",
@@ -650,6 +651,25 @@ pub fn report(r: &SyncReport) -> String {
         s.push_str(&format!("  {line}\n"));
     }
     s
+}
+
+/// The fields new to the source and those the sync no longer carries, as an import's report
+/// says its columns: neither changes a card (`sync::change::settle`). One line a field, okk's
+/// by the word the card uses for them.
+fn columns(s: &mut String, r: &SyncReport) {
+    let quoted = |f: &String| format!("«{}»", safe::line(&super::tui::field_label(f)));
+    for f in &r.new_columns {
+        let line = crate::tr!("crm-report-new-field", field = quoted(f));
+        s.push_str(&format!("  {line}\n"));
+    }
+    if !r.new_columns.is_empty() {
+        let line = crate::tr!("crm-report-new-field-cards", cards = r.new_column_cards);
+        s.push_str(&format!("  {line}\n"));
+    }
+    for f in &r.missing_columns {
+        let line = crate::tr!("crm-report-missing-field", field = quoted(f));
+        s.push_str(&format!("  {line}\n"));
+    }
 }
 
 /// Which deal a failure or warning is about.
@@ -739,6 +759,9 @@ mod tests {
             full_sweep_begun_at: Some("2026-11-20T09:00:05Z".into()),
             dry_run: true,
             absent_fields: vec!["phone".into(), "Интересующие параметры".into()],
+            new_columns: vec!["Дата встречи в офисе продаж".into(), "notes".into()],
+            new_column_cards: 1_000_000,
+            missing_columns: vec!["contact".into(), "Интересующие параметры".into()],
             judged: true,
             columns_changed: false,
         }
@@ -758,6 +781,50 @@ mod tests {
         assert!(ru.contains("нет в CRM: 12"), "{ru}");
         assert!(!ru.contains("удалено"), "{ru}");
         assert!(ru.starts_with("c3: прочитано сделок: 1"), "{ru}");
+    }
+
+    #[test]
+    fn the_sync_report_names_fields_new_and_no_longer_given_as_the_card_does() {
+        let en = with(Lang::En, || report(&big()));
+        for line in [
+            "  new field (no import or sync had it before): «Дата встречи в офисе продаж»\n",
+            "  new field (no import or sync had it before): «Notes»\n",
+            "  1000000 cards took a value from the new fields (not a change of the card)\n",
+            "  field no longer given (the cards keep it): «Contact»\n",
+            "  field no longer given (the cards keep it): «Интересующие параметры»\n",
+        ] {
+            assert!(en.contains(line), "{line}{en}");
+        }
+        let few = SyncReport {
+            new_column_cards: 2,
+            ..big()
+        };
+        let ru = with(Lang::Ru, || report(&few));
+        for line in [
+            "  новое поле (прежде его не было): «Примечания»\n",
+            "  значение из новых полей получили 2 карточки (это не изменение)\n",
+            "  поле больше не приходит (карточки его хранят): «Контакт»\n",
+        ] {
+            assert!(ru.contains(line), "{line}{ru}");
+        }
+        // None new: no line of cards.
+        let none = SyncReport {
+            new_columns: Vec::new(),
+            missing_columns: Vec::new(),
+            ..big()
+        };
+        let en = with(Lang::En, || report(&none));
+        assert!(
+            !en.contains("new field") && !en.contains("no longer"),
+            "{en}"
+        );
+        // A control character in a field's name is shown as a placeholder.
+        let hostile = SyncReport {
+            new_columns: vec!["Бюджет\u{1b}[2J".into()],
+            ..big()
+        };
+        let en = with(Lang::En, || report(&hostile));
+        assert!(!en.contains('\u{1b}'), "{en:?}");
     }
 
     #[test]

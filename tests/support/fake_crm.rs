@@ -137,6 +137,9 @@ pub struct State {
     /// Bitrix24: pages of deals served (`crm.deal.list`, alone or as a command of a `batch`).
     pub deal_pages: u64,
     pub clock: i64,
+    /// amoCRM: the account's custom fields (id, name, type), [`FIELDS`] until a test adds or
+    /// deletes one. A deal's value of a field the account no longer has is not given.
+    pub fields: Vec<(i64, &'static str, &'static str)>,
 }
 
 pub struct Pipeline {
@@ -187,6 +190,7 @@ impl State {
     pub fn with_deals(n: usize) -> State {
         let mut s = State {
             clock: BASE_TIME + n as i64 * 60 + 3600,
+            fields: FIELDS.to_vec(),
             ..State::default()
         };
         for i in 0..n {
@@ -284,6 +288,28 @@ impl State {
         });
     }
 
+    /// amoCRM: the account is given a custom field (no deal has a value in it yet).
+    pub fn add_field(&mut self, id: i64, name: &'static str, kind: &'static str) {
+        self.fields.push((id, name, kind));
+    }
+
+    /// amoCRM: the account's custom field `id` is deleted, and with it every deal's value.
+    pub fn delete_field(&mut self, id: i64) {
+        self.fields.retain(|f| f.0 != id);
+        for d in &mut self.deals {
+            d.custom.retain(|c| c.0 != id);
+        }
+    }
+
+    /// A manager fills in a custom field of a deal (the deal's update time moves).
+    pub fn set_field(&mut self, deal: i64, field: i64, value: Value) {
+        let t = self.tick();
+        let d = self.find(deal);
+        d.custom.retain(|c| c.0 != field);
+        d.custom.push((field, value));
+        d.updated_at = t;
+    }
+
     /// Time passes in the CRM with nothing changed.
     pub fn pass(&mut self, seconds: i64) {
         self.clock += seconds;
@@ -361,7 +387,7 @@ impl State {
             "Примечание 2",
             "Примечание 3",
         ];
-        header.extend(FIELDS.iter().map(|f| f.1));
+        header.extend(self.fields.iter().map(|f| f.1));
         w.write_record(&header).unwrap();
         let fmt = |t: i64| {
             chrono::DateTime::from_timestamp(t, 0)
@@ -389,7 +415,7 @@ impl State {
             assert!(texts.len() <= 3, "the export has three note columns");
             texts.resize(3, String::new());
             row.extend(texts);
-            for f in FIELDS {
+            for f in &self.fields {
                 let v = d.custom.iter().find(|c| c.0 == f.0).map(|c| &c.1);
                 row.push(match v {
                     Some(Value::Number(n)) if f.2 == "date" => fmt(n.as_i64().unwrap()),
@@ -489,7 +515,7 @@ pub fn deal(i: usize) -> Deal {
     }
 }
 
-fn deal_json(d: &Deal, base: &str) -> Value {
+fn deal_json(d: &Deal, fields: &[(i64, &str, &str)], base: &str) -> Value {
     let custom = if d.custom.is_empty() {
         Value::Null
     } else {
@@ -497,7 +523,7 @@ fn deal_json(d: &Deal, base: &str) -> Value {
             d.custom
                 .iter()
                 .map(|(id, v)| {
-                    let f = FIELDS.iter().find(|f| f.0 == *id).unwrap();
+                    let f = fields.iter().find(|f| f.0 == *id).unwrap();
                     json!({"field_id": id, "field_name": f.1, "field_code": null,
                            "field_type": f.2, "values": [{"value": v}]})
                 })
@@ -728,11 +754,12 @@ fn serve(mut req: tiny_http::Request, state: &Mutex<State>, base: &str) {
             );
         }
         "/api/v4/leads/custom_fields" => {
-            drop(s);
-            let fs: Vec<Value> = FIELDS
+            let fs: Vec<Value> = s
+                .fields
                 .iter()
                 .map(|f| json!({"id": f.0, "name": f.1, "type": f.2}))
                 .collect();
+            drop(s);
             send(
                 req,
                 200,
@@ -811,7 +838,7 @@ fn serve(mut req: tiny_http::Request, state: &Mutex<State>, base: &str) {
             // page (sorting 100,000 deals for each of 400 pages took the fake 17 s).
             let items: Vec<Value> = window(&mut deals, |d| (d.updated_at, d.id), page, limit)
                 .iter()
-                .map(|d| deal_json(d, base))
+                .map(|d| deal_json(d, &s.fields, base))
                 .collect();
             let delay = s.faults.page_delay;
             let cut = s.faults.cut_pages > 0 && total > (page - 1) * limit;

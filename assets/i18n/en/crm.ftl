@@ -89,6 +89,12 @@ crm-report-changed = changed: { $count } (moved to another stage: { $moved })
 crm-report-unchanged = unchanged: { $count }
 crm-report-notes-changed = changed by their notes alone (their deals not read): { $count }
 crm-report-not-carried = required, no such field in the CRM (not flagged): { $field }
+crm-report-new-field = new field (no import or sync had it before): { $field }
+crm-report-new-field-cards = { $cards ->
+    [one] { $cards } card took
+   *[other] { $cards } cards took
+} a value from the new fields (not a change of the card)
+crm-report-missing-field = field no longer given (the cards keep it): { $field }
 crm-report-gone = gone from the CRM: { $count }
 crm-report-requests = requests: { $requests }, retries: { $retries }
 crm-report-dry-run = dry run: nothing written

@@ -92,6 +92,13 @@ crm-report-changed = изменено: { $count } (сменили этап: { $m
 crm-report-unchanged = без изменений: { $count }
 crm-report-notes-changed = изменились только примечания (сделки не читались): { $count }
 crm-report-not-carried = обязательного поля нет в CRM (не отмечается): { $field }
+crm-report-new-field = новое поле (прежде его не было): { $field }
+crm-report-new-field-cards = значение из новых полей { $cards ->
+    [one] получила { $cards } карточка
+    [few] получили { $cards } карточки
+   *[many] получили { $cards } карточек
+} (это не изменение)
+crm-report-missing-field = поле больше не приходит (карточки его хранят): { $field }
 crm-report-gone = нет в CRM: { $count }
 crm-report-requests = запросов: { $requests }, повторов: { $retries }
 crm-report-dry-run = пробный запуск: ничего не записано
