@@ -12,7 +12,8 @@ use common::{Desk, Verdict, python_csv};
 const HEADER: &str = "review_id,source,external_id,title,stage,owner,auditor,verdict,score,\
 failed_items,failed_critical_items,suggested_stage,suggested_owner,corrections,comment,\
 reviewed_at,seconds_spent,lead_decision,lead,card_changed,lead_verdict,lead_suggested_stage,\
-lead_suggested_owner,final_verdict,unanswered_items,crm_url,lead_note,settled_by,settled_decision";
+lead_suggested_owner,final_verdict,unanswered_items,crm_url,lead_note,settled_by,settled_decision,\
+card_gone_at";
 
 fn header_names() -> Vec<&'static str> {
     HEADER.split(',').collect()
@@ -231,6 +232,43 @@ fn every_row_of_a_settled_card_names_the_decision_its_final_verdict_comes_from()
     assert_eq!(row["Итоговый вердикт"], "не тот этап");
     assert_eq!(row["Автор итогового решения"], "lena");
     assert_eq!(row["Итоговое решение"], "принято");
+}
+
+/// A later full import no longer had a reviewed card: it is gone from the CRM. Its reviews stay
+/// in the file, and `card_gone_at` says since when (empty on a card the CRM still lists), so a
+/// lead reading the file does not chase a deal that is not there. People read it under their
+/// header; a value a CRM could have planted is defused as every cell.
+#[test]
+fn reviews_of_a_card_gone_from_the_crm_say_since_when() {
+    let desk = Desk::demo();
+    let (gone, live) = ("31999149", "31973177");
+    desk.review(gone, "anna", "2026-11-20 10:00:00", &Verdict::of("ok"));
+    desk.review(live, "anna", "2026-11-20 10:05:00", &Verdict::of("stale"));
+    desk.gone_by_a_later_sync(&[gone]);
+    let since = common::text(&desk.card(gone), "gone_at");
+
+    let (header, rows) = export(&desk, &[]);
+    assert_eq!(header.last().map(String::as_str), Some("card_gone_at"));
+    let of = |id: &str| rows.iter().find(|r| r["external_id"] == id).unwrap();
+    assert_eq!(of(gone)["card_gone_at"], since, "{rows:#?}");
+    assert_eq!(of(live)["card_gone_at"], "", "{rows:#?}");
+
+    let out = desk.file("проверки.csv");
+    desk.run_ok(&["--lang", "ru", "export", "reviews", "--out", &out]);
+    let mut ru = python_csv(&out, ',').into_iter();
+    let header = ru.next().unwrap();
+    assert_eq!(header.last().map(String::as_str), Some("Нет в CRM с"));
+    english::assert_russian("the reviews' columns", &header.join(", "), &[]);
+    let row: BTreeMap<String, String> = header
+        .into_iter()
+        .zip(ru.find(|r| r.contains(&gone.to_string())).unwrap())
+        .collect();
+    assert_eq!(row["Нет в CRM с"], since);
+    // Still a formula-safe cell, whatever the store holds.
+    desk.plant_card(gone, "gone_at", "=HYPERLINK(\"http://x\")");
+    let (_, rows) = export(&desk, &[]);
+    let cell = &rows.iter().find(|r| r["external_id"] == gone).unwrap()["card_gone_at"];
+    assert!(cell.starts_with('\''), "{cell}");
 }
 
 /// `okk export reviews --help` lists the columns the file has, in its order, in both languages:

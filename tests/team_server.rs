@@ -2381,6 +2381,21 @@ fn the_lead_s_exports_and_report_from_the_server_are_the_laptop_s_byte_for_byte(
     );
     let vera = all.find("Vera").unwrap();
     assert!(vera < all.find(",anna,").unwrap(), "byte order: {all}");
+    // The review of the card the later import found gone says since when, from the server too.
+    let mut csv = csv::Reader::from_reader(all.as_bytes());
+    let gone_at = csv
+        .headers()
+        .unwrap()
+        .iter()
+        .position(|h| h == "card_gone_at")
+        .unwrap();
+    let gone: Vec<String> = csv
+        .records()
+        .map(|r| r.unwrap()[gone_at].to_string())
+        .filter(|at| !at.is_empty())
+        .collect();
+    assert_eq!(gone.len(), 1, "{all}");
+    assert!(gone[0].starts_with("20"), "{gone:?}");
     // The lead's own login reads what the owner reads.
     let (lena, lena_url) = server.login("lena");
     let (ok, _, err) = run_on(

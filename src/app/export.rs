@@ -401,7 +401,7 @@ fn changes(
                     &s.proposal,
                     decision,
                     s.card_changed,
-                    first.card_gone,
+                    first.card_gone(),
                 );
             }
             return;
@@ -435,7 +435,7 @@ fn changes(
             &r.proposal,
             decision,
             r.card_changed,
-            r.card_gone,
+            r.card_gone(),
         );
     };
     store.for_each_current_review(&query, |r| -> Result<(), ExportError> {

@@ -12,7 +12,7 @@ use crate::store::export::ExportedReview;
 use super::cell::Cell;
 use crate::text::export as text;
 
-pub const HEADER: [&str; 29] = [
+pub const HEADER: [&str; 30] = [
     "review_id",
     "source",
     "external_id",
@@ -42,6 +42,7 @@ pub const HEADER: [&str; 29] = [
     "lead_note",
     "settled_by",
     "settled_decision",
+    "card_gone_at",
 ];
 
 /// Whom the cells that name fields and checklist items are for. People read a field by the
@@ -156,10 +157,60 @@ pub fn row<'a>(
         settled.map_or(Cell::Empty, |s| {
             Cell::text(text::decision(s.decision.decision.kind))
         }),
+        // The card is gone from the CRM since then: nothing there to act on.
+        Cell::opt(r.card_gone_at.as_deref()),
     ]
 }
 
 /// Scores and seconds to one decimal: more digits only look precise.
 fn tenths(v: f64) -> f64 {
     (v * 10.0).round() / 10.0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::review::Verdict;
+    use crate::domain::suggestion::Proposal;
+
+    fn review(gone_at: Option<&str>) -> ExportedReview {
+        ExportedReview {
+            id: "r1".into(),
+            source: "amocrm".into(),
+            external_id: "31999149".into(),
+            auditor: "anna".into(),
+            stage: "Первичный контакт".into(),
+            proposal: Proposal {
+                verdict: Verdict::Ok,
+                stage: None,
+                owner: None,
+                corrections: Default::default(),
+            },
+            answers: Default::default(),
+            score: None,
+            comment: String::new(),
+            created_at: "2026-11-20 10:00:00".into(),
+            seconds_spent: None,
+            card: None,
+            title: None,
+            card_changed: Some(false),
+            card_gone_at: gone_at.map(String::from),
+            lead: None,
+        }
+    }
+
+    /// A review of a card gone from the CRM says since when, in the last column; one of a card
+    /// the CRM lists leaves it empty.
+    #[test]
+    fn a_review_of_a_gone_card_says_since_when_in_its_own_column() {
+        let funnel = crate::funnel_config::default_funnel();
+        let gone = review(Some("2026-11-21 09:00:00"));
+        let row = row(&funnel, &gone, None, None, Reader::Scripts);
+        assert_eq!(row.len(), HEADER.len());
+        assert_eq!(HEADER[HEADER.len() - 1], "card_gone_at");
+        assert_eq!(row.last(), Some(&Cell::text("2026-11-21 09:00:00")));
+        let live = review(None);
+        let row = super::row(&funnel, &live, None, None, Reader::People);
+        assert_eq!(row.last(), Some(&Cell::Empty));
+    }
 }

@@ -46,10 +46,17 @@ pub struct ExportedReview {
     pub title: Option<String>,
     /// A sync changed the card after the review (`None`: the card or its digest is unknown).
     pub card_changed: Option<bool>,
-    /// A later full import no longer had the card: it is gone from the CRM, and a change for
-    /// it has nothing to land on there.
-    pub card_gone: bool,
+    /// When a later full import or sweep found the card no longer in the CRM (`None`: it is
+    /// there, or not in the store): a change for it has nothing to land on there.
+    pub card_gone_at: Option<String>,
     pub lead: Option<LeadDecision>,
+}
+
+impl ExportedReview {
+    /// The card is gone from the CRM.
+    pub fn card_gone(&self) -> bool {
+        self.card_gone_at.is_some()
+    }
 }
 
 // The card by the review's `card_id` (kept in step with source and external id by every sync and
@@ -61,7 +68,7 @@ SELECT r.id, r.card_source, r.card_external_id, r.auditor, r.stage, r.verdict, r
        r.score, r.suggested_stage, r.suggested_owner, r.corrections, r.comment, r.created_at,
        r.seconds_spent,
        c.id, c.stage, c.owner, c.pipeline, c.title, c.content_hash <> r.card_hash,
-       c.gone_at IS NOT NULL
+       c.gone_at
 FROM reviews r
 LEFT JOIN cards c ON c.id = r.card_id
 WHERE r.superseded_by IS NULL AND r.withdrawn_at IS NULL
@@ -241,7 +248,7 @@ fn exported(r: &Row<'_>) -> Result<ExportedReview, StoreError> {
         card,
         title: r.get(18)?,
         card_changed: r.get(19)?,
-        card_gone: r.get::<_, Option<bool>>(20)?.unwrap_or(false),
+        card_gone_at: r.get(20)?,
         lead: None,
     })
 }

@@ -360,6 +360,7 @@ pub fn column(name: &str) -> String {
         "lead_note" => crate::tr!("export-col-lead-note"),
         "settled_by" => crate::tr!("export-col-settled-by"),
         "settled_decision" => crate::tr!("export-col-settled-decision"),
+        "card_gone_at" => crate::tr!("export-col-card-gone-at"),
         "flagged_share" => crate::tr!("export-col-flagged-share"),
         "reviews" => crate::tr!("export-col-reviews"),
         "ok" => crate::tr!("export-col-ok"),

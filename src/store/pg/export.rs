@@ -23,7 +23,7 @@ SELECT r.id, r.card_source, r.card_external_id, r.auditor, r.stage, r.verdict, r
        r.seconds_spent,
        c.id, c.stage, c.owner, c.pipeline, c.title, c.content_hash <> r.card_hash,
        d.id, d.lead, d.decision, d.verdict, d.suggested_stage, d.suggested_owner, d.note,
-       d.created_at, d.checklist, c.gone_at IS NOT NULL
+       d.created_at, d.checklist, c.gone_at
 FROM reviews r
 LEFT JOIN cards c ON c.id = r.card_id
 LEFT JOIN (SELECT DISTINCT ON (review_id) review_id, id, lead, decision, verdict,
@@ -178,7 +178,7 @@ fn review_row(r: &postgres::Row) -> ReviewRow {
             card,
             title: r.get(18),
             card_changed: r.get(19),
-            card_gone: r.get::<_, Option<bool>>(29).unwrap_or(false),
+            card_gone_at: r.get(29),
             lead,
         },
     }
