@@ -286,6 +286,85 @@ fn a_day_the_filter_cannot_read_is_named_with_the_forms_it_takes() {
     assert_eq!(d.shown(), 0, "every review was written on 20.11.2026");
 }
 
+/// The lead's desk on a store of two CRM connections that share ids, under the demo's frozen
+/// clock: boris judged deal 5001 of each (ok, stale).
+fn two_sources_desk() -> LeadDesk {
+    okk::text::lang::set(crate::LANG);
+    const CLOCK: &str = "2026-11-20 12:00:00";
+    let dir = tempfile::tempdir().expect("temp dir");
+    let db = dir.path().join("okk.db");
+    let csv = dir.path().join("shared_ids.csv");
+    std::fs::write(
+        &csv,
+        "ID,Название сделки,Этап сделки,Ответственный,Дата редактирования\n\
+         5001,Квартира у парка,Первичный контакт,Попова Анна,19.11.2026 10:00:00\n",
+    )
+    .expect("write the export");
+    let mut store = okk::store::Store::open(&db).expect("open the store");
+    store
+        .set_meta(okk::app::audit::CLOCK, CLOCK)
+        .expect("set the clock");
+    let clock = chrono::NaiveDateTime::parse_from_str(CLOCK, "%Y-%m-%d %H:%M:%S").unwrap();
+    let funnel = okk::funnel_config::default_funnel();
+    for source in ["amo-north", "amo-south"] {
+        let opts = okk::sync::ImportOptions {
+            now: clock,
+            source: Some(source.into()),
+            ..okk::sync::ImportOptions::default()
+        };
+        okk::sync::import_file(&mut store, &funnel, &csv, &opts).expect("import");
+    }
+    okk::app::audit::refresh(&mut store, &funnel, "fp", clock, true).expect("rules");
+    drop(store);
+    reviewer(&db, "boris", "Первичный контакт", &["a", "s"]);
+    let (mut state, desk) = common::reviewer::open(&db, "olga");
+    okk::tui::lead::load(&mut state, &desk).expect("the lead's list loads");
+    LeadDesk {
+        _dir: dir,
+        db,
+        state,
+        desk,
+    }
+}
+
+/// Two CRM connections share ids: each review's card is named with its source (`5001
+/// (amo-north)`), else the reviews of two deals read as two reviews of one; the card opened to
+/// decide says its source too. A list of one source names none (the other snapshots).
+#[test]
+fn reviews_of_two_sources_sharing_an_id_name_each_card_s_source() {
+    let mut d = two_sources_desk();
+    assert_eq!(d.shown(), 2);
+    for (w, h) in SIZES {
+        let screen = d.screen(w, h);
+        for source in ["amo-north", "amo-south"] {
+            assert!(
+                screen.contains(&format!("5001 ({source})")),
+                "{w}×{h}, {source}:\n{screen}"
+            );
+        }
+    }
+    d.snap("lead_list_two_sources");
+    d.press("<enter>");
+    assert_eq!(d.state.screen, Screen::Decide);
+    let open = d
+        .state
+        .card
+        .as_ref()
+        .expect("a card")
+        .detail
+        .card
+        .source
+        .clone();
+    for (w, h) in SIZES {
+        let screen = d.screen(w, h);
+        assert!(
+            screen.contains(&format!("#5001 ({open}) Квартира у парка")),
+            "{w}×{h}:\n{screen}"
+        );
+    }
+    d.snap("lead_decide_two_sources");
+}
+
 // ---- the decide screen ----------------------------------------------------------------------
 
 #[test]

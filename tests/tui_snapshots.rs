@@ -227,6 +227,54 @@ fn queue_of_two_sources_says_each_card_s_source() {
     d.snap("queue_two_sources");
 }
 
+/// The card opened from that queue says its source too: `#5001 (amo-north)` and
+/// `#5001 (amo-south)` are two deals. A card of a list of one source says none (the other
+/// snapshots).
+#[test]
+fn a_card_of_a_queue_of_two_sources_says_its_source() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let csv = dir.path().join("shared_ids.csv");
+    std::fs::write(
+        &csv,
+        "ID,Название сделки,Этап сделки,Ответственный,Дата редактирования\n\
+         5001,Квартира у парка,Первичный контакт,Попова Анна,19.11.2026 10:00:00\n",
+    )
+    .expect("write the export");
+    let mut d = desktop_of(&[(&csv, Some("amo-north")), (&csv, Some("amo-south"))]);
+    d.select_stage("Первичный контакт").press("<enter><enter>");
+    assert_eq!(d.state.screen, Screen::Card);
+    let first = d
+        .state
+        .card
+        .as_ref()
+        .expect("a card")
+        .detail
+        .card
+        .source
+        .clone();
+    for (w, h) in SIZES {
+        let screen = d.screen(w, h);
+        assert!(
+            screen.contains(&format!("#5001 ({first}) Квартира у парка")),
+            "{w}×{h}:\n{screen}"
+        );
+    }
+    d.snap("card_two_sources");
+    // The next card is the other deal of the same id, and says so.
+    d.press("a");
+    let second = d
+        .state
+        .card
+        .as_ref()
+        .expect("the next card")
+        .detail
+        .card
+        .source
+        .clone();
+    assert_ne!(first, second);
+    assert!(d.screen(80, 24).contains(&format!("#5001 ({second})")));
+}
+
 #[test]
 fn queue_with_a_filter_typed() {
     let mut d = demo();

@@ -275,29 +275,41 @@ pub struct LeadList {
 pub struct LeadMeasure {
     pub widest: [usize; 4],
     pub made: Vec<chrono::NaiveDateTime>,
+    /// The sources of the reviews' cards.
+    pub sources: Sources,
 }
 
 /// What the queue's columns need from the cards loaded: the widest id, title (with its marks),
-/// owner and flags, the widest source, and whether the cards come from more than one source
-/// (two CRM connections may share ids: then each row says its source beside its id).
+/// owner and flags, and the cards' sources.
 #[derive(Debug, Clone, Default)]
 pub struct QueueMeasure {
     pub widest: [usize; 4],
-    pub source_width: usize,
-    /// The first card's source, while every card measured is of it.
-    pub one_source: Option<String>,
-    /// Cards of more than one source.
-    pub sources: bool,
+    pub sources: Sources,
 }
 
-impl QueueMeasure {
-    /// Folds a card of `source` into the sources.
-    pub fn add_source(&mut self, source: &str) {
-        match &self.one_source {
-            None if !self.sources => self.one_source = Some(source.to_string()),
+/// The sources of a list's cards: whether there is more than one (two CRM connections may share
+/// ids: then the list, and the card opened from it, say each card's source beside its id), and
+/// the widest as drawn.
+#[derive(Debug, Clone, Default)]
+pub struct Sources {
+    /// The widest source's width on screen.
+    pub width: usize,
+    /// The first card's source, while every card measured is of it.
+    one: Option<String>,
+    /// Cards of more than one source.
+    pub several: bool,
+}
+
+impl Sources {
+    /// Folds a card of `source`, `width` columns wide on screen, into the sources (cheap per
+    /// card: the first source is kept, and compared with, until a second shows).
+    pub fn add(&mut self, source: &str, width: usize) {
+        self.width = self.width.max(width);
+        match &self.one {
+            None if !self.several => self.one = Some(source.to_string()),
             Some(first) if first != source => {
-                self.one_source = None;
-                self.sources = true;
+                self.one = None;
+                self.several = true;
             }
             _ => {}
         }
@@ -643,7 +655,23 @@ pub fn field_value(
 
 #[cfg(test)]
 mod tests {
-    use super::{Item, Measured, Queue};
+    use super::{Item, Measured, Queue, Sources};
+
+    /// One source, however many cards, is not several; a second is, and stays so; the widest
+    /// is kept.
+    #[test]
+    fn sources_are_several_once_a_second_shows() {
+        let mut s = Sources::default();
+        for _ in 0..3 {
+            s.add("amo-north", 9);
+        }
+        assert!(!s.several);
+        s.add("b24", 3);
+        assert!(s.several);
+        s.add("amo-north", 9);
+        assert!(s.several);
+        assert_eq!(s.width, 9);
+    }
     use crate::domain::queue::{QueueCounts, QueueEntry};
     use crate::domain::review::Verdict;
 

@@ -25,11 +25,14 @@ const NOTES_BUDGET: usize = 32 * 1024;
 const SUGGESTION_MIN: u16 = 6;
 const CHECKLIST_MIN: u16 = 6;
 
-/// The card; on the lead's decide screen (`lead`), the auditor's review beside it.
+/// The card; on the lead's decide screen (`lead`), the auditor's review beside it. `sources`:
+/// the list it was opened from holds cards of more than one source, which may share ids: its
+/// title says its source too.
 pub fn draw(
     shared: &Shared,
     c: &CardState,
     lead: Option<&LeadList>,
+    sources: bool,
     theme: &Theme,
     frame: &mut Frame<'_>,
     area: Rect,
@@ -40,7 +43,12 @@ pub fn draw(
     let card_focus = lead.is_some_and(|l| l.focus == Pane::Card);
     // The auditor reads the lead's note on the card, where it wraps and scrolls; the lead
     // reads it in the review pane.
-    draw_card(shared, c, card_focus, lead.is_none(), theme, frame, left);
+    let head = Head {
+        focus: card_focus,
+        lead_note: lead.is_none(),
+        source: sources,
+    };
+    draw_card(shared, c, head, theme, frame, left);
     // Items wrap rather than lose their words; the checklist is as tall as they need, or as
     // the suggestion leaves it (then it shows the selected item's part: see `window`).
     let inner_w = right.width.saturating_sub(2).max(1) as usize;
@@ -404,32 +412,55 @@ fn fields(shared: &Shared, c: &CardState) -> Vec<(String, Option<String>, bool)>
 }
 
 /// The card's box title, `#id title`, cut to fit a box `box_width` wide.
-fn title(card: &Card, box_width: u16) -> String {
+/// The card pane's box title: `#ID Title`, `#ID (source) Title` with its `source`.
+fn title(card: &Card, source: bool, box_width: u16) -> String {
     let t = card.title.as_deref().unwrap_or("");
-    let text = format!("#{} {}", clip(&card.external_id, 24), clip(t, 200));
+    let source = if source {
+        format!(" ({})", clip(&card.source, 24))
+    } else {
+        String::new()
+    };
+    let text = format!("#{}{source} {}", clip(&card.external_id, 24), clip(t, 200));
     format!(
         " {} ",
         super::fit(&text, (box_width as usize).saturating_sub(4))
     )
 }
 
-/// The card's pane; `focus`: the lead's scroll keys move it (its border says so).
+/// How the card's pane is headed.
+#[derive(Clone, Copy)]
+struct Head {
+    /// The lead's scroll keys move it (its border says so).
+    focus: bool,
+    /// The lead's note on the auditor's review shows under the head.
+    lead_note: bool,
+    /// Its title names the card's source.
+    source: bool,
+}
+
+/// The card's pane.
 fn draw_card(
     shared: &Shared,
     c: &CardState,
-    focus: bool,
-    lead_note: bool,
+    head: Head,
     theme: &Theme,
     frame: &mut Frame<'_>,
     area: Rect,
 ) {
     let block = Block::default()
         .borders(Borders::ALL)
-        .border_style(if focus { theme.key } else { Default::default() })
-        .title(title(&c.detail.card, area.width));
+        .border_style(if head.focus {
+            theme.key
+        } else {
+            Default::default()
+        })
+        .title(title(&c.detail.card, head.source, area.width));
     let inner = block.inner(area);
     let width = inner.width.max(1) as usize;
-    let lines = super::hang::hang_all(card_lines(shared, c, lead_note, theme, inner.width), width);
+    let lines = super::hang::hang_all(
+        card_lines(shared, c, head.lead_note, theme, inner.width),
+        width,
+    );
     let max_scroll = lines.len().saturating_sub(inner.height as usize) as u16;
     let scroll = c.scroll.min(max_scroll);
     let p = Paragraph::new(lines)
@@ -625,7 +656,29 @@ fn suggestion_lines(c: &CardState, theme: &Theme) -> Vec<Line<'static>> {
 
 #[cfg(test)]
 mod tests {
-    use super::window;
+    use super::{title, window};
+
+    /// The card's title names its source when asked (a list of several sources), never a
+    /// control character of it.
+    #[test]
+    fn the_title_names_the_source_when_asked() {
+        let card = crate::domain::Card {
+            source: "amo-north".into(),
+            external_id: "5001".into(),
+            title: Some("Квартира у парка".into()),
+            ..Default::default()
+        };
+        assert_eq!(title(&card, false, 80), " #5001 Квартира у парка ");
+        assert_eq!(
+            title(&card, true, 80),
+            " #5001 (amo-north) Квартира у парка "
+        );
+        let hostile = crate::domain::Card {
+            source: "amo\u{7}\u{1b}]0;x".into(),
+            ..card
+        };
+        assert!(!title(&hostile, true, 80).chars().any(char::is_control));
+    }
 
     /// «Встреча проведена» at 80×24: seven items, two rows each but the sixth (three), in a box
     /// of 13 rows.

@@ -61,6 +61,7 @@ pub fn draw(shared: &Shared, l: &LeadList, theme: &Theme, frame: &mut Frame<'_>,
     let headers = msg::lead_columns();
     let now = shared.now;
     let widths = widths(l, &headers, now, table_area.width);
+    let sources = several_sources(l);
     // The score and the age are figures.
     let header = Row::new(
         (headers.iter().zip(&widths).enumerate())
@@ -74,16 +75,22 @@ pub fn draw(shared: &Shared, l: &LeadList, theme: &Theme, frame: &mut Frame<'_>,
         .enumerate()
         .skip(first)
         .take(visible.max(1))
-        .map(|(pos, &i)| lead_row(l, pos, i, now, &widths, theme));
+        .map(|(pos, &i)| lead_row(l, pos, i, sources, now, &widths, theme));
     let constraints = widths.iter().map(|w| Constraint::Length(*w as u16));
     let table = Table::new(rows, constraints).header(header).block(block);
     super::draw_list(frame, table_area, table, l.selected - first, theme);
 }
 
-/// A review's card as the list names it: its id and title.
-fn card_words(r: &LeadRow) -> String {
+/// A review's card as the list names it: its id (with its source, in a list of several
+/// `sources`) and title.
+fn card_words(r: &LeadRow, sources: bool) -> String {
+    let source = if sources {
+        format!(" ({})", clip(&r.source, 24))
+    } else {
+        String::new()
+    };
     format!(
-        "{} {}",
+        "{}{source} {}",
         clip(&r.external_id, 12),
         clip(r.title.as_deref().unwrap_or(""), 60)
     )
@@ -102,23 +109,14 @@ fn suggestion(r: &LeadRow) -> &str {
 /// and figures keep their width; the extra room goes to the card.
 fn widths(l: &LeadList, headers: &[String; 8], now: NaiveDateTime, box_width: u16) -> Vec<usize> {
     use super::columns::{Col, widths};
-    let measure = l.measure.of(l.shown.len(), |new, m| {
-        for &i in &l.shown[new] {
-            let r = &l.rows[i];
-            let cells = [
-                super::width(&card_words(r)),
-                super::width(&r.stage),
-                super::width(&r.auditor),
-                super::width(suggestion(r)),
-            ];
-            for (w, cell) in m.widest.iter_mut().zip(cells) {
-                *w = (*w).max(cell);
-            }
-            m.made.push(r.created_at);
-        }
-        m.made.sort_unstable();
-    });
+    let measure = measured(l);
     let [card, stage, auditor, suggested] = measure.widest;
+    // `5001 (amo-north) Квартира…`, as the queue names a card of a list of several sources.
+    let card = if measure.sources.several {
+        card + measure.sources.width + 3
+    } else {
+        card
+    };
     let verdicts = Verdict::ALL.map(msg::verdict);
     let at_least = |w: usize, header: &str| w.max(super::width(header));
     let cols = [
@@ -135,6 +133,33 @@ fn widths(l: &LeadList, headers: &[String; 8], now: NaiveDateTime, box_width: u1
     ];
     // The box's borders and the selection mark take three columns.
     widths((box_width as usize).saturating_sub(3), 1, &cols, 1)
+}
+
+/// The reviews shown measured (those shown since the last frame are measured now).
+fn measured(l: &LeadList) -> std::cell::Ref<'_, crate::tui::state::LeadMeasure> {
+    l.measure.of(l.shown.len(), |new, m| {
+        for &i in &l.shown[new] {
+            let r = &l.rows[i];
+            let cells = [
+                super::width(&card_words(r, false)),
+                super::width(&r.stage),
+                super::width(&r.auditor),
+                super::width(suggestion(r)),
+            ];
+            for (w, cell) in m.widest.iter_mut().zip(cells) {
+                *w = (*w).max(cell);
+            }
+            m.made.push(r.created_at);
+            m.sources.add(&r.source, super::width(&clip(&r.source, 24)));
+        }
+        m.made.sort_unstable();
+    })
+}
+
+/// The reviews shown are of cards of more than one source: the list, and the card opened from
+/// it, name each card's source.
+pub fn several_sources(l: &LeadList) -> bool {
+    measured(l).sources.several
 }
 
 /// The widest age, `now`, of reviews made at `made` (oldest first), read from three of them
@@ -183,6 +208,7 @@ fn lead_row<'a>(
     l: &'a LeadList,
     pos: usize,
     i: usize,
+    sources: bool,
     now: NaiveDateTime,
     widths: &[usize],
     theme: &Theme,
@@ -197,7 +223,7 @@ fn lead_row<'a>(
     let card = if same_card {
         "  ↳".to_string()
     } else {
-        card_words(r)
+        card_words(r, sources)
     };
     let score = r.score.map_or("—".into(), |s| format!("{s:.0}%"));
     Row::new(vec![
@@ -404,6 +430,23 @@ mod tests {
             ..r
         };
         assert_eq!(marks(&fine), [" ", " ", " "]);
+    }
+
+    /// A card is named with its source only in a list of several; a source's control
+    /// characters show as placeholders.
+    #[test]
+    fn a_card_is_named_with_its_source_in_a_list_of_several() {
+        let r = LeadRow {
+            title: Some("Квартира у парка".into()),
+            ..ok_against_the_rules()
+        };
+        assert_eq!(card_words(&r, false), "31245817 Квартира у парка");
+        assert_eq!(card_words(&r, true), "31245817 (amocrm) Квартира у парка");
+        let hostile = LeadRow {
+            source: "amo\u{1b}[2J".into(),
+            ..r
+        };
+        assert!(!card_words(&hostile, true).contains('\u{1b}'));
     }
 
     /// The age column's width read from three reviews is the widest age of them all, whatever

@@ -52,12 +52,14 @@ pub fn view(state: &State, theme: &Theme, frame: &mut Frame<'_>) {
         }
         Screen::Card => {
             if let Some(c) = &state.card {
-                card::draw(shared, c, None, theme, frame, body)
+                let sources = state.queue.as_ref().is_some_and(queue::several_sources);
+                card::draw(shared, c, None, sources, theme, frame, body)
             }
         }
         Screen::Decide => {
             if let Some(c) = &state.card {
-                card::draw(shared, c, state.lead.as_ref(), theme, frame, body)
+                let sources = state.lead.as_ref().is_some_and(lead::several_sources);
+                card::draw(shared, c, state.lead.as_ref(), sources, theme, frame, body)
             }
         }
         Screen::Reviews => {

@@ -141,21 +141,15 @@ pub fn draw(q: &Queue, row: &StageRow, theme: &Theme, frame: &mut Frame<'_>, are
 /// the id's column holds each card's source too.
 fn widths(q: &Queue, headers: &[String; 6], box_width: u16) -> (Vec<usize>, bool) {
     use super::columns::{Col, widths};
-    let m = q.measure.of(q.items.len(), |new, m| {
-        for item in &q.items[new] {
-            let cells = measure(&item.entry);
-            for (w, cell) in m.widest.iter_mut().zip(cells) {
-                *w = (*w).max(cell);
-            }
-            let source = super::width(&crate::text::safe::line(&item.entry.source));
-            m.source_width = m.source_width.max(source);
-            m.add_source(&item.entry.source);
-        }
-    });
+    let m = measured(q);
     let [id, title, owner, flags] = m.widest;
-    let sources = m.sources;
+    let sources = m.sources.several;
     // `777001 (amocrm)`, as `okk check` names a card of a store with several sources.
-    let id = if sources { id + m.source_width + 3 } else { id };
+    let id = if sources {
+        id + m.sources.width + 3
+    } else {
+        id
+    };
     let at_least = |w: usize, header: &str| w.max(super::width(header));
     let cols = [
         // ⌛ is two cells wide.
@@ -169,6 +163,27 @@ fn widths(q: &Queue, headers: &[String; 6], box_width: u16) -> (Vec<usize>, bool
     // The box's borders and the selection mark take three columns.
     let widths = widths((box_width as usize).saturating_sub(3), 1, &cols, 2);
     (widths, sources)
+}
+
+/// The queue's cards measured (those loaded since the last frame are measured now).
+fn measured(q: &Queue) -> std::cell::Ref<'_, crate::tui::state::QueueMeasure> {
+    q.measure.of(q.items.len(), |new, m| {
+        for item in &q.items[new] {
+            let cells = measure(&item.entry);
+            for (w, cell) in m.widest.iter_mut().zip(cells) {
+                *w = (*w).max(cell);
+            }
+            let source = &item.entry.source;
+            m.sources
+                .add(source, super::width(&crate::text::safe::line(source)));
+        }
+    })
+}
+
+/// The queue's cards come from more than one source: its rows, and the card opened from it,
+/// name each card's source.
+pub fn several_sources(q: &Queue) -> bool {
+    measured(q).sources.several
 }
 
 /// A card's id, title (with its marks), owner and flags: the columns its row takes.
