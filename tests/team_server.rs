@@ -943,6 +943,53 @@ fn reviewer_on_server(
     (state, desk)
 }
 
+/// On the server, as on a shared file: the card she holds stays in her list under a filter it
+/// matches (it was dropped until her next claim, held all the same); a filter that leaves it out
+/// gives it back, says so, and the next auditor gets it.
+#[test]
+fn on_the_server_a_filter_keeps_the_card_she_holds_in_sight_or_gives_it_back() {
+    use okk::tui::state::{Screen, Status};
+    let Some(server) = ServerDb::new() else {
+        return;
+    };
+    let desk = demo_desk();
+    copied_to(&desk, &server.url);
+    let dir = desk.tmp_dir();
+    let stage = "Квалификация";
+    let shown =
+        |s: &okk::tui::state::State| s.card.as_ref().map(|c| c.detail.card.external_id.clone());
+    let listed = |s: &okk::tui::state::State| -> Vec<String> {
+        let q = s.queue.as_ref().unwrap();
+        q.items.iter().map(|i| i.entry.id.clone()).collect()
+    };
+    let (mut anna, mut a) = reviewer_on_server(&server.url, "anna", stage, &dir);
+    let held = shown(&anna).expect("a card");
+    common::reviewer::press(&mut anna, &mut a, "q");
+    assert_eq!(anna.screen, Screen::Queue);
+
+    common::reviewer::press(&mut anna, &mut a, &format!("/{held}<enter>"));
+    assert_eq!(
+        listed(&anna),
+        std::slice::from_ref(&held),
+        "{:?}",
+        anna.shared.status
+    );
+    assert_eq!(anna.shared.status, None);
+    let (boris, _b) = reviewer_on_server(&server.url, "boris", stage, &dir);
+    assert_ne!(shown(&boris), Some(held.clone()), "still anna's");
+
+    common::reviewer::press(&mut anna, &mut a, "/<C-u>нет такой карточки<enter>");
+    assert!(listed(&anna).is_empty(), "{:?}", listed(&anna));
+    assert!(
+        matches!(&anna.shared.status, Some(Status::Info(m))
+            if m == "1 card you held is back in the shared queue: the list leaves it out"),
+        "{:?}",
+        anna.shared.status
+    );
+    let (clara, _c) = reviewer_on_server(&server.url, "clara", stage, &dir);
+    assert_eq!(shown(&clara), Some(held), "free for the next auditor");
+}
+
 #[test]
 fn on_the_server_two_reviewers_never_see_one_card_and_the_lead_hears_each_verdict() {
     use okk::tui::effect::{Msg, Outcome};

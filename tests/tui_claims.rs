@@ -7,10 +7,10 @@ mod common;
 
 use std::time::{Duration, Instant};
 
-use common::Desk;
+use common::{Desk, Table};
 use okk::domain::decision::Decision;
 use okk::tui::effect::{Effect, Msg, Outcome};
-use okk::tui::state::{State, Status};
+use okk::tui::state::{Screen, State, Status};
 use okk::tui::update::{start_at_stage, update};
 
 const MET: &str = "Встреча проведена";
@@ -194,6 +194,118 @@ fn quitting_gives_back_the_cards_held_and_leaving_a_queue_does_too() {
     assert!(clara.queue.is_none(), "back at the funnel");
     let (dmitri, _d) = claiming(&desk, "dmitri");
     assert_eq!(shown(&dmitri), Some(hers), "clara's card is free again");
+}
+
+/// The external ids the open queue lists, in order.
+fn listed(state: &State) -> Vec<String> {
+    let q = state.queue.as_ref().expect("a queue");
+    q.items.iter().map(|i| i.entry.id.clone()).collect()
+}
+
+/// On a shared queue a filter narrows the list, never out of sight what she holds: the card she
+/// holds stays listed, and selected, under a filter it matches (it was dropped until her next
+/// claim); under one it does not match it is given back, which the status line says, and the
+/// next auditor may take it.
+#[test]
+fn a_filter_keeps_the_card_she_holds_in_sight_or_gives_it_back_saying_so() {
+    let desk = Desk::demo();
+    let (mut anna, mut a) = claiming(&desk, "anna");
+    let held = shown(&anna).expect("a card");
+    press(&mut anna, &mut a, "q");
+    assert_eq!(anna.screen, Screen::Queue);
+    assert_eq!(listed(&anna), std::slice::from_ref(&held));
+
+    // Its id matches it: hers, listed and selected, still held.
+    press(&mut anna, &mut a, &format!("/{held}<enter>"));
+    assert_eq!(
+        listed(&anna),
+        std::slice::from_ref(&held),
+        "{:?}",
+        anna.shared.status
+    );
+    let q = anna.queue.as_ref().unwrap();
+    assert_eq!(q.items[q.selected].entry.id, held);
+    assert_eq!(anna.shared.status, None);
+    let (boris, _b) = claiming(&desk, "boris");
+    assert_ne!(shown(&boris), Some(held.clone()), "still anna's");
+    // Open from the list: the card she holds.
+    press(&mut anna, &mut a, "<enter>");
+    assert_eq!(shown(&anna), Some(held.clone()));
+    press(&mut anna, &mut a, "q");
+
+    // A filter that leaves it out (another owner's cards): given back, and said. She holds
+    // what she sees, no more: the card the new list starts with.
+    let owner = desk.card(&held)["owner"].clone();
+    let other = desk
+        .rows(Table::Cards)
+        .into_iter()
+        .find(|c| c["stage"] == MET && c["owner"] != owner && c["owner"].is_string())
+        .expect("a card of another owner");
+    let other = other["owner"].as_str().unwrap().to_string();
+    press(&mut anna, &mut a, &format!("/<C-u>{other}<enter>"));
+    let now = listed(&anna);
+    assert!(!now.is_empty() && !now.contains(&held), "{now:?}");
+    assert!(
+        matches!(&anna.shared.status, Some(Status::Info(m))
+            if m == "1 card you held is back in the shared queue: the list leaves it out"),
+        "{:?}",
+        anna.shared.status
+    );
+    let hers = |desk: &Desk| {
+        let mut ids: Vec<i64> = (desk.rows(Table::Leases).iter())
+            .filter(|l| l["auditor"] == "anna")
+            .map(|l| l["card_id"].as_i64().unwrap())
+            .collect();
+        ids.sort();
+        ids
+    };
+    let mut shows: Vec<i64> = anna
+        .queue
+        .as_ref()
+        .unwrap()
+        .held()
+        .iter()
+        .map(|c| c.0)
+        .collect();
+    shows.sort();
+    assert_eq!(hers(&desk), shows, "she holds what she sees");
+    // One card for the one wanted, as when the queue opened: a new filter takes no more.
+    assert_eq!(shows.len(), 1, "{now:?}");
+    let (clara, _c) = claiming(&desk, "clara");
+    assert_eq!(shown(&clara), Some(held), "free for the next auditor");
+
+    // A filter nothing matches: nothing listed, nothing held.
+    press(&mut anna, &mut a, "/<C-u>нет такой карточки<enter>");
+    assert!(listed(&anna).is_empty(), "{:?}", listed(&anna));
+    assert!(hers(&desk).is_empty(), "{:?}", hers(&desk));
+}
+
+/// The shared queue read again (`t`, all cards) lists the cards she holds first, as they were,
+/// and the one she had selected stays selected: nothing she holds drops out of her list.
+#[test]
+fn a_shared_queue_read_again_keeps_the_cards_she_holds_and_the_one_selected() {
+    let desk = Desk::demo();
+    let (mut anna, mut a) = claiming(&desk, "anna");
+    press(&mut anna, &mut a, "qjj");
+    let before = listed(&anna);
+    assert_eq!(
+        before.len(),
+        3,
+        "one read ahead of the one selected: {before:?}"
+    );
+    assert_eq!(anna.queue.as_ref().unwrap().selected, 1);
+    press(&mut anna, &mut a, "t");
+    assert_eq!(listed(&anna), before);
+    assert_eq!(
+        anna.queue.as_ref().unwrap().selected,
+        1,
+        "the card she was on"
+    );
+    assert!(
+        matches!(&anna.shared.status, Some(Status::Info(m)) if !m.contains("back in")),
+        "{:?}",
+        anna.shared.status
+    );
 }
 
 #[test]

@@ -37,6 +37,8 @@ pub enum Table {
     FillSnapshots,
     StageCounts,
     Meta,
+    /// The cards handed out by claim, and to whom (a shared queue).
+    Leases,
 }
 
 impl Table {
@@ -55,6 +57,7 @@ impl Table {
             Table::FillSnapshots => "fill_snapshots",
             Table::StageCounts => "stage_counts",
             Table::Meta => "meta",
+            Table::Leases => "leases",
         }
     }
 

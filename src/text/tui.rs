@@ -864,6 +864,12 @@ pub fn marks(screen: &str) -> Vec<(String, String)> {
     }
 }
 
+/// A shared queue read again (a new filter, `t`) that leaves out `count` cards she held: they
+/// are the others' to take again.
+pub fn given_back_unlisted(count: usize) -> String {
+    tr!("tui-given-back-unlisted", count = count)
+}
+
 /// The queue's "all cards" toggle, as it now stands.
 pub fn all_cards(all: bool) -> String {
     if all {
@@ -890,4 +896,32 @@ pub fn crm_no_browser(url: &str) -> String {
 
 pub fn crm_no_link() -> String {
     tr!("tui-crm-no-link")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::given_back_unlisted;
+    use crate::text::lang::{Lang, with};
+
+    /// The status line's word for cards a filter gave back: whole at 80 columns (the status
+    /// line's width less its margins), in both languages and their plural forms.
+    #[test]
+    fn the_cards_a_filter_gave_back_are_said_whole_in_both_languages() {
+        assert_eq!(
+            with(Lang::En, || given_back_unlisted(2)),
+            "2 cards you held are back in the shared queue: the list leaves them out"
+        );
+        assert_eq!(
+            with(Lang::Ru, || given_back_unlisted(1)),
+            "1 карточка, которую вы держали, снова в общей очереди: её нет в списке"
+        );
+        assert!(with(Lang::Ru, || given_back_unlisted(3)).starts_with("3 карточки, которые"));
+        assert!(with(Lang::Ru, || given_back_unlisted(5)).starts_with("5 карточек, которые"));
+        for lang in [Lang::En, Lang::Ru] {
+            for n in [1, 2, 5, 21, 1000] {
+                let said = with(lang, || given_back_unlisted(n));
+                assert!(said.chars().count() <= 76, "{lang:?}: {said}");
+            }
+        }
+    }
 }

@@ -72,12 +72,16 @@ pub struct Pages {
     pub claim: Option<Claimed>,
 }
 
-/// What a queue taken by claim already lists: its cards (not handed out again) and how many
-/// of them still want a verdict (held, so the claim gives them back first and renews them).
+/// What a queue taken by claim already lists: its cards (not handed out again) and those of
+/// them that still want a verdict (held, so the claim gives them back first and renews them).
+/// A queue read afresh (its filter changed) lists none of its cards: the held ones the filter
+/// keeps come back first.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Claimed {
     pub listed: Vec<CardId>,
-    pub open: usize,
+    pub held: Vec<CardId>,
+    /// The queue is read again from the start: its list is replaced by this answer.
+    pub afresh: bool,
     /// Cards the auditor skipped: a claim that hands one back to them gives it back again.
     pub given_back: Vec<CardId>,
 }
@@ -284,7 +288,7 @@ fn claimed(p: &Pages, c: &Claimed, desk: &Desk) -> DeskResult<Answer> {
     let got = desk.claim(
         &p.row,
         &p.filter,
-        c.open + c.given_back.len() + wanted,
+        c.held.len() + c.given_back.len() + wanted,
         p.all,
     )?;
     // A card skipped comes back when it was not released yet (the writer thread releases it)
@@ -293,10 +297,30 @@ fn claimed(p: &Pages, c: &Claimed, desk: &Desk) -> DeskResult<Answer> {
         .filter(|id| c.given_back.contains(id))
         .collect();
     desk.release(&again)?;
-    let entries: Vec<QueueEntry> = got
+    let mut entries: Vec<QueueEntry> = got
         .into_iter()
         .filter(|e| !c.listed.contains(&e.card_id))
         .collect();
+    // Read afresh, the list takes back the held cards the filter keeps: the claim took free
+    // cards for the held ones it leaves out, and those beyond the ones wanted go back at once
+    // (else each new filter would hold one card more).
+    if c.afresh {
+        let back = (entries.iter())
+            .filter(|e| c.held.contains(&e.card_id))
+            .count();
+        let mut free = wanted.saturating_sub(back);
+        let mut extra = Vec::new();
+        entries.retain(|e| {
+            let keep = e.calibration || c.held.contains(&e.card_id) || free > 0;
+            if !keep {
+                extra.push(e.card_id);
+            } else if !e.calibration && !c.held.contains(&e.card_id) {
+                free -= 1;
+            }
+            keep
+        });
+        desk.release(&extra)?;
+    }
     let counts = match p.counts {
         Some(all) => Some(desk.counts_of(&p.row, all)?),
         None => None,

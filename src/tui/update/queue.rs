@@ -128,7 +128,9 @@ pub(super) fn open(state: &mut State, row: usize, filter: String, first_card: bo
     cx.read(state, Ask::Pages(pages), then);
 }
 
-/// Asks for the queue again from the start (the filter changed).
+/// Asks for the queue again from the start (the filter changed). On a queue taken by claim the
+/// cards she holds that the new list keeps come back in it; those it leaves out are given
+/// back when it comes ([`pages_read`]).
 pub(super) fn reload(state: &mut State, cx: &mut Cx) {
     let Some(q) = state.queue.as_mut() else {
         return;
@@ -144,7 +146,7 @@ pub(super) fn reload(state: &mut State, cx: &mut Cx) {
         filter: q.filter.clone(),
         all: q.all,
         counts: q.filter.is_empty().then_some(q.all),
-        claim: claimed(Some(q), cx),
+        claim: claimed_afresh(q, cx),
     };
     cx.read(state, Ask::Pages(pages), Then::Reload);
 }
@@ -228,18 +230,34 @@ pub(super) fn pages_read(
     let Some(q) = state.queue.as_mut() else {
         return;
     };
+    // Read afresh. On a queue taken by claim the cards she holds that the list still has come
+    // first in it and the one selected stays selected: those it left out go back (below).
+    let mut dropped = Vec::new();
     if then == Then::Reload {
-        q.items.clear();
+        let items: Vec<Item> = items.collect();
+        let mut selected = 0;
+        if cx.desk.lease().is_some() {
+            let at = |c: CardId| items.iter().position(|i| i.entry.card_id == c);
+            dropped = q.held().into_iter().filter(|c| at(*c).is_none()).collect();
+            let was = q.items.get(q.selected).map(|i| i.entry.card_id);
+            selected = was.and_then(at).unwrap_or(0);
+        }
+        q.items = items;
         q.measure.forget();
-        q.selected = 0;
+        q.selected = selected;
+    } else {
+        q.items.extend(items);
     }
-    q.items.extend(items);
     q.exhausted = exhausted;
     q.claimable = claimable;
     match then {
         Then::Reload => {
             if let Some(c) = counts {
                 q.counts = c;
+            }
+            if !dropped.is_empty() {
+                state.shared.status = Some(Status::Info(msg::given_back_unlisted(dropped.len())));
+                cx.ask(Effect::Release(dropped));
             }
         }
         Then::Select(want) => select_loaded(state, want),
@@ -266,7 +284,20 @@ fn claimed(q: Option<&Queue>, cx: &Cx) -> Option<Claimed> {
     listed.extend(&q.given_back);
     Some(Claimed {
         listed,
-        open: q.held().len(),
+        held: q.held(),
+        afresh: false,
+        given_back: q.given_back.clone(),
+    })
+}
+
+/// [`claimed`] for the queue read again from the start: none of its cards is listed (the list
+/// is replaced), so the held ones the new filter keeps come back in it.
+fn claimed_afresh(q: &Queue, cx: &Cx) -> Option<Claimed> {
+    cx.desk.lease()?;
+    Some(Claimed {
+        listed: q.given_back.clone(),
+        held: q.held(),
+        afresh: true,
         given_back: q.given_back.clone(),
     })
 }
