@@ -175,6 +175,42 @@ fn first_sync_reads_every_deal_and_a_second_with_nothing_changed_costs_a_handful
     assert_eq!(again["since"], first["until"]);
 }
 
+/// The report's unknown stage counts the cards the store holds in it, not the deals this
+/// run happened to read: a sync with nothing changed still says the stage holds them all.
+#[test]
+fn an_unknown_stage_counts_the_cards_the_store_holds_there_whatever_the_sync_read() {
+    let crm = FakeCrm::start(State::with_deals(620), 0);
+    let desk = Synced::new(&crm);
+    let first = desk.sync(&[]);
+    let held = desk
+        .desk
+        .rows(Table::Cards)
+        .iter()
+        .filter(|c| c["stage"] == "Переговоры")
+        .count() as u64;
+    assert!(held > 10, "{held}");
+    let stage = |r: &Json| {
+        r["unknown_stages"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|u| u["stage"] == "Переговоры")
+            .cloned()
+            .unwrap_or_else(|| panic!("no «Переговоры» in {r}"))
+    };
+    assert_eq!(stage(&first)["cards"], held);
+    assert_eq!(stage(&first)["read"], held);
+
+    // Nothing changed: the overlap's few deals are read, the stage still holds them all.
+    let again = desk.sync(&[]);
+    assert!(again["rows"].as_u64().unwrap() < 10, "{again}");
+    assert_eq!(stage(&again)["cards"], held, "{again}");
+    assert!(stage(&again)["read"].as_u64().unwrap() < 10, "{again}");
+    let out = succeeded(desk.okk().env("OKK_LANG", "ru").arg("sync"));
+    let line = format!("этапа нет в воронке: Переговоры (в хранилище {held} карточ");
+    assert!(out.contains(&line), "{out}");
+}
+
 /// Between two syncs the CRM moves deal `moved` to stage `to`, renames 30000002, deletes
 /// 30000003 and gains a deal, whose id it returns.
 fn plant_changes(crm: &FakeCrm, moved: i64, to: i64) -> i64 {

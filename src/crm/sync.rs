@@ -20,7 +20,7 @@ use super::row::{Page, Reader, Step, iso};
 use crate::domain::columns::{SourceColumns, absent_required};
 use crate::domain::deal_note::{newest, notes_digest};
 use crate::domain::funnel::{FieldRef, KnownStages};
-use crate::domain::import_report::UnknownStage;
+use crate::domain::import_report::{UnknownStage, unknown_stages};
 use crate::domain::rules::evaluate_with;
 use crate::domain::sync_report::SyncProgress;
 pub use crate::domain::sync_report::SyncReport;
@@ -307,6 +307,11 @@ fn run(
         store.fill_summaries()?;
     }
     let mut report = lander.report;
+    // The stages the funnel does not know by the cards the store holds in them: the deals
+    // read now are only those that changed.
+    let held = store.source_stages(&conn.name)?;
+    let read = std::mem::take(&mut report.unknown_stages);
+    report.unknown_stages = unknown_stages(|s| funnel.resolve(s).is_some(), read, held);
     report.since = since.map(iso);
     report.until = state.cursor.map(iso);
     report.full_sweep_at = state.full_at.as_deref().map(utc_iso);
@@ -1096,10 +1101,11 @@ impl<'a> Lander<'a> {
                 .iter_mut()
                 .find(|u| u.stage == stage)
             {
-                Some(u) => u.cards += 1,
+                Some(u) => u.read += 1,
                 None => self.report.unknown_stages.push(UnknownStage {
                     stage: stage.to_string(),
-                    cards: 1,
+                    cards: 0,
+                    read: 1,
                 }),
             }
         }

@@ -629,11 +629,21 @@ pub fn report(r: &SyncReport) -> String {
     }
     columns(&mut s, r);
     for u in &r.unknown_stages {
-        let line = crate::tr!(
-            "crm-report-unknown-stage",
-            stage = safe::line(&u.stage),
-            cards = u.cards
-        );
+        // The cards the store holds there, what the user acts on; a dry run's deals of a
+        // stage the store has no card in are said as read.
+        let line = if u.cards == 0 {
+            crate::tr!(
+                "crm-report-unknown-stage-read",
+                stage = safe::line(&u.stage),
+                read = u.read
+            )
+        } else {
+            crate::tr!(
+                "crm-report-unknown-stage",
+                stage = safe::line(&u.stage),
+                cards = u.cards
+            )
+        };
         s.push_str(&format!("  {line}\n"));
     }
     for f in &r.absent_fields {
@@ -744,10 +754,18 @@ mod tests {
             notes_updated: 1_000,
             gone: 12_345,
             stage_changes: 100_000,
-            unknown_stages: vec![UnknownStage {
-                stage: "Ждут оплаты".into(),
-                cards: 20_000,
-            }],
+            unknown_stages: vec![
+                UnknownStage {
+                    stage: "Ждут оплаты".into(),
+                    cards: 20_000,
+                    read: 1,
+                },
+                UnknownStage {
+                    stage: "Новый этап".into(),
+                    cards: 0,
+                    read: 12_345,
+                },
+            ],
             warnings: 0,
             warning_samples: Vec::new(),
             requests: 123_456,
@@ -781,6 +799,20 @@ mod tests {
         assert!(ru.contains("нет в CRM: 12"), "{ru}");
         assert!(!ru.contains("удалено"), "{ru}");
         assert!(ru.starts_with("c3: прочитано сделок: 1"), "{ru}");
+        // The cards the store holds at the stage, not the deals this run happened to read.
+        assert!(
+            ru.contains("этапа нет в воронке: Ждут оплаты (в хранилище 20\u{202f}000 карточек)\n"),
+            "{ru}"
+        );
+        assert!(
+            ru.contains("Новый этап (в хранилище нет; прочитано 12\u{202f}345 сделок)"),
+            "{ru}"
+        );
+        let en = with(Lang::En, || report(&big()));
+        assert!(
+            en.contains("stage not in the funnel: Ждут оплаты (20000 cards in the store)\n"),
+            "{en}"
+        );
     }
 
     #[test]

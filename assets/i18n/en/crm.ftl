@@ -105,6 +105,10 @@ crm-report-full-sweep = last full sweep: { $at }
 crm-report-unknown-stage = stage not in the funnel: { $stage } ({ $cards ->
     [one] { $cards } card
    *[other] { $cards } cards
+} in the store)
+crm-report-unknown-stage-read = stage not in the funnel: { $stage } (none in the store; { $read ->
+    [one] { $read } deal read
+   *[other] { $read } deals read
 })
 crm-report-warnings = { $count } warnings
 crm-report-warning = warning: { $warning }

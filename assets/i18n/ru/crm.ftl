@@ -106,10 +106,15 @@ crm-report-since = с { $since }
 crm-report-until = прочитаны изменения по { $until }{ $since }
 crm-report-sweep-finished = завершён полный проход, начатый { $at }
 crm-report-full-sweep = последний полный проход: { $at }
-crm-report-unknown-stage = этапа нет в воронке: { $stage } ({ $cards ->
+crm-report-unknown-stage = этапа нет в воронке: { $stage } (в хранилище { $cards ->
     [one] { $cards } карточка
     [few] { $cards } карточки
    *[other] { $cards } карточек
+})
+crm-report-unknown-stage-read = этапа нет в воронке: { $stage } (в хранилище нет; { $read ->
+    [one] прочитана { $read } сделка
+    [few] прочитано { $read } сделки
+   *[other] прочитано { $read } сделок
 })
 crm-report-warnings = { $count ->
     [one] { $count } предупреждение
