@@ -1403,7 +1403,14 @@ fn amocrm_a_full_sweep_stopped_half_way_is_finished_by_the_next_sync() {
     let leads = || crm.with(|s| s.by_path.get("/api/v4/leads").copied().unwrap_or(0));
     let before = leads();
     let stderr = interrupt_full_sweep(&desk, || leads() >= before + 4);
-    assert!(stderr.contains("run okk sync again to resume"), "{stderr}");
+    // It says the next sync finishes the sweep, each line whole within 80 columns.
+    assert!(
+        stderr.contains(
+            "okk: interrupted; what landed is kept; run okk sync again to resume: it finishes\n\
+             the full sweep under way"
+        ),
+        "{stderr}"
+    );
     assert_eq!(
         desk.desk
             .rows_where(Table::Cards, |c| !c["gone_at"].is_null()),
@@ -1982,6 +1989,42 @@ fn a_crm_that_cannot_be_reached_is_tried_a_few_times_then_named_and_nothing_chan
     assert!(stderr.contains("the connection was refused"), "{stderr}");
     assert!(!stderr.contains("okk sync"), "{stderr}");
     assert_eq!(std::fs::read(&desk.desk.db).unwrap(), before);
+}
+
+/// A connection that never landed a page and whose address nothing answers at: no "run okk
+/// sync again to go on" (there is nothing to go on from), but the address to check.
+#[test]
+fn an_address_nothing_answers_at_before_any_page_says_to_check_it_not_to_resume() {
+    let crm = FakeCrm::start(State::with_deals(1), 0);
+    let desk = Synced::new(&crm);
+    drop(crm);
+    let stderr = desk.sync_fails(&[]);
+    assert!(stderr.contains("the connection was refused"), "{stderr}");
+    assert!(
+        stderr.contains(
+            "Nothing was read: check the connection's address (okk crm list) and try it with \
+             okk crm test main."
+        ),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("kept"), "{stderr}");
+    assert!(!stderr.contains("go on"), "{stderr}");
+    let out = desk
+        .okk()
+        .env("OKK_LANG", "ru")
+        .arg("sync")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains(
+            "Ничего не прочитано: проверьте адрес подключения (okk crm list) и попробуйте его \
+             командой okk crm test main."
+        ),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("сохранены"), "{stderr}");
 }
 
 /// `okk check --json` and `okk stats --json` as of the fake's day.

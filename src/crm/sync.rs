@@ -131,17 +131,20 @@ impl Failure {
         )
     }
 
-    /// What stopped a sync, in the user's words.
-    pub fn message(&self, conn: &Connection) -> String {
-        self.said(conn, true)
+    /// What stopped a sync, in the user's words, by what it `left` in the store.
+    pub fn message(&self, conn: &Connection, left: Left) -> String {
+        if self.is_interrupted() {
+            return msg::interrupted(left.sweep);
+        }
+        self.said(conn, Some(left.pages))
     }
 
     /// What stopped `okk crm test` (which lands no pages to keep).
     pub fn test_message(&self, conn: &Connection) -> String {
-        self.said(conn, false)
+        self.said(conn, None)
     }
 
-    fn said(&self, conn: &Connection, in_sync: bool) -> String {
+    fn said(&self, conn: &Connection, in_sync: Option<bool>) -> String {
         let name = &conn.name;
         match self {
             Failure::Config(m) => m.clone(),
@@ -162,13 +165,26 @@ impl Failure {
                         NetKind::Tls => msg::net_tls(&f.detail),
                         NetKind::Other => f.detail.clone(),
                     };
-                    msg::network(name, &conn.shown_url(), &reason, *n, in_sync)
+                    // Nothing answers at that address: the address is what to check.
+                    let address = matches!(f.kind, NetKind::Refused | NetKind::NotResolved);
+                    msg::network(name, &conn.shown_url(), &reason, *n, in_sync, address)
                 }
                 CrmError::Body(d) => msg::bad_body(name, what, d),
-                CrmError::Interrupted => msg::interrupted(),
+                CrmError::Interrupted => msg::interrupted(false),
             },
         }
     }
+}
+
+/// What a sync that stopped left in the store, which its message tells the user.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Left {
+    /// This run or an earlier one of the connection landed pages: they are kept, and the next
+    /// sync goes on from them (else there is nothing to go on from: what to check instead).
+    pub pages: bool,
+    /// A full sweep is under way (this run's `--full`, or one it was finishing): the next sync
+    /// finishes it.
+    pub sweep: bool,
 }
 
 impl From<StoreError> for Failure {

@@ -394,8 +394,18 @@ pub fn http_status(name: &str, what: &str, status: u16, detail: &str) -> String 
 }
 
 /// `reason`: why no answer came, from [`net_refused`] and its kin or the transport's words.
-/// `in_sync`: the pages landed are kept, which a sync says.
-pub fn network(name: &str, url: &str, reason: &str, tries: u32, in_sync: bool) -> String {
+/// `landed`: in a sync, whether it (or an earlier run) landed pages, which are kept and which
+/// the next sync goes on from; `None` in `okk crm test`, which lands none. `address`: nothing
+/// answered at the address (refused, name not found), which is then what to check when no
+/// page ever came.
+pub fn network(
+    name: &str,
+    url: &str,
+    reason: &str,
+    tries: u32,
+    landed: Option<bool>,
+    address: bool,
+) -> String {
     let m = crate::tr!(
         "crm-network",
         name = safe::line(name),
@@ -403,11 +413,17 @@ pub fn network(name: &str, url: &str, reason: &str, tries: u32, in_sync: bool) -
         tries = tries,
         detail = safe::line(reason)
     );
-    if in_sync {
-        format!("{m}. {}", crate::tr!("crm-network-kept"))
-    } else {
-        m
-    }
+    let tail = match landed {
+        None => return m,
+        Some(true) => crate::tr!("crm-network-kept"),
+        Some(false) if address => crate::tr!(
+            "crm-network-check-address",
+            command =
+                safe::line(&format!("okk crm test {}", super::shell::last_arg(name))).into_owned()
+        ),
+        Some(false) => crate::tr!("crm-network-nothing-read"),
+    };
+    format!("{m}. {tail}")
 }
 
 pub fn net_refused() -> String {
@@ -426,17 +442,18 @@ pub fn net_tls(detail: &str) -> String {
     crate::tr!("crm-net-tls", detail = safe::line(detail))
 }
 
-pub fn gave_up(name: &str, status: u16, tries: u32, in_sync: bool) -> String {
+/// `landed`: as for [`network`].
+pub fn gave_up(name: &str, status: u16, tries: u32, landed: Option<bool>) -> String {
     let m = crate::tr!(
         "crm-gave-up",
         name = safe::line(name),
         status = status.to_string(),
         tries = tries
     );
-    if in_sync {
-        format!("{m}; {}", crate::tr!("crm-gave-up-kept"))
-    } else {
-        m
+    match landed {
+        None => m,
+        Some(true) => format!("{m}; {}", crate::tr!("crm-gave-up-kept")),
+        Some(false) => format!("{m}; {}", crate::tr!("crm-gave-up-nothing-read")),
     }
 }
 
@@ -456,8 +473,15 @@ pub fn bad_body(name: &str, what: &str, detail: &str) -> String {
     )
 }
 
-pub fn interrupted() -> String {
-    crate::tr!("crm-interrupted")
+/// Ctrl-C stopped a sync: what landed is kept, and the next sync goes on (and finishes the
+/// full sweep under way, when there is one). Broken at spaces to fit 80 columns after `okk: `.
+pub fn interrupted(sweep: bool) -> String {
+    let m = if sweep {
+        crate::tr!("crm-interrupted-sweep")
+    } else {
+        crate::tr!("crm-interrupted")
+    };
+    super::common::wrap(&m, 80, "okk: ".len())
 }
 
 pub fn users_forbidden(kind: crate::domain::crm_connection::Kind) -> String {
@@ -857,6 +881,31 @@ mod tests {
         };
         let en = with(Lang::En, || report(&hostile));
         assert!(!en.contains('\u{1b}'), "{en:?}");
+    }
+
+    /// Ctrl-C's message, after `okk: `, breaks at spaces within 80 columns, and says the next
+    /// sync finishes a full sweep under way.
+    #[test]
+    fn the_interrupt_message_fits_80_columns_and_names_the_sweep_it_leaves() {
+        for lang in [Lang::En, Lang::Ru] {
+            for sweep in [false, true] {
+                let m = format!("okk: {}", with(lang, || interrupted(sweep)));
+                for line in m.lines() {
+                    assert!(line.chars().count() <= 80, "{lang:?}: {line}");
+                }
+            }
+        }
+        assert_eq!(
+            with(Lang::Ru, || interrupted(false)),
+            "прервано; то, что успело записаться, сохранено; запустите okk sync снова,\n\
+             чтобы продолжить"
+        );
+        let ru = with(Lang::Ru, || interrupted(true));
+        assert!(
+            ru.replace('\n', " ")
+                .contains("она завершит начатый полный проход"),
+            "{ru}"
+        );
     }
 
     #[test]
