@@ -520,6 +520,14 @@ pub enum Resource {
     Pipelines,
     Users,
     Events,
+    /// Bitrix24's pipelines with their stages (`crm.category.list`, `crm.status.list`).
+    Stages,
+    /// Bitrix24's stage history (`crm.stagehistory.list`).
+    StageHistory,
+    /// Bitrix24's deal comments (`crm.timeline.comment.list`).
+    Comments,
+    /// Bitrix24's open activities, the deals' nearest task (`crm.activity.list`).
+    Activities,
 }
 
 fn resource(r: Resource) -> String {
@@ -528,6 +536,10 @@ fn resource(r: Resource) -> String {
         Resource::Pipelines => crate::tr!("crm-resource-pipelines"),
         Resource::Users => crate::tr!("crm-resource-users"),
         Resource::Events => crate::tr!("crm-resource-events"),
+        Resource::Stages => crate::tr!("crm-resource-stages"),
+        Resource::StageHistory => crate::tr!("crm-resource-stage-history"),
+        Resource::Comments => crate::tr!("crm-resource-comments"),
+        Resource::Activities => crate::tr!("crm-resource-activities"),
     }
 }
 
@@ -633,22 +645,17 @@ pub fn report(r: &SyncReport) -> String {
         let since = r
             .since
             .as_ref()
-            .map(|f| {
-                format!(
-                    " ({})",
-                    crate::tr!("crm-report-since", since = f.to_string())
-                )
-            })
+            .map(|f| format!(" ({})", crate::tr!("crm-report-since", since = local(f))))
             .unwrap_or_default();
-        let line = crate::tr!("crm-report-until", until = until.to_string(), since = since);
+        let line = crate::tr!("crm-report-until", until = local(until), since = since);
         s.push_str(&format!("  {line}\n"));
     }
     if let Some(begun) = &r.full_sweep_begun_at {
-        let line = crate::tr!("crm-report-sweep-finished", at = begun.to_string());
+        let line = crate::tr!("crm-report-sweep-finished", at = local(begun));
         s.push_str(&format!("  {line}\n"));
     }
     if let Some(full) = &r.full_sweep_at {
-        let line = crate::tr!("crm-report-full-sweep", at = full.to_string());
+        let line = crate::tr!("crm-report-full-sweep", at = local(full));
         s.push_str(&format!("  {line}\n"));
     }
     columns(&mut s, r);
@@ -685,6 +692,15 @@ pub fn report(r: &SyncReport) -> String {
         s.push_str(&format!("  {line}\n"));
     }
     s
+}
+
+/// A time of the report (ISO 8601 UTC, as `--json` keeps it) on this machine's clock, as the
+/// rest of okk shows moments (`2026-11-20 17:24:10` / `20.11.2026 17:24:10`).
+fn local(iso: &str) -> String {
+    match chrono::DateTime::parse_from_rfc3339(iso) {
+        Ok(t) => super::common::moment(t.with_timezone(&chrono::Local).naive_local()),
+        Err(_) => safe::line(iso).into_owned(),
+    }
 }
 
 /// The fields new to the source and those the sync no longer carries, as an import's report
@@ -906,6 +922,40 @@ mod tests {
                 .contains("она завершит начатый полный проход"),
             "{ru}"
         );
+    }
+
+    /// The cursors and sweeps read as local moments, as the rest of okk shows them; `--json`
+    /// keeps ISO 8601 UTC.
+    #[test]
+    fn the_report_shows_its_times_on_this_machines_clock_not_as_iso_utc() {
+        let at = |iso: &str| {
+            let t = chrono::DateTime::parse_from_rfc3339(iso).unwrap();
+            t.with_timezone(&chrono::Local).naive_local()
+        };
+        let en = with(Lang::En, || report(&big()));
+        assert!(
+            !en.contains("T10:00:00Z") && !en.contains("2026-11-19T"),
+            "{en}"
+        );
+        let until = with(Lang::En, || {
+            crate::text::common::moment(at("2026-11-20T10:00:00Z"))
+        });
+        let since = with(Lang::En, || {
+            crate::text::common::moment(at("2026-11-19T09:00:00Z"))
+        });
+        assert!(
+            en.contains(&format!("changes read up to {until} (since {since})")),
+            "{en}"
+        );
+        let ru = with(Lang::Ru, || report(&big()));
+        let begun = with(Lang::Ru, || {
+            crate::text::common::moment(at("2026-11-20T09:00:05Z"))
+        });
+        assert!(
+            ru.contains(&format!("завершён полный проход, начатый {begun}")),
+            "{ru}"
+        );
+        assert!(!ru.contains('Z'), "{ru}");
     }
 
     #[test]
