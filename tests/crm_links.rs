@@ -63,6 +63,37 @@ fn l_on_a_card_opens_its_crm_page_or_shows_the_address_when_there_is_no_browser(
     assert_eq!(common::reviewer::shown_card(&state), id);
 }
 
+/// `l` is on the card's hint bar where the card has a CRM link (not where it has none), in
+/// both languages; a long address at 80 columns ends in `…` where it is cut, never mid-way
+/// unmarked.
+#[test]
+fn the_card_bar_offers_l_for_a_linked_card_and_a_cut_address_is_marked() {
+    let common::Desk { dir: _dir, db } = Desk::demo();
+    let (mut state, _desk) = common::reviewer::open_at_stage(&db, "anna", "Встреча проведена");
+    let bar = |state: &okk::tui::state::State, w: u16| {
+        let screen = common::reviewer::screen(state, w, 30);
+        screen.lines().last().unwrap().to_string()
+    };
+    assert!(!bar(&state, 120).contains(" l "), "{}", bar(&state, 120));
+    state.shared.crm_links = Arc::new(links());
+    assert!(bar(&state, 120).contains(" l CRM "), "{}", bar(&state, 120));
+    let ru = okk::text::lang::with(okk::text::lang::Lang::Ru, || bar(&state, 120));
+    assert!(ru.contains(" l в CRM "), "{ru}");
+
+    let long = CONFIG.replace(
+        "demo.amocrm.ru",
+        "a-very-long-subdomain-of-a-real-estate-agency-in-novosibirsk.amocrm.ru",
+    );
+    let config = okk::app::config::parse(std::path::Path::new("config.toml"), &long).unwrap();
+    state.shared.crm_links = Arc::new(okk::crm::links::of(&config.crm));
+    let screen = common::reviewer::screen(&state, 80, 24);
+    let line = screen
+        .lines()
+        .find(|l| l.contains("a-very-long-subdomain"))
+        .unwrap_or_else(|| panic!("{screen}"));
+    assert!(line.contains("…"), "{line}");
+}
+
 #[test]
 fn a_link_is_made_only_from_a_plain_crm_id() {
     let l = links();

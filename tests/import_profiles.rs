@@ -227,8 +227,8 @@ fn bitrix24_export_with_trailing_semicolons_owner_ids_and_product_rows() {
     assert_eq!(
         r["unknown_stages"],
         json!([
-            {"stage": "Подготовка документов", "cards": 1},
-            {"stage": "Новая", "cards": 1},
+            {"stage": "Новая", "cards": 1, "read": 1},
+            {"stage": "Подготовка документов", "cards": 1, "read": 1},
         ])
     );
     assert_eq!(
@@ -367,7 +367,7 @@ fn hubspot_closedwon_and_closedlost_stages_are_the_funnels_closed_stages() {
     // The default funnel knows them (aliases of its won and lost stages); the open one it does not.
     assert_eq!(
         r["unknown_stages"],
-        json!([{"stage": "appointmentscheduled", "cards": 1}])
+        json!([{"stage": "appointmentscheduled", "cards": 1, "read": 1}])
     );
     let won = desk.card("18234567811");
     assert_eq!((&won["closed"], &won["won"]), (&json!(1), &json!(1)));
@@ -475,6 +475,32 @@ fn a_pipedrive_deal_closed_by_status_is_judged_as_closed() {
 
 // ---- Salesforce (a real demo-org dump) --------------------------------------------------------
 
+/// A partial export of one deal says the unknown stage by the cards the store holds there, as
+/// `okk sync` does: the one row read is not what the user has to add to the funnel for.
+#[test]
+fn a_partial_export_counts_an_unknown_stage_by_the_cards_the_store_holds_there() {
+    let desk = Desk::new();
+    desk.import_one(&[&salesforce("Opportunity.csv")]);
+    let whole =
+        std::fs::read_to_string(common::repo().join("tests/fixtures/salesforce/Opportunity.csv"))
+            .unwrap();
+    let one: Vec<&str> = whole.lines().take(2).collect();
+    assert!(one[1].contains("Qualification"), "{}", one[1]);
+    let path = desk.dir.path().join("one.csv");
+    std::fs::write(&path, one.join("\n") + "\n").unwrap();
+    let r = desk.import_one(&["--partial", path.to_str().unwrap()]);
+    let stages = r["unknown_stages"].as_array().unwrap();
+    assert_eq!(stages.len(), 6, "{r}");
+    assert!(
+        stages.contains(&json!({"stage": "Qualification", "cards": 9, "read": 1})),
+        "{r}"
+    );
+    assert!(
+        stages.contains(&json!({"stage": "Closed Won", "cards": 12, "read": 0})),
+        "{r}"
+    );
+}
+
 #[test]
 fn salesforce_opportunity_export_is_detected_with_its_stage_counts() {
     let desk = Desk::new();
@@ -490,12 +516,12 @@ fn salesforce_opportunity_export_is_detected_with_its_stage_counts() {
     assert_eq!(
         r["unknown_stages"],
         json!([
-            {"stage": "Qualification", "cards": 9},
-            {"stage": "Closed Won", "cards": 12},
-            {"stage": "Negotiation", "cards": 9},
-            {"stage": "Discovery", "cards": 9},
-            {"stage": "Proposal/Quote", "cards": 8},
-            {"stage": "Closed Lost", "cards": 3},
+            {"stage": "Closed Won", "cards": 12, "read": 12},
+            {"stage": "Discovery", "cards": 9, "read": 9},
+            {"stage": "Negotiation", "cards": 9, "read": 9},
+            {"stage": "Qualification", "cards": 9, "read": 9},
+            {"stage": "Proposal/Quote", "cards": 8, "read": 8},
+            {"stage": "Closed Lost", "cards": 3, "read": 3},
         ])
     );
     assert_eq!(

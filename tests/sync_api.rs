@@ -175,6 +175,42 @@ fn first_sync_reads_every_deal_and_a_second_with_nothing_changed_costs_a_handful
     assert_eq!(again["since"], first["until"]);
 }
 
+/// The report's unknown stage counts the cards the store holds in it, not the deals this
+/// run happened to read: a sync with nothing changed still says the stage holds them all.
+#[test]
+fn an_unknown_stage_counts_the_cards_the_store_holds_there_whatever_the_sync_read() {
+    let crm = FakeCrm::start(State::with_deals(620), 0);
+    let desk = Synced::new(&crm);
+    let first = desk.sync(&[]);
+    let held = desk
+        .desk
+        .rows(Table::Cards)
+        .iter()
+        .filter(|c| c["stage"] == "Переговоры")
+        .count() as u64;
+    assert!(held > 10, "{held}");
+    let stage = |r: &Json| {
+        r["unknown_stages"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|u| u["stage"] == "Переговоры")
+            .cloned()
+            .unwrap_or_else(|| panic!("no «Переговоры» in {r}"))
+    };
+    assert_eq!(stage(&first)["cards"], held);
+    assert_eq!(stage(&first)["read"], held);
+
+    // Nothing changed: the overlap's few deals are read, the stage still holds them all.
+    let again = desk.sync(&[]);
+    assert!(again["rows"].as_u64().unwrap() < 10, "{again}");
+    assert_eq!(stage(&again)["cards"], held, "{again}");
+    assert!(stage(&again)["read"].as_u64().unwrap() < 10, "{again}");
+    let out = succeeded(desk.okk().env("OKK_LANG", "ru").arg("sync"));
+    let line = format!("этапа нет в воронке: Переговоры (в хранилище {held} карточ");
+    assert!(out.contains(&line), "{out}");
+}
+
 /// Between two syncs the CRM moves deal `moved` to stage `to`, renames 30000002, deletes
 /// 30000003 and gains a deal, whose id it returns.
 fn plant_changes(crm: &FakeCrm, moved: i64, to: i64) -> i64 {
@@ -1367,7 +1403,14 @@ fn amocrm_a_full_sweep_stopped_half_way_is_finished_by_the_next_sync() {
     let leads = || crm.with(|s| s.by_path.get("/api/v4/leads").copied().unwrap_or(0));
     let before = leads();
     let stderr = interrupt_full_sweep(&desk, || leads() >= before + 4);
-    assert!(stderr.contains("run okk sync again to resume"), "{stderr}");
+    // It says the next sync finishes the sweep, each line whole within 80 columns.
+    assert!(
+        stderr.contains(
+            "okk: interrupted; what landed is kept; run okk sync again to resume: it finishes\n\
+             the full sweep under way"
+        ),
+        "{stderr}"
+    );
     assert_eq!(
         desk.desk
             .rows_where(Table::Cards, |c| !c["gone_at"].is_null()),
@@ -1946,6 +1989,42 @@ fn a_crm_that_cannot_be_reached_is_tried_a_few_times_then_named_and_nothing_chan
     assert!(stderr.contains("the connection was refused"), "{stderr}");
     assert!(!stderr.contains("okk sync"), "{stderr}");
     assert_eq!(std::fs::read(&desk.desk.db).unwrap(), before);
+}
+
+/// A connection that never landed a page and whose address nothing answers at: no "run okk
+/// sync again to go on" (there is nothing to go on from), but the address to check.
+#[test]
+fn an_address_nothing_answers_at_before_any_page_says_to_check_it_not_to_resume() {
+    let crm = FakeCrm::start(State::with_deals(1), 0);
+    let desk = Synced::new(&crm);
+    drop(crm);
+    let stderr = desk.sync_fails(&[]);
+    assert!(stderr.contains("the connection was refused"), "{stderr}");
+    assert!(
+        stderr.contains(
+            "Nothing was read: check the connection's address (okk crm list) and try it with \
+             okk crm test main."
+        ),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("kept"), "{stderr}");
+    assert!(!stderr.contains("go on"), "{stderr}");
+    let out = desk
+        .okk()
+        .env("OKK_LANG", "ru")
+        .arg("sync")
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains(
+            "Ничего не прочитано: проверьте адрес подключения (okk crm list) и попробуйте его \
+             командой okk crm test main."
+        ),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("сохранены"), "{stderr}");
 }
 
 /// `okk check --json` and `okk stats --json` as of the fake's day.

@@ -312,30 +312,44 @@ fn test_bitrix(
         .and_then(Value::as_array)
         .map(|a| a.iter().map(crate::crm::amocrm::scalar).collect())
         .unwrap_or_default();
+    let has = |scope: &str| {
+        have.iter()
+            .any(|s| s == scope || s.starts_with(&format!("{scope}_")))
+    };
+    let (crm, users) = (has("crm"), has("user"));
+    // The pipelines and their stages, as the sync asks for them (when the scope allows).
+    let what = "/crm.category.list.json";
+    let known: Option<Vec<String>> = if crm {
+        match client.post(what, &json!({"entityTypeId": 2})) {
+            Ok(body) => Some(
+                crate::crm::bitrix24::categories(body.as_ref())
+                    .into_iter()
+                    .map(|(_, n)| n)
+                    .collect(),
+            ),
+            Err(CrmError::Forbidden(_)) => None,
+            Err(e) => return Err(fail(what, e)),
+        }
+    } else {
+        None
+    };
+    // What a sync reads: the deals, the pipelines' stages (crm.status.list), the stage history,
+    // the deals' comments and open activities (all of the crm scope), the users (user scope).
+    let reads = [
+        (Resource::Deals, crm),
+        (Resource::Stages, known.is_some()),
+        (Resource::StageHistory, crm),
+        (Resource::Comments, crm),
+        (Resource::Activities, crm),
+        (Resource::Users, users),
+    ];
     let mut refused = Vec::new();
-    for (what, scope) in [(Resource::Deals, "crm"), (Resource::Users, "user")] {
-        let ok = have
-            .iter()
-            .any(|s| s == scope || s.starts_with(&format!("{scope}_")));
+    for (what, ok) in reads {
         super::say(msg::test_can(what, ok))?;
+        // A webhook that may not read the users keeps owner ids (the sync warns).
         if !ok && what != Resource::Users {
             refused.push(what);
         }
     }
-    if !refused.is_empty() {
-        return could_sync(conn, &refused, None);
-    }
-    // The pipelines, as the sync asks for them.
-    let what = "/crm.category.list.json";
-    let known: Vec<String> = match client.post(what, &json!({"entityTypeId": 2})) {
-        Ok(body) => crate::crm::bitrix24::categories(body.as_ref())
-            .into_iter()
-            .map(|(_, n)| n)
-            .collect(),
-        Err(CrmError::Forbidden(_)) => {
-            return could_sync(conn, &[Resource::Pipelines], None);
-        }
-        Err(e) => return Err(fail(what, e)),
-    };
-    could_sync(conn, &[], Some(&known))
+    could_sync(conn, &refused, known.as_deref())
 }

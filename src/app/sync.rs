@@ -10,8 +10,9 @@ use color_eyre::Result;
 use super::{Paths, config, in_pass, user};
 use crate::cli::SyncArgs;
 use crate::crm::config::Connection;
-use crate::crm::sync::{SyncOptions, sync};
+use crate::crm::sync::{Left, SyncOptions, sync};
 use crate::domain::Funnel;
+use crate::store::crm::SyncState;
 use crate::store::sync_lock::{LockError, SyncLock};
 use crate::store::sync_tx::SyncStore;
 use crate::sync::import::PassRules;
@@ -206,7 +207,15 @@ fn sync_all(
                 // their commits left "rules must run" for the next reader).
                 done.changed |= !f.is_refused();
                 done.failed = true;
-                say_failure(conn, &f.message(conn), json)?;
+                // Pages this run or an earlier one landed moved the connection's state on; a
+                // sweep's first group recorded it.
+                let left = Left {
+                    pages: store
+                        .crm_state(&conn.name)
+                        .map_or(true, |s| s != SyncState::default()),
+                    sweep: store.crm_sweep(&conn.name).is_ok_and(|s| s.is_some()),
+                };
+                say_failure(conn, &f.message(conn, left), json)?;
                 if f.is_interrupted() {
                     done.interrupted = true;
                     break;

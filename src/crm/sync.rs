@@ -20,7 +20,7 @@ use super::row::{Page, Reader, Step, iso};
 use crate::domain::columns::{SourceColumns, absent_required};
 use crate::domain::deal_note::{newest, notes_digest};
 use crate::domain::funnel::{FieldRef, KnownStages};
-use crate::domain::import_report::UnknownStage;
+use crate::domain::import_report::{UnknownStage, unknown_stages};
 use crate::domain::rules::evaluate_with;
 use crate::domain::sync_report::SyncProgress;
 pub use crate::domain::sync_report::SyncReport;
@@ -131,17 +131,20 @@ impl Failure {
         )
     }
 
-    /// What stopped a sync, in the user's words.
-    pub fn message(&self, conn: &Connection) -> String {
-        self.said(conn, true)
+    /// What stopped a sync, in the user's words, by what it `left` in the store.
+    pub fn message(&self, conn: &Connection, left: Left) -> String {
+        if self.is_interrupted() {
+            return msg::interrupted(left.sweep);
+        }
+        self.said(conn, Some(left.pages))
     }
 
     /// What stopped `okk crm test` (which lands no pages to keep).
     pub fn test_message(&self, conn: &Connection) -> String {
-        self.said(conn, false)
+        self.said(conn, None)
     }
 
-    fn said(&self, conn: &Connection, in_sync: bool) -> String {
+    fn said(&self, conn: &Connection, in_sync: Option<bool>) -> String {
         let name = &conn.name;
         match self {
             Failure::Config(m) => m.clone(),
@@ -162,13 +165,26 @@ impl Failure {
                         NetKind::Tls => msg::net_tls(&f.detail),
                         NetKind::Other => f.detail.clone(),
                     };
-                    msg::network(name, &conn.shown_url(), &reason, *n, in_sync)
+                    // Nothing answers at that address: the address is what to check.
+                    let address = matches!(f.kind, NetKind::Refused | NetKind::NotResolved);
+                    msg::network(name, &conn.shown_url(), &reason, *n, in_sync, address)
                 }
                 CrmError::Body(d) => msg::bad_body(name, what, d),
-                CrmError::Interrupted => msg::interrupted(),
+                CrmError::Interrupted => msg::interrupted(false),
             },
         }
     }
+}
+
+/// What a sync that stopped left in the store, which its message tells the user.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Left {
+    /// This run or an earlier one of the connection landed pages: they are kept, and the next
+    /// sync goes on from them (else there is nothing to go on from: what to check instead).
+    pub pages: bool,
+    /// A full sweep is under way (this run's `--full`, or one it was finishing): the next sync
+    /// finishes it.
+    pub sweep: bool,
 }
 
 impl From<StoreError> for Failure {
@@ -307,6 +323,11 @@ fn run(
         store.fill_summaries()?;
     }
     let mut report = lander.report;
+    // The stages the funnel does not know by the cards the store holds in them: the deals
+    // read now are only those that changed.
+    let held = store.source_stages(&conn.name)?;
+    let read = std::mem::take(&mut report.unknown_stages);
+    report.unknown_stages = unknown_stages(|s| funnel.resolve(s).is_some(), read, held);
     report.since = since.map(iso);
     report.until = state.cursor.map(iso);
     report.full_sweep_at = state.full_at.as_deref().map(utc_iso);
@@ -1096,10 +1117,11 @@ impl<'a> Lander<'a> {
                 .iter_mut()
                 .find(|u| u.stage == stage)
             {
-                Some(u) => u.cards += 1,
+                Some(u) => u.read += 1,
                 None => self.report.unknown_stages.push(UnknownStage {
                     stage: stage.to_string(),
-                    cards: 1,
+                    cards: 0,
+                    read: 1,
                 }),
             }
         }

@@ -39,11 +39,48 @@ pub struct NearMiss {
     pub missing: Vec<(SystemField, Vec<String>)>,
 }
 
-/// A stage the funnel does not know, and how many of the file's cards are in it.
+/// A stage the funnel does not know: how many of its source's cards the store holds in it
+/// (not gone), which is what the user has to act on, and how many of them this import or sync
+/// read (a sync reads only the deals that changed).
 #[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct UnknownStage {
     pub stage: String,
+    /// The source's cards in the stage, not gone, once the import or sync is through (a dry
+    /// run's: as the store stands, since it writes nothing).
     pub cards: u64,
+    /// The rows or deals this import or sync read in the stage.
+    pub read: u64,
+}
+
+/// The stages the funnel does not know among those the source's cards are in (`held`: each
+/// stage with its cards, not gone) and those this run read (`read`, counted by
+/// [`UnknownStage::read`]): most cards first (then by name).
+pub fn unknown_stages(
+    known: impl Fn(&str) -> bool,
+    read: Vec<UnknownStage>,
+    held: Vec<(String, u64)>,
+) -> Vec<UnknownStage> {
+    let mut out: Vec<UnknownStage> = held
+        .into_iter()
+        .filter(|(stage, _)| !known(stage))
+        .map(|(stage, cards)| UnknownStage {
+            stage,
+            cards,
+            read: 0,
+        })
+        .collect();
+    for r in read {
+        match out.iter_mut().find(|u| u.stage == r.stage) {
+            Some(u) => u.read = r.read,
+            None => out.push(UnknownStage { cards: 0, ..r }),
+        }
+    }
+    out.sort_by(|a, b| {
+        (b.cards, b.read)
+            .cmp(&(a.cards, a.read))
+            .then_with(|| a.stage.cmp(&b.stage))
+    });
+    out
 }
 
 /// What one file's import did. Its JSON (`okk import --json`) is a machine contract.
@@ -96,4 +133,37 @@ pub struct Warning {
     pub line: u64,
     pub column: String,
     pub message: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn stage(stage: &str, cards: u64, read: u64) -> UnknownStage {
+        UnknownStage {
+            stage: stage.into(),
+            cards,
+            read,
+        }
+    }
+
+    #[test]
+    fn an_unknown_stage_counts_the_cards_the_store_holds_in_it_not_only_those_read_now() {
+        let read = vec![stage("Переговоры", 0, 1), stage("Новый", 0, 2)];
+        let held = vec![
+            ("Переговоры".to_string(), 1311),
+            ("Оплата".to_string(), 5),
+            ("Архив".to_string(), 7),
+        ];
+        let known = |s: &str| s == "Оплата";
+        assert_eq!(
+            unknown_stages(known, read, held),
+            vec![
+                stage("Переговоры", 1311, 1),
+                stage("Архив", 7, 0),
+                // Read by a dry run, which wrote nothing: none in the store.
+                stage("Новый", 0, 2),
+            ]
+        );
+    }
 }

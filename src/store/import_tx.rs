@@ -15,6 +15,10 @@ pub trait ImportStore {
     /// import may judge only the cards it writes.
     fn flags_current_for(&self, ran_for: &str) -> Result<bool, StoreError>;
 
+    /// Each stage the source's cards (not gone) are in, with how many: what an import's or a
+    /// sync's report says of the stages the funnel does not know.
+    fn source_stages(&self, source: &str) -> Result<Vec<(String, u64)>, StoreError>;
+
     /// Begins one file's import: one transaction, ended by [`ImportTx::finish`] (or rolled
     /// back when the import is dropped).
     fn begin_import<'s>(
@@ -107,6 +111,17 @@ pub trait ImportTx<'a> {
 impl ImportStore for Store {
     fn flags_current_for(&self, ran_for: &str) -> Result<bool, StoreError> {
         Store::flags_current_for(self, ran_for)
+    }
+
+    fn source_stages(&self, source: &str) -> Result<Vec<(String, u64)>, StoreError> {
+        let mut stmt = self.conn.prepare(
+            "SELECT stage, count(*) FROM cards WHERE source = ?1 AND gone_at IS NULL
+             GROUP BY stage",
+        )?;
+        let stages = stmt
+            .query_map([source], |r| Ok((r.get(0)?, r.get::<_, i64>(1)? as u64)))?
+            .collect::<Result<_, _>>()?;
+        Ok(stages)
     }
 
     fn begin_import<'s>(

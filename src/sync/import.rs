@@ -21,6 +21,7 @@ use super::xlsx;
 use crate::domain::card::StageVisit;
 use crate::domain::columns::{SourceColumns, absent_required};
 use crate::domain::funnel::{FieldRef, KnownStages};
+use crate::domain::import_report::unknown_stages;
 pub use crate::domain::import_report::{ImportReport, UnknownStage};
 use crate::domain::names::fold;
 use crate::domain::rules::evaluate_with;
@@ -320,6 +321,10 @@ pub fn import_file(
     let counts = import
         .finish(counts, &scopes, !opts.dry_run)
         .map_err(|e| fail.store(e))?;
+    // The stages the funnel does not know by the cards the store holds in them (the file's
+    // rows alone say little of a partial export's).
+    let held = store.source_stages(&source).map_err(|e| fail.store(e))?;
+    let unknown = unknown_stages(|s| funnel.resolve(s).is_some(), facts.unknown, held);
     if counts.gone_withheld > 0 {
         // Counted by the store, in the batch's row too.
         tally
@@ -346,7 +351,7 @@ pub fn import_file(
         stage_renames: tally.stage_renames,
         warnings: counts.warnings,
         warning_samples: tally.samples,
-        unknown_stages: facts.unknown,
+        unknown_stages: unknown,
         absent_fields: setup.absent_fields,
         new_columns: setup.new_columns,
         new_column_cards: tally.gained,
@@ -1070,13 +1075,14 @@ impl<'a> Reader<'a> {
         let known = self.stage_known.knows(self.setup.funnel, stage);
         if !known {
             match self.unknown_at.get(stage) {
-                Some(&i) => self.facts.unknown[i].cards += 1,
+                Some(&i) => self.facts.unknown[i].read += 1,
                 None => {
                     self.unknown_at
                         .insert(stage.to_string(), self.facts.unknown.len());
                     self.facts.unknown.push(UnknownStage {
                         stage: stage.to_string(),
-                        cards: 1,
+                        cards: 0,
+                        read: 1,
                     });
                 }
             }

@@ -59,6 +59,32 @@ pub fn column(s: &str, cols: usize) -> String {
     out
 }
 
+/// A message broken into lines of at most `cols` columns at spaces (by display width), the
+/// first line `lead` columns shorter (what goes before it: `okk: `). A word longer than a line
+/// stands alone on its own.
+pub fn wrap(s: &str, cols: usize, lead: usize) -> String {
+    use unicode_width::UnicodeWidthStr;
+    let mut out = String::new();
+    let mut used = lead;
+    let mut fresh = true;
+    for word in s.split(' ').filter(|w| !w.is_empty()) {
+        let w = word.width();
+        if !fresh {
+            if used + 1 + w > cols {
+                out.push('\n');
+                used = 0;
+            } else {
+                out.push(' ');
+                used += 1;
+            }
+        }
+        out.push_str(word);
+        used += w;
+        fresh = false;
+    }
+    out
+}
+
 /// Where a command wrote its file, as its messages name it: the path, or standard output for
 /// `--out -`.
 pub fn output(path: &std::path::Path) -> String {
@@ -120,7 +146,7 @@ fn os_kind(kind: std::io::ErrorKind) -> Option<String> {
 
 #[cfg(test)]
 mod tests {
-    use super::{column, duration};
+    use super::{column, duration, wrap};
     use crate::text::lang::{Lang, with};
 
     #[test]
@@ -134,6 +160,22 @@ mod tests {
             assert_eq!(duration(125.0), "2 min 5 s");
             assert_eq!(duration(f64::NAN), "0 s");
         });
+    }
+
+    #[test]
+    fn a_long_message_breaks_at_spaces_within_its_columns() {
+        let m = "прервано; то, что успело записаться, сохранено; запустите okk sync снова, \
+                 чтобы продолжить";
+        let w = wrap(m, 80, 5);
+        assert_eq!(
+            w,
+            "прервано; то, что успело записаться, сохранено; запустите okk sync снова,\n\
+             чтобы продолжить"
+        );
+        assert_eq!(wrap("short words", 80, 5), "short words");
+        assert_eq!(wrap("a bb ccc", 4, 0), "a bb\nccc");
+        // The lead counts on the first line only.
+        assert_eq!(wrap("aaa bbb", 7, 4), "aaa\nbbb");
     }
 
     #[test]

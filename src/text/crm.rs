@@ -394,8 +394,18 @@ pub fn http_status(name: &str, what: &str, status: u16, detail: &str) -> String 
 }
 
 /// `reason`: why no answer came, from [`net_refused`] and its kin or the transport's words.
-/// `in_sync`: the pages landed are kept, which a sync says.
-pub fn network(name: &str, url: &str, reason: &str, tries: u32, in_sync: bool) -> String {
+/// `landed`: in a sync, whether it (or an earlier run) landed pages, which are kept and which
+/// the next sync goes on from; `None` in `okk crm test`, which lands none. `address`: nothing
+/// answered at the address (refused, name not found), which is then what to check when no
+/// page ever came.
+pub fn network(
+    name: &str,
+    url: &str,
+    reason: &str,
+    tries: u32,
+    landed: Option<bool>,
+    address: bool,
+) -> String {
     let m = crate::tr!(
         "crm-network",
         name = safe::line(name),
@@ -403,11 +413,17 @@ pub fn network(name: &str, url: &str, reason: &str, tries: u32, in_sync: bool) -
         tries = tries,
         detail = safe::line(reason)
     );
-    if in_sync {
-        format!("{m}. {}", crate::tr!("crm-network-kept"))
-    } else {
-        m
-    }
+    let tail = match landed {
+        None => return m,
+        Some(true) => crate::tr!("crm-network-kept"),
+        Some(false) if address => crate::tr!(
+            "crm-network-check-address",
+            command =
+                safe::line(&format!("okk crm test {}", super::shell::last_arg(name))).into_owned()
+        ),
+        Some(false) => crate::tr!("crm-network-nothing-read"),
+    };
+    format!("{m}. {tail}")
 }
 
 pub fn net_refused() -> String {
@@ -426,17 +442,18 @@ pub fn net_tls(detail: &str) -> String {
     crate::tr!("crm-net-tls", detail = safe::line(detail))
 }
 
-pub fn gave_up(name: &str, status: u16, tries: u32, in_sync: bool) -> String {
+/// `landed`: as for [`network`].
+pub fn gave_up(name: &str, status: u16, tries: u32, landed: Option<bool>) -> String {
     let m = crate::tr!(
         "crm-gave-up",
         name = safe::line(name),
         status = status.to_string(),
         tries = tries
     );
-    if in_sync {
-        format!("{m}; {}", crate::tr!("crm-gave-up-kept"))
-    } else {
-        m
+    match landed {
+        None => m,
+        Some(true) => format!("{m}; {}", crate::tr!("crm-gave-up-kept")),
+        Some(false) => format!("{m}; {}", crate::tr!("crm-gave-up-nothing-read")),
     }
 }
 
@@ -456,8 +473,15 @@ pub fn bad_body(name: &str, what: &str, detail: &str) -> String {
     )
 }
 
-pub fn interrupted() -> String {
-    crate::tr!("crm-interrupted")
+/// Ctrl-C stopped a sync: what landed is kept, and the next sync goes on (and finishes the
+/// full sweep under way, when there is one). Broken at spaces to fit 80 columns after `okk: `.
+pub fn interrupted(sweep: bool) -> String {
+    let m = if sweep {
+        crate::tr!("crm-interrupted-sweep")
+    } else {
+        crate::tr!("crm-interrupted")
+    };
+    super::common::wrap(&m, 80, "okk: ".len())
 }
 
 pub fn users_forbidden(kind: crate::domain::crm_connection::Kind) -> String {
@@ -496,6 +520,14 @@ pub enum Resource {
     Pipelines,
     Users,
     Events,
+    /// Bitrix24's pipelines with their stages (`crm.category.list`, `crm.status.list`).
+    Stages,
+    /// Bitrix24's stage history (`crm.stagehistory.list`).
+    StageHistory,
+    /// Bitrix24's deal comments (`crm.timeline.comment.list`).
+    Comments,
+    /// Bitrix24's open activities, the deals' nearest task (`crm.activity.list`).
+    Activities,
 }
 
 fn resource(r: Resource) -> String {
@@ -504,6 +536,10 @@ fn resource(r: Resource) -> String {
         Resource::Pipelines => crate::tr!("crm-resource-pipelines"),
         Resource::Users => crate::tr!("crm-resource-users"),
         Resource::Events => crate::tr!("crm-resource-events"),
+        Resource::Stages => crate::tr!("crm-resource-stages"),
+        Resource::StageHistory => crate::tr!("crm-resource-stage-history"),
+        Resource::Comments => crate::tr!("crm-resource-comments"),
+        Resource::Activities => crate::tr!("crm-resource-activities"),
     }
 }
 
@@ -609,31 +645,36 @@ pub fn report(r: &SyncReport) -> String {
         let since = r
             .since
             .as_ref()
-            .map(|f| {
-                format!(
-                    " ({})",
-                    crate::tr!("crm-report-since", since = f.to_string())
-                )
-            })
+            .map(|f| format!(" ({})", crate::tr!("crm-report-since", since = local(f))))
             .unwrap_or_default();
-        let line = crate::tr!("crm-report-until", until = until.to_string(), since = since);
+        let line = crate::tr!("crm-report-until", until = local(until), since = since);
         s.push_str(&format!("  {line}\n"));
     }
     if let Some(begun) = &r.full_sweep_begun_at {
-        let line = crate::tr!("crm-report-sweep-finished", at = begun.to_string());
+        let line = crate::tr!("crm-report-sweep-finished", at = local(begun));
         s.push_str(&format!("  {line}\n"));
     }
     if let Some(full) = &r.full_sweep_at {
-        let line = crate::tr!("crm-report-full-sweep", at = full.to_string());
+        let line = crate::tr!("crm-report-full-sweep", at = local(full));
         s.push_str(&format!("  {line}\n"));
     }
     columns(&mut s, r);
     for u in &r.unknown_stages {
-        let line = crate::tr!(
-            "crm-report-unknown-stage",
-            stage = safe::line(&u.stage),
-            cards = u.cards
-        );
+        // The cards the store holds there, what the user acts on; a dry run's deals of a
+        // stage the store has no card in are said as read.
+        let line = if u.cards == 0 {
+            crate::tr!(
+                "crm-report-unknown-stage-read",
+                stage = safe::line(&u.stage),
+                read = u.read
+            )
+        } else {
+            crate::tr!(
+                "crm-report-unknown-stage",
+                stage = safe::line(&u.stage),
+                cards = u.cards
+            )
+        };
         s.push_str(&format!("  {line}\n"));
     }
     for f in &r.absent_fields {
@@ -651,6 +692,15 @@ pub fn report(r: &SyncReport) -> String {
         s.push_str(&format!("  {line}\n"));
     }
     s
+}
+
+/// A time of the report (ISO 8601 UTC, as `--json` keeps it) on this machine's clock, as the
+/// rest of okk shows moments (`2026-11-20 17:24:10` / `20.11.2026 17:24:10`).
+fn local(iso: &str) -> String {
+    match chrono::DateTime::parse_from_rfc3339(iso) {
+        Ok(t) => super::common::moment(t.with_timezone(&chrono::Local).naive_local()),
+        Err(_) => safe::line(iso).into_owned(),
+    }
 }
 
 /// The fields new to the source and those the sync no longer carries, as an import's report
@@ -744,10 +794,18 @@ mod tests {
             notes_updated: 1_000,
             gone: 12_345,
             stage_changes: 100_000,
-            unknown_stages: vec![UnknownStage {
-                stage: "Ждут оплаты".into(),
-                cards: 20_000,
-            }],
+            unknown_stages: vec![
+                UnknownStage {
+                    stage: "Ждут оплаты".into(),
+                    cards: 20_000,
+                    read: 1,
+                },
+                UnknownStage {
+                    stage: "Новый этап".into(),
+                    cards: 0,
+                    read: 12_345,
+                },
+            ],
             warnings: 0,
             warning_samples: Vec::new(),
             requests: 123_456,
@@ -781,6 +839,20 @@ mod tests {
         assert!(ru.contains("нет в CRM: 12"), "{ru}");
         assert!(!ru.contains("удалено"), "{ru}");
         assert!(ru.starts_with("c3: прочитано сделок: 1"), "{ru}");
+        // The cards the store holds at the stage, not the deals this run happened to read.
+        assert!(
+            ru.contains("этапа нет в воронке: Ждут оплаты (в хранилище 20\u{202f}000 карточек)\n"),
+            "{ru}"
+        );
+        assert!(
+            ru.contains("Новый этап (в хранилище нет; прочитано 12\u{202f}345 сделок)"),
+            "{ru}"
+        );
+        let en = with(Lang::En, || report(&big()));
+        assert!(
+            en.contains("stage not in the funnel: Ждут оплаты (20000 cards in the store)\n"),
+            "{en}"
+        );
     }
 
     #[test]
@@ -825,6 +897,65 @@ mod tests {
         };
         let en = with(Lang::En, || report(&hostile));
         assert!(!en.contains('\u{1b}'), "{en:?}");
+    }
+
+    /// Ctrl-C's message, after `okk: `, breaks at spaces within 80 columns, and says the next
+    /// sync finishes a full sweep under way.
+    #[test]
+    fn the_interrupt_message_fits_80_columns_and_names_the_sweep_it_leaves() {
+        for lang in [Lang::En, Lang::Ru] {
+            for sweep in [false, true] {
+                let m = format!("okk: {}", with(lang, || interrupted(sweep)));
+                for line in m.lines() {
+                    assert!(line.chars().count() <= 80, "{lang:?}: {line}");
+                }
+            }
+        }
+        assert_eq!(
+            with(Lang::Ru, || interrupted(false)),
+            "прервано; то, что успело записаться, сохранено; запустите okk sync снова,\n\
+             чтобы продолжить"
+        );
+        let ru = with(Lang::Ru, || interrupted(true));
+        assert!(
+            ru.replace('\n', " ")
+                .contains("она завершит начатый полный проход"),
+            "{ru}"
+        );
+    }
+
+    /// The cursors and sweeps read as local moments, as the rest of okk shows them; `--json`
+    /// keeps ISO 8601 UTC.
+    #[test]
+    fn the_report_shows_its_times_on_this_machines_clock_not_as_iso_utc() {
+        let at = |iso: &str| {
+            let t = chrono::DateTime::parse_from_rfc3339(iso).unwrap();
+            t.with_timezone(&chrono::Local).naive_local()
+        };
+        let en = with(Lang::En, || report(&big()));
+        assert!(
+            !en.contains("T10:00:00Z") && !en.contains("2026-11-19T"),
+            "{en}"
+        );
+        let until = with(Lang::En, || {
+            crate::text::common::moment(at("2026-11-20T10:00:00Z"))
+        });
+        let since = with(Lang::En, || {
+            crate::text::common::moment(at("2026-11-19T09:00:00Z"))
+        });
+        assert!(
+            en.contains(&format!("changes read up to {until} (since {since})")),
+            "{en}"
+        );
+        let ru = with(Lang::Ru, || report(&big()));
+        let begun = with(Lang::Ru, || {
+            crate::text::common::moment(at("2026-11-20T09:00:05Z"))
+        });
+        assert!(
+            ru.contains(&format!("завершён полный проход, начатый {begun}")),
+            "{ru}"
+        );
+        assert!(!ru.contains('Z'), "{ru}");
     }
 
     #[test]

@@ -273,7 +273,9 @@ pub static TABLE: &[Entry] = &[
     entry(
         Action::OpenCrm,
         "open_crm",
-        &[(&[M::Card], &["l"], RARE)],
+        // On the bar where there is room, and only for a card with a CRM link (the view drops
+        // it for one without).
+        &[(&[M::Card], &["l"], OFTEN)],
         "tui-action-open-crm-hint",
         "tui-action-open-crm-help",
     ),

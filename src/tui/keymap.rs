@@ -443,7 +443,14 @@ impl Keymap {
     /// Shorter words (where an action has one) are taken only when they keep a hint that the
     /// whole words would drop.
     pub fn hint_bar(&self, mode: Mode, width: usize) -> Vec<Hint> {
+        self.hint_bar_without(mode, width, &[])
+    }
+
+    /// [`Keymap::hint_bar`] without the hints of `absent`: actions the screen has nothing for
+    /// now (`l` on a card with no CRM link).
+    pub fn hint_bar_without(&self, mode: Mode, width: usize, absent: &[Action]) -> Vec<Hint> {
         let hints: Vec<(Hint, u8)> = (self.hints(mode).into_iter())
+            .filter(|(_, action, _)| !absent.contains(action))
             .map(|(key, action, rank)| {
                 let word = action.hint();
                 (Hint { key, action, word }, rank)
@@ -616,7 +623,10 @@ mod tests {
         // Field and owner give way before the checklist does.
         assert!(!narrow.iter().any(|k| k == "e" || k == "r"), "{narrow:?}");
         let wide = bar(120);
-        for key in ["1-9", "r", "e", "i"] {
+        // At 120 the CRM link's `l` is there, and the field's `e` gives way; at 140 all are.
+        assert!(!wide.iter().any(|k| k == "e"), "{wide:?}");
+        let wide = bar(120).into_iter().chain(bar(140)).collect::<Vec<_>>();
+        for key in ["1-9", "r", "e", "i", "l"] {
             assert!(
                 wide.iter().any(|k| k == key),
                 "{key} missing at 120: {wide:?}"
@@ -643,5 +653,26 @@ mod tests {
         // Order is help's order whatever drops.
         let pos = |key: &str| narrow.iter().position(|k| k == key).unwrap();
         assert!(pos("a") < pos("c") && pos("c") < pos("u") && pos("u") < pos("?"));
+    }
+
+    /// `l` (open in the CRM) is on the card's bar where there is room, in both languages, and
+    /// not for a card with no CRM link.
+    #[test]
+    fn the_card_bar_offers_the_crm_link_where_there_is_room_and_a_link() {
+        use crate::text::lang::{Lang, with};
+        let k = Keymap::default();
+        for lang in [Lang::En, Lang::Ru] {
+            let keys = |w: usize, absent: &[Action]| -> Vec<String> {
+                with(lang, || k.hint_bar_without(Mode::Card, w, absent))
+                    .into_iter()
+                    .map(|h| h.key)
+                    .collect()
+            };
+            assert!(keys(120, &[]).iter().any(|k| k == "l"), "{lang:?}");
+            assert!(
+                !keys(120, &[Action::OpenCrm]).iter().any(|k| k == "l"),
+                "{lang:?}"
+            );
+        }
     }
 }

@@ -62,10 +62,14 @@ crm-net-timed-out = the server did not answer in time
 crm-net-tls = the secure connection (TLS) could not be set up ({ $detail })
 crm-gave-up = { $name }: the CRM still answered { $status } (too many requests) after { $tries } tries
 crm-gave-up-kept = pages read so far are kept; run okk sync again later
+crm-network-check-address = Nothing was read: check the connection's address (okk crm list) and try it with { $command }.
+crm-network-nothing-read = Nothing was read; run okk sync again when the CRM answers.
+crm-gave-up-nothing-read = nothing was read; run okk sync again later
 crm-bad-body = { $name }: the CRM's answer to { $what } is not what its API documents: { $detail }
 crm-sync-under-way = { $name }: another okk is syncing this connection into the same store; try again when it ends
 crm-sync-lock-failed = { $name }: cannot take the sync lock beside the store: { $error }
 crm-interrupted = interrupted; what landed is kept; run okk sync again to resume
+crm-interrupted-sweep = interrupted; what landed is kept; run okk sync again to resume: it finishes the full sweep under way
 crm-users-forbidden = the token may not read the users list (an admin's token can): owners are shown by their CRM id
 crm-users-forbidden-webhook = the webhook may not read the users list (it lacks the user scope: add it to the webhook in Bitrix24, Developer resources → Other → Incoming webhook): owners are shown by their Bitrix24 id
 crm-comments-unread = the comments of deal { $deal } could not be read ({ $error }): its notes are kept as they were
@@ -77,6 +81,10 @@ crm-resource-deals = deals
 crm-resource-pipelines = pipelines
 crm-resource-users = users
 crm-resource-events = events
+crm-resource-stages = pipelines and stages
+crm-resource-stage-history = stage history
+crm-resource-comments = comments
+crm-resource-activities = open activities (the nearest task)
 crm-can-read = can read
 crm-cannot-read = cannot read
 crm-report = { $connection }: { $rows ->
@@ -99,12 +107,16 @@ crm-report-gone = gone from the CRM: { $count }
 crm-report-requests = requests: { $requests }, retries: { $retries }
 crm-report-dry-run = dry run: nothing written
 crm-report-since = since { $since }
-crm-report-until = changes up to { $until } read{ $since }
+crm-report-until = changes read up to { $until }{ $since }
 crm-report-sweep-finished = finished the full sweep begun at { $at }
 crm-report-full-sweep = last full sweep: { $at }
 crm-report-unknown-stage = stage not in the funnel: { $stage } ({ $cards ->
     [one] { $cards } card
    *[other] { $cards } cards
+} in the store)
+crm-report-unknown-stage-read = stage not in the funnel: { $stage } (none in the store; { $read ->
+    [one] { $read } deal read
+   *[other] { $read } deals read
 })
 crm-report-warnings = { $count } warnings
 crm-report-warning = warning: { $warning }

@@ -68,10 +68,14 @@ crm-gave-up = { $name }: CRM всё ещё отвечает { $status } (сли�
    *[other] { $tries } попыток
 }
 crm-gave-up-kept = уже прочитанные страницы сохранены; запустите okk sync позже
+crm-network-check-address = Ничего не прочитано: проверьте адрес подключения (okk crm list) и попробуйте его командой { $command }.
+crm-network-nothing-read = Ничего не прочитано; запустите okk sync снова, когда CRM начнёт отвечать.
+crm-gave-up-nothing-read = ничего не прочитано; запустите okk sync позже
 crm-bad-body = { $name }: ответ CRM на { $what } не такой, как описано в её API: { $detail }
 crm-sync-under-way = { $name }: другой okk сейчас синхронизирует это подключение в то же хранилище; попробуйте снова, когда он закончит
 crm-sync-lock-failed = { $name }: не удалось взять блокировку синхронизации рядом с хранилищем: { $error }
 crm-interrupted = прервано; то, что успело записаться, сохранено; запустите okk sync снова, чтобы продолжить
+crm-interrupted-sweep = прервано; то, что успело записаться, сохранено; запустите okk sync снова, чтобы продолжить: она завершит начатый полный проход
 crm-users-forbidden = токену нельзя читать список пользователей (токену администратора можно): ответственные показаны по их id в CRM
 crm-users-forbidden-webhook = вебхуку нельзя читать список пользователей (у него нет права user: добавьте его вебхуку в Битрикс24, Разработчикам → Другое → Входящий вебхук): ответственные показаны по их id в Битрикс24
 crm-comments-unread = комментарии сделки { $deal } прочитать не удалось ({ $error }): её примечания оставлены как были
@@ -83,6 +87,10 @@ crm-resource-deals = сделки
 crm-resource-pipelines = воронки
 crm-resource-users = пользователи
 crm-resource-events = события
+crm-resource-stages = воронки и этапы
+crm-resource-stage-history = история этапов
+crm-resource-comments = комментарии
+crm-resource-activities = открытые дела (ближайшая задача)
 crm-can-read = можно читать
 crm-cannot-read = нельзя читать
 crm-report = { $connection }: прочитано сделок: { $rows }{ $dry_run }
@@ -106,10 +114,15 @@ crm-report-since = с { $since }
 crm-report-until = прочитаны изменения по { $until }{ $since }
 crm-report-sweep-finished = завершён полный проход, начатый { $at }
 crm-report-full-sweep = последний полный проход: { $at }
-crm-report-unknown-stage = этапа нет в воронке: { $stage } ({ $cards ->
+crm-report-unknown-stage = этапа нет в воронке: { $stage } (в хранилище { $cards ->
     [one] { $cards } карточка
     [few] { $cards } карточки
    *[other] { $cards } карточек
+})
+crm-report-unknown-stage-read = этапа нет в воронке: { $stage } (в хранилище нет; { $read ->
+    [one] прочитана { $read } сделка
+    [few] прочитано { $read } сделки
+   *[other] прочитано { $read } сделок
 })
 crm-report-warnings = { $count ->
     [one] { $count } предупреждение

@@ -167,6 +167,18 @@ impl ImportStore for PgStore {
         Ok(true)
     }
 
+    fn source_stages(&self, source: &str) -> Result<Vec<(String, u64)>, StoreError> {
+        let rows = self.conn.borrow_mut().query(
+            "SELECT stage, count(*) FROM cards WHERE source = $1 AND gone_at IS NULL
+             GROUP BY stage",
+            &[&source],
+        )?;
+        Ok(rows
+            .iter()
+            .map(|r| (r.get(0), r.get::<_, i64>(1) as u64))
+            .collect())
+    }
+
     fn begin_import<'s>(
         &'s mut self,
         meta: &BatchMeta<'_>,

@@ -8,6 +8,7 @@ use ratatui::widgets::Paragraph;
 
 use super::{Theme, clip};
 use crate::text::tui as msg;
+use crate::tui::action::Action;
 use crate::tui::state::{Screen, Shared, State, Status};
 
 pub fn title(state: &State, theme: &Theme, frame: &mut Frame<'_>, area: Rect) {
@@ -82,10 +83,18 @@ pub fn status(shared: &Shared, theme: &Theme, frame: &mut Frame<'_>, area: Rect)
 pub fn hints(state: &State, theme: &Theme, frame: &mut Frame<'_>, area: Rect) {
     let mut spans = Vec::new();
     // The keymap's ranks say which hints give way when the terminal is narrow.
+    // `l` only for a card the CRM links to.
+    let linked = state.card.as_ref().is_some_and(|c| {
+        let card = &c.detail.card;
+        (state.shared.crm_links)
+            .url(&card.source, &card.external_id)
+            .is_some()
+    });
+    let absent: &[Action] = if linked { &[] } else { &[Action::OpenCrm] };
     for hint in state
         .shared
         .keymap
-        .hint_bar(state.mode(), area.width as usize)
+        .hint_bar_without(state.mode(), area.width as usize, absent)
     {
         spans.push(Span::raw(" "));
         spans.push(Span::styled(hint.key, theme.key));
