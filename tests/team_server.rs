@@ -1059,6 +1059,21 @@ fn on_the_server_two_reviewers_never_see_one_card_and_the_lead_hears_each_verdic
         watch.wait(std::time::Duration::from_secs(5)).unwrap(),
         "the decision notified"
     );
+
+    // The tester's story: the lead has a review open while anna judges; the word comes while
+    // the list is not up, and the list she comes back to shows the verdict all the same.
+    okk::tui::run::dispatch(&mut lead, Msg::Done(Box::new(Outcome::OthersActed)), &mut l);
+    let before = lead.lead.as_ref().unwrap().rows.len();
+    common::reviewer::press(&mut lead, &mut l, "<enter>");
+    assert_eq!(lead.screen, okk::tui::state::Screen::Decide);
+    common::reviewer::press(&mut anna, &mut a, "a");
+    okk::tui::run::dispatch(&mut lead, Msg::Done(Box::new(Outcome::OthersActed)), &mut l);
+    common::reviewer::press(&mut lead, &mut l, "q");
+    assert_eq!(lead.lead.as_ref().unwrap().rows.len(), before + 1);
+    // Unheard, the next verdict shows on `t`.
+    common::reviewer::press(&mut anna, &mut a, "a");
+    common::reviewer::press(&mut lead, &mut l, "t");
+    assert_eq!(lead.lead.as_ref().unwrap().rows.len(), before + 2);
 }
 
 /// The tester's story: anna judges the first card of a stage and takes the verdict back
