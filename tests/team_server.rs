@@ -916,6 +916,43 @@ fn on_the_server_a_verdict_merged_after_the_leads_decision_leaves_the_card_where
     );
 }
 
+/// The tester's story on the server: after judging a card, `t` lists it (marked with her
+/// verdict, not claimed: it is hers) beside the card she holds, and a filter of its id finds
+/// it; opened, it shows her verdict, and a new one replaces it.
+#[test]
+fn on_the_server_t_and_a_filter_list_her_earlier_verdicts_to_change_them() {
+    use okk::domain::review::Verdict;
+    let Some(server) = ServerDb::new() else {
+        return;
+    };
+    let desk = demo_desk();
+    copied_to(&desk, &server.url);
+    let dir = desk.tmp_dir();
+    let shown =
+        |s: &okk::tui::state::State| s.card.as_ref().map(|c| c.detail.card.external_id.clone());
+    let listed = |s: &okk::tui::state::State| -> Vec<String> {
+        let q = s.queue.as_ref().unwrap();
+        q.items.iter().map(|i| i.entry.id.clone()).collect()
+    };
+    let (mut anna, mut a) = reviewer_on_server(&server.url, "anna", "Квалификация", &dir);
+    let judged = shown(&anna).expect("a card");
+    common::reviewer::press(&mut anna, &mut a, "a");
+    let next = shown(&anna).expect("the next card");
+    common::reviewer::press(&mut anna, &mut a, "qt");
+    let now = listed(&anna);
+    assert!(now.contains(&judged) && now.contains(&next), "{now:?}");
+    let q = anna.queue.as_ref().unwrap();
+    assert_eq!(q.held().len(), 1, "only the fresh card is held");
+    common::reviewer::press(&mut anna, &mut a, &format!("t/{judged}<enter>"));
+    assert_eq!(listed(&anna), std::slice::from_ref(&judged));
+    common::reviewer::press(&mut anna, &mut a, "<enter>");
+    let card = anna.card.as_ref().expect("her card opens");
+    assert_eq!(card.previous.as_ref().map(|r| r.verdict), Some(Verdict::Ok));
+    common::reviewer::press(&mut anna, &mut a, "s");
+    let q = anna.queue.as_ref().unwrap();
+    assert_eq!(q.items[0].done, Some(Verdict::Stale), "her verdict changed");
+}
+
 /// `who`'s reviewer on the server (which always takes cards by claim), at `stage`'s first card.
 fn reviewer_on_server(
     url: &str,

@@ -534,3 +534,75 @@ fn the_leads_undo_after_the_list_was_read_again_withdraws_her_own_decision() {
         desk.rows(Table::LeadDecisions)
     );
 }
+
+/// On a shared queue `t` and a filter list the cards she judged before, marked with her
+/// verdict and not claimed (they are hers already): opened, one shows her review, and a new
+/// verdict replaces hers. Fresh cards are still claimed one at a time.
+#[test]
+fn on_a_shared_queue_t_and_a_filter_list_her_earlier_verdicts_to_change_them() {
+    let desk = Desk::demo();
+    let (mut anna, mut a) = claiming(&desk, "anna");
+    let judged = shown(&anna).unwrap();
+    press(&mut anna, &mut a, "a");
+    let next = shown(&anna).unwrap();
+    press(&mut anna, &mut a, "q");
+    assert_eq!(listed(&anna), [judged.clone(), next.clone()], "as judged");
+
+    // Read afresh by a filter of its id: listed, marked with her verdict, not held.
+    press(&mut anna, &mut a, &format!("/{judged}<enter>"));
+    assert_eq!(listed(&anna), std::slice::from_ref(&judged));
+    let q = anna.queue.as_ref().unwrap();
+    assert!(q.items[0].done.is_some(), "her verdict marks it");
+    assert!(q.held().is_empty(), "a card she judged is not claimed");
+    // Opened: her review; a new verdict replaces hers.
+    press(&mut anna, &mut a, "<enter>");
+    assert_eq!(shown(&anna), Some(judged.clone()));
+    let mine = anna
+        .card
+        .as_ref()
+        .unwrap()
+        .previous
+        .as_ref()
+        .map(|r| r.verdict);
+    assert_eq!(mine, Some(okk::domain::review::Verdict::Ok));
+    press(&mut anna, &mut a, "s");
+    assert!(
+        desk.current_reviews()
+            .contains(&(judged.clone(), "anna".into(), "stale".into())),
+        "{:?}",
+        desk.current_reviews()
+    );
+
+    // `t` with no filter: her judged card listed beside the one she holds, the held one
+    // still selected and held.
+    // The filtered list is done: back on it, the filter cleared.
+    assert_eq!(anna.screen, Screen::Queue);
+    press(&mut anna, &mut a, "<esc>");
+    assert_eq!(
+        listed(&anna),
+        std::slice::from_ref(&next),
+        "{:?}",
+        anna.shared.status
+    );
+    press(&mut anna, &mut a, "t");
+    let now = listed(&anna);
+    assert!(now.contains(&judged) && now.contains(&next), "{now:?}");
+    let q = anna.queue.as_ref().unwrap();
+    assert_eq!(
+        q.held(),
+        [anna_card(q, &next)],
+        "only the fresh card is held"
+    );
+    assert_eq!(q.items[q.selected].entry.id, next, "the card she was on");
+    let (boris, _b) = claiming(&desk, "boris");
+    assert!(shown(&boris) != Some(next.clone()) && shown(&boris) != Some(judged));
+}
+
+fn anna_card(q: &okk::tui::state::Queue, id: &str) -> okk::domain::ids::CardId {
+    q.items
+        .iter()
+        .find(|i| i.entry.id == id)
+        .unwrap()
+        .entry
+        .card_id
+}

@@ -25,6 +25,13 @@ macro_rules! desk_ports {
                 $store::queue_counts(self, q)
             }
 
+            fn judged(
+                &self,
+                q: &$crate::domain::queue::QueueQuery<'_>,
+            ) -> $crate::domain::ports::StoreResult<Vec<$crate::domain::queue::QueueEntry>> {
+                $store::judged(self, q)
+            }
+
             fn claim(
                 &mut self,
                 q: &$crate::domain::queue::QueueQuery<'_>,

@@ -321,6 +321,19 @@ fn claimed(p: &Pages, c: &Claimed, desk: &Desk) -> DeskResult<Answer> {
         });
         desk.release(&extra)?;
     }
+    let exhausted = entries.len() < wanted;
+    // Read from the start under `t` or a filter, the list holds the cards she judged too, after
+    // those handed out: hers already, they are listed, not claimed (opened, one shows her
+    // review, to change it).
+    if p.have == 0 && (p.all || !p.filter.is_empty()) {
+        let shown: Vec<CardId> = entries.iter().map(|e| e.card_id).collect();
+        let judged = desk.judged(&p.row, &p.filter, BIG_PAGE, p.all)?;
+        entries.extend(
+            judged
+                .into_iter()
+                .filter(|e| !shown.contains(&e.card_id) && !c.listed.contains(&e.card_id)),
+        );
+    }
     let counts = match p.counts {
         Some(all) => Some(desk.counts_of(&p.row, all)?),
         None => None,
@@ -333,7 +346,7 @@ fn claimed(p: &Pages, c: &Claimed, desk: &Desk) -> DeskResult<Answer> {
         None
     };
     Ok(Answer::Pages {
-        exhausted: entries.len() < wanted,
+        exhausted,
         entries,
         counts,
         claimable,
