@@ -943,6 +943,7 @@ fn on_the_server_t_and_a_filter_list_her_earlier_verdicts_to_change_them() {
     assert!(now.contains(&judged) && now.contains(&next), "{now:?}");
     let q = anna.queue.as_ref().unwrap();
     assert_eq!(q.held().len(), 1, "only the fresh card is held");
+    assert!(!q.several_sources, "one source: ids alone");
     common::reviewer::press(&mut anna, &mut a, &format!("t/{judged}<enter>"));
     assert_eq!(listed(&anna), std::slice::from_ref(&judged));
     common::reviewer::press(&mut anna, &mut a, "<enter>");
@@ -951,6 +952,40 @@ fn on_the_server_t_and_a_filter_list_her_earlier_verdicts_to_change_them() {
     common::reviewer::press(&mut anna, &mut a, "s");
     let q = anna.queue.as_ref().unwrap();
     assert_eq!(q.items[0].done, Some(Verdict::Stale), "her verdict changed");
+}
+
+/// The tester's story: a server holding two sources that share ids. The reviewer's list holds
+/// the one card claimed, yet its row and the card's title say its source, as the laptop's
+/// queue and the lead's desk do.
+#[test]
+fn on_the_server_of_two_sources_the_reviewer_says_each_cards_source() {
+    let Some(server) = ServerDb::new() else {
+        return;
+    };
+    let desk = demo_desk();
+    let demo = repo().join("assets/demo/amocrm_deals.csv");
+    desk.import(&[
+        "--today",
+        TODAY,
+        "--source",
+        "second",
+        demo.to_str().unwrap(),
+    ]);
+    copied_to(&desk, &server.url);
+    let dir = desk.tmp_dir();
+    let (mut anna, mut a) = reviewer_on_server(&server.url, "anna", "Квалификация", &dir);
+    let card = anna.card.as_ref().expect("a card");
+    let (id, source) = (
+        card.detail.card.external_id.clone(),
+        card.detail.card.source.clone(),
+    );
+    let title = common::reviewer::screen(&anna, 80, 24);
+    assert!(title.contains(&format!("#{id} ({source})")), "{title}");
+    common::reviewer::press(&mut anna, &mut a, "q");
+    let q = anna.queue.as_ref().unwrap();
+    assert_eq!(q.items.len(), 1, "one card claimed");
+    let list = common::reviewer::screen(&anna, 80, 24);
+    assert!(list.contains(&format!("{id} ({source})")), "{list}");
 }
 
 /// `who`'s reviewer on the server (which always takes cards by claim), at `stage`'s first card.

@@ -32,6 +32,10 @@ macro_rules! desk_ports {
                 $store::judged(self, q)
             }
 
+            fn several_sources(&self) -> $crate::domain::ports::StoreResult<bool> {
+                $store::several_sources(self)
+            }
+
             fn claim(
                 &mut self,
                 q: &$crate::domain::queue::QueueQuery<'_>,

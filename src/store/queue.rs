@@ -172,6 +172,17 @@ impl Store {
         Ok(out)
     }
 
+    /// See `QueueStore::several_sources`: the first and last source in the cards' unique
+    /// index, two seeks.
+    pub fn several_sources(&self) -> Result<bool, StoreError> {
+        Ok(self.conn.query_row(
+            "SELECT coalesce((SELECT min(source) FROM cards) <> (SELECT max(source) FROM cards),
+                             0)",
+            [],
+            |r| r.get(0),
+        )?)
+    }
+
     /// Where the cards without flags start in the queue of `q`'s stages, as the last rules run
     /// found them: `None` when the stages have none. Without current summaries (an import
     /// came since), their top.

@@ -309,6 +309,11 @@ impl Desk {
         self.store.borrow().judged(&q)
     }
 
+    /// The store holds cards of more than one source; see `QueueStore::several_sources`.
+    pub fn several_sources(&self) -> DeskResult<bool> {
+        self.store.borrow().several_sources()
+    }
+
     /// How many cards a claim may still hand this auditor in the stage (their own claims among
     /// them), `except` the cards they gave back; see `QueueStore::claimable`. Without a lease,
     /// nothing to say.

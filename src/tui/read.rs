@@ -108,6 +108,9 @@ pub enum Answer {
         /// A queue taken by claim, unfiltered: the cards a claim may still hand out, read
         /// after this one's.
         claimable: Option<u64>,
+        /// A queue taken by claim read from the start: whether the store holds cards of more
+        /// than one source ([`crate::tui::state::Queue::several_sources`]).
+        several_sources: Option<bool>,
     },
     /// `None`: the card is gone from the store.
     Card(Option<Box<CardRead>>),
@@ -278,6 +281,7 @@ fn pages(p: &Pages, desk: &Desk) -> DeskResult<Answer> {
         exhausted,
         counts,
         claimable: None,
+        several_sources: None,
     })
 }
 
@@ -350,6 +354,11 @@ fn claimed(p: &Pages, c: &Claimed, desk: &Desk) -> DeskResult<Answer> {
         entries,
         counts,
         claimable,
+        several_sources: if p.have == 0 {
+            Some(desk.several_sources()?)
+        } else {
+            None
+        },
     })
 }
 

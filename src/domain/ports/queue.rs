@@ -23,6 +23,10 @@ pub trait QueueStore {
     /// out), so that she can open one and change her verdict.
     fn judged(&self, q: &QueueQuery<'_>) -> StoreResult<Vec<QueueEntry>>;
 
+    /// The store holds cards of more than one source (two CRM connections may share ids: a
+    /// list then names each card's source).
+    fn several_sources(&self) -> StoreResult<bool>;
+
     /// The queue's figures for the auditor; `cards - reviewed` is what the pages list.
     fn queue_counts(&self, q: &QueueQuery<'_>) -> StoreResult<QueueCounts>;
 

@@ -334,6 +334,18 @@ impl PgStore {
         Ok(out)
     }
 
+    /// See `QueueStore::several_sources`: the first and last source in the cards' unique
+    /// index, two seeks.
+    pub fn several_sources(&self) -> Result<bool, StoreError> {
+        let conn = &mut *self.conn.borrow_mut();
+        let row = conn.query_one(
+            "SELECT coalesce((SELECT min(source) FROM cards) <> (SELECT max(source) FROM cards),
+                             FALSE)",
+            &[],
+        )?;
+        Ok(row.get(0))
+    }
+
     pub fn queue_counts(&self, q: &QueueQuery<'_>) -> Result<QueueCounts, StoreError> {
         if q.crm_stages.is_empty() {
             return Ok(QueueCounts::default());
