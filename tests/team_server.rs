@@ -916,6 +916,78 @@ fn on_the_server_a_verdict_merged_after_the_leads_decision_leaves_the_card_where
     );
 }
 
+/// The tester's story on the server: after judging a card, `t` lists it (marked with her
+/// verdict, not claimed: it is hers) beside the card she holds, and a filter of its id finds
+/// it; opened, it shows her verdict, and a new one replaces it.
+#[test]
+fn on_the_server_t_and_a_filter_list_her_earlier_verdicts_to_change_them() {
+    use okk::domain::review::Verdict;
+    let Some(server) = ServerDb::new() else {
+        return;
+    };
+    let desk = demo_desk();
+    copied_to(&desk, &server.url);
+    let dir = desk.tmp_dir();
+    let shown =
+        |s: &okk::tui::state::State| s.card.as_ref().map(|c| c.detail.card.external_id.clone());
+    let listed = |s: &okk::tui::state::State| -> Vec<String> {
+        let q = s.queue.as_ref().unwrap();
+        q.items.iter().map(|i| i.entry.id.clone()).collect()
+    };
+    let (mut anna, mut a) = reviewer_on_server(&server.url, "anna", "Квалификация", &dir);
+    let judged = shown(&anna).expect("a card");
+    common::reviewer::press(&mut anna, &mut a, "a");
+    let next = shown(&anna).expect("the next card");
+    common::reviewer::press(&mut anna, &mut a, "qt");
+    let now = listed(&anna);
+    assert!(now.contains(&judged) && now.contains(&next), "{now:?}");
+    let q = anna.queue.as_ref().unwrap();
+    assert_eq!(q.held().len(), 1, "only the fresh card is held");
+    assert!(!q.several_sources, "one source: ids alone");
+    common::reviewer::press(&mut anna, &mut a, &format!("t/{judged}<enter>"));
+    assert_eq!(listed(&anna), std::slice::from_ref(&judged));
+    common::reviewer::press(&mut anna, &mut a, "<enter>");
+    let card = anna.card.as_ref().expect("her card opens");
+    assert_eq!(card.previous.as_ref().map(|r| r.verdict), Some(Verdict::Ok));
+    common::reviewer::press(&mut anna, &mut a, "s");
+    let q = anna.queue.as_ref().unwrap();
+    assert_eq!(q.items[0].done, Some(Verdict::Stale), "her verdict changed");
+}
+
+/// The tester's story: a server holding two sources that share ids. The reviewer's list holds
+/// the one card claimed, yet its row and the card's title say its source, as the laptop's
+/// queue and the lead's desk do.
+#[test]
+fn on_the_server_of_two_sources_the_reviewer_says_each_cards_source() {
+    let Some(server) = ServerDb::new() else {
+        return;
+    };
+    let desk = demo_desk();
+    let demo = repo().join("assets/demo/amocrm_deals.csv");
+    desk.import(&[
+        "--today",
+        TODAY,
+        "--source",
+        "second",
+        demo.to_str().unwrap(),
+    ]);
+    copied_to(&desk, &server.url);
+    let dir = desk.tmp_dir();
+    let (mut anna, mut a) = reviewer_on_server(&server.url, "anna", "Квалификация", &dir);
+    let card = anna.card.as_ref().expect("a card");
+    let (id, source) = (
+        card.detail.card.external_id.clone(),
+        card.detail.card.source.clone(),
+    );
+    let title = common::reviewer::screen(&anna, 80, 24);
+    assert!(title.contains(&format!("#{id} ({source})")), "{title}");
+    common::reviewer::press(&mut anna, &mut a, "q");
+    let q = anna.queue.as_ref().unwrap();
+    assert_eq!(q.items.len(), 1, "one card claimed");
+    let list = common::reviewer::screen(&anna, 80, 24);
+    assert!(list.contains(&format!("{id} ({source})")), "{list}");
+}
+
 /// `who`'s reviewer on the server (which always takes cards by claim), at `stage`'s first card.
 fn reviewer_on_server(
     url: &str,
@@ -1059,6 +1131,21 @@ fn on_the_server_two_reviewers_never_see_one_card_and_the_lead_hears_each_verdic
         watch.wait(std::time::Duration::from_secs(5)).unwrap(),
         "the decision notified"
     );
+
+    // The tester's story: the lead has a review open while anna judges; the word comes while
+    // the list is not up, and the list she comes back to shows the verdict all the same.
+    okk::tui::run::dispatch(&mut lead, Msg::Done(Box::new(Outcome::OthersActed)), &mut l);
+    let before = lead.lead.as_ref().unwrap().rows.len();
+    common::reviewer::press(&mut lead, &mut l, "<enter>");
+    assert_eq!(lead.screen, okk::tui::state::Screen::Decide);
+    common::reviewer::press(&mut anna, &mut a, "a");
+    okk::tui::run::dispatch(&mut lead, Msg::Done(Box::new(Outcome::OthersActed)), &mut l);
+    common::reviewer::press(&mut lead, &mut l, "q");
+    assert_eq!(lead.lead.as_ref().unwrap().rows.len(), before + 1);
+    // Unheard, the next verdict shows on `t`.
+    common::reviewer::press(&mut anna, &mut a, "a");
+    common::reviewer::press(&mut lead, &mut l, "t");
+    assert_eq!(lead.lead.as_ref().unwrap().rows.len(), before + 2);
 }
 
 /// The tester's story: anna judges the first card of a stage and takes the verdict back

@@ -448,3 +448,161 @@ fn on_a_shared_queue_the_place_counter_counts_what_is_left_for_her() {
     let title = title.lines().next().unwrap();
     assert!(title.contains(&format!(" {judged}/{judged} ")), "{title}");
 }
+
+/// The verdicts others gave while the lead had a review open are on the list she comes back to
+/// (the watcher's word came while the list was not up), and `t` reads the list again: neither
+/// waits for the next write of others' or a restart.
+#[test]
+fn the_leads_list_shows_verdicts_given_while_a_review_was_open_and_t_reads_it_again() {
+    let desk = Desk::demo();
+    let (mut anna, mut a) = claiming(&desk, "anna");
+    press(&mut anna, &mut a, "a");
+    let (mut lead, mut l) = common::reviewer::open(&desk.db, "lena");
+    okk::tui::lead::load(&mut lead, &l).unwrap();
+    let rows = |s: &State| s.lead.as_ref().unwrap().rows.len();
+    let before = rows(&lead);
+    assert!(before >= 1, "anna's review listed");
+    let mut watch = l.watch().unwrap();
+
+    // The lead opens a review; anna judges meanwhile, and the watcher says so.
+    press(&mut lead, &mut l, "<enter>");
+    assert_eq!(lead.screen, Screen::Decide);
+    press(&mut anna, &mut a, "a");
+    assert!(
+        watch.wait(Duration::from_secs(5)).unwrap(),
+        "the verdict seen"
+    );
+    okk::tui::run::dispatch(&mut lead, Msg::Done(Box::new(Outcome::OthersActed)), &mut l);
+    press(&mut lead, &mut l, "q");
+    assert_eq!(lead.screen, Screen::Reviews);
+    assert_eq!(
+        rows(&lead),
+        before + 1,
+        "back on the list, anna's new verdict"
+    );
+
+    // Anna judges again, the watcher unheard: `t` reads the list afresh (and `t` again too).
+    press(&mut anna, &mut a, "a");
+    press(&mut lead, &mut l, "t");
+    assert_eq!(rows(&lead), before + 2, "t shows every current review");
+    assert!(lead.lead.as_ref().unwrap().all);
+    press(&mut anna, &mut a, "a");
+    press(&mut lead, &mut l, "t");
+    assert_eq!(rows(&lead), before + 3);
+    let shown = lead.lead.as_ref().unwrap().shown.len();
+    assert_eq!(shown, before + 3, "all three await a decision");
+}
+
+/// The lead's undo withdraws her own last decision even when the list read again meanwhile put
+/// others' reviews above it: its row is found by its review, not by its old place.
+#[test]
+fn the_leads_undo_after_the_list_was_read_again_withdraws_her_own_decision() {
+    let desk = Desk::demo();
+    let (mut anna, mut a) = claiming(&desk, "anna");
+    let hers = shown(&anna).unwrap();
+    press(&mut anna, &mut a, "a");
+    let (mut lead, mut l) = common::reviewer::open(&desk.db, "lena");
+    okk::tui::lead::load(&mut lead, &l).unwrap();
+    press(&mut lead, &mut l, "<enter>a");
+    assert_eq!(lead.screen, Screen::Reviews, "nothing else awaits");
+    // Boris's review, older than hers, now sorts above it in the list read again.
+    let other = (desk.rows(Table::Cards).into_iter())
+        .map(|c| c["external_id"].as_str().unwrap().to_string())
+        .find(|id| *id != hers)
+        .unwrap();
+    desk.review(
+        &other,
+        "boris",
+        "2020-01-01 09:00:00",
+        &common::Verdict::of("stale"),
+    );
+    press(&mut lead, &mut l, "t");
+    let list = lead.lead.as_ref().unwrap();
+    assert_eq!(list.rows[0].external_id, other, "boris's first");
+    let at = (list.shown.iter())
+        .position(|&i| list.rows[i].external_id == hers)
+        .unwrap();
+    press(&mut lead, &mut l, &format!("{}<enter>u", "j".repeat(at)));
+    let list = lead.lead.as_ref().unwrap();
+    let of = |id: &str| list.rows.iter().find(|r| r.external_id == id).unwrap();
+    assert!(of(&hers).decision.is_none(), "her accept withdrawn");
+    assert!(
+        desk.rows(Table::LeadDecisions)
+            .iter()
+            .all(|d| !d["withdrawn_at"].is_null()),
+        "{:?}",
+        desk.rows(Table::LeadDecisions)
+    );
+}
+
+/// On a shared queue `t` and a filter list the cards she judged before, marked with her
+/// verdict and not claimed (they are hers already): opened, one shows her review, and a new
+/// verdict replaces hers. Fresh cards are still claimed one at a time.
+#[test]
+fn on_a_shared_queue_t_and_a_filter_list_her_earlier_verdicts_to_change_them() {
+    let desk = Desk::demo();
+    let (mut anna, mut a) = claiming(&desk, "anna");
+    let judged = shown(&anna).unwrap();
+    press(&mut anna, &mut a, "a");
+    let next = shown(&anna).unwrap();
+    press(&mut anna, &mut a, "q");
+    assert_eq!(listed(&anna), [judged.clone(), next.clone()], "as judged");
+
+    // Read afresh by a filter of its id: listed, marked with her verdict, not held.
+    press(&mut anna, &mut a, &format!("/{judged}<enter>"));
+    assert_eq!(listed(&anna), std::slice::from_ref(&judged));
+    let q = anna.queue.as_ref().unwrap();
+    assert!(q.items[0].done.is_some(), "her verdict marks it");
+    assert!(q.held().is_empty(), "a card she judged is not claimed");
+    // Opened: her review; a new verdict replaces hers.
+    press(&mut anna, &mut a, "<enter>");
+    assert_eq!(shown(&anna), Some(judged.clone()));
+    let mine = anna
+        .card
+        .as_ref()
+        .unwrap()
+        .previous
+        .as_ref()
+        .map(|r| r.verdict);
+    assert_eq!(mine, Some(okk::domain::review::Verdict::Ok));
+    press(&mut anna, &mut a, "s");
+    assert!(
+        desk.current_reviews()
+            .contains(&(judged.clone(), "anna".into(), "stale".into())),
+        "{:?}",
+        desk.current_reviews()
+    );
+
+    // `t` with no filter: her judged card listed beside the one she holds, the held one
+    // still selected and held.
+    // The filtered list is done: back on it, the filter cleared.
+    assert_eq!(anna.screen, Screen::Queue);
+    press(&mut anna, &mut a, "<esc>");
+    assert_eq!(
+        listed(&anna),
+        std::slice::from_ref(&next),
+        "{:?}",
+        anna.shared.status
+    );
+    press(&mut anna, &mut a, "t");
+    let now = listed(&anna);
+    assert!(now.contains(&judged) && now.contains(&next), "{now:?}");
+    let q = anna.queue.as_ref().unwrap();
+    assert_eq!(
+        q.held(),
+        [anna_card(q, &next)],
+        "only the fresh card is held"
+    );
+    assert_eq!(q.items[q.selected].entry.id, next, "the card she was on");
+    let (boris, _b) = claiming(&desk, "boris");
+    assert!(shown(&boris) != Some(next.clone()) && shown(&boris) != Some(judged));
+}
+
+fn anna_card(q: &okk::tui::state::Queue, id: &str) -> okk::domain::ids::CardId {
+    q.items
+        .iter()
+        .find(|i| i.entry.id == id)
+        .unwrap()
+        .entry
+        .card_id
+}

@@ -275,6 +275,44 @@ fn a_card_of_a_queue_of_two_sources_says_its_source() {
     assert!(d.screen(80, 24).contains(&format!("#5001 ({second})")));
 }
 
+/// A queue shared by claim lists a card or two at a time, often of one source: the store
+/// holding two sources, its rows and the card opened say each card's source all the same, as
+/// the laptop queue does.
+#[test]
+fn a_shared_queue_of_a_store_of_two_sources_says_each_card_s_source() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let csv = dir.path().join("shared_ids.csv");
+    std::fs::write(
+        &csv,
+        "ID,Название сделки,Этап сделки,Ответственный,Дата редактирования\n\
+         5001,Квартира у парка,Первичный контакт,Попова Анна,19.11.2026 10:00:00\n",
+    )
+    .expect("write the export");
+    let Desktop { _dir, state, desk } =
+        desktop_of(&[(&csv, Some("amo-north")), (&csv, Some("amo-south"))]);
+    let desk = desk.claiming(std::time::Duration::from_secs(300));
+    let mut d = Desktop { _dir, state, desk };
+    d.select_stage("Первичный контакт").press("<enter>");
+    let q = d.state.queue.as_ref().expect("the queue");
+    assert_eq!(q.items.len(), 1, "one card claimed");
+    let source = q.items[0].entry.source.clone();
+    assert!(
+        d.screen(80, 24).contains(&format!("5001 ({source})")),
+        "{}",
+        d.screen(80, 24)
+    );
+    d.snap("shared_queue_two_sources");
+    d.press("<enter>");
+    assert_eq!(d.state.screen, Screen::Card);
+    for (w, h) in SIZES {
+        let screen = d.screen(w, h);
+        assert!(
+            screen.contains(&format!("#5001 ({source}) Квартира у парка")),
+            "{w}×{h}:\n{screen}"
+        );
+    }
+}
+
 #[test]
 fn queue_with_a_filter_typed() {
     let mut d = demo();

@@ -25,6 +25,17 @@ macro_rules! desk_ports {
                 $store::queue_counts(self, q)
             }
 
+            fn judged(
+                &self,
+                q: &$crate::domain::queue::QueueQuery<'_>,
+            ) -> $crate::domain::ports::StoreResult<Vec<$crate::domain::queue::QueueEntry>> {
+                $store::judged(self, q)
+            }
+
+            fn several_sources(&self) -> $crate::domain::ports::StoreResult<bool> {
+                $store::several_sources(self)
+            }
+
             fn claim(
                 &mut self,
                 q: &$crate::domain::queue::QueueQuery<'_>,

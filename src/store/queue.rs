@@ -118,6 +118,71 @@ impl Store {
         Ok(out)
     }
 
+    /// See `QueueStore::judged`: driven from the auditor's reviews (`reviews_auditor`), never
+    /// a scan of the stage; each card's entry as the queue reads it.
+    pub fn judged(&self, q: &QueueQuery<'_>) -> Result<Vec<QueueEntry>, StoreError> {
+        if q.crm_stages.is_empty() || q.limit == 0 {
+            return Ok(Vec::new());
+        }
+        let text = if q.text.is_some() {
+            format!("AND instr(c.search, ?{}) > 0", 2 + q.crm_stages.len())
+        } else {
+            String::new()
+        };
+        let sql = format!(
+            "SELECT DISTINCT c.id, c.external_id, coalesce(s.flag_rank, 0),
+                    coalesce(s.flag_count, 0), c.touched_at, s.place
+             FROM reviews r JOIN cards c ON c.id = r.card_id
+             LEFT JOIN standings s ON s.card_id = c.id
+             WHERE r.auditor = ?1 AND r.superseded_by IS NULL AND r.withdrawn_at IS NULL
+               AND r.card_hash = c.content_hash AND {RETURNED} IS NULL
+               AND c.stage IN ({stages}) {kept} {text}
+             ORDER BY s.place IS NULL, s.place, c.touched_at, c.external_id",
+            stages = q.stage_marks(2),
+            kept = q.filter_or_flagged("s.card_id IS NOT NULL"),
+        );
+        let mut args = vec![Value::from(q.auditor.to_string())];
+        args.extend(q.crm_stages.iter().cloned().map(Value::from));
+        if let Some(t) = q.text {
+            args.push(t.to_string().into());
+        }
+        let mut stmt = self.conn.prepare_cached(&sql)?;
+        let mut rows = stmt.query(params_from_iter(args))?;
+        let mut look = Lookups::new(&self.conn)?;
+        let mine = QueueQuery {
+            reviewed: true,
+            ..*q
+        };
+        let mut out = Vec::new();
+        while out.len() < q.limit
+            && let Some(r) = rows.next()?
+        {
+            let key = QueueKey {
+                flag_rank: r.get(2)?,
+                flag_count: r.get(3)?,
+                touched_at: r.get(4)?,
+                external_id: r.get(1)?,
+            };
+            if let Some(entry) = look.entry(&mine, r.get(0)?, key)?
+                && entry.my_verdict.is_some()
+            {
+                out.push(entry);
+            }
+        }
+        Ok(out)
+    }
+
+    /// See `QueueStore::several_sources`: the first and last source in the cards' unique
+    /// index, two seeks.
+    pub fn several_sources(&self) -> Result<bool, StoreError> {
+        Ok(self.conn.query_row(
+            "SELECT coalesce((SELECT min(source) FROM cards) <> (SELECT max(source) FROM cards),
+                             0)",
+            [],
+            |r| r.get(0),
+        )?)
+    }
+
     /// Where the cards without flags start in the queue of `q`'s stages, as the last rules run
     /// found them: `None` when the stages have none. Without current summaries (an import
     /// came since), their top.

@@ -294,6 +294,26 @@ impl Desk {
         self.store.borrow_mut().claim(&q, n, lease)
     }
 
+    /// Up to `limit` cards of the stage this auditor has judged, matching `filter`, with her
+    /// verdicts; see `QueueStore::judged`.
+    pub fn judged(
+        &self,
+        row: &StageRow,
+        filter: &str,
+        limit: usize,
+        all: bool,
+    ) -> DeskResult<Vec<QueueEntry>> {
+        let needle = fold(filter);
+        let text = (!needle.is_empty()).then_some(needle.as_str());
+        let q = self.query(row, self.today(), None, text, limit, all);
+        self.store.borrow().judged(&q)
+    }
+
+    /// The store holds cards of more than one source; see `QueueStore::several_sources`.
+    pub fn several_sources(&self) -> DeskResult<bool> {
+        self.store.borrow().several_sources()
+    }
+
     /// How many cards a claim may still hand this auditor in the stage (their own claims among
     /// them), `except` the cards they gave back; see `QueueStore::claimable`. Without a lease,
     /// nothing to say.

@@ -108,6 +108,9 @@ pub enum Answer {
         /// A queue taken by claim, unfiltered: the cards a claim may still hand out, read
         /// after this one's.
         claimable: Option<u64>,
+        /// A queue taken by claim read from the start: whether the store holds cards of more
+        /// than one source ([`crate::tui::state::Queue::several_sources`]).
+        several_sources: Option<bool>,
     },
     /// `None`: the card is gone from the store.
     Card(Option<Box<CardRead>>),
@@ -278,6 +281,7 @@ fn pages(p: &Pages, desk: &Desk) -> DeskResult<Answer> {
         exhausted,
         counts,
         claimable: None,
+        several_sources: None,
     })
 }
 
@@ -321,6 +325,19 @@ fn claimed(p: &Pages, c: &Claimed, desk: &Desk) -> DeskResult<Answer> {
         });
         desk.release(&extra)?;
     }
+    let exhausted = entries.len() < wanted;
+    // Read from the start under `t` or a filter, the list holds the cards she judged too, after
+    // those handed out: hers already, they are listed, not claimed (opened, one shows her
+    // review, to change it).
+    if p.have == 0 && (p.all || !p.filter.is_empty()) {
+        let shown: Vec<CardId> = entries.iter().map(|e| e.card_id).collect();
+        let judged = desk.judged(&p.row, &p.filter, BIG_PAGE, p.all)?;
+        entries.extend(
+            judged
+                .into_iter()
+                .filter(|e| !shown.contains(&e.card_id) && !c.listed.contains(&e.card_id)),
+        );
+    }
     let counts = match p.counts {
         Some(all) => Some(desk.counts_of(&p.row, all)?),
         None => None,
@@ -333,10 +350,15 @@ fn claimed(p: &Pages, c: &Claimed, desk: &Desk) -> DeskResult<Answer> {
         None
     };
     Ok(Answer::Pages {
-        exhausted: entries.len() < wanted,
+        exhausted,
         entries,
         counts,
         claimable,
+        several_sources: if p.have == 0 {
+            Some(desk.several_sources()?)
+        } else {
+            None
+        },
     })
 }
 

@@ -66,6 +66,10 @@ pub struct Queue {
     /// The widest id, title, owner and flags of the cards loaded, and their sources, for the
     /// columns.
     pub measure: Measured<QueueMeasure>,
+    /// A queue taken by claim lists a few cards at a time, often of one source: the store
+    /// holding cards of more than one, its rows and cards name their source all the same (a
+    /// listed queue tells from the cards it lists).
+    pub several_sources: bool,
 }
 
 impl Queue {
@@ -710,6 +714,7 @@ mod tests {
             renewed: std::time::Instant::now(),
             given_back: Vec::new(),
             measure: Measured::default(),
+            several_sources: false,
         }
     }
 

@@ -16,6 +16,17 @@ pub trait QueueStore {
     /// paging through a queue no one changes lists every card once.
     fn queue(&self, q: &QueueQuery<'_>) -> StoreResult<Vec<QueueEntry>>;
 
+    /// The queue's cards `q.auditor` has judged (a current verdict of hers, the card unchanged
+    /// since and not sent back), each with `my_verdict`, in queue order, matching `q.text` and
+    /// kept as `q.all` keeps cards; up to `q.limit`. Found from her reviews, not the stage's
+    /// cards: a queue shared by claim lists them under `t` and a filter (hers, never handed
+    /// out), so that she can open one and change her verdict.
+    fn judged(&self, q: &QueueQuery<'_>) -> StoreResult<Vec<QueueEntry>>;
+
+    /// The store holds cards of more than one source (two CRM connections may share ids: a
+    /// list then names each card's source).
+    fn several_sources(&self) -> StoreResult<bool>;
+
     /// The queue's figures for the auditor; `cards - reviewed` is what the pages list.
     fn queue_counts(&self, q: &QueueQuery<'_>) -> StoreResult<QueueCounts>;
 

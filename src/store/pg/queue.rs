@@ -296,6 +296,56 @@ impl PgStore {
         Ok(out)
     }
 
+    /// See `QueueStore::judged`: her cards found from her reviews, then read as the queue
+    /// reads them (only those cards, in queue order).
+    pub fn judged(&self, q: &QueueQuery<'_>) -> Result<Vec<QueueEntry>, StoreError> {
+        if q.crm_stages.is_empty() || q.limit == 0 {
+            return Ok(Vec::new());
+        }
+        let conn = &mut *self.conn.borrow_mut();
+        let sql = format!(
+            "SELECT DISTINCT r.card_id FROM reviews r JOIN cards c ON c.id = r.card_id
+             WHERE r.auditor = $1 AND r.superseded_by IS NULL AND r.withdrawn_at IS NULL
+               AND r.card_hash = c.content_hash AND {RETURNED} IS NULL
+               AND c.stage = ANY($2)"
+        );
+        let stages: Vec<&str> = q.crm_stages.iter().map(String::as_str).collect();
+        let ids: Vec<i64> = (conn.query(&sql, &[&q.auditor, &stages])?.iter())
+            .map(|r| r.get(0))
+            .collect();
+        if ids.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mine = QueueQuery {
+            reviewed: true,
+            ..*q
+        };
+        let mut out = page(
+            conn,
+            &self.prepared,
+            &mine,
+            None,
+            &[],
+            q.limit,
+            Pass::Only(&ids),
+        )?;
+        out.retain(|e| e.my_verdict.is_some());
+        with_flags(conn, &mut out)?;
+        Ok(out)
+    }
+
+    /// See `QueueStore::several_sources`: the first and last source in the cards' unique
+    /// index, two seeks.
+    pub fn several_sources(&self) -> Result<bool, StoreError> {
+        let conn = &mut *self.conn.borrow_mut();
+        let row = conn.query_one(
+            "SELECT coalesce((SELECT min(source) FROM cards) <> (SELECT max(source) FROM cards),
+                             FALSE)",
+            &[],
+        )?;
+        Ok(row.get(0))
+    }
+
     pub fn queue_counts(&self, q: &QueueQuery<'_>) -> Result<QueueCounts, StoreError> {
         if q.crm_stages.is_empty() {
             return Ok(QueueCounts::default());

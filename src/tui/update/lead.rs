@@ -61,11 +61,21 @@ pub(super) fn rows_refreshed(state: &mut State, rows: Vec<LeadRow>) {
         .map(|&i| list.rows[i].review_id.clone())
         .collect();
     let at = list.selected;
+    // The decisions undo withdraws, by their review: the rows' places change with others'.
+    let undo: Vec<(String, String)> = (list.undo.iter())
+        .map(|(row, id)| (list.rows[*row].review_id.clone(), id.clone()))
+        .collect();
     rows_read(state, rows);
     let Some(list) = state.lead.as_mut() else {
         return;
     };
     list.filtering = filtering;
+    let row_of: std::collections::HashMap<&str, usize> = (list.rows.iter().enumerate())
+        .map(|(i, r)| (r.review_id.as_str(), i))
+        .collect();
+    list.undo = (undo.into_iter())
+        .filter_map(|(review, id)| Some((*row_of.get(review.as_str())?, id)))
+        .collect();
     let now: std::collections::HashMap<&str, usize> = (list.shown.iter().enumerate())
         .map(|(pos, &i)| (list.rows[i].review_id.as_str(), pos))
         .collect();
@@ -214,9 +224,11 @@ fn list_key(state: &mut State, action: Action, cx: &mut Cx) {
             l.filter.clear();
             refilter(l);
         }
+        // Read again too: the list may have missed others' writes (a review was open).
         Action::ToggleAll => {
             l.all = !l.all;
             refilter(l);
+            super::live::refresh(state, cx);
         }
         Action::Open if !l.shown.is_empty() => {
             let row = l.shown[l.selected];
@@ -327,6 +339,9 @@ pub(super) fn decide_keys(state: &mut State, action: Action, cx: &mut Cx) {
                 l.open = None;
                 refilter(l);
             }
+            // Others' verdicts given while the review was open: the watcher's word came and
+            // went while the list was not up to take it.
+            super::live::refresh(state, cx);
         }
         _ => {}
     }
@@ -434,6 +449,7 @@ fn next_awaiting(state: &mut State, from: usize, cx: &mut Cx) {
             state.card = None;
             state.screen = Screen::Reviews;
             state.shared.status = Some(Status::Info(msg::all_decided()));
+            super::live::refresh(state, cx);
         }
     }
 }

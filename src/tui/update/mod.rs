@@ -333,8 +333,17 @@ fn loaded(state: &mut State, then: Then, answer: Answer, cx: &mut Cx) {
                 exhausted,
                 counts,
                 claimable,
+                several_sources,
             },
-        ) => queue::pages_read(state, then, entries, exhausted, counts, claimable, cx),
+        ) => {
+            let read = queue::PagesRead {
+                exhausted,
+                counts,
+                claimable,
+                several_sources,
+            };
+            queue::pages_read(state, then, entries, read, cx)
+        }
         (Then::ShowCard { index, draft }, Answer::Card(read)) => {
             card::card_read(state, index, draft, read)
         }

@@ -177,17 +177,30 @@ pub(super) fn ensure_loaded(state: &mut State, cx: &mut Cx, index: usize, then: 
     false
 }
 
-/// Pages of the queue came back (`claimable`: on a queue taken by claim, what a claim may
-/// still hand out).
+/// What came back with a queue's pages beside its cards (see [`crate::tui::read::Answer`]).
+pub(super) struct PagesRead {
+    pub exhausted: bool,
+    pub counts: Option<QueueCounts>,
+    /// On a queue taken by claim, what a claim may still hand out.
+    pub claimable: Option<u64>,
+    /// On a queue taken by claim read from the start, whether the store holds several sources.
+    pub several_sources: Option<bool>,
+}
+
+/// Pages of the queue came back.
 pub(super) fn pages_read(
     state: &mut State,
     then: Then,
     entries: Vec<QueueEntry>,
-    exhausted: bool,
-    counts: Option<QueueCounts>,
-    claimable: Option<u64>,
+    read: PagesRead,
     cx: &mut Cx,
 ) {
+    let PagesRead {
+        exhausted,
+        counts,
+        claimable,
+        several_sources,
+    } = read;
     // A card she reviewed before (listed under `t` and a filter) counts as judged: the next
     // card after a verdict passes it by, and her verdict marks it.
     let items = entries.into_iter().map(|entry| Item {
@@ -219,6 +232,7 @@ pub(super) fn pages_read(
             renewed: Instant::now(),
             given_back: Vec::new(),
             measure: Default::default(),
+            several_sources: several_sources.unwrap_or(false),
         });
         state.card = None;
         state.screen = Screen::Queue;
@@ -250,6 +264,9 @@ pub(super) fn pages_read(
     }
     q.exhausted = exhausted;
     q.claimable = claimable;
+    if let Some(several) = several_sources {
+        q.several_sources = several;
+    }
     match then {
         Then::Reload => {
             if let Some(c) = counts {

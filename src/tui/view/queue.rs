@@ -143,7 +143,7 @@ fn widths(q: &Queue, headers: &[String; 6], box_width: u16) -> (Vec<usize>, bool
     use super::columns::{Col, widths};
     let m = measured(q);
     let [id, title, owner, flags] = m.widest;
-    let sources = m.sources.several;
+    let sources = m.sources.several || q.several_sources;
     // `777001 (amocrm)`, as `okk check` names a card of a store with several sources.
     let id = if sources {
         id + m.sources.width + 3
@@ -180,10 +180,10 @@ fn measured(q: &Queue) -> std::cell::Ref<'_, crate::tui::state::QueueMeasure> {
     })
 }
 
-/// The queue's cards come from more than one source: its rows, and the card opened from it,
-/// name each card's source.
+/// The queue's cards come from more than one source (a queue taken by claim: the store's):
+/// its rows, and the card opened from it, name each card's source.
 pub fn several_sources(q: &Queue) -> bool {
-    measured(q).sources.several
+    q.several_sources || measured(q).sources.several
 }
 
 /// A card's id, title (with its marks), owner and flags: the columns its row takes.
