@@ -182,3 +182,56 @@ fn a_near_spelling_becomes_an_alias() {
         "{ru}"
     );
 }
+
+/// The funnel drawn from a synced store is named after the CRM's pipelines; two pipelines
+/// making one funnel are said, each with its cards; the order is said to be a guess.
+#[test]
+fn init_from_a_synced_store_names_the_pipelines_and_says_what_it_merged() {
+    let crm = FakeCrm::start(State::with_deals(620), 0);
+    let s = Synced::new(&crm);
+    let per_pipeline = |name: &str| {
+        s.desk
+            .rows(common::Table::Cards)
+            .iter()
+            .filter(|c| c["pipeline"] == name && c["gone_at"].is_null())
+            .count()
+    };
+    let (main, second) = (
+        per_pipeline("Продажи недвижимости"),
+        per_pipeline("Вторичный рынок"),
+    );
+    assert!(main > second && second > 0, "{main} {second}");
+    for lang in ["en", "ru"] {
+        let out = s
+            .okk()
+            .args(["--lang", lang, "funnel", "init", "--from-store"])
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{out:?}");
+        let text = String::from_utf8(out.stdout).unwrap();
+        let err = String::from_utf8(out.stderr).unwrap();
+        let funnel = okk::funnel_config::load_str(&text, std::path::Path::new("init.toml"))
+            .expect("it loads");
+        assert_eq!(funnel.name, "Продажи недвижимости + Вторичный рынок");
+        let (merged, guessed, cards) = match lang {
+            "en" => (
+                "the store's cards are in 2 pipelines",
+                "the stage order is a guess",
+                format!(
+                    "«Продажи недвижимости» ({main} cards), «Вторичный рынок» ({second} cards)"
+                ),
+            ),
+            _ => (
+                "карточки хранилища лежат в 2 воронках CRM",
+                "порядок этапов угадан",
+                format!("«Продажи недвижимости» ({main} карточ"),
+            ),
+        };
+        assert!(err.contains(merged), "{lang}: {err}");
+        assert!(err.contains(guessed), "{lang}: {err}");
+        assert!(err.contains(&cards), "{lang}: {err}");
+        if lang == "ru" {
+            english::assert_russian("okk funnel init's notes", &err, &["okk"]);
+        }
+    }
+}

@@ -32,7 +32,7 @@ pub fn run(paths: &Paths, from_store: bool, out: Option<&Path>, force: bool) -> 
     // An empty funnel: every stage, field and history row by the CRM's own names.
     let empty = Funnel::new(String::new(), Vec::new(), Vec::new(), DefaultAnswer::Pass);
     let mut history = HistoryTally::default();
-    let fill = match paths.server() {
+    let (fill, pipelines) = match paths.server() {
         Some(url) => {
             let store = paths.open_server(url)?;
             let mut fill = FillTally::default();
@@ -40,7 +40,7 @@ pub fn run(paths: &Paths, from_store: bool, out: Option<&Path>, force: bool) -> 
             FunnelHistory::for_each_stage_history(&store, &mut |visits| {
                 history.add(&empty, visits)
             })?;
-            fill
+            (fill, store.pipeline_cards()?)
         }
         None => {
             let store = paths.open_store()?;
@@ -51,7 +51,7 @@ pub fn run(paths: &Paths, from_store: bool, out: Option<&Path>, force: bool) -> 
                 |a, b| a.merge(b),
             )?;
             store.for_each_stage_history(|visits| history.add(&empty, visits))?;
-            fill
+            (fill, store.pipeline_cards()?)
         }
     };
     let stages: Vec<(String, _)> = fill.stages().map(|(n, s)| (n.to_string(), *s)).collect();
@@ -67,13 +67,17 @@ pub fn run(paths: &Paths, from_store: bool, out: Option<&Path>, force: bool) -> 
         .map(|(n, f, d)| (n.to_string(), f, d))
         .collect();
     columns.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-    let text = init::render(
-        &msg::funnel_name(&shown),
-        cards,
-        &planned,
-        &columns,
-        history.moved_cards,
-    );
+    // Named after the CRM's pipeline; several pipelines make one funnel here (a funnel file is
+    // one funnel), which is said.
+    let name = match pipelines.as_slice() {
+        [] => msg::funnel_name(&shown),
+        list => list
+            .iter()
+            .map(|(p, _)| p.as_str())
+            .collect::<Vec<_>>()
+            .join(" + "),
+    };
+    let text = init::render(&name, cards, &planned, &columns, history.moved_cards);
     // What okk writes must pass its own check.
     crate::funnel_config::load_str(&text, out.unwrap_or(Path::new("funnel.toml")))
         .map_err(|e| user(e.to_string()))?;
@@ -85,6 +89,11 @@ pub fn run(paths: &Paths, from_store: bool, out: Option<&Path>, force: bool) -> 
         }
         None => super::say_raw(&text)?,
     }
+    // On stderr, so that the printed funnel stays a file to save.
+    if pipelines.len() > 1 {
+        super::warn(msg::pipelines_merged(&pipelines));
+    }
+    super::warn(msg::order_guessed(history.moved_cards));
     Ok(ExitCode::SUCCESS)
 }
 

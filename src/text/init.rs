@@ -74,6 +74,30 @@ pub fn wrote_builtin(path: &Path, stages: usize) -> String {
     )
 }
 
+/// Several pipelines' cards made one funnel: each with its cards.
+pub fn pipelines_merged(pipelines: &[(String, u64)]) -> String {
+    let list: Vec<String> = pipelines
+        .iter()
+        .map(|(p, n)| {
+            crate::tr!(
+                "init-pipeline-cards",
+                pipeline = super::safe::line(p),
+                cards = *n
+            )
+        })
+        .collect();
+    crate::tr!(
+        "init-pipelines-merged",
+        count = pipelines.len() as u64,
+        list = list.join(", ")
+    )
+}
+
+/// The store keeps no order of the CRM's stages: the order written is read from the data.
+pub fn order_guessed(moved: u64) -> String {
+    crate::tr!("init-order-guessed", moved = moved)
+}
+
 pub fn exists(path: &Path) -> String {
     crate::tr!("init-exists", path = path.display().to_string())
 }

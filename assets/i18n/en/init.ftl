@@ -20,3 +20,6 @@ init-no-cards = { $store } has no cards to read stages from: import an export fi
 init-wrote = Wrote { $path } with { $stages } stages; edit it, then `okk funnel check --funnel { $arg }`.
 init-exists = { $path } exists; pass --force to replace it
 init-wrote-builtin = Wrote { $path }: the built-in funnel, { $stages } stages; edit it to match your CRM, then `okk funnel check --funnel { $arg }`.
+init-pipeline-cards = «{ $pipeline }» ({ $cards } cards)
+init-pipelines-merged = okk: the store's cards are in { $count } pipelines, { $list }; their stages make one funnel here, named after them all (a funnel file is one funnel). Keep the stages of the pipeline the desk reviews, or make one funnel file per pipeline from this one.
+init-order-guessed = okk: the stage order is a guess: the store keeps no order of the CRM's, so it comes from the stage history ({ $moved } cards seen moving) and what the cards carry; check it before `okk funnel check`.
