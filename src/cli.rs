@@ -521,10 +521,11 @@ pub enum FunnelCommand {
         #[arg(long, value_name = "N")]
         apply: Option<usize>,
     },
-    /// Write a starting funnel from the stages in the store: ordered by how cards move, won and
-    /// lost guessed, near-duplicate spellings as aliases; commented TOML to edit.
+    /// Write a starting funnel: the built-in one, or with --from-store one from the stages in
+    /// the store (ordered by how cards move, won and lost guessed, near-duplicate spellings as
+    /// aliases); commented TOML to edit.
     Init {
-        /// Read the stages from the store (--db).
+        /// Read the stages from the store (--db) [default: the built-in funnel].
         #[arg(long)]
         from_store: bool,
         /// The file to write (`-`: print it) [default: print it].

@@ -623,24 +623,30 @@ fn missing_file_is_reported_without_a_position() {
     );
 }
 
-/// `OKK_FUNNEL` naming a file that is not there: okk says how to get one — and each way works.
+/// `OKK_FUNNEL` naming a file that is not there, on a first run (fresh home, no store): okk
+/// says how to get one — only the ways that work here, and each one it names works pasted as
+/// it is.
 #[test]
 fn a_funnel_path_with_no_file_says_how_to_start_one_in_both_languages() {
     let desk = common::Desk::new();
-    let missing = desk.dir.path().join("funnel.toml");
-    let run = |lang: &str| {
-        let out = desk
-            .okk_bare()
+    let missing = desk.dir.path().join("x/funnel.toml");
+    let default = desk.dir.path().join("home/.config/okk/funnel.toml");
+    let okk = |lang: &str, args: &[&str]| {
+        desk.okk_bare()
             .env("OKK_FUNNEL", &missing)
-            .args(["--db", &common::path_arg(&desk.db), "--lang", lang, "check"])
+            .args(["--db", &common::path_arg(&desk.db), "--lang", lang])
+            .args(args)
             .output()
-            .unwrap();
-        assert_eq!(out.status.code(), Some(1));
+            .unwrap()
+    };
+    let refused = |lang: &str, args: &[&str]| {
+        let out = okk(lang, args);
+        assert_eq!(out.status.code(), Some(1), "{out:?}");
         String::from_utf8(out.stderr).unwrap()
     };
-    let init = format!("`okk funnel init --from-store --out {}`", missing.display());
-    let default = desk.dir.path().join("home/.config/okk/funnel.toml");
-    for (lang, says) in [
+    let builtin = format!("`okk funnel init --out {}`", missing.display());
+    let from_store = format!("`okk funnel init --from-store --out {}`", missing.display());
+    let says = [
         (
             "en",
             "no funnel file there (--funnel or OKK_FUNNEL names it)",
@@ -649,42 +655,72 @@ fn a_funnel_path_with_no_file_says_how_to_start_one_in_both_languages() {
             "ru",
             "здесь нет файла воронки (его называет --funnel или OKK_FUNNEL)",
         ),
-    ] {
-        let err = run(lang);
+    ];
+    // An empty store and no default file yet: the built-in funnel, nothing else.
+    for (lang, says) in says {
+        for args in [&["check"][..], &["funnel", "show"]] {
+            let err = refused(lang, args);
+            assert!(err.contains(says), "{lang}: {err}");
+            assert!(err.contains(&builtin), "{lang}: {err}");
+            assert!(!err.contains("--from-store"), "{lang}: {err}");
+            assert!(!err.contains(".config"), "{lang}: {err}");
+            assert!(
+                !err.contains("cannot read") && !err.contains("не удаётся"),
+                "{err}"
+            );
+        }
+    }
+    assert!(!desk.db.exists(), "asking made no store");
+    // The way it names works: the built-in funnel, written where the variable points.
+    let wrote = okk(
+        "ru",
+        &["funnel", "init", "--out", &common::path_arg(&missing)],
+    );
+    assert!(wrote.status.success(), "{wrote:?}");
+    let said = String::from_utf8(wrote.stdout).unwrap();
+    assert!(said.contains("встроенная воронка, 11 этапов"), "{said}");
+    assert_eq!(
+        std::fs::read_to_string(&missing).unwrap(),
+        okk::funnel_config::DEFAULT_FUNNEL
+    );
+    let shown = okk("en", &["funnel", "show"]);
+    assert!(shown.status.success(), "{shown:?}");
+
+    // A store with cards, and the default file written by a run without OKK_FUNNEL: each way.
+    std::fs::remove_file(&missing).unwrap();
+    desk.import_one(&[&common::fixture("amocrm_utf8_bom.csv")]);
+    let plain = desk
+        .okk_bare()
+        .args(["--db", &common::path_arg(&desk.db), "funnel", "show"])
+        .output()
+        .unwrap();
+    assert!(plain.status.success(), "{plain:?}");
+    assert!(
+        default.is_file(),
+        "a run without OKK_FUNNEL wrote the default funnel"
+    );
+    for (lang, says) in says {
+        let err = refused(lang, &["check"]);
         assert!(err.contains(says), "{lang}: {err}");
-        assert!(err.contains(&init), "{lang}: {err}");
+        assert!(err.contains(&from_store), "{lang}: {err}");
+        assert!(err.contains(&builtin), "{lang}: {err}");
         assert!(
             err.contains(&default.display().to_string()),
             "{lang}: {err}"
         );
-        assert!(
-            !err.contains("cannot read") && !err.contains("не удаётся"),
-            "{err}"
-        );
     }
-    // The first way: a funnel from the store's stages, written where the variable points.
-    desk.import_one(&[&common::fixture("amocrm_utf8_bom.csv")]);
-    let wrote = desk
-        .okk_bare()
-        .env("OKK_FUNNEL", &missing)
-        .args([
-            "--db",
-            &common::path_arg(&desk.db),
+    let wrote = okk(
+        "en",
+        &[
             "funnel",
             "init",
             "--from-store",
-        ])
-        .arg("--out")
-        .arg(&missing)
-        .output()
-        .unwrap();
+            "--out",
+            &common::path_arg(&missing),
+        ],
+    );
     assert!(wrote.status.success(), "{wrote:?}");
-    let loaded = desk
-        .okk_bare()
-        .env("OKK_FUNNEL", &missing)
-        .args(["--db", &common::path_arg(&desk.db), "check"])
-        .output()
-        .unwrap();
+    let loaded = okk("en", &["check"]);
     assert!(loaded.status.success(), "{loaded:?}");
 }
 

@@ -113,16 +113,31 @@ fn a_funnel_from_an_unseen_export_orders_its_stages_and_suggest_binds_the_meetin
         .output()
         .unwrap();
     assert_eq!(again.status.code(), Some(1));
-    // Without --from-store: where the built-in funnel's file is, not `funnel show` (which
-    // describes it and prints no TOML).
+    // Without --from-store: the built-in funnel's own text, printed or written.
     let bare = desk.okk().args(["funnel", "init"]).output().unwrap();
-    let err = String::from_utf8_lossy(&bare.stderr);
-    assert_eq!(bare.status.code(), Some(1), "{err}");
-    assert!(
-        err.contains("--from-store") && err.contains("funnel.toml"),
-        "{err}"
+    assert!(bare.status.success(), "{bare:?}");
+    assert_eq!(
+        String::from_utf8_lossy(&bare.stdout),
+        okk::funnel_config::DEFAULT_FUNNEL
     );
-    assert!(!err.contains("funnel show"), "{err}");
+    let builtin = desk.dir.path().join("builtin.toml");
+    let wrote = desk
+        .okk()
+        .args(["funnel", "init", "--out", &path_arg(&builtin)])
+        .output()
+        .unwrap();
+    let said = String::from_utf8_lossy(&wrote.stdout);
+    assert!(said.contains("the built-in funnel, 11 stages"), "{said}");
+    assert_eq!(
+        okk::funnel_config::load(&builtin).unwrap(),
+        okk::funnel_config::default_funnel()
+    );
+    let again = desk
+        .okk()
+        .args(["funnel", "init", "--out", &path_arg(&builtin)])
+        .output()
+        .unwrap();
+    assert_eq!(again.status.code(), Some(1), "replaced only with --force");
 
     let meeting = |funnel: &Path| -> Json {
         let out: Json =
@@ -268,5 +283,6 @@ fn in_russian_init_writes_russian_comments_and_english_keys_and_the_funnel_still
     // The same funnel as in English: the keys are the file format's, whatever the comments say.
     let funnel = okk::funnel_config::load(&out).expect("the Russian init's funnel loads");
     assert_eq!(funnel.stages.len(), 6);
-    assert!(funnel.name.starts_with("Воронка из "), "{}", funnel.name);
+    // Named after the export's one pipeline.
+    assert_eq!(funnel.name, "Продажи");
 }

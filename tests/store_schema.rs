@@ -757,7 +757,7 @@ fn a_store_of_schema_14_records_each_imports_fill_from_its_next_look_on() {
 }
 
 /// Schema 16 holds the store's okk users. A store of schema 15 gains the table empty; the next
-/// command that names an auditor registers them on first use.
+/// command that records work in an auditor's name (a claim) registers them on first use.
 #[test]
 fn a_store_of_schema_15_gains_users_and_registers_an_auditor_on_first_use() {
     let desk = Desk::new();
@@ -776,7 +776,15 @@ fn a_store_of_schema_15_gains_users_and_registers_an_auditor_on_first_use() {
         });
     let out = desk
         .okk()
-        .args(["queue", "--stage", &stage.unwrap(), "--auditor", "anna"])
+        .args([
+            "queue",
+            "--stage",
+            &stage.unwrap(),
+            "--auditor",
+            "anna",
+            "--claim",
+            "1",
+        ])
         .output()
         .unwrap();
     assert!(

@@ -74,6 +74,53 @@ fn two_auditors_sharing_a_store_file_claim_different_cards_and_get_their_own_bac
     two_auditors_share_a_queue(&desk, &path_arg(&desk.db));
 }
 
+/// `okk queue` without `--claim` only looks: with no `--auditor` and no `$USER` it lists the
+/// queue as "auditor" and registers nobody (`okk db roles` has no users); a claim records work,
+/// and registers the name it claims under.
+fn a_queue_looked_at_registers_nobody_a_claim_does(desk: &Desk, db: &str) {
+    let okk = |args: &[&str]| {
+        let out = okk_on(desk, db)
+            .env_remove("USER")
+            .env_remove("USERNAME")
+            .args(["--today", TODAY])
+            .args(args)
+            .output()
+            .unwrap();
+        let said = String::from_utf8_lossy(&out.stdout).into_owned();
+        let err = String::from_utf8_lossy(&out.stderr).into_owned();
+        assert!(out.status.success(), "okk {args:?}: {said}{err}");
+        said
+    };
+    okk(&["queue", "--stage", "Квалификация"]);
+    okk(&["queue", "--stage", "Квалификация", "--json"]);
+    let listed = okk(&["db", "roles"]);
+    assert!(listed.contains("has no users yet"), "{listed}");
+    let listed = okk(&["--lang", "ru", "db", "roles"]);
+    assert!(listed.contains("пока нет пользователей"), "{listed}");
+    okk(&["queue", "--stage", "Квалификация", "--claim", "1"]);
+    let listed = okk(&["db", "roles"]);
+    assert!(
+        listed.contains("auditor") && listed.contains("registered on first use"),
+        "{listed}"
+    );
+}
+
+#[test]
+fn a_queue_looked_at_on_a_store_file_registers_nobody() {
+    let desk = demo_desk();
+    a_queue_looked_at_registers_nobody_a_claim_does(&desk, &path_arg(&desk.db));
+}
+
+#[test]
+fn a_queue_looked_at_on_the_server_registers_nobody() {
+    let Some(server) = ServerDb::new() else {
+        return;
+    };
+    let desk = demo_desk();
+    copied_to(&desk, &server.url);
+    a_queue_looked_at_registers_nobody_a_claim_does(&desk, &server.url);
+}
+
 /// A store file is one person's: roles there keep names straight (an auditor's name does not
 /// lead once roles are named, a stranger's name is not taken), they guard nothing from that
 /// person, and a file has no logins.
@@ -550,11 +597,20 @@ fn on_the_server_an_auditor_s_login_cannot_decide_change_another_s_review_or_the
     let boris_review = desk.review(card, "boris", "2026-11-19 11:00:00", &Verdict::of("stale"));
     copied_to(&desk, &server.url);
 
-    // Before roles are set up the owner acts as anyone, and a new name is registered.
+    // Before roles are set up the owner acts as anyone, and a new name that claims work is
+    // registered.
     let (ok, _, err) = run_on(
         &desk,
         &server.url,
-        &["queue", "--stage", "Договор", "--auditor", "zoe"],
+        &[
+            "queue",
+            "--stage",
+            "Договор",
+            "--auditor",
+            "zoe",
+            "--claim",
+            "1",
+        ],
     );
     assert!(ok, "{err}");
     let (_, listed, _) = run_on(&desk, &server.url, &["db", "roles"]);

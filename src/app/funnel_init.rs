@@ -1,4 +1,5 @@
-//! `okk funnel init --from-store`: a starting funnel from the store's stages.
+//! `okk funnel init`: a starting funnel — the built-in one, or with `--from-store` one from the
+//! store's stages.
 
 use std::path::Path;
 use std::process::ExitCode;
@@ -17,7 +18,7 @@ use crate::text::init as msg;
 
 pub fn run(paths: &Paths, from_store: bool, out: Option<&Path>, force: bool) -> Result<ExitCode> {
     if !from_store {
-        return Err(user(msg::only_from_store(paths.default_funnel())));
+        return builtin(out, force);
     }
     // The store as a message may name it (a server's URL without its password).
     let shown = match paths.server() {
@@ -27,16 +28,11 @@ pub fn run(paths: &Paths, from_store: bool, out: Option<&Path>, force: bool) -> 
     if paths.server().is_none() && !paths.db.exists() {
         return Err(user(msg::store_has_no_cards(&shown)));
     }
-    if let Some(out) = out
-        && out.exists()
-        && !force
-    {
-        return Err(user(msg::exists(out)));
-    }
+    refuse_to_replace(out, force)?;
     // An empty funnel: every stage, field and history row by the CRM's own names.
     let empty = Funnel::new(String::new(), Vec::new(), Vec::new(), DefaultAnswer::Pass);
     let mut history = HistoryTally::default();
-    let fill = match paths.server() {
+    let (fill, pipelines) = match paths.server() {
         Some(url) => {
             let store = paths.open_server(url)?;
             let mut fill = FillTally::default();
@@ -44,7 +40,7 @@ pub fn run(paths: &Paths, from_store: bool, out: Option<&Path>, force: bool) -> 
             FunnelHistory::for_each_stage_history(&store, &mut |visits| {
                 history.add(&empty, visits)
             })?;
-            fill
+            (fill, store.pipeline_cards()?)
         }
         None => {
             let store = paths.open_store()?;
@@ -55,7 +51,7 @@ pub fn run(paths: &Paths, from_store: bool, out: Option<&Path>, force: bool) -> 
                 |a, b| a.merge(b),
             )?;
             store.for_each_stage_history(|visits| history.add(&empty, visits))?;
-            fill
+            (fill, store.pipeline_cards()?)
         }
     };
     let stages: Vec<(String, _)> = fill.stages().map(|(n, s)| (n.to_string(), *s)).collect();
@@ -71,22 +67,68 @@ pub fn run(paths: &Paths, from_store: bool, out: Option<&Path>, force: bool) -> 
         .map(|(n, f, d)| (n.to_string(), f, d))
         .collect();
     columns.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
-    let text = init::render(
-        &msg::funnel_name(&shown),
-        cards,
-        &planned,
-        &columns,
-        history.moved_cards,
-    );
+    // Named after the CRM's pipeline; several pipelines make one funnel here (a funnel file is
+    // one funnel), which is said.
+    let name = match pipelines.as_slice() {
+        [] => msg::funnel_name(&shown),
+        list => list
+            .iter()
+            .map(|(p, _)| p.as_str())
+            .collect::<Vec<_>>()
+            .join(" + "),
+    };
+    let text = init::render(&name, cards, &planned, &columns, history.moved_cards);
     // What okk writes must pass its own check.
     crate::funnel_config::load_str(&text, out.unwrap_or(Path::new("funnel.toml")))
         .map_err(|e| user(e.to_string()))?;
     match out {
         Some(out) => {
+            make_folder(out)?;
             super::suggest::write_text(out, &text)?;
             super::say(msg::wrote(out, planned.len()))?;
         }
         None => super::say_raw(&text)?,
     }
+    // On stderr, so that the printed funnel stays a file to save.
+    if pipelines.len() > 1 {
+        super::warn(msg::pipelines_merged(&pipelines));
+    }
+    super::warn(msg::order_guessed(history.moved_cards));
     Ok(ExitCode::SUCCESS)
+}
+
+/// An existing `out` is replaced only with `--force`.
+fn refuse_to_replace(out: Option<&Path>, force: bool) -> Result<()> {
+    match out {
+        Some(out) if out.exists() && !force => Err(user(msg::exists(out))),
+        _ => Ok(()),
+    }
+}
+
+/// `okk funnel init` without `--from-store`: the built-in funnel's own text (comments and
+/// all), to `out` or printed — what a first run with an empty store can start from.
+fn builtin(out: Option<&Path>, force: bool) -> Result<ExitCode> {
+    refuse_to_replace(out, force)?;
+    let text = crate::funnel_config::DEFAULT_FUNNEL;
+    match out {
+        Some(out) => {
+            let stages = crate::funnel_config::default_funnel().stages.len();
+            make_folder(out)?;
+            super::suggest::write_text(out, text)?;
+            super::say(msg::wrote_builtin(out, stages))?;
+        }
+        None => super::say_raw(text)?,
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The folder `out` goes in, made when it is not there (`OKK_FUNNEL` may name a path in a
+/// folder nobody made yet, as the default funnel's is made).
+fn make_folder(out: &Path) -> Result<()> {
+    match out.parent().filter(|d| !d.as_os_str().is_empty()) {
+        Some(dir) => {
+            std::fs::create_dir_all(dir).map_err(|e| user(crate::text::app::cannot_write(dir, &e)))
+        }
+        None => Ok(()),
+    }
 }

@@ -152,6 +152,19 @@ impl Paths {
         !self.funnel_is_default
     }
 
+    /// Whether `okk funnel init --from-store` has cards to read here: a store file that exists
+    /// and holds some (opened only then, so no store is made by asking); a server is taken to.
+    fn store_has_cards(&self) -> bool {
+        if self.server().is_some() {
+            return true;
+        }
+        self.db.is_file()
+            && open_store(&self.db)
+                .ok()
+                .and_then(|s| s.has_cards().ok())
+                .unwrap_or(false)
+    }
+
     /// The PostgreSQL server `--db` (or `OKK_DB`) names, if it names one.
     pub fn server(&self) -> Option<&str> {
         self.db.to_str().filter(|d| crate::store::pg::is_url(d))
@@ -209,9 +222,13 @@ impl Paths {
         // A path named (--funnel, OKK_FUNNEL) where no file is: said with how to make one, not
         // as an unreadable file.
         if !self.funnel_is_default && !self.funnel.exists() {
+            // Only the ways that work here: the store's stages when it has cards, the
+            // default file when one is there.
+            let default = self.default_funnel.as_deref().filter(|d| d.is_file());
             return Err(user(msg::no_funnel_file(
                 &self.funnel,
-                self.default_funnel.as_deref(),
+                self.store_has_cards(),
+                default,
             )));
         }
         let funnel = crate::funnel_config::load(&self.funnel).map_err(|e| user(e.to_string()))?;

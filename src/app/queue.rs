@@ -46,17 +46,22 @@ pub fn auditor(given: Option<&str>) -> String {
 
 pub fn run(paths: &Paths, args: QueueArgs) -> Result<ExitCode> {
     let given = args.auditor.as_deref();
+    // Only a claim records work in the auditor's name: a queue looked at registers nobody.
+    let who = |store: &mut dyn crate::domain::ports::UserStore| match args.claim {
+        Some(_) => super::roles::acting(store, given, &auditor(None), Role::Auditor),
+        None => super::roles::looking(store, given, &auditor(None), Role::Auditor),
+    };
     if let Some(url) = paths.server() {
         // The server's flags are its rules run's (okk check, an import): shown as they are.
         let mut store = paths.open_server(url)?;
         let (funnel, _) = super::stored_funnel::load(paths, &store)?;
-        let who = super::roles::acting(&mut store, given, &auditor(None), Role::Auditor)?;
+        let who = who(&mut store)?;
         let today = paths.server_today();
         return list(&mut store, &funnel, &args, &who, today);
     }
     let (funnel, fingerprint) = paths.load_funnel_with_fingerprint()?;
     let mut store = paths.open_existing_store()?;
-    let who = super::roles::acting(&mut store, given, &auditor(None), Role::Auditor)?;
+    let who = who(&mut store)?;
     let today = paths.today(&store)?;
     audit::refresh(&mut store, &funnel, &fingerprint, today, false)?;
     audit::note_old_export(&store, today, paths.today)?;

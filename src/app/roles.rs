@@ -19,11 +19,33 @@ pub fn acting(
     fallback: &str,
     need: Role,
 ) -> Result<String> {
+    named(store, given, fallback, need, true)
+}
+
+/// [`acting`] for a command that only reads (a queue listed, not claimed): the same name and
+/// the same refusals, but a new name is not registered — only work recorded makes a user.
+pub fn looking(
+    store: &mut dyn UserStore,
+    given: Option<&str>,
+    fallback: &str,
+    need: Role,
+) -> Result<String> {
+    named(store, given, fallback, need, false)
+}
+
+fn named(
+    store: &mut dyn UserStore,
+    given: Option<&str>,
+    fallback: &str,
+    need: Role,
+    register: bool,
+) -> Result<String> {
     let err = |e: crate::store::StoreError| user(e.to_string());
     let session = store.session().map_err(err)?;
     let users = store.users().map_err(err)?;
     match act(&session, &users, given, fallback, need) {
         Ok(Acting::As(name)) => Ok(name),
+        Ok(Acting::Register(name, _)) if !register => Ok(name),
         Ok(Acting::Register(name, role)) => {
             let registered = store.register_user(&User {
                 name: name.clone(),

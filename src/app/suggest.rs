@@ -10,14 +10,16 @@ use super::{Paths, user};
 use crate::domain::Funnel;
 use crate::domain::fill::FillTally;
 use crate::domain::ports::FunnelHistory;
-use crate::domain::suggest::{HistoryTally, Observed, SilentTally, Suggestion, suggest};
+use crate::domain::suggest::{
+    HistoryTally, Mismatch, Observed, SilentTally, Suggestion, mismatch, suggest,
+};
 use crate::funnel_config::edit;
 use crate::store::Store;
 use crate::store::funnel_facts::CardColumns;
 use crate::text::suggest as msg;
 
 pub fn run(paths: &Paths, json: bool, apply: Option<usize>) -> Result<ExitCode> {
-    let list = match paths.server() {
+    let (list, mismatch) = match paths.server() {
         Some(url) => {
             let mut store = paths.open_server(url)?;
             let (funnel, fingerprint) = super::stored_funnel::load(paths, &store)?;
@@ -63,19 +65,23 @@ pub fn run(paths: &Paths, json: bool, apply: Option<usize>) -> Result<ExitCode> 
                 })
             })
             .collect();
-        super::say_json(&serde_json::json!({ "suggestions": rows }))?;
+        super::say_json(&serde_json::json!({
+            "suggestions": rows,
+            "funnel_mismatch": mismatch,
+        }))?;
     } else {
-        super::say_raw(msg::listing(&with_patches))?;
+        super::say_raw(msg::listing(&with_patches, mismatch.as_ref()))?;
     }
     Ok(ExitCode::SUCCESS)
 }
 
-/// Every proposal the store's data supports, as of `today`.
+/// Every proposal the store's data supports, as of `today`, and the mismatch of the funnel and
+/// the store when they hardly meet.
 pub fn proposals(
     store: &Store,
     funnel: &Funnel,
     today: chrono::NaiveDate,
-) -> Result<Vec<Suggestion>> {
+) -> Result<(Vec<Suggestion>, Option<Mismatch>)> {
     let (fill, silent) = store.fold_card_fields(
         CardColumns::All,
         || (FillTally::default(), SilentTally::default()),
@@ -99,7 +105,7 @@ pub fn proposals(
         last_entries: &store.last_entries(&seen)?,
         today,
     };
-    Ok(suggest(funnel, &observed))
+    Ok((suggest(funnel, &observed), mismatch(funnel, &observed)))
 }
 
 /// [`proposals`] from a team server's store: the same tallies over what it holds.
@@ -107,7 +113,7 @@ fn server_proposals(
     store: &crate::store::pg::PgStore,
     funnel: &Funnel,
     today: chrono::NaiveDate,
-) -> Result<Vec<Suggestion>> {
+) -> Result<(Vec<Suggestion>, Option<Mismatch>)> {
     let (mut fill, mut silent) = (FillTally::default(), SilentTally::default());
     store.for_each_card_fields(|card| {
         fill.add(funnel, card);
@@ -124,7 +130,7 @@ fn server_proposals(
         last_entries: &store.last_entries()?,
         today,
     };
-    Ok(suggest(funnel, &observed))
+    Ok((suggest(funnel, &observed), mismatch(funnel, &observed)))
 }
 
 /// Shows the diff, keeps the old file beside the new one, writes the new one.

@@ -74,6 +74,9 @@ pub fn patch(edit: &Edit) -> String {
             }
             out.trim_end().to_string() + "\n"
         }
+        Edit::AddAlias { stage: s, alias } => {
+            stage(s, &format!("aliases = [… {}]\n", quoted(alias)))
+        }
         Edit::MergeStage { stage: s, into } | Edit::DropStage { stage: s, into } => format!(
             "# {}\n{}",
             words::patch_removed(s),
@@ -157,6 +160,10 @@ fn apply_to_stages(stages: &mut toml_edit::ArrayOfTables, edit: &Edit) -> Result
                 let i = find(stages, s)?;
                 push_unique(stage_mut(stages, i), "required", field);
             }
+        }
+        Edit::AddAlias { stage, alias } => {
+            let i = find(stages, stage)?;
+            push_unique(stage_mut(stages, i), "aliases", alias);
         }
         Edit::MergeStage { stage, into } | Edit::DropStage { stage, into } => {
             merge_stage(stages, stage, into)?;

@@ -279,6 +279,18 @@ impl Store {
         Ok(samples.finish())
     }
 
+    /// The cards (not gone) per pipeline the CRM names, most first (`okk funnel init` names
+    /// its funnel after them); cards without one are not counted.
+    pub fn pipeline_cards(&self) -> Result<Vec<(String, u64)>, StoreError> {
+        let mut stmt = self.conn.prepare(
+            "SELECT pipeline, count(*) FROM cards
+             WHERE gone_at IS NULL AND pipeline IS NOT NULL AND pipeline <> ''
+             GROUP BY pipeline ORDER BY count(*) DESC, pipeline",
+        )?;
+        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get::<_, i64>(1)? as u64)))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
     /// The last day any card entered each stage as the CRM names it: a move a sync saw (`seen`,
     /// as [`Store::for_each_stage_history`] returns it), or the last touch of a card there now
     /// (its activity, update or creation: `touched_at`, which the queue's index holds, so no

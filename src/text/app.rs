@@ -25,21 +25,29 @@ pub fn wrote_default_funnel(path: &Path) -> String {
     )
 }
 
-/// A dry run on a machine with no funnel config: the default used, not written.
-/// A funnel path named where no file is, with the two ways okk makes one: from the store's
-/// stages, or the default funnel config it writes at `default` (when there is a home dir).
-pub fn no_funnel_file(path: &Path, default: Option<&Path>) -> String {
-    let path = path.display().to_string();
-    match default {
-        Some(default) => crate::tr!(
-            "app-no-funnel-file",
-            path = path,
-            default = default.display().to_string()
-        ),
-        None => crate::tr!("app-no-funnel-file-init", path = path),
+/// A funnel path named where no file is, with the ways to make one that work here: from the
+/// store's stages when it holds cards, the built-in funnel written there, a copy of the default
+/// funnel file when one exists.
+pub fn no_funnel_file(path: &Path, store_cards: bool, default: Option<&Path>) -> String {
+    let shown = path.display().to_string();
+    // Pasted as shown, the command works for a path with a space in it too.
+    let arg = super::shell::word(&shown).into_owned();
+    let mut ways = Vec::new();
+    if store_cards {
+        ways.push(crate::tr!("app-no-funnel-way-store", arg = arg.clone()));
     }
+    ways.push(crate::tr!("app-no-funnel-way-builtin", arg = arg));
+    if let Some(default) = default {
+        ways.push(crate::tr!(
+            "app-no-funnel-way-copy",
+            default = default.display().to_string()
+        ));
+    }
+    let or = format!("; {} ", crate::tr!("app-no-funnel-or"));
+    crate::tr!("app-no-funnel-file", path = shown, ways = ways.join(&or))
 }
 
+/// A dry run on a machine with no funnel config: the default used, not written.
 pub fn would_write_default_funnel(path: &Path) -> String {
     crate::tr!(
         "app-would-write-default-funnel",

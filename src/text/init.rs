@@ -55,23 +55,47 @@ pub fn store_has_no_cards(store: &Path) -> String {
     crate::tr!("init-no-cards", store = store.display().to_string())
 }
 
-/// `okk funnel init` without `--from-store`: the built-in funnel is a file okk writes at
-/// `default` (`okk funnel show` describes it, it prints no TOML).
-pub fn only_from_store(default: Option<&Path>) -> String {
-    match default {
-        Some(default) => crate::tr!(
-            "init-only-from-store",
-            default = default.display().to_string()
-        ),
-        None => crate::tr!("init-only-from-store-no-default"),
-    }
-}
-
 pub fn wrote(path: &Path, stages: usize) -> String {
     let shown = path.display().to_string();
     // Pasted as shown, the suggested command works for a path with a space in it too.
     let arg = super::shell::word(&shown).into_owned();
     crate::tr!("init-wrote", path = shown, arg = arg, stages = stages)
+}
+
+/// `okk funnel init --out PATH`: the built-in funnel written there.
+pub fn wrote_builtin(path: &Path, stages: usize) -> String {
+    let shown = path.display().to_string();
+    let arg = super::shell::word(&shown).into_owned();
+    crate::tr!(
+        "init-wrote-builtin",
+        path = shown,
+        arg = arg,
+        stages = stages
+    )
+}
+
+/// Several pipelines' cards made one funnel: each with its cards.
+pub fn pipelines_merged(pipelines: &[(String, u64)]) -> String {
+    let list: Vec<String> = pipelines
+        .iter()
+        .map(|(p, n)| {
+            crate::tr!(
+                "init-pipeline-cards",
+                pipeline = super::safe::line(p),
+                cards = *n
+            )
+        })
+        .collect();
+    crate::tr!(
+        "init-pipelines-merged",
+        count = pipelines.len() as u64,
+        list = list.join(", ")
+    )
+}
+
+/// The store keeps no order of the CRM's stages: the order written is read from the data.
+pub fn order_guessed(moved: u64) -> String {
+    crate::tr!("init-order-guessed", moved = moved)
 }
 
 pub fn exists(path: &Path) -> String {

@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use crate::domain::suggest::{Evidence, NewStage, StageShare, Suggestion};
+use crate::domain::suggest::{Evidence, Mismatch, NewStage, StageShare, Suggestion};
 use crate::text::safe::line;
 
 fn pct(rate: Option<f64>) -> String {
@@ -59,6 +59,20 @@ pub fn apply_no_stage(stage: &str) -> String {
 pub fn summary(s: &Suggestion) -> String {
     let stage = line(&s.stage);
     match &s.evidence {
+        Evidence::UnknownStage { cards, like, after } => match (like, after) {
+            (Some(like), _) => crate::tr!(
+                "suggest-unknown-alike",
+                stage = stage,
+                like = line(like),
+                cards = *cards
+            ),
+            (None, after) => crate::tr!(
+                "suggest-unknown-add",
+                stage = stage,
+                after = line(after.as_deref().unwrap_or_default()),
+                cards = *cards
+            ),
+        },
         Evidence::SilentTail {
             field,
             silent_days,
@@ -212,8 +226,26 @@ fn missing_stage(from: &str, to: &str, cards: u64, known: bool) -> String {
     }
 }
 
-/// The human listing: each proposal's number, kind, sentence and patch.
-pub fn listing(items: &[(Suggestion, String)]) -> String {
+/// Said once, before the proposals, when the funnel and the store hardly meet.
+pub fn mismatch(m: &Mismatch) -> String {
+    crate::tr!(
+        "suggest-mismatch",
+        unused = m.unused as u64,
+        open = m.open as u64,
+        days = m.unused_days,
+        unknown = m.unknown_cards,
+        cards = m.cards
+    )
+}
+
+/// The human listing: the mismatch, if any, then each proposal's number, kind, sentence and
+/// patch.
+pub fn listing(items: &[(Suggestion, String)], mismatch: Option<&Mismatch>) -> String {
+    let head = mismatch.map_or_else(String::new, |m| format!("{}\n\n", self::mismatch(m)));
+    head + &items_listing(items)
+}
+
+fn items_listing(items: &[(Suggestion, String)]) -> String {
     if items.is_empty() {
         return format!(
             "{}

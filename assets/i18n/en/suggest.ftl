@@ -29,3 +29,12 @@ suggest-applied = Wrote { $path }; the previous funnel is kept as { $kept }. The
 suggest-applied-but-invalid =
     the change would make the funnel invalid, nothing written:
     { $problems }
+suggest-unknown-add = Add the stage «{ $stage }» after «{ $after }»: { $cards ->
+    [one] { $cards } card is
+   *[other] { $cards } cards are
+} there, and the funnel does not have it, so they are «not in the funnel».
+suggest-unknown-alike = Count «{ $stage }» as «{ $like }»: { $cards ->
+    [one] { $cards } card is
+   *[other] { $cards } cards are
+} at «{ $stage }», which the funnel does not have, and the name is close to «{ $like }».
+suggest-mismatch = The funnel does not match the store: { $unused } of its { $open } open stages had no card enter in { $days } days, and { $unknown } of { $cards } cards are at stages it does not have. Dropping its stages one by one would not mend that, so none is proposed; start a funnel from the store instead: `okk funnel init --from-store --out FILE`.

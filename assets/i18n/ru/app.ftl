@@ -4,8 +4,11 @@ app-no-home-dir = не найден домашний каталог для пу�
 app-upgrading-store = okk: обновляю хранилище { $path } со схемы { $from } до { $to } (один раз; миллион карточек — около минуты)…
 app-wrote-default-funnel = okk: записана стандартная настройка воронки в { $path } (поправьте её под свою CRM)
 app-would-write-default-funnel = okk: пробный запуск: используется стандартная настройка воронки, она не записывается; запуск без --dry-run записал бы её в { $path } (тогда поправьте её под свою CRM)
-app-no-funnel-file = { $path }: здесь нет файла воронки (его называет --funnel или OKK_FUNNEL). Как завести: `okk funnel init --from-store --out { $path }` запишет его по этапам из хранилища; или скопируйте стандартную настройку воронки из { $default } (okk записывает её туда при запуске без --funnel и OKK_FUNNEL)
-app-no-funnel-file-init = { $path }: здесь нет файла воронки (его называет --funnel или OKK_FUNNEL). Как завести: `okk funnel init --from-store --out { $path }` запишет его по этапам из хранилища
+app-no-funnel-file = { $path }: здесь нет файла воронки (его называет --funnel или OKK_FUNNEL). Как завести: { $ways }
+app-no-funnel-way-store = `okk funnel init --from-store --out { $arg }` запишет его по этапам из хранилища
+app-no-funnel-way-builtin = `okk funnel init --out { $arg }` запишет туда встроенную воронку, чтобы поправить её под свою CRM
+app-no-funnel-way-copy = скопируйте стандартную настройку воронки из { $default }
+app-no-funnel-or = или
 app-cannot-write = { $path }: не удаётся записать: { $error }
 app-funnel-ok = { $path }: всё в порядке — «{ $name }», { $stages ->
     [one] { $stages } этап

@@ -27,11 +27,27 @@ init-aliases-note = написания, близкие к названию: пр
 init-idle-note = дней без активности, после которых карточка получает флаг
 init-funnel-name = Воронка из { $store }
 init-no-cards = в { $store } нет карточек, из которых можно взять этапы: сначала импортируйте выгрузку
-init-only-from-store = `okk funnel init` строит воронку по карточкам хранилища: укажите --from-store (или скопируйте встроенную воронку: okk пишет её в { $default }, когда запущен без --funnel и OKK_FUNNEL)
-init-only-from-store-no-default = `okk funnel init` строит воронку по карточкам хранилища: укажите --from-store
 init-wrote = Записан { $path }: { $stages ->
     [one] { $stages } этап
     [few] { $stages } этапа
    *[other] { $stages } этапов
 }; отредактируйте его, затем `okk funnel check --funnel { $arg }`.
 init-exists = { $path } уже существует; чтобы заменить, укажите --force
+init-wrote-builtin = Записан { $path }: встроенная воронка, { $stages ->
+    [one] { $stages } этап
+    [few] { $stages } этапа
+   *[other] { $stages } этапов
+}; поправьте её под свою CRM, затем `okk funnel check --funnel { $arg }`.
+init-pipeline-cards = «{ $pipeline }» ({ $cards ->
+    [one] { $cards } карточка
+    [few] { $cards } карточки
+   *[other] { $cards } карточек
+})
+init-pipelines-merged = okk: карточки хранилища лежат в { $count ->
+    [one] { $count } воронке
+   *[other] { $count } воронках
+} CRM: { $list }; их этапы собраны здесь в одну воронку, названную по всем ним (в файле воронки одна воронка). Оставьте этапы той воронки, которую проверяет отдел, или сделайте из этого файла по файлу на каждую.
+init-order-guessed = okk: порядок этапов угадан: своего порядка этапов CRM хранилище не хранит, поэтому он взят из истории этапов (движение видно у { $moved ->
+    [one] { $moved } карточки
+   *[other] { $moved } карточек
+}) и из того, что несут карточки; проверьте его, прежде чем запускать `okk funnel check`.

@@ -23,6 +23,7 @@ use super::names::fold;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Kind {
+    UnknownStage,
     SilentTail,
     BindField,
     IdleLimit,
@@ -73,6 +74,8 @@ pub enum Edit {
     /// Remove `stage`; its name and aliases become aliases of `into` (its cards, if any turn
     /// up again, are not unknown).
     DropStage { stage: String, into: String },
+    /// `alias` becomes one of `stage`'s aliases.
+    AddAlias { stage: String, alias: String },
 }
 
 /// A stage's share of something, with its counts.
@@ -88,6 +91,13 @@ pub struct StageShare {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(untagged)]
 pub enum Evidence {
+    /// Cards at a CRM stage the funnel does not have; `like`: a funnel stage its name is close
+    /// to; `after`: the funnel stage it is proposed after (when not `like`).
+    UnknownStage {
+        cards: u64,
+        like: Option<String>,
+        after: Option<String>,
+    },
     SilentTail {
         field: String,
         silent_days: u32,
@@ -159,9 +169,40 @@ pub struct Observed<'a> {
     pub today: NaiveDate,
 }
 
+/// The funnel and the store hardly meet: most of its open stages see no card enter, or most
+/// cards are at stages it does not have. Dropping stages one by one would not mend it; a funnel
+/// drawn from the store would (`okk funnel init --from-store`).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Mismatch {
+    /// The funnel's open stages, and those no card entered for `unused_days`.
+    pub open: usize,
+    pub unused: usize,
+    pub unused_days: u32,
+    /// Cards (not gone), and those at stages the funnel does not have.
+    pub cards: u64,
+    pub unknown_cards: u64,
+}
+
+/// The mismatch, when the funnel and the store hardly meet.
+pub fn mismatch(funnel: &Funnel, seen: &Observed) -> Option<Mismatch> {
+    let open = open_stages(funnel).count();
+    let unused = unused_stages(funnel, seen).len();
+    let cards: u64 = seen.fill.stage_cards().values().sum();
+    let unknown_cards: u64 = unknown_stages(funnel, seen).iter().map(|(_, n, _)| n).sum();
+    let m = Mismatch {
+        open,
+        unused,
+        unused_days: funnel.suggest.unused_days,
+        cards,
+        unknown_cards,
+    };
+    (open > 0 && (unused * 2 > open || unknown_cards * 2 > cards.max(1))).then_some(m)
+}
+
 /// Every proposal, numbered, kinds in the order of [`Kind`].
 pub fn suggest(funnel: &Funnel, seen: &Observed) -> Vec<Suggestion> {
     let mut out: Vec<(Kind, String, Evidence, Edit)> = Vec::new();
+    unknown(funnel, seen, &mut out);
     silent_tails(funnel, seen, &mut out);
     bind_fields(funnel, seen, &mut out);
     // A stage cards pass within a day is proposed for merging, not for a one-day limit.
@@ -169,7 +210,11 @@ pub fn suggest(funnel: &Funnel, seen: &Observed) -> Vec<Suggestion> {
     merges(funnel, seen, &mut merged);
     idle_limits(funnel, seen, &merged, &mut out);
     out.append(&mut merged);
-    drops(funnel, seen, &mut out);
+    // Where the funnel does not fit the store at all, dropping its stages one by one into
+    // each other says nothing: the mismatch is said once instead (`mismatch`).
+    if mismatch(funnel, seen).is_none() {
+        drops(funnel, seen, &mut out);
+    }
     extra_control(funnel, seen, &mut out);
     missing(funnel, seen, &mut out);
     out.into_iter()
@@ -392,16 +437,6 @@ fn next_open(funnel: &Funnel, i: usize) -> Option<&str> {
         .map(|st| st.name.as_str())
 }
 
-/// The open stage before `i`, else the next one.
-fn neighbour(funnel: &Funnel, i: usize) -> Option<&str> {
-    funnel.stages[..i]
-        .iter()
-        .rev()
-        .find(|st| st.kind == StageKind::Open)
-        .map(|st| st.name.as_str())
-        .or_else(|| next_open(funnel, i))
-}
-
 fn merges(funnel: &Funnel, seen: &Observed, out: &mut Out) {
     let s = &funnel.suggest;
     for (i, stage) in open_stages(funnel) {
@@ -437,9 +472,10 @@ fn merges(funnel: &Funnel, seen: &Observed, out: &mut Out) {
     }
 }
 
-fn drops(funnel: &Funnel, seen: &Observed, out: &mut Out) {
+/// The open stages no card has entered for `unused_days` (a sync saw it move there, or a card
+/// there now was touched), with the last day one did.
+fn unused_stages(funnel: &Funnel, seen: &Observed) -> Vec<(usize, Option<NaiveDate>)> {
     let s = &funnel.suggest;
-    let cards = seen.fill.stage_cards();
     let mut last: HashMap<usize, NaiveDate> = HashMap::new();
     for (crm, day) in seen.last_entries {
         if let Some(i) = funnel.resolve(crm) {
@@ -451,9 +487,23 @@ fn drops(funnel: &Funnel, seen: &Observed, out: &mut Out) {
         .today
         .checked_sub_days(chrono::Days::new(u64::from(s.unused_days)))
     else {
-        return;
+        return Vec::new();
     };
-    for (i, stage) in open_stages(funnel) {
+    open_stages(funnel)
+        .map(|(i, _)| (i, last.get(&i).copied()))
+        .filter(|(_, entry)| !entry.is_some_and(|d| d > cutoff))
+        .collect()
+}
+
+fn drops(funnel: &Funnel, seen: &Observed, out: &mut Out) {
+    let s = &funnel.suggest;
+    let cards = seen.fill.stage_cards();
+    let unused = unused_stages(funnel, seen);
+    let dropped = |i: usize| unused.iter().any(|(u, _)| *u == i);
+    // A stage is dropped into a stage cards do enter: never into one proposed for dropping too.
+    let used_open = |j: &usize| funnel.stage(*j).kind == StageKind::Open && !dropped(*j);
+    for &(i, entry) in &unused {
+        let stage = funnel.stage(i);
         // A stage proposed for merging is not proposed for dropping too.
         if out
             .iter()
@@ -461,11 +511,11 @@ fn drops(funnel: &Funnel, seen: &Observed, out: &mut Out) {
         {
             continue;
         }
-        let entry = last.get(&i).copied();
-        if entry.is_some_and(|d| d > cutoff) {
-            continue;
-        }
-        let Some(into) = neighbour(funnel, i) else {
+        let into = (0..i)
+            .rev()
+            .find(used_open)
+            .or_else(|| (i + 1..funnel.stages.len()).find(used_open));
+        let Some(into) = into else {
             continue;
         };
         out.push((
@@ -478,8 +528,98 @@ fn drops(funnel: &Funnel, seen: &Observed, out: &mut Out) {
             },
             Edit::DropStage {
                 stage: stage.name.clone(),
-                into: into.to_string(),
+                into: funnel.stage(into).name.clone(),
             },
+        ));
+    }
+}
+
+/// How close two stage names must be to be spellings of one stage (as `okk funnel init`
+/// merges them).
+const ALIKE: f64 = 0.85;
+
+/// The CRM stages cards (not gone) are at that the funnel does not resolve: (name, cards, the
+/// funnel stage its name is close to), busiest first.
+fn unknown_stages<'f>(funnel: &'f Funnel, seen: &Observed) -> Vec<(String, u64, Option<&'f str>)> {
+    let mut rows: Vec<(String, u64, Option<&str>)> = seen
+        .fill
+        .stage_cards()
+        .into_iter()
+        .filter(|(name, n)| *n > 0 && funnel.resolve(name).is_none())
+        .map(|(name, n)| {
+            let key = fold(name);
+            let like = funnel.stages.iter().find(|st| {
+                std::iter::once(&st.name)
+                    .chain(&st.aliases)
+                    .any(|a| strsim::normalized_damerau_levenshtein(&fold(a), &key) >= ALIKE)
+            });
+            (name.to_string(), n, like.map(|st| st.name.as_str()))
+        })
+        .collect();
+    rows.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+    rows
+}
+
+/// The open funnel stage an unknown stage comes after: the last (in the funnel's order) that
+/// cards were at before it; else the last whose name stands no later than its name says; else
+/// the last open stage.
+fn place(funnel: &Funnel, seen: &Observed, name: &str) -> Option<usize> {
+    let open: Vec<usize> = open_stages(funnel).map(|(i, _)| i).collect();
+    let before = open
+        .iter()
+        .rev()
+        .find(|&&i| seen.history.lead(&funnel.stage(i).name, name) > 0);
+    let by_name = order::name_hint(name).and_then(|h| {
+        open.iter()
+            .rev()
+            .find(|&&i| order::name_hint(&funnel.stage(i).name).is_some_and(|own| own <= h))
+    });
+    before.or(by_name).or(open.last()).copied()
+}
+
+/// Cards at stages the funnel does not have: alias the stage to a funnel stage of a close
+/// name, else add it (open stages with `min_cards` cards; a closed one only by its name).
+fn unknown(funnel: &Funnel, seen: &Observed, out: &mut Out) {
+    let stats: HashMap<&str, _> = seen.fill.stages().collect();
+    for (name, cards, like) in unknown_stages(funnel, seen) {
+        let closed = stats
+            .get(name.as_str())
+            .is_some_and(|s| order::mostly_closed(s));
+        let (after, edit) = match like {
+            Some(like) => (
+                None,
+                Edit::AddAlias {
+                    stage: like.to_string(),
+                    alias: name.clone(),
+                },
+            ),
+            None if closed || cards < funnel.suggest.min_cards => continue,
+            None => {
+                let Some(after) = place(funnel, seen, &name) else {
+                    continue;
+                };
+                let after = funnel.stage(after).name.clone();
+                (
+                    Some(after.clone()),
+                    Edit::AddStage {
+                        after,
+                        name: NewStage::Named(name.clone()),
+                        max_idle_days: None,
+                        fields: Vec::new(),
+                        skippable: false,
+                    },
+                )
+            }
+        };
+        out.push((
+            Kind::UnknownStage,
+            name,
+            Evidence::UnknownStage {
+                cards,
+                like: like.map(str::to_string),
+                after,
+            },
+            edit,
         ));
     }
 }
@@ -618,5 +758,64 @@ mod tests {
             .map(|s| s.stage.as_str())
             .collect();
         assert_eq!(tails, ["Контакт после встречи"]);
+    }
+
+    /// Every open stage of the built-in funnel entered lately but two in a row: each is dropped
+    /// into the stage before them that cards do enter, never one into the other.
+    #[test]
+    fn two_unused_stages_in_a_row_are_dropped_into_a_used_one_not_into_each_other() {
+        let funnel = default_funnel();
+        let today = NaiveDate::from_ymd_opt(2026, 11, 20).unwrap();
+        let unused = ["Встреча назначена", "Встреча проведена"];
+        let entries: Vec<(String, NaiveDate)> = open_stages(&funnel)
+            .map(|(_, st)| st.name.clone())
+            .filter(|n| !unused.contains(&n.as_str()))
+            .map(|n| (n, today))
+            .collect();
+        let seen = Observed {
+            fill: &FillTally::default(),
+            silent: &SilentTally::default(),
+            history: &HistoryTally::default(),
+            verdicts: &[],
+            moves: &[],
+            last_entries: &entries,
+            today,
+        };
+        assert_eq!(mismatch(&funnel, &seen), None);
+        let drops: Vec<(String, String)> = suggest(&funnel, &seen)
+            .into_iter()
+            .filter_map(|s| match s.edit {
+                Edit::DropStage { stage, into } => Some((stage, into)),
+                _ => None,
+            })
+            .collect();
+        let into = "Квалификация".to_string();
+        assert_eq!(
+            drops,
+            [
+                (unused[0].to_string(), into.clone()),
+                (unused[1].to_string(), into)
+            ]
+        );
+    }
+
+    /// Most open stages unused: the mismatch is said, and no stage is proposed for dropping.
+    #[test]
+    fn a_funnel_most_of_whose_stages_nobody_enters_is_a_mismatch_not_a_list_of_drops() {
+        let funnel = default_funnel();
+        let today = NaiveDate::from_ymd_opt(2026, 11, 20).unwrap();
+        let entries = [("Первичный контакт".to_string(), today)];
+        let seen = Observed {
+            fill: &FillTally::default(),
+            silent: &SilentTally::default(),
+            history: &HistoryTally::default(),
+            verdicts: &[],
+            moves: &[],
+            last_entries: &entries,
+            today,
+        };
+        assert!(suggest(&funnel, &seen).is_empty());
+        let m = mismatch(&funnel, &seen).expect("a mismatch");
+        assert_eq!((m.open, m.unused, m.unused_days), (9, 8, 60));
     }
 }

@@ -61,6 +61,21 @@ impl PgStore {
 
     /// The last day any card entered each stage as the CRM names it (`Store::last_entries`):
     /// a move a sync saw (gone cards too), or the last touch of a card there now.
+    /// As [`crate::store::Store::pipeline_cards`].
+    pub fn pipeline_cards(&self) -> Result<Vec<(String, u64)>, StoreError> {
+        let mut conn = self.conn.borrow_mut();
+        let rows = conn.query(
+            "SELECT pipeline, count(*) FROM cards
+             WHERE gone_at IS NULL AND pipeline IS NOT NULL AND pipeline <> ''
+             GROUP BY pipeline ORDER BY count(*) DESC, pipeline COLLATE \"C\"",
+            &[],
+        )?;
+        Ok(rows
+            .iter()
+            .map(|r| (r.get::<_, String>(0), r.get::<_, i64>(1) as u64))
+            .collect())
+    }
+
     pub fn last_entries(&self) -> Result<Vec<(String, NaiveDate)>, StoreError> {
         let mut last: std::collections::BTreeMap<String, NaiveDate> = Default::default();
         let mut conn = self.conn.borrow_mut();

@@ -1,0 +1,237 @@
+//! `okk funnel suggest` and `okk funnel init --from-store` on a store filled by `okk sync` from
+//! the fake amoCRM of tests/support: two pipelines, «Продажи недвижимости» (Неразобранное →
+//! Первичный контакт → Переговоры → Принимают решение → won / lost) and «Вторичный рынок»
+//! (Первичный контакт → Показ → won / lost), judged by the built-in funnel, which knows only
+//! «Неразобранное» and «Первичный контакт» of them.
+
+mod common;
+#[path = "support/english.rs"]
+mod english;
+#[path = "support/fake_crm.rs"]
+mod fake;
+
+use std::path::PathBuf;
+
+use assert_cmd::Command;
+use common::{Desk, succeeded};
+use fake::{FakeCrm, State, TOKEN};
+use serde_json::Value as Json;
+
+const TOKEN_ENV: &str = "OKK_TEST_AMO_TOKEN";
+
+/// A desk synced from `crm`, judged by `funnel` (a copy of the built-in one it may edit).
+struct Synced {
+    desk: Desk,
+    config: PathBuf,
+    funnel: PathBuf,
+}
+
+impl Synced {
+    fn new(crm: &FakeCrm) -> Synced {
+        let desk = Desk::new();
+        let config = desk.dir.path().join("config.toml");
+        fake::write_config(&config, "main", &crm.url, TOKEN_ENV);
+        let funnel = desk.dir.path().join("funnel.toml");
+        std::fs::copy(common::funnel_path(), &funnel).unwrap();
+        let synced = Synced {
+            desk,
+            config,
+            funnel,
+        };
+        succeeded(synced.okk().args(["sync", "--json"]));
+        synced
+    }
+
+    fn okk(&self) -> Command {
+        let mut cmd = self.desk.okk_funnel(&self.funnel);
+        cmd.arg("--config")
+            .arg(&self.config)
+            .env(TOKEN_ENV, TOKEN)
+            .env("OKK_SYNC_RATE", "0")
+            .env("OKK_SYNC_BACKOFF_MS", "5");
+        cmd
+    }
+
+    fn suggest_json(&self) -> Json {
+        let out = succeeded(self.okk().args(["funnel", "suggest", "--json"]));
+        serde_json::from_str(&out).unwrap()
+    }
+}
+
+/// The cards (not gone) at each CRM stage, as the store holds them.
+fn cards_at(desk: &Desk, stage: &str) -> u64 {
+    desk.stage_counts().get(stage).copied().unwrap_or(0) as u64
+}
+
+#[test]
+fn on_a_synced_store_suggest_proposes_the_stages_the_funnel_lacks_and_no_chain_of_drops() {
+    let crm = FakeCrm::start(State::with_deals(620), 0);
+    let s = Synced::new(&crm);
+    let out = s.suggest_json();
+    let list = out["suggestions"].as_array().unwrap();
+
+    // The stages holding cards the funnel lacks, each proposed with its cards, busiest first.
+    let unknown: Vec<(&str, u64)> = list
+        .iter()
+        .filter(|p| p["kind"] == "unknown_stage")
+        .map(|p| {
+            (
+                p["stage"].as_str().unwrap(),
+                p["evidence"]["cards"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    let mut expected: Vec<(&str, u64)> = ["Переговоры", "Принимают решение", "Показ"]
+        .iter()
+        .map(|&n| (n, cards_at(&s.desk, n)))
+        .collect();
+    expected.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+    assert!(expected.iter().all(|(_, n)| *n > 0), "{expected:?}");
+    assert_eq!(unknown, expected, "{out:#}");
+    assert_eq!(list[0]["kind"], "unknown_stage", "the real problem first");
+
+    // No stage is dropped into one proposed for dropping too: here the funnel hardly meets the
+    // store, so no stage is proposed for dropping at all, and the mismatch is said once.
+    let dropped: Vec<&str> = list
+        .iter()
+        .filter(|p| p["kind"] == "drop_stage")
+        .map(|p| p["stage"].as_str().unwrap())
+        .collect();
+    assert_eq!(dropped, Vec::<&str>::new(), "{out:#}");
+    let m = &out["funnel_mismatch"];
+    assert_eq!(m["open"], 9, "{m}");
+    assert!(m["unused"].as_u64().unwrap() >= 5, "{m}");
+
+    // In Russian: the note once, pointing to a funnel drawn from the store; the proposals with
+    // their cards.
+    let ru = succeeded(s.okk().args(["--lang", "ru", "funnel", "suggest"]));
+    english::assert_russian("okk funnel suggest", &ru, &["okk", "unknown_stage"]);
+    assert_eq!(
+        ru.matches("Воронка не подходит к хранилищу").count(),
+        1,
+        "{ru}"
+    );
+    assert!(
+        ru.contains("`okk funnel init --from-store --out ФАЙЛ`"),
+        "{ru}"
+    );
+    assert!(!ru.contains("[drop_stage]"), "{ru}");
+    let (name, cards) = expected[0];
+    assert!(
+        ru.contains(&format!("Добавьте этап «{name}» после «")),
+        "{ru}"
+    );
+    assert!(ru.contains(&format!("в нём {cards} карточ")), "{ru}");
+    let en = succeeded(s.okk().args(["--lang", "en", "funnel", "suggest"]));
+    assert!(en.contains("The funnel does not match the store"), "{en}");
+
+    // Applied, the stage is the funnel's: its cards are no longer unknown.
+    succeeded(s.okk().args(["funnel", "suggest", "--apply", "1"]));
+    let funnel = okk::funnel_config::load(&s.funnel).unwrap();
+    assert!(funnel.resolve(name).is_some());
+    let again = s.suggest_json();
+    assert!(
+        !again["suggestions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|p| p["kind"] == "unknown_stage" && p["stage"] == name),
+        "{again:#}"
+    );
+}
+
+/// A stage whose name is a near spelling of a funnel stage is counted as it (an alias), not
+/// added.
+#[test]
+fn a_near_spelling_becomes_an_alias() {
+    let crm = FakeCrm::start(State::with_deals(620), 0);
+    let s = Synced::new(&crm);
+    // The funnel knows the fake's stages, «Переговоры» spelt a little otherwise.
+    let text = std::fs::read_to_string(&s.funnel).unwrap();
+    let aliases = r#"aliases = ["Квалификация клиента", "Выявление потребностей"]"#;
+    assert!(text.contains(aliases), "the built-in funnel changed");
+    let text = text.replace(
+        aliases,
+        r#"aliases = ["Квалификация клиента", "Выявление потребностей", "Переговры",
+  "Принимают решение", "Показ"]"#,
+    );
+    std::fs::write(&s.funnel, text).unwrap();
+    let out = s.suggest_json();
+    let list = out["suggestions"].as_array().unwrap();
+    let alias: Vec<&Json> = list
+        .iter()
+        .filter(|p| p["kind"] == "unknown_stage")
+        .collect();
+    assert_eq!(alias.len(), 1, "{out:#}");
+    assert_eq!(alias[0]["stage"], "Переговоры");
+    assert_eq!(alias[0]["evidence"]["like"], "Квалификация");
+    assert_eq!(
+        alias[0]["evidence"]["cards"].as_u64().unwrap(),
+        cards_at(&s.desk, "Переговоры")
+    );
+    assert!(
+        alias[0]["patch"]
+            .as_str()
+            .unwrap()
+            .contains("aliases = [… \"Переговоры\"]"),
+        "{out:#}"
+    );
+    let ru = succeeded(s.okk().args(["--lang", "ru", "funnel", "suggest"]));
+    assert!(
+        ru.contains("Считайте «Переговоры» этапом «Квалификация»"),
+        "{ru}"
+    );
+}
+
+/// The funnel drawn from a synced store is named after the CRM's pipelines; two pipelines
+/// making one funnel are said, each with its cards; the order is said to be a guess.
+#[test]
+fn init_from_a_synced_store_names_the_pipelines_and_says_what_it_merged() {
+    let crm = FakeCrm::start(State::with_deals(620), 0);
+    let s = Synced::new(&crm);
+    let per_pipeline = |name: &str| {
+        s.desk
+            .rows(common::Table::Cards)
+            .iter()
+            .filter(|c| c["pipeline"] == name && c["gone_at"].is_null())
+            .count()
+    };
+    let (main, second) = (
+        per_pipeline("Продажи недвижимости"),
+        per_pipeline("Вторичный рынок"),
+    );
+    assert!(main > second && second > 0, "{main} {second}");
+    for lang in ["en", "ru"] {
+        let out = s
+            .okk()
+            .args(["--lang", lang, "funnel", "init", "--from-store"])
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{out:?}");
+        let text = String::from_utf8(out.stdout).unwrap();
+        let err = String::from_utf8(out.stderr).unwrap();
+        let funnel = okk::funnel_config::load_str(&text, std::path::Path::new("init.toml"))
+            .expect("it loads");
+        assert_eq!(funnel.name, "Продажи недвижимости + Вторичный рынок");
+        let (merged, guessed, cards) = match lang {
+            "en" => (
+                "the store's cards are in 2 pipelines",
+                "the stage order is a guess",
+                format!(
+                    "«Продажи недвижимости» ({main} cards), «Вторичный рынок» ({second} cards)"
+                ),
+            ),
+            _ => (
+                "карточки хранилища лежат в 2 воронках CRM",
+                "порядок этапов угадан",
+                format!("«Продажи недвижимости» ({main} карточ"),
+            ),
+        };
+        assert!(err.contains(merged), "{lang}: {err}");
+        assert!(err.contains(guessed), "{lang}: {err}");
+        assert!(err.contains(&cards), "{lang}: {err}");
+        if lang == "ru" {
+            english::assert_russian("okk funnel init's notes", &err, &["okk"]);
+        }
+    }
+}
