@@ -18,6 +18,8 @@ pub struct Seed {
     pub touched_day: u32,
     /// The flags the rules gave it, by severity.
     pub flags: &'static [Severity],
+    /// The deal is closed (on its last day of activity); else open.
+    pub closed: bool,
 }
 
 /// The stage the seeded cards are in, as the CRM names it.
@@ -32,8 +34,17 @@ pub trait Backend {
         true
     }
 
-    /// A new store holding `cards` (all open, in [`STAGE`]) with their flags.
+    /// A new store holding `cards` (in [`STAGE`], of one source) with their flags.
     fn seeded(&self, cards: &[Seed]) -> Self::Handle;
+
+    /// A later export of `source` (`None`: the seeded cards' own) holding `cards`, imported as
+    /// `okk import` imports it: a card whose values differ is changed, and the cards of the
+    /// source it leaves out are gone. Every card's flags are then the ones its latest seed
+    /// names (a gone card's, none).
+    fn import(&self, store: &Self::Handle, source: Option<&str>, cards: &[Seed]);
+
+    /// The CRM of `source` deleted the deals `ids`, and a sync heard it: their cards are gone.
+    fn deleted_in_crm(&self, store: &Self::Handle, source: &str, ids: &[&str]);
 
     /// Opens the store again, as a new process would (what the last one committed is there).
     fn open(&self, store: &Self::Handle) -> Result<Box<dyn DeskStore>, StoreError>;
@@ -183,6 +194,22 @@ macro_rules! store_contract {
             let backend = $backend;
             if $crate::contract::Backend::available(&backend) {
                 $crate::contract::stories::fill_rows_of_cards_without_fields(&backend);
+            }
+        }
+        #[test]
+        fn her_judged_cards_are_her_current_verdicts_as_the_queue_keeps_them() {
+            let backend = $backend;
+            if $crate::contract::Backend::available(&backend) {
+                $crate::contract::stories::judged_lists_her_current_verdicts(&backend);
+            }
+        }
+        #[test]
+        fn several_sources_counts_every_source_the_store_holds_gone_or_not() {
+            let backend = $backend;
+            if $crate::contract::Backend::available(&backend) {
+                $crate::contract::stories::several_sources_counts_every_source_in_the_store(
+                    &backend,
+                );
             }
         }
         #[test]

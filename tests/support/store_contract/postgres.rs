@@ -7,9 +7,8 @@ use okk::domain::ports::{DeskStore, StoreError};
 use okk::store::Store;
 use okk::store::pg::PgStore;
 
-use super::sqlite::Sqlite;
+use super::sqlite::{Sqlite, SqliteDb};
 use super::{Backend, Seed};
-use crate::common::Desk;
 
 pub struct Postgres {
     server: Option<String>,
@@ -17,8 +16,9 @@ pub struct Postgres {
 
 /// One story's database, dropped with it.
 pub struct PgDb {
-    /// The SQLite store it was copied from; its folder keeps the pending journal.
-    desk: Desk,
+    /// The SQLite store it was copied from (its folder keeps the pending journal), and what
+    /// judges the cards again.
+    seed: SqliteDb,
     url: String,
     server: String,
     name: String,
@@ -33,6 +33,11 @@ impl Postgres {
 
     fn server(&self) -> &str {
         self.server.as_deref().expect("checked by available()")
+    }
+
+    /// The story's server store, opened as a new process would.
+    fn store(&self, db: &PgDb) -> PgStore {
+        PgStore::open(&db.url, db.seed.desk.dir.path()).expect("the story's server store")
     }
 }
 
@@ -65,7 +70,7 @@ impl Backend for Postgres {
     }
 
     fn seeded(&self, cards: &[Seed]) -> PgDb {
-        let desk = Sqlite.seeded(cards);
+        let seed = Sqlite.seeded(cards);
         let name = format!("okk_contract_{}", uuid::Uuid::new_v4().simple());
         let mut admin =
             postgres::Client::connect(self.server(), postgres::NoTls).expect("OKK_TEST_PG answers");
@@ -73,20 +78,37 @@ impl Backend for Postgres {
             .batch_execute(&format!("CREATE DATABASE {name} TEMPLATE template0"))
             .expect("a database for the story");
         let url = with_database(self.server(), &name);
-        let mut store = PgStore::open(&url, desk.dir.path()).expect("a new server store");
+        let mut store = PgStore::open(&url, seed.desk.dir.path()).expect("a new server store");
         store
-            .copy_from_sqlite(&Store::open(&desk.db).unwrap())
+            .copy_from_sqlite(&Store::open(&seed.desk.db).unwrap())
             .expect("the seeded store copies in");
         PgDb {
-            desk,
+            seed,
             url,
             server: self.server().to_string(),
             name,
         }
     }
 
+    fn import(&self, db: &PgDb, source: Option<&str>, cards: &[Seed]) {
+        let desk = &db.seed.desk;
+        crate::common::succeeded(
+            desk.okk_bare()
+                .args(["--db", &db.url, "--funnel"])
+                .arg(crate::common::funnel_path())
+                .args(db.seed.import_args(source, cards)),
+        );
+        db.seed.remember(source, cards);
+        let mut store = self.store(db);
+        store.rerun_rules("contract", &db.seed.judge()).unwrap();
+    }
+
+    fn deleted_in_crm(&self, db: &PgDb, source: &str, ids: &[&str]) {
+        super::sqlite::deleted_in_crm(&mut self.store(db), source, ids);
+    }
+
     fn open(&self, db: &PgDb) -> Result<Box<dyn DeskStore>, StoreError> {
-        Ok(Box::new(PgStore::open(&db.url, db.desk.dir.path())?))
+        Ok(Box::new(PgStore::open(&db.url, db.seed.desk.dir.path())?))
     }
 
     fn make_newer(&self, db: &PgDb) {

@@ -36,6 +36,19 @@ const fn seed(
         id,
         touched_day,
         flags,
+        closed: false,
+    }
+}
+
+/// A deal closed on its last day of activity.
+const fn closed(
+    id: &'static str,
+    touched_day: u32,
+    flags: &'static [okk::domain::flag::Severity],
+) -> Seed {
+    Seed {
+        closed: true,
+        ..seed(id, touched_day, flags)
     }
 }
 
@@ -103,8 +116,18 @@ fn entry(store: &dyn DeskStore, auditor: &str, id: &str) -> QueueEntry {
         .unwrap_or_else(|| panic!("{id} is not in {auditor}'s queue"))
 }
 
+/// The card with CRM id `id` (of the seeded source), closed or gone as well.
 fn card_id(store: &dyn DeskStore, id: &str) -> CardId {
-    entry(store, "nobody", id).card_id
+    let stages = stages();
+    let every = QueueQuery {
+        all: true,
+        ..query(&stages, "nobody", None, 1000)
+    };
+    let listed = store.queue(&every).unwrap();
+    let mut it = listed.iter().filter(|e| e.id == id);
+    let card = it.next().unwrap_or_else(|| panic!("no card {id}")).card_id;
+    assert!(it.next().is_none(), "{id} is of one source");
+    card
 }
 
 /// `auditor`'s verdict on card `id`, under review id `review_id`, made at `when`.
@@ -1020,4 +1043,223 @@ pub fn stats_count_each_card_once<B: Backend>(backend: &B) {
         .map(|x| (x.auditor.as_str(), x.reviews))
         .collect();
     assert_eq!(reviews, [("anna", 5), ("boris", 3)]);
+}
+
+/// The cards of the `judged` story: `c1` critical, `x2` closed yet flagged (in every queue),
+/// `w1` flagged, `x1` closed without flags, `g1`, `i1` and `i2` open without flags (`g1` goes).
+const JUDGED: &[Seed] = &[
+    seed("c1", 18, &[Critical]),
+    closed("x2", 12, &[Warning]),
+    seed("w1", 16, &[Warning]),
+    closed("x1", 3, &[]),
+    seed("g1", 5, &[]),
+    seed("i1", 7, &[]),
+    seed("i2", 9, &[]),
+];
+
+/// `judged` on `q` as (id, her verdict), and `q`'s queue read with her reviewed cards kept
+/// (`reviewed`), as the same pairs for the cards she judged: what the two must agree on.
+fn judged_and_queued(store: &dyn DeskStore, q: &QueueQuery<'_>) -> [Vec<(String, Verdict)>; 2] {
+    let pairs = |entries: Vec<QueueEntry>| -> Vec<(String, Verdict)> {
+        entries
+            .into_iter()
+            .filter_map(|e| Some((e.id, e.my_verdict?)))
+            .collect()
+    };
+    let judged = store.judged(q).unwrap();
+    assert!(judged.len() <= q.limit, "{judged:?}");
+    let queued = store
+        .queue(&QueueQuery {
+            reviewed: true,
+            limit: 100,
+            ..*q
+        })
+        .unwrap();
+    [pairs(judged), pairs(queued)]
+}
+
+/// `QueueStore::judged`, what a shared queue lists under `t` and a filter after the cards
+/// handed out: the auditor's own current verdicts in the stage, in queue order. Not another
+/// auditor's, not a card changed since her verdict (a later export), not a review the lead
+/// sent back; a closed or gone card without flags only under `t` (a flagged one always), the
+/// text filter and the limit applied as the queue applies them.
+pub fn judged_lists_her_current_verdicts<B: Backend>(backend: &B) {
+    use Verdict::{Dead, Ok, Stale};
+    let handle = backend.seeded(JUDGED);
+    let mut store = backend.open(&handle).unwrap();
+    let anna = [
+        ("c1", Ok),
+        ("x2", Ok),
+        ("w1", Stale),
+        ("x1", Dead),
+        ("g1", Ok),
+        ("i1", Ok),
+    ];
+    for (card, v) in anna {
+        let p = verdict(&*store, "anna", card, v, &format!("a-{card}"), at(20, 9));
+        save(&mut *store, &p);
+    }
+    for (card, v) in [("c1", Dead), ("i2", Ok)] {
+        let p = verdict(&*store, "boris", card, v, &format!("b-{card}"), at(20, 10));
+        save(&mut *store, &p);
+    }
+    let stages = stages();
+    let mine = |store: &dyn DeskStore, auditor: &str, all: bool, text: Option<&str>| {
+        let q = QueueQuery {
+            all,
+            text,
+            ..query(&stages, auditor, None, 5000)
+        };
+        let [judged, queued] = judged_and_queued(store, &q);
+        assert_eq!(
+            judged, queued,
+            "{auditor} (t: {all}, filter {text:?}): as the queue"
+        );
+        judged
+    };
+    let pairs = |list: &[(&str, Verdict)]| -> Vec<(String, Verdict)> {
+        list.iter().map(|&(id, v)| (id.to_string(), v)).collect()
+    };
+    assert_eq!(
+        mine(&*store, "anna", false, None),
+        pairs(&[
+            ("c1", Ok),
+            ("x2", Ok),
+            ("w1", Stale),
+            ("g1", Ok),
+            ("i1", Ok)
+        ]),
+        "her verdicts, in queue order; x1 is closed and unflagged"
+    );
+    assert_eq!(
+        mine(&*store, "anna", true, None),
+        pairs(&[
+            ("c1", Ok),
+            ("x2", Ok),
+            ("w1", Stale),
+            ("x1", Dead),
+            ("g1", Ok),
+            ("i1", Ok)
+        ]),
+        "under t, the closed card too"
+    );
+    assert_eq!(
+        mine(&*store, "boris", false, None),
+        pairs(&[("c1", Dead), ("i2", Ok)]),
+        "boris's, not anna's"
+    );
+
+    // A later export: i1 changed in the CRM, g1 no longer in it (gone). The lead sends w1 back.
+    let later: Vec<Seed> = JUDGED
+        .iter()
+        .filter(|c| c.id != "g1")
+        .map(|&c| match c.id {
+            "i1" => seed("i1", 19, &[]),
+            _ => c,
+        })
+        .collect();
+    backend.import(&handle, None, &later);
+    let mut store = backend.open(&handle).unwrap();
+    store
+        .decide(
+            "a-w1",
+            "lena",
+            &Decision::send_back("ещё раз".into()),
+            now(),
+        )
+        .unwrap();
+    let changed = entry(&*store, "anna", "i1");
+    assert!(changed.changed_since_review, "{changed:?}");
+    assert_eq!(
+        mine(&*store, "anna", false, None),
+        pairs(&[("c1", Ok), ("x2", Ok)]),
+        "not w1 sent back, i1 changed since, nor g1 gone"
+    );
+    assert_eq!(
+        mine(&*store, "anna", true, None),
+        pairs(&[("c1", Ok), ("x2", Ok), ("x1", Dead), ("g1", Ok)]),
+        "under t, the closed card and the gone one"
+    );
+    assert_eq!(
+        mine(&*store, "anna", true, Some("x")),
+        pairs(&[("x2", Ok), ("x1", Dead)]),
+        "a filter keeps the cards it finds"
+    );
+    assert_eq!(
+        mine(&*store, "anna", false, Some("x")),
+        pairs(&[("x2", Ok)]),
+        "and, without t, the flagged closed card alone"
+    );
+    assert_eq!(mine(&*store, "anna", false, Some("i")), []);
+    let first = store.judged(&query(&stages, "anna", None, 1)).unwrap();
+    assert_eq!(ids(&first), ["c1"], "up to the limit");
+    let gone = store
+        .judged(&QueueQuery {
+            all: true,
+            ..query(&stages, "anna", None, 100)
+        })
+        .unwrap();
+    let source = entry(&*store, "anna", "i2").source;
+    assert!(gone.iter().all(|e| e.source == source), "{gone:?}");
+    assert!(
+        gone.iter()
+            .all(|e| !e.changed_since_review && e.returned.is_none()),
+        "{gone:?}"
+    );
+}
+
+/// `QueueStore::several_sources`, which tells a list to name each card's source beside its
+/// id (two CRM connections may share ids). A source whose cards are all gone still counts: its
+/// cards stay in the store, `t` lists them and the lead's desk their reviews, beside the other
+/// source's cards of the same ids.
+pub fn several_sources_counts_every_source_in_the_store<B: Backend>(backend: &B) {
+    let empty = backend.seeded(&[]);
+    let store = backend.open(&empty).unwrap();
+    assert!(
+        store.crm_stage_names().unwrap().is_empty(),
+        "an empty store"
+    );
+    assert!(!store.several_sources().unwrap(), "no source");
+    drop(store);
+
+    let handle = backend.seeded(SIX);
+    assert!(
+        !backend.open(&handle).unwrap().several_sources().unwrap(),
+        "one source"
+    );
+    backend.import(
+        &handle,
+        Some("second"),
+        &[seed("i0", 4, &[]), seed("s1", 6, &[])],
+    );
+    assert!(
+        backend.open(&handle).unwrap().several_sources().unwrap(),
+        "two sources"
+    );
+    backend.deleted_in_crm(&handle, "second", &["i0", "s1"]);
+    let store = backend.open(&handle).unwrap();
+    assert!(
+        store.several_sources().unwrap(),
+        "a source whose cards are all gone is still in the store"
+    );
+    let stages = stages();
+    let all = QueueQuery {
+        all: true,
+        ..query(&stages, "anna", None, 100)
+    };
+    let listed: Vec<(String, String)> = store
+        .queue(&all)
+        .unwrap()
+        .into_iter()
+        .filter(|e| e.id == "i0")
+        .map(|e| (e.id, e.source))
+        .collect();
+    assert_eq!(listed.len(), 2, "under t, i0 of each source: {listed:?}");
+    assert_ne!(listed[0].1, listed[1].1, "{listed:?}");
+    assert!(
+        !pages(&*store, "anna", 100)
+            .iter()
+            .any(|e| e.source == "second"),
+        "without t, the gone cards are out of her queue"
+    );
 }
