@@ -227,6 +227,34 @@ fn queue_of_two_sources_says_each_card_s_source() {
     d.snap("queue_two_sources");
 }
 
+/// A card whose stage the funnel knows by another name (an alias: amoCRM's «Неразобранное» is the
+/// funnel's «Первичный контакт») shows the funnel's name, as its flags and the queue say it, with
+/// the CRM's own beside it; a card whose stage is the funnel's own name shows it once (the other
+/// snapshots).
+#[test]
+fn a_card_in_a_stage_the_funnel_knows_by_another_name_says_both() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let csv = dir.path().join("alias_stage.csv");
+    std::fs::write(
+        &csv,
+        "ID,Название сделки,Этап сделки,Ответственный,Дата редактирования\n\
+         5001,Квартира у парка,Неразобранное,Попова Анна,19.11.2026 10:00:00\n",
+    )
+    .expect("write the export");
+    let mut d = desktop(&csv);
+    d.select_stage("Первичный контакт").press("<enter><enter>");
+    assert_eq!(d.state.screen, Screen::Card);
+    let crm = okk::text::tui::stage_in_crm("Неразобранное");
+    for (w, h) in SIZES {
+        let screen = d.screen(w, h);
+        assert!(
+            screen.contains("Первичный контакт") && screen.contains(&crm),
+            "{w}×{h}:\n{screen}"
+        );
+    }
+    d.snap("card_alias_stage");
+}
+
 /// The card opened from that queue says its source too: `#5001 (amo-north)` and
 /// `#5001 (amo-south)` are two deals. A card of a list of one source says none (the other
 /// snapshots).

@@ -395,6 +395,11 @@ pub fn gone() -> String {
     tr!("tui-gone")
 }
 
+/// The stage as the CRM names it, beside the funnel's name for it.
+pub fn stage_in_crm(name: &str) -> String {
+    tr!("tui-stage-in-crm", name = name)
+}
+
 pub fn closed() -> String {
     tr!("tui-closed")
 }

@@ -100,6 +100,7 @@ tui-notes = Notes
 tui-tags = Tags
 tui-empty = — empty
 tui-gone = gone from the CRM
+tui-stage-in-crm = in the CRM: { $name }
 tui-closed = closed
 tui-pick-stage = Move to stage
 tui-pick-owner = Hand to owner

@@ -103,6 +103,7 @@ tui-notes = Примечания
 tui-tags = Теги
 tui-empty = — пусто
 tui-gone = пропала из CRM
+tui-stage-in-crm = в CRM: { $name }
 tui-closed = закрыта
 tui-pick-stage = Перенести на этап
 tui-pick-owner = Передать ответственному

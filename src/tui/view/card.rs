@@ -171,6 +171,7 @@ fn head_lines(
     let card = &c.detail.card;
     owner_lines(card, theme, width, lines);
     lines.push(stage_line(shared, c, theme));
+    lines.extend(crm_stage_line(shared, c, theme, width));
     if let Some(url) = shared.crm_links.url(&card.source, &card.external_id) {
         // An address cut by the wrap is copied with a line break in it: where it does not fit
         // beside its label, it gets a line of its own.
@@ -251,12 +252,39 @@ fn owner_lines(card: &Card, theme: &Theme, width: u16, lines: &mut Vec<Line<'sta
     lines.push(Line::from(first));
 }
 
-/// The stage, since when the card is in it, and whether it is closed or gone from the CRM.
+/// The stage as the CRM names it, on a line of its own under the funnel's name, where the funnel
+/// knows the stage by another name (an alias, a renamed stage); cut to the pane's `width`.
+fn crm_stage_line(
+    shared: &Shared,
+    c: &CardState,
+    theme: &Theme,
+    width: u16,
+) -> Option<Line<'static>> {
+    use crate::domain::names::fold;
+    let card = &c.detail.card;
+    let funnel = shared.funnel.stage(c.stage?);
+    if fold(&funnel.name) == fold(&card.stage) {
+        return None;
+    }
+    let head = label("", theme);
+    let room =
+        usize::from(width).saturating_sub(head.width() + super::width(&msg::stage_in_crm("")));
+    let name = clip(&card.stage, room.max(8));
+    Some(Line::from(vec![
+        head,
+        Span::styled(msg::stage_in_crm(&name), theme.dim),
+    ]))
+}
+
+/// The stage, since when the card is in it, and whether it is closed or gone from the CRM. The
+/// funnel's name for it, as the flags and the queue say it (the CRM's own under it where they
+/// differ: [`crm_stage_line`]).
 fn stage_line(shared: &Shared, c: &CardState, theme: &Theme) -> Line<'static> {
     let card = &c.detail.card;
+    let funnel = c.stage.map(|i| shared.funnel.stage(i).name.as_str());
     let mut stage = vec![
         label(&msg::stage(), theme),
-        Span::raw(clip(&card.stage, 60)),
+        Span::raw(clip(funnel.unwrap_or(&card.stage), 60)),
     ];
     // The first sync's date says when okk first saw the card, not when it entered the
     // stage: only a move seen by a later sync tells that.
