@@ -289,6 +289,16 @@ fn a_day_the_filter_cannot_read_is_named_with_the_forms_it_takes() {
 /// The lead's desk on a store of two CRM connections that share ids, under the demo's frozen
 /// clock: boris judged deal 5001 of each (ok, stale).
 fn two_sources_desk() -> LeadDesk {
+    one_deal_desk(
+        "Первичный контакт",
+        &["amo-north", "amo-south"],
+        &["a", "s"],
+    )
+}
+
+/// The lead's desk on a store of deal 5001 in the export's stage `stage`, imported under each of
+/// `sources`, judged by boris with `keys` from the funnel's «Первичный контакт».
+fn one_deal_desk(stage: &str, sources: &[&str], keys: &[&str]) -> LeadDesk {
     okk::text::lang::set(crate::LANG);
     const CLOCK: &str = "2026-11-20 12:00:00";
     let dir = tempfile::tempdir().expect("temp dir");
@@ -296,8 +306,10 @@ fn two_sources_desk() -> LeadDesk {
     let csv = dir.path().join("shared_ids.csv");
     std::fs::write(
         &csv,
-        "ID,Название сделки,Этап сделки,Ответственный,Дата редактирования\n\
-         5001,Квартира у парка,Первичный контакт,Попова Анна,19.11.2026 10:00:00\n",
+        format!(
+            "ID,Название сделки,Этап сделки,Ответственный,Дата редактирования\n\
+         5001,Квартира у парка,{stage},Попова Анна,19.11.2026 10:00:00\n"
+        ),
     )
     .expect("write the export");
     let mut store = okk::store::Store::open(&db).expect("open the store");
@@ -306,17 +318,17 @@ fn two_sources_desk() -> LeadDesk {
         .expect("set the clock");
     let clock = chrono::NaiveDateTime::parse_from_str(CLOCK, "%Y-%m-%d %H:%M:%S").unwrap();
     let funnel = okk::funnel_config::default_funnel();
-    for source in ["amo-north", "amo-south"] {
+    for source in sources {
         let opts = okk::sync::ImportOptions {
             now: clock,
-            source: Some(source.into()),
+            source: Some(source.to_string()),
             ..okk::sync::ImportOptions::default()
         };
         okk::sync::import_file(&mut store, &funnel, &csv, &opts).expect("import");
     }
     okk::app::audit::refresh(&mut store, &funnel, "fp", clock, true).expect("rules");
     drop(store);
-    reviewer(&db, "boris", "Первичный контакт", &["a", "s"]);
+    reviewer(&db, "boris", "Первичный контакт", keys);
     let (mut state, desk) = common::reviewer::open(&db, "olga");
     okk::tui::lead::load(&mut state, &desk).expect("the lead's list loads");
     LeadDesk {
@@ -324,6 +336,24 @@ fn two_sources_desk() -> LeadDesk {
         db,
         state,
         desk,
+    }
+}
+
+/// A review of a card in a stage the funnel knows by another name (amoCRM's «Неразобранное» is
+/// the funnel's «Первичный контакт») lists the stage as the funnel, the queue and the card name
+/// it.
+#[test]
+fn a_review_lists_its_stage_by_the_funnel_s_name() {
+    let d = one_deal_desk("Неразобранное", &["amocrm"], &["a"]);
+    assert_eq!(d.shown(), 1);
+    for (w, h) in SIZES {
+        let screen = d.screen(w, h);
+        let list = screen.lines().take(6).collect::<Vec<_>>().join("\n");
+        assert!(
+            // At 80 columns the stage gives way to the card: «Первичный…».
+            list.contains("Первичный") && !list.contains("Неразобран"),
+            "{w}×{h}:\n{screen}"
+        );
     }
 }
 

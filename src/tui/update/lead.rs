@@ -27,8 +27,18 @@ pub fn load(state: &mut State, desk: &Desk) -> DeskResult<()> {
     crate::tui::run::settle_reads(state, cx.effects, desk)
 }
 
-/// The reviews read back: the list shows them, keeping its filter and undo.
-pub(super) fn rows_read(state: &mut State, rows: Vec<LeadRow>) {
+/// The reviews read back: the list shows them, keeping its filter and undo. Each stage by the
+/// funnel's name for it, as the queue and the card name it (the CRM's may be an alias).
+pub(super) fn rows_read(state: &mut State, mut rows: Vec<LeadRow>) {
+    let funnel = &state.shared.funnel;
+    for r in &mut rows {
+        if let Some(i) = funnel.resolve(&r.stage) {
+            let name = &funnel.stage(i).name;
+            if *name != r.stage {
+                r.stage.clone_from(name);
+            }
+        }
+    }
     let keep = state.lead.take();
     let mut list = LeadList {
         rows,
