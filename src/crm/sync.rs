@@ -325,7 +325,7 @@ fn run(
     let mut report = lander.report;
     // The stages the funnel does not know by the cards the store holds in them: the deals
     // read now are only those that changed.
-    let held = store.source_stages(&conn.name)?;
+    let held = store.source_stages(&conn.name, &|s: &str| funnel.resolve(s).is_none())?;
     let read = std::mem::take(&mut report.unknown_stages);
     report.unknown_stages = unknown_stages(|s| funnel.resolve(s).is_some(), read, held);
     report.since = since.map(iso);

@@ -323,7 +323,8 @@ pub fn import_file(
         .map_err(|e| fail.store(e))?;
     // The stages the funnel does not know by the cards the store holds in them (the file's
     // rows alone say little of a partial export's).
-    let held = store.source_stages(&source).map_err(|e| fail.store(e))?;
+    let unknown = |s: &str| funnel.resolve(s).is_none();
+    let held = (store.source_stages(&source, &unknown)).map_err(|e| fail.store(e))?;
     let unknown = unknown_stages(|s| funnel.resolve(s).is_some(), facts.unknown, held);
     if counts.gone_withheld > 0 {
         // Counted by the store, in the batch's row too.

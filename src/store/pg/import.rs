@@ -167,16 +167,33 @@ impl ImportStore for PgStore {
         Ok(true)
     }
 
-    fn source_stages(&self, source: &str) -> Result<Vec<(String, u64)>, StoreError> {
-        let rows = self.conn.borrow_mut().query(
-            "SELECT stage, count(*) FROM cards WHERE source = $1 AND gone_at IS NULL
-             GROUP BY stage",
-            &[&source],
-        )?;
-        Ok(rows
+    fn source_stages(
+        &self,
+        source: &str,
+        wanted: &dyn Fn(&str) -> bool,
+    ) -> Result<Vec<(String, u64)>, StoreError> {
+        // The server's stages one index seek each (the same walk as a store file's), and only
+        // the wanted ones counted.
+        let mut conn = self.conn.borrow_mut();
+        let stages: Vec<String> = conn
+            .query(crate::store::read::DISTINCT_STAGES, &[])?
             .iter()
-            .map(|r| (r.get(0), r.get::<_, i64>(1) as u64))
-            .collect())
+            .map(|r| r.get(0))
+            .collect();
+        let mut out = Vec::new();
+        for stage in stages.into_iter().filter(|s| wanted(s)) {
+            let n: i64 = conn
+                .query_one(
+                    "SELECT count(*) FROM cards WHERE stage = $1 AND source = $2
+                     AND gone_at IS NULL",
+                    &[&stage, &source],
+                )?
+                .get(0);
+            if n > 0 {
+                out.push((stage, n as u64));
+            }
+        }
+        Ok(out)
     }
 
     fn begin_import<'s>(
