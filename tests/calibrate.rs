@@ -192,6 +192,20 @@ fn a_calibration_reaches_the_auditors_and_the_report_matches_a_hand_computation(
         text.contains("agreement 60%") && text.contains("kappa 0.474"),
         "{text}"
     );
+    // In Russian: the verdicts in words, decimals with a comma.
+    let ru = lead
+        .okk()
+        .args(["--lang", "ru", "calibrate", "report"])
+        .output()
+        .unwrap();
+    let ru = String::from_utf8(ru.stdout).unwrap();
+    assert!(
+        ru.contains("каппа Коэна 0,474")
+            && ru.contains("anna в порядке, boris устарела")
+            && ru.contains("оценено 5 из 5")
+            && !ru.contains(" ok"),
+        "{ru}"
+    );
     // The lead settles card 2 by accepting boris's "stale": it becomes the reference.
     let reviews = lead.rows(Table::Reviews);
     let boris = reviews

@@ -5,7 +5,10 @@ use std::fmt::Write;
 use crate::domain::Funnel;
 use crate::domain::calibration::Calibration;
 use crate::domain::calibration::Report;
+use crate::text::i18n::decimal;
+use crate::text::lang;
 use crate::text::safe::line;
+use crate::text::tui::verdict;
 
 pub fn too_few_auditors() -> String {
     crate::tr!("calibrate-too-few-auditors")
@@ -39,8 +42,9 @@ fn pct(v: Option<f64>) -> String {
     v.map_or("—".into(), |v| format!("{:.0}%", v * 100.0))
 }
 
+/// A coefficient as the language writes decimals (`0.667` / `0,667`).
 fn num(v: Option<f64>) -> String {
-    v.map_or("—".into(), |v| format!("{v:.3}"))
+    v.map_or("—".into(), |v| decimal(lang::current(), v, 3))
 }
 
 /// The calibration report: who judged how many cards, how much the verdicts agree (overall,
@@ -76,12 +80,7 @@ pub fn report(c: &Calibration, r: &Report, funnel: &Funnel) -> String {
 fn agreement(s: &mut String, r: &Report) {
     let kappa = r
         .kappa
-        .map(|k| {
-            format!(
-                ", {}",
-                crate::tr!("calibrate-cohen", kappa = format!("{k:.3}"))
-            )
-        })
+        .map(|k| format!(", {}", crate::tr!("calibrate-cohen", kappa = num(Some(k)))))
         .unwrap_or_default();
     let _ = writeln!(
         s,
@@ -179,7 +178,7 @@ fn disagreements(s: &mut String, r: &Report) {
         let v: Vec<String> = d
             .verdicts
             .iter()
-            .map(|(a, v)| format!("{} {}", line(a), v.as_str()))
+            .map(|(a, v)| format!("{} {}", line(a), verdict(*v)))
             .collect();
         let _ = writeln!(
             s,
@@ -187,7 +186,7 @@ fn disagreements(s: &mut String, r: &Report) {
             line(&d.id),
             v.join(", "),
             d.reference
-                .map(|r| format!(" · {}", crate::tr!("calibrate-lead", verdict = r.as_str())))
+                .map(|r| format!(" · {}", crate::tr!("calibrate-lead", verdict = verdict(r))))
                 .unwrap_or_default()
         );
     }

@@ -15,7 +15,7 @@ calibrate-report-head = Калибровка { $id } · «{ $stage }» · { $car
     [few] { $cards } карточки
    *[other] { $cards } карточек
 } · зерно { $seed } · начал { $by } · { $at }
-calibrate-judged = оценил { $n } из { $cards }
+calibrate-judged = оценено { $n } из { $cards }
 calibrate-cohen = каппа Коэна { $kappa }
 calibrate-verdicts = Вердикты: согласие { $agreement } из { $cards ->
     [one] { $cards } карточки
