@@ -382,6 +382,17 @@ fn okk_check_counts_and_refuses_in_russian() {
         "{out}"
     );
     assert_russian_cli("okk check: the total", total);
+    // Each flag's severity is a word of the language; the rule's code stays as it is.
+    let flag_lines: Vec<&str> = out.lines().filter(|l| l.starts_with("  ")).collect();
+    assert!(!flag_lines.is_empty(), "{out}");
+    for l in &flag_lines {
+        assert!(
+            ["  инфо ", "  внимание ", "  критично "]
+                .iter()
+                .any(|w| l.starts_with(w)),
+            "{l}"
+        );
+    }
 
     let out = desk
         .okk()

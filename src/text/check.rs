@@ -25,6 +25,21 @@ pub fn unknown_stage(name: &str, stages: &[&str]) -> String {
     )
 }
 
+/// A flag's severity as a word of the language (the JSON keeps the code).
+fn severity(s: Severity) -> String {
+    match s {
+        Severity::Info => crate::tr!("check-severity-info"),
+        Severity::Warning => crate::tr!("check-severity-warning"),
+        Severity::Critical => crate::tr!("check-severity-critical"),
+    }
+}
+
+/// `text` padded with spaces to `width` columns (as the terminal counts them).
+fn pad(text: &str, width: usize) -> String {
+    let w = unicode_width::UnicodeWidthStr::width(text);
+    format!("{text}{}", " ".repeat(width.saturating_sub(w)))
+}
+
 /// `sources`: the store holds more than one source, and the card says which it is of.
 pub fn card(c: &FlaggedCard, sources: bool) -> String {
     let mut s = String::new();
@@ -43,8 +58,8 @@ pub fn card(c: &FlaggedCard, sources: bool) -> String {
     for f in &c.flags {
         let _ = writeln!(
             s,
-            "  {:<8} {:<13} {}",
-            f.severity.as_str(),
+            "  {} {:<13} {}",
+            pad(&severity(f.severity), 8),
             f.code.as_str(),
             line(&super::rules::message(f))
         );

@@ -21,3 +21,6 @@ check-old-export = примечание: самая новая активнос�
     [few] { $days } дня
    *[other] { $days } дней
 } до оцениваемого дня ({ $judged }); если выгрузка настолько старая, оценивайте её на её день: --today { $today }
+check-severity-info = инфо
+check-severity-warning = внимание
+check-severity-critical = критично
