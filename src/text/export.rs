@@ -497,6 +497,28 @@ mod tests {
     }
 
     #[test]
+    fn cards_waiting_for_the_lead_agree_in_number_in_russian() {
+        let ids = |n: usize| -> Vec<String> { (1..=n).map(|i| format!("10{i:02}")).collect() };
+        with(Lang::Ru, || {
+            let one = super::needs_lead(&ids(1));
+            assert!(
+                one.contains("1 карточка ждёт решения руководителя и не выгружена: её аудиторы"),
+                "{one}"
+            );
+            let few = super::needs_lead(&ids(3));
+            assert!(
+                few.contains("3 карточки ждут решения руководителя и не выгружены: их аудиторы"),
+                "{few}"
+            );
+            let many = super::needs_lead(&ids(5));
+            assert!(
+                many.contains("5 карточек ждут решения руководителя и не выгружены"),
+                "{many}"
+            );
+        });
+    }
+
+    #[test]
     fn a_verdict_is_named_alike_in_the_file_and_on_the_screens_in_russian() {
         use crate::domain::review::Verdict;
         with(Lang::Ru, || {
