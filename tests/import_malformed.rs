@@ -457,3 +457,52 @@ fn a_quote_not_doubled_in_the_header_is_a_warning_at_line_1() {
         (&json!(1), &json!("Название сделки"))
     );
 }
+
+/// A date written in the export's format that names no real day (`31.02.2026`) is said to be
+/// that, not "not a date in a known format"; a value of another shape names the formats as
+/// people write them (`DD.MM.YYYY`), not as strftime does.
+#[test]
+fn an_impossible_day_and_a_value_of_another_shape_are_told_apart_in_words() {
+    let desk = Desk::new();
+    let file = desk.dir.path().join("dates.csv");
+    std::fs::write(
+        &file,
+        "ID,Название сделки,Этап сделки,Ответственный,Дата создания сделки\n\
+         1,Дом,Договор,Иванов,31.02.2026 10:00:00\n\
+         2,Дача,Договор,Иванов,скоро\n",
+    )
+    .unwrap();
+    let file = file.to_str().unwrap();
+    let r = desk.import_one(&[file]);
+    let says: Vec<&str> = r["warning_samples"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|w| w["message"].as_str().unwrap())
+        .collect();
+    assert_eq!(says.len(), 2, "{r}");
+    assert!(
+        says[0].contains("«31.02.2026 10:00:00» names a day the calendar does not have"),
+        "{}",
+        says[0]
+    );
+    assert!(
+        says[1].contains("«скоро» is not a date")
+            && says[1].contains("DD.MM.YYYY hh:mm:ss")
+            && !says[1].contains('%'),
+        "{}",
+        says[1]
+    );
+    let out = desk
+        .okk()
+        .args(["--lang", "ru", "import", "--dry-run", file])
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.contains("«31.02.2026 10:00:00» — такого дня в календаре нет")
+            && text.contains("ДД.ММ.ГГГГ чч:мм:сс")
+            && !text.contains('%'),
+        "{text}"
+    );
+}

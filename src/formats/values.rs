@@ -44,6 +44,17 @@ impl DateParser {
         self.parse_any_year(raw).and_then(century)
     }
 
+    /// The value is written in one of the formats, every field in its range, but the day it
+    /// names does not exist (`31.02.2026`, `29.02.2025`): a wrong date, not a value of another
+    /// kind.
+    pub fn no_such_day(&self, raw: &str) -> bool {
+        let raw = raw.trim();
+        self.parse(raw).is_none()
+            && self.formats.iter().any(|(items, _)| {
+                chrono::format::parse(&mut Parsed::new(), raw, items.iter()).is_ok()
+            })
+    }
+
     fn parse_any_year(&self, raw: &str) -> Option<NaiveDateTime> {
         let raw = raw.trim();
         for (items, shape) in &self.formats {

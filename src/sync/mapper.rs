@@ -354,6 +354,7 @@ impl Mapper {
                     };
                     *slot = Some(d);
                 }
+                None if self.dates.no_such_day(value) => return Err(msg::no_such_day(value)),
                 None => return Err(msg::bad_date(value, &p.date_formats)),
             },
             SystemField::Closed | SystemField::Won => {

@@ -128,11 +128,50 @@ pub fn bad_amount(value: &str) -> String {
 }
 
 pub fn bad_date(value: &str, formats: &[String]) -> String {
+    let formats: Vec<String> = formats.iter().map(|f| date_pattern(f)).collect();
     crate::tr!(
         "import-bad-date",
         value = value,
         formats = formats.join(", ")
     )
+}
+
+/// A date in a known format naming a day that does not exist (`31.02.2026`).
+pub fn no_such_day(value: &str) -> String {
+    crate::tr!("import-no-such-day", value = value)
+}
+
+/// A strftime format as people write date patterns: `%d.%m.%Y %H:%M` → `ДД.ММ.ГГГГ чч:мм`
+/// (`DD.MM.YYYY hh:mm`). What has no such letters (`%z`, `%b`) is shown as it is.
+fn date_pattern(format: &str) -> String {
+    let mut out = String::new();
+    let mut chars = format.chars();
+    while let Some(c) = chars.next() {
+        if c != '%' {
+            out.push(c);
+            continue;
+        }
+        let letters = match chars.next() {
+            Some('d') => crate::tr!("import-date-day"),
+            Some('m') => crate::tr!("import-date-month"),
+            Some('Y') => crate::tr!("import-date-year"),
+            Some('y') => crate::tr!("import-date-year-short"),
+            Some('H') => crate::tr!("import-date-hour"),
+            Some('M') => crate::tr!("import-date-minute"),
+            Some('S') => crate::tr!("import-date-second"),
+            Some(other) => {
+                out.push('%');
+                out.push(other);
+                continue;
+            }
+            None => {
+                out.push('%');
+                break;
+            }
+        };
+        out.push_str(&letters);
+    }
+    out
 }
 
 pub fn bad_bool(value: &str) -> String {
