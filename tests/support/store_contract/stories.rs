@@ -1263,3 +1263,31 @@ pub fn several_sources_counts_every_source_in_the_store<B: Backend>(backend: &B)
         "without t, the gone cards are out of her queue"
     );
 }
+
+/// The notes a sync read with their deal show on its card with the times the CRM wrote them
+/// (the screens' wall clock), newest first.
+pub fn synced_notes_read_with_their_times<B: Backend>(backend: &B) {
+    let handle = backend.seeded(&[seed("f1", 3, &[])]);
+    backend.import(&handle, Some("main"), &[seed("n1", 4, &[])]);
+    let first = 1_795_000_000;
+    let second = first + 86_400 + 3_600;
+    backend.notes_in_crm(
+        &handle,
+        "main",
+        "n1",
+        &[
+            ("11", first, "Первый звонок"),
+            ("12", second, "Перезвонить"),
+        ],
+    );
+    let store = backend.open(&handle).unwrap();
+    let local = |t: i64| {
+        chrono::DateTime::from_timestamp(t, 0)
+            .unwrap()
+            .with_timezone(&chrono::Local)
+            .naive_local()
+    };
+    let synced = store.card_detail(card_id(&*store, "n1")).unwrap().unwrap();
+    assert_eq!(synced.card.notes, ["Перезвонить", "Первый звонок"]);
+    assert_eq!(synced.note_times, [Some(local(second)), Some(local(first))]);
+}
