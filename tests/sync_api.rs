@@ -2148,6 +2148,42 @@ fn amocrm_notes_are_read_account_wide_and_the_markers_rule_reads_them_on_synced_
     assert!(crm.requests() - before <= 10, "{quiet}");
 }
 
+/// The card screen reads a synced card's notes with the times amoCRM wrote them (its wall
+/// clock here), each note its own.
+#[test]
+fn a_synced_card_s_notes_read_with_the_times_the_crm_wrote_them() {
+    let crm = FakeCrm::start(State::with_deals(40), 0);
+    let desk = Synced::new(&crm);
+    desk.sync(&[]);
+    let deal = 30_000_003;
+    let mut want: Vec<(String, chrono::NaiveDateTime)> = crm.with(|s| {
+        let mut notes: Vec<&fake::Note> = (s.notes.iter())
+            .filter(|n| n.deal == deal && n.has_text())
+            .collect();
+        notes.sort_by_key(|n| std::cmp::Reverse((n.created_at, n.id)));
+        (notes.iter())
+            .map(|n| {
+                let at = chrono::DateTime::from_timestamp(n.created_at, 0).unwrap();
+                (
+                    n.text.clone(),
+                    at.with_timezone(&chrono::Local).naive_local(),
+                )
+            })
+            .collect()
+    });
+    assert!(want.len() >= 2, "the fake's deal has notes: {want:?}");
+    let store = okk::store::Store::open(&desk.desk.db).unwrap();
+    let id = desk.desk.card(&deal.to_string())["id"].as_i64().unwrap();
+    let detail = store.card_detail(id).unwrap().unwrap();
+    let got: Vec<(String, Option<chrono::NaiveDateTime>)> = (detail.card.notes.iter().cloned())
+        .zip(detail.note_times.iter().copied())
+        .collect();
+    assert_eq!(detail.note_times.len(), detail.card.notes.len());
+    want.truncate(got.len());
+    let want: Vec<_> = want.into_iter().map(|(t, at)| (t, Some(at))).collect();
+    assert_eq!(got, want);
+}
+
 #[test]
 fn a_note_on_a_deal_the_sync_has_not_seen_waits_for_its_deal() {
     let crm = FakeCrm::start(State::with_deals(40), 0);

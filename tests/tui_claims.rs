@@ -606,3 +606,45 @@ fn anna_card(q: &okk::tui::state::Queue, id: &str) -> okk::domain::ids::CardId {
         .entry
         .card_id
 }
+
+/// Her judged cards a shared queue lists under `t` are bounded (a list holds them in memory):
+/// those left out are counted under the list, with the key of the filter that narrows it, in
+/// both languages, whole at 80 columns. A filter that finds fewer lists them all and says
+/// nothing.
+#[test]
+fn on_a_shared_queue_her_judged_cards_beyond_the_bound_are_counted_and_a_filter_narrows_them() {
+    let desk = Desk::demo();
+    let (mut anna, a) = claiming(&desk, "anna");
+    let mut a = a.judged_cap(1);
+    let mut judged = Vec::new();
+    for _ in 0..3 {
+        judged.push(shown(&anna).unwrap());
+        press(&mut anna, &mut a, "a");
+    }
+    let held = shown(&anna).unwrap();
+    press(&mut anna, &mut a, "q");
+    press(&mut anna, &mut a, "t");
+    let q = anna.queue.as_ref().unwrap();
+    assert_eq!(q.judged_unlisted, 2, "{:?}", listed(&anna));
+    assert!(listed(&anna).contains(&held), "{:?}", listed(&anna));
+    for (lang, said) in [
+        (
+            okk::text::lang::Lang::En,
+            " 2 more cards you judged are not listed: narrow the list with a filter (/)",
+        ),
+        (
+            okk::text::lang::Lang::Ru,
+            " ещё 2 проверенные вами карточки не показаны: сузьте список фильтром (/)",
+        ),
+    ] {
+        let screen = okk::text::lang::with(lang, || common::reviewer::screen(&anna, 80, 24));
+        assert!(screen.contains(said), "{lang:?}:\n{screen}");
+    }
+    // A filter of one judged card's id: it alone, nothing left out, nothing said.
+    press(&mut anna, &mut a, &format!("/{}<enter>", judged[2]));
+    let q = anna.queue.as_ref().unwrap();
+    assert_eq!(listed(&anna), std::slice::from_ref(&judged[2]));
+    assert_eq!(q.judged_unlisted, 0);
+    let screen = common::reviewer::screen(&anna, 80, 24);
+    assert!(!screen.contains("not listed"), "{screen}");
+}

@@ -421,6 +421,69 @@ fn card_in_colour() {
     insta::assert_debug_snapshot!("card_colour_120x40", d.buffer(120, 40, &Theme::colour()));
 }
 
+/// A card whose notes a live sync read shows when each was written before it, on the wall
+/// clock, in the card's own date style; a note the sync did not read (the file's) shows none.
+/// Scrolled to the notes at the end of the card.
+#[test]
+fn a_synced_card_s_notes_show_when_they_were_written() {
+    let mut d = demo();
+    d.press("<enter><enter>");
+    let card = d.state.card.as_ref().unwrap().detail.card.clone();
+    assert!(card.notes.len() >= 3, "{:?}", card.notes);
+    // The sync read two of the card's notes (a file imported under the connection's name
+    // holds them too), written at these wall-clock times.
+    let written = |day: u32, hour: u32, min: u32| {
+        use chrono::TimeZone;
+        let t = chrono::NaiveDate::from_ymd_opt(2026, 11, day)
+            .unwrap()
+            .and_hms_opt(hour, min, 0)
+            .unwrap();
+        chrono::Local
+            .from_local_datetime(&t)
+            .single()
+            .unwrap()
+            .timestamp()
+    };
+    let notes = [
+        (written(18, 14, 5), &card.notes[0]),
+        (written(3, 9, 30), &card.notes[2]),
+    ];
+    {
+        let mut store = Store::open(&d._dir.path().join("okk.db")).expect("open store");
+        let meta = okk::store::cards::BatchMeta {
+            file: "api",
+            profile: "amocrm",
+            source: &card.source,
+            encoding: "api",
+            partial: true,
+            now: NaiveDateTime::parse_from_str(CLOCK, "%Y-%m-%d %H:%M:%S").unwrap(),
+            bulk: false,
+            fresh_run: false,
+        };
+        let import = store.begin_import(&meta).expect("a sync's transaction");
+        let notes: Vec<okk::domain::deal_note::DealNote> = (notes.iter().enumerate())
+            .filter_map(|(k, (at, text))| {
+                let id = (700 + k).to_string();
+                okk::domain::deal_note::DealNote::new(card.external_id.clone(), id, *at, text)
+            })
+            .collect();
+        import.save_notes(&card.source, &notes, &[]).unwrap();
+        import
+            .finish(okk::store::cards::BatchCounts::default(), &[], true)
+            .unwrap();
+    }
+    // Read again: back to the queue, the card opened once more, scrolled to its end.
+    d.press("q<enter>G");
+    let times = &d.state.card.as_ref().unwrap().detail.note_times;
+    assert!(
+        times[0].is_some() && times[1].is_none() && times[2].is_some(),
+        "{times:?}"
+    );
+    let screen = d.screen(120, 40);
+    assert!(screen.contains("18.11.2026 14:05"), "{screen}");
+    d.snap("card_dated_notes");
+}
+
 #[test]
 fn field_picker_then_field_value() {
     let mut d = demo();

@@ -41,6 +41,23 @@ pub fn newest(mut notes: Vec<(i64, String, String)>) -> Vec<String> {
     notes.into_iter().map(|(_, _, body)| body).collect()
 }
 
+/// When each of a card's `notes` was written, as far as `stored` (a deal's notes as the store
+/// keeps them: time, id, text) tells: a note's time is that of the newest stored note of its
+/// text not given to another. A note the store has not (a file's notes) or one of no known time
+/// (0: a Bitrix24 comment whose date did not read) has none.
+pub fn times_of(notes: &[String], mut stored: Vec<(i64, String, String)>) -> Vec<Option<i64>> {
+    stored.sort_by(|a, b| (b.0, b.1.len(), &b.1).cmp(&(a.0, a.1.len(), &a.1)));
+    let mut taken = vec![false; stored.len()];
+    notes
+        .iter()
+        .map(|note| {
+            let k = (0..stored.len()).find(|&k| !taken[k] && stored[k].2 == *note)?;
+            taken[k] = true;
+            Some(stored[k].0).filter(|&at| at > 0)
+        })
+        .collect()
+}
+
 /// The digest of a card's notes from the CRM, combined (xor) with its row's digest into the
 /// card's content hash: a note added changes the card as a changed row does (its review is
 /// due again), and a card with no notes keeps its row's digest.
@@ -69,5 +86,28 @@ mod tests {
         assert_eq!(n.text.chars().count(), NOTE_CHARS + 1);
         assert_eq!(notes_digest(&[]), 0);
         assert_ne!(notes_digest(&["a".into()]), notes_digest(&["b".into()]));
+    }
+
+    #[test]
+    fn each_note_takes_the_time_of_its_own_stored_note_and_a_file_s_note_has_none() {
+        let stored = |rows: &[(i64, &str, &str)]| -> Vec<(i64, String, String)> {
+            (rows.iter())
+                .map(|(at, id, body)| (*at, id.to_string(), body.to_string()))
+                .collect()
+        };
+        let card: Vec<String> = ["Перезвонить", "Перезвонить", "из файла", "без даты"]
+            .map(String::from)
+            .to_vec();
+        let kept = stored(&[
+            (0, "5", "без даты"),
+            (100, "1", "Перезвонить"),
+            (300, "2", "Перезвонить"),
+            (200, "3", "старая, не на карточке"),
+        ]);
+        assert_eq!(times_of(&card, kept), [Some(300), Some(100), None, None]);
+        assert_eq!(
+            times_of(&[], stored(&[(1, "1", "a")])),
+            Vec::<Option<i64>>::new()
+        );
     }
 }

@@ -76,6 +76,16 @@ pub enum Reclaimed {
     HeldBy(String),
 }
 
+/// The cards an auditor judged that a queue lists (`QueueStore::judged`): up to the query's
+/// limit, and how many more the same query keeps (a list too long to read whole says so, and
+/// that a filter narrows it).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct JudgedList {
+    pub entries: Vec<QueueEntry>,
+    /// Her judged cards the query keeps beyond its limit: not listed.
+    pub unlisted: u64,
+}
+
 /// A stage's queue in figures: `reviewed + to_review = cards`.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct QueueCounts {

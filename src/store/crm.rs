@@ -8,8 +8,9 @@ use rusqlite::{OptionalExtension, params};
 
 use super::cards::Import;
 use super::{Store, StoreError};
-use crate::domain::deal_note::DealNote;
+use crate::domain::Card;
 pub(crate) use crate::domain::deal_note::newest;
+use crate::domain::deal_note::{DealNote, NOTES_PER_CARD, times_of};
 
 /// Notes written by one statement (see `Import::save_notes`).
 const NOTE_ROWS: usize = 64;
@@ -21,6 +22,18 @@ fn notes_block() -> String {
          ON CONFLICT (connection, deal, note) DO UPDATE SET at = excluded.at, body = excluded.body",
         rows.join(", ")
     )
+}
+
+/// A note's stored notes to time a card's by: the newest [`NOTES_PER_CARD`], the order
+/// [`newest`] keeps (a card holds no others).
+pub(crate) const NOTE_TIMES: &str = "SELECT at, note, body FROM crm_notes
+     WHERE connection = ?1 AND deal = ?2
+     ORDER BY at DESC, length(note) DESC, note DESC LIMIT 50";
+const _: () = assert!(NOTES_PER_CARD == 50, "NOTE_TIMES' limit");
+
+/// A note's time (Unix seconds) as the screens show times: the wall clock here.
+pub(crate) fn local_time(at: i64) -> Option<chrono::NaiveDateTime> {
+    chrono::DateTime::from_timestamp(at, 0).map(|t| t.with_timezone(&chrono::Local).naive_local())
 }
 
 /// How far a connection's sync got.
@@ -42,6 +55,28 @@ pub struct SyncState {
 }
 
 impl Store {
+    /// When each of `card`'s notes was written, where a live sync of its source kept them
+    /// (see [`times_of`]).
+    pub fn note_times(
+        &self,
+        card: &Card,
+    ) -> Result<Vec<Option<chrono::NaiveDateTime>>, StoreError> {
+        if card.notes.is_empty() {
+            return Ok(Vec::new());
+        }
+        let stored: Vec<(i64, String, String)> = self
+            .conn
+            .prepare_cached(NOTE_TIMES)?
+            .query_map(params![card.source, card.external_id], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+            })?
+            .collect::<Result<_, _>>()?;
+        Ok(times_of(&card.notes, stored)
+            .into_iter()
+            .map(|at| at.and_then(local_time))
+            .collect())
+    }
+
     pub fn crm_state(&self, connection: &str) -> Result<SyncState, StoreError> {
         Ok(self
             .conn
@@ -383,5 +418,43 @@ impl Import<'_> {
         let Some(id) = changed else { return Ok(false) };
         self.unjudge(id)?;
         Ok(true)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Store;
+
+    /// A synced card's notes read with the times its deal's notes have in `crm_notes`; a note
+    /// the store has no time of (a file's, another source's) reads without one.
+    #[test]
+    fn a_card_s_notes_read_with_their_times_where_the_sync_kept_them() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open(&dir.path().join("okk.db")).unwrap();
+        store
+            .conn
+            .execute_batch(
+                r#"INSERT INTO import_batches (file, profile, source, encoding, started_at)
+                     VALUES ('api', 'amocrm', 'main', 'UTF-8', '2026-11-01 10:00:00');
+                 INSERT INTO cards (source, external_id, stage, content_hash, first_batch,
+                                    changed_batch, changed_at, notes)
+                     VALUES ('main', '7', 'Квалификация', 1, 1, 1, '2026-11-01 10:00:00',
+                             '["Перезвонить", "Из файла", "Первый звонок"]'),
+                            ('file', '7', 'Квалификация', 1, 1, 1, '2026-11-01 10:00:00',
+                             '["Перезвонить"]');
+                 INSERT INTO crm_notes (connection, deal, note, at, body) VALUES
+                     ('main', '7', '101', 1795000000, 'Первый звонок'),
+                     ('main', '7', '102', 1795086400, 'Перезвонить'),
+                     ('main', '8', '103', 1795090000, 'Из файла');"#,
+            )
+            .unwrap();
+        let local = |at| super::local_time(at).unwrap();
+        let synced = store.card_detail(1).unwrap().unwrap();
+        assert_eq!(
+            synced.note_times,
+            [Some(local(1_795_086_400)), None, Some(local(1_795_000_000))]
+        );
+        let other = store.card_detail(2).unwrap().unwrap();
+        assert_eq!(other.note_times, [None]);
     }
 }

@@ -28,7 +28,7 @@ macro_rules! desk_ports {
             fn judged(
                 &self,
                 q: &$crate::domain::queue::QueueQuery<'_>,
-            ) -> $crate::domain::ports::StoreResult<Vec<$crate::domain::queue::QueueEntry>> {
+            ) -> $crate::domain::ports::StoreResult<$crate::domain::queue::JudgedList> {
                 $store::judged(self, q)
             }
 

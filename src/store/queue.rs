@@ -12,7 +12,7 @@ use super::{Store, StoreError};
 use crate::domain::ids::CardId;
 use crate::domain::review::Verdict;
 
-pub use crate::domain::queue::{QueueCounts, QueueEntry, QueueKey, QueueQuery};
+pub use crate::domain::queue::{JudgedList, QueueCounts, QueueEntry, QueueKey, QueueQuery};
 
 /// Whether card `c` is flagged (has a standing).
 pub(crate) const HAS_STANDING: &str = "EXISTS (SELECT 1 FROM standings s WHERE s.card_id = c.id)";
@@ -120,9 +120,9 @@ impl Store {
 
     /// See `QueueStore::judged`: driven from the auditor's reviews (`reviews_auditor`), never
     /// a scan of the stage; each card's entry as the queue reads it.
-    pub fn judged(&self, q: &QueueQuery<'_>) -> Result<Vec<QueueEntry>, StoreError> {
-        if q.crm_stages.is_empty() || q.limit == 0 {
-            return Ok(Vec::new());
+    pub fn judged(&self, q: &QueueQuery<'_>) -> Result<JudgedList, StoreError> {
+        if q.crm_stages.is_empty() {
+            return Ok(JudgedList::default());
         }
         let text = if q.text.is_some() {
             format!("AND instr(c.search, ?{}) > 0", 2 + q.crm_stages.len())
@@ -169,7 +169,16 @@ impl Store {
                 out.push(entry);
             }
         }
-        Ok(out)
+        // The rest are counted, not read: every row is a current verdict of hers (what
+        // `entry` asks again of the ones listed).
+        let mut unlisted = 0;
+        while rows.next()?.is_some() {
+            unlisted += 1;
+        }
+        Ok(JudgedList {
+            entries: out,
+            unlisted,
+        })
     }
 
     /// See `QueueStore::several_sources`: the first and last source in the cards' unique

@@ -430,12 +430,14 @@ impl Store {
                 )
             })?
             .collect::<Result<_, _>>()?;
+        let note_times = self.note_times(&card)?;
         Ok(Some(CardDetail {
             card_id: crate::domain::ids::CardId(card_id),
             card,
             context,
             flags,
             hash,
+            note_times,
         }))
     }
 }

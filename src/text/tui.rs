@@ -262,6 +262,12 @@ pub fn queue_columns() -> [String; 6] {
     ]
 }
 
+/// Under a shared queue's list: her judged cards it leaves out, and the key of the filter
+/// that narrows it.
+pub fn judged_unlisted(count: u64, key: &str) -> String {
+    tr!("tui-queue-judged-unlisted", count = count, key = key)
+}
+
 pub fn queue_empty() -> String {
     tr!("tui-queue-empty")
 }

@@ -20,7 +20,7 @@ use crate::domain::lead_row::LeadRow;
 use crate::domain::names::fold;
 use crate::domain::pending::PendingReview;
 use crate::domain::ports::{DeskStore, KeptVerdict, StoreError};
-use crate::domain::queue::{QueueCounts, QueueEntry, QueueKey, QueueQuery, Reclaimed};
+use crate::domain::queue::{JudgedList, QueueCounts, QueueEntry, QueueKey, QueueQuery, Reclaimed};
 use crate::domain::review::{Review, ReviewDraft};
 use crate::domain::stored_review::{ReviewedCard, StoredReview};
 use crate::domain::writer::Writer;
@@ -54,7 +54,13 @@ pub struct Desk {
     pending: Option<(PendingReview, Box<dyn KeptVerdict>)>,
     /// Cards are taken by claim, each held this long (a queue shared by auditors).
     lease: Option<Duration>,
+    /// The most of her judged cards a shared queue lists (see [`Desk::judged`]).
+    judged_cap: usize,
 }
+
+/// The most of her judged cards a shared queue lists under `t` or a filter: what a list
+/// holds in memory; the list says how many more there are, and that a filter narrows them.
+pub const JUDGED_CAP: usize = 5000;
 
 pub type DeskResult<T> = Result<T, StoreError>;
 
@@ -111,6 +117,7 @@ impl Desk {
             pending: None,
             today: None,
             lease: None,
+            judged_cap: JUDGED_CAP,
         }
     }
 
@@ -126,6 +133,7 @@ impl Desk {
         );
         twin.today = self.today;
         twin.lease = self.lease;
+        twin.judged_cap = self.judged_cap;
         Ok(twin)
     }
 
@@ -134,6 +142,14 @@ impl Desk {
     pub fn claiming(self, lease: Duration) -> Desk {
         Desk {
             lease: Some(lease),
+            ..self
+        }
+    }
+
+    /// This desk listing at most `cap` of her judged cards (tests: a cap a few cards reach).
+    pub fn judged_cap(self, cap: usize) -> Desk {
+        Desk {
+            judged_cap: cap,
             ..self
         }
     }
@@ -294,18 +310,12 @@ impl Desk {
         self.store.borrow_mut().claim(&q, n, lease)
     }
 
-    /// Up to `limit` cards of the stage this auditor has judged, matching `filter`, with her
-    /// verdicts; see `QueueStore::judged`.
-    pub fn judged(
-        &self,
-        row: &StageRow,
-        filter: &str,
-        limit: usize,
-        all: bool,
-    ) -> DeskResult<Vec<QueueEntry>> {
+    /// Up to [`JUDGED_CAP`] cards of the stage this auditor has judged, matching `filter`,
+    /// with her verdicts, and how many more; see `QueueStore::judged`.
+    pub fn judged(&self, row: &StageRow, filter: &str, all: bool) -> DeskResult<JudgedList> {
         let needle = fold(filter);
         let text = (!needle.is_empty()).then_some(needle.as_str());
-        let q = self.query(row, self.today(), None, text, limit, all);
+        let q = self.query(row, self.today(), None, text, self.judged_cap, all);
         self.store.borrow().judged(&q)
     }
 

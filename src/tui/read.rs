@@ -111,6 +111,9 @@ pub enum Answer {
         /// A queue taken by claim read from the start: whether the store holds cards of more
         /// than one source ([`crate::tui::state::Queue::several_sources`]).
         several_sources: Option<bool>,
+        /// A queue taken by claim read from the start under `t` or a filter: her judged cards
+        /// it keeps that the list leaves out ([`crate::tui::state::Queue::judged_unlisted`]).
+        judged_unlisted: Option<u64>,
     },
     /// `None`: the card is gone from the store.
     Card(Option<Box<CardRead>>),
@@ -282,6 +285,7 @@ fn pages(p: &Pages, desk: &Desk) -> DeskResult<Answer> {
         counts,
         claimable: None,
         several_sources: None,
+        judged_unlisted: None,
     })
 }
 
@@ -326,14 +330,17 @@ fn claimed(p: &Pages, c: &Claimed, desk: &Desk) -> DeskResult<Answer> {
         desk.release(&extra)?;
     }
     let exhausted = entries.len() < wanted;
+    let mut unlisted = None;
     // Read from the start under `t` or a filter, the list holds the cards she judged too, after
     // those handed out: hers already, they are listed, not claimed (opened, one shows her
     // review, to change it).
     if p.have == 0 && (p.all || !p.filter.is_empty()) {
         let shown: Vec<CardId> = entries.iter().map(|e| e.card_id).collect();
-        let judged = desk.judged(&p.row, &p.filter, BIG_PAGE, p.all)?;
+        let judged = desk.judged(&p.row, &p.filter, p.all)?;
+        unlisted = Some(judged.unlisted);
         entries.extend(
             judged
+                .entries
                 .into_iter()
                 .filter(|e| !shown.contains(&e.card_id) && !c.listed.contains(&e.card_id)),
         );
@@ -359,6 +366,7 @@ fn claimed(p: &Pages, c: &Claimed, desk: &Desk) -> DeskResult<Answer> {
         } else {
             None
         },
+        judged_unlisted: unlisted,
     })
 }
 

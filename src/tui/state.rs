@@ -70,6 +70,9 @@ pub struct Queue {
     /// holding cards of more than one, its rows and cards name their source all the same (a
     /// listed queue tells from the cards it lists).
     pub several_sources: bool,
+    /// A queue taken by claim under `t` or a filter: her judged cards it keeps beyond what a
+    /// list holds ([`crate::tui::desk::JUDGED_CAP`]), not listed; the list says how many.
+    pub judged_unlisted: u64,
 }
 
 impl Queue {
@@ -715,6 +718,7 @@ mod tests {
             given_back: Vec::new(),
             measure: Measured::default(),
             several_sources: false,
+            judged_unlisted: 0,
         }
     }
 

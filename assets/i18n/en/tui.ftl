@@ -69,6 +69,10 @@ tui-queue-owner = Owner
 tui-queue-idle = Idle
 tui-queue-flags = Flags
 tui-queue-empty = Nothing to review here.
+tui-queue-judged-unlisted = { $count ->
+    [one] { $count } more card you judged is not listed: narrow the list with a filter ({ $key })
+   *[other] { $count } more cards you judged are not listed: narrow the list with a filter ({ $key })
+}
 tui-queue-all = all cards
 tui-changed = changed since your review
 tui-returned = returned by lead

@@ -4,7 +4,7 @@ use std::time::Duration;
 
 use super::StoreResult;
 use crate::domain::ids::CardId;
-use crate::domain::queue::{QueueCounts, QueueEntry, QueueQuery, Reclaimed};
+use crate::domain::queue::{JudgedList, QueueCounts, QueueEntry, QueueQuery, Reclaimed};
 
 pub trait QueueStore {
     /// Distinct stage names as the CRM wrote them, sorted.
@@ -18,10 +18,11 @@ pub trait QueueStore {
 
     /// The queue's cards `q.auditor` has judged (a current verdict of hers, the card unchanged
     /// since and not sent back), each with `my_verdict`, in queue order, matching `q.text` and
-    /// kept as `q.all` keeps cards; up to `q.limit`. Found from her reviews, not the stage's
-    /// cards: a queue shared by claim lists them under `t` and a filter (hers, never handed
-    /// out), so that she can open one and change her verdict.
-    fn judged(&self, q: &QueueQuery<'_>) -> StoreResult<Vec<QueueEntry>>;
+    /// kept as `q.all` keeps cards; up to `q.limit`, and how many more the query keeps (the
+    /// bound holds the list's memory; the count says what it left out). Found from her
+    /// reviews, not the stage's cards: a queue shared by claim lists them under `t` and a
+    /// filter (hers, never handed out), so that she can open one and change her verdict.
+    fn judged(&self, q: &QueueQuery<'_>) -> StoreResult<JudgedList>;
 
     /// The store holds cards of more than one source (two CRM connections may share ids: a
     /// list then names each card's source).

@@ -178,9 +178,20 @@ impl PgStore {
                     ARRAY(SELECT f.code FROM flags f WHERE f.card_id = c.id ORDER BY f.seq),
                     ARRAY(SELECT f.severity FROM flags f WHERE f.card_id = c.id ORDER BY f.seq),
                     ARRAY(SELECT f.args FROM flags f WHERE f.card_id = c.id ORDER BY f.seq),
-                    ARRAY(SELECT f.field FROM flags f WHERE f.card_id = c.id ORDER BY f.seq)
-                 FROM cards c WHERE c.id = $1",
-                raw = super::written::raw_card_columns()
+                    ARRAY(SELECT f.field FROM flags f WHERE f.card_id = c.id ORDER BY f.seq),
+                    coalesce(cn.ats, '{{}}'), coalesce(cn.ids, '{{}}'), coalesce(cn.bodies, '{{}}')
+                 FROM cards c
+                 LEFT JOIN LATERAL (
+                    SELECT array_agg(k.at) AS ats, array_agg(k.note) AS ids,
+                           array_agg(k.body) AS bodies
+                    FROM (SELECT at, note, body FROM crm_notes
+                          WHERE connection = c.source AND deal = c.external_id
+                          ORDER BY at DESC, length(note) DESC, note COLLATE \"C\" DESC
+                          LIMIT {per_card}) k
+                 ) cn ON TRUE
+                 WHERE c.id = $1",
+                raw = super::written::raw_card_columns(),
+                per_card = crate::domain::deal_note::NOTES_PER_CARD,
             ),
         )?;
         let Some(r) = conn.query_opt(&sql, &[&card_id])? else {
@@ -207,12 +218,23 @@ impl PgStore {
                 &code, severity, field, &args,
             )?);
         }
+        // Then the newest of its deal's notes a live sync keeps, to time the card's notes by.
+        let stored: Vec<(i64, String, String)> = (r.get::<_, Vec<i64>>(at + 7).into_iter())
+            .zip(r.get::<_, Vec<String>>(at + 8))
+            .zip(r.get::<_, Vec<String>>(at + 9))
+            .map(|((at, id), body)| (at, id, body))
+            .collect();
+        let note_times = crate::domain::deal_note::times_of(&card.notes, stored)
+            .into_iter()
+            .map(|t| t.and_then(crate::store::crm::local_time))
+            .collect();
         Ok(Some(CardDetail {
             card_id: CardId(card_id),
             card,
             context,
             flags,
             hash: r.get(at),
+            note_times,
         }))
     }
 

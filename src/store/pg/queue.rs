@@ -8,7 +8,7 @@ use postgres::types::ToSql;
 use super::PgStore;
 use super::prepared::Prepared;
 use crate::domain::ids::CardId;
-use crate::domain::queue::{QueueCounts, QueueEntry, QueueKey, QueueQuery};
+use crate::domain::queue::{JudgedList, QueueCounts, QueueEntry, QueueKey, QueueQuery};
 use crate::domain::review::Verdict;
 use crate::store::StoreError;
 use crate::store::cards::fmt_time;
@@ -298,23 +298,31 @@ impl PgStore {
 
     /// See `QueueStore::judged`: her cards found from her reviews, then read as the queue
     /// reads them (only those cards, in queue order).
-    pub fn judged(&self, q: &QueueQuery<'_>) -> Result<Vec<QueueEntry>, StoreError> {
-        if q.crm_stages.is_empty() || q.limit == 0 {
-            return Ok(Vec::new());
+    pub fn judged(&self, q: &QueueQuery<'_>) -> Result<JudgedList, StoreError> {
+        if q.crm_stages.is_empty() {
+            return Ok(JudgedList::default());
         }
         let conn = &mut *self.conn.borrow_mut();
+        // Her cards the list keeps (the filter's text, closed and gone ones as `q.all` keeps
+        // them): those a page lists, and what is left out when they are more than its limit.
         let sql = format!(
             "SELECT DISTINCT r.card_id FROM reviews r JOIN cards c ON c.id = r.card_id
              WHERE r.auditor = $1 AND r.superseded_by IS NULL AND r.withdrawn_at IS NULL
                AND r.card_hash = c.content_hash AND {RETURNED} IS NULL
-               AND c.stage = ANY($2)"
+               AND c.stage = ANY($2)
+               AND ($3::text IS NULL OR strpos(c.search, $3) > 0)
+               AND (EXISTS (SELECT 1 FROM standings s WHERE s.card_id = c.id) OR ({kept}))",
+            kept = kept(q),
         );
         let stages: Vec<&str> = q.crm_stages.iter().map(String::as_str).collect();
-        let ids: Vec<i64> = (conn.query(&sql, &[&q.auditor, &stages])?.iter())
+        let ids: Vec<i64> = (conn.query(&sql, &[&q.auditor, &stages, &q.text])?.iter())
             .map(|r| r.get(0))
             .collect();
-        if ids.is_empty() {
-            return Ok(Vec::new());
+        if ids.is_empty() || q.limit == 0 {
+            return Ok(JudgedList {
+                entries: Vec::new(),
+                unlisted: ids.len() as u64,
+            });
         }
         let mine = QueueQuery {
             reviewed: true,
@@ -331,7 +339,15 @@ impl PgStore {
         )?;
         out.retain(|e| e.my_verdict.is_some());
         with_flags(conn, &mut out)?;
-        Ok(out)
+        let unlisted = if out.len() < q.limit {
+            0
+        } else {
+            ids.len().saturating_sub(out.len()) as u64
+        };
+        Ok(JudgedList {
+            entries: out,
+            unlisted,
+        })
     }
 
     /// See `QueueStore::several_sources`: the first and last source in the cards' unique

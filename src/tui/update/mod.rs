@@ -334,6 +334,7 @@ fn loaded(state: &mut State, then: Then, answer: Answer, cx: &mut Cx) {
                 counts,
                 claimable,
                 several_sources,
+                judged_unlisted,
             },
         ) => {
             let read = queue::PagesRead {
@@ -341,6 +342,7 @@ fn loaded(state: &mut State, then: Then, answer: Answer, cx: &mut Cx) {
                 counts,
                 claimable,
                 several_sources,
+                judged_unlisted,
             };
             queue::pages_read(state, then, entries, read, cx)
         }

@@ -185,6 +185,8 @@ pub(super) struct PagesRead {
     pub claimable: Option<u64>,
     /// On a queue taken by claim read from the start, whether the store holds several sources.
     pub several_sources: Option<bool>,
+    /// On a queue taken by claim read from the start, her judged cards left out of it.
+    pub judged_unlisted: Option<u64>,
 }
 
 /// Pages of the queue came back.
@@ -200,6 +202,7 @@ pub(super) fn pages_read(
         counts,
         claimable,
         several_sources,
+        judged_unlisted,
     } = read;
     // A card she reviewed before (listed under `t` and a filter) counts as judged: the next
     // card after a verdict passes it by, and her verdict marks it.
@@ -233,6 +236,7 @@ pub(super) fn pages_read(
             given_back: Vec::new(),
             measure: Default::default(),
             several_sources: several_sources.unwrap_or(false),
+            judged_unlisted: judged_unlisted.unwrap_or(0),
         });
         state.card = None;
         state.screen = Screen::Queue;
@@ -266,6 +270,10 @@ pub(super) fn pages_read(
     q.claimable = claimable;
     if let Some(several) = several_sources {
         q.several_sources = several;
+    }
+    // A list read afresh says what it leaves out now (none, read without `t` or a filter).
+    if then == Then::Reload || judged_unlisted.is_some() {
+        q.judged_unlisted = judged_unlisted.unwrap_or(0);
     }
     match then {
         Then::Reload => {

@@ -103,6 +103,11 @@ fn date(t: chrono::NaiveDateTime) -> String {
     t.format("%d.%m.%Y").to_string()
 }
 
+/// A note's time: the day as [`date`] writes it, and the minute.
+fn date_time(t: chrono::NaiveDateTime) -> String {
+    t.format("%d.%m.%Y %H:%M").to_string()
+}
+
 /// 8450000 → "8 450 000 ₽".
 pub fn money(amount: f64, currency: Option<&str>) -> String {
     let whole = amount.round() as i64;
@@ -153,7 +158,7 @@ fn card_lines(
     head_lines(shared, c, lead_note, theme, width, &mut lines);
     field_lines(shared, c, theme, &mut lines);
     contact_lines(&c.detail.card, theme, &mut lines);
-    note_lines(&c.detail.card, theme, &mut lines);
+    note_lines(&c.detail.card, &c.detail.note_times, theme, &mut lines);
     lines
 }
 
@@ -356,8 +361,14 @@ fn contact_lines(card: &Card, theme: &Theme, lines: &mut Vec<Line<'static>>) {
 }
 
 /// The notes, each and all of them together cut to a budget, so one long note cannot push the rest
-/// off the screen.
-fn note_lines(card: &Card, theme: &Theme, lines: &mut Vec<Line<'static>>) {
+/// off the screen; each opens with when it was written, where the store knows it (`times`, in
+/// the notes' order: a live sync's notes).
+fn note_lines(
+    card: &Card,
+    times: &[Option<chrono::NaiveDateTime>],
+    theme: &Theme,
+    lines: &mut Vec<Line<'static>>,
+) {
     lines.push(Line::default());
     lines.push(Line::from(Span::styled(
         format!("{} ({})", msg::notes(), card.notes.len()),
@@ -379,7 +390,7 @@ fn note_lines(card: &Card, theme: &Theme, lines: &mut Vec<Line<'static>>) {
         };
         budget -= shown.chars().count().min(budget);
         let mut shown: Vec<String> = (shown.lines())
-            .map(|l| format!("  {}", crate::text::safe::line(l)))
+            .map(|l| crate::text::safe::line(l).into_owned())
             .collect();
         // A note cut short says so where it is cut, as well as below.
         if rest > 0
@@ -387,7 +398,21 @@ fn note_lines(card: &Card, theme: &Theme, lines: &mut Vec<Line<'static>>) {
         {
             last.push('…');
         }
-        lines.extend(shown.into_iter().map(Line::from));
+        // Its time opens its first line, which wraps under the note's indent, not the time's.
+        let time = times.get(n).copied().flatten();
+        if time.is_some() && shown.is_empty() {
+            shown.push(String::new());
+        }
+        for (k, line) in shown.into_iter().enumerate() {
+            lines.push(match time.filter(|_| k == 0) {
+                Some(t) => Line::from(vec![
+                    Span::raw("  "),
+                    Span::styled(date_time(t), theme.dim),
+                    Span::raw(format!(" {line}")),
+                ]),
+                None => Line::from(format!("  {line}")),
+            });
+        }
         if rest > 0 {
             lines.push(Line::from(Span::styled(
                 format!("  {}", msg::more_text(rest)),

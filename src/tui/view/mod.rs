@@ -47,7 +47,7 @@ pub fn view(state: &State, theme: &Theme, frame: &mut Frame<'_>) {
         Screen::Funnel => funnel::draw(shared, &state.stages, theme, frame, body),
         Screen::Queue => {
             if let Some((q, row)) = state.queue.as_ref().zip(state.stage_row()) {
-                queue::draw(q, row, theme, frame, body)
+                queue::draw(q, row, &shared.keymap, theme, frame, body)
             }
         }
         Screen::Card => {

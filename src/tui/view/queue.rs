@@ -9,7 +9,9 @@ use super::{Theme, clip};
 use crate::domain::flag::RuleCode;
 use crate::domain::queue::QueueEntry;
 use crate::text::tui as msg;
+use crate::tui::action::Action;
 use crate::tui::desk::StageRow;
+use crate::tui::keymap::{Keymap, Mode};
 use crate::tui::state::{Item, Queue};
 
 /// Every verdict, in the legend's order.
@@ -82,7 +84,36 @@ fn legend(rows: &[crate::tui::state::Item], room: usize) -> String {
     line + &more
 }
 
-pub fn draw(q: &Queue, row: &StageRow, theme: &Theme, frame: &mut Frame<'_>, area: Rect) {
+pub fn draw(
+    q: &Queue,
+    row: &StageRow,
+    keymap: &Keymap,
+    theme: &Theme,
+    frame: &mut Frame<'_>,
+    area: Rect,
+) {
+    // Her judged cards a shared queue leaves out: said under the list, with the key that
+    // narrows it.
+    let area = if q.judged_unlisted > 0 && area.height > 6 {
+        let key = (keymap.rows(Mode::Queue).into_iter())
+            .find(|(a, _)| *a == Action::Filter)
+            .and_then(|(_, keys)| keys.first().map(ToString::to_string))
+            .unwrap_or_default();
+        let said = msg::judged_unlisted(q.judged_unlisted, &key);
+        // One row, two when a long count does not fit (indented as the status line is).
+        let lines = super::hang::hang(
+            Line::from(Span::styled(format!(" {said}"), theme.dim)),
+            1,
+            area.width.max(1) as usize,
+        );
+        let rows = lines.len().min(2) as u16;
+        let [list, notice] =
+            Layout::vertical([Constraint::Min(1), Constraint::Length(rows)]).areas(area);
+        frame.render_widget(Paragraph::new(lines), notice);
+        list
+    } else {
+        area
+    };
     let [filter_area, table_area] = if q.filtering || !q.filter.is_empty() {
         Layout::vertical([Constraint::Length(1), Constraint::Min(1)]).areas(area)
     } else {

@@ -22,6 +22,9 @@ pub struct Seed {
     pub closed: bool,
 }
 
+/// A note as a CRM keeps it: its id, when it was written (Unix seconds), its text.
+pub type CrmNote = (&'static str, i64, &'static str);
+
 /// The stage the seeded cards are in, as the CRM names it.
 pub const STAGE: &str = "Квалификация";
 
@@ -45,6 +48,10 @@ pub trait Backend {
 
     /// The CRM of `source` deleted the deals `ids`, and a sync heard it: their cards are gone.
     fn deleted_in_crm(&self, store: &Self::Handle, source: &str, ids: &[&str]);
+
+    /// A sync of `source` read the deal `deal`'s notes, all of them: (note id, Unix time,
+    /// text); its card shows them.
+    fn notes_in_crm(&self, store: &Self::Handle, source: &str, deal: &str, notes: &[CrmNote]);
 
     /// Opens the store again, as a new process would (what the last one committed is there).
     fn open(&self, store: &Self::Handle) -> Result<Box<dyn DeskStore>, StoreError>;
@@ -210,6 +217,13 @@ macro_rules! store_contract {
                 $crate::contract::stories::several_sources_counts_every_source_in_the_store(
                     &backend,
                 );
+            }
+        }
+        #[test]
+        fn a_synced_card_s_notes_read_with_the_times_the_crm_wrote_them() {
+            let backend = $backend;
+            if $crate::contract::Backend::available(&backend) {
+                $crate::contract::stories::synced_notes_read_with_their_times(&backend);
             }
         }
         #[test]

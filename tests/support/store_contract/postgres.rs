@@ -8,7 +8,7 @@ use okk::store::Store;
 use okk::store::pg::PgStore;
 
 use super::sqlite::{Sqlite, SqliteDb};
-use super::{Backend, Seed};
+use super::{Backend, CrmNote, Seed};
 
 pub struct Postgres {
     server: Option<String>,
@@ -105,6 +105,10 @@ impl Backend for Postgres {
 
     fn deleted_in_crm(&self, db: &PgDb, source: &str, ids: &[&str]) {
         super::sqlite::deleted_in_crm(&mut self.store(db), source, ids);
+    }
+
+    fn notes_in_crm(&self, db: &PgDb, source: &str, deal: &str, notes: &[CrmNote]) {
+        super::sqlite::notes_in_crm(&mut self.store(db), source, deal, notes);
     }
 
     fn open(&self, db: &PgDb) -> Result<Box<dyn DeskStore>, StoreError> {

@@ -12,7 +12,7 @@ use okk::store::Store;
 use okk::store::cards::{BatchCounts, BatchMeta};
 use okk::store::sync_tx::SyncStore;
 
-use super::{Backend, STAGE, Seed};
+use super::{Backend, CrmNote, STAGE, Seed};
 use crate::common::Desk;
 
 pub struct Sqlite;
@@ -125,6 +125,40 @@ pub fn deleted_in_crm(store: &mut dyn SyncStore, source: &str, ids: &[&str]) {
     store.end_run().unwrap();
 }
 
+/// A sync of `source` that reads the deal `deal`'s notes whole, as a sync lands them: kept,
+/// then the card given them (newest first) and the digest they make.
+pub fn notes_in_crm(store: &mut dyn SyncStore, source: &str, deal: &str, notes: &[CrmNote]) {
+    use okk::domain::deal_note::{DealNote, notes_digest};
+    let meta = BatchMeta {
+        file: "api",
+        profile: "amocrm",
+        source,
+        encoding: "api",
+        partial: true,
+        now: chrono::NaiveDate::from_ymd_opt(2026, 11, 20)
+            .unwrap()
+            .and_hms_opt(9, 0, 0)
+            .unwrap(),
+        bulk: false,
+        fresh_run: false,
+    };
+    let notes: Vec<DealNote> = (notes.iter())
+        .filter_map(|(id, at, text)| DealNote::new(deal.into(), id.to_string(), *at, text))
+        .collect();
+    let mut sync = store.begin_sync(&meta).unwrap();
+    sync.save_notes(source, &notes, &[deal.to_string()])
+        .unwrap();
+    let (id, hash, old) = sync
+        .card_notes(source, deal)
+        .unwrap()
+        .expect("the deal's card");
+    let new = sync.crm_notes(source, deal).unwrap();
+    let hash = hash ^ notes_digest(&old) ^ notes_digest(&new);
+    sync.set_card_notes(id, &new, hash).unwrap();
+    sync.finish(BatchCounts::default(), &[], true).unwrap();
+    store.end_run().unwrap();
+}
+
 impl Backend for Sqlite {
     type Handle = SqliteDb;
 
@@ -154,6 +188,10 @@ impl Backend for Sqlite {
 
     fn deleted_in_crm(&self, db: &SqliteDb, source: &str, ids: &[&str]) {
         deleted_in_crm(&mut Store::open(&db.desk.db).unwrap(), source, ids);
+    }
+
+    fn notes_in_crm(&self, db: &SqliteDb, source: &str, deal: &str, notes: &[CrmNote]) {
+        notes_in_crm(&mut Store::open(&db.desk.db).unwrap(), source, deal, notes);
     }
 
     fn open(&self, db: &SqliteDb) -> Result<Box<dyn DeskStore>, StoreError> {

@@ -1067,7 +1067,9 @@ fn judged_and_queued(store: &dyn DeskStore, q: &QueueQuery<'_>) -> [Vec<(String,
             .collect()
     };
     let judged = store.judged(q).unwrap();
-    assert!(judged.len() <= q.limit, "{judged:?}");
+    assert!(judged.entries.len() <= q.limit, "{judged:?}");
+    assert_eq!(judged.unlisted, 0, "all listed under the limit: {judged:?}");
+    let judged = judged.entries;
     let queued = store
         .queue(&QueueQuery {
             reviewed: true,
@@ -1192,13 +1194,34 @@ pub fn judged_lists_her_current_verdicts<B: Backend>(backend: &B) {
     );
     assert_eq!(mine(&*store, "anna", false, Some("i")), []);
     let first = store.judged(&query(&stages, "anna", None, 1)).unwrap();
-    assert_eq!(ids(&first), ["c1"], "up to the limit");
+    assert_eq!(ids(&first.entries), ["c1"], "up to the limit");
+    assert_eq!(first.unlisted, 1, "x2 left out, and said");
+    // What the limit leaves out is counted as the list keeps cards: under t, the closed and
+    // the gone card too; under a filter, only what it finds.
+    let capped = |all: bool, text: Option<&str>, limit: usize| {
+        let judged = store
+            .judged(&QueueQuery {
+                all,
+                text,
+                ..query(&stages, "anna", None, limit)
+            })
+            .unwrap();
+        (ids(&judged.entries).join(" "), judged.unlisted)
+    };
+    assert_eq!(
+        capped(true, None, 2),
+        ("c1 x2".into(), 2),
+        "x1 and g1 left out"
+    );
+    assert_eq!(capped(true, Some("x"), 1), ("x2".into(), 1), "x1 left out");
+    assert_eq!(capped(false, Some("x"), 1), ("x2".into(), 0));
     let gone = store
         .judged(&QueueQuery {
             all: true,
             ..query(&stages, "anna", None, 100)
         })
-        .unwrap();
+        .unwrap()
+        .entries;
     let source = entry(&*store, "anna", "i2").source;
     assert!(gone.iter().all(|e| e.source == source), "{gone:?}");
     assert!(
@@ -1262,4 +1285,32 @@ pub fn several_sources_counts_every_source_in_the_store<B: Backend>(backend: &B)
             .any(|e| e.source == "second"),
         "without t, the gone cards are out of her queue"
     );
+}
+
+/// The notes a sync read with their deal show on its card with the times the CRM wrote them
+/// (the screens' wall clock), newest first.
+pub fn synced_notes_read_with_their_times<B: Backend>(backend: &B) {
+    let handle = backend.seeded(&[seed("f1", 3, &[])]);
+    backend.import(&handle, Some("main"), &[seed("n1", 4, &[])]);
+    let first = 1_795_000_000;
+    let second = first + 86_400 + 3_600;
+    backend.notes_in_crm(
+        &handle,
+        "main",
+        "n1",
+        &[
+            ("11", first, "Первый звонок"),
+            ("12", second, "Перезвонить"),
+        ],
+    );
+    let store = backend.open(&handle).unwrap();
+    let local = |t: i64| {
+        chrono::DateTime::from_timestamp(t, 0)
+            .unwrap()
+            .with_timezone(&chrono::Local)
+            .naive_local()
+    };
+    let synced = store.card_detail(card_id(&*store, "n1")).unwrap().unwrap();
+    assert_eq!(synced.card.notes, ["Перезвонить", "Первый звонок"]);
+    assert_eq!(synced.note_times, [Some(local(second)), Some(local(first))]);
 }
