@@ -417,6 +417,25 @@ fn stage_figures_match_the_hand_count() {
         ),
         (Some(2.7), Some(9.5))
     );
+    // The text and the report give each mean score with the cards it is the mean of: a score
+    // of two cards must not read as the stage's whole.
+    let scored = q["scored"].as_u64().unwrap();
+    assert_eq!(scored, 5);
+    let text = okk(&desk, &["stats"]);
+    let line = text
+        .lines()
+        .find(|l| l.trim_start().starts_with(Q))
+        .unwrap_or_else(|| panic!("{text}"));
+    assert!(line.contains("60 (n=5)"), "{line}");
+    let total = text
+        .lines()
+        .find(|l| l.trim_start().starts_with("Total"))
+        .unwrap_or_else(|| panic!("{text}"));
+    assert!(total.contains(&format!("50 (n={})", t["scored"])), "{total}");
+    let html = desk.file("r.html");
+    okk(&desk, &["report", "--out", &html]);
+    let page = std::fs::read_to_string(&html).unwrap();
+    assert!(page.contains("<td>60 (n=5)</td>"), "the report's stage row");
 }
 
 #[test]

@@ -182,7 +182,7 @@ fn figure_cells(s: &mut String, cards: u64, flagged: u64, f: &Figures, with_stag
             .mismatch_rate
             .map_or("—".into(), |r| msg::of(f.mismatches, f.judged, Some(r)))),
         esc(&lying_cell(f)),
-        esc(&num(f.average_score)),
+        esc(&crate::text::analytics::score(f)),
         esc(&num(f.median_idle_days)),
         items(&f.top_failing, with_stage)
     );

@@ -21,6 +21,15 @@ pub fn pct(v: Option<f64>) -> String {
 }
 
 /// A figure to at most one decimal (`9`, `9.5`; `9,5` in Russian), `—` for none.
+/// A mean checklist score with the number of judged cards it is the mean of: a score of two
+/// cards reads otherwise as the stage's whole.
+pub fn score(f: &crate::domain::analytics::Figures) -> String {
+    match f.average_score {
+        None => "—".into(),
+        s => crate::tr!("analytics-score-of", score = num(s), n = int(f.scored)),
+    }
+}
+
 pub fn num(v: Option<f64>) -> String {
     match v {
         None => "—".into(),
@@ -129,6 +138,12 @@ pub fn stages_table(funnel_name: &str, rows: &[StageRow], a: &Analytics) -> Stri
     for (i, (h, m)) in head.iter().zip(min).enumerate() {
         widths[i] = h.chars().count().max(m);
     }
+    widths[7] = rows
+        .iter()
+        .map(|r| &r.figures)
+        .chain([&a.totals.figures])
+        .map(|f| unicode_width::UnicodeWidthStr::width(score(f).as_str()))
+        .fold(widths[7], usize::max);
     let total = crate::tr!("analytics-col-total");
     widths[0] = width(
         rows.iter()
@@ -155,7 +170,7 @@ pub fn stages_table(funnel_name: &str, rows: &[StageRow], a: &Analytics) -> Stri
             int(b.gone),
             int(f.judged),
             pct(f.mismatch_rate),
-            num(f.average_score),
+            score(f),
             num(f.median_idle_days),
         ];
         table_row(&mut s, &widths, &cells, &stage_mark(b));
@@ -171,7 +186,7 @@ pub fn stages_table(funnel_name: &str, rows: &[StageRow], a: &Analytics) -> Stri
         int(gone),
         int(t.figures.judged),
         pct(t.figures.mismatch_rate),
-        num(t.figures.average_score),
+        score(&t.figures),
         num(t.figures.median_idle_days),
     ];
     table_row(&mut s, &widths, &cells, "");
@@ -358,7 +373,7 @@ pub fn managers_table(a: &Analytics) -> String {
                     Some(cards) => format!("{}*", lying(cards)),
                     None => "—".into(),
                 },
-                num(f.average_score),
+                score(f),
                 num(f.median_idle_days),
                 fails,
             ]

@@ -93,3 +93,4 @@ analytics-more = … and { $count } more (okk stats --table bottlenecks --csv)
 
 analytics-trend-title = Trend by ISO week
 analytics-trend-none = no reviews yet
+analytics-score-of = { $score } (n={ $n })

@@ -102,3 +102,4 @@ analytics-more = … и ещё { $count } (okk stats --table bottlenecks --csv)
 
 analytics-trend-title = Тренд по неделям ISO
 analytics-trend-none = проверок пока нет
+analytics-score-of = { $score } (n={ $n })
