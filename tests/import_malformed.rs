@@ -302,9 +302,13 @@ fn every_file_of_a_failed_import_gets_its_outcome() {
     let desk = Desk::new();
     let err = desk.import_fails(&[&a, &b, &c, &d]);
     let lines: Vec<&str> = err.lines().collect();
-    assert_eq!(lines.len(), 3, "{err}");
+    assert_eq!(lines.len(), 4, "{err}");
     assert!(lines[0].starts_with(&format!("okk: {b}:6: ")), "{err}");
-    for (line, file) in lines[1..].iter().zip([&c, &d]) {
+    assert!(
+        lines[1].starts_with(&format!("{a}: imported (each file is its own transaction")),
+        "{err}"
+    );
+    for (line, file) in lines[2..].iter().zip([&c, &d]) {
         assert!(
             line.starts_with(&format!("{file}: not read: the import stopped at {b}")),
             "{err}"

@@ -151,6 +151,8 @@ struct Imported {
 /// The file that stopped the import, and the files after it, which were not read.
 struct Failure {
     error: ImportError,
+    /// The files before it, imported (each its own transaction: they stay). Empty on a dry run.
+    imported: Vec<String>,
     skipped: Vec<String>,
 }
 
@@ -159,6 +161,9 @@ struct Failure {
 impl std::fmt::Display for Failure {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "{}", self.error)?;
+        for file in &self.imported {
+            write!(f, "\n{}", msg::imported_before(file, &self.error.file))?;
+        }
         for file in &self.skipped {
             write!(f, "\n{}", msg::not_read(file, &self.error.file))?;
         }
@@ -226,7 +231,19 @@ fn import_files(
                         })?;
                     }
                 }
-                done.failure = Some(Failure { error, skipped });
+                let imported = if args.dry_run {
+                    Vec::new()
+                } else {
+                    args.files[..i]
+                        .iter()
+                        .map(|f| f.display().to_string())
+                        .collect()
+                };
+                done.failure = Some(Failure {
+                    error,
+                    imported,
+                    skipped,
+                });
                 break;
             }
         }

@@ -217,6 +217,15 @@ pub fn not_utf8() -> String {
     crate::tr!("import-not-utf8")
 }
 
+/// A file of `okk import A B C` imported before `failed` stopped the import: its cards stay.
+pub fn imported_before(file: &str, failed: &str) -> String {
+    crate::tr!(
+        "import-imported-before",
+        file = safe::line(file),
+        failed = safe::line(failed)
+    )
+}
+
 /// A file of `okk import A B C` not read because `failed` (an earlier one) stopped the import.
 pub fn not_read(file: &str, failed: &str) -> String {
     crate::tr!(

@@ -37,6 +37,7 @@ import-the-crm = the CRM
 import-unclosed-quote = a quoted field that starts in this record is never closed: the file ends inside quotes (the file may be truncated, or a quote inside a field is not doubled)
 import-quote-not-doubled = a quote inside the quoted field of column { $column } is not doubled (a quote inside quotes is written as two): the field was read on to the next delimiter and its value is kept as read; check it, correct the export (or the deal in the CRM) and import again
 import-not-utf8 = bytes here are not valid UTF-8; if the file is in another encoding, pass --encoding (e.g. --encoding windows-1251)
+import-imported-before = { $file }: imported (each file is its own transaction: its cards stay in the store; only { $failed } changed nothing)
 import-not-read = { $file }: not read: the import stopped at { $failed } (the files before it are imported); import this file once that one is fixed
 import-nul-in-field = a NUL byte in this field: no CRM writes one in a text export, so the file is damaged; delete the byte (or the row), or export the deals again
 import-undecodable = bytes at offset { $offset } cannot be decoded in the chosen encoding; pass the right one with --encoding
