@@ -163,6 +163,7 @@ pub enum CrmCommand {
     List,
     /// One cheap authenticated call: whose token it is and what it may read.
     Test {
+        /// The connection's name, as `okk crm list` shows it.
         #[arg(value_name = "NAME")]
         name: String,
     },
@@ -173,6 +174,7 @@ pub struct CrmAddArgs {
     /// The connection's name: the source its cards get.
     #[arg(value_name = "NAME")]
     pub name: String,
+    /// Which CRM the account is in.
     #[arg(long, value_parser = ["amocrm", "kommo", "bitrix24"])]
     pub kind: Option<String>,
     /// The account's address (Bitrix24: the incoming webhook's).
@@ -564,6 +566,7 @@ pub enum BundleCommand {
     /// Merge bundles into this store: importing twice, or in another order, gives the same
     /// store; a damaged, forged or conflicting bundle is refused whole.
     Import {
+        /// The bundle files, each imported whole or not at all.
         #[arg(required = true, value_name = "FILE")]
         files: Vec<PathBuf>,
         /// Print the report as JSON, one object per file.
@@ -588,6 +591,7 @@ pub enum BundleCommand {
     },
     /// Print this okk's public key and the keys this store trusts.
     Keys {
+        /// Print the keys as JSON.
         #[arg(long)]
         json: bool,
     },
@@ -638,6 +642,8 @@ pub enum CalibrateCommand {
     },
     /// Agreement figures of a calibration [default: the latest].
     Report {
+        /// Which calibration: its id, or the first characters of it as the report's head shows
+        /// them [default: the latest].
         #[arg(value_name = "ID")]
         id: Option<String>,
         /// Print the report as JSON.

@@ -174,6 +174,7 @@ fn the_english_help_is_clap_s_and_the_english_catalogue_says_the_same_as_the_doc
     cmd.build();
     let mut all = Vec::new();
     paths(&okk::cli::Cli::command(), "", &mut all);
+    let mut silent = Vec::new();
     lang::with(Lang::En, || {
         for path in all.iter().filter(|p| !p.ends_with("help")) {
             let c = find(&mut cmd, path);
@@ -195,10 +196,16 @@ fn the_english_help_is_clap_s_and_the_english_catalogue_says_the_same_as_the_doc
                     continue;
                 }
                 let help = arg.get_help().map(|h| h.to_string());
+                // Every argument says what it is (`okk calibrate report --help` showed `[ID]`
+                // with nothing beside it).
+                if help.is_none() {
+                    silent.push(format!("okk {path} {id}"));
+                }
                 assert_eq!(okk::text::cli::arg(path, id), help, "okk {path} --{id}");
             }
         }
     });
+    assert!(silent.is_empty(), "arguments without a help: {silent:#?}");
 }
 
 /// `okk --help` names every kind of file `okk import` reads: it said «CSV or XLSX» while ODS,

@@ -128,13 +128,16 @@ pub fn arg(path: &str, id: &str) -> Option<String> {
         ("calibrate new", "auditors") => crate::tr!("cli-calibrate-new-arg-auditors"),
         ("calibrate new", "seed") => crate::tr!("cli-calibrate-new-arg-seed"),
         ("calibrate new", "lead") => crate::tr!("cli-calibrate-new-arg-lead"),
+        ("calibrate report", "id") => crate::tr!("cli-calibrate-report-arg-id"),
         ("calibrate report", "json") => crate::tr!("cli-calibrate-report-arg-json"),
         ("bundle export", "out") => crate::tr!("cli-bundle-export-arg-out"),
         ("bundle export", "since") => crate::tr!("cli-bundle-export-arg-since"),
         ("bundle export", "all") => crate::tr!("cli-bundle-export-arg-all"),
         ("bundle export", "force") => crate::tr!("cli-bundle-export-arg-force"),
         ("bundle export", "signer") => crate::tr!("cli-bundle-export-arg-signer"),
+        ("bundle import", "files") => crate::tr!("cli-bundle-import-arg-files"),
         ("bundle import", "json") => crate::tr!("cli-bundle-import-arg-json"),
+        ("bundle keys", "json") => crate::tr!("cli-bundle-keys-arg-json"),
         ("bundle import", "trust_on_first_use") => {
             crate::tr!("cli-bundle-import-arg-trust-on-first-use")
         }
@@ -168,6 +171,8 @@ pub fn arg(path: &str, id: &str) -> Option<String> {
         ("sync", "json") => crate::tr!("cli-sync-arg-json"),
         ("sync", "no_check") => crate::tr!("cli-sync-arg-no-check"),
         ("crm add", "name") => crate::tr!("cli-crm-add-arg-name"),
+        ("crm add", "kind") => crate::tr!("cli-crm-add-arg-kind"),
+        ("crm test", "name") => crate::tr!("cli-crm-test-arg-name"),
         ("crm add", "url") => crate::tr!("cli-crm-add-arg-url"),
         ("crm add", "token_env") => crate::tr!("cli-crm-add-arg-token-env"),
         ("crm add", "token_file") => crate::tr!("cli-crm-add-arg-token-file"),

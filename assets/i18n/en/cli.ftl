@@ -58,6 +58,7 @@ cli-calibrate-new-arg-auditors = Who judges them, comma-separated (at least two)
 cli-calibrate-new-arg-seed = The same seed draws the same cards [default: a random one, printed]
 cli-calibrate-new-arg-lead = Who starts it [default: $OKK_LEAD, else the config's name, else the login name]
 cli-calibrate-report-about = Agreement figures of a calibration [default: the latest]
+cli-calibrate-report-arg-id = Which calibration: its id, or the first characters of it as the report's head shows them [default: the latest]
 cli-calibrate-report-arg-json = Print the report as JSON
 cli-bundle-about = Move reviews and lead decisions between laptops
 cli-bundle-export-about = Write this store's reviews and lead decisions to one file, every record signed with this okk's key (made on first use)
@@ -198,3 +199,7 @@ cli-funnel-apply-about = Make FILE the funnel of the team server's store (--db):
 cli-funnel-apply-arg-file = The funnel config to apply
 cli-funnel-apply-arg-lead = The lead applying it [default: the config's auditor, else the login name]
 cli-value-user = NAME[=LOGIN]
+cli-bundle-import-arg-files = The bundle files, each imported whole or not at all
+cli-bundle-keys-arg-json = Print the keys as JSON
+cli-crm-add-arg-kind = Which CRM the account is in
+cli-crm-test-arg-name = The connection's name, as `okk crm list` shows it
