@@ -566,3 +566,37 @@ fn the_cards_without_flags_follow_the_flagged_ones_however_the_oldest_are_judged
     assert_eq!(paged(&store, true), ["q5", "q7", "q1", "q4", "q3", "q2"]);
     assert_eq!(paged(&store, false), ["q1", "q4", "q3", "q2"]);
 }
+
+/// A stage name found neither in the funnel nor among the store's stages: the error lists the
+/// funnel's stages and the stages the store's cards are at that the funnel does not know (the
+/// CRM's name the user may have meant), control characters shown as placeholders.
+#[test]
+fn a_stage_not_found_lists_the_store_s_unknown_stages_too() {
+    let desk = Desk::new();
+    let file = desk.dir.path().join("deals.csv");
+    std::fs::write(
+        &file,
+        "ID,Название сделки,Этап сделки,Ответственный\n\
+         1,Дом,Переговоры с банком,Иванов\n\
+         2,Дача,Договор,Иванов\n\
+         3,Сад,\"Торг\x1b[31m\",Иванов\n",
+    )
+    .unwrap();
+    desk.import_one(&[file.to_str().unwrap()]);
+    for args in [
+        &["queue", "--stage", "Переговоры"][..],
+        &["check", "--stage", "Переговоры"][..],
+    ] {
+        let out = desk.okk().args(args).output().unwrap();
+        assert_eq!(out.status.code(), Some(1));
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            err.contains(
+                "the store also has cards at stages the funnel does not know: \
+                 Переговоры с банком, Торг␛[31m"
+            ),
+            "{err}"
+        );
+        assert!(!err.contains('\x1b'), "{err}");
+    }
+}

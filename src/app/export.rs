@@ -509,7 +509,18 @@ impl StageFilter {
             return Ok(StageFilter::Crm(key));
         }
         let stages: Vec<&str> = funnel.stages.iter().map(|s| s.name.as_str()).collect();
-        Err(user(crate::text::check::unknown_stage(name, &stages)))
+        let mut store_only: Vec<&str> = known
+            .iter()
+            .map(String::as_str)
+            .filter(|n| funnel.resolve(n).is_none())
+            .collect();
+        store_only.sort_unstable();
+        store_only.dedup();
+        Err(user(crate::text::check::unknown_stage(
+            name,
+            &stages,
+            &store_only,
+        )))
     }
 
     fn matches(&self, funnel: &Funnel, crm_stage: &str) -> bool {

@@ -18,6 +18,13 @@ use crate::text::check as msg;
 /// does not know.
 pub fn crm_names(store: &dyn QueueStore, funnel: &Funnel, name: &str) -> Result<Vec<String>> {
     let names = store.crm_stage_names()?;
+    let unknown = |names: &[String]| -> Vec<String> {
+        names
+            .iter()
+            .filter(|n| funnel.resolve(n).is_none())
+            .cloned()
+            .collect()
+    };
     let matched: Vec<String> = match funnel.resolve(name) {
         Some(idx) => names
             .into_iter()
@@ -25,10 +32,12 @@ pub fn crm_names(store: &dyn QueueStore, funnel: &Funnel, name: &str) -> Result<
             .collect(),
         None => {
             let key = fold(name);
+            let store_only = unknown(&names);
             let m: Vec<String> = names.into_iter().filter(|n| fold(n) == key).collect();
             if m.is_empty() {
                 let stages: Vec<&str> = funnel.stages.iter().map(|s| s.name.as_str()).collect();
-                return Err(user(msg::unknown_stage(name, &stages)));
+                let store_only: Vec<&str> = store_only.iter().map(String::as_str).collect();
+                return Err(user(msg::unknown_stage(name, &stages, &store_only)));
             }
             m
         }

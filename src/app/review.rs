@@ -222,8 +222,14 @@ fn find_stage(funnel: &Funnel, rows: &[crate::tui::desk::StageRow], name: &str) 
             .position(|r| r.crm_names.iter().any(|n| fold(n) == fold(name))),
     };
     found.ok_or_else(|| {
-        let names: Vec<&str> = rows.iter().map(|r| r.name.as_str()).collect();
-        user(crate::text::check::unknown_stage(name, &names))
+        let known = |r: &&crate::tui::desk::StageRow| r.stage.is_some();
+        let names: Vec<&str> = rows.iter().filter(known).map(|r| r.name.as_str()).collect();
+        let store_only: Vec<&str> = rows
+            .iter()
+            .filter(|r| r.stage.is_none())
+            .map(|r| r.name.as_str())
+            .collect();
+        user(crate::text::check::unknown_stage(name, &names, &store_only))
     })
 }
 

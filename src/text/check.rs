@@ -17,12 +17,27 @@ pub fn unknown_rule(code: &str) -> String {
     crate::tr!("check-unknown-rule", code = code, codes = codes.join(", "))
 }
 
-pub fn unknown_stage(name: &str, stages: &[&str]) -> String {
-    crate::tr!(
+/// `stages`: the funnel's; `store_only`: the stages the store's cards are at that the funnel
+/// does not know (a name from the CRM the user may have meant).
+pub fn unknown_stage(name: &str, stages: &[&str], store_only: &[&str]) -> String {
+    let list = |names: &[&str]| {
+        names
+            .iter()
+            .map(|n| line(n).into_owned())
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let said = crate::tr!(
         "check-unknown-stage",
         name = line(name),
-        stages = stages.join(", ")
-    )
+        stages = list(stages)
+    );
+    if store_only.is_empty() {
+        said
+    } else {
+        let more = crate::tr!("check-unknown-stage-store", stages = list(store_only));
+        format!("{said}; {more}")
+    }
 }
 
 /// A flag's severity as a word of the language (the JSON keeps the code).

@@ -2,6 +2,7 @@
 
 check-unknown-rule = unknown rule «{ $code }»; use one of: { $codes }
 check-unknown-stage = no stage «{ $name }» in the funnel or the store; the funnel's stages are: { $stages }
+check-unknown-stage-store = the store also has cards at stages the funnel does not know: { $stages }
 check-total = { $n ->
     [one] { $n } flagged card
    *[other] { $n } flagged cards

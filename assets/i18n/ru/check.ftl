@@ -2,6 +2,7 @@
 
 check-unknown-rule = неизвестное правило «{ $code }»; используйте одно из: { $codes }
 check-unknown-stage = этапа «{ $name }» нет ни в воронке, ни в хранилище; этапы воронки: { $stages }
+check-unknown-stage-store = ещё в хранилище есть карточки на этапах, которых нет в воронке: { $stages }
 check-total = { $n ->
     [one] { $n } карточка с флагами
     [few] { $n } карточки с флагами
