@@ -242,6 +242,7 @@ fn run(
     let mut reader = open_reader(conn, opts, client, saved, from)?;
     let mut lander = Lander::new(reader.header(), conn, funnel, opts)?;
     lander.note_deals = store.crm_note_deals(&conn.name)?;
+    lander.stages = Some(reader.stages());
     lander.sweeping = sweeping;
     if opts.full {
         lander.sweep_begins = Some(crate::store::cards::fmt_time(&opts.now));
@@ -601,6 +602,9 @@ struct Lander<'a> {
     sweeping: bool,
     /// A `--full` run's sweep begins with its first transaction, at this time.
     sweep_begins: Option<String>,
+    /// The CRM's pipelines and stages as the reader read them, until the run's first
+    /// transaction writes them (`okk funnel init --from-store` lists stages in their order).
+    stages: Option<Vec<crate::domain::crm_stage::CrmStage>>,
 }
 
 impl<'a> Lander<'a> {
@@ -688,6 +692,7 @@ impl<'a> Lander<'a> {
             names: None,
             sweeping: false,
             sweep_begins: None,
+            stages: None,
         })
     }
 
@@ -717,7 +722,8 @@ impl<'a> Lander<'a> {
         let ends_something = self.finishing && (self.columns_pending || self.sweeping);
         if pages.iter().all(empty) && !ends_something && self.sweep_begins.is_none() {
             if !self.opts.dry_run {
-                store.save_crm_state(&self.conn.name, state)?;
+                let stages = self.stages.take();
+                store.save_crm_state(&self.conn.name, state, stages.as_deref())?;
             }
             return Ok(());
         }
@@ -868,6 +874,9 @@ impl<'a> Lander<'a> {
             if self.finishing {
                 import.end_sweep(name)?;
             }
+        }
+        if let Some(stages) = self.stages.take() {
+            import.save_crm_stages(&self.conn.name, &stages)?;
         }
         import.save_crm_state(&self.conn.name, state)?;
         let counts = import.finish(counts, &[], !self.opts.dry_run)?;

@@ -1,6 +1,7 @@
 //! What a live sync keeps besides the cards: each connection's cursor (how far its deals were
 //! read), written in the transaction of the page it came with, deletions by CRM id, the CRM's
-//! own times of stage moves, and a full sweep under way (the deals it has listed so far).
+//! own times of stage moves, a full sweep under way (the deals it has listed so far), and the
+//! CRM's own order of its pipelines and stages.
 
 use std::collections::HashSet;
 
@@ -8,6 +9,7 @@ use rusqlite::{OptionalExtension, params};
 
 use super::cards::Import;
 use super::{Store, StoreError};
+use crate::domain::crm_stage::CrmStage;
 use crate::domain::deal_note::DealNote;
 pub(crate) use crate::domain::deal_note::newest;
 
@@ -76,6 +78,50 @@ impl Store {
         save_state(&self.conn, connection, state)
     }
 
+    /// [`Store::save_crm_state`], and the CRM's pipelines and stages (`Some`: the run's first
+    /// pages) in the same transaction.
+    pub fn save_crm_state_and_stages(
+        &mut self,
+        connection: &str,
+        state: &SyncState,
+        stages: Option<&[CrmStage]>,
+    ) -> Result<(), StoreError> {
+        let Some(stages) = stages else {
+            return self.save_crm_state(connection, state);
+        };
+        let tx = self.conn.transaction()?;
+        save_stages(&tx, connection, stages)?;
+        save_state(&tx, connection, state)?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Every connection's pipelines and stages as its last sync read them (none on a store
+    /// older than the table, read as it is).
+    pub fn crm_stages(&self) -> Result<Vec<(String, CrmStage)>, StoreError> {
+        if self.schema_version()? < super::schema::CRM_STAGES_FROM {
+            return Ok(Vec::new());
+        }
+        let mut stmt = self.conn.prepare(
+            "SELECT connection, pipeline_id, pipeline, pipeline_sort, stage_id, stage, sort
+             FROM crm_stages ORDER BY connection, pipeline_sort, pipeline_id, sort, stage_id",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            Ok((
+                r.get(0)?,
+                CrmStage {
+                    pipeline_id: r.get(1)?,
+                    pipeline: r.get(2)?,
+                    pipeline_sort: r.get(3)?,
+                    stage_id: r.get(4)?,
+                    stage: r.get(5)?,
+                    sort: r.get(6)?,
+                },
+            ))
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
     /// The deals of a connection the store holds notes for (a sync looks up only theirs).
     pub fn crm_note_deals(
         &self,
@@ -125,6 +171,33 @@ impl Store {
             .collect::<Result<_, _>>()?;
         Ok(ids)
     }
+}
+
+/// The connection's pipelines and stages become `stages` (a sync reads them whole).
+fn save_stages(
+    conn: &rusqlite::Connection,
+    connection: &str,
+    stages: &[CrmStage],
+) -> Result<(), StoreError> {
+    conn.prepare_cached("DELETE FROM crm_stages WHERE connection = ?1")?
+        .execute([connection])?;
+    let mut put = conn.prepare_cached(
+        "INSERT OR REPLACE INTO crm_stages
+             (connection, pipeline_id, pipeline, pipeline_sort, stage_id, stage, sort)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    )?;
+    for s in stages {
+        put.execute(params![
+            connection,
+            s.pipeline_id,
+            s.pipeline,
+            s.pipeline_sort,
+            s.stage_id,
+            s.stage,
+            s.sort
+        ])?;
+    }
+    Ok(())
 }
 
 /// Saves a connection's state on `conn`: the store's own connection, or an import's
@@ -192,6 +265,12 @@ impl Import<'_> {
         tx.prepare_cached("DELETE FROM crm_sweep WHERE connection = ?1")?
             .execute([connection])?;
         Ok(())
+    }
+
+    /// The CRM's pipelines and stages as this run read them, with its first pages.
+    pub fn save_crm_stages(&self, connection: &str, stages: &[CrmStage]) -> Result<(), StoreError> {
+        let (tx, _, _) = self.parts();
+        save_stages(tx, connection, stages)
     }
 
     /// Saves how far the sync got, with this page's cards (it commits or rolls back with them).

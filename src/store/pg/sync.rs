@@ -13,6 +13,7 @@ use super::import::PgImport;
 use crate::domain::Card;
 use crate::domain::FieldName;
 use crate::domain::columns::SourceColumns;
+use crate::domain::crm_stage::CrmStage;
 use crate::domain::deal_note::DealNote;
 use crate::domain::fx::FxMap;
 use crate::store::StoreError;
@@ -55,6 +56,39 @@ fn save_state(
     Ok(())
 }
 
+/// The connection's pipelines and stages become `stages` (a sync reads them whole).
+fn save_stages(
+    tx: &mut impl postgres::GenericClient,
+    connection: &str,
+    stages: &[CrmStage],
+) -> Result<(), StoreError> {
+    tx.execute(
+        "DELETE FROM crm_stages WHERE connection = $1",
+        &[&connection],
+    )?;
+    let texts = |f: fn(&CrmStage) -> &str| stages.iter().map(f).collect::<Vec<&str>>();
+    let sorts = |f: fn(&CrmStage) -> i64| stages.iter().map(f).collect::<Vec<i64>>();
+    tx.execute(
+        "INSERT INTO crm_stages
+             (connection, pipeline_id, pipeline, pipeline_sort, stage_id, stage, sort)
+         SELECT $1, * FROM unnest($2::text[], $3::text[], $4::bigint[], $5::text[], $6::text[],
+                                  $7::bigint[])
+         ON CONFLICT (connection, pipeline_id, stage_id) DO UPDATE SET
+             pipeline = excluded.pipeline, pipeline_sort = excluded.pipeline_sort,
+             stage = excluded.stage, sort = excluded.sort",
+        &[
+            &connection,
+            &texts(|s| s.pipeline_id.as_str()),
+            &texts(|s| s.pipeline.as_str()),
+            &sorts(|s| s.pipeline_sort),
+            &texts(|s| s.stage_id.as_str()),
+            &texts(|s| s.stage.as_str()),
+            &sorts(|s| s.sort),
+        ],
+    )?;
+    Ok(())
+}
+
 impl SyncStore for PgStore {
     fn crm_state(&self, connection: &str) -> Result<SyncState, StoreError> {
         let row = self.conn.borrow_mut().query_opt(STATE, &[&connection])?;
@@ -70,9 +104,17 @@ impl SyncStore for PgStore {
             .unwrap_or_default())
     }
 
-    fn save_crm_state(&mut self, connection: &str, state: &SyncState) -> Result<(), StoreError> {
+    fn save_crm_state(
+        &mut self,
+        connection: &str,
+        state: &SyncState,
+        stages: Option<&[CrmStage]>,
+    ) -> Result<(), StoreError> {
         let conn = self.conn.get_mut();
         let mut tx = conn.transaction()?;
+        if let Some(stages) = stages {
+            save_stages(&mut tx, connection, stages)?;
+        }
         save_state(&mut tx, connection, state)?;
         tx.commit()?;
         Ok(())
@@ -228,6 +270,10 @@ impl<'a> ImportTx<'a> for PgSync<'a> {
 impl<'a> SyncTx<'a> for PgSync<'a> {
     fn save_crm_state(&mut self, connection: &str, state: &SyncState) -> Result<(), StoreError> {
         save_state(self.import.tx(), connection, state)
+    }
+
+    fn save_crm_stages(&mut self, connection: &str, stages: &[CrmStage]) -> Result<(), StoreError> {
+        save_stages(self.import.tx(), connection, stages)
     }
 
     fn begin_sweep(&mut self, connection: &str, started_at: &str) -> Result<(), StoreError> {
