@@ -3267,9 +3267,15 @@ fn a_full_sweep_onto_the_server_killed_half_way_is_finished_by_the_next_sync() {
         count("SELECT count(*) FROM cards WHERE gone_at IS NOT NULL"),
         0
     );
+    // The killed run's mark: it began and did not end.
+    let begun = "SELECT count(*) FROM crm_sync WHERE run_begun_at IS NOT NULL";
+    assert_eq!(count(begun), 1);
 
     crm.with(|s| s.faults.page_delay = std::time::Duration::ZERO);
     let report = synced(&desk, &server.url, &config);
+    // It says it continues the killed run, and its end clears the mark.
+    assert!(report["resumed_run_begun_at"].is_string(), "{report}");
+    assert_eq!(count(begun), 0);
     assert_eq!(
         (report["gone"].as_u64(), report["full"].as_bool()),
         (Some(2), Some(true)),

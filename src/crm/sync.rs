@@ -253,6 +253,15 @@ fn run(
     // `synced_at` says when a sync last went through: it is written with the run's last
     // transaction, not its first (a run killed half-way did not sync).
     let mut state = saved.clone();
+    // A run that began and did not end (killed, stopped, failed): this one continues it, and
+    // keeps its moment until one ends. A `--full` starts over.
+    let resumed_run = saved.run_begun_at.clone().filter(|_| !opts.full);
+    state.run_begun_at = Some(
+        resumed_run
+            .clone()
+            .unwrap_or_else(|| crate::store::cards::fmt_time(&opts.now)),
+    );
+    lander.report.resumed_run_begun_at = resumed_run.as_deref().map(utc_iso);
     if opts.full {
         // A sweep reads every deal and note from the start, and its cursors are where it got
         // to: stopped half-way, the next sync goes on from there (amoCRM; Bitrix24 resumes by
@@ -305,6 +314,8 @@ fn run(
     }
     let landed = lander.pages;
     state.synced_at = Some(crate::store::cards::fmt_time(&opts.now));
+    // The run's last transaction: it went through.
+    state.run_begun_at = None;
     let mut last = Page::default();
     if sweeping {
         // Every deal was read, by this run or by the runs of the sweep before it: those the
@@ -664,6 +675,7 @@ impl<'a> Lander<'a> {
                 full_sweep_at: None,
                 dry_run: opts.dry_run,
                 full_sweep_begun_at: None,
+                resumed_run_begun_at: None,
                 notes_updated: 0,
                 absent_fields: Vec::new(),
                 new_columns: Vec::new(),

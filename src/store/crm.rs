@@ -41,16 +41,28 @@ pub struct SyncState {
     /// The largest update time (Unix seconds) of the notes read (amoCRM; Bitrix24 reads its
     /// comments with their deals).
     pub notes_cursor: Option<i64>,
+    /// When the run under way began (this machine's clock): written by a run's first
+    /// transaction, cleared by its last. Set when a run begins, an earlier one was killed or
+    /// stopped half-way.
+    pub run_begun_at: Option<String>,
 }
 
 impl Store {
     pub fn crm_state(&self, connection: &str) -> Result<SyncState, StoreError> {
+        // A store read as it is may be older than the run's mark (`okk crm list`).
+        let begun = if self.schema_version()? >= super::schema::RUN_BEGUN_FROM {
+            "run_begun_at"
+        } else {
+            "NULL"
+        };
         Ok(self
             .conn
             .query_row(
-                "SELECT s.cursor, events_cursor, synced_at, full_at, resume, n.cursor
-                 FROM crm_sync s LEFT JOIN crm_notes_read n USING (connection)
-                 WHERE connection = ?1",
+                &format!(
+                    "SELECT s.cursor, events_cursor, synced_at, full_at, resume, n.cursor, {begun}
+                     FROM crm_sync s LEFT JOIN crm_notes_read n USING (connection)
+                     WHERE connection = ?1"
+                ),
                 [connection],
                 |r| {
                     Ok(SyncState {
@@ -60,6 +72,7 @@ impl Store {
                         full_at: r.get(3)?,
                         resume: r.get(4)?,
                         notes_cursor: r.get(5)?,
+                        run_begun_at: r.get(6)?,
                     })
                 },
             )
@@ -208,10 +221,11 @@ fn save_state(
     state: &SyncState,
 ) -> Result<(), StoreError> {
     conn.prepare_cached(
-        "INSERT INTO crm_sync (connection, cursor, events_cursor, synced_at, full_at, resume)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+        "INSERT INTO crm_sync
+             (connection, cursor, events_cursor, synced_at, full_at, resume, run_begun_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
          ON CONFLICT (connection) DO UPDATE SET cursor = ?2, events_cursor = ?3,
-             synced_at = ?4, full_at = ?5, resume = ?6",
+             synced_at = ?4, full_at = ?5, resume = ?6, run_begun_at = ?7",
     )?
     .execute(params![
         connection,
@@ -219,7 +233,8 @@ fn save_state(
         state.events_cursor,
         state.synced_at,
         state.full_at,
-        state.resume
+        state.resume,
+        state.run_begun_at
     ])?;
     conn.prepare_cached(
         "INSERT INTO crm_notes_read (connection, cursor) VALUES (?1, ?2)

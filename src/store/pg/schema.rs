@@ -513,6 +513,11 @@ CREATE TABLE IF NOT EXISTS crm_stages (
     PRIMARY KEY (connection, pipeline_id, stage_id)
 );
 "#,
+    // 11: when the sync under way began (SQLite's migration 23): written by a run's first
+    // transaction, cleared by its last.
+    r#"
+ALTER TABLE crm_sync ADD COLUMN IF NOT EXISTS run_begun_at text;
+"#,
 ];
 
 pub fn latest() -> i64 {
