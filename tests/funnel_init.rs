@@ -106,6 +106,17 @@ fn a_funnel_from_an_unseen_export_orders_its_stages_and_suggest_binds_the_meetin
     assert!(text.contains("# [[custom_fields]]\n# name = \"Дата показа\"\n# type = \"date\""));
     let check = okk(&desk, &out, &["funnel", "check"]);
     assert!(check.contains(": ok"), "{check}");
+    // No sync ever read the CRM's own order: the order is said to be a guess, in the file and
+    // on stderr.
+    assert!(text.contains("# Stages are in the order cards move through them"));
+    let printed = desk
+        .okk_funnel(&builtin)
+        .args(["--lang", "en", "funnel", "init", "--from-store"])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&printed.stderr);
+    assert!(err.contains("the stage order is a guess"), "{err}");
+    assert!(!err.contains("CRM's own order"), "{err}");
     // Written again only with --force.
     let again = desk
         .okk()

@@ -28,9 +28,19 @@ struct Synced {
 
 impl Synced {
     fn new(crm: &FakeCrm) -> Synced {
+        Synced::with(|config| fake::write_config(config, "main", &crm.url, TOKEN_ENV))
+    }
+
+    /// Synced from the fake's Bitrix24 (its incoming webhook).
+    fn bitrix(crm: &FakeCrm) -> Synced {
+        Synced::with(|config| fake::write_bitrix_config(config, "b24", &crm.url))
+    }
+
+    /// Synced by the connection `write` puts in the config file.
+    fn with(write: impl FnOnce(&std::path::Path)) -> Synced {
         let desk = Desk::new();
         let config = desk.dir.path().join("config.toml");
-        fake::write_config(&config, "main", &crm.url, TOKEN_ENV);
+        write(&config);
         let funnel = desk.dir.path().join("funnel.toml");
         std::fs::copy(common::funnel_path(), &funnel).unwrap();
         let synced = Synced {
@@ -184,7 +194,7 @@ fn a_near_spelling_becomes_an_alias() {
 }
 
 /// The funnel drawn from a synced store is named after the CRM's pipelines; two pipelines
-/// making one funnel are said, each with its cards; the order is said to be a guess.
+/// making one funnel are said, each with its cards; the order is said to be the CRM's.
 #[test]
 fn init_from_a_synced_store_names_the_pipelines_and_says_what_it_merged() {
     let crm = FakeCrm::start(State::with_deals(620), 0);
@@ -213,25 +223,120 @@ fn init_from_a_synced_store_names_the_pipelines_and_says_what_it_merged() {
         let funnel = okk::funnel_config::load_str(&text, std::path::Path::new("init.toml"))
             .expect("it loads");
         assert_eq!(funnel.name, "Продажи недвижимости + Вторичный рынок");
-        let (merged, guessed, cards) = match lang {
+        let (merged, crm_order, cards) = match lang {
             "en" => (
                 "the store's cards are in 2 pipelines",
-                "the stage order is a guess",
+                "the stages are in the CRM's own order, as the last `okk sync` read it",
                 format!(
                     "«Продажи недвижимости» ({main} cards), «Вторичный рынок» ({second} cards)"
                 ),
             ),
             _ => (
                 "карточки хранилища лежат в 2 воронках CRM",
-                "порядок этапов угадан",
+                "этапы идут в порядке самой CRM, как его прочитал последний `okk sync`",
                 format!("«Продажи недвижимости» ({main} карточ"),
             ),
         };
         assert!(err.contains(merged), "{lang}: {err}");
-        assert!(err.contains(guessed), "{lang}: {err}");
+        assert!(err.contains(crm_order), "{lang}: {err}");
+        assert!(
+            !err.contains("guess") && !err.contains("угадан"),
+            "{lang}: {err}"
+        );
         assert!(err.contains(&cards), "{lang}: {err}");
         if lang == "ru" {
             english::assert_russian("okk funnel init's notes", &err, &["okk"]);
         }
     }
+}
+
+/// The fake account with the CRM's own order of its pipelines and stages unlike their ids',
+/// their names' and what the cards say: «Вторичный рынок» first, and in each pipeline the
+/// stages shuffled (amoCRM's `sort`; Bitrix24's `SORT` of the same stages and `sort` of its
+/// categories).
+fn shuffled_crm() -> State {
+    let mut state = State::with_deals(620);
+    let (main, second) = (fake::PIPELINES[0].id, fake::PIPELINES[1].id);
+    state.pipeline_sorts.extend([(second, 1), (main, 2)]);
+    state.stage_sorts.extend([
+        ((main, 60_000_003), 10),
+        ((main, 60_000_001), 20),
+        ((main, 60_000_004), 30),
+        ((main, 60_000_002), 40),
+        ((second, 61_000_002), 10),
+        ((second, 61_000_001), 20),
+    ]);
+    state
+}
+
+/// [`shuffled_crm`]'s stages as `okk funnel init --from-store` lists them: the second
+/// pipeline's, then the first's it has not listed yet; won and lost last.
+const CRM_ORDER: [&str; 7] = [
+    "Показ",
+    "Первичный контакт",
+    "Переговоры",
+    "Неразобранное",
+    "Принимают решение",
+    "Успешно реализовано",
+    "Закрыто и не реализовано",
+];
+
+/// `okk funnel init --from-store` on a synced store: its stages' names, and what it said on
+/// stderr.
+fn init_from_store(s: &Synced, lang: &str) -> (Vec<String>, String) {
+    let out = s
+        .okk()
+        .args(["--lang", lang, "funnel", "init", "--from-store"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    let text = String::from_utf8(out.stdout).unwrap();
+    let funnel =
+        okk::funnel_config::load_str(&text, std::path::Path::new("init.toml")).expect("it loads");
+    let names = funnel.stages.iter().map(|st| st.name.clone()).collect();
+    (names, String::from_utf8(out.stderr).unwrap())
+}
+
+#[test]
+fn amocrm_init_from_a_synced_store_lists_the_stages_in_the_crms_own_order() {
+    let crm = FakeCrm::start(shuffled_crm(), 0);
+    let s = Synced::new(&crm);
+    let (names, err) = init_from_store(&s, "en");
+    assert_eq!(names, CRM_ORDER, "{err}");
+    assert!(err.contains("the CRM's own order"), "{err}");
+    assert!(!err.contains("a guess"), "{err}");
+    let (names, err) = init_from_store(&s, "ru");
+    assert_eq!(names, CRM_ORDER);
+    assert!(err.contains("этапы идут в порядке самой CRM"), "{err}");
+    english::assert_russian("okk funnel init's notes", &err, &["okk", "CRM"]);
+    // The file says where its order came from.
+    let out = s
+        .okk()
+        .args(["--lang", "en", "funnel", "init", "--from-store"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.contains("# Stages are in the CRM's own order, as the last `okk sync` read it"),
+        "{text}"
+    );
+
+    // The CRM reorders its stages: the next sync keeps the new order (the table is the
+    // last sync's, not the first's).
+    crm.with(|st| {
+        st.stage_sorts
+            .insert((fake::PIPELINES[1].id, 61_000_002), 30);
+    });
+    succeeded(s.okk().args(["sync", "--json"]));
+    let (names, _) = init_from_store(&s, "en");
+    assert_eq!(names[..2], ["Первичный контакт", "Показ"], "{names:?}");
+}
+
+#[test]
+fn bitrix24_init_from_a_synced_store_lists_the_stages_in_the_portals_own_order() {
+    let crm = FakeCrm::start(shuffled_crm(), 0);
+    let s = Synced::bitrix(&crm);
+    let (names, err) = init_from_store(&s, "en");
+    assert_eq!(names, CRM_ORDER, "{err}");
+    assert!(err.contains("the CRM's own order"), "{err}");
 }

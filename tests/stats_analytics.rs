@@ -431,7 +431,10 @@ fn stage_figures_match_the_hand_count() {
         .lines()
         .find(|l| l.trim_start().starts_with("Total"))
         .unwrap_or_else(|| panic!("{text}"));
-    assert!(total.contains(&format!("50 (n={})", t["scored"])), "{total}");
+    assert!(
+        total.contains(&format!("50 (n={})", t["scored"])),
+        "{total}"
+    );
     let html = desk.file("r.html");
     okk(&desk, &["report", "--out", &html]);
     let page = std::fs::read_to_string(&html).unwrap();

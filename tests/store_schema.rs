@@ -65,6 +65,7 @@ fn a_new_store_is_migrated_to_the_latest_schema() {
             "cards",
             "crm_notes",
             "crm_notes_read",
+            "crm_stages",
             "crm_sweep",
             "crm_swept",
             "crm_sync",

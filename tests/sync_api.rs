@@ -406,6 +406,92 @@ fn a_sync_killed_mid_way_resumes_where_it_stopped_with_no_card_lost_or_doubled()
     assert_eq!(desk.desk.journal_mode(), "wal");
 }
 
+/// The moment a report line gives after `prefix` (this machine's clock, as okk shows
+/// moments: `2026-11-20 17:24:10` in English, `20.11.2026 17:24:10` in Russian).
+fn moment_after(text: &str, prefix: &str, format: &str) -> chrono::NaiveDateTime {
+    let at = text
+        .lines()
+        .find_map(|l| l.trim().strip_prefix(prefix))
+        .unwrap_or_else(|| panic!("no «{prefix}» line: {text}"));
+    chrono::NaiveDateTime::parse_from_str(at.trim(), format).unwrap_or_else(|e| panic!("{at}: {e}"))
+}
+
+/// A sync killed mid-way leaves its mark: the next run says it continues the interrupted one
+/// and the moment that one began (the text on this machine's clock, `--json` in ISO 8601
+/// UTC), a dry run too (which writes nothing, so the run after it says it again); a run after
+/// one that went through says nothing of the kind.
+#[test]
+fn a_sync_resumed_after_a_kill_says_it_continues_the_interrupted_one() {
+    let mut state = State::with_deals(2000);
+    state.faults.page_delay = Duration::from_millis(250);
+    let crm = FakeCrm::start(state, 0);
+    let desk = Synced::new(&crm);
+    let leads = || crm.with(|s| s.by_path.get("/api/v4/leads").copied().unwrap_or(0));
+    let second = |t: chrono::NaiveDateTime| t.with_nanosecond(0).unwrap();
+    use chrono::Timelike;
+    let before = second(chrono::Local::now().naive_local());
+    kill_after(&desk, || leads() >= 7);
+    let after = chrono::Local::now().naive_local();
+    crm.with(|s| s.faults.page_delay = Duration::ZERO);
+
+    let text = |lang: &str| {
+        let out = desk
+            .okk()
+            .args(["--lang", lang, "sync", "--dry-run"])
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{out:?}");
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let en = text("en");
+    let begun = moment_after(
+        &en,
+        "continues an interrupted sync begun at ",
+        "%Y-%m-%d %H:%M:%S",
+    );
+    assert!(
+        before <= begun && begun <= after,
+        "{before} {begun} {after}"
+    );
+    let ru = text("ru");
+    assert_eq!(
+        moment_after(
+            &ru,
+            "продолжена прерванная синхронизация, начатая ",
+            "%d.%m.%Y %H:%M:%S"
+        ),
+        begun,
+        "{ru}"
+    );
+
+    let resumed = desk.sync(&[]);
+    let iso = resumed["resumed_run_begun_at"]
+        .as_str()
+        .unwrap_or_else(|| panic!("{resumed}"));
+    let utc = chrono::NaiveDateTime::parse_from_str(iso, "%Y-%m-%dT%H:%M:%SZ").unwrap();
+    use chrono::TimeZone;
+    assert_eq!(
+        chrono::Utc
+            .from_utc_datetime(&utc)
+            .with_timezone(&chrono::Local)
+            .naive_local(),
+        begun,
+        "{resumed}"
+    );
+    assert_eq!(desk.desk.rows(Table::Cards).len(), 2000);
+
+    // That run went through: the next one continues nothing.
+    let next = desk.sync(&[]);
+    assert!(next["resumed_run_begun_at"].is_null(), "{next}");
+    let out = desk.okk().args(["--lang", "en", "sync"]).output().unwrap();
+    let plain = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        out.status.success() && plain.starts_with("main: "),
+        "{plain}"
+    );
+    assert!(!plain.contains("interrupted"), "{plain}");
+}
+
 #[test]
 fn amocrm_a_bulk_edited_second_paged_by_offset_loses_no_deal_when_one_leaves_it() {
     // A bulk edit gives 600 deals one second; pages within it go by offset, so a deal of that
@@ -1715,6 +1801,7 @@ fn bitrix24_sync_killed_mid_way_resumes_by_id_with_no_card_lost_or_doubled() {
     let before = crm.with(|s| s.deal_pages);
     let report = desk.sync(&[]);
     assert_eq!(report["inserted"].as_u64().unwrap() as i64, 1000 - landed);
+    assert!(report["resumed_run_begun_at"].is_string(), "{report}");
     assert_eq!(desk.desk.card("30000999")["title"], "Изменена позже");
     // Read from the last id landed: the pages not landed, and the empty one that ends it.
     let read = crm.with(|s| s.deal_pages) - before;
@@ -1728,6 +1815,7 @@ fn bitrix24_sync_killed_mid_way_resumes_by_id_with_no_card_lost_or_doubled() {
     // The resumed run went on by id; the next one reads what changed behind it.
     let next = desk.sync(&[]);
     assert_eq!(next["updated"], 1, "{next}");
+    assert!(next["resumed_run_begun_at"].is_null(), "{next}");
     assert_eq!(
         desk.desk.card("30000001")["title"],
         "Изменена после остановки"

@@ -2959,6 +2959,60 @@ fn a_sync_onto_the_server_reads_as_onto_a_file_first_and_incrementally() {
     );
 }
 
+/// The CRM's own order of its pipelines and stages (amoCRM's `sort`), kept by the sync on the
+/// server as on a file: `okk funnel init --from-store` lists the stages in it on either.
+#[test]
+fn init_from_a_store_synced_onto_the_server_lists_the_stages_in_the_crms_own_order() {
+    let Some(server) = ServerDb::new() else {
+        return;
+    };
+    let mut state = fake::State::with_deals(300);
+    let (main, second) = (fake::PIPELINES[0].id, fake::PIPELINES[1].id);
+    state.pipeline_sorts.extend([(second, 1), (main, 2)]);
+    state.stage_sorts.extend([
+        ((main, 60_000_003), 10),
+        ((main, 60_000_001), 20),
+        ((second, 61_000_002), 5),
+    ]);
+    let crm = fake::FakeCrm::start(state, 0);
+    let desk = Desk::new();
+    let config = desk.dir.path().join("config.toml");
+    fake::write_config(&config, "main", &crm.url, TOKEN_ENV);
+    let file = path_arg(&desk.db);
+    let init = |db: &str| {
+        synced(&desk, db, &config);
+        let out = okk_on(&desk, db)
+            .args(["--lang", "en", "funnel", "init", "--from-store"])
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&out.stderr).into_owned();
+        assert!(out.status.success(), "{db}: {err}");
+        assert!(err.contains("the CRM's own order"), "{db}: {err}");
+        let text = String::from_utf8(out.stdout).unwrap();
+        let funnel = okk::funnel_config::load_str(&text, std::path::Path::new("init.toml"))
+            .expect("it loads");
+        funnel
+            .stages
+            .iter()
+            .map(|s| s.name.clone())
+            .collect::<Vec<_>>()
+    };
+    let on_server = init(&server.url);
+    assert_eq!(
+        on_server,
+        [
+            "Показ",
+            "Первичный контакт",
+            "Переговоры",
+            "Неразобранное",
+            "Принимают решение",
+            "Успешно реализовано",
+            "Закрыто и не реализовано"
+        ]
+    );
+    assert_eq!(on_server, init(&file), "the same order from a file");
+}
+
 /// The account's export imported, then its first sync, onto the server as onto a file, by a
 /// funnel whose «Квалификация» (the fake's «Переговоры», «Принимают решение», «Показ») requires
 /// the phone and «Интересующие параметры», which neither the export nor the API has: the same
@@ -3213,9 +3267,15 @@ fn a_full_sweep_onto_the_server_killed_half_way_is_finished_by_the_next_sync() {
         count("SELECT count(*) FROM cards WHERE gone_at IS NOT NULL"),
         0
     );
+    // The killed run's mark: it began and did not end.
+    let begun = "SELECT count(*) FROM crm_sync WHERE run_begun_at IS NOT NULL";
+    assert_eq!(count(begun), 1);
 
     crm.with(|s| s.faults.page_delay = std::time::Duration::ZERO);
     let report = synced(&desk, &server.url, &config);
+    // It says it continues the killed run, and its end clears the mark.
+    assert!(report["resumed_run_begun_at"].is_string(), "{report}");
+    assert_eq!(count(begun), 0);
     assert_eq!(
         (report["gone"].as_u64(), report["full"].as_bool()),
         (Some(2), Some(true)),

@@ -8,6 +8,7 @@ use color_eyre::Result;
 
 use super::{Paths, user};
 use crate::domain::Funnel;
+use crate::domain::crm_stage::crm_order;
 use crate::domain::fill::FillTally;
 use crate::domain::funnel::DefaultAnswer;
 use crate::domain::ports::FunnelHistory;
@@ -32,7 +33,7 @@ pub fn run(paths: &Paths, from_store: bool, out: Option<&Path>, force: bool) -> 
     // An empty funnel: every stage, field and history row by the CRM's own names.
     let empty = Funnel::new(String::new(), Vec::new(), Vec::new(), DefaultAnswer::Pass);
     let mut history = HistoryTally::default();
-    let (fill, pipelines) = match paths.server() {
+    let (fill, pipelines, crm_stages) = match paths.server() {
         Some(url) => {
             let store = paths.open_server(url)?;
             let mut fill = FillTally::default();
@@ -40,7 +41,8 @@ pub fn run(paths: &Paths, from_store: bool, out: Option<&Path>, force: bool) -> 
             FunnelHistory::for_each_stage_history(&store, &mut |visits| {
                 history.add(&empty, visits)
             })?;
-            (fill, store.pipeline_cards()?)
+            let crm_stages = FunnelHistory::crm_stages(&store)?;
+            (fill, store.pipeline_cards()?, crm_stages)
         }
         None => {
             let store = paths.open_store()?;
@@ -51,7 +53,8 @@ pub fn run(paths: &Paths, from_store: bool, out: Option<&Path>, force: bool) -> 
                 |a, b| a.merge(b),
             )?;
             store.for_each_stage_history(|visits| history.add(&empty, visits))?;
-            (fill, store.pipeline_cards()?)
+            let crm_stages = FunnelHistory::crm_stages(&store)?;
+            (fill, store.pipeline_cards()?, crm_stages)
         }
     };
     let stages: Vec<(String, _)> = fill.stages().map(|(n, s)| (n.to_string(), *s)).collect();
@@ -59,7 +62,8 @@ pub fn run(paths: &Paths, from_store: bool, out: Option<&Path>, force: bool) -> 
     if cards == 0 {
         return Err(user(msg::store_has_no_cards(&shown)));
     }
-    let planned = init::plan(&stages, &history);
+    // The CRM's own order, where a sync read it; else the order is guessed from the cards.
+    let planned = init::plan(&stages, &history, &crm_order(&crm_stages));
     let mut columns: Vec<(String, u64, u64)> = fill
         .field_values()
         .into_iter()
@@ -93,7 +97,15 @@ pub fn run(paths: &Paths, from_store: bool, out: Option<&Path>, force: bool) -> 
     if pipelines.len() > 1 {
         super::warn(msg::pipelines_merged(&pipelines));
     }
-    super::warn(msg::order_guessed(history.moved_cards));
+    let guessed = planned.iter().filter(|p| p.crm_rank.is_none()).count() as u64;
+    if guessed == planned.len() as u64 {
+        super::warn(msg::order_guessed(history.moved_cards));
+    } else {
+        super::warn(msg::order_from_crm());
+        if guessed > 0 {
+            super::warn(msg::order_partly_guessed(guessed));
+        }
+    }
     Ok(ExitCode::SUCCESS)
 }
 

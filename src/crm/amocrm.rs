@@ -12,6 +12,7 @@ use super::amo_page::{Lead, LeadsPage, NotesPage};
 use super::client::{Client, CrmError};
 use super::row::{Page, Reader, StageMove, Step, push_unix};
 use super::sync::Failure;
+use crate::domain::crm_stage::CrmStage;
 use crate::domain::deal_note::DealNote;
 use crate::domain::sync_report::Reading;
 
@@ -39,6 +40,8 @@ const HEADER: [&str; 12] = [
 pub struct AmoReader {
     /// (pipeline id, status id) → (pipeline name, status name): 142/143 repeat per pipeline.
     stages: FxMap<(i64, i64), (String, String)>,
+    /// The pipelines and stages with the CRM's `sort` of each.
+    crm_stages: Vec<CrmStage>,
     pipelines_wanted: Vec<i64>,
     users: FxMap<i64, String>,
     /// Custom field id → (column, is a date).
@@ -105,6 +108,7 @@ impl AmoReader {
     ) -> Result<AmoReader, Failure> {
         let mut r = AmoReader {
             stages: FxMap::default(),
+            crm_stages: Vec::new(),
             pipelines_wanted: Vec::new(),
             users: FxMap::default(),
             fields: FxMap::default(),
@@ -131,17 +135,27 @@ impl AmoReader {
         let body = client.get(what).map_err(|e| Failure::at(what, e))?;
         let list = embedded(body.as_ref(), "pipelines");
         let mut names: Vec<(i64, String)> = Vec::new();
-        for p in list {
+        for (i, p) in list.iter().enumerate() {
             let (Some(pid), name) = (int(p.get("id")), text(p.get("name"))) else {
                 return Err(Failure::body(what, crate::text::crm::PIPELINE_WITHOUT_ID));
             };
             names.push((pid, name.clone()));
-            for s in embedded(Some(p), "statuses") {
+            // The CRM's order (`sort`); an answer without one keeps the order it lists them in.
+            let pipeline_sort = int(p.get("sort")).unwrap_or(i as i64);
+            for (k, s) in embedded(Some(p), "statuses").iter().enumerate() {
                 let Some(sid) = int(s.get("id")) else {
                     return Err(Failure::body(what, crate::text::crm::STAGE_WITHOUT_ID));
                 };
-                self.stages
-                    .insert((pid, sid), (name.clone(), text(s.get("name"))));
+                let stage = text(s.get("name"));
+                self.crm_stages.push(CrmStage {
+                    pipeline_id: pid.to_string(),
+                    pipeline: name.clone(),
+                    pipeline_sort,
+                    stage_id: sid.to_string(),
+                    stage: stage.clone(),
+                    sort: int(s.get("sort")).unwrap_or(k as i64),
+                });
+                self.stages.insert((pid, sid), (name.clone(), stage));
             }
         }
         let known: Vec<String> = names.iter().map(|(_, n)| n.clone()).collect();
@@ -492,6 +506,10 @@ impl Reader for AmoReader {
         &self.header
     }
 
+    fn stages(&self) -> Vec<CrmStage> {
+        self.crm_stages.clone()
+    }
+
     fn warnings(&mut self) -> Vec<String> {
         std::mem::take(&mut self.warnings)
     }
@@ -581,6 +599,7 @@ mod tests {
             stages: [((7, 142), ("Продажи".to_string(), "Успешно".to_string()))]
                 .into_iter()
                 .collect(),
+            crm_stages: Vec::new(),
             pipelines_wanted: Vec::new(),
             users: [(9, "Анна".to_string())].into_iter().collect(),
             fields: [(501, (12, false)), (502, (13, true))]

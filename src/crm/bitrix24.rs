@@ -18,6 +18,7 @@ use super::bitrix_chain::{Chain, PAGE, php_query};
 use super::client::{Client, CrmError};
 use super::row::{Page, Reader, StageMove, Step, fmt_naive};
 use super::sync::Failure;
+use crate::domain::crm_stage::CrmStage;
 use crate::domain::deal_note::{DealNote, NOTES_PER_CARD};
 use crate::domain::sync_report::Reading;
 
@@ -72,6 +73,8 @@ pub struct BitrixReader {
     /// STAGE_ID → (pipeline name, stage name); category id → name.
     stages: HashMap<String, (String, String)>,
     categories: HashMap<i64, String>,
+    /// The pipelines and stages with the portal's `sort`/`SORT` of each.
+    crm_stages: Vec<CrmStage>,
     wanted: Vec<i64>,
     users: HashMap<i64, String>,
     /// The fixed columns, then one per UF_CRM_* field of `crm.deal.userfield.list`.
@@ -126,6 +129,7 @@ impl BitrixReader {
         let mut r = BitrixReader {
             stages: HashMap::new(),
             categories: HashMap::new(),
+            crm_stages: Vec::new(),
             wanted: Vec::new(),
             users: HashMap::new(),
             header: HEADER.iter().map(|h| h.to_string()).collect(),
@@ -160,6 +164,12 @@ impl BitrixReader {
             self.at.started = started(body.as_ref());
         }
         let categories = categories(body.as_ref());
+        // The portal's order of its pipelines (`sort`; the default one, when it is left out,
+        // first).
+        let category_sort: HashMap<i64, i64> = array_at(body.as_ref(), "/result/categories")
+            .iter()
+            .filter_map(|c| Some((int(c.get("id"))?, int(c.get("sort"))?)))
+            .collect();
         let known: Vec<String> = categories.iter().map(|(_, n)| n.clone()).collect();
         self.categories = categories.into_iter().collect();
         if let Some(f) = Failure::unknown_pipeline(wanted, &known) {
@@ -206,11 +216,18 @@ impl BitrixReader {
             let list = results
                 .and_then(|r| r.get(format!("c{id}")))
                 .and_then(Value::as_array);
-            for s in list.into_iter().flatten() {
-                self.stages.insert(
-                    text(s.get("STATUS_ID")),
-                    (name.clone(), text(s.get("NAME"))),
-                );
+            for (k, s) in list.into_iter().flatten().enumerate() {
+                let stage = text(s.get("NAME"));
+                self.crm_stages.push(CrmStage {
+                    pipeline_id: id.to_string(),
+                    pipeline: name.clone(),
+                    pipeline_sort: category_sort.get(&id).copied().unwrap_or(0),
+                    stage_id: text(s.get("STATUS_ID")),
+                    stage: stage.clone(),
+                    sort: int(s.get("SORT")).unwrap_or(k as i64),
+                });
+                self.stages
+                    .insert(text(s.get("STATUS_ID")), (name.clone(), stage));
             }
         }
         Ok(())
@@ -561,6 +578,10 @@ impl BitrixReader {
 impl Reader for BitrixReader {
     fn header(&self) -> &[String] {
         &self.header
+    }
+
+    fn stages(&self) -> Vec<CrmStage> {
+        self.crm_stages.clone()
     }
 
     fn warnings(&mut self) -> Vec<String> {

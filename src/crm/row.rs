@@ -3,6 +3,7 @@
 
 use super::client::Client;
 use super::sync::Failure;
+use crate::domain::crm_stage::CrmStage;
 use crate::domain::deal_note::DealNote;
 use crate::domain::sync_report::Reading;
 
@@ -60,6 +61,9 @@ pub trait Reader {
     fn header(&self) -> &[String];
     /// Things the user should know that did not stop the sync (each said once).
     fn warnings(&mut self) -> Vec<String>;
+    /// The CRM's pipelines and stages with its own order of them, as read with the metadata
+    /// (every pipeline, not only the connection's).
+    fn stages(&self) -> Vec<CrmStage>;
     fn next(&mut self, client: &mut Client) -> Result<Step, Failure>;
 
     /// A page the sync has landed, back on the reading thread: its strings are freed (or

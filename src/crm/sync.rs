@@ -242,6 +242,7 @@ fn run(
     let mut reader = open_reader(conn, opts, client, saved, from)?;
     let mut lander = Lander::new(reader.header(), conn, funnel, opts)?;
     lander.note_deals = store.crm_note_deals(&conn.name)?;
+    lander.stages = Some(reader.stages());
     lander.sweeping = sweeping;
     if opts.full {
         lander.sweep_begins = Some(crate::store::cards::fmt_time(&opts.now));
@@ -252,6 +253,15 @@ fn run(
     // `synced_at` says when a sync last went through: it is written with the run's last
     // transaction, not its first (a run killed half-way did not sync).
     let mut state = saved.clone();
+    // A run that began and did not end (killed, stopped, failed): this one continues it, and
+    // keeps its moment until one ends. A `--full` starts over.
+    let resumed_run = saved.run_begun_at.clone().filter(|_| !opts.full);
+    state.run_begun_at = Some(
+        resumed_run
+            .clone()
+            .unwrap_or_else(|| crate::store::cards::fmt_time(&opts.now)),
+    );
+    lander.report.resumed_run_begun_at = resumed_run.as_deref().map(utc_iso);
     if opts.full {
         // A sweep reads every deal and note from the start, and its cursors are where it got
         // to: stopped half-way, the next sync goes on from there (amoCRM; Bitrix24 resumes by
@@ -304,6 +314,8 @@ fn run(
     }
     let landed = lander.pages;
     state.synced_at = Some(crate::store::cards::fmt_time(&opts.now));
+    // The run's last transaction: it went through.
+    state.run_begun_at = None;
     let mut last = Page::default();
     if sweeping {
         // Every deal was read, by this run or by the runs of the sweep before it: those the
@@ -601,6 +613,9 @@ struct Lander<'a> {
     sweeping: bool,
     /// A `--full` run's sweep begins with its first transaction, at this time.
     sweep_begins: Option<String>,
+    /// The CRM's pipelines and stages as the reader read them, until the run's first
+    /// transaction writes them (`okk funnel init --from-store` lists stages in their order).
+    stages: Option<Vec<crate::domain::crm_stage::CrmStage>>,
 }
 
 impl<'a> Lander<'a> {
@@ -660,6 +675,7 @@ impl<'a> Lander<'a> {
                 full_sweep_at: None,
                 dry_run: opts.dry_run,
                 full_sweep_begun_at: None,
+                resumed_run_begun_at: None,
                 notes_updated: 0,
                 absent_fields: Vec::new(),
                 new_columns: Vec::new(),
@@ -688,6 +704,7 @@ impl<'a> Lander<'a> {
             names: None,
             sweeping: false,
             sweep_begins: None,
+            stages: None,
         })
     }
 
@@ -717,7 +734,8 @@ impl<'a> Lander<'a> {
         let ends_something = self.finishing && (self.columns_pending || self.sweeping);
         if pages.iter().all(empty) && !ends_something && self.sweep_begins.is_none() {
             if !self.opts.dry_run {
-                store.save_crm_state(&self.conn.name, state)?;
+                let stages = self.stages.take();
+                store.save_crm_state(&self.conn.name, state, stages.as_deref())?;
             }
             return Ok(());
         }
@@ -868,6 +886,9 @@ impl<'a> Lander<'a> {
             if self.finishing {
                 import.end_sweep(name)?;
             }
+        }
+        if let Some(stages) = self.stages.take() {
+            import.save_crm_stages(&self.conn.name, &stages)?;
         }
         import.save_crm_state(&self.conn.name, state)?;
         let counts = import.finish(counts, &[], !self.opts.dry_run)?;

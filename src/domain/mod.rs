@@ -9,6 +9,7 @@ pub mod card_detail;
 pub mod columns;
 pub mod crm_connection;
 pub mod crm_export;
+pub mod crm_stage;
 pub mod deal_note;
 pub mod decision;
 pub mod failed;

@@ -42,6 +42,9 @@ pub struct SyncReport {
     /// When the sweep this sync finished began, when an earlier run began it (a `--full`
     /// stopped half-way).
     pub full_sweep_begun_at: Option<String>,
+    /// When the run this sync continues began, when an earlier run was killed or stopped
+    /// half-way (`None`: the last run went through, or this one is `--full`).
+    pub resumed_run_begun_at: Option<String>,
     pub dry_run: bool,
     /// The fields the funnel requires that the source carries neither in this sync (its
     /// fields) nor in any import or sync before: not flagged on its cards (an import's

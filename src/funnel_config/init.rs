@@ -1,6 +1,7 @@
 //! `okk funnel init --from-store`: a starting funnel from the stages the store's cards carry,
-//! ordered by how cards move, won and lost guessed, near-duplicate spellings as aliases —
-//! written as commented TOML for the user to edit.
+//! in the CRM's own order where a sync read it, else ordered by how cards move; won and lost
+//! guessed, near-duplicate spellings as aliases — written as commented TOML for the user to
+//! edit.
 
 use crate::domain::fill::StageStats;
 use crate::domain::funnel::StageKind;
@@ -19,11 +20,20 @@ pub struct Planned {
     pub aliases: Vec<String>,
     pub kind: StageKind,
     pub stats: StageStats,
+    /// Its place in the CRM's order (its name's or an alias's), when the CRM listed it.
+    pub crm_rank: Option<usize>,
 }
 
 /// The stages in the order to write them. `stages`: the CRM's stage names with what their cards
-/// carry; `history` counted with an empty funnel (so by the CRM's names).
-pub fn plan(stages: &[(String, StageStats)], history: &HistoryTally) -> Vec<Planned> {
+/// carry; `history` counted with an empty funnel (so by the CRM's names); `crm_order`: the
+/// stage names in the CRM's own order (`domain::crm_stage::crm_order`; empty where no sync
+/// read it). The stages the CRM lists come in its order, the others (cards of file imports)
+/// after them in the order guessed from the cards; open stages first, then won, then lost.
+pub fn plan(
+    stages: &[(String, StageStats)],
+    history: &HistoryTally,
+    crm_order: &[String],
+) -> Vec<Planned> {
     let groups = spellings(stages);
     let merged: Vec<(String, StageStats)> = groups
         .iter()
@@ -43,20 +53,32 @@ pub fn plan(stages: &[(String, StageStats)], history: &HistoryTally) -> Vec<Plan
         }
     }
     let refs: Vec<(&str, StageStats)> = merged.iter().map(|(n, s)| (n.as_str(), *s)).collect();
+    let mut rank: std::collections::HashMap<String, usize> = Default::default();
+    for (i, name) in crm_order.iter().enumerate() {
+        rank.entry(fold(name)).or_insert(i);
+    }
     let mut planned: Vec<Planned> = observed_order(&refs, &history)
         .into_iter()
         .map(|i| {
             let (head, members) = &groups[i];
             let name = stages[*head].0.clone();
+            // Any of its spellings the CRM lists places it.
+            let crm_rank = std::iter::once(*head)
+                .chain(members.iter().copied())
+                .filter_map(|m| rank.get(&fold(&stages[m].0)).copied())
+                .min();
             let aliases = aliases(&name, members.iter().map(|&m| &stages[m].0));
             Planned {
                 kind: guess_kind(&name, &merged[i].1),
                 name,
                 aliases,
                 stats: merged[i].1,
+                crm_rank,
             }
         })
         .collect();
+    // Stable: the stages the CRM does not list keep the guessed order among themselves.
+    planned.sort_by_key(|p| p.crm_rank.unwrap_or(usize::MAX));
     // Open stages in their order, then won, then lost (a name can say won where the data
     // cannot: amoCRM exports no won flag).
     planned.sort_by_key(|p| match p.kind {
@@ -143,8 +165,9 @@ fn quoted(s: &str) -> String {
     toml_edit::Value::from(s).to_string().trim().to_string()
 }
 
-/// The funnel file: a header saying where it came from, the columns the cards carry (as
-/// comments to declare), then the stages.
+/// The funnel file: a header saying where it came from (and where its order did: the CRM's,
+/// when it listed any of the stages), the columns the cards carry (as comments to declare),
+/// then the stages.
 pub fn render(
     name: &str,
     cards: u64,
@@ -153,7 +176,13 @@ pub fn render(
     moved_cards: u64,
 ) -> String {
     let mut out = String::new();
-    for l in words::header(cards, moved_cards).lines() {
+    let guessed = stages.iter().filter(|s| s.crm_rank.is_none()).count();
+    let header = if guessed < stages.len() {
+        words::header_crm_order(cards, guessed as u64)
+    } else {
+        words::header(cards, moved_cards)
+    };
+    for l in header.lines() {
         out.push_str(&format!("# {l}\n").replace("# \n", "#\n"));
     }
     out.push_str(&format!("\nname = {}\n", quoted(name)));
@@ -243,12 +272,42 @@ mod tests {
                 &[(d(1), "Prospecting".into()), (d(5), "Negotiaton".into())],
             );
         }
-        let planned = plan(&stages, &h);
+        let planned = plan(&stages, &h, &[]);
         let names: Vec<&str> = planned.iter().map(|p| p.name.as_str()).collect();
         assert_eq!(names, ["Prospecting", "Negotiation", "Paid"]);
         assert_eq!(planned[1].aliases, ["Negotiaton"]);
         assert_eq!(planned[1].stats.cards, 12);
         assert_eq!(planned[2].kind, StageKind::Won);
         assert_eq!(guess_kind("Closed Lost", &st(3, 3, 0, 0)), StageKind::Lost);
+    }
+
+    /// The CRM's order beats the guess (a misspelling placed by its spelling the CRM lists);
+    /// stages the CRM does not list come after, closed stages last.
+    #[test]
+    fn the_crms_order_places_the_stages_it_lists_and_the_rest_follow() {
+        let stages = vec![
+            ("Negotiation".to_string(), st(10, 0, 0, 30)),
+            ("Negotiaton".to_string(), st(20, 0, 0, 6)),
+            ("Prospecting".to_string(), st(20, 0, 0, 60)),
+            ("From a file".to_string(), st(3, 0, 0, 0)),
+            ("Paid".to_string(), st(5, 5, 5, 20)),
+        ];
+        let order: Vec<String> = ["Paid", "negotiation", "Prospecting"]
+            .map(String::from)
+            .to_vec();
+        let planned = plan(&stages, &HistoryTally::default(), &order);
+        let names: Vec<(&str, Option<usize>)> = planned
+            .iter()
+            .map(|p| (p.name.as_str(), p.crm_rank))
+            .collect();
+        assert_eq!(
+            names,
+            [
+                ("Negotiaton", Some(1)),
+                ("Prospecting", Some(2)),
+                ("From a file", None),
+                ("Paid", Some(0)),
+            ]
+        );
     }
 }

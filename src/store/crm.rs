@@ -1,6 +1,7 @@
 //! What a live sync keeps besides the cards: each connection's cursor (how far its deals were
 //! read), written in the transaction of the page it came with, deletions by CRM id, the CRM's
-//! own times of stage moves, and a full sweep under way (the deals it has listed so far).
+//! own times of stage moves, a full sweep under way (the deals it has listed so far), and the
+//! CRM's own order of its pipelines and stages.
 
 use std::collections::HashSet;
 
@@ -9,6 +10,7 @@ use rusqlite::{OptionalExtension, params};
 use super::cards::Import;
 use super::{Store, StoreError};
 use crate::domain::Card;
+use crate::domain::crm_stage::CrmStage;
 pub(crate) use crate::domain::deal_note::newest;
 use crate::domain::deal_note::{DealNote, NOTES_PER_CARD, times_of};
 
@@ -52,6 +54,10 @@ pub struct SyncState {
     /// The largest update time (Unix seconds) of the notes read (amoCRM; Bitrix24 reads its
     /// comments with their deals).
     pub notes_cursor: Option<i64>,
+    /// When the run under way began (this machine's clock): written by a run's first
+    /// transaction, cleared by its last. Set when a run begins, an earlier one was killed or
+    /// stopped half-way.
+    pub run_begun_at: Option<String>,
 }
 
 impl Store {
@@ -78,12 +84,20 @@ impl Store {
     }
 
     pub fn crm_state(&self, connection: &str) -> Result<SyncState, StoreError> {
+        // A store read as it is may be older than the run's mark (`okk crm list`).
+        let begun = if self.schema_version()? >= super::schema::RUN_BEGUN_FROM {
+            "run_begun_at"
+        } else {
+            "NULL"
+        };
         Ok(self
             .conn
             .query_row(
-                "SELECT s.cursor, events_cursor, synced_at, full_at, resume, n.cursor
-                 FROM crm_sync s LEFT JOIN crm_notes_read n USING (connection)
-                 WHERE connection = ?1",
+                &format!(
+                    "SELECT s.cursor, events_cursor, synced_at, full_at, resume, n.cursor, {begun}
+                     FROM crm_sync s LEFT JOIN crm_notes_read n USING (connection)
+                     WHERE connection = ?1"
+                ),
                 [connection],
                 |r| {
                     Ok(SyncState {
@@ -93,6 +107,7 @@ impl Store {
                         full_at: r.get(3)?,
                         resume: r.get(4)?,
                         notes_cursor: r.get(5)?,
+                        run_begun_at: r.get(6)?,
                     })
                 },
             )
@@ -109,6 +124,50 @@ impl Store {
         state: &SyncState,
     ) -> Result<(), StoreError> {
         save_state(&self.conn, connection, state)
+    }
+
+    /// [`Store::save_crm_state`], and the CRM's pipelines and stages (`Some`: the run's first
+    /// pages) in the same transaction.
+    pub fn save_crm_state_and_stages(
+        &mut self,
+        connection: &str,
+        state: &SyncState,
+        stages: Option<&[CrmStage]>,
+    ) -> Result<(), StoreError> {
+        let Some(stages) = stages else {
+            return self.save_crm_state(connection, state);
+        };
+        let tx = self.conn.transaction()?;
+        save_stages(&tx, connection, stages)?;
+        save_state(&tx, connection, state)?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// Every connection's pipelines and stages as its last sync read them (none on a store
+    /// older than the table, read as it is).
+    pub fn crm_stages(&self) -> Result<Vec<(String, CrmStage)>, StoreError> {
+        if self.schema_version()? < super::schema::CRM_STAGES_FROM {
+            return Ok(Vec::new());
+        }
+        let mut stmt = self.conn.prepare(
+            "SELECT connection, pipeline_id, pipeline, pipeline_sort, stage_id, stage, sort
+             FROM crm_stages ORDER BY connection, pipeline_sort, pipeline_id, sort, stage_id",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            Ok((
+                r.get(0)?,
+                CrmStage {
+                    pipeline_id: r.get(1)?,
+                    pipeline: r.get(2)?,
+                    pipeline_sort: r.get(3)?,
+                    stage_id: r.get(4)?,
+                    stage: r.get(5)?,
+                    sort: r.get(6)?,
+                },
+            ))
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
     }
 
     /// The deals of a connection the store holds notes for (a sync looks up only theirs).
@@ -162,6 +221,33 @@ impl Store {
     }
 }
 
+/// The connection's pipelines and stages become `stages` (a sync reads them whole).
+fn save_stages(
+    conn: &rusqlite::Connection,
+    connection: &str,
+    stages: &[CrmStage],
+) -> Result<(), StoreError> {
+    conn.prepare_cached("DELETE FROM crm_stages WHERE connection = ?1")?
+        .execute([connection])?;
+    let mut put = conn.prepare_cached(
+        "INSERT OR REPLACE INTO crm_stages
+             (connection, pipeline_id, pipeline, pipeline_sort, stage_id, stage, sort)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    )?;
+    for s in stages {
+        put.execute(params![
+            connection,
+            s.pipeline_id,
+            s.pipeline,
+            s.pipeline_sort,
+            s.stage_id,
+            s.stage,
+            s.sort
+        ])?;
+    }
+    Ok(())
+}
+
 /// Saves a connection's state on `conn`: the store's own connection, or an import's
 /// transaction.
 fn save_state(
@@ -170,10 +256,11 @@ fn save_state(
     state: &SyncState,
 ) -> Result<(), StoreError> {
     conn.prepare_cached(
-        "INSERT INTO crm_sync (connection, cursor, events_cursor, synced_at, full_at, resume)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+        "INSERT INTO crm_sync
+             (connection, cursor, events_cursor, synced_at, full_at, resume, run_begun_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
          ON CONFLICT (connection) DO UPDATE SET cursor = ?2, events_cursor = ?3,
-             synced_at = ?4, full_at = ?5, resume = ?6",
+             synced_at = ?4, full_at = ?5, resume = ?6, run_begun_at = ?7",
     )?
     .execute(params![
         connection,
@@ -181,7 +268,8 @@ fn save_state(
         state.events_cursor,
         state.synced_at,
         state.full_at,
-        state.resume
+        state.resume,
+        state.run_begun_at
     ])?;
     conn.prepare_cached(
         "INSERT INTO crm_notes_read (connection, cursor) VALUES (?1, ?2)
@@ -227,6 +315,12 @@ impl Import<'_> {
         tx.prepare_cached("DELETE FROM crm_sweep WHERE connection = ?1")?
             .execute([connection])?;
         Ok(())
+    }
+
+    /// The CRM's pipelines and stages as this run read them, with its first pages.
+    pub fn save_crm_stages(&self, connection: &str, stages: &[CrmStage]) -> Result<(), StoreError> {
+        let (tx, _, _) = self.parts();
+        save_stages(tx, connection, stages)
     }
 
     /// Saves how far the sync got, with this page's cards (it commits or rolls back with them).

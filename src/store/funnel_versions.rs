@@ -83,4 +83,8 @@ impl crate::domain::ports::FunnelHistory for Store {
     ) -> Result<(), StoreError> {
         Store::for_each_stage_history(self, f).map(drop)
     }
+
+    fn crm_stages(&self) -> Result<Vec<(String, crate::domain::crm_stage::CrmStage)>, StoreError> {
+        Store::crm_stages(self)
+    }
 }

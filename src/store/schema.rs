@@ -577,7 +577,40 @@ CREATE TABLE IF NOT EXISTS crm_swept (
     PRIMARY KEY (connection, deal)
 ) WITHOUT ROWID;
 "#,
+    // 22: the CRM's own order of its pipelines and stages, as each connection's last sync read
+    // them (store::crm), for `okk funnel init --from-store`. IF NOT EXISTS: tests replay
+    // migrations over a store that has it.
+    r#"
+-- One row per stage of every pipeline the CRM listed, replaced whole by each sync of the
+-- connection, in the transaction of its first pages. Ids as the CRM gives them (amoCRM's 142
+-- and 143 repeat in every pipeline); `sort`, the CRM's order (smaller first).
+CREATE TABLE IF NOT EXISTS crm_stages (
+    connection    TEXT NOT NULL,
+    pipeline_id   TEXT NOT NULL,
+    pipeline      TEXT NOT NULL,
+    pipeline_sort INTEGER NOT NULL,
+    stage_id      TEXT NOT NULL,
+    stage         TEXT NOT NULL,
+    sort          INTEGER NOT NULL,
+    PRIMARY KEY (connection, pipeline_id, stage_id)
+) WITHOUT ROWID;
+"#,
+    // 23: a sync under way: when the run that has not finished began (store::crm).
+    r#"
+-- Written by a run's first transaction (with its first pages and cursor), cleared by its last
+-- (the one that marks the run synced): set when a run begins, it says an earlier run was
+-- killed or stopped half-way, and which moment it began at.
+ALTER TABLE crm_sync ADD COLUMN run_begun_at TEXT;
+"#,
 ];
+
+/// The first schema with `crm_stages` (a store read as it is may be older: it has no CRM
+/// order to give).
+pub const CRM_STAGES_FROM: i64 = 22;
+
+/// The first schema with `crm_sync.run_begun_at` (an older store read as it is has no run
+/// under way to tell).
+pub const RUN_BEGUN_FROM: i64 = 23;
 
 pub fn latest() -> i64 {
     MIGRATIONS.len() as i64
@@ -585,15 +618,20 @@ pub fn latest() -> i64 {
 
 /// The oldest schema this okk reads as it is, where it may not upgrade it (a store in a folder
 /// it may not write to): the migrations after it add only what writing uses (20: the export
-/// digest an import compares; 21: a sync's sweep under way). Raise it with a migration that
-/// reads need.
+/// digest an import compares; 21: a sync's sweep under way), or what a read does without on an
+/// older store (22: the CRM's order of its stages, [`CRM_STAGES_FROM`]; 23: when a sync under
+/// way began, [`RUN_BEGUN_FROM`]). Raise it with a
+/// migration that reads need.
 pub const READS_AS_IT_IS_FROM: i64 = 19;
 
 /// Migrations that only add a column, by number: (table, column). SQLite has no ADD COLUMN IF
 /// NOT EXISTS, and tests (and a store whose version was stepped back by hand) replay
 /// migrations over a store that has the column: such a migration is skipped where its column
 /// is.
-const ADDS_COLUMN: [(usize, &str, &str); 1] = [(20, "cards", "export_digest")];
+const ADDS_COLUMN: [(usize, &str, &str); 2] = [
+    (20, "cards", "export_digest"),
+    (23, "crm_sync", "run_begun_at"),
+];
 
 /// Whether migration `number` (from 1) would add a column the store has already.
 pub fn adds_a_column_there(conn: &rusqlite::Connection, number: usize) -> rusqlite::Result<bool> {

@@ -10,6 +10,7 @@ use super::cards::{BatchMeta, Import};
 use super::crm::SyncState;
 use super::import_tx::{ImportStore, ImportTx};
 use super::{Store, StoreError};
+use crate::domain::crm_stage::CrmStage;
 use crate::domain::deal_note::DealNote;
 
 /// A store a live sync lands its pages in.
@@ -17,8 +18,14 @@ pub trait SyncStore: ImportStore {
     /// How far the connection's sync got (the default state when it never ran).
     fn crm_state(&self, connection: &str) -> Result<SyncState, StoreError>;
 
-    /// Saves how far the sync got when a page brought nothing to write.
-    fn save_crm_state(&mut self, connection: &str, state: &SyncState) -> Result<(), StoreError>;
+    /// Saves how far the sync got when a page brought nothing to write; with the CRM's
+    /// pipelines and stages (`Some`: the run's first pages), in one transaction.
+    fn save_crm_state(
+        &mut self,
+        connection: &str,
+        state: &SyncState,
+        stages: Option<&[CrmStage]>,
+    ) -> Result<(), StoreError>;
 
     /// The deals of a connection the store holds notes for (a sync looks up only theirs).
     fn crm_note_deals(&self, connection: &str) -> Result<FxSet<String>, StoreError>;
@@ -51,6 +58,10 @@ pub trait SyncStore: ImportStore {
 pub trait SyncTx<'a>: ImportTx<'a> {
     /// Saves how far the sync got, with this group's cards.
     fn save_crm_state(&mut self, connection: &str, state: &SyncState) -> Result<(), StoreError>;
+
+    /// The CRM's pipelines and stages (each with the CRM's order) as this run read them, with
+    /// its first pages: they replace the connection's.
+    fn save_crm_stages(&mut self, connection: &str, stages: &[CrmStage]) -> Result<(), StoreError>;
 
     /// A full sweep begins at `started_at` (an earlier one stopped half-way is dropped).
     fn begin_sweep(&mut self, connection: &str, started_at: &str) -> Result<(), StoreError>;
@@ -106,8 +117,13 @@ impl SyncStore for Store {
         Store::crm_state(self, connection)
     }
 
-    fn save_crm_state(&mut self, connection: &str, state: &SyncState) -> Result<(), StoreError> {
-        Store::save_crm_state(self, connection, state)
+    fn save_crm_state(
+        &mut self,
+        connection: &str,
+        state: &SyncState,
+        stages: Option<&[CrmStage]>,
+    ) -> Result<(), StoreError> {
+        Store::save_crm_state_and_stages(self, connection, state, stages)
     }
 
     fn crm_note_deals(&self, connection: &str) -> Result<FxSet<String>, StoreError> {
@@ -147,6 +163,10 @@ impl SyncStore for Store {
 impl<'a> SyncTx<'a> for Import<'a> {
     fn save_crm_state(&mut self, connection: &str, state: &SyncState) -> Result<(), StoreError> {
         Import::save_crm_state(self, connection, state)
+    }
+
+    fn save_crm_stages(&mut self, connection: &str, stages: &[CrmStage]) -> Result<(), StoreError> {
+        Import::save_crm_stages(self, connection, stages)
     }
 
     fn begin_sweep(&mut self, connection: &str, started_at: &str) -> Result<(), StoreError> {

@@ -650,6 +650,10 @@ pub fn report(r: &SyncReport) -> String {
         let line = crate::tr!("crm-report-until", until = local(until), since = since);
         s.push_str(&format!("  {line}\n"));
     }
+    if let Some(begun) = &r.resumed_run_begun_at {
+        let line = crate::tr!("crm-report-resumed", at = local(begun));
+        s.push_str(&format!("  {line}\n"));
+    }
     if let Some(begun) = &r.full_sweep_begun_at {
         let line = crate::tr!("crm-report-sweep-finished", at = local(begun));
         s.push_str(&format!("  {line}\n"));
@@ -815,6 +819,7 @@ mod tests {
             full: true,
             full_sweep_at: Some("2026-11-20T10:00:05Z".into()),
             full_sweep_begun_at: Some("2026-11-20T09:00:05Z".into()),
+            resumed_run_begun_at: Some("2026-11-20T08:30:00Z".into()),
             dry_run: true,
             absent_fields: vec!["phone".into(), "Интересующие параметры".into()],
             new_columns: vec!["Дата встречи в офисе продаж".into(), "notes".into()],
@@ -953,6 +958,15 @@ mod tests {
         });
         assert!(
             ru.contains(&format!("завершён полный проход, начатый {begun}")),
+            "{ru}"
+        );
+        let resumed = with(Lang::Ru, || {
+            crate::text::common::moment(at("2026-11-20T08:30:00Z"))
+        });
+        assert!(
+            ru.contains(&format!(
+                "  продолжена прерванная синхронизация, начатая {resumed}\n"
+            )),
             "{ru}"
         );
         assert!(!ru.contains('Z'), "{ru}");

@@ -16,6 +16,16 @@ pub fn header(cards: u64, moved: u64) -> String {
     crate::tr!("init-header", cards = cards, moved = moved)
 }
 
+/// The header when the CRM's order placed the stages (`guessed`: those it did not list).
+pub fn header_crm_order(cards: u64, guessed: u64) -> String {
+    let mut s = crate::tr!("init-header-crm", cards = cards);
+    if guessed > 0 {
+        s.push('\n');
+        s.push_str(&crate::tr!("init-header-crm-guessed", guessed = guessed));
+    }
+    s
+}
+
 pub fn columns_intro() -> String {
     crate::tr!("init-columns-intro")
 }
@@ -96,6 +106,16 @@ pub fn pipelines_merged(pipelines: &[(String, u64)]) -> String {
 /// The store keeps no order of the CRM's stages: the order written is read from the data.
 pub fn order_guessed(moved: u64) -> String {
     crate::tr!("init-order-guessed", moved = moved)
+}
+
+/// The stages came in the CRM's own order, as a sync read it.
+pub fn order_from_crm() -> String {
+    crate::tr!("init-order-from-crm")
+}
+
+/// `guessed` stages the CRM did not list (cards of file imports) follow its, in a guessed order.
+pub fn order_partly_guessed(guessed: u64) -> String {
+    crate::tr!("init-order-partly-guessed", guessed = guessed)
 }
 
 pub fn exists(path: &Path) -> String {

@@ -140,6 +140,12 @@ pub struct State {
     /// amoCRM: the account's custom fields (id, name, type), [`FIELDS`] until a test adds or
     /// deletes one. A deal's value of a field the account no longer has is not given.
     pub fields: Vec<(i64, &'static str, &'static str)>,
+    /// The CRM's own order of its stages, by (pipeline id, amoCRM status id) (Bitrix24's
+    /// `SORT` of the stage at the same index), where a test set one; else [`stage_sort`].
+    pub stage_sorts: HashMap<(i64, i64), i64>,
+    /// The CRM's own order of its pipelines, by id, where a test set one; else
+    /// [`pipeline_sort`].
+    pub pipeline_sorts: HashMap<i64, i64>,
 }
 
 pub struct Pipeline {
@@ -186,7 +192,38 @@ pub const FIELDS: [(i64, &str, &str); 2] = [
     (5_000_002, "Дата встречи в офисе продаж", "date"),
 ];
 
+/// A stage's `sort` as amoCRM gives it by default: in [`PIPELINES`]' order, ten apart, won
+/// and lost last (amoCRM gives them 10000 and 11000).
+pub fn stage_sort(status: i64, index: usize) -> i64 {
+    match status {
+        142 => 10_000,
+        143 => 11_000,
+        _ => (index as i64 + 1) * 10,
+    }
+}
+
+/// A pipeline's `sort` by default: in [`PIPELINES`]' order.
+pub fn pipeline_sort(index: usize) -> i64 {
+    index as i64 + 1
+}
+
 impl State {
+    /// The `sort` of the stage `status` of pipeline `pipeline`, at `index` in its list.
+    pub fn sort_of(&self, pipeline: i64, status: i64, index: usize) -> i64 {
+        self.stage_sorts
+            .get(&(pipeline, status))
+            .copied()
+            .unwrap_or_else(|| stage_sort(status, index))
+    }
+
+    /// The `sort` of the pipeline at `index` of [`PIPELINES`].
+    pub fn pipeline_sort_of(&self, index: usize) -> i64 {
+        self.pipeline_sorts
+            .get(&PIPELINES[index].id)
+            .copied()
+            .unwrap_or_else(|| pipeline_sort(index))
+    }
+
     pub fn with_deals(n: usize) -> State {
         let mut s = State {
             clock: BASE_TIME + n as i64 * 60 + 3600,
@@ -736,16 +773,19 @@ fn serve(mut req: tiny_http::Request, state: &Mutex<State>, base: &str) {
             );
         }
         "/api/v4/leads/pipelines" => {
-            drop(s);
             let ps: Vec<Value> = PIPELINES
                 .iter()
-                .map(|p| {
-                    json!({"id": p.id, "name": p.name, "sort": 1, "is_main": false,
-                    "_embedded": {"statuses": p.statuses.iter().map(|(id, name)| json!({
-                        "id": id, "name": name, "pipeline_id": p.id,
+                .enumerate()
+                .map(|(i, p)| {
+                    json!({"id": p.id, "name": p.name, "sort": s.pipeline_sort_of(i),
+                    "is_main": i == 0,
+                    "_embedded": {"statuses": p.statuses.iter().enumerate().map(|(k, (id, name))| json!({
+                        "id": id, "name": name, "sort": s.sort_of(p.id, *id, k),
+                        "pipeline_id": p.id,
                         "type": i64::from(*id == p.statuses[0].0)})).collect::<Vec<_>>()}})
                 })
                 .collect();
+            drop(s);
             send(
                 req,
                 200,
@@ -1014,7 +1054,7 @@ mod bitrix {
         })
     }
 
-    fn statuses(entity: &str) -> Vec<Value> {
+    fn statuses(s: &State, entity: &str) -> Vec<Value> {
         let p = match entity {
             "DEAL_STAGE" => 0,
             "DEAL_STAGE_1" => 1,
@@ -1025,14 +1065,14 @@ mod bitrix {
             .iter()
             .zip(B24_STAGES[p].iter())
             .enumerate()
-            .map(|(i, ((_, name), id))| {
+            .map(|(i, ((status, name), id))| {
                 let sem = match *id {
                     s if s.ends_with("WON") => json!("S"),
                     s if s.ends_with("LOSE") => json!("F"),
                     _ => Value::Null,
                 };
                 json!({"ID": (100 + i).to_string(), "ENTITY_ID": entity, "STATUS_ID": id,
-                       "NAME": name, "SORT": ((i + 1) * 10).to_string(),
+                       "NAME": name, "SORT": s.sort_of(PIPELINES[p].id, *status, i).to_string(),
                        "SYSTEM": "N", "CATEGORY_ID": if p == 0 { Value::Null } else { json!(p.to_string()) },
                        "SEMANTICS": sem})
             })
@@ -1137,7 +1177,7 @@ mod bitrix {
                     .enumerate()
                     .map(|(i, p)| {
                         json!({
-                    "id": i, "name": p.name, "sort": (i + 1) * 100, "entityTypeId": 2,
+                    "id": i, "name": p.name, "sort": s.pipeline_sort_of(i) * 100, "entityTypeId": 2,
                     "isDefault": if i == 0 { "Y" } else { "N" }})
                     })
                     .collect();
@@ -1249,7 +1289,7 @@ mod bitrix {
         match method {
             "crm.status.list" => {
                 let e = params["filter"]["ENTITY_ID"].as_str().unwrap_or_default();
-                Ok(json!(statuses(e)))
+                Ok(json!(statuses(s, e)))
             }
             "crm.deal.userfield.list" => Ok(json!(userfields())),
             "crm.deal.list" => Ok(deal_list(s, params)["result"].take()),

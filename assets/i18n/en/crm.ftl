@@ -109,6 +109,7 @@ crm-report-dry-run = dry run: nothing written
 crm-report-since = since { $since }
 crm-report-until = changes read up to { $until }{ $since }
 crm-report-sweep-finished = finished the full sweep begun at { $at }
+crm-report-resumed = continues an interrupted sync begun at { $at }
 crm-report-full-sweep = last full sweep: { $at }
 crm-report-unknown-stage = stage not in the funnel: { $stage } ({ $cards ->
     [one] { $cards } card

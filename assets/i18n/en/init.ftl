@@ -23,3 +23,17 @@ init-wrote-builtin = Wrote { $path }: the built-in funnel, { $stages } stages; e
 init-pipeline-cards = «{ $pipeline }» ({ $cards } cards)
 init-pipelines-merged = okk: the store's cards are in { $count } pipelines, { $list }; their stages make one funnel here, named after them all (a funnel file is one funnel). Keep the stages of the pipeline the desk reviews, or make one funnel file per pipeline from this one.
 init-order-guessed = okk: the stage order is a guess: the store keeps no order of the CRM's, so it comes from the stage history ({ $moved } cards seen moving) and what the cards carry; check it before `okk funnel check`.
+init-header-crm =
+    A starting funnel written by `okk funnel init --from-store` from { $cards } cards.
+    Stages are in the CRM's own order, as the last `okk sync` read it (the pipelines in their order, one after another); closed stages last.
+    Check each stage's kind, add idle limits, required fields and checklists, then run `okk funnel check`.
+    The format: docs/funnel.md and the built-in funnel (assets/funnel.toml).
+init-header-crm-guessed = { $guessed ->
+    [one] The { $guessed } stage no sync listed (cards imported from files) comes after the CRM's, in an order guessed from the cards.
+   *[other] The { $guessed } stages no sync listed (cards imported from files) come after the CRM's, in an order guessed from the cards.
+}
+init-order-from-crm = okk: the stages are in the CRM's own order, as the last `okk sync` read it (the pipelines in their order, one after another); check it before `okk funnel check`.
+init-order-partly-guessed = okk: after the CRM's stages come { $guessed ->
+    [one] { $guessed } stage
+   *[other] { $guessed } stages
+} no sync listed (cards imported from files), in an order guessed from the cards.

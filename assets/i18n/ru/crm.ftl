@@ -113,6 +113,7 @@ crm-report-dry-run = пробный запуск: ничего не записа
 crm-report-since = с { $since }
 crm-report-until = прочитаны изменения по { $until }{ $since }
 crm-report-sweep-finished = завершён полный проход, начатый { $at }
+crm-report-resumed = продолжена прерванная синхронизация, начатая { $at }
 crm-report-full-sweep = последний полный проход: { $at }
 crm-report-unknown-stage = этапа нет в воронке: { $stage } (в хранилище { $cards ->
     [one] { $cards } карточка

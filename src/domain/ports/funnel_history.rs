@@ -1,9 +1,11 @@
-//! What the report's before/after section reads of a store, a file or a team server alike:
-//! the funnel versions it judged by and every card's stage moves.
+//! What the report's before/after section and `okk funnel init` read of a store, a file or a
+//! team server alike: the funnel versions it judged by, every card's stage moves, and the
+//! CRMs' own order of their stages.
 
 use chrono::NaiveDate;
 
 use super::StoreResult;
+use crate::domain::crm_stage::CrmStage;
 use crate::domain::funnel_diff::FunnelVersion;
 
 /// One card's stage moves: the day a sync first found it in each stage, in order.
@@ -16,4 +18,8 @@ pub trait FunnelHistory {
     /// Calls `f` with each card's stage history (the day each sync found it in a new stage, in
     /// order), cards not gone, one card at a time.
     fn for_each_stage_history(&self, f: &mut dyn FnMut(&StageVisits)) -> StoreResult<()>;
+
+    /// Every connection's pipelines and stages with the CRM's own order of them, as its last
+    /// sync read them: (connection, stage). Empty where no sync ever ran (file imports only).
+    fn crm_stages(&self) -> StoreResult<Vec<(String, CrmStage)>>;
 }

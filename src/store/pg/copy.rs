@@ -11,7 +11,7 @@ use crate::store::{Store, StoreError};
 
 /// The tables copied (the SQLite store's name, the server's), in an order where what a row
 /// names is there before it. Leases are not: a claim is the moment's, not the store's.
-pub const TABLES: [(&str, &str); 20] = [
+pub const TABLES: [(&str, &str); 21] = [
     ("import_batches", "import_batches"),
     ("cards", "cards"),
     ("stage_history", "stage_history"),
@@ -31,6 +31,7 @@ pub const TABLES: [(&str, &str); 20] = [
     ("crm_notes_read", "crm_notes_read"),
     ("crm_sweep", "crm_sweep"),
     ("crm_swept", "crm_swept"),
+    ("crm_stages", "crm_stages"),
     ("source_columns", "source_columns"),
 ];
 

@@ -6,6 +6,7 @@ use postgres::fallible_iterator::FallibleIterator;
 use postgres::types::ToSql;
 
 use super::PgStore;
+use crate::domain::crm_stage::CrmStage;
 use crate::domain::funnel_diff::FunnelVersion;
 use crate::domain::ports::FunnelHistory;
 use crate::domain::ports::funnel_history::StageVisits;
@@ -28,6 +29,31 @@ pub(super) fn version_of(r: &postgres::Row) -> FunnelVersion {
 }
 
 impl FunnelHistory for PgStore {
+    fn crm_stages(&self) -> Result<Vec<(String, CrmStage)>, StoreError> {
+        let rows = self.conn.borrow_mut().query(
+            "SELECT connection, pipeline_id, pipeline, pipeline_sort, stage_id, stage, sort
+             FROM crm_stages ORDER BY connection COLLATE \"C\", pipeline_sort,
+                 pipeline_id COLLATE \"C\", sort, stage_id COLLATE \"C\"",
+            &[],
+        )?;
+        Ok(rows
+            .iter()
+            .map(|r| {
+                (
+                    r.get(0),
+                    CrmStage {
+                        pipeline_id: r.get(1),
+                        pipeline: r.get(2),
+                        pipeline_sort: r.get(3),
+                        stage_id: r.get(4),
+                        stage: r.get(5),
+                        sort: r.get(6),
+                    },
+                )
+            })
+            .collect())
+    }
+
     fn funnel_versions(&self) -> Result<Vec<FunnelVersion>, StoreError> {
         let rows = self.conn.borrow_mut().query(
             "SELECT version, hash, first_used, name, content, changes

@@ -27,7 +27,7 @@ GRANT INSERT, UPDATE ON cards, import_batches TO okk_lead;
 GRANT INSERT ON stage_history, source_columns, field_names TO okk_lead;
 GRANT INSERT, UPDATE, DELETE ON flags, standings TO okk_lead;
 GRANT INSERT, UPDATE ON crm_sync, crm_notes_read TO okk_lead;
-GRANT INSERT, UPDATE, DELETE ON crm_notes, crm_sweep, crm_swept TO okk_lead;
+GRANT INSERT, UPDATE, DELETE ON crm_notes, crm_sweep, crm_swept, crm_stages TO okk_lead;
 GRANT UPDATE (seen_at) ON stage_history TO okk_lead;
 ";
 

@@ -499,6 +499,25 @@ CREATE TABLE IF NOT EXISTS crm_swept (
     PRIMARY KEY (connection, deal)
 );
 "#,
+    // 10: the CRM's own order of its pipelines and stages, as each connection's last sync read
+    // them (SQLite's migration 22), for `okk funnel init --from-store`.
+    r#"
+CREATE TABLE IF NOT EXISTS crm_stages (
+    connection    text NOT NULL,
+    pipeline_id   text NOT NULL,
+    pipeline      text NOT NULL,
+    pipeline_sort bigint NOT NULL,
+    stage_id      text NOT NULL,
+    stage         text NOT NULL,
+    sort          bigint NOT NULL,
+    PRIMARY KEY (connection, pipeline_id, stage_id)
+);
+"#,
+    // 11: when the sync under way began (SQLite's migration 23): written by a run's first
+    // transaction, cleared by its last.
+    r#"
+ALTER TABLE crm_sync ADD COLUMN IF NOT EXISTS run_begun_at text;
+"#,
 ];
 
 pub fn latest() -> i64 {

@@ -13,6 +13,7 @@ use super::import::PgImport;
 use crate::domain::Card;
 use crate::domain::FieldName;
 use crate::domain::columns::SourceColumns;
+use crate::domain::crm_stage::CrmStage;
 use crate::domain::deal_note::DealNote;
 use crate::domain::fx::FxMap;
 use crate::store::StoreError;
@@ -23,14 +24,15 @@ use crate::store::import_tx::ImportTx;
 use crate::store::judged::{Judge, NewJudgement};
 use crate::store::sync_tx::{SyncStore, SyncTx};
 
-const STATE: &str = "SELECT s.cursor, events_cursor, synced_at, full_at, resume, n.cursor
+const STATE: &str = "SELECT s.cursor, events_cursor, synced_at, full_at, resume, n.cursor,
+        run_begun_at
     FROM crm_sync s LEFT JOIN crm_notes_read n USING (connection) WHERE connection = $1";
 
 const SAVE_STATE: &str = "INSERT INTO crm_sync
-        (connection, cursor, events_cursor, synced_at, full_at, resume)
-    VALUES ($1, $2, $3, $4, $5, $6)
+        (connection, cursor, events_cursor, synced_at, full_at, resume, run_begun_at)
+    VALUES ($1, $2, $3, $4, $5, $6, $7)
     ON CONFLICT (connection) DO UPDATE SET cursor = $2, events_cursor = $3, synced_at = $4,
-        full_at = $5, resume = $6";
+        full_at = $5, resume = $6, run_begun_at = $7";
 
 const SAVE_NOTES_CURSOR: &str = "INSERT INTO crm_notes_read (connection, cursor) VALUES ($1, $2)
     ON CONFLICT (connection) DO UPDATE SET cursor = $2";
@@ -49,9 +51,43 @@ fn save_state(
             &s.synced_at,
             &s.full_at,
             &s.resume,
+            &s.run_begun_at,
         ],
     )?;
     tx.execute(SAVE_NOTES_CURSOR, &[&connection, &s.notes_cursor])?;
+    Ok(())
+}
+
+/// The connection's pipelines and stages become `stages` (a sync reads them whole).
+fn save_stages(
+    tx: &mut impl postgres::GenericClient,
+    connection: &str,
+    stages: &[CrmStage],
+) -> Result<(), StoreError> {
+    tx.execute(
+        "DELETE FROM crm_stages WHERE connection = $1",
+        &[&connection],
+    )?;
+    let texts = |f: fn(&CrmStage) -> &str| stages.iter().map(f).collect::<Vec<&str>>();
+    let sorts = |f: fn(&CrmStage) -> i64| stages.iter().map(f).collect::<Vec<i64>>();
+    tx.execute(
+        "INSERT INTO crm_stages
+             (connection, pipeline_id, pipeline, pipeline_sort, stage_id, stage, sort)
+         SELECT $1, * FROM unnest($2::text[], $3::text[], $4::bigint[], $5::text[], $6::text[],
+                                  $7::bigint[])
+         ON CONFLICT (connection, pipeline_id, stage_id) DO UPDATE SET
+             pipeline = excluded.pipeline, pipeline_sort = excluded.pipeline_sort,
+             stage = excluded.stage, sort = excluded.sort",
+        &[
+            &connection,
+            &texts(|s| s.pipeline_id.as_str()),
+            &texts(|s| s.pipeline.as_str()),
+            &sorts(|s| s.pipeline_sort),
+            &texts(|s| s.stage_id.as_str()),
+            &texts(|s| s.stage.as_str()),
+            &sorts(|s| s.sort),
+        ],
+    )?;
     Ok(())
 }
 
@@ -66,13 +102,22 @@ impl SyncStore for PgStore {
                 full_at: r.get(3),
                 resume: r.get(4),
                 notes_cursor: r.get(5),
+                run_begun_at: r.get(6),
             })
             .unwrap_or_default())
     }
 
-    fn save_crm_state(&mut self, connection: &str, state: &SyncState) -> Result<(), StoreError> {
+    fn save_crm_state(
+        &mut self,
+        connection: &str,
+        state: &SyncState,
+        stages: Option<&[CrmStage]>,
+    ) -> Result<(), StoreError> {
         let conn = self.conn.get_mut();
         let mut tx = conn.transaction()?;
+        if let Some(stages) = stages {
+            save_stages(&mut tx, connection, stages)?;
+        }
         save_state(&mut tx, connection, state)?;
         tx.commit()?;
         Ok(())
@@ -228,6 +273,10 @@ impl<'a> ImportTx<'a> for PgSync<'a> {
 impl<'a> SyncTx<'a> for PgSync<'a> {
     fn save_crm_state(&mut self, connection: &str, state: &SyncState) -> Result<(), StoreError> {
         save_state(self.import.tx(), connection, state)
+    }
+
+    fn save_crm_stages(&mut self, connection: &str, stages: &[CrmStage]) -> Result<(), StoreError> {
+        save_stages(self.import.tx(), connection, stages)
     }
 
     fn begin_sweep(&mut self, connection: &str, started_at: &str) -> Result<(), StoreError> {
