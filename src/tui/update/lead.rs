@@ -308,11 +308,12 @@ pub(super) fn decide_keys(state: &mut State, action: Action, cx: &mut Cx) {
     match action {
         Action::Accept => record(state, Decision::accept(), cx),
         Action::Override => {
-            // Overriding with the auditor's own verdict would be an accept.
+            // Overriding with the auditor's own verdict would be an accept; but for "wrong
+            // stage", where the lead may name another stage.
             let own = c.previous.as_ref().map(|p| p.verdict);
             let verdicts = Verdict::ALL
                 .iter()
-                .filter(|v| Some(**v) != own)
+                .filter(|v| Some(**v) != own || **v == Verdict::WrongStage)
                 .map(|v| msg::verdict(*v).to_string())
                 .collect();
             state.popup = Some(Popup::Picker(Picker::new(PickerFor::Verdict, verdicts)));
@@ -371,7 +372,13 @@ pub(super) fn chosen(state: &mut State, purpose: PickerFor, chosen: String, cx: 
             match v {
                 Verdict::WrongStage => {
                     let here = state.card.as_ref().and_then(|c| c.stage);
-                    let stages = card::other_stages(funnel, here);
+                    // Nor the auditor's stage: naming it again would be an accept.
+                    let auditors = (state.card.as_ref())
+                        .and_then(|c| c.previous.as_ref())
+                        .and_then(|p| p.draft.suggested_stage.as_deref());
+                    let stages = (card::other_stages(funnel, here).into_iter())
+                        .filter(|s| Some(s.as_str()) != auditors)
+                        .collect();
                     state.popup = Some(Popup::Picker(Picker::new(PickerFor::LeadStage, stages)));
                 }
                 Verdict::Dead => {
