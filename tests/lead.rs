@@ -351,3 +351,26 @@ fn the_lead_overrides_a_wrong_stage_with_another_stage_and_the_crm_file_takes_it
     assert_eq!(row[col("lead_suggested_stage")], "Успешно реализовано");
     assert_eq!(row[col("final_verdict")], "wrong_stage");
 }
+
+/// On the list, the decide keys say the review must be opened first, instead of doing nothing.
+#[test]
+fn a_decide_key_on_the_list_says_to_open_the_review_first() {
+    let store = common::Desk::demo();
+    boris_reviews(&store.db);
+    let (mut s, mut d) = lead(&store.db);
+    for key in ["a", "o", "b", "u"] {
+        s.shared.status = None;
+        press(&mut s, &mut d, key);
+        assert_eq!(s.screen, Screen::Reviews, "{key}");
+        assert!(s.popup.is_none(), "{key}");
+        let Some(okk::tui::state::Status::Info(said)) = &s.shared.status else {
+            panic!("{key}: {:?}", s.shared.status)
+        };
+        assert_eq!(*said, okk::text::tui::open_review_first("enter"), "{key}");
+    }
+    assert!(decisions(&store.db).is_empty());
+    // A key that means nothing anywhere on the desk still says nothing.
+    s.shared.status = None;
+    press(&mut s, &mut d, "z");
+    assert_eq!(s.shared.status, None);
+}

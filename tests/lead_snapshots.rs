@@ -497,6 +497,23 @@ fn each_popup_of_the_lead_is_drawn_as_its_snapshot() {
     }
 }
 
+/// The note box's hint says what enter does there: it sends the review back.
+#[test]
+fn the_note_box_hint_says_enter_sends_the_review_back() {
+    let mut d = lead_desk();
+    d.press("<enter>bпроверь дату");
+    for (w, h) in SIZES {
+        let screen = d.screen(w, h);
+        let bar = screen.lines().last().unwrap_or_default().to_string();
+        let enter = format!("enter {}", okk::text::tui::return_note_enter());
+        assert!(bar.contains(&enter), "{w}x{h}: {bar}");
+        assert!(
+            !bar.contains(&okk::tui::action::Action::Choose.hint()),
+            "{bar}"
+        );
+    }
+}
+
 #[test]
 fn wrong_stage_then_offers_the_stages() {
     let mut d = lead_desk();

@@ -26,6 +26,8 @@ tui-writes-pending = { $count ->
    *[other] writing to the store ({ $count } writes)…
 }
 tui-nothing-to-undo = nothing to undo
+tui-open-review-first = open the review first ({ $open }) to decide on it
+tui-return-note-enter = return
 tui-nothing-to-undo-card = nothing to undo since okk opened; to change an older verdict: { $all } in a queue
 tui-nothing-to-undo-reviewed = nothing to undo since okk opened; a new verdict replaces this one: { $verdicts }
 tui-undo-other-stage = the last verdict was in another stage: open that stage to undo it
@@ -260,6 +262,8 @@ tui-mark-reviews-column = a review's marks side by side, each in its own column:
 tui-mark-reviews-accepted = accepted by the lead
 tui-mark-reviews-overridden = overridden by the lead
 tui-mark-reviews-returned = sent back to the auditor
+tui-mark-reviews-settled = settled with its card by the lead's decision on another auditor's review (made before it)
+tui-mark-reviews-after = made after the lead's decision on its card: awaits the lead; the card's verdict stands meanwhile
 tui-mark-reviews-disagrees = ok on a card the rules flag as critical: look first
 tui-mark-reviews-calibration = a calibration card: compare the auditors
 tui-mark-reviews-later = a later review of the card above

@@ -28,6 +28,8 @@ tui-writes-pending = { $count ->
    *[other] запись в базу ({ $count } записи)…
 }
 tui-nothing-to-undo = нечего отменять
+tui-open-review-first = сначала откройте проверку ({ $open }), чтобы решить по ней
+tui-return-note-enter = вернуть
 tui-nothing-to-undo-card = нечего отменять с открытия проверки; изменить прежний вердикт: { $all } в очереди
 tui-nothing-to-undo-reviewed = нечего отменять с открытия проверки; новый вердикт заменит этот: { $verdicts }
 tui-undo-other-stage = последний вердикт был на другом этапе: откройте тот этап, чтобы его отменить
@@ -264,6 +266,8 @@ tui-mark-reviews-column = отметки проверки рядом, кажда
 tui-mark-reviews-accepted = принята руководителем
 tui-mark-reviews-overridden = вердикт заменён руководителем
 tui-mark-reviews-returned = возвращена аудитору
+tui-mark-reviews-settled = закрыта вместе с карточкой: руководитель решил по проверке другого аудитора, а эта сделана раньше
+tui-mark-reviews-after = сделана после решения руководителя по карточке: ждёт руководителя, а пока в силе вердикт карточки
 tui-mark-reviews-disagrees = «в порядке» при критичном флаге правил: смотреть первой
 tui-mark-reviews-calibration = карточка калибровки: сравните аудиторов
 tui-mark-reviews-later = более поздняя проверка карточки выше

@@ -14,6 +14,7 @@ use crate::text::tui as msg;
 use crate::tui::action::Action;
 use crate::tui::desk::{Desk, DeskResult, Standing};
 use crate::tui::effect::Effect;
+use crate::tui::keymap::{Key, Mode};
 use crate::tui::picker::{Picker, PickerFor};
 use crate::tui::read::{Ask, CardRead, Then, Whose};
 use crate::tui::state::{
@@ -247,6 +248,25 @@ fn list_key(state: &mut State, action: Action, cx: &mut Cx) {
         Action::Help => state.popup = Some(Popup::Help { scroll: 0 }),
         Action::Back => state.shared.quit = true,
         _ => {}
+    }
+}
+
+/// A key that means nothing on the list: one that decides on the decide screen (`a`, `o`,
+/// `b`, `u`) says the review must be opened first, rather than doing nothing.
+pub(super) fn unbound_on_list(state: &mut State, key: Key) {
+    if state.mode() != Mode::Reviews || state.holds_keys() {
+        return;
+    }
+    let keymap = &state.shared.keymap;
+    let decides = matches!(
+        keymap.lookup(Mode::Decide, key),
+        Some(Action::Accept | Action::Override | Action::SendBack | Action::Undo)
+    );
+    let open = (keymap.rows(Mode::Reviews).into_iter())
+        .find(|(a, _)| *a == Action::Open)
+        .and_then(|(_, keys)| keys.first().map(ToString::to_string));
+    if let (true, Some(open)) = (decides, open) {
+        state.shared.status = Some(Status::Info(msg::open_review_first(&open)));
     }
 }
 

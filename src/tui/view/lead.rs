@@ -432,6 +432,67 @@ mod tests {
         assert_eq!(marks(&fine), [" ", " ", " "]);
     }
 
+    /// Help (`?`) on the list names every mark a row can show: ≡ and ↻ as well as the others.
+    #[test]
+    fn help_on_the_list_explains_every_mark_a_row_can_show() {
+        let r = ok_against_the_rules();
+        // The lead accepted boris's review on 20.11.2026 at 09:00.
+        let by_boris = || crate::domain::settled::Settled {
+            review_id: "other".into(),
+            auditor: "boris".into(),
+            reviewed_at: "2026-11-19 09:00:00".into(),
+            proposal: crate::domain::suggestion::Proposal {
+                verdict: Verdict::Stale,
+                stage: None,
+                owner: None,
+                corrections: Default::default(),
+            },
+            card_changed: None,
+            decision: decided(DecisionKind::Accept).expect("a decision"),
+        };
+        let made = |day: u32| {
+            chrono::NaiveDate::from_ymd_opt(2026, 11, day)
+                .and_then(|d| d.and_hms_opt(12, 0, 0))
+                .expect("a day")
+        };
+        let mut rows = vec![
+            LeadRow {
+                split: true,
+                calibration: true,
+                ..r.clone()
+            },
+            // Settled with its card: made before the decision on boris's review.
+            LeadRow {
+                created_at: made(19),
+                settled: Some(by_boris()),
+                ..r.clone()
+            },
+            // Made after it.
+            LeadRow {
+                created_at: made(21),
+                settled: Some(by_boris()),
+                ..r.clone()
+            },
+        ];
+        rows.extend(DecisionKind::ALL.map(|kind| LeadRow {
+            decision: decided(kind),
+            ..r.clone()
+        }));
+        let shown: std::collections::BTreeSet<&str> = (rows.iter())
+            .flat_map(marks)
+            .filter(|m| *m != " ")
+            .collect();
+        assert!(shown.contains("≡") && shown.contains("↻"), "{shown:?}");
+        for lang in [crate::text::lang::Lang::En, crate::text::lang::Lang::Ru] {
+            crate::text::lang::with(lang, || {
+                let legend = super::super::popup::legend(crate::tui::keymap::Mode::Reviews);
+                for mark in &shown {
+                    assert!(legend.iter().any(|(m, _)| m == mark), "{lang:?}: {mark}");
+                }
+            });
+        }
+    }
+
     /// A card is named with its source only in a list of several; a source's control
     /// characters show as placeholders.
     #[test]
