@@ -98,25 +98,25 @@ pub(super) fn rows_refreshed(state: &mut State, rows: Vec<LeadRow>) {
 /// Whether a review passes the list's filter: words `auditor:NAME`, `stage:TEXT`,
 /// `verdict:NAME`, `since:YYYY-MM-DD`, `until:YYYY-MM-DD`, `disagree` (ok on a card the rules
 /// flag as critical, or auditors split on the card with no decision to settle it),
-/// `calibration` (made for a calibration); any other word must appear in the card's id, title,
+/// `calibration` (made for a calibration), each also by its Russian word ([`keyword`]); any other word must appear in the card's id, title,
 /// stage, auditor or comment. Case and ё/е do not matter. A day that cannot be read filters
 /// nothing: [`unread_day`] names it, and the status line says so.
 pub fn matches(row: &LeadRow, filter: &str) -> bool {
     filter.split_whitespace().all(|word| {
         let (key, value) = word.split_once(':').unwrap_or(("", word));
         let has = |s: &str| fold(s).contains(&fold(value));
-        match key.to_lowercase().as_str() {
-            "auditor" => has(&row.auditor),
-            "stage" => has(&row.stage),
+        match (keyword(key), keyword(word)) {
+            (Some(Keyword::Auditor), _) => has(&row.auditor),
+            (Some(Keyword::Stage), _) => has(&row.stage),
             // The code (`stale`) or the word the list shows (`устарела`), its first letters.
-            "verdict" => {
+            (Some(Keyword::Verdict), _) => {
                 row.verdict.as_str().starts_with(&value.to_lowercase())
                     || fold(&crate::text::tui::verdict(row.verdict)).starts_with(&fold(value))
             }
-            "since" => day(value).is_none_or(|d| row.created_at.date() >= d),
-            "until" => day(value).is_none_or(|d| row.created_at.date() <= d),
-            _ if fold(word) == "disagree" => row.disagrees(),
-            _ if fold(word) == "calibration" => row.calibration,
+            (Some(Keyword::Since), _) => day(value).is_none_or(|d| row.created_at.date() >= d),
+            (Some(Keyword::Until), _) => day(value).is_none_or(|d| row.created_at.date() <= d),
+            (_, Some(Keyword::Disagree)) => row.disagrees(),
+            (_, Some(Keyword::Calibration)) => row.calibration,
             _ => {
                 has(&row.external_id)
                     || row.title.as_deref().is_some_and(has)
@@ -128,11 +128,41 @@ pub fn matches(row: &LeadRow, filter: &str) -> bool {
     })
 }
 
+/// The filter's keywords (`auditor:` and the like take a value after the colon; `disagree`
+/// and `calibration` stand alone).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Keyword {
+    Auditor,
+    Stage,
+    Verdict,
+    Since,
+    Until,
+    Disagree,
+    Calibration,
+}
+
+/// A keyword by its English name or by the Russian word the interface shows for it (the help,
+/// the columns, «⇄ аудиторы расходятся», «◎ калибровка»), in either language; case and ё/е do
+/// not matter.
+fn keyword(word: &str) -> Option<Keyword> {
+    use Keyword as K;
+    Some(match fold(word).as_str() {
+        "auditor" | "аудитор" => K::Auditor,
+        "stage" | "этап" => K::Stage,
+        "verdict" | "вердикт" => K::Verdict,
+        "since" | "с" => K::Since,
+        "until" | "по" => K::Until,
+        "disagree" | "спор" | "расходятся" => K::Disagree,
+        "calibration" | "калибровка" => K::Calibration,
+        _ => return None,
+    })
+}
+
 /// The filter's first `since:`/`until:` word whose day cannot be read.
 pub fn unread_day(filter: &str) -> Option<&str> {
     filter.split_whitespace().find(|word| {
         word.split_once(':').is_some_and(|(key, value)| {
-            matches!(key.to_lowercase().as_str(), "since" | "until") && day(value).is_none()
+            matches!(keyword(key), Some(Keyword::Since | Keyword::Until)) && day(value).is_none()
         })
     })
 }
@@ -591,6 +621,44 @@ mod tests {
         let mut split = fine.clone();
         split.split = true;
         assert!(matches(&split, "disagree"), "auditors split on the card");
+    }
+
+    /// The keywords in the words the Russian interface shows, in either language: a Russian
+    /// lead types what the list and help say.
+    #[test]
+    fn the_filter_takes_the_russian_keywords_too() {
+        use crate::text::lang::{Lang, with};
+        for lang in [Lang::En, Lang::Ru] {
+            with(lang, || {
+                let r = row();
+                assert!(
+                    matches(&r, "аудитор:ANNA этап:встреча вердикт:ok"),
+                    "{lang:?}"
+                );
+                assert!(!matches(&r, "аудитор:boris"));
+                assert!(!matches(&r, "этап:договор"));
+                assert!(!matches(&r, "вердикт:stale"));
+                assert!(matches(&r, "с:20.11.2026 по:2026-11-20"));
+                assert!(!matches(&r, "с:21.11.2026"));
+                assert!(!matches(&r, "по:19.11.2026"));
+                assert_eq!(unread_day("с:вчера"), Some("с:вчера"));
+                assert_eq!(unread_day("ПО:31.13.2026"), Some("ПО:31.13.2026"));
+                for word in ["спор", "Расходятся"] {
+                    assert!(matches(&r, word), "{word}: ok against the rules");
+                    let fine = LeadRow {
+                        flag_rank: 2,
+                        ..r.clone()
+                    };
+                    assert!(!matches(&fine, word), "{word}");
+                }
+                assert!(!matches(&r, "калибровка"));
+                let cal = LeadRow {
+                    calibration: true,
+                    ..r.clone()
+                };
+                assert!(matches(&cal, "Калибровка аудитор:anna"));
+            });
+        }
     }
 
     /// A day in no form okk reads is named, and filters nothing (it neither hides every review
