@@ -373,6 +373,9 @@ fn reviews_of_two_sources_sharing_an_id_name_each_card_s_source() {
             );
         }
     }
+    // At 80 columns the source tag leaves the title its share: the stage gives way first.
+    let screen = d.screen(80, 24);
+    assert!(screen.contains("5001 (amo-north) Квартира"), "{screen}");
     d.snap("lead_list_two_sources");
     d.press("<enter>");
     assert_eq!(d.state.screen, Screen::Decide);
@@ -653,6 +656,25 @@ fn t_shows_the_decided_reviews_with_their_marks() {
             DecisionKind::Accept
         ]
     );
+    // An overridden row says the lead's verdict and stage; a decided row waits for nothing.
+    let wrong = okk::text::tui::verdict(okk::domain::review::Verdict::WrongStage);
+    let dead = okk::text::tui::verdict(okk::domain::review::Verdict::Dead);
+    let waited = okk::text::tui::age(0, 0);
+    let screen = d.screen(120, 40);
+    let overridden: Vec<String> = (screen.lines())
+        .filter(|l| l.contains('≠'))
+        .map(|l| l.split_whitespace().collect::<Vec<_>>().join(" "))
+        .collect();
+    assert_eq!(overridden.len(), 2, "{screen}");
+    assert!(
+        overridden[0].contains(&format!("{wrong} — Договор")),
+        "{screen}"
+    );
+    assert!(
+        overridden[1].contains(&format!("{dead} — Закрыто")),
+        "{screen}"
+    );
+    assert!(!screen.contains(&format!(" {waited}│")), "{screen}");
     d.snap("lead_all_decided_t");
     // A decided review opened from there shows the standing decision and its note.
     d.press("jj<enter>");
