@@ -180,6 +180,27 @@ fn two_auditors_on_one_card_sit_together_and_their_split_is_marked() {
     );
 }
 
+/// The decide screen names each other auditor with their verdict on one row: a row's end
+/// falls between auditors, never between a name and its verdict.
+#[test]
+fn the_decide_screen_keeps_each_auditor_beside_their_verdict() {
+    let mut d = lead_desk();
+    reviewer(&d.db, "anna", MET, &["xдогов<enter>"]);
+    okk::tui::lead::load(&mut d.state, &d.desk).expect("the list reloads");
+    d.press("<enter>");
+    assert_eq!(d.state.screen, Screen::Decide);
+    let wrong = okk::text::tui::verdict(okk::domain::review::Verdict::WrongStage);
+    for (w, h) in SIZES {
+        // A non-breaking space shows as a space.
+        let screen = d.screen(w, h).replace('\u{a0}', " ");
+        assert!(
+            screen.contains(&format!("anna {wrong}")),
+            "{w}x{h}:\n{screen}"
+        );
+    }
+    d.snap("lead_decide_split");
+}
+
 /// The row most worth a first look says all it has to say at once: boris's ok goes against a
 /// critical flag (⚠), anna disagrees with it (⇄), and the card is a calibration card (◎).
 #[test]

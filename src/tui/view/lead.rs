@@ -323,7 +323,12 @@ pub fn review_lines(l: &LeadList, c: &CardState, theme: &Theme) -> Vec<Line<'sta
         .filter(|o| {
             o.source == r.source && o.external_id == r.external_id && o.auditor != r.auditor
         })
-        .map(|o| format!("{} {}", clip(&o.auditor, 20), msg::verdict(o.verdict)))
+        // Name and verdict joined by non-breaking spaces: a row ends between auditors, not
+        // between «anna» and «не тот этап».
+        .map(|o| {
+            let said = format!("{} {}", clip(&o.auditor, 20), msg::verdict(o.verdict));
+            said.replace(' ', "\u{a0}")
+        })
         .collect();
     if r.calibration || !others.is_empty() {
         // A calibration card whose auditors split is both: neither word hides the other.
