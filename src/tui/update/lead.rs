@@ -6,7 +6,7 @@ use std::time::Instant;
 use ratatui_textarea::TextArea;
 
 use super::{Cx, card, edit_line};
-use crate::domain::decision::Decision;
+use crate::domain::decision::{Decision, DecisionKind};
 use crate::domain::lead_row::LeadRow;
 use crate::domain::names::fold;
 use crate::domain::review::Verdict;
@@ -109,9 +109,15 @@ pub fn matches(row: &LeadRow, filter: &str) -> bool {
             (Some(Keyword::Auditor), _) => has(&row.auditor),
             (Some(Keyword::Stage), _) => has(&row.stage),
             // The code (`stale`) or the word the list shows (`устарела`), its first letters.
+            // The auditor's, or the lead's on an override (the list shows that one).
             (Some(Keyword::Verdict), _) => {
-                row.verdict.as_str().starts_with(&value.to_lowercase())
-                    || fold(&crate::text::tui::verdict(row.verdict)).starts_with(&fold(value))
+                let lead = (row.decision.as_ref())
+                    .filter(|d| d.decision.kind == DecisionKind::Override)
+                    .and_then(|d| d.decision.verdict);
+                [Some(row.verdict), lead].into_iter().flatten().any(|v| {
+                    v.as_str().starts_with(&value.to_lowercase())
+                        || fold(&crate::text::tui::verdict(v)).starts_with(&fold(value))
+                })
             }
             (Some(Keyword::Since), _) => day(value).is_none_or(|d| row.created_at.date() >= d),
             (Some(Keyword::Until), _) => day(value).is_none_or(|d| row.created_at.date() <= d),
@@ -659,6 +665,22 @@ mod tests {
                 assert!(matches(&cal, "Калибровка аудитор:anna"));
             });
         }
+    }
+
+    /// On a review the lead overrode the list shows the lead's verdict: `verdict:` finds it by
+    /// that word too (and by the auditor's).
+    #[test]
+    fn the_verdict_filter_finds_an_overridden_review_by_the_leads_verdict() {
+        let mut r = row();
+        assert!(!matches(&r, "verdict:dead"));
+        r.decision = Some(crate::domain::decision::LeadDecision {
+            id: "d".into(),
+            lead: "olga".into(),
+            decision: Decision::overrule(Verdict::Dead, None),
+            created_at: "2026-11-21 09:00:00".into(),
+        });
+        assert!(matches(&r, "verdict:dead") && matches(&r, "verdict:ok"));
+        assert!(!matches(&r, "verdict:stale"));
     }
 
     /// A day in no form okk reads is named, and filters nothing (it neither hides every review
