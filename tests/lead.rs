@@ -295,3 +295,82 @@ fn accepting_one_auditors_review_settles_the_others_on_the_card_and_undo_reopens
     let l = s.lead.as_ref().unwrap();
     assert!(l.rows.iter().all(|r| r.settled.is_none() && r.split));
 }
+
+/// anna says «wrong stage → Договор»; the lead holds it is the wrong stage too, but for
+/// another: the override picker offers «wrong stage», the stage picker leaves out anna's stage
+/// and the card's own, and the lead's stage is what `okk export crm` moves the card to and what
+/// `okk export reviews` names as the lead's.
+#[test]
+fn the_lead_overrides_a_wrong_stage_with_another_stage_and_the_crm_file_takes_it() {
+    let store = common::Desk::demo();
+    let (mut s, mut d) = common::reviewer::open_at_stage(&store.db, "anna", "Бронирование");
+    let id = shown_card(&s);
+    press(&mut s, &mut d, "xдогов<enter>");
+    drop((s, d));
+    let (mut s, mut d) = lead(&store.db);
+    press(&mut s, &mut d, "<enter>o");
+    let Some(Popup::Picker(p)) = &s.popup else {
+        panic!("the override picker: {:?}", s.popup)
+    };
+    let wrong = okk::text::tui::verdict(Verdict::WrongStage);
+    assert!(p.items.contains(&wrong), "{:?}", p.items);
+    press(&mut s, &mut d, "wrong<enter>");
+    let Some(Popup::Picker(p)) = &s.popup else {
+        panic!("the stage picker: {:?}", s.popup)
+    };
+    for not in ["Договор", "Бронирование"] {
+        assert!(!p.items.iter().any(|i| i == not), "{not}: {:?}", p.items);
+    }
+    press(&mut s, &mut d, "Успешно<enter>");
+    assert_eq!(
+        decisions(&store.db),
+        [(
+            "olga".into(),
+            "override".into(),
+            Some("wrong_stage".into()),
+            Some("Успешно реализовано".into()),
+            String::new()
+        )]
+    );
+    drop((s, d));
+    let out = store.file("amocrm.csv");
+    store.run_ok(&["export", "crm", "--profile", "amocrm", "--out", &out]);
+    let rows = common::python_csv(&out, ',');
+    let row = (rows.iter().find(|r| r[0] == id))
+        .unwrap_or_else(|| panic!("{id} in the CRM file: {rows:?}"));
+    assert!(row.iter().any(|c| c == "Успешно реализовано"), "{row:?}");
+    assert!(!row.iter().any(|c| c == "Договор"), "{row:?}");
+    let out = store.file("reviews.csv");
+    store.run_ok(&["export", "reviews", "--out", &out]);
+    let rows = common::python_csv(&out, ',');
+    let col = |name: &str| rows[0].iter().position(|h| h == name).expect(name);
+    let row = (rows.iter().find(|r| r[col("external_id")] == id))
+        .unwrap_or_else(|| panic!("{id} in the reviews: {rows:?}"));
+    assert_eq!(row[col("suggested_stage")], "Договор", "anna's stays");
+    assert_eq!(row[col("lead_verdict")], "wrong_stage");
+    assert_eq!(row[col("lead_suggested_stage")], "Успешно реализовано");
+    assert_eq!(row[col("final_verdict")], "wrong_stage");
+}
+
+/// On the list, the decide keys say the review must be opened first, instead of doing nothing.
+#[test]
+fn a_decide_key_on_the_list_says_to_open_the_review_first() {
+    let store = common::Desk::demo();
+    boris_reviews(&store.db);
+    let (mut s, mut d) = lead(&store.db);
+    for key in ["a", "o", "b", "u"] {
+        s.shared.status = None;
+        press(&mut s, &mut d, key);
+        assert_eq!(s.screen, Screen::Reviews, "{key}");
+        assert!(s.popup.is_none(), "{key}");
+        let Some(okk::tui::state::Status::Info(said)) = &s.shared.status else {
+            panic!("{key}: {:?}", s.shared.status)
+        };
+        assert_eq!(*said, okk::text::tui::open_review_first("enter"), "{key}");
+    }
+    assert!(decisions(&store.db).is_empty());
+    // A key that means nothing anywhere on the desk still says nothing.
+    s.shared.status = None;
+    press(&mut s, &mut d, "z");
+    assert_eq!(s.shared.status, None);
+}

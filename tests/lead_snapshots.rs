@@ -180,6 +180,27 @@ fn two_auditors_on_one_card_sit_together_and_their_split_is_marked() {
     );
 }
 
+/// The decide screen names each other auditor with their verdict on one row: a row's end
+/// falls between auditors, never between a name and its verdict.
+#[test]
+fn the_decide_screen_keeps_each_auditor_beside_their_verdict() {
+    let mut d = lead_desk();
+    reviewer(&d.db, "anna", MET, &["xдогов<enter>"]);
+    okk::tui::lead::load(&mut d.state, &d.desk).expect("the list reloads");
+    d.press("<enter>");
+    assert_eq!(d.state.screen, Screen::Decide);
+    let wrong = okk::text::tui::verdict(okk::domain::review::Verdict::WrongStage);
+    for (w, h) in SIZES {
+        // A non-breaking space shows as a space.
+        let screen = d.screen(w, h).replace('\u{a0}', " ");
+        assert!(
+            screen.contains(&format!("anna {wrong}")),
+            "{w}x{h}:\n{screen}"
+        );
+    }
+    d.snap("lead_decide_split");
+}
+
 /// The row most worth a first look says all it has to say at once: boris's ok goes against a
 /// critical flag (⚠), anna disagrees with it (⇄), and the card is a calibration card (◎).
 #[test]
@@ -373,6 +394,9 @@ fn reviews_of_two_sources_sharing_an_id_name_each_card_s_source() {
             );
         }
     }
+    // At 80 columns the source tag leaves the title its share: the stage gives way first.
+    let screen = d.screen(80, 24);
+    assert!(screen.contains("5001 (amo-north) Квартира"), "{screen}");
     d.snap("lead_list_two_sources");
     d.press("<enter>");
     assert_eq!(d.state.screen, Screen::Decide);
@@ -494,6 +518,23 @@ fn each_popup_of_the_lead_is_drawn_as_its_snapshot() {
         d.press(keys);
         assert!(opened(&d.state.popup), "{name}: {:?}", d.state.popup);
         d.snap(name);
+    }
+}
+
+/// The note box's hint says what enter does there: it sends the review back.
+#[test]
+fn the_note_box_hint_says_enter_sends_the_review_back() {
+    let mut d = lead_desk();
+    d.press("<enter>bпроверь дату");
+    for (w, h) in SIZES {
+        let screen = d.screen(w, h);
+        let bar = screen.lines().last().unwrap_or_default().to_string();
+        let enter = format!("enter {}", okk::text::tui::return_note_enter());
+        assert!(bar.contains(&enter), "{w}x{h}: {bar}");
+        assert!(
+            !bar.contains(&okk::tui::action::Action::Choose.hint()),
+            "{bar}"
+        );
     }
 }
 
@@ -636,6 +677,25 @@ fn t_shows_the_decided_reviews_with_their_marks() {
             DecisionKind::Accept
         ]
     );
+    // An overridden row says the lead's verdict and stage; a decided row waits for nothing.
+    let wrong = okk::text::tui::verdict(okk::domain::review::Verdict::WrongStage);
+    let dead = okk::text::tui::verdict(okk::domain::review::Verdict::Dead);
+    let waited = okk::text::tui::age(0, 0);
+    let screen = d.screen(120, 40);
+    let overridden: Vec<String> = (screen.lines())
+        .filter(|l| l.contains('≠'))
+        .map(|l| l.split_whitespace().collect::<Vec<_>>().join(" "))
+        .collect();
+    assert_eq!(overridden.len(), 2, "{screen}");
+    assert!(
+        overridden[0].contains(&format!("{wrong} — Договор")),
+        "{screen}"
+    );
+    assert!(
+        overridden[1].contains(&format!("{dead} — Закрыто")),
+        "{screen}"
+    );
+    assert!(!screen.contains(&format!(" {waited}│")), "{screen}");
     d.snap("lead_all_decided_t");
     // A decided review opened from there shows the standing decision and its note.
     d.press("jj<enter>");

@@ -123,6 +123,16 @@ pub fn writes_pending(writes: usize) -> String {
     tr!("tui-writes-pending", count = writes)
 }
 
+/// Enter's word in the hint bar under the lead's note box: it sends the review back.
+pub fn return_note_enter() -> String {
+    tr!("tui-return-note-enter")
+}
+
+/// A decide key pressed on the lead's list (`open`: the key that opens a review).
+pub fn open_review_first(open: &str) -> String {
+    tr!("tui-open-review-first", open = open)
+}
+
 pub fn nothing_to_undo() -> String {
     tr!("tui-nothing-to-undo")
 }
@@ -855,6 +865,8 @@ pub fn marks(screen: &str) -> Vec<(String, String)> {
             m("✔", tr!("tui-mark-reviews-accepted")),
             m("≠", tr!("tui-mark-reviews-overridden")),
             m("↩", tr!("tui-mark-reviews-returned")),
+            m("≡", tr!("tui-mark-reviews-settled")),
+            m("↻", tr!("tui-mark-reviews-after")),
             m("⇄", tr!("tui-mark-reviews-split")),
             m("◎", tr!("tui-mark-reviews-calibration")),
             m("↳", tr!("tui-mark-reviews-later")),

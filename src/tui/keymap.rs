@@ -449,17 +449,33 @@ impl Keymap {
     /// [`Keymap::hint_bar`] without the hints of `absent`: actions the screen has nothing for
     /// now (`l` on a card with no CRM link).
     pub fn hint_bar_without(&self, mode: Mode, width: usize, absent: &[Action]) -> Vec<Hint> {
+        self.hint_bar_saying(mode, width, absent, &[])
+    }
+
+    /// [`Keymap::hint_bar_without`], an action of `saying` hinted by its word there: what the
+    /// key does in the popup open (enter in the lead's note box sends the review back).
+    pub fn hint_bar_saying(
+        &self,
+        mode: Mode,
+        width: usize,
+        absent: &[Action],
+        saying: &[(Action, String)],
+    ) -> Vec<Hint> {
         let hints: Vec<(Hint, u8)> = (self.hints(mode).into_iter())
             .filter(|(_, action, _)| !absent.contains(action))
             .map(|(key, action, rank)| {
-                let word = action.hint();
+                let word = (saying.iter())
+                    .find(|(a, _)| *a == action)
+                    .map_or_else(|| action.hint(), |(_, word)| word.clone());
                 (Hint { key, action, word }, rank)
             })
             .collect();
         let whole = fit(hints.clone(), width);
         let mut short = hints;
         for (h, _) in &mut short {
-            if let Some(word) = h.action.short_hint() {
+            if let Some(word) =
+                (h.action.short_hint()).filter(|_| !saying.iter().any(|(a, _)| *a == h.action))
+            {
                 h.word = word;
             }
         }

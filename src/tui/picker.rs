@@ -1,9 +1,12 @@
 //! A fuzzy picker over a list of names (stages, owners, fields): typing filters with
-//! nucleo-matcher, best match first; an empty query keeps the list's own order. A field shows
+//! nucleo-matcher, best match first (a name starting with the text, then one with a word
+//! starting with it, then the rest); an empty query keeps the list's own order. A field shows
 //! as the card names it in the current language and is found by that word and by its key.
 
 use nucleo_matcher::pattern::{CaseMatching, Normalization, Pattern};
 use nucleo_matcher::{Config, Matcher, Utf32Str};
+
+use crate::domain::names::fold;
 
 /// What the chosen name is for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -16,6 +19,33 @@ pub enum PickerFor {
     Verdict,
     /// The lead's suggested stage after overriding with "wrong stage".
     LeadStage,
+}
+
+/// How a name meets what was typed, best first: the fuzzy score alone put «Первичный контакт»
+/// above «Контакт после встречи» for «Контакт», and `enter` took the wrong stage.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Tier {
+    /// The name starts with the text typed.
+    Start,
+    /// Each typed word starts a word of the name.
+    WordStart,
+    /// The letters are there, elsewhere.
+    Elsewhere,
+}
+
+/// Where `name` stands for `query` (folded: case and ё/е do not matter).
+fn tier(name: &str, query: &str) -> Tier {
+    let name = fold(name);
+    if name.starts_with(query) {
+        return Tier::Start;
+    }
+    let words: Vec<&str> = name.split(|c: char| !c.is_alphanumeric()).collect();
+    let starts_a_word = |q: &str| words.iter().any(|w| w.starts_with(q));
+    if query.split_whitespace().all(starts_a_word) {
+        Tier::WordStart
+    } else {
+        Tier::Elsewhere
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -65,7 +95,8 @@ impl Picker {
         let mut matcher = Matcher::new(Config::DEFAULT);
         let pattern = Pattern::parse(&self.query, CaseMatching::Ignore, Normalization::Smart);
         let mut buf = Vec::new();
-        let mut scored: Vec<(u32, usize)> = self
+        let query = fold(&self.query);
+        let mut scored: Vec<(Tier, u32, usize)> = self
             .items
             .iter()
             .zip(&self.labels)
@@ -84,13 +115,18 @@ impl Picker {
                     _ if item == label => item.clone(),
                     _ => format!("{label} {item}"),
                 };
-                pattern
-                    .score(Utf32Str::new(&haystack, &mut buf), &mut matcher)
-                    .map(|score| (score, i))
+                let score = pattern.score(Utf32Str::new(&haystack, &mut buf), &mut matcher)?;
+                let names = [Some(label.as_str()), Some(item.as_str()), code];
+                let tier = (names.into_iter().flatten())
+                    .map(|name| tier(name, &query))
+                    .min()
+                    .unwrap_or(Tier::Elsewhere);
+                Some((tier, score, i))
             })
             .collect();
-        scored.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
-        self.matches = scored.into_iter().map(|(_, i)| i).collect();
+        // The fuzzy score orders the names within a tier; the list's order breaks a tie.
+        scored.sort_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)).then(a.2.cmp(&b.2)));
+        self.matches = scored.into_iter().map(|(_, _, i)| i).collect();
     }
 
     pub fn down(&mut self) {
@@ -131,6 +167,45 @@ mod tests {
         assert_eq!(p.chosen(), Some("Встреча назначена"));
         p.set_query("zzz".into());
         assert_eq!(p.chosen(), None);
+    }
+
+    /// A stage whose name starts with what was typed comes first, then one with a word that
+    /// starts with it, then the other matches: `enter` takes the stage the user began to name.
+    #[test]
+    fn a_name_that_starts_with_the_query_comes_first_then_a_word_that_does() {
+        let stages: Vec<String> = [
+            "Первичный контакт",
+            "Квалификация",
+            "Молчуны после встречи",
+            "Контакт после встречи",
+            "Закрыто и не реализовано",
+        ]
+        .map(String::from)
+        .to_vec();
+        let mut p = Picker::new(PickerFor::WrongStage, stages.clone());
+        for typed in ["Контакт", "контакт", "конт", "Контакт п"] {
+            p.set_query(typed.into());
+            assert_eq!(p.chosen(), Some("Контакт после встречи"), "{typed}");
+        }
+        p.set_query("Контакт".into());
+        let order: Vec<&str> = p.matches.iter().map(|&i| stages[i].as_str()).collect();
+        assert_eq!(order[..2], ["Контакт после встречи", "Первичный контакт"]);
+        // A word starting with the text beats a match scattered through a name.
+        p.set_query("реал".into());
+        assert_eq!(p.chosen(), Some("Закрыто и не реализовано"));
+        p.set_query("кт".into());
+        assert_eq!(
+            p.chosen(),
+            Some("Первичный контакт"),
+            "no word starts with «кт»: the score"
+        );
+        // Two names with a word starting with it: the list's order among them.
+        p.set_query("после".into());
+        assert_eq!(p.chosen(), Some("Молчуны после встречи"));
+        // The lead's stage picker is the same picker.
+        let mut lead = Picker::new(PickerFor::LeadStage, stages);
+        lead.set_query("Контакт".into());
+        assert_eq!(lead.chosen(), Some("Контакт после встречи"));
     }
 
     #[test]

@@ -26,6 +26,8 @@ tui-writes-pending = { $count ->
    *[other] writing to the store ({ $count } writes)…
 }
 tui-nothing-to-undo = nothing to undo
+tui-open-review-first = open the review first ({ $open }) to decide on it
+tui-return-note-enter = return
 tui-nothing-to-undo-card = nothing to undo since okk opened; to change an older verdict: { $all } in a queue
 tui-nothing-to-undo-reviewed = nothing to undo since okk opened; a new verdict replaces this one: { $verdicts }
 tui-undo-other-stage = the last verdict was in another stage: open that stage to undo it
@@ -262,14 +264,16 @@ tui-mark-card-correction = (suggestion) field X corrected to Y
 tui-mark-card-lead-note = the lead sent your verdict back: the lead's note, whole
 tui-mark-reviews-column = a review's marks side by side, each in its own column: every one that applies
 tui-mark-reviews-accepted = accepted by the lead
-tui-mark-reviews-overridden = overridden by the lead
+tui-mark-reviews-overridden = overridden by the lead: the row shows the lead's verdict and suggestion
 tui-mark-reviews-returned = sent back to the auditor
+tui-mark-reviews-settled = settled with its card by the lead's decision on another auditor's review (made before it)
+tui-mark-reviews-after = made after the lead's decision on its card: awaits the lead; the card's verdict stands meanwhile
 tui-mark-reviews-disagrees = ok on a card the rules flag as critical: look first
 tui-mark-reviews-calibration = a calibration card: compare the auditors
 tui-mark-reviews-later = a later review of the card above
 tui-mark-reviews-split = auditors split on the card; no decision settles it yet
 tui-mark-reviews-age-label = Age
-tui-mark-reviews-age = how long the review has waited
+tui-mark-reviews-age = how long the review has waited for a decision (blank once decided)
 tui-mark-decide-scale = a scale item: 3 points of 5
 tui-mark-decide-weight = weight; ! critical: failing it makes the score 0
 tui-mark-decide-disagrees = ok on a card the rules flag as critical

@@ -6,7 +6,7 @@ use std::time::Instant;
 use ratatui_textarea::TextArea;
 
 use super::{Cx, card, edit_line};
-use crate::domain::decision::Decision;
+use crate::domain::decision::{Decision, DecisionKind};
 use crate::domain::lead_row::LeadRow;
 use crate::domain::names::fold;
 use crate::domain::review::Verdict;
@@ -14,6 +14,7 @@ use crate::text::tui as msg;
 use crate::tui::action::Action;
 use crate::tui::desk::{Desk, DeskResult, Standing};
 use crate::tui::effect::Effect;
+use crate::tui::keymap::{Key, Mode};
 use crate::tui::picker::{Picker, PickerFor};
 use crate::tui::read::{Ask, CardRead, Then, Whose};
 use crate::tui::state::{
@@ -97,25 +98,31 @@ pub(super) fn rows_refreshed(state: &mut State, rows: Vec<LeadRow>) {
 /// Whether a review passes the list's filter: words `auditor:NAME`, `stage:TEXT`,
 /// `verdict:NAME`, `since:YYYY-MM-DD`, `until:YYYY-MM-DD`, `disagree` (ok on a card the rules
 /// flag as critical, or auditors split on the card with no decision to settle it),
-/// `calibration` (made for a calibration); any other word must appear in the card's id, title,
+/// `calibration` (made for a calibration), each also by its Russian word ([`keyword`]); any other word must appear in the card's id, title,
 /// stage, auditor or comment. Case and ё/е do not matter. A day that cannot be read filters
 /// nothing: [`unread_day`] names it, and the status line says so.
 pub fn matches(row: &LeadRow, filter: &str) -> bool {
     filter.split_whitespace().all(|word| {
         let (key, value) = word.split_once(':').unwrap_or(("", word));
         let has = |s: &str| fold(s).contains(&fold(value));
-        match key.to_lowercase().as_str() {
-            "auditor" => has(&row.auditor),
-            "stage" => has(&row.stage),
+        match (keyword(key), keyword(word)) {
+            (Some(Keyword::Auditor), _) => has(&row.auditor),
+            (Some(Keyword::Stage), _) => has(&row.stage),
             // The code (`stale`) or the word the list shows (`устарела`), its first letters.
-            "verdict" => {
-                row.verdict.as_str().starts_with(&value.to_lowercase())
-                    || fold(&crate::text::tui::verdict(row.verdict)).starts_with(&fold(value))
+            // The auditor's, or the lead's on an override (the list shows that one).
+            (Some(Keyword::Verdict), _) => {
+                let lead = (row.decision.as_ref())
+                    .filter(|d| d.decision.kind == DecisionKind::Override)
+                    .and_then(|d| d.decision.verdict);
+                [Some(row.verdict), lead].into_iter().flatten().any(|v| {
+                    v.as_str().starts_with(&value.to_lowercase())
+                        || fold(&crate::text::tui::verdict(v)).starts_with(&fold(value))
+                })
             }
-            "since" => day(value).is_none_or(|d| row.created_at.date() >= d),
-            "until" => day(value).is_none_or(|d| row.created_at.date() <= d),
-            _ if fold(word) == "disagree" => row.disagrees(),
-            _ if fold(word) == "calibration" => row.calibration,
+            (Some(Keyword::Since), _) => day(value).is_none_or(|d| row.created_at.date() >= d),
+            (Some(Keyword::Until), _) => day(value).is_none_or(|d| row.created_at.date() <= d),
+            (_, Some(Keyword::Disagree)) => row.disagrees(),
+            (_, Some(Keyword::Calibration)) => row.calibration,
             _ => {
                 has(&row.external_id)
                     || row.title.as_deref().is_some_and(has)
@@ -127,11 +134,41 @@ pub fn matches(row: &LeadRow, filter: &str) -> bool {
     })
 }
 
+/// The filter's keywords (`auditor:` and the like take a value after the colon; `disagree`
+/// and `calibration` stand alone).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Keyword {
+    Auditor,
+    Stage,
+    Verdict,
+    Since,
+    Until,
+    Disagree,
+    Calibration,
+}
+
+/// A keyword by its English name or by the Russian word the interface shows for it (the help,
+/// the columns, «⇄ аудиторы расходятся», «◎ калибровка»), in either language; case and ё/е do
+/// not matter.
+fn keyword(word: &str) -> Option<Keyword> {
+    use Keyword as K;
+    Some(match fold(word).as_str() {
+        "auditor" | "аудитор" => K::Auditor,
+        "stage" | "этап" => K::Stage,
+        "verdict" | "вердикт" => K::Verdict,
+        "since" | "с" => K::Since,
+        "until" | "по" => K::Until,
+        "disagree" | "спор" | "расходятся" => K::Disagree,
+        "calibration" | "калибровка" => K::Calibration,
+        _ => return None,
+    })
+}
+
 /// The filter's first `since:`/`until:` word whose day cannot be read.
 pub fn unread_day(filter: &str) -> Option<&str> {
     filter.split_whitespace().find(|word| {
         word.split_once(':').is_some_and(|(key, value)| {
-            matches!(key.to_lowercase().as_str(), "since" | "until") && day(value).is_none()
+            matches!(keyword(key), Some(Keyword::Since | Keyword::Until)) && day(value).is_none()
         })
     })
 }
@@ -250,6 +287,25 @@ fn list_key(state: &mut State, action: Action, cx: &mut Cx) {
     }
 }
 
+/// A key that means nothing on the list: one that decides on the decide screen (`a`, `o`,
+/// `b`, `u`) says the review must be opened first, rather than doing nothing.
+pub(super) fn unbound_on_list(state: &mut State, key: Key) {
+    if state.mode() != Mode::Reviews || state.holds_keys() {
+        return;
+    }
+    let keymap = &state.shared.keymap;
+    let decides = matches!(
+        keymap.lookup(Mode::Decide, key),
+        Some(Action::Accept | Action::Override | Action::SendBack | Action::Undo)
+    );
+    let open = (keymap.rows(Mode::Reviews).into_iter())
+        .find(|(a, _)| *a == Action::Open)
+        .and_then(|(_, keys)| keys.first().map(ToString::to_string));
+    if let (true, Some(open)) = (decides, open) {
+        state.shared.status = Some(Status::Info(msg::open_review_first(&open)));
+    }
+}
+
 /// Asks for row `row`'s card as the store has it and the auditor's review, for the decide
 /// screen.
 fn open(state: &mut State, row: usize, cx: &mut Cx) {
@@ -308,11 +364,12 @@ pub(super) fn decide_keys(state: &mut State, action: Action, cx: &mut Cx) {
     match action {
         Action::Accept => record(state, Decision::accept(), cx),
         Action::Override => {
-            // Overriding with the auditor's own verdict would be an accept.
+            // Overriding with the auditor's own verdict would be an accept; but for "wrong
+            // stage", where the lead may name another stage.
             let own = c.previous.as_ref().map(|p| p.verdict);
             let verdicts = Verdict::ALL
                 .iter()
-                .filter(|v| Some(**v) != own)
+                .filter(|v| Some(**v) != own || **v == Verdict::WrongStage)
                 .map(|v| msg::verdict(*v).to_string())
                 .collect();
             state.popup = Some(Popup::Picker(Picker::new(PickerFor::Verdict, verdicts)));
@@ -371,7 +428,13 @@ pub(super) fn chosen(state: &mut State, purpose: PickerFor, chosen: String, cx: 
             match v {
                 Verdict::WrongStage => {
                     let here = state.card.as_ref().and_then(|c| c.stage);
-                    let stages = card::other_stages(funnel, here);
+                    // Nor the auditor's stage: naming it again would be an accept.
+                    let auditors = (state.card.as_ref())
+                        .and_then(|c| c.previous.as_ref())
+                        .and_then(|p| p.draft.suggested_stage.as_deref());
+                    let stages = (card::other_stages(funnel, here).into_iter())
+                        .filter(|s| Some(s.as_str()) != auditors)
+                        .collect();
                     state.popup = Some(Popup::Picker(Picker::new(PickerFor::LeadStage, stages)));
                 }
                 Verdict::Dead => {
@@ -564,6 +627,60 @@ mod tests {
         let mut split = fine.clone();
         split.split = true;
         assert!(matches(&split, "disagree"), "auditors split on the card");
+    }
+
+    /// The keywords in the words the Russian interface shows, in either language: a Russian
+    /// lead types what the list and help say.
+    #[test]
+    fn the_filter_takes_the_russian_keywords_too() {
+        use crate::text::lang::{Lang, with};
+        for lang in [Lang::En, Lang::Ru] {
+            with(lang, || {
+                let r = row();
+                assert!(
+                    matches(&r, "аудитор:ANNA этап:встреча вердикт:ok"),
+                    "{lang:?}"
+                );
+                assert!(!matches(&r, "аудитор:boris"));
+                assert!(!matches(&r, "этап:договор"));
+                assert!(!matches(&r, "вердикт:stale"));
+                assert!(matches(&r, "с:20.11.2026 по:2026-11-20"));
+                assert!(!matches(&r, "с:21.11.2026"));
+                assert!(!matches(&r, "по:19.11.2026"));
+                assert_eq!(unread_day("с:вчера"), Some("с:вчера"));
+                assert_eq!(unread_day("ПО:31.13.2026"), Some("ПО:31.13.2026"));
+                for word in ["спор", "Расходятся"] {
+                    assert!(matches(&r, word), "{word}: ok against the rules");
+                    let fine = LeadRow {
+                        flag_rank: 2,
+                        ..r.clone()
+                    };
+                    assert!(!matches(&fine, word), "{word}");
+                }
+                assert!(!matches(&r, "калибровка"));
+                let cal = LeadRow {
+                    calibration: true,
+                    ..r.clone()
+                };
+                assert!(matches(&cal, "Калибровка аудитор:anna"));
+            });
+        }
+    }
+
+    /// On a review the lead overrode the list shows the lead's verdict: `verdict:` finds it by
+    /// that word too (and by the auditor's).
+    #[test]
+    fn the_verdict_filter_finds_an_overridden_review_by_the_leads_verdict() {
+        let mut r = row();
+        assert!(!matches(&r, "verdict:dead"));
+        r.decision = Some(crate::domain::decision::LeadDecision {
+            id: "d".into(),
+            lead: "olga".into(),
+            decision: Decision::overrule(Verdict::Dead, None),
+            created_at: "2026-11-21 09:00:00".into(),
+        });
+        assert!(matches(&r, "verdict:dead") && matches(&r, "verdict:ok"));
+        assert!(!matches(&r, "verdict:stale"));
     }
 
     /// A day in no form okk reads is named, and filters nothing (it neither hides every review

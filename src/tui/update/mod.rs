@@ -131,8 +131,9 @@ pub fn passes_while_loading(state: &State, key: Key) -> bool {
 
 /// A key press: looked up in the layer in force, then applied.
 fn handle(state: &mut State, key: Key, cx: &mut Cx) {
-    if let Some(action) = state.shared.keymap.action(state.mode(), key) {
-        act(state, action, cx);
+    match state.shared.keymap.action(state.mode(), key) {
+        Some(action) => act(state, action, cx),
+        None => lead::unbound_on_list(state, key),
     }
 }
 

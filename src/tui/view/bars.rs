@@ -9,7 +9,7 @@ use ratatui::widgets::Paragraph;
 use super::{Theme, clip};
 use crate::text::tui as msg;
 use crate::tui::action::Action;
-use crate::tui::state::{Screen, Shared, State, Status};
+use crate::tui::state::{InputFor, Popup, Screen, Shared, State, Status};
 
 pub fn title(state: &State, theme: &Theme, frame: &mut Frame<'_>, area: Rect) {
     let mut parts = vec![format!(" okk · {}", clip(&state.shared.funnel.name, 40))];
@@ -91,10 +91,15 @@ pub fn hints(state: &State, theme: &Theme, frame: &mut Frame<'_>, area: Rect) {
             .is_some()
     });
     let absent: &[Action] = if linked { &[] } else { &[Action::OpenCrm] };
-    for hint in state
-        .shared
-        .keymap
-        .hint_bar_without(state.mode(), area.width as usize, absent)
+    // Enter in the lead's note box sends the review back: nothing is chosen there.
+    let saying = match &state.popup {
+        Some(Popup::Input(input)) if input.purpose == InputFor::ReturnNote => {
+            vec![(Action::Choose, msg::return_note_enter())]
+        }
+        _ => Vec::new(),
+    };
+    for hint in
+        (state.shared.keymap).hint_bar_saying(state.mode(), area.width as usize, absent, &saying)
     {
         spans.push(Span::raw(" "));
         spans.push(Span::styled(hint.key, theme.key));

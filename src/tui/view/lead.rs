@@ -6,7 +6,7 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row, Table};
 
-use super::{Theme, clip, suggestion};
+use super::{Theme, clip, fit, suggestion};
 use chrono::NaiveDateTime;
 
 use crate::domain::decision::DecisionKind;
@@ -81,13 +81,15 @@ pub fn draw(shared: &Shared, l: &LeadList, theme: &Theme, frame: &mut Frame<'_>,
     super::draw_list(frame, table_area, table, l.selected - first, theme);
 }
 
-/// A review's card as the list names it: its id (with its source, in a list of several
-/// `sources`) and title.
-fn card_words(r: &LeadRow, sources: bool) -> String {
-    let source = if sources {
-        format!(" ({})", clip(&r.source, 24))
-    } else {
-        String::new()
+/// Columns of a title a card keeps beside its source tag in a narrow list.
+const TITLE_SHARE: usize = 10;
+
+/// A review's card as the list names it: its id (with its source, cut to `source` columns, in
+/// a list of several sources) and title.
+fn card_words(r: &LeadRow, source: Option<usize>) -> String {
+    let source = match source {
+        Some(cols) => format!(" ({})", fit(&clip(&r.source, 24), cols)),
+        None => String::new(),
     };
     format!(
         "{}{source} {}",
@@ -101,6 +103,20 @@ fn suggestion(r: &LeadRow) -> &str {
     (r.suggested_stage.as_deref())
         .or(r.suggested_owner.as_deref())
         .unwrap_or("")
+}
+
+/// The verdict and the suggestion a row shows: the lead's on a review the lead overrode (≠),
+/// which is what stands; else the auditor's.
+fn standing(r: &LeadRow) -> (Verdict, &str) {
+    match r.decision.as_ref().map(|d| &d.decision) {
+        Some(d) if d.kind == DecisionKind::Override => (
+            d.verdict.unwrap_or(r.verdict),
+            (d.suggested_stage.as_deref())
+                .or(d.suggested_owner.as_deref())
+                .unwrap_or(""),
+        ),
+        _ => (r.verdict, suggestion(r)),
+    }
 }
 
 /// The columns' widths in a box `box_width` wide, from every review listed (the columns stay
@@ -119,16 +135,23 @@ fn widths(l: &LeadList, headers: &[String; 8], now: NaiveDateTime, box_width: u1
     };
     let verdicts = Verdict::ALL.map(msg::verdict);
     let at_least = |w: usize, header: &str| w.max(super::width(header));
+    // A source tag beside the card's id (up to 9 columns of it) must not leave the title a
+    // letter: the stage, the suggestion and the auditor give way further first.
+    let (card_floor, stage_floor, auditor_floor, suggested_floor) = if measure.sources.several {
+        (20 + (measure.sources.width + 3).min(9), 6, 5, 6)
+    } else {
+        (20, 10, 6, 8)
+    };
     let cols = [
         // The marks: one column per slot of [`marks`].
         Col::keep(3),
         // The card is what the row is about: its id and the start of its title stay.
-        Col::give(at_least(card, &headers[1]), 20),
-        Col::give(at_least(stage, &headers[2]), 10),
-        Col::give(at_least(auditor, &headers[3]), 6),
+        Col::give(at_least(card, &headers[1]), card_floor),
+        Col::give(at_least(stage, &headers[2]), stage_floor),
+        Col::give(at_least(auditor, &headers[3]), auditor_floor),
         Col::of(&headers[4], verdicts.iter().map(String::as_str), 11),
         Col::keep(4.max(super::width(&headers[5]))),
-        Col::give(at_least(suggested, &headers[6]), 8),
+        Col::give(at_least(suggested, &headers[6]), suggested_floor),
         Col::give(at_least(widest_age(&measure.made, now), &headers[7]), 4),
     ];
     // The box's borders and the selection mark take three columns.
@@ -141,10 +164,10 @@ fn measured(l: &LeadList) -> std::cell::Ref<'_, crate::tui::state::LeadMeasure> 
         for &i in &l.shown[new] {
             let r = &l.rows[i];
             let cells = [
-                super::width(&card_words(r, false)),
+                super::width(&card_words(r, None)),
                 super::width(&r.stage),
                 super::width(&r.auditor),
-                super::width(suggestion(r)),
+                super::width(standing(r).1),
             ];
             for (w, cell) in m.widest.iter_mut().zip(cells) {
                 *w = (*w).max(cell);
@@ -223,9 +246,25 @@ fn lead_row<'a>(
     let card = if same_card {
         "  ↳".to_string()
     } else {
-        card_words(r, sources)
+        // The source gives way to the title's share (down to a letter and `…`).
+        let id = super::width(&clip(&r.external_id, 12));
+        let room = widths[1].saturating_sub(id + 4 + TITLE_SHARE).max(2);
+        card_words(r, sources.then_some(room))
     };
     let score = r.score.map_or("—".into(), |s| format!("{s:.0}%"));
+    let (verdict, suggested) = standing(r);
+    // The lead's verdict on an overridden row, in the colour of its ≠.
+    let verdict_style = if verdict == r.verdict {
+        ratatui::style::Style::default()
+    } else {
+        theme.warn
+    };
+    // A decided review waits for nothing.
+    let waited = if r.awaits() {
+        age(r.created_at, now)
+    } else {
+        String::new()
+    };
     Row::new(vec![
         Cell::from(Line::from(vec![
             Span::styled(rules, theme.fail),
@@ -235,10 +274,13 @@ fn lead_row<'a>(
         Cell::from(super::fit(&card, widths[1])),
         Cell::from(super::cell(&r.stage, widths[2])),
         Cell::from(super::cell(&r.auditor, widths[3])),
-        Cell::from(super::fit(&msg::verdict(r.verdict), widths[4])),
+        Cell::from(Span::styled(
+            super::fit(&msg::verdict(verdict), widths[4]),
+            verdict_style,
+        )),
         Cell::from(Line::from(score).right_aligned()),
-        Cell::from(super::cell(suggestion(r), widths[6])),
-        Cell::from(Line::from(super::fit(&age(r.created_at, now), widths[7])).right_aligned()),
+        Cell::from(super::cell(suggested, widths[6])),
+        Cell::from(Line::from(super::fit(&waited, widths[7])).right_aligned()),
     ])
 }
 
@@ -281,7 +323,12 @@ pub fn review_lines(l: &LeadList, c: &CardState, theme: &Theme) -> Vec<Line<'sta
         .filter(|o| {
             o.source == r.source && o.external_id == r.external_id && o.auditor != r.auditor
         })
-        .map(|o| format!("{} {}", clip(&o.auditor, 20), msg::verdict(o.verdict)))
+        // Name and verdict joined by non-breaking spaces: a row ends between auditors, not
+        // between «anna» and «не тот этап».
+        .map(|o| {
+            let said = format!("{} {}", clip(&o.auditor, 20), msg::verdict(o.verdict));
+            said.replace(' ', "\u{a0}")
+        })
         .collect();
     if r.calibration || !others.is_empty() {
         // A calibration card whose auditors split is both: neither word hides the other.
@@ -432,6 +479,67 @@ mod tests {
         assert_eq!(marks(&fine), [" ", " ", " "]);
     }
 
+    /// Help (`?`) on the list names every mark a row can show: ≡ and ↻ as well as the others.
+    #[test]
+    fn help_on_the_list_explains_every_mark_a_row_can_show() {
+        let r = ok_against_the_rules();
+        // The lead accepted boris's review on 20.11.2026 at 09:00.
+        let by_boris = || crate::domain::settled::Settled {
+            review_id: "other".into(),
+            auditor: "boris".into(),
+            reviewed_at: "2026-11-19 09:00:00".into(),
+            proposal: crate::domain::suggestion::Proposal {
+                verdict: Verdict::Stale,
+                stage: None,
+                owner: None,
+                corrections: Default::default(),
+            },
+            card_changed: None,
+            decision: decided(DecisionKind::Accept).expect("a decision"),
+        };
+        let made = |day: u32| {
+            chrono::NaiveDate::from_ymd_opt(2026, 11, day)
+                .and_then(|d| d.and_hms_opt(12, 0, 0))
+                .expect("a day")
+        };
+        let mut rows = vec![
+            LeadRow {
+                split: true,
+                calibration: true,
+                ..r.clone()
+            },
+            // Settled with its card: made before the decision on boris's review.
+            LeadRow {
+                created_at: made(19),
+                settled: Some(by_boris()),
+                ..r.clone()
+            },
+            // Made after it.
+            LeadRow {
+                created_at: made(21),
+                settled: Some(by_boris()),
+                ..r.clone()
+            },
+        ];
+        rows.extend(DecisionKind::ALL.map(|kind| LeadRow {
+            decision: decided(kind),
+            ..r.clone()
+        }));
+        let shown: std::collections::BTreeSet<&str> = (rows.iter())
+            .flat_map(marks)
+            .filter(|m| *m != " ")
+            .collect();
+        assert!(shown.contains("≡") && shown.contains("↻"), "{shown:?}");
+        for lang in [crate::text::lang::Lang::En, crate::text::lang::Lang::Ru] {
+            crate::text::lang::with(lang, || {
+                let legend = super::super::popup::legend(crate::tui::keymap::Mode::Reviews);
+                for mark in &shown {
+                    assert!(legend.iter().any(|(m, _)| m == mark), "{lang:?}: {mark}");
+                }
+            });
+        }
+    }
+
     /// A card is named with its source only in a list of several; a source's control
     /// characters show as placeholders.
     #[test]
@@ -440,13 +548,17 @@ mod tests {
             title: Some("Квартира у парка".into()),
             ..ok_against_the_rules()
         };
-        assert_eq!(card_words(&r, false), "31245817 Квартира у парка");
-        assert_eq!(card_words(&r, true), "31245817 (amocrm) Квартира у парка");
+        assert_eq!(card_words(&r, None), "31245817 Квартира у парка");
+        assert_eq!(
+            card_words(&r, Some(24)),
+            "31245817 (amocrm) Квартира у парка"
+        );
+        assert_eq!(card_words(&r, Some(4)), "31245817 (amo…) Квартира у парка");
         let hostile = LeadRow {
             source: "amo\u{1b}[2J".into(),
             ..r
         };
-        assert!(!card_words(&hostile, true).contains('\u{1b}'));
+        assert!(!card_words(&hostile, Some(24)).contains('\u{1b}'));
     }
 
     /// The age column's width read from three reviews is the widest age of them all, whatever
