@@ -3358,3 +3358,95 @@ fn a_bitrix24_sync_onto_the_server_reads_as_onto_a_file_its_comments_and_full_sw
     assert_eq!(both(&[])["inserted"], 1);
     both(&["--full"]);
 }
+
+/// A lead's own login (not the database's owner) merges an auditor's laptop bundle into the
+/// server store: the reviews go in under the auditor's name, as the owner's merge puts them.
+#[test]
+fn a_lead_s_login_merges_an_auditor_s_laptop_bundle_into_the_server_store() {
+    let Some(mut server) = ServerDb::new() else {
+        return;
+    };
+    let lead = demo_desk();
+    copied_to(&lead, &server.url);
+    let (lena, lena_url) = server.login("lena");
+    let (anna_login, _) = server.login("anna");
+    let (ok, _, err) = run_on(
+        &lead,
+        &server.url,
+        &[
+            "db",
+            "roles",
+            "--lead",
+            &format!("lena={lena}"),
+            "--auditor",
+            &format!("anna={anna_login}"),
+        ],
+    );
+    assert!(ok, "{err}");
+    let anna = demo_desk();
+    let cards = queue(
+        &anna,
+        &path_arg(&anna.db),
+        "Переговоры",
+        "anna",
+        &["--limit", "2"],
+    );
+    anna.review(&cards[0], "anna", "2026-11-19 10:00:00", &Verdict::of("ok"));
+    anna.review(
+        &cards[1],
+        "anna",
+        "2026-11-19 10:05:00",
+        &Verdict::of("dead"),
+    );
+    let bundle = anna.dir.path().join("anna.okkb");
+    let (ok, _, err) = run_on(
+        &anna,
+        &path_arg(&anna.db),
+        &[
+            "bundle",
+            "export",
+            "--all",
+            "--as",
+            "anna",
+            "--out",
+            &path_arg(&bundle),
+        ],
+    );
+    assert!(ok, "{err}");
+    let file = path_arg(&bundle);
+    let (ok, _, err) = run_on(
+        &lead,
+        &lena_url,
+        &["bundle", "trust", &file, "--as", "anna"],
+    );
+    assert!(ok, "trust: {err}");
+    let (ok, said, err) = run_on(&lead, &lena_url, &["bundle", "import", "--json", &file]);
+    assert!(ok, "import: {err}");
+    let report: Json = serde_json::from_str(&said).unwrap();
+    assert_eq!(report["report"]["reviews_added"], 2, "{said}");
+    // The same figures as the owner's merge of the same bundle into a copy of the store.
+    let stats = |db: &str| {
+        run_on(
+            &lead,
+            db,
+            &["--today", TODAY, "stats", "--auditors", "--json"],
+        )
+        .1
+    };
+    let file_db = path_arg(&lead.db);
+    for args in [
+        &["bundle", "trust", &file, "--as", "anna"][..],
+        &["bundle", "import", &file][..],
+    ] {
+        let (ok, _, err) = run_on(&lead, &file_db, args);
+        assert!(ok, "{err}");
+    }
+    assert_eq!(stats(&lena_url), stats(&file_db));
+    // What a merged review says stays as anna signed it, even for the lead's login.
+    let mut as_lena = postgres::Client::connect(&lena_url, postgres::NoTls).unwrap();
+    let changed = as_lena.execute(
+        "UPDATE reviews SET verdict = 'ok' WHERE auditor = 'anna' AND verdict = 'dead'",
+        &[],
+    );
+    assert!(changed.is_err(), "{changed:?}");
+}

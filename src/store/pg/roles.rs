@@ -23,6 +23,8 @@ GRANT INSERT, UPDATE, DELETE ON drafts, leases TO okk_auditor, okk_lead;
 GRANT UPDATE (id) ON cards TO okk_auditor, okk_lead;
 GRANT INSERT, UPDATE ON lead_decisions TO okk_lead;
 GRANT INSERT ON funnel_versions, funnel_applied, calibrations, calibration_cards TO okk_lead;
+GRANT UPDATE ON calibrations TO okk_lead;
+GRANT INSERT, UPDATE ON trusted_keys TO okk_lead;
 GRANT INSERT, UPDATE ON cards, import_batches TO okk_lead;
 GRANT INSERT ON stage_history, source_columns, field_names TO okk_lead;
 GRANT INSERT, UPDATE, DELETE ON flags, standings TO okk_lead;

@@ -518,6 +518,35 @@ CREATE TABLE IF NOT EXISTS crm_stages (
     r#"
 ALTER TABLE crm_sync ADD COLUMN IF NOT EXISTS run_begun_at text;
 "#,
+    // 12: a lead's own login merges laptops' bundles (`okk bundle import`), as the owner does:
+    // another's signed review or decision goes in (okk has checked its signature against a key
+    // the store trusts before it writes), and the merge marks reviews superseded or withdrawn.
+    // What a review says stays as its auditor signed it, whoever updates its row.
+    r#"
+CREATE POLICY reviews_merged_by_lead ON reviews FOR INSERT
+    WITH CHECK (okk_is_lead() AND signature IS NOT NULL);
+CREATE POLICY reviews_marked_by_lead ON reviews FOR UPDATE
+    USING (okk_is_lead()) WITH CHECK (okk_is_lead());
+CREATE POLICY decisions_merged_by_lead ON lead_decisions FOR INSERT
+    WITH CHECK (okk_is_lead() AND signature IS NOT NULL);
+CREATE FUNCTION okk_review_content_fixed() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF (NEW.card_source, NEW.card_external_id, NEW.auditor, NEW.stage, NEW.verdict,
+        NEW.checklist, NEW.score, NEW.suggested_stage, NEW.suggested_owner, NEW.corrections,
+        NEW.comment, NEW.card_hash, NEW.funnel_fingerprint, NEW.created_at, NEW.seconds_spent)
+       IS DISTINCT FROM
+       (OLD.card_source, OLD.card_external_id, OLD.auditor, OLD.stage, OLD.verdict,
+        OLD.checklist, OLD.score, OLD.suggested_stage, OLD.suggested_owner, OLD.corrections,
+        OLD.comment, OLD.card_hash, OLD.funnel_fingerprint, OLD.created_at, OLD.seconds_spent)
+    THEN
+        RAISE EXCEPTION 'a review says what its auditor signed: it is never changed'
+            USING ERRCODE = '42501';
+    END IF;
+    RETURN NEW;
+END $$;
+CREATE TRIGGER reviews_content_fixed BEFORE UPDATE ON reviews
+    FOR EACH ROW EXECUTE FUNCTION okk_review_content_fixed();
+"#,
 ];
 
 pub fn latest() -> i64 {
