@@ -2489,6 +2489,84 @@ fn exported(desk: &Desk, db: &str, args: &[&str]) -> (Vec<u8>, String) {
     (std::fs::read(&out).unwrap(), said)
 }
 
+/// On the server as in the store file, a card two auditors split on with no decision has no
+/// final verdict on either row and says it awaits the lead; a split the lead settled carries
+/// the lead's word on both rows; two auditors who agree carry their verdict.
+#[test]
+fn on_the_server_a_split_card_awaits_the_lead_on_every_row_of_the_reviews_export() {
+    let Some(server) = ServerDb::new() else {
+        return;
+    };
+    let desk = demo_desk();
+    let (split, settled, agree) = ("31894580", "31343045", "31999149");
+    desk.review(split, "anna", "2026-11-19 10:00:00", &Verdict::of("ok"));
+    desk.review(
+        split,
+        "boris",
+        "2026-11-19 10:30:00",
+        &Verdict::of("unclear"),
+    );
+    desk.review(settled, "anna", "2026-11-19 11:00:00", &Verdict::of("ok"));
+    let dead = desk.review(
+        settled,
+        "boris",
+        "2026-11-19 11:30:00",
+        &Verdict::of("dead"),
+    );
+    desk.decide(
+        &dead,
+        "lena",
+        "accept",
+        (None, None, None),
+        "2026-11-19 12:00:00",
+    );
+    desk.review(agree, "anna", "2026-11-19 13:00:00", &Verdict::of("stale"));
+    desk.review(agree, "boris", "2026-11-19 13:30:00", &Verdict::of("stale"));
+    copied_to(&desk, &server.url);
+    let (srv, _) = exported(&desk, &server.url, &["export", "reviews"]);
+    let (file, _) = exported(&desk, &path_arg(&desk.db), &["export", "reviews"]);
+    assert_eq!(
+        String::from_utf8_lossy(&srv),
+        String::from_utf8_lossy(&file)
+    );
+    let mut csv = csv::Reader::from_reader(&srv[..]);
+    let header = csv.headers().unwrap().clone();
+    let col = |name: &str| header.iter().position(|h| h == name).unwrap();
+    let mut cells: Vec<(String, String, String, String)> = csv
+        .records()
+        .map(|r| {
+            let r = r.unwrap();
+            let c = |name: &str| r[col(name)].to_string();
+            (
+                c("external_id"),
+                c("auditor"),
+                c("final_verdict"),
+                c("awaits_lead"),
+            )
+        })
+        .collect();
+    cells.sort();
+    let row = |card: &str, a: &str, v: &str, w: &str| {
+        (
+            card.to_string(),
+            a.to_string(),
+            v.to_string(),
+            w.to_string(),
+        )
+    };
+    assert_eq!(
+        cells,
+        [
+            row(settled, "anna", "dead", ""),
+            row(settled, "boris", "dead", ""),
+            row(split, "anna", "", "yes"),
+            row(split, "boris", "", "yes"),
+            row(agree, "anna", "stale", ""),
+            row(agree, "boris", "stale", ""),
+        ]
+    );
+}
+
 #[test]
 fn the_lead_s_exports_and_report_from_the_server_are_the_laptop_s_byte_for_byte() {
     let Some(mut server) = ServerDb::sorting_as_english() else {
