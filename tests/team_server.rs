@@ -1564,6 +1564,59 @@ fn texts_on_server(url: &str, queries: &[&str]) -> Vec<Vec<String>> {
         .collect()
 }
 
+/// An ID twice in one file, onto the server as onto a store file: the first row imported, the
+/// later one's warning saying whether it differs from it — also when the first row updated a
+/// card the server held and the later one is what it held before.
+#[test]
+fn on_the_server_a_repeated_id_says_whether_the_later_row_differs_as_on_a_file() {
+    let Some(server) = ServerDb::new() else {
+        return;
+    };
+    let desk = Desk::new();
+    let file = path_arg(&desk.db);
+    let write = |name: &str, rows: &[(&str, &str, &str)]| {
+        let mut text = String::from(
+            "ID,Название сделки,Бюджет,Ответственный,Дата создания сделки,Дата закрытия,\
+             Этап сделки\n",
+        );
+        for (id, title, stage) in rows {
+            text.push_str(&format!(
+                "{id},{title},1000000,Смирнова Ольга,01.11.2026 10:00:00,не закрыта,{stage}\n"
+            ));
+        }
+        let path = desk.dir.path().join(name);
+        std::fs::write(&path, text).unwrap();
+        path_arg(&path)
+    };
+    let (a, b, c) = (
+        ("930001", "A", "Квалификация"),
+        ("930001", "B", "Первичный контакт"),
+        ("930002", "C", "Квалификация"),
+    );
+    let said = |r: &Json| -> Vec<(u64, bool)> {
+        (r["warning_samples"].as_array().unwrap().iter())
+            .map(|w| {
+                let m = w["message"].as_str().unwrap();
+                (
+                    w["line"].as_u64().unwrap(),
+                    m.contains("but differs from it"),
+                )
+            })
+            .collect()
+    };
+    let dup = write("dup.csv", &[a, c, b, c]);
+    let swapped = write("swapped.csv", &[b, a, c, c]);
+    for (f, expected) in [
+        (&dup, [(4, true), (5, false)]),
+        (&dup, [(4, true), (5, false)]),
+        (&swapped, [(3, true), (5, false)]),
+    ] {
+        let onto_server = import_on(&desk, &server.url, f);
+        assert_eq!(said(&onto_server), expected, "{onto_server}");
+        assert_eq!(onto_server, import_on(&desk, &file, f));
+    }
+}
+
 #[test]
 fn the_demo_export_imported_onto_the_server_reads_as_onto_a_file_and_so_does_its_reimport() {
     let Some(server) = ServerDb::new() else {
