@@ -510,3 +510,82 @@ fn an_impossible_day_and_a_value_of_another_shape_are_told_apart_in_words() {
         "{text}"
     );
 }
+
+/// A file that holds one ID twice imports its first row, so importing it again changes
+/// nothing, and says of the later row whether it differs from the one imported: in an export
+/// the later row may be the newer state. On a new source (the rows inserted) and on cards the
+/// store holds (the first row updating the card, the later one what the store held before).
+#[test]
+fn a_repeated_id_keeps_the_first_row_and_says_whether_the_later_one_differs() {
+    let desk = Desk::new();
+    let header = "ID,Название сделки,Бюджет,Ответственный,Дата создания сделки,Дата закрытия,\
+                  Этап сделки\n";
+    let row = |id: &str, title: &str, stage: &str| {
+        format!("{id},{title},1000000,Смирнова Ольга,01.11.2026 10:00:00,не закрыта,{stage}\n")
+    };
+    let file = |name: &str, rows: &[String]| {
+        let path = desk.dir.path().join(name);
+        std::fs::write(&path, format!("{header}{}", rows.concat())).unwrap();
+        common::path_arg(&path)
+    };
+    let said = |r: &serde_json::Value| -> Vec<(u64, String)> {
+        (r["warning_samples"].as_array().unwrap().iter())
+            .map(|w| {
+                (
+                    w["line"].as_u64().unwrap(),
+                    w["message"].as_str().unwrap().into(),
+                )
+            })
+            .collect()
+    };
+    let differs = "this row repeats the ID of an earlier row (or, for grouped product rows, of \
+                   an earlier group) but differs from it; the earlier row is the one imported, \
+                   this one is skipped. If this row is the newer state, remove the earlier one \
+                   from the file and import it again";
+    let same = "this row repeats the ID of an earlier row (or, for grouped product rows, of an \
+                earlier group) and is the same as it; the earlier row is the one imported, this \
+                one is skipped";
+    let (a, b) = (
+        row("930001", "A", "Квалификация"),
+        row("930001", "B", "Первичный контакт"),
+    );
+    let other = row("930002", "C", "Квалификация");
+    let dup = file(
+        "dup.csv",
+        &[a.clone(), other.clone(), b.clone(), other.clone()],
+    );
+    let first = desk.import_one(&[&dup]);
+    assert_eq!(
+        (first["inserted"].as_u64(), first["warnings"].as_u64()),
+        (Some(2), Some(2))
+    );
+    let expected = [(4, differs.to_string()), (5, same.to_string())];
+    assert_eq!(said(&first), expected);
+    assert_eq!(desk.card("930001")["title"], "A");
+    // Again: nothing changes, and the same is said.
+    let again = desk.import_one(&[&dup]);
+    assert_eq!(
+        (again["unchanged"].as_u64(), again["updated"].as_u64()),
+        (Some(2), Some(0))
+    );
+    assert_eq!(said(&again), expected);
+    // The store holds A: the first row updates it to B, the later one is A again — what the
+    // store held before, but not the row imported.
+    let swapped = file("swapped.csv", &[b, a, other.clone(), other]);
+    let r = desk.import_one(&[&swapped]);
+    assert_eq!(r["updated"].as_u64(), Some(1));
+    assert_eq!(said(&r), [(3, differs.to_string()), (5, same.to_string())]);
+    assert_eq!(desk.card("930001")["title"], "B");
+    // In Russian, the same in words.
+    let out = desk
+        .okk()
+        .args(["--lang", "ru", "import", &swapped])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("но отличается от неё; импортирована более ранняя строка, эта пропущена")
+            && text.contains("и совпадает с ней; импортирована более ранняя строка"),
+        "{text}"
+    );
+}

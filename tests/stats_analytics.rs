@@ -1278,6 +1278,49 @@ fn the_report_in_russian_says_so_in_its_html_lang_and_has_no_english_left() {
     assert!(report(&desk).contains("<html lang=\"en\">"));
 }
 
+/// A day given (`--today`) dates the page by that day alone — no time it was not made at —
+/// and, since the day judges the rules and idle days and not which reviews count, the page
+/// says when reviews made after it are counted: the latest one's day. A day after every review,
+/// or `--until` before the day, leaves nothing to say.
+#[test]
+fn the_report_dated_by_a_day_given_says_the_day_alone_and_the_reviews_made_after_it() {
+    let desk = fixture();
+    let head = |args: &[&str], lang: &str| -> String {
+        let out = desk.file("report.html");
+        let mut all = vec!["--lang", lang];
+        all.extend(args);
+        all.extend(["--force", "--out", &out]);
+        okk(&desk, &all);
+        let html = std::fs::read_to_string(&out).unwrap();
+        let at = html.find("<p class=\"muted\">").expect("the date line") + 17;
+        html[at..at + html[at..].find("</p>").unwrap()].to_string()
+    };
+    assert_eq!(
+        head(&["--today", "2026-11-15", "report"], "ru"),
+        "На 15.11.2026 · все текущие проверки, последняя сделана 19.11.2026, позже этого дня"
+    );
+    assert_eq!(
+        head(&["--today", "2026-11-15", "report"], "en"),
+        "As of 2026-11-15 · all current reviews, the latest made on 2026-11-19, after that day"
+    );
+    assert_eq!(
+        head(&["--today", "2026-11-25", "report"], "ru"),
+        "На 25.11.2026 · все текущие проверки"
+    );
+    assert_eq!(
+        head(
+            &["--today", "2026-11-15", "report", "--until", "2026-11-12"],
+            "ru"
+        ),
+        "На 15.11.2026 · проверки по 12.11.2026"
+    );
+    // No day given: the store's own clock, a moment okk keeps.
+    assert_eq!(
+        head(&["report"], "ru"),
+        "На 20.11.2026 12:00 · все текущие проверки"
+    );
+}
+
 #[test]
 fn stats_csv_speaks_russian_to_people_and_okk_s_machine_names_to_scripts() {
     let desk = fixture();

@@ -1564,6 +1564,59 @@ fn texts_on_server(url: &str, queries: &[&str]) -> Vec<Vec<String>> {
         .collect()
 }
 
+/// An ID twice in one file, onto the server as onto a store file: the first row imported, the
+/// later one's warning saying whether it differs from it — also when the first row updated a
+/// card the server held and the later one is what it held before.
+#[test]
+fn on_the_server_a_repeated_id_says_whether_the_later_row_differs_as_on_a_file() {
+    let Some(server) = ServerDb::new() else {
+        return;
+    };
+    let desk = Desk::new();
+    let file = path_arg(&desk.db);
+    let write = |name: &str, rows: &[(&str, &str, &str)]| {
+        let mut text = String::from(
+            "ID,Название сделки,Бюджет,Ответственный,Дата создания сделки,Дата закрытия,\
+             Этап сделки\n",
+        );
+        for (id, title, stage) in rows {
+            text.push_str(&format!(
+                "{id},{title},1000000,Смирнова Ольга,01.11.2026 10:00:00,не закрыта,{stage}\n"
+            ));
+        }
+        let path = desk.dir.path().join(name);
+        std::fs::write(&path, text).unwrap();
+        path_arg(&path)
+    };
+    let (a, b, c) = (
+        ("930001", "A", "Квалификация"),
+        ("930001", "B", "Первичный контакт"),
+        ("930002", "C", "Квалификация"),
+    );
+    let said = |r: &Json| -> Vec<(u64, bool)> {
+        (r["warning_samples"].as_array().unwrap().iter())
+            .map(|w| {
+                let m = w["message"].as_str().unwrap();
+                (
+                    w["line"].as_u64().unwrap(),
+                    m.contains("but differs from it"),
+                )
+            })
+            .collect()
+    };
+    let dup = write("dup.csv", &[a, c, b, c]);
+    let swapped = write("swapped.csv", &[b, a, c, c]);
+    for (f, expected) in [
+        (&dup, [(4, true), (5, false)]),
+        (&dup, [(4, true), (5, false)]),
+        (&swapped, [(3, true), (5, false)]),
+    ] {
+        let onto_server = import_on(&desk, &server.url, f);
+        assert_eq!(said(&onto_server), expected, "{onto_server}");
+        assert_eq!(onto_server, import_on(&desk, &file, f));
+    }
+}
+
 #[test]
 fn the_demo_export_imported_onto_the_server_reads_as_onto_a_file_and_so_does_its_reimport() {
     let Some(server) = ServerDb::new() else {
@@ -2487,6 +2540,84 @@ fn exported(desk: &Desk, db: &str, args: &[&str]) -> (Vec<u8>, String) {
     );
     let said = String::from_utf8_lossy(&out_cmd.stdout).into_owned();
     (std::fs::read(&out).unwrap(), said)
+}
+
+/// On the server as in the store file, a card two auditors split on with no decision has no
+/// final verdict on either row and says it awaits the lead; a split the lead settled carries
+/// the lead's word on both rows; two auditors who agree carry their verdict.
+#[test]
+fn on_the_server_a_split_card_awaits_the_lead_on_every_row_of_the_reviews_export() {
+    let Some(server) = ServerDb::new() else {
+        return;
+    };
+    let desk = demo_desk();
+    let (split, settled, agree) = ("31894580", "31343045", "31999149");
+    desk.review(split, "anna", "2026-11-19 10:00:00", &Verdict::of("ok"));
+    desk.review(
+        split,
+        "boris",
+        "2026-11-19 10:30:00",
+        &Verdict::of("unclear"),
+    );
+    desk.review(settled, "anna", "2026-11-19 11:00:00", &Verdict::of("ok"));
+    let dead = desk.review(
+        settled,
+        "boris",
+        "2026-11-19 11:30:00",
+        &Verdict::of("dead"),
+    );
+    desk.decide(
+        &dead,
+        "lena",
+        "accept",
+        (None, None, None),
+        "2026-11-19 12:00:00",
+    );
+    desk.review(agree, "anna", "2026-11-19 13:00:00", &Verdict::of("stale"));
+    desk.review(agree, "boris", "2026-11-19 13:30:00", &Verdict::of("stale"));
+    copied_to(&desk, &server.url);
+    let (srv, _) = exported(&desk, &server.url, &["export", "reviews"]);
+    let (file, _) = exported(&desk, &path_arg(&desk.db), &["export", "reviews"]);
+    assert_eq!(
+        String::from_utf8_lossy(&srv),
+        String::from_utf8_lossy(&file)
+    );
+    let mut csv = csv::Reader::from_reader(&srv[..]);
+    let header = csv.headers().unwrap().clone();
+    let col = |name: &str| header.iter().position(|h| h == name).unwrap();
+    let mut cells: Vec<(String, String, String, String)> = csv
+        .records()
+        .map(|r| {
+            let r = r.unwrap();
+            let c = |name: &str| r[col(name)].to_string();
+            (
+                c("external_id"),
+                c("auditor"),
+                c("final_verdict"),
+                c("awaits_lead"),
+            )
+        })
+        .collect();
+    cells.sort();
+    let row = |card: &str, a: &str, v: &str, w: &str| {
+        (
+            card.to_string(),
+            a.to_string(),
+            v.to_string(),
+            w.to_string(),
+        )
+    };
+    assert_eq!(
+        cells,
+        [
+            row(settled, "anna", "dead", ""),
+            row(settled, "boris", "dead", ""),
+            row(split, "anna", "", "yes"),
+            row(split, "boris", "", "yes"),
+            row(agree, "anna", "stale", ""),
+            row(agree, "boris", "stale", ""),
+        ]
+    );
 }
 
 #[test]

@@ -9,7 +9,7 @@ use super::{Paths, user};
 use crate::cli::{ExportCommand, ExportCrmArgs, ExportReviewsArgs, ExportTarget};
 use crate::domain::Funnel;
 use crate::domain::decision::Decision;
-use crate::domain::final_word::{Current, FinalWord, final_word};
+use crate::domain::final_word::{AwaitingLead, Current, FinalWord, final_word};
 use crate::domain::names::fold;
 use crate::domain::settled::SettledCards;
 use crate::domain::suggestion::{CardNow, Proposal, suggest};
@@ -78,10 +78,13 @@ fn write_reviews<S: ReviewExportSource>(
     let mut written = 0u64;
     // A card's verdict is one: the lead's settling decision gives it to every row of the card.
     let settled = store.settled_cards()?;
+    // Nor does it stand twice: on a card its auditors split on, it waits for the lead.
+    let awaiting = store.awaiting_lead()?;
     let rows = ReviewRows {
         funnel,
         stage: stage.as_ref(),
         settled: &settled,
+        awaiting: &awaiting,
         links,
         headers,
         out,
@@ -120,6 +123,7 @@ struct ReviewRows<'a> {
     funnel: &'a Funnel,
     stage: Option<&'a StageFilter>,
     settled: &'a SettledCards,
+    awaiting: &'a AwaitingLead,
     links: &'a crate::crm::links::CrmLinks,
     headers: Lang,
     out: &'a std::path::Path,
@@ -157,6 +161,7 @@ impl ReviewRows<'_> {
                             self.funnel,
                             &r,
                             self.settled.get(&r.source, &r.external_id),
+                            self.awaiting.contains(&r.source, &r.external_id),
                             url,
                             reader,
                         ))

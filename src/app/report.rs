@@ -12,7 +12,7 @@ use crate::domain::analytics::Window;
 use crate::domain::ports::{CalibrationStore, FunnelHistory, StatsStore};
 use crate::export::ExportError;
 use crate::export::file::{io, write_output};
-use crate::report::{Report, render};
+use crate::report::{AsOf, Report, render};
 
 pub fn run(paths: &Paths, args: ReportArgs) -> Result<ExitCode> {
     match paths.server() {
@@ -20,23 +20,25 @@ pub fn run(paths: &Paths, args: ReportArgs) -> Result<ExitCode> {
         Some(url) => {
             let store = paths.open_server(url)?;
             let (funnel, _) = super::stored_funnel::load(paths, &store)?;
-            write_report(&store, &funnel, paths.server_today(), &args)
+            write_report(&store, &funnel, paths.server_today(), paths.today, &args)
         }
         None => {
             let (funnel, fingerprint) = paths.load_funnel_with_fingerprint()?;
             let mut store = paths.open_existing_store()?;
             let today = paths.today(&store)?;
             super::audit::refresh(&mut store, &funnel, &fingerprint, today, false)?;
-            write_report(&store, &funnel, today, &args)
+            write_report(&store, &funnel, today, paths.today, &args)
         }
     }
 }
 
-/// The report of `store` as of `today`: one page from a store file and from a team server.
+/// The report of `store` as of `today` (`given`: the day `--today` names, if it does): one page
+/// from a store file and from a team server.
 fn write_report<S: StatsStore + CalibrationStore + FunnelHistory>(
     store: &S,
     funnel: &Funnel,
     today: chrono::NaiveDateTime,
+    given: Option<chrono::NaiveDate>,
     args: &ReportArgs,
 ) -> Result<ExitCode> {
     let window = Window {
@@ -54,7 +56,9 @@ fn write_report<S: StatsStore + CalibrationStore + FunnelHistory>(
         fields: &fields,
         before_after: split.as_ref(),
         funnel_name: &funnel.name,
-        generated: today,
+        // A day given has no time of its own: the page says the day, not the noon it is
+        // judged at.
+        generated: given.map_or(AsOf::Moment(today), AsOf::Day),
         rows: &figures.rows,
         analytics: &figures.analytics,
         auditors: &auditors,

@@ -1,6 +1,9 @@
 //! Whose word stands on a card: the lead's decision over any auditor's, and auditors who split
 //! with no decision to settle them leave the card to the lead.
 
+use std::collections::{HashMap, HashSet};
+
+use super::calibration::CardKey;
 use super::decision::{Decision, DecisionKind};
 use super::names::fold;
 use super::review::Verdict;
@@ -69,6 +72,47 @@ pub fn same_word(a: &Proposal, b: &Proposal) -> bool {
     };
     let owner = |p: &Proposal| p.owner.as_deref().map(fold);
     a.verdict == b.verdict && moves(a) == moves(b) && owner(a) == owner(b)
+}
+
+/// The cards [`final_word`] leaves to the lead: their auditors split, and no decision of the
+/// lead stands on any of their current reviews that waits for one. A card the lead settled
+/// (`domain::settled`) may be among them: its settling decision outranks this.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct AwaitingLead(HashMap<String, HashSet<String>>);
+
+impl AwaitingLead {
+    /// From the current reviews no decision of the lead stands on (card and proposal, in any
+    /// order): the cards whose such reviews split. A card with one is not split; reviews sent
+    /// back or decided are not given, as [`final_word`] does not weigh them against the rest.
+    pub fn from_waiting(reviews: impl IntoIterator<Item = (CardKey, Proposal)>) -> AwaitingLead {
+        let mut cards: HashMap<CardKey, Vec<Proposal>> = HashMap::new();
+        for (card, proposal) in reviews {
+            cards.entry(card).or_default().push(proposal);
+        }
+        let mut out = AwaitingLead::default();
+        for ((source, external_id), proposals) in cards {
+            let current: Vec<Current<'_>> = (proposals.iter())
+                .map(|proposal| Current {
+                    proposal,
+                    decision: None,
+                })
+                .collect();
+            if final_word(&current) == FinalWord::NeedsLead {
+                out.0.entry(source).or_default().insert(external_id);
+            }
+        }
+        out
+    }
+
+    pub fn contains(&self, source: &str, external_id: &str) -> bool {
+        self.0
+            .get(source)
+            .is_some_and(|ids| ids.contains(external_id))
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.values().all(HashSet::is_empty)
+    }
 }
 
 #[cfg(test)]
@@ -186,5 +230,30 @@ mod tests {
         assert_eq!(final_verdict(Verdict::Dead, None), Some(Verdict::Dead));
         let back = lead(DecisionKind::Return, None);
         assert_eq!(final_verdict(Verdict::Ok, Some(&back)), None);
+    }
+
+    #[test]
+    fn cards_whose_waiting_reviews_split_await_the_lead_and_no_other() {
+        let card = |id: &str| ("amocrm".to_string(), id.to_string());
+        let p = |v, stage| proposal(v, stage);
+        let awaiting = AwaitingLead::from_waiting([
+            // Split: ok and unclear.
+            (card("1"), p(Verdict::Ok, None)),
+            (card("2"), p(Verdict::Ok, None)),
+            (card("1"), p(Verdict::Unclear, None)),
+            // Agree: two ok, one with a stage picked before choosing ok.
+            (card("2"), p(Verdict::Ok, Some("Договор"))),
+            // One waiting review: nothing to split.
+            (card("3"), p(Verdict::Dead, None)),
+            // Wrong stage, to two stages.
+            (card("4"), p(Verdict::WrongStage, Some("Договор"))),
+            (card("4"), p(Verdict::WrongStage, Some("Бронирование"))),
+        ]);
+        assert!(awaiting.contains("amocrm", "1"));
+        assert!(!awaiting.contains("amocrm", "2"));
+        assert!(!awaiting.contains("amocrm", "3"));
+        assert!(awaiting.contains("amocrm", "4"));
+        assert!(!awaiting.contains("bitrix24", "1"));
+        assert!(AwaitingLead::from_waiting([]).is_empty());
     }
 }

@@ -12,7 +12,7 @@ use crate::store::export::ExportedReview;
 use super::cell::Cell;
 use crate::text::export as text;
 
-pub const HEADER: [&str; 30] = [
+pub const HEADER: [&str; 31] = [
     "review_id",
     "source",
     "external_id",
@@ -43,6 +43,7 @@ pub const HEADER: [&str; 30] = [
     "settled_by",
     "settled_decision",
     "card_gone_at",
+    "awaits_lead",
 ];
 
 /// Whom the cells that name fields and checklist items are for. People read a field by the
@@ -67,12 +68,15 @@ pub fn header() -> Vec<String> {
 /// checklist in `funnel`. `settled`, the lead's decision that settles the card (on this review
 /// or another, maybe one its auditor has judged again since and so not in the file), gives the
 /// final verdict of every review of the card, and every row of the card names it
-/// (`settled_by`, `settled_decision`): where the final verdict comes from. `crm_url` links the
+/// (`settled_by`, `settled_decision`): where the final verdict comes from. Else, on a card whose
+/// auditors split (`awaits_lead`, `domain::final_word::AwaitingLead`), no verdict stands yet:
+/// every row of it leaves the final verdict empty and says the card awaits the lead. `crm_url` links the
 /// card to its CRM (see `crm::links`). `reader` says how fields and items are named.
 pub fn row<'a>(
     funnel: &Funnel,
     r: &'a ExportedReview,
     settled: Option<&'a Settled>,
+    awaits_lead: bool,
     crm_url: Option<String>,
     reader: Reader,
 ) -> Vec<Cell<'a>> {
@@ -108,8 +112,11 @@ pub fn row<'a>(
         .as_ref()
         .map(|d| &d.decision)
         .filter(|d| d.kind == crate::domain::decision::DecisionKind::Override);
+    // The lead's settling word outranks a split among the reviews that came after it.
+    let awaits_lead = settled.is_none() && awaits_lead;
     let final_verdict = match settled {
         Some(s) => Some(s.verdict()),
+        None if awaits_lead => None,
         None => final_verdict(r.proposal.verdict, r.lead.as_ref().map(|d| &d.decision)),
     };
     let changed = r
@@ -159,6 +166,11 @@ pub fn row<'a>(
         }),
         // The card is gone from the CRM since then: nothing there to act on.
         Cell::opt(r.card_gone_at.as_deref()),
+        // Nothing stands on the card until the lead decides: a pivot counts it nowhere.
+        match awaits_lead {
+            true => Cell::text(text::yes_no(true)),
+            false => Cell::Empty,
+        },
     ]
 }
 
@@ -199,18 +211,18 @@ mod tests {
         }
     }
 
-    /// A review of a card gone from the CRM says since when, in the last column; one of a card
+    /// A review of a card gone from the CRM says since when, in its own column; one of a card
     /// the CRM lists leaves it empty.
     #[test]
     fn a_review_of_a_gone_card_says_since_when_in_its_own_column() {
         let funnel = crate::funnel_config::default_funnel();
         let gone = review(Some("2026-11-21 09:00:00"));
-        let row = row(&funnel, &gone, None, None, Reader::Scripts);
+        let gone_at = HEADER.iter().position(|c| *c == "card_gone_at").unwrap();
+        let row = row(&funnel, &gone, None, false, None, Reader::Scripts);
         assert_eq!(row.len(), HEADER.len());
-        assert_eq!(HEADER[HEADER.len() - 1], "card_gone_at");
-        assert_eq!(row.last(), Some(&Cell::text("2026-11-21 09:00:00")));
+        assert_eq!(row[gone_at], Cell::text("2026-11-21 09:00:00"));
         let live = review(None);
-        let row = super::row(&funnel, &live, None, None, Reader::People);
-        assert_eq!(row.last(), Some(&Cell::Empty));
+        let row = super::row(&funnel, &live, None, false, None, Reader::People);
+        assert_eq!(row[gone_at], Cell::Empty);
     }
 }

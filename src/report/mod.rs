@@ -6,16 +6,16 @@ mod funnel;
 pub mod html;
 pub mod page;
 
-use chrono::NaiveDateTime;
-
 use crate::domain::analytics::{Analytics, StageRow};
 use crate::domain::auditors::AuditorFigures;
 
 /// What the page shows.
+pub use crate::domain::analytics::AsOf;
+
 pub struct Report<'a> {
     pub funnel_name: &'a str,
-    /// The store's "now" (the demo's frozen clock, else the local time).
-    pub generated: NaiveDateTime,
+    /// What the page is dated by.
+    pub generated: AsOf,
     pub rows: &'a [StageRow],
     pub analytics: &'a Analytics,
     pub auditors: &'a [AuditorFigures],

@@ -92,7 +92,7 @@ fn header(s: &mut String, r: &Report, title: &str) {
     let _ = write!(
         s,
         "<header>\n<h1>{title}</h1>\n<p class=\"muted\">{}</p>\n<div class=\"kpis\">",
-        esc(&msg::generated(r.generated, &a.window))
+        esc(&msg::generated(r.generated, &a.window, a.last_review))
     );
     for (value, label) in [
         (msg::count(t.cards), msg::kpi_cards(t.cards)),

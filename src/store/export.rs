@@ -8,6 +8,7 @@ use rusqlite::{Row, params};
 
 use super::{Store, StoreError};
 use crate::domain::decision::{DecisionKind, LeadDecision};
+use crate::domain::final_word::AwaitingLead;
 use crate::domain::review::Verdict;
 use crate::domain::score::Answers;
 use crate::domain::suggestion::{CardNow, Proposal};
@@ -84,6 +85,42 @@ SELECT id, lead, decision, verdict, suggested_stage, suggested_owner, note, crea
 FROM lead_decisions WHERE withdrawn_at IS NULL
 ORDER BY review_id, seq DESC, created_at DESC, id DESC";
 
+/// The current reviews no decision of the lead (of a kind okk knows) stands on, of the cards
+/// holding two or more reviews: what [`crate::domain::final_word::AwaitingLead::from_waiting`]
+/// reads, the same on both backends. Which of them split is the domain's to say. The cards are
+/// found in the card index alone (reviews superseded or undone count there too: a few more
+/// cards looked at, no pass over the reviews themselves).
+pub(crate) const WAITING: &str = "
+SELECT r.card_source, r.card_external_id, r.verdict, r.suggested_stage, r.suggested_owner,
+       r.corrections
+FROM reviews r
+WHERE r.superseded_by IS NULL AND r.withdrawn_at IS NULL
+  AND (r.card_source, r.card_external_id) IN (
+      SELECT card_source, card_external_id FROM reviews
+      GROUP BY card_source, card_external_id HAVING count(*) > 1)
+  AND NOT EXISTS (
+      SELECT 1 FROM lead_decisions d
+      WHERE d.review_id = r.id AND d.withdrawn_at IS NULL
+        AND d.decision IN ('accept', 'override', 'return'))";
+
+/// One row of [`WAITING`]: its card and what it proposes.
+pub(crate) fn waiting_review(
+    card: (String, String),
+    verdict: &str,
+    stage: Option<String>,
+    owner: Option<String>,
+    corrections: &str,
+) -> ((String, String), Proposal) {
+    let proposal = Proposal {
+        verdict: Verdict::from_name(verdict).unwrap_or(Verdict::Unclear),
+        stage,
+        owner,
+        // A JSON column okk wrote itself; a damaged one reads as no corrections.
+        corrections: serde_json::from_str(corrections).unwrap_or_default(),
+    };
+    (card, proposal)
+}
+
 /// Reviews made at one frozen second (the demo's clock) still come out in one order.
 const BY_TIME: &str = "ORDER BY r.created_at, r.card_source, r.card_external_id, r.auditor, r.id";
 const BY_CARD: &str =
@@ -116,6 +153,26 @@ impl Store {
             f(row)?;
         }
         Ok(())
+    }
+
+    /// The cards whose auditors split with no decision of the lead (the port:
+    /// [`super::export_source::ReviewExportSource::awaiting_lead`]).
+    pub fn awaiting_lead(&self) -> Result<AwaitingLead, StoreError> {
+        let mut stmt = self.conn.prepare(WAITING)?;
+        let rows = stmt.query_map([], |r| {
+            let corrections: String = r.get(5)?;
+            let verdict: String = r.get(2)?;
+            Ok(waiting_review(
+                (r.get(0)?, r.get(1)?),
+                &verdict,
+                r.get(3)?,
+                r.get(4)?,
+                &corrections,
+            ))
+        })?;
+        Ok(AwaitingLead::from_waiting(
+            rows.collect::<Result<Vec<_>, _>>()?,
+        ))
     }
 
     /// Every review's latest lead decision not taken back, by review id.

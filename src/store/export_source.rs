@@ -30,6 +30,11 @@ pub trait ReviewExportSource {
     /// word that stands on the card whatever its current reviews say.
     fn settled_cards(&self) -> Result<crate::domain::settled::SettledCards, StoreError>;
 
+    /// The cards whose auditors split with no decision of the lead to settle them
+    /// (`domain::final_word`: the CRM export leaves them out), read in one query. A card the
+    /// lead settled may be among them: [`ReviewExportSource::settled_cards`] outranks this.
+    fn awaiting_lead(&self) -> Result<crate::domain::final_word::AwaitingLead, StoreError>;
+
     /// Every stage name current reviews were made at (as the CRM named it), in no set order.
     fn reviewed_stage_names(&self) -> Result<Vec<String>, StoreError>;
 
@@ -62,6 +67,10 @@ impl ReviewExportSource for super::Store {
 
     fn settled_cards(&self) -> Result<crate::domain::settled::SettledCards, StoreError> {
         super::Store::settled_cards(self)
+    }
+
+    fn awaiting_lead(&self) -> Result<crate::domain::final_word::AwaitingLead, StoreError> {
+        super::Store::awaiting_lead(self)
     }
 
     fn reviewed_stage_names(&self) -> Result<Vec<String>, StoreError> {

@@ -574,7 +574,8 @@ impl Tally {
         }
     }
 
-    fn count(&mut self, line: u64, outcome: Outcome) {
+    /// `differs`: a duplicate row differs from the row its card was imported from.
+    fn count(&mut self, line: u64, outcome: Outcome, differs: bool) {
         match outcome {
             Outcome::Inserted => self.counts.inserted += 1,
             Outcome::Updated { stage_changed } => {
@@ -591,7 +592,7 @@ impl Tally {
             Outcome::Duplicate => self.warn(vec![Warning {
                 line,
                 column: String::new(),
-                message: msg::duplicate_id(),
+                message: msg::duplicate_id(differs),
             }]),
         }
     }
@@ -653,7 +654,12 @@ fn pump<'i>(
                     Applied::Store(line, e) => fail.at(Some(line), None, e.to_string()),
                 })?;
                 tally.warn(warnings);
-                tally.count(written.line, written.outcome);
+                let differs = match written.outcome {
+                    Outcome::Duplicate => repeats_another(import, setup.mapper, item)
+                        .map_err(|e| fail.at(Some(written.line), None, e.to_string()))?,
+                    _ => false,
+                };
+                tally.count(written.line, written.outcome, differs);
                 if written.outcome != Outcome::Duplicate {
                     tally.gained += u64::from(written.gained);
                     if let Some(p) = written.pipeline
@@ -676,6 +682,27 @@ fn pump<'i>(
 enum Applied {
     Row(RowError),
     Store(u64, crate::store::StoreError),
+}
+
+/// Whether a row the store found a duplicate differs from the row its card was imported from
+/// earlier in the file: the digest the import wrote for the card (the store's lookup sees the
+/// import's own writes) against the row's. Rare, so looked up again rather than remembered for
+/// every row.
+fn repeats_another<'i>(
+    import: &mut (dyn ImportTx<'i> + 'i),
+    mapper: &Mapper,
+    item: &Item,
+) -> Result<bool, crate::store::StoreError> {
+    let (id, hash) = match item {
+        Item::Card { hash, row, .. } => (row.card.external_id.as_str(), *hash),
+        Item::Raw { hash, record, .. } => {
+            let id_col = mapper
+                .column_index(SystemField::ExternalId)
+                .expect("checked by Mapper::new");
+            (record.cell(id_col).trim(), *hash)
+        }
+    };
+    Ok(import.lookup(id)?.is_none_or(|first| first.hash != hash))
 }
 
 /// What the writer did with one item.

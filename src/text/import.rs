@@ -182,8 +182,13 @@ pub fn bad_status(value: &str) -> String {
     crate::tr!("import-bad-status", value = value)
 }
 
-pub fn duplicate_id() -> String {
-    crate::tr!("import-duplicate-id")
+/// A row repeating an earlier row's ID, skipped; `differs`: its cells are not the earlier
+/// row's (in an export the later row may be the newer state).
+pub fn duplicate_id(differs: bool) -> String {
+    match differs {
+        true => crate::tr!("import-duplicate-id-differs"),
+        false => crate::tr!("import-duplicate-id-same"),
+    }
 }
 
 /// A full export that holds none of the `cards` its source has (not gone): none marked gone.

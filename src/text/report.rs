@@ -3,10 +3,10 @@
 
 use std::path::Path;
 
-use chrono::NaiveDateTime;
+use chrono::NaiveDate;
 
 use super::lang::{self, Lang};
-use crate::domain::analytics::{WholeCards, Window};
+use crate::domain::analytics::{AsOf, WholeCards, Window};
 
 /// The page's `<html lang>`: the language its words are in.
 pub fn html_lang() -> &'static str {
@@ -17,18 +17,32 @@ pub fn title(funnel_name: &str) -> String {
     crate::tr!("report-title", funnel = funnel_name)
 }
 
-pub fn generated(at: NaiveDateTime, window: &Window) -> String {
+/// The page's date line: the moment it is as of, or the day given (`--today`) with no time of
+/// its own — and then, when reviews counted were made after that day (it judges the rules and
+/// idle days, not which reviews count), the day of the latest.
+pub fn generated(as_of: AsOf, window: &Window, last_review: Option<NaiveDate>) -> String {
     let scope = super::analytics::window(window);
     let scope = if scope.is_empty() {
         crate::tr!("report-all-reviews")
     } else {
         scope
     };
-    let at = match lang::current() {
-        Lang::En => at.format("%Y-%m-%d %H:%M"),
-        Lang::Ru => at.format("%d.%m.%Y %H:%M"),
+    let at = match as_of {
+        AsOf::Day(day) => super::common::day(day),
+        AsOf::Moment(at) => match lang::current() {
+            Lang::En => at.format("%Y-%m-%d %H:%M").to_string(),
+            Lang::Ru => at.format("%d.%m.%Y %H:%M").to_string(),
+        },
     };
-    crate::tr!("report-generated", at = at.to_string(), scope = scope)
+    match (as_of, last_review) {
+        (AsOf::Day(day), Some(latest)) if latest > day => crate::tr!(
+            "report-generated-reviews-after",
+            at = at,
+            scope = scope,
+            latest = super::common::day(latest)
+        ),
+        _ => crate::tr!("report-generated", at = at, scope = scope),
+    }
 }
 
 /// The words under a headline figure agree with it: `371 карточка`, `372 карточки`.

@@ -110,6 +110,7 @@ export-col-lead-note = lead_note
 export-col-settled-by = settled_by
 export-col-settled-decision = settled_decision
 export-col-card-gone-at = card_gone_at
+export-col-awaits-lead = awaits_lead
 export-verdict-ok = ok
 export-verdict-wrong-stage = wrong_stage
 export-verdict-stale = stale

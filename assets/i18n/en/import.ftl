@@ -27,7 +27,8 @@ import-date-minute = mm
 import-date-second = ss
 import-bad-bool = «{ $value }» is not yes/no; kept as text
 import-bad-status = «{ $value }» is not a status this profile knows; kept as text
-import-duplicate-id = this row repeats the ID of an earlier row (or, for grouped product rows, of an earlier group); the later row is ignored
+import-duplicate-id-same = this row repeats the ID of an earlier row (or, for grouped product rows, of an earlier group) and is the same as it; the earlier row is the one imported, this one is skipped
+import-duplicate-id-differs = this row repeats the ID of an earlier row (or, for grouped product rows, of an earlier group) but differs from it; the earlier row is the one imported, this one is skipped. If this row is the newer state, remove the earlier one from the file and import it again
 import-gone-withheld = the file holds none of the { $count ->
     [one] { $count } card
    *[other] { $count } cards

@@ -4,6 +4,7 @@
 report-title = Funnel audit — { $funnel }
 report-all-reviews = all current reviews
 report-generated = As of { $at } · { $scope }
+report-generated-reviews-after = As of { $at } · { $scope }, the latest made on { $latest }, after that day
 report-kpi-cards = { $n ->
     [one] card in the funnel
    *[other] cards in the funnel

@@ -4,6 +4,7 @@
 report-title = Аудит воронки — { $funnel }
 report-all-reviews = все текущие проверки
 report-generated = На { $at } · { $scope }
+report-generated-reviews-after = На { $at } · { $scope }, последняя сделана { $latest }, позже этого дня
 report-kpi-cards = { $n ->
     [one] карточка в воронке
     [few] карточки в воронке

@@ -124,6 +124,8 @@ pub struct Collector<'f> {
     /// Per ISO week's Monday.
     weeks: BTreeMap<NaiveDate, WeekCounts>,
     returned: u64,
+    /// The day of the latest current review in the window.
+    last_review: Option<NaiveDate>,
 }
 
 impl<'f> Collector<'f> {
@@ -152,6 +154,7 @@ impl<'f> Collector<'f> {
             pending: Map::default(),
             weeks: BTreeMap::new(),
             returned: 0,
+            last_review: None,
         }
     }
 
@@ -230,6 +233,7 @@ impl<'f> Collector<'f> {
         if !self.window.contains(review.day) {
             return;
         }
+        self.last_review = self.last_review.max(Some(review.day));
         let card = review.card.and_then(|id| Some((id, self.cards.get(id)?)));
         let crm = self.crm(review.stage);
         let slot = self.crm[crm as usize].slot;
@@ -351,6 +355,7 @@ impl<'f> Collector<'f> {
             self.weeks.entry(week).or_default().add(counts);
         }
         self.returned += other.returned;
+        self.last_review = self.last_review.max(other.last_review);
     }
 
     pub fn finish(mut self) -> (Analytics, StageCounts) {
@@ -439,6 +444,7 @@ impl<'f> Collector<'f> {
             today: self.today,
             totals: group(&totals, total),
             returned: self.returned,
+            last_review: self.last_review,
             stages,
             managers: managers
                 .iter()

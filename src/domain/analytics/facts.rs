@@ -77,6 +77,16 @@ impl Finding<'_> {
     }
 }
 
+/// What a page is dated by.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum AsOf {
+    /// A day given (`--today`): the day the rules and idle days are judged against, with no
+    /// time of its own. The reviews are not bounded by it (`--until` does that).
+    Day(chrono::NaiveDate),
+    /// The store's "now": the demo's frozen clock, else the local time.
+    Moment(chrono::NaiveDateTime),
+}
+
 /// The reviews the figures cover, by the day they were made (both ends included).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
 pub struct Window {

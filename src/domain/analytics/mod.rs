@@ -21,7 +21,7 @@ use serde::Serialize;
 
 pub use bottlenecks::{Bottleneck, Bottlenecks};
 pub use collector::Collector;
-pub use facts::{CardFact, Finding, Window};
+pub use facts::{AsOf, CardFact, Finding, Window};
 use stages::StageFigures;
 pub use tally::{Estimate, FailingItem, Figures, ItemInfo, Tally, WholeCards};
 pub use trend::Week;
@@ -58,6 +58,10 @@ pub struct Analytics {
     pub window: Window,
     /// The day idle days are counted to.
     pub today: NaiveDate,
+    /// The day of the latest current review counted (in the window): a day given as today
+    /// does not bound the reviews, and a page dated by it says when they end.
+    #[serde(skip)]
+    pub last_review: Option<NaiveDate>,
     pub totals: Group,
     /// Current reviews the lead sent back: left out of every figure until judged again.
     pub returned: u64,

@@ -5,6 +5,7 @@ use postgres::types::ToSql;
 
 use super::PgStore;
 use crate::domain::decision::{Decision, DecisionKind, LeadDecision};
+use crate::domain::final_word::AwaitingLead;
 use crate::domain::review::Verdict;
 use crate::domain::suggestion::{CardNow, Proposal};
 use crate::store::StoreError;
@@ -69,6 +70,24 @@ impl PgStore {
         }
         tx.commit().map_err(StoreError::from)?;
         Ok(())
+    }
+
+    /// The cards whose auditors split with no decision of the lead: the SQLite store's
+    /// `awaiting_lead`, its query ([`crate::store::export::WAITING`]) read here.
+    pub fn awaiting_lead(&self) -> Result<AwaitingLead, StoreError> {
+        let rows = self
+            .conn
+            .borrow_mut()
+            .query(crate::store::export::WAITING, &[])?;
+        Ok(AwaitingLead::from_waiting(rows.iter().map(|r| {
+            crate::store::export::waiting_review(
+                (r.get(0), r.get(1)),
+                r.get(2),
+                r.get(3),
+                r.get(4),
+                r.get(5),
+            )
+        })))
     }
 
     pub fn reviewed_stage_names(&self) -> Result<Vec<String>, StoreError> {
@@ -195,6 +214,10 @@ impl ReviewExportSource for PgStore {
 
     fn settled_cards(&self) -> Result<crate::domain::settled::SettledCards, StoreError> {
         PgStore::settled_cards(self)
+    }
+
+    fn awaiting_lead(&self) -> Result<crate::domain::final_word::AwaitingLead, StoreError> {
+        PgStore::awaiting_lead(self)
     }
 
     fn reviewed_stage_names(&self) -> Result<Vec<String>, StoreError> {

@@ -631,6 +631,7 @@ impl<'a> ImportTx<'a> for PgImport<'a> {
         out.text(Some(&row.search));
         out.end_row();
         self.mark_seen(old.id);
+        self.known.rewritten(&row.card.external_id, row.hash);
         self.updated += 1;
         if self.judge.is_some() {
             self.later.push(old.id);

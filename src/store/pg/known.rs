@@ -145,14 +145,8 @@ impl Known {
 
     /// The card with this external id, held before or inserted by this import.
     pub(super) fn find(&self, external_id: &str) -> Option<Slot> {
-        let (mut lo, mut hi) = (0, self.slots.len());
-        while lo < hi {
-            let mid = (lo + hi) / 2;
-            match self.key(mid).cmp(external_id) {
-                std::cmp::Ordering::Less => lo = mid + 1,
-                std::cmp::Ordering::Greater => hi = mid,
-                std::cmp::Ordering::Equal => return Some(self.slots[mid]),
-            }
+        if let Some(i) = self.held(external_id) {
+            return Some(self.slots[i]);
         }
         let mut at = self
             .new_index
@@ -180,6 +174,28 @@ impl Known {
             at = self.new_next[i];
         }
         None
+    }
+
+    /// Where the card with this external id sits among those held before the import.
+    fn held(&self, external_id: &str) -> Option<usize> {
+        let (mut lo, mut hi) = (0, self.slots.len());
+        while lo < hi {
+            let mid = (lo + hi) / 2;
+            match self.key(mid).cmp(external_id) {
+                std::cmp::Ordering::Less => lo = mid + 1,
+                std::cmp::Ordering::Greater => hi = mid,
+                std::cmp::Ordering::Equal => return Some(mid),
+            }
+        }
+        None
+    }
+
+    /// A card held before that this import wrote anew: a later row repeating its id is told
+    /// apart by the digest written (as a store file's lookup sees its own writes).
+    pub(super) fn rewritten(&mut self, external_id: &str, hash: i64) {
+        if let Some(i) = self.held(external_id) {
+            self.slots[i].hash = hash;
+        }
     }
 
     /// A card this import inserts; new cards come in the order of their ids, one apart.

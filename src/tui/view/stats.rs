@@ -87,7 +87,11 @@ fn stage_panel(f: &StatsFigures, theme: &Theme, frame: &mut Frame<'_>, stages: R
 }
 
 fn trend_panel(days: &[u64], a: &Analytics, theme: &Theme, frame: &mut Frame<'_>, trend: Rect) {
-    // Reviews per day over the last 30 days, oldest first; the week's figures below.
+    // Reviews per day over the last 30 days, oldest first; the week's figures below. A box
+    // narrower than that shows the latest days it has room for (a sparkline draws the first
+    // values and drops the rest: today's would go), and its title says how many.
+    let room = trend.width.saturating_sub(2) as usize;
+    let days = &days[days.len().saturating_sub(room)..];
     let block = Block::default()
         .borders(Borders::ALL)
         .title(super::box_title(
@@ -96,7 +100,6 @@ fn trend_panel(days: &[u64], a: &Analytics, theme: &Theme, frame: &mut Frame<'_>
             0,
         ));
     let inner = block.inner(trend);
-    let room = inner.width as usize;
     frame.render_widget(block, trend);
     let [spark, legend] =
         Layout::vertical([Constraint::Min(1), Constraint::Length(2)]).areas(inner);
