@@ -498,6 +498,44 @@ mod tests {
     }
 
     #[test]
+    fn english_counts_agree_in_number_too() {
+        with(Lang::En, || {
+            let one = super::changed_since_review(1);
+            assert!(
+                one.contains(
+                    "1 of these cards has changed in the CRM since the review: check it before"
+                ),
+                "{one}"
+            );
+            let two = super::changed_since_review(2);
+            assert!(
+                two.contains("2 of these cards have changed") && two.contains("check them before"),
+                "{two}"
+            );
+            let path = std::path::Path::new("to_b24.jsonl");
+            let rest = |n| {
+                super::wrote_changes(
+                    n,
+                    path,
+                    "Bitrix24",
+                    super::Format::RestJsonl,
+                    Some("crm.deal.update"),
+                )
+            };
+            assert!(
+                rest(1).contains("wrote 1 REST crm.deal.update call (one per line"),
+                "{}",
+                rest(1)
+            );
+            assert!(
+                rest(3).contains("wrote 3 REST crm.deal.update calls ("),
+                "{}",
+                rest(3)
+            );
+        });
+    }
+
+    #[test]
     fn cards_waiting_for_the_lead_agree_in_number_in_russian() {
         let ids = |n: usize| -> Vec<String> { (1..=n).map(|i| format!("10{i:02}")).collect() };
         with(Lang::Ru, || {

@@ -12,12 +12,15 @@ export-changes-csv = changes to { $count } { $count ->
     [one] card
    *[other] cards
 }
-export-changes-rest = { $count } REST { $method } calls (one per line; its file import cannot update deals)
+export-changes-rest = { $count } REST { $method } { $count ->
+    [one] call
+   *[other] calls
+} (one per line; its file import cannot update deals)
 export-wrote-changes = okk: wrote { $what } for { $crm } to { $path }
-export-changed-since-review = okk: { $count } of these { $count ->
-    [one] card has
-   *[other] cards have
-} changed in the CRM since the review: check them before the import (`okk export reviews` marks them in card_changed)
+export-changed-since-review = okk: { $count ->
+    [one] { $count } of these cards has changed in the CRM since the review: check it
+   *[other] { $count } of these cards have changed in the CRM since the review: check them
+} before the import (`okk export reviews` marks them in card_changed)
 export-and-more = … and { $count } more
 export-needs-lead = okk: { $count } { $count ->
     [one] card needs
