@@ -256,7 +256,7 @@ fn a_card_changed_since_its_review_is_pointed_out() {
     desk.changed_by_a_later_sync("31957017");
     let (_, stdout, _) = export(&desk, "amocrm", &[]);
     assert!(
-        stdout.contains("1 of these card has changed in the CRM since the review"),
+        stdout.contains("1 of these cards has changed in the CRM since the review"),
         "{stdout}"
     );
 }
