@@ -34,7 +34,23 @@ fn main() {
             _ => usage(&a),
         }
     }
-    let server = fake::FakeCrm::start(fake::State::with_deals(deals), port);
+    let server = match fake::FakeCrm::try_start(fake::State::with_deals(deals), port) {
+        Ok(server) => server,
+        Err(e) => {
+            eprintln!(
+                "fake_crm: cannot serve on 127.0.0.1:{port} ({e}); another port: --port {} \
+                 (or --port 0 for any free one)",
+                port.wrapping_add(1)
+            );
+            std::process::exit(1);
+        }
+    };
+    // Each kind its own connection name, so both fakes can be added to one config.
+    let name = if kind == "bitrix24" {
+        "fake-b24"
+    } else {
+        "fake"
+    };
     if let Some(path) = &csv {
         // The same deals as amoCRM's web UI exports them, to compare a sync with an import.
         server.with(|s| s.export_csv(std::path::Path::new(path)));
@@ -44,18 +60,18 @@ fn main() {
     println!();
     if kind == "bitrix24" {
         println!(
-            "okk crm add fake --kind bitrix24 --url {}/rest/1/{}/",
+            "okk crm add {name} --kind bitrix24 --url {}/rest/1/{}/",
             server.url,
             fake::WEBHOOK_CODE
         );
     } else {
         println!("export OKK_FAKE_TOKEN={}", fake::TOKEN);
         println!(
-            "okk crm add fake --kind {kind} --url {} --token-env OKK_FAKE_TOKEN",
+            "okk crm add {name} --kind {kind} --url {} --token-env OKK_FAKE_TOKEN",
             server.url
         );
     }
-    println!("okk sync fake");
+    println!("okk sync {name}");
     for line in std::io::stdin().lines() {
         let Ok(line) = line else { break };
         if let Some(n) = line

@@ -610,7 +610,15 @@ pub struct FakeCrm {
 impl FakeCrm {
     /// Serves `state` on an ephemeral port of 127.0.0.1 (`port` 0) until dropped.
     pub fn start(state: State, port: u16) -> FakeCrm {
-        let server = Arc::new(tiny_http::Server::http(("127.0.0.1", port)).unwrap());
+        Self::try_start(state, port).unwrap()
+    }
+
+    /// As [`FakeCrm::start`], or why the port could not be had (in use, say).
+    pub fn try_start(
+        state: State,
+        port: u16,
+    ) -> Result<FakeCrm, Box<dyn std::error::Error + Send + Sync + 'static>> {
+        let server = Arc::new(tiny_http::Server::http(("127.0.0.1", port))?);
         let port = server.server_addr().to_ip().unwrap().port();
         let url = format!("http://127.0.0.1:{port}");
         let state = Arc::new(Mutex::new(state));
@@ -620,12 +628,12 @@ impl FakeCrm {
                 serve(req, &st, &base);
             }
         });
-        FakeCrm {
+        Ok(FakeCrm {
             url,
             state,
             server,
             thread: Some(thread),
-        }
+        })
     }
 
     pub fn with<R>(&self, f: impl FnOnce(&mut State) -> R) -> R {
