@@ -128,6 +128,11 @@ pub fn return_note_enter() -> String {
     tr!("tui-return-note-enter")
 }
 
+/// Esc's word on the hint bar of the comment box: it keeps the comment.
+pub fn comment_esc() -> String {
+    tr!("tui-comment-esc")
+}
+
 /// A decide key pressed on the lead's list (`open`: the key that opens a review).
 pub fn open_review_first(open: &str) -> String {
     tr!("tui-open-review-first", open = open)

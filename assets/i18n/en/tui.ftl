@@ -111,7 +111,8 @@ tui-closed = closed
 tui-pick-stage = Move to stage
 tui-pick-owner = Hand to owner
 tui-pick-field = Correct field
-tui-comment-title = Comment (esc keeps it)
+tui-comment-title = Comment (enter: new line · esc saves it)
+tui-comment-esc = save
 tui-no-match = no match
 tui-days-ago = { $count ->
     [0] today

@@ -115,7 +115,8 @@ tui-closed = закрыта
 tui-pick-stage = Перенести на этап
 tui-pick-owner = Передать ответственному
 tui-pick-field = Исправить поле
-tui-comment-title = Комментарий (esc сохраняет)
+tui-comment-title = Комментарий (enter — новая строка, esc сохраняет)
+tui-comment-esc = сохранить
 tui-no-match = ничего не найдено
 tui-days-ago = { $count ->
     [0] сегодня

@@ -96,6 +96,8 @@ pub fn hints(state: &State, theme: &Theme, frame: &mut Frame<'_>, area: Rect) {
         Some(Popup::Input(input)) if input.purpose == InputFor::ReturnNote => {
             vec![(Action::Choose, msg::return_note_enter())]
         }
+        // Esc in the comment box keeps what was typed (enter is a new line there).
+        Some(Popup::Comment { .. }) => vec![(Action::Close, msg::comment_esc())],
         _ => Vec::new(),
     };
     for hint in
