@@ -1453,3 +1453,29 @@ fn a_stage_judged_all_wrong_but_too_few_to_rank_is_not_reported_as_no_bottleneck
     );
     assert!(!ru.contains("ни одна проверенная карточка"), "{ru}");
 }
+
+/// A funnel that binds and requires no field: the report's fields section says so, without the
+/// note that explains the table's trend column (there is no table).
+#[test]
+fn the_report_without_checked_fields_has_no_orphan_trend_note() {
+    let desk = cards_only();
+    let bare = desk.file("bare.toml");
+    let text = std::fs::read_to_string(funnel()).unwrap();
+    let text: String = text
+        .lines()
+        .filter(|l| !l.trim_start().starts_with("required"))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    std::fs::write(&bare, text).unwrap();
+    let html = desk.file("r.html");
+    succeeded(
+        desk.okk_funnel(Path::new(&bare))
+            .args(["--lang", "en", "report", "--out", &html]),
+    );
+    let page = page_text(&std::fs::read_to_string(&html).unwrap());
+    assert!(
+        page.contains("The funnel binds and requires no custom field."),
+        "{page}"
+    );
+    assert!(!page.contains("Trend: the rate after each"), "{page}");
+}
