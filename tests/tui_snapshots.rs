@@ -815,3 +815,13 @@ fn fields_view_from_the_stats_screen() {
         );
     }
 }
+
+/// A card at a stage the funnel has no checklist for (here one the funnel does not know): the
+/// checklist's box is as tall as the sentence that says so, not cut after its first line.
+#[test]
+fn a_card_without_a_checklist_says_so_whole() {
+    let mut d = demo();
+    d.select_stage("Переговоры").press("<enter><enter>");
+    assert_eq!(d.state.screen, Screen::Card);
+    d.snap("card_no_checklist");
+}

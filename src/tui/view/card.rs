@@ -53,7 +53,12 @@ pub fn draw(
     // the suggestion leaves it (then it shows the selected item's part: see `window`).
     let inner_w = right.width.saturating_sub(2).max(1) as usize;
     let items = checklist_items(shared, c, theme, inner_w);
-    let rows: usize = items.iter().map(Vec::len).sum();
+    // No items: as tall as the sentence that says so, wrapped.
+    let rows: usize = if items.is_empty() {
+        super::wrapped(msg::no_checklist(), inner_w as u16).len()
+    } else {
+        items.iter().map(Vec::len).sum()
+    };
     let checklist_h = (rows as u16 + 2).max(3);
     let Some(l) = lead else {
         // The suggestion takes the rows what it would change needs (a verdict given, the stage,
