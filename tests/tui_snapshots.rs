@@ -341,6 +341,23 @@ fn a_shared_queue_of_a_store_of_two_sources_says_each_card_s_source() {
     }
 }
 
+/// A filter that matches no card says so, with how to clear it: "Nothing to review here" read
+/// as a stage done.
+#[test]
+fn a_queue_filter_that_matches_nothing_says_so() {
+    let mut d = demo();
+    d.press("j<enter>/").press("нетакого");
+    okk::tui::update::tick(&mut d.state, &mut d.desk);
+    d.press("<enter>");
+    assert!(d.state.queue.as_ref().is_some_and(|q| q.items.is_empty()));
+    let screen = d.screen(80, 24);
+    assert!(
+        screen.contains("No card here matches «нетакого»"),
+        "{screen}"
+    );
+    assert!(!screen.contains("Nothing to review here"), "{screen}");
+}
+
 #[test]
 fn queue_with_a_filter_typed() {
     let mut d = demo();

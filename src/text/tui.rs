@@ -287,6 +287,14 @@ pub fn queue_empty() -> String {
     tr!("tui-queue-empty")
 }
 
+/// A queue whose filter matches none of its cards.
+pub fn queue_no_match(filter: &str) -> String {
+    tr!(
+        "tui-queue-no-match",
+        filter = crate::text::safe::line(filter)
+    )
+}
+
 pub fn changed() -> String {
     tr!("tui-changed")
 }

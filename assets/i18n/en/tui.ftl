@@ -71,6 +71,7 @@ tui-queue-owner = Owner
 tui-queue-idle = Idle
 tui-queue-flags = Flags
 tui-queue-empty = Nothing to review here.
+tui-queue-no-match = No card here matches «{ $filter }» (esc clears the filter).
 tui-queue-judged-unlisted = { $count ->
     [one] { $count } more card you judged is not listed: narrow the list with a filter ({ $key })
    *[other] { $count } more cards you judged are not listed: narrow the list with a filter ({ $key })

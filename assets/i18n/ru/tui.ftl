@@ -74,6 +74,7 @@ tui-queue-owner = Ответств.
 tui-queue-idle = Дней
 tui-queue-flags = Флаги
 tui-queue-empty = Здесь нечего проверять.
+tui-queue-no-match = Ни одна карточка здесь не подходит под «{ $filter }» (esc снимает фильтр).
 tui-queue-judged-unlisted = { $count ->
     [one] ещё { $count } проверенная вами карточка не показана: сузьте список фильтром ({ $key })
     [few] ещё { $count } проверенные вами карточки не показаны: сузьте список фильтром ({ $key })

@@ -147,7 +147,14 @@ pub fn draw(
     if q.items.is_empty() {
         let inner = block.inner(table_area);
         frame.render_widget(block, table_area);
-        frame.render_widget(Paragraph::new(msg::queue_empty()), inner);
+        // A filter that matches nothing is not a stage done.
+        let said = if q.filter.trim().is_empty() {
+            msg::queue_empty()
+        } else {
+            msg::queue_no_match(q.filter.trim())
+        };
+        let lines = super::wrapped(said, inner.width);
+        frame.render_widget(Paragraph::new(lines), inner);
         return;
     }
     let headers = msg::queue_columns();
