@@ -33,6 +33,10 @@ struct Synced {
 }
 
 impl Synced {
+    fn amocrm(crm: &FakeCrm) -> Synced {
+        Synced::with(|config| fake::write_config(config, "fake", &crm.url, TOKEN_ENV))
+    }
+
     fn bitrix(crm: &FakeCrm) -> Synced {
         Synced::with(|config| fake::write_bitrix_config(config, "b24", &crm.url))
     }
@@ -201,6 +205,46 @@ fn a_bitrix24_move_of_a_card_from_a_file_is_left_out_and_said_why() {
              the CRM's API"
         ) && stderr.contains("«Закрыто и не реализовано»")
             && stderr.contains("card 501 left out of the file"),
+        "{stderr}"
+    );
+}
+
+/// amoCRM's import matches a stage by its name within the pipeline: a synced card's move is
+/// written as its pipeline spells the stage, and a move to a stage the pipeline lacks (the
+/// built-in funnel's «Квалификация») is left out and said, not written for the import to
+/// refuse or misplace.
+#[test]
+fn amocrm_rows_name_the_pipelines_own_stage_and_leave_out_a_stage_it_lacks() {
+    let crm = FakeCrm::start(State::with_deals(14), 0);
+    let s = Synced::amocrm(&crm);
+    s.move_to(1, "Квалификация");
+    s.move_to(12, "встреча ПРОВЕДЕНА");
+    s.desk.review("30000003", "anna", AT, &Verdict::of("dead"));
+    let (file, stdout, stderr) = s.export("amocrm", &[]);
+    let rows: Vec<&str> = file.trim_start_matches('\u{feff}').lines().collect();
+    assert_eq!(
+        rows,
+        [
+            "ID,Воронка,Этап сделки,Ответственный",
+            "30000003,Продажи недвижимости,Закрыто и не реализовано,",
+            "30000012,Вторичный рынок,Показ,",
+        ],
+        "{file}"
+    );
+    assert!(stdout.contains("changes to 2 cards"), "{stdout}");
+    assert!(
+        stderr.contains(
+            "okk: stage «Квалификация» is not in the CRM pipeline «Продажи недвижимости» of \
+             «fake»: card 30000001 left out of the file"
+        ),
+        "{stderr}"
+    );
+    let (_, _, stderr) = s.export("amocrm", &["--lang", "ru"]);
+    assert!(
+        stderr.contains(
+            "okk: этапа «Квалификация» нет в воронке «Продажи недвижимости» в CRM «fake»: \
+             карточка 30000001 не записана в файл"
+        ),
         "{stderr}"
     );
 }

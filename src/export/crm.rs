@@ -49,8 +49,9 @@ struct Target {
 
 /// The sheet of `changes` for `profile`. `spellings` are the stage names the CRM's own cards
 /// carry (with counts): a stage is written as the CRM spells it. `stages` are the synced
-/// connections' pipelines: a card of one moves to a stage of its own pipeline, by id where the
-/// profile's stage column takes ids, or not at all (left out and said).
+/// connections' pipelines: a card of one moves to a stage of its own pipeline — by id where the
+/// profile's stage column takes ids, else by the pipeline's name of it — or not at all (left
+/// out and said).
 /// Owners are written as `owners` maps them into the profile's `owner_form`.
 pub fn sheet(
     profile: &ExportProfile,
@@ -243,7 +244,7 @@ impl Layout<'_> {
             StageTarget::Named(name) => name.clone(),
         };
         let by_id = profile.stage_form == StageForm::Id;
-        let Some(stages) = self.stages.of(&change.source).filter(|_| by_id) else {
+        let Some(stages) = self.stages.of(&change.source) else {
             if by_id {
                 return Err(LeftOut::NoStageId { stage: name });
             }
