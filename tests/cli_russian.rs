@@ -351,7 +351,14 @@ fn the_import_report_reads_in_russian_with_plural_forms_and_the_file_line_kept()
     assert!(out.contains("без изменений 0, нет в CRM 0\n"), "{out}");
     assert!(!out.contains("удал"), "{out}");
     assert!(out.contains("  предупреждений 1\n    строка 3 [Дата создания сделки]: «32.13.2026 10:00:00» — не дата"), "{out}");
-    assert!(out.contains("неизвестные этапы (их нет в воронке"), "{out}");
+    // Counted among the source's cards, and said so: another source's there are not in it.
+    assert!(
+        out.contains(
+            "неизвестные этапы (их нет в воронке; добавьте их или их псевдонимы), карточек \
+             источника «bitrix24»: «Новая» (1)"
+        ),
+        "{out}"
+    );
     let mut allowed = allowed();
     allowed.extend(DATA.iter().map(|d| d.to_string()));
     let allowed: Vec<&str> = allowed.iter().map(String::as_str).collect();
@@ -364,6 +371,17 @@ fn the_import_report_reads_in_russian_with_plural_forms_and_the_file_line_kept()
             .args(["import", &common::fixture("amocrm_bad_date.csv")]),
     );
     assert!(en.contains("  rows      3 (3 cards)"), "{en}");
+    let en = succeeded(
+        desk.okk()
+            .args(["import", &common::fixture("bitrix24_deals.csv")]),
+    );
+    assert!(
+        en.contains(
+            "unknown stages (not in the funnel; add them or their aliases), cards of \
+             «bitrix24»: «Новая» (1)"
+        ),
+        "{en}"
+    );
     assert!(
         en.contains("  cards     3 new, 0 updated (0 moved stage), 0 unchanged, 0 gone"),
         "{en}"

@@ -207,8 +207,36 @@ fn an_unknown_stage_counts_the_cards_the_store_holds_there_whatever_the_sync_rea
     assert_eq!(stage(&again)["cards"], held, "{again}");
     assert!(stage(&again)["read"].as_u64().unwrap() < 10, "{again}");
     let out = succeeded(desk.okk().env("OKK_LANG", "ru").arg("sync"));
-    let line = format!("этапа нет в воронке: Переговоры (в хранилище {held} карточ");
+    let line = format!("этапа нет в воронке: Переговоры ({held} карточ");
     assert!(out.contains(&line), "{out}");
+}
+
+/// Two connections whose deals share a stage the funnel lacks: each one's report counts its
+/// own cards there and says whose they are, not the store's (which `okk stats` counts).
+#[test]
+fn an_unknown_stage_of_two_connections_is_counted_per_connection_and_said_so() {
+    let crm = FakeCrm::start(State::with_deals(70), 0);
+    let desk = Synced::new(&crm);
+    let amo = std::fs::read_to_string(&desk.config).unwrap();
+    fake::write_bitrix_config(&desk.config, "b24", &crm.url);
+    let b24 = std::fs::read_to_string(&desk.config).unwrap();
+    std::fs::write(&desk.config, format!("{amo}\n{b24}")).unwrap();
+    let out = succeeded(desk.okk().arg("sync"));
+    let at = |source: &str| {
+        (desk.desk.rows(Table::Cards).iter())
+            .filter(|c| c["stage"] == "Переговоры" && c["source"] == source)
+            .count()
+    };
+    let (main, b24) = (at("main"), at("b24"));
+    assert!(main > 0 && b24 > 0, "{main} {b24}");
+    for (source, n) in [("main", main), ("b24", b24)] {
+        let line = format!("stage not in the funnel: Переговоры ({n} cards of «{source}»)");
+        assert!(out.contains(&line), "{line}\n{out}");
+    }
+    assert!(!out.contains("in the store"), "{out}");
+    let out = succeeded(desk.okk().env("OKK_LANG", "ru").arg("sync"));
+    let line = format!("этапа нет в воронке: Переговоры ({b24} карточек источника «b24»)");
+    assert!(out.contains(&line), "{line}\n{out}");
 }
 
 /// Between two syncs the CRM moves deal `moved` to stage `to`, renames 30000002, deletes

@@ -3490,6 +3490,67 @@ fn a_bitrix24_sync_onto_the_server_reads_as_onto_a_file_its_comments_and_full_sw
     both(&["--full"]);
 }
 
+/// `okk export crm` on the server reads the synced account's stages as a store file does: a
+/// Bitrix24 move goes out as the stage id of the card's own category, and a move to a stage
+/// its pipeline lacks is left out and named, the same on both.
+#[test]
+fn on_the_server_a_bitrix24_export_writes_the_stage_ids_the_sync_kept() {
+    let Some(server) = ServerDb::new() else {
+        return;
+    };
+    let crm = fake::FakeCrm::start(fake::State::with_deals(14), 0);
+    let desk = Desk::new();
+    let config = desk.dir.path().join("config.toml");
+    fake::write_bitrix_config(&config, "b24", &crm.url);
+    let file = path_arg(&desk.db);
+    synced(&desk, &file, &config);
+    // «Вторичный рынок» (C1): «Первичный контакт» → «Закрыто…»; «Продажи недвижимости» has
+    // no «Договор».
+    desk.review(
+        "30000012",
+        "anna",
+        "2026-11-19 10:00:00",
+        &Verdict::of("dead"),
+    );
+    desk.review(
+        "30000003",
+        "anna",
+        "2026-11-19 10:05:00",
+        &Verdict {
+            stage: Some("Договор"),
+            ..Verdict::of("wrong_stage")
+        },
+    );
+    copied_to(&desk, &server.url);
+    let export = |db: &str| {
+        let out = desk.dir.path().join(format!("b24-{}.jsonl", db.len()));
+        let file = path_arg(&out);
+        let args = [
+            "--today",
+            TODAY,
+            "export",
+            "crm",
+            "--profile",
+            "bitrix24",
+            "--out",
+            &file,
+        ];
+        let (ok, _, err) = run_on(&desk, db, &args);
+        assert!(ok, "export crm on {db}: {err}");
+        (std::fs::read_to_string(out).unwrap(), err)
+    };
+    let (on_server, said) = export(&server.url);
+    assert_eq!(
+        on_server,
+        "{\"method\":\"crm.deal.update\",\"params\":{\"id\":30000012,\"fields\":{\"STAGE_ID\":\"C1:LOSE\"}}}\n"
+    );
+    assert!(
+        said.contains("stage «Договор» is not in the CRM pipeline «Продажи недвижимости» of «b24»"),
+        "{said}"
+    );
+    assert_eq!((on_server, said), export(&file));
+}
+
 /// A lead's own login (not the database's owner) merges an auditor's laptop bundle into the
 /// server store: the reviews go in under the auditor's name, as the owner's merge puts them.
 #[test]

@@ -8,6 +8,7 @@ use color_eyre::Result;
 use super::{Paths, user};
 use crate::cli::{ExportCommand, ExportCrmArgs, ExportReviewsArgs, ExportTarget};
 use crate::domain::Funnel;
+use crate::domain::crm_stage::AccountStages;
 use crate::domain::decision::Decision;
 use crate::domain::final_word::{AwaitingLead, Current, FinalWord, final_word};
 use crate::domain::names::fold;
@@ -253,7 +254,8 @@ fn write_changes<S: ReviewExportSource>(
     )?;
     let owners = owner_map(args, beside, profile, store)?;
     let spellings = store.stage_spellings(&profile.name, source)?;
-    let sheet = crm::sheet(profile, funnel, &spellings, &owners, &changes);
+    let stages = AccountStages::new(store.crm_stages()?);
+    let sheet = crm::sheet(profile, funnel, (&spellings, &stages), &owners, &changes);
     // A name where the CRM wants an email or an id makes its import reject the whole row (the
     // stage move with it): stop before writing, unless the admin chose to leave those owners.
     if !sheet.unmapped_owners.is_empty() {
@@ -371,7 +373,7 @@ fn changes(
     };
     let settled = store.settled_cards()?;
     let push = |out: &mut Changes,
-                external_id: &str,
+                (card_source, external_id): (&str, &str),
                 now: &CardNow,
                 proposal: &Proposal,
                 decision: Option<&Decision>,
@@ -384,6 +386,7 @@ fn changes(
             }
             out.changed_since += usize::from(card_changed == Some(true));
             out.changes.push(Change {
+                source: card_source.to_string(),
                 external_id: external_id.to_string(),
                 card: now.clone(),
                 suggestion,
@@ -401,7 +404,7 @@ fn changes(
                 let decision = Some(&s.decision.decision);
                 push(
                     out,
-                    &first.external_id,
+                    (&first.source, &first.external_id),
                     now,
                     &s.proposal,
                     decision,
@@ -435,7 +438,7 @@ fn changes(
         let decision = r.lead.as_ref().map(|d| &d.decision);
         push(
             out,
-            &r.external_id,
+            (&r.source, &r.external_id),
             now,
             &r.proposal,
             decision,

@@ -43,6 +43,18 @@ pub enum OwnerForm {
     SalesforceId,
 }
 
+/// What the stage column takes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum StageForm {
+    /// The stage's name, matched within the pipeline by the CRM's import (amoCRM).
+    #[default]
+    Name,
+    /// The CRM's id of the stage (Bitrix24's `STAGE_ID`: `C1:PREPARATION`), which only a sync
+    /// of the account knows.
+    Id,
+}
+
 /// A change the CRM's file could not carry as the review asked.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Warning {
@@ -71,6 +83,23 @@ pub enum Warning {
         field: String,
         value: String,
     },
+    /// Cards of a synced connection whose move goes to a stage their CRM pipeline does not
+    /// have (by the funnel's names and aliases): left out of the file.
+    StageNotInPipeline {
+        stage: String,
+        pipeline: String,
+        connection: String,
+        cards: Vec<String>,
+    },
+    /// Cards of a synced connection whose pipeline its last sync did not read: left out.
+    PipelineNotSynced {
+        pipeline: String,
+        connection: String,
+        cards: Vec<String>,
+    },
+    /// Cards moved to `stage` where the CRM takes a stage's id, which okk knows only for cards
+    /// synced from the CRM (these came from a file): left out rather than a name sent as an id.
+    NoStageId { stage: String, cards: Vec<String> },
     /// A corrected date-time whose time of day the CRM's file does not carry (its dates are
     /// days): the day is written, the time said dropped rather than lost unseen.
     TimeDropped {

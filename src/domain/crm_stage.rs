@@ -1,7 +1,12 @@
-//! The CRM's own order of its pipelines and stages, as a live sync read it (amoCRM's `sort`,
-//! Bitrix24's `SORT`): `okk funnel init --from-store` lists stages in it instead of guessing.
+//! The CRM's own pipelines and stages, as a live sync read it (ids, names, amoCRM's `sort`,
+//! Bitrix24's `SORT`): `okk funnel init --from-store` lists stages in their order instead of
+//! guessing, and `okk export crm` finds where a move lands in a card's own pipeline.
 
+use std::collections::BTreeMap;
+
+use super::funnel::Funnel;
 use super::names::fold;
+use super::suggestion::StageTarget;
 
 /// One stage of a CRM pipeline, with the CRM's own order of both.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -40,9 +45,109 @@ pub fn crm_order(rows: &[(String, CrmStage)]) -> Vec<String> {
         .collect()
 }
 
+/// Every synced connection's stages, by connection: what a card of that source can be moved to.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AccountStages(BTreeMap<String, Vec<CrmStage>>);
+
+impl AccountStages {
+    /// From the store's rows (connection, stage).
+    pub fn new(rows: Vec<(String, CrmStage)>) -> AccountStages {
+        let mut by: BTreeMap<String, Vec<CrmStage>> = BTreeMap::new();
+        for (connection, stage) in rows {
+            by.entry(connection).or_default().push(stage);
+        }
+        AccountStages(by)
+    }
+
+    /// The stages of `source`'s pipelines, when `source` is a connection a sync read them for
+    /// (a source of file imports has none).
+    pub fn of(&self, source: &str) -> Option<&[CrmStage]> {
+        self.0
+            .get(source)
+            .map(Vec::as_slice)
+            .filter(|s| !s.is_empty())
+    }
+}
+
+/// Why a move has nowhere to land in the card's CRM pipeline.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NoLanding {
+    /// The connection's last sync read no pipeline of that name.
+    Pipeline,
+    /// The pipeline has no stage the funnel knows by the target's name or aliases.
+    Stage,
+}
+
+/// The stage of `pipeline` (of one connection's `stages`; all of them when the card names no
+/// pipeline) that a move to `target` lands on: one the funnel resolves to the same stage — its
+/// name or an alias, loosely compared — the one spelled as the target first, then the
+/// pipeline's first by its order.
+pub fn landing<'a>(
+    stages: &'a [CrmStage],
+    pipeline: Option<&str>,
+    funnel: &Funnel,
+    target: &StageTarget,
+) -> Result<&'a CrmStage, NoLanding> {
+    let key = pipeline.map(fold);
+    let mut in_pipeline = stages
+        .iter()
+        .filter(|s| key.as_ref().is_none_or(|k| fold(&s.pipeline) == *k))
+        .peekable();
+    if in_pipeline.peek().is_none() {
+        return Err(NoLanding::Pipeline);
+    }
+    let (index, name) = match target {
+        StageTarget::Funnel(i) => (Some(*i), funnel.stage(*i).name.as_str()),
+        StageTarget::Named(name) => (funnel.resolve(name), name.as_str()),
+    };
+    let name = fold(name);
+    in_pipeline
+        .filter(|s| {
+            let spelled = fold(&s.stage) == name;
+            spelled || (index.is_some() && funnel.resolve(&s.stage) == index)
+        })
+        .min_by_key(|s| (fold(&s.stage) != name, s.sort, s.stage_id.clone()))
+        .ok_or(NoLanding::Stage)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_move_lands_on_the_pipelines_own_stage_by_name_or_alias_or_nowhere() {
+        let f = crate::funnel_config::default_funnel();
+        let at = |pipeline: &str, id: &str, name: &str, sort: i64| CrmStage {
+            pipeline_id: pipeline.into(),
+            pipeline: format!("P{pipeline}"),
+            pipeline_sort: 1,
+            stage_id: id.into(),
+            stage: name.into(),
+            sort,
+        };
+        let stages = [
+            at("1", "NEW", "Неразобранное", 10),
+            at("1", "PREPARATION", "первичный КОНТАКТ", 20),
+            at("1", "LOSE", "Закрыто", 40),
+            at("2", "C2:NEW", "Новая заявка", 10),
+            at("2", "C2:BOOK", "Бронь", 20),
+        ];
+        let to = |name: &str| StageTarget::Funnel(f.resolve(name).unwrap());
+        let id =
+            |p: Option<&str>, t: &StageTarget| landing(&stages, p, &f, t).map(|s| &*s.stage_id);
+        // Spelled as the funnel's stage (loosely) beats an alias earlier in the pipeline.
+        assert_eq!(id(Some("P1"), &to("Первичный контакт")), Ok("PREPARATION"));
+        assert_eq!(id(Some("p1"), &to("Закрыто и не реализовано")), Ok("LOSE"));
+        assert_eq!(id(Some("P2"), &to("Первичный контакт")), Ok("C2:NEW"));
+        assert_eq!(id(Some("P2"), &to("Бронирование")), Ok("C2:BOOK"));
+        assert_eq!(
+            id(Some("P1"), &StageTarget::Named("Бронь".into())),
+            Err(NoLanding::Stage)
+        );
+        assert_eq!(id(Some("P1"), &to("Договор")), Err(NoLanding::Stage));
+        assert_eq!(id(Some("P3"), &to("Договор")), Err(NoLanding::Pipeline));
+        assert_eq!(id(None, &to("Бронирование")), Ok("C2:BOOK"));
+    }
 
     fn stage(pipeline: (&str, i64), id: &str, name: &str, sort: i64) -> (String, CrmStage) {
         (

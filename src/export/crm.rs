@@ -4,6 +4,7 @@
 
 use std::collections::BTreeMap;
 
+use crate::domain::crm_stage::{AccountStages, NoLanding, landing};
 use crate::domain::funnel::{FieldKind, StageKind};
 use crate::domain::suggestion::{CardNow, StageTarget, Suggestion};
 use crate::domain::{Funnel, SystemField};
@@ -11,12 +12,14 @@ use crate::formats::values::{DateParser, TYPED_DATES, parse_amount};
 
 use super::cell::Cell;
 use super::owners::OwnerMap;
-use super::profile::{ColumnType, ExportProfile, Format, Value};
+use super::profile::{ColumnType, ExportProfile, Format, StageForm, Value};
 pub use crate::domain::crm_export::Warning;
 
 /// One card's change.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Change {
+    /// The card's source: a `[[crm]]` connection's name for a synced card.
+    pub source: String,
     pub external_id: String,
     pub card: CardNow,
     pub suggestion: Suggestion,
@@ -45,12 +48,15 @@ struct Target {
 }
 
 /// The sheet of `changes` for `profile`. `spellings` are the stage names the CRM's own cards
-/// carry (with counts): a stage is written as the CRM spells it.
+/// carry (with counts): a stage is written as the CRM spells it. `stages` are the synced
+/// connections' pipelines: a card of one moves to a stage of its own pipeline — by id where the
+/// profile's stage column takes ids, else by the pipeline's name of it — or not at all (left
+/// out and said).
 /// Owners are written as `owners` maps them into the profile's `owner_form`.
 pub fn sheet(
     profile: &ExportProfile,
     funnel: &Funnel,
-    spellings: &[(String, u64)],
+    (spellings, stages): (&[(String, u64)], &AccountStages),
     owners: &OwnerMap,
     changes: &[Change],
 ) -> Sheet {
@@ -58,14 +64,20 @@ pub fn sheet(
         profile,
         funnel,
         spellings,
+        stages,
         owners,
         dates: DateParser::new(&TYPED_DATES.map(String::from)),
         cannot: BTreeMap::new(),
         unmapped: BTreeMap::new(),
         learned: BTreeMap::new(),
+        left_out: BTreeMap::new(),
         warnings: Vec::new(),
     };
     let laid: Vec<Laid> = changes.iter().filter_map(|c| layout.lay(c)).collect();
+    let left_out = layout
+        .left_out
+        .into_iter()
+        .map(|(why, cards)| why.warning(cards));
     let unmatched = not_api_names(profile, &laid);
     let (headers, rows) = columns(profile, laid);
     let cannot = layout
@@ -75,7 +87,9 @@ pub fn sheet(
     Sheet {
         headers,
         rows,
-        warnings: cannot.chain(unmatched).chain(layout.warnings).collect(),
+        warnings: (cannot.chain(unmatched).chain(left_out))
+            .chain(layout.warnings)
+            .collect(),
         unmapped_owners: layout.unmapped.into_iter().collect(),
         learned_owners: layout.learned.into_iter().collect(),
     }
@@ -113,19 +127,77 @@ struct Layout<'a> {
     profile: &'a ExportProfile,
     funnel: &'a Funnel,
     spellings: &'a [(String, u64)],
+    stages: &'a AccountStages,
     owners: &'a OwnerMap,
     dates: DateParser,
     /// Fields the CRM's import cannot set, with how many cards asked for them.
     cannot: BTreeMap<String, usize>,
     unmapped: BTreeMap<String, usize>,
     learned: BTreeMap<String, usize>,
+    /// Cards whose move has nowhere to land in the CRM, by why.
+    left_out: BTreeMap<LeftOut, Vec<String>>,
     warnings: Vec<Warning>,
 }
 
+/// Why a card's move is left out of the file.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+enum LeftOut {
+    NotInPipeline {
+        stage: String,
+        pipeline: String,
+        connection: String,
+    },
+    PipelineNotSynced {
+        pipeline: String,
+        connection: String,
+    },
+    NoStageId {
+        stage: String,
+    },
+}
+
+impl LeftOut {
+    fn warning(self, cards: Vec<String>) -> Warning {
+        match self {
+            LeftOut::NotInPipeline {
+                stage,
+                pipeline,
+                connection,
+            } => Warning::StageNotInPipeline {
+                stage,
+                pipeline,
+                connection,
+                cards,
+            },
+            LeftOut::PipelineNotSynced {
+                pipeline,
+                connection,
+            } => Warning::PipelineNotSynced {
+                pipeline,
+                connection,
+                cards,
+            },
+            LeftOut::NoStageId { stage } => Warning::NoStageId { stage, cards },
+        }
+    }
+}
+
 impl Layout<'_> {
-    /// One change's cells, or `None` when it changes nothing the CRM can take.
+    /// One change's cells, or `None` when it changes nothing the CRM can take, or its move has
+    /// nowhere to land there (counted in `left_out`).
     fn lay(&mut self, change: &Change) -> Option<Laid> {
         let (s, profile) = (&change.suggestion, self.profile);
+        let stage = match (&s.stage, profile.has(Value::Stage)) {
+            (Some(target), true) => match self.stage_cell(change, target) {
+                Ok(cell) => cell,
+                Err(why) => {
+                    let cards = self.left_out.entry(why).or_default();
+                    cards.push(change.external_id.clone());
+                    return None;
+                }
+            },
+            _ => None,
+        };
         for (value, given) in [
             (Value::Stage, s.stage.is_some()),
             (Value::Owner, s.owner.is_some()),
@@ -136,7 +208,13 @@ impl Layout<'_> {
             }
         }
         let fixed: Vec<Cell<'static>> = (profile.columns.iter())
-            .map(|c| self.fixed(c.value, change).map_or(Cell::Empty, Cell::text))
+            .map(|c| {
+                let text = match c.value {
+                    Value::Stage => stage.clone(),
+                    value => self.fixed(value, change),
+                };
+                text.map_or(Cell::Empty, Cell::text)
+            })
             .collect();
         // The id, and a pipeline that only says where the stage is, change nothing by themselves.
         let changes_something = profile.columns.iter().zip(&fixed).any(|(c, cell)| {
@@ -146,6 +224,46 @@ impl Layout<'_> {
         });
         let corrected = self.corrected(change);
         (changes_something || !corrected.is_empty()).then_some((fixed, corrected))
+    }
+
+    /// The stage cell of a move to `target`: for a card of a synced connection, the stage of
+    /// its own pipeline the move lands on, by id or name as the profile takes it; else as the
+    /// CRM's cards spell it (`stage_name`). `Err` where the CRM has no such stage, or takes ids
+    /// and okk knows none for the card.
+    fn stage_cell(&self, change: &Change, target: &StageTarget) -> Result<Option<String>, LeftOut> {
+        let (profile, funnel) = (self.profile, self.funnel);
+        let closed = match target {
+            StageTarget::Funnel(i) => funnel.stage(*i).kind != StageKind::Open,
+            StageTarget::Named(_) => false,
+        };
+        if profile.closed_by_status && closed {
+            return Ok(None);
+        }
+        let name = match target {
+            StageTarget::Funnel(i) => funnel.stage(*i).name.clone(),
+            StageTarget::Named(name) => name.clone(),
+        };
+        let by_id = profile.stage_form == StageForm::Id;
+        let Some(stages) = self.stages.of(&change.source) else {
+            if by_id {
+                return Err(LeftOut::NoStageId { stage: name });
+            }
+            return Ok(stage_name(profile, funnel, self.spellings, target));
+        };
+        let pipeline = (change.suggestion.pipeline.as_deref()).or(change.card.pipeline.as_deref());
+        match landing(stages, pipeline, funnel, target) {
+            Ok(s) if by_id => Ok(Some(s.stage_id.clone())),
+            Ok(s) => Ok(Some(s.stage.clone())),
+            Err(NoLanding::Stage) => Err(LeftOut::NotInPipeline {
+                stage: name,
+                pipeline: pipeline.unwrap_or_default().to_string(),
+                connection: change.source.clone(),
+            }),
+            Err(NoLanding::Pipeline) => Err(LeftOut::PipelineNotSynced {
+                pipeline: pipeline.unwrap_or_default().to_string(),
+                connection: change.source.clone(),
+            }),
+        }
     }
 
     fn unset(&mut self, field: &str) {
@@ -158,10 +276,8 @@ impl Layout<'_> {
         let (profile, funnel) = (self.profile, self.funnel);
         match value {
             Value::ExternalId => Some(change.external_id.clone()),
-            Value::Stage => s
-                .stage
-                .as_ref()
-                .and_then(|t| stage_name(profile, funnel, self.spellings, t)),
+            // Laid out by `stage_cell`, which may leave the card out.
+            Value::Stage => None,
             Value::Owner => s.owner.as_ref().and_then(|o| {
                 let value = self.owners.resolve(profile.owner_form, o);
                 if value.is_none() {
@@ -352,6 +468,7 @@ mod tests {
 
     fn change(id: &str, stage: Option<StageTarget>, fixes: &[(&str, &str)]) -> Change {
         Change {
+            source: "amocrm".into(),
             external_id: id.into(),
             card: CardNow {
                 stage: "Квалификация".into(),
@@ -409,7 +526,7 @@ mod tests {
         let sheet = sheet(
             &p,
             &f,
-            &[],
+            (&[], &AccountStages::default()),
             &OwnerMap::default(),
             &[change("7", Some(lost(&f)), &[])],
         );
@@ -454,7 +571,13 @@ mod tests {
             change("006B", None, &[("amount", "lots"), ("phone", "+7 998")]),
             change("006C", None, &[("email", "a@b.c")]),
         ];
-        let sheet = sheet(&p, &f, &[], &OwnerMap::default(), &changes);
+        let sheet = sheet(
+            &p,
+            &f,
+            (&[], &AccountStages::default()),
+            &OwnerMap::default(),
+            &changes,
+        );
         assert_eq!(
             sheet.headers,
             [

@@ -4,7 +4,7 @@
 use serde::Deserialize;
 
 use crate::domain::SystemField;
-pub use crate::domain::crm_export::{ColumnType, Format, OwnerForm};
+pub use crate::domain::crm_export::{ColumnType, Format, OwnerForm, StageForm};
 use crate::domain::funnel::StageKind;
 use crate::formats::crms::CRMS;
 
@@ -142,6 +142,9 @@ pub struct ExportProfile {
     /// What the owner column takes.
     #[serde(default)]
     pub owner_form: OwnerForm,
+    /// What the stage column takes.
+    #[serde(default)]
+    pub stage_form: StageForm,
 }
 
 fn default_delimiter() -> char {

@@ -54,6 +54,10 @@ pub trait ReviewExportSource {
         profile: &str,
         source: Option<&str>,
     ) -> Result<Vec<(String, u64)>, StoreError>;
+
+    /// Every synced connection's pipelines and stages with their ids, as its last sync read
+    /// them (`FunnelHistory::crm_stages`): where a move of one of its cards lands.
+    fn crm_stages(&self) -> Result<Vec<(String, crate::domain::crm_stage::CrmStage)>, StoreError>;
 }
 
 impl ReviewExportSource for super::Store {
@@ -95,5 +99,9 @@ impl ReviewExportSource for super::Store {
         source: Option<&str>,
     ) -> Result<Vec<(String, u64)>, StoreError> {
         super::Store::stage_spellings(self, profile, source)
+    }
+
+    fn crm_stages(&self) -> Result<Vec<(String, crate::domain::crm_stage::CrmStage)>, StoreError> {
+        super::Store::crm_stages(self)
     }
 }

@@ -664,18 +664,22 @@ pub fn report(r: &SyncReport) -> String {
     }
     columns(&mut s, r);
     for u in &r.unknown_stages {
-        // The cards the store holds there, what the user acts on; a dry run's deals of a
-        // stage the store has no card in are said as read.
+        // The connection's cards the store holds there, what the user acts on (counted per
+        // source, cheaply: `ImportStore::source_stages`; said so, as another connection's
+        // cards at the stage are not among them); a dry run's deals of a stage the store has
+        // no card of it in are said as read.
         let line = if u.cards == 0 {
             crate::tr!(
                 "crm-report-unknown-stage-read",
                 stage = safe::line(&u.stage),
+                source = safe::line(&r.connection),
                 read = u.read
             )
         } else {
             crate::tr!(
                 "crm-report-unknown-stage",
                 stage = safe::line(&u.stage),
+                source = safe::line(&r.connection),
                 cards = u.cards
             )
         };
@@ -844,18 +848,25 @@ mod tests {
         assert!(ru.contains("нет в CRM: 12"), "{ru}");
         assert!(!ru.contains("удалено"), "{ru}");
         assert!(ru.starts_with("c3: прочитано сделок: 1"), "{ru}");
-        // The cards the store holds at the stage, not the deals this run happened to read.
+        // The connection's cards the store holds at the stage, not the deals this run
+        // happened to read, and said whose they are.
         assert!(
-            ru.contains("этапа нет в воронке: Ждут оплаты (в хранилище 20\u{202f}000 карточек)\n"),
+            ru.contains(
+                "этапа нет в воронке: Ждут оплаты (20\u{202f}000 карточек источника «c3»)\n"
+            ),
             "{ru}"
         );
         assert!(
-            ru.contains("Новый этап (в хранилище нет; прочитано 12\u{202f}345 сделок)"),
+            ru.contains("Новый этап (карточек «c3» нет; прочитано 12\u{202f}345 сделок)"),
             "{ru}"
         );
         let en = with(Lang::En, || report(&big()));
         assert!(
-            en.contains("stage not in the funnel: Ждут оплаты (20000 cards in the store)\n"),
+            en.contains("stage not in the funnel: Ждут оплаты (20000 cards of «c3»)\n"),
+            "{en}"
+        );
+        assert!(
+            en.contains("Новый этап (no card of «c3» there; 12345 deals read)"),
             "{en}"
         );
     }

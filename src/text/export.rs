@@ -83,10 +83,15 @@ pub fn needs_lead(ids: &[String]) -> String {
 
 /// Cards a later full import no longer had, whose change the CRM file leaves out.
 pub fn gone_from_crm(ids: &[String]) -> String {
-    let n = ids.len();
     if let [one] = ids {
         return crate::tr!("export-gone-one", card = super::safe::line(one).to_string());
     }
+    crate::tr!("export-gone", count = ids.len(), cards = listed(ids))
+}
+
+/// Card ids, comma-separated, the first [`NEEDS_LEAD_LISTED`]; the rest counted.
+fn listed(ids: &[String]) -> String {
+    let n = ids.len();
     let mut listed: Vec<String> = ids
         .iter()
         .take(NEEDS_LEAD_LISTED)
@@ -95,7 +100,7 @@ pub fn gone_from_crm(ids: &[String]) -> String {
     if n > NEEDS_LEAD_LISTED {
         listed.push(crate::tr!("export-and-more", count = n - NEEDS_LEAD_LISTED));
     }
-    crate::tr!("export-gone", count = n, cards = listed.join(", "))
+    listed.join(", ")
 }
 
 /// A corrected field in a warning: by the label the card shows it under (`Название`, not
@@ -150,6 +155,37 @@ pub fn warning(w: &Warning, crm: &str) -> String {
             field = label(field),
             value = line(value),
             crm = crm
+        ),
+        Warning::StageNotInPipeline {
+            stage,
+            pipeline,
+            connection,
+            cards,
+        } => crate::tr!(
+            "export-stage-not-in-pipeline",
+            stage = line(stage),
+            pipeline = line(pipeline),
+            connection = line(connection),
+            count = cards.len(),
+            cards = listed(cards)
+        ),
+        Warning::PipelineNotSynced {
+            pipeline,
+            connection,
+            cards,
+        } => crate::tr!(
+            "export-pipeline-not-synced",
+            pipeline = line(pipeline),
+            connection = line(connection),
+            count = cards.len(),
+            cards = listed(cards)
+        ),
+        Warning::NoStageId { stage, cards } => crate::tr!(
+            "export-no-stage-id",
+            crm = crm,
+            stage = line(stage),
+            count = cards.len(),
+            cards = listed(cards)
         ),
         Warning::TimeDropped {
             external_id,

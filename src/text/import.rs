@@ -643,7 +643,11 @@ fn unknown_stages(s: &mut String, r: &ImportReport) {
     let _ = writeln!(
         s,
         "  {}",
-        crate::tr!("import-report-unknown-stages", stages = list.join(", "))
+        crate::tr!(
+            "import-report-unknown-stages",
+            source = safe::line(&r.source),
+            stages = list.join(", ")
+        )
     );
 }
 

@@ -114,8 +114,8 @@ crm-report-full-sweep = last full sweep: { $at }
 crm-report-unknown-stage = stage not in the funnel: { $stage } ({ $cards ->
     [one] { $cards } card
    *[other] { $cards } cards
-} in the store)
-crm-report-unknown-stage-read = stage not in the funnel: { $stage } (none in the store; { $read ->
+} of «{ $source }»)
+crm-report-unknown-stage-read = stage not in the funnel: { $stage } (no card of «{ $source }» there; { $read ->
     [one] { $read } deal read
    *[other] { $read } deals read
 })

@@ -39,6 +39,24 @@ export-not-api-name = okk: warning: { $crm }'s import matches a column to a fiel
 export-bad-value = okk: warning: card { $id }: «{ $field }» = «{ $value }» is not { $kind }: written as text
 export-defused = okk: warning: card { $id }: «{ $field }» = «{ $value }» begins as a spreadsheet formula would: written with a ' in front, which the { $crm } import keeps; remove it there, or in the file if it is not opened in a spreadsheet
 export-time-dropped = okk: warning: card { $id }: «{ $field }» = «{ $value }»: the { $crm } file takes the day only; the time is not written
+export-stage-not-in-pipeline = okk: stage «{ $stage }» is not in the CRM pipeline «{ $pipeline }» of «{ $connection }»: { $count ->
+    [one] card
+   *[other] cards
+} { $cards } left out of the file; move { $count ->
+    [one] it
+   *[other] them
+} in the CRM by hand, or add the CRM's name of the stage to the stage's aliases in the funnel and export again
+export-pipeline-not-synced = okk: the CRM pipeline «{ $pipeline }» of «{ $connection }» is not among those its last sync read: { $count ->
+    [one] card
+   *[other] cards
+} { $cards } left out of the file; run `okk sync { $connection }` and export again
+export-no-stage-id = okk: { $crm } takes a stage by its id, which okk knows only for deals synced over the CRM's API (`okk sync`, docs/sync.md), not for cards from an export file: the move to «{ $stage }» is not written, and { $count ->
+    [one] card
+   *[other] cards
+} { $cards } left out of the file; move { $count ->
+    [one] it
+   *[other] them
+} in the CRM by hand, or sync the account and export again
 export-kind-number = a number
 export-kind-date = a date
 export-kind-text = text

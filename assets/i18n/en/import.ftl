@@ -135,7 +135,7 @@ import-report-missing-columns = not in this export: { $fields } (earlier imports
     [one] it
    *[other] them
 }); the cards keep the values they had, not emptied
-import-report-unknown-stages = unknown stages (not in the funnel; add them or their aliases), cards in the store: { $stages }
+import-report-unknown-stages = unknown stages (not in the funnel; add them or their aliases), cards of «{ $source }»: { $stages }
 import-report-not-exported = not exported (the funnel requires them, no export of «{ $source }» has the column; not flagged on the cards): { $fields }
 import-report-warnings = warnings  { $count }
 import-report-warning = line { $line }{ $column }: { $message }

@@ -115,12 +115,12 @@ crm-report-until = прочитаны изменения по { $until }{ $since
 crm-report-sweep-finished = завершён полный проход, начатый { $at }
 crm-report-resumed = продолжена прерванная синхронизация, начатая { $at }
 crm-report-full-sweep = последний полный проход: { $at }
-crm-report-unknown-stage = этапа нет в воронке: { $stage } (в хранилище { $cards ->
+crm-report-unknown-stage = этапа нет в воронке: { $stage } ({ $cards ->
     [one] { $cards } карточка
     [few] { $cards } карточки
    *[other] { $cards } карточек
-})
-crm-report-unknown-stage-read = этапа нет в воронке: { $stage } (в хранилище нет; { $read ->
+} источника «{ $source }»)
+crm-report-unknown-stage-read = этапа нет в воронке: { $stage } (карточек «{ $source }» нет; { $read ->
     [one] прочитана { $read } сделка
     [few] прочитано { $read } сделки
    *[other] прочитано { $read } сделок

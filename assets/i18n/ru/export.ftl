@@ -45,6 +45,24 @@ export-not-api-name = okk: внимание: импорт { $crm } сопост�
 export-bad-value = okk: внимание: карточка { $id }: «{ $field }» = «{ $value }» — не { $kind }: записано как текст
 export-defused = okk: внимание: карточка { $id }: «{ $field }» = «{ $value }» начинается как формула таблицы: записано с ' в начале, и импорт { $crm } его сохранит; уберите его там или в файле, если файл не открывают в таблице
 export-time-dropped = okk: внимание: карточка { $id }: «{ $field }» = «{ $value }»: файл { $crm } принимает только день; время не записано
+export-stage-not-in-pipeline = okk: этапа «{ $stage }» нет в воронке «{ $pipeline }» в CRM «{ $connection }»: { $count ->
+    [1] карточка { $cards } не записана
+   *[many] карточки { $cards } не записаны
+} в файл; переведите { $count ->
+    [1] её
+   *[many] их
+} в CRM вручную или добавьте название этапа в CRM к псевдонимам (aliases) этапа в воронке и выгрузите снова
+export-pipeline-not-synced = okk: воронки «{ $pipeline }» нет среди тех, что прочла последняя синхронизация CRM «{ $connection }»: { $count ->
+    [1] карточка { $cards } не записана
+   *[many] карточки { $cards } не записаны
+} в файл; запустите `okk sync { $connection }` и выгрузите снова
+export-no-stage-id = okk: { $crm } принимает этап по id, а id этапов okk знает только для сделок, полученных через API CRM (`okk sync`, docs/sync.md), но не для карточек из файла выгрузки: перевод в «{ $stage }» не записан, { $count ->
+    [1] карточка { $cards } не записана
+   *[many] карточки { $cards } не записаны
+} в файл; переведите { $count ->
+    [1] её
+   *[many] их
+} в CRM вручную или подключите аккаунт и выгрузите снова после `okk sync`
 export-kind-number = число
 export-kind-date = дата
 export-kind-text = текст

@@ -243,4 +243,8 @@ impl ReviewExportSource for PgStore {
     ) -> Result<Vec<(String, u64)>, StoreError> {
         PgStore::stage_spellings(self, profile, source)
     }
+
+    fn crm_stages(&self) -> Result<Vec<(String, crate::domain::crm_stage::CrmStage)>, StoreError> {
+        crate::domain::ports::FunnelHistory::crm_stages(self)
+    }
 }

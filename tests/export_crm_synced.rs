@@ -1,0 +1,250 @@
+//! `okk export crm` of cards synced over a CRM's API (the fake CRM of tests/support, both
+//! kinds): a move goes to the stage of the card's own CRM pipeline — by its id for Bitrix24,
+//! by the CRM's own name for amoCRM — and a card whose pipeline has no such stage is left out
+//! and named, never written as something the CRM would misread.
+//!
+//! The fake's pipelines: «Продажи недвижимости» (Неразобранное → Первичный контакт →
+//! Переговоры → Принимают решение → won / lost; Bitrix24's ids NEW, PREPARATION,
+//! PREPAYMENT_INVOICE, EXECUTING, WON, LOSE) and «Вторичный рынок» (Первичный контакт → Показ →
+//! won / lost; C1:NEW, C1:PREPARATION, C1:WON, C1:LOSE). Deal `30000000 + i` is in the first for
+//! `i % 7 < 5`, at the stage `i % (its stages)`.
+
+mod common;
+#[path = "support/fake_crm.rs"]
+mod fake;
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use assert_cmd::Command;
+use common::{Desk, Verdict, succeeded};
+use fake::{FakeCrm, State, TOKEN};
+use serde_json::Value as Json;
+
+const TOKEN_ENV: &str = "OKK_TEST_AMO_TOKEN";
+const AT: &str = "2026-11-20 12:00:00";
+
+/// A desk synced from the fake CRM, judged by the built-in funnel with «Показ» an alias of
+/// «Встреча проведена» (the CRM's name for that stage).
+struct Synced {
+    desk: Desk,
+    config: PathBuf,
+    funnel: PathBuf,
+}
+
+impl Synced {
+    fn amocrm(crm: &FakeCrm) -> Synced {
+        Synced::with(|config| fake::write_config(config, "fake", &crm.url, TOKEN_ENV))
+    }
+
+    fn bitrix(crm: &FakeCrm) -> Synced {
+        Synced::with(|config| fake::write_bitrix_config(config, "b24", &crm.url))
+    }
+
+    fn with(write: impl FnOnce(&std::path::Path)) -> Synced {
+        let desk = Desk::new();
+        let config = desk.dir.path().join("config.toml");
+        write(&config);
+        let funnel = desk.dir.path().join("funnel.toml");
+        let text = std::fs::read_to_string(common::funnel_path()).unwrap();
+        let aliases = r#"aliases = ["Встреча состоялась", "Проведена встреча"]"#;
+        assert!(text.contains(aliases));
+        let text = text.replace(
+            aliases,
+            r#"aliases = ["Встреча состоялась", "Проведена встреча", "Показ"]"#,
+        );
+        std::fs::write(&funnel, text).unwrap();
+        let synced = Synced {
+            desk,
+            config,
+            funnel,
+        };
+        succeeded(synced.okk().args(["sync", "--json"]));
+        synced
+    }
+
+    fn okk(&self) -> Command {
+        let mut cmd = self.desk.okk_funnel(&self.funnel);
+        cmd.arg("--config")
+            .arg(&self.config)
+            .env(TOKEN_ENV, TOKEN)
+            .env("OKK_SYNC_RATE", "0")
+            .env("OKK_SYNC_BACKOFF_MS", "5");
+        cmd
+    }
+
+    /// A wrong-stage verdict on deal `30000000 + i`, to `stage`.
+    fn move_to(&self, i: usize, stage: &str) {
+        self.desk.review(
+            &format!("{}", 30_000_000 + i),
+            "anna",
+            AT,
+            &Verdict {
+                stage: Some(stage),
+                ..Verdict::of("wrong_stage")
+            },
+        );
+    }
+
+    /// `okk export crm --profile PROFILE EXTRA…`: (the file, stdout, stderr).
+    fn export(&self, profile: &str, extra: &[&str]) -> (String, String, String) {
+        let out = self.desk.file(&format!("{profile}.out"));
+        let run = self
+            .okk()
+            .args([
+                "export",
+                "crm",
+                "--force",
+                "--profile",
+                profile,
+                "--out",
+                &out,
+            ])
+            .args(extra)
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&run.stderr).into_owned();
+        assert!(run.status.success(), "export failed:\n{stderr}");
+        let file = std::fs::read_to_string(&out).unwrap();
+        (file, String::from_utf8(run.stdout).unwrap(), stderr)
+    }
+}
+
+/// The REST lines' `STAGE_ID` by deal id (absent: the call sets no stage).
+fn stage_ids(jsonl: &str) -> BTreeMap<u64, Option<String>> {
+    jsonl
+        .lines()
+        .map(|l| {
+            let call: Json = serde_json::from_str(l).unwrap();
+            let params = &call["params"];
+            let stage = params["fields"]["STAGE_ID"].as_str().map(String::from);
+            (params["id"].as_u64().unwrap(), stage)
+        })
+        .collect()
+}
+
+#[test]
+fn bitrix24_calls_move_a_synced_deal_to_its_own_categorys_stage_id_or_leave_it_out() {
+    let crm = FakeCrm::start(State::with_deals(14), 0);
+    let s = Synced::bitrix(&crm);
+    // «Вторичный рынок» (C1) knows «Встреча проведена» as «Показ», the funnel's alias.
+    s.move_to(12, "Встреча проведена");
+    // «Первичный контакт» of «Продажи недвижимости» is PREPARATION: spelled as the funnel's
+    // stage, it wins over «Неразобранное» (NEW), an alias of it.
+    s.move_to(2, "Первичный контакт");
+    // Dead: the funnel's lost stage, in the card's category.
+    s.desk.review("30000005", "anna", AT, &Verdict::of("dead"));
+    // «Продажи недвижимости» has no «Договор».
+    s.move_to(3, "Договор");
+    let (file, stdout, stderr) = s.export("bitrix24", &[]);
+    assert_eq!(
+        stage_ids(&file),
+        BTreeMap::from([
+            (30_000_002, Some("PREPARATION".to_string())),
+            (30_000_005, Some("C1:LOSE".to_string())),
+            (30_000_012, Some("C1:PREPARATION".to_string())),
+        ]),
+        "{file}"
+    );
+    assert!(!file.contains("Договор"), "{file}");
+    assert!(
+        stdout.contains("wrote 3 REST crm.deal.update calls"),
+        "{stdout}"
+    );
+    assert!(
+        stderr.contains(
+            "okk: stage «Договор» is not in the CRM pipeline «Продажи недвижимости» of «b24»: \
+             card 30000003 left out of the file; move it in the CRM by hand"
+        ),
+        "{stderr}"
+    );
+    let (_, _, stderr) = s.export("bitrix24", &["--lang", "ru"]);
+    assert!(
+        stderr.contains(
+            "okk: этапа «Договор» нет в воронке «Продажи недвижимости» в CRM «b24»: карточка \
+             30000003 не записана в файл; переведите её в CRM вручную"
+        ),
+        "{stderr}"
+    );
+}
+
+/// A card from Bitrix24's export file has no stage id okk could know: its move is not sent
+/// with a name where the API wants the id.
+#[test]
+fn a_bitrix24_move_of_a_card_from_a_file_is_left_out_and_said_why() {
+    let desk = Desk::new();
+    desk.import(&[&common::fixture("bitrix24_deals.csv")]);
+    desk.review("501", "anna", AT, &Verdict::of("dead"));
+    desk.review(
+        "503",
+        "anna",
+        AT,
+        &Verdict {
+            corrections: &[("title", "Новое название")],
+            ..Verdict::of("ok")
+        },
+    );
+    let out = desk.file("b24.jsonl");
+    let run = desk
+        .okk()
+        .args(["export", "crm", "--profile", "bitrix24", "--out", &out])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert!(run.status.success(), "{stderr}");
+    let file = std::fs::read_to_string(&out).unwrap();
+    assert_eq!(stage_ids(&file), BTreeMap::from([(503, None)]), "{file}");
+    assert!(
+        String::from_utf8_lossy(&run.stdout).contains("wrote 1 REST"),
+        "{:?}",
+        run.stdout
+    );
+    assert!(
+        stderr.contains(
+            "okk: Bitrix24 takes a stage by its id, which okk knows only for deals synced over \
+             the CRM's API"
+        ) && stderr.contains("«Закрыто и не реализовано»")
+            && stderr.contains("card 501 left out of the file"),
+        "{stderr}"
+    );
+}
+
+/// amoCRM's import matches a stage by its name within the pipeline: a synced card's move is
+/// written as its pipeline spells the stage, and a move to a stage the pipeline lacks (the
+/// built-in funnel's «Квалификация») is left out and said, not written for the import to
+/// refuse or misplace.
+#[test]
+fn amocrm_rows_name_the_pipelines_own_stage_and_leave_out_a_stage_it_lacks() {
+    let crm = FakeCrm::start(State::with_deals(14), 0);
+    let s = Synced::amocrm(&crm);
+    s.move_to(1, "Квалификация");
+    s.move_to(12, "встреча ПРОВЕДЕНА");
+    s.desk.review("30000003", "anna", AT, &Verdict::of("dead"));
+    let (file, stdout, stderr) = s.export("amocrm", &[]);
+    let rows: Vec<&str> = file.trim_start_matches('\u{feff}').lines().collect();
+    assert_eq!(
+        rows,
+        [
+            "ID,Воронка,Этап сделки,Ответственный",
+            "30000003,Продажи недвижимости,Закрыто и не реализовано,",
+            "30000012,Вторичный рынок,Показ,",
+        ],
+        "{file}"
+    );
+    assert!(stdout.contains("changes to 2 cards"), "{stdout}");
+    assert!(
+        stderr.contains(
+            "okk: stage «Квалификация» is not in the CRM pipeline «Продажи недвижимости» of \
+             «fake»: card 30000001 left out of the file"
+        ),
+        "{stderr}"
+    );
+    let (_, _, stderr) = s.export("amocrm", &["--lang", "ru"]);
+    assert!(
+        stderr.contains(
+            "okk: этапа «Квалификация» нет в воронке «Продажи недвижимости» в CRM «fake»: \
+             карточка 30000001 не записана в файл"
+        ),
+        "{stderr}"
+    );
+}
