@@ -393,3 +393,18 @@ fn synced_deals_at_the_won_and_lost_stages_are_closed_won_and_lost_in_both_crms(
         assert!(open.contains("0% closed, 0% won"), "{open}");
     }
 }
+
+/// A sync whose stages the funnel lacks says, after its report, the funnel file to add them to
+/// and `okk funnel init --from-store`.
+#[test]
+fn a_sync_with_stages_the_funnel_lacks_says_what_to_do_next() {
+    let crm = FakeCrm::start(State::with_deals(50), 0);
+    let s = Synced::new(&crm);
+    let out = succeeded(s.okk().args(["--lang", "en", "sync"]));
+    let next = out
+        .lines()
+        .find(|l| l.starts_with("next: add these stages"))
+        .unwrap_or_else(|| panic!("{out}"));
+    assert!(next.contains(s.funnel.to_str().unwrap()), "{next}");
+    assert!(next.contains("`okk funnel init --from-store --out store-funnel.toml`"));
+}
