@@ -297,3 +297,62 @@ fn in_russian_init_writes_russian_comments_and_english_keys_and_the_funnel_still
     // Named after the export's one pipeline.
     assert_eq!(funnel.name, "Продажи");
 }
+
+/// An import whose stages the funnel lacks says what to do next, naming the funnel file in use
+/// and `okk funnel init --from-store`; the funnel that writes says how to make it the one okk
+/// uses.
+#[test]
+fn unknown_stages_lead_to_the_funnel_file_and_to_a_funnel_from_the_store() {
+    let desk = Desk::new();
+    let funnel = desk.dir.path().join("my funnel.toml");
+    std::fs::copy(common::funnel_path(), &funnel).unwrap();
+    let file = path_arg(&export(&desk));
+    for (lang, next) in [
+        (
+            "en",
+            "next: add these stages, or their names as aliases of a stage, to the funnel",
+        ),
+        (
+            "ru",
+            "дальше: добавьте эти этапы или их названия как псевдонимы (aliases) этапа в воронку",
+        ),
+    ] {
+        let out = okk(&desk, &funnel, &["--lang", lang, "import", &file]);
+        let line = out
+            .lines()
+            .find(|l| l.contains(next))
+            .unwrap_or_else(|| panic!("{lang}: {out}"));
+        assert!(line.contains(&path_arg(&funnel)), "{lang}: {line}");
+        assert!(
+            line.contains("`okk funnel init --from-store --out store-funnel.toml`"),
+            "{lang}: {line}"
+        );
+    }
+    let out = desk.dir.path().join("store-funnel.toml");
+    for (lang, use_it) in [
+        ("en", "Then, to make it the funnel okk uses: `okk --funnel "),
+        ("ru", "Затем, чтобы okk работал с ней: `okk --funnel "),
+    ] {
+        let said = okk(
+            &desk,
+            &funnel,
+            &[
+                "--lang",
+                lang,
+                "funnel",
+                "init",
+                "--from-store",
+                "--force",
+                "--out",
+                &path_arg(&out),
+            ],
+        );
+        assert!(said.contains(use_it), "{lang}: {said}");
+        assert!(said.contains("OKK_FUNNEL"), "{lang}: {said}");
+        // The default funnel file it may replace instead.
+        assert!(
+            said.contains("home/.config/okk/funnel.toml"),
+            "{lang}: {said}"
+        );
+    }
+}

@@ -340,3 +340,71 @@ fn bitrix24_init_from_a_synced_store_lists_the_stages_in_the_portals_own_order()
     assert_eq!(names, CRM_ORDER, "{err}");
     assert!(err.contains("the CRM's own order"), "{err}");
 }
+
+/// What `okk funnel init --from-store` says of a stage, in the comment above it: `# N cards;
+/// X% closed, Y% won; …`.
+fn stage_comment(text: &str, stage: &str) -> String {
+    let lines: Vec<&str> = text.lines().collect();
+    let at = lines
+        .iter()
+        .position(|l| *l == format!("name = \"{stage}\""))
+        .unwrap_or_else(|| panic!("no stage «{stage}» in {text}"));
+    lines[..at]
+        .iter()
+        .rev()
+        .find(|l| l.starts_with("# ") && l.contains("closed"))
+        .unwrap_or_else(|| panic!("no comment above «{stage}» in {text}"))
+        .to_string()
+}
+
+/// The CRM says which deals are won and lost (amoCRM's statuses 142 and 143, in every
+/// pipeline; Bitrix24's `CLOSED` and the stage's semantics, `S` won and `F` lost): the synced
+/// cards say so too, and `funnel init --from-store` counts the won stage 100 % won.
+#[test]
+fn synced_deals_at_the_won_and_lost_stages_are_closed_won_and_lost_in_both_crms() {
+    let crm = FakeCrm::start(State::with_deals(620), 0);
+    for s in [Synced::new(&crm), Synced::bitrix(&crm)] {
+        let cards = s.desk.rows(common::Table::Cards);
+        let at = |stage: &str| -> Vec<(Json, Json)> {
+            cards
+                .iter()
+                .filter(|c| c["stage"] == stage)
+                .map(|c| (c["closed"].clone(), c["won"].clone()))
+                .collect()
+        };
+        let (won, lost, open) = (
+            at("Успешно реализовано"),
+            at("Закрыто и не реализовано"),
+            at("Первичный контакт"),
+        );
+        assert!(!won.is_empty() && !lost.is_empty() && !open.is_empty());
+        assert!(won.iter().all(|c| *c == (1.into(), 1.into())), "{won:?}");
+        assert!(lost.iter().all(|c| *c == (1.into(), 0.into())), "{lost:?}");
+        assert!(open.iter().all(|c| c.0 == 0), "{open:?}");
+        let out = succeeded(
+            s.okk()
+                .args(["--lang", "en", "funnel", "init", "--from-store"]),
+        );
+        let won = stage_comment(&out, "Успешно реализовано");
+        assert!(won.contains("100% closed, 100% won"), "{won}");
+        let lost = stage_comment(&out, "Закрыто и не реализовано");
+        assert!(lost.contains("100% closed, 0% won"), "{lost}");
+        let open = stage_comment(&out, "Первичный контакт");
+        assert!(open.contains("0% closed, 0% won"), "{open}");
+    }
+}
+
+/// A sync whose stages the funnel lacks says, after its report, the funnel file to add them to
+/// and `okk funnel init --from-store`.
+#[test]
+fn a_sync_with_stages_the_funnel_lacks_says_what_to_do_next() {
+    let crm = FakeCrm::start(State::with_deals(50), 0);
+    let s = Synced::new(&crm);
+    let out = succeeded(s.okk().args(["--lang", "en", "sync"]));
+    let next = out
+        .lines()
+        .find(|l| l.starts_with("next: add these stages"))
+        .unwrap_or_else(|| panic!("{out}"));
+    assert!(next.contains(s.funnel.to_str().unwrap()), "{next}");
+    assert!(next.contains("`okk funnel init --from-store --out store-funnel.toml`"));
+}

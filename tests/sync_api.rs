@@ -824,8 +824,6 @@ fn the_counts_of_a_synced_account_equal_its_file_export_imported_elsewhere() {
             "created_at",
             "updated_at",
             "closed_at",
-            "closed",
-            "won",
             "tags",
             "notes",
         ];
@@ -838,6 +836,21 @@ fn the_counts_of_a_synced_account_equal_its_file_export_imported_elsewhere() {
         rows
     };
     assert_eq!(cards(&desk.desk), cards(&other));
+    // Closed and won: the API says them (statuses 142 and 143), the file export does not.
+    let closing = |d: &Desk| {
+        d.rows(Table::Cards)
+            .iter()
+            .map(|c| format!("{}|{}|{}", c["stage"], c["closed"], c["won"]))
+            .collect::<std::collections::BTreeSet<_>>()
+    };
+    assert!(closing(&other).iter().all(|c| c.ends_with("|null|null")));
+    let synced_closing = closing(&desk.desk);
+    assert!(
+        synced_closing.contains("\"Успешно реализовано\"|1|1")
+            && synced_closing.contains("\"Закрыто и не реализовано\"|1|0")
+            && synced_closing.contains("\"Переговоры\"|0|null"),
+        "{synced_closing:?}"
+    );
     // The notes and the fields say the same to the rules either way.
     let synced_flags = flags_of(desk.okk());
     assert!(synced_flags.iter().any(|c| c.contains("купили в другом")));
@@ -970,6 +983,18 @@ fn switching_from_file_imports_to_the_sync_changes_no_card_a_reviewer_saw() {
     let fields = desk.desk.card("30000001")["fields"].to_string();
     assert!(fields.contains("9000002"), "{fields}");
     assert_eq!(desk.desk.card("30000002")["title"], "Переименована");
+    // And closed and won, which the export does not say (status 142: won): new columns, taken
+    // without counting the won and lost cards changed.
+    let won = desk.desk.card("30000004");
+    assert_eq!(
+        (&won["stage"], &won["closed"], &won["won"]),
+        (&"Успешно реализовано".into(), &1.into(), &1.into())
+    );
+    let new_columns = report["new_columns"].to_string();
+    assert!(
+        new_columns.contains("Сделка закрыта") && new_columns.contains("Сделка успешна"),
+        "{report}"
+    );
     // Nothing changed since: nothing changes.
     let quiet = desk.sync(&[]);
     assert_eq!(

@@ -1016,3 +1016,30 @@ fn at_80x24_the_card_keeps_undo_comment_help_and_back_and_the_queue_shows_the_st
     assert!(row.contains(&format!("⌛ {id}")), "{row}");
     assert!(queue.contains("⌛ stale · ? all marks"), "{queue}");
 }
+
+/// A reviewer started with no name given (no --auditor, OKK_AUDITOR or config `auditor`)
+/// reviews under the login name and says so once on the status line, with how to set one; a
+/// name given says nothing.
+#[test]
+fn a_reviewer_started_with_no_name_says_whose_name_it_saves_and_how_to_set_one() {
+    let desk = demo_desk();
+    for (lang, note) in [
+        (
+            "en",
+            "Reviewing as «tester»: set your name with --auditor NAME",
+        ),
+        (
+            "ru",
+            "Проверки идут от имени «tester»: своё имя задайте через --auditor ИМЯ",
+        ),
+    ] {
+        let term = okk(&desk, &["--lang", lang, "review"], 120, 40).start(desk.dir.path());
+        let screen = term.wait_for(note);
+        assert!(screen.contains("--auditor"), "{lang}: {screen}");
+        assert!(screen.contains("config.toml"), "{lang}: {screen}");
+        drop(term);
+    }
+    let term = okk(&desk, &["review", "--auditor", "anna"], 120, 40).start(desk.dir.path());
+    let screen = term.wait_for("anna · ? help");
+    assert!(!screen.contains("Reviewing as"), "{screen}");
+}

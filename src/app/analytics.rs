@@ -125,6 +125,19 @@ pub fn auditor_figures<S: CalibrationStore + StatsStore>(
     ))
 }
 
+/// The funnel's totals, and whether people are shown its estimate of lying cards: not before
+/// every stage it sums has the cards judged a stage needs to be ranked (`judged_needed`, the
+/// cards still to judge there); the figures stay for scripts either way.
+fn totals(a: &crate::domain::analytics::Analytics) -> serde_json::Value {
+    let short = a.estimate_short();
+    let mut totals = serde_json::to_value(&a.totals).unwrap_or_default();
+    if let Some(t) = totals.as_object_mut() {
+        t.insert("estimate_shown".into(), short.shown().into());
+        t.insert("judged_needed".into(), short.cards.into());
+    }
+    totals
+}
+
 fn json(f: &StatsFigures, table: Option<StatsTable>) -> serde_json::Value {
     use serde_json::json;
     let a = &f.analytics;
@@ -138,7 +151,7 @@ fn json(f: &StatsFigures, table: Option<StatsTable>) -> serde_json::Value {
         None => json!({
             "window": a.window,
             "today": a.today,
-            "totals": a.totals,
+            "totals": totals(a),
             "returned": a.returned,
             "stages": f.rows,
             "managers": a.managers,

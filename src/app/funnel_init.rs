@@ -19,7 +19,7 @@ use crate::text::init as msg;
 
 pub fn run(paths: &Paths, from_store: bool, out: Option<&Path>, force: bool) -> Result<ExitCode> {
     if !from_store {
-        return builtin(out, force);
+        return builtin(paths, out, force);
     }
     // The store as a message may name it (a server's URL without its password).
     let shown = match paths.server() {
@@ -90,6 +90,7 @@ pub fn run(paths: &Paths, from_store: bool, out: Option<&Path>, force: bool) -> 
             make_folder(out)?;
             super::suggest::write_text(out, &text)?;
             super::say(msg::wrote(out, planned.len()))?;
+            super::say(msg::use_it(out, paths.default_funnel()))?;
         }
         None => super::say_raw(&text)?,
     }
@@ -119,7 +120,7 @@ fn refuse_to_replace(out: Option<&Path>, force: bool) -> Result<()> {
 
 /// `okk funnel init` without `--from-store`: the built-in funnel's own text (comments and
 /// all), to `out` or printed — what a first run with an empty store can start from.
-fn builtin(out: Option<&Path>, force: bool) -> Result<ExitCode> {
+fn builtin(paths: &Paths, out: Option<&Path>, force: bool) -> Result<ExitCode> {
     refuse_to_replace(out, force)?;
     let text = crate::funnel_config::DEFAULT_FUNNEL;
     match out {
@@ -128,6 +129,7 @@ fn builtin(out: Option<&Path>, force: bool) -> Result<ExitCode> {
             make_folder(out)?;
             super::suggest::write_text(out, text)?;
             super::say(msg::wrote_builtin(out, stages))?;
+            super::say(msg::use_it(out, paths.default_funnel()))?;
         }
         None => super::say_raw(text)?,
     }

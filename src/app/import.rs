@@ -37,7 +37,11 @@ pub fn run(paths: &Paths, args: ImportArgs) -> Result<ExitCode> {
         files: imported,
         all_judged,
         failure,
+        unknown_stages,
     } = import_files(&mut store, &funnel, &args, &opts)?;
+    if unknown_stages {
+        super::say(msg::unknown_stages_next(&paths.funnel))?;
+    }
     // The rules run over the whole store once the files are in (or at the next read), unless
     // they judged every file's cards in its pass.
     if !args.dry_run && imported > 0 {
@@ -146,6 +150,8 @@ struct Imported {
     all_judged: bool,
     /// The file that failed, after which none was read.
     failure: Option<Failure>,
+    /// Some report named stages the funnel does not have (said as text, not in `--json`).
+    unknown_stages: bool,
 }
 
 /// The file that stopped the import, and the files after it, which were not read.
@@ -200,6 +206,7 @@ fn import_files(
         files: 0,
         all_judged: true,
         failure: None,
+        unknown_stages: false,
     };
     for (i, file) in args.files.iter().enumerate() {
         match import_file(store, funnel, file, opts) {
@@ -210,6 +217,7 @@ fn import_files(
                     super::say_json(&report)?;
                 } else {
                     super::say_raw(msg::report(&report))?;
+                    done.unknown_stages |= !report.unknown_stages.is_empty();
                 }
             }
             Err(error) => {

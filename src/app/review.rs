@@ -24,9 +24,10 @@ pub fn run(paths: &Paths, args: ReviewArgs) -> Result<ExitCode> {
     if let Some(url) = paths.server() {
         // The server's flags are its rules run's (okk check, an import): shown as they are.
         let given = args.auditor.as_deref();
-        let (state, desk) = server_desk(paths, url, &config, given, Role::Auditor)?;
+        let (mut state, desk) = server_desk(paths, url, &config, given, Role::Auditor)?;
         // A server's queue is shared: always taken by claim.
         let desk = desk.claiming(lease(&args));
+        say_unnamed(&mut state, &args, &config);
         return begin(state, desk, &args, None, started);
     }
     let (funnel, fingerprint) = paths.load_funnel_with_fingerprint()?;
@@ -116,11 +117,28 @@ pub fn open(
     let mut store = store;
     let who = acting(&mut store, args.auditor.as_deref(), &config, Role::Auditor)?;
     let today = paths.today(&store)?;
-    let (state, mut desk) = desk(store, today, funnel, fingerprint, &config, who)?;
+    let (mut state, mut desk) = desk(store, today, funnel, fingerprint, &config, who)?;
+    say_unnamed(&mut state, args, &config);
     if args.claim {
         desk = desk.claiming(lease(args));
     }
     begin(state, desk, args, flags_from, started)
+}
+
+/// With no name given (`--auditor`, `OKK_AUDITOR`, the config's `auditor`), the reviewer saves
+/// verdicts under the login name: said once, on the status line it opens with, with how to set
+/// one.
+fn say_unnamed(state: &mut State, args: &ReviewArgs, config: &config::Config) {
+    let given = args
+        .auditor
+        .as_deref()
+        .map(str::trim)
+        .is_some_and(|a| !a.is_empty());
+    if !given && config.auditor.is_none() {
+        state.shared.status = Some(crate::tui::state::Status::Info(
+            crate::text::tui::auditor_unnamed(&state.shared.auditor),
+        ));
+    }
 }
 
 /// How long a claim holds a card: `--lease`, at least a few seconds (it is renewed at a third

@@ -48,8 +48,12 @@ pub fn run(paths: &Paths, args: SyncArgs) -> Result<ExitCode> {
         all_judged,
         failed,
         interrupted,
+        unknown_stages,
         ..
     } = sync_all(&mut store, &funnel, &conns, &opts, args.json, &lock)?;
+    if unknown_stages {
+        super::say(crate::text::import::unknown_stages_next(&paths.funnel))?;
+    }
     if made_here && (failed || interrupted) && !store.has_cards()? {
         drop(store);
         super::paths::remove_store(&paths.db);
@@ -157,6 +161,8 @@ struct Synced {
     /// Some sync brought fields its source never carried before, which change the flags of
     /// cards it did not write (see `SyncReport::columns_changed`).
     columns_changed: bool,
+    /// Some report named stages the funnel does not have (said as text, not in `--json`).
+    unknown_stages: bool,
 }
 
 /// Takes a connection's sync lock, or says why it cannot be synced now.
@@ -178,6 +184,7 @@ fn sync_all(
         failed: false,
         interrupted: false,
         columns_changed: false,
+        unknown_stages: false,
     };
     for conn in conns {
         let _held = match lock(conn) {
@@ -199,6 +206,7 @@ fn sync_all(
                     super::say(serde_json::to_string(&report)?)?;
                 } else {
                     super::say_raw(msg::report(&report))?;
+                    done.unknown_stages |= !report.unknown_stages.is_empty();
                 }
             }
             Err(f) => {

@@ -22,7 +22,7 @@ const EVENTS_LIMIT: usize = 100;
 
 /// The columns every synced deal has, named as in amoCRM's own export (so the `amocrm` profile
 /// maps them), then one per custom field.
-const HEADER: [&str; 12] = [
+const HEADER: [&str; 14] = [
     "ID",
     "Название сделки",
     "Бюджет",
@@ -35,7 +35,15 @@ const HEADER: [&str; 12] = [
     "Теги",
     "Этап сделки",
     "Воронка",
+    // Not in amoCRM's export: what the status says (142 won, 143 lost, in every pipeline),
+    // `Y`/`N`, so the profile maps them to the card's closed and won.
+    super::row::CLOSED_COLUMN,
+    super::row::WON_COLUMN,
 ];
+
+/// amoCRM's system statuses, the same in every pipeline.
+const STATUS_WON: i64 = 142;
+const STATUS_LOST: i64 = 143;
 
 pub struct AmoReader {
     /// (pipeline id, status id) → (pipeline name, status name): 142/143 repeat per pipeline.
@@ -379,6 +387,13 @@ impl AmoReader {
                 cells[11].push_str(number.format(stage.0));
             }
         }
+        let (closed, won) = match stage.1 {
+            STATUS_WON => ("Y", "Y"),
+            STATUS_LOST => ("Y", "N"),
+            _ => ("N", ""),
+        };
+        cells[12].push_str(closed);
+        cells[13].push_str(won);
         cells[0].push_str(number.format(id));
         lead.name.push_to(&mut cells[1]);
         lead.price.push_to(&mut cells[2]);
@@ -590,7 +605,7 @@ mod tests {
     use super::*;
 
     /// A lead's row: texts as they came, a field of many values joined, a date field's Unix
-    /// time written as the export writes dates.
+    /// time written as the export writes dates, closed and won from its status.
     #[test]
     fn a_lead_becomes_a_row_of_the_export_s_shape() {
         let mut header: Vec<String> = HEADER.iter().map(|h| h.to_string()).collect();
@@ -602,7 +617,7 @@ mod tests {
             crm_stages: Vec::new(),
             pipelines_wanted: Vec::new(),
             users: [(9, "Анна".to_string())].into_iter().collect(),
-            fields: [(501, (12, false)), (502, (13, true))]
+            fields: [(501, (14, false)), (502, (15, true))]
                 .into_iter()
                 .collect(),
             header,
@@ -632,7 +647,9 @@ mod tests {
         assert_eq!(&row[..5], ["5", "Сделка", "100", "Анна", "9"]);
         assert_eq!(row[6], "14.11.2023 22:13:20");
         assert_eq!(&row[9..12], ["ипотека, сайт", "Успешно", "Продажи"]);
-        assert_eq!(&row[12..], ["Дом, Ипотека", "14.11.2023 22:13:20"]);
+        // Status 142: closed and won.
+        assert_eq!(&row[12..14], ["Y", "Y"]);
+        assert_eq!(&row[14..], ["Дом, Ипотека", "14.11.2023 22:13:20"]);
     }
 
     #[test]

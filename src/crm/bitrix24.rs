@@ -22,7 +22,7 @@ use crate::domain::crm_stage::CrmStage;
 use crate::domain::deal_note::{DealNote, NOTES_PER_CARD};
 use crate::domain::sync_report::Reading;
 
-const HEADER: [&str; 13] = [
+const HEADER: [&str; 14] = [
     "ID",
     "Название сделки",
     "Стадия сделки",
@@ -37,8 +37,11 @@ const HEADER: [&str; 13] = [
     "Комментарий",
     // Not in Bitrix24's export: the deal's nearest open activity (the `no_task` rule's column).
     "Ближайшая задача",
+    // Nor this: whether a closed deal was won, by its stage's semantics.
+    super::row::WON_COLUMN,
 ];
 const TASK_COL: usize = 12;
+const WON_COL: usize = 13;
 
 /// Where an unfinished run stands (saved with each page, so a killed sync resumes).
 #[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -72,6 +75,8 @@ impl Position {
 pub struct BitrixReader {
     /// STAGE_ID → (pipeline name, stage name); category id → name.
     stages: HashMap<String, (String, String)>,
+    /// STAGE_ID → won (true) or lost (false), for the stages whose semantics say so.
+    closing: HashMap<String, bool>,
     categories: HashMap<i64, String>,
     /// The pipelines and stages with the portal's `sort`/`SORT` of each.
     crm_stages: Vec<CrmStage>,
@@ -128,6 +133,7 @@ impl BitrixReader {
             });
         let mut r = BitrixReader {
             stages: HashMap::new(),
+            closing: HashMap::new(),
             categories: HashMap::new(),
             crm_stages: Vec::new(),
             wanted: Vec::new(),
@@ -226,6 +232,10 @@ impl BitrixReader {
                     stage: stage.clone(),
                     sort: int(s.get("SORT")).unwrap_or(k as i64),
                 });
+                let sem = [s.get("SEMANTICS"), s.pointer("/EXTRA/SEMANTICS")];
+                if let Some(won) = sem.into_iter().find_map(|v| closes(&text(v))) {
+                    self.closing.insert(text(s.get("STATUS_ID")), won);
+                }
                 self.stages
                     .insert(text(s.get("STATUS_ID")), (name.clone(), stage));
             }
@@ -530,6 +540,15 @@ impl BitrixReader {
     fn row(&self, d: Deal, id: i64) -> Vec<String> {
         let mut cells = vec![String::new(); self.header.len()];
         let stage_id = d.stage_id.into_cell();
+        // Won or lost by the stage's semantics; by its id (`WON`, `C1:LOSE`) for a stage the
+        // list did not give.
+        let won = self.closing.get(&stage_id).copied().or_else(|| {
+            match stage_id.rsplit(':').next().unwrap_or_default() {
+                "WON" => Some(true),
+                "LOSE" | "APOLOGY" => Some(false),
+                _ => None,
+            }
+        });
         let category = d.category_id.0.unwrap_or(0);
         let (pipeline, stage) = match self.stages.get(&stage_id) {
             Some(known) => known.clone(),
@@ -561,6 +580,12 @@ impl BitrixReader {
         cells[8] = local(d.date_modify.into_cell());
         cells[9] = local(d.closedate.into_cell());
         cells[10] = d.closed.into_cell();
+        if let Some(won) = won {
+            cells[WON_COL] = if won { "Y" } else { "N" }.into();
+            if cells[10].is_empty() {
+                cells[10] = "Y".into();
+            }
+        }
         cells[11] = d.comments.into_cell();
         if let Some(t) = self.nearest.get(&id) {
             cells[TASK_COL] = fmt_naive(*t);
@@ -572,6 +597,16 @@ impl BitrixReader {
             }
         }
         cells
+    }
+}
+
+/// A stage's semantics as `crm.status.list` gives them (`SEMANTICS` `S`/`F`, or `EXTRA`'s
+/// `success`/`failure`/`apology`): won, lost, or neither (in progress).
+fn closes(semantics: &str) -> Option<bool> {
+    match semantics {
+        "S" | "success" => Some(true),
+        "F" | "failure" | "apology" => Some(false),
+        _ => None,
     }
 }
 

@@ -7,6 +7,11 @@ use crate::domain::crm_stage::CrmStage;
 use crate::domain::deal_note::DealNote;
 use crate::domain::sync_report::Reading;
 
+/// The columns a synced deal's closed and won come in, `Y`/`N` (the CRM profiles map them;
+/// no CRM's file export has them: amoCRM's says it in the status, Bitrix24's in the stage).
+pub const CLOSED_COLUMN: &str = "Сделка закрыта";
+pub const WON_COLUMN: &str = "Сделка успешна";
+
 /// One page of what changed, landed in one transaction with its cursors.
 #[derive(Debug, Default)]
 pub struct Page {

@@ -63,7 +63,7 @@ pub struct AuditorFigures {
     pub auditor: String,
     /// Current reviews: each card the auditor judged once.
     pub reviews: u64,
-    /// Reviews made per hour of time on cards.
+    /// Reviews made per hour of time on cards; `None` below 5 timed reviews or 10 minutes.
     pub cards_per_hour: Option<f64>,
     pub median_seconds: Option<f64>,
     /// Reviews the lead decided on.
@@ -81,6 +81,16 @@ pub struct AuditorFigures {
     pub items: Vec<ItemAlignment>,
     /// Checklist items the auditor's reviews left unanswered (neither pass nor fail anywhere).
     pub unanswered: u64,
+}
+
+/// The time on cards a pace needs before it is one: five quick clicks are not "1 360 an hour".
+pub const MIN_PACE_SECONDS: f64 = 600.0;
+
+/// Reviews an hour of time on cards: `None` below [`MIN_SAMPLE`](super::analytics::tally::MIN_SAMPLE)
+/// timed reviews or [`MIN_PACE_SECONDS`] on them.
+fn pace(timed: usize, seconds: f64) -> Option<f64> {
+    let enough = timed as u64 >= super::analytics::tally::MIN_SAMPLE && seconds >= MIN_PACE_SECONDS;
+    enough.then(|| timed as f64 * 3600.0 / seconds)
 }
 
 fn median(v: &mut [f64]) -> Option<f64> {
@@ -164,7 +174,7 @@ pub fn figures(
                     .collect(),
                 auditor: auditor.to_string(),
                 reviews: rs.iter().filter(|r| r.current).count() as u64,
-                cards_per_hour: (total > 0.0).then(|| secs.len() as f64 * 3600.0 / total),
+                cards_per_hour: pace(secs.len(), total),
                 median_seconds: median(&mut secs),
                 decided: decided.len() as u64,
                 accepted: share(DecisionKind::Accept),
@@ -200,7 +210,8 @@ mod tests {
             r("boris", 10.0, Some(DecisionKind::Return)),
         ];
         let cal = vec![("anna".to_string(), true), ("anna".to_string(), false)];
-        let f = figures(&facts, &cal, &crate::funnel_config::default_funnel());
+        let funnel = crate::funnel_config::default_funnel();
+        let f = figures(&facts, &cal, &funnel);
         let anna = &f[0];
         assert_eq!(anna.reviews, 4);
         // boris's review sent back and then judged again: one card, one review; the return
@@ -211,11 +222,22 @@ mod tests {
         let f2 = figures(&again, &cal, &crate::funnel_config::default_funnel());
         assert_eq!((f2[1].reviews, f2[1].decided), (1, 1));
         assert_eq!(f2[1].returned, Some(1.0));
-        // Pace over both: 2 reviews in 30 s.
-        assert_eq!(f2[1].cards_per_hour, Some(240.0));
-        // 4 reviews in 360 s: 40 an hour; median of 30, 60, 90, 180 = 75.
-        assert_eq!(anna.cards_per_hour, Some(40.0));
+        // 2 reviews in 30 s, 4 in 360 s: too few, too quick for a pace; the median of 30, 60,
+        // 90, 180 = 75 still stands.
+        assert_eq!(f2[1].cards_per_hour, None);
+        assert_eq!(anna.cards_per_hour, None);
         assert_eq!(anna.median_seconds, Some(75.0));
+        // Five reviews in 600 s: 30 an hour; in 599 s, not yet a pace.
+        let five = |s: f64| vec![r("vera", s / 5.0, None); 5];
+        assert_eq!(
+            figures(&five(600.0), &[], &funnel)[0].cards_per_hour,
+            Some(30.0)
+        );
+        assert_eq!(figures(&five(599.0), &[], &funnel)[0].cards_per_hour, None);
+        assert_eq!(
+            figures(&five(600.0)[..4], &[], &funnel)[0].cards_per_hour,
+            None
+        );
         assert_eq!(anna.decided, 3);
         assert_eq!(anna.accepted, Some(2.0 / 3.0));
         assert_eq!(anna.overridden, Some(1.0 / 3.0));

@@ -88,7 +88,17 @@ fn header(s: &mut String, r: &Report, title: &str) {
     let f = &t.figures;
     // The funnel's likely lying cards as `okk stats` gives them (`totals`): each judged stage's
     // share over its own open cards, summed.
-    let lying = f.lying_cards.map_or("—".into(), msg::about_within);
+    // Held back, as `okk stats` holds it, while a stage it sums has too few cards judged.
+    let short = a.estimate_short();
+    let lying = match f.lying_cards {
+        Some(cards) if short.shown() => msg::about_within(cards),
+        _ => "—".into(),
+    };
+    let lying_label = if short.shown() {
+        msg::kpi_lying(f.lying_cards.map_or(0, |c| c.lying), f.covered_cards)
+    } else {
+        msg::kpi_lying_held(short.cards)
+    };
     let _ = write!(
         s,
         "<header>\n<h1>{title}</h1>\n<p class=\"muted\">{}</p>\n<div class=\"kpis\">",
@@ -98,10 +108,7 @@ fn header(s: &mut String, r: &Report, title: &str) {
         (msg::count(t.cards), msg::kpi_cards(t.cards)),
         (msg::count(f.judged), msg::kpi_judged(f.judged, f.reviews)),
         (pct(f.mismatch_rate), msg::kpi_not_ok()),
-        (
-            lying,
-            msg::kpi_lying(f.lying_cards.map_or(0, |c| c.lying), f.covered_cards),
-        ),
+        (lying, lying_label),
     ] {
         let _ = write!(
             s,
@@ -111,7 +118,10 @@ fn header(s: &mut String, r: &Report, title: &str) {
         );
     }
     s.push_str("</div>\n<p class=\"headline\">");
-    let sentence = crate::text::analytics::headline(a, &msg::count);
+    let mut sentence = crate::text::analytics::headline(a, &msg::count);
+    if !short.shown() && f.lying_cards.is_some() {
+        sentence = crate::text::analytics::estimate_held(a, &msg::count) + "\n" + &sentence;
+    }
     let lines: Vec<String> = sentence.lines().map(|l| esc(l.trim())).collect();
     s.push_str(&lines.join("<br/>"));
     s.push_str("</p>\n");

@@ -211,6 +211,10 @@ pub fn stages_table(funnel_name: &str, rows: &[StageRow], a: &Analytics) -> Stri
 pub fn total_lying(a: &Analytics, count: &dyn Fn(u64) -> String) -> Option<String> {
     let f = &a.totals.figures;
     let lying = f.lying_cards?;
+    let short = a.estimate_short();
+    if !short.shown() {
+        return Some(estimate_held(a, count));
+    }
     let stages = a
         .stages
         .iter()
@@ -256,6 +260,23 @@ fn stage_mark(b: &crate::domain::analytics::stages::StageFigures) -> String {
 /// A line under a table, indented as its rows.
 fn note(s: &mut String, text: String) {
     let _ = writeln!(s, "  {text}");
+}
+
+/// In place of the funnel's estimate of lying cards while a stage it sums has too few cards
+/// judged: the cards judged, the stages short, and how many more cards to judge there.
+pub fn estimate_held(a: &Analytics, count: &dyn Fn(u64) -> String) -> String {
+    let short = a.estimate_short();
+    let judged = a.totals.figures.judged;
+    crate::tr!(
+        "analytics-total-lying-held",
+        judged = count(judged),
+        judged_n = judged,
+        stages = count(short.stages),
+        stages_n = short.stages,
+        needed = count(short.cards),
+        needed_n = short.cards,
+        min = crate::domain::analytics::tally::MIN_SAMPLE
+    )
 }
 
 /// The stage that lies most and why: the sentence `okk stats` ends its stage table with.

@@ -631,6 +631,15 @@ fn how_read(s: &mut String, r: &ImportReport) {
     let _ = writeln!(s);
 }
 
+/// After a report that named stages the funnel lacks: the funnel file to add them to, and
+/// the funnel `okk funnel init --from-store` drafts from the store's own stages.
+pub fn unknown_stages_next(funnel: &std::path::Path) -> String {
+    crate::tr!(
+        "import-unknown-stages-next",
+        funnel = funnel.display().to_string()
+    )
+}
+
 fn unknown_stages(s: &mut String, r: &ImportReport) {
     if r.unknown_stages.is_empty() {
         return;

@@ -72,6 +72,20 @@ pub fn wrote(path: &Path, stages: usize) -> String {
     crate::tr!("init-wrote", path = shown, arg = arg, stages = stages)
 }
 
+/// After a funnel file written: how okk comes to use it (`--funnel`, `OKK_FUNNEL`, or in place
+/// of the default funnel file, when there is a home to hold one).
+pub fn use_it(path: &Path, default: Option<&Path>) -> String {
+    let arg = super::shell::word(&path.display().to_string()).into_owned();
+    match default {
+        Some(default) => crate::tr!(
+            "init-use-it",
+            arg = arg,
+            default = default.display().to_string()
+        ),
+        None => crate::tr!("init-use-it-no-default", arg = arg),
+    }
+}
+
 /// `okk funnel init --out PATH`: the built-in funnel written there.
 pub fn wrote_builtin(path: &Path, stages: usize) -> String {
     let shown = path.display().to_string();

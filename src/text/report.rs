@@ -70,6 +70,15 @@ pub fn kpi_lying(lying: u64, open: u64) -> String {
     )
 }
 
+/// Under the headline figure's `—` while the estimate waits for more cards judged.
+pub fn kpi_lying_held(needed: u64) -> String {
+    crate::tr!(
+        "report-kpi-lying-held",
+        needed = count(needed),
+        min = crate::domain::analytics::tally::MIN_SAMPLE
+    )
+}
+
 pub fn disputed(n: u64) -> String {
     crate::tr!("report-disputed", n = n, count = count(n))
 }

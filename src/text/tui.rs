@@ -692,6 +692,12 @@ pub fn reviews_title(waiting: usize, all: usize) -> String {
     )
 }
 
+/// The reviewer started with no name given: whose name its verdicts are saved under, and how
+/// to set one.
+pub fn auditor_unnamed(name: &str) -> String {
+    tr!("tui-auditor-unnamed", name = name)
+}
+
 pub fn flags_from(day: &str) -> String {
     tr!("tui-flags-from", day = day)
 }

@@ -1074,15 +1074,15 @@ mod bitrix {
             .zip(B24_STAGES[p].iter())
             .enumerate()
             .map(|(i, ((status, name), id))| {
-                let sem = match *id {
-                    s if s.ends_with("WON") => json!("S"),
-                    s if s.ends_with("LOSE") => json!("F"),
-                    _ => Value::Null,
+                let (sem, extra) = match *id {
+                    s if s.ends_with("WON") => (json!("S"), "success"),
+                    s if s.ends_with("LOSE") => (json!("F"), "failure"),
+                    _ => (Value::Null, "process"),
                 };
                 json!({"ID": (100 + i).to_string(), "ENTITY_ID": entity, "STATUS_ID": id,
                        "NAME": name, "SORT": s.sort_of(PIPELINES[p].id, *status, i).to_string(),
                        "SYSTEM": "N", "CATEGORY_ID": if p == 0 { Value::Null } else { json!(p.to_string()) },
-                       "SEMANTICS": sem})
+                       "SEMANTICS": sem, "EXTRA": {"SEMANTICS": extra}})
             })
             .collect()
     }

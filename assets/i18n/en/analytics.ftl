@@ -13,6 +13,16 @@ analytics-total-lying = Likely lying: { $lying } ({ $low }–{ $high }) of the {
     [one] card
    *[other] cards
 } judged, { $not_ok } not ok); each stage's share applied to its own open cards, the 95 % intervals summed.
+analytics-total-lying-held = Likely lying: not estimated yet: { $judged } { $judged_n ->
+    [one] card
+   *[other] cards
+} judged, but { $stages_n ->
+    [one] { $stages } stage with open cards has fewer than { $min } cards judged
+   *[other] { $stages } stages with open cards have fewer than { $min } cards judged each
+}; judge { $needed } more { $needed_n ->
+    [one] card
+   *[other] cards
+} there for an estimate.
 analytics-disputed = ({ $count } { $count ->
     [one] card whose auditors disagree on whether it is ok is
    *[other] cards whose auditors disagree on whether they are ok are

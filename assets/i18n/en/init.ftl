@@ -18,6 +18,8 @@ init-idle-note = days without activity before a card is flagged
 init-funnel-name = Funnel from { $store }
 init-no-cards = { $store } has no cards to read stages from: import an export first
 init-wrote = Wrote { $path } with { $stages } stages; edit it, then `okk funnel check --funnel { $arg }`.
+init-use-it = Then, to make it the funnel okk uses: `okk --funnel { $arg } …` on each command, or set OKK_FUNNEL={ $arg }, or put it in place of the default funnel file { $default }.
+init-use-it-no-default = Then, to make it the funnel okk uses: `okk --funnel { $arg } …` on each command, or set OKK_FUNNEL={ $arg }.
 init-exists = { $path } exists; pass --force to replace it
 init-wrote-builtin = Wrote { $path }: the built-in funnel, { $stages } stages; edit it to match your CRM, then `okk funnel check --funnel { $arg }`.
 init-pipeline-cards = «{ $pipeline }» ({ $cards } cards)

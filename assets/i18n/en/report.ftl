@@ -24,6 +24,7 @@ report-kpi-lying = { $n ->
     [one] card
    *[other] cards
 } at the stages with cards judged (each stage's share × its open cards; 95 % intervals summed)
+report-kpi-lying-held = cards likely lying: not estimated until every stage with cards judged has at least { $min } ({ $needed } more to judge)
 report-disputed = { $n ->
     [one] { $count } card whose auditors disagree on whether it is ok is left out until the lead decides.
    *[other] { $count } cards whose auditors disagree on whether they are ok are left out until the lead decides.
@@ -62,7 +63,7 @@ report-trend-note = Cards judged per ISO week (bars: each card in the week of th
 report-no-trend = No reviews yet.
 
 report-auditors = Auditors
-report-auditors-note = Reviews (a card judged again counts once), pace, and how the lead decided on them; reference: agreement with the lead on calibration cards.
+report-auditors-note = Reviews (a card judged again counts once), pace (per hour: once an auditor has 5 reviews and 10 minutes on cards), and how the lead decided on them; reference: agreement with the lead on calibration cards.
 report-no-auditors = No reviews yet.
 
 report-col-stage = Stage

@@ -142,6 +142,7 @@ import-report-missing-columns = нет в этой выгрузке: { $fields }
    *[other] были
 } в прежних импортах или синхронизациях «{ $source }»); карточки хранят прежние значения, они не стёрты
 import-report-unknown-stages = неизвестные этапы (их нет в воронке; добавьте их или их псевдонимы), карточек источника «{ $source }»: { $stages }
+import-unknown-stages-next = дальше: добавьте эти этапы или их названия как псевдонимы (aliases) этапа в воронку { $funnel } — или составьте воронку из этапов самого хранилища: `okk funnel init --from-store --out store-funnel.toml`
 import-report-not-exported = не выгружаются (воронка их требует, но ни в одной выгрузке «{ $source }» нет такого столбца; на карточках не отмечаются): { $fields }
 import-report-warnings = предупреждений { $count }
 import-report-warning = строка { $line }{ $column }: { $message }

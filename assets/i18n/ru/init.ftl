@@ -32,6 +32,8 @@ init-wrote = Записан { $path }: { $stages ->
     [few] { $stages } этапа
    *[other] { $stages } этапов
 }; отредактируйте его, затем `okk funnel check --funnel { $arg }`.
+init-use-it = Затем, чтобы okk работал с ней: `okk --funnel { $arg } …` в каждой команде, или OKK_FUNNEL={ $arg } в окружении, или положите её на место файла воронки по умолчанию { $default }.
+init-use-it-no-default = Затем, чтобы okk работал с ней: `okk --funnel { $arg } …` в каждой команде или OKK_FUNNEL={ $arg } в окружении.
 init-exists = { $path } уже существует; чтобы заменить, укажите --force
 init-wrote-builtin = Записан { $path }: встроенная воронка, { $stages ->
     [one] { $stages } этап

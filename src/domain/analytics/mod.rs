@@ -78,6 +78,38 @@ impl Analytics {
     pub fn worst_stage(&self) -> Option<&Bottleneck> {
         self.bottlenecks.stages.first()
     }
+
+    /// What the funnel's estimate of lying cards (the totals) still lacks before people are shown
+    /// it: it sums each judged stage's share over its open cards, so a stage judged on one or two
+    /// cards would put its whole stage into the headline. Every stage it sums (cards judged and
+    /// open cards there) needs [`tally::MIN_SAMPLE`] cards judged, the minimum that ranks a stage.
+    pub fn estimate_short(&self) -> EstimateShort {
+        let mut short = EstimateShort::default();
+        for s in &self.stages {
+            let f = &s.group.figures;
+            if f.judged > 0 && f.covered_cards > 0 && f.judged < tally::MIN_SAMPLE {
+                short.stages += 1;
+                short.cards += tally::MIN_SAMPLE - f.judged;
+            }
+        }
+        short
+    }
+}
+
+/// The stages that hold the funnel's estimate back, and the cards still to judge there.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct EstimateShort {
+    /// Stages with open cards and cards judged, but fewer than [`tally::MIN_SAMPLE`].
+    pub stages: u64,
+    /// Cards still to judge there before the estimate is shown.
+    pub cards: u64,
+}
+
+impl EstimateShort {
+    /// The estimate stands on enough cards to be shown.
+    pub fn shown(&self) -> bool {
+        self.cards == 0
+    }
 }
 
 /// A row of `okk stats --json`'s `stages`: the per-stage counts it always had, then the
