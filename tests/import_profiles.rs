@@ -590,6 +590,13 @@ fn salesforce_leads_import_through_the_salesforce_profile_once_the_hint_names_th
     assert_eq!(c["title"], "William Lee");
     assert_eq!(c["owner"], "005Ec000004oBPNIA2");
     assert_eq!(c["created_at"], "2024-01-22 20:36:47");
+    // A lead's phone, email and company are the card's, not custom fields.
+    assert_eq!(json_col(&c, "phones"), serde_json::json!(["8683896283"]));
+    assert_eq!(
+        json_col(&c, "emails"),
+        serde_json::json!(["william.lee@example.com"])
+    );
+    assert_eq!(c["company"], "001Ec00000GINb1IAH");
 }
 
 #[test]
