@@ -232,6 +232,26 @@ fn approved_only_keeps_what_the_lead_accepted_or_set() {
     assert!(stdout.contains("changes to 2 cards"), "{stdout}");
 }
 
+/// Reviews but no decision of a lead: `--approved-only` writes an empty file and says why, and
+/// where the lead decides.
+#[test]
+fn approved_only_with_no_decision_yet_says_the_lead_has_approved_nothing() {
+    let desk = Desk::demo();
+    desk.review("31999149", "anna", AT, &Verdict::of("dead"));
+    let (_, stdout, _) = export(&desk, "amocrm", &["--approved-only"]);
+    assert!(stdout.contains("changes to 0 cards"), "{stdout}");
+    assert!(
+        stdout.contains("no change a lead has approved yet") && stdout.contains("`okk lead`"),
+        "{stdout}"
+    );
+    // With a decision that approves a change, the line goes.
+    let (_, stdout, _) = export(&reviewed_demo(), "amocrm", &["--approved-only"]);
+    assert!(
+        !stdout.contains("no change a lead has approved"),
+        "{stdout}"
+    );
+}
+
 #[test]
 fn the_latest_lead_decision_counts() {
     let desk = reviewed_demo();

@@ -304,6 +304,10 @@ fn write_changes<S: ReviewExportSource>(
     if changed_since > 0 {
         super::say_beside(target, msg::changed_since_review(changed_since))?;
     }
+    // An empty file with --approved-only: no lead has approved a change yet, not nothing to do.
+    if args.approved_only && sheet.rows.is_empty() {
+        super::say_beside(target, msg::none_approved())?;
+    }
     if !needs_lead.is_empty() {
         super::say_beside(target, msg::needs_lead(&needs_lead))?;
     }

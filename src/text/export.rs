@@ -60,6 +60,11 @@ pub fn wrote_changes(
     )
 }
 
+/// `okk export crm --approved-only` found no change a lead approved.
+pub fn none_approved() -> String {
+    crate::tr!("export-none-approved")
+}
+
 pub fn changed_since_review(n: usize) -> String {
     crate::tr!("export-changed-since-review", count = n)
 }

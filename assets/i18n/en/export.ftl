@@ -17,6 +17,7 @@ export-changes-rest = { $count } REST { $method } { $count ->
    *[other] calls
 } (one per line; its file import cannot update deals)
 export-wrote-changes = okk: wrote { $what } for { $crm } to { $path }
+export-none-approved = okk: no change a lead has approved yet (--approved-only writes only those): the lead decides on the reviews with `okk lead`; without --approved-only the file takes every card's standing verdict
 export-changed-since-review = okk: { $count ->
     [one] { $count } of these cards has changed in the CRM since the review: check it
    *[other] { $count } of these cards have changed in the CRM since the review: check them

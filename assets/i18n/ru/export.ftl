@@ -19,6 +19,7 @@ export-changes-rest = { $count ->
    *[many] { $count } вызовов
 } REST { $method } (по одному в строке; импорт файлом не умеет обновлять сделки)
 export-wrote-changes = okk: { $what } для { $crm } записаны в { $path }
+export-none-approved = okk: руководитель ещё не одобрил ни одного изменения (с --approved-only выгружаются только такие): решения по проверкам принимаются в `okk lead`; без --approved-only в файл попадает итоговый вердикт каждой карточки
 export-changed-since-review = okk: { $count ->
     [one] { $count } из этих карточек изменилась
    *[many] { $count } из этих карточек изменились
