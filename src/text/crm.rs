@@ -608,6 +608,18 @@ pub fn report(r: &SyncReport) -> String {
         rows = r.rows,
         dry_run = dry_run
     );
+    // The deals read again for the cursor's overlap are not news: say so before the counts.
+    let quiet = r.inserted == 0
+        && r.updated == 0
+        && r.gone == 0
+        && r.notes_updated == 0
+        && r.new_columns.is_empty()
+        && r.missing_columns.is_empty();
+    let head = if quiet {
+        format!("{head} — {}", crate::tr!("crm-report-nothing-changed"))
+    } else {
+        head
+    };
     let mut s = format!("{head}\n");
     let lines = [
         crate::tr!(
@@ -832,6 +844,38 @@ mod tests {
             judged: true,
             columns_changed: false,
         }
+    }
+
+    #[test]
+    fn a_sync_that_changed_nothing_says_so_first() {
+        let quiet = SyncReport {
+            inserted: 0,
+            updated: 0,
+            gone: 0,
+            notes_updated: 0,
+            stage_changes: 0,
+            rows: 1,
+            unchanged: 1,
+            dry_run: false,
+            new_columns: Vec::new(),
+            missing_columns: Vec::new(),
+            ..big()
+        };
+        let en = with(Lang::En, || report(&quiet));
+        assert!(
+            en.lines()
+                .next()
+                .unwrap()
+                .ends_with("1 deal read — nothing changed"),
+            "{en}"
+        );
+        let ru = with(Lang::Ru, || report(&quiet));
+        assert!(
+            ru.lines().next().unwrap().ends_with("изменений нет"),
+            "{ru}"
+        );
+        let busy = with(Lang::En, || report(&big()));
+        assert!(!busy.contains("nothing changed"), "{busy}");
     }
 
     #[test]

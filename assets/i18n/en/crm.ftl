@@ -91,6 +91,7 @@ crm-report = { $connection }: { $rows ->
     [one] { $rows } deal read
    *[other] { $rows } deals read
 }{ $dry_run }
+crm-report-nothing-changed = nothing changed
 crm-report-address = { $kind }, { $url }
 crm-report-new = new: { $count }
 crm-report-changed = changed: { $count } (moved to another stage: { $moved })

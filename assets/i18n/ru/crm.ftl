@@ -94,6 +94,7 @@ crm-resource-activities = открытые дела (ближайшая зада
 crm-can-read = можно читать
 crm-cannot-read = нельзя читать
 crm-report = { $connection }: прочитано сделок: { $rows }{ $dry_run }
+crm-report-nothing-changed = изменений нет
 crm-report-address = { $kind }, { $url }
 crm-report-new = новых: { $count }
 crm-report-changed = изменено: { $count } (сменили этап: { $moved })
