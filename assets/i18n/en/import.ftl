@@ -137,7 +137,7 @@ import-report-missing-columns = not in this export: { $fields } (earlier imports
 }); the cards keep the values they had, not emptied
 import-report-unknown-stages = unknown stages (not in the funnel; add them or their aliases), cards of «{ $source }»: { $stages }
 import-unknown-stages-next = next: add these stages, or their names as aliases of a stage, to the funnel { $funnel }; or draft a funnel from the store's own stages: `okk funnel init --from-store --out store-funnel.toml`
-import-report-not-exported = not exported (the funnel requires them, no export of «{ $source }» has the column; not flagged on the cards): { $fields }
+import-report-not-exported = in no export of «{ $source }» (the funnel requires them; the CRM sends no such column, so the cards are not flagged for them): { $fields }
 import-report-warnings = warnings  { $count }
 import-report-warning = line { $line }{ $column }: { $message }
 import-report-dry-run = dry run: nothing was written
