@@ -187,7 +187,7 @@ tui-settled-with-card = ≡ settled with the card by that decision (decide this 
 tui-note-needed = write what the auditor should look at again, then enter
 tui-reviews-title = Reviews · { $waiting } awaiting a decision, of { $all }
 tui-flags-from = flags as the rules found them on { $day }; `okk check` (or the next import) brings them up to date
-tui-auditor-unnamed = Reviewing as «{ $name }»: set your name with --auditor NAME, OKK_AUDITOR, or auditor = "NAME" in config.toml
+tui-auditor-unnamed = Set your name with --auditor NAME or in config.toml: reviewing as «{ $name }»
 tui-stats-stages = Stages · cards · share not ok of n cards judged
 tui-stats-managers = Managers · dimmed: n < 5, not ranked
 tui-stats-manager = Manager

@@ -192,7 +192,7 @@ tui-settled-with-card = ≡ решена вместе с карточкой эт
 tui-note-needed = напишите, что аудитору проверить ещё раз, затем enter
 tui-reviews-title = Проверки · ждут решения { $waiting } из { $all }
 tui-flags-from = флаги — как их нашли правила { $day }; `okk check` (или следующий импорт) их обновит
-tui-auditor-unnamed = Проверки идут от имени «{ $name }»: своё имя задайте через --auditor ИМЯ, OKK_AUDITOR или auditor = "ИМЯ" в config.toml
+tui-auditor-unnamed = Своё имя задайте через --auditor ИМЯ или в config.toml; сейчас — «{ $name }»
 tui-stats-stages = Этапы · карточки · доля не в порядке из n проверенных
 tui-stats-managers = Менеджеры · бледные: n < 5, вне рейтинга
 tui-stats-manager = Менеджер
