@@ -109,10 +109,6 @@ impl AwaitingLead {
             .get(source)
             .is_some_and(|ids| ids.contains(external_id))
     }
-
-    pub fn is_empty(&self) -> bool {
-        self.0.values().all(HashSet::is_empty)
-    }
 }
 
 #[cfg(test)]
@@ -254,6 +250,6 @@ mod tests {
         assert!(!awaiting.contains("amocrm", "3"));
         assert!(awaiting.contains("amocrm", "4"));
         assert!(!awaiting.contains("bitrix24", "1"));
-        assert!(AwaitingLead::from_waiting([]).is_empty());
+        assert_eq!(AwaitingLead::from_waiting([]), AwaitingLead::default());
     }
 }

@@ -655,7 +655,7 @@ fn pump<'i>(
                 })?;
                 tally.warn(warnings);
                 let differs = match written.outcome {
-                    Outcome::Duplicate => repeats_another(import, setup.mapper, item)
+                    Outcome::Duplicate => differs_from_first(import, setup.mapper, item)
                         .map_err(|e| fail.at(Some(written.line), None, e.to_string()))?,
                     _ => false,
                 };
@@ -688,7 +688,7 @@ enum Applied {
 /// earlier in the file: the digest the import wrote for the card (the store's lookup sees the
 /// import's own writes) against the row's. Rare, so looked up again rather than remembered for
 /// every row.
-fn repeats_another<'i>(
+fn differs_from_first<'i>(
     import: &mut (dyn ImportTx<'i> + 'i),
     mapper: &Mapper,
     item: &Item,
