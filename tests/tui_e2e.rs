@@ -1024,10 +1024,7 @@ fn at_80x24_the_card_keeps_undo_comment_help_and_back_and_the_queue_shows_the_st
 fn a_reviewer_started_with_no_name_says_whose_name_it_saves_and_how_to_set_one() {
     let desk = demo_desk();
     for (lang, note) in [
-        (
-            "en",
-            "Set your name with --auditor NAME or in config.toml",
-        ),
+        ("en", "Set your name with --auditor NAME or in config.toml"),
         (
             "ru",
             "Своё имя задайте через --auditor ИМЯ или в config.toml",

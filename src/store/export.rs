@@ -90,10 +90,14 @@ ORDER BY review_id, seq DESC, created_at DESC, id DESC";
 /// reads, the same on both backends. Which of them split is the domain's to say. The cards are
 /// found in the card index alone (reviews superseded or undone count there too: a few more
 /// cards looked at, no pass over the reviews themselves).
-pub(crate) const WAITING: &str = "
-SELECT r.card_source, r.card_external_id, r.verdict, r.suggested_stage, r.suggested_owner,
-       r.corrections
-FROM reviews r
+macro_rules! waiting {
+    ($reviews:literal) => {
+        concat!(
+            "SELECT r.card_source, r.card_external_id, r.verdict, r.suggested_stage,
+       r.suggested_owner, r.corrections
+FROM ",
+            $reviews,
+            "
 WHERE r.superseded_by IS NULL AND r.withdrawn_at IS NULL
   AND (r.card_source, r.card_external_id) IN (
       SELECT card_source, card_external_id FROM reviews
@@ -101,7 +105,17 @@ WHERE r.superseded_by IS NULL AND r.withdrawn_at IS NULL
   AND NOT EXISTS (
       SELECT 1 FROM lead_decisions d
       WHERE d.review_id = r.id AND d.withdrawn_at IS NULL
-        AND d.decision IN ('accept', 'override', 'return'))";
+        AND d.decision IN ('accept', 'override', 'return'))"
+        )
+    };
+}
+pub(crate) const WAITING: &str = waiting!("reviews r");
+
+/// [`WAITING`] as SQLite reads it best: the reviews in their table's order, each card looked up
+/// in the list of cards with two or more. Led by the card index instead, it fetched each review
+/// at random: `okk export reviews` where every card has two auditors (400,000 reviews) took
+/// 4.1–4.2 s against 3.2 s; where one judged each card, 1.4 s either way.
+const WAITING_IN_TABLE_ORDER: &str = waiting!("reviews r NOT INDEXED");
 
 /// One row of [`WAITING`]: its card and what it proposes.
 pub(crate) fn waiting_review(
@@ -158,7 +172,7 @@ impl Store {
     /// The cards whose auditors split with no decision of the lead (the port:
     /// [`super::export_source::ReviewExportSource::awaiting_lead`]).
     pub fn awaiting_lead(&self) -> Result<AwaitingLead, StoreError> {
-        let mut stmt = self.conn.prepare(WAITING)?;
+        let mut stmt = self.conn.prepare(WAITING_IN_TABLE_ORDER)?;
         let rows = stmt.query_map([], |r| {
             let corrections: String = r.get(5)?;
             let verdict: String = r.get(2)?;
