@@ -140,6 +140,24 @@ pub struct Comment {
     pub comment: Scalar,
 }
 
+/// An activity of `crm.activity.list`, the fields the sync reads (a deal's nearest task).
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct Activity {
+    #[serde(rename = "ID")]
+    pub id: Int,
+    #[serde(rename = "OWNER_ID")]
+    pub owner_id: Int,
+    #[serde(rename = "DEADLINE")]
+    pub deadline: Scalar,
+}
+
+impl Item for Activity {
+    fn id(&self) -> Option<i64> {
+        self.id.0
+    }
+}
+
 /// A deal of `crm.deal.list` (`select: ["*", "UF_*"]`): the fields the sync reads, and every
 /// `UF_*` field as its cell (a multiple field's values joined by ", ").
 #[derive(Default)]

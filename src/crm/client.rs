@@ -26,6 +26,12 @@ const MAX_BACKOFF: Duration = Duration::from_secs(60);
 /// Reads a whole answer into `buf` from its start; how many bytes it holds. `buf`'s length is
 /// what of it was ever written (an earlier page's bytes): `read_to_end` into a cleared buffer
 /// zeroed all of it again for every page, a memset as long as the page.
+/// A JSON body without the spaces and line breaks ureq's `send_json` writes (a `batch` of
+/// fifty commands was a third whitespace).
+fn compact(body: &Value) -> Vec<u8> {
+    serde_json::to_vec(body).expect("a JSON value serialises")
+}
+
 fn read_into(reader: &mut impl Read, buf: &mut Vec<u8>) -> std::io::Result<usize> {
     let mut n = 0;
     loop {
@@ -192,7 +198,8 @@ impl Client {
 
     /// POST a JSON body to `{base}{path}` (Bitrix24: `/crm.deal.list.json`).
     pub fn post(&mut self, path: &str, body: &Value) -> Result<Reply, CrmError> {
-        self.call(path, Some(body))
+        let body = compact(body);
+        self.call_with(path, Some(&body), |t| serde_json::from_str::<Value>(t))
     }
 
     /// GET, the answer read by `parse` (typed, with no `Value` tree in between); `None` for
@@ -212,17 +219,28 @@ impl Client {
         body: &Value,
         parse: fn(&str) -> serde_json::Result<R>,
     ) -> Result<Option<R>, CrmError> {
-        self.call_with(path, Some(body), parse)
+        self.call_with(path, Some(&compact(body)), parse)
     }
 
-    fn call(&mut self, path: &str, body: Option<&Value>) -> Result<Reply, CrmError> {
+    /// [`Client::post_with`] of a body already written as JSON (a `batch` of many commands,
+    /// written straight into text rather than built as a tree first).
+    pub fn post_json_with<R>(
+        &mut self,
+        path: &str,
+        json: &[u8],
+        parse: fn(&str) -> serde_json::Result<R>,
+    ) -> Result<Option<R>, CrmError> {
+        self.call_with(path, Some(json), parse)
+    }
+
+    fn call(&mut self, path: &str, body: Option<&[u8]>) -> Result<Reply, CrmError> {
         self.call_with(path, body, |t| serde_json::from_str::<Value>(t))
     }
 
     fn call_with<R>(
         &mut self,
         path: &str,
-        body: Option<&Value>,
+        body: Option<&[u8]>,
         parse: fn(&str) -> serde_json::Result<R>,
     ) -> Result<Option<R>, CrmError> {
         // Brackets of amoCRM's `filter[…]` are not allowed raw in a URL's query.
@@ -282,7 +300,7 @@ impl Client {
     fn once<R>(
         &mut self,
         url: &str,
-        body: Option<&Value>,
+        body: Option<&[u8]>,
         parse: fn(&str) -> serde_json::Result<R>,
     ) -> Attempt<R> {
         let result = match body {
@@ -298,7 +316,8 @@ impl Client {
                 if let Some(t) = &self.bearer {
                     req = req.header("Authorization", format!("Bearer {}", t.expose()));
                 }
-                req.send_json(b)
+                req.header("Content-Type", "application/json; charset=utf-8")
+                    .send(b)
             }
         };
         let mut resp = match result {

@@ -249,12 +249,26 @@ pub fn parse_amount(raw: &str, decimal_comma: bool) -> Option<f64> {
     if !raw.is_empty() && raw.len() < 16 && raw.bytes().all(|b| b.is_ascii_digit()) {
         return raw.parse::<u64>().ok().map(|v| v as f64);
     }
+    // Nor `150000.00`, as Bitrix24's API writes every amount: read the same with either
+    // decimal mark below (a lone dot is the decimal point).
+    if let Some((whole, cents)) = raw.split_once('.')
+        && !whole.is_empty()
+        && !cents.is_empty()
+        && raw.len() < 20
+        && whole
+            .bytes()
+            .chain(cents.bytes())
+            .all(|b| b.is_ascii_digit())
+    {
+        return raw.parse::<f64>().ok().filter(|v| v.is_finite());
+    }
     let mut s: String = raw
         .chars()
         .filter(|c| !c.is_whitespace() && !matches!(c, '\u{a0}' | '\u{202f}' | '\''))
         .collect();
     for suffix in ["₽", "руб.", "руб", "р.", "$", "€", "rub", "usd", "eur"] {
-        if let Some(stripped) = s.to_lowercase().strip_suffix(suffix) {
+        let lower = s.to_lowercase();
+        if let Some(stripped) = lower.strip_suffix(suffix) {
             s = stripped.to_string();
         }
         if let Some(stripped) = s.strip_prefix(suffix) {
@@ -490,6 +504,14 @@ mod tests {
         assert_eq!(parse_amount("1,124,741.15", false), Some(1_124_741.15));
         assert_eq!(parse_amount("abc", true), None);
         assert_eq!(parse_amount("", true), None);
+        // The API's `150000.00` reads the same with either decimal mark; odd dots do not.
+        for comma in [true, false] {
+            assert_eq!(parse_amount("150000.00", comma), Some(150_000.0));
+            assert_eq!(parse_amount("0.5", comma), Some(0.5));
+            assert_eq!(parse_amount(".5", comma), Some(0.5));
+            assert_eq!(parse_amount("5.", comma), Some(5.0));
+            assert_eq!(parse_amount("1.2.3", comma), None);
+        }
     }
 
     #[test]
