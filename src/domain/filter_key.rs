@@ -1,0 +1,34 @@
+//! The keywords the lead's list filter takes (`auditor:NAME`, `disagree`, …): which there are
+//! and which take a value. Their words, in every language, are text's (`text::tui::filter_words`).
+
+/// A filter keyword.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum FilterKey {
+    Auditor,
+    Stage,
+    Verdict,
+    Since,
+    Until,
+    /// Ok on a card the rules flag as critical, or auditors split on the card.
+    Disagree,
+    /// A review made for a calibration.
+    Calibration,
+}
+
+impl FilterKey {
+    /// Every keyword, in the order the help names them.
+    pub const ALL: [FilterKey; 7] = [
+        FilterKey::Auditor,
+        FilterKey::Stage,
+        FilterKey::Verdict,
+        FilterKey::Since,
+        FilterKey::Until,
+        FilterKey::Disagree,
+        FilterKey::Calibration,
+    ];
+
+    /// `auditor:NAME` takes a value after the colon; `disagree` and `calibration` stand alone.
+    pub fn takes_value(self) -> bool {
+        !matches!(self, FilterKey::Disagree | FilterKey::Calibration)
+    }
+}
