@@ -42,6 +42,7 @@ fn queue(store: &Store, auditor: &str, all: bool) -> Vec<QueueEntry> {
         .queue(&QueueQuery {
             after: None,
             text: None,
+            sources: None,
             with_calibration: true,
             reviewed: false,
             crm_stages: &["Квалификация".to_string()],
@@ -233,6 +234,7 @@ fn figures_agree_with_the_cards(desk: &Desk, label: &str) {
                 .queue_counts(&QueueQuery {
                     after: None,
                     text: None,
+                    sources: None,
                     with_calibration: true,
                     reviewed: false,
                     crm_stages: &[stage.to_string()],
@@ -400,6 +402,7 @@ fn filtered(store: &Store, text: &str) -> Vec<String> {
         .queue(&QueueQuery {
             after: None,
             text: Some(text),
+            sources: None,
             with_calibration: true,
             reviewed: false,
             crm_stages: &["Квалификация".to_string()],
@@ -453,6 +456,7 @@ fn pages_join_up_into_the_whole_queue() {
                 .queue(&QueueQuery {
                     after,
                     text: None,
+                    sources: None,
                     with_calibration: false,
                     reviewed: false,
                     crm_stages: stage,
@@ -491,6 +495,7 @@ fn paged(store: &Store, all: bool) -> Vec<String> {
             .queue(&QueueQuery {
                 after: out.last().map(|e| &e.key),
                 text: None,
+                sources: None,
                 with_calibration: false,
                 reviewed: false,
                 crm_stages: &["Квалификация".to_string()],

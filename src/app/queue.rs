@@ -88,6 +88,7 @@ fn list(
     let q = QueueQuery {
         after: None,
         text: None,
+        sources: None,
         with_calibration: true,
         reviewed: false,
         crm_stages: &crm_stages,

@@ -1,5 +1,5 @@
-//! The keywords the lead's list filter takes (`auditor:NAME`, `disagree`, …): which there are
-//! and which take a value. Their words, in every language, are text's (`text::tui::filter_words`).
+//! The keywords the lead's list filter takes (`auditor:NAME`, `disagree`, …; the queue's
+//! filter takes `source:NAME`): which there are and which take a value. Their words, in every language, are text's (`text::tui::filter_words`).
 
 /// A filter keyword.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -13,11 +13,13 @@ pub enum FilterKey {
     Disagree,
     /// A review made for a calibration.
     Calibration,
+    /// The card's source (`okk import --source`, a sync connection's name), or its first letters.
+    Source,
 }
 
 impl FilterKey {
     /// Every keyword, in the order the help names them.
-    pub const ALL: [FilterKey; 7] = [
+    pub const ALL: [FilterKey; 8] = [
         FilterKey::Auditor,
         FilterKey::Stage,
         FilterKey::Verdict,
@@ -25,6 +27,7 @@ impl FilterKey {
         FilterKey::Until,
         FilterKey::Disagree,
         FilterKey::Calibration,
+        FilterKey::Source,
     ];
 
     /// `auditor:NAME` takes a value after the colon; `disagree` and `calibration` stand alone.

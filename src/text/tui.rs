@@ -590,8 +590,16 @@ pub fn filter_bad_day(word: &str) -> String {
 /// The lead's list's bottom line: the filter's keywords, each by its first word in the current
 /// language (the table the filter reads, [`filter_keywords`]).
 pub fn lead_filter_help() -> String {
-    let [auditor, stage, verdict, since, until, disagree, calibration] =
-        FilterKey::ALL.map(|key| filter_words(key).into_iter().next().unwrap_or_default());
+    let [
+        auditor,
+        stage,
+        verdict,
+        since,
+        until,
+        disagree,
+        calibration,
+        source,
+    ] = FilterKey::ALL.map(|key| filter_words(key).into_iter().next().unwrap_or_default());
     format!(
         " {} ",
         tr!(
@@ -603,6 +611,7 @@ pub fn lead_filter_help() -> String {
             until = &until,
             disagree = &disagree,
             calibration = &calibration,
+            source = &source,
         )
     )
 }
@@ -618,6 +627,7 @@ pub fn filter_words(key: FilterKey) -> Vec<String> {
         FilterKey::Until => tr!("tui-filter-word-until"),
         FilterKey::Disagree => tr!("tui-filter-word-disagree"),
         FilterKey::Calibration => tr!("tui-filter-word-calibration"),
+        FilterKey::Source => tr!("tui-filter-word-source"),
     };
     words.split_whitespace().map(str::to_string).collect()
 }
@@ -640,6 +650,15 @@ pub fn filter_keywords() -> &'static [(String, FilterKey)] {
         }
         all
     })
+}
+
+/// The filter keyword `word` names, by any of its words in any language ([`filter_keywords`]);
+/// case and ё/е do not matter.
+pub fn filter_keyword(word: &str) -> Option<FilterKey> {
+    let word = crate::domain::names::fold(word);
+    (filter_keywords().iter())
+        .find(|(w, _)| *w == word)
+        .map(|(_, key)| *key)
 }
 
 /// A filter's help names its keywords by the words the filter takes: in the current language
@@ -677,6 +696,7 @@ fn filter_arg(key: FilterKey) -> &'static str {
         FilterKey::Until => "until",
         FilterKey::Disagree => "disagree",
         FilterKey::Calibration => "calibration",
+        FilterKey::Source => "source",
     }
 }
 

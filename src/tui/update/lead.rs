@@ -99,7 +99,8 @@ pub(super) fn rows_refreshed(state: &mut State, rows: Vec<LeadRow>) {
 /// Whether a review passes the list's filter: words `auditor:NAME`, `stage:TEXT`,
 /// `verdict:NAME`, `since:YYYY-MM-DD`, `until:YYYY-MM-DD`, `disagree` (ok on a card the rules
 /// flag as critical, or auditors split on the card with no decision to settle it),
-/// `calibration` (made for a calibration), each also by its Russian word ([`keyword`]); any other word must appear in the card's id, title,
+/// `calibration` (made for a calibration), `source:NAME` (the card's source, or its first
+/// letters), each also by its Russian word ([`keyword`]); any other word must appear in the card's id, title,
 /// stage, auditor or comment. Case and ё/е do not matter. A day that cannot be read filters
 /// nothing: [`unread_day`] names it, and the status line says so.
 pub fn matches(row: &LeadRow, filter: &str) -> bool {
@@ -124,6 +125,8 @@ pub fn matches(row: &LeadRow, filter: &str) -> bool {
             (Some(Keyword::Until), _) => day(value).is_none_or(|d| row.created_at.date() <= d),
             (_, Some(Keyword::Disagree)) => row.disagrees(),
             (_, Some(Keyword::Calibration)) => row.calibration,
+            // The card's source, by its name or first letters.
+            (Some(Keyword::Source), _) => fold(&row.source).starts_with(&fold(value)),
             _ => {
                 has(&row.external_id)
                     || row.title.as_deref().is_some_and(has)
@@ -139,10 +142,7 @@ pub fn matches(row: &LeadRow, filter: &str) -> bool {
 /// «расходятся»: the words the help, the columns and the marks show), from the table the help
 /// reads too ([`msg::filter_keywords`]); case and ё/е do not matter.
 fn keyword(word: &str) -> Option<Keyword> {
-    let word = fold(word);
-    (msg::filter_keywords().iter())
-        .find(|(w, _)| *w == word)
-        .map(|(_, key)| *key)
+    msg::filter_keyword(word)
 }
 
 /// The filter's first `since:`/`until:` word whose day cannot be read.
@@ -608,6 +608,13 @@ mod tests {
         let mut split = fine.clone();
         split.split = true;
         assert!(matches(&split, "disagree"), "auditors split on the card");
+        // The card's source, by its name or its first letters, in either language's word.
+        for kept in ["source:amocrm", "source:AMO", "источник:amo auditor:anna"] {
+            assert!(matches(&r, kept), "{kept}");
+        }
+        for left in ["source:b24", "source:amocrm2", "источник:crm"] {
+            assert!(!matches(&r, left), "{left}");
+        }
     }
 
     /// The keywords in the words the Russian interface shows, in either language: a Russian
