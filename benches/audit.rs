@@ -118,6 +118,7 @@ fn main() {
             .queue(&QueueQuery {
                 after,
                 text,
+                sources: None,
                 with_calibration: after.is_none(),
                 reviewed: false,
                 crm_stages: std::slice::from_ref(&stage),

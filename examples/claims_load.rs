@@ -50,6 +50,7 @@ fn judge_next(
         now: now(),
         after: None,
         text: None,
+        sources: None,
         with_calibration: true,
         reviewed: false,
     };

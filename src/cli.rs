@@ -306,7 +306,7 @@ pub struct QueueArgs {
     #[arg(long, value_name = "NAME")]
     pub stage: String,
     /// Whose queue: cards this auditor reviewed leave it until a sync changes them
-    /// [default: $OKK_AUDITOR, else the login name].
+    /// [default: $OKK_AUDITOR, else `auditor` in the config file, else the login name].
     #[arg(long, env = "OKK_AUDITOR", value_name = "NAME")]
     pub auditor: Option<String>,
     /// How many cards to show.
@@ -543,8 +543,9 @@ pub enum FunnelCommand {
         /// The funnel config to apply.
         #[arg(value_name = "FILE")]
         file: PathBuf,
-        /// The lead applying it [default: the config's auditor, else the login name].
-        #[arg(long, value_name = "NAME")]
+        /// The lead applying it [default: $OKK_LEAD, else `auditor` in the config file, else
+        /// the login name].
+        #[arg(long, env = "OKK_LEAD", value_name = "NAME")]
         lead: Option<String>,
     },
     /// Every funnel version okk has run with on this store: its number, hash, when first used,

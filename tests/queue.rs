@@ -42,6 +42,7 @@ fn queue(store: &Store, auditor: &str, all: bool) -> Vec<QueueEntry> {
         .queue(&QueueQuery {
             after: None,
             text: None,
+            sources: None,
             with_calibration: true,
             reviewed: false,
             crm_stages: &["Квалификация".to_string()],
@@ -233,6 +234,7 @@ fn figures_agree_with_the_cards(desk: &Desk, label: &str) {
                 .queue_counts(&QueueQuery {
                     after: None,
                     text: None,
+                    sources: None,
                     with_calibration: true,
                     reviewed: false,
                     crm_stages: &[stage.to_string()],
@@ -400,6 +402,7 @@ fn filtered(store: &Store, text: &str) -> Vec<String> {
         .queue(&QueueQuery {
             after: None,
             text: Some(text),
+            sources: None,
             with_calibration: true,
             reviewed: false,
             crm_stages: &["Квалификация".to_string()],
@@ -453,6 +456,7 @@ fn pages_join_up_into_the_whole_queue() {
                 .queue(&QueueQuery {
                     after,
                     text: None,
+                    sources: None,
                     with_calibration: false,
                     reviewed: false,
                     crm_stages: stage,
@@ -491,6 +495,7 @@ fn paged(store: &Store, all: bool) -> Vec<String> {
             .queue(&QueueQuery {
                 after: out.last().map(|e| &e.key),
                 text: None,
+                sources: None,
                 with_calibration: false,
                 reviewed: false,
                 crm_stages: &["Квалификация".to_string()],
@@ -599,4 +604,54 @@ fn a_stage_not_found_lists_the_store_s_unknown_stages_too() {
         );
         assert!(!err.contains('\x1b'), "{err}");
     }
+}
+
+/// `okk queue` names the auditor as `okk review` does: `--auditor`, else `OKK_AUDITOR`, else
+/// the config's `auditor` (the file `--config` names), else the login name. A claim is held
+/// in that name, and the list says whose it is.
+#[test]
+fn the_queue_command_takes_the_auditor_from_the_config_as_review_does() {
+    let desk = Desk::new();
+    desk.import_one(&[&fixture("../queue/v1.csv")]);
+    let config = desk.dir.path().join("config.toml");
+    std::fs::write(&config, "auditor = \"vika\"\n").unwrap();
+    let queue = |env: Option<&str>, args: &[&str]| {
+        let mut cmd = desk.okk();
+        cmd.env_remove("OKK_AUDITOR").env("USER", "login");
+        if let Some(name) = env {
+            cmd.env("OKK_AUDITOR", name);
+        }
+        let out = cmd
+            .arg("--config")
+            .arg(&config)
+            .args(["queue", "--stage", "квалификация"])
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let holders = || -> Vec<String> {
+        (desk.rows(common::Table::Leases).iter())
+            .map(|r| r["auditor"].as_str().unwrap().to_string())
+            .collect()
+    };
+    assert!(
+        queue(None, &[]).contains("vika"),
+        "the list is the config's auditor's"
+    );
+    queue(None, &["--claim", "1"]);
+    assert_eq!(holders(), ["vika"], "the claim is the config's auditor's");
+    queue(Some("boris"), &["--claim", "1"]);
+    assert!(
+        holders().contains(&"boris".to_string()),
+        "OKK_AUDITOR before the config"
+    );
+    queue(Some("boris"), &["--auditor", "gleb", "--claim", "1"]);
+    assert!(holders().contains(&"gleb".to_string()), "--auditor first");
+    assert!(!holders().contains(&"login".to_string()));
 }

@@ -673,6 +673,7 @@ fn a_store_of_schema_12_gains_leases_and_hands_out_its_queue_from_the_top() {
             .unwrap(),
         after: None,
         text: None,
+        sources: None,
         with_calibration: true,
         reviewed: false,
     };

@@ -750,6 +750,17 @@ fn on_the_server_an_auditor_s_login_cannot_decide_change_another_s_review_or_the
         "anna is an auditor on this store",
     );
     // Version 1 is the laptop's, copied in with its store.
+    // The lead's name as `okk lead` takes it: `OKK_LEAD` (here not her login's) before the
+    // config's and the login's.
+    let out = (okk_on(&desk, &lena_url).env("OKK_LEAD", "boris"))
+        .args(["funnel", "apply", &file])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        !out.status.success() && err.contains("this connection is okk user lena"),
+        "OKK_LEAD names the lead: {err}"
+    );
     let (ok, said, err) = run_on(&desk, &lena_url, &["funnel", "apply", &file]);
     assert!(
         ok && said.contains("funnel version 2 applied"),

@@ -22,6 +22,7 @@ fn every_russian_screen_is_in_russian() {
         .iter()
         .map(|w| w.to_string())
         .chain(flag_words_until_rules_speak_russian())
+        .chain(english_filter_words())
         .collect();
     let data: Vec<&str> = data.iter().map(String::as_str).collect();
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/snapshots");
@@ -52,6 +53,17 @@ fn every_russian_screen_is_in_russian() {
         "English left on Russian screens:\n{}",
         found.join("\n")
     );
+}
+
+/// The lead's filter takes its keywords in English too, and the Russian help names them so
+/// (`since:` and the like, read from the table the filter reads).
+fn english_filter_words() -> Vec<String> {
+    use okk::domain::filter_key::FilterKey;
+    okk::text::lang::with(okk::text::lang::Lang::En, || {
+        (FilterKey::ALL.into_iter())
+            .flat_map(okk::text::tui::filter_words)
+            .collect()
+    })
 }
 
 /// The flags' sentences are the rules area's (src/text/rules.rs), translated on another branch:

@@ -1375,3 +1375,52 @@ fn a_refresh_read_before_my_withdrawal_does_not_bring_its_count_back() {
     update(&mut s.state, Msg::Done(Box::new(now)), &s.desk);
     assert_eq!(s.state.queue.as_ref().unwrap().counts, fresh);
 }
+
+/// A desk of two sources (the demo's export imported again as `second`): `source:NAME` in the
+/// queue's filter — `источник:` too, the name's first letters, any case — keeps that source's
+/// cards alone, beside any text typed with it; a name no source has keeps none.
+#[test]
+fn the_queue_filter_s_source_word_keeps_one_source_s_cards() {
+    let home = common::Desk::demo();
+    let demo = common::repo().join("assets/demo/amocrm_deals.csv");
+    home.import(&["--source", "second", demo.to_str().unwrap()]);
+    let db = home.db.clone();
+    let (mut state, desk) = common::reviewer::open(&db, "anna");
+    load_stages(&mut state, &desk).unwrap();
+    let mut s = Session {
+        home,
+        db,
+        state,
+        desk,
+    };
+    s.stage(MET).keys("q");
+    let sources = |s: &Session| -> Vec<String> {
+        let q = s.state.queue.as_ref().unwrap();
+        q.items.iter().map(|i| i.entry.source.clone()).collect()
+    };
+    let all = sources(&s);
+    assert!(all.iter().any(|x| x == "second") && all.iter().any(|x| x != "second"));
+    for typed in ["source:second", "ИСТОЧНИК:Sec", "source:sec источник:se"] {
+        s.keys("/").keys(typed);
+        tick(&mut s.state, &mut s.desk);
+        let kept = sources(&s);
+        assert!(!kept.is_empty(), "{typed}");
+        assert!(kept.iter().all(|x| x == "second"), "{typed}: {kept:?}");
+        s.keys("<esc>");
+        assert_eq!(sources(&s), all, "esc clears «{typed}»");
+    }
+    // With text: the card's id, of that source alone.
+    let id = s.state.queue.as_ref().unwrap().items[0].entry.id.clone();
+    s.keys("/").keys(&format!("{id} source:second"));
+    tick(&mut s.state, &mut s.desk);
+    let q = s.state.queue.as_ref().unwrap();
+    assert!(
+        q.items
+            .iter()
+            .all(|i| i.entry.source == "second" && i.entry.id.contains(&id))
+    );
+    assert!(q.items.iter().any(|i| i.entry.id == id), "{id} of second");
+    s.keys("<esc>/source:nosuch");
+    tick(&mut s.state, &mut s.desk);
+    assert!(sources(&s).is_empty(), "no source is named so");
+}

@@ -45,20 +45,16 @@ pub fn crm_names(store: &dyn QueueStore, funnel: &Funnel, name: &str) -> Result<
     Ok(matched)
 }
 
-pub fn auditor(given: Option<&str>) -> String {
-    given
-        .map(str::to_string)
-        .or_else(|| std::env::var("USER").ok())
-        .or_else(|| std::env::var("USERNAME").ok())
-        .unwrap_or_else(|| "auditor".into())
-}
-
 pub fn run(paths: &Paths, args: QueueArgs) -> Result<ExitCode> {
-    let given = args.auditor.as_deref();
+    let given = (args.auditor.as_deref())
+        .map(str::trim)
+        .filter(|a| !a.is_empty());
+    // The name `okk review` takes: `--auditor`/`OKK_AUDITOR`, else the config's, else the login.
+    let fallback = super::review::auditor(None, &super::config::load(&paths.config)?);
     // Only a claim records work in the auditor's name: a queue looked at registers nobody.
     let who = |store: &mut dyn crate::domain::ports::UserStore| match args.claim {
-        Some(_) => super::roles::acting(store, given, &auditor(None), Role::Auditor),
-        None => super::roles::looking(store, given, &auditor(None), Role::Auditor),
+        Some(_) => super::roles::acting(store, given, &fallback, Role::Auditor),
+        None => super::roles::looking(store, given, &fallback, Role::Auditor),
     };
     if let Some(url) = paths.server() {
         // The server's flags are its rules run's (okk check, an import): shown as they are.
@@ -92,6 +88,7 @@ fn list(
     let q = QueueQuery {
         after: None,
         text: None,
+        sources: None,
         with_calibration: true,
         reviewed: false,
         crm_stages: &crm_stages,

@@ -72,7 +72,14 @@ pub fn auditor(given: Option<&str>, config: &config::Config) -> String {
         .filter(|s| !s.is_empty())
         .map(str::to_string)
         .or_else(|| config.auditor.clone())
-        .unwrap_or_else(|| super::queue::auditor(None))
+        .unwrap_or_else(login_name)
+}
+
+/// The login name (`USER`, `USERNAME`), the last resort of [`auditor`].
+fn login_name() -> String {
+    (std::env::var("USER").ok())
+        .or_else(|| std::env::var("USERNAME").ok())
+        .unwrap_or_else(|| "auditor".into())
 }
 
 /// The name `given` (`--auditor`, `--lead`), or the config's or login's, acts under on

@@ -14,6 +14,7 @@ pub mod deal_note;
 pub mod decision;
 pub mod failed;
 pub mod fill;
+pub mod filter_key;
 pub mod final_word;
 pub mod flag;
 pub mod flagged_card;

@@ -60,6 +60,9 @@ pub struct QueueQuery<'a> {
     pub after: Option<&'a QueueKey>,
     /// Only cards whose id, title or owner contains this (already folded: `names::fold`).
     pub text: Option<&'a str>,
+    /// Only cards of these sources (a filter's `source:NAME`: the sources whose name starts
+    /// with it); `None`: every source.
+    pub sources: Option<&'a [String]>,
     /// Put the auditor's pending calibration cards first (the first page of a queue).
     pub with_calibration: bool,
     /// Also the cards the auditor reviewed and nothing changed since (else they leave her

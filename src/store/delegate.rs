@@ -36,6 +36,10 @@ macro_rules! desk_ports {
                 $store::several_sources(self)
             }
 
+            fn sources(&self) -> $crate::domain::ports::StoreResult<Vec<String>> {
+                $store::sources(self)
+            }
+
             fn claim(
                 &mut self,
                 q: &$crate::domain::queue::QueueQuery<'_>,

@@ -28,6 +28,8 @@ pub(crate) trait QuerySql {
     fn filter_or_flagged(&self, flagged: &str) -> String;
     fn kept_columns(&self) -> &'static str;
     fn stage_marks(&self, first: usize) -> String;
+    fn source_marks(&self, card: &str, first: usize) -> String;
+    fn source_args(&self) -> Vec<Value>;
 }
 
 impl QuerySql for QueueQuery<'_> {
@@ -69,6 +71,27 @@ impl QuerySql for QueueQuery<'_> {
             .map(|i| format!("?{}", first + i))
             .collect::<Vec<_>>()
             .join(", ")
+    }
+
+    /// `AND` the card's source (`card`: the SQL of it) is one of the query's sources, numbered
+    /// from `first` ([`QuerySql::source_args`]); nothing without them.
+    fn source_marks(&self, card: &str, first: usize) -> String {
+        match self.sources {
+            None => String::new(),
+            Some(sources) => format!(
+                "AND {card} IN ({})",
+                (0..sources.len())
+                    .map(|i| format!("?{}", first + i))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        }
+    }
+
+    fn source_args(&self) -> Vec<Value> {
+        (self.sources.unwrap_or_default().iter())
+            .map(|s| Value::from(s.clone()))
+            .collect()
     }
 }
 
@@ -129,6 +152,8 @@ impl Store {
         } else {
             String::new()
         };
+        let first_source = 2 + q.crm_stages.len() + usize::from(q.text.is_some());
+        let sources = q.source_marks("c.source", first_source);
         let sql = format!(
             "SELECT DISTINCT c.id, c.external_id, coalesce(s.flag_rank, 0),
                     coalesce(s.flag_count, 0), c.touched_at, s.place
@@ -136,7 +161,7 @@ impl Store {
              LEFT JOIN standings s ON s.card_id = c.id
              WHERE r.auditor = ?1 AND r.superseded_by IS NULL AND r.withdrawn_at IS NULL
                AND r.card_hash = c.content_hash AND {RETURNED} IS NULL
-               AND c.stage IN ({stages}) {kept} {text}
+               AND c.stage IN ({stages}) {kept} {text} {sources}
              ORDER BY s.place IS NULL, s.place, c.touched_at, c.external_id",
             stages = q.stage_marks(2),
             kept = q.filter_or_flagged("s.card_id IS NOT NULL"),
@@ -146,6 +171,7 @@ impl Store {
         if let Some(t) = q.text {
             args.push(t.to_string().into());
         }
+        args.extend(q.source_args());
         let mut stmt = self.conn.prepare_cached(&sql)?;
         let mut rows = stmt.query(params_from_iter(args))?;
         let mut look = Lookups::new(&self.conn)?;
@@ -190,6 +216,20 @@ impl Store {
             [],
             |r| r.get(0),
         )?)
+    }
+
+    /// See `QueueStore::sources`: one seek in the cards' unique index per source.
+    pub fn sources(&self) -> Result<Vec<String>, StoreError> {
+        let mut first = self.conn.prepare_cached("SELECT min(source) FROM cards")?;
+        let mut next =
+            (self.conn).prepare_cached("SELECT min(source) FROM cards WHERE source > ?1")?;
+        let mut out: Vec<String> = Vec::new();
+        let mut source: Option<String> = first.query_row([], |r| r.get(0))?;
+        while let Some(s) = source {
+            source = next.query_row([&s], |r| r.get(0))?;
+            out.push(s);
+        }
+        Ok(out)
     }
 
     /// Where the cards without flags start in the queue of `q`'s stages, as the last rules run
@@ -362,6 +402,11 @@ impl Store {
             {
                 continue;
             }
+            if let Some(sources) = q.sources
+                && !sources.contains(&r.get::<_, String>(9)?)
+            {
+                continue;
+            }
             out.push(QueueEntry {
                 card_id: CardId(card_id),
                 source: r.get(9)?,
@@ -408,7 +453,13 @@ fn pass_sql(q: &QueueQuery<'_>, flagged: bool, from: &Start<'_>) -> String {
         String::new()
     };
     let stages = q.stage_marks(4);
+    let first_source = 4 + q.crm_stages.len() + usize::from(q.text.is_some());
     if flagged {
+        // The standings keep no source: the card's, by its id.
+        let sources = q.source_marks(
+            "(SELECT x.source FROM cards x WHERE x.id = c.card_id)",
+            first_source,
+        );
         let after_key = match from {
             Start::After(_) => {
                 "AND (c.place, c.touched_at, c.external_id) > (?1, coalesce(?2, ''), ?3)"
@@ -418,7 +469,7 @@ fn pass_sql(q: &QueueQuery<'_>, flagged: bool, from: &Start<'_>) -> String {
         return format!(
             "SELECT c.card_id, c.external_id, c.flag_rank, c.flag_count, nullif(c.touched_at, '')
              FROM standings c
-             WHERE c.stage IN ({stages}) {text} {after_key}
+             WHERE c.stage IN ({stages}) {text} {sources} {after_key}
              ORDER BY c.place, c.touched_at, c.external_id"
         );
     }
@@ -434,10 +485,11 @@ fn pass_sql(q: &QueueQuery<'_>, flagged: bool, from: &Start<'_>) -> String {
     format!(
         "SELECT c.id, c.external_id, 0, 0, c.touched_at
          FROM cards c
-         WHERE c.stage IN ({stages}) {filter} {text} {after_key}
+         WHERE c.stage IN ({stages}) {filter} {text} {sources} {after_key}
            AND NOT EXISTS (SELECT 1 FROM standings s WHERE s.card_id = c.id)
          ORDER BY c.touched_at, c.external_id",
-        filter = q.filter()
+        filter = q.filter(),
+        sources = q.source_marks("c.source", first_source),
     )
 }
 
@@ -456,6 +508,7 @@ fn pass_args(q: &QueueQuery<'_>, from: &Start<'_>) -> Vec<Value> {
     if let Some(t) = q.text {
         args.push(t.to_string().into());
     }
+    args.extend(q.source_args());
     args
 }
 

@@ -1,6 +1,7 @@
 //! The reviewer's and the lead's words: labels, status lines, marks and messages, read from the
 //! catalogues `assets/i18n/LANG/tui.ftl` (an action's hint and help: `tui-action.ftl`).
 
+use crate::domain::filter_key::FilterKey;
 use crate::domain::review::Verdict;
 use crate::domain::writer::Writer;
 use crate::text::safe;
@@ -205,6 +206,9 @@ pub fn action(id: &str, item: Option<u8>) -> String {
     let mut args = super::i18n::FluentArgs::new();
     if let Some(n) = item {
         args.set("n", n);
+    }
+    if id.starts_with("tui-action-filter-help") {
+        filter_keyword_args(&mut args);
     }
     super::i18n::message(id, Some(&args))
 }
@@ -583,9 +587,117 @@ pub fn filter_bad_day(word: &str) -> String {
     tr!("tui-filter-bad-day", word = safe::line(word))
 }
 
-/// The lead's list's bottom line: the filter's words.
+/// The lead's list's bottom line: the filter's keywords, each by its first word in the current
+/// language (the table the filter reads, [`filter_keywords`]).
 pub fn lead_filter_help() -> String {
-    format!(" {} ", tr!("tui-lead-filter-help"))
+    let [
+        auditor,
+        stage,
+        verdict,
+        since,
+        until,
+        disagree,
+        calibration,
+        source,
+    ] = FilterKey::ALL.map(|key| filter_words(key).into_iter().next().unwrap_or_default());
+    format!(
+        " {} ",
+        tr!(
+            "tui-lead-filter-help",
+            auditor = &auditor,
+            stage = &stage,
+            verdict = &verdict,
+            since = &since,
+            until = &until,
+            disagree = &disagree,
+            calibration = &calibration,
+            source = &source,
+        )
+    )
+}
+
+/// The words the filter keyword `key` answers to in the current language, the one the help
+/// shows first (never empty: a catalogue without it falls back to English).
+pub fn filter_words(key: FilterKey) -> Vec<String> {
+    let words = match key {
+        FilterKey::Auditor => tr!("tui-filter-word-auditor"),
+        FilterKey::Stage => tr!("tui-filter-word-stage"),
+        FilterKey::Verdict => tr!("tui-filter-word-verdict"),
+        FilterKey::Since => tr!("tui-filter-word-since"),
+        FilterKey::Until => tr!("tui-filter-word-until"),
+        FilterKey::Disagree => tr!("tui-filter-word-disagree"),
+        FilterKey::Calibration => tr!("tui-filter-word-calibration"),
+        FilterKey::Source => tr!("tui-filter-word-source"),
+    };
+    words.split_whitespace().map(str::to_string).collect()
+}
+
+/// Every language's words for every filter keyword, folded (`names::fold`): what the filter
+/// takes whichever language the interface speaks — a Russian lead types what the list and help
+/// say, an English one too.
+pub fn filter_keywords() -> &'static [(String, FilterKey)] {
+    static ALL: std::sync::OnceLock<Vec<(String, FilterKey)>> = std::sync::OnceLock::new();
+    ALL.get_or_init(|| {
+        let mut all = Vec::new();
+        for lang in super::lang::Lang::ALL {
+            super::lang::with(lang, || {
+                for key in FilterKey::ALL {
+                    for word in filter_words(key) {
+                        all.push((crate::domain::names::fold(&word), key));
+                    }
+                }
+            })
+        }
+        all
+    })
+}
+
+/// The filter keyword `word` names, by any of its words in any language ([`filter_keywords`]);
+/// case and ё/е do not matter.
+pub fn filter_keyword(word: &str) -> Option<FilterKey> {
+    let word = crate::domain::names::fold(word);
+    (filter_keywords().iter())
+        .find(|(w, _)| *w == word)
+        .map(|(_, key)| *key)
+}
+
+/// A filter's help names its keywords by the words the filter takes: in the current language
+/// (`auditor`, …; several as `спор/расходятся`), and every other language's as `other`.
+fn filter_keyword_args(args: &mut super::i18n::FluentArgs<'_>) {
+    for key in FilterKey::ALL {
+        args.set(filter_arg(key), filter_words(key).join("/"));
+    }
+    let current = super::lang::current();
+    let other: Vec<String> = (super::lang::Lang::ALL.into_iter())
+        .filter(|l| *l != current)
+        .flat_map(|lang| {
+            super::lang::with(lang, || {
+                (FilterKey::ALL.into_iter())
+                    .flat_map(|key| {
+                        let colon = if key.takes_value() { ":" } else { "" };
+                        filter_words(key)
+                            .into_iter()
+                            .map(move |w| format!("{w}{colon}"))
+                    })
+                    .collect::<Vec<_>>()
+            })
+        })
+        .collect();
+    args.set("other", other.join(", "));
+}
+
+/// The placeable a filter's help names keyword `key` by.
+fn filter_arg(key: FilterKey) -> &'static str {
+    match key {
+        FilterKey::Auditor => "auditor",
+        FilterKey::Stage => "stage",
+        FilterKey::Verdict => "verdict",
+        FilterKey::Since => "since",
+        FilterKey::Until => "until",
+        FilterKey::Disagree => "disagree",
+        FilterKey::Calibration => "calibration",
+        FilterKey::Source => "source",
+    }
 }
 
 /// "3 d", "5 h", "now": how long a review has waited.

@@ -14,6 +14,7 @@ use chrono::NaiveDateTime;
 use crate::domain::Funnel;
 use crate::domain::analytics::{StatsFigures, Window};
 use crate::domain::card_detail::CardDetail;
+use crate::domain::filter_key::FilterKey;
 use crate::domain::funnel::StageKind;
 use crate::domain::ids::CardId;
 use crate::domain::lead_row::LeadRow;
@@ -24,6 +25,7 @@ use crate::domain::queue::{JudgedList, QueueCounts, QueueEntry, QueueKey, QueueQ
 use crate::domain::review::{Review, ReviewDraft};
 use crate::domain::stored_review::{ReviewedCard, StoredReview};
 use crate::domain::writer::Writer;
+use crate::text::tui::filter_keyword;
 
 /// A row of the funnel screen: a funnel stage (with the CRM's names for it), or a stage the
 /// CRM has and the funnel does not know.
@@ -56,6 +58,26 @@ pub struct Desk {
     lease: Option<Duration>,
     /// The most of her judged cards a shared queue lists (see [`Desk::judged`]).
     judged_cap: usize,
+}
+
+/// A queue filter, read ([`Desk::read_filter`]).
+struct QueueFilter {
+    /// Folded: what the card's id, title or owner must hold.
+    text: Option<String>,
+    /// The sources its `source:` words keep.
+    sources: Option<Vec<String>>,
+}
+
+impl QueueFilter {
+    const NONE: QueueFilter = QueueFilter {
+        text: None,
+        sources: None,
+    };
+
+    /// Its `source:` words name no source the store holds.
+    fn none_match(&self) -> bool {
+        self.sources.as_ref().is_some_and(Vec::is_empty)
+    }
 }
 
 /// The most of her judged cards a shared queue lists under `t` or a filter: what a list
@@ -233,7 +255,7 @@ impl Desk {
         row: &'a StageRow,
         now: NaiveDateTime,
         after: Option<&'a QueueKey>,
-        text: Option<&'a str>,
+        filter: &'a QueueFilter,
         limit: usize,
         all: bool,
     ) -> QueueQuery<'a> {
@@ -245,11 +267,41 @@ impl Desk {
             closed_stage: row.closed_stage,
             now,
             after,
-            text,
+            text: filter.text.as_deref(),
+            sources: filter.sources.as_deref(),
             with_calibration: after.is_none(),
             // Her reviewed cards come back under `t` and a filter: how she finds one to change.
-            reviewed: all || text.is_some(),
+            reviewed: all || filter.text.is_some() || filter.sources.is_some(),
         }
+    }
+
+    /// A queue filter as typed, read: its `source:NAME` words (`источник:` too) keep the cards
+    /// of the sources whose name starts with NAME (case and ё/е do not matter); the rest is
+    /// the text the card's id, title or owner must hold.
+    fn read_filter(&self, filter: &str) -> DeskResult<QueueFilter> {
+        let mut starts = Vec::new();
+        let mut rest = Vec::new();
+        for word in filter.split_whitespace() {
+            match word.split_once(':') {
+                Some((key, value)) if filter_keyword(key) == Some(FilterKey::Source) => {
+                    starts.push(fold(value))
+                }
+                _ => rest.push(word),
+            }
+        }
+        let needle = fold(&rest.join(" "));
+        let sources = match starts.is_empty() {
+            true => None,
+            false => Some(
+                (self.store.borrow().sources()?.into_iter())
+                    .filter(|s| starts.iter().all(|p| fold(s).starts_with(p.as_str())))
+                    .collect(),
+            ),
+        };
+        Ok(QueueFilter {
+            text: (!needle.is_empty()).then_some(needle),
+            sources,
+        })
     }
 
     pub fn counts(&self, row: &StageRow) -> DeskResult<QueueCounts> {
@@ -258,9 +310,14 @@ impl Desk {
 
     /// The stage's figures; `all`: closed and gone cards without flags counted too.
     pub fn counts_of(&self, row: &StageRow, all: bool) -> DeskResult<QueueCounts> {
-        self.store
-            .borrow_mut()
-            .queue_counts(&self.query(row, self.today(), None, None, 0, all))
+        self.store.borrow_mut().queue_counts(&self.query(
+            row,
+            self.today(),
+            None,
+            &QueueFilter::NONE,
+            0,
+            all,
+        ))
     }
 
     /// The next `limit` cards of the stage's queue after `after`, matching `filter` (any case)
@@ -273,11 +330,13 @@ impl Desk {
         limit: usize,
         all: bool,
     ) -> DeskResult<Vec<QueueEntry>> {
-        let needle = fold(filter);
-        let text = (!needle.is_empty()).then_some(needle.as_str());
+        let filter = self.read_filter(filter)?;
+        if filter.none_match() {
+            return Ok(Vec::new());
+        }
         self.store
             .borrow_mut()
-            .queue(&self.query(row, self.today(), after, text, limit, all))
+            .queue(&self.query(row, self.today(), after, &filter, limit, all))
     }
 
     /// Up to `n` cards of the stage handed to this auditor (their unexpired claims first,
@@ -292,8 +351,10 @@ impl Desk {
         let Some(lease) = self.lease else {
             return Ok(Vec::new());
         };
-        let needle = fold(filter);
-        let text = (!needle.is_empty()).then_some(needle.as_str());
+        let filter = self.read_filter(filter)?;
+        if filter.none_match() {
+            return Ok(Vec::new());
+        }
         let auditor = self.auditor.clone();
         let q = QueueQuery {
             crm_stages: &row.crm_names,
@@ -303,7 +364,8 @@ impl Desk {
             closed_stage: row.closed_stage,
             now: self.today(),
             after: None,
-            text,
+            text: filter.text.as_deref(),
+            sources: filter.sources.as_deref(),
             with_calibration: true,
             reviewed: false,
         };
@@ -313,9 +375,11 @@ impl Desk {
     /// Up to [`JUDGED_CAP`] cards of the stage this auditor has judged, matching `filter`,
     /// with her verdicts, and how many more; see `QueueStore::judged`.
     pub fn judged(&self, row: &StageRow, filter: &str, all: bool) -> DeskResult<JudgedList> {
-        let needle = fold(filter);
-        let text = (!needle.is_empty()).then_some(needle.as_str());
-        let q = self.query(row, self.today(), None, text, self.judged_cap, all);
+        let filter = self.read_filter(filter)?;
+        if filter.none_match() {
+            return Ok(JudgedList::default());
+        }
+        let q = self.query(row, self.today(), None, &filter, self.judged_cap, all);
         self.store.borrow().judged(&q)
     }
 
@@ -336,7 +400,7 @@ impl Desk {
         if self.lease.is_none() {
             return Ok(None);
         }
-        let q = self.query(row, self.today(), None, None, 0, all);
+        let q = self.query(row, self.today(), None, &QueueFilter::NONE, 0, all);
         self.store.borrow().claimable(&q, except).map(Some)
     }
 

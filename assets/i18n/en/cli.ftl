@@ -38,7 +38,7 @@ cli-check-arg-rule = Only cards with this flag: required, idle, date, markers, c
 cli-check-arg-json = Print `{"{"}"cards":[{"{"}"id":..,"stage":..,"owner":..,"flags":[{"{"}"code","severity","message"{"}"}]{"}"}]{"}"}`
 cli-queue-about = The review queue of a stage, in the order an auditor meets the cards
 cli-queue-arg-stage = The stage (its funnel name, an alias, or the CRM's name for it)
-cli-queue-arg-auditor = Whose queue: cards this auditor reviewed leave it until a sync changes them [default: $OKK_AUDITOR, else the login name]
+cli-queue-arg-auditor = Whose queue: cards this auditor reviewed leave it until a sync changes them [default: $OKK_AUDITOR, else `auditor` in the config file, else the login name]
 cli-queue-arg-limit = How many cards to show
 cli-queue-arg-all = Include gone and closed cards
 cli-queue-arg-json = Print `{"{"}"cards":[{"{"}"id":..,"title":..,"flags":[CODE,..],"idle_days":N{"}"}, ...]{"}"}`
@@ -197,7 +197,7 @@ cli-db-roles-arg-auditor = An auditor: NAME, or on a server NAME=LOGIN
 cli-db-roles-arg-lead = A lead: NAME, or on a server NAME=LOGIN
 cli-funnel-apply-about = Make FILE the funnel of the team server's store (--db): every command on it judges by it from then on, whatever funnel file the auditor's machine holds (a lead's command)
 cli-funnel-apply-arg-file = The funnel config to apply
-cli-funnel-apply-arg-lead = The lead applying it [default: the config's auditor, else the login name]
+cli-funnel-apply-arg-lead = The lead applying it [default: $OKK_LEAD, else `auditor` in the config file, else the login name]
 cli-value-user = NAME[=LOGIN]
 cli-bundle-import-arg-files = The bundle files, each imported whole or not at all
 cli-bundle-keys-arg-json = Print the keys as JSON

@@ -164,7 +164,17 @@ tui-lead-verdict = Verdict
 tui-lead-score = Score
 tui-lead-suggestion = Suggestion
 tui-lead-age = Age
-tui-lead-filter-help = / auditor:NAME stage:TEXT verdict:ok since:DATE until:DATE disagree calibration
+tui-lead-filter-help = / { $auditor }:NAME { $stage }:TEXT { $verdict }:ok { $since }:DATE { $until }:DATE { $disagree } { $calibration } { $source }:NAME
+# The lead's list filter's keywords: the filter takes each one's words in every language, and
+# its help shows them. Several words apart by spaces, the first the one the bottom line shows.
+tui-filter-word-auditor = auditor
+tui-filter-word-stage = stage
+tui-filter-word-verdict = verdict
+tui-filter-word-since = since
+tui-filter-word-until = until
+tui-filter-word-disagree = disagree
+tui-filter-word-calibration = calibration
+tui-filter-word-source = source
 tui-filter-bad-day = «{ $word }» is not a day: write DD.MM.YYYY or YYYY-MM-DD
 tui-age-days = { $count } d
 tui-age-hours = { $count } h

@@ -169,7 +169,17 @@ tui-lead-verdict = Вердикт
 tui-lead-score = Балл
 tui-lead-suggestion = Предложение
 tui-lead-age = Ждёт
-tui-lead-filter-help = / аудитор:ИМЯ этап:ЭТАП вердикт:СЛОВО с:ДАТА по:ДАТА спор калибровка
+tui-lead-filter-help = / { $auditor }:ИМЯ { $stage }:ЭТАП { $verdict }:СЛОВО { $since }:ДАТА { $until }:ДАТА { $disagree } { $calibration } { $source }:ИМЯ
+# Ключевые слова фильтра списка руководителя: фильтр понимает слова каждого на любом языке,
+# подсказка их показывает. Несколько слов — через пробел, первое показывает нижняя строка.
+tui-filter-word-auditor = аудитор
+tui-filter-word-stage = этап
+tui-filter-word-verdict = вердикт
+tui-filter-word-since = с
+tui-filter-word-until = по
+tui-filter-word-disagree = спор расходятся
+tui-filter-word-calibration = калибровка
+tui-filter-word-source = источник
 tui-filter-bad-day = «{ $word }» — не дата: пишите ДД.ММ.ГГГГ или ГГГГ-ММ-ДД
 tui-age-days = { $count } дн.
 tui-age-hours = { $count } ч

@@ -28,6 +28,9 @@ pub trait QueueStore {
     /// list then names each card's source).
     fn several_sources(&self) -> StoreResult<bool>;
 
+    /// Every source the store holds cards of, each once (a queue filter's `source:` names them).
+    fn sources(&self) -> StoreResult<Vec<String>>;
+
     /// The queue's figures for the auditor; `cards - reviewed` is what the pages list.
     fn queue_counts(&self, q: &QueueQuery<'_>) -> StoreResult<QueueCounts>;
 

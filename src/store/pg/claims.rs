@@ -237,7 +237,9 @@ fn pick(
     let now = fmt_time(&q.now);
     let rows = conn.query(
         &sql,
-        &[&stages, &q.auditor, &q.text, &secs, &probe, &skip, &now],
+        &[
+            &stages, &q.auditor, &q.text, &secs, &probe, &skip, &now, &q.sources,
+        ],
     )?;
     let mut picked = Picked {
         busy: rows.first().is_some_and(|r| r.get(0)),
@@ -289,7 +291,8 @@ fn pick(
 /// ones made for the values. So the values that would make those look cheaper are out of their
 /// sight: the stage and the cards to skip are read through sub-selects (estimated alike in
 /// both), and the text filter is written in only when there is one.
-/// $1 stages, $2 auditor, $3 text filter, $4 lease seconds, $5 probe, $6 skip, $7 today.
+/// $1 stages, $2 auditor, $3 text filter, $4 lease seconds, $5 probe, $6 skip, $7 today,
+/// $8 the sources.
 fn pick_sql(q: &QueueQuery<'_>, n: usize) -> String {
     // queue::stage_match's two shapes, each through a sub-select.
     let stage = if q.crm_stages.len() == 1 {
@@ -301,8 +304,12 @@ fn pick_sql(q: &QueueQuery<'_>, n: usize) -> String {
         Some(_) => "AND strpos(c.search, $3) > 0",
         None => "",
     };
+    let sources = match q.sources {
+        Some(_) => "AND c.source = ANY($8)",
+        None => "",
+    };
     let free = format!(
-        "NOT (c.id = ANY((SELECT $6::bigint[])::bigint[])) {text}
+        "NOT (c.id = ANY((SELECT $6::bigint[])::bigint[])) {text} {sources}
            AND NOT EXISTS (SELECT 1 FROM leases l WHERE l.card_id = c.id AND l.until > now())
            AND NOT (SELECT yes FROM busy)"
     );
@@ -313,7 +320,7 @@ fn pick_sql(q: &QueueQuery<'_>, n: usize) -> String {
          busy AS (
              SELECT $5 AND (EXISTS (SELECT 1 FROM held)
                  OR EXISTS (SELECT 1 FROM calibrations k WHERE k.auditors::jsonb ? $2)) AS yes,
-                 $3::text AS text),
+                 $3::text AS text, $8::text[] AS sources),
          flagged AS (
              SELECT c.id, 0 AS pass, s.place, s.touched_at AS touched, s.external_id,
                     s.flag_rank, s.flag_count

@@ -80,6 +80,7 @@ pub(super) fn page(
         }
         let mut params: Vec<&(dyn ToSql + Sync)> = vec![
             &stages, &q.auditor, &now, &place, &touched, &external, &q.text, &left, &skip,
+            &q.sources,
         ];
         if matches!(pass, Pass::Only(_)) {
             params.push(&only_ids);
@@ -105,7 +106,7 @@ pub(super) fn stage_match(q: &QueueQuery<'_>) -> &'static str {
 fn page_sql(q: &QueueQuery<'_>, pass: Pass<'_>) -> [String; 2] {
     let only = match pass {
         Pass::Mine => "",
-        Pass::Only(_) => "AND c.id = ANY($10)",
+        Pass::Only(_) => "AND c.id = ANY($11)",
     };
     let stage = stage_match(q);
     // A literal, not a parameter: the passes' parameters are numbered per pass kind.
@@ -117,6 +118,7 @@ fn page_sql(q: &QueueQuery<'_>, pass: Pass<'_>) -> [String; 2] {
                AND r.superseded_by IS NULL AND r.withdrawn_at IS NULL
              ORDER BY r.created_at DESC LIMIT 1) mine ON TRUE
          WHERE ($7::text IS NULL OR strpos(c.search, $7) > 0)
+           AND ($10::text[] IS NULL OR c.source = ANY($10))
            AND NOT (c.id = ANY($9))
            AND ({reviewed} OR mine.card_hash IS NULL OR mine.card_hash <> c.content_hash
                 OR mine.returned IS NOT NULL)
@@ -240,6 +242,10 @@ pub(super) fn pending_calibration(
     let mut out: Vec<QueueEntry> = rows
         .iter()
         .filter(|r| q.text.is_none_or(|t| r.get::<_, &str>(8).contains(t)))
+        .filter(|r| {
+            q.sources
+                .is_none_or(|s| s.iter().any(|s| s == r.get::<_, &str>(9)))
+        })
         .map(|r| {
             let external_id: String = r.get(1);
             QueueEntry {
@@ -311,11 +317,13 @@ impl PgStore {
                AND r.card_hash = c.content_hash AND {RETURNED} IS NULL
                AND c.stage = ANY($2)
                AND ($3::text IS NULL OR strpos(c.search, $3) > 0)
+               AND ($4::text[] IS NULL OR c.source = ANY($4))
                AND (EXISTS (SELECT 1 FROM standings s WHERE s.card_id = c.id) OR ({kept}))",
             kept = kept(q),
         );
         let stages: Vec<&str> = q.crm_stages.iter().map(String::as_str).collect();
-        let ids: Vec<i64> = (conn.query(&sql, &[&q.auditor, &stages, &q.text])?.iter())
+        let query: [&(dyn ToSql + Sync); 4] = [&q.auditor, &stages, &q.text, &q.sources];
+        let ids: Vec<i64> = (conn.query(&sql, &query)?.iter())
             .map(|r| r.get(0))
             .collect();
         if ids.is_empty() || q.limit == 0 {
@@ -360,6 +368,22 @@ impl PgStore {
             &[],
         )?;
         Ok(row.get(0))
+    }
+
+    /// See `QueueStore::sources`: one seek in the cards' unique index per source (a loose
+    /// index scan), where `SELECT DISTINCT` would read all its entries.
+    pub fn sources(&self) -> Result<Vec<String>, StoreError> {
+        let conn = &mut *self.conn.borrow_mut();
+        let rows = conn.query(
+            "WITH RECURSIVE s(source) AS (
+                 SELECT min(source) FROM cards
+                 UNION ALL
+                 SELECT (SELECT min(c.source) FROM cards c WHERE c.source > s.source)
+                 FROM s WHERE s.source IS NOT NULL)
+             SELECT source FROM s WHERE source IS NOT NULL",
+            &[],
+        )?;
+        Ok(rows.iter().map(|r| r.get(0)).collect())
     }
 
     pub fn queue_counts(&self, q: &QueueQuery<'_>) -> Result<QueueCounts, StoreError> {

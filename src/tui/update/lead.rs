@@ -7,6 +7,7 @@ use ratatui_textarea::TextArea;
 
 use super::{Cx, card, edit_line};
 use crate::domain::decision::{Decision, DecisionKind};
+use crate::domain::filter_key::FilterKey as Keyword;
 use crate::domain::lead_row::LeadRow;
 use crate::domain::names::fold;
 use crate::domain::review::Verdict;
@@ -98,7 +99,8 @@ pub(super) fn rows_refreshed(state: &mut State, rows: Vec<LeadRow>) {
 /// Whether a review passes the list's filter: words `auditor:NAME`, `stage:TEXT`,
 /// `verdict:NAME`, `since:YYYY-MM-DD`, `until:YYYY-MM-DD`, `disagree` (ok on a card the rules
 /// flag as critical, or auditors split on the card with no decision to settle it),
-/// `calibration` (made for a calibration), each also by its Russian word ([`keyword`]); any other word must appear in the card's id, title,
+/// `calibration` (made for a calibration), `source:NAME` (the card's source, or its first
+/// letters), each also by its Russian word ([`keyword`]); any other word must appear in the card's id, title,
 /// stage, auditor or comment. Case and ё/е do not matter. A day that cannot be read filters
 /// nothing: [`unread_day`] names it, and the status line says so.
 pub fn matches(row: &LeadRow, filter: &str) -> bool {
@@ -123,6 +125,8 @@ pub fn matches(row: &LeadRow, filter: &str) -> bool {
             (Some(Keyword::Until), _) => day(value).is_none_or(|d| row.created_at.date() <= d),
             (_, Some(Keyword::Disagree)) => row.disagrees(),
             (_, Some(Keyword::Calibration)) => row.calibration,
+            // The card's source, by its name or first letters.
+            (Some(Keyword::Source), _) => fold(&row.source).starts_with(&fold(value)),
             _ => {
                 has(&row.external_id)
                     || row.title.as_deref().is_some_and(has)
@@ -134,34 +138,11 @@ pub fn matches(row: &LeadRow, filter: &str) -> bool {
     })
 }
 
-/// The filter's keywords (`auditor:` and the like take a value after the colon; `disagree`
-/// and `calibration` stand alone).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Keyword {
-    Auditor,
-    Stage,
-    Verdict,
-    Since,
-    Until,
-    Disagree,
-    Calibration,
-}
-
-/// A keyword by its English name or by the Russian word the interface shows for it (the help,
-/// the columns, «⇄ аудиторы расходятся», «◎ калибровка»), in either language; case and ё/е do
-/// not matter.
+/// A keyword by any of its words in any language (`auditor`, `аудитор`, «спор» or
+/// «расходятся»: the words the help, the columns and the marks show), from the table the help
+/// reads too ([`msg::filter_keywords`]); case and ё/е do not matter.
 fn keyword(word: &str) -> Option<Keyword> {
-    use Keyword as K;
-    Some(match fold(word).as_str() {
-        "auditor" | "аудитор" => K::Auditor,
-        "stage" | "этап" => K::Stage,
-        "verdict" | "вердикт" => K::Verdict,
-        "since" | "с" => K::Since,
-        "until" | "по" => K::Until,
-        "disagree" | "спор" | "расходятся" => K::Disagree,
-        "calibration" | "калибровка" => K::Calibration,
-        _ => return None,
-    })
+    msg::filter_keyword(word)
 }
 
 /// The filter's first `since:`/`until:` word whose day cannot be read.
@@ -627,6 +608,13 @@ mod tests {
         let mut split = fine.clone();
         split.split = true;
         assert!(matches(&split, "disagree"), "auditors split on the card");
+        // The card's source, by its name or its first letters, in either language's word.
+        for kept in ["source:amocrm", "source:AMO", "источник:amo auditor:anna"] {
+            assert!(matches(&r, kept), "{kept}");
+        }
+        for left in ["source:b24", "source:amocrm2", "источник:crm"] {
+            assert!(!matches(&r, left), "{left}");
+        }
     }
 
     /// The keywords in the words the Russian interface shows, in either language: a Russian
@@ -664,6 +652,78 @@ mod tests {
                 };
                 assert!(matches(&cal, "Калибровка аудитор:anna"));
             });
+        }
+    }
+
+    /// The help (`?` on the list) and the list's bottom line name the filter's keywords by the
+    /// words the filter takes, read from one table: every word it takes is in the help, and
+    /// every keyword the help or the bottom line names is one it takes, in either language.
+    #[test]
+    fn the_filter_s_help_names_exactly_the_keywords_it_takes() {
+        use crate::text::lang::{Lang, with};
+        use crate::tui::keymap::Mode;
+        let tokens = |s: &str| -> Vec<String> {
+            s.split(|c: char| c.is_whitespace() || ",;()/—".contains(c))
+                .filter(|t| !t.is_empty())
+                .map(str::to_string)
+                .collect()
+        };
+        for lang in Lang::ALL {
+            with(lang, || {
+                let help = Action::Filter.help(Mode::Reviews);
+                let said = tokens(&help);
+                for (word, key) in msg::filter_keywords() {
+                    let named = said.iter().any(|t| match key.takes_value() {
+                        true => fold(t).starts_with(&format!("{word}:")),
+                        false => fold(t) == *word,
+                    });
+                    assert!(
+                        named,
+                        "{lang:?}: {word} ({key:?}) is not in the help: {help}"
+                    );
+                }
+                // After the help's own first word («filter:»).
+                for t in said.iter().skip(1).filter_map(|t| t.split_once(':')) {
+                    let key = keyword(t.0);
+                    assert!(
+                        key.is_some_and(Keyword::takes_value),
+                        "{lang:?}: the help names {t:?}, which the filter does not take: {help}"
+                    );
+                }
+                // The bottom line: keywords alone, each one once, in the current language.
+                let line = msg::lead_filter_help();
+                let mut keys = Vec::new();
+                for t in tokens(&line) {
+                    let key = match t.split_once(':') {
+                        Some((word, _)) => keyword(word).filter(|k| k.takes_value()),
+                        None => keyword(&t).filter(|k| !k.takes_value()),
+                    };
+                    let key = key.unwrap_or_else(|| panic!("{lang:?}: {t} in «{line}»"));
+                    assert_eq!(
+                        msg::filter_words(key)[0],
+                        t.split(':').next().unwrap(),
+                        "{lang:?}: the bottom line speaks the list's language"
+                    );
+                    keys.push(key);
+                }
+                assert_eq!(keys, Keyword::ALL, "{lang:?}: {line}");
+            });
+        }
+        // The Russian interface's words and the English ones both filter, whatever the language.
+        let words: Vec<&str> = msg::filter_keywords()
+            .iter()
+            .map(|(w, _)| w.as_str())
+            .collect();
+        for word in [
+            "auditor",
+            "аудитор",
+            "спор",
+            "расходятся",
+            "disagree",
+            "с",
+            "по",
+        ] {
+            assert!(words.contains(&word), "{word}: {words:?}");
         }
     }
 

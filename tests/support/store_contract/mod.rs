@@ -211,6 +211,13 @@ macro_rules! store_contract {
             }
         }
         #[test]
+        fn a_queue_filtered_by_source_keeps_that_source_s_cards_alone() {
+            let backend = $backend;
+            if $crate::contract::Backend::available(&backend) {
+                $crate::contract::stories::a_queue_keeps_the_sources_asked(&backend);
+            }
+        }
+        #[test]
         fn several_sources_counts_every_source_the_store_holds_gone_or_not() {
             let backend = $backend;
             if $crate::contract::Backend::available(&backend) {

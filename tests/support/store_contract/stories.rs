@@ -83,6 +83,7 @@ fn query<'a>(
         now: now(),
         after,
         text: None,
+        sources: None,
         with_calibration: after.is_none(),
         reviewed: false,
     }
@@ -1313,4 +1314,73 @@ pub fn synced_notes_read_with_their_times<B: Backend>(backend: &B) {
     let synced = store.card_detail(card_id(&*store, "n1")).unwrap().unwrap();
     assert_eq!(synced.card.notes, ["Перезвонить", "Первый звонок"]);
     assert_eq!(synced.note_times, [Some(local(second)), Some(local(first))]);
+}
+
+/// A queue filter's `source:NAME` (`QueueQuery::sources`): the queue, flagged cards and the
+/// rest, page by page, her judged cards and a claim keep the cards of the sources asked;
+/// `sources` names every source once.
+pub fn a_queue_keeps_the_sources_asked<B: Backend>(backend: &B) {
+    let handle = backend.seeded(SIX);
+    backend.import(
+        &handle,
+        Some("second"),
+        &[seed("s1", 6, &[]), seed("s2", 7, &[Critical])],
+    );
+    let mut store = backend.open(&handle).unwrap();
+    let sources = store.sources().unwrap();
+    assert_eq!(sources.len(), 2, "{sources:?}");
+    assert!(sources.iter().any(|s| s == "second"), "{sources:?}");
+    let (second, first): (Vec<String>, Vec<String>) =
+        sources.into_iter().partition(|s| s == "second");
+    let stages = stages();
+    let of = |sources| QueueQuery {
+        sources: Some(sources),
+        ..query(&stages, "anna", None, 100)
+    };
+    assert_eq!(ids(&store.queue(&of(&second)).unwrap()), ["s2", "s1"]);
+    assert_eq!(ids(&store.queue(&of(&first)).unwrap()), SIX_IN_ORDER);
+    let page = store
+        .queue(&QueueQuery {
+            limit: 1,
+            ..of(&second)
+        })
+        .unwrap();
+    assert_eq!(ids(&page), ["s2"], "the flagged card first");
+    let next = QueueQuery {
+        limit: 5,
+        after: Some(&page[0].key),
+        with_calibration: false,
+        ..of(&second)
+    };
+    assert_eq!(ids(&store.queue(&next).unwrap()), ["s1"], "then the rest");
+    assert!(store.queue(&of(&[])).unwrap().is_empty(), "no source asked");
+
+    for card in ["s1", "i0"] {
+        let p = verdict(
+            &*store,
+            "anna",
+            card,
+            Verdict::Ok,
+            &format!("a-{card}"),
+            at(20, 9),
+        );
+        save(&mut *store, &p);
+    }
+    let judged = store
+        .judged(&QueueQuery {
+            reviewed: true,
+            ..of(&second)
+        })
+        .unwrap();
+    assert_eq!(
+        ids(&judged.entries),
+        ["s1"],
+        "her judged cards of that source"
+    );
+    let held = store.claim(&of(&second), 5, LEASE).unwrap();
+    assert_eq!(
+        ids(&held),
+        ["s2"],
+        "a claim hands out that source's cards alone"
+    );
 }
