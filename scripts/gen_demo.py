@@ -61,8 +61,8 @@ SYSTEM_COLUMNS = [
     "Личный email", "Другой email", "Web", "Адрес", "Город", "Источник", "Должность",
 ]
 CUSTOM_COLUMNS = [
-    "Дата встречи в офисе продаж", "Срок действия брони", "Интересующие параметры",
-    "Интерес к доп. услугам", "Результат встречи",
+    "Дата встречи в офисе продаж", "Срок действия брони", "Дата договора",
+    "Интересующие параметры", "Интерес к доп. услугам", "Результат встречи",
 ]
 # A column the built-in funnel does not declare, kept by the managers from Встреча проведена on.
 MEETING_RESULT = "Результат встречи"
@@ -604,6 +604,12 @@ def build_card(rng: random.Random, stage: str, faults: list[str], missing: list[
         c["Дата встречи в офисе продаж"] = fmt_d(meeting)
     if booking:
         c["Срок действия брони"] = fmt_d(booking)
+    # The built-in funnel requires it at «Договор»: the signing day set a week after the last
+    # edit, or the day a won deal closed. Drawn from no random stream, so the cards keep theirs.
+    if reached >= 8 and kind == "open":
+        c["Дата договора"] = fmt_d(edited.date() + timedelta(days=7))
+    elif kind == "won":
+        c["Дата договора"] = fmt_d(closed_at.date())
     if reached >= 1 or stage in UNKNOWN_STAGES:
         c["Интересующие параметры"] = "%s, %d–%d м², %d–%d этаж, %s" % (
             rooms, int(area) - 3, int(area) + 5, max(1, floor - 3), floor2, jk)

@@ -168,6 +168,40 @@ fn bitrix24_calls_move_a_synced_deal_to_its_own_categorys_stage_id_or_leave_it_o
     );
 }
 
+/// Bitrix24's categories name their success and failure stages as the portal's admins chose,
+/// not as the funnel's won and lost stages are named: a move to the funnel's won or lost stage
+/// lands on the card's own category's `WON` / `LOSE` by their semantics (S, F).
+#[test]
+fn bitrix24_moves_to_won_or_lost_land_on_the_categorys_own_success_and_failure_stages() {
+    let mut state = State::with_deals(14);
+    state.b24_names = std::collections::HashMap::from([
+        ("WON", "Сделка успешна"),
+        ("LOSE", "Сделка провалена"),
+        ("C1:WON", "Продано"),
+        ("C1:LOSE", "Отказ клиента"),
+    ]);
+    let crm = FakeCrm::start(state, 0);
+    let s = Synced::bitrix(&crm);
+    // «Продажи недвижимости»: won; «Вторичный рынок» (C1): won, and lost («Мёртвая»).
+    s.move_to(2, "Успешно реализовано");
+    s.move_to(12, "Успешно реализовано");
+    s.desk.review("30000005", "anna", AT, &Verdict::of("dead"));
+    // An open stage still lands by name.
+    s.move_to(3, "Первичный контакт");
+    let (file, _, stderr) = s.export("bitrix24", &[]);
+    assert_eq!(
+        stage_ids(&file),
+        BTreeMap::from([
+            (30_000_002, Some("WON".to_string())),
+            (30_000_003, Some("PREPARATION".to_string())),
+            (30_000_005, Some("C1:LOSE".to_string())),
+            (30_000_012, Some("C1:WON".to_string())),
+        ]),
+        "{file}\n{stderr}"
+    );
+    assert!(!stderr.contains("is not in the CRM pipeline"), "{stderr}");
+}
+
 /// A card from Bitrix24's export file has no stage id okk could know: its move is not sent
 /// with a name where the API wants the id.
 #[test]

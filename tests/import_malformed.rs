@@ -512,11 +512,12 @@ fn an_impossible_day_and_a_value_of_another_shape_are_told_apart_in_words() {
 }
 
 /// A file that holds one ID twice imports its first row, so importing it again changes
-/// nothing, and says of the later row whether it differs from the one imported: in an export
-/// the later row may be the newer state. On a new source (the rows inserted) and on cards the
-/// store holds (the first row updating the card, the later one what the store held before).
+/// nothing, and says of the later row the line of the one imported and the columns, by header,
+/// in which it differs from it: in an export the later row may be the newer state. On a new
+/// source (the rows inserted) and on cards the store holds (the first row updating the card, the
+/// later one what the store held before).
 #[test]
-fn a_repeated_id_keeps_the_first_row_and_says_whether_the_later_one_differs() {
+fn a_repeated_id_keeps_the_first_row_and_says_where_the_later_one_differs() {
     let desk = Desk::new();
     let header = "ID,Название сделки,Бюджет,Ответственный,Дата создания сделки,Дата закрытия,\
                   Этап сделки\n";
@@ -538,13 +539,21 @@ fn a_repeated_id_keeps_the_first_row_and_says_whether_the_later_one_differs() {
             })
             .collect()
     };
-    let differs = "this row repeats the ID of an earlier row (or, for grouped product rows, of \
-                   an earlier group) but differs from it; the earlier row is the one imported, \
-                   this one is skipped. If this row is the newer state, remove the earlier one \
-                   from the file and import it again";
-    let same = "this row repeats the ID of an earlier row (or, for grouped product rows, of an \
-                earlier group) and is the same as it; the earlier row is the one imported, this \
-                one is skipped";
+    let differs = |first: u64| {
+        format!(
+            "this row repeats the ID of line {first} (for grouped product rows, of the group \
+             that starts there) but differs from it in the columns «Название сделки», «Этап \
+             сделки»; line {first} is the one imported, this one is skipped. If this row is the \
+             newer state, remove line {first} from the file and import it again"
+        )
+    };
+    let same = |first: u64| {
+        format!(
+            "this row repeats the ID of line {first} (for grouped product rows, of the group \
+             that starts there) and is the same as it; line {first} is the one imported, this \
+             one is skipped"
+        )
+    };
     let (a, b) = (
         row("930001", "A", "Квалификация"),
         row("930001", "B", "Первичный контакт"),
@@ -559,7 +568,7 @@ fn a_repeated_id_keeps_the_first_row_and_says_whether_the_later_one_differs() {
         (first["inserted"].as_u64(), first["warnings"].as_u64()),
         (Some(2), Some(2))
     );
-    let expected = [(4, differs.to_string()), (5, same.to_string())];
+    let expected = [(4, differs(2)), (5, same(3))];
     assert_eq!(said(&first), expected);
     assert_eq!(desk.card("930001")["title"], "A");
     // Again: nothing changes, and the same is said.
@@ -574,7 +583,7 @@ fn a_repeated_id_keeps_the_first_row_and_says_whether_the_later_one_differs() {
     let swapped = file("swapped.csv", &[b, a, other.clone(), other]);
     let r = desk.import_one(&[&swapped]);
     assert_eq!(r["updated"].as_u64(), Some(1));
-    assert_eq!(said(&r), [(3, differs.to_string()), (5, same.to_string())]);
+    assert_eq!(said(&r), [(3, differs(2)), (5, same(4))]);
     assert_eq!(desk.card("930001")["title"], "B");
     // In Russian, the same in words.
     let out = desk
@@ -584,8 +593,126 @@ fn a_repeated_id_keeps_the_first_row_and_says_whether_the_later_one_differs() {
         .unwrap();
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(
-        text.contains("но отличается от неё; импортирована более ранняя строка, эта пропущена")
-            && text.contains("и совпадает с ней; импортирована более ранняя строка"),
+        text.contains(
+            "эта строка повторяет ID строки 2 (для сгруппированных строк товаров — группы, \
+             которая с неё начинается), но отличается от неё в столбцах «Название сделки», «Этап \
+             сделки»; импортирована строка 2, эта пропущена. Если новее эта строка, удалите из \
+             файла строку 2 и импортируйте файл снова"
+        ) && text.contains(
+            "повторяет ID строки 4 (для сгруппированных строк товаров — группы, \
+                             которая с неё начинается) и совпадает с ней; импортирована строка 4"
+        ),
         "{text}"
+    );
+}
+
+/// A real amoCRM export (the demo's, 50 columns) with a deal repeated further down, edited in
+/// five columns: the warning names the first three by header and counts the rest, and the
+/// line the deal was imported from; one edited in a single column says so. Both languages.
+#[test]
+fn a_repeated_deal_in_a_real_amocrm_export_names_what_differs() {
+    let desk = Desk::new();
+    let mut reader =
+        csv::Reader::from_path(common::repo().join("assets/demo/amocrm_deals.csv")).unwrap();
+    let header: Vec<String> = reader.headers().unwrap().iter().map(String::from).collect();
+    let records: Vec<Vec<String>> = reader
+        .records()
+        .take(10)
+        .map(|r| r.unwrap().iter().map(String::from).collect())
+        .collect();
+    let at = |name: &str| header.iter().position(|h| h.trim() == name).unwrap();
+    let mut edited = records[0].clone();
+    for (column, value) in [
+        ("Этап сделки", "Договор"),
+        ("Бюджет", "7500000"),
+        ("Ответственный", "Попова Анна"),
+        ("Город", "Тверь"),
+        ("Теги", "повтор"),
+    ] {
+        edited[at(column)] = value.to_string();
+    }
+    let mut one_cell = records[1].clone();
+    one_cell[at("Город")] = "Тверь".to_string();
+    // Written as amoCRM writes it (every field quoted; notes span lines), with the physical
+    // line each record starts on.
+    let mut out = csv::WriterBuilder::new()
+        .quote_style(csv::QuoteStyle::Always)
+        .from_writer(Vec::new());
+    out.write_record(&header).unwrap();
+    let mut starts = Vec::new();
+    for r in records.iter().chain([&edited, &one_cell]) {
+        out.flush().unwrap();
+        starts.push(out.get_ref().iter().filter(|&&b| b == b'\n').count() as u64 + 1);
+        out.write_record(r).unwrap();
+    }
+    let path = desk.dir.path().join("amocrm_export.csv");
+    std::fs::write(&path, out.into_inner().unwrap()).unwrap();
+    let file = common::path_arg(&path);
+    let (first, second) = (starts[0], starts[1]);
+    let r = desk.import_one(&["--dry-run", &file]);
+    let said: Vec<(u64, &str)> = (r["warning_samples"].as_array().unwrap().iter())
+        .map(|w| (w["line"].as_u64().unwrap(), w["message"].as_str().unwrap()))
+        .collect();
+    assert_eq!(said.len(), 2, "{r}");
+    assert_eq!((said[0].0, said[1].0), (starts[10], starts[11]));
+    assert!(
+        said[0]
+            .1
+            .starts_with(&format!("this row repeats the ID of line {first} "))
+            && said[0].1.contains(&format!(
+                "but differs from it in the columns «Бюджет», «Ответственный», «Теги» and 2 \
+                 more; line {first} is the one imported"
+            )),
+        "{}",
+        said[0].1
+    );
+    assert!(
+        said[1].1.contains(&format!(
+            "differs from it in the column «Город»; line {second} is"
+        )),
+        "{}",
+        said[1].1
+    );
+    let out = desk
+        .okk()
+        .args(["--lang", "ru", "import", "--dry-run", &file])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains(&format!(
+            "отличается от неё в столбцах «Бюджет», «Ответственный», «Теги» и ещё 2; \
+             импортирована строка {first}"
+        )) && text.contains(&format!(
+            "отличается от неё в столбце «Город»; импортирована строка {second}"
+        )),
+        "{text}"
+    );
+}
+
+/// Bitrix24's product rows: a deal's group repeated further down with another amount on one
+/// product row differs in «Сумма» alone (its own columns repeat one value on every row).
+#[test]
+fn a_repeated_bitrix24_group_names_the_column_that_differs() {
+    let desk = Desk::new();
+    let export = std::fs::read_to_string(common::fixture("bitrix24_deals.csv")).unwrap();
+    let lines: Vec<&str> = export.lines().collect();
+    // Deal 501's three product rows again after the others, the second with another amount.
+    let again = [
+        lines[1].to_string(),
+        lines[2].replace("250000.50", "260000.00"),
+        lines[3].to_string(),
+    ];
+    let text = format!("{}\n{}\n", lines.join("\n"), again.join("\n"));
+    let path = desk.dir.path().join("b24.csv");
+    std::fs::write(&path, text).unwrap();
+    let r = desk.import_one(&[&common::path_arg(&path)]);
+    let w = &r["warning_samples"][0];
+    assert_eq!(w["line"], lines.len() as u64 + 1, "{r}");
+    let message = w["message"].as_str().unwrap();
+    assert!(
+        message.contains("repeats the ID of line 2 ")
+            && message.contains("differs from it in the column «Сумма»; line 2 is"),
+        "{message}"
     );
 }

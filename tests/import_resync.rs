@@ -545,3 +545,52 @@ fn a_full_export_sharing_one_card_marks_every_other_card_gone() {
     assert_eq!((tally(&r), &r["warnings"]), ((0, 0, 1, 49), &json!(0)));
     assert_eq!(gone_cards(&desk), 49);
 }
+
+// ---- a field fed by two columns --------------------------------------------------------------
+
+/// Fields that several columns feed: the card's phone («Рабочий телефон», «Мобильный
+/// телефон» in amoCRM's profile), its notes («Примечание», «Примечание 2»), and the funnel's
+/// «Дата встречи в офисе продаж» with its alias «Дата встречи». An export that carried each
+/// twice with one value, then one that dropped one of the two columns while the other still
+/// carries the value, says nothing new of the card: the re-import counts it unchanged, and the
+/// review made in between still stands. A value that really changed is a change.
+#[test]
+fn a_field_fed_by_two_columns_that_loses_one_of_them_is_no_change_of_the_card() {
+    let desk = Desk::new();
+    let file = |name: &str, header: &str, rows: &[String]| {
+        let path = desk.dir.path().join(name);
+        std::fs::write(&path, format!("{header}\n{}", rows.concat())).unwrap();
+        path.to_str().unwrap().to_string()
+    };
+    let base = "ID,Название сделки,Бюджет,Ответственный,Дата создания сделки,Этап сделки,\
+                Рабочий телефон,Примечание,Дата встречи в офисе продаж";
+    let row = |id: &str, extra: &str| {
+        format!(
+            "{id},Сделка {id},5000000,Смирнова Ольга,01.11.2026 10:00:00,Встреча проведена,\
+             +79001234567,Клиент думает,15.11.2026{extra}\n"
+        )
+    };
+    let twice = ",+79001234567,Клиент думает,15.11.2026";
+    let both = file(
+        "both.csv",
+        &format!("{base},Мобильный телефон,Примечание 2,Дата встречи"),
+        &[row("6001", twice), row("6002", twice)],
+    );
+    assert_eq!(tally(&desk.import_one(&[&both])), (2, 0, 0, 0));
+    desk.review("6001", "anna", "2026-11-20 12:00:00", &Verdict::of("ok"));
+    let one = file("one.csv", base, &[row("6001", ""), row("6002", "")]);
+    let r = desk.import_one(&[&one]);
+    assert_eq!(tally(&r), (0, 0, 2, 0), "{r}");
+    assert_eq!(changed_since_review(&desk), [("6001".into(), "no".into())]);
+    // Again: still nothing.
+    assert_eq!(tally(&desk.import_one(&[&one])), (0, 0, 2, 0));
+    // Another phone is a change.
+    let edited = file(
+        "edited.csv",
+        base,
+        &[row("6001", "").replace("+79001234567", "+79007654321")],
+    );
+    let r = desk.import_one(&["--partial", &edited]);
+    assert_eq!(tally(&r), (0, 1, 0, 0), "{r}");
+    assert_eq!(changed_since_review(&desk), [("6001".into(), "yes".into())]);
+}

@@ -120,3 +120,110 @@ fn a_store_synced_before_the_sync_recorded_its_fields_loses_their_flags_at_the_n
     assert_eq!(report["updated"], 0, "{report}");
     assert_eq!(flags(&desk, &funnel), honest);
 }
+
+/// A Bitrix24 store synced before okk kept the CRM's stages (schema 21: no `crm_stages`) has
+/// no stage id for its cards: `okk export crm --profile bitrix24` leaves a move out and says
+/// to run `okk sync NAME` once — these cards came from the CRM's API, not from an export file.
+/// After that one sync the move is written, by the stage's semantics (migration 24) where the
+/// category names its failure stage otherwise than the funnel.
+#[test]
+fn a_bitrix24_store_synced_before_the_stages_were_kept_is_told_to_sync_once() {
+    let mut state = fake::State::with_deals(14);
+    state.b24_names = std::collections::HashMap::from([("C1:LOSE", "Отказ клиента")]);
+    let crm = fake::FakeCrm::start(state, 0);
+    let desk = Desk::new();
+    let config = desk.dir.path().join("config.toml");
+    fake::write_bitrix_config(&config, "b24", &crm.url);
+    let okk = || {
+        let mut cmd = desk.okk();
+        cmd.arg("--config").arg(&config).env("OKK_SYNC_RATE", "0");
+        cmd
+    };
+    succeeded(okk().args(["sync", "--json"]));
+    // As an okk before schema 22 left it: no stages, and so none of migration 24's column.
+    Connection::open(&desk.db)
+        .unwrap()
+        .execute_batch("DROP TABLE crm_stages; PRAGMA user_version = 21;")
+        .unwrap();
+    desk.review(
+        "30000005",
+        "anna",
+        "2026-11-20 12:00:00",
+        &common::Verdict::of("dead"),
+    );
+    let out = desk.file("b24.jsonl");
+    let export = |lang: &str| {
+        let run = okk()
+            .args([
+                "--lang",
+                lang,
+                "export",
+                "crm",
+                "--force",
+                "--profile",
+                "bitrix24",
+            ])
+            .args(["--out", &out])
+            .output()
+            .unwrap();
+        assert!(run.status.success());
+        (
+            std::fs::read_to_string(&out).unwrap(),
+            String::from_utf8_lossy(&run.stderr).into_owned(),
+        )
+    };
+    let (file, said) = export("en");
+    assert_eq!(file, "");
+    assert!(
+        said.contains(
+            "okk: Bitrix24 takes a stage by its id, and okk has no stage ids of «b24»: its last \
+             sync came before okk kept its pipelines' stages. The move to «Закрыто и не \
+             реализовано» is not written, and card 30000005 left out of the file; run `okk sync \
+             b24` once so okk learns the pipelines' stage ids, then export again"
+        ) && !said.contains("export file"),
+        "{said}"
+    );
+    let (_, said) = export("ru");
+    assert!(
+        said.contains(
+            "запустите один раз `okk sync b24`, чтобы okk узнал id этапов воронок, и выгрузите \
+             снова"
+        ) && !said.contains("файла выгрузки"),
+        "{said}"
+    );
+    // The store was upgraded by the export; one sync fills it.
+    let version: i64 = Connection::open(&desk.db)
+        .unwrap()
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(version, MIGRATIONS.len() as i64);
+    succeeded(okk().args(["sync", "--json"]));
+    let semantics: Vec<(String, Option<String>)> = {
+        let conn = Connection::open(&desk.db).unwrap();
+        let mut stmt = conn
+            .prepare(
+                "SELECT stage_id, semantics FROM crm_stages WHERE pipeline_id = '1' ORDER BY sort",
+            )
+            .unwrap();
+        stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap()
+    };
+    let open = || Some("open".to_string());
+    assert_eq!(
+        semantics,
+        [
+            ("C1:NEW".to_string(), open()),
+            ("C1:PREPARATION".to_string(), open()),
+            ("C1:WON".to_string(), Some("won".to_string())),
+            ("C1:LOSE".to_string(), Some("lost".to_string())),
+        ]
+    );
+    let (file, said) = export("en");
+    assert_eq!(
+        file,
+        "{\"method\":\"crm.deal.update\",\"params\":{\"id\":30000005,\"fields\":{\"STAGE_ID\":\"C1:LOSE\"}}}\n",
+        "{said}"
+    );
+}

@@ -2239,10 +2239,14 @@ fn the_funnel_s_history_and_its_check_against_the_store_read_alike_on_the_server
     );
     let split: Json = serde_json::from_str(&split).unwrap();
     assert_eq!(split["version"], 1, "{split}");
-    // The required fields no export of the store's sources has, named alike.
+    // The required fields no export of the store's sources has, said alike (the demo's export
+    // has every one).
     let checked = run(&server.url, &["funnel", "check", "--store"]);
     assert_eq!(checked, run(&file, &["funnel", "check", "--store"]));
-    assert!(checked.contains("amocrm"), "{checked}");
+    assert!(
+        checked.contains("Every source exports every field the funnel requires."),
+        "{checked}"
+    );
     // A funnel that would leave cards out is warned of alike.
     let text = std::fs::read_to_string(funnel_path()).unwrap();
     let renamed = desk.dir.path().join("renamed.toml");
@@ -3502,14 +3506,19 @@ fn a_bitrix24_sync_onto_the_server_reads_as_onto_a_file_its_comments_and_full_sw
 }
 
 /// `okk export crm` on the server reads the synced account's stages as a store file does: a
-/// Bitrix24 move goes out as the stage id of the card's own category, and a move to a stage
-/// its pipeline lacks is left out and named, the same on both.
+/// Bitrix24 move goes out as the stage id of the card's own category — to the funnel's won or
+/// lost stage, the category's own success or failure stage by its semantics, whatever the
+/// portal named it — and a move to a stage its pipeline lacks is left out and named, the same
+/// on both.
 #[test]
 fn on_the_server_a_bitrix24_export_writes_the_stage_ids_the_sync_kept() {
     let Some(server) = ServerDb::new() else {
         return;
     };
-    let crm = fake::FakeCrm::start(fake::State::with_deals(14), 0);
+    let mut state = fake::State::with_deals(14);
+    state.b24_names =
+        std::collections::HashMap::from([("WON", "Сделка успешна"), ("C1:LOSE", "Отказ клиента")]);
+    let crm = fake::FakeCrm::start(state, 0);
     let desk = Desk::new();
     let config = desk.dir.path().join("config.toml");
     fake::write_bitrix_config(&config, "b24", &crm.url);
@@ -3532,7 +3541,19 @@ fn on_the_server_a_bitrix24_export_writes_the_stage_ids_the_sync_kept() {
             ..Verdict::of("wrong_stage")
         },
     );
+    desk.review(
+        "30000002",
+        "anna",
+        "2026-11-19 10:10:00",
+        &Verdict {
+            stage: Some("Успешно реализовано"),
+            ..Verdict::of("wrong_stage")
+        },
+    );
     copied_to(&desk, &server.url);
+    // The server's own sync writes the stages again (their semantics with them).
+    let (ok, _, err) = sync_on(&desk, &server.url, &config, &[]);
+    assert!(ok, "{err}");
     let export = |db: &str| {
         let out = desk.dir.path().join(format!("b24-{}.jsonl", db.len()));
         let file = path_arg(&out);
@@ -3553,7 +3574,8 @@ fn on_the_server_a_bitrix24_export_writes_the_stage_ids_the_sync_kept() {
     let (on_server, said) = export(&server.url);
     assert_eq!(
         on_server,
-        "{\"method\":\"crm.deal.update\",\"params\":{\"id\":30000012,\"fields\":{\"STAGE_ID\":\"C1:LOSE\"}}}\n"
+        "{\"method\":\"crm.deal.update\",\"params\":{\"id\":30000002,\"fields\":{\"STAGE_ID\":\"WON\"}}}\n\
+         {\"method\":\"crm.deal.update\",\"params\":{\"id\":30000012,\"fields\":{\"STAGE_ID\":\"C1:LOSE\"}}}\n"
     );
     assert!(
         said.contains("stage «Договор» is not in the CRM pipeline «Продажи недвижимости» of «b24»"),

@@ -161,27 +161,39 @@ fn json(f: &StatsFigures, table: Option<StatsTable>) -> serde_json::Value {
     }
 }
 
+/// How wide `okk stats` writes its text: the terminal's width on one, else 80 columns.
+fn text_columns() -> usize {
+    use std::io::IsTerminal;
+    const DEFAULT: usize = 80;
+    if !std::io::stdout().is_terminal() {
+        return DEFAULT;
+    }
+    ratatui::crossterm::terminal::size().map_or(DEFAULT, |(w, _)| usize::from(w).max(40))
+}
+
 fn text(funnel: &Funnel, f: &StatsFigures, table: Option<StatsTable>) -> String {
     let a = &f.analytics;
+    let cols = text_columns();
     let stages = || {
-        let mut s = msg::stages_table(&funnel.name, &f.rows, a);
+        let mut s = msg::stages_table(&funnel.name, &f.rows, a, cols);
         s.push('\n');
         s.push_str(&msg::worst_stage(a));
         s
     };
-    match table {
+    let text = match table {
         Some(StatsTable::Stages) => stages(),
-        Some(StatsTable::Managers) => msg::managers_table(a),
-        Some(StatsTable::Bottlenecks) => msg::bottlenecks_table(a),
+        Some(StatsTable::Managers) => msg::managers_table(a, cols),
+        Some(StatsTable::Bottlenecks) => msg::bottlenecks_table(a, cols),
         Some(StatsTable::Trend) => msg::trend_table(a),
         None => [
             stages(),
-            msg::managers_table(a),
-            msg::bottlenecks_table(a),
+            msg::managers_table(a, cols),
+            msg::bottlenecks_table(a, cols),
             msg::trend_table(a),
         ]
         .join("\n"),
-    }
+    };
+    msg::fit_lines(&text, cols)
 }
 
 /// One table as CSV on stdout, through the export's safe writer (terminal-safe on a tty), laid

@@ -204,34 +204,33 @@ fn export_crm(paths: &Paths, args: ExportCrmArgs) -> Result<ExitCode> {
         let names: Vec<&str> = ExportProfile::names().collect();
         user(msg::unknown_profile(&args.profile, &names))
     })?;
+    // The configured connections: a card of one is synced, whatever the store holds of it.
+    let configured: Vec<String> = (super::config::load(&paths.config)?.crm.into_iter())
+        .map(|c| c.name)
+        .collect();
+    let target = (&profile, &args, configured);
     match paths.server() {
         Some(url) => {
             let store = paths.open_server(url)?;
             let (funnel, _) = super::stored_funnel::load(paths, &store)?;
             // No owners map beside a server: `--owners` names one.
-            write_changes(&store, &funnel, None, &profile, &args)
+            write_changes(&store, &funnel, None, target)
         }
         None => {
             let funnel = paths.load_funnel()?;
             let beside = default_owners_map(&paths.db, &profile.name);
-            write_changes(
-                &paths.open_existing_store()?,
-                &funnel,
-                beside,
-                &profile,
-                &args,
-            )
+            write_changes(&paths.open_existing_store()?, &funnel, beside, target)
         }
     }
 }
 
-/// `okk export crm` from `store`; `beside`: the owners map kept beside a store file.
+/// `okk export crm` from `store`; `beside`: the owners map kept beside a store file;
+/// `configured`: the config's CRM connections.
 fn write_changes<S: ReviewExportSource>(
     store: &S,
     funnel: &Funnel,
     beside: Option<std::path::PathBuf>,
-    profile: &ExportProfile,
-    args: &ExportCrmArgs,
+    (profile, args, configured): (&ExportProfile, &ExportCrmArgs, Vec<String>),
 ) -> Result<ExitCode> {
     let source = args.source.as_deref();
     // Cards this CRM exported, when the store has some; else every card, in this CRM's columns
@@ -254,7 +253,8 @@ fn write_changes<S: ReviewExportSource>(
     )?;
     let owners = owner_map(args, beside, profile, store)?;
     let spellings = store.stage_spellings(&profile.name, source)?;
-    let stages = AccountStages::new(store.crm_stages()?);
+    let stages = AccountStages::new(store.crm_stages()?)
+        .with_connections(store.crm_connections()?.into_iter().chain(configured));
     let sheet = crm::sheet(profile, funnel, (&spellings, &stages), &owners, &changes);
     // A name where the CRM wants an email or an id makes its import reject the whole row (the
     // stage move with it): stop before writing, unless the admin chose to leave those owners.

@@ -12,7 +12,7 @@ use super::amo_page::{Lead, LeadsPage, NotesPage};
 use super::client::{Client, CrmError};
 use super::row::{Page, Reader, StageMove, Step, push_unix};
 use super::sync::Failure;
-use crate::domain::crm_stage::CrmStage;
+use crate::domain::crm_stage::{CrmStage, Semantics};
 use crate::domain::deal_note::DealNote;
 use crate::domain::sync_report::Reading;
 
@@ -162,6 +162,12 @@ impl AmoReader {
                     stage_id: sid.to_string(),
                     stage: stage.clone(),
                     sort: int(s.get("sort")).unwrap_or(k as i64),
+                    // amoCRM's won and lost are 142 and 143 in every pipeline.
+                    semantics: Some(match sid {
+                        142 => Semantics::Won,
+                        143 => Semantics::Lost,
+                        _ => Semantics::Open,
+                    }),
                 });
                 self.stages.insert((pid, sid), (name.clone(), stage));
             }

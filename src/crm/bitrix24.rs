@@ -18,7 +18,7 @@ use super::bitrix_chain::{Chain, PAGE, php_query};
 use super::client::{Client, CrmError};
 use super::row::{Page, Reader, StageMove, Step, fmt_naive};
 use super::sync::Failure;
-use crate::domain::crm_stage::CrmStage;
+use crate::domain::crm_stage::{CrmStage, Semantics};
 use crate::domain::deal_note::{DealNote, NOTES_PER_CARD};
 use crate::domain::sync_report::Reading;
 
@@ -224,6 +224,19 @@ impl BitrixReader {
                 .and_then(Value::as_array);
             for (k, s) in list.into_iter().flatten().enumerate() {
                 let stage = text(s.get("NAME"));
+                let sem = [s.get("SEMANTICS"), s.pointer("/EXTRA/SEMANTICS")];
+                let closing = sem.into_iter().find_map(|v| closes(&text(v)));
+                if let Some(won) = closing {
+                    self.closing.insert(text(s.get("STATUS_ID")), won);
+                }
+                // A process stage has SEMANTICS null and EXTRA.SEMANTICS `process`; a portal that
+                // gives neither leaves it unknown.
+                let said = sem.into_iter().flatten().any(|v| !v.is_null());
+                let semantics = match closing {
+                    Some(true) => Some(Semantics::Won),
+                    Some(false) => Some(Semantics::Lost),
+                    None => said.then_some(Semantics::Open),
+                };
                 self.crm_stages.push(CrmStage {
                     pipeline_id: id.to_string(),
                     pipeline: name.clone(),
@@ -231,11 +244,8 @@ impl BitrixReader {
                     stage_id: text(s.get("STATUS_ID")),
                     stage: stage.clone(),
                     sort: int(s.get("SORT")).unwrap_or(k as i64),
+                    semantics,
                 });
-                let sem = [s.get("SEMANTICS"), s.pointer("/EXTRA/SEMANTICS")];
-                if let Some(won) = sem.into_iter().find_map(|v| closes(&text(v))) {
-                    self.closing.insert(text(s.get("STATUS_ID")), won);
-                }
                 self.stages
                     .insert(text(s.get("STATUS_ID")), (name.clone(), stage));
             }

@@ -100,6 +100,14 @@ pub enum Warning {
     /// Cards moved to `stage` where the CRM takes a stage's id, which okk knows only for cards
     /// synced from the CRM (these came from a file): left out rather than a name sent as an id.
     NoStageId { stage: String, cards: Vec<String> },
+    /// Cards of a CRM connection (configured, or synced into the store) moved to `stage` where
+    /// the CRM takes a stage's id, and the store holds none of the connection's stages: its
+    /// last sync came before okk kept them. One sync teaches okk the ids.
+    StagesNotSynced {
+        stage: String,
+        connection: String,
+        cards: Vec<String>,
+    },
     /// A corrected date-time whose time of day the CRM's file does not carry (its dates are
     /// days): the day is written, the time said dropped rather than lost unseen.
     TimeDropped {

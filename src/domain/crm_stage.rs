@@ -2,9 +2,9 @@
 //! Bitrix24's `SORT`): `okk funnel init --from-store` lists stages in their order instead of
 //! guessing, and `okk export crm` finds where a move lands in a card's own pipeline.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
-use super::funnel::Funnel;
+use super::funnel::{Funnel, StageKind};
 use super::names::fold;
 use super::suggestion::StageTarget;
 
@@ -21,6 +21,47 @@ pub struct CrmStage {
     pub stage: String,
     /// The stage's place in its pipeline (the CRM's `sort`).
     pub sort: i64,
+    /// Whether the CRM counts the stage as its pipeline's success or failure (Bitrix24's
+    /// `SEMANTICS` S / F; amoCRM's 142 and 143 in every pipeline). `None`: not known (a sync
+    /// made before okk kept it).
+    pub semantics: Option<Semantics>,
+}
+
+/// What a CRM stage means to its pipeline: still in work, or the deal closed won or lost.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Semantics {
+    Open,
+    Won,
+    Lost,
+}
+
+impl Semantics {
+    /// As the store keeps it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Semantics::Open => "open",
+            Semantics::Won => "won",
+            Semantics::Lost => "lost",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Semantics> {
+        match s {
+            "open" => Some(Semantics::Open),
+            "won" => Some(Semantics::Won),
+            "lost" => Some(Semantics::Lost),
+            _ => None,
+        }
+    }
+
+    /// What a funnel stage of `kind` closes as (`None`: an open stage).
+    fn of(kind: StageKind) -> Option<Semantics> {
+        match kind {
+            StageKind::Won => Some(Semantics::Won),
+            StageKind::Lost => Some(Semantics::Lost),
+            StageKind::Open => None,
+        }
+    }
 }
 
 /// The stages' names in the CRMs' order: connections by name, each one's pipelines by their
@@ -47,7 +88,11 @@ pub fn crm_order(rows: &[(String, CrmStage)]) -> Vec<String> {
 
 /// Every synced connection's stages, by connection: what a card of that source can be moved to.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct AccountStages(BTreeMap<String, Vec<CrmStage>>);
+pub struct AccountStages {
+    by: BTreeMap<String, Vec<CrmStage>>,
+    /// The CRM connections okk knows (configured, or synced into the store), stages or none.
+    connections: BTreeSet<String>,
+}
 
 impl AccountStages {
     /// From the store's rows (connection, stage).
@@ -56,16 +101,32 @@ impl AccountStages {
         for (connection, stage) in rows {
             by.entry(connection).or_default().push(stage);
         }
-        AccountStages(by)
+        AccountStages {
+            by,
+            connections: BTreeSet::new(),
+        }
+    }
+
+    /// These stages, knowing `connections` for CRM connections (configured or synced): a
+    /// source among them with no stages is one whose last sync came before okk kept them.
+    pub fn with_connections(mut self, connections: impl IntoIterator<Item = String>) -> Self {
+        self.connections.extend(connections);
+        self
     }
 
     /// The stages of `source`'s pipelines, when `source` is a connection a sync read them for
     /// (a source of file imports has none).
     pub fn of(&self, source: &str) -> Option<&[CrmStage]> {
-        self.0
+        self.by
             .get(source)
             .map(Vec::as_slice)
             .filter(|s| !s.is_empty())
+    }
+
+    /// Whether `source` is a CRM connection okk knows (its cards came from `okk sync`), not a
+    /// source of export files.
+    pub fn is_connection(&self, source: &str) -> bool {
+        self.connections.contains(source) || self.by.contains_key(source)
     }
 }
 
@@ -79,9 +140,13 @@ pub enum NoLanding {
 }
 
 /// The stage of `pipeline` (of one connection's `stages`; all of them when the card names no
-/// pipeline) that a move to `target` lands on: one the funnel resolves to the same stage — its
-/// name or an alias, loosely compared — the one spelled as the target first, then the
-/// pipeline's first by its order.
+/// pipeline) that a move to `target` lands on. A move to the funnel's won or lost stage lands
+/// on the pipeline's own success or failure stage, by the CRM's semantics, whatever either is
+/// named (Bitrix24 names each category's `C1:WON` as its admins chose); where the CRM's
+/// semantics are not known (a sync made before okk kept them), or the pipeline has no such
+/// stage, by name as any other move: one the funnel resolves to the same stage — its name or an
+/// alias, loosely compared — the one spelled as the target first, then the pipeline's first by
+/// its order.
 pub fn landing<'a>(
     stages: &'a [CrmStage],
     pipeline: Option<&str>,
@@ -101,12 +166,32 @@ pub fn landing<'a>(
         StageTarget::Named(name) => (funnel.resolve(name), name.as_str()),
     };
     let name = fold(name);
+    let named = |s: &CrmStage| {
+        let spelled = fold(&s.stage) == name;
+        spelled || (index.is_some() && funnel.resolve(&s.stage) == index)
+    };
+    // The closest by name first, then the pipeline's order.
+    let rank = |s: &CrmStage| {
+        (
+            fold(&s.stage) != name,
+            !named(s),
+            s.sort,
+            s.stage_id.clone(),
+        )
+    };
+    let closes = index.and_then(|i| Semantics::of(funnel.stage(i).kind));
+    let in_pipeline: Vec<&CrmStage> = in_pipeline.collect();
+    if let Some(closes) = closes
+        && let Some(s) = (in_pipeline.iter())
+            .filter(|s| s.semantics == Some(closes))
+            .min_by_key(|s| rank(s))
+    {
+        return Ok(s);
+    }
     in_pipeline
-        .filter(|s| {
-            let spelled = fold(&s.stage) == name;
-            spelled || (index.is_some() && funnel.resolve(&s.stage) == index)
-        })
-        .min_by_key(|s| (fold(&s.stage) != name, s.sort, s.stage_id.clone()))
+        .into_iter()
+        .filter(|s| named(s))
+        .min_by_key(|s| rank(s))
         .ok_or(NoLanding::Stage)
 }
 
@@ -124,6 +209,7 @@ mod tests {
             stage_id: id.into(),
             stage: name.into(),
             sort,
+            semantics: None,
         };
         let stages = [
             at("1", "NEW", "Неразобранное", 10),
@@ -149,6 +235,66 @@ mod tests {
         assert_eq!(id(None, &to("Бронирование")), Ok("C2:BOOK"));
     }
 
+    /// Bitrix24's category names its success and failure stages as its admins chose: a move to
+    /// the funnel's won or lost stage lands on them by the CRM's semantics, and by name where
+    /// the semantics are not known.
+    #[test]
+    fn a_move_to_won_or_lost_lands_on_the_pipelines_own_success_or_failure_stage() {
+        let f = crate::funnel_config::default_funnel();
+        let at = |id: &str, name: &str, sort: i64, semantics: Option<Semantics>| CrmStage {
+            pipeline_id: "1".into(),
+            pipeline: "Вторичный рынок".into(),
+            pipeline_sort: 1,
+            stage_id: id.into(),
+            stage: name.into(),
+            sort,
+            semantics,
+        };
+        let known = [
+            at("C1:NEW", "Первичный контакт", 10, Some(Semantics::Open)),
+            at("C1:WON", "Продано", 20, Some(Semantics::Won)),
+            // An open stage that the funnel would take for its lost one by name.
+            at(
+                "C1:HOLD",
+                "Закрыто и не реализовано",
+                25,
+                Some(Semantics::Open),
+            ),
+            at("C1:LOSE", "Отказ клиента", 30, Some(Semantics::Lost)),
+            at(
+                "C1:APOLOGY",
+                "Анализ причины провала",
+                40,
+                Some(Semantics::Lost),
+            ),
+        ];
+        let to = |name: &str| StageTarget::Funnel(f.resolve(name).unwrap());
+        let won = to("Успешно реализовано");
+        let lost = to("Закрыто и не реализовано");
+        let id = |stages: &[CrmStage], t: &StageTarget| {
+            landing(stages, Some("Вторичный рынок"), &f, t).map(|s| s.stage_id.clone())
+        };
+        assert_eq!(id(&known, &won), Ok("C1:WON".to_string()));
+        // The first failure stage by the pipeline's order.
+        assert_eq!(id(&known, &lost), Ok("C1:LOSE".to_string()));
+        let named = StageTarget::Named("Закрыто и не реализовано".into());
+        assert_eq!(id(&known, &named), Ok("C1:LOSE".to_string()));
+        // Open stages still land by name.
+        assert_eq!(
+            id(&known, &to("Первичный контакт")),
+            Ok("C1:NEW".to_string())
+        );
+        // Semantics not known: by name, as before.
+        let unknown: Vec<CrmStage> = (known.iter())
+            .map(|s| CrmStage {
+                semantics: None,
+                ..s.clone()
+            })
+            .collect();
+        assert_eq!(id(&unknown, &won), Err(NoLanding::Stage));
+        assert_eq!(id(&unknown, &lost), Ok("C1:HOLD".to_string()));
+    }
+
     fn stage(pipeline: (&str, i64), id: &str, name: &str, sort: i64) -> (String, CrmStage) {
         (
             "main".to_string(),
@@ -159,6 +305,7 @@ mod tests {
                 stage_id: id.into(),
                 stage: name.into(),
                 sort,
+                semantics: None,
             },
         )
     }

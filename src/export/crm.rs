@@ -154,6 +154,10 @@ enum LeftOut {
     NoStageId {
         stage: String,
     },
+    StagesNotSynced {
+        stage: String,
+        connection: String,
+    },
 }
 
 impl LeftOut {
@@ -178,6 +182,11 @@ impl LeftOut {
                 cards,
             },
             LeftOut::NoStageId { stage } => Warning::NoStageId { stage, cards },
+            LeftOut::StagesNotSynced { stage, connection } => Warning::StagesNotSynced {
+                stage,
+                connection,
+                cards,
+            },
         }
     }
 }
@@ -245,6 +254,13 @@ impl Layout<'_> {
         };
         let by_id = profile.stage_form == StageForm::Id;
         let Some(stages) = self.stages.of(&change.source) else {
+            // A card of a connection synced before okk kept the stages: one sync teaches them.
+            if by_id && self.stages.is_connection(&change.source) {
+                return Err(LeftOut::StagesNotSynced {
+                    stage: name,
+                    connection: change.source.clone(),
+                });
+            }
             if by_id {
                 return Err(LeftOut::NoStageId { stage: name });
             }

@@ -10,7 +10,7 @@ use rusqlite::{OptionalExtension, params};
 use super::cards::Import;
 use super::{Store, StoreError};
 use crate::domain::Card;
-use crate::domain::crm_stage::CrmStage;
+use crate::domain::crm_stage::{CrmStage, Semantics};
 pub(crate) use crate::domain::deal_note::newest;
 use crate::domain::deal_note::{DealNote, NOTES_PER_CARD, times_of};
 
@@ -150,10 +150,17 @@ impl Store {
         if self.schema_version()? < super::schema::CRM_STAGES_FROM {
             return Ok(Vec::new());
         }
-        let mut stmt = self.conn.prepare(
-            "SELECT connection, pipeline_id, pipeline, pipeline_sort, stage_id, stage, sort
-             FROM crm_stages ORDER BY connection, pipeline_sort, pipeline_id, sort, stage_id",
-        )?;
+        // A store read as it is may be older than the stages' semantics.
+        let semantics = if self.schema_version()? < super::schema::STAGE_SEMANTICS_FROM {
+            "NULL"
+        } else {
+            "semantics"
+        };
+        let mut stmt = self.conn.prepare(&format!(
+            "SELECT connection, pipeline_id, pipeline, pipeline_sort, stage_id, stage, sort,
+                 {semantics}
+             FROM crm_stages ORDER BY connection, pipeline_sort, pipeline_id, sort, stage_id"
+        ))?;
         let rows = stmt.query_map([], |r| {
             Ok((
                 r.get(0)?,
@@ -164,10 +171,22 @@ impl Store {
                     stage_id: r.get(4)?,
                     stage: r.get(5)?,
                     sort: r.get(6)?,
+                    semantics: (r.get::<_, Option<String>>(7)?).and_then(|s| Semantics::parse(&s)),
                 },
             ))
         })?;
         Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// The connections synced into the store, by name (`crm_sync`'s rows).
+    pub fn crm_connections(&self) -> Result<Vec<String>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT connection FROM crm_sync ORDER BY connection")?;
+        let names = stmt
+            .query_map([], |r| r.get(0))?
+            .collect::<Result<_, _>>()?;
+        Ok(names)
     }
 
     /// The deals of a connection the store holds notes for (a sync looks up only theirs).
@@ -231,8 +250,8 @@ fn save_stages(
         .execute([connection])?;
     let mut put = conn.prepare_cached(
         "INSERT OR REPLACE INTO crm_stages
-             (connection, pipeline_id, pipeline, pipeline_sort, stage_id, stage, sort)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+             (connection, pipeline_id, pipeline, pipeline_sort, stage_id, stage, sort, semantics)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
     )?;
     for s in stages {
         put.execute(params![
@@ -242,7 +261,8 @@ fn save_stages(
             s.pipeline_sort,
             s.stage_id,
             s.stage,
-            s.sort
+            s.sort,
+            s.semantics.map(Semantics::as_str)
         ])?;
     }
     Ok(())

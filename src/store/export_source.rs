@@ -58,6 +58,9 @@ pub trait ReviewExportSource {
     /// Every synced connection's pipelines and stages with their ids, as its last sync read
     /// them (`FunnelHistory::crm_stages`): where a move of one of its cards lands.
     fn crm_stages(&self) -> Result<Vec<(String, crate::domain::crm_stage::CrmStage)>, StoreError>;
+
+    /// The CRM connections synced into the store (with stages stored or not), by name.
+    fn crm_connections(&self) -> Result<Vec<String>, StoreError>;
 }
 
 impl ReviewExportSource for super::Store {
@@ -103,5 +106,9 @@ impl ReviewExportSource for super::Store {
 
     fn crm_stages(&self) -> Result<Vec<(String, crate::domain::crm_stage::CrmStage)>, StoreError> {
         super::Store::crm_stages(self)
+    }
+
+    fn crm_connections(&self) -> Result<Vec<String>, StoreError> {
+        super::Store::crm_connections(self)
     }
 }

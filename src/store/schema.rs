@@ -602,7 +602,19 @@ CREATE TABLE IF NOT EXISTS crm_stages (
 -- killed or stopped half-way, and which moment it began at.
 ALTER TABLE crm_sync ADD COLUMN run_begun_at TEXT;
 "#,
+    // 24: what each CRM stage means to its pipeline (store::crm): `okk export crm` lands a
+    // move to the funnel's won or lost stage on the card's pipeline's own success or failure
+    // stage, whatever it is named.
+    r#"
+-- 'open', 'won' or 'lost' as the CRM says (Bitrix24's SEMANTICS, amoCRM's 142 and 143);
+-- NULL: written by a sync before okk kept it (the next sync of the connection fills it).
+ALTER TABLE crm_stages ADD COLUMN semantics TEXT;
+"#,
 ];
+
+/// The first schema with `crm_stages.semantics` (an older store read as it is lands moves by
+/// name).
+pub const STAGE_SEMANTICS_FROM: i64 = 24;
 
 /// The first schema with `crm_stages` (a store read as it is may be older: it has no CRM
 /// order to give).
@@ -620,7 +632,8 @@ pub fn latest() -> i64 {
 /// it may not write to): the migrations after it add only what writing uses (20: the export
 /// digest an import compares; 21: a sync's sweep under way), or what a read does without on an
 /// older store (22: the CRM's order of its stages, [`CRM_STAGES_FROM`]; 23: when a sync under
-/// way began, [`RUN_BEGUN_FROM`]). Raise it with a
+/// way began, [`RUN_BEGUN_FROM`]; 24: what a CRM stage means, [`STAGE_SEMANTICS_FROM`]).
+/// Raise it with a
 /// migration that reads need.
 pub const READS_AS_IT_IS_FROM: i64 = 19;
 
@@ -628,9 +641,10 @@ pub const READS_AS_IT_IS_FROM: i64 = 19;
 /// NOT EXISTS, and tests (and a store whose version was stepped back by hand) replay
 /// migrations over a store that has the column: such a migration is skipped where its column
 /// is.
-const ADDS_COLUMN: [(usize, &str, &str); 2] = [
+const ADDS_COLUMN: [(usize, &str, &str); 3] = [
     (20, "cards", "export_digest"),
     (23, "crm_sync", "run_begun_at"),
+    (24, "crm_stages", "semantics"),
 ];
 
 /// Whether migration `number` (from 1) would add a column the store has already.

@@ -391,6 +391,26 @@ pub fn settle(
     }
 }
 
+/// Whether two values of one of okk's fields that several columns feed (phones, emails, tags,
+/// notes) say the same: the same values in the same order, each counted once. Two columns that
+/// carried one phone, one of them dropped from a later export, leave the card its phone.
+fn same_values(old: &[String], new: &[String]) -> bool {
+    if old == new {
+        return true;
+    }
+    distinct(old) == distinct(new)
+}
+
+fn distinct(values: &[String]) -> Vec<&str> {
+    let mut out: Vec<&str> = Vec::with_capacity(values.len());
+    for v in values {
+        if !out.contains(&v.as_str()) {
+            out.push(v);
+        }
+    }
+    out
+}
+
 /// Whether `new` says of its deal what the store's `old` card said, but for fields the source's
 /// earlier imports and syncs never carried (`before`: their columns) that `old` has no value
 /// in: a CRM read another way for the first time (its API instead of its export), or an export
@@ -468,10 +488,26 @@ fn same_but_added(
             old.company == new.company,
             old.company.is_none(),
         ),
-        same(F::Phone, old.phones == new.phones, old.phones.is_empty()),
-        same(F::Email, old.emails == new.emails, old.emails.is_empty()),
-        same(F::Tags, old.tags == new.tags, old.tags.is_empty()),
-        same(F::Notes, old.notes == new.notes, old.notes.is_empty()),
+        same(
+            F::Phone,
+            same_values(&old.phones, &new.phones),
+            old.phones.is_empty(),
+        ),
+        same(
+            F::Email,
+            same_values(&old.emails, &new.emails),
+            old.emails.is_empty(),
+        ),
+        same(
+            F::Tags,
+            same_values(&old.tags, &new.tags),
+            old.tags.is_empty(),
+        ),
+        same(
+            F::Notes,
+            same_values(&old.notes, &new.notes),
+            old.notes.is_empty(),
+        ),
     ];
     if systems.contains(&false) {
         return false;

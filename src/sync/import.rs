@@ -121,6 +121,19 @@ enum Item {
 }
 
 impl Item {
+    /// The card's external id.
+    fn id<'i>(&'i self, mapper: &Mapper) -> &'i str {
+        match self {
+            Item::Card { row, .. } => row.card.external_id.as_str(),
+            Item::Raw { record, .. } => {
+                let id_col = mapper
+                    .column_index(SystemField::ExternalId)
+                    .expect("checked by Mapper::new");
+                record.cell(id_col).trim()
+            }
+        }
+    }
+
     /// The card's external id and the digest of its rows, unless it is a new card of a fresh
     /// source.
     fn key<'i>(&'i self, mapper: &Mapper) -> Option<(&'i str, Option<i64>)> {
@@ -303,6 +316,7 @@ pub fn import_file(
     let pumped = pump(&mut *import, &setup, opened.rows, fail)?;
     let judged = setup.in_pass;
     let Pumped { mut tally, facts } = pumped;
+    name_duplicates(path, opts, fail, &mut tally);
     if let Some(w) = uncalculated_warning(&facts.uncalculated, opened.sheet.as_deref(), &mapper) {
         tally.warn_first(w);
     }
@@ -555,6 +569,16 @@ struct Tally {
     /// The pipelines of the cards the store held that the file holds, when it has no pipeline
     /// column the source had: they keep theirs, and it is a full export of those.
     kept_scopes: Vec<Option<String>>,
+    /// The duplicate rows among the warnings shown, for [`name_duplicates`].
+    duplicates: Vec<Duplicate>,
+}
+
+/// A row repeating an earlier row's ID whose warning is shown: the sample's index, the ID, and
+/// the row's line (a group's first).
+struct Duplicate {
+    sample: usize,
+    id: String,
+    line: u64,
 }
 
 impl Tally {
@@ -574,8 +598,9 @@ impl Tally {
         }
     }
 
-    /// `differs`: a duplicate row differs from the row its card was imported from.
-    fn count(&mut self, line: u64, outcome: Outcome, differs: bool) {
+    /// `duplicate`: for a row repeating an earlier row's ID, the ID and whether the row differs
+    /// from the row its card was imported from.
+    fn count(&mut self, line: u64, outcome: Outcome, duplicate: Option<(&str, bool)>) {
         match outcome {
             Outcome::Inserted => self.counts.inserted += 1,
             Outcome::Updated { stage_changed } => {
@@ -589,11 +614,21 @@ impl Tally {
             // Written as read (a column new to the source, one the file lacks), and the card
             // its reviews saw.
             Outcome::Unchanged | Outcome::SameCard => self.counts.unchanged += 1,
-            Outcome::Duplicate => self.warn(vec![Warning {
-                line,
-                column: String::new(),
-                message: msg::duplicate_id(differs),
-            }]),
+            Outcome::Duplicate => {
+                let (id, differs) = duplicate.unwrap_or_default();
+                if self.samples.len() < WARNING_SAMPLES {
+                    self.duplicates.push(Duplicate {
+                        sample: self.samples.len(),
+                        id: id.to_string(),
+                        line,
+                    });
+                }
+                self.warn(vec![Warning {
+                    line,
+                    column: String::new(),
+                    message: msg::duplicate_id(differs),
+                }])
+            }
         }
     }
 }
@@ -654,12 +689,15 @@ fn pump<'i>(
                     Applied::Store(line, e) => fail.at(Some(line), None, e.to_string()),
                 })?;
                 tally.warn(warnings);
-                let differs = match written.outcome {
-                    Outcome::Duplicate => differs_from_first(import, setup.mapper, item)
-                        .map_err(|e| fail.at(Some(written.line), None, e.to_string()))?,
-                    _ => false,
+                let duplicate = match written.outcome {
+                    Outcome::Duplicate => Some((
+                        item.id(setup.mapper),
+                        differs_from_first(import, setup.mapper, item)
+                            .map_err(|e| fail.at(Some(written.line), None, e.to_string()))?,
+                    )),
+                    _ => None,
                 };
-                tally.count(written.line, written.outcome, differs);
+                tally.count(written.line, written.outcome, duplicate);
                 if written.outcome != Outcome::Duplicate {
                     tally.gained += u64::from(written.gained);
                     if let Some(p) = written.pipeline
@@ -693,16 +731,108 @@ fn differs_from_first<'i>(
     mapper: &Mapper,
     item: &Item,
 ) -> Result<bool, crate::store::StoreError> {
-    let (id, hash) = match item {
-        Item::Card { hash, row, .. } => (row.card.external_id.as_str(), *hash),
-        Item::Raw { hash, record, .. } => {
-            let id_col = mapper
-                .column_index(SystemField::ExternalId)
-                .expect("checked by Mapper::new");
-            (record.cell(id_col).trim(), *hash)
-        }
+    let hash = match item {
+        Item::Card { hash, .. } | Item::Raw { hash, .. } => *hash,
     };
-    Ok(import.lookup(id)?.is_none_or(|first| first.hash != hash))
+    Ok(import
+        .lookup(item.id(mapper))?
+        .is_none_or(|first| first.hash != hash))
+}
+
+/// The rows behind the duplicate warnings shown, read again from the file: each warning names
+/// the line of the row (or group) its ID was imported from and the columns, by header, in which
+/// the later one differs, so that the user can tell which to keep. Duplicates are rare, and only
+/// the sampled ones are looked for: the file is read again up to the last of them instead of
+/// every row's line being remembered. A file that no longer reads as it did keeps the warnings
+/// as they were.
+fn name_duplicates(path: &Path, opts: &ImportOptions, fail: Fail<'_>, tally: &mut Tally) {
+    let Some(last) = tally.duplicates.iter().map(|d| d.line).max() else {
+        return;
+    };
+    let opts = ImportOptions {
+        progress: false,
+        ..opts.clone()
+    };
+    let Ok(Prepared {
+        mut opened, mapper, ..
+    }) = prepare(path, &opts, fail)
+    else {
+        return;
+    };
+    let id_col = mapper
+        .column_index(SystemField::ExternalId)
+        .expect("checked by Mapper::new");
+    let group = mapper.profile().group_rows_by_id;
+    let wanted: HashSet<&str> = tally.duplicates.iter().map(|d| d.id.as_str()).collect();
+    // Per ID wanted: each run of its rows (one row, or a group), from its first line.
+    let mut found: HashMap<String, Vec<Run>> = HashMap::new();
+    let mut previous = String::new();
+    let rows = &mut opened.rows;
+    while let Ok(true) = rows.next_record() {
+        let line = rows.line();
+        let id = rows.field(id_col).unwrap_or_default().trim();
+        let same_group = group && id == previous;
+        if line > last && !same_group {
+            break;
+        }
+        if wanted.contains(id) {
+            let cells: Vec<String> = (0..mapper.width())
+                .map(|i| rows.field(i).unwrap_or_default().to_string())
+                .collect();
+            let runs = found.entry(id.to_string()).or_default();
+            match runs.last_mut() {
+                Some((_, run)) if same_group => run.push(cells),
+                _ => runs.push((line, vec![cells])),
+            }
+        }
+        if group && !same_group {
+            previous.clear();
+            previous.push_str(id);
+        }
+    }
+    for d in &tally.duplicates {
+        let Some(runs) = found.get(&d.id) else {
+            continue;
+        };
+        let (Some((first, imported)), Some((_, this))) =
+            (runs.first(), runs.iter().find(|(l, _)| *l == d.line))
+        else {
+            continue;
+        };
+        if *first == d.line {
+            continue;
+        }
+        let differing = differing_columns(imported, this, mapper.names());
+        tally.samples[d.sample].message = msg::duplicate_id_at(*first, &differing);
+    }
+}
+
+/// One ID's consecutive rows (one row, or a Bitrix24 group): its first line and the rows' cells.
+type Run = (u64, Vec<Vec<String>>);
+
+/// The headers of the columns whose cells differ between two runs of one ID's rows (a cell of
+/// blanks is an empty one, as the digest takes it), in the file's order.
+fn differing_columns(a: &[Vec<String>], b: &[Vec<String>], names: &[String]) -> Vec<String> {
+    names
+        .iter()
+        .enumerate()
+        .filter(|&(i, _)| values(a, i) != values(b, i))
+        .map(|(_, n)| n.clone())
+        .collect()
+}
+
+/// A run's values in column `i`, each once: a deal's own column repeats one value on every
+/// product row, however many rows its group has.
+fn values(run: &[Vec<String>], i: usize) -> Vec<&str> {
+    let mut out: Vec<&str> = Vec::new();
+    for row in run {
+        let c = row.get(i).map_or("", String::as_str);
+        let c = if c.trim().is_empty() { "" } else { c };
+        if !out.contains(&c) {
+            out.push(c);
+        }
+    }
+    out
 }
 
 /// What the writer did with one item.

@@ -120,7 +120,12 @@ pub fn items_cell(
 /// The stage table: the per-stage counts `okk stats` always printed, then the cards judged, the
 /// share not ok, the mean score and the median idle days; under it what the funnel's likely
 /// lying cards come to.
-pub fn stages_table(funnel_name: &str, rows: &[StageRow], a: &Analytics) -> String {
+///
+/// At `cols` columns: where the table with its marks (won, lost, extra control, not in the
+/// funnel) is wider, the marks go under it, a line per mark; where it is still wider, the
+/// columns the TUI and `--json` give as well leave it in the order [`STAGE_DROPPED`] says, and
+/// a line names them ([`fit`]).
+pub fn stages_table(funnel_name: &str, rows: &[StageRow], a: &Analytics, cols: usize) -> String {
     let head = [
         crate::tr!("analytics-col-stage"),
         crate::tr!("analytics-col-cards"),
@@ -158,11 +163,12 @@ pub fn stages_table(funnel_name: &str, rows: &[StageRow], a: &Analytics) -> Stri
     } else {
         let _ = writeln!(s, "{} — {scope}", line(funnel_name));
     }
-    table_row(&mut s, &widths, &head, "");
+    let mut cells: Vec<Vec<String>> = Vec::with_capacity(rows.len() + 1);
+    let mut marks: Vec<String> = Vec::with_capacity(rows.len() + 1);
     let (mut gone, mut reviewed) = (0, 0);
     for r in rows {
         let (b, f) = (&r.base, &r.figures);
-        let cells = [
+        let row = [
             line(&b.stage).into_owned(),
             int(b.cards),
             int(b.flagged),
@@ -173,12 +179,13 @@ pub fn stages_table(funnel_name: &str, rows: &[StageRow], a: &Analytics) -> Stri
             score(f),
             num(f.median_idle_days),
         ];
-        table_row(&mut s, &widths, &cells, &stage_mark(b));
+        cells.push(row.into());
+        marks.push(stage_mark(b).trim_start().to_string());
         gone += b.gone;
         reviewed += b.reviewed;
     }
     let t = &a.totals;
-    let cells = [
+    let row = [
         total,
         int(t.cards),
         int(t.flagged),
@@ -189,7 +196,31 @@ pub fn stages_table(funnel_name: &str, rows: &[StageRow], a: &Analytics) -> Stri
         score(&t.figures),
         num(t.figures.median_idle_days),
     ];
-    table_row(&mut s, &widths, &cells, "");
+    cells.push(row.into());
+    marks.push(String::new());
+    let mut head: Vec<String> = head.into();
+    let mut widths: Vec<usize> = widths.into();
+    // The marks as a last column, unless the table is wider with them than the screen.
+    let fits = |w: &[usize], extra: usize| table_width(w) + extra <= cols;
+    let widest_mark = marks.iter().map(|m| m.chars().count()).max().unwrap_or(0);
+    let marks_below = !fits(&widths, widest_mark + 2) && widest_mark > 0;
+    if !marks_below {
+        head.push(String::new());
+        widths.push(0);
+        for (row, mark) in cells.iter_mut().zip(&marks) {
+            row.push(mark.clone());
+        }
+    }
+    let dropped = fit(&mut head, &mut cells, &mut widths, &STAGE_DROPPED, cols);
+    for row in std::iter::once(&head).chain(&cells) {
+        table_row(&mut s, &widths, row);
+    }
+    if marks_below {
+        marks_under(&mut s, rows, &marks);
+    }
+    if !dropped.is_empty() {
+        note(&mut s, left_out(&dropped, cols));
+    }
     note(&mut s, crate::tr!("analytics-judged-note"));
     if let Some(lying) = total_lying(a, &int) {
         note(&mut s, lying);
@@ -235,13 +266,134 @@ pub fn total_lying(a: &Analytics, count: &dyn Fn(u64) -> String) -> Option<Strin
     ))
 }
 
-/// One row of the stage table: the stage left-aligned, the figures right-aligned, then `mark`.
-fn table_row(s: &mut String, widths: &[usize; 9], cells: &[String; 9], mark: &str) {
-    let _ = write!(s, "  {:<w$}", cells[0], w = widths[0]);
-    for (cell, w) in cells.iter().zip(widths).skip(1) {
-        let _ = write!(s, "  {cell:>w$}");
+/// The stage table's columns that leave it first where it is wider than the screen: the gone
+/// cards, the reviews made, the score, the flagged cards (the TUI's stats screen and `--json`
+/// give them all).
+const STAGE_DROPPED: [usize; 4] = [4, 3, 7, 2];
+
+/// The width of a table's line of columns `widths` (its first left-aligned after two spaces,
+/// each other after two more).
+fn table_width(widths: &[usize]) -> usize {
+    widths.iter().map(|w| w + 2).sum()
+}
+
+/// Drops columns of a table, by their index in `order`, until its lines fit `cols` columns;
+/// then cuts its first column's cells (names) to what is left, down to ten columns. The headers
+/// of the columns it dropped.
+fn fit(
+    head: &mut Vec<String>,
+    rows: &mut [Vec<String>],
+    widths: &mut Vec<usize>,
+    order: &[usize],
+    cols: usize,
+) -> Vec<String> {
+    let mut gone: Vec<usize> = Vec::new();
+    for &c in order {
+        if table_width(widths) - gone.iter().map(|&g| widths[g] + 2).sum::<usize>() <= cols {
+            break;
+        }
+        gone.push(c);
     }
-    let _ = writeln!(s, "{mark}");
+    gone.sort_unstable();
+    let mut dropped = Vec::new();
+    for &c in gone.iter().rev() {
+        dropped.push(head.remove(c));
+        widths.remove(c);
+        for r in rows.iter_mut() {
+            r.remove(c);
+        }
+    }
+    dropped.reverse();
+    let over = table_width(widths).saturating_sub(cols);
+    if over > 0 && widths[0] > 10 {
+        widths[0] = widths[0].saturating_sub(over).max(10);
+        for r in rows.iter_mut() {
+            r[0] = cut(&r[0], widths[0]);
+        }
+    }
+    dropped
+}
+
+/// One row of the stage table: the stage left-aligned, the figures right-aligned, then its
+/// mark, if the table has them (free text: not padded).
+fn table_row(s: &mut String, widths: &[usize], cells: &[String]) {
+    let mut l = format!("  {:<w$}", cells[0], w = widths[0]);
+    for (cell, w) in cells.iter().zip(widths).skip(1) {
+        let _ = write!(l, "  {cell:>w$}");
+    }
+    let _ = writeln!(s, "{}", l.trim_end());
+}
+
+/// The stage table's marks under it, a line per mark: the stages it marks.
+fn marks_under(s: &mut String, rows: &[StageRow], marks: &[String]) {
+    let mut by: Vec<(&str, Vec<String>)> = Vec::new();
+    for (r, mark) in rows.iter().zip(marks) {
+        let mark = mark.trim();
+        if mark.is_empty() {
+            continue;
+        }
+        let stage = format!("«{}»", line(&r.base.stage));
+        match by.iter_mut().find(|(m, _)| *m == mark) {
+            Some((_, stages)) => stages.push(stage),
+            None => by.push((mark, vec![stage])),
+        }
+    }
+    for (mark, stages) in by {
+        note(
+            s,
+            crate::tr!("analytics-marked", mark = mark, stages = stages.join(", ")),
+        );
+    }
+}
+
+/// The line that names the columns a table left out to fit `cols` columns.
+fn left_out(dropped: &[String], cols: usize) -> String {
+    crate::tr!(
+        "analytics-left-out",
+        cols = cols,
+        columns = dropped.join(", ")
+    )
+}
+
+/// A space [`fit_lines`] does not break at (inside backquotes), put back after.
+const KEPT_SPACE: char = '\u{1f}';
+
+/// A text's lines fitted to `cols` columns: a longer line (a title, a note: the tables are
+/// fitted already) broken at spaces, its next lines indented two columns more than it.
+pub fn fit_lines(text: &str, cols: usize) -> String {
+    use unicode_width::UnicodeWidthStr;
+    let mut out = String::with_capacity(text.len() + 64);
+    for l in text.split_inclusive('\n') {
+        let (body, end) = match l.strip_suffix('\n') {
+            Some(b) => (b, "\n"),
+            None => (l, ""),
+        };
+        if body.width() <= cols {
+            out.push_str(l);
+            continue;
+        }
+        let indent = body.len() - body.trim_start().len();
+        let next = indent + 2;
+        // A command in backquotes stays on one line, to be copied whole.
+        let mut quoted = false;
+        let kept: String = (body.trim_start().chars())
+            .map(|c| {
+                quoted ^= c == '`';
+                if quoted && c == ' ' { KEPT_SPACE } else { c }
+            })
+            .collect();
+        let wrapped = common::wrap(&kept, cols.saturating_sub(next), 0);
+        for (i, part) in wrapped.lines().enumerate() {
+            let pad = if i == 0 { indent } else { next };
+            out.extend(std::iter::repeat_n(' ', pad));
+            out.push_str(&part.replace(KEPT_SPACE, " "));
+            out.push('\n');
+        }
+        if end.is_empty() {
+            out.pop();
+        }
+    }
+    out
 }
 
 /// What the stage table says after a stage's figures: a stage the funnel does not know, a
@@ -342,6 +494,11 @@ fn cause(b: &Bottleneck, count: &dyn Fn(u64) -> String) -> String {
 /// Lines of a table: each column as wide as its widest cell; the first `left` columns aligned
 /// left, the others right; the last column is free text and not padded.
 pub(crate) fn grid(header: &[String], rows: &[Vec<String>], left: usize) -> String {
+    grid_with(header, rows, left, true)
+}
+
+/// [`grid`]; `free_last`: whether the last column is free text (else aligned as the others).
+fn grid_with(header: &[String], rows: &[Vec<String>], left: usize, free_last: bool) -> String {
     let widths: Vec<usize> = (0..header.len())
         .map(|c| {
             let cells = rows.iter().map(|r| r[c].chars().count());
@@ -354,7 +511,7 @@ pub(crate) fn grid(header: &[String], rows: &[Vec<String>], left: usize) -> Stri
         for (c, cell) in cells.into_iter().enumerate() {
             let w = widths[c];
             let gap = if c == 0 { " " } else { "  " };
-            let _ = match (c == last, c < left) {
+            let _ = match (c == last && free_last, c < left) {
                 (true, _) => write!(l, "{gap}{cell}"),
                 (false, true) => write!(l, "{gap}{cell:<w$}"),
                 (false, false) => write!(l, "{gap}{cell:>w$}"),
@@ -369,7 +526,10 @@ pub(crate) fn grid(header: &[String], rows: &[Vec<String>], left: usize) -> Stri
     s
 }
 
-pub fn managers_table(a: &Analytics) -> String {
+/// The managers' table at `cols` columns: where it is wider, the item failed most, the
+/// flagged cards, the score and the idle days leave it in that order (named under it), then
+/// the names are cut.
+pub fn managers_table(a: &Analytics, cols: usize) -> String {
     let rows: Vec<Vec<String>> = a
         .managers
         .iter()
@@ -411,6 +571,7 @@ pub fn managers_table(a: &Analytics) -> String {
         crate::tr!("analytics-col-idle"),
         crate::tr!("analytics-col-fails-most"),
     ];
+    let (table, dropped) = fitted_grid(&header, rows, 1, &[8, 2, 6, 7], cols);
     let unranked = a
         .managers
         .iter()
@@ -428,15 +589,42 @@ pub fn managers_table(a: &Analytics) -> String {
     } else {
         String::new()
     };
+    let mut left = String::new();
+    if !dropped.is_empty() {
+        note(&mut left, left_out(&dropped, cols));
+    }
     format!(
-        "{}\n{}{tail}  {}\n",
+        "{}\n{table}{tail}{left}  {}\n",
         crate::tr!("analytics-managers-title"),
-        grid(&header, &rows, 1),
         lying_note()
     )
 }
 
-pub fn bottlenecks_table(a: &Analytics) -> String {
+/// [`grid`] at `cols` columns: where it is wider, the columns of `order` leave it in that
+/// order, then the first column's cells are cut. The table and the headers it left out.
+fn fitted_grid(
+    header: &[String],
+    mut rows: Vec<Vec<String>>,
+    left: usize,
+    order: &[usize],
+    cols: usize,
+) -> (String, Vec<String>) {
+    let mut head = header.to_vec();
+    let mut widths: Vec<usize> = (0..head.len())
+        .map(|c| {
+            let cells = rows.iter().map(|r| r[c].chars().count());
+            cells.chain([head[c].chars().count()]).max().unwrap_or(0)
+        })
+        .collect();
+    let last = head.len() - 1;
+    let dropped = fit(&mut head, &mut rows, &mut widths, order, cols);
+    let free_last = dropped.is_empty() || !order.contains(&last) || head.len() == last + 1;
+    (grid_with(&head, &rows, left, free_last), dropped)
+}
+
+/// The bottlenecks at `cols` columns: where a list is wider, the likely cause, the share and
+/// the open cards leave it in that order (named under it), then the names are cut.
+pub fn bottlenecks_table(a: &Analytics, cols: usize) -> String {
     let mut s = crate::tr!("analytics-bottlenecks-title") + "\n";
     let b = &a.bottlenecks;
     let min = crate::domain::analytics::tally::MIN_SAMPLE;
@@ -455,7 +643,7 @@ pub fn bottlenecks_table(a: &Analytics) -> String {
         }
         return s;
     }
-    list(&mut s, &b.stages, crate::tr!("analytics-col-stage"));
+    list(&mut s, &b.stages, crate::tr!("analytics-col-stage"), cols);
     if b.unranked_stages > 0 {
         note(
             &mut s,
@@ -467,7 +655,12 @@ pub fn bottlenecks_table(a: &Analytics) -> String {
         );
     }
     s.push('\n');
-    list(&mut s, &b.pairs, crate::tr!("analytics-col-stage-manager"));
+    list(
+        &mut s,
+        &b.pairs,
+        crate::tr!("analytics-col-stage-manager"),
+        cols,
+    );
     if b.unranked_pairs > 0 {
         note(
             &mut s,
@@ -482,7 +675,7 @@ pub fn bottlenecks_table(a: &Analytics) -> String {
     s
 }
 
-fn list(s: &mut String, rows: &[Bottleneck], what: String) {
+fn list(s: &mut String, rows: &[Bottleneck], what: String, cols: usize) {
     let label = |b: &Bottleneck| match &b.manager {
         Some(m) => format!("{} · {}", cut(&b.stage, 30), cut(m, 30)),
         None => cut(&b.stage, 30),
@@ -516,7 +709,12 @@ fn list(s: &mut String, rows: &[Bottleneck], what: String) {
         String::new(),
         crate::tr!("analytics-col-likely-cause"),
     ];
-    s.push_str(&grid(&header, &cells, 2));
+    let (table, dropped) = fitted_grid(&header, cells, 2, &[6, 5, 3], cols);
+    s.push_str(&table);
+    if !dropped.is_empty() {
+        let named: Vec<String> = dropped.into_iter().filter(|h| !h.is_empty()).collect();
+        note(s, left_out(&named, cols));
+    }
     if rows.len() > SHOWN {
         note(s, crate::tr!("analytics-more", count = rows.len() - SHOWN));
     }

@@ -185,6 +185,18 @@ pub fn warning(w: &Warning, crm: &str) -> String {
             count = cards.len(),
             cards = listed(cards)
         ),
+        Warning::StagesNotSynced {
+            stage,
+            connection,
+            cards,
+        } => crate::tr!(
+            "export-stages-not-synced",
+            crm = crm,
+            stage = line(stage),
+            connection = line(connection),
+            count = cards.len(),
+            cards = listed(cards)
+        ),
         Warning::NoStageId { stage, cards } => crate::tr!(
             "export-no-stage-id",
             crm = crm,

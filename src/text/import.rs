@@ -191,6 +191,40 @@ pub fn duplicate_id(differs: bool) -> String {
     }
 }
 
+/// How many differing columns a duplicate's warning names; the rest are counted.
+const DUPLICATE_COLUMNS: usize = 3;
+
+/// A row repeating the ID of the row (or group) at line `first`, skipped; `differing`: the
+/// headers of the columns in which it differs from that one (none: the same).
+pub fn duplicate_id_at(first: u64, differing: &[String]) -> String {
+    if differing.is_empty() {
+        return crate::tr!("import-duplicate-id-same-at", first = first);
+    }
+    let named: Vec<String> = differing
+        .iter()
+        .take(DUPLICATE_COLUMNS)
+        .map(|h| format!("«{}»", safe::line(h)))
+        .collect();
+    let named = named.join(", ");
+    let more = differing.len().saturating_sub(DUPLICATE_COLUMNS);
+    let columns = match more {
+        0 => named,
+        more => crate::tr!(
+            "import-duplicate-columns-more",
+            columns = named,
+            count = more
+        ),
+    };
+    // One column or several (the count only picks the word: «в столбце», «в столбцах»).
+    let n = differing.len().min(DUPLICATE_COLUMNS + 1);
+    crate::tr!(
+        "import-duplicate-id-differs-at",
+        first = first,
+        columns = columns,
+        n = n
+    )
+}
+
 /// A full export that holds none of the `cards` its source has (not gone): none marked gone.
 pub fn gone_withheld(cards: u64, source: &str) -> String {
     crate::tr!(

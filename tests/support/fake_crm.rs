@@ -146,6 +146,10 @@ pub struct State {
     /// The CRM's own order of its pipelines, by id, where a test set one; else
     /// [`pipeline_sort`].
     pub pipeline_sorts: HashMap<i64, i64>,
+    /// Bitrix24: a stage's name by its id where a test renamed it, as a portal's admins name
+    /// each category's success and failure stages as they choose (`C1:WON` «Сделка успешна»);
+    /// else the name of [`PIPELINES`]' stage at its index.
+    pub b24_names: HashMap<&'static str, &'static str>,
 }
 
 pub struct Pipeline {
@@ -1094,6 +1098,7 @@ mod bitrix {
                     s if s.ends_with("LOSE") => (json!("F"), "failure"),
                     _ => (Value::Null, "process"),
                 };
+                let name = s.b24_names.get(id).unwrap_or(name);
                 json!({"ID": (100 + i).to_string(), "ENTITY_ID": entity, "STATUS_ID": id,
                        "NAME": name, "SORT": s.sort_of(PIPELINES[p].id, *status, i).to_string(),
                        "SYSTEM": "N", "CATEGORY_ID": if p == 0 { Value::Null } else { json!(p.to_string()) },

@@ -55,6 +55,8 @@ analytics-mark-unknown = ? not in the funnel
 analytics-mark-won = won
 analytics-mark-lost = lost
 analytics-mark-extra = extra control
+analytics-marked = { $mark }: { $stages }
+analytics-left-out = Left out to fit { $cols } columns (`okk stats --json` and a wider terminal show them): { $columns }
 analytics-returned = ({ $count } { $count ->
     [one] review the lead sent back is
    *[other] reviews the lead sent back are

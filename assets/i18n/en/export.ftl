@@ -58,6 +58,10 @@ export-no-stage-id = okk: { $crm } takes a stage by its id, which okk knows only
     [one] it
    *[other] them
 } in the CRM by hand, or sync the account and export again
+export-stages-not-synced = okk: { $crm } takes a stage by its id, and okk has no stage ids of «{ $connection }»: its last sync came before okk kept its pipelines' stages. The move to «{ $stage }» is not written, and { $count ->
+    [one] card
+   *[other] cards
+} { $cards } left out of the file; run `okk sync { $connection }` once so okk learns the pipelines' stage ids, then export again
 export-kind-number = a number
 export-kind-date = a date
 export-kind-text = text

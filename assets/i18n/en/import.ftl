@@ -29,6 +29,12 @@ import-bad-bool = «{ $value }» is not yes/no; kept as text
 import-bad-status = «{ $value }» is not a status this profile knows; kept as text
 import-duplicate-id-same = this row repeats the ID of an earlier row (or, for grouped product rows, of an earlier group) and is the same as it; the earlier row is the one imported, this one is skipped
 import-duplicate-id-differs = this row repeats the ID of an earlier row (or, for grouped product rows, of an earlier group) but differs from it; the earlier row is the one imported, this one is skipped. If this row is the newer state, remove the earlier one from the file and import it again
+import-duplicate-id-same-at = this row repeats the ID of line { $first } (for grouped product rows, of the group that starts there) and is the same as it; line { $first } is the one imported, this one is skipped
+import-duplicate-id-differs-at = this row repeats the ID of line { $first } (for grouped product rows, of the group that starts there) but differs from it in { $n ->
+        [one] the column
+       *[other] the columns
+    } { $columns }; line { $first } is the one imported, this one is skipped. If this row is the newer state, remove line { $first } from the file and import it again
+import-duplicate-columns-more = { $columns } and { $count } more
 import-gone-withheld = the file holds none of the { $count ->
     [one] { $count } card
    *[other] { $count } cards

@@ -60,6 +60,8 @@ analytics-mark-unknown = ? нет в воронке
 analytics-mark-won = успех
 analytics-mark-lost = провал
 analytics-mark-extra = доп. контроль
+analytics-marked = { $mark }: { $stages }
+analytics-left-out = Не показаны, чтобы таблица уместилась в ширину { $cols } (их покажут `okk stats --json` и терминал пошире): { $columns }
 analytics-returned = ({ $count ->
     [one] { $count } проверка, возвращённая руководителем, не учтена, пока её не проведут заново
     [few] { $count } проверки, возвращённые руководителем, не учтены, пока их не проведут заново

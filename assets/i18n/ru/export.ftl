@@ -64,6 +64,10 @@ export-no-stage-id = okk: { $crm } принимает этап по id, а id э
     [1] её
    *[many] их
 } в CRM вручную или подключите аккаунт и выгрузите снова после `okk sync`
+export-stages-not-synced = okk: { $crm } принимает этап по id, а id этапов CRM «{ $connection }» okk не знает: её последняя синхронизация была раньше, чем okk стал хранить этапы воронок. Перевод в «{ $stage }» не записан, { $count ->
+    [1] карточка { $cards } не записана
+   *[many] карточки { $cards } не записаны
+} в файл; запустите один раз `okk sync { $connection }`, чтобы okk узнал id этапов воронок, и выгрузите снова
 export-kind-number = число
 export-kind-date = дата
 export-kind-text = текст

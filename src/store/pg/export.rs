@@ -247,4 +247,12 @@ impl ReviewExportSource for PgStore {
     fn crm_stages(&self) -> Result<Vec<(String, crate::domain::crm_stage::CrmStage)>, StoreError> {
         crate::domain::ports::FunnelHistory::crm_stages(self)
     }
+
+    fn crm_connections(&self) -> Result<Vec<String>, StoreError> {
+        let rows = self.conn.borrow_mut().query(
+            "SELECT connection FROM crm_sync ORDER BY connection COLLATE \"C\"",
+            &[],
+        )?;
+        Ok(rows.iter().map(|r| r.get(0)).collect())
+    }
 }

@@ -6,7 +6,7 @@ use postgres::fallible_iterator::FallibleIterator;
 use postgres::types::ToSql;
 
 use super::PgStore;
-use crate::domain::crm_stage::CrmStage;
+use crate::domain::crm_stage::{CrmStage, Semantics};
 use crate::domain::funnel_diff::FunnelVersion;
 use crate::domain::ports::FunnelHistory;
 use crate::domain::ports::funnel_history::StageVisits;
@@ -31,7 +31,8 @@ pub(super) fn version_of(r: &postgres::Row) -> FunnelVersion {
 impl FunnelHistory for PgStore {
     fn crm_stages(&self) -> Result<Vec<(String, CrmStage)>, StoreError> {
         let rows = self.conn.borrow_mut().query(
-            "SELECT connection, pipeline_id, pipeline, pipeline_sort, stage_id, stage, sort
+            "SELECT connection, pipeline_id, pipeline, pipeline_sort, stage_id, stage, sort,
+                 semantics
              FROM crm_stages ORDER BY connection COLLATE \"C\", pipeline_sort,
                  pipeline_id COLLATE \"C\", sort, stage_id COLLATE \"C\"",
             &[],
@@ -48,6 +49,8 @@ impl FunnelHistory for PgStore {
                         stage_id: r.get(4),
                         stage: r.get(5),
                         sort: r.get(6),
+                        semantics: (r.get::<_, Option<String>>(7))
+                            .and_then(|s| Semantics::parse(&s)),
                     },
                 )
             })

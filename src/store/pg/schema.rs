@@ -547,6 +547,11 @@ END $$;
 CREATE TRIGGER reviews_content_fixed BEFORE UPDATE ON reviews
     FOR EACH ROW EXECUTE FUNCTION okk_review_content_fixed();
 "#,
+    // 13: what each CRM stage means to its pipeline (SQLite's migration 24): 'open', 'won' or
+    // 'lost'; NULL where a sync wrote the stage before okk kept it.
+    r#"
+ALTER TABLE crm_stages ADD COLUMN IF NOT EXISTS semantics text;
+"#,
 ];
 
 pub fn latest() -> i64 {

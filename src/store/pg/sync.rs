@@ -13,7 +13,7 @@ use super::import::PgImport;
 use crate::domain::Card;
 use crate::domain::FieldName;
 use crate::domain::columns::SourceColumns;
-use crate::domain::crm_stage::CrmStage;
+use crate::domain::crm_stage::{CrmStage, Semantics};
 use crate::domain::deal_note::DealNote;
 use crate::domain::fx::FxMap;
 use crate::store::StoreError;
@@ -70,14 +70,17 @@ fn save_stages(
     )?;
     let texts = |f: fn(&CrmStage) -> &str| stages.iter().map(f).collect::<Vec<&str>>();
     let sorts = |f: fn(&CrmStage) -> i64| stages.iter().map(f).collect::<Vec<i64>>();
+    let semantics: Vec<Option<&str>> = (stages.iter())
+        .map(|s| s.semantics.map(Semantics::as_str))
+        .collect();
     tx.execute(
         "INSERT INTO crm_stages
-             (connection, pipeline_id, pipeline, pipeline_sort, stage_id, stage, sort)
+             (connection, pipeline_id, pipeline, pipeline_sort, stage_id, stage, sort, semantics)
          SELECT $1, * FROM unnest($2::text[], $3::text[], $4::bigint[], $5::text[], $6::text[],
-                                  $7::bigint[])
+                                  $7::bigint[], $8::text[])
          ON CONFLICT (connection, pipeline_id, stage_id) DO UPDATE SET
              pipeline = excluded.pipeline, pipeline_sort = excluded.pipeline_sort,
-             stage = excluded.stage, sort = excluded.sort",
+             stage = excluded.stage, sort = excluded.sort, semantics = excluded.semantics",
         &[
             &connection,
             &texts(|s| s.pipeline_id.as_str()),
@@ -86,6 +89,7 @@ fn save_stages(
             &texts(|s| s.stage_id.as_str()),
             &texts(|s| s.stage.as_str()),
             &sorts(|s| s.sort),
+            &semantics,
         ],
     )?;
     Ok(())
