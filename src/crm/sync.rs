@@ -791,7 +791,18 @@ impl<'a> Lander<'a> {
             if page.notes.is_empty() && page.notes_of.is_empty() {
                 continue;
             }
-            import.save_notes(&self.conn.name, &page.notes, &page.notes_of)?;
+            // The deals whose notes the page holds whole lose those the store holds no longer:
+            // only deals with notes stored (before this run, or by its earlier groups) can
+            // have any (a first sync of Bitrix24 cleared 100,000 deals of nothing).
+            let stored: Vec<String> = page
+                .notes_of
+                .iter()
+                .filter(|d| {
+                    self.note_deals.contains(d.as_str()) || self.run_notes.contains_key(d.as_str())
+                })
+                .cloned()
+                .collect();
+            import.save_notes(&self.conn.name, &page.notes, &stored)?;
             touched.extend(page.notes_of.iter().map(String::as_str));
             self.keep_notes(page);
             for n in &page.notes {
