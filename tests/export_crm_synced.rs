@@ -202,6 +202,93 @@ fn bitrix24_moves_to_won_or_lost_land_on_the_categorys_own_success_and_failure_s
     assert!(!stderr.contains("is not in the CRM pipeline"), "{stderr}");
 }
 
+/// The reviewer's stage picker marks what `okk export crm` leaves out: on cards synced from
+/// Bitrix24, each card's marks are the stages its own category has no place for (the renamed
+/// success and failure stages land by their semantics, «Показ» is the funnel's alias); a move
+/// the auditor picks among the marked is left out of the file and named, one among the others
+/// is in it.
+#[test]
+fn the_stage_picker_marks_the_moves_the_bitrix24_export_leaves_out() {
+    use okk::tui::state::Popup;
+    let mut state = State::with_deals(14);
+    state.b24_names =
+        std::collections::HashMap::from([("WON", "Продано"), ("C1:LOSE", "Отказ клиента")]);
+    let crm = FakeCrm::start(state, 0);
+    let s = Synced::bitrix(&crm);
+    let funnel = std::sync::Arc::new(okk::funnel_config::load(&s.funnel).unwrap());
+    let store = okk::store::Store::open(&s.desk.db).unwrap();
+    let clock = okk::app::audit::today(&store, None).unwrap();
+    let mut desk = okk::tui::desk::Desk::new(
+        store,
+        funnel.clone(),
+        "anna".into(),
+        "fp".into(),
+        Some(clock),
+    );
+    let mut reviewer =
+        okk::tui::state::State::new(funnel, "anna".into(), okk::tui::keymap::Keymap::default());
+    okk::tui::update::load_stages(&mut reviewer, &desk).unwrap();
+    let row = common::reviewer::stage_row(&reviewer, "Первичный контакт");
+    okk::tui::update::start_at_stage(&mut reviewer, row, &desk).unwrap();
+    let press = |r: &mut okk::tui::state::State, d: &mut okk::tui::desk::Desk, keys: &str| {
+        common::reviewer::press(r, d, keys)
+    };
+    // «Продажи недвижимости» lands only «Первичный контакт» (its own), won and lost.
+    let all_open_but = |keep: &[&str]| -> Vec<&str> {
+        [
+            "Квалификация",
+            "Встреча назначена",
+            "Встреча проведена",
+            "Молчуны после встречи",
+            "Отработка возражений",
+            "Контакт после встречи",
+            "Бронирование",
+            "Договор",
+        ]
+        .into_iter()
+        .filter(|s| !keep.contains(s))
+        .collect()
+    };
+    // Deals 0 (NEW, «Неразобранное»), 1 and 7 of «Продажи недвижимости», 12 of «Вторичный
+    // рынок» (C1:NEW).
+    let mut seen = Vec::new();
+    for _ in 0..4 {
+        let id = common::reviewer::shown_card(&reviewer);
+        press(&mut reviewer, &mut desk, "x");
+        let Some(Popup::Picker(p)) = &reviewer.popup else {
+            panic!("the stage picker: {:?}", reviewer.popup)
+        };
+        let marked = common::reviewer::marked(p);
+        if id == "30000012" {
+            assert_eq!(marked, all_open_but(&["Встреча проведена"]), "{id}");
+        } else {
+            assert_eq!(marked, all_open_but(&[]), "{id}");
+        }
+        // The same move for both pipelines: marked on deal 1, not on deal 12.
+        match id.as_str() {
+            "30000001" | "30000012" => press(&mut reviewer, &mut desk, "встреча пр<enter>"),
+            _ => press(&mut reviewer, &mut desk, "<esc><space>"),
+        }
+        seen.push(id);
+    }
+    seen.sort();
+    assert_eq!(seen, ["30000000", "30000001", "30000007", "30000012"]);
+    drop((reviewer, desk));
+    let (file, _, stderr) = s.export("bitrix24", &[]);
+    assert_eq!(
+        stage_ids(&file),
+        BTreeMap::from([(30_000_012, Some("C1:PREPARATION".to_string()))]),
+        "{file}\n{stderr}"
+    );
+    assert!(
+        stderr.contains(
+            "okk: stage «Встреча проведена» is not in the CRM pipeline «Продажи недвижимости» \
+             of «b24»: card 30000001 left out of the file"
+        ),
+        "{stderr}"
+    );
+}
+
 /// A card from Bitrix24's export file has no stage id okk could know: its move is not sent
 /// with a name where the API wants the id.
 #[test]

@@ -352,6 +352,50 @@ fn the_lead_overrides_a_wrong_stage_with_another_stage_and_the_crm_file_takes_it
     assert_eq!(row[col("final_verdict")], "wrong_stage");
 }
 
+/// The lead's stage picker marks the stages the card's own CRM pipeline has no place for, as
+/// read when the lead's desk opens; a marked stage is taken all the same, and `okk export crm`
+/// leaves that move out and names it, as the mark said.
+#[test]
+fn the_leads_stage_picker_marks_what_the_export_leaves_out() {
+    let store = common::Desk::demo();
+    let (mut s, mut d) = common::reviewer::open_at_stage(&store.db, "anna", "Бронирование");
+    let id = shown_card(&s);
+    press(&mut s, &mut d, "xдогов<enter>");
+    drop((s, d));
+    let mut planted = okk::store::Store::open(&store.db).unwrap();
+    common::reviewer::plant_crm_stages(&mut planted, "amocrm", common::reviewer::DEMO_PIPELINE);
+    drop(planted);
+    let (mut s, mut d) = lead(&store.db);
+    press(&mut s, &mut d, "<enter>owrong<enter>");
+    let Some(Popup::Picker(p)) = &s.popup else {
+        panic!("the stage picker: {:?}", s.popup)
+    };
+    // Neither the card's own stage (Бронирование) nor anna's is offered.
+    assert_eq!(
+        common::reviewer::marked(p),
+        ["Квалификация", "Молчуны после встречи"]
+    );
+    press(&mut s, &mut d, "квал<enter>");
+    assert_eq!(decisions(&store.db)[0].3.as_deref(), Some("Квалификация"));
+    drop((s, d));
+    let out = store.file("amocrm.csv");
+    let run = store
+        .okk()
+        .args(["export", "crm", "--profile", "amocrm", "--out", &out])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert!(run.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("«Квалификация»")
+            && stderr.contains("«Продажи недвижимости»")
+            && stderr.contains(&format!("card {id} left out")),
+        "{stderr}"
+    );
+    let file = std::fs::read_to_string(&out).unwrap_or_default();
+    assert!(!file.contains(&id), "{file}");
+}
+
 /// On the list, the decide keys say the review must be opened first, instead of doing nothing.
 #[test]
 fn a_decide_key_on_the_list_says_to_open_the_review_first() {

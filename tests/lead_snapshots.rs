@@ -46,6 +46,11 @@ struct LeadDesk {
 }
 
 fn lead_desk() -> LeadDesk {
+    lead_desk_planted(|_| {})
+}
+
+/// [`lead_desk`], with what `plant` writes into the store before the lead's desk opens.
+fn lead_desk_planted(plant: impl FnOnce(&mut okk::store::Store)) -> LeadDesk {
     // The test binary speaks one language (each test runs on its own thread, set here first).
     okk::text::lang::set(crate::LANG);
     let common::Desk { dir, db } = common::Desk::demo();
@@ -56,6 +61,7 @@ fn lead_desk() -> LeadDesk {
         BOOKING,
         &["xдогов<enter>", "cклиент ждёт одобрения ипотеки<esc>s"],
     );
+    plant(&mut okk::store::Store::open(&db).expect("open the store"));
     let (mut state, desk) = common::reviewer::open(&db, "olga");
     okk::tui::lead::load(&mut state, &desk).expect("the lead's list loads");
     LeadDesk {
@@ -547,6 +553,21 @@ fn wrong_stage_then_offers_the_stages() {
     d.snap("lead_stage_picker");
     d.press("догов");
     d.snap("lead_stage_picker_query");
+}
+
+/// The card's own CRM pipeline (as a sync read it) has no place for some stages: the lead's
+/// stage picker marks them, after the others, and says what the mark means.
+#[test]
+fn wrong_stage_then_marks_the_stages_the_cards_crm_pipeline_lacks() {
+    let mut d = lead_desk_planted(|store| {
+        common::reviewer::plant_crm_stages(store, "amocrm", common::reviewer::DEMO_PIPELINE)
+    });
+    d.press("<enter>owrong<enter>");
+    let Some(Popup::Picker(p)) = &d.state.popup else {
+        panic!("the stage picker: {:?}", d.state.popup)
+    };
+    assert!(p.any_marked(), "{:?}", p.items);
+    d.snap("lead_stage_picker_crm");
 }
 
 // ---- after the decisions --------------------------------------------------------------------

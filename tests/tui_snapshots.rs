@@ -44,6 +44,11 @@ fn desktop(csv: &Path) -> Desktop {
 
 /// [`desktop`] from several files, each imported under its source (`None`: the profile's).
 fn desktop_of(files: &[(&Path, Option<&str>)]) -> Desktop {
+    desktop_planted(files, |_| {})
+}
+
+/// [`desktop_of`], with what `plant` writes into the store before the reviewer opens.
+fn desktop_planted(files: &[(&Path, Option<&str>)], plant: impl FnOnce(&mut Store)) -> Desktop {
     // The test binary speaks one language (each test runs on its own thread, set here first).
     okk::text::lang::set(crate::LANG);
     let dir = tempfile::tempdir().expect("temp dir");
@@ -61,6 +66,7 @@ fn desktop_of(files: &[(&Path, Option<&str>)]) -> Desktop {
         };
         import_file(&mut store, &funnel, csv, &opts).expect("import");
     }
+    plant(&mut store);
     let fingerprint = "snapshot-tests".to_string();
     okk::app::audit::refresh(&mut store, &funnel, &fingerprint, clock, true).expect("rules");
     let funnel = Arc::new(funnel);
@@ -197,6 +203,42 @@ fn each_screen_a_few_keys_away_is_drawn_as_its_snapshot() {
         assert_eq!(d.state.screen, screen, "{name}");
         d.snap(name);
     }
+}
+
+/// A card of a source whose CRM stages a sync read: the stage picker marks the stages its own
+/// pipeline has no place for (dimmed, «not in the CRM pipeline»), after the others, and a line
+/// under the list says what the mark means. The other stage pickers' snapshots: cards of file
+/// imports, nothing marked.
+#[test]
+fn the_stage_picker_marks_the_stages_the_cards_crm_pipeline_lacks() {
+    let mut d = desktop_planted(&[(&repo("assets/demo/amocrm_deals.csv"), None)], |store| {
+        common::reviewer::plant_crm_stages(store, "amocrm", common::reviewer::DEMO_PIPELINE)
+    });
+    d.press("<enter><enter>x");
+    let Some(okk::tui::state::Popup::Picker(p)) = &d.state.popup else {
+        panic!("the stage picker: {:?}", d.state.popup)
+    };
+    assert_eq!(
+        common::reviewer::marked(p),
+        common::reviewer::NOT_IN_DEMO_PIPELINE
+    );
+    d.snap("stage_picker_crm");
+    // Dimmed: the mark's row is drawn in the theme's dim colour.
+    let theme = Theme::colour();
+    let buf = d.buffer(80, 24, &theme);
+    let mark = okk::text::tui::not_in_crm_pipeline();
+    let row = (0..24)
+        .find(|&y| {
+            let text: String = (0..80).map(|x| buf[(x, y)].symbol()).collect();
+            text.contains(&mark) && !text.contains(&format!("{mark}:"))
+        })
+        .expect("a marked row");
+    let first = (0..80)
+        .find(|&x| buf[(x, row)].symbol() == mark.chars().next().unwrap().to_string())
+        .expect("the mark");
+    assert_eq!(buf[(first, row)].fg, theme.dim.fg.unwrap());
+    d.press("встр");
+    d.snap("stage_picker_crm_query");
 }
 
 /// Two CRM connections that share ids: each row of the queue says its source beside its id (as

@@ -126,6 +126,7 @@ impl Session {
 
 const MET: &str = "Встреча проведена";
 const LOST: &str = "Закрыто и не реализовано";
+use common::reviewer::NOT_IN_DEMO_PIPELINE;
 
 // ---- funnel screen ------------------------------------------------------------------------
 
@@ -369,6 +370,53 @@ fn x_picks_the_stage_and_saves_wrong_stage_while_esc_cancels_the_verdict() {
             false
         )
     );
+}
+
+/// A card of a source whose CRM stages a sync read: `x` marks the stages its own pipeline has
+/// no place for (`okk export crm` would leave the move out), after the others, and takes one
+/// all the same. The desk reads the stages again when others write (a sync among them); a
+/// card of file imports has nothing marked.
+#[test]
+fn x_marks_the_stages_the_cards_crm_pipeline_lacks_and_still_takes_one() {
+    let mut s = session();
+    s.stage(MET).keys("x");
+    let picker = |s: &Session| match &s.state.popup {
+        Some(Popup::Picker(p)) => p.clone(),
+        other => panic!("the stage picker: {other:?}"),
+    };
+    assert!(!picker(&s).any_marked(), "no CRM stages known: none marked");
+    s.keys("<esc>");
+    let mut store = Store::open(&s.db).unwrap();
+    common::reviewer::plant_crm_stages(&mut store, "amocrm", common::reviewer::DEMO_PIPELINE);
+    drop(store);
+    // Another process wrote (the sync): the live refresh reads the stages again.
+    let others = okk::tui::effect::Msg::Done(Box::new(okk::tui::effect::Outcome::OthersActed));
+    okk::tui::run::dispatch(&mut s.state, others, &mut s.desk);
+    s.keys("x");
+    let p = picker(&s);
+    assert_eq!(common::reviewer::marked(&p), NOT_IN_DEMO_PIPELINE);
+    // The list's order, the marked stages after the others.
+    let shown: Vec<&str> = p.matches.iter().map(|&i| p.items[i].as_str()).collect();
+    assert_eq!(shown[shown.len() - 3..], NOT_IN_DEMO_PIPELINE);
+    assert_eq!(shown[0], "Первичный контакт");
+    // Chosen all the same: the auditor's judgement stands.
+    let first = s.card_id();
+    s.keys("брон<enter>");
+    assert_eq!(
+        s.reviews()[0].clone(),
+        (
+            first,
+            "wrong_stage".into(),
+            Some("Бронирование".into()),
+            None,
+            String::new(),
+            false
+        )
+    );
+    // A pipeline corrected on the card is the one the move lands in: one the sync did not
+    // read has nothing to say.
+    s.keys("epipeline<enter><C-u>Новостройки<enter>x");
+    assert!(!picker(&s).any_marked(), "{:?}", picker(&s).marked);
 }
 
 #[test]

@@ -123,6 +123,32 @@ impl AccountStages {
             .filter(|s| !s.is_empty())
     }
 
+    /// Which of `targets` (funnel stages' names, as a stage picker offers them) a move of a
+    /// card of `source` in `pipeline` would find no place for in that pipeline ([`landing`]
+    /// finds none): `okk export crm` leaves such a move out. All false where okk knows no
+    /// stages of `source` (a source of file imports), or no pipeline of that name (the next
+    /// sync reads it; the export says so meanwhile).
+    pub fn unlanded(
+        &self,
+        source: &str,
+        pipeline: Option<&str>,
+        funnel: &Funnel,
+        targets: &[String],
+    ) -> Vec<bool> {
+        let Some(stages) = self.of(source) else {
+            return vec![false; targets.len()];
+        };
+        (targets.iter())
+            .map(|name| {
+                let target = match funnel.resolve(name) {
+                    Some(i) => StageTarget::Funnel(i),
+                    None => StageTarget::Named(name.clone()),
+                };
+                landing(stages, pipeline, funnel, &target) == Err(NoLanding::Stage)
+            })
+            .collect()
+    }
+
     /// Whether `source` is a CRM connection okk knows (its cards came from `okk sync`), not a
     /// source of export files.
     pub fn is_connection(&self, source: &str) -> bool {
@@ -293,6 +319,79 @@ mod tests {
             .collect();
         assert_eq!(id(&unknown, &won), Err(NoLanding::Stage));
         assert_eq!(id(&unknown, &lost), Ok("C1:HOLD".to_string()));
+    }
+
+    /// The stage picker marks the funnel's stages a card's own pipeline has no place for: by
+    /// name or alias, won and lost by the CRM's semantics, whatever the CRM names them; nothing
+    /// for a source of file imports or a pipeline the last sync did not read.
+    #[test]
+    fn the_stages_a_cards_pipeline_has_no_place_for_are_the_ones_marked() {
+        let f = crate::funnel_config::default_funnel();
+        let at = |pipeline: &str, id: &str, name: &str, semantics: Semantics| {
+            (
+                "b24".to_string(),
+                CrmStage {
+                    pipeline_id: pipeline.into(),
+                    pipeline: pipeline.into(),
+                    pipeline_sort: 1,
+                    stage_id: id.into(),
+                    stage: name.into(),
+                    sort: 10,
+                    semantics: Some(semantics),
+                },
+            )
+        };
+        let stages = AccountStages::new(vec![
+            at("Вторичный рынок", "C1:NEW", "Новая заявка", Semantics::Open),
+            at("Вторичный рынок", "C1:BOOK", "Бронь", Semantics::Open),
+            at(
+                "Вторичный рынок",
+                "C1:WON",
+                "Сделка успешна",
+                Semantics::Won,
+            ),
+            at("Вторичный рынок", "C1:LOSE", "Отказ", Semantics::Lost),
+            at("Аренда", "C2:NEW", "Первичный контакт", Semantics::Open),
+            at("Аренда", "C2:DEAL", "Договор", Semantics::Open),
+        ]);
+        let targets: Vec<String> = [
+            "Первичный контакт",
+            "Квалификация",
+            "Бронирование",
+            "Договор",
+            "Успешно реализовано",
+            "Закрыто и не реализовано",
+            "Стадия не из воронки",
+        ]
+        .map(String::from)
+        .to_vec();
+        let marks = |source: &str, pipeline: Option<&str>| -> Vec<&str> {
+            let marked = stages.unlanded(source, pipeline, &f, &targets);
+            assert_eq!(marked.len(), targets.len());
+            (targets.iter().zip(marked))
+                .filter(|(_, m)| *m)
+                .map(|(t, _)| t.as_str())
+                .collect()
+        };
+        assert_eq!(
+            marks("b24", Some("Вторичный рынок")),
+            ["Квалификация", "Договор", "Стадия не из воронки"]
+        );
+        assert_eq!(
+            marks("b24", Some("аренда")),
+            [
+                "Квалификация",
+                "Бронирование",
+                "Успешно реализовано",
+                "Закрыто и не реализовано",
+                "Стадия не из воронки"
+            ]
+        );
+        // No pipeline named: any of the connection's.
+        assert_eq!(marks("b24", None), ["Квалификация", "Стадия не из воронки"]);
+        // A pipeline the last sync did not read, a source of file imports: nothing to say.
+        assert!(marks("b24", Some("Новостройки")).is_empty());
+        assert!(marks("amocrm", Some("Вторичный рынок")).is_empty());
     }
 
     fn stage(pipeline: (&str, i64), id: &str, name: &str, sort: i64) -> (String, CrmStage) {

@@ -93,6 +93,15 @@ impl ReviewDraft {
         None
     }
 
+    /// The pipeline the review corrects the card to, which a move of its stage lands in (as
+    /// [`super::suggestion::suggest`] reads it: `pipeline` however spelled, blank none).
+    pub fn pipeline_correction(&self) -> Option<&str> {
+        (self.corrections.iter())
+            .find(|(k, _)| fold(k) == "pipeline")
+            .map(|(_, v)| v.as_str())
+            .filter(|v| !v.trim().is_empty())
+    }
+
     /// The value the review gives `field`, if it corrects it (the owner field: the suggested
     /// owner).
     pub fn corrected(&self, field: &str) -> Option<&str> {

@@ -441,6 +441,16 @@ pub fn pick_stage() -> String {
     tr!("tui-pick-stage")
 }
 
+/// A stage picker's mark on a stage the card's own CRM pipeline has no place for.
+pub fn not_in_crm_pipeline() -> String {
+    tr!("tui-not-in-crm-pipeline")
+}
+
+/// What the mark means, under the picker's list.
+pub fn not_in_crm_pipeline_means() -> String {
+    tr!("tui-not-in-crm-pipeline-means")
+}
+
 pub fn pick_owner() -> String {
     tr!("tui-pick-owner")
 }

@@ -14,6 +14,7 @@ use chrono::NaiveDateTime;
 use crate::domain::Funnel;
 use crate::domain::analytics::{StatsFigures, Window};
 use crate::domain::card_detail::CardDetail;
+use crate::domain::crm_stage::AccountStages;
 use crate::domain::filter_key::FilterKey;
 use crate::domain::funnel::StageKind;
 use crate::domain::ids::CardId;
@@ -434,6 +435,13 @@ impl Desk {
 
     pub fn draft(&self, card_id: CardId) -> DeskResult<Option<ReviewDraft>> {
         self.store.borrow_mut().draft(card_id, &self.auditor)
+    }
+
+    /// Every synced connection's pipelines and stages (none where cards come from files only):
+    /// where a card's stage move lands in its CRM.
+    pub fn crm_stages(&self) -> DeskResult<AccountStages> {
+        let rows = crate::domain::ports::FunnelHistory::crm_stages(&**self.store.borrow())?;
+        Ok(AccountStages::new(rows))
     }
 
     pub fn owners(&self) -> DeskResult<Vec<String>> {

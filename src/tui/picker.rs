@@ -1,7 +1,9 @@
 //! A fuzzy picker over a list of names (stages, owners, fields): typing filters with
 //! nucleo-matcher, best match first (a name starting with the text, then one with a word
 //! starting with it, then the rest); an empty query keeps the list's own order. A field shows
-//! as the card names it in the current language and is found by that word and by its key.
+//! as the card names it in the current language and is found by that word and by its key. An
+//! item may be marked (a stage the card's CRM pipeline has no place for): it stays choosable,
+//! after the unmarked ones that match as well.
 
 use nucleo_matcher::pattern::{CaseMatching, Normalization, Pattern};
 use nucleo_matcher::{Config, Matcher, Utf32Str};
@@ -54,6 +56,9 @@ pub struct Picker {
     pub items: Vec<String>,
     /// What each item shows as (a field's label; else the item itself).
     pub labels: Vec<String>,
+    /// Per item: marked (a stage with no place in the card's CRM pipeline, which `okk export
+    /// crm` leaves out). A marked item comes after the unmarked ones of its match tier.
+    pub marked: Vec<bool>,
     pub query: String,
     /// Indices into `items`, best first.
     pub matches: Vec<usize>,
@@ -71,6 +76,7 @@ impl Picker {
         };
         let mut p = Picker {
             purpose,
+            marked: vec![false; items.len()],
             items,
             labels,
             query: String::new(),
@@ -81,6 +87,25 @@ impl Picker {
         p
     }
 
+    /// The picker with items marked where `marked` says (one per item; those beyond it are
+    /// not).
+    pub fn with_marks(mut self, marked: Vec<bool>) -> Picker {
+        self.marked = marked;
+        self.marked.resize(self.items.len(), false);
+        self.refilter();
+        self
+    }
+
+    /// Whether item `i` is marked.
+    pub fn is_marked(&self, i: usize) -> bool {
+        self.marked.get(i).copied().unwrap_or(false)
+    }
+
+    /// Whether any item is marked (the popup then says what the mark means).
+    pub fn any_marked(&self) -> bool {
+        self.marked.contains(&true)
+    }
+
     pub fn set_query(&mut self, query: String) {
         self.query = query;
         self.refilter();
@@ -89,14 +114,17 @@ impl Picker {
     fn refilter(&mut self) {
         self.selected = 0;
         if self.query.trim().is_empty() {
-            self.matches = (0..self.items.len()).collect();
+            // The list's own order, the marked items after the others.
+            let mut all: Vec<usize> = (0..self.items.len()).collect();
+            all.sort_by_key(|&i| self.is_marked(i));
+            self.matches = all;
             return;
         }
         let mut matcher = Matcher::new(Config::DEFAULT);
         let pattern = Pattern::parse(&self.query, CaseMatching::Ignore, Normalization::Smart);
         let mut buf = Vec::new();
         let query = fold(&self.query);
-        let mut scored: Vec<(Tier, u32, usize)> = self
+        let mut scored: Vec<(Tier, bool, u32, usize)> = self
             .items
             .iter()
             .zip(&self.labels)
@@ -121,12 +149,19 @@ impl Picker {
                     .map(|name| tier(name, &query))
                     .min()
                     .unwrap_or(Tier::Elsewhere);
-                Some((tier, score, i))
+                Some((tier, self.is_marked(i), score, i))
             })
             .collect();
-        // The fuzzy score orders the names within a tier; the list's order breaks a tie.
-        scored.sort_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)).then(a.2.cmp(&b.2)));
-        self.matches = scored.into_iter().map(|(_, _, i)| i).collect();
+        // Within a tier the marked names come after the others (`enter` takes a move that
+        // reaches the CRM when one matches as well), the fuzzy score orders them, and the
+        // list's order breaks a tie.
+        scored.sort_by(|a, b| {
+            (a.0.cmp(&b.0))
+                .then(a.1.cmp(&b.1))
+                .then(b.2.cmp(&a.2))
+                .then(a.3.cmp(&b.3))
+        });
+        self.matches = scored.into_iter().map(|(_, _, _, i)| i).collect();
     }
 
     pub fn down(&mut self) {
@@ -206,6 +241,49 @@ mod tests {
         let mut lead = Picker::new(PickerFor::LeadStage, stages);
         lead.set_query("Контакт".into());
         assert_eq!(lead.chosen(), Some("Контакт после встречи"));
+    }
+
+    /// A stage marked (no place in the card's CRM pipeline) comes after the unmarked ones
+    /// that match as well, and stays choosable; a better match still comes first.
+    #[test]
+    fn a_marked_stage_comes_after_the_unmarked_ones_of_its_tier_and_stays_choosable() {
+        let stages: Vec<String> = [
+            "Первичный контакт",
+            "Квалификация",
+            "Встреча назначена",
+            "Встреча проведена",
+            "Контакт после встречи",
+        ]
+        .map(String::from)
+        .to_vec();
+        let marked = vec![false, true, true, false, false];
+        let mut p = Picker::new(PickerFor::WrongStage, stages.clone()).with_marks(marked);
+        let order =
+            |p: &Picker| -> Vec<&str> { p.matches.iter().map(|&i| stages[i].as_str()).collect() };
+        // No query: the list's order, the marked stages last.
+        assert_eq!(
+            order(&p),
+            [
+                "Первичный контакт",
+                "Встреча проведена",
+                "Контакт после встречи",
+                "Квалификация",
+                "Встреча назначена"
+            ]
+        );
+        // Both start with «встреча»: the one that lands first.
+        p.set_query("встреча".into());
+        assert_eq!(order(&p)[..2], ["Встреча проведена", "Встреча назначена"]);
+        // A name starting with the text beats an unmarked word start: the tier first.
+        p.set_query("встреча н".into());
+        assert_eq!(p.chosen(), Some("Встреча назначена"));
+        p.set_query("квал".into());
+        assert_eq!(p.chosen(), Some("Квалификация"), "marked, still choosable");
+        assert!(p.any_marked() && p.is_marked(1) && !p.is_marked(0));
+        // Unmarked, the picker is the list's own order.
+        let plain = Picker::new(PickerFor::WrongStage, stages.clone());
+        assert_eq!(plain.matches, [0, 1, 2, 3, 4]);
+        assert!(!plain.any_marked());
     }
 
     #[test]

@@ -4,6 +4,7 @@
 use super::desk::{Desk, DeskResult, StageRow};
 use crate::domain::analytics::StatsFigures;
 use crate::domain::card_detail::CardDetail;
+use crate::domain::crm_stage::AccountStages;
 use crate::domain::decision::LeadDecision;
 use crate::domain::fill::FillRow;
 use crate::domain::ids::CardId;
@@ -45,6 +46,8 @@ pub enum Ask {
     LeadRows,
     /// Owners known from the cards (the owner picker).
     Owners,
+    /// The CRMs' own pipelines and stages, as the syncs read them (the stage pickers' marks).
+    CrmStages,
     /// A stage's figures (`all`: closed cards without flags counted too).
     Counts {
         row: StageRow,
@@ -124,6 +127,7 @@ pub enum Answer {
     Fields(Vec<FillRow>),
     LeadRows(Vec<LeadRow>),
     Owners(Vec<String>),
+    CrmStages(AccountStages),
     /// The figures, and what a claim may still hand out when asked (`Ask::Counts::claimed`).
     Counts(QueueCounts, Option<u64>),
 }
@@ -145,6 +149,7 @@ impl std::fmt::Debug for Answer {
             Answer::Fields(rows) => write!(f, "Fields({} rows)", rows.len()),
             Answer::LeadRows(rows) => write!(f, "LeadRows({} rows)", rows.len()),
             Answer::Owners(o) => write!(f, "Owners({})", o.len()),
+            Answer::CrmStages(_) => write!(f, "CrmStages"),
             Answer::Counts(c, left) => write!(f, "Counts({c:?}, {left:?})"),
         }
     }
@@ -203,6 +208,8 @@ pub enum Then {
     Fields,
     LeadList,
     OwnerPicker,
+    /// Keeps the CRMs' stages for the stage pickers: no mark, keys do not wait for it.
+    CrmStages,
     /// Queue item `index`'s card, read ahead: no mark, keys do not wait for it.
     Ahead {
         index: usize,
@@ -233,6 +240,7 @@ pub fn perform(ask: &Ask, desk: &Desk) -> DeskResult<Answer> {
         Ask::Fields => Answer::Fields(desk.fill_rows()?),
         Ask::LeadRows => Answer::LeadRows(desk.lead_rows()?),
         Ask::Owners => Answer::Owners(desk.owners()?),
+        Ask::CrmStages => Answer::CrmStages(desk.crm_stages()?),
         Ask::Counts { row, all, claimed } => Answer::Counts(
             desk.counts_of(row, *all)?,
             match claimed {

@@ -442,6 +442,10 @@ pub struct Shared {
     pub keymap: Keymap,
     /// The config's CRM connections: links from cards to the CRM.
     pub crm_links: Arc<crate::domain::links::CrmLinks>,
+    /// The CRMs' own pipelines and stages, as the syncs read them (read as the desk opens and
+    /// again when others write): the stage pickers mark a move the card's pipeline has no
+    /// place for. Empty where cards come from files only.
+    pub crm_stages: Arc<crate::domain::crm_stage::AccountStages>,
     /// Opens an address in the browser; `false` when there is none (tests put a fake here).
     pub open_url: fn(&str) -> bool,
     /// The clock, set before each update: how long ago a review was made.
@@ -560,6 +564,7 @@ impl State {
                 auditor,
                 keymap,
                 crm_links: Arc::default(),
+                crm_stages: Arc::default(),
                 open_url: super::effect::open_in_browser,
                 now: chrono::NaiveDateTime::default(),
                 today: chrono::NaiveDateTime::default(),

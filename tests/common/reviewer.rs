@@ -4,6 +4,7 @@
 use std::path::Path;
 use std::sync::Arc;
 
+use okk::domain::crm_stage::{CrmStage, Semantics};
 use okk::store::Store;
 use okk::tui::desk::Desk;
 use okk::tui::keymap::Keymap;
@@ -24,6 +25,60 @@ pub fn open(db: &Path, who: &str) -> (State, Desk) {
     state.shared.now = desk.now();
     state.shared.today = desk.today();
     (state, desk)
+}
+
+/// The demo's pipeline as an amoCRM sync could read it: no «Квалификация», «Молчуны после
+/// встречи» nor «Бронирование»; the success and failure stages named as the account's admins
+/// chose (known by their semantics, not by the funnel's names).
+pub const DEMO_PIPELINE: (&str, &[(&str, Semantics)]) = (
+    "Продажи недвижимости",
+    &[
+        ("Неразобранное", Semantics::Open),
+        ("Встреча назначена", Semantics::Open),
+        ("Встреча проведена", Semantics::Open),
+        ("Отработка возражений", Semantics::Open),
+        ("Контакт после встречи", Semantics::Open),
+        ("Договор", Semantics::Open),
+        ("Продано", Semantics::Won),
+        ("Не продано", Semantics::Lost),
+    ],
+);
+
+/// What the stage pickers mark on a demo card once [`DEMO_PIPELINE`] is planted.
+pub const NOT_IN_DEMO_PIPELINE: [&str; 3] =
+    ["Квалификация", "Молчуны после встречи", "Бронирование"];
+
+/// Plants in `store` the stages a sync of connection `connection` would have read: one
+/// pipeline, its stages in order (`okk sync` writes them; a test of the screens needs no CRM).
+pub fn plant_crm_stages(
+    store: &mut Store,
+    connection: &str,
+    pipeline: (&str, &[(&str, Semantics)]),
+) {
+    let (name, stages) = pipeline;
+    let stages: Vec<CrmStage> = (stages.iter().enumerate())
+        .map(|(i, (stage, semantics))| CrmStage {
+            pipeline_id: "7000001".into(),
+            pipeline: name.into(),
+            pipeline_sort: 1,
+            stage_id: format!("{}", 60_000_001 + i),
+            stage: stage.to_string(),
+            sort: 10 * (i as i64 + 1),
+            semantics: Some(*semantics),
+        })
+        .collect();
+    let state = okk::store::crm::SyncState::default();
+    store
+        .save_crm_state_and_stages(connection, &state, Some(&stages))
+        .expect("plant the CRM's stages");
+}
+
+/// The stage picker's items marked (no place in the card's CRM pipeline), in the list's order.
+pub fn marked(picker: &okk::tui::picker::Picker) -> Vec<&str> {
+    (picker.items.iter().enumerate())
+        .filter(|(i, _)| picker.is_marked(*i))
+        .map(|(_, s)| s.as_str())
+        .collect()
 }
 
 /// The funnel screen's row of stage `name` (stages loaded).

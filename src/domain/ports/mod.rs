@@ -29,15 +29,24 @@ pub use super::store_error::StoreError;
 
 pub type StoreResult<T> = Result<T, StoreError>;
 
-/// Everything the reviewer's desk (auditor and lead screens, the stats screen) asks of a store.
-/// `Send`, so a runtime may perform the desk's effects off the UI thread.
+/// Everything the reviewer's desk (auditor and lead screens, the stats screen) asks of a store
+/// (of [`FunnelHistory`], the CRMs' own stages: the stage pickers mark a move the card's CRM
+/// pipeline has no place for). `Send`, so a runtime may perform the desk's effects off the UI
+/// thread.
 pub trait DeskStore:
-    QueueStore + ReviewStore + LeadStore + StatsStore + CalibrationStore + Reopen + Send
+    QueueStore + ReviewStore + LeadStore + StatsStore + CalibrationStore + FunnelHistory + Reopen + Send
 {
 }
 
 impl<T> DeskStore for T where
-    T: QueueStore + ReviewStore + LeadStore + StatsStore + CalibrationStore + Reopen + Send
+    T: QueueStore
+        + ReviewStore
+        + LeadStore
+        + StatsStore
+        + CalibrationStore
+        + FunnelHistory
+        + Reopen
+        + Send
 {
 }
 

@@ -106,7 +106,8 @@ fn judge(state: &mut State, action: Action, cx: &mut Cx) {
         }
         Action::WrongStage => {
             let stages = other_stages(funnel, c.stage);
-            state.popup = Some(Popup::Picker(Picker::new(PickerFor::WrongStage, stages)));
+            let picker = stage_picker(state, PickerFor::WrongStage, stages);
+            state.popup = Some(Popup::Picker(picker));
         }
         _ => {}
     }
@@ -130,6 +131,22 @@ pub(super) fn other_stages(funnel: &crate::domain::Funnel, here: Option<usize>) 
         .filter(|(i, _)| Some(*i) != here)
         .map(|(_, s)| s.name.clone())
         .collect()
+}
+
+/// A stage picker over `stages` for the card on screen, the stages marked that its own CRM
+/// pipeline (the review's corrected pipeline, else the card's) has no place for: `okk export
+/// crm` leaves a move to one out. No marks for a card of a source no sync read stages for.
+pub(super) fn stage_picker(state: &State, purpose: PickerFor, stages: Vec<String>) -> Picker {
+    let marked = match &state.card {
+        Some(c) => {
+            let card = &c.detail.card;
+            let pipeline = (c.draft.pipeline_correction()).or(card.pipeline.as_deref());
+            let funnel = &state.shared.funnel;
+            (state.shared.crm_stages).unlanded(&card.source, pipeline, funnel, &stages)
+        }
+        None => Vec::new(),
+    };
+    Picker::new(purpose, stages).with_marks(marked)
 }
 
 /// Keys that add to the review without judging: an owner, a correction, a comment, and the

@@ -26,6 +26,7 @@ use crate::tui::state::{
 pub fn load(state: &mut State, desk: &Desk) -> DeskResult<()> {
     let mut cx = Cx::new(desk);
     cx.read(state, Ask::LeadRows, Then::LeadList);
+    cx.read_crm_stages();
     crate::tui::run::settle_reads(state, cx.effects, desk)
 }
 
@@ -416,7 +417,8 @@ pub(super) fn chosen(state: &mut State, purpose: PickerFor, chosen: String, cx: 
                     let stages = (card::other_stages(funnel, here).into_iter())
                         .filter(|s| Some(s.as_str()) != auditors)
                         .collect();
-                    state.popup = Some(Popup::Picker(Picker::new(PickerFor::LeadStage, stages)));
+                    let picker = card::stage_picker(state, PickerFor::LeadStage, stages);
+                    state.popup = Some(Popup::Picker(picker));
                 }
                 Verdict::Dead => {
                     let lost = card::lost_stage(funnel);

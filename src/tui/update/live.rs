@@ -1,6 +1,7 @@
 //! The screens kept current while others act on a shared store: another auditor's verdict or
-//! the lead's decision (the runtime's watcher says so) re-reads the figures on screen and the
-//! lead's list, without a key press and without holding the keys.
+//! the lead's decision, a sync (the runtime's watcher says so) re-reads the figures on screen,
+//! the lead's list and the CRMs' stages the stage pickers mark by, without a key press and
+//! without holding the keys.
 
 use super::{Cx, lead};
 use crate::tui::read::{Answer, Ask, Read, Then};
@@ -35,6 +36,13 @@ pub(super) fn refresh(state: &State, cx: &mut Cx) {
             writes: state.shared.own_writes,
         },
     }));
+}
+
+/// Others wrote (a sync may have read the CRMs' stages anew: the stage pickers mark by them,
+/// read again whatever the screen), and the screen is refreshed.
+pub(super) fn others_acted(state: &State, cx: &mut Cx) {
+    cx.read_crm_stages();
+    refresh(state, cx);
 }
 
 /// One of the session's own writes landed (the screen counted it already): a refresh under way

@@ -61,6 +61,16 @@ impl<'a> Cx<'a> {
         }));
     }
 
+    /// Asks for the CRMs' stages (the stage pickers' marks): unticketed, as a card read
+    /// ahead, no mark, keys go on.
+    pub(super) fn read_crm_stages(&mut self) {
+        self.effects.push(Effect::Read(Read {
+            ticket: 0,
+            ask: Ask::CrmStages,
+            then: Then::CrmStages,
+        }));
+    }
+
     fn blocker(&self) -> Option<crate::domain::writer::Writer> {
         self.desk.blocker()
     }
@@ -98,6 +108,7 @@ pub fn tick(state: &mut State, desk: &mut Desk) {
 pub fn load_stages(state: &mut State, desk: &Desk) -> DeskResult<()> {
     let mut cx = Cx::new(desk);
     cx.read(state, Ask::Stages, Then::ShowStages);
+    cx.read_crm_stages();
     super::run::settle_reads(state, cx.effects, desk)
 }
 
@@ -106,6 +117,7 @@ pub fn load_stages(state: &mut State, desk: &Desk) -> DeskResult<()> {
 pub fn start_at_stage(state: &mut State, row: usize, desk: &Desk) -> DeskResult<()> {
     let mut cx = Cx::new(desk);
     queue::start_at(state, row, &mut cx);
+    cx.read_crm_stages();
     super::run::settle_reads(state, cx.effects, desk)
 }
 
@@ -275,7 +287,7 @@ fn done(state: &mut State, outcome: Outcome, cx: &mut Cx) {
         }
         Outcome::Idled(result) | Outcome::Held(result) => result,
         Outcome::OthersActed => {
-            live::refresh(state, cx);
+            live::others_acted(state, cx);
             Ok(())
         }
         // A card read ahead: kept for when it opens; a failure leaves the usual read to it.
@@ -286,6 +298,18 @@ fn done(state: &mut State, outcome: Outcome, cx: &mut Cx) {
         } => {
             if let Ok(Answer::Card(Some(read))) = result {
                 state.verdicts.ahead = Some((index, read));
+            }
+            Ok(())
+        }
+        // The CRMs' stages, kept for the stage pickers; a read that failed keeps those known
+        // (others' next write asks again).
+        Outcome::Read {
+            then: Then::CrmStages,
+            result,
+            ..
+        } => {
+            if let Ok(Answer::CrmStages(stages)) = result {
+                state.shared.crm_stages = std::sync::Arc::new(stages);
             }
             Ok(())
         }

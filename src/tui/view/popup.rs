@@ -31,8 +31,18 @@ fn picker(p: &Picker, theme: &Theme, frame: &mut Frame<'_>, area: Rect) {
         PickerFor::Verdict => msg::pick_verdict(),
         PickerFor::LeadStage => msg::pick_stage(),
     };
-    let height = (p.items.len() as u16 + 4).clamp(6, 20);
-    let rect = centered(area, 60, height);
+    const WIDTH: u16 = 60;
+    // Marked items (stages the card's CRM pipeline has no place for): a line under the list
+    // says what the mark means, wrapped whole.
+    let inner_width = usize::from(WIDTH.min(area.width).saturating_sub(2));
+    let footer = if p.any_marked() {
+        let line = Line::from(Span::styled(msg::not_in_crm_pipeline_means(), theme.dim));
+        super::hang::hang(line, 0, inner_width)
+    } else {
+        Vec::new()
+    };
+    let height = (p.items.len() as u16 + 4).clamp(6, 20) + footer.len() as u16;
+    let rect = centered(area, WIDTH, height);
     frame.render_widget(Clear, rect);
     let block = Block::default()
         .borders(Borders::ALL)
@@ -40,7 +50,13 @@ fn picker(p: &Picker, theme: &Theme, frame: &mut Frame<'_>, area: Rect) {
         .title(Line::from(format!(" {}/{} ", p.matches.len(), p.items.len())).right_aligned());
     let inner = block.inner(rect);
     frame.render_widget(block, rect);
-    let [query, list] = Layout::vertical([Constraint::Length(1), Constraint::Min(1)]).areas(inner);
+    let [query, list, below] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Min(1),
+        Constraint::Length(footer.len() as u16),
+    ])
+    .areas(inner);
+    frame.render_widget(Paragraph::new(footer), below);
     frame.render_widget(
         Paragraph::new(Line::from(vec![
             Span::styled("> ", theme.key),
@@ -55,16 +71,31 @@ fn picker(p: &Picker, theme: &Theme, frame: &mut Frame<'_>, area: Rect) {
         );
         return;
     }
+    // The highlight symbol's columns are every row's.
+    const SYMBOL: &str = "▶ ";
+    let room = usize::from(list.width).saturating_sub(super::width(SYMBOL));
+    let mark = format!(" · {}", msg::not_in_crm_pipeline());
     let items: Vec<ListItem> = p
         .matches
         .iter()
-        .map(|&i| ListItem::new(clip(&p.labels[i], 200)))
+        .map(|&i| {
+            let label = clip(&p.labels[i], 200);
+            if !p.is_marked(i) {
+                return ListItem::new(label);
+            }
+            // Dimmed, the mark kept whole: the name gives way.
+            let label = super::fit(&label, room.saturating_sub(super::width(&mark)));
+            ListItem::new(Line::from(vec![
+                Span::styled(label, theme.dim),
+                Span::styled(mark.clone(), theme.dim),
+            ]))
+        })
         .collect();
     let mut ls = ListState::default().with_selected(Some(p.selected));
     frame.render_stateful_widget(
         List::new(items)
             .highlight_style(theme.selected)
-            .highlight_symbol("▶ "),
+            .highlight_symbol(SYMBOL),
         list,
         &mut ls,
     );

@@ -7,6 +7,7 @@ pub mod postgres;
 pub mod sqlite;
 pub mod stories;
 
+use okk::domain::crm_stage::CrmStage;
 use okk::domain::flag::Severity;
 use okk::domain::ports::{DeskStore, StoreError};
 
@@ -52,6 +53,9 @@ pub trait Backend {
     /// A sync of `source` read the deal `deal`'s notes, all of them: (note id, Unix time,
     /// text); its card shows them.
     fn notes_in_crm(&self, store: &Self::Handle, source: &str, deal: &str, notes: &[CrmNote]);
+
+    /// A sync of `source` read its CRM's pipelines and stages: `stages`.
+    fn stages_in_crm(&self, store: &Self::Handle, source: &str, stages: &[CrmStage]);
 
     /// Opens the store again, as a new process would (what the last one committed is there).
     fn open(&self, store: &Self::Handle) -> Result<Box<dyn DeskStore>, StoreError>;
@@ -231,6 +235,13 @@ macro_rules! store_contract {
             let backend = $backend;
             if $crate::contract::Backend::available(&backend) {
                 $crate::contract::stories::synced_notes_read_with_their_times(&backend);
+            }
+        }
+        #[test]
+        fn the_desk_reads_the_crm_s_stages_a_sync_kept_and_marks_by_them() {
+            let backend = $backend;
+            if $crate::contract::Backend::available(&backend) {
+                $crate::contract::stories::the_desk_reads_the_crms_stages(&backend);
             }
         }
         #[test]

@@ -111,6 +111,10 @@ impl Backend for Postgres {
         super::sqlite::notes_in_crm(&mut self.store(db), source, deal, notes);
     }
 
+    fn stages_in_crm(&self, db: &PgDb, source: &str, stages: &[okk::domain::crm_stage::CrmStage]) {
+        super::sqlite::stages_in_crm(&mut self.store(db), source, stages);
+    }
+
     fn open(&self, db: &PgDb) -> Result<Box<dyn DeskStore>, StoreError> {
         Ok(Box::new(PgStore::open(&db.url, db.seed.desk.dir.path())?))
     }

@@ -6,6 +6,7 @@ use std::collections::HashMap;
 use std::path::PathBuf;
 
 use okk::domain::card::{Card, CardContext};
+use okk::domain::crm_stage::CrmStage;
 use okk::domain::flag::{Evidence, Flag, RuleCode, Severity};
 use okk::domain::ports::{DeskStore, StoreError};
 use okk::store::Store;
@@ -127,6 +128,27 @@ pub fn deleted_in_crm(store: &mut dyn SyncStore, source: &str, ids: &[&str]) {
 
 /// A sync of `source` that reads the deal `deal`'s notes whole, as a sync lands them: kept,
 /// then the card given them (newest first) and the digest they make.
+/// A sync's run that read `source`'s pipelines and stages, and nothing else.
+pub fn stages_in_crm(store: &mut dyn SyncStore, source: &str, stages: &[CrmStage]) {
+    let meta = BatchMeta {
+        file: "api",
+        profile: "bitrix24",
+        source,
+        encoding: "api",
+        partial: true,
+        now: chrono::NaiveDate::from_ymd_opt(2026, 11, 20)
+            .unwrap()
+            .and_hms_opt(9, 0, 0)
+            .unwrap(),
+        bulk: false,
+        fresh_run: false,
+    };
+    let mut sync = store.begin_sync(&meta).unwrap();
+    sync.save_crm_stages(source, stages).unwrap();
+    sync.finish(BatchCounts::default(), &[], true).unwrap();
+    store.end_run().unwrap();
+}
+
 pub fn notes_in_crm(store: &mut dyn SyncStore, source: &str, deal: &str, notes: &[CrmNote]) {
     use okk::domain::deal_note::{DealNote, notes_digest};
     let meta = BatchMeta {
@@ -192,6 +214,10 @@ impl Backend for Sqlite {
 
     fn notes_in_crm(&self, db: &SqliteDb, source: &str, deal: &str, notes: &[CrmNote]) {
         notes_in_crm(&mut Store::open(&db.desk.db).unwrap(), source, deal, notes);
+    }
+
+    fn stages_in_crm(&self, db: &SqliteDb, source: &str, stages: &[CrmStage]) {
+        stages_in_crm(&mut Store::open(&db.desk.db).unwrap(), source, stages);
     }
 
     fn open(&self, db: &SqliteDb) -> Result<Box<dyn DeskStore>, StoreError> {

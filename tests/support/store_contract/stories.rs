@@ -1316,6 +1316,47 @@ pub fn synced_notes_read_with_their_times<B: Backend>(backend: &B) {
     assert_eq!(synced.note_times, [Some(local(second)), Some(local(first))]);
 }
 
+/// The CRM's pipelines and stages a sync kept are the desk's to read (the stage pickers mark
+/// by them): in the CRM's order, with what each stage means; a source no sync read has none.
+pub fn the_desk_reads_the_crms_stages<B: Backend>(backend: &B) {
+    use okk::domain::crm_stage::{AccountStages, CrmStage, Semantics};
+    let handle = backend.seeded(&[seed("f1", 3, &[])]);
+    let stage = |id: &str, name: &str, sort: i64, semantics: Semantics| CrmStage {
+        pipeline_id: "1".into(),
+        pipeline: "Вторичный рынок".into(),
+        pipeline_sort: 1,
+        stage_id: id.into(),
+        stage: name.into(),
+        sort,
+        semantics: Some(semantics),
+    };
+    let stages = [
+        stage("C1:WON", "Продано", 30, Semantics::Won),
+        stage("C1:NEW", "Первичный контакт", 10, Semantics::Open),
+        stage("C1:LOSE", "Отказ клиента", 40, Semantics::Lost),
+    ];
+    backend.stages_in_crm(&handle, "b24", &stages);
+    let store = backend.open(&handle).unwrap();
+    let rows = okk::domain::ports::FunnelHistory::crm_stages(&*store).unwrap();
+    let ids: Vec<(&str, &str, Option<Semantics>)> = (rows.iter())
+        .map(|(c, s)| (c.as_str(), s.stage_id.as_str(), s.semantics))
+        .collect();
+    assert_eq!(
+        ids,
+        [
+            ("b24", "C1:NEW", Some(Semantics::Open)),
+            ("b24", "C1:WON", Some(Semantics::Won)),
+            ("b24", "C1:LOSE", Some(Semantics::Lost)),
+        ]
+    );
+    let funnel = okk::funnel_config::default_funnel();
+    let targets = ["Квалификация", "Успешно реализовано"].map(String::from);
+    let account = AccountStages::new(rows);
+    let marks = |source: &str| account.unlanded(source, Some("Вторичный рынок"), &funnel, &targets);
+    assert_eq!(marks("b24"), [true, false]);
+    assert_eq!(marks("amocrm"), [false, false], "no sync read its stages");
+}
+
 /// A queue filter's `source:NAME` (`QueueQuery::sources`): the queue, flagged cards and the
 /// rest, page by page, her judged cards and a claim keep the cards of the sources asked;
 /// `sources` names every source once.
