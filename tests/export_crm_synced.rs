@@ -369,3 +369,49 @@ fn amocrm_rows_name_the_pipelines_own_stage_and_leave_out_a_stage_it_lacks() {
         "{stderr}"
     );
 }
+
+/// One CRM account takes one import file: a file of changes to cards of two sources (an
+/// amoCRM export imported beside a synced connection) says so and how to export each alone;
+/// `--source` keeps one source and says nothing.
+#[test]
+fn a_file_of_two_sources_changes_says_so_and_source_keeps_one() {
+    let crm = FakeCrm::start(State::with_deals(14), 0);
+    let s = Synced::amocrm(&crm);
+    succeeded(
+        s.okk().args([
+            "import",
+            "--source",
+            "main",
+            common::repo()
+                .join("assets/demo/amocrm_deals.csv")
+                .to_str()
+                .unwrap(),
+        ]),
+    );
+    s.desk.review("30000003", "anna", AT, &Verdict::of("dead"));
+    s.desk.review("31999149", "anna", AT, &Verdict::of("dead"));
+    let (file, _, stderr) = s.export("amocrm", &[]);
+    assert_eq!(file.lines().count(), 3, "{file}");
+    assert!(
+        stderr.contains(
+            "okk: warning: the file holds changes of cards from 2 sources (fake: 1, main: 1), \
+             and a CRM's import loads a file into one account: export each source alone — \
+             okk export crm --profile amocrm --source NAME"
+        ),
+        "{stderr}"
+    );
+    let (_, _, stderr) = s.export("amocrm", &["--lang", "ru"]);
+    assert!(
+        stderr.contains(
+            "okk: внимание: в файле изменения карточек из 2 источников (fake: 1, main: 1), а \
+             импорт CRM загружает файл в одну учётную запись: выгрузите каждый источник \
+             отдельно — okk export crm --profile amocrm --source ИМЯ"
+        ),
+        "{stderr}"
+    );
+    let (file, _, stderr) = s.export("amocrm", &["--source", "fake"]);
+    let rows: Vec<&str> = file.trim_start_matches('\u{feff}').lines().collect();
+    assert_eq!(rows.len(), 2, "{file}");
+    assert!(rows[1].starts_with("30000003,"), "{file}");
+    assert!(!stderr.contains("sources"), "{stderr}");
+}

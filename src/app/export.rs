@@ -281,6 +281,18 @@ fn write_changes<S: ReviewExportSource>(
     if !gone.is_empty() {
         super::warn(msg::gone_from_crm(&gone));
     }
+    // One CRM account takes one file: cards of several sources (a file import beside a synced
+    // connection, two accounts) would land in whichever account the file is imported into.
+    if source.is_none() {
+        let mut by_source: std::collections::BTreeMap<&str, usize> = Default::default();
+        for c in &changes {
+            *by_source.entry(c.source.as_str()).or_default() += 1;
+        }
+        if by_source.len() > 1 {
+            let counts: Vec<(&str, usize)> = by_source.into_iter().collect();
+            super::warn(msg::sources_mixed(&counts, &profile.name));
+        }
+    }
     // Said only when a row carries such an id: the admin should know where it came from.
     if !sheet.learned_owners.is_empty() {
         let ids: Vec<(String, String, usize)> = (sheet.learned_owners.iter())

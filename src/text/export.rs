@@ -94,6 +94,20 @@ pub fn gone_from_crm(ids: &[String]) -> String {
     crate::tr!("export-gone", count = ids.len(), cards = listed(ids))
 }
 
+/// The changes written come from several sources (CRM accounts); each with its count.
+pub fn sources_mixed(counts: &[(&str, usize)], profile: &str) -> String {
+    let sources: Vec<String> = counts
+        .iter()
+        .map(|(s, n)| format!("{}: {n}", super::safe::line(s)))
+        .collect();
+    crate::tr!(
+        "export-sources-mixed",
+        count = counts.len(),
+        sources = sources.join(", "),
+        profile = profile.to_string()
+    )
+}
+
 /// Card ids, comma-separated, the first [`NEEDS_LEAD_LISTED`]; the rest counted.
 fn listed(ids: &[String]) -> String {
     let n = ids.len();
