@@ -1020,6 +1020,11 @@ pub fn marks(screen: &str) -> Vec<(String, String)> {
 
 /// A shared queue read again (a new filter, `t`) that leaves out `count` cards she held: they
 /// are the others' to take again.
+/// Cards the lead sent back came to the auditor's list of a shared queue.
+pub fn sent_back_listed(count: usize) -> String {
+    tr!("tui-sent-back-listed", count = count)
+}
+
 pub fn given_back_unlisted(count: usize) -> String {
     tr!("tui-given-back-unlisted", count = count)
 }

@@ -33,6 +33,10 @@ tui-nothing-to-undo-reviewed = nothing to undo since okk opened; a new verdict r
 tui-undo-other-stage = the last verdict was in another stage: open that stage to undo it
 tui-undone = verdict on #{ $id } withdrawn
 tui-undone-held-by = verdict on #{ $id } withdrawn; the card is with { $auditor } now and leaves your list
+tui-sent-back-listed = { $count ->
+    [one] { $count } card sent back by the lead is in your list again (↩)
+   *[other] { $count } cards sent back by the lead are in your list again (↩)
+}
 tui-given-back-unlisted = { $count ->
     [one] { $count } card you held is back in the shared queue: the list leaves it out
    *[other] { $count } cards you held are back in the shared queue: the list leaves them out
