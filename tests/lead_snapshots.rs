@@ -616,6 +616,34 @@ fn the_auditor_reads_the_lead_s_whole_note_on_a_returned_card() {
     );
 }
 
+/// The auditor's queue holding the card sent back: its row says ↩ and the legend on the box's
+/// bottom edge names ↩ beside the row's other marks, at 80×24 too (the row's words are cut).
+#[test]
+fn the_auditor_s_queue_legend_names_the_return_mark() {
+    let mut d = lead_desk();
+    d.press("jj<enter>bНет звонка<enter>");
+    let (mut s, mut desk) = common::reviewer::open_at_stage(&d.db, "boris", MET);
+    press(&mut s, &mut desk, "q");
+    let q = s.queue.as_ref().expect("boris's queue");
+    let at = (q.items.iter())
+        .position(|i| i.entry.returned.is_some())
+        .expect("the card sent back is in boris's queue");
+    for _ in 0..at {
+        press(&mut s, &mut desk, "j");
+    }
+    let returned = okk::text::tui::legend_returned();
+    for (w, h) in SIZES {
+        let buffer = common::reviewer::buffer(&s, w, h, &Theme::plain());
+        common::reviewer::assert_rows_whole(&buffer);
+        let screen = common::reviewer::screen(&s, w, h);
+        assert!(
+            screen.contains(&format!("↩ {returned}")),
+            "the legend names ↩:\n{screen}"
+        );
+        insta::assert_snapshot!(format!("auditor_queue_returned_{w}x{h}"), screen);
+    }
+}
+
 #[test]
 fn the_list_after_every_review_is_decided() {
     let mut d = lead_desk();

@@ -946,6 +946,16 @@ pub fn flag_word(code: crate::domain::flag::RuleCode) -> String {
     }
 }
 
+/// The queue legend's word for ↩ (a card the lead sent back), short: the row says the rest.
+pub fn legend_returned() -> String {
+    tr!("tui-legend-returned")
+}
+
+/// The queue legend's word for ↻ (a card changed since the auditor's review), short.
+pub fn legend_changed() -> String {
+    tr!("tui-legend-changed")
+}
+
 pub fn legend_more() -> String {
     tr!("tui-legend-more")
 }
