@@ -397,6 +397,12 @@ fn reviews_of_two_sources_sharing_an_id_name_each_card_s_source() {
     // At 80 columns the source tag leaves the title its share: the stage gives way first.
     let screen = d.screen(80, 24);
     assert!(screen.contains("5001 (amo-north) Квартира"), "{screen}");
+    // The auditors' names fit: so does the column's header, whole. The filter's words on the
+    // bottom edge that do not fit are said to be under `?`.
+    let auditor = &okk::text::tui::lead_columns()[3];
+    assert!(screen.contains(&format!(" {auditor} ")), "{screen}");
+    let legend = screen.lines().find(|l| l.contains('└')).unwrap();
+    assert!(legend.contains(&okk::text::tui::filter_more()), "{legend}");
     d.snap("lead_list_two_sources");
     d.press("<enter>");
     assert_eq!(d.state.screen, Screen::Decide);

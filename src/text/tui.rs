@@ -956,6 +956,11 @@ pub fn legend_changed() -> String {
     tr!("tui-legend-changed")
 }
 
+/// The end of a line of filter keywords cut short: the rest are in help.
+pub fn filter_more() -> String {
+    tr!("tui-filter-more")
+}
+
 pub fn legend_more() -> String {
     tr!("tui-legend-more")
 }

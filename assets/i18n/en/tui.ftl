@@ -251,6 +251,7 @@ tui-word-unknown-stage = unknown stage
 tui-word-no-task = no task
 tui-legend-returned = sent back
 tui-legend-changed = changed
+tui-filter-more = ? more
 tui-legend-more = ? all marks
 tui-mark-funnel-extra = an extra-control stage: reviewed first
 tui-mark-funnel-unknown = a stage the cards name but the funnel does not know

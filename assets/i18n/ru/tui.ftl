@@ -257,6 +257,7 @@ tui-word-unknown-stage = чужой этап
 tui-word-no-task = нет задачи
 tui-legend-returned = возвращена
 tui-legend-changed = изменена
+tui-filter-more = ? ещё
 tui-legend-more = ? все отметки
 tui-mark-funnel-extra = этап доп. контроля: проверяется первым
 tui-mark-funnel-unknown = этап, который есть в карточках, но не в воронке
