@@ -1054,6 +1054,12 @@ pub fn all_cards(all: bool) -> String {
 }
 
 /// The queue's title when the toggle lists every card.
+/// The queue box's figures: the stage's cards the auditor judged, of all its cards (the funnel
+/// screen's «Мои» and «Всего»).
+pub fn queue_mine_of(mine: u64, cards: u64) -> String {
+    tr!("tui-queue-mine-of", mine = mine, cards = cards)
+}
+
 pub fn queue_all() -> String {
     tr!("tui-queue-all")
 }

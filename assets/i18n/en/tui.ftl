@@ -80,6 +80,7 @@ tui-queue-judged-unlisted = { $count ->
     [one] { $count } more card you judged is not listed: narrow the list with a filter ({ $key })
    *[other] { $count } more cards you judged are not listed: narrow the list with a filter ({ $key })
 }
+tui-queue-mine-of = mine { $mine } of { $cards }
 tui-queue-all = all cards
 tui-changed = changed since your review
 tui-returned = returned by lead

@@ -85,6 +85,7 @@ tui-queue-judged-unlisted = { $count ->
     [few] ещё { $count } проверенные вами карточки не показаны: сузьте список фильтром ({ $key })
    *[many] ещё { $count } проверенных вами карточек не показаны: сузьте список фильтром ({ $key })
 }
+tui-queue-mine-of = мои { $mine } из { $cards }
 tui-queue-all = все карточки
 tui-changed = изменена после вашей проверки
 tui-returned = возвращена руководителем

@@ -162,11 +162,11 @@ pub fn draw(
     } else {
         String::new()
     };
+    // Labelled as the funnel's columns («Мои», «Всего»): the title bar's `k/N` counts the list.
     let title = format!(
-        " {} · {} / {}{all} ",
+        " {} · {}{all} ",
         clip(&row.name, 60),
-        q.counts.reviewed,
-        q.counts.cards
+        msg::queue_mine_of(q.counts.reviewed, q.counts.cards),
     );
     let title = super::box_title(&title, table_area.width, 0);
     // Only the rows in view are built: a queue can hold many pages.
