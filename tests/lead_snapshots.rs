@@ -403,6 +403,12 @@ fn reviews_of_two_sources_sharing_an_id_name_each_card_s_source() {
     // At 80 columns the source tag leaves the title its share: the stage gives way first.
     let screen = d.screen(80, 24);
     assert!(screen.contains("5001 (amo-north) Квартира"), "{screen}");
+    // The auditors' names fit: so does the column's header, whole. The filter's words on the
+    // bottom edge that do not fit are said to be under `?`.
+    let auditor = &okk::text::tui::lead_columns()[3];
+    assert!(screen.contains(&format!(" {auditor} ")), "{screen}");
+    let legend = screen.lines().find(|l| l.contains('└')).unwrap();
+    assert!(legend.contains(&okk::text::tui::filter_more()), "{legend}");
     d.snap("lead_list_two_sources");
     d.press("<enter>");
     assert_eq!(d.state.screen, Screen::Decide);
@@ -635,6 +641,34 @@ fn the_auditor_reads_the_lead_s_whole_note_on_a_returned_card() {
         words,
         "the whole note, in order:\n{screen}"
     );
+}
+
+/// The auditor's queue holding the card sent back: its row says ↩ and the legend on the box's
+/// bottom edge names ↩ beside the row's other marks, at 80×24 too (the row's words are cut).
+#[test]
+fn the_auditor_s_queue_legend_names_the_return_mark() {
+    let mut d = lead_desk();
+    d.press("jj<enter>bНет звонка<enter>");
+    let (mut s, mut desk) = common::reviewer::open_at_stage(&d.db, "boris", MET);
+    press(&mut s, &mut desk, "q");
+    let q = s.queue.as_ref().expect("boris's queue");
+    let at = (q.items.iter())
+        .position(|i| i.entry.returned.is_some())
+        .expect("the card sent back is in boris's queue");
+    for _ in 0..at {
+        press(&mut s, &mut desk, "j");
+    }
+    let returned = okk::text::tui::legend_returned();
+    for (w, h) in SIZES {
+        let buffer = common::reviewer::buffer(&s, w, h, &Theme::plain());
+        common::reviewer::assert_rows_whole(&buffer);
+        let screen = common::reviewer::screen(&s, w, h);
+        assert!(
+            screen.contains(&format!("↩ {returned}")),
+            "the legend names ↩:\n{screen}"
+        );
+        insta::assert_snapshot!(format!("auditor_queue_returned_{w}x{h}"), screen);
+    }
 }
 
 #[test]

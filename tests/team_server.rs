@@ -3675,3 +3675,68 @@ fn a_lead_s_login_merges_an_auditor_s_laptop_bundle_into_the_server_store() {
     );
     assert!(changed.is_err(), "{changed:?}");
 }
+
+/// The tester's story on the server: the lead sends boris's review back while anna and boris
+/// judge the same stage by claim. Anna is never handed the card (neither her reviewer nor
+/// `okk queue --claim`); boris's open reviewer lists it at the next refresh, marked ↩ with the
+/// note, shows it after the card on screen, and his new verdict answers the return.
+#[test]
+fn on_the_server_a_review_sent_back_goes_to_its_own_auditor_and_to_nobody_else() {
+    use okk::domain::decision::Decision;
+    use okk::tui::effect::{Msg, Outcome};
+    let Some(server) = ServerDb::new() else {
+        return;
+    };
+    let desk = demo_desk();
+    copied_to(&desk, &server.url);
+    let dir = desk.tmp_dir();
+    let shown =
+        |s: &okk::tui::state::State| s.card.as_ref().map(|c| c.detail.card.external_id.clone());
+    let (mut boris, mut b) = reviewer_on_server(&server.url, "boris", "Квалификация", &dir);
+    let judged = shown(&boris).expect("a card");
+    common::reviewer::press(&mut boris, &mut b, "a");
+    let on_screen = shown(&boris).expect("the next card");
+
+    let store = okk::store::pg::PgStore::open(&server.url, &dir).unwrap();
+    let funnel = std::sync::Arc::new(okk::funnel_config::default_funnel());
+    let mut lead = okk::tui::desk::Desk::new(store, funnel, "lena".into(), "fp".into(), None);
+    let row = (lead.lead_rows().unwrap().into_iter())
+        .find(|r| r.external_id == judged)
+        .expect("boris's review");
+    lead.decide(&row.review_id, &Decision::send_back("Нет звонка".into()))
+        .unwrap();
+
+    let (mut anna, mut a) = reviewer_on_server(&server.url, "anna", "Квалификация", &dir);
+    for _ in 0..3 {
+        let card = shown(&anna).expect("a card for anna");
+        assert_ne!(card, judged, "anna was handed the card sent back to boris");
+        common::reviewer::press(&mut anna, &mut a, "a");
+    }
+    let claimed = claim(&desk, &server.url, "anna", 5);
+    assert!(!claimed.contains(&judged), "{claimed:?}");
+
+    okk::tui::run::dispatch(
+        &mut boris,
+        Msg::Done(Box::new(Outcome::OthersActed)),
+        &mut b,
+    );
+    let q = boris.queue.as_ref().unwrap();
+    let item = (q.items.iter())
+        .find(|i| i.entry.id == judged)
+        .expect("back in his list");
+    assert_eq!(item.entry.returned.as_deref(), Some("Нет звонка"));
+    assert_eq!(shown(&boris), Some(on_screen));
+    common::reviewer::press(&mut boris, &mut b, "a");
+    assert_eq!(
+        shown(&boris),
+        Some(judged.clone()),
+        "the card sent back next"
+    );
+    common::reviewer::press(&mut boris, &mut b, "d");
+    let rows = lead.lead_rows().unwrap();
+    let of_card: Vec<(&str, &str)> = (rows.iter())
+        .filter(|r| r.external_id == judged)
+        .map(|r| (r.auditor.as_str(), r.verdict.as_str()))
+        .collect();
+    assert_eq!(of_card, [("boris", "dead")], "answered by boris alone");
+}

@@ -648,3 +648,110 @@ fn on_a_shared_queue_her_judged_cards_beyond_the_bound_are_counted_and_a_filter_
     let screen = common::reviewer::screen(&anna, 80, 24);
     assert!(!screen.contains("not listed"), "{screen}");
 }
+
+/// The ids of the cards `state` shows one after another while pressing `a` up to `n` times.
+fn judge_on(state: &mut State, d: &mut okk::tui::desk::Desk, n: usize) -> Vec<String> {
+    let mut seen = Vec::new();
+    for _ in 0..n {
+        let Some(id) = shown(state) else { break };
+        seen.push(id);
+        press(state, d, "a");
+    }
+    seen
+}
+
+/// A review the lead sends back while its auditor's shared queue is open: never handed to
+/// another auditor; heard (the watcher), it is in its auditor's list without a key, marked ↩
+/// with the lead's note, and comes next after the card on screen, though judged above it
+/// this session; the auditor's new verdict answers the return.
+#[test]
+fn a_review_sent_back_comes_back_to_its_own_auditor_and_to_nobody_else() {
+    let desk = Desk::demo();
+    let (mut boris, mut b) = claiming(&desk, "boris");
+    let judged = shown(&boris).unwrap();
+    press(&mut boris, &mut b, "a");
+    let on_screen = shown(&boris).unwrap();
+    let mut watch = b.watch().unwrap();
+
+    let (_, mut lead) = common::reviewer::open(&desk.db, "lena");
+    let row = (lead.lead_rows().unwrap().into_iter())
+        .find(|r| r.external_id == judged && r.auditor == "boris")
+        .expect("boris's review");
+    lead.decide(&row.review_id, &Decision::send_back("Нет звонка".into()))
+        .unwrap();
+
+    let (mut anna, mut a) = claiming(&desk, "anna");
+    let hers = judge_on(&mut anna, &mut a, 4);
+    assert!(
+        !hers.contains(&judged),
+        "anna was handed {judged}: {hers:?}"
+    );
+
+    assert!(
+        watch.wait(Duration::from_secs(5)).unwrap(),
+        "the return seen"
+    );
+    okk::tui::run::dispatch(
+        &mut boris,
+        Msg::Done(Box::new(Outcome::OthersActed)),
+        &mut b,
+    );
+    let q = boris.queue.as_ref().unwrap();
+    let item = (q.items.iter())
+        .find(|i| i.entry.id == judged)
+        .expect("back in his list");
+    assert_eq!(item.entry.returned.as_deref(), Some("Нет звонка"));
+    assert_eq!(item.done, None, "to judge again");
+    assert!(
+        q.held().contains(&item.entry.card_id),
+        "held for him while listed"
+    );
+    assert!(
+        matches!(&boris.shared.status, Some(Status::Info(s)) if s.contains('↩')),
+        "{:?}",
+        boris.shared.status
+    );
+    assert_eq!(shown(&boris), Some(on_screen), "the card on screen stays");
+    press(&mut boris, &mut b, "a");
+    assert_eq!(
+        shown(&boris),
+        Some(judged.clone()),
+        "the card sent back next"
+    );
+    press(&mut boris, &mut b, "d");
+    assert!(
+        desk.current_reviews()
+            .contains(&(judged.clone(), "boris".into(), "dead".into())),
+        "{:?}",
+        desk.current_reviews()
+    );
+    let rows = lead.lead_rows().unwrap();
+    assert!(
+        !rows
+            .iter()
+            .any(|r| r.external_id == judged && r.auditor == "anna"),
+        "nobody but boris judged it"
+    );
+}
+
+/// `t` (the list read again) brings in a card sent back to her while her queue was open.
+#[test]
+fn t_brings_a_card_sent_back_into_the_open_shared_queue() {
+    let desk = Desk::demo();
+    let (mut vera, mut v) = claiming(&desk, "vera");
+    let judged = shown(&vera).unwrap();
+    press(&mut vera, &mut v, "aq");
+    let (_, mut lead) = common::reviewer::open(&desk.db, "lena");
+    let row = (lead.lead_rows().unwrap().into_iter())
+        .find(|r| r.external_id == judged)
+        .expect("vera's review");
+    lead.decide(&row.review_id, &Decision::send_back("Звонок?".into()))
+        .unwrap();
+    press(&mut vera, &mut v, "t");
+    let q = vera.queue.as_ref().unwrap();
+    let item = (q.items.iter())
+        .find(|i| i.entry.id == judged)
+        .unwrap_or_else(|| panic!("{judged} not in {:?}", listed(&vera)));
+    assert_eq!(item.entry.returned.as_deref(), Some("Звонок?"));
+    assert_eq!(item.done, None);
+}

@@ -218,7 +218,7 @@ fn auditor_reviews_a_stage_with_every_card_key_and_the_store_keeps_what_she_saw(
     term.send("q");
     let queue = term.wait_for("Title");
     assert!(
-        queue.contains(&format!("{STAGE} · 6 / ")),
+        queue.contains(&format!("{STAGE} · mine 6 of ")),
         "the queue counts six reviewed:\n{queue}"
     );
     term.send("q");
@@ -387,7 +387,7 @@ fn from_the_funnel_through_a_filtered_queue_to_a_card_and_back() {
     term.send(&moves);
     term.wait_for(&format!("▶ {STAGE}"));
     term.send("<enter>");
-    term.wait_for(&format!("┌ {STAGE} · 0 / "));
+    term.wait_for(&format!("┌ {STAGE} · mine 0 of "));
 
     term.send("/");
     term.wait_for("filter: ▏");

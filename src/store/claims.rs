@@ -9,7 +9,7 @@ use rusqlite::types::Value;
 use rusqlite::{OptionalExtension, params, params_from_iter};
 
 use super::calibration::PENDING_CALIBRATION;
-use super::queue::{HAS_STANDING, QuerySql, RETURNED};
+use super::queue::{HAS_STANDING, Lookups, QuerySql, RETURNED};
 use super::{Store, StoreError};
 use crate::domain::queue::{QueueEntry, QueueKey, QueueQuery, Reclaimed};
 
@@ -61,11 +61,17 @@ impl Store {
         let mut leased = self
             .conn
             .prepare_cached("SELECT auditor FROM leases WHERE card_id = ?1 AND until > ?2")?;
+        // Judged as it is now, or sent back (to another auditor: hers are `returned`).
         let mut judged = self.conn.prepare_cached(&format!(
             "SELECT EXISTS (SELECT 1 FROM reviews r JOIN cards c ON c.id = r.card_id
                  WHERE r.card_id = ?1 AND r.superseded_by IS NULL AND r.withdrawn_at IS NULL
-                   AND r.card_hash = c.content_hash AND {RETURNED} IS NULL)"
+                   AND (r.card_hash = c.content_hash OR {RETURNED} IS NOT NULL))"
         ))?;
+        // The cards sent back to her that she does not hold yet (those come back as hers).
+        let returned: Vec<QueueEntry> = (self.returned_to(q, now)?.into_iter())
+            .filter(|e| !held.contains(&e.card_id.0))
+            .collect();
+        let sent_back: HashSet<i64> = returned.iter().map(|e| e.card_id.0).collect();
         let (mut mine, mut free, mut calibration) = (Vec::new(), Vec::new(), Vec::new());
         let mut after: Option<QueueKey> = None;
         loop {
@@ -82,6 +88,8 @@ impl Store {
                     calibration.push(e);
                 } else if held.contains(&e.card_id.0) {
                     mine.push(e);
+                } else if sent_back.contains(&e.card_id.0) {
+                    // Listed first, below.
                 } else if free.len() < n {
                     let holder: Option<String> = leased
                         .query_row(params![e.card_id.0, now], |r| r.get(0))
@@ -96,6 +104,7 @@ impl Store {
             }
         }
         let mut out = mine;
+        out.extend(returned);
         out.extend(calibration);
         out.truncate(n);
         let rest = n - out.len();
@@ -110,6 +119,94 @@ impl Store {
         for e in free.into_iter().take(rest) {
             hold.execute(params![e.card_id.0, q.auditor, now + secs])?;
             out.push(e);
+        }
+        Ok(out)
+    }
+
+    /// See `QueueStore::claim_returned`: one write transaction.
+    pub fn claim_returned(
+        &mut self,
+        q: &QueueQuery<'_>,
+        lease: Duration,
+    ) -> Result<Vec<QueueEntry>, StoreError> {
+        if q.crm_stages.is_empty() {
+            return Ok(Vec::new());
+        }
+        self.conn.execute_batch("BEGIN IMMEDIATE")?;
+        let held = (|| {
+            let now: f64 = self
+                .conn
+                .query_row(&format!("SELECT {NOW}"), [], |r| r.get(0))?;
+            let out = self.returned_to(q, now)?;
+            let mut hold = self.conn.prepare_cached(
+                "INSERT INTO leases (card_id, auditor, until) VALUES (?1, ?2, ?3)
+                 ON CONFLICT (card_id) DO UPDATE SET auditor = excluded.auditor,
+                     until = excluded.until",
+            )?;
+            for e in &out {
+                hold.execute(params![e.card_id.0, q.auditor, now + lease.as_secs_f64()])?;
+            }
+            Ok(out)
+        })();
+        match held {
+            Ok(out) => {
+                self.conn.execute_batch("COMMIT")?;
+                Ok(out)
+            }
+            Err(e) => {
+                let _ = self.conn.execute_batch("ROLLBACK");
+                Err(e)
+            }
+        }
+    }
+
+    /// The queue's cards sent back to `q.auditor` (her current review's latest decision is a
+    /// return) that nobody else holds at `now`, in queue order, matching the filter; found from
+    /// the lead's returns, never a scan of the stage.
+    fn returned_to(&self, q: &QueueQuery<'_>, now: f64) -> Result<Vec<QueueEntry>, StoreError> {
+        let text = if q.text.is_some() {
+            format!("AND instr(c.search, ?{}) > 0", 3 + q.crm_stages.len())
+        } else {
+            String::new()
+        };
+        let first_source = 3 + q.crm_stages.len() + usize::from(q.text.is_some());
+        let sql = format!(
+            "SELECT DISTINCT c.id, c.external_id, coalesce(s.flag_rank, 0),
+                    coalesce(s.flag_count, 0), c.touched_at, s.place
+             FROM lead_decisions d JOIN reviews r ON r.id = d.review_id
+             JOIN cards c ON c.id = r.card_id
+             LEFT JOIN standings s ON s.card_id = c.id
+             WHERE d.decision = 'return' AND d.withdrawn_at IS NULL
+               AND r.auditor = ?1 AND r.superseded_by IS NULL AND r.withdrawn_at IS NULL
+               AND {RETURNED} IS NOT NULL
+               AND NOT EXISTS (SELECT 1 FROM leases l
+                               WHERE l.card_id = c.id AND l.until > ?2 AND l.auditor <> ?1)
+               AND c.stage IN ({stages}) {kept} {text} {sources}
+             ORDER BY s.place IS NULL, s.place, c.touched_at, c.external_id",
+            stages = q.stage_marks(3),
+            kept = q.filter_or_flagged("s.card_id IS NOT NULL"),
+            sources = q.source_marks("c.source", first_source),
+        );
+        let mut args = vec![Value::from(q.auditor.to_string()), Value::from(now)];
+        args.extend(q.crm_stages.iter().cloned().map(Value::from));
+        if let Some(t) = q.text {
+            args.push(t.to_string().into());
+        }
+        args.extend(q.source_args());
+        let mut stmt = self.conn.prepare_cached(&sql)?;
+        let mut rows = stmt.query(params_from_iter(args))?;
+        let mut look = Lookups::new(&self.conn)?;
+        let mut out = Vec::new();
+        while let Some(r) = rows.next()? {
+            let key = QueueKey {
+                flag_rank: r.get(2)?,
+                flag_count: r.get(3)?,
+                touched_at: r.get(4)?,
+                external_id: r.get(1)?,
+            };
+            if let Some(entry) = look.entry(q, r.get(0)?, key)? {
+                out.push(entry);
+            }
         }
         Ok(out)
     }
@@ -134,7 +231,8 @@ impl Store {
                  WHERE c.id IN (
                      SELECT r.card_id FROM reviews r JOIN cards k ON k.id = r.card_id
                      WHERE r.superseded_by IS NULL AND r.withdrawn_at IS NULL
-                       AND r.card_hash = k.content_hash AND {RETURNED} IS NULL
+                       AND ((r.card_hash = k.content_hash AND {RETURNED} IS NULL)
+                            OR (r.auditor <> ?1 AND {RETURNED} IS NOT NULL))
                      UNION SELECT card_id FROM leases WHERE until > {NOW} AND auditor <> ?1
                      UNION SELECT value FROM json_each(?2))
                    AND c.stage IN ({}) {} AND NOT {}",

@@ -49,6 +49,14 @@ macro_rules! desk_ports {
                 $store::claim(self, q, n, lease)
             }
 
+            fn claim_returned(
+                &mut self,
+                q: &$crate::domain::queue::QueueQuery<'_>,
+                lease: std::time::Duration,
+            ) -> $crate::domain::ports::StoreResult<Vec<$crate::domain::queue::QueueEntry>> {
+                $store::claim_returned(self, q, lease)
+            }
+
             fn claimable(
                 &self,
                 q: &$crate::domain::queue::QueueQuery<'_>,

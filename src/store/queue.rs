@@ -514,14 +514,14 @@ fn pass_args(q: &QueueQuery<'_>, from: &Start<'_>) -> Vec<Value> {
 
 /// What a queue entry shows beyond its index entry: the card's row, the auditor's review of it,
 /// its flags.
-struct Lookups<'c> {
+pub(super) struct Lookups<'c> {
     card: rusqlite::CachedStatement<'c>,
     review: rusqlite::CachedStatement<'c>,
     flags: rusqlite::CachedStatement<'c>,
 }
 
 impl<'c> Lookups<'c> {
-    fn new(conn: &'c rusqlite::Connection) -> Result<Lookups<'c>, StoreError> {
+    pub(super) fn new(conn: &'c rusqlite::Connection) -> Result<Lookups<'c>, StoreError> {
         Ok(Lookups {
             card: conn.prepare_cached(
                 "SELECT title, owner, content_hash,
@@ -540,7 +540,7 @@ impl<'c> Lookups<'c> {
 
     /// The queue's entry for a card, or `None` when the auditor has reviewed it, it has not
     /// changed since and `q` does not ask for such cards.
-    fn entry(
+    pub(super) fn entry(
         &mut self,
         q: &QueueQuery<'_>,
         card_id: i64,

@@ -956,6 +956,21 @@ pub fn flag_word(code: crate::domain::flag::RuleCode) -> String {
     }
 }
 
+/// The queue legend's word for ↩ (a card the lead sent back), short: the row says the rest.
+pub fn legend_returned() -> String {
+    tr!("tui-legend-returned")
+}
+
+/// The queue legend's word for ↻ (a card changed since the auditor's review), short.
+pub fn legend_changed() -> String {
+    tr!("tui-legend-changed")
+}
+
+/// The end of a line of filter keywords cut short: the rest are in help.
+pub fn filter_more() -> String {
+    tr!("tui-filter-more")
+}
+
 pub fn legend_more() -> String {
     tr!("tui-legend-more")
 }
@@ -1030,6 +1045,11 @@ pub fn marks(screen: &str) -> Vec<(String, String)> {
 
 /// A shared queue read again (a new filter, `t`) that leaves out `count` cards she held: they
 /// are the others' to take again.
+/// Cards the lead sent back came to the auditor's list of a shared queue.
+pub fn sent_back_listed(count: usize) -> String {
+    tr!("tui-sent-back-listed", count = count)
+}
+
 pub fn given_back_unlisted(count: usize) -> String {
     tr!("tui-given-back-unlisted", count = count)
 }
@@ -1044,6 +1064,12 @@ pub fn all_cards(all: bool) -> String {
 }
 
 /// The queue's title when the toggle lists every card.
+/// The queue box's figures: the stage's cards the auditor judged, of all its cards (the funnel
+/// screen's «Мои» and «Всего»).
+pub fn queue_mine_of(mine: u64, cards: u64) -> String {
+    tr!("tui-queue-mine-of", mine = mine, cards = cards)
+}
+
 pub fn queue_all() -> String {
     tr!("tui-queue-all")
 }

@@ -128,8 +128,9 @@ pub enum Answer {
     LeadRows(Vec<LeadRow>),
     Owners(Vec<String>),
     CrmStages(AccountStages),
-    /// The figures, and what a claim may still hand out when asked (`Ask::Counts::claimed`).
-    Counts(QueueCounts, Option<u64>),
+    /// The figures, and what a claim may still hand out when asked (`Ask::Counts::claimed`),
+    /// with the cards the lead sent back to her meanwhile, now held for her.
+    Counts(QueueCounts, Option<u64>, Vec<QueueEntry>),
 }
 
 impl std::fmt::Debug for Answer {
@@ -150,7 +151,9 @@ impl std::fmt::Debug for Answer {
             Answer::LeadRows(rows) => write!(f, "LeadRows({} rows)", rows.len()),
             Answer::Owners(o) => write!(f, "Owners({})", o.len()),
             Answer::CrmStages(_) => write!(f, "CrmStages"),
-            Answer::Counts(c, left) => write!(f, "Counts({c:?}, {left:?})"),
+            Answer::Counts(c, left, back) => {
+                write!(f, "Counts({c:?}, {left:?}, {} sent back)", back.len())
+            }
         }
     }
 }
@@ -241,13 +244,29 @@ pub fn perform(ask: &Ask, desk: &Desk) -> DeskResult<Answer> {
         Ask::LeadRows => Answer::LeadRows(desk.lead_rows()?),
         Ask::Owners => Answer::Owners(desk.owners()?),
         Ask::CrmStages => Answer::CrmStages(desk.crm_stages()?),
-        Ask::Counts { row, all, claimed } => Answer::Counts(
-            desk.counts_of(row, *all)?,
-            match claimed {
-                Some(given_back) => desk.claimable(row, *all, given_back)?,
-                None => None,
-            },
-        ),
+        Ask::Counts { row, all, claimed } => {
+            // On a shared queue the cards sent back to her come to her list (those she gave
+            // back this session aside), taken before the count, which then includes them.
+            let back = match claimed {
+                Some(given_back) => {
+                    let got = desk.claim_returned(row, *all)?;
+                    let (again, back): (Vec<QueueEntry>, Vec<QueueEntry>) = got
+                        .into_iter()
+                        .partition(|e| given_back.contains(&e.card_id));
+                    desk.release(&again.iter().map(|e| e.card_id).collect::<Vec<_>>())?;
+                    back
+                }
+                None => Vec::new(),
+            };
+            Answer::Counts(
+                desk.counts_of(row, *all)?,
+                match claimed {
+                    Some(given_back) => desk.claimable(row, *all, given_back)?,
+                    None => None,
+                },
+                back,
+            )
+        }
     })
 }
 
@@ -313,9 +332,16 @@ fn claimed(p: &Pages, c: &Claimed, desk: &Desk) -> DeskResult<Answer> {
         .filter(|id| c.given_back.contains(id))
         .collect();
     desk.release(&again)?;
+    // A card listed already comes again when the lead sent it back since (she judged it this
+    // session): listed anew, to be judged again.
     let mut entries: Vec<QueueEntry> = got
         .into_iter()
-        .filter(|e| !c.listed.contains(&e.card_id))
+        .filter(|e| {
+            !c.listed.contains(&e.card_id)
+                || (e.returned.is_some()
+                    && !c.held.contains(&e.card_id)
+                    && !c.given_back.contains(&e.card_id))
+        })
         .collect();
     // Read afresh, the list takes back the held cards the filter keeps: the claim took free
     // cards for the held ones it leaves out, and those beyond the ones wanted go back at once
@@ -326,11 +352,14 @@ fn claimed(p: &Pages, c: &Claimed, desk: &Desk) -> DeskResult<Answer> {
             .count();
         let mut free = wanted.saturating_sub(back);
         let mut extra = Vec::new();
+        // The cards sent back to her are hers, as the held ones (a claim hands them first).
+        let hers =
+            |e: &QueueEntry| e.calibration || e.returned.is_some() || c.held.contains(&e.card_id);
         entries.retain(|e| {
-            let keep = e.calibration || c.held.contains(&e.card_id) || free > 0;
+            let keep = hers(e) || free > 0;
             if !keep {
                 extra.push(e.card_id);
-            } else if !e.calibration && !c.held.contains(&e.card_id) {
+            } else if !hers(e) {
                 free -= 1;
             }
             keep

@@ -33,6 +33,10 @@ tui-nothing-to-undo-reviewed = nothing to undo since okk opened; a new verdict r
 tui-undo-other-stage = the last verdict was in another stage: open that stage to undo it
 tui-undone = verdict on #{ $id } withdrawn
 tui-undone-held-by = verdict on #{ $id } withdrawn; the card is with { $auditor } now and leaves your list
+tui-sent-back-listed = { $count ->
+    [one] { $count } card sent back by the lead is in your list again (↩)
+   *[other] { $count } cards sent back by the lead are in your list again (↩)
+}
 tui-given-back-unlisted = { $count ->
     [one] { $count } card you held is back in the shared queue: the list leaves it out
    *[other] { $count } cards you held are back in the shared queue: the list leaves them out
@@ -76,6 +80,7 @@ tui-queue-judged-unlisted = { $count ->
     [one] { $count } more card you judged is not listed: narrow the list with a filter ({ $key })
    *[other] { $count } more cards you judged are not listed: narrow the list with a filter ({ $key })
 }
+tui-queue-mine-of = mine { $mine } of { $cards }
 tui-queue-all = all cards
 tui-changed = changed since your review
 tui-returned = returned by lead
@@ -247,6 +252,9 @@ tui-word-backwards = backwards
 tui-word-gone = gone
 tui-word-unknown-stage = unknown stage
 tui-word-no-task = no task
+tui-legend-returned = sent back
+tui-legend-changed = changed
+tui-filter-more = ? more
 tui-legend-more = ? all marks
 tui-mark-funnel-extra = an extra-control stage: reviewed first
 tui-mark-funnel-unknown = a stage the cards name but the funnel does not know

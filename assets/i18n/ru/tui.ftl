@@ -35,6 +35,11 @@ tui-nothing-to-undo-reviewed = нечего отменять с открытия
 tui-undo-other-stage = последний вердикт был на другом этапе: откройте тот этап, чтобы его отменить
 tui-undone = вердикт по #{ $id } отозван
 tui-undone-held-by = вердикт по #{ $id } отозван; карточка теперь у { $auditor } и уходит из вашего списка
+tui-sent-back-listed = { $count ->
+    [one] руководитель вернул { $count } карточку: она снова в вашем списке (↩)
+    [few] руководитель вернул { $count } карточки: они снова в вашем списке (↩)
+   *[many] руководитель вернул { $count } карточек: они снова в вашем списке (↩)
+}
 tui-given-back-unlisted = { $count ->
     [one] { $count } карточка, которую вы держали, снова в общей очереди: её нет в списке
     [few] { $count } карточки, которые вы держали, снова в общей очереди: их нет в списке
@@ -80,6 +85,7 @@ tui-queue-judged-unlisted = { $count ->
     [few] ещё { $count } проверенные вами карточки не показаны: сузьте список фильтром ({ $key })
    *[many] ещё { $count } проверенных вами карточек не показаны: сузьте список фильтром ({ $key })
 }
+tui-queue-mine-of = мои { $mine } из { $cards }
 tui-queue-all = все карточки
 tui-changed = изменена после вашей проверки
 tui-returned = возвращена руководителем
@@ -252,6 +258,9 @@ tui-word-backwards = назад
 tui-word-gone = пропала
 tui-word-unknown-stage = чужой этап
 tui-word-no-task = нет задачи
+tui-legend-returned = возвращена
+tui-legend-changed = изменена
+tui-filter-more = ? ещё
 tui-legend-more = ? все отметки
 tui-mark-funnel-extra = этап доп. контроля: проверяется первым
 tui-mark-funnel-unknown = этап, который есть в карточках, но не в воронке

@@ -36,11 +36,14 @@ pub trait QueueStore {
 
     /// The hand-out of a queue shared by several auditors: up to `n` cards for `q.auditor`,
     /// each held for them alone for `lease` (from the store's clock, never `q.now`). Their
-    /// unexpired claims come first (held `lease` more), then the calibration cards they have
-    /// still to judge (never held: every listed auditor judges them), then the next cards of
-    /// the queue that nobody holds and nobody has judged as they are now. Two auditors claiming
-    /// at the same time never get one card; an expired claim is back in the queue. A verdict
-    /// ends the auditor's claim on its card.
+    /// unexpired claims come first (held `lease` more), then the cards the lead sent back to
+    /// them (see [`QueueStore::claim_returned`]), then the calibration cards they have still
+    /// to judge (never held: every listed auditor judges them), then the next cards of the
+    /// queue that nobody holds, nobody has judged as they are now and that were not sent back
+    /// to another auditor (a card sent back is its auditor's alone until their new verdict or
+    /// the lead's next decision answers the return). Two auditors claiming at the same time
+    /// never get one card; an expired claim is back in the queue. A verdict ends the auditor's
+    /// claim on its card.
     fn claim(
         &mut self,
         q: &QueueQuery<'_>,
@@ -48,11 +51,22 @@ pub trait QueueStore {
         lease: Duration,
     ) -> StoreResult<Vec<QueueEntry>>;
 
+    /// The queue's cards the lead sent back to `q.auditor` (their review's return is open)
+    /// that no other auditor holds, each held for them for `lease`, in queue order, with the
+    /// lead's note: what a claim hands them first, asked alone when others wrote (the lead
+    /// returned a card while their queue is open).
+    fn claim_returned(
+        &mut self,
+        q: &QueueQuery<'_>,
+        lease: Duration,
+    ) -> StoreResult<Vec<QueueEntry>>;
+
     /// How many cards a claim may still hand `q.auditor` (the `N` a shared queue counts to):
-    /// the queue's cards that nobody else holds and nobody has judged as they are now, their
-    /// own claims and the calibration cards they have still to judge among them, `except` (the
-    /// cards they gave back, never handed to them again) aside. Counted as
-    /// [`QueueStore::queue_counts`] counts, `q.text` aside.
+    /// the queue's cards that nobody else holds, nobody has judged as they are now and that
+    /// were not sent back to another auditor, their own claims, the cards sent back to them
+    /// and the calibration cards they have still to judge among them, `except` (the cards they
+    /// gave back, never handed to them again) aside. Counted as [`QueueStore::queue_counts`]
+    /// counts, `q.text` aside.
     fn claimable(&self, q: &QueueQuery<'_>, except: &[CardId]) -> StoreResult<u64>;
 
     /// Gives the auditor's claim on a card back (a skip, a quit): it is free at once.

@@ -61,9 +61,25 @@ impl PgStore {
         Ok(out)
     }
 
+    /// See `QueueStore::claim_returned`: one transaction.
+    pub fn claim_returned(
+        &mut self,
+        q: &QueueQuery<'_>,
+        lease: Duration,
+    ) -> Result<Vec<QueueEntry>, StoreError> {
+        if q.crm_stages.is_empty() {
+            return Ok(Vec::new());
+        }
+        let conn = &mut *self.conn.borrow_mut();
+        let mut tx = Begun::with(conn, "SET LOCAL synchronous_commit = off")?;
+        let out = returned(tx.conn(), &self.prepared, q, lease.as_secs_f64(), &[])?;
+        tx.commit()?;
+        Ok(out)
+    }
+
     /// See `QueueStore::claimable`: the queue's cards nobody judged (the mark a claim reads
-    /// too) that nobody else holds and that are not in `except`, and the calibration cards the
-    /// auditor has still to judge.
+    /// too) that nobody else holds, that were not sent back to another auditor and that are
+    /// not in `except`, and the calibration cards the auditor has still to judge.
     pub fn claimable(&self, q: &QueueQuery<'_>, except: &[i64]) -> Result<u64, StoreError> {
         if q.crm_stages.is_empty() {
             return Ok(0);
@@ -79,7 +95,12 @@ impl PgStore {
                        AND ({PENDING_CALIBRATION}
                             OR (NOT c.judged AND NOT (c.id = ANY($3))
                                 AND NOT EXISTS (SELECT 1 FROM leases l WHERE l.card_id = c.id
-                                                AND l.until > now() AND l.auditor <> $2)))",
+                                                AND l.until > now() AND l.auditor <> $2)
+                                AND NOT EXISTS (SELECT 1 FROM reviews r
+                                                WHERE r.card_id = c.id AND r.auditor <> $2
+                                                  AND r.superseded_by IS NULL
+                                                  AND r.withdrawn_at IS NULL
+                                                  AND {RETURNED} IS NOT NULL)))",
                     kept = kept(q),
                 ),
                 &[&stages, &q.auditor, &except],
@@ -162,8 +183,8 @@ fn ids(entries: &[QueueEntry]) -> Vec<i64> {
     entries.iter().map(|e| e.card_id.0).collect()
 }
 
-/// The auditor's unexpired claims (held `secs` more), then the calibration cards they have
-/// still to judge, up to `n`.
+/// The auditor's unexpired claims (held `secs` more), then the cards sent back to them, then
+/// the calibration cards they have still to judge, up to `n`.
 fn held_then_calibration(
     conn: &mut impl GenericClient,
     prepared: &Prepared,
@@ -190,6 +211,11 @@ fn held_then_calibration(
     };
     if out.len() < n {
         let listed = ids(&out);
+        let back = returned(conn, prepared, q, secs, &listed)?;
+        out.extend(back.into_iter().take(n - out.len()));
+    }
+    if out.len() < n {
+        let listed = ids(&out);
         let calibration = pending_calibration(conn, q)?;
         out.extend(
             calibration
@@ -198,6 +224,56 @@ fn held_then_calibration(
                 .take(n - out.len()),
         );
     }
+    Ok(out)
+}
+
+/// The queue's cards sent back to `q.auditor` (her current review's latest decision is a
+/// return) but `skip`, matching the filter, that nobody else holds: leased to her for `secs`
+/// (her own claim held longer), read as the queue reads them. Found from the lead's returns,
+/// never a walk of the stage.
+fn returned(
+    conn: &mut impl GenericClient,
+    prepared: &Prepared,
+    q: &QueueQuery<'_>,
+    secs: f64,
+    skip: &[i64],
+) -> Result<Vec<QueueEntry>, StoreError> {
+    let sql = prepared.get(
+        conn,
+        &format!(
+            "WITH back AS (
+                 SELECT DISTINCT c.id FROM lead_decisions d JOIN reviews r ON r.id = d.review_id
+                 JOIN cards c ON c.id = r.card_id
+                 WHERE d.decision = 'return' AND d.withdrawn_at IS NULL
+                   AND r.auditor = $2 AND r.superseded_by IS NULL AND r.withdrawn_at IS NULL
+                   AND {RETURNED} IS NOT NULL
+                   AND c.stage = ANY($1) AND NOT (c.id = ANY($4))
+                   AND ($5::text IS NULL OR strpos(c.search, $5) > 0)
+                   AND ($6::text[] IS NULL OR c.source = ANY($6))
+                   AND (EXISTS (SELECT 1 FROM standings s WHERE s.card_id = c.id) OR ({kept})))
+             INSERT INTO leases (card_id, auditor, until)
+             SELECT id, $2, now() + make_interval(secs => $3) FROM back
+             ON CONFLICT (card_id) DO UPDATE
+                 SET auditor = excluded.auditor, until = excluded.until
+                 WHERE leases.until <= now() OR leases.auditor = excluded.auditor
+             RETURNING card_id",
+            kept = kept(q),
+        ),
+    )?;
+    let stages: Vec<&str> = q.crm_stages.iter().map(String::as_str).collect();
+    let held: Vec<i64> = conn
+        .query(
+            &sql,
+            &[&stages, &q.auditor, &secs, &skip, &q.text, &q.sources],
+        )?
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    if held.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut out = page(conn, prepared, q, None, &[], held.len(), Pass::Only(&held))?;
+    super::queue::with_flags(conn, &mut out)?;
     Ok(out)
 }
 
@@ -215,8 +291,9 @@ struct Picked {
 /// server's disk (`set_config`, as `SET LOCAL` would, without a round trip of its own): a
 /// lease lost in a crash only gives its card back to the queue, and others see it at once all
 /// the same (a synchronous commit is a flush, several ms here). With `probe` it first
-/// renews the auditor's unexpired claims and takes nothing if there are any, or if a
-/// calibration names the auditor (`busy`).
+/// renews the auditor's unexpired claims and takes nothing if there are any, if a
+/// calibration names the auditor, or if cards sent back to them wait for them (`busy`). A card
+/// sent back to anyone is never a free card: it waits for its auditor.
 ///
 /// Why no card goes to two auditors: a card leased by another claim before this statement's
 /// snapshot is seen leased; one leased after it loses on the lease's key (`ON CONFLICT … WHERE
@@ -311,7 +388,20 @@ fn pick_sql(q: &QueueQuery<'_>, n: usize) -> String {
     let free = format!(
         "NOT (c.id = ANY((SELECT $6::bigint[])::bigint[])) {text} {sources}
            AND NOT EXISTS (SELECT 1 FROM leases l WHERE l.card_id = c.id AND l.until > now())
+           AND NOT EXISTS (SELECT 1 FROM reviews r
+                           WHERE r.card_id = c.id AND r.superseded_by IS NULL
+                             AND r.withdrawn_at IS NULL AND {RETURNED} IS NOT NULL)
            AND NOT (SELECT yes FROM busy)"
+    );
+    // Cards sent back to her that nobody holds: the longer way hands them out first.
+    let sent_back = format!(
+        "EXISTS (SELECT 1 FROM lead_decisions d JOIN reviews r ON r.id = d.review_id
+                 JOIN cards c ON c.id = r.card_id
+                 WHERE d.decision = 'return' AND d.withdrawn_at IS NULL
+                   AND r.auditor = $2 AND r.superseded_by IS NULL AND r.withdrawn_at IS NULL
+                   AND {RETURNED} IS NOT NULL AND c.stage {stage}
+                   AND NOT EXISTS (SELECT 1 FROM leases l
+                                   WHERE l.card_id = c.id AND l.until > now()))"
     );
     format!(
         "WITH held AS (
@@ -319,7 +409,8 @@ fn pick_sql(q: &QueueQuery<'_>, n: usize) -> String {
              WHERE $5 AND auditor = $2 AND until > now() RETURNING card_id),
          busy AS (
              SELECT $5 AND (EXISTS (SELECT 1 FROM held)
-                 OR EXISTS (SELECT 1 FROM calibrations k WHERE k.auditors::jsonb ? $2)) AS yes,
+                 OR EXISTS (SELECT 1 FROM calibrations k WHERE k.auditors::jsonb ? $2)
+                 OR {sent_back}) AS yes,
                  $3::text AS text, $8::text[] AS sources),
          flagged AS (
              SELECT c.id, 0 AS pass, s.place, s.touched_at AS touched, s.external_id,

@@ -519,6 +519,18 @@ pub(super) fn undone(state: &mut State, held_by: Option<String>, cx: &mut Cx) {
 /// not read yet are asked for, and this goes on once they are in.
 pub(super) fn move_to(state: &mut State, from: usize, pending_only: bool, cx: &mut Cx) {
     keep_draft(state, cx, AfterDraft::Leave);
+    // On a shared queue a card the lead sent back comes next, wherever the list has it (one
+    // judged earlier this session and sent back since waits above the card just judged).
+    if pending_only && cx.desk.lease().is_some() {
+        let back = (state.queue.as_ref()).and_then(|q| {
+            (q.items.iter().take(from))
+                .position(|it| it.done.is_none() && it.entry.returned.is_some())
+        });
+        let current = state.card.as_ref().map(|c| c.index);
+        if let Some(i) = back.filter(|i| Some(*i) != current) {
+            return open(state, i, None, cx);
+        }
+    }
     let mut i = from;
     loop {
         let then = Then::MoveTo {

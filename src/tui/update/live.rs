@@ -4,8 +4,9 @@
 //! without holding the keys.
 
 use super::{Cx, lead};
+use crate::text::tui as msg;
 use crate::tui::read::{Answer, Ask, Read, Then};
-use crate::tui::state::{Screen, State};
+use crate::tui::state::{Item, Screen, State, Status};
 
 /// Others wrote: asks for what the screen shows that their writes may have changed.
 pub(super) fn refresh(state: &State, cx: &mut Cx) {
@@ -56,11 +57,20 @@ pub(super) fn own_write(state: &mut State) {
 pub(super) fn refreshed(state: &mut State, answer: Answer) {
     match (state.screen, answer) {
         (Screen::Funnel, Answer::Stages(rows)) => state.stages.set_rows(rows),
-        (Screen::Queue | Screen::Card, Answer::Counts(counts, claimable)) => {
+        (Screen::Queue | Screen::Card, Answer::Counts(counts, claimable, back)) => {
             let Some(q) = state.queue.as_mut() else {
                 return;
             };
             q.counts = counts;
+            // The cards the lead sent back to her meanwhile: in her list, to judge again.
+            let items = back.into_iter().map(|entry| Item { done: None, entry });
+            let came = super::queue::merge(q, items);
+            if came > 0 {
+                state.shared.status = Some(Status::Info(msg::sent_back_listed(came)));
+            }
+            let Some(q) = state.queue.as_mut() else {
+                return;
+            };
             // Others' claims and verdicts change what is left for her (her own list's `N`); an
             // answer asked under a filter has no count to say.
             if q.filter.is_empty()

@@ -263,9 +263,17 @@ pub(super) fn pages_read(
         q.items = items;
         q.measure.forget();
         q.selected = selected;
-    } else {
+    } else if cx.desk.lease().is_none() {
         q.items.extend(items);
+    } else {
+        let back = merge(q, items);
+        if back > 0 {
+            state.shared.status = Some(Status::Info(msg::sent_back_listed(back)));
+        }
     }
+    let Some(q) = state.queue.as_mut() else {
+        return;
+    };
     q.exhausted = exhausted;
     q.claimable = claimable;
     if let Some(several) = several_sources {
@@ -289,6 +297,37 @@ pub(super) fn pages_read(
         Then::MoveTo { from, pending_only } => card::move_to(state, from, pending_only, cx),
         _ => {}
     }
+}
+
+/// Adds items to a shared queue's list (a few at a time); one it lists already (a card she judged this session, sent
+/// back by the lead since) takes the new entry and wants a verdict again. Says how many cards
+/// came sent back.
+pub(super) fn merge(q: &mut Queue, items: impl IntoIterator<Item = Item>) -> usize {
+    let mut back = 0;
+    let mut changed = false;
+    for item in items {
+        let returned = item.entry.returned.is_some();
+        match q
+            .items
+            .iter_mut()
+            .find(|i| i.entry.card_id == item.entry.card_id)
+        {
+            Some(listed) => {
+                let again = returned && (listed.done.is_some() || listed.entry.returned.is_none());
+                back += usize::from(again);
+                *listed = item;
+                changed = true;
+            }
+            None => {
+                back += usize::from(returned);
+                q.items.push(item);
+            }
+        }
+    }
+    if changed {
+        q.measure.forget();
+    }
+    back
 }
 
 fn open_first_card(state: &mut State, cx: &mut Cx) {

@@ -38,11 +38,16 @@ pub fn draw(shared: &Shared, l: &LeadList, theme: &Theme, frame: &mut Frame<'_>,
     );
     // The filter's words, as many as fit: a word is never cut.
     let help = msg::lead_filter_help();
-    let help = super::fit_parts(
-        help.trim(),
-        " ",
-        (table_area.width as usize).saturating_sub(4),
-    );
+    let room = (table_area.width as usize).saturating_sub(4);
+    let fitted = super::fit_parts(help.trim(), " ", room);
+    // Words left out: the line says the rest are under `?` (help lists every keyword).
+    let help = if fitted.len() < help.trim().len() {
+        let more = msg::filter_more();
+        let room = room.saturating_sub(super::width(&more) + 1);
+        format!("{} {more}", super::fit_parts(help.trim(), " ", room))
+    } else {
+        fitted
+    };
     let block = Block::default()
         .borders(Borders::ALL)
         .title(title)
@@ -142,6 +147,8 @@ fn widths(l: &LeadList, headers: &[String; 8], now: NaiveDateTime, box_width: u1
     } else {
         (20, 10, 6, 8)
     };
+    // The header over the auditors' names stays whole (a word, as short as names usually are).
+    let auditor_floor = auditor_floor.max(super::width(&headers[3]));
     let cols = [
         // The marks: one column per slot of [`marks`].
         Col::keep(3),

@@ -47,11 +47,33 @@ pub fn verdict_icon(v: crate::domain::review::Verdict) -> &'static str {
     }
 }
 
-/// The queue's one-line legend: the flag letters and verdict marks of the rows on screen with
-/// their words, as many as fit in `room` columns, and where the rest are explained.
+/// The queue's one-line legend: the marks beside the titles of the rows on screen (↩ sent back,
+/// ↻ changed, ◎ calibration: the title's words after them are often cut at 80 columns), then
+/// their flag letters and verdict marks, with their words, as many as fit in `room` columns,
+/// and where the rest are explained.
 fn legend(rows: &[crate::tui::state::Item], room: usize) -> String {
     let mut flags = [false; RuleCode::ALL.len()];
     let mut verdicts = [false; VERDICTS.len()];
+    let title_marks = [
+        (
+            "↩",
+            msg::legend_returned(),
+            rows.iter().any(|i| i.entry.returned.is_some()),
+        ),
+        (
+            "↻",
+            msg::legend_changed(),
+            rows.iter().any(|i| i.entry.changed_since_review),
+        ),
+        (
+            "◎",
+            msg::calibration(),
+            rows.iter().any(|i| i.entry.calibration),
+        ),
+    ];
+    let titles = (title_marks.into_iter())
+        .filter(|(_, _, shown)| *shown)
+        .map(|(mark, word, _)| format!("{mark} {word}"));
     for item in rows {
         for f in &item.entry.flags {
             if let Some(i) = RuleCode::ALL.iter().position(|c| c.as_str() == f) {
@@ -72,12 +94,25 @@ fn legend(rows: &[crate::tui::state::Item], room: usize) -> String {
         .zip(verdicts)
         .filter(|(_, shown)| *shown)
         .map(|(v, _)| format!("{} {}", verdict_icon(v), msg::verdict(v)));
+    let entries: Vec<String> = titles.chain(codes).chain(marks).collect();
     let more = format!(" {} ", msg::legend_more());
     let mut line = String::new();
-    for entry in codes.chain(marks) {
+    for (i, entry) in entries.iter().enumerate() {
         let next = format!(" {entry} ·");
         if super::width(&line) + super::width(&next) + super::width(&more) > room {
-            break;
+            // Every mark on screen explained beats saying where the rest are: the pointer to
+            // `?` gives way when that lets the last of them in.
+            let rest: Vec<&String> = entries[i..].iter().collect();
+            let whole = format!(
+                "{line} {} ",
+                (rest.iter().map(|e| e.as_str()))
+                    .collect::<Vec<_>>()
+                    .join(" · ")
+            );
+            if super::width(&whole) <= room {
+                return whole;
+            }
+            return line + &more;
         }
         line.push_str(&next);
     }
@@ -127,11 +162,11 @@ pub fn draw(
     } else {
         String::new()
     };
+    // Labelled as the funnel's columns («Мои», «Всего»): the title bar's `k/N` counts the list.
     let title = format!(
-        " {} · {} / {}{all} ",
+        " {} · {}{all} ",
         clip(&row.name, 60),
-        q.counts.reviewed,
-        q.counts.cards
+        msg::queue_mine_of(q.counts.reviewed, q.counts.cards),
     );
     let title = super::box_title(&title, table_area.width, 0);
     // Only the rows in view are built: a queue can hold many pages.
@@ -285,6 +320,59 @@ fn queue_row<'a>(item: &'a Item, sources: bool, widths: &[usize], theme: &Theme)
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn item(returned: Option<&str>, flags: &[&str]) -> Item {
+        Item {
+            done: None,
+            entry: QueueEntry {
+                card_id: crate::domain::ids::CardId(1),
+                id: "1".into(),
+                source: "amocrm".into(),
+                title: Some("Сделка".into()),
+                owner: None,
+                idle_days: None,
+                flags: flags.iter().map(|f| f.to_string()).collect(),
+                changed_since_review: false,
+                returned: returned.map(String::from),
+                calibration: false,
+                my_verdict: None,
+                key: crate::domain::queue::QueueKey {
+                    flag_rank: 0,
+                    flag_count: flags.len() as i64,
+                    touched_at: None,
+                    external_id: "1".into(),
+                },
+            },
+        }
+    }
+
+    /// The tester's rows at 80 columns: a card sent back, a card idle; the legend names ↩ too,
+    /// and when the rows show more marks than fit, ↩ first and where the rest are explained.
+    #[test]
+    fn the_legend_names_the_return_mark_a_row_shows_at_80_columns() {
+        for lang in [crate::text::lang::Lang::Ru, crate::text::lang::Lang::En] {
+            crate::text::lang::with(lang, || {
+                let rows = [item(Some("Нет звонка"), &[]), item(None, &["idle"])];
+                let line = legend(&rows, 76);
+                assert!(
+                    line.contains(&format!("↩ {}", msg::legend_returned())),
+                    "{line}"
+                );
+                assert!(line.contains("I "), "{line}");
+                let crowded = [
+                    item(Some("Нет звонка"), &["required", "idle"]),
+                    item(None, &["markers", "closed_open"]),
+                    item(None, &["date", "backwards"]),
+                ];
+                let line = legend(&crowded, 76);
+                assert!(
+                    line.contains('↩') && line.contains(&msg::legend_more()),
+                    "{line}"
+                );
+                assert!(!legend(&rows[1..], 76).contains('↩'));
+            });
+        }
+    }
 
     #[test]
     fn every_rule_has_a_letter_of_its_own_and_the_legend_names_it() {

@@ -162,6 +162,13 @@ macro_rules! store_contract {
             }
         }
         #[test]
+        fn a_card_sent_back_goes_to_its_own_auditor_first_and_to_nobody_else() {
+            let backend = $backend;
+            if $crate::contract::Backend::available(&backend) {
+                $crate::contract::stories::a_card_sent_back_goes_to_its_own_auditor_alone(&backend);
+            }
+        }
+        #[test]
         fn an_undo_takes_the_card_back_for_its_auditor_unless_another_holds_it() {
             let backend = $backend;
             if $crate::contract::Backend::available(&backend) {

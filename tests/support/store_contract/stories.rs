@@ -778,7 +778,11 @@ pub fn claimable_counts_what_a_claim_may_still_hand_out<B: Backend>(backend: &B)
     let p = verdict(&*boris, "boris", "i0", Verdict::Ok, "r-i0", now());
     save(&mut *boris, &p);
     assert_eq!(left(&*anna, "anna", &[w2]), 4, "i0 is anna's to judge");
-    assert_eq!(left(&*boris, "boris", &[]), 5, "c1 back, i0 judged by him");
+    assert_eq!(
+        left(&*boris, "boris", &[]),
+        4,
+        "c1 sent back to anna is hers alone, i0 judged by him"
+    );
     let before = left(&*anna, "anna", &[]);
     assert_eq!(
         claim(&mut *anna, "anna", 10).len() as u64,
@@ -874,9 +878,116 @@ pub fn judged_card_sent_back_or_withdrawn_is_handed_out_again<B: Backend>(backen
     anna.withdraw_review("r-w2", now()).unwrap();
     assert_eq!(
         ids(&claim(&mut *boris, "boris", 3)),
-        ["w1", "c1", "w2"],
-        "a card sent back, or whose verdict was withdrawn, is free again"
+        ["w1", "w2", "i1"],
+        "a card whose verdict was withdrawn is free again; one sent back is anna's"
     );
+    assert_eq!(
+        ids(&claim(&mut *anna, "anna", 1)),
+        ["c1"],
+        "the card sent back comes back to its auditor"
+    );
+}
+
+/// A card the lead sends back goes back to its own auditor on a shared queue: a claim hands
+/// it to her first (before earlier free cards), with the lead's note, and to nobody else while
+/// the return is open, given back or not; her new verdict answers it. `claim_returned` hands
+/// her the cards sent back alone (what the reviewer asks when others wrote), and a lead's
+/// later decision over the return settles the card for everyone.
+pub fn a_card_sent_back_goes_to_its_own_auditor_alone<B: Backend>(backend: &B) {
+    let handle = backend.seeded(SIX);
+    let mut anna = backend.open(&handle).unwrap();
+    let mut boris = backend.open(&handle).unwrap();
+    let stages = stages();
+    let q = |auditor| query(&stages, auditor, None, 100);
+    let mine = claim(&mut *anna, "anna", 3);
+    assert_eq!(ids(&mine), ["c1", "w2", "w1"]);
+    let p = verdict(&*anna, "anna", "w1", Verdict::Ok, "r-w1", now());
+    save(&mut *anna, &p);
+    // She skips c1 and w2: free for all again.
+    for e in &mine[..2] {
+        anna.release(e.card_id, "anna").unwrap();
+    }
+    boris
+        .decide(
+            "r-w1",
+            "lena",
+            &Decision::send_back("Нет звонка".into()),
+            now(),
+        )
+        .unwrap();
+    assert_eq!(
+        ids(&boris.claim_returned(&q("boris"), LEASE).unwrap()),
+        Vec::<&str>::new(),
+        "nothing was sent back to boris"
+    );
+    assert_eq!(
+        boris.claimable(&q("boris"), &[]).unwrap(),
+        5,
+        "w1 waits for anna: not boris's to count"
+    );
+    let back = claim(&mut *anna, "anna", 1);
+    assert_eq!(ids(&back), ["w1"], "sent back: hers first");
+    assert_eq!(back[0].returned.as_deref(), Some("Нет звонка"));
+    assert_eq!(anna.claimable(&q("anna"), &[]).unwrap(), 6);
+    anna.release(back[0].card_id, "anna").unwrap();
+    assert_eq!(
+        ids(&claim(&mut *boris, "boris", 6)),
+        ["c1", "w2", "i1", "i2", "i0"],
+        "given back or not, w1 is anna's while the return is open"
+    );
+    let again = anna.claim_returned(&q("anna"), LEASE).unwrap();
+    assert_eq!(ids(&again), ["w1"], "the cards sent back to her alone");
+    assert_eq!(again[0].returned.as_deref(), Some("Нет звонка"));
+    assert_eq!(
+        ids(&claim(&mut *anna, "anna", 2)),
+        ["w1"],
+        "hers, held; boris holds the rest"
+    );
+    let p = verdict(&*anna, "anna", "w1", Verdict::Dead, "r-w1-again", now());
+    save(&mut *anna, &p);
+    assert_eq!(
+        current(&*anna, "anna", "w1"),
+        Some(("r-w1-again".into(), Verdict::Dead)),
+        "her new verdict answers the return"
+    );
+    assert_eq!(
+        ids(&anna.claim_returned(&q("anna"), LEASE).unwrap()),
+        Vec::<&str>::new()
+    );
+    assert_eq!(anna.claimable(&q("anna"), &[]).unwrap(), 0);
+    // Boris's review of i1 sent back, and the lead overrides it later (boris is away): the
+    // card is settled, nobody's to judge.
+    let i1 = card_id(&*boris, "i1");
+    let p = verdict(&*boris, "boris", "i1", Verdict::Ok, "r-i1", now());
+    save(&mut *boris, &p);
+    boris
+        .decide(
+            "r-i1",
+            "lena",
+            &Decision::send_back("Звонок?".into()),
+            now(),
+        )
+        .unwrap();
+    boris.release(i1, "boris").unwrap();
+    assert_eq!(ids(&claim(&mut *anna, "anna", 6)), Vec::<&str>::new());
+    assert_eq!(
+        ids(&boris.claim_returned(&q("boris"), LEASE).unwrap()),
+        ["i1"]
+    );
+    boris.release(i1, "boris").unwrap();
+    boris
+        .decide(
+            "r-i1",
+            "lena",
+            &Decision::overrule(Verdict::Dead, None),
+            now(),
+        )
+        .unwrap();
+    assert_eq!(
+        ids(&boris.claim_returned(&q("boris"), LEASE).unwrap()),
+        Vec::<&str>::new()
+    );
+    assert_eq!(ids(&claim(&mut *anna, "anna", 6)), Vec::<&str>::new());
 }
 
 /// An undo on a shared queue: the card whose verdict is withdrawn is taken back for its
