@@ -3675,3 +3675,175 @@ fn a_lead_s_login_merges_an_auditor_s_laptop_bundle_into_the_server_store() {
     );
     assert!(changed.is_err(), "{changed:?}");
 }
+
+/// The records of a bundle file, without its header and trailer.
+fn bundle_records(file: &std::path::Path) -> Vec<Json> {
+    let text = std::fs::read_to_string(file).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    lines[1..lines.len() - 1]
+        .iter()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}
+
+/// The set-up's round trip: vera's laptop made with `okk db copy URL FILE` from her own login
+/// holds the whole desk (anna's and boris's verdicts, the lead's accept, made on the server),
+/// but its bundle carries only what vera made on it, signed with her key: the lead's login
+/// takes it (again: nothing changes). The lead's `bundle export --as lena` carries her
+/// decisions and the verdicts signed elsewhere, and vera's laptop takes it. Before, each
+/// signed everyone's records with its own key and the other side refused the file whole.
+#[test]
+fn a_laptop_copied_from_the_server_sends_back_its_auditor_s_work_and_takes_the_lead_s() {
+    use okk::domain::decision::Decision;
+    use okk::store::pg::PgStore;
+    let Some(mut server) = ServerDb::new() else {
+        return;
+    };
+    // The desk's work made on the server (a laptop's store moved there: its records unsigned).
+    let lead = demo_desk();
+    let on_file = path_arg(&lead.db);
+    let cards = queue(&lead, &on_file, "Квалификация", "anna", &["--limit", "4"]);
+    let anna_first = lead.review(&cards[0], "anna", "2026-11-19 10:00:00", &Verdict::of("ok"));
+    lead.review(
+        &cards[1],
+        "boris",
+        "2026-11-19 10:05:00",
+        &Verdict::of("dead"),
+    );
+    lead.decide(
+        &anna_first,
+        "lena",
+        "accept",
+        (None, None, None),
+        "2026-11-19 11:00:00",
+    );
+    copied_to(&lead, &server.url);
+    let (lena, lena_url) = server.login("lena");
+    let (vera_login, vera_url) = server.login("vera");
+    let (ok, _, err) = run_on(
+        &lead,
+        &server.url,
+        &[
+            "db",
+            "roles",
+            "--lead",
+            &format!("lena={lena}"),
+            "--auditor",
+            &format!("vera={vera_login}"),
+        ],
+    );
+    assert!(ok, "{err}");
+
+    // Vera's laptop, copied from her login; two verdicts offline.
+    let vera = Desk::new();
+    let laptop = path_arg(&vera.db);
+    succeeded(vera.okk().args(["db", "copy", &vera_url, &laptop]));
+    vera.review(&cards[2], "vera", "2026-11-20 09:00:00", &Verdict::of("ok"));
+    vera.review(
+        &cards[3],
+        "vera",
+        "2026-11-20 09:05:00",
+        &Verdict::of("stale"),
+    );
+    let bundle = vera.dir.path().join("vera.okkb");
+    let file = path_arg(&bundle);
+    let (ok, said, err) = run_on(
+        &vera,
+        &laptop,
+        &["--lang", "ru", "bundle", "export", "--out", &file],
+    );
+    assert!(ok, "{err}");
+    assert!(
+        said.contains("проверок — 2, решений руководителя — 0")
+            && said.contains("не вошли в пакет: 3 записи от чужих имён")
+            && said.contains("anna — 1, boris — 1, lena — 1"),
+        "{said}"
+    );
+    let header: Json = serde_json::from_str(
+        std::fs::read_to_string(&bundle)
+            .unwrap()
+            .lines()
+            .next()
+            .unwrap(),
+    )
+    .unwrap();
+    assert_eq!(
+        header["signer"], "vera",
+        "the user the laptop was copied for"
+    );
+    let records = bundle_records(&bundle);
+    assert_eq!(records.len(), 2);
+    assert!(
+        records.iter().all(|r| r["review"]["auditor"] == "vera"),
+        "{records:?}"
+    );
+
+    // The lead's login takes it; again, and nothing changes.
+    let (ok, _, err) = run_on(
+        &lead,
+        &lena_url,
+        &["bundle", "trust", &file, "--as", "vera"],
+    );
+    assert!(ok, "{err}");
+    for (added, known) in [(2, 0), (0, 2)] {
+        let (ok, said, err) = run_on(&lead, &lena_url, &["bundle", "import", "--json", &file]);
+        assert!(ok, "{err}");
+        let report: Json = serde_json::from_str(&said).unwrap();
+        assert_eq!(
+            (
+                &report["report"]["reviews_added"],
+                &report["report"]["reviews_known"]
+            ),
+            (&Json::from(added), &Json::from(known)),
+            "{said}"
+        );
+    }
+
+    // The lead accepts vera's first verdict on the server and exports as in the set-up.
+    let vera_first = {
+        let mut c = postgres::Client::connect(&server.url, postgres::NoTls).unwrap();
+        let row = c
+            .query_one(
+                "SELECT id FROM reviews WHERE auditor = 'vera' ORDER BY created_at LIMIT 1",
+                &[],
+            )
+            .unwrap();
+        row.get::<_, String>(0)
+    };
+    let journal = lead.dir.path().join("journal");
+    let mut as_lena = PgStore::open(&lena_url, &journal).expect("lena connects");
+    let at = chrono::NaiveDate::from_ymd_opt(2026, 11, 20)
+        .unwrap()
+        .and_hms_opt(12, 0, 0)
+        .unwrap();
+    as_lena
+        .decide(&vera_first, "lena", &Decision::accept(), at)
+        .unwrap();
+    drop(as_lena);
+    let desk_file = lead.dir.path().join("desk.okkb");
+    let back = path_arg(&desk_file);
+    let (ok, said, err) = run_on(
+        &lead,
+        &lena_url,
+        &["bundle", "export", "--as", "lena", "--out", &back],
+    );
+    assert!(ok, "{err}");
+    assert!(
+        said.contains("2 reviews") && said.contains("left out: 3 records"),
+        "{said}"
+    );
+    // Vera's laptop trusts the lead and takes the lead's bundle: her own verdicts back (her
+    // own key's), the lead's new accept; the accept copied before is one it holds.
+    for args in [
+        &["bundle", "trust", &back, "--as", "lena", "--lead"][..],
+        &["bundle", "import", "--json", &back],
+    ] {
+        let (ok, said, err) = run_on(&vera, &laptop, args);
+        assert!(ok, "okk {args:?}: {err}");
+        if args[1] == "import" {
+            let report: Json = serde_json::from_str(&said).unwrap();
+            assert_eq!(report["report"]["reviews_known"], 2, "{said}");
+            assert_eq!(report["report"]["decisions_added"], 1, "{said}");
+        }
+    }
+}
