@@ -3847,3 +3847,70 @@ fn a_laptop_copied_from_the_server_sends_back_its_auditor_s_work_and_takes_the_l
         }
     }
 }
+
+/// On the server: anna's verdict, the lead's accept, then anna's `u` (her claim's reviewer):
+/// refused, saying the lead accepted it; the lead's list and `okk export reviews` still have
+/// the review with the lead's decision (before, both vanished and nobody was told).
+#[test]
+fn on_the_server_an_auditor_s_undo_does_not_erase_the_lead_s_accept() {
+    use okk::domain::decision::{Decision, DecisionKind};
+    use okk::tui::state::Status;
+    let Some(server) = ServerDb::new() else {
+        return;
+    };
+    let desk = demo_desk();
+    copied_to(&desk, &server.url);
+    let dir = desk.tmp_dir();
+    let (mut anna, mut a) = reviewer_on_server(&server.url, "anna", "Квалификация", &dir);
+    let card = (anna.card.as_ref())
+        .map(|c| c.detail.card.external_id.clone())
+        .expect("a card for anna");
+    common::reviewer::press(&mut anna, &mut a, "s");
+    let mut lena = okk::store::pg::PgStore::open(&server.url, &dir).unwrap();
+    let review = (lena.lead_rows().unwrap().into_iter())
+        .find(|r| r.external_id == card)
+        .expect("anna's verdict on the lead's list")
+        .review_id;
+    let at = chrono::NaiveDate::from_ymd_opt(2026, 11, 20)
+        .unwrap()
+        .and_hms_opt(12, 30, 0)
+        .unwrap();
+    lena.decide(&review, "lena", &Decision::accept(), at)
+        .unwrap();
+    common::reviewer::press(&mut anna, &mut a, "u");
+    assert_eq!(
+        anna.shared.status,
+        Some(Status::Info(okk::text::tui::undo_decided(
+            &card,
+            "lena",
+            DecisionKind::Accept
+        )))
+    );
+    assert!(
+        lena.lead_rows()
+            .unwrap()
+            .iter()
+            .any(|r| r.review_id == review),
+        "the review stays on the lead's list"
+    );
+    let out = desk.dir.path().join("reviews.csv");
+    let (ok, _, err) = run_on(
+        &desk,
+        &server.url,
+        &[
+            "--today",
+            TODAY,
+            "export",
+            "reviews",
+            "--out",
+            &path_arg(&out),
+        ],
+    );
+    assert!(ok, "{err}");
+    let csv = std::fs::read_to_string(&out).unwrap();
+    assert!(
+        csv.lines()
+            .any(|l| l.contains(&card) && l.contains("accept")),
+        "{csv}"
+    );
+}

@@ -13,6 +13,7 @@ impl std::fmt::Display for StoreError {
             StoreError::NotOkk { path } => f.write_str(&not_okk(path)),
             StoreError::NotEmpty { path } => f.write_str(&not_empty(path)),
             StoreError::Refused { table } => f.write_str(&refused(table)),
+            StoreError::Decided { lead, decision } => f.write_str(&decided(lead, *decision)),
             StoreError::Open { path, source } => f.write_str(&cannot_open(path, source.as_ref())),
             StoreError::ReadOnly { path, why } => f.write_str(&read_only(path.as_deref(), *why)),
             StoreError::Backend { busy, source } => f.write_str(&failed(source, *busy)),
@@ -49,6 +50,15 @@ pub fn read_only(path: Option<&Path>, why: ReadOnlyWhy) -> String {
         }
         ReadOnlyWhy::Create => crate::tr!("store-read-only-create", path = path, folder = folder),
     }
+}
+
+/// An auditor's undo refused: the lead has decided on the verdict.
+pub fn decided(lead: &str, decision: crate::domain::decision::DecisionKind) -> String {
+    crate::tr!(
+        "store-decided",
+        lead = super::safe::line(lead),
+        decision = decision.as_str()
+    )
 }
 
 pub fn not_okk(path: &Path) -> String {

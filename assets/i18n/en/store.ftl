@@ -16,6 +16,12 @@ store-not-empty = { $path }: cannot open the database: the server store already 
 store-refused-decision = refused: only a lead decides on reviews, and this connection's PostgreSQL role is an auditor's (okk db roles maps roles)
 store-refused-review = refused: this connection writes and withdraws reviews in its own okk user's name only, and this review is another's (a bundle of other auditors' reviews is merged by the database's owner)
 store-refused-funnel = refused: only a lead changes the store's funnel (okk funnel apply), and this connection's PostgreSQL role is an auditor's
+store-decided = the lead { $lead } has already { $decision ->
+    [accept] accepted
+    [override] overridden
+    [return] sent back
+   *[other] decided on
+} this verdict: it is not undone, the lead's decision stands; to change the verdict, judge the card again: the lead sees the new one
 store-refused = refused: this connection's PostgreSQL role may not read or change { $table }: is its login mapped to an okk user? (the database's owner maps logins with okk db roles)
 store-refused-setup = refused: this connection's PostgreSQL role may not set up or change this database; only its owner does (okk db copy, okk db roles)
 store-read-only-here = cannot write to the store: okk may not write in its folder (or to the file), where SQLite keeps its journal; it can be read, not changed. Make the folder and the file writable for this user, or copy the store to a folder that is

@@ -33,6 +33,12 @@ tui-nothing-to-undo-reviewed = nothing to undo since okk opened; a new verdict r
 tui-undo-other-stage = the last verdict was in another stage: open that stage to undo it
 tui-undone = verdict on #{ $id } withdrawn
 tui-undone-held-by = verdict on #{ $id } withdrawn; the card is with { $auditor } now and leaves your list
+tui-undo-decided = #{ $id }: { $lead } { $decision ->
+    [accept] accepted
+    [override] overrode
+    [return] sent back
+   *[other] decided on
+} this verdict, so no undo; judge the card again
 tui-given-back-unlisted = { $count ->
     [one] { $count } card you held is back in the shared queue: the list leaves it out
    *[other] { $count } cards you held are back in the shared queue: the list leaves them out
