@@ -331,8 +331,47 @@ fn in_russian_the_server_s_refusals_and_db_copy_speak_russian() {
         "Скопировано в postgres://host/okk:\n  cards              12\u{202f}345\n  reviews            7\n"
     );
     assert!(
-        not_empty.ends_with("в хранилище сервера уже есть карточки или проверки"),
+        not_empty.contains("в хранилище сервера уже есть карточки или проверки")
+            && not_empty.contains("скопируйте в новую базу")
+            && not_empty.contains("okk bundle import")
+            && !not_empty.contains("не удаётся открыть"),
         "{not_empty}"
+    );
+
+    // A server that does not answer: the driver's words in Russian, the system's cause as it
+    // gave it, and what to check.
+    let out = desk
+        .okk_bare()
+        .args([
+            "--lang",
+            "ru",
+            "--db",
+            "postgres://okk@127.0.0.1:1/okk",
+            "stats",
+        ])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("ошибка подключения к серверу: Connection refused")
+            && !err.contains("error connecting"),
+        "{err}"
+    );
+    let out = desk
+        .okk_bare()
+        .args([
+            "--lang",
+            "en",
+            "--db",
+            "postgres://okk@127.0.0.1:1/okk",
+            "stats",
+        ])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("error connecting to server: Connection refused"),
+        "{err}"
     );
     let english = lang::with(Lang::En, || okk::text::app::copied(&[("cards", 12345)], to));
     assert_eq!(
@@ -3913,4 +3952,93 @@ fn on_the_server_an_auditor_s_undo_does_not_erase_the_lead_s_accept() {
             .any(|l| l.contains(&card) && l.contains("accept")),
         "{csv}"
     );
+}
+
+/// `okk db copy FILE URL` into a server store that already holds cards: refused, saying what
+/// to do instead (a new database, or a bundle), not that the database cannot be opened.
+#[test]
+fn db_copy_into_a_server_store_with_cards_says_to_use_a_new_database_or_a_bundle() {
+    let Some(server) = ServerDb::new() else {
+        return;
+    };
+    let desk = demo_desk();
+    copied_to(&desk, &server.url);
+    for (lang, says, not) in [
+        (
+            "en",
+            "okk db copy goes only into an empty one",
+            "cannot open",
+        ),
+        (
+            "ru",
+            "okk db copy копирует только в пустое",
+            "не удаётся открыть",
+        ),
+    ] {
+        let out = desk
+            .okk()
+            .args(["--lang", lang, "db", "copy"])
+            .arg(&desk.db)
+            .arg(&server.url)
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(!out.status.success());
+        assert!(err.contains(says) && !err.contains(not), "{err}");
+    }
+}
+
+/// An auditor's login running `okk bundle import` on the server is told it is the owner's or
+/// a lead's command, before any bundle is read (it was refused for the bundle's signatures).
+#[test]
+fn on_the_server_an_auditor_s_bundle_import_is_refused_as_not_hers_to_run() {
+    let Some(mut server) = ServerDb::new() else {
+        return;
+    };
+    let lead = demo_desk();
+    copied_to(&lead, &server.url);
+    let (anna_login, anna_url) = server.login("anna");
+    let (ok, _, err) = run_on(
+        &lead,
+        &server.url,
+        &["db", "roles", "--auditor", &format!("anna={anna_login}")],
+    );
+    assert!(ok, "{err}");
+    // A bundle of another's the server would refuse for its signer.
+    let other = demo_desk();
+    let cards = queue(
+        &other,
+        &path_arg(&other.db),
+        "Квалификация",
+        "vera",
+        &["--limit", "1"],
+    );
+    other.review(&cards[0], "vera", "2026-11-19 10:00:00", &Verdict::of("ok"));
+    let bundle = other.dir.path().join("vera.okkb");
+    let (ok, _, err) = run_on(
+        &other,
+        &path_arg(&other.db),
+        &["bundle", "export", "--out", &path_arg(&bundle)],
+    );
+    assert!(ok, "{err}");
+    for (lang, says) in [
+        (
+            "en",
+            "okk bundle import into a server store is the database owner's or a lead's command",
+        ),
+        (
+            "ru",
+            "okk bundle import в хранилище на сервере выполняет владелец базы или руководитель",
+        ),
+    ] {
+        let (ok, _, err) = run_on(
+            &lead,
+            &anna_url,
+            &["--lang", lang, "bundle", "import", &path_arg(&bundle)],
+        );
+        assert!(
+            !ok && err.contains(says) && err.contains(&anna_login),
+            "{err}"
+        );
+    }
 }

@@ -135,6 +135,16 @@ fn open(f: &Path) -> Result<BufReader<File>> {
 }
 
 fn import(paths: &Paths, files: &[PathBuf], json: bool, first_use: bool) -> Result<ExitCode> {
+    // On a server, who may merge comes first: an auditor's login is told so, not what the
+    // bundle's signatures would be refused for.
+    let server = match paths.server() {
+        Some(url) => {
+            let server = paths.open_server(url)?;
+            super::import::may_write_cards(&server, crate::text::app::bundle_import_owner_only)?;
+            Some(server)
+        }
+        None => None,
+    };
     // Every file is read whole and checked (complete, unaltered, signed by its header's key)
     // before the store is touched; then all are merged in one transaction, or none.
     let mut carried = Vec::new();
@@ -160,8 +170,8 @@ fn import(paths: &Paths, files: &[PathBuf], json: bool, first_use: bool) -> Resu
     let own = Keypair::load(&key_path()?)
         .map_err(|e| user(e.to_string()))?
         .map(|k| k.public());
-    let mut store: Box<dyn crate::domain::ports::MergeStore> = match paths.server() {
-        Some(url) => Box::new(paths.open_server(url)?),
+    let mut store: Box<dyn crate::domain::ports::MergeStore> = match server {
+        Some(server) => Box::new(server),
         None => Box::new(paths.open_store()?),
     };
     let opts = MergeOptions {

@@ -74,12 +74,45 @@ pub fn cannot_open(path: &Path, err: &(dyn std::error::Error + 'static)) -> Stri
     let said = crate::tr!(
         "store-cannot-open",
         path = path.display().to_string(),
-        error = error.clone()
+        error = driver_words(&error)
     );
     match open_hint(&error) {
         Some(hint) => format!("{said}\n  {hint}"),
         None => said,
     }
+}
+
+/// The PostgreSQL driver's own opening words (always English) in the language, the cause after
+/// them as the system gave it ("Connection refused (os error 111)").
+fn driver_words(error: &str) -> String {
+    type Said = fn() -> String;
+    let known: [(&str, Said); 7] = [
+        ("error connecting to server", || {
+            crate::tr!("store-driver-connect")
+        }),
+        ("error communicating with the server", || {
+            crate::tr!("store-driver-io")
+        }),
+        ("error performing TLS handshake", || {
+            crate::tr!("store-driver-tls")
+        }),
+        ("authentication error", || crate::tr!("store-driver-auth")),
+        ("timeout waiting for server", || {
+            crate::tr!("store-driver-timeout")
+        }),
+        ("connection closed", || crate::tr!("store-driver-closed")),
+        ("invalid connection string", || {
+            crate::tr!("store-driver-config")
+        }),
+    ];
+    for (words, said) in known {
+        if let Some(rest) = error.strip_prefix(words)
+            && (rest.is_empty() || rest.starts_with(':'))
+        {
+            return format!("{}{rest}", said());
+        }
+    }
+    error.to_string()
 }
 
 /// What to check, for the causes a server connection commonly fails on (the driver's words are
