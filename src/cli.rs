@@ -612,8 +612,10 @@ pub struct BundleExportArgs {
     /// Replace FILE if it exists.
     #[arg(long)]
     pub force: bool,
-    /// The signer's name in the bundle's header [default: $OKK_AUDITOR, else the one name the
-    /// records made in this store were made under, else the config's name, else the login
+    /// Whose work the bundle carries: the records made here in this name, signed with this
+    /// okk's key (others' go only as their authors signed them) [default: $OKK_AUDITOR, else
+    /// the server login's okk user (or the one a copied file was made for), else the one name
+    /// the records made in this store were made under, else the config's name, else the login
     /// name].
     #[arg(long = "as", env = "OKK_AUDITOR", value_name = "NAME")]
     pub signer: Option<String>,

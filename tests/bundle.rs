@@ -605,6 +605,18 @@ fn a_review_in_another_auditors_name_is_refused() {
     let forged = sign("boris", vec![Record::Review(r)]);
     let err = refused(&lead.desk.db, "olga", &[&forged], false);
     assert!(err.contains("signed by boris's key, not anna's"), "{err}");
+    // What to do: the signer exports again with an okk that leaves others' records out.
+    assert!(
+        err.contains("have them export it again with this version of okk"),
+        "{err}"
+    );
+    let ru = okk::text::lang::with(okk::text::lang::Lang::Ru, || {
+        refused(&lead.desk.db, "olga", &[&forged], false)
+    });
+    assert!(
+        ru.contains("пусть выгрузит его заново этой версией okk"),
+        "{ru}"
+    );
     // Even taking keys on first use: anna has a key here already.
     let forged_by_stranger = {
         let mut r = first_review(&records_in(&boris.store()));
@@ -814,6 +826,51 @@ fn the_round_trip_through_the_lead_brings_others_work_vouched_for_by_the_lead() 
     let before = digest(&anna.desk.db);
     anna.import(&back);
     assert_same(&before, &digest(&anna.desk.db));
+}
+
+/// A store file two auditors share (or a laptop's copy of another's store): a bundle signed
+/// with anna's key carries her work, and the lead takes it; boris's verdict made there is left
+/// out, and the export says so — anna's key may not sign it, and the lead would refuse the
+/// whole file. Before, it went signed by anna's key and nothing went in.
+#[test]
+fn a_bundle_from_a_shared_store_carries_its_signer_s_work_and_says_what_it_left_out() {
+    let mut shared = Laptop::new("anna");
+    shared.review(1, Verdict::Ok);
+    shared.auditor = "boris";
+    shared.review(2, Verdict::Dead);
+    let out = shared.desk.dir.path().join("anna.okkb");
+    let said = |lang: &str| {
+        common::succeeded(
+            shared
+                .desk
+                .okk()
+                .args([
+                    "--lang", lang, "bundle", "export", "--force", "--as", "anna",
+                ])
+                .arg("--out")
+                .arg(&out),
+        )
+    };
+    let en = said("en");
+    assert!(
+        en.contains("left out: 1 record made in this store in other names (boris — 1)")
+            && en.contains("signs only for anna"),
+        "{en}"
+    );
+    let ru = said("ru");
+    assert!(
+        ru.contains("не вошли в пакет: 1 запись от чужих имён")
+            && ru.contains("(boris — 1)")
+            && ru.contains("только за anna"),
+        "{ru}"
+    );
+    let lead = Laptop::new("olga");
+    lead.trust(&out, "anna", false);
+    let report = lead.import(&out);
+    assert_eq!(report["reviews_added"], 1, "{report}");
+    let current = lead.current();
+    assert_eq!(current.len(), 1, "{current:?}");
+    assert_eq!(current[0].1, "anna");
 }
 
 #[test]

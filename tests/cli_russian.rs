@@ -407,9 +407,11 @@ fn okk_check_counts_and_refuses_in_russian() {
         "{out}"
     );
     assert_russian_cli("okk check: the total", total);
-    // Each flag's severity is a word of the language; the rule's code stays as it is.
+    // Each flag's severity and rule are words of the language (the rule's code, which --rule
+    // takes, read «внимание required» beside them).
     let flag_lines: Vec<&str> = out.lines().filter(|l| l.starts_with("  ")).collect();
     assert!(!flag_lines.is_empty(), "{out}");
+    let codes = okk::domain::flag::RuleCode::ALL.map(|c| c.as_str());
     for l in &flag_lines {
         assert!(
             ["  инфо ", "  внимание ", "  критично "]
@@ -417,7 +419,18 @@ fn okk_check_counts_and_refuses_in_russian() {
                 .any(|w| l.starts_with(w)),
             "{l}"
         );
+        let words: Vec<&str> = l.split_whitespace().collect();
+        assert!(
+            !codes.iter().any(|c| words.get(1) == Some(c)),
+            "the rule's code in English: {l}"
+        );
     }
+    assert!(
+        flag_lines
+            .iter()
+            .any(|l| l.starts_with("  внимание чужой этап ")),
+        "{out}"
+    );
 
     let out = desk
         .okk()

@@ -331,8 +331,47 @@ fn in_russian_the_server_s_refusals_and_db_copy_speak_russian() {
         "Скопировано в postgres://host/okk:\n  cards              12\u{202f}345\n  reviews            7\n"
     );
     assert!(
-        not_empty.ends_with("в хранилище сервера уже есть карточки или проверки"),
+        not_empty.contains("в хранилище сервера уже есть карточки или проверки")
+            && not_empty.contains("скопируйте в новую базу")
+            && not_empty.contains("okk bundle import")
+            && !not_empty.contains("не удаётся открыть"),
         "{not_empty}"
+    );
+
+    // A server that does not answer: the driver's words in Russian, the system's cause as it
+    // gave it, and what to check.
+    let out = desk
+        .okk_bare()
+        .args([
+            "--lang",
+            "ru",
+            "--db",
+            "postgres://okk@127.0.0.1:1/okk",
+            "stats",
+        ])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("ошибка подключения к серверу: Connection refused")
+            && !err.contains("error connecting"),
+        "{err}"
+    );
+    let out = desk
+        .okk_bare()
+        .args([
+            "--lang",
+            "en",
+            "--db",
+            "postgres://okk@127.0.0.1:1/okk",
+            "stats",
+        ])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("error connecting to server: Connection refused"),
+        "{err}"
     );
     let english = lang::with(Lang::En, || okk::text::app::copied(&[("cards", 12345)], to));
     assert_eq!(
@@ -3674,6 +3713,334 @@ fn a_lead_s_login_merges_an_auditor_s_laptop_bundle_into_the_server_store() {
         &[],
     );
     assert!(changed.is_err(), "{changed:?}");
+}
+
+/// The records of a bundle file, without its header and trailer.
+fn bundle_records(file: &std::path::Path) -> Vec<Json> {
+    let text = std::fs::read_to_string(file).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    lines[1..lines.len() - 1]
+        .iter()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect()
+}
+
+/// The set-up's round trip: vera's laptop made with `okk db copy URL FILE` from her own login
+/// holds the whole desk (anna's and boris's verdicts, the lead's accept, made on the server),
+/// but its bundle carries only what vera made on it, signed with her key: the lead's login
+/// takes it (again: nothing changes). The lead's `bundle export --as lena` carries her
+/// decisions and the verdicts signed elsewhere, and vera's laptop takes it. Before, each
+/// signed everyone's records with its own key and the other side refused the file whole.
+#[test]
+fn a_laptop_copied_from_the_server_sends_back_its_auditor_s_work_and_takes_the_lead_s() {
+    use okk::domain::decision::Decision;
+    use okk::store::pg::PgStore;
+    let Some(mut server) = ServerDb::new() else {
+        return;
+    };
+    // The desk's work made on the server (a laptop's store moved there: its records unsigned).
+    let lead = demo_desk();
+    let on_file = path_arg(&lead.db);
+    let cards = queue(&lead, &on_file, "Квалификация", "anna", &["--limit", "4"]);
+    let anna_first = lead.review(&cards[0], "anna", "2026-11-19 10:00:00", &Verdict::of("ok"));
+    lead.review(
+        &cards[1],
+        "boris",
+        "2026-11-19 10:05:00",
+        &Verdict::of("dead"),
+    );
+    lead.decide(
+        &anna_first,
+        "lena",
+        "accept",
+        (None, None, None),
+        "2026-11-19 11:00:00",
+    );
+    copied_to(&lead, &server.url);
+    let (lena, lena_url) = server.login("lena");
+    let (vera_login, vera_url) = server.login("vera");
+    let (ok, _, err) = run_on(
+        &lead,
+        &server.url,
+        &[
+            "db",
+            "roles",
+            "--lead",
+            &format!("lena={lena}"),
+            "--auditor",
+            &format!("vera={vera_login}"),
+        ],
+    );
+    assert!(ok, "{err}");
+
+    // Vera's laptop, copied from her login; two verdicts offline.
+    let vera = Desk::new();
+    let laptop = path_arg(&vera.db);
+    succeeded(vera.okk().args(["db", "copy", &vera_url, &laptop]));
+    vera.review(&cards[2], "vera", "2026-11-20 09:00:00", &Verdict::of("ok"));
+    vera.review(
+        &cards[3],
+        "vera",
+        "2026-11-20 09:05:00",
+        &Verdict::of("stale"),
+    );
+    let bundle = vera.dir.path().join("vera.okkb");
+    let file = path_arg(&bundle);
+    let (ok, said, err) = run_on(
+        &vera,
+        &laptop,
+        &["--lang", "ru", "bundle", "export", "--out", &file],
+    );
+    assert!(ok, "{err}");
+    assert!(
+        said.contains("проверок — 2, решений руководителя — 0")
+            && said.contains("не вошли в пакет: 3 записи от чужих имён")
+            && said.contains("anna — 1, boris — 1, lena — 1"),
+        "{said}"
+    );
+    let header: Json = serde_json::from_str(
+        std::fs::read_to_string(&bundle)
+            .unwrap()
+            .lines()
+            .next()
+            .unwrap(),
+    )
+    .unwrap();
+    assert_eq!(
+        header["signer"], "vera",
+        "the user the laptop was copied for"
+    );
+    let records = bundle_records(&bundle);
+    assert_eq!(records.len(), 2);
+    assert!(
+        records.iter().all(|r| r["review"]["auditor"] == "vera"),
+        "{records:?}"
+    );
+
+    // The lead's login takes it; again, and nothing changes.
+    let (ok, _, err) = run_on(
+        &lead,
+        &lena_url,
+        &["bundle", "trust", &file, "--as", "vera"],
+    );
+    assert!(ok, "{err}");
+    for (added, known) in [(2, 0), (0, 2)] {
+        let (ok, said, err) = run_on(&lead, &lena_url, &["bundle", "import", "--json", &file]);
+        assert!(ok, "{err}");
+        let report: Json = serde_json::from_str(&said).unwrap();
+        assert_eq!(
+            (
+                &report["report"]["reviews_added"],
+                &report["report"]["reviews_known"]
+            ),
+            (&Json::from(added), &Json::from(known)),
+            "{said}"
+        );
+    }
+
+    // The lead accepts vera's first verdict on the server and exports as in the set-up.
+    let vera_first = {
+        let mut c = postgres::Client::connect(&server.url, postgres::NoTls).unwrap();
+        let row = c
+            .query_one(
+                "SELECT id FROM reviews WHERE auditor = 'vera' ORDER BY created_at LIMIT 1",
+                &[],
+            )
+            .unwrap();
+        row.get::<_, String>(0)
+    };
+    let journal = lead.dir.path().join("journal");
+    let mut as_lena = PgStore::open(&lena_url, &journal).expect("lena connects");
+    let at = chrono::NaiveDate::from_ymd_opt(2026, 11, 20)
+        .unwrap()
+        .and_hms_opt(12, 0, 0)
+        .unwrap();
+    as_lena
+        .decide(&vera_first, "lena", &Decision::accept(), at)
+        .unwrap();
+    drop(as_lena);
+    let desk_file = lead.dir.path().join("desk.okkb");
+    let back = path_arg(&desk_file);
+    let (ok, said, err) = run_on(
+        &lead,
+        &lena_url,
+        &["bundle", "export", "--as", "lena", "--out", &back],
+    );
+    assert!(ok, "{err}");
+    assert!(
+        said.contains("2 reviews") && said.contains("left out: 3 records"),
+        "{said}"
+    );
+    // Vera's laptop trusts the lead and takes the lead's bundle: her own verdicts back (her
+    // own key's), the lead's new accept; the accept copied before is one it holds.
+    for args in [
+        &["bundle", "trust", &back, "--as", "lena", "--lead"][..],
+        &["bundle", "import", "--json", &back],
+    ] {
+        let (ok, said, err) = run_on(&vera, &laptop, args);
+        assert!(ok, "okk {args:?}: {err}");
+        if args[1] == "import" {
+            let report: Json = serde_json::from_str(&said).unwrap();
+            assert_eq!(report["report"]["reviews_known"], 2, "{said}");
+            assert_eq!(report["report"]["decisions_added"], 1, "{said}");
+        }
+    }
+}
+
+/// On the server: anna's verdict, the lead's accept, then anna's `u` (her claim's reviewer):
+/// refused, saying the lead accepted it; the lead's list and `okk export reviews` still have
+/// the review with the lead's decision (before, both vanished and nobody was told).
+#[test]
+fn on_the_server_an_auditor_s_undo_does_not_erase_the_lead_s_accept() {
+    use okk::domain::decision::{Decision, DecisionKind};
+    use okk::tui::state::Status;
+    let Some(server) = ServerDb::new() else {
+        return;
+    };
+    let desk = demo_desk();
+    copied_to(&desk, &server.url);
+    let dir = desk.tmp_dir();
+    let (mut anna, mut a) = reviewer_on_server(&server.url, "anna", "Квалификация", &dir);
+    let card = (anna.card.as_ref())
+        .map(|c| c.detail.card.external_id.clone())
+        .expect("a card for anna");
+    common::reviewer::press(&mut anna, &mut a, "s");
+    let mut lena = okk::store::pg::PgStore::open(&server.url, &dir).unwrap();
+    let review = (lena.lead_rows().unwrap().into_iter())
+        .find(|r| r.external_id == card)
+        .expect("anna's verdict on the lead's list")
+        .review_id;
+    let at = chrono::NaiveDate::from_ymd_opt(2026, 11, 20)
+        .unwrap()
+        .and_hms_opt(12, 30, 0)
+        .unwrap();
+    lena.decide(&review, "lena", &Decision::accept(), at)
+        .unwrap();
+    common::reviewer::press(&mut anna, &mut a, "u");
+    assert_eq!(
+        anna.shared.status,
+        Some(Status::Info(okk::text::tui::undo_decided(
+            &card,
+            "lena",
+            DecisionKind::Accept
+        )))
+    );
+    assert!(
+        lena.lead_rows()
+            .unwrap()
+            .iter()
+            .any(|r| r.review_id == review),
+        "the review stays on the lead's list"
+    );
+    let out = desk.dir.path().join("reviews.csv");
+    let (ok, _, err) = run_on(
+        &desk,
+        &server.url,
+        &[
+            "--today",
+            TODAY,
+            "export",
+            "reviews",
+            "--out",
+            &path_arg(&out),
+        ],
+    );
+    assert!(ok, "{err}");
+    let csv = std::fs::read_to_string(&out).unwrap();
+    assert!(
+        csv.lines()
+            .any(|l| l.contains(&card) && l.contains("accept")),
+        "{csv}"
+    );
+}
+
+/// `okk db copy FILE URL` into a server store that already holds cards: refused, saying what
+/// to do instead (a new database, or a bundle), not that the database cannot be opened.
+#[test]
+fn db_copy_into_a_server_store_with_cards_says_to_use_a_new_database_or_a_bundle() {
+    let Some(server) = ServerDb::new() else {
+        return;
+    };
+    let desk = demo_desk();
+    copied_to(&desk, &server.url);
+    for (lang, says, not) in [
+        (
+            "en",
+            "okk db copy goes only into an empty one",
+            "cannot open",
+        ),
+        (
+            "ru",
+            "okk db copy копирует только в пустое",
+            "не удаётся открыть",
+        ),
+    ] {
+        let out = desk
+            .okk()
+            .args(["--lang", lang, "db", "copy"])
+            .arg(&desk.db)
+            .arg(&server.url)
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(!out.status.success());
+        assert!(err.contains(says) && !err.contains(not), "{err}");
+    }
+}
+
+/// An auditor's login running `okk bundle import` on the server is told it is the owner's or
+/// a lead's command, before any bundle is read (it was refused for the bundle's signatures).
+#[test]
+fn on_the_server_an_auditor_s_bundle_import_is_refused_as_not_hers_to_run() {
+    let Some(mut server) = ServerDb::new() else {
+        return;
+    };
+    let lead = demo_desk();
+    copied_to(&lead, &server.url);
+    let (anna_login, anna_url) = server.login("anna");
+    let (ok, _, err) = run_on(
+        &lead,
+        &server.url,
+        &["db", "roles", "--auditor", &format!("anna={anna_login}")],
+    );
+    assert!(ok, "{err}");
+    // A bundle of another's the server would refuse for its signer.
+    let other = demo_desk();
+    let cards = queue(
+        &other,
+        &path_arg(&other.db),
+        "Квалификация",
+        "vera",
+        &["--limit", "1"],
+    );
+    other.review(&cards[0], "vera", "2026-11-19 10:00:00", &Verdict::of("ok"));
+    let bundle = other.dir.path().join("vera.okkb");
+    let (ok, _, err) = run_on(
+        &other,
+        &path_arg(&other.db),
+        &["bundle", "export", "--out", &path_arg(&bundle)],
+    );
+    assert!(ok, "{err}");
+    for (lang, says) in [
+        (
+            "en",
+            "okk bundle import into a server store is the database owner's or a lead's command",
+        ),
+        (
+            "ru",
+            "okk bundle import в хранилище на сервере выполняет владелец базы или руководитель",
+        ),
+    ] {
+        let (ok, _, err) = run_on(
+            &lead,
+            &anna_url,
+            &["--lang", lang, "bundle", "import", &path_arg(&bundle)],
+        );
+        assert!(
+            !ok && err.contains(says) && err.contains(&anna_login),
+            "{err}"
+        );
+    }
 }
 
 /// The tester's story on the server: the lead sends boris's review back while anna and boris

@@ -103,6 +103,14 @@ impl Session {
             .collect()
     }
 
+    /// The lead's decisions standing (not taken back).
+    fn rows_where_decided(&self) -> usize {
+        self.rows(Table::LeadDecisions)
+            .iter()
+            .filter(|r| r["withdrawn_at"].is_null())
+            .count()
+    }
+
     fn current_verdicts(&self) -> Vec<(String, String)> {
         self.rows(Table::Reviews)
             .iter()
@@ -808,6 +816,73 @@ fn a_stage_suggestion_does_not_outlive_its_verdict_after_an_undo() {
     s.keys("x").keys("догов").keys("<enter>ud");
     let dead = s.reviews().into_iter().rfind(|r| !r.5).unwrap();
     assert_eq!((dead.1.as_str(), dead.2.as_deref()), ("dead", Some(LOST)));
+}
+
+/// The lead accepted her last verdict meanwhile: `u` refuses, saying who decided and what to
+/// do; the verdict and the lead's accept stand, and the next `u` takes back the verdict before.
+#[test]
+fn undo_of_a_verdict_the_lead_has_accepted_is_refused_and_says_why() {
+    use okk::domain::decision::DecisionKind;
+    let mut s = session();
+    s.stage(MET);
+    let first = s.card_id();
+    s.keys("s");
+    let second = s.card_id();
+    s.keys("x").keys("догов").keys("<enter>");
+    let id = |ext: &str| {
+        let rows = s.rows(Table::Reviews);
+        let row = rows
+            .iter()
+            .find(|r| str_of(r, "card_external_id") == ext)
+            .expect("her review");
+        str_of(row, "id")
+    };
+    let decided = id(&second);
+    s.home.decide(
+        &decided,
+        "lena",
+        "accept",
+        (None, None, None),
+        "2026-11-20 12:00:00",
+    );
+    s.keys("u");
+    assert_eq!(
+        s.state.shared.status,
+        Some(Status::Info(okk::text::tui::undo_decided(
+            &second,
+            "lena",
+            DecisionKind::Accept
+        )))
+    );
+    let said = okk::text::tui::undo_decided(&second, "lena", DecisionKind::Accept);
+    assert!(
+        said.contains("lena accepted this verdict, so no undo"),
+        "{said}"
+    );
+    let ru = okk::text::lang::with(okk::text::lang::Lang::Ru, || {
+        okk::text::tui::undo_decided(&second, "lena", DecisionKind::Accept)
+    });
+    assert!(
+        ru.contains("вердикт принят руководителем lena, отмены нет")
+            && ru.contains("проверьте заново"),
+        "{ru}"
+    );
+    assert_eq!(
+        s.current_verdicts(),
+        vec![
+            (first.clone(), "stale".into()),
+            (second.clone(), "wrong_stage".into())
+        ],
+        "the accepted verdict stands"
+    );
+    assert_eq!(s.rows_where_decided(), 1, "and so does the lead's accept");
+    s.keys("u");
+    assert_eq!(
+        s.current_verdicts(),
+        vec![(second, "wrong_stage".into())],
+        "the next undo takes back the verdict before"
+    );
+    s.assert_counts_true();
 }
 
 #[test]

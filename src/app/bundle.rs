@@ -10,6 +10,7 @@ use color_eyre::Result;
 
 use super::{Paths, config, user};
 use crate::bundle::merge::{MergeError, MergeInput, MergeOptions, merge_bundles};
+use crate::bundle::outgoing::Outgoing;
 use crate::bundle::sign::{Keypair, PublicKey};
 use crate::bundle::{Vouch, Writer};
 use crate::cli::{BundleCommand, BundleExportArgs};
@@ -55,17 +56,26 @@ fn export(paths: &Paths, args: BundleExportArgs) -> Result<ExitCode> {
     }
 }
 
-/// The name a bundle's header gives its signer: `--as` (or `OKK_AUDITOR`); else the one name
-/// the records made in this store were made under (an auditor's laptop: the auditor; the
-/// lead's: the lead), whose work the key signs; else the config's name, else the login name.
-fn signer_name(given: Option<&str>, own_authors: &[String], config: &config::Config) -> String {
+/// The name a bundle's header gives its signer, whose records made here the key signs:
+/// `--as` (or `OKK_AUDITOR`); else the store's own (a server's: the session's okk user; a file
+/// copied from a server: the user it was copied for); else the one name the records made in
+/// this store were made under (an auditor's laptop: the auditor; the lead's: the lead); else
+/// the config's name, else the login name.
+fn signer_name(
+    given: Option<&str>,
+    store: &impl BundleSource,
+    config: &config::Config,
+) -> Result<String> {
     if let Some(given) = given.map(str::trim).filter(|s| !s.is_empty()) {
-        return given.to_string();
+        return Ok(given.to_string());
     }
-    match own_authors {
+    if let Some(name) = store.signs_as()? {
+        return Ok(name);
+    }
+    Ok(match &store.own_authors()?[..] {
         [one] => one.clone(),
         _ => super::review::auditor(None, config),
-    }
+    })
 }
 
 /// `store`'s records since `args.since` into `args.out`, signed with `key`: one format from a
@@ -76,7 +86,7 @@ fn write_bundle(
     key: &Keypair,
     config: &config::Config,
 ) -> Result<ExitCode> {
-    let signer = signer_name(args.signer.as_deref(), &store.own_authors()?, config);
+    let signer = signer_name(args.signer.as_deref(), store, config)?;
     let now = crate::store::cards::fmt_time(&chrono::Local::now().naive_local());
     let since = args.since.map(|d| d.format("%Y-%m-%d").to_string());
     let vouches = store
@@ -89,10 +99,14 @@ fn write_bundle(
         .collect();
     let (mut reviews, mut decisions, mut calibrations) = (0, 0, Vec::new());
     let path = args.out.path();
+    let mut outgoing = Outgoing::new(&signer);
     crate::export::file::write_output(&args.out, args.force, |out| {
         let io = crate::export::file::io(path);
         let mut w = Writer::new(out, key, &signer, &now, vouches).map_err(&io)?;
         store.bundle_records(since.as_deref(), |record| {
+            let Some(record) = outgoing.take(record) else {
+                return Ok(());
+            };
             match &record {
                 crate::bundle::Record::Review(_) => reviews += 1,
                 crate::bundle::Record::Decision(_) => decisions += 1,
@@ -104,10 +118,12 @@ fn write_bundle(
         Ok(())
     })
     .map_err(|e| user(e.to_string()))?;
-    super::say_beside(
-        &args.out,
-        msg::wrote(path, reviews, decisions, &calibrations),
-    )?;
+    let mut said = msg::wrote(path, reviews, decisions, &calibrations);
+    if !outgoing.left_out.is_empty() {
+        said.push('\n');
+        said.push_str(&msg::left_out(&signer, &outgoing.left_out));
+    }
+    super::say_beside(&args.out, said)?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -119,6 +135,16 @@ fn open(f: &Path) -> Result<BufReader<File>> {
 }
 
 fn import(paths: &Paths, files: &[PathBuf], json: bool, first_use: bool) -> Result<ExitCode> {
+    // On a server, who may merge comes first: an auditor's login is told so, not what the
+    // bundle's signatures would be refused for.
+    let server = match paths.server() {
+        Some(url) => {
+            let server = paths.open_server(url)?;
+            super::import::may_write_cards(&server, crate::text::app::bundle_import_owner_only)?;
+            Some(server)
+        }
+        None => None,
+    };
     // Every file is read whole and checked (complete, unaltered, signed by its header's key)
     // before the store is touched; then all are merged in one transaction, or none.
     let mut carried = Vec::new();
@@ -144,8 +170,8 @@ fn import(paths: &Paths, files: &[PathBuf], json: bool, first_use: bool) -> Resu
     let own = Keypair::load(&key_path()?)
         .map_err(|e| user(e.to_string()))?
         .map(|k| k.public());
-    let mut store: Box<dyn crate::domain::ports::MergeStore> = match paths.server() {
-        Some(url) => Box::new(paths.open_server(url)?),
+    let mut store: Box<dyn crate::domain::ports::MergeStore> = match server {
+        Some(server) => Box::new(server),
         None => Box::new(paths.open_store()?),
     };
     let opts = MergeOptions {

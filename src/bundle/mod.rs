@@ -6,6 +6,7 @@
 mod format;
 pub mod keyring;
 pub mod merge;
+pub mod outgoing;
 pub mod sign;
 pub mod times;
 

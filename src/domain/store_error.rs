@@ -21,6 +21,13 @@ pub enum StoreError {
     /// The server refused this session's role the write (SQLSTATE 42501: a row-level policy
     /// or a missing grant, docs/team-server.md "Roles"): `table` is what it would have written.
     Refused { table: String },
+    /// An auditor's undo of a verdict the lead has decided on (a decision standing, not taken
+    /// back): refused, the verdict and the decision stand, so the lead's word never vanishes
+    /// unseen. `lead` decided, `decision` is how.
+    Decided {
+        lead: String,
+        decision: crate::domain::decision::DecisionKind,
+    },
     /// The store, or a file beside it (the pending journal), could not be opened or written.
     Open { path: PathBuf, source: BoxError },
     /// The store file or its folder is not writable here: the store is read as it is (when it
@@ -83,7 +90,8 @@ impl std::error::Error for StoreError {
             | StoreError::ReadOnly { .. }
             | StoreError::NotOkk { .. }
             | StoreError::NotEmpty { .. }
-            | StoreError::Refused { .. } => None,
+            | StoreError::Refused { .. }
+            | StoreError::Decided { .. } => None,
         }
     }
 }

@@ -150,6 +150,10 @@ impl Store {
     }
 }
 
+/// `meta` key: the okk user a store file was copied for from a team server (`okk db copy URL
+/// FILE` by a login mapped to one): whose work its bundles carry when no `--as` names one.
+pub(crate) const SIGNS_AS: &str = "signs_as";
+
 /// Whose records this store made (unsigned: its own key signs them on export), on either
 /// backend.
 pub(crate) const OWN_AUTHORS: &str = "
@@ -164,6 +168,10 @@ impl crate::domain::ports::BundleSource for Store {
 
     fn own_authors(&self) -> StoreResult<Vec<String>> {
         Store::own_authors(self)
+    }
+
+    fn signs_as(&self) -> StoreResult<Option<String>> {
+        self.meta(SIGNS_AS)
     }
 
     fn bundle_records<E: From<StoreError>>(

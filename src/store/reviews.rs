@@ -70,11 +70,18 @@ impl Store {
     }
 
     /// Withdraws review `id` (undo): it stays in the store, marked withdrawn, and the review it
-    /// replaced, if any, is current again.
+    /// replaced, if any, is current again. A review the lead has decided on is not withdrawn
+    /// ([`StoreError::Decided`]).
     pub fn withdraw_review(&mut self, id: &str, now: NaiveDateTime) -> Result<(), StoreError> {
         let tx = self
             .conn
             .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let standing: Option<(String, String)> = tx
+            .query_row(STANDING_DECISION, [id], |r| Ok((r.get(0)?, r.get(1)?)))
+            .optional()?;
+        if let Some(refused) = decided(standing) {
+            return Err(refused);
+        }
         tx.execute(
             "UPDATE reviews SET withdrawn_at = ?2 WHERE id = ?1 AND withdrawn_at IS NULL",
             params![id, fmt_time(&now)],
@@ -348,4 +355,21 @@ fn insert_review(
         ],
     )?;
     Ok(())
+}
+
+/// The lead's standing decision (the latest not taken back) on a review its auditor has not
+/// withdrawn: (lead, decision), on either backend.
+pub(crate) const STANDING_DECISION: &str = "SELECT d.lead, d.decision FROM lead_decisions d
+     JOIN reviews r ON r.id = d.review_id AND r.withdrawn_at IS NULL
+     WHERE d.review_id = $1 AND d.withdrawn_at IS NULL
+     ORDER BY d.seq DESC LIMIT 1";
+
+/// The refusal of an undo over the lead's standing decision, if there is one.
+pub(crate) fn decided(standing: Option<(String, String)>) -> Option<StoreError> {
+    let (lead, decision) = standing?;
+    Some(StoreError::Decided {
+        lead,
+        decision: crate::domain::decision::DecisionKind::from_name(&decision)
+            .unwrap_or(crate::domain::decision::DecisionKind::Accept),
+    })
 }

@@ -268,6 +268,12 @@ pub fn import_no_check_on_server() -> String {
     crate::tr!("app-import-no-check-on-server")
 }
 
+/// `okk bundle import` into a server store from a login that is neither its owner's nor a
+/// lead's.
+pub fn bundle_import_owner_only(login: &str) -> String {
+    crate::tr!("app-bundle-import-owner-only", login = login.to_string())
+}
+
 /// `okk sync` onto a server store from a login that does not own it.
 pub fn sync_owner_only(login: &str) -> String {
     crate::tr!("app-sync-owner-only", login = login.to_string())

@@ -129,6 +129,21 @@ pub fn forged_name(what: &str, author: &str, signer: &str) -> String {
     )
 }
 
+/// The records `okk bundle export` left out, by author: made here in others' names.
+pub fn left_out(signer: &str, by_author: &std::collections::BTreeMap<String, u64>) -> String {
+    let names = by_author
+        .iter()
+        .map(|(name, n)| format!("{} — {}", safe(name), super::common::int(*n as i64)))
+        .collect::<Vec<_>>()
+        .join(", ");
+    crate::tr!(
+        "bundle-left-out",
+        count = by_author.values().sum::<u64>(),
+        names = names,
+        signer = safe(signer)
+    )
+}
+
 pub fn withdrawal_by_other(what: &str, signer: &str) -> String {
     crate::tr!(
         "bundle-withdrawal-by-other",

@@ -49,6 +49,22 @@ fn severity(s: Severity) -> String {
     }
 }
 
+/// A rule's name as `okk check` prints it beside a flag: the code `--rule` takes in English, a
+/// word of the language in another (the JSON keeps the code).
+fn rule_name(code: RuleCode) -> String {
+    match code {
+        RuleCode::Required => crate::tr!("check-rule-required"),
+        RuleCode::Idle => crate::tr!("check-rule-idle"),
+        RuleCode::Date => crate::tr!("check-rule-date"),
+        RuleCode::Markers => crate::tr!("check-rule-markers"),
+        RuleCode::ClosedOpen => crate::tr!("check-rule-closed-open"),
+        RuleCode::Backwards => crate::tr!("check-rule-backwards"),
+        RuleCode::Gone => crate::tr!("check-rule-gone"),
+        RuleCode::UnknownStage => crate::tr!("check-rule-unknown-stage"),
+        RuleCode::NoTask => crate::tr!("check-rule-no-task"),
+    }
+}
+
 /// `text` padded with spaces to `width` columns (as the terminal counts them).
 fn pad(text: &str, width: usize) -> String {
     let w = unicode_width::UnicodeWidthStr::width(text);
@@ -70,12 +86,17 @@ pub fn card(c: &FlaggedCard, sources: bool) -> String {
         line(&c.stage),
         c.owner.as_deref().map(line).unwrap_or_default()
     );
+    let width = RuleCode::ALL
+        .into_iter()
+        .map(|c| unicode_width::UnicodeWidthStr::width(rule_name(c).as_str()))
+        .max()
+        .unwrap_or(0);
     for f in &c.flags {
         let _ = writeln!(
             s,
-            "  {} {:<13} {}",
+            "  {} {} {}",
             pad(&severity(f.severity), 8),
-            f.code.as_str(),
+            pad(&rule_name(f.code), width),
             line(&super::rules::message(f))
         );
     }

@@ -13,6 +13,7 @@ impl std::fmt::Display for StoreError {
             StoreError::NotOkk { path } => f.write_str(&not_okk(path)),
             StoreError::NotEmpty { path } => f.write_str(&not_empty(path)),
             StoreError::Refused { table } => f.write_str(&refused(table)),
+            StoreError::Decided { lead, decision } => f.write_str(&decided(lead, *decision)),
             StoreError::Open { path, source } => f.write_str(&cannot_open(path, source.as_ref())),
             StoreError::ReadOnly { path, why } => f.write_str(&read_only(path.as_deref(), *why)),
             StoreError::Backend { busy, source } => f.write_str(&failed(source, *busy)),
@@ -51,6 +52,15 @@ pub fn read_only(path: Option<&Path>, why: ReadOnlyWhy) -> String {
     }
 }
 
+/// An auditor's undo refused: the lead has decided on the verdict.
+pub fn decided(lead: &str, decision: crate::domain::decision::DecisionKind) -> String {
+    crate::tr!(
+        "store-decided",
+        lead = super::safe::line(lead),
+        decision = decision.as_str()
+    )
+}
+
 pub fn not_okk(path: &Path) -> String {
     crate::tr!("store-not-okk", path = path.display().to_string())
 }
@@ -64,12 +74,45 @@ pub fn cannot_open(path: &Path, err: &(dyn std::error::Error + 'static)) -> Stri
     let said = crate::tr!(
         "store-cannot-open",
         path = path.display().to_string(),
-        error = error.clone()
+        error = driver_words(&error)
     );
     match open_hint(&error) {
         Some(hint) => format!("{said}\n  {hint}"),
         None => said,
     }
+}
+
+/// The PostgreSQL driver's own opening words (always English) in the language, the cause after
+/// them as the system gave it ("Connection refused (os error 111)").
+fn driver_words(error: &str) -> String {
+    type Said = fn() -> String;
+    let known: [(&str, Said); 7] = [
+        ("error connecting to server", || {
+            crate::tr!("store-driver-connect")
+        }),
+        ("error communicating with the server", || {
+            crate::tr!("store-driver-io")
+        }),
+        ("error performing TLS handshake", || {
+            crate::tr!("store-driver-tls")
+        }),
+        ("authentication error", || crate::tr!("store-driver-auth")),
+        ("timeout waiting for server", || {
+            crate::tr!("store-driver-timeout")
+        }),
+        ("connection closed", || crate::tr!("store-driver-closed")),
+        ("invalid connection string", || {
+            crate::tr!("store-driver-config")
+        }),
+    ];
+    for (words, said) in known {
+        if let Some(rest) = error.strip_prefix(words)
+            && (rest.is_empty() || rest.starts_with(':'))
+        {
+            return format!("{}{rest}", said());
+        }
+    }
+    error.to_string()
 }
 
 /// What to check, for the causes a server connection commonly fails on (the driver's words are

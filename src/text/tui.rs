@@ -152,6 +152,20 @@ pub fn undone(id: &str) -> String {
 }
 
 /// The verdict is withdrawn, and its card is `auditor`'s now (their claim).
+/// `u` on a verdict the lead has decided on: refused, and why.
+pub fn undo_decided(
+    id: &str,
+    lead: &str,
+    decision: crate::domain::decision::DecisionKind,
+) -> String {
+    tr!(
+        "tui-undo-decided",
+        id = safe::line(id),
+        lead = safe::line(lead),
+        decision = decision.as_str()
+    )
+}
+
 pub fn undone_held_by(id: &str, auditor: &str) -> String {
     tr!(
         "tui-undone-held-by",

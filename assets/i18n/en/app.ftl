@@ -59,6 +59,7 @@ app-not-on-server =
 app-import-owner-only = okk import onto a server store is the database owner's or a lead's command: the login role { $login } neither owns this store nor is a lead's (okk db roles maps logins to leads)
 app-import-no-check-on-server = --no-check does not apply to a server store: it has no rules run of its own, so its import judges every card it writes
 app-sync-owner-only = okk sync onto a server store is the database owner's or a lead's command: the login role { $login } neither owns this store nor is a lead's (okk db roles maps logins to leads)
+app-bundle-import-owner-only = okk bundle import into a server store is the database owner's or a lead's command: the login role { $login } neither owns this store nor is a lead's (okk db roles maps logins to leads); hand the bundle to the lead
 app-sync-no-check-on-server = --no-check does not apply to a server store: it has no rules run of its own, so its sync judges every card it writes
 app-copy-direction = db copy moves a whole store between a SQLite file and PostgreSQL: okk db copy FILE postgres://… (into an empty server store) or okk db copy postgres://… FILE (into a new file); { $from } to { $to } is neither
 app-copied = Copied into { $to }:

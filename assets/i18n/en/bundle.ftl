@@ -20,7 +20,7 @@ bundle-unsigned = { $what } is not signed: refused
 bundle-bad-signature = { $what }: its signature does not match its contents (edited after signing): refused
 bundle-unknown-key = { $what } is signed by key { $short }, which this store does not trust: if it is { $claimed }'s, run `okk bundle trust { $key } --as { $claimed }` (or import with --trust-on-first-use)
 bundle-unknown-key-for-known-name = { $what } is signed by key { $short }, but this store trusts other keys as { $claimed }: refused even on first use; if { $claimed } has a new key, run `okk bundle trust { $key } --as { $claimed }`
-bundle-forged-name = { $what } is signed by { $signer }'s key, not { $author }'s: a record in a name must be signed by that name's key; refused
+bundle-forged-name = { $what } is signed by { $signer }'s key, not { $author }'s: a record in a name must be signed by that name's key; refused. If { $signer } exported this bundle, have them export it again with this version of okk: it carries only the records its signer made, others' as their authors signed them
 bundle-withdrawal-by-other = the withdrawal of { $what } is signed by { $signer }, who is neither its author nor a lead: refused
 bundle-own-key-not-made-here = { $what } is signed by this okk's own key but was not made in this store (or was changed since): refused
 bundle-conflict = { $what } is already in this store with other content: a conflict; refused (nothing merged)
@@ -75,3 +75,7 @@ bundle-after-decision = { $n ->
 }
 bundle-empty-name = --as needs a name
 bundle-not-a-signing-key = { $path }: not an okk signing key ({ $error })
+bundle-left-out = left out: { $count ->
+    [one] { $count } record
+   *[other] { $count } records
+} made in this store in other names ({ $names }): this okk's key signs only for { $signer } (another name: --as NAME), and a store takes a record only signed by its author's key; each of them sends their own work from their own okk

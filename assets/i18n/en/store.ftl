@@ -12,10 +12,16 @@ store-open-hint-tls = The server does not take TLS: leave sslmode=require out of
 store-open-hint-url = The URL cannot be read: write it as postgres://USER:PASSWORD@HOST:PORT/DATABASE, with only the parameters okk takes (sslmode=require, sslrootcert=FILE).
 store-busy = the database is busy: another okk is writing to it (an import?); try again when it has finished
 store-failed = database error: { $error }
-store-not-empty = { $path }: cannot open the database: the server store already holds cards or reviews
+store-not-empty = { $path }: the server store already holds cards or reviews, and okk db copy goes only into an empty one: copy into a new database (createdb --owner LOGIN NAME), or bring the laptop's work over in a bundle (okk bundle export on the laptop, okk bundle import on the server)
 store-refused-decision = refused: only a lead decides on reviews, and this connection's PostgreSQL role is an auditor's (okk db roles maps roles)
 store-refused-review = refused: this connection writes and withdraws reviews in its own okk user's name only, and this review is another's (a bundle of other auditors' reviews is merged by the database's owner)
 store-refused-funnel = refused: only a lead changes the store's funnel (okk funnel apply), and this connection's PostgreSQL role is an auditor's
+store-decided = the lead { $lead } has already { $decision ->
+    [accept] accepted
+    [override] overridden
+    [return] sent back
+   *[other] decided on
+} this verdict: it is not undone, the lead's decision stands; to change the verdict, judge the card again: the lead sees the new one
 store-refused = refused: this connection's PostgreSQL role may not read or change { $table }: is its login mapped to an okk user? (the database's owner maps logins with okk db roles)
 store-refused-setup = refused: this connection's PostgreSQL role may not set up or change this database; only its owner does (okk db copy, okk db roles)
 store-read-only-here = cannot write to the store: okk may not write in its folder (or to the file), where SQLite keeps its journal; it can be read, not changed. Make the folder and the file writable for this user, or copy the store to a folder that is
@@ -23,3 +29,10 @@ store-read-only-write = { $path }: cannot write to the store: okk may not write 
 store-read-only-upgrade = { $path }: this store needs an upgrade to this okk's schema, which writes to it, and okk may not write in its folder { $folder } (or to the file). Make the folder and the file writable for this user, or copy the store to a folder that is
 store-read-only-log = { $path }: cannot read the store: its write-ahead log ({ $path }-wal) holds changes not yet in the file, and SQLite reads them only with an index file it must create in the folder { $folder }, where okk may not write. Make the folder writable for this user (or let the okk that wrote it finish)
 store-read-only-create = { $path }: cannot create the store: okk may not write in the folder { $folder }. Make it writable for this user, or pass --db with a file in a folder that is
+store-driver-connect = error connecting to server
+store-driver-io = error communicating with the server
+store-driver-tls = error performing TLS handshake
+store-driver-auth = authentication error
+store-driver-timeout = timeout waiting for server
+store-driver-closed = connection closed
+store-driver-config = invalid connection string

@@ -37,6 +37,12 @@ tui-sent-back-listed = { $count ->
     [one] { $count } card sent back by the lead is in your list again (↩)
    *[other] { $count } cards sent back by the lead are in your list again (↩)
 }
+tui-undo-decided = #{ $id }: { $lead } { $decision ->
+    [accept] accepted
+    [override] overrode
+    [return] sent back
+   *[other] decided on
+} this verdict, so no undo; judge the card again
 tui-given-back-unlisted = { $count ->
     [one] { $count } card you held is back in the shared queue: the list leaves it out
    *[other] { $count } cards you held are back in the shared queue: the list leaves them out

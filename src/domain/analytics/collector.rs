@@ -375,10 +375,16 @@ impl<'f> Collector<'f> {
             let Some(now) = self.cards.get(card) else {
                 continue;
             };
+            // A card whose every review was sent back is not reviewed: it waits in the queue
+            // for a new verdict (and counts in no sample), as the auditor's queue counts it.
             let at = &mut self.crm[now.crm as usize];
-            at.reviewed += 1;
-            if let Settled::Judged(pick) = reviews.settled() {
-                at.verdicts.add(pick.verdict, 1);
+            match reviews.settled() {
+                Settled::Judged(pick) => {
+                    at.reviewed += 1;
+                    at.verdicts.add(pick.verdict, 1);
+                }
+                Settled::Disputed => at.reviewed += 1,
+                Settled::Nothing => {}
             }
         }
         for ((_, _, slot), reviews) in std::mem::take(&mut self.pending) {

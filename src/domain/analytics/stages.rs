@@ -37,12 +37,13 @@ pub struct StageFigures {
     pub extra_control: bool,
     /// The CRM's names that were folded into this stage (aliases, other spellings).
     pub crm_names: Vec<String>,
-    /// Cards there now with a current review (in the window).
+    /// Cards there now with a current review (in the window) that the lead has not sent back:
+    /// a card whose every review was sent back waits for a new verdict and is not counted.
     pub reviewed: u64,
     /// Those cards by the verdict that stands on each — the lead's decision first, as
     /// `review_verdicts`, the CRM export and the reviews export's `final_verdict` take it — each
     /// card once, at the stage it is at now. A card the auditors split on with no decision of
-    /// the lead, or whose every review was sent back, has none: it is in `reviewed` only.
+    /// the lead has none: it is in `reviewed` only.
     pub verdicts: VerdictCounts,
 }
 

@@ -16,6 +16,12 @@ pub trait BundleSource {
     /// counted.
     fn own_authors(&self) -> StoreResult<Vec<String>>;
 
+    /// The name this store's bundles sign for when none is given: on a team server the okk user
+    /// the session's login is mapped to; on a store file copied from a server by such a login
+    /// (`okk db copy URL FILE`), that user (the records copied are the server's, not this
+    /// file's: only what its user makes here is theirs to sign).
+    fn signs_as(&self) -> StoreResult<Option<String>>;
+
     /// Hands `emit` every review and lead decision made (or withdrawn) at or after `since`
     /// ('YYYY-MM-DD…'; `None`: all), with the reviews those decisions are about, then every
     /// calibration, one at a time in a stable order. Records made in the store come without a

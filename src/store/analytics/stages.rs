@@ -63,7 +63,11 @@ impl Store {
             "SELECT c.stage, count(*) FROM cards c
              WHERE c.gone_at IS NULL AND EXISTS (
                  SELECT 1 FROM reviews r WHERE r.card_id = c.id
-                   AND r.superseded_by IS NULL AND r.withdrawn_at IS NULL)
+                   AND r.superseded_by IS NULL AND r.withdrawn_at IS NULL
+                   AND coalesce((SELECT d.decision FROM lead_decisions d
+                                 WHERE d.review_id = r.id AND d.withdrawn_at IS NULL
+                                 ORDER BY d.seq DESC, d.created_at DESC, d.id DESC LIMIT 1),
+                                '') <> 'return')
              GROUP BY c.stage ORDER BY c.stage",
         )?;
         let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get::<_, i64>(1)? as u64)))?;

@@ -93,6 +93,11 @@ impl crate::domain::ports::BundleSource for PgStore {
         Ok(names)
     }
 
+    fn signs_as(&self) -> Result<Option<String>, StoreError> {
+        use crate::domain::ports::UserStore;
+        Ok(self.session()?.mapped.map(|(name, _)| name))
+    }
+
     fn bundle_records<E: From<StoreError>>(
         &self,
         since: Option<&str>,

@@ -242,6 +242,18 @@ impl PgStore {
             }
             copied.rows.push((table, n));
         }
+        // Copied by a login mapped to an okk user: the file is that user's (an auditor's
+        // laptop); its bundles carry what they make on it, not the server's records copied.
+        let mapped: Option<String> = read
+            .query_one(
+                "SELECT u.name FROM (SELECT 1) one
+                 LEFT JOIN okk_users u ON u.login = session_user",
+                &[],
+            )?
+            .get(0);
+        if let Some(name) = mapped {
+            crate::store::flags::set_meta_on(&tx, crate::store::bundle::SIGNS_AS, &name)?;
+        }
         let summary = crate::store::run_summary::RunSummary::of_store(&tx)?;
         crate::store::run_summary::store_run_summary(&tx, &summary)?;
         tx.commit()?;

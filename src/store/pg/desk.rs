@@ -385,6 +385,16 @@ impl PgStore {
     pub fn withdraw_review(&mut self, id: &str, now: NaiveDateTime) -> Result<(), StoreError> {
         let mut conn = self.conn.borrow_mut();
         let mut tx = conn.transaction()?;
+        // The lock a decision on this review is taken under (`decide`): none comes in between
+        // the look at the decisions and the withdrawal.
+        let key = xxhash_rust::xxh3::xxh3_64(id.as_bytes()) as i64;
+        tx.execute("SELECT pg_advisory_xact_lock($1)", &[&key])?;
+        let standing = tx
+            .query_opt(crate::store::reviews::STANDING_DECISION, &[&id])?
+            .map(|r| (r.get(0), r.get(1)));
+        if let Some(refused) = crate::store::reviews::decided(standing) {
+            return Err(refused);
+        }
         let group = tx.query_opt(
             "UPDATE reviews SET withdrawn_at = coalesce(withdrawn_at, $2) WHERE id = $1
              RETURNING card_source, card_external_id, auditor",

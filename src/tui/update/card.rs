@@ -457,6 +457,24 @@ fn nothing_to_undo(state: &State) -> String {
     }
 }
 
+/// The store refused to withdraw the last verdict: the lead has decided on it. The verdict
+/// and the decision stand; it leaves the undo list (the next `u` takes back the one before),
+/// and the status says who decided and how to change the verdict.
+pub(super) fn undo_refused(
+    state: &mut State,
+    lead: &str,
+    decision: crate::domain::decision::DecisionKind,
+) {
+    let Some(last) = state.verdicts.undo.pop() else {
+        return;
+    };
+    state.shared.status = Some(Status::Info(msg::undo_decided(
+        &last.external_id,
+        lead,
+        decision,
+    )));
+}
+
 /// The last verdict is withdrawn: its card shows again, as it was judged. `held_by`: another
 /// auditor holds the card (a claim of theirs): the status says so and it leaves her list, as
 /// a card she skipped does, instead of showing as hers to judge.

@@ -18,6 +18,7 @@ use super::read::{Answer, Ask, Read, Then};
 use super::state::{Kept, Popup, Screen, State, Status};
 use crate::domain::ids::CardId;
 use crate::domain::review::ReviewDraft;
+use crate::domain::store_error::StoreError;
 use crate::text::tui as msg;
 
 pub use super::read::PAGE;
@@ -260,6 +261,10 @@ fn done(state: &mut State, outcome: Outcome, cx: &mut Cx) {
     let result = match outcome {
         Outcome::Verdict { retry, result } => {
             card::verdict_outcome(state, retry, result, cx);
+            Ok(())
+        }
+        Outcome::ReviewWithdrawn(Err(StoreError::Decided { lead, decision })) => {
+            card::undo_refused(state, &lead, decision);
             Ok(())
         }
         Outcome::ReviewWithdrawn(result) => result.map(|held_by| card::undone(state, held_by, cx)),

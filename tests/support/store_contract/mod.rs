@@ -132,6 +132,13 @@ macro_rules! store_contract {
             }
         }
         #[test]
+        fn an_auditor_s_undo_of_a_verdict_the_lead_decided_is_refused() {
+            let backend = $backend;
+            if $crate::contract::Backend::available(&backend) {
+                $crate::contract::stories::undo_of_a_decided_verdict_is_refused(&backend);
+            }
+        }
+        #[test]
         fn a_calibration_hands_its_cards_first_to_the_auditors_it_names() {
             let backend = $backend;
             if $crate::contract::Backend::available(&backend) {

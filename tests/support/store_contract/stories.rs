@@ -450,6 +450,72 @@ pub fn lead_decisions<B: Backend>(backend: &B) {
 /// The lead overrides anna's ok on c1 to dead; anna judges c1 ok again after it; boris's ok,
 /// made before the decision, is settled with the card. The decision stands until the lead
 /// decides again: on the list, in the stats.
+/// An auditor's undo of a verdict the lead has decided on is refused, naming the lead and the
+/// decision: the verdict, the decision and the lead's list stay as they were. Once the lead
+/// takes the decision back, the undo goes through.
+pub fn undo_of_a_decided_verdict_is_refused<B: Backend>(backend: &B) {
+    let handle = backend.seeded(SIX);
+    let mut store = backend.open(&handle).unwrap();
+    let anna = verdict(
+        &*store,
+        "anna",
+        "c1",
+        Verdict::WrongStage,
+        "r-anna",
+        at(20, 9),
+    );
+    let late = verdict(&*store, "anna", "w1", Verdict::Stale, "r-w1", at(20, 10));
+    save(&mut *store, &anna);
+    save(&mut *store, &late);
+    let accept = store
+        .decide("r-anna", "lena", &Decision::accept(), at(20, 11))
+        .unwrap();
+    store
+        .decide(
+            "r-w1",
+            "lena",
+            &Decision::send_back("звонок?".into()),
+            at(20, 12),
+        )
+        .unwrap();
+    let rows = |store: &dyn DeskStore| -> Vec<String> {
+        store
+            .lead_rows()
+            .unwrap()
+            .into_iter()
+            .map(|r| r.review_id)
+            .collect()
+    };
+    let before = rows(&*store);
+    for (id, kind) in [
+        ("r-anna", DecisionKind::Accept),
+        ("r-w1", DecisionKind::Return),
+    ] {
+        match store.withdraw_review(id, at(20, 13)) {
+            Err(StoreError::Decided { lead, decision }) => {
+                assert_eq!((lead.as_str(), decision), ("lena", kind), "{id}")
+            }
+            other => panic!("{id}: the undo of a decided verdict went {other:?}"),
+        }
+    }
+    assert_eq!(rows(&*store), before, "the lead's list as it was");
+    assert_eq!(
+        current(&*store, "anna", "c1"),
+        Some(("r-anna".into(), Verdict::WrongStage))
+    );
+    assert!(
+        store.latest_decision("r-anna").unwrap().is_some(),
+        "it stands"
+    );
+    store.withdraw_decision(&accept, at(20, 14)).unwrap();
+    store.withdraw_review("r-anna", at(20, 15)).unwrap();
+    assert_eq!(
+        current(&*store, "anna", "c1"),
+        None,
+        "undecided, it is undone"
+    );
+}
+
 pub fn lead_decision_stands_over_a_later_review<B: Backend>(backend: &B) {
     let handle = backend.seeded(SIX);
     let mut store = backend.open(&handle).unwrap();
@@ -1131,13 +1197,16 @@ pub fn stats_count_each_card_once<B: Backend>(backend: &B) {
     );
     assert_eq!(g.review_verdicts.dead, 1);
     assert_eq!(g.review_verdicts.ok, 2);
-    // The cards there now: five with a current review, by the verdict that stands on each as
-    // the sample counts them (w1 ok by the lead's override; w2 split and i2 sent back: none).
+    // The cards there now: four reviewed (i2, sent back, waits for a new verdict: not
+    // reviewed), by the verdict that stands on each as the sample counts them (w1 ok by the
+    // lead's override; w2 split: none). Reviewed is what the sample and the split make, as
+    // `okk stats` and the report count them.
     let row = f.rows.iter().find(|r| r.base.stage == STAGE).unwrap();
     assert_eq!(
         (row.base.reviewed, row.base.verdicts),
-        (5, g.review_verdicts)
+        (4, g.review_verdicts)
     );
+    assert_eq!(row.base.reviewed, g.judged + g.disputed);
     assert_eq!(
         (
             g.covered_cards,
