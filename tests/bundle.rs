@@ -692,6 +692,113 @@ fn only_the_author_or_a_lead_may_withdraw_a_review() {
     );
 }
 
+/// The review `id`'s row in `db` is withdrawn, and how many of the lead's decisions on it stand.
+fn withdrawn_and_decisions(l: &Laptop, id: &str) -> (bool, usize) {
+    let withdrawn = l.desk.rows_where(Table::Reviews, |r| {
+        r["id"] == id && !r["withdrawn_at"].is_null()
+    }) == 1;
+    let standing = l.desk.rows_where(Table::LeadDecisions, |d| {
+        d["review_id"] == id && d["withdrawn_at"].is_null()
+    });
+    (withdrawn, standing)
+}
+
+#[test]
+fn an_offline_undo_of_a_verdict_the_lead_decided_on_is_not_applied_and_the_report_says_so() {
+    let mut anna = Laptop::new("anna");
+    let decided = anna.review(1, Verdict::Ok);
+    let undecided = anna.review(2, Verdict::Stale);
+    let mut lead = Laptop::new("olga");
+    trust_all(&lead.desk.db, &[("anna", false)]);
+    merge(&lead.desk.db, "olga", &[&bundle_of(&anna)], false).unwrap();
+    lead.decide(&decided, "accept");
+    // On her laptop, before the lead's decision reaches it, anna takes both verdicts back.
+    anna.withdraw(&decided);
+    anna.withdraw(&undecided);
+    let undo = bundle_of(&anna);
+    let reports = merge(&lead.desk.db, "olga", &[&undo], false).unwrap();
+    let card = lead
+        .store()
+        .card_detail(1)
+        .unwrap()
+        .unwrap()
+        .card
+        .external_id;
+    assert_eq!(reports[0].reviews_withdrawn, 1, "{reports:?}");
+    let kept = &reports[0].withdrawals_kept;
+    assert_eq!(kept.len(), 1, "{reports:?}");
+    assert_eq!(
+        (kept[0].review_id.as_str(), kept[0].card.as_str()),
+        (decided.as_str(), card.as_str())
+    );
+    assert_eq!(
+        (kept[0].auditor.as_str(), kept[0].lead.as_str()),
+        ("anna", "olga")
+    );
+    // The decided verdict and the decision stand; the undecided one is withdrawn as before.
+    assert_eq!(withdrawn_and_decisions(&lead, &decided), (false, 1));
+    assert_eq!(withdrawn_and_decisions(&lead, &undecided), (true, 0));
+    assert!(
+        lead.current()
+            .iter()
+            .any(|(c, a, v)| (c, a, v.as_str()) == (&card, &"anna".to_string(), "ok"))
+    );
+    // The same bundle again: still not applied, still said.
+    let again = merge(&lead.desk.db, "olga", &[&undo], false).unwrap();
+    assert_eq!(again[0].withdrawals_kept.len(), 1);
+    assert_eq!(again[0].reviews_withdrawn, 0);
+    // The report says which card, who decided and what to do, in both languages.
+    let said = |lang| {
+        okk::text::lang::with(lang, || {
+            okk::text::bundle::merged(Path::new("undo.okkb"), &again[0], &[])
+        })
+    };
+    let en = said(okk::text::lang::Lang::En);
+    for part in [
+        format!("the withdrawal of the verdict on #{card} (anna) is not applied"),
+        "the lead olga has already accepted it".into(),
+        "judge the card again".into(),
+    ] {
+        assert!(en.contains(&part), "{en}");
+    }
+    let ru = said(okk::text::lang::Lang::Ru);
+    for part in [
+        format!("отзыв вердикта по #{card} (anna) не применён"),
+        "руководитель olga уже принял его".into(),
+        "проверьте карточку заново".into(),
+    ] {
+        assert!(ru.contains(&part), "{ru}");
+    }
+}
+
+#[test]
+fn a_withdrawal_and_the_lead_s_decision_in_one_import_keep_the_decision_in_either_order() {
+    let mut anna = Laptop::new("anna");
+    let decided = anna.review(1, Verdict::Ok);
+    let mut lead = Laptop::new("olga");
+    trust_all(&lead.desk.db, &[("anna", false)]);
+    merge(&lead.desk.db, "olga", &[&bundle_of(&anna)], false).unwrap();
+    lead.decide(&decided, "return");
+    let decision = sign("olga", records_in(&lead.store()));
+    anna.withdraw(&decided);
+    let undo = bundle_of(&anna);
+    let mut work = Vec::new();
+    for order in [[&undo, &decision], [&decision, &undo]] {
+        let third = Laptop::new("ivan");
+        trust_all(&third.desk.db, &[("anna", false), ("olga", true)]);
+        let reports = merge(&third.desk.db, "ivan", &[order[0], order[1]], false).unwrap();
+        let kept: Vec<_> = reports.iter().flat_map(|r| &r.withdrawals_kept).collect();
+        assert_eq!(kept.len(), 1, "{reports:?}");
+        assert_eq!(
+            kept[0].decision,
+            okk::domain::decision::DecisionKind::Return
+        );
+        assert_eq!(withdrawn_and_decisions(&third, &decided), (false, 1));
+        work.push(third.work());
+    }
+    assert_eq!(work[0], work[1]);
+}
+
 #[test]
 fn a_record_already_here_with_other_content_is_a_conflict_and_refused() {
     let mut anna = Laptop::new("anna");

@@ -4107,3 +4107,100 @@ fn on_the_server_a_review_sent_back_goes_to_its_own_auditor_and_to_nobody_else()
         .collect();
     assert_eq!(of_card, [("boris", "dead")], "answered by boris alone");
 }
+
+/// On the server: anna's two verdicts come in a bundle, the lead accepts one; on her laptop,
+/// before the decision reaches it, anna takes both back, and her next bundle comes in. The
+/// accepted verdict and the lead's accept stand, and the import says so (in Russian too); the
+/// other verdict is withdrawn as before.
+#[test]
+fn on_the_server_a_bundled_undo_of_a_verdict_the_lead_accepted_is_not_applied_and_said() {
+    use okk::domain::decision::Decision;
+    let Some(server) = ServerDb::new() else {
+        return;
+    };
+    let lead = demo_desk();
+    copied_to(&lead, &server.url);
+    let anna = demo_desk();
+    let laptop = path_arg(&anna.db);
+    let cards = queue(&anna, &laptop, "Переговоры", "anna", &["--limit", "2"]);
+    let accepted = anna.review(&cards[0], "anna", "2026-11-19 10:00:00", &Verdict::of("ok"));
+    let left = anna.review(
+        &cards[1],
+        "anna",
+        "2026-11-19 10:05:00",
+        &Verdict::of("dead"),
+    );
+    let export = |name: &str| {
+        let bundle = anna.dir.path().join(name);
+        let args = ["bundle", "export", "--force", "--as", "anna", "--out"];
+        let (ok, _, err) = run_on(&anna, &laptop, &[&args[..], &[&path_arg(&bundle)]].concat());
+        assert!(ok, "{err}");
+        path_arg(&bundle)
+    };
+    let first = export("a1.okkb");
+    let (ok, _, err) = run_on(
+        &lead,
+        &server.url,
+        &["bundle", "trust", &first, "--as", "anna"],
+    );
+    assert!(ok, "{err}");
+    let (ok, _, err) = run_on(&lead, &server.url, &["bundle", "import", &first]);
+    assert!(ok, "{err}");
+    let dir = lead.tmp_dir();
+    let mut lena = okk::store::pg::PgStore::open(&server.url, &dir).unwrap();
+    let at = |t: &str| chrono::NaiveDateTime::parse_from_str(t, "%Y-%m-%d %H:%M:%S").unwrap();
+    lena.decide(
+        &accepted,
+        "lena",
+        &Decision::accept(),
+        at("2026-11-19 12:00:00"),
+    )
+    .unwrap();
+    // Anna's laptop has not heard of the accept: both undos go through there.
+    let mut own = okk::store::Store::open(&anna.db).unwrap();
+    own.withdraw_review(&accepted, at("2026-11-19 13:00:00"))
+        .unwrap();
+    own.withdraw_review(&left, at("2026-11-19 13:01:00"))
+        .unwrap();
+    drop(own);
+    let undo = export("a2.okkb");
+    let (ok, said, err) = run_on(&lead, &server.url, &["bundle", "import", "--json", &undo]);
+    assert!(ok, "{err}");
+    let report = &serde_json::from_str::<Json>(&said).unwrap()["report"];
+    assert_eq!(report["reviews_withdrawn"], 1, "{said}");
+    let kept = &report["withdrawals_kept"];
+    assert_eq!(kept.as_array().map(Vec::len), Some(1), "{said}");
+    assert_eq!(
+        (&kept[0]["review_id"], &kept[0]["card"], &kept[0]["lead"]),
+        (
+            &Json::from(accepted.as_str()),
+            &Json::from(cards[0].as_str()),
+            &Json::from("lena")
+        ),
+        "{said}"
+    );
+    assert_eq!(kept[0]["decision"], "accept", "{said}");
+    // The accepted verdict stays on the lead's list with her accept; the other is gone.
+    let rows = lena.lead_rows().unwrap();
+    let row = rows.iter().find(|r| r.review_id == accepted);
+    assert!(
+        row.is_some_and(|r| r.decision.is_some()),
+        "the accepted verdict and the accept stand"
+    );
+    assert!(
+        !rows.iter().any(|r| r.review_id == left),
+        "withdrawn as before"
+    );
+    // Again, in Russian words: the card, who decided, and that it was not applied.
+    let (ok, said, err) = run_on(
+        &lead,
+        &server.url,
+        &["--lang", "ru", "bundle", "import", &undo],
+    );
+    assert!(ok, "{err}");
+    let line = format!("отзыв вердикта по #{} (anna) не применён", cards[0]);
+    assert!(
+        said.contains(&line) && said.contains("руководитель lena уже принял его"),
+        "{said}"
+    );
+}

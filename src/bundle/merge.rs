@@ -6,7 +6,9 @@
 //!
 //! Idempotent and order-independent: records are immutable and keyed by UUID; the only change
 //! a record can carry is a withdrawal, of which the earliest is kept; which review is current is
-//! then derived afresh.
+//! then derived afresh. A review's withdrawal is applied last, once every file's decisions are
+//! in, and not at all while a lead's decision stands on the review (docs/lead.md "An undo that
+//! comes in a bundle"): the lead's word does not vanish; the report names each one kept out.
 
 use std::collections::{BTreeMap, HashMap};
 use std::io::BufRead;
@@ -17,7 +19,8 @@ use super::keyring::{Keyring, Signer};
 use super::sign::PublicKey;
 use super::{BundleError, CalibrationRecord, DecisionRecord, Reader, Record, ReviewRecord, times};
 use crate::domain::calibration::Calibration;
-use crate::domain::merge::MergeReport;
+use crate::domain::decision::DecisionKind;
+use crate::domain::merge::{MergeReport, WithdrawalKept};
 use crate::domain::ports::{MergeStore, MergeTx, RecordTable};
 use crate::domain::trust::TrustedKey;
 use crate::store::StoreError;
@@ -88,6 +91,7 @@ pub fn merge_bundles<R: BufRead>(
         keyring: &mut keyring,
         calibrations,
         groups: BTreeMap::new(),
+        withdrawals: Vec::new(),
         at_file: 0,
         now: opts.now,
     };
@@ -101,6 +105,8 @@ pub fn merge_bundles<R: BufRead>(
         reports.push(merge.file(i, &mut input.reader)?);
     }
     let groups = std::mem::take(&mut merge.groups);
+    let withdrawals = std::mem::take(&mut merge.withdrawals);
+    withdraw_reviews(&*tx, withdrawals, &mut reports)?;
     finish(tx, &keyring, &groups, opts.now, &mut reports)?;
     Ok(reports)
 }
@@ -132,6 +138,50 @@ fn take_headers<R: BufRead>(
         keyring
             .take_vouches(&input.reader.header, &input.name)
             .map_err(refused)?;
+    }
+    Ok(())
+}
+
+/// A review's withdrawal a file brought, applied once every file's records are in.
+struct Withdrawing {
+    id: String,
+    card: String,
+    auditor: String,
+    at: Option<String>,
+    sig: Option<String>,
+    /// The review came in this merge (inserted without the withdrawal): it counts as added,
+    /// not as withdrawn.
+    new: bool,
+    file: usize,
+}
+
+/// Applies the reviews' withdrawals the files brought (the earliest kept), except on a review
+/// a lead's decision stands on, whatever the two records' times: the auditor withdrew it not
+/// knowing the lead had decided (her own store refuses that undo once it knows,
+/// `StoreError::Decided`), and the lead's decision would be gone unseen. Those stay, and each
+/// file's report names them.
+fn withdraw_reviews(
+    tx: &dyn MergeTx,
+    withdrawals: Vec<Withdrawing>,
+    reports: &mut [MergeReport],
+) -> Result<(), StoreError> {
+    for w in withdrawals {
+        let standing = tx.standing_decision(&w.id)?;
+        let report = &mut reports[w.file];
+        if let Some((lead, decision)) = standing {
+            report.withdrawals_kept.push(WithdrawalKept {
+                review_id: w.id,
+                card: w.card,
+                auditor: w.auditor,
+                lead,
+                decision: DecisionKind::from_name(&decision).unwrap_or(DecisionKind::Accept),
+            });
+            continue;
+        }
+        let standing_before = !w.new && tx.review(&w.id)?.is_some_and(|r| r.withdrawn_at.is_none());
+        if tx.earliest_withdrawal(RecordTable::Reviews, &w.id, &w.at, &w.sig)? && standing_before {
+            report.reviews_withdrawn += 1;
+        }
     }
     Ok(())
 }
@@ -233,6 +283,8 @@ struct Merge<'a> {
     calibrations: HashMap<String, Calibration>,
     /// Every review touched, with the newest of them the merge added.
     groups: Groups,
+    /// The reviews' withdrawals, applied at the end ([`withdraw_reviews`]).
+    withdrawals: Vec<Withdrawing>,
     /// The file being merged (its index among the inputs).
     at_file: usize,
     now: NaiveDateTime,
@@ -290,16 +342,27 @@ impl SignedRecord for DecisionRecord {
     }
 }
 
+/// The table a record is kept in.
+trait Table {
+    const TABLE: RecordTable;
+}
+
+impl Table for ReviewRecord {
+    const TABLE: RecordTable = RecordTable::Reviews;
+}
+
+impl Table for DecisionRecord {
+    const TABLE: RecordTable = RecordTable::Decisions;
+}
+
 /// A withdrawal the record carries, checked: (when, its signature).
 type Withdrawal = (Option<String>, Option<String>);
 
-/// Whether the store held a review or a decision before the merge.
+/// Whether the store held a review or a decision before the merge, and the withdrawal the
+/// record carries (checked), which the caller applies.
 enum Seen {
-    New,
-    /// `withdrawn_now`: the store's copy was not withdrawn and the merge withdrew it.
-    Known {
-        withdrawn_now: bool,
-    },
+    New(Option<Withdrawal>),
+    Known(Option<Withdrawal>),
 }
 
 impl Merge<'_> {
@@ -394,9 +457,14 @@ impl Merge<'_> {
         let here = self.tx.review(&r.id)?;
         let what = msg::what_review(&r.id, &r.auditor);
         let mut added = None;
-        match self.signed(RecordTable::Reviews, &r, &what, here.as_ref())? {
-            Seen::New => {
-                self.tx.insert_review(&r)?;
+        let (withdrawal, new) = match self.signed(&r, &what, here.as_ref())? {
+            Seen::New(withdrawal) => {
+                // Its withdrawal waits for the end, with the others (a decision on it may
+                // come in a later file).
+                let mut bare = r.clone();
+                bare.withdrawn_at = None;
+                bare.withdrawal_signature = None;
+                self.tx.insert_review(&bare)?;
                 report.reviews_added += 1;
                 // A withdrawn review is never current: nothing to tell the lead of.
                 added = r.withdrawn_at.is_none().then(|| Newest {
@@ -404,13 +472,23 @@ impl Merge<'_> {
                     id: r.id.clone(),
                     file: self.at_file,
                 });
+                (withdrawal, true)
             }
-            Seen::Known { withdrawn_now } => {
+            Seen::Known(withdrawal) => {
                 report.reviews_known += 1;
-                if withdrawn_now {
-                    report.reviews_withdrawn += 1;
-                }
+                (withdrawal, false)
             }
+        };
+        if let Some((at, sig)) = withdrawal {
+            self.withdrawals.push(Withdrawing {
+                id: r.id.clone(),
+                card: r.card_external_id.clone(),
+                auditor: r.auditor.clone(),
+                at,
+                sig,
+                new,
+                file: self.at_file,
+            });
         }
         let newest = self
             .groups
@@ -425,22 +503,27 @@ impl Merge<'_> {
     fn decision(&mut self, d: DecisionRecord, report: &mut MergeReport) -> Result<(), Refusal> {
         let here = self.tx.decision(&d.id)?;
         let what = msg::what_decision(&d.id, &d.lead);
-        match self.signed(RecordTable::Decisions, &d, &what, here.as_ref())? {
-            Seen::New => {
+        match self.signed(&d, &what, here.as_ref())? {
+            Seen::New(_) => {
                 self.tx.insert_decision(&d)?;
                 report.decisions_added += 1;
             }
-            Seen::Known { .. } => report.decisions_known += 1,
+            Seen::Known(withdrawal) => {
+                report.decisions_known += 1;
+                if let Some((at, sig)) = withdrawal {
+                    self.tx
+                        .earliest_withdrawal(RecordTable::Decisions, &d.id, &at, &sig)?;
+                }
+            }
         }
         Ok(())
     }
 
     /// A review or a decision checked against the store's copy of it (`here`); one the store
-    /// holds keeps the lowest signature and the earliest withdrawal of the two. The caller adds
-    /// a new one.
-    fn signed<R: SignedRecord>(
+    /// holds keeps the lowest signature of the two. The caller adds a new one and applies the
+    /// withdrawal (the earliest of the two is kept).
+    fn signed<R: SignedRecord + Table>(
         &mut self,
-        table: RecordTable,
         r: &R,
         what: &str,
         here: Option<&R>,
@@ -448,16 +531,11 @@ impl Merge<'_> {
         let (r, here) = (r.signed(), here.map(SignedRecord::signed));
         let withdrawal = self.check(&r, what, here.as_ref())?;
         let Some(h) = here else {
-            return Ok(Seen::New);
+            return Ok(Seen::New(withdrawal));
         };
         self.tx
-            .keep_lowest_signature(table, r.id, h.signature.as_deref(), r.signature)?;
-        let mut withdrawn_now = false;
-        if let Some((at, sig)) = withdrawal {
-            withdrawn_now =
-                self.tx.earliest_withdrawal(table, r.id, &at, &sig)? && h.withdrawn_at.is_none();
-        }
-        Ok(Seen::Known { withdrawn_now })
+            .keep_lowest_signature(R::TABLE, r.id, h.signature.as_deref(), r.signature)?;
+        Ok(Seen::Known(withdrawal))
     }
 
     fn calibration(

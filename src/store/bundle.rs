@@ -335,6 +335,14 @@ impl crate::domain::ports::MergeTx for MergeTx<'_> {
         earliest_withdrawal(&self.tx, table.name(), id, at, sig)
     }
 
+    fn standing_decision(&self, id: &str) -> StoreResult<Option<(String, String)>> {
+        Ok(self
+            .tx
+            .prepare_cached(super::reviews::STANDING_DECISION)?
+            .query_row([id], |r| Ok((r.get(0)?, r.get(1)?)))
+            .optional()?)
+    }
+
     /// Records a key the merge trusted by itself.
     fn trust(&self, k: &TrustedKey) -> StoreResult<()> {
         super::trust::insert(&self.tx, k)

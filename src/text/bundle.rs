@@ -335,7 +335,23 @@ pub fn merged(
         s.push_str("\n  ");
         s.push_str(&crate::tr!("bundle-after-decision", n = r.after_decision));
     }
+    for k in &r.withdrawals_kept {
+        s.push_str("\n  ");
+        s.push_str(&withdrawal_kept(k));
+    }
     s
+}
+
+/// A withdrawal of a review the merge did not apply: the lead's decision on it stands.
+fn withdrawal_kept(k: &crate::domain::merge::WithdrawalKept) -> String {
+    use crate::text::safe::line;
+    crate::tr!(
+        "bundle-withdrawal-kept",
+        card = line(&k.card),
+        auditor = line(&k.auditor),
+        lead = line(&k.lead),
+        decision = k.decision.as_str()
+    )
 }
 
 pub fn empty_name() -> String {
@@ -367,6 +383,7 @@ mod tests {
             keys_added: 1,
             waiting_for_cards: 1,
             after_decision: 1,
+            withdrawals_kept: Vec::new(),
         }
     }
 

@@ -73,6 +73,12 @@ bundle-after-decision = { $n ->
     [one] { $n } review came after the lead's decision on its card: the decision stands, awaiting the lead (`okk lead`)
    *[other] { $n } reviews came after the lead's decisions on their cards: the decisions stand, awaiting the lead (`okk lead`)
 }
+bundle-withdrawal-kept = the withdrawal of the verdict on #{ $card } ({ $auditor }) is not applied: the lead { $lead } has already { $decision ->
+    [accept] accepted it
+    [override] overridden it
+    [return] sent it back
+   *[other] decided on it
+}; the verdict and the decision stand: to change the verdict, judge the card again
 bundle-empty-name = --as needs a name
 bundle-not-a-signing-key = { $path }: not an okk signing key ({ $error })
 bundle-left-out = left out: { $count ->

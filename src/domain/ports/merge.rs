@@ -70,6 +70,9 @@ pub trait MergeTx {
         at: &Option<String>,
         sig: &Option<String>,
     ) -> StoreResult<bool>;
+    /// The lead's standing decision (the latest not taken back) on review `id`, if the review
+    /// is not withdrawn: (lead, decision's name).
+    fn standing_decision(&self, id: &str) -> StoreResult<Option<(String, String)>>;
     /// Records a key the merge trusted by itself.
     fn trust(&self, k: &TrustedKey) -> StoreResult<()>;
     /// Derives afresh which of the auditor's reviews of the card is current.

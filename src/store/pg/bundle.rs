@@ -284,6 +284,18 @@ impl MergeTx for PgMerge<'_> {
         )? > 0)
     }
 
+    /// Under the lock a decision on this review is taken under (`decide`): a lead deciding at
+    /// the desk during the merge waits for it, so none comes in between this look and the
+    /// withdrawal it lets through.
+    fn standing_decision(&self, id: &str) -> StoreResult<Option<(String, String)>> {
+        let key = xxhash_rust::xxh3::xxh3_64(id.as_bytes()) as i64;
+        let mut tx = self.tx.borrow_mut();
+        tx.execute("SELECT pg_advisory_xact_lock($1)", &[&key])?;
+        Ok(tx
+            .query_opt(crate::store::reviews::STANDING_DECISION, &[&id])?
+            .map(|r| (r.get(0), r.get(1))))
+    }
+
     fn trust(&self, k: &TrustedKey) -> StoreResult<()> {
         self.tx.borrow_mut().execute(
             "INSERT INTO trusted_keys (key, name, lead, added_at, how)
