@@ -552,6 +552,13 @@ CREATE TRIGGER reviews_content_fixed BEFORE UPDATE ON reviews
     r#"
 ALTER TABLE crm_stages ADD COLUMN IF NOT EXISTS semantics text;
 "#,
+    // 14: the lead's returns that stand, for a claim to find the cards sent back to its
+    // auditor (`claims::returned`) from them rather than from every decision or every review
+    // of hers: a handful beside a desk's months of decisions.
+    r#"
+CREATE INDEX lead_decisions_open_returns ON lead_decisions (review_id)
+    WHERE decision = 'return' AND withdrawn_at IS NULL;
+"#,
 ];
 
 pub fn latest() -> i64 {
