@@ -198,8 +198,7 @@ impl Client {
 
     /// POST a JSON body to `{base}{path}` (Bitrix24: `/crm.deal.list.json`).
     pub fn post(&mut self, path: &str, body: &Value) -> Result<Reply, CrmError> {
-        let body = compact(body);
-        self.call_with(path, Some(&body), |t| serde_json::from_str::<Value>(t))
+        self.call(path, Some(&compact(body)))
     }
 
     /// GET, the answer read by `parse` (typed, with no `Value` tree in between); `None` for

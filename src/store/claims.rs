@@ -31,8 +31,14 @@ impl Store {
         if q.crm_stages.is_empty() || n == 0 {
             return Ok(Vec::new());
         }
+        self.written(|store| store.claim_in(q, n, lease.as_secs_f64()))
+    }
+
+    /// `f` in one write transaction, taken at once (`IMMEDIATE`: a claim reads and leases
+    /// with no other writer between), committed when it succeeds.
+    fn written<T>(&self, f: impl FnOnce(&Self) -> Result<T, StoreError>) -> Result<T, StoreError> {
         self.conn.execute_batch("BEGIN IMMEDIATE")?;
-        match self.claim_in(q, n, lease.as_secs_f64()) {
+        match f(self) {
             Ok(out) => {
                 self.conn.execute_batch("COMMIT")?;
                 Ok(out)
@@ -128,17 +134,18 @@ impl Store {
         &mut self,
         q: &QueueQuery<'_>,
         lease: Duration,
+        except: &[i64],
     ) -> Result<Vec<QueueEntry>, StoreError> {
         if q.crm_stages.is_empty() {
             return Ok(Vec::new());
         }
-        self.conn.execute_batch("BEGIN IMMEDIATE")?;
-        let held = (|| {
-            let now: f64 = self
+        self.written(|store| {
+            let now: f64 = store
                 .conn
                 .query_row(&format!("SELECT {NOW}"), [], |r| r.get(0))?;
-            let out = self.returned_to(q, now)?;
-            let mut hold = self.conn.prepare_cached(
+            let mut out = store.returned_to(q, now)?;
+            out.retain(|e| !except.contains(&e.card_id.0));
+            let mut hold = store.conn.prepare_cached(
                 "INSERT INTO leases (card_id, auditor, until) VALUES (?1, ?2, ?3)
                  ON CONFLICT (card_id) DO UPDATE SET auditor = excluded.auditor,
                      until = excluded.until",
@@ -147,17 +154,7 @@ impl Store {
                 hold.execute(params![e.card_id.0, q.auditor, now + lease.as_secs_f64()])?;
             }
             Ok(out)
-        })();
-        match held {
-            Ok(out) => {
-                self.conn.execute_batch("COMMIT")?;
-                Ok(out)
-            }
-            Err(e) => {
-                let _ = self.conn.execute_batch("ROLLBACK");
-                Err(e)
-            }
-        }
+        })
     }
 
     /// The queue's cards sent back to `q.auditor` (her current review's latest decision is a

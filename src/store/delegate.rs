@@ -53,8 +53,10 @@ macro_rules! desk_ports {
                 &mut self,
                 q: &$crate::domain::queue::QueueQuery<'_>,
                 lease: std::time::Duration,
+                except: &[$crate::domain::ids::CardId],
             ) -> $crate::domain::ports::StoreResult<Vec<$crate::domain::queue::QueueEntry>> {
-                $store::claim_returned(self, q, lease)
+                let ids: Vec<i64> = except.iter().map(|c| c.0).collect();
+                $store::claim_returned(self, q, lease, &ids)
             }
 
             fn claimable(

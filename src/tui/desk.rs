@@ -374,13 +374,19 @@ impl Desk {
     }
 
     /// The cards of the stage the lead sent back to this auditor that nobody else holds, held
-    /// for them (see `QueueStore::claim_returned`). Without a lease, nothing.
-    pub fn claim_returned(&self, row: &StageRow, all: bool) -> DeskResult<Vec<QueueEntry>> {
+    /// for them but those in `except` (see `QueueStore::claim_returned`). Without a lease,
+    /// nothing.
+    pub fn claim_returned(
+        &self,
+        row: &StageRow,
+        all: bool,
+        except: &[CardId],
+    ) -> DeskResult<Vec<QueueEntry>> {
         let Some(lease) = self.lease else {
             return Ok(Vec::new());
         };
         let q = self.query(row, self.today(), None, &QueueFilter::NONE, 0, all);
-        self.store.borrow_mut().claim_returned(&q, lease)
+        self.store.borrow_mut().claim_returned(&q, lease, except)
     }
 
     /// Up to [`JUDGED_CAP`] cards of the stage this auditor has judged, matching `filter`,

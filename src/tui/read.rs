@@ -248,14 +248,7 @@ pub fn perform(ask: &Ask, desk: &Desk) -> DeskResult<Answer> {
             // On a shared queue the cards sent back to her come to her list (those she gave
             // back this session aside), taken before the count, which then includes them.
             let back = match claimed {
-                Some(given_back) => {
-                    let got = desk.claim_returned(row, *all)?;
-                    let (again, back): (Vec<QueueEntry>, Vec<QueueEntry>) = got
-                        .into_iter()
-                        .partition(|e| given_back.contains(&e.card_id));
-                    desk.release(&again.iter().map(|e| e.card_id).collect::<Vec<_>>())?;
-                    back
-                }
+                Some(given_back) => desk.claim_returned(row, *all, given_back)?,
                 None => Vec::new(),
             };
             Answer::Counts(

@@ -54,11 +54,13 @@ pub trait QueueStore {
     /// The queue's cards the lead sent back to `q.auditor` (their review's return is open)
     /// that no other auditor holds, each held for them for `lease`, in queue order, with the
     /// lead's note: what a claim hands them first, asked alone when others wrote (the lead
-    /// returned a card while their queue is open).
+    /// returned a card while their queue is open). Cards in `except` (those they gave back
+    /// this session) are neither held nor listed.
     fn claim_returned(
         &mut self,
         q: &QueueQuery<'_>,
         lease: Duration,
+        except: &[crate::domain::ids::CardId],
     ) -> StoreResult<Vec<QueueEntry>>;
 
     /// How many cards a claim may still hand `q.auditor` (the `N` a shared queue counts to):

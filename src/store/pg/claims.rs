@@ -66,13 +66,14 @@ impl PgStore {
         &mut self,
         q: &QueueQuery<'_>,
         lease: Duration,
+        except: &[i64],
     ) -> Result<Vec<QueueEntry>, StoreError> {
         if q.crm_stages.is_empty() {
             return Ok(Vec::new());
         }
         let conn = &mut *self.conn.borrow_mut();
         let mut tx = Begun::with(conn, "SET LOCAL synchronous_commit = off")?;
-        let out = returned(tx.conn(), &self.prepared, q, lease.as_secs_f64(), &[])?;
+        let out = returned(tx.conn(), &self.prepared, q, lease.as_secs_f64(), except)?;
         tx.commit()?;
         Ok(out)
     }

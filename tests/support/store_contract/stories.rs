@@ -982,7 +982,7 @@ pub fn a_card_sent_back_goes_to_its_own_auditor_alone<B: Backend>(backend: &B) {
         )
         .unwrap();
     assert_eq!(
-        ids(&boris.claim_returned(&q("boris"), LEASE).unwrap()),
+        ids(&boris.claim_returned(&q("boris"), LEASE, &[]).unwrap()),
         Vec::<&str>::new(),
         "nothing was sent back to boris"
     );
@@ -1001,7 +1001,7 @@ pub fn a_card_sent_back_goes_to_its_own_auditor_alone<B: Backend>(backend: &B) {
         ["c1", "w2", "i1", "i2", "i0"],
         "given back or not, w1 is anna's while the return is open"
     );
-    let again = anna.claim_returned(&q("anna"), LEASE).unwrap();
+    let again = anna.claim_returned(&q("anna"), LEASE, &[]).unwrap();
     assert_eq!(ids(&again), ["w1"], "the cards sent back to her alone");
     assert_eq!(again[0].returned.as_deref(), Some("Нет звонка"));
     assert_eq!(
@@ -1017,7 +1017,7 @@ pub fn a_card_sent_back_goes_to_its_own_auditor_alone<B: Backend>(backend: &B) {
         "her new verdict answers the return"
     );
     assert_eq!(
-        ids(&anna.claim_returned(&q("anna"), LEASE).unwrap()),
+        ids(&anna.claim_returned(&q("anna"), LEASE, &[]).unwrap()),
         Vec::<&str>::new()
     );
     assert_eq!(anna.claimable(&q("anna"), &[]).unwrap(), 0);
@@ -1037,7 +1037,7 @@ pub fn a_card_sent_back_goes_to_its_own_auditor_alone<B: Backend>(backend: &B) {
     boris.release(i1, "boris").unwrap();
     assert_eq!(ids(&claim(&mut *anna, "anna", 6)), Vec::<&str>::new());
     assert_eq!(
-        ids(&boris.claim_returned(&q("boris"), LEASE).unwrap()),
+        ids(&boris.claim_returned(&q("boris"), LEASE, &[]).unwrap()),
         ["i1"]
     );
     boris.release(i1, "boris").unwrap();
@@ -1050,7 +1050,7 @@ pub fn a_card_sent_back_goes_to_its_own_auditor_alone<B: Backend>(backend: &B) {
         )
         .unwrap();
     assert_eq!(
-        ids(&boris.claim_returned(&q("boris"), LEASE).unwrap()),
+        ids(&boris.claim_returned(&q("boris"), LEASE, &[]).unwrap()),
         Vec::<&str>::new()
     );
     assert_eq!(ids(&claim(&mut *anna, "anna", 6)), Vec::<&str>::new());
