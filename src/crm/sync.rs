@@ -330,6 +330,9 @@ fn run(
     lander.finishing = true;
     lander.land(store, &[&last], &state)?;
     lander.report.notes_updated = lander.renoted.values().filter(|h| h.0 != h.1).count() as u64;
+    if !opts.dry_run {
+        store.build_deferred()?;
+    }
     // The pages were judged as they landed; the summaries are filled once, for them all.
     if lander.report.judged && (landed > 0 || opts.full) && !opts.dry_run {
         store.fill_summaries()?;
@@ -740,6 +743,12 @@ impl<'a> Lander<'a> {
             return Ok(());
         }
         let label = format!("{}:{}", self.conn.kind.name(), self.conn.name);
+        // The run's first group asks the store (where it can tell before the group begins), so
+        // that a first sync lands every group as a bulk load, its first too.
+        let fresh_run = match self.fresh {
+            Some(fresh) => fresh,
+            None => store.source_is_empty(&self.conn.name)?.unwrap_or(false),
+        };
         let meta = BatchMeta {
             file: &label,
             profile: &self.profile,
@@ -748,7 +757,7 @@ impl<'a> Lander<'a> {
             partial: true,
             now: self.opts.now,
             bulk: false,
-            fresh_run: self.fresh == Some(true),
+            fresh_run,
         };
         let rules = self.rules_for(store)?;
         let mut import = store.begin_sync(&meta)?;

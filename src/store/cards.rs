@@ -189,13 +189,14 @@ pub struct BatchMeta<'a> {
     /// Many cards at once (a file): a first load of the source may take the backend's bulk
     /// path (see [`Store::begin_import`]).
     pub bulk: bool,
-    /// A later group of pages of a sync that found its source empty: the cards of the source
-    /// are this run's own, so a store file writes the group under the rollback journal as a
-    /// bulk load does (each new page written once, where the log writes it, then the file
-    /// again); its indexes stay (the group is one transaction of many). The store stays in
-    /// that journal after the group, for the next: switching back to the log and out again
-    /// at every group cost a checkpoint, fsyncs and SQLite's page cache each time. The sync
-    /// switches back when its run ends (`SyncStore::end_run`).
+    /// A group of pages of a sync that found its source empty: the cards of the source are
+    /// this run's own, so a store file writes the group under the rollback journal as a bulk
+    /// load does (each new page written once, where the log writes it, then the file again).
+    /// The store stays in that journal after the group, for the next: switching back to the
+    /// log and out again at every group cost a checkpoint, fsyncs and SQLite's page cache each
+    /// time. Into an empty store, the first group drops the queue indexes, which the run builds
+    /// after its last (`store::deferred`). The sync switches back when its run ends
+    /// (`SyncStore::end_run`).
     pub fresh_run: bool,
 }
 
@@ -504,7 +505,25 @@ impl Store {
     /// order. The import switches back to WAL when it ends.
     pub fn begin_import(&mut self, meta: &BatchMeta<'_>) -> Result<Import<'_>, StoreError> {
         let bulk = meta.fresh_run || (meta.bulk && self.source_is_empty(meta.source)?);
+        // The summary a sync's groups carry holds while no other connection has committed
+        // (`PRAGMA data_version`), and leaving the log moves that figure by itself: it is
+        // checked before the switch and stamped anew after it (the switch succeeds only with
+        // nobody else on the store).
+        let carried_current = match &self.carried {
+            Some(c) => Some(c.data_version == super::run_summary::data_version(&self.conn)?),
+            None => None,
+        };
         let switched = bulk && self.rollback_journal()?;
+        if switched && let Some(current) = carried_current {
+            if current {
+                let now = super::run_summary::data_version(&self.conn)?;
+                if let Some(c) = self.carried.as_mut() {
+                    c.data_version = now;
+                }
+            } else {
+                self.carried = None;
+            }
+        }
         let Store { conn, carried, .. } = self;
         let conn: &rusqlite::Connection = conn;
         let import = conn
@@ -521,7 +540,7 @@ impl Store {
         import
     }
 
-    fn source_is_empty(&self, source: &str) -> Result<bool, StoreError> {
+    pub(super) fn source_is_empty(&self, source: &str) -> Result<bool, StoreError> {
         Ok(self.conn.query_row(
             "SELECT NOT EXISTS (SELECT 1 FROM cards WHERE source = ?1)",
             [source],
@@ -569,9 +588,13 @@ fn open_import<'c>(
     // And so are the flags: a kill after this commits must leave "rules must run".
     tx.execute_batch(super::flags::FORGET_RULES_RUN)?;
     let max_id_before = tx.query_row("SELECT coalesce(max(id), 0) FROM cards", [], |r| r.get(0))?;
-    // Only into an empty store: rebuilding means sorting every card there is.
-    let rebuild_queue_index = switched && max_id_before == 0;
-    if rebuild_queue_index {
+    // Only into an empty store: rebuilding means sorting every card there is. A sync's run
+    // builds both queue indexes once, after its last group (`deferred`).
+    let defer_indexes = switched && meta.fresh_run && max_id_before == 0;
+    let rebuild_queue_index = switched && max_id_before == 0 && !defer_indexes;
+    if defer_indexes {
+        super::deferred::defer(&tx, meta.source)?;
+    } else if rebuild_queue_index {
         tx.execute_batch("DROP INDEX cards_queue")?;
     }
     let fresh = tx.query_row(
@@ -983,6 +1006,55 @@ mod tests {
                 None => drop(import),
             }
             assert!(check(&store), "after commit: {commit:?}");
+        }
+    }
+
+    /// A sync's groups carry the summary of every card from one to the next while nobody else
+    /// writes the store; the switch out of the log (a first sync's later groups) keeps it, and
+    /// another connection's commit drops it.
+    #[test]
+    fn the_carried_summary_survives_the_journal_switch_not_another_writer() {
+        use super::super::run_summary::{Carried, RunSummary, data_version};
+        use super::{BatchMeta, Store};
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("okk.db");
+        let mut store = Store::open(&path).unwrap();
+        let now = parse_time("2026-11-20 10:00:00").unwrap();
+        let meta = BatchMeta {
+            file: "crm",
+            profile: "amocrm",
+            source: "main",
+            encoding: "api",
+            partial: true,
+            now,
+            bulk: false,
+            fresh_run: true,
+        };
+        for other_writer in [false, true] {
+            store.end_bulk_load().unwrap();
+            if other_writer {
+                let other = rusqlite::Connection::open(&path).unwrap();
+                other
+                    .execute("INSERT INTO meta (key, value) VALUES ('x', 'y')", [])
+                    .unwrap();
+            }
+            store.carried = Some(Carried {
+                summary: RunSummary::default(),
+                data_version: data_version(&store.conn).unwrap(),
+            });
+            if other_writer {
+                // Seen by this connection's next read only.
+                let other = rusqlite::Connection::open(&path).unwrap();
+                other
+                    .execute("DELETE FROM meta WHERE key = 'x'", [])
+                    .unwrap();
+            }
+            let mut import = store.begin_import(&meta).unwrap();
+            assert_eq!(
+                import.take_carried().is_some(),
+                !other_writer,
+                "another writer: {other_writer}"
+            );
         }
     }
 }

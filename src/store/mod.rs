@@ -10,6 +10,7 @@ pub mod claims;
 pub mod columns;
 pub mod crm;
 pub mod decisions;
+mod deferred;
 mod delegate;
 pub mod export;
 pub mod export_source;
@@ -198,6 +199,9 @@ impl Store {
             read_only: false,
             carried: None,
         };
+        if version > 0 {
+            deferred::heal(&store.conn, path)?;
+        }
         // Only a store that needs it takes the write lock: readers must not wait for an import.
         if version < schema::latest() || app_id == 0 {
             if version > 0 {

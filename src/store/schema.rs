@@ -39,6 +39,11 @@ macro_rules! standings_index {
     };
 }
 
+/// The queues' indexes as this schema defines them (a deferred build's fallback:
+/// `store::deferred`).
+pub const QUEUE_INDEX_SQL: &str = queue_index_v6!();
+pub const STANDINGS_INDEX_SQL: &str = standings_index!();
+
 /// The memory map for passes over every card (rules, analytics, export): the whole of a
 /// million-card store (about 1 GB), and SQLite's own cap. Pages are read in place instead of
 /// copied into SQLite's cache by a system call each.

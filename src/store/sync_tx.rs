@@ -39,6 +39,18 @@ pub trait SyncStore: ImportStore {
     /// The deals the connection's full sweep under way has listed so far.
     fn crm_swept(&self, connection: &str) -> Result<HashSet<String>, StoreError>;
 
+    /// Whether the source holds no cards, where the backend tells it before a group begins
+    /// (`None`: the group's [`ImportTx::fresh`] tells).
+    fn source_is_empty(&self, _source: &str) -> Result<Option<bool>, StoreError> {
+        Ok(None)
+    }
+
+    /// Builds the indexes the run's first group deferred (a store file's first sync: see
+    /// `store::deferred`), after its last group.
+    fn build_deferred(&mut self) -> Result<(), StoreError> {
+        Ok(())
+    }
+
     /// Fills the summaries the pages' commits left out of date (a server keeps none).
     fn fill_summaries(&mut self) -> Result<(), StoreError>;
 
@@ -142,6 +154,14 @@ impl SyncStore for Store {
         Store::crm_swept(self, connection)
     }
 
+    fn source_is_empty(&self, source: &str) -> Result<Option<bool>, StoreError> {
+        Store::source_is_empty(self, source).map(Some)
+    }
+
+    fn build_deferred(&mut self) -> Result<(), StoreError> {
+        super::deferred::build(&self.conn).map(|_| ())
+    }
+
     fn fill_summaries(&mut self) -> Result<(), StoreError> {
         Store::fill_summaries(self)
     }
@@ -156,7 +176,9 @@ impl SyncStore for Store {
     fn end_run(&mut self) -> Result<(), StoreError> {
         // What the run's groups carried is the run's: the store may be written otherwise next.
         self.carried = None;
-        self.end_bulk_load()
+        // A run that stopped early builds them too (one killed leaves them to the next open).
+        let built = super::deferred::build(&self.conn);
+        self.end_bulk_load().and(built.map(|_| ()))
     }
 }
 
