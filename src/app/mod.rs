@@ -128,13 +128,18 @@ pub fn say_beside(
 
 /// [`say`] without the newline.
 pub fn say_raw(text: impl std::fmt::Display) -> std::io::Result<()> {
-    use std::io::Write;
-    let text = text.to_string();
-    write!(
-        std::io::stdout().lock(),
-        "{}",
-        crate::text::safe::text(&text)
-    )
+    use std::io::{IsTerminal, Write};
+    let raw = text.to_string();
+    let text = crate::text::safe::text(&raw);
+    let stdout = std::io::stdout();
+    // On a terminal a long line breaks between words, not wherever its edge falls.
+    let text = match ratatui::crossterm::terminal::size() {
+        Ok((cols, _)) if stdout.is_terminal() && cols >= 20 => {
+            std::borrow::Cow::Owned(crate::text::common::fit(&text, cols as usize))
+        }
+        _ => text,
+    };
+    write!(stdout.lock(), "{text}")
 }
 
 /// Prints `value` as one line of JSON, escapes and bidi controls escaped (`text::json`).

@@ -85,6 +85,56 @@ pub fn wrap(s: &str, cols: usize, lead: usize) -> String {
     out
 }
 
+/// Text for a terminal `cols` wide: a longer line breaks at spaces, its next lines indented two
+/// columns past its own indent (a report's value stays under its label), instead of wherever
+/// the terminal's edge cuts a word. Spaces inside a line (a label's column) stay; a word wider
+/// than a line stands alone on its own.
+pub fn fit(text: &str, cols: usize) -> String {
+    use unicode_width::UnicodeWidthStr;
+    let mut out = String::with_capacity(text.len() + 16);
+    for piece in text.split_inclusive('\n') {
+        let (line, end) = match piece.strip_suffix('\n') {
+            Some(l) => (l, "\n"),
+            None => (piece, ""),
+        };
+        if line.width() <= cols {
+            out.push_str(piece);
+            continue;
+        }
+        let body = line.trim_start_matches(' ');
+        let indent = line.len() - body.len();
+        let hang = (indent + 2).min(cols / 3);
+        out.push_str(&line[..indent]);
+        let mut used = indent;
+        let mut fresh = true;
+        let mut rest = body;
+        while !rest.is_empty() {
+            let gap = rest.len() - rest.trim_start_matches(' ').len();
+            rest = &rest[gap..];
+            let len = rest.find(' ').unwrap_or(rest.len());
+            let (word, after) = rest.split_at(len);
+            rest = after;
+            if word.is_empty() {
+                break;
+            }
+            let w = word.width();
+            if !fresh && used + gap + w > cols {
+                out.push('\n');
+                out.extend(std::iter::repeat_n(' ', hang));
+                used = hang;
+            } else if !fresh {
+                out.extend(std::iter::repeat_n(' ', gap));
+                used += gap;
+            }
+            out.push_str(word);
+            used += w;
+            fresh = false;
+        }
+        out.push_str(end);
+    }
+    out
+}
+
 /// Where a command wrote its file, as its messages name it: the path, or standard output for
 /// `--out -`.
 pub fn output(path: &std::path::Path) -> String {
@@ -146,7 +196,7 @@ fn os_kind(kind: std::io::ErrorKind) -> Option<String> {
 
 #[cfg(test)]
 mod tests {
-    use super::{column, duration, wrap};
+    use super::{column, duration, fit, wrap};
     use crate::text::lang::{Lang, with};
 
     #[test]
@@ -176,6 +226,25 @@ mod tests {
         assert_eq!(wrap("a bb ccc", 4, 0), "a bb\nccc");
         // The lead counts on the first line only.
         assert_eq!(wrap("aaa bbb", 7, 4), "aaa\nbbb");
+    }
+
+    #[test]
+    fn a_line_wider_than_the_terminal_breaks_at_spaces_under_its_value() {
+        let report = "file.csv\n  profile   amocrm (13 of its headers found (ID, Название))\n";
+        assert_eq!(
+            fit(report, 40),
+            "file.csv\n  profile   amocrm (13 of its headers\n    found (ID, Название))\n"
+        );
+        // Lines that fit are left alone, spaces and all; no newline is added at the end.
+        assert_eq!(fit("a   b\nc", 40), "a   b\nc");
+        // A word wider than a line stands alone; a next line never starts with a space.
+        assert_eq!(fit("aa bbbbbbbbbb cc", 6), "aa\n  bbbbbbbbbb\n  cc");
+        for line in fit(report, 20).lines() {
+            assert!(
+                !line.ends_with(' ') && line.chars().count() <= 20,
+                "{line:?}"
+            );
+        }
     }
 
     #[test]
