@@ -421,7 +421,7 @@ fn a_sync_killed_mid_way_resumes_where_it_stopped_with_no_card_lost_or_doubled()
     let landed = desk.desk.rows(Table::Cards).len() as i64;
     assert!(landed > 0 && landed < 2000, "{landed} cards after the kill");
     // The first group left the queue indexes to the run's end, which did not come.
-    assert!(queue_indexes(&desk.desk).is_empty());
+    assert!(desk.desk.queue_indexes().is_empty());
 
     crm.with(|s| s.faults.page_delay = Duration::ZERO);
     let before = leads();
@@ -435,26 +435,10 @@ fn a_sync_killed_mid_way_resumes_where_it_stopped_with_no_card_lost_or_doubled()
     assert_eq!(distinct_ids(&desk.desk), 2000);
     assert_eq!(desk.desk.journal_mode(), "wal");
     // Built when the next okk opened the store to write.
-    assert_eq!(queue_indexes(&desk.desk), QUEUE_INDEXES);
+    assert_eq!(desk.desk.queue_indexes(), QUEUE_INDEXES);
 }
 
 const QUEUE_INDEXES: [&str; 2] = ["cards_queue", "standings_queue"];
-
-/// The store's queue indexes (a first sync builds them once, after its last group).
-fn queue_indexes(desk: &Desk) -> Vec<String> {
-    let db =
-        rusqlite::Connection::open_with_flags(&desk.db, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
-            .unwrap();
-    db.prepare(
-        "SELECT name FROM sqlite_schema WHERE type = 'index' AND sql IS NOT NULL
-           AND tbl_name IN ('cards', 'standings') ORDER BY name",
-    )
-    .unwrap()
-    .query_map([], |r| r.get(0))
-    .unwrap()
-    .collect::<Result<_, _>>()
-    .unwrap()
-}
 
 /// The moment a report line gives after `prefix` (this machine's clock, as okk shows
 /// moments: `2026-11-20 17:24:10` in English, `20.11.2026 17:24:10` in Russian).
@@ -952,7 +936,7 @@ fn a_first_sync_in_many_groups_stores_the_summaries_its_cards_make() {
         let synced = summaries(&desk.desk);
         assert!(synced.len() > 5, "{synced:?}");
         // The queue indexes its first group deferred were built when it ended.
-        assert_eq!(queue_indexes(&desk.desk), QUEUE_INDEXES);
+        assert_eq!(desk.desk.queue_indexes(), QUEUE_INDEXES);
         okk::store::Store::open(&desk.desk.db)
             .and_then(|mut store| store.fill_summaries())
             .expect("fill the summaries from the cards");

@@ -147,6 +147,19 @@ impl Inspect {
             .query_row("PRAGMA journal_mode", [], |r| r.get(0))?)
     }
 
+    /// The store's own indexes (not those SQLite makes for a UNIQUE or PRIMARY KEY) on `table`,
+    /// by name.
+    pub fn indexes(&self, table: Table) -> Result<Vec<String>, StoreError> {
+        Ok(self
+            .conn
+            .prepare(
+                "SELECT name FROM sqlite_schema WHERE type = 'index' AND sql IS NOT NULL
+                   AND tbl_name = ?1 ORDER BY name",
+            )?
+            .query_map([table.name()], |r| r.get(0))?
+            .collect::<Result<_, _>>()?)
+    }
+
     fn select(
         &self,
         table: Table,

@@ -243,6 +243,14 @@ impl Desk {
         counts
     }
 
+    /// The queue indexes of the cards and of their standings.
+    pub fn queue_indexes(&self) -> Vec<String> {
+        let look = self.look();
+        let mut names = look.indexes(Table::Cards).expect("read the indexes");
+        names.extend(look.indexes(Table::Standings).expect("read the indexes"));
+        names
+    }
+
     /// The store's journal mode (a property of the file: any connection reads it).
     pub fn journal_mode(&self) -> String {
         self.look().journal_mode().expect("read the journal mode")
