@@ -102,7 +102,8 @@ impl Laptop {
         self.store().withdraw_review(id, now).unwrap();
     }
 
-    fn decide(&mut self, review_id: &str, decision: &str) {
+    /// The lead's decision on `review_id`; returns its id.
+    fn decide(&mut self, review_id: &str, decision: &str) -> String {
         let now = self.tick();
         let decision = okk::domain::decision::Decision {
             kind: okk::domain::decision::DecisionKind::from_name(decision).unwrap(),
@@ -114,7 +115,13 @@ impl Laptop {
         };
         self.store()
             .decide(review_id, self.auditor, &decision, now)
-            .unwrap();
+            .unwrap()
+    }
+
+    /// The lead takes her decision `id` back.
+    fn take_back(&mut self, id: &str) {
+        let now = self.tick();
+        self.store().withdraw_decision(id, now).unwrap();
     }
 
     fn export(&self, name: &str) -> PathBuf {
@@ -156,6 +163,24 @@ impl Laptop {
         assert_eq!(out.status.code(), Some(1), "{err}");
         assert_same(&before, &digest(&self.desk.db));
         err
+    }
+
+    /// `okk --lang LANG bundle import FILE`: what it says.
+    fn import_said(&self, bundle: &Path, lang: &str) -> String {
+        let out = self
+            .desk
+            .okk()
+            .args(["--lang", lang, "bundle", "import"])
+            .arg(bundle)
+            .output()
+            .unwrap();
+        let said = String::from_utf8_lossy(&out.stdout).into_owned();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        said
     }
 
     fn import(&self, bundle: &Path) -> serde_json::Value {
@@ -797,6 +822,218 @@ fn a_withdrawal_and_the_lead_s_decision_in_one_import_keep_the_decision_in_eithe
         work.push(third.work());
     }
     assert_eq!(work[0], work[1]);
+}
+
+/// Anna's two verdicts reach the lead, who accepts one; on her laptop, before the accept
+/// reaches it, anna takes both back. Then the lead's bundle comes to her laptop (`how`: the
+/// import's flags): it is returned with the accepted review, the lead and the undecided one.
+fn undone_before_the_accept_came(how: &[&str]) -> (Laptop, Laptop, String, String, String) {
+    let mut anna = Laptop::new("anna");
+    let decided = anna.review(1, Verdict::Ok);
+    let undecided = anna.review(2, Verdict::Stale);
+    let sent = anna.export("a1.okkb");
+    let mut lead = Laptop::new("olga");
+    lead.trust(&sent, "anna", false);
+    lead.import(&sent);
+    lead.decide(&decided, "accept");
+    anna.withdraw(&decided);
+    anna.withdraw(&undecided);
+    let back = lead.export("back.okkb");
+    anna.trust(&back, "olga", true);
+    let said = match how {
+        ["--json"] => anna.import(&back).to_string(),
+        ["--lang", lang] => anna.import_said(&back, lang),
+        _ => unreachable!("{how:?}"),
+    };
+    (anna, lead, decided, undecided, said)
+}
+
+#[test]
+fn the_lead_s_decision_after_an_offline_undo_lifts_the_undo_and_the_report_says_so() {
+    let (anna, lead, decided, undecided, said) = undone_before_the_accept_came(&["--json"]);
+    let report: serde_json::Value = serde_json::from_str(&said).unwrap();
+    let card = anna
+        .store()
+        .card_detail(1)
+        .unwrap()
+        .unwrap()
+        .card
+        .external_id;
+    let lifted = &report["withdrawals_lifted"];
+    assert_eq!(lifted.as_array().map(Vec::len), Some(1), "{said}");
+    assert_eq!(lifted[0]["review_id"], decided.as_str(), "{said}");
+    assert_eq!(lifted[0]["card"], card.as_str(), "{said}");
+    assert_eq!(
+        (
+            &lifted[0]["auditor"],
+            &lifted[0]["lead"],
+            &lifted[0]["decision"]
+        ),
+        (
+            &serde_json::Value::from("anna"),
+            &serde_json::Value::from("olga"),
+            &serde_json::Value::from("accept")
+        ),
+        "{said}"
+    );
+    assert_eq!(report["withdrawals_kept"], serde_json::json!([]), "{said}");
+    // On her laptop the accepted verdict stands again with the accept, as on the lead's; the
+    // undecided one stays withdrawn.
+    assert_eq!(withdrawn_and_decisions(&anna, &decided), (false, 1));
+    assert_eq!(withdrawn_and_decisions(&anna, &undecided), (true, 0));
+    assert!(
+        anna.current()
+            .iter()
+            .any(|(c, a, v)| (c, a, v.as_str()) == (&card, &"anna".to_string(), "ok"))
+    );
+    // Her next bundle brings the lead the undecided undo alone: the two stores agree.
+    let undo = anna.export("a2.okkb");
+    let report = lead.import(&undo);
+    assert_eq!(report["reviews_withdrawn"], 1, "{report}");
+    assert_eq!(
+        report["withdrawals_kept"],
+        serde_json::json!([]),
+        "{report}"
+    );
+    assert_eq!(withdrawn_and_decisions(&lead, &decided), (false, 1));
+    assert_eq!(withdrawn_and_decisions(&lead, &undecided), (true, 0));
+    assert_eq!(anna.current(), lead.current());
+    // The import names the card, the lead and what stands, in both languages.
+    let (_, _, _, _, en) = undone_before_the_accept_came(&["--lang", "en"]);
+    for part in [
+        format!("the withdrawal of the verdict on #{card} (anna) is lifted"),
+        "the lead olga had already accepted it".into(),
+        "the verdict and the decision stand".into(),
+        "judge the card again".into(),
+    ] {
+        assert!(en.contains(&part), "{en}");
+    }
+    let (_, _, _, _, ru) = undone_before_the_accept_came(&["--lang", "ru"]);
+    for part in [
+        format!("отзыв вердикта по #{card} (anna) снят"),
+        "руководитель olga уже принял его".into(),
+        "вердикт и решение в силе".into(),
+        "проверьте карточку заново".into(),
+    ] {
+        assert!(ru.contains(&part), "{ru}");
+    }
+}
+
+/// What a store holds of reviews and decisions, as any store can compare it: each review's id,
+/// whether it is withdrawn and what replaced it; each decision's id, its review, whether taken
+/// back; and the current reviews.
+fn standing(l: &Laptop) -> (Vec<String>, Vec<(String, String, String)>) {
+    let mut rows: Vec<String> = (l.desk.rows(Table::Reviews).iter())
+        .map(|r| {
+            format!(
+                "review {} withdrawn={} superseded_by={}",
+                r["id"],
+                !r["withdrawn_at"].is_null(),
+                r["superseded_by"]
+            )
+        })
+        .chain(l.desk.rows(Table::LeadDecisions).iter().map(|d| {
+            format!(
+                "decision {} on {} withdrawn={}",
+                d["id"],
+                d["review_id"],
+                !d["withdrawn_at"].is_null()
+            )
+        }))
+        .collect();
+    rows.sort();
+    (rows, l.current())
+}
+
+/// What the lead does with one of anna's verdicts before anna's undos reach her.
+#[derive(Debug, Clone, Copy)]
+enum Decided {
+    Not,
+    Accept,
+    Return,
+    /// Accepted, then taken back.
+    TakenBack,
+}
+
+fn decided() -> impl Strategy<Value = Decided> {
+    prop_oneof![
+        Just(Decided::Not),
+        Just(Decided::Accept),
+        Just(Decided::Return),
+        Just(Decided::TakenBack)
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 8, ..ProptestConfig::default() })]
+
+    /// Anna's verdicts reach the lead; the lead decides on some, anna (offline) takes some back
+    /// and judges some cards again. Her store, the lead's, and stores that take the two bundles
+    /// one after the other in either order or together in one import, end with the same
+    /// reviews withdrawn, the same decisions and the same current reviews.
+    #[test]
+    fn undos_and_the_lead_s_decisions_merge_to_one_answer_in_either_order(
+        fates in proptest::collection::vec((decided(), any::<bool>(), any::<bool>()), 1..4),
+    ) {
+        let mut anna = Laptop::new("anna");
+        let ids: Vec<String> = (1..=fates.len() as i64)
+            .map(|n| anna.review(n, Verdict::Ok))
+            .collect();
+        let mut lead = Laptop::new("olga");
+        trust_all(&lead.desk.db, &[("anna", false)]);
+        merge(&lead.desk.db, "olga", &[&bundle_of(&anna)], false).unwrap();
+        for (id, (fate, ..)) in ids.iter().zip(&fates) {
+            match fate {
+                Decided::Not => {}
+                Decided::Accept => {
+                    lead.decide(id, "accept");
+                }
+                Decided::Return => {
+                    lead.decide(id, "return");
+                }
+                Decided::TakenBack => {
+                    let d = lead.decide(id, "accept");
+                    lead.take_back(&d);
+                }
+            }
+        }
+        for (n, (id, (_, undo, again))) in ids.iter().zip(&fates).enumerate() {
+            if *undo {
+                anna.withdraw(id);
+            }
+            if *again {
+                anna.review(n as i64 + 1, Verdict::Dead);
+            }
+        }
+        let from_anna = bundle_of(&anna);
+        let from_lead = sign("olga", records_in(&lead.store()));
+        trust_all(&anna.desk.db, &[("olga", true)]);
+        merge(&anna.desk.db, "anna", &[&from_lead], false).unwrap();
+        merge(&lead.desk.db, "olga", &[&from_anna], false).unwrap();
+        let mut stores = vec![anna, lead];
+        let orders: [&[&[&[u8]]]; 4] = [
+            &[&[&from_anna], &[&from_lead]],
+            &[&[&from_lead], &[&from_anna]],
+            &[&[&from_anna, &from_lead]],
+            &[&[&from_lead, &from_anna]],
+        ];
+        for calls in orders {
+            let third = Laptop::new("ivan");
+            trust_all(&third.desk.db, &[("anna", false), ("olga", true)]);
+            for bundles in calls {
+                merge(&third.desk.db, "ivan", bundles, false).unwrap();
+            }
+            stores.push(third);
+        }
+        let first = standing(&stores[0]);
+        for s in &stores[1..] {
+            prop_assert_eq!(&standing(s), &first, "{:?}", fates);
+        }
+        // The stores that took both bundles from others hold them alike, signatures and all.
+        for s in &stores[3..] {
+            prop_assert_eq!(work_of(&s.desk.db), work_of(&stores[2].desk.db));
+        }
+    }
 }
 
 #[test]

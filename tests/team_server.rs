@@ -4204,3 +4204,167 @@ fn on_the_server_a_bundled_undo_of_a_verdict_the_lead_accepted_is_not_applied_an
         "{said}"
     );
 }
+
+/// On the server the other way round: anna's undo of two verdicts comes in before lena's
+/// decisions on them, which lena made on her laptop not knowing of the undo. Each bundle of
+/// lena's, merged under her own login, lifts the undo of the verdict it decides: the verdict
+/// stands again with her decision, and the import says so (in Russian too); the undo of the
+/// verdict nobody decided on stays.
+#[test]
+fn on_the_server_the_lead_s_decision_arriving_after_a_bundled_undo_lifts_it_and_says_so() {
+    use okk::domain::decision::{Decision, DecisionKind};
+    let Some(mut server) = ServerDb::new() else {
+        return;
+    };
+    let lead = demo_desk();
+    copied_to(&lead, &server.url);
+    let (lena_login, lena_url) = server.login("lena");
+    let (ok, _, err) = run_on(
+        &lead,
+        &server.url,
+        &["db", "roles", "--lead", &format!("lena={lena_login}")],
+    );
+    assert!(ok, "{err}");
+    let anna = demo_desk();
+    let cards = queue(
+        &anna,
+        &path_arg(&anna.db),
+        "Переговоры",
+        "anna",
+        &["--limit", "3"],
+    );
+    let at = |t: &str| chrono::NaiveDateTime::parse_from_str(t, "%Y-%m-%d %H:%M:%S").unwrap();
+    let verdicts: Vec<String> = (cards.iter().enumerate())
+        .map(|(i, card)| {
+            anna.review(
+                card,
+                "anna",
+                &format!("2026-11-19 10:0{i}:00"),
+                &Verdict::of("ok"),
+            )
+        })
+        .collect();
+    let export = |desk: &Desk, who: &str, name: &str| {
+        let bundle = path_arg(&desk.dir.path().join(name));
+        let args = ["bundle", "export", "--force", "--as", who, "--out", &bundle];
+        let (ok, _, err) = run_on(desk, &path_arg(&desk.db), &args);
+        assert!(ok, "{err}");
+        bundle
+    };
+    let first = export(&anna, "anna", "a1.okkb");
+    // Lena's laptop takes anna's verdicts; the server takes them too, then anna's undo.
+    let laptop = demo_desk();
+    for (desk, db) in [(&laptop, path_arg(&laptop.db)), (&lead, server.url.clone())] {
+        for args in [
+            &["bundle", "trust", &first, "--as", "anna"][..],
+            &["bundle", "import", &first][..],
+        ] {
+            let (ok, _, err) = run_on(desk, &db, args);
+            assert!(ok, "{err}");
+        }
+    }
+    let mut own = okk::store::Store::open(&anna.db).unwrap();
+    for (i, v) in verdicts.iter().enumerate() {
+        own.withdraw_review(v, at(&format!("2026-11-19 13:0{i}:00")))
+            .unwrap();
+    }
+    drop(own);
+    let undo = export(&anna, "anna", "a2.okkb");
+    let (ok, said, err) = run_on(&lead, &server.url, &["bundle", "import", "--json", &undo]);
+    assert!(ok, "{err}");
+    let report = &serde_json::from_str::<Json>(&said).unwrap()["report"];
+    assert_eq!(report["reviews_withdrawn"], 3, "{said}");
+    let dir = lead.tmp_dir();
+    let mut desk = okk::store::pg::PgStore::open(&server.url, &dir).unwrap();
+    assert!(desk.lead_rows().unwrap().is_empty(), "all three withdrawn");
+    // On her laptop, not knowing of the undo, lena accepts the first verdict.
+    let mut lenas = okk::store::Store::open(&laptop.db).unwrap();
+    lenas
+        .decide(
+            &verdicts[0],
+            "lena",
+            &Decision::accept(),
+            at("2026-11-19 12:00:00"),
+        )
+        .unwrap();
+    let accepted = export(&laptop, "lena", "l1.okkb");
+    let (ok, _, err) = run_on(
+        &lead,
+        &server.url,
+        &["bundle", "trust", &accepted, "--as", "lena", "--lead"],
+    );
+    assert!(ok, "{err}");
+    let (ok, said, err) = run_on(&lead, &lena_url, &["bundle", "import", "--json", &accepted]);
+    assert!(ok, "{err}");
+    let report = &serde_json::from_str::<Json>(&said).unwrap()["report"];
+    let lifted = &report["withdrawals_lifted"];
+    assert_eq!(lifted.as_array().map(Vec::len), Some(1), "{said}");
+    assert_eq!(
+        (
+            &lifted[0]["review_id"],
+            &lifted[0]["card"],
+            &lifted[0]["auditor"]
+        ),
+        (
+            &Json::from(verdicts[0].as_str()),
+            &Json::from(cards[0].as_str()),
+            &Json::from("anna")
+        ),
+        "{said}"
+    );
+    assert_eq!(
+        (&lifted[0]["lead"], &lifted[0]["decision"]),
+        (&Json::from("lena"), &Json::from("accept")),
+        "{said}"
+    );
+    let on_list = |desk: &mut okk::store::pg::PgStore| -> Vec<(String, Option<&str>)> {
+        let mut rows: Vec<_> = (desk.lead_rows().unwrap().into_iter())
+            .map(|r| (r.review_id, r.decision.map(|d| d.decision.kind.as_str())))
+            .collect();
+        rows.sort();
+        rows
+    };
+    assert_eq!(
+        on_list(&mut desk),
+        [(verdicts[0].clone(), Some("accept"))],
+        "the accepted verdict stands again with the accept"
+    );
+    // Then she sends the second back; her next bundle, said in Russian, lifts that one.
+    lenas
+        .decide(
+            &verdicts[1],
+            "lena",
+            &Decision {
+                kind: DecisionKind::Return,
+                ..Decision::accept()
+            },
+            at("2026-11-19 12:05:00"),
+        )
+        .unwrap();
+    let returned = export(&laptop, "lena", "l2.okkb");
+    let (ok, said, err) = run_on(
+        &lead,
+        &lena_url,
+        &["--lang", "ru", "bundle", "import", &returned],
+    );
+    assert!(ok, "{err}");
+    let line = format!("отзыв вердикта по #{} (anna) снят", cards[1]);
+    assert!(
+        said.contains(&line) && said.contains("руководитель lena уже вернул его на доработку"),
+        "{said}"
+    );
+    assert!(
+        !said.contains(&format!("#{} ", cards[0])),
+        "said once: {said}"
+    );
+    let mut want = vec![
+        (verdicts[0].clone(), Some("accept")),
+        (verdicts[1].clone(), Some("return")),
+    ];
+    want.sort();
+    assert_eq!(
+        on_list(&mut desk),
+        want,
+        "the third, undecided, stays withdrawn"
+    );
+}

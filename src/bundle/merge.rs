@@ -9,6 +9,8 @@
 //! then derived afresh. A review's withdrawal is applied last, once every file's decisions are
 //! in, and not at all while a lead's decision stands on the review (docs/lead.md "An undo that
 //! comes in a bundle"): the lead's word does not vanish; the report names each one kept out.
+//! The other way round too: a decision the merge brings on a review the store holds withdrawn
+//! clears the withdrawal, so the store ends as if the decision had come first.
 
 use std::collections::{BTreeMap, HashMap};
 use std::io::BufRead;
@@ -20,7 +22,7 @@ use super::sign::PublicKey;
 use super::{BundleError, CalibrationRecord, DecisionRecord, Reader, Record, ReviewRecord, times};
 use crate::domain::calibration::Calibration;
 use crate::domain::decision::DecisionKind;
-use crate::domain::merge::{MergeReport, WithdrawalKept};
+use crate::domain::merge::{DecisionOverWithdrawal, MergeReport};
 use crate::domain::ports::{MergeStore, MergeTx, RecordTable};
 use crate::domain::trust::TrustedKey;
 use crate::store::StoreError;
@@ -92,6 +94,7 @@ pub fn merge_bundles<R: BufRead>(
         calibrations,
         groups: BTreeMap::new(),
         withdrawals: Vec::new(),
+        decided: Vec::new(),
         at_file: 0,
         now: opts.now,
     };
@@ -104,8 +107,12 @@ pub fn merge_bundles<R: BufRead>(
         merge.at_file = i;
         reports.push(merge.file(i, &mut input.reader)?);
     }
-    let groups = std::mem::take(&mut merge.groups);
+    let mut groups = std::mem::take(&mut merge.groups);
     let withdrawals = std::mem::take(&mut merge.withdrawals);
+    let decided = std::mem::take(&mut merge.decided);
+    // Lifted first: a withdrawal of the same review that came again in this import is then
+    // kept out by the decision, as any other.
+    lift_withdrawals(&*tx, decided, &mut groups, &mut reports)?;
     withdraw_reviews(&*tx, withdrawals, &mut reports)?;
     finish(tx, &keyring, &groups, opts.now, &mut reports)?;
     Ok(reports)
@@ -155,6 +162,41 @@ struct Withdrawing {
     file: usize,
 }
 
+/// Clears the withdrawal of each review the files brought a lead's decision on, where the
+/// store holds the review withdrawn and the decision stands (not taken back, in the record or
+/// here): the auditor withdrew it not knowing the lead had decided, as in
+/// [`withdraw_reviews`], only here her withdrawal came first. The review stands again with the
+/// decision, its card's current review is derived again, and the file that brought the
+/// decision names it.
+fn lift_withdrawals(
+    tx: &dyn MergeTx,
+    decided: Vec<(String, usize)>,
+    groups: &mut Groups,
+    reports: &mut [MergeReport],
+) -> Result<(), StoreError> {
+    for (id, file) in decided {
+        let Some((lead, decision)) = tx.lift_withdrawal(&id)? else {
+            continue;
+        };
+        let Some(r) = tx.review(&id)? else {
+            continue;
+        };
+        reports[file]
+            .withdrawals_lifted
+            .push(DecisionOverWithdrawal {
+                review_id: id,
+                card: r.card_external_id.clone(),
+                auditor: r.auditor.clone(),
+                lead,
+                decision: DecisionKind::from_name(&decision).unwrap_or(DecisionKind::Accept),
+            });
+        groups
+            .entry((r.card_source, r.card_external_id, r.auditor))
+            .or_default();
+    }
+    Ok(())
+}
+
 /// Applies the reviews' withdrawals the files brought (the earliest kept), except on a review
 /// a lead's decision stands on, whatever the two records' times: the auditor withdrew it not
 /// knowing the lead had decided (her own store refuses that undo once it knows,
@@ -169,7 +211,7 @@ fn withdraw_reviews(
         let standing = tx.standing_decision(&w.id)?;
         let report = &mut reports[w.file];
         if let Some((lead, decision)) = standing {
-            report.withdrawals_kept.push(WithdrawalKept {
+            report.withdrawals_kept.push(DecisionOverWithdrawal {
                 review_id: w.id,
                 card: w.card,
                 auditor: w.auditor,
@@ -285,6 +327,9 @@ struct Merge<'a> {
     groups: Groups,
     /// The reviews' withdrawals, applied at the end ([`withdraw_reviews`]).
     withdrawals: Vec<Withdrawing>,
+    /// The reviews the files brought a decision on that the record does not take back, with
+    /// the file: their withdrawals are lifted at the end ([`lift_withdrawals`]).
+    decided: Vec<(String, usize)>,
     /// The file being merged (its index among the inputs).
     at_file: usize,
     now: NaiveDateTime,
@@ -503,6 +548,9 @@ impl Merge<'_> {
     fn decision(&mut self, d: DecisionRecord, report: &mut MergeReport) -> Result<(), Refusal> {
         let here = self.tx.decision(&d.id)?;
         let what = msg::what_decision(&d.id, &d.lead);
+        if d.withdrawn_at.is_none() {
+            self.decided.push((d.review_id.clone(), self.at_file));
+        }
         match self.signed(&d, &what, here.as_ref())? {
             Seen::New(_) => {
                 self.tx.insert_decision(&d)?;

@@ -18,12 +18,17 @@ pub struct MergeReport {
     pub after_decision: u64,
     /// Withdrawals of reviews the merge did not apply: a lead's decision stands on the review
     /// (docs/lead.md "An undo that comes in a bundle"), so the review and the decision stay.
-    pub withdrawals_kept: Vec<WithdrawalKept>,
+    pub withdrawals_kept: Vec<DecisionOverWithdrawal>,
+    /// Withdrawals the store held that the merge cleared: it brought a lead's decision on the
+    /// withdrawn review, so the review stands again with the decision, as if the decision had
+    /// come first and the withdrawal been kept out.
+    pub withdrawals_lifted: Vec<DecisionOverWithdrawal>,
 }
 
-/// A bundle's withdrawal of a review not applied, and the lead's decision that kept it out.
+/// An auditor's withdrawal of a review and the lead's decision on it that outweighs it: the
+/// withdrawal not applied (`withdrawals_kept`) or cleared (`withdrawals_lifted`).
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
-pub struct WithdrawalKept {
+pub struct DecisionOverWithdrawal {
     pub review_id: String,
     /// The card's id in its CRM (`external_id`).
     pub card: String,

@@ -343,6 +343,20 @@ impl crate::domain::ports::MergeTx for MergeTx<'_> {
             .optional()?)
     }
 
+    fn lift_withdrawal(&self, id: &str) -> StoreResult<Option<(String, String)>> {
+        let decision: Option<(String, String)> = self
+            .tx
+            .prepare_cached(super::reviews::DECISION_ON_WITHDRAWN)?
+            .query_row([id], |r| Ok((r.get(0)?, r.get(1)?)))
+            .optional()?;
+        if decision.is_some() {
+            self.tx
+                .prepare_cached(super::reviews::LIFT_WITHDRAWAL)?
+                .execute([id])?;
+        }
+        Ok(decision)
+    }
+
     /// Records a key the merge trusted by itself.
     fn trust(&self, k: &TrustedKey) -> StoreResult<()> {
         super::trust::insert(&self.tx, k)

@@ -364,6 +364,18 @@ pub(crate) const STANDING_DECISION: &str = "SELECT d.lead, d.decision FROM lead_
      WHERE d.review_id = $1 AND d.withdrawn_at IS NULL
      ORDER BY d.seq DESC LIMIT 1";
 
+/// The lead's decision not taken back (the latest) on a review its auditor has withdrawn:
+/// (lead, decision), on either backend. A merge that brought the decision lifts the withdrawal
+/// ([`LIFT_WITHDRAWAL`]).
+pub(crate) const DECISION_ON_WITHDRAWN: &str = "SELECT d.lead, d.decision FROM lead_decisions d
+     JOIN reviews r ON r.id = d.review_id AND r.withdrawn_at IS NOT NULL
+     WHERE d.review_id = $1 AND d.withdrawn_at IS NULL
+     ORDER BY d.seq DESC LIMIT 1";
+
+/// Clears a review's withdrawal, on either backend.
+pub(crate) const LIFT_WITHDRAWAL: &str =
+    "UPDATE reviews SET withdrawn_at = NULL, withdrawal_signature = NULL WHERE id = $1";
+
 /// The refusal of an undo over the lead's standing decision, if there is one.
 pub(crate) fn decided(standing: Option<(String, String)>) -> Option<StoreError> {
     let (lead, decision) = standing?;

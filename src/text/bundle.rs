@@ -3,6 +3,7 @@
 use std::path::Path;
 
 use super::safe::line as safe;
+use crate::domain::merge::DecisionOverWithdrawal;
 
 /// A public key (64 hex digits) as a message names it: its first 16 digits, enough to tell keys
 /// apart.
@@ -339,14 +340,31 @@ pub fn merged(
         s.push_str("\n  ");
         s.push_str(&withdrawal_kept(k));
     }
+    for k in &r.withdrawals_lifted {
+        s.push_str("\n  ");
+        s.push_str(&withdrawal_lifted(k));
+    }
     s
 }
 
 /// A withdrawal of a review the merge did not apply: the lead's decision on it stands.
-fn withdrawal_kept(k: &crate::domain::merge::WithdrawalKept) -> String {
+fn withdrawal_kept(k: &DecisionOverWithdrawal) -> String {
     use crate::text::safe::line;
     crate::tr!(
         "bundle-withdrawal-kept",
+        card = line(&k.card),
+        auditor = line(&k.auditor),
+        lead = line(&k.lead),
+        decision = k.decision.as_str()
+    )
+}
+
+/// A withdrawal of a review the store held that the merge cleared: it brought the lead's
+/// decision on the review, which stands.
+fn withdrawal_lifted(k: &DecisionOverWithdrawal) -> String {
+    use crate::text::safe::line;
+    crate::tr!(
+        "bundle-withdrawal-lifted",
         card = line(&k.card),
         auditor = line(&k.auditor),
         lead = line(&k.lead),
@@ -384,6 +402,7 @@ mod tests {
             waiting_for_cards: 1,
             after_decision: 1,
             withdrawals_kept: Vec::new(),
+            withdrawals_lifted: Vec::new(),
         }
     }
 

@@ -79,6 +79,12 @@ bundle-withdrawal-kept = the withdrawal of the verdict on #{ $card } ({ $auditor
     [return] sent it back
    *[other] decided on it
 }; the verdict and the decision stand: to change the verdict, judge the card again
+bundle-withdrawal-lifted = the withdrawal of the verdict on #{ $card } ({ $auditor }) is lifted: the lead { $lead } had already { $decision ->
+    [accept] accepted it
+    [override] overridden it
+    [return] sent it back
+   *[other] decided on it
+}; the verdict and the decision stand: to change the verdict, judge the card again
 bundle-empty-name = --as needs a name
 bundle-not-a-signing-key = { $path }: not an okk signing key ({ $error })
 bundle-left-out = left out: { $count ->

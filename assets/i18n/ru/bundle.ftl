@@ -63,6 +63,12 @@ bundle-withdrawal-kept = отзыв вердикта по #{ $card } ({ $auditor
     [return] вернул его на доработку
    *[other] рассмотрел его
 }; вердикт и решение в силе — чтобы изменить вердикт, проверьте карточку заново
+bundle-withdrawal-lifted = отзыв вердикта по #{ $card } ({ $auditor }) снят: руководитель { $lead } уже { $decision ->
+    [accept] принял его
+    [override] заменил его своим решением
+    [return] вернул его на доработку
+   *[other] рассмотрел его
+}; вердикт и решение в силе — чтобы изменить вердикт, проверьте карточку заново
 bundle-empty-name = для --as нужно имя
 bundle-not-a-signing-key = { $path }: это не ключ подписи okk ({ $error })
 bundle-left-out = не вошли в пакет: { $count ->

@@ -73,6 +73,10 @@ pub trait MergeTx {
     /// The lead's standing decision (the latest not taken back) on review `id`, if the review
     /// is not withdrawn: (lead, decision's name).
     fn standing_decision(&self, id: &str) -> StoreResult<Option<(String, String)>>;
+    /// Clears the withdrawal of review `id` (its time and signature) if a lead's decision not
+    /// taken back stands on it: that decision, the latest, as (lead, decision's name). `None`,
+    /// and nothing changed, when the review is not withdrawn or no decision stands on it.
+    fn lift_withdrawal(&self, id: &str) -> StoreResult<Option<(String, String)>>;
     /// Records a key the merge trusted by itself.
     fn trust(&self, k: &TrustedKey) -> StoreResult<()>;
     /// Derives afresh which of the auditor's reviews of the card is current.

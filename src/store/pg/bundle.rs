@@ -296,6 +296,27 @@ impl MergeTx for PgMerge<'_> {
             .map(|r| (r.get(0), r.get(1))))
     }
 
+    /// Under `decide`'s lock on the review, as [`Self::standing_decision`]: a lead taking her
+    /// decision back at the desk during the merge waits for it. A login the policies keep
+    /// from the review's row is refused, not passed over.
+    fn lift_withdrawal(&self, id: &str) -> StoreResult<Option<(String, String)>> {
+        let key = xxhash_rust::xxh3::xxh3_64(id.as_bytes()) as i64;
+        let mut tx = self.tx.borrow_mut();
+        tx.execute("SELECT pg_advisory_xact_lock($1)", &[&key])?;
+        let Some(decision) = tx
+            .query_opt(crate::store::reviews::DECISION_ON_WITHDRAWN, &[&id])?
+            .map(|r| (r.get(0), r.get(1)))
+        else {
+            return Ok(None);
+        };
+        if tx.execute(crate::store::reviews::LIFT_WITHDRAWAL, &[&id])? == 0 {
+            return Err(StoreError::Refused {
+                table: "reviews".into(),
+            });
+        }
+        Ok(Some(decision))
+    }
+
     fn trust(&self, k: &TrustedKey) -> StoreResult<()> {
         self.tx.borrow_mut().execute(
             "INSERT INTO trusted_keys (key, name, lead, added_at, how)
