@@ -2386,6 +2386,46 @@ fn a_sync_killed_while_reading_notes_resumes_from_the_notes_it_landed() {
     }
 }
 
+/// Ctrl-C while a first sync into a store it made reads the notes (no card landed yet): the
+/// store stays with the notes that landed, as the message says, and the next run resumes from
+/// them (it used to remove the store as if nothing had landed).
+#[test]
+fn ctrl_c_before_any_card_of_a_first_sync_keeps_the_store_and_the_notes_that_landed() {
+    let mut state = State::with_deals(3000);
+    state.faults.note_page_delay = Duration::from_millis(300);
+    let crm = FakeCrm::start(state, 0);
+    let desk = Synced::new(&crm);
+    assert!(!desk.desk.db.exists(), "the sync makes the store");
+    let pages = || crm.with(|s| s.by_path.get(NOTES).copied().unwrap_or(0));
+    let child = spawn_sync(&desk, &[]);
+    // A group lands what came within a second of its first page: past the first group.
+    while pages() < 7 {
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    let sent = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(sent.success());
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(out.status.code(), Some(130), "{stderr}");
+    assert!(stderr.contains("what landed is kept"), "{stderr}");
+    assert!(desk.desk.db.exists(), "the store with its notes stays");
+    assert!(desk.desk.rows(Table::Cards).is_empty(), "no card yet");
+
+    crm.with(|s| s.faults.note_page_delay = Duration::ZERO);
+    let before = pages();
+    let report = desk.sync(&[]);
+    let all = crm.with(|s| s.notes.len()).div_ceil(250) as u64;
+    assert!(
+        pages() - before < all,
+        "resumed from the notes' cursor: {} of {all} pages again",
+        pages() - before
+    );
+    assert_eq!(report["inserted"], 3000);
+}
+
 #[test]
 fn bitrix24_comments_land_as_notes_and_open_activities_are_the_nearest_task() {
     let crm = FakeCrm::start(State::with_deals(120), 0);

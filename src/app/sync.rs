@@ -54,7 +54,9 @@ pub fn run(paths: &Paths, args: SyncArgs) -> Result<ExitCode> {
     if unknown_stages {
         super::say(crate::text::import::unknown_stages_next(&paths.funnel))?;
     }
-    if made_here && (failed || interrupted) && !store.has_cards()? {
+    // Only when nothing at all landed: a first sync reads the notes before the deals, and
+    // notes that landed are kept for the next run to resume from, as the message says.
+    if made_here && (failed || interrupted) && !store.has_cards()? && !store.has_synced()? {
         drop(store);
         super::paths::remove_store(&paths.db);
         return Ok(if interrupted {
