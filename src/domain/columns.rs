@@ -120,7 +120,7 @@ pub fn absent_required(funnel: &Funnel, columns: &SourceColumns) -> Vec<FieldRef
 }
 
 /// Whether some export of the source had the nearest-task column, under any of its names.
-fn carries_task(columns: &SourceColumns, funnel: &Funnel) -> bool {
+pub fn carries_task(columns: &SourceColumns, funnel: &Funnel) -> bool {
     TASK_FIELDS.iter().any(|name| {
         columns.carries_custom(name) || columns.exports(&FieldRef::Custom(name.to_string()), funnel)
     })
