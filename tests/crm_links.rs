@@ -64,8 +64,8 @@ fn l_on_a_card_opens_its_crm_page_or_shows_the_address_when_there_is_no_browser(
 }
 
 /// `l` is on the card's hint bar where the card has a CRM link (not where it has none), in
-/// both languages; a long address at 80 columns ends in `…` where it is cut, never mid-way
-/// unmarked.
+/// both languages and at 80 columns too, beside the five verdicts, comment and help; a long
+/// address at 80 columns ends in `…` where it is cut, never mid-way unmarked.
 #[test]
 fn the_card_bar_offers_l_for_a_linked_card_and_a_cut_address_is_marked() {
     let common::Desk { dir: _dir, db } = Desk::demo();
@@ -78,7 +78,19 @@ fn the_card_bar_offers_l_for_a_linked_card_and_a_cut_address_is_marked() {
     state.shared.crm_links = Arc::new(links());
     assert!(bar(&state, 120).contains(" l CRM "), "{}", bar(&state, 120));
     let ru = okk::text::lang::with(okk::text::lang::Lang::Ru, || bar(&state, 120));
-    assert!(ru.contains(" l в CRM "), "{ru}");
+    assert!(ru.contains(" l CRM "), "{ru}");
+    let en = bar(&state, 80);
+    let ru = okk::text::lang::with(okk::text::lang::Lang::Ru, || bar(&state, 80));
+    assert_eq!(
+        [
+            en.trim_matches('"').trim_end(),
+            ru.trim_matches('"').trim_end()
+        ],
+        [
+            " a ok  x wrong stage  s stale  d dead  i unclear  c comment  l CRM  ? help",
+            " a ок  x не тот этап  s устар.  d мёртвый  i неясно  c коммент  l CRM  ? помощь",
+        ]
+    );
 
     let long = CONFIG.replace(
         "demo.amocrm.ru",

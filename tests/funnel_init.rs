@@ -102,6 +102,8 @@ fn a_funnel_from_an_unseen_export_orders_its_stages_and_suggest_binds_the_meetin
     let kinds: Vec<_> = funnel.stages.iter().map(|s| s.kind).collect();
     assert_eq!(kinds, [Open, Open, Open, Open, Won, Lost]);
     assert!(funnel.stages.iter().all(|s| s.fields.is_empty()));
+    // The export has no nearest-task column: no stage runs `no_task`.
+    assert!(funnel.stages.iter().all(|s| s.rules.is_empty()));
     let text = std::fs::read_to_string(&out).unwrap();
     assert!(text.contains("# [[custom_fields]]\n# name = \"Дата показа\"\n# type = \"date\""));
     let check = okk(&desk, &out, &["funnel", "check"]);

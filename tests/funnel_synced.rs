@@ -297,6 +297,82 @@ fn init_from_store(s: &Synced, lang: &str) -> (Vec<String>, String) {
     (names, String::from_utf8(out.stderr).unwrap())
 }
 
+/// A synced store's cards carry the nearest task: the funnel made from it runs `no_task` on
+/// each open stage (and says so, in both languages), and a check by it flags the open cards
+/// with nothing scheduled, as many as the rule on those stages by hand would.
+#[test]
+fn a_funnel_from_a_synced_store_runs_no_task_on_its_open_stages() {
+    let crm = FakeCrm::start(State::with_deals(300), 0);
+    let s = Synced::new(&crm);
+    for (lang, said) in [
+        ("en", "so the 5 open stages run the `no_task` rule"),
+        (
+            "ru",
+            "поэтому на 5 открытых этапах включено правило `no_task`",
+        ),
+    ] {
+        let out = s
+            .okk()
+            .args(["--lang", lang, "funnel", "init", "--from-store"])
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{out:?}");
+        let err = String::from_utf8(out.stderr).unwrap();
+        assert!(err.contains(said), "{lang}: {err}");
+        let text = String::from_utf8(out.stdout).unwrap();
+        let funnel = okk::funnel_config::load_str(&text, std::path::Path::new("init.toml"))
+            .expect("it loads");
+        for stage in &funnel.stages {
+            let no_task = stage
+                .rules
+                .iter()
+                .any(|r| matches!(r, okk::domain::rules::Rule::NoTask(_)));
+            assert_eq!(
+                no_task,
+                stage.kind == okk::domain::StageKind::Open,
+                "{lang}: {}",
+                stage.name
+            );
+        }
+        if lang == "ru" {
+            english::assert_russian(
+                "okk funnel init's notes",
+                &err,
+                &["okk", "no_task", "stages.rules", "CRM"],
+            );
+        }
+    }
+    let path = s.desk.dir.path().join("init.toml");
+    succeeded(
+        s.okk()
+            .args(["funnel", "init", "--from-store", "--out"])
+            .arg(&path),
+    );
+    let out = succeeded(
+        s.desk
+            .okk_funnel(&path)
+            .env("OKK_TODAY", "2026-11-20")
+            .args(["check", "--rule", "no_task", "--json"]),
+    );
+    let json: Json = serde_json::from_str(&out).unwrap();
+    let flagged = json["cards"].as_array().unwrap().len();
+    let open = crm.with(|st| {
+        let today = chrono::NaiveDate::from_ymd_opt(2026, 11, 20).unwrap();
+        st.deals
+            .iter()
+            .filter(|d| d.closed_at.is_none())
+            .filter(|d| match d.closest_task_at {
+                None => true,
+                Some(t) => chrono::DateTime::from_timestamp(t, 0).unwrap().date_naive() < today,
+            })
+            .count()
+    });
+    assert!(
+        flagged > 0 && flagged == open,
+        "{flagged} flagged, {open} expected"
+    );
+}
+
 #[test]
 fn amocrm_init_from_a_synced_store_lists_the_stages_in_the_crms_own_order() {
     let crm = FakeCrm::start(shuffled_crm(), 0);

@@ -1999,6 +1999,89 @@ fn bitrix24_an_activity_done_or_added_moves_its_deals_nearest_task_at_the_next_s
     assert_eq!(tally(&again).2, 0, "{again}");
 }
 
+/// The shipped funnel with the `no_task` rule on «Первичный контакт», written into `dir`.
+fn no_task_funnel(dir: &std::path::Path) -> PathBuf {
+    let text = std::fs::read_to_string(common::funnel_path()).unwrap();
+    let at = text.find("name = \"Первичный контакт\"").unwrap();
+    let needle = "required = [\"owner\"]\n";
+    let at = at + text[at..].find(needle).unwrap() + needle.len();
+    let funnel = dir.join("funnel.toml");
+    let with_rule = format!(
+        "{}\n  [[stages.rules]]\n  kind = \"no_task\"\n{}",
+        &text[..at],
+        &text[at..]
+    );
+    std::fs::write(&funnel, with_rule).unwrap();
+    funnel
+}
+
+/// A stage with `no_task` holds cards of a connection (its API says each deal's nearest task)
+/// and of a file import of the same account (its export has no such column): only the
+/// connection's taskless cards are flagged — judged in the sync's and the import's own pass
+/// and by a rules run over the store alike — and the import says the column is not exported.
+#[test]
+fn no_task_flags_no_card_of_a_source_whose_exports_never_had_the_nearest_task() {
+    let crm = FakeCrm::start(State::with_deals(200), 0);
+    let judged = |extra: &[&str]| {
+        let mut desk = Synced::new(&crm);
+        desk.funnel = no_task_funnel(desk.desk.dir.path());
+        let today = |mut cmd: Command| {
+            cmd.env("OKK_TODAY", "2026-11-20");
+            cmd
+        };
+        succeeded(today(desk.okk()).arg("sync").args(extra));
+        let csv = desk.desk.dir.path().join("amocrm_export.csv");
+        crm.with(|s| s.export_csv(&csv));
+        let imported = succeeded(
+            today(desk.okk())
+                .args(["import", "--json"])
+                .args(extra)
+                .args([csv.to_str().unwrap(), "--source", "file"]),
+        );
+        let flagged: Vec<(String, String)> = {
+            let out = succeeded(today(desk.okk()).args(["check", "--rule", "no_task", "--json"]));
+            let json: Json = serde_json::from_str(&out).unwrap();
+            let mut cards: Vec<(String, String)> = json["cards"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|c| (c["source"].to_string(), c["id"].to_string()))
+                .collect();
+            cards.sort();
+            cards
+        };
+        let store = succeeded(
+            desk.okk()
+                .args(["--lang", "en", "funnel", "check", "--store"]),
+        );
+        (imported, flagged, store)
+    };
+    let (imported, in_pass, store) = judged(&[]);
+    let (_, after, _) = judged(&["--no-check"]);
+    assert!(
+        !in_pass.is_empty(),
+        "the connection's taskless cards are flagged"
+    );
+    assert!(
+        in_pass.iter().all(|(source, _)| source == "\"main\""),
+        "{in_pass:?}"
+    );
+    assert_eq!(in_pass, after);
+    let imported: Json = serde_json::from_str(&imported).unwrap();
+    assert!(
+        imported["absent_fields"]
+            .to_string()
+            .contains("Ближайшая задача"),
+        "{imported}"
+    );
+    assert!(
+        store.contains("«file» never exports")
+            && store.contains("Ближайшая задача: the no_task rule reads it at Первичный контакт")
+            && store.matches("Ближайшая задача").count() == 1,
+        "{store}"
+    );
+}
+
 /// Syncs with the `no_task` rule on «Первичный контакт» and checks its flags on two days
 /// against the fake's deals and `task` (a deal's nearest task, Unix seconds; `hours`: the
 /// CRM's clock ahead of UTC).
@@ -2008,18 +2091,7 @@ fn no_task_story(
     hours: i64,
     task: fn(&State, &fake::Deal) -> Option<i64>,
 ) {
-    // The shipped funnel, with the rule on «Первичный контакт».
-    let text = std::fs::read_to_string(common::funnel_path()).unwrap();
-    let at = text.find("name = \"Первичный контакт\"").unwrap();
-    let needle = "required = [\"owner\"]\n";
-    let at = at + text[at..].find(needle).unwrap() + needle.len();
-    let funnel = desk.desk.dir.path().join("funnel.toml");
-    let with_rule = format!(
-        "{}\n  [[stages.rules]]\n  kind = \"no_task\"\n{}",
-        &text[..at],
-        &text[at..]
-    );
-    std::fs::write(&funnel, with_rule).unwrap();
+    let funnel = no_task_funnel(desk.desk.dir.path());
     let okk = || {
         let mut cmd = desk.desk.okk_bare();
         cmd.arg("--db")

@@ -987,7 +987,7 @@ fn okk_demo_opens_the_reviewer_and_says_where_its_store_is() {
 }
 
 #[test]
-fn at_80x24_the_card_keeps_undo_comment_help_and_back_and_the_queue_shows_the_stale_mark() {
+fn at_80x24_the_card_keeps_the_verdicts_comment_and_help_and_the_queue_shows_the_stale_mark() {
     let desk = demo_desk();
     let mut term = okk(
         &desk,
@@ -1000,7 +1000,14 @@ fn at_80x24_the_card_keeps_undo_comment_help_and_back_and_the_queue_shows_the_st
     let title = screen.lines().next().unwrap_or_default();
     assert_eq!(title.matches("anna").count(), 1, "{title}");
     let hints = screen.lines().last().unwrap_or_default();
-    for hint in ["a ok", "s stale", "c comment", "u undo", "? help", "q back"] {
+    for hint in [
+        "a ok",
+        "s stale",
+        "i unclear",
+        "c comment",
+        "u undo",
+        "? help",
+    ] {
         assert!(
             hints.contains(hint),
             "«{hint}» missing from the hint bar: {hints}"

@@ -8,9 +8,10 @@ use color_eyre::Result;
 
 use super::{Paths, user};
 use crate::domain::Funnel;
+use crate::domain::columns::carries_task;
 use crate::domain::crm_stage::crm_order;
 use crate::domain::fill::FillTally;
-use crate::domain::funnel::DefaultAnswer;
+use crate::domain::funnel::{DefaultAnswer, StageKind};
 use crate::domain::ports::FunnelHistory;
 use crate::domain::suggest::HistoryTally;
 use crate::funnel_config::init;
@@ -33,7 +34,7 @@ pub fn run(paths: &Paths, from_store: bool, out: Option<&Path>, force: bool) -> 
     // An empty funnel: every stage, field and history row by the CRM's own names.
     let empty = Funnel::new(String::new(), Vec::new(), Vec::new(), DefaultAnswer::Pass);
     let mut history = HistoryTally::default();
-    let (fill, pipelines, crm_stages) = match paths.server() {
+    let (fill, pipelines, crm_stages, sources) = match paths.server() {
         Some(url) => {
             let store = paths.open_server(url)?;
             let mut fill = FillTally::default();
@@ -42,7 +43,8 @@ pub fn run(paths: &Paths, from_store: bool, out: Option<&Path>, force: bool) -> 
                 history.add(&empty, visits)
             })?;
             let crm_stages = FunnelHistory::crm_stages(&store)?;
-            (fill, store.pipeline_cards()?, crm_stages)
+            let sources = store.all_source_columns()?;
+            (fill, store.pipeline_cards()?, crm_stages, sources)
         }
         None => {
             let store = paths.open_store()?;
@@ -54,7 +56,8 @@ pub fn run(paths: &Paths, from_store: bool, out: Option<&Path>, force: bool) -> 
             )?;
             store.for_each_stage_history(|visits| history.add(&empty, visits))?;
             let crm_stages = FunnelHistory::crm_stages(&store)?;
-            (fill, store.pipeline_cards()?, crm_stages)
+            let sources = store.source_columns()?;
+            (fill, store.pipeline_cards()?, crm_stages, sources)
         }
     };
     let stages: Vec<(String, _)> = fill.stages().map(|(n, s)| (n.to_string(), *s)).collect();
@@ -81,7 +84,19 @@ pub fn run(paths: &Paths, from_store: bool, out: Option<&Path>, force: bool) -> 
             .collect::<Vec<_>>()
             .join(" + "),
     };
-    let text = init::render(&name, cards, &planned, &columns, history.moved_cards);
+    // A source that carries the nearest task (a sync's, or an export with the column): its
+    // open cards with nothing scheduled are worth a flag from the start (`no_task`).
+    let no_task = sources.iter().any(|(_, c)| carries_task(c, &empty));
+    let open = planned.iter().filter(|p| p.kind == StageKind::Open).count() as u64;
+    let no_task = no_task && open > 0;
+    let text = init::render(
+        &name,
+        cards,
+        &planned,
+        &columns,
+        history.moved_cards,
+        no_task,
+    );
     // What okk writes must pass its own check.
     crate::funnel_config::load_str(&text, out.unwrap_or(Path::new("funnel.toml")))
         .map_err(|e| user(e.to_string()))?;
@@ -97,6 +112,9 @@ pub fn run(paths: &Paths, from_store: bool, out: Option<&Path>, force: bool) -> 
     // On stderr, so that the printed funnel stays a file to save.
     if pipelines.len() > 1 {
         super::warn(msg::pipelines_merged(&pipelines));
+    }
+    if no_task {
+        super::warn(msg::no_task_on(open));
     }
     let guessed = planned.iter().filter(|p| p.crm_rank.is_none()).count() as u64;
     if guessed == planned.len() as u64 {

@@ -2,9 +2,10 @@
 //! a column the CRM never exports is not a fault of every card, and is said once instead.
 
 use super::card::SystemField;
-use super::funnel::{FieldRef, Funnel};
+use super::funnel::{FieldRef, Funnel, Stage};
 use super::fx::FxSet;
 use super::names::fold;
+use super::rules::{Rule, TASK_FIELDS};
 
 /// The columns of every import of one source: okk's fields the profile mapped, and the custom
 /// columns' headers.
@@ -88,18 +89,41 @@ impl SourceColumns {
     }
 }
 
+/// The nearest-task column as the rules name it: what the `no_task` rule reads.
+pub fn task_field() -> FieldRef {
+    FieldRef::Custom(TASK_FIELDS[0].to_string())
+}
+
+/// Whether `stage` needs `field` filled: requires it, or reads it (`no_task`, the nearest task).
+pub fn needs(stage: &Stage, field: &FieldRef) -> bool {
+    stage.required.iter().any(|r| r.field == *field)
+        || (*field == task_field() && stage.rules.iter().any(|r| matches!(r, Rule::NoTask(_))))
+}
+
 /// The fields some stage of `funnel` requires that `columns` never had: each once, in funnel
-/// order.
+/// order; and the nearest task when a stage runs `no_task` and no export of the source had
+/// that column (an export without it is not every open card's fault, as for `required`).
 pub fn absent_required(funnel: &Funnel, columns: &SourceColumns) -> Vec<FieldRef> {
     let mut out: Vec<FieldRef> = Vec::new();
+    let task = task_field();
     for stage in &funnel.stages {
         for r in &stage.required {
             if !columns.exports(&r.field, funnel) && !out.contains(&r.field) {
                 out.push(r.field.clone());
             }
         }
+        if needs(stage, &task) && !out.contains(&task) && !carries_task(columns, funnel) {
+            out.push(task.clone());
+        }
     }
     out
+}
+
+/// Whether some export of the source had the nearest-task column, under any of its names.
+pub fn carries_task(columns: &SourceColumns, funnel: &Funnel) -> bool {
+    TASK_FIELDS.iter().any(|name| {
+        columns.carries_custom(name) || columns.exports(&FieldRef::Custom(name.to_string()), funnel)
+    })
 }
 
 /// Per source, the required fields its exports never had (sources whose columns are not known,
@@ -161,5 +185,26 @@ mod tests {
         let by_source = AbsentFields::new(&funnel, [("b24".to_string(), columns)]);
         assert_eq!(by_source.of("b24"), absent.as_slice());
         assert!(by_source.of("amocrm").is_empty());
+    }
+
+    #[test]
+    fn the_nearest_task_is_absent_only_where_a_stage_runs_no_task_and_no_export_had_it() {
+        let mut funnel = crate::funnel_config::default_funnel();
+        let file = SourceColumns::new(["external_id", "stage"].map(String::from), []);
+        let synced = file.with(&[], &["Ближайшая задача"]);
+        let english = file.with(&[], &["Closest task"]);
+        assert!(!absent_required(&funnel, &file).contains(&task_field()));
+        let stage = &mut funnel.stages[0];
+        stage
+            .rules
+            .push(Rule::NoTask(crate::domain::rules::NoTaskRule {
+                severity: None,
+            }));
+        assert!(needs(&funnel.stages[0], &task_field()));
+        assert!(!needs(&funnel.stages[1], &task_field()));
+        let absent = absent_required(&funnel, &file);
+        assert_eq!(absent.iter().filter(|f| **f == task_field()).count(), 1);
+        assert!(!absent_required(&funnel, &synced).contains(&task_field()));
+        assert!(!absent_required(&funnel, &english).contains(&task_field()));
     }
 }

@@ -174,6 +174,7 @@ pub fn render(
     stages: &[Planned],
     columns: &[(String, u64, u64)],
     moved_cards: u64,
+    no_task: bool,
 ) -> String {
     let mut out = String::new();
     let guessed = stages.iter().filter(|s| s.crm_rank.is_none()).count();
@@ -227,6 +228,12 @@ pub fn render(
                 "# max_idle_days = 14    # {}\n",
                 words::idle_note()
             ));
+            if no_task {
+                out.push_str(&format!(
+                    "[[stages.rules]]\nkind = \"no_task\"    # {}\n",
+                    words::no_task_note()
+                ));
+            }
         }
     }
     out

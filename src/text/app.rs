@@ -215,18 +215,24 @@ pub fn absent_fields(funnel: &Funnel, absent: &crate::domain::columns::AbsentFie
             let stages: Vec<&str> = funnel
                 .stages
                 .iter()
-                .filter(|s| s.required.iter().any(|r| r.field == *field))
+                .filter(|s| crate::domain::columns::needs(s, field))
                 .map(|s| s.name.as_str())
                 .collect();
-            let _ = writeln!(
-                out,
-                "  {}",
+            // The nearest task is needed by the stages that run `no_task`, not required.
+            let line = if *field == crate::domain::columns::task_field() {
+                crate::tr!(
+                    "app-task-read-at",
+                    field = field.label(),
+                    stages = stages.join(", ")
+                )
+            } else {
                 crate::tr!(
                     "app-required-at",
                     field = field.label(),
                     stages = stages.join(", ")
                 )
-            );
+            };
+            let _ = writeln!(out, "  {line}");
         }
     }
     if out.is_empty() {

@@ -52,6 +52,15 @@ pub fn idle_note() -> String {
     crate::tr!("init-idle-note")
 }
 
+pub fn no_task_note() -> String {
+    crate::tr!("init-no-task-note")
+}
+
+/// `okk funnel init --from-store` put `no_task` on the `open` stages.
+pub fn no_task_on(open: u64) -> String {
+    crate::tr!("init-no-task-on", open = open)
+}
+
 pub fn funnel_name(store: &Path) -> String {
     crate::tr!(
         "init-funnel-name",

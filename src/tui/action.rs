@@ -60,12 +60,13 @@ pub enum Action {
 use super::keymap::Mode;
 
 /// Hint ranks: how long an action stays in the hint bar as the terminal narrows, the lowest
-/// giving way first. At 80 columns the card's bar drops field, owner, the checklist and unclear,
-/// and keeps the verdicts and what a newcomer must find: undo, comment, help and back.
+/// giving way first. At 80 columns the card's bar drops field, owner and the checklist, then
+/// back and undo (a newcomer needs them after a verdict, not to reach one; `?` lists them), and
+/// keeps the five verdicts, comment, the CRM link (a card that has one) and help.
 pub const HELP_ONLY: u8 = 0;
 const RARE: u8 = 1;
 const OFTEN: u8 = 2;
-const SOMETIMES_VERDICT: u8 = 3;
+const AFTER_VERDICT: u8 = 3;
 const MAIN: u8 = 4;
 const KEEP: u8 = 5;
 
@@ -98,6 +99,7 @@ const SCREENS: &[Mode] = &[
     M::Decide,
     M::Stats,
 ];
+const NOT_CARD: &[Mode] = &[M::Funnel, M::Queue, M::Reviews, M::Decide, M::Stats];
 const LISTS: &[Mode] = &[M::Funnel, M::Queue, M::Reviews, M::Stats];
 const CARDS: &[Mode] = &[M::Card, M::Decide];
 const TYPING: &[Mode] = &[M::Picker, M::Filter, M::Input];
@@ -180,7 +182,7 @@ pub static TABLE: &[Entry] = &[
     entry(
         Action::Unclear,
         "unclear",
-        &[(&[M::Card], &["i"], SOMETIMES_VERDICT)],
+        &[(&[M::Card], &["i"], MAIN)],
         "tui-action-unclear-hint",
         "tui-action-unclear-help",
     ),
@@ -273,9 +275,9 @@ pub static TABLE: &[Entry] = &[
     entry(
         Action::OpenCrm,
         "open_crm",
-        // On the bar where there is room, and only for a card with a CRM link (the view drops
-        // it for one without).
-        &[(&[M::Card], &["l"], OFTEN)],
+        // On the bar for a card with a CRM link (the view drops it for one without): the card
+        // is judged by what the CRM shows.
+        &[(&[M::Card], &["l"], MAIN)],
         "tui-action-open-crm-hint",
         "tui-action-open-crm-help",
     ),
@@ -304,7 +306,10 @@ pub static TABLE: &[Entry] = &[
         ..entry(
             Action::Undo,
             "undo",
-            &[(CARDS, &["u", "backspace"], KEEP)],
+            &[
+                (&[M::Card], &["u", "backspace"], AFTER_VERDICT),
+                (&[M::Decide], &["u", "backspace"], KEEP),
+            ],
             "tui-action-undo-hint",
             "tui-action-undo-help",
         )
@@ -440,7 +445,10 @@ pub static TABLE: &[Entry] = &[
         ..entry(
             Action::Back,
             "back",
-            &[(SCREENS, &["q"], KEEP)],
+            &[
+                (NOT_CARD, &["q"], KEEP),
+                (&[M::Card], &["q"], AFTER_VERDICT),
+            ],
             "tui-action-back-hint",
             "tui-action-back-help",
         )

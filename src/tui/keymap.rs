@@ -623,8 +623,46 @@ mod tests {
         assert!(Keymap::with_overrides(&table).is_err());
     }
 
+    /// At 80 columns, in both languages, a card with a CRM link keeps the five verdicts,
+    /// comment, the link and help; one without keeps undo where there is room for it.
     #[test]
-    fn at_80_columns_the_card_bar_keeps_the_verdicts_undo_comment_help_and_back() {
+    fn at_80_columns_the_card_bar_keeps_the_verdicts_comment_crm_link_and_help() {
+        use crate::text::lang::{Lang, with};
+        let k = Keymap::default();
+        for lang in [Lang::En, Lang::Ru] {
+            let keys = |absent: &[Action]| -> Vec<String> {
+                with(lang, || k.hint_bar_without(Mode::Card, 80, absent))
+                    .into_iter()
+                    .map(|h| h.key)
+                    .collect()
+            };
+            let linked = keys(&[]);
+            for key in ["a", "x", "s", "d", "i", "c", "l", "?"] {
+                assert!(
+                    linked.contains(&key.to_string()),
+                    "{lang:?} {key}: {linked:?}"
+                );
+            }
+            let unlinked = keys(&[Action::OpenCrm]);
+            for key in ["a", "x", "s", "d", "i", "c", "?"] {
+                assert!(
+                    unlinked.contains(&key.to_string()),
+                    "{lang:?} {key}: {unlinked:?}"
+                );
+            }
+        }
+        let english = with(Lang::En, || {
+            keys_of(&k.hint_bar_without(Mode::Card, 80, &[Action::OpenCrm]))
+        });
+        assert!(english.contains(&"u".to_string()), "{english:?}");
+    }
+
+    fn keys_of(hints: &[Hint]) -> Vec<String> {
+        hints.iter().map(|h| h.key.clone()).collect()
+    }
+
+    #[test]
+    fn at_80_columns_the_card_bar_keeps_the_verdicts_comment_and_help() {
         let k = Keymap::default();
         let bar = |w: usize| -> Vec<String> {
             k.hint_bar(Mode::Card, w)
@@ -633,7 +671,7 @@ mod tests {
                 .collect()
         };
         let narrow = bar(80);
-        for key in ["a", "x", "s", "d", "c", "u", "?", "q"] {
+        for key in ["a", "x", "s", "d", "i", "c", "?"] {
             assert!(narrow.iter().any(|k| k == key), "{key} missing: {narrow:?}");
         }
         // Field and owner give way before the checklist does.
@@ -650,7 +688,7 @@ mod tests {
         }
         // In Russian too, where the words are longer.
         let ru = crate::text::lang::with(crate::text::lang::Lang::Ru, || bar(80));
-        for key in ["a", "x", "s", "d", "c", "u", "?", "q"] {
+        for key in ["a", "x", "s", "d", "i", "c", "l", "?"] {
             assert!(
                 ru.iter().any(|k| k == key),
                 "{key} missing in Russian: {ru:?}"
@@ -668,7 +706,8 @@ mod tests {
         assert_eq!(word(80).as_deref(), Some("устар."));
         // Order is help's order whatever drops.
         let pos = |key: &str| narrow.iter().position(|k| k == key).unwrap();
-        assert!(pos("a") < pos("c") && pos("c") < pos("u") && pos("u") < pos("?"));
+        assert!(pos("a") < pos("i") && pos("i") < pos("c") && pos("c") < pos("l"));
+        assert!(pos("l") < pos("?"));
     }
 
     /// `l` (open in the CRM) is on the card's bar where there is room, in both languages, and

@@ -36,6 +36,7 @@ app-unanswered = { $count } checklist answers left unanswered (counted neither p
 app-bad-day = «{ $given }» is not a day: expected YYYY-MM-DD, e.g. 2026-11-20
 app-never-exports = «{ $source }» never exports (not flagged on its cards):
 app-required-at = { $field }: required at { $stages }
+app-task-read-at = { $field }: the no_task rule reads it at { $stages }
 app-every-source-exports = Every source exports every field the funnel requires.
 app-caused-by = caused by: { $cause }
 app-pending-saved = okk: saved { $n } { $n ->

@@ -15,6 +15,11 @@ init-column-note = filled in { $share } of the cards
 init-stage-note = { $cards } cards; { $closed } closed, { $won } won; { $fields } custom fields filled per card
 init-aliases-note = spellings close to the name: check they are the same stage
 init-idle-note = days without activity before a card is flagged
+init-no-task-note = an open card with no task scheduled, or one overdue, is flagged
+init-no-task-on = okk: the store's cards carry the nearest task («Ближайшая задача»), so the { $open ->
+    [one] open stage runs
+   *[other] { $open } open stages run
+} the `no_task` rule (an open card with no task scheduled is flagged); delete its `[[stages.rules]]` lines where it does not fit.
 init-funnel-name = Funnel from { $store }
 init-no-cards = { $store } has no cards to read stages from: import an export first
 init-wrote = Wrote { $path } with { $stages } stages; edit it, then `okk funnel check --funnel { $arg }`.

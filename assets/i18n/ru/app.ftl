@@ -50,6 +50,7 @@ app-unanswered = { $count ->
 app-bad-day = «{ $given }» — не день: ожидается ГГГГ-ММ-ДД, например 2026-11-20
 app-never-exports = «{ $source }» никогда не выгружает (на его карточках не отмечается):
 app-required-at = { $field }: требуется на этапах { $stages }
+app-task-read-at = { $field }: по нему судит правило no_task на этапах { $stages }
 app-every-source-exports = Каждый источник выгружает все поля, которых требует воронка.
 app-caused-by = причина: { $cause }
 app-pending-saved = okk: { $n ->

@@ -17,6 +17,7 @@ pub mod values;
 use chrono::NaiveDateTime;
 
 pub use config::{DateRule, MarkersRule, MustBe, NoTaskRule, Rule, RuleSettings, default_severity};
+pub use no_task::TASK_FIELDS;
 pub use stem::{MarkerList, MarkerListId, MarkerLists};
 
 use crate::domain::card::{Card, CardContext};

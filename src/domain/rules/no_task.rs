@@ -3,6 +3,7 @@
 
 use super::values::{custom_value, parse_day};
 use super::{Cx, flag};
+use crate::domain::columns::task_field;
 use crate::domain::flag::{Evidence, Flag, RuleCode, Severity};
 use crate::domain::funnel::StageKind;
 
@@ -16,6 +17,10 @@ pub const TASK_FIELDS: [&str; 4] = [
 
 pub(super) fn check(cx: &Cx, severity: Severity) -> Option<Flag> {
     if cx.stage.kind != StageKind::Open || cx.card.closed == Some(true) {
+        return None;
+    }
+    // No export of the card's source had the column: no card of it can say its task.
+    if cx.absent.contains(&task_field()) {
         return None;
     }
     let stage = cx.stage.name.clone();
