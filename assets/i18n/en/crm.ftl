@@ -55,16 +55,16 @@ crm-forbidden-how-amocrm = Use the long-lived token of an admin, or of a user wi
 crm-forbidden-how-bitrix24 = Give the webhook the crm scope, made by a user who may see the deals (Bitrix24: Developer resources → Other → Incoming webhook); if the portal takes requests only from the IP addresses on its allow-list, add this machine's address to it; if the address was blocked for going over the request limit, wait an hour and try again
 crm-http-status = { $name }: the CRM answered { $status } when asked for { $what }: { $detail }
 crm-network = { $name }: cannot reach { $url } after { $tries } tries: { $detail }
-crm-network-kept = Pages read so far are kept; run okk sync again to go on from there.
+crm-network-kept = Pages read so far are kept; run `{ $command }` again to go on from there.
 crm-net-refused = the connection was refused (nothing accepts connections at that address)
 crm-net-not-resolved = the server's name was not found (check the address and the network)
 crm-net-timed-out = the server did not answer in time
 crm-net-tls = the secure connection (TLS) could not be set up ({ $detail })
 crm-gave-up = { $name }: the CRM still answered { $status } (too many requests) after { $tries } tries
-crm-gave-up-kept = pages read so far are kept; run okk sync again later
-crm-network-check-address = Nothing was read: check the connection's address (okk crm list) and try it with { $command }.
-crm-network-nothing-read = Nothing was read; run okk sync again when the CRM answers.
-crm-gave-up-nothing-read = nothing was read; run okk sync again later
+crm-gave-up-kept = pages read so far are kept; run `{ $command }` again later
+crm-network-check-address = Nothing was read: check the connection's address (`{ $list }`) and try it with `{ $command }`.
+crm-network-nothing-read = Nothing was read; run `{ $command }` again when the CRM answers.
+crm-gave-up-nothing-read = nothing was read; run `{ $command }` again later
 crm-bad-body = { $name }: the CRM's answer to { $what } is not what its API documents: { $detail }
 crm-sync-under-way = { $name }: another okk is syncing this connection into the same store; try again when it ends
 crm-sync-lock-failed = { $name }: cannot take the sync lock beside the store: { $error }
@@ -105,6 +105,7 @@ crm-report-new-field-cards = { $cards ->
 } a value from the new fields (not a change of the card)
 crm-report-missing-field = field no longer given (the cards keep it): { $field }
 crm-report-gone = gone from the CRM: { $count }
+crm-report-gone-unchecked = gone from the CRM: not checked (Bitrix24 does not list the deals gone from it)
 crm-report-requests = requests: { $requests }, retries: { $retries }
 crm-report-dry-run = dry run: nothing written
 crm-report-since = since { $since }
@@ -112,6 +113,7 @@ crm-report-until = changes read up to { $until }{ $since }
 crm-report-sweep-finished = finished the full sweep begun at { $at }
 crm-report-resumed = continues an interrupted sync begun at { $at }
 crm-report-full-sweep = last full sweep: { $at }
+crm-report-find-gone = to find the deals gone from the CRM, run `{ $command }`
 crm-report-unknown-stage = stage not in the funnel: { $stage } ({ $cards ->
     [one] { $cards } card
    *[other] { $cards } cards

@@ -58,7 +58,7 @@ crm-network = { $name }: { $url } недоступен после { $tries ->
     [one] { $tries } попытки
    *[other] { $tries } попыток
 }: { $detail }
-crm-network-kept = Уже прочитанные страницы сохранены; запустите okk sync снова, чтобы продолжить.
+crm-network-kept = Уже прочитанные страницы сохранены; запустите `{ $command }` снова, чтобы продолжить.
 crm-net-refused = соединение отклонено (по этому адресу никто не принимает подключения)
 crm-net-not-resolved = имя сервера не найдено (проверьте адрес и сеть)
 crm-net-timed-out = сервер не ответил вовремя
@@ -67,10 +67,10 @@ crm-gave-up = { $name }: CRM всё ещё отвечает { $status } (сли�
     [one] { $tries } попытки
    *[other] { $tries } попыток
 }
-crm-gave-up-kept = уже прочитанные страницы сохранены; запустите okk sync позже
-crm-network-check-address = Ничего не прочитано: проверьте адрес подключения (okk crm list) и попробуйте его командой { $command }.
-crm-network-nothing-read = Ничего не прочитано; запустите okk sync снова, когда CRM начнёт отвечать.
-crm-gave-up-nothing-read = ничего не прочитано; запустите okk sync позже
+crm-gave-up-kept = уже прочитанные страницы сохранены; запустите `{ $command }` позже
+crm-network-check-address = Ничего не прочитано: проверьте адрес подключения (`{ $list }`) и попробуйте его командой `{ $command }`.
+crm-network-nothing-read = Ничего не прочитано; запустите `{ $command }` снова, когда CRM начнёт отвечать.
+crm-gave-up-nothing-read = ничего не прочитано; запустите `{ $command }` позже
 crm-bad-body = { $name }: ответ CRM на { $what } не такой, как описано в её API: { $detail }
 crm-sync-under-way = { $name }: другой okk сейчас синхронизирует это подключение в то же хранилище; попробуйте снова, когда он закончит
 crm-sync-lock-failed = { $name }: не удалось взять блокировку синхронизации рядом с хранилищем: { $error }
@@ -109,6 +109,7 @@ crm-report-new-field-cards = значение из новых полей { $card
 } (это не изменение)
 crm-report-missing-field = поле больше не приходит (карточки его хранят): { $field }
 crm-report-gone = нет в CRM: { $count }
+crm-report-gone-unchecked = нет в CRM: не проверялось (Битрикс24 не сообщает, каких сделок больше нет)
 crm-report-requests = запросов: { $requests }, повторов: { $retries }
 crm-report-dry-run = пробный запуск: ничего не записано
 crm-report-since = с { $since }
@@ -116,6 +117,7 @@ crm-report-until = прочитаны изменения по { $until }{ $since
 crm-report-sweep-finished = завершён полный проход, начатый { $at }
 crm-report-resumed = продолжена прерванная синхронизация, начатая { $at }
 crm-report-full-sweep = последний полный проход: { $at }
+crm-report-find-gone = найти сделки, которых больше нет в CRM: `{ $command }`
 crm-report-unknown-stage = этапа нет в воронке: { $stage } ({ $cards ->
     [one] { $cards } карточка
     [few] { $cards } карточки
