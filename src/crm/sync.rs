@@ -155,7 +155,9 @@ impl Failure {
             }
             Failure::Store(e) => format!("{name}: {e}"),
             Failure::Crm { what, error } => match error {
-                CrmError::Refused(d) => msg::refused(name, &conn.shown_url(), conn.kind, d),
+                CrmError::Refused(d) => {
+                    msg::refused(name, &conn.shown_url(), conn.kind, d, in_sync.is_some())
+                }
                 CrmError::Forbidden(d) => msg::forbidden(name, conn.kind, what, d),
                 CrmError::Status(s, d) => msg::http_status(name, what, *s, d),
                 CrmError::GaveUp(s, n) => msg::gave_up(name, *s, *n, in_sync, config),

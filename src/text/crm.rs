@@ -155,6 +155,12 @@ pub fn add_bad_webhook() -> String {
     crate::tr!("crm-add-bad-webhook")
 }
 
+/// `crm add --kind bitrix24` given `flag` (`--token-env`, `--token-file`), which it has no use
+/// for: a webhook carries its secret in its address.
+pub fn add_webhook_no_token(flag: &str) -> String {
+    crate::tr!("crm-add-webhook-no-token", flag = flag.to_string())
+}
+
 pub fn add_two_tokens() -> String {
     crate::tr!("crm-add-two-tokens")
 }
@@ -331,16 +337,19 @@ pub fn sync_lock_failed(name: &str, e: &std::io::Error) -> String {
 
 // What the CRM answered.
 
+/// `in_sync`: a sync's refusal, which says nothing was changed (`okk crm test` changes
+/// nothing ever).
 pub fn refused(
     name: &str,
     url: &str,
     kind: crate::domain::crm_connection::Kind,
     detail: &str,
+    in_sync: bool,
 ) -> String {
     use crate::domain::crm_connection::Kind;
     let (name, url, detail) = (safe::line(name), safe::line(url), safe::line(detail));
     // A Bitrix24 webhook is no token: its address is refused.
-    match kind {
+    let m = match kind {
         Kind::AmoCrm | Kind::Kommo => crate::tr!(
             "crm-refused",
             name = name,
@@ -355,6 +364,11 @@ pub fn refused(
             detail = detail,
             how = crate::tr!("crm-refused-how-bitrix24")
         ),
+    };
+    if in_sync {
+        format!("{m} {}", crate::tr!("crm-refused-nothing-changed"))
+    } else {
+        m
     }
 }
 
