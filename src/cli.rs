@@ -7,6 +7,10 @@ use clap::{Args, Parser, Subcommand};
 
 use crate::domain::output::Output;
 
+/// Where the global options stand in a command's help: after its own, which are what a reader of
+/// `okk crm add --help` looks for (clap would interleave the two by declaration order).
+const GLOBAL: usize = 1000;
+
 #[derive(Debug, Parser)]
 #[command(
     name = "okk",
@@ -18,28 +22,29 @@ use crate::domain::output::Output;
 pub struct Cli {
     /// The SQLite store, or a team server's PostgreSQL database (postgres://user@host/db)
     /// [default: the platform data dir, e.g. ~/.local/share/okk/okk.db]
-    #[arg(long, global = true, env = "OKK_DB", value_name = "PATH")]
+    #[arg(long, global = true, display_order = GLOBAL, env = "OKK_DB", value_name = "PATH")]
     pub db: Option<PathBuf>,
 
     /// The funnel config [default: funnel.toml in the platform config dir, written from the
     /// built-in default on first use and never overwritten]
-    #[arg(long, global = true, env = "OKK_FUNNEL", value_name = "PATH")]
+    #[arg(long, global = true, display_order = GLOBAL, env = "OKK_FUNNEL", value_name = "PATH")]
     pub funnel: Option<PathBuf>,
 
-    /// The config file: `auditor = "name"` and key rebindings under `[keys.SCREEN]`
-    /// [default: config.toml in the platform config dir]
-    #[arg(long, global = true, env = "OKK_CONFIG", value_name = "PATH")]
+    /// The config file: the CRM connections (`[[crm]]`, written by `okk crm add`), `auditor =
+    /// "name"` and key rebindings under `[keys.SCREEN]` [default: config.toml in the platform
+    /// config dir]
+    #[arg(long, global = true, display_order = GLOBAL, env = "OKK_CONFIG", value_name = "PATH")]
     pub config: Option<PathBuf>,
 
     /// Judge the cards as of this day (YYYY-MM-DD): rules, idle days, "days ago". The times okk
     /// records (verdicts, decisions, syncs) stay the clock's [default: the store's own day (the
     /// demo's), else today]
-    #[arg(long, global = true, env = "OKK_TODAY", value_name = "YYYY-MM-DD", value_parser = parse_day)]
+    #[arg(long, global = true, display_order = GLOBAL, env = "OKK_TODAY", value_name = "YYYY-MM-DD", value_parser = parse_day)]
     pub today: Option<chrono::NaiveDate>,
 
     /// The language okk speaks: ru or en [default: the config's `lang`, else the locale
     /// (LC_ALL, LC_MESSAGES, LANG): Russian for ru*, English otherwise]
-    #[arg(long, global = true, env = "OKK_LANG", value_name = "LANG", value_parser = ["en", "ru"])]
+    #[arg(long, global = true, display_order = GLOBAL, env = "OKK_LANG", value_name = "LANG", value_parser = ["en", "ru"])]
     pub lang: Option<String>,
 
     /// Without a command: open the reviewer if the store has cards.

@@ -8,6 +8,69 @@ use serde_json::Value as Json;
 
 // ---- help and usage ---------------------------------------------------------------------------
 
+/// A command's own flags come first in its help, the global ones after them (not scattered
+/// among them), in either language; `--config` says the CRM connections live there.
+#[test]
+fn a_commands_own_flags_come_before_the_global_ones_in_its_help() {
+    let desk = Desk::new();
+    for (lang, command, own) in [
+        (
+            "en",
+            "crm add",
+            &[
+                "--kind",
+                "--url",
+                "--token-env",
+                "--token-file",
+                "--pipeline",
+            ][..],
+        ),
+        (
+            "ru",
+            "crm add",
+            &[
+                "--kind",
+                "--url",
+                "--token-env",
+                "--token-file",
+                "--pipeline",
+            ],
+        ),
+        (
+            "en",
+            "sync",
+            &["--full", "--dry-run", "--json", "--no-check"],
+        ),
+        (
+            "ru",
+            "sync",
+            &["--full", "--dry-run", "--json", "--no-check"],
+        ),
+    ] {
+        let help = succeeded(
+            desk.okk_bare()
+                .args(["--lang", lang])
+                .args(command.split(' '))
+                .arg("--help"),
+        );
+        let at = |flag: &str| {
+            help.find(&format!("  {flag} "))
+                .unwrap_or_else(|| panic!("{flag} missing from okk {command} --help:\n{help}"))
+        };
+        let last_own = own.iter().map(|f| at(f)).max().unwrap();
+        for global in ["--db", "--funnel", "--config", "--today", "--lang"] {
+            assert!(
+                at(global) > last_own,
+                "{lang} okk {command} --help:\n{help}"
+            );
+        }
+        assert!(
+            help.contains("`[[crm]]`"),
+            "{lang} okk {command} --help:\n{help}"
+        );
+    }
+}
+
 #[test]
 fn help_names_every_command_and_global_flag() {
     let desk = Desk::new();

@@ -544,6 +544,7 @@ fn cards_missing_from_the_crm_are_never_called_deleted_in_russian() {
             unchanged: 5,
             notes_updated: 0,
             gone: 2,
+            deletions_checked: true,
             stage_changes: 1,
             unknown_stages: Vec::new(),
             warnings: 0,
@@ -564,8 +565,18 @@ fn cards_missing_from_the_crm_are_never_called_deleted_in_russian() {
             judged: true,
             columns_changed: false,
         };
-        let text = okk::text::crm::report(&report);
+        let text = okk::text::crm::report(&report, None);
         assert!(text.contains("нет в CRM: 2"), "{text}");
+        assert!(!text.contains("удал"), "{text}");
+        // Nor by a Bitrix24 sync that could not look for them.
+        let unchecked = okk::domain::sync_report::SyncReport {
+            kind: "bitrix24",
+            deletions_checked: false,
+            full: false,
+            ..report
+        };
+        let text = okk::text::crm::report(&unchecked, None);
+        assert!(text.contains("нет в CRM: не проверялось"), "{text}");
         assert!(!text.contains("удал"), "{text}");
         // Nor in the help of the commands that mark them.
         let mut cmd = okk::app::help::command();

@@ -571,7 +571,7 @@ fn a_missing_config_is_named_and_crm_list_of_none_says_how_to_add_one() {
     );
     assert!(
         stderr(&out).starts_with(&format!(
-            "no CRM connections yet in {0}; add one with `okk --config {0} crm add NAME --kind \
+            "okk: no CRM connections yet in {0}; add one with `okk --config {0} crm add NAME --kind \
              amocrm ",
             desk.config.display()
         )),
@@ -632,5 +632,101 @@ fn the_command_crm_add_suggests_works_pasted_into_a_shell() {
             stdout(&out).starts_with(&format!("{name}: the token works")),
             "{out:?}"
         );
+    }
+}
+
+/// A Bitrix24 webhook carries its secret in its address: `crm add` refuses the amoCRM token
+/// flags for it, saying so in either language, and writes nothing (instead of writing a
+/// variable no sync reads and warning that it is unset).
+#[test]
+fn crm_add_of_a_webhook_refuses_a_token_flag_it_would_never_read() {
+    let desk = Crm::new();
+    let url = "https://x.bitrix24.ru/rest/1/s3cr3tcode/";
+    for flag in ["--token-env", "--token-file"] {
+        let args = [
+            "crm", "add", "b3", "--kind", "bitrix24", "--url", url, flag, "X",
+        ];
+        let said = failed(&desk.okk("en", &args));
+        assert_eq!(
+            said,
+            format!(
+                "okk: {flag}: a Bitrix24 webhook carries its secret in its address (--url), so \
+                 {flag} is not used; leave it out\n"
+            )
+        );
+        let said = failed(&desk.okk("ru", &args));
+        assert!(
+            said.contains(&format!(
+                "секрет вебхука Битрикс24 — в его адресе (--url), {flag} ему не нужен"
+            )),
+            "{said}"
+        );
+        english::assert_russian("crm add --kind bitrix24 --token-env", &said, &[flag]);
+        assert!(!said.contains("s3cr3tcode"), "{said}");
+    }
+    assert!(!desk.config.exists());
+}
+
+/// The Russian of `crm add`, `crm list` and `crm test` is Russian: no English placeholder,
+/// dates as the sync's report shows them; a test that changes nothing does not say it changed
+/// nothing; the note of a missing config on stderr begins `okk:` as every other message.
+#[test]
+fn crm_commands_speak_russian_whole_and_a_test_does_not_say_it_changed_nothing() {
+    let crm = FakeCrm::start(State::with_deals(3), 0);
+    let desk = Crm::new();
+    let said = failed(&desk.okk("ru", &["crm", "add", "x", "--url", &crm.url]));
+    assert!(
+        said.starts_with("okk: для okk crm add нужен --kind amocrm|kommo|bitrix24"),
+        "{said}"
+    );
+    desk.add(
+        "ru",
+        &["b24", "--kind", "bitrix24", "--url", &webhook(&crm)],
+    );
+    let args = [
+        "crm",
+        "add",
+        "b24",
+        "--kind",
+        "bitrix24",
+        "--url",
+        &webhook(&crm),
+    ];
+    let said = failed(&desk.okk("ru", &args));
+    assert!(said.contains("выберите другое ИМЯ"), "{said}");
+    assert!(!said.contains("NAME"), "{said}");
+
+    let out = desk.okk("ru", &["sync", "b24"]);
+    assert!(out.status.success(), "{out:?}");
+    let list = stdout(&desk.okk("ru", &["crm", "list"]));
+    let row = list.lines().nth(1).unwrap();
+    let synced = row.split('\t').nth(5).unwrap();
+    assert!(
+        chrono::NaiveDateTime::parse_from_str(synced, "%d.%m.%Y %H:%M:%S").is_ok(),
+        "{list}"
+    );
+
+    crm.with(|s| s.faults.expired = true);
+    for lang in ["en", "ru"] {
+        let said = failed(&desk.okk(lang, &["crm", "test", "b24"]));
+        assert!(!said.contains("Nothing was changed"), "{said}");
+        assert!(!said.contains("Ничего не изменено"), "{said}");
+    }
+    // A sync's refusal does say it: it might have written.
+    let said = failed(&desk.okk("en", &["sync", "b24"]));
+    assert!(said.trim_end().ends_with("Nothing was changed."), "{said}");
+
+    let missing = desk.desk.dir.path().join("nope.toml");
+    for lang in ["en", "ru"] {
+        let out = desk
+            .desk
+            .okk()
+            .args(["--lang", lang, "--config"])
+            .arg(&missing)
+            .args(["crm", "list"])
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{out:?}");
+        assert!(stderr(&out).starts_with("okk: "), "{out:?}");
     }
 }

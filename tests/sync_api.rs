@@ -1682,6 +1682,54 @@ fn bitrix24_first_sync_maps_c1_stages_and_string_numbers_and_a_second_changes_no
     assert_eq!(again["requests"], 8, "{again}");
 }
 
+/// Bitrix24 lists no deletions: a sync that is no full sweep does not say "gone: 0" as if it
+/// had looked, but that it did not, when the last sweep was (or never) and the command that
+/// finds them; `--json` keeps `gone` a number and says `deletions_checked`.
+#[test]
+fn bitrix24_an_incremental_sync_says_deletions_were_not_checked_and_how_to_find_them() {
+    let crm = FakeCrm::start(State::with_deals(60), 0);
+    let desk = Synced::bitrix(&crm);
+    desk.sync(&[]);
+    let again = desk.sync(&[]);
+    assert_eq!(again["gone"], 0, "{again}");
+    assert_eq!(again["deletions_checked"], false, "{again}");
+
+    let text = succeeded(desk.okk().args(["--lang", "en", "sync"]));
+    assert!(!text.contains("gone from the CRM: 0"), "{text}");
+    assert!(
+        text.contains(
+            "gone from the CRM: not checked (Bitrix24 does not list the deals gone from it)"
+        ),
+        "{text}"
+    );
+    assert!(text.contains("last full sweep: never"), "{text}");
+    let full = format!("`okk --config {} sync b24 --full`", desk.config.display());
+    assert!(text.contains(&full), "{text}");
+
+    let swept = desk.sync(&["--full"]);
+    assert_eq!(swept["deletions_checked"], true, "{swept}");
+    let text = succeeded(desk.okk().args(["--lang", "ru", "sync"]));
+    assert!(text.contains("нет в CRM: не проверялось"), "{text}");
+    assert!(!text.contains("никогда"), "{text}");
+    assert_eq!(
+        text.matches("последний полный проход: ").count(),
+        1,
+        "{text}"
+    );
+    assert!(text.contains(&full), "{text}");
+}
+
+/// amoCRM lists its deletions as events: every sync checked them.
+#[test]
+fn amocrm_every_sync_checks_deletions() {
+    let crm = FakeCrm::start(State::with_deals(20), 0);
+    let desk = Synced::new(&crm);
+    assert_eq!(desk.sync(&[])["deletions_checked"], true);
+    let text = succeeded(desk.okk().args(["--lang", "en", "sync"]));
+    assert!(text.contains("gone from the CRM: 0"), "{text}");
+    assert!(!text.contains("--full"), "{text}");
+}
+
 /// A portal that does not put `$result[…]` into the next command (an old one, or one that
 /// answers a reference differently) still gives every deal, a page a request; one that does
 /// gives them many pages a request.
@@ -2187,7 +2235,12 @@ fn a_crm_that_cannot_be_reached_is_tried_a_few_times_then_named_and_nothing_chan
     assert!(stderr.contains("cannot reach"), "{stderr}");
     assert!(stderr.contains("after 6 tries"), "{stderr}");
     assert!(stderr.contains("the connection was refused"), "{stderr}");
-    assert!(stderr.contains("run okk sync again"), "{stderr}");
+    // The command to run again names the config file the sync was given, as a shell reads it.
+    let again = format!(
+        "run `okk --config {} sync main` again",
+        desk.config.display()
+    );
+    assert!(stderr.contains(&again), "{stderr}");
     assert_eq!(std::fs::read(&desk.desk.db).unwrap(), before);
 
     // In Russian, all of it Russian.
@@ -2221,11 +2274,13 @@ fn an_address_nothing_answers_at_before_any_page_says_to_check_it_not_to_resume(
     drop(crm);
     let stderr = desk.sync_fails(&[]);
     assert!(stderr.contains("the connection was refused"), "{stderr}");
+    // The commands name the `--config` the sync was given: pasted, they read its connections.
+    let config = desk.config.display();
     assert!(
-        stderr.contains(
-            "Nothing was read: check the connection's address (okk crm list) and try it with \
-             okk crm test main."
-        ),
+        stderr.contains(&format!(
+            "Nothing was read: check the connection's address (`okk --config {config} crm list`) \
+             and try it with `okk --config {config} crm test main`."
+        )),
         "{stderr}"
     );
     assert!(!stderr.contains("kept"), "{stderr}");
@@ -2239,10 +2294,10 @@ fn an_address_nothing_answers_at_before_any_page_says_to_check_it_not_to_resume(
     let stderr = String::from_utf8(out.stderr).unwrap();
     assert_eq!(out.status.code(), Some(1), "{stderr}");
     assert!(
-        stderr.contains(
-            "Ничего не прочитано: проверьте адрес подключения (okk crm list) и попробуйте его \
-             командой okk crm test main."
-        ),
+        stderr.contains(&format!(
+            "Ничего не прочитано: проверьте адрес подключения (`okk --config {config} crm list`) \
+             и попробуйте его командой `okk --config {config} crm test main`."
+        )),
         "{stderr}"
     );
     assert!(!stderr.contains("сохранены"), "{stderr}");

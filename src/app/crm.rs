@@ -34,6 +34,17 @@ fn add(paths: &Paths, args: CrmAddArgs) -> Result<ExitCode> {
     }
     let parsed_kind = Kind::parse(&kind).ok_or_else(|| user(msg::bad_kind(&kind)))?;
     let (url, dropped) = crate::crm::config::add_address(parsed_kind, &url).map_err(user)?;
+    // A webhook's secret is in its address: a token flag would be written and never read.
+    if parsed_kind == Kind::Bitrix24 {
+        let flag = match (&args.token_env, &args.token_file) {
+            (Some(_), _) => Some("--token-env"),
+            (None, Some(_)) => Some("--token-file"),
+            (None, None) => None,
+        };
+        if let Some(flag) = flag {
+            return Err(user(msg::add_flag(flag, &msg::add_webhook_no_token(flag))));
+        }
+    }
     match (&args.token_env, &args.token_file) {
         (Some(_), Some(_)) => return Err(user(msg::add_two_tokens())),
         (Some(v), None) if v.trim().is_empty() || v.contains(['=', '\0']) => {
@@ -150,8 +161,10 @@ fn list(paths: &Paths) -> Result<ExitCode> {
             c.shown_url(),
             msg::token_source(&c.token),
             pipelines,
-            state.synced_at.unwrap_or_else(msg::never),
-            state.full_at.unwrap_or_else(msg::never),
+            state
+                .synced_at
+                .map_or_else(msg::never, |t| shown_moment(&t)),
+            state.full_at.map_or_else(msg::never, |t| shown_moment(&t)),
         ]
         .map(|s| crate::text::safe::line(&s).into_owned());
         rows.push(row);
@@ -169,6 +182,13 @@ fn list(paths: &Paths) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// A moment the store keeps (this machine's clock) as the rest of okk shows one in the user's
+/// language, as the sync's report does.
+fn shown_moment(stored: &str) -> String {
+    chrono::NaiveDateTime::parse_from_str(stored, crate::store::cards::TIME_FORMAT)
+        .map_or_else(|_| stored.to_string(), crate::text::common::moment)
+}
+
 /// `okk crm list` with no connection: none is no error. A script reads the heads alone (the note
 /// on stderr); a terminal, the note.
 fn list_none(paths: &Paths) -> Result<ExitCode> {
@@ -184,7 +204,8 @@ fn list_none(paths: &Paths) -> Result<ExitCode> {
         stdout
             .lock()
             .write_all(msg::list_for_script(&[]).as_bytes())?;
-        super::warn(note);
+        // Prefixed as every other message of okk's on stderr.
+        super::warn(format!("okk: {note}"));
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -50,7 +50,14 @@ pub fn run(paths: &Paths, args: SyncArgs) -> Result<ExitCode> {
         interrupted,
         unknown_stages,
         ..
-    } = sync_all(&mut store, &funnel, &conns, &opts, args.json, &lock)?;
+    } = sync_all(
+        &mut store,
+        &funnel,
+        &conns,
+        &opts,
+        &said(paths, args.json),
+        &lock,
+    )?;
     if unknown_stages {
         super::say(crate::text::import::unknown_stages_next(&paths.funnel))?;
     }
@@ -135,7 +142,8 @@ fn on_server(paths: &Paths, url: &str, args: &SyncArgs, conns: &[&Connection]) -
     let opts = options(args, rules);
     // No lock on a server store: two laptops syncing one connection at once are not kept
     // apart (docs/sync.md).
-    let done = sync_all(&mut store, &funnel, conns, &opts, args.json, &|_| Ok(None))?;
+    let said = said(paths, args.json);
+    let done = sync_all(&mut store, &funnel, conns, &opts, &said, &|_| Ok(None))?;
     if done.interrupted {
         return Ok(ExitCode::from(INTERRUPTED));
     }
@@ -167,6 +175,20 @@ struct Synced {
     unknown_stages: bool,
 }
 
+/// How the reports and failures are said: as JSON lines, and the config file `--config`
+/// named, which the commands they suggest name too.
+struct Said<'a> {
+    json: bool,
+    config: Option<&'a std::path::Path>,
+}
+
+fn said(paths: &Paths, json: bool) -> Said<'_> {
+    Said {
+        json,
+        config: paths.config_given(),
+    }
+}
+
 /// Takes a connection's sync lock, or says why it cannot be synced now.
 type Lock<'a> = dyn Fn(&Connection) -> Result<Option<SyncLock>, String> + 'a;
 
@@ -177,7 +199,7 @@ fn sync_all(
     funnel: &Funnel,
     conns: &[&Connection],
     opts: &SyncOptions,
-    json: bool,
+    said: &Said<'_>,
     lock: &Lock<'_>,
 ) -> Result<Synced> {
     let mut done = Synced {
@@ -193,7 +215,7 @@ fn sync_all(
             Ok(held) => held,
             Err(m) => {
                 done.failed = true;
-                say_failure(conn, &m, json)?;
+                say_failure(conn, &m, said.json)?;
                 continue;
             }
         };
@@ -204,10 +226,10 @@ fn sync_all(
                         || report.columns_changed;
                 done.all_judged &= report.judged;
                 done.columns_changed |= report.columns_changed;
-                if json {
+                if said.json {
                     super::say(serde_json::to_string(&report)?)?;
                 } else {
-                    super::say_raw(msg::report(&report))?;
+                    super::say_raw(msg::report(&report, said.config))?;
                     done.unknown_stages |= !report.unknown_stages.is_empty();
                 }
             }
@@ -225,7 +247,7 @@ fn sync_all(
                         .map_or(true, |s| s != SyncState::default()),
                     sweep: store.crm_sweep(&conn.name).is_ok_and(|s| s.is_some()),
                 };
-                say_failure(conn, &f.message(conn, left), json)?;
+                say_failure(conn, &f.message(conn, left, said.config), said.json)?;
                 if f.is_interrupted() {
                     done.interrupted = true;
                     break;

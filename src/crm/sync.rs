@@ -4,6 +4,7 @@
 //! sync killed at any moment resumes where it stopped.
 
 use std::collections::HashSet;
+use std::path::Path;
 
 use crate::domain::fx::{FxMap, FxSet};
 use std::io::IsTerminal;
@@ -132,19 +133,20 @@ impl Failure {
     }
 
     /// What stopped a sync, in the user's words, by what it `left` in the store.
-    pub fn message(&self, conn: &Connection, left: Left) -> String {
+    /// `config`: the config file as `--config` named it, which the commands it suggests name.
+    pub fn message(&self, conn: &Connection, left: Left, config: Option<&Path>) -> String {
         if self.is_interrupted() {
             return msg::interrupted(left.sweep);
         }
-        self.said(conn, Some(left.pages))
+        self.said(conn, Some(left.pages), config)
     }
 
     /// What stopped `okk crm test` (which lands no pages to keep).
     pub fn test_message(&self, conn: &Connection) -> String {
-        self.said(conn, None)
+        self.said(conn, None, None)
     }
 
-    fn said(&self, conn: &Connection, in_sync: Option<bool>) -> String {
+    fn said(&self, conn: &Connection, in_sync: Option<bool>, config: Option<&Path>) -> String {
         let name = &conn.name;
         match self {
             Failure::Config(m) => m.clone(),
@@ -153,10 +155,12 @@ impl Failure {
             }
             Failure::Store(e) => format!("{name}: {e}"),
             Failure::Crm { what, error } => match error {
-                CrmError::Refused(d) => msg::refused(name, &conn.shown_url(), conn.kind, d),
+                CrmError::Refused(d) => {
+                    msg::refused(name, &conn.shown_url(), conn.kind, d, in_sync.is_some())
+                }
                 CrmError::Forbidden(d) => msg::forbidden(name, conn.kind, what, d),
                 CrmError::Status(s, d) => msg::http_status(name, what, *s, d),
-                CrmError::GaveUp(s, n) => msg::gave_up(name, *s, *n, in_sync),
+                CrmError::GaveUp(s, n) => msg::gave_up(name, *s, *n, in_sync, config),
                 CrmError::Network(f, n) => {
                     let reason = match f.kind {
                         NetKind::Refused => msg::net_refused(),
@@ -167,7 +171,15 @@ impl Failure {
                     };
                     // Nothing answers at that address: the address is what to check.
                     let address = matches!(f.kind, NetKind::Refused | NetKind::NotResolved);
-                    msg::network(name, &conn.shown_url(), &reason, *n, in_sync, address)
+                    msg::network(
+                        name,
+                        &conn.shown_url(),
+                        &reason,
+                        *n,
+                        in_sync,
+                        address,
+                        config,
+                    )
                 }
                 CrmError::Body(d) => msg::bad_body(name, what, d),
                 CrmError::Interrupted => msg::interrupted(false),
@@ -325,6 +337,7 @@ fn run(
         last.deleted = missing(store, conn, &listed)?;
         state.full_at = state.synced_at.clone();
         lander.report.full = true;
+        lander.report.deletions_checked = true;
         lander.report.full_sweep_begun_at = resumed.as_deref().map(utc_iso);
     }
     lander.finishing = true;
@@ -666,6 +679,7 @@ impl<'a> Lander<'a> {
                 updated: 0,
                 unchanged: 0,
                 gone: 0,
+                deletions_checked: conn.kind.lists_deletions() || opts.full,
                 stage_changes: 0,
                 unknown_stages: Vec::new(),
                 warnings: 0,

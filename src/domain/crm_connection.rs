@@ -37,6 +37,12 @@ impl Kind {
         }
     }
 
+    /// The CRM says which deals were deleted (amoCRM's `lead_deleted` events), so an
+    /// incremental sync marks them gone; Bitrix24 lists no deletions: only a full sweep finds them.
+    pub fn lists_deletions(self) -> bool {
+        !matches!(self, Kind::Bitrix24)
+    }
+
     /// The most requests per second the CRM allows (amoCRM: 7; Bitrix24's leaky bucket
     /// drains 2 a second on all but the top plan).
     pub fn rate(self) -> f64 {

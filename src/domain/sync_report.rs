@@ -24,6 +24,9 @@ pub struct SyncReport {
     /// apart from the deals): changed too, their reviews due again.
     pub notes_updated: u64,
     pub gone: u64,
+    /// The sync looked for deals deleted in the CRM: amoCRM's events, or a full sweep. A
+    /// Bitrix24 sync that is no sweep cannot see deletions: its `gone` is 0 unchecked.
+    pub deletions_checked: bool,
     pub stage_changes: u64,
     pub unknown_stages: Vec<UnknownStage>,
     pub warnings: u64,

@@ -155,6 +155,12 @@ pub fn add_bad_webhook() -> String {
     crate::tr!("crm-add-bad-webhook")
 }
 
+/// `crm add --kind bitrix24` given `flag` (`--token-env`, `--token-file`), which it has no use
+/// for: a webhook carries its secret in its address.
+pub fn add_webhook_no_token(flag: &str) -> String {
+    crate::tr!("crm-add-webhook-no-token", flag = flag.to_string())
+}
+
 pub fn add_two_tokens() -> String {
     crate::tr!("crm-add-two-tokens")
 }
@@ -331,16 +337,19 @@ pub fn sync_lock_failed(name: &str, e: &std::io::Error) -> String {
 
 // What the CRM answered.
 
+/// `in_sync`: a sync's refusal, which says nothing was changed (`okk crm test` changes
+/// nothing ever).
 pub fn refused(
     name: &str,
     url: &str,
     kind: crate::domain::crm_connection::Kind,
     detail: &str,
+    in_sync: bool,
 ) -> String {
     use crate::domain::crm_connection::Kind;
     let (name, url, detail) = (safe::line(name), safe::line(url), safe::line(detail));
     // A Bitrix24 webhook is no token: its address is refused.
-    match kind {
+    let m = match kind {
         Kind::AmoCrm | Kind::Kommo => crate::tr!(
             "crm-refused",
             name = name,
@@ -355,6 +364,11 @@ pub fn refused(
             detail = detail,
             how = crate::tr!("crm-refused-how-bitrix24")
         ),
+    };
+    if in_sync {
+        format!("{m} {}", crate::tr!("crm-refused-nothing-changed"))
+    } else {
+        m
     }
 }
 
@@ -397,7 +411,8 @@ pub fn http_status(name: &str, what: &str, status: u16, detail: &str) -> String 
 /// `landed`: in a sync, whether it (or an earlier run) landed pages, which are kept and which
 /// the next sync goes on from; `None` in `okk crm test`, which lands none. `address`: nothing
 /// answered at the address (refused, name not found), which is then what to check when no
-/// page ever came.
+/// page ever came. `config`: the config file as `--config` named it, which the commands the
+/// message suggests name too.
 pub fn network(
     name: &str,
     url: &str,
@@ -405,6 +420,7 @@ pub fn network(
     tries: u32,
     landed: Option<bool>,
     address: bool,
+    config: Option<&Path>,
 ) -> String {
     let m = crate::tr!(
         "crm-network",
@@ -415,15 +431,29 @@ pub fn network(
     );
     let tail = match landed {
         None => return m,
-        Some(true) => crate::tr!("crm-network-kept"),
+        Some(true) => crate::tr!("crm-network-kept", command = command(config, "sync", name)),
         Some(false) if address => crate::tr!(
             "crm-network-check-address",
-            command =
-                safe::line(&format!("okk crm test {}", super::shell::last_arg(name))).into_owned()
+            list = command(config, "crm list", ""),
+            command = command(config, "crm test", name)
         ),
-        Some(false) => crate::tr!("crm-network-nothing-read"),
+        Some(false) => crate::tr!(
+            "crm-network-nothing-read",
+            command = command(config, "sync", name)
+        ),
     };
     format!("{m}. {tail}")
+}
+
+/// An okk command a message suggests, pasted as shown: `okk [--config PATH] WHAT [NAME]`.
+fn command(config: Option<&Path>, what: &str, name: &str) -> String {
+    let name = if name.is_empty() {
+        String::new()
+    } else {
+        format!(" {}", super::shell::last_arg(name))
+    };
+    let command = format!("okk{} {what}{name}", super::shell::config_flag(config));
+    safe::line(&command).into_owned()
 }
 
 pub fn net_refused() -> String {
@@ -442,8 +472,14 @@ pub fn net_tls(detail: &str) -> String {
     crate::tr!("crm-net-tls", detail = safe::line(detail))
 }
 
-/// `landed`: as for [`network`].
-pub fn gave_up(name: &str, status: u16, tries: u32, landed: Option<bool>) -> String {
+/// `landed` and `config`: as for [`network`].
+pub fn gave_up(
+    name: &str,
+    status: u16,
+    tries: u32,
+    landed: Option<bool>,
+    config: Option<&Path>,
+) -> String {
     let m = crate::tr!(
         "crm-gave-up",
         name = safe::line(name),
@@ -452,8 +488,17 @@ pub fn gave_up(name: &str, status: u16, tries: u32, landed: Option<bool>) -> Str
     );
     match landed {
         None => m,
-        Some(true) => format!("{m}; {}", crate::tr!("crm-gave-up-kept")),
-        Some(false) => format!("{m}; {}", crate::tr!("crm-gave-up-nothing-read")),
+        Some(true) => format!(
+            "{m}; {}",
+            crate::tr!("crm-gave-up-kept", command = command(config, "sync", name))
+        ),
+        Some(false) => format!(
+            "{m}; {}",
+            crate::tr!(
+                "crm-gave-up-nothing-read",
+                command = command(config, "sync", name)
+            )
+        ),
     }
 }
 
@@ -595,8 +640,10 @@ pub fn test_cannot_sync(
 // The report.
 
 /// The report of one connection's sync: short lines that fit 80 columns in either language
-/// (the address alone may not, on its own line).
-pub fn report(r: &SyncReport) -> String {
+/// (the address alone may not, on its own line, nor a suggested command naming a long
+/// `--config` path). `config`: the config file as `--config` named it, which a suggested
+/// command names too.
+pub fn report(r: &SyncReport, config: Option<&Path>) -> String {
     let dry_run = if r.dry_run {
         format!(" ({})", crate::tr!("crm-report-dry-run"))
     } else {
@@ -642,17 +689,36 @@ pub fn report(r: &SyncReport) -> String {
         let line = crate::tr!("crm-report-notes-changed", count = r.notes_updated);
         s.push_str(&format!("  {line}\n"));
     }
-    let lines = [
-        crate::tr!("crm-report-gone", count = r.gone),
-        crate::tr!(
-            "crm-report-requests",
-            requests = r.requests,
-            retries = r.retries
-        ),
-    ];
-    for line in lines {
+    if r.deletions_checked {
+        let line = crate::tr!("crm-report-gone", count = r.gone);
         s.push_str(&format!("  {line}\n"));
+    } else {
+        // A sync that could not see deletions (Bitrix24's, but a sweep) does not say "0": when
+        // the last sweep was, and the command that finds them, follow.
+        let sweep = r.full_sweep_at.as_deref().map_or_else(never, local);
+        let command = format!(
+            "okk{} sync {} --full",
+            super::shell::config_flag(config),
+            super::shell::last_arg(&r.connection)
+        );
+        let lines = [
+            crate::tr!("crm-report-gone-unchecked"),
+            crate::tr!("crm-report-full-sweep", at = sweep),
+            crate::tr!(
+                "crm-report-find-gone",
+                command = safe::line(&command).into_owned()
+            ),
+        ];
+        for line in lines {
+            s.push_str(&format!("  {line}\n"));
+        }
     }
+    let line = crate::tr!(
+        "crm-report-requests",
+        requests = r.requests,
+        retries = r.retries
+    );
+    s.push_str(&format!("  {line}\n"));
     if let Some(until) = &r.until {
         let since = r
             .since
@@ -670,7 +736,8 @@ pub fn report(r: &SyncReport) -> String {
         let line = crate::tr!("crm-report-sweep-finished", at = local(begun));
         s.push_str(&format!("  {line}\n"));
     }
-    if let Some(full) = &r.full_sweep_at {
+    // Said with the gone line when this sync could not see deletions.
+    if let Some(full) = r.full_sweep_at.as_ref().filter(|_| r.deletions_checked) {
         let line = crate::tr!("crm-report-full-sweep", at = local(full));
         s.push_str(&format!("  {line}\n"));
     }
@@ -813,6 +880,7 @@ mod tests {
             unchanged: 999_999,
             notes_updated: 1_000,
             gone: 12_345,
+            deletions_checked: true,
             stage_changes: 100_000,
             unknown_stages: vec![
                 UnknownStage {
@@ -861,7 +929,7 @@ mod tests {
             missing_columns: Vec::new(),
             ..big()
         };
-        let en = with(Lang::En, || report(&quiet));
+        let en = with(Lang::En, || report(&quiet, None));
         assert!(
             en.lines()
                 .next()
@@ -869,26 +937,80 @@ mod tests {
                 .ends_with("1 deal read — nothing changed"),
             "{en}"
         );
-        let ru = with(Lang::Ru, || report(&quiet));
+        let ru = with(Lang::Ru, || report(&quiet, None));
         assert!(
             ru.lines().next().unwrap().ends_with("изменений нет"),
             "{ru}"
         );
-        let busy = with(Lang::En, || report(&big()));
+        let busy = with(Lang::En, || report(&big(), None));
         assert!(!busy.contains("nothing changed"), "{busy}");
+    }
+
+    #[test]
+    fn a_sync_that_could_not_see_deletions_says_so_and_how_to_find_them() {
+        let incremental = SyncReport {
+            gone: 0,
+            deletions_checked: false,
+            full: false,
+            full_sweep_at: None,
+            full_sweep_begun_at: None,
+            connection: "fake-b24".into(),
+            ..big()
+        };
+        let config = Path::new("/tmp/t23/my config.toml");
+        let en = with(Lang::En, || report(&incremental, Some(config)));
+        assert!(!en.contains("gone from the CRM: 0"), "{en}");
+        assert!(
+            en.contains(
+                "  gone from the CRM: not checked (Bitrix24 does not list the deals gone from it)\n\
+                 \x20 last full sweep: never\n\
+                 \x20 to find the deals gone from the CRM, run \
+                 `okk --config '/tmp/t23/my config.toml' sync fake-b24 --full`\n"
+            ),
+            "{en}"
+        );
+        for lang in [Lang::En, Lang::Ru] {
+            let text = with(lang, || report(&incremental, None));
+            // The lines about deletions (the rest is `big`'s, whose stage names are long).
+            let about = ["not checked", "full sweep", "проверялось", "полный проход"];
+            for line in text.lines().filter(|l| about.iter().any(|a| l.contains(a))) {
+                assert!(line.chars().count() <= 80, "{lang:?}: {line}");
+            }
+        }
+        let ru = with(Lang::Ru, || report(&incremental, None));
+        assert!(
+            ru.contains(
+                "нет в CRM: не проверялось (Битрикс24 не сообщает, каких сделок больше нет)"
+            ),
+            "{ru}"
+        );
+        assert!(ru.contains("последний полный проход: никогда\n"), "{ru}");
+        assert!(
+            ru.contains("найти сделки, которых больше нет в CRM: `okk sync fake-b24 --full`"),
+            "{ru}"
+        );
+        // After a sweep: when it was, once.
+        let swept = SyncReport {
+            full_sweep_at: Some("2026-11-20T10:00:05Z".into()),
+            ..incremental
+        };
+        let en = with(Lang::En, || report(&swept, None));
+        assert_eq!(en.matches("last full sweep: ").count(), 1, "{en}");
+        assert!(!en.contains("never"), "{en}");
+        assert!(en.contains("run `okk sync fake-b24 --full`"), "{en}");
     }
 
     #[test]
     fn the_sync_report_fits_80_columns_in_both_languages() {
         for lang in [Lang::En, Lang::Ru] {
-            let report = with(lang, || report(&big()));
+            let report = with(lang, || report(&big(), None));
             let lines: Vec<&str> = report.lines().collect();
             assert!(lines.len() >= 7, "{report}");
             for line in lines {
                 assert!(line.chars().count() <= 80, "{lang:?}: {line}");
             }
         }
-        let ru = with(Lang::Ru, || report(&big()));
+        let ru = with(Lang::Ru, || report(&big(), None));
         assert!(ru.contains("нет в CRM: 12"), "{ru}");
         assert!(!ru.contains("удалено"), "{ru}");
         assert!(ru.starts_with("c3: прочитано сделок: 1"), "{ru}");
@@ -904,7 +1026,7 @@ mod tests {
             ru.contains("Новый этап (карточек «c3» нет; прочитано 12\u{202f}345 сделок)"),
             "{ru}"
         );
-        let en = with(Lang::En, || report(&big()));
+        let en = with(Lang::En, || report(&big(), None));
         assert!(
             en.contains("stage not in the funnel: Ждут оплаты (20000 cards of «c3»)\n"),
             "{en}"
@@ -917,7 +1039,7 @@ mod tests {
 
     #[test]
     fn the_sync_report_names_fields_new_and_no_longer_given_as_the_card_does() {
-        let en = with(Lang::En, || report(&big()));
+        let en = with(Lang::En, || report(&big(), None));
         for line in [
             "  new field (no import or sync had it before): «Дата встречи в офисе продаж»\n",
             "  new field (no import or sync had it before): «Notes»\n",
@@ -931,7 +1053,7 @@ mod tests {
             new_column_cards: 2,
             ..big()
         };
-        let ru = with(Lang::Ru, || report(&few));
+        let ru = with(Lang::Ru, || report(&few, None));
         for line in [
             "  новое поле (прежде его не было): «Примечания»\n",
             "  значение из новых полей получили 2 карточки (это не изменение)\n",
@@ -945,7 +1067,7 @@ mod tests {
             missing_columns: Vec::new(),
             ..big()
         };
-        let en = with(Lang::En, || report(&none));
+        let en = with(Lang::En, || report(&none, None));
         assert!(
             !en.contains("new field") && !en.contains("no longer"),
             "{en}"
@@ -955,7 +1077,7 @@ mod tests {
             new_columns: vec!["Бюджет\u{1b}[2J".into()],
             ..big()
         };
-        let en = with(Lang::En, || report(&hostile));
+        let en = with(Lang::En, || report(&hostile, None));
         assert!(!en.contains('\u{1b}'), "{en:?}");
     }
 
@@ -992,7 +1114,7 @@ mod tests {
             let t = chrono::DateTime::parse_from_rfc3339(iso).unwrap();
             t.with_timezone(&chrono::Local).naive_local()
         };
-        let en = with(Lang::En, || report(&big()));
+        let en = with(Lang::En, || report(&big(), None));
         assert!(
             !en.contains("T10:00:00Z") && !en.contains("2026-11-19T"),
             "{en}"
@@ -1007,7 +1129,7 @@ mod tests {
             en.contains(&format!("changes read up to {until} (since {since})")),
             "{en}"
         );
-        let ru = with(Lang::Ru, || report(&big()));
+        let ru = with(Lang::Ru, || report(&big(), None));
         let begun = with(Lang::Ru, || {
             crate::text::common::moment(at("2026-11-20T09:00:05Z"))
         });

@@ -5,7 +5,7 @@ cli-about = Audit CRM sales funnels: import deal exports, check every card again
 cli-after-help = Start with `okk demo`. Exit codes: 0 success, 1 bad input or config, 2 wrong usage.
 cli-arg-db = The SQLite store, or a team server's PostgreSQL database (postgres://user@host/db) [default: the platform data dir, e.g. ~/.local/share/okk/okk.db]
 cli-arg-funnel = The funnel config [default: funnel.toml in the platform config dir, written from the built-in default on first use and never overwritten]
-cli-arg-config = The config file: `auditor = "name"` and key rebindings under `[keys.SCREEN]` [default: config.toml in the platform config dir]
+cli-arg-config = The config file: the CRM connections (`[[crm]]`, written by `okk crm add`), `auditor = "name"` and key rebindings under `[keys.SCREEN]` [default: config.toml in the platform config dir]
 cli-arg-today = Judge the cards as of this day (YYYY-MM-DD): rules, idle days, "days ago". The times okk records (verdicts, decisions, syncs) stay the clock's [default: the store's own day (the demo's), else today]
 cli-arg-lang = The language okk speaks: ru or en [default: the config's `lang`, else the locale (LC_ALL, LC_MESSAGES, LANG): Russian for ru*, English otherwise]
 cli-import-about = Import CRM deal exports (CSV, XLSX, XLSB, XLS or ODS) into the store: new cards are added, changed cards updated (stage moves kept in their history), cards missing from a full export marked gone

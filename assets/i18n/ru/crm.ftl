@@ -20,15 +20,15 @@ crm-unknown-connection = подключения к CRM «{ $name }» нет; в 
 crm-no-connections = в файле настроек { $config } нет подключений [[crm]]; добавьте одно: `okk{ $flag } crm add ИМЯ --kind amocrm --url https://example.amocrm.ru --token-env OKK_AMOCRM_TOKEN`
 crm-no-config = файла настроек { $config } (его назвали --config или OKK_CONFIG) нет; проверьте путь или добавьте подключение — файл будет записан: `okk{ $flag } crm add ИМЯ --kind amocrm --url https://example.amocrm.ru --token-env OKK_AMOCRM_TOKEN`
 crm-list-none = в { $config } пока нет подключений к CRM; добавьте одно: `okk{ $flag } crm add ИМЯ --kind amocrm --url https://example.amocrm.ru --token-env OKK_AMOCRM_TOKEN` (Битрикс24: --kind bitrix24 и в --url адрес входящего вебхука)
-crm-add-needs = okk crm add нужен { $flag }
+crm-add-needs = для okk crm add нужен { $flag }
 crm-add-flag = { $flag }: { $message }
-crm-add-bad-url = --url ждёт адрес аккаунта, например --url https://example.amocrm.ru (Битрикс24: входящий вебхук, https://portal.bitrix24.ru/rest/1/CODE/)
-crm-add-bad-webhook = --url подключения Битрикс24 — адрес его входящего вебхука, https://PORTAL/rest/USER/CODE/ (Битрикс24: Разработчикам → Другое → Входящий вебхук, с правами crm и user)
+crm-add-bad-url = --url ждёт адрес аккаунта, например --url https://example.amocrm.ru (Битрикс24: входящий вебхук, https://portal.bitrix24.ru/rest/1/КОД/)
+crm-add-bad-webhook = --url подключения Битрикс24 — адрес его входящего вебхука, https://ПОРТАЛ/rest/ПОЛЬЗОВАТЕЛЬ/КОД/ (Битрикс24: Разработчикам → Другое → Входящий вебхук, с правами crm и user)
 crm-add-two-tokens = укажите --token-env или --token-file, не оба
 crm-add-bad-token-env = --token-env — имя переменной окружения, например --token-env OKK_AMOCRM_TOKEN
 crm-add-no-token = подключению amoCRM или Kommo нужен --token-env ПЕРЕМЕННАЯ или --token-file ПУТЬ (права 0600)
-crm-add-bad-name = NAME (источник его карточек) не может быть пустым или содержать управляющие символы
-crm-add-duplicate = в { $config } уже есть подключение «{ $name }»; выберите другое NAME
+crm-add-bad-name = ИМЯ (источник его карточек) не может быть пустым или содержать управляющие символы
+crm-add-duplicate = в { $config } уже есть подключение «{ $name }»; выберите другое ИМЯ
 crm-same-account = okk: { $place }: подключение «{ $name }» читает тот же аккаунт, что и «{ $first }» (строка { $line }, { $account }), и те же воронки: каждая общая сделка синхронизируется дважды, двумя карточками под двумя источниками; удалите одну из двух таблиц [[crm]] или задайте каждой свои pipelines
 crm-add-same-account = «{ $name }» читало бы тот же аккаунт, что и «{ $first }» ({ $account }), и те же воронки: каждая общая сделка синхронизировалась бы дважды, двумя карточками под двумя источниками; синхронизируйте «{ $first }» или разведите их по разным воронкам (здесь --pipeline, в таблице «{ $first }» pipelines = […])
 crm-add-cut = сохранён адрес { $url }: остальное ({ $dropped }) не нужно
@@ -48,8 +48,10 @@ crm-never = никогда
 crm-all-pipelines = все
 crm-refused-how-amocrm = создайте в CRM новый долгосрочный токен (Настройки → Интеграции → ваша частная интеграция → Ключи и доступы → Сгенерировать долгосрочный токен) и положите его туда, куда указывает token_env или token_file подключения
 crm-refused-how-bitrix24 = создайте в Bitrix24 новый входящий вебхук (Разработчикам → Другое → Входящий вебхук, с правами crm и user) и укажите его адрес в url подключения
-crm-refused = { $name }: { $url } отклонил токен ({ $detail }): { $how }. Ничего не изменено.
-crm-refused-webhook = { $name }: { $url } отклонил вебхук ({ $detail }): { $how }. Ничего не изменено.
+crm-refused = { $name }: { $url } отклонил токен ({ $detail }): { $how }.
+crm-refused-webhook = { $name }: { $url } отклонил вебхук ({ $detail }): { $how }.
+crm-refused-nothing-changed = Ничего не изменено.
+crm-add-webhook-no-token = секрет вебхука Битрикс24 — в его адресе (--url), { $flag } ему не нужен; уберите этот флаг
 crm-forbidden = { $name }: CRM отказалась показать { $what } (403: { $detail }). { $how }
 crm-forbidden-how-amocrm = Возьмите долгосрочный токен администратора или пользователя с правами на сделки и события; если аккаунт принимает запросы API только с IP-адресов из своего списка разрешённых, добавьте в него адрес этой машины; если адрес заблокирован за превышение лимита запросов, подождите час и попробуйте снова
 crm-forbidden-how-bitrix24 = Дайте вебхуку право crm, и пусть его создаст пользователь, которому видны сделки (Битрикс24: Разработчикам → Другое → Входящий вебхук); если портал принимает запросы только с IP-адресов из своего списка разрешённых, добавьте в него адрес этой машины; если адрес заблокирован за превышение лимита запросов, подождите час и попробуйте снова
@@ -58,7 +60,7 @@ crm-network = { $name }: { $url } недоступен после { $tries ->
     [one] { $tries } попытки
    *[other] { $tries } попыток
 }: { $detail }
-crm-network-kept = Уже прочитанные страницы сохранены; запустите okk sync снова, чтобы продолжить.
+crm-network-kept = Уже прочитанные страницы сохранены; запустите `{ $command }` снова, чтобы продолжить.
 crm-net-refused = соединение отклонено (по этому адресу никто не принимает подключения)
 crm-net-not-resolved = имя сервера не найдено (проверьте адрес и сеть)
 crm-net-timed-out = сервер не ответил вовремя
@@ -67,10 +69,10 @@ crm-gave-up = { $name }: CRM всё ещё отвечает { $status } (сли�
     [one] { $tries } попытки
    *[other] { $tries } попыток
 }
-crm-gave-up-kept = уже прочитанные страницы сохранены; запустите okk sync позже
-crm-network-check-address = Ничего не прочитано: проверьте адрес подключения (okk crm list) и попробуйте его командой { $command }.
-crm-network-nothing-read = Ничего не прочитано; запустите okk sync снова, когда CRM начнёт отвечать.
-crm-gave-up-nothing-read = ничего не прочитано; запустите okk sync позже
+crm-gave-up-kept = уже прочитанные страницы сохранены; запустите `{ $command }` позже
+crm-network-check-address = Ничего не прочитано: проверьте адрес подключения (`{ $list }`) и попробуйте его командой `{ $command }`.
+crm-network-nothing-read = Ничего не прочитано; запустите `{ $command }` снова, когда CRM начнёт отвечать.
+crm-gave-up-nothing-read = ничего не прочитано; запустите `{ $command }` позже
 crm-bad-body = { $name }: ответ CRM на { $what } не такой, как описано в её API: { $detail }
 crm-sync-under-way = { $name }: другой okk сейчас синхронизирует это подключение в то же хранилище; попробуйте снова, когда он закончит
 crm-sync-lock-failed = { $name }: не удалось взять блокировку синхронизации рядом с хранилищем: { $error }
@@ -109,6 +111,7 @@ crm-report-new-field-cards = значение из новых полей { $card
 } (это не изменение)
 crm-report-missing-field = поле больше не приходит (карточки его хранят): { $field }
 crm-report-gone = нет в CRM: { $count }
+crm-report-gone-unchecked = нет в CRM: не проверялось (Битрикс24 не сообщает, каких сделок больше нет)
 crm-report-requests = запросов: { $requests }, повторов: { $retries }
 crm-report-dry-run = пробный запуск: ничего не записано
 crm-report-since = с { $since }
@@ -116,6 +119,7 @@ crm-report-until = прочитаны изменения по { $until }{ $since
 crm-report-sweep-finished = завершён полный проход, начатый { $at }
 crm-report-resumed = продолжена прерванная синхронизация, начатая { $at }
 crm-report-full-sweep = последний полный проход: { $at }
+crm-report-find-gone = найти сделки, которых больше нет в CRM: `{ $command }`
 crm-report-unknown-stage = этапа нет в воронке: { $stage } ({ $cards ->
     [one] { $cards } карточка
     [few] { $cards } карточки
