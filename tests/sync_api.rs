@@ -297,6 +297,11 @@ fn a_dry_run_sync_on_a_new_machine_writes_no_funnel_config() {
         err.contains("would write the default funnel config to"),
         "{err}"
     );
+    // Nor a store: the dry run read the deals and wrote none of them.
+    let report: serde_json::Value =
+        serde_json::from_slice(out.stdout.split(|&b| b == b'\n').next().unwrap()).unwrap();
+    assert_eq!(report["inserted"], 3, "{report}");
+    assert!(!desk.desk.db.exists(), "a dry run made the store");
 }
 
 #[test]
@@ -704,7 +709,10 @@ fn ctrl_c_stops_the_sync_says_how_to_resume_and_leaves_the_store_in_wal() {
     let stderr = String::from_utf8(out.stderr).unwrap();
     assert_eq!(out.status.code(), Some(130), "{stderr}");
     assert!(
-        stderr.contains("interrupted; what landed is kept; run okk sync again to resume"),
+        stderr
+            .replace('\n', " ")
+            .contains("interrupted; what landed is kept; run `okk --config ")
+            && stderr.contains(" sync` again to resume"),
         "{stderr}"
     );
     let landed = desk.desk.rows(Table::Cards).len() as i64;
@@ -1550,14 +1558,18 @@ fn amocrm_a_full_sweep_stopped_half_way_is_finished_by_the_next_sync() {
     let leads = || crm.with(|s| s.by_path.get("/api/v4/leads").copied().unwrap_or(0));
     let before = leads();
     let stderr = interrupt_full_sweep(&desk, || leads() >= before + 4);
-    // It says the next sync finishes the sweep, each line whole within 80 columns.
+    // It says the next sync (with the config file it was given) finishes the sweep, the
+    // command whole on its line.
+    let config = format!("`okk --config {} sync`", desk.config.display());
+    let said = stderr.replace('\n', " ");
     assert!(
-        stderr.contains(
-            "okk: interrupted; what landed is kept; run okk sync again to resume: it finishes\n\
+        said.contains(&format!(
+            "okk: interrupted; what landed is kept; run {config} again to resume: it finishes \
              the full sweep under way"
-        ),
+        )),
         "{stderr}"
     );
+    assert!(stderr.lines().any(|l| l.contains(&config)), "{stderr}");
     assert_eq!(
         desk.desk
             .rows_where(Table::Cards, |c| !c["gone_at"].is_null()),

@@ -62,8 +62,10 @@ pub fn run(paths: &Paths, args: SyncArgs) -> Result<ExitCode> {
         super::say(crate::text::import::unknown_stages_next(&paths.funnel))?;
     }
     // Only when nothing at all landed: a first sync reads the notes before the deals, and
-    // notes that landed are kept for the next run to resume from, as the message says.
-    if made_here && (failed || interrupted) && !store.has_cards()? && !store.has_synced()? {
+    // notes that landed are kept for the next run to resume from, as the message says. A dry
+    // run lands nothing, so the store it had to make goes whatever it read.
+    let nothing_landed = args.dry_run || (!store.has_cards()? && !store.has_synced()?);
+    if made_here && (failed || interrupted || args.dry_run) && nothing_landed {
         drop(store);
         super::paths::remove_store(&paths.db);
         return Ok(if interrupted {

@@ -136,7 +136,7 @@ impl Failure {
     /// `config`: the config file as `--config` named it, which the commands it suggests name.
     pub fn message(&self, conn: &Connection, left: Left, config: Option<&Path>) -> String {
         if self.is_interrupted() {
-            return msg::interrupted(left.sweep);
+            return msg::interrupted(left.sweep, config);
         }
         self.said(conn, Some(left.pages), config)
     }
@@ -182,7 +182,7 @@ impl Failure {
                     )
                 }
                 CrmError::Body(d) => msg::bad_body(name, what, d),
-                CrmError::Interrupted => msg::interrupted(false),
+                CrmError::Interrupted => msg::interrupted(false, config),
             },
         }
     }

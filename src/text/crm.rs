@@ -520,13 +520,19 @@ pub fn bad_body(name: &str, what: &str, detail: &str) -> String {
 
 /// Ctrl-C stopped a sync: what landed is kept, and the next sync goes on (and finishes the
 /// full sweep under way, when there is one). Broken at spaces to fit 80 columns after `okk: `.
-pub fn interrupted(sweep: bool) -> String {
+/// `config`: the config file as `--config` named it, which the command it suggests names; the
+/// command is never broken across lines (pasted as shown).
+pub fn interrupted(sweep: bool, config: Option<&Path>) -> String {
+    // Wrapped with a stand-in as wide as the command and without its spaces (characters of
+    // Unicode's private use), which the command then takes the place of.
+    let command = format!("`{}`", command(config, "sync", ""));
+    let here: String = "\u{E000}".repeat(command.chars().count());
     let m = if sweep {
-        crate::tr!("crm-interrupted-sweep")
+        crate::tr!("crm-interrupted-sweep", command = here.as_str())
     } else {
-        crate::tr!("crm-interrupted")
+        crate::tr!("crm-interrupted", command = here.as_str())
     };
-    super::common::wrap(&m, 80, "okk: ".len())
+    super::common::wrap(&m, 80, "okk: ".len()).replace(&here, &command)
 }
 
 pub fn users_forbidden(kind: crate::domain::crm_connection::Kind) -> String {
@@ -1087,18 +1093,26 @@ mod tests {
     fn the_interrupt_message_fits_80_columns_and_names_the_sweep_it_leaves() {
         for lang in [Lang::En, Lang::Ru] {
             for sweep in [false, true] {
-                let m = format!("okk: {}", with(lang, || interrupted(sweep)));
+                let m = format!("okk: {}", with(lang, || interrupted(sweep, None)));
                 for line in m.lines() {
                     assert!(line.chars().count() <= 80, "{lang:?}: {line}");
                 }
             }
         }
         assert_eq!(
-            with(Lang::Ru, || interrupted(false)),
-            "прервано; то, что успело записаться, сохранено; запустите okk sync снова,\n\
+            with(Lang::Ru, || interrupted(false, None)),
+            "прервано; то, что успело записаться, сохранено; запустите `okk sync` снова,\n\
              чтобы продолжить"
         );
-        let ru = with(Lang::Ru, || interrupted(true));
+        // The config file given is named, and the command stays whole on its line.
+        let given = Path::new("/tmp/my config.toml");
+        let en = with(Lang::En, || interrupted(false, Some(given)));
+        assert!(
+            en.lines()
+                .any(|l| l.contains("`okk --config '/tmp/my config.toml' sync`")),
+            "{en}"
+        );
+        let ru = with(Lang::Ru, || interrupted(true, None));
         assert!(
             ru.replace('\n', " ")
                 .contains("она завершит начатый полный проход"),
