@@ -695,19 +695,8 @@ fn ctrl_c_stops_the_sync_says_how_to_resume_and_leaves_the_store_in_wal() {
     let crm = FakeCrm::start(state, 0);
     let desk = Synced::new(&crm);
     let leads = || crm.with(|s| s.by_path.get("/api/v4/leads").copied().unwrap_or(0));
-    let child = spawn_sync(&desk, &[]);
     // Past the first group: the groups after it run under the rollback journal.
-    while leads() < 7 {
-        std::thread::sleep(Duration::from_millis(10));
-    }
-    let sent = std::process::Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(sent.success());
-    let out = child.wait_with_output().unwrap();
-    let stderr = String::from_utf8(out.stderr).unwrap();
-    assert_eq!(out.status.code(), Some(130), "{stderr}");
+    let stderr = interrupt(&desk, &[], || leads() >= 7);
     assert!(
         stderr
             .replace('\n', " ")
@@ -1501,7 +1490,13 @@ fn two_connections_of_one_account_are_warned_about_once() {
 
 /// Ctrl-C to `okk sync --full` once `when` holds: its stderr (it said how to go on).
 fn interrupt_full_sweep(desk: &Synced, when: impl Fn() -> bool) -> String {
-    let child = spawn_sync(desk, &["--full"]);
+    interrupt(desk, &["--full"], when)
+}
+
+/// Ctrl-C to `okk sync ARGS` once `when` holds: its stderr (it said how to go on), the exit
+/// 130 checked.
+fn interrupt(desk: &Synced, args: &[&str], when: impl Fn() -> bool) -> String {
+    let child = spawn_sync(desk, args);
     while !when() {
         std::thread::sleep(Duration::from_millis(10));
     }
@@ -2536,19 +2531,8 @@ fn ctrl_c_before_any_card_of_a_first_sync_keeps_the_store_and_the_notes_that_lan
     let desk = Synced::new(&crm);
     assert!(!desk.desk.db.exists(), "the sync makes the store");
     let pages = || crm.with(|s| s.by_path.get(NOTES).copied().unwrap_or(0));
-    let child = spawn_sync(&desk, &[]);
     // A group lands what came within a second of its first page: past the first group.
-    while pages() < 7 {
-        std::thread::sleep(Duration::from_millis(10));
-    }
-    let sent = std::process::Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(sent.success());
-    let out = child.wait_with_output().unwrap();
-    let stderr = String::from_utf8(out.stderr).unwrap();
-    assert_eq!(out.status.code(), Some(130), "{stderr}");
+    let stderr = interrupt(&desk, &[], || pages() >= 7);
     assert!(stderr.contains("what landed is kept"), "{stderr}");
     assert!(desk.desk.db.exists(), "the store with its notes stays");
     assert!(desk.desk.rows(Table::Cards).is_empty(), "no card yet");
