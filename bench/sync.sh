@@ -93,7 +93,7 @@ timed sync_first "$OKK" --db "$SYNC_DB" --funnel "$FUNNEL" sync --config "$CONFI
 echo "== okk sync after $EDITS edits"
 echo "edit $EDITS" >&3
 for _ in $(seq 600); do
-    grep -q "edited $EDITS deals" "$OUT/fake.log" && break
+    grep -q "edited $EDITS deal" "$OUT/fake.log" && break
     sleep 0.1
 done
 timed sync_edits "$OKK" --db "$SYNC_DB" --funnel "$FUNNEL" sync --config "$CONFIG" --json

@@ -4,7 +4,9 @@
 //! `--write-csv FILE` also writes its deals as an amoCRM export, to compare sync and import.
 //! It prints the config to add and the token to export, then serves until stopped (Ctrl-C).
 //! A line `edit N` on its standard input renames the first N deals (as users editing them in
-//! the CRM would), so that the next `okk sync` has N changes to read (`bench/sync.sh`).
+//! the CRM would), so that the next `okk sync` has N changes to read (`bench/sync.sh`);
+//! `delete N` deletes deals and `move N` moves them on a stage, so that a user sees the sync
+//! mark cards gone and record stage changes.
 
 #[path = "../tests/support/fake_crm.rs"]
 mod fake;
@@ -74,25 +76,61 @@ fn main() {
     println!("okk sync {name}");
     for line in std::io::stdin().lines() {
         let Ok(line) = line else { break };
-        if let Some(n) = line
-            .strip_prefix("edit ")
-            .and_then(|n| n.trim().parse::<usize>().ok())
-        {
-            server.with(|s| {
-                let ids: Vec<i64> = s.deals.iter().take(n).map(|d| d.id).collect();
-                for (k, id) in ids.into_iter().enumerate() {
-                    s.rename(id, &format!("Сделка, правка {k}"));
-                }
-            });
-            println!("edited {n} deals");
-        } else if !line.trim().is_empty() {
-            eprintln!("fake_crm: unknown command {line:?}; {STDIN_COMMANDS}");
+        match command(&line) {
+            Some(("edit", n)) => {
+                server.with(|s| s.edit_first(n));
+                println!("edited {}", deals_n(n));
+            }
+            Some(("delete", n)) => {
+                let done = server.with(|s| s.delete_first(n));
+                let more = if done < n {
+                    " (the account had no more)"
+                } else {
+                    ""
+                };
+                // Bitrix24 lists no deletions: only a full sweep finds them.
+                let found = if kind == "bitrix24" {
+                    format!("; Bitrix24 lists no deletions: `okk sync {name} --full` finds them")
+                } else {
+                    String::new()
+                };
+                println!("deleted {}{more}{found}", deals_n(done));
+            }
+            Some(("move", n)) => {
+                let done = server.with(|s| s.move_first(n));
+                let more = if done < n {
+                    "; no more can move on (the others are won, lost, at their pipeline's last open \
+                     stage or in «Неразобранное»)"
+                } else {
+                    ""
+                };
+                println!(
+                    "moved {} to their pipeline's next stage{more}",
+                    deals_n(done)
+                );
+            }
+            _ if line.trim().is_empty() => {}
+            _ => eprintln!("fake_crm: unknown command {line:?}; {STDIN_COMMANDS}"),
         }
     }
     // Standard input closed (or never open): serve until stopped.
     loop {
         std::thread::park();
     }
+}
+
+/// A line of standard input as its command (`edit`, `delete` or `move`) and its count.
+fn command(line: &str) -> Option<(&str, usize)> {
+    let (verb, n) = line.trim().split_once(' ')?;
+    let n = n.trim().parse().ok()?;
+    ["edit", "delete", "move"]
+        .contains(&verb)
+        .then_some((verb, n))
+}
+
+/// "1 deal", "2 deals".
+fn deals_n(n: usize) -> String {
+    format!("{n} deal{}", if n == 1 { "" } else { "s" })
 }
 
 /// The one-line synopsis and the standard input's commands, each written once: `--help` says
@@ -106,7 +144,14 @@ macro_rules! stdin_commands {
     () => {
         "commands on standard input, one a line:
   edit N            rename the first N deals, as users editing them in the CRM would,
-                    so that the next `okk sync` has N changes to read"
+                    so that the next `okk sync` has N changes to read
+  delete N          delete the first N deals, so that the next `okk sync` marks them
+                    gone (Bitrix24 lists no deletions: `okk sync NAME --full` finds them)
+  move N            move the first N open deals on to the next stage of their pipeline,
+                    so that the next `okk sync` has N stage changes and the cards' stage
+                    history grows (won and lost stay, as do deals at their pipeline's last
+                    open stage and in «Неразобранное», which okk's funnel reads as
+                    «Первичный контакт»)"
     };
 }
 

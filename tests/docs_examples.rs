@@ -593,7 +593,7 @@ fn every_command_in_the_readme_and_docs_runs_as_written() {
 
 /// `fake_crm --help`, as a user trying the README's fake CRM would type it: the usage on stdout
 /// and exit 0 (it was "bad argument --help", exit 2), with every option and the standard input's
-/// `edit N`, which docs/sync.md describes too; a line it does not know is answered with them.
+/// `edit N`, `delete N` and `move N`, which docs/sync.md describes too; a line it does not know is answered with them.
 #[test]
 fn the_fake_crm_s_help_lists_its_options_and_its_stdin_commands() {
     let out = Command::new(fake_crm_binary())
@@ -603,7 +603,16 @@ fn the_fake_crm_s_help_lists_its_options_and_its_stdin_commands() {
     assert_eq!(out.status.code(), Some(0), "{out:?}");
     let help = String::from_utf8(out.stdout).unwrap();
     let sync_md = std::fs::read_to_string(repo().join("docs/sync.md")).unwrap();
-    for said in ["--kind", "--deals", "--port", "--write-csv", "edit N"] {
+    let said = [
+        "--kind",
+        "--deals",
+        "--port",
+        "--write-csv",
+        "edit N",
+        "delete N",
+        "move N",
+    ];
+    for said in said {
         assert!(help.contains(said), "--help: {said} missing:\n{help}");
         assert!(sync_md.contains(said), "docs/sync.md: {said} missing");
     }

@@ -26,9 +26,14 @@ struct Synced {
 
 impl Synced {
     fn new(crm: &FakeCrm) -> Synced {
+        Synced::at(&crm.url)
+    }
+
+    /// An amoCRM connection «main» to the fake at `url`.
+    fn at(url: &str) -> Synced {
         let desk = Desk::new();
         let config = desk.dir.path().join("config.toml");
-        fake::write_config(&config, "main", &crm.url, TOKEN_ENV);
+        fake::write_config(&config, "main", url, TOKEN_ENV);
         Synced {
             desk,
             config,
@@ -37,9 +42,14 @@ impl Synced {
     }
 
     fn bitrix(crm: &FakeCrm) -> Synced {
+        Synced::bitrix_at(&crm.url)
+    }
+
+    /// A Bitrix24 connection «b24» to the fake at `url`.
+    fn bitrix_at(url: &str) -> Synced {
         let desk = Desk::new();
         let config = desk.dir.path().join("config.toml");
-        fake::write_bitrix_config(&config, "b24", &crm.url);
+        fake::write_bitrix_config(&config, "b24", url);
         Synced {
             desk,
             config,
@@ -2591,4 +2601,158 @@ fn bitrix24_comments_land_as_notes_and_open_activities_are_the_nearest_task() {
     assert!(due.0.is_some() && due.1.is_none(), "{due:?}");
     let fields = desk.desk.card("30000001")["fields"].to_string();
     assert!(fields.contains("Ближайшая задача"), "{fields}");
+}
+
+/// The fake CRM as a user trying okk runs it (`cargo run --example fake_crm`: its built
+/// binary), told what to change on its standard input.
+struct FakeCrmProcess {
+    child: std::process::Child,
+    stdin: std::process::ChildStdin,
+    /// The lines it prints, read on a thread so that a fake that says nothing fails the test
+    /// instead of hanging it.
+    said: std::sync::mpsc::Receiver<String>,
+    url: String,
+}
+
+impl FakeCrmProcess {
+    fn start(kind: &str, deals: usize) -> FakeCrmProcess {
+        use std::io::BufRead;
+        use std::process::Stdio;
+        // Test binaries live in target/<profile>/deps, examples in target/<profile>/examples.
+        let exe = std::env::current_exe().unwrap();
+        let bin = exe
+            .parent()
+            .unwrap()
+            .parent()
+            .unwrap()
+            .join("examples/fake_crm");
+        assert!(
+            bin.is_file(),
+            "{} is not built (cargo test builds the examples; cargo build --examples)",
+            bin.display()
+        );
+        let mut child = std::process::Command::new(bin)
+            .args(["--kind", kind, "--deals", &deals.to_string(), "--port", "0"])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .unwrap();
+        let stdin = child.stdin.take().unwrap();
+        let stdout = std::io::BufReader::new(child.stdout.take().unwrap());
+        let (tx, said) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            for line in stdout.lines().map_while(Result::ok) {
+                if tx.send(line).is_err() {
+                    break;
+                }
+            }
+        });
+        let mut fake = FakeCrmProcess {
+            child,
+            stdin,
+            said,
+            url: String::new(),
+        };
+        // "fake amocrm with 40 deals at http://127.0.0.1:PORT", …, "okk sync fake".
+        loop {
+            let line = fake.next_line();
+            if let Some((_, url)) = line.split_once(" deals at ") {
+                fake.url = url.to_string();
+            }
+            if line.starts_with("okk sync") {
+                break;
+            }
+        }
+        assert!(fake.url.starts_with("http://127.0.0.1:"), "{}", fake.url);
+        fake
+    }
+
+    fn next_line(&self) -> String {
+        self.said
+            .recv_timeout(Duration::from_secs(30))
+            .expect("the fake CRM printed nothing more")
+    }
+
+    /// Types `command` into the fake: the line it answers.
+    fn tell(&mut self, command: &str) -> String {
+        use std::io::Write;
+        writeln!(self.stdin, "{command}").unwrap();
+        self.stdin.flush().unwrap();
+        self.next_line()
+    }
+}
+
+impl Drop for FakeCrmProcess {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// The try-it section's promise (docs/sync.md): `move N` in the fake's terminal gives the next
+/// sync N stage changes, and `delete N` N cards gone. Deals in «Неразобранное» stay where they
+/// are: okk's funnel reads it as «Первичный контакт», so moving one on would show no change.
+#[test]
+fn amocrm_the_fake_s_move_and_delete_commands_show_stage_changes_and_gone_cards() {
+    let mut fake = FakeCrmProcess::start("amocrm", 40);
+    let desk = Synced::at(&fake.url);
+    assert_eq!(desk.sync(&[])["rows"], 40);
+
+    assert_eq!(
+        fake.tell("move 3"),
+        "moved 3 deals to their pipeline's next stage"
+    );
+    let report = desk.sync(&[]);
+    assert_eq!(report["stage_changes"], 3, "{report}");
+    assert_eq!(report["updated"], 3, "{report}");
+    assert_eq!(desk.desk.history("30000000"), ["Неразобранное"]);
+    assert_eq!(
+        desk.desk.history("30000001"),
+        ["Первичный контакт", "Переговоры"]
+    );
+    assert_eq!(
+        desk.desk.history("30000002"),
+        ["Переговоры", "Принимают решение"]
+    );
+    assert_eq!(
+        desk.desk.history("30000007"),
+        ["Первичный контакт", "Переговоры"]
+    );
+
+    assert_eq!(fake.tell("delete 2"), "deleted 2 deals");
+    let report = desk.sync(&[]);
+    assert_eq!(report["gone"], 2, "{report}");
+    assert!(desk.desk.card("30000000")["gone_at"].is_string());
+    assert!(desk.desk.card("30000001")["gone_at"].is_string());
+    assert_eq!(desk.desk.card("30000002")["gone_at"], Json::Null);
+}
+
+/// Bitrix24 lists no deletions: after `delete 2` the fake says so and names the full sweep,
+/// which finds the two; `move 3` reaches the cards through the portal's stage history.
+#[test]
+fn bitrix24_the_fake_s_delete_is_found_by_a_full_sweep_and_its_move_by_the_next_sync() {
+    let mut fake = FakeCrmProcess::start("bitrix24", 40);
+    let desk = Synced::bitrix_at(&fake.url);
+    assert_eq!(desk.sync(&[])["rows"], 40);
+
+    assert_eq!(
+        fake.tell("delete 2"),
+        "deleted 2 deals; Bitrix24 lists no deletions: `okk sync fake-b24 --full` finds them"
+    );
+    assert_eq!(desk.sync(&[])["gone"], 0);
+    let full = desk.sync(&["--full"]);
+    assert_eq!(full["gone"], 2, "{full}");
+    assert!(desk.desk.card("30000001")["gone_at"].is_string());
+
+    assert_eq!(
+        fake.tell("move 3"),
+        "moved 3 deals to their pipeline's next stage"
+    );
+    let report = desk.sync(&[]);
+    assert_eq!(report["stage_changes"], 3, "{report}");
+    assert_eq!(
+        desk.desk.history("30000008"),
+        ["Переговоры", "Принимают решение"]
+    );
 }

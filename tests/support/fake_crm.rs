@@ -400,6 +400,43 @@ impl State {
         self.deleted.push((format!("01ev{n:06}"), id, t));
     }
 
+    /// Renames the first `n` deals, as users editing them in the CRM would (the fake's
+    /// `edit N`); how many it renamed.
+    pub fn edit_first(&mut self, n: usize) -> usize {
+        let ids: Vec<i64> = self.deals.iter().take(n).map(|d| d.id).collect();
+        for (k, id) in ids.iter().enumerate() {
+            self.rename(*id, &format!("Сделка, правка {k}"));
+        }
+        ids.len()
+    }
+
+    /// Deletes the first `n` deals, as users deleting them in the CRM would (the fake's
+    /// `delete N`): amoCRM lists each as a `lead_deleted` event, Bitrix24 lists none. How many
+    /// it deleted.
+    pub fn delete_first(&mut self, n: usize) -> usize {
+        let ids: Vec<i64> = self.deals.iter().take(n).map(|d| d.id).collect();
+        for id in &ids {
+            self.delete(*id);
+        }
+        ids.len()
+    }
+
+    /// Moves the first `n` deals that can move on to the next stage of their pipeline (the
+    /// fake's `move N`), each a `lead_status_changed` event and a stage history item; how many
+    /// it moved. See [`next_stage`] for the deals that stay.
+    pub fn move_first(&mut self, n: usize) -> usize {
+        let moves: Vec<(i64, i64)> = self
+            .deals
+            .iter()
+            .filter_map(|d| next_stage(d).map(|to| (d.id, to)))
+            .take(n)
+            .collect();
+        for (id, to) in &moves {
+            self.move_deal(*id, *to);
+        }
+        moves.len()
+    }
+
     pub fn add(&mut self) -> i64 {
         let t = self.tick();
         let mut d = deal(self.deals.len() + self.deleted.len() + 100_000);
@@ -468,6 +505,20 @@ impl State {
         }
         w.flush().unwrap();
     }
+}
+
+/// The open stage after the deal's in its pipeline's order, for the fake's `move N`; none for a
+/// closed deal (won and lost stay), one at its pipeline's last open stage, and one in
+/// «Неразобранное»: amoCRM's unsorted stage, which a deal leaves by being accepted, and which
+/// okk's built-in funnel reads as «Первичный контакт» too, so that moving it on would show the
+/// user no stage change.
+pub fn next_stage(d: &Deal) -> Option<i64> {
+    let p = PIPELINES.iter().find(|p| p.id == d.pipeline)?;
+    let at = p.statuses.iter().position(|s| s.0 == d.status)?;
+    let (status, name) = p.statuses[at];
+    let (next, _) = *p.statuses.get(at + 1)?;
+    let closed = |s: i64| matches!(s, 142 | 143);
+    (!closed(status) && !closed(next) && name != "Неразобранное").then_some(next)
 }
 
 /// The i-th deal's notes: some text notes (one with a phrase of the `lost` markers), service
