@@ -1666,6 +1666,53 @@ fn kill_after(desk: &Synced, when: impl Fn() -> bool) {
 const BATCH: &str = "/rest/1/h00ksecret42/batch.json";
 const DEAL_LIST: &str = "/rest/1/h00ksecret42/crm.deal.list.json";
 
+/// Bitrix24's user fields land under the labels the portal gives them, as its export names the
+/// column («Источник», not `UF_CRM_SOURCE`); a store synced before okk read the labels takes the
+/// label on the deals it reads again (`--full`: all of them) without counting a card changed,
+/// and its report names the new column and the code's as no longer sent.
+#[test]
+fn bitrix24_user_fields_land_under_their_labels_and_a_store_synced_by_codes_takes_them() {
+    let crm = FakeCrm::start(State::with_deals(60), 0);
+    let (id, source) = crm.with(|s| {
+        s.deals
+            .iter()
+            .find_map(|d| {
+                let c = d.custom.iter().find(|c| c.0 == fake::FIELDS[0].0)?;
+                Some((d.id.to_string(), c.1.as_str()?.to_string()))
+            })
+            .unwrap()
+    });
+    let fields = |desk: &Synced| -> Json {
+        serde_json::from_str(desk.desk.card(&id)["fields"].as_str().unwrap()).unwrap()
+    };
+    let fresh = Synced::bitrix(&crm);
+    fresh.sync(&[]);
+    let by_label = fields(&fresh);
+    assert_eq!(by_label["Источник"], source.as_str(), "{by_label}");
+    assert!(by_label.get("UF_CRM_SOURCE").is_none(), "{by_label}");
+
+    // A store synced while the codes were the names.
+    crm.with(|s| s.b24_labels = false);
+    let before = Synced::bitrix(&crm);
+    before.sync(&[]);
+    assert_eq!(fields(&before)["UF_CRM_SOURCE"], source.as_str());
+    crm.with(|s| s.b24_labels = true);
+    let again = before.sync(&["--full"]);
+    assert_eq!(again["updated"], 0, "{again}");
+    assert_eq!(
+        again["new_columns"],
+        serde_json::json!(["Источник"]),
+        "{again}"
+    );
+    assert_eq!(
+        again["missing_columns"],
+        serde_json::json!(["UF_CRM_SOURCE"]),
+        "{again}"
+    );
+    let now = fields(&before);
+    assert_eq!(now["Источник"], source.as_str(), "{now}");
+}
+
 #[test]
 fn bitrix24_first_sync_maps_c1_stages_and_string_numbers_and_a_second_changes_nothing() {
     let crm = FakeCrm::start(State::with_deals(130), 0);

@@ -22,6 +22,9 @@ use crate::domain::crm_stage::{CrmStage, Semantics};
 use crate::domain::deal_note::{DealNote, NOTES_PER_CARD};
 use crate::domain::sync_report::Reading;
 
+/// The language the user fields' labels are asked in.
+const USER_FIELD_LANG: &str = "ru";
+
 const HEADER: [&str; 14] = [
     "ID",
     "Название сделки",
@@ -82,8 +85,11 @@ pub struct BitrixReader {
     crm_stages: Vec<CrmStage>,
     wanted: Vec<i64>,
     users: HashMap<i64, String>,
-    /// The fixed columns, then one per UF_CRM_* field of `crm.deal.userfield.list`.
+    /// The fixed columns, then one per UF_CRM_* field of `crm.deal.userfield.list`, named by
+    /// its label in the portal (as the portal's own export names it), else by its code.
     header: Vec<String>,
+    /// A user field's code (`UF_CRM_…`) → its column in `header`.
+    user_fields: HashMap<String, usize>,
     warnings: Vec<String>,
     at: Position,
     done: bool,
@@ -139,6 +145,7 @@ impl BitrixReader {
             wanted: Vec::new(),
             users: HashMap::new(),
             header: HEADER.iter().map(|h| h.to_string()).collect(),
+            user_fields: HashMap::new(),
             warnings: Vec::new(),
             at,
             done: false,
@@ -204,7 +211,14 @@ impl BitrixReader {
             })
             .collect();
         let mut cmd = cmd;
-        cmd.insert("uf".into(), json!("crm.deal.userfield.list"));
+        // With a language, the list gives each field's labels as texts (without, none) [U]:
+        // Russian, the language of the portal's export the fixed columns are named after.
+        cmd.insert(
+            "uf".into(),
+            json!(format!(
+                "crm.deal.userfield.list?filter[LANG]={USER_FIELD_LANG}"
+            )),
+        );
         let what = "/batch.json";
         let body = client
             .post(what, &json!({"halt": 0, "cmd": cmd}))
@@ -212,10 +226,24 @@ impl BitrixReader {
         let results = body.as_ref().and_then(|b| b.pointer("/result/result"));
         let fields = results.and_then(|r| r.get("uf")).and_then(Value::as_array);
         for f in fields.into_iter().flatten() {
-            let name = text(f.get("FIELD_NAME"));
-            if name.starts_with("UF_") && !self.header.contains(&name) {
-                self.header.push(name);
+            let code = text(f.get("FIELD_NAME"));
+            if !code.starts_with("UF_") || self.user_fields.contains_key(&code) {
+                continue;
             }
+            // The list's column label, else the form's; the code when neither is given or the
+            // label is another column's already (two fields labelled alike stay apart).
+            let label = [f.get("LIST_COLUMN_LABEL"), f.get("EDIT_FORM_LABEL")]
+                .into_iter()
+                .map(|v| text(v).trim().to_string())
+                .find(|l| !l.is_empty())
+                .filter(|l| !self.header.contains(l));
+            let name = match label {
+                Some(l) => l,
+                None if !self.header.contains(&code) => code.clone(),
+                None => continue,
+            };
+            self.user_fields.insert(code, self.header.len());
+            self.header.push(name);
         }
         for id in ids {
             let name = self.categories[&id].clone();
@@ -601,9 +629,9 @@ impl BitrixReader {
         if let Some(t) = self.nearest.get(&id) {
             cells[TASK_COL] = fmt_naive(*t);
         }
-        for (name, value) in d.custom {
+        for (code, value) in d.custom {
             // Only the fields the metadata listed: the columns are fixed for the run.
-            if let Some(col) = self.header.iter().position(|h| *h == name) {
+            if let Some(&col) = self.user_fields.get(&code) {
                 cells[col] = value;
             }
         }

@@ -150,6 +150,10 @@ pub struct State {
     /// each category's success and failure stages as they choose (`C1:WON` «Сделка успешна»);
     /// else the name of [`PIPELINES`]' stage at its index.
     pub b24_names: HashMap<&'static str, &'static str>,
+    /// Bitrix24: the user fields' labels are given (for the language asked), as a portal's
+    /// `crm.deal.userfield.list` gives them; off, the codes alone (a portal before labels, or
+    /// a store synced before okk read them).
+    pub b24_labels: bool,
 }
 
 pub struct Pipeline {
@@ -232,6 +236,7 @@ impl State {
         let mut s = State {
             clock: BASE_TIME + n as i64 * 60 + 3600,
             fields: FIELDS.to_vec(),
+            b24_labels: true,
             ..State::default()
         };
         for i in 0..n {
@@ -1198,11 +1203,21 @@ mod bitrix {
         by
     }
 
-    fn userfields() -> Vec<Value> {
-        vec![
-            json!({"ID": "201", "ENTITY_ID": "CRM_DEAL", "FIELD_NAME": "UF_CRM_SOURCE",
-                    "USER_TYPE_ID": "string", "MULTIPLE": "N"}),
-        ]
+    /// The deals' user fields; with a language asked (`filter[LANG]`), their labels as texts,
+    /// as the portal's export names the column («Источник»).
+    fn userfields(s: &State, lang: Option<&str>) -> Vec<Value> {
+        let mut field = json!({"ID": "201", "ENTITY_ID": "CRM_DEAL", "FIELD_NAME": "UF_CRM_SOURCE",
+                               "USER_TYPE_ID": "string", "MULTIPLE": "N"});
+        let label = match lang {
+            Some("ru") => Some("Источник"),
+            Some(_) => Some("Source"),
+            None => None,
+        };
+        if let Some(label) = label.filter(|_| s.b24_labels) {
+            field["LIST_COLUMN_LABEL"] = json!(label);
+            field["EDIT_FORM_LABEL"] = json!(label);
+        }
+        vec![field]
     }
 
     pub fn serve(
@@ -1398,7 +1413,9 @@ mod bitrix {
                 let e = params["filter"]["ENTITY_ID"].as_str().unwrap_or_default();
                 Ok(json!(statuses(s, e)))
             }
-            "crm.deal.userfield.list" => Ok(json!(userfields())),
+            "crm.deal.userfield.list" => {
+                Ok(json!(userfields(s, params["filter"]["LANG"].as_str())))
+            }
             "crm.deal.list" => Ok(deal_list(s, params)["result"].take()),
             "crm.activity.list" => Ok(activity_list(s, params)),
             "crm.stagehistory.list" => Ok(stage_history(s, params)),
