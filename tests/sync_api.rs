@@ -2552,15 +2552,10 @@ fn a_note_on_a_deal_the_sync_has_not_seen_waits_for_its_deal() {
     );
 }
 
-#[test]
-fn a_sync_killed_while_reading_notes_resumes_from_the_notes_it_landed() {
-    let mut state = State::with_deals(3000);
-    state.faults.note_page_delay = Duration::from_millis(300);
-    let crm = FakeCrm::start(state, 0);
-    let desk = Synced::new(&crm);
+/// The notes' pages read again come at once: the sync after a stop mid-notes, which reads fewer
+/// of them than there are (it resumed from their cursor); its report.
+fn resumes_from_the_notes_cursor(crm: &FakeCrm, desk: &Synced) -> Json {
     let pages = || crm.with(|s| s.by_path.get(NOTES).copied().unwrap_or(0));
-    // A group lands what came within a second of its first page: four pages of eight.
-    kill_after(&desk, || pages() >= 7);
     crm.with(|s| s.faults.note_page_delay = Duration::ZERO);
     let before = pages();
     let report = desk.sync(&[]);
@@ -2570,6 +2565,19 @@ fn a_sync_killed_while_reading_notes_resumes_from_the_notes_it_landed() {
         "resumed from the notes' cursor: {} of {all} pages again",
         pages() - before
     );
+    report
+}
+
+#[test]
+fn a_sync_killed_while_reading_notes_resumes_from_the_notes_it_landed() {
+    let mut state = State::with_deals(3000);
+    state.faults.note_page_delay = Duration::from_millis(300);
+    let crm = FakeCrm::start(state, 0);
+    let desk = Synced::new(&crm);
+    let pages = || crm.with(|s| s.by_path.get(NOTES).copied().unwrap_or(0));
+    // A group lands what came within a second of its first page: four pages of eight.
+    kill_after(&desk, || pages() >= 7);
+    let report = resumes_from_the_notes_cursor(&crm, &desk);
     assert_eq!(report["inserted"], 3000);
     for id in ["30000001", "30000003", "30002997", "30002999"] {
         let want = crm.with(|s| s.texts_of(id.parse().unwrap()));
@@ -2594,15 +2602,7 @@ fn ctrl_c_before_any_card_of_a_first_sync_keeps_the_store_and_the_notes_that_lan
     assert!(desk.desk.db.exists(), "the store with its notes stays");
     assert!(desk.desk.rows(Table::Cards).is_empty(), "no card yet");
 
-    crm.with(|s| s.faults.note_page_delay = Duration::ZERO);
-    let before = pages();
-    let report = desk.sync(&[]);
-    let all = crm.with(|s| s.notes.len()).div_ceil(250) as u64;
-    assert!(
-        pages() - before < all,
-        "resumed from the notes' cursor: {} of {all} pages again",
-        pages() - before
-    );
+    let report = resumes_from_the_notes_cursor(&crm, &desk);
     assert_eq!(report["inserted"], 3000);
 }
 

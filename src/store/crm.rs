@@ -83,6 +83,14 @@ impl Store {
             .collect())
     }
 
+    /// Whether any sync landed something here: its state is saved with every group of pages
+    /// (notes come before the deals, so a first sync may hold notes and no card yet).
+    pub fn has_synced(&self) -> Result<bool, StoreError> {
+        Ok(self
+            .conn
+            .query_row("SELECT EXISTS (SELECT 1 FROM crm_sync)", [], |r| r.get(0))?)
+    }
+
     pub fn crm_state(&self, connection: &str) -> Result<SyncState, StoreError> {
         // A store read as it is may be older than the run's mark (`okk crm list`).
         let begun = if self.schema_version()? >= super::schema::RUN_BEGUN_FROM {

@@ -49,14 +49,6 @@ impl Store {
             .query_row("SELECT EXISTS (SELECT 1 FROM cards)", [], |r| r.get(0))?)
     }
 
-    /// Whether any sync landed something here: its state is saved with every group of pages
-    /// (notes come before the deals, so a first sync may hold notes and no card yet).
-    pub fn has_synced(&self) -> Result<bool, StoreError> {
-        Ok(self
-            .conn
-            .query_row("SELECT EXISTS (SELECT 1 FROM crm_sync)", [], |r| r.get(0))?)
-    }
-
     pub fn card_count(&self) -> Result<u64, StoreError> {
         Ok(self
             .conn

@@ -103,11 +103,11 @@ impl SqliteDb {
     }
 }
 
-/// A sync of `source` that hears the CRM deleted the deals `ids`.
-pub fn deleted_in_crm(store: &mut dyn SyncStore, source: &str, ids: &[&str]) {
-    let meta = BatchMeta {
+/// One group of a sync's pages of `source` (by `profile`), as of the contract's day.
+fn sync_meta<'a>(source: &'a str, profile: &'a str) -> BatchMeta<'a> {
+    BatchMeta {
         file: "api",
-        profile: "amocrm",
+        profile,
         source,
         encoding: "api",
         partial: true,
@@ -117,8 +117,12 @@ pub fn deleted_in_crm(store: &mut dyn SyncStore, source: &str, ids: &[&str]) {
             .unwrap(),
         bulk: false,
         fresh_run: false,
-    };
-    let mut sync = store.begin_sync(&meta).unwrap();
+    }
+}
+
+/// A sync of `source` that hears the CRM deleted the deals `ids`.
+pub fn deleted_in_crm(store: &mut dyn SyncStore, source: &str, ids: &[&str]) {
+    let mut sync = store.begin_sync(&sync_meta(source, "amocrm")).unwrap();
     for id in ids {
         assert!(sync.mark_deleted(source, id).unwrap(), "{id} was live");
     }
@@ -126,24 +130,9 @@ pub fn deleted_in_crm(store: &mut dyn SyncStore, source: &str, ids: &[&str]) {
     store.end_run().unwrap();
 }
 
-/// A sync of `source` that reads the deal `deal`'s notes whole, as a sync lands them: kept,
-/// then the card given them (newest first) and the digest they make.
 /// A sync's run that read `source`'s pipelines and stages, and nothing else.
 pub fn stages_in_crm(store: &mut dyn SyncStore, source: &str, stages: &[CrmStage]) {
-    let meta = BatchMeta {
-        file: "api",
-        profile: "bitrix24",
-        source,
-        encoding: "api",
-        partial: true,
-        now: chrono::NaiveDate::from_ymd_opt(2026, 11, 20)
-            .unwrap()
-            .and_hms_opt(9, 0, 0)
-            .unwrap(),
-        bulk: false,
-        fresh_run: false,
-    };
-    let mut sync = store.begin_sync(&meta).unwrap();
+    let mut sync = store.begin_sync(&sync_meta(source, "bitrix24")).unwrap();
     sync.save_crm_stages(source, stages).unwrap();
     sync.finish(BatchCounts::default(), &[], true).unwrap();
     store.end_run().unwrap();
