@@ -86,18 +86,10 @@ pub(super) fn build(conn: &rusqlite::Connection) -> Result<bool, StoreError> {
     Ok(true)
 }
 
-/// At a writer's open: the indexes a killed sync left unbuilt are built, unless its
-/// connection's sync is running (it builds them when it ends).
+/// At a writer's open of a store that has `meta` ([`super::schema::META_FROM`]): the indexes a
+/// killed sync left unbuilt are built, unless its connection's sync is running (it builds them
+/// when it ends).
 pub(super) fn heal(conn: &rusqlite::Connection, db: &Path) -> Result<(), StoreError> {
-    // A store older than `meta` has no note (the migrations make the table).
-    let has_meta: bool = conn.query_row(
-        "SELECT EXISTS (SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = 'meta')",
-        [],
-        |r| r.get(0),
-    )?;
-    if !has_meta {
-        return Ok(());
-    }
     let Some(by) = meta_on(conn, DEFERRED_BY)? else {
         return Ok(());
     };

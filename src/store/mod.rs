@@ -199,7 +199,8 @@ impl Store {
             read_only: false,
             carried: None,
         };
-        if version > 0 {
+        // An older store has no `meta`, so no note (the migrations make the table).
+        if version >= schema::META_FROM {
             deferred::heal(&store.conn, path)?;
         }
         // Only a store that needs it takes the write lock: readers must not wait for an import.

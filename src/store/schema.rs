@@ -39,6 +39,9 @@ macro_rules! standings_index {
     };
 }
 
+/// The schema that made `meta` (migration 2).
+pub const META_FROM: i64 = 2;
+
 /// The queues' indexes as this schema defines them (a deferred build's fallback:
 /// `store::deferred`).
 pub const QUEUE_INDEX_SQL: &str = queue_index_v6!();
