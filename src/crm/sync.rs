@@ -854,7 +854,9 @@ impl<'a> Lander<'a> {
         }
         for page in pages {
             for (row, id) in page.rows.iter().zip(&page.ids) {
-                touched.remove(id.as_str());
+                if !touched.is_empty() {
+                    touched.remove(id.as_str());
+                }
                 let deal = Deal {
                     row,
                     id,

@@ -292,15 +292,33 @@ pub fn parse_amount(raw: &str, decimal_comma: bool) -> Option<f64> {
     v.is_finite().then_some(v)
 }
 
-/// A yes/no cell, by the words a profile gives for yes and no (compared folded).
-pub fn parse_bool(raw: &str, true_values: &[String], false_values: &[String]) -> Option<bool> {
-    let k = fold(raw);
-    if true_values.iter().any(|t| fold(t) == k) {
-        Some(true)
-    } else if false_values.iter().any(|f| fold(f) == k) {
-        Some(false)
-    } else {
-        None
+/// A profile's words for yes and no, folded once: a sync's every deal carries two yes/no
+/// cells, and folding the words again for each cost more than reading the cell.
+#[derive(Debug, Clone, Default)]
+pub struct Bools {
+    yes: Vec<String>,
+    no: Vec<String>,
+}
+
+impl Bools {
+    pub fn new(true_values: &[String], false_values: &[String]) -> Bools {
+        let folded = |ws: &[String]| ws.iter().map(|w| fold(w)).collect();
+        Bools {
+            yes: folded(true_values),
+            no: folded(false_values),
+        }
+    }
+
+    /// A yes/no cell, by the profile's words (compared folded).
+    pub fn parse(&self, raw: &str) -> Option<bool> {
+        let k = fold(raw);
+        if self.yes.contains(&k) {
+            Some(true)
+        } else if self.no.contains(&k) {
+            Some(false)
+        } else {
+            None
+        }
     }
 }
 
@@ -413,6 +431,22 @@ mod tests {
         }
     }
     use super::*;
+
+    #[test]
+    fn yes_and_no_read_by_the_profiles_words_folded() {
+        let words = |ws: &[&str]| ws.iter().map(|w| w.to_string()).collect::<Vec<_>>();
+        let b = super::Bools::new(
+            &words(&["Да", "true", "Закрыта"]),
+            &words(&["нет", "FALSE"]),
+        );
+        assert_eq!(b.parse("да"), Some(true));
+        assert_eq!(b.parse(" TRUE "), Some(true));
+        assert_eq!(b.parse("закрыта"), Some(true));
+        assert_eq!(b.parse("Нет"), Some(false));
+        assert_eq!(b.parse("false"), Some(false));
+        assert_eq!(b.parse("может быть"), None);
+        assert_eq!(b.parse(""), None);
+    }
 
     fn fmts(v: &[&str]) -> Vec<String> {
         v.iter().map(|s| s.to_string()).collect()

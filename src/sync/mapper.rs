@@ -44,6 +44,7 @@ pub struct Mapper {
     /// closed", is told apart at its first byte.
     empty_firsts: [bool; 256],
     dates: values::DateParser,
+    bools: values::Bools,
     /// Where a card keeps its owner's CRM id, when the profile's owners carry one (`Name [17]`):
     /// one name for every card.
     owner_id_field: Option<FieldName>,
@@ -184,6 +185,7 @@ impl Mapper {
             owner_id_field,
             closing: None,
             dates: values::DateParser::new(&profile.date_formats),
+            bools: values::Bools::new(&profile.true_values, &profile.false_values),
             empty_values,
             empty_lens,
             empty_firsts,
@@ -357,13 +359,11 @@ impl Mapper {
                 None if self.dates.no_such_day(value) => return Err(msg::no_such_day(value)),
                 None => return Err(msg::bad_date(value, &p.date_formats)),
             },
-            SystemField::Closed | SystemField::Won => {
-                match values::parse_bool(value, &p.true_values, &p.false_values) {
-                    Some(b) if field == SystemField::Closed => card.closed = Some(b),
-                    Some(b) => card.won = Some(b),
-                    None => return Err(msg::bad_bool(value)),
-                }
-            }
+            SystemField::Closed | SystemField::Won => match self.bools.parse(value) {
+                Some(b) if field == SystemField::Closed => card.closed = Some(b),
+                Some(b) => card.won = Some(b),
+                None => return Err(msg::bad_bool(value)),
+            },
             SystemField::Status => {
                 let k = fold(value);
                 let is = |words: &[String]| words.iter().any(|w| fold(w) == k);
