@@ -1,5 +1,6 @@
 //! A fake CRM account on this machine, to try `okk sync` without one:
-//! `cargo run --example fake_crm -- --kind amocrm|bitrix24 --deals 5000 [--port 8765]`.
+//! `cargo run --example fake_crm -- --kind amocrm|bitrix24 --deals 5000 [--port 8765]`
+//! `[--fields N]` (N custom fields: the two of the default account, then realistic ones).
 //! The same server answers both APIs (amoCRM under /api/v4, Bitrix24 under /rest/);
 //! `--write-csv FILE` also writes its deals as an amoCRM export, to compare sync and import.
 //! It prints the config to add and the token to export, then serves until stopped (Ctrl-C).
@@ -13,6 +14,7 @@ mod fake;
 
 fn main() {
     let mut deals = 5000usize;
+    let mut fields = fake::FIELDS.len();
     let mut port = 8765u16;
     let mut kind = String::from("amocrm");
     let mut csv: Option<String> = None;
@@ -21,6 +23,7 @@ fn main() {
         let mut value = || args.next().unwrap_or_else(|| usage(&a));
         match a.as_str() {
             "--deals" => deals = value().parse().unwrap_or_else(|_| usage("--deals")),
+            "--fields" => fields = value().parse().unwrap_or_else(|_| usage("--fields")),
             "--write-csv" => csv = Some(value()),
             "--port" => port = value().parse().unwrap_or_else(|_| usage("--port")),
             "--kind" => {
@@ -36,17 +39,18 @@ fn main() {
             _ => usage(&a),
         }
     }
-    let server = match fake::FakeCrm::try_start(fake::State::with_deals(deals), port) {
-        Ok(server) => server,
-        Err(e) => {
-            eprintln!(
-                "fake_crm: cannot serve on 127.0.0.1:{port} ({e}); another port: --port {} \
+    let server =
+        match fake::FakeCrm::try_start(fake::State::with_deals_and_fields(deals, fields), port) {
+            Ok(server) => server,
+            Err(e) => {
+                eprintln!(
+                    "fake_crm: cannot serve on 127.0.0.1:{port} ({e}); another port: --port {} \
                  (or --port 0 for any free one)",
-                port.wrapping_add(1)
-            );
-            std::process::exit(1);
-        }
-    };
+                    port.wrapping_add(1)
+                );
+                std::process::exit(1);
+            }
+        };
     // Each kind its own connection name, so both fakes can be added to one config.
     let name = if kind == "bitrix24" {
         "fake-b24"
@@ -57,6 +61,9 @@ fn main() {
         // The same deals as amoCRM's web UI exports them, to compare a sync with an import.
         server.with(|s| s.export_csv(std::path::Path::new(path)));
         println!("wrote the deals as an amoCRM export to {path}");
+    }
+    if fields != fake::FIELDS.len() {
+        println!("{fields} custom fields in the account");
     }
     println!("fake {kind} with {deals} deals at {}", server.url);
     println!();
@@ -137,7 +144,8 @@ fn deals_n(n: usize) -> String {
 /// both, a bad argument the first, a line the fake does not know the second.
 macro_rules! synopsis {
     () => {
-        "usage: fake_crm [--kind amocrm|kommo|bitrix24] [--deals N] [--port P] [--write-csv FILE]"
+        "usage: fake_crm [--kind amocrm|kommo|bitrix24] [--deals N] [--fields N] [--port P] \
+         [--write-csv FILE]"
     };
 }
 macro_rules! stdin_commands {
@@ -168,6 +176,11 @@ answers both APIs: amoCRM under /api/v4, Bitrix24 under /rest/.
 options:
   --kind K          amocrm (the default), kommo or bitrix24: the `okk crm add` line printed
   --deals N         deals in the account (default 5000)
+  --fields N        custom fields in the account (default 2: «Источник» and «Дата встречи в
+                    офисе продаж»); beyond them, fields of the kinds real accounts carry
+                    (numbers, lists, multiselects, dates, checkboxes, texts; «Поле N» past
+                    the 30th), of which two deals in three fill about two thirds; a
+                    Bitrix24 portal has them all as user fields
   --port P          the port on 127.0.0.1 (default 8765; 0: any free one)
   --write-csv FILE  also write the deals as an amoCRM export, to compare sync and import
   -h, --help        print this and exit

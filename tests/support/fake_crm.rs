@@ -154,6 +154,12 @@ pub struct State {
     /// `crm.deal.userfield.list` gives them; off, the codes alone (a portal before labels, or
     /// a store synced before okk read them).
     pub b24_labels: bool,
+    /// The options of the account's select and multiselect fields beyond [`FIELDS`], by field
+    /// id (an option's `enum_id` is its place in them; «Источник» has none, as ever).
+    pub field_options: HashMap<i64, &'static [&'static str]>,
+    /// Bitrix24: the portal's user fields are every one of `fields` (the many-field shape);
+    /// off, «Источник» alone, as the fake's portal always had.
+    pub b24_all_fields: bool,
 }
 
 pub struct Pipeline {
@@ -200,6 +206,206 @@ pub const FIELDS: [(i64, &str, &str); 2] = [
     (5_000_002, "Дата встречи в офисе продаж", "date"),
 ];
 
+/// The many-field shape's fields after [`FIELDS`] (`fake_crm --fields N`), in order: (name,
+/// amoCRM type, the values a deal draws from: a select's or multiselect's options, sample
+/// texts and numbers; none for a date or a checkbox). Beyond them, «Поле N» of the same kinds
+/// again. Names no funnel of okk's or profile column has, so that they stay custom fields.
+pub const MORE_FIELDS: [(&str, &str, &[&str]); 28] = [
+    (
+        "Бюджет клиента",
+        "numeric",
+        &["4500000", "6200000", "8750000", "12300000", "5900000"],
+    ),
+    (
+        "Район",
+        "select",
+        &[
+            "Центральный",
+            "Ленинский",
+            "Кировский",
+            "Октябрьский",
+            "Советский",
+        ],
+    ),
+    ("Комнат", "numeric", &["1", "2", "3", "4", "1", "2"]),
+    ("Ипотека одобрена", "checkbox", &[]),
+    (
+        "Комментарий менеджера",
+        "textarea",
+        &[
+            "Перезвонить после 18:00",
+            "Клиент сравнивает с соседним ЖК, просит скидку за 100% оплату",
+            "Хочет квартиру «с видом», не выше 10 этажа",
+            "Ждёт одобрения ипотеки в Сбербанке.\nЕсли откажут — рассрочка",
+            "Нужна парковка",
+        ],
+    ),
+    (
+        "Интересы",
+        "multiselect",
+        &["Парковка", "Кладовая", "Отделка", "Вид на парк", "Балкон"],
+    ),
+    ("Дата следующего звонка", "date", &[]),
+    (
+        "Сайт агентства",
+        "url",
+        &[
+            "https://etazhi.ru/agent/1432",
+            "https://an-kvartal.ru",
+            "https://dom-rielt.ru/o/77",
+        ],
+    ),
+    (
+        "Телефон для связи",
+        "text",
+        &["+7 912 345-67-89", "+7 (343) 210-44-05", "89221234567"],
+    ),
+    (
+        "Тип недвижимости",
+        "select",
+        &["Квартира", "Апартаменты", "Таунхаус", "Коммерция"],
+    ),
+    (
+        "Площадь, м²",
+        "numeric",
+        &["34.5", "48", "56.2", "72", "95.8", "41"],
+    ),
+    ("Этаж", "numeric", &["2", "5", "9", "12", "17", "24"]),
+    (
+        "Способ оплаты",
+        "select",
+        &["Наличные", "Ипотека", "Рассрочка", "Материнский капитал"],
+    ),
+    (
+        "Банк",
+        "select",
+        &["Сбербанк", "ВТБ", "Альфа-Банк", "Газпромбанк", "Дом.РФ"],
+    ),
+    (
+        "Первоначальный взнос",
+        "numeric",
+        &["500000", "1200000", "950000", "2000000"],
+    ),
+    ("Дата брони", "date", &[]),
+    (
+        "Очередь строительства",
+        "text",
+        &["1 очередь", "2 очередь", "3 очередь, корпус 4"],
+    ),
+    ("Промокод", "text", &["ВЕСНА24", "DOM10", "ДРУГ"]),
+    (
+        "Рекламная кампания",
+        "text",
+        &["yandex_direct_ekb", "vk_target_novostroyki", "avito_pro"],
+    ),
+    ("Повторное обращение", "checkbox", &[]),
+    (
+        "Сопровождение сделки",
+        "multiselect",
+        &["Юрист", "Дизайн-проект", "Страхование", "Переезд"],
+    ),
+    ("Корпус", "select", &["1", "2", "3", "4А"]),
+    (
+        "Срок покупки",
+        "select",
+        &["В течение месяца", "Три месяца", "Полгода", "Год и больше"],
+    ),
+    (
+        "Причина отказа",
+        "text",
+        &["Дорого", "Не устроил район", "Купили вторичку"],
+    ),
+    (
+        "Email клиента",
+        "text",
+        &[
+            "ivanova.m@mail.ru",
+            "petrov1984@yandex.ru",
+            "a.sokolova@gmail.com",
+        ],
+    ),
+    ("Дата показа", "date", &[]),
+    ("Согласие на рассылку", "checkbox", &[]),
+    ("Номер квартиры", "text", &["14", "127", "305", "41"]),
+];
+
+/// The account's fields for `fake_crm --fields n`: [`FIELDS`] first (as many as `n` takes),
+/// then [`MORE_FIELDS`] (ids on from 5_000_003), then «Поле N» of their kinds again.
+pub fn fields_of(n: usize) -> Vec<(i64, &'static str, &'static str)> {
+    let mut out: Vec<(i64, &'static str, &'static str)> = FIELDS.iter().copied().take(n).collect();
+    for k in 0..n.saturating_sub(FIELDS.len()) {
+        let (name, kind, _) = MORE_FIELDS[k % MORE_FIELDS.len()];
+        let name: &'static str = if k < MORE_FIELDS.len() {
+            name
+        } else {
+            // A fake's few field names live as long as the process.
+            Box::leak(format!("Поле {}", FIELDS.len() + k + 1).into_boxed_str())
+        };
+        out.push((5_000_003 + k as i64, name, kind));
+    }
+    out
+}
+
+/// The values a field beyond [`FIELDS`] draws from (see [`MORE_FIELDS`]).
+fn pool_of(field: i64) -> &'static [&'static str] {
+    let k = (field - 5_000_003).max(0) as usize;
+    MORE_FIELDS[k % MORE_FIELDS.len()].2
+}
+
+/// A select or multiselect option's `enum_id` (and Bitrix24's list item `ID`).
+fn enum_id(field: i64, index: usize) -> i64 {
+    8_000_000 + (field % 10_000) * 100 + index as i64
+}
+
+/// A well-mixed number for (deal, field): which fields a deal fills and with what.
+fn mix(i: usize, k: usize) -> u64 {
+    let mut z = (i as u64) << 20 ^ k as u64;
+    z = z.wrapping_add(0x9E37_79B9_7F4A_7C15);
+    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+    z ^ (z >> 31)
+}
+
+/// The i-th deal's values of the fields beyond [`FIELDS`] (created at `created`): none for a
+/// deal with no custom fields at all (every third, as [`deal`] leaves them), else each field
+/// filled or not, 45–85 % of them by deal: short words and numbers, now and then a sentence,
+/// Cyrillic; dates at midnight (UTC), as a date field holds a day.
+fn more_values(
+    i: usize,
+    created: i64,
+    fields: &[(i64, &'static str, &'static str)],
+) -> Vec<(i64, Value)> {
+    if i.is_multiple_of(3) {
+        return Vec::new();
+    }
+    let share = 45 + (i * 7 % 41) as u64;
+    let mut out = Vec::new();
+    for &(id, _, kind) in fields.iter().filter(|f| f.0 >= 5_000_003) {
+        let k = (id - 5_000_003) as usize;
+        let h = mix(i, k);
+        if h % 100 >= share {
+            continue;
+        }
+        let pool = pool_of(id);
+        let pick = |salt: u64| pool[((h >> 8).wrapping_add(salt) % pool.len() as u64) as usize];
+        let v = match kind {
+            "date" => json!((created / 86_400 + 1 + (h >> 8) as i64 % 30) * 86_400),
+            "checkbox" => json!((h >> 8).is_multiple_of(3)),
+            "multiselect" => {
+                let n = 1 + (h >> 16) as usize % 3;
+                let start = (h >> 8) as usize % pool.len();
+                let picked: Vec<&str> = (0..n.min(pool.len()))
+                    .map(|j| pool[(start + j) % pool.len()])
+                    .collect();
+                json!(picked)
+            }
+            _ => json!(pick(0)),
+        };
+        out.push((id, v));
+    }
+    out
+}
+
 /// A stage's `sort` as amoCRM gives it by default: in [`PIPELINES`]' order, ten apart, won
 /// and lost last (amoCRM gives them 10000 and 11000).
 pub fn stage_sort(status: i64, index: usize) -> i64 {
@@ -233,14 +439,30 @@ impl State {
     }
 
     pub fn with_deals(n: usize) -> State {
+        State::with_deals_and_fields(n, FIELDS.len())
+    }
+
+    /// [`State::with_deals`] in an account of `fields` custom fields ([`fields_of`]): beyond
+    /// [`FIELDS`], the many-field shape of `fake_crm --fields N`, whose deals fill a share of
+    /// them and whose Bitrix24 portal has them all as user fields.
+    pub fn with_deals_and_fields(n: usize, fields: usize) -> State {
+        let fields = fields_of(fields);
         let mut s = State {
             clock: BASE_TIME + n as i64 * 60 + 3600,
-            fields: FIELDS.to_vec(),
             b24_labels: true,
+            b24_all_fields: fields.len() > FIELDS.len(),
+            field_options: fields
+                .iter()
+                .filter(|f| f.0 > FIELDS[1].0 && matches!(f.2, "select" | "multiselect"))
+                .map(|f| (f.0, pool_of(f.0)))
+                .collect(),
+            fields,
             ..State::default()
         };
         for i in 0..n {
-            let d = deal(i);
+            let mut d = deal(i);
+            d.custom.retain(|c| s.fields.iter().any(|f| f.0 == c.0));
+            d.custom.extend(more_values(i, d.created_at, &s.fields));
             notes_of(i, &d, &mut s.notes);
             activities_of(i, &d, &mut s.activities);
             s.deals.push(d);
@@ -444,7 +666,9 @@ impl State {
 
     pub fn add(&mut self) -> i64 {
         let t = self.tick();
-        let mut d = deal(self.deals.len() + self.deleted.len() + 100_000);
+        let i = self.deals.len() + self.deleted.len() + 100_000;
+        let mut d = deal(i);
+        d.custom.extend(more_values(i, d.created_at, &self.fields));
         d.created_at = t;
         d.updated_at = t;
         let id = d.id;
@@ -500,9 +724,18 @@ impl State {
             row.extend(texts);
             for f in &self.fields {
                 let v = d.custom.iter().find(|c| c.0 == f.0).map(|c| &c.1);
+                // As a sync's row has them (amoCRM's own export of a date field's time and of
+                // a checkbox is not on record in ../shared/data): a date with its time (UTC),
+                // a multiselect's options joined by ", ", a checkbox `true`/`false`.
                 row.push(match v {
                     Some(Value::Number(n)) if f.2 == "date" => fmt(n.as_i64().unwrap()),
                     Some(Value::String(s)) => s.clone(),
+                    Some(Value::Array(options)) => options
+                        .iter()
+                        .filter_map(Value::as_str)
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                    Some(Value::Bool(b)) => b.to_string(),
                     _ => String::new(),
                 });
             }
@@ -612,7 +845,7 @@ pub fn deal(i: usize) -> Deal {
     }
 }
 
-fn deal_json(d: &Deal, fields: &[(i64, &str, &str)], base: &str) -> Value {
+fn deal_json(d: &Deal, s: &State, base: &str) -> Value {
     let custom = if d.custom.is_empty() {
         Value::Null
     } else {
@@ -620,9 +853,9 @@ fn deal_json(d: &Deal, fields: &[(i64, &str, &str)], base: &str) -> Value {
             d.custom
                 .iter()
                 .map(|(id, v)| {
-                    let f = fields.iter().find(|f| f.0 == *id).unwrap();
+                    let f = s.fields.iter().find(|f| f.0 == *id).unwrap();
                     json!({"field_id": id, "field_name": f.1, "field_code": null,
-                           "field_type": f.2, "values": [{"value": v}]})
+                           "field_type": f.2, "values": amo_values(s, *id, v)})
                 })
                 .collect(),
         )
@@ -640,6 +873,21 @@ fn deal_json(d: &Deal, fields: &[(i64, &str, &str)], base: &str) -> Value {
             .map(|(i, t)| json!({"id": 1_252_595 + i, "name": t})).collect::<Vec<_>>(),
             "companies": []}
     })
+}
+
+/// A field's `values` on a deal as amoCRM gives them: one `{"value": …}`; a select's option
+/// and each of a multiselect's with its `enum_id` (and `enum_code`, null) where the account
+/// lists its options.
+fn amo_values(s: &State, field: i64, v: &Value) -> Value {
+    let options = s.field_options.get(&field).copied().unwrap_or_default();
+    let one = |v: &Value| match options.iter().position(|o| Some(*o) == v.as_str()) {
+        Some(i) => json!({"value": v, "enum_id": enum_id(field, i), "enum_code": null}),
+        None => json!({"value": v}),
+    };
+    match v {
+        Value::Array(many) => Value::Array(many.iter().map(one).collect()),
+        v => json!([one(v)]),
+    }
 }
 
 /// A note as `/api/v4/leads/notes` gives it: the text in `params.text`, none for a call.
@@ -877,17 +1125,33 @@ fn serve(mut req: tiny_http::Request, state: &Mutex<State>, base: &str) {
             );
         }
         "/api/v4/leads/custom_fields" => {
+            // At most 50 a page, as amoCRM lists them.
+            let limit = limit.min(50);
             let fs: Vec<Value> = s
                 .fields
                 .iter()
-                .map(|f| json!({"id": f.0, "name": f.1, "type": f.2}))
+                .skip((page - 1) * limit)
+                .take(limit)
+                .map(|f| {
+                    let mut field = json!({"id": f.0, "name": f.1, "type": f.2});
+                    if let Some(options) = s.field_options.get(&f.0) {
+                        field["enums"] = options
+                            .iter()
+                            .enumerate()
+                            .map(|(i, o)| json!({"id": enum_id(f.0, i), "value": o, "sort": (i + 1) * 10}))
+                            .collect();
+                    }
+                    field
+                })
                 .collect();
+            let more = s.fields.len() > page * limit;
             drop(s);
-            send(
-                req,
-                200,
-                Some(json!({"_page": 1, "_embedded": {"custom_fields": fs}})),
-            );
+            let mut body = json!({"_page": page, "_embedded": {"custom_fields": fs}});
+            if more {
+                body["_links"] = json!({"next": {"href": format!(
+                    "{base}/api/v4/leads/custom_fields?limit={limit}&page={}", page + 1)}});
+            }
+            send(req, 200, Some(body));
         }
         "/api/v4/events" => {
             let from = num("filter[created_at][from]").unwrap_or(i64::MIN);
@@ -961,7 +1225,7 @@ fn serve(mut req: tiny_http::Request, state: &Mutex<State>, base: &str) {
             // page (sorting 100,000 deals for each of 400 pages took the fake 17 s).
             let items: Vec<Value> = window(&mut deals, |d| (d.updated_at, d.id), page, limit)
                 .iter()
-                .map(|d| deal_json(d, &s.fields, base))
+                .map(|d| deal_json(d, &s, base))
                 .collect();
             let delay = s.faults.page_delay;
             let cut = s.faults.cut_pages > 0 && total > (page - 1) * limit;
@@ -1115,8 +1379,66 @@ mod bitrix {
         B24_STAGES[p][j]
     }
 
-    /// A deal as `crm.deal.list` gives it: nearly every value a string.
-    pub fn deal_json(d: &Deal) -> Value {
+    /// A field's user field code: `UF_CRM_SOURCE` for «Источник», as ever.
+    pub fn code_of(field: i64) -> String {
+        match field {
+            5_000_001 => "UF_CRM_SOURCE".into(),
+            5_000_002 => "UF_CRM_MEETING_DATE".into(),
+            id => format!("UF_CRM_{id}"),
+        }
+    }
+
+    /// The portal's user fields: (field id, code, `USER_TYPE_ID`, multiple). «Источник» alone
+    /// unless the account is of the many-field shape ([`State::b24_all_fields`]).
+    pub fn user_fields(s: &State) -> Vec<(i64, String, &'static str, bool)> {
+        let fields = if s.b24_all_fields {
+            s.fields.clone()
+        } else {
+            FIELDS[..1].to_vec()
+        };
+        fields
+            .iter()
+            .map(|f| {
+                let kind = match f.2 {
+                    _ if f.0 == FIELDS[0].0 => "string",
+                    "numeric" => "double",
+                    "select" | "multiselect" => "enumeration",
+                    "date" if f.0 == FIELDS[1].0 => "datetime",
+                    "date" => "date",
+                    "checkbox" => "boolean",
+                    _ => "string",
+                };
+                (f.0, code_of(f.0), kind, f.2 == "multiselect")
+            })
+            .collect()
+    }
+
+    /// A user field's value on a deal as `crm.deal.list` gives it: strings (a number too), an
+    /// enumeration's item `ID` (a multiple one's as an array), a boolean `1`/`0`, a date or a
+    /// date-time in ISO 8601 on the portal's clock; empty: null (a multiple field: `[]`).
+    fn user_value(s: &State, field: i64, kind: &str, multiple: bool, v: Option<&Value>) -> Value {
+        let options = s.field_options.get(&field).copied().unwrap_or_default();
+        let item = |v: &Value| match options.iter().position(|o| Some(*o) == v.as_str()) {
+            Some(i) => json!(enum_id(field, i).to_string()),
+            None => v.clone(),
+        };
+        match (v, kind) {
+            (None, _) if multiple => json!([]),
+            (None, _) => Value::Null,
+            (Some(Value::Array(many)), _) => Value::Array(many.iter().map(item).collect()),
+            (Some(v), "enumeration") => item(v),
+            (Some(Value::Bool(b)), _) => json!(if *b { "1" } else { "0" }),
+            // A date field holds the portal's midnight.
+            (Some(Value::Number(t)), "date") => json!(iso(t.as_i64().unwrap_or(0) - 3 * 3600)),
+            (Some(Value::Number(t)), _) => json!(iso(t.as_i64().unwrap_or(0))),
+            (Some(v), _) => v.clone(),
+        }
+    }
+
+    /// A deal as `crm.deal.list` gives it: nearly every value a string; of the user fields
+    /// those `select` asks for (`UF_*`: every one but the multiple ones, which the portal gives
+    /// only by their code, crm-deal-list.md).
+    pub fn deal_json(s: &State, d: &Deal, select: &Value) -> Value {
         let p = pipeline_index(d);
         let owner = USERS.iter().position(|u| u.0 == d.owner).unwrap() + 1;
         let source = d
@@ -1124,7 +1446,7 @@ mod bitrix {
             .iter()
             .find(|c| c.0 == FIELDS[0].0)
             .map(|c| c.1.clone());
-        json!({
+        let mut out = json!({
             "ID": d.id.to_string(), "TITLE": d.name, "TYPE_ID": "SALE",
             "CATEGORY_ID": p.to_string(), "STAGE_ID": stage_id(d),
             "OPPORTUNITY": format!("{}.00", d.price), "IS_MANUAL_OPPORTUNITY": "N",
@@ -1134,7 +1456,21 @@ mod bitrix {
             "CLOSEDATE": d.closed_at.map(iso).unwrap_or_default(),
             "COMMENTS": if d.tags.is_empty() { Value::Null } else { json!(d.tags.join(", ")) },
             "UF_CRM_SOURCE": source.unwrap_or(Value::Null),
-        })
+        });
+        let select: Vec<&str> = match select.as_array() {
+            Some(a) => a.iter().filter_map(Value::as_str).collect(),
+            // The portal's default: `*` and `UF_*`.
+            None => vec!["*", "UF_*"],
+        };
+        let more = user_fields(s).into_iter().filter(|f| f.0 != FIELDS[0].0);
+        for (field, code, kind, multiple) in more {
+            let asked = select.contains(&code.as_str()) || (!multiple && select.contains(&"UF_*"));
+            if asked {
+                let v = d.custom.iter().find(|c| c.0 == field).map(|c| &c.1);
+                out[&code] = user_value(s, field, kind, multiple, v);
+            }
+        }
+        out
     }
 
     fn statuses(s: &State, entity: &str) -> Vec<Value> {
@@ -1205,19 +1541,44 @@ mod bitrix {
 
     /// The deals' user fields; with a language asked (`filter[LANG]`), their labels as texts,
     /// as the portal's export names the column («Источник»).
+    /// The many-field shape's fields are labelled in Russian whatever the language (the
+    /// portal's admins named them so); an enumeration lists its items (`LIST`).
     fn userfields(s: &State, lang: Option<&str>) -> Vec<Value> {
-        let mut field = json!({"ID": "201", "ENTITY_ID": "CRM_DEAL", "FIELD_NAME": "UF_CRM_SOURCE",
-                               "USER_TYPE_ID": "string", "MULTIPLE": "N"});
-        let label = match lang {
-            Some("ru") => Some("Источник"),
-            Some(_) => Some("Source"),
-            None => None,
-        };
-        if let Some(label) = label.filter(|_| s.b24_labels) {
-            field["LIST_COLUMN_LABEL"] = json!(label);
-            field["EDIT_FORM_LABEL"] = json!(label);
-        }
-        vec![field]
+        user_fields(s)
+            .into_iter()
+            .enumerate()
+            .map(|(i, (id, code, kind, multiple))| {
+                let mut field = json!({"ID": (201 + i).to_string(), "ENTITY_ID": "CRM_DEAL",
+                    "FIELD_NAME": code, "USER_TYPE_ID": kind,
+                    "MULTIPLE": if multiple { "Y" } else { "N" }});
+                let name = s
+                    .fields
+                    .iter()
+                    .find(|f| f.0 == id)
+                    .map_or(code.as_str(), |f| f.1);
+                let label = match lang {
+                    Some(_) if id != FIELDS[0].0 => Some(name),
+                    Some("ru") => Some("Источник"),
+                    Some(_) => Some("Source"),
+                    None => None,
+                };
+                if let Some(label) = label.filter(|_| s.b24_labels) {
+                    field["LIST_COLUMN_LABEL"] = json!(label);
+                    field["EDIT_FORM_LABEL"] = json!(label);
+                }
+                if let Some(options) = s.field_options.get(&id) {
+                    field["LIST"] = options
+                        .iter()
+                        .enumerate()
+                        .map(|(k, o)| {
+                            json!({"ID": enum_id(id, k).to_string(), "VALUE": o,
+                            "SORT": ((k + 1) * 10).to_string(), "DEF": "N"})
+                        })
+                        .collect();
+                }
+                field
+            })
+            .collect()
     }
 
     pub fn serve(
@@ -1564,7 +1925,7 @@ mod bitrix {
             .iter()
             .skip(skip)
             .take(50)
-            .map(|d| deal_json(d))
+            .map(|d| deal_json(s, d, &body["select"]))
             .collect();
         let mut out = json!({"result": page, "time": time(s.clock)});
         if start >= 0 {
