@@ -874,6 +874,77 @@ fn the_counts_of_a_synced_account_equal_its_file_export_imported_elsewhere() {
     assert_eq!(synced_flags, flags_of(other.okk_funnel(&desk.funnel)));
 }
 
+/// An account of 30 custom fields (`fake_crm --fields 30`, the second deal shape of
+/// bench/sync.sh: numbers, lists, multiselects, dates, checkboxes, texts, a sentence with a
+/// line break): every card's custom fields are the same synced as imported from the account's
+/// export, field by field, and they are every value the account holds.
+#[test]
+fn the_custom_fields_of_a_30_field_account_are_the_same_synced_as_imported() {
+    let crm = FakeCrm::start(State::with_deals_and_fields(400, 30), 0);
+    let desk = Synced::new(&crm);
+    let synced = desk.sync(&[]);
+    let other = Desk::new();
+    let csv = other.dir.path().join("amocrm_export.csv");
+    crm.with(|s| s.export_csv(&csv));
+    let imported = succeeded(other.okk_funnel(&desk.funnel).args([
+        "import",
+        "--json",
+        csv.to_str().unwrap(),
+        "--source",
+        "main",
+    ]));
+    let imported: Json = serde_json::from_str(&imported).unwrap();
+    assert_eq!(
+        (&synced["inserted"], &imported["inserted"]),
+        (&400.into(), &400.into())
+    );
+
+    let (names, values) = crm.with(|s| {
+        let names: Vec<&str> = s.fields.iter().map(|f| f.1).collect();
+        let values: usize = s.deals.iter().map(|d| d.custom.len()).sum();
+        (names, values)
+    });
+    assert_eq!(names.len(), 30);
+    // Card id → the account's fields on it (the API gives fields of its own beside them).
+    let fields = |d: &Desk| -> std::collections::BTreeMap<String, Vec<(String, String)>> {
+        d.rows(Table::Cards)
+            .iter()
+            .map(|c| {
+                let all: Json = serde_json::from_str(&text(c, "fields")).unwrap();
+                let mine = all
+                    .as_object()
+                    .unwrap()
+                    .iter()
+                    .filter(|(k, _)| names.contains(&k.as_str()))
+                    .map(|(k, v)| (k.clone(), v.as_str().unwrap().to_string()))
+                    .collect();
+                (text(c, "external_id"), mine)
+            })
+            .collect()
+    };
+    let (by_sync, by_import) = (fields(&desk.desk), fields(&other));
+    assert_eq!(by_sync.len(), 400);
+    for (id, synced) in &by_sync {
+        assert_eq!(synced, &by_import[id], "card {id}");
+    }
+    assert_eq!(by_sync.values().map(Vec::len).sum::<usize>(), values);
+    // Every kind came through: a multiselect's options, a checkbox, a date, a line break.
+    let all: Vec<&(String, String)> = by_sync.values().flatten().collect();
+    let some =
+        |name: &str, like: &dyn Fn(&str) -> bool| all.iter().any(|(k, v)| k == name && like(v));
+    assert!(some("Интересы", &|v| v.contains(", ")));
+    assert!(some("Ипотека одобрена", &|v| v == "true"));
+    assert!(some("Дата следующего звонка", &|v| v
+        .ends_with(" 00:00:00")));
+    assert!(some("Комментарий менеджера", &|v| v
+        .contains('\n')));
+    assert!(
+        by_sync.values().any(|f| f.len() >= 20),
+        "deals that fill most fields"
+    );
+    assert!(by_sync.values().any(Vec::is_empty), "deals that fill none");
+}
+
 /// A desk that imported the account's export (`--source main`) before its first sync.
 fn imported_before(crm: &FakeCrm, desk: &Synced) {
     let csv = desk.desk.dir.path().join("amocrm_export.csv");
