@@ -1784,6 +1784,73 @@ fn bitrix24_user_fields_land_under_their_labels_and_a_store_synced_by_codes_take
     assert_eq!(now["Источник"], source.as_str(), "{now}");
 }
 
+/// A portal of 30 user fields (`fake_crm --fields 30`): every value its deals hold lands on
+/// their cards under the field's label, the multiple ones (a multiselect's items) too, which
+/// the portal gives only when `select` names them (`UF_*` leaves them out, crm-deal-list.md);
+/// a deal changed since is read with them again.
+#[test]
+fn bitrix24_every_user_field_of_a_30_field_portal_lands_on_the_cards_multiple_ones_too() {
+    let crm = FakeCrm::start(State::with_deals_and_fields(120, 30), 0);
+    let desk = Synced::bitrix(&crm);
+    desk.sync(&[]);
+    let (names, multi, held) = crm.with(|s| {
+        let names: Vec<&str> = s.fields.iter().map(|f| f.1).collect();
+        let multi: Vec<&str> = (s.fields.iter())
+            .filter(|f| f.2 == "multiselect")
+            .map(|f| f.1)
+            .collect();
+        let held: std::collections::BTreeMap<String, Vec<(&str, usize)>> = (s.deals.iter())
+            .map(|d| {
+                let mut values: Vec<(&str, usize)> = (d.custom.iter())
+                    .map(|(id, v)| {
+                        let name = s.fields.iter().find(|f| f.0 == *id).unwrap().1;
+                        (name, v.as_array().map_or(1, Vec::len))
+                    })
+                    .collect();
+                values.sort();
+                (d.id.to_string(), values)
+            })
+            .collect();
+        (names, multi, held)
+    });
+    let landed = |desk: &Synced| {
+        let mut landed = std::collections::BTreeMap::new();
+        for c in desk.desk.rows(Table::Cards) {
+            let all: Json = serde_json::from_str(&text(&c, "fields")).unwrap();
+            let mut values: Vec<(&str, usize)> = (all.as_object().unwrap().iter())
+                .filter_map(|(k, v)| {
+                    let name = *names.iter().find(|n| **n == k.as_str())?;
+                    // A multiple field's items, joined.
+                    let items = match multi.contains(&name) {
+                        true => v.as_str().unwrap().split(", ").count(),
+                        false => 1,
+                    };
+                    Some((name, items))
+                })
+                .collect();
+            values.sort();
+            landed.insert(text(&c, "external_id"), values);
+        }
+        landed
+    };
+    let same = |landed: std::collections::BTreeMap<String, Vec<(&str, usize)>>| {
+        assert_eq!(landed.len(), held.len());
+        for (id, values) in &held {
+            assert_eq!(&landed[id], values, "card {id}");
+        }
+    };
+    same(landed(&desk));
+    let multiple = |d: &str| held[d].iter().any(|(n, k)| *n == "Интересы" && *k > 1);
+    assert!(held.keys().any(|d| multiple(d)), "deals of many items");
+
+    // A deal changed since: read again, with its multiple fields.
+    let deal = held.keys().find(|d| multiple(d)).unwrap().clone();
+    crm.with(|s| s.rename(deal.parse().unwrap(), "Переименована"));
+    let again = desk.sync(&[]);
+    assert_eq!(again["updated"], 1, "{again}");
+    same(landed(&desk));
+}
+
 #[test]
 fn bitrix24_first_sync_maps_c1_stages_and_string_numbers_and_a_second_changes_nothing() {
     let crm = FakeCrm::start(State::with_deals(130), 0);

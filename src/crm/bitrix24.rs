@@ -94,6 +94,9 @@ pub struct BitrixReader {
     header: Vec<String>,
     /// A user field's code (`UF_CRM_…`) → its column in `header`.
     user_fields: HashMap<String, usize>,
+    /// The codes of the multiple user fields (a multiselect, several dates): `UF_*` in a
+    /// `select` leaves them out (crm-deal-list.md), so `select` names each.
+    multiple: Vec<String>,
     warnings: Vec<String>,
     at: Position,
     done: bool,
@@ -150,6 +153,7 @@ impl BitrixReader {
             users: FxMap::default(),
             header: HEADER.iter().map(|h| h.to_string()).collect(),
             user_fields: HashMap::new(),
+            multiple: Vec::new(),
             warnings: Vec::new(),
             at,
             done: false,
@@ -246,6 +250,9 @@ impl BitrixReader {
                 None if !self.header.contains(&code) => code.clone(),
                 None => continue,
             };
+            if text(f.get("MULTIPLE")) == "Y" {
+                self.multiple.push(code.clone());
+            }
             self.user_fields.insert(code, self.header.len());
             self.header.push(name);
         }
@@ -422,6 +429,7 @@ impl BitrixReader {
     fn deals(&mut self, client: &mut Client) -> Result<Step, Failure> {
         if self.deal_pages.is_empty() {
             let (from, wanted) = (self.at.from, &self.wanted);
+            let select = select(&self.multiple);
             let chain = self.deal_chain.get_or_insert_with(|| {
                 let mut filter = json!({});
                 if let Some(from) = from {
@@ -432,7 +440,7 @@ impl BitrixReader {
                 }
                 Chain::new(
                     "crm.deal.list",
-                    json!({"select": ["*", "UF_*"], "filter": filter}),
+                    json!({"select": select, "filter": filter}),
                     None,
                 )
                 .whole(from.is_none())
@@ -470,7 +478,8 @@ impl BitrixReader {
                     if !self.wanted.is_empty() {
                         filter["@CATEGORY_ID"] = json!(self.wanted);
                     }
-                    let params = json!({"select": ["*", "UF_*"], "filter": filter, "start": -1});
+                    let params =
+                        json!({"select": select(&self.multiple), "filter": filter, "start": -1});
                     (
                         format!("t{k}"),
                         json!(format!("crm.deal.list?{}", php_query(&params))),
@@ -660,6 +669,14 @@ impl BitrixReader {
         }
         cells
     }
+}
+
+/// A deal's fields `crm.deal.list` is asked for: the standard ones, the user fields (`UF_*`,
+/// which leaves the multiple ones out) and each multiple user field by its code.
+fn select(multiple: &[String]) -> Vec<&str> {
+    let mut select = vec!["*", "UF_*"];
+    select.extend(multiple.iter().map(String::as_str));
+    select
 }
 
 /// A stage's semantics as `crm.status.list` gives them (`SEMANTICS` `S`/`F`, or `EXTRA`'s
