@@ -2,9 +2,13 @@
 # API sync benchmark: okk sync of N deals from the local fake amoCRM (examples/fake_crm.rs, rate
 # limit off) against okk import of the same deals from the CSV the fake writes of them.
 #
-#   bench/sync.sh [N] [EDITS] [KIND]   N deals (default 100000); EDITS deals edited before the
-#                                      incremental sync (default 1000); KIND amocrm (default)
-#                                      or bitrix24 (pages of 50 and a batch of their comments)
+#   bench/sync.sh [N] [EDITS] [KIND] [FIELDS]
+#                     N deals (default 100000); EDITS deals edited before the incremental sync
+#                     (default 1000); KIND amocrm (default) or bitrix24 (pages of 50 and a batch
+#                     of their comments); FIELDS custom fields in the account (default 2, or the
+#                     env FIELDS: the fake's `--fields`): 2 is the lean shape («Источник», the
+#                     meeting date), 30 the shape of a real account (20–50 fields of every kind,
+#                     each deal filling about two thirds of them, a third of the deals none)
 #
 # Steps: cargo build --release (okk and the fake_crm example); start the fake with N deals on a
 # free port, which writes them as an amoCRM export (bench/out/sync/deals.csv); time, each under
@@ -20,8 +24,10 @@ set -euo pipefail
 N="${1:-100000}"
 EDITS="${2:-1000}"
 KIND="${3:-amocrm}"
-if ! [[ "$N" =~ ^[1-9][0-9]*$ && "$EDITS" =~ ^[0-9]+$ && "$KIND" =~ ^(amocrm|bitrix24)$ ]]; then
-    echo "usage: $0 [N] [EDITS] [amocrm|bitrix24]" >&2
+FIELDS="${4:-${FIELDS:-2}}"
+if ! [[ "$N" =~ ^[1-9][0-9]*$ && "$EDITS" =~ ^[0-9]+$ && "$KIND" =~ ^(amocrm|bitrix24)$ \
+        && "$FIELDS" =~ ^[0-9]+$ ]]; then
+    echo "usage: $0 [N] [EDITS] [amocrm|bitrix24] [FIELDS]" >&2
     exit 2
 fi
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -51,7 +57,7 @@ port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0));
 ctl="$OUT/ctl"
 rm -f "$ctl"
 mkfifo "$ctl"
-"$FAKE" --kind "$KIND" --deals "$N" --port "$port" --write-csv "$OUT/deals.csv" <"$ctl" >"$OUT/fake.log" 2>&1 &
+"$FAKE" --kind "$KIND" --deals "$N" --fields "$FIELDS" --port "$port" --write-csv "$OUT/deals.csv" <"$ctl" >"$OUT/fake.log" 2>&1 &
 fake_pid=$!
 exec 3>"$ctl"
 cleanup() { exec 3>&-; kill "$fake_pid" 2>/dev/null || true; rm -f "$ctl"; }
@@ -103,6 +109,7 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else
 echo
 printf '%-36s %s\n' \
     "deals ($KIND)" "$N" \
+    "custom fields in the account" "$FIELDS" \
     "okk import s / CPU s" "$(wall_s "$OUT/import.time") / $(cpu_s "$OUT/import.time")" \
     "okk sync (first) s / CPU s" "$(wall_s "$OUT/sync_first.time") / $(cpu_s "$OUT/sync_first.time")" \
     "sync CPU / import CPU" "$(ratio "$(cpu_s "$OUT/sync_first.time")" "$(cpu_s "$OUT/import.time")")" \
