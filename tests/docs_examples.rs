@@ -606,6 +606,7 @@ fn the_fake_crm_s_help_lists_its_options_and_its_stdin_commands() {
     let said = [
         "--kind",
         "--deals",
+        "--fields",
         "--port",
         "--write-csv",
         "edit N",
