@@ -1840,6 +1840,40 @@ fn bitrix24_every_user_field_of_a_30_field_portal_lands_on_the_cards_multiple_on
         }
     };
     same(landed(&desk));
+    // A list field's items by their names, as the portal's export and its deal card show them,
+    // not by the ids the deal list gives.
+    let named: Vec<(String, String, String)> = crm.with(|s| {
+        let mut out = Vec::new();
+        for d in &s.deals {
+            for (id, v) in &d.custom {
+                let f = s.fields.iter().find(|f| f.0 == *id).unwrap();
+                let words = match v {
+                    Json::Array(many) => many.iter().map(|i| i.as_str().unwrap()).collect(),
+                    v => vec![v.as_str().unwrap_or_default()],
+                };
+                if matches!(f.2, "select" | "multiselect") {
+                    out.push((d.id.to_string(), f.1.to_string(), words.join(", ")));
+                }
+            }
+        }
+        out
+    });
+    assert!(named.len() > 50, "{}", named.len());
+    let cards: std::collections::HashMap<String, Json> = (desk.desk.rows(Table::Cards).iter())
+        .map(|c| {
+            (
+                text(c, "external_id"),
+                serde_json::from_str(&text(c, "fields")).unwrap(),
+            )
+        })
+        .collect();
+    for (deal, field, words) in &named {
+        assert_eq!(
+            cards[deal][field],
+            Json::from(words.as_str()),
+            "#{deal} {field}"
+        );
+    }
     let multiple = |d: &str| held[d].iter().any(|(n, k)| *n == "Интересы" && *k > 1);
     assert!(held.keys().any(|d| multiple(d)), "deals of many items");
 

@@ -97,6 +97,9 @@ pub struct BitrixReader {
     /// The codes of the multiple user fields (a multiselect, several dates): `UF_*` in a
     /// `select` leaves them out (crm-deal-list.md), so `select` names each.
     multiple: Vec<String>,
+    /// A list field's code (`UF_CRM_…` of type `enumeration`) → its items' ids → their
+    /// names: a deal gives the item's id, the portal's export and its cards the name.
+    items: HashMap<String, FxMap<String, String>>,
     warnings: Vec<String>,
     at: Position,
     done: bool,
@@ -153,6 +156,7 @@ impl BitrixReader {
             users: FxMap::default(),
             header: HEADER.iter().map(|h| h.to_string()).collect(),
             user_fields: HashMap::new(),
+            items: HashMap::new(),
             multiple: Vec::new(),
             warnings: Vec::new(),
             at,
@@ -252,6 +256,15 @@ impl BitrixReader {
             };
             if text(f.get("MULTIPLE")) == "Y" {
                 self.multiple.push(code.clone());
+            }
+            let items: FxMap<String, String> = (f.get("LIST").and_then(Value::as_array))
+                .into_iter()
+                .flatten()
+                .map(|i| (text(i.get("ID")), text(i.get("VALUE"))))
+                .filter(|(id, name)| !id.is_empty() && !name.is_empty())
+                .collect();
+            if !items.is_empty() {
+                self.items.insert(code.clone(), items);
             }
             self.user_fields.insert(code, self.header.len());
             self.header.push(name);
@@ -664,11 +677,23 @@ impl BitrixReader {
         for (code, value) in d.custom {
             // Only the fields the metadata listed: the columns are fixed for the run.
             if let Some(&col) = self.user_fields.get(&code) {
-                cells[col] = value;
+                cells[col] = match self.items.get(&code) {
+                    Some(items) => item_names(&value, items),
+                    None => value,
+                };
             }
         }
         cells
     }
+}
+
+/// A list field's cell (its items' ids, a multiple one's joined by ", ") with each item named;
+/// an id the field's list does not hold stays as it came.
+fn item_names(cell: &str, items: &FxMap<String, String>) -> String {
+    cell.split(", ")
+        .map(|id| items.get(id).map_or(id, String::as_str))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// A deal's fields `crm.deal.list` is asked for: the standard ones, the user fields (`UF_*`,
