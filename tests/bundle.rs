@@ -1011,6 +1011,14 @@ fn a_decision_taken_back_after_an_offline_undo_keeps_the_undo_out_in_every_store
         assert_eq!(withdrawn_and_decisions(s, &id), (false, 0));
         assert_eq!(standing(s), standing(&stores[0]));
     }
+    // The decision taken back, the undo is anna's to make again: it applies, here and there.
+    let [mut anna, lead, ..] = <[Laptop; 4]>::try_from(stores).ok().unwrap();
+    anna.clock = anna.clock.max(lead.clock) + 60;
+    anna.withdraw(&id);
+    assert_eq!(withdrawn_and_decisions(&anna, &id), (true, 0));
+    let reports = merge(&lead.desk.db, "olga", &[&bundle_of(&anna)], false).unwrap();
+    assert_eq!(reports[0].reviews_withdrawn, 1, "{reports:?}");
+    assert_eq!(standing(&lead), standing(&anna));
 }
 
 /// The same story with the clocks apart: anna's laptop runs ten hours ahead, so her undo is
