@@ -919,6 +919,159 @@ fn the_lead_s_decision_after_an_offline_undo_lifts_the_undo_and_the_report_says_
     }
 }
 
+/// What `report` says, in English and in Russian.
+fn said_both(report: &MergeReport) -> (String, String) {
+    let said = |lang| {
+        okk::text::lang::with(lang, || {
+            okk::text::bundle::merged(Path::new("b.okkb"), report, &[])
+        })
+    };
+    (
+        said(okk::text::lang::Lang::En),
+        said(okk::text::lang::Lang::Ru),
+    )
+}
+
+/// Anna's verdict reaches the lead, who accepts it; anna, offline, takes it back, and her undo
+/// reaches the lead while the accept stands. Then the lead takes the accept back: after the
+/// undo was made. Every store keeps the verdict, whichever bundle it met first, and says the
+/// undo is not applied because the decision was taken back only after it.
+#[test]
+fn a_decision_taken_back_after_an_offline_undo_keeps_the_undo_out_in_every_store() {
+    let mut anna = Laptop::new("anna");
+    let id = anna.review(1, Verdict::Ok);
+    let mut lead = Laptop::new("olga");
+    trust_all(&lead.desk.db, &[("anna", false)]);
+    merge(&lead.desk.db, "olga", &[&bundle_of(&anna)], false).unwrap();
+    let d = lead.decide(&id, "accept");
+    anna.withdraw(&id);
+    let from_anna = bundle_of(&anna);
+    let reports = merge(&lead.desk.db, "olga", &[&from_anna], false).unwrap();
+    assert_eq!(reports[0].withdrawals_kept.len(), 1, "{reports:?}");
+    lead.clock = lead.clock.max(anna.clock) + 60;
+    lead.take_back(&d);
+    let from_lead = sign("olga", records_in(&lead.store()));
+    trust_all(&anna.desk.db, &[("olga", true)]);
+    let reports = merge(&anna.desk.db, "anna", &[&from_lead], false).unwrap();
+    let lifted = &reports[0].withdrawals_lifted;
+    assert_eq!(lifted.len(), 1, "{reports:?}");
+    assert!(lifted[0].taken_back, "{reports:?}");
+    let card = (anna.store().card_detail(1).unwrap().unwrap().card).external_id;
+    let (en, ru) = said_both(&reports[0]);
+    for part in [
+        format!("the withdrawal of the verdict on #{card} (anna) is lifted"),
+        "the lead olga had accepted it and took the decision back only after the withdrawal".into(),
+        "the verdict stands: to change it, judge the card again".into(),
+    ] {
+        assert!(en.contains(&part), "{en}");
+    }
+    for part in [
+        format!("отзыв вердикта по #{card} (anna) снят"),
+        "руководитель olga принял его и отменил решение уже после отзыва".into(),
+        "вердикт в силе — чтобы изменить его, проверьте карточку заново".into(),
+    ] {
+        assert!(ru.contains(&part), "{ru}");
+    }
+    assert!(!en.contains("the decision stand"), "{en}");
+    assert!(!ru.contains("решение в силе"), "{ru}");
+    let mut stores = vec![anna, lead];
+    for order in [[&from_lead, &from_anna], [&from_anna, &from_lead]] {
+        let third = Laptop::new("ivan");
+        trust_all(&third.desk.db, &[("anna", false), ("olga", true)]);
+        merge(&third.desk.db, "ivan", &[order[0]], false).unwrap();
+        let reports = merge(&third.desk.db, "ivan", &[order[1]], false).unwrap();
+        let told: Vec<_> = (reports.iter())
+            .flat_map(|r| r.withdrawals_kept.iter().chain(&r.withdrawals_lifted))
+            .collect();
+        assert_eq!(told.len(), 1, "{reports:?}");
+        assert!(told[0].taken_back, "{reports:?}");
+        stores.push(third);
+    }
+    // A store that meets the undo after both: kept out, and said so in the same words.
+    let (en, ru) = {
+        let third = &stores[2];
+        let again = merge(&third.desk.db, "ivan", &[&from_anna], false).unwrap();
+        said_both(&again[0])
+    };
+    assert!(
+        en.contains(&format!(
+            "the withdrawal of the verdict on #{card} (anna) is not applied: the lead olga \
+             accepted it and took the decision back only after the withdrawal"
+        )),
+        "{en}"
+    );
+    assert!(
+        ru.contains(&format!(
+            "отзыв вердикта по #{card} (anna) не применён: руководитель olga принял его и \
+             отменил решение уже после отзыва"
+        )),
+        "{ru}"
+    );
+    for s in &stores {
+        assert_eq!(withdrawn_and_decisions(s, &id), (false, 0));
+        assert_eq!(standing(s), standing(&stores[0]));
+    }
+    // The decision taken back, the undo is anna's to make again: it applies, here and there.
+    let [mut anna, lead, ..] = <[Laptop; 4]>::try_from(stores).ok().unwrap();
+    anna.clock = anna.clock.max(lead.clock) + 60;
+    anna.withdraw(&id);
+    assert_eq!(withdrawn_and_decisions(&anna, &id), (true, 0));
+    let reports = merge(&lead.desk.db, "olga", &[&bundle_of(&anna)], false).unwrap();
+    assert_eq!(reports[0].reviews_withdrawn, 1, "{reports:?}");
+    assert_eq!(standing(&lead), standing(&anna));
+}
+
+/// The same story with the clocks apart: anna's laptop runs ten hours ahead, so her undo is
+/// stamped after the lead's take-back although it reached the lead first. By the records'
+/// times the decision was taken back before the undo: every store applies the undo, the lead's
+/// too (it held the undo out while the accept stood), whichever bundles it met and in whatever
+/// order.
+#[test]
+fn an_undo_stamped_after_the_take_back_applies_in_every_store_whatever_the_clocks() {
+    let mut anna = Laptop::new("anna");
+    let id = anna.review(1, Verdict::Ok);
+    let mut lead = Laptop::new("olga");
+    trust_all(&lead.desk.db, &[("anna", false)]);
+    merge(&lead.desk.db, "olga", &[&bundle_of(&anna)], false).unwrap();
+    let d = lead.decide(&id, "accept");
+    let accepted = sign("olga", records_in(&lead.store()));
+    anna.clock += 10 * 3600;
+    anna.withdraw(&id);
+    let from_anna = bundle_of(&anna);
+    let reports = merge(&lead.desk.db, "olga", &[&from_anna], false).unwrap();
+    assert_eq!(reports[0].withdrawals_kept.len(), 1, "{reports:?}");
+    assert_eq!(withdrawn_and_decisions(&lead, &id), (false, 1));
+    // Taken back an hour of the lead's clock later: still hours before anna's stamp.
+    lead.clock += 3600;
+    lead.take_back(&d);
+    assert_eq!(withdrawn_and_decisions(&lead, &id), (true, 0));
+    let from_lead = sign("olga", records_in(&lead.store()));
+    trust_all(&anna.desk.db, &[("olga", true)]);
+    merge(&anna.desk.db, "anna", &[&accepted], false).unwrap();
+    assert_eq!(withdrawn_and_decisions(&anna, &id), (false, 1));
+    merge(&anna.desk.db, "anna", &[&from_lead], false).unwrap();
+    let mut stores = vec![anna, lead];
+    let orders: [&[&[&[u8]]]; 5] = [
+        &[&[&from_anna], &[&from_lead]],
+        &[&[&from_lead], &[&from_anna]],
+        &[&[&accepted], &[&from_anna], &[&from_lead]],
+        &[&[&from_anna, &accepted], &[&from_lead]],
+        &[&[&accepted], &[&from_lead]],
+    ];
+    for calls in orders {
+        let third = Laptop::new("ivan");
+        trust_all(&third.desk.db, &[("anna", false), ("olga", true)]);
+        for bundles in calls {
+            merge(&third.desk.db, "ivan", bundles, false).unwrap();
+        }
+        stores.push(third);
+    }
+    for s in &stores {
+        assert_eq!(withdrawn_and_decisions(s, &id), (true, 0));
+        assert_eq!(standing(s), standing(&stores[0]));
+    }
+}
+
 /// What a store holds of reviews and decisions, as any store can compare it: each review's id,
 /// whether it is withdrawn and what replaced it; each decision's id, its review, whether taken
 /// back; and the current reviews.
@@ -953,6 +1106,8 @@ enum Decided {
     Return,
     /// Accepted, then taken back.
     TakenBack,
+    /// Accepted, and taken back after anna's bundle with her undos reached the lead.
+    TakenBackLater,
 }
 
 fn decided() -> impl Strategy<Value = Decided> {
@@ -960,7 +1115,8 @@ fn decided() -> impl Strategy<Value = Decided> {
         Just(Decided::Not),
         Just(Decided::Accept),
         Just(Decided::Return),
-        Just(Decided::TakenBack)
+        Just(Decided::TakenBack),
+        Just(Decided::TakenBackLater)
     ]
 }
 
@@ -982,6 +1138,7 @@ proptest! {
         let mut lead = Laptop::new("olga");
         trust_all(&lead.desk.db, &[("anna", false)]);
         merge(&lead.desk.db, "olga", &[&bundle_of(&anna)], false).unwrap();
+        let mut later = Vec::new();
         for (id, (fate, ..)) in ids.iter().zip(&fates) {
             match fate {
                 Decided::Not => {}
@@ -995,6 +1152,9 @@ proptest! {
                     let d = lead.decide(id, "accept");
                     lead.take_back(&d);
                 }
+                Decided::TakenBackLater => {
+                    later.push(lead.decide(id, "accept"));
+                }
             }
         }
         for (n, (id, (_, undo, again))) in ids.iter().zip(&fates).enumerate() {
@@ -1006,10 +1166,15 @@ proptest! {
             }
         }
         let from_anna = bundle_of(&anna);
+        merge(&lead.desk.db, "olga", &[&from_anna], false).unwrap();
+        // The lead takes these back once anna's undos are in: after them, by both clocks.
+        lead.clock = lead.clock.max(anna.clock);
+        for d in &later {
+            lead.take_back(d);
+        }
         let from_lead = sign("olga", records_in(&lead.store()));
         trust_all(&anna.desk.db, &[("olga", true)]);
         merge(&anna.desk.db, "anna", &[&from_lead], false).unwrap();
-        merge(&lead.desk.db, "olga", &[&from_anna], false).unwrap();
         let mut stores = vec![anna, lead];
         let orders: [&[&[&[u8]]]; 4] = [
             &[&[&from_anna], &[&from_lead]],

@@ -801,3 +801,102 @@ fn a_store_of_schema_15_gains_users_and_registers_an_auditor_on_first_use() {
         1
     );
 }
+
+/// Migration 25: a store of schema 24 with an auditor's withdrawn verdict and a lead's decision
+/// on another gains the columns a withdrawal held out lives in, keeps both reviews as they
+/// were, and holds out an undo that comes while the decision stands, which applies once the
+/// lead takes the decision back (its take-back stamped before the undo).
+#[test]
+fn a_store_of_schema_24_keeps_its_reviews_and_holds_an_undo_out_behind_a_decision() {
+    use okk::store::inspect::Table;
+    let desk = Desk::demo();
+    let at = |t: &str| chrono::NaiveDateTime::parse_from_str(t, "%Y-%m-%d %H:%M:%S").unwrap();
+    let cards: Vec<String> = (desk.rows(Table::Cards).iter().take(2))
+        .map(|c| c["external_id"].as_str().unwrap().to_string())
+        .collect();
+    let ok = common::Verdict::of("ok");
+    let withdrawn = desk.review(&cards[0], "anna", "2026-11-19 10:00:00", &ok);
+    let decided = desk.review(&cards[1], "anna", "2026-11-19 10:01:00", &ok);
+    let mut store = Store::open(&desk.db).unwrap();
+    store
+        .withdraw_review(&withdrawn, at("2026-11-19 11:00:00"))
+        .unwrap();
+    let accept = okk::domain::decision::Decision::accept();
+    let decision = (store.decide(&decided, "olga", &accept, at("2026-11-19 12:00:00"))).unwrap();
+    drop(store);
+    desk.conn()
+        .execute_batch(
+            "ALTER TABLE reviews DROP COLUMN held_withdrawn_at;
+             ALTER TABLE reviews DROP COLUMN held_withdrawal_signature;
+             PRAGMA user_version = 24;",
+        )
+        .unwrap();
+    let before = desk.rows(Table::Reviews);
+    assert!(!before[0].contains_key("held_withdrawn_at"));
+    let mut store = Store::open(&desk.db).unwrap();
+    assert_eq!(store.schema_version().unwrap(), latest());
+    let after = desk.rows(Table::Reviews);
+    for (b, a) in before.iter().zip(&after) {
+        for (column, value) in b {
+            assert_eq!(&a[column], value, "{column}");
+        }
+        assert!(a["held_withdrawn_at"].is_null());
+    }
+    // The lead's store takes the auditor's offline undo of the decided verdict: held out.
+    let row = |id: &str| {
+        let rows = desk.rows(Table::Reviews);
+        let r = rows.iter().find(|r| r["id"] == id).unwrap().clone();
+        (r["withdrawn_at"].clone(), r["held_withdrawn_at"].clone())
+    };
+    let key = okk::bundle::sign::Keypair::from_seed([7; 32]);
+    let mut b =
+        okk::bundle::Writer::new(Vec::new(), &key, "anna", "2026-11-19 13:00:00", Vec::new())
+            .unwrap();
+    let mut records = Vec::new();
+    (store.bundle_records(None, |r| {
+        records.push(r);
+        Ok::<_, StoreError>(())
+    }))
+    .unwrap();
+    for r in records {
+        if let okk::bundle::Record::Review(mut r) = r
+            && r.id == decided
+        {
+            r.withdrawn_at = Some("2026-11-19 12:30:00".into());
+            b.record(okk::bundle::Record::Review(r)).unwrap();
+        }
+    }
+    let bytes = b.finish().unwrap().0;
+    (store.trust_key(&okk::store::trust::TrustedKey {
+        key: key.public().to_string(),
+        name: "anna".into(),
+        lead: false,
+        added_at: "2026-11-19 13:00:00".into(),
+        how: "trusted".into(),
+    }))
+    .unwrap();
+    let inputs = vec![okk::bundle::merge::MergeInput {
+        name: "anna.okkb".into(),
+        reader: okk::bundle::Reader::new(&bytes[..]).unwrap(),
+    }];
+    let opts = okk::bundle::merge::MergeOptions {
+        own: None,
+        trust_on_first_use: false,
+        now: at("2026-11-20 00:00:00"),
+    };
+    let reports = okk::bundle::merge::merge_bundles(&mut store, inputs, &opts).unwrap();
+    assert_eq!(reports[0].withdrawals_kept.len(), 1, "{reports:?}");
+    assert_eq!(
+        row(&decided),
+        (serde_json::Value::Null, "2026-11-19 12:30:00".into())
+    );
+    store
+        .withdraw_decision(&decision, at("2026-11-19 12:15:00"))
+        .unwrap();
+    assert_eq!(
+        row(&decided),
+        ("2026-11-19 12:30:00".into(), serde_json::Value::Null)
+    );
+    assert_eq!(row(&withdrawn).1, serde_json::Value::Null);
+    assert!(!row(&withdrawn).0.is_null());
+}

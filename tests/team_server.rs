@@ -4205,6 +4205,103 @@ fn on_the_server_a_bundled_undo_of_a_verdict_the_lead_accepted_is_not_applied_an
     );
 }
 
+/// On the server, the lead takes back her accepts of two verdicts whose offline undos came in
+/// while the accepts stood: one taken back (by the server's clock) before anna's undo was
+/// stamped, which then applies, the other after it, which keeps the undo out for good. Anna's
+/// laptop, taking the server's bundle, ends with the same verdicts standing.
+#[test]
+fn on_the_server_a_decision_taken_back_weighs_the_undo_it_held_out_by_the_records_times() {
+    use okk::domain::decision::Decision;
+    let Some(server) = ServerDb::new() else {
+        return;
+    };
+    let lead = demo_desk();
+    copied_to(&lead, &server.url);
+    let anna = demo_desk();
+    let laptop = path_arg(&anna.db);
+    let cards = queue(&anna, &laptop, "Переговоры", "anna", &["--limit", "2"]);
+    let early = anna.review(&cards[0], "anna", "2026-11-19 10:00:00", &Verdict::of("ok"));
+    let late = anna.review(&cards[1], "anna", "2026-11-19 10:05:00", &Verdict::of("ok"));
+    let export = |desk: &Desk, db: &str, who: &str, name: &str| {
+        let bundle = desk.dir.path().join(name);
+        let args = ["bundle", "export", "--force", "--as", who, "--out"];
+        let (ok, _, err) = run_on(desk, db, &[&args[..], &[&path_arg(&bundle)]].concat());
+        assert!(ok, "{err}");
+        path_arg(&bundle)
+    };
+    let first = export(&anna, &laptop, "anna", "a1.okkb");
+    let (ok, _, err) = run_on(
+        &lead,
+        &server.url,
+        &["bundle", "trust", &first, "--as", "anna"],
+    );
+    assert!(ok, "{err}");
+    let (ok, _, err) = run_on(&lead, &server.url, &["bundle", "import", &first]);
+    assert!(ok, "{err}");
+    let dir = lead.tmp_dir();
+    let mut lena = okk::store::pg::PgStore::open(&server.url, &dir).unwrap();
+    let at = |t: &str| chrono::NaiveDateTime::parse_from_str(t, "%Y-%m-%d %H:%M:%S").unwrap();
+    let accepts: Vec<String> = [&early, &late]
+        .iter()
+        .map(|r| {
+            lena.decide(r, "lena", &Decision::accept(), at("2026-11-19 12:00:00"))
+                .unwrap()
+        })
+        .collect();
+    let mut own = okk::store::Store::open(&anna.db).unwrap();
+    for r in [&early, &late] {
+        own.withdraw_review(r, at("2026-11-19 13:00:00")).unwrap();
+    }
+    drop(own);
+    let undo = export(&anna, &laptop, "anna", "a2.okkb");
+    let (ok, said, err) = run_on(&lead, &server.url, &["bundle", "import", "--json", &undo]);
+    assert!(ok, "{err}");
+    let report = &serde_json::from_str::<Json>(&said).unwrap()["report"];
+    assert_eq!(report["withdrawals_kept"].as_array().map(Vec::len), Some(2));
+    let listed = |lena: &okk::store::pg::PgStore| {
+        let rows = lena.lead_rows().unwrap();
+        [&early, &late].map(|id| rows.iter().any(|r| &r.review_id == id))
+    };
+    assert_eq!(
+        listed(&lena),
+        [true, true],
+        "held out while the accepts stand"
+    );
+    // The server's clock is behind anna's: this take-back is stamped before her undo.
+    lena.withdraw_decision(&accepts[0], at("2026-11-19 12:30:00"))
+        .unwrap();
+    lena.withdraw_decision(&accepts[1], at("2026-11-19 14:00:00"))
+        .unwrap();
+    assert_eq!(
+        listed(&lena),
+        [false, true],
+        "the earlier take-back lets the undo apply"
+    );
+    // Anna's laptop takes the lead's word: the same verdicts stand there.
+    let back = export(&lead, &server.url, "lena", "back.okkb");
+    let (ok, _, err) = run_on(
+        &anna,
+        &laptop,
+        &["bundle", "trust", &back, "--as", "lena", "--lead"],
+    );
+    assert!(ok, "{err}");
+    let (ok, said, err) = run_on(&anna, &laptop, &["bundle", "import", "--json", &back]);
+    assert!(ok, "{err}");
+    let report = &serde_json::from_str::<Json>(&said).unwrap()["report"];
+    let lifted = &report["withdrawals_lifted"];
+    assert_eq!(lifted.as_array().map(Vec::len), Some(1), "{said}");
+    assert_eq!(
+        (&lifted[0]["review_id"], &lifted[0]["taken_back"]),
+        (&Json::from(late.as_str()), &Json::from(true)),
+        "{said}"
+    );
+    let standing: Vec<String> = (anna.rows(common::Table::Reviews).iter())
+        .filter(|r| r["withdrawn_at"].is_null())
+        .map(|r| r["id"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(standing, [late]);
+}
+
 /// On the server the other way round: anna's undo of two verdicts comes in before lena's
 /// decisions on them, which lena made on her laptop not knowing of the undo. Each bundle of
 /// lena's, merged under her own login, lifts the undo of the verdict it decides: the verdict

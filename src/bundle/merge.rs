@@ -5,12 +5,14 @@
 //! refusal nothing at all.
 //!
 //! Idempotent and order-independent: records are immutable and keyed by UUID; the only change
-//! a record can carry is a withdrawal, of which the earliest is kept; which review is current is
-//! then derived afresh. A review's withdrawal is applied last, once every file's decisions are
-//! in, and not at all while a lead's decision stands on the review (docs/lead.md "An undo that
-//! comes in a bundle"): the lead's word does not vanish; the report names each one kept out.
-//! The other way round too: a decision the merge brings on a review the store holds withdrawn
-//! clears the withdrawal, so the store ends as if the decision had come first.
+//! a record can carry is a withdrawal; which review is current is then derived afresh. A
+//! review's withdrawals are weighed last, once every file's decisions are in, by
+//! `domain::withdrawal`'s rule (docs/lead.md "An undo that comes in a bundle"): an auditor's
+//! undo stays out while a lead's decision stands on the review, and for good once a decision
+//! was taken back after the undo was made; the store holds it out rather than dropping it, so
+//! a take-back stamped before it lets it apply. A decision the merge brings on a review the
+//! store holds withdrawn lifts the withdrawal the same way, so the store ends as if the
+//! decision had come first; the report names each one kept out or lifted.
 
 use std::collections::{BTreeMap, HashMap};
 use std::io::BufRead;
@@ -25,6 +27,7 @@ use crate::domain::decision::DecisionKind;
 use crate::domain::merge::{DecisionOverWithdrawal, MergeReport};
 use crate::domain::ports::{MergeStore, MergeTx, RecordTable};
 use crate::domain::trust::TrustedKey;
+use crate::domain::withdrawal::{Overruling, Withdrawal};
 use crate::store::StoreError;
 use crate::store::cards::fmt_time;
 use crate::text::bundle as msg;
@@ -110,10 +113,7 @@ pub fn merge_bundles<R: BufRead>(
     let mut groups = std::mem::take(&mut merge.groups);
     let withdrawals = std::mem::take(&mut merge.withdrawals);
     let decided = std::mem::take(&mut merge.decided);
-    // Lifted first: a withdrawal of the same review that came again in this import is then
-    // kept out by the decision, as any other.
-    lift_withdrawals(&*tx, decided, &mut groups, &mut reports)?;
-    withdraw_reviews(&*tx, withdrawals, &mut reports)?;
+    weigh_withdrawals(&*tx, withdrawals, decided, &mut groups, &mut reports)?;
     finish(tx, &keyring, &groups, opts.now, &mut reports)?;
     Ok(reports)
 }
@@ -152,8 +152,6 @@ fn take_headers<R: BufRead>(
 /// A review's withdrawal a file brought, applied once every file's records are in.
 struct Withdrawing {
     id: String,
-    card: String,
-    auditor: String,
     at: Option<String>,
     sig: Option<String>,
     /// The review came in this merge (inserted without the withdrawal): it counts as added,
@@ -162,67 +160,81 @@ struct Withdrawing {
     file: usize,
 }
 
-/// Clears the withdrawal of each review the files brought a lead's decision on, where the
-/// store holds the review withdrawn and the decision stands (not taken back, in the record or
-/// here): the auditor withdrew it not knowing the lead had decided, as in
-/// [`withdraw_reviews`], only here her withdrawal came first. The review stands again with the
-/// decision, its card's current review is derived again, and the file that brought the
-/// decision names it.
-fn lift_withdrawals(
+/// Weighs again, once every file's records are in, each review the files brought a
+/// withdrawal of or a decision on (taken back or not): `domain::withdrawal`'s rule, so that the
+/// store ends as any store that took the same records in another order. Each file's report
+/// names the withdrawals it brought that the lead's decisions keep out (`withdrawals_kept`),
+/// and the file that brought a decision names the withdrawal it lifted off a review the store
+/// held withdrawn (`withdrawals_lifted`); a withdrawal that now applies counts as one, in the
+/// file that brought it (or the decision's take-back that let it through). The cards whose
+/// reviews changed are settled at the end.
+fn weigh_withdrawals(
     tx: &dyn MergeTx,
+    withdrawals: Vec<Withdrawing>,
     decided: Vec<(String, usize)>,
     groups: &mut Groups,
     reports: &mut [MergeReport],
 ) -> Result<(), StoreError> {
-    for (id, file) in decided {
-        let Some((lead, decision)) = tx.lift_withdrawal(&id)? else {
-            continue;
-        };
-        let Some(r) = tx.review(&id)? else {
-            continue;
-        };
-        reports[file]
-            .withdrawals_lifted
-            .push(DecisionOverWithdrawal {
-                review_id: id,
-                card: r.card_external_id.clone(),
-                auditor: r.auditor.clone(),
-                lead,
-                decision: DecisionKind::from_name(&decision).unwrap_or(DecisionKind::Accept),
-            });
-        groups
-            .entry((r.card_source, r.card_external_id, r.auditor))
-            .or_default();
-    }
-    Ok(())
-}
-
-/// Applies the reviews' withdrawals the files brought (the earliest kept), except on a review
-/// a lead's decision stands on, whatever the two records' times: the auditor withdrew it not
-/// knowing the lead had decided (her own store refuses that undo once it knows,
-/// `StoreError::Decided`), and the lead's decision would be gone unseen. Those stay, and each
-/// file's report names them.
-fn withdraw_reviews(
-    tx: &dyn MergeTx,
-    withdrawals: Vec<Withdrawing>,
-    reports: &mut [MergeReport],
-) -> Result<(), StoreError> {
+    // Each review once, in the order the files brought it.
+    let mut order = Vec::new();
+    let mut brought: HashMap<String, Vec<Withdrawing>> = HashMap::new();
     for w in withdrawals {
-        let standing = tx.standing_decision(&w.id)?;
-        let report = &mut reports[w.file];
-        if let Some((lead, decision)) = standing {
-            report.withdrawals_kept.push(DecisionOverWithdrawal {
-                review_id: w.id,
-                card: w.card,
-                auditor: w.auditor,
-                lead,
-                decision: DecisionKind::from_name(&decision).unwrap_or(DecisionKind::Accept),
-            });
-            continue;
+        if !brought.contains_key(&w.id) {
+            order.push(w.id.clone());
         }
-        let standing_before = !w.new && tx.review(&w.id)?.is_some_and(|r| r.withdrawn_at.is_none());
-        if tx.earliest_withdrawal(RecordTable::Reviews, &w.id, &w.at, &w.sig)? && standing_before {
-            report.reviews_withdrawn += 1;
+        brought.entry(w.id.clone()).or_default().push(w);
+    }
+    let mut decided_in: HashMap<String, usize> = HashMap::new();
+    for (id, file) in decided {
+        if !brought.contains_key(&id) && !decided_in.contains_key(&id) {
+            order.push(id.clone());
+        }
+        decided_in.entry(id).or_insert(file);
+    }
+    for id in order {
+        let came = brought.remove(&id).unwrap_or_default();
+        let incoming: Vec<Withdrawal> = (came.iter())
+            .filter_map(|w| {
+                Some(Withdrawal {
+                    at: w.at.clone()?,
+                    signature: w.sig.clone(),
+                })
+            })
+            .collect();
+        let Some(r) = tx.reweigh(&id, &incoming)? else {
+            continue;
+        };
+        let told = |o: &Overruling| DecisionOverWithdrawal {
+            review_id: id.clone(),
+            card: r.card_external_id.clone(),
+            auditor: r.auditor.clone(),
+            lead: o.lead.clone(),
+            decision: DecisionKind::from_name(&o.decision).unwrap_or(DecisionKind::Accept),
+            taken_back: o.taken_back,
+        };
+        let first_came = came.first().map(|w| w.file);
+        let decision_file = decided_in.get(&id).copied();
+        if let Some(o) = &r.weighed.overruled_by {
+            if r.was_withdrawn {
+                let file = decision_file.or(first_came).unwrap_or(0);
+                reports[file].withdrawals_lifted.push(told(o));
+            }
+            for w in &came {
+                reports[w.file].withdrawals_kept.push(told(o));
+            }
+        }
+        // A review this merge added counts as added, not as withdrawn.
+        if r.weighed.applies()
+            && !r.was_withdrawn
+            && !came.iter().any(|w| w.new)
+            && let Some(file) = first_came.or(decision_file)
+        {
+            reports[file].reviews_withdrawn += 1;
+        }
+        if r.changed() {
+            groups
+                .entry((r.card_source, r.card_external_id, r.auditor))
+                .or_default();
         }
     }
     Ok(())
@@ -325,10 +337,10 @@ struct Merge<'a> {
     calibrations: HashMap<String, Calibration>,
     /// Every review touched, with the newest of them the merge added.
     groups: Groups,
-    /// The reviews' withdrawals, applied at the end ([`withdraw_reviews`]).
+    /// The reviews' withdrawals, weighed at the end ([`weigh_withdrawals`]).
     withdrawals: Vec<Withdrawing>,
-    /// The reviews the files brought a decision on that the record does not take back, with
-    /// the file: their withdrawals are lifted at the end ([`lift_withdrawals`]).
+    /// The reviews the files brought a decision on (taken back or not), with the file: their
+    /// withdrawals are weighed again at the end ([`weigh_withdrawals`]).
     decided: Vec<(String, usize)>,
     /// The file being merged (its index among the inputs).
     at_file: usize,
@@ -401,13 +413,13 @@ impl Table for DecisionRecord {
 }
 
 /// A withdrawal the record carries, checked: (when, its signature).
-type Withdrawal = (Option<String>, Option<String>);
+type Checked = (Option<String>, Option<String>);
 
 /// Whether the store held a review or a decision before the merge, and the withdrawal the
 /// record carries (checked), which the caller applies.
 enum Seen {
-    New(Option<Withdrawal>),
-    Known(Option<Withdrawal>),
+    New(Option<Checked>),
+    Known(Option<Checked>),
 }
 
 impl Merge<'_> {
@@ -448,7 +460,7 @@ impl Merge<'_> {
         r: &Signed<'_>,
         what: &str,
         here: Option<&Signed<'_>>,
-    ) -> Result<Option<Withdrawal>, Refusal> {
+    ) -> Result<Option<Checked>, Refusal> {
         why(times::check("created_at", r.created_at, self.now))?;
         why(times::check_opt(
             "withdrawn_at",
@@ -527,8 +539,6 @@ impl Merge<'_> {
         if let Some((at, sig)) = withdrawal {
             self.withdrawals.push(Withdrawing {
                 id: r.id.clone(),
-                card: r.card_external_id.clone(),
-                auditor: r.auditor.clone(),
                 at,
                 sig,
                 new,
@@ -548,9 +558,7 @@ impl Merge<'_> {
     fn decision(&mut self, d: DecisionRecord, report: &mut MergeReport) -> Result<(), Refusal> {
         let here = self.tx.decision(&d.id)?;
         let what = msg::what_decision(&d.id, &d.lead);
-        if d.withdrawn_at.is_none() {
-            self.decided.push((d.review_id.clone(), self.at_file));
-        }
+        self.decided.push((d.review_id.clone(), self.at_file));
         match self.signed(&d, &what, here.as_ref())? {
             Seen::New(_) => {
                 self.tx.insert_decision(&d)?;

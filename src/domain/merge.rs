@@ -35,4 +35,8 @@ pub struct DecisionOverWithdrawal {
     pub auditor: String,
     pub lead: String,
     pub decision: crate::domain::decision::DecisionKind,
+    /// The lead took the decision back, but only after the withdrawal was made: the
+    /// withdrawal stays out for good and the verdict stands (the auditor judges the card again
+    /// to change it).
+    pub taken_back: bool,
 }

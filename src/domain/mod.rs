@@ -45,6 +45,7 @@ pub mod suggestion;
 pub mod sync_report;
 pub mod trust;
 pub mod version_split;
+pub mod withdrawal;
 pub mod writer;
 
 pub use card::{Card, CardContext, FieldName, StageVisit, SystemField};

@@ -12,6 +12,7 @@ use crate::domain::calibration::Calibration;
 use crate::domain::ports::StoreResult;
 use crate::domain::records::{CalibrationRecord, DecisionRecord, Record, ReviewRecord};
 use crate::domain::trust::TrustedKey;
+use crate::domain::withdrawal::{Reweighed, Withdrawal};
 
 pub use crate::domain::merge::MergeReport;
 
@@ -19,6 +20,16 @@ const REVIEW_COLUMNS: &str = "id, card_source, card_external_id, auditor, stage,
      checklist, score, suggested_stage, suggested_owner, corrections, comment, card_hash, \
      funnel_fingerprint, created_at, seconds_spent, supersedes, withdrawn_at, signature, \
      withdrawal_signature";
+
+/// [`REVIEW_COLUMNS`] as a merge compares a review: its withdrawal the one the store holds,
+/// applied or held out (a withdrawal made here, held out, is still one this store made), on
+/// either backend.
+pub(crate) const HOLDING_COLUMNS: &str = "id, card_source, card_external_id, auditor, stage, \
+     verdict, checklist, score, suggested_stage, suggested_owner, corrections, comment, \
+     card_hash, funnel_fingerprint, created_at, seconds_spent, supersedes, \
+     coalesce(withdrawn_at, held_withdrawn_at), signature, \
+     CASE WHEN withdrawn_at IS NULL THEN held_withdrawal_signature \
+          ELSE withdrawal_signature END";
 
 const DECISION_COLUMNS: &str = "id, review_id, lead, decision, verdict, suggested_stage, \
      suggested_owner, note, created_at, withdrawn_at, checklist, seq, signature, \
@@ -93,7 +104,8 @@ impl Store {
             &format!(
                 "SELECT {REVIEW_COLUMNS} FROM reviews
                  WHERE created_at >= ?1 OR withdrawn_at >= ?1
-                    OR id IN (SELECT review_id FROM lead_decisions WHERE created_at >= ?1)
+                    OR id IN (SELECT review_id FROM lead_decisions
+                              WHERE created_at >= ?1 OR withdrawn_at >= ?1)
                  ORDER BY created_at, rowid"
             ),
             &mut |row| emit(Record::Review(review_of(row).map_err(StoreError::from)?)),
@@ -213,12 +225,12 @@ impl crate::domain::ports::MergeTx for MergeTx<'_> {
         super::calibration::calibrations_in(&self.tx)
     }
 
-    /// The review stored under `id`, as a record.
+    /// The review stored under `id`, as a record, with the withdrawal it holds.
     fn review(&self, id: &str) -> StoreResult<Option<ReviewRecord>> {
         Ok(self
             .tx
             .prepare_cached(&format!(
-                "SELECT {REVIEW_COLUMNS} FROM reviews WHERE id = ?1"
+                "SELECT {HOLDING_COLUMNS} FROM reviews WHERE id = ?1"
             ))?
             .query_row([id], review_of)
             .optional()?)
@@ -335,26 +347,8 @@ impl crate::domain::ports::MergeTx for MergeTx<'_> {
         earliest_withdrawal(&self.tx, table.name(), id, at, sig)
     }
 
-    fn standing_decision(&self, id: &str) -> StoreResult<Option<(String, String)>> {
-        Ok(self
-            .tx
-            .prepare_cached(super::reviews::STANDING_DECISION)?
-            .query_row([id], |r| Ok((r.get(0)?, r.get(1)?)))
-            .optional()?)
-    }
-
-    fn lift_withdrawal(&self, id: &str) -> StoreResult<Option<(String, String)>> {
-        let decision: Option<(String, String)> = self
-            .tx
-            .prepare_cached(super::reviews::DECISION_ON_WITHDRAWN)?
-            .query_row([id], |r| Ok((r.get(0)?, r.get(1)?)))
-            .optional()?;
-        if decision.is_some() {
-            self.tx
-                .prepare_cached(super::reviews::LIFT_WITHDRAWAL)?
-                .execute([id])?;
-        }
-        Ok(decision)
+    fn reweigh(&self, id: &str, incoming: &[Withdrawal]) -> StoreResult<Option<Reweighed>> {
+        super::withdrawals::reweigh_review(&self.tx, id, incoming)
     }
 
     /// Records a key the merge trusted by itself.

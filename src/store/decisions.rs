@@ -183,12 +183,25 @@ impl Store {
         Ok(id)
     }
 
-    /// Takes a decision back (undo): it stays, marked withdrawn.
+    /// Takes a decision back (undo): it stays, marked withdrawn. An auditor's undo it held
+    /// out is weighed again: by the records' times it may apply now (docs/lead.md "An undo
+    /// that comes in a bundle").
     pub fn withdraw_decision(&mut self, id: &str, now: NaiveDateTime) -> Result<(), StoreError> {
-        self.conn.execute(
-            "UPDATE lead_decisions SET withdrawn_at = ?2 WHERE id = ?1 AND withdrawn_at IS NULL",
-            params![id, fmt_time(&now)],
-        )?;
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let review: Option<String> = tx
+            .query_row(
+                "UPDATE lead_decisions SET withdrawn_at = ?2 WHERE id = ?1 AND withdrawn_at IS NULL
+                 RETURNING review_id",
+                params![id, fmt_time(&now)],
+                |r| r.get(0),
+            )
+            .optional()?;
+        if let Some(review) = review {
+            super::withdrawals::reweigh_and_settle(&tx, &review, &[])?;
+        }
+        tx.commit()?;
         Ok(())
     }
 

@@ -38,6 +38,7 @@ pub mod sync_tx;
 pub mod trust;
 pub mod users;
 pub mod watch;
+mod withdrawals;
 mod writeback;
 pub mod writer;
 

@@ -7,6 +7,7 @@ use rusqlite::{OptionalExtension, params};
 use super::cards::{fmt_time, time_at};
 use super::{Store, StoreError};
 use crate::domain::review::{Review, ReviewDraft, Verdict};
+use crate::domain::withdrawal::Withdrawal;
 
 pub use crate::domain::stored_review::{ReviewedCard, Stamp, StoredReview};
 
@@ -82,20 +83,13 @@ impl Store {
         if let Some(refused) = decided(standing) {
             return Err(refused);
         }
-        tx.execute(
-            "UPDATE reviews SET withdrawn_at = ?2 WHERE id = ?1 AND withdrawn_at IS NULL",
-            params![id, fmt_time(&now)],
-        )?;
-        let group: Option<(String, String, String)> = tx
-            .query_row(
-                "SELECT card_source, card_external_id, auditor FROM reviews WHERE id = ?1",
-                [id],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-            )
-            .optional()?;
-        if let Some((source, external_id, auditor)) = group {
-            settle_current(&tx, &source, &external_id, &auditor)?;
-        }
+        // Weighed as a bundle's undo is: one the lead's decision keeps out (taken back only
+        // after it) gives way to this one.
+        let undo = Withdrawal {
+            at: fmt_time(&now),
+            signature: None,
+        };
+        super::withdrawals::reweigh_and_settle(&tx, id, &[undo])?;
         tx.commit()?;
         Ok(())
     }
@@ -363,18 +357,6 @@ pub(crate) const STANDING_DECISION: &str = "SELECT d.lead, d.decision FROM lead_
      JOIN reviews r ON r.id = d.review_id AND r.withdrawn_at IS NULL
      WHERE d.review_id = $1 AND d.withdrawn_at IS NULL
      ORDER BY d.seq DESC LIMIT 1";
-
-/// The lead's decision not taken back (the latest) on a review its auditor has withdrawn:
-/// (lead, decision), on either backend. A merge that brought the decision lifts the withdrawal
-/// ([`LIFT_WITHDRAWAL`]).
-pub(crate) const DECISION_ON_WITHDRAWN: &str = "SELECT d.lead, d.decision FROM lead_decisions d
-     JOIN reviews r ON r.id = d.review_id AND r.withdrawn_at IS NOT NULL
-     WHERE d.review_id = $1 AND d.withdrawn_at IS NULL
-     ORDER BY d.seq DESC LIMIT 1";
-
-/// Clears a review's withdrawal, on either backend.
-pub(crate) const LIFT_WITHDRAWAL: &str =
-    "UPDATE reviews SET withdrawn_at = NULL, withdrawal_signature = NULL WHERE id = $1";
 
 /// The refusal of an undo over the lead's standing decision, if there is one.
 pub(crate) fn decided(standing: Option<(String, String)>) -> Option<StoreError> {

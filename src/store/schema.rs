@@ -618,6 +618,17 @@ ALTER TABLE crm_sync ADD COLUMN run_begun_at TEXT;
 -- NULL: written by a sync before okk kept it (the next sync of the connection fills it).
 ALTER TABLE crm_stages ADD COLUMN semantics TEXT;
 "#,
+    // 25: a review's withdrawal held out by the lead's decisions (store::withdrawals,
+    // domain::withdrawal): kept, so that a decision taken back may still let it apply and the
+    // store's bundles carry it.
+    r#"
+-- The review's withdrawal (its time and signature, as `withdrawn_at` and
+-- `withdrawal_signature` would hold it) while a lead's decision keeps it out: a decision that
+-- stands, or one taken back only after the withdrawal was made. At most one of the two pairs
+-- is set; `withdrawn_at` alone says the review is withdrawn.
+ALTER TABLE reviews ADD COLUMN held_withdrawn_at TEXT;
+ALTER TABLE reviews ADD COLUMN held_withdrawal_signature TEXT;
+"#,
 ];
 
 /// The first schema with `crm_stages.semantics` (an older store read as it is lands moves by
@@ -640,7 +651,8 @@ pub fn latest() -> i64 {
 /// it may not write to): the migrations after it add only what writing uses (20: the export
 /// digest an import compares; 21: a sync's sweep under way), or what a read does without on an
 /// older store (22: the CRM's order of its stages, [`CRM_STAGES_FROM`]; 23: when a sync under
-/// way began, [`RUN_BEGUN_FROM`]; 24: what a CRM stage means, [`STAGE_SEMANTICS_FROM`]).
+/// way began, [`RUN_BEGUN_FROM`]; 24: what a CRM stage means, [`STAGE_SEMANTICS_FROM`]), or
+/// what only writes touch (25: a withdrawal held out, which merges and undos weigh).
 /// Raise it with a
 /// migration that reads need.
 pub const READS_AS_IT_IS_FROM: i64 = 19;
@@ -649,10 +661,11 @@ pub const READS_AS_IT_IS_FROM: i64 = 19;
 /// NOT EXISTS, and tests (and a store whose version was stepped back by hand) replay
 /// migrations over a store that has the column: such a migration is skipped where its column
 /// is.
-const ADDS_COLUMN: [(usize, &str, &str); 3] = [
+const ADDS_COLUMN: [(usize, &str, &str); 4] = [
     (20, "cards", "export_digest"),
     (23, "crm_sync", "run_begun_at"),
     (24, "crm_stages", "semantics"),
+    (25, "reviews", "held_withdrawn_at"),
 ];
 
 /// Whether migration `number` (from 1) would add a column the store has already.

@@ -347,28 +347,51 @@ pub fn merged(
     s
 }
 
-/// A withdrawal of a review the merge did not apply: the lead's decision on it stands.
+/// A withdrawal of a review the merge did not apply: the lead's decision on it stands, or was
+/// taken back only after the withdrawal was made (the verdict stands then, the decision not).
 fn withdrawal_kept(k: &DecisionOverWithdrawal) -> String {
     use crate::text::safe::line;
+    let (card, auditor, lead) = (line(&k.card), line(&k.auditor), line(&k.lead));
+    let decision = k.decision.as_str();
+    if k.taken_back {
+        return crate::tr!(
+            "bundle-withdrawal-kept-taken-back",
+            card = card,
+            auditor = auditor,
+            lead = lead,
+            decision = decision
+        );
+    }
     crate::tr!(
         "bundle-withdrawal-kept",
-        card = line(&k.card),
-        auditor = line(&k.auditor),
-        lead = line(&k.lead),
-        decision = k.decision.as_str()
+        card = card,
+        auditor = auditor,
+        lead = lead,
+        decision = decision
     )
 }
 
-/// A withdrawal of a review the store held that the merge cleared: it brought the lead's
-/// decision on the review, which stands.
+/// A withdrawal of a review the store held that the merge lifted: it brought the lead's
+/// decision on the review, which stands or was taken back only after the withdrawal.
 fn withdrawal_lifted(k: &DecisionOverWithdrawal) -> String {
     use crate::text::safe::line;
+    let (card, auditor, lead) = (line(&k.card), line(&k.auditor), line(&k.lead));
+    let decision = k.decision.as_str();
+    if k.taken_back {
+        return crate::tr!(
+            "bundle-withdrawal-lifted-taken-back",
+            card = card,
+            auditor = auditor,
+            lead = lead,
+            decision = decision
+        );
+    }
     crate::tr!(
         "bundle-withdrawal-lifted",
-        card = line(&k.card),
-        auditor = line(&k.auditor),
-        lead = line(&k.lead),
-        decision = k.decision.as_str()
+        card = card,
+        auditor = auditor,
+        lead = lead,
+        decision = decision
     )
 }
 

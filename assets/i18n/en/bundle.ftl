@@ -85,6 +85,18 @@ bundle-withdrawal-lifted = the withdrawal of the verdict on #{ $card } ({ $audit
     [return] sent it back
    *[other] decided on it
 }; the verdict and the decision stand: to change the verdict, judge the card again
+bundle-withdrawal-kept-taken-back = the withdrawal of the verdict on #{ $card } ({ $auditor }) is not applied: the lead { $lead } { $decision ->
+    [accept] accepted it
+    [override] overrode it
+    [return] sent it back
+   *[other] decided on it
+} and took the decision back only after the withdrawal was made; the verdict stands: to change it, judge the card again
+bundle-withdrawal-lifted-taken-back = the withdrawal of the verdict on #{ $card } ({ $auditor }) is lifted: the lead { $lead } had { $decision ->
+    [accept] accepted it
+    [override] overridden it
+    [return] sent it back
+   *[other] decided on it
+} and took the decision back only after the withdrawal was made; the verdict stands: to change it, judge the card again
 bundle-empty-name = --as needs a name
 bundle-not-a-signing-key = { $path }: not an okk signing key ({ $error })
 bundle-left-out = left out: { $count ->

@@ -6,6 +6,7 @@ use crate::domain::calibration::Calibration;
 use crate::domain::records::{CalibrationRecord, DecisionRecord, ReviewRecord};
 use crate::domain::settled::SettledCards;
 use crate::domain::trust::TrustedKey;
+use crate::domain::withdrawal::{Reweighed, Withdrawal};
 
 /// The table a record of a bundle goes into.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -35,7 +36,8 @@ pub trait MergeStore {
 pub trait MergeTx {
     fn trusted_keys(&self) -> StoreResult<Vec<TrustedKey>>;
     fn calibrations(&self) -> StoreResult<Vec<Calibration>>;
-    /// The review stored under `id`, as a record.
+    /// The review stored under `id`, as a record: its withdrawal the one the store holds,
+    /// applied or held out.
     fn review(&self, id: &str) -> StoreResult<Option<ReviewRecord>>;
     /// Adds a review from elsewhere (linked to its card if the card is here).
     fn insert_review(&self, r: &ReviewRecord) -> StoreResult<()>;
@@ -70,13 +72,11 @@ pub trait MergeTx {
         at: &Option<String>,
         sig: &Option<String>,
     ) -> StoreResult<bool>;
-    /// The lead's standing decision (the latest not taken back) on review `id`, if the review
-    /// is not withdrawn: (lead, decision's name).
-    fn standing_decision(&self, id: &str) -> StoreResult<Option<(String, String)>>;
-    /// Clears the withdrawal of review `id` (its time and signature) if a lead's decision not
-    /// taken back stands on it: that decision, the latest, as (lead, decision's name). `None`,
-    /// and nothing changed, when the review is not withdrawn or no decision stands on it.
-    fn lift_withdrawal(&self, id: &str) -> StoreResult<Option<(String, String)>>;
+    /// Weighs review `id`'s withdrawals (the one the store holds, applied or held out, and
+    /// `incoming`) against every decision on it (`domain::withdrawal`), and keeps what the rule
+    /// says; `None`: no such review. The caller settles the card when the review's withdrawal
+    /// changed.
+    fn reweigh(&self, id: &str, incoming: &[Withdrawal]) -> StoreResult<Option<Reweighed>>;
     /// Records a key the merge trusted by itself.
     fn trust(&self, k: &TrustedKey) -> StoreResult<()>;
     /// Derives afresh which of the auditor's reviews of the card is current.

@@ -12,6 +12,7 @@ use crate::domain::calibration::Calibration;
 use crate::domain::ports::{MergeStore, MergeTx, RecordTable, StoreResult};
 use crate::domain::records::{CalibrationRecord, DecisionRecord, ReviewRecord};
 use crate::domain::trust::{Trusted, TrustedKey};
+use crate::domain::withdrawal::{DecisionOn, Reweighed, Withdrawal, reweigh};
 use crate::store::StoreError;
 
 /// Two merges into one server store run one after the other (as SQLite's write lock makes
@@ -153,7 +154,10 @@ impl MergeTx for PgMerge<'_> {
             .tx
             .borrow_mut()
             .query_opt(
-                &format!("SELECT {REVIEW_COLUMNS} FROM reviews WHERE id = $1"),
+                &format!(
+                    "SELECT {} FROM reviews WHERE id = $1",
+                    crate::store::bundle::HOLDING_COLUMNS
+                ),
                 &[&id],
             )?
             .as_ref()
@@ -284,37 +288,10 @@ impl MergeTx for PgMerge<'_> {
         )? > 0)
     }
 
-    /// Under the lock a decision on this review is taken under (`decide`): a lead deciding at
-    /// the desk during the merge waits for it, so none comes in between this look and the
-    /// withdrawal it lets through.
-    fn standing_decision(&self, id: &str) -> StoreResult<Option<(String, String)>> {
-        let key = xxhash_rust::xxh3::xxh3_64(id.as_bytes()) as i64;
-        let mut tx = self.tx.borrow_mut();
-        tx.execute("SELECT pg_advisory_xact_lock($1)", &[&key])?;
-        Ok(tx
-            .query_opt(crate::store::reviews::STANDING_DECISION, &[&id])?
-            .map(|r| (r.get(0), r.get(1))))
-    }
-
-    /// Under `decide`'s lock on the review, as [`Self::standing_decision`]: a lead taking her
-    /// decision back at the desk during the merge waits for it. A login the policies keep
-    /// from the review's row is refused, not passed over.
-    fn lift_withdrawal(&self, id: &str) -> StoreResult<Option<(String, String)>> {
-        let key = xxhash_rust::xxh3::xxh3_64(id.as_bytes()) as i64;
-        let mut tx = self.tx.borrow_mut();
-        tx.execute("SELECT pg_advisory_xact_lock($1)", &[&key])?;
-        let Some(decision) = tx
-            .query_opt(crate::store::reviews::DECISION_ON_WITHDRAWN, &[&id])?
-            .map(|r| (r.get(0), r.get(1)))
-        else {
-            return Ok(None);
-        };
-        if tx.execute(crate::store::reviews::LIFT_WITHDRAWAL, &[&id])? == 0 {
-            return Err(StoreError::Refused {
-                table: "reviews".into(),
-            });
-        }
-        Ok(Some(decision))
+    /// Under the lock a decision on this review is taken under (`decide`): a lead deciding or
+    /// taking a decision back at the desk during the merge waits for it.
+    fn reweigh(&self, id: &str, incoming: &[Withdrawal]) -> StoreResult<Option<Reweighed>> {
+        reweigh_review(&mut *self.tx.borrow_mut(), id, incoming)
     }
 
     fn trust(&self, k: &TrustedKey) -> StoreResult<()> {
@@ -362,4 +339,46 @@ impl MergeTx for PgMerge<'_> {
     fn commit(self: Box<Self>) -> StoreResult<()> {
         Ok(self.tx.into_inner().commit()?)
     }
+}
+
+/// The SQLite store's `withdrawals::reweigh_review` on the server, under the lock a decision on
+/// the review is taken under (`decide`), so that none comes in between the look at the
+/// decisions and the write. A login the policies keep from the review's row is refused, not
+/// passed over.
+pub(super) fn reweigh_review(
+    tx: &mut impl GenericClient,
+    id: &str,
+    incoming: &[Withdrawal],
+) -> StoreResult<Option<Reweighed>> {
+    use crate::store::withdrawals::{DECISIONS_ON, SET_WITHDRAWAL, WITHDRAWAL_OF, columns, held};
+    let key = xxhash_rust::xxh3::xxh3_64(id.as_bytes()) as i64;
+    tx.execute("SELECT pg_advisory_xact_lock($1)", &[&key])?;
+    let Some(row) = tx.query_opt(WITHDRAWAL_OF, &[&id])? else {
+        return Ok(None);
+    };
+    let stored = held((row.get(3), row.get(4)), (row.get(5), row.get(6)));
+    let decisions: Vec<DecisionOn> = (tx.query(DECISIONS_ON, &[&id])?.iter())
+        .map(|r| DecisionOn {
+            lead: r.get(0),
+            decision: r.get(1),
+            taken_back_at: r.get(2),
+        })
+        .collect();
+    let was_withdrawn = stored.as_ref().is_some_and(|h| h.applied);
+    let (weighed, write) = reweigh(stored, incoming, &decisions);
+    if let Some(now) = write {
+        let (a, b, c, d) = columns(&now);
+        if tx.execute(SET_WITHDRAWAL, &[&id, &a, &b, &c, &d])? == 0 {
+            return Err(StoreError::Refused {
+                table: "reviews".into(),
+            });
+        }
+    }
+    Ok(Some(Reweighed {
+        card_source: row.get(0),
+        card_external_id: row.get(1),
+        auditor: row.get(2),
+        was_withdrawn,
+        weighed,
+    }))
 }

@@ -33,7 +33,8 @@ impl PgStore {
             "SELECT {REVIEW_COLUMNS} FROM reviews
              WHERE created_at >= $1 COLLATE \"C\" OR withdrawn_at >= $1 COLLATE \"C\"
                 OR id IN (SELECT review_id FROM lead_decisions
-                          WHERE created_at >= $1 COLLATE \"C\")
+                          WHERE created_at >= $1 COLLATE \"C\"
+                             OR withdrawn_at >= $1 COLLATE \"C\")
              ORDER BY created_at COLLATE \"C\", seq"
         );
         each(&mut tx, &reviews, since, &mut |row| {

@@ -395,25 +395,17 @@ impl PgStore {
         if let Some(refused) = crate::store::reviews::decided(standing) {
             return Err(refused);
         }
-        let group = tx.query_opt(
-            "UPDATE reviews SET withdrawn_at = coalesce(withdrawn_at, $2) WHERE id = $1
-             RETURNING card_source, card_external_id, auditor",
-            &[&id, &fmt_time(&now)],
-        )?;
-        let Some(g) = group else {
-            // Not one of this role's to change (the policy hides it from the update), though
-            // every role reads it: refused, not passed over in silence.
-            let exists = tx
-                .query_opt("SELECT 1 FROM reviews WHERE id = $1", &[&id])?
-                .is_some();
-            return match exists {
-                true => Err(StoreError::Refused {
-                    table: "reviews".into(),
-                }),
-                false => Ok(()),
-            };
+        // Weighed as a bundle's undo is: one the lead's decision keeps out (taken back only
+        // after it) gives way to this one. A row the policies hide from this login's update
+        // is refused, not passed over in silence.
+        let undo = crate::domain::withdrawal::Withdrawal {
+            at: fmt_time(&now),
+            signature: None,
         };
-        settle_current(&mut tx, g.get(0), g.get(1), g.get(2))?;
+        let weighed = super::bundle::reweigh_review(&mut tx, id, &[undo])?;
+        if let Some(r) = weighed.filter(|r| r.changed()) {
+            settle_current(&mut tx, &r.card_source, &r.card_external_id, &r.auditor)?;
+        }
         tx.commit()?;
         Ok(())
     }
@@ -527,11 +519,24 @@ impl PgStore {
         Ok(id)
     }
 
+    /// The SQLite store's `withdraw_decision`: an auditor's undo the decision held out is
+    /// weighed again.
     pub fn withdraw_decision(&mut self, id: &str, now: NaiveDateTime) -> Result<(), StoreError> {
-        self.conn.borrow_mut().execute(
-            "UPDATE lead_decisions SET withdrawn_at = $2 WHERE id = $1 AND withdrawn_at IS NULL",
+        let mut conn = self.conn.borrow_mut();
+        let mut tx = conn.transaction()?;
+        let review = tx.query_opt(
+            "UPDATE lead_decisions SET withdrawn_at = $2 WHERE id = $1 AND withdrawn_at IS NULL
+             RETURNING review_id",
             &[&id, &fmt_time(&now)],
         )?;
+        if let Some(review) = review {
+            let review: String = review.get(0);
+            let weighed = super::bundle::reweigh_review(&mut tx, &review, &[])?;
+            if let Some(r) = weighed.filter(|r| r.changed()) {
+                settle_current(&mut tx, &r.card_source, &r.card_external_id, &r.auditor)?;
+            }
+        }
+        tx.commit()?;
         Ok(())
     }
 

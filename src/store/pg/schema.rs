@@ -559,6 +559,13 @@ ALTER TABLE crm_stages ADD COLUMN IF NOT EXISTS semantics text;
 CREATE INDEX lead_decisions_open_returns ON lead_decisions (review_id)
     WHERE decision = 'return' AND withdrawn_at IS NULL;
 "#,
+    // 15: a review's withdrawal held out by the lead's decisions (SQLite's migration 25): a
+    // decision that stands, or one taken back only after the withdrawal was made.
+    r#"
+ALTER TABLE reviews
+    ADD COLUMN IF NOT EXISTS held_withdrawn_at text,
+    ADD COLUMN IF NOT EXISTS held_withdrawal_signature text;
+"#,
 ];
 
 pub fn latest() -> i64 {
