@@ -81,10 +81,11 @@ impl SourceColumns {
     pub fn exports(&self, field: &FieldRef, funnel: &Funnel) -> bool {
         match field {
             FieldRef::System(f) => self.carries(*f),
-            FieldRef::Custom(name) => funnel
-                .custom_keys(name)
-                .iter()
-                .any(|k| self.custom.contains(k)),
+            // A column the funnel does not declare is looked up by its own header.
+            FieldRef::Custom(name) => match funnel.custom_keys(name) {
+                [] => self.custom.contains(&fold(name)),
+                keys => keys.iter().any(|k| self.custom.contains(k)),
+            },
         }
     }
 }

@@ -127,11 +127,12 @@ impl Store {
         let mut stmt = self.conn.prepare(match columns {
             CardColumns::All => {
                 "SELECT id, external_id, stage, owner, created_at, touched_at,
-                        coalesce(closed, 0) OR closed_at IS NOT NULL, coalesce(won, 0), fields
+                        coalesce(closed, 0) OR closed_at IS NOT NULL, coalesce(won, 0), fields,
+                        source
                  FROM cards WHERE id >= ?1 AND id < ?2 AND gone_at IS NULL"
             }
             CardColumns::Fill => {
-                "SELECT id, NULL, stage, owner, created_at, NULL, 0, 0, fields
+                "SELECT id, NULL, stage, owner, created_at, NULL, 0, 0, fields, source
                  FROM cards WHERE id >= ?1 AND id < ?2 AND gone_at IS NULL"
             }
         })?;
@@ -148,6 +149,7 @@ impl Store {
                 external_id: r.get_ref(1)?.as_str().unwrap_or_default(),
                 stage: r.get_ref(2)?.as_str().unwrap_or_default(),
                 owner: r.get_ref(3)?.as_str_or_null().ok().flatten(),
+                source: r.get_ref(9)?.as_str().unwrap_or_default(),
                 created: crate::store::analytics::day(bytes(4)),
                 touched: crate::store::analytics::day(bytes(5)),
                 closed: r.get::<_, i64>(6)? != 0,
