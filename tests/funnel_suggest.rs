@@ -980,3 +980,111 @@ fn a_run_nobody_looked_at_leaves_no_point_in_the_trend() {
     okk(&desk, &funnel, &["fields"]);
     assert_eq!(desk.rows(Table::FillSnapshots), rows);
 }
+
+/// The stages of `field` a patch puts it in `required` at: the `[[stages]]` blocks whose
+/// `required` line names it.
+fn required_in_patch(patch: &str, field: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut stage: Option<String> = None;
+    for line in patch.lines().map(str::trim) {
+        if let Some(name) = line.strip_prefix("name = ") {
+            stage = Some(name.trim_matches('"').to_string());
+        } else if line.starts_with("required = ") && line.contains(&format!("\"{field}\"")) {
+            out.push(
+                stage
+                    .clone()
+                    .expect("a stage's name before its required line"),
+            );
+        }
+    }
+    out
+}
+
+/// A second source (`b24`) whose deals sit at «Звонок» and «Встреча» with two columns the
+/// amoCRM export never had — «Комментарий» (filled on all of them) and «ID ответственного»
+/// (the owner's CRM id, filled at «Звонок» only) — and without «Объект», which only the amoCRM
+/// export has. No stage is judged by the cards of a source that never exports the column:
+/// «Комментарий» is kept wherever it can be (no proposal; before, «Лид» and «Договор», all
+/// amoCRM cards, read as 0 %), «Объект» is kept at «Встреча» by amoCRM's cards there (b24's do
+/// not count) and «Звонок» is out of its comparison; «ID ответственного», okk's own write-back
+/// id, is not proposed though b24's «Встреча» cards leave it empty. What the sentence tells to
+/// require is what the patch requires.
+#[test]
+fn bind_field_compares_only_the_cards_of_sources_that_export_the_column_and_says_what_it_patches() {
+    let (desk, funnel) = desk();
+    let header = "ID,Название сделки,Бюджет,Ответственный,Дата создания сделки,\
+                  Дата редактирования,Дата закрытия,Этап сделки,Воронка,Комментарий,\
+                  ID ответственного";
+    let mut lines = vec![header.to_string()];
+    for (i, (stage, owner_id)) in [("Звонок", "9001"), ("Встреча", "")]
+        .iter()
+        .flat_map(|s| std::iter::repeat_n(*s, 4))
+        .enumerate()
+    {
+        lines.push(format!(
+            "B{i},Сделка B{i},100,Оля,01.07.2026 10:00:00,19.11.2026 10:00:00,не закрыта,\
+             {stage},Продажи,перезвонить,{owner_id}"
+        ));
+    }
+    let csv = desk.dir.path().join("b24.csv");
+    std::fs::write(&csv, lines.join("\n") + "\n").unwrap();
+    okk(
+        &desk,
+        &funnel,
+        &[
+            "import",
+            "--source",
+            "b24",
+            "--profile",
+            "amocrm",
+            &path_arg(&csv),
+        ],
+    );
+    let out = json_of(&desk, &funnel, &["funnel", "suggest", "--json"]);
+    let list = out["suggestions"].as_array().unwrap().clone();
+    let binds = by_kind(&list, "bind_field");
+    let fields: Vec<&str> = binds
+        .iter()
+        .map(|b| b["evidence"]["field"].as_str().unwrap())
+        .collect();
+    assert_eq!(fields, ["Дата встречи", "Объект"], "{list:#?}");
+    let object = binds[1];
+    let stages = |k: &str| -> Vec<String> {
+        object["evidence"][k]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| s["stage"].as_str().unwrap().to_string())
+            .collect()
+    };
+    assert_eq!(stages("kept"), ["Встреча", "Договор"]);
+    assert_eq!(stages("not_kept"), ["Лид"]);
+    // «Встреча»: M1–M4, amoCRM's, all with «Объект»; b24's four there are not counted.
+    assert_eq!(object["evidence"]["kept"][0]["cards"], 4);
+    // The sentence's stages to require are the patch's.
+    let patch = object["patch"].as_str().unwrap();
+    assert_eq!(
+        required_in_patch(patch, "Объект"),
+        stages("kept"),
+        "{patch}"
+    );
+    for lang in ["en", "ru"] {
+        let text = okk(&desk, &funnel, &["--lang", lang, "funnel", "suggest"]);
+        let sentence = text
+            .lines()
+            .skip_while(|l| !l.contains("«Объект»"))
+            .take_while(|l| !l.trim_start().starts_with('['))
+            .flat_map(str::split_whitespace)
+            .collect::<Vec<_>>()
+            .join(" ");
+        for stage in stages("kept") {
+            assert!(sentence.contains(&format!("«{stage}»")), "{sentence}");
+        }
+        let require = match lang {
+            "en" => "bind it to those stages and require it there.",
+            _ => "привяжите его к этим этапам и сделайте на них обязательным.",
+        };
+        assert!(sentence.contains(require), "{sentence}");
+        assert!(!sentence.contains("«Звонок»"), "{sentence}");
+    }
+}
