@@ -683,6 +683,7 @@ fn a_funnel_version_s_changes_and_its_before_and_after_read_in_russian() {
     let split = VersionSplit {
         version: 2,
         since: day,
+        first_used: day.and_hms_opt(9, 30, 0).unwrap(),
         previous: Some(1),
         stages: vec![
             StageSplit {
@@ -1087,4 +1088,74 @@ fn bind_field_compares_only_the_cards_of_sources_that_export_the_column_and_says
         assert!(sentence.contains(require), "{sentence}");
         assert!(!sentence.contains("«Звонок»"), "{sentence}");
     }
+}
+
+/// Version 2 (the idle limit of «Встреча») is first used today at T. Reviews of «Встреча»'s
+/// cards made earlier the same day under version 1 (its fingerprint), or under a fingerprint
+/// the history does not know (a bundle from another laptop) before T, are "before"; one made
+/// under version 2 is "after"; a card that entered «Встреча» a minute before T entered it
+/// before. Not by the calendar day: before, all of these read as "after".
+#[test]
+fn a_versions_split_takes_each_review_by_the_version_it_was_made_under_and_moves_by_the_moment() {
+    let (desk, funnel) = desk();
+    let text = std::fs::read_to_string(&funnel).unwrap();
+    assert!(text.contains("max_idle_days = 7"));
+    std::fs::write(
+        &funnel,
+        text.replacen("max_idle_days = 7", "max_idle_days = 30", 1),
+    )
+    .unwrap();
+    okk(&desk, &funnel, &["check"]);
+    let history = json_of(&desk, &funnel, &["funnel", "history", "--json"]);
+    let v1 = history["versions"][0]["hash"].as_str().unwrap().to_string();
+    let v2 = history["versions"][1]["hash"].as_str().unwrap().to_string();
+    let t = chrono::NaiveDateTime::parse_from_str(
+        history["versions"][1]["first_used"].as_str().unwrap(),
+        "%Y-%m-%d %H:%M:%S",
+    )
+    .unwrap();
+    let at = |secs: i64| {
+        (t - chrono::Duration::seconds(secs))
+            .format("%Y-%m-%d %H:%M:%S")
+            .to_string()
+    };
+    let ok = okk::domain::review::Review {
+        verdict: okk::domain::review::Verdict::Ok,
+        draft: Default::default(),
+        score: None,
+        seconds_spent: 30.0,
+    };
+    desk.save_review_under("M1", "carl", &at(60), &v1, &ok);
+    desk.save_review_under("M2", "carl", &at(50), &v1, &ok);
+    desk.save_review_under("M3", "carl", &at(40), "another-laptop", &ok);
+    desk.save_review_under("M4", "carl", &at(30), &v2, &ok);
+    desk.plant_history("L1", &[("2026-11-01", "Лид"), (&at(60), "Встреча")]);
+
+    let split = json_of(
+        &desk,
+        &funnel,
+        &["stats", "--funnel-version", "2", "--json"],
+    );
+    assert_eq!(
+        split["first_used"],
+        json!(t.format("%Y-%m-%d %H:%M:%S").to_string())
+    );
+    let meeting = &split["stages"][0];
+    assert_eq!(meeting["stage"], "Встреча", "{split}");
+    // Before: the five reviews of 19.11 and carl's three; after: carl's under version 2.
+    assert_eq!(meeting["before"]["reviews"], 8, "{meeting}");
+    assert_eq!(meeting["after"]["reviews"], 1, "{meeting}");
+    assert_eq!(meeting["after"]["judged"], 1, "{meeting}");
+    // M1–M4 and D1–D4 entered «Встреча» in September, L1 a minute before T.
+    assert_eq!(meeting["before"]["entered"], 9, "{meeting}");
+    assert_eq!(meeting["after"]["entered"], 0, "{meeting}");
+    let text = okk(
+        &desk,
+        &funnel,
+        &["--lang", "ru", "stats", "--funnel-version", "2"],
+    );
+    assert!(
+        text.contains("проверки — по версии, при которой каждая сделана"),
+        "{text}"
+    );
 }
