@@ -19,7 +19,8 @@
 //! Fields filled per card: 1, 2, 2, 3, 4 at the open stages, so that is their order; the two
 //! spellings of «Подбор объекта» (ъ/ь) are one stage (8 cards); Оплачено is won (the word),
 //! Отказ клиента lost. «Дата показа» is kept in 6 of 6 cards at both Показ stages and in 0 of 8
-//! and 0 of 8 before them: bind it to both, require it from «Показ назначен».
+//! and 0 of 8 before them: bind it to both and require it at both (the earliest, by what the
+//! cards carry: «Показ назначен»).
 
 mod common;
 

@@ -683,6 +683,7 @@ fn a_funnel_version_s_changes_and_its_before_and_after_read_in_russian() {
     let split = VersionSplit {
         version: 2,
         since: day,
+        first_used: day.and_hms_opt(9, 30, 0).unwrap(),
         previous: Some(1),
         stages: vec![
             StageSplit {
@@ -979,4 +980,182 @@ fn a_run_nobody_looked_at_leaves_no_point_in_the_trend() {
     // Looking again records nothing more.
     okk(&desk, &funnel, &["fields"]);
     assert_eq!(desk.rows(Table::FillSnapshots), rows);
+}
+
+/// The stages of `field` a patch puts it in `required` at: the `[[stages]]` blocks whose
+/// `required` line names it.
+fn required_in_patch(patch: &str, field: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut stage: Option<String> = None;
+    for line in patch.lines().map(str::trim) {
+        if let Some(name) = line.strip_prefix("name = ") {
+            stage = Some(name.trim_matches('"').to_string());
+        } else if line.starts_with("required = ") && line.contains(&format!("\"{field}\"")) {
+            out.push(
+                stage
+                    .clone()
+                    .expect("a stage's name before its required line"),
+            );
+        }
+    }
+    out
+}
+
+/// A second source (`b24`) whose deals sit at «Звонок» and «Встреча» with two columns the
+/// amoCRM export never had — «Комментарий» (filled on all of them) and «ID ответственного»
+/// (the owner's CRM id, filled at «Звонок» only) — and without «Объект», which only the amoCRM
+/// export has. No stage is judged by the cards of a source that never exports the column:
+/// «Комментарий» is kept wherever it can be (no proposal; before, «Лид» and «Договор», all
+/// amoCRM cards, read as 0 %), «Объект» is kept at «Встреча» by amoCRM's cards there (b24's do
+/// not count) and «Звонок» is out of its comparison; «ID ответственного», okk's own write-back
+/// id, is not proposed though b24's «Встреча» cards leave it empty. What the sentence tells to
+/// require is what the patch requires.
+#[test]
+fn bind_field_compares_only_the_cards_of_sources_that_export_the_column_and_says_what_it_patches() {
+    let (desk, funnel) = desk();
+    let header = "ID,Название сделки,Бюджет,Ответственный,Дата создания сделки,\
+                  Дата редактирования,Дата закрытия,Этап сделки,Воронка,Комментарий,\
+                  ID ответственного";
+    let mut lines = vec![header.to_string()];
+    for (i, (stage, owner_id)) in [("Звонок", "9001"), ("Встреча", "")]
+        .iter()
+        .flat_map(|s| std::iter::repeat_n(*s, 4))
+        .enumerate()
+    {
+        lines.push(format!(
+            "B{i},Сделка B{i},100,Оля,01.07.2026 10:00:00,19.11.2026 10:00:00,не закрыта,\
+             {stage},Продажи,перезвонить,{owner_id}"
+        ));
+    }
+    let csv = desk.dir.path().join("b24.csv");
+    std::fs::write(&csv, lines.join("\n") + "\n").unwrap();
+    okk(
+        &desk,
+        &funnel,
+        &[
+            "import",
+            "--source",
+            "b24",
+            "--profile",
+            "amocrm",
+            &path_arg(&csv),
+        ],
+    );
+    let out = json_of(&desk, &funnel, &["funnel", "suggest", "--json"]);
+    let list = out["suggestions"].as_array().unwrap().clone();
+    let binds = by_kind(&list, "bind_field");
+    let fields: Vec<&str> = binds
+        .iter()
+        .map(|b| b["evidence"]["field"].as_str().unwrap())
+        .collect();
+    assert_eq!(fields, ["Дата встречи", "Объект"], "{list:#?}");
+    let object = binds[1];
+    let stages = |k: &str| -> Vec<String> {
+        object["evidence"][k]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| s["stage"].as_str().unwrap().to_string())
+            .collect()
+    };
+    assert_eq!(stages("kept"), ["Встреча", "Договор"]);
+    assert_eq!(stages("not_kept"), ["Лид"]);
+    // «Встреча»: M1–M4, amoCRM's, all with «Объект»; b24's four there are not counted.
+    assert_eq!(object["evidence"]["kept"][0]["cards"], 4);
+    // The sentence's stages to require are the patch's.
+    let patch = object["patch"].as_str().unwrap();
+    assert_eq!(
+        required_in_patch(patch, "Объект"),
+        stages("kept"),
+        "{patch}"
+    );
+    for lang in ["en", "ru"] {
+        let text = okk(&desk, &funnel, &["--lang", lang, "funnel", "suggest"]);
+        let sentence = text
+            .lines()
+            .skip_while(|l| !l.contains("«Объект»"))
+            .take_while(|l| !l.trim_start().starts_with('['))
+            .flat_map(str::split_whitespace)
+            .collect::<Vec<_>>()
+            .join(" ");
+        for stage in stages("kept") {
+            assert!(sentence.contains(&format!("«{stage}»")), "{sentence}");
+        }
+        let require = match lang {
+            "en" => "bind it to those stages and require it there.",
+            _ => "привяжите его к этим этапам и сделайте на них обязательным.",
+        };
+        assert!(sentence.contains(require), "{sentence}");
+        assert!(!sentence.contains("«Звонок»"), "{sentence}");
+    }
+}
+
+/// Version 2 (the idle limit of «Встреча») is first used today at T. Reviews of «Встреча»'s
+/// cards made earlier the same day under version 1 (its fingerprint), or under a fingerprint
+/// the history does not know (a bundle from another laptop) before T, are "before"; one made
+/// under version 2 is "after"; a card that entered «Встреча» a minute before T entered it
+/// before. Not by the calendar day: before, all of these read as "after".
+#[test]
+fn a_versions_split_takes_each_review_by_the_version_it_was_made_under_and_moves_by_the_moment() {
+    let (desk, funnel) = desk();
+    let text = std::fs::read_to_string(&funnel).unwrap();
+    assert!(text.contains("max_idle_days = 7"));
+    std::fs::write(
+        &funnel,
+        text.replacen("max_idle_days = 7", "max_idle_days = 30", 1),
+    )
+    .unwrap();
+    okk(&desk, &funnel, &["check"]);
+    let history = json_of(&desk, &funnel, &["funnel", "history", "--json"]);
+    let v1 = history["versions"][0]["hash"].as_str().unwrap().to_string();
+    let v2 = history["versions"][1]["hash"].as_str().unwrap().to_string();
+    let t = chrono::NaiveDateTime::parse_from_str(
+        history["versions"][1]["first_used"].as_str().unwrap(),
+        "%Y-%m-%d %H:%M:%S",
+    )
+    .unwrap();
+    let at = |secs: i64| {
+        (t - chrono::Duration::seconds(secs))
+            .format("%Y-%m-%d %H:%M:%S")
+            .to_string()
+    };
+    let ok = okk::domain::review::Review {
+        verdict: okk::domain::review::Verdict::Ok,
+        draft: Default::default(),
+        score: None,
+        seconds_spent: 30.0,
+    };
+    desk.save_review_under("M1", "carl", &at(60), &v1, &ok);
+    desk.save_review_under("M2", "carl", &at(50), &v1, &ok);
+    desk.save_review_under("M3", "carl", &at(40), "another-laptop", &ok);
+    desk.save_review_under("M4", "carl", &at(30), &v2, &ok);
+    desk.plant_history("L1", &[("2026-11-01", "Лид"), (&at(60), "Встреча")]);
+
+    let split = json_of(
+        &desk,
+        &funnel,
+        &["stats", "--funnel-version", "2", "--json"],
+    );
+    assert_eq!(
+        split["first_used"],
+        json!(t.format("%Y-%m-%d %H:%M:%S").to_string())
+    );
+    let meeting = &split["stages"][0];
+    assert_eq!(meeting["stage"], "Встреча", "{split}");
+    // Before: the five reviews of 19.11 and carl's three; after: carl's under version 2.
+    assert_eq!(meeting["before"]["reviews"], 8, "{meeting}");
+    assert_eq!(meeting["after"]["reviews"], 1, "{meeting}");
+    assert_eq!(meeting["after"]["judged"], 1, "{meeting}");
+    // M1–M4 and D1–D4 entered «Встреча» in September, L1 a minute before T.
+    assert_eq!(meeting["before"]["entered"], 9, "{meeting}");
+    assert_eq!(meeting["after"]["entered"], 0, "{meeting}");
+    let text = okk(
+        &desk,
+        &funnel,
+        &["--lang", "ru", "stats", "--funnel-version", "2"],
+    );
+    assert!(
+        text.contains("проверки — по версии, при которой каждая сделана"),
+        "{text}"
+    );
 }

@@ -469,3 +469,85 @@ fn any_shipped_export_given_or_losing_columns_changes_no_card() {
         assert_eq!(desk.rows(Table::StageHistory), history, "{file}");
     }
 }
+
+/// Two sources: amoCRM deals under `fake` (a custom column «Объект»; no `CreatedById`) and a
+/// Salesforce export (`CreatedById` on every opportunity; no «Объект»). `okk fields` says a
+/// column is not exported only where the row's own cards come from a source that never had it,
+/// and names that source alone: «CreatedById» at «Первичный контакт» (fake's cards) is not
+/// exported by fake; at «Qualification» (Salesforce's) it is counted, 9 of 9.
+#[test]
+fn okk_fields_names_only_the_sources_of_a_rows_cards_that_never_export_the_column() {
+    let desk = Desk::new();
+    let amo = desk.dir.path().join("amo.csv");
+    std::fs::write(
+        &amo,
+        "ID,Название сделки,Бюджет,Ответственный,Дата создания сделки,Дата редактирования,\
+         Дата закрытия,Этап сделки,Воронка,Объект\n\
+         1,A,100,Оля,01.11.2026 10:00:00,18.11.2026 10:00:00,не закрыта,Первичный контакт,\
+         Продажи,Студия\n\
+         2,B,100,Оля,01.11.2026 10:00:00,18.11.2026 10:00:00,не закрыта,Первичный контакт,\
+         Продажи,Студия\n",
+    )
+    .unwrap();
+    let today = ["--today", TODAY];
+    succeeded(desk.okk().args(today).args([
+        "import",
+        "--source",
+        "fake",
+        "--profile",
+        "amocrm",
+        &path_arg(&amo),
+    ]));
+    let sf = repo().join("tests/fixtures/salesforce/Opportunity.csv");
+    succeeded(
+        desk.okk()
+            .args(today)
+            .args(["import", "--source", "salesforce", &path_arg(&sf)]),
+    );
+    let out: Json = serde_json::from_str(&succeeded(
+        desk.okk().args(today).args(["fields", "--json"]),
+    ))
+    .unwrap();
+    let row = |field: &str, stage: &str| {
+        out["fields"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["field"] == field && r["stage"] == stage)
+            .unwrap_or_else(|| panic!("no row {field} at {stage}: {out}"))
+            .clone()
+    };
+    let created_here = row("CreatedById", "Первичный контакт");
+    assert_eq!(
+        created_here["not_exported_by"],
+        json!(["fake"]),
+        "{created_here}"
+    );
+    let created_there = row("CreatedById", "Qualification");
+    assert_eq!(
+        created_there["not_exported_by"],
+        json!([]),
+        "{created_there}"
+    );
+    assert_eq!(
+        (&created_there["cards"], &created_there["filled"]),
+        (&json!(9), &json!(9))
+    );
+    let object_there = row("Объект", "Qualification");
+    assert_eq!(object_there["not_exported_by"], json!(["salesforce"]));
+    assert_eq!(object_there["rate"], Json::Null);
+    assert_eq!(row("Объект", "Первичный контакт")["filled"], 2);
+    // The text says the same, in Russian too.
+    let text = succeeded(desk.okk().args(today).args([
+        "--lang",
+        "ru",
+        "fields",
+        "--stage",
+        "Первичный контакт",
+    ]));
+    assert!(
+        text.contains("Первичный контакт: не выгружается из fake\n"),
+        "{text}"
+    );
+    assert!(!text.contains("fake, salesforce"), "{text}");
+}

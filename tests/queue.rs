@@ -655,3 +655,86 @@ fn the_queue_command_takes_the_auditor_from_the_config_as_review_does() {
     assert!(holders().contains(&"gleb".to_string()), "--auditor first");
     assert!(!holders().contains(&"login".to_string()));
 }
+
+/// The cards' activity (17–18.11.2026) is after the day judged (06.11.2026): each is 0 days
+/// idle everywhere — the queue's text and JSON, the card, the stats — and `okk queue` and
+/// `okk stats` say that cards have activity after the day judged, with the `--today` that fits.
+#[test]
+fn cards_active_after_the_day_judged_are_0_days_idle_everywhere_and_said_so() {
+    let desk = Desk::new();
+    let csv = desk.dir.path().join("late.csv");
+    std::fs::write(
+        &csv,
+        "ID,Название сделки,Ответственный,Дата создания сделки,Дата редактирования,\
+         Дата закрытия,Этап сделки,Воронка\n\
+         a1,Сделка a1,Смирнова Ольга,01.09.2026 10:00:00,18.11.2026 10:00:00,не закрыта,\
+         Квалификация,Продажи недвижимости\n\
+         a2,Сделка a2,Смирнова Ольга,01.09.2026 10:00:00,17.11.2026 10:00:00,не закрыта,\
+         Квалификация,Продажи недвижимости\n",
+    )
+    .unwrap();
+    desk.import_one(&[&path_arg(&csv)]);
+    let run = |args: &[&str]| {
+        let out = desk
+            .okk()
+            .args(["--today", "2026-11-06", "--lang", "ru"])
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{args:?}: {out:?}");
+        (
+            String::from_utf8(out.stdout).unwrap(),
+            String::from_utf8(out.stderr).unwrap(),
+        )
+    };
+    let note = "у части карточек есть активность после оцениваемого дня (06.11.2026), \
+                самая новая — 18.11.2026";
+    let queue = ["queue", "--stage", "Квалификация", "--auditor", "anna"];
+    let (text, err) = run(&queue);
+    assert!(err.contains(note), "{err}");
+    assert!(err.contains("--today 2026-11-18"), "{err}");
+    let lines: Vec<&str> = text.lines().filter(|l| l.contains("#a")).collect();
+    assert_eq!(lines.len(), 2, "{text}");
+    for l in lines {
+        assert!(l.contains(" 0 дн."), "{l}");
+        assert!(!l.contains('-'), "{l}");
+    }
+    let (json, _) = run(&[&queue[..], &["--json"]].concat());
+    let json: serde_json::Value = serde_json::from_str(&json).unwrap();
+    for c in json["cards"].as_array().unwrap() {
+        assert_eq!(c["idle_days"], 0, "{c}");
+    }
+    let (stats, err) = run(&["stats", "--json", "--table", "stages"]);
+    assert!(err.contains(note), "{err}");
+    let stats: serde_json::Value = serde_json::from_str(&stats).unwrap();
+    let row = stats["stages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["stage"] == "Квалификация")
+        .unwrap()
+        .clone();
+    assert_eq!(row["median_idle_days"], 0.0, "{row}");
+
+    // The card: its activity is after the day judged, not "today".
+    let day = chrono::NaiveDate::from_ymd_opt(2026, 11, 6);
+    let (state, _desk) =
+        common::reviewer::open_at_stage_as_of(&desk.db, "anna", "Квалификация", day);
+    for (lang, said) in [
+        (
+            okk::text::lang::Lang::En,
+            "after the day judged (2026-11-06): 0 days idle",
+        ),
+        (
+            okk::text::lang::Lang::Ru,
+            "после дня оценки (06.11.2026): простой 0 дн.",
+        ),
+    ] {
+        let screen = okk::text::lang::with(lang, || common::reviewer::screen(&state, 160, 40));
+        assert!(screen.contains(said), "{screen}");
+        assert!(
+            !screen.contains("today") && !screen.contains("сегодня"),
+            "{screen}"
+        );
+    }
+}

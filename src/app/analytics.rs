@@ -71,6 +71,7 @@ fn show<S: CalibrationStore + StatsStore + FunnelHistory>(
     let window = Window {
         since: args.since,
         until: args.until,
+        side: None,
     };
     if window.is_empty() {
         return Err(user(msg::since_after_until(&window)));

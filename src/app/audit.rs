@@ -147,21 +147,33 @@ pub fn refresh_unless_only_the_day(
 /// probably older than the day: nearly every open card looks idle.
 const OLD_EXPORT_DAYS: i64 = 7;
 
-/// Says on stderr when the cards' newest activity (as the last rules run found it) is long
-/// before the day judged, with the `--today` that would judge the export as of its own day.
-/// Only when the day is the wall clock's: a day given (`--today`, `OKK_TODAY`, `given`) or the
-/// store's own (the demo's) was chosen, and the note would only repeat itself on every command.
+/// Says on stderr when the cards' newest activity (as the last rules run found it) is after the
+/// day judged, or long before it, with the `--today` that would judge the export as of its own
+/// day. The second only when the day is the wall clock's: a day given (`--today`, `OKK_TODAY`,
+/// `given`) or the store's own (the demo's) was chosen, and the note would only repeat itself
+/// on every command.
 pub fn note_old_export(
     store: &Store,
     today: NaiveDateTime,
     given: Option<NaiveDate>,
 ) -> Result<()> {
-    if given.is_some() || store.meta(CLOCK)?.is_some() {
-        return Ok(());
-    }
     let newest = store
         .meta(crate::store::flags::NEWEST_ACTIVITY_KEY)?
         .and_then(|t| crate::store::cards::parse_time(&t));
+    // Activity after the day judged is said whoever chose the day: such cards count 0 idle
+    // days, which is not what they were on the day their export was taken.
+    if let Some(newest) = newest
+        && newest.date() > today.date()
+    {
+        eprintln!(
+            "{}",
+            crate::text::check::activity_after_day(newest.date(), today.date())
+        );
+        return Ok(());
+    }
+    if given.is_some() || store.meta(CLOCK)?.is_some() {
+        return Ok(());
+    }
     if let Some(newest) = newest {
         let days = (today.date() - newest.date()).num_days();
         if days > OLD_EXPORT_DAYS {

@@ -8,7 +8,7 @@ use color_eyre::Result;
 
 use super::Paths;
 use crate::domain::Funnel;
-use crate::domain::analytics::{Analytics, Window};
+use crate::domain::analytics::{Analytics, VersionSide, Window};
 use crate::domain::funnel_diff::{FunnelDiff, diff};
 use crate::domain::ports::{FunnelHistory, StatsStore};
 use crate::domain::version_split::{SplitTally, StageCards, StageChange, StageSplit, VersionSplit};
@@ -99,7 +99,8 @@ pub fn history(paths: &Paths, json: bool) -> Result<ExitCode> {
 }
 
 /// `okk stats --funnel-version N`: the stages version N touched (with those it removed), before
-/// and after the day it was first used.
+/// and after it: the reviews by the version each was made under, the stage visits at the moment
+/// it was first used.
 pub fn before_after<S: StatsStore + FunnelHistory>(
     store: &S,
     funnel: &Funnel,
@@ -118,7 +119,7 @@ pub fn before_after<S: StatsStore + FunnelHistory>(
     Ok(ExitCode::SUCCESS)
 }
 
-/// Version `version`'s stages split at the day it was first used; `None` for a version the
+/// Version `version`'s stages split at it (see [`before_after`]); `None` for a version the
 /// store does not have. The stages are the version's own, read with its funnel (not the one
 /// okk runs with now, which may have renamed or dropped them since): those it touched — every
 /// one for the first version, or for a change that touched none — then those it removed, read
@@ -134,8 +135,12 @@ pub fn split<S: StatsStore + FunnelHistory>(
     let Some(at) = versions.iter().position(|v| v.version == version) else {
         return Ok(None);
     };
-    let Some((day, diff)) = first_day(&versions[at]) else {
+    let Some((first_used, diff)) = first_use(&versions[at]) else {
         return Ok(None);
+    };
+    let cut = Cut {
+        version,
+        first_used,
     };
     let own = read_funnel(&versions[at]);
     let read_with_current_funnel = own.is_none();
@@ -146,7 +151,7 @@ pub fn split<S: StatsStore + FunnelHistory>(
         stages = own.stages.iter().map(|s| s.name.clone()).collect();
     }
     stages.sort_by_key(|s| own.resolve(s));
-    let (mut rows, now) = split_rows(store, &own, today, day, &stages)?;
+    let (mut rows, now) = split_rows(store, &own, today, cut, &stages)?;
     for row in &mut rows {
         row.change = stage_change(&diff, &row.stage);
         row.renamed_from = (diff.stages_renamed.iter())
@@ -160,7 +165,7 @@ pub fn split<S: StatsStore + FunnelHistory>(
     match old.as_ref() {
         _ if diff.stages_removed.is_empty() => {}
         Some(old) => {
-            let (removed, _) = split_rows(store, old, today, day, &diff.stages_removed)?;
+            let (removed, _) = split_rows(store, old, today, cut, &diff.stages_removed)?;
             for mut row in removed {
                 row.change = Some(StageChange::Removed);
                 removed_names.push(row.stage.clone());
@@ -187,7 +192,8 @@ pub fn split<S: StatsStore + FunnelHistory>(
         .collect();
     Ok(Some(VersionSplit {
         version,
-        since: day,
+        since: first_used.date(),
+        first_used,
         previous: previous.map(|p| p.version),
         stages: rows,
         not_in_version,
@@ -196,26 +202,33 @@ pub fn split<S: StatsStore + FunnelHistory>(
     }))
 }
 
-/// `stages` of `funnel` split at `day`, and the figures as they are now (the "after" side's:
+/// Where a version splits the figures: the reviews by the version each was made under (this one
+/// or a later: after), the stage visits at the moment it was first used.
+#[derive(Debug, Clone, Copy)]
+struct Cut {
+    version: i64,
+    first_used: chrono::NaiveDateTime,
+}
+
+/// `stages` of `funnel` split at `cut`, and the figures as they are now (the "after" side's:
 /// idle days and cards do not depend on the window).
 fn split_rows<S: StatsStore + FunnelHistory>(
     store: &S,
     funnel: &Funnel,
     today: chrono::NaiveDate,
-    day: chrono::NaiveDate,
+    cut: Cut,
     stages: &[String],
 ) -> Result<(Vec<StageSplit>, Analytics)> {
-    let before = Window {
-        since: None,
-        until: day.pred_opt(),
+    let side = |after| Window {
+        side: Some(VersionSide {
+            version: cut.version,
+            after,
+        }),
+        ..Window::default()
     };
-    let after = Window {
-        since: Some(day),
-        until: None,
-    };
-    let before = super::analytics::figures(store, funnel, today, before)?;
-    let after = super::analytics::figures(store, funnel, today, after)?;
-    let mut tally = SplitTally::new(day);
+    let before = super::analytics::figures(store, funnel, today, side(false))?;
+    let after = super::analytics::figures(store, funnel, today, side(true))?;
+    let mut tally = SplitTally::new(cut.first_used);
     store.for_each_stage_history(&mut |visits| tally.add(funnel, visits))?;
     let rows = tally.rows(
         funnel,
@@ -262,10 +275,11 @@ pub fn latest_split<S: StatsStore + FunnelHistory>(
     split(store, funnel, today, last.version)
 }
 
-/// The day a version was first used, for splitting analytics at it, and what it changed.
-fn first_day(
+/// The moment a version was first used, for splitting the stage visits at it, and what it
+/// changed.
+fn first_use(
     v: &crate::domain::funnel_diff::FunnelVersion,
-) -> Option<(chrono::NaiveDate, FunnelDiff)> {
-    let day = chrono::NaiveDate::parse_from_str(v.first_used.get(..10)?, "%Y-%m-%d").ok()?;
-    Some((day, serde_json::from_str(&v.changes).unwrap_or_default()))
+) -> Option<(chrono::NaiveDateTime, FunnelDiff)> {
+    let at = crate::store::cards::parse_time(&v.first_used)?;
+    Some((at, serde_json::from_str(&v.changes).unwrap_or_default()))
 }

@@ -44,6 +44,7 @@ fn write_report<S: StatsStore + CalibrationStore + FunnelHistory>(
     let window = Window {
         since: args.since,
         until: args.until,
+        side: None,
     };
     if window.is_empty() {
         return Err(user(crate::text::analytics::since_after_until(&window)));

@@ -103,6 +103,7 @@ pub fn proposals(
         verdicts: &store.verdicts_per_stage()?,
         moves: &store.stage_moves()?,
         last_entries: &store.last_entries(&seen)?,
+        sources: &store.source_columns()?,
         today,
     };
     Ok((suggest(funnel, &observed), mismatch(funnel, &observed)))
@@ -128,6 +129,7 @@ fn server_proposals(
         verdicts: &store.verdicts_per_stage()?,
         moves: &store.stage_moves()?,
         last_entries: &store.last_entries()?,
+        sources: &store.all_source_columns()?,
         today,
     };
     Ok((suggest(funnel, &observed), mismatch(funnel, &observed)))

@@ -81,12 +81,23 @@ impl SourceColumns {
     pub fn exports(&self, field: &FieldRef, funnel: &Funnel) -> bool {
         match field {
             FieldRef::System(f) => self.carries(*f),
-            FieldRef::Custom(name) => funnel
-                .custom_keys(name)
-                .iter()
-                .any(|k| self.custom.contains(k)),
+            // A column the funnel does not declare is looked up by its own header.
+            FieldRef::Custom(name) => match funnel.custom_keys(name) {
+                [] => self.custom.contains(&fold(name)),
+                keys => keys.iter().any(|k| self.custom.contains(k)),
+            },
         }
     }
+}
+
+/// The columns a sync or an import keeps the owner's CRM user id in, for writing a move back
+/// to the CRM: amoCRM's «ID ответственного» (what okk's amoCRM sync names it, as amoCRM's own
+/// export does) and Bitrix24's `ASSIGNED_BY_ID`. okk fills them, not a manager.
+pub const OWNER_ID_COLUMNS: [&str; 2] = ["ID ответственного", "ASSIGNED_BY_ID"];
+
+/// Whether `header` is one of [`OWNER_ID_COLUMNS`] (loosely compared).
+pub fn is_owner_id_column(header: &str) -> bool {
+    OWNER_ID_COLUMNS.iter().any(|c| fold(c) == fold(header))
 }
 
 /// The nearest-task column as the rules name it: what the `no_task` rule reads.

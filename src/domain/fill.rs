@@ -21,6 +21,9 @@ pub struct CardFields<'r> {
     /// The stage as the CRM names it.
     pub stage: &'r str,
     pub owner: Option<&'r str>,
+    /// Where the card came from (an import's source, a CRM connection's name): which columns
+    /// its exports ever had is known per source.
+    pub source: &'r str,
     pub created: Option<NaiveDate>,
     /// Last activity, update or creation: the day idle days count from.
     pub touched: Option<NaiveDate>,
@@ -111,6 +114,11 @@ pub struct FillTally {
     cards: FxMap<(u32, u32), u64>,
     /// (stage, field, owner) → cards with the field filled.
     filled: FxMap<(u32, u32, u32), u64>,
+    /// Source name → index into `sources`.
+    source_of: FxMap<String, u32>,
+    sources: Vec<String>,
+    /// (stage, source) → cards.
+    source_cards: FxMap<(u32, u32), u64>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -139,17 +147,24 @@ pub struct FillRow {
     /// The rate at each import or sync run that recorded it, oldest first (the last is the
     /// latest run's); empty where no run recorded it, or for a part of the cards (`--owner`).
     pub trend: Vec<TrendPoint>,
-    /// The sources whose exports never had the field's column, when none has (see
-    /// [`mark_unexported`]): the row then has no rate, no owners and no trend.
+    /// The sources whose exports never had the field's column, when none of the sources of
+    /// the row's cards has (see [`mark_unexported`]): the row then has no rate, no owners and
+    /// no trend.
     pub not_exported_by: Vec<String>,
+    /// The sources the row's cards come from, by name; empty where not known (every source
+    /// the store knows is taken then).
+    #[serde(skip)]
+    pub sources: Vec<String>,
 }
 
-/// Marks the rows of a field no source's exports have ever had a column for: a field the CRM
-/// never sends is empty on every card, and that is no manager's doing. Such a row names the
-/// sources (`not_exported_by`) and loses its rate, its owners and its trend, so that nothing
-/// ranks anyone by it. `sources`: every source whose columns okk knows. A row with a card that
-/// has the field filled, or a store with no source known, is left as it is (the value came from
-/// somewhere: an import okk kept no columns of).
+/// Marks the rows of a field none of the sources of the row's cards has ever exported a column
+/// for: a field the CRM never sends is empty on every card, and that is no manager's doing.
+/// Such a row names those sources (`not_exported_by`) and loses its rate, its owners and its
+/// trend, so that nothing ranks anyone by it. `sources`: every source whose columns okk knows.
+/// A row with a card that has the field filled, with a card of a source whose columns okk does
+/// not know, or a store with no source known, is left as it is (the value may come from
+/// somewhere: an import okk kept no columns of); where one of the row's sources exports the
+/// field, the others' cards count as empty.
 pub fn mark_unexported(
     rows: &mut [FillRow],
     funnel: &Funnel,
@@ -160,10 +175,21 @@ pub fn mark_unexported(
     }
     for r in rows.iter_mut().filter(|r| r.filled == 0) {
         let field = FieldRef::Custom(r.field.clone());
-        if sources.iter().any(|(_, c)| c.exports(&field, funnel)) {
+        let of_row: Vec<&(String, super::columns::SourceColumns)> = if r.sources.is_empty() {
+            sources.iter().collect()
+        } else {
+            let known: Vec<_> = (r.sources.iter())
+                .filter_map(|name| sources.iter().find(|(s, _)| s == name))
+                .collect();
+            if known.len() < r.sources.len() {
+                continue;
+            }
+            known
+        };
+        if of_row.iter().any(|(_, c)| c.exports(&field, funnel)) {
             continue;
         }
-        r.not_exported_by = sources.iter().map(|(s, _)| s.clone()).collect();
+        r.not_exported_by = of_row.iter().map(|(s, _)| s.clone()).collect();
         r.rate = None;
         r.owners.clear();
         r.trend.clear();
@@ -244,6 +270,8 @@ impl FillTally {
         let stage = self.stage_index(funnel, card.stage);
         let owner = self.owner_index(card.owner);
         *self.cards.entry((stage, owner)).or_default() += 1;
+        let source = self.source_index(card.source);
+        *self.source_cards.entry((stage, source)).or_default() += 1;
         let stats = &mut self.stage_stats[stage as usize];
         stats.cards += 1;
         stats.closed += u64::from(card.closed);
@@ -302,6 +330,13 @@ impl FillTally {
                 .entry((stages[s as usize], owners[o as usize]))
                 .or_default() += n;
         }
+        let sources: Vec<u32> = other.sources.iter().map(|s| self.source_index(s)).collect();
+        for ((s, src), n) in other.source_cards {
+            *self
+                .source_cards
+                .entry((stages[s as usize], sources[src as usize]))
+                .or_default() += n;
+        }
         for ((s, f, o), n) in other.filled {
             *self
                 .filled
@@ -331,6 +366,29 @@ impl FillTally {
                 (self.stages.len() - 1) as u32
             }
         }
+    }
+
+    fn source_index(&mut self, source: &str) -> u32 {
+        if let Some(&i) = self.source_of.get(source) {
+            return i;
+        }
+        self.sources.push(source.to_string());
+        let i = (self.sources.len() - 1) as u32;
+        self.source_of.insert(source.to_string(), i);
+        i
+    }
+
+    /// The cards at a stage (funnel name, or the CRM's) per source, by source name.
+    pub fn stage_sources(&self, stage: &str) -> Vec<(&str, u64)> {
+        let Some(si) = self.stages.iter().position(|s| s == stage) else {
+            return Vec::new();
+        };
+        let mut out: Vec<(&str, u64)> = (self.source_cards.iter())
+            .filter(|((s, _), _)| *s as usize == si)
+            .map(|(&(_, src), &n)| (self.sources[src as usize].as_str(), n))
+            .collect();
+        out.sort_unstable();
+        out
     }
 
     fn owner_index(&mut self, owner: Option<&str>) -> u32 {
@@ -497,6 +555,11 @@ impl FillTally {
                         owners,
                         trend: Vec::new(),
                         not_exported_by: Vec::new(),
+                        sources: self
+                            .stage_sources(stage)
+                            .into_iter()
+                            .map(|(s, _)| s.to_string())
+                            .collect(),
                     },
                 ));
             }
@@ -594,6 +657,7 @@ mod tests {
             external_id: "1",
             stage: m,
             owner: Some(owner),
+            source: "amocrm",
             created: None,
             touched: None,
             closed: false,
@@ -637,6 +701,7 @@ mod tests {
             owners: vec![],
             trend: vec![],
             not_exported_by: vec![],
+            sources: vec![],
         };
         let mut rows = vec![row("Объект", "Встреча"), row("Объект", "Лид")];
         // Given out of order, a field's case differing, another stage's figure in between.
@@ -679,6 +744,7 @@ mod tests {
             owners: owners(filled),
             trend: vec![],
             not_exported_by: vec![],
+            sources: vec![],
         };
         let without = SourceColumns::new(["external_id".to_string()], ["Бюджет".to_string()]);
         let with = SourceColumns::new(["external_id".to_string()], [field.to_string()]);

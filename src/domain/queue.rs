@@ -70,6 +70,13 @@ pub struct QueueQuery<'a> {
     pub reviewed: bool,
 }
 
+/// A card's idle days as the store counted them (the day judged less the day of its last
+/// activity): a card active after the day judged (an export newer than `--today`) is 0 days
+/// idle, as the `idle` rule, the card and the stats count it, never a negative figure.
+pub fn idle_days(counted: Option<i64>) -> Option<i64> {
+    counted.map(|d| d.max(0))
+}
+
 /// What came of taking a card back for an auditor (`QueueStore::reclaim`, an undo).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Reclaimed {

@@ -1,10 +1,11 @@
 //! Before and after a funnel version: for the stages a change touched, the cards judged and
-//! their share not ok, time in stage and conversion to a later stage, on each side of the day
-//! the version was first used, each with its sample size.
+//! their share not ok (by the version each review was made under), time in stage and
+//! conversion to a later stage (on each side of the moment it was first used), each with its
+//! sample size.
 
 use std::collections::HashMap;
 
-use chrono::NaiveDate;
+use chrono::{NaiveDate, NaiveDateTime};
 use serde::Serialize;
 
 use super::analytics::Analytics;
@@ -69,13 +70,16 @@ pub struct StageCards {
     pub cards: u64,
 }
 
-/// `okk stats --funnel-version N`: the stages as version N had them, split at the day it was
-/// first used.
+/// `okk stats --funnel-version N`: the stages as version N had them, split at the version: the
+/// reviews by the version each was made under, the stage visits at the moment it was first used.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct VersionSplit {
     pub version: i64,
     /// The day the version was first used.
     pub since: NaiveDate,
+    /// The moment it was first used (`YYYY-MM-DD HH:MM:SS` in JSON, as the history records it).
+    #[serde(serialize_with = "moment")]
+    pub first_used: NaiveDateTime,
     /// The version before it, whose funnel a removed stage is read with.
     pub previous: Option<i64>,
     pub stages: Vec<StageSplit>,
@@ -91,29 +95,35 @@ pub struct VersionSplit {
     pub read_with_current_funnel: bool,
 }
 
+fn moment<S: serde::Serializer>(t: &NaiveDateTime, s: S) -> Result<S::Ok, S::Error> {
+    s.collect_str(&t.format("%Y-%m-%d %H:%M:%S"))
+}
+
 /// Stays and conversions per stage and side, counted from the stage histories.
 #[derive(Debug, Clone)]
 pub struct SplitTally {
-    day: NaiveDate,
+    since: NaiveDateTime,
     /// (stage index, after?) → (entered, moved on, days of those that moved on).
     sides: HashMap<(usize, bool), (u64, u64, Vec<u32>)>,
 }
 
 impl SplitTally {
-    pub fn new(day: NaiveDate) -> SplitTally {
+    /// Split at the moment the version was first used: a visit that began before it is the
+    /// version before's, even on the same day.
+    pub fn new(since: NaiveDateTime) -> SplitTally {
         SplitTally {
-            day,
+            since,
             sides: HashMap::new(),
         }
     }
 
-    /// One card's visits (the day each was first seen, in order).
-    pub fn add(&mut self, funnel: &Funnel, visits: &[(NaiveDate, String)]) {
+    /// One card's visits (when each was first seen, in order).
+    pub fn add(&mut self, funnel: &Funnel, visits: &[(NaiveDateTime, String)]) {
         for (w, (seen, stage)) in visits.iter().enumerate() {
             let Some(i) = funnel.resolve(stage) else {
                 continue;
             };
-            let side = self.sides.entry((i, *seen >= self.day)).or_default();
+            let side = self.sides.entry((i, *seen >= self.since)).or_default();
             side.0 += 1;
             let Some((next_day, next)) = visits.get(w + 1) else {
                 continue;
@@ -123,7 +133,8 @@ impl SplitTally {
             };
             if j > i && funnel.stage(j).kind != StageKind::Lost {
                 side.1 += 1;
-                side.2.push((*next_day - *seen).num_days().max(0) as u32);
+                let days = (next_day.date() - seen.date()).num_days();
+                side.2.push(days.max(0) as u32);
             }
         }
     }

@@ -349,7 +349,7 @@ pub fn owner_id(raw: &str, format: OwnerFormat) -> Option<&str> {
 
 /// The custom field a card keeps its owner's CRM user id in, when the export gave one
 /// (`Name [17]`): named as Bitrix24's API names it, which takes it back.
-pub const OWNER_ID_FIELD: &str = "ASSIGNED_BY_ID";
+pub const OWNER_ID_FIELD: &str = crate::domain::columns::OWNER_ID_COLUMNS[1];
 
 /// `3.14159E+17`: a long numeric ID after a trip through Excel (HubSpot record IDs).
 pub fn looks_like_scientific(id: &str) -> bool {

@@ -272,7 +272,12 @@ mod tests {
             crate::domain::funnel::DefaultAnswer::Pass,
         );
         let mut h = HistoryTally::default();
-        let d = |n| NaiveDate::from_ymd_opt(2026, 1, n).unwrap();
+        let d = |n| {
+            NaiveDate::from_ymd_opt(2026, 1, n)
+                .unwrap()
+                .and_hms_opt(9, 0, 0)
+                .unwrap()
+        };
         for _ in 0..3 {
             h.add(
                 &empty,

@@ -102,7 +102,7 @@ fn before_after(s: &mut String, r: &Report) {
         s,
         "before-after",
         &vmsg::report_title(split.version),
-        &vmsg::report_note(split.since),
+        &vmsg::report_note(split),
     );
     head(s, &vmsg::report_columns(), &[]);
     for row in &split.stages {

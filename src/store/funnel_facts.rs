@@ -18,6 +18,10 @@ fn day(text: Option<&str>) -> Option<NaiveDate> {
     crate::store::analytics::day(text.map(str::as_bytes))
 }
 
+fn moment(text: &str) -> Option<chrono::NaiveDateTime> {
+    crate::store::analytics::moment(Some(text.as_bytes()))
+}
+
 /// What a pass over every card reads of each.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum CardColumns {
@@ -127,11 +131,12 @@ impl Store {
         let mut stmt = self.conn.prepare(match columns {
             CardColumns::All => {
                 "SELECT id, external_id, stage, owner, created_at, touched_at,
-                        coalesce(closed, 0) OR closed_at IS NOT NULL, coalesce(won, 0), fields
+                        coalesce(closed, 0) OR closed_at IS NOT NULL, coalesce(won, 0), fields,
+                        source
                  FROM cards WHERE id >= ?1 AND id < ?2 AND gone_at IS NULL"
             }
             CardColumns::Fill => {
-                "SELECT id, NULL, stage, owner, created_at, NULL, 0, 0, fields
+                "SELECT id, NULL, stage, owner, created_at, NULL, 0, 0, fields, source
                  FROM cards WHERE id >= ?1 AND id < ?2 AND gone_at IS NULL"
             }
         })?;
@@ -148,6 +153,7 @@ impl Store {
                 external_id: r.get_ref(1)?.as_str().unwrap_or_default(),
                 stage: r.get_ref(2)?.as_str().unwrap_or_default(),
                 owner: r.get_ref(3)?.as_str_or_null().ok().flatten(),
+                source: r.get_ref(9)?.as_str().unwrap_or_default(),
                 created: crate::store::analytics::day(bytes(4)),
                 touched: crate::store::analytics::day(bytes(5)),
                 closed: r.get::<_, i64>(6)? != 0,
@@ -158,14 +164,14 @@ impl Store {
         Ok(())
     }
 
-    /// Calls `f` with each card's stage history (the day each sync found it in a new stage, in
+    /// Calls `f` with each card's stage history (when each sync found it in a new stage, in
     /// order), cards not gone, one card at a time. A card that never moved has one row or none.
     /// Returns the last day a sync saw any card (gone ones too) in each stage as the CRM names
     /// it, for [`Store::last_entries`]: the same rows, where a query of its own sorted millions
     /// of them by stage.
     pub fn for_each_stage_history(
         &self,
-        mut f: impl FnMut(&[(NaiveDate, String)]),
+        mut f: impl FnMut(&[(chrono::NaiveDateTime, String)]),
     ) -> Result<Vec<(String, NaiveDate)>, StoreError> {
         // Gone cards are few: their ids once, rather than a look at each history row's card.
         let gone: std::collections::HashSet<i64> = self
@@ -183,7 +189,7 @@ impl Store {
         // (seen_at, stage) of the card's rows, and its visits: reused from card to card, their
         // strings overwritten in place (a million cards, three or four rows each).
         let mut seen = Reused::<(String, String)>::default();
-        let mut visits = Reused::<(NaiveDate, String)>::default();
+        let mut visits = Reused::<(chrono::NaiveDateTime, String)>::default();
         let mut flush = |seen: &mut Reused<(String, String)>| {
             let rows = seen.as_mut();
             if !rows.is_sorted_by(|a, b| a.0 <= b.0) {
@@ -191,7 +197,7 @@ impl Store {
             }
             visits.clear();
             for (at, stage) in rows.iter() {
-                let Some(day) = day(Some(at)) else {
+                let Some(at) = moment(at) else {
                     continue;
                 };
                 // A sync that found the card where it already was is no move.
@@ -199,7 +205,7 @@ impl Store {
                     continue;
                 }
                 let (d, s) = visits.next();
-                *d = day;
+                *d = at;
                 s.push_str(stage);
             }
             if !visits.as_mut().is_empty() {
@@ -374,5 +380,10 @@ impl Clear for String {
 
 impl Clear for NaiveDate {
     /// A day is overwritten whole.
+    fn clear(&mut self) {}
+}
+
+impl Clear for chrono::NaiveDateTime {
+    /// A moment is overwritten whole.
     fn clear(&mut self) {}
 }

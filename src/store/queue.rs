@@ -412,7 +412,7 @@ impl Store {
                 source: r.get(9)?,
                 title,
                 owner,
-                idle_days: r.get(4)?,
+                idle_days: crate::domain::queue::idle_days(r.get(4)?),
                 flags: flags
                     .query_map([card_id], |f| f.get(0))?
                     .collect::<Result<_, _>>()?,
@@ -580,7 +580,7 @@ impl<'c> Lookups<'c> {
             source,
             title,
             owner,
-            idle_days,
+            idle_days: crate::domain::queue::idle_days(idle_days),
             flags,
             changed_since_review: reviewed_hash.is_some_and(|h| h != hash),
             returned,

@@ -229,6 +229,16 @@ pub fn flags_of_another_day() -> String {
     crate::tr!("check-flags-of-another-day")
 }
 
+/// Some cards' activity is after the day judged: they count 0 idle days.
+pub fn activity_after_day(newest: chrono::NaiveDate, judged: chrono::NaiveDate) -> String {
+    crate::tr!(
+        "check-activity-after-day",
+        newest = newest.format("%d.%m.%Y").to_string(),
+        judged = judged.format("%d.%m.%Y").to_string(),
+        today = newest.format("%Y-%m-%d").to_string()
+    )
+}
+
 /// The cards' newest activity is long before the day judged: likely an old export.
 pub fn old_export(newest: chrono::NaiveDate, days: i64, judged: chrono::NaiveDate) -> String {
     crate::tr!(

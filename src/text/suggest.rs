@@ -94,8 +94,8 @@ pub fn summary(s: &Suggestion) -> String {
             declared,
             kept,
             not_kept,
-            earliest,
-        } => bind_field(field, *declared, kept, not_kept, earliest),
+            ..
+        } => bind_field(field, *declared, kept, not_kept),
         Evidence::IdleLimit {
             limit,
             percentile,
@@ -155,38 +155,29 @@ pub fn summary(s: &Suggestion) -> String {
     }
 }
 
-/// Binding a field to the stage its cards first carry it in: the stages that keep it and those
-/// that do not, each with its share.
-fn bind_field(
-    field: &str,
-    declared: bool,
-    kept: &[StageShare],
-    not_kept: &[StageShare],
-    earliest: &str,
-) -> String {
+/// Binding a field to the stages that keep it, and requiring it there (as the patch does): the
+/// stages that keep it and those that do not, each with its share.
+fn bind_field(field: &str, declared: bool, kept: &[StageShare], not_kept: &[StageShare]) -> String {
     let shares = |list: &[StageShare]| {
         list.iter()
             .map(|k| format!("«{}» {}", line(&k.stage), pct(k.rate)))
             .collect::<Vec<_>>()
             .join(", ")
     };
-    let (field, kept, not_kept, earliest) =
-        (line(field), shares(kept), shares(not_kept), line(earliest));
+    let (field, kept, not_kept) = (line(field), shares(kept), shares(not_kept));
     if declared {
         crate::tr!(
             "suggest-bind-field",
             field = field,
             kept = kept,
-            not_kept = not_kept,
-            earliest = earliest
+            not_kept = not_kept
         )
     } else {
         crate::tr!(
             "suggest-bind-column",
             field = field,
             kept = kept,
-            not_kept = not_kept,
-            earliest = earliest
+            not_kept = not_kept
         )
     }
 }

@@ -485,6 +485,14 @@ pub fn days_ago(d: i64) -> String {
     tr!("tui-days-ago", count = d)
 }
 
+/// A card's last activity is after the day judged (0 days idle): said instead of "today".
+pub fn after_day_judged(judged: chrono::NaiveDate) -> String {
+    tr!(
+        "tui-after-day-judged",
+        judged = crate::text::common::day(judged)
+    )
+}
+
 pub fn field_input_title(field: &str) -> String {
     format!(
         " {} ",

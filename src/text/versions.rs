@@ -228,7 +228,7 @@ pub fn before_after(split: &VersionSplit) -> String {
         crate::tr!(
             "versions-before-after",
             version = split.version,
-            day = super::common::day(split.since)
+            moment = split_moment(split)
         )
     );
     for r in &split.stages {
@@ -271,8 +271,13 @@ pub fn report_title(version: i64) -> String {
     crate::tr!("versions-report-title", version = version)
 }
 
-pub fn report_note(day: chrono::NaiveDate) -> String {
-    crate::tr!("versions-report-note", day = super::common::day(day))
+pub fn report_note(split: &VersionSplit) -> String {
+    crate::tr!("versions-report-note", moment = split_moment(split))
+}
+
+/// When the split's version was first used, as the language writes a moment.
+fn split_moment(split: &VersionSplit) -> String {
+    super::common::moment(split.first_used)
 }
 
 pub fn report_columns() -> [String; 8] {

@@ -459,6 +459,18 @@ impl Desk {
         at: &str,
         review: &okk::domain::review::Review,
     ) -> String {
+        self.save_review_under(external_id, auditor, at, "test", review)
+    }
+
+    /// [`Desk::save_review`], made under the funnel with this fingerprint.
+    pub fn save_review_under(
+        &self,
+        external_id: &str,
+        auditor: &str,
+        at: &str,
+        fingerprint: &str,
+        review: &okk::domain::review::Review,
+    ) -> String {
         use okk::store::reviews::{ReviewedCard, Stamp};
         let row = self.card(external_id);
         let card = ReviewedCard {
@@ -470,7 +482,7 @@ impl Desk {
         };
         let stamp = Stamp {
             auditor,
-            funnel_fingerprint: "test",
+            funnel_fingerprint: fingerprint,
             now: time(at),
         };
         let mut store = okk::store::Store::open(&self.db).expect("open the store");
@@ -540,7 +552,17 @@ impl Desk {
             conn.execute(
                 "INSERT INTO stage_history (card_id, batch_id, seen_at, stage)
                  VALUES (?1, ?2, ?3, ?4)",
-                rusqlite::params![card, batch, format!("{day} 09:00:00"), stage],
+                // A day alone is seen at 09:00; a moment as given.
+                rusqlite::params![
+                    card,
+                    batch,
+                    if day.len() > 10 {
+                        day.to_string()
+                    } else {
+                        format!("{day} 09:00:00")
+                    },
+                    stage
+                ],
             )
             .unwrap();
         }

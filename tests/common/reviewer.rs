@@ -17,9 +17,14 @@ use ratatui::buffer::Buffer;
 /// A state and a desk on `db` for `who` (the reviewer, or the lead's desk), under the store's
 /// clock: the demo's is frozen, so idle days and ages stay what the snapshots say.
 pub fn open(db: &Path, who: &str) -> (State, Desk) {
+    open_as_of(db, who, None)
+}
+
+/// [`open`], judging the cards as of `day` (`--today`) when given.
+pub fn open_as_of(db: &Path, who: &str, day: Option<chrono::NaiveDate>) -> (State, Desk) {
     let store = Store::open(db).expect("open the store");
     let funnel = Arc::new(okk::funnel_config::default_funnel());
-    let clock = okk::app::audit::today(&store, None).expect("the store's day");
+    let clock = okk::app::audit::today(&store, day).expect("the store's day");
     let desk = Desk::new(store, funnel.clone(), who.into(), "fp".into(), Some(clock));
     let mut state = State::new(funnel, who.into(), Keymap::default());
     state.shared.now = desk.now();
@@ -91,7 +96,17 @@ pub fn stage_row(state: &State, name: &str) -> usize {
 /// [`open`], the stages loaded and stage `stage` opened at its first card, as `okk review
 /// --stage STAGE` starts.
 pub fn open_at_stage(db: &Path, who: &str, stage: &str) -> (State, Desk) {
-    let (mut state, desk) = open(db, who);
+    open_at_stage_as_of(db, who, stage, None)
+}
+
+/// [`open_at_stage`], judging the cards as of `day` when given.
+pub fn open_at_stage_as_of(
+    db: &Path,
+    who: &str,
+    stage: &str,
+    day: Option<chrono::NaiveDate>,
+) -> (State, Desk) {
+    let (mut state, desk) = open_as_of(db, who, day);
     okk::tui::update::load_stages(&mut state, &desk).expect("stages");
     let row = stage_row(&state, stage);
     okk::tui::update::start_at_stage(&mut state, row, &desk).expect("the stage opens");

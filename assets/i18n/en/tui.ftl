@@ -133,6 +133,7 @@ tui-days-ago = { $count ->
     [one] 1 day ago
    *[other] { $count } days ago
 }
+tui-after-day-judged = after the day judged ({ $judged }): 0 days idle
 tui-field-input-title = New value of «{ $field }»
 tui-field-input-how = type to replace · ← → Home End edit · empty removes
 tui-field-input-date = a date, 31.12.2026 · { $how }

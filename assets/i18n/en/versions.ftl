@@ -22,7 +22,7 @@ versions-side = not ok { $mismatches } of { $judged } { $judged ->
     [one] card judged
    *[other] cards judged
 } ({ $mismatch_rate }); moved on { $moved_on } of { $entered } entering ({ $conversion }); median { $days } days in stage
-versions-before-after = Before and after funnel version { $version } (first used { $day }):
+versions-before-after = Before and after funnel version { $version } (first used { $moment }; reviews by the version each was made under, cards entering a stage by that moment):
 versions-before = before: { $side }
 versions-after = after:  { $side }
 versions-idle-now = median idle days now: { $days }
@@ -43,7 +43,7 @@ versions-not-in-version = Cards now in stages version { $version } does not have
 versions-read-with-current = Version { $version }'s text no longer reads as a funnel: its stages are named as the funnel okk runs with now names them.
 versions-removed-unread = Stages version { $version } removed, not split (the text of the version before no longer reads as a funnel): { $stages }
 versions-report-title = Before and after funnel version { $version }
-versions-report-note = The stages the change touched, on each side of { $day }, the day okk first ran with it: cards judged not ok, cards moving on of those entering, and median days in the stage of those that moved on — each with its sample.
+versions-report-note = The stages the change touched, before and after it — the reviews by the funnel version each was made under, the cards entering a stage by { $moment }, when okk first ran with it: cards judged not ok, cards moving on of those entering, and median days in the stage of those that moved on — each with its sample.
 versions-column-stage = Stage
 versions-column-not-ok-before = Not ok before
 versions-column-moved-before = Moved on before

@@ -22,6 +22,7 @@ check-old-export = примечание: самая новая активнос�
     [few] { $days } дня
    *[other] { $days } дней
 } до оцениваемого дня ({ $judged }); если выгрузка настолько старая, оценивайте её на её день: --today { $today }
+check-activity-after-day = примечание: у части карточек есть активность после оцениваемого дня ({ $judged }), самая новая — { $newest }; простой у них считается равным 0 дней; чтобы оценить выгрузку на её день: --today { $today }
 check-severity-info = инфо
 check-severity-warning = внимание
 check-severity-critical = критично

@@ -139,6 +139,7 @@ tui-days-ago = { $count ->
     [few] { $count } дня назад
    *[many] { $count } дней назад
 }
+tui-after-day-judged = после дня оценки ({ $judged }): простой 0 дн.
 tui-field-input-title = Новое значение «{ $field }»
 tui-field-input-how = ввод заменяет · ← → Home End правка · пусто — удалить
 tui-field-input-date = дата, 31.12.2026 · { $how }

@@ -230,7 +230,7 @@ impl<'f> Collector<'f> {
 
     /// After every card: a review counts for its card's owner now.
     pub fn add_review(&mut self, review: &Finding) {
-        if !self.window.contains(review.day) {
+        if !self.window.covers(review) {
             return;
         }
         self.last_review = self.last_review.max(Some(review.day));

@@ -59,6 +59,11 @@ pub struct Finding<'a> {
     pub at: &'a str,
     /// Its day.
     pub day: NaiveDate,
+    /// The funnel version it was made under: its recorded fingerprint's, else (a fingerprint
+    /// the store's history does not know: a bundle from another laptop, a review older than
+    /// the history) the latest version first used at or before it was made; `None` before
+    /// any.
+    pub version: Option<i64>,
 }
 
 impl Finding<'_> {
@@ -87,16 +92,37 @@ pub enum AsOf {
     Moment(chrono::NaiveDateTime),
 }
 
-/// The reviews the figures cover, by the day they were made (both ends included).
+/// The reviews the figures cover, by the day they were made (both ends included), and on
+/// which side of a funnel version when `side` says.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
 pub struct Window {
     pub since: Option<NaiveDate>,
     pub until: Option<NaiveDate>,
+    /// Only the reviews made under an earlier funnel version than this one, or under it or a
+    /// later one (`okk stats --funnel-version N`).
+    #[serde(skip)]
+    pub side: Option<VersionSide>,
+}
+
+/// One side of a funnel version: the reviews made under the versions before it, or under it
+/// and those after.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct VersionSide {
+    pub version: i64,
+    pub after: bool,
 }
 
 impl Window {
     pub fn contains(&self, day: NaiveDate) -> bool {
         self.since.is_none_or(|s| day >= s) && self.until.is_none_or(|u| day <= u)
+    }
+
+    /// Whether the window covers the review: made within its days, on its side of a version.
+    pub fn covers(&self, review: &Finding) -> bool {
+        self.contains(review.day)
+            && self
+                .side
+                .is_none_or(|s| (review.version.unwrap_or(0) >= s.version) == s.after)
     }
 
     /// `--since` after `--until` selects nothing: a mistake worth telling the user about.
@@ -125,6 +151,7 @@ mod tests {
             score: None,
             answers: &NONE,
             day: NaiveDate::from_ymd_opt(2026, 11, 2).unwrap(),
+            version: None,
         }
     }
 
@@ -155,13 +182,15 @@ mod tests {
         let w = Window {
             since: Some(d(2)),
             until: Some(d(8)),
+            side: None,
         };
         assert!(!w.contains(d(1)) && w.contains(d(2)) && w.contains(d(8)) && !w.contains(d(9)));
         assert!(Window::default().contains(d(1)));
         assert!(
             Window {
                 since: Some(d(9)),
-                until: Some(d(8))
+                until: Some(d(8)),
+                side: None,
             }
             .is_empty()
         );

@@ -21,7 +21,7 @@ use serde::Serialize;
 
 pub use bottlenecks::{Bottleneck, Bottlenecks};
 pub use collector::Collector;
-pub use facts::{AsOf, CardFact, Finding, Window};
+pub use facts::{AsOf, CardFact, Finding, VersionSide, Window};
 use stages::StageFigures;
 pub use tally::{Estimate, FailingItem, Figures, ItemInfo, Tally, WholeCards};
 pub use trend::Week;
@@ -215,6 +215,7 @@ mod tests {
             answers: &NONE,
             at: Box::leak(format!("{} 10:00:00", day(d)).into_boxed_str()),
             day: day(d),
+            version: None,
         }
     }
 
@@ -229,6 +230,7 @@ mod tests {
         let window = Window {
             since: Some(day(10)),
             until: None,
+            side: None,
         };
         let mut c = Collector::new(&funnel, day(20), window);
         c.add_card(&card(1, "Встреча состоялась", "Ольга", 18));

@@ -244,6 +244,7 @@ mod tests {
             answers: &NONE,
             at,
             day: NaiveDate::from_ymd_opt(2026, 11, 2).unwrap(),
+            version: None,
         }
     }
 

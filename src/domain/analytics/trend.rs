@@ -116,6 +116,7 @@ mod tests {
         let window = Window {
             since: Some(d(2026, 10, 29)),
             until: Some(d(2026, 11, 24)),
+            side: None,
         };
         let w = weeks(&counts, &window);
         assert_eq!(w.first().unwrap().week, "2026-W44");

@@ -2,20 +2,20 @@
 //! team server alike: the funnel versions it judged by, every card's stage moves, and the
 //! CRMs' own order of their stages.
 
-use chrono::NaiveDate;
+use chrono::NaiveDateTime;
 
 use super::StoreResult;
 use crate::domain::crm_stage::CrmStage;
 use crate::domain::funnel_diff::FunnelVersion;
 
-/// One card's stage moves: the day a sync first found it in each stage, in order.
-pub type StageVisits = [(NaiveDate, String)];
+/// One card's stage moves: the moment a sync first found it in each stage, in order.
+pub type StageVisits = [(NaiveDateTime, String)];
 
 pub trait FunnelHistory {
     /// Every funnel version the store recorded, oldest first.
     fn funnel_versions(&self) -> StoreResult<Vec<FunnelVersion>>;
 
-    /// Calls `f` with each card's stage history (the day each sync found it in a new stage, in
+    /// Calls `f` with each card's stage history (when each sync found it in a new stage, in
     /// order), cards not gone, one card at a time.
     fn for_each_stage_history(&self, f: &mut dyn FnMut(&StageVisits)) -> StoreResult<()>;
 

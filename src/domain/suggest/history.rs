@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use chrono::NaiveDate;
+use chrono::NaiveDateTime;
 
 use crate::domain::funnel::{Funnel, StageKind};
 use crate::domain::fx::FxMap;
@@ -33,7 +33,7 @@ pub struct HistoryTally {
 
 impl HistoryTally {
     /// Counts one card's visits (the day each was first seen, in order, no repeats).
-    pub fn add(&mut self, funnel: &Funnel, visits: &[(NaiveDate, String)]) {
+    pub fn add(&mut self, funnel: &Funnel, visits: &[(NaiveDateTime, String)]) {
         if visits.len() < 2 {
             return;
         }
@@ -62,7 +62,10 @@ impl HistoryTally {
             if !forward {
                 continue;
             }
-            let days = (visits[w + 1].0 - visits[w].0).num_days().max(0) as u32;
+            // Calendar days, as everywhere a stay is counted.
+            let days = (visits[w + 1].0.date() - visits[w].0.date())
+                .num_days()
+                .max(0) as u32;
             self.stays.entry(from).or_default().push(days);
             if days <= 1 {
                 *self.quick.entry(from).or_default() += 1;

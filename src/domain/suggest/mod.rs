@@ -16,6 +16,7 @@ pub use history::HistoryTally;
 pub use settings::SuggestSettings;
 pub use silent::SilentTally;
 
+use super::columns::{SourceColumns, is_owner_id_column};
 use super::fill::{FillTally, share};
 use super::funnel::{FieldKind, FieldRef, Funnel, StageKind};
 use super::names::fold;
@@ -166,6 +167,9 @@ pub struct Observed<'a> {
     pub moves: &'a [(String, String, u64)],
     /// The last day a card entered each CRM stage.
     pub last_entries: &'a [(String, NaiveDate)],
+    /// Which columns each source's exports ever had: a stage's cards from a source that never
+    /// exported a column say nothing of how it is kept.
+    pub sources: &'a [(String, SourceColumns)],
     pub today: NaiveDate,
 }
 
@@ -287,19 +291,14 @@ fn silent_tails(funnel: &Funnel, seen: &Observed, out: &mut Out) {
 
 fn bind_fields(funnel: &Funnel, seen: &Observed, out: &mut Out) {
     let s = &funnel.suggest;
-    let cards = seen.fill.stage_cards();
-    // Open stages the funnel knows, with cards enough to judge.
-    let judged: Vec<(usize, &str, u64)> = open_stages(funnel)
-        .filter_map(|(i, st)| {
-            let n = cards.get(st.name.as_str()).copied().unwrap_or(0);
-            (n >= s.min_cards).then_some((i, st.name.as_str(), n))
-        })
-        .collect();
     let stats: HashMap<&str, _> = seen.fill.stages().collect();
     for (field, values, dates) in seen.fill.field_values() {
-        if values == 0 {
+        // The owner's CRM id the sync keeps for writing a move back: okk's to fill, not a
+        // manager's, so binding or requiring it asks nothing of anyone.
+        if values == 0 || is_owner_id_column(field) {
             continue;
         }
+        let judged = judged_stages(funnel, seen, field);
         let (kept, not_kept) = kept_and_not(seen.fill, field, &judged, s);
         if kept.is_empty() || not_kept.is_empty() {
             continue;
@@ -355,6 +354,37 @@ fn bind_fields(funnel: &Funnel, seen: &Observed, out: &mut Out) {
     }
 }
 
+/// The open stages the funnel knows with cards enough to judge how `field` is kept there:
+/// (index, name, cards), counting only the cards of sources whose exports have had the column
+/// (or whose columns okk does not know). A stage whose cards all come from sources that never
+/// export it is neither keeping it nor not.
+fn judged_stages<'f>(
+    funnel: &'f Funnel,
+    seen: &Observed,
+    field: &str,
+) -> Vec<(usize, &'f str, u64)> {
+    let field_ref = FieldRef::Custom(
+        funnel
+            .custom_field(field)
+            .map_or_else(|| field.to_string(), |f| f.name.clone()),
+    );
+    let may_export = |source: &str| {
+        seen.sources
+            .iter()
+            .find(|(s, _)| s == source)
+            .is_none_or(|(_, c)| c.is_empty() || c.exports(&field_ref, funnel))
+    };
+    open_stages(funnel)
+        .filter_map(|(i, st)| {
+            let n: u64 = (seen.fill.stage_sources(&st.name).into_iter())
+                .filter(|(source, _)| may_export(source))
+                .map(|(_, n)| n)
+                .sum();
+            (n >= funnel.suggest.min_cards).then_some((i, st.name.as_str(), n))
+        })
+        .collect()
+}
+
 /// The judged stages (index, name, cards) that keep `field` in at least `bind_kept` of their
 /// cards, and those that keep it in at most `bind_unkept`.
 fn kept_and_not(
@@ -365,7 +395,9 @@ fn kept_and_not(
 ) -> (Vec<(usize, StageShare)>, Vec<StageShare>) {
     let filled = fill.filled_by_stage(field);
     let row = |&(_, name, n): &(usize, &str, u64)| {
-        let part = filled.get(name).copied().unwrap_or(0);
+        // A card of a source left out of `n` has it filled only from an import okk kept no
+        // columns of: never more than the cards counted.
+        let part = filled.get(name).copied().unwrap_or(0).min(n);
         StageShare {
             stage: name.to_string(),
             cards: n,
@@ -749,6 +781,7 @@ mod tests {
                 verdicts: &[],
                 moves: &[],
                 last_entries: &[],
+                sources: &[],
                 today,
             },
         );
@@ -779,6 +812,7 @@ mod tests {
             verdicts: &[],
             moves: &[],
             last_entries: &entries,
+            sources: &[],
             today,
         };
         assert_eq!(mismatch(&funnel, &seen), None);
@@ -812,6 +846,7 @@ mod tests {
             verdicts: &[],
             moves: &[],
             last_entries: &entries,
+            sources: &[],
             today,
         };
         assert!(suggest(&funnel, &seen).is_empty());

@@ -180,7 +180,12 @@ mod tests {
         // more fields.
         let funnel = default_funnel();
         let mut history = HistoryTally::default();
-        let d = |n| NaiveDate::from_ymd_opt(2026, 11, n).unwrap();
+        let d = |n| {
+            NaiveDate::from_ymd_opt(2026, 11, n)
+                .unwrap()
+                .and_hms_opt(9, 0, 0)
+                .unwrap()
+        };
         for _ in 0..2 {
             history.add(
                 &funnel,

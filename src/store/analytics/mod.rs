@@ -41,6 +41,22 @@ pub(crate) fn day(b: Option<&[u8]>) -> Option<NaiveDate> {
     NaiveDate::from_ymd_opt(year, num(&b[5..7])?, num(&b[8..10])?)
 }
 
+/// The moment of a 'YYYY-MM-DD HH:MM:SS' time (a bare date: its midnight); `None` for anything
+/// else. By hand, as [`day`].
+pub(crate) fn moment(b: Option<&[u8]>) -> Option<chrono::NaiveDateTime> {
+    let b = b?;
+    let date = day(Some(b))?;
+    let two = |i: usize| -> Option<u32> {
+        let (h, l) = (*b.get(i)?, *b.get(i + 1)?);
+        (h.is_ascii_digit() && l.is_ascii_digit())
+            .then(|| u32::from(h - b'0') * 10 + u32::from(l - b'0'))
+    };
+    if b.len() < 19 {
+        return date.and_hms_opt(0, 0, 0);
+    }
+    date.and_hms_opt(two(11)?, two(14)?, two(17)?)
+}
+
 /// Column `i` as borrowed text (no copy of a million owners' names), or `None` for null.
 fn text<'r>(r: &'r Row<'_>, i: usize) -> rusqlite::Result<Option<&'r str>> {
     r.get_ref(i)?
@@ -67,6 +83,13 @@ pub(crate) fn bounds(window: &Window) -> (Option<String>, Option<String>) {
         .map(|d| format!("{d} 00:00:00"));
     (since, before)
 }
+
+/// The funnel version a review `r` was made under (`Finding::version`): its fingerprint's, else
+/// the latest version first used at or before it was made. The same SQL on both backends; the
+/// history is a few rows, the first look-up goes by its unique hash.
+pub(crate) const REVIEW_VERSION: &str = "coalesce(
+    (SELECT v.version FROM funnel_versions v WHERE v.hash = r.funnel_fingerprint),
+    (SELECT max(v.version) FROM funnel_versions v WHERE v.first_used <= r.created_at))";
 
 /// A review's standing lead decision: its kind and, on an override, the lead's verdict.
 type Decision = (DecisionKind, Option<Verdict>);
@@ -205,14 +228,14 @@ impl Store {
         let settled = self.settled_cards()?;
         let any_settled = !settled.is_empty();
         let (since, before) = bounds(window);
-        let mut stmt = self.conn.prepare(
+        let mut stmt = self.conn.prepare(&format!(
             "SELECT id, card_id, stage, verdict, score, checklist, created_at,
-                    card_source, card_external_id, auditor
-             FROM reviews
+                    card_source, card_external_id, auditor, {REVIEW_VERSION}
+             FROM reviews r
              WHERE superseded_by IS NULL AND withdrawn_at IS NULL
                AND (?1 IS NULL OR created_at >= ?1)
-               AND (?2 IS NULL OR created_at < ?2)",
-        )?;
+               AND (?2 IS NULL OR created_at < ?2)"
+        ))?;
         let mut rows = stmt.query(params![since, before])?;
         let mut checklists: HashMap<String, Answers> = HashMap::new();
         let empty = Answers::new();
@@ -251,6 +274,7 @@ impl Store {
                 answers: checklists.get(json).unwrap_or(&empty),
                 at,
                 day,
+                version: r.get(10)?,
             });
         }
         Ok(())
@@ -271,5 +295,17 @@ mod tests {
         assert_eq!(day(Some(b"2026-1a-20")), None);
         assert_eq!(day(Some(b"")), None);
         assert_eq!(day(None), None);
+    }
+
+    #[test]
+    fn moments_are_read_to_the_second_and_a_bare_date_is_its_midnight() {
+        let m = |s: &str| super::moment(Some(s.as_bytes())).map(|t| t.to_string());
+        assert_eq!(
+            m("2026-12-05 19:55:37").as_deref(),
+            Some("2026-12-05 19:55:37")
+        );
+        assert_eq!(m("2026-12-05").as_deref(), Some("2026-12-05 00:00:00"));
+        assert_eq!(m("2026-12-05 19:5x:37"), None);
+        assert_eq!(m("2026-12-05 25:00:00"), None);
     }
 }

@@ -341,7 +341,7 @@ fn pick(
             source: r.get(15),
             title: r.get(4),
             owner: r.get(5),
-            idle_days: r.get(6),
+            idle_days: crate::domain::queue::idle_days(r.get(6)),
             flags: r.get(13),
             changed_since_review: reviewed.is_some_and(|h| h != hash),
             returned: r.get(11),

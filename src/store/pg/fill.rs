@@ -42,7 +42,7 @@ impl PgStore {
         let portal = tx.bind(
             "SELECT id, external_id, stage, owner, created_at, touched_at,
                     coalesce(closed, 0) <> 0 OR closed_at IS NOT NULL, coalesce(won, 0) <> 0,
-                    fields
+                    fields, source
              FROM cards WHERE gone_at IS NULL ORDER BY id",
             &[],
         )?;
@@ -61,6 +61,7 @@ impl PgStore {
                     external_id: r.get(1),
                     stage: r.get::<_, Option<&str>>(2).unwrap_or_default(),
                     owner: r.get(3),
+                    source: r.get::<_, Option<&str>>(9).unwrap_or_default(),
                     created: day(4),
                     touched: day(5),
                     closed: r.get(6),

@@ -1,7 +1,6 @@
 //! The report's before/after section from a server store: the SQLite store's funnel versions
 //! and `for_each_stage_history` on PostgreSQL, the same visits card by card.
 
-use chrono::NaiveDate;
 use postgres::fallible_iterator::FallibleIterator;
 use postgres::types::ToSql;
 
@@ -11,7 +10,7 @@ use crate::domain::funnel_diff::FunnelVersion;
 use crate::domain::ports::FunnelHistory;
 use crate::domain::ports::funnel_history::StageVisits;
 use crate::store::StoreError;
-use crate::store::analytics::day;
+use crate::store::analytics::moment;
 
 const NO_PARAMS: [&(dyn ToSql + Sync); 0] = [];
 
@@ -82,15 +81,15 @@ impl FunnelHistory for PgStore {
         let mut seen: Vec<(String, String)> = Vec::new();
         let mut flush = |seen: &mut Vec<(String, String)>| {
             seen.sort_by(|a, b| a.0.cmp(&b.0));
-            let mut visits: Vec<(NaiveDate, String)> = Vec::new();
+            let mut visits: Vec<(chrono::NaiveDateTime, String)> = Vec::new();
             for (at, stage) in seen.drain(..) {
-                let Some(day) = day(Some(at.as_bytes())) else {
+                let Some(at) = moment(Some(at.as_bytes())) else {
                     continue;
                 };
                 if visits.last().is_some_and(|(_, s)| *s == stage) {
                     continue;
                 }
-                visits.push((day, stage));
+                visits.push((at, stage));
             }
             if !visits.is_empty() {
                 f(&visits);

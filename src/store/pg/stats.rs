@@ -17,7 +17,7 @@ use crate::domain::fill::FillRow;
 use crate::domain::review::Verdict;
 use crate::domain::score::Answers;
 use crate::store::StoreError;
-use crate::store::analytics::{bounds, day};
+use crate::store::analytics::{REVIEW_VERSION, bounds, day};
 
 const NO_PARAMS: [&(dyn ToSql + Sync); 0] = [];
 
@@ -75,12 +75,14 @@ pub(super) fn for_each_finding(
     let (since, before) = bounds(window);
     let params: [&(dyn ToSql + Sync); 2] = [&since, &before];
     let mut rows = conn.query_raw(
-        "SELECT id, card_id, stage, verdict, score, checklist, created_at,
-                    card_source, card_external_id, auditor
-             FROM reviews
+        &format!(
+            "SELECT id, card_id, stage, verdict, score, checklist, created_at,
+                    card_source, card_external_id, auditor, {REVIEW_VERSION}
+             FROM reviews r
              WHERE superseded_by IS NULL AND withdrawn_at IS NULL
                AND ($1::text IS NULL OR created_at >= $1)
-               AND ($2::text IS NULL OR created_at < $2)",
+               AND ($2::text IS NULL OR created_at < $2)"
+        ),
         params,
     )?;
     let mut checklists: HashMap<String, Answers> = HashMap::new();
@@ -114,6 +116,7 @@ pub(super) fn for_each_finding(
             answers: checklists.get(json).unwrap_or(&empty),
             at,
             day,
+            version: r.get(10),
         });
     }
     Ok(())

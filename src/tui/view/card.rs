@@ -207,10 +207,17 @@ fn head_lines(
         }
     }
     if let Some(t) = card.last_touched() {
-        let days = (shared.today.date() - t.date()).num_days().max(0);
+        // Activity after the day judged (an export newer than `--today`) is 0 days idle, as
+        // the queue and the stats count it; said as what it is, not as "today".
+        let days = (shared.today.date() - t.date()).num_days();
+        let when = if days < 0 {
+            msg::after_day_judged(shared.today.date())
+        } else {
+            msg::days_ago(days)
+        };
         let mut act = vec![
             label(&msg::activity(), theme),
-            Span::raw(format!("{}, {}", date(t), msg::days_ago(days))),
+            Span::raw(format!("{}, {when}", date(t))),
         ];
         if c.detail.flags.iter().any(|f| f.code.as_str() == "idle") {
             act.push(Span::styled(format!("  ⚠ {}", msg::idle()), theme.warn));
