@@ -812,6 +812,26 @@ pub fn came_after_decision() -> String {
     tr!("tui-came-after-decision")
 }
 
+/// On the lead's decide screen: a sync changed the card after the review, in its stage.
+pub fn review_card_changed() -> String {
+    tr!("tui-review-card-changed")
+}
+
+/// On the lead's decide screen: a sync moved the card to stage `now` after the review made at
+/// stage `then`, whose checklist the review answers.
+pub fn review_card_moved(now: &str, then: &str) -> String {
+    tr!(
+        "tui-review-card-moved",
+        now = safe::line(now),
+        then = safe::line(then)
+    )
+}
+
+/// On the lead's decide screen: the stage the review was made at is gone from the funnel.
+pub fn review_stage_gone(stage: &str) -> String {
+    tr!("tui-review-stage-gone", stage = safe::line(stage))
+}
+
 /// A review settled with its card by the decision on another auditor's review.
 pub fn settled_with_card() -> String {
     tr!("tui-settled-with-card")

@@ -285,10 +285,7 @@ fn verdict(state: &mut State, verdict: Verdict, cx: &mut Cx) {
     let Some(c) = state.card.as_ref() else {
         return;
     };
-    let items = c
-        .stage
-        .map(|i| state.shared.funnel.stage(i).checklist.as_slice())
-        .unwrap_or(&[]);
+    let items = c.checklist(&state.shared.funnel);
     let mut draft = c.draft.clone();
     // A stage suggestion belongs to the verdict that made it: re-judged "ok" or "stale" (after
     // an undo or a return), the card goes nowhere.
@@ -636,6 +633,7 @@ pub(super) fn card_read(
         index,
         detail: read.detail,
         stage,
+        checked: stage,
         draft,
         kept,
         suggested,

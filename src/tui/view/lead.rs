@@ -293,7 +293,12 @@ fn lead_row<'a>(
 
 /// The auditor's review beside the card: verdict, suggestion, comment, time spent, and the
 /// lead's standing decision.
-pub fn review_lines(l: &LeadList, c: &CardState, theme: &Theme) -> Vec<Line<'static>> {
+pub fn review_lines(
+    shared: &Shared,
+    l: &LeadList,
+    c: &CardState,
+    theme: &Theme,
+) -> Vec<Line<'static>> {
     let mut lines: Vec<Line<'static>> = Vec::new();
     let Some(r) = l.open.map(|i| &l.rows[i]) else {
         return lines;
@@ -323,6 +328,9 @@ pub fn review_lines(l: &LeadList, c: &CardState, theme: &Theme) -> Vec<Line<'sta
     ]));
     if r.disagrees_with_rules() {
         lines.push(Line::from(Span::styled(msg::disagrees(), theme.fail)));
+    }
+    if let Some(note) = changed_since(shared, r, c) {
+        lines.push(Line::from(Span::styled(note, theme.warn)));
     }
     // Side by side: what the other auditors said about the same card (a calibration's
     // disagreements are settled here: the lead's decision becomes the reference).
@@ -365,6 +373,30 @@ pub fn review_lines(l: &LeadList, c: &CardState, theme: &Theme) -> Vec<Line<'sta
         theme.dim,
     )));
     lines
+}
+
+/// What a sync changed on the card since review `r` of it, which the card pane shows as it is
+/// now: the stage it moved to (the checklist beside it is the reviewed stage's), a stage the
+/// funnel lost since, or other changes.
+fn changed_since(shared: &Shared, r: &LeadRow, c: &CardState) -> Option<String> {
+    use crate::domain::names::fold;
+    let funnel = &shared.funnel;
+    let card = &c.detail.card;
+    if c.checked.is_none() && funnel.resolve(&r.stage).is_none() {
+        return Some(msg::review_stage_gone(&clip(&r.stage, 60)));
+    }
+    let moved = match (c.checked, c.stage) {
+        (Some(then), Some(now)) => then != now,
+        _ => fold(&r.stage) != fold(&card.stage),
+    };
+    if moved {
+        let now = c
+            .stage
+            .map_or(card.stage.as_str(), |i| &funnel.stage(i).name);
+        return Some(msg::review_card_moved(&clip(now, 60), &clip(&r.stage, 60)));
+    }
+    let hash = c.previous.as_ref().and_then(|p| p.card_hash);
+    (hash.is_some_and(|h| h != c.detail.hash)).then(msg::review_card_changed)
 }
 
 /// The review pane: `lines`, [`review_lines`] wrapped to its width, from the lead's scroll on.
