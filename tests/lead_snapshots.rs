@@ -207,6 +207,36 @@ fn the_decide_screen_keeps_each_auditor_beside_their_verdict() {
     d.snap("lead_decide_split");
 }
 
+/// anna and boris both say «wrong stage» of one card, each naming another stage: the decide
+/// screen names the stage boris asks for beside his verdict, or the two would read as one.
+#[test]
+fn auditors_who_split_on_the_stage_alone_are_named_with_their_stages() {
+    let mut d = lead_desk();
+    let ids = reviewer(&d.db, "boris", BOOKING, &["xотраб<enter>"]);
+    okk::tui::lead::load(&mut d.state, &d.desk).expect("the list reloads");
+    let l = d.state.lead.as_ref().unwrap();
+    let anna = (l.shown.iter())
+        .position(|&i| l.rows[i].external_id == ids[0] && l.rows[i].auditor == "anna")
+        .expect("anna's review of the card");
+    assert!(l.rows[l.shown[anna]].split);
+    assert_eq!(
+        l.rows[l.shown[anna]].suggested_stage.as_deref(),
+        Some("Договор")
+    );
+    d.press(&format!("{}<enter>", "j".repeat(anna)));
+    assert_eq!(d.state.screen, Screen::Decide);
+    let wrong = okk::text::tui::verdict(okk::domain::review::Verdict::WrongStage);
+    for (w, h) in SIZES {
+        let screen = d.screen(w, h).replace('\u{a0}', " ");
+        let pane = right_pane(&screen);
+        assert!(
+            pane.contains(&format!("boris {wrong} → Отработка возражений")),
+            "{w}x{h}:\n{screen}"
+        );
+    }
+    d.snap("lead_decide_split_stages");
+}
+
 /// The row most worth a first look says all it has to say at once: boris's ok goes against a
 /// critical flag (⚠), anna disagrees with it (⇄), and the card is a calibration card (◎).
 #[test]
