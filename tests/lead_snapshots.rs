@@ -886,6 +886,76 @@ fn the_auditor_s_queue_legend_names_the_return_mark() {
     }
 }
 
+/// Imports the demo export again into `db` with card `external_id`'s note changed, as a later
+/// sync brings a card the CRM changed since it was reviewed.
+fn changed_by_a_later_sync(db: &Path, external_id: &str) {
+    let mut reader = csv::Reader::from_reader(okk::app::demo::DEMO_CSV);
+    let header = reader.headers().expect("the demo's header").clone();
+    let note = (header.iter())
+        .position(|h| h.ends_with("Примечание"))
+        .expect("a note column");
+    let file = db.with_file_name("later.csv");
+    let mut out = csv::Writer::from_path(&file).expect("the later export");
+    out.write_record(&header).unwrap();
+    for row in reader.records() {
+        let mut row: Vec<String> = row.unwrap().iter().map(String::from).collect();
+        if row[0] == external_id {
+            row[note].push_str(" (changed in the CRM)");
+        }
+        out.write_record(&row).unwrap();
+    }
+    out.flush().unwrap();
+    let mut store = okk::store::Store::open(db).expect("open the store");
+    let funnel = okk::funnel_config::default_funnel();
+    let opts = okk::sync::ImportOptions {
+        now: chrono::Local::now().naive_local(),
+        ..okk::sync::ImportOptions::default()
+    };
+    okk::sync::import_file(&mut store, &funnel, &file, &opts).expect("import");
+    let today = okk::app::audit::today(&store, None).expect("the store's day");
+    okk::app::audit::refresh(&mut store, &funnel, "fp", today, true).expect("rules");
+}
+
+/// A card the lead sent back that a sync changed too: at 80 columns its row in the auditor's
+/// queue shows ↻ and ↩ both (the words after them cut), as the legend announces them.
+#[test]
+fn a_card_sent_back_and_changed_since_shows_both_marks_at_80_columns() {
+    let mut d = lead_desk();
+    d.press("jj<enter>");
+    let card = d
+        .state
+        .card
+        .as_ref()
+        .expect("the card")
+        .detail
+        .card
+        .external_id
+        .clone();
+    d.press("bНет звонка<enter>");
+    changed_by_a_later_sync(&d.db, &card);
+    let (mut s, mut desk) = common::reviewer::open_at_stage(&d.db, "boris", MET);
+    press(&mut s, &mut desk, "q");
+    let q = s.queue.as_ref().expect("boris's queue");
+    let at = (q.items.iter())
+        .position(|i| i.entry.id == card)
+        .expect("the card sent back is in boris's queue");
+    let e = &q.items[at].entry;
+    assert!(e.returned.is_some() && e.changed_since_review, "{e:?}");
+    for _ in 0..at {
+        press(&mut s, &mut desk, "j");
+    }
+    for (w, h) in SIZES {
+        let buffer = common::reviewer::buffer(&s, w, h, &Theme::plain());
+        common::reviewer::assert_rows_whole(&buffer);
+        let screen = common::reviewer::screen(&s, w, h);
+        let row = (screen.lines())
+            .find(|l| l.contains(&card))
+            .unwrap_or_else(|| panic!("{card}:\n{screen}"));
+        assert!(row.contains("↻ ↩"), "{w}×{h}: {row}");
+        insta::assert_snapshot!(format!("auditor_queue_changed_returned_{w}x{h}"), screen);
+    }
+}
+
 #[test]
 fn the_list_after_every_review_is_decided() {
     let mut d = lead_desk();
