@@ -465,6 +465,16 @@ pub fn not_in_crm_pipeline_means() -> String {
     tr!("tui-not-in-crm-pipeline-means")
 }
 
+/// An owner in the owner picker whom only other sources' cards name.
+pub fn other_source() -> String {
+    tr!("tui-other-source")
+}
+
+/// What that mark means, under the picker's list: `source`, the card's.
+pub fn other_source_means(source: &str) -> String {
+    tr!("tui-other-source-means", source = safe::line(source))
+}
+
 pub fn pick_owner() -> String {
     tr!("tui-pick-owner")
 }

@@ -523,8 +523,8 @@ pub struct Verdicts {
     pub undo: Vec<Undo>,
     /// A verdict waiting for the store's write lock.
     pub saving: Option<SavingVerdict>,
-    /// Owners known from the cards (read once, for the owner picker).
-    pub owners: Option<Vec<String>>,
+    /// Owners known from the cards (read once per source, for the owner picker).
+    pub owners: Option<super::picker::Owners>,
     /// The card after the one judged, read while the verdict was written (queue index, card):
     /// it shows as soon as the verdict lands. The next key drops it.
     pub ahead: Option<(usize, Box<super::read::CardRead>)>,
