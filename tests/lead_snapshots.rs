@@ -207,6 +207,36 @@ fn the_decide_screen_keeps_each_auditor_beside_their_verdict() {
     d.snap("lead_decide_split");
 }
 
+/// anna and boris both say «wrong stage» of one card, each naming another stage: the decide
+/// screen names the stage boris asks for beside his verdict, or the two would read as one.
+#[test]
+fn auditors_who_split_on_the_stage_alone_are_named_with_their_stages() {
+    let mut d = lead_desk();
+    let ids = reviewer(&d.db, "boris", BOOKING, &["xотраб<enter>"]);
+    okk::tui::lead::load(&mut d.state, &d.desk).expect("the list reloads");
+    let l = d.state.lead.as_ref().unwrap();
+    let anna = (l.shown.iter())
+        .position(|&i| l.rows[i].external_id == ids[0] && l.rows[i].auditor == "anna")
+        .expect("anna's review of the card");
+    assert!(l.rows[l.shown[anna]].split);
+    assert_eq!(
+        l.rows[l.shown[anna]].suggested_stage.as_deref(),
+        Some("Договор")
+    );
+    d.press(&format!("{}<enter>", "j".repeat(anna)));
+    assert_eq!(d.state.screen, Screen::Decide);
+    let wrong = okk::text::tui::verdict(okk::domain::review::Verdict::WrongStage);
+    for (w, h) in SIZES {
+        let screen = d.screen(w, h).replace('\u{a0}', " ");
+        let pane = right_pane(&screen);
+        assert!(
+            pane.contains(&format!("boris {wrong} → Отработка возражений")),
+            "{w}x{h}:\n{screen}"
+        );
+    }
+    d.snap("lead_decide_split_stages");
+}
+
 /// The row most worth a first look says all it has to say at once: boris's ok goes against a
 /// critical flag (⚠), anna disagrees with it (⇄), and the card is a calibration card (◎).
 #[test]
@@ -326,6 +356,12 @@ fn two_sources_desk() -> LeadDesk {
 /// The lead's desk on a store of deal 5001 in the export's stage `stage`, imported under each of
 /// `sources`, judged by boris with `keys` from the funnel's «Первичный контакт».
 fn one_deal_desk(stage: &str, sources: &[&str], keys: &[&str]) -> LeadDesk {
+    deal_desk(stage, sources, keys, None)
+}
+
+/// [`one_deal_desk`]; then, `later` given, a later import of the deal in the export's stage
+/// `later` (a sync that moved the card after boris's review).
+fn deal_desk(stage: &str, sources: &[&str], keys: &[&str], later: Option<&str>) -> LeadDesk {
     okk::text::lang::set(crate::LANG);
     const CLOCK: &str = "2026-11-20 12:00:00";
     let dir = tempfile::tempdir().expect("temp dir");
@@ -356,6 +392,26 @@ fn one_deal_desk(stage: &str, sources: &[&str], keys: &[&str]) -> LeadDesk {
     okk::app::audit::refresh(&mut store, &funnel, "fp", clock, true).expect("rules");
     drop(store);
     reviewer(&db, "boris", "Первичный контакт", keys);
+    if let Some(later) = later {
+        std::fs::write(
+            &csv,
+            format!(
+                "ID,Название сделки,Этап сделки,Ответственный,Дата редактирования\n\
+             5001,Квартира у парка,{later},Попова Анна,20.11.2026 11:00:00\n"
+            ),
+        )
+        .expect("write the later export");
+        let mut store = okk::store::Store::open(&db).expect("open the store");
+        for source in sources {
+            let opts = okk::sync::ImportOptions {
+                now: clock,
+                source: Some(source.to_string()),
+                ..okk::sync::ImportOptions::default()
+            };
+            okk::sync::import_file(&mut store, &funnel, &csv, &opts).expect("import");
+        }
+        okk::app::audit::refresh(&mut store, &funnel, "fp", clock, true).expect("rules");
+    }
     let (mut state, desk) = common::reviewer::open(&db, "olga");
     okk::tui::lead::load(&mut state, &desk).expect("the lead's list loads");
     LeadDesk {
@@ -432,6 +488,165 @@ fn reviews_of_two_sources_sharing_an_id_name_each_card_s_source() {
 }
 
 // ---- the decide screen ----------------------------------------------------------------------
+
+const FIRST: &str = "Первичный контакт";
+const QUALIFYING: &str = "Квалификация";
+
+/// The checklist ids of the default funnel's stage `name`.
+fn checklist_ids(funnel: &okk::domain::Funnel, name: &str) -> Vec<String> {
+    let at = funnel.resolve(name).expect("a funnel stage");
+    (funnel.stage(at).checklist.iter())
+        .map(|i| i.id.clone())
+        .collect()
+}
+
+/// boris judged deal 5001 at «Первичный контакт» (`a`: every item as the rules suggest); a sync
+/// moved it to «Квалификация» since. The lead's decide screen shows the checklist boris
+/// answered, with his answers and the list's score; `1` corrects that checklist's first item,
+/// and the card's stage now is said beside the review.
+#[test]
+fn a_review_of_a_card_moved_since_shows_the_reviewed_stage_s_checklist() {
+    let mut d = deal_desk(FIRST, &["amocrm"], &["a"], Some(QUALIFYING));
+    let funnel = d.state.shared.funnel.clone();
+    let row = d.state.lead.as_ref().unwrap().rows[0].clone();
+    assert_eq!(row.stage, FIRST, "the list names the reviewed stage");
+    d.press("<enter>");
+    assert_eq!(d.state.screen, Screen::Decide);
+    let c = d.state.card.as_ref().expect("the card");
+    assert_eq!(
+        c.stage,
+        funnel.resolve(QUALIFYING),
+        "the card is where it is now"
+    );
+    let ids: Vec<String> = (c.checklist(&funnel).iter())
+        .map(|i| i.id.clone())
+        .collect();
+    assert_eq!(ids, checklist_ids(&funnel, FIRST), "boris's checklist");
+    let shown = okk::domain::score::score(c.checklist(&funnel), &c.draft.answers);
+    assert!(
+        shown.is_some() && shown == row.score,
+        "{shown:?} ≠ {:?}",
+        row.score
+    );
+    let moved = okk::text::tui::review_card_moved(QUALIFYING, FIRST);
+    for (w, h) in SIZES {
+        let screen = d.screen(w, h);
+        let pane = right_pane(&screen);
+        assert!(pane.contains(&moved), "{w}×{h}: «{moved}» in\n{screen}");
+    }
+    d.snap("lead_decide_moved");
+
+    // The lead corrects the first item of boris's checklist, none of «Квалификация»'s.
+    let first = &checklist_ids(&funnel, FIRST)[0];
+    let before = d.state.card.as_ref().unwrap().draft.answers[first];
+    d.press("1");
+    let answers = d.state.card.as_ref().unwrap().draft.answers.clone();
+    assert_ne!(answers[first], before, "the lead's correction");
+    let foreign: Vec<&String> = (answers.keys())
+        .filter(|id| !checklist_ids(&funnel, FIRST).contains(id))
+        .collect();
+    assert!(foreign.is_empty(), "items of another stage: {foreign:?}");
+    d.press("a");
+    // `okk stats --auditors`: boris's first item is measured against the lead's correction.
+    let store = okk::store::Store::open(&d.db).expect("open the store");
+    let facts = store.review_facts().expect("the reviews");
+    let figures = okk::domain::auditors::figures(&facts, &[], &funnel);
+    let boris = figures
+        .iter()
+        .find(|f| f.auditor == "boris")
+        .expect("boris");
+    let item = (boris.items.iter())
+        .find(|i| i.id == *first)
+        .unwrap_or_else(|| panic!("{first} in {:?}", boris.items));
+    assert_eq!((item.stage.as_str(), item.judged), (FIRST, 1));
+    assert!(item.alignment < 1.0, "the lead corrected it: {item:?}");
+    let others = (boris.items.iter()).filter(|i| i.id != *first);
+    assert!(
+        others.clone().all(|i| i.alignment == 1.0),
+        "{:?}",
+        boris.items
+    );
+}
+
+/// The decide screen's right column (checklist and review), its rows' words in one line.
+fn right_pane(screen: &str) -> String {
+    let rows: Vec<&str> = (screen.lines())
+        .filter_map(|l| l.split('│').nth(3))
+        .collect();
+    rows.join(" ")
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// The lead's desk on `d`'s store, under `funnel` rather than the default one.
+fn lead_under(d: &LeadDesk, funnel: okk::domain::Funnel) -> (State, Desk) {
+    let store = okk::store::Store::open(&d.db).expect("open the store");
+    let funnel = std::sync::Arc::new(funnel);
+    let clock = okk::app::audit::today(&store, None).expect("the store's day");
+    let desk = Desk::new(
+        store,
+        funnel.clone(),
+        "olga".into(),
+        "fp".into(),
+        Some(clock),
+    );
+    let keymap = okk::tui::keymap::Keymap::default();
+    let mut state = State::new(funnel, "olga".into(), keymap);
+    state.shared.now = desk.now();
+    state.shared.today = desk.today();
+    okk::tui::lead::load(&mut state, &desk).expect("the lead's list loads");
+    (state, desk)
+}
+
+/// The funnel renamed the reviewed stage, keeping its old name as an alias: the checklist is
+/// still found. Removed from the funnel: the pane says so, and boris's answers show as
+/// recorded, with the score the list shows.
+#[test]
+fn a_review_at_a_stage_renamed_or_removed_since_shows_its_answers() {
+    let d = deal_desk(FIRST, &["amocrm"], &["a"], Some(QUALIFYING));
+    let base = okk::funnel_config::default_funnel();
+    let rebuilt = |stages: Vec<okk::domain::Stage>| {
+        okk::domain::Funnel::new(
+            base.name.clone(),
+            stages,
+            base.custom_fields.clone(),
+            base.checklist_default,
+        )
+    };
+    let mut renamed = base.stages.clone();
+    let at = base.resolve(FIRST).unwrap();
+    renamed[at].name = "Первый контакт".into();
+    renamed[at].aliases.push(FIRST.into());
+    let (mut s, mut desk) = lead_under(&d, rebuilt(renamed));
+    press(&mut s, &mut desk, "<enter>");
+    let c = s.card.as_ref().expect("the card");
+    assert_eq!(c.checked, Some(at), "through the alias");
+    assert_eq!(
+        c.checklist(&s.shared.funnel).len(),
+        base.stage(at).checklist.len()
+    );
+
+    let removed = (base.stages.iter())
+        .filter(|st| st.name != FIRST)
+        .cloned()
+        .collect();
+    let (mut s, mut desk) = lead_under(&d, rebuilt(removed));
+    let score = s.lead.as_ref().unwrap().rows[0].score.expect("a score");
+    press(&mut s, &mut desk, "<enter>");
+    let c = s.card.as_ref().expect("the card");
+    assert_eq!(c.checked, None);
+    let answered = c.draft.answers.clone();
+    assert!(!answered.is_empty());
+    let screen = common::reviewer::screen(&s, 120, 40);
+    let gone = okk::text::tui::review_stage_gone(FIRST);
+    assert!(right_pane(&screen).contains(&gone), "«{gone}» in\n{screen}");
+    assert!(screen.contains(&format!("{score:.0}%")), "{screen}");
+    for id in answered.keys() {
+        assert!(screen.contains(id.as_str()), "{id} in\n{screen}");
+    }
+    common::reviewer::assert_rows_whole(&common::reviewer::buffer(&s, 80, 24, &Theme::plain()));
+}
 
 #[test]
 fn the_decide_screen_shows_the_card_and_the_review() {
@@ -668,6 +883,76 @@ fn the_auditor_s_queue_legend_names_the_return_mark() {
             "the legend names ↩:\n{screen}"
         );
         insta::assert_snapshot!(format!("auditor_queue_returned_{w}x{h}"), screen);
+    }
+}
+
+/// Imports the demo export again into `db` with card `external_id`'s note changed, as a later
+/// sync brings a card the CRM changed since it was reviewed.
+fn changed_by_a_later_sync(db: &Path, external_id: &str) {
+    let mut reader = csv::Reader::from_reader(okk::app::demo::DEMO_CSV);
+    let header = reader.headers().expect("the demo's header").clone();
+    let note = (header.iter())
+        .position(|h| h.ends_with("Примечание"))
+        .expect("a note column");
+    let file = db.with_file_name("later.csv");
+    let mut out = csv::Writer::from_path(&file).expect("the later export");
+    out.write_record(&header).unwrap();
+    for row in reader.records() {
+        let mut row: Vec<String> = row.unwrap().iter().map(String::from).collect();
+        if row[0] == external_id {
+            row[note].push_str(" (changed in the CRM)");
+        }
+        out.write_record(&row).unwrap();
+    }
+    out.flush().unwrap();
+    let mut store = okk::store::Store::open(db).expect("open the store");
+    let funnel = okk::funnel_config::default_funnel();
+    let opts = okk::sync::ImportOptions {
+        now: chrono::Local::now().naive_local(),
+        ..okk::sync::ImportOptions::default()
+    };
+    okk::sync::import_file(&mut store, &funnel, &file, &opts).expect("import");
+    let today = okk::app::audit::today(&store, None).expect("the store's day");
+    okk::app::audit::refresh(&mut store, &funnel, "fp", today, true).expect("rules");
+}
+
+/// A card the lead sent back that a sync changed too: at 80 columns its row in the auditor's
+/// queue shows ↻ and ↩ both (the words after them cut), as the legend announces them.
+#[test]
+fn a_card_sent_back_and_changed_since_shows_both_marks_at_80_columns() {
+    let mut d = lead_desk();
+    d.press("jj<enter>");
+    let card = d
+        .state
+        .card
+        .as_ref()
+        .expect("the card")
+        .detail
+        .card
+        .external_id
+        .clone();
+    d.press("bНет звонка<enter>");
+    changed_by_a_later_sync(&d.db, &card);
+    let (mut s, mut desk) = common::reviewer::open_at_stage(&d.db, "boris", MET);
+    press(&mut s, &mut desk, "q");
+    let q = s.queue.as_ref().expect("boris's queue");
+    let at = (q.items.iter())
+        .position(|i| i.entry.id == card)
+        .expect("the card sent back is in boris's queue");
+    let e = &q.items[at].entry;
+    assert!(e.returned.is_some() && e.changed_since_review, "{e:?}");
+    for _ in 0..at {
+        press(&mut s, &mut desk, "j");
+    }
+    for (w, h) in SIZES {
+        let buffer = common::reviewer::buffer(&s, w, h, &Theme::plain());
+        common::reviewer::assert_rows_whole(&buffer);
+        let screen = common::reviewer::screen(&s, w, h);
+        let row = (screen.lines())
+            .find(|l| l.contains(&card))
+            .unwrap_or_else(|| panic!("{card}:\n{screen}"));
+        assert!(row.contains("↻ ↩"), "{w}×{h}: {row}");
+        insta::assert_snapshot!(format!("auditor_queue_changed_returned_{w}x{h}"), screen);
     }
 }
 

@@ -241,6 +241,49 @@ fn the_stage_picker_marks_the_stages_the_cards_crm_pipeline_lacks() {
     d.snap("stage_picker_crm_query");
 }
 
+/// A store of amoCRM deals and a Salesforce export: on an amoCRM card the owner picker lists
+/// the amoCRM deals' owners first and the Salesforce user ids after them, marked (dimmed,
+/// «another source's»), with a line under the list saying what the mark means. A store of one
+/// source marks none (`owner_picker`).
+#[test]
+fn the_owner_picker_puts_the_card_s_own_source_s_owners_first() {
+    let mut d = desktop_of(&[
+        (&repo("assets/demo/amocrm_deals.csv"), None),
+        (
+            &repo("tests/fixtures/salesforce/Opportunity.csv"),
+            Some("salesforce"),
+        ),
+    ]);
+    d.press("<enter><enter>r");
+    let source = d
+        .state
+        .card
+        .as_ref()
+        .expect("a card")
+        .detail
+        .card
+        .source
+        .clone();
+    assert_ne!(source, "salesforce");
+    let Some(okk::tui::state::Popup::Picker(p)) = &d.state.popup else {
+        panic!("the owner picker: {:?}", d.state.popup)
+    };
+    let marked = common::reviewer::marked(p);
+    assert!(!marked.is_empty(), "{:?}", p.items);
+    assert!(marked.iter().all(|o| o.starts_with("005")), "{marked:?}");
+    let first_marked = p.items.len() - marked.len();
+    assert!(
+        p.items[..first_marked]
+            .iter()
+            .all(|o| !o.starts_with("005")),
+        "the card's own source's owners first: {:?}",
+        p.items
+    );
+    let picked: Vec<&str> = (p.matches.iter()).map(|&i| p.items[i].as_str()).collect();
+    assert_eq!(picked, p.items, "in that order");
+    d.snap("owner_picker_two_sources");
+}
+
 /// Two CRM connections that share ids: each row of the queue says its source beside its id (as
 /// `okk check` names it), else two rows would read alike. A list of one source shows none (the
 /// other snapshots).

@@ -153,6 +153,13 @@ macro_rules! desk_ports {
                 $store::owners(self)
             }
 
+            fn owners_of(
+                &self,
+                source: &str,
+            ) -> $crate::domain::ports::StoreResult<Vec<String>> {
+                $store::owners_of(self, source)
+            }
+
             $($review_own)*
         }
 

@@ -211,6 +211,17 @@ impl Store {
         let rows = stmt.query_map([], |r| r.get(0))?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
+
+    /// The owners the cards of `source` name, sorted (the cards' unique index holds the
+    /// source's cards together: only they are read).
+    pub fn owners_of(&self, source: &str) -> Result<Vec<String>, StoreError> {
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT DISTINCT owner FROM cards
+             WHERE source = ?1 AND owner IS NOT NULL AND owner <> '' ORDER BY owner",
+        )?;
+        let rows = stmt.query_map([source], |r| r.get(0))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
 }
 
 /// Decides which of an auditor's reviews of a card is current, from facts that never change

@@ -465,6 +465,16 @@ pub fn not_in_crm_pipeline_means() -> String {
     tr!("tui-not-in-crm-pipeline-means")
 }
 
+/// An owner in the owner picker whom only other sources' cards name.
+pub fn other_source() -> String {
+    tr!("tui-other-source")
+}
+
+/// What that mark means, under the picker's list: `source`, the card's.
+pub fn other_source_means(source: &str) -> String {
+    tr!("tui-other-source-means", source = safe::line(source))
+}
+
 pub fn pick_owner() -> String {
     tr!("tui-pick-owner")
 }
@@ -818,6 +828,26 @@ pub fn card_settled(s: &crate::domain::settled::Settled) -> String {
 /// A review made after the decision that settles its card.
 pub fn came_after_decision() -> String {
     tr!("tui-came-after-decision")
+}
+
+/// On the lead's decide screen: a sync changed the card after the review, in its stage.
+pub fn review_card_changed() -> String {
+    tr!("tui-review-card-changed")
+}
+
+/// On the lead's decide screen: a sync moved the card to stage `now` after the review made at
+/// stage `then`, whose checklist the review answers.
+pub fn review_card_moved(now: &str, then: &str) -> String {
+    tr!(
+        "tui-review-card-moved",
+        now = safe::line(now),
+        then = safe::line(then)
+    )
+}
+
+/// On the lead's decide screen: the stage the review was made at is gone from the funnel.
+pub fn review_stage_gone(stage: &str) -> String {
+    tr!("tui-review-stage-gone", stage = safe::line(stage))
 }
 
 /// A review settled with its card by the decision on another auditor's review.

@@ -460,8 +460,20 @@ impl Desk {
         Ok(AccountStages::new(rows))
     }
 
-    pub fn owners(&self) -> DeskResult<Vec<String>> {
-        self.store.borrow_mut().owners()
+    /// The owners the picker offers on a card of `source`: with cards of more than one
+    /// source in the store, those its own cards name first, the others after (marked).
+    pub fn owners(&self, source: &str) -> DeskResult<super::picker::Owners> {
+        let store = self.store.borrow();
+        let all = store.owners()?;
+        if !store.several_sources()? {
+            return Ok(super::picker::Owners {
+                source: source.to_string(),
+                own: all,
+                others: Vec::new(),
+            });
+        }
+        let own = store.owners_of(source)?;
+        Ok(super::picker::Owners::split(source.to_string(), all, own))
     }
 
     /// Writes a verdict, waiting no longer than [`WRITE_WAIT`] for the store's write lock. When

@@ -2,8 +2,8 @@
 //! nucleo-matcher, best match first (a name starting with the text, then one with a word
 //! starting with it, then the rest); an empty query keeps the list's own order. A field shows
 //! as the card names it in the current language and is found by that word and by its key. An
-//! item may be marked (a stage the card's CRM pipeline has no place for): it stays choosable,
-//! after the unmarked ones that match as well.
+//! item may be marked (a stage the card's CRM pipeline has no place for, an owner named only by
+//! another source's cards): it stays choosable, after the unmarked ones that match as well.
 
 use nucleo_matcher::pattern::{CaseMatching, Normalization, Pattern};
 use nucleo_matcher::{Config, Matcher, Utf32Str};
@@ -50,6 +50,38 @@ fn tier(name: &str, query: &str) -> Tier {
     }
 }
 
+/// The owners the owner picker offers on a card of `source`: those its source's cards name
+/// first, then the other sources' (another CRM's users, which the card's own CRM may not know:
+/// marked, still choosable).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Owners {
+    pub source: String,
+    pub own: Vec<String>,
+    pub others: Vec<String>,
+}
+
+impl Owners {
+    /// `all` the owners the store's cards name, `own` those of `source`'s cards (both sorted).
+    pub fn split(source: String, all: Vec<String>, own: Vec<String>) -> Owners {
+        let mine: std::collections::HashSet<&String> = own.iter().collect();
+        let others = all.iter().filter(|o| !mine.contains(o)).cloned().collect();
+        Owners {
+            source,
+            own,
+            others,
+        }
+    }
+
+    /// The owner picker: the source's own owners, then the others, marked.
+    pub fn picker(&self) -> Picker {
+        let items = self.own.iter().chain(&self.others).cloned().collect();
+        let marked = (self.own.iter().map(|_| false))
+            .chain(self.others.iter().map(|_| true))
+            .collect();
+        Picker::new(PickerFor::Owner, items).with_marks(marked)
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct Picker {
     pub purpose: PickerFor,
@@ -57,7 +89,8 @@ pub struct Picker {
     /// What each item shows as (a field's label; else the item itself).
     pub labels: Vec<String>,
     /// Per item: marked (a stage with no place in the card's CRM pipeline, which `okk export
-    /// crm` leaves out). A marked item comes after the unmarked ones of its match tier.
+    /// crm` leaves out; an owner of another source's cards). A marked item comes after the
+    /// unmarked ones of its match tier.
     pub marked: Vec<bool>,
     pub query: String,
     /// Indices into `items`, best first.
@@ -241,6 +274,46 @@ mod tests {
         let mut lead = Picker::new(PickerFor::LeadStage, stages);
         lead.set_query("Контакт".into());
         assert_eq!(lead.chosen(), Some("Контакт после встречи"));
+    }
+
+    /// The owner picker on a card of `amo`: the owners amo's cards name first, then those only
+    /// other sources' cards name, marked; a name both sources know is amo's. Typing keeps the
+    /// marked ones after the unmarked of their tier.
+    #[test]
+    fn the_owner_picker_lists_the_card_s_source_s_owners_first_and_marks_the_others() {
+        let all = [
+            "005Ec000004oBPNIA2",
+            "Васильев Игорь",
+            "Попова Анна",
+            "Петров Пётр",
+        ];
+        let all: Vec<String> = all.into_iter().map(String::from).collect();
+        let own = vec!["Васильев Игорь".to_string(), "Попова Анна".to_string()];
+        let owners = Owners::split("amo".into(), all, own);
+        assert_eq!(owners.others, ["005Ec000004oBPNIA2", "Петров Пётр"]);
+        let mut p = owners.picker();
+        assert_eq!(p.purpose, PickerFor::Owner);
+        let listed: Vec<&str> = p.matches.iter().map(|&i| p.items[i].as_str()).collect();
+        assert_eq!(
+            listed,
+            [
+                "Васильев Игорь",
+                "Попова Анна",
+                "005Ec000004oBPNIA2",
+                "Петров Пётр"
+            ]
+        );
+        let marked: Vec<bool> = (0..p.items.len()).map(|i| p.is_marked(i)).collect();
+        assert_eq!(marked, [false, false, true, true]);
+        p.set_query("п".into());
+        assert_eq!(p.chosen(), Some("Попова Анна"), "the own source's first");
+        // One source in the store: nothing is marked.
+        let one = Owners {
+            source: "amo".into(),
+            own: vec!["Попова Анна".into()],
+            others: Vec::new(),
+        };
+        assert!(!one.picker().any_marked());
     }
 
     /// A stage marked (no place in the card's CRM pipeline) comes after the unmarked ones

@@ -44,8 +44,10 @@ pub enum Ask {
     Fields,
     /// The lead's list.
     LeadRows,
-    /// Owners known from the cards (the owner picker).
-    Owners,
+    /// Owners known from the cards (the owner picker on a card of `source`).
+    Owners {
+        source: String,
+    },
     /// The CRMs' own pipelines and stages, as the syncs read them (the stage pickers' marks).
     CrmStages,
     /// A stage's figures (`all`: closed cards without flags counted too).
@@ -126,7 +128,7 @@ pub enum Answer {
     },
     Fields(Vec<FillRow>),
     LeadRows(Vec<LeadRow>),
-    Owners(Vec<String>),
+    Owners(super::picker::Owners),
     CrmStages(AccountStages),
     /// The figures, and what a claim may still hand out when asked (`Ask::Counts::claimed`),
     /// with the cards the lead sent back to her meanwhile, now held for her.
@@ -149,7 +151,7 @@ impl std::fmt::Debug for Answer {
             Answer::Stats { .. } => write!(f, "Stats"),
             Answer::Fields(rows) => write!(f, "Fields({} rows)", rows.len()),
             Answer::LeadRows(rows) => write!(f, "LeadRows({} rows)", rows.len()),
-            Answer::Owners(o) => write!(f, "Owners({})", o.len()),
+            Answer::Owners(o) => write!(f, "Owners({} + {})", o.own.len(), o.others.len()),
             Answer::CrmStages(_) => write!(f, "CrmStages"),
             Answer::Counts(c, left, back) => {
                 write!(f, "Counts({c:?}, {left:?}, {} sent back)", back.len())
@@ -242,7 +244,7 @@ pub fn perform(ask: &Ask, desk: &Desk) -> DeskResult<Answer> {
         },
         Ask::Fields => Answer::Fields(desk.fill_rows()?),
         Ask::LeadRows => Answer::LeadRows(desk.lead_rows()?),
-        Ask::Owners => Answer::Owners(desk.owners()?),
+        Ask::Owners { source } => Answer::Owners(desk.owners(source)?),
         Ask::CrmStages => Answer::CrmStages(desk.crm_stages()?),
         Ask::Counts { row, all, claimed } => {
             // On a shared queue the cards sent back to her come to her list (those she gave

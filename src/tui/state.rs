@@ -134,6 +134,10 @@ pub struct CardState {
     pub detail: CardDetail,
     /// The funnel stage the card is in, if the funnel knows it.
     pub stage: Option<usize>,
+    /// The funnel stage whose checklist `draft` answers, if the funnel knows it: the card's own
+    /// for the auditor; for the lead, the stage the review was made at (a sync may have moved
+    /// the card since, and the auditor answered that stage's items).
+    pub checked: Option<usize>,
     /// The review being built: starts as the auditor's draft of the card, else her current
     /// review of it, else with no item answered.
     pub draft: ReviewDraft,
@@ -193,10 +197,16 @@ pub enum InputFor {
 }
 
 impl CardState {
-    /// Cycles checklist item `n` (1-based) of the card's stage; nothing beyond the checklist.
+    /// The checklist `draft` answers: that of the stage [`CardState::checked`] names (none
+    /// where the funnel does not know it).
+    pub fn checklist<'f>(&self, funnel: &'f Funnel) -> &'f [crate::domain::funnel::ChecklistItem] {
+        (self.checked).map_or(&[], |i| funnel.stage(i).checklist.as_slice())
+    }
+
+    /// Cycles checklist item `n` (1-based) of the checklist answered ([`CardState::checklist`]);
+    /// nothing beyond it.
     pub fn cycle_item(&mut self, funnel: &Funnel, n: u8) {
-        let stage = self.stage.map(|i| funnel.stage(i));
-        let Some(item) = stage.and_then(|s| s.checklist.get(usize::from(n).wrapping_sub(1))) else {
+        let Some(item) = self.checklist(funnel).get(usize::from(n).wrapping_sub(1)) else {
             return;
         };
         self.item = usize::from(n) - 1;
@@ -513,8 +523,8 @@ pub struct Verdicts {
     pub undo: Vec<Undo>,
     /// A verdict waiting for the store's write lock.
     pub saving: Option<SavingVerdict>,
-    /// Owners known from the cards (read once, for the owner picker).
-    pub owners: Option<Vec<String>>,
+    /// Owners known from the cards (read once per source, for the owner picker).
+    pub owners: Option<super::picker::Owners>,
     /// The card after the one judged, read while the verdict was written (queue index, card):
     /// it shows as soon as the verdict lands. The next key drops it.
     pub ahead: Option<(usize, Box<super::read::CardRead>)>,

@@ -45,6 +45,10 @@ pub trait ReviewStore {
     /// Every owner the cards name, sorted.
     fn owners(&self) -> StoreResult<Vec<String>>;
 
+    /// The owners the cards of `source` name, sorted: the owner picker puts them first on a
+    /// card of that source (another CRM's users mean nothing to its export).
+    fn owners_of(&self, source: &str) -> StoreResult<Vec<String>>;
+
     /// How long a write waits for another writer before it answers busy
     /// ([`super::StoreError::is_busy`]): the reviewer waits a moment and keeps drawing.
     fn set_write_wait(&self, wait: Duration) -> StoreResult<()>;

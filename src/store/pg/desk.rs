@@ -480,6 +480,20 @@ impl PgStore {
             .collect())
     }
 
+    pub fn owners_of(&self, source: &str) -> Result<Vec<String>, StoreError> {
+        Ok(self
+            .conn
+            .borrow_mut()
+            .query(
+                "SELECT DISTINCT owner FROM cards
+                 WHERE source = $1 AND owner IS NOT NULL AND owner <> '' ORDER BY owner",
+                &[&source],
+            )?
+            .iter()
+            .map(|r| r.get(0))
+            .collect())
+    }
+
     pub fn decide(
         &mut self,
         review_id: &str,

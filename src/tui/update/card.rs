@@ -156,9 +156,13 @@ fn aside(state: &mut State, action: Action, cx: &mut Cx) {
         return;
     };
     match action {
+        // Read once per source: the owners of this card's source come first.
         Action::Owner => match state.verdicts.owners.clone() {
-            Some(owners) => owners_read(state, owners),
-            None => cx.read(state, Ask::Owners, Then::OwnerPicker),
+            Some(owners) if owners.source == c.detail.card.source => owners_read(state, owners),
+            _ => {
+                let source = c.detail.card.source.clone();
+                cx.read(state, Ask::Owners { source }, Then::OwnerPicker)
+            }
         },
         Action::Correct => {
             let fields = field_choices(state);
@@ -182,10 +186,11 @@ fn aside(state: &mut State, action: Action, cx: &mut Cx) {
 }
 
 /// The owners are known: the owner picker opens (on the card it was asked on).
-pub(super) fn owners_read(state: &mut State, owners: Vec<String>) {
-    state.verdicts.owners = Some(owners.clone());
+pub(super) fn owners_read(state: &mut State, owners: crate::tui::picker::Owners) {
+    let picker = owners.picker();
+    state.verdicts.owners = Some(owners);
     if state.screen == Screen::Card && state.popup.is_none() {
-        state.popup = Some(Popup::Picker(Picker::new(PickerFor::Owner, owners)));
+        state.popup = Some(Popup::Picker(picker));
     }
 }
 
@@ -285,10 +290,7 @@ fn verdict(state: &mut State, verdict: Verdict, cx: &mut Cx) {
     let Some(c) = state.card.as_ref() else {
         return;
     };
-    let items = c
-        .stage
-        .map(|i| state.shared.funnel.stage(i).checklist.as_slice())
-        .unwrap_or(&[]);
+    let items = c.checklist(&state.shared.funnel);
     let mut draft = c.draft.clone();
     // A stage suggestion belongs to the verdict that made it: re-judged "ok" or "stale" (after
     // an undo or a return), the card goes nowhere.
@@ -636,6 +638,7 @@ pub(super) fn card_read(
         index,
         detail: read.detail,
         stage,
+        checked: stage,
         draft,
         kept,
         suggested,

@@ -317,10 +317,16 @@ pub(super) fn card_read(state: &mut State, row: usize, read: Option<Box<CardRead
     l.open = Some(row);
     l.focus = Pane::Review;
     l.review_scroll = 0;
-    let stage = state.shared.funnel.resolve(&read.detail.card.stage);
+    let funnel = &state.shared.funnel;
+    let stage = funnel.resolve(&read.detail.card.stage);
+    // The auditor answered the checklist of the stage she reviewed the card at (the list's
+    // row names it, by the funnel's name where it knows the stage by an alias); a sync may
+    // have moved the card since. The lead's corrections answer that checklist too.
+    let checked = funnel.resolve(&l.rows[row].stage);
     state.card = Some(CardState {
         index: row,
         stage,
+        checked,
         draft: (read.review.as_ref())
             .map(|p| p.draft.clone())
             .unwrap_or_default(),

@@ -89,7 +89,7 @@ pub fn draw(
     };
     // The lead decides from the review: in focus, it takes the rows it needs and the checklist
     // gives way down to its title, which still says the score.
-    let review = super::hang::hang_all(super::lead::review_lines(l, c, theme), inner_w);
+    let review = super::hang::hang_all(super::lead::review_lines(shared, l, c, theme), inner_w);
     let review_h = review.len() as u16 + 2;
     let rows = if l.focus == Pane::Review && checklist_h + review_h > right.height {
         [
@@ -592,11 +592,14 @@ fn draw_checklist(
     frame: &mut Frame<'_>,
     area: Rect,
 ) {
-    let items = c
-        .stage
-        .map(|i| shared.funnel.stage(i).checklist.as_slice())
-        .unwrap_or(&[]);
-    let pct = score(items, &c.draft.answers).map_or("—".to_string(), |s| format!("{:.0}%", s));
+    let recorded = recorded_items(c);
+    let items = recorded.as_deref().unwrap_or(c.checklist(&shared.funnel));
+    // Answers to a checklist the funnel no longer has are scored as the review recorded them.
+    let pct = match &recorded {
+        Some(_) => c.previous.as_ref().and_then(|p| p.score),
+        None => score(items, &c.draft.answers),
+    };
+    let pct = pct.map_or("—".to_string(), |s| format!("{:.0}%", s));
     let open = unanswered(items, &c.draft.answers);
     // The score says more than the box's name: on a narrow box the name gives way, whole.
     let score = format!(" {} ", msg::score_title(&pct, open));
@@ -638,6 +641,27 @@ fn draw_checklist(
     );
 }
 
+/// The answers of a review made at a stage the funnel no longer has (removed since, no alias
+/// left), as recorded: one item per answer, its id for its text. `None` where the funnel knows
+/// the checklist answered, or nothing was answered.
+fn recorded_items(c: &CardState) -> Option<Vec<crate::domain::funnel::ChecklistItem>> {
+    if c.checked.is_some() || c.draft.answers.is_empty() {
+        return None;
+    }
+    let items = (c.draft.answers.keys())
+        .map(|id| crate::domain::funnel::ChecklistItem {
+            id: id.clone(),
+            text: clip(id, 120),
+            weight: 0,
+            critical: false,
+            field: None,
+            checks: Default::default(),
+            scale: None,
+        })
+        .collect();
+    Some(items)
+}
+
 /// The checklist's items, each as its lines, wrapped to `width` past its number.
 fn checklist_items(
     shared: &Shared,
@@ -645,10 +669,8 @@ fn checklist_items(
     theme: &Theme,
     width: usize,
 ) -> Vec<Vec<Line<'static>>> {
-    let items = c
-        .stage
-        .map(|i| shared.funnel.stage(i).checklist.as_slice())
-        .unwrap_or(&[]);
+    let recorded = recorded_items(c);
+    let items = recorded.as_deref().unwrap_or(c.checklist(&shared.funnel));
     items
         .iter()
         .enumerate()
@@ -667,8 +689,14 @@ fn checklist_items(
             let marks = vec![
                 Span::styled(format!("{} ", i + 1), theme.key),
                 mark,
+                // A recorded answer's weight is not known: its id stands for its text.
                 Span::styled(
-                    format!(" w{}{} ", item.weight, if item.critical { "!" } else { "" }),
+                    match recorded {
+                        Some(_) => " ".to_string(),
+                        None => {
+                            format!(" w{}{} ", item.weight, if item.critical { "!" } else { "" })
+                        }
+                    },
                     theme.dim,
                 ),
             ];

@@ -293,7 +293,12 @@ fn lead_row<'a>(
 
 /// The auditor's review beside the card: verdict, suggestion, comment, time spent, and the
 /// lead's standing decision.
-pub fn review_lines(l: &LeadList, c: &CardState, theme: &Theme) -> Vec<Line<'static>> {
+pub fn review_lines(
+    shared: &Shared,
+    l: &LeadList,
+    c: &CardState,
+    theme: &Theme,
+) -> Vec<Line<'static>> {
     let mut lines: Vec<Line<'static>> = Vec::new();
     let Some(r) = l.open.map(|i| &l.rows[i]) else {
         return lines;
@@ -324,18 +329,16 @@ pub fn review_lines(l: &LeadList, c: &CardState, theme: &Theme) -> Vec<Line<'sta
     if r.disagrees_with_rules() {
         lines.push(Line::from(Span::styled(msg::disagrees(), theme.fail)));
     }
+    if let Some(note) = changed_since(shared, r, c) {
+        lines.push(Line::from(Span::styled(note, theme.warn)));
+    }
     // Side by side: what the other auditors said about the same card (a calibration's
     // disagreements are settled here: the lead's decision becomes the reference).
     let others: Vec<String> = (l.rows.iter())
         .filter(|o| {
             o.source == r.source && o.external_id == r.external_id && o.auditor != r.auditor
         })
-        // Name and verdict joined by non-breaking spaces: a row ends between auditors, not
-        // between «anna» and «не тот этап».
-        .map(|o| {
-            let said = format!("{} {}", clip(&o.auditor, 20), msg::verdict(o.verdict));
-            said.replace(' ', "\u{a0}")
-        })
+        .map(other_said)
         .collect();
     if r.calibration || !others.is_empty() {
         // A calibration card whose auditors split is both: neither word hides the other.
@@ -352,7 +355,7 @@ pub fn review_lines(l: &LeadList, c: &CardState, theme: &Theme) -> Vec<Line<'sta
         let label = labels.join(" · ");
         lines.push(Line::from(vec![
             Span::styled(format!("{label}: "), theme.warn),
-            Span::raw(others.join(", ")),
+            Span::raw(others.join("; ")),
         ]));
     }
     lines.extend(suggestion::suggestion_lines(&c.draft, theme));
@@ -365,6 +368,55 @@ pub fn review_lines(l: &LeadList, c: &CardState, theme: &Theme) -> Vec<Line<'sta
         theme.dim,
     )));
     lines
+}
+
+/// Another auditor's word on the card beside the review: name, verdict, and what the review
+/// would move the card to — «boris не тот этап → Договор», «boris в порядке, ответств. →
+/// Попова Анна» — for two "wrong stage" verdicts may split on the stage alone. Name and verdict
+/// are joined by non-breaking spaces, as the arrow and the word after it: a row ends between
+/// auditors or inside a stage's or owner's name, not between «anna» and «не тот этап».
+fn other_said(o: &LeadRow) -> String {
+    let glued = |s: &str| s.replace(' ', "\u{a0}");
+    let mut said = glued(&format!(
+        "{} {}",
+        clip(&o.auditor, 20),
+        msg::verdict(o.verdict)
+    ));
+    let arrow_to = |to: &str| format!("→\u{a0}{}", clip(to, 60));
+    if let Some(stage) = o.suggested_stage.as_deref() {
+        said.push_str(&format!(" {}", arrow_to(stage)));
+    }
+    if let Some(owner) = o.suggested_owner.as_deref() {
+        // "ответств. →" says whose the name is; the arrow goes with the name.
+        let word = msg::owner_arrow();
+        let word = word.trim_end_matches('→').trim_end();
+        said.push_str(&format!(", {} {}", glued(word), arrow_to(owner)));
+    }
+    said
+}
+
+/// What a sync changed on the card since review `r` of it, which the card pane shows as it is
+/// now: the stage it moved to (the checklist beside it is the reviewed stage's), a stage the
+/// funnel lost since, or other changes.
+fn changed_since(shared: &Shared, r: &LeadRow, c: &CardState) -> Option<String> {
+    use crate::domain::names::fold;
+    let funnel = &shared.funnel;
+    let card = &c.detail.card;
+    if c.checked.is_none() && funnel.resolve(&r.stage).is_none() {
+        return Some(msg::review_stage_gone(&clip(&r.stage, 60)));
+    }
+    let moved = match (c.checked, c.stage) {
+        (Some(then), Some(now)) => then != now,
+        _ => fold(&r.stage) != fold(&card.stage),
+    };
+    if moved {
+        let now = c
+            .stage
+            .map_or(card.stage.as_str(), |i| &funnel.stage(i).name);
+        return Some(msg::review_card_moved(&clip(now, 60), &clip(&r.stage, 60)));
+    }
+    let hash = c.previous.as_ref().and_then(|p| p.card_hash);
+    (hash.is_some_and(|h| h != c.detail.hash)).then(msg::review_card_changed)
 }
 
 /// The review pane: `lines`, [`review_lines`] wrapped to its width, from the lead's scroll on.
@@ -543,6 +595,44 @@ mod tests {
                 for mark in &shown {
                     assert!(legend.iter().any(|(m, _)| m == mark), "{lang:?}: {mark}");
                 }
+            });
+        }
+    }
+
+    /// Another auditor is named with the verdict and what the review moves the card to: the
+    /// stage, the owner (its word saying whose the name is); a name's control characters show
+    /// as placeholders.
+    #[test]
+    fn another_auditor_is_named_with_the_stage_or_owner_asked_for() {
+        for lang in [crate::text::lang::Lang::En, crate::text::lang::Lang::Ru] {
+            crate::text::lang::with(lang, || {
+                let said = |r: &LeadRow| other_said(r).replace('\u{a0}', " ");
+                let wrong = msg::verdict(Verdict::WrongStage);
+                let boris = LeadRow {
+                    auditor: "boris".into(),
+                    verdict: Verdict::WrongStage,
+                    suggested_stage: Some("Принятие решения".into()),
+                    ..ok_against_the_rules()
+                };
+                assert_eq!(said(&boris), format!("boris {wrong} → Принятие решения"));
+                let owner = LeadRow {
+                    verdict: Verdict::Ok,
+                    suggested_stage: None,
+                    suggested_owner: Some("Попова\u{1b}[2J Анна".into()),
+                    ..boris.clone()
+                };
+                let ok = msg::verdict(Verdict::Ok);
+                let word = msg::owner_arrow();
+                let shown = said(&owner);
+                assert!(
+                    shown.starts_with(&format!("boris {ok}, {word} Попова")),
+                    "{lang:?}: {shown}"
+                );
+                assert!(!shown.contains('\u{1b}'), "{shown:?}");
+                // The verdict stays with the name, the arrow with the stage's first word.
+                let raw = other_said(&boris);
+                assert!(raw.contains("boris\u{a0}"));
+                assert!(raw.contains("→\u{a0}Принятие"));
             });
         }
     }

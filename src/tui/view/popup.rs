@@ -16,14 +16,18 @@ use crate::tui::state::{FieldInput, InputFor, Popup, State};
 pub fn draw(state: &State, theme: &Theme, frame: &mut Frame<'_>, area: Rect) {
     match &state.popup {
         Some(Popup::Help { scroll }) => help(state, *scroll, theme, frame, area),
-        Some(Popup::Picker(p)) => picker(p, theme, frame, area),
+        Some(Popup::Picker(p)) => {
+            let source = state.card.as_ref().map(|c| c.detail.card.source.as_str());
+            picker(p, source.unwrap_or(""), theme, frame, area)
+        }
         Some(Popup::Comment { area: text, .. }) => comment(text, frame, area),
         Some(Popup::Input(input)) => field_input(state, input, theme, frame, area),
         None => {}
     }
 }
 
-fn picker(p: &Picker, theme: &Theme, frame: &mut Frame<'_>, area: Rect) {
+/// A picker; `source`, the card's (an owner marked is one only other sources' cards name).
+fn picker(p: &Picker, source: &str, theme: &Theme, frame: &mut Frame<'_>, area: Rect) {
     let title = match p.purpose {
         PickerFor::WrongStage => msg::pick_stage(),
         PickerFor::Owner => msg::pick_owner(),
@@ -32,11 +36,15 @@ fn picker(p: &Picker, theme: &Theme, frame: &mut Frame<'_>, area: Rect) {
         PickerFor::LeadStage => msg::pick_stage(),
     };
     const WIDTH: u16 = 60;
-    // Marked items (stages the card's CRM pipeline has no place for): a line under the list
-    // says what the mark means, wrapped whole.
+    // Marked items (stages the card's CRM pipeline has no place for, owners of other sources):
+    // a line under the list says what the mark means, wrapped whole.
+    let (mark, means) = match p.purpose {
+        PickerFor::Owner => (msg::other_source(), msg::other_source_means(source)),
+        _ => (msg::not_in_crm_pipeline(), msg::not_in_crm_pipeline_means()),
+    };
     let inner_width = usize::from(WIDTH.min(area.width).saturating_sub(2));
     let footer = if p.any_marked() {
-        let line = Line::from(Span::styled(msg::not_in_crm_pipeline_means(), theme.dim));
+        let line = Line::from(Span::styled(means, theme.dim));
         super::hang::hang(line, 0, inner_width)
     } else {
         Vec::new()
@@ -74,7 +82,7 @@ fn picker(p: &Picker, theme: &Theme, frame: &mut Frame<'_>, area: Rect) {
     // The highlight symbol's columns are every row's.
     const SYMBOL: &str = "▶ ";
     let room = usize::from(list.width).saturating_sub(super::width(SYMBOL));
-    let mark = format!(" · {}", msg::not_in_crm_pipeline());
+    let mark = format!(" · {mark}");
     let items: Vec<ListItem> = p
         .matches
         .iter()

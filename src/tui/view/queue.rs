@@ -272,25 +272,42 @@ fn measure(e: &QueueEntry) -> [usize; 4] {
     ]
 }
 
-/// A card's title and the marks of what changed beside it.
+/// A card's title and the marks of what changed beside it: every mark first (↻ ◎ ↩), then
+/// their words in that order, so a row cut short still shows each mark the legend explains.
 fn title_spans(e: &QueueEntry, theme: &Theme) -> Vec<Span<'static>> {
     let mut spans = vec![Span::raw(clip(e.title.as_deref().unwrap_or(""), 120))];
+    let mut said: Vec<(&str, String)> = Vec::new();
     if e.changed_since_review {
-        spans.push(Span::styled(format!(" ↻ {}", msg::changed()), theme.warn));
+        said.push(("↻", msg::changed()));
     }
     if e.calibration {
-        spans.push(Span::styled(
-            format!(" ◎ {}", msg::calibration()),
-            theme.warn,
-        ));
+        said.push(("◎", msg::calibration()));
     }
     if let Some(note) = &e.returned {
-        spans.push(Span::styled(
-            format!(" ↩ {}: {}", msg::returned(), clip(note, 60)),
-            theme.warn,
-        ));
+        said.push(("↩", format!("{}: {}", msg::returned(), clip(note, 60))));
     }
+    if said.is_empty() {
+        return spans;
+    }
+    let marks: Vec<&str> = said.iter().map(|(m, _)| *m).collect();
+    let words: Vec<String> = said.into_iter().map(|(_, w)| w).collect();
+    spans.push(Span::styled(format!(" {}", marks.join(" ")), theme.warn));
+    spans.push(Span::styled(format!(" {}", words.join(" · ")), theme.warn));
     spans
+}
+
+/// The title cell, `cols` wide, of [`title_spans`]: the marks' words give way first, then the
+/// title, so that the marks stay.
+fn fit_title(spans: Vec<Span<'static>>, cols: usize) -> Vec<Span<'static>> {
+    let marks = spans.get(1).map_or(0, Span::width);
+    let title = spans.first().map_or(0, Span::width);
+    if title + marks <= cols || marks >= cols {
+        return super::fit_spans(spans, cols);
+    }
+    let mut spans = spans;
+    spans.truncate(2);
+    spans[0] = Span::styled(super::fit(&spans[0].content, cols - marks), spans[0].style);
+    super::fit_spans(spans, cols)
 }
 
 /// One card's row: its verdict mark, id (with its source, in a list of several `sources`),
@@ -299,7 +316,7 @@ fn queue_row<'a>(item: &'a Item, sources: bool, widths: &[usize], theme: &Theme)
     let e = &item.entry;
     let mark = item.done.map_or(" ", verdict_icon);
     let flags: String = e.flags.iter().map(|c| flag_icon(c)).collect();
-    let title = super::fit_spans(title_spans(e, theme), widths[2]);
+    let title = fit_title(title_spans(e, theme), widths[2]);
     let id = if sources {
         format!("{} ({})", e.id, e.source)
     } else {
@@ -370,6 +387,38 @@ mod tests {
                     "{line}"
                 );
                 assert!(!legend(&rows[1..], 76).contains('↩'));
+            });
+        }
+    }
+
+    /// The tester's row at 80 columns: a card changed by a sync and sent back by the lead shows
+    /// ↻ and ↩ both, their words after them cut; a title too long for the cell gives way to
+    /// the marks, not the marks to it.
+    #[test]
+    fn every_mark_a_row_carries_shows_in_a_narrow_title_cell() {
+        for lang in [crate::text::lang::Lang::Ru, crate::text::lang::Lang::En] {
+            crate::text::lang::with(lang, || {
+                let mut it = item(Some("Нет звонка"), &[]);
+                it.entry.changed_since_review = true;
+                let cell = |it: &Item, cols: usize| -> String {
+                    let spans = fit_title(title_spans(&it.entry, &Theme::plain()), cols);
+                    let text: String = spans.iter().map(|s| s.content.as_ref()).collect();
+                    assert!(super::super::width(&text) <= cols, "{text}");
+                    text
+                };
+                let text = cell(&it, 35);
+                assert!(text.starts_with("Сделка ↻ ↩ "), "{lang:?}: {text}");
+                assert!(text.contains(&msg::changed()[..4]), "{lang:?}: {text}");
+                it.entry.title = Some("Заявка с сайта ЖК «Академический сад», 3-к".into());
+                let text = cell(&it, 30);
+                assert!(text.ends_with("… ↻ ↩"), "{lang:?}: {text}");
+                it.entry.calibration = true;
+                assert!(cell(&it, 30).ends_with("… ↻ ◎ ↩"), "{lang:?}");
+                // Room for all: every word, in the marks' order.
+                let text = cell(&it, 200);
+                let (changed, returned) = (msg::changed(), msg::returned());
+                let at = |w: &str| text.find(w).unwrap_or_else(|| panic!("{w} in {text}"));
+                assert!(at(&changed) < at(&returned), "{text}");
             });
         }
     }

@@ -21,6 +21,8 @@ pub struct Seed {
     pub flags: &'static [Severity],
     /// The deal is closed (on its last day of activity); else open.
     pub closed: bool,
+    /// The deal's owner.
+    pub owner: &'static str,
 }
 
 /// A note as a CRM keeps it: its id, when it was written (Unix seconds), its text.
@@ -233,6 +235,13 @@ macro_rules! store_contract {
             let backend = $backend;
             if $crate::contract::Backend::available(&backend) {
                 $crate::contract::stories::a_queue_keeps_the_sources_asked(&backend);
+            }
+        }
+        #[test]
+        fn the_owners_of_a_source_are_those_its_own_cards_name() {
+            let backend = $backend;
+            if $crate::contract::Backend::available(&backend) {
+                $crate::contract::stories::owners_of_a_source_are_its_own_cards_owners(&backend);
             }
         }
         #[test]

@@ -43,9 +43,10 @@ impl SqliteDb {
                 "не закрыта".to_string()
             };
             csv.push_str(&format!(
-                "{id},Сделка {id},Смирнова Ольга,01.09.2026 10:00:00,{day:02}.11.2026 10:00:00,\
+                "{id},Сделка {id},{owner},01.09.2026 10:00:00,{day:02}.11.2026 10:00:00,\
                  {closed},,{STAGE},Продажи недвижимости\n",
                 id = c.id,
+                owner = c.owner,
                 day = c.touched_day,
             ));
         }

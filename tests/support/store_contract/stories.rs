@@ -37,6 +37,7 @@ const fn seed(
         touched_day,
         flags,
         closed: false,
+        owner: "Смирнова Ольга",
     }
 }
 
@@ -1410,6 +1411,43 @@ pub fn judged_lists_her_current_verdicts<B: Backend>(backend: &B) {
             .all(|e| !e.changed_since_review && e.returned.is_none()),
         "{gone:?}"
     );
+}
+
+/// `ReviewStore::owners_of`: the owners a source's cards name, which the owner picker puts
+/// first on a card of that source; `owners` names every source's.
+pub fn owners_of_a_source_are_its_own_cards_owners<B: Backend>(backend: &B) {
+    let handle = backend.seeded(SIX);
+    const SF_USER: &str = "005Ec000004oBPNIA2";
+    let salesforce = |id| Seed {
+        owner: SF_USER,
+        ..seed(id, 6, &[])
+    };
+    let both = Seed {
+        owner: "Попова Анна",
+        ..seed("s3", 6, &[])
+    };
+    backend.import(
+        &handle,
+        Some("salesforce"),
+        &[salesforce("s1"), salesforce("s2"), both],
+    );
+    backend.import(&handle, None, &[both, seed("i0", 10, &[])]);
+    let store = backend.open(&handle).unwrap();
+    let mine = (store.sources().unwrap().into_iter())
+        .find(|s| s != "salesforce")
+        .expect("the seeded cards' source");
+    assert_eq!(
+        store.owners_of(&mine).unwrap(),
+        ["Попова Анна", "Смирнова Ольга"]
+    );
+    assert_eq!(
+        store.owners_of("salesforce").unwrap(),
+        [SF_USER, "Попова Анна"]
+    );
+    assert!(store.owners_of("nobody").unwrap().is_empty());
+    let mut all = store.owners().unwrap();
+    all.sort();
+    assert_eq!(all, [SF_USER, "Попова Анна", "Смирнова Ольга"]);
 }
 
 /// `QueueStore::several_sources`, which tells a list to name each card's source beside its
