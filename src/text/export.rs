@@ -434,6 +434,7 @@ pub fn column(name: &str) -> String {
         "settled_decision" => crate::tr!("export-col-settled-decision"),
         "card_gone_at" => crate::tr!("export-col-card-gone-at"),
         "awaits_lead" => crate::tr!("export-col-awaits-lead"),
+        "funnel_stage" => crate::tr!("export-col-funnel-stage"),
         "flagged_share" => crate::tr!("export-col-flagged-share"),
         "reviews" => crate::tr!("export-col-reviews"),
         "ok" => crate::tr!("export-col-ok"),

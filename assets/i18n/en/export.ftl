@@ -137,6 +137,7 @@ export-col-settled-by = settled_by
 export-col-settled-decision = settled_decision
 export-col-card-gone-at = card_gone_at
 export-col-awaits-lead = awaits_lead
+export-col-funnel-stage = funnel_stage
 export-verdict-ok = ok
 export-verdict-wrong-stage = wrong_stage
 export-verdict-stale = stale

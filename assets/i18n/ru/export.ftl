@@ -144,6 +144,7 @@ export-col-settled-by = Автор итогового решения
 export-col-settled-decision = Итоговое решение
 export-col-card-gone-at = Нет в CRM с
 export-col-awaits-lead = Ждёт решения руководителя
+export-col-funnel-stage = Этап воронки
 export-verdict-ok = в порядке
 export-verdict-wrong-stage = не тот этап
 export-verdict-stale = устарела
