@@ -330,7 +330,8 @@ required = ["owner", { field = "phone", severity = "critical" }]
         (required[1].field.label(), required[1].severity),
         ("phone", Some(Severity::Critical))
     );
-    assert!(show(&funnel).contains("required: owner, phone (critical)"));
+    // okk's own fields by the names the card gives them.
+    assert!(show(&funnel).contains("required: Owner, Phone (critical)"));
 }
 
 #[test]
@@ -1045,7 +1046,7 @@ fn funnel_show_reads_in_russian() {
     english::assert_russian("okk funnel show", &ru, KEYS);
     assert!(ru.starts_with("Воронка: "), "{ru}");
     assert!(
-        ru.contains("Отработка возражений  [open, доп. контроль"),
+        ru.contains("Отработка возражений  [открытый, доп. контроль"),
         "{ru}"
     );
     assert!(ru.contains("предел простоя: 7 дней"), "{ru}");

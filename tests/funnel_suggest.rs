@@ -434,6 +434,29 @@ fn applying_a_proposal_shows_the_diff_keeps_the_old_file_and_records_a_new_versi
     assert!(html.contains(
         "<tr><td>Дата встречи</td><td class=\"text\">Встреча</td><td>4</td><td>4</td><td>100%</td>"
     ));
+    // In Russian the page writes its days as `okk stats --funnel-version` does: `12,5`.
+    let ru_page = desk.dir.path().join("report-ru.html");
+    okk(
+        &desk,
+        &funnel,
+        &["--lang", "ru", "report", "--out", &path_arg(&ru_page)],
+    );
+    let html = std::fs::read_to_string(&ru_page).unwrap();
+    let section = html.split("<section id=\"before-after\">").nth(1).unwrap();
+    let section = section.split("</section>").next().unwrap();
+    let row = (section.lines())
+        .find(|l| l.starts_with("<tr><td class=\"text\">Встреча"))
+        .unwrap_or_else(|| panic!("{section}"));
+    let idle_now = row
+        .rsplit("<td>")
+        .next()
+        .unwrap()
+        .trim_end_matches("</td></tr>");
+    let (whole, tenths) = idle_now.split_once(',').unwrap_or_else(|| panic!("{row}"));
+    assert!(
+        whole.chars().all(|c| c.is_ascii_digit()) && tenths.len() == 1,
+        "{row}"
+    );
 
     // The idle-limit proposal is gone; a number past the list is an error.
     let out = json_of(&desk, &funnel, &["funnel", "suggest", "--json"]);

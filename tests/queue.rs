@@ -143,6 +143,48 @@ fn the_queue_command_prints_json_in_queue_order_and_refuses_an_unknown_stage() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("no stage «Переговоры»"));
 }
 
+/// `okk queue` as text speaks the interface's language: each flag by its rule's name as
+/// `okk check` writes it (the codes only in `--json`), and the queue titled by the funnel's
+/// name of the stage, whichever of its names was typed.
+#[test]
+fn the_russian_queue_names_its_flags_rules_in_words_and_its_stage_as_the_funnel_does() {
+    let desk = Desk::new();
+    desk.import_one(&[&fixture("../queue/v1.csv")]);
+    // «Выявление потребностей» is an alias of the funnel's «Квалификация».
+    let args = ["--lang", "ru", "queue", "--stage", "Выявление потребностей"];
+    let out = desk.okk().args(args).output().unwrap();
+    assert!(out.status.success(), "{out:?}");
+    let text = String::from_utf8(out.stdout).unwrap();
+    let title = text.lines().next().unwrap_or_default();
+    assert!(title.starts_with("Очередь «Квалификация» для "), "{text}");
+    let codes = okk::domain::flag::RuleCode::ALL.map(|c| c.as_str());
+    let rows: Vec<&str> = text.lines().skip(1).collect();
+    for row in &rows {
+        for word in row.split(|c: char| c.is_whitespace() || c == ',') {
+            assert!(!codes.contains(&word), "a rule's code in Russian: {row}");
+        }
+    }
+    let json = desk.json_ok(&[&args[..], &["--json"]].concat());
+    let flagged = json["cards"].as_array().unwrap().iter();
+    let flagged: Vec<&serde_json::Value> = flagged
+        .filter(|c| c["flags"] != serde_json::json!([]))
+        .collect();
+    assert!(!flagged.is_empty(), "{json}");
+    for card in flagged {
+        let id = card["id"].as_str().unwrap();
+        let row = (rows.iter())
+            .find(|r| r.trim_start().starts_with(&format!("#{id} ")))
+            .unwrap_or_else(|| panic!("#{id}: {text}"));
+        for code in card["flags"].as_array().unwrap() {
+            let code = okk::domain::flag::RuleCode::from_name(code.as_str().unwrap()).unwrap();
+            let word = okk::text::lang::with(okk::text::lang::Lang::Ru, || {
+                okk::text::check::rule_name(code)
+            });
+            assert!(row.contains(&word), "{word}: {row}");
+        }
+    }
+}
+
 /// Two CRM connections that share ids (two accounts, a file and a connection): each queue
 /// item says which source its card is of, in `--json` always, in the text when the list holds
 /// more than one, as `okk check` does; a store of one source reads as before.

@@ -105,7 +105,10 @@ fn list(
     if args.json {
         super::say_json(&serde_json::json!({ "cards": cards }))?;
     } else {
-        super::say_raw(msg::queue(&args.stage, who, &cards))?;
+        // The queue is titled by the funnel's name of the stage, whichever name was typed.
+        let stage = (funnel.resolve(&args.stage))
+            .map_or(args.stage.as_str(), |i| funnel.stage(i).name.as_str());
+        super::say_raw(msg::queue(stage, who, &cards))?;
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -12,7 +12,7 @@ use crate::store::export::ExportedReview;
 use super::cell::Cell;
 use crate::text::export as text;
 
-pub const HEADER: [&str; 31] = [
+pub const HEADER: [&str; 32] = [
     "review_id",
     "source",
     "external_id",
@@ -44,6 +44,7 @@ pub const HEADER: [&str; 31] = [
     "settled_decision",
     "card_gone_at",
     "awaits_lead",
+    "funnel_stage",
 ];
 
 /// Whom the cells that name fields and checklist items are for. People read a field by the
@@ -63,7 +64,9 @@ pub fn header() -> Vec<String> {
 }
 
 /// The cells of one review, in [`HEADER`] order, values for people (verdicts, decisions, yes/no)
-/// in the current language. `stage` is the card's stage when reviewed;
+/// in the current language. `stage` is the card's stage (the CRM's name) when reviewed, and
+/// `funnel_stage` the funnel's name of it (empty for a stage the funnel does not know), one
+/// name per stage however the CRM renamed it;
 /// `title` and `owner` are the card's now; failed items are judged against that stage's
 /// checklist in `funnel`. `settled`, the lead's decision that settles the card (on this review
 /// or another, maybe one its auditor has judged again since and so not in the file), gives the
@@ -80,9 +83,8 @@ pub fn row<'a>(
     crm_url: Option<String>,
     reader: Reader,
 ) -> Vec<Cell<'a>> {
-    let checklist = funnel
-        .resolve(&r.stage)
-        .map_or(&[][..], |i| &funnel.stage(i).checklist[..]);
+    let stage = funnel.resolve(&r.stage).map(|i| funnel.stage(i));
+    let checklist = stage.map_or(&[][..], |s| &s.checklist[..]);
     let failed = failed_items(checklist, &r.answers);
     // One owner suggestion: the owner field's correction is the owner's column, not a
     // correction beside it.
@@ -171,6 +173,8 @@ pub fn row<'a>(
             true => Cell::text(text::yes_no(true)),
             false => Cell::Empty,
         },
+        // A pivot per stage reads one name for a stage the CRM renamed.
+        stage.map_or(Cell::Empty, |s| Cell::text(s.name.clone())),
     ]
 }
 

@@ -4,7 +4,7 @@
 use std::fmt::Write as _;
 
 use crate::domain::flag::RuleCode;
-use crate::domain::funnel::{ChecklistItem, DefaultAnswer, FieldKind, Funnel, Stage, StageKind};
+use crate::domain::funnel::{ChecklistItem, FieldKind, Funnel, Stage};
 use crate::domain::rules::{MarkerLists, MustBe, Rule};
 use crate::text::funnel_config as text;
 
@@ -14,7 +14,7 @@ pub fn show(funnel: &Funnel) -> String {
     let _ = writeln!(
         out,
         "{}",
-        text::show_checklist_default(answer_word(funnel.checklist_default))
+        text::show_checklist_default(funnel.checklist_default)
     );
     let queue: Vec<String> = funnel
         .queue_order()
@@ -33,7 +33,8 @@ pub fn show(funnel: &Funnel) -> String {
     } else {
         let _ = writeln!(out, "{}", text::show_custom_fields());
         for field in &funnel.custom_fields {
-            let line = text::show_custom_field(&field.name, kind_word(field.kind), &field.aliases);
+            let kind = text::show_field_kind(field.kind);
+            let line = text::show_custom_field(&field.name, &kind, &field.aliases);
             let _ = writeln!(out, "  {line}");
         }
     }
@@ -47,13 +48,8 @@ pub fn show(funnel: &Funnel) -> String {
             let _ = writeln!(out, "  {}", text::show_marker_list(&list.name, &phrases));
         }
     }
-    let off = text::show_off();
-    let levels: Vec<(&str, &str)> = RuleCode::ALL
-        .iter()
-        .map(|&c| {
-            let level = funnel.rule_settings.level(c);
-            (c.as_str(), level.map_or(off.as_str(), |s| s.as_str()))
-        })
+    let levels: Vec<_> = (RuleCode::ALL.iter())
+        .map(|&c| (c, funnel.rule_settings.level(c)))
         .collect();
     let _ = writeln!(out, "{}", text::show_rule_levels(&levels));
     out
@@ -66,7 +62,7 @@ fn stage_block(
     stage: &Stage,
     markers: &MarkerLists,
 ) {
-    let mut marks = vec![stage_kind_word(stage.kind).to_string()];
+    let mut marks = vec![text::show_stage_kind(stage.kind)];
     if stage.extra_control {
         marks.push(text::show_extra_control());
     }
@@ -92,8 +88,8 @@ fn stage_block(
         .required
         .iter()
         .map(|r| match r.severity {
-            Some(s) => format!("{} ({})", r.field.label(), s.as_str()),
-            None => r.field.label().to_string(),
+            Some(s) => text::show_severe(&text::show_field(&r.field), s),
+            None => text::show_field(&r.field),
         })
         .collect();
     let _ = writeln!(out, "{indent}{}", text::show_required(&required));
@@ -112,10 +108,11 @@ fn stage_rules(out: &mut String, indent: &str, stage: &Stage, markers: &MarkerLi
         let mut line = match rule {
             Rule::Date(d) => {
                 let other = match &d.must_be {
-                    MustBe::BeforeField(o) | MustBe::AfterField(o) => Some(o.label()),
+                    MustBe::BeforeField(o) | MustBe::AfterField(o) => Some(text::show_field(o)),
                     _ => None,
                 };
-                text::show_date_rule(d.field.label(), d.must_be.word(), other)
+                let field = text::show_field(&d.field);
+                text::show_date_rule(&field, &text::show_must_be(&d.must_be), other.as_deref())
             }
             Rule::Markers(m) => {
                 let name = markers.list(m.list).map_or("?", |l| l.name.as_str());
@@ -124,7 +121,7 @@ fn stage_rules(out: &mut String, indent: &str, stage: &Stage, markers: &MarkerLi
             Rule::NoTask(_) => text::show_no_task_rule(),
         };
         if let Some(severity) = rule.severity() {
-            let _ = write!(line, "  ({})", severity.as_str());
+            let _ = write!(line, "  ({})", text::show_severity(severity));
         }
         let _ = writeln!(out, "{indent}  {line}");
     }
@@ -146,12 +143,16 @@ fn checklist(out: &mut String, indent: &str, stage: &Stage) {
         .map(|c| c.id.chars().count())
         .max()
         .unwrap_or(0);
-    for item in &stage.checklist {
+    let weights: Vec<String> = (stage.checklist.iter())
+        .map(|c| text::show_weight(c.weight))
+        .collect();
+    // At least four columns: room for `w10` and the gap before it.
+    let weight_width = (weights.iter().map(|w| w.chars().count())).fold(4, usize::max);
+    for (item, weight) in stage.checklist.iter().zip(&weights) {
         let _ = writeln!(
             out,
-            "{indent}  {:<id_width$}  {:>4}  {}{}",
+            "{indent}  {:<id_width$}  {weight:>weight_width$}  {}{}",
             item.id,
-            text::show_weight(item.weight),
             item.text,
             item_extras(item)
         );
@@ -168,7 +169,7 @@ fn item_extras(item: &ChecklistItem) -> String {
         extras.push(text::show_scale(scale));
     }
     if let Some(field) = &item.field {
-        extras.push(text::show_checks_field(field.label()));
+        extras.push(text::show_checks_field(&text::show_field(field)));
         if item.checks == crate::domain::funnel::Checks::Valid {
             extras.push(text::show_checks_valid());
         }
@@ -180,15 +181,7 @@ fn item_extras(item: &ChecklistItem) -> String {
     }
 }
 
-/// The words of the TOML itself, so what `show` prints can be pasted back into the file.
-fn stage_kind_word(kind: StageKind) -> &'static str {
-    match kind {
-        StageKind::Open => "open",
-        StageKind::Won => "won",
-        StageKind::Lost => "lost",
-    }
-}
-
+/// A custom field's `type` as the TOML writes it.
 pub(super) fn kind_word(kind: FieldKind) -> &'static str {
     match kind {
         FieldKind::Text => "text",
@@ -196,14 +189,6 @@ pub(super) fn kind_word(kind: FieldKind) -> &'static str {
         FieldKind::Number => "number",
         FieldKind::Bool => "bool",
         FieldKind::List => "list",
-    }
-}
-
-fn answer_word(answer: DefaultAnswer) -> &'static str {
-    match answer {
-        DefaultAnswer::Pass => "pass",
-        DefaultAnswer::Fail => "fail",
-        DefaultAnswer::Na => "na",
     }
 }
 
@@ -221,5 +206,48 @@ mod tests {
         );
         assert!(out.contains("lost_reason"), "{out}");
         assert!(out.contains("«Срок действия брони» (date)"), "{out}");
+    }
+
+    /// In Russian `show` speaks Russian: kinds, severities, answers, rules, okk's own fields
+    /// and weights in words of the language; the funnel's own names (stages, items' ids, marker
+    /// lists, custom fields, phrases) as the TOML writes them.
+    #[test]
+    fn in_russian_show_reads_in_russian_but_for_the_funnel_s_own_names() {
+        use crate::text::lang::{Lang, with};
+        let funnel = crate::funnel_config::default_funnel();
+        let out = with(Lang::Ru, || show(&funnel));
+        let mut names: Vec<&str> = vec![funnel.name.as_str()];
+        for stage in &funnel.stages {
+            names.push(&stage.name);
+            names.extend(stage.aliases.iter().map(String::as_str));
+            names.extend(stage.checklist.iter().map(|c| c.id.as_str()));
+        }
+        for field in &funnel.custom_fields {
+            names.push(&field.name);
+            names.extend(field.aliases.iter().map(String::as_str));
+        }
+        for list in funnel.markers.lists() {
+            names.push(&list.name);
+            names.extend(list.phrases.iter().map(|p| p.text.as_str()));
+        }
+        let allowed: Vec<&str> = (names.iter())
+            .flat_map(|n| n.split(|c: char| !(c.is_alphanumeric() || c == '_')))
+            .collect();
+        let english: Vec<&str> = (out.split(|c: char| !(c.is_alphanumeric() || c == '_')))
+            .filter(|w| w.chars().any(|c| c.is_ascii_lowercase()))
+            .filter(|w| !allowed.contains(w))
+            .collect();
+        assert!(english.is_empty(), "{english:?}\n{out}");
+        assert!(
+            out.contains("Отработка возражений  [открытый, доп. контроль"),
+            "{out}"
+        );
+        assert!(
+            out.contains("маркеры из списка «lost»  (критично)"),
+            "{out}"
+        );
+        assert!(out.contains("обязательные: Ответственный\n"), "{out}");
+        assert!(out.contains("«Срок действия брони» (дата)"), "{out}");
+        assert!(out.contains("закрыта/открыта — критично"), "{out}");
     }
 }

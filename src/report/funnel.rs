@@ -118,8 +118,7 @@ fn before_after(s: &mut String, r: &Report) {
         let _ = writeln!(
             s,
             "<td>{}</td></tr>",
-            row.median_idle_days_now
-                .map_or_else(|| "—".to_string(), |d| format!("{d:.1}"))
+            vmsg::idle_days(row.median_idle_days_now)
         );
     }
     s.push_str("</tbody>\n</table>\n");

@@ -41,7 +41,7 @@ pub fn unknown_stage(name: &str, stages: &[&str], store_only: &[&str]) -> String
 }
 
 /// A flag's severity as a word of the language (the JSON keeps the code).
-fn severity(s: Severity) -> String {
+pub fn severity(s: Severity) -> String {
     match s {
         Severity::Info => crate::tr!("check-severity-info"),
         Severity::Warning => crate::tr!("check-severity-warning"),
@@ -51,7 +51,7 @@ fn severity(s: Severity) -> String {
 
 /// A rule's name as `okk check` prints it beside a flag: the code `--rule` takes in English, a
 /// word of the language in another (the JSON keeps the code).
-fn rule_name(code: RuleCode) -> String {
+pub fn rule_name(code: RuleCode) -> String {
     match code {
         RuleCode::Required => crate::tr!("check-rule-required"),
         RuleCode::Idle => crate::tr!("check-rule-idle"),
@@ -189,11 +189,20 @@ pub fn queue(stage: &str, auditor: &str, cards: &[QueueEntry]) -> String {
             id,
             title,
             idle,
-            c.flags.join(" "),
+            flag_rules(&c.flags),
             queue_marks(c)
         );
     }
     s
+}
+
+/// A queue row's flags by their rules' names, as `okk check` writes them (codes in
+/// English, words of the language in another); a code okk does not know stays as it is.
+fn flag_rules(codes: &[String]) -> String {
+    let names: Vec<String> = (codes.iter())
+        .map(|c| RuleCode::from_name(c).map_or_else(|| line(c).into_owned(), rule_name))
+        .collect();
+    names.join(", ")
 }
 
 /// The marks the reviewer's queue shows beside a title, in the same words: ↻ changed, ◎

@@ -66,7 +66,12 @@ pub fn none_approved() -> String {
 }
 
 pub fn changed_since_review(n: usize) -> String {
-    crate::tr!("export-changed-since-review", count = n)
+    // The column as the reviews export in this language names it.
+    crate::tr!(
+        "export-changed-since-review",
+        count = n,
+        column = column("card_changed")
+    )
 }
 
 /// Cards listed by id at most; the rest are counted.
@@ -429,6 +434,7 @@ pub fn column(name: &str) -> String {
         "settled_decision" => crate::tr!("export-col-settled-decision"),
         "card_gone_at" => crate::tr!("export-col-card-gone-at"),
         "awaits_lead" => crate::tr!("export-col-awaits-lead"),
+        "funnel_stage" => crate::tr!("export-col-funnel-stage"),
         "flagged_share" => crate::tr!("export-col-flagged-share"),
         "reviews" => crate::tr!("export-col-reviews"),
         "ok" => crate::tr!("export-col-ok"),
@@ -536,6 +542,17 @@ pub fn yes_no(yes: bool) -> String {
 #[cfg(test)]
 mod tests {
     use crate::text::lang::{Lang, with};
+
+    /// The hint after `okk export crm` names the reviews export's column as that export, in
+    /// the same language, names it.
+    #[test]
+    fn cards_changed_since_review_point_at_the_column_by_its_name() {
+        let ru = with(Lang::Ru, || super::changed_since_review(4));
+        assert!(ru.contains("в столбце «Карточка изменилась»"), "{ru}");
+        assert!(!ru.contains("card_changed"), "{ru}");
+        let en = with(Lang::En, || super::changed_since_review(4));
+        assert!(en.contains("marks them in card_changed"), "{en}");
+    }
 
     #[test]
     fn cards_gone_from_the_crm_are_named_one_or_counted_and_listed() {

@@ -4,6 +4,9 @@
 
 use std::fmt::Write as _;
 
+use crate::domain::flag::{RuleCode, Severity};
+use crate::domain::funnel::{DefaultAnswer, FieldKind, FieldRef, StageKind};
+use crate::domain::rules::MustBe;
 use crate::tr;
 
 /// Quotes a name the way the desk writes it in Russian text, so spaces inside stay visible.
@@ -456,8 +459,59 @@ pub fn show_title(name: &str) -> String {
     tr!("funnel_config-show-title", name = name)
 }
 
-pub fn show_checklist_default(answer: &str) -> String {
+pub fn show_checklist_default(answer: DefaultAnswer) -> String {
+    let answer = match answer {
+        DefaultAnswer::Pass => tr!("funnel_config-show-answer-pass"),
+        DefaultAnswer::Fail => tr!("funnel_config-show-answer-fail"),
+        DefaultAnswer::Na => tr!("funnel_config-show-answer-na"),
+    };
     tr!("funnel_config-show-checklist-default", answer = answer)
+}
+
+/// A stage's kind: the TOML's own word in English, a word of the language in another.
+pub fn show_stage_kind(kind: StageKind) -> String {
+    match kind {
+        StageKind::Open => tr!("funnel_config-show-kind-open"),
+        StageKind::Won => tr!("funnel_config-show-kind-won"),
+        StageKind::Lost => tr!("funnel_config-show-kind-lost"),
+    }
+}
+
+/// A custom field's type: the TOML's own word in English, a word of the language in another.
+pub fn show_field_kind(kind: FieldKind) -> String {
+    match kind {
+        FieldKind::Text => tr!("funnel_config-show-type-text"),
+        FieldKind::Date => tr!("funnel_config-show-type-date"),
+        FieldKind::Number => tr!("funnel_config-show-type-number"),
+        FieldKind::Bool => tr!("funnel_config-show-type-bool"),
+        FieldKind::List => tr!("funnel_config-show-type-list"),
+    }
+}
+
+/// A date rule's `must_be`: the TOML's own word in English, words of the language in another.
+pub fn show_must_be(must_be: &MustBe) -> String {
+    match must_be {
+        MustBe::Future => tr!("funnel_config-show-must-be-future"),
+        MustBe::Past => tr!("funnel_config-show-must-be-past"),
+        MustBe::NotPassed => tr!("funnel_config-show-must-be-not-passed"),
+        MustBe::BeforeField(_) => tr!("funnel_config-show-must-be-before-field"),
+        MustBe::AfterField(_) => tr!("funnel_config-show-must-be-after-field"),
+    }
+}
+
+/// A field as the card names it: okk's own by a word of the language, a custom one by its name.
+pub fn show_field(field: &FieldRef) -> String {
+    super::tui::field_label(field.label())
+}
+
+/// A severity as `okk check` writes it.
+pub fn show_severity(severity: Severity) -> String {
+    super::check::severity(severity)
+}
+
+/// A required field with the severity its stage gives it.
+pub fn show_severe(field: &str, severity: Severity) -> String {
+    format!("{field} ({})", show_severity(severity))
 }
 
 pub fn show_queue_order(stages: &[String]) -> String {
@@ -488,7 +542,8 @@ pub fn show_required(fields: &[String]) -> String {
 }
 
 pub fn show_bound(fields: &[String]) -> String {
-    tr!("funnel_config-show-bound", fields = list_or_dash(fields))
+    let fields: Vec<String> = fields.iter().map(|f| super::tui::field_label(f)).collect();
+    tr!("funnel_config-show-bound", fields = list_or_dash(&fields))
 }
 
 pub fn show_checklist(items: usize) -> String {
@@ -496,7 +551,7 @@ pub fn show_checklist(items: usize) -> String {
 }
 
 pub fn show_weight(weight: u32) -> String {
-    format!("w{weight}")
+    tr!("funnel_config-show-weight", weight = weight)
 }
 
 pub fn show_scale(scale: u8) -> String {
@@ -536,12 +591,25 @@ pub fn show_markers_rule(list: &str) -> String {
 }
 
 pub fn show_marker_list(name: &str, phrases: &[String]) -> String {
-    format!("{name} ({}): {}", phrases.len(), list_or_dash(phrases))
+    tr!(
+        "funnel_config-show-marker-list",
+        list = name,
+        count = phrases.len(),
+        phrases = list_or_dash(phrases)
+    )
 }
 
-/// `levels`: (rule code, severity word or "off").
-pub fn show_rule_levels(levels: &[(&str, &str)]) -> String {
-    let parts: Vec<String> = levels.iter().map(|(c, l)| format!("{c} {l}")).collect();
+/// `levels`: each rule with its severity, `None` for a rule turned off.
+pub fn show_rule_levels(levels: &[(RuleCode, Option<Severity>)]) -> String {
+    let parts: Vec<String> = (levels.iter())
+        .map(|&(rule, level)| {
+            tr!(
+                "funnel_config-show-rule-level",
+                rule = super::check::rule_name(rule),
+                level = level.map_or_else(show_off, show_severity)
+            )
+        })
+        .collect();
     tr!("funnel_config-show-rule-levels", levels = parts.join(", "))
 }
 

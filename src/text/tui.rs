@@ -574,7 +574,11 @@ pub fn field_label(name: &str) -> String {
         Some(S::Email) => tr!("tui-field-email"),
         Some(S::Tags) => tr!("tui-field-tags"),
         Some(S::Notes) => tr!("tui-field-notes"),
-        _ => name.to_string(),
+        Some(S::ExternalId) => tr!("tui-field-external-id"),
+        Some(S::Closed) => tr!("tui-field-closed"),
+        Some(S::Won) => tr!("tui-field-won"),
+        Some(S::Status) => tr!("tui-field-status"),
+        None => name.to_string(),
     }
 }
 
@@ -1144,6 +1148,30 @@ pub fn crm_no_link() -> String {
 mod tests {
     use super::given_back_unlisted;
     use crate::text::lang::{Lang, with};
+
+    /// Every field of okk's own is named by a word of the language wherever a person reads it
+    /// (the card, the field picker, the import's report, the reviews export), never by its key:
+    /// «Сделка закрыта», not `closed`; and no two fields by one word.
+    #[test]
+    fn okk_s_own_fields_are_named_in_words_of_each_language() {
+        use crate::domain::SystemField;
+        for lang in [Lang::En, Lang::Ru] {
+            let labels: Vec<String> = (SystemField::ALL.iter())
+                .map(|f| with(lang, || super::field_label(f.name())))
+                .collect();
+            for (f, label) in SystemField::ALL.iter().zip(&labels) {
+                assert_ne!(label, f.name(), "{lang:?}");
+                if lang == Lang::Ru {
+                    let latin = label.chars().filter(char::is_ascii_lowercase).count();
+                    assert_eq!(latin, 0, "{lang:?} {}: {label}", f.name());
+                }
+            }
+            let mut unique = labels.clone();
+            unique.sort();
+            unique.dedup();
+            assert_eq!(unique.len(), labels.len(), "{lang:?}: {labels:?}");
+        }
+    }
 
     /// The status line's word for cards a filter gave back: whole at 80 columns (the status
     /// line's width less its margins), in both languages and their plural forms.

@@ -249,10 +249,7 @@ pub fn before_after(split: &VersionSplit) -> String {
         if let Some(idle) = r.median_idle_days_now {
             out.push_str(&format!(
                 "  {}\n",
-                crate::tr!(
-                    "versions-idle-now",
-                    days = crate::text::i18n::decimal(crate::text::lang::current(), idle, 1)
-                )
+                crate::tr!("versions-idle-now", days = idle_days(Some(idle)))
             ));
         }
     }
@@ -265,6 +262,15 @@ pub fn before_after(split: &VersionSplit) -> String {
         out.push('\n');
     }
     out
+}
+
+/// Days idle now, to one decimal in the language's form (`0.5`; `0,5` in Russian), `—` for none:
+/// the text's and the report's alike.
+pub fn idle_days(days: Option<f64>) -> String {
+    days.map_or_else(
+        || "—".to_string(),
+        |d| crate::text::i18n::decimal(crate::text::lang::current(), d, 1),
+    )
 }
 
 pub fn report_title(version: i64) -> String {

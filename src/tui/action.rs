@@ -147,13 +147,18 @@ macro_rules! digit {
 // Longer than a function should be because it is a table, one row per action: split up, an
 // action's keys, hint and help would no longer be read side by side.
 pub static TABLE: &[Entry] = &[
-    entry(
-        Action::Ok,
-        "ok",
-        &[(&[M::Card], &["a"], MAIN)],
-        "tui-action-ok-hint",
-        "tui-action-ok-help",
-    ),
+    // A verdict's hint is its name everywhere else (status line, help, the lead's list, the
+    // export), whole where the bar has room; its short word only keeps another hint on the bar.
+    Entry {
+        short: Some("tui-action-ok-short"),
+        ..entry(
+            Action::Ok,
+            "ok",
+            &[(&[M::Card], &["a"], MAIN)],
+            "tui-action-ok-hint",
+            "tui-action-ok-help",
+        )
+    },
     entry(
         Action::WrongStage,
         "wrong_stage",
@@ -161,7 +166,6 @@ pub static TABLE: &[Entry] = &[
         "tui-action-wrong-stage-hint",
         "tui-action-wrong-stage-help",
     ),
-    // «устарела» whole where the bar has room: one name for the verdict everywhere.
     Entry {
         short: Some("tui-action-stale-short"),
         ..entry(
@@ -172,13 +176,16 @@ pub static TABLE: &[Entry] = &[
             "tui-action-stale-help",
         )
     },
-    entry(
-        Action::Dead,
-        "dead",
-        &[(&[M::Card], &["d"], MAIN)],
-        "tui-action-dead-hint",
-        "tui-action-dead-help",
-    ),
+    Entry {
+        short: Some("tui-action-dead-short"),
+        ..entry(
+            Action::Dead,
+            "dead",
+            &[(&[M::Card], &["d"], MAIN)],
+            "tui-action-dead-hint",
+            "tui-action-dead-help",
+        )
+    },
     entry(
         Action::Unclear,
         "unclear",

@@ -21,7 +21,7 @@ export-none-approved = okk: no change a lead has approved yet (--approved-only w
 export-changed-since-review = okk: { $count ->
     [one] { $count } of these cards has changed in the CRM since the review: check it
    *[other] { $count } of these cards have changed in the CRM since the review: check them
-} before the import (`okk export reviews` marks them in card_changed)
+} before the import (`okk export reviews` marks them in { $column })
 export-and-more = … and { $count } more
 export-needs-lead = okk: { $count } { $count ->
     [one] card needs
@@ -137,6 +137,7 @@ export-col-settled-by = settled_by
 export-col-settled-decision = settled_decision
 export-col-card-gone-at = card_gone_at
 export-col-awaits-lead = awaits_lead
+export-col-funnel-stage = funnel_stage
 export-verdict-ok = ok
 export-verdict-wrong-stage = wrong_stage
 export-verdict-stale = stale

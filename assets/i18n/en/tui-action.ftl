@@ -2,6 +2,7 @@
 # the action table, src/tui/action.rs; `$n` is a checklist item's number).
 
 tui-action-ok-hint = ok
+tui-action-ok-short = ok
 tui-action-ok-help = verdict ok: the card matches its stage; confirms the suggested answers; save, next card
 tui-action-wrong-stage-hint = wrong stage
 tui-action-wrong-stage-help = verdict wrong stage: pick the stage it belongs in; save, next
@@ -9,6 +10,7 @@ tui-action-stale-hint = stale
 tui-action-stale-short = stale
 tui-action-stale-help = verdict stale: the card's information is out of date; save, next
 tui-action-dead-hint = dead
+tui-action-dead-short = dead
 tui-action-dead-help = verdict dead: the lead is lost but the card is open; save, next
 tui-action-unclear-hint = unclear
 tui-action-unclear-help = verdict unclear: the manager must say; save, next

@@ -23,7 +23,7 @@ export-none-approved = okk: руководитель ещё не одобрил 
 export-changed-since-review = okk: { $count ->
     [one] { $count } из этих карточек изменилась
    *[many] { $count } из этих карточек изменились
-} в CRM после проверки: проверьте их перед импортом (`okk export reviews` отмечает их в card_changed)
+} в CRM после проверки: проверьте их перед импортом (`okk export reviews` отмечает их в столбце «{ $column }»)
 export-and-more = … и ещё { $count }
 export-needs-lead = okk: { $count ->
     [one] { $count } карточка ждёт решения руководителя и не выгружена: её аудиторы не согласны
@@ -144,6 +144,7 @@ export-col-settled-by = Автор итогового решения
 export-col-settled-decision = Итоговое решение
 export-col-card-gone-at = Нет в CRM с
 export-col-awaits-lead = Ждёт решения руководителя
+export-col-funnel-stage = Этап воронки
 export-verdict-ok = в порядке
 export-verdict-wrong-stage = не тот этап
 export-verdict-stale = устарела

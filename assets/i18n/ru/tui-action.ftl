@@ -1,14 +1,16 @@
 # Слово действия в строке подсказок и его строка в справке и в `okk keys` (идентификаторы названы
 # в таблице действий, src/tui/action.rs; `$n` — номер пункта чек-листа).
 
-tui-action-ok-hint = ок
+tui-action-ok-hint = в порядке
+tui-action-ok-short = ок
 tui-action-ok-help = вердикт «в порядке»: карточка соответствует этапу; подтверждает предложенные ответы; сохранить, дальше
 tui-action-wrong-stage-hint = не тот этап
 tui-action-wrong-stage-help = вердикт «не тот этап»: выбрать этап, где ей место; сохранить, дальше
 tui-action-stale-hint = устарела
 tui-action-stale-short = устар.
 tui-action-stale-help = вердикт «устарела»: данные карточки неактуальны; сохранить, дальше
-tui-action-dead-hint = мёртвый
+tui-action-dead-hint = мёртвый лид
+tui-action-dead-short = мёртвый
 tui-action-dead-help = вердикт «мёртвый лид»: лид потерян, а карточка открыта; сохранить, дальше
 tui-action-unclear-hint = неясно
 tui-action-unclear-help = вердикт «неясно»: пусть скажет менеджер; сохранить, дальше
