@@ -42,6 +42,8 @@ mod common;
 
 #[path = "support/english.rs"]
 mod english;
+#[path = "support/server_db.rs"]
+mod server_db;
 
 use std::path::{Path, PathBuf};
 
@@ -1120,6 +1122,53 @@ fn bind_field_compares_only_the_cards_of_sources_that_export_the_column_and_says
 /// before. Not by the calendar day: before, all of these read as "after".
 #[test]
 fn a_versions_split_takes_each_review_by_the_version_it_was_made_under_and_moves_by_the_moment() {
+    let (desk, funnel, t) = split_desk();
+    let split = json_of(
+        &desk,
+        &funnel,
+        &["stats", "--funnel-version", "2", "--json"],
+    );
+    assert_split(&split, t);
+    let text = okk(
+        &desk,
+        &funnel,
+        &["--lang", "ru", "stats", "--funnel-version", "2"],
+    );
+    assert!(
+        text.contains("проверки — по версии, при которой каждая сделана"),
+        "{text}"
+    );
+}
+
+/// The same split from the team server, the store copied there: its query takes each review by
+/// the version it was made under (an unknown fingerprint by its time) and each entry by the
+/// moment, as the store file's does.
+#[test]
+fn on_the_server_a_versions_split_takes_each_review_by_its_version_and_moves_by_the_moment() {
+    let Some(server) = server_db::ServerDb::new() else {
+        return;
+    };
+    let (desk, funnel, t) = split_desk();
+    succeeded(
+        desk.okk_funnel(&funnel)
+            .args(["db", "copy"])
+            .arg(&desk.db)
+            .arg(&server.url),
+    );
+    let on = |db: &str, args: &[&str]| {
+        let mut cmd = desk.okk_bare();
+        cmd.args(["--db", db]).arg("--funnel").arg(&funnel);
+        succeeded(cmd.args(["--today", TODAY]).args(args))
+    };
+    let args = ["stats", "--funnel-version", "2", "--json"];
+    let split = on(&server.url, &args);
+    assert_split(&serde_json::from_str(&split).expect("JSON"), t);
+    assert_eq!(split, on(&path_arg(&desk.db), &args));
+}
+
+/// The desk with version 2 (the idle limit of «Встреча») first used at T, its reviews and a
+/// stage entry planted around T; T.
+fn split_desk() -> (Desk, PathBuf, chrono::NaiveDateTime) {
     let (desk, funnel) = desk();
     let text = std::fs::read_to_string(&funnel).unwrap();
     assert!(text.contains("max_idle_days = 7"));
@@ -1153,12 +1202,11 @@ fn a_versions_split_takes_each_review_by_the_version_it_was_made_under_and_moves
     desk.save_review_under("M3", "carl", &at(40), "another-laptop", &ok);
     desk.save_review_under("M4", "carl", &at(30), &v2, &ok);
     desk.plant_history("L1", &[("2026-11-01", "Лид"), (&at(60), "Встреча")]);
+    (desk, funnel, t)
+}
 
-    let split = json_of(
-        &desk,
-        &funnel,
-        &["stats", "--funnel-version", "2", "--json"],
-    );
+/// `okk stats --funnel-version 2 --json` of [`split_desk`], first used at `t`.
+fn assert_split(split: &Json, t: chrono::NaiveDateTime) {
     assert_eq!(
         split["first_used"],
         json!(t.format("%Y-%m-%d %H:%M:%S").to_string())
@@ -1172,13 +1220,4 @@ fn a_versions_split_takes_each_review_by_the_version_it_was_made_under_and_moves
     // M1–M4 and D1–D4 entered «Встреча» in September, L1 a minute before T.
     assert_eq!(meeting["before"]["entered"], 9, "{meeting}");
     assert_eq!(meeting["after"]["entered"], 0, "{meeting}");
-    let text = okk(
-        &desk,
-        &funnel,
-        &["--lang", "ru", "stats", "--funnel-version", "2"],
-    );
-    assert!(
-        text.contains("проверки — по версии, при которой каждая сделана"),
-        "{text}"
-    );
 }

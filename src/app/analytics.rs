@@ -76,7 +76,8 @@ fn show<S: CalibrationStore + StatsStore + FunnelHistory>(
     if window.is_empty() {
         return Err(user(msg::since_after_until(&window)));
     }
-    let f = figures(store, funnel, today.date(), window)?;
+    let mut f = figures(store, funnel, today.date(), window)?;
+    note_make_up_changes(store, funnel, &mut f)?;
     if args.csv {
         with(headers, || {
             let sheet = match args.table.unwrap_or(StatsTable::Stages) {
@@ -103,6 +104,18 @@ pub fn figures(
     window: Window,
 ) -> Result<StatsFigures> {
     Ok(store.stats_figures(funnel, today, window)?)
+}
+
+/// Marks the stages whose cards judged mostly predate the funnel version that last changed
+/// which cards they hold (a merge, a split, the stage new): their estimates apply a share judged
+/// on other cards.
+pub fn note_make_up_changes<S: FunnelHistory>(
+    store: &S,
+    funnel: &Funnel,
+    f: &mut StatsFigures,
+) -> Result<()> {
+    f.note_make_up_changes(funnel, &store.funnel_versions()?);
+    Ok(())
 }
 
 /// The auditors' figures, with their agreement with the lead's calibration references.

@@ -49,7 +49,8 @@ fn write_report<S: StatsStore + CalibrationStore + FunnelHistory>(
     if window.is_empty() {
         return Err(user(crate::text::analytics::since_after_until(&window)));
     }
-    let figures = super::analytics::figures(store, funnel, today.date(), window)?;
+    let mut figures = super::analytics::figures(store, funnel, today.date(), window)?;
+    super::analytics::note_make_up_changes(store, funnel, &mut figures)?;
     let auditors = super::analytics::auditor_figures(store, funnel)?;
     let fields = store.fill_rows(funnel)?;
     let split = super::funnel_versions::latest_split(store, funnel, today.date())?;

@@ -84,6 +84,7 @@ pub fn stages(rows: &[StageRow]) -> Sheet<'_> {
         "stage", "known", "kind", "cards", "gone", "flagged", "reviewed",
     ];
     header.extend(FIGURES);
+    header.extend(["changed_by_version", "judged_before_change"]);
     let rows = rows
         .iter()
         .map(|r| {
@@ -99,6 +100,10 @@ pub fn stages(rows: &[StageRow]) -> Sheet<'_> {
                 count(b.reviewed),
             ];
             cells.extend(figures(&r.figures, false));
+            // A stage whose cards judged mostly predate the version that changed its make-up.
+            let before = r.figures.judged_before_change.as_ref();
+            cells.push(before.map_or(Cell::Empty, |j| Cell::Number(j.version as f64)));
+            cells.push(before.map_or(Cell::Empty, |j| count(j.before)));
             cells
         })
         .collect();

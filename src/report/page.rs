@@ -203,12 +203,15 @@ fn lying_cell(f: &Figures) -> String {
     let Some(cards) = f.lying_cards else {
         return "—".into();
     };
-    let within = msg::about_within(cards);
-    if f.ranked {
-        within
-    } else {
-        format!("{within} · {}", &msg::not_ranked())
+    let mut within = msg::about_within(cards);
+    if !f.ranked {
+        within = format!("{within} · {}", &msg::not_ranked());
     }
+    if let Some(j) = &f.judged_before_change {
+        let why = crate::text::analytics::judged_before_change(j, &msg::count);
+        within = format!("{within} · {why}");
+    }
+    within
 }
 
 fn funnel(s: &mut String, r: &Report) {

@@ -7,6 +7,7 @@ use super::common;
 use super::i18n;
 use super::lang;
 use super::safe::line;
+use crate::domain::analytics::make_up::{JudgedBefore, MakeUp};
 use crate::domain::analytics::{Analytics, Bottleneck, FailingItem, StageRow, WholeCards, Window};
 use crate::domain::funnel::StageKind;
 
@@ -175,7 +176,10 @@ pub fn stages_table(funnel_name: &str, rows: &[StageRow], a: &Analytics, cols: u
             int(b.reviewed),
             int(b.gone),
             int(f.judged),
-            pct(f.mismatch_rate),
+            match f.judged_before_change {
+                Some(_) => format!("{}{BEFORE_CHANGE}", pct(f.mismatch_rate)),
+                None => pct(f.mismatch_rate),
+            },
             score(f),
             num(f.median_idle_days),
         ];
@@ -222,6 +226,15 @@ pub fn stages_table(funnel_name: &str, rows: &[StageRow], a: &Analytics, cols: u
         note(&mut s, left_out(&dropped, cols));
     }
     note(&mut s, crate::tr!("analytics-judged-note"));
+    for r in rows {
+        if let Some(j) = &r.figures.judged_before_change {
+            let why = judged_before_change(j, &int);
+            note(
+                &mut s,
+                format!("{BEFORE_CHANGE} «{}»: {why}", line(&r.base.stage)),
+            );
+        }
+    }
     if let Some(lying) = total_lying(a, &int) {
         note(&mut s, lying);
     }
@@ -235,6 +248,47 @@ pub fn stages_table(funnel_name: &str, rows: &[StageRow], a: &Analytics, cols: u
         note(&mut s, crate::tr!("analytics-returned", count = a.returned));
     }
     s
+}
+
+/// The stage table's mark on the share not ok of a stage whose sample mostly predates the
+/// funnel version that changed which cards it holds; the sentence under the table says why.
+const BEFORE_CHANGE: &str = "*";
+
+/// Why a stage's estimate is marked: most of its cards judged were judged before the funnel
+/// version that changed which cards it holds (a merge, a split, the stage new).
+pub fn judged_before_change(j: &JudgedBefore, count: &dyn Fn(u64) -> String) -> String {
+    let change = make_up(j.change);
+    crate::tr!(
+        "analytics-judged-before-change",
+        version = j.version,
+        change = change,
+        before = count(j.before),
+        before_n = j.before,
+        judged = count(j.of)
+    )
+}
+
+/// [`judged_before_change`] as a sentence of its own, under the stage that lies most.
+fn lies_most_before_change(j: &JudgedBefore, count: &dyn Fn(u64) -> String) -> String {
+    let change = make_up(j.change);
+    crate::tr!(
+        "analytics-lies-most-before-change",
+        version = j.version,
+        change = change,
+        before = count(j.before),
+        before_n = j.before,
+        judged = count(j.of)
+    )
+}
+
+/// What a funnel version did to the cards a stage holds, in words.
+fn make_up(change: MakeUp) -> String {
+    match change {
+        MakeUp::Added => crate::tr!("analytics-make-up-added"),
+        MakeUp::Merge => crate::tr!("analytics-make-up-merge"),
+        MakeUp::Split => crate::tr!("analytics-make-up-split"),
+        MakeUp::MergeAndSplit => crate::tr!("analytics-make-up-merge-and-split"),
+    }
 }
 
 /// The funnel's likely lying cards: the one figure `okk stats`, its JSON (`totals`) and the
@@ -469,6 +523,12 @@ pub fn headline(a: &Analytics, count: &dyn Fn(u64) -> String) -> String {
     );
     s.push('\n');
     note(&mut s, cause(b, count));
+    let marked = (a.stages.iter())
+        .find(|st| st.known && st.stage == b.stage)
+        .and_then(|st| st.group.figures.judged_before_change);
+    if let Some(j) = marked {
+        note(&mut s, lies_most_before_change(&j, count));
+    }
     s
 }
 

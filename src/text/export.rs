@@ -457,6 +457,8 @@ pub fn column(name: &str) -> String {
         "judged" => crate::tr!("export-col-judged"),
         "disputed" => crate::tr!("export-col-disputed"),
         "covered_cards" => crate::tr!("export-col-covered-cards"),
+        "changed_by_version" => crate::tr!("export-col-changed-by-version"),
+        "judged_before_change" => crate::tr!("export-col-judged-before-change"),
         "known" => crate::tr!("export-col-known"),
         "kind" => crate::tr!("export-col-kind"),
         "cards" => crate::tr!("export-col-cards"),

@@ -57,6 +57,18 @@ analytics-mark-lost = lost
 analytics-mark-extra = extra control
 analytics-marked = { $mark }: { $stages }
 analytics-left-out = Left out to fit { $cols } columns (`okk stats --json` and a wider terminal show them): { $columns }
+analytics-judged-before-change = estimated from reviews made before funnel version { $version } changed this stage ({ $change }): { $before } of { $judged } { $before_n ->
+    [one] card was
+   *[other] cards were
+} judged before it
+analytics-lies-most-before-change = Estimated from reviews made before funnel version { $version } changed this stage ({ $change }): { $before } of { $judged } { $before_n ->
+    [one] card was
+   *[other] cards were
+} judged before it.
+analytics-make-up-added = a new stage
+analytics-make-up-merge = a merge
+analytics-make-up-split = a split
+analytics-make-up-merge-and-split = a merge and a split
 analytics-returned = ({ $count } { $count ->
     [one] review the lead sent back is
    *[other] reviews the lead sent back are

@@ -62,6 +62,18 @@ analytics-mark-lost = провал
 analytics-mark-extra = доп. контроль
 analytics-marked = { $mark }: { $stages }
 analytics-left-out = Не показаны, чтобы таблица уместилась в ширину { $cols } (их покажут `okk stats --json` и терминал пошире): { $columns }
+analytics-judged-before-change = оценка по проверкам до версии { $version } воронки, изменившей этап ({ $change }): { $before } из { $judged } { $before_n ->
+    [one] проверена
+   *[other] проверены
+} до неё
+analytics-lies-most-before-change = Оценка по проверкам до версии { $version } воронки, изменившей этап ({ $change }): { $before } из { $judged } { $before_n ->
+    [one] проверена
+   *[other] проверены
+} до неё.
+analytics-make-up-added = новый этап
+analytics-make-up-merge = слияние
+analytics-make-up-split = разделение
+analytics-make-up-merge-and-split = слияние и разделение
 analytics-returned = ({ $count ->
     [one] { $count } проверка, возвращённая руководителем, не учтена, пока её не проведут заново
     [few] { $count } проверки, возвращённые руководителем, не учтены, пока их не проведут заново

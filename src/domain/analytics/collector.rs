@@ -283,6 +283,9 @@ impl<'f> Collector<'f> {
         };
         let mismatch = pick.verdict != Verdict::Ok;
         t.judged += 1;
+        *t.judged_by_version
+            .entry(pick.version.unwrap_or(0))
+            .or_default() += 1;
         t.verdicts.add(pick.verdict, 1);
         if let Some(s) = pick.score {
             t.score_sum += s;

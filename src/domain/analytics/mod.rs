@@ -11,6 +11,7 @@
 pub mod bottlenecks;
 pub mod collector;
 pub mod facts;
+pub mod make_up;
 pub mod settle;
 pub mod stages;
 pub mod tally;

@@ -72,6 +72,8 @@ pub struct Pick {
     pub score: Option<f64>,
     pub answered: Answered,
     pub day: NaiveDate,
+    /// The funnel version it was made under ([`Finding::version`]).
+    pub version: Option<i64>,
 }
 
 impl Pick {
@@ -146,6 +148,7 @@ impl CardReviews {
                 score: review.score,
                 answered: answered(),
                 day: review.day,
+                version: review.version,
             });
         }
     }

@@ -128,6 +128,9 @@ pub struct Tally {
     pub score_sum: f64,
     pub scored: u64,
     pub items: Items,
+    /// The judged cards by the funnel version the review whose verdict stands was made under
+    /// (0: before any version): whether a stage's sample predates a change of what it holds.
+    pub judged_by_version: BTreeMap<i64, u64>,
 }
 
 impl Tally {
@@ -146,6 +149,9 @@ impl Tally {
         }
         self.score_sum += other.score_sum;
         self.scored += other.scored;
+        for (version, n) in &other.judged_by_version {
+            *self.judged_by_version.entry(*version).or_default() += n;
+        }
         for (stage, items) in &other.items {
             let into = self.items.entry(*stage).or_default();
             for (id, t) in items {
@@ -223,6 +229,8 @@ impl Tally {
             open_cards: self.idle.values().sum(),
             median_idle_days: median(&self.idle),
             top_failing: self.top(info, |t| t.failed),
+            judged_by_version: self.judged_by_version.clone(),
+            judged_before_change: None,
         }
     }
 
@@ -303,6 +311,14 @@ pub struct Figures {
     pub open_cards: u64,
     pub median_idle_days: Option<f64>,
     pub top_failing: Vec<FailingItem>,
+    /// The judged cards by the funnel version their standing review was made under (0: before
+    /// any), as [`Tally::judged_by_version`].
+    #[serde(skip)]
+    pub judged_by_version: BTreeMap<i64, u64>,
+    /// A stage's: most of its cards judged were judged before the latest funnel version that
+    /// changed which cards it holds (see [`super::make_up`]); on a stage row only.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub judged_before_change: Option<super::make_up::JudgedBefore>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]

@@ -1,0 +1,279 @@
+//! A stage whose make-up a funnel version changed says so on its estimate: funnel version 2
+//! merges «Неразобранное» into «Первичный контакт» (the removed stage's name becomes its alias),
+//! whose share not ok was judged mostly under version 1, on other cards than the ones it now
+//! speaks for. `okk stats` (text, `--json`, `--csv`) and `okk report` mark it, on a store file
+//! and on the team server alike, until most of its cards judged are judged after the change.
+//!
+//! | cards  | stage (CRM)       | reviews                                              |
+//! |--------|-------------------|------------------------------------------------------|
+//! | P1–P5  | Первичный контакт | P1–P4 stale under version 1; later P5 ok under 2     |
+//! | N1–N3  | Неразобранное     | N1 ok under version 2; later N2, N3 ok under 2       |
+//! | Q1–Q5  | Квалификация      | Q1 stale, Q2–Q5 ok under version 1 (stage unchanged) |
+
+mod common;
+
+#[path = "support/server_db.rs"]
+mod server_db;
+
+use std::path::{Path, PathBuf};
+
+use common::{Desk, path_arg, succeeded};
+use serde_json::{Value as Json, json};
+
+const TODAY: &str = "2026-11-20";
+
+const FUNNEL_V1: &str = r#"name = "Продажи"
+
+[rules]
+idle = "off"
+markers = "off"
+closed_open = "off"
+backwards = "off"
+gone = "off"
+unknown_stage = "off"
+required = "off"
+
+[[stages]]
+name = "Неразобранное"
+
+[[stages]]
+name = "Первичный контакт"
+
+[[stages]]
+name = "Квалификация"
+
+[[stages]]
+name = "Успех"
+kind = "won"
+"#;
+
+fn okk(desk: &Desk, funnel: &Path, args: &[&str]) -> String {
+    succeeded(desk.okk_funnel(funnel).args(["--today", TODAY]).args(args))
+}
+
+fn json_of(desk: &Desk, funnel: &Path, args: &[&str]) -> Json {
+    serde_json::from_str(&okk(desk, funnel, args)).expect("JSON")
+}
+
+fn review(verdict: &str) -> okk::domain::review::Review {
+    okk::domain::review::Review {
+        verdict: okk::domain::review::Verdict::from_name(verdict).unwrap(),
+        draft: Default::default(),
+        score: None,
+        seconds_spent: 30.0,
+    }
+}
+
+/// The cards imported under version 1, P and Q judged under it, the merge recorded as version
+/// 2 and N1 judged under it. The desk, its funnel file, and the two versions' fingerprints.
+fn merged_desk() -> (Desk, PathBuf, [String; 2]) {
+    let desk = Desk::new();
+    let funnel = desk.dir.path().join("funnel.toml");
+    std::fs::write(&funnel, FUNNEL_V1).unwrap();
+    let mut lines = vec![
+        "ID,Название сделки,Бюджет,Ответственный,Дата создания сделки,Дата редактирования,\
+         Дата закрытия,Этап сделки,Воронка"
+            .to_string(),
+    ];
+    for (prefix, stage, n) in [
+        ("P", "Первичный контакт", 5),
+        ("N", "Неразобранное", 3),
+        ("Q", "Квалификация", 5),
+    ] {
+        for i in 1..=n {
+            lines.push(format!(
+                "{prefix}{i},Сделка {prefix}{i},100000,Оля,01.11.2026 10:00:00,\
+                 19.11.2026 10:00:00,не закрыта,{stage},Продажи"
+            ));
+        }
+    }
+    let csv = desk.dir.path().join("deals.csv");
+    std::fs::write(&csv, lines.join("\n") + "\n").unwrap();
+    okk(&desk, &funnel, &["import", &path_arg(&csv)]);
+    let v1 = fingerprint(&desk, &funnel, 0);
+    for card in ["P1", "P2", "P3", "P4", "Q1"] {
+        desk.save_review_under(card, "anna", "2026-11-18 12:00:00", &v1, &review("stale"));
+    }
+    for card in ["Q2", "Q3", "Q4", "Q5"] {
+        desk.save_review_under(card, "anna", "2026-11-18 12:00:00", &v1, &review("ok"));
+    }
+    // Version 2: «Неразобранное» merged into «Первичный контакт».
+    let merged = FUNNEL_V1
+        .replace("[[stages]]\nname = \"Неразобранное\"\n\n", "")
+        .replace(
+            "name = \"Первичный контакт\"\n",
+            "name = \"Первичный контакт\"\naliases = [\"Неразобранное\"]\n",
+        );
+    assert_ne!(merged, FUNNEL_V1);
+    std::fs::write(&funnel, merged).unwrap();
+    okk(&desk, &funnel, &["check"]);
+    let v2 = fingerprint(&desk, &funnel, 1);
+    desk.save_review_under("N1", "anna", "2026-11-21 12:00:00", &v2, &review("ok"));
+    (desk, funnel, [v1, v2])
+}
+
+/// The fingerprint of the store's `at`-th funnel version.
+fn fingerprint(desk: &Desk, funnel: &Path, at: usize) -> String {
+    let history = json_of(desk, funnel, &["funnel", "history", "--json"]);
+    history["versions"][at]["hash"]
+        .as_str()
+        .unwrap_or_else(|| panic!("no version {at}: {history}"))
+        .to_string()
+}
+
+fn row<'a>(stats: &'a Json, stage: &str) -> &'a Json {
+    stats["stages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["stage"] == stage)
+        .unwrap_or_else(|| panic!("no «{stage}» in {stats}"))
+}
+
+/// A text with its lines joined: the notes break at 80 columns.
+fn flat(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+const EN: &str = "* «Первичный контакт»: estimated from reviews made before funnel version 2 \
+                  changed this stage (a merge): 4 of 5 cards were judged before it";
+const RU: &str = "* «Первичный контакт»: оценка по проверкам до версии 2 воронки, изменившей \
+                  этап (слияние): 4 из 5 проверены до неё";
+
+#[test]
+fn a_stage_that_took_in_another_s_cards_says_its_estimate_rests_on_reviews_made_before() {
+    let (desk, funnel, [_, v2]) = merged_desk();
+    let stats = json_of(&desk, &funnel, &["stats", "--json"]);
+    let contact = row(&stats, "Первичный контакт");
+    assert_eq!(contact["judged"], 5, "{contact}");
+    assert_eq!(contact["covered_cards"], 8, "{contact}");
+    assert_eq!(
+        contact["judged_before_change"],
+        json!({"version": 2, "change": "merge", "before": 4, "of": 5}),
+        "{contact}"
+    );
+    // A stage the version left as it was is not marked, however old its reviews.
+    let qualified = row(&stats, "Квалификация");
+    assert_eq!(qualified["judged"], 5, "{qualified}");
+    assert!(
+        qualified.get("judged_before_change").is_none(),
+        "{qualified}"
+    );
+
+    // The text: the share marked in the row, the sentence under the table and under the
+    // stage that lies most; every line within 80 columns.
+    let text = okk(&desk, &funnel, &["stats"]);
+    let marked = text
+        .lines()
+        .find(|l| l.trim_start().starts_with("Первичный контакт"))
+        .unwrap();
+    assert!(marked.contains("80%*"), "{text}");
+    let unmarked = text
+        .lines()
+        .find(|l| l.trim_start().starts_with("Квалификация"))
+        .unwrap();
+    assert!(!unmarked.contains('*'), "{text}");
+    assert!(flat(&text).contains(EN), "{text}");
+    let lies_most = flat(&text);
+    let lies_most = &lies_most[lies_most.find("Lies most").unwrap()..];
+    assert!(
+        lies_most.contains(
+            "Estimated from reviews made before funnel version 2 changed this \
+                            stage (a merge): 4 of 5 cards were judged before it."
+        ),
+        "{text}"
+    );
+    let russian = okk(&desk, &funnel, &["--lang", "ru", "stats"]);
+    assert!(flat(&russian).contains(RU), "{russian}");
+    assert!(
+        flat(&russian).contains(
+            "Оценка по проверкам до версии 2 воронки, изменившей этап \
+                                 (слияние): 4 из 5 проверены до неё."
+        ),
+        "{russian}"
+    );
+    for t in [&text, &russian] {
+        for l in t.lines() {
+            assert!(
+                unicode_width::UnicodeWidthStr::width(l) <= 80,
+                "wider than 80 columns: {l}"
+            );
+        }
+    }
+
+    // The CSV's last two columns: the version and the cards judged before it.
+    let csv = okk(
+        &desk,
+        &funnel,
+        &["stats", "--csv", "--headers", "en", "--table", "stages"],
+    );
+    let mut lines = csv.lines();
+    let header: Vec<&str> = lines.next().unwrap().split(',').collect();
+    assert_eq!(
+        header[header.len() - 2..],
+        ["changed_by_version", "judged_before_change"]
+    );
+    let tail = |stage: &str| {
+        let l = csv.lines().find(|l| l.starts_with(stage)).unwrap();
+        let cells: Vec<&str> = l.split(',').collect();
+        cells[cells.len() - 2..].join(",")
+    };
+    assert_eq!(tail("Первичный контакт"), "2,4");
+    assert_eq!(tail("Квалификация"), ",");
+
+    // The report: beside the stage's estimate and under the stage that lies most.
+    let page = okk(&desk, &funnel, &["report", "--out", "-"]);
+    let said = "stimated from reviews made before funnel version 2 changed this stage (a \
+                merge): 4 of 5 cards were judged before it";
+    assert_eq!(page.matches(said).count(), 2, "{page}");
+
+    // Judged after the merge, the mark goes once most of its cards judged are: N2 and N3 make
+    // 4 of 7 before it, P5 4 of 8.
+    for card in ["N2", "N3"] {
+        desk.save_review_under(card, "boris", "2026-11-21 13:00:00", &v2, &review("ok"));
+    }
+    let stats = json_of(&desk, &funnel, &["stats", "--json"]);
+    assert_eq!(
+        row(&stats, "Первичный контакт")["judged_before_change"],
+        json!({"version": 2, "change": "merge", "before": 4, "of": 7})
+    );
+    desk.save_review_under("P5", "boris", "2026-11-21 13:00:00", &v2, &review("ok"));
+    let stats = json_of(&desk, &funnel, &["stats", "--json"]);
+    let contact = row(&stats, "Первичный контакт");
+    assert_eq!(contact["judged"], 8, "{contact}");
+    assert!(contact.get("judged_before_change").is_none(), "{contact}");
+    assert!(!okk(&desk, &funnel, &["stats"]).contains("80%*"));
+}
+
+#[test]
+fn on_the_server_the_merged_stage_s_estimate_is_marked_as_on_a_file() {
+    let Some(server) = server_db::ServerDb::new() else {
+        return;
+    };
+    let (desk, funnel, _) = merged_desk();
+    succeeded(
+        desk.okk_funnel(&funnel)
+            .args(["db", "copy"])
+            .arg(&desk.db)
+            .arg(&server.url),
+    );
+    let on = |db: &str, args: &[&str]| {
+        let mut cmd = desk.okk_bare();
+        cmd.args(["--db", db]).arg("--funnel").arg(&funnel);
+        succeeded(cmd.args(["--today", TODAY]).args(args))
+    };
+    let file = path_arg(&desk.db);
+    let stats = on(&server.url, &["stats", "--json"]);
+    assert_eq!(stats, on(&file, &["stats", "--json"]));
+    let stats: Json = serde_json::from_str(&stats).unwrap();
+    assert_eq!(
+        row(&stats, "Первичный контакт")["judged_before_change"],
+        json!({"version": 2, "change": "merge", "before": 4, "of": 5}),
+        "{stats}"
+    );
+    let russian = on(&server.url, &["--lang", "ru", "stats"]);
+    assert_eq!(russian, on(&file, &["--lang", "ru", "stats"]));
+    assert!(flat(&russian).contains(RU), "{russian}");
+    let csv = ["stats", "--csv", "--headers", "en"];
+    assert_eq!(on(&server.url, &csv), on(&file, &csv));
+}
