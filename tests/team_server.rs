@@ -11,9 +11,12 @@ mod common;
 mod english;
 #[path = "support/fake_crm.rs"]
 mod fake;
+#[path = "support/server_db.rs"]
+mod server_db;
 
 use common::{Desk, Verdict, funnel_path, path_arg, repo, salesforce, succeeded};
 use serde_json::Value as Json;
+use server_db::ServerDb;
 
 const TODAY: &str = "2026-11-20";
 
@@ -378,80 +381,6 @@ fn in_russian_the_server_s_refusals_and_db_copy_speak_russian() {
         english,
         "Copied into postgres://host/okk:\n  cards              12345\n"
     );
-}
-
-/// A database of its own on the throwaway server, dropped after the test; `None` (skipped)
-/// without `OKK_TEST_PG`.
-struct ServerDb {
-    server: String,
-    name: String,
-    url: String,
-    /// Login roles a test made (the cluster's, not the database's): dropped after it.
-    logins: Vec<String>,
-}
-
-impl ServerDb {
-    fn new() -> Option<ServerDb> {
-        ServerDb::created("")
-    }
-
-    /// A database whose text sorts as English does (ICU's `en-US`: `anna` before `Vera`), as
-    /// a server's usually does, rather than byte by byte as SQLite's: what okk orders must not
-    /// depend on it.
-    fn sorting_as_english() -> Option<ServerDb> {
-        ServerDb::created("LOCALE_PROVIDER icu ICU_LOCALE 'en-US' LOCALE 'C.UTF-8'")
-    }
-
-    /// `CREATE DATABASE … TEMPLATE template0 OPTIONS`.
-    fn created(options: &str) -> Option<ServerDb> {
-        let Some(server) = std::env::var("OKK_TEST_PG").ok().filter(|s| !s.is_empty()) else {
-            assert!(
-                std::env::var_os("CI").is_none(),
-                "CI runs the team server's tests: OKK_TEST_PG must name a PostgreSQL server"
-            );
-            eprintln!("skipped: OKK_TEST_PG is not set (a PostgreSQL server for these tests)");
-            return None;
-        };
-        let name = format!("okk_cli_{}", uuid::Uuid::new_v4().simple());
-        let mut admin = postgres::Client::connect(&server, postgres::NoTls).unwrap();
-        admin
-            .batch_execute(&format!(
-                "CREATE DATABASE {name} TEMPLATE template0 {options}"
-            ))
-            .unwrap();
-        let (base, _) = server.rsplit_once('/').unwrap();
-        let url = format!("{base}/{name}");
-        Some(ServerDb {
-            server,
-            name,
-            url,
-            logins: Vec::new(),
-        })
-    }
-
-    /// A login role of this test's own (`anna` becomes `anna_<db>`), dropped after it, and
-    /// the URL that connects as it.
-    fn login(&mut self, who: &str) -> (String, String) {
-        let login = format!("{who}_{}", &self.name[8..]);
-        self.logins.push(login.clone());
-        let (scheme, rest) = self.url.split_once("://").unwrap();
-        let host = rest.rsplit_once('@').map_or(rest, |(_, h)| h);
-        (login.clone(), format!("{scheme}://{login}@{host}"))
-    }
-}
-
-impl Drop for ServerDb {
-    fn drop(&mut self) {
-        if let Ok(mut admin) = postgres::Client::connect(&self.server, postgres::NoTls) {
-            let _ = admin.batch_execute(&format!(
-                "DROP DATABASE IF EXISTS {} WITH (FORCE)",
-                self.name
-            ));
-            for login in &self.logins {
-                let _ = admin.batch_execute(&format!("DROP ROLE IF EXISTS \"{login}\""));
-            }
-        }
-    }
 }
 
 #[test]
