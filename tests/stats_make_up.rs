@@ -245,6 +245,66 @@ fn a_stage_that_took_in_another_s_cards_says_its_estimate_rests_on_reviews_made_
     assert!(!okk(&desk, &funnel, &["stats"]).contains("80%*"));
 }
 
+/// The reviewer's stats screen (`4`) reads the same figures: «Первичный контакт»'s share is
+/// marked there and `okk stats`'s sentence stands under the stages, in either language.
+#[test]
+fn the_stats_screen_marks_the_merged_stage_s_estimate_as_okk_stats_does() {
+    let (desk, funnel, _) = merged_desk();
+    let store = okk::store::Store::open(&desk.db).expect("open the store");
+    let funnel = std::sync::Arc::new(okk::funnel_config::load(&funnel).expect("the funnel"));
+    let day = chrono::NaiveDate::parse_from_str(TODAY, "%Y-%m-%d").unwrap();
+    let clock = okk::app::audit::today(&store, Some(day)).expect("the store's day");
+    let mut tui = okk::tui::desk::Desk::new(
+        store,
+        funnel.clone(),
+        "anna".into(),
+        "fp".into(),
+        Some(clock),
+    );
+    let keymap = okk::tui::keymap::Keymap::default();
+    let mut state = okk::tui::state::State::new(funnel, "anna".into(), keymap);
+    state.shared.now = tui.now();
+    state.shared.today = tui.today();
+    okk::tui::update::load_stages(&mut state, &tui).expect("stages");
+    common::reviewer::press(&mut state, &mut tui, "4");
+    let figures = &state.stats.as_ref().expect("the stats screen").figures;
+    let at = |stage: &str| {
+        let r = figures.rows.iter().find(|r| r.base.stage == stage).unwrap();
+        r.figures.judged_before_change
+    };
+    assert_eq!(
+        at("Первичный контакт"),
+        Some(okk::domain::analytics::make_up::JudgedBefore {
+            version: 2,
+            change: okk::domain::analytics::make_up::MakeUp::Merge,
+            before: 4,
+            of: 5,
+        })
+    );
+    assert_eq!(at("Квалификация"), None);
+    for (lang, said) in [
+        (okk::text::lang::Lang::En, EN),
+        (okk::text::lang::Lang::Ru, RU),
+    ] {
+        let screen = okk::text::lang::with(lang, || common::reviewer::screen(&state, 120, 40));
+        let rows: Vec<&str> = screen.lines().collect();
+        let contact = rows
+            .iter()
+            .find(|l| l.contains("Первичный контакт"))
+            .unwrap();
+        assert!(contact.contains("80%*"), "{screen}");
+        let quali = rows.iter().find(|l| l.contains("Квалификация")).unwrap();
+        assert!(!quali.contains('*'), "{screen}");
+        // The stage box's text, its lines joined: the sentence wraps in it.
+        let inside: String = rows
+            .iter()
+            .filter_map(|l| l.split('│').nth(1))
+            .collect::<Vec<_>>()
+            .join(" ");
+        assert!(flat(&inside).contains(said), "{screen}");
+    }
+}
+
 #[test]
 fn on_the_server_the_merged_stage_s_estimate_is_marked_as_on_a_file() {
     let Some(server) = server_db::ServerDb::new() else {

@@ -881,6 +881,45 @@ fn empty_queue() {
     d.snap("queue_empty");
 }
 
+/// Funnel version 2, first used after the scenario's reviews, took the name «Возражения» into
+/// «Отработка возражений» (a merge): the stage's share not ok, all of its cards judged before
+/// that, is marked `75%*`, and `okk stats`'s sentence on it stands under the stages, wrapped
+/// whole, the rows giving way to it on the small screen.
+#[test]
+fn the_stats_screen_marks_a_share_judged_before_the_stage_took_in_other_cards() {
+    use okk::domain::funnel_diff::FunnelDiff;
+    let mut d = desktop_planted(&[(&repo("assets/demo/amocrm_deals.csv"), None)], |store| {
+        let first = FunnelDiff {
+            first: true,
+            ..FunnelDiff::default()
+        };
+        let merge = FunnelDiff {
+            aliases_added: vec![("Отработка возражений".into(), "Возражения".into())],
+            ..FunnelDiff::default()
+        };
+        for (hash, at, diff) in [
+            ("v1", "2026-11-01 09:00:00", first),
+            ("v2", "2026-11-20 13:00:00", merge),
+        ] {
+            let diff = serde_json::to_string(&diff).unwrap();
+            store
+                .record_funnel_version(hash, at, "Продажи недвижимости", "", &diff)
+                .expect("a funnel version");
+        }
+    });
+    d.press("<enter><enter>asdiqq4");
+    assert_eq!(d.state.screen, Screen::Stats);
+    let figures = &d.state.stats.as_ref().unwrap().figures;
+    let marked: Vec<&str> = (figures.rows.iter())
+        .filter(|r| r.figures.judged_before_change.is_some())
+        .map(|r| r.base.stage.as_str())
+        .collect();
+    assert_eq!(marked, ["Отработка возражений"]);
+    let screen = d.screen(80, 24);
+    assert!(screen.contains("75%*"), "{screen}");
+    d.snap("stats_judged_before_change");
+}
+
 #[test]
 fn fields_view_from_the_stats_screen() {
     let mut d = demo();

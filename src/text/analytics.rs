@@ -176,10 +176,7 @@ pub fn stages_table(funnel_name: &str, rows: &[StageRow], a: &Analytics, cols: u
             int(b.reviewed),
             int(b.gone),
             int(f.judged),
-            match f.judged_before_change {
-                Some(_) => format!("{}{BEFORE_CHANGE}", pct(f.mismatch_rate)),
-                None => pct(f.mismatch_rate),
-            },
+            marked_share(pct(f.mismatch_rate), f.judged_before_change.as_ref()),
             score(f),
             num(f.median_idle_days),
         ];
@@ -226,14 +223,8 @@ pub fn stages_table(funnel_name: &str, rows: &[StageRow], a: &Analytics, cols: u
         note(&mut s, left_out(&dropped, cols));
     }
     note(&mut s, crate::tr!("analytics-judged-note"));
-    for r in rows {
-        if let Some(j) = &r.figures.judged_before_change {
-            let why = judged_before_change(j, &int);
-            note(
-                &mut s,
-                format!("{BEFORE_CHANGE} «{}»: {why}", line(&r.base.stage)),
-            );
-        }
+    for note_text in before_change_notes(rows) {
+        note(&mut s, note_text);
     }
     if let Some(lying) = total_lying(a, &int) {
         note(&mut s, lying);
@@ -253,6 +244,27 @@ pub fn stages_table(funnel_name: &str, rows: &[StageRow], a: &Analytics, cols: u
 /// The stage table's mark on the share not ok of a stage whose sample mostly predates the
 /// funnel version that changed which cards it holds; the sentence under the table says why.
 const BEFORE_CHANGE: &str = "*";
+
+/// A stage's share not ok as the stage tables show it (`okk stats`, the stats screen): with
+/// [`BEFORE_CHANGE`] when its sample mostly predates the change of its make-up.
+pub fn marked_share(share: String, judged_before: Option<&JudgedBefore>) -> String {
+    match judged_before {
+        Some(_) => format!("{share}{BEFORE_CHANGE}"),
+        None => share,
+    }
+}
+
+/// The sentences under a stage table (`okk stats`, the stats screen), one per stage whose
+/// share is marked: «* «Stage»: why».
+pub fn before_change_notes(rows: &[StageRow]) -> Vec<String> {
+    (rows.iter())
+        .filter_map(|r| {
+            let j = r.figures.judged_before_change.as_ref()?;
+            let why = judged_before_change(j, &int);
+            Some(format!("{BEFORE_CHANGE} «{}»: {why}", line(&r.base.stage)))
+        })
+        .collect()
+}
 
 /// Why a stage's estimate is marked: most of its cards judged were judged before the funnel
 /// version that changed which cards it holds (a merge, a split, the stage new).

@@ -576,10 +576,18 @@ impl Desk {
     }
 
     /// Everything `okk stats` computes, for the stats screen.
+    /// A stage whose cards judged mostly predate the funnel version that changed which cards
+    /// it holds is marked, as `okk stats` marks it.
     pub fn figures(&self) -> DeskResult<StatsFigures> {
-        self.store
-            .borrow_mut()
-            .stats_figures(&self.funnel, self.today().date(), Window::default())
+        let mut f = self.store.borrow_mut().stats_figures(
+            &self.funnel,
+            self.today().date(),
+            Window::default(),
+        )?;
+        let versions =
+            crate::domain::ports::FunnelHistory::funnel_versions(&**self.store.borrow())?;
+        f.note_make_up_changes(&self.funnel, &versions);
+        Ok(f)
     }
 
     /// How well each custom field is kept per stage, for the stats screen's fields view.

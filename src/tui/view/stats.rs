@@ -43,7 +43,32 @@ pub fn draw(s: &StatsScreen, theme: &Theme, frame: &mut Frame<'_>, area: Rect) {
 }
 
 fn stage_panel(f: &StatsFigures, theme: &Theme, frame: &mut Frame<'_>, stages: Rect) {
-    // Per stage: cards as a bar, and the share of cards judged not ok as a second bar.
+    // Per stage: cards as a bar, and the share of cards judged not ok as a second bar; under
+    // them the notes on marked shares (`okk stats`'s sentences, wrapped whole), kept in view:
+    // the rows give way to them when the box is short.
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .title(super::box_title(&msg::stats_stages(), stages.width, 0));
+    let inner = block.inner(stages);
+    frame.render_widget(block, stages);
+    let notes: Vec<Line> = crate::text::analytics::before_change_notes(&f.rows)
+        .into_iter()
+        .flat_map(|n| super::wrapped(n, inner.width))
+        .map(|l| l.style(theme.dim))
+        .collect();
+    // The notes right under the rows, a line apart where there is room.
+    let notes_h = (notes.len() as u16).min(inner.height);
+    let table_h = (f.rows.len() as u16).min(inner.height - notes_h);
+    let gap = u16::from(notes_h > 0 && table_h + notes_h < inner.height);
+    let table = Rect {
+        height: table_h,
+        ..inner
+    };
+    let below = Rect {
+        y: inner.y + table_h + gap,
+        height: notes_h,
+        ..inner
+    };
     let inner_w = stages.width.saturating_sub(2) as usize;
     let name_w = (inner_w / 3).max(10);
     let bar_w = inner_w.saturating_sub(name_w + 22) / 2;
@@ -67,7 +92,13 @@ fn stage_panel(f: &StatsFigures, theme: &Theme, frame: &mut Frame<'_>, stages: R
                     pad(&bar(rate.unwrap_or(0.0), 1.0, bar_w), bar_w),
                     theme.fail,
                 ),
-                Span::raw(format!("{:>5}", pct(rate))),
+                Span::raw(format!(
+                    "{:>5}",
+                    crate::text::analytics::marked_share(
+                        pct(rate),
+                        r.figures.judged_before_change.as_ref()
+                    )
+                )),
                 // The sample the share comes from.
                 Span::styled(
                     format!(" {:>5}", msg::of_reviews(r.figures.judged)),
@@ -76,14 +107,8 @@ fn stage_panel(f: &StatsFigures, theme: &Theme, frame: &mut Frame<'_>, stages: R
             ])
         })
         .collect();
-    frame.render_widget(
-        Paragraph::new(lines).block(
-            Block::default()
-                .borders(Borders::ALL)
-                .title(super::box_title(&msg::stats_stages(), stages.width, 0)),
-        ),
-        stages,
-    );
+    frame.render_widget(Paragraph::new(lines), table);
+    frame.render_widget(Paragraph::new(notes), below);
 }
 
 fn trend_panel(days: &[u64], a: &Analytics, theme: &Theme, frame: &mut Frame<'_>, trend: Rect) {
