@@ -1874,6 +1874,23 @@ fn bitrix24_every_user_field_of_a_30_field_portal_lands_on_the_cards_multiple_on
             "#{deal} {field}"
         );
     }
+    // A date field's value as the deal's own dates are kept (the portal's wall-clock time, as
+    // its export writes it), not the ISO 8601 the deal list gives.
+    let dated: Vec<(String, String)> = crm.with(|s| {
+        (s.deals.iter())
+            .flat_map(|d| d.custom.iter().map(move |(id, _)| (d.id, *id)))
+            .filter_map(|(deal, id)| {
+                let f = s.fields.iter().find(|f| f.0 == id).unwrap();
+                (f.2 == "date").then(|| (deal.to_string(), f.1.to_string()))
+            })
+            .collect()
+    });
+    assert!(dated.len() > 50, "{}", dated.len());
+    for (deal, field) in &dated {
+        let v = cards[deal][field].as_str().unwrap();
+        let read = chrono::NaiveDateTime::parse_from_str(v, "%d.%m.%Y %H:%M:%S");
+        assert!(read.is_ok(), "#{deal} {field}: {v}");
+    }
     let multiple = |d: &str| held[d].iter().any(|(n, k)| *n == "Интересы" && *k > 1);
     assert!(held.keys().any(|d| multiple(d)), "deals of many items");
 

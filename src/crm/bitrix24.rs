@@ -97,9 +97,9 @@ pub struct BitrixReader {
     /// The codes of the multiple user fields (a multiselect, several dates): `UF_*` in a
     /// `select` leaves them out (crm-deal-list.md), so `select` names each.
     multiple: Vec<String>,
-    /// A list field's code (`UF_CRM_…` of type `enumeration`) → its items' ids → their
-    /// names: a deal gives the item's id, the portal's export and its cards the name.
-    items: HashMap<String, FxMap<String, String>>,
+    /// A user field's code → how its value becomes a cell, for the fields whose value the
+    /// deal list does not give as the portal's export writes it.
+    kinds: HashMap<String, UserField>,
     warnings: Vec<String>,
     at: Position,
     done: bool,
@@ -156,7 +156,7 @@ impl BitrixReader {
             users: FxMap::default(),
             header: HEADER.iter().map(|h| h.to_string()).collect(),
             user_fields: HashMap::new(),
-            items: HashMap::new(),
+            kinds: HashMap::new(),
             multiple: Vec::new(),
             warnings: Vec::new(),
             at,
@@ -257,14 +257,8 @@ impl BitrixReader {
             if text(f.get("MULTIPLE")) == "Y" {
                 self.multiple.push(code.clone());
             }
-            let items: FxMap<String, String> = (f.get("LIST").and_then(Value::as_array))
-                .into_iter()
-                .flatten()
-                .map(|i| (text(i.get("ID")), text(i.get("VALUE"))))
-                .filter(|(id, name)| !id.is_empty() && !name.is_empty())
-                .collect();
-            if !items.is_empty() {
-                self.items.insert(code.clone(), items);
+            if let Some(kind) = UserField::of(f) {
+                self.kinds.insert(code.clone(), kind);
             }
             self.user_fields.insert(code, self.header.len());
             self.header.push(name);
@@ -677,8 +671,8 @@ impl BitrixReader {
         for (code, value) in d.custom {
             // Only the fields the metadata listed: the columns are fixed for the run.
             if let Some(&col) = self.user_fields.get(&code) {
-                cells[col] = match self.items.get(&code) {
-                    Some(items) => item_names(&value, items),
+                cells[col] = match self.kinds.get(&code) {
+                    Some(kind) => kind.cell(&value),
                     None => value,
                 };
             }
@@ -687,13 +681,45 @@ impl BitrixReader {
     }
 }
 
-/// A list field's cell (its items' ids, a multiple one's joined by ", ") with each item named;
-/// an id the field's list does not hold stays as it came.
-fn item_names(cell: &str, items: &FxMap<String, String>) -> String {
-    cell.split(", ")
-        .map(|id| items.get(id).map_or(id, String::as_str))
-        .collect::<Vec<_>>()
-        .join(", ")
+/// A user field whose value the deal list gives otherwise than the portal's export writes it.
+enum UserField {
+    /// A list (`enumeration`): the deal gives its item's id (`"8000402"`), the export and the
+    /// deal card the item's name, from the field's `LIST` (id → name).
+    List(FxMap<String, String>),
+    /// A `date` or `datetime`: the deal gives ISO 8601 in the portal's offset, the export the
+    /// portal's wall-clock time, as the deal's own dates are kept.
+    Date,
+}
+
+impl UserField {
+    /// From `crm.deal.userfield.list`'s entry for the field; `None`: its value is the cell.
+    fn of(f: &Value) -> Option<UserField> {
+        match text(f.get("USER_TYPE_ID")).as_str() {
+            "date" | "datetime" => Some(UserField::Date),
+            _ => {
+                let items: FxMap<String, String> = (f.get("LIST").and_then(Value::as_array))
+                    .into_iter()
+                    .flatten()
+                    .map(|i| (text(i.get("ID")), text(i.get("VALUE"))))
+                    .filter(|(id, name)| !id.is_empty() && !name.is_empty())
+                    .collect();
+                (!items.is_empty()).then_some(UserField::List(items))
+            }
+        }
+    }
+
+    /// The cell of a value (a multiple field's values joined by ", "), each part as the
+    /// portal's export writes it; a part that does not read stays as it came.
+    fn cell(&self, cell: &str) -> String {
+        if cell.is_empty() {
+            return String::new();
+        }
+        let part = |p: &str| match self {
+            UserField::List(items) => items.get(p).cloned().unwrap_or_else(|| p.to_string()),
+            UserField::Date => local(p.to_string()),
+        };
+        cell.split(", ").map(part).collect::<Vec<_>>().join(", ")
+    }
 }
 
 /// A deal's fields `crm.deal.list` is asked for: the standard ones, the user fields (`UF_*`,
