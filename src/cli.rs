@@ -158,6 +158,10 @@ pub struct SyncArgs {
     /// Write the cards only; the stage rules run at the next read.
     #[arg(long)]
     pub no_check: bool,
+    /// A first sync whose deals the store already holds from exports under another source: keep
+    /// the connection's cards apart all the same (another account whose deals look alike).
+    #[arg(long)]
+    pub new_source: bool,
 }
 
 #[derive(Debug, Subcommand)]

@@ -1094,6 +1094,96 @@ fn switching_from_file_imports_to_the_sync_changes_no_card_a_reviewer_saw() {
     assert!(!stands(), "the card changed since its review");
 }
 
+/// A desk that imported the account's exports under the default source («amocrm») and adds its
+/// connection under another name («main», as the docs' example does): `okk crm add` says the
+/// store holds those cards, and the first sync stops before writing a card instead of bringing
+/// every deal in again beside its reviewed copy; `--new-source` (another account) goes on.
+#[test]
+fn a_first_sync_of_deals_imported_under_another_source_stops_before_doubling_them() {
+    let crm = FakeCrm::start(State::with_deals(300), 0);
+    let desk = Synced::new(&crm);
+    let csv = desk.desk.dir.path().join("amocrm_export.csv");
+    crm.with(|s| s.export_csv(&csv));
+    let imported = succeeded(desk.okk().args(["import", "--json", csv.to_str().unwrap()]));
+    assert!(imported.contains("\"inserted\":300"), "{imported}");
+    desk.desk.review(
+        "30000001",
+        "anna",
+        "2026-11-19 12:00:00",
+        &Verdict::of("ok"),
+    );
+
+    // `crm add` of a second connection (its config of its own) names the imported source.
+    let other = desk.desk.dir.path().join("other.toml");
+    let added = desk
+        .desk
+        .okk_funnel(&desk.funnel)
+        .args(["--config", other.to_str().unwrap(), "crm", "add", "desk"])
+        .args([
+            "--kind",
+            "amocrm",
+            "--url",
+            &crm.url,
+            "--token-env",
+            TOKEN_ENV,
+        ])
+        .output()
+        .unwrap();
+    assert!(added.status.success());
+    let said = String::from_utf8(added.stderr).unwrap();
+    assert!(
+        said.contains("300") && said.contains("«amocrm»") && said.contains("«desk»"),
+        "{said}"
+    );
+
+    let stderr = desk.sync_fails(&[]);
+    assert!(
+        stderr.contains("«amocrm»")
+            && stderr.contains("250")
+            && stderr.contains("name = \"amocrm\"")
+            && stderr.contains("sync main --new-source"),
+        "{stderr}"
+    );
+    let sources = |desk: &Synced| {
+        let mut s: Vec<String> = desk
+            .desk
+            .rows(Table::Cards)
+            .iter()
+            .map(|c| c["source"].as_str().unwrap().to_string())
+            .collect();
+        s.sort();
+        s.dedup();
+        s
+    };
+    assert_eq!(sources(&desk), ["amocrm"], "no card of «main» was written");
+    // A dry run says the same.
+    let dry = desk.sync_fails(&["--dry-run"]);
+    assert!(dry.contains("«amocrm»"), "{dry}");
+
+    // Another account after all: its cards come in apart, and later syncs are not asked again.
+    let report = desk.sync(&["--new-source"]);
+    assert_eq!(tally(&report), (300, 300, 0, 0, 0), "{report}");
+    let again = desk.sync(&[]);
+    assert_eq!(
+        (&again["inserted"], &again["updated"]),
+        (&0.into(), &0.into()),
+        "{again}"
+    );
+}
+
+/// Named after the imported source, the first sync goes on with its cards (the docs' advice).
+#[test]
+fn a_first_sync_named_after_the_imported_source_takes_its_cards_over() {
+    let crm = FakeCrm::start(State::with_deals(300), 0);
+    let desk = Synced::new(&crm);
+    fake::write_config(&desk.config, "amocrm", &crm.url, TOKEN_ENV);
+    let csv = desk.desk.dir.path().join("amocrm_export.csv");
+    crm.with(|s| s.export_csv(&csv));
+    succeeded(desk.okk().args(["import", csv.to_str().unwrap()]));
+    let report = desk.sync(&[]);
+    assert_eq!(tally(&report), (300, 0, 0, 300, 0), "{report}");
+}
+
 /// A desk whose amoCRM export carried columns the API does not give (the contact's name, the
 /// city), then syncs: the sync says nothing of them, so the cards keep them and no card a
 /// reviewer saw changed. The export imported again after the sync changes none either: it says

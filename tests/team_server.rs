@@ -3215,6 +3215,36 @@ fn a_first_sync_onto_the_server_after_file_imports_reads_as_onto_a_file() {
     );
 }
 
+/// Onto the server as onto a file: a first sync of deals the store holds from exports under
+/// another source stops before writing a card, says the source to name the connection after,
+/// and goes on with `--new-source`.
+#[test]
+fn a_first_sync_onto_the_server_of_deals_imported_under_another_source_stops_as_on_a_file() {
+    let Some(server) = ServerDb::new() else {
+        return;
+    };
+    let crm = fake::FakeCrm::start(fake::State::with_deals(120), 0);
+    let desk = Desk::new();
+    let config = desk.dir.path().join("config.toml");
+    fake::write_config(&config, "main", &crm.url, TOKEN_ENV);
+    let csv = desk.dir.path().join("amocrm_export.csv");
+    crm.with(|s| s.export_csv(&csv));
+    let file = path_arg(&desk.db);
+    let csv = path_arg(&csv);
+    for db in [&file, &server.url] {
+        succeeded(okk_on(&desk, db).args(["--today", TODAY, "import", &csv]));
+        let (ok, out, err) = sync_on(&desk, db, &config, &[]);
+        assert!(!ok, "{out}");
+        assert!(
+            out.contains("«amocrm»") && out.contains("120 of the first 120"),
+            "{db}: {out} {err}"
+        );
+        let (ok, out, err) = sync_on(&desk, db, &config, &["--new-source"]);
+        assert!(ok, "{db}: {err}");
+        assert!(out.contains("\"inserted\":120"), "{db}: {out}");
+    }
+}
+
 #[test]
 fn on_the_server_an_auditor_s_login_may_not_sync_and_nothing_is_written() {
     let Some(mut server) = ServerDb::new() else {

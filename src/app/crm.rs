@@ -127,6 +127,23 @@ fn add(paths: &Paths, args: CrmAddArgs) -> Result<ExitCode> {
     if let Some(problem) = conn.token_problem() {
         super::warn(msg::add_token_warning(&problem.message(name)));
     }
+    // The account's exports imported before under another source: a first sync under this
+    // name would bring each deal in again (it stops and says so; said here first).
+    let store: Option<Box<dyn SyncStore>> = match paths.server() {
+        Some(url) => Some(Box::new(paths.open_server(url)?)),
+        None if paths.db.exists() => Some(Box::new(paths.open_store()?)),
+        None => None,
+    };
+    if let Some(store) = store {
+        let sources: Vec<(String, u64)> = store
+            .file_sources(conn.kind.profile())?
+            .into_iter()
+            .filter(|(s, _)| s != name)
+            .collect();
+        if !sources.is_empty() {
+            super::warn(msg::add_file_sources(name, conn.kind.name(), &sources));
+        }
+    }
     Ok(ExitCode::SUCCESS)
 }
 

@@ -113,6 +113,7 @@ fn options(args: &SyncArgs, rules: Option<PassRules>) -> SyncOptions {
         progress: !args.json,
         rules,
         stop: stop_on_ctrl_c(),
+        new_source: args.new_source,
     }
 }
 

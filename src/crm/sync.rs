@@ -60,6 +60,14 @@ const RUN_NOTES_BYTES: usize = 64 << 20;
 /// with those kept before it).
 const RUN_NOTES_PER_DEAL: usize = 256;
 
+/// The first deals of a connection's first sync looked for among file imports' cards.
+const TWIN_SAMPLE: usize = 250;
+
+/// Most of the deals looked for are there: half or more (one of one).
+fn twins_are_most(matched: u64, read: usize) -> bool {
+    matched > 0 && matched * 2 >= read as u64
+}
+
 #[derive(Debug, Clone)]
 pub struct SyncOptions {
     /// Read every deal, not only the changed ones, and mark the ones the CRM no longer lists
@@ -72,6 +80,9 @@ pub struct SyncOptions {
     pub rules: Option<PassRules>,
     /// Set by Ctrl-C: the CRM is asked nothing more, what was read lands, the run stops.
     pub stop: Arc<AtomicBool>,
+    /// A first sync lands deals the store holds from exports under another source all the
+    /// same, as cards of their own (`--new-source`).
+    pub new_source: bool,
 }
 
 /// What stopped a sync. Pages landed before it stay (with their cursor).
@@ -88,6 +99,13 @@ pub enum Failure {
         known: Vec<String>,
     },
     Store(StoreError),
+    /// A first sync whose deals the store holds from file imports under `source`: `matched`
+    /// of the first `read` deals by CRM id and title. Nothing of the deals was written.
+    TwinSource {
+        source: String,
+        matched: u64,
+        read: u64,
+    },
 }
 
 impl Failure {
@@ -154,6 +172,11 @@ impl Failure {
                 msg::unknown_pipeline(name, pipeline, known)
             }
             Failure::Store(e) => format!("{name}: {e}"),
+            Failure::TwinSource {
+                source,
+                matched,
+                read,
+            } => msg::twin_source(name, source, *matched, *read, config),
             Failure::Crm { what, error } => match error {
                 CrmError::Refused(d) => {
                     msg::refused(name, &conn.shown_url(), conn.kind, d, in_sync.is_some())
@@ -632,6 +655,8 @@ struct Lander<'a> {
     /// The CRM's pipelines and stages as the reader read them, until the run's first
     /// transaction writes them (`okk funnel init --from-store` lists stages in their order).
     stages: Option<Vec<crate::domain::crm_stage::CrmStage>>,
+    /// The run's first deals were looked for among the cards of file imports ([`Self::twins`]).
+    twins_checked: bool,
 }
 
 impl<'a> Lander<'a> {
@@ -722,7 +747,46 @@ impl<'a> Lander<'a> {
             sweeping: false,
             sweep_begins: None,
             stages: None,
+            twins_checked: false,
         })
+    }
+
+    /// A desk that imported the account's exports and now syncs it under another name would
+    /// get every deal twice, its reviews left on the old cards: the first deals a connection
+    /// with no cards lands are looked for among the cards file imports brought, by CRM id and
+    /// title, and when most are there the run stops before writing them (`--new-source`: the
+    /// user says it is another account).
+    fn twins(&mut self, store: &dyn SyncStore, pages: &[&Page]) -> Result<(), Failure> {
+        if self.twins_checked {
+            return Ok(());
+        }
+        let title = self.mapper.column_index(SystemField::Title);
+        let deals: Vec<(&str, &str)> = pages
+            .iter()
+            .flat_map(|p| p.rows.iter().zip(&p.ids))
+            .map(|(row, id)| {
+                let title = title.and_then(|t| row.get(t)).map_or("", String::as_str);
+                (id.as_str(), title)
+            })
+            .take(TWIN_SAMPLE)
+            .collect();
+        if deals.is_empty() {
+            return Ok(());
+        }
+        self.twins_checked = true;
+        if self.opts.new_source {
+            return Ok(());
+        }
+        if let Some((source, matched)) = store.file_twin(&self.conn.name, &deals)?
+            && twins_are_most(matched, deals.len())
+        {
+            return Err(Failure::TwinSource {
+                source,
+                matched,
+                read: deals.len() as u64,
+            });
+        }
+        Ok(())
     }
 
     fn warn(&mut self, w: String) {
@@ -756,6 +820,7 @@ impl<'a> Lander<'a> {
             }
             return Ok(());
         }
+        self.twins(&*store, pages)?;
         let label = format!("{}:{}", self.conn.kind.name(), self.conn.name);
         // The run's first group asks the store (where it can tell before the group begins), so
         // that a first sync lands every group as a bulk load, its first too.

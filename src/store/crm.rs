@@ -186,6 +186,52 @@ impl Store {
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
+    /// The source fed by file imports (no connection syncs it) that holds the most of `deals`
+    /// (CRM id, title), with how many it holds; `None` when `source` already has cards or no
+    /// such source holds any. A connection's first sync asks it: those deals came in by
+    /// exports under another name, and would land again as second cards.
+    pub fn file_twin(
+        &self,
+        source: &str,
+        deals: &[(&str, &str)],
+    ) -> Result<Option<(String, u64)>, StoreError> {
+        let deals = serde_json::to_string(deals).unwrap_or_else(|_| "[]".into());
+        // Sources first (a handful), then each deal by the (source, external_id) key.
+        Ok(self
+            .conn
+            .query_row(
+                "WITH d(id, title) AS (SELECT value ->> 0, value ->> 1 FROM json_each(?2)),
+                      s(source) AS (SELECT DISTINCT source FROM import_batches
+                                     WHERE source <> ?1
+                                       AND source NOT IN (SELECT connection FROM crm_sync))
+                 SELECT s.source, count(*) FROM s CROSS JOIN d CROSS JOIN cards c
+                  WHERE c.source = s.source AND c.external_id = d.id
+                    AND trim(coalesce(c.title, '')) = trim(d.title)
+                    AND NOT EXISTS (SELECT 1 FROM cards WHERE source = ?1)
+                  GROUP BY s.source ORDER BY 2 DESC, 1 LIMIT 1",
+                params![source, deals],
+                |r| Ok((r.get(0)?, r.get::<_, i64>(1)? as u64)),
+            )
+            .optional()?)
+    }
+
+    /// The sources file imports of `profile` fed and no connection syncs, with their cards
+    /// (not gone), most first: `okk crm add` names them, a first sync of the same account
+    /// under another name would bring their deals in again.
+    pub fn file_sources(&self, profile: &str) -> Result<Vec<(String, u64)>, StoreError> {
+        let mut stmt = self.conn.prepare(
+            "SELECT c.source, count(*) FROM cards c
+              WHERE c.gone_at IS NULL
+                AND c.source IN (SELECT source FROM import_batches WHERE profile = ?1)
+                AND c.source NOT IN (SELECT connection FROM crm_sync)
+              GROUP BY c.source ORDER BY 2 DESC, 1",
+        )?;
+        let rows = stmt
+            .query_map([profile], |r| Ok((r.get(0)?, r.get::<_, i64>(1)? as u64)))?
+            .collect::<Result<_, _>>()?;
+        Ok(rows)
+    }
+
     /// The connections synced into the store, by name (`crm_sync`'s rows).
     pub fn crm_connections(&self) -> Result<Vec<String>, StoreError> {
         let mut stmt = self

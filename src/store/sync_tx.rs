@@ -39,6 +39,17 @@ pub trait SyncStore: ImportStore {
     /// The deals the connection's full sweep under way has listed so far.
     fn crm_swept(&self, connection: &str) -> Result<HashSet<String>, StoreError>;
 
+    /// The source file imports fed (no connection syncs it) holding the most of `deals` (CRM
+    /// id, title), and how many; `None` when `source` has cards already or none holds any.
+    fn file_twin(
+        &self,
+        source: &str,
+        deals: &[(&str, &str)],
+    ) -> Result<Option<(String, u64)>, StoreError>;
+
+    /// The sources file imports of `profile` fed and no connection syncs, with their cards.
+    fn file_sources(&self, profile: &str) -> Result<Vec<(String, u64)>, StoreError>;
+
     /// Whether the source holds no cards, where the backend tells it before a group begins
     /// (`None`: the group's [`ImportTx::fresh`] tells).
     fn source_is_empty(&self, _source: &str) -> Result<Option<bool>, StoreError> {
@@ -152,6 +163,18 @@ impl SyncStore for Store {
 
     fn crm_swept(&self, connection: &str) -> Result<HashSet<String>, StoreError> {
         Store::crm_swept(self, connection)
+    }
+
+    fn file_twin(
+        &self,
+        source: &str,
+        deals: &[(&str, &str)],
+    ) -> Result<Option<(String, u64)>, StoreError> {
+        Store::file_twin(self, source, deals)
+    }
+
+    fn file_sources(&self, profile: &str) -> Result<Vec<(String, u64)>, StoreError> {
+        Store::file_sources(self, profile)
     }
 
     fn source_is_empty(&self, source: &str) -> Result<Option<bool>, StoreError> {

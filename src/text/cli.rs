@@ -170,6 +170,7 @@ pub fn arg(path: &str, id: &str) -> Option<String> {
         ("sync", "dry_run") => crate::tr!("cli-sync-arg-dry-run"),
         ("sync", "json") => crate::tr!("cli-sync-arg-json"),
         ("sync", "no_check") => crate::tr!("cli-sync-arg-no-check"),
+        ("sync", "new_source") => crate::tr!("cli-sync-arg-new-source"),
         ("crm add", "name") => crate::tr!("cli-crm-add-arg-name"),
         ("crm add", "kind") => crate::tr!("cli-crm-add-arg-kind"),
         ("crm test", "name") => crate::tr!("cli-crm-test-arg-name"),

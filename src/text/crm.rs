@@ -445,6 +445,48 @@ pub fn network(
     format!("{m}. {tail}")
 }
 
+/// A first sync stopped before landing deals the store holds from exports under `source`.
+pub fn twin_source(
+    name: &str,
+    source: &str,
+    matched: u64,
+    read: u64,
+    config: Option<&Path>,
+) -> String {
+    let file = match config {
+        Some(p) => safe::line(&p.display().to_string()).into_owned(),
+        None => crate::tr!("crm-twin-config-file"),
+    };
+    let quote = |s: &str| safe::line(&toml::Value::String(s.to_string()).to_string()).into_owned();
+    let (old, new) = (quote(name), quote(source));
+    crate::tr!(
+        "crm-twin-source",
+        name = safe::line(name),
+        source = safe::line(source),
+        matched = matched,
+        read = read,
+        file = file,
+        old = old,
+        new = new,
+        same = command(config, "sync", source),
+        apart = format!("{} --new-source", command(config, "sync", name))
+    )
+}
+
+/// `okk crm add`: the store holds cards file imports of the same CRM brought under other
+/// sources (`sources`: name and cards), which a first sync under `name` would bring again.
+pub fn add_file_sources(name: &str, kind: &str, sources: &[(String, u64)]) -> String {
+    let (first, cards) = &sources[0];
+    crate::tr!(
+        "crm-add-file-sources",
+        name = safe::line(name),
+        kind = safe::line(kind),
+        source = safe::line(first),
+        cards = *cards,
+        more = sources.len() as u64 - 1
+    )
+}
+
 /// An okk command a message suggests, pasted as shown: `okk [--config PATH] WHAT [NAME]`.
 fn command(config: Option<&Path>, what: &str, name: &str) -> String {
     let name = if name.is_empty() {

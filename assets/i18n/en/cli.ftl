@@ -107,6 +107,7 @@ cli-sync-arg-full = Read every deal, not only what changed, and mark the deals t
 cli-sync-arg-dry-run = Read and check everything, report what would change, write nothing
 cli-sync-arg-json = One JSON object per connection and line instead of the text report
 cli-sync-arg-no-check = Write the cards only; the stage rules run at the next read
+cli-sync-arg-new-source = A first sync whose deals the store already holds from exports under another source: keep this connection's cards apart all the same (another account whose deals look alike)
 cli-crm-about = The CRM connections of the config file: add, list, test
 cli-crm-add-about = Add a connection to the config file
 cli-crm-add-arg-name = The connection's name: the source its cards get

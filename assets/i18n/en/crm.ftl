@@ -149,3 +149,9 @@ crm-pipeline-without-id = a pipeline without an id
 crm-stage-without-id = a stage without an id
 crm-deal-without-id-or-time = a deal without id or updated_at
 crm-deal-without-id = a deal without an ID
+crm-twin-config-file = the config file
+crm-twin-source = { $name }: the store already holds these deals, from exports under the source «{ $source }» ({ $matched } of the first { $read } deals read match by id and title): this first sync would bring each in again as a second card, the reviews left on the old ones. No card was written. To go on with those cards and their reviews, name the connection after them: in { $file } change name = { $old } to name = { $new }, then run `{ $same }`. If this is another account: `{ $apart }`.
+crm-add-file-sources = the store holds { $cards } cards from { $kind } exports under the source «{ $source }»{ $more ->
+    [0] {""}
+   *[other] {" "}(and { $more } more sources)
+}: if «{ $name }» is the same account, name the connection «{ $source }» instead, so that its first sync goes on with those cards and their reviews (else `okk sync` stops and says so)

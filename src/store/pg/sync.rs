@@ -159,6 +159,43 @@ impl SyncStore for PgStore {
         Ok(rows.iter().map(|r| r.get(0)).collect())
     }
 
+    fn file_twin(
+        &self,
+        source: &str,
+        deals: &[(&str, &str)],
+    ) -> Result<Option<(String, u64)>, StoreError> {
+        let ids: Vec<&str> = deals.iter().map(|d| d.0).collect();
+        let titles: Vec<&str> = deals.iter().map(|d| d.1).collect();
+        let row = self.conn.borrow_mut().query_opt(
+            "WITH d(id, title) AS (SELECT * FROM unnest($2::text[], $3::text[])),
+                  s(source) AS (SELECT DISTINCT source FROM import_batches
+                                 WHERE source <> $1
+                                   AND source NOT IN (SELECT connection FROM crm_sync))
+             SELECT s.source, count(*) FROM s CROSS JOIN d JOIN cards c
+                 ON c.source = s.source AND c.external_id = d.id
+              WHERE trim(coalesce(c.title, '')) = trim(d.title)
+                AND NOT EXISTS (SELECT 1 FROM cards WHERE source = $1)
+              GROUP BY s.source ORDER BY 2 DESC, 1 LIMIT 1",
+            &[&source, &ids, &titles],
+        )?;
+        Ok(row.map(|r| (r.get(0), r.get::<_, i64>(1) as u64)))
+    }
+
+    fn file_sources(&self, profile: &str) -> Result<Vec<(String, u64)>, StoreError> {
+        let rows = self.conn.borrow_mut().query(
+            "SELECT c.source, count(*) FROM cards c
+              WHERE c.gone_at IS NULL
+                AND c.source IN (SELECT source FROM import_batches WHERE profile = $1)
+                AND c.source NOT IN (SELECT connection FROM crm_sync)
+              GROUP BY c.source ORDER BY 2 DESC, 1",
+            &[&profile],
+        )?;
+        Ok(rows
+            .iter()
+            .map(|r| (r.get(0), r.get::<_, i64>(1) as u64))
+            .collect())
+    }
+
     /// The server keeps no summaries: its reads count from the cards.
     fn fill_summaries(&mut self) -> Result<(), StoreError> {
         Ok(())
