@@ -88,7 +88,8 @@ fn the_card_bar_offers_l_for_a_linked_card_and_a_cut_address_is_marked() {
         ],
         [
             " a ok  x wrong stage  s stale  d dead  i unclear  c comment  l CRM  ? help",
-            " a ок  x не тот этап  s устар.  d мёртвый  i неясно  c коммент  l CRM  ? помощь",
+            // A verdict's name before comment's whole word: «устарела», «комм.».
+            " a ок  x не тот этап  s устарела  d мёртвый  i неясно  c комм.  l CRM  ? помощь",
         ]
     );
 

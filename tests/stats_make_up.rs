@@ -221,11 +221,12 @@ fn a_stage_that_took_in_another_s_cards_says_its_estimate_rests_on_reviews_made_
     assert_eq!(tail("Первичный контакт"), "2,4");
     assert_eq!(tail("Квалификация"), ",");
 
-    // The report: beside the stage's estimate and under the stage that lies most.
+    // The report: beside the stage's estimate, under the stage that lies most, and beside its
+    // bottleneck and Оля's there (her cards are the stage's sample).
     let page = okk(&desk, &funnel, &["report", "--out", "-"]);
     let said = "stimated from reviews made before funnel version 2 changed this stage (a \
                 merge): 4 of 5 cards were judged before it";
-    assert_eq!(page.matches(said).count(), 2, "{page}");
+    assert_eq!(page.matches(said).count(), 4, "{page}");
 
     // Judged after the merge, the mark goes once most of its cards judged are: N2 and N3 make
     // 4 of 7 before it, P5 4 of 8.
@@ -336,4 +337,373 @@ fn on_the_server_the_merged_stage_s_estimate_is_marked_as_on_a_file() {
     assert!(flat(&russian).contains(RU), "{russian}");
     let csv = ["stats", "--csv", "--headers", "en"];
     assert_eq!(on(&server.url, &csv), on(&file, &csv));
+}
+
+/// The merge of version 2 with two managers, so the bottlenecks and the managers' estimates can
+/// be marked apart from their stage's:
+///
+/// | cards  | stage (CRM)       | owner | reviews                                        |
+/// |--------|-------------------|-------|------------------------------------------------|
+/// | P1–P6  | Первичный контакт | Оля   | P1–P4 stale, P5–P6 ok under version 1          |
+/// | N1–N5  | Неразобранное     | Игорь | N1–N2 stale, N3–N5 ok under version 2          |
+/// | Q1–Q5  | Квалификация      | Игорь | Q1 stale, Q2–Q5 ok under version 1 (unchanged) |
+///
+/// «Первичный контакт» now holds P and N: 6 of its 11 cards judged predate the merge. Оля's
+/// cards there were all judged before it; Игорь's all after (his old reviews are at a stage
+/// the version left as it was).
+fn two_managers_desk() -> (Desk, PathBuf) {
+    let desk = Desk::new();
+    let funnel = desk.dir.path().join("funnel.toml");
+    std::fs::write(&funnel, FUNNEL_V1).unwrap();
+    let mut lines = vec![
+        "ID,Название сделки,Бюджет,Ответственный,Дата создания сделки,Дата редактирования,\
+         Дата закрытия,Этап сделки,Воронка"
+            .to_string(),
+    ];
+    for (prefix, stage, owner, n) in [
+        ("P", "Первичный контакт", "Оля", 6),
+        ("N", "Неразобранное", "Игорь", 5),
+        ("Q", "Квалификация", "Игорь", 5),
+    ] {
+        for i in 1..=n {
+            lines.push(format!(
+                "{prefix}{i},Сделка {prefix}{i},100000,{owner},01.11.2026 10:00:00,\
+                 19.11.2026 10:00:00,не закрыта,{stage},Продажи"
+            ));
+        }
+    }
+    let csv = desk.dir.path().join("deals.csv");
+    std::fs::write(&csv, lines.join("\n") + "\n").unwrap();
+    okk(&desk, &funnel, &["import", &path_arg(&csv)]);
+    let v1 = fingerprint(&desk, &funnel, 0);
+    let at = "2026-11-18 12:00:00";
+    for (cards, verdict) in [
+        (&["P1", "P2", "P3", "P4", "Q1"][..], "stale"),
+        (&["P5", "P6", "Q2", "Q3", "Q4", "Q5"][..], "ok"),
+    ] {
+        for card in cards {
+            desk.save_review_under(card, "anna", at, &v1, &review(verdict));
+        }
+    }
+    let merged = FUNNEL_V1
+        .replace("[[stages]]\nname = \"Неразобранное\"\n\n", "")
+        .replace(
+            "name = \"Первичный контакт\"\n",
+            "name = \"Первичный контакт\"\naliases = [\"Неразобранное\"]\n",
+        );
+    std::fs::write(&funnel, merged).unwrap();
+    okk(&desk, &funnel, &["check"]);
+    let v2 = fingerprint(&desk, &funnel, 1);
+    let at = "2026-11-21 12:00:00";
+    for (cards, verdict) in [
+        (&["N1", "N2"][..], "stale"),
+        (&["N3", "N4", "N5"][..], "ok"),
+    ] {
+        for card in cards {
+            desk.save_review_under(card, "anna", at, &v2, &review(verdict));
+        }
+    }
+    (desk, funnel)
+}
+
+/// The bottleneck of `stage` (and `manager`, for a pair) in `--json`.
+fn bottleneck<'a>(stats: &'a Json, stage: &str, manager: Option<&str>) -> &'a Json {
+    let level = if manager.is_some() { "pairs" } else { "stages" };
+    stats["bottlenecks"][level]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|b| b["stage"] == stage && b["manager"].as_str() == manager)
+        .unwrap_or_else(|| panic!("no bottleneck «{stage}» {manager:?} in {stats}"))
+}
+
+fn manager<'a>(stats: &'a Json, name: &str) -> &'a Json {
+    (stats["managers"].as_array().unwrap().iter())
+        .find(|m| m["manager"] == name)
+        .unwrap_or_else(|| panic!("no manager {name} in {stats}"))
+}
+
+/// What the two-manager desk's `--json` must mark, and must not.
+fn assert_lists_marked(stats: &Json) {
+    let merge =
+        |before: u64, of: u64| json!({"version": 2, "change": "merge", "before": before, "of": of});
+    let contact = "Первичный контакт";
+    assert_eq!(row(stats, contact)["judged_before_change"], merge(6, 11));
+    let b = bottleneck(stats, contact, None);
+    assert_eq!(b["judged_before_change"], merge(6, 11), "{b}");
+    let b = bottleneck(stats, contact, Some("Оля"));
+    assert_eq!(b["judged_before_change"], merge(6, 6), "{b}");
+    // The rule is the pair's own sample: Игорь's cards there were judged after the merge.
+    let b = bottleneck(stats, contact, Some("Игорь"));
+    assert_eq!(b["judged"], 5, "{b}");
+    assert!(b.get("judged_before_change").is_none(), "{b}");
+    for b in [
+        bottleneck(stats, "Квалификация", None),
+        bottleneck(stats, "Квалификация", Some("Игорь")),
+    ] {
+        assert!(b.get("judged_before_change").is_none(), "{b}");
+    }
+    let olya = manager(stats, "Оля");
+    assert_eq!(olya["judged_before_change"], merge(6, 6), "{olya}");
+    assert_eq!(olya["changed_stages"], json!([contact]), "{olya}");
+    // Игорь's old reviews are at a stage the version left as it was.
+    let igor = manager(stats, "Игорь");
+    assert_eq!(igor["judged"], 10, "{igor}");
+    assert!(igor.get("judged_before_change").is_none(), "{igor}");
+    assert!(igor.get("changed_stages").is_none(), "{igor}");
+}
+
+const PAIR_EN: &str = "* «Первичный контакт · Оля»: estimated from reviews made before funnel \
+                       version 2 changed this stage (a merge): 6 of 6 cards were judged before it";
+const PAIR_RU: &str = "* «Первичный контакт · Оля»: оценка по проверкам до версии 2 воронки, \
+                       изменившей этап (слияние): 6 из 6 проверены до неё";
+const STAGE_EN: &str = "* «Первичный контакт»: estimated from reviews made before funnel \
+                        version 2 changed this stage (a merge): 6 of 11 cards were judged before it";
+const MANAGER_EN: &str = "* «Оля»: estimated from reviews made at «Первичный контакт» before \
+                          funnel version 2 changed that stage (a merge): 6 of 6 cards were \
+                          judged before it";
+const MANAGER_RU: &str = "* «Оля»: оценка по проверкам на этапе «Первичный контакт» до версии 2 \
+                          воронки, изменившей этап (слияние): 6 из 6 проверены до неё";
+
+/// The text's lines from the one starting with `from` to the one starting with `to`, joined.
+fn between(text: &str, from: &str, to: &str) -> String {
+    let start = text
+        .find(from)
+        .unwrap_or_else(|| panic!("no {from}: {text}"));
+    let rest = &text[start..];
+    let end = rest[from.len()..]
+        .find(to)
+        .map_or(rest.len(), |e| e + from.len());
+    flat(&rest[..end])
+}
+
+#[test]
+fn the_bottlenecks_and_the_managers_mark_an_estimate_judged_before_its_stage_changed() {
+    let (desk, funnel) = two_managers_desk();
+    let stats = json_of(&desk, &funnel, &["stats", "--json"]);
+    assert_lists_marked(&stats);
+    // Each table's JSON alone says it too.
+    let bottlenecks = json_of(
+        &desk,
+        &funnel,
+        &["stats", "--json", "--table", "bottlenecks"],
+    );
+    assert_eq!(bottlenecks["bottlenecks"], stats["bottlenecks"]);
+    let managers = json_of(&desk, &funnel, &["stats", "--json", "--table", "managers"]);
+    assert_eq!(managers["managers"], stats["managers"]);
+
+    // The text: the estimate marked in the bottleneck lists, the share in the managers' table,
+    // a sentence under each; the unmarked rows without `*`.
+    let text = okk(&desk, &funnel, &["stats"]);
+    let lists = &text[text.find("Bottlenecks").unwrap()..];
+    let line_of = |label: &str| {
+        (lists.lines())
+            .find(|l| l.contains(label) && !l.trim_start().starts_with('*'))
+            .unwrap_or_else(|| panic!("no {label}: {text}"))
+    };
+    assert!(line_of("Первичный контакт · Оля").contains(")*"), "{text}");
+    assert!(
+        !line_of("Первичный контакт · Игорь").contains('*'),
+        "{text}"
+    );
+    assert!(!line_of("Квалификация · Игорь").contains('*'), "{text}");
+    let stage_line = (lists.lines())
+        .find(|l| l.contains("Первичный контакт") && !l.contains('·') && !l.contains('«'))
+        .unwrap();
+    assert!(stage_line.contains(")*"), "{text}");
+    let bottleneck_notes = between(lists, "Bottlenecks", "Trend");
+    assert!(bottleneck_notes.contains(STAGE_EN), "{text}");
+    assert!(bottleneck_notes.contains(PAIR_EN), "{text}");
+    assert!(
+        !bottleneck_notes.contains("«Первичный контакт · Игорь»:"),
+        "{text}"
+    );
+    let managers = between(&text, "Managers", "Bottlenecks");
+    assert!(managers.contains(MANAGER_EN), "{text}");
+    let olya = (text.lines())
+        .find(|l| l.trim_start().starts_with("Оля"))
+        .unwrap();
+    assert!(olya.contains("67%*"), "{text}");
+    let igor = (text.lines())
+        .find(|l| l.trim_start().starts_with("Игорь"))
+        .unwrap();
+    assert!(!igor.contains('*'), "{text}");
+    let russian = okk(&desk, &funnel, &["--lang", "ru", "stats"]);
+    assert!(flat(&russian).contains(PAIR_RU), "{russian}");
+    assert!(flat(&russian).contains(MANAGER_RU), "{russian}");
+    for t in [&text, &russian] {
+        for l in t.lines() {
+            assert!(
+                unicode_width::UnicodeWidthStr::width(l) <= 80,
+                "wider than 80 columns: {l}"
+            );
+        }
+    }
+
+    // The CSV: the bottlenecks' and the managers' last columns, as the stages' have them.
+    let csv = |table: &str| {
+        okk(
+            &desk,
+            &funnel,
+            &["stats", "--csv", "--headers", "en", "--table", table],
+        )
+    };
+    let sheet = csv("bottlenecks");
+    let header: Vec<&str> = sheet.lines().next().unwrap().split(',').collect();
+    assert_eq!(
+        header[header.len() - 2..],
+        ["changed_by_version", "judged_before_change"]
+    );
+    let tail = |sheet: &str, start: &str, n: usize| {
+        let l = (sheet.lines())
+            .find(|l| l.starts_with(start))
+            .unwrap_or_else(|| panic!("no {start}: {sheet}"));
+        let cells: Vec<&str> = l.split(',').collect();
+        cells[cells.len() - n..].join(",")
+    };
+    assert_eq!(tail(&sheet, "stage,1,Первичный контакт,", 2), "2,6");
+    assert_eq!(tail(&sheet, "manager,1,Первичный контакт,Оля,", 2), "2,6");
+    let igor_pair = (sheet.lines())
+        .find(|l| l.contains("Первичный контакт,Игорь,"))
+        .unwrap();
+    assert!(igor_pair.ends_with(",,"), "{sheet}");
+    let sheet = csv("managers");
+    let header: Vec<&str> = sheet.lines().next().unwrap().split(',').collect();
+    assert_eq!(
+        header[header.len() - 3..],
+        [
+            "changed_by_version",
+            "judged_before_change",
+            "changed_stages"
+        ]
+    );
+    assert_eq!(tail(&sheet, "Оля,", 3), "2,6,Первичный контакт");
+    assert_eq!(tail(&sheet, "Игорь,", 3), ",,");
+
+    // The report: beside the stage's estimate in the funnel's table and in the bottlenecks',
+    // under the stage that lies most; beside the pair's and the manager's.
+    let page = okk(&desk, &funnel, &["report", "--out", "-"]);
+    let stage = "stimated from reviews made before funnel version 2 changed this stage (a \
+                 merge): 6 of 11 cards were judged before it";
+    assert_eq!(page.matches(stage).count(), 3, "{page}");
+    let pair = "estimated from reviews made before funnel version 2 changed this stage (a \
+                merge): 6 of 6 cards were judged before it";
+    assert_eq!(page.matches(pair).count(), 1, "{page}");
+    let olya = "estimated from reviews made at «Первичный контакт» before funnel version 2 \
+                changed that stage (a merge): 6 of 6 cards were judged before it";
+    assert_eq!(page.matches(olya).count(), 1, "{page}");
+}
+
+/// The stats screen's managers and bottlenecks carry the mark, and a line under each says what
+/// it means (a sentence per row is `okk stats`'s: the boxes are small).
+#[test]
+fn the_stats_screen_marks_the_bottlenecks_and_the_managers_as_okk_stats_does() {
+    let (desk, funnel) = two_managers_desk();
+    let store = okk::store::Store::open(&desk.db).expect("open the store");
+    let funnel = std::sync::Arc::new(okk::funnel_config::load(&funnel).expect("the funnel"));
+    let day = chrono::NaiveDate::parse_from_str(TODAY, "%Y-%m-%d").unwrap();
+    let clock = okk::app::audit::today(&store, Some(day)).expect("the store's day");
+    let mut tui = okk::tui::desk::Desk::new(
+        store,
+        funnel.clone(),
+        "anna".into(),
+        "fp".into(),
+        Some(clock),
+    );
+    let keymap = okk::tui::keymap::Keymap::default();
+    let mut state = okk::tui::state::State::new(funnel, "anna".into(), keymap);
+    state.shared.now = tui.now();
+    state.shared.today = tui.today();
+    okk::tui::update::load_stages(&mut state, &tui).expect("stages");
+    common::reviewer::press(&mut state, &mut tui, "4");
+    let figures = &state.stats.as_ref().expect("the stats screen").figures;
+    let a = &figures.analytics;
+    let olya = a
+        .managers
+        .iter()
+        .find(|m| m.manager.as_deref() == Some("Оля"));
+    assert!(olya.unwrap().group.figures.judged_before_change.is_some());
+    let marked = (a.bottlenecks.pairs.iter()).filter(|b| b.judged_before_change.is_some());
+    assert_eq!(marked.count(), 1);
+    for (lang, legend) in [
+        (
+            okk::text::lang::Lang::En,
+            "* most cards judged before funnel version 2 changed their stage (okk stats says \
+             more)",
+        ),
+        (
+            okk::text::lang::Lang::Ru,
+            "* большинство карточек проверены до версии 2 воронки, изменившей их этап \
+             (подробнее — okk stats)",
+        ),
+    ] {
+        for (w, h) in [(120, 40), (80, 24)] {
+            let screen = okk::text::lang::with(lang, || common::reviewer::screen(&state, w, h));
+            let rows: Vec<&str> = screen.lines().collect();
+            // The managers' box is the bottom left, the bottlenecks' the bottom right.
+            let left = |l: &&str| l.split('│').nth(1).unwrap_or("").to_string();
+            let right = |l: &&str| l.split('│').nth(3).unwrap_or("").to_string();
+            let bottom = &rows[rows.len() / 2..];
+            let olya_row = bottom.iter().map(left).find(|l| l.contains("Оля")).unwrap();
+            assert!(olya_row.contains("67%*"), "{screen}");
+            let igor_row = bottom
+                .iter()
+                .map(left)
+                .find(|l| l.contains("Игорь"))
+                .unwrap();
+            assert!(!igor_row.contains('*'), "{screen}");
+            let pair_row = (bottom.iter().map(right))
+                .find(|l| l.contains("· Оля"))
+                .unwrap_or_else(|| panic!("{screen}"));
+            assert!(pair_row.contains(")*"), "{screen}");
+            let igor_pair = (bottom.iter().map(right))
+                .find(|l| l.contains("· Иго"))
+                .unwrap_or_else(|| panic!("{screen}"));
+            assert!(!igor_pair.contains('*'), "{screen}");
+            let inside = |side: &dyn Fn(&&str) -> String| {
+                flat(&bottom.iter().map(side).collect::<Vec<_>>().join(" "))
+            };
+            assert!(inside(&right).contains(legend), "{screen}");
+            assert!(inside(&left).contains(legend), "{screen}");
+        }
+    }
+}
+
+#[test]
+fn on_the_server_the_bottlenecks_and_the_managers_are_marked_as_on_a_file() {
+    let Some(server) = server_db::ServerDb::new() else {
+        return;
+    };
+    let (desk, funnel) = two_managers_desk();
+    succeeded(
+        desk.okk_funnel(&funnel)
+            .args(["db", "copy"])
+            .arg(&desk.db)
+            .arg(&server.url),
+    );
+    let on = |db: &str, args: &[&str]| {
+        let mut cmd = desk.okk_bare();
+        cmd.args(["--db", db]).arg("--funnel").arg(&funnel);
+        succeeded(cmd.args(["--today", TODAY]).args(args))
+    };
+    let file = path_arg(&desk.db);
+    let stats = on(&server.url, &["stats", "--json"]);
+    assert_eq!(stats, on(&file, &["stats", "--json"]));
+    assert_lists_marked(&serde_json::from_str(&stats).unwrap());
+    let russian = on(&server.url, &["--lang", "ru", "stats"]);
+    assert_eq!(russian, on(&file, &["--lang", "ru", "stats"]));
+    assert!(flat(&russian).contains(PAIR_RU), "{russian}");
+    assert!(flat(&russian).contains(MANAGER_RU), "{russian}");
+    for table in ["bottlenecks", "managers"] {
+        let csv = ["stats", "--csv", "--headers", "en", "--table", table];
+        let sheet = on(&server.url, &csv);
+        assert_eq!(sheet, on(&file, &csv));
+        assert!(sheet.contains(",2,6"), "{sheet}");
+    }
+    let page = ["report", "--out", "-"];
+    let html = on(&server.url, &page);
+    assert!(
+        html.contains("6 of 6 cards were judged before it"),
+        "{html}"
+    );
 }

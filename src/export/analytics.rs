@@ -2,6 +2,7 @@
 //! header names are part of okk's interface (spreadsheets and scripts read them, `--headers en`):
 //! add columns at the end, never rename one; `text::export::column` puts them in words.
 
+use crate::domain::analytics::make_up::JudgedBefore;
 use crate::domain::analytics::{Analytics, Bottleneck, FailingItem, Figures, StageRow, Week};
 use crate::domain::auditors::AuditorFigures;
 use crate::text::analytics::items_cell;
@@ -43,6 +44,15 @@ fn num(v: Option<f64>) -> Cell<'static> {
 
 fn count(n: u64) -> Cell<'static> {
     Cell::Number(n as f64)
+}
+
+/// The columns `changed_by_version` and `judged_before_change` of an estimate whose cards
+/// judged mostly predate the version that changed its stage's make-up; empty otherwise.
+fn judged_before(j: Option<&JudgedBefore>) -> [Cell<'static>; 2] {
+    [
+        j.map_or(Cell::Empty, |j| Cell::Number(j.version as f64)),
+        j.map_or(Cell::Empty, |j| count(j.before)),
+    ]
 }
 
 fn ids(items: &[FailingItem]) -> Cell<'static> {
@@ -100,10 +110,7 @@ pub fn stages(rows: &[StageRow]) -> Sheet<'_> {
                 count(b.reviewed),
             ];
             cells.extend(figures(&r.figures, false));
-            // A stage whose cards judged mostly predate the version that changed its make-up.
-            let before = r.figures.judged_before_change.as_ref();
-            cells.push(before.map_or(Cell::Empty, |j| Cell::Number(j.version as f64)));
-            cells.push(before.map_or(Cell::Empty, |j| count(j.before)));
+            cells.extend(judged_before(r.figures.judged_before_change.as_ref()));
             cells
         })
         .collect();
@@ -113,6 +120,11 @@ pub fn stages(rows: &[StageRow]) -> Sheet<'_> {
 pub fn managers(a: &Analytics) -> Sheet<'_> {
     let mut header = vec!["manager", "cards", "flagged"];
     header.extend(FIGURES);
+    header.extend([
+        "changed_by_version",
+        "judged_before_change",
+        "changed_stages",
+    ]);
     let rows = a
         .managers
         .iter()
@@ -123,6 +135,8 @@ pub fn managers(a: &Analytics) -> Sheet<'_> {
                 count(m.group.flagged),
             ];
             cells.extend(figures(&m.group.figures, true));
+            cells.extend(judged_before(m.group.figures.judged_before_change.as_ref()));
+            cells.push(Cell::text(m.changed_stages.join(", ")));
             cells
         })
         .collect();
@@ -147,6 +161,8 @@ pub fn bottlenecks(a: &Analytics) -> Sheet<'_> {
         "estimated_lying_high",
         "judged",
         "covered_cards",
+        "changed_by_version",
+        "judged_before_change",
     ];
     let b = &a.bottlenecks;
     let rows = (b.stages.iter().map(|s| bottleneck(false, s)))
@@ -156,7 +172,7 @@ pub fn bottlenecks(a: &Analytics) -> Sheet<'_> {
 }
 
 fn bottleneck(manager: bool, b: &Bottleneck) -> Vec<Cell<'_>> {
-    vec![
+    let mut cells = vec![
         Cell::text(text::level(manager)),
         count(b.rank as u64),
         Cell::text(&b.stage),
@@ -172,7 +188,9 @@ fn bottleneck(manager: bool, b: &Bottleneck) -> Vec<Cell<'_>> {
         Cell::Number(b.estimated_lying_high),
         count(b.judged),
         count(b.covered_cards),
-    ]
+    ];
+    cells.extend(judged_before(b.judged_before_change.as_ref()));
+    cells
 }
 
 pub fn trend(weeks: &[Week]) -> Sheet<'_> {

@@ -9,6 +9,7 @@ use std::fmt::Write;
 use super::Report;
 use super::charts;
 use super::html::esc;
+use crate::domain::analytics::make_up::JudgedBefore;
 use crate::domain::analytics::{Bottleneck, FailingItem, Figures};
 use crate::text::analytics::{num, pct};
 use crate::text::report as msg;
@@ -179,8 +180,16 @@ pub(super) fn head(s: &mut String, columns: &[String], text: &[usize]) {
     s.push_str("</tr></thead>\n<tbody>\n");
 }
 
-/// The cells every stage and manager row shares, after its name.
-fn figure_cells(s: &mut String, cards: u64, flagged: u64, f: &Figures, with_stage: bool) {
+/// The cells every stage and manager row shares, after its name; `why` its estimate is marked
+/// (judged mostly before a funnel version changed its stage's make-up).
+fn figure_cells(
+    s: &mut String,
+    cards: u64,
+    flagged: u64,
+    f: &Figures,
+    with_stage: bool,
+    why: Option<String>,
+) {
     let _ = write!(
         s,
         "<td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td>\
@@ -191,15 +200,16 @@ fn figure_cells(s: &mut String, cards: u64, flagged: u64, f: &Figures, with_stag
         esc(&f
             .mismatch_rate
             .map_or("—".into(), |r| msg::of(f.mismatches, f.judged, Some(r)))),
-        esc(&lying_cell(f)),
+        esc(&lying_cell(f, why)),
         esc(&crate::text::analytics::score(f)),
         esc(&num(f.median_idle_days)),
         items(&f.top_failing, with_stage)
     );
 }
 
-/// Likely lying with its interval, and whether the sample is too small to rank.
-fn lying_cell(f: &Figures) -> String {
+/// Likely lying with its interval, whether the sample is too small to rank, and `why` it is
+/// marked.
+fn lying_cell(f: &Figures, why: Option<String>) -> String {
     let Some(cards) = f.lying_cards else {
         return "—".into();
     };
@@ -207,11 +217,15 @@ fn lying_cell(f: &Figures) -> String {
     if !f.ranked {
         within = format!("{within} · {}", &msg::not_ranked());
     }
-    if let Some(j) = &f.judged_before_change {
-        let why = crate::text::analytics::judged_before_change(j, &msg::count);
+    if let Some(why) = why {
         within = format!("{within} · {why}");
     }
     within
+}
+
+/// Why a stage's, or a bottleneck's, estimate is marked.
+fn stage_why(j: Option<&JudgedBefore>) -> Option<String> {
+    j.map(|j| crate::text::analytics::judged_before_change(j, &msg::count))
 }
 
 fn funnel(s: &mut String, r: &Report) {
@@ -221,7 +235,15 @@ fn funnel(s: &mut String, r: &Report) {
     head(s, &msg::stage_columns(), &[8]);
     for row in r.rows {
         let _ = write!(s, "<tr><td>{}</td>", esc(&row.base.stage));
-        figure_cells(s, row.base.cards, row.base.flagged, &row.figures, false);
+        let why = stage_why(row.figures.judged_before_change.as_ref());
+        figure_cells(
+            s,
+            row.base.cards,
+            row.base.flagged,
+            &row.figures,
+            false,
+            why,
+        );
         s.push_str("</tr>\n");
     }
     s.push_str("</tbody>\n</table>\n</section>\n");
@@ -241,13 +263,22 @@ fn bottleneck_rows(s: &mut String, rows: &[Bottleneck], label: impl Fn(&Bottlene
              <td class=\"items\">{}</td></tr>",
             b.rank,
             esc(&label(b)),
-            esc(&msg::about_within(b.lying_cards)),
+            esc(&bottleneck_lying(b)),
             esc(&msg::count(b.covered_cards)),
             esc(&msg::of(b.mismatches, b.judged, Some(b.mismatch_rate))),
             cause.join("<br/>")
         );
     }
     s.push_str("</tbody>\n</table>\n");
+}
+
+/// A bottleneck's likely lying cards, and why they are marked.
+fn bottleneck_lying(b: &Bottleneck) -> String {
+    let within = msg::about_within(b.lying_cards);
+    match stage_why(b.judged_before_change.as_ref()) {
+        Some(why) => format!("{within} · {why}"),
+        None => within,
+    }
 }
 
 fn pair_label(b: &Bottleneck) -> String {
@@ -309,7 +340,11 @@ fn managers(s: &mut String, r: &Report) {
             "<tr><td>{}</td>",
             esc(m.manager.as_deref().unwrap_or(&msg::no_owner()))
         );
-        figure_cells(s, m.group.cards, m.group.flagged, &m.group.figures, true);
+        let f = &m.group.figures;
+        let why = (f.judged_before_change.as_ref()).map(|j| {
+            crate::text::analytics::manager_judged_before_change(j, &m.changed_stages, &msg::count)
+        });
+        figure_cells(s, m.group.cards, m.group.flagged, f, true, why);
         s.push_str("</tr>\n");
     }
     s.push_str("</tbody>\n</table>\n</section>\n");

@@ -8,7 +8,9 @@ use super::i18n;
 use super::lang;
 use super::safe::line;
 use crate::domain::analytics::make_up::{JudgedBefore, MakeUp};
-use crate::domain::analytics::{Analytics, Bottleneck, FailingItem, StageRow, WholeCards, Window};
+use crate::domain::analytics::{
+    Analytics, Bottleneck, FailingItem, ManagerGroup, StageRow, WholeCards, Window,
+};
 use crate::domain::funnel::StageKind;
 
 /// How many bottlenecks the text lists (JSON and CSV have them all).
@@ -245,6 +247,9 @@ pub fn stages_table(funnel_name: &str, rows: &[StageRow], a: &Analytics, cols: u
 /// funnel version that changed which cards it holds; the sentence under the table says why.
 const BEFORE_CHANGE: &str = "*";
 
+/// The managers' list's mark on the estimate of a manager with too few cards judged to rank.
+const UNRANKED: &str = "†";
+
 /// A stage's share not ok as the stage tables show it (`okk stats`, the stats screen): with
 /// [`BEFORE_CHANGE`] when its sample mostly predates the change of its make-up.
 pub fn marked_share(share: String, judged_before: Option<&JudgedBefore>) -> String {
@@ -260,10 +265,83 @@ pub fn before_change_notes(rows: &[StageRow]) -> Vec<String> {
     (rows.iter())
         .filter_map(|r| {
             let j = r.figures.judged_before_change.as_ref()?;
-            let why = judged_before_change(j, &int);
-            Some(format!("{BEFORE_CHANGE} «{}»: {why}", line(&r.base.stage)))
+            Some(before_change_note(
+                &r.base.stage,
+                judged_before_change(j, &int),
+            ))
         })
         .collect()
+}
+
+/// One sentence under a list whose estimate of `label` is marked: «* «label»: why».
+fn before_change_note(label: &str, why: String) -> String {
+    format!("{BEFORE_CHANGE} «{}»: {why}", line(label))
+}
+
+/// The bottleneck's estimate as the lists show it (`okk stats`, the stats screen): with
+/// [`BEFORE_CHANGE`] when its sample mostly predates the change of its stage's make-up.
+pub fn marked_lying(b: &Bottleneck) -> String {
+    marked_share(lying(b.lying_cards), b.judged_before_change.as_ref())
+}
+
+/// A bottleneck as its note names it: the stage, or «stage · manager».
+pub fn bottleneck_label(b: &Bottleneck) -> String {
+    match &b.manager {
+        Some(m) => format!("{} · {m}", b.stage),
+        None => b.stage.clone(),
+    }
+}
+
+/// The sentences under a list of bottlenecks, one per marked estimate: «* «Stage · manager»:
+/// why».
+pub fn bottleneck_before_change_notes(rows: &[Bottleneck]) -> Vec<String> {
+    (rows.iter())
+        .filter_map(|b| {
+            let j = b.judged_before_change.as_ref()?;
+            Some(before_change_note(
+                &bottleneck_label(b),
+                judged_before_change(j, &int),
+            ))
+        })
+        .collect()
+}
+
+/// The sentences under the managers' list, one per marked estimate: «* «Manager»: why», the
+/// why naming the stages whose change their cards judged predate.
+pub fn manager_before_change_notes(managers: &[ManagerGroup]) -> Vec<String> {
+    (managers.iter())
+        .filter_map(|m| {
+            let j = m.group.figures.judged_before_change.as_ref()?;
+            let name = m
+                .manager
+                .clone()
+                .unwrap_or_else(|| crate::tr!("analytics-no-owner"));
+            Some(before_change_note(
+                &name,
+                manager_judged_before_change(j, &m.changed_stages, &int),
+            ))
+        })
+        .collect()
+}
+
+/// Why a manager's estimate is marked: most of their cards judged were judged at `stages`
+/// before the funnel version that changed which cards those hold.
+pub fn manager_judged_before_change(
+    j: &JudgedBefore,
+    stages: &[String],
+    count: &dyn Fn(u64) -> String,
+) -> String {
+    let named: Vec<String> = stages.iter().map(|s| format!("«{}»", line(s))).collect();
+    crate::tr!(
+        "analytics-manager-judged-before-change",
+        stages = named.join(", "),
+        count = stages.len(),
+        version = j.version,
+        change = make_up(j.change),
+        before = count(j.before),
+        before_n = j.before,
+        judged = count(j.of)
+    )
 }
 
 /// Why a stage's estimate is marked: most of its cards judged were judged before the funnel
@@ -620,10 +698,11 @@ pub fn managers_table(a: &Analytics, cols: usize) -> String {
                 int(m.group.cards),
                 int(m.group.flagged),
                 int(f.judged),
-                pct(f.mismatch_rate),
+                marked_share(pct(f.mismatch_rate), f.judged_before_change.as_ref()),
                 match f.lying_cards {
                     Some(cards) if f.ranked => lying(cards),
-                    Some(cards) => format!("{}*", lying(cards)),
+                    // Not ranked: `*` marks an estimate judged before a change, as on stages.
+                    Some(cards) => format!("{}{UNRANKED}", lying(cards)),
                     None => "—".into(),
                 },
                 score(f),
@@ -664,6 +743,9 @@ pub fn managers_table(a: &Analytics, cols: usize) -> String {
     let mut left = String::new();
     if !dropped.is_empty() {
         note(&mut left, left_out(&dropped, cols));
+    }
+    for n in manager_before_change_notes(&a.managers) {
+        note(&mut left, n);
     }
     format!(
         "{}\n{table}{tail}{left}  {}\n",
@@ -764,7 +846,7 @@ fn list(s: &mut String, rows: &[Bottleneck], what: String, cols: usize) {
             vec![
                 format!("{:>2}", b.rank),
                 label(b),
-                lying(b.lying_cards),
+                marked_lying(b),
                 int(b.covered_cards),
                 format!("{}/{}", int(b.mismatches), int(b.judged)),
                 pct(Some(b.mismatch_rate)),
@@ -789,6 +871,9 @@ fn list(s: &mut String, rows: &[Bottleneck], what: String, cols: usize) {
     }
     if rows.len() > SHOWN {
         note(s, crate::tr!("analytics-more", count = rows.len() - SHOWN));
+    }
+    for n in bottleneck_before_change_notes(&rows[..rows.len().min(SHOWN)]) {
+        note(s, n);
     }
 }
 

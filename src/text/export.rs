@@ -459,6 +459,7 @@ pub fn column(name: &str) -> String {
         "covered_cards" => crate::tr!("export-col-covered-cards"),
         "changed_by_version" => crate::tr!("export-col-changed-by-version"),
         "judged_before_change" => crate::tr!("export-col-judged-before-change"),
+        "changed_stages" => crate::tr!("export-col-changed-stages"),
         "known" => crate::tr!("export-col-known"),
         "kind" => crate::tr!("export-col-kind"),
         "cards" => crate::tr!("export-col-cards"),

@@ -906,6 +906,13 @@ pub fn stats_too_few() -> String {
     tr!("tui-stats-too-few")
 }
 
+/// The line under the stats screen's managers or bottlenecks when an estimate there is marked:
+/// most of its cards judged predate `version` (the latest of the changes marked there, which
+/// every card counted predates); `okk stats` has a sentence for each.
+pub fn stats_before_change(version: i64) -> String {
+    tr!("tui-stats-before-change", version = version)
+}
+
 /// The sample a share comes from: `n=12`; nothing without one.
 pub fn of_reviews(n: u64) -> String {
     if n == 0 {

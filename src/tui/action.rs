@@ -67,7 +67,7 @@ pub const HELP_ONLY: u8 = 0;
 const RARE: u8 = 1;
 const OFTEN: u8 = 2;
 const AFTER_VERDICT: u8 = 3;
-const MAIN: u8 = 4;
+pub const MAIN: u8 = 4;
 const KEEP: u8 = 5;
 
 /// Default keys of an action: on these screens, these keys, with this hint rank.
@@ -129,7 +129,7 @@ const fn item(n: u8, name: &'static str, keys: &'static [Keys]) -> Entry {
         name,
         keys,
         hint: "tui-action-item-hint",
-        short: None,
+        short: Some("tui-action-item-short"),
         help: "tui-action-item-help",
         help_in: &[(M::Decide, "tui-action-item-help-decide")],
     }
@@ -148,7 +148,8 @@ macro_rules! digit {
 // action's keys, hint and help would no longer be read side by side.
 pub static TABLE: &[Entry] = &[
     // A verdict's hint is its name everywhere else (status line, help, the lead's list, the
-    // export), whole where the bar has room; its short word only keeps another hint on the bar.
+    // export), whole where the bar has room; its short word only keeps another hint of its rank
+    // or above on the bar, after the other hints' short words (`Keymap::hint_bar_saying`).
     Entry {
         short: Some("tui-action-ok-short"),
         ..entry(
@@ -258,13 +259,16 @@ pub static TABLE: &[Entry] = &[
         "tui-action-fields-hint",
         "tui-action-fields-help",
     ),
-    entry(
-        Action::Owner,
-        "owner",
-        &[(&[M::Card], &["r"], RARE)],
-        "tui-action-owner-hint",
-        "tui-action-owner-help",
-    ),
+    Entry {
+        short: Some("tui-action-owner-short"),
+        ..entry(
+            Action::Owner,
+            "owner",
+            &[(&[M::Card], &["r"], RARE)],
+            "tui-action-owner-hint",
+            "tui-action-owner-help",
+        )
+    },
     entry(
         Action::Correct,
         "correct",
@@ -272,13 +276,16 @@ pub static TABLE: &[Entry] = &[
         "tui-action-correct-hint",
         "tui-action-correct-help",
     ),
-    entry(
-        Action::Comment,
-        "comment",
-        &[(&[M::Card], &["c"], KEEP)],
-        "tui-action-comment-hint",
-        "tui-action-comment-help",
-    ),
+    Entry {
+        short: Some("tui-action-comment-short"),
+        ..entry(
+            Action::Comment,
+            "comment",
+            &[(&[M::Card], &["c"], KEEP)],
+            "tui-action-comment-hint",
+            "tui-action-comment-help",
+        )
+    },
     entry(
         Action::OpenCrm,
         "open_crm",
@@ -309,6 +316,7 @@ pub static TABLE: &[Entry] = &[
         )
     },
     Entry {
+        short: Some("tui-action-undo-short"),
         help_in: &[(M::Decide, "tui-action-undo-help-decide")],
         ..entry(
             Action::Undo,
@@ -542,6 +550,14 @@ impl Action {
     /// The hint bar's word for the action, in the current language.
     pub fn hint(self) -> String {
         crate::text::tui::action(self.entry().hint, self.number())
+    }
+
+    /// Whether the action records a verdict.
+    pub fn is_verdict(self) -> bool {
+        matches!(
+            self,
+            Action::Ok | Action::WrongStage | Action::Stale | Action::Dead | Action::Unclear
+        )
     }
 
     /// A shorter hint word for a narrow bar, where the action has one.

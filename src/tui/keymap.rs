@@ -3,6 +3,7 @@
 //! of them can drift from another. Users rebind actions
 //! per screen in the config file (`[keys.card] stale = "z"`).
 
+use std::cmp::Reverse;
 use std::collections::BTreeMap;
 use std::fmt;
 
@@ -223,7 +224,7 @@ pub struct Binding {
     pub hint: u8,
 }
 
-pub use super::action::HELP_ONLY;
+pub use super::action::{HELP_ONLY, MAIN};
 
 /// The default keys, as the action table lists them: one binding per screen and key.
 fn defaults() -> Vec<Binding> {
@@ -441,7 +442,7 @@ impl Keymap {
     /// The hint bar of `mode` in `width` columns: whole entries only (a cut-off hint reads as
     /// another key), the lowest ranked giving way first, the last of equals before the first.
     /// Shorter words (where an action has one) are taken only when they keep a hint that the
-    /// whole words would drop.
+    /// whole words would drop; a verdict's last, and only for a hint of the verdicts' rank.
     pub fn hint_bar(&self, mode: Mode, width: usize) -> Vec<Hint> {
         self.hint_bar_without(mode, width, &[])
     }
@@ -470,9 +471,9 @@ impl Keymap {
                 (Hint { key, action, word }, rank)
             })
             .collect();
-        let whole = fit(hints.clone(), width);
-        // The shorter words the bar may take, the one saving most columns first: as few words
-        // as keep the hints the whole words would drop are shortened, the rest stay whole.
+        // The shorter words the bar may take, the one saving most columns first, a verdict's
+        // last: a verdict's name is what the auditor records, and what the status line, help
+        // and the export call it.
         let mut shorter: Vec<(usize, String)> = (hints.iter().enumerate())
             .filter(|(_, (h, _))| !saying.iter().any(|(a, _)| *a == h.action))
             .filter_map(|(i, (h, _))| {
@@ -480,24 +481,56 @@ impl Keymap {
                 (word.width() < h.word.width()).then_some((i, word))
             })
             .collect();
-        shorter.sort_by_key(|(i, word)| std::cmp::Reverse(hints[*i].0.word.width() - word.width()));
-        let mut all_short = hints.clone();
-        for (i, word) in &shorter {
-            all_short[*i].0.word.clone_from(word);
-        }
-        let most = fit(all_short, width).len();
-        if most <= whole.len() {
-            return whole;
-        }
-        let mut words = hints;
-        for (i, word) in shorter {
-            words[i].0.word = word;
-            let bar = fit(words.clone(), width);
-            if bar.len() >= most {
-                return bar;
+        shorter.sort_by_key(|(i, word)| {
+            let h = &hints[*i].0;
+            (
+                h.action.is_verdict(),
+                Reverse(h.word.width() - word.width()),
+            )
+        });
+        shorter.truncate(16);
+        let with = |set: u32| {
+            let mut words = hints.clone();
+            for (bit, (i, word)) in shorter.iter().enumerate() {
+                if set & (1 << bit) != 0 {
+                    words[*i].0.word.clone_from(word);
+                }
+            }
+            fit(words, width)
+        };
+        let verdicts = |set: u32| {
+            (shorter.iter().enumerate())
+                .filter(|(bit, (i, _))| set & (1 << bit) != 0 && hints[*i].0.action.is_verdict())
+                .count()
+        };
+        // The hints every short word keeps that rank with the verdicts (comment, help, the CRM
+        // link, the verdicts themselves) must stay; a hint ranked lower (owner, the checklist,
+        // undo) is kept by other hints' short words, never by a verdict's. Of the sets of short
+        // words that keep them: the fewest verdicts shortened, then the most hints, then the
+        // fewest words shortened. A handful of words: every set is tried.
+        let all = (1u32 << shorter.len()) - 1;
+        let must: Vec<Action> = (with(all).into_iter())
+            .filter(|h| {
+                hints
+                    .iter()
+                    .any(|(x, rank)| x.action == h.action && *rank >= MAIN)
+            })
+            .map(|h| h.action)
+            .collect();
+        // (verdicts shortened, hints dropped, words shortened): the least is the best.
+        type Worse = (usize, Reverse<usize>, u32);
+        let mut best: Option<(Worse, Vec<Hint>)> = None;
+        for set in 0..=all {
+            let bar = with(set);
+            if !must.iter().all(|a| bar.iter().any(|h| h.action == *a)) {
+                continue;
+            }
+            let key = (verdicts(set), Reverse(bar.len()), set.count_ones());
+            if best.as_ref().is_none_or(|(k, _)| key < *k) {
+                best = Some((key, bar));
             }
         }
-        whole
+        best.map_or_else(|| with(all), |(_, bar)| bar)
     }
 }
 
@@ -724,6 +757,74 @@ mod tests {
             words.contains(&"ок") && words.contains(&"мёртвый лид"),
             "{words:?}"
         );
+    }
+
+    /// In Russian at 120 columns, a card without a CRM link keeps its eleven hints with every
+    /// verdict by its name: owner, comment, undo and the checklist take their short words
+    /// («отв.», «комм.», «отм.», «пункт») first. A verdict's short word keeps no hint ranked
+    /// below the verdicts: where it would only keep the owner or undo, those give way.
+    #[test]
+    fn in_russian_at_120_columns_the_card_bar_names_every_verdict_and_keeps_every_hint() {
+        use crate::text::lang::{Lang, with};
+        let k = Keymap::default();
+        let bar = with(Lang::Ru, || {
+            k.hint_bar_without(Mode::Card, 120, &[Action::OpenCrm])
+        });
+        let shown: Vec<String> = bar
+            .iter()
+            .map(|h| format!("{} {}", h.key, h.word))
+            .collect();
+        assert_eq!(
+            shown,
+            [
+                "a в порядке",
+                "x не тот этап",
+                "s устарела",
+                "d мёртвый лид",
+                "i неясно",
+                "1-9 пункт",
+                "r отв.",
+                "c комм.",
+                "u отм.",
+                "? помощь",
+                "q назад"
+            ]
+        );
+        let cost: usize = (bar.iter())
+            .map(|h| 3 + h.key.width() + h.word.width())
+            .sum();
+        assert!(cost <= 120, "{cost}");
+        // Wider, the whole words come back; narrower, a verdict shortens only to keep a hint
+        // that ranks with it.
+        let wide = with(Lang::Ru, || {
+            k.hint_bar_without(Mode::Card, 140, &[Action::OpenCrm])
+        });
+        assert!(
+            wide.iter()
+                .all(|h| h.action.short_hint() != Some(h.word.clone()))
+        );
+        for width in [60, 80, 90, 100, 110, 120, 130] {
+            with(Lang::Ru, || {
+                for absent in [&[][..], &[Action::OpenCrm][..]] {
+                    let bar = k.hint_bar_without(Mode::Card, width, absent);
+                    let short_verdict = (bar.iter()).any(|h| {
+                        h.action.is_verdict() && h.action.short_hint() == Some(h.word.clone())
+                    });
+                    if !short_verdict {
+                        continue;
+                    }
+                    // Made whole, the verdicts would push off a hint of their rank or above.
+                    let mut whole = bar.clone();
+                    for h in whole.iter_mut().filter(|h| h.action.is_verdict()) {
+                        h.word = h.action.hint();
+                    }
+                    let cost: usize = (whole.iter())
+                        .map(|h| 3 + h.key.width() + h.word.width())
+                        .sum();
+                    assert!(cost > width, "{width} {absent:?}: {bar:?}");
+                }
+            });
+        }
     }
 
     fn keys_of(hints: &[Hint]) -> Vec<String> {

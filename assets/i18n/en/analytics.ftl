@@ -65,6 +65,13 @@ analytics-lies-most-before-change = Estimated from reviews made before funnel ve
     [one] card was
    *[other] cards were
 } judged before it.
+analytics-manager-judged-before-change = estimated from reviews made at { $stages } before funnel version { $version } changed { $count ->
+    [one] that stage
+   *[other] those stages
+} ({ $change }): { $before } of { $judged } { $before_n ->
+    [one] card was
+   *[other] cards were
+} judged before it
 analytics-make-up-added = a new stage
 analytics-make-up-merge = a merge
 analytics-make-up-split = a split
@@ -93,7 +100,7 @@ analytics-why = Why: { $items }.
 analytics-why-item = «{ $item }» (failed in { $failed } of the { $not_ok })
 
 analytics-no-owner = (no owner)
-analytics-unranked-managers = * fewer than { $min } cards judged: not ranked, listed last by cards ({ $count } { $count ->
+analytics-unranked-managers = † fewer than { $min } cards judged: not ranked, listed last by cards ({ $count } { $count ->
     [one] manager
    *[other] managers
 })

@@ -174,6 +174,7 @@ export-col-disputed = disputed
 export-col-covered-cards = covered_cards
 export-col-changed-by-version = changed_by_version
 export-col-judged-before-change = judged_before_change
+export-col-changed-stages = changed_stages
 export-col-known = known
 export-col-kind = kind
 export-col-cards = cards

@@ -70,6 +70,16 @@ analytics-lies-most-before-change = Оценка по проверкам до в
     [one] проверена
    *[other] проверены
 } до неё.
+analytics-manager-judged-before-change = оценка по проверкам на { $count ->
+    [one] этапе
+   *[other] этапах
+} { $stages } до версии { $version } воронки, изменившей { $count ->
+    [one] этап
+   *[other] эти этапы
+} ({ $change }): { $before } из { $judged } { $before_n ->
+    [one] проверена
+   *[other] проверены
+} до неё
 analytics-make-up-added = новый этап
 analytics-make-up-merge = слияние
 analytics-make-up-split = разделение
@@ -100,7 +110,7 @@ analytics-why = Почему: { $items }.
 analytics-why-item = «{ $item }» (провален в { $failed } из { $not_ok })
 
 analytics-no-owner = (без ответственного)
-analytics-unranked-managers = * меньше { $min } проверенных карточек: вне рейтинга, в конце по числу карточек ({ $count ->
+analytics-unranked-managers = † меньше { $min } проверенных карточек: вне рейтинга, в конце по числу карточек ({ $count ->
     [one] { $count } ответственный
     [few] { $count } ответственных
    *[many] { $count } ответственных

@@ -181,6 +181,7 @@ export-col-disputed = Спорных карточек
 export-col-covered-cards = Открытых карточек в оценке
 export-col-changed-by-version = Этап изменён версией воронки
 export-col-judged-before-change = Проверено до изменения этапа
+export-col-changed-stages = Изменённые этапы
 export-col-known = В воронке
 export-col-kind = Тип этапа
 export-col-cards = Карточек

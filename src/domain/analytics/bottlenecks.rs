@@ -2,8 +2,11 @@
 //! lie (the share of judged cards not ok times the open cards there now), with the checklist
 //! items failed most on those cards as the likely cause.
 
+use std::collections::BTreeMap;
+
 use serde::Serialize;
 
+use super::make_up::JudgedBefore;
 use super::tally::{FailingItem, Namer, Tally, WholeCards, rate, tenths};
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -31,6 +34,13 @@ pub struct Bottleneck {
     /// The open cards there now: what the estimate speaks for.
     pub covered_cards: u64,
     pub likely_cause: Vec<FailingItem>,
+    /// Its cards judged by the funnel version their standing review was made under.
+    #[serde(skip)]
+    pub judged_by_version: BTreeMap<i64, u64>,
+    /// Most of its cards judged predate the latest funnel version that changed which cards
+    /// its stage holds (see [`super::make_up`]), as on the stage rows.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub judged_before_change: Option<JudgedBefore>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
@@ -74,6 +84,8 @@ pub fn rank(
                 lying_cards: e.whole(),
                 covered_cards: e.over,
                 likely_cause: t.likely_cause(info),
+                judged_by_version: t.judged_by_version.clone(),
+                judged_before_change: None,
             })
         })
         .collect();

@@ -101,9 +101,14 @@ impl Cards {
     }
 }
 
-/// A manager (`None`: no owner), their counts across the stages, and the open cards their
-/// estimate speaks for.
-type ManagerTally<'a> = (Option<&'a String>, Tally, u64);
+/// A manager (`None`: no owner), their counts across the stages, the open cards their
+/// estimate speaks for, and their cards judged at each funnel stage by version.
+type ManagerTally<'a> = (
+    Option<&'a String>,
+    Tally,
+    u64,
+    Vec<(String, BTreeMap<i64, u64>)>,
+);
 
 /// Takes every card, then every current review; [`Collector::finish`] makes the figures.
 pub struct Collector<'f> {
@@ -457,9 +462,11 @@ impl<'f> Collector<'f> {
             stages,
             managers: managers
                 .iter()
-                .map(|(owner, t, over)| ManagerGroup {
+                .map(|(owner, t, over, by_stage)| ManagerGroup {
                     manager: owner.cloned(),
                     group: group(t, t.estimate(*over)),
+                    judged_by_stage: by_stage.clone(),
+                    changed_stages: Vec::new(),
                 })
                 .collect(),
             bottlenecks: self.bottlenecks(&order, &merged, &info),
@@ -503,7 +510,8 @@ impl<'f> Collector<'f> {
     /// rank, by cards.
     fn managers(&self) -> (Tally, Vec<ManagerTally<'_>>) {
         let mut totals = Tally::default();
-        let mut managers: BTreeMap<Option<&String>, (Tally, u64)> = BTreeMap::new();
+        type Sum = (Tally, u64, Vec<(String, BTreeMap<i64, u64>)>);
+        let mut managers: BTreeMap<Option<&String>, Sum> = BTreeMap::new();
         for slot in &self.slots {
             for (owner, t) in &slot.by_owner {
                 let m = managers
@@ -512,15 +520,18 @@ impl<'f> Collector<'f> {
                 m.0.merge(t);
                 if t.judged > 0 {
                     m.1 += t.open;
+                    if slot.kind.is_some() {
+                        m.2.push((slot.name.clone(), t.judged_by_version.clone()));
+                    }
                 }
                 totals.merge(t);
             }
         }
         let mut managers: Vec<ManagerTally<'_>> = managers
             .into_iter()
-            .map(|(m, (t, over))| (m, t, over))
+            .map(|(m, (t, over, by_stage))| (m, t, over, by_stage))
             .collect();
-        managers.sort_by(|(a, ta, oa), (b, tb, ob)| {
+        managers.sort_by(|(a, ta, oa, _), (b, tb, ob, _)| {
             let lying = |t: &Tally, over: u64| {
                 (t.estimate(over).filter(|_| t.ranked())).map_or(-1.0, |e| e.lying)
             };

@@ -2,6 +2,8 @@
 //! by one it dropped, or the stage itself new — and whether its sample predates that change: its
 //! estimate then applies a share judged on other cards than those it now speaks for.
 
+use std::collections::BTreeMap;
+
 use serde::Serialize;
 
 use super::StatsFigures;
@@ -92,22 +94,74 @@ pub fn changes(funnel: &Funnel, versions: &[FunnelVersion]) -> Vec<Option<Change
 /// The cards of `f` judged under a version older than `change`'s, when they are more than half
 /// of its cards judged.
 pub fn judged_before(f: &Figures, change: Change) -> Option<JudgedBefore> {
-    let before: u64 = f
-        .judged_by_version
-        .range(..change.version)
-        .map(|(_, n)| n)
-        .sum();
-    (before * 2 > f.judged).then_some(JudgedBefore {
+    sample_judged_before(&f.judged_by_version, f.judged, change)
+}
+
+/// [`judged_before`] of a sample given as its cards judged by funnel version (`by_version`),
+/// `judged` in all.
+pub fn sample_judged_before(
+    by_version: &BTreeMap<i64, u64>,
+    judged: u64,
+    change: Change,
+) -> Option<JudgedBefore> {
+    let before: u64 = by_version.range(..change.version).map(|(_, n)| n).sum();
+    (before * 2 > judged).then_some(JudgedBefore {
         version: change.version,
         change: change.make_up,
         before,
-        of: f.judged,
+        of: judged,
     })
 }
 
+/// A manager's estimate spans the stages their cards were judged at (`samples`: each stage's
+/// name and the manager's cards judged there by version; `judged` in all). The rule is the
+/// stage rows', applied to the sample the estimate stands on: each card counts as judged before
+/// a change when it was judged before the latest version that changed the make-up of the stage
+/// it was judged at, and the estimate is marked when those cards are more than half of the
+/// manager's cards judged. The version said is the latest of those changes (every card counted
+/// predates it), the change what they did together, and the stages named are theirs.
+pub fn manager_judged_before(
+    samples: &[(String, BTreeMap<i64, u64>)],
+    judged: u64,
+    change_at: impl Fn(&str) -> Option<Change>,
+) -> Option<(JudgedBefore, Vec<String>)> {
+    let mut before = 0;
+    let mut latest: Option<Change> = None;
+    let mut stages = Vec::new();
+    for (stage, by_version) in samples {
+        let Some(c) = change_at(stage) else {
+            continue;
+        };
+        let n: u64 = by_version.range(..c.version).map(|(_, n)| n).sum();
+        if n == 0 {
+            continue;
+        }
+        before += n;
+        stages.push(stage.clone());
+        latest = Some(match latest {
+            None => c,
+            Some(l) => Change {
+                version: l.version.max(c.version),
+                make_up: l.make_up.with(c.make_up),
+            },
+        });
+    }
+    let c = latest?;
+    (before * 2 > judged).then_some((
+        JudgedBefore {
+            version: c.version,
+            change: c.make_up,
+            before,
+            of: judged,
+        },
+        stages,
+    ))
+}
+
 impl StatsFigures {
-    /// Marks each stage (its row and its analytics) whose sample mostly predates the latest of
-    /// `versions` that changed which cards it holds.
+    /// Marks each estimate whose sample mostly predates the latest of `versions` that changed
+    /// which cards its stage holds: the stage rows and their analytics, the bottlenecks (a
+    /// stage's, and a manager's at a stage), and the managers.
     pub fn note_make_up_changes(&mut self, funnel: &Funnel, versions: &[FunnelVersion]) {
         let changes = changes(funnel, versions);
         let at = |known: bool, stage: &str| {
@@ -121,10 +175,31 @@ impl StatsFigures {
                 r.figures.judged_before_change = judged_before(&r.figures, c);
             }
         }
-        for s in &mut self.analytics.stages {
+        let a = &mut self.analytics;
+        for s in &mut a.stages {
             if let Some(c) = at(s.known, &s.stage) {
                 s.group.figures.judged_before_change = judged_before(&s.group.figures, c);
             }
+        }
+        // A bottleneck's estimate is its own sample's: a stage's, or one manager's cards at the
+        // stage. A pair is marked by its own cards judged, not by its stage's: a manager whose
+        // cards there were judged after the merge has a share judged on the stage as it is now,
+        // however old the other managers' reviews; one whose cards were judged before it applies
+        // an old share to cards the stage has taken in since, however new the others'. A stage
+        // the funnel does not know has no bottleneck name it resolves.
+        let bottlenecks = &mut a.bottlenecks;
+        for b in bottlenecks.stages.iter_mut().chain(&mut bottlenecks.pairs) {
+            if let Some(c) = at(true, &b.stage) {
+                b.judged_before_change = sample_judged_before(&b.judged_by_version, b.judged, c);
+            }
+        }
+        for m in &mut a.managers {
+            let f = &mut m.group.figures;
+            let marked = manager_judged_before(&m.judged_by_stage, f.judged, |s| at(true, s));
+            (f.judged_before_change, m.changed_stages) = match marked {
+                Some((j, stages)) => (Some(j), stages),
+                None => (None, Vec::new()),
+            };
         }
     }
 }
@@ -233,5 +308,39 @@ mod tests {
             None
         );
         assert_eq!(judged_before(&judged(&[]), change), None);
+    }
+
+    #[test]
+    fn a_manager_is_marked_by_their_cards_judged_before_their_own_stage_s_change() {
+        let by = |pairs: &[(i64, u64)]| pairs.iter().copied().collect::<BTreeMap<i64, u64>>();
+        let change_at = |stage: &str| match stage {
+            "merged" => Some(Change {
+                version: 2,
+                make_up: MakeUp::Merge,
+            }),
+            "new" => Some(Change {
+                version: 3,
+                make_up: MakeUp::Added,
+            }),
+            _ => None,
+        };
+        // 3 before the merge, 1 before the new stage, 9 old reviews at a stage never changed.
+        let samples = vec![
+            ("merged".to_string(), by(&[(1, 3), (2, 1)])),
+            ("new".to_string(), by(&[(2, 1), (3, 1)])),
+            ("same".to_string(), by(&[(1, 9)])),
+        ];
+        assert_eq!(manager_judged_before(&samples, 16, change_at), None);
+        let (j, stages) = manager_judged_before(&samples[..2], 6, change_at).unwrap();
+        assert_eq!(
+            j,
+            JudgedBefore {
+                version: 3,
+                change: MakeUp::Added,
+                before: 4,
+                of: 6
+            }
+        );
+        assert_eq!(stages, ["merged", "new"]);
     }
 }

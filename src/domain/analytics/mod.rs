@@ -17,6 +17,8 @@ pub mod stages;
 pub mod tally;
 pub mod trend;
 
+use std::collections::BTreeMap;
+
 use chrono::NaiveDate;
 use serde::Serialize;
 
@@ -52,6 +54,14 @@ pub struct ManagerGroup {
     pub manager: Option<String>,
     #[serde(flatten)]
     pub group: Group,
+    /// The funnel's stages their cards were judged at, each with those cards by the funnel
+    /// version their standing review was made under: what marks an estimate judged before a
+    /// stage's make-up changed.
+    #[serde(skip)]
+    pub judged_by_stage: Vec<(String, BTreeMap<i64, u64>)>,
+    /// With `judged_before_change`: the stages whose change most of their cards judged predate.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub changed_stages: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]

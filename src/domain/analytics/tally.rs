@@ -315,8 +315,9 @@ pub struct Figures {
     /// any), as [`Tally::judged_by_version`].
     #[serde(skip)]
     pub judged_by_version: BTreeMap<i64, u64>,
-    /// A stage's: most of its cards judged were judged before the latest funnel version that
-    /// changed which cards it holds (see [`super::make_up`]); on a stage row only.
+    /// Most of its cards judged were judged before the latest funnel version that changed which
+    /// cards their stage holds (see [`super::make_up`]): on a stage's row and on a manager's
+    /// (whose stages [`super::ManagerGroup::changed_stages`] names), not on the totals.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub judged_before_change: Option<super::make_up::JudgedBefore>,
 }

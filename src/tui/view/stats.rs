@@ -51,24 +51,12 @@ fn stage_panel(f: &StatsFigures, theme: &Theme, frame: &mut Frame<'_>, stages: R
         .title(super::box_title(&msg::stats_stages(), stages.width, 0));
     let inner = block.inner(stages);
     frame.render_widget(block, stages);
-    let notes: Vec<Line> = crate::text::analytics::before_change_notes(&f.rows)
-        .into_iter()
-        .flat_map(|n| super::wrapped(n, inner.width))
-        .map(|l| l.style(theme.dim))
-        .collect();
-    // The notes right under the rows, a line apart where there is room.
-    let notes_h = (notes.len() as u16).min(inner.height);
-    let table_h = (f.rows.len() as u16).min(inner.height - notes_h);
-    let gap = u16::from(notes_h > 0 && table_h + notes_h < inner.height);
-    let table = Rect {
-        height: table_h,
-        ..inner
-    };
-    let below = Rect {
-        y: inner.y + table_h + gap,
-        height: notes_h,
-        ..inner
-    };
+    let notes = dim_notes(
+        crate::text::analytics::before_change_notes(&f.rows),
+        inner,
+        theme,
+    );
+    let (table, below) = under_rows(inner, f.rows.len(), notes.len());
     let inner_w = stages.width.saturating_sub(2) as usize;
     let name_w = (inner_w / 3).max(10);
     let bar_w = inner_w.saturating_sub(name_w + 22) / 2;
@@ -109,6 +97,46 @@ fn stage_panel(f: &StatsFigures, theme: &Theme, frame: &mut Frame<'_>, stages: R
         .collect();
     frame.render_widget(Paragraph::new(lines), table);
     frame.render_widget(Paragraph::new(notes), below);
+}
+
+/// `notes` wrapped to `inner`'s width, dimmed.
+fn dim_notes(notes: Vec<String>, inner: Rect, theme: &Theme) -> Vec<Line<'static>> {
+    (notes.into_iter())
+        .flat_map(|n| super::wrapped(n, inner.width))
+        .map(|l| l.style(theme.dim))
+        .collect()
+}
+
+/// The line under a list whose estimates are marked `*` (judged mostly before a funnel version
+/// changed their stage), wrapped to `inner`'s width: one line for the list, where the stages'
+/// box has a sentence per stage, so that the rows keep the small box; `okk stats` and the
+/// report give each its sentence.
+fn legend<'a>(
+    marked: impl Iterator<Item = &'a Option<crate::domain::analytics::make_up::JudgedBefore>>,
+    inner: Rect,
+    theme: &Theme,
+) -> Vec<Line<'static>> {
+    let latest = marked.flatten().map(|j| j.version).max();
+    let notes = latest.map(msg::stats_before_change).into_iter().collect();
+    dim_notes(notes, inner, theme)
+}
+
+/// A box's `inner` area split into its `rows` and the `notes` lines right under them, a line
+/// apart where there is room; the rows give way to the notes when the box is short.
+fn under_rows(inner: Rect, rows: usize, notes: usize) -> (Rect, Rect) {
+    let notes_h = (notes as u16).min(inner.height);
+    let rows_h = (rows as u16).min(inner.height - notes_h);
+    let gap = u16::from(notes_h > 0 && rows_h + notes_h < inner.height);
+    let top = Rect {
+        height: rows_h,
+        ..inner
+    };
+    let below = Rect {
+        y: inner.y + rows_h + gap,
+        height: notes_h,
+        ..inner
+    };
+    (top, below)
 }
 
 fn trend_panel(days: &[u64], a: &Analytics, theme: &Theme, frame: &mut Frame<'_>, trend: Rect) {
@@ -158,7 +186,7 @@ fn name(m: &crate::domain::analytics::ManagerGroup) -> &str {
 }
 
 fn managers_panel(a: &Analytics, theme: &Theme, frame: &mut Frame<'_>, managers: Rect) {
-    // Managers by estimated lying cards.
+    // Managers by estimated lying cards; under them what a marked share means.
     use super::columns::{Col, widths};
     let headers = msg::stats_manager_columns();
     let cols = [
@@ -185,7 +213,13 @@ fn managers_panel(a: &Analytics, theme: &Theme, frame: &mut Frame<'_>, managers:
             Cell::from(super::cell(name(m), widths[0])),
             Cell::from(Line::from(m.group.cards.to_string()).right_aligned()),
             Cell::from(Line::from(m.group.figures.judged.to_string()).right_aligned()),
-            Cell::from(Line::from(pct(m.group.figures.mismatch_rate)).right_aligned()),
+            Cell::from(
+                Line::from(crate::text::analytics::marked_share(
+                    pct(m.group.figures.mismatch_rate),
+                    m.group.figures.judged_before_change.as_ref(),
+                ))
+                .right_aligned(),
+            ),
             Cell::from(
                 Line::from(
                     m.group
@@ -199,14 +233,20 @@ fn managers_panel(a: &Analytics, theme: &Theme, frame: &mut Frame<'_>, managers:
         .style(style)
     });
     let constraints = widths.iter().map(|w| Constraint::Length(*w as u16));
-    frame.render_widget(
-        Table::new(rows, constraints).header(header).block(
-            Block::default()
-                .borders(Borders::ALL)
-                .title(super::box_title(&msg::stats_managers(), managers.width, 0)),
-        ),
-        managers,
-    );
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .title(super::box_title(&msg::stats_managers(), managers.width, 0));
+    let inner = block.inner(managers);
+    frame.render_widget(block, managers);
+    let marked = a
+        .managers
+        .iter()
+        .map(|m| &m.group.figures.judged_before_change);
+    let notes = legend(marked, inner, theme);
+    // The header is a row too.
+    let (table, below) = under_rows(inner, a.managers.len() + 1, notes.len());
+    frame.render_widget(Table::new(rows, constraints).header(header), table);
+    frame.render_widget(Paragraph::new(notes), below);
 }
 
 fn bottlenecks_panel(
@@ -238,10 +278,13 @@ fn bottlenecks_panel(
             ListItem::new(Line::from(super::fit_spans(
                 vec![
                     Span::styled(
-                        format!(
-                            "~{} ({}–{}) ",
-                            x.lying_cards.lying, x.lying_cards.low, x.lying_cards.high
-                        ),
+                        crate::text::analytics::marked_share(
+                            format!(
+                                "~{} ({}–{})",
+                                x.lying_cards.lying, x.lying_cards.low, x.lying_cards.high
+                            ),
+                            x.judged_before_change.as_ref(),
+                        ) + " ",
                         theme.fail,
                     ),
                     Span::styled(format!("{}/{} ", x.mismatches, x.judged), theme.dim),
@@ -270,13 +313,22 @@ fn bottlenecks_panel(
         frame.render_widget(Paragraph::new(super::wrapped(empty, inner.width)), inner);
         return;
     }
+    let inner = block.inner(bottlenecks);
+    frame.render_widget(block, bottlenecks);
+    let marked = b
+        .stages
+        .iter()
+        .chain(&b.pairs)
+        .map(|x| &x.judged_before_change);
+    let notes = legend(marked, inner, theme);
+    let (list, below) = under_rows(inner, items.len(), notes.len());
     let mut ls = ListState::default().with_selected(Some(selected));
     frame.render_stateful_widget(
         List::new(items)
-            .block(block)
             .highlight_style(theme.selected)
             .highlight_symbol("▶"),
-        bottlenecks,
+        list,
         &mut ls,
     );
+    frame.render_widget(Paragraph::new(notes), below);
 }
