@@ -41,6 +41,7 @@ fn a_store_of_schema_9_gains_the_sync_cursors_and_keeps_its_cards() {
         resume: Some("{\"after_id\":7}".into()),
         notes_cursor: Some(1_795_000_050),
         run_begun_at: Some("2026-12-03 08:59:00".into()),
+        values_version: Some(1),
     };
     store.save_crm_state("main", &state).unwrap();
     assert_eq!(store.crm_state("main").unwrap(), state);
