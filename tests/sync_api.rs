@@ -2008,6 +2008,15 @@ fn bitrix24_a_store_an_older_okk_synced_is_read_whole_once_and_then_holds_the_ex
         "as an older okk wrote it"
     );
     older_okk_s(&desk.desk);
+    // That okk's last run, which read the changes alone, was killed half-way: the re-reading
+    // sync does not go on from it.
+    rusqlite::Connection::open(&desk.desk.db)
+        .unwrap()
+        .execute_batch(
+            r#"UPDATE crm_sync SET resume = json_object('from', cursor - 10,
+                   'after_id', 30000080, 'newest', cursor);"#,
+        )
+        .unwrap();
     crm.with(|s| s.b24_untyped = false);
 
     let out = succeeded(desk.okk().args(["--lang", "en", "sync"]));
@@ -2041,6 +2050,59 @@ fn bitrix24_a_store_an_older_okk_synced_is_read_whole_once_and_then_holds_the_ex
         (&next["updated"], &next["inserted"]),
         (&0.into(), &0.into())
     );
+}
+
+/// The re-reading sync killed half-way: the next sync goes on after the last deal it landed,
+/// still reading every deal from there (not only the changes), and says so again; the sync
+/// after it reads the changes alone.
+#[test]
+fn bitrix24_a_re_reading_sync_killed_half_way_is_finished_by_the_next() {
+    let mut state = State::with_deals_and_fields(1000, 30);
+    state.b24_untyped = true;
+    let crm = FakeCrm::start(state, 0);
+    let desk = Synced::bitrix(&crm);
+    desk.sync(&[]);
+    older_okk_s(&desk.desk);
+    let before = crm.with(|s| {
+        s.b24_untyped = false;
+        s.faults.note_page_delay = Duration::from_millis(100);
+        s.comment_batches
+    });
+    // A group lands what came within a second of its first page.
+    kill_after(&desk, || crm.with(|s| s.comment_batches) >= before + 14);
+    crm.with(|s| s.faults.note_page_delay = Duration::ZERO);
+    let names: Vec<&str> = crm.with(|s| s.fields.iter().map(|f| f.1).collect());
+    let yes_no = |fields: &std::collections::BTreeMap<String, Vec<(String, String)>>| {
+        (fields.values().flatten())
+            .filter(|(k, v)| k == "Ипотека одобрена" && (v == "Да" || v == "Нет"))
+            .count()
+    };
+    let halfway = yes_no(&account_fields(&desk.desk, &names));
+    assert!(halfway > 0, "the killed run landed pages");
+
+    let report = desk.sync(&[]);
+    assert_eq!(report["reread"], "values", "{report}");
+    assert!(report["resumed_run_begun_at"].is_string(), "{report}");
+    let rows = report["rows"].as_u64().unwrap();
+    assert!((50..1000).contains(&rows), "{report}");
+    let other = Desk::new();
+    let csv = other.dir.path().join("bitrix24_export.csv");
+    crm.with(|s| s.export_bitrix_csv(&csv));
+    succeeded(other.okk().args([
+        "import",
+        "--profile",
+        "bitrix24",
+        csv.to_str().unwrap(),
+        "--source",
+        "b24",
+    ]));
+    let now = account_fields(&desk.desk, &names);
+    assert_eq!(now, account_fields(&other, &names));
+    assert!(yes_no(&now) > halfway);
+
+    let next = desk.sync(&[]);
+    assert!(next["reread"].is_null(), "{next}");
+    assert!(next["rows"].as_u64().unwrap() < 50, "{next}");
 }
 
 /// The version is per connection and per reader: an amoCRM store an older okk synced (no

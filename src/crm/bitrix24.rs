@@ -914,6 +914,23 @@ mod tests {
         assert!(wall_clock("2024-09-02T18:37:18+02:00").is_some());
     }
 
+    /// A boolean field's `1`/`0` as the portal's export writes them, a multiple one's each;
+    /// anything else stays as it came.
+    #[test]
+    fn a_boolean_user_field_reads_as_the_export_s_yes_and_no() {
+        let kind = UserField::of(&json!({"USER_TYPE_ID": "boolean"})).unwrap();
+        assert_eq!(kind.cell("1"), "Да");
+        assert_eq!(kind.cell("0"), "Нет");
+        assert_eq!(kind.cell("1, 0"), "Да, Нет");
+        assert_eq!(kind.cell(""), "");
+        assert_eq!(kind.cell("Y"), "Y");
+        // The import profile's yes/no words read them.
+        let p = crate::sync::profile::Profile::builtin("bitrix24").unwrap();
+        let words = crate::formats::values::Bools::new(&p.true_values, &p.false_values);
+        assert_eq!(words.parse(&kind.cell("1")), Some(true));
+        assert_eq!(words.parse(&kind.cell("0")), Some(false));
+    }
+
     #[test]
     fn the_cursor_never_passes_the_runs_start() {
         let at = |newest, started| Position {
