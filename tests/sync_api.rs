@@ -1902,34 +1902,6 @@ fn bitrix24_every_user_field_of_a_30_field_portal_lands_on_the_cards_multiple_on
     same(landed(&desk));
 }
 
-/// The account's custom fields on each card (card id → (name, value), sorted), of the cards a
-/// desk holds: the API gives fields of its own beside them.
-fn account_fields(
-    desk: &Desk,
-    names: &[&str],
-) -> std::collections::BTreeMap<String, Vec<(String, String)>> {
-    desk.rows(Table::Cards)
-        .iter()
-        .map(|c| {
-            let all: Json = serde_json::from_str(&text(c, "fields")).unwrap();
-            let mine = (all.as_object().unwrap().iter())
-                .filter(|(k, _)| names.contains(&k.as_str()))
-                .map(|(k, v)| (k.clone(), v.as_str().unwrap().to_string()))
-                .collect();
-            (text(c, "external_id"), mine)
-        })
-        .collect()
-}
-
-/// The store as an okk of schema 25 leaves it, which kept no version of the values a sync
-/// wrote: the next okk to open it adds `crm_sync.values_version`, NULL (migration 26).
-fn older_okk_s(desk: &Desk) {
-    rusqlite::Connection::open(&desk.db)
-        .unwrap()
-        .execute_batch("ALTER TABLE crm_sync DROP COLUMN values_version; PRAGMA user_version = 25;")
-        .unwrap();
-}
-
 /// A portal of 30 user fields (lists, multiple lists, dates, booleans, numbers, texts): every
 /// card's user fields are the same synced as imported from the portal's CSV export, field by
 /// field — a list's items by name, a boolean «Да»/«Нет» as the export writes them, not the
@@ -1963,8 +1935,8 @@ fn bitrix24_the_user_fields_of_a_30_field_portal_are_the_same_synced_as_imported
     });
     assert_eq!(names.len(), 30);
     let (by_sync, by_import) = (
-        account_fields(&desk.desk, &names),
-        account_fields(&other, &names),
+        desk.desk.account_fields(&names),
+        other.account_fields(&names),
     );
     assert_eq!(by_sync.len(), 200);
     for (id, synced) in &by_sync {
@@ -1980,143 +1952,6 @@ fn bitrix24_the_user_fields_of_a_30_field_portal_are_the_same_synced_as_imported
         assert!(!some(boolean, &|v| v != "Да" && v != "Нет"), "{boolean}");
     }
     assert!(some("Интересы", &|v| v.contains(", ")));
-}
-
-/// A store an older okk synced holds what its reader wrote: a list's item ids, booleans
-/// `1`/`0`, dates in ISO 8601 (the fake lists its user fields untyped for that first sync, as
-/// that okk read them), and no version of them. Upgraded (`values_version` NULL), its next
-/// sync reads every deal again though none changed, says so once (in the report, and
-/// `reread` in `--json`), and the cards then hold the values the portal's export gives. The
-/// sync after it reads the changes alone again.
-#[test]
-fn bitrix24_a_store_an_older_okk_synced_is_read_whole_once_and_then_holds_the_export_s_values() {
-    let mut state = State::with_deals_and_fields(160, 30);
-    state.b24_untyped = true;
-    let crm = FakeCrm::start(state, 0);
-    let desk = Synced::bitrix(&crm);
-    let first = desk.sync(&[]);
-    assert_eq!(tally(&first), (160, 160, 0, 0, 0));
-    assert!(first["reread"].is_null(), "{first}");
-    let names: Vec<&str> = crm.with(|s| s.fields.iter().map(|f| f.1).collect());
-    let old = account_fields(&desk.desk, &names);
-    let held =
-        |fields: &std::collections::BTreeMap<String, Vec<(String, String)>>,
-         name: &str,
-         value: &str| { (fields.values().flatten()).any(|(k, v)| k == name && v == value) };
-    assert!(
-        held(&old, "Ипотека одобрена", "1"),
-        "as an older okk wrote it"
-    );
-    older_okk_s(&desk.desk);
-    // That okk's last run, which read the changes alone, was killed half-way: the re-reading
-    // sync does not go on from it.
-    rusqlite::Connection::open(&desk.desk.db)
-        .unwrap()
-        .execute_batch(
-            r#"UPDATE crm_sync SET resume = json_object('from', cursor - 10,
-                   'after_id', 30000080, 'newest', cursor);"#,
-        )
-        .unwrap();
-    crm.with(|s| s.b24_untyped = false);
-
-    let out = succeeded(desk.okk().args(["--lang", "en", "sync"]));
-    let said = "every deal read again, once: an older okk wrote some values otherwise";
-    assert_eq!(out.matches(said).count(), 1, "{out}");
-    assert!(out.contains("b24: 160 deals read"), "{out}");
-    let other = Desk::new();
-    let csv = other.dir.path().join("bitrix24_export.csv");
-    crm.with(|s| s.export_bitrix_csv(&csv));
-    succeeded(other.okk().args([
-        "import",
-        "--profile",
-        "bitrix24",
-        csv.to_str().unwrap(),
-        "--source",
-        "b24",
-    ]));
-    let (now, export) = (
-        account_fields(&desk.desk, &names),
-        account_fields(&other, &names),
-    );
-    assert_eq!(now, export);
-    assert!(!held(&now, "Ипотека одобрена", "1"));
-
-    // Read with today's version: the next sync reads the changes alone.
-    let next = desk.sync(&[]);
-    assert!(next["reread"].is_null(), "{next}");
-    assert!(next["rows"].as_u64().unwrap() < 50, "{next}");
-    assert!(next["requests"].as_u64().unwrap() <= 8, "{next}");
-    assert_eq!(
-        (&next["updated"], &next["inserted"]),
-        (&0.into(), &0.into())
-    );
-}
-
-/// The re-reading sync killed half-way: the next sync goes on after the last deal it landed,
-/// still reading every deal from there (not only the changes), and says so again; the sync
-/// after it reads the changes alone.
-#[test]
-fn bitrix24_a_re_reading_sync_killed_half_way_is_finished_by_the_next() {
-    let mut state = State::with_deals_and_fields(1000, 30);
-    state.b24_untyped = true;
-    let crm = FakeCrm::start(state, 0);
-    let desk = Synced::bitrix(&crm);
-    desk.sync(&[]);
-    older_okk_s(&desk.desk);
-    let before = crm.with(|s| {
-        s.b24_untyped = false;
-        s.faults.note_page_delay = Duration::from_millis(100);
-        s.comment_batches
-    });
-    // A group lands what came within a second of its first page.
-    kill_after(&desk, || crm.with(|s| s.comment_batches) >= before + 14);
-    crm.with(|s| s.faults.note_page_delay = Duration::ZERO);
-    let names: Vec<&str> = crm.with(|s| s.fields.iter().map(|f| f.1).collect());
-    let yes_no = |fields: &std::collections::BTreeMap<String, Vec<(String, String)>>| {
-        (fields.values().flatten())
-            .filter(|(k, v)| k == "Ипотека одобрена" && (v == "Да" || v == "Нет"))
-            .count()
-    };
-    let halfway = yes_no(&account_fields(&desk.desk, &names));
-    assert!(halfway > 0, "the killed run landed pages");
-
-    let report = desk.sync(&[]);
-    assert_eq!(report["reread"], "values", "{report}");
-    assert!(report["resumed_run_begun_at"].is_string(), "{report}");
-    let rows = report["rows"].as_u64().unwrap();
-    assert!((50..1000).contains(&rows), "{report}");
-    let other = Desk::new();
-    let csv = other.dir.path().join("bitrix24_export.csv");
-    crm.with(|s| s.export_bitrix_csv(&csv));
-    succeeded(other.okk().args([
-        "import",
-        "--profile",
-        "bitrix24",
-        csv.to_str().unwrap(),
-        "--source",
-        "b24",
-    ]));
-    let now = account_fields(&desk.desk, &names);
-    assert_eq!(now, account_fields(&other, &names));
-    assert!(yes_no(&now) > halfway);
-
-    let next = desk.sync(&[]);
-    assert!(next["reread"].is_null(), "{next}");
-    assert!(next["rows"].as_u64().unwrap() < 50, "{next}");
-}
-
-/// The version is per connection and per reader: an amoCRM store an older okk synced (no
-/// version kept) is not read again, its reader writing values as it always has.
-#[test]
-fn an_amocrm_store_an_older_okk_synced_reads_only_the_changes() {
-    let crm = FakeCrm::start(State::with_deals(300), 0);
-    let desk = Synced::new(&crm);
-    desk.sync(&[]);
-    older_okk_s(&desk.desk);
-    let again = desk.sync(&[]);
-    assert!(again["reread"].is_null(), "{again}");
-    assert!(again["rows"].as_u64().unwrap() < 300, "{again}");
-    assert!(again["requests"].as_u64().unwrap() <= 7, "{again}");
 }
 
 #[test]
