@@ -1,6 +1,7 @@
 //! Migration 10 (live sync): a store of schema 9 with cards gains the `crm_sync` table, keeps its
 //! cards, and a sync's cursor is read back as written. A store an older okk synced, which
-//! recorded none of the sync's fields, gets them at its next sync.
+//! recorded none of the sync's fields, gets them at its next sync; one whose values it wrote
+//! otherwise (migration 26 keeps their version) is read whole again by its next sync, once.
 
 mod common;
 #[path = "support/fake_crm.rs"]
@@ -41,6 +42,7 @@ fn a_store_of_schema_9_gains_the_sync_cursors_and_keeps_its_cards() {
         resume: Some("{\"after_id\":7}".into()),
         notes_cursor: Some(1_795_000_050),
         run_begun_at: Some("2026-12-03 08:59:00".into()),
+        values_version: Some(1),
     };
     store.save_crm_state("main", &state).unwrap();
     assert_eq!(store.crm_state("main").unwrap(), state);
@@ -226,4 +228,216 @@ fn a_bitrix24_store_synced_before_the_stages_were_kept_is_told_to_sync_once() {
         "{\"method\":\"crm.deal.update\",\"params\":{\"id\":30000005,\"fields\":{\"STAGE_ID\":\"C1:LOSE\"}}}\n",
         "{said}"
     );
+}
+
+// ---- A store whose values an older okk wrote (migration 26) ----------------------------------
+
+/// A Bitrix24 connection «b24» to the fake, synced into a desk.
+struct Portal {
+    crm: fake::FakeCrm,
+    desk: Desk,
+    config: std::path::PathBuf,
+}
+
+impl Portal {
+    /// A portal of `deals` deals and 30 user fields, which `untyped` lists with no type nor
+    /// items (each a `string`): okk writes each value as the deal list gives it, as an okk
+    /// before it read them did.
+    fn new(deals: usize, untyped: bool) -> Portal {
+        let mut state = fake::State::with_deals_and_fields(deals, 30);
+        state.b24_untyped = untyped;
+        let crm = fake::FakeCrm::start(state, 0);
+        let desk = Desk::new();
+        let config = desk.dir.path().join("config.toml");
+        fake::write_bitrix_config(&config, "b24", &crm.url);
+        Portal { crm, desk, config }
+    }
+
+    fn okk(&self) -> assert_cmd::Command {
+        let mut cmd = self.desk.okk();
+        cmd.arg("--config")
+            .arg(&self.config)
+            .env("OKK_SYNC_RATE", "0")
+            .env("OKK_SYNC_BACKOFF_MS", "5");
+        cmd
+    }
+
+    /// `okk sync --json`: its report.
+    fn sync(&self) -> serde_json::Value {
+        serde_json::from_str(&succeeded(self.okk().args(["sync", "--json"]))).unwrap()
+    }
+
+    /// The store as an okk of schema 25 leaves it, which kept no version of the values a sync
+    /// wrote: the next okk to open it adds `crm_sync.values_version`, NULL.
+    fn as_an_older_okk_left_it(&self) {
+        Connection::open(&self.desk.db)
+            .unwrap()
+            .execute_batch(
+                "ALTER TABLE crm_sync DROP COLUMN values_version; PRAGMA user_version = 25;",
+            )
+            .unwrap();
+    }
+
+    /// The account's fields' names.
+    fn names(&self) -> Vec<&'static str> {
+        self.crm.with(|s| s.fields.iter().map(|f| f.1).collect())
+    }
+
+    /// The cards' user fields as an import of the portal's CSV export, today, gives them.
+    fn exported(&self) -> Fields {
+        let other = Desk::new();
+        let csv = other.dir.path().join("bitrix24_export.csv");
+        self.crm.with(|s| s.export_bitrix_csv(&csv));
+        succeeded(
+            other
+                .okk()
+                .args(["import", "--profile", "bitrix24"])
+                .arg(&csv)
+                .args(["--source", "b24"]),
+        );
+        other.account_fields(&self.names())
+    }
+
+    fn fields(&self) -> Fields {
+        self.desk.account_fields(&self.names())
+    }
+}
+
+type Fields = std::collections::BTreeMap<String, Vec<(String, String)>>;
+
+/// How many of `fields` hold `value` in the field `name`.
+fn holding(fields: &Fields, name: &str, value: &str) -> usize {
+    (fields.values().flatten())
+        .filter(|(k, v)| k == name && v == value)
+        .count()
+}
+
+/// A store an older okk synced holds what its reader wrote: a list's item ids, booleans
+/// `1`/`0`, dates in ISO 8601, and no version of them. Upgraded (`values_version` NULL), its
+/// next sync reads every deal again though none changed — not going on from that okk's last
+/// run, killed while it read the changes alone —, says so once (in the report, and `reread`
+/// in `--json`), and the cards then hold the values the portal's export gives. The sync after
+/// it reads the changes alone again.
+#[test]
+fn bitrix24_a_store_an_older_okk_synced_is_read_whole_once_and_then_holds_the_export_s_values() {
+    let portal = Portal::new(160, true);
+    let first = portal.sync();
+    assert_eq!(first["inserted"], 160, "{first}");
+    assert!(first["reread"].is_null(), "{first}");
+    let old = portal.fields();
+    assert!(holding(&old, "Ипотека одобрена", "1") > 0, "{old:?}");
+    portal.as_an_older_okk_left_it();
+    Connection::open(&portal.desk.db)
+        .unwrap()
+        .execute_batch(
+            r#"UPDATE crm_sync SET resume = json_object('from', cursor - 10,
+                   'after_id', 30000080, 'newest', cursor);"#,
+        )
+        .unwrap();
+    portal.crm.with(|s| s.b24_untyped = false);
+
+    let out = succeeded(portal.okk().args(["--lang", "en", "sync"]));
+    let said = "every deal read again, once: an older okk wrote some values otherwise";
+    assert_eq!(out.matches(said).count(), 1, "{out}");
+    assert!(out.contains("b24: 160 deals read"), "{out}");
+    let now = portal.fields();
+    assert_eq!(now, portal.exported());
+    assert_eq!(holding(&now, "Ипотека одобрена", "1"), 0);
+
+    // Read with today's version: the next sync reads the changes alone.
+    let next = portal.sync();
+    assert!(next["reread"].is_null(), "{next}");
+    assert!(next["rows"].as_u64().unwrap() < 50, "{next}");
+    assert!(next["requests"].as_u64().unwrap() <= 8, "{next}");
+    assert_eq!(
+        (&next["updated"], &next["inserted"]),
+        (&0.into(), &0.into())
+    );
+}
+
+/// The re-reading sync killed half-way: the next sync goes on after the last deal it landed,
+/// still reading every deal from there (not only the changes), and says so again; the sync
+/// after it reads the changes alone.
+#[test]
+fn bitrix24_a_re_reading_sync_killed_half_way_is_finished_by_the_next() {
+    let portal = Portal::new(1000, true);
+    portal.sync();
+    portal.as_an_older_okk_left_it();
+    let before = portal.crm.with(|s| {
+        s.b24_untyped = false;
+        s.faults.note_page_delay = std::time::Duration::from_millis(100);
+        s.comment_batches
+    });
+    let probe = portal.okk();
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("okk"));
+    for (k, v) in probe.get_envs() {
+        match v {
+            Some(v) => child.env(k, v),
+            None => child.env_remove(k),
+        };
+    }
+    let mut child = child
+        .args(probe.get_args())
+        .args(["sync", "--json"])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    // A group lands what came within a second of its first page.
+    while portal.crm.with(|s| s.comment_batches) < before + 14 {
+        assert!(child.try_wait().unwrap().is_none(), "the sync ended first");
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+    portal
+        .crm
+        .with(|s| s.faults.note_page_delay = std::time::Duration::ZERO);
+    let yes_no =
+        |f: &Fields| holding(f, "Ипотека одобрена", "Да") + holding(f, "Ипотека одобрена", "Нет");
+    let halfway = yes_no(&portal.fields());
+    assert!(halfway > 0, "the killed run landed pages");
+
+    let report = portal.sync();
+    assert_eq!(report["reread"], "values", "{report}");
+    assert!(report["resumed_run_begun_at"].is_string(), "{report}");
+    let rows = report["rows"].as_u64().unwrap();
+    assert!((50..1000).contains(&rows), "{report}");
+    let now = portal.fields();
+    assert_eq!(now, portal.exported());
+    assert!(yes_no(&now) > halfway);
+
+    let next = portal.sync();
+    assert!(next["reread"].is_null(), "{next}");
+    assert!(next["rows"].as_u64().unwrap() < 50, "{next}");
+}
+
+/// The version is per connection and per reader: an amoCRM store an older okk synced (no
+/// version kept) is not read again, its reader writing values as it always has.
+#[test]
+fn an_amocrm_store_an_older_okk_synced_reads_only_the_changes() {
+    let crm = fake::FakeCrm::start(fake::State::with_deals(300), 0);
+    let desk = Desk::new();
+    let config = desk.dir.path().join("config.toml");
+    fake::write_config(&config, "main", &crm.url, "OKK_TEST_AMO_TOKEN");
+    let sync = || -> serde_json::Value {
+        let out = succeeded(
+            desk.okk()
+                .arg("--config")
+                .arg(&config)
+                .env("OKK_TEST_AMO_TOKEN", fake::TOKEN)
+                .env("OKK_SYNC_RATE", "0")
+                .args(["sync", "--json"]),
+        );
+        serde_json::from_str(&out).unwrap()
+    };
+    sync();
+    Connection::open(&desk.db)
+        .unwrap()
+        .execute_batch("ALTER TABLE crm_sync DROP COLUMN values_version; PRAGMA user_version = 25;")
+        .unwrap();
+    let again = sync();
+    assert!(again["reread"].is_null(), "{again}");
+    assert!(again["rows"].as_u64().unwrap() < 300, "{again}");
+    assert!(again["requests"].as_u64().unwrap() <= 7, "{again}");
 }

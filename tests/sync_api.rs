@@ -1992,6 +1992,58 @@ fn bitrix24_every_user_field_of_a_30_field_portal_lands_on_the_cards_multiple_on
     same(landed(&desk));
 }
 
+/// A portal of 30 user fields (lists, multiple lists, dates, booleans, numbers, texts): every
+/// card's user fields are the same synced as imported from the portal's CSV export, field by
+/// field — a list's items by name, a boolean «Да»/«Нет» as the export writes them, not the
+/// item ids and `1`/`0` the deal list gives.
+#[test]
+fn bitrix24_the_user_fields_of_a_30_field_portal_are_the_same_synced_as_imported() {
+    let crm = FakeCrm::start(State::with_deals_and_fields(200, 30), 0);
+    let desk = Synced::bitrix(&crm);
+    let synced = desk.sync(&[]);
+    let other = Desk::new();
+    let csv = other.dir.path().join("bitrix24_export.csv");
+    crm.with(|s| s.export_bitrix_csv(&csv));
+    let imported = succeeded(other.okk().args([
+        "import",
+        "--json",
+        "--profile",
+        "bitrix24",
+        csv.to_str().unwrap(),
+        "--source",
+        "b24",
+    ]));
+    let imported: Json = serde_json::from_str(&imported).unwrap();
+    assert_eq!(
+        (&synced["inserted"], &imported["inserted"]),
+        (&200.into(), &200.into())
+    );
+    let (names, values) = crm.with(|s| {
+        let names: Vec<&str> = s.fields.iter().map(|f| f.1).collect();
+        let values: usize = s.deals.iter().map(|d| d.custom.len()).sum();
+        (names, values)
+    });
+    assert_eq!(names.len(), 30);
+    let (by_sync, by_import) = (
+        desk.desk.account_fields(&names),
+        other.account_fields(&names),
+    );
+    assert_eq!(by_sync.len(), 200);
+    for (id, synced) in &by_sync {
+        assert_eq!(synced, &by_import[id], "card {id}");
+    }
+    assert_eq!(by_sync.values().map(Vec::len).sum::<usize>(), values);
+    let all: Vec<&(String, String)> = by_sync.values().flatten().collect();
+    let some =
+        |name: &str, like: &dyn Fn(&str) -> bool| all.iter().any(|(k, v)| k == name && like(v));
+    for boolean in ["Ипотека одобрена", "Повторное обращение"] {
+        assert!(some(boolean, &|v| v == "Да"), "{boolean}");
+        assert!(some(boolean, &|v| v == "Нет"), "{boolean}");
+        assert!(!some(boolean, &|v| v != "Да" && v != "Нет"), "{boolean}");
+    }
+    assert!(some("Интересы", &|v| v.contains(", ")));
+}
+
 #[test]
 fn bitrix24_first_sync_maps_c1_stages_and_string_numbers_and_a_second_changes_nothing() {
     let crm = FakeCrm::start(State::with_deals(130), 0);

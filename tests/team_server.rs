@@ -2937,6 +2937,117 @@ fn sync_facts_on_server(url: &str) -> Vec<Vec<String>> {
         .collect()
 }
 
+/// Each card's id and custom fields ({name: value}), by id, from the rows of
+/// `SELECT external_id, fields` and of `SELECT id, name FROM field_names` (a card keeps
+/// `[[field id, value], …]`).
+fn named_fields(cards: Vec<(String, String)>, names: Vec<(i64, String)>) -> Vec<(String, Json)> {
+    let names: std::collections::HashMap<i64, String> = names.into_iter().collect();
+    cards
+        .into_iter()
+        .map(|(id, fields)| {
+            let pairs: Vec<(i64, String)> = serde_json::from_str(&fields).unwrap();
+            let named: serde_json::Map<String, Json> = (pairs.into_iter())
+                .map(|(k, v)| (names[&k].clone(), Json::from(v)))
+                .collect();
+            (id, Json::Object(named))
+        })
+        .collect()
+}
+
+const CARD_FIELDS: &str = "SELECT external_id, fields FROM cards ORDER BY external_id";
+const FIELD_NAMES: &str = "SELECT id, name FROM field_names";
+
+/// [`named_fields`] on the server…
+fn card_fields_on_server(url: &str) -> Vec<(String, Json)> {
+    let mut client = postgres::Client::connect(url, postgres::NoTls).unwrap();
+    let cards = (client.query(CARD_FIELDS, &[]).unwrap().iter())
+        .map(|r| (r.get(0), r.get(1)))
+        .collect();
+    let names = (client.query(FIELD_NAMES, &[]).unwrap().iter())
+        .map(|r| (r.get(0), r.get(1)))
+        .collect();
+    named_fields(cards, names)
+}
+
+/// …and in a store file.
+fn card_fields_on_file(desk: &Desk) -> Vec<(String, Json)> {
+    let conn = rusqlite::Connection::open(&desk.db).unwrap();
+    let mut cards = conn.prepare(CARD_FIELDS).unwrap();
+    let cards = (cards.query_map([], |r| Ok((r.get(0)?, r.get(1)?))).unwrap())
+        .map(Result::unwrap)
+        .collect();
+    let mut names = conn.prepare(FIELD_NAMES).unwrap();
+    let names = (names.query_map([], |r| Ok((r.get(0)?, r.get(1)?))).unwrap())
+        .map(Result::unwrap)
+        .collect();
+    named_fields(cards, names)
+}
+
+/// A Bitrix24 connection an okk that kept no version of its values synced (list items by id,
+/// booleans `1`/`0`: the fake lists its user fields untyped for that sync), on a server as on
+/// a file: upgraded (the server's migration 16, the file's 26), the next sync reads every deal
+/// again and says so (`reread`), and the cards hold the values the portal's export writes
+/// («Да»/«Нет», items by name), the same on both.
+#[test]
+fn a_bitrix24_store_an_older_okk_synced_is_read_whole_once_on_the_server_as_on_a_file() {
+    let Some(server) = ServerDb::new() else {
+        return;
+    };
+    let mut state = fake::State::with_deals_and_fields(120, 30);
+    state.b24_untyped = true;
+    let crm = fake::FakeCrm::start(state, 0);
+    let desk = Desk::new();
+    let config = desk.dir.path().join("config.toml");
+    fake::write_bitrix_config(&config, "b24", &crm.url);
+    let file = path_arg(&desk.db);
+    let (ok, _, err) = run_on(&desk, &server.url, &["db", "roles"]);
+    assert!(ok, "{err}");
+    synced(&desk, &file, &config);
+    synced(&desk, &server.url, &config);
+    let old = card_fields_on_server(&server.url);
+    assert!(
+        old.iter().any(|(_, f)| f["Ипотека одобрена"] == "1"),
+        "as the older okk wrote it"
+    );
+    assert_eq!(old, card_fields_on_file(&desk));
+    // As the okk before the version left them.
+    rusqlite::Connection::open(&desk.db)
+        .unwrap()
+        .execute_batch("ALTER TABLE crm_sync DROP COLUMN values_version; PRAGMA user_version = 25;")
+        .unwrap();
+    postgres::Client::connect(&server.url, postgres::NoTls)
+        .unwrap()
+        .batch_execute(
+            "ALTER TABLE crm_sync DROP COLUMN values_version;
+             UPDATE okk_meta SET value = '15' WHERE key = 'schema_version';",
+        )
+        .unwrap();
+    crm.with(|s| s.b24_untyped = false);
+
+    let onto_file = synced(&desk, &file, &config);
+    let onto_server = synced(&desk, &server.url, &config);
+    assert_eq!(onto_server["reread"], "values", "{onto_server}");
+    assert_eq!(onto_server["rows"], 120, "{onto_server}");
+    // The cards whose values are now written otherwise changed; none came or went.
+    assert!(
+        onto_server["updated"].as_u64().unwrap() > 0,
+        "{onto_server}"
+    );
+    assert_eq!(
+        (&onto_server["inserted"], &onto_server["gone"]),
+        (&0.into(), &0.into())
+    );
+    assert_eq!(onto_server, onto_file, "the re-reading sync's report");
+    let now = card_fields_on_server(&server.url);
+    assert_eq!(now, card_fields_on_file(&desk));
+    assert!(now.iter().any(|(_, f)| f["Ипотека одобрена"] == "Да"));
+    assert!(!now.iter().any(|(_, f)| f["Ипотека одобрена"] == "1"));
+
+    let next = synced(&desk, &server.url, &config);
+    assert!(next["reread"].is_null(), "{next}");
+    assert!(next["rows"].as_u64().unwrap() < 50, "{next}");
+}
+
 /// The CRM's changes between two syncs: a move, an edit, a deletion, a new deal, a note on a
 /// deal that did not change and one on the new deal.
 fn crm_a_day_later(crm: &fake::FakeCrm) -> i64 {

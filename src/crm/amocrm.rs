@@ -16,6 +16,12 @@ use crate::domain::crm_stage::{CrmStage, Semantics};
 use crate::domain::deal_note::DealNote;
 use crate::domain::sync_report::Reading;
 
+/// How this reader writes a deal's values into its row (see `bitrix24::VALUES_VERSION`): bump
+/// it whenever a value starts being written differently, and the next sync of each amoCRM
+/// connection reads every deal again. 0: as okk has written them since before it kept the
+/// number.
+pub const VALUES_VERSION: i64 = 0;
+
 /// amoCRM's biggest page.
 const LIMIT: usize = 250;
 const EVENTS_LIMIT: usize = 100;

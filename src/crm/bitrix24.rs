@@ -24,6 +24,14 @@ use crate::domain::crm_stage::{CrmStage, Semantics};
 use crate::domain::deal_note::{DealNote, NOTES_PER_CARD};
 use crate::domain::sync_report::Reading;
 
+/// How this reader writes a deal's values into its row, as a number kept with each
+/// connection's sync state. Bump it whenever a value starts being written differently: a card
+/// keeps what an earlier okk wrote until its deal changes, so the next sync of a connection
+/// read under an older number reads every deal again (`crm::sync`). 0: an okk before it kept
+/// the number (user fields as the deal list gives them); 1: a list field's items by name, a
+/// date field as the portal's wall-clock time, a boolean «Да»/«Нет» (the portal's export).
+pub const VALUES_VERSION: i64 = 1;
+
 /// The language the user fields' labels are asked in.
 const USER_FIELD_LANG: &str = "ru";
 
@@ -136,6 +144,9 @@ impl BitrixReader {
         let at = resume
             .and_then(|r| serde_json::from_str::<Position>(r).ok())
             .filter(|_| !full)
+            // Asked for every deal (a values' re-read): a run killed while it read the changes
+            // alone is not what this one continues.
+            .filter(|p| cursor.is_some() || p.from.is_none())
             // A run killed by an okk that kept no start: its cursor stays where it began.
             .map(|p| Position {
                 started: p.started.or(p.from),
@@ -681,6 +692,10 @@ impl BitrixReader {
     }
 }
 
+/// A boolean user field's values as the portal's export writes them.
+const YES: &str = "Да";
+const NO: &str = "Нет";
+
 /// A user field whose value the deal list gives otherwise than the portal's export writes it.
 enum UserField {
     /// A list (`enumeration`): the deal gives its item's id (`"8000402"`), the export and the
@@ -689,6 +704,9 @@ enum UserField {
     /// A `date` or `datetime`: the deal gives ISO 8601 in the portal's offset, the export the
     /// portal's wall-clock time, as the deal's own dates are kept.
     Date,
+    /// A `boolean`: the deal gives `"1"`/`"0"`, the export «Да»/«Нет» (as it writes «Сделка
+    /// закрыта»), which the profile's yes/no words read.
+    Bool,
 }
 
 impl UserField {
@@ -696,6 +714,7 @@ impl UserField {
     fn of(f: &Value) -> Option<UserField> {
         match text(f.get("USER_TYPE_ID")).as_str() {
             "date" | "datetime" => Some(UserField::Date),
+            "boolean" => Some(UserField::Bool),
             _ => {
                 let items: FxMap<String, String> = (f.get("LIST").and_then(Value::as_array))
                     .into_iter()
@@ -717,6 +736,11 @@ impl UserField {
         let part = |p: &str| match self {
             UserField::List(items) => items.get(p).cloned().unwrap_or_else(|| p.to_string()),
             UserField::Date => local(p.to_string()),
+            UserField::Bool => match p {
+                "1" => YES.to_string(),
+                "0" => NO.to_string(),
+                other => other.to_string(),
+            },
         };
         cell.split(", ").map(part).collect::<Vec<_>>().join(", ")
     }
@@ -888,6 +912,23 @@ mod tests {
             }
         }
         assert!(wall_clock("2024-09-02T18:37:18+02:00").is_some());
+    }
+
+    /// A boolean field's `1`/`0` as the portal's export writes them, a multiple one's each;
+    /// anything else stays as it came.
+    #[test]
+    fn a_boolean_user_field_reads_as_the_export_s_yes_and_no() {
+        let kind = UserField::of(&json!({"USER_TYPE_ID": "boolean"})).unwrap();
+        assert_eq!(kind.cell("1"), "Да");
+        assert_eq!(kind.cell("0"), "Нет");
+        assert_eq!(kind.cell("1, 0"), "Да, Нет");
+        assert_eq!(kind.cell(""), "");
+        assert_eq!(kind.cell("Y"), "Y");
+        // The import profile's yes/no words read them.
+        let p = crate::sync::profile::Profile::builtin("bitrix24").unwrap();
+        let words = crate::formats::values::Bools::new(&p.true_values, &p.false_values);
+        assert_eq!(words.parse(&kind.cell("1")), Some(true));
+        assert_eq!(words.parse(&kind.cell("0")), Some(false));
     }
 
     #[test]

@@ -24,7 +24,7 @@ use crate::domain::funnel::{FieldRef, KnownStages};
 use crate::domain::import_report::{UnknownStage, unknown_stages};
 use crate::domain::rules::evaluate_with;
 use crate::domain::sync_report::SyncProgress;
-pub use crate::domain::sync_report::SyncReport;
+pub use crate::domain::sync_report::{Reread, SyncReport};
 use crate::domain::{Funnel, SystemField};
 use crate::store::StoreError;
 use crate::store::cards::{BatchCounts, BatchMeta, CardRow, Existing, Outcome};
@@ -268,7 +268,17 @@ fn run(
     saved: &SyncState,
     bar: Option<&indicatif::ProgressBar>,
 ) -> Result<SyncReport, Failure> {
-    let since = if opts.full { None } else { saved.cursor };
+    // A connection whose deals were read under an older way of writing values (an older okk)
+    // has its every deal read again, once: an incremental sync would leave the cards of the
+    // deals that did not change as that okk wrote them. No sweep: the deletions are another
+    // matter, and a store never synced reads every deal anyway.
+    let values = values_version(conn.kind);
+    let reread = !opts.full && saved.cursor.is_some() && saved.values_version.unwrap_or(0) < values;
+    let since = if opts.full || reread {
+        None
+    } else {
+        saved.cursor
+    };
     let from = since.map(|c| c - OVERLAP);
     // A full sweep an earlier run began and did not finish (stopped, killed, failed): this run
     // goes on from the cursors it landed (below), and finishes it.
@@ -297,6 +307,11 @@ fn run(
             .unwrap_or_else(|| crate::store::cards::fmt_time(&opts.now)),
     );
     lander.report.resumed_run_begun_at = resumed_run.as_deref().map(utc_iso);
+    lander.report.reread = reread.then_some(Reread::Values);
+    if *saved == SyncState::default() {
+        // A first sync reads every deal, however often it is stopped and resumed.
+        state.values_version = Some(values);
+    }
     if opts.full {
         // A sweep reads every deal and note from the start, and its cursors are where it got
         // to: stopped half-way, the next sync goes on from there (amoCRM; Bitrix24 resumes by
@@ -351,6 +366,10 @@ fn run(
     state.synced_at = Some(crate::store::cards::fmt_time(&opts.now));
     // The run's last transaction: it went through.
     state.run_begun_at = None;
+    if since.is_none() {
+        // Every deal was read, each value written as this okk writes it.
+        state.values_version = Some(values);
+    }
     let mut last = Page::default();
     if sweeping {
         // Every deal was read, by this run or by the runs of the sweep before it: those the
@@ -515,6 +534,14 @@ fn open_reader(
             saved.events_cursor,
         )?),
     })
+}
+
+/// How the connection's reader writes values today (its `VALUES_VERSION`).
+pub fn values_version(kind: Kind) -> i64 {
+    match kind {
+        Kind::AmoCrm | Kind::Kommo => super::amocrm::VALUES_VERSION,
+        Kind::Bitrix24 => super::bitrix24::VALUES_VERSION,
+    }
 }
 
 /// The cursors a landed page moves the sync to.
@@ -718,6 +745,7 @@ impl<'a> Lander<'a> {
                 dry_run: opts.dry_run,
                 full_sweep_begun_at: None,
                 resumed_run_begun_at: None,
+                reread: None,
                 notes_updated: 0,
                 absent_fields: Vec::new(),
                 new_columns: Vec::new(),

@@ -48,6 +48,9 @@ pub struct SyncReport {
     /// When the run this sync continues began, when an earlier run was killed or stopped
     /// half-way (`None`: the last run went through, or this one is `--full`).
     pub resumed_run_begun_at: Option<String>,
+    /// Why this sync read every deal though it is no full sweep (`None`: it did not, or it
+    /// is a first sync).
+    pub reread: Option<Reread>,
     pub dry_run: bool,
     /// The fields the funnel requires that the source carries neither in this sync (its
     /// fields) nor in any import or sync before: not flagged on its cards (an import's
@@ -71,6 +74,15 @@ pub struct SyncReport {
     /// absent: the flags of the source's cards it did not write are judged again after it.
     #[serde(skip)]
     pub columns_changed: bool,
+}
+
+/// Why a sync that is no sweep read every deal again.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Reread {
+    /// The connection was last read whole by an okk that wrote some values otherwise (a
+    /// Bitrix24 list field's item ids, say): every card takes them as this okk writes them.
+    Values,
 }
 
 /// What a sync is reading, by the page that landed last: its progress line names it (a notes

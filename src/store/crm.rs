@@ -58,6 +58,9 @@ pub struct SyncState {
     /// transaction, cleared by its last. Set when a run begins, an earlier one was killed or
     /// stopped half-way.
     pub run_begun_at: Option<String>,
+    /// The reader's way of writing values (`crm::sync::values_version`) the connection's
+    /// deals were last read whole with; `None`: by an okk before it kept it (read as 0).
+    pub values_version: Option<i64>,
 }
 
 impl Store {
@@ -92,9 +95,16 @@ impl Store {
     }
 
     pub fn crm_state(&self, connection: &str) -> Result<SyncState, StoreError> {
-        // A store read as it is may be older than the run's mark (`okk crm list`).
-        let begun = if self.schema_version()? >= super::schema::RUN_BEGUN_FROM {
+        // A store read as it is may be older than the run's mark (`okk crm list`) and the
+        // values' version.
+        let version = self.schema_version()?;
+        let begun = if version >= super::schema::RUN_BEGUN_FROM {
             "run_begun_at"
+        } else {
+            "NULL"
+        };
+        let values = if version >= super::schema::VALUES_VERSION_FROM {
+            "values_version"
         } else {
             "NULL"
         };
@@ -102,7 +112,8 @@ impl Store {
             .conn
             .query_row(
                 &format!(
-                    "SELECT s.cursor, events_cursor, synced_at, full_at, resume, n.cursor, {begun}
+                    "SELECT s.cursor, events_cursor, synced_at, full_at, resume, n.cursor, {begun},
+                         {values}
                      FROM crm_sync s LEFT JOIN crm_notes_read n USING (connection)
                      WHERE connection = ?1"
                 ),
@@ -116,6 +127,7 @@ impl Store {
                         resume: r.get(4)?,
                         notes_cursor: r.get(5)?,
                         run_begun_at: r.get(6)?,
+                        values_version: r.get(7)?,
                     })
                 },
             )
@@ -331,10 +343,11 @@ fn save_state(
 ) -> Result<(), StoreError> {
     conn.prepare_cached(
         "INSERT INTO crm_sync
-             (connection, cursor, events_cursor, synced_at, full_at, resume, run_begun_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+             (connection, cursor, events_cursor, synced_at, full_at, resume, run_begun_at,
+              values_version)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
          ON CONFLICT (connection) DO UPDATE SET cursor = ?2, events_cursor = ?3,
-             synced_at = ?4, full_at = ?5, resume = ?6, run_begun_at = ?7",
+             synced_at = ?4, full_at = ?5, resume = ?6, run_begun_at = ?7, values_version = ?8",
     )?
     .execute(params![
         connection,
@@ -343,7 +356,8 @@ fn save_state(
         state.synced_at,
         state.full_at,
         state.resume,
-        state.run_begun_at
+        state.run_begun_at,
+        state.values_version
     ])?;
     conn.prepare_cached(
         "INSERT INTO crm_notes_read (connection, cursor) VALUES (?1, ?2)

@@ -629,6 +629,13 @@ ALTER TABLE crm_stages ADD COLUMN semantics TEXT;
 ALTER TABLE reviews ADD COLUMN held_withdrawn_at TEXT;
 ALTER TABLE reviews ADD COLUMN held_withdrawal_signature TEXT;
 "#,
+    // 26: how the reader wrote a connection's values when it last read every deal
+    // (crm::sync): a store an older okk synced is read whole again by its next sync.
+    r#"
+-- The reader's version of writing values (`VALUES_VERSION` in src/crm/) the connection's deals
+-- were last read whole with; NULL: synced before okk kept it (version 0).
+ALTER TABLE crm_sync ADD COLUMN values_version INTEGER;
+"#,
 ];
 
 /// The first schema with `crm_stages.semantics` (an older store read as it is lands moves by
@@ -643,6 +650,9 @@ pub const CRM_STAGES_FROM: i64 = 22;
 /// under way to tell).
 pub const RUN_BEGUN_FROM: i64 = 23;
 
+/// The first schema with `crm_sync.values_version` (an older store read as it is says none).
+pub const VALUES_VERSION_FROM: i64 = 26;
+
 pub fn latest() -> i64 {
     MIGRATIONS.len() as i64
 }
@@ -652,7 +662,8 @@ pub fn latest() -> i64 {
 /// digest an import compares; 21: a sync's sweep under way), or what a read does without on an
 /// older store (22: the CRM's order of its stages, [`CRM_STAGES_FROM`]; 23: when a sync under
 /// way began, [`RUN_BEGUN_FROM`]; 24: what a CRM stage means, [`STAGE_SEMANTICS_FROM`]), or
-/// what only writes touch (25: a withdrawal held out, which merges and undos weigh).
+/// what only writes touch (25: a withdrawal held out, which merges and undos weigh; 26: the
+/// version of a sync's values, [`VALUES_VERSION_FROM`]).
 /// Raise it with a
 /// migration that reads need.
 pub const READS_AS_IT_IS_FROM: i64 = 19;
@@ -661,11 +672,12 @@ pub const READS_AS_IT_IS_FROM: i64 = 19;
 /// NOT EXISTS, and tests (and a store whose version was stepped back by hand) replay
 /// migrations over a store that has the column: such a migration is skipped where its column
 /// is.
-const ADDS_COLUMN: [(usize, &str, &str); 4] = [
+const ADDS_COLUMN: [(usize, &str, &str); 5] = [
     (20, "cards", "export_digest"),
     (23, "crm_sync", "run_begun_at"),
     (24, "crm_stages", "semantics"),
     (25, "reviews", "held_withdrawn_at"),
+    (26, "crm_sync", "values_version"),
 ];
 
 /// Whether migration `number` (from 1) would add a column the store has already.

@@ -780,6 +780,10 @@ pub fn report(r: &SyncReport, config: Option<&Path>) -> String {
         let line = crate::tr!("crm-report-resumed", at = local(begun));
         s.push_str(&format!("  {line}\n"));
     }
+    if r.reread.is_some() {
+        let line = crate::tr!("crm-report-reread");
+        s.push_str(&format!("  {line}\n"));
+    }
     if let Some(begun) = &r.full_sweep_begun_at {
         let line = crate::tr!("crm-report-sweep-finished", at = local(begun));
         s.push_str(&format!("  {line}\n"));
@@ -952,6 +956,7 @@ mod tests {
             full_sweep_at: Some("2026-11-20T10:00:05Z".into()),
             full_sweep_begun_at: Some("2026-11-20T09:00:05Z".into()),
             resumed_run_begun_at: Some("2026-11-20T08:30:00Z".into()),
+            reread: Some(crate::domain::sync_report::Reread::Values),
             dry_run: true,
             absent_fields: vec!["phone".into(), "Интересующие параметры".into()],
             new_columns: vec!["Дата встречи в офисе продаж".into(), "notes".into()],

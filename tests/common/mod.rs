@@ -218,6 +218,21 @@ impl Desk {
         self.look().rows(table).expect("read the store")
     }
 
+    /// The custom fields of `names` on each card (card id → (name, value), sorted): a CRM
+    /// account's fields, of a store that holds fields of okk's and the API's own beside them.
+    pub fn account_fields(&self, names: &[&str]) -> BTreeMap<String, Vec<(String, String)>> {
+        (self.rows(Table::Cards).iter())
+            .map(|c| {
+                let all: Json = serde_json::from_str(&text(c, "fields")).unwrap();
+                let mine = (all.as_object().unwrap().iter())
+                    .filter(|(k, _)| names.contains(&k.as_str()))
+                    .map(|(k, v)| (k.clone(), v.as_str().unwrap().to_string()))
+                    .collect();
+                (text(c, "external_id"), mine)
+            })
+            .collect()
+    }
+
     /// How many rows of `table` `keep` keeps.
     pub fn rows_where(&self, table: Table, keep: impl Fn(&Row) -> bool) -> usize {
         self.rows(table).iter().filter(|r| keep(r)).count()

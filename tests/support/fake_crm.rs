@@ -154,6 +154,10 @@ pub struct State {
     /// `crm.deal.userfield.list` gives them; off, the codes alone (a portal before labels, or
     /// a store synced before okk read them).
     pub b24_labels: bool,
+    /// Bitrix24: the user fields are listed with no type nor items (each a `string`), so that
+    /// okk writes each value as the deal list gives it (a list item's id, a boolean's `1`, a
+    /// date in ISO 8601): as an okk before it read them left a store.
+    pub b24_untyped: bool,
     /// The options of the account's select and multiselect fields beyond [`FIELDS`], by field
     /// id (an option's `enum_id` is its place in them; «Источник» has none, as ever).
     pub field_options: HashMap<i64, &'static [&'static str]>,
@@ -742,6 +746,94 @@ impl State {
             w.write_record(&row).unwrap();
         }
         w.flush().unwrap();
+    }
+}
+
+impl State {
+    /// The deals as the Bitrix24 portal's CSV export writes them (../shared/data/FORMATS.md):
+    /// every field quoted and followed by `;`, names not codes, «Да»/«Нет» for yes and no,
+    /// several values joined by ", ", then the user fields under their labels (an
+    /// enumeration's items by name). Dates as the portal's wall-clock time; a `date` field's
+    /// time of day in the portal's own export is not on record in ../shared/data: written as
+    /// a sync keeps it.
+    pub fn export_bitrix_csv(&self, path: &std::path::Path) {
+        let yes_no = |b: bool| if b { "Да" } else { "Нет" }.to_string();
+        // The portal's clock: UTC+3 (its answers' offset).
+        let wall = |t: i64| {
+            chrono::DateTime::from_timestamp(t + 3 * 3600, 0)
+                .unwrap()
+                .naive_utc()
+                .format("%d.%m.%Y %H:%M:%S")
+                .to_string()
+        };
+        let fields = bitrix::user_fields(self);
+        let mut header: Vec<&str> = vec![
+            "ID",
+            "Название сделки",
+            "Стадия сделки",
+            "Воронка",
+            "Ответственный",
+            "Сумма",
+            "Валюта",
+            "Дата создания",
+            "Дата изменения",
+            "Сделка закрыта",
+            "Комментарий",
+        ];
+        let name_of = |id: i64| self.fields.iter().find(|f| f.0 == id).map(|f| f.1);
+        header.extend(fields.iter().filter_map(|f| name_of(f.0)));
+        let mut out = String::new();
+        let mut line = |cells: &[String]| {
+            for c in cells {
+                out.push('"');
+                out.push_str(&c.replace('"', "\"\""));
+                out.push_str("\";");
+            }
+            out.push('\n');
+        };
+        line(&header.iter().map(|h| h.to_string()).collect::<Vec<_>>());
+        for d in &self.deals {
+            let p = bitrix::pipeline_index(d);
+            let j = PIPELINES[p].statuses.iter().position(|s| s.0 == d.status);
+            let stage_id = bitrix::stage_id(d);
+            let stage = self
+                .b24_names
+                .get(stage_id)
+                .copied()
+                .unwrap_or(PIPELINES[p].statuses[j.unwrap()].1);
+            let owner = USERS.iter().position(|u| u.0 == d.owner).unwrap();
+            let mut row = vec![
+                d.id.to_string(),
+                d.name.clone(),
+                stage.to_string(),
+                PIPELINES[p].name.to_string(),
+                format!("{} [{}]", USERS[owner].1, owner + 1),
+                d.price.to_string(),
+                "RUB".to_string(),
+                wall(d.created_at),
+                wall(d.updated_at),
+                yes_no(d.closed_at.is_some()),
+                d.tags.join(", "),
+            ];
+            for (id, _, kind, _) in &fields {
+                let v = d.custom.iter().find(|c| c.0 == *id).map(|c| &c.1);
+                row.push(match (v, *kind) {
+                    (None, _) => String::new(),
+                    (Some(Value::Bool(b)), _) => yes_no(*b),
+                    // A date field holds the portal's midnight: its day at 00:00:00.
+                    (Some(Value::Number(t)), "date") => wall(t.as_i64().unwrap() - 3 * 3600),
+                    (Some(Value::Number(t)), _) => wall(t.as_i64().unwrap()),
+                    (Some(Value::Array(items)), _) => (items.iter())
+                        .filter_map(Value::as_str)
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                    (Some(Value::String(s)), _) => s.clone(),
+                    (Some(other), _) => other.to_string(),
+                });
+            }
+            line(&row);
+        }
+        std::fs::write(path, out).unwrap();
     }
 }
 
@@ -1548,6 +1640,7 @@ mod bitrix {
             .into_iter()
             .enumerate()
             .map(|(i, (id, code, kind, multiple))| {
+                let kind = if s.b24_untyped { "string" } else { kind };
                 let mut field = json!({"ID": (201 + i).to_string(), "ENTITY_ID": "CRM_DEAL",
                     "FIELD_NAME": code, "USER_TYPE_ID": kind,
                     "MULTIPLE": if multiple { "Y" } else { "N" }});
@@ -1566,7 +1659,7 @@ mod bitrix {
                     field["LIST_COLUMN_LABEL"] = json!(label);
                     field["EDIT_FORM_LABEL"] = json!(label);
                 }
-                if let Some(options) = s.field_options.get(&id) {
+                if let Some(options) = s.field_options.get(&id).filter(|_| !s.b24_untyped) {
                     field["LIST"] = options
                         .iter()
                         .enumerate()

@@ -114,6 +114,7 @@ crm-report-since = since { $since }
 crm-report-until = changes read up to { $until }{ $since }
 crm-report-sweep-finished = finished the full sweep begun at { $at }
 crm-report-resumed = continues an interrupted sync begun at { $at }
+crm-report-reread = every deal read again, once: an older okk wrote some values otherwise
 crm-report-full-sweep = last full sweep: { $at }
 crm-report-find-gone = to find the deals gone from the CRM, run `{ $command }`
 crm-report-unknown-stage = stage not in the funnel: { $stage } ({ $cards ->

@@ -118,6 +118,7 @@ crm-report-since = с { $since }
 crm-report-until = прочитаны изменения по { $until }{ $since }
 crm-report-sweep-finished = завершён полный проход, начатый { $at }
 crm-report-resumed = продолжена прерванная синхронизация, начатая { $at }
+crm-report-reread = все сделки прочитаны заново, один раз: прежний okk писал часть значений иначе
 crm-report-full-sweep = последний полный проход: { $at }
 crm-report-find-gone = найти сделки, которых больше нет в CRM: `{ $command }`
 crm-report-unknown-stage = этапа нет в воронке: { $stage } ({ $cards ->

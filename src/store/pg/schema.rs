@@ -566,6 +566,11 @@ ALTER TABLE reviews
     ADD COLUMN IF NOT EXISTS held_withdrawn_at text,
     ADD COLUMN IF NOT EXISTS held_withdrawal_signature text;
 "#,
+    // 16: how the reader wrote a connection's values when it last read every deal (SQLite's
+    // migration 26); NULL: synced before okk kept it (version 0), read whole again.
+    r#"
+ALTER TABLE crm_sync ADD COLUMN IF NOT EXISTS values_version bigint;
+"#,
 ];
 
 pub fn latest() -> i64 {

@@ -25,14 +25,15 @@ use crate::store::judged::{Judge, NewJudgement};
 use crate::store::sync_tx::{SyncStore, SyncTx};
 
 const STATE: &str = "SELECT s.cursor, events_cursor, synced_at, full_at, resume, n.cursor,
-        run_begun_at
+        run_begun_at, values_version
     FROM crm_sync s LEFT JOIN crm_notes_read n USING (connection) WHERE connection = $1";
 
 const SAVE_STATE: &str = "INSERT INTO crm_sync
-        (connection, cursor, events_cursor, synced_at, full_at, resume, run_begun_at)
-    VALUES ($1, $2, $3, $4, $5, $6, $7)
+        (connection, cursor, events_cursor, synced_at, full_at, resume, run_begun_at,
+         values_version)
+    VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
     ON CONFLICT (connection) DO UPDATE SET cursor = $2, events_cursor = $3, synced_at = $4,
-        full_at = $5, resume = $6, run_begun_at = $7";
+        full_at = $5, resume = $6, run_begun_at = $7, values_version = $8";
 
 const SAVE_NOTES_CURSOR: &str = "INSERT INTO crm_notes_read (connection, cursor) VALUES ($1, $2)
     ON CONFLICT (connection) DO UPDATE SET cursor = $2";
@@ -52,6 +53,7 @@ fn save_state(
             &s.full_at,
             &s.resume,
             &s.run_begun_at,
+            &s.values_version,
         ],
     )?;
     tx.execute(SAVE_NOTES_CURSOR, &[&connection, &s.notes_cursor])?;
@@ -107,6 +109,7 @@ impl SyncStore for PgStore {
                 resume: r.get(4),
                 notes_cursor: r.get(5),
                 run_begun_at: r.get(6),
+                values_version: r.get(7),
             })
             .unwrap_or_default())
     }
