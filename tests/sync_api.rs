@@ -1171,6 +1171,28 @@ fn a_first_sync_of_deals_imported_under_another_source_stops_before_doubling_the
     );
 }
 
+/// The owner's CRM id a sync keeps for writing moves back is okk's own: the card shows the
+/// owner's name, not «ID ответственного», and `okk fields` does not count it as a field.
+#[test]
+fn the_owner_s_crm_id_is_kept_but_shown_neither_on_the_card_nor_among_the_fields() {
+    let crm = FakeCrm::start(State::with_deals(60), 0);
+    let desk = Synced::new(&crm);
+    desk.sync(&[]);
+    let fields = desk.desk.card("30000001")["fields"].to_string();
+    assert!(fields.contains("ID ответственного"), "kept: {fields}");
+    let listed = succeeded(desk.okk().args(["fields", "--json"]));
+    assert!(!listed.contains("ID ответственного"), "{listed}");
+    assert!(listed.contains("Дата встречи"), "{listed}");
+    let (state, _reviewer) =
+        common::reviewer::open_at_stage(&desk.desk.db, "anna", "Первичный контакт");
+    let screen = common::reviewer::screen(&state, 120, 40);
+    assert!(
+        screen.contains("Поля") || screen.contains("Fields"),
+        "{screen}"
+    );
+    assert!(!screen.contains("ID ответственного"), "{screen}");
+}
+
 /// Named after the imported source, the first sync goes on with its cards (the docs' advice).
 #[test]
 fn a_first_sync_named_after_the_imported_source_takes_its_cards_over() {

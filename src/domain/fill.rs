@@ -533,6 +533,10 @@ impl FillTally {
         let mut rows = Vec::new();
         for (rank, field) in self.field_order(funnel).iter().enumerate() {
             let unchecked = !checked(field);
+            // The owner's CRM id is okk's own, for writing moves back, not a manager's field.
+            if unchecked && super::columns::is_owner_id_column(field) {
+                continue;
+            }
             let key = fold(field);
             let fi = self.fields.iter().position(|f| fold(&f.name) == key);
             for &(stage_index, stage) in &stage_order {

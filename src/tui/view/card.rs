@@ -465,8 +465,11 @@ fn fields(shared: &Shared, c: &CardState) -> Vec<(String, Option<String>, bool)>
             std::iter::once(crate::domain::names::fold(n)).chain(keys)
         })
         .collect();
+    // The owner's CRM id is okk's own, for writing a move back: the owner's name is above.
     for (k, v) in &card.fields {
-        if !shown.contains(&crate::domain::names::fold(k)) {
+        if !shown.contains(&crate::domain::names::fold(k))
+            && !crate::domain::columns::is_owner_id_column(k)
+        {
             out.push((k.to_string(), Some(v.clone()), false));
         }
     }
