@@ -1066,7 +1066,10 @@ impl<'a> Lander<'a> {
                             }
                             change = settled.change;
                         }
-                        import.upsert(existing.as_ref(), &row, change)?
+                        // A move is dated by the CRM's own record of it (`stage_entered_at`,
+                        // below), which takes the place of the sync's time: not by the deal's
+                        // edit, which it would not.
+                        import.upsert(existing.as_ref(), &row, change, None)?
                     }
                 };
                 if gained && outcome != Outcome::Duplicate {
@@ -1080,7 +1083,7 @@ impl<'a> Lander<'a> {
                     Outcome::Duplicate if fresh => {
                         let existing = import.lookup(id)?;
                         let change = change_from(existing.as_ref(), &row.card);
-                        import.upsert(existing.as_ref(), &row, change)?
+                        import.upsert(existing.as_ref(), &row, change, None)?
                     }
                     outcome => outcome,
                 }

@@ -252,8 +252,9 @@ impl<'a> ImportTx<'a> for PgSync<'a> {
         existing: Option<&Existing>,
         row: &CardRow,
         change: Change,
+        edited: Option<chrono::NaiveDateTime>,
     ) -> Result<Outcome, StoreError> {
-        self.import.upsert(existing, row, change)
+        self.import.upsert(existing, row, change, edited)
     }
 
     fn insert_judged(
