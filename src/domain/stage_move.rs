@@ -59,7 +59,10 @@ mod tests {
     fn an_edit_at_or_before_the_current_visit_began_leaves_the_import_s_clock() {
         let now = at("2026-11-19 10:00");
         let began = at("2026-11-18 12:00");
-        assert_eq!(move_time(Some(at("2026-11-18 11:59")), Some(began), now), now);
+        assert_eq!(
+            move_time(Some(at("2026-11-18 11:59")), Some(began), now),
+            now
+        );
         assert_eq!(move_time(Some(began), Some(began), now), now);
         assert_eq!(
             move_time(Some(at("2026-11-18 12:01")), Some(began), now),

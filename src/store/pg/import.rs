@@ -10,9 +10,9 @@ use super::copy_text::CopyRows;
 use super::known::Known;
 use crate::domain::columns::SourceColumns;
 use crate::domain::fx::FxMap;
+use crate::domain::stage_move::move_time;
 use crate::domain::{Card, FieldName};
 use crate::store::StoreError;
-use crate::domain::stage_move::move_time;
 use crate::store::cards::{
     BatchCounts, BatchMeta, CardRow, Change, Existing, Outcome, StoreTime, fmt_time, parse_time,
 };
