@@ -767,7 +767,7 @@ impl<'a> Lander<'a> {
             file: &label,
             profile: &self.profile,
             source: &self.conn.name,
-            encoding: "api",
+            encoding: crate::store::cards::SYNC_ENCODING,
             partial: true,
             now: self.opts.now,
             bulk: false,

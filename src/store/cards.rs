@@ -179,10 +179,15 @@ pub enum Outcome {
     Duplicate,
 }
 
+/// The `encoding` of a sync's batches (`import_batches.encoding`): what tells the visits a
+/// sync dated from those a file did (`Import::stage_entered_at`).
+pub const SYNC_ENCODING: &str = "api";
+
 pub struct BatchMeta<'a> {
     pub file: &'a str,
     pub profile: &'a str,
     pub source: &'a str,
+    /// The file's, or [`SYNC_ENCODING`] for a sync's pages.
     pub encoding: &'a str,
     pub partial: bool,
     pub now: NaiveDateTime,
