@@ -27,9 +27,37 @@ pub fn move_time(
     }
 }
 
+/// A card's last visit as the store holds it, when the CRM's record of an entry into its stage
+/// arrives (a sync's events).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LastVisit {
+    /// When the visit began, as recorded.
+    pub seen: NaiveDateTime,
+    /// When the import or sync that recorded it ran: a visit dated so is dated by okk's clock.
+    pub ran: NaiveDateTime,
+    /// A file's import recorded it (not a sync).
+    pub by_file: bool,
+    /// When the visit before it began (`None`: it is the card's first).
+    pub before: Option<NaiveDateTime>,
+}
+
+/// Whether the CRM's record that the card entered its stage at `at` dates its last visit
+/// instead of the time it holds. A visit dated by okk's clock (the sync or import that found
+/// it) takes it; so does any visit for a later entry: of several entries into one stage, the
+/// latest counts, whatever order they come in. A visit a file dated by its deal's edit
+/// ([`move_time`]) holds a time no earlier than the move, but the CRM's: it takes an earlier
+/// entry too, one after the visit before it began — an entry before that is one of an earlier
+/// visit to the same stage.
+pub fn entry_dates(visit: &LastVisit, at: NaiveDateTime) -> bool {
+    if visit.seen == visit.ran || at > visit.seen {
+        return true;
+    }
+    visit.by_file && at < visit.seen && visit.before.is_some_and(|b| at > b)
+}
+
 #[cfg(test)]
 mod tests {
-    use super::move_time;
+    use super::{LastVisit, entry_dates, move_time};
     use chrono::NaiveDateTime;
 
     fn at(s: &str) -> NaiveDateTime {
@@ -84,5 +112,49 @@ mod tests {
     fn with_no_known_start_of_the_visit_the_move_is_the_import_s() {
         let now = at("2026-11-19 10:00");
         assert_eq!(move_time(Some(at("2026-11-18 15:40")), None, now), now);
+    }
+
+    fn visit(seen: &str, ran: &str, by_file: bool, before: Option<&str>) -> LastVisit {
+        LastVisit {
+            seen: at(seen),
+            ran: at(ran),
+            by_file,
+            before: before.map(at),
+        }
+    }
+
+    /// A visit a sync saw (dated when it ran) takes the CRM's entry; once dated by an entry,
+    /// only a later one moves it.
+    #[test]
+    fn a_visit_dated_by_okk_s_clock_takes_the_crm_s_entry_then_only_a_later_one() {
+        let seen = visit("2026-11-19 10:00", "2026-11-19 10:00", false, None);
+        assert!(entry_dates(&seen, at("2026-11-18 15:00")));
+        let dated = visit("2026-11-18 15:00", "2026-11-19 10:00", false, None);
+        assert!(entry_dates(&dated, at("2026-11-18 16:00")));
+        assert!(!entry_dates(&dated, at("2026-11-18 14:00")));
+        assert!(!entry_dates(&dated, at("2026-11-18 15:00")));
+    }
+
+    /// A file dated the move by the deal's later edit: the entry itself takes its place, if it
+    /// falls after the visit before began (else it is an earlier visit's to the same stage).
+    #[test]
+    fn a_visit_a_file_dated_by_an_edit_takes_the_entry_before_it() {
+        let edited = visit(
+            "2026-11-18 17:00",
+            "2026-11-19 10:00",
+            true,
+            Some("2026-11-16 09:00"),
+        );
+        assert!(entry_dates(&edited, at("2026-11-18 15:00")));
+        assert!(!entry_dates(&edited, at("2026-11-15 12:00")));
+        assert!(
+            entry_dates(&edited, at("2026-11-18 18:00")),
+            "a later entry"
+        );
+        let synced = LastVisit {
+            by_file: false,
+            ..edited
+        };
+        assert!(!entry_dates(&synced, at("2026-11-18 15:00")));
     }
 }

@@ -179,6 +179,28 @@ pub enum Outcome {
     Duplicate,
 }
 
+/// Whether the CRM's entry into the card's stage at `at` dates its last visit, held as the store
+/// writes times (`domain::stage_move::entry_dates`; a time that does not read dates nothing).
+pub(super) fn entry_dates(
+    seen: &str,
+    ran: &str,
+    by_file: bool,
+    before: Option<&str>,
+    at: &str,
+) -> bool {
+    let (Some(seen), Some(ran), Some(at)) = (parse_time(seen), parse_time(ran), parse_time(at))
+    else {
+        return false;
+    };
+    let visit = crate::domain::stage_move::LastVisit {
+        seen,
+        ran,
+        by_file,
+        before: before.and_then(parse_time),
+    };
+    crate::domain::stage_move::entry_dates(&visit, at)
+}
+
 /// The `encoding` of a sync's batches (`import_batches.encoding`): what tells the visits a
 /// sync dated from those a file did (`Import::stage_entered_at`).
 pub const SYNC_ENCODING: &str = "api";

@@ -454,7 +454,6 @@ impl<'a> SyncTx<'a> for PgSync<'a> {
         at: &chrono::NaiveDateTime,
     ) -> Result<bool, StoreError> {
         let at = fmt_time(at);
-        let (this_batch, _) = self.import.stamp();
         let tx = self.import.flushed()?;
         let Some(card) = tx.query_opt(
             "SELECT id, stage, pipeline, first_batch FROM cards
@@ -470,13 +469,17 @@ impl<'a> SyncTx<'a> for PgSync<'a> {
             return Ok(false);
         }
         let last = tx.query_opt(
-            "SELECT h.batch_id, h.stage, h.seen_at, b.started_at, b.encoding <> $2
+            "SELECT h.batch_id, h.stage, h.seen_at, b.started_at, b.encoding <> $2,
+                (SELECT p.seen_at FROM stage_history p
+                 WHERE p.card_id = h.card_id AND p.batch_id < h.batch_id
+                 ORDER BY p.batch_id DESC LIMIT 1)
              FROM stage_history h JOIN import_batches b ON b.id = h.batch_id
              WHERE h.card_id = $1 ORDER BY h.batch_id DESC LIMIT 1",
             &[&id, &crate::store::cards::SYNC_ENCODING],
         )?;
-        let last: Option<(i64, String, String, String, bool)> =
-            last.map(|r| (r.get(0), r.get(1), r.get(2), r.get(3), r.get(4)));
+        type Last = (i64, String, String, String, bool, Option<String>);
+        let last: Option<Last> =
+            last.map(|r| (r.get(0), r.get(1), r.get(2), r.get(3), r.get(4), r.get(5)));
         match last {
             None => {
                 tx.execute(
@@ -485,14 +488,19 @@ impl<'a> SyncTx<'a> for PgSync<'a> {
                     &[&id, &first_batch, &at, &pipeline, &stage],
                 )?;
             }
-            Some((batch, s, seen, ran, by_file))
-                if s == stage && (by_file || seen == ran || at > seen) =>
+            Some((batch, s, seen, ran, by_file, before))
+                if s == stage
+                    && crate::store::cards::entry_dates(
+                        &seen,
+                        &ran,
+                        by_file,
+                        before.as_deref(),
+                        &at,
+                    ) =>
             {
-                let now_in = if by_file { this_batch } else { batch };
                 tx.execute(
-                    "UPDATE stage_history SET seen_at = $3, batch_id = $4
-                     WHERE card_id = $1 AND batch_id = $2",
-                    &[&id, &batch, &at, &now_in],
+                    "UPDATE stage_history SET seen_at = $3 WHERE card_id = $1 AND batch_id = $2",
+                    &[&id, &batch, &at],
                 )?;
             }
             Some(_) => return Ok(false),
