@@ -648,12 +648,7 @@ fn batch_started(desk: &Desk, id: i64) -> chrono::NaiveDateTime {
 fn first_import_days_ago(desk: &Desk, deals: &[(&str, &str, &str)]) -> chrono::NaiveDateTime {
     desk.import_one(&[&edited_export(desk, "v1.csv", true, deals)]);
     let then = clock() - chrono::Duration::days(3);
-    desk.conn()
-        .execute(
-            "UPDATE import_batches SET started_at = ?1 WHERE id = 1",
-            [then.format("%Y-%m-%d %H:%M:%S").to_string()],
-        )
-        .unwrap();
+    desk.plant_batch_time(1, then);
     then
 }
 

@@ -3008,13 +3008,7 @@ fn a_sync_after_a_file_dates_the_move_the_file_dated_by_an_edit_by_the_crm_s_rec
         .with_nanosecond(0)
         .unwrap();
     let first = now - chrono::Duration::days(3);
-    desk.desk
-        .conn()
-        .execute(
-            "UPDATE import_batches SET started_at = ?1 WHERE id = 1",
-            [first.format("%Y-%m-%d %H:%M:%S").to_string()],
-        )
-        .unwrap();
+    desk.desk.plant_batch_time(1, first);
     let deal = 30_000_000;
     let (moved_at, edited_at) = crm.with(|s| {
         s.clock = (now - chrono::Duration::days(2)).and_utc().timestamp();
