@@ -594,3 +594,211 @@ fn a_field_fed_by_two_columns_that_loses_one_of_them_is_no_change_of_the_card() 
     assert_eq!(tally(&r), (0, 1, 0, 0), "{r}");
     assert_eq!(changed_since_review(&desk), [("6001".into(), "yes".into())]);
 }
+
+// ---- when a move took place ---------------------------------------------------------------------
+
+const EDITED_HEADER: &str = "ID,Название сделки,Бюджет,Ответственный,Дата создания сделки,Дата редактирования,Этап сделки,Воронка";
+
+/// An amoCRM export of (id, «Дата редактирования» cell, stage) rows, written into the desk's
+/// folder; its path. `edits: false`: the export without its edit-time column.
+fn edited_export(desk: &Desk, name: &str, edits: bool, deals: &[(&str, &str, &str)]) -> String {
+    let header = if edits {
+        EDITED_HEADER.to_string()
+    } else {
+        EDITED_HEADER.replace("Дата редактирования,", "")
+    };
+    let mut text = format!("{header}\n");
+    for (id, edited, stage) in deals {
+        let edited = if edits {
+            format!("{edited},")
+        } else {
+            String::new()
+        };
+        text.push_str(&format!(
+            "{id},Сделка {id},5000000,Смирнова Ольга,01.11.2026 10:00:00,{edited}{stage},Продажи недвижимости\n"
+        ));
+    }
+    let path = desk.dir.path().join(name);
+    std::fs::write(&path, text).unwrap();
+    path.to_str().unwrap().to_string()
+}
+
+/// The import's own clock, to the second, and a time that far from it as amoCRM writes it.
+fn clock() -> chrono::NaiveDateTime {
+    use chrono::Timelike;
+    chrono::Local::now()
+        .naive_local()
+        .with_nanosecond(0)
+        .unwrap()
+}
+
+fn amo(t: chrono::NaiveDateTime) -> String {
+    t.format("%d.%m.%Y %H:%M:%S").to_string()
+}
+
+/// When each import of the desk ran, by batch id.
+fn batch_started(desk: &Desk, id: i64) -> chrono::NaiveDateTime {
+    let batches = desk.rows(Table::ImportBatches);
+    let b = batches.iter().find(|b| b["id"] == id).expect("its batch");
+    chrono::NaiveDateTime::parse_from_str(&text(b, "started_at"), "%Y-%m-%d %H:%M:%S").unwrap()
+}
+
+/// The desk's first import, as if it had run three days ago (so that the edits since fall
+/// after it): the time of the cards' first visits.
+fn first_import_days_ago(desk: &Desk, deals: &[(&str, &str, &str)]) -> chrono::NaiveDateTime {
+    desk.import_one(&[&edited_export(desk, "v1.csv", true, deals)]);
+    let then = clock() - chrono::Duration::days(3);
+    desk.plant_batch_time(1, then);
+    then
+}
+
+/// An export imported a day after it was written: the moves it shows are dated by their deals'
+/// last edits (the CRM's clock), not by the import's — also a card that moved twice between the
+/// exports (one move, to the stage the file shows). Where the edit cannot date the move (after
+/// the import, before the visit it ends began, unreadable) the move is the import's as before.
+/// The same file again writes nothing.
+#[test]
+fn an_export_imported_a_day_late_dates_its_moves_by_the_deals_edits() {
+    let desk = Desk::new();
+    let now = clock();
+    let days = |n: i64| now - chrono::Duration::days(n);
+    let old = amo(days(5));
+    let first = first_import_days_ago(
+        &desk,
+        &[
+            ("5001", &old, "Первичный контакт"),
+            ("5002", &old, "Первичный контакт"),
+            ("5003", &old, "Первичный контакт"),
+            ("5004", &old, "Первичный контакт"),
+            ("5005", &old, "Первичный контакт"),
+        ],
+    );
+    let (yesterday, ahead, stale) = (days(1), amo(now + chrono::Duration::days(1)), amo(days(4)));
+    let v2 = edited_export(
+        &desk,
+        "v2.csv",
+        true,
+        &[
+            ("5001", &amo(yesterday), "Квалификация"),
+            // Through «Квалификация» to «Встреча назначена» between the exports.
+            ("5002", &amo(days(2)), "Встреча назначена"),
+            ("5003", &ahead, "Квалификация"),
+            ("5004", &stale, "Квалификация"),
+            ("5005", "вчера", "Квалификация"),
+        ],
+    );
+    let r = desk.import_one(&[&v2]);
+    assert_eq!(r["stage_changes"], 5);
+    let imported = batch_started(&desk, 2);
+    let visits = |id: &str| desk.visits(id);
+    assert_eq!(
+        visits("5001"),
+        [
+            ("Первичный контакт".to_string(), first),
+            ("Квалификация".to_string(), yesterday)
+        ]
+    );
+    assert_eq!(
+        visits("5002"),
+        [
+            ("Первичный контакт".to_string(), first),
+            ("Встреча назначена".to_string(), days(2))
+        ]
+    );
+    for (id, why) in [
+        ("5003", "an edit after the import"),
+        ("5004", "an edit before the card's visit began"),
+        ("5005", "an edit time that does not read"),
+    ] {
+        assert_eq!(
+            visits(id),
+            [
+                ("Первичный контакт".to_string(), first),
+                ("Квалификация".to_string(), imported)
+            ],
+            "{why}: the import's clock"
+        );
+    }
+
+    let history = desk.rows(Table::StageHistory);
+    let again = desk.import_one(&[&v2]);
+    assert_eq!(tally(&again), (0, 0, 5, 0));
+    assert_eq!(again["stage_changes"], 0);
+    assert_eq!(
+        desk.rows(Table::StageHistory),
+        history,
+        "the same file again"
+    );
+}
+
+/// A file older than what the store holds of a card (its export written before the move an
+/// earlier import recorded, imported after it): its edit comes before the card's current visit
+/// began, so it dates nothing — the move back it shows takes the import's clock, and the
+/// card's visits stay in the order they were recorded, each after the one before.
+#[test]
+fn an_older_export_imported_after_a_newer_one_does_not_date_a_move_before_the_last() {
+    let desk = Desk::new();
+    let now = clock();
+    let days = |n: i64| now - chrono::Duration::days(n);
+    let first = first_import_days_ago(&desk, &[("5101", &amo(days(5)), "Первичный контакт")]);
+    desk.import_one(&[&edited_export(
+        &desk,
+        "v2.csv",
+        true,
+        &[("5101", &amo(days(1)), "Квалификация")],
+    )]);
+    // Written two days ago, before the move the last import dated yesterday.
+    let older = edited_export(
+        &desk,
+        "older.csv",
+        true,
+        &[("5101", &amo(days(2)), "Первичный контакт")],
+    );
+    let r = desk.import_one(&[&older]);
+    assert_eq!(r["stage_changes"], 1);
+    let visits = desk.visits("5101");
+    assert_eq!(
+        visits,
+        [
+            ("Первичный контакт".to_string(), first),
+            ("Квалификация".to_string(), days(1)),
+            ("Первичный контакт".to_string(), batch_started(&desk, 3)),
+        ]
+    );
+    assert!(visits.windows(2).all(|w| w[0].1 < w[1].1), "{visits:?}");
+}
+
+/// An export without the edit-time column its source's earlier exports had: the card keeps the
+/// edit time the store holds (the column says nothing), but that edit is no time of the move
+/// this file shows — the move is the import's.
+#[test]
+fn an_export_without_the_edit_column_dates_its_moves_by_the_import() {
+    let desk = Desk::new();
+    let now = clock();
+    let days = |n: i64| now - chrono::Duration::days(n);
+    first_import_days_ago(&desk, &[("5201", &amo(days(5)), "Первичный контакт")]);
+    // Edited, not moved: the store keeps the edit of two days ago.
+    let edited = amo(days(2));
+    desk.import_one(&[&edited_export(
+        &desk,
+        "v2.csv",
+        true,
+        &[("5201", &edited, "Первичный контакт")],
+    )]);
+    let r = desk.import_one(&[&edited_export(
+        &desk,
+        "v3.csv",
+        false,
+        &[("5201", "", "Квалификация")],
+    )]);
+    assert_eq!(r["stage_changes"], 1);
+    assert_eq!(
+        text(&desk.card("5201"), "updated_at"),
+        days(2).format("%Y-%m-%d %H:%M:%S").to_string()
+    );
+    let visits = desk.visits("5201");
+    assert_eq!(
+        visits.last(),
+        Some(&("Квалификация".to_string(), batch_started(&desk, 3)))
+    );
+}

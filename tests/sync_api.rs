@@ -3156,3 +3156,52 @@ fn bitrix24_the_fake_s_delete_is_found_by_a_full_sweep_and_its_move_by_the_next_
         ["Переговоры", "Принимают решение"]
     );
 }
+
+/// A desk fed both ways: an export imported a day late dates a move by its deal's last edit
+/// (an edit after the move), and the first sync after it reads the CRM's record of the move,
+/// which dates the visit instead — as it dates a visit a file import dated by its own clock.
+#[test]
+fn a_sync_after_a_file_dates_the_move_the_file_dated_by_an_edit_by_the_crm_s_record() {
+    use chrono::Timelike;
+    let crm = FakeCrm::start(State::with_deals(300), 0);
+    let desk = Synced::new(&crm);
+    imported_before(&crm, &desk);
+    // The export was imported three days ago; the CRM's clock is the desk's.
+    let now = chrono::Local::now()
+        .naive_local()
+        .with_nanosecond(0)
+        .unwrap();
+    let first = now - chrono::Duration::days(3);
+    desk.desk.plant_batch_time(1, first);
+    let deal = 30_000_000;
+    let (moved_at, edited_at) = crm.with(|s| {
+        s.clock = (now - chrono::Duration::days(2)).and_utc().timestamp();
+        s.move_deal(deal, 60_000_003);
+        s.rename(deal, "Сделка после встречи");
+        (s.moves.last().unwrap().at, s.clock)
+    });
+    let time = |t: i64| chrono::DateTime::from_timestamp(t, 0).unwrap().naive_utc();
+    let csv = desk.desk.dir.path().join("amocrm_export_later.csv");
+    crm.with(|s| s.export_csv(&csv));
+    let imported = succeeded(desk.okk().args([
+        "import",
+        "--json",
+        csv.to_str().unwrap(),
+        "--source",
+        "main",
+    ]));
+    assert!(imported.contains("\"stage_changes\":1"), "{imported}");
+    let id = deal.to_string();
+    let stage = text(&desk.desk.card(&id), "stage");
+    let visits = desk.desk.visits(&id);
+    assert_eq!(
+        visits.last(),
+        Some(&(stage.clone(), time(edited_at))),
+        "{visits:?}"
+    );
+
+    desk.sync(&[]);
+    let visits = desk.desk.visits(&id);
+    assert_eq!(visits.len(), 2, "{visits:?}");
+    assert_eq!(visits.last(), Some(&(stage, time(moved_at))), "{visits:?}");
+}

@@ -4535,3 +4535,104 @@ fn on_the_server_the_lead_s_decision_arriving_after_a_bundled_undo_lifts_it_and_
         "the third, undecided, stays withdrawn"
     );
 }
+
+/// Each card's stage visits as text rows (one SQL for both stores), a visit dated by its
+/// import's clock as `import`, one dated otherwise by its time.
+const VISITS: [&str; 1] = [
+    "SELECT c.external_id || '|' || h.batch_id || '|' || h.stage || '|' ||
+            CASE WHEN h.seen_at = b.started_at THEN 'import' ELSE h.seen_at END
+     FROM stage_history h JOIN cards c ON c.id = h.card_id
+     JOIN import_batches b ON b.id = h.batch_id ORDER BY c.external_id, h.batch_id",
+];
+
+/// An export imported a day after it was written, onto the server as onto a file: its moves
+/// are dated by their deals' edits where those can date them (after the visit the move ends
+/// began, not after the import), by the import otherwise; the same file again writes nothing,
+/// and an older file's move back is the import's.
+#[test]
+fn on_the_server_a_file_dates_its_moves_by_the_deals_edits_as_onto_a_file() {
+    use chrono::Timelike;
+    let Some(server) = ServerDb::new() else {
+        return;
+    };
+    let desk = Desk::new();
+    let file = path_arg(&desk.db);
+    let now = chrono::Local::now()
+        .naive_local()
+        .with_nanosecond(0)
+        .unwrap();
+    let ago = |days: i64| now - chrono::Duration::days(days);
+    let amo = |t: chrono::NaiveDateTime| t.format("%d.%m.%Y %H:%M:%S").to_string();
+    let stored = |t: chrono::NaiveDateTime| t.format("%Y-%m-%d %H:%M:%S").to_string();
+    let write = |name: &str, rows: &[(&str, String, &str)]| {
+        let mut text = String::from(
+            "ID,Название сделки,Бюджет,Ответственный,Дата создания сделки,\
+             Дата редактирования,Этап сделки,Воронка\n",
+        );
+        for (id, edited, stage) in rows {
+            text.push_str(&format!(
+                "{id},Сделка {id},5000000,Смирнова Ольга,01.11.2026 10:00:00,{edited},\
+                 {stage},Продажи недвижимости\n"
+            ));
+        }
+        let path = desk.dir.path().join(name);
+        std::fs::write(&path, text).unwrap();
+        path_arg(&path)
+    };
+    let ids = ["5001", "5002", "5003", "5004"];
+    let v1: Vec<_> = ids
+        .iter()
+        .map(|id| (*id, amo(ago(5)), "Первичный контакт"))
+        .collect();
+    let v1 = write("v1.csv", &v1);
+    let v2 = write(
+        "v2.csv",
+        &[
+            ("5001", amo(ago(1)), "Квалификация"),
+            ("5002", amo(now + chrono::Duration::days(1)), "Квалификация"),
+            ("5003", amo(ago(4)), "Квалификация"),
+            ("5004", "вчера".to_string(), "Квалификация"),
+        ],
+    );
+    let older = write("older.csv", &[("5001", amo(ago(2)), "Первичный контакт")]);
+    // The first import ran three days ago: the edits since fall after it.
+    let plant = format!(
+        "UPDATE import_batches SET started_at = '{}' WHERE id = 1",
+        stored(ago(3))
+    );
+    for db in [&file, &server.url] {
+        import_on(&desk, db, &v1);
+    }
+    desk.conn().execute_batch(&plant).unwrap();
+    postgres::Client::connect(&server.url, postgres::NoTls)
+        .unwrap()
+        .batch_execute(&plant)
+        .unwrap();
+    for db in [&file, &server.url] {
+        assert_eq!(import_on(&desk, db, &v2)["stage_changes"], 4, "{db}");
+        assert_eq!(import_on(&desk, db, &v2)["stage_changes"], 0, "again: {db}");
+    }
+    let mut expected: Vec<String> = ids
+        .iter()
+        .flat_map(|id| {
+            let moved = if *id == "5001" {
+                stored(ago(1))
+            } else {
+                "import".to_string()
+            };
+            [
+                format!("{id}|1|Первичный контакт|import"),
+                format!("{id}|2|Квалификация|{moved}"),
+            ]
+        })
+        .collect();
+    assert_eq!(texts_on_server(&server.url, &VISITS), [expected.clone()]);
+    assert_eq!(texts_on_file(&desk, &VISITS), [expected.clone()]);
+
+    for db in [&file, &server.url] {
+        assert_eq!(import_on(&desk, db, &older)["stage_changes"], 1, "{db}");
+    }
+    expected.insert(2, "5001|4|Первичный контакт|import".to_string());
+    assert_eq!(texts_on_server(&server.url, &VISITS), [expected.clone()]);
+    assert_eq!(texts_on_file(&desk, &VISITS), [expected]);
+}

@@ -860,7 +860,7 @@ impl<'a> Lander<'a> {
             file: &label,
             profile: &self.profile,
             source: &self.conn.name,
-            encoding: "api",
+            encoding: crate::store::cards::SYNC_ENCODING,
             partial: true,
             now: self.opts.now,
             bulk: false,
@@ -1159,7 +1159,10 @@ impl<'a> Lander<'a> {
                             }
                             change = settled.change;
                         }
-                        import.upsert(existing.as_ref(), &row, change)?
+                        // A move is dated by the CRM's own record of it (`stage_entered_at`,
+                        // below), which takes the place of the sync's time: not by the deal's
+                        // edit, which it would not.
+                        import.upsert(existing.as_ref(), &row, change, None)?
                     }
                 };
                 if gained && outcome != Outcome::Duplicate {
@@ -1173,7 +1176,7 @@ impl<'a> Lander<'a> {
                     Outcome::Duplicate if fresh => {
                         let existing = import.lookup(id)?;
                         let change = change_from(existing.as_ref(), &row.card);
-                        import.upsert(existing.as_ref(), &row, change)?
+                        import.upsert(existing.as_ref(), &row, change, None)?
                     }
                     outcome => outcome,
                 }

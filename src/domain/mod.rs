@@ -38,6 +38,7 @@ pub mod roles;
 pub mod rules;
 pub mod score;
 pub mod settled;
+pub mod stage_move;
 pub mod store_error;
 pub mod stored_review;
 pub mod suggest;

@@ -179,10 +179,37 @@ pub enum Outcome {
     Duplicate,
 }
 
+/// Whether the CRM's entry into the card's stage at `at` dates its last visit, held as the store
+/// writes times (`domain::stage_move::entry_dates`; a time that does not read dates nothing).
+pub(super) fn entry_dates(
+    seen: &str,
+    ran: &str,
+    by_file: bool,
+    before: Option<&str>,
+    at: &str,
+) -> bool {
+    let (Some(seen), Some(ran), Some(at)) = (parse_time(seen), parse_time(ran), parse_time(at))
+    else {
+        return false;
+    };
+    let visit = crate::domain::stage_move::LastVisit {
+        seen,
+        ran,
+        by_file,
+        before: before.and_then(parse_time),
+    };
+    crate::domain::stage_move::entry_dates(&visit, at)
+}
+
+/// The `encoding` of a sync's batches (`import_batches.encoding`): what tells the visits a
+/// sync dated from those a file did (`Import::stage_entered_at`).
+pub const SYNC_ENCODING: &str = "api";
+
 pub struct BatchMeta<'a> {
     pub file: &'a str,
     pub profile: &'a str,
     pub source: &'a str,
+    /// The file's, or [`SYNC_ENCODING`] for a sync's pages.
     pub encoding: &'a str,
     pub partial: bool,
     pub now: NaiveDateTime,
@@ -372,6 +399,11 @@ const DROP_FLAGS: &str = "DELETE FROM flags WHERE card_id = ?1";
 /// `stage_history`).
 pub(super) const BATCH_STARTED_AT: &str = "SELECT started_at FROM import_batches WHERE id = ?1";
 
+/// When the card's current visit began, if it has history rows: its last row (a card's rows are
+/// one range of the history's key).
+const LAST_VISIT_BEGAN: &str =
+    "SELECT seen_at FROM stage_history WHERE card_id = ?1 ORDER BY batch_id DESC LIMIT 1";
+
 const INSERT_HISTORY: &str = "INSERT INTO stage_history (card_id, batch_id, seen_at, pipeline,
     stage) VALUES (?1, ?2, ?3, ?4, ?5)";
 
@@ -406,6 +438,8 @@ pub struct Import<'a> {
     db: &'a rusqlite::Connection,
     batch: i64,
     now: String,
+    /// `now` as a time, for the moves a file dates by its deals' edits.
+    now_time: NaiveDateTime,
     source: String,
     partial: bool,
     /// New cards get rowids above this (SQLite picks max(rowid) + 1).
@@ -615,6 +649,7 @@ fn open_import<'c>(
         db: conn,
         batch,
         now,
+        now_time: meta.now,
         source: meta.source.to_string(),
         partial: meta.partial,
         max_id_before,
@@ -683,12 +718,15 @@ impl Import<'_> {
     }
 
     /// Writes a card the snapshot did not hold, or held with another digest or as gone;
-    /// `change` says how the funnel sees the difference (ignored for a new card).
+    /// `change` says how the funnel sees the difference (ignored for a new card); `edited`:
+    /// the deal's last edit as the read gives it, which dates a move where it can
+    /// ([`crate::domain::stage_move::move_time`]).
     pub fn upsert(
         &mut self,
         existing: Option<&Existing>,
         row: &CardRow,
         change: Change,
+        edited: Option<NaiveDateTime>,
     ) -> Result<Outcome, StoreError> {
         let card = &row.card;
         debug_assert_eq!(card.source, self.source);
@@ -727,7 +765,8 @@ impl Import<'_> {
         self.unjudge(old.id)?;
         let stage_changed = change == (Change::Content { moved: true });
         if stage_changed || old.gone {
-            self.history(old, card)?;
+            // A card back from gone in the stage it had did not move: it was seen again now.
+            self.history(old, card, edited.filter(|_| stage_changed))?;
         }
         self.mark_seen(old.id);
         Ok(Outcome::of_update(change, renamed, stage_changed))
@@ -750,31 +789,52 @@ impl Import<'_> {
         Ok((n == 1).then(|| self.tx.last_insert_rowid()))
     }
 
-    /// Records that this sync saw the card in a new stage (or back from gone). A card that has
-    /// kept its first stage until now has no history rows (its row said it): its first visit is
-    /// written first, from the row as it was.
-    fn history(&mut self, old: &Existing, card: &Card) -> Result<(), StoreError> {
-        let moved_before: bool = self
+    /// Records that this sync saw the card in a new stage (or back from gone), at the deal's
+    /// edit (`edited`) where it dates the move, else now. A card that has kept its first stage
+    /// until now has no history rows (its row said it): its first visit is written first, from
+    /// the row as it was.
+    fn history(
+        &mut self,
+        old: &Existing,
+        card: &Card,
+        edited: Option<NaiveDateTime>,
+    ) -> Result<(), StoreError> {
+        // When the visit the move ends began: the card's last history row (what told whether
+        // it had any), else its first sync.
+        let last_seen: Option<String> = self
             .tx
-            .prepare_cached("SELECT EXISTS (SELECT 1 FROM stage_history WHERE card_id = ?1)")?
-            .query_row([old.id], |r| r.get(0))?;
-        if !moved_before {
-            let first_seen: String = self
-                .tx
-                .prepare_cached(BATCH_STARTED_AT)?
-                .query_row([old.first_batch], |r| r.get(0))?;
-            self.pending_history.push((
-                old.id,
-                old.first_batch,
-                first_seen,
-                old.pipeline.clone(),
-                old.stage.clone(),
-            ));
-        }
+            .prepare_cached(LAST_VISIT_BEGAN)?
+            .query_row([old.id], |r| r.get(0))
+            .optional()?;
+        let began = match last_seen {
+            Some(seen) => seen,
+            None => {
+                let first_seen: String = self
+                    .tx
+                    .prepare_cached(BATCH_STARTED_AT)?
+                    .query_row([old.first_batch], |r| r.get(0))?;
+                self.pending_history.push((
+                    old.id,
+                    old.first_batch,
+                    first_seen.clone(),
+                    old.pipeline.clone(),
+                    old.stage.clone(),
+                ));
+                first_seen
+            }
+        };
+        let seen_at = match edited {
+            None => self.now.clone(),
+            Some(_) => fmt_time(&crate::domain::stage_move::move_time(
+                edited,
+                parse_time(&began),
+                self.now_time,
+            )),
+        };
         self.pending_history.push((
             old.id,
             self.batch,
-            self.now.clone(),
+            seen_at,
             card.pipeline.clone(),
             card.stage.clone(),
         ));

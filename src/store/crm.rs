@@ -539,8 +539,9 @@ impl Import<'_> {
     /// The CRM says the card `external_id` entered `stage` at `at`: when that is the stage the
     /// card is in, the visit that brought it there carries that time instead of the time a sync
     /// first saw it (or, for a card that has not moved since it came, its first visit does).
-    /// A move to a stage the card has left since is not kept. Returns whether the history
-    /// changed (the card is judged again).
+    /// (Which entry dates which visit: `domain::stage_move::entry_dates`.) A move to a stage
+    /// the card has left since is not kept. Returns whether the history changed (the card is
+    /// judged again).
     pub fn stage_entered_at(
         &mut self,
         source: &str,
@@ -567,14 +568,27 @@ impl Import<'_> {
             if current != stage {
                 return Ok(false);
             }
-            // The card's last visit, and when its batch ran (a visit a sync saw has that time).
-            let last: Option<(i64, String, String, String)> = tx
+            // The card's last visit, when its batch ran (a visit a sync saw has that time),
+            // whether a file's import found it, and when the visit before it began.
+            let last: Option<(i64, String, String, String, bool, Option<String>)> = tx
                 .prepare_cached(
-                    "SELECT h.batch_id, h.stage, h.seen_at, b.started_at
+                    "SELECT h.batch_id, h.stage, h.seen_at, b.started_at, b.encoding <> ?2,
+                        (SELECT p.seen_at FROM stage_history p
+                         WHERE p.card_id = h.card_id AND p.batch_id < h.batch_id
+                         ORDER BY p.batch_id DESC LIMIT 1)
                      FROM stage_history h JOIN import_batches b ON b.id = h.batch_id
                      WHERE h.card_id = ?1 ORDER BY h.batch_id DESC LIMIT 1",
                 )?
-                .query_row([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+                .query_row(params![id, super::cards::SYNC_ENCODING], |r| {
+                    Ok((
+                        r.get(0)?,
+                        r.get(1)?,
+                        r.get(2)?,
+                        r.get(3)?,
+                        r.get(4)?,
+                        r.get(5)?,
+                    ))
+                })
                 .optional()?;
             match last {
                 None => {
@@ -585,9 +599,16 @@ impl Import<'_> {
                     .execute(params![id, first_batch, at, pipeline, stage])?;
                     Some(id)
                 }
-                // Seen by a sync, or an earlier entry into the same stage (events come newest
-                // first): the latest entry the CRM records is the one that counts.
-                Some((batch, s, seen, ran)) if s == stage && (seen == ran || at > seen) => {
+                Some((batch, s, seen, ran, by_file, before))
+                    if s == stage
+                        && super::cards::entry_dates(
+                            &seen,
+                            &ran,
+                            by_file,
+                            before.as_deref(),
+                            &at,
+                        ) =>
+                {
                     tx.prepare_cached(
                         "UPDATE stage_history SET seen_at = ?3 WHERE card_id = ?1 AND batch_id = ?2",
                     )?

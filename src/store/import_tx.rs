@@ -2,6 +2,8 @@
 //! rows, and hands each card to an [`ImportTx`]. The SQLite store's is `cards::Import` (below,
 //! by delegation); the team server's is `pg::import`.
 
+use chrono::NaiveDateTime;
+
 use super::cards::{BatchCounts, BatchMeta, CardRow, Change, Existing, Import, Outcome};
 use super::fields::{FieldKeys, FieldNames};
 use super::judged::{Judge, NewJudgement};
@@ -87,12 +89,16 @@ pub trait ImportTx<'a> {
     fn stored_card(&mut self, id: i64, names: &FieldNames) -> Result<Option<Card>, StoreError>;
 
     /// Writes a card the store did not hold, or held with another digest or as gone; `change`
-    /// says how the funnel sees the difference (ignored for a new card).
+    /// says how the funnel sees the difference (ignored for a new card). `edited`: the deal's
+    /// last edit as the read itself gives it (a file's edit-time column), which dates a move
+    /// the card made where it can (`domain::stage_move::move_time`); `None` (no such column,
+    /// or a sync, whose moves the CRM's events date): the move is the import's.
     fn upsert(
         &mut self,
         existing: Option<&Existing>,
         row: &CardRow,
         change: Change,
+        edited: Option<NaiveDateTime>,
     ) -> Result<Outcome, StoreError>;
 
     /// A new card with its flags (and the queue columns they need), judged on the import's
@@ -210,8 +216,9 @@ impl<'a> ImportTx<'a> for Import<'a> {
         existing: Option<&Existing>,
         row: &CardRow,
         change: Change,
+        edited: Option<NaiveDateTime>,
     ) -> Result<Outcome, StoreError> {
-        Import::upsert(self, existing, row, change)
+        Import::upsert(self, existing, row, change, edited)
     }
 
     fn insert_judged(

@@ -903,6 +903,10 @@ fn apply<'i>(
             }
             setup.seed.finish(&buf)
         });
+        // The deal's last edit as the file gives it, before `settle` may give the card the
+        // edit time the store kept from an earlier export (a file without the column): that
+        // one is no time of a move this file shows.
+        let edited = row.card.updated_at;
         let mut gained = false;
         if let Some(e) = existing.as_ref()
             && let Some(names) = &setup.names
@@ -920,7 +924,7 @@ fn apply<'i>(
             (change, gained) = (settled.change, settled.gained);
         }
         let outcome = import
-            .upsert(existing.as_ref(), row, change)
+            .upsert(existing.as_ref(), row, change, edited)
             .map_err(|e| Applied::Store(line, e))?;
         Ok(Written {
             gained,

@@ -583,6 +583,19 @@ impl Desk {
         }
     }
 
+    /// Dates import batch `batch` at `at`, as if it had run then: the clock of an import that
+    /// ran days ago (the time of the first visits it recorded), which a test cannot wait for.
+    pub fn plant_batch_time(&self, batch: i64, at: chrono::NaiveDateTime) {
+        let changed = self
+            .conn()
+            .execute(
+                "UPDATE import_batches SET started_at = ?1 WHERE id = ?2",
+                rusqlite::params![at.format("%Y-%m-%d %H:%M:%S").to_string(), batch],
+            )
+            .expect("plant a batch's time");
+        assert_eq!(changed, 1, "no batch {batch}");
+    }
+
     /// Sets one column of card `external_id` as a sync could have left it (a hostile title, a
     /// formula for an owner, a gone card): planting a CRM value no fixture carries is the one
     /// write tests outside the store tests make in SQL.

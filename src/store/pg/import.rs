@@ -10,9 +10,12 @@ use super::copy_text::CopyRows;
 use super::known::Known;
 use crate::domain::columns::SourceColumns;
 use crate::domain::fx::FxMap;
+use crate::domain::stage_move::move_time;
 use crate::domain::{Card, FieldName};
 use crate::store::StoreError;
-use crate::store::cards::{BatchCounts, BatchMeta, CardRow, Change, Existing, Outcome, fmt_time};
+use crate::store::cards::{
+    BatchCounts, BatchMeta, CardRow, Change, Existing, Outcome, StoreTime, fmt_time, parse_time,
+};
 use crate::store::fields::{FieldKeys, FieldNames};
 use crate::store::flag_write::JudgedFlag;
 use crate::store::import_tx::{ImportStore, ImportTx};
@@ -46,12 +49,12 @@ const CHANGED_TABLE: &str = "CREATE TEMP TABLE okk_import_changed (
     created_at text, updated_at text, closed_at text, expected_close_at text,
     last_activity_at text, closed bigint, won bigint, contact text, company text, phones text,
     emails text, tags text, notes text, fields text, invalid text, content_hash bigint,
-    touched_at text, search text) ON COMMIT DROP";
+    touched_at text, search text, moved_at text) ON COMMIT DROP";
 
 const CHANGED_COLUMNS: &str = "id, changed, history, renamed, pipeline, stage, title, owner, amount, \
     currency, created_at, updated_at, closed_at, expected_close_at, last_activity_at, closed, \
     won, contact, company, phones, emails, tags, notes, fields, invalid, content_hash, \
-    touched_at, search";
+    touched_at, search, moved_at";
 
 /// The finish's statements for the changed cards, and whether each takes the batch and the
 /// time (`$1`, `$2`).
@@ -67,9 +70,12 @@ const CHANGED_STEPS: [(&str, bool); 5] = [
          WHERE s.history AND NOT EXISTS (SELECT 1 FROM stage_history h WHERE h.card_id = c.id)",
         false,
     ),
+    // At the deal's edit where it dates the move (`moved_at`, see `PgImport::date_moves`),
+    // else now.
     (
         "INSERT INTO stage_history (card_id, batch_id, seen_at, pipeline, stage)
-         SELECT s.id, $1, $2, s.pipeline, s.stage FROM okk_import_changed s WHERE s.history",
+         SELECT s.id, $1, coalesce(s.moved_at, $2), s.pipeline, s.stage
+         FROM okk_import_changed s WHERE s.history",
         true,
     ),
     // The SQLite import's `UPDATE_CARD`, for every changed card at once.
@@ -105,6 +111,16 @@ pub(super) const FLAG_COLUMNS: &str = "card_id, seq, code, severity, args, field
 pub(super) const STANDING_COLUMNS: &str = "card_id, flag_rank, flag_count, place, stage, touched_at, \
     external_id, gone_at, closed, closed_at, search";
 
+/// The moves waiting in `okk_import_changed` with their deal's edit time, and when the visit
+/// each ends began: the card's last history row, else its first batch (before the finish
+/// writes its first visit).
+const MOVES_EDITED: &str = "SELECT s.id, s.moved_at,
+        coalesce((SELECT h.seen_at FROM stage_history h WHERE h.card_id = s.id
+                  ORDER BY h.batch_id DESC LIMIT 1), b.started_at)
+    FROM okk_import_changed s JOIN cards c ON c.id = s.id
+    JOIN import_batches b ON b.id = c.first_batch
+    WHERE s.history AND s.moved_at IS NOT NULL";
+
 /// Rows buffered past this are sent (a hundred round trips per 300,000 cards; the client
 /// copies each send once more).
 pub(super) const SEND_BYTES: usize = 2 << 20;
@@ -121,6 +137,8 @@ pub struct PgImport<'a> {
     tx: postgres::Transaction<'a>,
     batch: i64,
     now: String,
+    /// `now` as a time, for the moves a file dates by its deals' edits.
+    now_time: chrono::NaiveDateTime,
     source: String,
     partial: bool,
     known: Known,
@@ -141,6 +159,8 @@ pub struct PgImport<'a> {
     inserted: u64,
     /// Changed cards waiting in `okk_import_changed`.
     updated: u64,
+    /// Of them, moves that carry their deal's edit time (`moved_at`).
+    edited_moves: u64,
     /// Into a store with no cards: the queue indexes and the `judged` triggers wait for the
     /// finish.
     bulk: Option<BulkLoad>,
@@ -260,6 +280,7 @@ impl<'a> PgImport<'a> {
             tx,
             batch,
             now,
+            now_time: meta.now,
             source: meta.source.to_string(),
             partial: meta.partial,
             known,
@@ -274,6 +295,7 @@ impl<'a> PgImport<'a> {
             standings: CopyRows::new("standings", STANDING_COLUMNS),
             inserted: 0,
             updated: 0,
+            edited_moves: 0,
             bulk,
             owner,
             found_mark,
@@ -333,6 +355,7 @@ impl<'a> PgImport<'a> {
         if self.updated == 0 {
             return Ok(());
         }
+        self.date_moves()?;
         let (batch, now) = (self.batch, self.now.clone());
         for (sql, stamped) in CHANGED_STEPS {
             if stamped {
@@ -343,6 +366,32 @@ impl<'a> PgImport<'a> {
         }
         self.tx.batch_execute("TRUNCATE okk_import_changed")?;
         self.updated = 0;
+        self.edited_moves = 0;
+        Ok(())
+    }
+
+    /// Of the moves waiting with their deal's edit time, those the edit does not date
+    /// (`domain::stage_move::move_time`: at or before the visit they end began, or after the
+    /// import) lose it, and take the import's time: one read and one write for all of them.
+    fn date_moves(&mut self) -> Result<(), StoreError> {
+        if self.edited_moves == 0 {
+            return Ok(());
+        }
+        let mut undated: Vec<i64> = Vec::new();
+        for r in self.tx.query(MOVES_EDITED, &[])? {
+            let (id, edited, began): (i64, &str, &str) = (r.get(0), r.get(1), r.get(2));
+            let edited = parse_time(edited);
+            let moved = move_time(edited, parse_time(began), self.now_time);
+            if Some(moved) != edited {
+                undated.push(id);
+            }
+        }
+        if !undated.is_empty() {
+            self.tx.execute(
+                "UPDATE okk_import_changed SET moved_at = NULL WHERE id = ANY($1)",
+                &[&undated],
+            )?;
+        }
         Ok(())
     }
 
@@ -598,6 +647,7 @@ impl<'a> ImportTx<'a> for PgImport<'a> {
         existing: Option<&Existing>,
         row: &CardRow,
         change: Change,
+        edited: Option<chrono::NaiveDateTime>,
     ) -> Result<Outcome, StoreError> {
         let Some(old) = existing else {
             let outcome = match self.insert(row)? {
@@ -629,7 +679,11 @@ impl<'a> ImportTx<'a> for PgImport<'a> {
         }
         out.text(row.touched_at.as_ref().map(|t| t.as_str()));
         out.text(Some(&row.search));
+        // A card back from gone in the stage it had did not move (as the SQLite import's).
+        let edited = edited.filter(|_| stage_changed).map(|t| StoreTime::new(&t));
+        out.text(edited.as_ref().map(StoreTime::as_str));
         out.end_row();
+        self.edited_moves += u64::from(edited.is_some());
         self.mark_seen(old.id);
         self.known.rewritten(&row.card.external_id, row.hash);
         self.updated += 1;

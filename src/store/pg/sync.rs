@@ -292,8 +292,9 @@ impl<'a> ImportTx<'a> for PgSync<'a> {
         existing: Option<&Existing>,
         row: &CardRow,
         change: Change,
+        edited: Option<chrono::NaiveDateTime>,
     ) -> Result<Outcome, StoreError> {
-        self.import.upsert(existing, row, change)
+        self.import.upsert(existing, row, change, edited)
     }
 
     fn insert_judged(
@@ -508,13 +509,17 @@ impl<'a> SyncTx<'a> for PgSync<'a> {
             return Ok(false);
         }
         let last = tx.query_opt(
-            "SELECT h.batch_id, h.stage, h.seen_at, b.started_at
+            "SELECT h.batch_id, h.stage, h.seen_at, b.started_at, b.encoding <> $2,
+                (SELECT p.seen_at FROM stage_history p
+                 WHERE p.card_id = h.card_id AND p.batch_id < h.batch_id
+                 ORDER BY p.batch_id DESC LIMIT 1)
              FROM stage_history h JOIN import_batches b ON b.id = h.batch_id
              WHERE h.card_id = $1 ORDER BY h.batch_id DESC LIMIT 1",
-            &[&id],
+            &[&id, &crate::store::cards::SYNC_ENCODING],
         )?;
-        let last: Option<(i64, String, String, String)> =
-            last.map(|r| (r.get(0), r.get(1), r.get(2), r.get(3)));
+        type Last = (i64, String, String, String, bool, Option<String>);
+        let last: Option<Last> =
+            last.map(|r| (r.get(0), r.get(1), r.get(2), r.get(3), r.get(4), r.get(5)));
         match last {
             None => {
                 tx.execute(
@@ -523,7 +528,16 @@ impl<'a> SyncTx<'a> for PgSync<'a> {
                     &[&id, &first_batch, &at, &pipeline, &stage],
                 )?;
             }
-            Some((batch, s, seen, ran)) if s == stage && (seen == ran || at > seen) => {
+            Some((batch, s, seen, ran, by_file, before))
+                if s == stage
+                    && crate::store::cards::entry_dates(
+                        &seen,
+                        &ran,
+                        by_file,
+                        before.as_deref(),
+                        &at,
+                    ) =>
+            {
                 tx.execute(
                     "UPDATE stage_history SET seen_at = $3 WHERE card_id = $1 AND batch_id = $2",
                     &[&id, &batch, &at],
