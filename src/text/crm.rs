@@ -820,31 +820,32 @@ pub fn deal(id: &str) -> String {
     crate::tr!("crm-deal", id = id)
 }
 
-/// The sync's progress line on a terminal: what it reads now and how much of it, the pages
-/// and requests, and the retries once there are any.
-pub fn progress(p: &SyncProgress) -> String {
+/// The sync's progress line on a terminal: the connection, what it reads now and how much of
+/// it (`None`: no page yet, the CRM's pipelines, users and fields are being asked for), the
+/// pages and requests, and the retries once there are any.
+pub fn progress_line(name: &str, read: Option<&SyncProgress>, retries: u64) -> String {
+    let retries = if retries == 0 {
+        String::new()
+    } else {
+        format!(", {}", crate::tr!("crm-sync-retries", count = retries))
+    };
+    let name = safe::line(name);
+    let Some(p) = read else {
+        return crate::tr!("crm-sync-opening", name = name, retries = retries);
+    };
     let reading = match p.reading {
         Reading::Notes => crate::tr!("crm-sync-reading-notes", count = p.notes),
         Reading::Deals => crate::tr!("crm-sync-reading-deals", count = p.deals),
         Reading::Moves => crate::tr!("crm-sync-reading-moves", count = p.moves),
     };
-    let retries = if p.retries == 0 {
-        String::new()
-    } else {
-        format!(", {}", crate::tr!("crm-sync-retries", count = p.retries))
-    };
     crate::tr!(
         "crm-sync-progress",
+        name = name,
         reading = reading,
         pages = crate::tr!("crm-sync-pages", count = p.pages),
         requests = crate::tr!("crm-sync-requests", count = p.requests),
         retries = retries
     )
-}
-
-/// The progress line while the CRM's metadata is asked for, before any deal.
-pub fn progress_opening(name: &str) -> String {
-    crate::tr!("crm-sync-opening", name = safe::line(name))
 }
 
 /// A value warning of a synced deal: `line` is the deal's place in the sync.

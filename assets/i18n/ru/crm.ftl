@@ -137,8 +137,8 @@ crm-report-warnings = { $count ->
 }
 crm-report-warning = предупреждение: { $warning }
 crm-deal = сделка { $id }
-crm-sync-opening = { $name }: запрос воронок, пользователей и полей у CRM
-crm-sync-progress = { $reading }, { $pages }, { $requests }{ $retries }
+crm-sync-opening = { $name }: запрос воронок, пользователей и полей у CRM{ $retries }
+crm-sync-progress = { $name }: { $reading }, { $pages }, { $requests }{ $retries }
 crm-sync-reading-notes = примечаний прочитано: { $count }
 crm-sync-reading-deals = сделок прочитано: { $count }
 crm-sync-reading-moves = смен этапов и удалений прочитано: { $count }
