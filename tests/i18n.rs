@@ -376,15 +376,20 @@ fn the_sync_progress_line_reads_in_the_interface_s_language() {
         retries: 3,
         ..SyncProgress::default()
     };
-    let ru = okk::text::lang::with(Lang::Ru, || okk::text::crm::progress(&p));
+    let ru = okk::text::lang::with(Lang::Ru, || {
+        okk::text::crm::progress_line("b24", Some(&p), p.retries)
+    });
     assert_eq!(
         ru,
-        "сделок прочитано: 250, страниц: 10, запросов: 12, повторов: 3 (CRM была занята или не \
+        "b24: сделок прочитано: 250, страниц: 10, запросов: 12, повторов: 3 (CRM была занята или не \
          отвечала)"
     );
-    let en = okk::text::lang::with(Lang::En, || okk::text::crm::progress(&p));
+    let en = okk::text::lang::with(Lang::En, || {
+        okk::text::crm::progress_line("b24", Some(&p), p.retries)
+    });
     assert_eq!(
         en,
-        "deals: 250 read, 10 pages, 12 requests, 3 retries (the CRM was busy or did not answer)"
+        "b24: deals: 250 read, 10 pages, 12 requests, 3 retries (the CRM was busy or did not \
+         answer)"
     );
 }
