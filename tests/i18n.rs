@@ -393,3 +393,19 @@ fn the_sync_progress_line_reads_in_the_interface_s_language() {
          answer)"
     );
 }
+
+/// One spelling of the CRM's name a language: «Битрикс24» in Russian, Bitrix24 in English (the
+/// profile's code `bitrix24`, a command's word, stays as typed).
+#[test]
+fn each_language_spells_bitrix24_one_way() {
+    for (lang, wrong) in [("ru", "Bitrix24"), ("en", "Битрикс24")] {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("assets/i18n")
+            .join(lang);
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            let text = std::fs::read_to_string(&path).unwrap();
+            assert!(!text.contains(wrong), "{}: {wrong}", path.display());
+        }
+    }
+}

@@ -155,6 +155,21 @@ pub fn day(d: chrono::NaiveDate) -> String {
     i18n::day(lang::current(), d)
 }
 
+/// An ISO week by its Monday, as the language names weeks: `2026-W49` in English; in Russian
+/// its dates, `30.11–06.12`, which a lead reads at a glance (no ISO week numbers there).
+pub fn week(monday: chrono::NaiveDate) -> String {
+    use chrono::Datelike;
+    // The catalogue says which form its language reads (`iso` or `dates`), not the text: the
+    // two forms have different parts.
+    if crate::tr!("common-week-form") == "dates" {
+        let sunday = monday + chrono::Days::new(6);
+        format!("{}–{}", monday.format("%d.%m"), sunday.format("%d.%m"))
+    } else {
+        let iso = monday.iso_week();
+        format!("{}-W{:02}", iso.year(), iso.week())
+    }
+}
+
 /// A moment: `2026-12-03 12:00:00` / `03.12.2026 12:00:00`.
 pub fn moment(t: chrono::NaiveDateTime) -> String {
     i18n::moment(lang::current(), t)
@@ -196,7 +211,7 @@ fn os_kind(kind: std::io::ErrorKind) -> Option<String> {
 
 #[cfg(test)]
 mod tests {
-    use super::{column, duration, fit, wrap};
+    use super::{column, duration, fit, week, wrap};
     use crate::text::lang::{Lang, with};
 
     #[test]
@@ -254,5 +269,15 @@ mod tests {
         // Two columns a character: the cut never splits one, and the padding makes up.
         assert_eq!(column("日本語テキスト", 6), "日本… ");
         assert_eq!(column("a\u{1b}[31mb", 20).trim_end(), "a␛[31mb");
+    }
+
+    #[test]
+    fn a_week_reads_as_iso_in_english_and_as_its_dates_in_russian() {
+        let monday = chrono::NaiveDate::from_ymd_opt(2026, 11, 30).unwrap();
+        assert_eq!(with(Lang::En, || week(monday)), "2026-W49");
+        assert_eq!(with(Lang::Ru, || week(monday)), "30.11–06.12");
+        let late = chrono::NaiveDate::from_ymd_opt(2026, 12, 28).unwrap();
+        assert_eq!(with(Lang::En, || week(late)), "2026-W53");
+        assert_eq!(with(Lang::Ru, || week(late)), "28.12–03.01");
     }
 }

@@ -879,7 +879,7 @@ mod tests {
         SyncReport {
             connection: "c3".into(),
             kind: "bitrix24",
-            url: "https://portal.bitrix24.ru/rest/1/***".into(),
+            url: "https://portal.bitrix24.ru/rest/1/***/".into(),
             rows: 1_234_567,
             notes: 0,
             inserted: 1_000_000,
@@ -1116,7 +1116,7 @@ mod tests {
         let ru = with(Lang::Ru, || interrupted(true, None));
         assert!(
             ru.replace('\n', " ")
-                .contains("она завершит начатый полный проход"),
+                .contains("команда завершит начатый полный проход"),
             "{ru}"
         );
     }
@@ -1169,7 +1169,7 @@ mod tests {
         let rows = [[
             "c3".to_string(),
             "bitrix24".to_string(),
-            "https://p.bitrix24.ru/rest/1/***".to_string(),
+            "https://p.bitrix24.ru/rest/1/***/".to_string(),
             "in the webhook address".to_string(),
             "all".to_string(),
             "2026-11-20 13:00:00".to_string(),
@@ -1179,14 +1179,14 @@ mod tests {
             with(Lang::En, || list_on_terminal(&rows)),
             "name  kind      last sync            last full sweep\n\
              c3    bitrix24  2026-11-20 13:00:00  never\n  \
-             https://p.bitrix24.ru/rest/1/***; in the webhook address; pipelines: all\n"
+             https://p.bitrix24.ru/rest/1/***/; in the webhook address; pipelines: all\n"
         );
         let ru = with(Lang::Ru, || list_on_terminal(&rows));
         assert!(ru.lines().all(|l| l.chars().count() <= 80), "{ru}");
         assert_eq!(
             with(Lang::En, || list_for_script(&rows)).lines().nth(1),
             Some(
-                "c3\tbitrix24\thttps://p.bitrix24.ru/rest/1/***\tin the webhook address\tall\t\
+                "c3\tbitrix24\thttps://p.bitrix24.ru/rest/1/***/\tin the webhook address\tall\t\
                  2026-11-20 13:00:00\tnever"
             )
         );
