@@ -88,7 +88,8 @@ pub fn wrap(s: &str, cols: usize, lead: usize) -> String {
 /// Text for a terminal `cols` wide: a longer line breaks at spaces, its next lines indented two
 /// columns past its own indent (a report's value stays under its label), instead of wherever
 /// the terminal's edge cuts a word. Spaces inside a line (a label's column) stay; a word wider
-/// than a line stands alone on its own.
+/// than a line stands alone on its own. A command in backticks is one word: pasted as shown, it
+/// is never broken across lines (it goes whole onto a line of its own when it does not fit).
 pub fn fit(text: &str, cols: usize) -> String {
     use unicode_width::UnicodeWidthStr;
     let mut out = String::with_capacity(text.len() + 16);
@@ -111,7 +112,7 @@ pub fn fit(text: &str, cols: usize) -> String {
         while !rest.is_empty() {
             let gap = rest.len() - rest.trim_start_matches(' ').len();
             rest = &rest[gap..];
-            let len = rest.find(' ').unwrap_or(rest.len());
+            let len = word_end(rest);
             let (word, after) = rest.split_at(len);
             rest = after;
             if word.is_empty() {
@@ -133,6 +134,25 @@ pub fn fit(text: &str, cols: usize) -> String {
         out.push_str(end);
     }
     out
+}
+
+/// Where the word at the start of `rest` ends: at the next space, but not inside backticks (a
+/// command to paste); a backtick left open ends nothing.
+fn word_end(rest: &str) -> usize {
+    let mut ticked = false;
+    for (i, c) in rest.char_indices() {
+        match c {
+            '`' => ticked = !ticked,
+            ' ' if !ticked => return i,
+            _ => {}
+        }
+    }
+    if ticked {
+        // Unclosed: the words are the spaces' as ever.
+        rest.find(' ').unwrap_or(rest.len())
+    } else {
+        rest.len()
+    }
 }
 
 /// Where a command wrote its file, as its messages name it: the path, or standard output for
@@ -279,5 +299,48 @@ mod tests {
         let late = chrono::NaiveDate::from_ymd_opt(2026, 12, 28).unwrap();
         assert_eq!(with(Lang::En, || week(late)), "2026-W53");
         assert_eq!(with(Lang::Ru, || week(late)), "28.12–03.01");
+    }
+
+    /// A command to paste stays whole on its line (the tester's `okk sync fake-b24` at 80
+    /// columns broke it after `--config PATH`); the words around it still break at spaces.
+    #[test]
+    fn a_command_in_backticks_is_never_broken_across_lines() {
+        let line = "  найти сделки, которых больше нет в CRM: `okk --config /tmp/t25/config.toml \
+                    sync fake-b24 --full`";
+        let fitted = fit(line, 80);
+        assert_eq!(
+            fitted,
+            "  найти сделки, которых больше нет в CRM:\n    `okk --config /tmp/t25/config.toml \
+             sync fake-b24 --full`"
+        );
+        // Wider than the line: alone on its own, whole, the words after it go on.
+        let fitted = fit(
+            "run `okk --config /a/long/path sync x` again, to resume",
+            20,
+        );
+        assert_eq!(
+            fitted,
+            "run\n  `okk --config /a/long/path sync x`\n  again, to resume"
+        );
+        // A backtick left open breaks as any text.
+        assert_eq!(fit("a `b c d e", 6), "a `b c\n  d e");
+    }
+
+    /// An error on a terminal breaks at spaces, never inside a word (`сое` / `динение`).
+    #[test]
+    fn an_error_breaks_between_words() {
+        let e = "okk: down-b24: CRM недоступна после 6 попыток: соединение отклонено; проверьте \
+                 адрес: `okk crm list`, `okk crm test down-b24`";
+        for cols in [40, 60, 80] {
+            let fitted = fit(e, cols);
+            for word in [
+                "соединение",
+                "`okk crm list`,",
+                "`okk crm test down-b24`",
+                "down-b24:",
+            ] {
+                assert!(fitted.contains(word), "{word} at {cols}:\n{fitted}");
+            }
+        }
     }
 }
