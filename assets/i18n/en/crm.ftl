@@ -143,7 +143,7 @@ crm-sync-requests = { $count ->
 crm-sync-retries = { $count ->
     [one] { $count } retry
    *[other] { $count } retries
-} (the CRM was busy or did not answer)
+}
 crm-deal-warning = deal { $line }: { $column }: { $message }
 crm-pipeline-without-id = a pipeline without an id
 crm-stage-without-id = a stage without an id
