@@ -721,7 +721,7 @@ fn a_first_sync_is_the_last_full_pass() {
 /// A first sync killed half-way and resumed read every deal once, across the two runs: the
 /// run that goes through finishes it as a full pass.
 #[test]
-fn a_first_sync_resumed_after_a_kill_is_a_full_pass_that_finds_deletions() {
+fn a_first_sync_resumed_after_a_kill_is_a_full_pass() {
     let mut state = State::with_deals(1000);
     state.faults.note_page_delay = Duration::from_millis(100);
     let crm = FakeCrm::start(state, 0);
