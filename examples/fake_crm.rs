@@ -7,7 +7,8 @@
 //! A line `edit N` on its standard input renames the first N deals (as users editing them in
 //! the CRM would), so that the next `okk sync` has N changes to read (`bench/sync.sh`);
 //! `delete N` deletes deals and `move N` moves them on a stage, so that a user sees the sync
-//! mark cards gone and record stage changes.
+//! mark cards gone and record stage changes; `add N` creates N new deals, so that the next
+//! sync has new deals to read (no restart, which would lose the edits, moves and deletions).
 
 #[path = "../tests/support/fake_crm.rs"]
 mod fake;
@@ -88,6 +89,10 @@ fn main() {
                 server.with(|s| s.edit_first(n));
                 println!("edited {}", deals_n(n));
             }
+            Some(("add", n)) => {
+                server.with(|s| s.add_n(n));
+                println!("added {}", deals_n(n));
+            }
             Some(("delete", n)) => {
                 let done = server.with(|s| s.delete_first(n));
                 let more = if done < n {
@@ -126,11 +131,11 @@ fn main() {
     }
 }
 
-/// A line of standard input as its command (`edit`, `delete` or `move`) and its count.
+/// A line of standard input as its command (`edit`, `add`, `delete` or `move`) and its count.
 fn command(line: &str) -> Option<(&str, usize)> {
     let (verb, n) = line.trim().split_once(' ')?;
     let n = n.trim().parse().ok()?;
-    ["edit", "delete", "move"]
+    ["edit", "add", "delete", "move"]
         .contains(&verb)
         .then_some((verb, n))
 }
@@ -153,6 +158,8 @@ macro_rules! stdin_commands {
         "commands on standard input, one a line:
   edit N            rename the first N deals, as users editing them in the CRM would,
                     so that the next `okk sync` has N changes to read
+  add N             create N new deals, spread over the pipelines' stages as the first
+                    ones are, so that the next `okk sync` has N new deals to read
   delete N          delete the first N deals, so that the next `okk sync` marks them
                     gone (Bitrix24 lists no deletions: `okk sync NAME --full` finds them)
   move N            move the first N open deals on to the next stage of their pipeline,

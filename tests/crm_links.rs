@@ -35,16 +35,26 @@ fn l_on_a_card_opens_its_crm_page_or_shows_the_address_when_there_is_no_browser(
     common::reviewer::press(&mut state, &mut desk, "l");
     assert_eq!(
         state.shared.status,
-        Some(Status::Info(format!(
-            "{url} — no browser here: copy the address"
-        )))
+        Some(Status::Info(format!("{url} — copy it (no browser here)")))
     );
-    // At 80 columns the address is whole on screen: in the status line, and on the card on a
-    // line of its own (without `https://`, which a browser does without), never wrapped.
+    // At 80 columns the address is whole on screen: in the status line with all its message
+    // (in both languages), and on the card, scheme included, on lines of its own broken after
+    // a slash.
     let screen = common::reviewer::screen(&state, 80, 24);
-    assert!(screen.lines().any(|l| l.contains(&url)), "{screen}");
-    let bare = format!("│demo.amocrm.ru/leads/detail/{id} ");
-    assert!(screen.lines().any(|l| l.contains(&bare)), "{screen}");
+    let status = format!(" {url} — copy it (no browser here)");
+    assert!(screen.lines().any(|l| l.contains(&status)), "{screen}");
+    let first = "│https://demo.amocrm.ru/leads/detail/ ";
+    assert!(screen.lines().any(|l| l.contains(first)), "{screen}");
+    assert!(
+        screen.lines().any(|l| l.contains(&format!("│{id} "))),
+        "{screen}"
+    );
+    let ru = okk::text::lang::with(okk::text::lang::Lang::Ru, || {
+        common::reviewer::press(&mut state, &mut desk, "l");
+        common::reviewer::screen(&state, 80, 24)
+    });
+    let status = format!(" {url} — скопируйте (браузера нет)");
+    assert!(ru.lines().any(|l| l.contains(&status)), "{ru}");
     // Wide, it sits beside its label.
     let screen = common::reviewer::screen(&state, 160, 40);
     assert!(
@@ -65,7 +75,7 @@ fn l_on_a_card_opens_its_crm_page_or_shows_the_address_when_there_is_no_browser(
 
 /// `l` is on the card's hint bar where the card has a CRM link (not where it has none), in
 /// both languages and at 80 columns too, beside the five verdicts, comment and help; a long
-/// address at 80 columns ends in `…` where it is cut, never mid-way unmarked.
+/// address at 80 columns is kept whole over lines, never cut.
 #[test]
 fn the_card_bar_offers_l_for_a_linked_card_and_a_cut_address_is_marked() {
     let common::Desk { dir: _dir, db } = Desk::demo();
@@ -100,11 +110,13 @@ fn the_card_bar_offers_l_for_a_linked_card_and_a_cut_address_is_marked() {
     let config = okk::app::config::parse(std::path::Path::new("config.toml"), &long).unwrap();
     state.shared.crm_links = Arc::new(okk::crm::links::of(&config.crm));
     let screen = common::reviewer::screen(&state, 80, 24);
-    let line = screen
-        .lines()
-        .find(|l| l.contains("a-very-long-subdomain"))
-        .unwrap_or_else(|| panic!("{screen}"));
-    assert!(line.contains("…"), "{line}");
+    assert!(
+        screen
+            .lines()
+            .any(|l| l.contains("│https://a-very-long-subdomain")),
+        "{screen}"
+    );
+    assert!(!screen.contains('…'), "{screen}");
 }
 
 #[test]

@@ -376,15 +376,31 @@ fn the_sync_progress_line_reads_in_the_interface_s_language() {
         retries: 3,
         ..SyncProgress::default()
     };
-    let ru = okk::text::lang::with(Lang::Ru, || okk::text::crm::progress(&p));
+    let ru = okk::text::lang::with(Lang::Ru, || {
+        okk::text::crm::progress_line("b24", Some(&p), p.retries)
+    });
     assert_eq!(
         ru,
-        "сделок прочитано: 250, страниц: 10, запросов: 12, повторов: 3 (CRM была занята или не \
-         отвечала)"
+        "b24: сделок прочитано: 250, страниц: 10, запросов: 12, повторов: 3"
     );
-    let en = okk::text::lang::with(Lang::En, || okk::text::crm::progress(&p));
-    assert_eq!(
-        en,
-        "deals: 250 read, 10 pages, 12 requests, 3 retries (the CRM was busy or did not answer)"
-    );
+    let en = okk::text::lang::with(Lang::En, || {
+        okk::text::crm::progress_line("b24", Some(&p), p.retries)
+    });
+    assert_eq!(en, "b24: deals: 250 read, 10 pages, 12 requests, 3 retries");
+}
+
+/// One spelling of the CRM's name a language: «Битрикс24» in Russian, Bitrix24 in English (the
+/// profile's code `bitrix24`, a command's word, stays as typed).
+#[test]
+fn each_language_spells_bitrix24_one_way() {
+    for (lang, wrong) in [("ru", "Bitrix24"), ("en", "Битрикс24")] {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("assets/i18n")
+            .join(lang);
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            let text = std::fs::read_to_string(&path).unwrap();
+            assert!(!text.contains(wrong), "{}: {wrong}", path.display());
+        }
+    }
 }

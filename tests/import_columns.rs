@@ -546,7 +546,7 @@ fn okk_fields_names_only_the_sources_of_a_rows_cards_that_never_export_the_colum
         "Первичный контакт",
     ]));
     assert!(
-        text.contains("Первичный контакт: не выгружается из fake\n"),
+        text.contains("Первичный контакт: не приходит из fake\n"),
         "{text}"
     );
     assert!(!text.contains("fake, salesforce"), "{text}");

@@ -698,6 +698,77 @@ fn a_sync_killed_mid_way_is_not_the_last_sync_crm_list_shows() {
     assert_eq!(parsed.unwrap(), utc);
 }
 
+/// A first sync reads every deal of the connection's pipelines: it is the last full pass
+/// (`crm list`, `full_sweep_at`), and a Bitrix24 report does not advise `--full` right after it.
+/// The syncs after it are no sweep, and keep its time.
+#[test]
+fn a_first_sync_is_the_last_full_pass() {
+    let crm = FakeCrm::start(State::with_deals(60), 0);
+    let desk = Synced::bitrix(&crm);
+    let first = desk.sync(&[]);
+    assert_eq!(first["full"], true, "{first}");
+    assert_eq!(first["deletions_checked"], true, "{first}");
+    let at = first["full_sweep_at"].as_str().unwrap().to_string();
+    let text = succeeded(desk.okk().args(["--lang", "ru", "sync"]));
+    assert!(!text.contains("никогда"), "{text}");
+    let listed = listed(&desk, "b24");
+    assert_eq!(listed[5], listed[6], "{listed:?}");
+    let again = desk.sync(&[]);
+    assert_eq!(again["full"], false, "{again}");
+    assert_eq!(again["full_sweep_at"], at.as_str(), "{again}");
+}
+
+/// A first sync killed half-way and resumed read every deal once, across the two runs: the
+/// run that goes through finishes it as a full pass.
+#[test]
+fn a_first_sync_resumed_after_a_kill_is_a_full_pass() {
+    let mut state = State::with_deals(1000);
+    state.faults.note_page_delay = Duration::from_millis(100);
+    let crm = FakeCrm::start(state, 0);
+    let desk = Synced::bitrix(&crm);
+    kill_after(&desk, || crm.with(|s| s.comment_batches) >= 14);
+    let landed = desk.desk.rows(Table::Cards).len();
+    assert!(landed > 0 && landed < 1000, "{landed} cards after the kill");
+    assert_eq!(listed(&desk, "b24")[6], "never");
+    crm.with(|s| s.faults.note_page_delay = Duration::ZERO);
+    let report = desk.sync(&[]);
+    assert_eq!(report["full"], true, "{report}");
+    assert!(report["full_sweep_at"].is_string(), "{report}");
+    assert!(report["full_sweep_begun_at"].is_string(), "{report}");
+    assert_eq!(report["gone"], 0, "{report}");
+    assert_eq!(distinct_ids(&desk.desk), 1000);
+    assert_eq!(listed(&desk, "b24")[5], listed(&desk, "b24")[6]);
+    let again = desk.sync(&[]);
+    assert_eq!(again["full"], false, "{again}");
+}
+
+/// Each connection's "last sync" is its own start, not the command's: a connection synced
+/// after a slow one is dated after it.
+#[test]
+fn each_connection_is_dated_by_its_own_sync_not_the_commands_start() {
+    let mut state = State::with_deals(600);
+    state.faults.page_delay = Duration::from_millis(400);
+    let crm = FakeCrm::start(state, 0);
+    let other = FakeCrm::start(State::with_deals(20), 0);
+    let desk = Synced::new(&crm);
+    let mut config = std::fs::read_to_string(&desk.config).unwrap();
+    config.push_str(&format!(
+        "\n[[crm]]\nname = \"b24\"\nkind = \"bitrix24\"\nurl = \"{}/rest/1/{}/\"\n",
+        other.url,
+        fake::WEBHOOK_CODE
+    ));
+    std::fs::write(&desk.config, config).unwrap();
+    let began = std::time::Instant::now();
+    succeeded(desk.okk().args(["sync", "main", "b24"]));
+    assert!(began.elapsed() > Duration::from_millis(1500));
+    let at = |name: &str| {
+        let t = listed(&desk, name)[5].clone();
+        chrono::NaiveDateTime::parse_from_str(&t, "%Y-%m-%d %H:%M:%S").unwrap()
+    };
+    assert!(at("b24") > at("main"), "{} {}", at("main"), at("b24"));
+    assert_eq!(listed(&desk, "b24")[6], listed(&desk, "b24")[5]);
+}
+
 #[test]
 fn ctrl_c_stops_the_sync_says_how_to_resume_and_leaves_the_store_in_wal() {
     let mut state = State::with_deals(2000);
@@ -1434,7 +1505,7 @@ fn a_webhook_secret_never_shows_and_a_token_file_must_be_private() {
     assert!(out.status.success(), "{out:?}");
     let list = String::from_utf8(okk(&["crm", "list"]).stdout).unwrap();
     assert!(
-        list.contains("https://portal.bitrix24.ru/rest/1/***"),
+        list.contains("https://portal.bitrix24.ru/rest/1/***/"),
         "{list}"
     );
     assert!(!list.contains("s3cr3tcode"), "{list}");
@@ -1707,8 +1778,11 @@ fn interrupt(desk: &Synced, args: &[&str], when: impl Fn() -> bool) -> String {
 /// A full sweep stopped half-way, then `okk sync` as the interrupt message says: the deals the
 /// CRM no longer lists are marked gone and the sweep is recorded, as a whole `--full` would.
 fn the_next_sync_finishes_the_sweep(desk: &Synced, name: &str, gone: &[i64]) -> Json {
-    assert_eq!(listed(desk, name)[6], "never", "the sweep did not finish");
+    // The first sync's pass, not the sweep's (it did not finish).
+    let before = listed(desk, name)[6].clone();
+    assert_eq!(before, listed(desk, name)[5], "the sweep did not finish");
     let report = desk.sync(&[]);
+    assert!(report["full_sweep_begun_at"].is_string(), "{report}");
     assert_eq!(report["gone"], gone.len(), "{report}");
     assert_eq!(report["full"], true, "{report}");
     assert!(report["full_sweep_at"].is_string(), "{report}");
@@ -2078,7 +2152,7 @@ fn bitrix24_first_sync_maps_c1_stages_and_string_numbers_and_a_second_changes_no
     // of comments per page of deals.
     assert_eq!(first["requests"], 9, "{first}");
     assert!(!first.to_string().contains("h00ksecret42"), "{first}");
-    assert!(first["url"].as_str().unwrap().ends_with("/rest/1/***"));
+    assert!(first["url"].as_str().unwrap().ends_with("/rest/1/***/"));
 
     // Deal 30000012 sits in the second pipeline, stage `C1:NEW`.
     let card = desk.desk.card("30000012");
@@ -2119,7 +2193,9 @@ fn bitrix24_an_incremental_sync_says_deletions_were_not_checked_and_how_to_find_
         ),
         "{text}"
     );
-    assert!(text.contains("last full sweep: never"), "{text}");
+    // The first sync was the last full pass.
+    assert!(text.contains("last full sweep: "), "{text}");
+    assert!(!text.contains("never"), "{text}");
     let full = format!("`okk --config {} sync b24 --full`", desk.config.display());
     assert!(text.contains(&full), "{text}");
 
@@ -3126,6 +3202,14 @@ fn amocrm_the_fake_s_move_and_delete_commands_show_stage_changes_and_gone_cards(
     assert!(desk.desk.card("30000000")["gone_at"].is_string());
     assert!(desk.desk.card("30000001")["gone_at"].is_string());
     assert_eq!(desk.desk.card("30000002")["gone_at"], Json::Null);
+
+    // New deals between syncs, the fake's moves and deletions kept (no restart).
+    assert_eq!(fake.tell("add 5"), "added 5 deals");
+    let report = desk.sync(&[]);
+    assert_eq!(tally(&report).1, 5, "{report}");
+    assert_eq!(report["stage_changes"], 0, "{report}");
+    assert_eq!(distinct_ids(&desk.desk), 45);
+    assert!(desk.desk.card("30000001")["gone_at"].is_string());
 }
 
 /// Bitrix24 lists no deletions: after `delete 2` the fake says so and names the full sweep,
@@ -3155,6 +3239,11 @@ fn bitrix24_the_fake_s_delete_is_found_by_a_full_sweep_and_its_move_by_the_next_
         desk.desk.history("30000008"),
         ["Переговоры", "Принимают решение"]
     );
+
+    assert_eq!(fake.tell("add 3"), "added 3 deals");
+    let report = desk.sync(&[]);
+    assert_eq!(tally(&report).1, 3, "{report}");
+    assert_eq!(distinct_ids(&desk.desk), 43);
 }
 
 /// A desk fed both ways: an export imported a day late dates a move by its deal's last edit

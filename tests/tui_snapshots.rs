@@ -586,6 +586,39 @@ fn a_synced_card_s_notes_show_when_they_were_written() {
     d.snap("card_dated_notes");
 }
 
+/// A card linked to its CRM (a Bitrix24 portal on this machine, the tester's fake): the address
+/// is whole on the card, scheme included, broken after a slash where the card is narrow; `l`
+/// with no browser shows it with its message whole in the status line, at 80×24 too.
+#[test]
+fn a_linked_card_shows_its_whole_address_and_l_says_it_whole() {
+    let mut d = demo();
+    let config = "[[crm]]\nname = \"amocrm\"\nkind = \"bitrix24\"\n\
+                  url = \"http://127.0.0.1:28767/rest/1/h00ksecret42/\"\n";
+    let config = okk::app::config::parse(Path::new("config.toml"), config).unwrap();
+    d.state.shared.crm_links = std::sync::Arc::new(okk::crm::links::of(&config.crm));
+    d.state.shared.open_url = |_| false;
+    d.press("<enter><enter>l");
+    let id = d
+        .state
+        .card
+        .as_ref()
+        .unwrap()
+        .detail
+        .card
+        .external_id
+        .clone();
+    let url = format!("http://127.0.0.1:28767/crm/deal/details/{id}/");
+    let screen = d.screen(80, 24);
+    assert!(
+        screen.contains("│http://127.0.0.1:28767/crm/deal/details/"),
+        "{screen}"
+    );
+    let status = screen.lines().nth(22).unwrap();
+    assert!(status.contains(&url), "{status}");
+    assert!(!status.contains('…'), "{status}");
+    d.snap("card_crm_link");
+}
+
 #[test]
 fn field_picker_then_field_value() {
     let mut d = demo();

@@ -118,7 +118,7 @@ fn add(paths: &Paths, args: CrmAddArgs) -> Result<ExitCode> {
     let conn = added.crm.last().expect("the connection just added");
     if let Some(dropped) = dropped {
         super::say(msg::add_cut(
-            &crate::crm::config::redact(&url),
+            &crate::crm::config::shown(&url),
             &crate::crm::config::redact_cut(&dropped),
         ))?;
     }

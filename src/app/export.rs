@@ -233,11 +233,13 @@ fn write_changes<S: ReviewExportSource>(
     (profile, args, configured): (&ExportProfile, &ExportCrmArgs, Vec<String>),
 ) -> Result<ExitCode> {
     let source = args.source.as_deref();
+    // The CRM's name as the interface's language writes it (Битрикс24).
+    let label = msg::crm_name(&profile.label);
     // Cards this CRM exported, when the store has some; else every card, in this CRM's columns
     // (a desk moving to another CRM, or trying the demo in its own CRM's format), said plainly.
     let only_profile = store.has_profile(&profile.name)?;
     if !only_profile {
-        super::warn(msg::no_cards_from(&profile.label));
+        super::warn(msg::no_cards_from(&label));
     }
     let Changes {
         changes,
@@ -261,7 +263,7 @@ fn write_changes<S: ReviewExportSource>(
     if !sheet.unmapped_owners.is_empty() {
         let text = msg::unmapped_owners(
             &sheet.unmapped_owners,
-            &profile.label,
+            &label,
             profile.owner_form,
             args.skip_unmapped_owners,
         );
@@ -276,7 +278,7 @@ fn write_changes<S: ReviewExportSource>(
         write_sheet(file, profile, &sheet).map_err(io(out))
     })?;
     for w in &sheet.warnings {
-        super::warn(msg::warning(w, &profile.label));
+        super::warn(msg::warning(w, &label));
     }
     if !gone.is_empty() {
         super::warn(msg::gone_from_crm(&gone));
@@ -301,14 +303,14 @@ fn write_changes<S: ReviewExportSource>(
                 (name.clone(), id.unwrap_or_default(), *cards)
             })
             .collect();
-        super::warn(msg::owner_ids_from_export(&ids, &profile.label));
+        super::warn(msg::owner_ids_from_export(&ids, &label));
     }
     super::say_beside(
         target,
         msg::wrote_changes(
             sheet.rows.len(),
             out,
-            &profile.label,
+            &label,
             profile.format,
             profile.method.as_deref(),
         ),

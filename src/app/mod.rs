@@ -151,6 +151,16 @@ pub fn say_json(value: &impl serde::Serialize) -> std::io::Result<()> {
 
 /// A note on stderr (progress, warnings), terminal-safe like [`say`].
 pub fn warn(text: impl std::fmt::Display) {
-    let text = text.to_string();
-    eprintln!("{}", crate::text::safe::text(&text));
+    use std::io::IsTerminal;
+    let raw = text.to_string();
+    let text = crate::text::safe::text(&raw);
+    // On a terminal an error breaks between words, as `say_raw`'s reports do (a pipe or a file
+    // gets the lines as they are).
+    let text = match ratatui::crossterm::terminal::size() {
+        Ok((cols, _)) if std::io::stderr().is_terminal() && cols >= 20 => {
+            std::borrow::Cow::Owned(crate::text::common::fit(&text, cols as usize))
+        }
+        _ => text,
+    };
+    eprintln!("{text}");
 }

@@ -222,6 +222,13 @@ fn sync_all(
                 continue;
             }
         };
+        // Each connection's moment is its own start (its "last sync", its sweep's): the
+        // safe "as of", what the CRM said after it being the next sync's to read. The
+        // command's start would date a connection synced after a long one by the first's.
+        let opts = &SyncOptions {
+            now: chrono::Local::now().naive_local(),
+            ..opts.clone()
+        };
         match sync(store, funnel, conn, opts) {
             Ok(report) => {
                 done.changed |=

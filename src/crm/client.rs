@@ -139,7 +139,13 @@ pub struct Client {
     pub retries: u64,
     /// Set when the user asks the run to stop (Ctrl-C).
     stop: Option<Arc<AtomicBool>>,
+    /// Told of each retry as it begins (the retries so far), before its wait: the progress
+    /// line shows them while no page comes.
+    on_retry: Option<RetryHook>,
 }
+
+/// What a client tells of its retries (see [`Client::on_retry`]).
+pub type RetryHook = Box<dyn Fn(u64) + Send>;
 
 impl Client {
     pub fn new(conn: &Connection, bearer: Option<Secret>) -> Client {
@@ -177,7 +183,13 @@ impl Client {
             requests: 0,
             retries: 0,
             stop: None,
+            on_retry: None,
         }
+    }
+
+    /// `hook` is told of each retry as it begins, with the retries so far.
+    pub fn on_retry(&mut self, hook: RetryHook) {
+        self.on_retry = Some(hook);
     }
 
     /// Sends no request once `stop` is set.
@@ -274,6 +286,9 @@ impl Client {
                 }
             };
             self.retries += 1;
+            if let Some(hook) = &self.on_retry {
+                hook(self.retries);
+            }
             std::thread::sleep(wait);
         }
     }

@@ -196,6 +196,17 @@ pub fn redact(url: &str) -> String {
     }
 }
 
+/// An address as okk shows it (`okk crm add`, `okk crm list`, reports, `--json`): redacted, a
+/// Bitrix24 webhook's ending in `/` as the portal gives it (`…/rest/1/***/`), whether or not
+/// the config's spelling ends in one, so that every place writes it one way.
+pub fn shown(url: &str) -> String {
+    let redacted = redact(url);
+    match webhook_secret(url) {
+        Some(r) if r.end == url.len() => redacted + "/",
+        _ => redacted,
+    }
+}
+
 /// The code of a Bitrix24 incoming webhook's address (its secret), if it has one: scrubbed
 /// from whatever quotes it, with or without the address around it.
 pub fn webhook_code(url: &str) -> Option<&str> {
@@ -264,7 +275,7 @@ impl Connection {
 
     /// The address as it may be shown: the webhook's secret redacted.
     pub fn shown_url(&self) -> String {
-        redact(&self.url)
+        shown(&self.url)
     }
 
     /// The address requests go to (secret included).
@@ -379,6 +390,14 @@ mod tests {
             "https://portal.bitrix24.ru/rest/1/***"
         );
         assert_eq!(redact("https://x.amocrm.ru"), "https://x.amocrm.ru");
+        // Shown one way, with or without the slash the config has.
+        for url in [
+            "https://p.bitrix24.ru/rest/1/abc123/",
+            "https://p.bitrix24.ru/rest/1/abc123",
+        ] {
+            assert_eq!(shown(url), "https://p.bitrix24.ru/rest/1/***/");
+        }
+        assert_eq!(shown("https://x.amocrm.ru"), "https://x.amocrm.ru");
         assert_eq!(
             webhook_code("https://portal.bitrix24.ru/rest/1/abc123def/"),
             Some("abc123def")
@@ -537,6 +556,6 @@ url = "https://p.bitrix24.ru/rest/1/secret/"
             c[1].card_url("7"),
             "https://p.bitrix24.ru/crm/deal/details/7/"
         );
-        assert_eq!(c[1].shown_url(), "https://p.bitrix24.ru/rest/1/***");
+        assert_eq!(c[1].shown_url(), "https://p.bitrix24.ru/rest/1/***/");
     }
 }

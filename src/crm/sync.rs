@@ -238,15 +238,24 @@ pub fn sync(
     let mut client = Client::new(conn, secret);
     client.stop_on(opts.stop.clone());
     let saved = store.crm_state(&conn.name)?;
-    // Before the first request: a CRM that does not answer is retried for a quarter of a
-    // minute, which the spinner's clock shows.
-    let bar = progress(opts.progress);
-    if let Some(b) = &bar {
-        b.set_message(msg::progress_opening(&conn.name));
+    // A CRM that does not answer is retried for a quarter of a minute, before the first
+    // request as after: the line counts the retries as they begin, not when a page comes.
+    let line = progress(opts.progress).map(|bar| Arc::new(Line::new(bar, &conn.name)));
+    if let Some(l) = &line {
+        let l = l.clone();
+        client.on_retry(Box::new(move |n| l.retried(n)));
     }
-    let result = run(store, funnel, conn, opts, &mut client, &saved, bar.as_ref());
-    if let Some(b) = bar {
-        b.finish_and_clear();
+    let result = run(
+        store,
+        funnel,
+        conn,
+        opts,
+        &mut client,
+        &saved,
+        line.as_deref(),
+    );
+    if let Some(l) = line {
+        l.bar.finish_and_clear();
     }
     // Best effort, whatever stopped the run: a store left in the bulk load's journal (busy
     // readers kept it from switching back) works as well and is switched back when it is next
@@ -266,7 +275,7 @@ fn run(
     opts: &SyncOptions,
     client: &mut Client,
     saved: &SyncState,
-    bar: Option<&indicatif::ProgressBar>,
+    line: Option<&Line>,
 ) -> Result<SyncReport, Failure> {
     // A connection whose deals were read under an older way of writing values (an older okk)
     // has its every deal read again, once: an incremental sync would leave the cards of the
@@ -283,13 +292,19 @@ fn run(
     // A full sweep an earlier run began and did not finish (stopped, killed, failed): this run
     // goes on from the cursors it landed (below), and finishes it.
     let resumed = store.crm_sweep(&conn.name)?.filter(|_| !opts.full);
-    let sweeping = opts.full || resumed.is_some();
+    // A first sync (nothing of the connection ever landed) reads every deal of its pipelines
+    // from the start: it sweeps as `--full` does, so that it counts as the last full pass (a
+    // Bitrix24 report then has no `--full` to advise) and the cards of the source the CRM no
+    // longer lists (imported from its exports) are found gone. Killed half-way, it is a sweep
+    // under way that the next run finishes, from the deals it recorded: every deal read once.
+    let first = *saved == SyncState::default();
+    let sweeping = opts.full || resumed.is_some() || first;
     let mut reader = open_reader(conn, opts, client, saved, from)?;
     let mut lander = Lander::new(reader.header(), conn, funnel, opts)?;
     lander.note_deals = store.crm_note_deals(&conn.name)?;
     lander.stages = Some(reader.stages());
     lander.sweeping = sweeping;
-    if opts.full {
+    if opts.full || first {
         lander.sweep_begins = Some(crate::store::cards::fmt_time(&opts.now));
     }
     for w in reader.warnings() {
@@ -352,8 +367,8 @@ fn run(
                 // Once the reader is through, the page is freed here.
                 let _ = landed_tx.send(f.page);
             }
-            if let Some(b) = bar {
-                b.set_message(msg::progress(&progress));
+            if let Some(l) = line {
+                l.landed(&progress);
             }
         }
         fetcher.join().expect("the CRM reader thread panicked");
@@ -575,13 +590,57 @@ fn missing(
         .collect())
 }
 
+/// The progress line on a terminal: the connection's name, then what it asks for before the
+/// first page or what it has read since, and the retries, told by the writing thread as pages
+/// land and by the reading one as retries begin.
+struct Line {
+    bar: indicatif::ProgressBar,
+    name: String,
+    /// The figures of the pages landed (`None`: none yet, the CRM's metadata is being asked
+    /// for) and the retries the client has begun.
+    shown: std::sync::Mutex<(Option<SyncProgress>, u64)>,
+}
+
+impl Line {
+    fn new(bar: indicatif::ProgressBar, name: &str) -> Line {
+        let line = Line {
+            bar,
+            name: name.to_string(),
+            shown: std::sync::Mutex::new((None, 0)),
+        };
+        line.show(&(None, 0));
+        line
+    }
+
+    fn landed(&self, p: &SyncProgress) {
+        let mut shown = self.shown.lock().unwrap_or_else(|e| e.into_inner());
+        // A retry begun after the page was read is already counted.
+        shown.1 = shown.1.max(p.retries);
+        shown.0 = Some(*p);
+        self.show(&shown);
+    }
+
+    fn retried(&self, retries: u64) {
+        let mut shown = self.shown.lock().unwrap_or_else(|e| e.into_inner());
+        shown.1 = shown.1.max(retries);
+        self.show(&shown);
+    }
+
+    fn show(&self, (read, retries): &(Option<SyncProgress>, u64)) {
+        self.bar
+            .set_message(msg::progress_line(&self.name, read.as_ref(), *retries));
+    }
+}
+
 fn progress(wanted: bool) -> Option<indicatif::ProgressBar> {
     if !wanted || !std::io::stderr().is_terminal() {
         return None;
     }
     let bar = indicatif::ProgressBar::new_spinner();
     bar.set_style(
-        indicatif::ProgressStyle::with_template("{spinner} {msg} {elapsed}")
+        // `wide_msg`: cut to the terminal's width, a long connection name's line is never
+        // wrapped (a wrapped spinner line is drawn again below itself at each tick).
+        indicatif::ProgressStyle::with_template("{spinner} {wide_msg} {elapsed}")
             .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()),
     );
     // The figures change as each group lands (up to a second apart); the spinner says the
@@ -1315,13 +1374,16 @@ mod tests {
         progressed(&mut p, &fetched(notes(120), 5, 0));
         let line = |p: &SyncProgress| {
             (
-                with(Lang::En, || msg::progress(p)),
-                with(Lang::Ru, || msg::progress(p)),
+                with(Lang::En, || msg::progress_line("fake", Some(p), p.retries)),
+                with(Lang::Ru, || msg::progress_line("fake", Some(p), p.retries)),
             )
         };
         let (en, ru) = line(&p);
-        assert_eq!(en, "notes: 370 read, 2 pages, 5 requests");
-        assert_eq!(ru, "примечаний прочитано: 370, страниц: 2, запросов: 5");
+        assert_eq!(en, "fake: notes: 370 read, 2 pages, 5 requests");
+        assert_eq!(
+            ru,
+            "fake: примечаний прочитано: 370, страниц: 2, запросов: 5"
+        );
 
         let deals = Page {
             rows: vec![Vec::new(); 250],
@@ -1329,14 +1391,10 @@ mod tests {
         };
         progressed(&mut p, &fetched(deals, 6, 1));
         let (en, ru) = line(&p);
-        assert_eq!(
-            en,
-            "deals: 250 read, 3 pages, 6 requests, 1 retry (the CRM was busy or did not answer)"
-        );
+        assert_eq!(en, "fake: deals: 250 read, 3 pages, 6 requests, 1 retry");
         assert_eq!(
             ru,
-            "сделок прочитано: 250, страниц: 3, запросов: 6, повторов: 1 (CRM была занята или не \
-             отвечала)"
+            "fake: сделок прочитано: 250, страниц: 3, запросов: 6, повторов: 1"
         );
 
         let moves = Page {
@@ -1348,16 +1406,56 @@ mod tests {
         progressed(&mut p, &fetched(moves, 7, 1));
         let (en, _) = line(&p);
         assert!(
-            en.starts_with("stage moves and deletions: 1 read, 4 pages, 7 requests"),
+            en.starts_with("fake: stage moves and deletions: 1 read, 4 pages, 7 requests"),
             "{en}"
         );
         assert_eq!(
-            with(Lang::En, || msg::progress(&SyncProgress {
-                pages: 1,
-                requests: 1,
-                ..SyncProgress::default()
-            })),
-            "deals: 0 read, 1 page, 1 request"
+            with(Lang::En, || msg::progress_line(
+                "fake",
+                Some(&SyncProgress {
+                    pages: 1,
+                    requests: 1,
+                    ..SyncProgress::default()
+                }),
+                0
+            )),
+            "fake: deals: 0 read, 1 page, 1 request"
         );
+    }
+
+    /// A CRM that does not answer is retried for a quarter of a minute: the line says so as
+    /// each retry begins, before the first page as after it, and names the connection in every
+    /// phase (several connections are synced in turn).
+    #[test]
+    fn the_progress_line_counts_retries_as_they_begin_and_names_the_connection() {
+        let line = with(Lang::Ru, || {
+            Line::new(indicatif::ProgressBar::hidden(), "down-b24")
+        });
+        let shown = || with(Lang::Ru, || line.bar.message());
+        assert!(
+            shown().starts_with("down-b24: запрос воронок"),
+            "{}",
+            shown()
+        );
+        assert!(!shown().contains("повтор"), "{}", shown());
+        with(Lang::Ru, || line.retried(2));
+        assert_eq!(
+            shown(),
+            "down-b24: запрос воронок, пользователей и полей у CRM, повторов: 2"
+        );
+        let p = SyncProgress {
+            deals: 7720,
+            pages: 32,
+            requests: 35,
+            ..SyncProgress::default()
+        };
+        with(Lang::Ru, || line.landed(&p));
+        assert_eq!(
+            shown(),
+            "down-b24: сделок прочитано: 7\u{202f}720, страниц: 32, запросов: 35, повторов: 2"
+        );
+        // The page read, the CRM stops answering: the retries climb while no page comes.
+        with(Lang::Ru, || line.retried(3));
+        assert!(shown().contains("запросов: 35, повторов: 3"), "{}", shown());
     }
 }

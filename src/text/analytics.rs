@@ -889,8 +889,10 @@ pub fn trend_table(a: &Analytics) -> String {
         crate::tr!("analytics-col-judged"),
         crate::tr!("analytics-col-not-ok"),
     );
+    let weeks: Vec<String> = a.trend.iter().map(|wk| common::week(wk.starts)).collect();
+    let widest = weeks.iter().map(|w| w.chars().count()).max().unwrap_or(0);
     let w = [
-        week.chars().count().max(8),
+        week.chars().count().max(8).max(widest),
         from.chars().count().max(10),
         reviews.chars().count().max(7),
         not_ok.chars().count().max(6),
@@ -903,14 +905,14 @@ pub fn trend_table(a: &Analytics) -> String {
         w2 = w[2],
         w3 = w[3]
     );
-    for wk in &a.trend {
+    for (wk, label) in a.trend.iter().zip(&weeks) {
         let bar = wk
             .mismatch_rate
             .map_or(String::new(), |r| "█".repeat((r * 20.0).round() as usize));
         let _ = writeln!(
             s,
             "  {:<w0$}  {:<w1$}  {:>w2$}  {:>w3$}  {bar}",
-            wk.week,
+            label,
             common::day(wk.starts),
             int(wk.judged),
             pct(wk.mismatch_rate),

@@ -165,28 +165,34 @@ pub fn queue(stage: &str, auditor: &str, cards: &[QueueEntry]) -> String {
     // Two connections (or a file and a connection) may share ids: with cards of several
     // sources, each says its own, as `okk check` does.
     let sources = cards.iter().any(|c| c.source != cards[0].source);
-    for c in cards {
-        let id = if sources {
-            format!("{} ({})", line(&c.id), line(&c.source))
-        } else {
-            line(&c.id).into_owned()
-        };
-        let title: String = c
-            .title
-            .as_deref()
-            .map(line)
-            .unwrap_or_default()
-            .chars()
-            .take(48)
-            .collect();
+    let ids: Vec<String> = cards
+        .iter()
+        .map(|c| {
+            if sources {
+                format!("{} ({})", line(&c.id), line(&c.source))
+            } else {
+                line(&c.id).into_owned()
+            }
+        })
+        .collect();
+    // The titles keep one column whatever the ids' and sources' widths (display width: a
+    // source in Cyrillic is as wide as its letters).
+    let id_cols = ids
+        .iter()
+        .map(|i| unicode_width::UnicodeWidthStr::width(i.as_str()))
+        .max()
+        .unwrap_or(0)
+        .max(10);
+    for (c, id) in cards.iter().zip(&ids) {
+        let title = super::common::column(c.title.as_deref().unwrap_or_default(), 48);
         let idle = c
             .idle_days
             .map(|d| crate::tr!("check-idle-days", days = d))
             .unwrap_or_else(|| "—".into());
         let _ = writeln!(
             s,
-            "  #{:<10} {:<48} {:>6}  {}{}",
-            id,
+            "  #{} {} {:>6}  {}{}",
+            super::common::column(id, id_cols),
             title,
             idle,
             flag_rules(&c.flags),
@@ -257,4 +263,53 @@ pub fn old_export(newest: chrono::NaiveDate, days: i64, judged: chrono::NaiveDat
         judged = judged.format("%d.%m.%Y").to_string(),
         today = newest.format("%Y-%m-%d").to_string()
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::text::lang::{Lang, with};
+
+    fn entry(id: &str, source: &str, title: &str) -> QueueEntry {
+        QueueEntry {
+            card_id: crate::domain::ids::CardId(0),
+            id: id.into(),
+            source: source.into(),
+            title: Some(title.into()),
+            owner: None,
+            flags: Vec::new(),
+            idle_days: Some(0),
+            changed_since_review: false,
+            returned: None,
+            calibration: false,
+            my_verdict: None,
+            key: Default::default(),
+        }
+    }
+
+    /// With cards of several sources, each id says its source: the titles and the idle days
+    /// still keep their columns, by display width (a Cyrillic source is as wide as its letters).
+    #[test]
+    fn the_queue_s_titles_keep_their_column_whatever_the_sources() {
+        let cards = [
+            entry("30000008", "fake-b24", "Сделка, правка 3"),
+            entry("30000032", "fake", "Сделка #30000032"),
+            entry(
+                "7",
+                "амо",
+                "Очень длинное название сделки, которое не влезает в колонку",
+            ),
+        ];
+        let text = with(Lang::Ru, || queue("Принимают решение", "anna", &cards));
+        let rows: Vec<&str> = text.lines().skip(1).collect();
+        let at = |row: &str, what: &str| {
+            let byte = row.find(what).unwrap();
+            unicode_width::UnicodeWidthStr::width(&row[..byte])
+        };
+        assert_eq!(at(rows[0], "Сделка"), at(rows[1], "Сделка"), "{text}");
+        assert_eq!(at(rows[0], "Сделка"), at(rows[2], "Очень"), "{text}");
+        assert_eq!(at(rows[0], "0 дн."), at(rows[1], "0 дн."), "{text}");
+        assert_eq!(at(rows[0], "0 дн."), at(rows[2], "0 дн."), "{text}");
+        assert!(rows[2].contains("…"), "{text}");
+    }
 }

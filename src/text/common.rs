@@ -88,7 +88,8 @@ pub fn wrap(s: &str, cols: usize, lead: usize) -> String {
 /// Text for a terminal `cols` wide: a longer line breaks at spaces, its next lines indented two
 /// columns past its own indent (a report's value stays under its label), instead of wherever
 /// the terminal's edge cuts a word. Spaces inside a line (a label's column) stay; a word wider
-/// than a line stands alone on its own.
+/// than a line stands alone on its own. A command in backticks is one word: pasted as shown, it
+/// is never broken across lines (it goes whole onto a line of its own when it does not fit).
 pub fn fit(text: &str, cols: usize) -> String {
     use unicode_width::UnicodeWidthStr;
     let mut out = String::with_capacity(text.len() + 16);
@@ -111,7 +112,7 @@ pub fn fit(text: &str, cols: usize) -> String {
         while !rest.is_empty() {
             let gap = rest.len() - rest.trim_start_matches(' ').len();
             rest = &rest[gap..];
-            let len = rest.find(' ').unwrap_or(rest.len());
+            let len = word_end(rest);
             let (word, after) = rest.split_at(len);
             rest = after;
             if word.is_empty() {
@@ -135,6 +136,25 @@ pub fn fit(text: &str, cols: usize) -> String {
     out
 }
 
+/// Where the word at the start of `rest` ends: at the next space, but not inside backticks (a
+/// command to paste); a backtick left open ends nothing.
+fn word_end(rest: &str) -> usize {
+    let mut ticked = false;
+    for (i, c) in rest.char_indices() {
+        match c {
+            '`' => ticked = !ticked,
+            ' ' if !ticked => return i,
+            _ => {}
+        }
+    }
+    if ticked {
+        // Unclosed: the words are the spaces' as ever.
+        rest.find(' ').unwrap_or(rest.len())
+    } else {
+        rest.len()
+    }
+}
+
 /// Where a command wrote its file, as its messages name it: the path, or standard output for
 /// `--out -`.
 pub fn output(path: &std::path::Path) -> String {
@@ -153,6 +173,21 @@ pub fn int(n: i64) -> String {
 /// A day: `2026-12-03` / `03.12.2026`.
 pub fn day(d: chrono::NaiveDate) -> String {
     i18n::day(lang::current(), d)
+}
+
+/// An ISO week by its Monday, as the language names weeks: `2026-W49` in English; in Russian
+/// its dates, `30.11–06.12`, which a lead reads at a glance (no ISO week numbers there).
+pub fn week(monday: chrono::NaiveDate) -> String {
+    use chrono::Datelike;
+    // The catalogue says which form its language reads (`iso` or `dates`), not the text: the
+    // two forms have different parts.
+    if crate::tr!("common-week-form") == "dates" {
+        let sunday = monday + chrono::Days::new(6);
+        format!("{}–{}", monday.format("%d.%m"), sunday.format("%d.%m"))
+    } else {
+        let iso = monday.iso_week();
+        format!("{}-W{:02}", iso.year(), iso.week())
+    }
 }
 
 /// A moment: `2026-12-03 12:00:00` / `03.12.2026 12:00:00`.
@@ -196,7 +231,7 @@ fn os_kind(kind: std::io::ErrorKind) -> Option<String> {
 
 #[cfg(test)]
 mod tests {
-    use super::{column, duration, fit, wrap};
+    use super::{column, duration, fit, week, wrap};
     use crate::text::lang::{Lang, with};
 
     #[test]
@@ -254,5 +289,58 @@ mod tests {
         // Two columns a character: the cut never splits one, and the padding makes up.
         assert_eq!(column("日本語テキスト", 6), "日本… ");
         assert_eq!(column("a\u{1b}[31mb", 20).trim_end(), "a␛[31mb");
+    }
+
+    #[test]
+    fn a_week_reads_as_iso_in_english_and_as_its_dates_in_russian() {
+        let monday = chrono::NaiveDate::from_ymd_opt(2026, 11, 30).unwrap();
+        assert_eq!(with(Lang::En, || week(monday)), "2026-W49");
+        assert_eq!(with(Lang::Ru, || week(monday)), "30.11–06.12");
+        let late = chrono::NaiveDate::from_ymd_opt(2026, 12, 28).unwrap();
+        assert_eq!(with(Lang::En, || week(late)), "2026-W53");
+        assert_eq!(with(Lang::Ru, || week(late)), "28.12–03.01");
+    }
+
+    /// A command to paste stays whole on its line (the tester's `okk sync fake-b24` at 80
+    /// columns broke it after `--config PATH`); the words around it still break at spaces.
+    #[test]
+    fn a_command_in_backticks_is_never_broken_across_lines() {
+        let line = "  найти сделки, которых больше нет в CRM: `okk --config /tmp/t25/config.toml \
+                    sync fake-b24 --full`";
+        let fitted = fit(line, 80);
+        assert_eq!(
+            fitted,
+            "  найти сделки, которых больше нет в CRM:\n    `okk --config /tmp/t25/config.toml \
+             sync fake-b24 --full`"
+        );
+        // Wider than the line: alone on its own, whole, the words after it go on.
+        let fitted = fit(
+            "run `okk --config /a/long/path sync x` again, to resume",
+            20,
+        );
+        assert_eq!(
+            fitted,
+            "run\n  `okk --config /a/long/path sync x`\n  again, to resume"
+        );
+        // A backtick left open breaks as any text.
+        assert_eq!(fit("a `b c d e", 6), "a `b c\n  d e");
+    }
+
+    /// An error on a terminal breaks at spaces, never inside a word (`сое` / `динение`).
+    #[test]
+    fn an_error_breaks_between_words() {
+        let e = "okk: down-b24: CRM недоступна после 6 попыток: соединение отклонено; проверьте \
+                 адрес: `okk crm list`, `okk crm test down-b24`";
+        for cols in [40, 60, 80] {
+            let fitted = fit(e, cols);
+            for word in [
+                "соединение",
+                "`okk crm list`,",
+                "`okk crm test down-b24`",
+                "down-b24:",
+            ] {
+                assert!(fitted.contains(word), "{word} at {cols}:\n{fitted}");
+            }
+        }
     }
 }

@@ -866,31 +866,32 @@ pub fn deal(id: &str) -> String {
     crate::tr!("crm-deal", id = id)
 }
 
-/// The sync's progress line on a terminal: what it reads now and how much of it, the pages
-/// and requests, and the retries once there are any.
-pub fn progress(p: &SyncProgress) -> String {
+/// The sync's progress line on a terminal: the connection, what it reads now and how much of
+/// it (`None`: no page yet, the CRM's pipelines, users and fields are being asked for), the
+/// pages and requests, and the retries once there are any.
+pub fn progress_line(name: &str, read: Option<&SyncProgress>, retries: u64) -> String {
+    let retries = if retries == 0 {
+        String::new()
+    } else {
+        format!(", {}", crate::tr!("crm-sync-retries", count = retries))
+    };
+    let name = safe::line(name);
+    let Some(p) = read else {
+        return crate::tr!("crm-sync-opening", name = name, retries = retries);
+    };
     let reading = match p.reading {
         Reading::Notes => crate::tr!("crm-sync-reading-notes", count = p.notes),
         Reading::Deals => crate::tr!("crm-sync-reading-deals", count = p.deals),
         Reading::Moves => crate::tr!("crm-sync-reading-moves", count = p.moves),
     };
-    let retries = if p.retries == 0 {
-        String::new()
-    } else {
-        format!(", {}", crate::tr!("crm-sync-retries", count = p.retries))
-    };
     crate::tr!(
         "crm-sync-progress",
+        name = name,
         reading = reading,
         pages = crate::tr!("crm-sync-pages", count = p.pages),
         requests = crate::tr!("crm-sync-requests", count = p.requests),
         retries = retries
     )
-}
-
-/// The progress line while the CRM's metadata is asked for, before any deal.
-pub fn progress_opening(name: &str) -> String {
-    crate::tr!("crm-sync-opening", name = safe::line(name))
 }
 
 /// A value warning of a synced deal: `line` is the deal's place in the sync.
@@ -924,7 +925,7 @@ mod tests {
         SyncReport {
             connection: "c3".into(),
             kind: "bitrix24",
-            url: "https://portal.bitrix24.ru/rest/1/***".into(),
+            url: "https://portal.bitrix24.ru/rest/1/***/".into(),
             rows: 1_234_567,
             notes: 0,
             inserted: 1_000_000,
@@ -1162,7 +1163,7 @@ mod tests {
         let ru = with(Lang::Ru, || interrupted(true, None));
         assert!(
             ru.replace('\n', " ")
-                .contains("она завершит начатый полный проход"),
+                .contains("команда завершит начатый полный проход"),
             "{ru}"
         );
     }
@@ -1215,7 +1216,7 @@ mod tests {
         let rows = [[
             "c3".to_string(),
             "bitrix24".to_string(),
-            "https://p.bitrix24.ru/rest/1/***".to_string(),
+            "https://p.bitrix24.ru/rest/1/***/".to_string(),
             "in the webhook address".to_string(),
             "all".to_string(),
             "2026-11-20 13:00:00".to_string(),
@@ -1225,14 +1226,14 @@ mod tests {
             with(Lang::En, || list_on_terminal(&rows)),
             "name  kind      last sync            last full sweep\n\
              c3    bitrix24  2026-11-20 13:00:00  never\n  \
-             https://p.bitrix24.ru/rest/1/***; in the webhook address; pipelines: all\n"
+             https://p.bitrix24.ru/rest/1/***/; in the webhook address; pipelines: all\n"
         );
         let ru = with(Lang::Ru, || list_on_terminal(&rows));
         assert!(ru.lines().all(|l| l.chars().count() <= 80), "{ru}");
         assert_eq!(
             with(Lang::En, || list_for_script(&rows)).lines().nth(1),
             Some(
-                "c3\tbitrix24\thttps://p.bitrix24.ru/rest/1/***\tin the webhook address\tall\t\
+                "c3\tbitrix24\thttps://p.bitrix24.ru/rest/1/***/\tin the webhook address\tall\t\
                  2026-11-20 13:00:00\tnever"
             )
         );

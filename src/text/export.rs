@@ -372,6 +372,15 @@ fn csv_name(name: &str) -> String {
     }
 }
 
+/// A CRM's name as the interface's language writes it (Битрикс24 in Russian), from its
+/// profile's label.
+pub fn crm_name(label: &str) -> String {
+    match label {
+        "Bitrix24" => crate::tr!("export-crm-name-bitrix24"),
+        other => other.to_string(),
+    }
+}
+
 /// Suggested owners written as the user id `crm`'s own export showed beside their name
 /// (`Name [17]`), no owners map needed: (name, id, cards) each.
 pub fn owner_ids_from_export(owners: &[(String, String, usize)], crm: &str) -> String {

@@ -74,7 +74,7 @@ pub fn table(rows: &[FillRow]) -> String {
     out
 }
 
-/// A field no source's exports have: `not exported by amocrm` in place of its rate.
+/// A field no source's exports have: `not given by amocrm` in place of its rate.
 pub fn not_exported(sources: &[String]) -> String {
     let sources: Vec<String> = sources.iter().map(|s| line(s).into_owned()).collect();
     crate::tr!("fields-not-exported", sources = sources.join(", "))

@@ -680,6 +680,16 @@ impl State {
         id
     }
 
+    /// Adds `n` new deals, as users creating them in the CRM would (the fake's `add N`): the
+    /// next sync has `n` new deals to read, in either API.
+    #[allow(dead_code)] // for fake_crm's `add N` and some tests
+    pub fn add_n(&mut self, n: usize) -> usize {
+        for _ in 0..n {
+            self.add();
+        }
+        n
+    }
+
     /// The deals as amoCRM's web UI exports them (the same columns as a sync's rows).
     pub fn export_csv(&self, path: &std::path::Path) {
         let mut w = csv::Writer::from_path(path).unwrap();

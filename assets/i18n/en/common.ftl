@@ -32,3 +32,5 @@ common-os-too-large = the file is too large
 common-os-invalid-name = the file name is not valid here
 common-os-unexpected-end = the file ends too early
 common-os-out-of-memory = out of memory
+# The form of a week: iso (2026-W49) or dates (30.11–06.12); not translated text.
+common-week-form = iso

@@ -128,8 +128,8 @@ crm-report-unknown-stage-read = stage not in the funnel: { $stage } (no card of 
 crm-report-warnings = { $count } warnings
 crm-report-warning = warning: { $warning }
 crm-deal = deal { $id }
-crm-sync-opening = { $name }: asking the CRM for its pipelines, users and fields
-crm-sync-progress = { $reading }, { $pages }, { $requests }{ $retries }
+crm-sync-opening = { $name }: asking the CRM for its pipelines, users and fields{ $retries }
+crm-sync-progress = { $name }: { $reading }, { $pages }, { $requests }{ $retries }
 crm-sync-reading-notes = notes: { $count } read
 crm-sync-reading-deals = deals: { $count } read
 crm-sync-reading-moves = stage moves and deletions: { $count } read
@@ -144,7 +144,7 @@ crm-sync-requests = { $count ->
 crm-sync-retries = { $count ->
     [one] { $count } retry
    *[other] { $count } retries
-} (the CRM was busy or did not answer)
+}
 crm-deal-warning = deal { $line }: { $column }: { $message }
 crm-pipeline-without-id = a pipeline without an id
 crm-stage-without-id = a stage without an id

@@ -203,3 +203,4 @@ export-kind-lost = lost
 export-level-stage = stage
 export-level-manager = manager
 export-sources-mixed = okk: warning: the file holds changes of cards from { $count } sources ({ $sources }), and a CRM's import loads a file into one account: export each source alone — okk export crm --profile { $profile } --source NAME
+export-crm-name-bitrix24 = Bitrix24

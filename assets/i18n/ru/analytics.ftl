@@ -136,6 +136,6 @@ analytics-unranked-more-pairs = (ещё { $count ->
 } с ошибками, но меньше чем с { $min } проверенными карточками: вне рейтинга)
 analytics-more = … и ещё { $count } (okk stats --table bottlenecks --csv)
 
-analytics-trend-title = Тренд по неделям ISO
+analytics-trend-title = Тренд по неделям (с понедельника по воскресенье)
 analytics-trend-none = проверок пока нет
 analytics-score-of = { $score } (n={ $n })

@@ -39,3 +39,5 @@ common-os-too-large = файл слишком большой
 common-os-invalid-name = такое имя файла здесь недопустимо
 common-os-unexpected-end = файл обрывается раньше времени
 common-os-out-of-memory = не хватает памяти
+# The form of a week: iso (2026-W49) or dates (30.11–06.12); not translated text.
+common-week-form = dates

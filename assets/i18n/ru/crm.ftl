@@ -4,11 +4,11 @@
 crm-bad-name = у подключения должно быть имя (источник, который получат его карточки), например name = "main"
 crm-duplicate-name = подключение «{ $name }» уже описано выше
 crm-bad-kind = неизвестный вид CRM «{ $kind }»; используйте один из: amocrm, kommo, bitrix24
-crm-bad-url = ожидается адрес аккаунта, например url = "https://example.amocrm.ru" (Bitrix24: входящий вебхук, https://portal.bitrix24.ru/rest/1/КОД/)
+crm-bad-url = ожидается адрес аккаунта, например url = "https://example.amocrm.ru" (Битрикс24: входящий вебхук, https://portal.bitrix24.ru/rest/1/КОД/)
 crm-https-required = адрес должен быть https (обычный http — только для этой машины: 127.0.0.1, localhost, [::1])
 crm-two-tokens = укажите token_env или token_file, но не оба
 crm-bad-token-env = token_env — имя переменной окружения, например token_env = "OKK_AMOCRM_TOKEN"
-crm-no-webhook-secret = подключению Bitrix24 без токена нужен адрес входящего вебхука, https://ПОРТАЛ/rest/ПОЛЬЗОВАТЕЛЬ/КОД/
+crm-no-webhook-secret = подключению Битрикс24 без токена нужен адрес входящего вебхука, https://ПОРТАЛ/rest/ПОЛЬЗОВАТЕЛЬ/КОД/
 crm-no-token = подключению «{ $name }» нужен token_env = "ПЕРЕМЕННАЯ" или token_file = "ПУТЬ" (права 0600)
 crm-token-env-unset = подключение «{ $name }»: переменная окружения { $var } с его токеном не задана; задайте её там, где запускается okk (`export { $var }=ТОКЕН`), или допишите эту строку в профиль оболочки (~/.bashrc, ~/.zshrc), чтобы она была в каждом терминале
 crm-token-file-unreadable = подключение «{ $name }»: не удаётся прочитать файл токена { $path }: { $error }
@@ -47,7 +47,7 @@ crm-token-in-url = в адресе вебхука
 crm-never = никогда
 crm-all-pipelines = все
 crm-refused-how-amocrm = создайте в CRM новый долгосрочный токен (Настройки → Интеграции → ваша частная интеграция → Ключи и доступы → Сгенерировать долгосрочный токен) и положите его туда, куда указывает token_env или token_file подключения
-crm-refused-how-bitrix24 = создайте в Bitrix24 новый входящий вебхук (Разработчикам → Другое → Входящий вебхук, с правами crm и user) и укажите его адрес в url подключения
+crm-refused-how-bitrix24 = создайте в Битрикс24 новый входящий вебхук (Разработчикам → Другое → Входящий вебхук, с правами crm и user) и укажите его адрес в url подключения
 crm-refused = { $name }: { $url } отклонил токен ({ $detail }): { $how }.
 crm-refused-webhook = { $name }: { $url } отклонил вебхук ({ $detail }): { $how }.
 crm-refused-nothing-changed = Ничего не изменено.
@@ -77,7 +77,7 @@ crm-bad-body = { $name }: ответ CRM на { $what } не такой, как 
 crm-sync-under-way = { $name }: другой okk сейчас синхронизирует это подключение в то же хранилище; попробуйте снова, когда он закончит
 crm-sync-lock-failed = { $name }: не удалось взять блокировку синхронизации рядом с хранилищем: { $error }
 crm-interrupted = прервано; то, что успело записаться, сохранено; запустите { $command } снова, чтобы продолжить
-crm-interrupted-sweep = прервано; то, что успело записаться, сохранено; запустите { $command } снова, чтобы продолжить: она завершит начатый полный проход
+crm-interrupted-sweep = прервано; то, что успело записаться, сохранено; запустите { $command } снова, чтобы продолжить: команда завершит начатый полный проход
 crm-users-forbidden = токену нельзя читать список пользователей (токену администратора можно): ответственные показаны по их id в CRM
 crm-users-forbidden-webhook = вебхуку нельзя читать список пользователей (у него нет права user: добавьте его вебхуку в Битрикс24, Разработчикам → Другое → Входящий вебхук): ответственные показаны по их id в Битрикс24
 crm-comments-unread = комментарии сделки { $deal } прочитать не удалось ({ $error }): её примечания оставлены как были
@@ -138,14 +138,14 @@ crm-report-warnings = { $count ->
 }
 crm-report-warning = предупреждение: { $warning }
 crm-deal = сделка { $id }
-crm-sync-opening = { $name }: запрос воронок, пользователей и полей у CRM
-crm-sync-progress = { $reading }, { $pages }, { $requests }{ $retries }
+crm-sync-opening = { $name }: запрос воронок, пользователей и полей у CRM{ $retries }
+crm-sync-progress = { $name }: { $reading }, { $pages }, { $requests }{ $retries }
 crm-sync-reading-notes = примечаний прочитано: { $count }
 crm-sync-reading-deals = сделок прочитано: { $count }
 crm-sync-reading-moves = смен этапов и удалений прочитано: { $count }
 crm-sync-pages = страниц: { $count }
 crm-sync-requests = запросов: { $count }
-crm-sync-retries = повторов: { $count } (CRM была занята или не отвечала)
+crm-sync-retries = повторов: { $count }
 crm-deal-warning = сделка { $line }: { $column }: { $message }
 crm-pipeline-without-id = воронка без id
 crm-stage-without-id = этап без id

@@ -210,3 +210,4 @@ export-kind-lost = провал
 export-level-stage = этап
 export-level-manager = этап · ответственный
 export-sources-mixed = okk: внимание: в файле изменения карточек из { $count } источников ({ $sources }), а импорт CRM загружает файл в одну учётную запись: выгрузите каждый источник отдельно — okk export crm --profile { $profile } --source ИМЯ
+export-crm-name-bitrix24 = Битрикс24

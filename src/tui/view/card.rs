@@ -191,19 +191,13 @@ fn head_lines(
         if head.width() + super::width(&url) <= width {
             lines.push(Line::from(vec![head, Span::styled(url, theme.dim)]));
         } else {
-            // A browser's address bar takes it without `https://`; past that it is cut to
-            // the pane, marked, and `l` shows it whole.
-            let bare = url.split_once("://").map_or(url.as_str(), |(_, rest)| rest);
-            let shown = super::fit(
-                if super::width(&url) <= width {
-                    &url
-                } else {
-                    bare
-                },
-                width,
-            );
+            // On lines of its own, whole, its scheme too: broken after a `/` where it can be
+            // (a piece of the path to a line), so that what is read is the address itself;
+            // `l` shows it on one line to copy.
             lines.push(Line::from(head));
-            lines.push(Line::from(Span::styled(shown, theme.dim)));
+            for piece in url_lines(&url, width) {
+                lines.push(Line::from(Span::styled(piece, theme.dim)));
+            }
         }
     }
     if let Some(t) = card.last_touched() {
@@ -750,6 +744,31 @@ fn suggestion_lines(c: &CardState, theme: &Theme) -> Vec<Line<'static>> {
     lines
 }
 
+/// `url` in lines of at most `cols` columns, broken after its slashes (a piece that is wider
+/// than a line alone broken where the line ends): joined, they are the address.
+fn url_lines(url: &str, cols: usize) -> Vec<String> {
+    let cols = cols.max(1);
+    let mut out: Vec<String> = Vec::new();
+    let mut line = String::new();
+    for piece in url.split_inclusive('/') {
+        let w = super::width(piece);
+        if !line.is_empty() && super::width(&line) + w > cols && w <= cols {
+            out.push(std::mem::take(&mut line));
+        }
+        for c in piece.chars() {
+            let w = unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
+            if !line.is_empty() && super::width(&line) + w > cols {
+                out.push(std::mem::take(&mut line));
+            }
+            line.push(c);
+        }
+    }
+    if !line.is_empty() {
+        out.push(line);
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::{title, window};
@@ -809,5 +828,22 @@ mod tests {
         assert_eq!(window(&[], 3, 10), (0, 0));
         // A selection past the items (a stage with fewer) keeps the last in sight.
         assert_eq!(window(&[2, 2], 8, 2), (1, 1));
+    }
+
+    /// An address wider than the card is kept whole, scheme included, over lines broken after
+    /// its slashes; a piece wider than a line is broken where the line ends.
+    #[test]
+    fn a_long_crm_address_is_kept_whole_over_lines_broken_at_its_slashes() {
+        let url = "http://127.0.0.1:28767/crm/deal/details/30000040/";
+        let lines = super::url_lines(url, 38);
+        assert_eq!(
+            lines,
+            ["http://127.0.0.1:28767/crm/deal/", "details/30000040/"]
+        );
+        assert_eq!(super::url_lines(url, 80), [url]);
+        let long = "https://a-very-long-subdomain-of-an-agency.amocrm.ru/leads/detail/7";
+        let lines = super::url_lines(long, 20);
+        assert_eq!(lines.concat(), long);
+        assert!(lines.iter().all(|l| l.chars().count() <= 20), "{lines:?}");
     }
 }

@@ -162,7 +162,7 @@ fn trend_panel(days: &[u64], a: &Analytics, theme: &Theme, frame: &mut Frame<'_>
         Paragraph::new(vec![
             Line::from(fit(
                 &msg::stats_last_week(
-                    last.map_or("—", |w| w.week.as_str()),
+                    &last.map_or_else(|| "—".into(), |w| crate::text::common::week(w.starts)),
                     last.map_or(0, |w| w.judged),
                     &pct(last.and_then(|w| w.mismatch_rate)),
                 ),

@@ -1109,7 +1109,7 @@ pub fn undo_takes_the_card_back_unless_another_holds_it<B: Backend>(backend: &B)
 
 /// The fill rates through the port (`okk fields`, the report, the reviewer's fields view): the
 /// seeded cards carry no custom field, and their source's export has no column for any, so each
-/// field the funnel declares reads "not exported by" that source — 0 of 6 cards at their one
+/// field the funnel declares reads "not given by" that source — 0 of 6 cards at their one
 /// stage, no rate, no owner to blame — in the funnel's order, from every backend alike.
 pub fn fill_rows_of_cards_without_fields<B: Backend>(backend: &B) {
     let handle = backend.seeded(SIX);
