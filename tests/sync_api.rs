@@ -718,6 +718,36 @@ fn a_first_sync_is_the_last_full_pass() {
     assert_eq!(again["full_sweep_at"], at.as_str(), "{again}");
 }
 
+/// A first sync into a store that holds the source's cards from its exports sweeps them: a
+/// deal deleted in the portal since the export is found gone (Bitrix24 lists no deletions), the
+/// rest unchanged. Into a store without them, nothing is gone.
+#[test]
+fn a_first_sync_after_the_exports_finds_the_deals_deleted_since() {
+    let crm = FakeCrm::start(State::with_deals(120), 0);
+    let desk = Synced::bitrix(&crm);
+    let csv = desk.desk.dir.path().join("bitrix24_export.csv");
+    crm.with(|s| s.export_bitrix_csv(&csv));
+    let imported = succeeded(desk.okk().args([
+        "import",
+        "--json",
+        "--profile",
+        "bitrix24",
+        csv.to_str().unwrap(),
+        "--source",
+        "b24",
+    ]));
+    assert!(imported.contains("\"inserted\":120"), "{imported}");
+    crm.with(|s| s.delete(30_000_005));
+    let first = desk.sync(&[]);
+    assert_eq!(
+        (&first["gone"], &first["inserted"], &first["full"]),
+        (&1.into(), &0.into(), &true.into()),
+        "{first}"
+    );
+    assert!(!desk.desk.card("30000005")["gone_at"].is_null());
+    assert!(desk.desk.card("30000006")["gone_at"].is_null());
+}
+
 /// A first sync killed half-way and resumed read every deal once, across the two runs: the
 /// run that goes through finishes it as a full pass.
 #[test]
@@ -746,8 +776,9 @@ fn a_first_sync_resumed_after_a_kill_is_a_full_pass() {
 /// after a slow one is dated after it.
 #[test]
 fn each_connection_is_dated_by_its_own_sync_not_the_commands_start() {
+    // Three pages of deals at 700 ms each: the first connection's sync outlasts a second.
     let mut state = State::with_deals(600);
-    state.faults.page_delay = Duration::from_millis(400);
+    state.faults.page_delay = Duration::from_millis(700);
     let crm = FakeCrm::start(state, 0);
     let other = FakeCrm::start(State::with_deals(20), 0);
     let desk = Synced::new(&crm);

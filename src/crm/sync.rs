@@ -299,11 +299,26 @@ fn run(
     // under way that the next run finishes, from the deals it recorded: every deal read once.
     let first = *saved == SyncState::default();
     let sweeping = opts.full || resumed.is_some() || first;
+    // The deals a sweep lists are kept (in the store, for a run killed half-way) only to find
+    // the source's cards the CRM no longer lists: a sweep of a source whose every card it
+    // brought itself (a first sync into a store without them) lists what it lands and has
+    // nothing to find, so it keeps nothing (a tenth of a first sync's work).
+    // A sweep under way goes on as it began: listing when it listed (or, killed before it
+    // landed a page, when the source held cards from before it).
+    let listing = sweeping
+        && match &resumed {
+            None => store.source_has_cards(&conn.name, None)?,
+            Some(began) => {
+                !store.crm_swept(&conn.name)?.is_empty()
+                    || store.source_has_cards(&conn.name, Some(began))?
+            }
+        };
     let mut reader = open_reader(conn, opts, client, saved, from)?;
     let mut lander = Lander::new(reader.header(), conn, funnel, opts)?;
     lander.note_deals = store.crm_note_deals(&conn.name)?;
     lander.stages = Some(reader.stages());
     lander.sweeping = sweeping;
+    lander.listing = listing;
     if opts.full || first {
         lander.sweep_begins = Some(crate::store::cards::fmt_time(&opts.now));
     }
@@ -351,7 +366,7 @@ fn run(
                     lander.warn(w.clone());
                 }
                 advance(&mut state, &f.page);
-                if sweeping {
+                if listing {
                     all_ids.extend(f.page.ids.iter().cloned());
                 }
             }
@@ -389,9 +404,11 @@ fn run(
     if sweeping {
         // Every deal was read, by this run or by the runs of the sweep before it: those the
         // store holds and the CRM no longer lists are gone.
-        let mut listed = store.crm_swept(&conn.name)?;
-        listed.extend(all_ids);
-        last.deleted = missing(store, conn, &listed)?;
+        if listing {
+            let mut listed = store.crm_swept(&conn.name)?;
+            listed.extend(all_ids);
+            last.deleted = missing(store, conn, &listed)?;
+        }
         state.full_at = state.synced_at.clone();
         lander.report.full = true;
         lander.report.deletions_checked = true;
@@ -733,9 +750,12 @@ struct Lander<'a> {
     renoted: FxMap<String, (i64, i64)>,
     /// The custom fields' names, for reading a stored card, in this group's transaction.
     names: Option<FieldNames>,
-    /// This run sweeps (`--full`, or finishing a sweep an earlier run began): each group
-    /// records the deals it listed, and the run's last transaction ends the sweep.
+    /// This run sweeps (`--full`, a first sync, or finishing a sweep an earlier run began):
+    /// the run's last transaction ends the sweep.
     sweeping: bool,
+    /// The sweep finds the source's cards the CRM no longer lists (the source held cards
+    /// before it began): each group records the deals it listed.
+    listing: bool,
     /// A `--full` run's sweep begins with its first transaction, at this time.
     sweep_begins: Option<String>,
     /// The CRM's pipelines and stages as the reader read them, until the run's first
@@ -832,6 +852,7 @@ impl<'a> Lander<'a> {
             renoted: FxMap::default(),
             names: None,
             sweeping: false,
+            listing: false,
             sweep_begins: None,
             stages: None,
             twins_checked: false,
@@ -1065,12 +1086,14 @@ impl<'a> Lander<'a> {
             if let Some(at) = self.sweep_begins.take() {
                 import.begin_sweep(name, &at)?;
             }
-            let listed: Vec<&str> = pages
-                .iter()
-                .flat_map(|p| &p.ids)
-                .map(String::as_str)
-                .collect();
-            import.swept(name, &listed)?;
+            if self.listing {
+                let listed: Vec<&str> = pages
+                    .iter()
+                    .flat_map(|p| &p.ids)
+                    .map(String::as_str)
+                    .collect();
+                import.swept(name, &listed)?;
+            }
             if self.finishing {
                 import.end_sweep(name)?;
             }

@@ -227,6 +227,17 @@ impl Store {
             .optional()?)
     }
 
+    /// Whether the source holds cards; with `before`, cards an import or sync that began
+    /// before it brought.
+    pub fn source_has_cards(&self, source: &str, before: Option<&str>) -> Result<bool, StoreError> {
+        Ok(self.conn.query_row(
+            "SELECT EXISTS (SELECT 1 FROM cards c JOIN import_batches b ON b.id = c.first_batch
+                             WHERE c.source = ?1 AND (?2 IS NULL OR b.started_at < ?2))",
+            params![source, before],
+            |r| r.get(0),
+        )?)
+    }
+
     /// The sources file imports of `profile` fed and no connection syncs, with their cards
     /// (not gone), most first: `okk crm add` names them, a first sync of the same account
     /// under another name would bring their deals in again.

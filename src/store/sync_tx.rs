@@ -47,6 +47,10 @@ pub trait SyncStore: ImportStore {
         deals: &[(&str, &str)],
     ) -> Result<Option<(String, u64)>, StoreError>;
 
+    /// Whether the source holds cards; with `before`, cards an import or sync that began
+    /// before it brought (okk's clock, as batches are dated).
+    fn source_has_cards(&self, source: &str, before: Option<&str>) -> Result<bool, StoreError>;
+
     /// The sources file imports of `profile` fed and no connection syncs, with their cards.
     fn file_sources(&self, profile: &str) -> Result<Vec<(String, u64)>, StoreError>;
 
@@ -171,6 +175,10 @@ impl SyncStore for Store {
         deals: &[(&str, &str)],
     ) -> Result<Option<(String, u64)>, StoreError> {
         Store::file_twin(self, source, deals)
+    }
+
+    fn source_has_cards(&self, source: &str, before: Option<&str>) -> Result<bool, StoreError> {
+        Store::source_has_cards(self, source, before)
     }
 
     fn file_sources(&self, profile: &str) -> Result<Vec<(String, u64)>, StoreError> {

@@ -184,6 +184,15 @@ impl SyncStore for PgStore {
         Ok(row.map(|r| (r.get(0), r.get::<_, i64>(1) as u64)))
     }
 
+    fn source_has_cards(&self, source: &str, before: Option<&str>) -> Result<bool, StoreError> {
+        let row = self.conn.borrow_mut().query_one(
+            "SELECT EXISTS (SELECT 1 FROM cards c JOIN import_batches b ON b.id = c.first_batch
+                             WHERE c.source = $1 AND ($2::text IS NULL OR b.started_at < $2))",
+            &[&source, &before],
+        )?;
+        Ok(row.get(0))
+    }
+
     fn file_sources(&self, profile: &str) -> Result<Vec<(String, u64)>, StoreError> {
         let rows = self.conn.borrow_mut().query(
             "SELECT c.source, count(*) FROM cards c
