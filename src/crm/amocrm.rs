@@ -270,10 +270,11 @@ impl AmoReader {
                 Some("lead_deleted") => page.deleted.push(deal.to_string()),
                 Some("lead_status_changed") => {
                     let at = at.and_then(|t| chrono::DateTime::from_timestamp(t, 0));
-                    if let (Some(at), Some(stage)) = (at, self.status_after(e)) {
+                    if let (Some(at), Some((pipeline, stage))) = (at, self.status_after(e)) {
                         page.moves.push(StageMove {
                             deal: deal.to_string(),
                             stage,
+                            pipeline,
                             at: at.naive_utc(),
                         });
                     }
@@ -290,8 +291,8 @@ impl AmoReader {
         Ok(Step::Page(page))
     }
 
-    /// The name of the stage a `lead_status_changed` event moved its deal to.
-    fn status_after(&self, event: &Value) -> Option<String> {
+    /// The pipeline and the name of the stage a `lead_status_changed` event moved its deal to.
+    fn status_after(&self, event: &Value) -> Option<(Option<String>, String)> {
         let status = event
             .get("value_after")?
             .as_array()?
@@ -299,9 +300,9 @@ impl AmoReader {
             .get("lead_status")?;
         let key = (int(status.get("pipeline_id"))?, int(status.get("id"))?);
         Some(match self.stages.get(&key) {
-            Some((_, name)) => name.clone(),
+            Some((pipeline, name)) => (Some(pipeline.clone()), name.clone()),
             // As a deal's row names a stage added after the pipelines were read.
-            None => key.1.to_string(),
+            None => (None, key.1.to_string()),
         })
     }
 
