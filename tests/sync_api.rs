@@ -350,26 +350,32 @@ fn a_move_in_amocrm_enters_the_stage_history_at_the_crms_own_time_not_the_syncs(
     let first = desk.desk.visits("30000001");
     assert_eq!(first.len(), 1, "a card that never moved has one visit");
 
-    // Moved twice between syncs, back into a stage: the latest entry counts, whatever order
-    // the events come in.
-    let moved = crm.with(|s| {
-        s.move_deal(30_000_001, 60_000_004);
-        s.move_deal(30_000_001, 60_000_002);
-        s.move_deal(30_000_001, 60_000_004);
-        s.moves.last().unwrap().at
+    // Moved three times between syncs, back to its stage and on again (the CRM's clock this
+    // machine's): each move is a visit of its own, at the CRM's time, whatever order the
+    // events come in (newest first).
+    let times = crm.with(|s| {
+        s.clock = chrono::Utc::now().timestamp();
+        for to in [60_000_004, 60_000_002, 60_000_004] {
+            s.move_deal(30_000_001, to);
+        }
+        let n = s.moves.len();
+        [n - 3, n - 2, n - 1].map(|i| utc(s.moves[i].at))
     });
     let report = desk.sync(&[]);
     assert_eq!(report["stage_changes"], 1);
+    let moved = times[2];
     assert_eq!(
         desk.desk.visits("30000001"),
         [
             first[0].clone(),
-            ("Принимают решение".to_string(), utc(moved))
+            ("Принимают решение".to_string(), times[0]),
+            ("Первичный контакт".to_string(), times[1]),
+            ("Принимают решение".to_string(), moved)
         ]
     );
     // A sync with nothing new leaves the history as it is.
     desk.sync(&[]);
-    assert_eq!(desk.desk.visits("30000001")[1].1, utc(moved));
+    assert_eq!(desk.desk.visits("30000001")[3].1, moved);
 }
 
 #[test]
@@ -3324,4 +3330,157 @@ fn a_sync_after_a_file_dates_the_move_the_file_dated_by_an_edit_by_the_crm_s_rec
     let visits = desk.desk.visits(&id);
     assert_eq!(visits.len(), 2, "{visits:?}");
     assert_eq!(visits.last(), Some(&(stage, time(moved_at))), "{visits:?}");
+}
+
+/// The fake's first pipeline as a funnel in which «Переговоры» may not be skipped (tester25's
+/// `skippable = false` copy of the `--from-store` funnel). Written into `dir`; its path.
+fn no_skipping_funnel(dir: &std::path::Path) -> PathBuf {
+    let path = dir.join("no-skipping.toml");
+    std::fs::write(
+        &path,
+        r#"name = "Без пропусков"
+
+[[stages]]
+name = "Первичный контакт"
+aliases = ["Неразобранное"]
+
+[[stages]]
+name = "Переговоры"
+skippable = false
+
+[[stages]]
+name = "Принимают решение"
+
+[[stages]]
+name = "Успешно реализовано"
+kind = "won"
+
+[[stages]]
+name = "Закрыто и не реализовано"
+kind = "lost"
+"#,
+    )
+    .unwrap();
+    path
+}
+
+/// The cards `okk check` flags for their stage history (`backwards`).
+fn backwards_flags(desk: &Synced) -> Vec<String> {
+    flags_of(desk.okk())
+        .into_iter()
+        .filter(|c| c.contains("backwards"))
+        .collect()
+}
+
+/// Moves deal 30000001 (at «Первичный контакт») on twice between two syncs: the two moves'
+/// times in the CRM.
+fn moved_twice(crm: &FakeCrm) -> (i64, i64) {
+    crm.with(|s| {
+        s.move_deal(30_000_001, 60_000_003);
+        let talks = s.moves.last().unwrap().at;
+        s.move_deal(30_000_001, 60_000_004);
+        (talks, s.moves.last().unwrap().at)
+    })
+}
+
+/// tester25 F2: a deal moved twice between two syncs went through «Переговоры», and the CRM's
+/// events say so: the card's history keeps the visit, at the CRM's time, and the skip rule
+/// sees no skip. A sync with nothing new (which reads the last event again) doubles nothing.
+#[test]
+fn a_deal_moved_twice_between_syncs_keeps_the_stage_it_passed_through() {
+    let crm = FakeCrm::start(State::with_deals(300), 0);
+    let mut desk = Synced::new(&crm);
+    desk.funnel = no_skipping_funnel(desk.desk.dir.path());
+    desk.sync(&[]);
+    let first = desk.desk.visits("30000001");
+    assert_eq!(first.len(), 1, "{first:?}");
+    assert_eq!(first[0].0, "Первичный контакт");
+    assert_eq!(backwards_flags(&desk), Vec::<String>::new());
+
+    // The CRM's clock is this machine's (the fake's lags it by days: the other tests).
+    crm.with(|s| s.clock = chrono::Utc::now().timestamp());
+    let (talks, decide) = moved_twice(&crm);
+    let report = desk.sync(&[]);
+    assert_eq!(report["stage_changes"], 1, "{report}");
+    let path = [
+        first[0].clone(),
+        ("Переговоры".to_string(), utc(talks)),
+        ("Принимают решение".to_string(), utc(decide)),
+    ];
+    assert_eq!(desk.desk.visits("30000001"), path);
+    assert_eq!(backwards_flags(&desk), Vec::<String>::new());
+
+    desk.sync(&[]);
+    assert_eq!(desk.desk.visits("30000001"), path);
+}
+
+/// A sync that stopped after the deal's row landed and before the events were read (here a
+/// 403 on the events) leaves the move's visit to the next, which reads the events again and
+/// writes the path once; the sync after it adds nothing.
+#[test]
+fn a_sync_stopped_before_the_events_leaves_the_path_to_the_next_and_doubles_no_visit() {
+    let crm = FakeCrm::start(State::with_deals(300), 0);
+    let mut desk = Synced::new(&crm);
+    desk.funnel = no_skipping_funnel(desk.desk.dir.path());
+    desk.sync(&[]);
+    let first = desk.desk.visits("30000001");
+    let (talks, decide) = moved_twice(&crm);
+    crm.with(|s| s.faults.forbidden = Some(("/api/v4/events", "no events for you")));
+    desk.sync_fails(&[]);
+    assert_eq!(desk.desk.card("30000001")["stage"], "Принимают решение");
+
+    crm.with(|s| s.faults.forbidden = None);
+    desk.sync(&[]);
+    let path = [
+        first[0].clone(),
+        ("Переговоры".to_string(), utc(talks)),
+        ("Принимают решение".to_string(), utc(decide)),
+    ];
+    assert_eq!(desk.desk.visits("30000001"), path);
+    assert_eq!(backwards_flags(&desk), Vec::<String>::new());
+    desk.sync(&[]);
+    assert_eq!(desk.desk.visits("30000001"), path);
+}
+
+/// A move the CRM's events do not record (here: none are read, the events list answers
+/// empty) still enters the history, at the sync's clock, with the run's last transaction.
+#[test]
+fn a_move_no_event_records_enters_the_history_at_the_sync_s_time() {
+    let crm = FakeCrm::start(State::with_deals(300), 0);
+    let desk = Synced::new(&crm);
+    desk.sync(&[]);
+    crm.with(|s| {
+        s.move_deal(30_000_001, 60_000_003);
+        s.moves.clear();
+    });
+    let before = chrono::Utc::now().naive_local() - chrono::Duration::seconds(5);
+    desk.sync(&[]);
+    let visits = desk.desk.visits("30000001");
+    assert_eq!(visits.len(), 2, "{visits:?}");
+    assert_eq!(visits[1].0, "Переговоры");
+    assert!(visits[1].1 >= before, "{visits:?}");
+}
+
+/// As `a_deal_moved_twice_between_syncs_keeps_the_stage_it_passed_through`, for Bitrix24's
+/// stage history (on the portal's clock).
+#[test]
+fn bitrix24_a_deal_moved_twice_between_syncs_keeps_the_stage_it_passed_through() {
+    let crm = FakeCrm::start(State::with_deals(120), 0);
+    let mut desk = Synced::bitrix(&crm);
+    desk.funnel = no_skipping_funnel(desk.desk.dir.path());
+    desk.sync(&[]);
+    let first = desk.desk.visits("30000001");
+    assert_eq!(first.len(), 1, "{first:?}");
+    let (talks, decide) = moved_twice(&crm);
+    desk.sync(&[]);
+    let portal = |t: i64| utc(t) + chrono::Duration::hours(3);
+    let path = [
+        first[0].clone(),
+        ("Переговоры".to_string(), portal(talks)),
+        ("Принимают решение".to_string(), portal(decide)),
+    ];
+    assert_eq!(desk.desk.visits("30000001"), path);
+    assert_eq!(backwards_flags(&desk), Vec::<String>::new());
+    desk.sync(&[]);
+    assert_eq!(desk.desk.visits("30000001"), path);
 }

@@ -2884,6 +2884,16 @@ fn sync_on(
     )
 }
 
+/// Deal 30000001's stages in the history rows of [`SYNC_FACTS`], in order: the stage it
+/// passed through between two syncs is one (tester25 F2).
+fn path_of_30000001(facts: &[Vec<String>]) -> Vec<String> {
+    facts[2]
+        .iter()
+        .filter(|r| r.starts_with("30000001|"))
+        .map(|r| r.split('|').nth(2).unwrap().to_string())
+        .collect()
+}
+
 /// A sync that must succeed: its one report.
 fn synced(desk: &Desk, db: &str, config: &std::path::Path) -> Json {
     let (ok, out, err) = sync_on(desk, db, config, &[]);
@@ -3048,10 +3058,11 @@ fn a_bitrix24_store_an_older_okk_synced_is_read_whole_once_on_the_server_as_on_a
     assert!(next["rows"].as_u64().unwrap() < 50, "{next}");
 }
 
-/// The CRM's changes between two syncs: a move, an edit, a deletion, a new deal, a note on a
-/// deal that did not change and one on the new deal.
+/// The CRM's changes between two syncs: two moves of one deal (through «Переговоры»), an
+/// edit, a deletion, a new deal, a note on a deal that did not change and one on the new deal.
 fn crm_a_day_later(crm: &fake::FakeCrm) -> i64 {
     crm.with(|s| {
+        s.move_deal(30_000_001, 60_000_003);
         s.move_deal(30_000_001, 60_000_004);
         s.rename(30_000_002, "Переименована");
         s.delete(30_000_003);
@@ -3137,6 +3148,10 @@ fn a_sync_onto_the_server_reads_as_onto_a_file_first_and_incrementally() {
         facts,
         sync_facts_on_file(&desk),
         "cards, notes, history, cursor"
+    );
+    assert_eq!(
+        path_of_30000001(&facts),
+        ["Первичный контакт", "Переговоры", "Принимают решение"]
     );
     assert!(
         facts[0]
@@ -3572,10 +3587,15 @@ fn a_lead_s_login_syncs_onto_the_server_as_the_owner_does() {
     assert_eq!(by_lead, synced(&desk, &file, &config), "a day later");
     assert_eq!(by_lead["gone"], 1, "{by_lead}");
     same_figures_and_queues(&desk, &file, &server.url, "lena");
+    let facts = sync_facts_on_server(&server.url);
     assert_eq!(
-        sync_facts_on_server(&server.url),
+        facts,
         sync_facts_on_file(&desk),
         "cards, notes, history, cursor"
+    );
+    assert_eq!(
+        path_of_30000001(&facts),
+        ["Первичный контакт", "Переговоры", "Принимают решение"]
     );
 }
 

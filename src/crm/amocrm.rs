@@ -238,60 +238,67 @@ impl AmoReader {
         }
     }
 
-    /// A page of events: deletions, and stage moves (read after the deals, so that a move
-    /// finds its deal in the stage the deal's row put it in).
+    /// The events since the cursor: deletions, and stage moves (read after the deals, so that a
+    /// move finds its deal in the stage the deal's row put it in), all their pages as one:
+    /// amoCRM lists events newest first, and a deal's path is written oldest move first (a
+    /// move older than the visit a card holds only dates it: `domain::stage_move::path_plan`),
+    /// so the pages land together, with the cursor of the newest (a run stopped before they
+    /// land reads them all again). The run keeps every event's id already (`seen_events`).
     fn events(&mut self, client: &mut Client) -> Result<Step, Failure> {
         let from = self.events_from.unwrap_or(0);
-        let what = format!(
-            "/api/v4/events?filter[type]=lead_deleted,lead_status_changed\
-             &filter[created_at][from]={from}&limit={EVENTS_LIMIT}&page={}",
-            self.events_page
-        );
-        let body = client.get(&what).map_err(|e| Failure::at(&what, e))?;
-        let events = embedded(body.as_ref(), "events");
         let mut page = Page {
             reading: Reading::Moves,
             ..Page::default()
         };
         let mut newest = self.events_from;
-        for e in events {
-            let id = text(e.get("id"));
-            if !self.seen_events.insert(id) {
-                continue;
-            }
-            let at = int(e.get("created_at"));
-            if let Some(at) = at {
-                newest = newest.max(Some(at));
-            }
-            let deal = int(e.get("entity_id"))
-                .filter(|_| e.get("entity_type").and_then(Value::as_str) == Some("lead"));
-            let Some(deal) = deal else { continue };
-            match e.get("type").and_then(Value::as_str) {
-                Some("lead_deleted") => page.deleted.push(deal.to_string()),
-                Some("lead_status_changed") => {
-                    let at = at.and_then(|t| chrono::DateTime::from_timestamp(t, 0));
-                    if let (Some(at), Some(stage)) = (at, self.status_after(e)) {
-                        page.moves.push(StageMove {
-                            deal: deal.to_string(),
-                            stage,
-                            at: at.naive_utc(),
-                        });
-                    }
+        while !self.events_done {
+            let what = format!(
+                "/api/v4/events?filter[type]=lead_deleted,lead_status_changed\
+                 &filter[created_at][from]={from}&limit={EVENTS_LIMIT}&page={}",
+                self.events_page
+            );
+            let body = client.get(&what).map_err(|e| Failure::at(&what, e))?;
+            let events = embedded(body.as_ref(), "events");
+            for e in events {
+                let id = text(e.get("id"));
+                if !self.seen_events.insert(id) {
+                    continue;
                 }
-                _ => {}
+                let at = int(e.get("created_at"));
+                if let Some(at) = at {
+                    newest = newest.max(Some(at));
+                }
+                let deal = int(e.get("entity_id"))
+                    .filter(|_| e.get("entity_type").and_then(Value::as_str) == Some("lead"));
+                let Some(deal) = deal else { continue };
+                match e.get("type").and_then(Value::as_str) {
+                    Some("lead_deleted") => page.deleted.push(deal.to_string()),
+                    Some("lead_status_changed") => {
+                        let at = at.and_then(|t| chrono::DateTime::from_timestamp(t, 0));
+                        if let (Some(at), Some((pipeline, stage))) = (at, self.status_after(e)) {
+                            page.moves.push(StageMove {
+                                deal: deal.to_string(),
+                                stage,
+                                pipeline,
+                                at: at.naive_utc(),
+                            });
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            if has_next(body.as_ref()) && events.len() >= EVENTS_LIMIT {
+                self.events_page += 1;
+            } else {
+                self.events_done = true;
             }
         }
         page.events_cursor = newest;
-        if has_next(body.as_ref()) && events.len() >= EVENTS_LIMIT {
-            self.events_page += 1;
-        } else {
-            self.events_done = true;
-        }
         Ok(Step::Page(page))
     }
 
-    /// The name of the stage a `lead_status_changed` event moved its deal to.
-    fn status_after(&self, event: &Value) -> Option<String> {
+    /// The pipeline and the name of the stage a `lead_status_changed` event moved its deal to.
+    fn status_after(&self, event: &Value) -> Option<(Option<String>, String)> {
         let status = event
             .get("value_after")?
             .as_array()?
@@ -299,9 +306,9 @@ impl AmoReader {
             .get("lead_status")?;
         let key = (int(status.get("pipeline_id"))?, int(status.get("id"))?);
         Some(match self.stages.get(&key) {
-            Some((_, name)) => name.clone(),
+            Some((pipeline, name)) => (Some(pipeline.clone()), name.clone()),
             // As a deal's row names a stage added after the pipelines were read.
-            None => key.1.to_string(),
+            None => (None, key.1.to_string()),
         })
     }
 

@@ -602,13 +602,14 @@ impl BitrixReader {
                 continue;
             };
             let stage_id = text(item.get("STAGE_ID"));
-            let stage = match self.stages.get(&stage_id) {
-                Some((_, name)) => name.clone(),
-                None => stage_id,
+            let (pipeline, stage) = match self.stages.get(&stage_id) {
+                Some((pipeline, name)) => (Some(pipeline.clone()), name.clone()),
+                None => (None, stage_id),
             };
             page.moves.push(StageMove {
                 deal: deal.to_string(),
                 stage,
+                pipeline,
                 at: at.naive_local(),
             });
         }

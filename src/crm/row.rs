@@ -50,6 +50,8 @@ pub struct StageMove {
     pub deal: String,
     /// The stage's name, as the deal's rows name it.
     pub stage: String,
+    /// Its pipeline's name, as the deal's rows name it (`None`: a stage the CRM did not list).
+    pub pipeline: Option<String>,
     pub at: chrono::NaiveDateTime,
 }
 

@@ -23,6 +23,7 @@ use crate::domain::deal_note::{newest, notes_digest};
 use crate::domain::funnel::{FieldRef, KnownStages};
 use crate::domain::import_report::{UnknownStage, unknown_stages};
 use crate::domain::rules::evaluate_with;
+use crate::domain::stage_move::Entry;
 use crate::domain::sync_report::SyncProgress;
 pub use crate::domain::sync_report::{Reread, SyncReport};
 use crate::domain::{Funnel, SystemField};
@@ -763,6 +764,10 @@ struct Lander<'a> {
     stages: Option<Vec<crate::domain::crm_stage::CrmStage>>,
     /// The run's first deals were looked for among the cards of file imports ([`Self::twins`]).
     twins_checked: bool,
+    /// Deals whose cards this run moved and whose path the CRM's entries have not given yet:
+    /// a move's visit waits for them (the CRM records every stage a deal passed through
+    /// between two syncs), and the run's last transaction dates the rest by its own clock.
+    unpathed: FxSet<String>,
 }
 
 impl<'a> Lander<'a> {
@@ -856,6 +861,7 @@ impl<'a> Lander<'a> {
             sweep_begins: None,
             stages: None,
             twins_checked: false,
+            unpathed: FxSet::default(),
         })
     }
 
@@ -920,7 +926,8 @@ impl<'a> Lander<'a> {
                 && p.notes.is_empty()
                 && p.notes_of.is_empty()
         };
-        let ends_something = self.finishing && (self.columns_pending || self.sweeping);
+        let ends_something =
+            self.finishing && (self.columns_pending || self.sweeping || !self.unpathed.is_empty());
         if pages.iter().all(empty) && !ends_something && self.sweep_begins.is_none() {
             if !self.opts.dry_run {
                 let stages = self.stages.take();
@@ -1046,6 +1053,9 @@ impl<'a> Lander<'a> {
                     Outcome::Updated { stage_changed } => {
                         counts.updated += 1;
                         self.report.stage_changes += stage_changed as u64;
+                        if stage_changed {
+                            self.unpathed.insert(id.clone());
+                        }
                     }
                     // The CRM renamed the deal's stage; the funnel has both names.
                     Outcome::StageRenamed => counts.updated += 1,
@@ -1060,10 +1070,8 @@ impl<'a> Lander<'a> {
             for id in &page.deleted {
                 gone += import.mark_deleted(&self.conn.name, id)? as u64;
             }
-            for m in &page.moves {
-                import.stage_entered_at(&self.conn.name, &m.deal, &m.stage, &m.at)?;
-            }
         }
+        self.paths(&mut *import, pages)?;
         // Notes on deals these pages did not bring: their cards take them as they are. (A
         // reader whose rows carry notes sends its notes with their deals' rows.)
         // Counted once its row lands (or at the run's end as changed by its notes alone).
@@ -1119,6 +1127,38 @@ impl<'a> Lander<'a> {
         self.report.unchanged += counts.unchanged;
         self.report.gone += gone;
         self.rows_landed |= pages.iter().any(|p| !p.rows.is_empty());
+        Ok(())
+    }
+
+    /// The CRM's record of the moves in these pages, a deal's together (after every row of
+    /// the pages landed: a deal's move may come on a page before its row): each card's path
+    /// takes the visits the record gives. The run's last transaction dates the visit of each
+    /// card it moved and no record gave a path for by its own clock.
+    fn paths(&mut self, import: &mut dyn SyncTx<'_>, pages: &[&Page]) -> Result<(), Failure> {
+        let mut by_deal: FxMap<&str, Vec<Entry>> = FxMap::default();
+        for m in pages.iter().flat_map(|p| &p.moves) {
+            by_deal.entry(m.deal.as_str()).or_default().push(Entry {
+                stage: m.stage.clone(),
+                pipeline: m.pipeline.clone(),
+                at: m.at,
+            });
+        }
+        // In the deals' order, so that a run writes the same batches whatever the map's.
+        let mut deals: Vec<(&str, Vec<Entry>)> = by_deal.into_iter().collect();
+        deals.sort_unstable_by(|a, b| a.0.cmp(b.0));
+        for (deal, entries) in deals {
+            let (_, appended) = import.stage_path(&self.conn.name, deal, &entries, false)?;
+            if appended {
+                self.unpathed.remove(deal);
+            }
+        }
+        if self.finishing {
+            let mut rest: Vec<String> = std::mem::take(&mut self.unpathed).into_iter().collect();
+            rest.sort_unstable();
+            for deal in rest {
+                import.stage_path(&self.conn.name, &deal, &[], true)?;
+            }
+        }
         Ok(())
     }
 

@@ -55,9 +55,123 @@ pub fn entry_dates(visit: &LastVisit, at: NaiveDateTime) -> bool {
     visit.by_file && at < visit.seen && visit.before.is_some_and(|b| at > b)
 }
 
+/// A move into a stage as the CRM recorded it (amoCRM's `lead_status_changed`, Bitrix24's
+/// stage history): one visit of the deal's path.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Entry {
+    /// The stage's name, as the deal's rows name it.
+    pub stage: String,
+    /// The pipeline the stage is of (a move may cross pipelines).
+    pub pipeline: Option<String>,
+    pub at: NaiveDateTime,
+}
+
+/// What the store holds of the card's path where the CRM's entries come to it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Tail<'a> {
+    /// The card's last history row, into `stage`.
+    Row { stage: &'a str, visit: LastVisit },
+    /// No history rows: the card has been in its stage since okk first saw it, at `since`
+    /// (okk's clock), and any path may still be written from its first row on.
+    Unmoved {
+        stage: &'a str,
+        since: NaiveDateTime,
+    },
+}
+
+/// How the CRM's entries extend a card's stored path.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct PathPlan<'e> {
+    /// Visits before the card's first one (only for [`Tail::Unmoved`]: a first sync reads the
+    /// account's whole history), oldest first.
+    pub before: Vec<&'e Entry>,
+    /// The tail's visit begins at this time instead.
+    pub redate: Option<NaiveDateTime>,
+    /// Visits after the tail's, oldest first.
+    pub after: Vec<&'e Entry>,
+}
+
+impl PathPlan<'_> {
+    pub fn is_empty(&self) -> bool {
+        self.before.is_empty() && self.redate.is_none() && self.after.is_empty()
+    }
+}
+
+/// Where the CRM's `entries` for one card (any order) go in its path, given what the store
+/// holds of it (`tail`) and the stage the card is in now (`current`).
+///
+/// An entry after the tail's visit began is a visit of its own, in the order of their times:
+/// a deal moved twice between two syncs keeps the stage it passed through. An entry at or
+/// before it can only date the tail's visit ([`entry_dates`]): the store writes no visit
+/// before one it holds (its history is ordered by the run that wrote each visit), except for
+/// a card with no history rows, whose whole path the entries may give (a first sync), when
+/// they reach the stage it is in. Entries into one stage one after the other are one visit,
+/// dated by the latest, as for the tail's own stage.
+///
+/// A tail dated by okk's clock that the card has left since (it moved in this run) was seen
+/// before the moves the entries record; when the CRM's clock puts none of them into the
+/// card's stage after okk's (the two clocks disagree), the entries after the latest into the
+/// tail's stage (all of them, if none is) are its moves since.
+pub fn path_plan<'e>(tail: Tail<'_>, current: &str, entries: &'e [Entry]) -> PathPlan<'e> {
+    let mut sorted: Vec<&Entry> = entries.iter().collect();
+    sorted.sort_by_key(|e| e.at);
+    let (stage, began) = match tail {
+        Tail::Row { stage, visit } => (stage, visit.seen),
+        Tail::Unmoved { stage, since } => (stage, since),
+    };
+    let mut split = sorted.partition_point(|e| e.at <= began);
+    if let Tail::Row { visit, .. } = tail
+        && visit.seen == visit.ran
+        && stage != current
+        && !sorted[split..].iter().any(|e| e.stage == current)
+    {
+        split = sorted.iter().rposition(|e| e.stage == stage).unwrap_or(0);
+    }
+    let (old, new) = sorted.split_at(split);
+    let mut plan = PathPlan::default();
+    match tail {
+        Tail::Row { visit, .. } => {
+            plan.redate = old
+                .iter()
+                .rev()
+                .find(|e| e.stage == stage && e.at != visit.seen && entry_dates(&visit, e.at))
+                .map(|e| e.at);
+        }
+        Tail::Unmoved { since, .. } => {
+            // Okk's clock: the latest entry into its stage before okk saw it there dates it,
+            // and the entries before that one are the path that led there.
+            if let Some(i) = old.iter().rposition(|e| e.stage == stage) {
+                plan.before = collapse(&old[..i]);
+                if plan.before.last().is_some_and(|e| e.stage == stage) {
+                    plan.before.pop();
+                }
+                plan.redate = (old[i].at != since).then_some(old[i].at);
+            }
+        }
+    }
+    let mut after = collapse(new);
+    if after.first().is_some_and(|e| e.stage == stage) {
+        plan.redate = Some(after.remove(0).at);
+    }
+    plan.after = after;
+    plan
+}
+
+/// Entries into one stage one after the other are one visit: the latest of them.
+fn collapse<'e>(entries: &[&'e Entry]) -> Vec<&'e Entry> {
+    let mut out: Vec<&Entry> = Vec::with_capacity(entries.len());
+    for e in entries {
+        match out.last_mut() {
+            Some(last) if last.stage == e.stage => *last = e,
+            _ => out.push(e),
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
-    use super::{LastVisit, entry_dates, move_time};
+    use super::{Entry, LastVisit, PathPlan, Tail, entry_dates, move_time, path_plan};
     use chrono::NaiveDateTime;
 
     fn at(s: &str) -> NaiveDateTime {
@@ -156,5 +270,165 @@ mod tests {
             ..edited
         };
         assert!(!entry_dates(&synced, at("2026-11-18 15:00")));
+    }
+    fn entry(stage: &str, time: &str) -> Entry {
+        Entry {
+            stage: stage.into(),
+            pipeline: Some("Продажи".into()),
+            at: at(time),
+        }
+    }
+
+    fn stages<'e>(entries: &[&'e Entry]) -> Vec<&'e str> {
+        entries.iter().map(|e| e.stage.as_str()).collect()
+    }
+
+    /// tester25 F2: two moves between syncs are two visits, in the CRM's order, whatever
+    /// order the events come in.
+    #[test]
+    fn two_moves_after_the_last_visit_are_two_visits_in_order() {
+        let last = visit("2026-11-18 09:00", "2026-11-18 09:00", false, None);
+        let entries = [
+            entry("Принимают решение", "2026-11-21 10:00"),
+            entry("Переговоры", "2026-11-20 10:00"),
+        ];
+        let tail = Tail::Row {
+            stage: "Первичный контакт",
+            visit: last,
+        };
+        let plan = path_plan(tail, "Принимают решение", &entries);
+        assert_eq!(stages(&plan.after), ["Переговоры", "Принимают решение"]);
+        assert_eq!(plan.redate, None);
+        assert!(plan.before.is_empty());
+    }
+
+    /// A resumed sync reads the same events again: the visits they gave are held, nothing new.
+    #[test]
+    fn entries_the_path_holds_already_add_nothing() {
+        let last = visit("2026-11-21 10:00", "2026-11-22 08:00", false, None);
+        let entries = [
+            entry("Переговоры", "2026-11-20 10:00"),
+            entry("Принимают решение", "2026-11-21 10:00"),
+        ];
+        let tail = Tail::Row {
+            stage: "Принимают решение",
+            visit: last,
+        };
+        assert!(path_plan(tail, "Принимают решение", &entries).is_empty());
+    }
+
+    /// A visit the sync dated by its own clock (a store synced by an older okk): the entry into
+    /// its stage dates it; the stage passed before it cannot be written before a visit held.
+    #[test]
+    fn entries_before_a_visit_held_only_date_it() {
+        let seen = visit("2026-11-22 08:00", "2026-11-22 08:00", false, None);
+        let entries = [
+            entry("Переговоры", "2026-11-20 10:00"),
+            entry("Принимают решение", "2026-11-21 10:00"),
+        ];
+        let tail = Tail::Row {
+            stage: "Принимают решение",
+            visit: seen,
+        };
+        let plan = path_plan(tail, "Принимают решение", &entries);
+        assert_eq!(plan.redate, Some(at("2026-11-21 10:00")));
+        assert!(plan.after.is_empty() && plan.before.is_empty());
+    }
+
+    /// A first sync: the card has no rows, and the account's events give its whole path up to
+    /// the stage it is in.
+    #[test]
+    fn a_card_with_no_rows_takes_the_whole_path_that_led_to_its_stage() {
+        let entries = [
+            entry("Первичный контакт", "2026-11-18 09:00"),
+            entry("Переговоры", "2026-11-20 10:00"),
+            entry("Переговоры", "2026-11-20 11:00"),
+            entry("Принимают решение", "2026-11-21 10:00"),
+        ];
+        let tail = Tail::Unmoved {
+            stage: "Принимают решение",
+            since: at("2026-11-22 08:00"),
+        };
+        let plan = path_plan(tail, "Принимают решение", &entries);
+        assert_eq!(stages(&plan.before), ["Первичный контакт", "Переговоры"]);
+        assert_eq!(plan.before[1].at, at("2026-11-20 11:00"));
+        assert_eq!(plan.redate, Some(at("2026-11-21 10:00")));
+        assert!(plan.after.is_empty());
+        // Entries that never reach its stage are no path to it.
+        let elsewhere = Tail::Unmoved {
+            stage: "Квалификация",
+            since: at("2026-11-22 08:00"),
+        };
+        assert!(path_plan(elsewhere, "Квалификация", &entries[..2]).is_empty());
+    }
+
+    /// A card okk has seen in its stage since an earlier sync, moved away and back since: its
+    /// first visit stays, the two moves follow it.
+    #[test]
+    fn a_card_with_no_rows_moved_away_and_back_keeps_its_first_visit() {
+        let entries = [
+            entry("Переговоры", "2026-11-20 10:00"),
+            entry("Первичный контакт", "2026-11-21 10:00"),
+        ];
+        let tail = Tail::Unmoved {
+            stage: "Первичный контакт",
+            since: at("2026-11-18 09:00"),
+        };
+        let plan = path_plan(tail, "Первичный контакт", &entries);
+        assert!(plan.before.is_empty());
+        assert_eq!(plan.redate, None);
+        assert_eq!(stages(&plan.after), ["Переговоры", "Первичный контакт"]);
+    }
+
+    /// A later entry into the tail's own stage, the move out of it not recorded: the latest
+    /// counts, as ever.
+    #[test]
+    fn a_later_entry_into_the_tail_s_stage_dates_it() {
+        let dated = visit("2026-11-18 15:00", "2026-11-19 10:00", false, None);
+        let entries = [entry("Переговоры", "2026-11-20 10:00")];
+        let tail = Tail::Row {
+            stage: "Переговоры",
+            visit: dated,
+        };
+        let plan = path_plan(tail, "Переговоры", &entries);
+        assert_eq!(plan.redate, Some(at("2026-11-20 10:00")));
+        assert!(plan.after.is_empty());
+        let plan: PathPlan = path_plan(tail, "Переговоры", &[]);
+        assert!(plan.is_empty());
+    }
+
+    /// The CRM's clock behind okk's: the moves of a card okk saw at its stage before (by its
+    /// own clock) still follow that visit, after the latest entry into its stage.
+    #[test]
+    fn moves_the_crm_dates_before_okk_s_visit_still_follow_it_when_the_card_left_it() {
+        let seen = visit("2026-12-05 10:00", "2026-12-05 10:00", false, None);
+        let tail = Tail::Row {
+            stage: "Первичный контакт",
+            visit: seen,
+        };
+        let moves = [
+            entry("Переговоры", "2026-11-20 10:00"),
+            entry("Принимают решение", "2026-11-21 10:00"),
+        ];
+        let plan = path_plan(tail, "Принимают решение", &moves);
+        assert_eq!(stages(&plan.after), ["Переговоры", "Принимают решение"]);
+        assert_eq!(plan.redate, None);
+        let back = [
+            entry("Переговоры", "2026-11-19 10:00"),
+            entry("Первичный контакт", "2026-11-20 09:00"),
+            entry("Принимают решение", "2026-11-21 10:00"),
+        ];
+        let plan = path_plan(tail, "Принимают решение", &back);
+        assert_eq!(stages(&plan.after), ["Принимают решение"]);
+        assert_eq!(plan.redate, Some(at("2026-11-20 09:00")));
+        // The clocks agreeing, the time tells.
+        let later = visit("2026-11-18 10:00", "2026-11-18 10:00", false, None);
+        let tail = Tail::Row {
+            stage: "Первичный контакт",
+            visit: later,
+        };
+        let plan = path_plan(tail, "Принимают решение", &back);
+        let path = ["Переговоры", "Первичный контакт", "Принимают решение"];
+        assert_eq!(stages(&plan.after), path);
     }
 }

@@ -179,28 +179,6 @@ pub enum Outcome {
     Duplicate,
 }
 
-/// Whether the CRM's entry into the card's stage at `at` dates its last visit, held as the store
-/// writes times (`domain::stage_move::entry_dates`; a time that does not read dates nothing).
-pub(super) fn entry_dates(
-    seen: &str,
-    ran: &str,
-    by_file: bool,
-    before: Option<&str>,
-    at: &str,
-) -> bool {
-    let (Some(seen), Some(ran), Some(at)) = (parse_time(seen), parse_time(ran), parse_time(at))
-    else {
-        return false;
-    };
-    let visit = crate::domain::stage_move::LastVisit {
-        seen,
-        ran,
-        by_file,
-        before: before.and_then(parse_time),
-    };
-    crate::domain::stage_move::entry_dates(&visit, at)
-}
-
 /// The `encoding` of a sync's batches (`import_batches.encoding`): what tells the visits a
 /// sync dated from those a file did (`Import::stage_entered_at`).
 pub const SYNC_ENCODING: &str = "api";
@@ -462,6 +440,11 @@ pub struct Import<'a> {
     data_version: i64,
     /// Where the store keeps what this one's commit carries on to the next group.
     carried: &'a mut Option<super::run_summary::Carried>,
+    /// A sync's group: a move's visit waits for the CRM's record of the deal's path
+    /// (`Import::stage_path`) instead of being written at the group's batch.
+    defers_moves: bool,
+    /// Batches this group added after its own for the visits of a path (`visit_batches`).
+    extra_batches: Vec<i64>,
 }
 
 impl Drop for Import<'_> {
@@ -663,6 +646,8 @@ fn open_import<'c>(
         base,
         data_version,
         carried,
+        defers_moves: meta.encoding == SYNC_ENCODING,
+        extra_batches: Vec::new(),
     })
 }
 
@@ -677,6 +662,43 @@ impl Import<'_> {
     /// (`store::crm`) that must commit with its cards.
     pub(super) fn parts(&self) -> (&Transaction<'_>, i64, &str) {
         (&self.tx, self.batch, &self.now)
+    }
+
+    /// The import's time, as a time.
+    pub(super) fn now_time(&self) -> NaiveDateTime {
+        self.now_time
+    }
+
+    /// `n` batches after `after`, in order, for the visits of a path (`store::stage_path`):
+    /// the group's own while it is after, then batches the group adds after its own, one per
+    /// visit a card needs beyond it. A card's history is ordered by batch: its visits need
+    /// one each, each later than the one before.
+    pub(super) fn visit_batches(&mut self, after: i64, n: usize) -> Result<Vec<i64>, StoreError> {
+        let mut out = Vec::with_capacity(n);
+        if self.batch > after && n > 0 {
+            out.push(self.batch);
+        }
+        let mut extra = self.extra_batches.iter().filter(|&&b| b > after);
+        while out.len() < n {
+            match extra.next() {
+                Some(&b) => out.push(b),
+                None => break,
+            }
+        }
+        while out.len() < n {
+            self.tx
+                .prepare_cached(
+                    "INSERT INTO import_batches (file, profile, source, encoding, started_at,
+                         finished_at, partial)
+                     SELECT file, profile, source, encoding, started_at, started_at, partial
+                     FROM import_batches WHERE id = ?1",
+                )?
+                .execute([self.batch])?;
+            let b = self.tx.last_insert_rowid();
+            self.extra_batches.push(b);
+            out.push(b);
+        }
+        Ok(out)
     }
 
     /// The card as the store holds it (this import's own writes included).
@@ -766,7 +788,9 @@ impl Import<'_> {
         let stage_changed = change == (Change::Content { moved: true });
         if stage_changed || old.gone {
             // A card back from gone in the stage it had did not move: it was seen again now.
-            self.history(old, card, edited.filter(|_| stage_changed))?;
+            // A sync's move waits for the CRM's path of it (`stage_path`).
+            let deferred = self.defers_moves && stage_changed && !old.gone;
+            self.history(old, card, edited.filter(|_| stage_changed), deferred)?;
         }
         self.mark_seen(old.id);
         Ok(Outcome::of_update(change, renamed, stage_changed))
@@ -792,12 +816,14 @@ impl Import<'_> {
     /// Records that this sync saw the card in a new stage (or back from gone), at the deal's
     /// edit (`edited`) where it dates the move, else now. A card that has kept its first stage
     /// until now has no history rows (its row said it): its first visit is written first, from
-    /// the row as it was.
+    /// the row as it was. `deferred`: only that first visit; the new one waits for the CRM's
+    /// record of the path (a sync's).
     fn history(
         &mut self,
         old: &Existing,
         card: &Card,
         edited: Option<NaiveDateTime>,
+        deferred: bool,
     ) -> Result<(), StoreError> {
         // When the visit the move ends began: the card's last history row (what told whether
         // it had any), else its first sync.
@@ -823,6 +849,9 @@ impl Import<'_> {
                 first_seen
             }
         };
+        if deferred {
+            return Ok(());
+        }
         let seen_at = match edited {
             None => self.now.clone(),
             Some(_) => fmt_time(&crate::domain::stage_move::move_time(

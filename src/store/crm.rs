@@ -547,41 +547,44 @@ impl Import<'_> {
         self.unjudge(id)
     }
 
-    /// The CRM says the card `external_id` entered `stage` at `at`: when that is the stage the
-    /// card is in, the visit that brought it there carries that time instead of the time a sync
-    /// first saw it (or, for a card that has not moved since it came, its first visit does).
-    /// (Which entry dates which visit: `domain::stage_move::entry_dates`.) A move to a stage
-    /// the card has left since is not kept. Returns whether the history changed (the card is
-    /// judged again).
-    pub fn stage_entered_at(
+    /// The CRM's record of the moves of the card `external_id` (`entries`, one group's):
+    /// the visits after its last one are written, each at a batch of its own, in the CRM's
+    /// order; an entry into the stage of its last visit dates it
+    /// (`domain::stage_move::path_plan`). `settle`: the card moved in this run and no entry
+    /// gave its path, so its visit to its stage begins now. Returns whether the history changed
+    /// (the card is judged again) and whether the entries gave visits of their own.
+    pub fn stage_path(
         &mut self,
         source: &str,
         external_id: &str,
-        stage: &str,
-        at: &chrono::NaiveDateTime,
-    ) -> Result<bool, StoreError> {
+        entries: &[crate::domain::stage_move::Entry],
+        settle: bool,
+    ) -> Result<(bool, bool), StoreError> {
+        use super::stage_path::{LastRow, PathCard, path_writes};
         self.flush_history()?;
-        let at = super::cards::fmt_time(at);
-        let changed = {
+        let now = self.now_time();
+        let (card, last) = {
             let (tx, _, _) = self.parts();
-            let card: Option<(i64, String, Option<String>, i64)> = tx
+            let card: Option<PathCard> = tx
                 .prepare_cached(
-                    "SELECT id, stage, pipeline, first_batch FROM cards
-                     WHERE source = ?1 AND external_id = ?2 AND gone_at IS NULL",
+                    "SELECT c.id, c.stage, c.pipeline, c.first_batch, b.started_at
+                     FROM cards c JOIN import_batches b ON b.id = c.first_batch
+                     WHERE c.source = ?1 AND c.external_id = ?2 AND c.gone_at IS NULL",
                 )?
                 .query_row(params![source, external_id], |r| {
-                    Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+                    Ok(PathCard {
+                        id: r.get(0)?,
+                        stage: r.get(1)?,
+                        pipeline: r.get(2)?,
+                        first_batch: r.get(3)?,
+                        first_seen: r.get(4)?,
+                    })
                 })
                 .optional()?;
-            let Some((id, current, pipeline, first_batch)) = card else {
-                return Ok(false);
+            let Some(card) = card else {
+                return Ok((false, false));
             };
-            if current != stage {
-                return Ok(false);
-            }
-            // The card's last visit, when its batch ran (a visit a sync saw has that time),
-            // whether a file's import found it, and when the visit before it began.
-            let last: Option<(i64, String, String, String, bool, Option<String>)> = tx
+            let last: Option<LastRow> = tx
                 .prepare_cached(
                     "SELECT h.batch_id, h.stage, h.seen_at, b.started_at, b.encoding <> ?2,
                         (SELECT p.seen_at FROM stage_history p
@@ -590,48 +593,45 @@ impl Import<'_> {
                      FROM stage_history h JOIN import_batches b ON b.id = h.batch_id
                      WHERE h.card_id = ?1 ORDER BY h.batch_id DESC LIMIT 1",
                 )?
-                .query_row(params![id, super::cards::SYNC_ENCODING], |r| {
-                    Ok((
-                        r.get(0)?,
-                        r.get(1)?,
-                        r.get(2)?,
-                        r.get(3)?,
-                        r.get(4)?,
-                        r.get(5)?,
-                    ))
+                .query_row(params![card.id, super::cards::SYNC_ENCODING], |r| {
+                    Ok(LastRow {
+                        batch: r.get(0)?,
+                        stage: r.get(1)?,
+                        seen: r.get(2)?,
+                        ran: r.get(3)?,
+                        by_file: r.get(4)?,
+                        before: r.get(5)?,
+                    })
                 })
                 .optional()?;
-            match last {
-                None => {
-                    tx.prepare_cached(
-                        "INSERT INTO stage_history (card_id, batch_id, seen_at, pipeline, stage)
-                         VALUES (?1, ?2, ?3, ?4, ?5)",
-                    )?
-                    .execute(params![id, first_batch, at, pipeline, stage])?;
-                    Some(id)
-                }
-                Some((batch, s, seen, ran, by_file, before))
-                    if s == stage
-                        && super::cards::entry_dates(
-                            &seen,
-                            &ran,
-                            by_file,
-                            before.as_deref(),
-                            &at,
-                        ) =>
-                {
-                    tx.prepare_cached(
-                        "UPDATE stage_history SET seen_at = ?3 WHERE card_id = ?1 AND batch_id = ?2",
-                    )?
-                    .execute(params![id, batch, at])?;
-                    Some(id)
-                }
-                Some(_) => None,
-            }
+            (card, last)
         };
-        let Some(id) = changed else { return Ok(false) };
-        self.unjudge(id)?;
-        Ok(true)
+        let writes = path_writes(&card, last.as_ref(), entries, settle.then_some(&now));
+        if writes.is_empty() {
+            return Ok((false, false));
+        }
+        let batches = self.visit_batches(writes.after, writes.next.len())?;
+        {
+            let (tx, _, _) = self.parts();
+            if let Some((batch, at)) = &writes.redate {
+                tx.prepare_cached(
+                    "UPDATE stage_history SET seen_at = ?3 WHERE card_id = ?1 AND batch_id = ?2",
+                )?
+                .execute(params![card.id, batch, at])?;
+            }
+            let mut insert = tx.prepare_cached(
+                "INSERT INTO stage_history (card_id, batch_id, seen_at, pipeline, stage)
+                 VALUES (?1, ?2, ?3, ?4, ?5)",
+            )?;
+            let first = writes.first.iter().map(|r| (card.first_batch, r));
+            for (batch, (seen, pipeline, stage)) in
+                first.chain(batches.into_iter().zip(&writes.next))
+            {
+                insert.execute(params![card.id, batch, seen, pipeline, stage])?;
+            }
+        }
+        self.unjudge(card.id)?;
+        Ok((true, writes.appended))
     }
 }
 

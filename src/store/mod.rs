@@ -33,6 +33,7 @@ pub mod read;
 pub mod reviews;
 pub mod run_summary;
 pub mod schema;
+pub(crate) mod stage_path;
 pub mod sync_lock;
 pub mod sync_tx;
 pub mod trust;

@@ -12,6 +12,7 @@ use super::import_tx::{ImportStore, ImportTx};
 use super::{Store, StoreError};
 use crate::domain::crm_stage::CrmStage;
 use crate::domain::deal_note::DealNote;
+use crate::domain::stage_move::Entry;
 
 /// A store a live sync lands its pages in.
 pub trait SyncStore: ImportStore {
@@ -129,14 +130,16 @@ pub trait SyncTx<'a>: ImportTx<'a> {
     /// Gives a card other notes (and the content hash they make): it changed.
     fn set_card_notes(&mut self, id: i64, notes: &[String], hash: i64) -> Result<(), StoreError>;
 
-    /// The CRM says the card entered `stage` at `at` (see `Import::stage_entered_at`).
-    fn stage_entered_at(
+    /// The CRM's record of a card's moves (one group's entries): its path's visits (see
+    /// `Import::stage_path`). Whether the history changed, and whether the entries gave visits
+    /// of their own.
+    fn stage_path(
         &mut self,
         source: &str,
         external_id: &str,
-        stage: &str,
-        at: &chrono::NaiveDateTime,
-    ) -> Result<bool, StoreError>;
+        entries: &[Entry],
+        settle: bool,
+    ) -> Result<(bool, bool), StoreError>;
 }
 
 impl SyncStore for Store {
@@ -263,13 +266,13 @@ impl<'a> SyncTx<'a> for Import<'a> {
         Import::set_card_notes(self, id, notes, hash)
     }
 
-    fn stage_entered_at(
+    fn stage_path(
         &mut self,
         source: &str,
         external_id: &str,
-        stage: &str,
-        at: &chrono::NaiveDateTime,
-    ) -> Result<bool, StoreError> {
-        Import::stage_entered_at(self, source, external_id, stage, at)
+        entries: &[Entry],
+        settle: bool,
+    ) -> Result<(bool, bool), StoreError> {
+        Import::stage_path(self, source, external_id, entries, settle)
     }
 }

@@ -45,13 +45,13 @@ const NEW_TABLE: &str = "CREATE TEMP TABLE okk_import_new ON COMMIT DROP AS
 /// Changed cards wait here until the finish (dropped with the transaction).
 const CHANGED_TABLE: &str = "CREATE TEMP TABLE okk_import_changed (
     id bigint PRIMARY KEY, changed boolean NOT NULL, history boolean NOT NULL,
-    renamed boolean NOT NULL, pipeline text, stage text, title text, owner text, amount double precision, currency text,
+    visit boolean NOT NULL, renamed boolean NOT NULL, pipeline text, stage text, title text, owner text, amount double precision, currency text,
     created_at text, updated_at text, closed_at text, expected_close_at text,
     last_activity_at text, closed bigint, won bigint, contact text, company text, phones text,
     emails text, tags text, notes text, fields text, invalid text, content_hash bigint,
     touched_at text, search text, moved_at text) ON COMMIT DROP";
 
-const CHANGED_COLUMNS: &str = "id, changed, history, renamed, pipeline, stage, title, owner, amount, \
+const CHANGED_COLUMNS: &str = "id, changed, history, visit, renamed, pipeline, stage, title, owner, amount, \
     currency, created_at, updated_at, closed_at, expected_close_at, last_activity_at, closed, \
     won, contact, company, phones, emails, tags, notes, fields, invalid, content_hash, \
     touched_at, search, moved_at";
@@ -71,11 +71,11 @@ const CHANGED_STEPS: [(&str, bool); 5] = [
         false,
     ),
     // At the deal's edit where it dates the move (`moved_at`, see `PgImport::date_moves`),
-    // else now.
+    // else now; a sync's move waits for the CRM's path of it (`PgSync::stage_path`).
     (
         "INSERT INTO stage_history (card_id, batch_id, seen_at, pipeline, stage)
          SELECT s.id, $1, coalesce(s.moved_at, $2), s.pipeline, s.stage
-         FROM okk_import_changed s WHERE s.history",
+         FROM okk_import_changed s WHERE s.visit",
         true,
     ),
     // The SQLite import's `UPDATE_CARD`, for every changed card at once.
@@ -178,6 +178,10 @@ pub struct PgImport<'a> {
     /// The cards [`ImportTx::prefetch_cards`] read, by id, until [`ImportTx::stored_card`]
     /// asks for them.
     prefetched: FxMap<i64, RawCard>,
+    /// A sync's group: as the SQLite import's `defers_moves`.
+    defers_moves: bool,
+    /// Batches this group added after its own for the visits of a path (`visit_batches`).
+    extra_batches: Vec<i64>,
 }
 
 impl ImportStore for PgStore {
@@ -302,6 +306,8 @@ impl<'a> PgImport<'a> {
             empty: max_id == 0,
             ran_for: None,
             prefetched: FxMap::default(),
+            defers_moves: meta.encoding == crate::store::cards::SYNC_ENCODING,
+            extra_batches: Vec::new(),
         })
     }
 
@@ -399,6 +405,43 @@ impl<'a> PgImport<'a> {
     pub(super) fn flushed(&mut self) -> Result<&mut postgres::Transaction<'a>, StoreError> {
         self.flush()?;
         Ok(&mut self.tx)
+    }
+
+    /// As the SQLite import's `visit_batches`: `n` batches after `after`, in order.
+    pub(super) fn visit_batches(&mut self, after: i64, n: usize) -> Result<Vec<i64>, StoreError> {
+        let mut out = Vec::with_capacity(n);
+        if self.batch > after && n > 0 {
+            out.push(self.batch);
+        }
+        let mut extra = self.extra_batches.iter().filter(|&&b| b > after);
+        while out.len() < n {
+            match extra.next() {
+                Some(&b) => out.push(b),
+                None => break,
+            }
+        }
+        while out.len() < n {
+            let b: i64 = self
+                .tx
+                .query_one(
+                    "INSERT INTO import_batches (id, file, profile, source, encoding, started_at,
+                         finished_at, partial)
+                     SELECT (SELECT max(id) FROM import_batches) + 1, file, profile, source,
+                         encoding, started_at, started_at, partial
+                     FROM import_batches WHERE id = $1
+                     RETURNING id",
+                    &[&self.batch],
+                )?
+                .get(0);
+            self.extra_batches.push(b);
+            out.push(b);
+        }
+        Ok(out)
+    }
+
+    /// The import's time, as a time.
+    pub(super) fn now_time(&self) -> chrono::NaiveDateTime {
+        self.now_time
     }
 
     /// The transaction, for statements on tables the import does not hold rows back for.
@@ -673,6 +716,7 @@ impl<'a> ImportTx<'a> for PgImport<'a> {
         out.int(Some(old.id));
         out.boolean(old.hash != row.hash && !renamed);
         out.boolean(stage_changed || old.gone);
+        out.boolean((stage_changed && !self.defers_moves) || old.gone);
         out.boolean(renamed);
         for v in row.values() {
             out.value(v)?;

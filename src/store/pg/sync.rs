@@ -16,8 +16,9 @@ use crate::domain::columns::SourceColumns;
 use crate::domain::crm_stage::{CrmStage, Semantics};
 use crate::domain::deal_note::DealNote;
 use crate::domain::fx::FxMap;
+use crate::domain::stage_move::Entry;
 use crate::store::StoreError;
-use crate::store::cards::{BatchCounts, BatchMeta, CardRow, Change, Existing, Outcome, fmt_time};
+use crate::store::cards::{BatchCounts, BatchMeta, CardRow, Change, Existing, Outcome};
 use crate::store::crm::{SyncState, newest};
 use crate::store::fields::{FieldKeys, FieldNames};
 use crate::store::import_tx::ImportTx;
@@ -494,67 +495,72 @@ impl<'a> SyncTx<'a> for PgSync<'a> {
         self.import.unjudge(id)
     }
 
-    /// As `Import::stage_entered_at` (store::crm) does on a store file.
-    fn stage_entered_at(
+    /// As `Import::stage_path` (store::crm) does on a store file.
+    fn stage_path(
         &mut self,
         source: &str,
         external_id: &str,
-        stage: &str,
-        at: &chrono::NaiveDateTime,
-    ) -> Result<bool, StoreError> {
-        let at = fmt_time(at);
+        entries: &[Entry],
+        settle: bool,
+    ) -> Result<(bool, bool), StoreError> {
+        use crate::store::stage_path::{LastRow, PathCard, path_writes};
+        let now = self.import.now_time();
         let tx = self.import.flushed()?;
-        let Some(card) = tx.query_opt(
-            "SELECT id, stage, pipeline, first_batch FROM cards
-             WHERE source = $1 AND external_id = $2 AND gone_at IS NULL",
+        let Some(r) = tx.query_opt(
+            "SELECT c.id, c.stage, c.pipeline, c.first_batch, b.started_at
+             FROM cards c JOIN import_batches b ON b.id = c.first_batch
+             WHERE c.source = $1 AND c.external_id = $2 AND c.gone_at IS NULL",
             &[&source, &external_id],
         )?
         else {
-            return Ok(false);
+            return Ok((false, false));
         };
-        let (id, current, pipeline, first_batch): (i64, String, Option<String>, i64) =
-            (card.get(0), card.get(1), card.get(2), card.get(3));
-        if current != stage {
-            return Ok(false);
+        let card = PathCard {
+            id: r.get(0),
+            stage: r.get(1),
+            pipeline: r.get(2),
+            first_batch: r.get(3),
+            first_seen: r.get(4),
+        };
+        let last = tx
+            .query_opt(
+                "SELECT h.batch_id, h.stage, h.seen_at, b.started_at, b.encoding <> $2,
+                    (SELECT p.seen_at FROM stage_history p
+                     WHERE p.card_id = h.card_id AND p.batch_id < h.batch_id
+                     ORDER BY p.batch_id DESC LIMIT 1)
+                 FROM stage_history h JOIN import_batches b ON b.id = h.batch_id
+                 WHERE h.card_id = $1 ORDER BY h.batch_id DESC LIMIT 1",
+                &[&card.id, &crate::store::cards::SYNC_ENCODING],
+            )?
+            .map(|r| LastRow {
+                batch: r.get(0),
+                stage: r.get(1),
+                seen: r.get(2),
+                ran: r.get(3),
+                by_file: r.get(4),
+                before: r.get(5),
+            });
+        let writes = path_writes(&card, last.as_ref(), entries, settle.then_some(&now));
+        if writes.is_empty() {
+            return Ok((false, false));
         }
-        let last = tx.query_opt(
-            "SELECT h.batch_id, h.stage, h.seen_at, b.started_at, b.encoding <> $2,
-                (SELECT p.seen_at FROM stage_history p
-                 WHERE p.card_id = h.card_id AND p.batch_id < h.batch_id
-                 ORDER BY p.batch_id DESC LIMIT 1)
-             FROM stage_history h JOIN import_batches b ON b.id = h.batch_id
-             WHERE h.card_id = $1 ORDER BY h.batch_id DESC LIMIT 1",
-            &[&id, &crate::store::cards::SYNC_ENCODING],
-        )?;
-        type Last = (i64, String, String, String, bool, Option<String>);
-        let last: Option<Last> =
-            last.map(|r| (r.get(0), r.get(1), r.get(2), r.get(3), r.get(4), r.get(5)));
-        match last {
-            None => {
-                tx.execute(
-                    "INSERT INTO stage_history (card_id, batch_id, seen_at, pipeline, stage)
-                     VALUES ($1, $2, $3, $4, $5)",
-                    &[&id, &first_batch, &at, &pipeline, &stage],
-                )?;
-            }
-            Some((batch, s, seen, ran, by_file, before))
-                if s == stage
-                    && crate::store::cards::entry_dates(
-                        &seen,
-                        &ran,
-                        by_file,
-                        before.as_deref(),
-                        &at,
-                    ) =>
-            {
-                tx.execute(
-                    "UPDATE stage_history SET seen_at = $3 WHERE card_id = $1 AND batch_id = $2",
-                    &[&id, &batch, &at],
-                )?;
-            }
-            Some(_) => return Ok(false),
+        let batches = self.import.visit_batches(writes.after, writes.next.len())?;
+        let tx = self.import.tx();
+        if let Some((batch, at)) = &writes.redate {
+            tx.execute(
+                "UPDATE stage_history SET seen_at = $3 WHERE card_id = $1 AND batch_id = $2",
+                &[&card.id, batch, at],
+            )?;
         }
-        self.import.unjudge(id)?;
-        Ok(true)
+        let first = writes.first.iter().map(|r| (card.first_batch, r));
+        for (batch, (seen, pipeline, stage)) in first.chain(batches.into_iter().zip(&writes.next)) {
+            tx.execute(
+                "INSERT INTO stage_history (card_id, batch_id, seen_at, pipeline, stage)
+                 VALUES ($1, $2, $3, $4, $5)",
+                &[&card.id, &batch, seen, pipeline, stage],
+            )?;
+        }
+        self.import.unjudge(card.id)?;
+        Ok((true, writes.appended))
     }
 }

@@ -1,0 +1,122 @@
+//! The rows a sync writes when the CRM's record of a deal's moves reaches its card: the plan
+//! is `domain::stage_move::path_plan`'s; here it becomes history rows, the same for a store
+//! file and a server.
+
+use chrono::NaiveDateTime;
+
+use super::cards::{fmt_time, parse_time};
+use crate::domain::stage_move::{Entry, LastVisit, Tail, path_plan};
+
+/// The card the entries are for, as the store holds it.
+pub(super) struct PathCard {
+    pub id: i64,
+    pub stage: String,
+    pub pipeline: Option<String>,
+    pub first_batch: i64,
+    /// When its first batch ran: since when a card with no history rows is in its stage.
+    pub first_seen: String,
+}
+
+/// The card's last history row: its batch, stage, start, when its batch ran, whether a file's
+/// import wrote it, and when the visit before it began.
+pub(super) struct LastRow {
+    pub batch: i64,
+    pub stage: String,
+    pub seen: String,
+    pub ran: String,
+    pub by_file: bool,
+    pub before: Option<String>,
+}
+
+/// A history row to write: start, pipeline, stage.
+pub(super) type Row = (String, Option<String>, String);
+
+#[derive(Default)]
+pub(super) struct PathWrites {
+    /// The last row (its batch) begins at this time instead.
+    pub redate: Option<(i64, String)>,
+    /// A card with no rows: its first, at its first batch.
+    pub first: Option<Row>,
+    /// Rows after the last one (or after `first`), in order, each at a batch of its own after
+    /// `after`.
+    pub next: Vec<Row>,
+    pub after: i64,
+    /// The CRM's entries gave visits after the card's last.
+    pub appended: bool,
+}
+
+impl PathWrites {
+    pub fn is_empty(&self) -> bool {
+        self.redate.is_none() && self.first.is_none() && self.next.is_empty()
+    }
+}
+
+/// What to write for `entries` (one card's, from one group of pages). `settle`: the card
+/// moved in this run and the CRM recorded no path for it, so, when its last visit is not in
+/// its stage, the visit begins at this time (the sync's clock, as before it read the path).
+pub(super) fn path_writes(
+    card: &PathCard,
+    last: Option<&LastRow>,
+    entries: &[Entry],
+    settle: Option<&NaiveDateTime>,
+) -> PathWrites {
+    let mut out = PathWrites::default();
+    let pipeline_of = |e: &Entry| e.pipeline.clone().or_else(|| card.pipeline.clone());
+    let row_of = |e: &Entry| (fmt_time(&e.at), pipeline_of(e), e.stage.clone());
+    match last {
+        Some(last) => {
+            let (Some(seen), Some(ran)) = (parse_time(&last.seen), parse_time(&last.ran)) else {
+                return out;
+            };
+            let visit = LastVisit {
+                seen,
+                ran,
+                by_file: last.by_file,
+                before: last.before.as_deref().and_then(parse_time),
+            };
+            let tail = Tail::Row {
+                stage: &last.stage,
+                visit,
+            };
+            let plan = path_plan(tail, &card.stage, entries);
+            out.redate = plan.redate.map(|at| (last.batch, fmt_time(&at)));
+            out.next = plan.after.iter().map(|e| row_of(e)).collect();
+            out.appended = !out.next.is_empty();
+            out.after = last.batch;
+            if let Some(now) = settle
+                && !out.appended
+                && last.stage != card.stage
+            {
+                out.next
+                    .push((fmt_time(now), card.pipeline.clone(), card.stage.clone()));
+            }
+        }
+        None => {
+            let Some(since) = parse_time(&card.first_seen) else {
+                return out;
+            };
+            let tail = Tail::Unmoved {
+                stage: &card.stage,
+                since,
+            };
+            let plan = path_plan(tail, &card.stage, entries);
+            if plan.is_empty() {
+                return out;
+            }
+            let here = (
+                fmt_time(&plan.redate.unwrap_or(since)),
+                card.pipeline.clone(),
+                card.stage.clone(),
+            );
+            let mut rows: Vec<Row> = plan.before.iter().map(|e| row_of(e)).collect();
+            rows.push(here);
+            rows.extend(plan.after.iter().map(|e| row_of(e)));
+            out.appended = !plan.before.is_empty() || !plan.after.is_empty();
+            let mut rows = rows.into_iter();
+            out.first = rows.next();
+            out.next = rows.collect();
+            out.after = card.first_batch;
+        }
+    }
+    out
+}
