@@ -3414,6 +3414,62 @@ fn a_deal_moved_twice_between_syncs_keeps_the_stage_it_passed_through() {
     assert_eq!(desk.desk.visits("30000001"), path);
 }
 
+/// The events a landing holds are bounded (a first sync of a large account reads its whole
+/// history): held one at a time here, every move and deletion lands, and the cursor moves only
+/// with the last, so the sync after reads none of them again.
+#[test]
+fn events_landed_in_parts_bring_every_move_and_deletion_once() {
+    // The same account and edits, the events landed whole and one at a time.
+    let run = |held: &str| {
+        let crm = FakeCrm::start(State::with_deals(300), 0);
+        let desk = Synced::new(&crm);
+        desk.sync(&[]);
+        crm.with(|s| s.clock = chrono::Utc::now().timestamp());
+        let talks = crm.with(|s| {
+            s.move_deal(30_000_001, 60_000_003);
+            let a = s.moves.last().unwrap().at;
+            s.move_deal(30_000_002, 60_000_004);
+            s.delete(30_000_010);
+            a
+        });
+        let sync = || {
+            let out = succeeded(
+                desk.okk()
+                    .env("OKK_SYNC_EVENTS_HELD", held)
+                    .args(["sync", "--json"]),
+            );
+            serde_json::from_str::<Json>(out.trim()).unwrap()
+        };
+        let report = sync();
+        let visits = desk.desk.visits("30000001");
+        assert_eq!(
+            visits.last().unwrap(),
+            &("Переговоры".to_string(), utc(talks))
+        );
+        let quiet = sync();
+        assert_eq!(
+            (&quiet["stage_changes"], &quiet["gone"], &quiet["updated"]),
+            (&0.into(), &0.into(), &0.into()),
+            "{quiet}"
+        );
+        assert_eq!(desk.desk.visits("30000001"), visits);
+        let facts = |r: &Json| {
+            (
+                r["stage_changes"].clone(),
+                r["gone"].clone(),
+                r["updated"].clone(),
+            )
+        };
+        // The stages visited (their times are each run's clocks, checked above).
+        let moves =
+            |id: &str| -> Vec<String> { desk.desk.visits(id).into_iter().map(|v| v.0).collect() };
+        (facts(&report), moves("30000001"), moves("30000002"))
+    };
+    let whole = run("100000");
+    assert_eq!(whole.0.1, 1, "the deletion");
+    assert_eq!(run("1"), whole);
+}
+
 /// A sync that stopped after the deal's row landed and before the events were read (here a
 /// 403 on the events) leaves the move's visit to the next, which reads the events again and
 /// writes the path once; the sync after it adds nothing.

@@ -67,6 +67,8 @@ pub struct AmoReader {
     events_from: Option<i64>,
     events_page: u32,
     events_done: bool,
+    /// The newest event time read so far this run (the cursor once every page has landed).
+    events_newest: Option<i64>,
     deals_done: bool,
     seen_events: FxSet<String>,
     /// Where the notes' read stands.
@@ -132,6 +134,7 @@ impl AmoReader {
             events_from: events_cursor,
             events_page: 1,
             events_done: false,
+            events_newest: None,
             deals_done: false,
             seen_events: FxSet::default(),
             notes: Keyset::new(notes_cursor),
@@ -244,14 +247,17 @@ impl AmoReader {
     /// move older than the visit a card holds only dates it: `domain::stage_move::path_plan`),
     /// so the pages land together, with the cursor of the newest (a run stopped before they
     /// land reads them all again). The run keeps every event's id already (`seen_events`).
+    /// What one landing holds is bounded (`Client::events_held`, a first sync of a large
+    /// account's whole history): past it the rest land after, older, the cursor moving with
+    /// the last.
     fn events(&mut self, client: &mut Client) -> Result<Step, Failure> {
         let from = self.events_from.unwrap_or(0);
         let mut page = Page {
             reading: Reading::Moves,
             ..Page::default()
         };
-        let mut newest = self.events_from;
-        while !self.events_done {
+        let mut newest = self.events_newest.max(self.events_from);
+        while !self.events_done && page.moves.len() + page.deleted.len() < client.events_held {
             let what = format!(
                 "/api/v4/events?filter[type]=lead_deleted,lead_status_changed\
                  &filter[created_at][from]={from}&limit={EVENTS_LIMIT}&page={}",
@@ -293,7 +299,9 @@ impl AmoReader {
                 self.events_done = true;
             }
         }
-        page.events_cursor = newest;
+        self.events_newest = newest;
+        // Until the oldest have landed, a run stopped reads them all again from the cursor.
+        page.events_cursor = if self.events_done { newest } else { None };
         Ok(Step::Page(page))
     }
 

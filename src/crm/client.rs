@@ -142,10 +142,16 @@ pub struct Client {
     /// Told of each retry as it begins (the retries so far), before its wait: the progress
     /// line shows them while no page comes.
     on_retry: Option<RetryHook>,
+    /// The moves and deletions one landing of a reader's events holds at most.
+    pub events_held: usize,
 }
 
 /// What a client tells of its retries (see [`Client::on_retry`]).
 pub type RetryHook = Box<dyn Fn(u64) + Send>;
+
+/// The moves and deletions one landing of events holds at most (about 200 bytes each): a first
+/// sync of a large account reads its whole event history.
+pub const EVENTS_HELD: usize = 100_000;
 
 impl Client {
     pub fn new(conn: &Connection, bearer: Option<Secret>) -> Client {
@@ -179,6 +185,7 @@ impl Client {
             interval: Duration::from_secs_f64(1.0 / rate),
             next_at: Instant::now(),
             backoff: Duration::from_millis(local("OKK_SYNC_BACKOFF_MS").unwrap_or(500)),
+            events_held: local("OKK_SYNC_EVENTS_HELD").map_or(EVENTS_HELD, |n| (n as usize).max(1)),
             body: Vec::new(),
             requests: 0,
             retries: 0,
