@@ -653,6 +653,7 @@ mod tests {
             events_from: None,
             events_page: 1,
             events_done: false,
+            events_newest: None,
             deals_done: false,
             seen_events: FxSet::default(),
             notes: Keyset::new(None),
