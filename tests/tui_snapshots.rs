@@ -340,6 +340,81 @@ fn a_card_in_a_stage_the_funnel_knows_by_another_name_says_both() {
     d.snap("card_alias_stage");
 }
 
+/// A card that moved shows its path under its stage: every visit the imports recorded, in
+/// order, under the funnel's names, with its day; the move back marked `↶`, the skip `↷`. The
+/// path keeps its last steps that fit, whole, after how many went before them.
+#[test]
+fn a_card_that_moved_shows_its_path_through_the_funnel() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    // The same deal exported on five days, a stage further (or back) each time; the CRM's own
+    // names where the funnel knows the stage by an alias.
+    let visits = [
+        ("2026-11-10", "Новая заявка"),
+        ("2026-11-12", "Квалификация"),
+        ("2026-11-14", "Встреча назначена"),
+        ("2026-11-16", "Квалификация"),
+        // Over «Встреча назначена», which may not be skipped.
+        ("2026-11-19", "Встреча проведена"),
+    ];
+    let files: Vec<(std::path::PathBuf, NaiveDateTime)> = (visits.iter().enumerate())
+        .map(|(k, (day, stage))| {
+            let csv = dir.path().join(format!("export_{k}.csv"));
+            std::fs::write(
+                &csv,
+                format!(
+                    "ID,Название сделки,Этап сделки,Ответственный,Дата редактирования\n\
+                     5001,Квартира у парка,{stage},Попова Анна,{}.11.2026 10:00:00\n",
+                    &day[8..]
+                ),
+            )
+            .expect("write the export");
+            let at = NaiveDateTime::parse_from_str(&format!("{day} 10:00:00"), "%Y-%m-%d %H:%M:%S");
+            (csv, at.expect("a day"))
+        })
+        .collect();
+    let mut d = desktop_planted(&[], |store| {
+        let funnel = okk::funnel_config::default_funnel();
+        for (csv, now) in &files {
+            let opts = ImportOptions {
+                now: *now,
+                ..ImportOptions::default()
+            };
+            import_file(store, &funnel, csv, &opts).expect("import");
+        }
+    });
+    d.select_stage("Встреча проведена").press("<enter><enter>");
+    assert_eq!(d.state.screen, Screen::Card);
+    let path = okk::text::tui::path();
+    for (w, h) in SIZES {
+        let screen = d.screen(w, h);
+        let line = (screen.lines())
+            .find(|l| l.contains(&path))
+            .unwrap_or_else(|| panic!("{w}×{h}: no path line\n{screen}"));
+        // The last step whole, the earlier ones said as left out.
+        assert!(line.contains("Встреча проведена 19.11"), "{w}×{h}: {line}");
+        assert!(line.contains("… +"), "{w}×{h}: {line}");
+    }
+    let wide = d.screen(120, 40);
+    assert!(
+        wide.contains("… +3 ↶ Квалификация 16.11 ↷ Встреча проведена 19.11"),
+        "{wide}"
+    );
+    d.snap("card_moved_path");
+}
+
+/// A card that never moved has no path line (the other card snapshots).
+#[test]
+fn a_card_that_never_moved_shows_no_path() {
+    let mut d = demo();
+    d.press("<enter><enter>");
+    assert!(d.state.card.as_ref().unwrap().detail.context.history.len() < 2);
+    let path = okk::text::tui::path();
+    for (w, h) in SIZES {
+        let screen = d.screen(w, h);
+        assert!(!screen.contains(&format!("│{path} ")), "{screen}");
+    }
+}
+
 /// The card opened from that queue says its source too: `#5001 (amo-north)` and
 /// `#5001 (amo-south)` are two deals. A card of a list of one source says none (the other
 /// snapshots).

@@ -224,6 +224,18 @@ impl Funnel {
         &self.stages[index]
     }
 
+    /// The stages a move from stage `from` to stage `to` jumps over though they may not be
+    /// skipped (`skippable = false`): none for a move back, to the next stage, or into a lost
+    /// stage (a deal may be lost at any stage).
+    pub fn skipped(&self, from: usize, to: usize) -> Vec<&Stage> {
+        if to <= from + 1 || self.stages[to].kind == StageKind::Lost {
+            return Vec::new();
+        }
+        (self.stages[from + 1..to].iter())
+            .filter(|s| !s.skippable)
+            .collect()
+    }
+
     /// Stage indices in the order an auditor meets them: extra control first, then funnel order.
     pub fn queue_order(&self) -> Vec<usize> {
         let mut order: Vec<usize> = (0..self.stages.len()).collect();

@@ -39,6 +39,7 @@ pub mod rules;
 pub mod score;
 pub mod settled;
 pub mod stage_move;
+pub mod stage_path;
 pub mod store_error;
 pub mod stored_review;
 pub mod suggest;

@@ -397,6 +397,11 @@ pub fn stage() -> String {
     tr!("tui-stage")
 }
 
+/// The card's path through the funnel: its label.
+pub fn path() -> String {
+    tr!("tui-path")
+}
+
 pub fn since() -> String {
     tr!("tui-since")
 }

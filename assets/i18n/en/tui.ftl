@@ -107,6 +107,7 @@ tui-your-verdict = your verdict
 tui-owner = Owner
 tui-budget = Budget
 tui-stage = Stage
+tui-path = Path
 tui-since = since
 tui-since-days = { $count } d
 tui-activity = Activity

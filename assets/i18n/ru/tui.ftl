@@ -112,6 +112,7 @@ tui-your-verdict = ваш вердикт
 tui-owner = Ответств.
 tui-budget = Бюджет
 tui-stage = Этап
+tui-path = Путь
 tui-since = с
 tui-since-days = { $count } дн.
 tui-activity = Активность

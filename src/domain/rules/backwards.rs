@@ -5,7 +5,6 @@
 
 use super::{Cx, flag};
 use crate::domain::flag::{Evidence, Flag, RuleCode, Severity};
-use crate::domain::funnel::StageKind;
 
 pub(super) fn check(cx: &Cx, severity: Severity, out: &mut Vec<Flag>) {
     let funnel = cx.funnel;
@@ -26,10 +25,8 @@ pub(super) fn check(cx: &Cx, severity: Severity, out: &mut Vec<Flag>) {
                 },
                 None,
             )),
-            Some(p) if index > p + 1 && funnel.stage(index).kind != StageKind::Lost => {
-                let skipped: Vec<String> = funnel.stages[p + 1..index]
-                    .iter()
-                    .filter(|s| !s.skippable)
+            Some(p) => {
+                let skipped: Vec<String> = (funnel.skipped(p, index).into_iter())
                     .map(|s| s.name.clone())
                     .collect();
                 if !skipped.is_empty() {
@@ -45,7 +42,7 @@ pub(super) fn check(cx: &Cx, severity: Severity, out: &mut Vec<Flag>) {
                     ));
                 }
             }
-            _ => {}
+            None => {}
         }
         previous = Some(index);
     }

@@ -3,6 +3,7 @@
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 
@@ -10,6 +11,7 @@ use super::{Theme, clip, suggestion};
 use crate::domain::Card;
 use crate::domain::flag::Severity;
 use crate::domain::score::{Answer, score, unanswered};
+use crate::domain::stage_path::{Step, Turn};
 use crate::text::tui as msg;
 use crate::tui::state::{CardState, LeadList, Pane, Shared};
 
@@ -139,6 +141,7 @@ fn label(s: &str, theme: &Theme) -> Span<'static> {
         msg::owner(),
         msg::budget(),
         msg::stage(),
+        msg::path(),
         msg::activity(),
         msg::contact(),
         msg::tags(),
@@ -182,6 +185,7 @@ fn head_lines(
     owner_lines(card, theme, width, lines);
     lines.push(stage_line(shared, c, theme));
     lines.extend(crm_stage_line(shared, c, theme, width));
+    lines.extend(path_line(shared, c, theme, width));
     if let Some(url) = shared.crm_links.url(&card.source, &card.external_id) {
         // An address cut by the wrap is copied with a line break in it: where it does not fit
         // beside its label, it gets a line of its own.
@@ -323,6 +327,83 @@ fn stage_line(shared: &Shared, c: &CardState, theme: &Theme) -> Line<'static> {
         stage.push(Span::styled(format!("  {}", msg::gone()), theme.warn));
     }
     Line::from(stage)
+}
+
+/// The card's path through the funnel, on one line under its stage, where it moved: see
+/// [`path_spans`].
+fn path_line(shared: &Shared, c: &CardState, theme: &Theme, width: u16) -> Option<Line<'static>> {
+    let steps = crate::domain::stage_path::path(&shared.funnel, &c.detail.context.history);
+    if steps.is_empty() {
+        return None;
+    }
+    let head = label(&msg::path(), theme);
+    let room = usize::from(width).saturating_sub(head.width());
+    let mut spans = vec![head];
+    spans.extend(path_spans(&steps, room, theme));
+    Some(Line::from(spans))
+}
+
+/// `steps` in at most `room` columns, never broken mid-name: «A 18.11 → B 20.11 ↶ A 21.11»,
+/// a move back marked `↶` and a jump over a stage that may not be skipped `↷`, both with the
+/// stage they reach in the warning's colour. Where they do not all fit, the last ones that do,
+/// after «… +N» saying how many went before them; the last alone too wide is cut at its end.
+fn path_spans(steps: &[Step], room: usize, theme: &Theme) -> Vec<Span<'static>> {
+    let arrow = |turn: Turn| match turn {
+        Turn::On => " → ",
+        Turn::Back => " ↶ ",
+        Turn::Skip => " ↷ ",
+    };
+    let names: Vec<String> = steps.iter().map(|s| clip(&s.name, 60)).collect();
+    let dates: Vec<String> = (steps.iter())
+        .map(|s| format!(" {}", msg::day_month(s.on)))
+        .collect();
+    let left_out = |k: usize| match k {
+        0 => String::new(),
+        k => format!("… +{k}{}", arrow(steps[k].turn)),
+    };
+    // The columns steps `k..` take, with what says the ones before them.
+    let cols = |k: usize| {
+        super::width(&left_out(k))
+            + (k..steps.len())
+                .map(|j| {
+                    let arrow = if j > k {
+                        super::width(arrow(steps[j].turn))
+                    } else {
+                        0
+                    };
+                    arrow + super::width(&names[j]) + super::width(&dates[j])
+                })
+                .sum::<usize>()
+    };
+    let last = steps.len().saturating_sub(1);
+    let first = (0..last).find(|&k| cols(k) <= room).unwrap_or(last);
+    let marked = |turn: Turn| {
+        if turn == Turn::On {
+            Style::new()
+        } else {
+            theme.warn
+        }
+    };
+    let mut spans = Vec::new();
+    if first > 0 {
+        let more = format!("… +{first}");
+        spans.push(Span::styled(more, theme.dim));
+        let turn = steps[first].turn;
+        spans.push(Span::styled(arrow(turn), marked(turn).patch(theme.dim)));
+    }
+    for (j, step) in steps.iter().enumerate().skip(first) {
+        if j > first {
+            spans.push(Span::styled(arrow(step.turn), marked(step.turn)));
+        }
+        let mut name = names[j].clone();
+        if j == last {
+            let used: usize = spans.iter().map(Span::width).sum();
+            name = super::fit(&name, room.saturating_sub(used + super::width(&dates[j])));
+        }
+        spans.push(Span::styled(name, marked(step.turn)));
+        spans.push(Span::styled(dates[j].clone(), theme.dim));
+    }
+    spans
 }
 
 /// The stage's own fields first (empty ones marked), then the card's other columns.
@@ -772,6 +853,7 @@ fn url_lines(url: &str, cols: usize) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::{title, window};
+    use crate::domain::stage_path::{Step, Turn};
 
     /// The card's title names its source when asked (a list of several sources), never a
     /// control character of it.
@@ -828,6 +910,80 @@ mod tests {
         assert_eq!(window(&[], 3, 10), (0, 0));
         // A selection past the items (a stage with fewer) keeps the last in sight.
         assert_eq!(window(&[2, 2], 8, 2), (1, 1));
+    }
+
+    fn steps(list: &[(&str, Turn)]) -> Vec<Step> {
+        (list.iter().enumerate())
+            .map(|(k, (name, turn))| Step {
+                name: name.to_string(),
+                on: chrono::NaiveDate::from_ymd_opt(2026, 11, 18 + k as u32).unwrap(),
+                turn: *turn,
+            })
+            .collect()
+    }
+
+    fn path_text(steps: &[Step], room: usize) -> String {
+        let spans = super::path_spans(steps, room, &super::Theme::plain());
+        spans.iter().map(|s| s.content.as_ref()).collect()
+    }
+
+    const MOVED: [(&str, Turn); 3] = [
+        ("Первичный контакт", Turn::On),
+        ("Переговоры", Turn::On),
+        ("Принимают решение", Turn::On),
+    ];
+
+    #[test]
+    fn the_path_shows_every_step_in_order_where_it_fits() {
+        let want = "Первичный контакт 18.11 → Переговоры 19.11 → Принимают решение 20.11";
+        assert_eq!(path_text(&steps(&MOVED), 100), want);
+        assert_eq!(path_text(&steps(&MOVED), want.chars().count()), want);
+    }
+
+    /// Too long: the last steps that fit, whole, after how many were left out.
+    #[test]
+    fn a_long_path_keeps_its_last_steps_and_says_how_many_went_before() {
+        let full = "Первичный контакт 18.11 → Переговоры 19.11 → Принимают решение 20.11";
+        let text = path_text(&steps(&MOVED), full.chars().count() - 1);
+        assert_eq!(text, "… +1 → Переговоры 19.11 → Принимают решение 20.11");
+        let text = path_text(&steps(&MOVED), 31);
+        assert_eq!(text, "… +2 → Принимают решение 20.11");
+        assert!(text.chars().count() <= 31);
+        // Narrower than the last step alone: its name is cut at its end, its date kept.
+        let text = path_text(&steps(&MOVED), 20);
+        assert_eq!(text, "… +2 → Приним… 20.11");
+        assert_eq!(text.chars().count(), 20);
+    }
+
+    #[test]
+    fn a_move_back_and_a_skip_are_marked_on_their_arrows() {
+        let path = steps(&[
+            ("Квалификация", Turn::On),
+            ("Встреча проведена", Turn::Skip),
+            ("Квалификация", Turn::Back),
+        ]);
+        assert_eq!(
+            path_text(&path, 100),
+            "Квалификация 18.11 ↷ Встреча проведена 19.11 ↶ Квалификация 20.11"
+        );
+        // The arrow of the first step kept says how it was reached.
+        assert_eq!(path_text(&path, 30), "… +2 ↶ Квалификация 20.11");
+        // In colour, the stage reached backwards is the warning's.
+        let theme = super::Theme::colour();
+        let spans = super::path_spans(&path, 100, &theme);
+        let back = spans
+            .iter()
+            .rposition(|s| s.content == "Квалификация")
+            .unwrap();
+        assert_eq!(spans[back].style, theme.warn);
+        assert_ne!(spans[0].style, theme.warn);
+    }
+
+    /// A stage name from the CRM is shown with its control characters as placeholders.
+    #[test]
+    fn a_crm_stage_name_s_control_characters_are_not_drawn() {
+        let path = steps(&[("Этап\u{1b}]0;x\u{7}", Turn::On), ("Договор", Turn::On)]);
+        assert!(!path_text(&path, 100).chars().any(char::is_control));
     }
 
     /// An address wider than the card is kept whole, scheme included, over lines broken after

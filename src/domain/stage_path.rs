@@ -1,0 +1,157 @@
+//! A card's path through the funnel: the stages its history visited, in order, each with the
+//! day it was seen there and how it got there — the moves the `backwards` rule judges, as the
+//! card screen shows them.
+
+use chrono::NaiveDate;
+
+use super::{Funnel, StageVisit};
+
+/// How a step of the path was reached from the step before it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Turn {
+    /// The first step, or a move the funnel finds nothing against (forward, or a stage it does
+    /// not know).
+    On,
+    /// To an earlier stage of the funnel.
+    Back,
+    /// Over a stage the funnel says may not be skipped.
+    Skip,
+}
+
+/// One stage of the path.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Step {
+    /// The funnel's name for the stage where it knows it, else the CRM's (untrusted).
+    pub name: String,
+    /// The day the card was first seen there.
+    pub on: NaiveDate,
+    pub turn: Turn,
+}
+
+/// The path `history` (oldest first) took through `funnel`. Visits in a row to one stage (the
+/// CRM renamed it, the funnel keeps both names) are one step, dated by the first. Empty where
+/// the card never moved: one stage is no path. Turns are judged as the `backwards` rule judges
+/// them: from the last stage the funnel knows, stages it does not know passed over.
+pub fn path(funnel: &Funnel, history: &[StageVisit]) -> Vec<Step> {
+    let mut steps: Vec<Step> = Vec::new();
+    let mut previous: Option<usize> = None;
+    for visit in history {
+        let index = funnel.resolve(&visit.stage);
+        let name = index.map_or(visit.stage.as_str(), |i| funnel.stage(i).name.as_str());
+        if steps.last().is_some_and(|s| s.name == name) {
+            continue;
+        }
+        let turn = match (previous, index) {
+            (Some(p), Some(i)) if i < p => Turn::Back,
+            (Some(p), Some(i)) if !funnel.skipped(p, i).is_empty() => Turn::Skip,
+            _ => Turn::On,
+        };
+        previous = index.or(previous);
+        steps.push(Step {
+            name: name.to_string(),
+            on: visit.seen_at.date(),
+            turn,
+        });
+    }
+    if steps.len() < 2 {
+        steps.clear();
+    }
+    steps
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn visits(list: &[(&str, &str)]) -> Vec<StageVisit> {
+        list.iter()
+            .map(|(day, stage)| StageVisit {
+                stage: stage.to_string(),
+                seen_at: NaiveDate::parse_from_str(day, "%Y-%m-%d")
+                    .unwrap()
+                    .and_hms_opt(9, 0, 0)
+                    .unwrap(),
+            })
+            .collect()
+    }
+
+    fn steps(list: &[(&str, &str)]) -> Vec<(String, String, Turn)> {
+        path(&crate::funnel_config::default_funnel(), &visits(list))
+            .into_iter()
+            .map(|s| (s.name, s.on.format("%d.%m").to_string(), s.turn))
+            .collect()
+    }
+
+    fn step(name: &str, on: &str, turn: Turn) -> (String, String, Turn) {
+        (name.to_string(), on.to_string(), turn)
+    }
+
+    #[test]
+    fn a_card_that_never_moved_has_no_path() {
+        assert!(steps(&[]).is_empty());
+        assert!(steps(&[("2026-11-18", "Первичный контакт")]).is_empty());
+        // Seen twice under two names of one stage: still one stage.
+        assert!(
+            steps(&[
+                ("2026-11-18", "Первичный контакт"),
+                ("2026-11-19", "Неразобранное"),
+            ])
+            .is_empty()
+        );
+    }
+
+    #[test]
+    fn the_path_is_in_the_history_s_order_under_the_funnel_s_names() {
+        let got = steps(&[
+            ("2026-11-18", "Новая заявка"),
+            ("2026-11-20", "Квалификация"),
+            ("2026-11-21", "Назначена встреча"),
+        ]);
+        assert_eq!(
+            got,
+            [
+                step("Первичный контакт", "18.11", Turn::On),
+                step("Квалификация", "20.11", Turn::On),
+                step("Встреча назначена", "21.11", Turn::On),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_move_to_an_earlier_stage_is_back_and_a_jump_over_a_required_one_is_a_skip() {
+        let got = steps(&[
+            ("2026-11-01", "Первичный контакт"),
+            // Квалификация and Встреча назначена may not be skipped.
+            ("2026-11-05", "Встреча проведена"),
+            ("2026-11-09", "Квалификация"),
+            ("2026-11-10", "Встреча назначена"),
+            // Lost from anywhere skips nothing.
+            ("2026-11-12", "Отказ"),
+        ]);
+        let turns: Vec<Turn> = got.iter().map(|s| s.2).collect();
+        assert_eq!(
+            turns,
+            [Turn::On, Turn::Skip, Turn::Back, Turn::On, Turn::On],
+            "{got:?}"
+        );
+        assert_eq!(got[4].0, "Закрыто и не реализовано");
+    }
+
+    #[test]
+    fn a_stage_the_funnel_does_not_know_keeps_the_crm_s_name_and_judges_nothing() {
+        let got = steps(&[
+            ("2026-11-01", "Встреча назначена"),
+            ("2026-11-02", "Этап из CRM"),
+            // Judged from Встреча назначена, the last stage the funnel knows: back.
+            ("2026-11-03", "Квалификация"),
+        ]);
+        assert_eq!(
+            got,
+            [
+                step("Встреча назначена", "01.11", Turn::On),
+                step("Этап из CRM", "02.11", Turn::On),
+                step("Квалификация", "03.11", Turn::Back),
+            ]
+        );
+    }
+}
