@@ -223,6 +223,15 @@ fn init_from_a_synced_store_names_the_pipelines_and_says_what_it_merged() {
         let funnel = okk::funnel_config::load_str(&text, std::path::Path::new("init.toml"))
             .expect("it loads");
         assert_eq!(funnel.name, "Продажи недвижимости + Вторичный рынок");
+        // A stage only one pipeline has names it: the other's cards do not skip it (tester25
+        // F8); one both have names none.
+        let stage = |name: &str| {
+            let i = funnel.resolve(name).unwrap();
+            funnel.stage(i).pipelines.clone()
+        };
+        assert_eq!(stage("Переговоры"), ["Продажи недвижимости"], "{text}");
+        assert_eq!(stage("Показ"), ["Вторичный рынок"], "{text}");
+        assert!(stage("Первичный контакт").is_empty(), "{text}");
         let (merged, crm_order, cards) = match lang {
             "en" => (
                 "the store's cards are in 2 pipelines",

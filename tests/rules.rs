@@ -491,6 +491,41 @@ fn moving_back_and_skipping_a_stage_are_flagged_with_their_dates() {
     assert!(found.iter().all(|f| f.code == RuleCode::Backwards));
 }
 
+/// A funnel merged from two pipelines (`okk funnel init --from-store`): a stage only one of them
+/// has (`pipelines = [...]`) is no skip for a card of the other, and is for one of its own or a
+/// card whose pipeline is not known.
+#[test]
+fn a_stage_only_other_pipelines_have_is_not_skipped() {
+    let funnel = okk::funnel_config::load_str(
+        &FUNNEL.replacen(
+            "max_idle_days = 7\nskippable = false",
+            "max_idle_days = 7\nskippable = false\npipelines = [\"Первичка\"]",
+            1,
+        ),
+        Path::new("test.toml"),
+    )
+    .unwrap();
+    let ctx = history(&[
+        ("Квалификация", at(1, 11)),
+        ("Встреча проведена", at(5, 11)),
+    ]);
+    let skips = |pipeline: Option<&str>| {
+        let mut c = card("Встреча проведена");
+        c.pipeline = pipeline.map(str::to_string);
+        messages(&flags_in(&c, &ctx, &funnel))
+            .into_iter()
+            .filter(|m| m.starts_with("skipped"))
+            .collect::<Vec<_>>()
+    };
+    let skipped = [
+        "skipped «Встреча назначена» (not skippable) on the way to «Встреча проведена» (05.11.2026)",
+    ];
+    assert_eq!(skips(Some("Вторичка")), Vec::<String>::new());
+    assert_eq!(skips(Some("Первичка")), skipped);
+    assert_eq!(skips(Some(" первичка ")), skipped, "named loosely");
+    assert_eq!(skips(None), skipped);
+}
+
 #[test]
 fn forward_moves_losses_and_unknown_stages_in_history_are_fine() {
     let c = card("Закрыто и не реализовано");

@@ -66,7 +66,12 @@ pub fn run(paths: &Paths, from_store: bool, out: Option<&Path>, force: bool) -> 
         return Err(user(msg::store_has_no_cards(&shown)));
     }
     // The CRM's own order, where a sync read it; else the order is guessed from the cards.
-    let planned = init::plan(&stages, &history, &crm_order(&crm_stages));
+    let mut planned = init::plan(&stages, &history, &crm_order(&crm_stages));
+    let pairs: Vec<(String, String)> = crm_stages
+        .iter()
+        .map(|(_, s)| (s.pipeline.clone(), s.stage.clone()))
+        .collect();
+    init::pipelines_of(&mut planned, &pairs);
     let mut columns: Vec<(String, u64, u64)> = fill
         .field_values()
         .into_iter()

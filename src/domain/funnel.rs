@@ -103,9 +103,26 @@ pub struct Stage {
     pub checklist: Vec<ChecklistItem>,
     /// Whether a card may jump over this stage without a flag.
     pub skippable: bool,
+    /// The CRM pipelines that have this stage (`pipelines = [...]`, written by `okk funnel
+    /// init --from-store` when it merges several): a card of another pipeline cannot pass
+    /// through it, so does not skip it. Empty: every pipeline.
+    pub pipelines: Vec<String>,
     /// Rules configured on this stage (`[[stages.rules]]`); the implicit rules come from the
     /// fields above.
     pub rules: Vec<Rule>,
+}
+
+impl Stage {
+    /// Whether a card of `pipeline` (`None`: not known) may stand at this stage.
+    pub fn in_pipeline(&self, pipeline: Option<&str>) -> bool {
+        match pipeline.map(str::trim) {
+            Some(p) if !self.pipelines.is_empty() => self
+                .pipelines
+                .iter()
+                .any(|q| crate::domain::names::fold(q) == crate::domain::names::fold(p)),
+            _ => true,
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -224,15 +241,16 @@ impl Funnel {
         &self.stages[index]
     }
 
-    /// The stages a move from stage `from` to stage `to` jumps over though they may not be
-    /// skipped (`skippable = false`): none for a move back, to the next stage, or into a lost
-    /// stage (a deal may be lost at any stage).
-    pub fn skipped(&self, from: usize, to: usize) -> Vec<&Stage> {
+    /// The stages a move from stage `from` to stage `to` of a card of `pipeline` jumps over
+    /// though they may not be skipped (`skippable = false`): none for a move back, to the next
+    /// stage, or into a lost stage (a deal may be lost at any stage), nor a stage only other
+    /// pipelines have ([`Stage::pipelines`]).
+    pub fn skipped(&self, from: usize, to: usize, pipeline: Option<&str>) -> Vec<&Stage> {
         if to <= from + 1 || self.stages[to].kind == StageKind::Lost {
             return Vec::new();
         }
         (self.stages[from + 1..to].iter())
-            .filter(|s| !s.skippable)
+            .filter(|s| !s.skippable && s.in_pipeline(pipeline))
             .collect()
     }
 

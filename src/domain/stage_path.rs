@@ -31,8 +31,9 @@ pub struct Step {
 /// The path `history` (oldest first) took through `funnel`. Visits in a row to one stage (the
 /// CRM renamed it, the funnel keeps both names) are one step, dated by the first. Empty where
 /// the card never moved: one stage is no path. Turns are judged as the `backwards` rule judges
-/// them: from the last stage the funnel knows, stages it does not know passed over.
-pub fn path(funnel: &Funnel, history: &[StageVisit]) -> Vec<Step> {
+/// them (for a card of `pipeline`): from the last stage the funnel knows, stages it does not know
+/// passed over.
+pub fn path(funnel: &Funnel, history: &[StageVisit], pipeline: Option<&str>) -> Vec<Step> {
     let mut steps: Vec<Step> = Vec::new();
     let mut previous: Option<usize> = None;
     for visit in history {
@@ -43,7 +44,7 @@ pub fn path(funnel: &Funnel, history: &[StageVisit]) -> Vec<Step> {
         }
         let turn = match (previous, index) {
             (Some(p), Some(i)) if i < p => Turn::Back,
-            (Some(p), Some(i)) if !funnel.skipped(p, i).is_empty() => Turn::Skip,
+            (Some(p), Some(i)) if !funnel.skipped(p, i, pipeline).is_empty() => Turn::Skip,
             _ => Turn::On,
         };
         previous = index.or(previous);
@@ -76,7 +77,7 @@ mod tests {
     }
 
     fn steps(list: &[(&str, &str)]) -> Vec<(String, String, Turn)> {
-        path(&crate::funnel_config::default_funnel(), &visits(list))
+        path(&crate::funnel_config::default_funnel(), &visits(list), None)
             .into_iter()
             .map(|s| (s.name, s.on.format("%d.%m").to_string(), s.turn))
             .collect()

@@ -119,6 +119,10 @@ fn stage(
         fields: bound_fields(stage, key, fields, report),
         checklist: checklist(stage, key, fields, report),
         skippable: stage.skippable.unwrap_or(true),
+        pipelines: (stage.pipelines.iter())
+            .map(|p| p.get_ref().trim().to_string())
+            .filter(|p| !p.is_empty())
+            .collect(),
         rules: rules::stage_rules(stage, key, fields, markers, report),
         name,
         aliases,

@@ -22,6 +22,37 @@ pub struct Planned {
     pub stats: StageStats,
     /// Its place in the CRM's order (its name's or an alias's), when the CRM listed it.
     pub crm_rank: Option<usize>,
+    /// The CRM pipelines that have it, written when the funnel merges several and not all
+    /// have it ([`pipelines_of`]); empty: every pipeline.
+    pub pipelines: Vec<String>,
+}
+
+/// Sets each planned stage's pipelines from `crm`'s (pipeline, stage) pairs (a sync's listing):
+/// where several pipelines make the funnel, a stage some of them lack names those that have it,
+/// so that the skip rule does not flag their cards for a stage their pipeline has not.
+pub fn pipelines_of(planned: &mut [Planned], crm: &[(String, String)]) {
+    let mut all: Vec<&str> = crm.iter().map(|(p, _)| p.as_str()).collect();
+    all.sort_unstable();
+    all.dedup();
+    if all.len() < 2 {
+        return;
+    }
+    for st in planned.iter_mut() {
+        let names: Vec<String> = std::iter::once(&st.name)
+            .chain(&st.aliases)
+            .map(|n| fold(n))
+            .collect();
+        let mut have: Vec<String> = crm
+            .iter()
+            .filter(|(_, s)| names.contains(&fold(s)))
+            .map(|(p, _)| p.clone())
+            .collect();
+        have.sort_unstable();
+        have.dedup();
+        if !have.is_empty() && have.len() < all.len() {
+            st.pipelines = have;
+        }
+    }
 }
 
 /// The stages in the order to write them. `stages`: the CRM's stage names with what their cards
@@ -74,6 +105,7 @@ pub fn plan(
                 aliases,
                 stats: merged[i].1,
                 crm_rank,
+                pipelines: Vec::new(),
             }
         })
         .collect();
@@ -223,6 +255,14 @@ pub fn render(
             StageKind::Lost => "lost",
         };
         out.push_str(&format!("kind = \"{kind}\"\n"));
+        if !st.pipelines.is_empty() {
+            let p: Vec<String> = st.pipelines.iter().map(|p| quoted(p)).collect();
+            out.push_str(&format!(
+                "pipelines = [{}]    # {}\n",
+                p.join(", "),
+                words::pipelines_note()
+            ));
+        }
         if st.kind == StageKind::Open {
             out.push_str(&format!(
                 "# max_idle_days = 14    # {}\n",

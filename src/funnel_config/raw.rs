@@ -49,6 +49,7 @@ const STAGE_KEYS: Keys = Keys {
         "extra_control",
         "max_idle_days",
         "skippable",
+        "pipelines",
         "required",
         "fields",
         "checklist",
@@ -180,6 +181,8 @@ pub struct RawStage {
     /// Signed so that `-1` gets our range message rather than serde's type error.
     pub max_idle_days: Option<Spanned<i64>>,
     pub skippable: Option<bool>,
+    #[serde(default)]
+    pub pipelines: Vec<Spanned<String>>,
     #[serde(default)]
     pub required: Vec<Spanned<RawRequired>>,
     #[serde(default)]

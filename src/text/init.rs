@@ -52,6 +52,10 @@ pub fn idle_note() -> String {
     crate::tr!("init-idle-note")
 }
 
+pub fn pipelines_note() -> String {
+    crate::tr!("init-pipelines-note")
+}
+
 pub fn no_task_note() -> String {
     crate::tr!("init-no-task-note")
 }

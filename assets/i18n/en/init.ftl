@@ -15,6 +15,7 @@ init-column-note = filled in { $share } of the cards
 init-stage-note = { $cards } cards; { $closed } closed, { $won } won; { $fields } custom fields filled per card
 init-aliases-note = spellings close to the name: check they are the same stage
 init-idle-note = days without activity before a card is flagged
+init-pipelines-note = only these pipelines have the stage: a card of another does not skip it
 init-no-task-note = an open card with no task scheduled, or one overdue, is flagged
 init-no-task-on = okk: the store's cards carry the nearest task («Ближайшая задача»), so the { $open ->
     [one] open stage runs

@@ -206,6 +206,7 @@ mod tests {
             fields: vec![],
             checklist: vec![],
             skippable: true,
+            pipelines: vec![],
             rules: vec![],
         }
     }

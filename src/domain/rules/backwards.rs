@@ -26,9 +26,11 @@ pub(super) fn check(cx: &Cx, severity: Severity, out: &mut Vec<Flag>) {
                 None,
             )),
             Some(p) => {
-                let skipped: Vec<String> = (funnel.skipped(p, index).into_iter())
-                    .map(|s| s.name.clone())
-                    .collect();
+                let skipped: Vec<String> = (funnel
+                    .skipped(p, index, cx.card.pipeline.as_deref())
+                    .into_iter())
+                .map(|s| s.name.clone())
+                .collect();
                 if !skipped.is_empty() {
                     out.push(flag(
                         RuleCode::Backwards,

@@ -332,7 +332,11 @@ fn stage_line(shared: &Shared, c: &CardState, theme: &Theme) -> Line<'static> {
 /// The card's path through the funnel, on one line under its stage, where it moved: see
 /// [`path_spans`].
 fn path_line(shared: &Shared, c: &CardState, theme: &Theme, width: u16) -> Option<Line<'static>> {
-    let steps = crate::domain::stage_path::path(&shared.funnel, &c.detail.context.history);
+    let steps = crate::domain::stage_path::path(
+        &shared.funnel,
+        &c.detail.context.history,
+        c.detail.card.pipeline.as_deref(),
+    );
     if steps.is_empty() {
         return None;
     }
