@@ -674,17 +674,7 @@ impl Import<'_> {
     /// visit a card needs beyond it. A card's history is ordered by batch: its visits need
     /// one each, each later than the one before.
     pub(super) fn visit_batches(&mut self, after: i64, n: usize) -> Result<Vec<i64>, StoreError> {
-        let mut out = Vec::with_capacity(n);
-        if self.batch > after && n > 0 {
-            out.push(self.batch);
-        }
-        let mut extra = self.extra_batches.iter().filter(|&&b| b > after);
-        while out.len() < n {
-            match extra.next() {
-                Some(&b) => out.push(b),
-                None => break,
-            }
-        }
+        let mut out = super::stage_path::reused_batches(self.batch, &self.extra_batches, after, n);
         while out.len() < n {
             self.tx
                 .prepare_cached(

@@ -120,3 +120,14 @@ pub(super) fn path_writes(
     }
     out
 }
+
+/// Of a group's own batch and the batches it added after it (`extra`, in order), those after
+/// `after`, in order, at most `n`: the batches a card's next visits take before the group adds
+/// more (a card's history is ordered by batch, one visit each).
+pub(super) fn reused_batches(own: i64, extra: &[i64], after: i64, n: usize) -> Vec<i64> {
+    std::iter::once(own)
+        .chain(extra.iter().copied())
+        .filter(|&b| b > after)
+        .take(n)
+        .collect()
+}

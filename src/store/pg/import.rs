@@ -409,17 +409,8 @@ impl<'a> PgImport<'a> {
 
     /// As the SQLite import's `visit_batches`: `n` batches after `after`, in order.
     pub(super) fn visit_batches(&mut self, after: i64, n: usize) -> Result<Vec<i64>, StoreError> {
-        let mut out = Vec::with_capacity(n);
-        if self.batch > after && n > 0 {
-            out.push(self.batch);
-        }
-        let mut extra = self.extra_batches.iter().filter(|&&b| b > after);
-        while out.len() < n {
-            match extra.next() {
-                Some(&b) => out.push(b),
-                None => break,
-            }
-        }
+        let mut out =
+            crate::store::stage_path::reused_batches(self.batch, &self.extra_batches, after, n);
         while out.len() < n {
             let b: i64 = self
                 .tx
