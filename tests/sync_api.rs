@@ -312,6 +312,12 @@ fn a_dry_run_sync_on_a_new_machine_writes_no_funnel_config() {
         serde_json::from_slice(out.stdout.split(|&b| b == b'\n').next().unwrap()).unwrap();
     assert_eq!(report["inserted"], 3, "{report}");
     assert!(!desk.desk.db.exists(), "a dry run made the store");
+    // It would be a full pass, and records none: the last one is still none.
+    assert_eq!(
+        (&report["full"], &report["full_sweep_at"]),
+        (&true.into(), &serde_json::Value::Null),
+        "{report}"
+    );
 }
 
 #[test]

@@ -433,7 +433,13 @@ fn run(
     report.unknown_stages = unknown_stages(|s| funnel.resolve(s).is_some(), read, held);
     report.since = since.map(iso);
     report.until = state.cursor.map(iso);
-    report.full_sweep_at = state.full_at.as_deref().map(utc_iso);
+    // A dry run records no pass: the last full pass is still the one the store holds.
+    let full_at = if opts.dry_run {
+        &saved.full_at
+    } else {
+        &state.full_at
+    };
+    report.full_sweep_at = full_at.as_deref().map(utc_iso);
     Ok(report)
 }
 
