@@ -129,12 +129,7 @@ fn add(paths: &Paths, args: CrmAddArgs) -> Result<ExitCode> {
     }
     // The account's exports imported before under another source: a first sync under this
     // name would bring each deal in again (it stops and says so; said here first).
-    let store: Option<Box<dyn SyncStore>> = match paths.server() {
-        Some(url) => Some(Box::new(paths.open_server(url)?)),
-        None if paths.db.exists() => Some(Box::new(paths.open_store()?)),
-        None => None,
-    };
-    if let Some(store) = store {
+    if let Some(store) = synced_store(paths)? {
         let sources: Vec<(String, u64)> = store
             .file_sources(conn.kind.profile())?
             .into_iter()
@@ -147,6 +142,16 @@ fn add(paths: &Paths, args: CrmAddArgs) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
+/// The store the connections sync into, as it is: the team server, or the store file — which
+/// may not exist yet (then nothing was synced or imported).
+fn synced_store(paths: &Paths) -> Result<Option<Box<dyn SyncStore>>> {
+    Ok(match paths.server() {
+        Some(url) => Some(Box::new(paths.open_server(url)?)),
+        None if paths.db.exists() => Some(Box::new(paths.open_store()?)),
+        None => None,
+    })
+}
+
 fn list(paths: &Paths) -> Result<ExitCode> {
     let config = config::load(&paths.config)?;
     if config.crm.is_empty() {
@@ -155,12 +160,7 @@ fn list(paths: &Paths) -> Result<ExitCode> {
     for w in &config.same_account {
         super::warn(w);
     }
-    // A store file may not exist yet: then nothing was synced.
-    let store: Option<Box<dyn SyncStore>> = match paths.server() {
-        Some(url) => Some(Box::new(paths.open_server(url)?)),
-        None if paths.db.exists() => Some(Box::new(paths.open_store()?)),
-        None => None,
-    };
+    let store = synced_store(paths)?;
     let mut rows = Vec::new();
     for c in &config.crm {
         let state = match &store {

@@ -230,9 +230,12 @@ impl Store {
     /// Whether the source holds cards; with `before`, cards an import or sync that began
     /// before it brought.
     pub fn source_has_cards(&self, source: &str, before: Option<&str>) -> Result<bool, StoreError> {
+        let Some(before) = before else {
+            return Ok(!self.source_is_empty(source)?);
+        };
         Ok(self.conn.query_row(
             "SELECT EXISTS (SELECT 1 FROM cards c JOIN import_batches b ON b.id = c.first_batch
-                             WHERE c.source = ?1 AND (?2 IS NULL OR b.started_at < ?2))",
+                             WHERE c.source = ?1 AND b.started_at < ?2)",
             params![source, before],
             |r| r.get(0),
         )?)
