@@ -1,34 +1,9 @@
-//! A page of amoCRM leads read straight into typed structs (no `serde_json::Value` tree per
-//! deal), as forgiving of odd shapes as reading the tree was: a value of another type reads empty.
+//! amoCRM's answers read straight into typed structs (no `serde_json::Value` tree per item), as
+//! forgiving of odd shapes as reading the tree was: a value of another type reads empty. The
+//! values' types are Bitrix24's too; the leads themselves are read into rows (`amo_rows`).
 
 use serde::Deserialize;
 use serde::de::{self, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
-
-/// `/api/v4/leads`: the leads and whether another page follows.
-#[derive(Deserialize, Default)]
-#[serde(default)]
-pub struct LeadsPage {
-    #[serde(rename = "_embedded")]
-    embedded: Loose<LeadsEmbedded>,
-    #[serde(rename = "_links")]
-    links: Loose<Links>,
-}
-
-impl LeadsPage {
-    pub fn leads(&self) -> impl ExactSizeIterator<Item = &Lead> {
-        self.embedded.0.leads.0.iter().map(|l| &l.0)
-    }
-
-    /// The leads, theirs to keep (their texts move into the rows, never copied).
-    pub fn into_leads(self) -> impl ExactSizeIterator<Item = Lead> {
-        self.embedded.0.leads.0.into_iter().map(|l| l.0)
-    }
-
-    /// `_links.next` is there and not null.
-    pub fn has_next(&self) -> bool {
-        self.links.0.next.is_some()
-    }
-}
 
 /// `/api/v4/leads/notes`: the notes and whether another page follows.
 #[derive(Deserialize, Default)]
@@ -74,62 +49,11 @@ pub struct NoteParams {
     pub text: Scalar,
 }
 
+/// A page's `_links`: whether `next` is there and not null.
 #[derive(Deserialize, Default)]
 #[serde(default)]
-struct LeadsEmbedded {
-    leads: List<Loose<Lead>>,
-}
-
-#[derive(Deserialize, Default)]
-#[serde(default)]
-struct Links {
-    next: Option<IgnoredAny>,
-}
-
-/// One deal, the fields the sync reads.
-#[derive(Deserialize, Default)]
-#[serde(default)]
-pub struct Lead {
-    pub id: Int,
-    pub updated_at: Int,
-    pub name: Scalar,
-    pub price: Scalar,
-    pub responsible_user_id: Int,
-    pub pipeline_id: Int,
-    pub status_id: Int,
-    pub created_at: Int,
-    pub closed_at: Int,
-    pub closest_task_at: Int,
-    #[serde(rename = "_embedded")]
-    embedded: Loose<LeadEmbedded>,
-    /// May be null.
-    pub custom_fields_values: List<Loose<FieldValues>>,
-}
-
-impl Lead {
-    pub fn tags(&self) -> &[Loose<Named>] {
-        &self.embedded.0.tags.0
-    }
-}
-
-#[derive(Deserialize, Default)]
-#[serde(default)]
-struct LeadEmbedded {
-    tags: List<Loose<Named>>,
-}
-
-#[derive(Deserialize, Default)]
-#[serde(default)]
-pub struct Named {
-    pub name: Scalar,
-}
-
-/// A custom field's values on a deal.
-#[derive(Deserialize, Default)]
-#[serde(default)]
-pub struct FieldValues {
-    pub field_id: Int,
-    pub values: List<Loose<Valued>>,
+pub struct Links {
+    pub next: Option<IgnoredAny>,
 }
 
 #[derive(Deserialize, Default)]
@@ -399,51 +323,28 @@ fn skip_map<'de, A: MapAccess<'de>>(mut map: A) -> Result<(), A::Error> {
 mod tests {
     use super::*;
 
+    /// Values of another type than expected read empty; numbers come as numbers or strings.
     #[test]
     fn a_page_of_odd_shapes_reads_as_the_value_tree_did() {
-        let page: LeadsPage = serde_json::from_str(
-            r#"{"_links": {"next": {"href": "x"}}, "_embedded": {"leads": [
-                {"id": "7", "updated_at": 1.5e9, "name": 12, "price": null,
-                 "custom_fields_values": null, "_embedded": {"tags": [{"name": "a"}, 3]}},
-                {"id": 8, "updated_at": 1, "price": 1.5, "name": {"x": 1},
-                 "custom_fields_values": [{"field_id": "5", "values": [{"value": 1700000000},
-                   {"value": true}, "junk"]}, 4], "_embedded": []}
+        let page: NotesPage = serde_json::from_str(
+            r#"{"_links": {"next": {"href": "x"}}, "_embedded": {"notes": [
+                {"id": "7", "entity_id": 1.5e3, "updated_at": 12, "params": {"text": "Звонок"}},
+                {"id": 8, "params": {"text": 12}}, {"id": 9, "params": []}, 3,
+                {"id": 10, "params": {"text": {"x": 1}}}
             ]}}"#,
         )
         .unwrap();
         assert!(page.has_next());
-        let leads: Vec<&Lead> = page.leads().collect();
-        let [a, b] = leads[..] else { panic!() };
-        assert_eq!((a.id.0, a.updated_at.0), (Some(7), Some(1_500_000_000)));
+        let notes: Vec<&Note> = page.notes().collect();
+        let ids: Vec<Option<i64>> = notes.iter().map(|n| n.id.0).collect();
+        assert_eq!(ids, [Some(7), Some(8), Some(9), None, Some(10)]);
         assert_eq!(
-            (a.name.cell(), a.price.cell()),
-            ("12".into(), String::new())
+            (notes[0].entity_id.0, notes[0].updated_at.0),
+            (Some(1500), Some(12))
         );
-        let tags: Vec<String> = a.tags().iter().map(|t| t.0.name.cell()).collect();
-        assert_eq!(tags, ["a", ""]);
-        assert_eq!(
-            (b.price.cell(), b.name.cell()),
-            ("1.5".into(), r#"{"x":1}"#.into())
-        );
-        let f = &b.custom_fields_values.0;
-        assert_eq!(
-            (f.len(), f[0].0.field_id.0, f[1].0.field_id.0),
-            (2, Some(5), None)
-        );
-        let vs: Vec<Option<bool>> = f[0]
-            .0
-            .values
-            .0
-            .iter()
-            .map(|v| {
-                v.0.value
-                    .as_ref()
-                    .map(|s| s.as_i64() == Some(1_700_000_000))
-            })
-            .collect();
-        assert_eq!(vs, [Some(true), Some(false), None]);
-        assert!(b.tags().is_empty());
-        let end: LeadsPage = serde_json::from_str(r#"{"_links": {"next": null}}"#).unwrap();
-        assert!(!end.has_next() && end.leads().len() == 0);
+        let texts: Vec<String> = notes.iter().map(|n| n.params.0.text.cell()).collect();
+        assert_eq!(texts, ["Звонок", "12", "", "", r#"{"x":1}"#]);
+        let end: NotesPage = serde_json::from_str(r#"{"_links": {"next": null}}"#).unwrap();
+        assert!(!end.has_next() && end.notes().len() == 0);
     }
 }

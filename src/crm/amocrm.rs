@@ -8,9 +8,10 @@ use crate::domain::fx::{FxMap, FxSet};
 
 use serde_json::Value;
 
-use super::amo_page::{Lead, LeadsPage, NotesPage};
+use super::amo_page::NotesPage;
+use super::amo_rows::{self, Shape};
 use super::client::{Client, CrmError};
-use super::row::{Page, Reader, StageMove, Step, push_unix};
+use super::row::{Page, Reader, StageMove, Step};
 use super::sync::Failure;
 use crate::domain::crm_stage::{CrmStage, Semantics};
 use crate::domain::deal_note::DealNote;
@@ -23,7 +24,7 @@ use crate::domain::sync_report::Reading;
 pub const VALUES_VERSION: i64 = 0;
 
 /// amoCRM's biggest page.
-const LIMIT: usize = 250;
+pub(super) const LIMIT: usize = 250;
 const EVENTS_LIMIT: usize = 100;
 
 /// The columns every synced deal has, named as in amoCRM's own export (so the `amocrm` profile
@@ -46,10 +47,6 @@ const HEADER: [&str; 14] = [
     super::row::CLOSED_COLUMN,
     super::row::WON_COLUMN,
 ];
-
-/// amoCRM's system statuses, the same in every pipeline.
-const STATUS_WON: i64 = 142;
-const STATUS_LOST: i64 = 143;
 
 pub struct AmoReader {
     /// (pipeline id, status id) → (pipeline name, status name): 142/143 repeat per pipeline.
@@ -92,15 +89,6 @@ impl Spare {
     /// Rows and ids kept for the pages to come: a group of pages the sync landed at once
     /// (5,000 deals), read again meanwhile.
     const KEEP: usize = 20 * LIMIT;
-
-    /// A row of `width` empty cells.
-    fn row(&mut self, width: usize) -> Vec<String> {
-        let mut cells = self.rows.pop().unwrap_or_default();
-        cells.truncate(width);
-        cells.iter_mut().for_each(String::clear);
-        cells.resize(width, String::new());
-        cells
-    }
 
     fn id(&mut self, id: i64) -> String {
         let mut s = self.ids.pop().unwrap_or_default();
@@ -361,8 +349,15 @@ impl AmoReader {
         for (i, p) in self.pipelines_wanted.iter().enumerate() {
             what.push_str(&format!("&filter[pipeline_id][{i}]={p}"));
         }
+        let shape = Shape {
+            width: self.header.len(),
+            stages: &self.stages,
+            users: &self.users,
+            fields: &self.fields,
+        };
+        let spare = &mut self.spare.rows;
         let body = client
-            .get_with(&what, |t| serde_json::from_str::<LeadsPage>(t))
+            .get_with(&what, |t| amo_rows::read_page(t, &shape, spare))
             .map_err(|e| Failure::at(&what, e))?
             .unwrap_or_default();
         let mut page = Page::default();
@@ -370,12 +365,11 @@ impl AmoReader {
             (page.rows, page.ids) = (rows, ids);
         }
         let mut newest = self.deals.from;
-        let count = body.leads().len();
-        let has_next = body.has_next();
+        let count = body.leads.len();
         page.rows.reserve(count);
         page.ids.reserve(count);
-        for lead in body.into_leads() {
-            let (Some(id), Some(updated)) = (lead.id.0, lead.updated_at.0) else {
+        for lead in body.leads {
+            let (Some(id), Some(updated)) = (lead.id, lead.updated_at) else {
                 return Err(Failure::body(
                     &what,
                     crate::text::crm::DEAL_WITHOUT_ID_OR_TIME,
@@ -383,90 +377,18 @@ impl AmoReader {
             };
             newest = newest.max(Some(updated));
             if !self.deals.seen.first_read(id, updated) {
+                self.spare.rows.push(lead.cells);
                 continue;
             }
-            page.rows.push(self.row(lead, id));
+            page.rows.push(lead.cells);
             page.ids.push(self.spare.id(id));
         }
         page.cursor = newest;
         page.read = count as u64;
-        self.deals_done = self.deals.after_page(newest, count < LIMIT || !has_next);
+        self.deals_done = self
+            .deals
+            .after_page(newest, count < LIMIT || !body.has_next);
         Ok(Step::Page(page))
-    }
-
-    /// The lead's row, written into a landed page's strings when there is one.
-    fn row(&mut self, lead: Lead, id: i64) -> Vec<String> {
-        let mut number = itoa::Buffer::new();
-        let mut cells = self.spare.row(self.header.len());
-        let owner = lead.responsible_user_id.0;
-        let stage = (
-            lead.pipeline_id.0.unwrap_or(0),
-            lead.status_id.0.unwrap_or(0),
-        );
-        match self.stages.get(&stage) {
-            Some((pipeline, status)) => {
-                cells[10].push_str(status);
-                cells[11].push_str(pipeline);
-            }
-            // A stage added after the pipelines were read: its ids stand in for its name.
-            None => {
-                cells[10].push_str(number.format(stage.1));
-                cells[11].push_str(number.format(stage.0));
-            }
-        }
-        let (closed, won) = match stage.1 {
-            STATUS_WON => ("Y", "Y"),
-            STATUS_LOST => ("Y", "N"),
-            _ => ("N", ""),
-        };
-        cells[12].push_str(closed);
-        cells[13].push_str(won);
-        cells[0].push_str(number.format(id));
-        lead.name.push_to(&mut cells[1]);
-        lead.price.push_to(&mut cells[2]);
-        if let Some(o) = owner {
-            match self.users.get(&o) {
-                Some(name) => cells[3].push_str(name),
-                None => cells[3].push_str(number.format(o)),
-            }
-            cells[4].push_str(number.format(o));
-        }
-        let times = [
-            lead.created_at,
-            lead.updated_at,
-            lead.closed_at,
-            lead.closest_task_at,
-        ];
-        for (cell, t) in cells[5..9].iter_mut().zip(times) {
-            if let Some(t) = t.0 {
-                push_unix(cell, t);
-            }
-        }
-        for (i, t) in lead.tags().iter().enumerate() {
-            if i > 0 {
-                cells[9].push_str(", ");
-            }
-            t.0.name.push_to(&mut cells[9]);
-        }
-        for f in lead.custom_fields_values.0.iter().map(|f| &f.0) {
-            let Some(&(col, date)) = f.field_id.0.and_then(|i| self.fields.get(&i)) else {
-                continue;
-            };
-            // A field given twice: its last values are the cell.
-            let cell = &mut cells[col];
-            cell.clear();
-            let values = f.values.0.iter().filter_map(|v| v.0.value.as_ref());
-            for (i, v) in values.enumerate() {
-                if i > 0 {
-                    cell.push_str(", ");
-                }
-                match (date, v.as_i64()) {
-                    (true, Some(t)) => push_unix(cell, t),
-                    _ => v.push_to(cell),
-                }
-            }
-        }
-        cells
     }
 }
 
@@ -630,55 +552,6 @@ pub fn scalar(v: &Value) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    /// A lead's row: texts as they came, a field of many values joined, a date field's Unix
-    /// time written as the export writes dates, closed and won from its status.
-    #[test]
-    fn a_lead_becomes_a_row_of_the_export_s_shape() {
-        let mut header: Vec<String> = HEADER.iter().map(|h| h.to_string()).collect();
-        header.extend(["Интересы".to_string(), "Дата встречи".to_string()]);
-        let mut reader = AmoReader {
-            stages: [((7, 142), ("Продажи".to_string(), "Успешно".to_string()))]
-                .into_iter()
-                .collect(),
-            crm_stages: Vec::new(),
-            pipelines_wanted: Vec::new(),
-            users: [(9, "Анна".to_string())].into_iter().collect(),
-            fields: [(501, (14, false)), (502, (15, true))]
-                .into_iter()
-                .collect(),
-            header,
-            warnings: Vec::new(),
-            deals: Keyset::new(None),
-            events_from: None,
-            events_page: 1,
-            events_done: false,
-            events_newest: None,
-            deals_done: false,
-            seen_events: FxSet::default(),
-            notes: Keyset::new(None),
-            notes_done: false,
-            spare: Spare::default(),
-        };
-        let page: LeadsPage = serde_json::from_str(
-            r#"{"_embedded": {"leads": [{"id": 5, "name": "Сделка", "price": "100",
-                "responsible_user_id": 9, "pipeline_id": 7, "status_id": 142,
-                "updated_at": 1700000000,
-                "_embedded": {"tags": [{"name": "ипотека"}, {"name": "сайт"}]},
-                "custom_fields_values": [
-                    {"field_id": 501, "values": [{"value": "Дом"}, {"value": "Ипотека"}]},
-                    {"field_id": 502, "values": [{"value": 1700000000}]}]}]}}"#,
-        )
-        .unwrap();
-        let lead = page.into_leads().next().unwrap();
-        let row = reader.row(lead, 5);
-        assert_eq!(&row[..5], ["5", "Сделка", "100", "Анна", "9"]);
-        assert_eq!(row[6], "14.11.2023 22:13:20");
-        assert_eq!(&row[9..12], ["ипотека, сайт", "Успешно", "Продажи"]);
-        // Status 142: closed and won.
-        assert_eq!(&row[12..14], ["Y", "Y"]);
-        assert_eq!(&row[14..], ["Дом, Ипотека", "14.11.2023 22:13:20"]);
-    }
 
     #[test]
     fn a_second_paged_by_offset_is_read_once_more_before_the_read_moves_on() {

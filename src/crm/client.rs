@@ -225,9 +225,9 @@ impl Client {
     pub fn get_with<R>(
         &mut self,
         path: &str,
-        parse: fn(&str) -> serde_json::Result<R>,
+        mut parse: impl FnMut(&str) -> serde_json::Result<R>,
     ) -> Result<Option<R>, CrmError> {
-        self.call_with(path, None, parse)
+        self.call_with(path, None, &mut parse)
     }
 
     /// POST a JSON body, the answer read by `parse`; `None` for an empty answer.
@@ -235,9 +235,9 @@ impl Client {
         &mut self,
         path: &str,
         body: &Value,
-        parse: fn(&str) -> serde_json::Result<R>,
+        mut parse: impl FnMut(&str) -> serde_json::Result<R>,
     ) -> Result<Option<R>, CrmError> {
-        self.call_with(path, Some(&compact(body)), parse)
+        self.call_with(path, Some(&compact(body)), &mut parse)
     }
 
     /// [`Client::post_with`] of a body already written as JSON (a `batch` of many commands,
@@ -246,20 +246,20 @@ impl Client {
         &mut self,
         path: &str,
         json: &[u8],
-        parse: fn(&str) -> serde_json::Result<R>,
+        mut parse: impl FnMut(&str) -> serde_json::Result<R>,
     ) -> Result<Option<R>, CrmError> {
-        self.call_with(path, Some(json), parse)
+        self.call_with(path, Some(json), &mut parse)
     }
 
     fn call(&mut self, path: &str, body: Option<&[u8]>) -> Result<Reply, CrmError> {
-        self.call_with(path, body, |t| serde_json::from_str::<Value>(t))
+        self.call_with(path, body, &mut |t| serde_json::from_str::<Value>(t))
     }
 
     fn call_with<R>(
         &mut self,
         path: &str,
         body: Option<&[u8]>,
-        parse: fn(&str) -> serde_json::Result<R>,
+        parse: &mut dyn FnMut(&str) -> serde_json::Result<R>,
     ) -> Result<Option<R>, CrmError> {
         // Brackets of amoCRM's `filter[…]` are not allowed raw in a URL's query.
         let url = format!(
@@ -322,7 +322,7 @@ impl Client {
         &mut self,
         url: &str,
         body: Option<&[u8]>,
-        parse: fn(&str) -> serde_json::Result<R>,
+        parse: &mut dyn FnMut(&str) -> serde_json::Result<R>,
     ) -> Attempt<R> {
         let result = match body {
             None => {
@@ -372,7 +372,7 @@ impl Client {
         status: u16,
         retry_after: Option<Duration>,
         body: &[u8],
-        parse: fn(&str) -> serde_json::Result<R>,
+        parse: &mut dyn FnMut(&str) -> serde_json::Result<R>,
     ) -> Attempt<R> {
         // simdutf8 first: a page of Cyrillic names is all multi-byte, where std's check is
         // slowest (a tenth of a 30-field page's reading); std's, only for a body that fails, to

@@ -2,6 +2,7 @@
 //! config file, a polite HTTP client, readers that turn deals into export-shaped rows.
 
 pub mod amo_page;
+mod amo_rows;
 pub mod amocrm;
 mod b24_page;
 pub mod bitrix24;
