@@ -139,6 +139,40 @@ fn csv_to_a_pipe_keeps_the_data_as_is_and_json_escapes_it() {
     }
 }
 
+/// An export written to standard output (`--out -`) on a terminal shows the card's escapes as
+/// placeholders (tester26 F-g: `export reviews --out -` retitled the window and cleared the
+/// screen); to a pipe it is the CSV the CRM imports, bytes as they came.
+#[test]
+fn an_export_to_a_terminal_shows_placeholders_and_to_a_pipe_the_bytes() {
+    let desk = hostile_desk();
+    desk.review(
+        "700001",
+        "anna",
+        "2026-11-21 10:00:00",
+        &common::Verdict {
+            comment: "ок \u{1b}[2J",
+            ..common::Verdict::of("ok")
+        },
+    );
+    let term = on_terminal(&desk, &["export", "reviews", "--out", "-"]);
+    let screen = term.screen();
+    assert!(screen.contains("ок ␛[2J"), "{screen}");
+    assert!(screen.contains(STAGE_SHOWN), "{screen}");
+    assert_nothing_obeyed(&term);
+
+    let out = desk
+        .okk()
+        .args(["export", "reviews", "--out", "-"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let csv = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        csv.contains(STAGE) && csv.contains("ок \u{1b}[2J"),
+        "{csv:?}"
+    );
+}
+
 /// `json` has the string `s` somewhere.
 fn holds(json: &serde_json::Value, s: &str) -> bool {
     use serde_json::Value;

@@ -66,17 +66,20 @@ pub fn write_atomically(
 
 /// Writes `out` through `write`: a file as [`write_atomically`] does, or standard output
 /// (`--out -`) as it comes, `force` meaningless there. A reader that stops early (`| head`)
-/// ends the write quietly, as it does for other Unix tools.
+/// ends the write quietly, as it does for other Unix tools. On a terminal the CRM's control
+/// characters show as placeholders ([`TerminalSafe`]); a pipe gets the bytes.
 pub fn write_output(
     out: &Output,
     force: bool,
     write: impl FnOnce(&mut (dyn Write + Send)) -> Result<(), ExportError>,
 ) -> Result<(), ExportError> {
+    use std::io::IsTerminal;
     match out {
         Output::File(path) => write_atomically(path, force, |file| write(file)),
         Output::Stdout => {
-            let mut stdout = BufWriter::new(std::io::stdout());
-            let written = write(&mut stdout).and_then(|()| stdout.flush().map_err(io(out.path())));
+            let terminal = std::io::stdout().is_terminal();
+            let mut stdout = TerminalSafe::new(BufWriter::new(std::io::stdout()), terminal);
+            let written = write(&mut stdout).and_then(|()| stdout.finish().map_err(io(out.path())));
             match written {
                 Err(ExportError::Io { source, .. })
                     if source.kind() == std::io::ErrorKind::BrokenPipe =>
@@ -86,6 +89,77 @@ pub fn write_output(
                 other => other,
             }
         }
+    }
+}
+
+/// Text on its way to a terminal, a line at a time, each line's control characters, escape
+/// sequences and bidi controls shown as placeholders (`text::safe::line`): a deal's name must not
+/// retitle the window or clear the screen. Line ends (`\n`, `\r\n`) stay. Off a terminal
+/// (`safe` false) the bytes pass as they are.
+pub struct TerminalSafe<W: Write> {
+    inner: W,
+    safe: bool,
+    /// The line begun and not yet ended.
+    line: Vec<u8>,
+}
+
+impl<W: Write> TerminalSafe<W> {
+    pub fn new(inner: W, safe: bool) -> TerminalSafe<W> {
+        TerminalSafe {
+            inner,
+            safe,
+            line: Vec::new(),
+        }
+    }
+
+    /// Writes the last line (one with no line end) and flushes.
+    pub fn finish(&mut self) -> std::io::Result<()> {
+        let rest = std::mem::take(&mut self.line);
+        self.shown(&rest)?;
+        self.inner.flush()
+    }
+
+    /// One line's bytes (with its end, if any), shown.
+    fn shown(&mut self, bytes: &[u8]) -> std::io::Result<()> {
+        let (body, end): (&[u8], &[u8]) = match bytes {
+            [body @ .., b'\r', b'\n'] => (body, b"\r\n"),
+            [body @ .., b'\n'] => (body, b"\n"),
+            body => (body, b""),
+        };
+        let text = String::from_utf8_lossy(body);
+        self.inner
+            .write_all(crate::text::safe::line(&text).as_bytes())?;
+        self.inner.write_all(end)
+    }
+}
+
+impl<W: Write> Write for TerminalSafe<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        if !self.safe {
+            return self.inner.write(buf);
+        }
+        // A byte `\n` is never inside a UTF-8 letter: the lines split cleanly.
+        let mut rest = buf;
+        while let Some(end) = rest.iter().position(|&b| b == b'\n') {
+            let (head, tail) = rest.split_at(end + 1);
+            if self.line.is_empty() {
+                self.shown(head)?;
+            } else {
+                let mut line = std::mem::take(&mut self.line);
+                line.extend_from_slice(head);
+                self.shown(&line)?;
+                line.clear();
+                self.line = line;
+            }
+            rest = tail;
+        }
+        self.line.extend_from_slice(rest);
+        Ok(buf.len())
+    }
+
+    /// Flushes the lines written whole; a line begun waits for its end (or [`Self::finish`]).
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.inner.flush()
     }
 }
 
@@ -165,6 +239,28 @@ pub fn io(path: &Path) -> impl Fn(std::io::Error) -> ExportError + '_ {
 
 #[cfg(test)]
 mod tests {
+    /// On a terminal every line's controls show as placeholders, whatever chunks they came
+    /// in, line ends kept; off one the bytes pass as they are.
+    #[test]
+    fn a_terminal_gets_placeholders_and_a_pipe_the_bytes() {
+        let data = "id;title\r\n1;\x1b]0;pwned\x07Сделка\x1b[2J\r\n2;\"a\nb\"\n3;\u{202e}x";
+        let mut out = TerminalSafe::new(Vec::new(), true);
+        // Chunks that cut a letter and a line end in two.
+        for chunk in data.as_bytes().chunks(3) {
+            out.write_all(chunk).unwrap();
+        }
+        out.finish().unwrap();
+        let shown = String::from_utf8(out.inner).unwrap();
+        assert_eq!(
+            shown,
+            "id;title\r\n1;␛]0;pwned␇Сделка␛[2J\r\n2;\"a\nb\"\n3;\u{fffd}x"
+        );
+        let mut raw = TerminalSafe::new(Vec::new(), false);
+        raw.write_all(data.as_bytes()).unwrap();
+        raw.finish().unwrap();
+        assert_eq!(raw.inner, data.as_bytes());
+    }
+
     use super::*;
 
     #[test]
