@@ -3493,6 +3493,75 @@ fn a_sync_onto_the_server_killed_mid_way_resumes_with_no_card_lost_or_doubled() 
     assert_eq!(cards(&server.url), (2000, 2000));
 }
 
+/// Two syncs of one connection onto the server at once: the second is refused before it reads
+/// (tester26 F-m: it counted the first one's cards as unchanged and said nothing had happened);
+/// a sync killed outright lets go of the server's hold with its session.
+#[test]
+fn a_second_sync_of_a_connection_under_way_on_the_server_is_refused() {
+    let Some(server) = ServerDb::new() else {
+        return;
+    };
+    let mut state = fake::State::with_deals(1000);
+    state.faults.page_delay = std::time::Duration::from_millis(300);
+    let crm = fake::FakeCrm::start(state, 0);
+    let desk = Desk::new();
+    let config = desk.dir.path().join("config.toml");
+    fake::write_config(&config, "main", &crm.url, TOKEN_ENV);
+    let leads = || crm.with(|s| s.by_path.get("/api/v4/leads").copied().unwrap_or(0));
+    let (ok, _, err) = run_on(&desk, &server.url, &["db", "roles"]);
+    assert!(ok, "{err}");
+
+    let mut first = desk.sandboxed(std::process::Command::new(env!("CARGO_BIN_EXE_okk")));
+    first
+        .args(["--db", &server.url, "--funnel"])
+        .arg(funnel_path())
+        .arg("--config")
+        .arg(&config)
+        .env(TOKEN_ENV, fake::TOKEN)
+        .env("OKK_SYNC_RATE", "0")
+        .args(["--today", TODAY, "sync", "--json"])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null());
+    let mut first = first.spawn().unwrap();
+    while leads() == 0 {
+        assert!(first.try_wait().unwrap().is_none(), "the first sync ended");
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    let read = leads();
+    let (ok, out, err) = sync_on(&desk, &server.url, &config, &[]);
+    assert!(!ok, "{out}");
+    assert!(err.contains("main: another okk is syncing"), "{err}");
+    let line: Json = serde_json::from_str(out.trim()).unwrap();
+    assert_eq!(line["connection"], "main");
+    assert!(leads() - read <= 1, "the second sync read no page");
+
+    first.kill().unwrap();
+    first.wait().unwrap();
+    crm.with(|s| s.faults.page_delay = std::time::Duration::ZERO);
+    // The killed session's end reaches the server within moments.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    loop {
+        let (ok, _, err) = sync_on(&desk, &server.url, &config, &[]);
+        if ok {
+            break;
+        }
+        assert!(err.contains("another okk"), "{err}");
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the hold outlived its session"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    let mut client = postgres::Client::connect(&server.url, postgres::NoTls).unwrap();
+    let r = client
+        .query_one(
+            "SELECT count(*), count(DISTINCT external_id) FROM cards",
+            &[],
+        )
+        .unwrap();
+    assert_eq!((r.get::<_, i64>(0), r.get::<_, i64>(1)), (1000, 1000));
+}
+
 /// A full sweep killed half-way onto the server, then `okk sync` as after a Ctrl-C: the sync
 /// goes on from where the sweep got to and finishes it, as on a file (the deals the CRM no
 /// longer lists marked gone, the sweep recorded, its marks gone).

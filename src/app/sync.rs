@@ -143,8 +143,7 @@ fn on_server(paths: &Paths, url: &str, args: &SyncArgs, conns: &[&Connection]) -
     let today = paths.server_today();
     let rules = (!args.dry_run).then(|| in_pass::judging(&fingerprint, today));
     let opts = options(args, rules);
-    // No lock on a server store: two laptops syncing one connection at once are not kept
-    // apart (docs/sync.md).
+    // The server's own lock keeps two laptops' syncs of one connection apart (`hold_sync`).
     let said = said(paths, args.json);
     let done = sync_all(&mut store, &funnel, conns, &opts, &said, &|_| Ok(None))?;
     if done.interrupted {
@@ -229,7 +228,16 @@ fn sync_all(
             now: chrono::Local::now().naive_local(),
             ..opts.clone()
         };
-        match sync(store, funnel, conn, opts) {
+        // A server's hold: the store's session (a file's is `lock`'s, taken above).
+        if !store.hold_sync(&conn.name)? {
+            done.failed = true;
+            say_failure(conn, &msg::sync_under_way(&conn.name), said.json)?;
+            continue;
+        }
+        let synced = sync(store, funnel, conn, opts);
+        // A failure to let go leaves the hold to the session's end (this command's).
+        let _ = store.release_sync(&conn.name);
+        match synced {
             Ok(report) => {
                 done.changed |=
                     report.inserted + report.updated + report.notes_updated + report.gone > 0

@@ -70,6 +70,20 @@ pub trait SyncStore: ImportStore {
     /// Fills the summaries the pages' commits left out of date (a server keeps none).
     fn fill_summaries(&mut self) -> Result<(), StoreError>;
 
+    /// Holds the connection's sync against other okk processes syncing it into this store
+    /// (`false`: one holds it now). A store file's hold is a lock file beside it
+    /// (`store::sync_lock`), taken before the store opens: nothing here. A server's is its
+    /// session's, let go by [`SyncStore::release_sync`] or as the session ends (a killed okk's
+    /// too).
+    fn hold_sync(&mut self, _connection: &str) -> Result<bool, StoreError> {
+        Ok(true)
+    }
+
+    /// Lets go of what [`SyncStore::hold_sync`] took.
+    fn release_sync(&mut self, _connection: &str) -> Result<(), StoreError> {
+        Ok(())
+    }
+
     /// Begins one group of pages: one transaction, ended by [`ImportTx::finish`].
     fn begin_sync<'s>(
         &'s mut self,

@@ -98,7 +98,27 @@ fn save_stages(
     Ok(())
 }
 
+/// The advisory locks of okk's syncs: the two-key space (apart from the one-key locks of
+/// migrations, merges and claims), this number and the connection's name hashed.
+const SYNC_LOCKS: i32 = 0x006f_6b6b;
+
 impl SyncStore for PgStore {
+    fn hold_sync(&mut self, connection: &str) -> Result<bool, StoreError> {
+        let row = self.conn.borrow_mut().query_one(
+            "SELECT pg_try_advisory_lock($1, hashtext($2))",
+            &[&SYNC_LOCKS, &connection],
+        )?;
+        Ok(row.get(0))
+    }
+
+    fn release_sync(&mut self, connection: &str) -> Result<(), StoreError> {
+        self.conn.borrow_mut().execute(
+            "SELECT pg_advisory_unlock($1, hashtext($2))",
+            &[&SYNC_LOCKS, &connection],
+        )?;
+        Ok(())
+    }
+
     fn crm_state(&self, connection: &str) -> Result<SyncState, StoreError> {
         let row = self.conn.borrow_mut().query_opt(STATE, &[&connection])?;
         Ok(row
