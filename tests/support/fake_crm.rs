@@ -113,6 +113,8 @@ pub struct Faults {
     pub literal_refs: bool,
     /// Each page of notes takes this long (Bitrix24: each `batch` of comments).
     pub note_page_delay: Duration,
+    /// amoCRM: each page of events takes this long (so that okk lands each on its own).
+    pub event_page_delay: Duration,
     /// (path, detail): this path (amoCRM: without the query; Bitrix24: the method, e.g.
     /// `crm.category.list`) answers 403 with this detail, `{path}` in it the request's path
     /// (as a proxy or a portal that quotes what it refused).
@@ -1290,7 +1292,9 @@ fn serve(mut req: tiny_http::Request, state: &Mutex<State>, base: &str) {
                     (m.at, e)
                 }));
             }
+            let delay = s.faults.event_page_delay;
             drop(s);
+            std::thread::sleep(delay);
             // Newest first, as amoCRM lists events.
             all.sort_by_key(|(at, _)| std::cmp::Reverse(*at));
             let all = all.into_iter().map(|(_, e)| e).collect();
