@@ -355,6 +355,57 @@ fn bitrix24_a_store_an_older_okk_synced_is_read_whole_once_and_then_holds_the_ex
     );
 }
 
+/// A `date` user field (not a `datetime`) is the day alone, as the portal's export writes it
+/// (`15.03.2026`); an okk of values version 1 wrote it with the portal's midnight
+/// (`15.03.2026 00:00:00`). Such a store (its cards' digests of those values) is read whole
+/// once by the next sync, and its cards then hold what an import of the export gives.
+#[test]
+fn bitrix24_date_fields_synced_with_a_midnight_are_read_again_as_the_export_s_day() {
+    let portal = Portal::new(160, false);
+    portal.sync();
+    let is_day = |v: &str| {
+        let b = v.as_bytes();
+        b.len() == 10 && b[2] == b'.' && b[5] == b'.' && v.replace('.', "").parse::<u32>().is_ok()
+    };
+    let days = |f: &Fields| (f.values().flatten()).filter(|(_, v)| is_day(v)).count();
+    let synced = portal.fields();
+    assert!(days(&synced) > 100, "{synced:?}");
+    assert_eq!(synced, portal.exported());
+    // As values version 1 left it: each day at midnight, and the digests of those values.
+    let conn = Connection::open(&portal.desk.db).unwrap();
+    let cards: Vec<(i64, String)> = {
+        let mut stmt = conn.prepare("SELECT id, fields FROM cards").unwrap();
+        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?))).unwrap();
+        rows.map(Result::unwrap).collect()
+    };
+    for (id, fields) in cards {
+        let mut pairs: Vec<(i64, String)> = serde_json::from_str(&fields).unwrap();
+        for (_, v) in &mut pairs {
+            if is_day(v) {
+                v.push_str(" 00:00:00");
+            }
+        }
+        conn.execute(
+            "UPDATE cards SET fields = ?2, content_hash = content_hash + 1 WHERE id = ?1",
+            rusqlite::params![id, serde_json::to_string(&pairs).unwrap()],
+        )
+        .unwrap();
+    }
+    conn.execute("UPDATE crm_sync SET values_version = 1", [])
+        .unwrap();
+    drop(conn);
+    assert_eq!(days(&portal.fields()), 0);
+
+    let again = portal.sync();
+    assert_eq!(again["reread"], "values", "{again}");
+    assert_eq!(again["rows"], 160, "{again}");
+    let now = portal.fields();
+    assert_eq!(now, synced);
+    assert_eq!(now, portal.exported());
+    let next = portal.sync();
+    assert!(next["reread"].is_null(), "{next}");
+}
+
 /// The re-reading sync killed half-way: the next sync goes on after the last deal it landed,
 /// still reading every deal from there (not only the changes), and says so again; the sync
 /// after it reads the changes alone.

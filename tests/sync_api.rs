@@ -2104,8 +2104,8 @@ fn bitrix24_every_user_field_of_a_30_field_portal_lands_on_the_cards_multiple_on
             "#{deal} {field}"
         );
     }
-    // A date field's value as the deal's own dates are kept (the portal's wall-clock time, as
-    // its export writes it), not the ISO 8601 the deal list gives.
+    // A date field's value as the portal's export writes it, not the ISO 8601 the deal list
+    // gives: a `date` field's day alone, a `datetime` field's (the meeting's) wall-clock time.
     let dated: Vec<(String, String)> = crm.with(|s| {
         (s.deals.iter())
             .flat_map(|d| d.custom.iter().map(move |(id, _)| (d.id, *id)))
@@ -2118,7 +2118,11 @@ fn bitrix24_every_user_field_of_a_30_field_portal_lands_on_the_cards_multiple_on
     assert!(dated.len() > 50, "{}", dated.len());
     for (deal, field) in &dated {
         let v = cards[deal][field].as_str().unwrap();
-        let read = chrono::NaiveDateTime::parse_from_str(v, "%d.%m.%Y %H:%M:%S");
+        let read = if field == fake::FIELDS[1].1 {
+            chrono::NaiveDateTime::parse_from_str(v, "%d.%m.%Y %H:%M:%S").map(|_| ())
+        } else {
+            chrono::NaiveDate::parse_from_str(v, "%d.%m.%Y").map(|_| ())
+        };
         assert!(read.is_ok(), "#{deal} {field}: {v}");
     }
     let multiple = |d: &str| held[d].iter().any(|(n, k)| *n == "Интересы" && *k > 1);
@@ -3546,4 +3550,84 @@ fn bitrix24_a_deal_moved_twice_between_syncs_keeps_the_stage_it_passed_through()
     assert_eq!(backwards_flags(&desk), Vec::<String>::new());
     desk.sync(&[]);
     assert_eq!(desk.desk.visits("30000001"), path);
+}
+
+/// Issue 15's leftover: deal 30000001 (at «Первичный контакт» since the first sync) went to
+/// «Переговоры», back, and to «Переговоры» again before the next sync. amoCRM lists the three
+/// events newest first; they land whole, or in parts of a page of events each (`held` 1) with
+/// the deal's events split after the newest (`split` 1) or after the two newest (`split` 2).
+/// Every way, the path keeps both visits and the card's visit now begins at the last entry.
+fn moved_there_back_and_there_again(held: &str, split: usize) {
+    let crm = FakeCrm::start(State::with_deals(300), 0);
+    let desk = Synced::new(&crm);
+    desk.sync(&[]);
+    let first = desk.desk.visits("30000001");
+    assert_eq!(first.len(), 1, "{first:?}");
+    assert_eq!(first[0].0, "Первичный контакт");
+    const DEAL: i64 = 30_000_001;
+    // Other deals' moves, as many as it takes for the newest `split` of the deal's three
+    // events to fill the first page of 100 events with them.
+    let others = |s: &mut fake::State, n: usize| {
+        let ids: Vec<i64> = (s.deals.iter())
+            .filter(|d| d.id > DEAL + 100 && d.pipeline == fake::PIPELINES[0].id)
+            .map(|d| d.id)
+            .take(n)
+            .collect();
+        assert_eq!(ids.len(), n);
+        for id in ids {
+            s.move_deal(id, 60_000_004);
+        }
+    };
+    let times = crm.with(|s| {
+        s.clock = chrono::Utc::now().timestamp();
+        let mut times = Vec::new();
+        for (k, status) in [60_000_003, 60_000_002, 60_000_003].into_iter().enumerate() {
+            if k == 3 - split {
+                others(s, 100 - split);
+            }
+            s.move_deal(DEAL, status);
+            times.push(s.moves.last().unwrap().at);
+        }
+        times
+    });
+    // Each page of events comes after the transaction of the one before has closed.
+    crm.with(|s| s.faults.event_page_delay = Duration::from_millis(1300));
+    let out = succeeded(
+        desk.okk()
+            .env("OKK_SYNC_EVENTS_HELD", held)
+            .args(["sync", "--json"]),
+    );
+    crm.with(|s| s.faults.event_page_delay = Duration::ZERO);
+    let report: Json = serde_json::from_str(out.trim()).unwrap();
+    assert_eq!(report["gone"], 0, "{report}");
+    let path = [
+        first[0].clone(),
+        ("Переговоры".to_string(), utc(times[0])),
+        ("Первичный контакт".to_string(), utc(times[1])),
+        ("Переговоры".to_string(), utc(times[2])),
+    ];
+    let visits = desk.desk.visits("30000001");
+    assert_eq!(visits, path, "held {held}, split after {split}");
+    // A sync with nothing new reads the newest event again and changes nothing.
+    desk.sync(&[]);
+    assert_eq!(
+        desk.desk.visits("30000001"),
+        path,
+        "held {held}, split {split}"
+    );
+}
+
+#[test]
+fn a_deal_back_in_a_stage_between_syncs_is_dated_by_its_last_entry_events_landed_whole() {
+    moved_there_back_and_there_again("100000", 1);
+}
+
+#[test]
+fn a_deal_back_in_a_stage_between_syncs_is_dated_by_its_last_entry_newest_event_first() {
+    moved_there_back_and_there_again("1", 1);
+}
+
+#[test]
+fn a_deal_back_in_a_stage_between_syncs_is_dated_by_its_last_entry_two_newest_first() {
+    moved_there_back_and_there_again("1", 2);
 }

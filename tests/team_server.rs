@@ -3208,6 +3208,68 @@ fn a_sync_onto_the_server_reads_as_onto_a_file_first_and_incrementally() {
     );
 }
 
+/// Issue 15's leftover on the server as on a file: deal 30000001 went to «Переговоры», back
+/// and there again between two syncs, and amoCRM's events land in two parts, newest first
+/// (the deal's newest event in the first): each store keeps both visits, in the CRM's order.
+#[test]
+fn on_the_server_a_deal_back_in_a_stage_keeps_both_visits_when_the_events_land_in_parts() {
+    let Some(server) = ServerDb::new() else {
+        return;
+    };
+    let crm = fake::FakeCrm::start(fake::State::with_deals(300), 0);
+    let desk = Desk::new();
+    let config = desk.dir.path().join("config.toml");
+    fake::write_config(&config, "main", &crm.url, TOKEN_ENV);
+    let file = path_arg(&desk.db);
+    synced(&desk, &file, &config);
+    synced(&desk, &server.url, &config);
+    crm.with(|s| {
+        s.clock = chrono::Utc::now().timestamp();
+        s.move_deal(30_000_001, 60_000_003);
+        s.move_deal(30_000_001, 60_000_002);
+        // 99 moves of others after those: the deal's last move alone joins them on the first
+        // page of 100 events.
+        let others: Vec<i64> = (s.deals.iter())
+            .filter(|d| d.id > 30_000_101 && d.pipeline == fake::PIPELINES[0].id)
+            .map(|d| d.id)
+            .take(99)
+            .collect();
+        assert_eq!(others.len(), 99);
+        for id in others {
+            s.move_deal(id, 60_000_004);
+        }
+        s.move_deal(30_000_001, 60_000_003);
+        // Each page of events after the transaction of the one before closed.
+        s.faults.event_page_delay = std::time::Duration::from_millis(1300);
+    });
+    let in_parts = |db: &str| {
+        let out = okk_on(&desk, db)
+            .arg("--config")
+            .arg(&config)
+            .env(TOKEN_ENV, fake::TOKEN)
+            .env("OKK_SYNC_RATE", "0")
+            .env("OKK_SYNC_EVENTS_HELD", "1")
+            .args(["--today", TODAY, "sync", "--json"])
+            .output()
+            .unwrap();
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(out.status.success(), "okk sync on {db}: {err}");
+    };
+    in_parts(&file);
+    in_parts(&server.url);
+    let facts = sync_facts_on_server(&server.url);
+    assert_eq!(facts, sync_facts_on_file(&desk), "cards, notes, history");
+    assert_eq!(
+        path_of_30000001(&facts),
+        [
+            "Первичный контакт",
+            "Переговоры",
+            "Первичный контакт",
+            "Переговоры"
+        ]
+    );
+}
+
 /// The CRM's own order of its pipelines and stages (amoCRM's `sort`), kept by the sync on the
 /// server as on a file: `okk funnel init --from-store` lists the stages in it on either.
 #[test]

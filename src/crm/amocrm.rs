@@ -237,7 +237,8 @@ impl AmoReader {
     /// land reads them all again). The run keeps every event's id already (`seen_events`).
     /// What one landing holds is bounded (`Client::events_held`, a first sync of a large
     /// account's whole history): past it the rest land after, older, the cursor moving with
-    /// the last.
+    /// the last, and a card's visits they give go before those the newer parts gave
+    /// (`Page::older_moves`).
     fn events(&mut self, client: &mut Client) -> Result<Step, Failure> {
         let from = self.events_from.unwrap_or(0);
         let mut page = Page {
@@ -290,6 +291,7 @@ impl AmoReader {
         self.events_newest = newest;
         // Until the oldest have landed, a run stopped reads them all again from the cursor.
         page.events_cursor = if self.events_done { newest } else { None };
+        page.older_moves = !self.events_done;
         Ok(Step::Page(page))
     }
 

@@ -29,8 +29,10 @@ use crate::domain::sync_report::Reading;
 /// keeps what an earlier okk wrote until its deal changes, so the next sync of a connection
 /// read under an older number reads every deal again (`crm::sync`). 0: an okk before it kept
 /// the number (user fields as the deal list gives them); 1: a list field's items by name, a
-/// date field as the portal's wall-clock time, a boolean «Да»/«Нет» (the portal's export).
-pub const VALUES_VERSION: i64 = 1;
+/// date field as the portal's wall-clock time, a boolean «Да»/«Нет» (the portal's export);
+/// 2: a `date` field (not a `datetime`) as its day alone, `15.03.2026`, as the export writes
+/// it (1 wrote `15.03.2026 00:00:00`).
+pub const VALUES_VERSION: i64 = 2;
 
 /// The language the user fields' labels are asked in.
 const USER_FIELD_LANG: &str = "ru";
@@ -702,9 +704,12 @@ enum UserField {
     /// A list (`enumeration`): the deal gives its item's id (`"8000402"`), the export and the
     /// deal card the item's name, from the field's `LIST` (id → name).
     List(FxMap<String, String>),
-    /// A `date` or `datetime`: the deal gives ISO 8601 in the portal's offset, the export the
-    /// portal's wall-clock time, as the deal's own dates are kept.
+    /// A `datetime`: the deal gives ISO 8601 in the portal's offset, the export the portal's
+    /// wall-clock time, as the deal's own dates are kept.
     Date,
+    /// A `date`: the deal gives the day's midnight in ISO 8601 (or the day alone, as the REST
+    /// docs' `date` type is written), the export the day alone (`15.03.2026`).
+    Day,
     /// A `boolean`: the deal gives `"1"`/`"0"`, the export «Да»/«Нет» (as it writes «Сделка
     /// закрыта»), which the profile's yes/no words read.
     Bool,
@@ -714,7 +719,8 @@ impl UserField {
     /// From `crm.deal.userfield.list`'s entry for the field; `None`: its value is the cell.
     fn of(f: &Value) -> Option<UserField> {
         match text(f.get("USER_TYPE_ID")).as_str() {
-            "date" | "datetime" => Some(UserField::Date),
+            "datetime" => Some(UserField::Date),
+            "date" => Some(UserField::Day),
             "boolean" => Some(UserField::Bool),
             _ => {
                 let items: FxMap<String, String> = (f.get("LIST").and_then(Value::as_array))
@@ -737,6 +743,7 @@ impl UserField {
         let part = |p: &str| match self {
             UserField::List(items) => items.get(p).cloned().unwrap_or_else(|| p.to_string()),
             UserField::Date => local(p.to_string()),
+            UserField::Day => day(p),
             UserField::Bool => match p {
                 "1" => YES.to_string(),
                 "0" => NO.to_string(),
@@ -845,6 +852,24 @@ fn local(s: String) -> String {
     }
 }
 
+/// A `date` user field's value as the portal's export writes it: its day on the portal's
+/// clock, `15.03.2026`; a value that does not read as a date stays as it came.
+fn day(s: &str) -> String {
+    let s = s.trim();
+    let date = wall_clock(s)
+        .map(|t| t.date())
+        .or_else(|| {
+            chrono::DateTime::parse_from_rfc3339(s)
+                .ok()
+                .map(|d| d.date_naive())
+        })
+        .or_else(|| chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").ok());
+    match date {
+        Some(d) => d.format("%d.%m.%Y").to_string(),
+        None => s.to_string(),
+    }
+}
+
 /// The wall-clock time of a date in the shape the portal sends every one of them,
 /// `2024-09-02T18:37:18+02:00` (or `Z`): its first nineteen characters, checked as a calendar
 /// time; `None` for any other shape, which the full parse reads. Three dates a deal went through
@@ -913,6 +938,27 @@ mod tests {
             }
         }
         assert!(wall_clock("2024-09-02T18:37:18+02:00").is_some());
+    }
+
+    /// A `date` field's value as the portal's export writes it: the day alone, on the
+    /// portal's clock (its midnight, in its offset); a `datetime` keeps its time.
+    #[test]
+    fn a_date_user_field_reads_as_the_export_s_day_alone() {
+        let day = UserField::of(&json!({"USER_TYPE_ID": "date"})).unwrap();
+        assert_eq!(day.cell("2026-03-15T00:00:00+03:00"), "15.03.2026");
+        assert_eq!(day.cell("2026-03-15T00:00:00Z"), "15.03.2026");
+        assert_eq!(day.cell("2026-03-15"), "15.03.2026");
+        assert_eq!(
+            day.cell("2026-03-15T00:00:00+03:00, 2026-04-01T00:00:00+03:00"),
+            "15.03.2026, 01.04.2026"
+        );
+        assert_eq!(day.cell("не дата"), "не дата");
+        assert_eq!(day.cell(""), "");
+        let time = UserField::of(&json!({"USER_TYPE_ID": "datetime"})).unwrap();
+        assert_eq!(
+            time.cell("2026-03-15T09:30:00+03:00"),
+            "15.03.2026 09:30:00"
+        );
     }
 
     /// A boolean field's `1`/`0` as the portal's export writes them, a multiple one's each;

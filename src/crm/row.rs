@@ -36,6 +36,9 @@ pub struct Page {
     /// The deals' cursor after this page (`None`: unchanged).
     pub cursor: Option<i64>,
     pub events_cursor: Option<i64>,
+    /// Older moves of the run's are still to come (amoCRM's events, newest first, landed in
+    /// parts): the visits these moves give may have others before them.
+    pub older_moves: bool,
     /// Where an unfinished run stands, for a reader whose cursor only moves at the end of a
     /// run (Bitrix24 pages by id): saved with the page, `None` once the run is through.
     pub resume: Option<String>,

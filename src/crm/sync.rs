@@ -24,7 +24,7 @@ use crate::domain::funnel::{FieldRef, KnownStages};
 use crate::domain::import_report::{UnknownStage, unknown_stages};
 use crate::domain::rules::evaluate_with;
 use crate::domain::stage_move::Entry;
-use crate::domain::sync_report::SyncProgress;
+use crate::domain::sync_report::{Reading, SyncProgress};
 pub use crate::domain::sync_report::{Reread, SyncReport};
 use crate::domain::{Funnel, SystemField};
 use crate::store::StoreError;
@@ -32,7 +32,7 @@ use crate::store::cards::{BatchCounts, BatchMeta, CardRow, Existing, Outcome};
 use crate::store::crm::SyncState;
 use crate::store::fields::{FieldKeys, FieldNames};
 use crate::store::judged::NewJudgement;
-use crate::store::sync_tx::{SyncStore, SyncTx};
+use crate::store::sync_tx::{RunRows, SyncStore, SyncTx};
 use crate::sync::change::{ReadColumns, change_of, settle};
 use crate::sync::digest::Seed;
 use crate::sync::import::{Judge, PassRules};
@@ -774,6 +774,8 @@ struct Lander<'a> {
     /// a move's visit waits for them (the CRM records every stage a deal passed through
     /// between two syncs), and the run's last transaction dates the rest by its own clock.
     unpathed: FxSet<String>,
+    /// The run's first batch: the history rows of its batches are its own (`RunRows`).
+    run_batch: Option<i64>,
 }
 
 impl<'a> Lander<'a> {
@@ -868,6 +870,7 @@ impl<'a> Lander<'a> {
             stages: None,
             twins_checked: false,
             unpathed: FxSet::default(),
+            run_batch: None,
         })
     }
 
@@ -961,6 +964,7 @@ impl<'a> Lander<'a> {
         };
         let rules = self.rules_for(store)?;
         let mut import = store.begin_sync(&meta)?;
+        self.run_batch.get_or_insert(import.batch());
         if self.fresh.is_none() {
             self.fresh = Some(import.fresh());
         }
@@ -1140,7 +1144,17 @@ impl<'a> Lander<'a> {
     /// the pages landed: a deal's move may come on a page before its row): each card's path
     /// takes the visits the record gives. The run's last transaction dates the visit of each
     /// card it moved and no record gave a path for by its own clock.
+    ///
+    /// amoCRM's events land in parts newest first (`Page::older_moves`): the visits a part
+    /// gives are planned again with the older parts' entries, which go before them.
     fn paths(&mut self, import: &mut dyn SyncTx<'_>, pages: &[&Page]) -> Result<(), Failure> {
+        // The group's last part of the record says whether older entries are still to come.
+        let complete = !(pages.iter().rev())
+            .find(|p| p.reading == Reading::Moves)
+            .is_some_and(|p| p.older_moves);
+        let run = RunRows {
+            from_batch: self.run_batch.unwrap_or_else(|| import.batch()),
+        };
         let mut by_deal: FxMap<&str, Vec<Entry>> = FxMap::default();
         for m in pages.iter().flat_map(|p| &p.moves) {
             by_deal.entry(m.deal.as_str()).or_default().push(Entry {
@@ -1153,7 +1167,8 @@ impl<'a> Lander<'a> {
         let mut deals: Vec<(&str, Vec<Entry>)> = by_deal.into_iter().collect();
         deals.sort_unstable_by(|a, b| a.0.cmp(b.0));
         for (deal, entries) in deals {
-            let (_, appended) = import.stage_path(&self.conn.name, deal, &entries, false)?;
+            let (_, appended) =
+                import.stage_path(&self.conn.name, deal, &entries, false, run, complete)?;
             if appended {
                 self.unpathed.remove(deal);
             }
@@ -1162,7 +1177,7 @@ impl<'a> Lander<'a> {
             let mut rest: Vec<String> = std::mem::take(&mut self.unpathed).into_iter().collect();
             rest.sort_unstable();
             for deal in rest {
-                import.stage_path(&self.conn.name, &deal, &[], true)?;
+                import.stage_path(&self.conn.name, &deal, &[], true, run, true)?;
             }
         }
         Ok(())

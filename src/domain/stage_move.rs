@@ -112,7 +112,20 @@ impl PathPlan<'_> {
 /// before the moves the entries record; when the CRM's clock puts none of them into the
 /// card's stage after okk's (the two clocks disagree), the entries after the latest into the
 /// tail's stage (all of them, if none is) are its moves since.
-pub fn path_plan<'e>(tail: Tail<'_>, current: &str, entries: &'e [Entry]) -> PathPlan<'e> {
+///
+/// A run may land the CRM's record in parts, newest first (amoCRM lists events so): the
+/// entries of a later part are older than the visits an earlier part gave, so the store
+/// plans again from the tail it held before the run, with those visits among the entries.
+/// `complete`: no older entries of the run are still to come. Until then an entry into the
+/// tail's stage after it began is a visit of its own, not a later date of the tail's: an
+/// older part may hold the move out of that stage between them (the tail's own time, once
+/// changed, could not be had back).
+pub fn path_plan<'e>(
+    tail: Tail<'_>,
+    current: &str,
+    entries: &'e [Entry],
+    complete: bool,
+) -> PathPlan<'e> {
     let mut sorted: Vec<&Entry> = entries.iter().collect();
     sorted.sort_by_key(|e| e.at);
     let (stage, began) = match tail {
@@ -150,7 +163,7 @@ pub fn path_plan<'e>(tail: Tail<'_>, current: &str, entries: &'e [Entry]) -> Pat
         }
     }
     let mut after = collapse(new);
-    if after.first().is_some_and(|e| e.stage == stage) {
+    if complete && after.first().is_some_and(|e| e.stage == stage) {
         plan.redate = Some(after.remove(0).at);
     }
     plan.after = after;
@@ -296,7 +309,7 @@ mod tests {
             stage: "Первичный контакт",
             visit: last,
         };
-        let plan = path_plan(tail, "Принимают решение", &entries);
+        let plan = path_plan(tail, "Принимают решение", &entries, true);
         assert_eq!(stages(&plan.after), ["Переговоры", "Принимают решение"]);
         assert_eq!(plan.redate, None);
         assert!(plan.before.is_empty());
@@ -314,7 +327,7 @@ mod tests {
             stage: "Принимают решение",
             visit: last,
         };
-        assert!(path_plan(tail, "Принимают решение", &entries).is_empty());
+        assert!(path_plan(tail, "Принимают решение", &entries, true).is_empty());
     }
 
     /// A visit the sync dated by its own clock (a store synced by an older okk): the entry into
@@ -330,7 +343,7 @@ mod tests {
             stage: "Принимают решение",
             visit: seen,
         };
-        let plan = path_plan(tail, "Принимают решение", &entries);
+        let plan = path_plan(tail, "Принимают решение", &entries, true);
         assert_eq!(plan.redate, Some(at("2026-11-21 10:00")));
         assert!(plan.after.is_empty() && plan.before.is_empty());
     }
@@ -349,7 +362,7 @@ mod tests {
             stage: "Принимают решение",
             since: at("2026-11-22 08:00"),
         };
-        let plan = path_plan(tail, "Принимают решение", &entries);
+        let plan = path_plan(tail, "Принимают решение", &entries, true);
         assert_eq!(stages(&plan.before), ["Первичный контакт", "Переговоры"]);
         assert_eq!(plan.before[1].at, at("2026-11-20 11:00"));
         assert_eq!(plan.redate, Some(at("2026-11-21 10:00")));
@@ -359,7 +372,7 @@ mod tests {
             stage: "Квалификация",
             since: at("2026-11-22 08:00"),
         };
-        assert!(path_plan(elsewhere, "Квалификация", &entries[..2]).is_empty());
+        assert!(path_plan(elsewhere, "Квалификация", &entries[..2], true).is_empty());
     }
 
     /// A card okk has seen in its stage since an earlier sync, moved away and back since: its
@@ -374,7 +387,7 @@ mod tests {
             stage: "Первичный контакт",
             since: at("2026-11-18 09:00"),
         };
-        let plan = path_plan(tail, "Первичный контакт", &entries);
+        let plan = path_plan(tail, "Первичный контакт", &entries, true);
         assert!(plan.before.is_empty());
         assert_eq!(plan.redate, None);
         assert_eq!(stages(&plan.after), ["Переговоры", "Первичный контакт"]);
@@ -390,11 +403,52 @@ mod tests {
             stage: "Переговоры",
             visit: dated,
         };
-        let plan = path_plan(tail, "Переговоры", &entries);
+        let plan = path_plan(tail, "Переговоры", &entries, true);
         assert_eq!(plan.redate, Some(at("2026-11-20 10:00")));
         assert!(plan.after.is_empty());
-        let plan: PathPlan = path_plan(tail, "Переговоры", &[]);
+        let plan: PathPlan = path_plan(tail, "Переговоры", &[], true);
         assert!(plan.is_empty());
+    }
+
+    /// Issue 15's leftover: the deal went Квалификация → Переговоры → Квалификация →
+    /// Переговоры since its last visit, and the events come newest first in two parts. The
+    /// first part alone must not date the last visit by its re-entry into «Квалификация»: the
+    /// older part holds the move out between them, and planned again with the visits the
+    /// first gave, the path is the one all the entries give at once.
+    #[test]
+    fn a_stage_entered_twice_since_the_last_visit_keeps_both_visits_landed_in_parts() {
+        let last = visit("2026-11-16 09:00", "2026-11-16 09:00", false, None);
+        let tail = Tail::Row {
+            stage: "Квалификация",
+            visit: last,
+        };
+        let all = [
+            entry("Переговоры", "2026-11-17 10:00"),
+            entry("Квалификация", "2026-11-17 12:00"),
+            entry("Переговоры", "2026-11-18 09:00"),
+        ];
+        let path = ["Переговоры", "Квалификация", "Переговоры"];
+        let whole = path_plan(tail, "Переговоры", &all, true);
+        assert_eq!(stages(&whole.after), path);
+        assert_eq!(whole.redate, None);
+        // The newest two first, more to come: two visits after the tail, the tail as it was.
+        let newest = path_plan(tail, "Переговоры", &all[1..], false);
+        assert_eq!(stages(&newest.after), ["Квалификация", "Переговоры"]);
+        assert_eq!(newest.redate, None);
+        // Then the oldest, with the visits the first part gave among the entries.
+        let again: Vec<Entry> = all[..1]
+            .iter()
+            .chain(newest.after.iter().copied())
+            .cloned()
+            .collect();
+        let plan = path_plan(tail, "Переговоры", &again, true);
+        assert_eq!(stages(&plan.after), path);
+        assert_eq!(plan.redate, None);
+        assert_eq!(plan.after[2].at, at("2026-11-18 09:00"));
+        // Landed whole, a re-entry with no recorded move out still dates the tail.
+        let plan = path_plan(tail, "Переговоры", &all[1..], true);
+        assert_eq!(stages(&plan.after), ["Переговоры"]);
+        assert_eq!(plan.redate, Some(at("2026-11-17 12:00")));
     }
 
     /// The CRM's clock behind okk's: the moves of a card okk saw at its stage before (by its
@@ -410,7 +464,7 @@ mod tests {
             entry("Переговоры", "2026-11-20 10:00"),
             entry("Принимают решение", "2026-11-21 10:00"),
         ];
-        let plan = path_plan(tail, "Принимают решение", &moves);
+        let plan = path_plan(tail, "Принимают решение", &moves, true);
         assert_eq!(stages(&plan.after), ["Переговоры", "Принимают решение"]);
         assert_eq!(plan.redate, None);
         let back = [
@@ -418,7 +472,7 @@ mod tests {
             entry("Первичный контакт", "2026-11-20 09:00"),
             entry("Принимают решение", "2026-11-21 10:00"),
         ];
-        let plan = path_plan(tail, "Принимают решение", &back);
+        let plan = path_plan(tail, "Принимают решение", &back, true);
         assert_eq!(stages(&plan.after), ["Принимают решение"]);
         assert_eq!(plan.redate, Some(at("2026-11-20 09:00")));
         // The clocks agreeing, the time tells.
@@ -427,7 +481,7 @@ mod tests {
             stage: "Первичный контакт",
             visit: later,
         };
-        let plan = path_plan(tail, "Принимают решение", &back);
+        let plan = path_plan(tail, "Принимают решение", &back, true);
         let path = ["Переговоры", "Первичный контакт", "Принимают решение"];
         assert_eq!(stages(&plan.after), path);
     }

@@ -553,20 +553,25 @@ impl Import<'_> {
     /// The CRM's record of the moves of the card `external_id` (`entries`, one group's):
     /// the visits after its last one are written, each at a batch of its own, in the CRM's
     /// order; an entry into the stage of its last visit dates it
-    /// (`domain::stage_move::path_plan`). `settle`: the card moved in this run and no entry
-    /// gave its path, so its visit to its stage begins now. Returns whether the history changed
-    /// (the card is judged again) and whether the entries gave visits of their own.
+    /// (`domain::stage_move::path_plan`). The visits the run wrote before (`run`) are
+    /// planned again with them (`store::stage_path`): an older part of its entries
+    /// (`complete` false: more to come) goes before them. `settle`: the card moved
+    /// in this run and no entry gave its path, so its visit to its stage begins now. Returns
+    /// whether the history changed (the card is judged again) and whether the entries gave
+    /// visits of their own.
     pub fn stage_path(
         &mut self,
         source: &str,
         external_id: &str,
         entries: &[crate::domain::stage_move::Entry],
         settle: bool,
+        run: super::sync_tx::RunRows,
+        complete: bool,
     ) -> Result<(bool, bool), StoreError> {
-        use super::stage_path::{LastRow, PathCard, path_writes};
+        use super::stage_path::{LastRow, PathCard, PathInput, path_writes};
         self.flush_history()?;
         let now = self.now_time();
-        let (card, last) = {
+        let (card, last, landed) = {
             let (tx, _, _) = self.parts();
             let card: Option<PathCard> = tx
                 .prepare_cached(
@@ -587,6 +592,20 @@ impl Import<'_> {
             let Some(card) = card else {
                 return Ok((false, false));
             };
+            let landed: Vec<(i64, super::stage_path::Row)> = tx
+                .prepare_cached(
+                    "SELECT h.batch_id, h.seen_at, h.pipeline, h.stage
+                     FROM stage_history h JOIN import_batches b ON b.id = h.batch_id
+                     WHERE h.card_id = ?1 AND b.source = ?2 AND b.encoding = ?3
+                       AND h.batch_id >= ?4
+                     ORDER BY h.batch_id",
+                )?
+                .query_map(
+                    params![card.id, source, super::cards::SYNC_ENCODING, run.from_batch],
+                    |r| Ok((r.get(0)?, (r.get(1)?, r.get(2)?, r.get(3)?))),
+                )?
+                .collect::<Result<_, _>>()?;
+            let below = landed.first().map_or(i64::MAX, |(b, _)| *b);
             let last: Option<LastRow> = tx
                 .prepare_cached(
                     "SELECT h.batch_id, h.stage, h.seen_at, b.started_at, b.encoding <> ?2,
@@ -594,9 +613,10 @@ impl Import<'_> {
                          WHERE p.card_id = h.card_id AND p.batch_id < h.batch_id
                          ORDER BY p.batch_id DESC LIMIT 1)
                      FROM stage_history h JOIN import_batches b ON b.id = h.batch_id
-                     WHERE h.card_id = ?1 ORDER BY h.batch_id DESC LIMIT 1",
+                     WHERE h.card_id = ?1 AND h.batch_id < ?3
+                     ORDER BY h.batch_id DESC LIMIT 1",
                 )?
-                .query_row(params![card.id, super::cards::SYNC_ENCODING], |r| {
+                .query_row(params![card.id, super::cards::SYNC_ENCODING, below], |r| {
                     Ok(LastRow {
                         batch: r.get(0)?,
                         stage: r.get(1)?,
@@ -607,11 +627,25 @@ impl Import<'_> {
                     })
                 })
                 .optional()?;
-            (card, last)
+            (card, last, landed)
         };
-        let writes = path_writes(&card, last.as_ref(), entries, settle.then_some(&now));
+        let input = PathInput {
+            last: last.as_ref(),
+            landed: &landed,
+            entries,
+            complete,
+        };
+        let writes = path_writes(&card, input, settle.then_some(&now));
         if writes.is_empty() {
-            return Ok((false, false));
+            return Ok((false, writes.appended));
+        }
+        if writes.replace {
+            let (tx, _, _) = self.parts();
+            let mut drop = tx
+                .prepare_cached("DELETE FROM stage_history WHERE card_id = ?1 AND batch_id = ?2")?;
+            for (batch, _) in &landed {
+                drop.execute(params![card.id, batch])?;
+            }
         }
         let batches = self.visit_batches(writes.after, writes.next.len())?;
         {

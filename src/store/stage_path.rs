@@ -31,8 +31,23 @@ pub(super) struct LastRow {
 /// A history row to write: start, pipeline, stage.
 pub(super) type Row = (String, Option<String>, String);
 
+/// What a path is planned from: the card's rows the run (or the run it resumes) wrote
+/// (`landed`, oldest first, after `last`, the card's last row from before the run), the
+/// CRM's entries of this group's pages, and whether older entries of the run are still to
+/// come (`complete` false: amoCRM's events landed in parts, newest first).
+pub(super) struct PathInput<'a> {
+    pub last: Option<&'a LastRow>,
+    /// Each with its batch.
+    pub landed: &'a [(i64, Row)],
+    pub entries: &'a [Entry],
+    pub complete: bool,
+}
+
 #[derive(Default)]
 pub(super) struct PathWrites {
+    /// The rows the run wrote (`PathInput::landed`) go: `first` and `next` are the path after
+    /// `last` again.
+    pub replace: bool,
     /// The last row (its batch) begins at this time instead.
     pub redate: Option<(i64, String)>,
     /// A card with no rows: its first, at its first batch.
@@ -47,23 +62,68 @@ pub(super) struct PathWrites {
 
 impl PathWrites {
     pub fn is_empty(&self) -> bool {
-        self.redate.is_none() && self.first.is_none() && self.next.is_empty()
+        !self.replace && self.redate.is_none() && self.first.is_none() && self.next.is_empty()
     }
 }
 
-/// What to write for `entries` (one card's, from one group of pages). `settle`: the card
+/// What to write for the entries (one card's, from one group of pages). `settle`: the card
 /// moved in this run and the CRM recorded no path for it, so, when its last visit is not in
 /// its stage, the visit begins at this time (the sync's clock, as before it read the path).
+///
+/// The rows the run wrote already are planned again with the entries, from the row before
+/// them (`domain::stage_move::path_plan`: an older part's entries go before them); when the
+/// plan gives them as they are, they stay, and only what follows them is written.
 pub(super) fn path_writes(
     card: &PathCard,
-    last: Option<&LastRow>,
-    entries: &[Entry],
+    input: PathInput<'_>,
+    settle: Option<&NaiveDateTime>,
+) -> PathWrites {
+    let mut out = path_after(card, &input, settle);
+    let landed = input.landed;
+    if landed.is_empty() {
+        return out;
+    }
+    let planned: Vec<&Row> = out.first.iter().chain(&out.next).collect();
+    let kept = planned.len() >= landed.len()
+        && out.redate.is_none()
+        && planned.iter().zip(landed).all(|(a, (_, b))| *a == b);
+    if kept {
+        // The landed rows are the plan's first: only the visits after them are new.
+        let new: Vec<Row> = planned[landed.len()..]
+            .iter()
+            .map(|r| (*r).clone())
+            .collect();
+        out.first = None;
+        out.next = new;
+        out.after = landed.iter().map(|(b, _)| *b).max().unwrap_or(out.after);
+    } else {
+        out.replace = true;
+    }
+    out
+}
+
+fn path_after(
+    card: &PathCard,
+    input: &PathInput<'_>,
     settle: Option<&NaiveDateTime>,
 ) -> PathWrites {
     let mut out = PathWrites::default();
     let pipeline_of = |e: &Entry| e.pipeline.clone().or_else(|| card.pipeline.clone());
     let row_of = |e: &Entry| (fmt_time(&e.at), pipeline_of(e), e.stage.clone());
-    match last {
+    // The rows the run wrote, as the entries that gave them (their times are the CRM's).
+    let mut all: Vec<Entry> = (input.landed.iter())
+        .filter_map(|(_, (seen, pipeline, stage))| {
+            Some(Entry {
+                stage: stage.clone(),
+                pipeline: pipeline.clone(),
+                at: parse_time(seen)?,
+            })
+        })
+        .collect();
+    all.extend(input.entries.iter().cloned());
+    let entries = &all[..];
+    let complete = input.complete;
+    match input.last {
         Some(last) => {
             let (Some(seen), Some(ran)) = (parse_time(&last.seen), parse_time(&last.ran)) else {
                 return out;
@@ -78,7 +138,7 @@ pub(super) fn path_writes(
                 stage: &last.stage,
                 visit,
             };
-            let plan = path_plan(tail, &card.stage, entries);
+            let plan = path_plan(tail, &card.stage, entries, complete);
             out.redate = plan.redate.map(|at| (last.batch, fmt_time(&at)));
             out.next = plan.after.iter().map(|e| row_of(e)).collect();
             out.appended = !out.next.is_empty();
@@ -99,8 +159,8 @@ pub(super) fn path_writes(
                 stage: &card.stage,
                 since,
             };
-            let plan = path_plan(tail, &card.stage, entries);
-            if plan.is_empty() {
+            let plan = path_plan(tail, &card.stage, entries, complete);
+            if plan.is_empty() && input.landed.is_empty() {
                 return out;
             }
             let here = (

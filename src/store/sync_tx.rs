@@ -14,6 +14,14 @@ use crate::domain::crm_stage::CrmStage;
 use crate::domain::deal_note::DealNote;
 use crate::domain::stage_move::Entry;
 
+/// The history rows a sync's run wrote: those of its batches, from `from_batch` on (so that an
+/// older part of the CRM's record goes before them). Not those of a run it resumes: their
+/// batches are told from the run before it by okk's clock alone, to the second.
+#[derive(Debug, Clone, Copy)]
+pub struct RunRows {
+    pub from_batch: i64,
+}
+
 /// A store a live sync lands its pages in.
 pub trait SyncStore: ImportStore {
     /// How far the connection's sync got (the default state when it never ran).
@@ -144,15 +152,21 @@ pub trait SyncTx<'a>: ImportTx<'a> {
     /// Gives a card other notes (and the content hash they make): it changed.
     fn set_card_notes(&mut self, id: i64, notes: &[String], hash: i64) -> Result<(), StoreError>;
 
-    /// The CRM's record of a card's moves (one group's entries): its path's visits (see
-    /// `Import::stage_path`). Whether the history changed, and whether the entries gave visits
-    /// of their own.
+    /// The group's own batch (the first group's: where the run's rows begin).
+    fn batch(&self) -> i64;
+
+    /// The CRM's record of a card's moves (one group's entries): its path's visits, planned
+    /// again with those the run wrote (`run`; `complete` false: older entries of the run are
+    /// still to come); see `Import::stage_path`. Whether the history changed, and whether the
+    /// entries gave visits of their own.
     fn stage_path(
         &mut self,
         source: &str,
         external_id: &str,
         entries: &[Entry],
         settle: bool,
+        run: RunRows,
+        complete: bool,
     ) -> Result<(bool, bool), StoreError>;
 }
 
@@ -286,7 +300,13 @@ impl<'a> SyncTx<'a> for Import<'a> {
         external_id: &str,
         entries: &[Entry],
         settle: bool,
+        run: RunRows,
+        complete: bool,
     ) -> Result<(bool, bool), StoreError> {
-        Import::stage_path(self, source, external_id, entries, settle)
+        Import::stage_path(self, source, external_id, entries, settle, run, complete)
+    }
+
+    fn batch(&self) -> i64 {
+        self.parts().1
     }
 }

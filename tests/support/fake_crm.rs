@@ -113,6 +113,8 @@ pub struct Faults {
     pub literal_refs: bool,
     /// Each page of notes takes this long (Bitrix24: each `batch` of comments).
     pub note_page_delay: Duration,
+    /// amoCRM: each page of events takes this long (so that okk lands each on its own).
+    pub event_page_delay: Duration,
     /// (path, detail): this path (amoCRM: without the query; Bitrix24: the method, e.g.
     /// `crm.category.list`) answers 403 with this detail, `{path}` in it the request's path
     /// (as a proxy or a portal that quotes what it refused).
@@ -763,9 +765,8 @@ impl State {
     /// The deals as the Bitrix24 portal's CSV export writes them (../shared/data/FORMATS.md):
     /// every field quoted and followed by `;`, names not codes, «Да»/«Нет» for yes and no,
     /// several values joined by ", ", then the user fields under their labels (an
-    /// enumeration's items by name). Dates as the portal's wall-clock time; a `date` field's
-    /// time of day in the portal's own export is not on record in ../shared/data: written as
-    /// a sync keeps it.
+    /// enumeration's items by name). Dates as the portal's wall-clock time; a `date` field
+    /// (the REST docs' `date` type: a day, no time) as its day alone, `15.03.2026`.
     pub fn export_bitrix_csv(&self, path: &std::path::Path) {
         let yes_no = |b: bool| if b { "Да" } else { "Нет" }.to_string();
         // The portal's clock: UTC+3 (its answers' offset).
@@ -830,8 +831,10 @@ impl State {
                 row.push(match (v, *kind) {
                     (None, _) => String::new(),
                     (Some(Value::Bool(b)), _) => yes_no(*b),
-                    // A date field holds the portal's midnight: its day at 00:00:00.
-                    (Some(Value::Number(t)), "date") => wall(t.as_i64().unwrap() - 3 * 3600),
+                    // A date field holds the portal's midnight: its day alone.
+                    (Some(Value::Number(t)), "date") => {
+                        wall(t.as_i64().unwrap() - 3 * 3600)[..10].to_string()
+                    }
                     (Some(Value::Number(t)), _) => wall(t.as_i64().unwrap()),
                     (Some(Value::Array(items)), _) => (items.iter())
                         .filter_map(Value::as_str)
@@ -1290,7 +1293,9 @@ fn serve(mut req: tiny_http::Request, state: &Mutex<State>, base: &str) {
                     (m.at, e)
                 }));
             }
+            let delay = s.faults.event_page_delay;
             drop(s);
+            std::thread::sleep(delay);
             // Newest first, as amoCRM lists events.
             all.sort_by_key(|(at, _)| std::cmp::Reverse(*at));
             let all = all.into_iter().map(|(_, e)| e).collect();

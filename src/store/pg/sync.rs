@@ -515,6 +515,10 @@ impl<'a> SyncTx<'a> for PgSync<'a> {
         self.import.unjudge(id)
     }
 
+    fn batch(&self) -> i64 {
+        self.import.stamp().0
+    }
+
     /// As `Import::stage_path` (store::crm) does on a store file.
     fn stage_path(
         &mut self,
@@ -522,8 +526,10 @@ impl<'a> SyncTx<'a> for PgSync<'a> {
         external_id: &str,
         entries: &[Entry],
         settle: bool,
+        run: crate::store::sync_tx::RunRows,
+        complete: bool,
     ) -> Result<(bool, bool), StoreError> {
-        use crate::store::stage_path::{LastRow, PathCard, path_writes};
+        use crate::store::stage_path::{LastRow, PathCard, PathInput, Row, path_writes};
         let now = self.import.now_time();
         let tx = self.import.flushed()?;
         let Some(r) = tx.query_opt(
@@ -542,6 +548,24 @@ impl<'a> SyncTx<'a> for PgSync<'a> {
             first_batch: r.get(3),
             first_seen: r.get(4),
         };
+        let landed: Vec<(i64, Row)> = tx
+            .query(
+                "SELECT h.batch_id, h.seen_at, h.pipeline, h.stage
+                 FROM stage_history h JOIN import_batches b ON b.id = h.batch_id
+                 WHERE h.card_id = $1 AND b.source = $2 AND b.encoding = $3
+                   AND h.batch_id >= $4
+                 ORDER BY h.batch_id",
+                &[
+                    &card.id,
+                    &source,
+                    &crate::store::cards::SYNC_ENCODING,
+                    &run.from_batch,
+                ],
+            )?
+            .iter()
+            .map(|r| (r.get(0), (r.get(1), r.get(2), r.get(3))))
+            .collect();
+        let below = landed.first().map_or(i64::MAX, |(b, _)| *b);
         let last = tx
             .query_opt(
                 "SELECT h.batch_id, h.stage, h.seen_at, b.started_at, b.encoding <> $2,
@@ -549,8 +573,9 @@ impl<'a> SyncTx<'a> for PgSync<'a> {
                      WHERE p.card_id = h.card_id AND p.batch_id < h.batch_id
                      ORDER BY p.batch_id DESC LIMIT 1)
                  FROM stage_history h JOIN import_batches b ON b.id = h.batch_id
-                 WHERE h.card_id = $1 ORDER BY h.batch_id DESC LIMIT 1",
-                &[&card.id, &crate::store::cards::SYNC_ENCODING],
+                 WHERE h.card_id = $1 AND h.batch_id < $3
+                 ORDER BY h.batch_id DESC LIMIT 1",
+                &[&card.id, &crate::store::cards::SYNC_ENCODING, &below],
             )?
             .map(|r| LastRow {
                 batch: r.get(0),
@@ -560,9 +585,23 @@ impl<'a> SyncTx<'a> for PgSync<'a> {
                 by_file: r.get(4),
                 before: r.get(5),
             });
-        let writes = path_writes(&card, last.as_ref(), entries, settle.then_some(&now));
+        let input = PathInput {
+            last: last.as_ref(),
+            landed: &landed,
+            entries,
+            complete,
+        };
+        let writes = path_writes(&card, input, settle.then_some(&now));
         if writes.is_empty() {
-            return Ok((false, false));
+            return Ok((false, writes.appended));
+        }
+        if writes.replace {
+            for (batch, _) in &landed {
+                tx.execute(
+                    "DELETE FROM stage_history WHERE card_id = $1 AND batch_id = $2",
+                    &[&card.id, batch],
+                )?;
+            }
         }
         let batches = self.import.visit_batches(writes.after, writes.next.len())?;
         let tx = self.import.tx();
