@@ -9,7 +9,7 @@ use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqA
 use std::fmt;
 
 use super::amo_page::{Int, Links, List, Loose, Scalar, Valued};
-use super::row::push_unix;
+use super::row::{empty_row, push_unix};
 use crate::domain::fx::FxMap;
 
 /// amoCRM's system statuses, the same in every pipeline.
@@ -68,15 +68,6 @@ pub fn read_page(
     let page = PageSeed { shape, spare }.deserialize(&mut de)?;
     de.end()?;
     Ok(page)
-}
-
-/// A row of `width` empty cells, a spare one's strings when there is one.
-pub fn empty_row(spare: &mut Vec<Vec<String>>, width: usize) -> Vec<String> {
-    let mut cells = spare.pop().unwrap_or_default();
-    cells.truncate(width);
-    cells.iter_mut().for_each(String::clear);
-    cells.resize(width, String::new());
-    cells
 }
 
 struct PageSeed<'s, 'a> {

@@ -6,7 +6,9 @@
 use std::collections::HashMap;
 
 use serde::Deserialize;
-use serde::de::{DeserializeOwned, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde::de::{
+    DeserializeOwned, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor,
+};
 use serde_json::Value;
 
 use super::amo_page::{Int, List, Loose, Scalar};
@@ -174,7 +176,28 @@ pub struct Deal {
     pub closedate: Scalar,
     pub closed: Scalar,
     pub comments: Scalar,
-    pub custom: Vec<(String, String)>,
+    /// The `UF_*` fields' codes and values one after the other in one text (thirty fields were
+    /// sixty strings a deal): read by [`Deal::custom`].
+    custom_text: String,
+    /// Where each code and value ends in `custom_text`, each beginning where the one before
+    /// ended.
+    custom_ends: Vec<(u32, u32)>,
+}
+
+impl Deal {
+    /// The `UF_*` fields as (code, value), a multiple field's values joined by ", ".
+    pub fn custom(&self) -> impl Iterator<Item = (&str, &str)> {
+        let mut start = 0;
+        self.custom_ends.iter().map(move |&(code, value)| {
+            let (code, value) = (code as usize, value as usize);
+            let pair = (
+                &self.custom_text[start..code],
+                &self.custom_text[code..value],
+            );
+            start = value;
+            pair
+        })
+    }
 }
 
 impl Item for Deal {
@@ -193,7 +216,7 @@ impl<'de> Deserialize<'de> for Deal {
             }
             fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Deal, A::Error> {
                 let mut d = Deal::default();
-                while let Some(key) = map.next_key::<Key>()? {
+                while let Some(key) = map.next_key_seed(KeySeed(&mut d.custom_text))? {
                     match key {
                         Key::Id => d.id = map.next_value()?,
                         Key::Title => d.title = map.next_value()?,
@@ -207,9 +230,11 @@ impl<'de> Deserialize<'de> for Deal {
                         Key::CloseDate => d.closedate = map.next_value()?,
                         Key::Closed => d.closed = map.next_value()?,
                         Key::Comments => d.comments = map.next_value()?,
-                        Key::Custom(name) => {
-                            let Cell(v) = map.next_value()?;
-                            d.custom.push((name, v));
+                        Key::Custom => {
+                            let code = d.custom_text.len();
+                            map.next_value_seed(Joined(&mut d.custom_text))?;
+                            // A deal of 4 GB is refused by the client long before.
+                            d.custom_ends.push((code as u32, d.custom_text.len() as u32));
                         }
                         Key::Other => {
                             map.next_value::<IgnoredAny>()?;
@@ -223,7 +248,7 @@ impl<'de> Deserialize<'de> for Deal {
     }
 }
 
-/// A deal's key: only a `UF_*` one is kept as text.
+/// A deal's key: a `UF_*` one is written at the end of the deal's custom text.
 enum Key {
     Id,
     Title,
@@ -237,14 +262,21 @@ enum Key {
     CloseDate,
     Closed,
     Comments,
-    Custom(String),
+    Custom,
     Other,
 }
 
-impl<'de> Deserialize<'de> for Key {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Key, D::Error> {
-        struct V;
-        impl Visitor<'_> for V {
+/// Reads a deal's key, a `UF_*` code written into the text it holds.
+struct KeySeed<'t>(&'t mut String);
+
+impl<'de> DeserializeSeed<'de> for KeySeed<'_> {
+    type Value = Key;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Key, D::Error> {
+        d.deserialize_str(self)
+    }
+}
+
+impl Visitor<'_> for KeySeed<'_> {
             type Value = Key;
             fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
                 f.write_str("a field name")
@@ -263,31 +295,72 @@ impl<'de> Deserialize<'de> for Key {
                     "CLOSEDATE" => Key::CloseDate,
                     "CLOSED" => Key::Closed,
                     "COMMENTS" => Key::Comments,
-                    k if k.starts_with("UF_") => Key::Custom(k.to_string()),
+                    k if k.starts_with("UF_") => {
+                        self.0.push_str(k);
+                        Key::Custom
+                    }
                     _ => Key::Other,
                 })
             }
-        }
-        d.deserialize_str(V)
+}
+
+/// A custom field's value written as a cell at the end of a text: a multiple field's values
+/// joined by ", ", each as [`Scalar::push_to`] writes it.
+struct Joined<'t>(&'t mut String);
+
+impl<'de> DeserializeSeed<'de> for Joined<'_> {
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_any(self)
     }
 }
 
-/// A custom field's value as a cell: a list's values joined by ", ".
-struct Cell(String);
-
-impl<'de> Deserialize<'de> for Cell {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Cell, D::Error> {
-        match Value::deserialize(d)? {
-            Value::Array(items) => Ok(Cell(
-                items
-                    .iter()
-                    .map(super::amocrm::scalar)
-                    .collect::<Vec<_>>()
-                    .join(", "),
-            )),
-            Value::String(s) => Ok(Cell(s)),
-            other => Ok(Cell(super::amocrm::scalar(&other))),
+impl<'de> Visitor<'de> for Joined<'_> {
+    type Value = ();
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a value")
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        let mut first = true;
+        while let Some(part) = seq.next_element::<Scalar>()? {
+            if !first {
+                self.0.push_str(", ");
+            }
+            first = false;
+            part.push_to(self.0);
         }
+        Ok(())
+    }
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<(), A::Error> {
+        let v = Value::deserialize(serde::de::value::MapAccessDeserializer::new(map))?;
+        Scalar::Other(v).push_to(self.0);
+        Ok(())
+    }
+    fn visit_str<E>(self, v: &str) -> Result<(), E> {
+        self.0.push_str(v);
+        Ok(())
+    }
+    fn visit_i64<E>(self, v: i64) -> Result<(), E> {
+        Scalar::Int(v).push_to(self.0);
+        Ok(())
+    }
+    fn visit_u64<E>(self, v: u64) -> Result<(), E> {
+        Scalar::Other(v.into()).push_to(self.0);
+        Ok(())
+    }
+    fn visit_f64<E>(self, v: f64) -> Result<(), E> {
+        Scalar::Other(v.into()).push_to(self.0);
+        Ok(())
+    }
+    fn visit_bool<E>(self, v: bool) -> Result<(), E> {
+        Scalar::Other(v.into()).push_to(self.0);
+        Ok(())
+    }
+    fn visit_unit<E>(self) -> Result<(), E> {
+        Ok(())
+    }
+    fn visit_none<E>(self) -> Result<(), E> {
+        Ok(())
     }
 }
 
@@ -301,6 +374,7 @@ mod tests {
             "p0":[{"ID":"37","TITLE":"Дом","STAGE_ID":"C1:NEW","CATEGORY_ID":"1",
                    "OPPORTUNITY":"19999.99","ASSIGNED_BY_ID":1,"DATE_MODIFY":"2024-09-02T18:37:18+02:00",
                    "COMMENTS":null,"UF_CRM_MULTI":["a",2,null],"UF_CRM_ONE":"x","UF_CRM_OBJ":{"k":1},
+                   "UF_CRM_NESTED":[1,[2,3],{"k":"v"},true,1.5],"UF_CRM_ESC":"a\"b",
                    "EXTRA":{"deep":[1,2]}}, 5],
             "p1":{"items":[{"ID":38}]}},
             "result_error":{"p2":{"error":"","error_description":"Not found"}}},"time":{}}"#;
@@ -313,12 +387,15 @@ mod tests {
         assert_eq!(d.category_id.0, Some(1));
         assert_eq!(d.assigned_by_id.0, Some(1));
         assert_eq!(d.comments.cell(), "");
+        let custom: Vec<(&str, &str)> = d.custom().collect();
         assert_eq!(
-            d.custom,
+            custom,
             [
-                ("UF_CRM_MULTI".to_string(), "a, 2, ".to_string()),
-                ("UF_CRM_ONE".to_string(), "x".to_string()),
-                ("UF_CRM_OBJ".to_string(), r#"{"k":1}"#.to_string()),
+                ("UF_CRM_MULTI", "a, 2, "),
+                ("UF_CRM_ONE", "x"),
+                ("UF_CRM_OBJ", r#"{"k":1}"#),
+                ("UF_CRM_NESTED", r#"1, [2,3], {"k":"v"}, true, 1.5"#),
+                ("UF_CRM_ESC", "a\"b"),
             ]
         );
         // A number where a deal should be reads as an empty deal (no id: the page stops there).

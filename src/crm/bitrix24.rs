@@ -130,7 +130,13 @@ pub struct BitrixReader {
     /// The run's list reads (each learns how many pages to ask at a time).
     deal_chain: Option<Chain>,
     history_chain: Option<Chain>,
+    /// Rows of landed pages, back from the sync ([`Reader::recycle`]): the next pages' user
+    /// fields are written into their strings.
+    spare: Vec<Vec<String>>,
 }
+
+/// Rows kept for the pages to come: a second's pages the sync landed at once.
+const SPARE_ROWS: usize = 100 * PAGE;
 
 impl BitrixReader {
     /// `cursor`: deals changed after this time (`None`: all). `resume`: a killed run's position.
@@ -183,6 +189,7 @@ impl BitrixReader {
             seen: HashSet::new(),
             deal_chain: None,
             history_chain: None,
+            spare: Vec::new(),
         };
         r.read_stages(client, pipelines)?;
         r.read_users(client)?;
@@ -620,8 +627,20 @@ impl BitrixReader {
         Ok(Step::Page(page))
     }
 
-    fn row(&self, d: Deal, id: i64) -> Vec<String> {
-        let mut cells = vec![String::new(); self.header.len()];
+    fn row(&mut self, d: Deal, id: i64) -> Vec<String> {
+        let mut cells = super::row::empty_row(&mut self.spare, self.header.len());
+        for (code, value) in d.custom() {
+            // Only the fields the metadata listed: the columns are fixed for the run.
+            if let Some(&col) = self.user_fields.get(code) {
+                // A field given twice: its last value is the cell.
+                let cell = &mut cells[col];
+                cell.clear();
+                match self.kinds.get(code) {
+                    Some(kind) => kind.push_cell(value, cell),
+                    None => cell.push_str(value),
+                }
+            }
+        }
         let stage_id = d.stage_id.into_cell();
         // Won or lost by the stage's semantics; by its id (`WON`, `C1:LOSE`) for a stage the
         // list did not give.
@@ -682,15 +701,6 @@ impl BitrixReader {
         if let Some(t) = self.nearest.get(&id) {
             cells[TASK_COL] = fmt_naive(*t);
         }
-        for (code, value) in d.custom {
-            // Only the fields the metadata listed: the columns are fixed for the run.
-            if let Some(&col) = self.user_fields.get(&code) {
-                cells[col] = match self.kinds.get(&code) {
-                    Some(kind) => kind.cell(&value),
-                    None => value,
-                };
-            }
-        }
         cells
     }
 }
@@ -735,22 +745,34 @@ impl UserField {
     }
 
     /// The cell of a value (a multiple field's values joined by ", "), each part as the
-    /// portal's export writes it; a part that does not read stays as it came.
-    fn cell(&self, cell: &str) -> String {
-        if cell.is_empty() {
-            return String::new();
+    /// portal's export writes it, written at the end of `out`; a part that does not read stays
+    /// as it came.
+    fn push_cell(&self, value: &str, out: &mut String) {
+        if value.is_empty() {
+            return;
         }
-        let part = |p: &str| match self {
-            UserField::List(items) => items.get(p).cloned().unwrap_or_else(|| p.to_string()),
-            UserField::Date => local(p.to_string()),
-            UserField::Day => day(p),
-            UserField::Bool => match p {
-                "1" => YES.to_string(),
-                "0" => NO.to_string(),
-                other => other.to_string(),
-            },
-        };
-        cell.split(", ").map(part).collect::<Vec<_>>().join(", ")
+        for (i, p) in value.split(", ").enumerate() {
+            if i > 0 {
+                out.push_str(", ");
+            }
+            match self {
+                UserField::List(items) => out.push_str(items.get(p).map_or(p, String::as_str)),
+                UserField::Date => out.push_str(&local(p.to_string())),
+                UserField::Day => out.push_str(&day(p)),
+                UserField::Bool => out.push_str(match p {
+                    "1" => YES,
+                    "0" => NO,
+                    other => other,
+                }),
+            }
+        }
+    }
+
+    #[cfg(test)]
+    fn cell(&self, value: &str) -> String {
+        let mut out = String::new();
+        self.push_cell(value, &mut out);
+        out
     }
 }
 
@@ -775,6 +797,11 @@ fn closes(semantics: &str) -> Option<bool> {
 impl Reader for BitrixReader {
     fn header(&self) -> &[String] {
         &self.header
+    }
+
+    fn recycle(&mut self, mut page: Page) {
+        let room = SPARE_ROWS.saturating_sub(self.spare.len());
+        self.spare.extend(page.rows.drain(..).take(room));
     }
 
     fn stages(&self) -> Vec<CrmStage> {

@@ -84,6 +84,16 @@ pub trait Reader {
     }
 }
 
+/// A row of `width` empty cells, a landed row's strings when there is one (its cells written
+/// again, not made anew).
+pub fn empty_row(spare: &mut Vec<Vec<String>>, width: usize) -> Vec<String> {
+    let mut cells = spare.pop().unwrap_or_default();
+    cells.truncate(width);
+    cells.iter_mut().for_each(String::clear);
+    cells.resize(width, String::new());
+    cells
+}
+
 /// A Unix time as the CRM exports write it (UTC: the API gives no account time zone), written
 /// at the end of `out`.
 pub fn push_unix(out: &mut String, t: i64) {
