@@ -341,8 +341,10 @@ fn a_card_in_a_stage_the_funnel_knows_by_another_name_says_both() {
 }
 
 /// A card that moved shows its path under its stage: every visit the imports recorded, in
-/// order, under the funnel's names, with its day; the move back marked `↶`, the skip `↷`. The
-/// path keeps its last steps that fit, whole, after how many went before them.
+/// order, under the funnel's names, with its day; the move back marked `↶`, the skip `↷`. It
+/// goes on over the next lines where one does not hold it (each step whole on a line); where
+/// even those do not, it keeps where the card began and its last steps, and says how many
+/// went between them.
 #[test]
 fn a_card_that_moved_shows_its_path_through_the_funnel() {
     let dir = tempfile::tempdir().expect("temp dir");
@@ -385,18 +387,45 @@ fn a_card_that_moved_shows_its_path_through_the_funnel() {
     d.select_stage("Встреча проведена").press("<enter><enter>");
     assert_eq!(d.state.screen, Screen::Card);
     let path = okk::text::tui::path();
+    // The path's lines: the one of its label and those under it, up to the next label.
+    let path_of = |screen: &str| -> Vec<String> {
+        // Each row of the screen is quoted.
+        let lines: Vec<&str> = screen.lines().map(|l| l.trim_matches('"')).collect();
+        let at = (lines.iter())
+            .position(|l| l.contains(&path))
+            .unwrap_or_else(|| panic!("no path line\n{screen}"));
+        let card = |l: &str| l.split('│').nth(1).unwrap_or_default().to_string();
+        let indent = format!("│{}", " ".repeat(path.chars().count() + 1));
+        std::iter::once(card(lines[at]))
+            .chain(
+                (lines[at + 1..].iter())
+                    .take_while(|l| l.starts_with(&indent))
+                    .map(|l| card(l)),
+            )
+            .map(|l| l.trim().to_string())
+            .collect()
+    };
     for (w, h) in SIZES {
-        let screen = d.screen(w, h);
-        let line = (screen.lines())
-            .find(|l| l.contains(&path))
-            .unwrap_or_else(|| panic!("{w}×{h}: no path line\n{screen}"));
-        // The last step whole, the earlier ones said as left out.
-        assert!(line.contains("Встреча проведена 19.11"), "{w}×{h}: {line}");
-        assert!(line.contains("… +"), "{w}×{h}: {line}");
+        let lines = path_of(&d.screen(w, h));
+        let all = lines.join(" ");
+        // Where the card began and its last steps, whole, on at most three lines.
+        assert!(lines.len() <= 3, "{w}×{h}: {lines:?}");
+        assert!(
+            lines[0].contains("Первичный контакт 10.11"),
+            "{w}×{h}: {lines:?}"
+        );
+        assert!(all.contains("↶ Квалификация 16.11"), "{w}×{h}: {lines:?}");
+        assert!(
+            all.ends_with("↷ Встреча проведена 19.11"),
+            "{w}×{h}: {lines:?}"
+        );
     }
-    let wide = d.screen(120, 40);
+    // At 80 columns the two steps between are said as left out; at 120 none is.
+    assert!(path_of(&d.screen(80, 24)).join(" ").contains("→ … +2 "));
+    let wide = path_of(&d.screen(120, 40)).join(" ");
+    assert!(!wide.contains('…'), "{wide}");
     assert!(
-        wide.contains("… +3 ↶ Квалификация 16.11 ↷ Встреча проведена 19.11"),
+        wide.contains("→ Квалификация 12.11 → Встреча назначена 14.11 ↶"),
         "{wide}"
     );
     d.snap("card_moved_path");

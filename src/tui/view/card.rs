@@ -329,58 +329,133 @@ fn stage_line(shared: &Shared, c: &CardState, theme: &Theme) -> Line<'static> {
     Line::from(stage)
 }
 
-/// The card's path through the funnel, on one line under its stage, where it moved: see
-/// [`path_spans`].
-fn path_line(shared: &Shared, c: &CardState, theme: &Theme, width: u16) -> Option<Line<'static>> {
+/// The most lines the card's path takes under its stage: at 80 columns a line holds a step
+/// or two, and the auditor wants where the card began and how it came to its stage.
+const PATH_LINES: usize = 3;
+
+/// The card's path through the funnel, under its stage, where it moved: on the lines it needs
+/// up to [`PATH_LINES`], the first beside its label, the others under the first; see
+/// [`path_rows`].
+fn path_line(shared: &Shared, c: &CardState, theme: &Theme, width: u16) -> Vec<Line<'static>> {
     let steps = crate::domain::stage_path::path(
         &shared.funnel,
         &c.detail.context.history,
         c.detail.card.pipeline.as_deref(),
     );
     if steps.is_empty() {
-        return None;
+        return Vec::new();
     }
     let head = label(&msg::path(), theme);
-    let room = usize::from(width).saturating_sub(head.width());
-    let mut spans = vec![head];
-    spans.extend(path_spans(&steps, room, theme));
-    Some(Line::from(spans))
+    let indent = head.width();
+    let room = usize::from(width).saturating_sub(indent);
+    let mut head = Some(head);
+    (path_rows(&steps, room, PATH_LINES, theme).into_iter())
+        .map(|row| {
+            let first = head.take().unwrap_or_else(|| Span::raw(" ".repeat(indent)));
+            Line::from(std::iter::once(first).chain(row).collect::<Vec<_>>())
+        })
+        .collect()
 }
 
-/// `steps` in at most `room` columns, never broken mid-name: «A 18.11 → B 20.11 ↶ A 21.11»,
-/// a move back marked `↶` and a jump over a stage that may not be skipped `↷`, both with the
-/// stage they reach in the warning's colour. Where they do not all fit, the last ones that do,
-/// after «… +N» saying how many went before them; the last alone too wide is cut at its end.
-fn path_spans(steps: &[Step], room: usize, theme: &Theme) -> Vec<Span<'static>> {
-    let arrow = |turn: Turn| match turn {
+/// A piece of the path as it is laid on lines: a step, or the mark of those left out.
+struct Piece {
+    /// The turn that reaches it (none for the first piece).
+    arrow: Option<Turn>,
+    /// The step's index (`None`: the mark «… +N»).
+    step: Option<usize>,
+    /// The mark's or the step's name, and the step's day.
+    text: String,
+    day: String,
+}
+
+impl Piece {
+    fn body(&self) -> usize {
+        super::width(&self.text) + super::width(&self.day)
+    }
+
+    /// Its columns after a piece on its line, and at the start of a line (its arrow, if any,
+    /// without the space before it).
+    fn cols(&self, at_start: bool) -> usize {
+        let arrow = match (self.arrow, at_start) {
+            (None, _) => 0,
+            (Some(_), true) => 2,
+            (Some(_), false) => 3,
+        };
+        arrow + self.body()
+    }
+}
+
+/// The arrow of a turn: a move back `↶`, a jump over a stage that may not be skipped `↷`.
+fn arrow(turn: Turn) -> &'static str {
+    match turn {
         Turn::On => " → ",
         Turn::Back => " ↶ ",
         Turn::Skip => " ↷ ",
-    };
+    }
+}
+
+/// The pieces on each line, greedily, the pieces whole and in order, a piece wider than a line
+/// alone on one; `None` where they take more than `lines` lines of `room` columns.
+fn wrap(pieces: &[Piece], room: usize, lines: usize) -> Option<Vec<std::ops::Range<usize>>> {
+    let mut rows: Vec<std::ops::Range<usize>> = Vec::new();
+    let mut used = 0;
+    for (k, piece) in pieces.iter().enumerate() {
+        match rows.last_mut() {
+            Some(row) if used + piece.cols(false) <= room => {
+                row.end = k + 1;
+                used += piece.cols(false);
+            }
+            _ => {
+                rows.push(k..k + 1);
+                used = piece.cols(true);
+            }
+        }
+    }
+    (rows.len() <= lines).then_some(rows)
+}
+
+/// `steps` on at most `lines` lines of `room` columns, each step whole on one line: «A 18.11 →
+/// B 20.11 ↶ A 21.11», a move back marked `↶` and a jump over a stage that may not be skipped
+/// `↷`, both with the stage they reach in the warning's colour. Where they do not all fit, the
+/// first step (where the card began) and the last ones that fit, with «… +N» between them
+/// saying how many were left out; then the last ones alone after «… +N»; a step too wide
+/// for a line alone has its name cut at its end, marked `…`, its day kept.
+fn path_rows(steps: &[Step], room: usize, lines: usize, theme: &Theme) -> Vec<Vec<Span<'static>>> {
+    let lines = lines.max(1);
     let names: Vec<String> = steps.iter().map(|s| clip(&s.name, 60)).collect();
-    let dates: Vec<String> = (steps.iter())
-        .map(|s| format!(" {}", msg::day_month(s.on)))
-        .collect();
-    let left_out = |k: usize| match k {
-        0 => String::new(),
-        k => format!("… +{k}{}", arrow(steps[k].turn)),
+    let step = |j: usize, first: bool| Piece {
+        arrow: (!first).then_some(steps[j].turn),
+        step: Some(j),
+        text: names[j].clone(),
+        day: format!(" {}", msg::day_month(steps[j].on)),
     };
-    // The columns steps `k..` take, with what says the ones before them.
-    let cols = |k: usize| {
-        super::width(&left_out(k))
-            + (k..steps.len())
-                .map(|j| {
-                    let arrow = if j > k {
-                        super::width(arrow(steps[j].turn))
-                    } else {
-                        0
-                    };
-                    arrow + super::width(&names[j]) + super::width(&dates[j])
-                })
-                .sum::<usize>()
+    let left_out = |n: usize, first: bool| Piece {
+        arrow: (!first).then_some(Turn::On),
+        step: None,
+        text: format!("… +{n}"),
+        day: String::new(),
     };
     let last = steps.len().saturating_sub(1);
-    let first = (0..last).find(|&k| cols(k) <= room).unwrap_or(last);
+    // Every step; then the first, the mark, and the last ones from `from` on; then the mark
+    // and the last ones; at worst the mark and the last step on one line, its name cut.
+    let mut candidates: Vec<Vec<Piece>> = vec![(0..=last).map(|j| step(j, j == 0)).collect()];
+    for from in 2..=last {
+        let mut pieces = vec![step(0, true), left_out(from - 1, false)];
+        pieces.extend((from..=last).map(|j| step(j, false)));
+        candidates.push(pieces);
+    }
+    for from in 1..=last {
+        let mut pieces = vec![left_out(from, true)];
+        pieces.extend((from..=last).map(|j| step(j, false)));
+        candidates.push(pieces);
+    }
+    let (pieces, rows) = candidates
+        .into_iter()
+        .find_map(|p| wrap(&p, room, lines).map(|rows| (p, rows)))
+        .unwrap_or_else(|| {
+            let pieces = vec![left_out(last, true), step(last, false)];
+            (pieces, std::iter::once(0..2).collect())
+        });
     let marked = |turn: Turn| {
         if turn == Turn::On {
             Style::new()
@@ -388,26 +463,38 @@ fn path_spans(steps: &[Step], room: usize, theme: &Theme) -> Vec<Span<'static>> 
             theme.warn
         }
     };
-    let mut spans = Vec::new();
-    if first > 0 {
-        let more = format!("… +{first}");
-        spans.push(Span::styled(more, theme.dim));
-        let turn = steps[first].turn;
-        spans.push(Span::styled(arrow(turn), marked(turn).patch(theme.dim)));
-    }
-    for (j, step) in steps.iter().enumerate().skip(first) {
-        if j > first {
-            spans.push(Span::styled(arrow(step.turn), marked(step.turn)));
-        }
-        let mut name = names[j].clone();
-        if j == last {
-            let used: usize = spans.iter().map(Span::width).sum();
-            name = super::fit(&name, room.saturating_sub(used + super::width(&dates[j])));
-        }
-        spans.push(Span::styled(name, marked(step.turn)));
-        spans.push(Span::styled(dates[j].clone(), theme.dim));
-    }
-    spans
+    rows.into_iter()
+        .map(|row| {
+            let mut spans: Vec<Span<'static>> = Vec::new();
+            let start = row.start;
+            for (k, piece) in pieces[row].iter().enumerate() {
+                if let Some(turn) = piece.arrow {
+                    let text = arrow(turn);
+                    let text = if k == 0 { text.trim_start() } else { text };
+                    let style = match piece.step {
+                        Some(_) => marked(turn),
+                        None => marked(turn).patch(theme.dim),
+                    };
+                    spans.push(Span::styled(text, style));
+                }
+                let Some(j) = piece.step else {
+                    spans.push(Span::styled(piece.text.clone(), theme.dim));
+                    continue;
+                };
+                // A step wider than its line alone: its name cut at its end, its day kept.
+                let used: usize = spans.iter().map(Span::width).sum();
+                let fits = room.saturating_sub(used + super::width(&piece.day));
+                let name = if start + k + 1 == pieces.len() || piece.cols(k == 0) > room {
+                    super::fit(&piece.text, fits)
+                } else {
+                    piece.text.clone()
+                };
+                spans.push(Span::styled(name, marked(steps[j].turn)));
+                spans.push(Span::styled(piece.day.clone(), theme.dim));
+            }
+            spans
+        })
+        .collect()
 }
 
 /// The stage's own fields first (empty ones marked), then the card's other columns.
@@ -926,9 +1013,20 @@ mod tests {
             .collect()
     }
 
+    /// The path's lines in `room` columns, at most `lines` of them, joined by `\n`.
+    fn path_lines(steps: &[Step], room: usize, lines: usize) -> String {
+        let rows = super::path_rows(steps, room, lines, &super::Theme::plain());
+        let rows: Vec<String> = (rows.iter())
+            .map(|r| r.iter().map(|s| s.content.as_ref()).collect())
+            .collect();
+        for row in &rows {
+            assert!(super::super::width(row) <= room, "{row:?} in {room}");
+        }
+        rows.join("\n")
+    }
+
     fn path_text(steps: &[Step], room: usize) -> String {
-        let spans = super::path_spans(steps, room, &super::Theme::plain());
-        spans.iter().map(|s| s.content.as_ref()).collect()
+        path_lines(steps, room, 1)
     }
 
     const MOVED: [(&str, Turn); 3] = [
@@ -944,19 +1042,50 @@ mod tests {
         assert_eq!(path_text(&steps(&MOVED), want.chars().count()), want);
     }
 
-    /// Too long: the last steps that fit, whole, after how many were left out.
+    /// Too long for its lines: the first step and the last ones that fit, whole, with how many
+    /// were left out between them; then the last ones alone.
     #[test]
-    fn a_long_path_keeps_its_last_steps_and_says_how_many_went_before() {
+    fn a_long_path_keeps_its_first_and_last_steps_and_says_how_many_went_between() {
         let full = "Первичный контакт 18.11 → Переговоры 19.11 → Принимают решение 20.11";
         let text = path_text(&steps(&MOVED), full.chars().count() - 1);
-        assert_eq!(text, "… +1 → Переговоры 19.11 → Принимают решение 20.11");
-        let text = path_text(&steps(&MOVED), 31);
+        assert_eq!(
+            text,
+            "Первичный контакт 18.11 → … +1 → Принимают решение 20.11"
+        );
+        let text = path_text(&steps(&MOVED), 40);
         assert_eq!(text, "… +2 → Принимают решение 20.11");
-        assert!(text.chars().count() <= 31);
-        // Narrower than the last step alone: its name is cut at its end, its date kept.
+        // Narrower than the last step alone: its name is cut at its end, its day kept.
         let text = path_text(&steps(&MOVED), 20);
         assert_eq!(text, "… +2 → Приним… 20.11");
         assert_eq!(text.chars().count(), 20);
+    }
+
+    /// Narrow, the path takes the lines it needs, each step whole on one, the arrow that
+    /// reaches a step beginning its line; too long for them, its middle steps go first.
+    #[test]
+    fn a_path_too_long_for_a_line_goes_on_over_the_next_ones() {
+        let path = steps(&MOVED);
+        assert_eq!(
+            path_lines(&path, 31, 3),
+            "Первичный контакт 18.11\n→ Переговоры 19.11\n→ Принимают решение 20.11"
+        );
+        assert_eq!(
+            path_lines(&path, 50, 3),
+            "Первичный контакт 18.11 → Переговоры 19.11\n→ Принимают решение 20.11"
+        );
+        assert_eq!(
+            path_lines(&path, 31, 2),
+            "Первичный контакт 18.11 → … +1\n→ Принимают решение 20.11"
+        );
+        // A name wider than a line alone is cut, marked, its day kept; the rest stay whole.
+        let long = steps(&[
+            ("Первичный контакт", Turn::On),
+            ("Встреча с клиентом в офисе продаж назначена", Turn::On),
+        ]);
+        assert_eq!(
+            path_lines(&long, 31, 3),
+            "Первичный контакт 18.11\n→ Встреча с клиентом в о… 19.11"
+        );
     }
 
     #[test]
@@ -970,11 +1099,23 @@ mod tests {
             path_text(&path, 100),
             "Квалификация 18.11 ↷ Встреча проведена 19.11 ↶ Квалификация 20.11"
         );
-        // The arrow of the first step kept says how it was reached.
+        // The arrow of the step after the ones left out says how it was reached.
+        assert_eq!(
+            path_text(&path, 52),
+            "Квалификация 18.11 → … +1 ↶ Квалификация 20.11"
+        );
         assert_eq!(path_text(&path, 30), "… +2 ↶ Квалификация 20.11");
+        assert_eq!(
+            path_lines(&path, 30, 2),
+            "Квалификация 18.11 → … +1\n↶ Квалификация 20.11"
+        );
+        assert_eq!(
+            path_lines(&path, 30, 3),
+            "Квалификация 18.11\n↷ Встреча проведена 19.11\n↶ Квалификация 20.11"
+        );
         // In colour, the stage reached backwards is the warning's.
         let theme = super::Theme::colour();
-        let spans = super::path_spans(&path, 100, &theme);
+        let spans: Vec<_> = super::path_rows(&path, 100, 1, &theme).concat();
         let back = spans
             .iter()
             .rposition(|s| s.content == "Квалификация")
