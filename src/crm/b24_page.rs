@@ -234,7 +234,8 @@ impl<'de> Deserialize<'de> for Deal {
                             let code = d.custom_text.len();
                             map.next_value_seed(Joined(&mut d.custom_text))?;
                             // A deal of 4 GB is refused by the client long before.
-                            d.custom_ends.push((code as u32, d.custom_text.len() as u32));
+                            d.custom_ends
+                                .push((code as u32, d.custom_text.len() as u32));
                         }
                         Key::Other => {
                             map.next_value::<IgnoredAny>()?;
@@ -277,31 +278,31 @@ impl<'de> DeserializeSeed<'de> for KeySeed<'_> {
 }
 
 impl Visitor<'_> for KeySeed<'_> {
-            type Value = Key;
-            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-                f.write_str("a field name")
+    type Value = Key;
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a field name")
+    }
+    fn visit_str<E>(self, k: &str) -> Result<Key, E> {
+        Ok(match k {
+            "ID" => Key::Id,
+            "TITLE" => Key::Title,
+            "STAGE_ID" => Key::StageId,
+            "CATEGORY_ID" => Key::CategoryId,
+            "ASSIGNED_BY_ID" => Key::AssignedById,
+            "OPPORTUNITY" => Key::Opportunity,
+            "CURRENCY_ID" => Key::CurrencyId,
+            "DATE_CREATE" => Key::DateCreate,
+            "DATE_MODIFY" => Key::DateModify,
+            "CLOSEDATE" => Key::CloseDate,
+            "CLOSED" => Key::Closed,
+            "COMMENTS" => Key::Comments,
+            k if k.starts_with("UF_") => {
+                self.0.push_str(k);
+                Key::Custom
             }
-            fn visit_str<E>(self, k: &str) -> Result<Key, E> {
-                Ok(match k {
-                    "ID" => Key::Id,
-                    "TITLE" => Key::Title,
-                    "STAGE_ID" => Key::StageId,
-                    "CATEGORY_ID" => Key::CategoryId,
-                    "ASSIGNED_BY_ID" => Key::AssignedById,
-                    "OPPORTUNITY" => Key::Opportunity,
-                    "CURRENCY_ID" => Key::CurrencyId,
-                    "DATE_CREATE" => Key::DateCreate,
-                    "DATE_MODIFY" => Key::DateModify,
-                    "CLOSEDATE" => Key::CloseDate,
-                    "CLOSED" => Key::Closed,
-                    "COMMENTS" => Key::Comments,
-                    k if k.starts_with("UF_") => {
-                        self.0.push_str(k);
-                        Key::Custom
-                    }
-                    _ => Key::Other,
-                })
-            }
+            _ => Key::Other,
+        })
+    }
 }
 
 /// A custom field's value written as a cell at the end of a text: a multiple field's values
