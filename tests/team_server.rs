@@ -161,6 +161,23 @@ fn on_a_store_file_named_roles_keep_an_auditor_from_leading_and_a_stranger_out()
         &["queue", "--stage", "Договор", "--auditor", "zoe"],
         "zoe is not a user of this store",
     );
+    refuses(
+        &desk,
+        &file,
+        &[
+            "calibrate",
+            "new",
+            "--stage",
+            "Договор",
+            "--auditors",
+            "anna,lena",
+            "--cards",
+            "3",
+            "--lead",
+            "anna",
+        ],
+        "anna is an auditor on this store: only a lead starts a calibration",
+    );
     let (ok, _, err) = run_on(
         &desk,
         &file,
@@ -734,6 +751,46 @@ fn on_the_server_an_auditor_s_login_cannot_decide_change_another_s_review_or_the
         ok && said.contains("funnel version 2 applied"),
         "{said}{err}"
     );
+
+    // A calibration is a lead's too: an auditor's login is refused in okk's words (not the
+    // server's "may not read or change calibrations"), and the lead's login starts it in her
+    // own name with no `--lead` and no `$USER` to take one from.
+    let calibrate = [
+        "calibrate",
+        "new",
+        "--stage",
+        "Договор",
+        "--auditors",
+        "anna,boris",
+    ];
+    let (ok, _, err) = run_on(
+        &desk,
+        &anna_url,
+        &[&["--lang", "ru"][..], &calibrate, &["--cards", "3"]].concat(),
+    );
+    assert!(
+        !ok && err
+            .contains("anna — аудитор в этом хранилище: калибровку начинает только руководитель"),
+        "{err}"
+    );
+    let out = (okk_on(&desk, &lena_url)
+        .env_remove("USER")
+        .env_remove("USERNAME"))
+    .env_remove("OKK_LEAD")
+    .args(calibrate)
+    .args(["--cards", "3"])
+    .output()
+    .unwrap();
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(said.contains("by lena"), "{said}");
+    let (_, out, _) = run_on(&desk, &server.url, &["calibrate", "report", "--json"]);
+    let report: Json = serde_json::from_str(&out).unwrap();
+    assert_eq!(report["created_by"], "lena", "{report}");
     let (ok, _, err) = run_on(
         &desk,
         &anna_url,
