@@ -226,6 +226,50 @@ fn a_server_that_does_not_answer_is_named_without_its_password() {
     );
 }
 
+/// Something at the address takes the connection and hangs up mid-reply without speaking
+/// PostgreSQL (a proxy, a firewall, another service on the port): the driver's words ("bytes
+/// remaining on stream") come in the reader's language, with what to check.
+#[test]
+fn a_host_that_answers_but_not_as_postgresql_is_explained_in_russian() {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        use std::io::{Read, Write};
+        for stream in listener.incoming().take(2) {
+            let mut stream = stream.unwrap();
+            // The client's startup message, whole (its length first), so that hanging up
+            // closes the line rather than resetting it.
+            let mut len = [0u8; 4];
+            let _ = stream.read_exact(&mut len);
+            let mut rest = vec![0u8; (u32::from_be_bytes(len) as usize).saturating_sub(4)];
+            let _ = stream.read_exact(&mut rest);
+            // A message's tag and the start of its length, then the line goes dead.
+            let _ = stream.write_all(b"HTTP/1.1 400");
+            let _ = stream.shutdown(std::net::Shutdown::Write);
+            let _ = stream.read_to_end(&mut rest);
+        }
+    });
+    let desk = Desk::new();
+    let url = format!("postgres://anna@127.0.0.1:{port}/okk");
+    let run = |lang: &str| {
+        let out = okk_on(&desk, &url)
+            .args(["--lang", lang, "stats"])
+            .output()
+            .unwrap();
+        assert!(!out.status.success());
+        String::from_utf8_lossy(&out.stderr).into_owned()
+    };
+    let err = run("ru");
+    english::assert_russian(
+        "an unreachable server",
+        &err,
+        &["okk", "postgres", "anna", "okk"],
+    );
+    assert!(err.contains("не ответив как PostgreSQL"), "{err}");
+    let err = run("en");
+    assert!(err.contains("without answering as PostgreSQL"), "{err}");
+}
+
 #[test]
 fn db_copy_moves_a_store_between_a_file_and_a_server_only() {
     let desk = Desk::new();
