@@ -648,7 +648,8 @@ pub enum CalibrateCommand {
         /// The same seed draws the same cards [default: a random one, printed].
         #[arg(long, value_name = "S")]
         seed: Option<u64>,
-        /// Who starts it [default: $OKK_LEAD, else the config's name, else the login name].
+        /// Who starts it, a lead [default: on a team server, the okk user the login is mapped
+        /// to; else $OKK_LEAD, else the config's name, else the login name].
         #[arg(long, env = "OKK_LEAD", value_name = "NAME")]
         lead: Option<String>,
     },

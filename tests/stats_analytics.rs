@@ -504,6 +504,11 @@ fn a_stage_s_verdicts_count_each_card_by_the_lead_s_word_as_every_other_output_d
 /// On the built-in funnel: 30 open cards at «Квалификация», 5 judged, 3 of them not ok. The
 /// Wilson interval of 3 of 5 is 23.1 %–88.2 %: 6.92–26.47 of the 30 cards, 18 the estimate.
 fn three_of_five_judged_over_thirty() -> Desk {
+    judged_over_thirty(&["stale", "dead", "wrong_stage", "ok", "ok"])
+}
+
+/// Thirty open cards at «Квалификация», the first judged as `verdicts` say.
+fn judged_over_thirty(verdicts: &[&str]) -> Desk {
     let desk = Desk::new();
     let mut csv = String::from(
         "ID,Название сделки,Бюджет,Ответственный,Дата создания сделки,Дата редактирования,\
@@ -521,10 +526,7 @@ fn three_of_five_judged_over_thirty() -> Desk {
     okk::store::Store::open(&desk.db)
         .and_then(|store| store.set_meta("clock", CLOCK))
         .expect("set the store's clock");
-    for (n, verdict) in ["stale", "dead", "wrong_stage", "ok", "ok"]
-        .iter()
-        .enumerate()
-    {
+    for (n, verdict) in verdicts.iter().enumerate() {
         let at = format!("2026-11-19 1{n}:00:00");
         desk.review(
             &format!("q{}", n + 1),
@@ -534,6 +536,48 @@ fn three_of_five_judged_over_thirty() -> Desk {
         );
     }
     desk
+}
+
+/// «Unclear» is an auditor's "I cannot tell from the card": it counts as not ok (the card does
+/// not show its stage), and every place the lead reads the share from says so and how many
+/// of the cards not ok are only unclear — the figure goes upward.
+#[test]
+fn the_share_not_ok_says_it_counts_unclear_and_how_many_are() {
+    let desk = judged_over_thirty(&["stale", "unclear", "wrong_stage", "ok", "ok"]);
+    let text = succeeded(desk.okk().arg("stats"));
+    assert!(
+        says(&text, "judged not ok (60%; 1 of them unclear)"),
+        "{text}"
+    );
+    assert!(
+        says(
+            &text,
+            "Not ok: the verdict is wrong stage, stale, dead or unclear"
+        ),
+        "{text}"
+    );
+    assert!(says(&text, "unclear: 1 of the 3 not ok."), "{text}");
+    let text = succeeded(desk.okk().args(["--lang", "ru", "stats"]));
+    assert!(says(&text, "(60%; из них неясно: 1)"), "{text}");
+    assert!(says(&text, "неясно 1 из 3 с ошибкой"), "{text}");
+    let out = desk.file("report.html");
+    succeeded(desk.okk().args(["report", "--out", &out]));
+    let html = std::fs::read_to_string(&out).unwrap();
+    assert!(html.contains("1 of them unclear"), "{html}");
+    assert!(html.contains("unclear: 1 of the 3 not ok"), "{html}");
+    let (mut state, mut tui) = common::reviewer::open(&desk.db, "anna");
+    okk::tui::update::load_stages(&mut state, &tui).unwrap();
+    common::reviewer::press(&mut state, &mut tui, "4");
+    let screen = common::reviewer::screen(&state, 120, 40);
+    assert!(
+        screen.contains("not ok: wrong stage, stale, dead or unclear")
+            && screen.contains("(1 unclear)"),
+        "{screen}"
+    );
+    // None unclear: the headline says nothing of them, the note says none.
+    let text = succeeded(three_of_five_judged_over_thirty().okk().arg("stats"));
+    assert!(says(&text, "judged not ok (60%), so about"), "{text}");
+    assert!(says(&text, "unclear: 0 of the 3 not ok."), "{text}");
 }
 
 #[test]

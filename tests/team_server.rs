@@ -161,6 +161,23 @@ fn on_a_store_file_named_roles_keep_an_auditor_from_leading_and_a_stranger_out()
         &["queue", "--stage", "Договор", "--auditor", "zoe"],
         "zoe is not a user of this store",
     );
+    refuses(
+        &desk,
+        &file,
+        &[
+            "calibrate",
+            "new",
+            "--stage",
+            "Договор",
+            "--auditors",
+            "anna,lena",
+            "--cards",
+            "3",
+            "--lead",
+            "anna",
+        ],
+        "anna is an auditor on this store: only a lead starts a calibration",
+    );
     let (ok, _, err) = run_on(
         &desk,
         &file,
@@ -207,6 +224,50 @@ fn a_server_that_does_not_answer_is_named_without_its_password() {
             && !refused.contains("secret"),
         "{refused}"
     );
+}
+
+/// Something at the address takes the connection and hangs up mid-reply without speaking
+/// PostgreSQL (a proxy, a firewall, another service on the port): the driver's words ("bytes
+/// remaining on stream") come in the reader's language, with what to check.
+#[test]
+fn a_host_that_answers_but_not_as_postgresql_is_explained_in_russian() {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        use std::io::{Read, Write};
+        for stream in listener.incoming().take(2) {
+            let mut stream = stream.unwrap();
+            // The client's startup message, whole (its length first), so that hanging up
+            // closes the line rather than resetting it.
+            let mut len = [0u8; 4];
+            let _ = stream.read_exact(&mut len);
+            let mut rest = vec![0u8; (u32::from_be_bytes(len) as usize).saturating_sub(4)];
+            let _ = stream.read_exact(&mut rest);
+            // A message's tag and the start of its length, then the line goes dead.
+            let _ = stream.write_all(b"HTTP/1.1 400");
+            let _ = stream.shutdown(std::net::Shutdown::Write);
+            let _ = stream.read_to_end(&mut rest);
+        }
+    });
+    let desk = Desk::new();
+    let url = format!("postgres://anna@127.0.0.1:{port}/okk");
+    let run = |lang: &str| {
+        let out = okk_on(&desk, &url)
+            .args(["--lang", lang, "stats"])
+            .output()
+            .unwrap();
+        assert!(!out.status.success());
+        String::from_utf8_lossy(&out.stderr).into_owned()
+    };
+    let err = run("ru");
+    english::assert_russian(
+        "an unreachable server",
+        &err,
+        &["okk", "postgres", "anna", "okk"],
+    );
+    assert!(err.contains("не ответив как PostgreSQL"), "{err}");
+    let err = run("en");
+    assert!(err.contains("without answering as PostgreSQL"), "{err}");
 }
 
 #[test]
@@ -734,6 +795,46 @@ fn on_the_server_an_auditor_s_login_cannot_decide_change_another_s_review_or_the
         ok && said.contains("funnel version 2 applied"),
         "{said}{err}"
     );
+
+    // A calibration is a lead's too: an auditor's login is refused in okk's words (not the
+    // server's "may not read or change calibrations"), and the lead's login starts it in her
+    // own name with no `--lead` and no `$USER` to take one from.
+    let calibrate = [
+        "calibrate",
+        "new",
+        "--stage",
+        "Договор",
+        "--auditors",
+        "anna,boris",
+    ];
+    let (ok, _, err) = run_on(
+        &desk,
+        &anna_url,
+        &[&["--lang", "ru"][..], &calibrate, &["--cards", "3"]].concat(),
+    );
+    assert!(
+        !ok && err
+            .contains("anna — аудитор в этом хранилище: калибровку начинает только руководитель"),
+        "{err}"
+    );
+    let out = (okk_on(&desk, &lena_url)
+        .env_remove("USER")
+        .env_remove("USERNAME"))
+    .env_remove("OKK_LEAD")
+    .args(calibrate)
+    .args(["--cards", "3"])
+    .output()
+    .unwrap();
+    let said = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(said.contains("by lena"), "{said}");
+    let (_, out, _) = run_on(&desk, &server.url, &["calibrate", "report", "--json"]);
+    let report: Json = serde_json::from_str(&out).unwrap();
+    assert_eq!(report["created_by"], "lena", "{report}");
     let (ok, _, err) = run_on(
         &desk,
         &anna_url,

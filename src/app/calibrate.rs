@@ -4,18 +4,19 @@ use std::process::ExitCode;
 
 use color_eyre::Result;
 
+use super::roles::LeadWork;
 use super::{Paths, config, say, user};
 use crate::cli::CalibrateCommand;
 use crate::domain::Funnel;
 use crate::domain::calibration::Calibration;
 use crate::domain::calibration::{report, sample};
 use crate::domain::funnel::StageKind;
-use crate::domain::ports::{CalibrationStore, QueueStore};
+use crate::domain::ports::{CalibrationStore, QueueStore, UserStore};
 use crate::text::calibrate as msg;
 
 /// What a calibration needs of a store: a file's or a team server's alike.
-trait CalibrateStore: CalibrationStore + QueueStore {}
-impl<T: CalibrationStore + QueueStore> CalibrateStore for T {}
+trait CalibrateStore: CalibrationStore + QueueStore + UserStore {}
+impl<T: CalibrationStore + QueueStore + UserStore> CalibrateStore for T {}
 
 /// The store `--db` names, with the funnel its cards are judged by (a server's own, when its
 /// lead applied one).
@@ -41,6 +42,15 @@ pub fn run(paths: &Paths, command: CalibrateCommand) -> Result<ExitCode> {
         } => {
             let config = config::load(&paths.config)?;
             let (mut store, funnel) = open(paths)?;
+            // The lead's name as `okk lead` and `okk funnel apply` take it: a server login's
+            // own okk user, and an auditor refused in okk's words before the server's.
+            let fallback = super::review::auditor(None, &config);
+            let lead = super::roles::leading(
+                &mut *store,
+                lead.as_deref(),
+                &fallback,
+                LeadWork::Calibrate,
+            )?;
             let auditors: Vec<String> = auditors
                 .iter()
                 .map(|a| a.trim().to_string())
@@ -67,7 +77,7 @@ pub fn run(paths: &Paths, command: CalibrateCommand) -> Result<ExitCode> {
                 stage: name,
                 seed,
                 auditors,
-                created_by: super::review::auditor(lead.as_deref(), &config),
+                created_by: lead,
                 created_at: crate::store::cards::fmt_time(&chrono::Local::now().naive_local()),
                 cards: drawn,
             };

@@ -10,6 +10,17 @@ use crate::domain::ports::UserStore;
 use crate::domain::roles::{Acting, Refusal, Role, User, act};
 use crate::text::app as msg;
 
+/// What a lead's command does: the words an auditor's refusal gives for it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LeadWork {
+    /// `okk lead`: decides on reviews.
+    Decide,
+    /// `okk funnel apply`.
+    ApplyFunnel,
+    /// `okk calibrate new`.
+    Calibrate,
+}
+
 /// The name a command needing `need` acts under on `store`: `given` (`--auditor`, `--lead`)
 /// or `fallback`, registered when new on a store without roles, refused when the store's
 /// roles (or the server's login) say otherwise.
@@ -19,7 +30,18 @@ pub fn acting(
     fallback: &str,
     need: Role,
 ) -> Result<String> {
-    named(store, given, fallback, need, true)
+    named(store, given, fallback, need, true, LeadWork::Decide)
+}
+
+/// [`acting`] for a lead's command doing `work`: a mapped login acts as its own user (the
+/// fallback name is never taken for it), and an auditor is refused in words that name the work.
+pub fn leading(
+    store: &mut dyn UserStore,
+    given: Option<&str>,
+    fallback: &str,
+    work: LeadWork,
+) -> Result<String> {
+    named(store, given, fallback, Role::Lead, true, work)
 }
 
 /// [`acting`] for a command that only reads (a queue listed, not claimed): the same name and
@@ -30,7 +52,7 @@ pub fn looking(
     fallback: &str,
     need: Role,
 ) -> Result<String> {
-    named(store, given, fallback, need, false)
+    named(store, given, fallback, need, false, LeadWork::Decide)
 }
 
 fn named(
@@ -39,6 +61,7 @@ fn named(
     fallback: &str,
     need: Role,
     register: bool,
+    work: LeadWork,
 ) -> Result<String> {
     let err = |e: crate::store::StoreError| user(e.to_string());
     let session = store.session().map_err(err)?;
@@ -60,16 +83,20 @@ fn named(
                 _ => Ok(name),
             }
         }
-        Err(r) => Err(user(refusal(&r))),
+        Err(r) => Err(user(refusal(&r, work))),
     }
 }
 
-fn refusal(r: &Refusal) -> String {
+fn refusal(r: &Refusal, work: LeadWork) -> String {
     match r {
         Refusal::NotMapped { login } => msg::roles_not_mapped(login),
         Refusal::OtherName { mapped, given } => msg::roles_other_name(mapped, given),
         Refusal::Unknown { name } => msg::roles_unknown(name),
-        Refusal::NotLead { name } => msg::roles_not_lead(name),
+        Refusal::NotLead { name } => match work {
+            LeadWork::Decide => msg::roles_not_lead(name),
+            LeadWork::ApplyFunnel => msg::roles_not_lead_funnel(name),
+            LeadWork::Calibrate => msg::roles_not_lead_calibrate(name),
+        },
     }
 }
 

@@ -6,10 +6,10 @@ use std::process::ExitCode;
 
 use color_eyre::Result;
 
+use super::roles::LeadWork;
 use super::{Paths, user};
 use crate::domain::Funnel;
 use crate::domain::funnel_diff::{FunnelDiff, FunnelVersion, diff};
-use crate::domain::roles::Role;
 use crate::store::pg::PgStore;
 use crate::text::app as msg;
 
@@ -29,7 +29,7 @@ pub fn apply(paths: &Paths, file: &Path, lead: Option<&str>) -> Result<ExitCode>
     let config = super::config::load(&paths.config)?;
     let mut store = paths.open_server(url)?;
     let fallback = super::review::auditor(None, &config);
-    let who = super::roles::acting(&mut store, lead, &fallback, Role::Lead)?;
+    let who = super::roles::leading(&mut store, lead, &fallback, LeadWork::ApplyFunnel)?;
     let changes = match store.applied_funnel().map_err(|e| user(e.to_string()))? {
         Some((prev, _, _)) => crate::funnel_config::load_str(&prev.content, Path::new("previous"))
             .map(|old| diff(&old, &funnel))

@@ -126,6 +126,13 @@ fn header(s: &mut String, r: &Report, title: &str) {
     let lines: Vec<String> = sentence.lines().map(|l| esc(l.trim())).collect();
     s.push_str(&lines.join("<br/>"));
     s.push_str("</p>\n");
+    if f.judged > 0 {
+        let _ = writeln!(
+            s,
+            "<p class=\"muted\">{}</p>",
+            esc(&crate::text::analytics::not_ok_note(f, &msg::count))
+        );
+    }
     if f.disputed > 0 {
         let _ = writeln!(
             s,

@@ -9,7 +9,7 @@ use super::lang;
 use super::safe::line;
 use crate::domain::analytics::make_up::{JudgedBefore, MakeUp};
 use crate::domain::analytics::{
-    Analytics, Bottleneck, FailingItem, ManagerGroup, StageRow, WholeCards, Window,
+    Analytics, Bottleneck, FailingItem, Figures, ManagerGroup, StageRow, WholeCards, Window,
 };
 use crate::domain::funnel::StageKind;
 
@@ -225,6 +225,7 @@ pub fn stages_table(funnel_name: &str, rows: &[StageRow], a: &Analytics, cols: u
         note(&mut s, left_out(&dropped, cols));
     }
     note(&mut s, crate::tr!("analytics-judged-note"));
+    note(&mut s, not_ok_note(&t.figures, &int));
     for note_text in before_change_notes(rows) {
         note(&mut s, note_text);
     }
@@ -241,6 +242,16 @@ pub fn stages_table(funnel_name: &str, rows: &[StageRow], a: &Analytics, cols: u
         note(&mut s, crate::tr!("analytics-returned", count = a.returned));
     }
     s
+}
+
+/// What "not ok" counts, with how many of the cards not ok are only unclear: the lead sends
+/// the share upward, and an auditor's "unclear" is in it (the card does not show its stage).
+pub fn not_ok_note(f: &Figures, count: &dyn Fn(u64) -> String) -> String {
+    crate::tr!(
+        "analytics-not-ok-note",
+        not_ok = count(f.mismatches),
+        unclear = count(f.review_verdicts.unclear)
+    )
 }
 
 /// The stage table's mark on the share not ok of a stage whose sample mostly predates the
@@ -598,10 +609,15 @@ pub fn headline(a: &Analytics, count: &dyn Fn(u64) -> String) -> String {
             crate::tr!("analytics-no-stage-lies") + "\n"
         };
     };
+    let unclear = (a.stages.iter())
+        .find(|st| st.stage == b.stage && b.manager.is_none())
+        .map_or(0, |st| st.group.figures.review_verdicts.unclear);
     let mut s = crate::tr!(
         "analytics-lies-most",
         stage = line(&b.stage),
         not_ok = count(b.mismatches),
+        unclear = count(unclear),
+        unclear_n = unclear,
         judged = count(b.judged),
         judged_n = b.judged,
         share = pct(Some(b.mismatch_rate)),

@@ -362,6 +362,16 @@ pub fn roles_not_lead(name: &str) -> String {
     crate::tr!("app-roles-not-lead", name = name.to_string())
 }
 
+/// An auditor asked to apply the store's funnel.
+pub fn roles_not_lead_funnel(name: &str) -> String {
+    crate::tr!("app-roles-not-lead-funnel", name = name.to_string())
+}
+
+/// An auditor asked to start a calibration.
+pub fn roles_not_lead_calibrate(name: &str) -> String {
+    crate::tr!("app-roles-not-lead-calibrate", name = name.to_string())
+}
+
 /// `okk db roles` from a session that does not own the server store.
 pub fn roles_owner_only(login: &str) -> String {
     crate::tr!("app-roles-owner-only", login = login.to_string())

@@ -287,6 +287,24 @@ mod tests {
         }
     }
 
+    /// The `backwards` rule flags a card that moved back and one that jumped over a stage it
+    /// may not skip: its Russian name says both, not «назад» alone.
+    #[test]
+    fn the_backwards_rule_is_named_for_a_skipped_stage_too() {
+        with(Lang::Ru, || {
+            let name = rule_name(RuleCode::Backwards);
+            assert_eq!(name, "переход не по порядку");
+            assert!(!name.contains("назад"), "{name}");
+        });
+        with(Lang::En, || {
+            assert_eq!(
+                rule_name(RuleCode::Backwards),
+                "backwards",
+                "the code --rule takes"
+            );
+        });
+    }
+
     /// With cards of several sources, each id says its source: the titles and the idle days
     /// still keep their columns, by display width (a Cyrillic source is as wide as its letters).
     #[test]

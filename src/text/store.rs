@@ -109,10 +109,20 @@ fn driver_words(error: &str) -> String {
         if let Some(rest) = error.strip_prefix(words)
             && (rest.is_empty() || rest.starts_with(':'))
         {
-            return format!("{}{rest}", said());
+            return format!("{}{}", said(), driver_cause(rest));
         }
     }
     error.to_string()
+}
+
+/// The causes after the driver's words that are the driver's own (the system's, like
+/// "Connection refused (os error 111)", are left as the system gave them).
+fn driver_cause(rest: &str) -> String {
+    match rest.strip_prefix(": ") {
+        Some("bytes remaining on stream") => format!(": {}", crate::tr!("store-driver-cut")),
+        Some("connection timed out") => format!(": {}", crate::tr!("store-driver-timed-out")),
+        _ => rest.to_string(),
+    }
 }
 
 /// What to check, for the causes a server connection commonly fails on (the driver's words are
@@ -127,6 +137,17 @@ fn open_hint(error: &str) -> Option<String> {
     };
     let hint = if error.contains("Connection refused") {
         crate::tr!("store-open-hint-refused")
+    } else if [
+        "bytes remaining on stream",
+        "unexpected EOF",
+        "Connection reset by peer",
+    ]
+    .iter()
+    .any(|cut| error.contains(cut))
+    {
+        crate::tr!("store-open-hint-not-postgres")
+    } else if error.contains("connection timed out") {
+        crate::tr!("store-open-hint-timed-out")
     } else if error.contains("failed to lookup address") {
         crate::tr!("store-open-hint-host")
     } else if error.contains("does not exist") && error.contains("database \"") {
@@ -213,6 +234,26 @@ mod open_hints {
             let h = super::open_hint("error performing TLS handshake: server does not support TLS");
             assert!(h.unwrap().contains("leave sslmode=require out"));
             assert!(super::open_hint("something else").is_none());
+            let h =
+                super::open_hint("error communicating with the server: bytes remaining on stream");
+            assert!(h.unwrap().contains("without answering as PostgreSQL"));
+        });
+        with(Lang::Ru, || {
+            let cut = "error communicating with the server: bytes remaining on stream";
+            assert_eq!(
+                super::driver_words(cut),
+                "ошибка связи с сервером: соединение оборвалось посреди ответа"
+            );
+            assert!(
+                super::open_hint(cut)
+                    .unwrap()
+                    .contains("не ответив как PostgreSQL")
+            );
+            let late = "error connecting to server: connection timed out";
+            assert!(super::driver_words(late).ends_with("время ожидания соединения истекло"));
+            assert!(super::open_hint(late).unwrap().contains("connect_timeout"));
+            let refused = "error connecting to server: Connection refused (os error 111)";
+            assert!(super::driver_words(refused).ends_with(": Connection refused (os error 111)"));
         });
     }
 }

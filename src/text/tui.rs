@@ -885,6 +885,12 @@ pub fn flags_from(day: &str) -> String {
     tr!("tui-flags-from", day = day)
 }
 
+/// Under the stats screen's stages: what the share not ok counts, and how many of the cards
+/// not ok are only unclear.
+pub fn stats_not_ok(unclear: u64) -> String {
+    tr!("tui-stats-not-ok-counts", unclear = unclear)
+}
+
 pub fn stats_stages() -> String {
     format!(" {} ", tr!("tui-stats-stages"))
 }

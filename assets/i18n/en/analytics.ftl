@@ -3,6 +3,7 @@
 
 analytics-lying-note = Lying: estimated open cards that likely lie (the share of cards judged not ok × the open cards there), with its 95 % interval (Wilson) in brackets; groups with fewer than 5 cards judged are not ranked.
 analytics-judged-note = Sample: the cards judged at the stage, each once, by the verdict that stands on it (the lead's where the lead decided; two auditors who agree make one card); Not ok: their share.
+analytics-not-ok-note = Not ok: the verdict is wrong stage, stale, dead or unclear (the auditor could not tell from the card: it does not show its stage); unclear: { $unclear } of the { $not_ok } not ok.
 analytics-total-lying = Likely lying: { $lying } ({ $low }–{ $high }) of the { $open } open { $open_n ->
     [one] card
    *[other] cards
@@ -91,7 +92,10 @@ analytics-no-stage-lies = No stage lies: every card judged is as its stage says.
 analytics-lies-most = Lies most: «{ $stage }» — { $not_ok } of { $judged } { $judged_n ->
     [one] card
    *[other] cards
-} judged not ok ({ $share }), so about { $lying } of its { $open } open { $open_n ->
+} judged not ok ({ $share }{ $unclear_n ->
+    [0] {""}
+   *[other] ; { $unclear } of them unclear
+}), so about { $lying } of its { $open } open { $open_n ->
     [one] card
    *[other] cards
 } (95 % interval { $low }–{ $high }).

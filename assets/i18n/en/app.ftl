@@ -73,7 +73,9 @@ app-no-store-file = { $path }: no such store file
 app-roles-not-mapped = { $login }: this PostgreSQL login role is not mapped to an okk user of this store; the database owner maps it with okk db roles --auditor NAME={ $login }
 app-roles-other-name = this connection is okk user { $mapped } (its PostgreSQL login role is mapped to them): it cannot act as { $given }
 app-roles-unknown = { $name } is not a user of this store: its roles are set up, and only the users okk db roles named act on it (okk db roles lists them)
-app-roles-not-lead = { $name } is an auditor on this store: only a lead decides on reviews and applies the funnel
+app-roles-not-lead = { $name } is an auditor on this store: only a lead decides on reviews
+app-roles-not-lead-funnel = { $name } is an auditor on this store: only a lead applies the funnel
+app-roles-not-lead-calibrate = { $name } is an auditor on this store: only a lead starts a calibration
 app-roles-owner-only = okk db roles is the database owner's command: the login role { $login } does not own this store
 app-roles-login-on-file = { $entry }: a store file has no login roles (it is one person's); name the user without =LOGIN
 app-roles-bad-entry = { $entry }: expected NAME or NAME=LOGIN

@@ -35,7 +35,7 @@ report-returned = { $n ->
 }
 
 report-funnel = The funnel
-report-funnel-note = Cards at each stage now (red: the open cards likely lying) and the share of the cards judged there whose verdict is not ok: each card once, by the verdict that stands on it (the lead's where the lead decided).
+report-funnel-note = Cards at each stage now (red: the open cards likely lying) and the share of the cards judged there whose verdict is not ok (wrong stage, stale, dead or unclear): each card once, by the verdict that stands on it (the lead's where the lead decided).
 report-cards-now = Cards now
 report-not-ok = Cards judged not ok
 report-no-reviews = no card judged

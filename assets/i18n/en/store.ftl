@@ -10,6 +10,8 @@ store-open-hint-role = The server knows no login «{ $name }»: check the user i
 store-open-hint-password = The server refused the password for that login: check it (an @, : or / in it written %40, %3A, %2F).
 store-open-hint-tls = The server does not take TLS: leave sslmode=require out of the URL, or turn ssl on in the server's configuration.
 store-open-hint-url = The URL cannot be read: write it as postgres://USER:PASSWORD@HOST:PORT/DATABASE, with only the parameters okk takes (sslmode=require, sslrootcert=FILE).
+store-open-hint-not-postgres = Something at that host and port took the connection and hung up without answering as PostgreSQL: check the host and the port in the URL (5432 unless set otherwise), and whether a firewall or a proxy stands between (ask whoever runs the server).
+store-open-hint-timed-out = No answer from that host within the time allowed (10 seconds unless the URL sets connect_timeout=SECONDS): check the host in the URL, and whether this network reaches it (a VPN, a firewall).
 store-busy = the database is busy: another okk is writing to it (an import?); try again when it has finished
 store-failed = database error: { $error }
 store-not-empty = { $path }: the server store already holds cards or reviews, and okk db copy goes only into an empty one: copy into a new database (createdb --owner LOGIN NAME), or bring the laptop's work over in a bundle (okk bundle export on the laptop, okk bundle import on the server)
@@ -36,3 +38,5 @@ store-driver-auth = authentication error
 store-driver-timeout = timeout waiting for server
 store-driver-closed = connection closed
 store-driver-config = invalid connection string
+store-driver-cut = the connection was cut off in the middle of a reply
+store-driver-timed-out = connection timed out

@@ -229,6 +229,7 @@ tui-stats-cards = Cards
 tui-stats-reviews = n
 tui-stats-not-ok = Not ok
 tui-stats-idle = Idle
+tui-stats-not-ok-counts = not ok: wrong stage, stale, dead or unclear ({ $unclear } unclear)
 tui-stats-bottlenecks = Bottlenecks · ~lying (95 % interval) · not ok/n
 tui-stats-before-change = * most cards judged before funnel version { $version } changed their stage (okk stats says more)
 tui-stats-too-few = Too few cards judged to rank: a stage or a manager needs 5 cards judged before its share not ok is ranked.

@@ -235,6 +235,7 @@ tui-stats-cards = Карт.
 tui-stats-reviews = n
 tui-stats-not-ok = Не ок
 tui-stats-idle = Дней
+tui-stats-not-ok-counts = ошибки: не тот этап, устарела, мёртвый лид или неясно (неясно: { $unclear })
 tui-stats-bottlenecks = Узкие места · ~врут (95 %) · не ок/n
 tui-stats-before-change = * большинство карточек проверены до версии { $version } воронки, изменившей их этап (подробнее — okk stats)
 tui-stats-too-few = Мало проверенных карточек для рейтинга: этапу или менеджеру нужно 5 проверенных карточек, чтобы его доля «не в порядке» попала в рейтинг.

@@ -91,6 +91,9 @@ pub struct PgStore {
     journal: PathBuf,
 }
 
+/// How long a connection may take to be made when the URL sets no `connect_timeout`.
+const CONNECT_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(10);
+
 impl PgStore {
     /// Connects to the database `url` names and migrates it; a database made by a newer okk,
     /// or holding other tables and no okk mark, is refused before anything is written.
@@ -106,6 +109,11 @@ impl PgStore {
             postgres::Config::from_str(&url_rest).map_err(|e| open_err(Box::new(e)))?;
         if config.get_application_name().is_none() {
             config.application_name("okk");
+        }
+        // A host that drops the packets (down, or a firewall) would hold the command for the
+        // system's TCP timeout, two minutes and more: okk gives up sooner and says what to check.
+        if config.get_connect_timeout().is_none() {
+            config.connect_timeout(CONNECT_TIMEOUT);
         }
         // TLS when the URL asks for it, the server's certificate checked against the public
         // roots and `sslrootcert`. `prefer` (the default) stays plain: libpq would try TLS

@@ -142,7 +142,8 @@ fn under_rows(inner: Rect, rows: usize, notes: usize) -> (Rect, Rect) {
 fn trend_panel(days: &[u64], a: &Analytics, theme: &Theme, frame: &mut Frame<'_>, trend: Rect) {
     // Reviews per day over the last 30 days, oldest first; the week's figures below. A box
     // narrower than that shows the latest days it has room for (a sparkline draws the first
-    // values and drops the rest: today's would go), and its title says how many.
+    // values and drops the rest: today's would go), and its title says how many. Under the
+    // figures, what "not ok" counts: the share the lead sends upward has «unclear» in it.
     let room = trend.width.saturating_sub(2) as usize;
     let days = &days[days.len().saturating_sub(room)..];
     let block = Block::default()
@@ -154,8 +155,14 @@ fn trend_panel(days: &[u64], a: &Analytics, theme: &Theme, frame: &mut Frame<'_>
         ));
     let inner = block.inner(trend);
     frame.render_widget(block, trend);
-    let [spark, legend] =
-        Layout::vertical([Constraint::Min(1), Constraint::Length(2)]).areas(inner);
+    let counts = msg::stats_not_ok(a.totals.figures.review_verdicts.unclear);
+    let counts = dim_notes(vec![counts], inner, theme);
+    let [spark, legend, below] = Layout::vertical([
+        Constraint::Min(1),
+        Constraint::Length(2),
+        Constraint::Length(counts.len() as u16),
+    ])
+    .areas(inner);
     frame.render_widget(Sparkline::default().data(days).style(theme.bar), spark);
     let last = a.trend.last();
     frame.render_widget(
@@ -178,6 +185,7 @@ fn trend_panel(days: &[u64], a: &Analytics, theme: &Theme, frame: &mut Frame<'_>
         ]),
         legend,
     );
+    frame.render_widget(Paragraph::new(counts), below);
 }
 
 /// A manager's name as the panel shows it.
