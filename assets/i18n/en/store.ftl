@@ -36,3 +36,4 @@ store-driver-auth = authentication error
 store-driver-timeout = timeout waiting for server
 store-driver-closed = connection closed
 store-driver-config = invalid connection string
+store-unreachable = no connection to the server

@@ -36,3 +36,4 @@ store-driver-auth = ошибка аутентификации
 store-driver-timeout = сервер не ответил вовремя
 store-driver-closed = соединение закрыто
 store-driver-config = неверная строка подключения
+store-unreachable = нет связи с сервером

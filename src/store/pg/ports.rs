@@ -58,6 +58,15 @@ impl Reopen for PgStore {
         Ok(Box::new(self.reconnect()?))
     }
 
+    fn opener(&self) -> crate::domain::ports::Opener {
+        let (url, dir) = self.reopening();
+        Box::new(move || Ok(Box::new(PgStore::open(&url, &dir)?) as Box<dyn DeskStore>))
+    }
+
+    fn remote(&self) -> bool {
+        true
+    }
+
     fn watch(&self) -> StoreResult<Box<dyn crate::domain::ports::Changes>> {
         Ok(Box::new(super::watch::PgWatch::open(self)?))
     }
