@@ -177,3 +177,58 @@ fn after_the_link_comes_back_the_reviewer_writes_what_waits_and_goes_on() {
     assert!(term.wait_exit().success());
     assert!(journal(&desk).is_empty());
 }
+
+/// The tester's F-e: a verdict left waiting under one address of the store (a tunnel's port)
+/// is written when the same store is opened by another (its own port).
+#[test]
+fn a_verdict_left_under_one_address_is_written_when_the_store_opens_by_another() {
+    let Some(server) = ServerDb::new() else {
+        return;
+    };
+    let desk = demo_on(&server);
+    let proxy = StallProxy::start(&upstream(&server.url));
+    let url = proxy.url(&server.url);
+    let mut term = reviewer(&desk, &url);
+    let first = card_id(&term.screen());
+    proxy.stall();
+    term.send("d");
+    term.wait_for(&format!("#{first} kept on this machine"));
+    term.kill();
+    proxy.reset();
+    assert_eq!(journal(&desk).len(), 1);
+    let err = stats_on(&desk, &server.url);
+    assert!(err.contains("saved 1 verdict"), "{err}");
+    assert_eq!(reviews_on(&server.url), [(first, "dead".to_string())]);
+    assert!(journal(&desk).is_empty());
+}
+
+/// A verdict an older okk left under the URL's name (before the store had an identity) is
+/// still written when the store is opened by that URL.
+#[test]
+fn a_verdict_left_under_the_older_url_name_is_still_written() {
+    let Some(server) = ServerDb::new() else {
+        return;
+    };
+    let desk = demo_on(&server);
+    let proxy = StallProxy::start(&upstream(&server.url));
+    let url = proxy.url(&server.url);
+    let mut term = reviewer(&desk, &url);
+    let first = card_id(&term.screen());
+    proxy.stall();
+    term.send("i");
+    term.wait_for(&format!("#{first} kept on this machine"));
+    term.kill();
+    proxy.reset();
+    let [kept] = &journal(&desk)[..] else {
+        panic!("one file: {:?}", journal(&desk));
+    };
+    let name = kept.file_name().unwrap().to_str().unwrap();
+    let rest = &name[name.find("-pending-").unwrap()..];
+    let digest = xxhash_rust::xxh3::xxh3_64(okk::store::pg::shown_url(&server.url).as_bytes());
+    let old = kept.with_file_name(format!("pg-{digest:016x}{rest}"));
+    std::fs::rename(kept, &old).unwrap();
+    let err = stats_on(&desk, &server.url);
+    assert!(err.contains("saved 1 verdict"), "{err}");
+    assert_eq!(reviews_on(&server.url), [(first, "unclear".to_string())]);
+    assert!(journal(&desk).is_empty());
+}

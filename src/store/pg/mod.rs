@@ -102,8 +102,12 @@ pub struct PgStore {
     url: String,
     /// The URL without its password: what messages and the journal's name show.
     shown: PathBuf,
-    /// Where verdicts the server could not take yet are kept (on this machine, not the server).
+    /// Where verdicts the server could not take yet are kept (on this machine, not the server):
+    /// the files' names begin with this path's, the store's identity in it.
     journal: PathBuf,
+    /// The journal's name before the store had an identity (the URL's digest): what an older
+    /// okk left there is written too.
+    journal_by_url: PathBuf,
 }
 
 impl PgStore {
@@ -137,14 +141,18 @@ impl PgStore {
             "pg-{:016x}",
             xxhash_rust::xxh3::xxh3_64(shown.to_string_lossy().as_bytes())
         );
-        let store = PgStore {
+        let mut store = PgStore {
             conn: RefCell::new(client),
             prepared: prepared::Prepared::default(),
             url: url.to_string(),
-            journal: journal_dir.join(name),
+            journal: journal_dir.join(&name),
+            journal_by_url: journal_dir.join(&name),
             shown,
         };
         schema::migrate(&store)?;
+        if let Some(id) = schema::store_id(&mut *store.conn.borrow_mut())? {
+            store.journal = journal_dir.join(format!("pg-{}", safe_name(&id)));
+        }
         Ok(store)
     }
 
@@ -173,6 +181,25 @@ impl PgStore {
     pub(crate) fn journal_path(&self) -> &Path {
         &self.journal
     }
+
+    /// Every name this store's journal files may have been written under (its identity's, and
+    /// the URL's of an older okk), without repeats.
+    pub(crate) fn journal_names(&self) -> Vec<&Path> {
+        let mut names = vec![self.journal.as_path()];
+        if self.journal_by_url != self.journal {
+            names.push(&self.journal_by_url);
+        }
+        names
+    }
+}
+
+/// `id` as it may stand in a file name: what is not a letter, digit or dash dropped (the server
+/// is not trusted to hold what migration 17 wrote).
+fn safe_name(id: &str) -> String {
+    id.chars()
+        .filter(|c| c.is_ascii_alphanumeric() || *c == '-')
+        .take(64)
+        .collect()
 }
 
 /// The client's own bounds on a link that dies (a laptop's Wi-Fi or VPN): a connect that gets

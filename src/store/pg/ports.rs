@@ -37,7 +37,9 @@ crate::store::delegate::desk_ports!(PgStore, {
     }
 
     fn replay_pending(&mut self) -> StoreResult<Replayed> {
-        let files = journal_files(self.journal_path());
+        let files = (self.journal_names().into_iter())
+            .flat_map(journal_files)
+            .collect();
         replay_files(files, |p| {
             self.save_review_as(&p.id, &p.card, &p.review, &p.stamp(), true)
         })
