@@ -232,8 +232,15 @@ fn show(
             crate::text::tui::flags_from(&day),
         ));
     }
-    if let Some(file) = crate::tui::run::run(&mut state, &mut desk, started)? {
-        super::warn(crate::text::tui::left_pending(&file));
+    let left = crate::tui::run::run(&mut state, &mut desk, started);
+    // A server's connection says goodbye as it closes and waits for the server to hear it:
+    // on a link that hangs, for ever. The process ends here; the system closes the socket.
+    if desk.remote() {
+        std::mem::forget(desk);
+    }
+    let left = left?;
+    if !left.is_empty() {
+        super::warn(crate::text::tui::left_pending(&left));
     }
     Ok(ExitCode::SUCCESS)
 }

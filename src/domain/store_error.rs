@@ -41,6 +41,10 @@ pub enum StoreError {
     /// The backend refused or failed a question or a write. `busy`: another writer held the
     /// store longer than this one waits; the user can retry.
     Backend { busy: bool, source: BoxError },
+    /// The connection to the server was lost, or it stopped answering: nothing says whether
+    /// the store is busy, only that it cannot be reached from here now. Retried as a busy
+    /// store is (the verdict kept on this machine meanwhile).
+    Unreachable { source: BoxError },
 }
 
 /// What a store that cannot be written here could not do.
@@ -60,7 +64,15 @@ pub enum ReadOnlyWhy {
 impl StoreError {
     /// Another writer holds the store past the wait: the user can retry.
     pub fn is_busy(&self) -> bool {
-        matches!(self, StoreError::Backend { busy: true, .. })
+        matches!(
+            self,
+            StoreError::Backend { busy: true, .. } | StoreError::Unreachable { .. }
+        )
+    }
+
+    /// The server cannot be reached from here now (see [`StoreError::Unreachable`]).
+    pub fn is_unreachable(&self) -> bool {
+        matches!(self, StoreError::Unreachable { .. })
     }
 
     /// The store cannot be written where it is.
@@ -83,9 +95,9 @@ impl StoreError {
 impl std::error::Error for StoreError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
-            StoreError::Open { source, .. } | StoreError::Backend { source, .. } => {
-                Some(source.as_ref())
-            }
+            StoreError::Open { source, .. }
+            | StoreError::Backend { source, .. }
+            | StoreError::Unreachable { source } => Some(source.as_ref()),
             StoreError::NewerSchema { .. }
             | StoreError::ReadOnly { .. }
             | StoreError::NotOkk { .. }

@@ -49,6 +49,11 @@ impl Reopen for Store {
         Ok(Box::new(twin))
     }
 
+    fn opener(&self) -> crate::domain::ports::Opener {
+        let path = self.path().to_path_buf();
+        Box::new(move || Ok(Box::new(Store::open(&path)?) as Box<dyn DeskStore>))
+    }
+
     fn watch(&self) -> StoreResult<Box<dyn crate::domain::ports::Changes>> {
         Ok(Box::new(super::watch::FileWatch::open(self.path())?))
     }

@@ -17,6 +17,7 @@ impl std::fmt::Display for StoreError {
             StoreError::Open { path, source } => f.write_str(&cannot_open(path, source.as_ref())),
             StoreError::ReadOnly { path, why } => f.write_str(&read_only(path.as_deref(), *why)),
             StoreError::Backend { busy, source } => f.write_str(&failed(source, *busy)),
+            StoreError::Unreachable { .. } => f.write_str(&crate::tr!("store-unreachable")),
         }
     }
 }

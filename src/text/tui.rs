@@ -114,9 +114,35 @@ pub fn draft_busy_on_quit(blocker: Option<Writer>) -> String {
     tr!("tui-draft-busy-on-quit", why = busy_because(blocker))
 }
 
-/// Said on leaving the reviewer with a verdict still waiting for the store.
-pub fn left_pending(file: &std::path::Path) -> String {
-    tr!("tui-left-pending", file = file.display().to_string())
+/// Said on leaving the reviewer with verdicts still waiting for the store: the file of one,
+/// the folder of several.
+pub fn left_pending(files: &[std::path::PathBuf]) -> String {
+    let shown = match files {
+        [one] => one.display().to_string(),
+        _ => (files.first().and_then(|f| f.parent()))
+            .map_or_else(String::new, |d| d.display().to_string()),
+    };
+    tr!("tui-left-pending", count = files.len(), file = shown)
+}
+
+/// A verdict kept on this machine: the server cannot be reached.
+pub fn kept_here(id: &str) -> String {
+    tr!("tui-kept-here", id = safe::line(id))
+}
+
+/// The link to the server is lost: okk keeps trying.
+pub fn no_link() -> String {
+    tr!("tui-no-link")
+}
+
+/// The link to the server is back; `written`: the verdicts kept meanwhile, now in the store.
+pub fn link_back(written: usize) -> String {
+    tr!("tui-link-back", count = written)
+}
+
+/// Quitting with a comment draft the server cannot take.
+pub fn draft_unreachable_on_quit() -> String {
+    tr!("tui-draft-unreachable-on-quit")
 }
 
 /// Keys wait for writes the store has not finished.

@@ -6,7 +6,8 @@
 //! parameter: `State`, `update` and the views stay free of a backend type, and a dynamic call
 //! costs nothing next to a query.
 
-use std::sync::Arc;
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
 use chrono::NaiveDateTime;
@@ -53,8 +54,11 @@ pub struct Desk {
     /// The day cards are judged against (idle days, "days ago"): `--today`, the store's own
     /// day, else the clock (see `app::audit::today`).
     today: Option<NaiveDateTime>,
-    /// The verdict the store could not take yet, kept in the pending journal.
-    pending: Option<(PendingReview, Box<dyn KeptVerdict>)>,
+    /// The verdicts kept in the pending journal that the store has not taken yet, oldest
+    /// first: shared with this desk's twins, so that whichever desk is connected writes them.
+    kept: Kept,
+    /// The store is a server: each verdict is kept on this machine before it is sent.
+    remote: bool,
     /// Cards are taken by claim, each held this long (a queue shared by auditors).
     lease: Option<Duration>,
     /// The most of her judged cards a shared queue lists (see [`Desk::judged`]).
@@ -87,6 +91,10 @@ pub const JUDGED_CAP: usize = 5000;
 
 pub type DeskResult<T> = Result<T, StoreError>;
 
+/// See [`Desk::kept`]. Each file is locked while this process holds it, so that another okk's
+/// replay leaves it to us.
+type Kept = Arc<Mutex<Vec<(PendingReview, Box<dyn KeptVerdict>)>>>;
+
 /// A review's standing decision and the lead's decision that settles its card, as the store
 /// has them after a decision or its undo (a decision on one review may settle, or unsettle,
 /// the card's others).
@@ -109,6 +117,50 @@ pub enum Saving {
     /// In the pending journal: another process holds the store's write lock (an import, when
     /// `Some`). [`Desk::retry`] writes it when the lock frees.
     Waiting(Option<Writer>),
+    /// In the pending journal on this machine under this review id: the server cannot be
+    /// reached. Written when it answers (the runtime reconnects, then [`Desk::flush`]).
+    Kept(String),
+}
+
+/// A desk opened later, from any thread, on the same store with the same settings: what a
+/// reviewer that lost its server reconnects with.
+pub struct DeskMaker {
+    open: crate::domain::ports::Opener,
+    like: Desk0,
+}
+
+/// A desk's settings without its store.
+#[derive(Clone)]
+struct Desk0 {
+    funnel: Arc<Funnel>,
+    auditor: String,
+    fingerprint: String,
+    clock: Option<NaiveDateTime>,
+    today: Option<NaiveDateTime>,
+    kept: Kept,
+    lease: Option<Duration>,
+    judged_cap: usize,
+}
+
+impl DeskMaker {
+    /// A new desk on the store (a new connection to a server).
+    pub fn open(&self) -> DeskResult<Desk> {
+        let store = (self.open)()?;
+        let _ = store.set_write_wait(WRITE_WAIT);
+        let l = self.like.clone();
+        Ok(Desk {
+            remote: store.remote(),
+            store: std::cell::RefCell::new(store),
+            funnel: l.funnel,
+            auditor: l.auditor,
+            fingerprint: l.fingerprint,
+            clock: l.clock,
+            today: l.today,
+            kept: l.kept,
+            lease: l.lease,
+            judged_cap: l.judged_cap,
+        })
+    }
 }
 
 impl Desk {
@@ -132,12 +184,13 @@ impl Desk {
         // A failure leaves the backend's default wait, which is only slower.
         let _ = store.set_write_wait(WRITE_WAIT);
         Desk {
+            remote: store.remote(),
             store: std::cell::RefCell::new(store),
             funnel,
             auditor,
             fingerprint,
             clock,
-            pending: None,
+            kept: Kept::default(),
             today: None,
             lease: None,
             judged_cap: JUDGED_CAP,
@@ -157,7 +210,30 @@ impl Desk {
         twin.today = self.today;
         twin.lease = self.lease;
         twin.judged_cap = self.judged_cap;
+        twin.kept = self.kept.clone();
         Ok(twin)
+    }
+
+    /// What opens more twins later, from another thread (see [`DeskMaker`]).
+    pub fn maker(&self) -> DeskMaker {
+        DeskMaker {
+            open: self.store.borrow().opener(),
+            like: Desk0 {
+                funnel: self.funnel.clone(),
+                auditor: self.auditor.clone(),
+                fingerprint: self.fingerprint.clone(),
+                clock: self.clock,
+                today: self.today,
+                kept: self.kept.clone(),
+                lease: self.lease,
+                judged_cap: self.judged_cap,
+            },
+        }
+    }
+
+    /// The store is on another machine (see `Reopen::remote`).
+    pub fn remote(&self) -> bool {
+        self.remote
     }
 
     /// This desk taking its cards by claim, each held for `lease` while on screen: the queue of
@@ -478,47 +554,139 @@ impl Desk {
 
     /// Writes a verdict, waiting no longer than [`WRITE_WAIT`] for the store's write lock. When
     /// another process holds it, the verdict goes to the pending journal (durable before this
-    /// returns) and [`Desk::retry`] writes it later: the screen never waits out an import.
+    /// returns) and [`Desk::retry`] writes it later: the screen never waits out an import. On a
+    /// server the verdict is in the journal before anything is sent: a link that hangs or
+    /// drops loses nothing, whatever becomes of this call.
     pub fn save(&mut self, card: &ReviewedCard, review: &Review) -> DeskResult<Saving> {
-        let pending = PendingReview {
+        let pending = self.pending_review(card, review);
+        if self.remote {
+            self.keep(&pending)?;
+            return self.flush_to(&pending.id);
+        }
+        match self.write(&pending) {
+            Ok(()) => Ok(Saving::Saved(pending.id)),
+            Err(e) if e.is_busy() => {
+                self.keep(&pending)?;
+                Ok(self.not_yet(&e, &pending.id))
+            }
+            Err(e) => Err(e),
+        }
+    }
+
+    /// Keeps a verdict in the pending journal only (the server cannot be reached): written
+    /// when it answers ([`Desk::flush`]). Touches nothing but this machine's disk.
+    pub fn keep_here(&self, card: &ReviewedCard, review: &Review) -> DeskResult<Saving> {
+        let pending = self.pending_review(card, review);
+        self.keep(&pending)?;
+        Ok(Saving::Kept(pending.id))
+    }
+
+    fn pending_review(&self, card: &ReviewedCard, review: &Review) -> PendingReview {
+        PendingReview {
             id: uuid::Uuid::new_v4().to_string(),
             card: card.clone(),
             review: review.clone(),
             auditor: self.auditor.clone(),
             funnel_fingerprint: self.fingerprint.clone(),
             now: self.now(),
-        };
-        match self.write(&pending) {
-            Ok(()) => Ok(Saving::Saved(pending.id)),
-            Err(e) if e.is_busy() => {
-                let kept = self.store.borrow_mut().keep_pending(&pending)?;
-                self.pending = Some((pending, kept));
-                Ok(Saving::Waiting(self.blocker()))
-            }
-            Err(e) => Err(e),
         }
     }
 
-    /// Tries the pending verdict again; `None` when none waits.
-    pub fn retry(&mut self) -> Option<DeskResult<Saving>> {
-        let (pending, _) = self.pending.as_ref()?;
-        let pending = pending.clone();
-        Some(match self.write(&pending) {
-            Ok(()) => {
-                if let Some((_, kept)) = self.pending.take() {
-                    // The store has it; a journal file left behind is written at most once.
-                    let _ = kept.remove();
-                }
-                Ok(Saving::Saved(pending.id))
-            }
-            Err(e) if e.is_busy() => Ok(Saving::Waiting(self.blocker())),
-            Err(e) => Err(e),
-        })
+    /// The journal's list, whoever held it last (a thread that died holding it left nothing
+    /// half-done: each change is one push or one removal).
+    fn kept(&self) -> MutexGuard<'_, Vec<(PendingReview, Box<dyn KeptVerdict>)>> {
+        self.kept.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    /// A verdict waits in the pending journal (its file), not yet in the store.
-    pub fn pending(&self) -> Option<&std::path::Path> {
-        self.pending.as_ref().map(|(_, kept)| kept.path())
+    fn keep(&self, p: &PendingReview) -> DeskResult<()> {
+        let file = self.store.borrow().keep_pending(p)?;
+        self.kept().push((p.clone(), file));
+        Ok(())
+    }
+
+    /// The store has verdict `id` (or refused it for good): out of the journal.
+    fn forget(&self, id: &str) {
+        let mut kept = self.kept();
+        if let Some(at) = kept.iter().position(|(p, _)| p.id == id) {
+            let (_, file) = kept.remove(at);
+            // A journal file left behind is written at most once (the id travels with it).
+            let _ = file.remove();
+        }
+    }
+
+    /// Why a verdict is not in the store yet: busy, or no connection.
+    fn not_yet(&self, e: &StoreError, id: &str) -> Saving {
+        match e.is_unreachable() {
+            true => Saving::Kept(id.to_string()),
+            false => Saving::Waiting(self.blocker()),
+        }
+    }
+
+    /// Writes the kept verdicts, oldest first, until the store takes them all (`id`'s among
+    /// them) or one cannot go in yet; a refusal of `id` takes it out of the journal (the card
+    /// stays on screen with the error), a refusal of another stops here and keeps it.
+    fn flush_to(&mut self, id: &str) -> DeskResult<Saving> {
+        loop {
+            let Some(next) = self.kept().first().map(|(p, _)| p.clone()) else {
+                return Ok(Saving::Saved(id.to_string()));
+            };
+            match self.write(&next) {
+                Ok(()) => self.forget(&next.id),
+                Err(e) if e.is_busy() => return Ok(self.not_yet(&e, id)),
+                Err(e) => {
+                    if next.id == id {
+                        self.forget(id);
+                    }
+                    return Err(e);
+                }
+            }
+        }
+    }
+
+    /// Tries the verdicts kept in the journal again (the last of them is the one on screen);
+    /// `None` when none waits.
+    pub fn retry(&mut self) -> Option<DeskResult<Saving>> {
+        let last = self.kept().last().map(|(p, _)| p.id.clone())?;
+        Some(self.flush_to(&last))
+    }
+
+    /// Writes the verdicts kept in the journal (a reconnected reviewer): how many went in, or
+    /// why the rest wait.
+    pub fn flush(&mut self) -> (usize, DeskResult<()>) {
+        let mut written = 0;
+        loop {
+            let Some(next) = self.kept().first().map(|(p, _)| p.clone()) else {
+                return (written, Ok(()));
+            };
+            match self.write(&next) {
+                Ok(()) => {
+                    self.forget(&next.id);
+                    written += 1;
+                }
+                Err(e) => return (written, Err(e)),
+            }
+        }
+    }
+
+    /// The id under which this verdict is kept in the journal, if it is (the newest such).
+    pub fn kept_as(&self, card: &ReviewedCard, review: &Review) -> Option<String> {
+        let kept = self.kept();
+        let mut same = kept.iter().rev();
+        same.find(|(p, _)| p.card == *card && p.review == *review)
+            .map(|(p, _)| p.id.clone())
+    }
+
+    /// The id of the newest verdict kept in the journal.
+    pub fn last_kept(&self) -> Option<String> {
+        self.kept().last().map(|(p, _)| p.id.clone())
+    }
+
+    /// The journal files of the verdicts kept and not yet in the store.
+    pub fn pending(&self) -> Vec<PathBuf> {
+        self.kept()
+            .iter()
+            .map(|(_, f)| f.path().to_path_buf())
+            .collect()
     }
 
     fn write(&mut self, p: &PendingReview) -> DeskResult<()> {

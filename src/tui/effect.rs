@@ -27,6 +27,8 @@ pub enum Effect {
     SaveVerdict { card: ReviewedCard, review: Review },
     /// Tries the journaled verdict again.
     RetryVerdict,
+    /// Writes every verdict kept in the journal (the link to the server is back).
+    Flush,
     /// Withdraws a verdict (undo); `take_back`: its card, taken back for the auditor on a
     /// queue taken by claim (the undo puts it on screen again).
     WithdrawReview {
@@ -98,6 +100,17 @@ pub enum Outcome {
         /// `None`: no verdict was waiting (a retry only).
         result: Option<DeskResult<Saving>>,
     },
+    /// Verdicts kept in the journal written to the store: how many, and why the rest wait.
+    Flushed {
+        written: usize,
+        result: DeskResult<()>,
+    },
+    /// The link to the server was lost (`up: false`: nothing answered in time, or the
+    /// connection dropped; what was under way is answered as not done, verdicts kept here) or
+    /// is back (a new connection; not an effect's outcome: the runtime sends both).
+    Link {
+        up: bool,
+    },
     /// The verdict withdrawn; `Some(auditor)`: its card is another auditor's (their
     /// unexpired claim), not taken back.
     ReviewWithdrawn(DeskResult<Option<String>>),
@@ -148,6 +161,10 @@ pub fn perform(effect: Effect, desk: &mut Desk, open_url: fn(&str) -> bool) -> O
             retry: true,
             result: desk.retry(),
         },
+        Effect::Flush => {
+            let (written, result) = desk.flush();
+            Outcome::Flushed { written, result }
+        }
         Effect::WithdrawReview { id, take_back } => {
             Outcome::ReviewWithdrawn(desk.withdraw_taking_back(&id, take_back))
         }
@@ -192,6 +209,93 @@ pub fn perform(effect: Effect, desk: &mut Desk, open_url: fn(&str) -> bool) -> O
         Effect::Read(read) => read_outcome(read, desk),
         Effect::Release(cards) => Outcome::Held(desk.release(&cards)),
         Effect::Renew(cards) => Outcome::Held(desk.renew(&cards)),
+    }
+}
+
+/// What comes of `effect` with no connection to the server: a verdict is kept in the journal on
+/// this machine (where the writer that stopped answering may have kept it already), every
+/// other write and read is answered "no connection", and a lease or the log's upkeep is let
+/// be (a lease runs out by itself). Touches nothing but this machine.
+pub fn unreachable(effect: Effect, desk: &Desk, open_url: fn(&str) -> bool) -> Outcome {
+    let no = || crate::domain::store_error::StoreError::Unreachable {
+        source: "no answer from the server".into(),
+    };
+    match effect {
+        Effect::SaveVerdict { card, review } => Outcome::Verdict {
+            retry: false,
+            result: Some(match desk.kept_as(&card, &review) {
+                Some(id) => Ok(Saving::Kept(id)),
+                None => desk.keep_here(&card, &review),
+            }),
+        },
+        Effect::RetryVerdict => Outcome::Verdict {
+            retry: true,
+            result: desk.last_kept().map(|id| Ok(Saving::Kept(id))),
+        },
+        Effect::Flush => Outcome::Flushed {
+            written: 0,
+            result: Err(no()),
+        },
+        Effect::WithdrawReview { .. } => Outcome::ReviewWithdrawn(Err(no())),
+        Effect::SaveDraft {
+            card_id,
+            draft,
+            then,
+        } => Outcome::DraftSaved {
+            card_id,
+            draft,
+            then,
+            result: Err(no()),
+        },
+        Effect::Decide { row, decision, .. } => Outcome::Decided {
+            row,
+            decision,
+            result: Err(no()),
+        },
+        Effect::WithdrawDecision { row, .. } => Outcome::DecisionWithdrawn {
+            row,
+            result: Err(no()),
+        },
+        Effect::OpenUrl(url) => Outcome::UrlOpened {
+            opened: open_url(&url),
+            url,
+        },
+        Effect::Idle => Outcome::Idled(Ok(())),
+        Effect::Release(_) | Effect::Renew(_) => Outcome::Held(Ok(())),
+        Effect::Read(read) => Outcome::Read {
+            ticket: read.ticket,
+            then: read.then,
+            result: Err(no()),
+        },
+    }
+}
+
+/// The result is "no connection to the server".
+fn lost<T>(r: &DeskResult<T>) -> bool {
+    r.as_ref().is_err_and(|e| e.is_unreachable())
+}
+
+impl Outcome {
+    /// The answer says the server cannot be reached (the connection under it is gone).
+    pub fn lost_link(&self) -> bool {
+        match self {
+            Outcome::Verdict {
+                result: Some(Ok(Saving::Kept(_))),
+                ..
+            } => true,
+            Outcome::Verdict {
+                result: Some(Err(e)),
+                ..
+            } => e.is_unreachable(),
+            Outcome::Flushed { result, .. } => lost(result),
+            Outcome::ReviewWithdrawn(r) => lost(r),
+            Outcome::DraftSaved { result, .. } => lost(result),
+            Outcome::Decided { result, .. } => lost(result),
+            Outcome::DecisionWithdrawn { result, .. } => lost(result),
+            Outcome::Idled(r) | Outcome::Held(r) => lost(r),
+            Outcome::Read { result, .. } => lost(result),
+            _ => false,
+        }
     }
 }
 

@@ -1,7 +1,10 @@
 //! The runtime: draw, wait for a key (or half a second, to keep a comment draft; 60 ms while a
 //! verdict waits for a busy store), update, perform the effects update asks for, repeat. Store
 //! writes run on a writer thread and reads on a reader thread, each with its own store handle
-//! (gitui's lesson): a busy or slow store never freezes the screen. The terminal is restored on
+//! (gitui's lesson): a busy or slow store never freezes the screen. On a server each answer has
+//! a deadline: a link that hangs past it, or drops, is taken as lost (the verdicts kept on this
+//! machine, what was under way answered "no connection"), and a new connection is made in the
+//! background until the server answers. The terminal is restored on
 //! every exit path: `ratatui::init` installs a panic hook that restores it before color-eyre
 //! reports the panic.
 
@@ -14,8 +17,11 @@ use std::time::{Duration, Instant};
 use color_eyre::Result;
 use ratatui::crossterm::event::{self, Event, KeyEventKind};
 
-use super::desk::{Desk, DeskResult};
-use super::effect::{Effect, Msg, Outcome, perform, read_outcome};
+use std::sync::Arc;
+
+use super::action::Action;
+use super::desk::{Desk, DeskMaker, DeskResult};
+use super::effect::{Effect, Msg, Outcome, perform, read_outcome, unreachable};
 use super::keymap::Key;
 use super::state::{Screen, State, Status};
 use super::update::{meant, passes_while_loading, update};
@@ -72,9 +78,24 @@ struct Keys {
     timed: Option<(Instant, f64)>,
 }
 
-/// Runs the screens until the user quits. Returns the pending journal's file when a verdict
-/// is left in it (the store stayed busy to the end).
-pub fn run(state: &mut State, desk: &mut Desk, started: Instant) -> Result<Option<PathBuf>> {
+/// How long a server has to answer a write before the link is taken as lost (a read has
+/// twice that): far above what a desk's write takes on a live link (its statements give up
+/// after a third of a second), short enough that nobody waits long on a dead one.
+/// `OKK_LINK_WAIT_MS` sets it (tests).
+fn link_wait() -> Duration {
+    let ms = std::env::var("OKK_LINK_WAIT_MS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(4000);
+    Duration::from_millis(ms)
+}
+
+/// How long a failed reconnect waits before the next.
+const RECONNECT_PAUSE: Duration = Duration::from_secs(1);
+
+/// Runs the screens until the user quits. Returns the pending journal's files of the verdicts
+/// left in it (the store stayed busy, or the server out of reach, to the end).
+pub fn run(state: &mut State, desk: &mut Desk, started: Instant) -> Result<Vec<PathBuf>> {
     let theme = Theme::from_env();
     let timings_file = std::env::var_os("OKK_TIMINGS");
     let mut timings = Timings::default();
@@ -93,17 +114,17 @@ pub fn run(state: &mut State, desk: &mut Desk, started: Instant) -> Result<Optio
             };
             // Quitting waits for the writes under way (each is bounded: a busy store sends a
             // verdict to the journal), not for reads.
-            if state.shared.quit && w.writes == 0 {
+            if state.shared.quit && w.writes() == 0 {
                 return Ok(());
             }
             w.step(state, desk, &mut keys)?;
         }
     })();
     ratatui::restore();
-    let left = match workers {
-        Some(w) => w.stop(),
-        None => desk.pending().map(|p| p.to_path_buf()),
-    };
+    if let Some(w) = workers {
+        w.stop();
+    }
+    let left = desk.pending();
     if let Some(path) = timings_file {
         std::fs::write(path, serde_json::to_vec(&timings)?)?;
     }
@@ -122,75 +143,181 @@ fn status_pending(state: &mut State, writes: usize) {
     }
 }
 
+/// What comes back to the loop: an effect's outcome from the worker threads of connection
+/// `link` (a thread abandoned with a lost link may still answer, late: dropped), or a new
+/// connection's desks.
+/// (An outcome is large and the other rare: the enum is as large as the channel's usual word.)
+#[allow(clippy::large_enum_variant)]
+enum Arrived {
+    Done(u64, Outcome),
+    Back(u64, Box<Reconnected>),
+}
+
+/// A new connection to the server: the writer's desk, the reader's, and the watcher's handle.
+struct Reconnected {
+    writer: Desk,
+    reader: Desk,
+    watch: Option<Box<dyn crate::domain::ports::Changes>>,
+}
+
 /// The worker threads, each with its own desk on the store: the writer performs writes in
-/// order, the reader reads; both send back outcomes on one channel.
+/// order, one at a time, the reader reads; both send back outcomes on one channel. With the
+/// link lost there are none, and effects are answered here (`effect::unreachable`).
 struct Workers {
-    writes_to: Sender<Effect>,
-    reads_to: Sender<Effect>,
-    outcomes: Receiver<Outcome>,
-    writer: JoinHandle<Desk>,
-    /// Writes sent whose outcome has not come back.
-    writes: usize,
-    /// Reads sent whose answer has not come back.
-    reads: usize,
+    /// `None` while the link is lost.
+    writes_to: Option<Sender<Effect>>,
+    reads_to: Option<Sender<Effect>>,
+    outcomes: Receiver<Arrived>,
+    arrive: Sender<Arrived>,
+    writer: Option<JoinHandle<Desk>>,
+    /// The connection the worker threads serve; a lost link starts the next.
+    link: u64,
+    /// Writes not answered, oldest first; the first is with the writer (since `sent`), the
+    /// rest wait for it to answer.
+    writing: VecDeque<Effect>,
+    sent: Option<Instant>,
+    /// With no connection yet, since when writes have waited for one.
+    waits_since: Option<Instant>,
+    /// Reads sent whose answer has not come back, and when.
+    reading: VecDeque<(Effect, Instant)>,
     /// How long a key's frame waits for its writes and reads.
     settle: Duration,
+    /// A server's deadline on the writer's answer (reads get twice it); none on a file.
+    deadline: Option<Duration>,
+    /// What reconnects (a server only).
+    maker: Option<Arc<DeskMaker>>,
+    /// No connection, and the deadline passed waiting for one: effects are answered here,
+    /// at once, until a connection is made. (Without a connection and not offline, a new one
+    /// is being made: effects wait for it, up to the deadline.)
+    offline: bool,
+    open_url: fn(&str) -> bool,
 }
 
 impl Workers {
     fn start(desk: &Desk, open_url: fn(&str) -> bool, settle: Duration) -> Result<Workers> {
-        let mut twin = desk.twin()?;
+        let (arrive, outcomes) = channel();
+        let remote = desk.remote();
+        let mut w = Workers {
+            writes_to: None,
+            reads_to: None,
+            outcomes,
+            arrive,
+            writer: None,
+            link: 0,
+            writing: VecDeque::new(),
+            sent: None,
+            reading: VecDeque::new(),
+            waits_since: None,
+            settle,
+            deadline: remote.then(link_wait),
+            maker: remote.then(|| Arc::new(desk.maker())),
+            offline: false,
+            open_url,
+        };
+        // A server's connections are made in the background: a link that hangs already must
+        // not hold the screen (what is asked meanwhile waits for them, up to the deadline).
+        if remote {
+            w.reconnect();
+        } else {
+            let watch = desk.watch().ok();
+            w.connect(desk.twin()?, desk.twin()?, watch);
+        }
+        Ok(w)
+    }
+
+    /// Makes a new connection in the background, trying until one is made: its desks come
+    /// back as [`Arrived::Back`].
+    fn reconnect(&self) {
+        let Some(maker) = self.maker.clone() else {
+            return;
+        };
+        let (link, arrive) = (self.link, self.arrive.clone());
+        std::thread::spawn(move || {
+            loop {
+                let opened = (|| {
+                    let writer = maker.open()?;
+                    let reader = maker.open()?;
+                    let watch = writer.watch().ok();
+                    Ok::<_, crate::domain::store_error::StoreError>(Reconnected {
+                        writer,
+                        reader,
+                        watch,
+                    })
+                })();
+                match opened {
+                    Ok(back) => {
+                        let _ = arrive.send(Arrived::Back(link, Box::new(back)));
+                        return;
+                    }
+                    Err(_) => std::thread::sleep(RECONNECT_PAUSE),
+                }
+            }
+        });
+    }
+
+    /// Starts the worker threads (and the watcher) on connection `self.link`'s desks.
+    fn connect(
+        &mut self,
+        mut writer: Desk,
+        reader: Desk,
+        changes: Option<Box<dyn crate::domain::ports::Changes>>,
+    ) {
+        let link = self.link;
+        let open_url = self.open_url;
         let (writes_to, todo) = channel::<Effect>();
-        let (done, outcomes) = channel();
-        let answers = done.clone();
-        watch(desk, done.clone());
-        let writer = std::thread::spawn(move || {
+        let done = self.arrive.clone();
+        self.writer = Some(std::thread::spawn(move || {
             for effect in todo {
-                if done.send(perform(effect, &mut twin, open_url)).is_err() {
+                let outcome = perform(effect, &mut writer, open_url);
+                if done.send(Arrived::Done(link, outcome)).is_err() {
                     break;
                 }
             }
-            twin
-        });
+            writer
+        }));
         // The reader is not joined: quitting does not wait for a read (the stats' can take a
         // second on a big store).
-        let reader = desk.twin()?;
         let (reads_to, asked) = channel::<Effect>();
+        let answers = self.arrive.clone();
         std::thread::spawn(move || {
             for effect in asked {
                 let Effect::Read(read) = effect else { continue };
-                if answers.send(read_outcome(read, &reader)).is_err() {
+                let outcome = read_outcome(read, &reader);
+                if answers.send(Arrived::Done(link, outcome)).is_err() {
                     break;
                 }
             }
         });
-        Ok(Workers {
-            writes_to,
-            reads_to,
-            outcomes,
-            writer,
-            writes: 0,
-            reads: 0,
-            settle,
-        })
+        if let Some(changes) = changes {
+            watch(changes, link, self.arrive.clone());
+        }
+        self.writes_to = Some(writes_to);
+        self.reads_to = Some(reads_to);
+    }
+
+    fn writes(&self) -> usize {
+        self.writing.len()
     }
 
     fn in_flight(&self) -> usize {
-        self.writes + self.reads
+        self.writing.len() + self.reading.len()
     }
 
     /// Whether `key` goes to update now: not while a write is under way (unless a verdict
-    /// waits for a busy store: update lets through the keys that look around the card), nor
-    /// while a read will replace what it acts on (but quitting and going back go).
+    /// waits for a busy store: update lets through the keys that look around the card; and
+    /// quitting, which waits for the writes after), nor while a read will replace what it
+    /// acts on (but quitting and going back go).
     fn flows(&self, state: &State, key: Key) -> bool {
-        (self.writes == 0 || waits_for_store(state))
+        let quits = state.shared.keymap.action(state.mode(), key) == Some(Action::Quit);
+        (self.writes() == 0 || waits_for_store(state) || quits)
             && (!state.holds_keys() || passes_while_loading(state, key))
     }
 
     /// One turn of the loop between frames: an outcome that came back, a key held or typed,
     /// or a pause in the keys.
     fn step(&mut self, state: &mut State, desk: &Desk, keys: &mut Keys) -> Result<()> {
-        if let Some(outcome) = self.poll(Duration::ZERO) {
+        self.check_deadlines(state, desk);
+        if let Some(outcome) = self.poll(Duration::ZERO, state, desk) {
             self.feed(state, Msg::Done(Box::new(outcome)), desk);
             return Ok(());
         }
@@ -223,7 +350,7 @@ impl Workers {
                 // Quitting and going back overtake the keys held.
                 if !self.flows(state, key) || (!keys.held.is_empty() && !state.holds_keys()) {
                     keys.held.push_back(key);
-                    status_pending(state, self.writes);
+                    status_pending(state, self.writes());
                     return Ok(());
                 }
                 let t = Instant::now();
@@ -236,20 +363,132 @@ impl Workers {
         Ok(())
     }
 
-    fn poll(&mut self, wait: Duration) -> Option<Outcome> {
-        let got = match self.outcomes.recv_timeout(wait) {
-            Ok(o) => Some(o),
-            Err(RecvTimeoutError::Timeout) => None,
-            Err(RecvTimeoutError::Disconnected) => None,
-        };
-        match &got {
-            Some(Outcome::Read { .. }) => self.reads -= 1,
-            // The watcher's, not an effect's: nothing waited for it.
-            Some(Outcome::OthersActed) => {}
-            Some(_) => self.writes -= 1,
-            None => {}
+    /// The next outcome of the live connection within `wait` (a new connection is taken on
+    /// the way, and said as an outcome).
+    fn poll(&mut self, wait: Duration, state: &mut State, desk: &Desk) -> Option<Outcome> {
+        let until = Instant::now() + wait;
+        loop {
+            let left = until.saturating_duration_since(Instant::now());
+            let got = match self.outcomes.recv_timeout(left) {
+                Ok(a) => a,
+                Err(RecvTimeoutError::Timeout | RecvTimeoutError::Disconnected) => return None,
+            };
+            match got {
+                Arrived::Done(link, outcome) if link == self.link => {
+                    match &outcome {
+                        Outcome::Read { .. } => {
+                            self.reading.pop_front();
+                        }
+                        // The watcher's, not an effect's: nothing waited for it.
+                        Outcome::OthersActed => {}
+                        _ => self.written(),
+                    }
+                    if outcome.lost_link() {
+                        self.lose_link(state, desk);
+                    }
+                    return Some(outcome);
+                }
+                Arrived::Back(link, back) if link == self.link && self.writes_to.is_none() => {
+                    let Reconnected {
+                        writer,
+                        reader,
+                        watch,
+                    } = *back;
+                    self.connect(writer, reader, watch);
+                    // What waited for the connection goes now.
+                    self.waits_since = None;
+                    self.send_next_write();
+                    if let Some(to) = &self.reads_to {
+                        for (read, sent) in &mut self.reading {
+                            let _ = to.send(read.clone());
+                            *sent = Instant::now();
+                        }
+                    }
+                    if std::mem::take(&mut self.offline) {
+                        return Some(Outcome::Link { up: true });
+                    }
+                }
+                // A thread of a connection given up on, answering late.
+                _ => {}
+            }
         }
-        got
+    }
+
+    /// The writer answered its write: the next waiting goes to it.
+    fn written(&mut self) {
+        self.writing.pop_front();
+        self.sent = None;
+        self.send_next_write();
+    }
+
+    fn send_next_write(&mut self) {
+        if self.sent.is_some() {
+            return;
+        }
+        let (Some(to), Some(next)) = (&self.writes_to, self.writing.front()) else {
+            return;
+        };
+        if to.send(next.clone()).is_ok() {
+            self.sent = Some(Instant::now());
+        }
+    }
+
+    /// A server that has not answered in time, or a connection not made in time for what
+    /// waits for it: the link is taken as lost.
+    fn check_deadlines(&mut self, state: &mut State, desk: &Desk) {
+        let Some(deadline) = self.deadline else {
+            return;
+        };
+        if self.offline {
+            return;
+        }
+        let late_read = (self.reading.front()).is_some_and(|(_, t)| t.elapsed() > deadline * 2);
+        if self.writes_to.is_none() {
+            let waiting = self.writing.front().map(|_| self.waits_since);
+            let late_write = waiting.flatten().is_some_and(|t| t.elapsed() > deadline);
+            if late_write || late_read {
+                self.go_offline(state, desk);
+            }
+            return;
+        }
+        let late_write = self.sent.is_some_and(|t| t.elapsed() > deadline);
+        if late_write || late_read {
+            self.lose_link(state, desk);
+        }
+    }
+
+    /// The link is lost: the worker threads are let go (one may be stuck on the dead
+    /// connection for good), what they had is answered as with no connection, the screen is
+    /// told, and a new connection is tried in the background until one is made.
+    fn lose_link(&mut self, state: &mut State, desk: &Desk) {
+        if self.maker.is_none() || self.writes_to.is_none() {
+            return;
+        }
+        self.link += 1;
+        self.writes_to = None;
+        self.reads_to = None;
+        // Not joined: it may never come back.
+        self.writer = None;
+        self.sent = None;
+        self.go_offline(state, desk);
+        self.reconnect();
+    }
+
+    /// Effects are answered here from now on (a new connection is tried meanwhile), and so
+    /// is whatever waits for an answer; the screen is told.
+    fn go_offline(&mut self, state: &mut State, desk: &Desk) {
+        self.offline = true;
+        self.feed(
+            state,
+            Msg::Done(Box::new(Outcome::Link { up: false })),
+            desk,
+        );
+        let reads: Vec<Effect> = self.reading.drain(..).map(|(e, _)| e).collect();
+        let writes: Vec<Effect> = self.writing.drain(..).collect();
+        for effect in reads.into_iter().chain(writes) {
+            let outcome = unreachable(effect, desk, self.open_url);
+            self.feed(state, Msg::Done(Box::new(outcome)), desk);
+        }
     }
 
     /// A key through update; its writes and reads get `settle` to come back before the frame.
@@ -258,8 +497,8 @@ impl Workers {
             self.feed(state, Msg::Key(key), desk);
             let until = Instant::now() + self.settle;
             while self.in_flight() > 0 {
-                let Some(outcome) = self.poll(until.saturating_duration_since(Instant::now()))
-                else {
+                let left = until.saturating_duration_since(Instant::now());
+                let Some(outcome) = self.poll(left, state, desk) else {
                     break;
                 };
                 self.feed(state, Msg::Done(Box::new(outcome)), desk);
@@ -268,28 +507,68 @@ impl Workers {
     }
 
     fn feed(&mut self, state: &mut State, msg: Msg, desk: &Desk) {
-        for effect in update(state, msg, desk) {
-            let (to, count) = if effect.is_read() {
-                (&self.reads_to, &mut self.reads)
-            } else {
-                (&self.writes_to, &mut self.writes)
-            };
-            if to.send(effect).is_ok() {
-                *count += 1;
-            } else {
-                // The worker is gone: nothing will answer, so nothing may wait for it.
-                state.shared.loading = None;
+        let mut inbox = VecDeque::from([msg]);
+        while let Some(msg) = inbox.pop_front() {
+            for effect in update(state, msg, desk) {
+                let connecting = self.writes_to.is_none() && self.maker.is_some();
+                // No connection: answered here, at once.
+                if connecting && self.offline {
+                    let outcome = unreachable(effect, desk, self.open_url);
+                    inbox.push_back(Msg::Done(Box::new(outcome)));
+                    continue;
+                }
+                if effect.is_read() {
+                    let sent = match &self.reads_to {
+                        Some(to) => to.send(effect.clone()).is_ok(),
+                        None => connecting,
+                    };
+                    if sent {
+                        self.reading.push_back((effect, Instant::now()));
+                    } else {
+                        // The worker is gone: nothing will answer, so nothing may wait for it.
+                        state.shared.loading = None;
+                    }
+                    continue;
+                }
+                let effect = match effect {
+                    // A connection being made: the verdict is kept on this machine now, and
+                    // written from there once it is made.
+                    Effect::SaveVerdict { card, review } if connecting => {
+                        match desk.keep_here(&card, &review) {
+                            Ok(_) => Effect::RetryVerdict,
+                            Err(e) => {
+                                let result = Some(Err(e));
+                                let outcome = Outcome::Verdict {
+                                    retry: false,
+                                    result,
+                                };
+                                inbox.push_back(Msg::Done(Box::new(outcome)));
+                                continue;
+                            }
+                        }
+                    }
+                    effect => effect,
+                };
+                if connecting && self.writing.is_empty() {
+                    self.waits_since = Some(Instant::now());
+                }
+                self.writing.push_back(effect);
+                self.send_next_write();
             }
         }
     }
 
-    /// Waits for the writes under way and returns the pending journal's file, if a verdict is
-    /// left in it.
-    fn stop(self) -> Option<PathBuf> {
+    /// Waits for the writer to finish what it has (nothing: quitting waited for the writes).
+    fn stop(self) {
         drop(self.writes_to);
         drop(self.reads_to);
-        let twin = self.writer.join().ok()?;
-        twin.pending().map(|p| p.to_path_buf())
+        if let Some(writer) = self.writer
+            && let Ok(desk) = writer.join()
+            && desk.remote()
+        {
+            // Its connection's goodbye would wait on a link that hangs (see app::review).
+            std::mem::forget(desk);
+        }
     }
 }
 
@@ -301,10 +580,7 @@ const WATCH_GATHER: Duration = Duration::from_millis(300);
 /// The watcher thread: others' writes to the store (a server's notification, a file's
 /// version) become a message, so the figures on screen and the lead's list refresh without a
 /// key. A store that cannot be watched is only not live.
-fn watch(desk: &Desk, told: Sender<Outcome>) {
-    let Ok(mut changes) = desk.watch() else {
-        return;
-    };
+fn watch(mut changes: Box<dyn crate::domain::ports::Changes>, link: u64, told: Sender<Arrived>) {
     std::thread::spawn(move || {
         loop {
             match changes.wait(WATCH_WAIT) {
@@ -312,7 +588,10 @@ fn watch(desk: &Desk, told: Sender<Outcome>) {
                     std::thread::sleep(WATCH_GATHER);
                     // Drained: the burst is told once.
                     let _ = changes.wait(Duration::ZERO);
-                    if told.send(Outcome::OthersActed).is_err() {
+                    if told
+                        .send(Arrived::Done(link, Outcome::OthersActed))
+                        .is_err()
+                    {
                         break;
                     }
                 }

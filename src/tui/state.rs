@@ -472,6 +472,9 @@ pub struct Shared {
     /// undo what the screen already counts.
     pub own_writes: u64,
     pub quit: bool,
+    /// The link to the server is lost (the runtime reconnects): the status line already says
+    /// so, and what fails for it meanwhile is not said again over what it says.
+    pub offline: bool,
     /// Quit found the store busy and the comment draft unsaved: the next quit goes without it.
     pub quit_without_draft: bool,
 }
@@ -584,6 +587,7 @@ impl State {
                 own_writes: 0,
                 quit: false,
                 quit_without_draft: false,
+                offline: false,
             },
             stages: StagesScreen::default(),
             queue: None,

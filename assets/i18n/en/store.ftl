@@ -40,3 +40,4 @@ store-driver-closed = connection closed
 store-driver-config = invalid connection string
 store-driver-cut = the connection was cut off in the middle of a reply
 store-driver-timed-out = connection timed out
+store-unreachable = no connection to the server

@@ -20,7 +20,18 @@ tui-saving = #{ $id } saving… (store busy: { $why }); the card stays until it 
 tui-store-busy = not saved: store busy ({ $why }); press the key again when it is done
 tui-saving-failed = #{ $id } not saved yet: { $error } (kept, trying again)
 tui-draft-busy-on-quit = the comment draft is not saved: store busy ({ $why }); quit again to leave without it
-tui-left-pending = okk: one verdict waits for the store (another program holds it); it is kept in { $file } and okk writes it the next time it opens the store
+tui-left-pending = { $count ->
+    [one] okk: one verdict waits for the store; it is kept in { $file } and okk writes it the next time it opens the store
+   *[other] okk: { $count } verdicts wait for the store; they are kept in { $file } and okk writes them the next time it opens the store
+}
+tui-kept-here = #{ $id } kept on this machine: no connection to the server; okk writes it when the server answers
+tui-no-link = no connection to the server: okk keeps trying; verdicts are kept on this machine meanwhile
+tui-link-back = { $count ->
+    [0] connection to the server is back
+    [one] connection to the server is back: { $count } verdict kept on this machine is written
+   *[other] connection to the server is back: { $count } verdicts kept on this machine are written
+}
+tui-draft-unreachable-on-quit = the comment draft is not saved: no connection to the server; quit again to leave without it
 tui-writes-pending = { $count ->
     [one] writing to the store…
    *[other] writing to the store ({ $count } writes)…

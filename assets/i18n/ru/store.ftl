@@ -40,3 +40,4 @@ store-driver-closed = соединение закрыто
 store-driver-config = неверная строка подключения
 store-driver-cut = соединение оборвалось посреди ответа
 store-driver-timed-out = время ожидания соединения истекло
+store-unreachable = нет связи с сервером

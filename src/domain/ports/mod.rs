@@ -55,9 +55,23 @@ impl<T> DeskStore for T where
 pub trait Reopen {
     fn reopen(&self) -> StoreResult<Box<dyn DeskStore>>;
 
+    /// What opens another handle on the same store from any thread, later (a reviewer whose
+    /// connection to the server was lost reconnects in the background with it).
+    fn opener(&self) -> Opener;
+
+    /// The store is on another machine (a server): the link to it can hang or drop, so a
+    /// verdict is kept on this machine before it is sent, and the reviewer puts a deadline on
+    /// every answer.
+    fn remote(&self) -> bool {
+        false
+    }
+
     /// A handle of its own that waits for others' writes (the screens' live refresh).
     fn watch(&self) -> StoreResult<Box<dyn Changes>>;
 }
+
+/// See [`Reopen::opener`].
+pub type Opener = Box<dyn Fn() -> StoreResult<Box<dyn DeskStore>> + Send + Sync>;
 
 /// Writes by others as they commit (verdicts, lead decisions): a server's notifications, or a
 /// store file's version polled.

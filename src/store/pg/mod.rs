@@ -35,9 +35,10 @@ use postgres::{Client, NoTls};
 
 use super::StoreError;
 
-/// A PostgreSQL backend error at the store's edge. A lost connection, a lock not had within
-/// the wait, a cancelled statement or a serialisation conflict is busy: the desk keeps the
-/// verdict in its journal and tries again, as when an import holds a SQLite file.
+/// A PostgreSQL backend error at the store's edge. A lock not had within the wait, a cancelled
+/// statement or a serialisation conflict is busy: the desk keeps the verdict in its journal and
+/// tries again, as when an import holds a SQLite file. A lost connection is unreachable: kept
+/// the same, and the reviewer reconnects.
 impl From<postgres::Error> for StoreError {
     fn from(e: postgres::Error) -> StoreError {
         if let Some(db) = e.as_db_error()
@@ -47,14 +48,28 @@ impl From<postgres::Error> for StoreError {
                 table: refused_table(db.message()),
             };
         }
-        let busy = e.is_closed()
+        // The link, not the store: the connection is gone (closed, reset, timed out) or the
+        // server is going away. The desk keeps the verdict here and reconnects.
+        let io = std::error::Error::source(&e).is_some_and(|s| s.is::<std::io::Error>());
+        let lost = e.is_closed()
+            || io
             || e.code().is_some_and(|c| {
                 c.code().starts_with("08")
-                    || *c == SqlState::LOCK_NOT_AVAILABLE
-                    || *c == SqlState::QUERY_CANCELED
-                    || *c == SqlState::T_R_SERIALIZATION_FAILURE
-                    || *c == SqlState::T_R_DEADLOCK_DETECTED
+                    || *c == SqlState::ADMIN_SHUTDOWN
+                    || *c == SqlState::CRASH_SHUTDOWN
+                    || *c == SqlState::CANNOT_CONNECT_NOW
             });
+        if lost {
+            return StoreError::Unreachable {
+                source: Box::new(e),
+            };
+        }
+        let busy = e.code().is_some_and(|c| {
+            *c == SqlState::LOCK_NOT_AVAILABLE
+                || *c == SqlState::QUERY_CANCELED
+                || *c == SqlState::T_R_SERIALIZATION_FAILURE
+                || *c == SqlState::T_R_DEADLOCK_DETECTED
+        });
         StoreError::Backend {
             busy,
             source: Box::new(e),
@@ -87,8 +102,12 @@ pub struct PgStore {
     url: String,
     /// The URL without its password: what messages and the journal's name show.
     shown: PathBuf,
-    /// Where verdicts the server could not take yet are kept (on this machine, not the server).
+    /// Where verdicts the server could not take yet are kept (on this machine, not the server):
+    /// the files' names begin with this path's, the store's identity in it.
     journal: PathBuf,
+    /// The journal's name before the store had an identity (the URL's digest): what an older
+    /// okk left there is written too.
+    journal_by_url: PathBuf,
 }
 
 /// How long a connection may take to be made when the URL sets no `connect_timeout`.
@@ -110,11 +129,7 @@ impl PgStore {
         if config.get_application_name().is_none() {
             config.application_name("okk");
         }
-        // A host that drops the packets (down, or a firewall) would hold the command for the
-        // system's TCP timeout, two minutes and more: okk gives up sooner and says what to check.
-        if config.get_connect_timeout().is_none() {
-            config.connect_timeout(CONNECT_TIMEOUT);
-        }
+        on_a_dead_link(&mut config, &url_rest);
         // TLS when the URL asks for it, the server's certificate checked against the public
         // roots and `sslrootcert`. `prefer` (the default) stays plain: libpq would try TLS
         // without checking the certificate, which protects from nothing.
@@ -129,14 +144,18 @@ impl PgStore {
             "pg-{:016x}",
             xxhash_rust::xxh3::xxh3_64(shown.to_string_lossy().as_bytes())
         );
-        let store = PgStore {
+        let mut store = PgStore {
             conn: RefCell::new(client),
             prepared: prepared::Prepared::default(),
             url: url.to_string(),
-            journal: journal_dir.join(name),
+            journal: journal_dir.join(&name),
+            journal_by_url: journal_dir.join(&name),
             shown,
         };
         schema::migrate(&store)?;
+        if let Some(id) = schema::store_id(&mut *store.conn.borrow_mut())? {
+            store.journal = journal_dir.join(format!("pg-{}", safe_name(&id)));
+        }
         Ok(store)
     }
 
@@ -152,12 +171,63 @@ impl PgStore {
 
     /// A second session on the same database.
     pub fn reconnect(&self) -> Result<PgStore, StoreError> {
+        let (url, dir) = self.reopening();
+        PgStore::open(&url, &dir)
+    }
+
+    /// What [`PgStore::open`] takes to open this database again: its URL and journal folder.
+    pub(crate) fn reopening(&self) -> (String, PathBuf) {
         let dir = self.journal.parent().unwrap_or(Path::new("."));
-        PgStore::open(&self.url, dir)
+        (self.url.clone(), dir.to_path_buf())
     }
 
     pub(crate) fn journal_path(&self) -> &Path {
         &self.journal
+    }
+
+    /// Every name this store's journal files may have been written under (its identity's, and
+    /// the URL's of an older okk), without repeats.
+    pub(crate) fn journal_names(&self) -> Vec<&Path> {
+        let mut names = vec![self.journal.as_path()];
+        if self.journal_by_url != self.journal {
+            names.push(&self.journal_by_url);
+        }
+        names
+    }
+}
+
+/// `id` as it may stand in a file name: what is not a letter, digit or dash dropped (the server
+/// is not trusted to hold what migration 17 wrote).
+fn safe_name(id: &str) -> String {
+    id.chars()
+        .filter(|c| c.is_ascii_alphanumeric() || *c == '-')
+        .take(64)
+        .collect()
+}
+
+/// The client's own bounds on a link that dies (a laptop's Wi-Fi or VPN): a connect that gets
+/// no answer gives up, an idle connection is probed, and bytes the server never acknowledges
+/// close it, instead of the system's defaults (no connect limit, two hours, a quarter of an
+/// hour). A value the URL gives is kept. A server that takes the bytes and never answers is
+/// none of these: the reviewer's deadline on its writer's reply is (tui::run).
+fn on_a_dead_link(config: &mut postgres::Config, url: &str) {
+    let given = |key: &str| url.contains(&format!("{key}="));
+    // A host that drops the packets (down, or a firewall) would hold the command for the
+    // system's TCP timeout, two minutes and more: okk gives up sooner and says what to check.
+    if config.get_connect_timeout().is_none() {
+        config.connect_timeout(CONNECT_TIMEOUT);
+    }
+    if !given("keepalives_idle") {
+        config.keepalives_idle(std::time::Duration::from_secs(30));
+    }
+    if !given("keepalives_interval") {
+        config.keepalives_interval(std::time::Duration::from_secs(10));
+    }
+    if !given("keepalives_retries") {
+        config.keepalives_retries(3);
+    }
+    if config.get_tcp_user_timeout().is_none() {
+        config.tcp_user_timeout(std::time::Duration::from_secs(60));
     }
 }
 

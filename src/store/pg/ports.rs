@@ -37,7 +37,9 @@ crate::store::delegate::desk_ports!(PgStore, {
     }
 
     fn replay_pending(&mut self) -> StoreResult<Replayed> {
-        let files = journal_files(self.journal_path());
+        let files = (self.journal_names().into_iter())
+            .flat_map(journal_files)
+            .collect();
         replay_files(files, |p| {
             self.save_review_as(&p.id, &p.card, &p.review, &p.stamp(), true)
         })
@@ -56,6 +58,15 @@ crate::store::delegate::desk_ports!(PgStore, {
 impl Reopen for PgStore {
     fn reopen(&self) -> StoreResult<Box<dyn DeskStore>> {
         Ok(Box::new(self.reconnect()?))
+    }
+
+    fn opener(&self) -> crate::domain::ports::Opener {
+        let (url, dir) = self.reopening();
+        Box::new(move || Ok(Box::new(PgStore::open(&url, &dir)?) as Box<dyn DeskStore>))
+    }
+
+    fn remote(&self) -> bool {
+        true
     }
 
     fn watch(&self) -> StoreResult<Box<dyn crate::domain::ports::Changes>> {

@@ -571,7 +571,20 @@ ALTER TABLE reviews
     r#"
 ALTER TABLE crm_sync ADD COLUMN IF NOT EXISTS values_version bigint;
 "#,
+    // 17: the store's own identity, whatever address reaches it (a tunnel's port, a host name
+    // or an IP, another sslmode): the pending journal on an auditor's machine is named by it,
+    // so a verdict left waiting is written whichever way the store is opened next.
+    r#"
+INSERT INTO okk_meta (key, value) VALUES ('store_id', gen_random_uuid()::text)
+ON CONFLICT (key) DO NOTHING;
+"#,
 ];
+
+/// The store's identity (migration 17); `None` on a store not migrated to it.
+pub(super) fn store_id(conn: &mut impl GenericClient) -> Result<Option<String>, postgres::Error> {
+    let row = conn.query_opt("SELECT value FROM okk_meta WHERE key = 'store_id'", &[])?;
+    Ok(row.map(|r| r.get(0)))
+}
 
 pub fn latest() -> i64 {
     MIGRATIONS.len() as i64

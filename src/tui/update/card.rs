@@ -356,6 +356,14 @@ pub(super) fn verdict_outcome(
             let saving = state.verdicts.saving.take().expect("checked");
             landed(state, saving, id, cx);
         }
+        // On this machine, the server out of reach: the auditor goes on; the runtime
+        // reconnects and the verdict is written then.
+        Some(Ok(Saving::Kept(id))) => {
+            let saving = state.verdicts.saving.take().expect("checked");
+            let external_id = saving.external_id.clone();
+            landed(state, saving, id, cx);
+            state.shared.status = Some(Status::Info(msg::kept_here(&external_id)));
+        }
         Some(Ok(Saving::Waiting(blocker))) => {
             saving.blocker = blocker;
             *status = Some(Status::Info(msg::saving(&saving.external_id, blocker)));

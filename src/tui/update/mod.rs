@@ -188,7 +188,9 @@ fn act(state: &mut State, action: Action, cx: &mut Cx) {
 
 /// The status line for a store error: with the store busy, what holds it.
 fn failed(e: &crate::domain::store_error::StoreError, cx: &Cx) -> Status {
-    if e.is_busy() {
+    if e.is_unreachable() {
+        Status::Error(msg::no_link())
+    } else if e.is_busy() {
         Status::Error(msg::store_busy(cx.blocker()))
     } else {
         Status::Error(msg::store_failed(&e.to_string()))
@@ -262,6 +264,16 @@ fn done(state: &mut State, outcome: Outcome, cx: &mut Cx) {
         Outcome::Verdict { retry, result } => {
             card::verdict_outcome(state, retry, result, cx);
             Ok(())
+        }
+        Outcome::Link { up } => {
+            link(state, up, cx);
+            Ok(())
+        }
+        Outcome::Flushed { written, result } => {
+            flushed(state, written, cx);
+            // Not in yet: the link dropped again (said so), or the store is busy (the next
+            // verdict's write, or the next okk, takes them).
+            result.or_else(|e| if e.is_busy() { Ok(()) } else { Err(e) })
         }
         Outcome::ReviewWithdrawn(Err(StoreError::Decided { lead, decision })) => {
             card::undo_refused(state, &lead, decision);
@@ -346,7 +358,39 @@ fn done(state: &mut State, outcome: Outcome, cx: &mut Cx) {
         }
     };
     if let Err(e) = result {
-        state.shared.status = Some(failed(&e, cx));
+        let said = e.is_unreachable() && state.shared.offline && state.shared.status.is_some();
+        if !said {
+            state.shared.status = Some(failed(&e, cx));
+        }
+    }
+}
+
+/// The link to the server is lost, or back: said; back, the verdicts kept meanwhile are
+/// written first, and the figures on screen read again.
+fn link(state: &mut State, up: bool, cx: &mut Cx) {
+    state.shared.offline = !up;
+    if !up {
+        state.shared.status = Some(Status::Error(msg::no_link()));
+        return;
+    }
+    state.shared.status = Some(Status::Info(msg::link_back(0)));
+    cx.ask(Effect::Flush);
+    live::others_acted(state, cx);
+}
+
+/// The verdicts kept while the link was down are in the store: said, and a card judged then,
+/// still on screen because the next could not be read, gives way to the next.
+fn flushed(state: &mut State, written: usize, cx: &mut Cx) {
+    if written > 0 {
+        state.shared.status = Some(Status::Info(msg::link_back(written)));
+    }
+    let judged_on_screen = match (&state.card, &state.queue) {
+        (Some(c), Some(q)) => q.items.get(c.index).is_some_and(|i| i.done.is_some()),
+        _ => false,
+    };
+    if state.screen == Screen::Card && judged_on_screen && state.verdicts.saving.is_none() {
+        let next = state.card.as_ref().map_or(0, |c| c.index + 1);
+        card::move_to(state, next, true, cx);
     }
 }
 
@@ -434,7 +478,10 @@ fn draft_saved(
         (AfterDraft::Quit { asked_before }, Err(e)) if e.is_busy() && !asked_before => {
             still_unsaved(state);
             state.shared.quit_without_draft = true;
-            state.shared.status = Some(Status::Error(msg::draft_busy_on_quit(cx.blocker())));
+            state.shared.status = Some(Status::Error(match e.is_unreachable() {
+                true => msg::draft_unreachable_on_quit(),
+                false => msg::draft_busy_on_quit(cx.blocker()),
+            }));
             Ok(())
         }
         (AfterDraft::Quit { .. }, Err(e)) if !e.is_busy() => {
