@@ -59,7 +59,7 @@ fn lead_desk_planted(plant: impl FnOnce(&mut okk::store::Store)) -> LeadDesk {
         &db,
         "anna",
         BOOKING,
-        &["xдогов<enter>", "cклиент ждёт одобрения ипотеки<esc>s"],
+        &["xдогов<enter>", "cклиент ждёт одобрения ипотеки<enter>s"],
     );
     plant(&mut okk::store::Store::open(&db).expect("open the store"));
     let (mut state, desk) = common::reviewer::open(&db, "olga");

@@ -257,6 +257,22 @@ pub struct FieldInput {
     pub purpose: InputFor,
     pub field: String,
     pub area: TextArea<'static>,
+    /// The text the box opened with: esc drops what was typed over it, once asked.
+    pub before: String,
+    /// Esc was pressed once over typed text: the next esc drops it.
+    pub asked_to_discard: bool,
+}
+
+impl FieldInput {
+    pub fn new(purpose: InputFor, field: String, area: TextArea<'static>) -> FieldInput {
+        FieldInput {
+            purpose,
+            field,
+            before: area.lines().join(" "),
+            area,
+            asked_to_discard: false,
+        }
+    }
 }
 
 /// The lead's list: current reviews, filtered.
@@ -392,9 +408,16 @@ pub enum Pane {
 
 #[derive(Debug)]
 pub enum Popup {
-    Help { scroll: u16 },
+    Help {
+        scroll: u16,
+    },
     Picker(Picker),
-    Comment { area: TextArea<'static> },
+    /// The comment being typed (the card's draft keeps the one it opened with until enter).
+    Comment {
+        area: TextArea<'static>,
+        /// Esc was pressed once over typed text: the next esc drops it.
+        asked_to_discard: bool,
+    },
     Input(FieldInput),
 }
 
