@@ -310,6 +310,13 @@ pub struct LeadMeasure {
     pub made: Vec<chrono::NaiveDateTime>,
     /// The sources of the reviews' cards.
     pub sources: Sources,
+    /// Their names (a handful of CRM connections; past [`LeadMeasure::NAMES`] no more are
+    /// kept): a narrow list marks a card's source by the fewest letters that tell it apart.
+    pub names: Vec<String>,
+}
+
+impl LeadMeasure {
+    pub const NAMES: usize = 64;
 }
 
 /// What the queue's columns need from the cards loaded: the widest id, title (with its marks),
