@@ -104,6 +104,27 @@ fn the_lead_accepts_overrides_and_sends_back_in_turn() {
     assert_eq!(s.lead.as_ref().unwrap().shown.len(), 4);
 }
 
+/// The note box keeps the comment box's keys: enter sends, esc over a typed note asks once,
+/// then drops it and sends nothing.
+#[test]
+fn esc_over_a_typed_note_asks_once_then_sends_nothing() {
+    let store = common::Desk::demo();
+    boris_reviews(&store.db);
+    let (mut s, mut d) = lead(&store.db);
+    press(&mut s, &mut d, "<enter>bпроверь дату<esc>");
+    assert!(
+        matches!(s.popup, Some(Popup::Input(_))),
+        "the first esc asks"
+    );
+    press(&mut s, &mut d, "<esc>");
+    assert!(s.popup.is_none(), "the second esc drops the note");
+    assert!(decisions(&store.db).is_empty());
+    // An empty note box closes at once.
+    press(&mut s, &mut d, "b<esc>");
+    assert!(s.popup.is_none());
+    assert!(decisions(&store.db).is_empty());
+}
+
 #[test]
 fn undo_withdraws_the_decision_and_shows_the_review_again() {
     let store = common::Desk::demo();

@@ -59,7 +59,7 @@ fn lead_desk_planted(plant: impl FnOnce(&mut okk::store::Store)) -> LeadDesk {
         &db,
         "anna",
         BOOKING,
-        &["xдогов<enter>", "cклиент ждёт одобрения ипотеки<esc>s"],
+        &["xдогов<enter>", "cклиент ждёт одобрения ипотеки<enter>s"],
     );
     plant(&mut okk::store::Store::open(&db).expect("open the store"));
     let (mut state, desk) = common::reviewer::open(&db, "olga");
@@ -432,9 +432,10 @@ fn a_review_lists_its_stage_by_the_funnel_s_name() {
     for (w, h) in SIZES {
         let screen = d.screen(w, h);
         let list = screen.lines().take(6).collect::<Vec<_>>().join("\n");
+        // At 80 columns the stage's words are shortened before the card's title is cut.
+        let stage = if w == 80 { "Пер. конт." } else { FIRST };
         assert!(
-            // At 80 columns the stage gives way to the card: «Первичный…».
-            list.contains("Первичный") && !list.contains("Неразобран"),
+            list.contains(stage) && !list.contains("Неразобран"),
             "{w}×{h}:\n{screen}"
         );
     }
@@ -449,16 +450,23 @@ fn reviews_of_two_sources_sharing_an_id_name_each_card_s_source() {
     assert_eq!(d.shown(), 2);
     for (w, h) in SIZES {
         let screen = d.screen(w, h);
-        for source in ["amo-north", "amo-south"] {
+        // At 80 columns a source is marked by the letters that tell it from the other.
+        let marks = if w == 80 {
+            ["amo-n", "amo-s"]
+        } else {
+            ["amo-north", "amo-south"]
+        };
+        for source in marks {
             assert!(
                 screen.contains(&format!("5001 ({source})")),
                 "{w}×{h}, {source}:\n{screen}"
             );
         }
     }
-    // At 80 columns the source tag leaves the title its share: the stage gives way first.
+    // At 80 columns the source's mark leaves the title its share: the stage's words are
+    // shortened first.
     let screen = d.screen(80, 24);
-    assert!(screen.contains("5001 (amo-north) Квартира"), "{screen}");
+    assert!(screen.contains("5001 (amo-n) Квартира"), "{screen}");
     // The auditors' names fit: so does the column's header, whole. The filter's words on the
     // bottom edge that do not fit are said to be under `?`.
     let auditor = &okk::text::tui::lead_columns()[3];
@@ -485,6 +493,27 @@ fn reviews_of_two_sources_sharing_an_id_name_each_card_s_source() {
         );
     }
     d.snap("lead_decide_two_sources");
+}
+
+/// The tester's list at 80×24 (two sources, «(fake)» beside every id): each source is marked
+/// by a letter that tells it from the other, and the stage's words are shortened, so the title
+/// is read whole; at 120 columns both are whole.
+#[test]
+fn at_80_columns_a_list_of_two_sources_marks_them_short_and_keeps_the_title() {
+    let d = one_deal_desk(FIRST, &["fake", "amocrm"], &["a", "s"]);
+    let screen = d.screen(80, 24);
+    for mark in ["f", "a"] {
+        assert!(
+            screen.contains(&format!("5001 ({mark}) Квартира у парка ")),
+            "{mark}:\n{screen}"
+        );
+    }
+    assert!(screen.contains(" Пер. кон"), "{screen}");
+    let screen = d.screen(120, 40);
+    assert!(
+        screen.contains("5001 (fake) Квартира у парка") && screen.contains(FIRST),
+        "{screen}"
+    );
 }
 
 // ---- the decide screen ----------------------------------------------------------------------

@@ -137,7 +137,10 @@ fn cut_words(screen: &str, vocabulary: &BTreeSet<String>, popup: bool) -> BTreeS
                     let lower = w.to_lowercase();
                     // Being typed (the cursor after it) is not cut either.
                     let typing = *next == Some('▏');
+                    // A dot marks a word shortened on purpose (a stage's «Отр. возр.»).
+                    let abbreviated = *next == Some('.');
                     *next != Some('…')
+                        && !abbreviated
                         && !typing
                         && !under_popup
                         && !flags
@@ -237,6 +240,8 @@ fn the_check_finds_a_cut_word_and_passes_a_whole_or_marked_one() {
     assert_eq!(cut, ["Алек", "н"].map(String::from).into());
     let whole = "\"│Морозов Алек…  2│ Встреча назначена│\"";
     assert!(cut_words(whole, &vocabulary, false).is_empty());
+    // Shortened with a dot, as the lead's list writes a stage at 80 columns.
+    assert!(cut_words("\"│Вст. наз.│\"", &vocabulary, false).is_empty());
     // Under a popup's border: the screen below, not a word cut by its own column.
     assert!(cut_words("\"│Морозов Алек┌ Поле ─┐\"", &vocabulary, true).is_empty());
     let popup = [

@@ -180,11 +180,12 @@ fn auditor_reviews_a_stage_with_every_card_key_and_the_store_keeps_what_she_saw(
     term.send("<enter>");
     term.wait_for("Дата встречи в офисе продаж → 25.11.2026");
     term.send("c");
-    term.wait_for("Comment (enter: new line · esc saves it)");
-    term.send("Клиент просил перезвонить");
-    term.wait_for("Клиент просил перезвонить");
-    term.send("<esc>");
-    term.wait_gone("Comment (enter: new line · esc saves it)");
+    term.wait_for("Comment (enter saves · alt-enter: new line)");
+    // Alt-enter, as a terminal sends it (esc, then enter), starts a new line; enter saves.
+    term.send("Клиент просил перезвонить<A-enter>в среду");
+    term.wait_for("│в среду");
+    term.send("<enter>");
+    term.wait_gone("Comment (enter saves · alt-enter: new line)");
     term.wait_for("comment:");
     assert_eq!(verdict(&mut term, "s", "stale"), stale);
 
@@ -279,7 +280,10 @@ fn auditor_reviews_a_stage_with_every_card_key_and_the_store_keeps_what_she_saw(
         r.corrections,
         json!({"Дата встречи в офисе продаж": "25.11.2026"})
     );
-    assert_eq!(r.comment.as_deref(), Some("Клиент просил перезвонить"));
+    assert_eq!(
+        r.comment.as_deref(),
+        Some("Клиент просил перезвонить\nв среду")
+    );
 
     let r = review_of(&all, &dead);
     assert_eq!(r.verdict, "dead");
@@ -468,7 +472,7 @@ fn a_verdict_and_a_comment_draft_survive_kill_9() {
     let card = card_id(&term.screen());
     assert_ne!(card, judged, "a reviewed card leaves the queue");
     term.send("c");
-    term.wait_for("Comment (enter: new line · esc saves it)");
+    term.wait_for("Comment (enter saves · alt-enter: new line)");
     term.send("Менеджер не отвечает, перезвонить");
     term.wait_for("Менеджер не отвечает, перезвонить");
     // No key for a while: the idle tick (every 500 ms) keeps the draft.
@@ -504,7 +508,7 @@ fn ctrl_c_while_typing_a_comment_keeps_it_as_a_draft() {
     let mut term = review_stage(&desk, STAGE, "anna");
     let card = card_id(&term.screen());
     term.send("c");
-    term.wait_for("Comment (enter: new line · esc saves it)");
+    term.wait_for("Comment (enter saves · alt-enter: new line)");
     term.send("Не дозвонился");
     term.wait_for("Не дозвонился");
     term.send("<C-c>");

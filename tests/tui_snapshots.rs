@@ -189,7 +189,7 @@ fn each_screen_a_few_keys_away_is_drawn_as_its_snapshot() {
         ("<enter><enter>xвстр", Screen::Card, "stage_picker"),
         ("<enter><enter>r", Screen::Card, "owner_picker"),
         (
-            "<enter><enter>cКлиент просил перезвонить в четверг,<enter>звонка в истории нет.",
+            "<enter><enter>cКлиент просил перезвонить в четверг,<A-enter>звонка в истории нет.",
             Screen::Card,
             "comment",
         ),
@@ -832,9 +832,9 @@ fn a_suggestion_is_never_cut_unsaid_at_80x24() {
     // Twelve lines of comment: more than the box holds beside the checklist.
     d.press("c");
     for n in 1..=12 {
-        d.press(&format!("строка {n}<enter>"));
+        d.press(&format!("строка {n}<A-enter>"));
     }
-    d.press("<esc>");
+    d.press("<enter>");
     assert!(d.state.popup.is_none());
     let screen = d.screen(80, 24);
     assert!(screen.contains(&budget), "{screen}");

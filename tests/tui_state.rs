@@ -628,16 +628,16 @@ fn an_owner_picked_then_corrected_is_one_owner_suggestion_the_later() {
 }
 
 #[test]
-fn c_comment_is_kept_on_esc_as_a_draft_and_saved_with_the_verdict() {
+fn c_comment_is_kept_on_enter_as_a_draft_and_saved_with_the_verdict() {
     let mut s = session();
     s.stage(MET);
     let id = s.card_id();
     s.keys("c").keys("Клиент купил в другом ЖК");
-    // Typing is kept as a draft between keys (the loop's idle tick), before esc.
+    // Typing is kept as a draft between keys (the loop's idle tick), before enter.
     tick(&mut s.state, &mut s.desk);
     let draft = s.the_draft();
     assert_eq!(draft, "Клиент купил в другом ЖК");
-    s.keys("<esc>");
+    s.keys("<enter>");
     assert!(s.state.popup.is_none());
     assert_eq!(
         s.state.card.as_ref().unwrap().draft.comment,
@@ -654,6 +654,77 @@ fn c_comment_is_kept_on_esc_as_a_draft_and_saved_with_the_verdict() {
     assert_eq!(s.reviews()[0].4, "Клиент купил в другом ЖК");
     let drafts = s.rows(Table::Drafts).len();
     assert_eq!(drafts, 0, "the saved verdict takes the draft");
+}
+
+/// The tester's story: enter, as in the lead's note box, is done; the verdict key pressed next
+/// judges the card, and `q` leaves it, instead of going into the comment.
+#[test]
+fn enter_closes_the_comment_box_and_the_next_keys_act_on_the_card() {
+    let mut s = session();
+    s.stage(MET);
+    let first = s.card_id();
+    s.keys("c").keys("ноутбук: возражение не записано<enter>s");
+    assert!(s.state.popup.is_none());
+    assert_ne!(s.card_id(), first, "`s` judged the card");
+    let reviews = s.reviews();
+    assert_eq!(reviews[0].1, "stale");
+    assert_eq!(reviews[0].4, "ноутбук: возражение не записано");
+    s.keys("q");
+    assert_eq!(s.state.screen, Screen::Queue);
+}
+
+/// Alt-enter (ctrl-j where the terminal cannot tell it from enter) starts a new line.
+#[test]
+fn alt_enter_or_ctrl_j_starts_a_new_line_in_the_comment() {
+    let mut s = session();
+    s.stage(MET);
+    s.keys("c").keys("первая<A-enter>вторая<C-j>третья");
+    let Some(Popup::Comment { area, .. }) = &s.state.popup else {
+        panic!("the comment box stays open: {:?}", s.state.popup);
+    };
+    assert_eq!(area.lines(), ["первая", "вторая", "третья"]);
+    s.keys("<enter>a");
+    assert_eq!(s.reviews()[0].4, "первая\nвторая\nтретья");
+}
+
+/// Esc leaves the box without keeping what was typed, asking once first: the comment (and the
+/// draft a pause kept meanwhile) is the one the box opened with. Nothing typed: it just closes.
+#[test]
+fn esc_in_the_comment_box_asks_once_then_drops_what_was_typed() {
+    let mut s = session();
+    s.stage(MET);
+    s.keys("c").keys("перезвонить<enter>");
+    s.keys("c").keys(" в среду");
+    tick(&mut s.state, &mut s.desk);
+    assert_eq!(s.the_draft(), "перезвонить в среду");
+    s.keys("<esc>");
+    assert!(
+        matches!(s.state.popup, Some(Popup::Comment { .. })),
+        "the first esc asks"
+    );
+    assert!(
+        matches!(&s.state.shared.status, Some(Status::Info(i)) if i.contains("esc again")),
+        "{:?}",
+        s.state.shared.status
+    );
+    // A key typed since takes the question back.
+    s.keys("!<esc>");
+    assert!(matches!(s.state.popup, Some(Popup::Comment { .. })));
+    s.keys("<esc>");
+    assert!(s.state.popup.is_none(), "the second esc drops it");
+    assert_eq!(s.state.shared.status, None);
+    assert_eq!(s.state.card.as_ref().unwrap().draft.comment, "перезвонить");
+    tick(&mut s.state, &mut s.desk);
+    assert_eq!(
+        s.the_draft(),
+        "перезвонить",
+        "the draft is the comment kept"
+    );
+    // Opened and left untouched, one esc closes.
+    s.keys("c<esc>");
+    assert!(s.state.popup.is_none());
+    s.keys("a");
+    assert_eq!(s.reviews()[0].4, "перезвонить");
 }
 
 /// The answer of checklist item `n` (1-based) of the stage's checklist on the card shown.
@@ -1306,7 +1377,7 @@ fn esc_and_a_key_arriving_together_count_as_both() {
     let mut s = session();
     s.stage(MET);
     let first = s.card_id();
-    s.keys("c").keys("перезвонить");
+    s.keys("c").keys("перезвонить<enter>c");
     // The terminal reports Esc followed at once by `a` as Alt+a.
     s.keys("<A-a>");
     assert!(s.state.popup.is_none(), "esc closed the comment box");

@@ -155,9 +155,19 @@ pub fn return_note_enter() -> String {
     tr!("tui-return-note-enter")
 }
 
-/// Esc's word on the hint bar of the comment box: it keeps the comment.
-pub fn comment_esc() -> String {
-    tr!("tui-comment-esc")
+/// Enter's word on the hint bar of the comment box: it keeps the comment.
+pub fn comment_enter() -> String {
+    tr!("tui-comment-enter")
+}
+
+/// Esc's word on the hint bar of a text box: it closes without keeping what was typed.
+pub fn text_esc() -> String {
+    tr!("tui-text-esc")
+}
+
+/// Esc over typed text in a text box: a second one drops it.
+pub fn discard_asked() -> String {
+    tr!("tui-discard-asked")
 }
 
 /// A decide key pressed on the lead's list (`open`: the key that opens a review).

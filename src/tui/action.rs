@@ -32,8 +32,10 @@ pub enum Action {
     Skip,
     Prev,
     Undo,
-    /// Pickers and one-line inputs: take the selection or the text.
+    /// Pickers and text boxes: take the selection or the text (the comment box closes, kept).
     Choose,
+    /// The comment box: a new line (enter keeps the comment, as every text box's enter does).
+    NewLine,
     /// The lead: the auditor's review stands.
     Accept,
     /// The lead: another verdict (and suggestion) replaces the auditor's.
@@ -102,7 +104,7 @@ const SCREENS: &[Mode] = &[
 const NOT_CARD: &[Mode] = &[M::Funnel, M::Queue, M::Reviews, M::Decide, M::Stats];
 const LISTS: &[Mode] = &[M::Funnel, M::Queue, M::Reviews, M::Stats];
 const CARDS: &[Mode] = &[M::Card, M::Decide];
-const TYPING: &[Mode] = &[M::Picker, M::Filter, M::Input];
+const TYPING: &[Mode] = &[M::Picker, M::Filter, M::Input, M::Comment];
 const LISTS_TYPED: &[Mode] = &[M::Picker, M::Filter];
 
 const fn entry(
@@ -345,6 +347,14 @@ pub static TABLE: &[Entry] = &[
         &[(TYPING, &["enter"], KEEP)],
         "tui-action-choose-hint",
         "tui-action-choose-help",
+    ),
+    entry(
+        Action::NewLine,
+        "new_line",
+        // Alt-enter where the terminal tells it from enter; ctrl-j (a line feed) in every one.
+        &[(&[M::Comment], &["alt-enter", "ctrl-j"], MAIN)],
+        "tui-action-new-line-hint",
+        "tui-action-new-line-help",
     ),
     entry(
         Action::NextStage,

@@ -257,6 +257,22 @@ pub struct FieldInput {
     pub purpose: InputFor,
     pub field: String,
     pub area: TextArea<'static>,
+    /// The text the box opened with: esc drops what was typed over it, once asked.
+    pub before: String,
+    /// Esc was pressed once over typed text: the next esc drops it.
+    pub asked_to_discard: bool,
+}
+
+impl FieldInput {
+    pub fn new(purpose: InputFor, field: String, area: TextArea<'static>) -> FieldInput {
+        FieldInput {
+            purpose,
+            field,
+            before: area.lines().join(" "),
+            area,
+            asked_to_discard: false,
+        }
+    }
 }
 
 /// The lead's list: current reviews, filtered.
@@ -294,6 +310,13 @@ pub struct LeadMeasure {
     pub made: Vec<chrono::NaiveDateTime>,
     /// The sources of the reviews' cards.
     pub sources: Sources,
+    /// Their names (a handful of CRM connections; past [`LeadMeasure::NAMES`] no more are
+    /// kept): a narrow list marks a card's source by the fewest letters that tell it apart.
+    pub names: Vec<String>,
+}
+
+impl LeadMeasure {
+    pub const NAMES: usize = 64;
 }
 
 /// What the queue's columns need from the cards loaded: the widest id, title (with its marks),
@@ -392,9 +415,16 @@ pub enum Pane {
 
 #[derive(Debug)]
 pub enum Popup {
-    Help { scroll: u16 },
+    Help {
+        scroll: u16,
+    },
     Picker(Picker),
-    Comment { area: TextArea<'static> },
+    /// The comment being typed (the card's draft keeps the one it opened with until enter).
+    Comment {
+        area: TextArea<'static>,
+        /// Esc was pressed once over typed text: the next esc drops it.
+        asked_to_discard: bool,
+    },
     Input(FieldInput),
 }
 

@@ -218,21 +218,23 @@ impl Term {
     /// the change seen is the Esc's own. An Esc followed by `[` or `O` starts a key sequence
     /// (an arrow, PgDn) and goes out whole.
     pub fn send(&mut self, seq: &str) {
-        let keys = crate::common::keys::bytes(seq);
-        let bytes = keys.as_bytes();
-        let mut start = 0;
-        for i in 0..bytes.len() {
-            let lone_esc = bytes[i] == 0x1b && !matches!(bytes.get(i + 1), Some(b'[' | b'O'));
-            if lone_esc {
-                self.write(&bytes[start..i]);
-                self.settle();
-                let before = self.screen();
-                self.write(&bytes[i..=i]);
-                self.wait_until("the screen to change after Esc", |s| s.contents() != before);
-                start = i + 1;
+        // A lone Esc goes by itself, once what came before it is drawn: sent with the next
+        // key it would read as Alt+key. An Alt key (`<A-enter>`) goes whole, Esc and all.
+        let esc = okk::tui::keymap::Key::parse("esc").expect("esc");
+        let mut pending = String::new();
+        for key in crate::common::keys::parse(seq) {
+            if key != esc {
+                pending.push_str(&crate::common::keys::key_bytes(key));
+                continue;
             }
+            self.write(pending.as_bytes());
+            pending.clear();
+            self.settle();
+            let before = self.screen();
+            self.write(b"\x1b");
+            self.wait_until("the screen to change after Esc", |s| s.contents() != before);
         }
-        self.write(&bytes[start..]);
+        self.write(pending.as_bytes());
     }
 
     fn write(&mut self, bytes: &[u8]) {

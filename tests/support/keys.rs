@@ -55,7 +55,8 @@ pub fn bytes(seq: &str) -> String {
     parse(seq).into_iter().map(key_bytes).collect()
 }
 
-fn key_bytes(key: Key) -> String {
+/// What a terminal sends for one key.
+pub fn key_bytes(key: Key) -> String {
     let base = match key.code {
         KeyCode::Char(c) if key.ctrl => char::from((c.to_ascii_lowercase() as u8) & 0x1f).into(),
         KeyCode::Char(c) => c.to_string(),

@@ -139,8 +139,10 @@ tui-not-in-crm-pipeline = not in the CRM pipeline
 tui-not-in-crm-pipeline-means = not in the CRM pipeline: okk export crm skips such a move
 tui-other-source = another source's
 tui-other-source-means = another source's: no card of «{ $source }» names this owner, and this card's CRM may not know them
-tui-comment-title = Comment (enter: new line · esc saves it)
-tui-comment-esc = save
+tui-comment-title = Comment (enter saves · alt-enter: new line)
+tui-comment-enter = save
+tui-text-esc = cancel
+tui-discard-asked = esc again drops what you typed; enter keeps it
 tui-no-match = no match
 tui-days-ago = { $count ->
     [0] today

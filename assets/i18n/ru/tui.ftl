@@ -146,8 +146,10 @@ tui-not-in-crm-pipeline = нет в воронке CRM
 tui-not-in-crm-pipeline-means = нет в воронке CRM: okk export crm не выгрузит переход
 tui-other-source = из другого источника
 tui-other-source-means = из другого источника: в карточках «{ $source }» такого ответственного нет, и CRM этой карточки может его не знать
-tui-comment-title = Комментарий (enter — новая строка, esc сохраняет)
-tui-comment-esc = сохранить
+tui-comment-title = Комментарий (enter сохраняет, alt-enter — новая строка)
+tui-comment-enter = сохранить
+tui-text-esc = отмена
+tui-discard-asked = ещё раз esc — набранное пропадёт; enter его сохранит
 tui-no-match = ничего не найдено
 tui-days-ago = { $count ->
     [0] сегодня

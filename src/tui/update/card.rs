@@ -172,7 +172,10 @@ fn aside(state: &mut State, action: Action, cx: &mut Cx) {
             let mut area = TextArea::from(c.draft.comment.lines());
             area.move_cursor(ratatui_textarea::CursorMove::Bottom);
             area.move_cursor(ratatui_textarea::CursorMove::End);
-            state.popup = Some(Popup::Comment { area });
+            state.popup = Some(Popup::Comment {
+                area,
+                asked_to_discard: false,
+            });
         }
         Action::OpenCrm => {
             let card = &c.detail.card;
@@ -246,11 +249,11 @@ pub(super) fn chosen(state: &mut State, purpose: PickerFor, chosen: String, cx: 
             // The old value shows selected: typing replaces it, an arrow key edits it.
             let mut area = TextArea::from([current]);
             area.select_all();
-            state.popup = Some(Popup::Input(FieldInput {
-                purpose: InputFor::Correction,
-                field: chosen,
+            state.popup = Some(Popup::Input(FieldInput::new(
+                InputFor::Correction,
+                chosen,
                 area,
-            }));
+            )));
         }
     }
 }

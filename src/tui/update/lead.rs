@@ -363,11 +363,11 @@ pub(super) fn decide_keys(state: &mut State, action: Action, cx: &mut Cx) {
             state.popup = Some(Popup::Picker(Picker::new(PickerFor::Verdict, verdicts)));
         }
         Action::SendBack => {
-            state.popup = Some(Popup::Input(FieldInput {
-                purpose: InputFor::ReturnNote,
-                field: String::new(),
-                area: TextArea::default(),
-            }));
+            state.popup = Some(Popup::Input(FieldInput::new(
+                InputFor::ReturnNote,
+                String::new(),
+                TextArea::default(),
+            )));
         }
         // The lead corrects the auditor's answers; the decision keeps them as the reference.
         Action::Item(n) => c.cycle_item(&state.shared.funnel, n),

@@ -235,7 +235,7 @@ fn on_tick(state: &mut State, cx: &mut Cx) {
 /// the auditor's draft; false when there is none to keep (nothing changed since it was kept).
 pub(super) fn keep_draft(state: &mut State, cx: &mut Cx, then: AfterDraft) -> bool {
     let typed = match &state.popup {
-        Some(Popup::Comment { area }) => Some(area.lines().join("\n")),
+        Some(Popup::Comment { area, .. }) => Some(area.lines().join("\n")),
         _ => None,
     };
     let Some(card) = state.card.as_mut() else {
@@ -497,7 +497,7 @@ fn draft_saved(
 
 /// Quits, giving back the cards the open queue holds (the runtime waits for that write).
 fn quit(state: &mut State, cx: &mut Cx) {
-    if let (Some(Popup::Comment { area }), Some(card)) = (&state.popup, &mut state.card) {
+    if let (Some(Popup::Comment { area, .. }), Some(card)) = (&state.popup, &mut state.card) {
         card.draft.comment = area.lines().join("\n");
     }
     queue::release_claims(state, &[], cx);

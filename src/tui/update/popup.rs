@@ -69,12 +69,19 @@ fn picker(state: &mut State, action: Action, cx: &mut Cx) {
     }
 }
 
+/// The comment box: enter keeps the comment and closes, as every text box's enter takes what
+/// it holds; alt-enter (ctrl-j) starts a new line; esc closes without keeping what was typed,
+/// asking once first when something was (a paragraph is not lost to a stray key).
 fn comment(state: &mut State, action: Action, cx: &mut Cx) {
-    let Some(Popup::Comment { area }) = state.popup.as_mut() else {
+    let Some(Popup::Comment {
+        area,
+        asked_to_discard,
+    }) = state.popup.as_mut()
+    else {
         return;
     };
     match action {
-        Action::Close => {
+        Action::Choose => {
             let comment = area.lines().join("\n").trim_end().to_string();
             let Some(c) = state.card.as_mut() else {
                 state.popup = None;
@@ -96,7 +103,28 @@ fn comment(state: &mut State, action: Action, cx: &mut Cx) {
                 }
             }
         }
+        Action::Close => {
+            let typed = area.lines().join("\n").trim_end().to_string();
+            let before = state.card.as_ref().map(|c| c.draft.comment.as_str());
+            if !*asked_to_discard && before.is_some_and(|b| b.trim_end() != typed) {
+                *asked_to_discard = true;
+                state.shared.status = Some(Status::Info(msg::discard_asked()));
+                return;
+            }
+            // The card's draft still holds the comment the box opened with; a pause may have
+            // kept what was typed as the draft meanwhile: the one it opened with goes back.
+            if *asked_to_discard {
+                state.shared.status = None;
+            }
+            state.popup = None;
+            super::keep_draft(state, cx, AfterDraft::Keep);
+        }
+        Action::NewLine => {
+            *asked_to_discard = false;
+            area.insert_newline();
+        }
         Action::Type(key) => {
+            *asked_to_discard = false;
             area.input(key.to_event());
         }
         _ => {}
@@ -109,10 +137,26 @@ fn input(state: &mut State, action: Action, cx: &mut Cx) {
         return;
     };
     match action {
-        Action::Close => state.popup = None,
+        // As in the comment box: what was typed is dropped once asked.
+        Action::Close => {
+            let typed = input.area.lines().join(" ");
+            if !input.asked_to_discard && typed.trim() != input.before.trim() {
+                input.asked_to_discard = true;
+                state.shared.status = Some(Status::Info(msg::discard_asked()));
+                return;
+            }
+            if input.asked_to_discard {
+                state.shared.status = None;
+            }
+            state.popup = None;
+        }
         // Clears the line, as in the filter and pickers (the text box would undo).
-        Action::Type(key) if key == Key::ctrl('u') => input.area = TextArea::default(),
+        Action::Type(key) if key == Key::ctrl('u') => {
+            input.asked_to_discard = false;
+            input.area = TextArea::default();
+        }
         Action::Type(key) => {
+            input.asked_to_discard = false;
             use ratatui::crossterm::event::KeyCode;
             // Moving the cursor starts editing the old value rather than extending the
             // selection (the text box keeps it at the end of the line).

@@ -91,13 +91,18 @@ pub fn hints(state: &State, theme: &Theme, frame: &mut Frame<'_>, area: Rect) {
             .is_some()
     });
     let absent: &[Action] = if linked { &[] } else { &[Action::OpenCrm] };
-    // Enter in the lead's note box sends the review back: nothing is chosen there.
+    // Enter in the lead's note box sends the review back, in the comment box keeps the
+    // comment: nothing is chosen there. Esc in a text box drops what was typed.
     let saying = match &state.popup {
-        Some(Popup::Input(input)) if input.purpose == InputFor::ReturnNote => {
-            vec![(Action::Choose, msg::return_note_enter())]
-        }
-        // Esc in the comment box keeps what was typed (enter is a new line there).
-        Some(Popup::Comment { .. }) => vec![(Action::Close, msg::comment_esc())],
+        Some(Popup::Input(input)) if input.purpose == InputFor::ReturnNote => vec![
+            (Action::Choose, msg::return_note_enter()),
+            (Action::Close, msg::text_esc()),
+        ],
+        Some(Popup::Input(_)) => vec![(Action::Close, msg::text_esc())],
+        Some(Popup::Comment { .. }) => vec![
+            (Action::Choose, msg::comment_enter()),
+            (Action::Close, msg::text_esc()),
+        ],
         _ => Vec::new(),
     };
     for hint in

@@ -86,14 +86,25 @@ pub fn draw(shared: &Shared, l: &LeadList, theme: &Theme, frame: &mut Frame<'_>,
     super::draw_list(frame, table_area, table, l.selected - first, theme);
 }
 
-/// Columns of a title a card keeps beside its source tag in a narrow list.
-const TITLE_SHARE: usize = 10;
+/// Columns of a title a card keeps in a narrow list: the stage's words are shortened, and the
+/// source named by its first letters, before the title gives up more.
+const TITLE_SHARE: usize = 15;
+
+/// The fewest first letters of `source` that no other of `names` starts with (the whole name
+/// when another starts with all of it): `amo-north` and `amo-south` read `amo-n`, `amo-s`.
+fn source_mark(source: &str, names: &[String]) -> String {
+    let chars: Vec<char> = source.chars().collect();
+    (1..=chars.len())
+        .map(|n| chars[..n].iter().collect::<String>())
+        .find(|head| !(names.iter()).any(|o| o != source && o.starts_with(head.as_str())))
+        .unwrap_or_else(|| source.to_string())
+}
 
 /// A review's card as the list names it: its id (with its source, cut to `source` columns, in
 /// a list of several sources) and title.
-fn card_words(r: &LeadRow, source: Option<usize>) -> String {
+fn card_words(r: &LeadRow, mark: Option<&str>, source: Option<usize>) -> String {
     let source = match source {
-        Some(cols) => format!(" ({})", fit(&clip(&r.source, 24), cols)),
+        Some(cols) => format!(" ({})", fit(&clip(mark.unwrap_or(&r.source), 24), cols)),
         None => String::new(),
     };
     format!(
@@ -140,12 +151,19 @@ fn widths(l: &LeadList, headers: &[String; 8], now: NaiveDateTime, box_width: u1
     };
     let verdicts = Verdict::ALL.map(msg::verdict);
     let at_least = |w: usize, header: &str| w.max(super::width(header));
-    // A source tag beside the card's id (up to 9 columns of it) must not leave the title a
-    // letter: the stage, the suggestion and the auditor give way further first.
+    // The card keeps its id, the mark of its source and the title's share: the stage (its
+    // words shortened), the suggestion and the auditor give way further first.
+    let id = 8;
     let (card_floor, stage_floor, auditor_floor, suggested_floor) = if measure.sources.several {
-        (20 + (measure.sources.width + 3).min(9), 6, 5, 6)
+        let marks = (measure.names.iter())
+            .map(|n| super::width(&clip(&source_mark(n, &measure.names), 24)))
+            .max()
+            .unwrap_or(1);
+        // No wider than the widest card with its mark needs.
+        let floor = (id + marks + 4 + TITLE_SHARE).min(measure.widest[0] + marks + 3);
+        (floor, 9, 5, 6)
     } else {
-        (20, 10, 6, 8)
+        (id + 1 + TITLE_SHARE, 9, 6, 8)
     };
     // The header over the auditors' names stays whole (a word, as short as names usually are).
     let auditor_floor = auditor_floor.max(super::width(&headers[3]));
@@ -171,7 +189,7 @@ fn measured(l: &LeadList) -> std::cell::Ref<'_, crate::tui::state::LeadMeasure> 
         for &i in &l.shown[new] {
             let r = &l.rows[i];
             let cells = [
-                super::width(&card_words(r, None)),
+                super::width(&card_words(r, None, None)),
                 super::width(&r.stage),
                 super::width(&r.auditor),
                 super::width(standing(r).1),
@@ -181,6 +199,10 @@ fn measured(l: &LeadList) -> std::cell::Ref<'_, crate::tui::state::LeadMeasure> 
             }
             m.made.push(r.created_at);
             m.sources.add(&r.source, super::width(&clip(&r.source, 24)));
+            if m.names.len() < crate::tui::state::LeadMeasure::NAMES && !m.names.contains(&r.source)
+            {
+                m.names.push(r.source.clone());
+            }
         }
         m.made.sort_unstable();
     })
@@ -253,10 +275,14 @@ fn lead_row<'a>(
     let card = if same_card {
         "  ↳".to_string()
     } else {
-        // The source gives way to the title's share (down to a letter and `…`).
+        // The source gives way to the title's share: named by its first letters that tell it
+        // from the others listed (`amo-n`), cut only past that.
         let id = super::width(&clip(&r.external_id, 12));
-        let room = widths[1].saturating_sub(id + 4 + TITLE_SHARE).max(2);
-        card_words(r, sources.then_some(room))
+        let room = widths[1].saturating_sub(id + 4 + TITLE_SHARE).max(1);
+        let tag = (sources && super::width(&clip(&r.source, 24)) > room)
+            .then(|| source_mark(&r.source, &measured(l).names));
+        let room = if tag.is_some() { usize::MAX } else { room };
+        card_words(r, tag.as_deref(), sources.then_some(room))
     };
     let score = r.score.map_or("—".into(), |s| format!("{s:.0}%"));
     let (verdict, suggested) = standing(r);
@@ -279,7 +305,7 @@ fn lead_row<'a>(
             Span::styled(calibration, theme.warn),
         ])),
         Cell::from(super::fit(&card, widths[1])),
-        Cell::from(super::cell(&r.stage, widths[2])),
+        Cell::from(super::abbreviate(&r.stage, widths[2])),
         Cell::from(super::cell(&r.auditor, widths[3])),
         Cell::from(Span::styled(
             super::fit(&msg::verdict(verdict), widths[4]),
@@ -645,17 +671,33 @@ mod tests {
             title: Some("Квартира у парка".into()),
             ..ok_against_the_rules()
         };
-        assert_eq!(card_words(&r, None), "31245817 Квартира у парка");
+        assert_eq!(card_words(&r, None, None), "31245817 Квартира у парка");
         assert_eq!(
-            card_words(&r, Some(24)),
+            card_words(&r, None, Some(24)),
             "31245817 (amocrm) Квартира у парка"
         );
-        assert_eq!(card_words(&r, Some(4)), "31245817 (amo…) Квартира у парка");
+        assert_eq!(
+            card_words(&r, Some("a"), Some(4)),
+            "31245817 (a) Квартира у парка"
+        );
         let hostile = LeadRow {
             source: "amo\u{1b}[2J".into(),
             ..r
         };
-        assert!(!card_words(&hostile, Some(24)).contains('\u{1b}'));
+        assert!(!card_words(&hostile, None, Some(24)).contains('\u{1b}'));
+    }
+
+    /// A narrow list marks a source by the fewest first letters no other source listed starts
+    /// with.
+    #[test]
+    fn a_source_is_marked_by_the_letters_that_tell_it_apart() {
+        let names = ["fake", "amocrm"].map(String::from);
+        assert_eq!(source_mark("fake", &names), "f");
+        assert_eq!(source_mark("amocrm", &names), "a");
+        let names = ["amo-north", "amo-south", "amo"].map(String::from);
+        assert_eq!(source_mark("amo-north", &names), "amo-n");
+        assert_eq!(source_mark("amo-south", &names), "amo-s");
+        assert_eq!(source_mark("amo", &names), "amo");
     }
 
     /// The age column's width read from three reviews is the widest age of them all, whatever

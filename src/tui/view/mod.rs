@@ -138,6 +138,44 @@ fn fit(s: &str, max: usize) -> String {
     out
 }
 
+/// `s` (a name of a few words: a stage) in `cols` columns, its words shortened before it is
+/// cut: the longest word first, each to three letters and a dot at the least, so
+/// «Отработка возражений» reads «Отраб. возраж.» rather than «Отрабо…»; past that, cut.
+fn abbreviate(s: &str, cols: usize) -> String {
+    let safe = crate::text::safe::line(s);
+    if width(&safe) <= cols {
+        return safe.into_owned();
+    }
+    let mut words: Vec<(Vec<char>, usize)> = (safe.split(' '))
+        .map(|w| (w.chars().collect::<Vec<_>>(), w.chars().count()))
+        .collect();
+    let shown = |words: &[(Vec<char>, usize)]| {
+        (words.iter())
+            .map(|(w, kept)| {
+                let head: String = w[..*kept].iter().collect();
+                if *kept < w.len() { head + "." } else { head }
+            })
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    loop {
+        let now = shown(&words);
+        if width(&now) <= cols {
+            return now;
+        }
+        // The longest word as shown gives a letter (a word cut to one letter shorter than it
+        // is gains a dot, and saves nothing: it goes two at once).
+        let longest = (0..words.len())
+            .filter(|&i| words[i].1 > 3 && words[i].0.iter().all(|c| c.is_alphabetic()))
+            .max_by_key(|&i| (words[i].1, std::cmp::Reverse(i)));
+        let Some(i) = longest else {
+            return fit(&now, cols);
+        };
+        let (w, kept) = &mut words[i];
+        *kept = (*kept - if *kept == w.len() { 2 } else { 1 }).max(3);
+    }
+}
+
 /// `s` cut to at most `cols` columns at a word's end, ending in `…` when cut (mid-word only
 /// when a word alone takes more than half the room): a message on a line of its own.
 fn fit_words(s: &str, cols: usize) -> String {
@@ -245,6 +283,20 @@ fn filter_line(filter: &str, typing: bool, theme: &Theme, frame: &mut Frame<'_>,
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_stage_name_is_abbreviated_by_its_words_before_it_is_cut() {
+        let stage = "Отработка возражений";
+        assert_eq!(super::abbreviate(stage, 30), stage);
+        assert_eq!(super::abbreviate(stage, 14), "Отраб. возраж.");
+        assert_eq!(super::abbreviate(stage, 10), "Отр. возр.");
+        assert_eq!(super::abbreviate(stage, 9), "Отр. воз.");
+        // Past three letters a word, the name is cut.
+        assert_eq!(super::abbreviate(stage, 6), "Отр.…");
+        assert_eq!(super::abbreviate("Встреча проведена", 12), "Встр. прове.");
+        // A number is no word to shorten.
+        assert_eq!(super::abbreviate("Этап 2026", 8), "Эта. 20…");
+    }
+
     use super::*;
 
     #[test]
