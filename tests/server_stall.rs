@@ -58,8 +58,10 @@ fn reviewer(desk: &Desk, url: &str) -> Term {
         "--auditor",
         "anna",
     ];
+    // Short enough for the test to be quick, long enough that a loaded CI machine's live
+    // writes never pass for a dead link.
     let term = Spawn::new(&args, 120, 40)
-        .env("OKK_LINK_WAIT_MS", "1500")
+        .env("OKK_LINK_WAIT_MS", "3000")
         .start(desk.dir.path());
     term.wait_for("┌ #");
     term
