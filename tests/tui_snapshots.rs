@@ -608,6 +608,83 @@ fn reopened_t_and_the_filter_list_the_cards_i_reviewed_with_my_verdict() {
     d.snap("card_reviewed_nothing_to_undo");
 }
 
+/// A card I judged that a sync changed since: opened again, the suggestion says so under my
+/// verdict (as the lead's screen does); moved, it says the stage I judged it at and the one it
+/// is at now.
+#[test]
+fn a_card_a_sync_changed_since_my_review_says_so_under_my_verdict() {
+    let mut d = demo();
+    d.press("<enter><enter>");
+    let first = common::reviewer::shown_card(&d.state);
+    let judged_at = d.state.card.as_ref().unwrap().detail.card.stage.clone();
+    d.press("a");
+    // What a sync does to the card: its content (and digest) changes.
+    let sync = |d: &Desktop, set: &str| {
+        let conn = rusqlite::Connection::open(d._dir.path().join("okk.db")).expect("the store");
+        let sql = format!(
+            "UPDATE cards SET {set}, content_hash = content_hash + 1 WHERE external_id = ?1"
+        );
+        assert_eq!(conn.execute(&sql, [&first]).expect("the sync"), 1);
+        drop(conn);
+        // As a sync ends: the rules run again, the queues' standings with them.
+        let mut store = Store::open(&d._dir.path().join("okk.db")).expect("open store");
+        let clock = NaiveDateTime::parse_from_str(CLOCK, "%Y-%m-%d %H:%M:%S").expect("clock");
+        let funnel = okk::funnel_config::default_funnel();
+        okk::app::audit::refresh(&mut store, &funnel, "snapshot-tests", clock, true)
+            .expect("rules");
+    };
+    let open = |d: &mut Desktop| {
+        d.press("<enter>t/").press(&first);
+        okk::tui::update::tick(&mut d.state, &mut d.desk);
+        d.press("<enter><enter>");
+        assert_eq!(d.state.screen, Screen::Card);
+        assert_eq!(common::reviewer::shown_card(&d.state), first);
+    };
+    // Not changed: nothing said.
+    d.reopen();
+    open(&mut d);
+    let changed = okk::text::tui::your_review_card_changed();
+    assert!(!d.screen(120, 40).contains(&changed));
+
+    sync(&d, "title = 'Сделка, правка 2213'");
+    d.reopen();
+    open(&mut d);
+    for (w, h) in SIZES {
+        let screen = d.screen(w, h);
+        assert!(
+            right_pane(&screen).contains(&words(&changed)),
+            "{w}×{h}: «{changed}» in\n{screen}"
+        );
+    }
+    d.snap("card_changed_since_my_review");
+
+    sync(&d, "stage = 'Квалификация'");
+    d.reopen().select_stage("Квалификация");
+    open(&mut d);
+    let moved = okk::text::tui::your_review_card_moved(&judged_at, "Квалификация");
+    for (w, h) in SIZES {
+        let screen = d.screen(w, h);
+        assert!(
+            right_pane(&screen).contains(&words(&moved)),
+            "{w}×{h}: «{moved}» in\n{screen}"
+        );
+    }
+    d.snap("card_moved_since_my_review");
+}
+
+/// `text`'s words, one space between them.
+fn words(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// The card screen's right column (checklist and suggestion), its rows' words in one line.
+fn right_pane(screen: &str) -> String {
+    let rows: Vec<&str> = (screen.lines())
+        .filter_map(|l| l.split('│').nth(3))
+        .collect();
+    words(&rows.join(" "))
+}
+
 #[test]
 fn help_on_the_queue_lists_every_flag_letter_and_mark() {
     let mut d = demo();

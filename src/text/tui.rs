@@ -890,6 +890,20 @@ pub fn review_card_moved(now: &str, then: &str) -> String {
     )
 }
 
+/// On the auditor's card: a sync changed it after her review of it.
+pub fn your_review_card_changed() -> String {
+    tr!("tui-your-review-card-changed")
+}
+
+/// On the auditor's card: a sync moved it from stage `then`, where she judged it, to `now`.
+pub fn your_review_card_moved(then: &str, now: &str) -> String {
+    tr!(
+        "tui-your-review-card-moved",
+        then = safe::line(then),
+        now = safe::line(now)
+    )
+}
+
 /// On the lead's decide screen: the stage the review was made at is gone from the funnel.
 pub fn review_stage_gone(stage: &str) -> String {
     tr!("tui-review-stage-gone", stage = safe::line(stage))
