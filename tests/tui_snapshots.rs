@@ -685,6 +685,63 @@ fn right_pane(screen: &str) -> String {
     words(&rows.join(" "))
 }
 
+/// The store refuses the comment's write (a revoked grant on a team server): the reason is
+/// read whole on the status line, wrapped; esc leaves the box and the comment stays the card's,
+/// written once the store takes it.
+#[test]
+fn a_refused_comment_says_the_whole_reason_and_is_kept_on_the_card() {
+    // The server's reason, as long as a refusal of PostgreSQL's.
+    const REASON: &str = "это подключение пишет и отзывает проверки только от своего \
+        аудитора: роль этого подключения больше не входит в группу аудиторов, попросите \
+        администратора командного сервера выдать её снова";
+    let mut d = demo();
+    d.press("<enter><enter>");
+    let db = d._dir.path().join("okk.db");
+    let conn = rusqlite::Connection::open(&db).expect("the store");
+    conn.execute_batch(&format!(
+        "CREATE TRIGGER refuse_drafts BEFORE INSERT ON drafts
+         BEGIN SELECT RAISE(ABORT, '{REASON}'); END;"
+    ))
+    .expect("the refusal");
+    d.press("c").press("возражение не записано");
+    d.press("<enter>");
+    assert!(d.state.popup.is_some(), "not saved: the box stays open");
+    for (w, h) in SIZES {
+        let screen = d.screen(w, h);
+        // The status rows: those above the hint bar that the body's boxes do not reach.
+        let rows: Vec<&str> = screen.lines().collect();
+        let status: Vec<&str> = (rows[..rows.len() - 1].iter().rev())
+            .take_while(|r| !r.contains('┘'))
+            .copied()
+            .collect();
+        let status: String = status.into_iter().rev().collect::<Vec<_>>().join(" ");
+        assert!(
+            words(&status.replace('"', " ")).contains(&words(REASON)),
+            "{w}×{h}: the whole reason in\n{screen}"
+        );
+    }
+    d.snap("card_comment_refused");
+    // Esc leaves the box at once: the comment is the card's, not yet in the store.
+    d.press("<esc>");
+    assert!(d.state.popup.is_none(), "esc leaves the box");
+    let c = d.state.card.as_ref().expect("the card");
+    assert_eq!(c.draft.comment, "возражение не записано");
+    assert!(
+        right_pane(&d.screen(120, 40)).contains("возражение не записано"),
+        "{}",
+        d.screen(120, 40)
+    );
+    // With the grant back, the next pause writes it: opened again, the card has it.
+    conn.execute_batch("DROP TRIGGER refuse_drafts")
+        .expect("the grant back");
+    okk::tui::update::tick(&mut d.state, &mut d.desk);
+    let card = d.state.card.as_ref().unwrap().detail.card_id;
+    assert_eq!(
+        (d.desk.draft(card).expect("the draft")).map(|k| k.comment),
+        Some("возражение не записано".to_string())
+    );
+}
+
 #[test]
 fn help_on_the_queue_lists_every_flag_letter_and_mark() {
     let mut d = demo();
