@@ -341,6 +341,30 @@ pub fn queue_empty() -> String {
     tr!("tui-queue-empty")
 }
 
+/// A filter that lists nothing to the auditor finds cards other auditors judged: whose each
+/// is, and how a second opinion is asked for.
+pub fn queue_judged_by_others(
+    filter: &str,
+    cards: &[crate::domain::queue::JudgedByOthers],
+) -> String {
+    let cards: Vec<String> = (cards.iter())
+        .map(|c| {
+            let auditors = c.auditors.join(", ");
+            tr!(
+                "tui-judged-by-others",
+                id = safe::line(&c.external_id),
+                count = c.auditors.len(),
+                auditors = safe::line(&auditors)
+            )
+        })
+        .collect();
+    tr!(
+        "tui-queue-judged-by-others",
+        filter = safe::line(filter),
+        cards = cards.join("; ")
+    )
+}
+
 /// A queue whose filter matches none of its cards.
 pub fn queue_no_match(filter: &str) -> String {
     tr!(

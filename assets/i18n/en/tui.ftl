@@ -93,6 +93,11 @@ tui-queue-idle = Idle
 tui-queue-flags = Flags
 tui-queue-empty = Nothing to review here.
 tui-queue-no-match = No card here matches «{ $filter }» (esc clears the filter).
+tui-judged-by-others = #{ $id } judged by { $count ->
+    [one] auditor
+   *[other] auditors
+} { $auditors }
+tui-queue-judged-by-others = No card here is yours to judge under «{ $filter }»: { $cards }. A second opinion: okk calibrate new (esc clears the filter).
 tui-queue-judged-unlisted = { $count ->
     [one] { $count } more card you judged is not listed: narrow the list with a filter ({ $key })
    *[other] { $count } more cards you judged are not listed: narrow the list with a filter ({ $key })

@@ -99,6 +99,11 @@ tui-queue-idle = Дней
 tui-queue-flags = Флаги
 tui-queue-empty = Здесь нечего проверять.
 tui-queue-no-match = Ни одна карточка здесь не подходит под «{ $filter }» (esc снимает фильтр).
+tui-judged-by-others = #{ $id } проверена { $count ->
+    [one] аудитором
+   *[other] аудиторами
+} { $auditors }
+tui-queue-judged-by-others = Под «{ $filter }» здесь нет карточек для вас: { $cards }. Второе мнение — через okk calibrate new (esc снимает фильтр).
 tui-queue-judged-unlisted = { $count ->
     [one] ещё { $count } проверенная вами карточка не показана: сузьте список фильтром ({ $key })
     [few] ещё { $count } проверенные вами карточки не показаны: сузьте список фильтром ({ $key })

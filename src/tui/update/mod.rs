@@ -409,6 +409,7 @@ fn loaded(state: &mut State, then: Then, answer: Answer, cx: &mut Cx) {
                 claimable,
                 several_sources,
                 judged_unlisted,
+                judged_by_others,
             },
         ) => {
             let read = queue::PagesRead {
@@ -417,6 +418,7 @@ fn loaded(state: &mut State, then: Then, answer: Answer, cx: &mut Cx) {
                 claimable,
                 several_sources,
                 judged_unlisted,
+                judged_by_others,
             };
             queue::pages_read(state, then, entries, read, cx)
         }
