@@ -43,8 +43,8 @@ const SQL_ALLOWED: [(&str, &str); 17] = [
     ),
     (
         "common/mod.rs",
-        "Desk::conn for the tests above, plant_card: a CRM value no fixture carries, and \
-         plant_history: months of syncs' stage moves",
+        "Desk::conn for the tests above, plant_card: a CRM value no fixture carries, \
+         plant_history: months of syncs' stage moves, and refuse_drafts: a write that fails",
     ),
     (
         "tui_state.rs",

@@ -154,6 +154,27 @@ impl Desktop {
         self
     }
 
+    /// [`Desktop::reopen`] as another auditor, the queue shared by claim (a team server's).
+    fn reopen_as(&mut self, auditor: &str) -> &mut Self {
+        let store = Store::open(&self._dir.path().join("okk.db")).expect("open store");
+        let clock = NaiveDateTime::parse_from_str(CLOCK, "%Y-%m-%d %H:%M:%S").expect("clock");
+        let funnel = self.state.shared.funnel.clone();
+        let fingerprint = "snapshot-tests".to_string();
+        self.desk = Desk::new(
+            store,
+            funnel.clone(),
+            auditor.to_string(),
+            fingerprint,
+            Some(clock),
+        )
+        .claiming(std::time::Duration::from_secs(600));
+        self.state = State::new(funnel, auditor.to_string(), Keymap::default());
+        self.state.shared.now = self.desk.now();
+        self.state.shared.today = self.desk.today();
+        load_stages(&mut self.state, &self.desk).expect("stages");
+        self
+    }
+
     /// The status line at 80 columns (the narrowest the reviewer draws) holds `message` whole,
     /// not cut at a word's end with `…`.
     fn assert_status_whole(&self, message: &str) {
@@ -547,6 +568,47 @@ fn a_queue_filter_that_matches_nothing_says_so() {
     assert!(!screen.contains(&okk::text::tui::queue_empty()), "{screen}");
 }
 
+/// A filter for a card another auditor judged lists nothing to me, and says whose it is (a
+/// second opinion goes through a calibration), not that no card matches.
+#[test]
+fn a_filter_for_a_card_another_auditor_judged_says_whose_it_is() {
+    let mut d = demo();
+    d.press("<enter><enter>");
+    let first = common::reviewer::shown_card(&d.state);
+    d.press("a");
+    // boris, on the same store.
+    d.reopen_as("boris").press("<enter>/").press(&first);
+    okk::tui::update::tick(&mut d.state, &mut d.desk);
+    d.press("<enter>");
+    assert!(d.state.queue.as_ref().is_some_and(|q| q.items.is_empty()));
+    let q = d.state.queue.as_ref().unwrap();
+    assert_eq!(
+        q.judged_by_others,
+        [okk::domain::queue::JudgedByOthers {
+            external_id: first.clone(),
+            auditors: vec![AUDITOR.to_string()],
+        }]
+    );
+    let said = okk::text::tui::queue_judged_by_others(&first, &q.judged_by_others);
+    for (w, h) in SIZES {
+        let screen = d.screen(w, h);
+        let rows: Vec<&str> = (screen.lines())
+            .filter_map(|l| l.split('│').nth(1))
+            .collect();
+        assert!(
+            words(&rows.join(" ")).contains(&words(&said)),
+            "{w}×{h}: «{said}» in\n{screen}"
+        );
+    }
+    d.snap("queue_filter_judged_by_another");
+    // A filter that finds nothing at all says so, as before.
+    d.press("<esc>/").press("нетакого");
+    okk::tui::update::tick(&mut d.state, &mut d.desk);
+    d.press("<enter>");
+    let q = d.state.queue.as_ref().unwrap();
+    assert!(q.items.is_empty() && q.judged_by_others.is_empty());
+}
+
 #[test]
 fn queue_with_a_filter_typed() {
     let mut d = demo();
@@ -606,6 +668,148 @@ fn reopened_t_and_the_filter_list_the_cards_i_reviewed_with_my_verdict() {
     d.press("u");
     d.assert_status_whole(&okk::text::tui::nothing_to_undo_reviewed("a x s d i"));
     d.snap("card_reviewed_nothing_to_undo");
+}
+
+/// A card I judged that a sync changed since: opened again, the suggestion says so under my
+/// verdict (as the lead's screen does); moved, it says the stage I judged it at and the one it
+/// is at now.
+#[test]
+fn a_card_a_sync_changed_since_my_review_says_so_under_my_verdict() {
+    let mut d = demo();
+    d.press("<enter><enter>");
+    let first = common::reviewer::shown_card(&d.state);
+    let judged_at = d.state.card.as_ref().unwrap().detail.card.stage.clone();
+    d.press("a");
+    // A later sync: the demo's export again with the card's `column` set to `value`; the rules
+    // run after it, as after every sync.
+    let sync = |d: &Desktop, column: &str, value: &str| {
+        let demo = repo("assets/demo/amocrm_deals.csv");
+        let mut reader = csv::Reader::from_path(&demo).expect("the demo export");
+        let header = reader.headers().expect("its header").clone();
+        let at = header.iter().position(|h| h == column).expect("the column");
+        let later = d._dir.path().join("later.csv");
+        let mut out = csv::Writer::from_path(&later).expect("the later export");
+        out.write_record(&header).unwrap();
+        for row in reader.records() {
+            let mut row: Vec<String> = row.unwrap().iter().map(String::from).collect();
+            if row[0] == first {
+                row[at] = value.to_string();
+            }
+            out.write_record(&row).unwrap();
+        }
+        out.flush().unwrap();
+        let mut store = Store::open(&d._dir.path().join("okk.db")).expect("open store");
+        let clock = NaiveDateTime::parse_from_str(CLOCK, "%Y-%m-%d %H:%M:%S").expect("clock");
+        let funnel = okk::funnel_config::default_funnel();
+        let opts = ImportOptions {
+            now: clock,
+            ..ImportOptions::default()
+        };
+        import_file(&mut store, &funnel, &later, &opts).expect("the sync");
+        okk::app::audit::refresh(&mut store, &funnel, "snapshot-tests", clock, true)
+            .expect("rules");
+    };
+    let open = |d: &mut Desktop| {
+        d.press("<enter>t/").press(&first);
+        okk::tui::update::tick(&mut d.state, &mut d.desk);
+        d.press("<enter><enter>");
+        assert_eq!(d.state.screen, Screen::Card);
+        assert_eq!(common::reviewer::shown_card(&d.state), first);
+    };
+    // Not changed: nothing said.
+    d.reopen();
+    open(&mut d);
+    let changed = okk::text::tui::your_review_card_changed();
+    assert!(!d.screen(120, 40).contains(&changed));
+
+    sync(&d, "Название сделки", "Сделка, правка 2213");
+    d.reopen();
+    open(&mut d);
+    for (w, h) in SIZES {
+        let screen = d.screen(w, h);
+        assert!(
+            right_pane(&screen).contains(&words(&changed)),
+            "{w}×{h}: «{changed}» in\n{screen}"
+        );
+    }
+    d.snap("card_changed_since_my_review");
+
+    sync(&d, "Этап сделки", "Квалификация");
+    d.reopen().select_stage("Квалификация");
+    open(&mut d);
+    let moved = okk::text::tui::your_review_card_moved(&judged_at, "Квалификация");
+    for (w, h) in SIZES {
+        let screen = d.screen(w, h);
+        assert!(
+            right_pane(&screen).contains(&words(&moved)),
+            "{w}×{h}: «{moved}» in\n{screen}"
+        );
+    }
+    d.snap("card_moved_since_my_review");
+}
+
+/// `text`'s words, one space between them.
+fn words(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// The card screen's right column (checklist and suggestion), its rows' words in one line.
+fn right_pane(screen: &str) -> String {
+    let rows: Vec<&str> = (screen.lines())
+        .filter_map(|l| l.split('│').nth(3))
+        .collect();
+    words(&rows.join(" "))
+}
+
+/// The store refuses the comment's write (a revoked grant on a team server): the reason is
+/// read whole on the status line, wrapped; esc leaves the box and the comment stays the card's,
+/// written once the store takes it.
+#[test]
+fn a_refused_comment_says_the_whole_reason_and_is_kept_on_the_card() {
+    // The server's reason, as long as a refusal of PostgreSQL's.
+    const REASON: &str = "это подключение пишет и отзывает проверки только от своего \
+        аудитора: роль этого подключения больше не входит в группу аудиторов, попросите \
+        администратора командного сервера выдать её снова";
+    let mut d = demo();
+    d.press("<enter><enter>");
+    let db = d._dir.path().join("okk.db");
+    common::refuse_drafts(&db, Some(REASON));
+    d.press("c").press("возражение не записано");
+    d.press("<enter>");
+    assert!(d.state.popup.is_some(), "not saved: the box stays open");
+    for (w, h) in SIZES {
+        let screen = d.screen(w, h);
+        // The status rows: those above the hint bar that the body's boxes do not reach.
+        let rows: Vec<&str> = screen.lines().collect();
+        let status: Vec<&str> = (rows[..rows.len() - 1].iter().rev())
+            .take_while(|r| !r.contains('┘'))
+            .copied()
+            .collect();
+        let status: String = status.into_iter().rev().collect::<Vec<_>>().join(" ");
+        assert!(
+            words(&status.replace('"', " ")).contains(&words(REASON)),
+            "{w}×{h}: the whole reason in\n{screen}"
+        );
+    }
+    d.snap("card_comment_refused");
+    // Esc leaves the box at once: the comment is the card's, not yet in the store.
+    d.press("<esc>");
+    assert!(d.state.popup.is_none(), "esc leaves the box");
+    let c = d.state.card.as_ref().expect("the card");
+    assert_eq!(c.draft.comment, "возражение не записано");
+    assert!(
+        right_pane(&d.screen(120, 40)).contains("возражение не записано"),
+        "{}",
+        d.screen(120, 40)
+    );
+    // With the grant back, the next pause writes it: the store has it.
+    common::refuse_drafts(&db, None);
+    okk::tui::update::tick(&mut d.state, &mut d.desk);
+    let card = d.state.card.as_ref().unwrap().detail.card_id;
+    assert_eq!(
+        (d.desk.draft(card).expect("the draft")).map(|k| k.comment),
+        Some("возражение не записано".to_string())
+    );
 }
 
 #[test]

@@ -96,6 +96,39 @@ pub struct JudgedList {
     pub unlisted: u64,
 }
 
+/// A card of the queue that other auditors judged (`QueueStore::judged_by_others`): a filter
+/// that finds it lists nothing to the auditor asking, and says whose it is instead.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct JudgedByOthers {
+    pub external_id: String,
+    /// Who judged it, each once, sorted.
+    pub auditors: Vec<String>,
+}
+
+/// Rows of `(external_id, auditor)` in card order, as the stores read them, gathered per card:
+/// at most `limit` cards.
+pub fn judged_by_others(rows: Vec<(String, String)>, limit: usize) -> Vec<JudgedByOthers> {
+    let mut out: Vec<JudgedByOthers> = Vec::new();
+    for (external_id, auditor) in rows {
+        if let Some(last) = out.last_mut()
+            && last.external_id == external_id
+        {
+            if !last.auditors.contains(&auditor) {
+                last.auditors.push(auditor);
+            }
+            continue;
+        }
+        if out.len() == limit {
+            break;
+        }
+        out.push(JudgedByOthers {
+            external_id,
+            auditors: vec![auditor],
+        });
+    }
+    out
+}
+
 /// A stage's queue in figures: `reviewed + to_review = cards`.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct QueueCounts {

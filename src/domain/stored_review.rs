@@ -38,6 +38,8 @@ pub struct StoredReview {
     pub verdict: Verdict,
     pub draft: ReviewDraft,
     pub score: Option<f64>,
+    /// The card's stage as the CRM named it when judged: a sync may have moved it since.
+    pub stage: String,
     pub card_hash: Option<i64>,
     pub created_at: NaiveDateTime,
 }

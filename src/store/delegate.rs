@@ -32,6 +32,14 @@ macro_rules! desk_ports {
                 $store::judged(self, q)
             }
 
+            fn judged_by_others(
+                &self,
+                q: &$crate::domain::queue::QueueQuery<'_>,
+            ) -> $crate::domain::ports::StoreResult<Vec<$crate::domain::queue::JudgedByOthers>>
+            {
+                $store::judged_by_others(self, q)
+            }
+
             fn several_sources(&self) -> $crate::domain::ports::StoreResult<bool> {
                 $store::several_sources(self)
             }

@@ -12,7 +12,9 @@ use super::{Store, StoreError};
 use crate::domain::ids::CardId;
 use crate::domain::review::Verdict;
 
-pub use crate::domain::queue::{JudgedList, QueueCounts, QueueEntry, QueueKey, QueueQuery};
+pub use crate::domain::queue::{
+    JudgedByOthers, JudgedList, QueueCounts, QueueEntry, QueueKey, QueueQuery,
+};
 
 /// Whether card `c` is flagged (has a standing).
 pub(crate) const HAS_STANDING: &str = "EXISTS (SELECT 1 FROM standings s WHERE s.card_id = c.id)";
@@ -205,6 +207,42 @@ impl Store {
             entries: out,
             unlisted,
         })
+    }
+
+    /// See `QueueStore::judged_by_others`: the current reviews of other auditors of the
+    /// stage's cards matching the filter.
+    pub fn judged_by_others(&self, q: &QueueQuery<'_>) -> Result<Vec<JudgedByOthers>, StoreError> {
+        if q.crm_stages.is_empty() || q.limit == 0 {
+            return Ok(Vec::new());
+        }
+        let text = if q.text.is_some() {
+            format!("AND instr(c.search, ?{}) > 0", 2 + q.crm_stages.len())
+        } else {
+            String::new()
+        };
+        let first_source = 2 + q.crm_stages.len() + usize::from(q.text.is_some());
+        let sql = format!(
+            "SELECT DISTINCT c.external_id, r.auditor
+             FROM reviews r JOIN cards c ON c.id = r.card_id
+             WHERE r.auditor <> ?1 AND r.superseded_by IS NULL AND r.withdrawn_at IS NULL
+               AND c.stage IN ({stages}) {text} {sources}
+             ORDER BY c.external_id, r.auditor
+             LIMIT {rows}",
+            stages = q.stage_marks(2),
+            sources = q.source_marks("c.source", first_source),
+            rows = q.limit * 8,
+        );
+        let mut args = vec![Value::from(q.auditor.to_string())];
+        args.extend(q.crm_stages.iter().cloned().map(Value::from));
+        if let Some(t) = q.text {
+            args.push(t.to_string().into());
+        }
+        args.extend(q.source_args());
+        let mut stmt = self.conn.prepare_cached(&sql)?;
+        let rows = stmt
+            .query_map(params_from_iter(args), |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<Result<Vec<(String, String)>, _>>()?;
+        Ok(crate::domain::queue::judged_by_others(rows, q.limit))
     }
 
     /// See `QueueStore::several_sources`: the first and last source in the cards' unique

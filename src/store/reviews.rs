@@ -102,7 +102,7 @@ impl Store {
     ) -> Result<Option<StoredReview>, StoreError> {
         let mut stmt = self.conn.prepare_cached(&format!(
             "SELECT id, verdict, checklist, score, suggested_stage, suggested_owner, corrections,
-                    comment, card_hash, created_at
+                    comment, card_hash, created_at, stage
              FROM reviews WHERE card_id = ?1 AND auditor = ?2 AND {CURRENT}
              ORDER BY created_at DESC LIMIT 1"
         ))?;
@@ -120,6 +120,7 @@ impl Store {
                         &r.get::<_, String>(6)?,
                     ),
                     score: r.get(3)?,
+                    stage: r.get(10)?,
                     card_hash: r.get(8)?,
                     created_at: time_at(r, 9)?,
                 })

@@ -341,6 +341,30 @@ pub fn queue_empty() -> String {
     tr!("tui-queue-empty")
 }
 
+/// A filter that lists nothing to the auditor finds cards other auditors judged: whose each
+/// is, and how a second opinion is asked for.
+pub fn queue_judged_by_others(
+    filter: &str,
+    cards: &[crate::domain::queue::JudgedByOthers],
+) -> String {
+    let cards: Vec<String> = (cards.iter())
+        .map(|c| {
+            let auditors = c.auditors.join(", ");
+            tr!(
+                "tui-judged-by-others",
+                id = safe::line(&c.external_id),
+                count = c.auditors.len(),
+                auditors = safe::line(&auditors)
+            )
+        })
+        .collect();
+    tr!(
+        "tui-queue-judged-by-others",
+        filter = safe::line(filter),
+        cards = cards.join("; ")
+    )
+}
+
 /// A queue whose filter matches none of its cards.
 pub fn queue_no_match(filter: &str) -> String {
     tr!(
@@ -887,6 +911,20 @@ pub fn review_card_moved(now: &str, then: &str) -> String {
         "tui-review-card-moved",
         now = safe::line(now),
         then = safe::line(then)
+    )
+}
+
+/// On the auditor's card: a sync changed it after her review of it.
+pub fn your_review_card_changed() -> String {
+    tr!("tui-your-review-card-changed")
+}
+
+/// On the auditor's card: a sync moved it from stage `then`, where she judged it, to `now`.
+pub fn your_review_card_moved(then: &str, now: &str) -> String {
+    tr!(
+        "tui-your-review-card-moved",
+        then = safe::line(then),
+        now = safe::line(now)
     )
 }
 

@@ -89,6 +89,9 @@ impl QueueFilter {
 /// holds in memory; the list says how many more there are, and that a filter narrows them.
 pub const JUDGED_CAP: usize = 5000;
 
+/// Cards another auditor judged that an empty filtered list names at most (whose they are).
+pub const OTHERS_SHOWN: usize = 3;
+
 pub type DeskResult<T> = Result<T, StoreError>;
 
 /// See [`Desk::kept`]. Each file is locked while this process holds it, so that another okk's
@@ -474,6 +477,22 @@ impl Desk {
         }
         let q = self.query(row, self.today(), None, &filter, self.judged_cap, all);
         self.store.borrow().judged(&q)
+    }
+
+    /// Up to [`OTHERS_SHOWN`] cards of the stage matching `filter` that other auditors judged,
+    /// with who; see `QueueStore::judged_by_others`.
+    pub fn judged_by_others(
+        &self,
+        row: &StageRow,
+        filter: &str,
+        all: bool,
+    ) -> DeskResult<Vec<crate::domain::queue::JudgedByOthers>> {
+        let filter = self.read_filter(filter)?;
+        if filter.none_match() {
+            return Ok(Vec::new());
+        }
+        let q = self.query(row, self.today(), None, &filter, OTHERS_SHOWN, all);
+        self.store.borrow().judged_by_others(&q)
     }
 
     /// The store holds cards of more than one source; see `QueueStore::several_sources`.

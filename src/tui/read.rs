@@ -119,6 +119,9 @@ pub enum Answer {
         /// A queue taken by claim read from the start under `t` or a filter: her judged cards
         /// it keeps that the list leaves out ([`crate::tui::state::Queue::judged_unlisted`]).
         judged_unlisted: Option<u64>,
+        /// A filtered list read from the start that lists nothing: the cards it finds that
+        /// other auditors judged, and who ([`crate::tui::state::Queue::judged_by_others`]).
+        judged_by_others: Vec<crate::domain::queue::JudgedByOthers>,
     },
     /// `None`: the card is gone from the store.
     Card(Option<Box<CardRead>>),
@@ -301,6 +304,7 @@ fn pages(p: &Pages, desk: &Desk) -> DeskResult<Answer> {
         Some(all) => Some(desk.counts_of(&p.row, all)?),
         None => None,
     };
+    let judged_by_others = others_judged(p, &entries, desk)?;
     Ok(Answer::Pages {
         entries,
         exhausted,
@@ -308,6 +312,7 @@ fn pages(p: &Pages, desk: &Desk) -> DeskResult<Answer> {
         claimable: None,
         several_sources: None,
         judged_unlisted: None,
+        judged_by_others,
     })
 }
 
@@ -388,7 +393,9 @@ fn claimed(p: &Pages, c: &Claimed, desk: &Desk) -> DeskResult<Answer> {
     } else {
         None
     };
+    let judged_by_others = others_judged(p, &entries, desk)?;
     Ok(Answer::Pages {
+        judged_by_others,
         exhausted,
         entries,
         counts,
@@ -400,6 +407,19 @@ fn claimed(p: &Pages, c: &Claimed, desk: &Desk) -> DeskResult<Answer> {
         },
         judged_unlisted: unlisted,
     })
+}
+
+/// A filter that lists nothing, read from the start: the cards it finds that other auditors
+/// judged (a card looked for by its id is there, someone else's).
+fn others_judged(
+    p: &Pages,
+    entries: &[QueueEntry],
+    desk: &Desk,
+) -> DeskResult<Vec<crate::domain::queue::JudgedByOthers>> {
+    if p.have > 0 || p.filter.trim().is_empty() || !entries.is_empty() {
+        return Ok(Vec::new());
+    }
+    desk.judged_by_others(&p.row, &p.filter, p.all)
 }
 
 fn card(card_id: CardId, whose: &Whose, desk: &Desk) -> DeskResult<Option<Box<CardRead>>> {

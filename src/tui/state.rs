@@ -73,6 +73,9 @@ pub struct Queue {
     /// A queue taken by claim under `t` or a filter: her judged cards it keeps beyond what a
     /// list holds ([`crate::tui::desk::JUDGED_CAP`]), not listed; the list says how many.
     pub judged_unlisted: u64,
+    /// A filter that lists nothing: the cards it finds that other auditors judged, and who
+    /// (the empty list says whose they are).
+    pub judged_by_others: Vec<crate::domain::queue::JudgedByOthers>,
 }
 
 impl Queue {
@@ -768,6 +771,7 @@ mod tests {
             measure: Measured::default(),
             several_sources: false,
             judged_unlisted: 0,
+            judged_by_others: Vec::new(),
         }
     }
 

@@ -681,6 +681,23 @@ impl Desk {
     }
 }
 
+/// The store at `db` refuses every new draft with `reason` (`Some`), as a team server does to
+/// a connection whose grant was revoked, or takes them again (`None`): a write that fails is a
+/// state no key makes.
+pub fn refuse_drafts(db: &Path, reason: Option<&str>) {
+    let conn = Connection::open(db).expect("open the store");
+    let sql = match reason {
+        Some(reason) => format!(
+            "CREATE TRIGGER refuse_drafts BEFORE INSERT ON drafts
+             BEGIN SELECT RAISE(ABORT, '{}'); END;",
+            reason.replace('\'', "''")
+        ),
+        None => "DROP TRIGGER refuse_drafts".to_string(),
+    };
+    conn.execute_batch(&sql)
+        .expect("the drafts refused or taken");
+}
+
 /// Runs `cmd`, which must succeed (else the test fails with its stderr); its stdout.
 pub fn succeeded(cmd: &mut Command) -> String {
     let out = cmd.output().expect("run okk");

@@ -93,6 +93,11 @@ tui-queue-idle = Idle
 tui-queue-flags = Flags
 tui-queue-empty = Nothing to review here.
 tui-queue-no-match = No card here matches «{ $filter }» (esc clears the filter).
+tui-judged-by-others = #{ $id } judged by { $count ->
+    [one] auditor
+   *[other] auditors
+} { $auditors }
+tui-queue-judged-by-others = No card here is yours to judge under «{ $filter }»: { $cards }. A second opinion: okk calibrate new (esc clears the filter).
 tui-queue-judged-unlisted = { $count ->
     [one] { $count } more card you judged is not listed: narrow the list with a filter ({ $key })
    *[other] { $count } more cards you judged are not listed: narrow the list with a filter ({ $key })
@@ -231,6 +236,8 @@ tui-settled-with-card = ≡ settled with the card by that decision (decide this 
 tui-review-card-changed = the card changed after the review
 tui-review-card-moved = the card changed after the review: its stage is now «{ $now }»; the checklist is that of «{ $then }», where it was reviewed
 tui-review-stage-gone = the stage «{ $stage }» the card was reviewed at is no longer in the funnel: the answers show as recorded
+tui-your-review-card-changed = ↻ the card changed after your review
+tui-your-review-card-moved = ↻ the card changed after your review: judged at «{ $then }», it is now at «{ $now }»
 tui-note-needed = write what the auditor should look at again, then enter
 tui-reviews-title = Reviews · { $waiting } awaiting a decision, of { $all }
 tui-flags-from = flags as the rules found them on { $day }; `okk check` (or the next import) brings them up to date

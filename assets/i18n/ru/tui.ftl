@@ -99,6 +99,11 @@ tui-queue-idle = Дней
 tui-queue-flags = Флаги
 tui-queue-empty = Здесь нечего проверять.
 tui-queue-no-match = Ни одна карточка здесь не подходит под «{ $filter }» (esc снимает фильтр).
+tui-judged-by-others = #{ $id } проверена { $count ->
+    [one] аудитором
+   *[other] аудиторами
+} { $auditors }
+tui-queue-judged-by-others = Под «{ $filter }» здесь нет карточек для вас: { $cards }. Второе мнение — через okk calibrate new (esc снимает фильтр).
 tui-queue-judged-unlisted = { $count ->
     [one] ещё { $count } проверенная вами карточка не показана: сузьте список фильтром ({ $key })
     [few] ещё { $count } проверенные вами карточки не показаны: сузьте список фильтром ({ $key })
@@ -239,6 +244,8 @@ tui-settled-with-card = ≡ решена вместе с карточкой эт
 tui-review-card-changed = карточка изменилась после проверки
 tui-review-card-moved = карточка изменилась после проверки: этап теперь «{ $now }»; чек-лист — этапа «{ $then }», на котором её проверяли
 tui-review-stage-gone = этапа «{ $stage }», на котором проверяли карточку, больше нет в воронке: ответы показаны, как их записали
+tui-your-review-card-changed = ↻ карточка изменилась после вашей проверки
+tui-your-review-card-moved = ↻ карточка изменилась после вашей проверки: проверена на этапе «{ $then }», теперь на «{ $now }»
 tui-note-needed = напишите, что аудитору проверить ещё раз, затем enter
 tui-reviews-title = Проверки · ждут решения { $waiting } из { $all }
 tui-flags-from = флаги — как их нашли правила { $day }; `okk check` (или следующий импорт) их обновит

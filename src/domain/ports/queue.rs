@@ -4,7 +4,9 @@ use std::time::Duration;
 
 use super::StoreResult;
 use crate::domain::ids::CardId;
-use crate::domain::queue::{JudgedList, QueueCounts, QueueEntry, QueueQuery, Reclaimed};
+use crate::domain::queue::{
+    JudgedByOthers, JudgedList, QueueCounts, QueueEntry, QueueQuery, Reclaimed,
+};
 
 pub trait QueueStore {
     /// Distinct stage names as the CRM wrote them, sorted.
@@ -23,6 +25,11 @@ pub trait QueueStore {
     /// reviews, not the stage's cards: a queue shared by claim lists them under `t` and a
     /// filter (hers, never handed out), so that she can open one and change her verdict.
     fn judged(&self, q: &QueueQuery<'_>) -> StoreResult<JudgedList>;
+
+    /// The queue's cards matching `q.text` (and `q.sources`) that auditors other than
+    /// `q.auditor` have a current review of, with who, in external id order: up to `q.limit`
+    /// cards. A filter that lists nothing to her says whose the card she looked for is.
+    fn judged_by_others(&self, q: &QueueQuery<'_>) -> StoreResult<Vec<JudgedByOthers>>;
 
     /// The store holds cards of more than one source (two CRM connections may share ids: a
     /// list then names each card's source).

@@ -246,7 +246,7 @@ impl PgStore {
         let row = self.conn.borrow_mut().query_opt(
             &format!(
                 "SELECT id, verdict, checklist, score, suggested_stage, suggested_owner,
-                        corrections, comment, card_hash, created_at
+                        corrections, comment, card_hash, created_at, stage
                  FROM reviews WHERE card_id = $1 AND auditor = $2 AND {CURRENT}
                  ORDER BY created_at DESC LIMIT 1"
             ),
@@ -265,6 +265,7 @@ impl PgStore {
                 comment: r.get(7),
             },
             score: r.get(3),
+            stage: r.get(10),
             card_hash: r.get(8),
             created_at: time(r.get(9))?,
         }))

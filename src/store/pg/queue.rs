@@ -8,7 +8,9 @@ use postgres::types::ToSql;
 use super::PgStore;
 use super::prepared::Prepared;
 use crate::domain::ids::CardId;
-use crate::domain::queue::{JudgedList, QueueCounts, QueueEntry, QueueKey, QueueQuery};
+use crate::domain::queue::{
+    JudgedByOthers, JudgedList, QueueCounts, QueueEntry, QueueKey, QueueQuery,
+};
 use crate::domain::review::Verdict;
 use crate::store::StoreError;
 use crate::store::cards::fmt_time;
@@ -356,6 +358,31 @@ impl PgStore {
             entries: out,
             unlisted,
         })
+    }
+
+    /// See `QueueStore::judged_by_others`: the current reviews of other auditors of the
+    /// stage's cards matching the filter.
+    pub fn judged_by_others(&self, q: &QueueQuery<'_>) -> Result<Vec<JudgedByOthers>, StoreError> {
+        if q.crm_stages.is_empty() || q.limit == 0 {
+            return Ok(Vec::new());
+        }
+        let conn = &mut *self.conn.borrow_mut();
+        let sql =
+            "SELECT DISTINCT c.external_id COLLATE \"C\" AS id, r.auditor COLLATE \"C\" AS who
+             FROM reviews r JOIN cards c ON c.id = r.card_id
+             WHERE r.auditor <> $1 AND r.superseded_by IS NULL AND r.withdrawn_at IS NULL
+               AND c.stage = ANY($2)
+               AND ($3::text IS NULL OR strpos(c.search, $3) > 0)
+               AND ($4::text[] IS NULL OR c.source = ANY($4))
+             ORDER BY id, who
+             LIMIT $5";
+        let stages: Vec<&str> = q.crm_stages.iter().map(String::as_str).collect();
+        let rows = (q.limit * 8) as i64;
+        let query: [&(dyn ToSql + Sync); 5] = [&q.auditor, &stages, &q.text, &q.sources, &rows];
+        let rows: Vec<(String, String)> = (conn.query(sql, &query)?.iter())
+            .map(|r| (r.get(0), r.get(1)))
+            .collect();
+        Ok(crate::domain::queue::judged_by_others(rows, q.limit))
     }
 
     /// See `QueueStore::several_sources`: the first and last source in the cards' unique

@@ -409,6 +409,7 @@ fn loaded(state: &mut State, then: Then, answer: Answer, cx: &mut Cx) {
                 claimable,
                 several_sources,
                 judged_unlisted,
+                judged_by_others,
             },
         ) => {
             let read = queue::PagesRead {
@@ -417,6 +418,7 @@ fn loaded(state: &mut State, then: Then, answer: Answer, cx: &mut Cx) {
                 claimable,
                 several_sources,
                 judged_unlisted,
+                judged_by_others,
             };
             queue::pages_read(state, then, entries, read, cx)
         }
@@ -461,7 +463,18 @@ fn draft_saved(
             if e.is_busy() { Ok(()) } else { Err(e) }
         }
         (AfterDraft::Keep | AfterDraft::Leave, Ok(())) => Ok(()),
-        (AfterDraft::Leave | AfterDraft::Close, Err(e)) => {
+        (AfterDraft::Leave, Err(e)) => {
+            still_unsaved(state);
+            Err(e)
+        }
+        // The box stays open over the refusal; the comment becomes the card's, unsaved: esc
+        // leaves the box without losing it, and the next pause or the verdict writes it.
+        (AfterDraft::Close, Err(e)) => {
+            if let Some(c) = state.card.as_mut()
+                && c.detail.card_id == card_id
+            {
+                c.draft.comment = draft.comment;
+            }
             still_unsaved(state);
             Err(e)
         }

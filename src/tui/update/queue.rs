@@ -187,6 +187,8 @@ pub(super) struct PagesRead {
     pub several_sources: Option<bool>,
     /// On a queue taken by claim read from the start, her judged cards left out of it.
     pub judged_unlisted: Option<u64>,
+    /// A filter that lists nothing: the cards it finds that other auditors judged.
+    pub judged_by_others: Vec<crate::domain::queue::JudgedByOthers>,
 }
 
 /// Pages of the queue came back.
@@ -203,6 +205,7 @@ pub(super) fn pages_read(
         claimable,
         several_sources,
         judged_unlisted,
+        judged_by_others,
     } = read;
     // A card she reviewed before (listed under `t` and a filter) counts as judged: the next
     // card after a verdict passes it by, and her verdict marks it.
@@ -237,6 +240,7 @@ pub(super) fn pages_read(
             measure: Default::default(),
             several_sources: several_sources.unwrap_or(false),
             judged_unlisted: judged_unlisted.unwrap_or(0),
+            judged_by_others,
         });
         state.card = None;
         state.screen = Screen::Queue;
@@ -282,6 +286,9 @@ pub(super) fn pages_read(
     // A list read afresh says what it leaves out now (none, read without `t` or a filter).
     if then == Then::Reload || judged_unlisted.is_some() {
         q.judged_unlisted = judged_unlisted.unwrap_or(0);
+    }
+    if then == Then::Reload {
+        q.judged_by_others = judged_by_others;
     }
     match then {
         Then::Reload => {

@@ -58,25 +58,59 @@ pub fn title(state: &State, theme: &Theme, frame: &mut Frame<'_>, area: Rect) {
     frame.render_widget(Paragraph::new(line).style(theme.title), area);
 }
 
-/// The status line, and at its right end the mark of a store read under way.
-pub fn status(shared: &Shared, theme: &Theme, frame: &mut Frame<'_>, area: Rect) {
-    // A message longer than the line is cut at a word's end, marked.
-    let room = (area.width as usize).saturating_sub(1);
-    let line = match &shared.status {
-        Some(Status::Info(s)) => Line::from(Span::styled(
-            format!(" {}", super::fit_words(s, room)),
-            theme.bold,
-        )),
-        Some(Status::Error(s)) => Line::from(Span::styled(
-            format!(" {}", super::fit_words(s, room)),
-            theme.error,
-        )),
-        None => Line::default(),
+/// Rows the status line may take: a message longer than the line (a write refused, with the
+/// server's reason) wraps over up to this many, the body giving way, so it is read whole.
+pub const STATUS_ROWS: usize = 4;
+
+/// The status message wrapped to `width` columns (at most [`STATUS_ROWS`] rows, the last cut at
+/// a word's end, marked, if it needs more); none without a message.
+pub fn status_lines(shared: &Shared, theme: &Theme, width: u16) -> Vec<Line<'static>> {
+    let (text, style) = match &shared.status {
+        Some(Status::Info(s)) => (s, theme.bold),
+        Some(Status::Error(s)) => (s, theme.error),
+        None => return Vec::new(),
     };
-    frame.render_widget(Paragraph::new(line), area);
+    let width = usize::from(width);
+    let mut lines = super::hang::hang(
+        Line::from(Span::styled(format!(" {text}"), style)),
+        1,
+        width,
+    );
+    if lines.len() > STATUS_ROWS {
+        // The rows kept, then what is left of the message cut at a word's end on the last.
+        let kept: String = (lines[..STATUS_ROWS - 1].iter())
+            .flat_map(|l| l.spans.iter().map(|s| format!("{} ", s.content)))
+            .collect();
+        lines.truncate(STATUS_ROWS - 1);
+        let rest = text
+            .split_whitespace()
+            .skip(kept.split_whitespace().count())
+            .collect::<Vec<_>>()
+            .join(" ");
+        let rest = super::fit_words(&rest, width.saturating_sub(1));
+        lines.push(Line::from(Span::styled(format!(" {rest}"), style)));
+    }
+    lines
+}
+
+/// The status line (`lines`, from [`status_lines`]), and at its right end the mark of a store
+/// read under way.
+pub fn status(
+    shared: &Shared,
+    lines: Vec<Line<'static>>,
+    theme: &Theme,
+    frame: &mut Frame<'_>,
+    area: Rect,
+) {
+    frame.render_widget(Paragraph::new(lines), area);
     if shared.loading.is_some() {
         let mark = Line::from(Span::styled(format!("{} ", msg::loading()), theme.dim));
-        frame.render_widget(Paragraph::new(mark.right_aligned()), area);
+        let last = Rect {
+            y: area.bottom().saturating_sub(1),
+            height: 1.min(area.height),
+            ..area
+        };
+        frame.render_widget(Paragraph::new(mark.right_aligned()), last);
     }
 }
 
@@ -113,4 +147,44 @@ pub fn hints(state: &State, theme: &Theme, frame: &mut Frame<'_>, area: Rect) {
         spans.push(Span::raw(format!(" {} ", hint.word)));
     }
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lines_of(status: Option<Status>, width: u16) -> Vec<String> {
+        let funnel = std::sync::Arc::new(crate::funnel_config::default_funnel());
+        let keymap = crate::tui::keymap::Keymap::default();
+        let mut state = State::new(funnel, "anna".to_string(), keymap);
+        state.shared.status = status;
+        (status_lines(&state.shared, &Theme::plain(), width).iter())
+            .map(|l| l.spans.iter().map(|s| s.content.as_ref()).collect())
+            .collect()
+    }
+
+    #[test]
+    fn a_message_that_fits_takes_one_row_and_none_takes_none() {
+        assert!(lines_of(None, 80).is_empty());
+        let one = lines_of(Some(Status::Info("saved".to_string())), 80);
+        assert_eq!(one, [" saved"]);
+    }
+
+    #[test]
+    fn a_long_message_wraps_whole_then_is_cut_at_the_rows_it_may_take() {
+        let reason = "refused: this connection writes and withdraws reviews only of its own \
+                      auditor, ask the administrator to grant it again";
+        let two = lines_of(Some(Status::Error(reason.to_string())), 80);
+        assert_eq!(two.len(), 2, "{two:?}");
+        let joined = two.join(" ");
+        assert_eq!(
+            joined.split_whitespace().collect::<Vec<_>>().join(" "),
+            reason
+        );
+        let long = "word ".repeat(200);
+        let cut = lines_of(Some(Status::Error(long)), 80);
+        assert_eq!(cut.len(), STATUS_ROWS, "{cut:?}");
+        assert!(cut.iter().all(|l| super::super::width(l) <= 80), "{cut:?}");
+        assert!(cut[STATUS_ROWS - 1].ends_with('…'), "{cut:?}");
+    }
 }

@@ -12,6 +12,7 @@ use crate::domain::Card;
 use crate::domain::flag::Severity;
 use crate::domain::score::{Answer, score, unanswered};
 use crate::domain::stage_path::{Step, Turn};
+use crate::domain::stored_review::StoredReview;
 use crate::text::tui as msg;
 use crate::tui::state::{CardState, LeadList, Pane, Shared};
 
@@ -67,7 +68,7 @@ pub fn draw(
         // the owner, corrections), and of its comment as much as fits in half the column: the
         // checklist gives way for them, down to a few rows (its window keeps the item in hand
         // in sight and says how many are above and below).
-        let changes = super::hang::hang_all(suggestion_lines(c, theme), inner_w);
+        let changes = super::hang::hang_all(suggestion_lines(shared, c, theme), inner_w);
         let comment = super::hang::hang_all(suggestion::comment_lines(&c.draft, theme), inner_w);
         let half = (right.height / 2).max(changes.len() as u16 + 2);
         let wanted = ((changes.len() + comment.len()) as u16 + 2)
@@ -896,7 +897,7 @@ fn draw_suggestion(lines: Vec<Line<'static>>, frame: &mut Frame<'_>, area: Rect)
 /// The suggestion's lines but the comment: the auditor's verdict on the card (opened again),
 /// the lead's decision in a line, then what the review being built would change (stage, owner,
 /// corrections).
-fn suggestion_lines(c: &CardState, theme: &Theme) -> Vec<Line<'static>> {
+fn suggestion_lines(shared: &Shared, c: &CardState, theme: &Theme) -> Vec<Line<'static>> {
     let mut lines: Vec<Line<'static>> = Vec::new();
     if let Some(p) = &c.previous {
         lines.push(Line::from(vec![
@@ -907,6 +908,9 @@ fn suggestion_lines(c: &CardState, theme: &Theme) -> Vec<Line<'static>> {
                 theme.dim,
             ),
         ]));
+        if let Some(note) = changed_since_yours(shared, p, c) {
+            lines.push(Line::from(Span::styled(note, theme.warn)));
+        }
     }
     // The decision in a line: its note is on the card's pane, whole.
     if let Some(dec) = &c.decision {
@@ -914,6 +918,23 @@ fn suggestion_lines(c: &CardState, theme: &Theme) -> Vec<Line<'static>> {
     }
     lines.extend(suggestion::change_lines(&c.draft, theme));
     lines
+}
+
+/// What a sync changed on the card since the auditor's review `p` of it, as the lead's screen
+/// says it: the stage it moved from, else that it changed. Which fields differ it cannot say:
+/// a review keeps the card's digest, not the card as judged.
+fn changed_since_yours(shared: &Shared, p: &StoredReview, c: &CardState) -> Option<String> {
+    let card = &c.detail.card;
+    if shared.funnel.moved(&p.stage, &card.stage) {
+        let now = c
+            .stage
+            .map_or(card.stage.as_str(), |i| &shared.funnel.stage(i).name);
+        return Some(msg::your_review_card_moved(
+            &clip(&p.stage, 60),
+            &clip(now, 60),
+        ));
+    }
+    (p.card_hash.is_some_and(|h| h != c.detail.hash)).then(msg::your_review_card_changed)
 }
 
 /// `url` in lines of at most `cols` columns, broken after its slashes (a piece that is wider

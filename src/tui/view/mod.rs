@@ -34,10 +34,11 @@ pub fn view(state: &State, theme: &Theme, frame: &mut Frame<'_>) {
         frame.render_widget(p, area);
         return;
     }
+    let status_lines = bars::status_lines(&state.shared, theme, area.width);
     let [title, body, status, hints] = Layout::vertical([
         Constraint::Length(1),
         Constraint::Min(1),
-        Constraint::Length(1),
+        Constraint::Length((status_lines.len() as u16).max(1)),
         Constraint::Length(1),
     ])
     .areas(area);
@@ -76,7 +77,7 @@ pub fn view(state: &State, theme: &Theme, frame: &mut Frame<'_>) {
             }
         }
     }
-    bars::status(shared, theme, frame, status);
+    bars::status(shared, status_lines, theme, frame, status);
     bars::hints(state, theme, frame, hints);
     if state.popup.is_some() {
         popup::draw(state, theme, frame, body);

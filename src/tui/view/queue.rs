@@ -183,8 +183,11 @@ pub fn draw(
         let inner = block.inner(table_area);
         frame.render_widget(block, table_area);
         // A filter that matches nothing is not a stage done.
+        // Or it finds cards of other auditors: whose they are, not that none is here.
         let said = if q.filter.trim().is_empty() {
             msg::queue_empty()
+        } else if !q.judged_by_others.is_empty() {
+            msg::queue_judged_by_others(q.filter.trim(), &q.judged_by_others)
         } else {
             msg::queue_no_match(q.filter.trim())
         };

@@ -231,6 +231,13 @@ macro_rules! store_contract {
             }
         }
         #[test]
+        fn the_cards_other_auditors_judged_are_said_with_who() {
+            let backend = $backend;
+            if $crate::contract::Backend::available(&backend) {
+                $crate::contract::stories::judged_by_others_says_whose(&backend);
+            }
+        }
+        #[test]
         fn a_queue_filtered_by_source_keeps_that_source_s_cards_alone() {
             let backend = $backend;
             if $crate::contract::Backend::available(&backend) {

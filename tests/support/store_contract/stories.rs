@@ -1262,6 +1262,68 @@ fn judged_and_queued(store: &dyn DeskStore, q: &QueueQuery<'_>) -> [Vec<(String,
     [pairs(judged), pairs(queued)]
 }
 
+/// `QueueStore::judged_by_others`, what a filter that lists nothing to the auditor says: the
+/// stage's cards matching it that other auditors have a current verdict on, and who, by id,
+/// up to the limit; not her own, not a verdict taken back.
+pub fn judged_by_others_says_whose<B: Backend>(backend: &B) {
+    let handle = backend.seeded(JUDGED);
+    let mut store = backend.open(&handle).unwrap();
+    for (who, card) in [
+        ("anna", "c1"),
+        ("boris", "i2"),
+        ("boris", "c1"),
+        ("anna", "i1"),
+    ] {
+        let p = verdict(
+            &*store,
+            who,
+            card,
+            Verdict::Ok,
+            &format!("{who}-{card}"),
+            at(20, 9),
+        );
+        save(&mut *store, &p);
+    }
+    let p = verdict(&*store, "boris", "w1", Verdict::Ok, "boris-w1", at(20, 9));
+    save(&mut *store, &p);
+    store.withdraw_review("boris-w1", at(20, 10)).unwrap();
+    let stages = stages();
+    let others = |auditor: &str, text: Option<&str>, limit: usize| -> Vec<(String, Vec<String>)> {
+        let q = QueueQuery {
+            text,
+            ..query(&stages, auditor, None, limit)
+        };
+        (store.judged_by_others(&q).unwrap().into_iter())
+            .map(|j| (j.external_id, j.auditors))
+            .collect()
+    };
+    let said = |list: &[(&str, &[&str])]| -> Vec<(String, Vec<String>)> {
+        (list.iter())
+            .map(|(id, who)| (id.to_string(), who.iter().map(|w| w.to_string()).collect()))
+            .collect()
+    };
+    assert_eq!(
+        others("olga", None, 10),
+        said(&[
+            ("c1", &["anna", "boris"]),
+            ("i1", &["anna"]),
+            ("i2", &["boris"])
+        ]),
+        "by id, each card's auditors once; w1's verdict taken back"
+    );
+    assert_eq!(
+        others("anna", None, 10),
+        said(&[("c1", &["boris"]), ("i2", &["boris"])]),
+        "not hers"
+    );
+    assert_eq!(others("olga", Some("i1"), 10), said(&[("i1", &["anna"])]));
+    assert_eq!(
+        others("olga", None, 1),
+        said(&[("c1", &["anna", "boris"])]),
+        "up to the limit"
+    );
+}
+
 /// `QueueStore::judged`, what a shared queue lists under `t` and a filter after the cards
 /// handed out: the auditor's own current verdicts in the stage, in queue order. Not another
 /// auditor's, not a card changed since her verdict (a later export), not a review the lead
