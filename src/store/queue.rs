@@ -149,13 +149,12 @@ impl Store {
         if q.crm_stages.is_empty() {
             return Ok(JudgedList::default());
         }
-        let text = if q.text.is_some() {
-            format!("AND instr(c.search, ?{}) > 0", 2 + q.crm_stages.len())
-        } else {
-            String::new()
-        };
-        let first_source = 2 + q.crm_stages.len() + usize::from(q.text.is_some());
-        let sources = q.source_marks("c.source", first_source);
+        let AuditorFilter {
+            stages,
+            text,
+            sources,
+            args,
+        } = auditor_filter(q);
         let sql = format!(
             "SELECT DISTINCT c.id, c.external_id, coalesce(s.flag_rank, 0),
                     coalesce(s.flag_count, 0), c.touched_at, s.place
@@ -165,15 +164,8 @@ impl Store {
                AND r.card_hash = c.content_hash AND {RETURNED} IS NULL
                AND c.stage IN ({stages}) {kept} {text} {sources}
              ORDER BY s.place IS NULL, s.place, c.touched_at, c.external_id",
-            stages = q.stage_marks(2),
             kept = q.filter_or_flagged("s.card_id IS NOT NULL"),
         );
-        let mut args = vec![Value::from(q.auditor.to_string())];
-        args.extend(q.crm_stages.iter().cloned().map(Value::from));
-        if let Some(t) = q.text {
-            args.push(t.to_string().into());
-        }
-        args.extend(q.source_args());
         let mut stmt = self.conn.prepare_cached(&sql)?;
         let mut rows = stmt.query(params_from_iter(args))?;
         let mut look = Lookups::new(&self.conn)?;
@@ -215,12 +207,12 @@ impl Store {
         if q.crm_stages.is_empty() || q.limit == 0 {
             return Ok(Vec::new());
         }
-        let text = if q.text.is_some() {
-            format!("AND instr(c.search, ?{}) > 0", 2 + q.crm_stages.len())
-        } else {
-            String::new()
-        };
-        let first_source = 2 + q.crm_stages.len() + usize::from(q.text.is_some());
+        let AuditorFilter {
+            stages,
+            text,
+            sources,
+            args,
+        } = auditor_filter(q);
         let sql = format!(
             "SELECT DISTINCT c.external_id, r.auditor
              FROM reviews r JOIN cards c ON c.id = r.card_id
@@ -228,16 +220,8 @@ impl Store {
                AND c.stage IN ({stages}) {text} {sources}
              ORDER BY c.external_id, r.auditor
              LIMIT {rows}",
-            stages = q.stage_marks(2),
-            sources = q.source_marks("c.source", first_source),
             rows = q.limit * 8,
         );
-        let mut args = vec![Value::from(q.auditor.to_string())];
-        args.extend(q.crm_stages.iter().cloned().map(Value::from));
-        if let Some(t) = q.text {
-            args.push(t.to_string().into());
-        }
-        args.extend(q.source_args());
         let mut stmt = self.conn.prepare_cached(&sql)?;
         let rows = stmt
             .query_map(params_from_iter(args), |r| Ok((r.get(0)?, r.get(1)?)))?
@@ -626,5 +610,35 @@ impl<'c> Lookups<'c> {
             my_verdict,
             key,
         }))
+    }
+}
+
+/// The parts of a read of the reviews on the stage's cards under the auditor's filter: `?1` is
+/// the auditor, then the stage's CRM names, the typed text and the sources, in that order.
+struct AuditorFilter {
+    stages: String,
+    text: String,
+    sources: String,
+    args: Vec<Value>,
+}
+
+fn auditor_filter(q: &QueueQuery<'_>) -> AuditorFilter {
+    let text = if q.text.is_some() {
+        format!("AND instr(c.search, ?{}) > 0", 2 + q.crm_stages.len())
+    } else {
+        String::new()
+    };
+    let first_source = 2 + q.crm_stages.len() + usize::from(q.text.is_some());
+    let mut args = vec![Value::from(q.auditor.to_string())];
+    args.extend(q.crm_stages.iter().cloned().map(Value::from));
+    if let Some(t) = q.text {
+        args.push(t.to_string().into());
+    }
+    args.extend(q.source_args());
+    AuditorFilter {
+        stages: q.stage_marks(2),
+        text,
+        sources: q.source_marks("c.source", first_source),
+        args,
     }
 }
