@@ -265,3 +265,66 @@ fn other_auditors_reviews_of_a_card_the_lead_settled_carry_its_verdict_and_await
         "{list:?}"
     );
 }
+
+/// Flag codes per card as `okk check --json` lists them on 20.11.2026, for the cards named.
+fn flag_codes(desk: &Desk, ids: &[&str]) -> BTreeMap<String, Vec<String>> {
+    flag_codes_on(desk, "2026-11-20", ids)
+}
+
+/// [`flag_codes`] as of `day` (the rules run again when the day judged changes).
+fn flag_codes_on(desk: &Desk, day: &str, ids: &[&str]) -> BTreeMap<String, Vec<String>> {
+    let all = desk.json_ok(&["--today", day, "check", "--json"]);
+    let mut out: BTreeMap<String, Vec<String>> =
+        ids.iter().map(|i| (i.to_string(), vec![])).collect();
+    for card in all["cards"].as_array().expect("cards") {
+        let id = card["id"].as_str().expect("an id");
+        if let Some(codes) = out.get_mut(id) {
+            codes.extend(
+                (card["flags"].as_array().expect("flags").iter())
+                    .map(|f| f["code"].as_str().expect("a code").to_string()),
+            );
+        }
+    }
+    out
+}
+
+/// The tester's finding: the lead accepted «wrong stage → Договор» on a card in «Квалификация»,
+/// the CRM carried it out, and the next import flagged the card for skipping the two stages in
+/// between. The desk's own word carried out is no fault of the card; the same jump nobody asked
+/// for (an auditor's suggestion the lead has not approved) still is.
+#[test]
+fn the_crm_carrying_out_the_leads_move_raises_no_skip_flag() {
+    let desk = Desk::demo();
+    let (asked, unasked) = ("31969881", "31959178");
+    let to_contract = Verdict {
+        stage: Some("Договор"),
+        ..Verdict::of("wrong_stage")
+    };
+    let review = desk.review(asked, "anna", AT, &to_contract);
+    desk.decide(&review, "lena", "accept", (None, None, None), LEAD_AT);
+    desk.review(unasked, "boris", AT, &to_contract);
+    // The CRM's next export: both deals, reviewed in «Квалификация», now in «Договор».
+    let moved = common::demo_export_moved(
+        &desk,
+        "moved.csv",
+        &[(asked, "Договор"), (unasked, "Договор")],
+    );
+    desk.import(&["--today", "2026-11-20", &moved]);
+    let codes = flag_codes(&desk, &[asked, unasked]);
+    assert!(
+        !codes[asked].contains(&"backwards".to_string()),
+        "the move the lead asked for: {codes:?}"
+    );
+    assert!(
+        codes[unasked].contains(&"backwards".to_string()),
+        "a move the lead did not approve: {codes:?}"
+    );
+    // The same when the rules run again over the whole store (another day judged).
+    let again = flag_codes_on(&desk, "2026-11-21", &[asked, unasked]);
+    let skips = |c: &BTreeMap<String, Vec<String>>, id: &str| c[id].contains(&"backwards".into());
+    assert_eq!(
+        (skips(&again, asked), skips(&again, unasked)),
+        (false, true),
+        "{again:?}"
+    );
+}

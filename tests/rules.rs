@@ -491,6 +491,56 @@ fn moving_back_and_skipping_a_stage_are_flagged_with_their_dates() {
     assert!(found.iter().all(|f| f.code == RuleCode::Backwards));
 }
 
+/// The lead accepted «wrong stage → Договор» on a card reviewed in «Квалификация»: the CRM
+/// making that move is the desk's word carried out, not a skip; any other move still is, and so
+/// is the same jump from another stage.
+#[test]
+fn the_move_the_lead_asked_for_is_not_a_skip_but_other_moves_still_are() {
+    use okk::domain::rules::evaluate_with;
+    use okk::domain::settled::AskedMove;
+    let asked = |from: &str, to: &str| AskedMove {
+        from: from.into(),
+        to: to.into(),
+    };
+    let judged = |ctx: &CardContext, stage: &str, m: Option<&AskedMove>| {
+        messages(&evaluate_with(&card(stage), ctx, &funnel(), now(), &[], m))
+    };
+    let jump = history(&[("Квалификация", at(1, 11)), ("Договор", at(5, 11))]);
+    let skip = "skipped «Встреча назначена», «Встреча проведена» (not skippable) on the way to «Договор» (05.11.2026)";
+    assert_eq!(judged(&jump, "Договор", None), [skip]);
+    let to_contract = asked("Квалификация", "Договор");
+    assert_eq!(
+        judged(&jump, "Договор", Some(&to_contract)),
+        Vec::<String>::new()
+    );
+    // Named as loosely as the funnel resolves names.
+    let loosely = asked(" квалификация", "ДОГОВОР ");
+    assert_eq!(
+        judged(&jump, "Договор", Some(&loosely)),
+        Vec::<String>::new()
+    );
+    // Asked from another stage: the jump from «Квалификация» was not the one asked for.
+    let elsewhere = asked("Встреча назначена", "Договор");
+    assert_eq!(judged(&jump, "Договор", Some(&elsewhere)), [skip]);
+    // The move asked for, then one nobody asked for.
+    let then_back = history(&[
+        ("Квалификация", at(1, 11)),
+        ("Договор", at(5, 11)),
+        ("Квалификация", at(12, 11)),
+    ]);
+    assert_eq!(
+        judged(&then_back, "Квалификация", Some(&to_contract)),
+        ["moved back from «Договор» to «Квалификация» on 12.11.2026"]
+    );
+    // A move back the lead asked for is no fault either.
+    let back = asked("Договор", "Квалификация");
+    assert_eq!(
+        judged(&then_back, "Квалификация", Some(&back)),
+        [skip],
+        "only the move asked for is passed over"
+    );
+}
+
 /// A funnel merged from two pipelines (`okk funnel init --from-store`): a stage only one of them
 /// has (`pipelines = [...]`) is no skip for a card of the other, and is for one of its own or a
 /// card whose pipeline is not known.

@@ -85,7 +85,7 @@ fn run_demo() -> Demo {
     store
         .for_each_card(|_, card, ctx| {
             let absent = absent.of(&card.source);
-            let flags_now = evaluate_with(card, ctx, &funnel, now, absent);
+            let flags_now = evaluate_with(card, ctx, &funnel, now, absent, None);
             flags.insert(card.external_id.clone(), flags_now);
             Ok(())
         })

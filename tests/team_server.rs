@@ -4897,3 +4897,44 @@ fn on_the_server_a_file_dates_its_moves_by_the_deals_edits_as_onto_a_file() {
     assert_eq!(texts_on_server(&server.url, &VISITS), [expected.clone()]);
     assert_eq!(texts_on_file(&desk, &VISITS), [expected]);
 }
+
+/// The lead's accepted move, carried out by the CRM, raises no skip flag on the server either:
+/// its import judges the changed card with the decisions the server holds.
+#[test]
+fn on_the_server_the_crm_carrying_out_the_leads_move_raises_no_skip_flag() {
+    let Some(server) = ServerDb::new() else {
+        return;
+    };
+    let desk = demo_desk();
+    let (asked, unasked) = ("31969881", "31959178");
+    let to_contract = Verdict {
+        stage: Some("Договор"),
+        ..Verdict::of("wrong_stage")
+    };
+    let review = desk.review(asked, "anna", "2026-11-20 10:00:00", &to_contract);
+    desk.decide(
+        &review,
+        "lena",
+        "accept",
+        (None, None, None),
+        "2026-11-21 09:00:00",
+    );
+    desk.review(unasked, "boris", "2026-11-20 10:00:00", &to_contract);
+    copied_to(&desk, &server.url);
+    let moved = common::demo_export_moved(
+        &desk,
+        "moved.csv",
+        &[(asked, "Договор"), (unasked, "Договор")],
+    );
+    succeeded(okk_on(&desk, &server.url).args(["--today", TODAY, "import", &moved]));
+    let listed = succeeded(okk_on(&desk, &server.url).args(["--today", TODAY, "check", "--json"]));
+    let listed: Json = serde_json::from_str(&listed).expect("JSON");
+    let skipped = |id: &str| {
+        (listed["cards"].as_array().expect("cards").iter())
+            .filter(|c| c["id"] == id)
+            .flat_map(|c| c["flags"].as_array().expect("flags").clone())
+            .any(|f| f["code"] == "backwards")
+    };
+    assert!(!skipped(asked), "the move the lead asked for");
+    assert!(skipped(unasked), "a move the lead did not approve");
+}

@@ -69,11 +69,13 @@ pub fn refresh(
     }
     // Per source, the required fields it never exports: not a fault of each card.
     let absent = AbsentFields::new(funnel, store.source_columns()?);
+    let asked = store.settled_cards()?.asked_moves();
     let note = WriterNote::hold(store.path(), Writer::Rules);
     // The marker is written by the run's own transaction: a kill before its commit leaves "rules
     // must run", never stale flags marked current.
     let run = store.rerun_flags_marking(Some(&key), |card, ctx| {
-        evaluate_with(card, ctx, funnel, now, absent.of(&card.source))
+        let asked = asked.get(&card.source, &card.external_id);
+        evaluate_with(card, ctx, funnel, now, absent.of(&card.source), asked)
     });
     drop(note);
     let run = match run {
@@ -116,8 +118,10 @@ pub fn rerun_server(
 ) -> Result<RulesRun> {
     let key = ran_for(fingerprint, now);
     let absent = AbsentFields::new(funnel, store.all_source_columns()?);
+    let asked = store.settled_cards()?.asked_moves();
     let run = store.rerun_rules(&key, &|card, ctx| {
-        evaluate_with(card, ctx, funnel, now, absent.of(&card.source))
+        let asked = asked.get(&card.source, &card.external_id);
+        evaluate_with(card, ctx, funnel, now, absent.of(&card.source), asked)
     })?;
     Ok(run)
 }

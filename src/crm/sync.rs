@@ -985,9 +985,13 @@ impl<'a> Lander<'a> {
                 let funnel = self.funnel;
                 let absent = self.absent.clone();
                 judge_new = Some(Judge::new(funnel, today, self.opts.now, absent.clone()));
+                let asked = import.asked_moves()?;
                 import.judge_in_pass(
                     &ran_for,
-                    Box::new(move |card, ctx| evaluate_with(card, ctx, funnel, today, &absent)),
+                    Box::new(move |card, ctx| {
+                        let asked = asked.get(&card.source, &card.external_id);
+                        evaluate_with(card, ctx, funnel, today, &absent, asked)
+                    }),
                     false,
                 )?;
             }

@@ -9,7 +9,7 @@ use super::calibration::CardKey;
 use super::decision::LeadDecision;
 use super::final_word::final_verdict;
 use super::review::Verdict;
-use super::suggestion::Proposal;
+use super::suggestion::{Proposal, asked_stage};
 
 /// A lead's standing decision on one review of a card that was not taken back (the auditor's
 /// current review, or one the auditor has judged the card again since), with what that review
@@ -20,6 +20,8 @@ pub struct Settled {
     pub auditor: String,
     /// When the review was made, `YYYY-MM-DD HH:MM:SS`.
     pub reviewed_at: String,
+    /// The card's stage when it was reviewed.
+    pub reviewed_stage: String,
     /// What the review proposed (the auditor's verdict, stage, owner, corrections).
     pub proposal: Proposal,
     /// A sync changed the card after that review (`None`: the card or its digest is unknown).
@@ -117,6 +119,57 @@ impl SettledCards {
     pub fn into_only(self) -> Option<Settled> {
         self.0.into_values().flat_map(HashMap::into_values).next()
     }
+
+    /// The stage moves the lead's settling decisions ask for, card by card.
+    pub fn asked_moves(&self) -> AskedMoves {
+        let mut moves = AskedMoves::default();
+        for (source, cards) in &self.0 {
+            for (external_id, settled) in cards {
+                if let Some(m) = settled.asked_move() {
+                    (moves.0.entry(source.clone()).or_default()).insert(external_id.clone(), m);
+                }
+            }
+        }
+        moves
+    }
+}
+
+impl Settled {
+    /// The stage move this decision asks for: from the stage the card was reviewed in to the
+    /// stage the review or the lead named. The CRM making that move is the desk's own word
+    /// carried out, not a fault of the card's path (`domain::rules`, `backwards`). Told by the
+    /// stages, not by the clock: a file's edit times and okk's clock need not agree.
+    pub fn asked_move(&self) -> Option<AskedMove> {
+        let to = asked_stage(&self.proposal, Some(&self.decision.decision))?;
+        Some(AskedMove {
+            from: self.reviewed_stage.clone(),
+            to,
+        })
+    }
+}
+
+/// A stage move the lead asked for on a card, by the stages' names as the CRM or the review
+/// wrote them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AskedMove {
+    /// The card's stage when it was reviewed.
+    pub from: String,
+    /// The stage it should go to.
+    pub to: String,
+}
+
+/// The moves the lead asked for, by source and external id.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct AskedMoves(HashMap<String, HashMap<String, AskedMove>>);
+
+impl AskedMoves {
+    pub fn get(&self, source: &str, external_id: &str) -> Option<&AskedMove> {
+        // The rules run asks for every card of a store that mostly has none.
+        if self.0.is_empty() {
+            return None;
+        }
+        self.0.get(source)?.get(external_id)
+    }
 }
 
 #[cfg(test)]
@@ -149,6 +202,7 @@ mod tests {
                 review_id: review.into(),
                 auditor: auditor.into(),
                 reviewed_at: at.into(),
+                reviewed_stage: "Встреча назначена".into(),
                 proposal: Proposal {
                     verdict: Verdict::Ok,
                     stage: None,

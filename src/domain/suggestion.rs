@@ -80,27 +80,11 @@ pub fn suggest(
     card: &CardNow,
 ) -> Option<Suggestion> {
     let mut corrections = proposal.corrections.clone();
-    let mut take = |name: &str| {
-        let key = corrections.keys().find(|k| fold(k) == name).cloned()?;
-        corrections.remove(&key).filter(|v| !v.trim().is_empty())
-    };
-    let corrected_stage = take("stage");
-    let corrected_owner = take("owner");
-    let corrected_pipeline = take("pipeline");
+    let corrected_stage = take_correction(&mut corrections, "stage");
+    let corrected_owner = take_correction(&mut corrections, "owner");
+    let corrected_pipeline = take_correction(&mut corrections, "pipeline");
 
-    let (verdict, stage, owner) = match decision {
-        Some(d) if d.kind == DecisionKind::Return => return None,
-        Some(d) if d.kind == DecisionKind::Override => (
-            d.verdict.unwrap_or(proposal.verdict),
-            d.suggested_stage.clone(),
-            d.suggested_owner.clone(),
-        ),
-        _ => (
-            proposal.verdict,
-            proposal.stage.clone(),
-            proposal.owner.clone(),
-        ),
-    };
+    let (verdict, stage, owner) = standing_word(proposal, decision)?;
     let stage = match verdict {
         Verdict::Ok => None,
         Verdict::Dead => stage.or(corrected_stage).or_else(|| lost_stage(funnel)),
@@ -131,6 +115,47 @@ pub fn suggest(
         pipeline,
         corrections,
     })
+}
+
+/// The verdict, stage and owner a review stands for once the lead has spoken (the lead's own on
+/// an override); `None` for a review sent back.
+fn standing_word(
+    proposal: &Proposal,
+    decision: Option<&Decision>,
+) -> Option<(Verdict, Option<String>, Option<String>)> {
+    Some(match decision {
+        Some(d) if d.kind == DecisionKind::Return => return None,
+        Some(d) if d.kind == DecisionKind::Override => (
+            d.verdict.unwrap_or(proposal.verdict),
+            d.suggested_stage.clone(),
+            d.suggested_owner.clone(),
+        ),
+        _ => (
+            proposal.verdict,
+            proposal.stage.clone(),
+            proposal.owner.clone(),
+        ),
+    })
+}
+
+/// Takes the correction of the okk field `name` (folded) out of `corrections`, when not blank.
+fn take_correction(corrections: &mut Corrections, name: &str) -> Option<String> {
+    let key = corrections.keys().find(|k| fold(k) == name).cloned()?;
+    corrections.remove(&key).filter(|v| !v.trim().is_empty())
+}
+
+/// The stage a review asks the card to move to once the lead has spoken, as [`suggest`] picks
+/// it (the stage suggested, else a correction of the stage field), before it is compared with
+/// the card: `None` for an `ok` verdict, a review sent back, or no stage named (a dead card
+/// without one goes to a lost stage, which the stage path never counts as a skip).
+pub fn asked_stage(proposal: &Proposal, decision: Option<&Decision>) -> Option<String> {
+    let (verdict, stage, _) = standing_word(proposal, decision)?;
+    if verdict == Verdict::Ok {
+        return None;
+    }
+    stage
+        .filter(|s| !s.trim().is_empty())
+        .or_else(|| take_correction(&mut proposal.corrections.clone(), "stage"))
 }
 
 /// The funnel's first lost stage's name, where a dead card goes.
@@ -172,6 +197,35 @@ mod tests {
             owner: owner.map(String::from),
             corrections: Corrections::new(),
         }
+    }
+
+    #[test]
+    fn the_stage_asked_for_is_the_word_that_stands() {
+        let wrong = proposal(Verdict::WrongStage, Some("Договор"), None);
+        assert_eq!(asked_stage(&wrong, None).as_deref(), Some("Договор"));
+        assert_eq!(
+            asked_stage(&wrong, Some(&Decision::accept())).as_deref(),
+            Some("Договор")
+        );
+        let lead = Decision::overrule(Verdict::WrongStage, Some("Бронирование".into()));
+        assert_eq!(
+            asked_stage(&wrong, Some(&lead)).as_deref(),
+            Some("Бронирование")
+        );
+        let ok = Decision::overrule(Verdict::Ok, None);
+        assert_eq!(asked_stage(&wrong, Some(&ok)), None, "the lead says ok");
+        let back = Decision {
+            kind: DecisionKind::Return,
+            ..Decision::accept()
+        };
+        assert_eq!(asked_stage(&wrong, Some(&back)), None, "sent back");
+        let mut corrected = proposal(Verdict::Stale, None, None);
+        corrected
+            .corrections
+            .insert("Stage".into(), "Договор".into());
+        assert_eq!(asked_stage(&corrected, None).as_deref(), Some("Договор"));
+        let picked = proposal(Verdict::Ok, Some("Договор"), None);
+        assert_eq!(asked_stage(&picked, None), None, "an ok moves nothing");
     }
 
     fn stage_name(f: &Funnel, s: &Suggestion) -> String {

@@ -49,7 +49,7 @@ pub(crate) fn decided_sql(card: &str) -> String {
                 d.note, d.created_at, d.checklist, d.seq,
                 r.card_source, r.card_external_id, r.id, r.auditor, r.created_at, r.verdict,
                 r.suggested_stage, r.suggested_owner, r.corrections,
-                c.content_hash <> r.card_hash
+                c.content_hash <> r.card_hash, r.stage
          FROM lead_decisions d
          JOIN reviews r ON r.id = d.review_id
          LEFT JOIN cards c ON c.id = r.card_id
@@ -65,7 +65,7 @@ const ONE_CARD: &str = "AND r.card_source = ?1 AND r.card_external_id = ?2";
 pub(crate) fn decided_review(
     decision: LeadDecision,
     seq: i64,
-    review: [String; 6],
+    review: [String; 7],
     stage: Option<String>,
     owner: Option<String>,
     corrections: &str,
@@ -78,6 +78,7 @@ pub(crate) fn decided_review(
         auditor,
         reviewed_at,
         verdict,
+        reviewed_stage,
     ] = review;
     DecidedReview {
         card: (source, external_id),
@@ -86,6 +87,7 @@ pub(crate) fn decided_review(
             review_id,
             auditor,
             reviewed_at,
+            reviewed_stage,
             proposal: Proposal {
                 verdict: Verdict::from_name(&verdict).unwrap_or(Verdict::Unclear),
                 stage,
@@ -119,6 +121,7 @@ pub(crate) fn settled_cards_in(
                 r.get(13)?,
                 r.get(14)?,
                 r.get(15)?,
+                r.get(20)?,
             ],
             r.get(16)?,
             r.get(17)?,

@@ -9,6 +9,7 @@ use super::fields::{FieldKeys, FieldNames};
 use super::judged::{Judge, NewJudgement};
 use super::{Store, StoreError};
 use crate::domain::columns::SourceColumns;
+use crate::domain::settled::AskedMoves;
 use crate::domain::{Card, FieldName};
 
 /// A store a file can be imported into.
@@ -64,6 +65,10 @@ pub trait ImportTx<'a> {
         judge: Judge<'a>,
         summaries: bool,
     ) -> Result<(), StoreError>;
+
+    /// The stage moves the lead asked for on the store's cards (the judge passes them to the
+    /// rules: `domain::settled::AskedMoves`).
+    fn asked_moves(&mut self) -> Result<AskedMoves, StoreError>;
 
     /// The card as the store holds it (this import's own writes included).
     fn lookup(&mut self, external_id: &str) -> Result<Option<Existing>, StoreError>;
@@ -193,6 +198,10 @@ impl<'a> ImportTx<'a> for Import<'a> {
         summaries: bool,
     ) -> Result<(), StoreError> {
         Import::judge_in_pass(self, ran_for, judge, summaries)
+    }
+
+    fn asked_moves(&mut self) -> Result<AskedMoves, StoreError> {
+        Ok(super::decisions::settled_cards_in(self.conn(), None)?.asked_moves())
     }
 
     fn lookup(&mut self, external_id: &str) -> Result<Option<Existing>, StoreError> {

@@ -451,9 +451,13 @@ impl<'a> Setup<'a> {
         let mut judge = None;
         if let Some(r) = rules {
             let (today, judged_absent) = (r.today, absent.clone());
+            let asked = import.asked_moves()?;
             import.judge_in_pass(
                 &r.ran_for,
-                Box::new(move |card, ctx| evaluate_with(card, ctx, funnel, today, &judged_absent)),
+                Box::new(move |card, ctx| {
+                    let asked = asked.get(&card.source, &card.external_id);
+                    evaluate_with(card, ctx, funnel, today, &judged_absent, asked)
+                }),
                 true,
             )?;
             // A fresh source's rows are all mapped on the reader: its cards are judged on a
@@ -550,7 +554,8 @@ impl<'a> Judge<'a> {
         let stage = &mut ctx.history[0].stage;
         stage.clear();
         stage.push_str(&card.stage);
-        evaluate_with(card, ctx, self.funnel, self.today, &self.absent)
+        // A card new to the store has no reviews, so no move the lead asked for.
+        evaluate_with(card, ctx, self.funnel, self.today, &self.absent, None)
             .into_iter()
             .map(JudgedFlag::new)
             .collect()

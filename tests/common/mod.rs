@@ -737,3 +737,26 @@ pub fn card_ids(listing: &Json) -> Vec<String> {
         .map(|c| c["id"].as_str().expect("id").to_string())
         .collect()
 }
+
+/// The demo's amoCRM export as the CRM would give it after moving deals: each (external id,
+/// stage) of `moves` put in its deal's stage cell, written as `name` in `desk`'s folder; its
+/// path.
+pub fn demo_export_moved(desk: &Desk, name: &str, moves: &[(&str, &str)]) -> String {
+    let demo = repo().join("assets/demo/amocrm_deals.csv");
+    let mut rows = python_csv(&path_arg(&demo), ',');
+    let stage = rows[0]
+        .iter()
+        .position(|h| h == "Этап сделки")
+        .expect("a stage column");
+    for (id, to) in moves {
+        let row = (rows.iter_mut().find(|r| r[0] == *id)).unwrap_or_else(|| panic!("deal {id}"));
+        row[stage] = to.to_string();
+    }
+    let out = desk.file(name);
+    let mut w = csv::Writer::from_path(&out).expect("a file");
+    for row in &rows {
+        w.write_record(row).expect("written");
+    }
+    w.flush().expect("flushed");
+    out
+}

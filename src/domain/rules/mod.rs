@@ -23,6 +23,7 @@ pub use stem::{MarkerList, MarkerListId, MarkerLists};
 use crate::domain::card::{Card, CardContext};
 use crate::domain::flag::{Evidence, Flag, RuleCode, Severity};
 use crate::domain::funnel::{FieldRef, Funnel, Stage};
+use crate::domain::settled::AskedMove;
 
 /// Everything a rule may look at for one card.
 struct Cx<'a> {
@@ -33,6 +34,8 @@ struct Cx<'a> {
     now: NaiveDateTime,
     /// Fields the card's source never exports: not the card's fault (see `domain::columns`).
     absent: &'a [FieldRef],
+    /// The stage move the lead asked for on the card, if any (`domain::settled`).
+    asked: Option<&'a AskedMove>,
 }
 
 /// The flags of one card, most severe first, then by rule code (a rule's own flags keep the
@@ -40,17 +43,19 @@ struct Cx<'a> {
 /// A card in a stage the funnel does not know gets only `unknown_stage` and `gone`: every other
 /// rule depends on the stage.
 pub fn evaluate(card: &Card, ctx: &CardContext, funnel: &Funnel, now: NaiveDateTime) -> Vec<Flag> {
-    evaluate_with(card, ctx, funnel, now, &[])
+    evaluate_with(card, ctx, funnel, now, &[], None)
 }
 
-/// [`evaluate`], for a card whose source never exports the fields in `absent`: a stage that
-/// requires one of them does not flag the card for it.
+/// [`evaluate`], for a card whose source never exports the fields in `absent` (a stage that
+/// requires one of them does not flag the card for it) and on which the lead asked for the
+/// stage move `asked` (the CRM carrying it out is no fault of the card's path).
 pub fn evaluate_with(
     card: &Card,
     ctx: &CardContext,
     funnel: &Funnel,
     now: NaiveDateTime,
     absent: &[FieldRef],
+    asked: Option<&AskedMove>,
 ) -> Vec<Flag> {
     let settings = &funnel.rule_settings;
     let mut flags = Vec::new();
@@ -71,6 +76,7 @@ pub fn evaluate_with(
         stage: funnel.stage(index),
         now,
         absent,
+        asked,
     };
     if let Some(severity) = settings.level(RuleCode::Required) {
         required::check(&cx, severity, &mut flags);

@@ -112,6 +112,7 @@ pub(super) fn settled_cards_in(
                 r.get(13),
                 r.get(14),
                 r.get(15),
+                r.get(20),
             ],
             r.get(16),
             r.get(17),

@@ -10,6 +10,7 @@ use super::copy_text::CopyRows;
 use super::known::Known;
 use crate::domain::columns::SourceColumns;
 use crate::domain::fx::FxMap;
+use crate::domain::settled::AskedMoves;
 use crate::domain::stage_move::move_time;
 use crate::domain::{Card, FieldName};
 use crate::store::StoreError;
@@ -625,6 +626,10 @@ impl<'a> ImportTx<'a> for PgImport<'a> {
         self.judge = Some(judge);
         self.ran_for = Some(ran_for.to_string());
         Ok(())
+    }
+
+    fn asked_moves(&mut self) -> Result<AskedMoves, StoreError> {
+        Ok(super::desk::settled_cards_in(&mut self.tx, None)?.asked_moves())
     }
 
     fn lookup(&mut self, external_id: &str) -> Result<Option<Existing>, StoreError> {

@@ -7,6 +7,7 @@
 use std::collections::HashSet;
 
 use crate::domain::fx::FxSet;
+use crate::domain::settled::AskedMoves;
 
 use super::PgStore;
 use super::import::PgImport;
@@ -291,6 +292,10 @@ impl<'a> ImportTx<'a> for PgSync<'a> {
         summaries: bool,
     ) -> Result<(), StoreError> {
         self.import.judge_in_pass(ran_for, judge, summaries)
+    }
+
+    fn asked_moves(&mut self) -> Result<AskedMoves, StoreError> {
+        self.import.asked_moves()
     }
 
     fn lookup(&mut self, external_id: &str) -> Result<Option<Existing>, StoreError> {

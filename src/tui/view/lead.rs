@@ -573,6 +573,7 @@ mod tests {
             review_id: "other".into(),
             auditor: "boris".into(),
             reviewed_at: "2026-11-19 09:00:00".into(),
+            reviewed_stage: "Квалификация".into(),
             proposal: crate::domain::suggestion::Proposal {
                 verdict: Verdict::Stale,
                 stage: None,
