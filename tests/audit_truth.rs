@@ -236,12 +236,28 @@ fn a_column_the_source_never_exports_is_said_once_and_flags_no_card() {
         (on("phone"), on("Срок действия брони"), on("Дата договора")),
         (0, 0, 0)
     );
-    // The stage that demands it is named.
+    // The stage that demands it is named, and okk's own field by the word the card uses for it
+    // (in either language), not by its `--map` key.
     let out = desk.run_ok(&["funnel", "check", "--store"]);
     assert!(
         out.contains("«bitrix24» never exports")
-            && out.contains("Срок действия брони: required at Бронирование"),
+            && out.contains("Срок действия брони: required at Бронирование")
+            && out.contains("\n  Phone: required at Квалификация")
+            && !out.contains("phone:"),
         "{out}"
+    );
+    let ru = desk
+        .okk()
+        .env("OKK_LANG", "ru")
+        .args(["funnel", "check", "--store"])
+        .output()
+        .unwrap();
+    let ru = String::from_utf8(ru.stdout).unwrap();
+    assert!(
+        ru.contains("\n  Телефон: требуется на этапах Квалификация")
+            && ru.contains("Срок действия брони: требуется на этапах Бронирование")
+            && !ru.contains("phone:"),
+        "{ru}"
     );
 
     // A later export of the same source has the phone column: the empty phone is flagged again,

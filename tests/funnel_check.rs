@@ -930,6 +930,8 @@ const KEYS: &[&str] = &[
     "set",
     "named",
     "matches",
+    // The built-in funnel's aliases: the CRMs' own stage names (Bitrix24's «Deal successful»).
+    "deal",
 ];
 
 /// A funnel with a mistake of most kinds a desk lead makes by hand.

@@ -392,6 +392,114 @@ fn hubspot_closedwon_and_closedlost_stages_are_the_funnels_closed_stages() {
     assert!(!flags.iter().any(|c| c == "closed_open"), "{flags:?}");
 }
 
+/// A profile, its file's header, a row with `{id}`, `{stage}`, `{status}`, `{won}` to fill, and
+/// the closing stages (or statuses) with the kind each means.
+type ClosingFile = (
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static [(&'static str, &'static str)],
+);
+
+/// Each CRM okk has a profile for closes a deal into stages of its own names: amoCRM/Kommo's
+/// 142 and 143 in Russian and English, Bitrix24's success and failure stages, HubSpot's
+/// internal names and labels, Salesforce's `Closed Won`/`Closed Lost`, and Pipedrive's status.
+/// The built-in funnel knows every one as its won or lost stage: none is an unknown stage,
+/// queued flagged U and counted outside the funnel.
+#[test]
+fn every_crms_own_closing_stages_are_the_built_in_funnels_won_and_lost_stages() {
+    let files: [ClosingFile; 5] = [
+        (
+            "amocrm",
+            "ID,Название сделки,Этап сделки,Воронка\n",
+            "{id},Сделка,{stage},Продажи\n",
+            &[
+                ("Успешно реализовано", "won"),
+                ("Закрыто и не реализовано", "lost"),
+                ("Closed - won", "won"),
+                ("Closed - lost", "lost"),
+            ],
+        ),
+        (
+            "bitrix24",
+            "\"ID\";\"Название сделки\";\"Стадия сделки\";\"Воронка\";\"Сделка закрыта\";\n",
+            "\"{id}\";\"Сделка\";\"{stage}\";\"Общая\";\"Да\";\n",
+            &[
+                ("Сделка успешна", "won"),
+                ("Сделка провалена", "lost"),
+                ("Deal successful", "won"),
+            ],
+        ),
+        (
+            "hubspot",
+            "\"Record ID\",\"Deal Name\",\"Deal Stage\",\"Pipeline\"\n",
+            "\"{id}\",\"Deal\",\"{stage}\",\"Sales Pipeline\"\n",
+            &[
+                ("closedwon", "won"),
+                ("closedlost", "lost"),
+                ("Closed Won", "won"),
+                ("Closed Lost", "lost"),
+            ],
+        ),
+        (
+            "salesforce",
+            "Id,Name,StageName,IsClosed,IsWon\n",
+            "{id},Deal,{stage},1,{won}\n",
+            &[("Closed Won", "won"), ("Closed Lost", "lost")],
+        ),
+        (
+            "pipedrive",
+            "Deal - ID,Deal - Title,Deal - Stage,Deal - Status\n",
+            "{id},Deal,Negotiations Started,{status}\n",
+            &[("won", "won"), ("lost", "lost")],
+        ),
+    ];
+    for (profile, header, row, stages) in files {
+        let desk = Desk::new();
+        std::fs::create_dir_all(desk.tmp_dir()).unwrap();
+        let mut csv = header.to_string();
+        for (i, (stage, kind)) in stages.iter().enumerate() {
+            let won = if *kind == "won" { "1" } else { "" };
+            csv.push_str(
+                &row.replace("{id}", &(i + 1).to_string())
+                    .replace("{stage}", stage)
+                    .replace("{status}", stage)
+                    .replace("{won}", won),
+            );
+        }
+        let file = desk.tmp_dir().join(format!("{profile}.csv"));
+        std::fs::write(&file, csv).unwrap();
+        let r = desk.import_one(&[&path_arg(&file)]);
+        assert_eq!(r["profile"], profile);
+        assert_eq!(r["warnings"], 0, "{profile}: {r:#}");
+        assert_eq!(r["unknown_stages"], json!([]), "{profile}");
+        let (won, lost) = stages.iter().fold((0, 0), |(w, l), (_, kind)| {
+            if *kind == "won" {
+                (w + 1, l)
+            } else {
+                (w, l + 1)
+            }
+        });
+        assert_eq!(
+            (
+                desk.stats_row("Успешно реализовано")["cards"].as_i64(),
+                desk.stats_row("Закрыто и не реализовано")["cards"].as_i64()
+            ),
+            (Some(won), Some(lost)),
+            "{profile}"
+        );
+        let flags: Vec<String> = (desk.rows(Table::Flags).iter())
+            .map(|f| text(f, "code"))
+            .collect();
+        assert!(
+            !flags
+                .iter()
+                .any(|c| c == "unknown_stage" || c == "closed_open"),
+            "{profile}: {flags:?}"
+        );
+    }
+}
+
 #[test]
 fn pipedrive_status_column_sets_closed_and_won() {
     let desk = Desk::new();
@@ -490,13 +598,13 @@ fn a_partial_export_counts_an_unknown_stage_by_the_cards_the_store_holds_there()
     std::fs::write(&path, one.join("\n") + "\n").unwrap();
     let r = desk.import_one(&["--partial", path.to_str().unwrap()]);
     let stages = r["unknown_stages"].as_array().unwrap();
-    assert_eq!(stages.len(), 6, "{r}");
+    assert_eq!(stages.len(), 4, "{r}");
     assert!(
         stages.contains(&json!({"stage": "Qualification", "cards": 9, "read": 1})),
         "{r}"
     );
     assert!(
-        stages.contains(&json!({"stage": "Closed Won", "cards": 12, "read": 0})),
+        stages.contains(&json!({"stage": "Discovery", "cards": 9, "read": 0})),
         "{r}"
     );
 }
@@ -512,16 +620,15 @@ fn salesforce_opportunity_export_is_detected_with_its_stage_counts() {
         (Some(50), Some(50))
     );
     assert_eq!(r["warnings"], 0);
-    // Counted in the file with `csv.DictReader`; none of them is in the real-estate funnel.
+    // Counted in the file with `csv.DictReader`; none of the open ones is in the real-estate
+    // funnel, whose won and lost stages have Salesforce's names for them.
     assert_eq!(
         r["unknown_stages"],
         json!([
-            {"stage": "Closed Won", "cards": 12, "read": 12},
             {"stage": "Discovery", "cards": 9, "read": 9},
             {"stage": "Negotiation", "cards": 9, "read": 9},
             {"stage": "Qualification", "cards": 9, "read": 9},
             {"stage": "Proposal/Quote", "cards": 8, "read": 8},
-            {"stage": "Closed Lost", "cards": 3, "read": 3},
         ])
     );
     assert_eq!(
@@ -726,6 +833,34 @@ fn edited_workbook(desk: &Desk, name: &str, edit: impl Fn(&str) -> String) -> St
     let path = desk.dir.path().join(name);
     std::fs::write(&path, out.finish().unwrap().into_inner()).unwrap();
     path_arg(&path)
+}
+
+/// A date cell with no time of day (a meeting's date, formatted `dd.mm.yyyy hh:mm:ss` or not)
+/// is a day, stored as one, not as its midnight: the card then shows it as it shows the same
+/// field from a CSV (`tui::state::field_value`). A date cell with a time keeps it.
+#[test]
+fn an_xlsx_date_cell_without_a_time_is_a_day() {
+    let desk = Desk::new();
+    let file = edited_workbook(&desk, "dates.xlsx", |xml| {
+        let edited = xml
+            .replace("<t>Город</t>", "<t>Дата встречи в офисе продаж</t>")
+            // 2026-11-05 as an Excel serial, in the date-time style (number format 22).
+            .replace(
+                r#"<c r="G2" t="inlineStr"><is><t>Екатеринбург</t></is></c>"#,
+                r#"<c r="G2" s="1"><v>46331</v></c>"#,
+            )
+            .replace("<t>Тюмень</t>", "<t>05.11.2026</t>");
+        assert_ne!(edited, xml);
+        edited
+    });
+    let r = desk.import_one(&[&file]);
+    assert_eq!(r["warnings"], 0, "{r}");
+    let meeting =
+        |id: &str| json_col(&desk.card(id), "fields")["Дата встречи в офисе продаж"].clone();
+    assert_eq!(meeting("5001"), "2026-11-05");
+    assert_eq!(meeting("5002"), "05.11.2026");
+    // A date cell with its time of day is still the moment.
+    assert_eq!(desk.card("5001")["created_at"], "2026-11-20 10:30:00");
 }
 
 /// A workbook a script or a report generator wrote keeps its formulas but not their values:

@@ -546,6 +546,55 @@ fn a_full_export_sharing_one_card_marks_every_other_card_gone() {
     assert_eq!(gone_cards(&desk), 49);
 }
 
+/// An export with its header and no rows (a CRM filter that matched nothing) imports nothing and
+/// marks nothing gone — with a pipeline column (amoCRM) or without one (Salesforce) — and says
+/// so in a warning about the file, in either language, where it used to pass in silence.
+#[test]
+fn a_header_only_export_marks_nothing_gone_and_says_it_holds_no_rows() {
+    for (full, cards, source) in [
+        (fixture("amocrm_utf8_bom.csv"), 5, "amocrm"),
+        (salesforce("Opportunity.csv"), 50, "salesforce"),
+    ] {
+        let desk = Desk::new();
+        desk.import_one(&[&full]);
+        let all = std::fs::read_to_string(&full).unwrap();
+        let header = desk.dir.path().join("header_only.csv");
+        std::fs::write(&header, format!("{}\n", all.lines().next().unwrap())).unwrap();
+        let header = header.to_str().unwrap();
+        for args in [vec!["--dry-run", header], vec![header]] {
+            let r = desk.import_one(&args);
+            assert_eq!(r["profile"], source);
+            assert_eq!((r["rows"].as_u64(), tally(&r)), (Some(0), (0, 0, 0, 0)));
+            assert_eq!(r["warnings"], 1, "{r}");
+            let w = &r["warning_samples"][0];
+            assert_eq!((&w["line"], &w["column"]), (&json!(0), &json!("")), "{w}");
+            let m = w["message"].as_str().unwrap();
+            for says in ["no rows", &format!("«{source}»"), "marked gone", "filter"] {
+                assert!(m.contains(says), "{says:?} in {m}");
+            }
+        }
+        assert_eq!(gone_cards(&desk), 0, "{source}");
+        assert_eq!(desk.rows(Table::Cards).len(), cards, "{source}");
+        let out = desk
+            .okk()
+            .env("OKK_LANG", "ru")
+            .args(["import", header])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0));
+        let text = String::from_utf8(out.stdout).unwrap();
+        assert!(
+            text.contains(&format!(
+                "  предупреждений 1\n    в файле есть заголовок, но нет ни одной строки: ни одна \
+                 карточка не импортирована, и ни одна карточка источника «{source}» не отмечена \
+                 как «нет в CRM»"
+            )),
+            "{text}"
+        );
+        assert_eq!(gone_cards(&desk), 0, "{source}");
+    }
+}
+
 // ---- a field fed by two columns --------------------------------------------------------------
 
 /// Fields that several columns feed: the card's phone («Рабочий телефон», «Мобильный

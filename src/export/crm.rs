@@ -8,7 +8,8 @@ use crate::domain::crm_stage::{AccountStages, NoLanding, landing};
 use crate::domain::funnel::{FieldKind, StageKind};
 use crate::domain::suggestion::{CardNow, StageTarget, Suggestion};
 use crate::domain::{Funnel, SystemField};
-use crate::formats::values::{DateParser, TYPED_DATES, parse_amount};
+use crate::formats::amount::parse_amount;
+use crate::formats::values::{DateParser, TYPED_DATES};
 
 use super::cell::Cell;
 use super::owners::OwnerMap;

@@ -2,6 +2,7 @@
 //! the owners file, a reviewer's field correction): value formats, encodings, CSV delimiters,
 //! and where a byte offset is for a person. Depends on the domain alone.
 
+pub mod amount;
 pub mod crms;
 pub mod decode;
 pub mod delimiter;

@@ -216,7 +216,7 @@ pub fn is_typed(kind: crate::domain::funnel::FieldKind, raw: &str) -> bool {
         K::Date => DateParser::new(&TYPED_DATES.map(String::from))
             .parse(raw)
             .is_some(),
-        K::Number => parse_amount(raw.trim(), true).is_some(),
+        K::Number => super::amount::parse_amount(raw.trim(), true).is_some(),
         K::Text | K::Bool | K::List => true,
     }
 }
@@ -241,55 +241,6 @@ fn parse_date_any_year(raw: &str, formats: &[String]) -> Option<NaiveDateTime> {
         }
     }
     None
-}
-
-/// Parses `8 450 000`, `8 450 000,50 ₽`, `1124741.15`, `1,124,741.15` (with `decimal_comma` off).
-pub fn parse_amount(raw: &str, decimal_comma: bool) -> Option<f64> {
-    // Most CRMs write plain whole numbers: no need to clean them up.
-    if !raw.is_empty() && raw.len() < 16 && raw.bytes().all(|b| b.is_ascii_digit()) {
-        return raw.parse::<u64>().ok().map(|v| v as f64);
-    }
-    // Nor `150000.00`, as Bitrix24's API writes every amount: read the same with either
-    // decimal mark below (a lone dot is the decimal point).
-    if let Some((whole, cents)) = raw.split_once('.')
-        && !whole.is_empty()
-        && !cents.is_empty()
-        && raw.len() < 20
-        && whole
-            .bytes()
-            .chain(cents.bytes())
-            .all(|b| b.is_ascii_digit())
-    {
-        return raw.parse::<f64>().ok().filter(|v| v.is_finite());
-    }
-    let mut s: String = raw
-        .chars()
-        .filter(|c| !c.is_whitespace() && !matches!(c, '\u{a0}' | '\u{202f}' | '\''))
-        .collect();
-    for suffix in ["₽", "руб.", "руб", "р.", "$", "€", "rub", "usd", "eur"] {
-        let lower = s.to_lowercase();
-        if let Some(stripped) = lower.strip_suffix(suffix) {
-            s = stripped.to_string();
-        }
-        if let Some(stripped) = s.strip_prefix(suffix) {
-            s = stripped.to_string();
-        }
-    }
-    if s.is_empty() {
-        return None;
-    }
-    let s = if decimal_comma {
-        if s.contains(',') && s.contains('.') {
-            // `1.234.567,89`: dots group thousands.
-            s.replace('.', "").replace(',', ".")
-        } else {
-            s.replace(',', ".")
-        }
-    } else {
-        s.replace(',', "")
-    };
-    let v: f64 = s.parse().ok()?;
-    v.is_finite().then_some(v)
 }
 
 /// A profile's words for yes and no, folded once: a sync's every deal carries two yes/no
@@ -523,28 +474,6 @@ mod tests {
             "",
         ] {
             assert_eq!(p.parse(raw), parse_date(raw, &f), "{raw}");
-        }
-    }
-
-    #[test]
-    fn amounts_with_spaces_commas_and_currency() {
-        assert_eq!(parse_amount("8 450 000", true), Some(8_450_000.0));
-        assert_eq!(
-            parse_amount("8\u{a0}450\u{a0}000,50 ₽", true),
-            Some(8_450_000.5)
-        );
-        assert_eq!(parse_amount("1124741.15", true), Some(1_124_741.15));
-        assert_eq!(parse_amount("1.234.567,89", true), Some(1_234_567.89));
-        assert_eq!(parse_amount("1,124,741.15", false), Some(1_124_741.15));
-        assert_eq!(parse_amount("abc", true), None);
-        assert_eq!(parse_amount("", true), None);
-        // The API's `150000.00` reads the same with either decimal mark; odd dots do not.
-        for comma in [true, false] {
-            assert_eq!(parse_amount("150000.00", comma), Some(150_000.0));
-            assert_eq!(parse_amount("0.5", comma), Some(0.5));
-            assert_eq!(parse_amount(".5", comma), Some(0.5));
-            assert_eq!(parse_amount("5.", comma), Some(5.0));
-            assert_eq!(parse_amount("1.2.3", comma), None);
         }
     }
 

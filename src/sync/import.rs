@@ -323,6 +323,15 @@ pub fn import_file(
     if let Some(w) = header_warning {
         tally.warn_first(w);
     }
+    // A header and no rows: no scope to mark anything gone in, and almost always a filter in
+    // the CRM that matched nothing rather than a CRM that holds no deals.
+    if facts.rows == 0 {
+        tally.warn_first(Warning {
+            line: 0,
+            column: String::new(),
+            message: msg::no_rows(&source),
+        });
+    }
     let cards = tally.counts.inserted + tally.counts.updated + tally.counts.unchanged;
     let mut counts = tally.counts;
     counts.rows = facts.rows;

@@ -9,6 +9,7 @@ use crate::domain::{Card, FieldName, SystemField};
 use crate::text::import as msg;
 
 use super::profile::Profile;
+use crate::formats::amount::read_amount;
 use crate::formats::values;
 
 #[derive(Debug, Clone, PartialEq)]
@@ -284,34 +285,41 @@ impl Mapper {
             if value.is_empty() || self.means_empty(value) {
                 continue;
             }
-            let fault = match &self.targets[col] {
+            let read = match &self.targets[col] {
                 Target::Custom(name) => {
                     card.fields.push((name.clone(), raw.to_string()));
                     continue;
                 }
                 Target::System(field) => self.system_value(&mut card, *field, value, raw),
             };
-            if let Err(message) = fault {
-                let header = &self.names[col];
-                card.invalid.push((header.clone(), raw.to_string()));
-                warnings.push(Warning {
-                    line,
-                    column: header.clone(),
-                    message,
-                });
-            }
+            let message = match read {
+                Ok(None) => continue,
+                // Read, but the report should say how.
+                Ok(Some(message)) => message,
+                Err(message) => {
+                    card.invalid
+                        .push((self.names[col].clone(), raw.to_string()));
+                    message
+                }
+            };
+            warnings.push(Warning {
+                line,
+                column: self.names[col].clone(),
+                message,
+            });
         }
         self.complete(line, card)
     }
 
-    /// Puts one system field's value on the card; `Err`: why the value does not parse.
+    /// Puts one system field's value on the card; `Ok(Some)`: a warning about how the value
+    /// was read; `Err`: why the value does not parse.
     fn system_value(
         &self,
         card: &mut Card,
         field: SystemField,
         value: &str,
         raw: &str,
-    ) -> Result<(), String> {
+    ) -> Result<Option<String>, String> {
         let p = &self.profile;
         match field {
             SystemField::ExternalId => card.external_id = value.to_string(),
@@ -337,8 +345,14 @@ impl Mapper {
             SystemField::Tags => card
                 .tags
                 .extend(values::split_list(value, &p.list_separator)),
-            SystemField::Amount => match values::parse_amount(value, p.decimal_comma) {
-                Some(a) => card.amount = Some(a),
+            SystemField::Amount => match read_amount(value, p.decimal_comma) {
+                Some(a) => {
+                    card.amount = Some(a.value);
+                    // `1,234`: the cell does not say which reading it means.
+                    if let Some(other) = a.other {
+                        return Ok(Some(msg::ambiguous_amount(value, a.value, other, &p.name)));
+                    }
+                }
                 None => return Err(msg::bad_amount(value)),
             },
             SystemField::CreatedAt
@@ -380,7 +394,7 @@ impl Mapper {
                 }
             }
         }
-        Ok(())
+        Ok(None)
     }
 
     /// The checks and defaults of a whole row: its id and stage present, blank flags false.
@@ -567,7 +581,7 @@ impl Merged {
             row.fields
                 .iter()
                 .find(|(k, _)| names.contains(&k.as_ref()))
-                .and_then(|(_, v)| crate::formats::values::parse_amount(v, self.decimal_comma))
+                .and_then(|(_, v)| crate::formats::amount::parse_amount(v, self.decimal_comma))
         };
         match (row.amount, number(PRICE), number(QUANTITY)) {
             (Some(a), Some(p), Some(q)) => (a - p * q).abs() > 0.005,

@@ -42,7 +42,11 @@ pub struct Profile {
     /// Separator of several values in one cell (tags).
     #[serde(default = "default_list_separator")]
     pub list_separator: String,
-    /// `1 234,50` style amounts.
+    /// How the one amount shape that does not say its decimal mark reads (`1,234`, `12.500`:
+    /// one mark, three digits after it): true, the CRM's own writing has a decimal comma
+    /// (1,234 = 1.234 and 12.500 = 12500); false, a decimal point (1,234 = 1234). Every other
+    /// shape reads alike in every profile, and that one is warned about
+    /// (`formats::amount`, docs/import.md "Amounts").
     #[serde(default)]
     pub decimal_comma: bool,
     #[serde(default = "default_true_values")]

@@ -542,6 +542,16 @@ fn float_text(f: f64) -> String {
     }
 }
 
+/// A date cell's value: a day alone when it has no time of day (a meeting's date is a day,
+/// and shown as the day a CSV export writes, not as its midnight), else the moment.
+fn date_text(d: chrono::NaiveDateTime) -> String {
+    if d.time() == chrono::NaiveTime::MIN {
+        d.format("%Y-%m-%d").to_string()
+    } else {
+        d.format("%Y-%m-%d %H:%M:%S").to_string()
+    }
+}
+
 /// The text a CSV export would have held for a cell.
 fn ref_text(cell: &DataRef<'_>) -> String {
     match cell {
@@ -552,7 +562,7 @@ fn ref_text(cell: &DataRef<'_>) -> String {
         DataRef::Int(i) => i.to_string(),
         DataRef::Bool(b) => if *b { "1" } else { "0" }.to_string(),
         DataRef::DateTime(dt) => match dt.as_datetime() {
-            Some(d) => d.format("%Y-%m-%d %H:%M:%S").to_string(),
+            Some(d) => date_text(d),
             None => dt.to_string(),
         },
         DataRef::DateTimeIso(s) | DataRef::DurationIso(s) => s.clone(),
@@ -568,7 +578,7 @@ fn data_text(cell: &Data) -> String {
         Data::Int(i) => i.to_string(),
         Data::Bool(b) => if *b { "1" } else { "0" }.to_string(),
         Data::DateTime(dt) => match dt.as_datetime() {
-            Some(d) => d.format("%Y-%m-%d %H:%M:%S").to_string(),
+            Some(d) => date_text(d),
             None => dt.to_string(),
         },
         Data::DateTimeIso(s) | Data::DurationIso(s) => s.clone(),

@@ -212,6 +212,11 @@ pub fn absent_fields(funnel: &Funnel, absent: &crate::domain::columns::AbsentFie
             )
         );
         for field in fields {
+            // okk's own fields by the word the card uses for them («Телефон», not `phone`).
+            let label = match field {
+                crate::domain::funnel::FieldRef::System(f) => super::tui::field_label(f.name()),
+                crate::domain::funnel::FieldRef::Custom(name) => name.clone(),
+            };
             let stages: Vec<&str> = funnel
                 .stages
                 .iter()
@@ -222,15 +227,11 @@ pub fn absent_fields(funnel: &Funnel, absent: &crate::domain::columns::AbsentFie
             let line = if *field == crate::domain::columns::task_field() {
                 crate::tr!(
                     "app-task-read-at",
-                    field = field.label(),
+                    field = label,
                     stages = stages.join(", ")
                 )
             } else {
-                crate::tr!(
-                    "app-required-at",
-                    field = field.label(),
-                    stages = stages.join(", ")
-                )
+                crate::tr!("app-required-at", field = label, stages = stages.join(", "))
             };
             let _ = writeln!(out, "  {line}");
         }

@@ -170,6 +170,26 @@ pub fn int(n: i64) -> String {
     i18n::int(lang::current(), n)
 }
 
+/// A number with as many decimals as it has (up to six): `1234`, `1.234` / `1 234`, `1,234`.
+pub fn number(x: f64) -> String {
+    let places = (0..=6)
+        .find(|&p| ((x * 10f64.powi(p)).round() - x * 10f64.powi(p)).abs() < 1e-6)
+        .unwrap_or(6) as usize;
+    if places == 0 && x.abs() < 9.0e15 {
+        int(x.round() as i64)
+    } else {
+        i18n::decimal(lang::current(), x, places)
+    }
+}
+
+/// The mark between a number's whole part and its fraction: `.` / `,`.
+pub fn decimal_mark() -> char {
+    match lang::current() {
+        lang::Lang::En => '.',
+        lang::Lang::Ru => ',',
+    }
+}
+
 /// A day: `2026-12-03` / `03.12.2026`.
 pub fn day(d: chrono::NaiveDate) -> String {
     i18n::day(lang::current(), d)

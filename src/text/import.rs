@@ -127,6 +127,18 @@ pub fn bad_amount(value: &str) -> String {
     crate::tr!("import-bad-amount", value = value)
 }
 
+/// An amount whose one mark could group thousands or part the fraction (`1,234`): read as
+/// `read`, by the profile's convention; `other` is the other reading.
+pub fn ambiguous_amount(value: &str, read: f64, other: f64, profile: &str) -> String {
+    crate::tr!(
+        "import-ambiguous-amount",
+        value = value,
+        read = super::common::number(read),
+        other = super::common::number(other),
+        profile = profile
+    )
+}
+
 pub fn bad_date(value: &str, formats: &[String]) -> String {
     let formats: Vec<String> = formats.iter().map(|f| date_pattern(f)).collect();
     crate::tr!(
@@ -223,6 +235,11 @@ pub fn duplicate_id_at(first: u64, differing: &[String]) -> String {
         columns = columns,
         n = n
     )
+}
+
+/// A file with a header and no rows: nothing imported, nothing of `source` marked gone.
+pub fn no_rows(source: &str) -> String {
+    crate::tr!("import-no-rows", source = safe::line(source))
 }
 
 /// A full export that holds none of the `cards` its source has (not gone): none marked gone.

@@ -685,11 +685,11 @@ pub fn field_value(
     funnel: &crate::domain::Funnel,
 ) -> Option<String> {
     use crate::domain::SystemField as S;
-    if let Some(v) = card.field(label) {
-        return Some(v.to_string());
-    }
-    if let Some(v) = crate::domain::rules::values::custom_value(card, label, funnel) {
-        return Some(v.to_string());
+    let custom = card
+        .field(label)
+        .or_else(|| crate::domain::rules::values::custom_value(card, label, funnel));
+    if let Some(v) = custom {
+        return Some(column_value(funnel, label, v));
     }
     let time = |t: Option<chrono::NaiveDateTime>| t.map(|t| t.format("%d.%m.%Y %H:%M").to_string());
     match S::from_name(label)? {
@@ -712,9 +712,78 @@ pub fn field_value(
     }
 }
 
+/// A custom column's value as the card shows it: a field the funnel declares a date (by its name
+/// or an alias) as [`shown_day`], any other as written.
+pub fn column_value(funnel: &crate::domain::Funnel, header: &str, raw: &str) -> String {
+    let date = funnel
+        .custom_field(header)
+        .is_some_and(|f| f.kind == crate::domain::funnel::FieldKind::Date);
+    if date {
+        shown_day(raw)
+    } else {
+        raw.to_string()
+    }
+}
+
+/// A declared date field's day as the card shows days (`05.11.2026`), however the export wrote
+/// it: a workbook's date cell reads `2026-11-05`, the same field in a CSV `05.11.2026`. A value
+/// with a time of day, or no date at all, is shown as written.
+fn shown_day(raw: &str) -> String {
+    let t = raw.trim();
+    let day_alone = t.len() == 10 || t.ends_with(" 00:00:00") || t.ends_with("T00:00:00");
+    match crate::domain::rules::values::parse_day(t) {
+        Some(d) if day_alone => d.format("%d.%m.%Y").to_string(),
+        _ => raw.to_string(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::{Item, Measured, Queue, Sources};
+
+    /// A meeting date from a workbook's date cell and the same date from a CSV read alike on
+    /// the card; an undeclared column, a time of day and a value that is no date as written.
+    #[test]
+    fn a_declared_date_field_shows_one_day_however_the_export_wrote_it() {
+        let funnel = crate::funnel_config::default_funnel();
+        let card = |header: &str, value: &str| crate::domain::Card {
+            fields: vec![(header.into(), value.into())],
+            ..Default::default()
+        };
+        let shown = |header: &str, value: &str, label: &str| {
+            super::field_value(&card(header, value), label, &funnel)
+        };
+        let meeting = "Дата встречи в офисе продаж";
+        for raw in [
+            "2026-11-05",
+            "05.11.2026",
+            "2026-11-05 00:00:00",
+            "05.11.2026 00:00:00",
+        ] {
+            assert_eq!(
+                shown(meeting, raw, meeting).as_deref(),
+                Some("05.11.2026"),
+                "{raw}"
+            );
+        }
+        // Under an alias of the declared field too.
+        assert_eq!(
+            shown("Дата встречи", "2026-11-05", meeting).as_deref(),
+            Some("05.11.2026")
+        );
+        assert_eq!(
+            shown(meeting, "2026-11-05 10:30:00", meeting).as_deref(),
+            Some("2026-11-05 10:30:00")
+        );
+        assert_eq!(
+            shown(meeting, "на следующей неделе", meeting).as_deref(),
+            Some("на следующей неделе")
+        );
+        assert_eq!(
+            shown("Город", "2026-11-05", "Город").as_deref(),
+            Some("2026-11-05")
+        );
+    }
 
     /// One source, however many cards, is not several; a second is, and stays so; the widest
     /// is kept.

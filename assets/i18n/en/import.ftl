@@ -16,6 +16,7 @@ import-wrong-field-count = this row has { $found } fields but the header has { $
 import-empty-required-column = the { $label } column «{ $column }» is empty; every row needs one
 import-empty-required = no { $label } in this row
 import-bad-amount = «{ $value }» is not an amount; kept as text
+import-ambiguous-amount = «{ $value }» reads two ways, { $read } or { $other }: read as { $read }, as the { $profile } profile reads one separator before three digits; check the amount in the CRM
 import-bad-date = «{ $value }» is not a date in a known format ({ $formats }); kept as text
 import-no-such-day = «{ $value }» names a day the calendar does not have; kept as text
 import-date-day = DD
@@ -35,6 +36,7 @@ import-duplicate-id-differs-at = this row repeats the ID of line { $first } (for
        *[other] the columns
     } { $columns }; line { $first } is the one imported, this one is skipped. If this row is the newer state, remove line { $first } from the file and import it again
 import-duplicate-columns-more = { $columns } and { $count } more
+import-no-rows = the file has a header but no rows: no card was imported, and no card of «{ $source }» was marked gone. An export with no rows is most often a filter in the CRM that matched no deal (or an export of another object): check the filter and export again
 import-gone-withheld = the file holds none of the { $count ->
     [one] { $count } card
    *[other] { $count } cards

@@ -21,6 +21,7 @@ import-wrong-field-count = в этой строке полей: { $found }, а �
 import-empty-required-column = столбец { $label } «{ $column }» пуст; он нужен в каждой строке
 import-empty-required = в этой строке нет { $label }
 import-bad-amount = «{ $value }» — не сумма; сохранено как текст
+import-ambiguous-amount = «{ $value }» читается двояко — { $read } или { $other }: прочитано как { $read }, как профиль { $profile } читает один разделитель перед тремя цифрами; сверьте сумму с CRM
 import-bad-date = «{ $value }» — не дата в известном формате ({ $formats }); сохранено как текст
 import-no-such-day = «{ $value }» — такого дня в календаре нет; сохранено как текст
 import-date-day = ДД
@@ -40,6 +41,7 @@ import-duplicate-id-differs-at = эта строка повторяет ID ст�
        *[other] в столбцах
     } { $columns }; импортирована строка { $first }, эта пропущена. Если новее эта строка, удалите из файла строку { $first } и импортируйте файл снова
 import-duplicate-columns-more = { $columns } и ещё { $count }
+import-no-rows = в файле есть заголовок, но нет ни одной строки: ни одна карточка не импортирована, и ни одна карточка источника «{ $source }» не отмечена как «нет в CRM». Выгрузка без строк — чаще всего фильтр в CRM, под который не попала ни одна сделка (или выгрузка другого объекта): проверьте фильтр и выгрузите заново
 import-gone-withheld = в файле нет ни одной из { $count ->
     [one] { $count } карточки
    *[other] { $count } карточек

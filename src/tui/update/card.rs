@@ -268,7 +268,7 @@ pub(super) fn correct(state: &mut State, field: String, value: String) {
     }
     // A budget below zero is a slip (a dash typed for a space), and every CRM file would carry it.
     if crate::domain::SystemField::from_name(&field) == Some(crate::domain::SystemField::Amount)
-        && crate::formats::values::parse_amount(value.trim(), true).is_some_and(|a| a < 0.0)
+        && crate::formats::amount::parse_amount(value.trim(), true).is_some_and(|a| a < 0.0)
     {
         state.shared.status = Some(Status::Error(msg::negative_amount(&field, &value)));
         return;

@@ -116,10 +116,12 @@ fn date_time(t: chrono::NaiveDateTime) -> String {
     t.format("%d.%m.%Y %H:%M").to_string()
 }
 
-/// 8450000 → "8 450 000 ₽".
+/// 8450000 → "8 450 000 ₽"; with kopecks when it has any, as the language writes them
+/// ("8 450 000,50 ₽" / "8 450 000.50 ₽"): a figure rounded to the rouble is in neither the CRM
+/// nor its export.
 pub fn money(amount: f64, currency: Option<&str>) -> String {
-    let whole = amount.round() as i64;
-    let digits = whole.unsigned_abs().to_string();
+    let cents = (amount * 100.0).round() as i64;
+    let digits = (cents.unsigned_abs() / 100).to_string();
     let mut grouped = String::new();
     for (i, ch) in digits.chars().enumerate() {
         if i > 0 && (digits.len() - i).is_multiple_of(3) {
@@ -127,7 +129,12 @@ pub fn money(amount: f64, currency: Option<&str>) -> String {
         }
         grouped.push(ch);
     }
-    let sign = if whole < 0 { "-" } else { "" };
+    let kopecks = cents.unsigned_abs() % 100;
+    if kopecks != 0 {
+        grouped.push(crate::text::common::decimal_mark());
+        grouped.push_str(&format!("{kopecks:02}"));
+    }
+    let sign = if cents < 0 { "-" } else { "" };
     let cur = match currency.map(str::trim) {
         None | Some("") | Some("RUB") | Some("руб") | Some("руб.") => "₽".to_string(),
         Some(c) => clip(c, 8),
@@ -637,7 +644,8 @@ fn fields(shared: &Shared, c: &CardState) -> Vec<(String, Option<String>, bool)>
         if !shown.contains(&crate::domain::names::fold(k))
             && !crate::domain::columns::is_owner_id_column(k)
         {
-            out.push((k.to_string(), Some(v.clone()), false));
+            let v = crate::tui::state::column_value(&shared.funnel, k, v);
+            out.push((k.to_string(), Some(v), false));
         }
     }
     for (k, v) in &card.invalid {
@@ -964,8 +972,33 @@ fn url_lines(url: &str, cols: usize) -> Vec<String> {
 
 #[cfg(test)]
 mod tests {
-    use super::{title, window};
+    use super::{money, title, window};
     use crate::domain::stage_path::{Step, Turn};
+
+    /// A budget with kopecks shows them, with the language's decimal mark; a whole one shows
+    /// none; neither is ever rounded to the rouble.
+    #[test]
+    fn a_budget_shows_its_kopecks_when_it_has_any() {
+        use crate::text::lang::{Lang, with};
+        let both = |amount: f64, currency: Option<&str>| {
+            (
+                with(Lang::Ru, || money(amount, currency)),
+                with(Lang::En, || money(amount, currency)),
+            )
+        };
+        let pair = |ru: &str, en: &str| (ru.to_string(), en.to_string());
+        assert_eq!(
+            both(8_450_000.5, None),
+            pair("8 450 000,50 ₽", "8 450 000.50 ₽")
+        );
+        assert_eq!(
+            both(8_450_000.0, Some("RUB")),
+            pair("8 450 000 ₽", "8 450 000 ₽")
+        );
+        assert_eq!(both(0.07, Some("USD")), pair("0,07 USD", "0.07 USD"));
+        assert_eq!(both(-1500.25, None), pair("-1 500,25 ₽", "-1 500.25 ₽"));
+        assert_eq!(both(999.999, None), pair("1 000 ₽", "1 000 ₽"));
+    }
 
     /// The card's title names its source when asked (a list of several sources), never a
     /// control character of it.
