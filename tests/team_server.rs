@@ -3371,6 +3371,66 @@ fn on_the_server_a_deal_back_in_a_stage_keeps_both_visits_when_the_events_land_i
     );
 }
 
+/// A sync stopped between two parts of amoCRM's events (the connection dropped for good after
+/// two pages of them, newest first) and run again: the server's paths are the ones a file's
+/// sync that went through at once gives, every visit of the older parts kept
+/// (tests/sync_api.rs: the resumed run takes the stopped run's visits as its own).
+#[test]
+fn on_the_server_a_sync_cut_off_between_two_parts_of_the_events_resumes_to_the_whole_paths() {
+    let Some(server) = ServerDb::new() else {
+        return;
+    };
+    let crm = fake::FakeCrm::start(fake::State::with_deals(300), 0);
+    let desk = Desk::new();
+    let config = desk.dir.path().join("config.toml");
+    fake::write_config(&config, "main", &crm.url, TOKEN_ENV);
+    let file = path_arg(&desk.db);
+    synced(&desk, &file, &config);
+    synced(&desk, &server.url, &config);
+    crm.with(|s| {
+        s.clock = chrono::Utc::now().timestamp();
+        let path = [60_000_003, 60_000_002, 60_000_003, 60_000_004];
+        s.move_in_rounds(30_000_001, &path, 99);
+    });
+    let in_parts = |db: &str| {
+        okk_on(&desk, db)
+            .arg("--config")
+            .arg(&config)
+            .env(TOKEN_ENV, fake::TOKEN)
+            .env("OKK_SYNC_RATE", "0")
+            .env("OKK_SYNC_BACKOFF_MS", "5")
+            .env("OKK_SYNC_EVENTS_HELD", "1")
+            .args(["--today", TODAY, "sync", "--json"])
+            .output()
+            .unwrap()
+    };
+    let out = in_parts(&file);
+    assert!(out.status.success(), "{out:?}");
+    crm.with(|s| s.faults.events_answered = Some(2));
+    let out = in_parts(&server.url);
+    crm.with(|s| s.faults.events_answered = None);
+    assert_eq!(out.status.code(), Some(1), "{out:?}");
+    assert_ne!(
+        path_of_30000001(&sync_facts_on_server(&server.url)),
+        path_of_30000001(&sync_facts_on_file(&desk)),
+        "the newest two parts alone"
+    );
+    let out = in_parts(&server.url);
+    assert!(out.status.success(), "{out:?}");
+    let facts = sync_facts_on_server(&server.url);
+    assert_eq!(facts, sync_facts_on_file(&desk), "cards, notes, history");
+    assert_eq!(
+        path_of_30000001(&facts),
+        [
+            "Первичный контакт",
+            "Переговоры",
+            "Первичный контакт",
+            "Переговоры",
+            "Принимают решение"
+        ]
+    );
+}
+
 /// The CRM's own order of its pipelines and stages (amoCRM's `sort`), kept by the sync on the
 /// server as on a file: `okk funnel init --from-store` lists the stages in it on either.
 #[test]
