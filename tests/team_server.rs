@@ -1392,12 +1392,23 @@ fn a_bundle_exported_from_the_server_carries_what_the_store_file_s_bundle_carrie
     assert!(ok, "{err}");
     let from_anna = path_arg(&from_anna);
 
-    // The lead's store takes it, decides on two, draws a calibration; then goes to the server.
+    // The lead's store takes it, decides on two, draws a calibration (for boris too, whose
+    // reviews have not come yet: named first); then goes to the server.
     let desk = demo_desk();
     let laptop = path_arg(&desk.db);
     for args in [
         &["bundle", "trust", &from_anna, "--as", "anna"][..],
         &["bundle", "import", &from_anna],
+        &[
+            "db",
+            "roles",
+            "--auditor",
+            "anna",
+            "--auditor",
+            "boris",
+            "--lead",
+            "lena",
+        ],
         &[
             "calibrate",
             "new",
@@ -2236,6 +2247,22 @@ fn a_calibration_drawn_on_the_server_draws_what_a_file_draws_and_reports_alike()
     };
     let desk = demo_desk();
     let file = path_arg(&desk.db);
+    // The auditors a calibration names are ones the store knows.
+    let (ok, _, err) = run_on(
+        &desk,
+        &file,
+        &[
+            "db",
+            "roles",
+            "--auditor",
+            "anna",
+            "--auditor",
+            "boris",
+            "--lead",
+            "olga",
+        ],
+    );
+    assert!(ok, "{err}");
     copied_to(&desk, &server.url);
     let met = "Встреча проведена";
     let draw = |db: &str| {
@@ -2264,6 +2291,30 @@ fn a_calibration_drawn_on_the_server_draws_what_a_file_draws_and_reports_alike()
     let (ok, out, err) = run_on(&desk, &server.url, &["calibrate", "report", "--json"]);
     assert!(ok, "{err}");
     let mut on_server: Json = serde_json::from_str(&out).unwrap();
+    // A name the server knows no one by is refused as on a file, and nothing is drawn.
+    let (ok, _, err) = run_on(
+        &desk,
+        &server.url,
+        &[
+            "calibrate",
+            "new",
+            "--stage",
+            met,
+            "--cards",
+            "5",
+            "--auditors",
+            "anna,bors",
+            "--lead",
+            "olga",
+        ],
+    );
+    assert!(
+        !ok && err.contains("«bors» is not an auditor of this store: did you mean «boris»?"),
+        "{err}"
+    );
+    let (_, out, _) = run_on(&desk, &server.url, &["calibrate", "report", "--json"]);
+    let latest: Json = serde_json::from_str(&out).unwrap();
+    assert_eq!(latest["id"], on_server["id"], "no calibration drawn");
     let (ok, out, err) = run_on(&desk, &file, &["calibrate", "report", "--json"]);
     assert!(ok, "{err}");
     let mut on_file: Json = serde_json::from_str(&out).unwrap();
