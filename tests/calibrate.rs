@@ -14,7 +14,18 @@ use okk::store::reviews::{ReviewedCard, Stamp};
 
 const MET: &str = "Встреча проведена";
 
+/// `okk db roles`: the lead's team named on the store (the auditors a calibration names must be
+/// ones the store knows).
+fn name_team(desk: &Desk) {
+    desk.okk()
+        .args(["db", "roles", "--auditor", "anna", "--auditor", "boris"])
+        .args(["--auditor", "vera", "--lead", "olga"])
+        .assert()
+        .success();
+}
+
 fn calibrate(desk: &Desk, seed: &str) -> serde_json::Value {
+    name_team(desk);
     desk.okk()
         .args([
             "calibrate",
@@ -276,6 +287,7 @@ fn a_calibration_reaches_the_auditors_and_the_report_matches_a_hand_computation(
 #[test]
 fn a_calibration_bears_the_leads_name_and_every_summary_says_when_it_travels() {
     let lead = Desk::demo();
+    name_team(&lead);
     let out = lead
         .okk()
         .args(["calibrate", "new", "--stage", MET, "--cards", "3"])
@@ -327,4 +339,126 @@ fn a_calibration_bears_the_leads_name_and_every_summary_says_when_it_travels() {
         .unwrap();
     let text = String::from_utf8_lossy(&out.stdout);
     assert_eq!(text.matches("◎ calibration").count(), 3, "{text}");
+}
+
+/// `okk calibrate new` for anna and `other` by olga on `desk`, in `lang`: refused (exit 1), its
+/// stderr.
+fn refused(desk: &Desk, lang: &str, other: &str) -> String {
+    let out = desk
+        .okk()
+        .args([
+            "--lang",
+            lang,
+            "calibrate",
+            "new",
+            "--stage",
+            MET,
+            "--cards",
+            "3",
+        ])
+        .args(["--auditors", &format!("anna,{other}"), "--lead", "olga"])
+        .output()
+        .unwrap();
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    err
+}
+
+/// A name misspelt in `--auditors` would make a calibration nobody ever judges: refused, in
+/// either language, naming the name and the known one it is like, and how to name a new
+/// auditor; the store is left as it was (the lead's name not registered either).
+#[test]
+fn a_calibration_for_an_auditor_the_store_does_not_know_is_refused_naming_the_closest() {
+    let desk = Desk::demo();
+    desk.okk()
+        .args(["db", "roles", "--auditor", "anna", "--auditor", "vera"])
+        .args(["--auditor", "boris"])
+        .assert()
+        .success();
+    let before = desk.digest();
+    let en = refused(&desk, "en", "vrea");
+    assert!(
+        en.contains("«vrea» is not an auditor of this store: did you mean «vera»?"),
+        "{en}"
+    );
+    assert!(
+        en.contains("If the name is right, name the auditor first: okk db roles --auditor vrea"),
+        "{en}"
+    );
+    let ru = refused(&desk, "ru", "vrea");
+    assert!(
+        ru.contains("«vrea» — не аудитор этого хранилища: может быть, «vera»?"),
+        "{ru}"
+    );
+    assert!(
+        ru.contains("Если имя верное, сначала назовите аудитора: okk db roles --auditor vrea"),
+        "{ru}"
+    );
+    // Two alike, the likelier first; case is the least of differences.
+    let en = refused(&desk, "en", "Bors");
+    assert!(en.contains("did you mean «boris»?"), "{en}");
+    let two = refused(&desk, "en", "vea,Anna");
+    assert!(
+        two.contains("«vea» is not an auditor of this store: did you mean «vera»?")
+            && two.contains("«Anna» is not an auditor of this store: did you mean «anna»?")
+            && two.contains("name the auditors first: okk db roles --auditor vea --auditor Anna"),
+        "{two}"
+    );
+    // A name like none of them: the names the store knows instead.
+    let en = refused(&desk, "en", "dmitry");
+    assert!(
+        en.contains("«dmitry» is not an auditor of this store: neither one of its users nor the author of a review in it")
+            && en.contains("The store knows these reviewers: anna, boris, vera."),
+        "{en}"
+    );
+    let ru = refused(&desk, "ru", "dmitry");
+    assert!(
+        ru.contains("Проверяющие, известные хранилищу: anna, boris, vera."),
+        "{ru}"
+    );
+    common::assert_same(&before, &desk.digest());
+    assert!(
+        Store::open(&desk.db)
+            .unwrap()
+            .calibrations()
+            .unwrap()
+            .is_empty()
+    );
+}
+
+/// A store nobody has reviewed in and no roles named: every name is unknown, and the refusal
+/// says the store knows no reviewer yet; the command it suggests names the lead too (roles
+/// named, only the users named act).
+#[test]
+fn a_calibration_on_a_store_that_knows_no_reviewer_says_so() {
+    let desk = Desk::demo();
+    let before = desk.digest();
+    let en = refused(&desk, "en", "boris");
+    assert!(
+        en.contains("The store knows no reviewer yet")
+            && en.contains("okk db roles --auditor anna --auditor boris --lead olga"),
+        "{en}"
+    );
+    let ru = refused(&desk, "ru", "boris");
+    assert!(ru.contains("Хранилище ещё не знает проверяющих"), "{ru}");
+    common::assert_same(&before, &desk.digest());
+}
+
+/// The lead's store knows the auditors on laptops of their own by the reviews their bundles
+/// brought (no roles named): a calibration for them is drawn.
+#[test]
+fn auditors_known_by_their_reviews_alone_are_calibrated() {
+    let desk = Desk::demo();
+    let cards = desk.rows(Table::Cards);
+    let card = |i: usize| common::text(&cards[i], "external_id");
+    judge(&desk.db, "anna", &card(0), Verdict::Ok);
+    judge(&desk.db, "boris", &card(1), Verdict::Dead);
+    let out = desk
+        .okk()
+        .args(["calibrate", "new", "--stage", MET, "--cards", "3"])
+        .args(["--auditors", "anna,boris", "--lead", "olga"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    assert_eq!(report(&desk)["created_by"], "olga");
 }

@@ -1928,6 +1928,11 @@ fn bitrix24_a_full_sweep_stopped_half_way_is_finished_by_the_next_sync() {
 
 /// Starts `okk sync --json ARGS` in the background, its output piped.
 fn spawn_sync(desk: &Synced, args: &[&str]) -> std::process::Child {
+    spawn_sync_with(desk, &[], args)
+}
+
+/// [`spawn_sync`] with these variables set too.
+fn spawn_sync_with(desk: &Synced, env: &[(&str, &str)], args: &[&str]) -> std::process::Child {
     let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("okk"));
     let probe = desk.okk();
     for (k, v) in probe.get_envs() {
@@ -1936,6 +1941,7 @@ fn spawn_sync(desk: &Synced, args: &[&str]) -> std::process::Child {
             None => child.env_remove(k),
         };
     }
+    child.envs(env.iter().copied());
     child
         .args(probe.get_args())
         .arg("sync")
@@ -3630,4 +3636,192 @@ fn a_deal_back_in_a_stage_between_syncs_is_dated_by_its_last_entry_newest_event_
 #[test]
 fn a_deal_back_in_a_stage_between_syncs_is_dated_by_its_last_entry_two_newest_first() {
     moved_there_back_and_there_again("1", 2);
+}
+
+/// Each card's path by CRM id: (stage, pipeline, start) of each visit, oldest first.
+type Paths = std::collections::BTreeMap<String, Vec<(String, String, String)>>;
+
+/// Asserts two stores hold the same paths, naming the first deal whose path differs.
+fn assert_same_paths(got: &Paths, expected: &Paths, what: &str) {
+    let deals: std::collections::BTreeSet<&String> = got.keys().chain(expected.keys()).collect();
+    for deal in deals {
+        assert_eq!(got.get(deal), expected.get(deal), "deal {deal}, {what}");
+    }
+}
+
+/// Each card's path as the store holds it, by CRM id: (stage, pipeline, start), oldest first.
+/// The visit okk first saw a card in begins at its store's first sync (okk's clock, not the
+/// CRM's): two stores synced a moment apart differ there only, so that start is left out.
+fn paths(desk: &Desk) -> Paths {
+    let int = |row: &common::Row, column: &str| row[column].as_i64().unwrap();
+    let cards: std::collections::BTreeMap<i64, (String, i64)> = (desk.rows(Table::Cards).iter())
+        .map(|c| {
+            (
+                int(c, "id"),
+                (text(c, "external_id"), int(c, "first_batch")),
+            )
+        })
+        .collect();
+    let began: std::collections::BTreeMap<i64, String> = (desk.rows(Table::ImportBatches).iter())
+        .map(|b| (int(b, "id"), text(b, "started_at")))
+        .collect();
+    let mut rows = desk.rows(Table::StageHistory);
+    rows.sort_by_key(|h| (int(h, "card_id"), int(h, "batch_id")));
+    let mut out = std::collections::BTreeMap::<String, Vec<_>>::new();
+    for h in rows {
+        let (deal, first) = &cards[&int(&h, "card_id")];
+        let batch = int(&h, "batch_id");
+        let mut start = text(&h, "seen_at");
+        if batch == *first && start == began[&batch] {
+            start = "first seen".into();
+        }
+        let pipeline = h["pipeline"].as_str().unwrap_or_default().to_string();
+        out.entry(deal.clone())
+            .or_default()
+            .push((text(&h, "stage"), pipeline, start));
+    }
+    out
+}
+
+/// The deal whose path [`four_rounds_of_moves`] follows.
+const ROUNDS_DEAL: &str = "30000001";
+
+/// Four rounds of moves between two syncs (`State::move_in_rounds`), each a page of events:
+/// deal 30000001 (at «Первичный контакт») goes to «Переговоры», back, to «Переговоры» again
+/// and on to «Принимают решение», and 99 other deals move once a round.
+fn four_rounds_of_moves(s: &mut fake::State) {
+    let path = [60_000_003, 60_000_002, 60_000_003, 60_000_004];
+    s.move_in_rounds(ROUNDS_DEAL.parse().unwrap(), &path, 99);
+}
+
+const ROUND_STAGES: [&str; 5] = [
+    "Первичный контакт",
+    "Переговоры",
+    "Первичный контакт",
+    "Переговоры",
+    "Принимают решение",
+];
+
+/// The stages of a deal's path.
+fn stages_of(paths: &Paths) -> Vec<&str> {
+    paths[ROUNDS_DEAL].iter().map(|v| v.0.as_str()).collect()
+}
+
+/// `okk sync --json`, its events landed a page at a time.
+fn sync_in_parts(desk: &Synced) -> Command {
+    let mut okk = desk.okk();
+    okk.env("OKK_SYNC_EVENTS_HELD", "1")
+        .args(["sync", "--json"]);
+    okk
+}
+
+/// The lead's note of session 26: a sync stopped between two parts of amoCRM's events (newest
+/// first) left the visits of the parts it landed, and the run that resumed took them for
+/// visits older than its own, so the older parts' visits, which go before them, were lost.
+/// Cut off after each part in turn (the connection dropped for good) and then resumed, every
+/// card's path is the one a store whose sync went through at once holds; a quiet sync after
+/// changes nothing.
+#[test]
+fn a_sync_cut_off_between_two_parts_of_the_events_resumes_to_the_uninterrupted_paths() {
+    let crm = FakeCrm::start(State::with_deals(300), 0);
+    let whole = Synced::new(&crm);
+    let cut: Vec<Synced> = (1..=3).map(|_| Synced::new(&crm)).collect();
+    for desk in std::iter::once(&whole).chain(&cut) {
+        desk.sync(&[]);
+    }
+    crm.with(|s| {
+        // The CRM's clock is this machine's (the fake's lags it by days: the other tests).
+        s.clock = chrono::Utc::now().timestamp();
+        four_rounds_of_moves(s);
+    });
+    succeeded(&mut sync_in_parts(&whole));
+    let expected = paths(&whole.desk);
+    assert_eq!(stages_of(&expected), ROUND_STAGES);
+    for (desk, parts) in cut.iter().zip(1..) {
+        crm.with(|s| s.faults.events_answered = Some(parts));
+        let out = sync_in_parts(desk).output().unwrap();
+        crm.with(|s| s.faults.events_answered = None);
+        assert_eq!(out.status.code(), Some(1), "{out:?}");
+        // The newest parts landed: the deal's last move is there.
+        let landed = paths(&desk.desk);
+        assert_eq!(stages_of(&landed).last(), Some(&"Принимают решение"));
+        assert_ne!(landed, expected, "cut after {parts} parts");
+
+        succeeded(&mut sync_in_parts(desk));
+        let what = format!("cut after {parts} parts");
+        assert_same_paths(&paths(&desk.desk), &expected, &what);
+        desk.sync(&[]);
+        assert_same_paths(
+            &paths(&desk.desk),
+            &expected,
+            &format!("{what}, synced again"),
+        );
+    }
+}
+
+/// As above, for a first sync, which reads every event the account keeps (a large account's
+/// history lands in many parts): each card's whole path up to the stage it is in.
+#[test]
+fn a_first_sync_cut_off_between_two_parts_of_the_events_resumes_to_the_uninterrupted_paths() {
+    let mut state = State::with_deals(300);
+    four_rounds_of_moves(&mut state);
+    let crm = FakeCrm::start(state, 0);
+    let whole = Synced::new(&crm);
+    succeeded(&mut sync_in_parts(&whole));
+    let expected = paths(&whole.desk);
+    // Okk never saw the deal at «Первичный контакт» before it moved on.
+    assert_eq!(stages_of(&expected), ROUND_STAGES[1..]);
+    // Landed whole, the events give the same paths.
+    let at_once = Synced::new(&crm);
+    at_once.sync(&[]);
+    assert_same_paths(&paths(&at_once.desk), &expected, "the events landed whole");
+    for parts in 1..=3 {
+        let desk = Synced::new(&crm);
+        crm.with(|s| s.faults.events_answered = Some(parts));
+        let out = sync_in_parts(&desk).output().unwrap();
+        crm.with(|s| s.faults.events_answered = None);
+        assert_eq!(out.status.code(), Some(1), "{out:?}");
+        assert_ne!(paths(&desk.desk), expected, "cut after {parts} parts");
+        succeeded(&mut sync_in_parts(&desk));
+        let what = format!("a first sync cut after {parts} parts");
+        assert_same_paths(&paths(&desk.desk), &expected, &what);
+    }
+}
+
+/// As above, the run killed outright (SIGKILL) once the newest part of the events has landed,
+/// while the CRM is slow to answer the next.
+#[test]
+fn a_sync_killed_between_two_parts_of_the_events_resumes_to_the_uninterrupted_paths() {
+    let crm = FakeCrm::start(State::with_deals(300), 0);
+    let whole = Synced::new(&crm);
+    let killed = Synced::new(&crm);
+    whole.sync(&[]);
+    killed.sync(&[]);
+    crm.with(|s| {
+        s.clock = chrono::Utc::now().timestamp();
+        four_rounds_of_moves(s);
+    });
+    succeeded(&mut sync_in_parts(&whole));
+    let expected = paths(&whole.desk);
+
+    crm.with(|s| s.faults.event_page_delay = Duration::from_secs(4));
+    let mut child = spawn_sync_with(&killed, &[("OKK_SYNC_EVENTS_HELD", "1")], &[]);
+    let landed = || {
+        let paths = paths(&killed.desk);
+        paths.contains_key(ROUNDS_DEAL) && stages_of(&paths).last() == Some(&"Принимают решение")
+    };
+    while !landed() {
+        assert!(
+            child.try_wait().unwrap().is_none(),
+            "okk sync ended before the kill"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+    crm.with(|s| s.faults.event_page_delay = Duration::ZERO);
+    assert_ne!(paths(&killed.desk), expected);
+
+    succeeded(&mut sync_in_parts(&killed));
+    assert_same_paths(&paths(&killed.desk), &expected, "killed after a part");
 }

@@ -1392,12 +1392,23 @@ fn a_bundle_exported_from_the_server_carries_what_the_store_file_s_bundle_carrie
     assert!(ok, "{err}");
     let from_anna = path_arg(&from_anna);
 
-    // The lead's store takes it, decides on two, draws a calibration; then goes to the server.
+    // The lead's store takes it, decides on two, draws a calibration (for boris too, whose
+    // reviews have not come yet: named first); then goes to the server.
     let desk = demo_desk();
     let laptop = path_arg(&desk.db);
     for args in [
         &["bundle", "trust", &from_anna, "--as", "anna"][..],
         &["bundle", "import", &from_anna],
+        &[
+            "db",
+            "roles",
+            "--auditor",
+            "anna",
+            "--auditor",
+            "boris",
+            "--lead",
+            "lena",
+        ],
         &[
             "calibrate",
             "new",
@@ -2236,6 +2247,22 @@ fn a_calibration_drawn_on_the_server_draws_what_a_file_draws_and_reports_alike()
     };
     let desk = demo_desk();
     let file = path_arg(&desk.db);
+    // The auditors a calibration names are ones the store knows.
+    let (ok, _, err) = run_on(
+        &desk,
+        &file,
+        &[
+            "db",
+            "roles",
+            "--auditor",
+            "anna",
+            "--auditor",
+            "boris",
+            "--lead",
+            "olga",
+        ],
+    );
+    assert!(ok, "{err}");
     copied_to(&desk, &server.url);
     let met = "Встреча проведена";
     let draw = |db: &str| {
@@ -2264,6 +2291,30 @@ fn a_calibration_drawn_on_the_server_draws_what_a_file_draws_and_reports_alike()
     let (ok, out, err) = run_on(&desk, &server.url, &["calibrate", "report", "--json"]);
     assert!(ok, "{err}");
     let mut on_server: Json = serde_json::from_str(&out).unwrap();
+    // A name the server knows no one by is refused as on a file, and nothing is drawn.
+    let (ok, _, err) = run_on(
+        &desk,
+        &server.url,
+        &[
+            "calibrate",
+            "new",
+            "--stage",
+            met,
+            "--cards",
+            "5",
+            "--auditors",
+            "anna,bors",
+            "--lead",
+            "olga",
+        ],
+    );
+    assert!(
+        !ok && err.contains("«bors» is not an auditor of this store: did you mean «boris»?"),
+        "{err}"
+    );
+    let (_, out, _) = run_on(&desk, &server.url, &["calibrate", "report", "--json"]);
+    let latest: Json = serde_json::from_str(&out).unwrap();
+    assert_eq!(latest["id"], on_server["id"], "no calibration drawn");
     let (ok, out, err) = run_on(&desk, &file, &["calibrate", "report", "--json"]);
     assert!(ok, "{err}");
     let mut on_file: Json = serde_json::from_str(&out).unwrap();
@@ -3367,6 +3418,66 @@ fn on_the_server_a_deal_back_in_a_stage_keeps_both_visits_when_the_events_land_i
             "Переговоры",
             "Первичный контакт",
             "Переговоры"
+        ]
+    );
+}
+
+/// A sync stopped between two parts of amoCRM's events (the connection dropped for good after
+/// two pages of them, newest first) and run again: the server's paths are the ones a file's
+/// sync that went through at once gives, every visit of the older parts kept
+/// (tests/sync_api.rs: the resumed run takes the stopped run's visits as its own).
+#[test]
+fn on_the_server_a_sync_cut_off_between_two_parts_of_the_events_resumes_to_the_whole_paths() {
+    let Some(server) = ServerDb::new() else {
+        return;
+    };
+    let crm = fake::FakeCrm::start(fake::State::with_deals(300), 0);
+    let desk = Desk::new();
+    let config = desk.dir.path().join("config.toml");
+    fake::write_config(&config, "main", &crm.url, TOKEN_ENV);
+    let file = path_arg(&desk.db);
+    synced(&desk, &file, &config);
+    synced(&desk, &server.url, &config);
+    crm.with(|s| {
+        s.clock = chrono::Utc::now().timestamp();
+        let path = [60_000_003, 60_000_002, 60_000_003, 60_000_004];
+        s.move_in_rounds(30_000_001, &path, 99);
+    });
+    let in_parts = |db: &str| {
+        okk_on(&desk, db)
+            .arg("--config")
+            .arg(&config)
+            .env(TOKEN_ENV, fake::TOKEN)
+            .env("OKK_SYNC_RATE", "0")
+            .env("OKK_SYNC_BACKOFF_MS", "5")
+            .env("OKK_SYNC_EVENTS_HELD", "1")
+            .args(["--today", TODAY, "sync", "--json"])
+            .output()
+            .unwrap()
+    };
+    let out = in_parts(&file);
+    assert!(out.status.success(), "{out:?}");
+    crm.with(|s| s.faults.events_answered = Some(2));
+    let out = in_parts(&server.url);
+    crm.with(|s| s.faults.events_answered = None);
+    assert_eq!(out.status.code(), Some(1), "{out:?}");
+    assert_ne!(
+        path_of_30000001(&sync_facts_on_server(&server.url)),
+        path_of_30000001(&sync_facts_on_file(&desk)),
+        "the newest two parts alone"
+    );
+    let out = in_parts(&server.url);
+    assert!(out.status.success(), "{out:?}");
+    let facts = sync_facts_on_server(&server.url);
+    assert_eq!(facts, sync_facts_on_file(&desk), "cards, notes, history");
+    assert_eq!(
+        path_of_30000001(&facts),
+        [
+            "Первичный контакт",
+            "Переговоры",
+            "Первичный контакт",
+            "Переговоры",
+            "Принимают решение"
         ]
     );
 }

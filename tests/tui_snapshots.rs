@@ -762,8 +762,9 @@ fn right_pane(screen: &str) -> String {
 }
 
 /// The store refuses the comment's write (a revoked grant on a team server): the reason is
-/// read whole on the status line, wrapped; esc leaves the box and the comment stays the card's,
-/// written once the store takes it.
+/// read whole on the status line, wrapped; the hint bar says esc closes the box keeping the
+/// text (not «cancel»: it drops nothing), until more is typed, which esc would drop; esc
+/// leaves the box and the comment stays the card's, written once the store takes it.
 #[test]
 fn a_refused_comment_says_the_whole_reason_and_is_kept_on_the_card() {
     // The server's reason, as long as a refusal of PostgreSQL's.
@@ -792,6 +793,25 @@ fn a_refused_comment_says_the_whole_reason_and_is_kept_on_the_card() {
         );
     }
     d.snap("card_comment_refused");
+    let esc_says = |d: &Desktop| {
+        let screen = d.screen(120, 40);
+        words(
+            screen
+                .lines()
+                .last()
+                .expect("the hint bar")
+                .trim_matches('"'),
+        )
+    };
+    let kept = format!("esc {}", okk::text::tui::comment_esc_kept());
+    let cancel = format!("esc {}", okk::text::tui::text_esc());
+    assert!(esc_says(&d).ends_with(&kept), "{}", esc_says(&d));
+    // Typed on, esc would drop what was typed since: it cancels that; taken back, it is the
+    // card's comment again.
+    d.press("!");
+    assert!(esc_says(&d).ends_with(&cancel), "{}", esc_says(&d));
+    d.press("<backspace>");
+    assert!(esc_says(&d).ends_with(&kept), "{}", esc_says(&d));
     // Esc leaves the box at once: the comment is the card's, not yet in the store.
     d.press("<esc>");
     assert!(d.state.popup.is_none(), "esc leaves the box");

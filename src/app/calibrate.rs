@@ -9,9 +9,10 @@ use super::{Paths, config, say, user};
 use crate::cli::CalibrateCommand;
 use crate::domain::Funnel;
 use crate::domain::calibration::Calibration;
-use crate::domain::calibration::{report, sample};
+use crate::domain::calibration::{report, sample, unknown_auditors};
 use crate::domain::funnel::StageKind;
 use crate::domain::ports::{CalibrationStore, QueueStore, UserStore};
+use crate::domain::roles::set_up;
 use crate::text::calibrate as msg;
 
 /// What a calibration needs of a store: a file's or a team server's alike.
@@ -42,15 +43,6 @@ pub fn run(paths: &Paths, command: CalibrateCommand) -> Result<ExitCode> {
         } => {
             let config = config::load(&paths.config)?;
             let (mut store, funnel) = open(paths)?;
-            // The lead's name as `okk lead` and `okk funnel apply` take it: a server login's
-            // own okk user, and an auditor refused in okk's words before the server's.
-            let fallback = super::review::auditor(None, &config);
-            let lead = super::roles::leading(
-                &mut *store,
-                lead.as_deref(),
-                &fallback,
-                LeadWork::Calibrate,
-            )?;
             let auditors: Vec<String> = auditors
                 .iter()
                 .map(|a| a.trim().to_string())
@@ -59,6 +51,28 @@ pub fn run(paths: &Paths, command: CalibrateCommand) -> Result<ExitCode> {
             if auditors.len() < 2 {
                 return Err(user(msg::too_few_auditors()));
             }
+            let fallback = super::review::auditor(None, &config);
+            // Before the lead's name is registered: a refusal leaves the store as it was.
+            let known = store.reviewers()?;
+            let unknown = unknown_auditors(&auditors, &known);
+            if !unknown.is_empty() {
+                // Naming a user sets the store's roles up, after which only named users act:
+                // the lead, not a user yet, is named with the auditors.
+                let users = store.users()?;
+                let lead = lead.as_deref().map(str::trim).filter(|l| !l.is_empty());
+                let lead = lead.unwrap_or(&fallback);
+                let unnamed = !set_up(&users) && !users.iter().any(|u| u.name == lead);
+                let lead = unnamed.then_some(lead);
+                return Err(user(msg::unknown_auditors(&unknown, &known, lead)));
+            }
+            // The lead's name as `okk lead` and `okk funnel apply` take it: a server login's
+            // own okk user, and an auditor refused in okk's words before the server's.
+            let lead = super::roles::leading(
+                &mut *store,
+                lead.as_deref(),
+                &fallback,
+                LeadWork::Calibrate,
+            )?;
             let crm = super::queue::crm_names(&*store, &funnel, &stage)?;
             let name = funnel
                 .resolve(&stage)

@@ -238,7 +238,8 @@ impl AmoReader {
     /// What one landing holds is bounded (`Client::events_held`, a first sync of a large
     /// account's whole history): past it the rest land after, older, the cursor moving with
     /// the last, and a card's visits they give go before those the newer parts gave
-    /// (`Page::older_moves`).
+    /// (`Page::older_moves`; a run stopped between two parts, the next reads them all again
+    /// and plans the visits it left as its own: `crm::sync::RunMark`).
     fn events(&mut self, client: &mut Client) -> Result<Step, Failure> {
         let from = self.events_from.unwrap_or(0);
         let mut page = Page {

@@ -317,6 +317,8 @@ fn run(
     let mut reader = open_reader(conn, opts, client, saved, from)?;
     let mut lander = Lander::new(reader.header(), conn, funnel, opts)?;
     lander.note_deals = store.crm_note_deals(&conn.name)?;
+    // A run killed half-way: its history rows are this one's too (`RunMark`).
+    lander.run_batch = RunMark::batch_of(conn.kind, saved);
     lander.stages = Some(reader.stages());
     lander.sweeping = sweeping;
     lander.listing = listing;
@@ -597,6 +599,38 @@ fn advance(state: &mut SyncState, page: &Page) {
     state.resume = page.resume.clone();
 }
 
+/// What a run under way keeps in `SyncState::resume` where its reader keeps no position
+/// there (amoCRM's cursors move page by page): its first batch. amoCRM's events land in parts,
+/// newest first, their cursor moving only with the last (`Page::older_moves`): a run killed
+/// between two parts leaves the visits the newer parts gave, and the next run reads those
+/// events again. Planned against those visits as older than the run, the older parts' visits,
+/// which go before them, were lost; taken as the run's own (`RunRows`), they are planned again
+/// with the older parts, as the killed run would have planned them. Written by every group of
+/// the run, dropped by its last; a `--full` after a killed run keeps it too (it reads the
+/// events from the same cursor).
+#[derive(serde::Serialize, serde::Deserialize)]
+struct RunMark {
+    run_batch: i64,
+}
+
+impl RunMark {
+    /// Whether a run of this kind keeps its mark in `resume` (Bitrix24's reader keeps its
+    /// position there; its stage history is read oldest first, in no parts).
+    fn kept(kind: Kind) -> bool {
+        matches!(kind, Kind::AmoCrm | Kind::Kommo)
+    }
+
+    fn text(run_batch: i64) -> String {
+        serde_json::to_string(&RunMark { run_batch }).expect("a number serialises")
+    }
+
+    /// The first batch of the run under way a saved state holds.
+    fn batch_of(kind: Kind, saved: &SyncState) -> Option<i64> {
+        let text = saved.resume.as_deref().filter(|_| RunMark::kept(kind))?;
+        Some(serde_json::from_str::<RunMark>(text).ok()?.run_batch)
+    }
+}
+
 /// After a full sweep: the live deals of the connection's pipelines the CRM no longer lists.
 fn missing(
     store: &dyn SyncStore,
@@ -774,7 +808,8 @@ struct Lander<'a> {
     /// a move's visit waits for them (the CRM records every stage a deal passed through
     /// between two syncs), and the run's last transaction dates the rest by its own clock.
     unpathed: FxSet<String>,
-    /// The run's first batch: the history rows of its batches are its own (`RunRows`).
+    /// The run's first batch, or the first of the run it resumes ([`RunMark`]): the history
+    /// rows of its batches are its own (`RunRows`).
     run_batch: Option<i64>,
 }
 
@@ -912,6 +947,16 @@ impl<'a> Lander<'a> {
         Ok(())
     }
 
+    /// The state a group saves: a run under way keeps its first batch with it ([`RunMark`]).
+    fn to_save(&self, state: &SyncState) -> SyncState {
+        let mut state = state.clone();
+        if RunMark::kept(self.conn.kind) {
+            let under_way = self.run_batch.filter(|_| state.run_begun_at.is_some());
+            state.resume = under_way.map(RunMark::text);
+        }
+        state
+    }
+
     fn warn(&mut self, w: String) {
         self.report.warnings += 1;
         if self.report.warning_samples.len() < WARNING_SAMPLES {
@@ -940,7 +985,8 @@ impl<'a> Lander<'a> {
         if pages.iter().all(empty) && !ends_something && self.sweep_begins.is_none() {
             if !self.opts.dry_run {
                 let stages = self.stages.take();
-                store.save_crm_state(&self.conn.name, state, stages.as_deref())?;
+                let state = self.to_save(state);
+                store.save_crm_state(&self.conn.name, &state, stages.as_deref())?;
             }
             return Ok(());
         }
@@ -1123,7 +1169,7 @@ impl<'a> Lander<'a> {
         if let Some(stages) = self.stages.take() {
             import.save_crm_stages(&self.conn.name, &stages)?;
         }
-        import.save_crm_state(&self.conn.name, state)?;
+        import.save_crm_state(&self.conn.name, &self.to_save(state))?;
         let counts = import.finish(counts, &[], !self.opts.dry_run)?;
         if record && !self.opts.dry_run {
             self.columns_pending = false;
@@ -1434,6 +1480,25 @@ mod tests {
     use crate::domain::deal_note::DealNote;
     use crate::domain::sync_report::Reading;
     use crate::text::lang::{Lang, with};
+
+    /// An amoCRM run under way keeps its first batch in `resume` for the run that resumes
+    /// it; Bitrix24's `resume` is its reader's, never read as a mark.
+    #[test]
+    fn an_amocrm_run_under_way_keeps_its_first_batch_for_the_run_that_resumes_it() {
+        let saved = SyncState {
+            resume: Some(RunMark::text(42)),
+            ..SyncState::default()
+        };
+        assert_eq!(RunMark::batch_of(Kind::AmoCrm, &saved), Some(42));
+        assert_eq!(RunMark::batch_of(Kind::Kommo, &saved), Some(42));
+        assert_eq!(RunMark::batch_of(Kind::Bitrix24, &saved), None);
+        let position = SyncState {
+            resume: Some(r#"{"from":null,"after_id":7,"newest":null}"#.into()),
+            ..SyncState::default()
+        };
+        assert_eq!(RunMark::batch_of(Kind::AmoCrm, &position), None);
+        assert_eq!(RunMark::batch_of(Kind::AmoCrm, &SyncState::default()), None);
+    }
 
     fn fetched(page: Page, requests: u64, retries: u64) -> Fetched {
         Fetched {

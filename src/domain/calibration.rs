@@ -28,6 +28,33 @@ pub struct Calibration {
     pub cards: Vec<CardKey>,
 }
 
+/// A name `--auditors` gave that the store knows nobody by, with the known names it may have
+/// meant, the likeliest first.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnknownAuditor {
+    pub name: String,
+    pub like: Vec<String>,
+}
+
+/// The names offered for one unknown.
+const LIKE_SHOWN: usize = 3;
+
+/// The names of `auditors` that none of `known` is (the store's users and the authors of its
+/// reviews), each with the known names closest to it: a calibration for a name misspelt is
+/// judged by nobody, and its cards wait first in no queue.
+pub fn unknown_auditors(auditors: &[String], known: &[String]) -> Vec<UnknownAuditor> {
+    auditors
+        .iter()
+        .filter(|a| !known.contains(a))
+        .map(|a| UnknownAuditor {
+            name: a.clone(),
+            like: (super::names::closest(a, known, LIKE_SHOWN).into_iter())
+                .map(str::to_string)
+                .collect(),
+        })
+        .collect()
+}
+
 /// `n` cards drawn from `pool` with `seed`: the same pool and seed give the same cards, in the
 /// same order, on any machine (ChaCha8, a fixed algorithm).
 pub fn sample(pool: &[CardKey], n: usize, seed: u64) -> Vec<CardKey> {
@@ -284,6 +311,27 @@ fn disagreements(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_auditor_the_store_does_not_know_is_named_with_the_names_it_may_mean() {
+        let known: Vec<String> = ["anna", "boris", "vera"].map(String::from).to_vec();
+        let given: Vec<String> = ["anna", "vrea", "Boris", "dmitry"]
+            .map(String::from)
+            .to_vec();
+        let unknown = |name: &str, like: &[&str]| UnknownAuditor {
+            name: name.into(),
+            like: like.iter().map(|l| l.to_string()).collect(),
+        };
+        assert_eq!(
+            unknown_auditors(&given, &known),
+            [
+                unknown("vrea", &["vera"]),
+                unknown("Boris", &["boris"]),
+                unknown("dmitry", &[])
+            ]
+        );
+        assert!(unknown_auditors(&given[..1], &known).is_empty());
+    }
 
     fn pool(n: usize) -> Vec<CardKey> {
         (0..n)

@@ -102,9 +102,44 @@ pub fn search_text(external_id: &str, title: Option<&str>, owner: Option<&str>) 
 /// ASCII unit separator: a control character, which the filter's line editor never takes.
 pub const SEARCH_SEPARATOR: char = '\u{1f}';
 
+/// How alike (normalized Damerau–Levenshtein over the folds) a known name must be to be offered
+/// for one typed: a letter missing, extra, wrong or two swapped in a name of four letters is
+/// 0.75; two wrong in four, 0.5; «vera» and «anna», 0.25.
+const NEAR: f64 = 0.5;
+
+/// The names of `known` that `typed` may have meant, the likeliest first, at most `n`: those
+/// at least [`NEAR`] alike (a name the same but for case or ё is the likeliest).
+pub fn closest<'k>(typed: &str, known: &'k [String], n: usize) -> Vec<&'k str> {
+    let key = fold(typed);
+    let mut near: Vec<(f64, &str)> = known
+        .iter()
+        .map(|k| {
+            let like = strsim::normalized_damerau_levenshtein(&fold(k), &key);
+            (like, k.as_str())
+        })
+        .filter(|(like, _)| *like >= NEAR)
+        .collect();
+    near.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| a.1.cmp(b.1)));
+    near.into_iter().take(n).map(|(_, k)| k).collect()
+}
+
 #[cfg(test)]
 mod tests {
-    use super::fold;
+    use super::{closest, fold};
+
+    #[test]
+    fn the_names_a_typo_may_have_meant_come_likeliest_first() {
+        let known: Vec<String> = ["anna", "boris", "vera", "Вероника", "inna"]
+            .map(String::from)
+            .to_vec();
+        assert_eq!(closest("vrea", &known, 3), ["vera"]);
+        assert_eq!(closest("Anna", &known, 3), ["anna", "inna"]);
+        assert_eq!(closest("ana", &known, 3), ["anna", "inna"]);
+        assert_eq!(closest("anna", &known, 1), ["anna"]);
+        assert_eq!(closest("вероника", &known, 3), ["Вероника"]);
+        assert!(closest("dmitry", &known, 3).is_empty());
+        assert!(closest("vera", &[], 3).is_empty());
+    }
     use proptest::prelude::*;
 
     /// The fold by Unicode's tables alone, which the short paths must agree with.

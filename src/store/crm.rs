@@ -49,7 +49,8 @@ pub struct SyncState {
     pub synced_at: Option<String>,
     /// When a full sweep last finished.
     pub full_at: Option<String>,
-    /// Where an unfinished run stands (the reader's own words).
+    /// Where an unfinished run stands: the reader's own words (Bitrix24), or the run's first
+    /// batch where the reader keeps none (amoCRM: `crm::sync::RunMark`).
     pub resume: Option<String>,
     /// The largest update time (Unix seconds) of the notes read (amoCRM; Bitrix24 reads its
     /// comments with their deals).

@@ -82,6 +82,10 @@ impl crate::domain::ports::UserStore for Store {
         Store::users(self)
     }
 
+    fn reviewers(&self) -> StoreResult<Vec<String>> {
+        Store::reviewers(self)
+    }
+
     fn register_user(&mut self, user: &crate::domain::roles::User) -> StoreResult<()> {
         Store::register_user(self, user)
     }

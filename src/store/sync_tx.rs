@@ -15,8 +15,8 @@ use crate::domain::deal_note::DealNote;
 use crate::domain::stage_move::Entry;
 
 /// The history rows a sync's run wrote: those of its batches, from `from_batch` on (so that an
-/// older part of the CRM's record goes before them). Not those of a run it resumes: their
-/// batches are told from the run before it by okk's clock alone, to the second.
+/// older part of the CRM's record goes before them), the batches of a run killed half-way that
+/// it resumes included (the run's first batch is kept with its state: `crm::sync::RunMark`).
 #[derive(Debug, Clone, Copy)]
 pub struct RunRows {
     pub from_batch: i64,

@@ -23,6 +23,15 @@ impl Store {
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
+    /// See [`crate::domain::ports::UserStore::reviewers`].
+    pub fn reviewers(&self) -> Result<Vec<String>, StoreError> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT name FROM users UNION SELECT auditor FROM reviews ORDER BY 1")?;
+        let rows = stmt.query_map([], |r| r.get(0))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
     pub fn register_user(&self, user: &User) -> Result<(), StoreError> {
         self.conn.execute(
             "INSERT INTO users (name, role, assigned) VALUES (?1, ?2, 0)

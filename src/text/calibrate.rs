@@ -3,15 +3,73 @@
 use std::fmt::Write;
 
 use crate::domain::Funnel;
-use crate::domain::calibration::Calibration;
 use crate::domain::calibration::Report;
+use crate::domain::calibration::{Calibration, UnknownAuditor};
 use crate::text::i18n::decimal;
 use crate::text::lang;
 use crate::text::safe::line;
+use crate::text::shell::word;
 use crate::text::tui::verdict;
 
 pub fn too_few_auditors() -> String {
     crate::tr!("calibrate-too-few-auditors")
+}
+
+/// The known names shown when an unknown one is like none of them.
+const KNOWN_SHOWN: usize = 12;
+
+/// `--auditors` named someone the store does not know: each such name with the known ones it
+/// may mean; when one is like none, the names the store knows; and how to name a new auditor
+/// (with `lead`, the lead too: naming users sets the store's roles up).
+pub fn unknown_auditors(
+    unknown: &[UnknownAuditor],
+    known: &[String],
+    lead: Option<&str>,
+) -> String {
+    let quoted = |n: &str| format!("«{}»", line(n));
+    let mut lines: Vec<String> = unknown
+        .iter()
+        .map(|u| {
+            let name = line(&u.name).into_owned();
+            let Some((last, first)) = u.like.split_last() else {
+                return crate::tr!("calibrate-unknown-auditor", name = name);
+            };
+            let like = if first.is_empty() {
+                quoted(last)
+            } else {
+                let first: Vec<String> = first.iter().map(|n| quoted(n)).collect();
+                let or = crate::tr!("calibrate-unknown-or");
+                format!("{} {or} {}", first.join(", "), quoted(last))
+            };
+            crate::tr!("calibrate-unknown-auditor-like", name = name, like = like)
+        })
+        .collect();
+    if unknown.iter().any(|u| u.like.is_empty()) {
+        lines.push(if known.is_empty() {
+            crate::tr!("calibrate-no-auditor-known")
+        } else {
+            let mut names: Vec<String> = known
+                .iter()
+                .take(KNOWN_SHOWN)
+                .map(|n| line(n).into_owned())
+                .collect();
+            if known.len() > KNOWN_SHOWN {
+                names.push("…".into());
+            }
+            crate::tr!("calibrate-known-auditors", names = names.join(", "))
+        });
+    }
+    let mut args: Vec<String> = unknown
+        .iter()
+        .map(|u| format!("--auditor {}", line(&word(&u.name))))
+        .collect();
+    args.extend(lead.map(|l| format!("--lead {}", line(&word(l)))));
+    let args = args.join(" ");
+    lines.push(match unknown {
+        [_] => crate::tr!("calibrate-name-new-auditor", args = args),
+        _ => crate::tr!("calibrate-name-new-auditors", args = args),
+    });
+    lines.join("\n")
 }
 
 pub fn no_cards(stage: &str) -> String {

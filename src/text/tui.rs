@@ -165,6 +165,12 @@ pub fn text_esc() -> String {
     tr!("tui-text-esc")
 }
 
+/// Esc's word on the comment box's hint bar when the box holds the card's comment that the
+/// store refused: it closes the box and the comment stays on the card.
+pub fn comment_esc_kept() -> String {
+    tr!("tui-comment-esc-kept")
+}
+
 /// Esc over typed text in a text box: a second one drops it.
 pub fn discard_asked() -> String {
     tr!("tui-discard-asked")

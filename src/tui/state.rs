@@ -631,6 +631,19 @@ impl State {
         }
     }
 
+    /// The comment box holds the card's own comment, which the store does not keep yet (enter's
+    /// save was refused): esc leaves the box and the comment stays the card's, nothing dropped.
+    pub fn comment_kept_on_esc(&self) -> bool {
+        let (Some(Popup::Comment { area, .. }), Some(c)) = (&self.popup, &self.card) else {
+            return false;
+        };
+        let typed = area.lines().join("\n");
+        let typed = typed.trim_end();
+        !typed.is_empty()
+            && typed == c.draft.comment.trim_end()
+            && c.unkept(Some(typed.to_string())).is_some()
+    }
+
     /// The key layer in force: the popup's, else the screen's.
     pub fn mode(&self) -> Mode {
         match &self.popup {

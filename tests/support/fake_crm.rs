@@ -115,6 +115,10 @@ pub struct Faults {
     pub note_page_delay: Duration,
     /// amoCRM: each page of events takes this long (so that okk lands each on its own).
     pub event_page_delay: Duration,
+    /// amoCRM: this many more requests for events are answered; every one after it (each
+    /// retry too) has its connection dropped mid-answer, so that a sync stops between two
+    /// parts of its events as a kill there would stop it.
+    pub events_answered: Option<u32>,
     /// (path, detail): this path (amoCRM: without the query; Bitrix24: the method, e.g.
     /// `crm.category.list`) answers 403 with this detail, `{path}` in it the request's path
     /// (as a proxy or a portal that quotes what it refused).
@@ -617,6 +621,27 @@ impl State {
             after: status,
             at: t,
         });
+    }
+
+    /// Moves deal `id` along `path` (statuses of the first pipeline), a move a round, each
+    /// move followed by one of each of `others` other open deals of the pipeline, between
+    /// «Переговоры» and «Принимают решение» by turns: with 99 others, a round is a page of
+    /// events (100), and a sync that lands the events a page at a time lands a round a part,
+    /// the newest first.
+    pub fn move_in_rounds(&mut self, id: i64, path: &[i64], others: usize) {
+        let pipeline = PIPELINES[0].id;
+        let ids: Vec<i64> = (self.deals.iter())
+            .filter(|d| d.id != id && d.pipeline == pipeline && !matches!(d.status, 142 | 143))
+            .map(|d| d.id)
+            .take(others)
+            .collect();
+        assert_eq!(ids.len(), others, "open deals of the first pipeline");
+        for (round, status) in path.iter().enumerate() {
+            self.move_deal(id, *status);
+            for (k, other) in ids.iter().enumerate() {
+                self.move_deal(*other, [60_000_003, 60_000_004][(round + k) % 2]);
+            }
+        }
     }
 
     pub fn rename(&mut self, id: i64, name: &str) {
@@ -1259,6 +1284,14 @@ fn serve(mut req: tiny_http::Request, state: &Mutex<State>, base: &str) {
             send(req, 200, Some(body));
         }
         "/api/v4/events" => {
+            match s.faults.events_answered {
+                Some(0) => {
+                    drop(s);
+                    return cut_off(req, br#"{"_embedded": {"events": ["#);
+                }
+                Some(n) => s.faults.events_answered = Some(n - 1),
+                None => {}
+            }
             let from = num("filter[created_at][from]").unwrap_or(i64::MIN);
             let limit = limit.min(100);
             // `filter[type]` takes several types, comma-separated.
@@ -1344,11 +1377,7 @@ fn serve(mut req: tiny_http::Request, state: &Mutex<State>, base: &str) {
             if cut {
                 // The connection drops mid-page: half the body arrives.
                 let body = json!({"_embedded": {"leads": items}}).to_string();
-                let half = body.len() / 2;
-                let resp =
-                    tiny_http::Response::from_data(&body.as_bytes()[..half]).with_status_code(200);
-                let _ = req.respond(resp);
-                return;
+                return cut_off(req, &body.as_bytes()[..body.len() / 2]);
             }
             hal_window(req, base, "leads", items, total, page, limit);
         }
@@ -1357,6 +1386,12 @@ fn serve(mut req: tiny_http::Request, state: &Mutex<State>, base: &str) {
             send(req, 404, Some(problem(404, "Not Found", "no such method")));
         }
     }
+}
+
+/// An answer whose connection drops after `part` of its body.
+fn cut_off(req: tiny_http::Request, part: &[u8]) {
+    let resp = tiny_http::Response::from_data(part).with_status_code(200);
+    let _ = req.respond(resp);
 }
 
 /// The items of page `page` (from 1) of `limit` in the order of `key`, ordered: only they are

@@ -1,6 +1,13 @@
 # Words of `okk calibrate` (src/text/calibrate.rs).
 
 calibrate-too-few-auditors = a calibration needs at least two auditors: --auditors anna,boris
+calibrate-unknown-auditor = «{ $name }» is not an auditor of this store: neither one of its users nor the author of a review in it
+calibrate-unknown-auditor-like = «{ $name }» is not an auditor of this store: did you mean { $like }?
+calibrate-unknown-or = or
+calibrate-known-auditors = The store knows these reviewers: { $names }.
+calibrate-no-auditor-known = The store knows no reviewer yet: nobody has reviewed in it, and okk db roles has named nobody.
+calibrate-name-new-auditor = If the name is right, name the auditor first: okk db roles { $args } (okk db roles lists the users). No calibration was started.
+calibrate-name-new-auditors = If the names are right, name the auditors first: okk db roles { $args } (okk db roles lists the users). No calibration was started.
 calibrate-no-cards = «{ $stage }» has no cards to draw a calibration from
 calibrate-not-found = no calibration { $id }: `okk calibrate report` shows the latest
 calibrate-none-yet = no calibration yet: start one with `okk calibrate new --stage NAME --cards N --auditors A,B`

@@ -147,6 +147,7 @@ tui-other-source-means = another source's: no card of «{ $source }» names this
 tui-comment-title = Comment (enter saves · alt-enter: new line)
 tui-comment-enter = save
 tui-text-esc = cancel
+tui-comment-esc-kept = close, text kept
 tui-discard-asked = esc again drops what you typed; enter keeps it
 tui-no-match = no match
 tui-days-ago = { $count ->

@@ -1,6 +1,13 @@
 # Слова `okk calibrate` (src/text/calibrate.rs).
 
 calibrate-too-few-auditors = для калибровки нужно не меньше двух аудиторов: --auditors anna,boris
+calibrate-unknown-auditor = «{ $name }» — не аудитор этого хранилища: его нет ни среди пользователей, ни среди авторов проверок
+calibrate-unknown-auditor-like = «{ $name }» — не аудитор этого хранилища: может быть, { $like }?
+calibrate-unknown-or = или
+calibrate-known-auditors = Проверяющие, известные хранилищу: { $names }.
+calibrate-no-auditor-known = Хранилище ещё не знает проверяющих: в нём никто не проверял карточки, и okk db roles никого не назвал.
+calibrate-name-new-auditor = Если имя верное, сначала назовите аудитора: okk db roles { $args } (список пользователей выводит okk db roles). Калибровка не начата.
+calibrate-name-new-auditors = Если имена верные, сначала назовите аудиторов: okk db roles { $args } (список пользователей выводит okk db roles). Калибровка не начата.
 calibrate-no-cards = на этапе «{ $stage }» нет карточек для калибровки
 calibrate-not-found = калибровки { $id } нет: `okk calibrate report` показывает последнюю
 calibrate-none-yet = калибровок ещё нет: начните с `okk calibrate new --stage ИМЯ --cards N --auditors А,Б`

@@ -154,6 +154,7 @@ tui-other-source-means = из другого источника: в карточ
 tui-comment-title = Комментарий (enter сохраняет, alt-enter — новая строка)
 tui-comment-enter = сохранить
 tui-text-esc = отмена
+tui-comment-esc-kept = закрыть, текст останется
 tui-discard-asked = ещё раз esc — набранное пропадёт; enter его сохранит
 tui-no-match = ничего не найдено
 tui-days-ago = { $count ->

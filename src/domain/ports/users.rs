@@ -11,6 +11,11 @@ pub trait UserStore {
     /// Every okk user of the store, by name.
     fn users(&self) -> StoreResult<Vec<User>>;
 
+    /// Every name the store knows someone reviews under, sorted: its users (a lead reviews
+    /// too) and the authors of its reviews (an auditor on a laptop of their own, whose reviews
+    /// came in bundles, is no user of the lead's store).
+    fn reviewers(&self) -> StoreResult<Vec<String>>;
+
     /// Registers a name on first use (a store without roles set up); a known name is kept.
     fn register_user(&mut self, user: &User) -> StoreResult<()>;
 

@@ -92,6 +92,19 @@ impl UserStore for PgStore {
             .collect())
     }
 
+    fn reviewers(&self) -> StoreResult<Vec<String>> {
+        Ok(self
+            .conn
+            .borrow_mut()
+            .query(
+                "SELECT name FROM okk_users UNION SELECT auditor FROM reviews ORDER BY 1",
+                &[],
+            )?
+            .iter()
+            .map(|r| r.get(0))
+            .collect())
+    }
+
     fn register_user(&mut self, user: &User) -> StoreResult<()> {
         self.conn.borrow_mut().execute(
             "INSERT INTO okk_users (name, role) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING",

@@ -126,17 +126,22 @@ pub fn hints(state: &State, theme: &Theme, frame: &mut Frame<'_>, area: Rect) {
     });
     let absent: &[Action] = if linked { &[] } else { &[Action::OpenCrm] };
     // Enter in the lead's note box sends the review back, in the comment box keeps the
-    // comment: nothing is chosen there. Esc in a text box drops what was typed.
+    // comment: nothing is chosen there. Esc in a text box drops what was typed; over a comment
+    // the store refused, which is the card's now, it drops nothing.
+    let esc = if state.comment_kept_on_esc() {
+        msg::comment_esc_kept()
+    } else {
+        msg::text_esc()
+    };
     let saying = match &state.popup {
         Some(Popup::Input(input)) if input.purpose == InputFor::ReturnNote => vec![
             (Action::Choose, msg::return_note_enter()),
             (Action::Close, msg::text_esc()),
         ],
         Some(Popup::Input(_)) => vec![(Action::Close, msg::text_esc())],
-        Some(Popup::Comment { .. }) => vec![
-            (Action::Choose, msg::comment_enter()),
-            (Action::Close, msg::text_esc()),
-        ],
+        Some(Popup::Comment { .. }) => {
+            vec![(Action::Choose, msg::comment_enter()), (Action::Close, esc)]
+        }
         _ => Vec::new(),
     };
     for hint in
