@@ -68,13 +68,7 @@ impl Laptop {
         let now = self.tick();
         let mut store = self.store();
         let d = store.card_detail(n).unwrap().expect("demo card");
-        let card = ReviewedCard {
-            card_id: d.card_id,
-            source: d.card.source.clone(),
-            external_id: d.card.external_id.clone(),
-            stage: d.card.stage.clone(),
-            hash: d.hash,
-        };
+        let card = ReviewedCard::from(&d);
         let review = Review {
             verdict,
             draft: ReviewDraft {
@@ -1533,4 +1527,122 @@ proptest! {
             prop_assert_eq!(mine, l.current());
         }
     }
+}
+
+/// The card as anna judged it travels with her review, signed by her apart from the review:
+/// the lead's store reads it back as she kept it and tells from it what a later sync changed.
+/// Edited on the way, signed by another key, or beyond the bounds okk writes it in, it is
+/// refused with its line, and nothing is merged.
+#[test]
+fn the_card_as_judged_travels_signed_with_its_review_and_is_refused_edited_or_unbounded() {
+    use okk::domain::as_judged::{AsJudged, Field};
+    let mut anna = Laptop::new("anna");
+    anna.review(1, Verdict::Ok);
+    let kept = anna.store().current_review(1, "anna").unwrap().unwrap();
+    let judged = kept.as_judged.clone().expect("the reviewer keeps the card");
+    let lead = Laptop::new("olga");
+    trust_all(&lead.desk.db, &[("anna", false), ("vera", false)]);
+    let good = bundle_of(&anna);
+    let r = first_review(&records_of(&good));
+    assert_eq!(r.judged.as_deref(), Some(judged.to_text().as_str()));
+    assert!(r.judged_signature.is_some());
+
+    // Edited on the way (another title), the review's own signature still fitting.
+    let edited = {
+        let mut r = r.clone();
+        let mut j = judged.clone();
+        j.card[0].1 = okk::domain::as_judged::Kept::Value("Другое название".into());
+        r.judged = Some(j.to_text());
+        sign("anna", vec![Record::Review(r)])
+    };
+    let err = refused(&lead.desk.db, "olga", &[&edited], false);
+    assert!(
+        err.contains("the card as judged: its signature does not match"),
+        "{err}"
+    );
+    // Signed by another trusted auditor's key.
+    let unsigned = okk::bundle::ReviewRecord {
+        judged_signature: None,
+        ..r.clone()
+    };
+    let by_vera = {
+        let mut r = unsigned.clone();
+        let bytes = r.judged_bytes().unwrap();
+        r.judged_signature = Some(key("vera").sign(&bytes).to_string());
+        sign("anna", vec![Record::Review(r)])
+    };
+    let err = refused(&lead.desk.db, "olga", &[&by_vera], false);
+    assert!(err.contains("its signature does not match"), "{err}");
+    // Beyond the bounds okk writes in, though signed by anna: a value kept whole that is
+    // longer than okk keeps whole.
+    let unbounded = {
+        let mut r = unsigned.clone();
+        let mut j = judged.clone();
+        let long = "x".repeat(okk::domain::as_judged::VALUE_LIMIT + 1);
+        j.fields[0].1 = okk::domain::as_judged::Kept::Value(long);
+        r.judged = Some(j.to_text());
+        r.judged_signature = None;
+        sign("anna", vec![Record::Review(r)])
+    };
+    let err = refused(&lead.desk.db, "olga", &[&unbounded], false);
+    let field = &judged.fields[0].0;
+    assert!(
+        err.contains("line 2:")
+            && err.contains(&format!(
+                "the value of «{field}» longer than okk keeps whole"
+            )),
+        "{err}"
+    );
+    let ru = okk::text::lang::with(okk::text::lang::Lang::Ru, || {
+        refused(&lead.desk.db, "olga", &[&unbounded], false)
+    });
+    assert!(ru.contains("снимок карточки на момент проверки"), "{ru}");
+
+    // The genuine one goes in: the lead reads the card as anna judged it.
+    merge(&lead.desk.db, "olga", &[&good], false).unwrap();
+    let store = lead.store();
+    let at_lead = store.current_review(1, "anna").unwrap().unwrap();
+    assert_eq!(at_lead.as_judged.as_ref(), Some(&judged));
+    // Exported again by the lead, it goes on as anna signed it.
+    let again = first_review(&records_in(&store));
+    assert_eq!(
+        (&again.judged, &again.judged_signature),
+        (&r.judged, &r.judged_signature)
+    );
+    // And what a sync changes since is told from it.
+    let mut now = store.card_detail(1).unwrap().unwrap().card;
+    now.title = Some("Сделка, правка 2213".into());
+    let changes = AsJudged::changes(&judged, &now);
+    assert_eq!(changes.len(), 1, "{changes:?}");
+    assert_eq!(
+        changes[0].field,
+        Field::System(okk::domain::SystemField::Title)
+    );
+}
+
+/// An okk that keeps no card as judged reads a review that carries one as it read any: the
+/// review's signature is over the review alone. And a review without one (an older okk's)
+/// merges as before, read back without it.
+#[test]
+fn a_review_s_signature_covers_the_review_alone_and_one_without_the_card_merges_as_before() {
+    let mut anna = Laptop::new("anna");
+    anna.review(1, Verdict::Ok);
+    let good = bundle_of(&anna);
+    let r = first_review(&records_of(&good));
+    assert!(r.judged.is_some());
+    let bare = okk::bundle::ReviewRecord {
+        judged: None,
+        judged_signature: None,
+        ..r.clone()
+    };
+    let sig = okk::bundle::sign::Signature::parse(r.signature.as_deref().unwrap()).unwrap();
+    assert!(sig.verifies(&bare.signed_bytes()));
+    let line = serde_json::to_string(&Record::Review(bare.clone())).unwrap();
+    assert!(!line.contains("judged"), "{line}");
+    let older = sign("anna", vec![Record::Review(bare)]);
+    let lead = Laptop::new("olga");
+    trust_all(&lead.desk.db, &[("anna", false)]);
+    merge(&lead.desk.db, "olga", &[&older], false).unwrap();
+    let at_lead = lead.store().current_review(1, "anna").unwrap().unwrap();
+    assert_eq!(at_lead.as_judged, None);
 }

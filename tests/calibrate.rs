@@ -93,13 +93,7 @@ fn judge(db: &Path, auditor: &str, external_id: &str, verdict: Verdict) {
     let now = chrono::Local::now().naive_local();
     store
         .save_review(
-            &ReviewedCard {
-                card_id: d.card_id,
-                source: d.card.source.clone(),
-                external_id: d.card.external_id.clone(),
-                stage: d.card.stage.clone(),
-                hash: d.hash,
-            },
+            &ReviewedCard::from(&d),
             &Review {
                 verdict,
                 draft: ReviewDraft::default(),

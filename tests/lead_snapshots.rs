@@ -359,9 +359,27 @@ fn one_deal_desk(stage: &str, sources: &[&str], keys: &[&str]) -> LeadDesk {
     deal_desk(stage, sources, keys, None)
 }
 
-/// [`one_deal_desk`]; then, `later` given, a later import of the deal in the export's stage
-/// `later` (a sync that moved the card after boris's review).
-fn deal_desk(stage: &str, sources: &[&str], keys: &[&str], later: Option<&str>) -> LeadDesk {
+/// The deal as a later export has it.
+struct Later<'a> {
+    stage: &'a str,
+    title: &'a str,
+    owner: &'a str,
+}
+
+impl Later<'_> {
+    /// The deal moved to `stage`, its title and owner as they were.
+    fn moved(stage: &str) -> Later<'_> {
+        Later {
+            stage,
+            title: "Квартира у парка",
+            owner: "Попова Анна",
+        }
+    }
+}
+
+/// [`one_deal_desk`]; then, `later` given, a later import of the deal as `later` has it (a
+/// sync that changed the card after boris's review).
+fn deal_desk(stage: &str, sources: &[&str], keys: &[&str], later: Option<Later>) -> LeadDesk {
     okk::text::lang::set(crate::LANG);
     const CLOCK: &str = "2026-11-20 12:00:00";
     let dir = tempfile::tempdir().expect("temp dir");
@@ -397,7 +415,8 @@ fn deal_desk(stage: &str, sources: &[&str], keys: &[&str], later: Option<&str>) 
             &csv,
             format!(
                 "ID,Название сделки,Этап сделки,Ответственный,Дата редактирования\n\
-             5001,Квартира у парка,{later},Попова Анна,20.11.2026 11:00:00\n"
+             5001,{},{},{},20.11.2026 11:00:00\n",
+                later.title, later.stage, later.owner
             ),
         )
         .expect("write the later export");
@@ -535,7 +554,7 @@ fn checklist_ids(funnel: &okk::domain::Funnel, name: &str) -> Vec<String> {
 /// and the card's stage now is said beside the review.
 #[test]
 fn a_review_of_a_card_moved_since_shows_the_reviewed_stage_s_checklist() {
-    let mut d = deal_desk(FIRST, &["amocrm"], &["a"], Some(QUALIFYING));
+    let mut d = deal_desk(FIRST, &["amocrm"], &["a"], Some(Later::moved(QUALIFYING)));
     let funnel = d.state.shared.funnel.clone();
     let row = d.state.lead.as_ref().unwrap().rows[0].clone();
     assert_eq!(row.stage, FIRST, "the list names the reviewed stage");
@@ -597,6 +616,64 @@ fn a_review_of_a_card_moved_since_shows_the_reviewed_stage_s_checklist() {
     );
 }
 
+/// boris judged deal 5001 through the reviewer, which kept the card as he saw it; a sync then
+/// retitled it and handed it to another manager. Beside his review the lead reads that the
+/// card changed and what: the title and the owner, from what to what. Moved as well, the
+/// stage is said as before (with the checklist it leaves beside the card), the other fields
+/// under it.
+#[test]
+fn a_review_of_a_card_changed_since_lists_what_changed_beside_it() {
+    use okk::text::tui as msg;
+    let later = Later {
+        stage: FIRST,
+        title: "Квартира у парка 2-к",
+        owner: "Смирнова Ольга",
+    };
+    let mut d = deal_desk(FIRST, &["amocrm"], &["a"], Some(later));
+    d.press("<enter>");
+    assert_eq!(d.state.screen, Screen::Decide);
+    let lines = [
+        msg::review_changed_fields(),
+        format!(
+            "{}: Квартира у парка → Квартира у парка 2-к",
+            msg::field_label("title")
+        ),
+        format!(
+            "{}: Попова Анна → Смирнова Ольга",
+            msg::field_label("owner")
+        ),
+    ];
+    for (w, h) in SIZES {
+        let screen = d.screen(w, h);
+        let pane = right_pane(&screen);
+        for line in &lines {
+            let line = line.split_whitespace().collect::<Vec<_>>().join(" ");
+            assert!(pane.contains(&line), "{w}×{h}: «{line}» in\n{screen}");
+        }
+    }
+    d.snap("lead_decide_changed_listed");
+
+    let later = Later {
+        stage: QUALIFYING,
+        title: "Квартира у парка 2-к",
+        owner: "Попова Анна",
+    };
+    let mut d = deal_desk(FIRST, &["amocrm"], &["a"], Some(later));
+    d.press("<enter>");
+    let pane = right_pane(&d.screen(120, 40));
+    assert!(
+        pane.contains(&msg::review_card_moved(QUALIFYING, FIRST)),
+        "{pane}"
+    );
+    assert!(
+        pane.contains("Квартира у парка → Квартира у парка 2-к"),
+        "{pane}"
+    );
+    let stage = format!("{}: {FIRST}", msg::field_label("stage"));
+    assert!(!pane.contains(&stage), "the stage said once: {pane}");
+    d.snap("lead_decide_moved_listed");
+}
+
 /// The decide screen's right column (checklist and review), its rows' words in one line.
 fn right_pane(screen: &str) -> String {
     let rows: Vec<&str> = (screen.lines())
@@ -633,7 +710,7 @@ fn lead_under(d: &LeadDesk, funnel: okk::domain::Funnel) -> (State, Desk) {
 /// recorded, with the score the list shows.
 #[test]
 fn a_review_at_a_stage_renamed_or_removed_since_shows_its_answers() {
-    let d = deal_desk(FIRST, &["amocrm"], &["a"], Some(QUALIFYING));
+    let d = deal_desk(FIRST, &["amocrm"], &["a"], Some(Later::moved(QUALIFYING)));
     let base = okk::funnel_config::default_funnel();
     let rebuilt = |stages: Vec<okk::domain::Stage>| {
         okk::domain::Funnel::new(

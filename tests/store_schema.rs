@@ -900,3 +900,92 @@ fn a_store_of_schema_24_keeps_its_reviews_and_holds_an_undo_out_behind_a_decisio
     assert_eq!(row(&withdrawn).1, serde_json::Value::Null);
     assert!(!row(&withdrawn).0.is_null());
 }
+
+/// Migration 27: a store of schema 26 gains the columns the card as judged lives in; its
+/// reviews stay as they were and read back without it (a sync's change is said, no list); a
+/// verdict made since keeps the card, its custom fields by the store's field ids.
+#[test]
+fn a_store_of_schema_26_keeps_its_reviews_and_a_verdict_since_keeps_the_card_as_judged() {
+    use okk::domain::ids::CardId;
+    use okk::store::inspect::Table;
+    use okk::store::reviews::{ReviewedCard, Stamp};
+    let desk = Desk::demo();
+    let cards: Vec<String> = (desk.rows(Table::Cards).iter().take(2))
+        .map(|c| c["external_id"].as_str().unwrap().to_string())
+        .collect();
+    let older = desk.review(
+        &cards[0],
+        "anna",
+        "2026-11-19 10:00:00",
+        &common::Verdict::of("ok"),
+    );
+    desk.conn()
+        .execute_batch(
+            "ALTER TABLE reviews DROP COLUMN judged;
+             ALTER TABLE reviews DROP COLUMN judged_signature;
+             PRAGMA user_version = 26;",
+        )
+        .unwrap();
+    let before = desk.rows(Table::Reviews);
+    assert!(!before[0].contains_key("judged"));
+
+    let mut store = Store::open(&desk.db).unwrap();
+    assert_eq!(store.schema_version().unwrap(), latest());
+    let after = desk.rows(Table::Reviews);
+    for (b, a) in before.iter().zip(&after) {
+        for (column, value) in b {
+            assert_eq!(&a[column], value, "{column}");
+        }
+        assert!(a["judged"].is_null() && a["judged_signature"].is_null());
+    }
+    let id = |external_id: &str| CardId(desk.card(external_id)["id"].as_i64().unwrap());
+    let review = store
+        .current_review(id(&cards[0]).0, "anna")
+        .unwrap()
+        .unwrap();
+    assert_eq!((review.id, review.as_judged), (older, None));
+
+    let detail = store.card_detail(id(&cards[1]).0).unwrap().unwrap();
+    assert!(
+        !detail.card.fields.is_empty(),
+        "a demo card has custom fields"
+    );
+    let card = ReviewedCard::from(&detail);
+    let review = okk::domain::review::Review {
+        verdict: okk::domain::review::Verdict::Stale,
+        draft: Default::default(),
+        score: None,
+        seconds_spent: 3.0,
+    };
+    let stamp = Stamp {
+        auditor: "anna",
+        funnel_fingerprint: "fp",
+        now: common::time("2026-11-19 11:00:00"),
+    };
+    let saved = store.save_review(&card, &review, &stamp).unwrap();
+    let back = store
+        .current_review(detail.card_id.0, "anna")
+        .unwrap()
+        .unwrap();
+    assert_eq!(back.id, saved);
+    assert_eq!(back.as_judged, card.as_judged, "read back as judged");
+    // The row names no custom field: it keys them by the ids the cards' rows use.
+    let text: String = desk
+        .conn()
+        .query_row("SELECT judged FROM reviews WHERE id = ?1", [&saved], |r| {
+            r.get(0)
+        })
+        .unwrap();
+    for (name, _) in &detail.card.fields {
+        assert!(!text.contains(&format!("\"{name}\"")), "{name} in {text}");
+    }
+    let id_of: i64 = desk
+        .conn()
+        .query_row(
+            "SELECT id FROM field_names WHERE name = ?1",
+            [&*detail.card.fields[0].0],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert!(text.contains(&format!("[{id_of},")), "{text}");
+}

@@ -1356,7 +1356,8 @@ fn a_bundle_exported_from_the_server_carries_what_the_store_file_s_bundle_carrie
     let Some(server) = ServerDb::new() else {
         return;
     };
-    // Anna's laptop: three verdicts and one changed (the first superseded), in her bundle.
+    // Anna's laptop: three verdicts and one changed (the first superseded), in her bundle;
+    // two keep the card as she judged it, which travels with them.
     let anna = demo_desk();
     let cards = queue(
         &anna,
@@ -1368,7 +1369,11 @@ fn a_bundle_exported_from_the_server_carries_what_the_store_file_s_bundle_carrie
     let mut ids = Vec::new();
     for (i, card) in cards.iter().enumerate() {
         let at = format!("2026-11-{:02} 1{i}:00:00", 17 + i);
-        ids.push(anna.review(card, "anna", &at, &Verdict::of(["ok", "stale", "dead"][i])));
+        let v = Verdict {
+            keeps_card: i > 0,
+            ..Verdict::of(["ok", "stale", "dead"][i])
+        };
+        ids.push(anna.review(card, "anna", &at, &v));
     }
     anna.review(
         &cards[0],
@@ -1470,6 +1475,10 @@ fn a_bundle_exported_from_the_server_carries_what_the_store_file_s_bundle_carrie
         );
         assert_eq!(records(&srv), records(&file), "{args:?}");
         assert_eq!(records(&srv).len(), n, "{args:?}: {srv_said}");
+        let judged = (records(&srv).iter())
+            .filter(|r| r.contains("\"judged\":") && r.contains("\"judged_signature\":"))
+            .count();
+        assert_eq!(judged, 2, "{args:?}: the card as judged travels, signed");
     }
 
     // Each bundle into a laptop of its own that trusts anna, and the lead as its lead.
@@ -5048,4 +5057,120 @@ fn on_the_server_the_crm_carrying_out_the_leads_move_raises_no_skip_flag() {
     };
     assert!(!skipped(asked), "the move the lead asked for");
     assert!(skipped(unasked), "a move the lead did not approve");
+}
+
+/// The server's migration 18 (the file's 27): a server store an older okk kept reviews in gains
+/// the card as judged; its reviews read back without it. An auditor's own login then judges a
+/// card through a session that read no card (as the reviewer's writer does): the review keeps
+/// the card, its custom fields by the server's field ids, and reads back whole; and no one,
+/// the owner included, changes it after.
+#[test]
+fn a_server_store_of_schema_17_keeps_its_reviews_and_a_verdict_since_keeps_the_card_as_judged() {
+    use okk::domain::ids::CardId;
+    use okk::domain::pending::PendingReview;
+    use okk::domain::ports::ReviewStore;
+    use okk::domain::review::Review;
+    use okk::domain::stored_review::ReviewedCard;
+    use okk::store::pg::PgStore;
+    let Some(mut server) = ServerDb::new() else {
+        return;
+    };
+    let desk = demo_desk();
+    let laptop = path_arg(&desk.db);
+    let cards = queue(&desk, &laptop, "Переговоры", "anna", &["--limit", "2"]);
+    let older = desk.review(&cards[0], "anna", "2026-11-19 10:00:00", &Verdict::of("ok"));
+    copied_to(&desk, &server.url);
+    let mut owner = postgres::Client::connect(&server.url, postgres::NoTls).unwrap();
+    owner
+        .batch_execute(
+            "ALTER TABLE reviews DROP COLUMN judged, DROP COLUMN judged_signature;
+             UPDATE okk_meta SET value = '17' WHERE key = 'schema_version';",
+        )
+        .unwrap();
+    let (anna, anna_url) = server.login("anna");
+    let (ok, said, err) = run_on(
+        &desk,
+        &server.url,
+        &["db", "roles", "--auditor", &format!("anna={anna}")],
+    );
+    assert!(ok, "{said}{err}");
+    let journal = desk.dir.path().join("journal");
+    let store = PgStore::open(&server.url, &journal).expect("migrated on open");
+    assert_eq!(
+        store.schema_version().unwrap(),
+        okk::store::pg::schema::latest()
+    );
+    let mut card_id = |external_id: &str| -> i64 {
+        owner
+            .query_one(
+                "SELECT id FROM cards WHERE external_id = $1",
+                &[&external_id],
+            )
+            .unwrap()
+            .get(0)
+    };
+    let (first, second) = (card_id(&cards[0]), card_id(&cards[1]));
+    let review = store.current_review(first, "anna").unwrap().unwrap();
+    assert_eq!((review.id, review.as_judged), (older, None));
+
+    // Anna's reviewer: one session reads the card, another writes her verdict.
+    let reader = PgStore::open(&anna_url, &journal).expect("anna reads");
+    let detail = ReviewStore::card_detail(&reader, CardId(second))
+        .unwrap()
+        .unwrap();
+    assert!(
+        !detail.card.fields.is_empty(),
+        "a demo card has custom fields"
+    );
+    let p = PendingReview {
+        id: "anna-judged".into(),
+        card: ReviewedCard::from(&detail),
+        review: Review {
+            verdict: okk::domain::review::Verdict::Stale,
+            draft: Default::default(),
+            score: None,
+            seconds_spent: 4.0,
+        },
+        auditor: "anna".into(),
+        funnel_fingerprint: "fp".into(),
+        now: common::time("2026-11-20 09:00:00"),
+    };
+    let mut writer = PgStore::open(&anna_url, &journal).expect("anna writes");
+    writer.save_review(&p).expect("her verdict");
+    let back = ReviewStore::current_review(&reader, CardId(second), "anna")
+        .unwrap()
+        .unwrap();
+    assert_eq!(back.as_judged, p.card.as_judged, "read back as judged");
+    let text: String = owner
+        .query_one("SELECT judged FROM reviews WHERE id = 'anna-judged'", &[])
+        .unwrap()
+        .get(0);
+    let (name, _) = &detail.card.fields[0];
+    let id: i64 = owner
+        .query_one("SELECT id FROM field_names WHERE name = $1", &[&&**name])
+        .unwrap()
+        .get(0);
+    assert!(
+        text.contains(&format!("[{id},")) && !text.contains(&format!("\"{name}\"")),
+        "{name} by its id {id} in {text}"
+    );
+    let changed = owner.execute(
+        "UPDATE reviews SET judged = '{}' WHERE id = 'anna-judged'",
+        &[],
+    );
+    // The verdict's call is the one that keeps the card: the one before it is gone.
+    let calls: i64 = owner
+        .query_one(
+            "SELECT count(*) FROM pg_proc WHERE proname = 'okk_save_review'",
+            &[],
+        )
+        .unwrap()
+        .get(0);
+    assert_eq!(calls, 1);
+    let e = changed.expect_err("a review's card as judged is never changed");
+    let said = e.as_db_error().map(|d| d.message().to_string());
+    assert!(
+        said.as_ref().is_some_and(|m| m.contains("never changed")),
+        "{e:?}"
+    );
 }

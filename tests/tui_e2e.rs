@@ -1055,3 +1055,85 @@ fn a_reviewer_started_with_no_name_says_whose_name_it_saves_and_how_to_set_one()
     let screen = term.wait_for("anna · ? help");
     assert!(!screen.contains("Set your name"), "{screen}");
 }
+
+// ---- what a sync changed ----------------------------------------------------------------------
+
+/// The card screen's right column (checklist and suggestion), its rows' words in one line.
+fn right_pane_words(screen: &str) -> String {
+    let rows: Vec<&str> = (screen.lines())
+        .filter_map(|l| l.split('│').nth(3))
+        .collect();
+    rows.join(" ")
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Anna judges a card; a later export retitles it and moves it to «Переговоры». Opened again
+/// there, her card says under her verdict that it changed since, and what: the title and the
+/// stage, each from what to what.
+#[test]
+fn a_card_judged_then_retitled_and_moved_by_a_reimport_lists_both_under_the_verdict() {
+    const NOW_AT: &str = "Переговоры";
+    const NEW_TITLE: &str = "Сделка, правка 2213";
+    let desk = demo_desk();
+    let mut term = review_stage(&desk, STAGE, "anna");
+    let id = verdict(&mut term, "a", "ok");
+    quit_from_card(&mut term);
+    let judged_title = desk.card(&id)["title"].as_str().unwrap().to_string();
+
+    // The CRM's export a day later: the card retitled and moved, every other as it was.
+    let demo = repo().join("assets/demo/amocrm_deals.csv");
+    let mut reader = csv::Reader::from_path(&demo).unwrap();
+    let header = reader.headers().unwrap().clone();
+    let column = |name: &str| header.iter().position(|h| h == name).unwrap();
+    let (title, stage) = (column("Название сделки"), column("Этап сделки"));
+    let later = desk.dir.path().join("later.csv");
+    let mut out = csv::Writer::from_path(&later).unwrap();
+    out.write_record(&header).unwrap();
+    for row in reader.records() {
+        let mut row: Vec<String> = row.unwrap().iter().map(String::from).collect();
+        if row[0] == id {
+            row[title] = NEW_TITLE.into();
+            row[stage] = NOW_AT.into();
+        }
+        out.write_record(&row).unwrap();
+    }
+    out.flush().unwrap();
+    desk.import(&[&path_arg(&later)]);
+
+    let mut term = review_stage(&desk, NOW_AT, "anna");
+    term.send("q");
+    term.wait_for("Title");
+    term.send("/");
+    term.wait_for("filter: ▏");
+    term.send(&id);
+    term.wait_until("the queue filtered to the card", |s| {
+        let rows = queue_rows(&s.contents());
+        rows.len() == 1 && rows[0].contains(&id)
+    });
+    term.send("<enter>");
+    term.wait_gone("▏");
+    term.send("<enter>");
+    let lines = [
+        "↻ the card changed after your review:".to_string(),
+        format!("Title: {judged_title} → {NEW_TITLE}"),
+        format!("Stage: {STAGE} → {NOW_AT}"),
+    ];
+    let expected: Vec<String> = (lines.iter())
+        .map(|l| l.split_whitespace().collect::<Vec<_>>().join(" "))
+        .collect();
+    term.wait_until("the changes listed under the verdict", |s| {
+        let pane = right_pane_words(&s.contents());
+        expected.iter().all(|l| pane.contains(l.as_str()))
+    });
+    let screen = term.screen();
+    assert_eq!(card_id(&screen), id, "{screen}");
+    assert!(screen.contains("your verdict: ok"), "{screen}");
+    term.send("q");
+    term.wait_for("Title");
+    term.send("q");
+    term.wait_for("To review");
+    term.send("q");
+    term.wait_clean_exit("okk review");
+}

@@ -670,73 +670,173 @@ fn reopened_t_and_the_filter_list_the_cards_i_reviewed_with_my_verdict() {
     d.snap("card_reviewed_nothing_to_undo");
 }
 
-/// A card I judged that a sync changed since: opened again, the suggestion says so under my
-/// verdict (as the lead's screen does); moved, it says the stage I judged it at and the one it
-/// is at now.
+/// A later sync of the demo's export, run on the desk's store: the card `id`'s `columns` set to
+/// their values (every other card as the demo has it); the rules run after it, as after every
+/// sync.
+fn sync_card(d: &Desktop, id: &str, columns: &[(&str, &str)]) {
+    let demo = repo("assets/demo/amocrm_deals.csv");
+    let mut reader = csv::Reader::from_path(&demo).expect("the demo export");
+    let header = reader.headers().expect("its header").clone();
+    let later = d._dir.path().join("later.csv");
+    let mut out = csv::Writer::from_path(&later).expect("the later export");
+    out.write_record(&header).unwrap();
+    for row in reader.records() {
+        let mut row: Vec<String> = row.unwrap().iter().map(String::from).collect();
+        if row[0] == id {
+            for (column, value) in columns {
+                let at = header
+                    .iter()
+                    .position(|h| h == *column)
+                    .expect("the column");
+                row[at] = value.to_string();
+            }
+        }
+        out.write_record(&row).unwrap();
+    }
+    out.flush().unwrap();
+    let mut store = Store::open(&d._dir.path().join("okk.db")).expect("open store");
+    let clock = NaiveDateTime::parse_from_str(CLOCK, "%Y-%m-%d %H:%M:%S").expect("clock");
+    let funnel = okk::funnel_config::default_funnel();
+    let opts = ImportOptions {
+        now: clock,
+        ..ImportOptions::default()
+    };
+    import_file(&mut store, &funnel, &later, &opts).expect("the sync");
+    okk::app::audit::refresh(&mut store, &funnel, "snapshot-tests", clock, true).expect("rules");
+}
+
+/// The card `id` I judged, opened again from the list of the cards I judged (`t`), filtered
+/// to it.
+fn open_judged(d: &mut Desktop, id: &str) {
+    d.press("<enter>t/").press(id);
+    okk::tui::update::tick(&mut d.state, &mut d.desk);
+    d.press("<enter><enter>");
+    assert_eq!(d.state.screen, Screen::Card);
+    assert_eq!(common::reviewer::shown_card(&d.state), id);
+}
+
+/// A card I judged that a sync changed since: opened again, the suggestion lists under my
+/// verdict the fields it changed, from what to what — its title, then also its stage and a
+/// custom field filled — by the names the card shows them with, cut to the pane.
 #[test]
-fn a_card_a_sync_changed_since_my_review_says_so_under_my_verdict() {
+fn a_card_a_sync_changed_since_my_review_lists_what_changed_under_my_verdict() {
+    use okk::text::tui as msg;
     let mut d = demo();
     d.press("<enter><enter>");
     let first = common::reviewer::shown_card(&d.state);
-    let judged_at = d.state.card.as_ref().unwrap().detail.card.stage.clone();
+    let card = d.state.card.as_ref().unwrap().detail.card.clone();
+    let title = card.title.clone().expect("a title");
     d.press("a");
-    // A later sync: the demo's export again with the card's `column` set to `value`; the rules
-    // run after it, as after every sync.
-    let sync = |d: &Desktop, column: &str, value: &str| {
-        let demo = repo("assets/demo/amocrm_deals.csv");
-        let mut reader = csv::Reader::from_path(&demo).expect("the demo export");
-        let header = reader.headers().expect("its header").clone();
-        let at = header.iter().position(|h| h == column).expect("the column");
-        let later = d._dir.path().join("later.csv");
-        let mut out = csv::Writer::from_path(&later).expect("the later export");
-        out.write_record(&header).unwrap();
-        for row in reader.records() {
-            let mut row: Vec<String> = row.unwrap().iter().map(String::from).collect();
-            if row[0] == first {
-                row[at] = value.to_string();
-            }
-            out.write_record(&row).unwrap();
-        }
-        out.flush().unwrap();
-        let mut store = Store::open(&d._dir.path().join("okk.db")).expect("open store");
-        let clock = NaiveDateTime::parse_from_str(CLOCK, "%Y-%m-%d %H:%M:%S").expect("clock");
-        let funnel = okk::funnel_config::default_funnel();
-        let opts = ImportOptions {
-            now: clock,
-            ..ImportOptions::default()
-        };
-        import_file(&mut store, &funnel, &later, &opts).expect("the sync");
-        okk::app::audit::refresh(&mut store, &funnel, "snapshot-tests", clock, true)
-            .expect("rules");
-    };
-    let open = |d: &mut Desktop| {
-        d.press("<enter>t/").press(&first);
-        okk::tui::update::tick(&mut d.state, &mut d.desk);
-        d.press("<enter><enter>");
-        assert_eq!(d.state.screen, Screen::Card);
-        assert_eq!(common::reviewer::shown_card(&d.state), first);
-    };
     // Not changed: nothing said.
     d.reopen();
-    open(&mut d);
-    let changed = okk::text::tui::your_review_card_changed();
-    assert!(!d.screen(120, 40).contains(&changed));
+    open_judged(&mut d, &first);
+    let header = msg::your_review_changed_fields();
+    assert!(!d.screen(120, 40).contains(&header));
 
-    sync(&d, "Название сделки", "Сделка, правка 2213");
+    sync_card(&d, &first, &[("Название сделки", "Сделка, правка 2213")]);
     d.reopen();
-    open(&mut d);
+    open_judged(&mut d, &first);
+    let retitled = format!(
+        "{}: {title} → Сделка, правка 2213",
+        msg::field_label("title")
+    );
     for (w, h) in SIZES {
-        let screen = d.screen(w, h);
+        let pane = right_pane(&d.screen(w, h));
+        assert!(pane.contains(&words(&header)), "{w}×{h}: {pane}");
         assert!(
-            right_pane(&screen).contains(&words(&changed)),
-            "{w}×{h}: «{changed}» in\n{screen}"
+            pane.contains(&words(&retitled)),
+            "{w}×{h}: «{retitled}» in {pane}"
         );
+        assert!(
+            !pane.contains(&msg::field_label("stage")),
+            "{w}×{h}: {pane}"
+        );
+    }
+    d.snap("card_changes_listed_since_my_review");
+
+    sync_card(
+        &d,
+        &first,
+        &[
+            ("Название сделки", "Сделка, правка 2213"),
+            ("Этап сделки", "Квалификация"),
+            ("Дата встречи в офисе продаж", "12.12.2026 15:00"),
+        ],
+    );
+    d.reopen().select_stage("Квалификация");
+    open_judged(&mut d, &first);
+    let moved = format!(
+        "{}: {} → Квалификация",
+        msg::field_label("stage"),
+        card.stage
+    );
+    let met = "Дата встречи в офисе продаж: — → 12.12.2026 15:00";
+    let screen = d.screen(120, 40);
+    let pane = right_pane(&screen);
+    for line in [&retitled, &moved, met] {
+        assert!(pane.contains(&words(line)), "«{line}» in\n{screen}");
+    }
+    // The order the card shows: its own fields first (title before stage), then the CRM's.
+    let at = |line: &str| pane.find(&words(line)).unwrap();
+    assert!(at(&retitled) < at(&moved) && at(&moved) < at(met), "{pane}");
+    d.snap("card_moves_listed_since_my_review");
+}
+
+/// A review made before okk kept the card as judged (an older okk's, or one from before the
+/// store's upgrade): a sync's change is said as it was, that the card changed — or, moved, the
+/// stage it was judged at and the one it is at now — with no list of fields.
+#[test]
+fn a_review_that_kept_no_card_says_only_that_a_sync_changed_it() {
+    let mut d = demo();
+    d.press("<enter><enter>");
+    let first = common::reviewer::shown_card(&d.state);
+    let detail = d.state.card.as_ref().unwrap().detail.clone();
+    let judged_at = detail.card.stage.clone();
+    d.press("a");
+    // The same review again, as an older okk wrote it: without the card.
+    {
+        use okk::domain::review::Review;
+        use okk::store::reviews::{ReviewedCard, Stamp};
+        let mut store = Store::open(&d._dir.path().join("okk.db")).expect("open store");
+        let mine = (store.current_review(detail.card_id.0, AUDITOR))
+            .expect("read")
+            .expect("my review");
+        let older = ReviewedCard {
+            as_judged: None,
+            ..ReviewedCard::from(&detail)
+        };
+        let review = Review {
+            verdict: mine.verdict,
+            draft: mine.draft,
+            score: mine.score,
+            seconds_spent: 1.0,
+        };
+        let stamp = Stamp {
+            auditor: AUDITOR,
+            funnel_fingerprint: "snapshot-tests",
+            now: mine.created_at,
+        };
+        store.save_review(&older, &review, &stamp).expect("saved");
+    }
+
+    sync_card(&d, &first, &[("Название сделки", "Сделка, правка 2213")]);
+    d.reopen();
+    open_judged(&mut d, &first);
+    let changed = okk::text::tui::your_review_card_changed();
+    let listed = okk::text::tui::your_review_changed_fields();
+    for (w, h) in SIZES {
+        let pane = right_pane(&d.screen(w, h));
+        assert!(
+            pane.contains(&words(&changed)),
+            "{w}×{h}: «{changed}» in {pane}"
+        );
+        assert!(!pane.contains(&words(&listed)), "{w}×{h}: {pane}");
     }
     d.snap("card_changed_since_my_review");
 
-    sync(&d, "Этап сделки", "Квалификация");
+    sync_card(&d, &first, &[("Этап сделки", "Квалификация")]);
     d.reopen().select_stage("Квалификация");
-    open(&mut d);
+    open_judged(&mut d, &first);
     let moved = okk::text::tui::your_review_card_moved(&judged_at, "Квалификация");
     for (w, h) in SIZES {
         let screen = d.screen(w, h);

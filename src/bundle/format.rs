@@ -137,6 +137,9 @@ impl<'k, W: Write> Writer<'k, W> {
                 if r.withdrawal_signature.is_none() {
                     r.withdrawal_signature = r.withdrawal_bytes().and_then(sign);
                 }
+                if r.judged_signature.is_none() {
+                    r.judged_signature = r.judged_bytes().and_then(sign);
+                }
             }
             Record::Decision(d) => {
                 if d.signature.is_none() {
@@ -364,6 +367,8 @@ mod tests {
             withdrawn_at: None,
             signature: None,
             withdrawal_signature: None,
+            judged: None,
+            judged_signature: None,
         }
     }
 

@@ -20,8 +20,9 @@ use std::io::BufRead;
 use chrono::NaiveDateTime;
 
 use super::keyring::{Keyring, Signer};
-use super::sign::PublicKey;
+use super::sign::{PublicKey, Signature};
 use super::{BundleError, CalibrationRecord, DecisionRecord, Reader, Record, ReviewRecord, times};
+use crate::domain::as_judged::AsJudged;
 use crate::domain::calibration::Calibration;
 use crate::domain::decision::DecisionKind;
 use crate::domain::merge::{DecisionOverWithdrawal, MergeReport};
@@ -516,6 +517,7 @@ impl Merge<'_> {
         let mut added = None;
         let (withdrawal, new) = match self.signed(&r, &what, here.as_ref())? {
             Seen::New(withdrawal) => {
+                judged(&r, &what)?;
                 // Its withdrawal waits for the end, with the others (a decision on it may
                 // come in a later file).
                 let mut bare = r.clone();
@@ -625,6 +627,28 @@ impl Merge<'_> {
         report.calibrations_added += 1;
         Ok(())
     }
+}
+
+/// The card as judged a new review brings, if any, checked as the review is: within the bounds
+/// okk writes it in, as okk writes it, and signed by the key that signed the review. (A review
+/// the store holds keeps the snapshot it came with.)
+fn judged(r: &ReviewRecord, what: &str) -> Result<(), Refusal> {
+    let (Some(text), Some(bytes)) = (&r.judged, r.judged_bytes()) else {
+        return Ok(());
+    };
+    let what = msg::what_judged(what);
+    AsJudged::parse(text).map_err(|e| Refusal::Why(msg::judged_invalid(&what, &e)))?;
+    let Some(signature) = r.judged_signature.as_deref() else {
+        return Err(Refusal::Why(msg::unsigned(&what)));
+    };
+    let author = r.signature.as_deref().and_then(Signature::parse);
+    let signed = Signature::parse(signature)
+        .filter(|s| author.is_some_and(|a| a.key == s.key))
+        .is_some_and(|s| s.verifies(&bytes));
+    if !signed {
+        return Err(Refusal::Why(msg::bad_signature(&what)));
+    }
+    Ok(())
 }
 
 /// Whether `signer` may have made a record in `author`'s name: a key trusted as the author, or

@@ -43,6 +43,10 @@ impl Outgoing {
                     if r.withdrawal_signature.is_none() && !mine(&r.auditor) {
                         r.withdrawn_at = None;
                     }
+                    // The card as judged goes signed by its author, or not at all.
+                    if r.judged_signature.is_none() && !mine(&r.auditor) {
+                        r.judged = None;
+                    }
                     None
                 }
             }
@@ -98,6 +102,8 @@ mod tests {
             withdrawn_at: None,
             signature: signature.map(String::from),
             withdrawal_signature: None,
+            judged: None,
+            judged_signature: None,
         }
     }
 
@@ -167,5 +173,29 @@ mod tests {
         };
         assert!(back.withdrawn_at.is_some());
         assert!(out.left_out.is_empty());
+    }
+
+    /// The card as judged goes with another's review only signed by its author; the signer's
+    /// own goes as it is (the writer signs it).
+    #[test]
+    fn another_s_card_as_judged_goes_only_signed_by_its_author() {
+        let mut out = Outgoing::new("vera");
+        let mut r = review("a2", "anna", Some("k:s"));
+        r.judged = Some("{}".into());
+        let Some(Record::Review(back)) = out.take(Record::Review(r.clone())) else {
+            panic!("anna's signed review travels")
+        };
+        assert_eq!(back.judged, None);
+        r.judged_signature = Some("k:j".into());
+        let Some(Record::Review(back)) = out.take(Record::Review(r)) else {
+            panic!("anna's signed review travels")
+        };
+        assert!(back.judged.is_some());
+        let mut own = review("v1", "vera", None);
+        own.judged = Some("{}".into());
+        let Some(Record::Review(back)) = out.take(Record::Review(own)) else {
+            panic!("vera's own review travels")
+        };
+        assert!(back.judged.is_some());
     }
 }

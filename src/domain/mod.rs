@@ -2,6 +2,7 @@
 
 pub mod agreement;
 pub mod analytics;
+pub mod as_judged;
 pub mod auditors;
 pub mod calibration;
 pub mod card;

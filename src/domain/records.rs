@@ -36,9 +36,21 @@ impl ReviewRecord {
             withdrawn_at: None,
             signature: None,
             withdrawal_signature: None,
+            judged: None,
+            judged_signature: None,
             ..self.clone()
         };
         signed_json("review", &bare)
+    }
+
+    /// What the author signs of the card as judged (`None`: the record carries none): apart
+    /// from the review, so that an okk that knows no snapshot still checks the review's own
+    /// signature, and takes the review without it.
+    pub fn judged_bytes(&self) -> Option<Vec<u8>> {
+        let text = self.judged.as_ref()?;
+        let mut out = format!("okk judged review {}\n", self.id).into_bytes();
+        out.extend_from_slice(text.as_bytes());
+        Some(out)
     }
 
     /// What the withdrawer signs (`None`: not withdrawn).
@@ -98,6 +110,14 @@ pub struct ReviewRecord {
     /// The withdrawer's (the author's or a lead's) signature of the withdrawal.
     #[serde(default)]
     pub withdrawal_signature: Option<String>,
+    /// The card as its auditor judged it (`domain::as_judged`'s text, custom fields by name),
+    /// if the review kept it. Written only when there is one: a record without it signs and
+    /// reads as before.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub judged: Option<String>,
+    /// The author's signature of [`ReviewRecord::judged_bytes`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub judged_signature: Option<String>,
 }
 
 /// A lead's decision on a review; never changed once made (a later decision supersedes it).

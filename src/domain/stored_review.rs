@@ -3,6 +3,7 @@
 
 use chrono::NaiveDateTime;
 
+use super::as_judged::AsJudged;
 use super::ids::CardId;
 use super::review::{ReviewDraft, Verdict};
 
@@ -16,6 +17,10 @@ pub struct ReviewedCard {
     pub stage: String,
     /// The card's content digest: a later sync that changes the card puts it back in the queue.
     pub hash: i64,
+    /// The card as judged, to tell later what a sync changed (none in a journal an older okk
+    /// wrote).
+    #[serde(default)]
+    pub as_judged: Option<AsJudged>,
 }
 
 impl From<&super::card_detail::CardDetail> for ReviewedCard {
@@ -27,6 +32,7 @@ impl From<&super::card_detail::CardDetail> for ReviewedCard {
             external_id: d.card.external_id.clone(),
             stage: d.card.stage.clone(),
             hash: d.hash,
+            as_judged: Some(AsJudged::of(&d.card)),
         }
     }
 }
@@ -41,6 +47,8 @@ pub struct StoredReview {
     /// The card's stage as the CRM named it when judged: a sync may have moved it since.
     pub stage: String,
     pub card_hash: Option<i64>,
+    /// The card as judged; `None` for a review made before okk kept it.
+    pub as_judged: Option<AsJudged>,
     pub created_at: NaiveDateTime,
 }
 

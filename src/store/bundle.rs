@@ -6,8 +6,10 @@ use std::collections::HashMap;
 
 use rusqlite::{OptionalExtension, params};
 
+use super::fields::{FieldKeys, FieldNames};
 use super::reviews::settle_current;
 use super::{Store, StoreError};
+use crate::domain::as_judged::AsJudged;
 use crate::domain::calibration::Calibration;
 use crate::domain::ports::StoreResult;
 use crate::domain::records::{CalibrationRecord, DecisionRecord, Record, ReviewRecord};
@@ -57,7 +59,21 @@ fn review_of(r: &rusqlite::Row<'_>) -> rusqlite::Result<ReviewRecord> {
         withdrawn_at: r.get(17)?,
         signature: r.get(18)?,
         withdrawal_signature: r.get(19)?,
+        judged: None,
+        judged_signature: None,
     })
+}
+
+/// [`review_of`] with the card as judged (the row's columns after [`REVIEW_COLUMNS`]: the
+/// snapshot, its signature), its fields named by `names`: as a bundle carries it.
+fn review_judged_of(r: &rusqlite::Row<'_>, names: &FieldNames) -> rusqlite::Result<ReviewRecord> {
+    let mut review = review_of(r)?;
+    let judged: Option<String> = r.get(20)?;
+    review.judged = judged
+        .and_then(|t| super::as_judged::decode(&t, names))
+        .map(|j| j.to_text());
+    review.judged_signature = r.get(21)?;
+    Ok(review)
 }
 
 fn decision_of(r: &rusqlite::Row<'_>) -> rusqlite::Result<DecisionRecord> {
@@ -90,6 +106,13 @@ impl Store {
         mut emit: impl FnMut(Record) -> Result<(), E>,
     ) -> Result<(), E> {
         let since = since.unwrap_or("");
+        let names = self.field_names()?;
+        // A store read as it is may be older than the columns.
+        let judged = if self.schema_version()? >= super::schema::JUDGED_FROM {
+            "judged, judged_signature"
+        } else {
+            "NULL, NULL"
+        };
         let each = |sql: &str,
                     emit: &mut dyn FnMut(&rusqlite::Row<'_>) -> Result<(), E>|
          -> Result<(), E> {
@@ -102,13 +125,16 @@ impl Store {
         };
         each(
             &format!(
-                "SELECT {REVIEW_COLUMNS} FROM reviews
+                "SELECT {REVIEW_COLUMNS}, {judged} FROM reviews
                  WHERE created_at >= ?1 OR withdrawn_at >= ?1
                     OR id IN (SELECT review_id FROM lead_decisions
                               WHERE created_at >= ?1 OR withdrawn_at >= ?1)
                  ORDER BY created_at, rowid"
             ),
-            &mut |row| emit(Record::Review(review_of(row).map_err(StoreError::from)?)),
+            &mut |row| {
+                let review = review_judged_of(row, &names).map_err(StoreError::from)?;
+                emit(Record::Review(review))
+            },
         )?;
         each(
             &format!(
@@ -158,7 +184,10 @@ impl Store {
         let tx = self
             .conn
             .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-        Ok(MergeTx { tx })
+        Ok(MergeTx {
+            tx,
+            keys: std::cell::OnceCell::new(),
+        })
     }
 }
 
@@ -208,6 +237,8 @@ pub(crate) const CURRENT_UNDECIDED: &str = "SELECT r.id FROM reviews r
 /// A merge's transaction on a store file (the port: `domain::ports::MergeTx`).
 pub struct MergeTx<'a> {
     tx: rusqlite::Transaction<'a>,
+    /// The store's field ids, read at the first review that brings the card as judged.
+    keys: std::cell::OnceCell<FieldKeys>,
 }
 
 impl crate::domain::ports::MergeStore for Store {
@@ -236,13 +267,27 @@ impl crate::domain::ports::MergeTx for MergeTx<'_> {
             .optional()?)
     }
 
-    /// Adds a review from elsewhere (linked to its card if the card is here).
+    /// Adds a review from elsewhere (linked to its card if the card is here), the card as
+    /// judged (checked by the merge) keyed by this store's field ids.
     fn insert_review(&self, r: &ReviewRecord) -> StoreResult<()> {
+        let judged = match r.judged.as_deref().map(AsJudged::parse) {
+            Some(Ok(j)) => {
+                let keys = match self.keys.get() {
+                    Some(k) => k,
+                    None => {
+                        let keys = Store::field_names_on(&self.tx)?.keys();
+                        self.keys.get_or_init(|| keys)
+                    }
+                };
+                Some(super::as_judged::encode(&j, keys))
+            }
+            _ => None,
+        };
         self.tx
             .prepare_cached(&format!(
-                "INSERT INTO reviews ({REVIEW_COLUMNS}, card_id)
+                "INSERT INTO reviews ({REVIEW_COLUMNS}, judged, judged_signature, card_id)
                  VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14,
-                         ?15, ?16, ?17, ?18, ?19, ?20,
+                         ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22,
                          (SELECT c.id FROM cards c
                           WHERE c.source = ?2 AND c.external_id = ?3))"
             ))?
@@ -267,6 +312,8 @@ impl crate::domain::ports::MergeTx for MergeTx<'_> {
                 r.withdrawn_at,
                 r.signature,
                 r.withdrawal_signature,
+                judged,
+                judged.as_ref().and(r.judged_signature.as_ref()),
             ])?;
         Ok(())
     }

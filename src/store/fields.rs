@@ -63,6 +63,14 @@ impl FieldKeys {
         Cow::Owned(out)
     }
 
+    /// The id of the field `name`, if it has one.
+    pub(crate) fn id_of(&self, name: &str) -> Option<i64> {
+        self.list
+            .iter()
+            .find(|(n, _)| &**n == name)
+            .map(|(_, id)| *id)
+    }
+
     fn id(&self, name: &FieldName) -> Option<i64> {
         let found = |same: &dyn Fn(&FieldName) -> bool| {
             self.list.iter().find(|(n, _)| same(n)).map(|(_, id)| *id)
@@ -85,6 +93,24 @@ impl FieldNames {
     /// Every name, in no order.
     pub fn names(&self) -> impl Iterator<Item = &FieldName> {
         self.by_id.values()
+    }
+
+    /// The same names by name, for writing.
+    pub(crate) fn keys(&self) -> FieldKeys {
+        FieldKeys {
+            list: self.by_id.iter().map(|(id, n)| (n.clone(), *id)).collect(),
+        }
+    }
+
+    /// Whether a field has id `id`.
+    pub(crate) fn knows(&self, id: i64) -> bool {
+        self.by_id.contains_key(&id)
+    }
+
+    /// The name of field `id` (an id no name is known for: the number, as [`FieldNames::decode`]
+    /// reads it).
+    pub(crate) fn name_of(&self, id: i64) -> FieldName {
+        self.name(Key::Id(id))
     }
 
     /// The card's custom fields from the row's text (pairs or, before schema 7, an object).

@@ -2,6 +2,7 @@
 //! the app asks. Every write that belongs together is one transaction.
 
 pub mod analytics;
+pub(crate) mod as_judged;
 mod borrowing;
 pub mod bundle;
 pub mod calibration;

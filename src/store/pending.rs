@@ -177,6 +177,7 @@ mod tests {
                 external_id: "42".into(),
                 stage: "Договор".into(),
                 hash: 7,
+                as_judged: None,
             },
             review: Review {
                 verdict: crate::domain::review::Verdict::Stale,
@@ -215,6 +216,25 @@ mod tests {
         drop(other);
         kept.remove().unwrap();
         assert!(std::fs::read_dir(dir.path()).unwrap().next().is_none());
+    }
+
+    /// A verdict kept with the card as judged reads back with it; one an older okk kept (no
+    /// card) reads back without it, and replays.
+    #[test]
+    fn a_journal_entry_keeps_the_card_as_judged_and_one_an_older_okk_wrote_reads_without() {
+        let card = crate::domain::Card {
+            stage: "Договор".into(),
+            title: Some("Сделка #42".into()),
+            ..Default::default()
+        };
+        let mut p = pending("r4");
+        p.card.as_judged = Some(crate::domain::as_judged::AsJudged::of(&card));
+        let text = serde_json::to_string(&p).unwrap();
+        assert_eq!(serde_json::from_str::<PendingReview>(&text).unwrap(), p);
+        let mut older: serde_json::Value = serde_json::to_value(pending("r5")).unwrap();
+        older["card"].as_object_mut().unwrap().remove("as_judged");
+        let back: PendingReview = serde_json::from_value(older).unwrap();
+        assert_eq!(back, pending("r5"));
     }
 
     #[test]

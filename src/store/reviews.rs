@@ -100,32 +100,50 @@ impl Store {
         card_id: i64,
         auditor: &str,
     ) -> Result<Option<StoredReview>, StoreError> {
+        // A store read as it is may be older than the column.
+        let judged = if self.schema_version()? >= super::schema::JUDGED_FROM {
+            "judged"
+        } else {
+            "NULL"
+        };
         let mut stmt = self.conn.prepare_cached(&format!(
             "SELECT id, verdict, checklist, score, suggested_stage, suggested_owner, corrections,
-                    comment, card_hash, created_at, stage
+                    comment, card_hash, created_at, stage, {judged}
              FROM reviews WHERE card_id = ?1 AND auditor = ?2 AND {CURRENT}
              ORDER BY created_at DESC LIMIT 1"
         ))?;
-        Ok(stmt
+        let found = stmt
             .query_row(params![card_id, auditor], |r| {
-                Ok(StoredReview {
-                    id: r.get(0)?,
-                    verdict: Verdict::from_name(&r.get::<_, String>(1)?)
-                        .unwrap_or(Verdict::Unclear),
-                    draft: ReviewDraft::from_stored(
-                        r.get(7)?,
-                        &r.get::<_, String>(2)?,
-                        r.get(4)?,
-                        r.get(5)?,
-                        &r.get::<_, String>(6)?,
-                    ),
-                    score: r.get(3)?,
-                    stage: r.get(10)?,
-                    card_hash: r.get(8)?,
-                    created_at: time_at(r, 9)?,
-                })
+                let judged: Option<String> = r.get(11)?;
+                Ok((
+                    StoredReview {
+                        id: r.get(0)?,
+                        verdict: Verdict::from_name(&r.get::<_, String>(1)?)
+                            .unwrap_or(Verdict::Unclear),
+                        draft: ReviewDraft::from_stored(
+                            r.get(7)?,
+                            &r.get::<_, String>(2)?,
+                            r.get(4)?,
+                            r.get(5)?,
+                            &r.get::<_, String>(6)?,
+                        ),
+                        score: r.get(3)?,
+                        stage: r.get(10)?,
+                        card_hash: r.get(8)?,
+                        as_judged: None,
+                        created_at: time_at(r, 9)?,
+                    },
+                    judged,
+                ))
             })
-            .optional()?)
+            .optional()?;
+        let Some((mut review, judged)) = found else {
+            return Ok(None);
+        };
+        if let Some(text) = judged {
+            review.as_judged = super::as_judged::decode(&text, &self.field_names()?);
+        }
+        Ok(Some(review))
     }
 
     /// Keeps the review being built on the card (answers, suggestions, corrections, comment),
@@ -333,12 +351,20 @@ fn insert_review(
     let d = &review.draft;
     let checklist = serde_json::to_string(&d.answers).expect("answers serialise");
     let corrections = serde_json::to_string(&d.corrections).expect("corrections serialise");
+    let judged = match &card.as_judged {
+        Some(j) => Some(super::as_judged::encode(
+            j,
+            &Store::field_names_on(tx)?.keys(),
+        )),
+        None => None,
+    };
     tx.execute(
         "INSERT INTO reviews (id, card_id, card_source, card_external_id, auditor, stage,
              verdict, checklist, score, suggested_stage, suggested_owner, corrections,
-             comment, card_hash, funnel_fingerprint, created_at, seconds_spent, supersedes)
+             comment, card_hash, funnel_fingerprint, created_at, seconds_spent, supersedes,
+             judged)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17,
-                 ?18)",
+                 ?18, ?19)",
         params![
             id,
             card.card_id.0,
@@ -358,6 +384,7 @@ fn insert_review(
             fmt_time(&stamp.now),
             review.seconds_spent,
             supersedes,
+            judged,
         ],
     )?;
     Ok(())

@@ -636,6 +636,16 @@ ALTER TABLE reviews ADD COLUMN held_withdrawal_signature TEXT;
 -- were last read whole with; NULL: synced before okk kept it (version 0).
 ALTER TABLE crm_sync ADD COLUMN values_version INTEGER;
 "#,
+    // 27: the card as its auditor judged it, kept with the review (store::as_judged), so that
+    // her card screen and the lead's can say which fields a sync changed since, and from what.
+    r#"
+-- JSON of domain::as_judged::AsJudged, its custom fields keyed as `cards.fields` keys them
+-- (by field id); bounded (a long value is kept as its digest). NULL: a review made before okk
+-- kept it (it says only that the card changed). `judged_signature`: its author's signature of
+-- it, as it came in a bundle ('KEY:SIGNATURE'), signed apart from the review's; NULL: made here.
+ALTER TABLE reviews ADD COLUMN judged TEXT;
+ALTER TABLE reviews ADD COLUMN judged_signature TEXT;
+"#,
 ];
 
 /// The first schema with `crm_stages.semantics` (an older store read as it is lands moves by
@@ -653,6 +663,10 @@ pub const RUN_BEGUN_FROM: i64 = 23;
 /// The first schema with `crm_sync.values_version` (an older store read as it is says none).
 pub const VALUES_VERSION_FROM: i64 = 26;
 
+/// The first schema with `reviews.judged` (an older store read as it is has no review that
+/// kept its card).
+pub const JUDGED_FROM: i64 = 27;
+
 pub fn latest() -> i64 {
     MIGRATIONS.len() as i64
 }
@@ -663,7 +677,8 @@ pub fn latest() -> i64 {
 /// older store (22: the CRM's order of its stages, [`CRM_STAGES_FROM`]; 23: when a sync under
 /// way began, [`RUN_BEGUN_FROM`]; 24: what a CRM stage means, [`STAGE_SEMANTICS_FROM`]), or
 /// what only writes touch (25: a withdrawal held out, which merges and undos weigh; 26: the
-/// version of a sync's values, [`VALUES_VERSION_FROM`]).
+/// version of a sync's values, [`VALUES_VERSION_FROM`]), or what reads do without (27: the
+/// card as judged, [`JUDGED_FROM`]).
 /// Raise it with a
 /// migration that reads need.
 pub const READS_AS_IT_IS_FROM: i64 = 19;
@@ -672,12 +687,13 @@ pub const READS_AS_IT_IS_FROM: i64 = 19;
 /// NOT EXISTS, and tests (and a store whose version was stepped back by hand) replay
 /// migrations over a store that has the column: such a migration is skipped where its column
 /// is.
-const ADDS_COLUMN: [(usize, &str, &str); 5] = [
+const ADDS_COLUMN: [(usize, &str, &str); 6] = [
     (20, "cards", "export_digest"),
     (23, "crm_sync", "run_begun_at"),
     (24, "crm_stages", "semantics"),
     (25, "reviews", "held_withdrawn_at"),
     (26, "crm_sync", "values_version"),
+    (27, "reviews", "judged"),
 ];
 
 /// Whether migration `number` (from 1) would add a column the store has already.

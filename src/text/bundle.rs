@@ -89,6 +89,35 @@ pub fn what_calibration(id: &str, lead: &str) -> String {
     crate::tr!("bundle-what-calibration", id = safe(id), name = safe(lead))
 }
 
+/// The card as judged that a review record carries, as a refusal names it.
+pub fn what_judged(what: &str) -> String {
+    crate::tr!("bundle-what-judged", what = what)
+}
+
+/// The card as judged `what` is refused: why, in words.
+pub fn judged_invalid(what: &str, e: &crate::domain::as_judged::SnapshotError) -> String {
+    use crate::domain::as_judged::{self as j, SnapshotError as E};
+    let why = match e {
+        E::TooLong { bytes } => crate::tr!(
+            "bundle-judged-too-long",
+            bytes = *bytes,
+            limit = j::TEXT_LIMIT
+        ),
+        E::Shape(detail) => crate::tr!("bundle-judged-shape", detail = safe(detail)),
+        E::Twice(field) => crate::tr!("bundle-judged-twice", field = safe(field)),
+        E::TooManyFields(count) => crate::tr!(
+            "bundle-judged-too-many",
+            count = *count,
+            limit = j::FIELDS_KEPT
+        ),
+        E::BadName => crate::tr!("bundle-judged-bad-name", limit = j::NAME_LIMIT),
+        E::ValueTooLong(field) => crate::tr!("bundle-judged-value-too-long", field = safe(field)),
+        E::BadDigest(d) => crate::tr!("bundle-judged-bad-digest", digest = safe(d)),
+        E::NotAsWritten => crate::tr!("bundle-judged-not-as-written"),
+    };
+    crate::tr!("bundle-judged-invalid", what = what, why = why)
+}
+
 pub fn what_withdrawal(what: &str) -> String {
     crate::tr!("bundle-what-withdrawal", what = what)
 }

@@ -934,6 +934,41 @@ pub fn your_review_card_moved(then: &str, now: &str) -> String {
     )
 }
 
+/// On the auditor's card: a sync changed it after her review of it; the fields it changed
+/// follow.
+pub fn your_review_changed_fields() -> String {
+    tr!("tui-your-review-changed-fields")
+}
+
+/// On the lead's decide screen: a sync changed the card after the review; the fields follow.
+pub fn review_changed_fields() -> String {
+    tr!("tui-review-changed-fields")
+}
+
+/// Under the fields a sync changed: how many more it changed than are listed.
+pub fn more_changes(n: usize) -> String {
+    tr!("tui-more-changes", count = n)
+}
+
+/// A change of the custom fields kept together (a card of very many fields).
+pub fn other_fields() -> String {
+    tr!("tui-other-fields")
+}
+
+/// A field whose value is too long to show changed.
+pub fn value_changed() -> String {
+    tr!("tui-value-changed")
+}
+
+/// A yes/no field's value.
+pub fn yes() -> String {
+    tr!("tui-yes")
+}
+
+pub fn no() -> String {
+    tr!("tui-no")
+}
+
 /// On the lead's decide screen: the stage the review was made at is gone from the funnel.
 pub fn review_stage_gone(stage: &str) -> String {
     tr!("tui-review-stage-gone", stage = safe::line(stage))

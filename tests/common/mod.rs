@@ -396,6 +396,9 @@ pub struct Verdict<'a> {
     /// Checklist item id → `pass`, `fail`, `na` or a scale number.
     pub answers: &'a [(&'a str, &'a str)],
     pub comment: &'a str,
+    /// The review keeps the card as judged, as the reviewer's do (else it is as an older okk
+    /// wrote reviews: without it).
+    pub keeps_card: bool,
 }
 
 impl Verdict<'_> {
@@ -461,7 +464,7 @@ impl Desk {
             draft,
             seconds_spent: 42.25,
         };
-        self.save_review(external_id, auditor, at, &review)
+        self.save_review_as_judged(external_id, auditor, at, "test", &review, v.keeps_card)
     }
 
     /// Saves `review` as `auditor`'s review of card `external_id`, made at `at`
@@ -486,21 +489,41 @@ impl Desk {
         fingerprint: &str,
         review: &okk::domain::review::Review,
     ) -> String {
+        self.save_review_as_judged(external_id, auditor, at, fingerprint, review, false)
+    }
+
+    /// [`Desk::save_review_under`], the card as judged kept with the review (`keeps_card`) as
+    /// the reviewer keeps it, or not (as a review made before okk kept it).
+    pub fn save_review_as_judged(
+        &self,
+        external_id: &str,
+        auditor: &str,
+        at: &str,
+        fingerprint: &str,
+        review: &okk::domain::review::Review,
+        keeps_card: bool,
+    ) -> String {
         use okk::store::reviews::{ReviewedCard, Stamp};
         let row = self.card(external_id);
+        let card_id = row["id"].as_i64().expect("a card id");
+        let mut store = okk::store::Store::open(&self.db).expect("open the store");
+        let as_judged = keeps_card.then(|| {
+            let detail = store.card_detail(card_id).expect("read the card");
+            okk::domain::as_judged::AsJudged::of(&detail.expect("the card").card)
+        });
         let card = ReviewedCard {
-            card_id: okk::domain::ids::CardId(row["id"].as_i64().expect("a card id")),
+            card_id: okk::domain::ids::CardId(card_id),
             source: text(&row, "source"),
             external_id: text(&row, "external_id"),
             stage: text(&row, "stage"),
             hash: row["content_hash"].as_i64().expect("a content hash"),
+            as_judged,
         };
         let stamp = Stamp {
             auditor,
             funnel_fingerprint: fingerprint,
             now: time(at),
         };
-        let mut store = okk::store::Store::open(&self.db).expect("open the store");
         store.save_review(&card, review, &stamp).expect("save")
     }
 

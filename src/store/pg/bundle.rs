@@ -8,12 +8,14 @@ use postgres::{GenericClient, Transaction};
 
 use super::PgStore;
 use super::desk::{calibrations_in, insert_calibration, settle_current};
+use crate::domain::as_judged::AsJudged;
 use crate::domain::calibration::Calibration;
 use crate::domain::ports::{MergeStore, MergeTx, RecordTable, StoreResult};
 use crate::domain::records::{CalibrationRecord, DecisionRecord, ReviewRecord};
 use crate::domain::trust::{Trusted, TrustedKey};
 use crate::domain::withdrawal::{DecisionOn, Reweighed, Withdrawal, reweigh};
 use crate::store::StoreError;
+use crate::store::fields::{FieldKeys, FieldNames};
 
 /// Two merges into one server store run one after the other (as SQLite's write lock makes
 /// them): each reads what the other wrote.
@@ -50,7 +52,21 @@ pub(super) fn review_of(r: &postgres::Row) -> ReviewRecord {
         withdrawn_at: r.get(17),
         signature: r.get(18),
         withdrawal_signature: r.get(19),
+        judged: None,
+        judged_signature: None,
     }
+}
+
+/// [`review_of`] with the card as judged (the row's columns after [`REVIEW_COLUMNS`]: the
+/// snapshot, its signature), its fields named by `names`: as a bundle carries it.
+pub(super) fn review_judged_of(r: &postgres::Row, names: &FieldNames) -> ReviewRecord {
+    let mut review = review_of(r);
+    review.judged = r
+        .get::<_, Option<&str>>(20)
+        .and_then(|t| crate::store::as_judged::decode(t, names))
+        .map(|j| j.to_text());
+    review.judged_signature = r.get(21);
+    review
 }
 
 pub(super) fn decision_of(r: &postgres::Row) -> DecisionRecord {
@@ -130,6 +146,7 @@ impl MergeStore for PgStore {
         tx.execute(MERGE_LOCK, &[])?;
         Ok(Box::new(PgMerge {
             tx: RefCell::new(tx),
+            keys: std::cell::OnceCell::new(),
         }))
     }
 }
@@ -138,6 +155,8 @@ impl MergeStore for PgStore {
 /// `&mut` for every statement.
 struct PgMerge<'a> {
     tx: RefCell<Transaction<'a>>,
+    /// The store's field ids, read at the first review that brings the card as judged.
+    keys: std::cell::OnceCell<FieldKeys>,
 }
 
 impl MergeTx for PgMerge<'_> {
@@ -164,12 +183,28 @@ impl MergeTx for PgMerge<'_> {
             .map(review_of))
     }
 
+    /// The SQLite store's `insert_review`: the card as judged (checked by the merge) keyed by
+    /// this store's field ids.
     fn insert_review(&self, r: &ReviewRecord) -> StoreResult<()> {
+        let judged = match r.judged.as_deref().map(AsJudged::parse) {
+            Some(Ok(j)) => {
+                let keys = match self.keys.get() {
+                    Some(k) => k,
+                    None => {
+                        let names = super::written::field_names(&mut *self.tx.borrow_mut())?;
+                        self.keys.get_or_init(|| names.keys())
+                    }
+                };
+                Some(crate::store::as_judged::encode(&j, keys))
+            }
+            _ => None,
+        };
+        let judged_signature = judged.as_ref().and(r.judged_signature.as_ref());
         self.tx.borrow_mut().execute(
             &format!(
-                "INSERT INTO reviews ({REVIEW_COLUMNS}, card_id)
+                "INSERT INTO reviews ({REVIEW_COLUMNS}, judged, judged_signature, card_id)
                  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14,
-                         $15, $16, $17, $18, $19, $20,
+                         $15, $16, $17, $18, $19, $20, $21, $22,
                          (SELECT c.id FROM cards c
                           WHERE c.source = $2 AND c.external_id = $3))"
             ),
@@ -194,6 +229,8 @@ impl MergeTx for PgMerge<'_> {
                 &r.withdrawn_at,
                 &r.signature,
                 &r.withdrawal_signature,
+                &judged,
+                &judged_signature,
             ],
         )?;
         Ok(())

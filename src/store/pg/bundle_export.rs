@@ -4,7 +4,9 @@
 use postgres::fallible_iterator::FallibleIterator;
 
 use super::PgStore;
-use super::bundle::{DECISION_COLUMNS, REVIEW_COLUMNS, decision_of, review_of, trusted_keys_in};
+use super::bundle::{
+    DECISION_COLUMNS, REVIEW_COLUMNS, decision_of, review_judged_of, trusted_keys_in,
+};
 use super::desk::calibrations_in;
 use crate::domain::records::{CalibrationRecord, Record};
 use crate::domain::trust::TrustedKey;
@@ -29,8 +31,9 @@ impl PgStore {
         let since = since.unwrap_or("");
         let mut conn = self.conn.borrow_mut();
         let mut tx = super::snapshot(&mut conn).map_err(StoreError::from)?;
+        let names = super::written::field_names(&mut tx)?;
         let reviews = format!(
-            "SELECT {REVIEW_COLUMNS} FROM reviews
+            "SELECT {REVIEW_COLUMNS}, judged, judged_signature FROM reviews
              WHERE created_at >= $1 COLLATE \"C\" OR withdrawn_at >= $1 COLLATE \"C\"
                 OR id IN (SELECT review_id FROM lead_decisions
                           WHERE created_at >= $1 COLLATE \"C\"
@@ -38,7 +41,7 @@ impl PgStore {
              ORDER BY created_at COLLATE \"C\", seq"
         );
         each(&mut tx, &reviews, since, &mut |row| {
-            emit(Record::Review(review_of(row)))
+            emit(Record::Review(review_judged_of(row, &names)))
         })?;
         // Decisions have no rowid here: at one time, by their place and id.
         let decisions = format!(

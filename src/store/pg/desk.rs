@@ -33,14 +33,16 @@ pub(super) fn time(text: &str) -> Result<NaiveDateTime, StoreError> {
 }
 
 /// A verdict's writes but the settling of earlier reviews, one statement: the review (at most
-/// once under its id, replacing the auditor's current one made before $18), the draft's delete
+/// once under its id, replacing the auditor's current one made before $18; $20 the card as
+/// judged), the draft's delete
 /// (unless $19 is false: a late review from the journal), the lease's end; and how many
 /// reviews of the card the auditor had before.
 const SAVE_REVIEW: &str = "WITH ins AS (
         INSERT INTO reviews (id, card_id, card_source, card_external_id, auditor, stage,
             verdict, checklist, score, suggested_stage, suggested_owner, corrections,
-            comment, card_hash, funnel_fingerprint, created_at, seconds_spent, supersedes)
-        SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17,
+            comment, card_hash, funnel_fingerprint, created_at, seconds_spent, judged,
+            supersedes)
+        SELECT $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $20,
             (SELECT id FROM reviews WHERE card_source = $3 AND card_external_id = $4
                AND auditor = $5 AND superseded_by IS NULL AND withdrawn_at IS NULL
                AND created_at <= $18
@@ -56,10 +58,11 @@ const SAVE_REVIEW: &str = "WITH ins AS (
         (SELECT count(*) FROM reviews
          WHERE card_source = $3 AND card_external_id = $4 AND auditor = $5)";
 
-/// Schema 5's verdict in one call: 'saved', 'known' (stored before under this id) or
-/// 'earlier' (the auditor judged the card before: nothing written).
+/// Schema 5's verdict in one call (schema 18's, with the card as judged): 'saved', 'known'
+/// (stored before under this id) or 'earlier' (the auditor judged the card before: nothing
+/// written).
 const SAVE_FIRST_REVIEW: &str = "SELECT okk_save_review($1, $2, $3, $4, $5, $6, $7, $8, $9,
-    $10, $11, $12, $13, $14, $15, $16, $17, $18)";
+    $10, $11, $12, $13, $14, $15, $16, $17, $18, $19)";
 
 const LATEST: &str = "SELECT id, lead, decision, verdict, suggested_stage, suggested_owner, note,
         created_at, checklist FROM lead_decisions
@@ -207,6 +210,7 @@ impl PgStore {
                 .zip(r.get::<_, Vec<String>>(at + 2)),
         );
         let (card, context) = raw.parse(&names);
+        *self.field_names.borrow_mut() = Some(names.clone());
         let codes: Vec<String> = r.get(at + 3);
         let severities: Vec<i64> = r.get(at + 4);
         let args: Vec<String> = r.get(at + 5);
@@ -247,13 +251,21 @@ impl PgStore {
         let row = self.conn.borrow_mut().query_opt(
             &format!(
                 "SELECT id, verdict, checklist, score, suggested_stage, suggested_owner,
-                        corrections, comment, card_hash, created_at, stage
+                        corrections, comment, card_hash, created_at, stage, judged
                  FROM reviews WHERE card_id = $1 AND auditor = $2 AND {CURRENT}
                  ORDER BY created_at DESC LIMIT 1"
             ),
             &[&card_id, &auditor],
         )?;
         let Some(r) = row else { return Ok(None) };
+        let as_judged = match r.get::<_, Option<&str>>(11) {
+            Some(text) => {
+                let ids = crate::store::as_judged::ids(text);
+                let names = self.names_knowing(|n| ids.iter().all(|&id| n.knows(id)))?;
+                crate::store::as_judged::decode(text, &names)
+            }
+            None => None,
+        };
         let answers: Answers = serde_json::from_str(r.get(2)).unwrap_or_default();
         Ok(Some(StoredReview {
             id: r.get(0),
@@ -268,8 +280,23 @@ impl PgStore {
             score: r.get(3),
             stage: r.get(10),
             card_hash: r.get(8),
+            as_judged,
             created_at: time(r.get(9))?,
         }))
+    }
+
+    /// The field names this session knows, read again first when `enough` says they lack one
+    /// (a field an import added since they were read).
+    fn names_knowing(
+        &self,
+        enough: impl Fn(&FieldNames) -> bool,
+    ) -> Result<FieldNames, StoreError> {
+        if let Some(names) = self.field_names.borrow().as_ref().filter(|n| enough(n)) {
+            return Ok(names.clone());
+        }
+        let names = super::written::field_names(&mut *self.conn.borrow_mut())?;
+        *self.field_names.borrow_mut() = Some(names.clone());
+        Ok(names)
     }
 
     /// The SQLite store's `save_review_as`: at most once under `id`; a `late` review (replayed
@@ -286,6 +313,19 @@ impl PgStore {
         let d = &review.draft;
         let checklist = serde_json::to_string(&d.answers).expect("answers serialise");
         let corrections = serde_json::to_string(&d.corrections).expect("corrections serialise");
+        // Keyed by the names this session knows (read again if the card has a field they lack,
+        // which then costs a round trip); a field still without an id is kept by its name.
+        let judged = match &card.as_judged {
+            Some(j) => {
+                let knows = |n: &FieldNames| {
+                    let keys = n.keys();
+                    j.fields.iter().all(|(name, _)| keys.id_of(name).is_some())
+                };
+                let keys = self.names_knowing(knows)?.keys();
+                Some(crate::store::as_judged::encode(j, &keys))
+            }
+            None => None,
+        };
         let conn = &mut *self.conn.borrow_mut();
         // Two sessions saving one auditor's verdicts on one card settle one after the other,
         // under this lock (its key hashed here).
@@ -320,6 +360,7 @@ impl PgStore {
                         &stamp.funnel_fingerprint,
                         &fmt_time(&stamp.now),
                         &review.seconds_spent,
+                        &judged,
                         &key,
                     ],
                 )?
@@ -370,6 +411,7 @@ impl PgStore {
                     "9999".to_string()
                 },
                 &!late,
+                &judged,
             ],
         )?;
         let (inserted, earlier): (bool, i64) = (row.get(0), row.get(1));

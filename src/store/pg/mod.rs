@@ -99,6 +99,10 @@ pub struct PgStore {
     pub(crate) conn: RefCell<Client>,
     /// The hot statements, prepared once for this session.
     pub(crate) prepared: prepared::Prepared,
+    /// The custom fields' names by id as this session last read them (a card's detail reads
+    /// them all): a verdict keys the card as judged by them, a review read back names them.
+    /// Names only ever gain ids; one missing here is read again.
+    pub(crate) field_names: RefCell<Option<crate::store::fields::FieldNames>>,
     url: String,
     /// The URL without its password: what messages and the journal's name show.
     shown: PathBuf,
@@ -147,6 +151,7 @@ impl PgStore {
         let mut store = PgStore {
             conn: RefCell::new(client),
             prepared: prepared::Prepared::default(),
+            field_names: RefCell::new(None),
             url: url.to_string(),
             journal: journal_dir.join(&name),
             journal_by_url: journal_dir.join(&name),

@@ -578,6 +578,65 @@ ALTER TABLE crm_sync ADD COLUMN IF NOT EXISTS values_version bigint;
 INSERT INTO okk_meta (key, value) VALUES ('store_id', gen_random_uuid()::text)
 ON CONFLICT (key) DO NOTHING;
 "#,
+    // 18: the card as its auditor judged it, kept with the review (SQLite's migration 27,
+    // store::as_judged): the column and its signature, the verdict's call that writes it, and
+    // the snapshot among what a review's row never changes. IF [NOT] EXISTS and OR REPLACE:
+    // tests step a store back by hand and migrate it again.
+    r#"
+ALTER TABLE reviews
+    ADD COLUMN IF NOT EXISTS judged text,
+    ADD COLUMN IF NOT EXISTS judged_signature text;
+DROP FUNCTION IF EXISTS okk_save_review(text, bigint, text, text, text, text, text, text,
+    double precision, text, text, text, text, bigint, text, text, double precision, bigint);
+CREATE OR REPLACE FUNCTION okk_save_review(
+    in_id text, in_card bigint, in_source text, in_external_id text, in_auditor text,
+    in_stage text, in_verdict text, in_checklist text, in_score double precision,
+    in_suggested_stage text, in_suggested_owner text, in_corrections text, in_comment text,
+    in_card_hash bigint, in_funnel text, in_created_at text, in_seconds double precision,
+    in_judged text, in_lock bigint) RETURNS text LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM set_config('okk.notify_after_commit', 'on', true);
+    PERFORM pg_advisory_xact_lock(in_lock);
+    PERFORM FROM cards c WHERE c.id = in_card FOR UPDATE;
+    IF EXISTS (SELECT 1 FROM reviews r WHERE r.id = in_id) THEN
+        RETURN 'known';
+    END IF;
+    IF EXISTS (SELECT 1 FROM reviews r WHERE r.card_source = in_source
+               AND r.card_external_id = in_external_id AND r.auditor = in_auditor) THEN
+        RETURN 'earlier';
+    END IF;
+    INSERT INTO reviews (id, card_id, card_source, card_external_id, auditor, stage, verdict,
+        checklist, score, suggested_stage, suggested_owner, corrections, comment, card_hash,
+        funnel_fingerprint, created_at, seconds_spent, judged)
+    VALUES (in_id, in_card, in_source, in_external_id, in_auditor, in_stage, in_verdict,
+        in_checklist, in_score, in_suggested_stage, in_suggested_owner, in_corrections,
+        in_comment, in_card_hash, in_funnel, in_created_at, in_seconds, in_judged)
+    ON CONFLICT (id) DO NOTHING;
+    IF NOT FOUND THEN
+        RETURN 'known';
+    END IF;
+    DELETE FROM drafts d WHERE d.card_id = in_card AND d.auditor = in_auditor;
+    DELETE FROM leases l WHERE l.card_id = in_card AND l.auditor = in_auditor;
+    RETURN 'saved';
+END $$;
+CREATE OR REPLACE FUNCTION okk_review_content_fixed() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF (NEW.card_source, NEW.card_external_id, NEW.auditor, NEW.stage, NEW.verdict,
+        NEW.checklist, NEW.score, NEW.suggested_stage, NEW.suggested_owner, NEW.corrections,
+        NEW.comment, NEW.card_hash, NEW.funnel_fingerprint, NEW.created_at, NEW.seconds_spent,
+        NEW.judged, NEW.judged_signature)
+       IS DISTINCT FROM
+       (OLD.card_source, OLD.card_external_id, OLD.auditor, OLD.stage, OLD.verdict,
+        OLD.checklist, OLD.score, OLD.suggested_stage, OLD.suggested_owner, OLD.corrections,
+        OLD.comment, OLD.card_hash, OLD.funnel_fingerprint, OLD.created_at, OLD.seconds_spent,
+        OLD.judged, OLD.judged_signature)
+    THEN
+        RAISE EXCEPTION 'a review says what its auditor signed: it is never changed'
+            USING ERRCODE = '42501';
+    END IF;
+    RETURN NEW;
+END $$;
+"#,
 ];
 
 /// The store's identity (migration 17); `None` on a store not migrated to it.

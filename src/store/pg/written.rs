@@ -7,7 +7,7 @@ use crate::store::fields::FieldNames;
 use crate::store::read::{CARD_COLUMNS, RawCard};
 
 /// The custom fields' names by id.
-pub(super) fn field_names(tx: &mut postgres::Transaction<'_>) -> Result<FieldNames, StoreError> {
+pub(super) fn field_names(tx: &mut impl postgres::GenericClient) -> Result<FieldNames, StoreError> {
     let rows = tx.query("SELECT id, name FROM field_names", &[])?;
     Ok(FieldNames::from_pairs(
         rows.iter()

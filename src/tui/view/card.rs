@@ -9,6 +9,7 @@ use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 
 use super::{Theme, clip, suggestion};
 use crate::domain::Card;
+use crate::domain::as_judged::{Change, Field, Side};
 use crate::domain::flag::Severity;
 use crate::domain::score::{Answer, score, unanswered};
 use crate::domain::stage_path::{Step, Turn};
@@ -916,9 +917,7 @@ fn suggestion_lines(shared: &Shared, c: &CardState, theme: &Theme) -> Vec<Line<'
                 theme.dim,
             ),
         ]));
-        if let Some(note) = changed_since_yours(shared, p, c) {
-            lines.push(Line::from(Span::styled(note, theme.warn)));
-        }
+        lines.extend(changed_since_yours(shared, p, c, theme));
     }
     // The decision in a line: its note is on the card's pane, whole.
     if let Some(dec) = &c.decision {
@@ -928,21 +927,58 @@ fn suggestion_lines(shared: &Shared, c: &CardState, theme: &Theme) -> Vec<Line<'
     lines
 }
 
-/// What a sync changed on the card since the auditor's review `p` of it, as the lead's screen
-/// says it: the stage it moved from, else that it changed. Which fields differ it cannot say:
-/// a review keeps the card's digest, not the card as judged.
-fn changed_since_yours(shared: &Shared, p: &StoredReview, c: &CardState) -> Option<String> {
+/// What a sync changed on the card since the auditor's review `p` of it: the fields it changed,
+/// from what to what (the stage among them), as the review kept the card; a review made before
+/// okk kept it says, as the lead's screen does, the stage it moved from, else that it changed.
+fn changed_since_yours(
+    shared: &Shared,
+    p: &StoredReview,
+    c: &CardState,
+    theme: &Theme,
+) -> Vec<Line<'static>> {
     let card = &c.detail.card;
-    if shared.funnel.moved(&p.stage, &card.stage) {
+    let funnel = &shared.funnel;
+    let moved = funnel.moved(&p.stage, &card.stage);
+    let changed = p.card_hash.is_some_and(|h| h != c.detail.hash);
+    if !moved && !changed {
+        return Vec::new();
+    }
+    let warn = |s: String| vec![Line::from(Span::styled(s, theme.warn))];
+    if let Some(j) = &p.as_judged {
+        let changes: Vec<Change> = (j.changes(card).into_iter())
+            .filter(|ch| !is_stage(&ch.field) || moved_in(funnel, ch))
+            .collect();
+        if !changes.is_empty() {
+            let mut lines = warn(msg::your_review_changed_fields());
+            lines.extend(super::changed::lines(&changes, card, theme));
+            return lines;
+        }
+    }
+    if moved {
         let now = c
             .stage
-            .map_or(card.stage.as_str(), |i| &shared.funnel.stage(i).name);
-        return Some(msg::your_review_card_moved(
+            .map_or(card.stage.as_str(), |i| &funnel.stage(i).name);
+        return warn(msg::your_review_card_moved(
             &clip(&p.stage, 60),
             &clip(now, 60),
         ));
     }
-    (p.card_hash.is_some_and(|h| h != c.detail.hash)).then(msg::your_review_card_changed)
+    warn(msg::your_review_card_changed())
+}
+
+/// Whether a change is of the card's stage.
+pub(super) fn is_stage(f: &Field) -> bool {
+    *f == Field::System(crate::domain::SystemField::Stage)
+}
+
+/// Whether a change of the stage's name is a move: another name the funnel keeps for the same
+/// stage (the CRM renamed it) is not.
+fn moved_in(funnel: &crate::domain::Funnel, ch: &Change) -> bool {
+    let name = |s: &Side| match s {
+        Side::Value(v) => v.clone(),
+        _ => String::new(),
+    };
+    funnel.moved(&name(&ch.then), &name(&ch.now))
 }
 
 /// `url` in lines of at most `cols` columns, broken after its slashes (a piece that is wider

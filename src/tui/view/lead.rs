@@ -355,9 +355,7 @@ pub fn review_lines(
     if r.disagrees_with_rules() {
         lines.push(Line::from(Span::styled(msg::disagrees(), theme.fail)));
     }
-    if let Some(note) = changed_since(shared, r, c) {
-        lines.push(Line::from(Span::styled(note, theme.warn)));
-    }
+    lines.extend(changed_since(shared, r, c, theme));
     // Side by side: what the other auditors said about the same card (a calibration's
     // disagreements are settled here: the lead's decision becomes the reference).
     let others: Vec<String> = (l.rows.iter())
@@ -423,26 +421,50 @@ fn other_said(o: &LeadRow) -> String {
 
 /// What a sync changed on the card since review `r` of it, which the card pane shows as it is
 /// now: the stage it moved to (the checklist beside it is the reviewed stage's), a stage the
-/// funnel lost since, or other changes.
-fn changed_since(shared: &Shared, r: &LeadRow, c: &CardState) -> Option<String> {
+/// funnel lost since, or that it changed; then the other fields it changed, from what to what,
+/// where the review kept the card as judged.
+fn changed_since(shared: &Shared, r: &LeadRow, c: &CardState, theme: &Theme) -> Vec<Line<'static>> {
     use crate::domain::names::fold;
     let funnel = &shared.funnel;
     let card = &c.detail.card;
+    let warn = |s: String| Line::from(Span::styled(s, theme.warn));
     if c.checked.is_none() && funnel.resolve(&r.stage).is_none() {
-        return Some(msg::review_stage_gone(&clip(&r.stage, 60)));
+        return vec![warn(msg::review_stage_gone(&clip(&r.stage, 60)))];
     }
     let moved = match (c.checked, c.stage) {
         (Some(then), Some(now)) => then != now,
         _ => fold(&r.stage) != fold(&card.stage),
     };
+    let review = c.previous.as_ref();
+    let changed = review
+        .and_then(|p| p.card_hash)
+        .is_some_and(|h| h != c.detail.hash);
+    if !moved && !changed {
+        return Vec::new();
+    }
+    // The stage is said first, with the checklist it leaves beside the card.
+    let changes: Vec<_> = (review.and_then(|p| p.as_judged.as_ref()))
+        .map(|j| j.changes(card))
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|ch| !super::card::is_stage(&ch.field))
+        .collect();
+    let mut lines = Vec::new();
     if moved {
         let now = c
             .stage
             .map_or(card.stage.as_str(), |i| &funnel.stage(i).name);
-        return Some(msg::review_card_moved(&clip(now, 60), &clip(&r.stage, 60)));
+        lines.push(warn(msg::review_card_moved(
+            &clip(now, 60),
+            &clip(&r.stage, 60),
+        )));
+    } else if changes.is_empty() {
+        lines.push(warn(msg::review_card_changed()));
+    } else {
+        lines.push(warn(msg::review_changed_fields()));
     }
-    let hash = c.previous.as_ref().and_then(|p| p.card_hash);
-    (hash.is_some_and(|h| h != c.detail.hash)).then(msg::review_card_changed)
+    lines.extend(super::changed::lines(&changes, card, theme));
+    lines
 }
 
 /// The review pane: `lines`, [`review_lines`] wrapped to its width, from the lead's scroll on.

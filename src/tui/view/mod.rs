@@ -3,6 +3,7 @@
 
 mod bars;
 mod card;
+mod changed;
 mod columns;
 mod fields;
 mod funnel;

@@ -23,6 +23,9 @@ pub struct Seed {
     pub closed: bool,
     /// The deal's owner.
     pub owner: &'static str,
+    /// The deal's custom field «Дата встречи в офисе продаж», if filled (the export has the
+    /// column only when a seed fills it).
+    pub meeting: Option<&'static str>,
 }
 
 /// A note as a CRM keeps it: its id, when it was written (Unix seconds), its text.
@@ -272,6 +275,15 @@ macro_rules! store_contract {
             let backend = $backend;
             if $crate::contract::Backend::available(&backend) {
                 $crate::contract::stories::the_desk_reads_the_crms_stages(&backend);
+            }
+        }
+        #[test]
+        fn a_verdict_keeps_the_card_as_judged_and_tells_what_a_later_import_changed() {
+            let backend = $backend;
+            if $crate::contract::Backend::available(&backend) {
+                $crate::contract::stories::the_card_as_judged_tells_what_an_import_changed(
+                    &backend,
+                );
             }
         }
         #[test]

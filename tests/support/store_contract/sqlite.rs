@@ -32,10 +32,16 @@ pub struct SqliteDb {
 impl SqliteDb {
     /// `cards` as an amoCRM export, written to a new file of the desk.
     fn export(&self, cards: &[Seed]) -> PathBuf {
+        let meeting = cards.iter().any(|c| c.meeting.is_some());
         let mut csv = String::from(
             "ID,Название сделки,Ответственный,Дата создания сделки,Дата редактирования,\
-             Дата закрытия,Примечание,Этап сделки,Воронка\n",
+             Дата закрытия,Примечание,Этап сделки,Воронка",
         );
+        csv.push_str(if meeting {
+            ",Дата встречи в офисе продаж\n"
+        } else {
+            "\n"
+        });
         for c in cards {
             let closed = if c.closed {
                 format!("{:02}.11.2026 10:00:00", c.touched_day)
@@ -44,11 +50,15 @@ impl SqliteDb {
             };
             csv.push_str(&format!(
                 "{id},Сделка {id},{owner},01.09.2026 10:00:00,{day:02}.11.2026 10:00:00,\
-                 {closed},,{STAGE},Продажи недвижимости\n",
+                 {closed},,{STAGE},Продажи недвижимости",
                 id = c.id,
                 owner = c.owner,
                 day = c.touched_day,
             ));
+            if meeting {
+                csv.push_str(&format!(",{}", c.meeting.unwrap_or("")));
+            }
+            csv.push('\n');
         }
         let n = {
             let mut files = self.files.borrow_mut();

@@ -38,6 +38,7 @@ const fn seed(
         flags,
         closed: false,
         owner: "Смирнова Ольга",
+        meeting: None,
     }
 }
 
@@ -1703,5 +1704,105 @@ pub fn a_queue_keeps_the_sources_asked<B: Backend>(backend: &B) {
         ids(&held),
         ["s2"],
         "a claim hands out that source's cards alone"
+    );
+}
+
+/// A verdict keeps the card as its auditor judged it: read back, from a store opened again, it
+/// is the card she saw, and it tells which fields a later import changed and from what (the
+/// owner, a closing date, a custom field filled and one emptied). A review made before okk kept
+/// the card (an older okk's verdict) reads back without it.
+pub fn the_card_as_judged_tells_what_an_import_changed<B: Backend>(backend: &B) {
+    use okk::domain::SystemField;
+    use okk::domain::as_judged::{Change, Field, Side};
+    let meeting = |id, date| Seed {
+        meeting: Some(date),
+        ..seed(id, 1, &[])
+    };
+    let handle = backend.seeded(&[meeting("i1", "12.11.2026"), meeting("i2", "13.11.2026")]);
+    let mut store = backend.open(&handle).unwrap();
+    let judged = verdict(&*store, "anna", "i1", Verdict::Ok, "r-i1", now());
+    let kept = judged
+        .card
+        .as_judged
+        .clone()
+        .expect("a verdict keeps the card");
+    assert!(
+        kept.fields
+            .iter()
+            .any(|(n, _)| n == "Дата встречи в офисе продаж"),
+        "{kept:?}"
+    );
+    save(&mut *store, &judged);
+    let mut older = verdict(&*store, "anna", "i2", Verdict::Stale, "r-i2", now());
+    older.card.as_judged = None;
+    save(&mut *store, &older);
+    drop(store);
+
+    let store = backend.open(&handle).unwrap();
+    let review = |id: &str| {
+        store
+            .current_review(card_id(&*store, id), "anna")
+            .unwrap()
+            .expect("the review")
+    };
+    assert_eq!(
+        review("i1").as_judged.as_ref(),
+        Some(&kept),
+        "read back whole"
+    );
+    assert_eq!(review("i2").as_judged, None);
+    drop(store);
+
+    // A later export: i1 handed to another manager and closed, its meeting date cleared; i2
+    // has a new meeting date.
+    backend.import(
+        &handle,
+        None,
+        &[
+            Seed {
+                owner: "Попова Анна",
+                closed: true,
+                ..seed("i1", 1, &[])
+            },
+            Seed {
+                owner: "Смирнова Ольга",
+                ..meeting("i2", "20.11.2026")
+            },
+        ],
+    );
+    let store = backend.open(&handle).unwrap();
+    let now = store
+        .card_detail(card_id(&*store, "i1"))
+        .unwrap()
+        .expect("the card");
+    let review = store
+        .current_review(now.card_id, "anna")
+        .unwrap()
+        .expect("her review");
+    assert_ne!(
+        review.card_hash,
+        Some(now.hash),
+        "the import changed the card"
+    );
+    let value = |s: &str| Side::Value(s.to_string());
+    assert_eq!(
+        review.as_judged.expect("kept").changes(&now.card),
+        [
+            Change {
+                field: Field::System(SystemField::Owner),
+                then: value("Смирнова Ольга"),
+                now: value("Попова Анна"),
+            },
+            Change {
+                field: Field::System(SystemField::ClosedAt),
+                then: Side::Empty,
+                now: value("2026-11-01 10:00:00"),
+            },
+            Change {
+                field: Field::Custom("Дата встречи в офисе продаж".into()),
+                then: value("12.11.2026"),
+                now: Side::Empty,
+            },
+        ]
     );
 }
