@@ -417,13 +417,66 @@ fn pipedrive_status_column_sets_closed_and_won() {
     assert_eq!(open["expected_close_at"], "2026-12-31 00:00:00");
     assert_eq!(
         json_col(&open, "fields"),
-        json!({"Deal - Total activities": "4", "Deal - Floor": "5"})
+        json!({"Total activities": "4", "Floor": "5"}),
+        "a custom column of the deal is named by its label"
     );
     let won = desk.card("8");
     assert_eq!((&won["closed"], &won["won"]), (&json!(1), &json!(1)));
     let lost = desk.card("9");
     assert_eq!((&lost["closed"], &lost["won"]), (&json!(1), &json!(0)));
     assert_eq!(json_col(&lost, "notes"), json!(["Too expensive"]));
+}
+
+/// Pipedrive heads every custom field `Сделка - <label>` (`Deal - ` in English): the deal's
+/// field is the funnel's field of that label — read, checked by the stage's rules, not reported
+/// as missing from the export — while the linked person's and organization's columns keep their
+/// whole header and fill none of the deal's fields.
+#[test]
+fn a_pipedrive_deal_field_meets_the_funnel_s_field_by_its_label_and_a_person_s_does_not() {
+    let desk = Desk::new();
+    let r = desk.import_one(&[&fixture("pipedrive_deals_ru.csv")]);
+    assert_eq!(r["profile"], "pipedrive");
+    let absent = r["absent_fields"].to_string();
+    assert!(!absent.contains("Дата встречи в офисе продаж"), "{r}");
+    assert!(
+        absent.contains("Интересующие параметры"),
+        "the organization's column is not the deal's field: {r}"
+    );
+    assert_eq!(
+        json_col(&desk.card("201"), "fields"),
+        json!({
+            "Дата встречи в офисе продаж": "2026-11-03",
+            "Контактное лицо - Дата встречи в офисе продаж": "2026-10-01",
+            "Организация - Интересующие параметры": "2к до 9 млн"
+        })
+    );
+    // «Встреча проведена» wants the meeting in the past: 202's is ahead of the day judged.
+    let check = succeeded(
+        desk.okk()
+            .args(["--today", "2026-11-20", "check", "--json"]),
+    );
+    let check: serde_json::Value = serde_json::from_str(&check).unwrap();
+    let flags = |id: &str| -> Vec<(String, String)> {
+        (check["cards"].as_array().unwrap().iter())
+            .filter(|c| c["id"] == id)
+            .flat_map(|c| c["flags"].as_array().unwrap())
+            .map(|f| {
+                let s = |k: &str| f[k].as_str().unwrap_or_default().to_string();
+                (s("code"), s("field"))
+            })
+            .collect()
+    };
+    let meeting = "Дата встречи в офисе продаж".to_string();
+    assert!(
+        flags("202").contains(&("date".into(), meeting.clone())),
+        "{check}"
+    );
+    for id in ["202", "203"] {
+        assert!(
+            !flags(id).contains(&("required".into(), meeting.clone())),
+            "{id}: the meeting's date is filled: {check}"
+        );
+    }
 }
 
 /// The same in the desk's own funnel: a deal won from «Договор» is not flagged for being closed

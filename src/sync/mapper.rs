@@ -130,7 +130,6 @@ impl Mapper {
             header.pop();
         }
         let width = header.len();
-        let names = column_names(&header);
         let folded: Vec<String> = header.iter().map(|h| fold(h)).collect();
         let mut targets: Vec<Option<Target>> = vec![None; width];
         let mut fields: Vec<(&SystemField, &Vec<String>)> = profile.fields.iter().collect();
@@ -151,6 +150,17 @@ impl Mapper {
                 }
             }
         }
+        // A custom column is named by its field's label (the profile's prefix off); numbered
+        // among all the columns, so that two never share a name.
+        let labels: Vec<String> = header
+            .iter()
+            .zip(&targets)
+            .map(|(h, t)| match t {
+                Some(_) => h.clone(),
+                None => profile.custom_label(h).to_string(),
+            })
+            .collect();
+        let names = column_names(&labels);
         let targets: Vec<Target> = targets
             .into_iter()
             .enumerate()
@@ -508,7 +518,7 @@ fn column_names(header: &[String]) -> Vec<String> {
             let n = last_n.entry(folded).or_insert(1);
             loop {
                 *n += 1;
-                let candidate = format!("{base} ({n})");
+                let candidate = crate::domain::names::numbered(&base, *n);
                 if taken.insert(fold(&candidate)) {
                     break candidate;
                 }

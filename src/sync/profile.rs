@@ -64,6 +64,12 @@ pub struct Profile {
     /// System field → the headers that may hold it (any of; multi-value fields take all of them).
     #[serde(default)]
     pub fields: BTreeMap<SystemField, Vec<String>>,
+    /// What the export writes before each of the card's own custom fields (Pipedrive's
+    /// `Deal - `, translated: `Сделка - `): such a column is the field named by the rest, so
+    /// that it meets the funnel's custom field of that name. Columns of the record's other
+    /// entities (`Person - …`, `Организация - …`) keep their whole header.
+    #[serde(default)]
+    pub custom_field_prefixes: Vec<String>,
 }
 
 fn default_list_separator() -> String {
@@ -91,6 +97,15 @@ impl Profile {
         CRMS.iter()
             .map(|c| parse_builtin(c.name, c.import))
             .collect()
+    }
+
+    /// The custom field a column headed `header` holds: the header without the card's own
+    /// prefix ([`Profile::custom_field_prefixes`]), else the header.
+    pub fn custom_label<'h>(&self, header: &'h str) -> &'h str {
+        self.custom_field_prefixes
+            .iter()
+            .find_map(|p| crate::domain::names::strip_prefix_loosely(header, p))
+            .unwrap_or(header)
     }
 
     /// Adds `--map field=Header` pairs on top of the profile; a mapped field replaces the
