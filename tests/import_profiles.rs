@@ -320,6 +320,57 @@ fn bitrix24_product_rows_add_up_their_lines_but_not_a_total_each_row_repeats() {
     assert_eq!(desk.card("603")["amount"], json!(140000.0));
 }
 
+/// A deal of three product lines (the tester's #501: a flat ×1, a parking space ×2, a storeroom
+/// ×1): the card keeps each line's product, price and quantity in row order — «1; 2; 1», not
+/// the quantities each once («1; 2»), which left the ×2 beside no product —, a line column
+/// where a row has no value holds its place, and the deal's own columns, the same on every row,
+/// stay one value even when it holds `; ` itself.
+#[test]
+fn bitrix24_product_lines_keep_their_columns_in_step_and_the_deal_s_own_columns_once() {
+    let desk = Desk::new();
+    let head = "\u{feff}\"ID\";\"Название сделки\";\"Стадия сделки\";\"Сумма\";\
+                \"Дополнительно об источнике\";\"Товар\";\"Цена\";\"Количество\";\
+                \"Скидка\";\n";
+    let row = |sum: &str, product: &str, price: &str, qty: &str, discount: &str| {
+        format!(
+            "\"501\";\"ЖК «Северный»\";\"Первичный контакт\";\"{sum}\";\
+             \"Заявка с сайта; \"\"горячая\"\"\";\"{product}\";\"{price}\";\"{qty}\";\
+             \"{discount}\";\n"
+        )
+    };
+    let file = desk.dir.path().join("b24_lines.csv");
+    let text = [
+        head.to_string(),
+        row("10000000", "Квартира 3к", "10000000", "1", ""),
+        row("3000000", "Машиноместо", "1500000", "2", "5%"),
+        row("350000", "Кладовая", "350000", "1", ""),
+        // One line: as it is.
+        "\"502\";\"Студия\";\"Первичный контакт\";\"10\";\"\";\"Студия\";\"10\";\"1\";\"\";\n"
+            .to_string(),
+    ]
+    .concat();
+    std::fs::write(&file, text).unwrap();
+    let r = desk.import_one(&["--profile", "bitrix24", file.to_str().unwrap()]);
+    assert_eq!(r["cards"], 2);
+    let c = desk.card("501");
+    assert_eq!(c["amount"], json!(13_350_000.0));
+    assert_eq!(
+        json_col(&c, "fields"),
+        json!({
+            "Дополнительно об источнике": "Заявка с сайта; \"горячая\"",
+            "Товар": "Квартира 3к; Машиноместо; Кладовая",
+            "Цена": "10000000; 1500000; 350000",
+            "Количество": "1; 2; 1",
+            // Not a line column the profile names, but its rows differ: one value per row.
+            "Скидка": "—; 5%; —",
+        })
+    );
+    assert_eq!(
+        json_col(&desk.card("502"), "fields"),
+        json!({"Товар": "Студия", "Цена": "10", "Количество": "1"})
+    );
+}
+
 // ---- HubSpot, Pipedrive -----------------------------------------------------------------------
 
 #[test]

@@ -1090,7 +1090,8 @@ impl<'a> Reader<'a> {
                 self.send(tx)?;
             }
         }
-        if let Some((l, done, dh, rows)) = self.pending.take() {
+        if let Some((l, mut done, dh, rows)) = self.pending.take() {
+            self.merged.finish(&mut done);
             let hash = self.setup.seed.finish(&dh);
             let item = self.item(l, done, hash, rows);
             self.items.push(item);
@@ -1204,12 +1205,14 @@ impl<'a> Reader<'a> {
         } else {
             Vec::new()
         };
-        self.merged = Merged::new(&row, setup.mapper.profile().decimal_comma);
-        if let Some((l, done, dh, rows)) = self.pending.replace((line, row, h, rows)) {
+        let merged = Merged::new(&row, setup.mapper.profile());
+        if let Some((l, mut done, dh, rows)) = self.pending.replace((line, row, h, rows)) {
+            self.merged.finish(&mut done);
             let hash = setup.seed.finish(&dh);
             let item = self.item(l, done, hash, rows);
             self.items.push(item);
         }
+        self.merged = merged;
         Ok(())
     }
 

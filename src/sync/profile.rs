@@ -55,6 +55,10 @@ pub struct Profile {
     /// Consecutive rows with one ID are one card, their amounts summed (Bitrix24 product rows).
     #[serde(default)]
     pub group_rows_by_id: bool,
+    /// With `group_rows_by_id`: the columns of a product line (product, price, quantity), whose
+    /// values the card keeps one per row, in row order, even where the rows agree.
+    #[serde(default)]
+    pub line_columns: Vec<String>,
     #[serde(default)]
     pub status: StatusWords,
     /// Won and lost are a status beside the stage (Pipedrive): a closed deal stays in the stage
