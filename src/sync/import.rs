@@ -603,9 +603,14 @@ impl Tally {
     fn count(&mut self, line: u64, outcome: Outcome, duplicate: Option<(&str, bool)>) {
         match outcome {
             Outcome::Inserted => self.counts.inserted += 1,
-            Outcome::Updated { stage_changed } => {
+            Outcome::Updated {
+                stage_changed,
+                stage_renamed,
+            } => {
                 self.counts.updated += 1;
                 self.stage_changes += stage_changed as u64;
+                // At a renamed stage and changed otherwise too: still no move.
+                self.stage_renames += stage_renamed as u64;
             }
             Outcome::StageRenamed => {
                 self.counts.updated += 1;
